@@ -1,0 +1,23 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+
+class LoginForm(DsfrBaseForm, AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse électronique"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Adresse électronique ou mot de passe incorrect. Après plusieurs essais, "
+            "le compte est bloqué quelques minutes."
+        ),
+        "inactive": _("Ce compte est désactivé."),
+    }

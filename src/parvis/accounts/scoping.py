@@ -1,0 +1,230 @@
+"""Organisation scoping: the one place that decides what a principal may see and do.
+
+A *principal* is a user (through memberships) or an API token (bound to an
+organisation). Scope inherits downward: an organisation grant covers its local services
+and sites; a local-service grant covers that service and its sites; a site grant covers
+that site only. A France Services site belongs to the structure that runs it: partner
+organisations' grants never reach it, and its agents never reach a partner's back office.
+
+Status rules used by every view and endpoint:
+
+* object outside the principal's scope → 404 (``get_visible_or_404``);
+* in scope but role not allowed → 403 (``require_permission``);
+* anonymous → login redirect (HTML) or 401 (API), handled by the callers' decorators.
+
+Models are registered with the lookups that lead from them to an organisation, a local
+service and a site (``register``); ``visible_to`` filters any registered queryset.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from parvis.accounts.models import ApiToken, Membership, Role
+
+
+class Perm(enum.StrEnum):
+    """What a role allows within its scope."""
+
+    VIEW = "view"  # see back-office data of the scope
+    SUPERVISE = "supervise"  # queues, waiting times, staff activity
+    MANAGE_QUALITY = "manage_quality"  # answer experiences, declare indicators
+    MANAGE_DIRECTORY = "manage_directory"  # edit services, sites, opening hours
+    MANAGE_MEMBERS = "manage_members"  # grant and revoke roles
+    MANAGE_TOKENS = "manage_tokens"  # create and revoke API tokens
+    VIEW_AUDIT = "view_audit"
+    API_WRITE = "api_write"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.AGENT: frozenset({Perm.VIEW}),
+    Role.SUPERVISOR: frozenset({Perm.VIEW, Perm.SUPERVISE}),
+    Role.QUALITY_MANAGER: frozenset({Perm.VIEW, Perm.MANAGE_QUALITY}),
+    Role.ORGANISATION_ADMIN: frozenset(Perm) - {Perm.API_WRITE},
+}
+TOKEN_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    ApiToken.Scope.READ: frozenset({Perm.VIEW}),
+    ApiToken.Scope.WRITE: frozenset({Perm.VIEW, Perm.API_WRITE}),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    permissions: frozenset[Perm]
+    organisation_id: int | None = None
+    local_service_id: int | None = None
+    site_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    """ORM lookups from a model to the organisation / local service / site ids it sits in.
+
+    ``None`` means a grant at that level never covers the model (e.g. a site grant does
+    not cover the organisation's local services).
+    """
+
+    organisation: tuple[str, ...]
+    local_service: tuple[str, ...]
+    site: tuple[str, ...]
+
+
+Lookups = str | tuple[str, ...] | None
+_REGISTRY: dict[type[models.Model], ScopePaths] = {}
+M = TypeVar("M", bound=models.Model)
+
+
+def _as_tuple(lookups: Lookups) -> tuple[str, ...]:
+    if lookups is None:
+        return ()
+    return (lookups,) if isinstance(lookups, str) else tuple(lookups)
+
+
+def register(model: type[models.Model], *, organisation: Lookups,
+             local_service: Lookups, site: Lookups) -> None:
+    """Declare how ``model`` reaches the organisation, local service and site it sits in."""
+    _REGISTRY[model] = ScopePaths(
+        _as_tuple(organisation), _as_tuple(local_service), _as_tuple(site)
+    )
+
+
+def is_registered(model: type[models.Model]) -> bool:
+    return model in _REGISTRY
+
+
+def is_platform_admin(principal: Any) -> bool:
+    return bool(getattr(principal, "is_platform_admin", False) and principal.is_active)
+
+
+def grants_for(principal: Any) -> list[Grant]:
+    """Every grant of a user or token; cached on the object for the request."""
+    if principal is None:
+        return []
+    cached = getattr(principal, "_parvis_grants", None)
+    if cached is not None:
+        return cached
+    grants: list[Grant]
+    if isinstance(principal, ApiToken):
+        grants = (
+            [Grant(TOKEN_PERMISSIONS[principal.scope], organisation_id=principal.organisation_id)]
+            if principal.is_usable
+            else []
+        )
+    elif getattr(principal, "is_authenticated", False) and principal.is_active:
+        grants = [
+            Grant(ROLE_PERMISSIONS[m.role], m.organisation_id, m.local_service_id, m.site_id)
+            for m in Membership.objects.filter(user=principal).only(
+                "role", "organisation_id", "local_service_id", "site_id"
+            )
+        ]
+    else:
+        grants = []
+    principal._parvis_grants = grants
+    return grants
+
+
+def forget_grants(principal: Any) -> None:
+    if hasattr(principal, "_parvis_grants"):
+        del principal._parvis_grants
+
+
+def _scope_q(paths: ScopePaths, grants: Iterable[Grant]) -> Q:
+    org_ids = {g.organisation_id for g in grants if g.organisation_id}
+    service_ids = {g.local_service_id for g in grants if g.local_service_id}
+    site_ids = {g.site_id for g in grants if g.site_id}
+    condition = Q(pk__in=[])
+    for ids, lookups in (
+        (org_ids, paths.organisation),
+        (service_ids, paths.local_service),
+        (site_ids, paths.site),
+    ):
+        for lookup in lookups if ids else ():
+            condition |= Q(**{f"{lookup}__in": ids})
+    return condition
+
+
+def visible_to(principal: Any, queryset: models.QuerySet[M],
+               permission: Perm = Perm.VIEW) -> models.QuerySet[M]:
+    """``queryset`` restricted to what ``principal`` may access with ``permission``."""
+    model = queryset.model
+    if model not in _REGISTRY:
+        raise LookupError(f"{model.__name__} is not registered for scoping.")
+    if is_platform_admin(principal):
+        return queryset
+    grants = [g for g in grants_for(principal) if permission in g.permissions]
+    if not grants:
+        return queryset.none()
+    return queryset.filter(_scope_q(_REGISTRY[model], grants)).distinct()
+
+
+def get_visible_or_404(principal: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
+    """The object if ``principal`` can see it at all (any role), else 404."""
+    try:
+        return visible_to(principal, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def has_permission(principal: Any, permission: Perm, obj: models.Model | None = None) -> bool:
+    """Whether ``principal`` holds ``permission`` on ``obj`` (or anywhere, if ``obj`` is None)."""
+    if is_platform_admin(principal):
+        return True
+    grants = [g for g in grants_for(principal) if permission in g.permissions]
+    if not grants:
+        return False
+    if obj is None:
+        return True
+    model = type(obj)
+    return model._default_manager.filter(
+        _scope_q(_REGISTRY[model], grants), pk=obj.pk
+    ).exists()
+
+
+def require_permission(principal: Any, permission: Perm, obj: models.Model | None = None) -> None:
+    """Raise ``PermissionDenied`` (403) when the role does not allow ``permission``."""
+    if not has_permission(principal, permission, obj):
+        raise PermissionDenied
+
+
+def roles_of(principal: Any) -> set[str]:
+    if isinstance(principal, ApiToken) or not getattr(principal, "is_authenticated", False):
+        return set()
+    return set(Membership.objects.filter(user=principal).values_list("role", flat=True))
+
+
+def _register_defaults() -> None:
+    from parvis.accounts.models import AuditEvent
+    from parvis.directory.models import (
+        LocalService,
+        OpeningException,
+        OpeningHours,
+        Organisation,
+        Site,
+    )
+
+    # Only an organisation-level grant acts on the organisation itself.
+    register(Organisation, organisation="pk", local_service=None, site=None)
+    register(LocalService, organisation="organisation", local_service="pk", site=None)
+    register(Site, organisation="organisation", local_service="local_service", site="pk")
+    for model in (OpeningHours, OpeningException):
+        register(model, organisation="site__organisation",
+                 local_service="site__local_service", site="site")
+    register(
+        Membership,
+        organisation=("organisation", "local_service__organisation", "site__organisation"),
+        local_service=("local_service", "site__local_service"),
+        site="site",
+    )
+    register(ApiToken, organisation="organisation", local_service=None, site=None)
+    register(AuditEvent, organisation="organisation", local_service=None, site=None)
+
+
+_register_defaults()

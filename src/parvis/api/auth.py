@@ -1,0 +1,39 @@
+"""API authentication: Django session (with CSRF) or a per-organisation bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
+
+from parvis.accounts.services import api_token_authenticate
+
+
+class ParvisSession(SessionAuth):
+    """Session cookie of a signed-in user; unsafe methods need the CSRF token."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+class ApiTokenAuth(HttpBearer):
+    """``Authorization: Bearer pvs_<prefix>_<secret>``; revoked or expired tokens fail."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        api_token = api_token_authenticate(token)
+        if api_token is None:
+            raise AuthenticationError(401, "Jeton d’API invalide, expiré ou révoqué.")
+        request.api_token = api_token  # type: ignore[attr-defined]
+        return api_token
+
+
+session_auth = ParvisSession()
+token_auth = ApiTokenAuth()
+# Token first: a request carrying a bearer token is judged on it alone.
+AUTH = [token_auth, session_auth]

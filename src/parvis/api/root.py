@@ -1,0 +1,132 @@
+"""The parvis JSON API (``/api/v1``): one NinjaAPI, routers from each domain app.
+
+Every error is RFC 9457 problem details with a stable ``code`` and a French ``detail``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from parvis.accounts.services import AccountsError
+from parvis.api.auth import AUTH
+from parvis.core.problems import problem_response
+
+logger = structlog.get_logger(__name__)
+
+api = NinjaAPI(
+    title="API parvis",
+    version="1.0.0",
+    description=(
+        "API de parvis : annuaire des services publics, territoires, habilitations. "
+        "Authentification par session ou par jeton d’organisme (`Authorization: Bearer …`). "
+        "Les erreurs suivent la RFC 9457 (`application/problem+json`) avec un `code` stable."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=AUTH,
+)
+
+HTTP_ERROR_CODES = {
+    400: ("invalid_request", "La requête est invalide (corps JSON illisible ou mal formé)."),
+    401: ("authentication_required", "Authentification requise : session ou jeton d’API."),
+    403: ("forbidden", "Votre rôle ne permet pas cette action."),
+    404: ("not_found", "Ressource introuvable."),
+    405: ("method_not_allowed", "Méthode non autorisée."),
+    413: ("payload_too_large", "La requête est trop volumineuse."),
+    429: ("rate_limited", "Trop de requêtes : réessayez plus tard."),
+}
+
+
+def _translate_location(loc: list[Any] | tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": _translate_location(error.get("loc", ())),
+            "code": error.get("type", "invalid"),
+            "message": error.get("msg", "Valeur invalide."),
+        }
+        for error in exc.errors
+    ]
+    return problem_response(status=422, code="validation_error",
+                            detail="Certaines valeurs sont invalides.", errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = str(exc) if str(exc) not in {"", "Unauthorized"} else HTTP_ERROR_CODES[401][1]
+    return problem_response(status=401, code="authentication_required", detail=message,
+                            headers={"WWW-Authenticate": 'Bearer realm="parvis"'})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    status = exc.status_code
+    code, detail = HTTP_ERROR_CODES.get(status, ("error", str(exc)))
+    if status == 403 and "CSRF" in str(exc):
+        code, detail = "csrf_failed", "Jeton CSRF manquant ou invalide."
+    elif status not in {400, 401, 403} and str(exc):
+        detail = str(exc)
+    return problem_response(status=status, code=getattr(exc, "code", code), detail=detail)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(status=404, code="not_found", detail=HTTP_ERROR_CODES[404][1])
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem_response(status=403, code="forbidden", detail=HTTP_ERROR_CODES[403][1])
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem_response(status=413, code="payload_too_large", detail=HTTP_ERROR_CODES[413][1])
+
+
+@api.exception_handler(AccountsError)
+def on_domain_error(request: HttpRequest, exc: AccountsError) -> HttpResponse:
+    return problem_response(status=422, code=exc.code, detail=exc.message)
+
+
+@api.exception_handler(ValidationError)
+def on_model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": f"body.{field}", "code": "invalid", "message": str(message)}
+        for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items()
+        for message in messages
+    ]
+    return problem_response(status=422, code="validation_error",
+                            detail="Certaines valeurs sont invalides.", errors=errors)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("api_unexpected_error", path=request.path, error=type(exc).__name__)
+    return problem_response(status=500, code="server_error",
+                            detail="Une erreur inattendue est survenue.")
+
+
+def _mount_routers() -> None:
+    from parvis.accounts.api import router as accounts_router
+    from parvis.directory.api import router as directory_router
+    from parvis.territories.api import router as territories_router
+
+    api.add_router("/territoires", territories_router)
+    api.add_router("/annuaire", directory_router)
+    api.add_router("/", accounts_router)
+
+
+_mount_routers()

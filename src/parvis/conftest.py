@@ -1,0 +1,13 @@
+"""Shared pytest fixtures. App-specific factories live in each app's tests/factories.py."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Each test starts with an empty cache (site config, rate-limit counters)."""
+    from django.core.cache import cache
+
+    cache.clear()

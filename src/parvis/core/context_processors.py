@@ -1,0 +1,37 @@
+"""Template context shared by every page: brand and the DSFR site configuration.
+
+django-dsfr's own context processor queries the database on every request; this one
+keeps the configuration in the cache for a minute.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+SITE_CONFIG_CACHE_KEY = "parvis:dsfr-site-config"
+
+
+def _site_config() -> Any:
+    from dsfr.models import DsfrConfig
+
+    config = cache.get(SITE_CONFIG_CACHE_KEY)
+    if config is None:
+        config = DsfrConfig.objects.filter(language="fr").first() or DsfrConfig.objects.first()
+        cache.set(SITE_CONFIG_CACHE_KEY, config, 60)
+    return config
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "SITE_CONFIG": _site_config(),
+        "BRAND": settings.PARVIS_BRAND,
+        "BRAND_IS_STATE": settings.PARVIS_BRAND == "state",
+        "BRAND_PRIMARY_COLOR": settings.PARVIS_PRIMARY_COLOR,
+        "BRAND_LOGO_URL": settings.PARVIS_LOGO_URL,
+        "OPERATOR_NAME": settings.PARVIS_OPERATOR_NAME,
+        "CONTACT_EMAIL": settings.PARVIS_CONTACT_EMAIL,
+    }

@@ -1,0 +1,70 @@
+"""Logging and structlog configuration.
+
+Logs carry event names and identifiers only: never names, emails, phone numbers or free
+text written by citizens. ``scrub_personal_data`` is a last line of defence that masks
+values of keys known to hold personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+from typing import Any
+
+import structlog
+
+PERSONAL_KEYS = frozenset(
+    {"email", "username", "password", "phone", "first_name", "last_name", "name", "text",
+     "address", "token", "authorization", "cookie", "ip", "ip_address"}
+)
+
+
+def scrub_personal_data(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    for key in list(event_dict):
+        if key.lower() in PERSONAL_KEYS:
+            event_dict[key] = "[masqué]"
+    return event_dict
+
+
+def configure_logging(*, level: str = "INFO", fmt: str = "console") -> None:
+    shared_processors: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        scrub_personal_data,
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[*shared_processors, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {
+                "structlog": {
+                    "()": structlog.stdlib.ProcessorFormatter,
+                    "processors": [
+                        structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                        renderer,
+                    ],
+                    "foreign_pre_chain": shared_processors,
+                }
+            },
+            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structlog"}},
+            "root": {"handlers": ["console"], "level": level},
+            "loggers": {
+                # Request lines carry full URLs with query strings (possible search terms).
+                "django.server": {"level": "WARNING"},
+                "axes": {"level": "WARNING"},
+            },
+        }
+    )

@@ -1,0 +1,30 @@
+"""French text helpers: sort keys for collation and accent-insensitive search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+_SEPARATORS = re.compile(r"[\s'’\-_.,()/]+")
+_ARTICLE = re.compile(r"^(l'|l’|le |la |les )", re.IGNORECASE)
+
+
+def unaccent(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def search_key(value: str) -> str:
+    """Lower-case, accent-free, single-spaced: « Saint-Étienne » → « saint etienne »."""
+    return _SEPARATORS.sub(" ", unaccent(value).casefold()).strip()
+
+
+def sort_key(value: str) -> str:
+    """A key that sorts like French collation (accents and case ignored at first level).
+
+    ``Écully`` sorts between ``Eysines`` and ``Ecouen`` would be wrong; with this key
+    « Écully » sorts with the E's: ecully. Ties fall back to the original string.
+    """
+    base = search_key(value)
+    return f"{base}\x00{value.casefold()}"[:200]

@@ -1,0 +1,74 @@
+"""Platform views: health check and error pages (French HTML, problem+json for the API)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from parvis.core.http import wants_json
+from parvis.core.problems import problem_response
+from parvis.core.selectors import health_checks
+
+ERROR_MESSAGES = {
+    400: ("bad_request", "La requête est invalide."),
+    403: ("forbidden", "Vous n’avez pas les droits nécessaires pour accéder à cette page."),
+    404: ("not_found", "La page demandée n’existe pas ou n’est pas accessible."),
+    500: ("server_error", "Une erreur inattendue est survenue. L’équipe technique a été prévenue."),
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = health_checks()
+    healthy = all(check.ok for check in checks)
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "checks": {c.name: {"ok": c.ok, "detail": c.detail, "ms": c.duration_ms} for c in checks},
+        },
+        status=200 if healthy else 503,
+    )
+
+
+def _error(request: HttpRequest, status: int) -> HttpResponse:
+    code, message = ERROR_MESSAGES[status]
+    if wants_json(request):
+        return problem_response(status=status, code=code, detail=message)
+    return render(
+        request,
+        "core/error.html",
+        {"status": status, "message": message, "skiplinks": []},
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = (
+        "Votre session a expiré ou le formulaire a été envoyé depuis une autre page. "
+        "Rechargez la page et recommencez : ce que vous aviez saisi peut être récupéré "
+        "avec le bouton « Retour » de votre navigateur."
+    )
+    if wants_json(request):
+        return problem_response(status=403, code="csrf_failed", detail=message)
+    return render(
+        request, "core/error.html", {"status": 403, "message": message, "skiplinks": []}, status=403
+    )

@@ -1,0 +1,14 @@
+"""The documented demo accounts (README, ``demo_logins``). Never created in production."""
+
+DEMO_PASSWORD = "parvis-demo-2026"
+
+DEMO_ACCOUNTS: list[tuple[str, str]] = [
+    ("admin@demo.parvis.fr", "administrateur de la plateforme (accès /admin/)"),
+    ("moderation@demo.parvis.fr", "modérateur de la plateforme"),
+    ("admin.caf@demo.parvis.fr", "administrateur de l’organisme CAF"),
+    ("qualite.caf33@demo.parvis.fr", "responsable qualité, CAF de la Gironde"),
+    ("superviseur.caf33@demo.parvis.fr", "superviseur, CAF de la Gironde"),
+    ("agent.caf33@demo.parvis.fr", "agent, accueil de la CAF de la Gironde"),
+    ("agent.cpam69@demo.parvis.fr", "agent, CPAM du Rhône"),
+    ("agent.fs@demo.parvis.fr", "conseiller d’une France Services"),
+]

@@ -1,0 +1,223 @@
+"""Directory: organisations, their motifs, local services and sites (with opening hours).
+
+The reference taxonomy (organisations, motifs, themes, journey stages, channels) is data
+loaded from ``taxonomy.yaml``; administrators can edit it.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parvis.territories.models import Commune, Departement
+
+
+class Channel(models.Model):
+    slug = models.SlugField(primary_key=True, max_length=50)
+    label = models.CharField(_("libellé"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("canal")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class JourneyStage(models.Model):
+    slug = models.SlugField(primary_key=True, max_length=50)
+    label = models.CharField(_("libellé"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("étape du parcours")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Theme(models.Model):
+    slug = models.SlugField(primary_key=True, max_length=50)
+    label = models.CharField(_("libellé"), max_length=200)
+    sp_tag = models.SlugField(_("étiquette Services Publics+"), max_length=50)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("thème")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Organisation(models.Model):
+    slug = models.SlugField(unique=True, max_length=80)
+    name = models.CharField(_("nom"), max_length=200)
+    short_name = models.CharField(_("nom court"), max_length=80, blank=True)
+    sort_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("organisme")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Motif(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="motifs")
+    slug = models.SlugField(max_length=80)
+    label = models.CharField(_("libellé"), max_length=200)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["organisation__slug", "position", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="unique_motif_per_org")
+        ]
+        verbose_name = _("motif")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class LocalService(models.Model):
+    """A local service of an organisation, e.g. « CAF de la Gironde »."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="local_services"
+    )
+    slug = models.SlugField(unique=True, max_length=120)
+    name = models.CharField(_("nom"), max_length=200)
+    sort_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    # The territory it covers; its first département gives its time zone.
+    departements = models.ManyToManyField(Departement, related_name="local_services", blank=True)
+    main_departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    email = models.EmailField(_("courriel de contact"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("service local")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def timezone(self) -> str:
+        return self.main_departement.timezone if self.main_departement else "Europe/Paris"
+
+
+class Site(models.Model):
+    """A place or team that receives citizens: counter, contact centre, France Services."""
+
+    class Kind(models.TextChoices):
+        COUNTER = "guichet", _("Accueil physique")
+        CONTACT_CENTRE = "centre-contact", _("Centre de contact")
+        FRANCE_SERVICES = "france-services", _("France Services")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    slug = models.SlugField(unique=True, max_length=140)
+    name = models.CharField(_("nom"), max_length=200)
+    sort_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    # The organisation that runs the site (a CAF counter belongs to the CAF; a France
+    # Services site is run by a commune, La Poste, ...). Partners never see its back office.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sites", null=True, blank=True
+    )
+    local_service = models.ForeignKey(
+        LocalService, on_delete=models.PROTECT, related_name="sites", null=True, blank=True
+    )
+    operator_name = models.CharField(_("structure porteuse"), max_length=200, blank=True)
+    partners = models.ManyToManyField(
+        Organisation, related_name="partner_sites", blank=True, verbose_name=_("partenaires")
+    )
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=5, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="sites")
+    channels = models.ManyToManyField(Channel, related_name="sites", blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("site")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.local_service_id and self.organisation_id is None:
+            self.organisation_id = self.local_service.organisation_id
+        if (
+            self.local_service_id
+            and self.organisation_id
+            and self.local_service.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"local_service": _("Le service local doit appartenir à l’organisme du site.")}
+            )
+        if self.kind != self.Kind.FRANCE_SERVICES and self.organisation_id is None:
+            raise ValidationError({"organisation": _("Un site hors France Services a un organisme.")})
+
+    @property
+    def timezone(self) -> str:
+        return self.commune.departement.timezone
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class OpeningHours(models.Model):
+    """One opening interval of a weekly schedule, in the site's own time zone."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=[
+        (0, _("lundi")), (1, _("mardi")), (2, _("mercredi")), (3, _("jeudi")),
+        (4, _("vendredi")), (5, _("samedi")), (6, _("dimanche")),
+    ])
+    opens = models.TimeField(_("ouverture"))
+    closes = models.TimeField(_("fermeture"))
+
+    class Meta:
+        ordering = ["site", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")),
+                                   name="opening_hours_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class OpeningException(models.Model):
+    """A dated exception: closed (holiday, closure) or special hours on that date."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="opening_exceptions")
+    date = models.DateField(_("date"))
+    is_closed = models.BooleanField(_("fermé"), default=True)
+    opens = models.TimeField(_("ouverture"), null=True, blank=True)
+    closes = models.TimeField(_("fermeture"), null=True, blank=True)
+    label = models.CharField(_("motif"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["site", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "date"], name="unique_exception_per_day"),
+        ]
+
+    def clean(self) -> None:
+        if not self.is_closed and not (self.opens and self.closes and self.opens < self.closes):
+            raise ValidationError(_("Indiquez des horaires d’ouverture valides pour cette date."))

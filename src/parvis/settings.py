@@ -1,0 +1,337 @@
+"""parvis settings, read from the environment.
+
+Two profiles:
+
+* ``local`` (default): no variable needed. A secret key is generated once and kept in
+  ``var/``, SQLite in WAL mode, a Celery broker in its own SQLite file, in-process cache
+  and channel layer (worker events reach browsers through a small database relay).
+* ``production`` (``PARVIS_ENV=production``): refuses to start without ``SECRET_KEY`` and
+  ``ALLOWED_HOSTS``; secure cookies, HSTS and SSL redirect.
+
+Setting ``REDIS_URL`` switches cache, Celery broker and Channels to Redis in either profile.
+Every variable is documented in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+env = environ.Env()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(env.str("PARVIS_VAR_DIR", default=str(PROJECT_DIR / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+PARVIS_ENV = env.str("PARVIS_ENV", default="local")
+if PARVIS_ENV not in {"local", "production"}:
+    raise ImproperlyConfigured("PARVIS_ENV must be 'local' or 'production'.")
+IS_PRODUCTION = PARVIS_ENV == "production"
+TESTING = env.bool("PARVIS_TESTING", default="pytest" in sys.modules)
+
+
+def _local_secret_key() -> str:
+    """Generate the local profile's secret key once and keep it in var/ (never committed)."""
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+if IS_PRODUCTION:
+    missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not os.environ.get(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            f"The production profile needs these environment variables: {', '.join(missing)}."
+        )
+    SECRET_KEY = env.str("SECRET_KEY")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    DEBUG = False
+else:
+    SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+    DEBUG = env.bool("DEBUG", default=False)
+
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Applications -------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "widget_tweaks",
+    "dsfr",
+    "ninja",
+    "axes",
+    "csp",
+    "channels",
+    # parvis domains; dependencies point downwards in this list (docs/architecture.md)
+    "parvis.core",
+    "parvis.territories",
+    "parvis.accounts",
+    "parvis.directory",
+    "parvis.language",
+    "parvis.api",
+    "parvis.portal",
+    "parvis.backoffice",
+    "parvis.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parvis.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "parvis.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "parvis.urls"
+WSGI_APPLICATION = "parvis.wsgi.application"
+ASGI_APPLICATION = "parvis.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "backoffice:dashboard"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "parvis.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------
+SQLITE_OPTIONS = {
+    # A web process, a worker and beat write concurrently: take the write lock up front
+    # and wait for it rather than failing with "database is locked".
+    "transaction_mode": "IMMEDIATE",
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; "
+        "PRAGMA foreign_keys=ON;"
+    ),
+}
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'parvis.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: integration tests start a real worker on the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_parvis.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+
+# --- Cache, broker, channels --------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="parvis"),
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "parvis"},
+        }
+    }
+    CELERY_BROKER_URL = REDIS_URL
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Its own SQLite file, never the application database.
+    CELERY_BROKER_URL = f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite'}"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "parvis.core.tasks.record_worker_heartbeat", "schedule": 60.0},
+    "daily-purge": {"task": "parvis.accounts.tasks.purge_expired_data", "schedule": 24 * 3600.0},
+}
+# Embedded mode: worker events reach browsers through the database relay (core.realtime).
+REALTIME_DB_RELAY = not REDIS_URL
+
+# --- Authentication and security ----------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "parvis.core.http.client_ip_for_axes"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "parvis.core.views.csrf_failure"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if IS_PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+
+# django-csp 4: nonces for DSFR's scripts; no third-party origin anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", "ws:", "wss:"] if not IS_PRODUCTION else ["'self'", "wss:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Upload and request limits (bad input gets a 4xx, never a 500).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+
+# --- Internationalisation -----------------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français"))]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+
+# --- Static files -------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+
+# --- Email --------------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url(
+    "EMAIL_URL", default="memorymail://" if TESTING else "consolemail://"
+)
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="parvis <ne-pas-repondre@parvis.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- parvis -------------------------------------------------------------------------
+PARVIS_BRAND = env.str("PARVIS_BRAND", default="state")
+if PARVIS_BRAND not in {"state", "neutral"}:
+    raise ImproperlyConfigured("PARVIS_BRAND must be 'state' or 'neutral'.")
+PARVIS_SITE_TITLE = env.str("PARVIS_SITE_TITLE", default="parvis")
+PARVIS_SITE_TAGLINE = env.str(
+    "PARVIS_SITE_TAGLINE", default="La relation entre les services publics et leurs usagers"
+)
+PARVIS_OPERATOR_NAME = env.str("PARVIS_OPERATOR_NAME", default="Opérateur de démonstration")
+PARVIS_PRIMARY_COLOR = env.str("PARVIS_PRIMARY_COLOR", default="#000091")
+PARVIS_LOGO_URL = env.str("PARVIS_LOGO_URL", default="")
+PARVIS_CONTACT_EMAIL = env.str("PARVIS_CONTACT_EMAIL", default="contact@parvis.localhost")
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=365)
+# Retention (days), listed on the personal-data page and applied by the daily purge.
+RETENTION_AXES_DAYS = env.int("RETENTION_AXES_DAYS", default=30)
+RETENTION_REVOKED_TOKENS_DAYS = env.int("RETENTION_REVOKED_TOKENS_DAYS", default=90)
+RETENTION_AUDIT_DAYS = env.int("RETENTION_AUDIT_DAYS", default=365 * 5)
+RETENTION_SESSIONS_DAYS = env.int("RETENTION_SESSIONS_DAYS", default=1)
+RETENTION_REALTIME_EVENTS_HOURS = env.int("RETENTION_REALTIME_EVENTS_HOURS", default=24)
+WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 500
+
+# --- Logging ------------------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if IS_PRODUCTION else "console")
+LOGGING_CONFIG = None  # parvis.core.logging configures logging and structlog at startup.
+from parvis.core.logging import configure_logging  # noqa: E402
+
+configure_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)
+
+if IS_PRODUCTION and DEBUG:  # pragma: no cover - defensive
+    raise ImproperlyConfigured("DEBUG cannot be on in production.")
+
+# Silence check for a deliberately long-lived, random key in the local profile only.
+SILENCED_SYSTEM_CHECKS: list[str] = []

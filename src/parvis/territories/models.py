@@ -1,0 +1,99 @@
+"""INSEE territories (COG): régions, départements, communes and their former codes.
+
+Loaded from a vendored extract of ``@etalab/decoupage-administratif`` (see
+``territories/data/`` and ``scripts/vendor_territories.py``); never fetched at run time.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    sort_key = models.CharField(max_length=200, db_index=True, editable=False)
+    is_overseas = models.BooleanField(_("outre-mer"), default=False)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("région")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    sort_key = models.CharField(max_length=200, db_index=True, editable=False)
+    # Null for overseas collectivités (975, 977, 978, 98x) which belong to no région.
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="departements"
+    )
+    is_overseas = models.BooleanField(_("outre-mer"), default=False)
+    # Overseas collectivités (COM) are kept but excluded from région aggregates.
+    is_collectivity = models.BooleanField(_("collectivité d'outre-mer"), default=False)
+    timezone = models.CharField(_("fuseau horaire"), max_length=64, default="Europe/Paris")
+    holiday_subdivision = models.CharField(max_length=8, blank=True, default="")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("département")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Commune(models.Model):
+    """A current commune, keyed by its INSEE code (unique among current communes)."""
+
+    code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    sort_key = models.CharField(max_length=200, db_index=True, editable=False)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    postcodes = models.JSONField(_("codes postaux"), default=list, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("commune")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class CommuneAlias(models.Model):
+    """Communes déléguées, associées and former codes, so old addresses still resolve."""
+
+    class Kind(models.TextChoices):
+        DELEGATED = "deleguee", _("commune déléguée")
+        ASSOCIATED = "associee", _("commune associée")
+        FORMER = "ancienne", _("ancien code")
+
+    code = models.CharField(_("code INSEE"), max_length=5, db_index=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "kind", "commune", "name"], name="unique_alias")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code}, {self.get_kind_display()})"
+
+
+class ReferenceVintage(models.Model):
+    """Which edition of a reference dataset is loaded (e.g. COG 2025)."""
+
+    dataset = models.CharField(max_length=100, unique=True)
+    version = models.CharField(max_length=100)
+    loaded_at = models.DateTimeField(auto_now=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.dataset} {self.version}"

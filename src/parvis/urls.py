@@ -1,0 +1,28 @@
+"""Root URL configuration. Each domain app owns its URLs; the API lives at /api/v1."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from parvis.api.root import api
+from parvis.core import views as core_views
+from parvis.portal.urls import footer_patterns
+
+handler400 = "parvis.core.views.bad_request"
+handler403 = "parvis.core.views.permission_denied"
+handler404 = "parvis.core.views.page_not_found"
+handler500 = "parvis.core.views.server_error"
+
+admin.site.site_header = "Administration de la plateforme parvis"
+admin.site.site_title = "parvis"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("compte/", include("parvis.accounts.urls")),
+    path("espace-agents/", include("parvis.backoffice.urls")),
+    path("annuaire/", include("parvis.directory.urls")),
+    path("territoires/", include("parvis.territories.urls")),
+    path("", include("parvis.portal.urls")),
+    *footer_patterns,
+]
