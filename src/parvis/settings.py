@@ -152,7 +152,9 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: integration tests start a real worker on the same database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_parvis.sqlite3")}
+    # One file per test run, so concurrent runs on one machine never share a database.
+    _run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_parvis_{_run_id}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 

@@ -122,10 +122,12 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount_routers() -> None:
     from parvis.accounts.api import router as accounts_router
     from parvis.directory.api import router as directory_router
+    from parvis.language.api import router as language_router
     from parvis.territories.api import router as territories_router
 
     api.add_router("/territoires", territories_router)
     api.add_router("/annuaire", directory_router)
+    api.add_router("/language", language_router)
     api.add_router("/", accounts_router)
 
 
