@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("compte/", include("parvis.accounts.urls")),
+    path("espace-agents/annuaire/", include("parvis.directory.backoffice_urls")),
     path("espace-agents/", include("parvis.backoffice.urls")),
     path("annuaire/", include("parvis.directory.urls")),
     path("territoires/", include("parvis.territories.urls")),

@@ -1,8 +1,10 @@
-"""Shared pytest fixtures. App-specific factories live in each app's tests/factories.py."""
+"""Shared pytest fixtures. Root conftest (covers src/ and tests/). App-specific factories live in each app's tests/factories.py."""
 
 from __future__ import annotations
 
 import pytest
+
+pytest_plugins = ["parvis.testing.browser"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,4 @@
+"""Back-office pages of the directory (espace agents › annuaire)."""
+
+app_name = "directory_backoffice"
+urlpatterns: list = []

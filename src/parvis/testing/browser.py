@@ -1,0 +1,1 @@
+"""Playwright + Debian chromium fixtures (filled by the browser-tests slice)."""
