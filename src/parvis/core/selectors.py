@@ -43,7 +43,7 @@ def _cache() -> str:
     cache.set("parvis:healthz", "ok", 10)
     if cache.get("parvis:healthz") != "ok":
         raise RuntimeError("cache read-back failed")
-    return cache.__class__.__name__
+    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
 
 
 def _broker() -> str:
