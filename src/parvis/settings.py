@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "parvis.core.middleware.SecurityHeadersMiddleware",
+    "parvis.api.middleware.ApiProblemMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

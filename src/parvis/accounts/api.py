@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from parvis.accounts import selectors, services
@@ -95,14 +95,14 @@ def token_list(request: HttpRequest, slug: str) -> list[ApiToken]:
 @router.post("/organismes/{slug}/jetons", auth=session_auth,
              response={201: TokenCreatedOut, **problems(401, 403, 404, 422)},
              summary="Créer un jeton d’API")
-def token_create(request: HttpRequest, slug: str, payload: TokenIn) -> tuple[int, dict]:
+def token_create(request: HttpRequest, slug: str, payload: TokenIn) -> Status:
     organisation = _managed_organisation(request, slug)
     token, raw = services.api_token_create(
         actor=request.auth, organisation=organisation, name=payload.name,  # type: ignore[attr-defined]
         scope=payload.scope, expires_in_days=payload.expires_in_days,
     )
-    data = TokenOut.from_orm(token).dict()
-    return 201, {**data, "token": raw}
+    token.token = raw  # type: ignore[attr-defined]  # shown once, never stored
+    return Status(201, token)
 
 
 @router.delete("/jetons/{token_id}", auth=session_auth,

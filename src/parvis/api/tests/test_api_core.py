@@ -1,0 +1,141 @@
+"""The API's authentication, error shapes and token life cycle."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parvis.accounts.models import ApiToken, AuditEvent, Role
+from parvis.accounts.services import api_token_create, api_token_revoke
+from parvis.accounts.tests.factories import MembershipFactory
+from parvis.directory.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def caf():
+    return OrganisationFactory(slug="caf", name="CAF")
+
+
+@pytest.fixture
+def caf_admin(caf):
+    return MembershipFactory(organisation=caf, role=Role.ORGANISATION_ADMIN).user
+
+
+def _bearer(raw: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_anonymous_gets_401_problem_with_www_authenticate(client):
+    response = client.get("/api/v1/moi")
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    body = response.json()
+    assert body["code"] == "authentication_required"
+    assert body["status"] == 401
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer abc", "Bearer pvs_x_y", "Token pvs_a_b", "Bearer " + "x" * 500])
+def test_malformed_or_unknown_token_is_401(client, header):
+    response = client.get("/api/v1/moi", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+
+
+def test_token_authenticates_as_its_organisation_until_revoked(client, caf):
+    token, raw = api_token_create(actor=None, organisation=caf, name="Intégration")
+    response = client.get("/api/v1/moi", **_bearer(raw))
+    assert response.status_code == 200
+    assert response.json() == {"kind": "api_token", "email": None, "organisation": "caf",
+                               "is_platform_admin": False, "memberships": []}
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+    api_token_revoke(actor=None, token=token)
+    assert client.get("/api/v1/moi", **_bearer(raw)).status_code == 401
+
+
+def test_token_secret_is_stored_hashed(caf):
+    token, raw = api_token_create(actor=None, organisation=caf, name="x")
+    assert raw not in {token.digest, token.prefix, token.name}
+    assert len(token.digest) == 64
+
+
+def test_admin_creates_lists_and_revokes_tokens_with_audit(client, caf, caf_admin):
+    client.force_login(caf_admin)
+    created = client.post("/api/v1/organismes/caf/jetons",
+                          data={"name": "Portail partenaire", "scope": "write"},
+                          content_type="application/json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["token"].startswith("pvs_")
+    listed = client.get("/api/v1/organismes/caf/jetons").json()
+    assert [t["prefix"] for t in listed] == [body["prefix"]]
+    assert "token" not in listed[0]
+    revoked = client.delete(f"/api/v1/jetons/{body['id']}")
+    assert revoked.status_code == 200
+    assert revoked.json()["revoked_at"]
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["api_token.created", "api_token.revoked"]
+
+
+def test_agent_is_403_and_other_organisation_is_404(client, caf):
+    agent = MembershipFactory(organisation=caf, role=Role.AGENT).user
+    other_admin = MembershipFactory(organisation=OrganisationFactory(), role=Role.ORGANISATION_ADMIN).user
+    client.force_login(agent)
+    assert client.get("/api/v1/organismes/caf/jetons").status_code == 403
+    client.force_login(other_admin)
+    response = client.get("/api/v1/organismes/caf/jetons")
+    assert response.status_code == 404
+    assert response["Content-Type"] == PROBLEM
+
+
+def test_session_writes_need_csrf(caf, caf_admin):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(caf_admin)
+    response = csrf_client.post("/api/v1/organismes/caf/jetons", data={"name": "x"},
+                                content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+
+
+def test_invalid_json_and_invalid_fields_are_4xx_problems(client, caf, caf_admin):
+    client.force_login(caf_admin)
+    broken = client.post("/api/v1/organismes/caf/jetons", data="{nope", content_type="application/json")
+    assert broken.status_code == 400
+    assert broken.json()["code"] == "invalid_request"
+    invalid = client.post("/api/v1/organismes/caf/jetons",
+                          data=json.dumps({"name": "", "scope": "root"}), content_type="application/json")
+    assert invalid.status_code == 422
+    fields = {error["field"] for error in invalid.json()["errors"]}
+    assert {"body.payload.name", "body.payload.scope"} <= fields
+
+
+def test_oversized_body_is_413_problem(client, caf, caf_admin, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(caf_admin)
+    response = client.post("/api/v1/organismes/caf/jetons",
+                           data=json.dumps({"name": "x" * 5000}), content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+
+
+def test_wrong_method_is_405_problem(client):
+    response = client.post("/api/v1/moi")
+    assert response.status_code in {401, 405}
+    assert response["Content-Type"] == PROBLEM
+
+
+def test_docs_are_served_without_any_cdn(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs", "googleapis"):
+        assert cdn not in html
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "API parvis"

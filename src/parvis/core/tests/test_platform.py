@@ -1,0 +1,99 @@
+"""Health check, error shapes, security headers, client IP and settings profiles."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import RequestFactory
+
+from parvis.core.http import client_ip
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_database_cache_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "broker"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_answers_503_when_the_broker_is_down(client, settings):
+    from parvis.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = previous
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"]["ok"] is False
+
+
+def test_html_404_is_french_and_api_404_is_problem_json(client):
+    page = client.get("/cette-page-n-existe-pas/")
+    assert page.status_code == 404
+    assert "Page introuvable" in page.content.decode()
+    api = client.get("/api/v1/inexistant")
+    assert api.status_code == 404
+    assert api["Content-Type"] == "application/problem+json"
+    assert api.json()["code"] == "not_found"
+
+
+def test_security_headers_and_csp_nonce_on_pages(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Request-Id"]
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "1.1.1.1", "10.0.0.1"),  # no trusted proxy: the header is ignored
+        (1, "6.6.6.6, 2.2.2.2", "2.2.2.2"),  # spoofed left entry is ignored
+        (2, "6.6.6.6, 3.3.3.3, 10.0.0.9", "3.3.3.3"),
+        (1, "", "10.0.0.1"),
+    ],
+)
+def test_client_ip_behind_trusted_proxies(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def _run_parvis(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PARVIS_ENV"}}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "parvis", *args], env={**clean, **env},
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_production_profile_refuses_to_start_without_secret_and_hosts():
+    result = _run_parvis({"PARVIS_ENV": "production"}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY, ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_profile_passes_check_deploy_without_warning():
+    result = _run_parvis(
+        {"PARVIS_ENV": "production", "SECRET_KEY": "x" * 20 + "-long-random-production-secret-key-value-0123456789",
+         "ALLOWED_HOSTS": "parvis.example.fr"},
+        "check", "--deploy", "--fail-level", "WARNING",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
