@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
+from parvis.core.forms import ParvisFormMixin
 
 
-class LoginForm(DsfrBaseForm, AuthenticationForm):
+class LoginForm(ParvisFormMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("Adresse électronique"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
