@@ -12,7 +12,8 @@ import datetime as dt
 from typing import Any
 
 import structlog
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
@@ -46,9 +47,9 @@ def _latest_id() -> int:
 async def relay_loop() -> None:
     """Forward database events to this process's channel layer, forever."""
     layer = get_channel_layer()
-    last_id = await sync_to_async(_latest_id)()
+    last_id = await database_sync_to_async(_latest_id)()
     while True:
-        events = await sync_to_async(_fetch_after)(last_id)
+        events = await database_sync_to_async(_fetch_after)(last_id)
         for event in events:
             await layer.group_send(event.group, {"type": "parvis.event", "payload": event.payload})
             last_id = event.id

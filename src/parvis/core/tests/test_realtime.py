@@ -1,0 +1,125 @@
+"""Events emitted by any process reach the browsers' WebSockets, with or without Redis.
+
+The integration test starts a real Celery worker on the configured broker (a SQLite
+file in embedded mode, Redis when REDIS_URL is set) against the test database.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing.websocket import WebsocketCommunicator
+from django.conf import settings
+from django.db import connection
+
+from parvis.accounts.tests.factories import UserFactory
+from parvis.core.consumers import EventsConsumer
+from parvis.core.models import WorkerHeartbeat
+
+
+async def _connected(user) -> WebsocketCommunicator:  # type: ignore[no-untyped-def]
+    communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_anonymous_websocket_is_refused():
+    from django.contrib.auth.models import AnonymousUser
+
+    communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
+    communicator.scope["user"] = AnonymousUser()
+    connected, code = await communicator.connect()
+    assert not connected and code == 4401
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_event_published_in_this_process_reaches_the_user_only():
+    from parvis.core.realtime import publish
+
+    alice = await database_sync_to_async(UserFactory)()
+    bob = await database_sync_to_async(UserFactory)()
+    alice_ws, bob_ws = await _connected(alice), await _connected(bob)
+    await database_sync_to_async(publish)(f"user-{alice.pk}", {"type": "ping", "n": 1})
+    assert await alice_ws.receive_json_from(timeout=5) == {"type": "ping", "n": 1}
+    assert await bob_ws.receive_nothing(timeout=0.5)
+    await alice_ws.disconnect()
+    await bob_ws.disconnect()
+
+
+def _database_url() -> str:
+    cfg = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{cfg['NAME']}"
+    auth = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg["PASSWORD"] else "")
+    return f"postgres://{auth}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path: Path):
+    """A real worker process on its own queue, against the test database."""
+    from parvis.celery import app
+
+    queue = f"parvis-test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_TASK_ALWAYS_EAGER": "false",
+           "PARVIS_TESTING": "false"}
+    if not settings.REDIS_URL:
+        env["CELERY_BROKER_URL"] = f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
+    log_path = tmp_path / "worker.log"
+    log_file = log_path.open("w")
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "parvis", "worker", "-P", "solo", "-Q", queue,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
+        env=env, stdout=log_file, stderr=subprocess.STDOUT,
+    )
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.task_always_eager = False
+    if not settings.REDIS_URL:
+        app.conf.broker_url = env["CELERY_BROKER_URL"]
+    try:
+        yield queue
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = previous
+        app.pool.force_close_all()
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log_file.close()
+        print(log_path.read_text())  # shown by pytest when the test fails
+
+
+@pytest.mark.integration
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_real_worker_records_its_heartbeat_and_its_events_reach_the_browser(
+    celery_worker_process,
+):
+    from parvis.core.tasks import publish_event, record_worker_heartbeat
+
+    user = await database_sync_to_async(UserFactory)()
+    websocket = await _connected(user)
+    await database_sync_to_async(record_worker_heartbeat.apply_async)(queue=celery_worker_process)
+    await database_sync_to_async(publish_event.apply_async)(
+        args=[f"user-{user.pk}", {"type": "from-worker"}], queue=celery_worker_process
+    )
+    message = await websocket.receive_json_from(timeout=60)
+    assert message == {"type": "from-worker"}
+    deadline = time.monotonic() + 30
+    while not await database_sync_to_async(WorkerHeartbeat.objects.exists)():
+        assert time.monotonic() < deadline, "the worker never recorded its heartbeat"
+        time.sleep(0.2)
+    await websocket.disconnect()
