@@ -169,7 +169,9 @@ class Site(models.Model):
                 {"local_service": _("Le service local doit appartenir à l’organisme du site.")}
             )
         if self.kind != self.Kind.FRANCE_SERVICES and self.organisation_id is None:
-            raise ValidationError({"organisation": _("Un site hors France Services a un organisme.")})
+            raise ValidationError(
+                {"organisation": _("Un site hors France Services a un organisme.")}
+            )
 
     @property
     def timezone(self) -> str:
@@ -217,6 +219,11 @@ class OpeningException(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["site", "date"], name="unique_exception_per_day"),
         ]
+
+    def __str__(self) -> str:
+        if self.is_closed:
+            return f"{self.date:%d/%m/%Y} fermé"
+        return f"{self.date:%d/%m/%Y} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
     def clean(self) -> None:
         if not self.is_closed and not (self.opens and self.closes and self.opens < self.closes):

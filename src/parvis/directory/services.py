@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import slugify
 
-from parvis.core.text import sort_key
-from parvis.directory.models import Channel, JourneyStage, Motif, Organisation, Theme
+from parvis.accounts.services import audit_record
+from parvis.core.text import sort_key, unaccent
+from parvis.directory.models import (
+    Channel,
+    JourneyStage,
+    LocalService,
+    Motif,
+    OpeningException,
+    OpeningHours,
+    Organisation,
+    Site,
+    Theme,
+)
+from parvis.territories.models import Commune, Departement
 
 TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "taxonomy.yaml"
 
@@ -57,3 +75,324 @@ def taxonomy_load(*, path: Path = TAXONOMY_PATH) -> dict[str, int]:
             )
             counts["motifs"] += 1
     return counts
+
+
+# --- Local services, sites and opening hours -------------------------------------------
+#
+# Each write below is the one path for its action: views, API, admin actions, commands and
+# tests call it. It validates (``full_clean``), saves, and writes the audit row in one
+# transaction. Domain refusals raise ``DirectoryError`` with a stable ``code``.
+
+
+class DirectoryError(Exception):
+    """A directory rule refused the action; ``code`` is stable, ``message`` is French.
+
+    ``errors`` maps field names to French messages when the refusal concerns fields.
+    """
+
+    def __init__(self, code: str, message: str,
+                 errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.errors = errors or {}
+
+
+WEEKDAY_LABELS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_POSTCODE = re.compile(r"^\d{5}$")
+LOCAL_SERVICE_FIELDS = frozenset({"name", "email", "phone", "is_active", "departements",
+                                  "main_departement"})
+SITE_FIELDS = frozenset({"name", "kind", "address", "postcode", "commune", "channels",
+                         "partners", "operator_name", "phone", "email", "is_active",
+                         "organisation", "local_service"})
+
+
+def _full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """``full_clean`` with Django's errors turned into one ``DirectoryError``."""
+    try:
+        obj.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        errors = {
+            field: [str(message) for message in messages]
+            for field, messages in exc.message_dict.items()
+        }
+        raise DirectoryError(
+            "invalid", "Certaines valeurs sont invalides : "
+            + " ".join(message for messages in errors.values() for message in messages),
+            errors,
+        ) from exc
+
+
+def _unique_slug(model: type[models.Model], value: str, *, max_length: int) -> str:
+    base = slugify(unaccent(value))[: max_length - 4].strip("-") or "sans-nom"
+    candidate, counter = base, 2
+    while model._default_manager.filter(slug=candidate).exists():
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate
+
+
+def _check_slug(model: type[models.Model], slug: str | None, name: str, *,
+                max_length: int) -> str:
+    if not slug:
+        return _unique_slug(model, name, max_length=max_length)
+    if model._default_manager.filter(slug=slug).exists():
+        raise DirectoryError("slug_taken", "Cet identifiant (slug) est déjà utilisé.",
+                             {"slug": ["Cet identifiant est déjà utilisé."]})
+    return slug
+
+
+def _check_fields(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise DirectoryError("unknown_field", f"Champs non modifiables : {', '.join(unknown)}.")
+
+
+def _check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise DirectoryError("name_required", "Indiquez un nom.", {"name": ["Indiquez un nom."]})
+    return name
+
+
+# Local services ----------------------------------------------------------------------
+
+
+def _set_territory(local_service: LocalService, departements: Iterable[Departement],
+                   main_departement: Departement | None) -> list[str]:
+    covered = list(dict.fromkeys(departements))
+    if main_departement is None and covered:
+        main_departement = covered[0]
+    if main_departement is not None and main_departement not in covered:
+        covered.insert(0, main_departement)
+    local_service.main_departement = main_departement
+    return [d.pk for d in covered]
+
+
+@transaction.atomic
+def local_service_create(*, actor: Any, organisation: Organisation, name: str,
+                         departements: Iterable[Departement] = (),
+                         main_departement: Departement | None = None,
+                         slug: str | None = None, email: str = "", phone: str = "",
+                         is_active: bool = True) -> LocalService:
+    """Create a local service (e.g. « CAF de la Gironde ») and the territory it covers.
+
+    The main département (default: the first covered one) gives its time zone and is
+    always part of the covered territory.
+    """
+    name = _check_name(name)
+    local_service = LocalService(
+        organisation=organisation, name=name, sort_key=sort_key(name),
+        slug=_check_slug(LocalService, slug, name, max_length=120),
+        email=email, phone=phone, is_active=is_active,
+    )
+    covered = _set_territory(local_service, departements, main_departement)
+    _full_clean(local_service)
+    local_service.save()
+    local_service.departements.set(covered)
+    audit_record(actor=actor, action="local_service.created", target=local_service,
+                 data={"slug": local_service.slug, "departements": covered})
+    return local_service
+
+
+@transaction.atomic
+def local_service_update(*, actor: Any, local_service: LocalService,
+                         data: Mapping[str, Any]) -> LocalService:
+    """Change the given fields of a local service (``LOCAL_SERVICE_FIELDS``)."""
+    _check_fields(data, LOCAL_SERVICE_FIELDS)
+    changed = sorted(data)
+    if "name" in data:
+        local_service.name = _check_name(data["name"])
+        local_service.sort_key = sort_key(local_service.name)
+    for field in ("email", "phone", "is_active"):
+        if field in data:
+            setattr(local_service, field, data[field])
+    covered: list[str] | None = None
+    if "departements" in data or "main_departement" in data:
+        departements = (data["departements"] if "departements" in data
+                        else list(local_service.departements.all()))
+        main = data.get("main_departement", local_service.main_departement
+                        if "departements" not in data else None)
+        covered = _set_territory(local_service, departements, main)
+    _full_clean(local_service)
+    local_service.save()
+    if covered is not None:
+        local_service.departements.set(covered)
+    audit_record(actor=actor, action="local_service.updated", target=local_service,
+                 data={"fields": changed})
+    return local_service
+
+
+# Sites ---------------------------------------------------------------------------------
+
+
+def _check_site(site: Site, partners: list[Organisation] | None) -> None:
+    if site.postcode and not _POSTCODE.match(site.postcode):
+        raise DirectoryError("invalid_postcode", "Le code postal doit comporter 5 chiffres.",
+                             {"postcode": ["Le code postal doit comporter 5 chiffres."]})
+    if partners and site.kind != Site.Kind.FRANCE_SERVICES:
+        raise DirectoryError(
+            "partners_not_allowed",
+            "Seul un site France Services accueille des organismes partenaires.",
+            {"partners": ["Seul un site France Services a des partenaires."]},
+        )
+
+
+@transaction.atomic
+def site_create(*, actor: Any, kind: str, name: str, commune: Commune,
+                organisation: Organisation | None = None,
+                local_service: LocalService | None = None,
+                address: str = "", postcode: str = "",
+                channels: Iterable[Channel] = (), partners: Iterable[Organisation] = (),
+                operator_name: str = "", phone: str = "", email: str = "",
+                slug: str | None = None, is_active: bool = True) -> Site:
+    """Create a site: a counter, a contact centre or a France Services site (with partners)."""
+    name = _check_name(name)
+    partner_list = list(partners)
+    site = Site(
+        kind=kind, name=name, sort_key=sort_key(name),
+        slug=_check_slug(Site, slug, name, max_length=140),
+        organisation=organisation, local_service=local_service, commune=commune,
+        address=address.strip(), postcode=postcode.strip(), operator_name=operator_name,
+        phone=phone, email=email, is_active=is_active,
+    )
+    _check_site(site, partner_list)
+    _full_clean(site)
+    site.save()
+    site.channels.set(list(channels))
+    site.partners.set(partner_list)
+    audit_record(actor=actor, action="site.created", target=site,
+                 data={"slug": site.slug, "kind": site.kind, "commune": commune.pk})
+    return site
+
+
+@transaction.atomic
+def site_update(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Site:
+    """Change the given fields of a site (``SITE_FIELDS``); m2m fields are replaced."""
+    _check_fields(data, SITE_FIELDS)
+    for field, value in data.items():
+        if field in {"channels", "partners"}:
+            continue
+        if field == "name":
+            site.name = _check_name(value)
+            site.sort_key = sort_key(site.name)
+        elif field in {"address", "postcode"}:
+            setattr(site, field, value.strip())
+        else:
+            setattr(site, field, value)
+    partners = list(data["partners"]) if "partners" in data else None
+    if partners is None and "kind" in data and site.kind != Site.Kind.FRANCE_SERVICES:
+        partners = list(site.partners.all())
+    _check_site(site, partners)
+    _full_clean(site)
+    site.save()
+    if "channels" in data:
+        site.channels.set(list(data["channels"]))
+    if "partners" in data:
+        site.partners.set(partners or [])
+    audit_record(actor=actor, action="site.updated", target=site, data={"fields": sorted(data)})
+    return site
+
+
+# Opening hours -------------------------------------------------------------------------
+
+
+def validate_weekly_hours(hours: Iterable[tuple[int, dt.time, dt.time]]
+                          ) -> list[tuple[int, dt.time, dt.time]]:
+    """Sorted intervals, or ``DirectoryError`` when one is empty, reversed or overlapping.
+
+    Touching intervals (09:00–12:00 then 12:00–14:00) are refused too: they are one
+    interval and would announce a closing that does not happen.
+    """
+    intervals = sorted(hours)
+    errors: dict[str, list[str]] = {}
+    for weekday, opens, closes in intervals:
+        if weekday not in range(7):
+            raise DirectoryError("invalid_weekday", "Jour de la semaine inconnu.")
+        if opens >= closes:
+            errors.setdefault(str(weekday), []).append(
+                f"{WEEKDAY_LABELS[weekday]} : l’heure de fermeture ({closes:%H:%M}) doit "
+                f"suivre l’heure d’ouverture ({opens:%H:%M})."
+            )
+    for (day_a, _opens_a, closes_a), (day_b, opens_b, _closes_b) in itertools.pairwise(intervals):
+        if day_a == day_b and opens_b <= closes_a:
+            errors.setdefault(str(day_a), []).append(
+                f"{WEEKDAY_LABELS[day_a]} : les plages horaires se chevauchent "
+                f"(reprise à {opens_b:%H:%M} avant la fermeture de {closes_a:%H:%M})."
+            )
+    if errors:
+        code = ("hours_overlap" if any("chevauchent" in m for ms in errors.values() for m in ms)
+                else "hours_reversed")
+        raise DirectoryError(
+            code, " ".join(message for messages in errors.values() for message in messages),
+            errors,
+        )
+    return intervals
+
+
+@transaction.atomic
+def opening_hours_replace(*, actor: Any, site: Site,
+                          hours: Iterable[tuple[int, dt.time, dt.time]]) -> list[OpeningHours]:
+    """Replace the whole weekly schedule of ``site`` by ``hours`` (weekday 0 = Monday).
+
+    Times are wall-clock times in the site's own time zone.
+    """
+    intervals = validate_weekly_hours(hours)
+    rows = [OpeningHours(site=site, weekday=weekday, opens=opens, closes=closes)
+            for weekday, opens, closes in intervals]
+    for row in rows:
+        _full_clean(row)
+    site.opening_hours.all().delete()
+    created = OpeningHours.objects.bulk_create(rows)
+    audit_record(actor=actor, action="site.hours_replaced", target=site,
+                 data={"intervals": len(created)})
+    return created
+
+
+@transaction.atomic
+def opening_exception_set(*, actor: Any, site: Site, date: dt.date, is_closed: bool = True,
+                          opens: dt.time | None = None, closes: dt.time | None = None,
+                          label: str = "") -> OpeningException:
+    """Declare that ``site`` is closed, or open with special hours, on ``date``.
+
+    An exception replaces the weekly hours *and* the public-holiday closure of that day
+    (this is how a site opens on a holiday). One exception per date: setting it again
+    replaces it.
+    """
+    if not is_closed and not (opens and closes):
+        raise DirectoryError(
+            "special_hours_required", "Indiquez l’heure d’ouverture et l’heure de fermeture.",
+            {"opens": ["Indiquez les horaires d’ouverture de cette date."]},
+        )
+    if not is_closed and opens and closes and opens >= closes:
+        raise DirectoryError(
+            "hours_reversed", "L’heure de fermeture doit suivre l’heure d’ouverture.",
+            {"closes": ["L’heure de fermeture doit suivre l’heure d’ouverture."]},
+        )
+    exception = OpeningException.objects.filter(site=site, date=date).first()
+    created = exception is None
+    if exception is None:
+        exception = OpeningException(site=site, date=date)
+    exception.is_closed = is_closed
+    exception.opens = None if is_closed else opens
+    exception.closes = None if is_closed else closes
+    exception.label = " ".join(label.split())[:200]
+    _full_clean(exception, exclude=() if created else ("site", "date"))
+    exception.save()
+    audit_record(actor=actor, action="site.exception_set", target=site,
+                 data={"date": date.isoformat(), "is_closed": is_closed, "created": created})
+    return exception
+
+
+# The brief's vocabulary: « add » an exception (re-adding a date replaces it).
+opening_exception_add = opening_exception_set
+
+
+@transaction.atomic
+def opening_exception_remove(*, actor: Any, exception: OpeningException) -> None:
+    """Remove a dated exception: the weekly hours (and holiday rule) apply again that day."""
+    site = exception.site
+    date = exception.date
+    exception.delete()
+    audit_record(actor=actor, action="site.exception_removed", target=site,
+                 data={"date": date.isoformat()})

@@ -1,7 +1,27 @@
+import datetime as dt
+
 import factory
 
-from parvis.directory.models import LocalService, Motif, Organisation, Site
+from parvis.core.text import sort_key
+from parvis.directory.models import (
+    Channel,
+    LocalService,
+    Motif,
+    OpeningException,
+    OpeningHours,
+    Organisation,
+    Site,
+)
 from parvis.territories.tests.factories import CommuneFactory, DepartementFactory
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Channel
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"canal-{n}")
+    label = factory.Sequence(lambda n: f"Canal {n}")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -11,7 +31,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"organisme-{n}")
     name = factory.Sequence(lambda n: f"Organisme {n}")
-    sort_key = factory.LazyAttribute(lambda o: o.name.lower())
+    sort_key = factory.LazyAttribute(lambda o: sort_key(o.name))
 
 
 class MotifFactory(factory.django.DjangoModelFactory):
@@ -26,12 +46,19 @@ class MotifFactory(factory.django.DjangoModelFactory):
 class LocalServiceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LocalService
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     slug = factory.Sequence(lambda n: f"service-{n}")
     name = factory.Sequence(lambda n: f"Service local {n}")
-    sort_key = factory.LazyAttribute(lambda o: o.name.lower())
+    sort_key = factory.LazyAttribute(lambda o: sort_key(o.name))
     main_departement = factory.SubFactory(DepartementFactory)
+
+    @factory.post_generation
+    def departements(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        obj.departements.set(extracted if extracted is not None else [obj.main_departement])
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
@@ -41,9 +68,11 @@ class SiteFactory(factory.django.DjangoModelFactory):
     kind = Site.Kind.COUNTER
     slug = factory.Sequence(lambda n: f"site-{n}")
     name = factory.Sequence(lambda n: f"Accueil {n}")
-    sort_key = factory.LazyAttribute(lambda o: o.name.lower())
+    sort_key = factory.LazyAttribute(lambda o: sort_key(o.name))
     local_service = factory.SubFactory(LocalServiceFactory)
-    organisation = factory.LazyAttribute(lambda o: o.local_service.organisation if o.local_service else None)
+    organisation = factory.LazyAttribute(
+        lambda o: o.local_service.organisation if o.local_service else None
+    )
     commune = factory.SubFactory(CommuneFactory)
     address = "1 place de la Mairie"
     postcode = "33000"
@@ -53,3 +82,23 @@ class SiteFactory(factory.django.DjangoModelFactory):
             kind=Site.Kind.FRANCE_SERVICES, local_service=None, organisation=None,
             operator_name="Commune de démonstration",
         )
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    site = factory.SubFactory(SiteFactory)
+    weekday = 0
+    opens = dt.time(9, 0)
+    closes = dt.time(12, 0)
+
+
+class OpeningExceptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningException
+
+    site = factory.SubFactory(SiteFactory)
+    date = factory.Sequence(lambda n: dt.date(2030, 1, 1) + dt.timedelta(days=n))
+    is_closed = True
+    label = "Fermeture exceptionnelle"
