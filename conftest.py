@@ -1,4 +1,7 @@
-"""Shared pytest fixtures. Root conftest (covers src/ and tests/). App-specific factories live in each app's tests/factories.py."""
+"""Shared pytest fixtures (root: covers src/ and tests/).
+
+App-specific factories live in each app's tests/factories.py.
+"""
 
 from __future__ import annotations
 

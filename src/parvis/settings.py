@@ -300,11 +300,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 
 # --- Email --------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL", default="memorymail://" if TESTING else "consolemail://"
-)
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="memorymail://" if TESTING else "consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="parvis <ne-pas-repondre@parvis.localhost>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="parvis <ne-pas-repondre@parvis.localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- parvis -------------------------------------------------------------------------

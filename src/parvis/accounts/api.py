@@ -84,34 +84,49 @@ def _managed_organisation(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
-@router.get("/organismes/{slug}/jetons", auth=session_auth,
-            response={200: list[TokenOut], **problems(401, 403, 404)},
-            summary="Jetons d’API d’un organisme")
+@router.get(
+    "/organismes/{slug}/jetons",
+    auth=session_auth,
+    response={200: list[TokenOut], **problems(401, 403, 404)},
+    summary="Jetons d’API d’un organisme",
+)
 def token_list(request: HttpRequest, slug: str) -> list[ApiToken]:
     organisation = _managed_organisation(request, slug)
     return list(selectors.api_tokens_visible_to(request.auth).filter(organisation=organisation))  # type: ignore[attr-defined]
 
 
-@router.post("/organismes/{slug}/jetons", auth=session_auth,
-             response={201: TokenCreatedOut, **problems(401, 403, 404, 422)},
-             summary="Créer un jeton d’API")
+@router.post(
+    "/organismes/{slug}/jetons",
+    auth=session_auth,
+    response={201: TokenCreatedOut, **problems(401, 403, 404, 422)},
+    summary="Créer un jeton d’API",
+)
 def token_create(request: HttpRequest, slug: str, payload: TokenIn) -> Status:
     organisation = _managed_organisation(request, slug)
     token, raw = services.api_token_create(
-        actor=request.auth, organisation=organisation, name=payload.name,  # type: ignore[attr-defined]
-        scope=payload.scope, expires_in_days=payload.expires_in_days,
+        actor=request.auth,
+        organisation=organisation,
+        name=payload.name,  # type: ignore[attr-defined]
+        scope=payload.scope,
+        expires_in_days=payload.expires_in_days,
     )
     token.token = raw  # type: ignore[attr-defined]  # shown once, never stored
     return Status(201, token)
 
 
-@router.delete("/jetons/{token_id}", auth=session_auth,
-               response={200: TokenOut, **problems(401, 403, 404)}, summary="Révoquer un jeton")
+@router.delete(
+    "/jetons/{token_id}",
+    auth=session_auth,
+    response={200: TokenOut, **problems(401, 403, 404)},
+    summary="Révoquer un jeton",
+)
 def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
     principal = request.auth  # type: ignore[attr-defined]
-    token = visible_to(principal, ApiToken.objects.select_related("organisation"), Perm.VIEW).filter(
-        pk=token_id
-    ).first()
+    token = (
+        visible_to(principal, ApiToken.objects.select_related("organisation"), Perm.VIEW)
+        .filter(pk=token_id)
+        .first()
+    )
     if token is None:
         raise HttpError(404, "Jeton introuvable.")
     require_permission(principal, Perm.MANAGE_TOKENS, token)

@@ -87,9 +87,15 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_exactly_one_scope",
                 condition=(
-                    models.Q(organisation__isnull=False, local_service__isnull=True, site__isnull=True)
-                    | models.Q(organisation__isnull=True, local_service__isnull=False, site__isnull=True)
-                    | models.Q(organisation__isnull=True, local_service__isnull=True, site__isnull=False)
+                    models.Q(
+                        organisation__isnull=False, local_service__isnull=True, site__isnull=True
+                    )
+                    | models.Q(
+                        organisation__isnull=True, local_service__isnull=False, site__isnull=True
+                    )
+                    | models.Q(
+                        organisation__isnull=True, local_service__isnull=True, site__isnull=False
+                    )
                 ),
             ),
         ]
@@ -103,7 +109,10 @@ class Membership(models.Model):
         return self.organisation or self.local_service or self.site
 
     def clean(self) -> None:
-        if sum(x is not None for x in (self.organisation_id, self.local_service_id, self.site_id)) != 1:
+        if (
+            sum(x is not None for x in (self.organisation_id, self.local_service_id, self.site_id))
+            != 1
+        ):
             raise ValidationError(
                 _("Une habilitation porte sur un seul organisme, service local ou site.")
             )

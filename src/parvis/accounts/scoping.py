@@ -88,8 +88,9 @@ def _as_tuple(lookups: Lookups) -> tuple[str, ...]:
     return (lookups,) if isinstance(lookups, str) else tuple(lookups)
 
 
-def register(model: type[models.Model], *, organisation: Lookups,
-             local_service: Lookups, site: Lookups) -> None:
+def register(
+    model: type[models.Model], *, organisation: Lookups, local_service: Lookups, site: Lookups
+) -> None:
     """Declare how ``model`` reaches the organisation, local service and site it sits in."""
     _REGISTRY[model] = ScopePaths(
         _as_tuple(organisation), _as_tuple(local_service), _as_tuple(site)
@@ -151,8 +152,9 @@ def _scope_q(paths: ScopePaths, grants: Iterable[Grant]) -> Q:
     return condition
 
 
-def visible_to(principal: Any, queryset: models.QuerySet[M],
-               permission: Perm = Perm.VIEW) -> models.QuerySet[M]:
+def visible_to(
+    principal: Any, queryset: models.QuerySet[M], permission: Perm = Perm.VIEW
+) -> models.QuerySet[M]:
     """``queryset`` restricted to what ``principal`` may access with ``permission``."""
     model = queryset.model
     if model not in _REGISTRY:
@@ -183,9 +185,7 @@ def has_permission(principal: Any, permission: Perm, obj: models.Model | None = 
     if obj is None:
         return True
     model = type(obj)
-    return model._default_manager.filter(
-        _scope_q(_REGISTRY[model], grants), pk=obj.pk
-    ).exists()
+    return model._default_manager.filter(_scope_q(_REGISTRY[model], grants), pk=obj.pk).exists()
 
 
 def require_permission(principal: Any, permission: Perm, obj: models.Model | None = None) -> None:
@@ -215,8 +215,12 @@ def _register_defaults() -> None:
     register(LocalService, organisation="organisation", local_service="pk", site=None)
     register(Site, organisation="organisation", local_service="local_service", site="pk")
     for model in (OpeningHours, OpeningException):
-        register(model, organisation="site__organisation",
-                 local_service="site__local_service", site="site")
+        register(
+            model,
+            organisation="site__organisation",
+            local_service="site__local_service",
+            site="site",
+        )
     register(
         Membership,
         organisation=("organisation", "local_service__organisation", "site__organisation"),

@@ -19,7 +19,9 @@ def memberships_visible_to(principal: Any) -> QuerySet[Membership]:
 
 
 def api_tokens_visible_to(principal: Any) -> QuerySet[ApiToken]:
-    return visible_to(principal, ApiToken.objects.select_related("organisation"), Perm.MANAGE_TOKENS)
+    return visible_to(
+        principal, ApiToken.objects.select_related("organisation"), Perm.MANAGE_TOKENS
+    )
 
 
 def audit_events_visible_to(principal: Any) -> QuerySet[AuditEvent]:

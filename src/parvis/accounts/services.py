@@ -21,7 +21,7 @@ from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role, User
 from parvis.directory.models import LocalService, Organisation, Site
 
 logger = structlog.get_logger(__name__)
-TOKEN_PREFIX = "pvs"
+TOKEN_PREFIX = "pvs"  # noqa: S105 - a public marker, not a secret
 
 
 class AccountsError(Exception):
@@ -43,12 +43,21 @@ def _organisation_of(obj: models.Model | None) -> Organisation | None:
     return getattr(obj, "organisation", None)
 
 
-def audit_record(*, actor: Any, action: str, target: models.Model,
-                 data: dict[str, Any] | None = None,
-                 organisation: Organisation | None = None) -> AuditEvent:
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    data: dict[str, Any] | None = None,
+    organisation: Organisation | None = None,
+) -> AuditEvent:
     """Write one audit row. ``data`` holds identifiers and codes, never personal data."""
     user = actor if isinstance(actor, User) else None
-    label = str(actor.pk) if user else (f"token:{actor.prefix}" if isinstance(actor, ApiToken) else "system")
+    label = (
+        str(actor.pk)
+        if user
+        else (f"token:{actor.prefix}" if isinstance(actor, ApiToken) else "system")
+    )
     event = AuditEvent.objects.create(
         actor=user,
         actor_label=label,
@@ -63,10 +72,15 @@ def audit_record(*, actor: Any, action: str, target: models.Model,
 
 
 @transaction.atomic
-def membership_grant(*, actor: Any, user: User, role: str,
-                     organisation: Organisation | None = None,
-                     local_service: LocalService | None = None,
-                     site: Site | None = None) -> Membership:
+def membership_grant(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    organisation: Organisation | None = None,
+    local_service: LocalService | None = None,
+    site: Site | None = None,
+) -> Membership:
     if role not in Role.values:
         raise AccountsError("unknown_role", "Ce rôle n’existe pas.")
     membership, created = Membership.objects.get_or_create(
@@ -74,9 +88,13 @@ def membership_grant(*, actor: Any, user: User, role: str,
     )
     if created:
         membership.full_clean()
-        audit_record(actor=actor, action="membership.granted", target=membership,
-                     organisation=_organisation_of(membership.scope_object),
-                     data={"user_id": user.pk, "role": role})
+        audit_record(
+            actor=actor,
+            action="membership.granted",
+            target=membership,
+            organisation=_organisation_of(membership.scope_object),
+            data={"user_id": user.pk, "role": role},
+        )
     return membership
 
 
@@ -90,9 +108,13 @@ def membership_change_role(*, actor: Any, membership: Membership, role: str) -> 
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role"])
-    audit_record(actor=actor, action="membership.role_changed", target=membership,
-                 organisation=_organisation_of(membership.scope_object),
-                 data={"user_id": membership.user_id, "from": previous, "to": role})
+    audit_record(
+        actor=actor,
+        action="membership.role_changed",
+        target=membership,
+        organisation=_organisation_of(membership.scope_object),
+        data={"user_id": membership.user_id, "from": previous, "to": role},
+    )
     return membership
 
 
@@ -100,8 +122,13 @@ def membership_change_role(*, actor: Any, membership: Membership, role: str) -> 
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
     organisation = _organisation_of(membership.scope_object)
     data = {"user_id": membership.user_id, "role": membership.role}
-    audit_record(actor=actor, action="membership.revoked", target=membership,
-                 organisation=organisation, data=data)
+    audit_record(
+        actor=actor,
+        action="membership.revoked",
+        target=membership,
+        organisation=organisation,
+        data=data,
+    )
     membership.delete()
 
 
@@ -110,9 +137,14 @@ def token_digest(raw_token: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, organisation: Organisation, name: str,
-                     scope: str = ApiToken.Scope.READ,
-                     expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    scope: str = ApiToken.Scope.READ,
+    expires_in_days: int | None = None,
+) -> tuple[ApiToken, str]:
     """Create a token; the plain secret is returned once and never stored."""
     if scope not in ApiToken.Scope.values:
         raise AccountsError("unknown_scope", "Cette portée de jeton n’existe pas.")
@@ -123,14 +155,22 @@ def api_token_create(*, actor: Any, organisation: Organisation, name: str,
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     days = settings.API_TOKEN_DEFAULT_DAYS if expires_in_days is None else expires_in_days
     token = ApiToken(
-        organisation=organisation, name=name[:100], prefix=prefix, digest=token_digest(raw),
-        scope=scope, created_by=actor if isinstance(actor, User) else None,
+        organisation=organisation,
+        name=name[:100],
+        prefix=prefix,
+        digest=token_digest(raw),
+        scope=scope,
+        created_by=actor if isinstance(actor, User) else None,
         expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
     )
     token.full_clean()
     token.save()
-    audit_record(actor=actor, action="api_token.created", target=token,
-                 data={"prefix": prefix, "scope": scope})
+    audit_record(
+        actor=actor,
+        action="api_token.created",
+        target=token,
+        data={"prefix": prefix, "scope": scope},
+    )
     return token, raw
 
 
@@ -139,8 +179,9 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="api_token.revoked", target=token,
-                     data={"prefix": token.prefix})
+        audit_record(
+            actor=actor, action="api_token.revoked", target=token, data={"prefix": token.prefix}
+        )
     return token
 
 

@@ -28,10 +28,14 @@ class ApiProblemMiddleware:
             )
         ):
             code, detail = HTTP_ERROR_CODES.get(
-                response.status_code, ("server_error" if response.status_code >= 500 else "error",
-                                       "La requête n’a pas pu aboutir.")
+                response.status_code,
+                (
+                    "server_error" if response.status_code >= 500 else "error",
+                    "La requête n’a pas pu aboutir.",
+                ),
             )
             headers = {"Allow": response["Allow"]} if response.has_header("Allow") else None
-            return problem_response(status=response.status_code, code=code, detail=detail,
-                                    headers=headers)
+            return problem_response(
+                status=response.status_code, code=code, detail=detail, headers=headers
+            )
         return response

@@ -16,11 +16,26 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from parvis.accounts.services import AccountsError
 from parvis.api.auth import AUTH
-from parvis.core.problems import problem_response
+from parvis.core.problems import PROBLEM_CONTENT_TYPE, problem_response
 
 logger = structlog.get_logger(__name__)
 
-api = NinjaAPI(
+
+class ParvisNinjaAPI(NinjaAPI):
+    """Documents error responses under ``application/problem+json``, as they are sent."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = ParvisNinjaAPI(
     title="API parvis",
     version="1.0.0",
     description=(
@@ -59,15 +74,23 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         }
         for error in exc.errors
     ]
-    return problem_response(status=422, code="validation_error",
-                            detail="Certaines valeurs sont invalides.", errors=errors)
+    return problem_response(
+        status=422,
+        code="validation_error",
+        detail="Certaines valeurs sont invalides.",
+        errors=errors,
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     message = str(exc) if str(exc) not in {"", "Unauthorized"} else HTTP_ERROR_CODES[401][1]
-    return problem_response(status=401, code="authentication_required", detail=message,
-                            headers={"WWW-Authenticate": 'Bearer realm="parvis"'})
+    return problem_response(
+        status=401,
+        code="authentication_required",
+        detail=message,
+        headers={"WWW-Authenticate": 'Bearer realm="parvis"'},
+    )
 
 
 @api.exception_handler(HttpError)
@@ -108,15 +131,20 @@ def on_model_validation_error(request: HttpRequest, exc: ValidationError) -> Htt
         for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items()
         for message in messages
     ]
-    return problem_response(status=422, code="validation_error",
-                            detail="Certaines valeurs sont invalides.", errors=errors)
+    return problem_response(
+        status=422,
+        code="validation_error",
+        detail="Certaines valeurs sont invalides.",
+        errors=errors,
+    )
 
 
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("api_unexpected_error", path=request.path, error=type(exc).__name__)
-    return problem_response(status=500, code="server_error",
-                            detail="Une erreur inattendue est survenue.")
+    return problem_response(
+        status=500, code="server_error", detail="Une erreur inattendue est survenue."
+    )
 
 
 def _mount_routers() -> None:

@@ -31,7 +31,9 @@ class Problem(Schema):
 class PageParams(Schema):
     page: int = Field(1, ge=1, le=100_000, description="Numéro de page, à partir de 1.")
     page_size: int = Field(
-        settings.API_PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE,
+        settings.API_PAGE_SIZE,
+        ge=1,
+        le=settings.API_MAX_PAGE_SIZE,
         description="Nombre d’éléments par page.",
     )
 
@@ -69,4 +71,4 @@ def paginate(queryset: QuerySet[Any] | list[Any], params: PageParams) -> dict[st
 
 def problems(*statuses: int) -> dict[int, type[Problem]]:
     """Response map documenting the 4xx an operation returns."""
-    return {status: Problem for status in statuses}
+    return dict.fromkeys(statuses, Problem)

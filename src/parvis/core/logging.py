@@ -14,8 +14,22 @@ from typing import Any
 import structlog
 
 PERSONAL_KEYS = frozenset(
-    {"email", "username", "password", "phone", "first_name", "last_name", "name", "text",
-     "address", "token", "authorization", "cookie", "ip", "ip_address"}
+    {
+        "email",
+        "username",
+        "password",
+        "phone",
+        "first_name",
+        "last_name",
+        "name",
+        "text",
+        "address",
+        "token",
+        "authorization",
+        "cookie",
+        "ip",
+        "ip_address",
+    }
 )
 
 

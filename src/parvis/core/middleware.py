@@ -8,7 +8,9 @@ from collections.abc import Callable
 import structlog
 from django.http import HttpRequest, HttpResponse
 
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
 
 
 class RequestIdMiddleware:

@@ -32,3 +32,6 @@ class RealtimeEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.group} #{self.pk}"

@@ -31,7 +31,11 @@ TITLES = {
 
 
 def problem_body(
-    *, status: int, code: str, detail: str, errors: list[dict[str, Any]] | None = None,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
     instance: str | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
@@ -49,8 +53,13 @@ def problem_body(
 
 
 def problem_response(
-    *, status: int, code: str, detail: str, errors: list[dict[str, Any]] | None = None,
-    instance: str | None = None, headers: dict[str, str] | None = None,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> HttpResponse:
     body = problem_body(status=status, code=code, detail=detail, errors=errors, instance=instance)
     response = HttpResponse(

@@ -27,7 +27,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "status": "ok" if healthy else "error",
-            "checks": {c.name: {"ok": c.ok, "detail": c.detail, "ms": c.duration_ms} for c in checks},
+            "checks": {
+                c.name: {"ok": c.ok, "detail": c.detail, "ms": c.duration_ms} for c in checks
+            },
         },
         status=200 if healthy else 503,
     )

@@ -5,7 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from parvis.accounts.models import Role
-from parvis.accounts.scoping import Perm, get_visible_or_404, has_permission, require_permission, visible_to
+from parvis.accounts.scoping import (
+    Perm,
+    get_visible_or_404,
+    has_permission,
+    require_permission,
+    visible_to,
+)
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
 from parvis.directory.models import LocalService, Site
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, SiteFactory
@@ -31,7 +37,10 @@ def world():
 def test_organisation_grant_covers_its_services_and_sites(world):
     user = MembershipFactory(organisation=world["caf"]).user
     assert set(visible_to(user, LocalService.objects.all())) == {world["caf33"], world["caf40"]}
-    assert set(visible_to(user, Site.objects.all())) == {world["caf33_counter"], world["caf40_counter"]}
+    assert set(visible_to(user, Site.objects.all())) == {
+        world["caf33_counter"],
+        world["caf40_counter"],
+    }
 
 
 def test_service_grant_covers_itself_and_its_sites_only(world):
@@ -62,8 +71,9 @@ def test_out_of_scope_is_404_and_wrong_role_is_403(world):
 
 
 def test_site_level_admin_cannot_act_on_the_organisation(world):
-    admin = MembershipFactory(organisation=None, site=world["caf33_counter"],
-                              role=Role.ORGANISATION_ADMIN).user
+    admin = MembershipFactory(
+        organisation=None, site=world["caf33_counter"], role=Role.ORGANISATION_ADMIN
+    ).user
     assert has_permission(admin, Perm.MANAGE_DIRECTORY, world["caf33_counter"])
     assert not has_permission(admin, Perm.MANAGE_MEMBERS, world["caf"])
 

@@ -21,12 +21,17 @@ def test_grant_change_and_revoke_are_audited_without_personal_data():
     admin = UserFactory(platform_admin=True)
     user = UserFactory(email="camille.durand@exemple.fr")
     caf = OrganisationFactory()
-    membership = services.membership_grant(actor=admin, user=user, role=Role.AGENT, organisation=caf)
+    membership = services.membership_grant(
+        actor=admin, user=user, role=Role.AGENT, organisation=caf
+    )
     services.membership_change_role(actor=admin, membership=membership, role=Role.SUPERVISOR)
     services.membership_revoke(actor=admin, membership=membership)
     events = list(AuditEvent.objects.order_by("id"))
     assert [e.action for e in events] == [
-        "membership.granted", "membership.role_changed", "membership.revoked"]
+        "membership.granted",
+        "membership.role_changed",
+        "membership.revoked",
+    ]
     assert all(e.organisation == caf and e.actor == admin for e in events)
     assert events[1].data == {"user_id": user.pk, "from": "agent", "to": "supervisor"}
     assert "camille" not in str([e.data for e in events])
@@ -44,8 +49,9 @@ def test_granting_twice_is_idempotent_and_site_grants_record_the_operator():
 
 def test_unknown_role_is_refused():
     with pytest.raises(services.AccountsError) as error:
-        services.membership_grant(actor=None, user=UserFactory(), role="king",
-                                  organisation=OrganisationFactory())
+        services.membership_grant(
+            actor=None, user=UserFactory(), role="king", organisation=OrganisationFactory()
+        )
     assert error.value.code == "unknown_role"
 
 
@@ -56,8 +62,15 @@ def test_purge_deletes_what_must_not_be_kept():
     ApiToken.objects.filter(pk=revoked.pk).update(revoked_at=old)
     kept, _ = services.api_token_create(actor=None, organisation=org, name="actif")
     attempt = AccessAttempt.objects.create(
-        username="x", ip_address="10.0.0.1", user_agent="", get_data="", post_data="",
-        http_accept="", path_info="/", failures_since_start=1)
+        username="x",
+        ip_address="10.0.0.1",
+        user_agent="",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/",
+        failures_since_start=1,
+    )
     AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=old)
     counts = services.purge_expired_data()
     assert counts["api_tokens"] == 1 and counts["axes_attempts"] == 1
@@ -69,15 +82,19 @@ def test_login_is_throttled_after_repeated_failures(client, settings):
     user = UserFactory()
     for _ in range(3):
         client.post("/compte/connexion/", {"username": user.email, "password": "faux"})
-    locked = client.post("/compte/connexion/", {"username": user.email, "password": DEFAULT_PASSWORD})
+    locked = client.post(
+        "/compte/connexion/", {"username": user.email, "password": DEFAULT_PASSWORD}
+    )
     assert locked.status_code == 429
     assert "bloquée" in locked.content.decode()
 
 
 def test_login_with_email_reaches_the_back_office(client):
     user = UserFactory(email="agent@exemple.gouv.fr")
-    response = client.post("/compte/connexion/", {"username": "Agent@Exemple.gouv.fr".lower(),
-                                                  "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/compte/connexion/",
+        {"username": "Agent@Exemple.gouv.fr".lower(), "password": DEFAULT_PASSWORD},
+    )
     assert response.status_code == 302
     assert response["Location"] == "/espace-agents/"
     assert client.get("/espace-agents/").status_code == 200

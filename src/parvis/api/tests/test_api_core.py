@@ -39,7 +39,9 @@ def test_anonymous_gets_401_problem_with_www_authenticate(client):
     assert body["status"] == 401
 
 
-@pytest.mark.parametrize("header", ["Bearer", "Bearer abc", "Bearer pvs_x_y", "Token pvs_a_b", "Bearer " + "x" * 500])
+@pytest.mark.parametrize(
+    "header", ["Bearer", "Bearer abc", "Bearer pvs_x_y", "Token pvs_a_b", "Bearer " + "x" * 500]
+)
 def test_malformed_or_unknown_token_is_401(client, header):
     response = client.get("/api/v1/moi", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
@@ -50,8 +52,13 @@ def test_token_authenticates_as_its_organisation_until_revoked(client, caf):
     token, raw = api_token_create(actor=None, organisation=caf, name="Intégration")
     response = client.get("/api/v1/moi", **_bearer(raw))
     assert response.status_code == 200
-    assert response.json() == {"kind": "api_token", "email": None, "organisation": "caf",
-                               "is_platform_admin": False, "memberships": []}
+    assert response.json() == {
+        "kind": "api_token",
+        "email": None,
+        "organisation": "caf",
+        "is_platform_admin": False,
+        "memberships": [],
+    }
     assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
     api_token_revoke(actor=None, token=token)
     assert client.get("/api/v1/moi", **_bearer(raw)).status_code == 401
@@ -65,9 +72,11 @@ def test_token_secret_is_stored_hashed(caf):
 
 def test_admin_creates_lists_and_revokes_tokens_with_audit(client, caf, caf_admin):
     client.force_login(caf_admin)
-    created = client.post("/api/v1/organismes/caf/jetons",
-                          data={"name": "Portail partenaire", "scope": "write"},
-                          content_type="application/json")
+    created = client.post(
+        "/api/v1/organismes/caf/jetons",
+        data={"name": "Portail partenaire", "scope": "write"},
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["token"].startswith("pvs_")
@@ -83,7 +92,9 @@ def test_admin_creates_lists_and_revokes_tokens_with_audit(client, caf, caf_admi
 
 def test_agent_is_403_and_other_organisation_is_404(client, caf):
     agent = MembershipFactory(organisation=caf, role=Role.AGENT).user
-    other_admin = MembershipFactory(organisation=OrganisationFactory(), role=Role.ORGANISATION_ADMIN).user
+    other_admin = MembershipFactory(
+        organisation=OrganisationFactory(), role=Role.ORGANISATION_ADMIN
+    ).user
     client.force_login(agent)
     assert client.get("/api/v1/organismes/caf/jetons").status_code == 403
     client.force_login(other_admin)
@@ -97,19 +108,25 @@ def test_session_writes_need_csrf(caf, caf_admin):
 
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(caf_admin)
-    response = csrf_client.post("/api/v1/organismes/caf/jetons", data={"name": "x"},
-                                content_type="application/json")
+    response = csrf_client.post(
+        "/api/v1/organismes/caf/jetons", data={"name": "x"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
 
 
 def test_invalid_json_and_invalid_fields_are_4xx_problems(client, caf, caf_admin):
     client.force_login(caf_admin)
-    broken = client.post("/api/v1/organismes/caf/jetons", data="{nope", content_type="application/json")
+    broken = client.post(
+        "/api/v1/organismes/caf/jetons", data="{nope", content_type="application/json"
+    )
     assert broken.status_code == 400
     assert broken.json()["code"] == "invalid_request"
-    invalid = client.post("/api/v1/organismes/caf/jetons",
-                          data=json.dumps({"name": "", "scope": "root"}), content_type="application/json")
+    invalid = client.post(
+        "/api/v1/organismes/caf/jetons",
+        data=json.dumps({"name": "", "scope": "root"}),
+        content_type="application/json",
+    )
     assert invalid.status_code == 422
     fields = {error["field"] for error in invalid.json()["errors"]}
     assert {"body.payload.name", "body.payload.scope"} <= fields
@@ -118,8 +135,11 @@ def test_invalid_json_and_invalid_fields_are_4xx_problems(client, caf, caf_admin
 def test_oversized_body_is_413_problem(client, caf, caf_admin, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     client.force_login(caf_admin)
-    response = client.post("/api/v1/organismes/caf/jetons",
-                           data=json.dumps({"name": "x" * 5000}), content_type="application/json")
+    response = client.post(
+        "/api/v1/organismes/caf/jetons",
+        data=json.dumps({"name": "x" * 5000}),
+        content_type="application/json",
+    )
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
 

@@ -76,10 +76,18 @@ def test_client_ip_behind_trusted_proxies(settings, proxies, forwarded, expected
 
 
 def _run_parvis(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PARVIS_ENV"}}
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "parvis", *args], env={**clean, **env},
-        capture_output=True, text=True, timeout=120, check=False,
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PARVIS_ENV"}
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "parvis", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -91,9 +99,15 @@ def test_production_profile_refuses_to_start_without_secret_and_hosts():
 
 def test_production_profile_passes_check_deploy_without_warning():
     result = _run_parvis(
-        {"PARVIS_ENV": "production", "SECRET_KEY": "x" * 20 + "-long-random-production-secret-key-value-0123456789",
-         "ALLOWED_HOSTS": "parvis.example.fr"},
-        "check", "--deploy", "--fail-level", "WARNING",
+        {
+            "PARVIS_ENV": "production",
+            "SECRET_KEY": "x" * 20 + "-long-random-production-secret-key-value-0123456789",
+            "ALLOWED_HOSTS": "parvis.example.fr",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

@@ -72,16 +72,37 @@ def celery_worker_process(tmp_path: Path):
     from parvis.celery import app
 
     queue = f"parvis-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_TASK_ALWAYS_EAGER": "false",
-           "PARVIS_TESTING": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "PARVIS_TESTING": "false",
+    }
     if not settings.REDIS_URL:
         env["CELERY_BROKER_URL"] = f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
     log_path = tmp_path / "worker.log"
     log_file = log_path.open("w")
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "parvis", "worker", "-P", "solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-        env=env, stdout=log_file, stderr=subprocess.STDOUT,
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "parvis",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "WARNING",
+        ],
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     previous = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.task_always_eager = False

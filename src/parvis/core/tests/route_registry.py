@@ -1,0 +1,105 @@
+"""Security registry: how every route and API operation is reached, and who may reach it.
+
+``test_route_security`` walks the URL resolver and the OpenAPI document itself. A route
+or operation missing here fails the suite, so adding one forces its author to declare
+whether it is public (a short, reviewed list) or scoped, and how to build its arguments
+for organisation A and organisation B.
+
+``World`` (see ``test_route_security.world``) holds, for each organisation key ``"a"`` /
+``"b"``: ``org``, ``service``, ``site``, ``token`` (an ApiToken row), ``membership``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kwargs = Callable[[Any, str], dict[str, Any]]
+
+
+def no_kwargs(world: Any, key: str) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One HTML route.
+
+    ``access``: ``public`` (anyone, ``public_status``), ``login`` (any signed-in user,
+    nothing organisation-bound in the URL), ``scoped`` (the URL names an object of
+    organisation A or B: the other organisation gets 404), ``platform`` (platform admins).
+    """
+
+    access: Literal["public", "login", "scoped", "platform"]
+    kwargs: Kwargs = no_kwargs
+    public_status: int = 200
+    agent_status: int = 200  # agent of the object's organisation
+    admin_status: int = 200  # organisation admin of the object's organisation
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation (method + OpenAPI path).
+
+    ``public``: no authentication, ``public_status`` for everyone. ``authenticated``:
+    401 without credentials. ``scoped``: path parameters name an object of A or B.
+    ``token_status`` is for a *write* token of the object's organisation, ``admin_status``
+    for the organisation admin's session (CSRF token included), ``agent_status`` for an
+    agent's session. ``body`` builds a valid JSON body.
+    """
+
+    access: Literal["public", "authenticated", "scoped"]
+    params: Kwargs = no_kwargs
+    body: Kwargs | None = None
+    query: str = ""
+    public_status: int = 200
+    token_status: int = 200
+    admin_status: int = 200
+    agent_status: int = 200
+    other_org_status: int = 404
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# The short reviewed list of public pages. Anything else needs a scope or a login.
+HTML_ROUTES: dict[str, Route] = {
+    "healthz": Route("public"),
+    "portal:home": Route("public"),
+    "portal:dsfr-neutral-css": Route("public"),
+    "footer-sitemap": Route("public"),
+    "footer-accessibility-status": Route("public"),
+    "footer-legal-notice": Route("public"),
+    "footer-personal-data": Route("public"),
+    "footer-cookie-management": Route("public"),
+    "accounts:login": Route("public"),
+    "accounts:logout": Route("public", public_status=405),  # POST only
+    "directory:organisation_list": Route("public"),
+    "api:openapi-json": Route("public"),
+    "api:openapi-view": Route("public"),
+    "backoffice:dashboard": Route("login"),
+}
+
+API_OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/api/v1/moi"): Operation("authenticated"),
+    ("GET", "/api/v1/organismes/{slug}/jetons"): Operation(
+        "scoped",
+        params=lambda w, k: {"slug": w[k].org.slug},
+        token_status=401,
+        agent_status=403,
+    ),
+    ("POST", "/api/v1/organismes/{slug}/jetons"): Operation(
+        "scoped",
+        params=lambda w, k: {"slug": w[k].org.slug},
+        body=lambda w, k: {"name": "Jeton de test", "scope": "read"},
+        token_status=401,
+        admin_status=201,
+        agent_status=403,
+    ),
+    ("DELETE", "/api/v1/jetons/{token_id}"): Operation(
+        "scoped",
+        params=lambda w, k: {"token_id": w[k].token.pk},
+        token_status=401,
+        agent_status=403,
+    ),
+}

@@ -1,0 +1,193 @@
+"""Walk every URL and every API operation with two organisations and four principals.
+
+Principals: an agent and an organisation admin of organisation A (sessions), a write API
+token of A, and an anonymous visitor. Rules: outside scope → 404, in scope without the
+role → 403, anonymous → login redirect (HTML) or 401 (API). New routes must be declared
+in ``route_registry`` or this test fails.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from parvis.accounts.models import Role
+from parvis.accounts.services import api_token_create
+from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.api.root import api
+from parvis.core.tests.route_registry import API_OPERATIONS, HTML_ROUTES, Operation, Route
+from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+EXCLUDED_PREFIXES = ("admin/", "api/v1/", "static/", "media/")
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str | None = None):  # type: ignore[no-untyped-def]
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            full_ns = f"{namespace}:{ns}" if namespace and ns else ns or namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield prefix + str(pattern.pattern), name
+
+
+def html_routes() -> list[tuple[str, str | None]]:
+    return [
+        (route, name)
+        for route, name in _walk(get_resolver().url_patterns)
+        if not route.startswith(EXCLUDED_PREFIXES)
+    ]
+
+
+def api_operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return [(method.upper(), path) for path, item in schema["paths"].items() for method in item]
+
+
+@dataclass
+class OrgWorld:
+    org: Any
+    service: Any
+    site: Any
+    france_services: Any
+    token: Any
+    raw_token: str
+    agent: Any
+    admin: Any
+    membership: Any
+
+
+def _org_world(key: str) -> OrgWorld:
+    org = OrganisationFactory(slug=f"org-{key}", name=f"Organisme {key.upper()}")
+    service = LocalServiceFactory(organisation=org)
+    site = SiteFactory(local_service=service)
+    france_services = SiteFactory(france_services=True)
+    agent_membership = MembershipFactory(organisation=org, role=Role.AGENT)
+    admin = MembershipFactory(organisation=org, role=Role.ORGANISATION_ADMIN).user
+    MembershipFactory(
+        organisation=None, site=france_services, role=Role.AGENT, user=agent_membership.user
+    )
+    target_token, _ = api_token_create(actor=None, organisation=org, name="cible")
+    _, raw = api_token_create(actor=None, organisation=org, name="auth", scope="write")
+    return OrgWorld(
+        org,
+        service,
+        site,
+        france_services,
+        target_token,
+        raw,
+        agent_membership.user,
+        admin,
+        agent_membership,
+    )
+
+
+@pytest.fixture
+def world() -> dict[str, OrgWorld]:
+    return {"a": _org_world("a"), "b": _org_world("b")}
+
+
+def test_every_route_is_declared():
+    missing = sorted({name or route for route, name in html_routes()} - set(HTML_ROUTES))
+    assert not missing, f"Declare these routes in core/tests/route_registry.py: {missing}"
+    every_name = {name for _, name in _walk(get_resolver().url_patterns)}
+    stale = sorted(set(HTML_ROUTES) - every_name)
+    assert not stale, f"Registry entries without a route: {stale}"
+
+
+def test_every_api_operation_is_declared_and_documents_its_errors():
+    operations = api_operations()
+    missing = sorted(set(operations) - set(API_OPERATIONS))
+    assert not missing, f"Declare these operations in core/tests/route_registry.py: {missing}"
+    schema = api.get_openapi_schema()
+    for method, path in operations:
+        responses = {str(code) for code in schema["paths"][path][method.lower()]["responses"]}
+        entry = API_OPERATIONS[(method, path)]
+        if entry.access != "public":
+            assert "401" in responses, f"{method} {path} does not document its 401"
+        if entry.access == "scoped":
+            assert "404" in responses, f"{method} {path} does not document its 404"
+
+
+def _get(client: Client, name: str, entry: Route, world: dict[str, OrgWorld], key: str):  # type: ignore[no-untyped-def]
+    url = reverse(name, kwargs=entry.kwargs(world, key)) + entry.query
+    return client.get(url)
+
+
+def _session(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(HTML_ROUTES))
+def test_html_route_access(name: str, world: dict[str, OrgWorld]):
+    entry = HTML_ROUTES[name]
+    anonymous = _get(Client(), name, entry, world, "a")
+    if entry.access == "public":
+        assert anonymous.status_code == entry.public_status, name
+        return
+    assert anonymous.status_code == 302 and "/compte/connexion/" in anonymous["Location"], name
+    agent, admin = _session(world["a"].agent), _session(world["a"].admin)
+    if entry.access == "platform":
+        assert _get(admin, name, entry, world, "a").status_code in {302, 403, 404}, name
+        platform_admin = _session(UserFactory(platform_admin=True))
+        assert _get(platform_admin, name, entry, world, "a").status_code == 200, name
+        return
+    assert _get(agent, name, entry, world, "a").status_code == entry.agent_status, name
+    assert _get(admin, name, entry, world, "a").status_code == entry.admin_status, name
+    if entry.access == "scoped":
+        assert _get(agent, name, entry, world, "b").status_code == 404, name
+        assert _get(admin, name, entry, world, "b").status_code == 404, name
+
+
+def _call(
+    client: Client,
+    method: str,
+    path: str,
+    entry: Operation,
+    world: dict[str, OrgWorld],
+    key: str,
+    **headers: str,
+):  # type: ignore[no-untyped-def]
+    url = path.format(**entry.params(world, key)) + entry.query
+    body = json.dumps(entry.body(world, key)) if entry.body else None
+    return client.generic(method, url, data=body or "", content_type="application/json", **headers)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(API_OPERATIONS))
+def test_api_operation_access(method: str, path: str, world: dict[str, OrgWorld]):
+    entry = API_OPERATIONS[(method, path)]
+    anonymous = _call(Client(), method, path, entry, world, "a")
+    if entry.access == "public":
+        assert anonymous.status_code == entry.public_status, (method, path, anonymous.content)
+        return
+    assert anonymous.status_code == 401, (method, path)
+    assert anonymous["Content-Type"] == "application/problem+json"
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {world['a'].raw_token}"}
+    expectations = [
+        (Client(), bearer, entry.token_status, "token"),
+        (_session(world["a"].agent), {}, entry.agent_status, "agent"),
+        (_session(world["a"].admin), {}, entry.admin_status, "admin"),
+    ]
+    for client, headers, expected, who in expectations:
+        response = _call(client, method, path, entry, world, "a", **headers)
+        assert response.status_code == expected, (method, path, who, response.content)
+        if entry.access == "scoped" and expected != 401:
+            other = _call(client, method, path, entry, world, "b", **headers)
+            assert other.status_code == entry.other_org_status, (method, path, who, "other org")
+            assert other["Content-Type"] == "application/problem+json"
+
+
+def test_django_admin_is_for_platform_admins_only(world: dict[str, OrgWorld]):
+    assert Client().get("/admin/").status_code == 302
+    response = _session(world["a"].admin).get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert _session(UserFactory(platform_admin=True)).get("/admin/").status_code == 200
