@@ -52,6 +52,8 @@ class Commune(models.Model):
     code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
     name = models.CharField(_("nom"), max_length=200)
     sort_key = models.CharField(max_length=200, db_index=True, editable=False)
+    # Accent- and case-free name (``core.text.search_key``) for prefix search.
+    search_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
     postcodes = models.JSONField(_("codes postaux"), default=list, blank=True)
     population = models.PositiveIntegerField(null=True, blank=True)
@@ -70,21 +72,26 @@ class CommuneAlias(models.Model):
     class Kind(models.TextChoices):
         DELEGATED = "deleguee", _("commune déléguée")
         ASSOCIATED = "associee", _("commune associée")
+        MUNICIPAL_ARRONDISSEMENT = "arrondissement", _("arrondissement municipal")
         FORMER = "ancienne", _("ancien code")
 
     code = models.CharField(_("code INSEE"), max_length=5, db_index=True)
-    name = models.CharField(_("nom"), max_length=200)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Empty for a former code the reference gives without its name.
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    search_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    kind = models.CharField(_("nature"), max_length=16, choices=Kind.choices)
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="aliases")
 
     class Meta:
         ordering = ["code", "name"]
+        verbose_name = _("ancien code ou commune déléguée")
+        verbose_name_plural = _("anciens codes et communes déléguées")
         constraints = [
             models.UniqueConstraint(fields=["code", "kind", "commune", "name"], name="unique_alias")
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code}, {self.get_kind_display()})"
+        return f"{self.name or self.commune_id} ({self.code}, {self.get_kind_display()})"
 
 
 class ReferenceVintage(models.Model):
