@@ -1,0 +1,36 @@
+"""Display helpers of the directory: French times and opening intervals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django import template
+from django.utils import formats
+
+from parvis.directory.hours import Interval
+
+register = template.Library()
+
+
+@register.filter
+def french_time(value: dt.time | dt.datetime | None) -> str:
+    """09:00 → « 9 h », 13:30 → « 13 h 30 »."""
+    if value is None:
+        return ""
+    return f"{value.hour} h" if value.minute == 0 else f"{value.hour} h {value.minute:02d}"
+
+
+@register.filter
+def intervals(value: Iterable[Interval]) -> str:
+    """Intervals as French text: « 9 h à 12 h et 14 h à 17 h »; « Fermé » when empty."""
+    parts = [f"{french_time(i.opens)} à {french_time(i.closes)}" for i in value]
+    if not parts:
+        return "Fermé"
+    return ", ".join(parts[:-1]) + (" et " if len(parts) > 1 else "") + parts[-1]
+
+
+@register.filter
+def french_date(value: dt.date | dt.datetime) -> str:
+    """« lundi 6 janvier 2030 »."""
+    return formats.date_format(value, "l j F Y")
