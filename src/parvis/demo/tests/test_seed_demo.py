@@ -1,0 +1,75 @@
+"""seed_demo: deterministic, idempotent, refused in production, logins documented."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from parvis.accounts.models import Membership, Role, User
+from parvis.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from parvis.directory.models import LocalService, Site
+from parvis.territories.services import territories_load
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reference():
+    territories_load()
+
+
+def test_small_demo_is_complete_and_idempotent(reference, client):
+    call_command("seed_demo", "--scale", "small")
+    counts = (
+        LocalService.objects.count(),
+        Site.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+    call_command("seed_demo", "--scale", "small")
+    assert counts == (
+        LocalService.objects.count(),
+        Site.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+    assert LocalService.objects.filter(name="CAF de la Gironde").exists()
+    reunion = Site.objects.get(slug="accueil-caf-974")
+    assert reunion.timezone == "Indian/Reunion"
+    france_services = Site.objects.filter(kind=Site.Kind.FRANCE_SERVICES).first()
+    assert france_services.partners.count() == 9
+    assert france_services.opening_hours.exists()
+    assert {m.role for m in Membership.objects.all()} == set(Role.values)
+    for email, _ in DEMO_ACCOUNTS:
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD), email
+    response = client.post(
+        "/compte/connexion/", {"username": "agent.caf33@demo.parvis.fr", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_demo_is_deterministic(reference):
+    call_command("seed_demo", "--scale", "small")
+    first = sorted(Site.objects.values_list("slug", "address"))
+    Site.objects.all().delete()
+    call_command("seed_demo", "--scale", "small")
+    assert sorted(Site.objects.values_list("slug", "address")) == first
+
+
+def test_demo_is_refused_in_production(reference, settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo", "--scale", "small")
+    assert not Site.objects.exists()
+
+
+def test_demo_needs_the_reference_data():
+    with pytest.raises(CommandError, match="load_reference"):
+        call_command("seed_demo")
+
+
+def test_demo_logins_lists_every_documented_account(capsys):
+    call_command("demo_logins", "--url", "http://127.0.0.1:8000")
+    output = capsys.readouterr().out
+    assert "http://127.0.0.1:8000" in output and DEMO_PASSWORD in output
+    assert all(email in output for email, _ in DEMO_ACCOUNTS)
