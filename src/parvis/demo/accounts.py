@@ -1,6 +1,6 @@
 """The documented demo accounts (README, ``demo_logins``). Never created in production."""
 
-DEMO_PASSWORD = "parvis-demo-2026"
+DEMO_PASSWORD = "parvis-demo-2026"  # noqa: S105 - documented demo password
 
 DEMO_ACCOUNTS: list[tuple[str, str]] = [
     ("admin@demo.parvis.fr", "administrateur de la plateforme (accès /admin/)"),
