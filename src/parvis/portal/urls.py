@@ -5,6 +5,7 @@ from parvis.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("theme/dsfr-neutre.css", views.dsfr_neutral_css, name="dsfr-neutral-css"),
 ]
 
 # django-dsfr resolves these names without a namespace.

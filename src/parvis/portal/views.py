@@ -1,35 +1,96 @@
-"""Public portal pages: home and the mandatory footer pages."""
+"""Public portal pages: home, the mandatory footer pages and the neutral-brand stylesheet."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
-from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from parvis.portal.theme import neutral_dsfr_stylesheet
 
-def _page(template: str, title: str):  # type: ignore[no-untyped-def]
-    @require_GET
-    def view(request: HttpRequest) -> HttpResponse:
-        return render(request, template, {"title": title, "settings_retention": _retention()})
-
-    view.__name__ = template.rsplit("/", 1)[-1].removesuffix(".html").replace("-", "_")
-    return view
+# Date of the last accessibility self-assessment shown on the declaration; update it with
+# the audit grid whenever the pages are assessed again.
+ACCESSIBILITY_ASSESSMENT_DATE = "novembre 2026"
+ACCESSIBILITY_DECLARATION_DATE = "23 novembre 2026"
 
 
 def _retention() -> dict[str, int]:
+    """Retention durations applied by the daily purge (accounts.services.purge_expired_data)."""
     return {
         "axes_days": settings.RETENTION_AXES_DAYS,
         "revoked_tokens_days": settings.RETENTION_REVOKED_TOKENS_DAYS,
         "audit_days": settings.RETENTION_AUDIT_DAYS,
+        "audit_years": settings.RETENTION_AUDIT_DAYS // 365,
         "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "sessions_days": settings.RETENTION_SESSIONS_DAYS,
         "realtime_hours": settings.RETENTION_REALTIME_EVENTS_HOURS,
+        "api_token_days": settings.API_TOKEN_DEFAULT_DAYS,
+    }
+
+
+def _page(
+    template: str, title: str, extra: Callable[[], dict[str, Any]] | None = None
+) -> Callable[[HttpRequest], HttpResponse]:
+    @require_GET
+    def view(request: HttpRequest) -> HttpResponse:
+        context: dict[str, Any] = {
+            "title": title,
+            "breadcrumb_parents": [("Accueil", reverse("portal:home"))],
+        }
+        if extra is not None:
+            context.update(extra())
+        return render(request, template, context)
+
+    view.__name__ = template.rsplit("/", 1)[-1].removesuffix(".html")
+    view.__doc__ = f"{title} (public page)."
+    return view
+
+
+def _site_context() -> dict[str, Any]:
+    return {
+        "retention": _retention(),
+        "site_url": settings.SITE_URL,
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        "csrf_cookie_days": settings.CSRF_COOKIE_AGE // 86400,
+        "session_cookie_name": settings.SESSION_COOKIE_NAME,
+        "assessment_date": ACCESSIBILITY_ASSESSMENT_DATE,
+        "declaration_date": ACCESSIBILITY_DECLARATION_DATE,
+        "host": {
+            "name": getattr(settings, "PARVIS_HOST_NAME", ""),
+            "address": getattr(settings, "PARVIS_HOST_ADDRESS", ""),
+            "contact": getattr(settings, "PARVIS_HOST_CONTACT", ""),
+        },
+        "publication_director": getattr(settings, "PARVIS_PUBLICATION_DIRECTOR", ""),
+        "operator_address": getattr(settings, "PARVIS_OPERATOR_ADDRESS", ""),
     }
 
 
 home = _page("portal/home.html", "Accueil")
 sitemap = _page("portal/sitemap.html", "Plan du site")
-accessibility = _page("portal/accessibility.html", "Déclaration d’accessibilité")
-legal_notice = _page("portal/legal_notice.html", "Mentions légales")
-personal_data = _page("portal/personal_data.html", "Données personnelles")
-cookies = _page("portal/cookies.html", "Gestion des cookies")
+accessibility = _page("portal/accessibility.html", "Déclaration d’accessibilité", _site_context)
+legal_notice = _page("portal/legal_notice.html", "Mentions légales", _site_context)
+personal_data = _page("portal/personal_data.html", "Données personnelles", _site_context)
+cookies = _page("portal/cookies.html", "Gestion des cookies", _site_context)
+
+
+@require_GET
+def dsfr_neutral_css(request: HttpRequest) -> HttpResponse:
+    """The DSFR stylesheet without the Marianne font, for the neutral brand."""
+    stylesheet = neutral_dsfr_stylesheet()
+    if request.headers.get("If-None-Match") == stylesheet.etag:
+        response: HttpResponse = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(stylesheet.gzipped, content_type="text/css; charset=utf-8")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(stylesheet.content, content_type="text/css; charset=utf-8")
+    response["ETag"] = stylesheet.etag
+    patch_vary_headers(response, ["Accept-Encoding"])
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
