@@ -1,0 +1,144 @@
+"""Back office of the directory (espace agents › annuaire): sites, weekly hours, exceptions.
+
+Access rules come from ``accounts.scoping``: a site outside the user's scope is a 404
+(``get_visible_or_404``); a site in scope without ``Perm.MANAGE_DIRECTORY`` is a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
+from parvis.directory import selectors, services
+from parvis.directory.forms import OpeningExceptionForm, WeeklyHoursForm
+from parvis.directory.hours import opening_schedule, weekly_intervals
+from parvis.directory.models import Site
+from parvis.directory.services import DirectoryError
+from parvis.directory.views import paginate
+
+UPCOMING_DAYS = 90
+
+
+def _managed_site(request: HttpRequest, slug: str) -> Site:
+    site = get_visible_or_404(
+        request.user, Site.objects.select_related("commune__departement", "organisation"),
+        slug=slug,
+    )
+    require_permission(request.user, Perm.MANAGE_DIRECTORY, site)
+    return site
+
+
+def _add_domain_errors(form: Any, error: DirectoryError, field_of: dict[str, str]) -> None:
+    """Attach a service refusal to the matching form fields (or to the whole form)."""
+    if not error.errors:
+        form.add_error(None, error.message)
+        return
+    for key, messages_ in error.errors.items():
+        field = field_of.get(key)
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _breadcrumb(current: str, site: Site | None = None) -> dict[str, Any]:
+    links = [{"url": reverse("backoffice:dashboard"), "title": "Espace agents"},
+             {"url": reverse("directory_backoffice:site_list"), "title": "Annuaire"}]
+    if site is not None:
+        links.append({"url": reverse("directory_backoffice:site_hours", args=[site.slug]),
+                      "title": site.name})
+    return {"links": links, "current": current}
+
+
+@login_required
+def site_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.sites_visible_to(request.user))
+    manageable = set(
+        selectors.sites_visible_to(request.user, Perm.MANAGE_DIRECTORY)
+        .filter(pk__in=[site.pk for site in page.object_list]).values_list("pk", flat=True)
+    )
+    return render(request, "directory/backoffice/site_list.html", {
+        "title": "Annuaire — lieux d’accueil",
+        "page_obj": page,
+        "manageable": manageable,
+        "breadcrumb_data": _breadcrumb("Annuaire"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_hours(request: HttpRequest, slug: str) -> HttpResponse:
+    site = _managed_site(request, slug)
+    if request.method == "POST":
+        form = WeeklyHoursForm(request.POST)
+        if form.is_valid():
+            try:
+                services.opening_hours_replace(actor=request.user, site=site, hours=form.hours())
+            except DirectoryError as error:
+                _add_domain_errors(form, error, {str(day): f"day_{day}" for day in range(7)})
+            else:
+                messages.success(request, "Les horaires habituels ont été enregistrés.")
+                return redirect("directory_backoffice:site_hours", slug=site.slug)
+    else:
+        form = WeeklyHoursForm(initial=WeeklyHoursForm.initial_from(weekly_intervals(site)))
+    return render(request, "directory/backoffice/site_hours.html", {
+        "title": f"Horaires — {site.name}",
+        "site": site,
+        "form": form,
+        "breadcrumb_data": _breadcrumb("Horaires habituels", site),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_exceptions(request: HttpRequest, slug: str) -> HttpResponse:
+    site = _managed_site(request, slug)
+    if request.method == "POST":
+        form = OpeningExceptionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.opening_exception_add(
+                    actor=request.user, site=site, date=data["date"],
+                    is_closed=data["status"] == "closed", opens=data.get("opens"),
+                    closes=data.get("closes"), label=data.get("label", ""),
+                )
+            except DirectoryError as error:
+                _add_domain_errors(form, error, {"opens": "opens", "closes": "closes",
+                                                 "date": "date", "label": "label"})
+            else:
+                messages.success(
+                    request, f"L’exception du {data['date']:%d/%m/%Y} est enregistrée."
+                )
+                return redirect("directory_backoffice:site_exceptions", slug=site.slug)
+    else:
+        form = OpeningExceptionForm()
+    today = timezone.now().astimezone(site.tzinfo).date()
+    holidays = [day for day in opening_schedule(site, today, UPCOMING_DAYS)
+                if day.holiday and not day.is_exception]
+    return render(request, "directory/backoffice/site_exceptions.html", {
+        "title": f"Exceptions — {site.name}",
+        "site": site,
+        "form": form,
+        "exceptions": selectors.site_exceptions(site, since=today),
+        "holidays": holidays,
+        "upcoming_days": UPCOMING_DAYS,
+        "breadcrumb_data": _breadcrumb("Fermetures et horaires exceptionnels", site),
+    })
+
+
+@login_required
+@require_POST
+def site_exception_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    site = _managed_site(request, slug)
+    exception = get_object_or_404(site.opening_exceptions.all(), pk=pk)
+    services.opening_exception_remove(actor=request.user, exception=exception)
+    messages.success(request, f"L’exception du {exception.date:%d/%m/%Y} est supprimée.")
+    return redirect("directory_backoffice:site_exceptions", slug=site.slug)
+

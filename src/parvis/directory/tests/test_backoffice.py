@@ -1,0 +1,171 @@
+"""Back office of the directory: scoping (404 / 403), hours and exceptions forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from parvis.accounts.models import AuditEvent, Role
+from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.directory import services
+from parvis.directory.models import OpeningException
+from parvis.directory.tests.factories import OpeningExceptionFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+T = dt.time
+
+
+@pytest.fixture
+def site(bordeaux):
+    return SiteFactory(name="Accueil CAF Bordeaux", commune=bordeaux)
+
+
+@pytest.fixture
+def other_site(bordeaux):
+    return SiteFactory(name="Accueil CPAM Bordeaux", commune=bordeaux)
+
+
+@pytest.fixture
+def admin(site):
+    return MembershipFactory(organisation=site.organisation, role=Role.ORGANISATION_ADMIN).user
+
+
+@pytest.fixture
+def agent(site):
+    return MembershipFactory(organisation=site.organisation, role=Role.AGENT).user
+
+
+def _hours_url(site):
+    return reverse("directory_backoffice:site_hours", args=[site.slug])
+
+
+def test_anonymous_is_sent_to_login(client, site):
+    for url in (reverse("directory_backoffice:site_list"), _hours_url(site)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
+
+
+def test_site_list_shows_only_sites_in_scope(client, agent, site, other_site,
+                                             django_assert_max_num_queries):
+    client.force_login(agent)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("directory_backoffice:site_list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Accueil CAF Bordeaux" in html
+    assert "Accueil CPAM Bordeaux" not in html
+    assert "Consultation seule" in html
+
+
+def test_another_organisations_site_is_a_404(client, admin, other_site):
+    client.force_login(admin)
+    assert client.get(_hours_url(other_site)).status_code == 404
+    assert client.post(_hours_url(other_site), {"day_0": "09:00-12:00"}).status_code == 404
+    url = reverse("directory_backoffice:site_exceptions", args=[other_site.slug])
+    assert client.get(url).status_code == 404
+
+
+def test_agent_without_manage_directory_gets_403(client, agent, site):
+    client.force_login(agent)
+    assert client.get(_hours_url(site)).status_code == 403
+    response = client.post(_hours_url(site), {"day_0": "09:00-12:00"})
+    assert response.status_code == 403
+    assert not site.opening_hours.exists()
+
+
+def test_site_level_admin_manages_only_its_site(client, site, other_site):
+    other_site.organisation = site.organisation
+    other_site.save()
+    user = MembershipFactory(organisation=None, site=site, role=Role.ORGANISATION_ADMIN).user
+    client.force_login(user)
+    assert client.get(_hours_url(site)).status_code == 200
+    assert client.get(_hours_url(other_site)).status_code == 404
+
+
+def test_admin_replaces_weekly_hours_post_redirect_get(client, admin, site):
+    client.force_login(admin)
+    response = client.post(_hours_url(site), {"day_0": "9h-12h, 13h30-17h", "day_4": "08:30-12:00"})
+    assert response.status_code == 302
+    assert response["Location"] == _hours_url(site)
+    assert [str(row) for row in site.opening_hours.all()] == [
+        "lundi 09:00–12:00", "lundi 13:30–17:00", "vendredi 08:30–12:00"]
+    event = AuditEvent.objects.get(action="site.hours_replaced")
+    assert event.actor == admin
+    page = client.get(response["Location"]).content.decode()
+    assert "Les horaires habituels ont été enregistrés." in page
+    assert 'value="09:00-12:00, 13:30-17:00"' in page
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("09:00-12:00, 11:00-14:00", "se chevauchent"),
+    ("14:00-09:00", "doit suivre"),
+    ("le matin", "n’est pas une plage horaire lisible"),
+    ("25:00-26:00", "heure qui n’existe pas"),
+])
+def test_invalid_hours_are_refused_in_french_and_input_is_kept(client, admin, site, value,
+                                                                message):
+    services.opening_hours_replace(actor=None, site=site, hours=[(2, T(8), T(9))])
+    client.force_login(admin)
+    response = client.post(_hours_url(site), {"day_0": value, "day_1": "10:00-11:00"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert "Les horaires n’ont pas été enregistrés" in html
+    assert 'value="10:00-11:00"' in html
+    assert [str(row) for row in site.opening_hours.all()] == ["mercredi 08:00–09:00"]
+
+
+def test_admin_adds_and_removes_an_exception(client, admin, site):
+    client.force_login(admin)
+    url = reverse("directory_backoffice:site_exceptions", args=[site.slug])
+    response = client.post(url, {"date": "2030-05-01", "status": "special", "opens": "10:00",
+                                 "closes": "12:00", "label": "Permanence"})
+    assert response.status_code == 302
+    exception = OpeningException.objects.get(site=site)
+    assert (exception.date, exception.is_closed, exception.opens) == (dt.date(2030, 5, 1), False,
+                                                                      T(10))
+    delete_url = reverse("directory_backoffice:site_exception_delete",
+                         args=[site.slug, exception.pk])
+    assert client.get(delete_url).status_code == 405
+    assert client.post(delete_url).status_code == 302
+    assert not OpeningException.objects.exists()
+    assert list(AuditEvent.objects.order_by("pk").values_list("action", flat=True)) == [
+        "site.exception_set", "site.exception_removed"]
+
+
+def test_exception_form_errors_are_french_and_keep_input(client, admin, site):
+    client.force_login(admin)
+    url = reverse("directory_backoffice:site_exceptions", args=[site.slug])
+    response = client.post(url, {"date": "2030-05-01", "status": "special", "opens": "12:00",
+                                 "closes": "", "label": "Permanence"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Indiquez l’heure de fermeture." in html
+    assert 'value="Permanence"' in html
+    response = client.post(url, {"date": "pas une date", "status": "closed"})
+    assert "Cette date n’est pas valide." in response.content.decode()
+    assert not OpeningException.objects.exists()
+
+
+def test_exception_of_another_site_cannot_be_deleted_through_mine(client, admin, site, other_site):
+    exception = OpeningExceptionFactory(site=other_site)
+    client.force_login(admin)
+    url = reverse("directory_backoffice:site_exception_delete", args=[site.slug, exception.pk])
+    assert client.post(url).status_code == 404
+    assert OpeningException.objects.filter(pk=exception.pk).exists()
+
+
+def test_exceptions_page_lists_upcoming_holidays(client, admin, site, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now",
+                        lambda: dt.datetime(2030, 4, 15, 8, tzinfo=dt.UTC))
+    client.force_login(admin)
+    html = client.get(reverse("directory_backoffice:site_exceptions", args=[site.slug])).content
+    assert "Lundi 22 avril 2030 : Lundi de Pâques" in html.decode()
+
+
+def test_platform_admin_reaches_every_site(client, other_site):
+    client.force_login(UserFactory(platform_admin=True))
+    assert client.get(_hours_url(other_site)).status_code == 200
