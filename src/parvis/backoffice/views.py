@@ -1,18 +1,348 @@
-"""Espace agents: the back office shell and a dashboard per role."""
+"""Espace agents: the back-office shell, a dashboard per role, members and API tokens.
+
+Every page follows the same order: login required, then the object is looked up through
+``accounts.scoping`` (outside the user's scope → 404), then the role is checked
+(``require_permission`` → 403), then the method. Writes go through ``accounts.services``,
+which audit them, and end with a redirect (POST/redirect/GET).
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from parvis.accounts import services as accounts
+from parvis.accounts.models import ApiToken, Membership, Role
+from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, roles_of
 from parvis.accounts.selectors import memberships_of
+from parvis.accounts.services import AccountsError
+from parvis.backoffice.forms import (
+    ApiTokenCreateForm,
+    MembershipChangeRoleForm,
+    MembershipGrantForm,
+)
+from parvis.backoffice.selectors import (
+    organisation_api_tokens,
+    organisation_audit_events,
+    organisation_members,
+    organisation_units,
+    organisations_administered_by,
+)
+from parvis.core.selectors import worker_heartbeats
+from parvis.directory.models import Organisation
+
+NEW_TOKEN_SESSION_KEY = "backoffice:new-api-token"  # noqa: S105 - a session key, not a secret
+AUDIT_PAGE_SIZE = 50
+AUDIT_ACTION_LABELS = {
+    "membership.granted": "Rôle attribué",
+    "membership.role_changed": "Rôle modifié",
+    "membership.revoked": "Rôle retiré",
+    "api_token.created": "Jeton d’API créé",
+    "api_token.revoked": "Jeton d’API révoqué",
+}
+ROLE_LABELS = dict(Role.choices)
+
+
+# --- Shell --------------------------------------------------------------------------
+
+
+def _sidemenu(request: HttpRequest, active: str) -> list[dict[str, Any]]:
+    """Items of the DSFR side menu; ``active`` is the current page's URL."""
+    user = request.user
+    items: list[dict[str, Any]] = [
+        {"label": "Tableau de bord", "link": reverse("backoffice:dashboard")}
+    ]
+    for organisation in organisations_administered_by(user, Perm.MANAGE_MEMBERS):
+        links = [
+            ("Membres", reverse("backoffice:members", kwargs={"slug": organisation.slug})),
+            ("Jetons d’API", reverse("backoffice:tokens", kwargs={"slug": organisation.slug})),
+            ("Journal d’audit", reverse("backoffice:audit", kwargs={"slug": organisation.slug})),
+        ]
+        children = [{"label": label, "link": link, "is_active": link == active}
+                    for label, link in links]
+        items.append({
+            "label": organisation.short_name or organisation.name,
+            "items": children,
+            "is_active": any(child["is_active"] for child in children),
+        })
+    if user.is_staff and getattr(user, "is_platform_admin", False):
+        items.append({"label": "Administration technique", "link": reverse("admin:index")})
+    for item in items:
+        item.setdefault("is_active", item.get("link") == active)
+    return items
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any],
+            status: int = 200) -> HttpResponse:
+    context.setdefault("breadcrumb_parents", [("Espace agents", reverse("backoffice:dashboard"))])
+    context["sidemenu"] = _sidemenu(request, request.path)
+    return render(request, template, context, status=status)
+
+
+def _organisation_for(request: HttpRequest, slug: str, permission: Perm) -> Organisation:
+    """The organisation named in the URL: 404 outside the scope, 403 without the role."""
+    organisation = get_visible_or_404(request.user, Organisation.objects.all(), slug=slug)
+    require_permission(request.user, permission, organisation)
+    return organisation
+
+
+def _organisation_of_membership(membership: Membership) -> Organisation | None:
+    if membership.organisation_id:
+        return membership.organisation
+    if membership.local_service_id:
+        return membership.local_service.organisation
+    return membership.site.organisation if membership.site_id else None
+
+
+def _back_to_members(membership: Membership) -> HttpResponse:
+    organisation = _organisation_of_membership(membership)
+    if organisation is None:
+        return redirect("backoffice:dashboard")
+    return redirect("backoffice:members", slug=organisation.slug)
+
+
+def _only_get_or_post(request: HttpRequest) -> HttpResponse | None:
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return None
+
+
+# --- Dashboard ----------------------------------------------------------------------
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "backoffice/dashboard.html",
-        {"title": "Tableau de bord", "memberships": memberships_of(request.user)},
+    user = request.user
+    roles = roles_of(user)
+    is_platform_admin = bool(getattr(user, "is_platform_admin", False))
+    context: dict[str, Any] = {
+        "title": "Tableau de bord",
+        "breadcrumb_parents": [],
+        "memberships": memberships_of(user).order_by("role", "pk"),
+        "is_agent": Role.AGENT in roles,
+        "is_supervisor": Role.SUPERVISOR in roles,
+        "is_quality_manager": Role.QUALITY_MANAGER in roles,
+        "is_organisation_admin": Role.ORGANISATION_ADMIN in roles,
+        "is_platform_moderator": bool(getattr(user, "is_platform_moderator", False)),
+        "is_platform_admin": is_platform_admin,
+        "administered": organisations_administered_by(user, Perm.MANAGE_MEMBERS),
+    }
+    if is_platform_admin:
+        context["heartbeats"] = worker_heartbeats()
+    return _render(request, "backoffice/dashboard.html", context)
+
+
+# --- Members ------------------------------------------------------------------------
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation_for(request, slug, Perm.MANAGE_MEMBERS)
+    if (refused := _only_get_or_post(request)) is not None:
+        return refused
+    services, sites = organisation_units(request.user, organisation)
+    form = MembershipGrantForm(
+        request.POST if request.method == "POST" else None,
+        organisation=organisation, local_services=services, sites=sites,
     )
+    if request.method == "POST" and form.is_valid():
+        user = form.cleaned_data["email"]
+        try:
+            accounts.membership_grant(actor=request.user, user=user, role=form.cleaned_data["role"],
+                             **form.scope_kwargs())
+        except AccountsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Le rôle « {ROLE_LABELS[form.cleaned_data['role']]} » a été attribué à "
+                f"{user.email}.",
+            )
+            return redirect("backoffice:members", slug=organisation.slug)
+    return _render(
+        request,
+        "backoffice/members.html",
+        {
+            "title": f"Membres — {organisation}",
+            "organisation": organisation,
+            "memberships": organisation_members(request.user, organisation),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _membership_for(request: HttpRequest, pk: int) -> Membership:
+    membership = get_visible_or_404(
+        request.user,
+        Membership.objects.select_related(
+            "user", "organisation", "local_service__organisation", "site__organisation"
+        ),
+        pk=pk,
+    )
+    require_permission(request.user, Perm.MANAGE_MEMBERS, membership)
+    return membership
+
+
+def _refuse_own_membership(request: HttpRequest, membership: Membership) -> HttpResponse | None:
+    # An administrator who demotes or removes themselves can lock their organisation out.
+    if membership.user_id == request.user.pk:
+        messages.error(
+            request,
+            "Vous ne pouvez pas modifier ni retirer votre propre rôle. Demandez-le à un autre "
+            "administrateur de l’organisme.",
+        )
+        return _back_to_members(membership)
+    return None
+
+
+@login_required
+def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_for(request, pk)
+    if (refused := _only_get_or_post(request)) is not None:
+        return refused
+    if request.method == "POST" and (refused := _refuse_own_membership(request, membership)):
+        return refused
+    form = MembershipChangeRoleForm(
+        request.POST if request.method == "POST" else None, initial={"role": membership.role}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.membership_change_role(actor=request.user, membership=membership,
+                                            role=form.cleaned_data["role"])
+        except AccountsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"{membership.user.email} a maintenant le rôle "
+                f"« {ROLE_LABELS[membership.role]} ».",
+            )
+        return _back_to_members(membership)
+    return _render(request, "backoffice/membership_change.html", {
+        "title": "Modifier un rôle",
+        "membership": membership,
+        "organisation": _organisation_of_membership(membership),
+        "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_for(request, pk)
+    if (refused := _only_get_or_post(request)) is not None:
+        return refused
+    if request.method == "POST":
+        if (refused := _refuse_own_membership(request, membership)) is not None:
+            return refused
+        response = _back_to_members(membership)
+        label, email = ROLE_LABELS[membership.role], membership.user.email
+        accounts.membership_revoke(actor=request.user, membership=membership)
+        messages.success(request, f"Le rôle « {label} » de {email} a été retiré.")
+        return response
+    return _render(request, "backoffice/membership_revoke.html", {
+        "title": "Retirer un rôle",
+        "membership": membership,
+        "organisation": _organisation_of_membership(membership),
+    })
+
+
+
+# --- API tokens ---------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def tokens(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation_for(request, slug, Perm.MANAGE_TOKENS)
+    if (refused := _only_get_or_post(request)) is not None:
+        return refused
+    form = ApiTokenCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = accounts.api_token_create(
+                actor=request.user,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except AccountsError as error:
+            messages.error(request, error.message)
+        else:
+            # Shown once on the next page, then gone: only its digest is stored.
+            request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "secret": secret}
+            messages.success(request, f"Le jeton « {token.name} » a été créé.")
+            return redirect("backoffice:tokens", slug=organisation.slug)
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    token_list = list(organisation_api_tokens(request.user, organisation))
+    if new_token and not any(t.pk == new_token["id"] for t in token_list):
+        new_token = None
+    return _render(request, "backoffice/tokens.html", {
+        "title": f"Jetons d’API — {organisation}",
+        "organisation": organisation,
+        "tokens": token_list,
+        "new_token": new_token,
+        "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_visible_or_404(request.user, ApiToken.objects.select_related("organisation"), pk=pk)
+    require_permission(request.user, Perm.MANAGE_TOKENS, token)
+    if (refused := _only_get_or_post(request)) is not None:
+        return refused
+    if request.method == "POST":
+        accounts.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, f"Le jeton « {token.name} » a été révoqué.")
+        return redirect("backoffice:tokens", slug=token.organisation.slug)
+    return _render(request, "backoffice/token_revoke.html", {
+        "title": "Révoquer un jeton d’API",
+        "token": token,
+        "organisation": token.organisation,
+    })
+
+
+# --- Audit log ----------------------------------------------------------------------
+
+
+@login_required
+def audit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation_for(request, slug, Perm.VIEW_AUDIT)
+    paginator = Paginator(organisation_audit_events(request.user, organisation), AUDIT_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.action_label = AUDIT_ACTION_LABELS.get(event.action, event.action)
+        event.details = _audit_details(event.data)
+    return _render(request, "backoffice/audit.html", {
+        "title": f"Journal d’audit — {organisation}",
+        "organisation": organisation,
+        "page": page,
+    })
+
+
+def _audit_details(data: dict[str, Any]) -> str:
+    """A French one-liner of an audit row's data (identifiers and codes only)."""
+    parts = []
+    if "role" in data:
+        parts.append(f"rôle : {ROLE_LABELS.get(data['role'], data['role'])}")
+    if "from" in data and "to" in data:
+        parts.append(
+            f"de « {ROLE_LABELS.get(data['from'], data['from'])} » "
+            f"à « {ROLE_LABELS.get(data['to'], data['to'])} »"
+        )
+    if "user_id" in data:
+        parts.append(f"compte n° {data['user_id']}")
+    if "prefix" in data:
+        parts.append(f"jeton {data['prefix']}…")
+    if "scope" in data:
+        parts.append(f"droits : {dict(ApiToken.Scope.choices).get(data['scope'], data['scope'])}")
+    return ", ".join(parts)

@@ -1,0 +1,95 @@
+"""Forms of the espace agents: they validate input, the accounts services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parvis.accounts.models import ApiToken, Role, User
+from parvis.core.forms import ParvisForm
+from parvis.directory.models import LocalService, Organisation, Site
+
+TOKEN_LIFETIMES = [
+    (30, _("30 jours")),
+    (90, _("90 jours")),
+    (180, _("6 mois")),
+    (365, _("1 an")),
+]
+
+
+class MembershipGrantForm(ParvisForm):
+    """Give a role to an existing account, within the organisation or one of its units."""
+
+    email = forms.EmailField(
+        label=_("Adresse électronique de l’agent"),
+        help_text=_("L’agent doit déjà avoir un compte. Format attendu : nom@domaine.fr"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+    scope = forms.ChoiceField(
+        label=_("Périmètre"),
+        help_text=_("Un rôle donné sur l’organisme vaut pour tous ses services et accueils."),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation,
+                 local_services: Any, sites: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self._scopes: dict[str, Organisation | LocalService | Site] = {
+            f"organisation:{organisation.pk}": organisation
+        }
+        choices: list[tuple[str, Any]] = [
+            (f"organisation:{organisation.pk}", f"Tout l’organisme : {organisation}")
+        ]
+        service_choices = []
+        for service in local_services:
+            self._scopes[f"service:{service.pk}"] = service
+            service_choices.append((f"service:{service.pk}", str(service)))
+        if service_choices:
+            choices.append((_("Services locaux"), service_choices))
+        site_choices = []
+        for site in sites:
+            self._scopes[f"site:{site.pk}"] = site
+            site_choices.append((f"site:{site.pk}", str(site)))
+        if site_choices:
+            choices.append((_("Accueils"), site_choices))
+        self.fields["scope"].choices = choices
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].strip().lower()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("Aucun compte actif ne correspond à cette adresse. Demandez à "
+                  "l’administrateur de la plateforme de créer le compte.")
+            )
+        return user
+
+    def scope_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``membership_grant``: exactly one scope object."""
+        target = self._scopes[self.cleaned_data["scope"]]
+        if isinstance(target, Organisation):
+            return {"organisation": target}
+        if isinstance(target, LocalService):
+            return {"local_service": target}
+        return {"site": target}
+
+
+class MembershipChangeRoleForm(ParvisForm):
+    role = forms.ChoiceField(label=_("Nouveau rôle"), choices=Role.choices)
+
+
+class ApiTokenCreateForm(ParvisForm):
+    name = forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=100,
+        help_text=_("Pour reconnaître le logiciel qui l’utilise, par exemple « Portail usagers »."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Droits"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Durée de validité"), choices=TOKEN_LIFETIMES, coerce=int, initial=365
+    )
