@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from parvis.accounts import selectors, services
 from parvis.accounts.models import ApiToken, User
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, visible_to
-from parvis.api.auth import session_auth
+from parvis.api.auth import principal_of, session_auth
 from parvis.api.schemas import problems
 from parvis.directory.models import Organisation
 
@@ -57,7 +57,7 @@ class TokenCreatedOut(TokenOut):
 
 @router.get("/moi", response={200: MeOut, **problems(401)}, summary="Identité de l’appelant")
 def me(request: HttpRequest) -> MeOut:
-    principal = request.auth  # type: ignore[attr-defined]
+    principal = principal_of(request)
     if isinstance(principal, ApiToken):
         return MeOut(kind="api_token", organisation=principal.organisation.slug)
     user: User = principal
@@ -78,7 +78,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 def _managed_organisation(request: HttpRequest, slug: str) -> Organisation:
-    principal = request.auth  # type: ignore[attr-defined]
+    principal = principal_of(request)
     organisation = get_visible_or_404(principal, Organisation.objects.all(), slug=slug)
     require_permission(principal, Perm.MANAGE_TOKENS, organisation)
     return organisation
@@ -92,7 +92,9 @@ def _managed_organisation(request: HttpRequest, slug: str) -> Organisation:
 )
 def token_list(request: HttpRequest, slug: str) -> list[ApiToken]:
     organisation = _managed_organisation(request, slug)
-    return list(selectors.api_tokens_visible_to(request.auth).filter(organisation=organisation))  # type: ignore[attr-defined]
+    return list(
+        selectors.api_tokens_visible_to(principal_of(request)).filter(organisation=organisation)
+    )
 
 
 @router.post(
@@ -104,9 +106,9 @@ def token_list(request: HttpRequest, slug: str) -> list[ApiToken]:
 def token_create(request: HttpRequest, slug: str, payload: TokenIn) -> Status:
     organisation = _managed_organisation(request, slug)
     token, raw = services.api_token_create(
-        actor=request.auth,
+        actor=principal_of(request),
         organisation=organisation,
-        name=payload.name,  # type: ignore[attr-defined]
+        name=payload.name,
         scope=payload.scope,
         expires_in_days=payload.expires_in_days,
     )
@@ -121,7 +123,7 @@ def token_create(request: HttpRequest, slug: str, payload: TokenIn) -> Status:
     summary="Révoquer un jeton",
 )
 def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
-    principal = request.auth  # type: ignore[attr-defined]
+    principal = principal_of(request)
     token = (
         visible_to(principal, ApiToken.objects.select_related("organisation"), Perm.VIEW)
         .filter(pk=token_id)

@@ -33,6 +33,11 @@ class ApiTokenAuth(HttpBearer):
         return api_token
 
 
+def principal_of(request: HttpRequest) -> Any:
+    """The authenticated user or API token of an API request (``request.auth``)."""
+    return getattr(request, "auth", None)
+
+
 session_auth = ParvisSession()
 token_auth = ApiTokenAuth()
 # Token first: a request carrying a bearer token is judged on it alone.

@@ -44,7 +44,7 @@ _PAGE_SCHEMAS: dict[type, type[Schema]] = {}
 def page_of(item_schema: type[Schema]) -> type[Schema]:
     """A named ``<Item>Page`` schema: ``count``, ``page``, ``page_size``, ``pages``, ``results``."""
     if item_schema not in _PAGE_SCHEMAS:
-        _PAGE_SCHEMAS[item_schema] = create_model(  # type: ignore[call-overload]
+        _PAGE_SCHEMAS[item_schema] = create_model(
             f"{item_schema.__name__}Page",
             __base__=Schema,
             count=(int, ...),

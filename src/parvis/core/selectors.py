@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,7 +23,7 @@ class Check:
     duration_ms: float
 
 
-def _timed(name: str, probe) -> Check:  # type: ignore[no-untyped-def]
+def _timed(name: str, probe: Callable[[], str]) -> Check:
     start = time.perf_counter()
     try:
         detail = probe()

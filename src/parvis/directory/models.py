@@ -158,12 +158,13 @@ class Site(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.local_service_id and self.organisation_id is None:
-            self.organisation_id = self.local_service.organisation_id
+        service = self.local_service if self.local_service_id else None
+        if service is not None and self.organisation_id is None:
+            self.organisation_id = service.organisation_id
         if (
-            self.local_service_id
+            service is not None
             and self.organisation_id
-            and self.local_service.organisation_id != self.organisation_id
+            and service.organisation_id != self.organisation_id
         ):
             raise ValidationError(
                 {"local_service": _("Le service local doit appartenir à l’organisme du site.")}

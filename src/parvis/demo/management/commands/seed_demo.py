@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout, highlight=False)
+        console = Console(file=self.stdout._out, highlight=False)  # type: ignore[arg-type]
         start = time.perf_counter()
         with Progress(
             TextColumn("{task.description}"),
