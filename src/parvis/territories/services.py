@@ -34,6 +34,9 @@ logger = structlog.get_logger(__name__)
 
 DATASET = "insee-cog"
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "territories.json.gz"
+# Bump when the loader fills something new (e.g. a field added by a migration), so that
+# databases loaded by the previous loader are refreshed although the file is unchanged.
+LOADER_REVISION = 1
 
 
 @lru_cache(maxsize=4)
@@ -71,6 +74,7 @@ def territories_load(*, path: Path = REFERENCE_FILE, force: bool = False) -> dic
         and vintage is not None
         and vintage.version == data["version"]
         and vintage.details.get("checksum") == checksum
+        and vintage.details.get("loader_revision") == LOADER_REVISION
         and Commune.objects.count() >= len(data["communes"])
     ):
         logger.info("territories_load_skipped", version=data["version"])
@@ -87,6 +91,7 @@ def territories_load(*, path: Path = REFERENCE_FILE, force: bool = False) -> dic
                     "cog_year": data["cog_year"],
                     "licence": data["licence"],
                     "checksum": checksum,
+                    "loader_revision": LOADER_REVISION,
                 },
             },
         )
