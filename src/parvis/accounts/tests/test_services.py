@@ -109,3 +109,36 @@ def test_logs_never_carry_personal_data(caplog):
     text = caplog.text
     assert "a@b.fr" not in text and "0601020304" not in text
     assert "user_id" in text
+
+
+@pytest.mark.parametrize(
+    "password", ["court", "123456789012345", "motdepasse", "camille@exemple.fr"]
+)
+def test_password_rules_refuse_weak_passwords(password):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password(password, user=UserFactory.build(email="camille@exemple.fr"))
+
+
+def test_login_throttling_uses_the_client_address_behind_trusted_proxies(client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+    for _ in range(2):
+        client.post(
+            "/compte/connexion/",
+            {"username": user.email, "password": "faux"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            REMOTE_ADDR="10.0.0.1",
+        )
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+    # Another client behind the same proxy is not locked out.
+    other = client.post(
+        "/compte/connexion/",
+        {"username": user.email, "password": DEFAULT_PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.2",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert other.status_code == 302
