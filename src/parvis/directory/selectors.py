@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from parvis.accounts.scoping import Perm, visible_to
-from parvis.core.text import search_key
+from parvis.core.text import search_key, sort_key
 from parvis.directory.models import (
     Channel,
     JourneyStage,
@@ -29,10 +29,19 @@ from parvis.territories.models import Commune, Departement
 
 _DIGITS5 = re.compile(r"^\d{5}$")
 _INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What ``core.text.sort_key`` puts between the accent-free key and the tie-breaker, so
+# whole-name matches follow it if it changes.
+_KEY_SEPARATOR = sort_key("a").removeprefix(search_key("a"))[:1]
+
+
+def _search_text(text: str) -> str:
+    """User input for a query: control characters (NUL breaks PostgreSQL) removed."""
+    return _CONTROL.sub(" ", text).strip()
 
 
 def _name_tokens(text: str) -> list[str]:
-    return [token for token in search_key(text).split(" ") if token]
+    return [token for token in search_key(_search_text(text)).split(" ") if token]
 
 
 def _name_filter(text: str, field: str = "sort_key") -> Q:
@@ -48,7 +57,7 @@ def communes_matching(text: str) -> QuerySet[Commune]:
 
     Names match whole (« Lyon » does not match « Lyons-la-Forêt »), accents ignored.
     """
-    text = text.strip()
+    text = _search_text(text)
     if not text:
         return Commune.objects.none()
     condition = Q()
@@ -60,15 +69,15 @@ def communes_matching(text: str) -> QuerySet[Commune]:
         condition |= Q(postcodes__icontains=f'"{text}"')
     key = search_key(text)
     if key and not _DIGITS5.match(text):
-        condition |= Q(sort_key=key) | Q(sort_key__startswith=f"{key}\x00")
+        condition |= Q(sort_key=key) | Q(sort_key__startswith=f"{key}{_KEY_SEPARATOR}")
     return Commune.objects.filter(condition).distinct()
 
 
 def _commune_filter(text: str, *, commune_field: str, postcode_field: str | None) -> Q:
     codes = communes_matching(text).values("code")
     condition = Q(**{f"{commune_field}__in": codes})
-    if postcode_field and _DIGITS5.match(text.strip()):
-        condition |= Q(**{postcode_field: text.strip()})
+    if postcode_field and _DIGITS5.match(_search_text(text)):
+        condition |= Q(**{postcode_field: _search_text(text)})
     return condition
 
 
