@@ -1,0 +1,143 @@
+"""Django admin of the directory, for platform staff (agents use the back office)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+
+from parvis.core.text import sort_key
+from parvis.directory.models import (
+    Channel,
+    JourneyStage,
+    LocalService,
+    Motif,
+    OpeningException,
+    OpeningHours,
+    Organisation,
+    Site,
+    Theme,
+)
+from parvis.directory.services import DirectoryError, validate_weekly_hours
+
+
+class SortKeyAdmin(admin.ModelAdmin):
+    """Keeps the stored French sort key in step with the name edited in the admin."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        obj.sort_key = sort_key(obj.name)  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Channel, JourneyStage)
+class TaxonomyItemAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["label", "slug"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "sp_tag", "position"]
+    list_editable = ["position"]
+    search_fields = ["label", "slug", "sp_tag"]
+
+
+class MotifInline(admin.TabularInline):
+    model = Motif
+    extra = 0
+    fields = ["slug", "label", "position", "is_active"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SortKeyAdmin):
+    list_display = ["name", "short_name", "slug", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MotifInline]
+
+
+@admin.register(Motif)
+class MotifAdmin(admin.ModelAdmin):
+    list_display = ["label", "organisation", "slug", "position", "is_active"]
+    list_filter = ["is_active", "organisation"]
+    search_fields = ["label", "slug", "organisation__name"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(LocalService)
+class LocalServiceAdmin(SortKeyAdmin):
+    list_display = ["name", "organisation", "main_departement", "is_active"]
+    list_filter = ["is_active", "organisation"]
+    search_fields = ["name", "slug", "organisation__name"]
+    list_select_related = ["organisation", "main_departement"]
+    autocomplete_fields = ["organisation"]
+    filter_horizontal = ["departements"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class WeeklyHoursFormSet(BaseInlineFormSet):
+    """The same rule as the service: intervals of one day neither overlap nor touch."""
+
+    def clean(self) -> None:
+        super().clean()
+        hours = [
+            (form.cleaned_data["weekday"], form.cleaned_data["opens"], form.cleaned_data["closes"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            and {"weekday", "opens", "closes"} <= set(form.cleaned_data)
+        ]
+        try:
+            validate_weekly_hours(hours)
+        except DirectoryError as error:
+            raise ValidationError(error.message) from error
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    formset = WeeklyHoursFormSet
+    extra = 0
+
+
+class OpeningExceptionInline(admin.TabularInline):
+    model = OpeningException
+    extra = 0
+    fields = ["date", "is_closed", "opens", "closes", "label"]
+
+
+@admin.register(Site)
+class SiteAdmin(SortKeyAdmin):
+    list_display = ["name", "kind", "organisation", "commune", "is_active"]
+    list_filter = ["kind", "is_active", "organisation"]
+    search_fields = ["name", "slug", "address", "postcode", "commune__name", "commune__code",
+                     "organisation__name", "operator_name"]
+    list_select_related = ["organisation", "commune"]
+    autocomplete_fields = ["organisation", "local_service", "partners"]
+    raw_id_fields = ["commune"]
+    filter_horizontal = ["channels"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OpeningHoursInline, OpeningExceptionInline]
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ["site", "weekday", "opens", "closes"]
+    list_filter = ["weekday"]
+    search_fields = ["site__name", "site__slug"]
+    list_select_related = ["site"]
+    raw_id_fields = ["site"]
+
+
+@admin.register(OpeningException)
+class OpeningExceptionAdmin(admin.ModelAdmin):
+    list_display = ["site", "date", "is_closed", "opens", "closes", "label"]
+    list_filter = ["is_closed"]
+    search_fields = ["site__name", "site__slug", "label"]
+    date_hierarchy = "date"
+    list_select_related = ["site"]
+    raw_id_fields = ["site"]
