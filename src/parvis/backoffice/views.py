@@ -69,7 +69,7 @@ def _sidemenu(request: HttpRequest, active: str) -> list[dict[str, Any]]:
                     for label, link in links]
         items.append({
             "label": organisation.short_name or organisation.name,
-            "items": children,
+            "children": children,
             "is_active": any(child["is_active"] for child in children),
         })
     if user.is_staff and getattr(user, "is_platform_admin", False):

@@ -1,0 +1,70 @@
+"""The organisation admin's journey in a real browser, with axe-core on every page."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from parvis.accounts.models import AuditEvent, Membership, Role
+from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+from parvis.directory.tests.factories import OrganisationFactory
+from parvis.testing.browser import axe_serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(page, live_server, user):
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(live_server.url + reverse("backoffice:dashboard"))
+
+
+@pytest.mark.parametrize("brand", ["state", "neutral"])
+def test_organisation_admin_manages_members_and_tokens(page, live_server, settings, brand):
+    settings.PARVIS_BRAND = brand
+    organisation = OrganisationFactory(slug="cpam-33", name="CPAM de la Gironde",
+                                       short_name="CPAM 33")
+    admin = MembershipFactory(organisation=organisation, role=Role.ORGANISATION_ADMIN).user
+    newcomer = UserFactory(email="nouvel.agent@cpam.fr")
+    _log_in(page, live_server, admin)
+    assert axe_serious_violations(page) == []
+
+    # Members: through the side menu, then the grant form.
+    page.get_by_role("button", name="CPAM 33").click()
+    page.get_by_role("link", name="Membres").click()
+    page.wait_for_url("**/membres/")
+    page.get_by_label("Adresse électronique de l’agent").fill(newcomer.email)
+    page.locator("#id_role").select_option(Role.SUPERVISOR)
+    page.get_by_role("button", name="Attribuer le rôle").click()
+    assert page.get_by_text("a été attribué à nouvel.agent@cpam.fr").is_visible()
+    assert Membership.objects.filter(user=newcomer, role=Role.SUPERVISOR).exists()
+    violations = axe_serious_violations(page)
+    assert violations == [], violations
+
+    # API tokens: the secret is shown once.
+    page.goto(live_server.url + reverse("backoffice:tokens", kwargs={"slug": organisation.slug}))
+    page.get_by_label("Nom du jeton").fill("Portail usagers")
+    page.get_by_role("button", name="Créer le jeton").click()
+    secret = page.locator("#new-token-secret").inner_text()
+    assert secret.startswith("pvs_")
+    violations = axe_serious_violations(page)
+    assert violations == [], violations
+    page.reload()
+    assert page.locator("#new-token-secret").count() == 0
+
+    # Audit log lists both actions.
+    page.goto(live_server.url + reverse("backoffice:audit", kwargs={"slug": organisation.slug}))
+    assert page.get_by_role("cell", name="Rôle attribué").is_visible()
+    assert page.get_by_role("cell", name="Jeton d’API créé").is_visible()
+    assert AuditEvent.objects.filter(organisation=organisation).count() == 2
+    violations = axe_serious_violations(page)
+    assert violations == [], violations
+
+
+def test_platform_admin_dashboard_is_accessible(page, live_server):
+    _log_in(page, live_server, UserFactory(platform_admin=True))
+    assert page.get_by_role("link", name="Ouvrir l’administration technique").is_visible()
+    violations = axe_serious_violations(page)
+    assert violations == [], violations
