@@ -55,11 +55,30 @@ if IS_PRODUCTION:
         )
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    if not os.environ.get("PARVIS_ENCRYPTION_KEYS"):
+        raise ImproperlyConfigured(
+            "The production profile needs PARVIS_ENCRYPTION_KEYS (Fernet keys, comma-separated)."
+        )
     DEBUG = False
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
     DEBUG = env.bool("DEBUG", default=False)
+
+
+def _local_encryption_keys() -> list[str]:
+    """One Fernet key generated into var/ for the local profile (never committed)."""
+    key_file = VAR_DIR / "encryption_keys"
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        key_file.write_text(Fernet.generate_key().decode("ascii"))
+        key_file.chmod(0o600)
+    return [k.strip() for k in key_file.read_text().split(",") if k.strip()]
+
+
+# Encryption at rest (core.crypto): first key encrypts, all decrypt (rotation).
+PARVIS_ENCRYPTION_KEYS = env.list("PARVIS_ENCRYPTION_KEYS", default=[]) or _local_encryption_keys()
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

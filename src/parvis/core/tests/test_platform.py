@@ -79,7 +79,7 @@ def _run_parvis(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PARVIS_ENV"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PARVIS_ENV", "PARVIS_ENCRYPTION_KEYS"}
     }
     return subprocess.run(
         [sys.executable, "-m", "parvis", *args],
@@ -95,6 +95,11 @@ def test_production_profile_refuses_to_start_without_secret_and_hosts():
     result = _run_parvis({"PARVIS_ENV": "production"}, "check")
     assert result.returncode != 0
     assert "SECRET_KEY, ALLOWED_HOSTS" in result.stderr
+    keyless = _run_parvis(
+        {"PARVIS_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "x.fr"}, "check"
+    )
+    assert keyless.returncode != 0
+    assert "PARVIS_ENCRYPTION_KEYS" in keyless.stderr
 
 
 def test_production_profile_passes_check_deploy_without_warning():
@@ -103,6 +108,7 @@ def test_production_profile_passes_check_deploy_without_warning():
             "PARVIS_ENV": "production",
             "SECRET_KEY": "x" * 20 + "-long-random-production-secret-key-value-0123456789",
             "ALLOWED_HOSTS": "parvis.example.fr",
+            "PARVIS_ENCRYPTION_KEYS": "q0sqV-8PZC3m5rG0vCj8wGmW4Zr9b8c3Xn0mXkQW0mE=",
         },
         "check",
         "--deploy",

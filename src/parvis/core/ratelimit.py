@@ -1,0 +1,49 @@
+"""Fixed-window rate limits in the shared cache (Redis when configured).
+
+Identifiers (IP addresses, emails) are hashed before they become cache keys, so the
+cache never holds personal data in clear. Callers turn a refusal into a French message
+(HTML) or a 429 problem (API) and keep what the user typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from parvis.core.http import client_ip
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    allowed: bool
+    remaining: int
+    retry_after: int  # seconds until the window resets
+
+
+def _key(scope: str, identifier: str, window: int) -> tuple[str, int]:
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{identifier}".encode()).hexdigest()[:32]
+    bucket = int(time.time()) // window
+    return f"rl:{scope}:{digest}:{bucket}", (bucket + 1) * window - int(time.time())
+
+
+def hit(scope: str, identifier: str, *, limit: int, window_seconds: int) -> RateLimit:
+    """Count one hit of ``identifier`` in ``scope``; refuse beyond ``limit`` per window."""
+    key, retry_after = _key(scope, identifier.strip().lower(), window_seconds)
+    if cache.add(key, 1, timeout=window_seconds + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window_seconds + 1)
+            count = 1
+    return RateLimit(count <= limit, max(0, limit - count), max(1, retry_after))
+
+
+def hit_ip(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> RateLimit:
+    return hit(f"{scope}:ip", client_ip(request), limit=limit, window_seconds=window_seconds)

@@ -1,0 +1,36 @@
+"""Encryption at rest with key rotation; rate limits that never store identifiers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from parvis.core import crypto
+from parvis.core.ratelimit import hit
+
+
+def test_encrypt_decrypt_roundtrip_keeps_accents():
+    token = crypto.encrypt_text("Mme Dupont, née le 3 mars 1950, 12 rue de l’Église")
+    assert "Dupont" not in token
+    assert crypto.decrypt_text(token) == "Mme Dupont, née le 3 mars 1950, 12 rue de l’Église"
+
+
+def test_rotation_reencrypts_with_the_new_key(settings):
+    old_key, new_key = crypto.generate_key(), crypto.generate_key()
+    settings.PARVIS_ENCRYPTION_KEYS = [old_key]
+    token = crypto.encrypt_text("texte original")
+    settings.PARVIS_ENCRYPTION_KEYS = [new_key, old_key]
+    rotated = crypto.rotate_ciphertext(token)
+    settings.PARVIS_ENCRYPTION_KEYS = [new_key]
+    assert crypto.decrypt_text(rotated) == "texte original"
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_text(token)
+
+
+def test_rate_limit_counts_per_identifier_and_hashes_keys():
+    results = [hit("test", "Camille@Exemple.fr", limit=3, window_seconds=60) for _ in range(4)]
+    assert [r.allowed for r in results] == [True, True, True, False]
+    assert results[-1].retry_after >= 1
+    assert hit("test", "autre@exemple.fr", limit=3, window_seconds=60).allowed
+    keys = list(getattr(cache, "_cache", {}).keys())
+    assert keys and not any("exemple" in str(key) for key in keys)
