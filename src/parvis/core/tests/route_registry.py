@@ -78,9 +78,29 @@ HTML_ROUTES: dict[str, Route] = {
     "api:openapi-json": Route("public"),
     "api:openapi-view": Route("public"),
     "backoffice:dashboard": Route("login"),
+    # territories (public reference data)
+    "territories:departement_list": Route("public"),
+    "territories:departement_detail": Route(
+        "public", kwargs=lambda w, k: {"code": w[k].site.commune.departement_id}
+    ),
 }
 
+def _departement(w: Any, k: str) -> dict[str, Any]:
+    return {"code": w[k].site.commune.departement_id}
+
+
 API_OPERATIONS: dict[tuple[str, str], Operation] = {
+    # territories (public reference data)
+    ("GET", "/api/v1/territoires/regions"): Operation("public"),
+    ("GET", "/api/v1/territoires/departements"): Operation("public"),
+    ("GET", "/api/v1/territoires/departements/{code}"): Operation("public", params=_departement),
+    ("GET", "/api/v1/territoires/departements/{code}/jours-feries"): Operation(
+        "public", params=_departement
+    ),
+    ("GET", "/api/v1/territoires/communes"): Operation("public"),
+    ("GET", "/api/v1/territoires/communes/{code}"): Operation(
+        "public", params=lambda w, k: {"code": w[k].site.commune_id}
+    ),
     ("GET", "/api/v1/moi"): Operation("authenticated"),
     ("GET", "/api/v1/organismes/{slug}/jetons"): Operation(
         "scoped",
