@@ -21,9 +21,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("parvis.accounts.urls")),
     path("espace-agents/annuaire/", include("parvis.directory.backoffice_urls")),
+    path("espace-agents/experiences/", include("parvis.voice.backoffice_urls")),
+    path("espace-agents/simplification/", include("parvis.simplification.backoffice_urls")),
+    path("temoigner/", include("parvis.voice.urls")),
+    path("simplification/", include("parvis.simplification.urls")),
     path("espace-agents/", include("parvis.backoffice.urls")),
     path("annuaire/", include("parvis.directory.urls")),
     path("territoires/", include("parvis.territories.urls")),
+    # publication: /experiences/… and /donnees/… (public listing, figures, open data)
+    path("", include("parvis.publication.urls")),
     path("", include("parvis.portal.urls")),
     *footer_patterns,
 ]

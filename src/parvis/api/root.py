@@ -151,11 +151,17 @@ def _mount_routers() -> None:
     from parvis.accounts.api import router as accounts_router
     from parvis.directory.api import router as directory_router
     from parvis.language.api import router as language_router
+    from parvis.publication.api import router as publication_router
+    from parvis.simplification.api import router as simplification_router
+    from parvis.voice.api import router as voice_router
     from parvis.territories.api import router as territories_router
 
     api.add_router("/territoires", territories_router)
     api.add_router("/annuaire", directory_router)
     api.add_router("/language", language_router)
+    api.add_router("/experiences", voice_router)
+    api.add_router("/simplifications", simplification_router)
+    api.add_router("/publications", publication_router)
     api.add_router("/", accounts_router)
 
 

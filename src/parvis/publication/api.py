@@ -1,0 +1,5 @@
+"""API router of publication."""
+
+from ninja import Router
+
+router = Router(tags=["publication"])

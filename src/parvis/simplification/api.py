@@ -1,0 +1,5 @@
+"""API router of simplification."""
+
+from ninja import Router
+
+router = Router(tags=["simplification"])

@@ -1,0 +1,5 @@
+"""API router of voice."""
+
+from ninja import Router
+
+router = Router(tags=["voice"])

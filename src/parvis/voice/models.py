@@ -1,0 +1,264 @@
+"""Voice of users: experiences about a named service, their moderation and public answers.
+
+Personal data never leaves this app in clear: the original text and the author's email
+are encrypted at rest (``core.crypto``) and purged after a configurable delay; public
+pages read only the masked fields of published experiences (through ``publication``'s
+read model).
+
+Lifecycle (``ExperienceStatus``), every move recorded in ``ExperienceTransition``:
+submitted → in_moderation → published | rejected; published → answered → archived;
+withdrawn by the author from any state.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parvis.directory.models import (
+    Channel,
+    JourneyStage,
+    LocalService,
+    Motif,
+    Organisation,
+    Site,
+    Theme,
+)
+from parvis.territories.models import Commune, Departement
+
+
+class ExperienceStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Déposée")
+    IN_MODERATION = "in_moderation", _("En modération")
+    PUBLISHED = "published", _("Publiée")
+    REJECTED = "rejected", _("Refusée")
+    ANSWERED = "answered", _("Répondue")
+    ARCHIVED = "archived", _("Archivée")
+    WITHDRAWN = "withdrawn", _("Retirée par son auteur")
+
+
+class Tone(models.TextChoices):
+    POSITIVE = "positif", _("Positif")
+    NEUTRAL = "neutre", _("Neutre")
+    NEGATIVE = "negatif", _("Négatif")
+
+
+class RejectionReason(models.TextChoices):
+    """Coded reasons of the published moderation charter."""
+
+    INSULT = "insult", _("Propos injurieux ou diffamatoires")
+    PERSONAL_DATA = "personal_data", _("Données personnelles impossibles à masquer")
+    OFF_TOPIC = "off_topic", _("Hors sujet")
+    DUPLICATE = "duplicate", _("Doublon")
+    COMMERCIAL = "commercial", _("Contenu commercial ou publicitaire")
+    OTHER = "other", _("Autre motif")
+
+
+class Experience(models.Model):
+    # Stable public identifier (permanent URLs, open data); never the database id alone.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        max_length=20,
+        choices=ExperienceStatus.choices,
+        default=ExperienceStatus.SUBMITTED,
+        db_index=True,
+    )
+
+    # Which service: organisation always; local service and/or site when known.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="experiences"
+    )
+    local_service = models.ForeignKey(
+        LocalService, on_delete=models.PROTECT, null=True, blank=True, related_name="experiences"
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="experiences"
+    )
+    # Denormalised for filters and figures (from the site's commune or the service).
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    # What happened, as told by the citizen.
+    journey_stage = models.ForeignKey(
+        JourneyStage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tone = models.CharField(max_length=10, choices=Tone.choices, blank=True)
+    happened_on = models.DateField(_("date de l’expérience"), null=True, blank=True)
+
+    # Original words: encrypted, decrypted only in moderator views, purged later.
+    original_title_encrypted = models.TextField(blank=True)
+    original_text_encrypted = models.TextField(blank=True)
+    original_purge_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    original_purged_at = models.DateTimeField(null=True, blank=True)
+
+    # Masked words: what may become public after moderation.
+    masked_title = models.CharField(_("titre"), max_length=200, blank=True)
+    masked_text = models.TextField(_("texte masqué"), blank=True)
+    # Spans masked by the engine or adjusted by a moderator: [{start, end, label}] on the
+    # original text; kept (without text) for the moderation history.
+    entities = models.JSONField(default=list, blank=True)
+
+    # Language engine output (motif, themes, tone proposal, sensitive, urgency, ...).
+    qualification = models.JSONField(default=dict, blank=True)
+    motif = models.ForeignKey(
+        Motif, on_delete=models.SET_NULL, null=True, blank=True, related_name="experiences"
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="experiences")
+    is_sensitive = models.BooleanField(default=False)  # needs an individual decision
+    sensitive_categories = models.JSONField(default=list, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)  # engine ran
+
+    # Author: optional account; optional email (encrypted) to be told of the answer.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experiences",
+    )
+    author_email_encrypted = models.TextField(blank=True)
+    author_email_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # Digest of the secret in the author's private link (follow, correct, withdraw).
+    private_token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    # Recorded at a counter on behalf of a citizen who is not online.
+    is_assisted = models.BooleanField(default=False)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assisted_site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=20, default="web")  # web, assisted, api
+
+    rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("expérience")
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="experience_queue"),
+            models.Index(fields=["organisation", "status"], name="experience_org_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Expérience {self.uuid}"
+
+
+class ExperienceTransition(models.Model):
+    """One move of the lifecycle: who, when, why (audited, shown in the history)."""
+
+    experience = models.ForeignKey(Experience, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=ExperienceStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ExperienceStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=100, blank=True)  # "auteur", "système", ...
+    reason_code = models.CharField(max_length=30, blank=True)
+    note = models.TextField(blank=True)  # moderator's reason; never citizen text
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class AnswerStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    IN_MODERATION = "in_moderation", _("En modération")
+    PUBLISHED = "published", _("Publiée")
+    REJECTED = "rejected", _("Refusée")
+
+
+class PublicAnswer(models.Model):
+    """The concerned service's public answer, signed by the service."""
+
+    experience = models.OneToOneField(Experience, on_delete=models.CASCADE, related_name="answer")
+    status = models.CharField(
+        max_length=20, choices=AnswerStatus.choices, default=AnswerStatus.DRAFT
+    )
+    signed_by_service = models.ForeignKey(
+        LocalService, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    original_text_encrypted = models.TextField(blank=True)
+    masked_text = models.TextField(blank=True)
+    masking_changed = models.BooleanField(default=False)
+    is_sensitive = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    helpful_yes = models.PositiveIntegerField(default=0)
+    helpful_no = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Réponse à {self.experience_id}"
+
+
+class AnswerTemplate(models.Model):
+    """Reusable answer with placeholders (``[À COMPLÉTER : …]``) that must be filled."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="answer_templates"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    motif = models.ForeignKey(
+        Motif, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organisation", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnswerFeedback(models.Model):
+    """« Cette réponse vous a-t-elle aidé ? », once per voter (hashed key)."""
+
+    answer = models.ForeignKey(PublicAnswer, on_delete=models.CASCADE, related_name="feedback")
+    helpful = models.BooleanField()
+    voter_digest = models.CharField(max_length=64)
+    is_author = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "voter_digest"], name="one_vote_per_voter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{'oui' if self.helpful else 'non'} ({self.answer_id})"
