@@ -200,21 +200,7 @@ def roles_of(principal: Any) -> set[str]:
     return set(Membership.objects.filter(user=principal).values_list("role", flat=True))
 
 
-def def _register_voice() -> None:
-    from parvis.voice.models import AnswerTemplate, Experience, ExperienceTransition, PublicAnswer
-
-    register(Experience, organisation="organisation", local_service="local_service", site="site")
-    for model in (PublicAnswer, ExperienceTransition):
-        register(
-            model,
-            organisation="experience__organisation",
-            local_service="experience__local_service",
-            site="experience__site",
-        )
-    register(AnswerTemplate, organisation="organisation", local_service=None, site=None)
-
-
-_register_defaults() -> None:
+def _register_defaults() -> None:
     from parvis.accounts.models import AuditEvent
     from parvis.directory.models import (
         LocalService,
