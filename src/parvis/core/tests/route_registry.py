@@ -5,6 +5,11 @@ or operation missing here fails the suite, so adding one forces its author to de
 whether it is public (a short, reviewed list) or scoped, and how to build its arguments
 for organisation A and organisation B.
 
+Each app may also declare its own routes in ``parvis/<app>/tests/routes.py`` with dicts
+named ``HTML_ROUTES`` and ``API_OPERATIONS`` of the same shape; they are merged below.
+Builders may create objects (factories) for organisation ``key``; they run in the test
+database.
+
 ``World`` (see ``test_route_security.world``) holds, for each organisation key ``"a"`` /
 ``"b"``: ``org``, ``service``, ``site``, ``token`` (an ApiToken row), ``membership``.
 """
@@ -123,3 +128,28 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
         agent_status=403,
     ),
 }
+
+
+def _merge_app_registries() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("parvis."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.routes")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.tests.routes":
+                raise
+            continue
+        for name, route in getattr(module, "HTML_ROUTES", {}).items():
+            assert name not in HTML_ROUTES, f"{name} declared twice"
+            HTML_ROUTES[name] = route
+        for key, operation in getattr(module, "API_OPERATIONS", {}).items():
+            assert key not in API_OPERATIONS, f"{key} declared twice"
+            API_OPERATIONS[key] = operation
+
+
+_merge_app_registries()
