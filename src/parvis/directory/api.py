@@ -14,8 +14,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import AwareDatetime, field_validator
+from pydantic import AwareDatetime
 
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
@@ -31,9 +30,6 @@ router = Router(tags=["annuaire"])
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 DEPARTEMENT_PATTERN = r"^(\d{2,3}|2[ABab])$"
 MAX_SCHEDULE_DAYS = 92
-# Opening logic walks calendars day by day: keep dates where that makes sense.
-EARLIEST = dt.date(2000, 1, 1)
-LATEST = dt.date(2100, 12, 31)
 
 
 class DirectoryApiError(HttpError):
@@ -207,30 +203,22 @@ class SiteFilters(LocalServiceFilters):
 
 class ScheduleParams(Schema):
     debut: dt.date | None = Field(
-        None, ge=EARLIEST, le=LATEST,
-        description="Premier jour (défaut : aujourd’hui, heure locale), de 2000 à 2100.",
+        None, description="Premier jour (défaut : aujourd’hui, heure locale)."
     )
     jours: int = Field(14, ge=1, le=MAX_SCHEDULE_DAYS, description="Nombre de jours.")
 
 
 class OpenParams(Schema):
     a: AwareDatetime | None = Field(
-        None, description="Instant ISO 8601 avec fuseau (défaut : maintenant), de 2000 à 2100."
+        None, description="Instant ISO 8601 avec fuseau (défaut : maintenant)."
     )
-
-    @field_validator("a")
-    @classmethod
-    def _within_range(cls, value: dt.datetime | None) -> dt.datetime | None:
-        if value is not None and not EARLIEST <= value.date() <= LATEST:
-            raise ValueError("L’instant doit être compris entre 2000 et 2100.")
-        return value
 
 
 # --- Helpers ------------------------------------------------------------------------------
 
 
-def _invalid(field: str, message: str) -> NinjaValidationError:
-    return NinjaValidationError([{"loc": ("query", field), "msg": message, "type": "unknown"}])
+class _NoMatch(Exception):
+    """A well-formed filter naming nothing that exists: the answer is an empty page."""
 
 
 def _organisation_filter(slug: str | None) -> Organisation | None:
@@ -238,7 +226,7 @@ def _organisation_filter(slug: str | None) -> Organisation | None:
         return None
     organisation = Organisation.objects.filter(slug=slug, is_active=True).first()
     if organisation is None:
-        raise _invalid("organisme", "Organisme inconnu.")
+        raise _NoMatch
     return organisation
 
 
@@ -247,8 +235,14 @@ def _departement_filter(code: str | None) -> Departement | None:
         return None
     departement = Departement.objects.filter(code=code.upper()).first()
     if departement is None:
-        raise _invalid("departement", "Département inconnu.")
+        raise _NoMatch
     return departement
+
+
+def _out_of_range() -> HttpError:
+    error = HttpError(422, "Cette date est hors de la plage que l’annuaire sait calculer.")
+    error.code = "date_out_of_range"  # type: ignore[attr-defined]
+    return error
 
 
 def _check_slug(slug: str) -> str:
@@ -327,11 +321,14 @@ def journey_stage_list(request: HttpRequest) -> list[Any]:
             summary="Services locaux (recherche et filtres)")
 def local_service_list(request: HttpRequest, filters: Query[LocalServiceFilters],
                        page: Query[PageParams]) -> dict[str, Any]:
-    queryset = selectors.local_services_search(
-        q=filters.q, commune=filters.commune,
-        organisation=_organisation_filter(filters.organisme),
-        departement=_departement_filter(filters.departement),
-    )
+    try:
+        queryset = selectors.local_services_search(
+            q=filters.q, commune=filters.commune,
+            organisation=_organisation_filter(filters.organisme),
+            departement=_departement_filter(filters.departement),
+        )
+    except _NoMatch:
+        queryset = LocalService.objects.none()
     return paginate(queryset, page)
 
 
@@ -351,12 +348,15 @@ def local_service_detail(request: HttpRequest, slug: str) -> LocalService:
             summary="Lieux d’accueil (recherche et filtres)")
 def site_list(request: HttpRequest, filters: Query[SiteFilters],
               page: Query[PageParams]) -> dict[str, Any]:
-    queryset = selectors.sites_search(
-        q=filters.q, commune=filters.commune,
-        organisation=_organisation_filter(filters.organisme),
-        departement=_departement_filter(filters.departement),
-        kind=filters.type or "",
-    )
+    try:
+        queryset = selectors.sites_search(
+            q=filters.q, commune=filters.commune,
+            organisation=_organisation_filter(filters.organisme),
+            departement=_departement_filter(filters.departement),
+            kind=filters.type or "",
+        )
+    except _NoMatch:
+        queryset = Site.objects.none()
     return paginate(queryset, page)
 
 
@@ -373,7 +373,7 @@ def site_schedule(request: HttpRequest, slug: str,
                   params: Query[ScheduleParams]) -> dict[str, Any]:
     site = _public_site(slug)
     start = params.debut or timezone.now().astimezone(site.tzinfo).date()
-    days = opening_schedule(site, start, params.jours)
+    days = opening_schedule(site, start, params.jours)  # truncated at the end of year 9999
     return {"site": site.slug, "timezone": site.timezone, "days": [_day_out(d) for d in days]}
 
 
@@ -383,14 +383,17 @@ def site_schedule(request: HttpRequest, slug: str,
 def site_open_status(request: HttpRequest, slug: str,
                      params: Query[OpenParams]) -> dict[str, Any]:
     site = _public_site(slug)
-    status = open_status(site, params.a or timezone.now())
+    try:
+        status = open_status(site, params.a or timezone.now())
+    except OverflowError as exc:  # within hours of year 1 or 9999 in the site's zone
+        raise _out_of_range() from exc
     return {"site": site.slug, "timezone": status.timezone, "at": status.at,
             "is_open": status.is_open, "closes_at": status.closes_at,
             "next_opening": status.next_opening}
 
 
 @router.put("/lieux/{slug}/horaires",
-            response={200: SiteDetailOut, **problems(401, 403, 404, 422)},
+            response={200: SiteDetailOut, **problems(400, 401, 403, 404, 422)},
             summary="Remplacer les horaires habituels d’un lieu")
 def site_hours_replace(request: HttpRequest, slug: str, payload: HoursIn) -> Site:
     """Needs ``manage_directory`` on the site (users) or a write token of its organisation."""

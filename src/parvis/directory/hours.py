@@ -100,6 +100,7 @@ def opening_schedule(site: Site, start_date: dt.date, days: int) -> list[DaySche
     """One ``DaySchedule`` per local date from ``start_date``, for ``days`` days."""
     if not 1 <= days <= MAX_SCHEDULE_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_SCHEDULE_DAYS}.")
+    days = min(days, (dt.date.max - start_date).days + 1)  # the calendar ends in 9999
     end_date = start_date + dt.timedelta(days=days - 1)
     weekly = weekly_intervals(site)
     exceptions = {

@@ -159,14 +159,14 @@ def _check_name(name: str) -> str:
 
 
 def _set_territory(local_service: LocalService, departements: Iterable[Departement],
-                   main_departement: Departement | None) -> list[str]:
+                   main_departement: Departement | None) -> list[Departement]:
     covered = list(dict.fromkeys(departements))
     if main_departement is None and covered:
         main_departement = covered[0]
     if main_departement is not None and main_departement not in covered:
         covered.insert(0, main_departement)
     local_service.main_departement = main_departement
-    return [d.pk for d in covered]
+    return covered
 
 
 @transaction.atomic
@@ -191,7 +191,7 @@ def local_service_create(*, actor: Any, organisation: Organisation, name: str,
     local_service.save()
     local_service.departements.set(covered)
     audit_record(actor=actor, action="local_service.created", target=local_service,
-                 data={"slug": local_service.slug, "departements": covered})
+                 data={"slug": local_service.slug, "departements": [d.pk for d in covered]})
     return local_service
 
 
@@ -207,7 +207,7 @@ def local_service_update(*, actor: Any, local_service: LocalService,
     for field in ("email", "phone", "is_active"):
         if field in data:
             setattr(local_service, field, data[field])
-    covered: list[str] | None = None
+    covered: list[Departement] | None = None
     if "departements" in data or "main_departement" in data:
         departements = (data["departements"] if "departements" in data
                         else list(local_service.departements.all()))
