@@ -32,8 +32,9 @@ def test_organisation_admin_manages_members_and_tokens(page, live_server, settin
     assert axe_serious_violations(page) == []
 
     # Members: through the side menu, then the grant form.
-    page.get_by_role("button", name="CPAM 33").click()
-    page.get_by_role("link", name="Membres").click()
+    sidemenu = page.get_by_role("navigation", name="Espace agents")
+    sidemenu.get_by_role("button", name="CPAM 33").click()
+    sidemenu.get_by_role("link", name="Membres", exact=True).click()
     page.wait_for_url("**/membres/")
     page.get_by_label("Adresse électronique de l’agent").fill(newcomer.email)
     page.locator("#id_role").select_option(Role.SUPERVISOR)
