@@ -10,11 +10,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
 from parvis.directory import selectors, services
@@ -134,9 +134,11 @@ def site_exceptions(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def site_exception_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    # Scope and permission first, so another organisation's site is a 404 for any method.
     site = _managed_site(request, slug)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     exception = get_object_or_404(site.opening_exceptions.all(), pk=pk)
     services.opening_exception_remove(actor=request.user, exception=exception)
     messages.success(request, f"L’exception du {exception.date:%d/%m/%Y} est supprimée.")
