@@ -40,7 +40,7 @@ class MembershipGrantForm(ParvisForm):
         self._scopes: dict[str, Organisation | LocalService | Site] = {
             f"organisation:{organisation.pk}": organisation
         }
-        choices: list[tuple[str, Any]] = [
+        choices: list[tuple[Any, Any]] = [
             (f"organisation:{organisation.pk}", f"Tout l’organisme : {organisation}")
         ]
         service_choices = []
@@ -55,7 +55,9 @@ class MembershipGrantForm(ParvisForm):
             site_choices.append((f"site:{site.pk}", str(site)))
         if site_choices:
             choices.append((_("Accueils"), site_choices))
-        self.fields["scope"].choices = choices
+        scope_field = self.fields["scope"]
+        assert isinstance(scope_field, forms.ChoiceField)
+        scope_field.choices = choices
 
     def clean_email(self) -> User:
         email = self.cleaned_data["email"].strip().lower()

@@ -94,11 +94,11 @@ def _organisation_for(request: HttpRequest, slug: str, permission: Perm) -> Orga
 
 
 def _organisation_of_membership(membership: Membership) -> Organisation | None:
-    if membership.organisation_id:
+    if membership.organisation is not None:
         return membership.organisation
-    if membership.local_service_id:
+    if membership.local_service is not None:
         return membership.local_service.organisation
-    return membership.site.organisation if membership.site_id else None
+    return membership.site.organisation if membership.site is not None else None
 
 
 def _back_to_members(membership: Membership) -> HttpResponse:
