@@ -1,5 +1,160 @@
-"""API router of the language engine (issue 4)."""
+"""API of the language engine: ``POST /api/v1/language/qualify`` and ``/anonymise``.
 
-from ninja import Router
+Thin adapters over :mod:`parvis.language.engine`. Limits: 100 texts and 1 MiB per
+request (413), 5,000 characters per text (422), each answered in problem+json with a
+stable ``code``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema
+
+from parvis.api.schemas import problems
+from parvis.core.problems import problem_response
+from parvis.language import engine
+from parvis.language.services import LanguageError
 
 router = Router(tags=["langue"])
+
+MAX_TEXTS = 100
+MAX_BODY_BYTES = 1024 * 1024
+MAX_TEXT_CHARS = 5000
+
+
+class TextIn(Schema):
+    id: str | int | None = Field(None, description="Identifiant de l'appelant, renvoyé tel quel.")
+    text: str = Field(..., description=f"Texte en français ({MAX_TEXT_CHARS} caractères au plus).")
+
+
+class TextsIn(Schema):
+    texts: list[TextIn] = Field(
+        ..., min_length=1, description=f"De 1 à {MAX_TEXTS} textes (1 Mio par requête au plus)."
+    )
+
+
+class EntityOut(Schema):
+    start: int = Field(..., description="Début (indice de caractère dans le texte d'entrée).")
+    end: int = Field(..., description="Fin, exclue.")
+    label: str = Field(..., description="PERSON, EMAIL, PHONE, NIR, IBAN, CARD, ADDRESS, ...")
+
+
+class AnonymisedOut(Schema):
+    id: str | int | None
+    text: str = Field(..., description="Texte masqué ([NOM], [TÉLÉPHONE], ...).")
+    entities: list[EntityOut]
+
+
+class AnonymiseOut(Schema):
+    results: list[AnonymisedOut]
+
+
+class Flag(Schema):
+    flag: bool
+    triggers: list[str]
+
+
+class SensitiveFlag(Flag):
+    categories: list[str]
+
+
+class Alternative(Schema):
+    organisation: str
+    motif: str
+    confidence: float
+
+
+class QualifiedOut(Schema):
+    id: str | int | None
+    organisation: str | None
+    motif: str | None
+    confidence: float = Field(..., ge=0, le=1)
+    alternatives: list[Alternative]
+    low_confidence: bool = Field(..., description="À orienter vers un tri humain.")
+    urgency: Flag
+    vulnerability: Flag
+    sensitive: SensitiveFlag
+    tone: str = Field(..., description="positif, neutre ou negatif.")
+    journey_stage: str
+    themes: list[str]
+
+
+class QualifyOut(Schema):
+    results: list[QualifiedOut]
+
+
+def _check_limits(request: HttpRequest, payload: TextsIn) -> HttpResponse | None:
+    if len(request.body) > MAX_BODY_BYTES:
+        return problem_response(
+            status=413,
+            code="payload_too_large",
+            detail="La requête dépasse 1 Mio.",
+        )
+    if len(payload.texts) > MAX_TEXTS:
+        return problem_response(
+            status=413,
+            code="too_many_texts",
+            detail=f"Au plus {MAX_TEXTS} textes par requête ({len(payload.texts)} reçus).",
+        )
+    too_long = [i for i, item in enumerate(payload.texts) if len(item.text) > MAX_TEXT_CHARS]
+    if too_long:
+        return problem_response(
+            status=422,
+            code="text_too_long",
+            detail=f"Un texte dépasse {MAX_TEXT_CHARS} caractères.",
+            errors=[
+                {
+                    "field": f"body.texts.{i}.text",
+                    "code": "text_too_long",
+                    "message": f"{MAX_TEXT_CHARS} caractères au plus.",
+                }
+                for i in too_long
+            ],
+        )
+    return None
+
+
+@router.post(
+    "/anonymise",
+    response={200: AnonymiseOut, **problems(400, 401, 403, 413, 422)},
+    summary="Masquer les données personnelles",
+    operation_id="language_anonymise",
+)
+def anonymise(request: HttpRequest, payload: TextsIn) -> Any:
+    """Remplace noms, courriels, téléphones, NIR, IBAN, cartes, adresses, numéros
+    d'allocataire et fiscaux, immatriculations et dates de naissance par des marqueurs."""
+    error = _check_limits(request, payload)
+    if error:
+        return error
+    results = engine.anonymise_many([item.text for item in payload.texts])
+    return {
+        "results": [
+            {"id": item.id, "text": masked, "entities": [e.as_dict() for e in entities]}
+            for item, (masked, entities) in zip(payload.texts, results, strict=True)
+        ]
+    }
+
+
+@router.post(
+    "/qualify",
+    response={200: QualifyOut, **problems(400, 401, 403, 413, 422, 503)},
+    summary="Qualifier une demande (organisme, motif, urgence, vulnérabilité...)",
+    operation_id="language_qualify",
+)
+def qualify(request: HttpRequest, payload: TextsIn) -> Any:
+    """Organisme et motif (avec confiance et alternatives), urgence, vulnérabilité,
+    données sensibles, ton, étape du parcours et thèmes de chaque texte."""
+    error = _check_limits(request, payload)
+    if error:
+        return error
+    try:
+        results = engine.qualify_many([item.text for item in payload.texts])
+    except LanguageError as exc:
+        return problem_response(status=503, code=exc.code, detail=exc.message)
+    return {
+        "results": [
+            {"id": item.id, **result} for item, result in zip(payload.texts, results, strict=True)
+        ]
+    }

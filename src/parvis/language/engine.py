@@ -1,0 +1,202 @@
+"""The public interface of the language engine: ``anonymise`` and ``qualify``.
+
+Other apps call only these functions. Heavy resources (spaCy ``fr_core_news_md`` with the
+NER alone, the name lexicon, the trained qualifier) load once per process, lazily, behind
+a lock. Nothing is downloaded at run time: the spaCy model is a Python package and the
+qualifier is trained locally from the shipped corpus when the stored one is missing or
+stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import structlog
+from django.conf import settings
+
+from parvis.language import lexicons
+from parvis.language.anonymiser import Anonymiser, Entity, NameLexicon
+from parvis.language.qualifier import MotifModel, rank
+from parvis.language.text import fold, normalise
+
+logger = structlog.get_logger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SPACY_MODEL = "fr_core_news_md"
+DEFAULT_LOW_CONFIDENCE_THRESHOLD = 0.6
+
+_lock = threading.RLock()
+_anonymiser: Anonymiser | None = None
+_model: MotifModel | None = None
+
+
+def low_confidence_threshold() -> float:
+    return float(
+        getattr(settings, "LANGUAGE_LOW_CONFIDENCE_THRESHOLD", DEFAULT_LOW_CONFIDENCE_THRESHOLD)
+    )
+
+
+def _read_names(filename: str) -> frozenset[str]:
+    lines = (DATA_DIR / filename).read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        fold(line.strip()).lower() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+def _load_nlp() -> Any:
+    import spacy
+
+    # Only the NER is used: the other pipes stay loaded but disabled (tok2vec feeds ner).
+    nlp = spacy.load(SPACY_MODEL)
+    for name in nlp.pipe_names:
+        if name not in {"tok2vec", "ner"}:
+            nlp.disable_pipe(name)
+    return nlp
+
+
+def _vocabulary(nlp: Any) -> frozenset[str]:
+    """French common words from the lemmatizer tables of the spaCy model (no download)."""
+    words: set[str] = set()
+    try:
+        lookups = nlp.get_pipe("lemmatizer").lookups
+    except KeyError:  # pragma: no cover - a model without lemmatizer
+        return frozenset()
+    if lookups.has_table("lemma_lookup"):
+        table = lookups.get_table("lemma_lookup")
+        strings = nlp.vocab.strings
+        for key in table:
+            if isinstance(key, str):
+                words.add(key)
+            elif key in strings:
+                words.add(strings[key])
+        for value in table.values():
+            if isinstance(value, str):
+                words.add(value)
+            elif isinstance(value, list):
+                words.update(v for v in value if isinstance(v, str))
+    if lookups.has_table("lemma_index"):
+        index = lookups.get_table("lemma_index")
+        for key in index:
+            words.update(index[key])
+    return frozenset(fold(w).lower() for w in words if isinstance(w, str))
+
+
+def get_anonymiser() -> Anonymiser:
+    global _anonymiser
+    if _anonymiser is None:
+        with _lock:
+            if _anonymiser is None:
+                nlp = _load_nlp()
+                lexicon = NameLexicon(
+                    first_names=_read_names("first_names.txt"),
+                    last_names=_read_names("last_names.txt"),
+                    vocabulary=_vocabulary(nlp),
+                )
+                _anonymiser = Anonymiser(nlp, lexicon)
+                logger.info("language_anonymiser_loaded")
+    return _anonymiser
+
+
+def get_model() -> MotifModel:
+    """The trained qualifier; trained on the spot when missing or stale (a few seconds)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                from parvis.language import services
+
+                services.require_reference_data()
+                model = services.load_stored_model()
+                if model is None:
+                    logger.info("language_model_training_on_load")
+                    services.language_model_train()
+                    model = services.load_stored_model()
+                assert model is not None
+                _model = model
+    return _model
+
+
+def reset_model() -> None:
+    """Forget the loaded qualifier (after training) so the next call reloads it."""
+    global _model
+    with _lock:
+        _model = None
+
+
+# --- Anonymisation ------------------------------------------------------------------------
+
+
+def anonymise_many(texts: Sequence[str]) -> list[tuple[str, list[Entity]]]:
+    return get_anonymiser().anonymise_many(list(texts))
+
+
+def anonymise(text: str) -> tuple[str, list[Entity]]:
+    """``(masked_text, entities)``; entity offsets index the exact input, end exclusive."""
+    return anonymise_many([text])[0]
+
+
+# --- Qualification ------------------------------------------------------------------------
+
+
+def qualify_many(texts: Sequence[str]) -> list[dict[str, Any]]:
+    from parvis.language import services
+    from parvis.language.models import MotifTrainingStatus  # noqa: F401 - app loaded
+
+    motifs = services.require_reference_data()
+    model = get_model()
+    allowed = set(motifs) & set(model.labels)
+    probabilities = model.probabilities(texts) if texts else []
+    rankings = rank(model, probabilities, allowed) if len(texts) else []
+    known_themes = _known_themes()
+    threshold = low_confidence_threshold()
+    results = []
+    for text, ranked in zip(texts, rankings, strict=True):
+        normalised = normalise(text)
+        result: dict[str, Any] = {
+            "organisation": None,
+            "motif": None,
+            "confidence": 0.0,
+            "alternatives": [],
+            "low_confidence": True,
+        }
+        if ranked:
+            best = ranked[0]
+            result.update(
+                organisation=best.organisation,
+                motif=best.motif,
+                confidence=round(best.confidence, 4),
+                alternatives=[
+                    {
+                        "organisation": r.organisation,
+                        "motif": r.motif,
+                        "confidence": round(r.confidence, 4),
+                    }
+                    for r in ranked[1:4]
+                ],
+                low_confidence=best.confidence < threshold,
+            )
+        result.update(
+            urgency=lexicons.urgency(normalised),
+            vulnerability=lexicons.vulnerability(normalised),
+            sensitive=lexicons.sensitive(normalised),
+            tone=lexicons.tone(normalised),
+            journey_stage=lexicons.journey_stage(normalised),
+            themes=lexicons.themes(normalised, known_themes),
+        )
+        results.append(result)
+    return results
+
+
+def qualify(text: str) -> dict[str, Any]:
+    """Organisation, motif, confidence, alternatives, flags, tone, stage and themes."""
+    return qualify_many([text])[0]
+
+
+def _known_themes() -> set[str] | None:
+    from parvis.directory.models import Theme
+
+    slugs = set(Theme.objects.values_list("slug", flat=True))
+    return slugs or None

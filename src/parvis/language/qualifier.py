@@ -1,0 +1,184 @@
+"""The motif classifier: TF-IDF (words + character n-grams) and a logistic regression.
+
+Pure functions without Django: :func:`train` turns ``(text, label)`` pairs into a
+:class:`MotifModel`; the label of a motif is ``"<organisation slug>/<motif slug>"``.
+Character n-grams over accent-free lower-case text make the model robust to SMS spellings
+and typos; training is deterministic (sorted input, lbfgs solver, no random state used).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from parvis.language.text import normalise
+
+FORMAT_VERSION = 3
+
+# SMS and oral spellings mapped to their written form before vectorising.
+_SHORTHANDS = {
+    r"\bjai\b": "j ai",
+    r"\bjsuis\b": "je suis",
+    r"\bchui\b": "je suis",
+    r"\bg\b": "j ai",
+    r"\bc\b": "c est",
+    r"\bcest\b": "c est",
+    r"\bpk\b": "pourquoi",
+    r"\bpq\b": "pourquoi",
+    r"\bpr\b": "pour",
+    r"\bqd\b": "quand",
+    r"\bbcp\b": "beaucoup",
+    r"\bstp\b": "s il te plait",
+    r"\bsvp\b": "s il vous plait",
+    r"\bbjr\b": "bonjour",
+    r"\bslt\b": "salut",
+    r"\brdv\b": "rendez vous",
+    r"\bmtn\b": "maintenant",
+    r"\bajd\b": "aujourd hui",
+    r"\bauj\b": "aujourd hui",
+    r"\btjr?s?\b": "toujours",
+    r"\bke\b": "que",
+    r"\bkan\b": "quand",
+    r"\bpa\b": "pas",
+    r"\bmm\b": "meme",
+    r"\bds\b": "dans",
+    r"\bdc\b": "donc",
+    r"\bvs\b": "vous",
+    r"\bns\b": "nous",
+    r"\bqqn\b": "quelqu un",
+    r"\bqqch\b": "quelque chose",
+    r"\bmsg\b": "message",
+    r"\bsecu\b": "securite sociale",
+    r"\bapl\b": "apl aide logement",
+    r"\bals\b": "als aide logement",
+    r"\bcv\b": "carte vitale",
+    r"\bij\b": "indemnites journalieres",
+    r"\bare\b": "are chomage",
+    r"\bpe\b": "pole emploi",
+    r"\bft\b": "france travail",
+    r"\bcmu\b": "cmu complementaire",
+    r"\bcss\b": "complementaire sante solidaire",
+    r"\bmpr\b": "maprimerenov",
+    r"\bae\b": "auto entrepreneur",
+    r"\bcni\b": "carte identite",
+    r"\bimpots?\.gouv\b": "impots",
+    r"\bameli\b": "ameli assurance maladie",
+    r"\bpole emploi\b": "pole emploi france travail",
+}
+_SHORTHAND_RE = [(re.compile(pattern), repl) for pattern, repl in _SHORTHANDS.items()]
+
+
+def preprocess(text: str) -> str:
+    value = normalise(text)
+    value = re.sub(r"[’']", " ", value)
+    for pattern, repl in _SHORTHAND_RE:
+        value = pattern.sub(repl, value)
+    value = re.sub(r"\d", "0", value)
+    return value
+
+
+def build_pipeline(c: float = 8.0) -> Pipeline:
+    features = FeatureUnion(
+        [
+            (
+                "words",
+                TfidfVectorizer(
+                    preprocessor=preprocess,
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                    min_df=1,
+                    token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex, not a secret
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    preprocessor=preprocess,
+                    analyzer="char_wb",
+                    ngram_range=(3, 5),
+                    sublinear_tf=True,
+                    min_df=2,
+                    max_features=120_000,
+                    dtype=np.float32,
+                ),
+            ),
+        ]
+    )
+    return Pipeline(
+        [
+            ("features", features),
+            ("model", LogisticRegression(C=c, max_iter=3000, solver="lbfgs")),
+        ]
+    )
+
+
+@dataclass
+class MotifModel:
+    pipeline: Pipeline
+    labels: list[str]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.pipeline.predict_proba(list(texts)))
+
+
+def train(pairs: Sequence[tuple[str, str]], *, c: float = 8.0) -> MotifModel:
+    """Fit on ``(text, label)`` pairs; the caller sorts them for a deterministic result."""
+    texts = [text for text, _ in pairs]
+    labels = [label for _, label in pairs]
+    pipeline = build_pipeline(c)
+    pipeline.fit(texts, labels)
+    classes = [str(label) for label in pipeline.classes_]
+    return MotifModel(pipeline=pipeline, labels=classes)
+
+
+@dataclass
+class Ranked:
+    organisation: str
+    motif: str
+    confidence: float
+
+
+def rank(model: MotifModel, probabilities: np.ndarray, allowed: set[str]) -> list[list[Ranked]]:
+    """For each row: motifs ranked, the best organisation first.
+
+    The organisation is chosen on the summed probability of its motifs (more robust than
+    the single best motif when two motifs of one organisation share the mass); motifs not
+    in ``allowed`` (inactive, or unknown to the database) are never returned.
+    """
+    mask = np.array([label in allowed for label in model.labels], dtype=bool)
+    results = []
+    for row in probabilities:
+        scores = np.where(mask, row, 0.0)
+        total = scores.sum()
+        if total <= 0:
+            results.append([])
+            continue
+        scores = scores / total
+        by_org: dict[str, float] = {}
+        for label, score in zip(model.labels, scores, strict=True):
+            org = label.split("/", 1)[0]
+            by_org[org] = by_org.get(org, 0.0) + float(score)
+        order = sorted(
+            (i for i in range(len(model.labels)) if mask[i]),
+            key=lambda i: (-by_org[model.labels[i].split("/", 1)[0]], -scores[i], model.labels[i]),
+        )
+        best_org = model.labels[order[0]].split("/", 1)[0]
+        first = [i for i in order if model.labels[i].startswith(best_org + "/")][:1]
+        rest = sorted(
+            (i for i in order if i not in first), key=lambda i: (-scores[i], model.labels[i])
+        )
+        ranked = []
+        for i in first + rest:
+            org, motif = model.labels[i].split("/", 1)
+            ranked.append(Ranked(organisation=org, motif=motif, confidence=float(scores[i])))
+        results.append(ranked)
+    return results

@@ -1,0 +1,32 @@
+"""Small text helpers shared by the anonymiser and the qualifier."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "‘": "'"})
+
+
+def fold(value: str) -> str:
+    """Accent-free, same length as the input when it has no ligature (used for matching).
+
+    Length is kept for every Latin letter with combining accents, so regex offsets found in
+    ``fold(text)`` are offsets into ``text`` as long as :func:`fold_keeps_length` holds.
+    """
+    out = []
+    for ch in value:
+        if ch in "’‘":
+            out.append("'")
+            continue
+        decomposed = unicodedata.normalize("NFD", ch)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+def normalise(value: str) -> str:
+    """Lower-case, accent-free, single-spaced text for the classifier and the lexicons."""
+    value = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
+    value = "".join(ch for ch in value if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"\s+", " ", value).strip()
