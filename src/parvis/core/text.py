@@ -27,4 +27,5 @@ def sort_key(value: str) -> str:
     « Écully » sorts with the E's: ecully. Ties fall back to the original string.
     """
     base = search_key(value)
-    return f"{base}\x00{value.casefold()}"[:200]
+    # \x01, not \x00: PostgreSQL text refuses NUL; \x01 still sorts before any letter.
+    return f"{base}\x01{value.casefold()}"[:200]

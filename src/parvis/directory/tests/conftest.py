@@ -21,11 +21,11 @@ def reunion():
 
 @pytest.fixture
 def bordeaux(gironde):
-    return CommuneFactory(code="33063", name="Bordeaux", sort_key="bordeaux\x00bordeaux",
+    return CommuneFactory(code="33063", name="Bordeaux", sort_key="bordeaux\x01bordeaux",
                           departement=gironde, postcodes=["33000", "33100", "33200", "33300"])
 
 
 @pytest.fixture
 def saint_denis(reunion):
-    return CommuneFactory(code="97411", name="Saint-Denis", sort_key="saint denis\x00saint-denis",
+    return CommuneFactory(code="97411", name="Saint-Denis", sort_key="saint denis\x01saint-denis",
                           departement=reunion, postcodes=["97400", "97490"])

@@ -34,7 +34,7 @@ def test_local_service_create_covers_its_main_departement_and_is_audited(gironde
     )
     assert service.name == "CAF de la Gironde"
     assert service.slug == "caf-de-la-gironde"
-    assert service.sort_key.startswith("caf de la gironde\x00")
+    assert service.sort_key.startswith("caf de la gironde\x01")
     assert set(service.departements.values_list("code", flat=True)) == {"33", "40"}
     assert service.timezone == "Europe/Paris"
     event = AuditEvent.objects.get(action="local_service.created")
@@ -62,7 +62,7 @@ def test_local_service_update_renames_resorts_and_replaces_territory(gironde):
     services.local_service_update(actor=None, local_service=service,
                                   data={"name": "Élan", "departements": [landes]})
     service.refresh_from_db()
-    assert service.sort_key.startswith("elan\x00")
+    assert service.sort_key.startswith("elan\x01")
     assert service.main_departement == landes
     assert list(service.departements.values_list("code", flat=True)) == ["40"]
     assert AuditEvent.objects.get(action="local_service.updated").data == {
