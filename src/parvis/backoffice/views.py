@@ -154,16 +154,19 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["email"]
+        role, scope = form.cleaned_data["role"], form.scope_kwargs()
+        if organisation_members(request.user, organisation).filter(
+            user=user, role=role, **scope
+        ).exists():
+            messages.info(request, f"{user.email} a déjà ce rôle sur ce périmètre.")
+            return redirect("backoffice:members", slug=organisation.slug)
         try:
-            accounts.membership_grant(actor=request.user, user=user, role=form.cleaned_data["role"],
-                             **form.scope_kwargs())
+            accounts.membership_grant(actor=request.user, user=user, role=role, **scope)
         except AccountsError as error:
             messages.error(request, error.message)
         else:
             messages.success(
-                request,
-                f"Le rôle « {ROLE_LABELS[form.cleaned_data['role']]} » a été attribué à "
-                f"{user.email}.",
+                request, f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {user.email}."
             )
             return redirect("backoffice:members", slug=organisation.slug)
     return _render(

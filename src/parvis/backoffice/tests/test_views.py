@@ -372,3 +372,14 @@ def test_admin_membership_inline_is_audited(client, org_a):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Membership.objects.filter(user=user, role=Role.QUALITY_MANAGER).exists()
     assert AuditEvent.objects.filter(action="membership.granted", actor=platform_admin).exists()
+
+
+def test_granting_an_existing_role_again_changes_nothing(client, org_a, admin_a, agent_a):
+    url = reverse("backoffice:members", kwargs={"slug": org_a.slug})
+    response = _login(client, admin_a).post(
+        url, {"email": agent_a.email, "role": Role.AGENT, "scope": f"organisation:{org_a.pk}"}
+    )
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=agent_a).count() == 1
+    assert not AuditEvent.objects.exists()
+    assert "a déjà ce rôle" in client.get(url).content.decode()
