@@ -4,4 +4,15 @@ from django.apps import AppConfig
 class SimplificationConfig(AppConfig):
     name = "parvis.simplification"
     label = "simplification"
+    verbose_name = "Demandes de simplification"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from parvis.accounts.scoping import register
+        from parvis.simplification.models import SimplificationRequest, StatusChange, Support
+
+        # Requests belong to an organisation as a whole: only organisation-level grants
+        # (quality managers, organisation admins) reach them, never a site's agents.
+        register(SimplificationRequest, organisation="organisation", local_service=None, site=None)
+        for model in (StatusChange, Support):
+            register(model, organisation="request__organisation", local_service=None, site=None)
