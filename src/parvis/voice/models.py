@@ -157,6 +157,12 @@ class Experience(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Contact email erased once no longer needed (answer sent, rejection, withdrawal).
+    contact_purged_at = models.DateTimeField(null=True, blank=True)
+    # Answer follow-up: reminder to the service, then escalation to the organisation admins.
+    answer_reminded_at = models.DateTimeField(null=True, blank=True)
+    answer_escalated_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("expérience")
@@ -217,7 +223,19 @@ class PublicAnswer(models.Model):
     masked_text = models.TextField(blank=True)
     masking_changed = models.BooleanField(default=False)
     is_sensitive = models.BooleanField(default=False)
+    # Spans masked by the engine on the original answer: [{start, end, label}].
+    entities = models.JSONField(default=list, blank=True)
+    template = models.ForeignKey(
+        "AnswerTemplate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    masked_at = models.DateTimeField(null=True, blank=True)  # engine ran on this version
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderation_note = models.TextField(blank=True)  # why a moderator sent it back
+    author_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
@@ -244,6 +262,28 @@ class AnswerTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AnswerPolicy(models.Model):
+    """An organisation's answer target, in working days of the experience's département.
+
+    Without a row, ``VOICE_ANSWER_TARGET_WORKING_DAYS`` (default 10) applies.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="answer_policy"
+    )
+    target_working_days = models.PositiveSmallIntegerField(_("délai cible (jours ouvrés)"))
+    # Working days after the target before the organisation admins are alerted.
+    escalation_working_days = models.PositiveSmallIntegerField(
+        _("escalade après (jours ouvrés au-delà du délai)"), default=5
+    )
+
+    class Meta:
+        verbose_name = _("délai de réponse d’un organisme")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} : {self.target_working_days} j ouvrés"
 
 
 class AnswerFeedback(models.Model):
