@@ -264,7 +264,7 @@ def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
     # A bare 13-digit number starting 0-3 is the shape of a tax number (SPI).
     for match in LONG_DIGITS_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
-        if len(compact) == 13 and compact[0] in "0123":
+        if len(compact) == 13 and compact[0] in "0123" and not compact.startswith("0033"):
             yield Entity(offsets[0], offsets[-1] + 1, "TAX_NUMBER")
 
 

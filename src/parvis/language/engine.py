@@ -26,7 +26,7 @@ logger = structlog.get_logger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SPACY_MODEL = "fr_core_news_md"
-DEFAULT_LOW_CONFIDENCE_THRESHOLD = 0.6
+DEFAULT_LOW_CONFIDENCE_THRESHOLD = 0.65
 
 _lock = threading.RLock()
 _anonymiser: Anonymiser | None = None

@@ -59,6 +59,7 @@ URGENCY = _compile(
             r"coupures? (?:d'?|de )?(?:electricite|courant|gaz|eau|chauffage|energie)",
             r"(?:electricite|courant|gaz|eau|chauffage) (?:coupee?|va etre coupee?)",
             r"plus de (?:chauffage|courant|electricite|gaz)",
+            r"couper (?:l'?|le |la |mon |ma )?(?:electricite|courant|gaz|eau|chauffage|compteur)",
         ],
         "detresse": [
             r"(?:je veux|envie d'?|vais) en finir",
@@ -496,6 +497,8 @@ STAGE_PATTERNS = {
 THEMES: dict[str, list[str]] = {
     "delai": [
         r"delais?",
+        r"j'?attends",
+        r"(?:cela|ca|sa) fait (?:\d+|un|une|deux|trois|quatre|cinq|six|plusieurs|des) (?:mois|semaines|jours|ans)",
         r"attends? depuis",
         r"attente",
         r"depuis (?:\d+|deux|trois|quatre|cinq|six|plusieurs|des) "

@@ -20,7 +20,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from parvis.language.text import normalise
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 # SMS and oral spellings mapped to their written form before vectorising.
 _SHORTHANDS = {
@@ -84,7 +84,7 @@ def preprocess(text: str) -> str:
     return value
 
 
-def build_pipeline(c: float = 8.0) -> Pipeline:
+def build_pipeline(c: float = 20.0) -> Pipeline:
     features = FeatureUnion(
         [
             (
@@ -130,7 +130,7 @@ class MotifModel:
         return np.asarray(self.pipeline.predict_proba(list(texts)))
 
 
-def train(pairs: Sequence[tuple[str, str]], *, c: float = 8.0) -> MotifModel:
+def train(pairs: Sequence[tuple[str, str]], *, c: float = 20.0) -> MotifModel:
     """Fit on ``(text, label)`` pairs; the caller sorts them for a deterministic result."""
     texts = [text for text, _ in pairs]
     labels = [label for _, label in pairs]

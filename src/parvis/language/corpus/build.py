@@ -24,7 +24,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from parvis.language.corpus.motifs import MOTIFS
+from parvis.language.corpus.motifs import MORE_CORES, MOTIFS
 
 SEED = 20260401
 HERE = Path(__file__).resolve().parent
@@ -400,7 +400,7 @@ def build_qualification(rng: random.Random) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for motif_key, material in MOTIFS.items():
         org, motif = motif_key.split("/")
-        for index, core in enumerate(material["cores"]):
+        for index, core in enumerate(material["cores"] + MORE_CORES.get(motif_key, [])):
             family = f"{motif_key}#core{index}"
             for register in [*REGISTERS, "sms", "transcription"]:
                 rows.append(

@@ -1,0 +1,29 @@
+"""Fixtures of the language engine tests.
+
+spaCy takes seconds to load: the engine keeps it in a module-level singleton, so it loads
+once per test process. The trained qualifier is the stored one (``VAR_DIR/language``) when
+it is current, or is trained once from the shipped corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.directory.services import taxonomy_load
+
+
+@pytest.fixture
+def reference(db) -> None:  # type: ignore[no-untyped-def]
+    """Organisations, motifs and themes of taxonomy.yaml in the test database."""
+    taxonomy_load()
+
+
+@pytest.fixture
+def isolated_model_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Train into a temporary directory, and forget the loaded model before and after."""
+    from parvis.language import engine
+
+    settings.LANGUAGE_MODEL_DIR = tmp_path / "language"
+    engine.reset_model()
+    yield settings.LANGUAGE_MODEL_DIR
+    engine.reset_model()

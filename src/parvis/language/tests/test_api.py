@@ -1,0 +1,105 @@
+"""API: token auth, results in order, limits answered in problem+json with a code."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from parvis.accounts.services import api_token_create
+from parvis.directory.models import Organisation
+
+pytestmark = pytest.mark.usefixtures("reference")
+
+
+@pytest.fixture
+def client_with_token() -> Client:
+    organisation = Organisation.objects.get(slug="caf")
+    _, raw = api_token_create(actor=None, organisation=organisation, name="t")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def post(client: Client, path: str, body: object):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/v1/language/{path}", data=json.dumps(body), content_type="application/json"
+    )
+
+
+def test_authentication_is_required():
+    response = post(Client(), "anonymise", {"texts": [{"text": "Bonjour"}]})
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_anonymise(client_with_token):
+    response = post(
+        client_with_token,
+        "anonymise",
+        {"texts": [{"id": "x", "text": "Appelez-moi au 06 12 34 56 78."}, {"text": "Rien."}]},
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results[0] == {
+        "id": "x",
+        "text": "Appelez-moi au [TÉLÉPHONE].",
+        "entities": [{"start": 15, "end": 29, "label": "PHONE"}],
+    }
+    assert results[1]["id"] is None and results[1]["entities"] == []
+
+
+def test_qualify(client_with_token):
+    response = post(
+        client_with_token,
+        "qualify",
+        {
+            "texts": [
+                {"id": 1, "text": "Ma carte Vitale est perdue"},
+                {"id": 2, "text": "Mon RSA n'est pas versé"},
+            ]
+        },
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [(r["id"], r["organisation"], r["motif"]) for r in results] == [
+        (1, "assurance-maladie", "carte-vitale"),
+        (2, "caf", "rsa"),
+    ]
+
+
+@pytest.mark.parametrize("path", ["anonymise", "qualify"])
+def test_more_than_100_texts_is_413(client_with_token, path):
+    response = post(client_with_token, path, {"texts": [{"text": "x"}] * 101})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "too_many_texts"
+
+
+@pytest.mark.parametrize("path", ["anonymise", "qualify"])
+def test_a_text_over_5000_characters_is_422(client_with_token, path):
+    response = post(client_with_token, path, {"texts": [{"text": "a"}, {"text": "b" * 5001}]})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "text_too_long"
+    assert body["errors"][0]["field"] == "body.texts.1.text"
+
+
+def test_a_body_over_1_mib_is_413(client_with_token):
+    response = post(client_with_token, "anonymise", {"texts": [{"text": "é" * 4000}] * 100})
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+
+
+def test_an_empty_list_is_422(client_with_token):
+    response = post(client_with_token, "anonymise", {"texts": []})
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+
+
+def test_operations_document_their_errors():
+    from parvis.api.root import api
+
+    paths = api.get_openapi_schema()["paths"]
+    for path in ("/api/v1/language/anonymise", "/api/v1/language/qualify"):
+        responses = paths[path]["post"]["responses"]
+        assert {401, 413, 422} <= {int(code) for code in responses}
