@@ -1,5 +1,296 @@
-"""API router of publication."""
+"""Public API of publication (``/api/v1/publications``): published experiences with
+filters and full-text search, one experience, figures, open-data files.
 
-from ninja import Router
+Read-only and anonymous (``auth=None``); everything comes from the public read model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_lib
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+
+from parvis.api.schemas import PageParams, page_of, problems
+from parvis.publication import opendata, selectors
+from parvis.publication.models import LAST_12_MONTHS, FigureScope, PublicExperience
 
 router = Router(tags=["publication"])
+
+SLUG = r"^[-a-zA-Z0-9_]+$"
+DEPARTEMENT = r"^(\d{2,3}|2[ABab])$"
+PERIOD = r"^(\d{4}-(0[1-9]|1[0-2])|12m)$"
+
+
+# --- Schemas -----------------------------------------------------------------------------------
+
+
+class NamedOut(Schema):
+    slug: str
+    name: str
+
+
+class LabelledOut(Schema):
+    slug: str
+    label: str
+
+
+class CommuneOut(Schema):
+    code: str = Field(..., description="Code INSEE.")
+    name: str
+
+
+class AnswerOut(Schema):
+    text: str = Field(..., description="Texte masqué de la réponse publique.")
+    signer: str = Field(..., description="Service signataire.")
+    published_at: dt.datetime
+    delay_days: int | None = Field(
+        None, description="Jours calendaires entre la publication de l’expérience et la réponse."
+    )
+    helpful_yes: int
+    helpful_no: int
+
+
+class ExperienceOut(Schema):
+    id: uuid_lib.UUID = Field(..., description="Identifiant public stable.")
+    url: str = Field(..., description="Page publique permanente.")
+    organisation: NamedOut
+    local_service: NamedOut | None
+    site: NamedOut | None
+    departement: str | None = Field(None, description="Code INSEE du département.")
+    commune: CommuneOut | None
+    motif: LabelledOut | None
+    themes: list[LabelledOut]
+    journey_stage: str | None = Field(None, description="Slug de l’étape du parcours.")
+    channel: str | None = Field(None, description="Slug du canal.")
+    tone: Literal["positif", "neutre", "negatif"] | None
+    happened_on: dt.date | None
+    published_at: dt.datetime
+    title: str
+    text: str = Field(..., description="Texte masqué (données personnelles retirées).")
+    is_answered: bool
+    is_archived: bool
+    answer: AnswerOut | None
+
+
+class ExperiencePage(page_of(ExperienceOut)):  # type: ignore[misc]
+    count_capped: bool = Field(
+        ..., description=f"Vrai si plus de {selectors.COUNT_CAP} expériences correspondent "
+        "(``count`` s’arrête alors à ce nombre)."
+    )
+
+
+class ExperienceQuery(Schema):
+    q: str | None = Field(None, max_length=200, description=(
+        "Recherche plein texte en français, sans tenir compte des accents (guillemets pour "
+        "une expression, `-mot` pour exclure)."))
+    organisation: str | None = Field(None, pattern=SLUG, max_length=80)
+    service: str | None = Field(None, pattern=SLUG, max_length=120,
+                                description="Slug du service local.")
+    departement: str | None = Field(None, pattern=DEPARTEMENT, description="Code INSEE.")
+    motif: str | None = Field(None, pattern=SLUG, max_length=80)
+    journey_stage: str | None = Field(None, pattern=SLUG, max_length=50)
+    channel: str | None = Field(None, pattern=SLUG, max_length=50)
+    tone: Literal["positif", "neutre", "negatif"] | None = None
+    theme: str | None = Field(None, pattern=SLUG, max_length=50)
+    answered: bool | None = Field(None, description="Avec (true) ou sans (false) réponse.")
+    published_from: dt.date | None = Field(None, description="Publiées à partir de ce jour.")
+    published_to: dt.date | None = Field(None, description="Publiées jusqu’à ce jour inclus.")
+    sort: Literal["date", "pertinence"] | None = Field(
+        None, description="Par défaut : pertinence avec `q`, date sinon.")
+
+    def filters(self) -> selectors.ExperienceFilters:
+        return selectors.ExperienceFilters(
+            q=(self.q or "").replace("\x00", ""),
+            organisation=self.organisation or "",
+            service=self.service or "",
+            departement=self.departement or "",
+            motif=self.motif or "",
+            journey_stage=self.journey_stage or "",
+            channel=self.channel or "",
+            tone=self.tone or "",
+            theme=self.theme or "",
+            answered=self.answered,
+            published_from=self.published_from,
+            published_to=self.published_to,
+            sort=self.sort or "",
+        )
+
+
+class FigureThemeOut(Schema):
+    slug: str
+    label: str
+    count: int
+    previous: int = Field(..., description="Nombre sur la période précédente (tendance).")
+
+
+class FigureOut(Schema):
+    scope: FigureScope
+    key: str = Field(..., description="Slug, code INSEE, ou vide pour la France entière.")
+    label: str
+    period: str = Field(..., description="`AAAA-MM` ou `12m` (12 derniers mois).")
+    rank: int | None = Field(None, description="Rang ; absent sous 10 expériences.")
+    experiences: int
+    positive: int
+    neutral: int
+    negative: int
+    positive_share: float | None = Field(None, description="Absent sous 10 expériences.")
+    negative_share: float | None = None
+    answered: int
+    answer_rate: float | None = None
+    delay_median_days: float | None = Field(None, description="Absent sous 10 réponses.")
+    delay_p90_days: float | None = None
+    top_themes: list[FigureThemeOut]
+    moderated: int
+    rejected: int
+    rejection_rate: float | None = None
+    rejections_by_reason: dict[str, int]
+    refreshed_at: dt.datetime
+
+
+class FiguresQuery(Schema):
+    scope: FigureScope = FigureScope.ORGANISATION
+    key: str | None = Field(None, pattern=r"^[-a-zA-Z0-9_]+$", max_length=120,
+                            description="Un seul élément (slug ou code INSEE).")
+    period: str = Field(LAST_12_MONTHS, pattern=PERIOD)
+    organisation: str | None = Field(None, pattern=SLUG, max_length=80,
+                                     description="Services locaux de cet organisme.")
+    sort: Literal["taux-de-reponse", "part-positive", "nombre"] = "taux-de-reponse"
+
+
+class OpenDataFileOut(Schema):
+    name: str
+    dataset: str
+    format: str
+    title: str
+    url: str
+    rows: int | None
+    size: int = Field(..., description="Taille en octets.")
+    sha256: str
+    generated_at: dt.datetime
+    licence: str
+
+
+class OpenDataQuery(Schema):
+    dataset: Literal["experiences", "demandes-simplification", "catalogue"] | None = None
+    format: Literal["csv", "json", "schema", "datapackage"] | None = None
+
+
+# --- Adapters ----------------------------------------------------------------------------------
+
+
+def _named(obj: Any, name_attr: str = "name") -> dict[str, str] | None:
+    return {"slug": obj.slug, "name": getattr(obj, name_attr)} if obj is not None else None
+
+
+def experience_out(request: HttpRequest, row: PublicExperience) -> dict[str, Any]:
+    answer = None
+    if row.is_answered and row.answer_published_at is not None:
+        answer = {
+            "text": row.answer_text, "signer": row.answer_signer,
+            "published_at": row.answer_published_at, "delay_days": row.answer_delay_days,
+            "helpful_yes": row.helpful_yes, "helpful_no": row.helpful_no,
+        }
+    return {
+        "id": row.uuid,
+        "url": request.build_absolute_uri(
+            reverse("publication:experience_detail", args=[row.uuid])),
+        "organisation": _named(row.organisation),
+        "local_service": _named(row.local_service),
+        "site": _named(row.site),
+        "departement": row.departement_id,
+        "commune": {"code": row.commune.code, "name": row.commune.name} if row.commune else None,
+        "motif": {"slug": row.motif.slug, "label": row.motif.label} if row.motif else None,
+        "themes": [{"slug": t.slug, "label": t.label} for t in row.themes.all()],
+        "journey_stage": row.journey_stage_id,
+        "channel": row.channel_id,
+        "tone": row.tone or None,
+        "happened_on": row.happened_on,
+        "published_at": row.published_at,
+        "title": row.title,
+        "text": row.text,
+        "is_answered": row.is_answered,
+        "is_archived": row.is_archived,
+        "answer": answer,
+    }
+
+
+# --- Operations --------------------------------------------------------------------------------
+
+
+@router.get("/experiences", auth=None, response={200: ExperiencePage, **problems(422)},
+            summary="Expériences publiées (filtres, recherche)")
+def experience_list(request: HttpRequest, query: Query[ExperienceQuery],
+                    page: Query[PageParams]) -> dict[str, Any]:
+    """Expériences publiées et leurs réponses, les plus récentes d’abord ou par pertinence
+    (classement parmi les 1 000 plus récentes qui correspondent à la recherche)."""
+    filters = query.filters()
+    count, capped = selectors.experiences_count(filters=filters)
+    available = count
+    if filters.effective_sort == selectors.Sort.RELEVANCE:
+        available = min(count, selectors.search.RELEVANCE_CANDIDATES)
+    start = (page.page - 1) * page.page_size
+    rows: list[PublicExperience] = []
+    if start < available:
+        rows = list(selectors.experiences_for_public(filters=filters)[
+            start : min(start + page.page_size, available)])
+    return {
+        "count": count,
+        "count_capped": capped,
+        "page": page.page,
+        "page_size": page.page_size,
+        "pages": max(1, -(-available // page.page_size)),
+        "results": [experience_out(request, row) for row in rows],
+    }
+
+
+@router.get("/experiences/{uuid}", auth=None,
+            response={200: ExperienceOut, **problems(404, 422)}, summary="Une expérience publiée")
+def experience_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, Any]:
+    try:
+        row = selectors.experience_for_public(uuid)
+    except PublicExperience.DoesNotExist as exc:
+        raise Http404 from exc
+    return experience_out(request, row)
+
+
+@router.get("/chiffres", auth=None, response={200: page_of(FigureOut), **problems(422)},
+            summary="Chiffres par organisme, service local, département ou France entière")
+def figure_list(request: HttpRequest, query: Query[FiguresQuery],
+                page: Query[PageParams]) -> dict[str, Any]:
+    """Chiffres précalculés (mis à jour chaque heure) : classés d’abord (10 expériences au
+    moins), puis non classés. Chaque taux s’accompagne de son effectif."""
+    ranking = selectors.figures_ranking(
+        scope=query.scope, period=query.period, organisation=query.organisation or "",
+        sort=query.sort,
+    )
+    if query.key:
+        ranking = [row for row in ranking if row.key == query.key]
+    start = (page.page - 1) * page.page_size
+    return {
+        "count": len(ranking),
+        "page": page.page,
+        "page_size": page.page_size,
+        "pages": max(1, -(-len(ranking) // page.page_size)),
+        "results": [{**row.as_dict(), "rank": row.rank}  # type: ignore[attr-defined]
+                    for row in ranking[start : start + page.page_size]],
+    }
+
+
+@router.get("/donnees", auth=None, response={200: list[OpenDataFileOut], **problems(422)},
+            summary="Fichiers de données ouvertes")
+def opendata_list(request: HttpRequest, query: Query[OpenDataQuery]) -> list[dict[str, Any]]:
+    """Exports quotidiens (CSV, JSON, schémas Table Schema) sous Licence Ouverte 2.0."""
+    return [
+        {
+            "name": f.name, "dataset": f.dataset, "format": f.format, "title": f.title,
+            "url": request.build_absolute_uri(reverse("publication:opendata_file", args=[f.name])),
+            "rows": f.rows, "size": f.size, "sha256": f.sha256, "generated_at": f.generated_at,
+            "licence": opendata.LICENCE["title"],
+        }
+        for f in selectors.opendata_files(dataset=query.dataset or "",
+                                          file_format=query.format or "")
+    ]

@@ -1,0 +1,192 @@
+"""Forms of publication: the public listing's filters and the figures' criteria (GET)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from parvis.core.forms import ParvisForm
+from parvis.directory.models import (
+    Channel,
+    JourneyStage,
+    LocalService,
+    Motif,
+    Organisation,
+    Theme,
+)
+from parvis.publication.models import LAST_12_MONTHS, FigureScope
+from parvis.publication.selectors import ExperienceFilters, FigureSort, Sort
+from parvis.territories.models import Departement
+from parvis.voice.models import Tone
+
+ANSWERED_CHOICES = [("", "Avec ou sans réponse"), ("oui", "Avec une réponse du service"),
+                    ("non", "Sans réponse pour l’instant")]
+
+
+class DepartementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.name}"
+
+
+def _slug_field(label: str, queryset: Any, empty: str, error: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label, required=False, queryset=queryset, to_field_name="slug",
+        empty_label=empty, error_messages={"invalid_choice": error},
+    )
+
+
+class ExperienceSearchForm(ParvisForm):
+    """Filters of the public listing, read from the query string; all optional."""
+
+    q = forms.CharField(
+        label="Rechercher", required=False, max_length=200,
+        help_text="Des mots du titre ou du texte ; les accents ne sont pas nécessaires.",
+    )
+    organisation = _slug_field(
+        "Organisme", Organisation.objects.filter(is_active=True).order_by("sort_key", "pk"),
+        "Tous les organismes", "Cet organisme n’existe pas.",
+    )
+    service = _slug_field(
+        "Service local", LocalService.objects.none(), "Tous les services",
+        "Ce service local n’existe pas.",
+    )
+    departement = DepartementChoiceField(
+        label="Département", required=False, queryset=Departement.objects.order_by("code"),
+        empty_label="Tous les départements",
+        error_messages={"invalid_choice": "Ce département n’existe pas."},
+    )
+    motif = forms.ChoiceField(label="Motif", required=False,
+                              error_messages={"invalid_choice": "Ce motif n’existe pas."})
+    theme = _slug_field("Thème", Theme.objects.order_by("position", "slug"), "Tous les thèmes",
+                        "Ce thème n’existe pas.")
+    journey_stage = _slug_field(
+        "Étape du parcours", JourneyStage.objects.order_by("position", "slug"),
+        "Toutes les étapes", "Cette étape n’existe pas.",
+    )
+    channel = _slug_field("Canal", Channel.objects.order_by("position", "slug"),
+                          "Tous les canaux", "Ce canal n’existe pas.")
+    tone = forms.ChoiceField(
+        label="Tonalité", required=False, choices=[("", "Toutes les tonalités"), *Tone.choices],
+        error_messages={"invalid_choice": "Cette tonalité n’existe pas."},
+    )
+    answered = forms.ChoiceField(
+        label="Réponse du service", required=False, choices=ANSWERED_CHOICES,
+        error_messages={"invalid_choice": "Choisissez « oui » ou « non »."},
+    )
+    published_from = forms.DateField(
+        label="Publiée à partir du", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Format attendu : JJ/MM/AAAA.",
+    )
+    published_to = forms.DateField(
+        label="Publiée jusqu’au", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Format attendu : JJ/MM/AAAA.",
+    )
+    sort = forms.ChoiceField(
+        label="Trier", required=False, choices=[("", "Par pertinence si une recherche est "
+                                                 "saisie, sinon par date"), *Sort.CHOICES],
+        error_messages={"invalid_choice": "Ce tri n’existe pas."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = (self.data.get("organisation") or "") if self.is_bound else ""
+        services = LocalService.objects.filter(is_active=True).order_by("sort_key", "pk")
+        motifs = Motif.objects.filter(is_active=True).order_by("label", "slug")
+        if organisation:
+            services = services.filter(organisation__slug=organisation)
+            motifs = motifs.filter(organisation__slug=organisation)
+        else:
+            # Without an organisation only a service named in the link is offered (a select
+            # of every service in France would be unusable without JavaScript).
+            services = services.filter(slug=(self.data.get("service") or "") if self.is_bound
+                                       else "")
+            self.fields["service"].help_text = (
+                "Choisissez d’abord un organisme et lancez la recherche pour voir ses services."
+            )
+        self.fields["service"].queryset = services
+        seen: dict[str, str] = {}
+        for slug, label in motifs.values_list("slug", "label"):
+            seen.setdefault(slug, label)
+        self.fields["motif"].choices = [("", "Tous les motifs"),
+                                        *sorted(seen.items(), key=lambda i: i[1])]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("published_from"), data.get("published_to")
+        if start and end and start > end:
+            raise ValidationError("La date de début doit précéder la date de fin.")
+        return data
+
+    def filters(self) -> ExperienceFilters:
+        data = self.cleaned_data if self.is_bound else {}
+
+        def slug(name: str) -> str:
+            value = data.get(name)
+            return value.slug if value is not None else ""
+
+        answered = {"oui": True, "non": False}.get(data.get("answered") or "")
+        departement = data.get("departement")
+        return ExperienceFilters(
+            q=data.get("q", ""),
+            organisation=slug("organisation"),
+            service=slug("service"),
+            departement=departement.code if departement else "",
+            motif=data.get("motif", ""),
+            journey_stage=slug("journey_stage"),
+            channel=slug("channel"),
+            tone=data.get("tone", ""),
+            theme=slug("theme"),
+            answered=answered,
+            published_from=data.get("published_from"),
+            published_to=data.get("published_to"),
+            sort=data.get("sort", ""),
+        )
+
+    def has_criteria(self) -> bool:
+        return self.is_bound and self.is_valid() and any(
+            value not in (None, "") for name, value in self.cleaned_data.items() if name != "sort"
+        )
+
+
+class FiguresForm(ParvisForm):
+    """Criteria of the figures page: which items, which period, ranked by what."""
+
+    scope = forms.ChoiceField(
+        label="Comparer", required=False,
+        choices=[(FigureScope.ORGANISATION, "Les organismes"),
+                 (FigureScope.DEPARTEMENT, "Les départements"),
+                 (FigureScope.SERVICE, "Les services locaux")],
+        error_messages={"invalid_choice": "Ce niveau de comparaison n’existe pas."},
+    )
+    organisation = _slug_field(
+        "Organisme (pour les services locaux)",
+        Organisation.objects.filter(is_active=True).order_by("sort_key", "pk"),
+        "Tous les organismes", "Cet organisme n’existe pas.",
+    )
+    period = forms.ChoiceField(label="Période", required=False,
+                               error_messages={"invalid_choice": "Cette période n’existe pas."})
+    sort = forms.ChoiceField(label="Classer par", required=False, choices=FigureSort.CHOICES,
+                             error_messages={"invalid_choice": "Ce classement n’existe pas."})
+
+    def __init__(self, *args: Any, periods: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [
+            (LAST_12_MONTHS, "Les 12 derniers mois"),
+            *[(p, month_label(p)) for p in periods],
+        ]
+
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre"]
+
+
+def month_label(period: str) -> str:
+    """« 2025-03 » → « mars 2025 »; ``12m`` → « les 12 derniers mois »."""
+    if period == LAST_12_MONTHS:
+        return "les 12 derniers mois"
+    year, month = period.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"

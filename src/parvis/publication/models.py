@@ -1,0 +1,289 @@
+"""Publication: the public read model of the voice of users, its figures and open data.
+
+``PublicExperience`` is a denormalised copy of what is public about an experience, and
+nothing else: masked title and text, the masked public answer, taxonomy and place. Public
+pages, the public API and the open-data exports read only these tables, so no public code
+path can reach an encrypted original, an author or an email. Rows are (re)built from
+``voice`` by ``services.publication_sync`` after every change (``voice.events``).
+
+Full-text search lives beside the table and is vendor-specific (``search.py``):
+
+* PostgreSQL: a stored generated ``search_vector tsvector`` column (French stemming,
+  accents removed by the ``french_unaccent`` configuration) with a GIN index, created by
+  migration ``0002``; Django's model state does not know the column.
+* SQLite: an FTS5 table ``publication_search`` (``remove_diacritics 2``) kept in step by
+  the sync code.
+
+``FigureSummary`` rows are the precomputed figures (per organisation, local service,
+département and nationally; per month and over the last twelve months), refreshed by a
+periodic task so that figure pages never aggregate the big table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parvis.directory.models import (
+    Channel,
+    JourneyStage,
+    LocalService,
+    Motif,
+    Organisation,
+    Site,
+    Theme,
+)
+from parvis.territories.models import Commune, Departement
+
+TONE_LABELS = (("positif", _("Positive")), ("neutre", _("Neutre")), ("negatif", _("Négative")))
+
+# Below this count no rate is shown and the item is not ranked.
+MIN_COUNT_FOR_RATE = 10
+
+
+class PublicExperience(models.Model):
+    """One published experience, masked, with its published answer (if any)."""
+
+    # voice.Experience primary key: internal, for the sync only (never shown, never exported).
+    experience_id = models.BigIntegerField(unique=True)
+    # Stable public identifier: permanent URL, API and open data.
+    uuid = models.UUIDField(unique=True)
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    local_service = models.ForeignKey(
+        LocalService, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", db_index=False,
+    )
+    site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    departement = models.ForeignKey(
+        Departement, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", db_index=False,
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    motif = models.ForeignKey(Motif, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", db_index=False)
+    journey_stage = models.ForeignKey(
+        JourneyStage, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", db_index=False,
+    )
+    channel = models.ForeignKey(
+        Channel, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", db_index=False,
+    )
+    themes = models.ManyToManyField(
+        Theme, through="PublicExperienceTheme", related_name="+", blank=True
+    )
+    tone = models.CharField(_("tonalité"), max_length=10, blank=True)
+    happened_on = models.DateField(_("date de l’expérience"), null=True, blank=True)
+
+    published_at = models.DateTimeField(_("publiée le"))
+    # First day of the publication month in the platform's time zone (figures group by it).
+    published_month = models.DateField()
+    title = models.CharField(_("titre"), max_length=200, blank=True)
+    text = models.TextField(_("texte"))
+
+    is_answered = models.BooleanField(_("répondue"), default=False)
+    answer_text = models.TextField(_("réponse"), blank=True)
+    answer_signer = models.CharField(_("signataire de la réponse"), max_length=200, blank=True)
+    answer_published_at = models.DateTimeField(_("réponse publiée le"), null=True, blank=True)
+    # Calendar days from the experience's publication to the answer's, platform time zone.
+    answer_delay_days = models.PositiveIntegerField(null=True, blank=True)
+    helpful_yes = models.PositiveIntegerField(default=0)
+    helpful_no = models.PositiveIntegerField(default=0)
+    is_archived = models.BooleanField(default=False)
+
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("expérience publiée")
+        verbose_name_plural = _("expériences publiées")
+        ordering = ["-published_at", "-id"]
+        # Each filter of the listing leads an index ordered by date, so « filter + newest
+        # first + LIMIT » reads a few index entries whatever the table size.
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="pubexp_published"),
+            models.Index(fields=["organisation", "-published_at"], name="pubexp_org_date"),
+            models.Index(fields=["local_service", "-published_at"], name="pubexp_service_date"),
+            models.Index(fields=["departement", "-published_at"], name="pubexp_dept_date"),
+            models.Index(fields=["motif", "-published_at"], name="pubexp_motif_date"),
+            models.Index(fields=["journey_stage", "-published_at"], name="pubexp_stage_date"),
+            models.Index(fields=["channel", "-published_at"], name="pubexp_channel_date"),
+            models.Index(fields=["tone", "-published_at"], name="pubexp_tone_date"),
+            models.Index(fields=["is_answered", "-published_at"], name="pubexp_answered_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Expérience {self.uuid}"
+
+    @property
+    def helpful_total(self) -> int:
+        return self.helpful_yes + self.helpful_no
+
+    @property
+    def tone_label(self) -> str:
+        return str(dict(TONE_LABELS).get(self.tone, ""))
+
+
+class PublicExperienceTheme(models.Model):
+    # Both directions are covered by the unique constraint and the index below.
+    experience = models.ForeignKey(PublicExperience, on_delete=models.CASCADE,
+                                   related_name="theme_links", db_index=False)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["experience", "theme"], name="pubexp_theme_unique")
+        ]
+        indexes = [models.Index(fields=["theme", "experience"], name="pubexp_theme_exp")]
+
+    def __str__(self) -> str:
+        return f"{self.experience_id} · {self.theme_id}"
+
+
+class FigureScope(models.TextChoices):
+    NATIONAL = "national", _("National")
+    ORGANISATION = "organisation", _("Organisme")
+    SERVICE = "service", _("Service local")
+    DEPARTEMENT = "departement", _("Département")
+
+
+# ``period`` of the rolling window; months are written « 2025-03 ».
+LAST_12_MONTHS = "12m"
+
+
+class FigureSummary(models.Model):
+    """Precomputed figures of one scope (national, organisation, service, département)
+    over one period (a month « YYYY-MM », or ``12m``: the twelve months up to the refresh).
+
+    Rates are derived by properties that return ``None`` below ``MIN_COUNT_FOR_RATE``.
+    """
+
+    scope = models.CharField(max_length=20, choices=FigureScope.choices)
+    key = models.CharField(max_length=120, blank=True)  # slug or INSEE code; "" nationally
+    label = models.CharField(max_length=200, blank=True)
+    organisation_slug = models.CharField(max_length=80, blank=True)  # services only
+    period = models.CharField(max_length=7)
+    month = models.DateField(null=True, blank=True)  # first day of the month; null for 12m
+
+    experiences = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    neutral = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    delay_median_days = models.FloatField(null=True, blank=True)
+    delay_p90_days = models.FloatField(null=True, blank=True)
+    # [{"slug", "label", "count", "previous"}] most frequent first (top 5).
+    top_themes = models.JSONField(default=list, blank=True)
+    # Moderation: experiences decided in the period, and rejections by coded reason.
+    moderated = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rejections_by_reason = models.JSONField(default=dict, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("synthèse de chiffres")
+        verbose_name_plural = _("synthèses de chiffres")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "period"], name="figure_unique")
+        ]
+        indexes = [models.Index(fields=["scope", "period", "key"], name="figure_scope_period")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.key or 'France'} {self.period}"
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return part / whole if whole >= MIN_COUNT_FOR_RATE else None
+
+    @property
+    def is_rated(self) -> bool:
+        return self.experiences >= MIN_COUNT_FOR_RATE
+
+    @property
+    def positive_share(self) -> float | None:
+        return self._rate(self.positive, self.experiences)
+
+    @property
+    def negative_share(self) -> float | None:
+        return self._rate(self.negative, self.experiences)
+
+    @property
+    def answer_rate(self) -> float | None:
+        return self._rate(self.answered, self.experiences)
+
+    @property
+    def delays_shown(self) -> bool:
+        return self.answered >= MIN_COUNT_FOR_RATE
+
+    @property
+    def rejection_rate(self) -> float | None:
+        return self._rate(self.rejected, self.moderated)
+
+    def as_dict(self) -> dict[str, Any]:
+        delays = self.delays_shown
+        return {
+            "scope": self.scope,
+            "key": self.key,
+            "label": self.label,
+            "period": self.period,
+            "experiences": self.experiences,
+            "positive": self.positive,
+            "neutral": self.neutral,
+            "negative": self.negative,
+            "positive_share": self.positive_share,
+            "negative_share": self.negative_share,
+            "answered": self.answered,
+            "answer_rate": self.answer_rate,
+            "delay_median_days": self.delay_median_days if delays else None,
+            "delay_p90_days": self.delay_p90_days if delays else None,
+            "top_themes": self.top_themes,
+            "moderated": self.moderated,
+            "rejected": self.rejected,
+            "rejection_rate": self.rejection_rate,
+            "rejections_by_reason": self.rejections_by_reason,
+            "refreshed_at": self.refreshed_at,
+        }
+
+
+class OpenDataFile(models.Model):
+    """One published open-data file (the latest of its dataset and format)."""
+
+    name = models.CharField(max_length=100, unique=True)  # file name under MEDIA_ROOT/opendata
+    dataset = models.CharField(max_length=50)
+    format = models.CharField(max_length=10)  # csv, json, schema
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    generated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["dataset", "format"]
+        verbose_name = _("fichier de données ouvertes")
+        verbose_name_plural = _("fichiers de données ouvertes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpenDataChange(models.Model):
+    """When a dataset's source last changed, and when it was last exported: lets a
+    frequent task re-export small datasets soon after a change (the daily export does
+    everything anyway)."""
+
+    dataset = models.CharField(max_length=50, unique=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    exported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("changement de jeu de données")
+
+    def __str__(self) -> str:
+        return self.dataset

@@ -1,0 +1,234 @@
+"""Reads of publication: the public listing, one experience, figures, open-data files.
+
+Everything here reads the read model (``PublicExperience``) and the summaries, never
+``voice``: what these functions return is public by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_lib
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from parvis.directory.models import LocalService, Motif, Organisation, Theme
+from parvis.publication import search
+from parvis.publication.models import (
+    LAST_12_MONTHS,
+    FigureScope,
+    FigureSummary,
+    OpenDataFile,
+    PublicExperience,
+    PublicExperienceTheme,
+)
+
+# Counting every match of a broad query would read the whole table: counts stop here.
+COUNT_CAP = 10_000
+
+
+class Sort:
+    DATE = "date"
+    RELEVANCE = "pertinence"
+    CHOICES = ((DATE, "Les plus récentes d’abord"), (RELEVANCE, "Les plus pertinentes d’abord"))
+
+
+@dataclass(frozen=True)
+class ExperienceFilters:
+    """Criteria of the public listing; empty values mean « any »."""
+
+    q: str = ""
+    organisation: str = ""  # slug
+    service: str = ""  # local service slug
+    departement: str = ""  # INSEE code
+    motif: str = ""  # motif slug (with ``organisation`` it names exactly one motif)
+    journey_stage: str = ""  # slug
+    channel: str = ""  # slug
+    tone: str = ""  # positif, neutre, negatif
+    theme: str = ""  # slug
+    answered: bool | None = None
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+    sort: str = ""  # "" → relevance with a query, date otherwise
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort in {Sort.DATE, Sort.RELEVANCE}:
+            return self.sort if search.terms(self.q) else Sort.DATE
+        return Sort.RELEVANCE if search.terms(self.q) else Sort.DATE
+
+
+# Dates outside this range cannot be converted between time zones safely.
+_FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 30)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    day = min(max(day, _FIRST_DAY), _LAST_DAY)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def _filtered(filters: ExperienceFilters) -> QuerySet[PublicExperience]:
+    """Matching rows, unsorted. Slugs are resolved to ids first so each filter is an
+    equality on an indexed column (no join in the big query)."""
+    qs = PublicExperience.objects.all()
+    if filters.organisation:
+        organisation_id = (
+            Organisation.objects.filter(slug=filters.organisation)
+            .values_list("pk", flat=True).first()
+        )
+        if organisation_id is None:
+            return qs.none()
+        qs = qs.filter(organisation_id=organisation_id)
+    if filters.service:
+        service_id = (
+            LocalService.objects.filter(slug=filters.service).values_list("pk", flat=True).first()
+        )
+        if service_id is None:
+            return qs.none()
+        qs = qs.filter(local_service_id=service_id)
+    if filters.motif:
+        motifs = Motif.objects.filter(slug=filters.motif)
+        if filters.organisation:
+            motifs = motifs.filter(organisation__slug=filters.organisation)
+        motif_ids = list(motifs.values_list("pk", flat=True))
+        if not motif_ids:
+            return qs.none()
+        qs = qs.filter(motif_id=motif_ids[0]) if len(motif_ids) == 1 else qs.filter(
+            motif_id__in=motif_ids
+        )
+    if filters.departement:
+        qs = qs.filter(departement_id=filters.departement.upper())
+    if filters.journey_stage:
+        qs = qs.filter(journey_stage_id=filters.journey_stage)
+    if filters.channel:
+        qs = qs.filter(channel_id=filters.channel)
+    if filters.tone:
+        qs = qs.filter(tone=filters.tone)
+    if filters.theme:
+        qs = qs.filter(
+            pk__in=PublicExperienceTheme.objects.filter(theme_id=filters.theme)
+            .values("experience_id")
+        )
+    if filters.answered is not None:
+        qs = qs.filter(is_answered=filters.answered)
+    if filters.published_from:
+        qs = qs.filter(published_at__gte=_day_start(filters.published_from))
+    if filters.published_to:
+        qs = qs.filter(published_at__lt=_day_start(filters.published_to + dt.timedelta(days=1)))
+    return search.matching(qs, filters.q)
+
+
+def with_display_relations(queryset: QuerySet[PublicExperience]) -> QuerySet[PublicExperience]:
+    """Labels for display, fetched per page by id (no join in the big query)."""
+    return queryset.prefetch_related(
+        "organisation", "local_service", "departement", "commune", "motif", "journey_stage",
+        "channel", Prefetch("themes", queryset=Theme.objects.order_by("position", "slug")),
+    )
+
+
+def experiences_for_public(*, filters: ExperienceFilters) -> QuerySet[PublicExperience]:
+    """The public listing: filtered, searched, sorted (newest first or by relevance among
+    the ``search.RELEVANCE_CANDIDATES`` newest matches), with display relations."""
+    if filters.effective_sort == Sort.RELEVANCE:
+        queryset = search.ranked(_filtered(filters), filters.q)
+    else:
+        queryset = _filtered(filters).order_by("-published_at", "-id")
+    return with_display_relations(queryset)
+
+
+def experiences_count(*, filters: ExperienceFilters, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many experiences match, up to ``cap``; ``(count, capped)``."""
+    count = _filtered(filters).order_by().values("pk")[: cap + 1].count()
+    return min(count, cap), count > cap
+
+
+def experience_for_public(uuid: uuid_lib.UUID | str) -> PublicExperience:
+    """One public experience by its stable identifier; ``DoesNotExist`` otherwise."""
+    return with_display_relations(PublicExperience.objects.all()).get(uuid=uuid)
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+
+class FigureSort:
+    ANSWER_RATE = "taux-de-reponse"
+    POSITIVE = "part-positive"
+    EXPERIENCES = "nombre"
+    CHOICES = (
+        (ANSWER_RATE, "Taux de réponse"),
+        (POSITIVE, "Part d’expériences positives"),
+        (EXPERIENCES, "Nombre d’expériences"),
+    )
+
+
+def figures_for(*, scope: str, key: str = "", period: str = LAST_12_MONTHS) -> FigureSummary | None:
+    return FigureSummary.objects.filter(scope=scope, key=key, period=period).first()
+
+
+def figures_by_month(*, scope: str, key: str = "", months: int = 12) -> list[FigureSummary]:
+    """The latest ``months`` monthly summaries of one item, oldest first."""
+    rows = list(
+        FigureSummary.objects.filter(scope=scope, key=key, month__isnull=False)
+        .order_by("-month")[:months]
+    )
+    return rows[::-1]
+
+
+def figures_periods() -> list[str]:
+    """Months that have figures, newest first (« YYYY-MM »)."""
+    return list(
+        FigureSummary.objects.filter(scope=FigureScope.NATIONAL, month__isnull=False)
+        .order_by("-month").values_list("period", flat=True)
+    )
+
+
+def _sort_value(summary: FigureSummary, sort: str) -> float:
+    if sort == FigureSort.POSITIVE:
+        return summary.positive_share or 0.0
+    if sort == FigureSort.EXPERIENCES:
+        return float(summary.experiences)
+    return summary.answer_rate or 0.0
+
+
+def figures_ranking(
+    *,
+    scope: str,
+    period: str = LAST_12_MONTHS,
+    organisation: str = "",
+    sort: str = FigureSort.ANSWER_RATE,
+) -> list[FigureSummary]:
+    """Items of a scope for one period: ranked items (count ≥ 10) best first, each with a
+    ``rank``; then unranked items (``rank`` None) by name."""
+    rows = FigureSummary.objects.filter(scope=scope, period=period)
+    if organisation and scope == FigureScope.SERVICE:
+        rows = rows.filter(organisation_slug=organisation)
+    items = list(rows)
+    ranked = sorted(
+        (s for s in items if s.is_rated),
+        key=lambda s: (-_sort_value(s, sort), -s.experiences, s.label),
+    )
+    unranked = sorted((s for s in items if not s.is_rated), key=lambda s: s.label)
+    for position, summary in enumerate(ranked, start=1):
+        summary.rank = position  # type: ignore[attr-defined]
+    for summary in unranked:
+        summary.rank = None  # type: ignore[attr-defined]
+    return ranked + unranked
+
+
+# --- Open data ---------------------------------------------------------------------------------
+
+
+def opendata_files(*, dataset: str = "", file_format: str = "") -> QuerySet[OpenDataFile]:
+    files = OpenDataFile.objects.all()
+    if dataset:
+        files = files.filter(dataset=dataset)
+    if file_format:
+        files = files.filter(format=file_format)
+    return files.order_by("dataset", "format")
+
+
+def opendata_file(name: str) -> OpenDataFile:
+    return OpenDataFile.objects.get(name=name)
+

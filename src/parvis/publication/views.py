@@ -1,0 +1,204 @@
+"""Public pages of publication: listing, permanent page, figures, open data.
+
+Thin adapters over ``selectors``; every page works without JavaScript (GET forms).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from parvis.directory.models import LocalService
+from parvis.publication import opendata, selectors
+from parvis.publication.forms import ExperienceSearchForm, FiguresForm, month_label
+from parvis.publication.models import LAST_12_MONTHS, MIN_COUNT_FOR_RATE, FigureScope, OpenDataFile
+
+PAGE_SIZE = 20
+# Optional fragment the voice app may provide: the « did this help? » vote form.
+ANSWER_FEEDBACK_TEMPLATE = "voice/public_answer_feedback.html"
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (capped by the selector), so it never counts itself."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return self._count
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Any], count: int) -> Page:
+    paginator = _CountedPaginator(queryset, PAGE_SIZE, count)
+    try:
+        page = paginator.page(request.GET.get("page", "1"))
+    except InvalidPage as exc:
+        raise Http404("Cette page de résultats n’existe pas.") from exc
+    page.pages_list = paginator.get_elided_page_range(page.number)  # type: ignore[attr-defined]
+    return page
+
+
+def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "links": [{"url": reverse("publication:experience_list"), "title": "Expériences"}]
+        + [{"url": url, "title": title} for url, title in links],
+        "current": current,
+    }
+
+
+@require_GET
+def experience_list(request: HttpRequest) -> HttpResponse:
+    form = ExperienceSearchForm(request.GET or None)
+    context: dict[str, Any] = {"title": "Expériences des usagers", "form": form}
+    if form.is_bound and not form.is_valid():
+        return render(request, "publication/experience_list.html", context, status=400)
+    filters = form.filters()
+    count, capped = selectors.experiences_count(filters=filters)
+    queryset = selectors.experiences_for_public(filters=filters)
+    page_count = count
+    if filters.effective_sort == selectors.Sort.RELEVANCE:
+        page_count = min(count, selectors.search.RELEVANCE_CANDIDATES)
+    context.update(
+        page_obj=_page(request, queryset, page_count),
+        count=count,
+        capped=capped,
+        sort=filters.effective_sort,
+        relevance_limited=filters.effective_sort == selectors.Sort.RELEVANCE
+        and count > selectors.search.RELEVANCE_CANDIDATES,
+        relevance_candidates=selectors.search.RELEVANCE_CANDIDATES,
+        has_criteria=form.has_criteria(),
+    )
+    return render(request, "publication/experience_list.html", context)
+
+
+def _feedback_template() -> str | None:
+    try:
+        get_template(ANSWER_FEEDBACK_TEMPLATE)
+    except TemplateDoesNotExist:
+        return None
+    return ANSWER_FEEDBACK_TEMPLATE
+
+
+@require_GET
+def experience_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    try:
+        experience = selectors.experience_for_public(uuid)
+    except selectors.PublicExperience.DoesNotExist as exc:
+        raise Http404("Cette expérience n’existe pas ou n’est plus publiée.") from exc
+    links = []
+    if experience.local_service:
+        links.append((reverse("publication:service_figures",
+                              args=[experience.local_service.slug]),
+                      experience.local_service.name))
+    return render(request, "publication/experience_detail.html", {
+        "title": experience.title or "Expérience d’un usager",
+        "experience": experience,
+        "feedback_template": _feedback_template(),
+        "breadcrumb_data": _breadcrumb(experience.title or "Expérience", *links),
+    })
+
+
+@require_GET
+def service_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        service = (
+            LocalService.objects.filter(is_active=True, organisation__is_active=True)
+            .select_related("organisation").get(slug=slug)
+        )
+    except LocalService.DoesNotExist as exc:
+        raise Http404("Service local introuvable.") from exc
+    filters = selectors.ExperienceFilters(service=service.slug)
+    return render(request, "publication/service_figures.html", {
+        "title": f"{service.name} : expériences et chiffres",
+        "service": service,
+        "summary": selectors.figures_for(scope=FigureScope.SERVICE, key=service.slug),
+        "months": selectors.figures_by_month(scope=FigureScope.SERVICE, key=service.slug),
+        "latest": list(selectors.experiences_for_public(filters=filters)[:5]),
+        "min_count": MIN_COUNT_FOR_RATE,
+        "breadcrumb_data": _breadcrumb(service.name),
+    })
+
+
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    periods = selectors.figures_periods()
+    form = FiguresForm(request.GET or None, periods=periods)
+    context: dict[str, Any] = {
+        "title": "Les chiffres des expériences", "form": form, "min_count": MIN_COUNT_FOR_RATE,
+        "breadcrumb_data": _breadcrumb("Chiffres"),
+    }
+    if form.is_bound and not form.is_valid():
+        return render(request, "publication/figures.html", context, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    scope = data.get("scope") or FigureScope.ORGANISATION
+    period = data.get("period") or LAST_12_MONTHS
+    organisation = data.get("organisation")
+    context.update(
+        scope=scope,
+        scope_label=dict(form.fields["scope"].choices)[scope],
+        period=period,
+        period_label=month_label(period),
+        national=selectors.figures_for(scope=FigureScope.NATIONAL, period=period),
+        ranking=selectors.figures_ranking(
+            scope=scope, period=period, organisation=organisation.slug if organisation else "",
+            sort=data.get("sort") or selectors.FigureSort.ANSWER_RATE,
+        ),
+        months=selectors.figures_by_month(scope=FigureScope.NATIONAL),
+    )
+    return render(request, "publication/figures.html", context)
+
+
+@require_GET
+def opendata_index(request: HttpRequest) -> HttpResponse:
+    files = list(selectors.opendata_files())
+    datasets = []
+    for name, dataset in opendata.DATASETS.items():
+        datasets.append({
+            "name": name,
+            "title": dataset.title,
+            "description": dataset.description,
+            "files": [f for f in files if f.dataset == name],
+        })
+    return render(request, "publication/opendata.html", {
+        "title": "Données ouvertes",
+        "datasets": datasets,
+        "catalogue": next((f for f in files if f.format == "datapackage"), None),
+        "licence": opendata.LICENCE,
+        "breadcrumb_data": {"links": [], "current": "Données ouvertes"},
+    })
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "schema": "application/json",
+    "datapackage": "application/json",
+}
+
+
+@require_GET
+def opendata_download(request: HttpRequest, name: str) -> FileResponse:
+    try:
+        record: OpenDataFile = selectors.opendata_file(name)
+    except OpenDataFile.DoesNotExist as exc:
+        raise Http404("Ce fichier n’existe pas.") from exc
+    # Only names recorded by the export are served, from the export folder only.
+    path = opendata.opendata_root() / record.name
+    if not path.is_file():
+        raise Http404("Ce fichier n’est pas disponible pour le moment.")
+    response = FileResponse(path.open("rb"), content_type=CONTENT_TYPES.get(record.format),
+                            as_attachment=record.format in {"csv", "json"},
+                            filename=record.name)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
