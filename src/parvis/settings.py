@@ -341,12 +341,19 @@ PARVIS_OPERATOR_NAME = env.str("PARVIS_OPERATOR_NAME", default="Opérateur de d�
 PARVIS_PRIMARY_COLOR = env.str("PARVIS_PRIMARY_COLOR", default="#000091")
 PARVIS_LOGO_URL = env.str("PARVIS_LOGO_URL", default="")
 PARVIS_CONTACT_EMAIL = env.str("PARVIS_CONTACT_EMAIL", default="contact@parvis.localhost")
+# Legal notice (mentions légales): publisher's address, publication director, host.
+PARVIS_OPERATOR_ADDRESS = env.str("PARVIS_OPERATOR_ADDRESS", default="")
+PARVIS_PUBLICATION_DIRECTOR = env.str("PARVIS_PUBLICATION_DIRECTOR", default="")
+PARVIS_HOST_NAME = env.str("PARVIS_HOST_NAME", default="")
+PARVIS_HOST_ADDRESS = env.str("PARVIS_HOST_ADDRESS", default="")
+PARVIS_HOST_CONTACT = env.str("PARVIS_HOST_CONTACT", default="")
+# Where users can get the source code of this deployment (AGPL-3.0, section 13).
+PARVIS_SOURCE_URL = env.str("PARVIS_SOURCE_URL", default="")
 API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=365)
 # Retention (days), listed on the personal-data page and applied by the daily purge.
 RETENTION_AXES_DAYS = env.int("RETENTION_AXES_DAYS", default=30)
 RETENTION_REVOKED_TOKENS_DAYS = env.int("RETENTION_REVOKED_TOKENS_DAYS", default=90)
 RETENTION_AUDIT_DAYS = env.int("RETENTION_AUDIT_DAYS", default=365 * 5)
-RETENTION_SESSIONS_DAYS = env.int("RETENTION_SESSIONS_DAYS", default=1)
 RETENTION_REALTIME_EVENTS_HOURS = env.int("RETENTION_REALTIME_EVENTS_HOURS", default=24)
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
 API_PAGE_SIZE = 50

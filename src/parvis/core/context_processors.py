@@ -28,6 +28,8 @@ def _site_config() -> Any:
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "SITE_CONFIG": _site_config(),
+        "SITE_TITLE": settings.PARVIS_SITE_TITLE,
+        "SOURCE_URL": settings.PARVIS_SOURCE_URL,
         "BRAND": settings.PARVIS_BRAND,
         "BRAND_IS_STATE": settings.PARVIS_BRAND == "state",
         "BRAND_PRIMARY_COLOR": settings.PARVIS_PRIMARY_COLOR,

@@ -28,7 +28,6 @@ def _retention() -> dict[str, int]:
         "audit_days": settings.RETENTION_AUDIT_DAYS,
         "audit_years": settings.RETENTION_AUDIT_DAYS // 365,
         "session_hours": settings.SESSION_COOKIE_AGE // 3600,
-        "sessions_days": settings.RETENTION_SESSIONS_DAYS,
         "realtime_hours": settings.RETENTION_REALTIME_EVENTS_HOURS,
         "api_token_days": settings.API_TOKEN_DEFAULT_DAYS,
     }

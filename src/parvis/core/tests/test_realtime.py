@@ -6,11 +6,13 @@ file in embedded mode, Redis when REDIS_URL is set) against the test database.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,16 @@ from parvis.core.consumers import EventsConsumer
 from parvis.core.models import WorkerHeartbeat
 
 
+def run_in_fresh_loop(coroutine_function, *args):  # type: ignore[no-untyped-def]
+    """Run an async test body in its own thread and event loop.
+
+    Playwright's sync API (browser tests, same process under xdist) keeps an event loop
+    running in the main thread, where pytest-asyncio could not start another.
+    """
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, coroutine_function(*args)).result()
+
+
 async def _connected(user) -> WebsocketCommunicator:  # type: ignore[no-untyped-def]
     communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
     communicator.scope["user"] = user
@@ -32,9 +44,12 @@ async def _connected(user) -> WebsocketCommunicator:  # type: ignore[no-untyped-
     return communicator
 
 
-@pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_anonymous_websocket_is_refused():
+def test_anonymous_websocket_is_refused():
+    run_in_fresh_loop(_anonymous_websocket_is_refused)
+
+
+async def _anonymous_websocket_is_refused():
     from django.contrib.auth.models import AnonymousUser
 
     communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
@@ -43,9 +58,12 @@ async def test_anonymous_websocket_is_refused():
     assert not connected and code == 4401
 
 
-@pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_event_published_in_this_process_reaches_the_user_only():
+def test_event_published_in_this_process_reaches_the_user_only():
+    run_in_fresh_loop(_event_published_in_this_process_reaches_the_user_only)
+
+
+async def _event_published_in_this_process_reaches_the_user_only():
     from parvis.core.realtime import publish
 
     alice = await database_sync_to_async(UserFactory)()
@@ -124,11 +142,14 @@ def celery_worker_process(tmp_path: Path):
 
 
 @pytest.mark.integration
-@pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_a_real_worker_records_its_heartbeat_and_its_events_reach_the_browser(
+def test_a_real_worker_records_its_heartbeat_and_its_events_reach_the_browser(
     celery_worker_process,
 ):
+    run_in_fresh_loop(_worker_events_reach_the_browser, celery_worker_process)
+
+
+async def _worker_events_reach_the_browser(celery_worker_process):  # type: ignore[no-untyped-def]
     from parvis.core.tasks import publish_event, record_worker_heartbeat
 
     user = await database_sync_to_async(UserFactory)()
@@ -142,5 +163,5 @@ async def test_a_real_worker_records_its_heartbeat_and_its_events_reach_the_brow
     deadline = time.monotonic() + 30
     while not await database_sync_to_async(WorkerHeartbeat.objects.exists)():
         assert time.monotonic() < deadline, "the worker never recorded its heartbeat"
-        time.sleep(0.2)
+        await asyncio.sleep(0.2)
     await websocket.disconnect()
