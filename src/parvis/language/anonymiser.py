@@ -210,6 +210,95 @@ def find_phones(text: str, folded: str) -> Iterable[Entity]:
         yield Entity(start, end, "PHONE")
 
 
+UNITS = {
+    "zero": 0,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+}
+TEENS = {
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+}
+TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+SPOKEN_NUMBER_RE = re.compile(
+    r"(?<![\w])(?:(?:zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize"
+    r"|quatorze|quinze|seize|vingts?|trente|quarante|cinquante|soixante|et|\d{1,2})"
+    r"(?:[\s,.\-]+|$)){6,}",
+    re.IGNORECASE,
+)
+
+
+def spoken_groups(words: list[str]) -> list[str]:
+    """« zéro six douze trente-quatre » → ["0", "6", "12", "34"] (French number words)."""
+    groups: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.isdigit():
+            groups.append(word)
+            i += 1
+            continue
+        value: int | None = None
+        if word == "quatre" and i + 1 < len(words) and words[i + 1] in {"vingt", "vingts"}:
+            value, i = 80, i + 2
+        elif word in TENS:
+            value, i = TENS[word], i + 1
+        if value is not None:
+            if i < len(words) and words[i] == "et":
+                i += 1
+            if i < len(words) and value in {60, 80} and words[i] in TEENS:
+                if (
+                    words[i] == "dix"
+                    and i + 1 < len(words)
+                    and words[i + 1] in {"sept", "huit", "neuf"}
+                ):
+                    value += 10 + UNITS[words[i + 1]]
+                    i += 2
+                else:
+                    value += TEENS[words[i]]
+                    i += 1
+            elif i < len(words) and words[i] in UNITS and words[i] != "zero":
+                value += UNITS[words[i]]
+                i += 1
+            groups.append(str(value))
+            continue
+        if word == "dix" and i + 1 < len(words) and words[i + 1] in {"sept", "huit", "neuf"}:
+            groups.append(str(10 + UNITS[words[i + 1]]))
+            i += 2
+            continue
+        if word in TEENS:
+            groups.append(str(TEENS[word]))
+        elif word in UNITS:
+            groups.append(str(UNITS[word]))
+        i += 1
+    return groups
+
+
+def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
+    """Phone numbers read aloud in transcripts: « zéro six douze trente-quatre ... »."""
+    for match in SPOKEN_NUMBER_RE.finditer(folded):
+        words = [w.lower() for w in re.findall(r"[a-z]+|\d+", match.group(), re.IGNORECASE)]
+        digits = "".join(spoken_groups(words))
+        if len(digits) == 10 and re.fullmatch(r"0[1-79]\d{8}", digits):
+            end = match.end()
+            while end > match.start() and not folded[end - 1].isalnum():
+                end -= 1
+            yield Entity(match.start(), end, "PHONE")
+
+
 def find_nirs(text: str, folded: str) -> Iterable[Entity]:
     for match in NIR_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
@@ -644,7 +733,19 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             if strong.start >= candidate.end or strong.end <= candidate.start
         ):
             found.append(candidate)
-    return _merge_adjacent(found, folded)
+    extended = []
+    for entity in found:
+        before = PREFIX_COMPLEMENT_RE.search(folded[max(0, entity.start - 60) : entity.start])
+        start = entity.start - len(before.group()) if before else entity.start
+        extended.append(Entity(start, entity.end, "ADDRESS"))
+    return _merge_adjacent(extended, folded)
+
+
+PREFIX_COMPLEMENT_RE = re.compile(
+    r"(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
+    r"|porte|logement|log\.?|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}\s*[,\-]?\s*)+$",
+    re.IGNORECASE,
+)
 
 
 # --- Names --------------------------------------------------------------------------------
@@ -1089,6 +1190,10 @@ DOMAIN_WORDS = {
     "covid",
     "paques",
     "toussaint",
+    "emmaus",
+    "croix-rouge",
+    "restos",
+    "secours",
     "ramadan",
     "aid",
     "pentecote",
@@ -1207,6 +1312,14 @@ def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterabl
         end = _name_tokens(
             text, folded, match.start(), lexicon, lowercase_ok=lowercase_text or capitalised
         )
+        surname = re.search(r"(?<![\w'])([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'\-]+)[ \t]+$", text[: match.start()])
+        if (
+            capitalised
+            and surname
+            and fold(surname.group(1)).lower() not in DOMAIN_WORDS | NOT_NAMES
+        ):
+            yield Entity(surname.start(1), max(end, match.end()), "PERSON")
+            continue
         if end <= match.end():
             # a first name alone: only when capitalised, not a common word, not sentence-initial
             before = text[: match.start()].rstrip()
@@ -1308,6 +1421,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_tax_numbers,
     find_caf_numbers,
     find_phones,
+    find_spoken_phones,
     find_plates,
     find_birthdates,
     find_addresses,
