@@ -1,5 +1,368 @@
-"""API router of simplification."""
+"""Simplification requests API (``/api/v1/simplifications``).
 
-from ninja import Router
+Public reads (no authentication): the list with filters, one request with its history,
+the follow-up figures per organisation and year. Writes: a proposal from a partner site
+(API token with the write scope), a status change (session of a quality manager, or a
+write token of the request's organisation). Errors are problem+json; domain refusals
+keep the service's stable ``code``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
+from ninja.decorators import decorate_view
+from ninja.errors import HttpError
+from pydantic import EmailStr
+
+from parvis.accounts.models import ApiToken
+from parvis.accounts.scoping import Perm, get_visible_or_404, has_permission
+from parvis.api.auth import AUTH, principal_of, token_auth
+from parvis.api.schemas import PageParams, page_of, paginate, problems
+from parvis.core.problems import problem_response
+from parvis.core.ratelimit import hit
+from parvis.directory.models import Motif, Organisation, Theme
+from parvis.simplification import selectors, services
+from parvis.simplification.models import (
+    DeclineReason,
+    ProposerKind,
+    SimplificationRequest,
+    Status,
+    StatusChange,
+)
+from parvis.simplification.services import (
+    CERFA_PATTERN,
+    COMMENT_MAX,
+    PROCEDURE_MAX,
+    TEXT_MAX,
+    SimplificationError,
+)
 
 router = Router(tags=["simplification"])
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+REFERENCE_PATTERN = r"^SIMP-[0-9]{4}-[0-9]{5,}$"
+PublicStatus = Literal["recue", "a-l-etude", "acceptee", "realisee", "refusee"]
+AnyStatus = Literal["deposee", "non-publiee", "recue", "a-l-etude", "acceptee", "realisee",
+                    "refusee"]
+DEFAULT_MAX_BODY = 32 * 1024
+
+
+class SimplificationApiError(HttpError):
+    def __init__(self, error: SimplificationError) -> None:
+        status = 409 if error.code in {"transition_not_allowed", "not_masked"} else 422
+        super().__init__(status, error.message)
+        self.code = error.code
+
+
+def limit_body_size(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """413 before anything else when the body exceeds ``SIMPLIFICATION_API_MAX_BODY_BYTES``."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        maximum = int(getattr(settings, "SIMPLIFICATION_API_MAX_BODY_BYTES", DEFAULT_MAX_BODY))
+        try:
+            too_big = len(request.body) > maximum
+        except RequestDataTooBig:
+            too_big = True
+        if too_big:
+            return problem_response(
+                status=413, code="payload_too_large",
+                detail=f"La requête dépasse la taille maximale de {maximum // 1024} Kio.",
+            )
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Schemas -------------------------------------------------------------------------------
+
+
+class HistoryOut(Schema):
+    status: AnyStatus = Field(..., description="Statut atteint.")
+    status_label: str
+    date: dt.datetime
+    by: str = Field(..., description="Équipe qui a changé le statut (jamais un nom).")
+    comment: str = Field(..., description="Commentaire public (masqué).")
+    reason: str = Field(..., description="Code du motif (refus, non-publication), sinon vide.")
+
+    @staticmethod
+    def resolve_status(obj: StatusChange) -> str:
+        return obj.to_status
+
+    @staticmethod
+    def resolve_status_label(obj: StatusChange) -> str:
+        return str(Status(obj.to_status).label)
+
+    @staticmethod
+    def resolve_date(obj: StatusChange) -> dt.datetime:
+        return obj.created_at
+
+    @staticmethod
+    def resolve_by(obj: StatusChange) -> str:
+        return obj.public_actor
+
+    @staticmethod
+    def resolve_comment(obj: StatusChange) -> str:
+        return obj.public_comment
+
+    @staticmethod
+    def resolve_reason(obj: StatusChange) -> str:
+        return obj.reason_code
+
+
+class SimplificationOut(Schema):
+    reference: str = Field(..., description="Référence publique stable, ex. SIMP-2026-00042.")
+    uuid: uuid.UUID
+    url: str
+    organisation: str = Field(..., description="Slug de l’organisme.")
+    organisation_name: str
+    motif: str | None = None
+    theme: str | None = None
+    procedure_name: str = Field(..., description="Démarche ou formulaire (texte masqué).")
+    cerfa_number: str
+    difficulty: str = Field(..., description="Ce qui est difficile (texte masqué).")
+    proposal: str = Field(..., description="Proposition (texte masqué).")
+    proposer_kind: Literal["usager", "agent"]
+    status: AnyStatus
+    status_label: str
+    decline_reason: str = Field(..., description="Code de la raison si non retenue.")
+    decline_explanation: str
+    support_count: int
+    submitted_at: dt.datetime
+    received_at: dt.datetime | None = Field(None, description="Date de publication.")
+    decided_at: dt.datetime | None = None
+    done_at: dt.datetime | None = None
+    history: list[HistoryOut] = Field(..., description="Historique public daté.")
+
+    @staticmethod
+    def resolve_url(obj: SimplificationRequest) -> str:
+        return settings.SITE_URL.rstrip("/") + reverse(
+            "simplification:detail", args=[obj.reference]
+        )
+
+    @staticmethod
+    def resolve_organisation(obj: SimplificationRequest) -> str:
+        return obj.organisation.slug
+
+    @staticmethod
+    def resolve_organisation_name(obj: SimplificationRequest) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_motif(obj: SimplificationRequest) -> str | None:
+        return obj.motif.slug if obj.motif else None
+
+    @staticmethod
+    def resolve_theme(obj: SimplificationRequest) -> str | None:
+        return obj.theme_id
+
+    @staticmethod
+    def resolve_status_label(obj: SimplificationRequest) -> str:
+        return str(Status(obj.status).label)
+
+    @staticmethod
+    def resolve_history(obj: SimplificationRequest) -> list[Any]:
+        history = getattr(obj, "public_history", None)
+        if history is None:
+            history = list(obj.history.filter(is_public=True).order_by("created_at", "id"))
+        return history
+
+
+class ListFilters(Schema):
+    organisation: str | None = Field(None, pattern=SLUG_PATTERN, max_length=80,
+                                     description="Slug de l’organisme.")
+    statut: PublicStatus | None = None
+    annee: int | None = Field(None, ge=2000, le=2100, description="Année de dépôt.")
+    theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
+    q: str | None = Field(None, max_length=100, description="Mots-clés (sans accents requis).")
+
+
+class FollowUpFilters(Schema):
+    organisation: str | None = Field(None, pattern=SLUG_PATTERN, max_length=80)
+    annee: int | None = Field(None, ge=2000, le=2100)
+    theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
+
+
+class FollowUpOut(Schema):
+    organisation: str
+    organisation_name: str
+    year: int
+    total: int = Field(..., description="Demandes publiées déposées cette année-là.")
+    counts: dict[str, int] = Field(..., description="Nombre de demandes par statut public.")
+    decided_n: int = Field(..., description="Demandes ayant reçu une décision (n du délai).")
+    median_days_to_decision: float | None = Field(
+        ..., description="Délai médian dépôt → décision en jours ; null si n < 10."
+    )
+    done_n: int
+    done_rate: float | None = Field(
+        ..., description="Part réalisée en % (n = total) ; null si n < 10."
+    )
+
+
+class ProposalIn(Schema):
+    organisation: str = Field(..., pattern=SLUG_PATTERN, max_length=80,
+                              description="Slug de l’organisme concerné.")
+    motif: str | None = Field(None, pattern=SLUG_PATTERN, max_length=80)
+    theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
+    procedure_name: str = Field(..., min_length=3, max_length=PROCEDURE_MAX, pattern=r"\S")
+    cerfa_number: str = Field("", pattern=rf"^$|{CERFA_PATTERN}",
+                              description="Numéro Cerfa, ex. 10840*07.")
+    difficulty: str = Field(..., min_length=10, max_length=TEXT_MAX, pattern=r"\S")
+    proposal: str = Field(..., min_length=10, max_length=TEXT_MAX, pattern=r"\S")
+    proposer_kind: Literal["usager", "agent"] = "usager"
+    proposer_email: EmailStr | None = Field(
+        None, description="Pour prévenir l’auteur ; chiffrée, jamais publiée."
+    )
+
+
+class ProposalOut(Schema):
+    reference: str
+    uuid: uuid.UUID
+    status: AnyStatus
+    status_label: str
+
+
+class TransitionIn(Schema):
+    status: AnyStatus = Field(..., description="Statut visé.")
+    comment: str = Field("", max_length=COMMENT_MAX, description="Commentaire public.")
+    reason: str = Field("", max_length=30, description="Code du motif (refus, non-publication).")
+    explanation: str = Field("", max_length=COMMENT_MAX,
+                             description="Explication publique d’un refus.")
+
+
+# --- Public reads --------------------------------------------------------------------------
+
+
+@router.get("", auth=None, response={200: page_of(SimplificationOut), **problems(422)},
+            summary="Demandes de simplification publiées")
+def list_requests(request: HttpRequest, filters: Query[ListFilters],
+                  page: Query[PageParams]) -> dict[str, Any]:
+    queryset = selectors.requests_for_public(
+        organisation=filters.organisation, status=filters.statut, year=filters.annee,
+        theme=filters.theme, q=filters.q or "",
+    ).prefetch_related(selectors.public_history())
+    return paginate(queryset, page)
+
+
+@router.get("/suivi", auth=None, response={200: list[FollowUpOut], **problems(422)},
+            summary="Suivi par organisme et par année")
+def follow_up(request: HttpRequest, filters: Query[FollowUpFilters]) -> list[dict[str, Any]]:
+    rows = selectors.follow_up(organisation=filters.organisation, year=filters.annee,
+                               theme=filters.theme)
+    return [row.as_dict() for row in rows]
+
+
+@router.get("/{reference}", auth=None, response={200: SimplificationOut, **problems(404, 422)},
+            summary="Une demande et son historique")
+def get_request(request: HttpRequest, reference: str) -> SimplificationRequest:
+    try:
+        return selectors.request_for_public(reference)
+    except SimplificationRequest.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- Writes --------------------------------------------------------------------------------
+
+
+def _rate_limited(retry_after: int) -> HttpResponse:
+    return problem_response(status=429, code="rate_limited",
+                            detail="Trop de demandes envoyées : réessayez plus tard.",
+                            headers={"Retry-After": str(retry_after)})
+
+
+@router.post(
+    "",
+    auth=[token_auth],
+    response={201: ProposalOut, **problems(400, 401, 403, 404, 413, 422, 429)},
+    summary="Déposer une demande (site partenaire)",
+    description="Jeton d’API avec le droit d’écriture. La demande n’est publiée qu’après "
+    "masquage des données personnelles et relecture par l’organisme.",
+)
+@decorate_view(limit_body_size)
+def propose(request: HttpRequest, payload: ProposalIn) -> Any:
+    token = principal_of(request)
+    if not isinstance(token, ApiToken) or not has_permission(token, Perm.API_WRITE):
+        raise PermissionDenied
+    limit, window = getattr(settings, "SIMPLIFICATION_RATE_LIMITS", {}).get(
+        "api_propose_token", (200, 3600)
+    )
+    throttled = hit("simplification-api-propose:token", token.prefix, limit=limit,
+                    window_seconds=window)
+    if not throttled.allowed:
+        return _rate_limited(throttled.retry_after)
+    if payload.proposer_email:
+        limit, window = getattr(settings, "SIMPLIFICATION_RATE_LIMITS", {}).get(
+            "propose_email", (3, 24 * 3600)
+        )
+        throttled = hit("simplification-propose:email", str(payload.proposer_email),
+                        limit=limit, window_seconds=window)
+        if not throttled.allowed:
+            return _rate_limited(throttled.retry_after)
+    organisation = Organisation.objects.filter(slug=payload.organisation, is_active=True).first()
+    if organisation is None:
+        raise HttpError(404, "Organisme introuvable.")
+    motif = theme = None
+    if payload.motif:
+        motif = Motif.objects.filter(organisation=organisation, slug=payload.motif).first()
+        if motif is None:
+            raise HttpError(404, "Motif introuvable pour cet organisme.")
+    if payload.theme:
+        theme = Theme.objects.filter(slug=payload.theme).first()
+        if theme is None:
+            raise HttpError(404, "Domaine introuvable.")
+    try:
+        created = services.simplification_request_propose(
+            organisation=organisation, motif=motif, theme=theme,
+            procedure_name=payload.procedure_name, cerfa_number=payload.cerfa_number,
+            difficulty=payload.difficulty, proposal=payload.proposal,
+            proposer_email=str(payload.proposer_email or ""),
+            proposer_kind=ProposerKind(payload.proposer_kind), api_token=token,
+        )
+    except SimplificationError as error:
+        raise SimplificationApiError(error) from error
+    return HttpStatus(201, {
+        "reference": created.reference, "uuid": created.uuid, "status": created.status,
+        "status_label": str(Status(created.status).label),
+    })
+
+
+@router.post(
+    "/{reference}/statut",
+    auth=AUTH,
+    response={200: SimplificationOut, **problems(400, 401, 403, 404, 409, 413, 422)},
+    summary="Changer le statut d’une demande",
+    description="Responsable qualité de l’organisme (session) ou jeton d’écriture de "
+    "l’organisme. La publication (deposee → recue ou non-publiee) demande une personne : "
+    "un jeton ne peut pas la faire. Un refus (`refusee`) demande `reason` "
+    f"({', '.join(DeclineReason.values)}) et `explanation`.",
+)
+@decorate_view(limit_body_size)
+def change_status(request: HttpRequest, reference: str, payload: TransitionIn) -> Any:
+    principal = principal_of(request)
+    queryset = SimplificationRequest.objects.select_related("organisation", "motif")
+    simplification = None
+    if getattr(principal, "is_platform_moderator", False):
+        simplification = queryset.filter(reference=reference).first()
+    if simplification is None:
+        simplification = get_visible_or_404(principal, queryset, reference=reference)
+    try:
+        services.simplification_request_transition(
+            request=simplification, to_status=payload.status, actor=principal,
+            comment=payload.comment, reason=payload.reason, explanation=payload.explanation,
+        )
+    except SimplificationError as error:
+        raise SimplificationApiError(error) from error
+    simplification.refresh_from_db()
+    return simplification
+

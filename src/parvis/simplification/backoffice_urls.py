@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Back office of simplification requests (mounted at /espace-agents/simplification/)."""
+
+from django.urls import path
+
+from parvis.simplification import backoffice_views
 
 app_name = "simplification_backoffice"
-urlpatterns: list = []
+urlpatterns = [
+    path("", backoffice_views.queue, name="queue"),
+    path("<str:reference>/", backoffice_views.request_detail, name="detail"),
+]

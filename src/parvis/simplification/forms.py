@@ -1,0 +1,180 @@
+"""Forms of the simplification pages (plain French, DSFR rendering, no logic beyond input)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from parvis.core.forms import ParvisForm
+from parvis.directory.models import Motif, Organisation, Theme
+from parvis.simplification.models import PUBLIC_STATUSES, DeclineReason, RejectionReason, Status
+from parvis.simplification.services import COMMENT_MAX, PROCEDURE_MAX, TEXT_MAX
+
+HONEYPOT_FIELD = "site_internet"
+HONEYPOT_MESSAGE = (
+    "Votre envoi n’a pas pu être pris en compte car il ressemble à un envoi automatique. "
+    "Vos saisies sont conservées : laissez vide le champ « Ne pas remplir » et envoyez de nouveau."
+)
+PERSONAL_DATA_HELP = (
+    "N’écrivez ni votre nom, ni votre adresse, ni un numéro de dossier ou de téléphone : "
+    "ce texte sera publié après masquage automatique et relecture."
+)
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden wrapper) and robots fill in."""
+
+    site_internet = forms.CharField(
+        label="Ne pas remplir", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get(HONEYPOT_FIELD):
+            raise ValidationError(HONEYPOT_MESSAGE, code="honeypot")
+        return cleaned
+
+
+class MotifChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Motif) -> str:
+        return obj.label
+
+
+def _motif_choices() -> list[Any]:
+    """Motifs grouped by organisation: works without JavaScript."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for motif in Motif.objects.filter(is_active=True, organisation__is_active=True).select_related(
+        "organisation"
+    ).order_by("organisation__sort_key", "position", "slug"):
+        groups.setdefault(motif.organisation.name, []).append((motif.pk, motif.label))
+    return [("", "Je ne sais pas"), *list(groups.items())]
+
+
+class ProposalForm(HoneypotMixin, ParvisForm):
+    organisation = forms.ModelChoiceField(
+        label="Organisme concerné",
+        queryset=Organisation.objects.filter(is_active=True).order_by("sort_key"),
+        empty_label="Choisir un organisme",
+        help_text="L’administration qui gère la démarche ou le formulaire.",
+    )
+    procedure_name = forms.CharField(
+        label="Démarche ou formulaire à simplifier", max_length=PROCEDURE_MAX,
+        help_text="Par exemple : « Demande d’aide personnalisée au logement ».",
+    )
+    cerfa_number = forms.CharField(
+        label="Numéro Cerfa", required=False, max_length=20,
+        help_text="Il figure en haut à droite du formulaire, par exemple 10840*07.",
+    )
+    motif = MotifChoiceField(
+        label="Sujet de la démarche", required=False,
+        queryset=Motif.objects.filter(is_active=True),
+        help_text="Il doit correspondre à l’organisme choisi.",
+    )
+    theme = forms.ModelChoiceField(
+        label="Domaine", required=False, queryset=Theme.objects.all(),
+        empty_label="Aucun en particulier",
+    )
+    difficulty = forms.CharField(
+        label="Qu’est-ce qui est difficile ?", max_length=TEXT_MAX, min_length=10,
+        widget=forms.Textarea(attrs={"rows": 6}), help_text=PERSONAL_DATA_HELP,
+    )
+    proposal = forms.CharField(
+        label="Que proposez-vous pour simplifier ?", max_length=TEXT_MAX, min_length=10,
+        widget=forms.Textarea(attrs={"rows": 6}), help_text=PERSONAL_DATA_HELP,
+    )
+    email = forms.EmailField(
+        label="Votre adresse électronique", required=False, max_length=254,
+        help_text="Pour être prévenu de l’avancement de votre demande. Elle n’est jamais "
+        "publiée et elle est effacée quand la demande est close.",
+    )
+
+    field_order = ["organisation", "procedure_name", "cerfa_number", "motif", "theme",
+                   "difficulty", "proposal", "email", HONEYPOT_FIELD]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["motif"].choices = _motif_choices()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        motif, organisation = cleaned.get("motif"), cleaned.get("organisation")
+        if motif and organisation and motif.organisation_id != organisation.pk:
+            self.add_error("motif", "Ce sujet ne correspond pas à l’organisme choisi.")
+        return cleaned
+
+
+class SupportForm(HoneypotMixin, ParvisForm):
+    email = forms.EmailField(
+        label="Votre adresse électronique", max_length=254,
+        help_text="Vous recevrez un lien pour confirmer. L’adresse n’est ni publiée ni conservée.",
+    )
+
+
+class FilterForm(ParvisForm):
+    """GET filters of the public list; every field is optional."""
+
+    q = forms.CharField(label="Mot-clé", required=False, max_length=100)
+    organisation = forms.ModelChoiceField(
+        label="Organisme", required=False, to_field_name="slug",
+        queryset=Organisation.objects.none(), empty_label="Tous",
+    )
+    statut = forms.ChoiceField(
+        label="Statut", required=False,
+        choices=[("", "Tous")] + [(s, Status(s).label) for s in PUBLIC_STATUSES],
+    )
+    annee = forms.TypedChoiceField(label="Année de dépôt", required=False, coerce=int,
+                                   empty_value=None)
+    theme = forms.ModelChoiceField(
+        label="Domaine", required=False, queryset=Theme.objects.all(), empty_label="Tous",
+    )
+
+    def __init__(self, *args: Any, organisations: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["annee"].choices = [("", "Toutes")] + [(y, str(y)) for y in years]
+
+
+class TransitionForm(ParvisForm):
+    """Back office: one status change with its public comment (and reason when needed)."""
+
+    status = forms.ChoiceField(label="Nouveau statut", widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Commentaire public", required=False, max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Publié dans l’historique de la demande (obligatoire pour « Réalisée »). "
+        "Sans donnée personnelle.",
+    )
+    decline_reason = forms.ChoiceField(
+        label="Raison (si la demande n’est pas retenue)", required=False,
+        choices=[("", "—"), *list(DeclineReason.choices)],
+    )
+    explanation = forms.CharField(
+        label="Explication publique (si la demande n’est pas retenue)", required=False,
+        max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rejection_reason = forms.ChoiceField(
+        label="Motif de non-publication", required=False,
+        choices=[("", "—"), *list(RejectionReason.choices)],
+    )
+
+    def __init__(self, *args: Any, statuses: list[tuple[str, str]], moderation: bool,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = statuses
+        if moderation:
+            del self.fields["decline_reason"], self.fields["explanation"]
+        else:
+            del self.fields["rejection_reason"]
+
+
+class MaskingForm(ParvisForm):
+    """Moderation: adjust the masked texts before (or after) publication."""
+
+    procedure_name = forms.CharField(label="Démarche (texte publié)", max_length=PROCEDURE_MAX)
+    difficulty = forms.CharField(label="Ce qui est difficile (texte publié)", max_length=TEXT_MAX,
+                                 widget=forms.Textarea(attrs={"rows": 6}))
+    proposal = forms.CharField(label="Proposition (texte publié)", max_length=TEXT_MAX,
+                               widget=forms.Textarea(attrs={"rows": 6}))

@@ -1,0 +1,513 @@
+"""Writes of the simplification app: propose, mask, moderate and decide, support.
+
+Every status change goes through ``simplification_request_transition`` (moves declared in
+``workflow.TRANSITIONS``), which writes the history row and the audit row, then, after
+commit, tells the ``publication`` app (``events.request_changed``) and notifies the
+proposer (Celery task). Services raise ``SimplificationError`` (a stable ``code`` and a
+French message) or ``PermissionDenied``; views and the API translate them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from parvis.accounts.models import ApiToken, User
+from parvis.accounts.scoping import Perm, has_permission, roles_of
+from parvis.accounts.services import audit_record
+from parvis.core.crypto import decrypt_text, encrypt_text
+from parvis.core.text import search_key
+from parvis.directory.models import Motif, Organisation, Theme
+from parvis.simplification import events, workflow
+from parvis.simplification.models import (
+    FINAL_STATUSES,
+    PUBLIC_STATUSES,
+    DeclineReason,
+    ProposerKind,
+    ReferenceCounter,
+    RejectionReason,
+    SimplificationRequest,
+    Source,
+    Status,
+    StatusChange,
+    Support,
+)
+
+logger = structlog.get_logger(__name__)
+
+# Size limits, shared by the form, the API schemas and the services.
+PROCEDURE_MAX = 200
+TEXT_MAX = 3000
+COMMENT_MAX = 1000
+CERFA_PATTERN = r"^[0-9]{5}(\*[0-9]{2})?$"
+_CERFA_NOISE = re.compile(r"(?i)cerfa|n°|no\.?|\s")
+SUPPORT_SALT = "parvis.simplification.support"
+
+
+class SimplificationError(Exception):
+    """A refusal of the domain, with a stable ``code``, a French ``message`` and the field."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def support_token_max_age() -> int:
+    return int(getattr(settings, "SIMPLIFICATION_SUPPORT_TOKEN_MAX_AGE", 3 * 24 * 3600))
+
+
+def email_digest(email: str) -> str:
+    """Keyed digest of an email: enough to count once per address, useless to read it."""
+    return salted_hmac(
+        "parvis.simplification.email", email.strip().lower(), algorithm="sha256"
+    ).hexdigest()
+
+
+def normalise_cerfa(value: str) -> str:
+    """« Cerfa n° 10840*07 » → « 10840*07 »; raise if it is not a Cerfa number."""
+    cleaned = _CERFA_NOISE.sub("", value or "")
+    if cleaned and not re.match(CERFA_PATTERN, cleaned):
+        raise SimplificationError(
+            "invalid_cerfa",
+            "Le numéro Cerfa comporte 5 chiffres, suivis éventuellement d’une étoile et de "
+            "2 chiffres (par exemple 10840*07).",
+            "cerfa_number",
+        )
+    return cleaned
+
+
+def _require_text(value: str, field: str, label: str, maximum: int) -> str:
+    if not value or not value.strip():
+        raise SimplificationError("required", f"Indiquez {label}.", field)
+    if len(value) > maximum:
+        raise SimplificationError(
+            "too_long", f"Ce texte est trop long ({len(value)} caractères, {maximum} au plus).",
+            field,
+        )
+    return value.strip()
+
+
+def _next_reference(year: int) -> str:
+    """``SIMP-<year>-<n>``: the UPDATE locks the year's row until the transaction ends."""
+    ReferenceCounter.objects.get_or_create(year=year)
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"SIMP-{year}-{number:05d}"
+
+
+def _after_commit_changed(request: SimplificationRequest, change: StatusChange | None) -> None:
+    from parvis.simplification import tasks
+
+    request_id = request.pk
+    transaction.on_commit(lambda: events.request_changed(request_id))
+    if change is not None:
+        change_id = change.pk
+        transaction.on_commit(lambda: tasks.notify_proposer.delay(change_id))
+
+
+# --- Propose ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def simplification_request_propose(
+    *,
+    organisation: Organisation,
+    procedure_name: str,
+    difficulty: str,
+    proposal: str,
+    cerfa_number: str = "",
+    motif: Motif | None = None,
+    theme: Theme | None = None,
+    proposer_email: str = "",
+    proposer_user: User | None = None,
+    proposer_kind: str | None = None,
+    api_token: ApiToken | None = None,
+    now: dt.datetime | None = None,
+) -> SimplificationRequest:
+    """Record a proposal; nothing is public until moderation publishes the masked texts.
+
+    A signed-in user who holds a role in any organisation proposes as an agent. The texts
+    are masked by the language engine in a Celery task after commit.
+    """
+    now = now or timezone.now()
+    if not organisation.is_active:
+        raise SimplificationError("unknown_organisation", "Cet organisme n’est plus actif.",
+                                  "organisation")
+    if motif is not None and motif.organisation_id != organisation.pk:
+        raise SimplificationError(
+            "motif_mismatch", "Ce motif ne correspond pas à l’organisme choisi.", "motif"
+        )
+    texts = {
+        "procedure_name": _require_text(
+            procedure_name, "procedure_name", "la démarche ou le formulaire", PROCEDURE_MAX
+        ),
+        "difficulty": _require_text(difficulty, "difficulty", "ce qui est difficile", TEXT_MAX),
+        "proposal": _require_text(proposal, "proposal", "votre proposition", TEXT_MAX),
+    }
+    if proposer_kind is None:
+        is_agent = proposer_user is not None and bool(roles_of(proposer_user))
+        proposer_kind = ProposerKind.AGENT if is_agent else ProposerKind.CITIZEN
+    email = (proposer_email or "").strip()
+    year = timezone.localtime(now).year
+    request = SimplificationRequest(
+        reference=_next_reference(year),
+        year=year,
+        organisation=organisation,
+        motif=motif,
+        theme=theme,
+        cerfa_number=normalise_cerfa(cerfa_number),
+        original_texts_encrypted=encrypt_text(json.dumps(texts, ensure_ascii=False)),
+        proposer_kind=proposer_kind,
+        proposer_user=proposer_user,
+        proposer_email_encrypted=encrypt_text(email) if email else "",
+        proposer_email_digest=email_digest(email) if email else "",
+        source=Source.API if api_token is not None else Source.WEB,
+        api_token=api_token,
+        submitted_at=now,
+        status_changed_at=now,
+    )
+    request.full_clean()
+    request.save()
+    change = StatusChange.objects.create(
+        request=request, from_status="", to_status=Status.SUBMITTED, actor=proposer_user,
+        created_at=now,
+    )
+    audit_record(
+        actor=proposer_user or api_token,
+        action="simplification.request_proposed",
+        target=request,
+        data={"reference": request.reference, "source": request.source,
+              "proposer_kind": proposer_kind},
+    )
+    from parvis.simplification import tasks
+
+    request_id = request.pk
+    transaction.on_commit(lambda: tasks.mask_request_texts.delay(request_id))
+    if email or proposer_user is not None:
+        change_id = change.pk
+        transaction.on_commit(lambda: tasks.notify_proposer.delay(change_id))
+    logger.info("simplification_request_proposed", reference=request.reference,
+                source=request.source)
+    return request
+
+
+def original_texts(request: SimplificationRequest) -> dict[str, str]:
+    """The proposer's own words, for moderators only (empty once purged)."""
+    if not request.original_texts_encrypted:
+        return {}
+    return json.loads(decrypt_text(request.original_texts_encrypted))
+
+
+def _mask(text: str) -> tuple[str, bool]:
+    from parvis.language.engine import anonymise
+
+    if not text.strip():
+        return text, False
+    masked, entities = anonymise(text)
+    return masked, bool(entities)
+
+
+def _search_text(request: SimplificationRequest) -> str:
+    return search_key(" ".join(
+        (request.reference, request.cerfa_number, request.procedure_name, request.difficulty,
+         request.proposal)
+    ))
+
+
+@transaction.atomic
+def simplification_request_mask(*, request: SimplificationRequest) -> SimplificationRequest:
+    """Mask personal data of the proposer's texts (language engine); idempotent."""
+    request = SimplificationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.masked_at is not None or not request.original_texts_encrypted:
+        return request
+    texts = original_texts(request)
+    changed = False
+    for field, maximum in (("procedure_name", PROCEDURE_MAX), ("difficulty", None),
+                           ("proposal", None)):
+        masked, touched = _mask(texts.get(field, ""))
+        setattr(request, field, masked[:maximum] if maximum else masked)
+        changed = changed or touched
+    request.masking_changed = changed
+    request.masked_at = timezone.now()
+    request.search_text = _search_text(request)
+    request.save(update_fields=["procedure_name", "difficulty", "proposal", "masking_changed",
+                                "masked_at", "search_text", "updated_at"])
+    return request
+
+
+def can_moderate(actor: Any, request: SimplificationRequest) -> bool:
+    if not isinstance(actor, User) or not actor.is_active:
+        return False
+    return actor.is_platform_moderator or has_permission(actor, Perm.MANAGE_QUALITY, request)
+
+
+def can_decide(actor: Any, request: SimplificationRequest) -> bool:
+    if isinstance(actor, ApiToken):
+        return has_permission(actor, Perm.API_WRITE, request)
+    return has_permission(actor, Perm.MANAGE_QUALITY, request)
+
+
+@transaction.atomic
+def simplification_request_correct_masking(
+    *,
+    request: SimplificationRequest,
+    actor: User,
+    procedure_name: str,
+    difficulty: str,
+    proposal: str,
+) -> SimplificationRequest:
+    """A moderator adjusts the masked texts (what the engine missed or over-masked)."""
+    if not can_moderate(actor, request):
+        raise PermissionDenied
+    if request.masked_at is None:
+        raise SimplificationError("not_masked", "Le masquage automatique n’est pas terminé : "
+                                  "réessayez dans un instant.")
+    request.procedure_name = _require_text(
+        procedure_name, "procedure_name", "la démarche ou le formulaire", PROCEDURE_MAX
+    )
+    request.difficulty = _require_text(difficulty, "difficulty", "ce qui est difficile", TEXT_MAX)
+    request.proposal = _require_text(proposal, "proposal", "la proposition", TEXT_MAX)
+    request.search_text = _search_text(request)
+    request.full_clean()
+    request.save()
+    audit_record(actor=actor, action="simplification.masking_corrected", target=request,
+                 data={"reference": request.reference})
+    if request.is_public:
+        _after_commit_changed(request, None)
+    return request
+
+
+# --- Transition ---------------------------------------------------------------------------
+
+
+def public_actor_label(actor: Any, request: SimplificationRequest) -> str:
+    """Who acted, as the public sees it: a team, never a person's name."""
+    organisation = request.organisation
+    if isinstance(actor, User) and not has_permission(actor, Perm.MANAGE_QUALITY, request):
+        return "Équipe de modération de la plateforme"
+    return f"Équipe qualité — {organisation.name}"
+
+
+@transaction.atomic
+def simplification_request_transition(
+    *,
+    request: SimplificationRequest,
+    to_status: str,
+    actor: User | ApiToken,
+    comment: str = "",
+    reason: str = "",
+    explanation: str = "",
+    now: dt.datetime | None = None,
+) -> StatusChange:
+    """Move ``request`` to ``to_status`` if the table allows it and ``actor`` may do it."""
+    now = now or timezone.now()
+    request = (
+        SimplificationRequest.objects.select_for_update().select_related("organisation")
+        .get(pk=request.pk)
+    )
+    step = workflow.move(request.status, to_status)
+    if step is None:
+        raise SimplificationError(
+            "transition_not_allowed",
+            f"Une demande « {Status(request.status).label} » ne peut pas passer au statut "
+            f"« {Status(to_status).label if to_status in Status.values else to_status} ».",
+            "status",
+        )
+    allowed = (can_moderate(actor, request) if step.authority == workflow.Authority.MODERATION
+               else can_decide(actor, request))
+    if not allowed:
+        raise PermissionDenied
+    for value, field in ((comment, "comment"), (explanation, "explanation")):
+        if len(value or "") > COMMENT_MAX:
+            raise SimplificationError(
+                "too_long", f"Ce texte est trop long ({COMMENT_MAX} caractères au plus).", field
+            )
+    reason_code = ""
+    if step.needs == workflow.Needs.REJECTION_REASON:
+        if reason not in RejectionReason.values:
+            raise SimplificationError("reason_required",
+                                      "Choisissez le motif de non-publication.", "reason")
+        reason_code = reason
+    elif step.needs == workflow.Needs.DECLINE_REASON:
+        if reason not in DeclineReason.values:
+            raise SimplificationError("reason_required",
+                                      "Choisissez la raison pour laquelle la demande n’est pas "
+                                      "retenue.", "reason")
+        if not (explanation or "").strip():
+            raise SimplificationError("explanation_required",
+                                      "Expliquez publiquement pourquoi la demande n’est pas "
+                                      "retenue.", "explanation")
+        reason_code = reason
+    elif step.needs == workflow.Needs.COMMENT and not (comment or "").strip():
+        raise SimplificationError("comment_required",
+                                  "Dites publiquement ce qui a été simplifié.", "comment")
+    if to_status == Status.RECEIVED and request.masked_at is None:
+        raise SimplificationError("not_masked", "Le masquage automatique des données "
+                                  "personnelles n’est pas terminé : réessayez dans un instant.")
+
+    # Agents' public words are masked too (short texts: synchronously).
+    public_comment = _mask(comment.strip())[0] if comment else ""
+    from_status = request.status
+    request.status = to_status
+    request.status_changed_at = now
+    if to_status == Status.RECEIVED:
+        request.received_at = now
+    if to_status in (Status.ACCEPTED, Status.DECLINED) and request.decided_at is None:
+        request.decided_at = now
+    if to_status == Status.DONE:
+        request.done_at = now
+    if to_status == Status.REJECTED:
+        request.rejection_reason = reason_code
+    if to_status == Status.DECLINED:
+        request.decline_reason = reason_code
+        request.decline_explanation = _mask(explanation.strip())[0]
+    if to_status in FINAL_STATUSES:
+        # The proposer's original words are no longer needed once the story ends.
+        request.original_texts_encrypted = ""
+    request.full_clean()
+    request.save()
+    change = StatusChange.objects.create(
+        request=request,
+        from_status=from_status,
+        to_status=to_status,
+        is_public=to_status in PUBLIC_STATUSES,
+        actor=actor if isinstance(actor, User) else None,
+        public_actor=public_actor_label(actor, request),
+        public_comment=public_comment,
+        reason_code=reason_code,
+        created_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="simplification.status_changed",
+        target=request,
+        data={"reference": request.reference, "from": from_status, "to": to_status,
+              "reason": reason_code},
+    )
+    _after_commit_changed(request, change)
+    logger.info("simplification_status_changed", reference=request.reference,
+                from_status=from_status, to_status=to_status)
+    return change
+
+
+def simplification_request_purge_contact(*, request: SimplificationRequest) -> None:
+    """Forget the proposer's email once the request reached a final status."""
+    SimplificationRequest.objects.filter(pk=request.pk, status__in=FINAL_STATUSES).update(
+        proposer_email_encrypted=""
+    )
+
+
+# --- Support ------------------------------------------------------------------------------
+
+
+def _require_supportable(request: SimplificationRequest) -> None:
+    if not request.is_supportable:
+        raise SimplificationError(
+            "not_supportable",
+            "Cette demande ne peut plus être soutenue : elle a déjà reçu une réponse définitive.",
+        )
+
+
+def support_token(request: SimplificationRequest, email: str) -> str:
+    return signing.dumps({"r": str(request.uuid), "d": email_digest(email)}, salt=SUPPORT_SALT)
+
+
+def support_request_by_email(*, request: SimplificationRequest, email: str) -> None:
+    """Send a confirmation link; the support counts only once the link is confirmed.
+
+    Nothing is stored before confirmation, and the email is never stored (the signed
+    link carries its keyed digest). Sent synchronously so the address never travels
+    through the task broker.
+    """
+    _require_supportable(request)
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "simplification:support_confirm", args=[support_token(request, email)]
+    )
+    hours = support_token_max_age() // 3600
+    send_mail(
+        subject=f"Confirmez votre soutien à la demande {request.reference}",
+        message=(
+            "Bonjour,\n\n"
+            f"Vous souhaitez soutenir la demande de simplification {request.reference} "
+            f"« {request.procedure_name} » ({request.organisation.name}).\n\n"
+            f"Pour que votre soutien soit compté, ouvrez ce lien puis confirmez :\n{url}\n\n"
+            f"Ce lien est valable {hours} heures. Si vous n’êtes pas à l’origine de cette "
+            "demande, ignorez ce message : rien ne sera enregistré.\n\n"
+            "Votre adresse électronique n’est ni publiée ni conservée.\n"
+        ),
+        from_email=None,
+        recipient_list=[email.strip()],
+    )
+    logger.info("simplification_support_link_sent", reference=request.reference)
+
+
+def support_token_read(token: str) -> tuple[SimplificationRequest, str]:
+    """The request and email digest a confirmation link stands for, or a French refusal."""
+    try:
+        data = signing.loads(token, salt=SUPPORT_SALT, max_age=support_token_max_age())
+    except signing.SignatureExpired as exc:
+        raise SimplificationError(
+            "token_expired", "Ce lien de confirmation a expiré : demandez-en un nouveau depuis "
+            "la page de la demande."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise SimplificationError(
+            "token_invalid", "Ce lien de confirmation est invalide ou incomplet : vérifiez qu’il "
+            "a été copié en entier."
+        ) from exc
+    try:
+        request = SimplificationRequest.objects.select_related("organisation").get(
+            uuid=data["r"], status__in=PUBLIC_STATUSES
+        )
+    except (SimplificationRequest.DoesNotExist, KeyError, ValueError, TypeError) as exc:
+        raise SimplificationError("token_invalid", "Cette demande n’existe plus.") from exc
+    return request, str(data.get("d", ""))
+
+
+def _support_add(request: SimplificationRequest, *, user: User | None = None,
+                 digest: str = "") -> bool:
+    _require_supportable(request)
+    try:
+        with transaction.atomic():
+            Support.objects.create(request=request, user=user, email_digest=digest)
+    except IntegrityError:
+        return False  # already counted: uniqueness is the database's, not the IP's
+    SimplificationRequest.objects.filter(pk=request.pk).update(
+        support_count=F("support_count") + 1
+    )
+    _after_commit_changed(request, None)
+    logger.info("simplification_supported", reference=request.reference,
+                by="account" if user else "email")
+    return True
+
+
+@transaction.atomic
+def support_confirm(*, token: str) -> tuple[SimplificationRequest, bool]:
+    """Count the support of a confirmed email; ``False`` if that email already counted."""
+    request, digest = support_token_read(token)
+    if not digest:
+        raise SimplificationError("token_invalid", "Ce lien de confirmation est invalide.")
+    return request, _support_add(request, digest=digest)
+
+
+@transaction.atomic
+def support_by_account(*, request: SimplificationRequest, user: User) -> bool:
+    """Count the support of a signed-in user; ``False`` if they already supported it."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied
+    return _support_add(request, user=user)

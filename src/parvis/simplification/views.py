@@ -1,0 +1,289 @@
+"""Public pages of simplification requests: list, permanent page, follow-up, propose, support.
+
+Thin adapters: forms parse input, ``services`` write, ``selectors`` read. Every refusal
+(rate limit, honeypot, domain rule) re-renders the form with what the person typed and a
+French message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parvis.core.ratelimit import RateLimit, hit, hit_ip
+from parvis.simplification import selectors, services
+from parvis.simplification.forms import FilterForm, ProposalForm, SupportForm
+from parvis.simplification.models import PUBLIC_STATUSES, SimplificationRequest, Status
+from parvis.simplification.services import SimplificationError
+
+PAGE_SIZE = 20
+SESSION_LAST_REFERENCE = "simplification_last_reference"
+
+
+def _limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """``(limit, window_seconds)`` from settings ``SIMPLIFICATION_RATE_LIMITS[name]``."""
+    return tuple(getattr(settings, "SIMPLIFICATION_RATE_LIMITS", {}).get(name, default))  # type: ignore[return-value]
+
+
+def throttle_ip(request: HttpRequest, name: str, default: tuple[int, int]) -> RateLimit:
+    limit, window = _limit(f"{name}_ip", default)
+    return hit_ip(request, f"simplification-{name}", limit=limit, window_seconds=window)
+
+
+def throttle_email(name: str, email: str, default: tuple[int, int]) -> RateLimit:
+    limit, window = _limit(f"{name}_email", default)
+    return hit(f"simplification-{name}:email", email, limit=limit, window_seconds=window)
+
+
+PROPOSE_IP = (5, 3600)
+PROPOSE_EMAIL = (3, 24 * 3600)
+SUPPORT_IP = (20, 3600)
+SUPPORT_EMAIL = (5, 24 * 3600)
+
+
+def rate_limited_message(result: RateLimit) -> str:
+    minutes = max(1, round(result.retry_after / 60))
+    return (
+        "Trop d’envois en peu de temps depuis votre connexion ou pour cette adresse. "
+        f"Vos saisies sont conservées : réessayez dans {minutes} "
+        f"minute{'s' if minutes > 1 else ''}."
+    )
+
+
+def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page:
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", "1"))
+    except InvalidPage as exc:
+        raise Http404("Cette page de résultats n’existe pas.") from exc
+    page.pages_list = paginator.get_elided_page_range(page.number)  # type: ignore[attr-defined]
+    return page
+
+
+def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "links": [{"url": reverse("simplification:list"), "title": "Demandes de simplification"}]
+        + [{"url": url, "title": title} for url, title in links],
+        "current": current,
+    }
+
+
+def _apply_domain_error(form: Any, error: SimplificationError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+# --- List, detail, follow-up --------------------------------------------------------------
+
+
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, organisations=selectors.organisations_with_requests(),
+                      years=selectors.public_years())
+    status = 200
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        if form.is_valid():
+            filters = form.cleaned_data
+        else:
+            status = 400
+    queryset = selectors.requests_for_public(
+        organisation=filters.get("organisation"),
+        status=filters.get("statut") or None,
+        year=filters.get("annee"),
+        theme=filters["theme"].pk if filters.get("theme") else None,
+        q=filters.get("q", ""),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "simplification/request_list.html", {
+        "title": "Demandes de simplification",
+        "form": form,
+        "page_obj": _paginate(request, queryset),
+        "querystring": query.urlencode(),
+        "has_criteria": bool(filters and any(filters.values())),
+    }, status=status)
+
+
+@require_GET
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _render_detail(request, _public_request(reference))
+
+
+def _public_request(reference: str) -> SimplificationRequest:
+    try:
+        return selectors.request_for_public(reference)
+    except SimplificationRequest.DoesNotExist as exc:
+        raise Http404("Demande introuvable.") from exc
+
+
+def _render_detail(request: HttpRequest, simplification: SimplificationRequest,
+                   support_form: SupportForm | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "simplification/request_detail.html", {
+        "title": f"{simplification.reference} — {simplification.procedure_name}",
+        "simplification": simplification,
+        "history": simplification.public_history,  # type: ignore[attr-defined]
+        "support_form": support_form or SupportForm(),
+        "breadcrumb_data": _breadcrumb(simplification.reference),
+    }, status=status)
+
+
+@require_GET
+def follow_up(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, organisations=selectors.organisations_with_requests(),
+                      years=selectors.public_years())
+    del form.fields["statut"], form.fields["q"]
+    filters: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = selectors.follow_up(
+        organisation=filters.get("organisation"), year=filters.get("annee"),
+        theme=filters["theme"].pk if filters.get("theme") else None,
+    )
+    return render(request, "simplification/follow_up.html", {
+        "title": "Suivi des demandes de simplification par organisme et par année",
+        "form": form,
+        "rows": rows,
+        "statuses": [(s, Status(s).label) for s in PUBLIC_STATUSES],
+        "min_n": selectors.MIN_N,
+        "breadcrumb_data": _breadcrumb("Suivi par organisme et par année"),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+# --- Propose ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {
+        "title": "Proposer de simplifier une démarche",
+        "breadcrumb_data": _breadcrumb("Proposer une simplification"),
+        "is_agent": False,
+    }
+    if request.user.is_authenticated:
+        from parvis.accounts.scoping import roles_of
+
+        context["is_agent"] = bool(roles_of(request.user))
+    if request.method != "POST":
+        context["form"] = ProposalForm()
+        return render(request, "simplification/propose.html", context)
+
+    form = ProposalForm(request.POST)
+    context["form"] = form
+    throttled = throttle_ip(request, "propose", PROPOSE_IP)
+    if not throttled.allowed:
+        form.is_valid()
+        form.add_error(None, rate_limited_message(throttled))
+        return render(request, "simplification/propose.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "simplification/propose.html", context, status=400)
+    data = form.cleaned_data
+    if data["email"]:
+        throttled = throttle_email("propose", data["email"], PROPOSE_EMAIL)
+        if not throttled.allowed:
+            form.add_error(None, rate_limited_message(throttled))
+            return render(request, "simplification/propose.html", context, status=429)
+    try:
+        created = services.simplification_request_propose(
+            organisation=data["organisation"],
+            procedure_name=data["procedure_name"],
+            cerfa_number=data["cerfa_number"],
+            motif=data["motif"],
+            theme=data["theme"],
+            difficulty=data["difficulty"],
+            proposal=data["proposal"],
+            proposer_email=data["email"],
+            proposer_user=request.user if request.user.is_authenticated else None,
+        )
+    except SimplificationError as error:
+        _apply_domain_error(form, error)
+        return render(request, "simplification/propose.html", context, status=400)
+    request.session[SESSION_LAST_REFERENCE] = created.reference
+    return redirect("simplification:proposed")
+
+
+@require_GET
+def proposed(request: HttpRequest) -> HttpResponse:
+    return render(request, "simplification/proposed.html", {
+        "title": "Demande envoyée",
+        "reference": request.session.get(SESSION_LAST_REFERENCE, ""),
+        "breadcrumb_data": _breadcrumb("Demande envoyée"),
+    })
+
+
+# --- Support ------------------------------------------------------------------------------
+
+
+@require_POST
+def support(request: HttpRequest, reference: str) -> HttpResponse:
+    simplification = _public_request(reference)
+    detail_url = reverse("simplification:detail", args=[reference])
+    throttled = throttle_ip(request, "support", SUPPORT_IP)
+    if request.POST.get("with_account") and request.user.is_authenticated:
+        if not throttled.allowed:
+            messages.error(request, rate_limited_message(throttled))
+            return redirect(detail_url)
+        try:
+            counted = services.support_by_account(request=simplification, user=request.user)
+        except SimplificationError as error:
+            messages.error(request, error.message)
+            return redirect(detail_url)
+        messages.success(request, "Merci : votre soutien est compté." if counted else
+                         "Vous soutenez déjà cette demande : votre soutien ne compte qu’une fois.")
+        return redirect(detail_url)
+
+    form = SupportForm(request.POST)
+    if not throttled.allowed:
+        form.is_valid()
+        form.add_error(None, rate_limited_message(throttled))
+        return _render_detail(request, simplification, form, status=429)
+    if not form.is_valid():
+        return _render_detail(request, simplification, form, status=400)
+    email = form.cleaned_data["email"]
+    throttled = throttle_email("support", email, SUPPORT_EMAIL)
+    if not throttled.allowed:
+        form.add_error(None, rate_limited_message(throttled))
+        return _render_detail(request, simplification, form, status=429)
+    try:
+        services.support_request_by_email(request=simplification, email=email)
+    except SimplificationError as error:
+        _apply_domain_error(form, error)
+        return _render_detail(request, simplification, form, status=400)
+    messages.success(
+        request,
+        f"Un courriel vient d’être envoyé à {email}. Ouvrez le lien qu’il contient et confirmez : "
+        "votre soutien sera alors compté.",
+    )
+    return redirect(detail_url)
+
+
+@require_http_methods(["GET", "POST"])
+def support_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a confirmation button (mail scanners open links); POST counts the support."""
+    context: dict[str, Any] = {"title": "Confirmer votre soutien", "token": token}
+    try:
+        simplification, _ = services.support_token_read(token)
+    except SimplificationError as error:
+        context["error"] = error.message
+        return render(request, "simplification/support_confirm.html", context, status=400)
+    context["simplification"] = simplification
+    if request.method == "POST":
+        throttled = throttle_ip(request, "support", SUPPORT_IP)
+        if not throttled.allowed:
+            context["error"] = rate_limited_message(throttled)
+            return render(request, "simplification/support_confirm.html", context, status=429)
+        try:
+            _, counted = services.support_confirm(token=token)
+        except SimplificationError as error:
+            context["error"] = error.message
+            return render(request, "simplification/support_confirm.html", context, status=400)
+        messages.success(request, "Merci : votre soutien est compté." if counted else
+                         "Votre soutien était déjà compté : il ne compte qu’une fois par adresse.")
+        return redirect("simplification:detail", simplification.reference)
+    return render(request, "simplification/support_confirm.html", context)
