@@ -1,5 +1,177 @@
-"""API router of voice."""
+"""API of voice (``/api/v1/experiences``): partner sites submit experiences.
 
-from ninja import Router
+A partner (a France Services portal, a town hall site, an organisation's own site) sends
+what a citizen wrote with its write token; the experience follows the same path as on
+parvis (encrypted original, masking, moderation) and the answer gives the citizen's
+private link, to be shown to them. Any organisation may be named: a token gives no more
+power than the public form, and submissions are rate limited per token and per email.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any, Literal
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
+from pydantic import EmailStr
+
+from parvis.accounts.models import ApiToken
+from parvis.accounts.scoping import Perm, has_permission
+from parvis.api.auth import principal_of, token_auth
+from parvis.api.schemas import problems
+from parvis.core.problems import problem_response
+from parvis.core.ratelimit import hit
+from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
+from parvis.voice import services
+from parvis.voice.models import RejectionReason
+from parvis.voice.notifications import private_link
+from parvis.voice.services import TEXT_MAX, TITLE_MAX, Actor, VoiceError
 
 router = Router(tags=["voice"])
+SLUG = r"^[-a-zA-Z0-9_]+$"
+DEFAULT_MAX_BODY = 64 * 1024
+
+
+def limit_body_size(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """413 before anything else when the body exceeds ``VOICE_API_MAX_BODY_BYTES``."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        maximum = int(getattr(settings, "VOICE_API_MAX_BODY_BYTES", DEFAULT_MAX_BODY))
+        try:
+            too_big = len(request.body) > maximum
+        except RequestDataTooBig:
+            too_big = True
+        if too_big:
+            return problem_response(
+                status=413, code="payload_too_large",
+                detail=f"La requête dépasse la taille maximale de {maximum // 1024} Kio.",
+            )
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+class ExperienceIn(Schema):
+    organisation: str = Field(..., max_length=80, pattern=SLUG,
+                              description="Identifiant (slug) de l’organisme concerné.")
+    local_service: str | None = Field(None, max_length=120, pattern=SLUG,
+                                      description="Identifiant du service local, s’il est connu.")
+    site: str | None = Field(None, max_length=140, pattern=SLUG,
+                             description="Identifiant du lieu d’accueil, s’il est connu.")
+    title: str = Field(..., min_length=1, max_length=TITLE_MAX)
+    text: str = Field(..., min_length=1, max_length=TEXT_MAX,
+                      description="Récit de l’usager ; les données personnelles seront masquées "
+                                  "avant toute publication.")
+    journey_stage: str | None = Field(None, max_length=50, pattern=SLUG)
+    channel: str | None = Field(None, max_length=50, pattern=SLUG)
+    tone: Literal["positif", "neutre", "negatif"] | None = None
+    happened_on: dt.date | None = None
+    email: EmailStr | None = Field(None, description="Pour envoyer à l’usager son lien privé et "
+                                   "la réponse du service ; jamais publiée.")
+
+
+class SubmittedOut(Schema):
+    uuid: UUID
+    status: str
+    private_url: str = Field(..., description="Lien privé de l’usager (suivre, corriger, "
+                             "retirer) : à lui montrer, ne pas conserver.")
+
+
+class RejectionReasonOut(Schema):
+    code: str
+    label: str
+
+
+def _problem(error: VoiceError) -> HttpResponse:
+    status = error.status if 400 <= error.status < 500 else 422
+    errors = ([{"field": f"body.{error.field}", "code": error.code, "message": error.message}]
+              if error.field else None)
+    return problem_response(status=status, code=error.code, detail=error.message, errors=errors)
+
+
+def _unknown(field: str, what: str) -> VoiceError:
+    return VoiceError(f"unknown_{field}", f"{what} introuvable.", field=field)
+
+
+def _rate_limited(retry_after: int) -> HttpResponse:
+    return problem_response(status=429, code="rate_limited",
+                            detail="Trop d’expériences envoyées : réessayez plus tard.",
+                            headers={"Retry-After": str(retry_after)})
+
+
+def _resolve(payload: ExperienceIn) -> dict[str, Any]:
+    organisation = Organisation.objects.filter(slug=payload.organisation, is_active=True).first()
+    if organisation is None:
+        raise _unknown("organisation", "Organisme")
+    resolved: dict[str, Any] = {"organisation": organisation}
+    lookups: list[tuple[str, Any, str]] = [
+        ("local_service", LocalService.objects.filter(is_active=True), "Service local"),
+        ("site", Site.objects.filter(is_active=True), "Lieu d’accueil"),
+        ("journey_stage", JourneyStage.objects.all(), "Étape de démarche"),
+        ("channel", Channel.objects.all(), "Canal"),
+    ]
+    for field, queryset, label in lookups:
+        value = getattr(payload, field)
+        resolved[field] = None
+        if value:
+            resolved[field] = queryset.filter(slug=value).first()
+            if resolved[field] is None:
+                raise _unknown(field, label)
+    return resolved
+
+
+@router.post(
+    "/",
+    auth=[token_auth],
+    response={201: SubmittedOut, **problems(400, 401, 403, 413, 422, 429)},
+    summary="Déposer une expérience (site partenaire)",
+    description="Jeton d’API avec le droit d’écriture. Rien n’est publié automatiquement : "
+    "le texte est masqué puis relu par un modérateur.",
+)
+@decorate_view(limit_body_size)
+def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
+    token = principal_of(request)
+    if not isinstance(token, ApiToken) or not has_permission(token, Perm.API_WRITE):
+        raise PermissionDenied
+    limit, window = getattr(settings, "VOICE_RATE_LIMITS", {}).get("api_token", (300, 3600))
+    throttled = hit("voice:api:token", token.prefix, limit=int(limit), window_seconds=int(window))
+    if throttled.allowed and payload.email:
+        limit, window = getattr(settings, "VOICE_RATE_LIMITS", {}).get("submit_email",
+                                                                       (5, 86400))
+        throttled = hit("voice:submit:email", str(payload.email).lower(), limit=int(limit),
+                        window_seconds=int(window))
+    if not throttled.allowed:
+        return _rate_limited(throttled.retry_after)
+    try:
+        submitted = services.experience_submit(
+            **_resolve(payload),
+            title=payload.title,
+            text=payload.text,
+            tone=payload.tone or "",
+            happened_on=payload.happened_on,
+            email=str(payload.email or ""),
+            actor=token,
+            actor_label=Actor.PARTNER,
+        )
+    except VoiceError as error:
+        return _problem(error)
+    experience = submitted.experience
+    return 201, {
+        "uuid": experience.uuid,
+        "status": experience.status,
+        "private_url": private_link(submitted.private_token),
+    }
+
+
+@router.get("/motifs-de-refus", auth=None, response=list[RejectionReasonOut],
+            summary="Charte de modération : motifs de refus")
+def rejection_reasons(request: HttpRequest) -> list[dict[str, str]]:
+    return [{"code": code, "label": str(label)} for code, label in RejectionReason.choices]

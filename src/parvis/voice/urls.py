@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+"""Public pages of voice, mounted at /temoigner/."""
+
+from django.urls import path
+
+from parvis.voice import views
 
 app_name = "voice"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.share, name="share"),
+    path("recit/", views.share_story, name="share_story"),
+    path("envoi/", views.share_contact, name="share_contact"),
+    path("merci/", views.share_done, name="share_done"),
+    path("suivi/<str:token>/", views.follow, name="follow"),
+    path("suivi/<str:token>/corriger/", views.correct, name="correct"),
+    path("suivi/<str:token>/retirer/", views.withdraw, name="withdraw"),
+    path("suivi/<str:token>/avis/", views.follow_feedback, name="follow_feedback"),
+    path("avis/<uuid:uuid>/", views.answer_feedback, name="answer_feedback"),
+    path("mes-experiences/", views.my_experiences, name="my_experiences"),
+]

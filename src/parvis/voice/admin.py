@@ -1,0 +1,103 @@
+"""Django admin of voice, for platform staff: read-only views of experiences and answers
+(statuses change only through the services), editable templates and answer targets.
+
+Encrypted originals and contacts are never shown, not even as ciphertext; moderators read
+originals in the moderation pages, where access is limited and audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from parvis.voice.models import (
+    AnswerFeedback,
+    AnswerPolicy,
+    AnswerTemplate,
+    Experience,
+    ExperienceTransition,
+    PublicAnswer,
+)
+
+SECRET_FIELDS = {
+    "original_title_encrypted",
+    "original_text_encrypted",
+    "author_email_encrypted",
+    "author_email_digest",
+    "private_token_digest",
+}
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TransitionInline(admin.TabularInline):
+    model = ExperienceTransition
+    extra = 0
+    fields = ["created_at", "from_status", "to_status", "actor", "actor_label", "reason_code",
+              "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Experience)
+class ExperienceAdmin(ReadOnlyAdmin):
+    list_display = ["uuid", "status", "organisation", "source", "is_sensitive", "submitted_at",
+                    "published_at"]
+    list_filter = ["status", "source", "is_sensitive", "is_assisted", "organisation"]
+    search_fields = ["uuid"]
+    date_hierarchy = "submitted_at"
+    list_select_related = ["organisation"]
+    exclude = sorted(SECRET_FIELDS)
+    inlines = [TransitionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Experience._meta.fields if f.name not in SECRET_FIELDS] + [
+            "themes"]
+
+
+@admin.register(PublicAnswer)
+class PublicAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["experience", "status", "signed_by_organisation", "signed_by_service",
+                    "published_at", "helpful_yes", "helpful_no"]
+    list_filter = ["status", "masking_changed", "is_sensitive"]
+    list_select_related = ["experience", "signed_by_organisation", "signed_by_service"]
+    exclude = ["original_text_encrypted"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in PublicAnswer._meta.fields if f.name != "original_text_encrypted"]
+
+
+@admin.register(AnswerFeedback)
+class AnswerFeedbackAdmin(ReadOnlyAdmin):
+    list_display = ["answer", "helpful", "is_author", "created_at"]
+    list_filter = ["helpful", "is_author"]
+    exclude = ["voter_digest"]
+    readonly_fields = ["answer", "helpful", "is_author", "created_at"]
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "motif", "is_active"]
+    list_filter = ["is_active", "organisation"]
+    search_fields = ["title", "body"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(AnswerPolicy)
+class AnswerPolicyAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "target_working_days", "escalation_working_days"]
+    autocomplete_fields = ["organisation"]

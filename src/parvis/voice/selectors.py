@@ -1,0 +1,245 @@
+"""Reads of voice: moderation queue, service scope, private link, near-duplicates.
+
+Back-office selectors go through ``accounts.scoping.visible_to``: the scoped query is the
+permission check. Moderation selectors are global: only platform moderators reach them
+(checked by the views).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, visible_to
+from parvis.core.text import unaccent
+from parvis.voice.models import (
+    AnswerStatus,
+    AnswerTemplate,
+    Experience,
+    ExperienceStatus,
+    ExperienceTransition,
+    PublicAnswer,
+)
+from parvis.voice.services import private_token_digest, working_days_waited
+
+S = ExperienceStatus
+SERVICE_STATUSES = (S.PUBLISHED, S.ANSWERED, S.ARCHIVED)
+_RELATED = ("organisation", "local_service", "site__commune", "departement", "journey_stage",
+            "channel", "motif")
+
+
+# --- Moderation -------------------------------------------------------------------------
+
+
+def moderation_queue() -> QuerySet[Experience]:
+    """Experiences waiting for a moderator, oldest first."""
+    return (
+        Experience.objects.filter(status=S.IN_MODERATION)
+        .select_related(*_RELATED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def awaiting_analysis() -> QuerySet[Experience]:
+    return Experience.objects.filter(status=S.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def answers_awaiting_moderation() -> QuerySet[PublicAnswer]:
+    return (
+        PublicAnswer.objects.filter(status=AnswerStatus.IN_MODERATION)
+        .select_related("experience__organisation", "signed_by_service", "author")
+        .order_by("updated_at", "pk")
+    )
+
+
+def experience_for_moderation(uuid: Any) -> Experience:
+    try:
+        return Experience.objects.select_related(*_RELATED).get(uuid=uuid)
+    except (Experience.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def sla_thresholds() -> tuple[int, int]:
+    green, orange = getattr(settings, "VOICE_MODERATION_SLA_WORKING_DAYS", (2, 5))
+    return int(green), int(orange)
+
+
+def sla_colour(experience: Experience, *, today: dt.date | None = None) -> tuple[str, int]:
+    """(``green`` | ``orange`` | ``red``, working days waited) since submission."""
+    waited = working_days_waited(experience, since=experience.submitted_at, today=today)
+    green, orange = sla_thresholds()
+    if waited < green:
+        return "green", waited
+    if waited < orange:
+        return "orange", waited
+    return "red", waited
+
+
+def history(experience: Experience) -> QuerySet[ExperienceTransition]:
+    return experience.transitions.select_related("actor").order_by("created_at", "pk")
+
+
+# --- Near-duplicates --------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+DUPLICATE_THRESHOLD = 0.6
+DUPLICATE_WINDOW_DAYS = 180
+DUPLICATE_CANDIDATES = 300
+
+
+def shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    """Word ``size``-grams of the accent-free, lower-case text (placeholders included)."""
+    words = _WORD.findall(unaccent(text or "").casefold())
+    if len(words) < size:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def jaccard(a: set[Any], b: set[Any]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    experience: Experience
+    reason: str  # "same_author" | "similar_text"
+    similarity: float
+
+
+def near_duplicates(experience: Experience, *, limit: int = 5) -> list[Duplicate]:
+    """Other experiences from the same author, or with near-identical text about the same
+    service (Jaccard similarity of word 3-grams of the masked texts)."""
+    others = Experience.objects.exclude(pk=experience.pk).exclude(status=S.WITHDRAWN)
+    found: dict[int, Duplicate] = {}
+    if experience.author_email_digest:
+        for other in others.filter(author_email_digest=experience.author_email_digest)[:limit]:
+            found[other.pk] = Duplicate(other, "same_author", 1.0)
+    mine = shingles(f"{experience.masked_title} {experience.masked_text}")
+    if mine:
+        since = experience.submitted_at - dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
+        same_service = Q(organisation=experience.organisation_id)
+        if experience.local_service_id:
+            same_service &= Q(local_service=experience.local_service_id)
+        if experience.site_id:
+            same_service &= Q(site=experience.site_id)
+        candidates = (
+            others.filter(same_service, submitted_at__gte=since)
+            .exclude(masked_text="")
+            .only("pk", "uuid", "masked_title", "masked_text", "status", "submitted_at")
+            .order_by("-submitted_at")[:DUPLICATE_CANDIDATES]
+        )
+        for other in candidates:
+            if other.pk in found:
+                continue
+            score = jaccard(mine, shingles(f"{other.masked_title} {other.masked_text}"))
+            if score >= DUPLICATE_THRESHOLD:
+                found[other.pk] = Duplicate(other, "similar_text", round(score, 2))
+    ranked = sorted(found.values(), key=lambda d: (-d.similarity, d.experience.pk))
+    return ranked[:limit]
+
+
+# --- Service scope (quality managers) --------------------------------------------------
+
+
+def experiences_for_service(principal: Any, *, status: str = "") -> QuerySet[Experience]:
+    """Published experiences the principal may answer, oldest unanswered first."""
+    queryset = Experience.objects.filter(status__in=SERVICE_STATUSES)
+    if status:
+        queryset = queryset.filter(status=status)
+    return (
+        visible_to(principal, queryset, Perm.MANAGE_QUALITY)
+        .select_related(*_RELATED, "answer")
+        .order_by("status", "published_at", "pk")
+    )
+
+
+def experience_for_service(principal: Any, uuid: Any) -> Experience:
+    """404 outside the scope (or not yet published), 403 without ``MANAGE_QUALITY``."""
+    experience = get_visible_or_404(
+        principal,
+        Experience.objects.filter(status__in=SERVICE_STATUSES).select_related(*_RELATED),
+        uuid=uuid,
+    )
+    require_permission(principal, Perm.MANAGE_QUALITY, experience)
+    return experience
+
+
+def overdue_for(principal: Any) -> QuerySet[Experience]:
+    """Unanswered experiences past the reminder or escalation, in the principal's scope."""
+    return (
+        visible_to(
+            principal,
+            Experience.objects.filter(status=S.PUBLISHED).filter(
+                Q(answer_reminded_at__isnull=False) | Q(answer_escalated_at__isnull=False)
+            ),
+            Perm.MANAGE_QUALITY,
+        )
+        .select_related(*_RELATED)
+        .order_by("published_at", "pk")
+    )
+
+
+def answer_of(experience: Experience) -> PublicAnswer | None:
+    return PublicAnswer.objects.filter(experience=experience).first()
+
+
+def templates_for_experience(experience: Experience) -> QuerySet[AnswerTemplate]:
+    """Active templates of the experience's organisation (the experience is scoped)."""
+    return AnswerTemplate.objects.filter(
+        organisation=experience.organisation_id, is_active=True
+    ).order_by("title", "pk")
+
+
+def templates_visible_to(principal: Any) -> QuerySet[AnswerTemplate]:
+    return (
+        visible_to(principal, AnswerTemplate.objects.all(), Perm.MANAGE_QUALITY)
+        .select_related("organisation")
+        .order_by("organisation__sort_key", "title", "pk")
+    )
+
+
+def template_for(principal: Any, pk: int) -> AnswerTemplate:
+    template = get_visible_or_404(principal, AnswerTemplate.objects.all(), pk=pk)
+    require_permission(principal, Perm.MANAGE_QUALITY, template)
+    return template
+
+
+# --- Authors ----------------------------------------------------------------------------
+
+
+def experience_by_token(token: str) -> Experience:
+    """The experience of a private link, or 404 (never says whether it existed)."""
+    if not token or len(token) > 100:
+        raise Http404
+    try:
+        return Experience.objects.select_related(*_RELATED).get(
+            private_token_digest=private_token_digest(token)
+        )
+    except Experience.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def experiences_of_author(user: Any) -> QuerySet[Experience]:
+    if not getattr(user, "is_authenticated", False):
+        return Experience.objects.none()
+    return Experience.objects.filter(author=user).select_related(*_RELATED).order_by(
+        "-submitted_at", "-pk"
+    )
+
+
+def published_answer(uuid: Any) -> PublicAnswer:
+    try:
+        return PublicAnswer.objects.select_related(
+            "experience", "signed_by_service", "signed_by_organisation"
+        ).get(experience__uuid=uuid, status=AnswerStatus.PUBLISHED,
+              experience__status__in=[S.ANSWERED, S.ARCHIVED])
+    except (PublicAnswer.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,1081 @@
+"""Writes of voice: the experience lifecycle, moderation, public answers and follow-up.
+
+Every change of an experience's status goes through ``experience_transition``, which
+checks the move against ``MOVES`` (the one table of allowed moves), applies its side
+effects (dates, purge deadlines), writes an ``ExperienceTransition`` and an audit row, and
+tells ``publication`` after commit (``events.experience_changed``). Views, the API, tasks
+and commands call the functions below; none of them changes a status by hand.
+
+Services raise ``VoiceError`` (stable ``code``, French ``message``, optional ``field``);
+views show the message, the API turns it into a problem response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from parvis.accounts.models import ApiToken, Membership, Role, User
+from parvis.accounts.scoping import Perm, has_permission
+from parvis.accounts.services import audit_record
+from parvis.core.crypto import decrypt_text, encrypt_text, rotate_ciphertext
+from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
+from parvis.territories import calendar
+from parvis.voice import analysis
+from parvis.voice.events import experience_changed
+from parvis.voice.models import (
+    AnswerFeedback,
+    AnswerPolicy,
+    AnswerStatus,
+    AnswerTemplate,
+    Experience,
+    ExperienceStatus,
+    ExperienceTransition,
+    PublicAnswer,
+    RejectionReason,
+    Tone,
+)
+
+logger = structlog.get_logger(__name__)
+
+S = ExperienceStatus
+TITLE_MAX = 200
+TEXT_MAX = 5000
+TITLE_MIN = 3
+TEXT_MIN = 10
+ANSWER_MIN = 10
+OLDEST_EXPERIENCE_YEARS = 10
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# « [À COMPLÉTER : nom du service] », with or without accents, any case.
+PLACEHOLDER = re.compile(r"\[\s*(?:À|A)\s+COMPL(?:É|E)TER\b[^\]]*\]", re.IGNORECASE)
+
+
+class VoiceError(Exception):
+    """A domain rule refused the action; ``code`` is stable, ``message`` is French."""
+
+    def __init__(
+        self, code: str, message: str, *, field: str | None = None, status: int = 422
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+# --- Lifecycle: the one table of allowed moves ------------------------------------------
+
+
+class Actor:
+    """Who makes a move (recorded in ``ExperienceTransition.actor_label``)."""
+
+    AUTHOR = "auteur"
+    MODERATOR = "modérateur"
+    SYSTEM = "système"
+    AGENT = "agent d’accueil"
+    SERVICE = "service concerné"
+    PARTNER = "site partenaire (API)"
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset[str]  # "" is the creation of the experience
+    target: str
+    actors: frozenset[str]
+    reason_required: bool = False
+
+
+_ANY_LIVE = frozenset({S.SUBMITTED, S.IN_MODERATION, S.PUBLISHED, S.REJECTED, S.ANSWERED,
+                       S.ARCHIVED})
+MOVES: dict[str, Move] = {
+    "submit": Move(frozenset({""}), S.SUBMITTED,
+                   frozenset({Actor.AUTHOR, Actor.AGENT, Actor.PARTNER})),
+    # The engine has masked and qualified the text: a moderator must now decide.
+    "analyse": Move(frozenset({S.SUBMITTED}), S.IN_MODERATION, frozenset({Actor.SYSTEM})),
+    "correct": Move(frozenset({S.SUBMITTED, S.IN_MODERATION}), S.SUBMITTED,
+                    frozenset({Actor.AUTHOR})),
+    "publish": Move(frozenset({S.IN_MODERATION}), S.PUBLISHED, frozenset({Actor.MODERATOR})),
+    "reject": Move(frozenset({S.IN_MODERATION}), S.REJECTED, frozenset({Actor.MODERATOR}),
+                   reason_required=True),
+    # A moderator reconsiders a rejection while the original is still kept.
+    "reopen": Move(frozenset({S.REJECTED}), S.IN_MODERATION, frozenset({Actor.MODERATOR})),
+    "answer": Move(frozenset({S.PUBLISHED}), S.ANSWERED,
+                   frozenset({Actor.SERVICE, Actor.MODERATOR})),
+    "archive": Move(frozenset({S.PUBLISHED, S.ANSWERED}), S.ARCHIVED,
+                    frozenset({Actor.MODERATOR, Actor.SYSTEM})),
+    "withdraw": Move(_ANY_LIVE, S.WITHDRAWN, frozenset({Actor.AUTHOR})),
+}
+
+
+def allowed_moves(status: str) -> list[str]:
+    return [name for name, move in MOVES.items() if status in move.sources]
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "VOICE_ORIGINAL_RETENTION_DAYS", 30))
+
+
+@transaction.atomic
+def experience_transition(
+    *,
+    experience: Experience,
+    move: str,
+    actor: Any = None,
+    actor_label: str,
+    reason_code: str = "",
+    note: str = "",
+) -> Experience:
+    """Apply ``move`` to ``experience`` if the table allows it; record and audit it."""
+    rule = MOVES.get(move)
+    if rule is None:
+        raise VoiceError("unknown_move", "Ce changement d’état n’existe pas.")
+    source = experience.status if experience.pk else ""
+    if source not in rule.sources:
+        raise VoiceError(
+            "transition_not_allowed",
+            f"Impossible de passer de « {_status_label(source)} » à "
+            f"« {_status_label(rule.target)} ».",
+            status=409,
+        )
+    if actor_label not in rule.actors:
+        raise VoiceError("forbidden", "Ce changement d’état ne vous est pas permis.", status=403)
+    if rule.reason_required and not reason_code:
+        raise VoiceError("reason_required", "Indiquez un motif.", field="reason")
+
+    now = timezone.now()
+    experience.status = rule.target
+    if move == "publish":
+        experience.published_at = now
+        experience.original_purge_due_at = now + dt.timedelta(days=retention_days())
+    elif move == "reject":
+        experience.rejected_at = now
+        experience.rejection_reason = reason_code
+        experience.original_purge_due_at = now + dt.timedelta(days=retention_days())
+    elif move == "reopen":
+        experience.rejected_at = None
+        experience.rejection_reason = ""
+        experience.duplicate_of = None
+        experience.original_purge_due_at = None
+    elif move == "answer":
+        experience.answered_at = now
+    elif move == "correct":
+        experience.processed_at = None
+    elif move == "withdraw":
+        experience.withdrawn_at = now
+        _erase_personal_data(experience, now=now, masked_too=True)
+    experience.full_clean()
+    experience.save()
+
+    user = actor if isinstance(actor, User) else None
+    ExperienceTransition.objects.create(
+        experience=experience,
+        from_status=source,
+        to_status=rule.target,
+        actor=user,
+        actor_label=actor_label,
+        reason_code=reason_code,
+        note=note.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action=f"experience.{move}",
+        target=experience,
+        data={"from": source, "to": rule.target, "reason": reason_code},
+    )
+    logger.info("experience_transition", experience_id=experience.pk, move=move,
+                to_status=rule.target)
+    if source:
+        _changed_on_commit(experience)
+    return experience
+
+
+def _status_label(status: str) -> str:
+    return str(S(status).label) if status else "création"
+
+
+def _changed_on_commit(experience: Experience) -> None:
+    pk = experience.pk
+    transaction.on_commit(lambda: experience_changed(pk))
+
+
+# --- Digests and tokens -----------------------------------------------------------------
+
+
+def _digest(kind: str, value: str) -> str:
+    key = getattr(settings, "VOICE_DIGEST_KEY", settings.SECRET_KEY)
+    return hashlib.sha256(f"{key}:voice:{kind}:{value}".encode()).hexdigest()
+
+
+def email_digest(email: str) -> str:
+    return _digest("email", email.strip().lower())
+
+
+def private_token_digest(token: str) -> str:
+    # The token is 256 random bits: a plain hash suffices and survives SECRET_KEY changes.
+    return hashlib.sha256(f"parvis-voice-link:{token}".encode()).hexdigest()
+
+
+def voter_digest(*, ip: str, user_agent: str) -> str:
+    return _digest("voter", f"{ip}|{user_agent[:300]}")
+
+
+# --- Submission -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Submitted:
+    experience: Experience
+    private_token: str  # shown once, emailed if an email was given; only its digest is kept
+
+
+def clean_text(value: str) -> str:
+    """Control characters (NUL breaks PostgreSQL) removed, line ends normalised."""
+    return _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
+
+
+def _validate_words(title: str, text: str) -> None:
+    errors = []
+    if len(title) < TITLE_MIN:
+        errors.append(("title", "Donnez un titre à votre expérience (quelques mots)."))
+    if len(title) > TITLE_MAX:
+        errors.append(("title", f"Le titre est limité à {TITLE_MAX} caractères "
+                                f"(actuellement {len(title)})."))
+    if len(text) < TEXT_MIN:
+        errors.append(("text", "Racontez ce qui s’est passé en quelques phrases."))
+    if len(text) > TEXT_MAX:
+        errors.append(("text", f"Le récit est limité à {TEXT_MAX} caractères "
+                               f"(actuellement {len(text)})."))
+    if errors:
+        field, message = errors[0]
+        error = VoiceError("invalid_text", message, field=field)
+        error.errors = errors  # type: ignore[attr-defined]
+        raise error
+
+
+def validate_service(
+    *, organisation: Organisation, local_service: LocalService | None, site: Site | None
+) -> None:
+    if not organisation.is_active:
+        raise VoiceError("inactive_organisation", "Cet organisme n’est plus actif.",
+                         field="organisation")
+    if local_service is not None and local_service.organisation_id != organisation.pk:
+        raise VoiceError("service_mismatch",
+                         "Ce service local n’appartient pas à l’organisme choisi.",
+                         field="local_service")
+    if site is not None:
+        runs_it = site.organisation_id == organisation.pk
+        partner = site.kind == Site.Kind.FRANCE_SERVICES and (
+            site.organisation_id is None or runs_it
+            or site.partners.filter(pk=organisation.pk).exists()
+        )
+        if not (runs_it or partner):
+            raise VoiceError("site_mismatch",
+                             "Ce lieu d’accueil ne reçoit pas pour l’organisme choisi.",
+                             field="site")
+        if (local_service is not None and site.local_service_id
+                and site.local_service_id != local_service.pk):
+            raise VoiceError("site_mismatch",
+                             "Ce lieu d’accueil ne dépend pas du service local choisi.",
+                             field="site")
+
+
+def validate_happened_on(happened_on: dt.date | None) -> None:
+    if happened_on is None:
+        return
+    today = timezone.localdate()
+    if happened_on > today:
+        raise VoiceError("date_in_future", "La date ne peut pas être dans le futur.",
+                         field="happened_on")
+    if happened_on.year < today.year - OLDEST_EXPERIENCE_YEARS:
+        raise VoiceError("date_too_old",
+                         f"Nous recueillons les expériences des {OLDEST_EXPERIENCE_YEARS} "
+                         "dernières années.", field="happened_on")
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise VoiceError("invalid_email", "Saisissez une adresse électronique valide, "
+                         "par exemple nom@exemple.fr.", field="email") from exc
+    return email
+
+
+@transaction.atomic
+def experience_submit(
+    *,
+    organisation: Organisation,
+    title: str,
+    text: str,
+    local_service: LocalService | None = None,
+    site: Site | None = None,
+    journey_stage: JourneyStage | None = None,
+    channel: Channel | None = None,
+    tone: str = "",
+    happened_on: dt.date | None = None,
+    email: str = "",
+    author: Any = None,
+    actor: Any = None,
+    actor_label: str = Actor.AUTHOR,
+    assisted_by: User | None = None,
+    assisted_site: Site | None = None,
+) -> Submitted:
+    """Record a citizen's experience: originals encrypted, then masked by a task.
+
+    Nothing is public: the engine runs after commit (``tasks.process_experience``) and
+    the experience then waits for a moderator.
+    """
+    title, text = clean_text(title), clean_text(text)
+    _validate_words(title, text)
+    validate_service(organisation=organisation, local_service=local_service, site=site)
+    validate_happened_on(happened_on)
+    if tone and tone not in Tone.values:
+        raise VoiceError("invalid_tone", "Choisissez un ressenti dans la liste.", field="tone")
+    email = normalise_email(email)
+    if assisted_by is not None and assisted_site is None:
+        raise VoiceError("site_required", "Indiquez l’accueil où l’usager a été reçu.",
+                         field="assisted_site")
+
+    token = secrets.token_urlsafe(32)
+    commune = site.commune if site is not None else None
+    departement = (
+        commune.departement if commune is not None
+        else (local_service.main_departement if local_service is not None else None)
+    )
+    source = {Actor.AGENT: "assisted", Actor.PARTNER: "api"}.get(actor_label, "web")
+    experience = Experience(
+        organisation=organisation,
+        local_service=local_service or (site.local_service if site is not None else None),
+        site=site,
+        departement=departement,
+        commune=commune,
+        journey_stage=journey_stage,
+        channel=channel,
+        tone=tone,
+        happened_on=happened_on,
+        original_title_encrypted=encrypt_text(title),
+        original_text_encrypted=encrypt_text(text),
+        author=author if isinstance(author, User) else None,
+        author_email_encrypted=encrypt_text(email) if email else "",
+        author_email_digest=email_digest(email) if email else "",
+        private_token_digest=private_token_digest(token),
+        is_assisted=assisted_by is not None,
+        assisted_by=assisted_by,
+        assisted_site=assisted_site,
+        source=source,
+    )
+    experience.status = S.SUBMITTED
+    experience.full_clean()
+    experience.save()
+    rule_actor = actor if actor is not None else (assisted_by or experience.author)
+    _record_creation(experience, actor=rule_actor, actor_label=actor_label)
+
+    from parvis.voice import tasks
+
+    pk = experience.pk
+    transaction.on_commit(lambda: tasks.process_experience.delay(pk))
+    if email:
+        transaction.on_commit(lambda: tasks.send_private_link.delay(pk, token))
+    return Submitted(experience, token)
+
+
+def _record_creation(experience: Experience, *, actor: Any, actor_label: str) -> None:
+    if actor_label not in MOVES["submit"].actors:
+        raise VoiceError("forbidden", "Ce dépôt ne vous est pas permis.", status=403)
+    ExperienceTransition.objects.create(
+        experience=experience, from_status="", to_status=S.SUBMITTED,
+        actor=actor if isinstance(actor, User) else None, actor_label=actor_label,
+        reason_code=experience.source,
+    )
+    audit_record(actor=actor, action="experience.submit", target=experience,
+                 data={"from": "", "to": S.SUBMITTED, "source": experience.source})
+
+
+def experience_analyse(*, experience: Experience) -> Experience:
+    """Mask and qualify a submitted experience, then put it in the moderation queue.
+
+    The engine runs outside any transaction (it is slow); the result is applied only if
+    the experience is still the version that was analysed (no correction, no withdrawal
+    in between).
+    """
+    if experience.status != S.SUBMITTED or not experience.original_text_encrypted:
+        return experience
+    seen = experience.original_text_encrypted, experience.original_title_encrypted
+    result = analysis.analyse(
+        decrypt_text(experience.original_title_encrypted),
+        decrypt_text(experience.original_text_encrypted),
+    )
+    with transaction.atomic():
+        current = Experience.objects.select_for_update().get(pk=experience.pk)
+        if current.status != S.SUBMITTED or (
+            current.original_text_encrypted, current.original_title_encrypted
+        ) != seen:
+            return current
+        _apply_analysis(current, result)
+        experience_transition(experience=current, move="analyse", actor=None,
+                              actor_label=Actor.SYSTEM)
+    return current
+
+
+def _apply_analysis(experience: Experience, result: analysis.Analysis) -> None:
+    from parvis.directory.models import Motif, Theme
+
+    qualification = result.qualification
+    experience.masked_title = result.masked_title[:TITLE_MAX]
+    experience.masked_text = result.masked_text
+    experience.entities = result.entities
+    experience.qualification = qualification
+    experience.is_sensitive = result.sensitive
+    experience.sensitive_categories = result.sensitive_categories
+    experience.processed_at = timezone.now()
+    if qualification.get("organisation") == experience.organisation.slug:
+        experience.motif = Motif.objects.filter(
+            organisation=experience.organisation, slug=qualification.get("motif") or ""
+        ).first()
+    if not experience.tone and qualification.get("tone") in Tone.values:
+        experience.tone = qualification["tone"]
+    if experience.journey_stage_id is None and qualification.get("journey_stage"):
+        experience.journey_stage = JourneyStage.objects.filter(
+            slug=qualification["journey_stage"]
+        ).first()
+    experience.save()
+    experience.themes.set(Theme.objects.filter(slug__in=qualification.get("themes") or []))
+
+
+@transaction.atomic
+def experience_correct(*, experience: Experience, title: str, text: str) -> Experience:
+    """The author rewrites their experience before publication; it is analysed again."""
+    title, text = clean_text(title), clean_text(text)
+    _validate_words(title, text)
+    if experience.status not in MOVES["correct"].sources:
+        raise VoiceError("not_editable", "Une expérience publiée ne peut plus être corrigée ; "
+                         "vous pouvez la retirer.", status=409)
+    experience.original_title_encrypted = encrypt_text(title)
+    experience.original_text_encrypted = encrypt_text(text)
+    experience.masked_title = ""
+    experience.masked_text = ""
+    experience.entities = []
+    experience_transition(experience=experience, move="correct", actor=experience.author,
+                          actor_label=Actor.AUTHOR)
+    from parvis.voice import tasks
+
+    pk = experience.pk
+    transaction.on_commit(lambda: tasks.process_experience.delay(pk))
+    return experience
+
+
+@transaction.atomic
+def experience_withdraw(*, experience: Experience) -> Experience:
+    """The author withdraws, at any time: originals, contact and texts are erased now."""
+    if experience.status == S.WITHDRAWN:
+        return experience
+    return experience_transition(experience=experience, move="withdraw",
+                                 actor=experience.author, actor_label=Actor.AUTHOR)
+
+
+# --- Moderation -------------------------------------------------------------------------
+
+
+def is_moderator(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active
+        and (getattr(user, "is_platform_moderator", False)
+             or getattr(user, "is_platform_admin", False))
+    )
+
+
+def _require_moderator(user: Any) -> None:
+    if not is_moderator(user):
+        raise VoiceError("forbidden", "Seuls les modérateurs de la plateforme modèrent.",
+                         status=403)
+
+
+def _require_ready(experience: Experience) -> None:
+    if experience.processed_at is None or not experience.masked_text:
+        raise VoiceError("not_analysed", "Le texte n’a pas encore été masqué : patientez "
+                         "ou relancez l’analyse.", status=409)
+
+
+@transaction.atomic
+def experience_publish(*, experience: Experience, moderator: User, note: str = "") -> Experience:
+    """A moderator publishes the masked text. Sensitive texts need a written reason."""
+    _require_moderator(moderator)
+    _require_ready(experience)
+    if experience.is_sensitive and not note.strip():
+        raise VoiceError(
+            "reason_required",
+            "Ce témoignage est signalé comme sensible : indiquez la raison de votre "
+            "décision de le publier.", field="note",
+        )
+    return experience_transition(
+        experience=experience, move="publish", actor=moderator, actor_label=Actor.MODERATOR,
+        reason_code="sensitive_reviewed" if experience.is_sensitive else "", note=note,
+    )
+
+
+@transaction.atomic
+def experiences_bulk_publish(*, experiences: Iterable[Experience], moderator: User) -> int:
+    """Publish several non-sensitive experiences at once; refuse the lot if one is sensitive."""
+    _require_moderator(moderator)
+    batch = list(experiences)
+    sensitive = [e for e in batch if e.is_sensitive]
+    if sensitive:
+        raise VoiceError(
+            "sensitive_in_bulk",
+            f"{len(sensitive)} témoignage(s) signalé(s) sensible(s) : chacun demande une "
+            "décision individuelle motivée. Rien n’a été publié.", status=409,
+        )
+    for experience in batch:
+        _require_ready(experience)
+        experience_transition(experience=experience, move="publish", actor=moderator,
+                              actor_label=Actor.MODERATOR, reason_code="bulk")
+    return len(batch)
+
+
+@transaction.atomic
+def experience_reject(
+    *,
+    experience: Experience,
+    moderator: User,
+    reason: str,
+    note: str = "",
+    duplicate_of: Experience | None = None,
+) -> Experience:
+    _require_moderator(moderator)
+    if reason not in RejectionReason.values:
+        raise VoiceError("invalid_reason", "Choisissez un motif de la charte.", field="reason")
+    if reason == RejectionReason.OTHER and not note.strip():
+        raise VoiceError("note_required", "Précisez le motif « Autre ».", field="note")
+    if duplicate_of is not None:
+        if duplicate_of.pk == experience.pk:
+            raise VoiceError("invalid_duplicate", "Une expérience ne double pas elle-même.",
+                             field="duplicate_of")
+        experience.duplicate_of = duplicate_of
+    experience_transition(experience=experience, move="reject", actor=moderator,
+                          actor_label=Actor.MODERATOR, reason_code=reason, note=note)
+    from parvis.voice import tasks
+
+    pk = experience.pk
+    if experience.author_email_encrypted:
+        transaction.on_commit(lambda: tasks.notify_rejection.delay(pk))
+    return experience
+
+
+@transaction.atomic
+def experience_reopen(*, experience: Experience, moderator: User, note: str = "") -> Experience:
+    _require_moderator(moderator)
+    if experience.original_purged_at is not None:
+        raise VoiceError("purged", "L’original a été effacé : ce refus est définitif.",
+                         status=409)
+    return experience_transition(experience=experience, move="reopen", actor=moderator,
+                                 actor_label=Actor.MODERATOR, note=note)
+
+
+@transaction.atomic
+def experience_archive(*, experience: Experience, moderator: User, note: str = "") -> Experience:
+    _require_moderator(moderator)
+    return experience_transition(experience=experience, move="archive", actor=moderator,
+                                 actor_label=Actor.MODERATOR, note=note)
+
+
+MASKABLE_STATUSES = frozenset({S.IN_MODERATION, S.PUBLISHED, S.ANSWERED})
+
+
+@transaction.atomic
+def experience_adjust_masking(
+    *,
+    experience: Experience,
+    moderator: User,
+    remove: Iterable[int] = (),
+    add_fragment: str = "",
+    add_label: str = "OTHER",
+    add_field: str = "text",
+) -> Experience:
+    """A moderator removes masked spans (by index) and/or masks every occurrence of a
+    fragment of the original; the masked title and text are recomputed from the original.
+    """
+    _require_moderator(moderator)
+    if experience.status not in MASKABLE_STATUSES:
+        raise VoiceError("not_maskable", "Le masquage ne se modifie pas dans cet état.",
+                         status=409)
+    if experience.original_purged_at is not None or not experience.original_text_encrypted:
+        raise VoiceError("purged", "L’original a été effacé : le masquage ne peut plus "
+                         "être modifié.", status=409)
+    if add_label not in analysis.LABEL_PLACEHOLDERS:
+        raise VoiceError("invalid_label", "Type de donnée inconnu.", field="add_label")
+    originals = {
+        "title": decrypt_text(experience.original_title_encrypted),
+        "text": decrypt_text(experience.original_text_encrypted),
+    }
+    removed = set(remove)
+    spans = [span for index, span in enumerate(experience.entities) if index not in removed]
+    added: list[dict[str, Any]] = []
+    if add_fragment.strip():
+        if add_field not in originals:
+            raise VoiceError("invalid_field", "Champ inconnu.", field="add_field")
+        added = [
+            {**span, "field": add_field}
+            for span in analysis.spans_of_fragment(originals[add_field], add_fragment, add_label)
+        ]
+        if not added:
+            raise VoiceError("fragment_not_found",
+                             "Ce passage n’apparaît pas dans le texte original.",
+                             field="add_fragment")
+    spans.extend(added)
+    by_field = {
+        name: analysis.resolve_spans(s for s in spans if s.get("field", "text") == name)
+        for name in originals
+    }
+    experience.entities = [{**s, "field": name} for name, items in by_field.items()
+                           for s in items]
+    experience.masked_title = analysis.apply_mask(originals["title"], by_field["title"])[
+        :TITLE_MAX]
+    experience.masked_text = analysis.apply_mask(originals["text"], by_field["text"])
+    experience.full_clean()
+    experience.save()
+    audit_record(actor=moderator, action="experience.masking_adjusted", target=experience,
+                 data={"removed": len(removed), "added": len(added)})
+    _changed_on_commit(experience)
+    return experience
+
+
+# --- Personal data: purge and key rotation ---------------------------------------------
+
+
+def _erase_personal_data(experience: Experience, *, now: dt.datetime, masked_too: bool) -> None:
+    experience.original_title_encrypted = ""
+    experience.original_text_encrypted = ""
+    experience.original_purged_at = experience.original_purged_at or now
+    experience.original_purge_due_at = None
+    experience.author_email_encrypted = ""
+    experience.author_email_digest = ""
+    experience.contact_purged_at = experience.contact_purged_at or now
+    if masked_too:
+        experience.masked_title = ""
+        experience.masked_text = ""
+        experience.entities = []
+    PublicAnswer.objects.filter(experience=experience).update(original_text_encrypted="")
+
+
+@transaction.atomic
+def experience_purge_contact(*, experience: Experience) -> None:
+    """Erase the author's email once it is no longer needed."""
+    if not experience.author_email_encrypted and experience.contact_purged_at:
+        return
+    Experience.objects.filter(pk=experience.pk).update(
+        author_email_encrypted="", contact_purged_at=timezone.now()
+    )
+    experience.author_email_encrypted = ""
+    audit_record(actor=None, action="experience.contact_purged", target=experience)
+
+
+def experiences_purge_due(*, now: dt.datetime | None = None) -> int:
+    """Erase originals (and what remains of contacts) whose retention has expired."""
+    now = now or timezone.now()
+    due = Experience.objects.filter(
+        original_purge_due_at__lte=now, original_purged_at__isnull=True
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(due.iterator()):
+        with transaction.atomic():
+            experience = Experience.objects.select_for_update().get(pk=pk)
+            _erase_personal_data(experience, now=now, masked_too=False)
+            experience.save()
+            audit_record(actor=None, action="experience.original_purged", target=experience)
+            count += 1
+    # Contacts of experiences that ended without an answer to send.
+    ended = Experience.objects.filter(
+        status__in=[S.REJECTED, S.WITHDRAWN, S.ARCHIVED], contact_purged_at__isnull=True
+    ).exclude(author_email_encrypted="")
+    for experience in ended:
+        experience_purge_contact(experience=experience)
+    logger.info("voice_purge_done", originals=count)
+    return count
+
+
+def rotate_encryption(*, batch_size: int = 500) -> int:
+    """Re-encrypt every stored original and contact with the current key."""
+    count = 0
+    fields = ("original_title_encrypted", "original_text_encrypted", "author_email_encrypted")
+    for experience in Experience.objects.only("pk", *fields).iterator(chunk_size=batch_size):
+        changes = {f: rotate_ciphertext(getattr(experience, f)) for f in fields
+                   if getattr(experience, f)}
+        if changes:
+            Experience.objects.filter(pk=experience.pk).update(**changes)
+            count += 1
+    answers = PublicAnswer.objects.exclude(original_text_encrypted="").only(
+        "pk", "original_text_encrypted")
+    for answer in answers.iterator(chunk_size=batch_size):
+        PublicAnswer.objects.filter(pk=answer.pk).update(
+            original_text_encrypted=rotate_ciphertext(answer.original_text_encrypted))
+        count += 1
+    logger.info("voice_encryption_rotated", rows=count)
+    return count
+
+
+# --- Public answers ---------------------------------------------------------------------
+
+
+ANSWERABLE_STATUSES = frozenset({S.PUBLISHED})
+
+
+def placeholders_in(text: str) -> list[str]:
+    return PLACEHOLDER.findall(text or "")
+
+
+def _require_quality(actor: Any, experience: Experience) -> None:
+    if not has_permission(actor, Perm.MANAGE_QUALITY, experience):
+        raise VoiceError("forbidden", "Votre rôle ne permet pas de répondre.", status=403)
+
+
+@transaction.atomic
+def answer_draft_save(
+    *, experience: Experience, actor: User, text: str, template: AnswerTemplate | None = None
+) -> PublicAnswer:
+    """Save the service's answer and have it masked (``tasks.mask_answer``) for preview."""
+    _require_quality(actor, experience)
+    if experience.status not in ANSWERABLE_STATUSES:
+        raise VoiceError("not_answerable", "Seule une expérience publiée et sans réponse "
+                         "peut recevoir une réponse.", status=409)
+    text = clean_text(text)
+    left = placeholders_in(text)
+    if left:
+        raise VoiceError("placeholder_left",
+                         f"Complétez les passages entre crochets avant d’envoyer : {left[0]}",
+                         field="text")
+    if len(text) < ANSWER_MIN:
+        raise VoiceError("answer_too_short", "La réponse est trop courte.", field="text")
+    if len(text) > TEXT_MAX:
+        raise VoiceError("answer_too_long", f"La réponse est limitée à {TEXT_MAX} caractères.",
+                         field="text")
+    if template is not None and template.organisation_id != experience.organisation_id:
+        raise VoiceError("template_mismatch", "Ce modèle appartient à un autre organisme.",
+                         field="template")
+    answer = PublicAnswer.objects.select_for_update().filter(experience=experience).first()
+    if answer is not None and answer.status not in {AnswerStatus.DRAFT, AnswerStatus.REJECTED}:
+        raise VoiceError("answer_locked", "La réponse est déjà en modération ou publiée.",
+                         status=409)
+    if answer is None:
+        answer = PublicAnswer(experience=experience)
+    answer.signed_by_organisation = experience.organisation
+    answer.signed_by_service = experience.local_service or (
+        experience.site.local_service if experience.site_id else None)
+    answer.author = actor
+    answer.template = template
+    answer.status = AnswerStatus.DRAFT
+    answer.original_text_encrypted = encrypt_text(text)
+    answer.masked_text = ""
+    answer.entities = []
+    answer.masked_at = None
+    answer.masking_changed = False
+    answer.is_sensitive = False
+    answer.full_clean()
+    answer.save()
+    audit_record(actor=actor, action="answer.drafted", target=answer,
+                 organisation=experience.organisation,
+                 data={"template_id": template.pk if template else None})
+    from parvis.voice import tasks
+
+    pk = answer.pk
+    transaction.on_commit(lambda: tasks.mask_answer.delay(pk))
+    return answer
+
+
+def answer_mask(*, answer: PublicAnswer) -> PublicAnswer:
+    """Mask the answer as citizen texts are; remember whether masking changed it."""
+    if answer.status != AnswerStatus.DRAFT or not answer.original_text_encrypted:
+        return answer
+    seen = answer.original_text_encrypted
+    original = decrypt_text(seen)
+    masked, entities = analysis.anonymise(original)
+    qualification = analysis.qualify(original)
+    with transaction.atomic():
+        current = PublicAnswer.objects.select_for_update().get(pk=answer.pk)
+        if current.original_text_encrypted != seen or current.status != AnswerStatus.DRAFT:
+            return current
+        current.masked_text = masked
+        current.entities = entities
+        current.masking_changed = masked != original
+        current.is_sensitive = bool(qualification.get("sensitive", {}).get("flag"))
+        current.masked_at = timezone.now()
+        current.save()
+    return current
+
+
+@transaction.atomic
+def answer_confirm(*, answer: PublicAnswer, actor: User) -> PublicAnswer:
+    """The service confirms the masked preview: published now, or moderated first when
+    masking changed it or it is sensitive."""
+    experience = answer.experience
+    _require_quality(actor, experience)
+    if answer.status != AnswerStatus.DRAFT:
+        raise VoiceError("answer_locked", "Cette réponse n’est plus un brouillon.", status=409)
+    if answer.masked_at is None:
+        raise VoiceError("not_masked", "L’aperçu masqué n’est pas encore prêt.", status=409)
+    if placeholders_in(answer.masked_text):
+        raise VoiceError("placeholder_left", "Complétez les passages entre crochets.",
+                         field="text")
+    if answer.masking_changed or answer.is_sensitive:
+        answer.status = AnswerStatus.IN_MODERATION
+        answer.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="answer.sent_to_moderation", target=answer,
+                     organisation=experience.organisation,
+                     data={"masking_changed": answer.masking_changed,
+                           "sensitive": answer.is_sensitive})
+        return answer
+    return _answer_publish(answer, actor=actor, actor_label=Actor.SERVICE)
+
+
+@transaction.atomic
+def answer_moderate(
+    *, answer: PublicAnswer, moderator: User, approve: bool, note: str = ""
+) -> PublicAnswer:
+    _require_moderator(moderator)
+    if answer.status != AnswerStatus.IN_MODERATION:
+        raise VoiceError("not_in_moderation", "Cette réponse n’attend pas de modération.",
+                         status=409)
+    answer.moderated_by = moderator
+    answer.moderation_note = note.strip()
+    if approve:
+        return _answer_publish(answer, actor=moderator, actor_label=Actor.MODERATOR)
+    if not note.strip():
+        raise VoiceError("note_required", "Expliquez au service ce qu’il faut reprendre.",
+                         field="note")
+    answer.status = AnswerStatus.REJECTED
+    answer.save()
+    audit_record(actor=moderator, action="answer.rejected", target=answer,
+                 organisation=answer.experience.organisation)
+    return answer
+
+
+def _answer_publish(answer: PublicAnswer, *, actor: User, actor_label: str) -> PublicAnswer:
+    experience = Experience.objects.select_for_update().get(pk=answer.experience_id)
+    answer.status = AnswerStatus.PUBLISHED
+    answer.published_at = timezone.now()
+    answer.full_clean()
+    answer.save()
+    audit_record(actor=actor, action="answer.published", target=answer,
+                 organisation=experience.organisation)
+    experience_transition(experience=experience, move="answer", actor=actor,
+                          actor_label=actor_label)
+    from parvis.voice import tasks
+
+    pk = answer.pk
+    if experience.author_email_encrypted:
+        transaction.on_commit(lambda: tasks.notify_answer.delay(pk))
+    return answer
+
+
+@transaction.atomic
+def answer_feedback_record(
+    *, answer: PublicAnswer, helpful: bool, voter: str, is_author: bool = False
+) -> AnswerFeedback:
+    """« Cette réponse vous a-t-elle aidé ? »: once per voter digest."""
+    if answer.status != AnswerStatus.PUBLISHED:
+        raise VoiceError("not_published", "Cette réponse n’est pas publiée.", status=404)
+    try:
+        with transaction.atomic():
+            feedback = AnswerFeedback.objects.create(
+                answer=answer, helpful=helpful, voter_digest=voter, is_author=is_author
+            )
+    except IntegrityError as exc:
+        raise VoiceError("already_voted", "Vous avez déjà donné votre avis sur cette réponse.",
+                         status=409) from exc
+    counter = "helpful_yes" if helpful else "helpful_no"
+    PublicAnswer.objects.filter(pk=answer.pk).update(**{counter: F(counter) + 1})
+    _changed_on_commit(answer.experience)
+    return feedback
+
+
+# --- Answer templates -------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_template_save(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    body: str,
+    template: AnswerTemplate | None = None,
+    is_active: bool = True,
+) -> AnswerTemplate:
+    if not has_permission(actor, Perm.MANAGE_QUALITY, organisation):
+        raise VoiceError("forbidden", "Votre rôle ne permet pas de gérer les modèles.",
+                         status=403)
+    template = template or AnswerTemplate(organisation=organisation)
+    template.title = clean_text(title)
+    template.body = clean_text(body)
+    template.is_active = is_active
+    template.full_clean()
+    template.save()
+    audit_record(actor=actor, action="answer_template.saved", target=template)
+    return template
+
+
+# --- Answer follow-up: reminders and escalation -------------------------------------------
+
+
+def answer_targets(organisation: Organisation) -> tuple[int, int]:
+    """(target, escalation delay beyond the target), in working days."""
+    default = int(getattr(settings, "VOICE_ANSWER_TARGET_WORKING_DAYS", 10))
+    policy = AnswerPolicy.objects.filter(organisation=organisation).first()
+    if policy is None:
+        return default, int(getattr(settings, "VOICE_ESCALATION_WORKING_DAYS", 5))
+    return policy.target_working_days, policy.escalation_working_days
+
+
+def departement_code_of(experience: Experience) -> str:
+    if experience.departement_id:
+        return str(experience.departement_id)
+    if experience.site_id:
+        return str(experience.site.commune.departement_id)
+    if experience.local_service_id and experience.local_service.main_departement_id:
+        return str(experience.local_service.main_departement_id)
+    return "75"  # national services: the mainland calendar
+
+
+def working_days_waited(experience: Experience, *, since: dt.datetime,
+                        today: dt.date | None = None) -> int:
+    code = departement_code_of(experience)
+    zone = calendar.departement_timezone(code)
+    start = timezone.localtime(since, timezone=_zone(zone)).date()
+    today = today or timezone.localtime(timezone.now(), timezone=_zone(zone)).date()
+    return max(0, calendar.working_days_between(start, today, code))
+
+
+def _zone(name: str) -> Any:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(name)
+
+
+def _quality_recipients(experience: Experience) -> list[str]:
+    memberships = Membership.objects.filter(
+        role__in=[Role.QUALITY_MANAGER],
+        user__is_active=True,
+    ).filter(
+        _membership_covers(experience)
+    ).select_related("user")
+    return sorted({m.user.email for m in memberships})
+
+
+def _admin_recipients(experience: Experience) -> list[str]:
+    memberships = Membership.objects.filter(
+        role=Role.ORGANISATION_ADMIN, organisation=experience.organisation, user__is_active=True
+    ).select_related("user")
+    return sorted({m.user.email for m in memberships})
+
+
+def _membership_covers(experience: Experience) -> Any:
+    from django.db.models import Q
+
+    condition = Q(organisation=experience.organisation_id)
+    if experience.local_service_id:
+        condition |= Q(local_service=experience.local_service_id)
+    if experience.site_id:
+        condition |= Q(site=experience.site_id)
+    return condition
+
+
+def experiences_follow_up_answers(*, today: dt.date | None = None) -> dict[str, int]:
+    """Remind services of experiences waiting beyond their organisation's answer target;
+    alert the organisation admins when the wait goes on (escalation). Daily task."""
+    from parvis.voice import notifications
+
+    waiting = Experience.objects.filter(
+        status=S.PUBLISHED, published_at__isnull=False
+    ).filter(answer_escalated_at__isnull=True).select_related(
+        "organisation", "site__commune", "local_service"
+    )
+    reminders: dict[str, list[Experience]] = defaultdict(list)
+    escalations: dict[str, list[Experience]] = defaultdict(list)
+    now = timezone.now()
+    for experience in waiting.iterator(chunk_size=500):
+        assert experience.published_at is not None
+        target, escalation = answer_targets(experience.organisation)
+        waited = working_days_waited(experience, since=experience.published_at, today=today)
+        if waited > target + escalation:
+            recipients = _admin_recipients(experience)
+            for email in recipients:
+                escalations[email].append(experience)
+            Experience.objects.filter(pk=experience.pk).update(answer_escalated_at=now)
+            audit_record(actor=None, action="experience.answer_escalated", target=experience,
+                         data={"working_days": waited, "recipients": len(recipients)})
+        elif waited > target and experience.answer_reminded_at is None:
+            recipients = _quality_recipients(experience) or _admin_recipients(experience)
+            for email in recipients:
+                reminders[email].append(experience)
+            Experience.objects.filter(pk=experience.pk).update(answer_reminded_at=now)
+            audit_record(actor=None, action="experience.answer_reminded", target=experience,
+                         data={"working_days": waited, "recipients": len(recipients)})
+    for email, items in reminders.items():
+        notifications.send_answer_reminder(email=email, experiences=items, escalation=False)
+    for email, items in escalations.items():
+        notifications.send_answer_reminder(email=email, experiences=items, escalation=True)
+    return {"reminded": sum(map(len, reminders.values())),
+            "escalated": sum(map(len, escalations.values()))}
+
+
+# --- Notifications to the author (called by tasks) ---------------------------------------
+
+
+def author_email_of(experience: Experience) -> str:
+    return decrypt_text(experience.author_email_encrypted) if (
+        experience.author_email_encrypted) else ""
+
+
+def experience_send_private_link(*, experience: Experience, token: str) -> bool:
+    from parvis.voice import notifications
+
+    email = author_email_of(experience)
+    if not email or experience.status == S.WITHDRAWN:
+        return False
+    notifications.send_private_link(email=email, experience=experience, token=token)
+    return True
+
+
+def answer_notify_author(*, answer: PublicAnswer) -> bool:
+    """Email the published answer to the author, then forget their address."""
+    from parvis.voice import notifications
+
+    experience = answer.experience
+    email = author_email_of(experience)
+    if answer.status != AnswerStatus.PUBLISHED or not email or answer.author_notified_at:
+        return False
+    notifications.send_answer(email=email, answer=answer)
+    PublicAnswer.objects.filter(pk=answer.pk).update(author_notified_at=timezone.now())
+    experience_purge_contact(experience=experience)
+    return True
+
+
+def experience_notify_rejection(*, experience: Experience) -> bool:
+    from parvis.voice import notifications
+
+    email = author_email_of(experience)
+    if experience.status != S.REJECTED or not email:
+        return False
+    notifications.send_rejection(email=email, experience=experience)
+    experience_purge_contact(experience=experience)
+    return True
+
+
+def is_api_token(principal: Any) -> bool:
+    return isinstance(principal, ApiToken)

@@ -1,0 +1,66 @@
+"""Celery tasks of voice: load by id, call one service, retry on transient errors."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.db import OperationalError
+
+from parvis.voice import services
+from parvis.voice.models import Experience, PublicAnswer
+
+_MAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30,
+               "max_retries": 5}
+_DB_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 5, "max_retries": 3}
+
+
+@shared_task(name="parvis.voice.tasks.process_experience", **_DB_RETRY)
+def process_experience(experience_id: int) -> str:
+    """Mask and qualify a new or corrected experience, then queue it for moderation."""
+    experience = Experience.objects.select_related("organisation").filter(pk=experience_id).first()
+    if experience is None:
+        return "missing"
+    return services.experience_analyse(experience=experience).status
+
+
+@shared_task(name="parvis.voice.tasks.mask_answer", **_DB_RETRY)
+def mask_answer(answer_id: int) -> bool:
+    answer = PublicAnswer.objects.filter(pk=answer_id).first()
+    if answer is None:
+        return False
+    return services.answer_mask(answer=answer).masked_at is not None
+
+
+@shared_task(name="parvis.voice.tasks.send_private_link", **_MAIL_RETRY)
+def send_private_link(experience_id: int, token: str) -> bool:
+    experience = Experience.objects.select_related("organisation").filter(pk=experience_id).first()
+    return bool(experience) and services.experience_send_private_link(
+        experience=experience, token=token
+    )
+
+
+@shared_task(name="parvis.voice.tasks.notify_answer", **_MAIL_RETRY)
+def notify_answer(answer_id: int) -> bool:
+    answer = PublicAnswer.objects.select_related(
+        "experience__organisation", "signed_by_service", "signed_by_organisation"
+    ).filter(pk=answer_id).first()
+    return bool(answer) and services.answer_notify_author(answer=answer)
+
+
+@shared_task(name="parvis.voice.tasks.notify_rejection", **_MAIL_RETRY)
+def notify_rejection(experience_id: int) -> bool:
+    experience = Experience.objects.filter(pk=experience_id).first()
+    return bool(experience) and services.experience_notify_rejection(experience=experience)
+
+
+@shared_task(name="parvis.voice.tasks.purge_originals")
+def purge_originals() -> int:
+    """Daily: erase originals and contacts past their retention delay."""
+    return services.experiences_purge_due()
+
+
+@shared_task(name="parvis.voice.tasks.follow_up_answers")
+def follow_up_answers() -> dict[str, int]:
+    """Daily: remind services, then alert organisation admins, of unanswered experiences."""
+    return services.experiences_follow_up_answers()

@@ -1,0 +1,470 @@
+"""Public pages of voice (« Témoigner »): share an experience in three steps, follow it
+through the private link (correct, withdraw, say whether the answer helped).
+
+No account and no JavaScript needed: steps keep their data in the session, every refusal
+re-renders the form with what was typed and a French message. Pages reached through the
+private link are never cached and send no referrer (the link is a secret).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from parvis.core import ratelimit
+from parvis.core.http import client_ip
+from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
+from parvis.directory.selectors import local_services_search, sites_search
+from parvis.voice import selectors, services
+from parvis.voice.forms import (
+    PERSONAL_DATA_REMINDER,
+    ContactForm,
+    CorrectionForm,
+    FeedbackForm,
+    ServiceChoiceForm,
+    ServiceSearchForm,
+    StoryForm,
+    WithdrawForm,
+)
+from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus, RejectionReason
+from parvis.voice.notifications import absolute
+from parvis.voice.services import VoiceError
+
+DRAFT_KEY = "voice:draft"
+LAST_KEY = "voice:last"
+SEARCH_LIMIT = 20
+S = ExperienceStatus
+
+
+def limits(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """(hits, window in seconds) from ``VOICE_RATE_LIMITS[name]``."""
+    configured = getattr(settings, "VOICE_RATE_LIMITS", {}).get(name, default)
+    return int(configured[0]), int(configured[1])
+
+
+def rate_limited(request: HttpRequest, scope: str, *, email: str = "") -> str | None:
+    """A French refusal message when the IP (or email) went over its limit, else None."""
+    limit, window = limits(f"{scope}_ip", (10, 3600))
+    result = ratelimit.hit_ip(request, f"voice:{scope}", limit=limit, window_seconds=window)
+    if result.allowed and email:
+        limit, window = limits(f"{scope}_email", (5, 86400))
+        result = ratelimit.hit(f"voice:{scope}:email", email, limit=limit,
+                               window_seconds=window)
+    if result.allowed:
+        return None
+    minutes = max(1, -(-result.retry_after // 60))
+    return (
+        "Trop d’envois en peu de temps depuis votre connexion ou avec cette adresse. "
+        f"Réessayez dans {minutes} minute{'s' if minutes > 1 else ''} : ce que vous avez "
+        "écrit est conservé."
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- Step 1: which service -------------------------------------------------------------
+
+
+def _draft(request: HttpRequest) -> dict[str, Any]:
+    return dict(request.session.get(DRAFT_KEY, {}))
+
+
+def _save_draft(request: HttpRequest, draft: dict[str, Any]) -> None:
+    request.session[DRAFT_KEY] = draft
+
+
+def _service_of(draft: dict[str, Any]) -> dict[str, Any] | None:
+    """The organisation / service / site chosen in step 1, or None if missing or gone."""
+    try:
+        organisation = Organisation.objects.get(pk=draft["organisation_id"], is_active=True)
+        local_service = (LocalService.objects.get(pk=draft["local_service_id"])
+                         if draft.get("local_service_id") else None)
+        site = (Site.objects.select_related("commune").get(pk=draft["site_id"])
+                if draft.get("site_id") else None)
+    except (KeyError, Organisation.DoesNotExist, LocalService.DoesNotExist, Site.DoesNotExist):
+        return None
+    return {"organisation": organisation, "local_service": local_service, "site": site}
+
+
+def _choice_of(draft: dict[str, Any]) -> str:
+    if draft.get("site_id"):
+        return f"site:{draft['site_id']}"
+    if draft.get("local_service_id"):
+        return f"service:{draft['local_service_id']}"
+    if draft.get("organisation_id"):
+        return f"org:{draft.get('organisation_slug', '')}"
+    return ""
+
+
+def _steps(current: int) -> dict[str, Any]:
+    titles = ["Le service concerné", "Votre expérience", "Vos coordonnées et l’envoi"]
+    return {
+        "step": current,
+        "step_count": len(titles),
+        "step_title": titles[current - 1],
+        "next_step_title": titles[current] if current < len(titles) else "",
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest) -> HttpResponse:
+    draft = _draft(request)
+    choice_form = ServiceChoiceForm(request.POST or None)
+    if request.method == "POST" and choice_form.is_valid():
+        chosen = choice_form.cleaned_data["choice"]
+        draft.update(
+            organisation_id=chosen["organisation"].pk,
+            organisation_slug=chosen["organisation"].slug,
+            local_service_id=chosen["local_service"].pk if chosen["local_service"] else None,
+            site_id=chosen["site"].pk if chosen["site"] else None,
+            service_label=str(chosen["site"] or chosen["local_service"] or chosen["organisation"]),
+        )
+        _save_draft(request, draft)
+        return redirect("voice:share_story")
+    search = ServiceSearchForm(request.GET or None)
+    options: list[dict[str, str]] = []
+    searched = search.has_criteria()
+    if searched:
+        data = search.cleaned_data
+        organisation = data.get("organisation")
+        if organisation is not None:
+            options.append({"value": f"org:{organisation.slug}", "label": organisation.name,
+                            "hint": "Je ne connais pas le service local, ou c’est national."})
+        if organisation is not None or data.get("commune") or data.get("q"):
+            for service in local_services_search(q=data.get("q", ""),
+                                                 commune=data.get("commune", ""),
+                                                 organisation=organisation)[:SEARCH_LIMIT]:
+                options.append({"value": f"service:{service.pk}", "label": service.name,
+                                "hint": f"Service local — {service.organisation.name}"})
+            for site in sites_search(q=data.get("q", ""), commune=data.get("commune", ""),
+                                     organisation=organisation)[:SEARCH_LIMIT]:
+                options.append({"value": f"site:{site.pk}", "label": site.name,
+                                "hint": f"Lieu d’accueil — {site.commune.name}"})
+    elif draft.get("organisation_id"):
+        options.append({"value": _choice_of(draft), "label": draft.get("service_label", ""),
+                        "hint": "Votre choix précédent."})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "voice/share_service.html", {
+        "title": "Partager votre expérience — le service concerné",
+        "search": search,
+        "choice_form": choice_form,
+        "options": options,
+        "searched": searched,
+        "selected": request.POST.get("choice") or _choice_of(draft),
+        **_steps(1),
+    }, status=status)
+
+
+# --- Step 2: what happened ---------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def share_story(request: HttpRequest) -> HttpResponse:
+    draft = _draft(request)
+    service = _service_of(draft)
+    if service is None:
+        messages.info(request, "Commencez par choisir le service concerné.")
+        return redirect("voice:share")
+    if request.method == "POST":
+        form = StoryForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            draft.update(
+                title=data["title"], text=data["text"], tone=data["tone"],
+                journey_stage=data["journey_stage"].pk if data["journey_stage"] else None,
+                channel=data["channel"].pk if data["channel"] else None,
+                happened_on=data["happened_on"].isoformat() if data["happened_on"] else None,
+            )
+            _save_draft(request, draft)
+            return redirect("voice:share_contact")
+    else:
+        form = StoryForm(initial={key: draft.get(key) for key in
+                                  ("title", "text", "tone", "journey_stage", "channel",
+                                   "happened_on")})
+    return render(request, "voice/share_story.html", {
+        "title": "Partager votre expérience — ce qui s’est passé",
+        "form": form,
+        "service": service,
+        "reminder": PERSONAL_DATA_REMINDER,
+        **_steps(2),
+    }, status=400 if form.is_bound else 200)
+
+
+# --- Step 3: contact and sending --------------------------------------------------------
+
+
+def _story_of(draft: dict[str, Any]) -> dict[str, Any] | None:
+    if not draft.get("title") or not draft.get("text"):
+        return None
+    return {
+        "title": draft["title"],
+        "text": draft["text"],
+        "tone": draft.get("tone", ""),
+        "journey_stage": JourneyStage.objects.filter(pk=draft.get("journey_stage")).first(),
+        "channel": Channel.objects.filter(pk=draft.get("channel")).first(),
+        "happened_on": dt.date.fromisoformat(draft["happened_on"])
+        if draft.get("happened_on") else None,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def share_contact(request: HttpRequest) -> HttpResponse:
+    draft = _draft(request)
+    service = _service_of(draft)
+    story = _story_of(draft)
+    if service is None or story is None:
+        messages.info(request, "Il manque une étape : reprenons où vous en étiez.")
+        return redirect("voice:share" if service is None else "voice:share_story")
+    form = ContactForm(request.POST or None, initial={"email": draft.get("email", "")})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.honeypot_filled():
+            form.add_error(None, "Votre envoi a été refusé : le champ « Laissez ce champ "
+                                 "vide » doit rester vide.")
+        elif form.is_valid():
+            email = form.cleaned_data["email"]
+            draft["email"] = email
+            _save_draft(request, draft)
+            refusal = rate_limited(request, "submit", email=email)
+            if refusal:
+                form.add_error(None, refusal)
+                status = 429
+            else:
+                try:
+                    submitted = services.experience_submit(
+                        **service, **story, email=email,
+                        author=request.user if request.user.is_authenticated else None,
+                    )
+                except VoiceError as error:
+                    form.add_error(None, error.message)
+                else:
+                    request.session.pop(DRAFT_KEY, None)
+                    request.session[LAST_KEY] = {
+                        "token": submitted.private_token,
+                        "email": bool(email),
+                    }
+                    return redirect("voice:share_done")
+    return render(request, "voice/share_contact.html", {
+        "title": "Partager votre expérience — vos coordonnées et l’envoi",
+        "form": form,
+        "service": service,
+        "story": story,
+        **_steps(3),
+    }, status=status)
+
+
+@never_cache
+def share_done(request: HttpRequest) -> HttpResponse:
+    last = request.session.get(LAST_KEY) or {}
+    link = absolute(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
+    return _private(render(request, "voice/share_done.html", {
+        "title": "Merci pour votre expérience",
+        "link": link,
+        "emailed": last.get("email", False),
+    }))
+
+
+# --- Private link: follow, correct, withdraw, answer feedback ----------------------------
+
+
+STATUS_EXPLANATIONS = {
+    S.SUBMITTED: "Votre expérience a été reçue. Les données personnelles sont en train "
+                 "d’être masquées.",
+    S.IN_MODERATION: "Un modérateur va relire votre expérience avant sa publication.",
+    S.PUBLISHED: "Votre expérience est publiée. Le service concerné peut y répondre.",
+    S.ANSWERED: "Le service concerné a répondu publiquement à votre expérience.",
+    S.REJECTED: "Votre expérience n’a pas été publiée.",
+    S.ARCHIVED: "Votre expérience est archivée.",
+    S.WITHDRAWN: "Vous avez retiré votre expérience : son texte a été effacé.",
+}
+
+
+def _author_voter(experience: Experience) -> str:
+    return f"author:{experience.private_token_digest}"
+
+
+@never_cache
+def follow(request: HttpRequest, token: str) -> HttpResponse:
+    experience = selectors.experience_by_token(token)
+    answer = selectors.answer_of(experience)
+    published_answer = answer if answer and answer.status == AnswerStatus.PUBLISHED else None
+    voted = bool(published_answer) and published_answer.feedback.filter(  # type: ignore[union-attr]
+        voter_digest=_author_voter(experience)).exists()
+    return _private(render(request, "voice/follow.html", {
+        "title": "Suivre votre expérience",
+        "experience": experience,
+        "token": token,
+        "explanation": STATUS_EXPLANATIONS[S(experience.status)],
+        "rejection_reason": RejectionReason(experience.rejection_reason).label
+        if experience.rejection_reason else "",
+        "answer": published_answer,
+        "feedback_form": FeedbackForm() if published_answer and not voted else None,
+        "voted": voted,
+        "can_correct": experience.status in services.MOVES["correct"].sources
+        and bool(experience.original_text_encrypted),
+        "can_withdraw": experience.status != S.WITHDRAWN,
+        "history": selectors.history(experience),
+        "public_url": _public_url(experience),
+    }))
+
+
+def _public_url(experience: Experience) -> str:
+    if experience.status not in {S.PUBLISHED, S.ANSWERED}:
+        return ""
+    try:
+        return reverse("publication:experience_detail", kwargs={"uuid": experience.uuid})
+    except NoReverseMatch:
+        return ""
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def correct(request: HttpRequest, token: str) -> HttpResponse:
+    experience = selectors.experience_by_token(token)
+    if experience.status not in services.MOVES["correct"].sources or (
+            not experience.original_text_encrypted):
+        messages.error(request, "Une expérience publiée ne peut plus être corrigée ; vous "
+                                "pouvez la retirer.")
+        return redirect("voice:follow", token=token)
+    status = 200
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        status = 400
+        if form.is_valid():
+            refusal = rate_limited(request, "link")
+            if refusal:
+                form.add_error(None, refusal)
+                status = 429
+            else:
+                try:
+                    services.experience_correct(experience=experience, **form.cleaned_data)
+                except VoiceError as error:
+                    form.add_error(error.field if error.field in form.fields else None,
+                                   error.message)
+                else:
+                    messages.success(request, "Votre correction est enregistrée : elle sera "
+                                              "relue avant publication.")
+                    return redirect("voice:follow", token=token)
+    else:
+        from parvis.core.crypto import decrypt_text
+
+        form = CorrectionForm(initial={
+            "title": decrypt_text(experience.original_title_encrypted),
+            "text": decrypt_text(experience.original_text_encrypted),
+        })
+    return _private(render(request, "voice/correct.html", {
+        "title": "Corriger votre expérience", "form": form, "token": token,
+        "reminder": PERSONAL_DATA_REMINDER,
+    }, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    experience = selectors.experience_by_token(token)
+    if experience.status == S.WITHDRAWN:
+        messages.info(request, "Cette expérience est déjà retirée.")
+        return redirect("voice:follow", token=token)
+    form = WithdrawForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            refusal = rate_limited(request, "link")
+            if refusal:
+                form.add_error(None, refusal)
+                status = 429
+            else:
+                services.experience_withdraw(experience=experience)
+                messages.success(request, "Votre expérience est retirée : elle n’est plus "
+                                          "visible et son texte a été effacé.")
+                return redirect("voice:follow", token=token)
+    return _private(render(request, "voice/withdraw.html", {
+        "title": "Retirer votre expérience", "form": form, "token": token,
+        "experience": experience,
+    }, status=status))
+
+
+@never_cache
+@require_POST
+def follow_feedback(request: HttpRequest, token: str) -> HttpResponse:
+    """The author says whether the answer helped (their vote is flagged)."""
+    experience = selectors.experience_by_token(token)
+    answer = selectors.answer_of(experience)
+    if answer is None or answer.status != AnswerStatus.PUBLISHED:
+        raise Http404
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Répondez par oui ou par non.")
+    else:
+        try:
+            services.answer_feedback_record(answer=answer, helpful=form.cleaned_data["helpful"],
+                                            voter=_author_voter(experience), is_author=True)
+        except VoiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Merci, votre avis est enregistré.")
+    return redirect("voice:follow", token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """Readers say whether a published answer helped: once per voter (hashed IP + browser)."""
+    answer = selectors.published_answer(uuid)
+    form = FeedbackForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            refusal = rate_limited(request, "feedback")
+            if refusal:
+                form.add_error(None, refusal)
+                status = 429
+            else:
+                voter = services.voter_digest(
+                    ip=client_ip(request), user_agent=request.headers.get("User-Agent", ""))
+                try:
+                    services.answer_feedback_record(
+                        answer=answer, helpful=form.cleaned_data["helpful"], voter=voter)
+                except VoiceError as error:
+                    form.add_error(None, error.message)
+                    status = error.status
+                else:
+                    messages.success(request, "Merci, votre avis est enregistré.")
+                    target = request.POST.get("next", "")
+                    if url_has_allowed_host_and_scheme(
+                            target, allowed_hosts={request.get_host()},
+                            require_https=request.is_secure()):
+                        return redirect(target)
+                    return redirect("voice:answer_feedback", uuid=answer.experience.uuid)
+    return render(request, "voice/answer_feedback.html", {
+        "title": "Cette réponse vous a-t-elle aidé ?", "answer": answer, "form": form,
+        "experience": answer.experience,
+    }, status=status)
+
+
+@login_required
+def my_experiences(request: HttpRequest) -> HttpResponse:
+    return render(request, "voice/my_experiences.html", {
+        "title": "Mes expériences",
+        "experiences": selectors.experiences_of_author(request.user)[:200],
+    })
