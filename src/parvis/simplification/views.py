@@ -224,6 +224,10 @@ def proposed(request: HttpRequest) -> HttpResponse:
 def support(request: HttpRequest, reference: str) -> HttpResponse:
     simplification = _public_request(reference)
     detail_url = reverse("simplification:detail", args=[reference])
+    if not simplification.is_supportable:
+        messages.error(request, "Cette demande ne peut plus être soutenue : elle a déjà reçu "
+                       "une réponse définitive.")
+        return redirect(detail_url)
     throttled = throttle_ip(request, "support", SUPPORT_IP)
     if request.POST.get("with_account") and request.user.is_authenticated:
         if not throttled.allowed:

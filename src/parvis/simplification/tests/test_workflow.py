@@ -1,0 +1,199 @@
+"""The state machine, move by move: who may make each move, what it needs, what it records."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from parvis.accounts.models import AuditEvent, Role
+from parvis.accounts.services import api_token_create
+from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.simplification import events, services, workflow
+from parvis.simplification.models import (
+    PUBLIC_STATUSES,
+    DeclineReason,
+    RejectionReason,
+    SimplificationRequest,
+    Status,
+)
+from parvis.simplification.services import SimplificationError
+from parvis.simplification.tests.factories import SimplificationRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+TRAIT_OF = {
+    Status.SUBMITTED: {},
+    Status.RECEIVED: {"received": True},
+    Status.UNDER_STUDY: {"under_study": True},
+    Status.ACCEPTED: {"accepted": True},
+    Status.DONE: {"done": True},
+    Status.DECLINED: {"declined": True},
+    Status.REJECTED: {"rejected": True},
+}
+
+
+def _arguments(move: workflow.Move) -> dict[str, str]:
+    if move.needs == workflow.Needs.REJECTION_REASON:
+        return {"reason": RejectionReason.OFF_TOPIC}
+    if move.needs == workflow.Needs.DECLINE_REASON:
+        return {"reason": DeclineReason.LEGAL, "explanation": "Le décret impose ces pièces."}
+    if move.needs == workflow.Needs.COMMENT:
+        return {"comment": "Le formulaire tient désormais sur une page."}
+    return {}
+
+
+@pytest.fixture
+def quality_manager():
+    def make(organisation):
+        return MembershipFactory(organisation=organisation, role=Role.QUALITY_MANAGER).user
+    return make
+
+
+@pytest.mark.parametrize(("origin", "target"), sorted(workflow.TRANSITIONS))
+def test_each_allowed_move_records_history_audit_and_dates(
+    origin, target, quality_manager, django_capture_on_commit_callbacks
+):
+    request = SimplificationRequestFactory(**TRAIT_OF[origin])
+    actor = quality_manager(request.organisation)
+    move = workflow.TRANSITIONS[(origin, target)]
+    changed: list[int] = []
+    events.subscribe(changed.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            change = services.simplification_request_transition(
+                request=request, to_status=target, actor=actor, **_arguments(move)
+            )
+    finally:
+        events._subscribers.remove(changed.append)
+    request.refresh_from_db()
+    assert request.status == target
+    assert (change.from_status, change.to_status) == (origin, target)
+    assert change.is_public == (target in PUBLIC_STATUSES)
+    assert change.actor == actor
+    assert change.public_actor == f"Équipe qualité — {request.organisation.name}"
+    assert actor.full_name not in change.public_actor
+    assert changed == [request.pk]
+    audit = AuditEvent.objects.get(action="simplification.status_changed")
+    assert audit.data == {"reference": request.reference, "from": origin, "to": target,
+                          "reason": change.reason_code}
+    assert audit.organisation == request.organisation
+    if target == Status.RECEIVED:
+        assert request.received_at == change.created_at
+    if target in (Status.ACCEPTED, Status.DECLINED):
+        assert request.decided_at is not None
+    if target == Status.DECLINED:
+        assert request.decline_reason == DeclineReason.LEGAL
+        assert request.decline_explanation == "Le décret impose ces pièces."
+    if target in (Status.DONE, Status.DECLINED, Status.REJECTED):
+        assert request.original_texts_encrypted == ""
+
+
+def _forbidden_moves():
+    return [
+        (origin, target)
+        for origin in Status.values
+        for target in Status.values
+        if (origin, target) not in workflow.TRANSITIONS
+    ]
+
+
+@pytest.mark.parametrize(("origin", "target"), _forbidden_moves())
+def test_every_other_move_is_refused(origin, target, quality_manager):
+    request = SimplificationRequestFactory(**TRAIT_OF[origin])
+    with pytest.raises(SimplificationError) as error:
+        services.simplification_request_transition(
+            request=request, to_status=target, actor=quality_manager(request.organisation),
+            reason=DeclineReason.OTHER, explanation="x", comment="x",
+        )
+    assert error.value.code == "transition_not_allowed"
+    request.refresh_from_db()
+    assert request.status == origin
+    assert not AuditEvent.objects.filter(action="simplification.status_changed").exists()
+
+
+def test_final_statuses_have_no_way_out():
+    for final in (Status.DONE, Status.DECLINED, Status.REJECTED):
+        assert workflow.next_statuses(final) == []
+
+
+def test_decline_needs_a_coded_reason_and_an_explanation(quality_manager):
+    request = SimplificationRequestFactory(received=True)
+    actor = quality_manager(request.organisation)
+    with pytest.raises(SimplificationError) as error:
+        services.simplification_request_transition(request=request, to_status=Status.DECLINED,
+                                                   actor=actor, explanation="Pourquoi.")
+    assert error.value.code == "reason_required"
+    with pytest.raises(SimplificationError) as error:
+        services.simplification_request_transition(
+            request=request, to_status=Status.DECLINED, actor=actor, reason=DeclineReason.COST
+        )
+    assert error.value.code == "explanation_required"
+
+
+def test_done_needs_a_public_comment(quality_manager):
+    request = SimplificationRequestFactory(accepted=True)
+    with pytest.raises(SimplificationError) as error:
+        services.simplification_request_transition(
+            request=request, to_status=Status.DONE, actor=quality_manager(request.organisation)
+        )
+    assert error.value.code == "comment_required"
+
+
+def test_publication_waits_for_masking(quality_manager):
+    request = SimplificationRequestFactory(unmasked=True)
+    with pytest.raises(SimplificationError) as error:
+        services.simplification_request_transition(
+            request=request, to_status=Status.RECEIVED, actor=quality_manager(request.organisation)
+        )
+    assert error.value.code == "not_masked"
+
+
+def test_agent_and_other_organisation_may_not_decide(quality_manager):
+    request = SimplificationRequestFactory(received=True)
+    agent = MembershipFactory(organisation=request.organisation, role=Role.AGENT).user
+    other = quality_manager(SimplificationRequestFactory().organisation)
+    for actor in (agent, other):
+        with pytest.raises(PermissionDenied):
+            services.simplification_request_transition(
+                request=request, to_status=Status.UNDER_STUDY, actor=actor
+            )
+
+
+def test_platform_moderator_publishes_but_does_not_decide():
+    moderator = UserFactory(platform_moderator=True)
+    request = SimplificationRequestFactory()
+    change = services.simplification_request_transition(
+        request=request, to_status=Status.RECEIVED, actor=moderator
+    )
+    assert change.public_actor == "Équipe de modération de la plateforme"
+    with pytest.raises(PermissionDenied):
+        services.simplification_request_transition(
+            request=request, to_status=Status.ACCEPTED, actor=moderator
+        )
+
+
+def test_write_token_decides_but_never_publishes():
+    request = SimplificationRequestFactory()
+    token, _ = api_token_create(actor=None, organisation=request.organisation, name="outil",
+                                scope="write")
+    with pytest.raises(PermissionDenied):
+        services.simplification_request_transition(
+            request=request, to_status=Status.RECEIVED, actor=token
+        )
+    published = SimplificationRequestFactory(organisation=request.organisation, received=True)
+    services.simplification_request_transition(
+        request=published, to_status=Status.UNDER_STUDY, actor=token
+    )
+    assert SimplificationRequest.objects.get(pk=published.pk).status == Status.UNDER_STUDY
+    audit = AuditEvent.objects.get(action="simplification.status_changed")
+    assert audit.actor_label == f"token:{token.prefix}"
+
+
+def test_public_comment_is_masked(quality_manager):
+    request = SimplificationRequestFactory(received=True)
+    change = services.simplification_request_transition(
+        request=request, to_status=Status.UNDER_STUDY, actor=quality_manager(request.organisation),
+        comment="Nous avons appelé Mme Martine Dubois au 06 12 34 56 78 pour en parler.",
+    )
+    assert "06 12 34 56 78" not in change.public_comment
+    assert "Dubois" not in change.public_comment
