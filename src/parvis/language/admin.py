@@ -18,7 +18,6 @@ class TrainingExampleAdmin(admin.ModelAdmin):
     list_display = ("short_text", "motif", "organisation", "register", "source", "is_active")
     list_filter = ("source", "register", "is_active", "motif__organisation")
     search_fields = ("text", "motif__slug", "motif__label")
-    autocomplete_fields: tuple[str, ...] = ()
     list_select_related = ("motif__organisation",)
     readonly_fields = ("source", "family", "created_at")
     fields = ("motif", "text", "register", "is_active", "source", "family", "created_at")
@@ -73,7 +72,7 @@ class MotifTrainingStatusAdmin(admin.ModelAdmin):
         return int(obj.example_count)
 
     @admin.display(description=_("état du modèle"))
-    def training_state(self, obj: MotifTrainingStatus) -> str:
+    def training_state(self, obj: Any) -> str:
         metadata = services.stored_metadata() or {}
         key = f"{obj.organisation.slug}/{obj.slug}"
         if key in metadata.get("motifs", []):

@@ -34,7 +34,7 @@ def parse_line(raw: bytes) -> tuple[Any, str] | str | None:
         return None
     try:
         record = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return f"JSON invalide : {exc.msg} (colonne {exc.colno})"
     if not isinstance(record, dict):
         return 'un objet JSON {"id", "text"} est attendu'

@@ -26,7 +26,7 @@ logger = structlog.get_logger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SPACY_MODEL = "fr_core_news_md"
-DEFAULT_LOW_CONFIDENCE_THRESHOLD = 0.65
+DEFAULT_LOW_CONFIDENCE_THRESHOLD = 0.7
 
 _lock = threading.RLock()
 _anonymiser: Anonymiser | None = None
@@ -143,13 +143,11 @@ def anonymise(text: str) -> tuple[str, list[Entity]]:
 
 def qualify_many(texts: Sequence[str]) -> list[dict[str, Any]]:
     from parvis.language import services
-    from parvis.language.models import MotifTrainingStatus  # noqa: F401 - app loaded
 
     motifs = services.require_reference_data()
     model = get_model()
     allowed = set(motifs) & set(model.labels)
-    probabilities = model.probabilities(texts) if texts else []
-    rankings = rank(model, probabilities, allowed) if len(texts) else []
+    rankings = rank(model, model.probabilities(texts), allowed) if texts else []
     known_themes = _known_themes()
     threshold = low_confidence_threshold()
     results = []

@@ -76,10 +76,28 @@ def evaluate_split(
         "macro_f1": _macro_f1(gold, predicted),
         "confident_share": len(confident) / n,
         "confident_accuracy": (sum(confident) / len(confident)) if confident else None,
+        "threshold_sweep": {
+            f"{t:.2f}": _at_threshold(gold, predicted, rankings, t)
+            for t in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
+        },
         "by_register": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_register.items())},
         "top_confusions": [
             {"gold": g, "predicted": p, "count": c} for (g, p), c in confusion.most_common(12)
         ],
+    }
+
+
+def _at_threshold(
+    gold: list[str], predicted: list[str], rankings: list[Any], threshold: float
+) -> dict[str, float]:
+    kept = [
+        g == p
+        for g, p, r in zip(gold, predicted, rankings, strict=True)
+        if r[0].confidence >= threshold
+    ]
+    return {
+        "share": round(len(kept) / len(gold), 4),
+        "accuracy": round(sum(kept) / len(kept), 4) if kept else 0.0,
     }
 
 

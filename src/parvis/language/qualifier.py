@@ -155,7 +155,7 @@ def rank(model: MotifModel, probabilities: np.ndarray, allowed: set[str]) -> lis
     in ``allowed`` (inactive, or unknown to the database) are never returned.
     """
     mask = np.array([label in allowed for label in model.labels], dtype=bool)
-    results = []
+    results: list[list[Ranked]] = []
     for row in probabilities:
         scores = np.where(mask, row, 0.0)
         total = scores.sum()

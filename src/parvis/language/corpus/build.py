@@ -24,7 +24,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from parvis.language.corpus.motifs import MORE_CORES, MOTIFS
+from parvis.language.corpus.motifs import JARGON_CORES, MORE_CORES, MOTIFS
 
 SEED = 20260401
 HERE = Path(__file__).resolve().parent
@@ -204,7 +204,8 @@ def to_sms(text: str, rng: random.Random) -> str:
         value = value.lower()
     for pattern, choices in SMS_WORDS:
         if rng.random() < 0.7:
-            value = re.sub(pattern, lambda _m, c=choices: rng.choice(c), value, flags=re.IGNORECASE)
+            replacement = rng.choice(choices)
+            value = re.sub(pattern, replacement, value, flags=re.IGNORECASE)
     if rng.random() < 0.75:
         value = strip_accents(value)
     if rng.random() < 0.6:
@@ -400,7 +401,9 @@ def build_qualification(rng: random.Random) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for motif_key, material in MOTIFS.items():
         org, motif = motif_key.split("/")
-        for index, core in enumerate(material["cores"] + MORE_CORES.get(motif_key, [])):
+        for index, core in enumerate(
+            material["cores"] + MORE_CORES.get(motif_key, []) + JARGON_CORES.get(motif_key, [])
+        ):
             family = f"{motif_key}#core{index}"
             for register in [*REGISTERS, "sms", "transcription"]:
                 rows.append(

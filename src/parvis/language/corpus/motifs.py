@@ -1037,3 +1037,187 @@ MORE_CORES: dict[str, list[str]] = {
         "Le colis que j'attends est bloqué au bureau de poste et personne ne sait où il est.",
     ],
 }
+
+# Jargon, abbreviations and indirect requests (a third batch of families).
+JARGON_CORES: dict[str, list[str]] = {
+    "caf/rsa": [
+        "Mon allocation de base a été divisée par deux alors que je suis toujours sans emploi.",
+        "Puis-je cumuler le RSA avec une pension d'invalidité ou l'ASS ?",
+        "Le président du conseil départemental m'a envoyé une sanction sur mon RSA, comment contester ?",
+    ],
+    "caf/prime-activite": [
+        "Mon fils de 19 ans en alternance peut-il demander la prime d'activité de son côté ?",
+        "Après ma DTR du trimestre, la prime est tombée à 12 € sans raison.",
+        "Je suis travailleur handicapé en ESAT, ai-je droit au complément de revenu d'activité ?",
+    ],
+    "caf/aide-logement": [
+        "Nous sommes quatre dans un T2 et la CAF ne verse plus rien pour le loyer depuis la reprise d'emploi de mon mari.",
+        "Le bailleur social dit que l'APL n'est plus versée en tiers payant, le loyer résiduel a triplé.",
+        "Étudiant en alternance, mes APL ont été recalculées sur mes revenus de l'année.",
+    ],
+    "caf/prestations-familiales": [
+        "Depuis la naissance du petit dernier, on ne touche les allocations que pour deux enfants.",
+        "Je suis famille d'accueil, à qui reviennent les allocations familiales de l'enfant placé ?",
+        "L'allocation journalière de présence parentale pour mon enfant malade n'est pas versée.",
+    ],
+    "caf/trop-percu": [
+        "J'ai reçu une notification de créance de la CAF, je n'ai jamais fraudé et je demande un réexamen.",
+        "La CAF récupère l'indu en prélevant sur ma prime d'activité, je voudrais réduire la retenue.",
+        "Suite à ma déclaration tardive de changement de situation, on me réclame des sommes versées à tort.",
+    ],
+    "assurance-maladie/remboursement-soins": [
+        "J'attends le remboursement de l'IRM passée en janvier, 250 euros avancés.",
+        "Le tiers payant n'a pas fonctionné chez l'orthodontiste, je dois tout avancer.",
+        "Mon décompte ameli indique une participation forfaitaire que je ne comprends pas.",
+    ],
+    "assurance-maladie/carte-vitale": [
+        "Le lecteur du kiné ne lit plus ma carte vitale.",
+        "Ma carte vitale affiche encore mon ancien régime étudiant.",
+        "Je voudrais une attestation de droits en attendant ma nouvelle carte vitale.",
+    ],
+    "assurance-maladie/indemnites-journalieres": [
+        "En arrêt depuis mars suite à un burn-out, aucun versement de la CPAM et mon employeur ne maintient pas le salaire.",
+        "Je suis en temps partiel thérapeutique et mes IJ ont été coupées.",
+        "Le médecin conseil a jugé mon arrêt injustifié, mes indemnités sont suspendues.",
+    ],
+    "assurance-maladie/complementaire-sante-solidaire": [
+        "Je viens de perdre mon emploi et ma mutuelle d'entreprise, puis-je avoir la complémentaire gratuite ?",
+        "L'opticien refuse la C2S pour mes lunettes.",
+        "Mon renouvellement de CSS est en attente et les soins de mon fils ne sont plus couverts.",
+    ],
+    "assurance-maladie/medecin-traitant": [
+        "Impossible de trouver un généraliste qui accepte d'être mon médecin déclaré dans la Creuse.",
+        "Je suis dans un désert médical, comment éviter la majoration hors parcours de soins ?",
+        "Le formulaire de déclaration du médecin traitant a été perdu par la caisse.",
+    ],
+    "assurance-retraite/demande-retraite": [
+        "Je souhaiterais connaître la date à laquelle je pourrai liquider mes droits, je suis née en 1964.",
+        "En invalidité catégorie 2, est-ce que ma pension d'invalidité devient une retraite à 62 ans ?",
+        "J'ai reçu mon estimation indicative globale, à quel âge aurai-je le taux plein sans décote ?",
+    ],
+    "assurance-retraite/releve-carriere": [
+        "Sur mon relevé il manque huit trimestres de quand je travaillais en usine dans les années 80.",
+        "Comment faire reconnaître mes années de TUC et de stage dans ma carrière ?",
+        "Mon RIS ne tient pas compte de mes périodes d'AVPF quand je gardais mes enfants.",
+    ],
+    "assurance-retraite/paiement-pension": [
+        "Ma pension du régime général n'a pas été virée le 9 comme d'habitude.",
+        "La CSG prélevée sur ma retraite a augmenté, je voudrais comprendre le montant net.",
+        "Le minimum contributif n'a pas été appliqué sur ma pension.",
+    ],
+    "assurance-retraite/pension-reversion": [
+        "Veuf depuis juin, puis-je prétendre à une part de la retraite de ma défunte épouse ?",
+        "En tant que conjoint survivant, je voudrais la réversion de la retraite complémentaire aussi.",
+        "Mon mari décédé avait deux ex-épouses, comment est partagée la réversion ?",
+    ],
+    "msa/cotisations-agricoles": [
+        "J'ai repris l'exploitation de mes parents, l'appel de cotisations des non-salariés agricoles est énorme.",
+        "Je suis cotisant solidaire en apiculture, je conteste le montant appelé.",
+        "Mon TESA pour les salariés occasionnels n'a pas été pris en compte par la MSA.",
+    ],
+    "msa/prestations-msa": [
+        "Salarié dans une exploitation maraîchère, aucun remboursement de la MSA pour mes soins dentaires.",
+        "Mon employeur agricole n'a pas transmis mes heures à la MSA et je n'ai pas de droits maladie.",
+        "La caisse de MSA ne m'a pas versé la pension d'invalidité d'exploitant.",
+    ],
+    "france-travail/inscription": [
+        "Je suis en fin de contrat le 30, que dois-je faire pour m'inscrire au chômage ?",
+        "Je reviens de l'étranger et je voudrais m'inscrire comme demandeuse d'emploi.",
+        "Ma cessation d'inscription a été faite par erreur, je veux être réinscrit à la date d'origine.",
+    ],
+    "france-travail/indemnisation": [
+        "Mes allocations ARE ont été suspendues suite à un contrôle de la recherche d'emploi.",
+        "Mon attestation employeur n'est pas arrivée, mon dossier d'allocation est bloqué.",
+        "Je cumule une activité réduite avec mon chômage, le calcul du reliquat est faux.",
+    ],
+    "france-travail/actualisation": [
+        "J'ai oublié de déclarer ma situation ce mois-ci sur l'appli France Travail.",
+        "Je déclare mes heures de travail chaque mois mais la déclaration n'est pas prise en compte.",
+        "Je suis en arrêt maladie : dois-je cocher que je suis disponible lors de mon actualisation ?",
+    ],
+    "france-travail/formation": [
+        "Je souhaite une formation de conducteur de bus, mon conseiller dit qu'il n'y a pas de budget.",
+        "Je voudrais une préparation opérationnelle à l'emploi avant une embauche.",
+        "Mon contrat d'engagement jeune ne m'apporte aucun accompagnement réel.",
+    ],
+    "dgfip/declaration-revenus": [
+        "Je suis veuve et je ne sais pas si je dois encore remplir la déclaration de mon mari décédé cette année.",
+        "Comment déclarer mes revenus perçus à l'étranger sur le formulaire 2042 ?",
+        "Je n'ai pas reçu mon numéro fiscal pour faire ma première déclaration.",
+    ],
+    "dgfip/prelevement-source": [
+        "Pourquoi mon taux est passé de 2 % à 7,5 % sur ma fiche de paie de janvier ?",
+        "Je voudrais supprimer les acomptes sur mes loyers perçus puisque je ne loue plus.",
+        "Ma caisse de retraite applique le taux par défaut sur ma pension.",
+    ],
+    "dgfip/impots-locaux": [
+        "Avis de taxe foncière : la surface habitable a doublé selon vous, c'est faux.",
+        "La taxe d'enlèvement des ordures ménagères figure sur ma taxe foncière, est-ce normal ?",
+        "Je suis exonéré de taxe d'habitation sur ma résidence principale mais on me la réclame.",
+    ],
+    "dgfip/paiement-impot": [
+        "J'ai reçu une mise en demeure des finances publiques pour un reliquat d'impôt de 2021.",
+        "Le SIP m'a refusé un plan de règlement pour mon impôt sur le revenu.",
+        "Le trop payé de ma déclaration rectificative ne m'a jamais été restitué.",
+    ],
+    "ants/carte-identite-passeport": [
+        "Passeport perdu pendant le déménagement, je pars au Maroc dans trois semaines.",
+        "La mairie n'a plus de créneau pour la carte d'identité avant quatre mois.",
+        "J'ai besoin d'un passeport en urgence pour raison médicale à l'étranger.",
+    ],
+    "ants/permis-conduire": [
+        "Code réussi, conduite réussie, mais le titre n'est toujours pas produit par l'ANTS.",
+        "Mon permis a été invalidé pour solde de points nul, comment repasser l'examen ?",
+        "La visite médicale pour mon permis C est faite, mais la demande de renouvellement reste en instruction.",
+    ],
+    "ants/carte-grise": [
+        "Ma demande d'immatriculation pour un véhicule d'occasion est refusée, motif : cession non enregistrée.",
+        "Le SIV indique un gage sur la voiture que je viens d'acheter.",
+        "Je dois faire le changement d'adresse sur ma carte grise après mon déménagement.",
+    ],
+    "justice/aide-juridictionnelle": [
+        "Je voudrais un avocat gratuit pour défendre mon fils au tribunal pour enfants.",
+        "Le bureau d'aide juridictionnelle demande mon avis d'imposition pour l'avocat commis.",
+        "Je suis victime et je voudrais être assistée par un avocat payé par l'État.",
+    ],
+    "justice/casier-judiciaire": [
+        "Pour mon agrément d'assistante maternelle, il faut un extrait de mon casier, comment l'obtenir ?",
+        "Je dois fournir le B3 pour un visa, la demande en ligne échoue.",
+        "Combien de temps pour recevoir l'extrait du casier judiciaire national à Nantes ?",
+    ],
+    "justice/litige-conciliation": [
+        "Le syndic refuse de réparer la fuite qui abîme mon plafond, que faire avant d'aller au tribunal ?",
+        "Un vendeur sur internet ne m'a jamais livré, je voudrais une solution amiable.",
+        "Conflit avec l'entreprise qui a fait ma toiture, comment saisir un médiateur ?",
+    ],
+    "urssaf/micro-entreprise": [
+        "J'ai une micro-entreprise de nettoyage et l'Urssaf me demande 2 000 euros de régularisation.",
+        "Je suis VTC en auto-entreprise, ma déclaration trimestrielle n'est pas passée.",
+        "L'Urssaf m'a taxé d'office car je n'avais pas déclaré de chiffre d'affaires.",
+    ],
+    "urssaf/cesu-emploi-domicile": [
+        "J'emploie une garde à domicile pour mon fils, comment déclarer ses heures chaque mois ?",
+        "Le volet social Cesu est rejeté, le numéro de ma salariée est inconnu.",
+        "Je suis particulier employeur, je voudrais l'avance immédiate du crédit d'impôt.",
+    ],
+    "anah/maprimerenov": [
+        "Mon dossier pour l'isolation des combles et la VMC est validé mais l'Anah ne verse pas la subvention.",
+        "Mon Accompagnateur Rénov' a disparu et le dossier de rénovation d'ampleur est bloqué.",
+        "L'entreprise RGE dit que le devis doit être signé après le dépôt de la demande de prime.",
+    ],
+    "anah/adaptation-logement": [
+        "Ma femme est devenue handicapée, nous devons élargir les portes et installer une douche à l'italienne.",
+        "Je suis locataire âgé, mon propriétaire accepte des travaux de maintien à domicile si j'ai une aide.",
+        "Le diagnostic autonomie est fait mais MaPrimeAdapt' n'a pas été accordée.",
+    ],
+    "cheque-energie/cheque-energie": [
+        "Je n'ai pas reçu le bon pour payer l'électricité cette année, j'y avais droit l'an dernier.",
+        "Mon fournisseur d'électricité n'a pas déduit le chèque énergie de ma facture.",
+        "Comment faire une réclamation pour le chèque énergie non reçu ?",
+    ],
+    "la-poste/courrier-recommande": [
+        "Le facteur a laissé un avis et au bureau de poste ils ne retrouvent pas ma lettre avec AR.",
+        "Mon réexpédition de courrier après déménagement ne fonctionne pas.",
+        "La preuve de dépôt de mon recommandé est illisible, j'en ai besoin pour un tribunal.",
+    ],
+}
