@@ -1,0 +1,198 @@
+"""Public answers: templates with placeholders, masked preview, moderation when masking
+changed the text, the author's email through a real SMTP server, reminders, feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from parvis.accounts.models import Role
+from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.directory.tests.factories import LocalServiceFactory
+from parvis.territories.tests.factories import DepartementFactory
+from parvis.voice import services
+from parvis.voice.models import AnswerFeedback, AnswerPolicy, AnswerStatus, Experience
+from parvis.voice.models import ExperienceStatus as S
+from parvis.voice.services import VoiceError
+from parvis.voice.tests.factories import (
+    AUTHOR_EMAIL,
+    AnswerTemplateFactory,
+    ExperienceFactory,
+    PublicAnswerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, experience):
+    return reverse(f"voice_backoffice:{name}", kwargs={"uuid": experience.uuid})
+
+
+def test_answer_with_template_placeholder_is_refused_until_filled(
+        client, quality_manager, service, smtp_inbox, django_capture_on_commit_callbacks):
+    experience = ExperienceFactory(published=True, local_service=service, email=AUTHOR_EMAIL)
+    template = AnswerTemplateFactory(organisation=service.organisation)
+    client.force_login(quality_manager)
+    compose = client.get(_url("answer_compose", experience) + f"?modele={template.pk}")
+    assert "[À COMPLÉTER : ce que le service a fait]" in compose.content.decode()
+    refused = client.post(_url("answer_compose", experience),
+                          {"text": template.body, "template": template.pk})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "Complétez les passages entre crochets" in body
+    assert "Cordialement, l’équipe." in body  # what was typed is kept
+    filled = template.body.replace("[À COMPLÉTER : ce que le service a fait]",
+                                   "Nous avons revu l’organisation des rendez-vous")
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(_url("answer_compose", experience),
+                            {"text": filled, "template": template.pk})
+    assert saved.status_code == 302 and saved["Location"] == _url("answer_preview", experience)
+    preview = client.get(_url("answer_preview", experience)).content.decode()
+    assert "Nous avons revu l’organisation des rendez-vous" in preview  # masked preview
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(_url("answer_preview", experience))
+    assert confirmed.status_code == 302
+    experience.refresh_from_db()
+    answer = experience.answer
+    assert answer.status == AnswerStatus.PUBLISHED and experience.status == S.ANSWERED
+    assert answer.signed_by_service == service and answer.template == template
+    # the author got the answer by email, through a real SMTP server
+    [message] = smtp_inbox.to(AUTHOR_EMAIL)
+    assert "a répondu" in message["Subject"]
+    assert "revu l’organisation des rendez-vous" in message.get_body(("plain",)).get_content()
+    # and their address, no longer needed, is erased
+    assert experience.author_email_encrypted == "" and experience.contact_purged_at
+
+
+def test_answer_that_masking_changed_goes_to_moderation(
+        quality_manager, service, moderator, django_capture_on_commit_callbacks):
+    experience = ExperienceFactory(published=True, local_service=service)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = services.answer_draft_save(
+            experience=experience, actor=quality_manager,
+            text="Madame Martine Leroy vous rappellera au 05 56 00 00 00 cette semaine.")
+    answer.refresh_from_db()
+    assert answer.masking_changed
+    assert "05 56 00 00 00" not in answer.masked_text and "[TÉLÉPHONE]" in answer.masked_text
+    answer = services.answer_confirm(answer=answer, actor=quality_manager)
+    assert answer.status == AnswerStatus.IN_MODERATION
+    experience.refresh_from_db()
+    assert experience.status == S.PUBLISHED  # not answered yet
+    with pytest.raises(VoiceError):
+        services.answer_moderate(answer=answer, moderator=moderator, approve=False)
+    services.answer_moderate(answer=answer, moderator=moderator, approve=True)
+    experience.refresh_from_db()
+    assert experience.status == S.ANSWERED
+    assert experience.transitions.get(to_status=S.ANSWERED).actor_label == "modérateur"
+
+
+def test_sensitive_answer_goes_to_moderation(quality_manager, service,
+                                             django_capture_on_commit_callbacks):
+    experience = ExperienceFactory(published=True, local_service=service)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = services.answer_draft_save(
+            experience=experience, actor=quality_manager,
+            text="Nous comprenons que votre dépression rende ces démarches difficiles.")
+    answer.refresh_from_db()
+    assert answer.is_sensitive
+    assert services.answer_confirm(answer=answer, actor=quality_manager).status == (
+        AnswerStatus.IN_MODERATION)
+
+
+def test_answer_pages_are_scoped(client, service):
+    experience = ExperienceFactory(published=True, local_service=service)
+    other = ExperienceFactory(published=True)
+    agent = MembershipFactory(organisation=service.organisation, role=Role.AGENT).user
+    manager = MembershipFactory(local_service=service, organisation=None,
+                                role=Role.QUALITY_MANAGER).user
+    client.force_login(agent)
+    assert client.get(_url("experience_detail", experience)).status_code == 403
+    assert client.get(_url("answer_compose", experience)).status_code == 403
+    client.force_login(manager)
+    assert client.get(_url("experience_detail", experience)).status_code == 200
+    assert client.get(_url("experience_detail", other)).status_code == 404
+    assert client.post(_url("answer_compose", other), {"text": "x" * 20}).status_code == 404
+    # experiences still in moderation are not the service's to see
+    pending = ExperienceFactory(in_moderation=True, local_service=service)
+    assert client.get(_url("experience_detail", pending)).status_code == 404
+    listing = client.get(reverse("voice_backoffice:experience_list")).content.decode()
+    assert str(experience.uuid) in listing and str(other.uuid) not in listing
+
+
+def test_reminder_counts_working_days_across_a_holiday(settings, smtp_inbox):
+    """Published Thursday 30 April 2026; 1 May (Friday) is a holiday. With a target of 3
+    working days: 4, 5, 6 May are the three days; the reminder goes on 7 May, not 6 May."""
+    settings.VOICE_ANSWER_TARGET_WORKING_DAYS = 3
+    settings.VOICE_ESCALATION_WORKING_DAYS = 2
+    service = LocalServiceFactory(main_departement=DepartementFactory(code="33"))
+    experience = ExperienceFactory(published=True, local_service=service)
+    Experience.objects.filter(pk=experience.pk).update(
+        published_at=dt.datetime(2026, 4, 30, 9, tzinfo=dt.UTC))
+    manager = MembershipFactory(organisation=service.organisation,
+                                role=Role.QUALITY_MANAGER).user
+    admin = MembershipFactory(organisation=service.organisation,
+                              role=Role.ORGANISATION_ADMIN).user
+    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 6)) == {
+        "reminded": 0, "escalated": 0}
+    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 7)) == {
+        "reminded": 1, "escalated": 0}
+    [reminder] = smtp_inbox.to(manager.email)
+    assert "Rappel" in reminder["Subject"]
+    assert str(experience.uuid) in reminder.get_body(("plain",)).get_content()
+    # reminded once only
+    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 8))["reminded"] == 0
+    # 8 May (Victoire 1945) is a holiday too: escalation after 3 + 2 working days → 12 May
+    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 11))["escalated"] == 0
+    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 12))["escalated"] == 1
+    [alert] = smtp_inbox.to(admin.email)
+    assert "alerte" in alert["Subject"]
+
+
+def test_escalated_experiences_are_listed_for_the_organisation_admin(client, service):
+    experience = ExperienceFactory(published=True, local_service=service)
+    Experience.objects.filter(pk=experience.pk).update(
+        answer_escalated_at=dt.datetime(2026, 5, 12, tzinfo=dt.UTC))
+    admin = MembershipFactory(organisation=service.organisation,
+                              role=Role.ORGANISATION_ADMIN).user
+    client.force_login(admin)
+    page = client.get(reverse("voice_backoffice:overdue")).content.decode()
+    assert str(experience.uuid) in page and "Alerte administrateur" in page
+    client.force_login(UserFactory())
+    assert str(experience.uuid) not in client.get(reverse("voice_backoffice:overdue")).content.decode()
+
+
+def test_answer_target_per_organisation(settings):
+    settings.VOICE_ANSWER_TARGET_WORKING_DAYS = 10
+    experience = ExperienceFactory(published=True)
+    assert services.answer_targets(experience.organisation) == (10, 5)
+    AnswerPolicy.objects.create(organisation=experience.organisation, target_working_days=4,
+                                escalation_working_days=1)
+    assert services.answer_targets(experience.organisation) == (4, 1)
+
+
+def test_feedback_once_per_voter(client, django_capture_on_commit_callbacks):
+    experience = ExperienceFactory(answered=True, token="jeton-auteur-feedback")
+    url = reverse("voice:answer_feedback", kwargs={"uuid": experience.uuid})
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"helpful": "oui"}, HTTP_USER_AGENT="Lecteur").status_code == 302
+    again = client.post(url, {"helpful": "non"}, HTTP_USER_AGENT="Lecteur")
+    assert again.status_code == 409
+    assert "déjà donné votre avis" in again.content.decode()
+    # another browser on the same address is another voter
+    assert client.post(url, {"helpful": "non"}, HTTP_USER_AGENT="Autre").status_code == 302
+    # the author votes through the private link; their vote is flagged
+    follow = reverse("voice:follow_feedback", kwargs={"token": "jeton-auteur-feedback"})
+    client.post(follow, {"helpful": "oui"})
+    client.post(follow, {"helpful": "non"})
+    answer = experience.answer
+    answer.refresh_from_db()
+    assert (answer.helpful_yes, answer.helpful_no) == (2, 1)
+    assert AnswerFeedback.objects.filter(answer=answer, is_author=True).count() == 1
+
+
+def test_feedback_on_unpublished_answer_is_404(client):
+    answer = PublicAnswerFactory(status=AnswerStatus.IN_MODERATION)
+    url = reverse("voice:answer_feedback", kwargs={"uuid": answer.experience.uuid})
+    assert client.get(url).status_code == 404

@@ -1,0 +1,171 @@
+"""Nothing personal goes public: encryption, masking by the engine, purge, key rotation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
+from django.utils import timezone
+
+from parvis.core import crypto
+from parvis.voice import services
+from parvis.voice.models import AnswerStatus, Experience
+from parvis.voice.models import ExperienceStatus as S
+from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
+
+pytestmark = pytest.mark.django_db
+
+STORY = (
+    "Bonjour, je m'appelle Jean Dupont. J'ai appelé le service au 06 12 34 56 78 et mon "
+    "courriel est jean.dupont@example.org. Le conseiller a été très aimable."
+)
+
+
+def _submit(service, **kwargs):
+    return services.experience_submit(
+        organisation=service.organisation, local_service=service,
+        title=kwargs.pop("title", "Très bon accueil de Jean Dupont"), text=kwargs.pop("text", STORY),
+        tone="positif", **kwargs,
+    )
+
+
+def test_submission_encrypts_the_original_and_masks_it_in_a_task(
+        service, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = _submit(service, email="Jean.Dupont@Example.org")
+    experience = Experience.objects.get(pk=submitted.experience.pk)
+    # the originals are encrypted at rest and only decrypt with the keys
+    for field in ("original_title_encrypted", "original_text_encrypted",
+                  "author_email_encrypted"):
+        assert "Dupont" not in getattr(experience, field)
+    assert crypto.decrypt_text(experience.original_text_encrypted) == STORY
+    assert crypto.decrypt_text(experience.author_email_encrypted) == "jean.dupont@example.org"
+    # the engine ran (eager task after commit) and the experience waits for a moderator
+    assert experience.status == S.IN_MODERATION
+    assert experience.processed_at is not None
+    public = f"{experience.masked_title} {experience.masked_text}"
+    for secret in ("Dupont", "06 12 34 56 78", "jean.dupont@example.org"):
+        assert secret not in public
+    assert "[TÉLÉPHONE]" in experience.masked_text and "[NOM]" in experience.masked_text
+    assert "[COURRIEL]" in experience.masked_text
+    labels = {entity["label"] for entity in experience.entities}
+    assert {"PHONE", "EMAIL", "PERSON"} <= labels
+    assert experience.qualification["tone"] == "positif"
+    # the link's secret is not stored, only its digest
+    assert experience.private_token_digest == services.private_token_digest(
+        submitted.private_token)
+    assert submitted.private_token not in experience.private_token_digest
+
+
+def test_nothing_is_published_automatically(service, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = _submit(service, text="Tout s'est très bien passé, merci à l'équipe !")
+    submitted.experience.refresh_from_db()
+    assert submitted.experience.status == S.IN_MODERATION
+    assert submitted.experience.published_at is None
+
+
+def test_sensitive_text_is_flagged(service, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = _submit(service, text="Mon dossier d'invalidité pour mon cancer est bloqué "
+                                          "depuis des mois, je n'en peux plus.")
+    experience = Experience.objects.get(pk=submitted.experience.pk)
+    assert experience.is_sensitive
+    assert "sante" in experience.sensitive_categories
+
+
+def test_correction_during_moderation_is_analysed_again(
+        service, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = _submit(service)
+    experience = Experience.objects.get(pk=submitted.experience.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.experience_correct(experience=experience, title="Accueil rapide",
+                                    text="Finalement, tout a été réglé en une visite. Merci.")
+    experience.refresh_from_db()
+    assert experience.status == S.IN_MODERATION
+    assert "Dupont" not in experience.masked_text and "réglé en une visite" in experience.masked_text
+    assert list(experience.transitions.values_list("to_status", flat=True)) == [
+        S.SUBMITTED, S.IN_MODERATION, S.SUBMITTED, S.IN_MODERATION]
+
+
+def test_unavailable_qualification_means_individual_review(monkeypatch):
+    from parvis.language import engine
+    from parvis.language.services import ReferenceDataMissing
+    from parvis.voice import analysis
+
+    monkeypatch.undo()  # the real analysis.qualify, with an engine that has no reference data
+
+    def missing(text):
+        raise ReferenceDataMissing("aucun motif")
+
+    monkeypatch.setattr(engine, "qualify", missing)
+    result = analysis.qualify("Un texte quelconque")
+    assert result["sensitive"]["flag"] is True
+    assert result["error"] == analysis.UNAVAILABLE
+
+
+def test_daily_purge_erases_originals_after_the_delay(settings):
+    settings.VOICE_ORIGINAL_RETENTION_DAYS = 30
+    due = ExperienceFactory(published=True, email="a@example.org",
+                            original_purge_due_at=timezone.now() - dt.timedelta(minutes=1))
+    PublicAnswerFactory(experience=due, status=AnswerStatus.DRAFT)
+    later = ExperienceFactory(published=True,
+                              original_purge_due_at=timezone.now() + dt.timedelta(days=1))
+    rejected = ExperienceFactory(rejected=True, email="b@example.org")
+    from parvis.voice.tasks import purge_originals
+
+    assert purge_originals.delay().get() == 1
+    due.refresh_from_db()
+    assert due.original_text_encrypted == "" and due.original_title_encrypted == ""
+    assert due.author_email_encrypted == "" and due.original_purged_at is not None
+    assert due.masked_text  # the public, masked words stay
+    assert due.answer.original_text_encrypted == ""
+    later.refresh_from_db()
+    assert later.original_text_encrypted
+    # a rejected experience has no answer to wait for: its contact is erased now
+    rejected.refresh_from_db()
+    assert rejected.author_email_encrypted == "" and rejected.contact_purged_at
+    assert rejected.original_text_encrypted  # its original waits for its own deadline
+
+
+def test_publication_sets_the_configurable_purge_deadline(settings, moderator):
+    settings.VOICE_ORIGINAL_RETENTION_DAYS = 3
+    experience = ExperienceFactory(in_moderation=True)
+    services.experience_publish(experience=experience, moderator=moderator)
+    assert experience.original_purge_due_at - experience.published_at == dt.timedelta(days=3)
+
+
+def test_rotation_re_encrypts_with_the_new_key(settings):
+    old_key = settings.PARVIS_ENCRYPTION_KEYS[0]
+    experience = ExperienceFactory(email="c@example.org")
+    answer = PublicAnswerFactory()
+    new_key = Fernet.generate_key().decode()
+    settings.PARVIS_ENCRYPTION_KEYS = [new_key, old_key]
+    out = io.StringIO()
+    call_command("voice_rotate_encryption", stdout=out)
+    assert "3 enregistrement(s) rechiffré(s)" in out.getvalue()
+    settings.PARVIS_ENCRYPTION_KEYS = [new_key]  # the old key is dropped
+    experience.refresh_from_db()
+    answer.refresh_from_db()
+    assert crypto.decrypt_text(experience.original_text_encrypted).startswith("J’ai appelé")
+    assert crypto.decrypt_text(experience.author_email_encrypted) == "c@example.org"
+    assert crypto.decrypt_text(answer.original_text_encrypted).startswith("Merci")
+
+
+def test_originals_are_never_in_the_admin(client):
+    from parvis.accounts.tests.factories import UserFactory
+
+    experience = ExperienceFactory(in_moderation=True, email="d@example.org")
+    client.force_login(UserFactory(platform_admin=True))
+    listing = client.get("/admin/voice/experience/")
+    page = client.get(f"/admin/voice/experience/{experience.pk}/change/")
+    for response in (listing, page):
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Lefèvre" not in body and "06 12 34 56 78" not in body
+        assert experience.original_text_encrypted not in body
+        assert "d@example.org" not in body
