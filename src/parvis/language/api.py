@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
+from pydantic import StrictInt, StrictStr
 
 from parvis.api.schemas import problems
 from parvis.core.problems import problem_response
@@ -25,7 +26,9 @@ MAX_TEXT_CHARS = 5000
 
 
 class TextIn(Schema):
-    id: str | int | None = Field(None, description="Identifiant de l'appelant, renvoyé tel quel.")
+    id: StrictStr | StrictInt | None = Field(
+        None, description="Identifiant de l'appelant, renvoyé tel quel."
+    )
     text: str = Field(..., description=f"Texte en français ({MAX_TEXT_CHARS} caractères au plus).")
 
 
@@ -42,7 +45,7 @@ class EntityOut(Schema):
 
 
 class AnonymisedOut(Schema):
-    id: str | int | None
+    id: StrictStr | StrictInt | None
     text: str = Field(..., description="Texte masqué ([NOM], [TÉLÉPHONE], ...).")
     entities: list[EntityOut]
 
@@ -67,7 +70,7 @@ class Alternative(Schema):
 
 
 class QualifiedOut(Schema):
-    id: str | int | None
+    id: StrictStr | StrictInt | None
     organisation: str | None
     motif: str | None
     confidence: float = Field(..., ge=0, le=1)

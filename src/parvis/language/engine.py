@@ -144,10 +144,14 @@ def anonymise(text: str) -> tuple[str, list[Entity]]:
 def qualify_many(texts: Sequence[str]) -> list[dict[str, Any]]:
     from parvis.language import services
 
-    motifs = services.require_reference_data()
-    model = get_model()
-    allowed = set(motifs) & set(model.labels)
-    rankings = rank(model, model.probabilities(texts), allowed) if texts else []
+    # Without reference data nothing can be predicted: every text goes to human triage
+    # (low_confidence). Commands check the reference data first and fail clearly instead.
+    motifs = services.active_motifs()
+    rankings: list[list[Any]] = [[] for _ in texts]
+    if motifs and texts:
+        model = get_model()
+        allowed = set(motifs) & set(model.labels)
+        rankings = rank(model, model.probabilities(texts), allowed)
     known_themes = _known_themes()
     threshold = low_confidence_threshold()
     results = []

@@ -103,3 +103,20 @@ def test_operations_document_their_errors():
     for path in ("/api/v1/language/anonymise", "/api/v1/language/qualify"):
         responses = paths[path]["post"]["responses"]
         assert {401, 413, 422} <= {int(code) for code in responses}
+
+
+@pytest.mark.django_db
+def test_qualify_without_reference_data_sends_everything_to_triage(client_with_token):
+    from parvis.directory.models import Motif
+
+    Motif.objects.all().delete()
+    response = post(client_with_token, "qualify", {"texts": [{"id": 1, "text": "Mon RSA"}]})
+    assert response.status_code == 200
+    result = response.json()["results"][0]
+    assert result["organisation"] is None and result["motif"] is None
+    assert result["low_confidence"] is True
+
+
+def test_a_boolean_id_is_rejected(client_with_token):
+    response = post(client_with_token, "anonymise", {"texts": [{"id": False, "text": "x"}]})
+    assert response.status_code == 422
