@@ -202,7 +202,7 @@ def simplification_request_propose(
         change_id = change.pk
         transaction.on_commit(lambda: tasks.notify_proposer.delay(change_id))
     logger.info("simplification_request_proposed", reference=request.reference,
-                source=request.source)
+                source=str(request.source))
     return request
 
 
