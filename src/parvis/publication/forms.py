@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from parvis.core.forms import ParvisForm
@@ -21,6 +23,15 @@ from parvis.publication.selectors import ExperienceFilters, FigureSort, Sort
 from parvis.territories.models import Departement
 from parvis.voice.models import Tone
 
+# Filter lists change rarely; caching them keeps the listing page fast (validation still
+# reads the database).
+CHOICES_TIMEOUT = 300
+
+
+def cached_choices(key: str, build: Callable[[], list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    return cache.get_or_set(f"publication:choices:{key}", build, CHOICES_TIMEOUT)
+
+
 ANSWERED_CHOICES = [("", "Avec ou sans réponse"), ("oui", "Avec une réponse du service"),
                     ("non", "Sans réponse pour l’instant")]
 
@@ -35,6 +46,30 @@ def _slug_field(label: str, queryset: Any, empty: str, error: str) -> forms.Mode
         label=label, required=False, queryset=queryset, to_field_name="slug",
         empty_label=empty, error_messages={"invalid_choice": error},
     )
+
+
+def _motif_choices(organisation: str) -> list[tuple[str, str]]:
+    motifs = Motif.objects.filter(is_active=True)
+    if organisation:
+        motifs = motifs.filter(organisation__slug=organisation)
+    seen: dict[str, str] = {}
+    for slug, label in motifs.order_by("label", "slug").values_list("slug", "label"):
+        seen.setdefault(slug, label)
+    return sorted(seen.items(), key=lambda item: item[1])
+
+
+_CACHED_FIELDS: dict[str, Callable[[], list[tuple[str, str]]]] = {
+    "organisation": lambda: list(Organisation.objects.filter(is_active=True)
+                                 .order_by("sort_key", "pk").values_list("slug", "name")),
+    "departement": lambda: [(code, f"{code} — {name}") for code, name in
+                            Departement.objects.order_by("code").values_list("code", "name")],
+    "theme": lambda: list(Theme.objects.order_by("position", "slug")
+                          .values_list("slug", "label")),
+    "journey_stage": lambda: list(JourneyStage.objects.order_by("position", "slug")
+                                  .values_list("slug", "label")),
+    "channel": lambda: list(Channel.objects.order_by("position", "slug")
+                            .values_list("slug", "label")),
+}
 
 
 class ExperienceSearchForm(ParvisForm):
@@ -93,26 +128,29 @@ class ExperienceSearchForm(ParvisForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        organisation = (self.data.get("organisation") or "") if self.is_bound else ""
-        services = LocalService.objects.filter(is_active=True).order_by("sort_key", "pk")
-        motifs = Motif.objects.filter(is_active=True).order_by("label", "slug")
+        organisation = str(self.data.get("organisation") or "") if self.is_bound else ""
+        service = str(self.data.get("service") or "") if self.is_bound else ""
+        services = LocalService.objects.filter(is_active=True)
         if organisation:
             services = services.filter(organisation__slug=organisation)
-            motifs = motifs.filter(organisation__slug=organisation)
         else:
             # Without an organisation only a service named in the link is offered (a select
             # of every service in France would be unusable without JavaScript).
-            services = services.filter(slug=(self.data.get("service") or "") if self.is_bound
-                                       else "")
+            services = services.filter(slug=service)
             self.fields["service"].help_text = (
                 "Choisissez d’abord un organisme et lancez la recherche pour voir ses services."
             )
-        self.fields["service"].queryset = services
-        seen: dict[str, str] = {}
-        for slug, label in motifs.values_list("slug", "label"):
-            seen.setdefault(slug, label)
-        self.fields["motif"].choices = [("", "Tous les motifs"),
-                                        *sorted(seen.items(), key=lambda i: i[1])]
+        self.fields["service"].queryset = services.order_by("sort_key", "pk")
+        self.fields["motif"].choices = [("", "Tous les motifs"), *cached_choices(
+            f"motifs:{organisation}", lambda: _motif_choices(organisation))]
+        if organisation:
+            self.fields["service"].choices = [("", "Tous les services"), *cached_choices(
+                f"services:{organisation}", lambda: list(
+                    services.order_by("sort_key", "pk").values_list("slug", "name")))]
+        for name, field in self.fields.items():
+            build = _CACHED_FIELDS.get(name)
+            if build is not None:
+                field.choices = [("", field.empty_label), *cached_choices(name, build)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

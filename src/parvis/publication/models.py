@@ -43,6 +43,13 @@ TONE_LABELS = (("positif", _("Positive")), ("neutre", _("Neutre")), ("negatif", 
 MIN_COUNT_FOR_RATE = 10
 
 
+# Columns the listing filters on (themes aside), carried by each listing index.
+FILTER_COLUMNS = (
+    "organisation", "local_service", "departement", "motif", "journey_stage", "channel",
+    "tone", "is_answered",
+)
+
+
 class PublicExperience(models.Model):
     """One published experience, masked, with its published answer (if any)."""
 
@@ -105,17 +112,23 @@ class PublicExperience(models.Model):
         verbose_name_plural = _("expériences publiées")
         ordering = ["-published_at", "-id"]
         # Each filter of the listing leads an index ordered by date, so « filter + newest
-        # first + LIMIT » reads a few index entries whatever the table size.
+        # first + LIMIT » reads a few index entries whatever the table size. On
+        # PostgreSQL every index also carries the other filter columns (INCLUDE): a second
+        # filter and the capped count are then answered from the index alone (index-only
+        # scans), without visiting the table. SQLite ignores INCLUDE.
         indexes = [
-            models.Index(fields=["-published_at", "-id"], name="pubexp_published"),
-            models.Index(fields=["organisation", "-published_at"], name="pubexp_org_date"),
-            models.Index(fields=["local_service", "-published_at"], name="pubexp_service_date"),
-            models.Index(fields=["departement", "-published_at"], name="pubexp_dept_date"),
-            models.Index(fields=["motif", "-published_at"], name="pubexp_motif_date"),
-            models.Index(fields=["journey_stage", "-published_at"], name="pubexp_stage_date"),
-            models.Index(fields=["channel", "-published_at"], name="pubexp_channel_date"),
-            models.Index(fields=["tone", "-published_at"], name="pubexp_tone_date"),
-            models.Index(fields=["is_answered", "-published_at"], name="pubexp_answered_date"),
+            models.Index(fields=["-published_at", "-id"], name="pubexp_published_cov",
+                         include=FILTER_COLUMNS),
+            *[
+                models.Index(fields=[column, "-published_at"], name=f"pubexp_{short}_cov",
+                             include=tuple(c for c in FILTER_COLUMNS if c != column))
+                for column, short in (
+                    ("organisation", "org"), ("local_service", "service"),
+                    ("departement", "dept"), ("motif", "motif"),
+                    ("journey_stage", "stage"), ("channel", "channel"), ("tone", "tone"),
+                    ("is_answered", "answered"),
+                )
+            ],
         ]
 
     def __str__(self) -> str:
@@ -256,7 +269,7 @@ class OpenDataFile(models.Model):
 
     name = models.CharField(max_length=100, unique=True)  # file name under MEDIA_ROOT/opendata
     dataset = models.CharField(max_length=50)
-    format = models.CharField(max_length=10)  # csv, json, schema
+    format = models.CharField(max_length=20)  # csv, json, schema, datapackage
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     rows = models.PositiveIntegerField(null=True, blank=True)

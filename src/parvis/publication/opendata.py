@@ -7,8 +7,8 @@ Datasets:
 * ``demandes-simplification``: simplification requests, from
   ``parvis.simplification.selectors.simplification_requests_for_open_data()``, which
   returns an iterable of mappings keyed by the field names of ``SIMPLIFICATION_FIELDS``
-  (missing keys are exported empty, other keys ignored). Until that selector exists the
-  dataset is skipped and the data page says so.
+  (missing keys are exported empty, other keys ignored; ``historique`` is a list).
+  Until that selector exists the dataset is skipped and the data page says so.
 
 Each dataset has ``<name>.csv``, ``<name>.json`` (an array of objects with the same
 fields, exact texts) and ``<name>.schema.json`` (Table Schema); ``datapackage.json``
@@ -53,7 +53,7 @@ CHUNK = 2000
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # Table Schema type: string, integer, boolean, date, datetime
+    type: str  # Table Schema type: string, integer, boolean, date, datetime, array
     title: str
     description: str = ""
     required: bool = False
@@ -116,22 +116,33 @@ EXPERIENCE_FIELDS: tuple[Column, ...] = (
 )
 
 SIMPLIFICATION_FIELDS: tuple[Column, ...] = (
-    Column("identifiant", "string", "Identifiant", "Identifiant public stable de la demande.",
-           required=True),
+    Column("identifiant", "string", "Identifiant", "Identifiant public stable (UUID) de la "
+           "demande.", required=True),
+    Column("reference", "string", "Référence", "Référence lisible de la demande."),
     Column("url", "string", "Adresse de la page publique", format="uri"),
     Column("organisme", "string", "Organisme (code)"),
     Column("organisme_nom", "string", "Organisme"),
+    Column("theme", "string", "Thème (code)"),
     Column("demarche", "string", "Démarche ou formulaire concerné"),
-    Column("difficulte", "string", "Ce qui est difficile", "Texte masqué."),
-    Column("proposition", "string", "Proposition de simplification", "Texte masqué."),
+    Column("cerfa", "string", "Numéro Cerfa"),
+    Column("difficulte", "string", "Ce qui est difficile", "Texte publié (masqué)."),
+    Column("proposition", "string", "Proposition de simplification", "Texte publié (masqué)."),
     Column("statut", "string", "Statut (code)", "recue, a-l-etude, acceptee, realisee ou "
-           "refusee (codes de l’application)."),
+           "refusee.", enum=("recue", "a-l-etude", "acceptee", "realisee", "refusee")),
     Column("statut_libelle", "string", "Statut"),
-    Column("motif_refus", "string", "Motif du refus"),
+    Column("motif_refus_code", "string", "Motif de refus (code)"),
+    Column("motif_refus", "string", "Motif de refus"),
+    Column("explication_refus", "string", "Explication du refus"),
     Column("date_depot", "date", "Date de dépôt"),
     Column("date_statut", "date", "Date du dernier changement de statut"),
+    Column("date_publication", "datetime", "Date de publication (UTC)"),
+    Column("date_decision", "datetime", "Date de la décision (UTC)"),
+    Column("date_realisation", "datetime", "Date de réalisation (UTC)"),
     Column("soutiens", "integer", "Nombre de soutiens"),
     Column("annee", "integer", "Année de dépôt"),
+    Column("historique", "array", "Historique public daté", "Liste des changements de "
+           "statut : objets {statut, date, auteur, commentaire} ; encodée en JSON dans le "
+           "fichier CSV."),
 )
 
 
@@ -265,9 +276,22 @@ def escape_formula(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
+def _normalise(column: Column, value: Any) -> Any:
+    """Datetimes as UTC « 2026-01-31T09:30:00Z » whatever the source gave (object or ISO
+    string with an offset)."""
+    if column.type == "datetime" and value:
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, dt.UTC)
+        return _iso(moment)
+    return value
+
+
 def _csv_cell(column: Column, value: Any) -> str:
     if value is None:
         return ""
+    if column.type == "array":
+        return json.dumps(value, ensure_ascii=False)
     if column.type == "boolean":
         return "true" if value else "false"
     if column.type == "string":
@@ -282,6 +306,8 @@ def _json_value(column: Column, value: Any) -> Any:
         return int(value)
     if column.type == "boolean":
         return bool(value)
+    if column.type == "array":
+        return list(value)
     return str(value)
 
 
@@ -297,8 +323,9 @@ class _Writers:
         json_file.write("[")
 
     def write(self, row: Mapping[str, Any]) -> None:
-        self.csv.writerow([_csv_cell(c, row.get(c.name)) for c in self.columns])
-        record = {c.name: _json_value(c, row.get(c.name)) for c in self.columns}
+        values = [(c, _normalise(c, row.get(c.name))) for c in self.columns]
+        self.csv.writerow([_csv_cell(c, value) for c, value in values])
+        record = {c.name: _json_value(c, value) for c, value in values}
         self.json_file.write(("," if self.count else "") + "\n")
         self.json_file.write(json.dumps(record, ensure_ascii=False))
         self.count += 1

@@ -18,28 +18,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Field, FloatField, QuerySet
+from django.db.models.expressions import Expression, RawSQL
 
 from parvis.core.text import unaccent
 
 RELEVANCE_CANDIDATES = 1000
 MAX_TERMS = 12
 PG_CONFIG = "public.french_unaccent"
-_PG_MATCH = (
-    '"publication_publicexperience"."search_vector" @@ websearch_to_tsquery(%s::regconfig, %s)'
-)
-_PG_RANK = (
-    'ts_rank_cd("publication_publicexperience"."search_vector", '
-    "websearch_to_tsquery(%s::regconfig, %s))"
-)
+_PG_MATCH = "{vector} @@ websearch_to_tsquery(%s::regconfig, %s)"
+_PG_RANK = "ts_rank_cd({vector}, websearch_to_tsquery(%s::regconfig, %s))"
 _FTS5_MATCH = "SELECT rowid FROM publication_search WHERE publication_search MATCH %s"
 _FTS5_RANK = (
     "(SELECT bm25(publication_search, 2.0, 1.0) FROM publication_search "
-    'WHERE publication_search MATCH %s AND rowid = "publication_publicexperience"."id")'
+    "WHERE publication_search MATCH %s AND rowid = {table}.id)"
 )
+
+
+class _Search(Expression):
+    """SQL on the search column of the query's own table alias (a hard-coded table name
+    would bind to the outer query when the expression sits in a subquery)."""
+
+    def __init__(self, template: str, params: tuple[str, ...], output_field: Field) -> None:
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, params
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        sql = self.template.format(table=table, vector=f'{table}."search_vector"')
+        return sql, list(self.params)
 _FTS5_DELETE = "DELETE FROM publication_search WHERE rowid = %s"
 _FTS5_INSERT = "INSERT INTO publication_search (rowid, title, body) VALUES (%s, %s, %s)"
 
@@ -70,37 +80,28 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
     if not terms(query):
         return queryset
     if is_postgres():
-        condition = RawSQL(  # noqa: S611 - constant SQL, the query is a parameter
-            _PG_MATCH, (PG_CONFIG, query),
-            output_field=BooleanField(),
-        )
-        return queryset.filter(condition)
+        return queryset.filter(_Search(_PG_MATCH, (PG_CONFIG, query), BooleanField()))
     return queryset.filter(
         pk__in=RawSQL(_FTS5_MATCH, (_fts5_query(query),))  # noqa: S611 - constant SQL
     )
 
 
-def ranked(queryset: QuerySet, query: str) -> QuerySet:
-    """Matches of ``query`` by relevance, among the most recent candidates only."""
+def ranked(matches: QuerySet, query: str) -> QuerySet:
+    """``matches`` (already narrowed by ``matching``) by relevance, among the
+    ``RELEVANCE_CANDIDATES`` most recent only."""
     if not terms(query):
-        return queryset
-    model = queryset.model
-    candidates = matching(queryset, query).order_by("-published_at", "-id").values("pk")[
+        return matches
+    model = matches.model
+    candidates = matches.order_by("-published_at", "-id").values("pk")[
         :RELEVANCE_CANDIDATES
     ]
     if is_postgres():
         # Title words weigh more (setweight A) than body words (B); cover density rank.
-        rank = RawSQL(  # noqa: S611 - constant SQL, the query is a parameter
-            _PG_RANK, (PG_CONFIG, query),
-            output_field=FloatField(),
-        )
+        rank = _Search(_PG_RANK, (PG_CONFIG, query), FloatField())
         order = ["-relevance", "-published_at", "-id"]
     else:
         # bm25 is lower for better matches; title column weighs double.
-        rank = RawSQL(  # noqa: S611 - constant SQL, the query is a parameter
-            _FTS5_RANK, (_fts5_query(query),),
-            output_field=FloatField(),
-        )
+        rank = _Search(_FTS5_RANK, (_fts5_query(query),), FloatField())
         order = ["relevance", "-published_at", "-id"]
     return (
         model.objects.filter(pk__in=candidates)

@@ -25,8 +25,9 @@ from parvis.publication.models import (
     PublicExperienceTheme,
 )
 
-# Counting every match of a broad query would read the whole table: counts stop here.
-COUNT_CAP = 10_000
+# Counting every match of a broad query would read the whole table: counts stop here
+# (« plus de 1 000 expériences »; refine the criteria to see the rest).
+COUNT_CAP = 1_000
 
 
 class Sort:
@@ -64,8 +65,8 @@ class ExperienceFilters:
 _FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 30)
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    day = min(max(day, _FIRST_DAY), _LAST_DAY)
+def _day_start(day: dt.date, *, days_after: int = 0) -> dt.datetime:
+    day = min(max(day, _FIRST_DAY), _LAST_DAY) + dt.timedelta(days=days_after)
     return dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
@@ -116,7 +117,7 @@ def _filtered(filters: ExperienceFilters) -> QuerySet[PublicExperience]:
     if filters.published_from:
         qs = qs.filter(published_at__gte=_day_start(filters.published_from))
     if filters.published_to:
-        qs = qs.filter(published_at__lt=_day_start(filters.published_to + dt.timedelta(days=1)))
+        qs = qs.filter(published_at__lt=_day_start(filters.published_to, days_after=1))
     return search.matching(qs, filters.q)
 
 

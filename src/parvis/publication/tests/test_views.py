@@ -1,0 +1,189 @@
+"""Public pages: listing (GET form, pagination, empty state, query counts), permanent
+page, service page, figures, open-data page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
+from parvis.publication import services, views
+from parvis.publication.tests.factories import (
+    SECRET_EMAIL,
+    SECRET_TEXT,
+    ExperienceFactory,
+    PublicAnswerFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_listing_shows_count_cards_and_links_to_permanent_pages(client, publish):
+    rows = [publish(masked_title=f"Titre {i}") for i in range(3)]
+
+    response = client.get("/experiences/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "3 expériences" in html
+    for row in rows:
+        assert f"/experiences/{row.uuid}/" in html and row.title in html
+    assert SECRET_TEXT not in html and SECRET_EMAIL not in html
+
+
+def test_listing_filters_are_a_get_form_that_keeps_its_values(client, publish):
+    organisation = OrganisationFactory(slug="caf", name="CAF")
+    publish(local_service=LocalServiceFactory(organisation=organisation), tone="positif")
+
+    response = client.get("/experiences/?organisation=caf&tone=positif&q=conseiller")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'method="get"' in html
+    assert '<option value="caf" selected>' in html
+    assert '<option value="positif" selected>' in html
+    assert 'value="conseiller"' in html
+    assert "1 expérience trouvée" in html
+
+
+def test_empty_state(client):
+    response = client.get("/experiences/?q=introuvable")
+    assert response.status_code == 200
+    assert "Aucune expérience trouvée" in response.content.decode()
+    assert "Aucune expérience publiée ne correspond" in response.content.decode()
+
+
+def test_invalid_filters_answer_400_in_french(client):
+    response = client.get("/experiences/?tone=furieux&published_from=2025-02-01"
+                          "&published_to=2025-01-01")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Cette tonalité n’existe pas." in html
+    assert "La recherche n’a pas pu être lancée" in html
+
+
+def test_pagination_keeps_filters_and_unknown_pages_are_404(client, publish, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for _ in range(5):
+        publish(tone="negatif")
+
+    first = client.get("/experiences/?tone=negatif")
+    third = client.get("/experiences/?tone=negatif&page=3")
+
+    assert "Page 1 sur 3" in first.content.decode()
+    assert "tone=negatif&amp;page=2" in first.content.decode()
+    assert len(third.context["page_obj"].object_list) == 1
+    assert client.get("/experiences/?tone=negatif&page=4").status_code == 404
+    assert client.get("/experiences/?page=abc").status_code == 404
+
+
+def test_relevance_sort_is_said(client, publish):
+    publish(masked_text="Un délai trop long.")
+    html = client.get("/experiences/?q=delai").content.decode()
+    assert "Classées par pertinence" in html
+
+
+def test_listing_query_count_does_not_grow_with_rows(client, publish,
+                                                     django_assert_max_num_queries):
+    theme = ThemeFactory(slug="delai")
+    for _ in range(2):
+        publish(themes=[theme])
+    with django_assert_max_num_queries(20) as few:
+        client.get("/experiences/?q=conseiller&theme=delai")
+    for _ in range(8):
+        answer = PublicAnswerFactory(experience__themes=[theme])
+        services.publication_sync(experience_id=answer.experience_id)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/experiences/?q=conseiller&theme=delai")
+    assert response.context["count"] == 10
+
+
+def test_permanent_page_shows_experience_answer_and_helpful_counts(client):
+    answer = PublicAnswerFactory(masked_text="Votre dossier est réglé.", helpful_yes=4,
+                                 helpful_no=1)
+    row = services.publication_sync(experience_id=answer.experience_id)
+    assert row is not None
+
+    response = client.get(f"/experiences/{row.uuid}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert row.text.replace("’", "&#x27;") in html or "rappelé" in html
+    assert "Votre dossier est réglé." in html
+    assert f"Réponse de {row.answer_signer}" in html
+    assert "4 personnes ont répondu oui, 1 a répondu non." in html
+    assert SECRET_TEXT not in html and SECRET_EMAIL not in html
+
+
+def test_permanent_page_without_answer(client, publish):
+    row = publish()
+    html = client.get(f"/experiences/{row.uuid}/").content.decode()
+    assert "pas encore répondu" in html
+
+
+def test_permanent_page_404(client):
+    unpublished = ExperienceFactory()
+    assert client.get(f"/experiences/{unpublished.uuid}/").status_code == 404
+    assert client.get("/experiences/not-a-uuid/").status_code == 404
+
+
+def test_service_page_with_figures(client, publish):
+    service = LocalServiceFactory(slug="caf-33", name="CAF de la Gironde")
+    now = timezone.now()
+    for i in range(12):
+        publish(local_service=service, tone="positif" if i % 3 else "negatif",
+                published_at=now - dt.timedelta(days=i))
+    services.figures_refresh()
+
+    response = client.get("/experiences/services/caf-33/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "CAF de la Gironde" in html
+    assert "67\u202f%" in html  # 8 positive of 12
+    assert "Dernières expériences" in html
+
+
+def test_service_page_below_ten_shows_no_rate(client, publish):
+    service = LocalServiceFactory(slug="cpam-33")
+    for _ in range(3):
+        publish(local_service=service)
+    services.figures_refresh()
+
+    html = client.get("/experiences/services/cpam-33/").content.decode()
+
+    assert "aucun taux n’est calculé" in html
+    assert "\u202f%" not in html
+
+
+def test_service_page_404(client):
+    assert client.get("/experiences/services/inconnu/").status_code == 404
+    inactive = LocalServiceFactory(is_active=False)
+    assert client.get(f"/experiences/services/{inactive.slug}/").status_code == 404
+
+
+def test_figures_page(client, publish):
+    caf = OrganisationFactory(slug="caf", name="Caisse d’allocations familiales")
+    for _ in range(10):
+        publish(local_service=LocalServiceFactory(organisation=caf))
+    publish(local_service=LocalServiceFactory(organisation=OrganisationFactory(name="Petit")))
+    services.figures_refresh()
+
+    response = client.get("/experiences/chiffres/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Caisse d’allocations familiales" in html.replace("&#x27;", "’")
+    assert "Non classé" in html
+    assert client.get("/experiences/chiffres/?scope=departement").status_code == 200
+    assert client.get("/experiences/chiffres/?scope=service&organisation=caf").status_code == 200
+    assert client.get("/experiences/chiffres/?period=1999-01").status_code == 400
+
+
+def test_figures_page_before_any_refresh(client):
+    response = client.get("/experiences/chiffres/")
+    assert response.status_code == 200
+    assert "pas encore été calculés" in response.content.decode()
