@@ -49,21 +49,33 @@ def _read_names(filename: str) -> frozenset[str]:
 def _load_nlp() -> Any:
     import spacy
 
-    # Only the NER is used: the other pipes stay loaded but disabled (tok2vec feeds ner).
-    nlp = spacy.load(SPACY_MODEL)
-    for name in nlp.pipe_names:
-        if name not in {"tok2vec", "ner"}:
-            nlp.disable_pipe(name)
-    return nlp
+    # Only the NER is used (tok2vec feeds it); the other pipes are not even loaded.
+    return spacy.load(SPACY_MODEL, exclude=UNUSED_PIPES)
 
 
-def _vocabulary(nlp: Any) -> frozenset[str]:
-    """French common words from the lemmatizer tables of the spaCy model (no download)."""
+UNUSED_PIPES = ["morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter", "tagger"]
+
+
+def _vocabulary() -> frozenset[str]:
+    """French common words, from the lemmatizer tables of the spaCy model (no download).
+
+    Reading the tables takes a second or two: the word list is cached under the model
+    directory, keyed by the spaCy model version.
+    """
+    import spacy
+    from spacy.util import get_package_version
+
+    from parvis.language.services import model_dir
+
+    version = get_package_version(SPACY_MODEL) or "unknown"
+    cache = model_dir() / f"vocabulary-{SPACY_MODEL}-{version}.txt"
+    if cache.exists():
+        return frozenset(cache.read_text(encoding="utf-8").split("\n"))
+    nlp = spacy.load(
+        SPACY_MODEL, exclude=[p for p in [*UNUSED_PIPES, "tok2vec", "ner"] if p != "lemmatizer"]
+    )
     words: set[str] = set()
-    try:
-        lookups = nlp.get_pipe("lemmatizer").lookups
-    except KeyError:  # pragma: no cover - a model without lemmatizer
-        return frozenset()
+    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
     if lookups.has_table("lemma_lookup"):
         table = lookups.get_table("lemma_lookup")
         strings = nlp.vocab.strings
@@ -81,7 +93,11 @@ def _vocabulary(nlp: Any) -> frozenset[str]:
         index = lookups.get_table("lemma_index")
         for key in index:
             words.update(index[key])
-    return frozenset(fold(w).lower() for w in words if isinstance(w, str))
+    vocabulary = frozenset(fold(w).lower() for w in words if isinstance(w, str) and w)
+    temporary = cache.with_suffix(".tmp")
+    temporary.write_text("\n".join(sorted(vocabulary)), encoding="utf-8")
+    temporary.replace(cache)
+    return vocabulary
 
 
 def get_anonymiser() -> Anonymiser:
@@ -93,7 +109,7 @@ def get_anonymiser() -> Anonymiser:
                 lexicon = NameLexicon(
                     first_names=_read_names("first_names.txt"),
                     last_names=_read_names("last_names.txt"),
-                    vocabulary=_vocabulary(nlp),
+                    vocabulary=_vocabulary(),
                 )
                 _anonymiser = Anonymiser(nlp, lexicon)
                 logger.info("language_anonymiser_loaded")

@@ -17,71 +17,84 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from parvis.language.text import normalise
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
-# SMS and oral spellings mapped to their written form before vectorising.
+# SMS and oral spellings mapped to their written form before vectorising (one pass).
 _SHORTHANDS = {
-    r"\bjai\b": "j ai",
-    r"\bjsuis\b": "je suis",
-    r"\bchui\b": "je suis",
-    r"\bg\b": "j ai",
-    r"\bc\b": "c est",
-    r"\bcest\b": "c est",
-    r"\bpk\b": "pourquoi",
-    r"\bpq\b": "pourquoi",
-    r"\bpr\b": "pour",
-    r"\bqd\b": "quand",
-    r"\bbcp\b": "beaucoup",
-    r"\bstp\b": "s il te plait",
-    r"\bsvp\b": "s il vous plait",
-    r"\bbjr\b": "bonjour",
-    r"\bslt\b": "salut",
-    r"\brdv\b": "rendez vous",
-    r"\bmtn\b": "maintenant",
-    r"\bajd\b": "aujourd hui",
-    r"\bauj\b": "aujourd hui",
-    r"\btjr?s?\b": "toujours",
-    r"\bke\b": "que",
-    r"\bkan\b": "quand",
-    r"\bpa\b": "pas",
-    r"\bmm\b": "meme",
-    r"\bds\b": "dans",
-    r"\bdc\b": "donc",
-    r"\bvs\b": "vous",
-    r"\bns\b": "nous",
-    r"\bqqn\b": "quelqu un",
-    r"\bqqch\b": "quelque chose",
-    r"\bmsg\b": "message",
-    r"\bsecu\b": "securite sociale",
-    r"\bapl\b": "apl aide logement",
-    r"\bals\b": "als aide logement",
-    r"\bcv\b": "carte vitale",
-    r"\bij\b": "indemnites journalieres",
-    r"\bare\b": "are chomage",
-    r"\bpe\b": "pole emploi",
-    r"\bft\b": "france travail",
-    r"\bcmu\b": "cmu complementaire",
-    r"\bcss\b": "complementaire sante solidaire",
-    r"\bmpr\b": "maprimerenov",
-    r"\bae\b": "auto entrepreneur",
-    r"\bcni\b": "carte identite",
-    r"\bimpots?\.gouv\b": "impots",
-    r"\bameli\b": "ameli assurance maladie",
-    r"\bpole emploi\b": "pole emploi france travail",
+    "jai": "j ai",
+    "jsuis": "je suis",
+    "chui": "je suis",
+    "g": "j ai",
+    "c": "c est",
+    "cest": "c est",
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "pr": "pour",
+    "qd": "quand",
+    "bcp": "beaucoup",
+    "stp": "s il te plait",
+    "svp": "s il vous plait",
+    "bjr": "bonjour",
+    "slt": "salut",
+    "rdv": "rendez vous",
+    "mtn": "maintenant",
+    "ajd": "aujourd hui",
+    "auj": "aujourd hui",
+    "tjr": "toujours",
+    "tjrs": "toujours",
+    "tj": "toujours",
+    "tjs": "toujours",
+    "ke": "que",
+    "kan": "quand",
+    "pa": "pas",
+    "mm": "meme",
+    "ds": "dans",
+    "dc": "donc",
+    "vs": "vous",
+    "ns": "nous",
+    "qqn": "quelqu un",
+    "qqch": "quelque chose",
+    "msg": "message",
+    "secu": "securite sociale",
+    "apl": "apl aide logement",
+    "als": "als aide logement",
+    "cv": "carte vitale",
+    "ij": "indemnites journalieres",
+    "are": "are chomage",
+    "pe": "pole emploi france travail",
+    "ft": "france travail",
+    "cmu": "cmu complementaire",
+    "css": "complementaire sante solidaire",
+    "mpr": "maprimerenov",
+    "ae": "auto entrepreneur",
+    "cni": "carte identite",
+    "impots.gouv": "impots",
+    "impot.gouv": "impots",
+    "ameli": "ameli assurance maladie",
+    "pole emploi": "pole emploi france travail",
 }
-_SHORTHAND_RE = [(re.compile(pattern), repl) for pattern, repl in _SHORTHANDS.items()]
+_SHORTHAND_RE = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(_SHORTHANDS, key=len, reverse=True)) + r")\b"
+)
 
 
 def preprocess(text: str) -> str:
     value = normalise(text)
-    value = re.sub(r"[’']", " ", value)
-    for pattern, repl in _SHORTHAND_RE:
-        value = pattern.sub(repl, value)
-    value = re.sub(r"\d", "0", value)
-    return value
+    value = value.replace("'", " ")
+    value = _SHORTHAND_RE.sub(lambda m: _SHORTHANDS[m.group(1)], value)
+    return _DIGIT_RE.sub("0", value)
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def preprocess_many(texts: Any) -> list[str]:
+    """Normalise once for both vectorisers (a module function: it pickles by reference)."""
+    return [preprocess(text) for text in texts]
 
 
 def build_pipeline(c: float = 20.0) -> Pipeline:
@@ -90,7 +103,7 @@ def build_pipeline(c: float = 20.0) -> Pipeline:
             (
                 "words",
                 TfidfVectorizer(
-                    preprocessor=preprocess,
+                    lowercase=False,
                     ngram_range=(1, 2),
                     sublinear_tf=True,
                     min_df=1,
@@ -101,7 +114,7 @@ def build_pipeline(c: float = 20.0) -> Pipeline:
             (
                 "chars",
                 TfidfVectorizer(
-                    preprocessor=preprocess,
+                    lowercase=False,
                     analyzer="char_wb",
                     ngram_range=(3, 5),
                     sublinear_tf=True,
@@ -114,6 +127,7 @@ def build_pipeline(c: float = 20.0) -> Pipeline:
     )
     return Pipeline(
         [
+            ("normalise", FunctionTransformer(preprocess_many)),
             ("features", features),
             ("model", LogisticRegression(C=c, max_iter=3000, solver="lbfgs")),
         ]
