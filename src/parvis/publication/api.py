@@ -7,12 +7,14 @@ Read-only and anonymous (``auth=None``); everything comes from the public read m
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid as uuid_lib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from pydantic import BeforeValidator
 
 from parvis.api.schemas import PageParams, page_of, problems
 from parvis.publication import opendata, selectors
@@ -23,6 +25,16 @@ router = Router(tags=["publication"])
 SLUG = r"^[-a-zA-Z0-9_]+$"
 DEPARTEMENT = r"^(\d{2,3}|2[ABab])$"
 PERIOD = r"^(\d{4}-(0[1-9]|1[0-2])|12m)$"
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Pydantic would also read « 0 » or « 1700000000 » as timestamps: only AAAA-MM-JJ.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Date attendue au format AAAA-MM-JJ.")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 
 
 # --- Schemas -----------------------------------------------------------------------------------
@@ -97,8 +109,8 @@ class ExperienceQuery(Schema):
     tone: Literal["positif", "neutre", "negatif"] | None = None
     theme: str | None = Field(None, pattern=SLUG, max_length=50)
     answered: bool | None = Field(None, description="Avec (true) ou sans (false) réponse.")
-    published_from: dt.date | None = Field(None, description="Publiées à partir de ce jour.")
-    published_to: dt.date | None = Field(None, description="Publiées jusqu’à ce jour inclus.")
+    published_from: IsoDate | None = Field(None, description="Publiées à partir de ce jour.")
+    published_to: IsoDate | None = Field(None, description="Publiées jusqu’à ce jour inclus.")
     sort: Literal["date", "pertinence"] | None = Field(
         None, description="Par défaut : pertinence avec `q`, date sinon.")
 

@@ -67,8 +67,8 @@ def test_unknown_experience_is_404_problem(client):
 
 @pytest.mark.parametrize("query", [
     "/experiences/pas-un-uuid", "/experiences?tone=furieux", "/experiences?departement=999999",
-    "/experiences?published_from=hier", "/experiences?page=0", "/chiffres?period=2026-13",
-    "/chiffres?scope=planete", "/donnees?format=xls",
+    "/experiences?published_from=hier", "/experiences?published_to=0", "/experiences?page=0",
+    "/chiffres?period=2026-13", "/chiffres?scope=planete", "/donnees?format=xls",
 ])
 def test_invalid_parameters_are_422_problems(client, query):
     response = client.get(API + query)
