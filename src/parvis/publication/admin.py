@@ -1,0 +1,47 @@
+"""Back office of publication for platform staff: read-only views of the public copy.
+
+Rows are derived from voice; edits happen there, never here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from parvis.publication.models import FigureSummary, OpenDataFile, PublicExperience
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PublicExperience)
+class PublicExperienceAdmin(ReadOnlyAdmin):
+    list_display = ["uuid", "title", "organisation", "departement", "tone", "is_answered",
+                    "published_at"]
+    list_filter = ["tone", "is_answered", "is_archived"]
+    search_fields = ["uuid", "title"]
+    list_select_related = ["organisation", "departement"]
+    show_full_result_count = False  # the table may hold millions of rows
+
+
+@admin.register(FigureSummary)
+class FigureSummaryAdmin(ReadOnlyAdmin):
+    list_display = ["scope", "key", "label", "period", "experiences", "answered",
+                    "refreshed_at"]
+    list_filter = ["scope"]
+    search_fields = ["key", "label", "period"]
+
+
+@admin.register(OpenDataFile)
+class OpenDataFileAdmin(ReadOnlyAdmin):
+    list_display = ["name", "dataset", "format", "rows", "size", "generated_at"]
