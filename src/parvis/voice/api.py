@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.decorators import decorate_view
-from pydantic import EmailStr
 
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, has_permission
@@ -36,6 +36,8 @@ from parvis.voice.services import TEXT_MAX, TITLE_MAX, Actor, VoiceError
 
 router = Router(tags=["voice"])
 SLUG = r"^[-a-zA-Z0-9_]+$"
+# At least one visible character (the service drops control characters and trims).
+VISIBLE = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 DEFAULT_MAX_BODY = 64 * 1024
 
 
@@ -66,16 +68,18 @@ class ExperienceIn(Schema):
                                       description="Identifiant du service local, s’il est connu.")
     site: str | None = Field(None, max_length=140, pattern=SLUG,
                              description="Identifiant du lieu d’accueil, s’il est connu.")
-    title: str = Field(..., min_length=1, max_length=TITLE_MAX)
-    text: str = Field(..., min_length=1, max_length=TEXT_MAX,
+    title: str = Field(..., min_length=1, max_length=TITLE_MAX, pattern=VISIBLE)
+    text: str = Field(..., min_length=1, max_length=TEXT_MAX, pattern=VISIBLE,
                       description="Récit de l’usager ; les données personnelles seront masquées "
                                   "avant toute publication.")
     journey_stage: str | None = Field(None, max_length=50, pattern=SLUG)
     channel: str | None = Field(None, max_length=50, pattern=SLUG)
     tone: Literal["positif", "neutre", "negatif"] | None = None
     happened_on: dt.date | None = None
-    email: EmailStr | None = Field(None, description="Pour envoyer à l’usager son lien privé et "
-                                   "la réponse du service ; jamais publiée.")
+    # Checked by Django's validator in the service (pydantic's refuses some valid domains).
+    email: str | None = Field(None, max_length=254, json_schema_extra={"format": "email"},
+                              description="Pour envoyer à l’usager son lien privé et la "
+                                          "réponse du service ; jamais publiée.")
 
 
 class SubmittedOut(Schema):
@@ -98,7 +102,7 @@ def _problem(error: VoiceError) -> HttpResponse:
 
 
 def _unknown(field: str, what: str) -> VoiceError:
-    return VoiceError(f"unknown_{field}", f"{what} introuvable.", field=field)
+    return VoiceError(f"unknown_{field}", f"{what} introuvable.", field=field, status=404)
 
 
 def _rate_limited(retry_after: int) -> HttpResponse:
@@ -131,7 +135,7 @@ def _resolve(payload: ExperienceIn) -> dict[str, Any]:
 @router.post(
     "/",
     auth=[token_auth],
-    response={201: SubmittedOut, **problems(400, 401, 403, 413, 422, 429)},
+    response={201: SubmittedOut, **problems(400, 401, 403, 404, 413, 422, 429)},
     summary="Déposer une expérience (site partenaire)",
     description="Jeton d’API avec le droit d’écriture. Rien n’est publié automatiquement : "
     "le texte est masqué puis relu par un modérateur.",
@@ -164,11 +168,11 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
     except VoiceError as error:
         return _problem(error)
     experience = submitted.experience
-    return 201, {
+    return HttpStatus(201, {
         "uuid": experience.uuid,
         "status": experience.status,
         "private_url": private_link(submitted.private_token),
-    }
+    })
 
 
 @router.get("/motifs-de-refus", auth=None, response=list[RejectionReasonOut],

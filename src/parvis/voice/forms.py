@@ -89,12 +89,12 @@ class StoryForm(ParvisForm):
     """Step 2: what happened."""
 
     title = forms.CharField(
-        label="Titre de votre expérience", max_length=TITLE_MAX,
+        label="Titre de votre expérience", max_length=TITLE_MAX, min_length=3,
         help_text=f"En quelques mots ({TITLE_MAX} caractères au plus). "
                   "Par exemple : « Rendez-vous obtenu rapidement ».",
     )
     text = forms.CharField(
-        label="Ce qui s’est passé", max_length=TEXT_MAX,
+        label="Ce qui s’est passé", max_length=TEXT_MAX, min_length=10,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=f"{PERSONAL_DATA_REMINDER} ({TEXT_MAX} caractères au plus).",
     )

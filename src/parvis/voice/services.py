@@ -55,10 +55,7 @@ logger = structlog.get_logger(__name__)
 S = ExperienceStatus
 TITLE_MAX = 200
 TEXT_MAX = 5000
-TITLE_MIN = 3
-TEXT_MIN = 10
 ANSWER_MIN = 10
-OLDEST_EXPERIENCE_YEARS = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # « [À COMPLÉTER : nom du service] », with or without accents, any case.
 PLACEHOLDER = re.compile(r"\[\s*(?:À|A)\s+COMPL(?:É|E)TER\b[^\]]*\]", re.IGNORECASE)
@@ -248,22 +245,21 @@ def clean_text(value: str) -> str:
 
 
 def _validate_words(title: str, text: str) -> None:
+    """Non-blank and within the size limits (forms add friendlier minimum lengths)."""
     errors = []
-    if len(title) < TITLE_MIN:
+    if not title:
         errors.append(("title", "Donnez un titre à votre expérience (quelques mots)."))
     if len(title) > TITLE_MAX:
         errors.append(("title", f"Le titre est limité à {TITLE_MAX} caractères "
                                 f"(actuellement {len(title)})."))
-    if len(text) < TEXT_MIN:
+    if not text:
         errors.append(("text", "Racontez ce qui s’est passé en quelques phrases."))
     if len(text) > TEXT_MAX:
         errors.append(("text", f"Le récit est limité à {TEXT_MAX} caractères "
                                f"(actuellement {len(text)})."))
     if errors:
         field, message = errors[0]
-        error = VoiceError("invalid_text", message, field=field)
-        error.errors = errors  # type: ignore[attr-defined]
-        raise error
+        raise VoiceError("invalid_text", message, field=field)
 
 
 def validate_service(
@@ -300,10 +296,6 @@ def validate_happened_on(happened_on: dt.date | None) -> None:
     if happened_on > today:
         raise VoiceError("date_in_future", "La date ne peut pas être dans le futur.",
                          field="happened_on")
-    if happened_on.year < today.year - OLDEST_EXPERIENCE_YEARS:
-        raise VoiceError("date_too_old",
-                         f"Nous recueillons les expériences des {OLDEST_EXPERIENCE_YEARS} "
-                         "dernières années.", field="happened_on")
 
 
 def normalise_email(email: str) -> str:

@@ -67,7 +67,7 @@ def test_each_move_from_each_state(move, status, django_capture_on_commit_callba
 
 @pytest.mark.parametrize("move", sorted(EXPECTED))
 def test_a_move_refuses_the_wrong_actor(move):
-    sources, _target, actor = EXPECTED[move]
+    sources, _target, _actor = EXPECTED[move]
     experience = ExperienceFactory(status=sorted(sources)[0])
     wrong = Actor.PARTNER
     with pytest.raises(VoiceError) as refused:

@@ -27,7 +27,8 @@ STORY = (
 def _submit(service, **kwargs):
     return services.experience_submit(
         organisation=service.organisation, local_service=service,
-        title=kwargs.pop("title", "Très bon accueil de Jean Dupont"), text=kwargs.pop("text", STORY),
+        title=kwargs.pop("title", "Très bon accueil de Jean Dupont"),
+        text=kwargs.pop("text", STORY),
         tone="positif", **kwargs,
     )
 
@@ -87,7 +88,8 @@ def test_correction_during_moderation_is_analysed_again(
                                     text="Finalement, tout a été réglé en une visite. Merci.")
     experience.refresh_from_db()
     assert experience.status == S.IN_MODERATION
-    assert "Dupont" not in experience.masked_text and "réglé en une visite" in experience.masked_text
+    assert "Dupont" not in experience.masked_text
+    assert "réglé en une visite" in experience.masked_text
     assert list(experience.transitions.values_list("to_status", flat=True)) == [
         S.SUBMITTED, S.IN_MODERATION, S.SUBMITTED, S.IN_MODERATION]
 

@@ -1,0 +1,207 @@
+"""Sharing an experience through the three-step form, the private link, assisted
+recording at a counter, and the abuse protections of the forms."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from parvis.accounts.models import Role
+from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.directory.tests.factories import SiteFactory
+from parvis.voice.models import Experience
+from parvis.voice.models import ExperienceStatus as S
+from parvis.voice.tests.factories import ExperienceFactory
+
+pytestmark = pytest.mark.django_db
+
+STORY = {
+    "title": "Accueil <script>alert(1)</script> rapide",
+    "text": "Je m'appelle Paul Martin, joignable au 06 11 22 33 44. Tout s'est bien passé.",
+    "tone": "positif",
+    "happened_on": "2026-01-15",
+}
+
+
+def _choose(client, site):
+    search = client.get(reverse("voice:share"), {"organisation": site.organisation.slug,
+                                                 "commune": site.commune.name})
+    assert search.status_code == 200
+    assert f'value="site:{site.pk}"' in search.content.decode()
+    response = client.post(reverse("voice:share"), {"choice": f"site:{site.pk}"})
+    assert response.status_code == 302 and response["Location"] == reverse("voice:share_story")
+
+
+def _tell(client, **overrides):
+    response = client.post(reverse("voice:share_story"), {**STORY, **overrides})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_citizen_shares_in_three_steps_without_account(
+        client, site, smtp_inbox, django_capture_on_commit_callbacks):
+    _choose(client, site)
+    _tell(client)
+    recap = client.get(reverse("voice:share_contact"))
+    body = recap.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert(1)" not in body
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reverse("voice:share_contact"),
+                           {"email": "paul@example.org", "accept_charter": "on"})
+    assert sent.status_code == 302 and sent["Location"] == reverse("voice:share_done")
+    experience = Experience.objects.get()
+    assert experience.site == site and experience.local_service == site.local_service
+    assert experience.commune == site.commune and experience.departement_id == "33"
+    assert experience.status == S.IN_MODERATION and experience.source == "web"
+    assert "06 11 22 33 44" not in experience.masked_text
+    done = client.get(reverse("voice:share_done")).content.decode()
+    assert "/temoigner/suivi/" in done
+    link = done.split('id="private-link" href="')[1].split('"')[0]
+    # the same link was emailed, through a real SMTP server
+    [message] = smtp_inbox.to("paul@example.org")
+    assert link in message.get_body(("plain",)).get_content()
+    follow = client.get(link.replace("http://127.0.0.1:8000", ""))
+    assert follow.status_code == 200
+    assert follow["Referrer-Policy"] == "no-referrer"
+    assert "En modération" in follow.content.decode()
+
+
+def test_steps_keep_what_was_typed_and_need_their_predecessors(client, site):
+    assert client.get(reverse("voice:share_story")).status_code == 302
+    _choose(client, site)
+    too_long = client.post(reverse("voice:share_story"), {**STORY, "title": "x" * 201})
+    assert too_long.status_code == 400
+    body = too_long.content.decode()
+    assert "au plus 200 caractères" in body
+    assert "joignable au 06 11 22 33 44" in body  # the story typed is kept
+    assert "N’écrivez pas de données personnelles" in body
+    assert client.post(reverse("voice:share_story"),
+                       {**STORY, "text": "y" * 5001}).status_code == 400
+    _tell(client)
+    back = client.get(reverse("voice:share_story")).content.decode()
+    assert "Paul Martin" in back  # going back shows the draft
+
+
+def test_honeypot_refuses_with_a_message_and_keeps_the_data(client, site):
+    _choose(client, site)
+    _tell(client)
+    response = client.post(reverse("voice:share_contact"), {
+        "email": "robot@example.org", "accept_charter": "on", "site_web": "http://spam"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "doit rester vide" in body
+    assert 'value="robot@example.org"' in body
+    assert not Experience.objects.exists()
+
+
+def test_rate_limit_per_ip_gives_a_french_message_and_keeps_the_data(
+        client, site, settings):
+    settings.VOICE_RATE_LIMITS = {"submit_ip": (1, 3600), "submit_email": (5, 86400)}
+    _choose(client, site)
+    _tell(client)
+    assert client.post(reverse("voice:share_contact"),
+                       {"accept_charter": "on"}).status_code == 302
+    _choose(client, site)
+    _tell(client, title="Deuxième visite")
+    refused = client.post(reverse("voice:share_contact"),
+                          {"email": "paul@example.org", "accept_charter": "on"})
+    assert refused.status_code == 429
+    body = refused.content.decode()
+    assert "Trop d’envois en peu de temps" in body and "Réessayez dans" in body
+    assert "Deuxième visite" in body and 'value="paul@example.org"' in body
+    assert Experience.objects.count() == 1
+
+
+def test_rate_limit_per_email(client, site, settings):
+    settings.VOICE_RATE_LIMITS = {"submit_ip": (100, 3600), "submit_email": (1, 86400)}
+    for expected in (302, 429):
+        _choose(client, site)
+        _tell(client)
+        response = client.post(reverse("voice:share_contact"),
+                               {"email": "Paul@Example.org", "accept_charter": "on"})
+        assert response.status_code == expected
+
+
+def test_logged_in_citizen_finds_their_experiences(client, site):
+    citizen = UserFactory()
+    client.force_login(citizen)
+    _choose(client, site)
+    _tell(client)
+    client.post(reverse("voice:share_contact"), {"accept_charter": "on"})
+    experience = Experience.objects.get()
+    assert experience.author == citizen
+    page = client.get(reverse("voice:my_experiences")).content.decode()
+    assert "Déposée" in page or "En modération" in page or "Ma" in page
+    assert experience.get_status_display() in page
+
+
+def test_correct_then_withdraw_through_the_private_link(
+        client, django_capture_on_commit_callbacks):
+    experience = ExperienceFactory(in_moderation=True, token="jeton-secret-de-suivi",
+                                   email="x@example.org")
+    follow = reverse("voice:follow", kwargs={"token": "jeton-secret-de-suivi"})
+    correct = reverse("voice:correct", kwargs={"token": "jeton-secret-de-suivi"})
+    form = client.get(correct).content.decode()
+    assert "Madame Lefèvre" in form  # the author sees their own original to correct it
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(correct, {"title": "Bon accueil",
+                                         "text": "Un accueil rapide et efficace, merci."})
+    assert response.status_code == 302
+    experience.refresh_from_db()
+    assert experience.status == S.IN_MODERATION and "rapide et efficace" in experience.masked_text
+    withdraw = reverse("voice:withdraw", kwargs={"token": "jeton-secret-de-suivi"})
+    assert client.post(withdraw, {}).status_code == 400  # confirmation needed
+    assert client.post(withdraw, {"confirm": "on"}).status_code == 302
+    experience.refresh_from_db()
+    assert experience.status == S.WITHDRAWN
+    assert experience.original_text_encrypted == "" and experience.author_email_encrypted == ""
+    assert "Retirée par son auteur" in client.get(follow).content.decode()
+
+
+def test_published_experience_cannot_be_corrected_but_can_be_withdrawn(client):
+    ExperienceFactory(published=True, token="jeton-publie")
+    correct = client.get(reverse("voice:correct", kwargs={"token": "jeton-publie"}))
+    assert correct.status_code == 302
+    page = client.get(reverse("voice:follow", kwargs={"token": "jeton-publie"})).content.decode()
+    assert "Corriger" not in page and "Retirer mon expérience" in page
+
+
+def test_unknown_private_link_is_404(client):
+    assert client.get(reverse("voice:follow", kwargs={"token": "inconnu"})).status_code == 404
+
+
+def test_agent_records_an_assisted_experience(client, django_capture_on_commit_callbacks):
+    france_services = SiteFactory(france_services=True)
+    partner = MembershipFactory().organisation
+    france_services.partners.add(partner)
+    agent = MembershipFactory(organisation=None, site=france_services, role=Role.AGENT).user
+    client.force_login(agent)
+    url = reverse("voice_backoffice:assisted_create")
+    assert client.get(url).status_code == 200
+    data = {"assisted_site": france_services.pk, "organisation": partner.pk,
+            "title": "Aide pour ma déclaration",
+            "text": "L'usager explique qu'on l'a bien aidé à remplir sa déclaration.",
+            "tone": "positif"}
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "L’accord de l’usager" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "consent": "on"})
+    assert response.status_code == 302
+    experience = Experience.objects.get()
+    assert experience.is_assisted and experience.assisted_by == agent
+    assert experience.assisted_site == france_services and experience.site == france_services
+    assert experience.organisation == partner and experience.source == "assisted"
+    assert experience.transitions.first().actor_label == "agent d’accueil"
+    done = client.get(reverse("voice_backoffice:assisted_done")).content.decode()
+    assert "/temoigner/suivi/" in done
+
+
+def test_assisted_site_must_be_in_the_agent_scope(client):
+    agent = MembershipFactory(role=Role.AGENT).user
+    other_site = SiteFactory()
+    client.force_login(agent)
+    response = client.post(reverse("voice_backoffice:assisted_create"), {
+        "assisted_site": other_site.pk, "organisation": other_site.organisation.pk,
+        "title": "Titre", "text": "Un texte assez long pour passer.", "tone": "neutre",
+        "consent": "on"})
+    assert response.status_code in {400, 403}
+    assert not Experience.objects.exists()
