@@ -238,7 +238,7 @@ def experience_out(request: HttpRequest, row: PublicExperience) -> dict[str, Any
 def experience_list(request: HttpRequest, query: Query[ExperienceQuery],
                     page: Query[PageParams]) -> dict[str, Any]:
     """Expériences publiées et leurs réponses, les plus récentes d’abord ou par pertinence
-    (classement parmi les 1 000 plus récentes qui correspondent à la recherche)."""
+    (classement parmi les 300 plus récentes qui correspondent à la recherche)."""
     filters = query.filters()
     count, capped = selectors.experiences_count(filters=filters)
     available = count

@@ -10,7 +10,7 @@ SQLite: an FTS5 table ``publication_search(title, body)`` tokenised with
 each word loses a plural mark and matches as a prefix (« délais » finds « délai »). The
 sync code keeps it in step.
 
-Relevance ranks a bounded candidate set only: the ``RELEVANCE_CANDIDATES`` most recent
+Relevance ranks a bounded candidate set only: the ``RELEVANCE_CANDIDATES`` (300) most recent
 matches (ranking every match of a frequent word would read the whole table).
 """
 
@@ -26,7 +26,7 @@ from django.db.models.expressions import Expression, RawSQL
 
 from parvis.core.text import unaccent
 
-RELEVANCE_CANDIDATES = 1000
+RELEVANCE_CANDIDATES = 300
 MAX_TERMS = 12
 PG_CONFIG = "public.french_unaccent"
 _PG_MATCH = "{vector} @@ websearch_to_tsquery(%s::regconfig, %s)"
