@@ -320,13 +320,50 @@ def find_nirs(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(offsets[0], offsets[-1] + 1, "NIR")
 
 
+# IBAN lengths of the countries French residents most often bank in.
+IBAN_LENGTHS = {
+    "FR": 27,
+    "MC": 27,
+    "DE": 22,
+    "BE": 16,
+    "LU": 20,
+    "CH": 21,
+    "ES": 24,
+    "IT": 27,
+    "PT": 25,
+    "NL": 18,
+    "GB": 22,
+    "IE": 22,
+    "AT": 20,
+    "PL": 28,
+    "RO": 24,
+    "MA": 28,
+    "TN": 24,
+    "DZ": 26,
+    "SN": 28,
+    "CI": 28,
+    "TR": 26,
+    "GR": 27,
+    "SE": 24,
+    "DK": 18,
+    "FI": 18,
+    "NO": 15,
+}
+
+
 def find_ibans(text: str, folded: str) -> Iterable[Entity]:
     for match in IBAN_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
-        for length in range(min(len(compact), 34), 14, -1):
-            if iban_valid(compact[:length]):
-                yield Entity(offsets[0], offsets[length - 1] + 1, "IBAN")
-                break
+        known = IBAN_LENGTHS.get(compact[:2].upper())
+        lengths = [known] if known else list(range(min(len(compact), 34), 14, -1))
+        for length in lengths:
+            if length > len(compact) or not iban_valid(compact[:length]):
+                continue
+            end = offsets[length - 1] + 1
+            if end < len(folded) and folded[end].isalnum():
+                continue  # an IBAN ends at a word boundary
+            yield Entity(offsets[0], end, "IBAN")
+            break
 
 
 def find_cards(text: str, folded: str) -> Iterable[Entity]:
@@ -550,6 +587,22 @@ STREET_STOP_WORDS = {
     "seront",
     "peux",
     "peut",
+    "appt",
+    "apt",
+    "app",
+    "appart",
+    "bat",
+    "bat.",
+    "batiment",
+    "bt",
+    "esc",
+    "escalier",
+    "etage",
+    "residence",
+    "res",
+    "porte",
+    "logement",
+    "cedex",
 }
 STREET_PARTICLES = {
     "de",
@@ -573,15 +626,16 @@ STREET_PARTICLES = {
     "abbe",
 }
 COMPLEMENT_RE = re.compile(
-    r"\s*[,\-]?\s*(?:(?i:b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
+    r"\s*[,\-–—]?\s*(?:(?i:b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
     r"|esc(?:alier)?\.?|[ée]tage|porte|logement|log\.?|r[ée]sidence|r[ée]s\.|bo[iî]te\s(?:aux\s)?lettres"
     r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
     r"(?:\s(?i:[ée]tage|et\.))?(?:\s+[A-Z][\w\-']*){0,2}|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage))",
 )
 POSTCODE_CITY_RE = re.compile(
-    r"\s*[,\-]?\s*(?<!\d)((?:[0-9]{2}|2[ABab])\s?\d{3})(?!\d)"
-    r"(?:\s*[,\-]?\s*((?:[A-Za-z][\w']*(?:-[\w']+)*)(?:\s+(?:(?:sur|sous|en|les|le|la|de|du|des|d'|l'|aux|et)"
-    r"\s+)?[A-Z][\w']*(?:-[\w']+)*){0,3}))?(?:\s+(?i:cedex)(?:\s?\d{1,2})?)?",
+    r"\s*[,\-–—]?\s*(?<!\d)((?:[0-9]{2}|2[ABab])\s?\d{3})(?!\d)"
+    r"(?:[ \t]*[,\-]?[ \t]*((?:[A-Za-z][\w']*(?:-[\w']+)*)"
+    r"(?:[ \t]+(?:(?:sur|sous|en|les|le|la|de|du|des|d'|l'|aux|et)[ \t]+)?"
+    r"[A-Z][\w']*(?:-[\w']+)*){0,3}))?(?:\s+(?i:cedex)(?:\s?\d{1,2})?)?",
 )
 CITY_AFTER_RE = re.compile(
     r"\s*(?:,\s*|\s)(?:a|au|sur)\s+((?:[A-Za-z][\w']*)(?:-[\w']+)*"
@@ -703,6 +757,11 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 end = complement.end()
                 continue
             break
+        skipped = re.match(r"(?:[ \t,]+[a-z][\w'\-]*){1,3}?(?=[ \t]*,?[ \t]*\d{5}\b)", folded[end:])
+        if skipped and not any(
+            w in STREET_STOP_WORDS for w in re.findall(r"[\w'\-]+", skipped.group().lower())
+        ):
+            end += skipped.end()  # the rest of a lower-case residence name before the postcode
         postcode = POSTCODE_CITY_RE.match(folded, end)
         if postcode:
             end = postcode.end()
@@ -778,7 +837,7 @@ RELATIVE_RE = re.compile(
     re.IGNORECASE,
 )
 CLOSING_RE = re.compile(
-    r"(?:cordialement|bien\s+cordialement|salutations(?:\s+distinguees)?|distinguees|respectueusement"
+    r"(?<![\w])(?:cordialement|bien\s+cordialement|salutations(?:\s+distinguees)?|distinguees|respectueusement"
     r"|bien\s+a\s+vous|merci(?:\s+d'avance|\s+par\s+avance|\s+beaucoup|\s+a\s+vous)?"
     r"|bonne\s+journee|bonne\s+soiree|a\s+bientot|sinceres\s+salutations|signature|cdlt|cdt"
     r"|slt|bisous|amicalement)\s*[.,!]?\s*(?:\n\s*)*",
@@ -1055,10 +1114,12 @@ class NameLexicon:
     def name_like(self, word: str, *, lowercase_ok: bool, expected: bool = False) -> bool:
         """Could ``word`` be part of a person's name? ``expected``: after "Nom :", "Mme"..."""
         key = fold(word).lower().strip("'-")
-        if not key or key in NOT_NAMES or key in DOMAIN_WORDS or not re.search(r"[a-z]", key):
+        if len(key) < 2 or key in NOT_NAMES or key in DOMAIN_WORDS or not re.search(r"[a-z]", key):
             return False
-        if ELISION_RE.match(key):
-            return False  # m'aide, l'artisan, qu'il: a pronoun or an article, not a name
+        if re.search(r"\d", key):
+            return False
+        if ELISION_RE.match(key) and not re.match(r"^\w+'[A-ZÀ-Þ]", word):
+            return False  # m'aide, l'artisan, qu'il: a pronoun or an article (not N'Diaye)
         if word[:1].isupper():
             # acronyms (RSA, APL, CAF) are not names, unless a name is expected here
             return (
@@ -1331,42 +1392,59 @@ def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterabl
 
 
 def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_text: bool) -> int:
-    """After weak triggers ("je suis", "c'est"): known names, capitalised unknown words, or
-    in an all-lowercase text two unknown words in a row (typos alone are not names)."""
-    words: list[tuple[int, str]] = []
+    """After weak triggers ("je suis", "c'est", "c"): capitalised names that are known or
+    not common words; in lower case, a run of two or three words holding a known name, or
+    of unknown words only (a typo alone is not a name)."""
+    run: list[tuple[int, str]] = []
     cursor = position
-    while len(words) < 3:
+    while len(run) < 3:
+        particle = re.match(
+            r"(?i)(?:le|la|de|du|da|dos|van|ben|el)[ \t]+(?=[A-Za-zÀ-ÖØ-öø-ÿ])", text[cursor:]
+        )
+        if run and particle:
+            cursor += particle.end()
+            continue
         match = re.match(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'\-]*", text[cursor:])
         if not match:
             break
         word = match.group()
         key = fold(word).lower()
-        if key in NOT_NAMES or key in DOMAIN_WORDS or ELISION_RE.match(key):
+        if (
+            key in NOT_NAMES
+            or key in DOMAIN_WORDS
+            or ELISION_RE.match(key)
+            or len(key) < 2
+            or re.search(r"\d", key)
+        ):
             break
-        known = lexicon.is_known_name(word)
-        capitalised = word[:1].isupper() and (known or not lexicon.is_common_word(word))
-        lowercase_unknown = (
-            lowercase_text
-            and not word[:1].isupper()
-            and (known or not lexicon.is_common_word(word))
-        )
-        if not (capitalised or lowercase_unknown or (known and word[:1].isupper())):
-            break
-        words.append((cursor + match.end(), word))
+        run.append((cursor + match.end(), word))
         gap = re.match(r"[ \t]+", text[cursor + match.end() :])
         if not gap:
             break
         cursor = cursor + match.end() + gap.end()
-    if not words:
+    if not run:
         return position
-    first = words[0][1]
-    if (
-        len(words) == 1
-        and not first[:1].isupper()
-        and not (lexicon.is_known_name(first) and not lexicon.is_common_word(first))
-    ):
+    words = [w for _, w in run]
+    if words[0][:1].isupper():
+        kept = 0
+        for word in words:
+            if not word[:1].isupper() or not (
+                lexicon.is_known_name(word) or not lexicon.is_common_word(word)
+            ):
+                break
+            kept += 1
+        return run[kept - 1][0] if kept else position
+    if not lowercase_text:
         return position
-    return words[-1][0]
+    known = [lexicon.is_known_name(w) for w in words]
+    unknown = [not lexicon.is_common_word(w) for w in words]
+    for size in range(len(words), 0, -1):
+        part_known, part_unknown = known[:size], unknown[:size]
+        if size >= 2 and (any(part_known) or all(part_unknown)):
+            return run[size - 1][0]
+        if size == 1 and part_known[0] and part_unknown[0]:
+            return run[0][0]
+    return position
 
 
 def filter_spacy_person(

@@ -364,3 +364,28 @@ def test_property_any_text_gives_valid_offsets(text):
     assert sorted(entities) == entities
     if not entities:
         assert masked == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        (
+            "Mme BENSAID Nadia\n14 allée Camille Claudel\nBât C – Apt 23\n"
+            "91000 ÉVRY-COURCOURONNES\nTél : 06.98.76.54.32",
+            ["BENSAID Nadia", "Camille Claudel", "Apt 23", "91000 ÉVRY-COURCOURONNES", "06.98"],
+        ),
+        ("Signature : Jean-Baptiste N'Diaye", ["Jean-Baptiste", "N'Diaye"]),
+        ("DUPONT Jean, allocataire CAF n° 1234567", ["DUPONT", "Jean", "1234567"]),
+        (
+            "oui alors mon numéro c'est le zéro six douze trente-quatre cinquante-six "
+            "soixante-dix-huit voilà",
+            ["zéro six douze", "soixante-dix-huit"],
+        ),
+        ("jsuis la fille de mme roux jeanne elle a 88 ans", ["roux jeanne"]),
+        ("bonjour je suis monsieur Benoît Lefèvre et j'appelle pour ma femme", ["Lefèvre"]),
+    ],
+)
+def test_letters_transcripts_and_sms(text, secrets):
+    masked, _ = anonymise(text)
+    for secret in secrets:
+        assert secret not in masked, masked
