@@ -158,7 +158,7 @@ async def _worker_events_reach_the_browser(celery_worker_process):  # type: igno
     await database_sync_to_async(publish_event.apply_async)(
         args=[f"user-{user.pk}", {"type": "from-worker"}], queue=celery_worker_process
     )
-    message = await websocket.receive_json_from(timeout=60)
+    message = await websocket.receive_json_from(timeout=120)  # worker start-up on a busy CI
     assert message == {"type": "from-worker"}
     deadline = time.monotonic() + 30
     while not await database_sync_to_async(WorkerHeartbeat.objects.exists)():
