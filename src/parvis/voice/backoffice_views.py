@@ -524,5 +524,5 @@ def assisted_done(request: HttpRequest) -> HttpResponse:
         "emailed": last.get("email", False),
         "can_answer": has_permission(request.user, Perm.MANAGE_QUALITY),
     })
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response

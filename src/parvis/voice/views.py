@@ -3,7 +3,9 @@ through the private link (correct, withdraw, say whether the answer helped).
 
 No account and no JavaScript needed: steps keep their data in the session, every refusal
 re-renders the form with what was typed and a French message. Pages reached through the
-private link are never cached and send no referrer (the link is a secret).
+private link are never cached and send their address (the link is a secret) to no other
+site: ``Referrer-Policy: same-origin`` (``no-referrer`` would make browsers send
+``Origin: null`` on the page's own forms, which CSRF protection refuses).
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def rate_limited(request: HttpRequest, scope: str, *, email: str = "") -> str | 
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -61,7 +61,7 @@ def test_citizen_shares_in_three_steps_without_account(
     assert link in message.get_body(("plain",)).get_content()
     follow = client.get(link.replace("http://127.0.0.1:8000", ""))
     assert follow.status_code == 200
-    assert follow["Referrer-Policy"] == "no-referrer"
+    assert follow["Referrer-Policy"] == "same-origin"
     assert "En modération" in follow.content.decode()
 
 
