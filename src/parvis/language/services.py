@@ -125,7 +125,8 @@ def training_examples_sync_corpus(*, path: Path = CORPUS_PATH) -> dict[str, int]
         for key, row in wanted.items()
         if key not in existing_keys and key not in admin_keys
     ]
-    TrainingExample.objects.bulk_create(new, batch_size=500)
+    # ignore_conflicts: two processes training on first use may mirror the corpus at once
+    TrainingExample.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     return {"created": len(new), "deleted": len(stale), "skipped": skipped, "total": len(wanted)}
 
 

@@ -338,6 +338,8 @@ def render(motif_key: str, core: str, register: str, rng: random.Random, names: 
     if register == "lettre":
         keywords = MOTIFS[motif_key]["keywords"]
         subject = rng.choice(keywords)
+        if rng.random() < 0.5:  # half of the letters have a subject that names nothing
+            subject = rng.choice(GENERIC_SUBJECTS)
         subject = subject[0].upper() + subject[1:]
         header = f"À l'attention de {org_alias}\n" if rng.random() < 0.4 else ""
         closing = rng.choice(
@@ -392,6 +394,11 @@ def render(motif_key: str, core: str, register: str, rng: random.Random, names: 
         return f"{opener.format(org=org_alias)} {core} {closer}"
     raise ValueError(register)
 
+
+GENERIC_SUBJECTS = [
+    "réclamation", "demande d'information", "dossier en cours", "relance", "contestation",
+    "demande de rendez-vous", "ma situation", "recours gracieux", "demande urgente",
+]
 
 REGISTERS = ["lettre", "courriel", "sms", "transcription", "tiers", "chat", "temoignage"]
 
