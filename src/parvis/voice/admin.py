@@ -44,8 +44,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class TransitionInline(admin.TabularInline):
     model = ExperienceTransition
     extra = 0
-    fields = ["created_at", "from_status", "to_status", "actor", "actor_label", "reason_code",
-              "note"]
+    fields = ("created_at", "from_status", "to_status", "actor", "actor_label", "reason_code",
+              "note")
     readonly_fields = fields
     can_delete = False
 

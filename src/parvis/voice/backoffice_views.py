@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from parvis.accounts.models import User
 from parvis.accounts.scoping import Perm, has_permission, visible_to
 from parvis.core.crypto import decrypt_text
 from parvis.directory.models import Organisation, Site
@@ -45,6 +46,11 @@ from parvis.voice.services import Actor, VoiceError
 S = ExperienceStatus
 PAGE_SIZE = 50
 ASSISTED_KEY = "voice:assisted-last"
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (views are behind ``login_required``)."""
+    return cast(User, request.user)
 
 
 def _crumbs(*parents: tuple[str, str]) -> list[tuple[str, str]]:
@@ -81,7 +87,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 count = services.experiences_bulk_publish(experiences=batch,
-                                                          moderator=request.user)
+                                                          moderator=_user(request))
             except VoiceError as error:
                 messages.error(request, error.message)
             else:
@@ -179,7 +185,7 @@ def _span_choices(experience: Experience, originals: dict[str, str]) -> list[tup
 def _moderate(request: HttpRequest, experience: Experience, action: str, publish_form: Any,
               reject_form: Any, masking_form: Any) -> str | None:
     """Apply one moderation action; the URL to go to next, or None to re-render."""
-    user = request.user
+    user = _user(request)
     here = reverse("voice_backoffice:moderation_detail", kwargs={"uuid": experience.uuid})
     queue = reverse("voice_backoffice:moderation_queue")
     if action == "publish" and publish_form.is_valid():
@@ -245,7 +251,7 @@ def answer_moderation(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.answer_moderate(answer=answer, moderator=request.user,
+                services.answer_moderate(answer=answer, moderator=_user(request),
                                          approve=form.cleaned_data["decision"] == "approve",
                                          note=form.cleaned_data["note"])
             except VoiceError as error:
@@ -315,7 +321,7 @@ def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.answer_draft_save(experience=experience, actor=request.user,
+                services.answer_draft_save(experience=experience, actor=_user(request),
                                            text=form.cleaned_data["text"],
                                            template=form.cleaned_data["template"])
             except VoiceError as error:
@@ -324,7 +330,7 @@ def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
             else:
                 return redirect("voice_backoffice:answer_preview", uuid=experience.uuid)
     else:
-        template = templates.filter(pk=_int(request.GET.get("modele"))).first()
+        template = templates.filter(pk=_int(request.GET.get("modele")) or 0).first()
         initial: dict[str, Any] = {}
         if template is not None:
             initial = {"text": template.body, "template": template.pk}
@@ -365,7 +371,7 @@ def answer_preview(request: HttpRequest, uuid: Any) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            answer = services.answer_confirm(answer=answer, actor=request.user)
+            answer = services.answer_confirm(answer=answer, actor=_user(request))
         except VoiceError as error:
             messages.error(request, error.message)
             status = 409
@@ -453,7 +459,7 @@ def _template_form(request: HttpRequest, *, organisations: Any, template: Any) -
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.answer_template_save(actor=request.user, template=template, **data)
+                services.answer_template_save(actor=_user(request), template=template, **data)
             except VoiceError as error:
                 _form_error(form, error)
             else:
@@ -477,9 +483,9 @@ def assisted_create(request: HttpRequest) -> HttpResponse:
     sites = sites_visible_to(request.user).filter(is_active=True)
     if not sites.exists():
         raise PermissionDenied
+    only_site = sites.first() if sites.count() == 1 else None
     form = AssistedForm(request.POST or None, sites=sites,
-                        initial={"assisted_site": sites.first().pk if sites.count() == 1
-                                 else None})
+                        initial={"assisted_site": only_site.pk if only_site else None})
     status = 200
     if request.method == "POST":
         status = 400
@@ -496,8 +502,8 @@ def assisted_create(request: HttpRequest) -> HttpResponse:
                     title=data["title"], text=data["text"],
                     journey_stage=data["journey_stage"], channel=data["channel"],
                     happened_on=data["happened_on"], tone=data["tone"], email=data["email"],
-                    actor=request.user, actor_label=Actor.AGENT,
-                    assisted_by=request.user, assisted_site=site,
+                    actor=_user(request), actor_label=Actor.AGENT,
+                    assisted_by=_user(request), assisted_site=site,
                 )
             except VoiceError as error:
                 _form_error(form, error)

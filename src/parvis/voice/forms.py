@@ -7,7 +7,7 @@ with what was typed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -204,7 +204,7 @@ class MaskingForm(ParvisForm):
     def __init__(self, *args: Any, spans: list[tuple[int, str]] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["remove"].choices = spans or []
+        cast(forms.ChoiceField, self.fields["remove"]).choices = spans or []
 
 
 class AnswerModerationForm(ParvisForm):
@@ -229,7 +229,7 @@ class AnswerForm(ParvisForm):
     def __init__(self, *args: Any, templates: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if templates is not None:
-            self.fields["template"].queryset = templates
+            cast(forms.ModelChoiceField, self.fields["template"]).queryset = templates
 
 
 class TemplateForm(ParvisForm):
@@ -244,7 +244,7 @@ class TemplateForm(ParvisForm):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
 
 class AssistedForm(ParvisForm):
@@ -277,4 +277,4 @@ class AssistedForm(ParvisForm):
 
     def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assisted_site"].queryset = sites
+        cast(forms.ModelChoiceField, self.fields["assisted_site"]).queryset = sites

@@ -768,7 +768,7 @@ def answer_draft_save(
         answer = PublicAnswer(experience=experience)
     answer.signed_by_organisation = experience.organisation
     answer.signed_by_service = experience.local_service or (
-        experience.site.local_service if experience.site_id else None)
+        experience.site.local_service if experience.site is not None else None)
     answer.author = actor
     answer.template = template
     answer.status = AnswerStatus.DRAFT
@@ -937,10 +937,11 @@ def answer_targets(organisation: Organisation) -> tuple[int, int]:
 def departement_code_of(experience: Experience) -> str:
     if experience.departement_id:
         return str(experience.departement_id)
-    if experience.site_id:
+    if experience.site is not None:
         return str(experience.site.commune.departement_id)
-    if experience.local_service_id and experience.local_service.main_departement_id:
-        return str(experience.local_service.main_departement_id)
+    service = experience.local_service
+    if service is not None and service.main_departement_id:
+        return str(service.main_departement_id)
     return "75"  # national services: the mainland calendar
 
 

@@ -35,9 +35,9 @@ def mask_answer(answer_id: int) -> bool:
 @shared_task(name="parvis.voice.tasks.send_private_link", **_MAIL_RETRY)
 def send_private_link(experience_id: int, token: str) -> bool:
     experience = Experience.objects.select_related("organisation").filter(pk=experience_id).first()
-    return bool(experience) and services.experience_send_private_link(
-        experience=experience, token=token
-    )
+    if experience is None:
+        return False
+    return services.experience_send_private_link(experience=experience, token=token)
 
 
 @shared_task(name="parvis.voice.tasks.notify_answer", **_MAIL_RETRY)
@@ -45,13 +45,17 @@ def notify_answer(answer_id: int) -> bool:
     answer = PublicAnswer.objects.select_related(
         "experience__organisation", "signed_by_service", "signed_by_organisation"
     ).filter(pk=answer_id).first()
-    return bool(answer) and services.answer_notify_author(answer=answer)
+    if answer is None:
+        return False
+    return services.answer_notify_author(answer=answer)
 
 
 @shared_task(name="parvis.voice.tasks.notify_rejection", **_MAIL_RETRY)
 def notify_rejection(experience_id: int) -> bool:
     experience = Experience.objects.filter(pk=experience_id).first()
-    return bool(experience) and services.experience_notify_rejection(experience=experience)
+    if experience is None:
+        return False
+    return services.experience_notify_rejection(experience=experience)
 
 
 @shared_task(name="parvis.voice.tasks.purge_originals")
