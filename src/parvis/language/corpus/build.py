@@ -396,8 +396,15 @@ def render(motif_key: str, core: str, register: str, rng: random.Random, names: 
 
 
 GENERIC_SUBJECTS = [
-    "réclamation", "demande d'information", "dossier en cours", "relance", "contestation",
-    "demande de rendez-vous", "ma situation", "recours gracieux", "demande urgente",
+    "réclamation",
+    "demande d'information",
+    "dossier en cours",
+    "relance",
+    "contestation",
+    "demande de rendez-vous",
+    "ma situation",
+    "recours gracieux",
+    "demande urgente",
 ]
 
 REGISTERS = ["lettre", "courriel", "sms", "transcription", "tiers", "chat", "temoignage"]

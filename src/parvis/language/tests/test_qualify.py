@@ -176,3 +176,15 @@ def test_themes_are_taxonomy_slugs():
     assert {"delai", "injoignable", "dematerialisation", "pieces-justificatives"} <= set(
         result["themes"]
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai écrit à l'Assurance Maladie pour mon arrêt maladie.",
+        "Je vis dans le sud de la France.",
+        "Le traitement de mon dossier est long.",
+    ],
+)
+def test_names_of_administrations_are_not_sensitive(text):
+    assert qualify(text)["sensitive"]["flag"] is False
