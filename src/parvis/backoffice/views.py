@@ -20,7 +20,13 @@ from django.views.decorators.cache import never_cache
 
 from parvis.accounts import services as accounts
 from parvis.accounts.models import ApiToken, Membership, Role
-from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, roles_of
+from parvis.accounts.scoping import (
+    Perm,
+    get_visible_or_404,
+    has_permission,
+    require_permission,
+    roles_of,
+)
 from parvis.accounts.selectors import memberships_of
 from parvis.accounts.services import AccountsError
 from parvis.backoffice.forms import (
@@ -59,6 +65,21 @@ def _sidemenu(request: HttpRequest, active: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = [
         {"label": "Tableau de bord", "link": reverse("backoffice:dashboard")}
     ]
+    if has_permission(user, Perm.VIEW):
+        items.append({"label": "Expériences des usagers",
+                      "link": reverse("voice_backoffice:experience_list")})
+        items.append({"label": "Enregistrer une expérience au guichet",
+                      "link": reverse("voice_backoffice:assisted_create")})
+        items.append({"label": "Horaires des lieux",
+                      "link": reverse("directory_backoffice:site_list")})
+    if getattr(user, "is_platform_moderator", False) or getattr(user, "is_platform_admin", False):
+        items.append({"label": "Modération des expériences",
+                      "link": reverse("voice_backoffice:moderation_queue")})
+    if has_permission(user, Perm.MANAGE_QUALITY) or getattr(user, "is_platform_moderator", False):
+        items.append({"label": "Modèles de réponse",
+                      "link": reverse("voice_backoffice:template_list")})
+        items.append({"label": "Demandes de simplification",
+                      "link": reverse("simplification_backoffice:queue")})
     for organisation in organisations_administered_by(user, Perm.MANAGE_MEMBERS):
         links = [
             ("Membres", reverse("backoffice:members", kwargs={"slug": organisation.slug})),
