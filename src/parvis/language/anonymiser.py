@@ -438,7 +438,8 @@ HOUSE_NUMBER = (
     rf"(?:\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-d])\b)?|(?:(?:{NUMBER_WORDS})[\s-]+){{1,4}})"
 )
 STREET_RE = re.compile(
-    rf"(?<![\w])(?:(n°\s?|numero\s)?({HOUSE_NUMBER})\s*,?\s*)?(?:\b)({STREET_TYPES})(?=[\s,.'])",
+    rf"(?<![\w])(?:(n°\s?|numero\s)?({HOUSE_NUMBER})\s*,?\s*(?:de\s+la\s+|du\s+|de\s+l'|de\s+)?)?"
+    rf"(?:\b)({STREET_TYPES})(?=[\s,.'])",
     re.IGNORECASE,
 )
 HABITAT_TRIGGER = re.compile(
@@ -626,7 +627,7 @@ STREET_PARTICLES = {
     "abbe",
 }
 COMPLEMENT_RE = re.compile(
-    r"\s*[,\-–—]?\s*(?:(?i:b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
+    r"\s*[,\-–—]?\s*(?:(?i:n°|b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
     r"|esc(?:alier)?\.?|[ée]tage|porte|logement|log\.?|r[ée]sidence|r[ée]s\.|bo[iî]te\s(?:aux\s)?lettres"
     r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
     r"(?:\s(?i:[ée]tage|et\.))?(?:\s+[A-Z][\w\-']*){0,2}|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage))",
@@ -816,7 +817,7 @@ CIVILITY = (
 CIVILITY_RE = re.compile(rf"(?<![\w])(?:{CIVILITY})(?:(?<=\.)|(?![\w]))\s*", re.IGNORECASE)
 INTRO_RE = re.compile(
     r"(?:je\s+m'?\s?appel+e?s?|j\s+m'?appel+e?|je\s+me\s+nomme|mon\s+nom\s+(?:est|c'est|c\s+est|:)"
-    r"|mon\s+nom\s+et\s+pr[eé]nom\s+(?:sont|:)|moi\s+c'?\s?est|ici|de\s+la\s+part\s+de"
+    r"|mon\s+nom\s+et\s+pr[eé]nom\s+(?:sont|:)|moi\s+c'?\s?est|c'?\s?est\s+moi|ici|de\s+la\s+part\s+de"
     r"|je\s+suis|c'est|c\s+est|ces|\bc(?=\s)|nom\s*:|pr[eé]nom\s*:|nom\s+et\s+pr[eé]nom\s*:"
     r"|nom\s+de\s+naissance\s*:|nom\s+d'usage\s*:|signe|sign[eé]e?\s*:?|pour\s+le\s+compte\s+de"
     r"|au\s+nom\s+de|concernant|accompagne|j'accompagne|accompagnons|je\s+represente)\s+",
@@ -1385,7 +1386,9 @@ def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterabl
             # a first name alone: only when capitalised, not a common word, not sentence-initial
             before = text[: match.start()].rstrip()
             sentence_start = not before or before[-1] in ".!?\n:"
-            if capitalised and not lexicon.is_common_word(word) and not sentence_start:
+            if not lexicon.is_common_word(word) and (
+                (capitalised and not sentence_start) or (lowercase_text and not capitalised)
+            ):
                 yield Entity(match.start(), match.end(), "PERSON")
             continue
         yield Entity(match.start(), end, "PERSON")
