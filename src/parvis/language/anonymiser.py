@@ -125,7 +125,7 @@ EMAIL_RE = re.compile(
 )
 
 PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?[1-79]|0[1-79])(?:[ .\-/]{0,2}\d){8}(?!\d)"
+    r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?[1-79]|0[ .]?[1-79])(?:[ .\-/]{0,2}\d){8}(?!\d)"
     r"|(?<![\w+])(?:\+|00)\s?(?:2[1-9]\d|3[0-24-9]\d?|4\d|5\d\d?|6\d|9\d)(?:[ .\-]?\d){7,11}(?!\d)",
 )
 
@@ -291,11 +291,15 @@ def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
     """Phone numbers read aloud in transcripts: « zéro six douze trente-quatre ... »."""
     for match in SPOKEN_NUMBER_RE.finditer(folded):
         words = [w.lower() for w in re.findall(r"[a-z]+|\d+", match.group(), re.IGNORECASE)]
+        if not any(w.isalpha() and w != "et" for w in words):
+            continue  # digits only: the written-number rule handles them
         digits = "".join(spoken_groups(words))
         if len(digits) == 10 and re.fullmatch(r"0[1-79]\d{8}", digits):
             end = match.end()
             while end > match.start() and not folded[end - 1].isalnum():
                 end -= 1
+            if re.search(r"(?i)[\s,.\-]et$", folded[match.start() : end]):
+                end -= 3
             yield Entity(match.start(), end, "PHONE")
 
 

@@ -19,6 +19,9 @@ def fold(value: str) -> str:
         if ch in "’‘":
             out.append("'")
             continue
+        if ch in "\u00a0\u202f\u2009\u2007":  # no-break and thin spaces of French typography
+            out.append(" ")
+            continue
         decomposed = unicodedata.normalize("NFD", ch)
         base = "".join(c for c in decomposed if not unicodedata.combining(c))
         out.append(base if len(base) == 1 else ch)

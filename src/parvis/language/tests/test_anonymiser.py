@@ -389,3 +389,16 @@ def test_letters_transcripts_and_sms(text, secrets):
     masked, _ = anonymise(text)
     for secret in secrets:
         assert secret not in masked, masked
+
+
+def test_no_break_spaces_of_french_typography():
+    phone = "\u00a0".join(["06", "12", "34", "56", "78"])
+    nir = "\u202f".join(["1", "85", "05", "78", "006", "084", "36"])
+    text = f"Tél.\u00a0: {phone}, NIR {nir}"
+    masked, entities = anonymise(text)
+    assert [e.label for e in entities] == ["PHONE", "NIR"]
+    assert masked == "Tél.\u00a0: [TÉLÉPHONE], NIR [NIR]"
+
+
+def test_a_phone_number_is_not_swallowed_with_the_next_word():
+    assert anonymise("tel 06 12 34 56 78 et merci")[0] == "tel [TÉLÉPHONE] et merci"
