@@ -240,15 +240,15 @@ def experience_list(request: HttpRequest, query: Query[ExperienceQuery],
     """Expériences publiées et leurs réponses, les plus récentes d’abord ou par pertinence
     (classement parmi les 300 plus récentes qui correspondent à la recherche)."""
     filters = query.filters()
-    count, capped = selectors.experiences_count(filters=filters)
+    start = (page.page - 1) * page.page_size
+    count, capped, listing = selectors.experiences_listing(
+        filters=filters, need=min(start + page.page_size, selectors.COUNT_CAP + 1))
     available = count
     if filters.effective_sort == selectors.Sort.RELEVANCE:
         available = min(count, selectors.search.RELEVANCE_CANDIDATES)
-    start = (page.page - 1) * page.page_size
     rows: list[PublicExperience] = []
     if start < available:
-        rows = list(selectors.experiences_for_public(filters=filters)[
-            start : min(start + page.page_size, available)])
+        rows = list(listing[start : min(start + page.page_size, available)])
     return {
         "count": count,
         "count_capped": capped,

@@ -17,7 +17,8 @@ matches (ranking every match of a frequent word would read the whole table).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -107,6 +108,102 @@ def ranked(matches: QuerySet, query: str) -> QuerySet:
         model.objects.filter(pk__in=candidates)
         .annotate(relevance=rank)
         .order_by(*order)
+    )
+
+
+# --- PostgreSQL: matches in date order, with a plan chosen from the data ---------------------
+#
+# The planner estimates a tsquery from per-lexeme frequencies, assuming independence: it
+# under-estimates phrases (« trop-perçu » is the phrase 'trop-percu' <-> 'trop' <-> 'percu')
+# and words that always go together (« erreur calcul ») by 10 to 70 times, then picks « fetch
+# every match through the GIN index, then sort by date », which reads one heap page per match
+# (50,000 pages for « trop-perçu »). We measure instead of estimating:
+#
+# 1. walk the WINDOW newest rows of the filtered set (btree on published_at: the same pages
+#    the page needs anyway) and test the query on each: for a frequent query this alone
+#    gives the first cap + 1 matches in order, hence the capped count and any page;
+# 2. otherwise the query is rarer than (cap + 1) / WINDOW: count it through the GIN bitmap
+#    (bitmap scans forced), up to cap + 1 matches, fetching their dates: if there are at
+#    most ``cap``, we hold them all and sort them here (no walk at all);
+# 3. more than ``cap`` matches but too few in the window for the requested page: walk on,
+#    from the window's end, newest first (index scans forced), until enough are found.
+
+WINDOW = 10_000
+
+
+@contextmanager
+def _planner(**switches: bool) -> Iterator[None]:
+    """Planner switches (``enable_*``) for the queries run inside, reset afterwards."""
+    names = list(switches)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, false)" for _ in names),
+            [v for name in names for v in (f"enable_{name}", "on" if switches[name] else "off")],
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config(name, reset_val, false) FROM pg_settings WHERE name = ANY(%s)",
+                [[f"enable_{name}" for name in names]],
+            )
+
+
+def _sql(queryset: QuerySet) -> tuple[str, list[Any]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def ordered_matches(
+    base: QuerySet, query: str, *, need: int, cap: int
+) -> tuple[list[int], int, bool]:
+    """PostgreSQL: ``(ids, count, capped)`` for the rows of ``base`` (filters, no search)
+    matching ``query``: ids newest first (published_at, id), at least the first ``need`` of
+    them (all of them when there are fewer); count up to ``cap`` and whether it was capped."""
+    newest = ("-published_at", "-id")
+    match = _Search(_PG_MATCH, (PG_CONFIG, query), BooleanField())
+    window = base.order_by(*newest).annotate(m=match).values_list("id", "published_at", "m")
+    sql, params = _sql(window[:WINDOW])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(s.id) FILTER (WHERE s.m), array_agg(s.published_at) "  # noqa: S608
+            f"FILTER (WHERE s.m), count(*), min(s.published_at) FROM ({sql}) s",  # ORM SQL
+            params,
+        )
+        ids, dates, walked, oldest = cursor.fetchone()
+    found = sorted(zip(dates or [], ids or [], strict=True), reverse=True)
+    if len(found) > cap or walked < WINDOW:
+        return [pk for _, pk in found], min(len(found), cap), len(found) > cap
+    # No ORDER BY (the model's default ordering would sort every match).
+    matching = base.filter(match).order_by().values_list("published_at", "id")
+    sql, params = _sql(matching[: cap + 1])
+    bitmap_only = _planner(seqscan=False, indexscan=False, indexonlyscan=False)
+    with bitmap_only, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        every = cursor.fetchall()
+    if len(every) <= cap:
+        return [pk for _, pk in sorted(every, reverse=True)], len(every), False
+    newer = [pk for published_at, pk in found if published_at > oldest]
+    if len(newer) >= need:
+        return newer, cap, True
+    older = base.filter(match, published_at__lte=oldest).order_by(*newest).values_list(
+        "id", flat=True)
+    sql, params = _sql(older[: need - len(newer)])
+    with _planner(seqscan=False, bitmapscan=False), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return newer + [row[0] for row in cursor.fetchall()], cap, True
+
+
+def ranked_ids(ids: list[int], query: str) -> QuerySet:
+    """PostgreSQL: the rows ``ids`` (the newest matches) by relevance to ``query``."""
+    from parvis.publication.models import PublicExperience
+
+    rank = _Search(_PG_RANK, (PG_CONFIG, query), FloatField())
+    return (
+        PublicExperience.objects.filter(pk__in=ids)
+        .annotate(relevance=rank)
+        .order_by("-relevance", "-published_at", "-id")
     )
 
 

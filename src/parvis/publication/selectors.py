@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_lib
 import zoneinfo
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -143,6 +145,48 @@ def experiences_count(*, filters: ExperienceFilters, cap: int = COUNT_CAP) -> tu
     """How many experiences match, up to ``cap``; ``(count, capped)``."""
     count = _filtered(filters).order_by().values("pk")[: cap + 1].count()
     return min(count, cap), count > cap
+
+
+class _RowsByIds(Sequence):
+    """Rows of known ids, in the ids' order, fetched (with display relations) per slice."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: Any) -> Any:
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        rows = {row.pk: row for row in with_display_relations(
+            PublicExperience.objects.filter(pk__in=ids))}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def experiences_listing(
+    *, filters: ExperienceFilters, need: int, cap: int = COUNT_CAP
+) -> tuple[int, bool, Sequence[PublicExperience] | QuerySet[PublicExperience]]:
+    """``(count, capped, rows)`` of the public listing; ``rows`` is sliced by the caller,
+    who reads at most its first ``need`` items.
+
+    On PostgreSQL a full-text query takes the measured route of
+    ``search.ordered_matches`` (one scan gives the capped count and the page) instead of a
+    count and a sorted query whose plans rest on the planner's estimate."""
+    if not (search.is_postgres() and search.terms(filters.q)):
+        count, capped = experiences_count(filters=filters, cap=cap)
+        return count, capped, experiences_for_public(filters=filters)
+    relevance = filters.effective_sort == Sort.RELEVANCE
+    if relevance:
+        need = search.RELEVANCE_CANDIDATES
+    ids, count, capped = search.ordered_matches(
+        _filtered(replace(filters, q="")), filters.q, need=max(need, 1), cap=cap,
+    )
+    if relevance:
+        ranked = search.ranked_ids(ids[: search.RELEVANCE_CANDIDATES], filters.q)
+        return count, capped, with_display_relations(ranked)
+    return count, capped, _RowsByIds(ids)
 
 
 def experience_for_public(uuid: uuid_lib.UUID | str) -> PublicExperience:

@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
@@ -39,7 +38,7 @@ class _CountedPaginator(Paginator):
         return self._count
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Any], count: int) -> Page:
+def _page(request: HttpRequest, queryset: Any, count: int) -> Page:
     paginator = _CountedPaginator(queryset, PAGE_SIZE, count)
     try:
         page = paginator.page(request.GET.get("page", "1"))
@@ -64,8 +63,12 @@ def experience_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "publication/experience_list.html", context, status=400)
     filters = form.filters()
-    count, capped = selectors.experiences_count(filters=filters)
-    queryset = selectors.experiences_for_public(filters=filters)
+    try:
+        need = max(1, int(request.GET.get("page", "1"))) * PAGE_SIZE
+    except ValueError:
+        need = PAGE_SIZE
+    count, capped, queryset = selectors.experiences_listing(
+        filters=filters, need=min(need, selectors.COUNT_CAP + PAGE_SIZE))
     page_count = count
     if filters.effective_sort == selectors.Sort.RELEVANCE:
         page_count = min(count, selectors.search.RELEVANCE_CANDIDATES)

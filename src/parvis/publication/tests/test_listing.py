@@ -177,3 +177,30 @@ def test_an_experience_by_its_public_identifier(publish):
 def test_extreme_dates_do_not_fail(publish):
     publish()
     assert _found(published_from=dt.date(1, 1, 1), published_to=dt.date(9999, 12, 31))
+
+
+@pytest.mark.parametrize("window", [2, 4, 10_000])
+@pytest.mark.parametrize(("cap", "need"), [(3, 2), (3, 5), (10, 3), (5, 1)])
+def test_listing_gives_the_same_count_and_order_whatever_the_route(
+    publish, monkeypatch, window, cap, need
+):
+    """PostgreSQL measures its way (window walk, bitmap count, further walk): same answers."""
+    monkeypatch.setattr(search, "WINDOW", window)
+    now = timezone.now()
+    matches = [publish(masked_text=f"Un délai de {i} jours.",
+                       published_at=now - dt.timedelta(days=2 * i + 1)) for i in range(7)]
+    for i in range(4):
+        publish(masked_text="Accueil parfait.", published_at=now - dt.timedelta(days=2 * i))
+    expected = [row.pk for row in matches]
+    for sort in ("date", "pertinence"):
+        count, capped, rows = selectors.experiences_listing(
+            filters=ExperienceFilters(q="delai", sort=sort), need=need, cap=cap)
+        assert (count, capped) == (min(7, cap), cap < 7)
+        got = [row.pk for row in rows[:need]]
+        if sort == "date":
+            assert got == expected[:need]
+        else:
+            assert set(got) <= set(expected)
+    count, capped, rows = selectors.experiences_listing(
+        filters=ExperienceFilters(q="delai", sort="date", tone="positif"), need=need, cap=cap)
+    assert (count, list(rows[:need])) == (0, [])
