@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
 
 register = template.Library()
 
@@ -99,4 +105,62 @@ def filter_select(bound_field: Any) -> str:
         format_html(' aria-describedby="{}"', " ".join(described)) if described else "",
         mark_safe(' aria-invalid="true"') if bound_field.errors else "",
         options, error_html,
+    )
+
+
+_CARD = (
+    '<article class="fr-card fr-card--no-arrow fr-enlarge-link">\n'
+    '  <div class="fr-card__body">\n'
+    '    <div class="fr-card__content">\n'
+    '      <h3 class="fr-card__title">\n'
+    '        <a href="{}">{}</a>\n'
+    '      </h3>\n'
+    '      <p class="fr-card__desc">{}</p>\n'
+    '      <div class="fr-card__start">\n'
+    '        <ul class="fr-badges-group">\n'
+    '          {}{}\n'
+    '        </ul>\n'
+    '        <p class="fr-card__detail">{}</p>\n'
+    '      </div>\n'
+    '      <div class="fr-card__end">\n'
+    '        <p class="fr-card__detail">Publiée le {}{}</p>\n'
+    '      </div>\n'
+    '    </div>\n'
+    '  </div>\n'
+    '</article>\n'
+)
+_ANSWERED = mark_safe(
+    '<li><p class="fr-badge fr-badge--sm fr-badge--success">Réponse du service</p></li>'
+)
+_WAITING = mark_safe(
+    '<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">En attente de réponse</p></li>'
+)
+
+
+@register.simple_tag
+def experience_card(experience: Any) -> str:
+    """One experience as a DSFR card, rendered in Python (a listing page shows 20: as a
+    template include they took a third of the page's time)."""
+    url = reverse("publication:experience_detail", args=[experience.uuid])
+    tone = ""
+    if experience.tone:
+        tone = format_html(
+            '<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">Expérience {}</p></li>',
+            experience.tone_label.lower(),
+        )
+    detail = conditional_escape(experience.organisation.name)
+    if experience.local_service:
+        detail += format_html(" · {}", experience.local_service.name)
+    if experience.departement:
+        detail += format_html(" · {} ({})", experience.departement.name,
+                              experience.departement_id)
+    themes = experience.themes.all()
+    labels = ""
+    if themes:
+        labels = format_html(" · Thèmes : {}", ", ".join(str(t.label) for t in themes))
+    return format_html(
+        _CARD, url, experience.title or "Expérience sans titre",
+        Truncator(experience.text).chars(280), tone,
+        _ANSWERED if experience.is_answered else _WAITING, detail,
+        date_format(localtime(experience.published_at), "j F Y"), labels,
     )
