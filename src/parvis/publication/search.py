@@ -120,15 +120,18 @@ def ranked(matches: QuerySet, query: str) -> QuerySet:
 # (50,000 pages for « trop-perçu »). We measure instead of estimating:
 #
 # 1. walk the WINDOW newest rows of the filtered set (btree on published_at: the same pages
-#    the page needs anyway) and test the query on each: for a frequent query this alone
-#    gives the first cap + 1 matches in order, hence the capped count and any page;
+#    the page needs anyway), testing the query on each, until cap + 1 matches: for a query
+#    in more than (cap + 1) / WINDOW of the rows (5 %) this alone gives the first cap + 1
+#    matches in order, hence the capped count and any page, reading 1 / frequency pages
+#    per match wanted (the cost crosses the GIN bitmap's, which grows with the number of
+#    matches, near that frequency);
 # 2. otherwise the query is rarer than (cap + 1) / WINDOW: count it through the GIN bitmap
 #    (bitmap scans forced), up to cap + 1 matches, fetching their dates: if there are at
 #    most ``cap``, we hold them all and sort them here (no walk at all);
 # 3. more than ``cap`` matches but too few in the window for the requested page: walk on,
 #    from the window's end, newest first (index scans forced), until enough are found.
 
-WINDOW = 10_000
+WINDOW = 20_000
 
 
 @contextmanager
@@ -166,15 +169,22 @@ def ordered_matches(
     window = base.order_by(*newest).annotate(m=match).values_list("id", "published_at", "m")
     sql, params = _sql(window[:WINDOW])
     with connection.cursor() as cursor:
+        # Stops at cap + 1 matches: a frequent query reads only the newest few pages.
         cursor.execute(
-            "SELECT array_agg(s.id) FILTER (WHERE s.m), array_agg(s.published_at) "  # noqa: S608
-            f"FILTER (WHERE s.m), count(*), min(s.published_at) FROM ({sql}) s",  # ORM SQL
-            params,
+            f"SELECT s.published_at, s.id FROM ({sql}) s WHERE s.m LIMIT %s",  # noqa: S608
+            [*params, cap + 1],
         )
-        ids, dates, walked, oldest = cursor.fetchone()
-    found = sorted(zip(dates or [], ids or [], strict=True), reverse=True)
-    if len(found) > cap or walked < WINDOW:
-        return [pk for _, pk in found], min(len(found), cap), len(found) > cap
+        found = sorted(cursor.fetchall(), reverse=True)
+    if len(found) > cap:
+        return _walk_on(base, match, found, found[-1][0], need), cap, True
+    # Fewer than cap + 1 in the window: was the window the whole filtered set? (The
+    # covering listing indexes answer this from the index alone.)
+    sql, params = _sql(base.order_by(*newest).values_list("published_at")[:WINDOW])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), min(s.published_at) FROM ({sql}) s", params)  # noqa: S608
+        walked, oldest = cursor.fetchone()
+    if walked < WINDOW:
+        return [pk for _, pk in found], len(found), False
     # No ORDER BY (the model's default ordering would sort every match).
     matching = base.filter(match).order_by().values_list("published_at", "id")
     sql, params = _sql(matching[: cap + 1])
@@ -184,15 +194,21 @@ def ordered_matches(
         every = cursor.fetchall()
     if len(every) <= cap:
         return [pk for _, pk in sorted(every, reverse=True)], len(every), False
+    return _walk_on(base, match, found, oldest, need), cap, True
+
+
+def _walk_on(base: QuerySet, match: Expression, found: list[tuple[Any, int]], oldest: Any,
+             need: int) -> list[int]:
+    """``found`` (the matches newer than ``oldest``, and some of its date), completed up to
+    ``need`` ids by walking on from ``oldest``, newest first (index scans forced)."""
+    if len(found) >= need:
+        return [pk for _, pk in found]
     newer = [pk for published_at, pk in found if published_at > oldest]
-    if len(newer) >= need:
-        return newer, cap, True
-    older = base.filter(match, published_at__lte=oldest).order_by(*newest).values_list(
-        "id", flat=True)
-    sql, params = _sql(older[: need - len(newer)])
+    older = base.filter(match, published_at__lte=oldest).order_by("-published_at", "-id")
+    sql, params = _sql(older.values_list("id", flat=True)[: need - len(newer)])
     with _planner(seqscan=False, bitmapscan=False), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return newer + [row[0] for row in cursor.fetchall()], cap, True
+        return newer + [row[0] for row in cursor.fetchall()]
 
 
 def ranked_ids(ids: list[int], query: str) -> QuerySet:

@@ -123,22 +123,32 @@ def _filtered(filters: ExperienceFilters) -> QuerySet[PublicExperience]:
     return search.matching(qs, filters.q)
 
 
-def with_display_relations(queryset: QuerySet[PublicExperience]) -> QuerySet[PublicExperience]:
+# What a listing card shows (``experience_card``): fewer queries per page.
+CARD_RELATIONS = ("organisation", "local_service", "departement", "themes")
+_RELATIONS = ("organisation", "local_service", "departement", "commune", "motif",
+              "journey_stage", "channel", "themes")
+
+
+def with_display_relations(
+    queryset: QuerySet[PublicExperience], relations: tuple[str, ...] = _RELATIONS
+) -> QuerySet[PublicExperience]:
     """Labels for display, fetched per page by id (no join in the big query)."""
-    return queryset.prefetch_related(
-        "organisation", "local_service", "departement", "commune", "motif", "journey_stage",
-        "channel", Prefetch("themes", queryset=Theme.objects.order_by("position", "slug")),
-    )
+    return queryset.prefetch_related(*(
+        Prefetch("themes", queryset=Theme.objects.order_by("position", "slug"))
+        if name == "themes" else name for name in relations
+    ))
 
 
-def experiences_for_public(*, filters: ExperienceFilters) -> QuerySet[PublicExperience]:
+def experiences_for_public(
+    *, filters: ExperienceFilters, relations: tuple[str, ...] = _RELATIONS
+) -> QuerySet[PublicExperience]:
     """The public listing: filtered, searched, sorted (newest first or by relevance among
     the ``search.RELEVANCE_CANDIDATES`` newest matches), with display relations."""
     if filters.effective_sort == Sort.RELEVANCE:
         queryset = search.ranked(_filtered(filters), filters.q)
     else:
         queryset = _filtered(filters).order_by("-published_at", "-id")
-    return with_display_relations(queryset)
+    return with_display_relations(queryset, relations)
 
 
 def experiences_count(*, filters: ExperienceFilters, cap: int = COUNT_CAP) -> tuple[int, bool]:
@@ -150,8 +160,8 @@ def experiences_count(*, filters: ExperienceFilters, cap: int = COUNT_CAP) -> tu
 class _RowsByIds(Sequence):
     """Rows of known ids, in the ids' order, fetched (with display relations) per slice."""
 
-    def __init__(self, ids: list[int]) -> None:
-        self.ids = ids
+    def __init__(self, ids: list[int], relations: tuple[str, ...]) -> None:
+        self.ids, self.relations = ids, relations
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -161,12 +171,13 @@ class _RowsByIds(Sequence):
             return self[index : index + 1][0]
         ids = self.ids[index]
         rows = {row.pk: row for row in with_display_relations(
-            PublicExperience.objects.filter(pk__in=ids))}
+            PublicExperience.objects.filter(pk__in=ids), self.relations)}
         return [rows[pk] for pk in ids if pk in rows]
 
 
 def experiences_listing(
-    *, filters: ExperienceFilters, need: int, cap: int = COUNT_CAP
+    *, filters: ExperienceFilters, need: int, cap: int = COUNT_CAP,
+    relations: tuple[str, ...] = _RELATIONS,
 ) -> tuple[int, bool, Sequence[PublicExperience] | QuerySet[PublicExperience]]:
     """``(count, capped, rows)`` of the public listing; ``rows`` is sliced by the caller,
     who reads at most its first ``need`` items.
@@ -176,7 +187,7 @@ def experiences_listing(
     count and a sorted query whose plans rest on the planner's estimate."""
     if not (search.is_postgres() and search.terms(filters.q)):
         count, capped = experiences_count(filters=filters, cap=cap)
-        return count, capped, experiences_for_public(filters=filters)
+        return count, capped, experiences_for_public(filters=filters, relations=relations)
     relevance = filters.effective_sort == Sort.RELEVANCE
     if relevance:
         need = search.RELEVANCE_CANDIDATES
@@ -185,8 +196,8 @@ def experiences_listing(
     )
     if relevance:
         ranked = search.ranked_ids(ids[: search.RELEVANCE_CANDIDATES], filters.q)
-        return count, capped, with_display_relations(ranked)
-    return count, capped, _RowsByIds(ids)
+        return count, capped, with_display_relations(ranked, relations)
+    return count, capped, _RowsByIds(ids, relations)
 
 
 def experience_for_public(uuid: uuid_lib.UUID | str) -> PublicExperience:

@@ -68,7 +68,8 @@ def experience_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         need = PAGE_SIZE
     count, capped, queryset = selectors.experiences_listing(
-        filters=filters, need=min(need, selectors.COUNT_CAP + PAGE_SIZE))
+        filters=filters, need=min(need, selectors.COUNT_CAP + PAGE_SIZE),
+        relations=selectors.CARD_RELATIONS)
     page_count = count
     if filters.effective_sort == selectors.Sort.RELEVANCE:
         page_count = min(count, selectors.search.RELEVANCE_CANDIDATES)
@@ -127,7 +128,8 @@ def service_figures(request: HttpRequest, slug: str) -> HttpResponse:
         "service": service,
         "summary": selectors.figures_for(scope=FigureScope.SERVICE, key=service.slug),
         "months": selectors.figures_by_month(scope=FigureScope.SERVICE, key=service.slug),
-        "latest": list(selectors.experiences_for_public(filters=filters)[:5]),
+        "latest": list(selectors.experiences_for_public(
+            filters=filters, relations=selectors.CARD_RELATIONS)[:5]),
         "min_count": MIN_COUNT_FOR_RATE,
         "breadcrumb_data": _breadcrumb(service.name),
     })
