@@ -191,8 +191,11 @@ def experiences_listing(
     relevance = filters.effective_sort == Sort.RELEVANCE
     if relevance:
         need = search.RELEVANCE_CANDIDATES
+    selective = (filters.organisation, filters.service, filters.departement, filters.motif,
+                 filters.theme, filters.published_from, filters.published_to)
     ids, count, capped = search.ordered_matches(
         _filtered(replace(filters, q="")), filters.q, need=max(need, 1), cap=cap,
+        broad=not any(selective),
     )
     if relevance:
         ranked = search.ranked_ids(ids[: search.RELEVANCE_CANDIDATES], filters.q)
