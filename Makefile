@@ -23,6 +23,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference
+	$(MANAGE) train_language --if-stale
 
 ## run: install, load demo data, start web server + worker + beat, print the URL and logins
 run: install

@@ -122,15 +122,19 @@ def celery_worker_process(tmp_path: Path):
         stdout=log_file,
         stderr=subprocess.STDOUT,
     )
-    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    broker_url = env.get("CELERY_BROKER_URL", settings.CELERY_BROKER_URL)
+
+    def send(task, *args):  # type: ignore[no-untyped-def]
+        # An explicit connection: the app's pool may already hold another broker URL.
+        with app.connection_for_write(broker_url) as connection:
+            task.apply_async(args=args, queue=queue, connection=connection)
+
+    previous_eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    if not settings.REDIS_URL:
-        app.conf.broker_url = env["CELERY_BROKER_URL"]
     try:
-        yield queue
+        yield send
     finally:
-        app.conf.broker_url, app.conf.task_always_eager = previous
-        app.pool.force_close_all()
+        app.conf.task_always_eager = previous_eager
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -154,10 +158,9 @@ async def _worker_events_reach_the_browser(celery_worker_process):  # type: igno
 
     user = await database_sync_to_async(UserFactory)()
     websocket = await _connected(user)
-    await database_sync_to_async(record_worker_heartbeat.apply_async)(queue=celery_worker_process)
-    await database_sync_to_async(publish_event.apply_async)(
-        args=[f"user-{user.pk}", {"type": "from-worker"}], queue=celery_worker_process
-    )
+    send = celery_worker_process
+    await database_sync_to_async(send)(record_worker_heartbeat)
+    await database_sync_to_async(send)(publish_event, f"user-{user.pk}", {"type": "from-worker"})
     message = await websocket.receive_json_from(timeout=120)  # worker start-up on a busy CI
     assert message == {"type": "from-worker"}
     deadline = time.monotonic() + 30
