@@ -57,7 +57,10 @@ def npm_pack(spec: str, folder: Path) -> Path:
     """Download the package tarball with the ordinary npm client."""
     result = subprocess.run(  # noqa: S603
         ["npm", "pack", f"{PACKAGE}@{spec}", "--pack-destination", str(folder), "--silent"],  # noqa: S607
-        check=True, capture_output=True, text=True, cwd=folder,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=folder,
     )
     name = result.stdout.strip().splitlines()[-1]
     return folder / name
@@ -100,9 +103,7 @@ def cog_year(readme: str, version: str) -> int:
 def build(source: dict[str, Any], *, year: int | None = None) -> dict[str, Any]:
     version = source["package"]["version"]
     departements = sorted(source["departements"], key=lambda d: d["code"])
-    regions = sorted(
-        (r for r in source["regions"] if r["zone"] != "com"), key=lambda r: r["code"]
-    )
+    regions = sorted((r for r in source["regions"] if r["zone"] != "com"), key=lambda r: r["code"])
     region_codes = {r["code"] for r in regions}
 
     current = sorted(
@@ -142,8 +143,7 @@ def build(source: dict[str, Any], *, year: int | None = None) -> dict[str, Any]:
             for d in departements
         ],
         "communes": [
-            [c["code"], c["nom"], c["departement"], c.get("codesPostaux", []),
-             c.get("population")]
+            [c["code"], c["nom"], c["departement"], c.get("codesPostaux", []), c.get("population")]
             for c in current
         ],
         "aliases": [list(alias) for alias in sorted(aliases)],
@@ -154,9 +154,10 @@ def write(data: dict[str, Any], output: Path) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # mtime=0 and no file name: the same input gives byte-identical output.
-    with output.open("wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0
-    ) as compressed:
+    with (
+        output.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as compressed,
+    ):
         compressed.write(payload)
 
 

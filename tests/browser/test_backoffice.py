@@ -24,8 +24,9 @@ def _log_in(page, live_server, user):
 @pytest.mark.parametrize("brand", ["state", "neutral"])
 def test_organisation_admin_manages_members_and_tokens(page, live_server, settings, brand):
     settings.PARVIS_BRAND = brand
-    organisation = OrganisationFactory(slug="cpam-33", name="CPAM de la Gironde",
-                                       short_name="CPAM 33")
+    organisation = OrganisationFactory(
+        slug="cpam-33", name="CPAM de la Gironde", short_name="CPAM 33"
+    )
     admin = MembershipFactory(organisation=organisation, role=Role.ORGANISATION_ADMIN).user
     newcomer = UserFactory(email="nouvel.agent@cpam.fr")
     _log_in(page, live_server, admin)

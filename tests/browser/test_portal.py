@@ -31,9 +31,11 @@ BRANDS = ["state", "neutral"]
 @pytest.fixture
 def directory_data():
     """A few organisations so the directory list is not empty."""
-    for slug, name in [("caf", "Caisse d’allocations familiales"),
-                       ("cpam", "Caisse primaire d’assurance maladie"),
-                       ("dgfip", "Direction générale des Finances publiques")]:
+    for slug, name in [
+        ("caf", "Caisse d’allocations familiales"),
+        ("cpam", "Caisse primaire d’assurance maladie"),
+        ("dgfip", "Direction générale des Finances publiques"),
+    ]:
         organisation = OrganisationFactory(slug=slug, name=name, sort_key=name.lower())
         LocalServiceFactory(organisation=organisation, name=f"{name} de la Gironde")
 

@@ -21,12 +21,15 @@ def published():
     service = LocalServiceFactory(organisation=organisation, name="CAF de la Gironde")
     for index in range(3):
         experience = ExperienceFactory(
-            published=True, local_service=service, masked_title=f"Délai de traitement {index}",
+            published=True,
+            local_service=service,
+            masked_title=f"Délai de traitement {index}",
             masked_text="Mon dossier a attendu huit semaines avant d’être traité.",
         )
         publication_sync(experience_id=experience.pk)
     answer = PublicAnswerFactory(
-        experience__local_service=service, experience__status=ExperienceStatus.ANSWERED,
+        experience__local_service=service,
+        experience__status=ExperienceStatus.ANSWERED,
         experience__masked_title="Accueil chaleureux",
         masked_text="Merci pour votre message, nous le transmettons à l’équipe.",
     )
@@ -53,8 +56,9 @@ def test_listing_filters_and_is_accessible(page, live_server, published, width):
 
 
 def test_permanent_page_is_accessible(page, live_server, published):
-    response = page.goto(live_server.url + reverse(
-        "publication:experience_detail", args=[published.uuid]))
+    response = page.goto(
+        live_server.url + reverse("publication:experience_detail", args=[published.uuid])
+    )
     assert response is not None and response.status == 200
     assert page.get_by_role("heading", name="Accueil chaleureux").is_visible()
     assert page.get_by_text("nous le transmettons à l’équipe").is_visible()
@@ -64,8 +68,9 @@ def test_permanent_page_is_accessible(page, live_server, published):
 
 
 @pytest.mark.parametrize("name", ["figures", "service_figures", "opendata"])
-def test_figures_and_data_pages_are_accessible(page, live_server, published, settings,
-                                               tmp_path, name):
+def test_figures_and_data_pages_are_accessible(
+    page, live_server, published, settings, tmp_path, name
+):
     from parvis.publication.services import figures_refresh, opendata_export
 
     settings.MEDIA_ROOT = tmp_path

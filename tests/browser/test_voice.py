@@ -38,8 +38,9 @@ def _lexicon_qualification(monkeypatch):
 
 @pytest.fixture
 def caf(transactional_db):
-    organisation = OrganisationFactory(slug="caf", name="Caisse d’allocations familiales",
-                                       short_name="CAF")
+    organisation = OrganisationFactory(
+        slug="caf", name="Caisse d’allocations familiales", short_name="CAF"
+    )
     service = LocalServiceFactory(organisation=organisation, name="CAF de la Gironde")
     commune = CommuneFactory(code="33063", name="Bordeaux")
     site = SiteFactory(local_service=service, name="Accueil CAF de Bordeaux", commune=commune)
@@ -118,8 +119,11 @@ def test_share_moderate_answer_and_email(page, live_server, caf, smtp_inbox, set
     assert "[À COMPLÉTER" in answer_field.input_value()
     service.get_by_role("button", name="Voir l’aperçu masqué").click()
     assert service.get_by_text("Complétez les passages entre crochets").first.is_visible()
-    answer_field.fill(answer_field.input_value().replace(
-        "[À COMPLÉTER : ce que le service a fait]", "Nous avons transmis vos remerciements"))
+    answer_field.fill(
+        answer_field.input_value().replace(
+            "[À COMPLÉTER : ce que le service a fait]", "Nous avons transmis vos remerciements"
+        )
+    )
     service.get_by_role("button", name="Voir l’aperçu masqué").click()
     assert "transmis vos remerciements" in service.locator("#masked-answer").inner_text()
     violations = axe_serious_violations(service)
@@ -149,10 +153,12 @@ def test_agent_records_an_experience_at_the_counter(page, live_server, caf):
     counter = _log_in(context, live_server, agent)
     counter.goto(live_server.url + reverse("voice_backoffice:assisted_create"))
     counter.get_by_label("Organisme concerné").select_option(
-        label="Caisse d’allocations familiales")
+        label="Caisse d’allocations familiales"
+    )
     counter.get_by_label("Titre de votre expérience").fill("Aide au guichet")
     counter.get_by_label("Ce que l’usager raconte").fill(
-        "L'usager explique que l'agent l'a aidé à déclarer ses ressources trimestrielles.")
+        "L'usager explique que l'agent l'a aidé à déclarer ses ressources trimestrielles."
+    )
     counter.get_by_text("Positif", exact=True).click()
     counter.get_by_text("L’usager a demandé que son expérience soit déposée").click()
     violations = axe_serious_violations(counter)
@@ -166,10 +172,12 @@ def test_agent_records_an_experience_at_the_counter(page, live_server, caf):
 
 
 def test_withdrawal_through_the_private_link(page, live_server, caf):
-    experience = ExperienceFactory(published=True, local_service=caf.local_service,
-                                   token="jeton-de-retrait-navigateur")
-    page.goto(live_server.url + reverse("voice:follow",
-                                        kwargs={"token": "jeton-de-retrait-navigateur"}))
+    experience = ExperienceFactory(
+        published=True, local_service=caf.local_service, token="jeton-de-retrait-navigateur"
+    )
+    page.goto(
+        live_server.url + reverse("voice:follow", kwargs={"token": "jeton-de-retrait-navigateur"})
+    )
     assert page.locator("#experience-status").text_content() == "Publiée"
     assert axe_serious_violations(page) == []
     page.get_by_role("link", name="Retirer mon expérience").click()

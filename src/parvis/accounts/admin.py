@@ -25,9 +25,7 @@ from parvis.accounts.models import ApiToken, AuditEvent, Membership, User
 def platform_admins_only(request: HttpRequest) -> bool:
     """Replacement for ``AdminSite.has_permission``: active platform admins only."""
     user = request.user
-    return bool(
-        user.is_active and user.is_staff and getattr(user, "is_platform_admin", False)
-    )
+    return bool(user.is_active and user.is_staff and getattr(user, "is_platform_admin", False))
 
 
 # The default site is the one mounted at /admin/ by parvis.urls.
@@ -69,8 +67,14 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserAddForm
     inlines = [MembershipInline]
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_active", "is_platform_admin",
-                    "is_platform_moderator", "last_login")
+    list_display = (
+        "email",
+        "full_name",
+        "is_active",
+        "is_platform_admin",
+        "is_platform_moderator",
+        "last_login",
+    )
     list_filter = ("is_active", "is_platform_admin", "is_platform_moderator")
     search_fields = ("email", "full_name")
     readonly_fields = ("last_login", "date_joined", "is_staff", "is_superuser")
@@ -78,13 +82,28 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("full_name",)}),
-        (_("Accès"), {"fields": ("is_active", "is_platform_admin", "is_platform_moderator",
-                                 "is_staff", "is_superuser")}),
+        (
+            _("Accès"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_platform_admin",
+                    "is_platform_moderator",
+                    "is_staff",
+                    "is_superuser",
+                )
+            },
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",),
-                "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "usable_password", "password1", "password2"),
+            },
+        ),
     )
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -95,7 +114,9 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if was_platform_admin != obj.is_platform_admin:
             services.audit_record(
-                actor=request.user, action="user.platform_admin_changed", target=obj,
+                actor=request.user,
+                action="user.platform_admin_changed",
+                target=obj,
                 data={"is_platform_admin": obj.is_platform_admin},
             )
 
@@ -111,11 +132,13 @@ class UserAdmin(DjangoUserAdmin):
         for membership, changed in formset.changed_objects:
             if set(changed) == {"role"}:
                 original = Membership.objects.get(pk=membership.pk)
-                services.membership_change_role(actor=request.user, membership=original,
-                                                role=membership.role)
+                services.membership_change_role(
+                    actor=request.user, membership=original, role=membership.role
+                )
             else:
-                services.membership_revoke(actor=request.user,
-                                           membership=Membership.objects.get(pk=membership.pk))
+                services.membership_revoke(
+                    actor=request.user, membership=Membership.objects.get(pk=membership.pk)
+                )
                 self._grant(request, user, membership)
         for membership in formset.new_objects:
             self._grant(request, user, membership)
@@ -123,8 +146,11 @@ class UserAdmin(DjangoUserAdmin):
     @staticmethod
     def _grant(request: HttpRequest, user: User, membership: Membership) -> None:
         services.membership_grant(
-            actor=request.user, user=user, role=membership.role,
-            organisation=membership.organisation, local_service=membership.local_service,
+            actor=request.user,
+            user=user,
+            role=membership.role,
+            organisation=membership.organisation,
+            local_service=membership.local_service,
             site=membership.site,
         )
 
@@ -144,13 +170,31 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ("name", "prefix", "organisation", "scope", "created_at", "expires_at",
-                    "revoked_at", "last_used_at")
+    list_display = (
+        "name",
+        "prefix",
+        "organisation",
+        "scope",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
     list_filter = ("scope", "organisation")
     search_fields = ("name", "prefix", "organisation__name")
     list_select_related = ("organisation",)
-    readonly_fields = ("name", "organisation", "prefix", "digest", "scope", "created_by",
-                       "created_at", "expires_at", "revoked_at", "last_used_at")
+    readonly_fields = (
+        "name",
+        "organisation",
+        "prefix",
+        "digest",
+        "scope",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
     actions = ["revoke"]
 
     @admin.action(description=_("Révoquer les jetons sélectionnés"))
@@ -168,11 +212,25 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "action", "actor_label", "target_type", "target_id",
-                    "organisation")
+    list_display = (
+        "created_at",
+        "action",
+        "actor_label",
+        "target_type",
+        "target_id",
+        "organisation",
+    )
     list_filter = ("action", "target_type")
     search_fields = ("action", "target_type", "target_id", "actor_label")
     date_hierarchy = "created_at"
     list_select_related = ("organisation",)
-    readonly_fields = ("created_at", "actor", "actor_label", "action", "target_type",
-                       "target_id", "organisation", "data")
+    readonly_fields = (
+        "created_at",
+        "actor",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "organisation",
+        "data",
+    )

@@ -153,8 +153,8 @@ def _mount_routers() -> None:
     from parvis.language.api import router as language_router
     from parvis.publication.api import router as publication_router
     from parvis.simplification.api import router as simplification_router
-    from parvis.voice.api import router as voice_router
     from parvis.territories.api import router as territories_router
+    from parvis.voice.api import router as voice_router
 
     api.add_router("/territoires", territories_router)
     api.add_router("/annuaire", directory_router)

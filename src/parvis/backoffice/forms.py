@@ -33,8 +33,9 @@ class MembershipGrantForm(ParvisForm):
         help_text=_("Un rôle donné sur l’organisme vaut pour tous ses services et accueils."),
     )
 
-    def __init__(self, *args: Any, organisation: Organisation,
-                 local_services: Any, sites: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, local_services: Any, sites: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self._scopes: dict[str, Organisation | LocalService | Site] = {
@@ -64,8 +65,10 @@ class MembershipGrantForm(ParvisForm):
         user = User.objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
             raise forms.ValidationError(
-                _("Aucun compte actif ne correspond à cette adresse. Demandez à "
-                  "l’administrateur de la plateforme de créer le compte.")
+                _(
+                    "Aucun compte actif ne correspond à cette adresse. Demandez à "
+                    "l’administrateur de la plateforme de créer le compte."
+                )
             )
         return user
 

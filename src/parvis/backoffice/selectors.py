@@ -37,9 +37,9 @@ def organisation_members(principal: Any, organisation: Organisation) -> QuerySet
     )
 
 
-def organisation_units(principal: Any, organisation: Organisation) -> tuple[
-    QuerySet[LocalService], QuerySet[Site]
-]:
+def organisation_units(
+    principal: Any, organisation: Organisation
+) -> tuple[QuerySet[LocalService], QuerySet[Site]]:
     """Local services and sites of ``organisation`` where ``principal`` may grant roles."""
     services = visible_to(
         principal, LocalService.objects.filter(organisation=organisation), Perm.MANAGE_MEMBERS

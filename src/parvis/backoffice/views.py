@@ -66,33 +66,54 @@ def _sidemenu(request: HttpRequest, active: str) -> list[dict[str, Any]]:
         {"label": "Tableau de bord", "link": reverse("backoffice:dashboard")}
     ]
     if has_permission(user, Perm.VIEW):
-        items.append({"label": "Expériences des usagers",
-                      "link": reverse("voice_backoffice:experience_list")})
-        items.append({"label": "Enregistrer une expérience au guichet",
-                      "link": reverse("voice_backoffice:assisted_create")})
-        items.append({"label": "Horaires des lieux",
-                      "link": reverse("directory_backoffice:site_list")})
+        items.append(
+            {
+                "label": "Expériences des usagers",
+                "link": reverse("voice_backoffice:experience_list"),
+            }
+        )
+        items.append(
+            {
+                "label": "Enregistrer une expérience au guichet",
+                "link": reverse("voice_backoffice:assisted_create"),
+            }
+        )
+        items.append(
+            {"label": "Horaires des lieux", "link": reverse("directory_backoffice:site_list")}
+        )
     if getattr(user, "is_platform_moderator", False) or getattr(user, "is_platform_admin", False):
-        items.append({"label": "Modération des expériences",
-                      "link": reverse("voice_backoffice:moderation_queue")})
+        items.append(
+            {
+                "label": "Modération des expériences",
+                "link": reverse("voice_backoffice:moderation_queue"),
+            }
+        )
     if has_permission(user, Perm.MANAGE_QUALITY) or getattr(user, "is_platform_moderator", False):
-        items.append({"label": "Modèles de réponse",
-                      "link": reverse("voice_backoffice:template_list")})
-        items.append({"label": "Demandes de simplification",
-                      "link": reverse("simplification_backoffice:queue")})
+        items.append(
+            {"label": "Modèles de réponse", "link": reverse("voice_backoffice:template_list")}
+        )
+        items.append(
+            {
+                "label": "Demandes de simplification",
+                "link": reverse("simplification_backoffice:queue"),
+            }
+        )
     for organisation in organisations_administered_by(user, Perm.MANAGE_MEMBERS):
         links = [
             ("Membres", reverse("backoffice:members", kwargs={"slug": organisation.slug})),
             ("Jetons d’API", reverse("backoffice:tokens", kwargs={"slug": organisation.slug})),
             ("Journal d’audit", reverse("backoffice:audit", kwargs={"slug": organisation.slug})),
         ]
-        children = [{"label": label, "link": link, "is_active": link == active}
-                    for label, link in links]
-        items.append({
-            "label": organisation.short_name or organisation.name,
-            "children": children,
-            "is_active": any(child["is_active"] for child in children),
-        })
+        children = [
+            {"label": label, "link": link, "is_active": link == active} for label, link in links
+        ]
+        items.append(
+            {
+                "label": organisation.short_name or organisation.name,
+                "children": children,
+                "is_active": any(child["is_active"] for child in children),
+            }
+        )
     if user.is_staff and getattr(user, "is_platform_admin", False):
         items.append({"label": "Administration technique", "link": reverse("admin:index")})
     for item in items:
@@ -100,8 +121,9 @@ def _sidemenu(request: HttpRequest, active: str) -> list[dict[str, Any]]:
     return items
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any],
-            status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     context.setdefault("breadcrumb_parents", [("Espace agents", reverse("backoffice:dashboard"))])
     context["sidemenu"] = _sidemenu(request, request.path)
     return render(request, template, context, status=status)
@@ -171,14 +193,18 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     services, sites = organisation_units(request.user, organisation)
     form = MembershipGrantForm(
         request.POST if request.method == "POST" else None,
-        organisation=organisation, local_services=services, sites=sites,
+        organisation=organisation,
+        local_services=services,
+        sites=sites,
     )
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["email"]
         role, scope = form.cleaned_data["role"], form.scope_kwargs()
-        if organisation_members(request.user, organisation).filter(
-            user=user, role=role, **scope
-        ).exists():
+        if (
+            organisation_members(request.user, organisation)
+            .filter(user=user, role=role, **scope)
+            .exists()
+        ):
             messages.info(request, f"{user.email} a déjà ce rôle sur ce périmètre.")
             return redirect("backoffice:members", slug=organisation.slug)
         try:
@@ -239,23 +265,28 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.membership_change_role(actor=request.user, membership=membership,
-                                            role=form.cleaned_data["role"])
+            accounts.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
         except AccountsError as error:
             messages.error(request, error.message)
         else:
             messages.success(
                 request,
-                f"{membership.user.email} a maintenant le rôle "
-                f"« {ROLE_LABELS[membership.role]} ».",
+                f"{membership.user.email} a maintenant le rôle « {ROLE_LABELS[membership.role]} ».",
             )
         return _back_to_members(membership)
-    return _render(request, "backoffice/membership_change.html", {
-        "title": "Modifier un rôle",
-        "membership": membership,
-        "organisation": _organisation_of_membership(membership),
-        "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return _render(
+        request,
+        "backoffice/membership_change.html",
+        {
+            "title": "Modifier un rôle",
+            "membership": membership,
+            "organisation": _organisation_of_membership(membership),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -271,12 +302,15 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         accounts.membership_revoke(actor=request.user, membership=membership)
         messages.success(request, f"Le rôle « {label} » de {email} a été retiré.")
         return response
-    return _render(request, "backoffice/membership_revoke.html", {
-        "title": "Retirer un rôle",
-        "membership": membership,
-        "organisation": _organisation_of_membership(membership),
-    })
-
+    return _render(
+        request,
+        "backoffice/membership_revoke.html",
+        {
+            "title": "Retirer un rôle",
+            "membership": membership,
+            "organisation": _organisation_of_membership(membership),
+        },
+    )
 
 
 # --- API tokens ---------------------------------------------------------------------
@@ -309,13 +343,18 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
     token_list = list(organisation_api_tokens(request.user, organisation))
     if new_token and not any(t.pk == new_token["id"] for t in token_list):
         new_token = None
-    return _render(request, "backoffice/tokens.html", {
-        "title": f"Jetons d’API — {organisation}",
-        "organisation": organisation,
-        "tokens": token_list,
-        "new_token": new_token,
-        "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return _render(
+        request,
+        "backoffice/tokens.html",
+        {
+            "title": f"Jetons d’API — {organisation}",
+            "organisation": organisation,
+            "tokens": token_list,
+            "new_token": new_token,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -328,11 +367,15 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         accounts.api_token_revoke(actor=request.user, token=token)
         messages.success(request, f"Le jeton « {token.name} » a été révoqué.")
         return redirect("backoffice:tokens", slug=token.organisation.slug)
-    return _render(request, "backoffice/token_revoke.html", {
-        "title": "Révoquer un jeton d’API",
-        "token": token,
-        "organisation": token.organisation,
-    })
+    return _render(
+        request,
+        "backoffice/token_revoke.html",
+        {
+            "title": "Révoquer un jeton d’API",
+            "token": token,
+            "organisation": token.organisation,
+        },
+    )
 
 
 # --- Audit log ----------------------------------------------------------------------
@@ -346,11 +389,15 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
     for event in page.object_list:
         event.action_label = AUDIT_ACTION_LABELS.get(event.action, event.action)
         event.details = _audit_details(event.data)
-    return _render(request, "backoffice/audit.html", {
-        "title": f"Journal d’audit — {organisation}",
-        "organisation": organisation,
-        "page": page,
-    })
+    return _render(
+        request,
+        "backoffice/audit.html",
+        {
+            "title": f"Journal d’audit — {organisation}",
+            "organisation": organisation,
+            "page": page,
+        },
+    )
 
 
 def _audit_details(data: dict[str, Any]) -> str:

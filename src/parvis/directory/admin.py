@@ -89,7 +89,8 @@ class WeeklyHoursFormSet(BaseInlineFormSet):
         hours = [
             (form.cleaned_data["weekday"], form.cleaned_data["opens"], form.cleaned_data["closes"])
             for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
             and {"weekday", "opens", "closes"} <= set(form.cleaned_data)
         ]
         try:
@@ -114,8 +115,16 @@ class OpeningExceptionInline(admin.TabularInline):
 class SiteAdmin(SortKeyAdmin):
     list_display = ["name", "kind", "organisation", "commune", "is_active"]
     list_filter = ["kind", "is_active", "organisation"]
-    search_fields = ["name", "slug", "address", "postcode", "commune__name", "commune__code",
-                     "organisation__name", "operator_name"]
+    search_fields = [
+        "name",
+        "slug",
+        "address",
+        "postcode",
+        "commune__name",
+        "commune__code",
+        "organisation__name",
+        "operator_name",
+    ]
     list_select_related = ["organisation", "commune"]
     autocomplete_fields = ["organisation", "local_service", "partners"]
     raw_id_fields = ["commune"]

@@ -72,8 +72,9 @@ class LocalServiceOut(Schema):
     slug: str
     name: str
     organisation: str = Field(..., description="Slug de l’organisme.")
-    main_departement: str | None = Field(None, alias="main_departement_id",
-                                         description="Code INSEE du département principal.")
+    main_departement: str | None = Field(
+        None, alias="main_departement_id", description="Code INSEE du département principal."
+    )
     departements: list[DepartementOut] = Field(..., description="Territoire couvert.")
     email: str
     phone: str
@@ -184,17 +185,20 @@ class HoursItemIn(Schema):
 
 
 class HoursIn(Schema):
-    hours: list[HoursItemIn] = Field(..., max_length=70,
-                                     description="Toutes les plages de la semaine (remplacées).")
+    hours: list[HoursItemIn] = Field(
+        ..., max_length=70, description="Toutes les plages de la semaine (remplacées)."
+    )
 
 
 class LocalServiceFilters(Schema):
     q: str = Field("", max_length=100, description="Mots du nom (accents ignorés).")
-    commune: str = Field("", max_length=100,
-                         description="Nom, code postal ou code INSEE d’une commune couverte.")
+    commune: str = Field(
+        "", max_length=100, description="Nom, code postal ou code INSEE d’une commune couverte."
+    )
     organisme: str | None = Field(None, max_length=80, pattern=SLUG_PATTERN)
-    departement: str | None = Field(None, pattern=DEPARTEMENT_PATTERN,
-                                    description="Code INSEE, par ex. 33, 2A, 974.")
+    departement: str | None = Field(
+        None, pattern=DEPARTEMENT_PATTERN, description="Code INSEE, par ex. 33, 2A, 974."
+    )
 
 
 class SiteFilters(LocalServiceFilters):
@@ -262,8 +266,11 @@ def _public_site(slug: str) -> Site:
 
 def _day_out(day: DaySchedule) -> dict[str, Any]:
     return {
-        "date": day.date, "is_open": day.is_open, "intervals": list(day.intervals),
-        "closed_reason": day.closed_reason, "holiday": day.holiday,
+        "date": day.date,
+        "is_open": day.is_open,
+        "intervals": list(day.intervals),
+        "closed_reason": day.closed_reason,
+        "holiday": day.holiday,
         "is_exception": day.is_exception,
     }
 
@@ -282,14 +289,22 @@ def _site_detail(site: Site) -> Site:
 # --- Taxonomy --------------------------------------------------------------------------------
 
 
-@router.get("/organismes", auth=None, response={200: page_of(OrganisationOut), **problems(422)},
-            summary="Organismes et leurs motifs")
+@router.get(
+    "/organismes",
+    auth=None,
+    response={200: page_of(OrganisationOut), **problems(422)},
+    summary="Organismes et leurs motifs",
+)
 def organisation_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     return paginate(selectors.organisations_for_public(), page)
 
 
-@router.get("/organismes/{slug}", auth=None, response={200: OrganisationOut, **problems(404)},
-            summary="Un organisme et ses motifs")
+@router.get(
+    "/organismes/{slug}",
+    auth=None,
+    response={200: OrganisationOut, **problems(404)},
+    summary="Un organisme et ses motifs",
+)
 def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
     organisation = selectors.organisations_for_public().filter(slug=_check_slug(slug)).first()
     if organisation is None:
@@ -307,8 +322,9 @@ def channel_list(request: HttpRequest) -> list[Any]:
     return list(selectors.channels())
 
 
-@router.get("/etapes", auth=None, response=list[TaxonomyItemOut],
-            summary="Étapes du parcours usager")
+@router.get(
+    "/etapes", auth=None, response=list[TaxonomyItemOut], summary="Étapes du parcours usager"
+)
 def journey_stage_list(request: HttpRequest) -> list[Any]:
     return list(selectors.journey_stages())
 
@@ -316,14 +332,19 @@ def journey_stage_list(request: HttpRequest) -> list[Any]:
 # --- Local services ------------------------------------------------------------------------
 
 
-@router.get("/services-locaux", auth=None,
-            response={200: page_of(LocalServiceOut), **problems(422)},
-            summary="Services locaux (recherche et filtres)")
-def local_service_list(request: HttpRequest, filters: Query[LocalServiceFilters],
-                       page: Query[PageParams]) -> dict[str, Any]:
+@router.get(
+    "/services-locaux",
+    auth=None,
+    response={200: page_of(LocalServiceOut), **problems(422)},
+    summary="Services locaux (recherche et filtres)",
+)
+def local_service_list(
+    request: HttpRequest, filters: Query[LocalServiceFilters], page: Query[PageParams]
+) -> dict[str, Any]:
     try:
         queryset = selectors.local_services_search(
-            q=filters.q, commune=filters.commune,
+            q=filters.q,
+            commune=filters.commune,
             organisation=_organisation_filter(filters.organisme),
             departement=_departement_filter(filters.departement),
         )
@@ -332,8 +353,12 @@ def local_service_list(request: HttpRequest, filters: Query[LocalServiceFilters]
     return paginate(queryset, page)
 
 
-@router.get("/services-locaux/{slug}", auth=None,
-            response={200: LocalServiceOut, **problems(404)}, summary="Un service local")
+@router.get(
+    "/services-locaux/{slug}",
+    auth=None,
+    response={200: LocalServiceOut, **problems(404)},
+    summary="Un service local",
+)
 def local_service_detail(request: HttpRequest, slug: str) -> LocalService:
     local_service = selectors.local_services_search().filter(slug=_check_slug(slug)).first()
     if local_service is None:
@@ -344,13 +369,19 @@ def local_service_detail(request: HttpRequest, slug: str) -> LocalService:
 # --- Sites -------------------------------------------------------------------------------------
 
 
-@router.get("/lieux", auth=None, response={200: page_of(SiteOut), **problems(422)},
-            summary="Lieux d’accueil (recherche et filtres)")
-def site_list(request: HttpRequest, filters: Query[SiteFilters],
-              page: Query[PageParams]) -> dict[str, Any]:
+@router.get(
+    "/lieux",
+    auth=None,
+    response={200: page_of(SiteOut), **problems(422)},
+    summary="Lieux d’accueil (recherche et filtres)",
+)
+def site_list(
+    request: HttpRequest, filters: Query[SiteFilters], page: Query[PageParams]
+) -> dict[str, Any]:
     try:
         queryset = selectors.sites_search(
-            q=filters.q, commune=filters.commune,
+            q=filters.q,
+            commune=filters.commune,
             organisation=_organisation_filter(filters.organisme),
             departement=_departement_filter(filters.departement),
             kind=filters.type or "",
@@ -360,53 +391,70 @@ def site_list(request: HttpRequest, filters: Query[SiteFilters],
     return paginate(queryset, page)
 
 
-@router.get("/lieux/{slug}", auth=None, response={200: SiteDetailOut, **problems(404)},
-            summary="Un lieu d’accueil avec ses horaires")
+@router.get(
+    "/lieux/{slug}",
+    auth=None,
+    response={200: SiteDetailOut, **problems(404)},
+    summary="Un lieu d’accueil avec ses horaires",
+)
 def site_detail(request: HttpRequest, slug: str) -> Site:
     return _site_detail(_public_site(slug))
 
 
-@router.get("/lieux/{slug}/planning", auth=None,
-            response={200: ScheduleOut, **problems(404, 422)},
-            summary="Planning d’ouverture des prochains jours (heure locale)")
-def site_schedule(request: HttpRequest, slug: str,
-                  params: Query[ScheduleParams]) -> dict[str, Any]:
+@router.get(
+    "/lieux/{slug}/planning",
+    auth=None,
+    response={200: ScheduleOut, **problems(404, 422)},
+    summary="Planning d’ouverture des prochains jours (heure locale)",
+)
+def site_schedule(request: HttpRequest, slug: str, params: Query[ScheduleParams]) -> dict[str, Any]:
     site = _public_site(slug)
     start = params.debut or timezone.now().astimezone(site.tzinfo).date()
     days = opening_schedule(site, start, params.jours)  # truncated at the end of year 9999
     return {"site": site.slug, "timezone": site.timezone, "days": [_day_out(d) for d in days]}
 
 
-@router.get("/lieux/{slug}/ouverture", auth=None,
-            response={200: OpenStatusOut, **problems(404, 422)},
-            summary="Ouvert maintenant (ou à un instant donné) ? Prochaine ouverture")
-def site_open_status(request: HttpRequest, slug: str,
-                     params: Query[OpenParams]) -> dict[str, Any]:
+@router.get(
+    "/lieux/{slug}/ouverture",
+    auth=None,
+    response={200: OpenStatusOut, **problems(404, 422)},
+    summary="Ouvert maintenant (ou à un instant donné) ? Prochaine ouverture",
+)
+def site_open_status(request: HttpRequest, slug: str, params: Query[OpenParams]) -> dict[str, Any]:
     site = _public_site(slug)
     try:
         status = open_status(site, params.a or timezone.now())
     except OverflowError as exc:  # within hours of year 1 or 9999 in the site's zone
         raise _out_of_range() from exc
-    return {"site": site.slug, "timezone": status.timezone, "at": status.at,
-            "is_open": status.is_open, "closes_at": status.closes_at,
-            "next_opening": status.next_opening}
+    return {
+        "site": site.slug,
+        "timezone": status.timezone,
+        "at": status.at,
+        "is_open": status.is_open,
+        "closes_at": status.closes_at,
+        "next_opening": status.next_opening,
+    }
 
 
-@router.put("/lieux/{slug}/horaires",
-            response={200: SiteDetailOut, **problems(400, 401, 403, 404, 422)},
-            summary="Remplacer les horaires habituels d’un lieu")
+@router.put(
+    "/lieux/{slug}/horaires",
+    response={200: SiteDetailOut, **problems(400, 401, 403, 404, 422)},
+    summary="Remplacer les horaires habituels d’un lieu",
+)
 def site_hours_replace(request: HttpRequest, slug: str, payload: HoursIn) -> Site:
     """Needs ``manage_directory`` on the site (users) or a write token of its organisation."""
     principal = request.auth  # type: ignore[attr-defined]
     site = get_visible_or_404(
-        principal, Site.objects.select_related("commune__departement", "organisation"),
+        principal,
+        Site.objects.select_related("commune__departement", "organisation"),
         slug=_check_slug(slug),
     )
     permission = Perm.API_WRITE if isinstance(principal, ApiToken) else Perm.MANAGE_DIRECTORY
     require_permission(principal, permission, site)
     try:
         services.opening_hours_replace(
-            actor=principal, site=site,
+            actor=principal,
+            site=site,
             hours=[(item.weekday, item.opens, item.closes) for item in payload.hours],
         )
     except DirectoryError as error:

@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.site_list, name="site_list"),
     path("lieux/<slug:slug>/horaires/", views.site_hours, name="site_hours"),
     path("lieux/<slug:slug>/exceptions/", views.site_exceptions, name="site_exceptions"),
-    path("lieux/<slug:slug>/exceptions/<int:pk>/supprimer/", views.site_exception_delete,
-         name="site_exception_delete"),
+    path(
+        "lieux/<slug:slug>/exceptions/<int:pk>/supprimer/",
+        views.site_exception_delete,
+        name="site_exception_delete",
+    ),
 ]

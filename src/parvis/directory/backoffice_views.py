@@ -29,7 +29,8 @@ UPCOMING_DAYS = 90
 
 def _managed_site(request: HttpRequest, slug: str) -> Site:
     site = get_visible_or_404(
-        request.user, Site.objects.select_related("commune__departement", "organisation"),
+        request.user,
+        Site.objects.select_related("commune__departement", "organisation"),
         slug=slug,
     )
     require_permission(request.user, Perm.MANAGE_DIRECTORY, site)
@@ -48,11 +49,17 @@ def _add_domain_errors(form: Any, error: DirectoryError, field_of: dict[str, str
 
 
 def _breadcrumb(current: str, site: Site | None = None) -> dict[str, Any]:
-    links = [{"url": reverse("backoffice:dashboard"), "title": "Espace agents"},
-             {"url": reverse("directory_backoffice:site_list"), "title": "Annuaire"}]
+    links = [
+        {"url": reverse("backoffice:dashboard"), "title": "Espace agents"},
+        {"url": reverse("directory_backoffice:site_list"), "title": "Annuaire"},
+    ]
     if site is not None:
-        links.append({"url": reverse("directory_backoffice:site_hours", args=[site.slug]),
-                      "title": site.name})
+        links.append(
+            {
+                "url": reverse("directory_backoffice:site_hours", args=[site.slug]),
+                "title": site.name,
+            }
+        )
     return {"links": links, "current": current}
 
 
@@ -61,14 +68,19 @@ def site_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.sites_visible_to(request.user))
     manageable = set(
         selectors.sites_visible_to(request.user, Perm.MANAGE_DIRECTORY)
-        .filter(pk__in=[site.pk for site in page.object_list]).values_list("pk", flat=True)
+        .filter(pk__in=[site.pk for site in page.object_list])
+        .values_list("pk", flat=True)
     )
-    return render(request, "directory/backoffice/site_list.html", {
-        "title": "Annuaire — lieux d’accueil",
-        "page_obj": page,
-        "manageable": manageable,
-        "breadcrumb_data": _breadcrumb("Annuaire"),
-    })
+    return render(
+        request,
+        "directory/backoffice/site_list.html",
+        {
+            "title": "Annuaire — lieux d’accueil",
+            "page_obj": page,
+            "manageable": manageable,
+            "breadcrumb_data": _breadcrumb("Annuaire"),
+        },
+    )
 
 
 @login_required
@@ -87,12 +99,16 @@ def site_hours(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("directory_backoffice:site_hours", slug=site.slug)
     else:
         form = WeeklyHoursForm(initial=WeeklyHoursForm.initial_from(weekly_intervals(site)))
-    return render(request, "directory/backoffice/site_hours.html", {
-        "title": f"Horaires — {site.name}",
-        "site": site,
-        "form": form,
-        "breadcrumb_data": _breadcrumb("Horaires habituels", site),
-    })
+    return render(
+        request,
+        "directory/backoffice/site_hours.html",
+        {
+            "title": f"Horaires — {site.name}",
+            "site": site,
+            "form": form,
+            "breadcrumb_data": _breadcrumb("Horaires habituels", site),
+        },
+    )
 
 
 @login_required
@@ -105,13 +121,20 @@ def site_exceptions(request: HttpRequest, slug: str) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.opening_exception_add(
-                    actor=request.user, site=site, date=data["date"],
-                    is_closed=data["status"] == "closed", opens=data.get("opens"),
-                    closes=data.get("closes"), label=data.get("label", ""),
+                    actor=request.user,
+                    site=site,
+                    date=data["date"],
+                    is_closed=data["status"] == "closed",
+                    opens=data.get("opens"),
+                    closes=data.get("closes"),
+                    label=data.get("label", ""),
                 )
             except DirectoryError as error:
-                _add_domain_errors(form, error, {"opens": "opens", "closes": "closes",
-                                                 "date": "date", "label": "label"})
+                _add_domain_errors(
+                    form,
+                    error,
+                    {"opens": "opens", "closes": "closes", "date": "date", "label": "label"},
+                )
             else:
                 messages.success(
                     request, f"L’exception du {data['date']:%d/%m/%Y} est enregistrée."
@@ -120,17 +143,24 @@ def site_exceptions(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = OpeningExceptionForm()
     today = timezone.now().astimezone(site.tzinfo).date()
-    holidays = [day for day in opening_schedule(site, today, UPCOMING_DAYS)
-                if day.holiday and not day.is_exception]
-    return render(request, "directory/backoffice/site_exceptions.html", {
-        "title": f"Exceptions — {site.name}",
-        "site": site,
-        "form": form,
-        "exceptions": selectors.site_exceptions(site, since=today),
-        "holidays": holidays,
-        "upcoming_days": UPCOMING_DAYS,
-        "breadcrumb_data": _breadcrumb("Fermetures et horaires exceptionnels", site),
-    })
+    holidays = [
+        day
+        for day in opening_schedule(site, today, UPCOMING_DAYS)
+        if day.holiday and not day.is_exception
+    ]
+    return render(
+        request,
+        "directory/backoffice/site_exceptions.html",
+        {
+            "title": f"Exceptions — {site.name}",
+            "site": site,
+            "form": form,
+            "exceptions": selectors.site_exceptions(site, since=today),
+            "holidays": holidays,
+            "upcoming_days": UPCOMING_DAYS,
+            "breadcrumb_data": _breadcrumb("Fermetures et horaires exceptionnels", site),
+        },
+    )
 
 
 @login_required
@@ -143,4 +173,3 @@ def site_exception_delete(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     services.opening_exception_remove(actor=request.user, exception=exception)
     messages.success(request, f"L’exception du {exception.date:%d/%m/%Y} est supprimée.")
     return redirect("directory_backoffice:site_exceptions", slug=site.slug)
-

@@ -25,20 +25,28 @@ class SiteSearchForm(ParvisForm):
     """Public search of sites; every field is optional and read from the query string."""
 
     q = forms.CharField(
-        label="Nom du lieu", required=False, max_length=100,
+        label="Nom du lieu",
+        required=False,
+        max_length=100,
         help_text="Par exemple : France Services, accueil CAF, Mérignac.",
     )
     commune = forms.CharField(
-        label="Commune", required=False, max_length=100,
+        label="Commune",
+        required=False,
+        max_length=100,
         help_text="Nom de la commune, code postal ou code INSEE.",
     )
     organisation = forms.ModelChoiceField(
-        label="Organisme", required=False, to_field_name="slug", empty_label="Tous les organismes",
+        label="Organisme",
+        required=False,
+        to_field_name="slug",
+        empty_label="Tous les organismes",
         queryset=Organisation.objects.filter(is_active=True).order_by("sort_key", "pk"),
         error_messages={"invalid_choice": "Cet organisme n’existe pas dans l’annuaire."},
     )
     kind = forms.ChoiceField(
-        label="Type de lieu", required=False,
+        label="Type de lieu",
+        required=False,
         choices=[("", "Tous les types de lieux"), *Site.Kind.choices],
         error_messages={"invalid_choice": "Ce type de lieu n’existe pas."},
     )
@@ -64,14 +72,16 @@ def parse_intervals(text: str) -> list[Interval]:
         if match is None:
             raise ValidationError(
                 f"« {part.strip()} » n’est pas une plage horaire lisible : écrivez par exemple "
-                "09:00-12:00.", code="unreadable",
+                "09:00-12:00.",
+                code="unreadable",
             )
         try:
             opens = parse_time(match.group(1), match.group(2))
             closes = parse_time(match.group(3), match.group(4))
         except ValueError as exc:
-            raise ValidationError(f"« {part.strip()} » contient une heure qui n’existe pas.",
-                                  code="invalid_time") from exc
+            raise ValidationError(
+                f"« {part.strip()} » contient une heure qui n’existe pas.", code="invalid_time"
+            ) from exc
         intervals.append(Interval(opens, closes))
     return intervals
 
@@ -84,8 +94,12 @@ HOURS_HELP = "Plages séparées par des virgules, par exemple 09:00-12:00, 14:00
 
 
 def _day_field(weekday: int) -> forms.CharField:
-    return forms.CharField(label=WEEKDAY_LABELS[weekday].capitalize(), required=False,
-                           max_length=200, help_text=HOURS_HELP)
+    return forms.CharField(
+        label=WEEKDAY_LABELS[weekday].capitalize(),
+        required=False,
+        max_length=200,
+        help_text=HOURS_HELP,
+    )
 
 
 class WeeklyHoursForm(ParvisForm):
@@ -126,28 +140,38 @@ class OpeningExceptionForm(ParvisForm):
     """A dated exception: closed all day, or open with special hours."""
 
     date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Indiquez la date.", "invalid": "Cette date n’est pas valide."},
     )
     status = forms.ChoiceField(
-        label="Ce jour-là, le site est", widget=forms.RadioSelect,
-        choices=[("closed", "fermé toute la journée"),
-                 ("special", "ouvert avec des horaires spéciaux")],
+        label="Ce jour-là, le site est",
+        widget=forms.RadioSelect,
+        choices=[
+            ("closed", "fermé toute la journée"),
+            ("special", "ouvert avec des horaires spéciaux"),
+        ],
         initial="closed",
         error_messages={"required": "Indiquez si le site est fermé ou ouvert ce jour-là."},
     )
     opens = forms.TimeField(
-        label="Heure d’ouverture", required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+        label="Heure d’ouverture",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
         help_text="Seulement pour des horaires spéciaux.",
         error_messages={"invalid": "Cette heure n’est pas valide."},
     )
     closes = forms.TimeField(
-        label="Heure de fermeture", required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+        label="Heure de fermeture",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
         help_text="Seulement pour des horaires spéciaux.",
         error_messages={"invalid": "Cette heure n’est pas valide."},
     )
     label = forms.CharField(
-        label="Motif affiché au public", required=False, max_length=200,
+        label="Motif affiché au public",
+        required=False,
+        max_length=200,
         help_text="Par exemple : inventaire, formation de l’équipe, permanence du jour férié.",
     )
 

@@ -117,14 +117,22 @@ def opening_schedule(site: Site, start_date: dt.date, days: int) -> list[DaySche
         exception = exceptions.get(day)
         if exception is not None:
             if exception.is_closed:
-                schedule.append(DaySchedule(
-                    day, (), exception.label or holiday or CLOSED_EXCEPTION, holiday, exception
-                ))
+                schedule.append(
+                    DaySchedule(
+                        day, (), exception.label or holiday or CLOSED_EXCEPTION, holiday, exception
+                    )
+                )
             else:
                 assert exception.opens and exception.closes
-                schedule.append(DaySchedule(
-                    day, (Interval(exception.opens, exception.closes),), None, holiday, exception
-                ))
+                schedule.append(
+                    DaySchedule(
+                        day,
+                        (Interval(exception.opens, exception.closes),),
+                        None,
+                        holiday,
+                        exception,
+                    )
+                )
         elif holiday is not None:
             schedule.append(DaySchedule(day, (), holiday, holiday))
         elif weekly[day.weekday()]:
@@ -151,8 +159,9 @@ def is_open_at(site: Site, moment: dt.datetime) -> bool:
     return any(interval.contains(local.time()) for interval in day.intervals)
 
 
-def next_opening(site: Site, moment: dt.datetime, *,
-                 horizon_days: int = NEXT_OPENING_HORIZON_DAYS) -> dt.datetime | None:
+def next_opening(
+    site: Site, moment: dt.datetime, *, horizon_days: int = NEXT_OPENING_HORIZON_DAYS
+) -> dt.datetime | None:
     """Start of the first opening interval strictly after ``moment``, in the site's zone.
 
     None when the site does not open within ``horizon_days``.
@@ -166,8 +175,9 @@ def next_opening(site: Site, moment: dt.datetime, *,
     return None
 
 
-def open_status(site: Site, moment: dt.datetime, *,
-                horizon_days: int = NEXT_OPENING_HORIZON_DAYS) -> OpenStatus:
+def open_status(
+    site: Site, moment: dt.datetime, *, horizon_days: int = NEXT_OPENING_HORIZON_DAYS
+) -> OpenStatus:
     """Open now?, when it closes, and when it next opens: one schedule read."""
     tz, local = _local(site, moment)
     closes_at = next_start = None

@@ -187,18 +187,27 @@ class OpeningHours(models.Model):
     """One opening interval of a weekly schedule, in the site's own time zone."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="opening_hours")
-    weekday = models.PositiveSmallIntegerField(_("jour"), choices=[
-        (0, _("lundi")), (1, _("mardi")), (2, _("mercredi")), (3, _("jeudi")),
-        (4, _("vendredi")), (5, _("samedi")), (6, _("dimanche")),
-    ])
+    weekday = models.PositiveSmallIntegerField(
+        _("jour"),
+        choices=[
+            (0, _("lundi")),
+            (1, _("mardi")),
+            (2, _("mercredi")),
+            (3, _("jeudi")),
+            (4, _("vendredi")),
+            (5, _("samedi")),
+            (6, _("dimanche")),
+        ],
+    )
     opens = models.TimeField(_("ouverture"))
     closes = models.TimeField(_("fermeture"))
 
     class Meta:
         ordering = ["site", "weekday", "opens"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")),
-                                   name="opening_hours_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")), name="opening_hours_ordered"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -88,9 +88,9 @@ def organisations_for_public() -> QuerySet[Organisation]:
     """Active organisations in French order, with their active motifs prefetched."""
     return (
         Organisation.objects.filter(is_active=True)
-        .annotate(local_service_count=Count(
-            "local_services", filter=Q(local_services__is_active=True)
-        ))
+        .annotate(
+            local_service_count=Count("local_services", filter=Q(local_services__is_active=True))
+        )
         .prefetch_related(Prefetch("motifs", queryset=Motif.objects.filter(is_active=True)))
         .order_by("sort_key", "pk")
     )
@@ -111,9 +111,13 @@ def journey_stages() -> QuerySet[JourneyStage]:
 # --- Local services ------------------------------------------------------------------------
 
 
-def local_services_search(*, q: str = "", commune: str = "",
-                          organisation: Organisation | None = None,
-                          departement: Departement | None = None) -> QuerySet[LocalService]:
+def local_services_search(
+    *,
+    q: str = "",
+    commune: str = "",
+    organisation: Organisation | None = None,
+    departement: Departement | None = None,
+) -> QuerySet[LocalService]:
     """Active local services matching every given filter, in French order.
 
     ``commune`` keeps the services whose covered territory includes that commune's
@@ -154,8 +158,14 @@ def local_service_for_public(slug: str) -> LocalService:
 # --- Sites ---------------------------------------------------------------------------------
 
 
-def sites_search(*, q: str = "", commune: str = "", organisation: Organisation | None = None,
-                 departement: Departement | None = None, kind: str = "") -> QuerySet[Site]:
+def sites_search(
+    *,
+    q: str = "",
+    commune: str = "",
+    organisation: Organisation | None = None,
+    departement: Departement | None = None,
+    kind: str = "",
+) -> QuerySet[Site]:
     """Active sites matching every given filter, in French order, ready for list pages.
 
     ``organisation`` keeps the sites it runs and the France Services sites where it is a

@@ -70,7 +70,8 @@ def taxonomy_load(*, path: Path = TAXONOMY_PATH) -> dict[str, int]:
         counts["organisations"] += 1
         for position, (motif_slug, label) in enumerate(organisation_data["motifs"].items()):
             Motif.objects.update_or_create(
-                organisation=organisation, slug=motif_slug,
+                organisation=organisation,
+                slug=motif_slug,
                 defaults={"label": label, "position": position},
             )
             counts["motifs"] += 1
@@ -90,8 +91,7 @@ class DirectoryError(Exception):
     ``errors`` maps field names to French messages when the refusal concerns fields.
     """
 
-    def __init__(self, code: str, message: str,
-                 errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, code: str, message: str, errors: dict[str, list[str]] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -100,11 +100,26 @@ class DirectoryError(Exception):
 
 WEEKDAY_LABELS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _POSTCODE = re.compile(r"^\d{5}$")
-LOCAL_SERVICE_FIELDS = frozenset({"name", "email", "phone", "is_active", "departements",
-                                  "main_departement"})
-SITE_FIELDS = frozenset({"name", "kind", "address", "postcode", "commune", "channels",
-                         "partners", "operator_name", "phone", "email", "is_active",
-                         "organisation", "local_service"})
+LOCAL_SERVICE_FIELDS = frozenset(
+    {"name", "email", "phone", "is_active", "departements", "main_departement"}
+)
+SITE_FIELDS = frozenset(
+    {
+        "name",
+        "kind",
+        "address",
+        "postcode",
+        "commune",
+        "channels",
+        "partners",
+        "operator_name",
+        "phone",
+        "email",
+        "is_active",
+        "organisation",
+        "local_service",
+    }
+)
 
 
 def _full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
@@ -117,7 +132,8 @@ def _full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
             for field, messages in exc.message_dict.items()
         }
         raise DirectoryError(
-            "invalid", "Certaines valeurs sont invalides : "
+            "invalid",
+            "Certaines valeurs sont invalides : "
             + " ".join(message for messages in errors.values() for message in messages),
             errors,
         ) from exc
@@ -132,13 +148,15 @@ def _unique_slug(model: type[models.Model], value: str, *, max_length: int) -> s
     return candidate
 
 
-def _check_slug(model: type[models.Model], slug: str | None, name: str, *,
-                max_length: int) -> str:
+def _check_slug(model: type[models.Model], slug: str | None, name: str, *, max_length: int) -> str:
     if not slug:
         return _unique_slug(model, name, max_length=max_length)
     if model._default_manager.filter(slug=slug).exists():
-        raise DirectoryError("slug_taken", "Cet identifiant (slug) est déjà utilisé.",
-                             {"slug": ["Cet identifiant est déjà utilisé."]})
+        raise DirectoryError(
+            "slug_taken",
+            "Cet identifiant (slug) est déjà utilisé.",
+            {"slug": ["Cet identifiant est déjà utilisé."]},
+        )
     return slug
 
 
@@ -158,8 +176,11 @@ def _check_name(name: str) -> str:
 # Local services ----------------------------------------------------------------------
 
 
-def _set_territory(local_service: LocalService, departements: Iterable[Departement],
-                   main_departement: Departement | None) -> list[Departement]:
+def _set_territory(
+    local_service: LocalService,
+    departements: Iterable[Departement],
+    main_departement: Departement | None,
+) -> list[Departement]:
     covered = list(dict.fromkeys(departements))
     if main_departement is None and covered:
         main_departement = covered[0]
@@ -170,11 +191,18 @@ def _set_territory(local_service: LocalService, departements: Iterable[Departeme
 
 
 @transaction.atomic
-def local_service_create(*, actor: Any, organisation: Organisation, name: str,
-                         departements: Iterable[Departement] = (),
-                         main_departement: Departement | None = None,
-                         slug: str | None = None, email: str = "", phone: str = "",
-                         is_active: bool = True) -> LocalService:
+def local_service_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    departements: Iterable[Departement] = (),
+    main_departement: Departement | None = None,
+    slug: str | None = None,
+    email: str = "",
+    phone: str = "",
+    is_active: bool = True,
+) -> LocalService:
     """Create a local service (e.g. « CAF de la Gironde ») and the territory it covers.
 
     The main département (default: the first covered one) gives its time zone and is
@@ -182,22 +210,31 @@ def local_service_create(*, actor: Any, organisation: Organisation, name: str,
     """
     name = _check_name(name)
     local_service = LocalService(
-        organisation=organisation, name=name, sort_key=sort_key(name),
+        organisation=organisation,
+        name=name,
+        sort_key=sort_key(name),
         slug=_check_slug(LocalService, slug, name, max_length=120),
-        email=email, phone=phone, is_active=is_active,
+        email=email,
+        phone=phone,
+        is_active=is_active,
     )
     covered = _set_territory(local_service, departements, main_departement)
     _full_clean(local_service)
     local_service.save()
     local_service.departements.set(covered)
-    audit_record(actor=actor, action="local_service.created", target=local_service,
-                 data={"slug": local_service.slug, "departements": [d.pk for d in covered]})
+    audit_record(
+        actor=actor,
+        action="local_service.created",
+        target=local_service,
+        data={"slug": local_service.slug, "departements": [d.pk for d in covered]},
+    )
     return local_service
 
 
 @transaction.atomic
-def local_service_update(*, actor: Any, local_service: LocalService,
-                         data: Mapping[str, Any]) -> LocalService:
+def local_service_update(
+    *, actor: Any, local_service: LocalService, data: Mapping[str, Any]
+) -> LocalService:
     """Change the given fields of a local service (``LOCAL_SERVICE_FIELDS``)."""
     _check_fields(data, LOCAL_SERVICE_FIELDS)
     changed = sorted(data)
@@ -209,17 +246,23 @@ def local_service_update(*, actor: Any, local_service: LocalService,
             setattr(local_service, field, data[field])
     covered: list[Departement] | None = None
     if "departements" in data or "main_departement" in data:
-        departements = (data["departements"] if "departements" in data
-                        else list(local_service.departements.all()))
-        main = data.get("main_departement", local_service.main_departement
-                        if "departements" not in data else None)
+        departements = (
+            data["departements"]
+            if "departements" in data
+            else list(local_service.departements.all())
+        )
+        main = data.get(
+            "main_departement",
+            local_service.main_departement if "departements" not in data else None,
+        )
         covered = _set_territory(local_service, departements, main)
     _full_clean(local_service)
     local_service.save()
     if covered is not None:
         local_service.departements.set(covered)
-    audit_record(actor=actor, action="local_service.updated", target=local_service,
-                 data={"fields": changed})
+    audit_record(
+        actor=actor, action="local_service.updated", target=local_service, data={"fields": changed}
+    )
     return local_service
 
 
@@ -228,8 +271,11 @@ def local_service_update(*, actor: Any, local_service: LocalService,
 
 def _check_site(site: Site, partners: list[Organisation] | None) -> None:
     if site.postcode and not _POSTCODE.match(site.postcode):
-        raise DirectoryError("invalid_postcode", "Le code postal doit comporter 5 chiffres.",
-                             {"postcode": ["Le code postal doit comporter 5 chiffres."]})
+        raise DirectoryError(
+            "invalid_postcode",
+            "Le code postal doit comporter 5 chiffres.",
+            {"postcode": ["Le code postal doit comporter 5 chiffres."]},
+        )
     if partners and site.kind != Site.Kind.FRANCE_SERVICES:
         raise DirectoryError(
             "partners_not_allowed",
@@ -239,30 +285,53 @@ def _check_site(site: Site, partners: list[Organisation] | None) -> None:
 
 
 @transaction.atomic
-def site_create(*, actor: Any, kind: str, name: str, commune: Commune,
-                organisation: Organisation | None = None,
-                local_service: LocalService | None = None,
-                address: str = "", postcode: str = "",
-                channels: Iterable[Channel] = (), partners: Iterable[Organisation] = (),
-                operator_name: str = "", phone: str = "", email: str = "",
-                slug: str | None = None, is_active: bool = True) -> Site:
+def site_create(
+    *,
+    actor: Any,
+    kind: str,
+    name: str,
+    commune: Commune,
+    organisation: Organisation | None = None,
+    local_service: LocalService | None = None,
+    address: str = "",
+    postcode: str = "",
+    channels: Iterable[Channel] = (),
+    partners: Iterable[Organisation] = (),
+    operator_name: str = "",
+    phone: str = "",
+    email: str = "",
+    slug: str | None = None,
+    is_active: bool = True,
+) -> Site:
     """Create a site: a counter, a contact centre or a France Services site (with partners)."""
     name = _check_name(name)
     partner_list = list(partners)
     site = Site(
-        kind=kind, name=name, sort_key=sort_key(name),
+        kind=kind,
+        name=name,
+        sort_key=sort_key(name),
         slug=_check_slug(Site, slug, name, max_length=140),
-        organisation=organisation, local_service=local_service, commune=commune,
-        address=address.strip(), postcode=postcode.strip(), operator_name=operator_name,
-        phone=phone, email=email, is_active=is_active,
+        organisation=organisation,
+        local_service=local_service,
+        commune=commune,
+        address=address.strip(),
+        postcode=postcode.strip(),
+        operator_name=operator_name,
+        phone=phone,
+        email=email,
+        is_active=is_active,
     )
     _check_site(site, partner_list)
     _full_clean(site)
     site.save()
     site.channels.set(list(channels))
     site.partners.set(partner_list)
-    audit_record(actor=actor, action="site.created", target=site,
-                 data={"slug": site.slug, "kind": site.kind, "commune": commune.pk})
+    audit_record(
+        actor=actor,
+        action="site.created",
+        target=site,
+        data={"slug": site.slug, "kind": site.kind, "commune": commune.pk},
+    )
     return site
 
 
@@ -297,8 +366,9 @@ def site_update(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Site:
 # Opening hours -------------------------------------------------------------------------
 
 
-def validate_weekly_hours(hours: Iterable[tuple[int, dt.time, dt.time]]
-                          ) -> list[tuple[int, dt.time, dt.time]]:
+def validate_weekly_hours(
+    hours: Iterable[tuple[int, dt.time, dt.time]],
+) -> list[tuple[int, dt.time, dt.time]]:
     """Sorted intervals, or ``DirectoryError`` when one is empty, reversed or overlapping.
 
     Touching intervals (09:00–12:00 then 12:00–14:00) are refused too: they are one
@@ -321,38 +391,53 @@ def validate_weekly_hours(hours: Iterable[tuple[int, dt.time, dt.time]]
                 f"(reprise à {opens_b:%H:%M} avant la fermeture de {closes_a:%H:%M})."
             )
     if errors:
-        code = ("hours_overlap" if any("chevauchent" in m for ms in errors.values() for m in ms)
-                else "hours_reversed")
+        code = (
+            "hours_overlap"
+            if any("chevauchent" in m for ms in errors.values() for m in ms)
+            else "hours_reversed"
+        )
         raise DirectoryError(
-            code, " ".join(message for messages in errors.values() for message in messages),
+            code,
+            " ".join(message for messages in errors.values() for message in messages),
             errors,
         )
     return intervals
 
 
 @transaction.atomic
-def opening_hours_replace(*, actor: Any, site: Site,
-                          hours: Iterable[tuple[int, dt.time, dt.time]]) -> list[OpeningHours]:
+def opening_hours_replace(
+    *, actor: Any, site: Site, hours: Iterable[tuple[int, dt.time, dt.time]]
+) -> list[OpeningHours]:
     """Replace the whole weekly schedule of ``site`` by ``hours`` (weekday 0 = Monday).
 
     Times are wall-clock times in the site's own time zone.
     """
     intervals = validate_weekly_hours(hours)
-    rows = [OpeningHours(site=site, weekday=weekday, opens=opens, closes=closes)
-            for weekday, opens, closes in intervals]
+    rows = [
+        OpeningHours(site=site, weekday=weekday, opens=opens, closes=closes)
+        for weekday, opens, closes in intervals
+    ]
     for row in rows:
         _full_clean(row)
     site.opening_hours.all().delete()
     created = OpeningHours.objects.bulk_create(rows)
-    audit_record(actor=actor, action="site.hours_replaced", target=site,
-                 data={"intervals": len(created)})
+    audit_record(
+        actor=actor, action="site.hours_replaced", target=site, data={"intervals": len(created)}
+    )
     return created
 
 
 @transaction.atomic
-def opening_exception_set(*, actor: Any, site: Site, date: dt.date, is_closed: bool = True,
-                          opens: dt.time | None = None, closes: dt.time | None = None,
-                          label: str = "") -> OpeningException:
+def opening_exception_set(
+    *,
+    actor: Any,
+    site: Site,
+    date: dt.date,
+    is_closed: bool = True,
+    opens: dt.time | None = None,
+    closes: dt.time | None = None,
+    label: str = "",
+) -> OpeningException:
     """Declare that ``site`` is closed, or open with special hours, on ``date``.
 
     An exception replaces the weekly hours *and* the public-holiday closure of that day
@@ -361,12 +446,14 @@ def opening_exception_set(*, actor: Any, site: Site, date: dt.date, is_closed: b
     """
     if not is_closed and not (opens and closes):
         raise DirectoryError(
-            "special_hours_required", "Indiquez l’heure d’ouverture et l’heure de fermeture.",
+            "special_hours_required",
+            "Indiquez l’heure d’ouverture et l’heure de fermeture.",
             {"opens": ["Indiquez les horaires d’ouverture de cette date."]},
         )
     if not is_closed and opens and closes and opens >= closes:
         raise DirectoryError(
-            "hours_reversed", "L’heure de fermeture doit suivre l’heure d’ouverture.",
+            "hours_reversed",
+            "L’heure de fermeture doit suivre l’heure d’ouverture.",
             {"closes": ["L’heure de fermeture doit suivre l’heure d’ouverture."]},
         )
     exception = OpeningException.objects.filter(site=site, date=date).first()
@@ -379,8 +466,12 @@ def opening_exception_set(*, actor: Any, site: Site, date: dt.date, is_closed: b
     exception.label = " ".join(label.split())[:200]
     _full_clean(exception, exclude=() if created else ("site", "date"))
     exception.save()
-    audit_record(actor=actor, action="site.exception_set", target=site,
-                 data={"date": date.isoformat(), "is_closed": is_closed, "created": created})
+    audit_record(
+        actor=actor,
+        action="site.exception_set",
+        target=site,
+        data={"date": date.isoformat(), "is_closed": is_closed, "created": created},
+    )
     return exception
 
 
@@ -394,5 +485,6 @@ def opening_exception_remove(*, actor: Any, exception: OpeningException) -> None
     site = exception.site
     date = exception.date
     exception.delete()
-    audit_record(actor=actor, action="site.exception_removed", target=site,
-                 data={"date": date.isoformat()})
+    audit_record(
+        actor=actor, action="site.exception_removed", target=site, data={"date": date.isoformat()}
+    )

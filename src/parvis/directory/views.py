@@ -43,11 +43,15 @@ def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
 
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "directory/organisation_list.html", {
-        "title": "Annuaire des services",
-        "organisations": selectors.organisations_for_public(),
-        "search_form": SiteSearchForm(),
-    })
+    return render(
+        request,
+        "directory/organisation_list.html",
+        {
+            "title": "Annuaire des services",
+            "organisations": selectors.organisations_for_public(),
+            "search_form": SiteSearchForm(),
+        },
+    )
 
 
 @require_GET
@@ -56,12 +60,16 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         organisation = selectors.organisations_for_public().get(slug=slug)
     except Organisation.DoesNotExist as exc:
         raise Http404("Organisme introuvable.") from exc
-    return render(request, "directory/organisation_detail.html", {
-        "title": organisation.name,
-        "organisation": organisation,
-        "local_services": selectors.local_services_search(organisation=organisation),
-        "breadcrumb_data": _breadcrumb(organisation.name),
-    })
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {
+            "title": organisation.name,
+            "organisation": organisation,
+            "local_services": selectors.local_services_search(organisation=organisation),
+            "breadcrumb_data": _breadcrumb(organisation.name),
+        },
+    )
 
 
 @require_GET
@@ -71,14 +79,21 @@ def local_service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except LocalService.DoesNotExist as exc:
         raise Http404("Service local introuvable.") from exc
     organisation = local_service.organisation
-    return render(request, "directory/local_service_detail.html", {
-        "title": local_service.name,
-        "local_service": local_service,
-        "breadcrumb_data": _breadcrumb(
-            local_service.name,
-            (reverse("directory:organisation_detail", args=[organisation.slug]), organisation.name),
-        ),
-    })
+    return render(
+        request,
+        "directory/local_service_detail.html",
+        {
+            "title": local_service.name,
+            "local_service": local_service,
+            "breadcrumb_data": _breadcrumb(
+                local_service.name,
+                (
+                    reverse("directory:organisation_detail", args=[organisation.slug]),
+                    organisation.name,
+                ),
+            ),
+        },
+    )
 
 
 @require_GET
@@ -95,37 +110,51 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     links = []
     if site.organisation:
-        links.append((reverse("directory:organisation_detail", args=[site.organisation.slug]),
-                      site.organisation.name))
-    return render(request, "directory/site_detail.html", {
-        "title": site.name,
-        "site": site,
-        "status": status,
-        "weekly": [(WEEKDAY_LABELS[day].capitalize(), weekly[day]) for day in range(7)],
-        "special_days": special_days,
-        "upcoming_days": UPCOMING_DAYS,
-        "breadcrumb_data": _breadcrumb(site.name, *links),
-    })
+        links.append(
+            (
+                reverse("directory:organisation_detail", args=[site.organisation.slug]),
+                site.organisation.name,
+            )
+        )
+    return render(
+        request,
+        "directory/site_detail.html",
+        {
+            "title": site.name,
+            "site": site,
+            "status": status,
+            "weekly": [(WEEKDAY_LABELS[day].capitalize(), weekly[day]) for day in range(7)],
+            "special_days": special_days,
+            "upcoming_days": UPCOMING_DAYS,
+            "breadcrumb_data": _breadcrumb(site.name, *links),
+        },
+    )
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Search of sites by name, commune, organisation and kind (GET form, no JavaScript)."""
     form = SiteSearchForm(request.GET or None)
-    context: dict[str, Any] = {"title": "Rechercher un lieu d’accueil", "form": form,
-                               "breadcrumb_data": _breadcrumb("Rechercher un lieu")}
+    context: dict[str, Any] = {
+        "title": "Rechercher un lieu d’accueil",
+        "form": form,
+        "breadcrumb_data": _breadcrumb("Rechercher un lieu"),
+    }
     if form.is_bound and not form.is_valid():
         return render(request, "directory/search.html", context, status=400)
     filters = form.cleaned_data if form.is_bound else {}
     sites = selectors.sites_search(
-        q=filters.get("q", ""), commune=filters.get("commune", ""),
-        organisation=filters.get("organisation"), kind=filters.get("kind", ""),
+        q=filters.get("q", ""),
+        commune=filters.get("commune", ""),
+        organisation=filters.get("organisation"),
+        kind=filters.get("kind", ""),
     )
     context["page_obj"] = paginate(request, sites)
     context["has_criteria"] = form.has_criteria()
     if context["has_criteria"] and not filters.get("kind") and context["page_obj"].number == 1:
         context["local_services"] = selectors.local_services_search(
-            q=filters.get("q", ""), commune=filters.get("commune", ""),
+            q=filters.get("q", ""),
+            commune=filters.get("commune", ""),
             organisation=filters.get("organisation"),
         )[:10]
     return render(request, "directory/search.html", context)

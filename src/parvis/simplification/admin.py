@@ -20,8 +20,16 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ("created_at", "from_status", "to_status", "is_public", "public_actor",
-              "public_comment", "reason_code", "actor")
+    fields = (
+        "created_at",
+        "from_status",
+        "to_status",
+        "is_public",
+        "public_actor",
+        "public_comment",
+        "reason_code",
+        "actor",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
@@ -30,23 +38,51 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(SimplificationRequest)
 class SimplificationRequestAdmin(admin.ModelAdmin):
-    list_display = ("reference", "organisation", "procedure_name", "status", "support_count",
-                    "submitted_at")
+    list_display = (
+        "reference",
+        "organisation",
+        "procedure_name",
+        "status",
+        "support_count",
+        "submitted_at",
+    )
     list_filter = ("status", "year", "proposer_kind", "source", "organisation")
     search_fields = ("reference", "procedure_name", "cerfa_number", "search_text")
     date_hierarchy = "submitted_at"
     list_select_related = ("organisation",)
     inlines = [StatusChangeInline]
     readonly_fields = (
-        "uuid", "reference", "year", "status", "support_count", "masked_at", "masking_changed",
-        "proposer_kind", "proposer_user", "source", "api_token", "rejection_reason",
-        "decline_reason", "decline_explanation", "submitted_at", "received_at", "decided_at",
-        "done_at", "status_changed_at", "updated_at",
+        "uuid",
+        "reference",
+        "year",
+        "status",
+        "support_count",
+        "masked_at",
+        "masking_changed",
+        "proposer_kind",
+        "proposer_user",
+        "source",
+        "api_token",
+        "rejection_reason",
+        "decline_reason",
+        "decline_explanation",
+        "submitted_at",
+        "received_at",
+        "decided_at",
+        "done_at",
+        "status_changed_at",
+        "updated_at",
         # Public texts are corrected in the back office (audited), not here.
-        "procedure_name", "difficulty", "proposal",
+        "procedure_name",
+        "difficulty",
+        "proposal",
     )
-    exclude = ("original_texts_encrypted", "proposer_email_encrypted", "proposer_email_digest",
-               "search_text")
+    exclude = (
+        "original_texts_encrypted",
+        "proposer_email_encrypted",
+        "proposer_email_digest",
+        "search_text",
+    )
     raw_id_fields = ("organisation", "motif")
 
 

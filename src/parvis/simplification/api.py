@@ -53,8 +53,9 @@ router = Router(tags=["simplification"])
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 REFERENCE_PATTERN = r"^SIMP-[0-9]{4}-[0-9]{5,}$"
 PublicStatus = Literal["recue", "a-l-etude", "acceptee", "realisee", "refusee"]
-AnyStatus = Literal["deposee", "non-publiee", "recue", "a-l-etude", "acceptee", "realisee",
-                    "refusee"]
+AnyStatus = Literal[
+    "deposee", "non-publiee", "recue", "a-l-etude", "acceptee", "realisee", "refusee"
+]
 DEFAULT_MAX_BODY = 32 * 1024
 
 
@@ -77,7 +78,8 @@ def limit_body_size(run: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             too_big = True
         if too_big:
             return problem_response(
-                status=413, code="payload_too_large",
+                status=413,
+                code="payload_too_large",
                 detail=f"La requête dépasse la taille maximale de {maximum // 1024} Kio.",
             )
         return run(request, *args, **kwargs)
@@ -180,8 +182,9 @@ class SimplificationOut(Schema):
 
 
 class ListFilters(Schema):
-    organisation: str | None = Field(None, pattern=SLUG_PATTERN, max_length=80,
-                                     description="Slug de l’organisme.")
+    organisation: str | None = Field(
+        None, pattern=SLUG_PATTERN, max_length=80, description="Slug de l’organisme."
+    )
     statut: PublicStatus | None = None
     annee: int | None = Field(None, ge=2000, le=2100, description="Année de dépôt.")
     theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
@@ -211,13 +214,15 @@ class FollowUpOut(Schema):
 
 
 class ProposalIn(Schema):
-    organisation: str = Field(..., pattern=SLUG_PATTERN, max_length=80,
-                              description="Slug de l’organisme concerné.")
+    organisation: str = Field(
+        ..., pattern=SLUG_PATTERN, max_length=80, description="Slug de l’organisme concerné."
+    )
     motif: str | None = Field(None, pattern=SLUG_PATTERN, max_length=80)
     theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
     procedure_name: str = Field(..., min_length=3, max_length=PROCEDURE_MAX, pattern=r"\S")
-    cerfa_number: str = Field("", pattern=rf"^$|{CERFA_PATTERN}",
-                              description="Numéro Cerfa, ex. 10840*07.")
+    cerfa_number: str = Field(
+        "", pattern=rf"^$|{CERFA_PATTERN}", description="Numéro Cerfa, ex. 10840*07."
+    )
     difficulty: str = Field(..., min_length=10, max_length=TEXT_MAX, pattern=r"\S")
     proposal: str = Field(..., min_length=10, max_length=TEXT_MAX, pattern=r"\S")
     proposer_kind: Literal["usager", "agent"] = "usager"
@@ -237,34 +242,52 @@ class TransitionIn(Schema):
     status: AnyStatus = Field(..., description="Statut visé.")
     comment: str = Field("", max_length=COMMENT_MAX, description="Commentaire public.")
     reason: str = Field("", max_length=30, description="Code du motif (refus, non-publication).")
-    explanation: str = Field("", max_length=COMMENT_MAX,
-                             description="Explication publique d’un refus.")
+    explanation: str = Field(
+        "", max_length=COMMENT_MAX, description="Explication publique d’un refus."
+    )
 
 
 # --- Public reads --------------------------------------------------------------------------
 
 
-@router.get("", auth=None, response={200: page_of(SimplificationOut), **problems(422)},
-            summary="Demandes de simplification publiées")
-def list_requests(request: HttpRequest, filters: Query[ListFilters],
-                  page: Query[PageParams]) -> dict[str, Any]:
+@router.get(
+    "",
+    auth=None,
+    response={200: page_of(SimplificationOut), **problems(422)},
+    summary="Demandes de simplification publiées",
+)
+def list_requests(
+    request: HttpRequest, filters: Query[ListFilters], page: Query[PageParams]
+) -> dict[str, Any]:
     queryset = selectors.requests_for_public(
-        organisation=filters.organisation, status=filters.statut, year=filters.annee,
-        theme=filters.theme, q=filters.q or "",
+        organisation=filters.organisation,
+        status=filters.statut,
+        year=filters.annee,
+        theme=filters.theme,
+        q=filters.q or "",
     ).prefetch_related(selectors.public_history())
     return paginate(queryset, page)
 
 
-@router.get("/suivi", auth=None, response={200: list[FollowUpOut], **problems(422)},
-            summary="Suivi par organisme et par année")
+@router.get(
+    "/suivi",
+    auth=None,
+    response={200: list[FollowUpOut], **problems(422)},
+    summary="Suivi par organisme et par année",
+)
 def follow_up(request: HttpRequest, filters: Query[FollowUpFilters]) -> list[dict[str, Any]]:
-    rows = selectors.follow_up(organisation=filters.organisation, year=filters.annee,
-                               theme=filters.theme)
+    rows = selectors.follow_up(
+        organisation=filters.organisation, year=filters.annee, theme=filters.theme
+    )
     return [row.as_dict() for row in rows]
 
 
-@router.get("/{reference}", auth=None, response={200: SimplificationOut, **problems(404, 422)},
-            summary="Une demande et son historique")
+@router.get(
+    "/{reference}",
+    auth=None,
+    response={200: SimplificationOut, **problems(404, 422)},
+    summary="Une demande et son historique",
+)
 def get_request(request: HttpRequest, reference: str) -> SimplificationRequest:
     try:
         return selectors.request_for_public(reference)
@@ -276,9 +299,12 @@ def get_request(request: HttpRequest, reference: str) -> SimplificationRequest:
 
 
 def _rate_limited(retry_after: int) -> HttpResponse:
-    return problem_response(status=429, code="rate_limited",
-                            detail="Trop de demandes envoyées : réessayez plus tard.",
-                            headers={"Retry-After": str(retry_after)})
+    return problem_response(
+        status=429,
+        code="rate_limited",
+        detail="Trop de demandes envoyées : réessayez plus tard.",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 @router.post(
@@ -297,16 +323,21 @@ def propose(request: HttpRequest, payload: ProposalIn) -> Any:
     limit, window = getattr(settings, "SIMPLIFICATION_RATE_LIMITS", {}).get(
         "api_propose_token", (200, 3600)
     )
-    throttled = hit("simplification-api-propose:token", token.prefix, limit=limit,
-                    window_seconds=window)
+    throttled = hit(
+        "simplification-api-propose:token", token.prefix, limit=limit, window_seconds=window
+    )
     if not throttled.allowed:
         return _rate_limited(throttled.retry_after)
     if payload.proposer_email:
         limit, window = getattr(settings, "SIMPLIFICATION_RATE_LIMITS", {}).get(
             "propose_email", (3, 24 * 3600)
         )
-        throttled = hit("simplification-propose:email", str(payload.proposer_email),
-                        limit=limit, window_seconds=window)
+        throttled = hit(
+            "simplification-propose:email",
+            str(payload.proposer_email),
+            limit=limit,
+            window_seconds=window,
+        )
         if not throttled.allowed:
             return _rate_limited(throttled.retry_after)
     organisation = Organisation.objects.filter(slug=payload.organisation, is_active=True).first()
@@ -323,18 +354,28 @@ def propose(request: HttpRequest, payload: ProposalIn) -> Any:
             raise HttpError(404, "Domaine introuvable.")
     try:
         created = services.simplification_request_propose(
-            organisation=organisation, motif=motif, theme=theme,
-            procedure_name=payload.procedure_name, cerfa_number=payload.cerfa_number,
-            difficulty=payload.difficulty, proposal=payload.proposal,
+            organisation=organisation,
+            motif=motif,
+            theme=theme,
+            procedure_name=payload.procedure_name,
+            cerfa_number=payload.cerfa_number,
+            difficulty=payload.difficulty,
+            proposal=payload.proposal,
             proposer_email=str(payload.proposer_email or ""),
-            proposer_kind=ProposerKind(payload.proposer_kind), api_token=token,
+            proposer_kind=ProposerKind(payload.proposer_kind),
+            api_token=token,
         )
     except SimplificationError as error:
         raise SimplificationApiError(error) from error
-    return HttpStatus(201, {
-        "reference": created.reference, "uuid": created.uuid, "status": created.status,
-        "status_label": str(Status(created.status).label),
-    })
+    return HttpStatus(
+        201,
+        {
+            "reference": created.reference,
+            "uuid": created.uuid,
+            "status": created.status,
+            "status_label": str(Status(created.status).label),
+        },
+    )
 
 
 @router.post(
@@ -358,11 +399,14 @@ def change_status(request: HttpRequest, reference: str, payload: TransitionIn) -
         simplification = get_visible_or_404(principal, queryset, reference=reference)
     try:
         services.simplification_request_transition(
-            request=simplification, to_status=payload.status, actor=principal,
-            comment=payload.comment, reason=payload.reason, explanation=payload.explanation,
+            request=simplification,
+            to_status=payload.status,
+            actor=principal,
+            comment=payload.comment,
+            reason=payload.reason,
+            explanation=payload.explanation,
         )
     except SimplificationError as error:
         raise SimplificationApiError(error) from error
     simplification.refresh_from_db()
     return simplification
-

@@ -31,8 +31,12 @@ QUEUE_FILTERS = [("", "À traiter"), *list(Status.choices)]
 def _breadcrumb(current: str, *, with_queue: bool = True) -> dict[str, Any]:
     links = [{"url": reverse("backoffice:dashboard"), "title": "Espace agents"}]
     if with_queue:
-        links.append({"url": reverse("simplification_backoffice:queue"),
-                      "title": "Demandes de simplification"})
+        links.append(
+            {
+                "url": reverse("simplification_backoffice:queue"),
+                "title": "Demandes de simplification",
+            }
+        )
     return {"links": links, "current": current}
 
 
@@ -56,20 +60,26 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("statut", "")
     if status not in Status.values:
         status = ""
-    queryset = selectors.requests_for_backoffice(request.user, status=status or None,
-                                                 open_only=not status)
-    return render(request, "simplification/backoffice/queue.html", {
-        "title": "Demandes de simplification à traiter",
-        "page_obj": _paginate(request, queryset),
-        "counts": selectors.counts_by_status(selectors.requests_for_backoffice(request.user)),
-        "filters": QUEUE_FILTERS,
-        "current_status": status,
-        "breadcrumb_data": _breadcrumb("Demandes de simplification", with_queue=False),
-    })
+    queryset = selectors.requests_for_backoffice(
+        request.user, status=status or None, open_only=not status
+    )
+    return render(
+        request,
+        "simplification/backoffice/queue.html",
+        {
+            "title": "Demandes de simplification à traiter",
+            "page_obj": _paginate(request, queryset),
+            "counts": selectors.counts_by_status(selectors.requests_for_backoffice(request.user)),
+            "filters": QUEUE_FILTERS,
+            "current_status": status,
+            "breadcrumb_data": _breadcrumb("Demandes de simplification", with_queue=False),
+        },
+    )
 
 
-def _transition_form(simplification: SimplificationRequest, user: Any,
-                     data: Any = None) -> TransitionForm | None:
+def _transition_form(
+    simplification: SimplificationRequest, user: Any, data: Any = None
+) -> TransitionForm | None:
     choices = []
     moderation = False
     for to_status in workflow.next_statuses(simplification.status):
@@ -82,8 +92,9 @@ def _transition_form(simplification: SimplificationRequest, user: Any,
             choices.append((to_status, f"{Status(to_status).label} — {step.label}"))
     if not choices:
         return None
-    return TransitionForm(data, statuses=choices, moderation=moderation,
-                          initial={"status": choices[0][0]})
+    return TransitionForm(
+        data, statuses=choices, moderation=moderation, initial={"status": choices[0][0]}
+    )
 
 
 @login_required
@@ -95,11 +106,13 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     may_moderate = services.can_moderate(user, simplification)
     masking_form = None
     if may_moderate and simplification.masked_at is not None:
-        masking_form = MaskingForm(initial={
-            "procedure_name": simplification.procedure_name,
-            "difficulty": simplification.difficulty,
-            "proposal": simplification.proposal,
-        })
+        masking_form = MaskingForm(
+            initial={
+                "procedure_name": simplification.procedure_name,
+                "difficulty": simplification.difficulty,
+                "proposal": simplification.proposal,
+            }
+        )
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -111,20 +124,27 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
                     data = transition_form.cleaned_data
                     to_status = data["status"]
                     services.simplification_request_transition(
-                        request=simplification, to_status=to_status, actor=user,  # type: ignore[arg-type]
+                        request=simplification,
+                        to_status=to_status,
+                        actor=user,  # type: ignore[arg-type]
                         comment=data.get("comment", ""),
                         reason=data.get("decline_reason") or data.get("rejection_reason") or "",
                         explanation=data.get("explanation", ""),
                     )
-                    messages.success(request, f"La demande {simplification.reference} est "
-                                     f"désormais « {Status(to_status).label} ».")
+                    messages.success(
+                        request,
+                        f"La demande {simplification.reference} est "
+                        f"désormais « {Status(to_status).label} ».",
+                    )
                     return redirect("simplification_backoffice:detail", simplification.reference)
                 status = 400
             elif action == "masking" and masking_form is not None:
                 masking_form = MaskingForm(request.POST)
                 if masking_form.is_valid():
                     services.simplification_request_correct_masking(
-                        request=simplification, actor=user, **masking_form.cleaned_data  # type: ignore[arg-type]
+                        request=simplification,
+                        actor=user,
+                        **masking_form.cleaned_data,  # type: ignore[arg-type]
                     )
                     messages.success(request, "Les textes publiés ont été corrigés.")
                     return redirect("simplification_backoffice:detail", simplification.reference)
@@ -145,12 +165,17 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
         originals = services.original_texts(simplification) if may_moderate else {}
     except DecryptionError:
         originals = {}
-    return render(request, "simplification/backoffice/detail.html", {
-        "title": f"Demande {simplification.reference}",
-        "simplification": simplification,
-        "originals": originals,
-        "history": simplification.history.select_related("actor").order_by("created_at", "id"),
-        "transition_form": transition_form,
-        "masking_form": masking_form,
-        "breadcrumb_data": _breadcrumb(simplification.reference),
-    }, status=status)
+    return render(
+        request,
+        "simplification/backoffice/detail.html",
+        {
+            "title": f"Demande {simplification.reference}",
+            "simplification": simplification,
+            "originals": originals,
+            "history": simplification.history.select_related("actor").order_by("created_at", "id"),
+            "transition_form": transition_form,
+            "masking_form": masking_form,
+            "breadcrumb_data": _breadcrumb(simplification.reference),
+        },
+        status=status,
+    )

@@ -27,7 +27,9 @@ class HoneypotMixin(forms.Form):
     """A field people never see (hidden wrapper) and robots fill in."""
 
     site_internet = forms.CharField(
-        label="Ne pas remplir", required=False, max_length=200,
+        label="Ne pas remplir",
+        required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -46,9 +48,11 @@ class MotifChoiceField(forms.ModelChoiceField):
 def _motif_choices() -> list[Any]:
     """Motifs grouped by organisation: works without JavaScript."""
     groups: dict[str, list[tuple[int, str]]] = {}
-    for motif in Motif.objects.filter(is_active=True, organisation__is_active=True).select_related(
-        "organisation"
-    ).order_by("organisation__sort_key", "position", "slug"):
+    for motif in (
+        Motif.objects.filter(is_active=True, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__sort_key", "position", "slug")
+    ):
         groups.setdefault(motif.organisation.name, []).append((motif.pk, motif.label))
     return [("", "Je ne sais pas"), *list(groups.items())]
 
@@ -61,38 +65,61 @@ class ProposalForm(HoneypotMixin, ParvisForm):
         help_text="L’administration qui gère la démarche ou le formulaire.",
     )
     procedure_name = forms.CharField(
-        label="Démarche ou formulaire à simplifier", max_length=PROCEDURE_MAX,
+        label="Démarche ou formulaire à simplifier",
+        max_length=PROCEDURE_MAX,
         help_text="Par exemple : « Demande d’aide personnalisée au logement ».",
     )
     cerfa_number = forms.CharField(
-        label="Numéro Cerfa", required=False, max_length=20,
+        label="Numéro Cerfa",
+        required=False,
+        max_length=20,
         help_text="Il figure en haut à droite du formulaire, par exemple 10840*07.",
     )
     motif = MotifChoiceField(
-        label="Sujet de la démarche", required=False,
+        label="Sujet de la démarche",
+        required=False,
         queryset=Motif.objects.filter(is_active=True),
         help_text="Il doit correspondre à l’organisme choisi.",
     )
     theme = forms.ModelChoiceField(
-        label="Domaine", required=False, queryset=Theme.objects.all(),
+        label="Domaine",
+        required=False,
+        queryset=Theme.objects.all(),
         empty_label="Aucun en particulier",
     )
     difficulty = forms.CharField(
-        label="Qu’est-ce qui est difficile ?", max_length=TEXT_MAX, min_length=10,
-        widget=forms.Textarea(attrs={"rows": 6}), help_text=PERSONAL_DATA_HELP,
+        label="Qu’est-ce qui est difficile ?",
+        max_length=TEXT_MAX,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=PERSONAL_DATA_HELP,
     )
     proposal = forms.CharField(
-        label="Que proposez-vous pour simplifier ?", max_length=TEXT_MAX, min_length=10,
-        widget=forms.Textarea(attrs={"rows": 6}), help_text=PERSONAL_DATA_HELP,
+        label="Que proposez-vous pour simplifier ?",
+        max_length=TEXT_MAX,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=PERSONAL_DATA_HELP,
     )
     email = forms.EmailField(
-        label="Votre adresse électronique", required=False, max_length=254,
+        label="Votre adresse électronique",
+        required=False,
+        max_length=254,
         help_text="Pour être prévenu de l’avancement de votre demande. Elle n’est jamais "
         "publiée et elle est effacée quand la demande est close.",
     )
 
-    field_order = ["organisation", "procedure_name", "cerfa_number", "motif", "theme",
-                   "difficulty", "proposal", "email", HONEYPOT_FIELD]
+    field_order = [
+        "organisation",
+        "procedure_name",
+        "cerfa_number",
+        "motif",
+        "theme",
+        "difficulty",
+        "proposal",
+        "email",
+        HONEYPOT_FIELD,
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,7 +135,8 @@ class ProposalForm(HoneypotMixin, ParvisForm):
 
 class SupportForm(HoneypotMixin, ParvisForm):
     email = forms.EmailField(
-        label="Votre adresse électronique", max_length=254,
+        label="Votre adresse électronique",
+        max_length=254,
         help_text="Vous recevrez un lien pour confirmer. L’adresse n’est ni publiée ni conservée.",
     )
 
@@ -118,17 +146,25 @@ class FilterForm(ParvisForm):
 
     q = forms.CharField(label="Mot-clé", required=False, max_length=100)
     organisation = forms.ModelChoiceField(
-        label="Organisme", required=False, to_field_name="slug",
-        queryset=Organisation.objects.none(), empty_label="Tous",
+        label="Organisme",
+        required=False,
+        to_field_name="slug",
+        queryset=Organisation.objects.none(),
+        empty_label="Tous",
     )
     statut = forms.ChoiceField(
-        label="Statut", required=False,
+        label="Statut",
+        required=False,
         choices=[("", "Tous")] + [(s, Status(s).label) for s in PUBLIC_STATUSES],
     )
-    annee = forms.TypedChoiceField(label="Année de dépôt", required=False, coerce=int,
-                                   empty_value=None)
+    annee = forms.TypedChoiceField(
+        label="Année de dépôt", required=False, coerce=int, empty_value=None
+    )
     theme = forms.ModelChoiceField(
-        label="Domaine", required=False, queryset=Theme.objects.all(), empty_label="Tous",
+        label="Domaine",
+        required=False,
+        queryset=Theme.objects.all(),
+        empty_label="Tous",
     )
 
     def __init__(self, *args: Any, organisations: Any, years: list[int], **kwargs: Any) -> None:
@@ -142,26 +178,33 @@ class TransitionForm(ParvisForm):
 
     status = forms.ChoiceField(label="Nouveau statut", widget=forms.RadioSelect)
     comment = forms.CharField(
-        label="Commentaire public", required=False, max_length=COMMENT_MAX,
+        label="Commentaire public",
+        required=False,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Publié dans l’historique de la demande (obligatoire pour « Réalisée »). "
         "Sans donnée personnelle.",
     )
     decline_reason = forms.ChoiceField(
-        label="Raison (si la demande n’est pas retenue)", required=False,
+        label="Raison (si la demande n’est pas retenue)",
+        required=False,
         choices=[("", "—"), *list(DeclineReason.choices)],
     )
     explanation = forms.CharField(
-        label="Explication publique (si la demande n’est pas retenue)", required=False,
-        max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Explication publique (si la demande n’est pas retenue)",
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     rejection_reason = forms.ChoiceField(
-        label="Motif de non-publication", required=False,
+        label="Motif de non-publication",
+        required=False,
         choices=[("", "—"), *list(RejectionReason.choices)],
     )
 
-    def __init__(self, *args: Any, statuses: list[tuple[str, str]], moderation: bool,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, statuses: list[tuple[str, str]], moderation: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = statuses
         if moderation:
@@ -174,7 +217,13 @@ class MaskingForm(ParvisForm):
     """Moderation: adjust the masked texts before (or after) publication."""
 
     procedure_name = forms.CharField(label="Démarche (texte publié)", max_length=PROCEDURE_MAX)
-    difficulty = forms.CharField(label="Ce qui est difficile (texte publié)", max_length=TEXT_MAX,
-                                 widget=forms.Textarea(attrs={"rows": 6}))
-    proposal = forms.CharField(label="Proposition (texte publié)", max_length=TEXT_MAX,
-                               widget=forms.Textarea(attrs={"rows": 6}))
+    difficulty = forms.CharField(
+        label="Ce qui est difficile (texte publié)",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    proposal = forms.CharField(
+        label="Proposition (texte publié)",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -126,9 +126,7 @@ class SimplificationRequest(models.Model):
     )
 
     support_count = models.PositiveIntegerField(default=0)
-    rejection_reason = models.CharField(
-        max_length=30, choices=RejectionReason.choices, blank=True
-    )
+    rejection_reason = models.CharField(max_length=30, choices=RejectionReason.choices, blank=True)
     decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
     decline_explanation = models.TextField(blank=True)  # masked, public
 

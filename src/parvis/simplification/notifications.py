@@ -45,8 +45,11 @@ def notify_proposer(*, change: StatusChange) -> bool:
     if change.public_comment:
         lines += ["", f"Commentaire de l’organisme : {change.public_comment}"]
     if change.to_status == Status.DECLINED:
-        lines += ["", f"Raison : {DeclineReason(request.decline_reason).label}",
-                  request.decline_explanation]
+        lines += [
+            "",
+            f"Raison : {DeclineReason(request.decline_reason).label}",
+            request.decline_explanation,
+        ]
     if request.is_public:
         url = settings.SITE_URL.rstrip("/") + reverse(
             "simplification:detail", args=[request.reference]

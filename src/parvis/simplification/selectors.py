@@ -71,25 +71,26 @@ def requests_for_public(
 
 def request_for_public(reference: str) -> SimplificationRequest:
     """One published request with its public history; ``DoesNotExist`` otherwise."""
-    return (
-        requests_for_public().prefetch_related(public_history()).get(reference=reference)
-    )
+    return requests_for_public().prefetch_related(public_history()).get(reference=reference)
 
 
 def public_years() -> list[int]:
     return sorted(
         set(
             SimplificationRequest.objects.filter(status__in=PUBLIC_STATUSES)
-            .values_list("year", flat=True).distinct()
+            .values_list("year", flat=True)
+            .distinct()
         ),
         reverse=True,
     )
 
 
 def organisations_with_requests() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        simplification_requests__status__in=PUBLIC_STATUSES
-    ).distinct().order_by("sort_key")
+    return (
+        Organisation.objects.filter(simplification_requests__status__in=PUBLIC_STATUSES)
+        .distinct()
+        .order_by("sort_key")
+    )
 
 
 # --- Follow-up per organisation and year ----------------------------------------------------
@@ -152,7 +153,9 @@ class FollowUp:
 
 
 def follow_up(
-    *, organisation: Organisation | str | None = None, year: int | None = None,
+    *,
+    organisation: Organisation | str | None = None,
+    year: int | None = None,
     theme: str | None = None,
 ) -> list[FollowUp]:
     """Counts by status, median days from submission to decision and done rate.
@@ -250,8 +253,9 @@ def simplification_requests_for_open_data() -> Iterator[dict[str, Any]]:
             "proposition": request.proposal,
             "statut": request.status,
             "statut_libelle": Status(request.status).label,
-            "motif_refus": (DeclineReason(request.decline_reason).label
-                            if request.decline_reason else None),
+            "motif_refus": (
+                DeclineReason(request.decline_reason).label if request.decline_reason else None
+            ),
             "motif_refus_code": request.decline_reason or None,
             "explication_refus": request.decline_explanation or None,
             "date_depot": timezone.localtime(request.submitted_at).date().isoformat(),
@@ -272,4 +276,3 @@ def simplification_requests_for_open_data() -> Iterator[dict[str, Any]]:
                 for change in history
             ],
         }
-

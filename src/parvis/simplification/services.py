@@ -96,7 +96,8 @@ def _require_text(value: str, field: str, label: str, maximum: int) -> str:
         raise SimplificationError("required", f"Indiquez {label}.", field)
     if len(value) > maximum:
         raise SimplificationError(
-            "too_long", f"Ce texte est trop long ({len(value)} caractères, {maximum} au plus).",
+            "too_long",
+            f"Ce texte est trop long ({len(value)} caractères, {maximum} au plus).",
             field,
         )
     return value.strip()
@@ -146,8 +147,9 @@ def simplification_request_propose(
     """
     now = now or timezone.now()
     if not organisation.is_active:
-        raise SimplificationError("unknown_organisation", "Cet organisme n’est plus actif.",
-                                  "organisation")
+        raise SimplificationError(
+            "unknown_organisation", "Cet organisme n’est plus actif.", "organisation"
+        )
     if motif is not None and motif.organisation_id != organisation.pk:
         raise SimplificationError(
             "motif_mismatch", "Ce motif ne correspond pas à l’organisme choisi.", "motif"
@@ -184,15 +186,21 @@ def simplification_request_propose(
     request.full_clean()
     request.save()
     change = StatusChange.objects.create(
-        request=request, from_status="", to_status=Status.SUBMITTED, actor=proposer_user,
+        request=request,
+        from_status="",
+        to_status=Status.SUBMITTED,
+        actor=proposer_user,
         created_at=now,
     )
     audit_record(
         actor=proposer_user or api_token,
         action="simplification.request_proposed",
         target=request,
-        data={"reference": request.reference, "source": request.source,
-              "proposer_kind": proposer_kind},
+        data={
+            "reference": request.reference,
+            "source": request.source,
+            "proposer_kind": proposer_kind,
+        },
     )
     from parvis.simplification import tasks
 
@@ -201,8 +209,9 @@ def simplification_request_propose(
     if email or proposer_user is not None:
         change_id = change.pk
         transaction.on_commit(lambda: tasks.notify_proposer.delay(change_id))
-    logger.info("simplification_request_proposed", reference=request.reference,
-                source=str(request.source))
+    logger.info(
+        "simplification_request_proposed", reference=request.reference, source=str(request.source)
+    )
     return request
 
 
@@ -223,10 +232,17 @@ def _mask(text: str) -> tuple[str, bool]:
 
 
 def _search_text(request: SimplificationRequest) -> str:
-    return search_key(" ".join(
-        (request.reference, request.cerfa_number, request.procedure_name, request.difficulty,
-         request.proposal)
-    ))
+    return search_key(
+        " ".join(
+            (
+                request.reference,
+                request.cerfa_number,
+                request.procedure_name,
+                request.difficulty,
+                request.proposal,
+            )
+        )
+    )
 
 
 @transaction.atomic
@@ -237,16 +253,28 @@ def simplification_request_mask(*, request: SimplificationRequest) -> Simplifica
         return request
     texts = original_texts(request)
     changed = False
-    for field, maximum in (("procedure_name", PROCEDURE_MAX), ("difficulty", None),
-                           ("proposal", None)):
+    for field, maximum in (
+        ("procedure_name", PROCEDURE_MAX),
+        ("difficulty", None),
+        ("proposal", None),
+    ):
         masked, touched = _mask(texts.get(field, ""))
         setattr(request, field, masked[:maximum] if maximum else masked)
         changed = changed or touched
     request.masking_changed = changed
     request.masked_at = timezone.now()
     request.search_text = _search_text(request)
-    request.save(update_fields=["procedure_name", "difficulty", "proposal", "masking_changed",
-                                "masked_at", "search_text", "updated_at"])
+    request.save(
+        update_fields=[
+            "procedure_name",
+            "difficulty",
+            "proposal",
+            "masking_changed",
+            "masked_at",
+            "search_text",
+            "updated_at",
+        ]
+    )
     return request
 
 
@@ -275,8 +303,9 @@ def simplification_request_correct_masking(
     if not can_moderate(actor, request):
         raise PermissionDenied
     if request.masked_at is None:
-        raise SimplificationError("not_masked", "Le masquage automatique n’est pas terminé : "
-                                  "réessayez dans un instant.")
+        raise SimplificationError(
+            "not_masked", "Le masquage automatique n’est pas terminé : réessayez dans un instant."
+        )
     request.procedure_name = _require_text(
         procedure_name, "procedure_name", "la démarche ou le formulaire", PROCEDURE_MAX
     )
@@ -285,8 +314,12 @@ def simplification_request_correct_masking(
     request.search_text = _search_text(request)
     request.full_clean()
     request.save()
-    audit_record(actor=actor, action="simplification.masking_corrected", target=request,
-                 data={"reference": request.reference})
+    audit_record(
+        actor=actor,
+        action="simplification.masking_corrected",
+        target=request,
+        data={"reference": request.reference},
+    )
     if request.is_public:
         _after_commit_changed(request, None)
     return request
@@ -317,7 +350,8 @@ def simplification_request_transition(
     """Move ``request`` to ``to_status`` if the table allows it and ``actor`` may do it."""
     now = now or timezone.now()
     request = (
-        SimplificationRequest.objects.select_for_update().select_related("organisation")
+        SimplificationRequest.objects.select_for_update()
+        .select_related("organisation")
         .get(pk=request.pk)
     )
     step = workflow.move(request.status, to_status)
@@ -328,8 +362,11 @@ def simplification_request_transition(
             f"« {Status(to_status).label if to_status in Status.values else to_status} ».",
             "status",
         )
-    allowed = (can_moderate(actor, request) if step.authority == workflow.Authority.MODERATION
-               else can_decide(actor, request))
+    allowed = (
+        can_moderate(actor, request)
+        if step.authority == workflow.Authority.MODERATION
+        else can_decide(actor, request)
+    )
     if not allowed:
         raise PermissionDenied
     for value, field in ((comment, "comment"), (explanation, "explanation")):
@@ -340,25 +377,34 @@ def simplification_request_transition(
     reason_code = ""
     if step.needs == workflow.Needs.REJECTION_REASON:
         if reason not in RejectionReason.values:
-            raise SimplificationError("reason_required",
-                                      "Choisissez le motif de non-publication.", "reason")
+            raise SimplificationError(
+                "reason_required", "Choisissez le motif de non-publication.", "reason"
+            )
         reason_code = reason
     elif step.needs == workflow.Needs.DECLINE_REASON:
         if reason not in DeclineReason.values:
-            raise SimplificationError("reason_required",
-                                      "Choisissez la raison pour laquelle la demande n’est pas "
-                                      "retenue.", "reason")
+            raise SimplificationError(
+                "reason_required",
+                "Choisissez la raison pour laquelle la demande n’est pas retenue.",
+                "reason",
+            )
         if not (explanation or "").strip():
-            raise SimplificationError("explanation_required",
-                                      "Expliquez publiquement pourquoi la demande n’est pas "
-                                      "retenue.", "explanation")
+            raise SimplificationError(
+                "explanation_required",
+                "Expliquez publiquement pourquoi la demande n’est pas retenue.",
+                "explanation",
+            )
         reason_code = reason
     elif step.needs == workflow.Needs.COMMENT and not (comment or "").strip():
-        raise SimplificationError("comment_required",
-                                  "Dites publiquement ce qui a été simplifié.", "comment")
+        raise SimplificationError(
+            "comment_required", "Dites publiquement ce qui a été simplifié.", "comment"
+        )
     if to_status == Status.RECEIVED and request.masked_at is None:
-        raise SimplificationError("not_masked", "Le masquage automatique des données "
-                                  "personnelles n’est pas terminé : réessayez dans un instant.")
+        raise SimplificationError(
+            "not_masked",
+            "Le masquage automatique des données "
+            "personnelles n’est pas terminé : réessayez dans un instant.",
+        )
 
     # Agents' public words are masked too (short texts: synchronously).
     public_comment = _mask(comment.strip())[0] if comment else ""
@@ -396,12 +442,20 @@ def simplification_request_transition(
         actor=actor,
         action="simplification.status_changed",
         target=request,
-        data={"reference": request.reference, "from": from_status, "to": to_status,
-              "reason": reason_code},
+        data={
+            "reference": request.reference,
+            "from": from_status,
+            "to": to_status,
+            "reason": reason_code,
+        },
     )
     _after_commit_changed(request, change)
-    logger.info("simplification_status_changed", reference=request.reference,
-                from_status=from_status, to_status=to_status)
+    logger.info(
+        "simplification_status_changed",
+        reference=request.reference,
+        from_status=from_status,
+        to_status=to_status,
+    )
     return change
 
 
@@ -462,13 +516,15 @@ def support_token_read(token: str) -> tuple[SimplificationRequest, str]:
         data = signing.loads(token, salt=SUPPORT_SALT, max_age=support_token_max_age())
     except signing.SignatureExpired as exc:
         raise SimplificationError(
-            "token_expired", "Ce lien de confirmation a expiré : demandez-en un nouveau depuis "
-            "la page de la demande."
+            "token_expired",
+            "Ce lien de confirmation a expiré : demandez-en un nouveau depuis "
+            "la page de la demande.",
         ) from exc
     except signing.BadSignature as exc:
         raise SimplificationError(
-            "token_invalid", "Ce lien de confirmation est invalide ou incomplet : vérifiez qu’il "
-            "a été copié en entier."
+            "token_invalid",
+            "Ce lien de confirmation est invalide ou incomplet : vérifiez qu’il "
+            "a été copié en entier.",
         ) from exc
     try:
         request = SimplificationRequest.objects.select_related("organisation").get(
@@ -479,20 +535,20 @@ def support_token_read(token: str) -> tuple[SimplificationRequest, str]:
     return request, str(data.get("d", ""))
 
 
-def _support_add(request: SimplificationRequest, *, user: User | None = None,
-                 digest: str = "") -> bool:
+def _support_add(
+    request: SimplificationRequest, *, user: User | None = None, digest: str = ""
+) -> bool:
     _require_supportable(request)
     try:
         with transaction.atomic():
             Support.objects.create(request=request, user=user, email_digest=digest)
     except IntegrityError:
         return False  # already counted: uniqueness is the database's, not the IP's
-    SimplificationRequest.objects.filter(pk=request.pk).update(
-        support_count=F("support_count") + 1
-    )
+    SimplificationRequest.objects.filter(pk=request.pk).update(support_count=F("support_count") + 1)
     _after_commit_changed(request, None)
-    logger.info("simplification_supported", reference=request.reference,
-                by="account" if user else "email")
+    logger.info(
+        "simplification_supported", reference=request.reference, by="account" if user else "email"
+    )
     return True
 
 

@@ -86,8 +86,11 @@ def _apply_domain_error(form: Any, error: SimplificationError) -> None:
 
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or None, organisations=selectors.organisations_with_requests(),
-                      years=selectors.public_years())
+    form = FilterForm(
+        request.GET or None,
+        organisations=selectors.organisations_with_requests(),
+        years=selectors.public_years(),
+    )
     status = 200
     filters: dict[str, Any] = {}
     if form.is_bound:
@@ -104,13 +107,18 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "simplification/request_list.html", {
-        "title": "Demandes de simplification",
-        "form": form,
-        "page_obj": _paginate(request, queryset),
-        "querystring": query.urlencode(),
-        "has_criteria": bool(filters and any(filters.values())),
-    }, status=status)
+    return render(
+        request,
+        "simplification/request_list.html",
+        {
+            "title": "Demandes de simplification",
+            "form": form,
+            "page_obj": _paginate(request, queryset),
+            "querystring": query.urlencode(),
+            "has_criteria": bool(filters and any(filters.values())),
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -125,35 +133,53 @@ def _public_request(reference: str) -> SimplificationRequest:
         raise Http404("Demande introuvable.") from exc
 
 
-def _render_detail(request: HttpRequest, simplification: SimplificationRequest,
-                   support_form: SupportForm | None = None, status: int = 200) -> HttpResponse:
-    return render(request, "simplification/request_detail.html", {
-        "title": f"{simplification.reference} — {simplification.procedure_name}",
-        "simplification": simplification,
-        "history": simplification.public_history,  # type: ignore[attr-defined]
-        "support_form": support_form or SupportForm(),
-        "breadcrumb_data": _breadcrumb(simplification.reference),
-    }, status=status)
+def _render_detail(
+    request: HttpRequest,
+    simplification: SimplificationRequest,
+    support_form: SupportForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "simplification/request_detail.html",
+        {
+            "title": f"{simplification.reference} — {simplification.procedure_name}",
+            "simplification": simplification,
+            "history": simplification.public_history,  # type: ignore[attr-defined]
+            "support_form": support_form or SupportForm(),
+            "breadcrumb_data": _breadcrumb(simplification.reference),
+        },
+        status=status,
+    )
 
 
 @require_GET
 def follow_up(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or None, organisations=selectors.organisations_with_requests(),
-                      years=selectors.public_years())
+    form = FilterForm(
+        request.GET or None,
+        organisations=selectors.organisations_with_requests(),
+        years=selectors.public_years(),
+    )
     del form.fields["statut"], form.fields["q"]
     filters: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
     rows = selectors.follow_up(
-        organisation=filters.get("organisation"), year=filters.get("annee"),
+        organisation=filters.get("organisation"),
+        year=filters.get("annee"),
         theme=filters["theme"].pk if filters.get("theme") else None,
     )
-    return render(request, "simplification/follow_up.html", {
-        "title": "Suivi des demandes de simplification par organisme et par année",
-        "form": form,
-        "rows": rows,
-        "statuses": [(s, Status(s).label) for s in PUBLIC_STATUSES],
-        "min_n": selectors.MIN_N,
-        "breadcrumb_data": _breadcrumb("Suivi par organisme et par année"),
-    }, status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "simplification/follow_up.html",
+        {
+            "title": "Suivi des demandes de simplification par organisme et par année",
+            "form": form,
+            "rows": rows,
+            "statuses": [(s, Status(s).label) for s in PUBLIC_STATUSES],
+            "min_n": selectors.MIN_N,
+            "breadcrumb_data": _breadcrumb("Suivi par organisme et par année"),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 # --- Propose ------------------------------------------------------------------------------
@@ -210,11 +236,15 @@ def propose(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def proposed(request: HttpRequest) -> HttpResponse:
-    return render(request, "simplification/proposed.html", {
-        "title": "Demande envoyée",
-        "reference": request.session.get(SESSION_LAST_REFERENCE, ""),
-        "breadcrumb_data": _breadcrumb("Demande envoyée"),
-    })
+    return render(
+        request,
+        "simplification/proposed.html",
+        {
+            "title": "Demande envoyée",
+            "reference": request.session.get(SESSION_LAST_REFERENCE, ""),
+            "breadcrumb_data": _breadcrumb("Demande envoyée"),
+        },
+    )
 
 
 # --- Support ------------------------------------------------------------------------------
@@ -225,8 +255,10 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
     simplification = _public_request(reference)
     detail_url = reverse("simplification:detail", args=[reference])
     if not simplification.is_supportable:
-        messages.error(request, "Cette demande ne peut plus être soutenue : elle a déjà reçu "
-                       "une réponse définitive.")
+        messages.error(
+            request,
+            "Cette demande ne peut plus être soutenue : elle a déjà reçu une réponse définitive.",
+        )
         return redirect(detail_url)
     throttled = throttle_ip(request, "support", SUPPORT_IP)
     if request.POST.get("with_account") and request.user.is_authenticated:
@@ -238,8 +270,12 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
         except SimplificationError as error:
             messages.error(request, error.message)
             return redirect(detail_url)
-        messages.success(request, "Merci : votre soutien est compté." if counted else
-                         "Vous soutenez déjà cette demande : votre soutien ne compte qu’une fois.")
+        messages.success(
+            request,
+            "Merci : votre soutien est compté."
+            if counted
+            else "Vous soutenez déjà cette demande : votre soutien ne compte qu’une fois.",
+        )
         return redirect(detail_url)
 
     form = SupportForm(request.POST)
@@ -287,7 +323,11 @@ def support_confirm(request: HttpRequest, token: str) -> HttpResponse:
         except SimplificationError as error:
             context["error"] = error.message
             return render(request, "simplification/support_confirm.html", context, status=400)
-        messages.success(request, "Merci : votre soutien est compté." if counted else
-                         "Votre soutien était déjà compté : il ne compte qu’une fois par adresse.")
+        messages.success(
+            request,
+            "Merci : votre soutien est compté."
+            if counted
+            else "Votre soutien était déjà compté : il ne compte qu’une fois par adresse.",
+        )
         return redirect("simplification:detail", simplification.reference)
     return render(request, "simplification/support_confirm.html", context)

@@ -38,9 +38,7 @@ class Move:
 S = Status
 TRANSITIONS: dict[tuple[str, str], Move] = {
     (S.SUBMITTED, S.RECEIVED): Move(Authority.MODERATION, label="Publier la demande"),
-    (S.SUBMITTED, S.REJECTED): Move(
-        Authority.MODERATION, Needs.REJECTION_REASON, "Ne pas publier"
-    ),
+    (S.SUBMITTED, S.REJECTED): Move(Authority.MODERATION, Needs.REJECTION_REASON, "Ne pas publier"),
     (S.RECEIVED, S.UNDER_STUDY): Move(Authority.ORGANISATION, label="Mettre à l’étude"),
     (S.RECEIVED, S.ACCEPTED): Move(Authority.ORGANISATION, label="Accepter"),
     (S.RECEIVED, S.DECLINED): Move(Authority.ORGANISATION, Needs.DECLINE_REASON, "Ne pas retenir"),

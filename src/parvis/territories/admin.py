@@ -51,8 +51,15 @@ class RegionAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 
 @admin.register(Departement)
 class DepartementAdmin(ReferenceAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "region", "timezone", "holiday_subdivision", "is_overseas",
-                    "is_collectivity")
+    list_display = (
+        "code",
+        "name",
+        "region",
+        "timezone",
+        "holiday_subdivision",
+        "is_overseas",
+        "is_collectivity",
+    )
     list_filter = ("is_overseas", "is_collectivity", "timezone", "region")
     list_select_related = ("region",)
     search_fields = ("code", "name")

@@ -21,13 +21,20 @@ router = Router(tags=["territoires"])
 
 DEPARTEMENT_PATTERN = r"^(?:\d{2}|2[ABab]|9[78]\d)$"
 COMMUNE_PATTERN = r"^(?:\d{2}|2[ABab])\d{3}$"
-DepartementCode = Annotated[str, Path(
-    pattern=DEPARTEMENT_PATTERN, description="Code INSEE du département : 33, 2A, 974…",
-)]
-CommuneCode = Annotated[str, Path(
-    pattern=COMMUNE_PATTERN,
-    description="Code INSEE de la commune (5 caractères), actuel ou ancien : 33063, 2A004…",
-)]
+DepartementCode = Annotated[
+    str,
+    Path(
+        pattern=DEPARTEMENT_PATTERN,
+        description="Code INSEE du département : 33, 2A, 974…",
+    ),
+]
+CommuneCode = Annotated[
+    str,
+    Path(
+        pattern=COMMUNE_PATTERN,
+        description="Code INSEE de la commune (5 caractères), actuel ou ancien : 33063, 2A004…",
+    ),
+]
 
 
 def _error(status: int, code: str, detail: str) -> HttpError:
@@ -108,9 +115,7 @@ class CommuneOut(Schema):
 class AliasOut(Schema):
     code: str
     name: str = Field(..., description="Nom de l’ancienne commune (vide s’il est inconnu).")
-    kind: str = Field(
-        ..., description="`deleguee`, `associee`, `arrondissement` ou `ancienne`."
-    )
+    kind: str = Field(..., description="`deleguee`, `associee`, `arrondissement` ou `ancienne`.")
     kind_label: str
 
     @staticmethod
@@ -132,7 +137,8 @@ class CommuneDetailOut(CommuneOut):
 
 class CommuneFilters(Schema):
     q: str = Field(
-        "", max_length=100,
+        "",
+        max_length=100,
         description="Début du nom (sans accents ni majuscules requis), code postal ou code INSEE.",
     )
     departement: str | None = Field(None, pattern=DEPARTEMENT_PATTERN)

@@ -87,8 +87,11 @@ def communes_search(
         own_name = Q(search_key__startswith=key)
         queryset = queryset.filter(
             own_name
-            | Q(code__in=CommuneAlias.objects.filter(search_key__startswith=key)
-                .values("commune_id"))
+            | Q(
+                code__in=CommuneAlias.objects.filter(search_key__startswith=key).values(
+                    "commune_id"
+                )
+            )
         ).annotate(  # communes named so first, then those with a déléguée named so
             by_alias=Case(When(own_name, then=Value(0)), default=Value(1))
         )

@@ -97,8 +97,12 @@ def territories_load(*, path: Path = REFERENCE_FILE, force: bool = False) -> dic
         )
     counts = _counts()
     logger.info(
-        "territories_loaded", version=data["version"], cog_year=data["cog_year"],
-        stale_communes_kept=stale, seconds=round(time.perf_counter() - started, 2), **counts,
+        "territories_loaded",
+        version=data["version"],
+        cog_year=data["cog_year"],
+        stale_communes_kept=stale,
+        seconds=round(time.perf_counter() - started, 2),
+        **counts,
     )
     return counts
 
@@ -110,44 +114,67 @@ def _upsert(data: dict[str, Any]) -> int:
         for code, name, zone in data["regions"]
     ]
     Region.objects.bulk_create(
-        regions, update_conflicts=True, unique_fields=["code"],
+        regions,
+        update_conflicts=True,
+        unique_fields=["code"],
         update_fields=["name", "sort_key", "is_overseas"],
     )
 
     departements = [
         Departement(
-            code=code, name=name, sort_key=sort_key(name), region_id=region,
-            is_overseas=zone != "metro", is_collectivity=zone == "com",
+            code=code,
+            name=name,
+            sort_key=sort_key(name),
+            region_id=region,
+            is_overseas=zone != "metro",
+            is_collectivity=zone == "com",
             timezone=departement_timezone(code),
             holiday_subdivision=holiday_subdivision(code) or "",
         )
         for code, name, region, zone in data["departements"]
     ]
     Departement.objects.bulk_create(
-        departements, update_conflicts=True, unique_fields=["code"],
-        update_fields=["name", "sort_key", "region", "is_overseas", "is_collectivity",
-                       "timezone", "holiday_subdivision"],
+        departements,
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=[
+            "name",
+            "sort_key",
+            "region",
+            "is_overseas",
+            "is_collectivity",
+            "timezone",
+            "holiday_subdivision",
+        ],
     )
 
     communes = [
         Commune(
-            code=code, name=name, sort_key=sort_key(name), search_key=search_key(name),
-            departement_id=departement, postcodes=postcodes, population=population,
+            code=code,
+            name=name,
+            sort_key=sort_key(name),
+            search_key=search_key(name),
+            departement_id=departement,
+            postcodes=postcodes,
+            population=population,
         )
         for code, name, departement, postcodes, population in data["communes"]
     ]
     Commune.objects.bulk_create(
-        communes, batch_size=2000, update_conflicts=True, unique_fields=["code"],
-        update_fields=["name", "sort_key", "search_key", "departement", "postcodes",
-                       "population"],
+        communes,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["name", "sort_key", "search_key", "departement", "postcodes", "population"],
     )
 
     # Aliases are not referenced by other tables: rebuilding them is simplest and exact.
     CommuneAlias.objects.all().delete()
     CommuneAlias.objects.bulk_create(
         [
-            CommuneAlias(code=code, name=name, search_key=search_key(name), kind=kind,
-                         commune_id=commune)
+            CommuneAlias(
+                code=code, name=name, search_key=search_key(name), kind=kind, commune_id=commune
+            )
             for code, name, kind, commune in data["aliases"]
         ],
         batch_size=2000,

@@ -14,18 +14,20 @@ MIN_YEAR, MAX_YEAR = 1970, 2100
 
 @require_GET
 def departement_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "territories/departement_list.html", {
-        "title": "Départements et collectivités",
-        "departements": selectors.departements_list(),
-        "breadcrumb_parents": [("Accueil", reverse("portal:home"))],
-    })
+    return render(
+        request,
+        "territories/departement_list.html",
+        {
+            "title": "Départements et collectivités",
+            "departements": selectors.departements_list(),
+            "breadcrumb_parents": [("Accueil", reverse("portal:home"))],
+        },
+    )
 
 
 @require_GET
 def departement_detail(request: HttpRequest, code: str) -> HttpResponse:
-    departement = (
-        selectors.departement_get(code) if selectors.is_departement_code(code) else None
-    )
+    departement = selectors.departement_get(code) if selectors.is_departement_code(code) else None
     if departement is None:
         raise Http404("Département introuvable.")
     this_year = calendar.local_today(departement.timezone).year
@@ -35,16 +37,20 @@ def departement_detail(request: HttpRequest, code: str) -> HttpResponse:
         year = this_year
     if not MIN_YEAR <= year <= MAX_YEAR:
         year = this_year
-    return render(request, "territories/departement_detail.html", {
-        "title": f"{departement.name} ({departement.code})",
-        "departement": departement,
-        "local_now": calendar.local_now(departement.timezone),
-        "year": year,
-        "previous_year": year - 1 if year > MIN_YEAR else None,
-        "next_year": year + 1 if year < MAX_YEAR else None,
-        "holidays": list(calendar.public_holidays(departement.code, year).items()),
-        "breadcrumb_parents": [
-            ("Accueil", reverse("portal:home")),
-            ("Départements", reverse("territories:departement_list")),
-        ],
-    })
+    return render(
+        request,
+        "territories/departement_detail.html",
+        {
+            "title": f"{departement.name} ({departement.code})",
+            "departement": departement,
+            "local_now": calendar.local_now(departement.timezone),
+            "year": year,
+            "previous_year": year - 1 if year > MIN_YEAR else None,
+            "next_year": year + 1 if year < MAX_YEAR else None,
+            "holidays": list(calendar.public_holidays(departement.code, year).items()),
+            "breadcrumb_parents": [
+                ("Accueil", reverse("portal:home")),
+                ("Départements", reverse("territories:departement_list")),
+            ],
+        },
+    )

@@ -44,8 +44,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class TransitionInline(admin.TabularInline):
     model = ExperienceTransition
     extra = 0
-    fields = ("created_at", "from_status", "to_status", "actor", "actor_label", "reason_code",
-              "note")
+    fields = (
+        "created_at",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_label",
+        "reason_code",
+        "note",
+    )
     readonly_fields = fields
     can_delete = False
 
@@ -55,8 +62,15 @@ class TransitionInline(admin.TabularInline):
 
 @admin.register(Experience)
 class ExperienceAdmin(ReadOnlyAdmin):
-    list_display = ["uuid", "status", "organisation", "source", "is_sensitive", "submitted_at",
-                    "published_at"]
+    list_display = [
+        "uuid",
+        "status",
+        "organisation",
+        "source",
+        "is_sensitive",
+        "submitted_at",
+        "published_at",
+    ]
     list_filter = ["status", "source", "is_sensitive", "is_assisted", "organisation"]
     search_fields = ["uuid"]
     date_hierarchy = "submitted_at"
@@ -65,14 +79,20 @@ class ExperienceAdmin(ReadOnlyAdmin):
     inlines = [TransitionInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Experience._meta.fields if f.name not in SECRET_FIELDS] + [
-            "themes"]
+        return [f.name for f in Experience._meta.fields if f.name not in SECRET_FIELDS] + ["themes"]
 
 
 @admin.register(PublicAnswer)
 class PublicAnswerAdmin(ReadOnlyAdmin):
-    list_display = ["experience", "status", "signed_by_organisation", "signed_by_service",
-                    "published_at", "helpful_yes", "helpful_no"]
+    list_display = [
+        "experience",
+        "status",
+        "signed_by_organisation",
+        "signed_by_service",
+        "published_at",
+        "helpful_yes",
+        "helpful_no",
+    ]
     list_filter = ["status", "masking_changed", "is_sensitive"]
     list_select_related = ["experience", "signed_by_organisation", "signed_by_service"]
     exclude = ["original_text_encrypted"]

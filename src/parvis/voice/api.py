@@ -53,7 +53,8 @@ def limit_body_size(run: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             too_big = True
         if too_big:
             return problem_response(
-                status=413, code="payload_too_large",
+                status=413,
+                code="payload_too_large",
                 detail=f"La requête dépasse la taille maximale de {maximum // 1024} Kio.",
             )
         return run(request, *args, **kwargs)
@@ -62,31 +63,52 @@ def limit_body_size(run: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 
 class ExperienceIn(Schema):
-    organisation: str = Field(..., max_length=80, pattern=SLUG,
-                              description="Identifiant (slug) de l’organisme concerné.")
-    local_service: str | None = Field(None, max_length=120, pattern=SLUG,
-                                      description="Identifiant du service local, s’il est connu.")
-    site: str | None = Field(None, max_length=140, pattern=SLUG,
-                             description="Identifiant du lieu d’accueil, s’il est connu.")
+    organisation: str = Field(
+        ..., max_length=80, pattern=SLUG, description="Identifiant (slug) de l’organisme concerné."
+    )
+    local_service: str | None = Field(
+        None,
+        max_length=120,
+        pattern=SLUG,
+        description="Identifiant du service local, s’il est connu.",
+    )
+    site: str | None = Field(
+        None,
+        max_length=140,
+        pattern=SLUG,
+        description="Identifiant du lieu d’accueil, s’il est connu.",
+    )
     title: str = Field(..., min_length=1, max_length=TITLE_MAX, pattern=VISIBLE)
-    text: str = Field(..., min_length=1, max_length=TEXT_MAX, pattern=VISIBLE,
-                      description="Récit de l’usager ; les données personnelles seront masquées "
-                                  "avant toute publication.")
+    text: str = Field(
+        ...,
+        min_length=1,
+        max_length=TEXT_MAX,
+        pattern=VISIBLE,
+        description="Récit de l’usager ; les données personnelles seront masquées "
+        "avant toute publication.",
+    )
     journey_stage: str | None = Field(None, max_length=50, pattern=SLUG)
     channel: str | None = Field(None, max_length=50, pattern=SLUG)
     tone: Literal["positif", "neutre", "negatif"] | None = None
     happened_on: dt.date | None = None
     # Checked by Django's validator in the service (pydantic's refuses some valid domains).
-    email: str | None = Field(None, max_length=254, json_schema_extra={"format": "email"},
-                              description="Pour envoyer à l’usager son lien privé et la "
-                                          "réponse du service ; jamais publiée.")
+    email: str | None = Field(
+        None,
+        max_length=254,
+        json_schema_extra={"format": "email"},
+        description="Pour envoyer à l’usager son lien privé et la "
+        "réponse du service ; jamais publiée.",
+    )
 
 
 class SubmittedOut(Schema):
     uuid: UUID
     status: str
-    private_url: str = Field(..., description="Lien privé de l’usager (suivre, corriger, "
-                             "retirer) : à lui montrer, ne pas conserver.")
+    private_url: str = Field(
+        ...,
+        description="Lien privé de l’usager (suivre, corriger, "
+        "retirer) : à lui montrer, ne pas conserver.",
+    )
 
 
 class RejectionReasonOut(Schema):
@@ -96,8 +118,11 @@ class RejectionReasonOut(Schema):
 
 def _problem(error: VoiceError) -> HttpResponse:
     status = error.status if 400 <= error.status < 500 else 422
-    errors = ([{"field": f"body.{error.field}", "code": error.code, "message": error.message}]
-              if error.field else None)
+    errors = (
+        [{"field": f"body.{error.field}", "code": error.code, "message": error.message}]
+        if error.field
+        else None
+    )
     return problem_response(status=status, code=error.code, detail=error.message, errors=errors)
 
 
@@ -106,9 +131,12 @@ def _unknown(field: str, what: str) -> VoiceError:
 
 
 def _rate_limited(retry_after: int) -> HttpResponse:
-    return problem_response(status=429, code="rate_limited",
-                            detail="Trop d’expériences envoyées : réessayez plus tard.",
-                            headers={"Retry-After": str(retry_after)})
+    return problem_response(
+        status=429,
+        code="rate_limited",
+        detail="Trop d’expériences envoyées : réessayez plus tard.",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def _resolve(payload: ExperienceIn) -> dict[str, Any]:
@@ -148,10 +176,13 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
     limit, window = getattr(settings, "VOICE_RATE_LIMITS", {}).get("api_token", (300, 3600))
     throttled = hit("voice:api:token", token.prefix, limit=int(limit), window_seconds=int(window))
     if throttled.allowed and payload.email:
-        limit, window = getattr(settings, "VOICE_RATE_LIMITS", {}).get("submit_email",
-                                                                       (5, 86400))
-        throttled = hit("voice:submit:email", str(payload.email).lower(), limit=int(limit),
-                        window_seconds=int(window))
+        limit, window = getattr(settings, "VOICE_RATE_LIMITS", {}).get("submit_email", (5, 86400))
+        throttled = hit(
+            "voice:submit:email",
+            str(payload.email).lower(),
+            limit=int(limit),
+            window_seconds=int(window),
+        )
     if not throttled.allowed:
         return _rate_limited(throttled.retry_after)
     try:
@@ -168,14 +199,21 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
     except VoiceError as error:
         return _problem(error)
     experience = submitted.experience
-    return HttpStatus(201, {
-        "uuid": experience.uuid,
-        "status": experience.status,
-        "private_url": private_link(submitted.private_token),
-    })
+    return HttpStatus(
+        201,
+        {
+            "uuid": experience.uuid,
+            "status": experience.status,
+            "private_url": private_link(submitted.private_token),
+        },
+    )
 
 
-@router.get("/motifs-de-refus", auth=None, response=list[RejectionReasonOut],
-            summary="Charte de modération : motifs de refus")
+@router.get(
+    "/motifs-de-refus",
+    auth=None,
+    response=list[RejectionReasonOut],
+    summary="Charte de modération : motifs de refus",
+)
 def rejection_reasons(request: HttpRequest) -> list[dict[str, str]]:
     return [{"code": code, "label": str(label)} for code, label in RejectionReason.choices]

@@ -86,8 +86,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Cochez au moins un témoignage à publier.")
         else:
             try:
-                count = services.experiences_bulk_publish(experiences=batch,
-                                                          moderator=_user(request))
+                count = services.experiences_bulk_publish(
+                    experiences=batch, moderator=_user(request)
+                )
             except VoiceError as error:
                 messages.error(request, error.message)
             else:
@@ -95,15 +96,19 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         return redirect("voice_backoffice:moderation_queue")
     page = Paginator(selectors.moderation_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(experience, *selectors.sla_colour(experience)) for experience in page.object_list]
-    return render(request, "voice/backoffice/moderation_queue.html", {
-        "title": "Modération des expériences",
-        "breadcrumb_parents": _crumbs(),
-        "page_obj": page,
-        "rows": rows,
-        "awaiting_analysis": selectors.awaiting_analysis().count(),
-        "answers": selectors.answers_awaiting_moderation()[:PAGE_SIZE],
-        "sla": selectors.sla_thresholds(),
-    })
+    return render(
+        request,
+        "voice/backoffice/moderation_queue.html",
+        {
+            "title": "Modération des expériences",
+            "breadcrumb_parents": _crumbs(),
+            "page_obj": page,
+            "rows": rows,
+            "awaiting_analysis": selectors.awaiting_analysis().count(),
+            "answers": selectors.answers_awaiting_moderation()[:PAGE_SIZE],
+            "sla": selectors.sla_thresholds(),
+        },
+    )
 
 
 def _uuids(values: list[str]) -> list[str]:
@@ -132,17 +137,18 @@ def moderation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "title": decrypt_text(experience.original_title_encrypted),
             "text": decrypt_text(experience.original_text_encrypted),
         }
-    masking_form = MaskingForm(request.POST if action == "masking" else None,
-                               spans=_span_choices(experience, originals))
+    masking_form = MaskingForm(
+        request.POST if action == "masking" else None, spans=_span_choices(experience, originals)
+    )
     status = 200
     if request.method == "POST":
         status = 400
         try:
-            done = _moderate(request, experience, action, publish_form, reject_form,
-                             masking_form)
+            done = _moderate(request, experience, action, publish_form, reject_form, masking_form)
         except VoiceError as error:
-            form = {"publish": publish_form, "reject": reject_form,
-                    "masking": masking_form}.get(action)
+            form = {"publish": publish_form, "reject": reject_form, "masking": masking_form}.get(
+                action
+            )
             if form is not None:
                 _form_error(form, error)
             else:
@@ -151,23 +157,29 @@ def moderation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         else:
             if done:
                 return redirect(done)
-    return render(request, "voice/backoffice/moderation_detail.html", {
-        "title": f"Modération — {experience.masked_title or 'expérience'}",
-        "breadcrumb_parents": _crumbs(("Modération", reverse("voice_backoffice:moderation_queue"))),
-        "experience": experience,
-        "original": originals,
-        "entities": list(enumerate(experience.entities)),
-        "sla": selectors.sla_colour(experience),
-        "duplicates": selectors.near_duplicates(experience),
-        "history": selectors.history(experience),
-        "publish_form": publish_form,
-        "reject_form": reject_form,
-        "masking_form": masking_form,
-        "moves": services.allowed_moves(experience.status),
-        "qualification": experience.qualification,
-        "can_mask": bool(originals["text"])
-        and experience.status in services.MASKABLE_STATUSES,
-    }, status=status)
+    return render(
+        request,
+        "voice/backoffice/moderation_detail.html",
+        {
+            "title": f"Modération — {experience.masked_title or 'expérience'}",
+            "breadcrumb_parents": _crumbs(
+                ("Modération", reverse("voice_backoffice:moderation_queue"))
+            ),
+            "experience": experience,
+            "original": originals,
+            "entities": list(enumerate(experience.entities)),
+            "sla": selectors.sla_colour(experience),
+            "duplicates": selectors.near_duplicates(experience),
+            "history": selectors.history(experience),
+            "publish_form": publish_form,
+            "reject_form": reject_form,
+            "masking_form": masking_form,
+            "moves": services.allowed_moves(experience.status),
+            "qualification": experience.qualification,
+            "can_mask": bool(originals["text"]) and experience.status in services.MASKABLE_STATUSES,
+        },
+        status=status,
+    )
 
 
 def _span_choices(experience: Experience, originals: dict[str, str]) -> list[tuple[int, str]]:
@@ -175,22 +187,29 @@ def _span_choices(experience: Experience, originals: dict[str, str]) -> list[tup
     choices = []
     for index, span in enumerate(experience.entities):
         field = span.get("field", "text")
-        fragment = originals.get(field, "")[span.get("start", 0):span.get("end", 0)]
+        fragment = originals.get(field, "")[span.get("start", 0) : span.get("end", 0)]
         placeholder = LABEL_PLACEHOLDERS.get(span.get("label", ""), LABEL_PLACEHOLDERS["OTHER"])
         where = "titre" if field == "title" else "récit"
         choices.append((index, f"{placeholder} ← « {fragment} » ({where})"))
     return choices
 
 
-def _moderate(request: HttpRequest, experience: Experience, action: str, publish_form: Any,
-              reject_form: Any, masking_form: Any) -> str | None:
+def _moderate(
+    request: HttpRequest,
+    experience: Experience,
+    action: str,
+    publish_form: Any,
+    reject_form: Any,
+    masking_form: Any,
+) -> str | None:
     """Apply one moderation action; the URL to go to next, or None to re-render."""
     user = _user(request)
     here = reverse("voice_backoffice:moderation_detail", kwargs={"uuid": experience.uuid})
     queue = reverse("voice_backoffice:moderation_queue")
     if action == "publish" and publish_form.is_valid():
-        services.experience_publish(experience=experience, moderator=user,
-                                    note=publish_form.cleaned_data["note"])
+        services.experience_publish(
+            experience=experience, moderator=user, note=publish_form.cleaned_data["note"]
+        )
         messages.success(request, "Le témoignage est publié (texte masqué).")
         return queue
     if action == "reject" and reject_form.is_valid():
@@ -199,18 +218,28 @@ def _moderate(request: HttpRequest, experience: Experience, action: str, publish
         if data["duplicate_of"]:
             duplicate = Experience.objects.filter(uuid=data["duplicate_of"]).first()
             if duplicate is None:
-                raise VoiceError("unknown_duplicate", "Aucune expérience n’a cet identifiant.",
-                                 field="duplicate_of")
-        services.experience_reject(experience=experience, moderator=user,
-                                   reason=data["reason"], note=data["note"],
-                                   duplicate_of=duplicate)
+                raise VoiceError(
+                    "unknown_duplicate",
+                    "Aucune expérience n’a cet identifiant.",
+                    field="duplicate_of",
+                )
+        services.experience_reject(
+            experience=experience,
+            moderator=user,
+            reason=data["reason"],
+            note=data["note"],
+            duplicate_of=duplicate,
+        )
         messages.success(request, "Le témoignage est refusé ; le motif est enregistré.")
         return queue
     if action == "masking" and masking_form.is_valid():
         data = masking_form.cleaned_data
         services.experience_adjust_masking(
-            experience=experience, moderator=user, remove=data["remove"],
-            add_fragment=data["add_fragment"], add_label=data["add_label"] or "OTHER",
+            experience=experience,
+            moderator=user,
+            remove=data["remove"],
+            add_fragment=data["add_fragment"],
+            add_label=data["add_label"] or "OTHER",
             add_field=data["add_field"],
         )
         messages.success(request, "Le masquage est mis à jour.")
@@ -240,7 +269,8 @@ def _moderate(request: HttpRequest, experience: Experience, action: str, publish
 def answer_moderation(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         answer = PublicAnswer.objects.select_related(
-            "experience__organisation", "signed_by_service", "author").get(pk=pk)
+            "experience__organisation", "signed_by_service", "author"
+        ).get(pk=pk)
     except PublicAnswer.DoesNotExist as exc:
         from django.http import Http404
 
@@ -251,21 +281,35 @@ def answer_moderation(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.answer_moderate(answer=answer, moderator=_user(request),
-                                         approve=form.cleaned_data["decision"] == "approve",
-                                         note=form.cleaned_data["note"])
+                services.answer_moderate(
+                    answer=answer,
+                    moderator=_user(request),
+                    approve=form.cleaned_data["decision"] == "approve",
+                    note=form.cleaned_data["note"],
+                )
             except VoiceError as error:
                 _form_error(form, error)
             else:
                 messages.success(request, "Décision enregistrée.")
                 return redirect("voice_backoffice:moderation_queue")
-    original = decrypt_text(answer.original_text_encrypted) if (
-        answer.original_text_encrypted) else ""
-    return render(request, "voice/backoffice/answer_moderation.html", {
-        "title": "Modération d’une réponse",
-        "breadcrumb_parents": _crumbs(("Modération", reverse("voice_backoffice:moderation_queue"))),
-        "answer": answer, "experience": answer.experience, "original": original, "form": form,
-    }, status=status)
+    original = (
+        decrypt_text(answer.original_text_encrypted) if (answer.original_text_encrypted) else ""
+    )
+    return render(
+        request,
+        "voice/backoffice/answer_moderation.html",
+        {
+            "title": "Modération d’une réponse",
+            "breadcrumb_parents": _crumbs(
+                ("Modération", reverse("voice_backoffice:moderation_queue"))
+            ),
+            "answer": answer,
+            "experience": answer.experience,
+            "original": original,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 # --- Service: experiences of the scope and answers ---------------------------------------
@@ -279,15 +323,22 @@ def experience_list(request: HttpRequest) -> HttpResponse:
         status = ""
     queryset = selectors.experiences_for_service(request.user, status=status)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "voice/backoffice/experience_list.html", {
-        "title": "Expériences de vos services",
-        "breadcrumb_parents": _crumbs(),
-        "page_obj": page,
-        "status": status,
-        "statuses": [(S.PUBLISHED, "Sans réponse"), (S.ANSWERED, "Répondues"),
-                     (S.ARCHIVED, "Archivées")],
-        "is_moderator": services.is_moderator(request.user),
-    })
+    return render(
+        request,
+        "voice/backoffice/experience_list.html",
+        {
+            "title": "Expériences de vos services",
+            "breadcrumb_parents": _crumbs(),
+            "page_obj": page,
+            "status": status,
+            "statuses": [
+                (S.PUBLISHED, "Sans réponse"),
+                (S.ANSWERED, "Répondues"),
+                (S.ARCHIVED, "Archivées"),
+            ],
+            "is_moderator": services.is_moderator(request.user),
+        },
+    )
 
 
 @never_cache
@@ -295,17 +346,24 @@ def experience_list(request: HttpRequest) -> HttpResponse:
 def experience_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     experience = selectors.experience_for_service(request.user, uuid)
     answer = selectors.answer_of(experience)
-    return render(request, "voice/backoffice/experience_detail.html", {
-        "title": experience.masked_title or "Expérience",
-        "breadcrumb_parents": _crumbs(("Expériences", reverse("voice_backoffice:experience_list"))),
-        "experience": experience,
-        "answer": answer,
-        "waited": services.working_days_waited(experience, since=experience.published_at)
-        if experience.published_at else None,
-        "target": services.answer_targets(experience.organisation)[0],
-        "can_answer": experience.status == S.PUBLISHED and (
-            answer is None or answer.status in {AnswerStatus.DRAFT, AnswerStatus.REJECTED}),
-    })
+    return render(
+        request,
+        "voice/backoffice/experience_detail.html",
+        {
+            "title": experience.masked_title or "Expérience",
+            "breadcrumb_parents": _crumbs(
+                ("Expériences", reverse("voice_backoffice:experience_list"))
+            ),
+            "experience": experience,
+            "answer": answer,
+            "waited": services.working_days_waited(experience, since=experience.published_at)
+            if experience.published_at
+            else None,
+            "target": services.answer_targets(experience.organisation)[0],
+            "can_answer": experience.status == S.PUBLISHED
+            and (answer is None or answer.status in {AnswerStatus.DRAFT, AnswerStatus.REJECTED}),
+        },
+    )
 
 
 @never_cache
@@ -321,9 +379,12 @@ def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.answer_draft_save(experience=experience, actor=_user(request),
-                                           text=form.cleaned_data["text"],
-                                           template=form.cleaned_data["template"])
+                services.answer_draft_save(
+                    experience=experience,
+                    actor=_user(request),
+                    text=form.cleaned_data["text"],
+                    template=form.cleaned_data["template"],
+                )
             except VoiceError as error:
                 _form_error(form, error)
                 status = 409 if error.status == 409 else 400
@@ -334,22 +395,37 @@ def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
         initial: dict[str, Any] = {}
         if template is not None:
             initial = {"text": template.body, "template": template.pk}
-        elif answer is not None and answer.original_text_encrypted and answer.status in {
-                AnswerStatus.DRAFT, AnswerStatus.REJECTED}:
-            initial = {"text": decrypt_text(answer.original_text_encrypted),
-                       "template": answer.template_id}
+        elif (
+            answer is not None
+            and answer.original_text_encrypted
+            and answer.status in {AnswerStatus.DRAFT, AnswerStatus.REJECTED}
+        ):
+            initial = {
+                "text": decrypt_text(answer.original_text_encrypted),
+                "template": answer.template_id,
+            }
         form = AnswerForm(initial=initial, templates=templates)
-    return render(request, "voice/backoffice/answer_compose.html", {
-        "title": "Répondre publiquement",
-        "breadcrumb_parents": _crumbs(
-            ("Expériences", reverse("voice_backoffice:experience_list")),
-            (experience.masked_title or "Expérience",
-             reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid})),
-        ),
-        "experience": experience, "answer": answer, "form": form, "templates": templates,
-        "locked": answer is not None and answer.status in {AnswerStatus.IN_MODERATION,
-                                                           AnswerStatus.PUBLISHED},
-    }, status=status)
+    return render(
+        request,
+        "voice/backoffice/answer_compose.html",
+        {
+            "title": "Répondre publiquement",
+            "breadcrumb_parents": _crumbs(
+                ("Expériences", reverse("voice_backoffice:experience_list")),
+                (
+                    experience.masked_title or "Expérience",
+                    reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid}),
+                ),
+            ),
+            "experience": experience,
+            "answer": answer,
+            "form": form,
+            "templates": templates,
+            "locked": answer is not None
+            and answer.status in {AnswerStatus.IN_MODERATION, AnswerStatus.PUBLISHED},
+        },
+        status=status,
+    )
 
 
 def _int(value: str | None) -> int | None:
@@ -377,24 +453,39 @@ def answer_preview(request: HttpRequest, uuid: Any) -> HttpResponse:
             status = 409
         else:
             if answer.status == AnswerStatus.PUBLISHED:
-                messages.success(request, "Votre réponse est publiée, signée par votre service. "
-                                          "L’auteur en est informé s’il a laissé son adresse.")
+                messages.success(
+                    request,
+                    "Votre réponse est publiée, signée par votre service. "
+                    "L’auteur en est informé s’il a laissé son adresse.",
+                )
             else:
-                messages.info(request, "Le masquage a modifié votre réponse (ou elle est "
-                                       "sensible) : un modérateur la relit avant publication.")
+                messages.info(
+                    request,
+                    "Le masquage a modifié votre réponse (ou elle est "
+                    "sensible) : un modérateur la relit avant publication.",
+                )
             return redirect("voice_backoffice:experience_detail", uuid=experience.uuid)
-    return render(request, "voice/backoffice/answer_preview.html", {
-        "title": "Aperçu de la réponse masquée",
-        "breadcrumb_parents": _crumbs(
-            ("Expériences", reverse("voice_backoffice:experience_list")),
-            (experience.masked_title or "Expérience",
-             reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid})),
-        ),
-        "experience": experience, "answer": answer,
-        "original": decrypt_text(answer.original_text_encrypted)
-        if answer.original_text_encrypted else "",
-        "ready": answer.masked_at is not None,
-    }, status=status)
+    return render(
+        request,
+        "voice/backoffice/answer_preview.html",
+        {
+            "title": "Aperçu de la réponse masquée",
+            "breadcrumb_parents": _crumbs(
+                ("Expériences", reverse("voice_backoffice:experience_list")),
+                (
+                    experience.masked_title or "Expérience",
+                    reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid}),
+                ),
+            ),
+            "experience": experience,
+            "answer": answer,
+            "original": decrypt_text(answer.original_text_encrypted)
+            if answer.original_text_encrypted
+            else "",
+            "ready": answer.masked_at is not None,
+        },
+        status=status,
+    )
 
 
 @never_cache
@@ -402,12 +493,19 @@ def answer_preview(request: HttpRequest, uuid: Any) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     """Dashboard list: unanswered experiences past the reminder or the escalation."""
     page = Paginator(selectors.overdue_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "voice/backoffice/overdue.html", {
-        "title": "Expériences en attente de réponse au-delà du délai",
-        "breadcrumb_parents": _crumbs(("Expériences", reverse("voice_backoffice:experience_list"))),
-        "page_obj": page,
-    })
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "voice/backoffice/overdue.html",
+        {
+            "title": "Expériences en attente de réponse au-delà du délai",
+            "breadcrumb_parents": _crumbs(
+                ("Expériences", reverse("voice_backoffice:experience_list"))
+            ),
+            "page_obj": page,
+        },
+    )
 
 
 # --- Answer templates --------------------------------------------------------------------
@@ -415,18 +513,25 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 def _template_organisations(request: HttpRequest) -> Any:
     return visible_to(request.user, Organisation.objects.all(), Perm.MANAGE_QUALITY).order_by(
-        "sort_key", "pk")
+        "sort_key", "pk"
+    )
 
 
 @never_cache
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "voice/backoffice/template_list.html", {
-        "title": "Modèles de réponse",
-        "breadcrumb_parents": _crumbs(("Expériences", reverse("voice_backoffice:experience_list"))),
-        "templates": selectors.templates_visible_to(request.user),
-        "can_create": _template_organisations(request).exists(),
-    })
+    return render(
+        request,
+        "voice/backoffice/template_list.html",
+        {
+            "title": "Modèles de réponse",
+            "breadcrumb_parents": _crumbs(
+                ("Expériences", reverse("voice_backoffice:experience_list"))
+            ),
+            "templates": selectors.templates_visible_to(request.user),
+            "can_create": _template_organisations(request).exists(),
+        },
+    )
 
 
 @never_cache
@@ -444,14 +549,22 @@ def template_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     template = selectors.template_for(request.user, pk)
-    return _template_form(request, organisations=_template_organisations(request),
-                          template=template)
+    return _template_form(
+        request, organisations=_template_organisations(request), template=template
+    )
 
 
 def _template_form(request: HttpRequest, *, organisations: Any, template: Any) -> HttpResponse:
-    initial = ({"organisation": template.organisation_id, "title": template.title,
-                "body": template.body, "is_active": template.is_active}
-               if template else {"is_active": True})
+    initial = (
+        {
+            "organisation": template.organisation_id,
+            "title": template.title,
+            "body": template.body,
+            "is_active": template.is_active,
+        }
+        if template
+        else {"is_active": True}
+    )
     form = TemplateForm(request.POST or None, initial=initial, organisations=organisations)
     status = 200
     if request.method == "POST":
@@ -465,12 +578,19 @@ def _template_form(request: HttpRequest, *, organisations: Any, template: Any) -
             else:
                 messages.success(request, "Le modèle est enregistré.")
                 return redirect("voice_backoffice:template_list")
-    return render(request, "voice/backoffice/template_form.html", {
-        "title": "Modifier le modèle" if template else "Nouveau modèle de réponse",
-        "breadcrumb_parents": _crumbs(("Modèles de réponse",
-                                       reverse("voice_backoffice:template_list"))),
-        "form": form, "template": template,
-    }, status=status)
+    return render(
+        request,
+        "voice/backoffice/template_form.html",
+        {
+            "title": "Modifier le modèle" if template else "Nouveau modèle de réponse",
+            "breadcrumb_parents": _crumbs(
+                ("Modèles de réponse", reverse("voice_backoffice:template_list"))
+            ),
+            "form": form,
+            "template": template,
+        },
+        status=status,
+    )
 
 
 # --- Assisted recording at a counter -------------------------------------------------------
@@ -484,8 +604,11 @@ def assisted_create(request: HttpRequest) -> HttpResponse:
     if not sites.exists():
         raise PermissionDenied
     only_site = sites.first() if sites.count() == 1 else None
-    form = AssistedForm(request.POST or None, sites=sites,
-                        initial={"assisted_site": only_site.pk if only_site else None})
+    form = AssistedForm(
+        request.POST or None,
+        sites=sites,
+        initial={"assisted_site": only_site.pk if only_site else None},
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -499,23 +622,36 @@ def assisted_create(request: HttpRequest) -> HttpResponse:
                     organisation=organisation,
                     local_service=site.local_service if runs_it else None,
                     site=site,
-                    title=data["title"], text=data["text"],
-                    journey_stage=data["journey_stage"], channel=data["channel"],
-                    happened_on=data["happened_on"], tone=data["tone"], email=data["email"],
-                    actor=_user(request), actor_label=Actor.AGENT,
-                    assisted_by=_user(request), assisted_site=site,
+                    title=data["title"],
+                    text=data["text"],
+                    journey_stage=data["journey_stage"],
+                    channel=data["channel"],
+                    happened_on=data["happened_on"],
+                    tone=data["tone"],
+                    email=data["email"],
+                    actor=_user(request),
+                    actor_label=Actor.AGENT,
+                    assisted_by=_user(request),
+                    assisted_site=site,
                 )
             except VoiceError as error:
                 _form_error(form, error)
             else:
-                request.session[ASSISTED_KEY] = {"token": submitted.private_token,
-                                                 "email": bool(data["email"])}
+                request.session[ASSISTED_KEY] = {
+                    "token": submitted.private_token,
+                    "email": bool(data["email"]),
+                }
                 return redirect("voice_backoffice:assisted_done")
-    return render(request, "voice/backoffice/assisted_form.html", {
-        "title": "Enregistrer l’expérience d’un usager",
-        "breadcrumb_parents": _crumbs(),
-        "form": form,
-    }, status=status)
+    return render(
+        request,
+        "voice/backoffice/assisted_form.html",
+        {
+            "title": "Enregistrer l’expérience d’un usager",
+            "breadcrumb_parents": _crumbs(),
+            "form": form,
+        },
+        status=status,
+    )
 
 
 @never_cache
@@ -523,12 +659,16 @@ def assisted_create(request: HttpRequest) -> HttpResponse:
 def assisted_done(request: HttpRequest) -> HttpResponse:
     last = request.session.get(ASSISTED_KEY) or {}
     link = absolute(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
-    response = render(request, "voice/backoffice/assisted_done.html", {
-        "title": "Expérience enregistrée",
-        "breadcrumb_parents": _crumbs(),
-        "link": link,
-        "emailed": last.get("email", False),
-        "can_answer": has_permission(request.user, Perm.MANAGE_QUALITY),
-    })
+    response = render(
+        request,
+        "voice/backoffice/assisted_done.html",
+        {
+            "title": "Expérience enregistrée",
+            "breadcrumb_parents": _crumbs(),
+            "link": link,
+            "emailed": last.get("email", False),
+            "can_answer": has_permission(request.user, Perm.MANAGE_QUALITY),
+        },
+    )
     response["Referrer-Policy"] = "same-origin"
     return response

@@ -34,17 +34,24 @@ class ServiceSearchForm(ParvisForm):
     """Step 1 (GET): find the service by organisation and commune, or the place by name."""
 
     organisation = forms.ModelChoiceField(
-        label="Organisme", required=False, to_field_name="slug", queryset=_organisations(),
+        label="Organisme",
+        required=False,
+        to_field_name="slug",
+        queryset=_organisations(),
         empty_label="Choisissez un organisme",
         help_text="Par exemple : CAF, Assurance maladie, impôts, France Travail.",
         error_messages={"invalid_choice": "Cet organisme n’existe pas dans l’annuaire."},
     )
     commune = forms.CharField(
-        label="Commune", required=False, max_length=100,
+        label="Commune",
+        required=False,
+        max_length=100,
         help_text="Nom de la commune ou code postal.",
     )
     q = forms.CharField(
-        label="Ou le nom du lieu où vous êtes allé", required=False, max_length=100,
+        label="Ou le nom du lieu où vous êtes allé",
+        required=False,
+        max_length=100,
         help_text="Par exemple : France Services de Mérignac, accueil CAF de Bordeaux.",
     )
 
@@ -55,8 +62,9 @@ class ServiceSearchForm(ParvisForm):
 class ServiceChoiceForm(ParvisForm):
     """Step 1 (POST): the chosen organisation, local service or site (``kind:id``)."""
 
-    choice = forms.CharField(max_length=50, error_messages={
-        "required": "Choisissez le service concerné dans la liste."})
+    choice = forms.CharField(
+        max_length=50, error_messages={"required": "Choisissez le service concerné dans la liste."}
+    )
 
     def clean_choice(self) -> dict[str, Any]:
         kind, _, key = self.cleaned_data["choice"].partition(":")
@@ -66,21 +74,33 @@ class ServiceChoiceForm(ParvisForm):
                 return {"organisation": organisation, "local_service": None, "site": None}
             if kind == "service":
                 service = LocalService.objects.select_related("organisation").get(
-                    pk=int(key), is_active=True, organisation__is_active=True)
-                return {"organisation": service.organisation, "local_service": service,
-                        "site": None}
+                    pk=int(key), is_active=True, organisation__is_active=True
+                )
+                return {
+                    "organisation": service.organisation,
+                    "local_service": service,
+                    "site": None,
+                }
             if kind == "site":
                 site = Site.objects.select_related("organisation", "local_service").get(
-                    pk=int(key), is_active=True)
+                    pk=int(key), is_active=True
+                )
                 organisation = site.organisation
                 if organisation is None:  # France Services: pick the partner afterwards
                     organisation = site.partners.filter(is_active=True).first()
                 if organisation is None:
                     raise ValidationError("Ce lieu n’est rattaché à aucun organisme.")
-                return {"organisation": organisation, "local_service": site.local_service,
-                        "site": site}
-        except (ValueError, LocalService.DoesNotExist, Site.DoesNotExist,
-                Organisation.DoesNotExist) as exc:
+                return {
+                    "organisation": organisation,
+                    "local_service": site.local_service,
+                    "site": site,
+                }
+        except (
+            ValueError,
+            LocalService.DoesNotExist,
+            Site.DoesNotExist,
+            Organisation.DoesNotExist,
+        ) as exc:
             raise ValidationError("Ce choix n’existe plus : relancez la recherche.") from exc
         raise ValidationError("Choisissez le service concerné dans la liste.")
 
@@ -89,35 +109,46 @@ class StoryForm(ParvisForm):
     """Step 2: what happened."""
 
     title = forms.CharField(
-        label="Titre de votre expérience", max_length=TITLE_MAX, min_length=3,
+        label="Titre de votre expérience",
+        max_length=TITLE_MAX,
+        min_length=3,
         help_text=f"En quelques mots ({TITLE_MAX} caractères au plus). "
-                  "Par exemple : « Rendez-vous obtenu rapidement ».",
+        "Par exemple : « Rendez-vous obtenu rapidement ».",
     )
     text = forms.CharField(
-        label="Ce qui s’est passé", max_length=TEXT_MAX, min_length=10,
+        label="Ce qui s’est passé",
+        max_length=TEXT_MAX,
+        min_length=10,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=f"{PERSONAL_DATA_REMINDER} ({TEXT_MAX} caractères au plus).",
     )
     journey_stage = forms.ModelChoiceField(
-        label="À quel moment de votre démarche ?", required=False,
-        queryset=JourneyStage.objects.order_by("position", "slug"), widget=forms.RadioSelect,
+        label="À quel moment de votre démarche ?",
+        required=False,
+        queryset=JourneyStage.objects.order_by("position", "slug"),
+        widget=forms.RadioSelect,
         empty_label=None,
     )
     channel = forms.ModelChoiceField(
-        label="Comment étiez-vous en contact avec le service ?", required=False,
-        queryset=Channel.objects.order_by("position", "slug"), empty_label="Je ne sais pas",
+        label="Comment étiez-vous en contact avec le service ?",
+        required=False,
+        queryset=Channel.objects.order_by("position", "slug"),
+        empty_label="Je ne sais pas",
     )
     happened_on = forms.DateField(
-        label="Date de l’expérience", required=False,
+        label="Date de l’expérience",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Approximative si besoin. Format : jj/mm/aaaa.",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     tone = forms.ChoiceField(
-        label="Globalement, votre expérience était…", choices=Tone.choices,
+        label="Globalement, votre expérience était…",
+        choices=Tone.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Dites-nous si votre expérience était positive, neutre "
-                                    "ou négative."},
+        error_messages={
+            "required": "Dites-nous si votre expérience était positive, neutre ou négative."
+        },
     )
 
 
@@ -125,15 +156,18 @@ class ContactForm(ParvisForm):
     """Step 3: optional email, the charter, and a honeypot robots fill in."""
 
     email = forms.EmailField(
-        label="Votre adresse électronique", required=False, max_length=254,
+        label="Votre adresse électronique",
+        required=False,
+        max_length=254,
         help_text="Pour recevoir votre lien privé et être prévenu de la réponse du service. "
-                  "Elle n’est jamais publiée et elle est effacée dès qu’elle ne sert plus.",
+        "Elle n’est jamais publiée et elle est effacée dès qu’elle ne sert plus.",
     )
     accept_charter = forms.BooleanField(
         label="J’ai lu la charte de modération : mon témoignage sera relu et publié sans "
-              "données personnelles.",
-        error_messages={"required": "Acceptez la charte de modération pour envoyer votre "
-                                    "expérience."},
+        "données personnelles.",
+        error_messages={
+            "required": "Acceptez la charte de modération pour envoyer votre expérience."
+        },
     )
     site_web = forms.CharField(label="Laissez ce champ vide", required=False, max_length=200)
 
@@ -148,16 +182,17 @@ class CorrectionForm(ParvisForm):
 
 class WithdrawForm(ParvisForm):
     confirm = forms.BooleanField(
-        label="Je veux retirer mon expérience. Elle ne sera plus visible et son texte sera "
-              "effacé.",
+        label="Je veux retirer mon expérience. Elle ne sera plus visible et son texte sera effacé.",
         error_messages={"required": "Cochez la case pour confirmer le retrait."},
     )
 
 
 class FeedbackForm(ParvisForm):
     helpful = forms.TypedChoiceField(
-        label="Cette réponse vous a-t-elle aidé ?", choices=[("oui", "Oui"), ("non", "Non")],
-        coerce=lambda value: value == "oui", widget=forms.RadioSelect,
+        label="Cette réponse vous a-t-elle aidé ?",
+        choices=[("oui", "Oui"), ("non", "Non")],
+        coerce=lambda value: value == "oui",
+        widget=forms.RadioSelect,
         error_messages={"required": "Répondez par oui ou par non."},
     )
 
@@ -167,64 +202,86 @@ class FeedbackForm(ParvisForm):
 
 class PublishForm(ParvisForm):
     note = forms.CharField(
-        label="Raison de la décision", required=False, max_length=1000,
+        label="Raison de la décision",
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Obligatoire pour un témoignage signalé sensible. Jamais publiée.",
     )
 
 
 class RejectForm(ParvisForm):
-    reason = forms.ChoiceField(label="Motif de la charte", choices=RejectionReason.choices,
-                               widget=forms.RadioSelect)
-    note = forms.CharField(label="Précision (interne)", required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.ChoiceField(
+        label="Motif de la charte", choices=RejectionReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Précision (interne)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     duplicate_of = forms.UUIDField(
-        label="Doublon de (identifiant)", required=False,
+        label="Doublon de (identifiant)",
+        required=False,
         help_text="Pour le motif « Doublon » : l’identifiant de l’expérience d’origine.",
     )
 
 
 class MaskingForm(ParvisForm):
     remove = forms.TypedMultipleChoiceField(
-        label="Masquages à retirer", required=False, coerce=int,
+        label="Masquages à retirer",
+        required=False,
+        coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
     add_fragment = forms.CharField(
-        label="Passage à masquer", required=False, max_length=200,
-        help_text="Recopiez un passage du texte original : toutes ses occurrences seront "
-                  "masquées.",
+        label="Passage à masquer",
+        required=False,
+        max_length=200,
+        help_text="Recopiez un passage du texte original : toutes ses occurrences seront masquées.",
     )
     add_label = forms.ChoiceField(
-        label="Nature de la donnée", required=False,
-        choices=[(key, value) for key, value in LABEL_PLACEHOLDERS.items()], initial="OTHER",
+        label="Nature de la donnée",
+        required=False,
+        choices=[(key, value) for key, value in LABEL_PLACEHOLDERS.items()],
+        initial="OTHER",
     )
-    add_field = forms.ChoiceField(label="Dans", choices=[("text", "le récit"),
-                                                         ("title", "le titre")], initial="text")
+    add_field = forms.ChoiceField(
+        label="Dans", choices=[("text", "le récit"), ("title", "le titre")], initial="text"
+    )
 
-    def __init__(self, *args: Any, spans: list[tuple[int, str]] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, spans: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["remove"]).choices = spans or []
 
 
 class AnswerModerationForm(ParvisForm):
     decision = forms.ChoiceField(
-        label="Décision", widget=forms.RadioSelect,
+        label="Décision",
+        widget=forms.RadioSelect,
         choices=[("approve", "Publier la réponse"), ("refuse", "Renvoyer au service")],
     )
-    note = forms.CharField(label="Message au service", required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Message au service",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class AnswerForm(ParvisForm):
     text = forms.CharField(
-        label="Votre réponse publique", max_length=TEXT_MAX,
+        label="Votre réponse publique",
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="Remplacez chaque passage « [À COMPLÉTER : …] ». La réponse sera masquée "
-                  "comme les témoignages (noms, numéros…) et signée par votre service.",
+        "comme les témoignages (noms, numéros…) et signée par votre service.",
     )
-    template = forms.ModelChoiceField(queryset=AnswerTemplate.objects.none(), required=False,
-                                      widget=forms.HiddenInput)
+    template = forms.ModelChoiceField(
+        queryset=AnswerTemplate.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, templates: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -236,9 +293,11 @@ class TemplateForm(ParvisForm):
     organisation = forms.ModelChoiceField(label="Organisme", queryset=Organisation.objects.none())
     title = forms.CharField(label="Titre du modèle", max_length=200)
     body = forms.CharField(
-        label="Texte", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 10}),
+        label="Texte",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 10}),
         help_text="Marquez ce qui doit être adapté à chaque réponse par "
-                  "« [À COMPLÉTER : ce qu’il faut écrire] ».",
+        "« [À COMPLÉTER : ce qu’il faut écrire] ».",
     )
     is_active = forms.BooleanField(label="Proposé aux agents", required=False, initial=True)
 
@@ -252,12 +311,14 @@ class AssistedForm(ParvisForm):
 
     assisted_site = forms.ModelChoiceField(label="Votre accueil", queryset=Site.objects.none())
     organisation = forms.ModelChoiceField(
-        label="Organisme concerné", queryset=_organisations(),
+        label="Organisme concerné",
+        queryset=_organisations(),
         help_text="L’organisme dont l’usager parle (pour France Services : le partenaire).",
     )
     title = StoryForm.base_fields["title"]
     text = forms.CharField(
-        label="Ce que l’usager raconte", max_length=TEXT_MAX,
+        label="Ce que l’usager raconte",
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Avec ses mots, sans son nom ni ses numéros.",
     )
@@ -266,12 +327,14 @@ class AssistedForm(ParvisForm):
     happened_on = StoryForm.base_fields["happened_on"]
     tone = StoryForm.base_fields["tone"]
     email = forms.EmailField(
-        label="Adresse électronique de l’usager", required=False, max_length=254,
+        label="Adresse électronique de l’usager",
+        required=False,
+        max_length=254,
         help_text="Facultatif : pour lui envoyer son lien privé et la réponse du service.",
     )
     consent = forms.BooleanField(
         label="L’usager a demandé que son expérience soit déposée et sait qu’elle sera "
-              "publiée sans données personnelles.",
+        "publiée sans données personnelles.",
         error_messages={"required": "L’accord de l’usager est nécessaire."},
     )
 

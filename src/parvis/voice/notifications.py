@@ -74,8 +74,12 @@ def send_answer_reminder(
     *, email: str, experiences: Sequence[Experience], escalation: bool
 ) -> None:
     links = [
-        (experience, absolute(reverse("voice_backoffice:experience_detail",
-                                      kwargs={"uuid": experience.uuid})))
+        (
+            experience,
+            absolute(
+                reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid})
+            ),
+        )
         for experience in experiences
     ]
     subject = (
@@ -86,7 +90,10 @@ def send_answer_reminder(
     _send(
         subject=subject,
         template="answer_reminder",
-        context={"links": links, "escalation": escalation,
-                 "overdue_url": absolute(reverse("voice_backoffice:overdue"))},
+        context={
+            "links": links,
+            "escalation": escalation,
+            "overdue_url": absolute(reverse("voice_backoffice:overdue")),
+        },
         to=[email],
     )

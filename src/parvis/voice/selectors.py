@@ -30,8 +30,15 @@ from parvis.voice.services import private_token_digest, working_days_waited
 
 S = ExperienceStatus
 SERVICE_STATUSES = (S.PUBLISHED, S.ANSWERED, S.ARCHIVED)
-_RELATED = ("organisation", "local_service", "site__commune", "departement", "journey_stage",
-            "channel", "motif")
+_RELATED = (
+    "organisation",
+    "local_service",
+    "site__commune",
+    "departement",
+    "journey_stage",
+    "channel",
+    "motif",
+)
 
 
 # --- Moderation -------------------------------------------------------------------------
@@ -230,8 +237,10 @@ def experience_by_token(token: str) -> Experience:
 def experiences_of_author(user: Any) -> QuerySet[Experience]:
     if not getattr(user, "is_authenticated", False):
         return Experience.objects.none()
-    return Experience.objects.filter(author=user).select_related(*_RELATED).order_by(
-        "-submitted_at", "-pk"
+    return (
+        Experience.objects.filter(author=user)
+        .select_related(*_RELATED)
+        .order_by("-submitted_at", "-pk")
     )
 
 
@@ -239,7 +248,10 @@ def published_answer(uuid: Any) -> PublicAnswer:
     try:
         return PublicAnswer.objects.select_related(
             "experience", "signed_by_service", "signed_by_organisation"
-        ).get(experience__uuid=uuid, status=AnswerStatus.PUBLISHED,
-              experience__status__in=[S.ANSWERED, S.ARCHIVED])
+        ).get(
+            experience__uuid=uuid,
+            status=AnswerStatus.PUBLISHED,
+            experience__status__in=[S.ANSWERED, S.ARCHIVED],
+        )
     except (PublicAnswer.DoesNotExist, ValueError) as exc:
         raise Http404 from exc

@@ -96,24 +96,30 @@ class Move:
     reason_required: bool = False
 
 
-_ANY_LIVE = frozenset({S.SUBMITTED, S.IN_MODERATION, S.PUBLISHED, S.REJECTED, S.ANSWERED,
-                       S.ARCHIVED})
+_ANY_LIVE = frozenset(
+    {S.SUBMITTED, S.IN_MODERATION, S.PUBLISHED, S.REJECTED, S.ANSWERED, S.ARCHIVED}
+)
 MOVES: dict[str, Move] = {
-    "submit": Move(frozenset({""}), S.SUBMITTED,
-                   frozenset({Actor.AUTHOR, Actor.AGENT, Actor.PARTNER})),
+    "submit": Move(
+        frozenset({""}), S.SUBMITTED, frozenset({Actor.AUTHOR, Actor.AGENT, Actor.PARTNER})
+    ),
     # The engine has masked and qualified the text: a moderator must now decide.
     "analyse": Move(frozenset({S.SUBMITTED}), S.IN_MODERATION, frozenset({Actor.SYSTEM})),
-    "correct": Move(frozenset({S.SUBMITTED, S.IN_MODERATION}), S.SUBMITTED,
-                    frozenset({Actor.AUTHOR})),
+    "correct": Move(
+        frozenset({S.SUBMITTED, S.IN_MODERATION}), S.SUBMITTED, frozenset({Actor.AUTHOR})
+    ),
     "publish": Move(frozenset({S.IN_MODERATION}), S.PUBLISHED, frozenset({Actor.MODERATOR})),
-    "reject": Move(frozenset({S.IN_MODERATION}), S.REJECTED, frozenset({Actor.MODERATOR}),
-                   reason_required=True),
+    "reject": Move(
+        frozenset({S.IN_MODERATION}), S.REJECTED, frozenset({Actor.MODERATOR}), reason_required=True
+    ),
     # A moderator reconsiders a rejection while the original is still kept.
     "reopen": Move(frozenset({S.REJECTED}), S.IN_MODERATION, frozenset({Actor.MODERATOR})),
-    "answer": Move(frozenset({S.PUBLISHED}), S.ANSWERED,
-                   frozenset({Actor.SERVICE, Actor.MODERATOR})),
-    "archive": Move(frozenset({S.PUBLISHED, S.ANSWERED}), S.ARCHIVED,
-                    frozenset({Actor.MODERATOR, Actor.SYSTEM})),
+    "answer": Move(
+        frozenset({S.PUBLISHED}), S.ANSWERED, frozenset({Actor.SERVICE, Actor.MODERATOR})
+    ),
+    "archive": Move(
+        frozenset({S.PUBLISHED, S.ANSWERED}), S.ARCHIVED, frozenset({Actor.MODERATOR, Actor.SYSTEM})
+    ),
     "withdraw": Move(_ANY_LIVE, S.WITHDRAWN, frozenset({Actor.AUTHOR})),
 }
 
@@ -193,8 +199,9 @@ def experience_transition(
         target=experience,
         data={"from": source, "to": rule.target, "reason": reason_code},
     )
-    logger.info("experience_transition", experience_id=experience.pk, move=move,
-                to_status=rule.target)
+    logger.info(
+        "experience_transition", experience_id=experience.pk, move=move, to_status=rule.target
+    )
     if source:
         _changed_on_commit(experience)
     return experience
@@ -250,13 +257,15 @@ def _validate_words(title: str, text: str) -> None:
     if not title:
         errors.append(("title", "Donnez un titre à votre expérience (quelques mots)."))
     if len(title) > TITLE_MAX:
-        errors.append(("title", f"Le titre est limité à {TITLE_MAX} caractères "
-                                f"(actuellement {len(title)})."))
+        errors.append(
+            ("title", f"Le titre est limité à {TITLE_MAX} caractères (actuellement {len(title)}).")
+        )
     if not text:
         errors.append(("text", "Racontez ce qui s’est passé en quelques phrases."))
     if len(text) > TEXT_MAX:
-        errors.append(("text", f"Le récit est limité à {TEXT_MAX} caractères "
-                               f"(actuellement {len(text)})."))
+        errors.append(
+            ("text", f"Le récit est limité à {TEXT_MAX} caractères (actuellement {len(text)}).")
+        )
     if errors:
         field, message = errors[0]
         raise VoiceError("invalid_text", message, field=field)
@@ -266,27 +275,38 @@ def validate_service(
     *, organisation: Organisation, local_service: LocalService | None, site: Site | None
 ) -> None:
     if not organisation.is_active:
-        raise VoiceError("inactive_organisation", "Cet organisme n’est plus actif.",
-                         field="organisation")
+        raise VoiceError(
+            "inactive_organisation", "Cet organisme n’est plus actif.", field="organisation"
+        )
     if local_service is not None and local_service.organisation_id != organisation.pk:
-        raise VoiceError("service_mismatch",
-                         "Ce service local n’appartient pas à l’organisme choisi.",
-                         field="local_service")
+        raise VoiceError(
+            "service_mismatch",
+            "Ce service local n’appartient pas à l’organisme choisi.",
+            field="local_service",
+        )
     if site is not None:
         runs_it = site.organisation_id == organisation.pk
         partner = site.kind == Site.Kind.FRANCE_SERVICES and (
-            site.organisation_id is None or runs_it
+            site.organisation_id is None
+            or runs_it
             or site.partners.filter(pk=organisation.pk).exists()
         )
         if not (runs_it or partner):
-            raise VoiceError("site_mismatch",
-                             "Ce lieu d’accueil ne reçoit pas pour l’organisme choisi.",
-                             field="site")
-        if (local_service is not None and site.local_service_id
-                and site.local_service_id != local_service.pk):
-            raise VoiceError("site_mismatch",
-                             "Ce lieu d’accueil ne dépend pas du service local choisi.",
-                             field="site")
+            raise VoiceError(
+                "site_mismatch",
+                "Ce lieu d’accueil ne reçoit pas pour l’organisme choisi.",
+                field="site",
+            )
+        if (
+            local_service is not None
+            and site.local_service_id
+            and site.local_service_id != local_service.pk
+        ):
+            raise VoiceError(
+                "site_mismatch",
+                "Ce lieu d’accueil ne dépend pas du service local choisi.",
+                field="site",
+            )
 
 
 def validate_happened_on(happened_on: dt.date | None) -> None:
@@ -294,8 +314,9 @@ def validate_happened_on(happened_on: dt.date | None) -> None:
         return
     today = timezone.localdate()
     if happened_on > today:
-        raise VoiceError("date_in_future", "La date ne peut pas être dans le futur.",
-                         field="happened_on")
+        raise VoiceError(
+            "date_in_future", "La date ne peut pas être dans le futur.", field="happened_on"
+        )
 
 
 def normalise_email(email: str) -> str:
@@ -305,8 +326,11 @@ def normalise_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise VoiceError("invalid_email", "Saisissez une adresse électronique valide, "
-                         "par exemple nom@exemple.fr.", field="email") from exc
+        raise VoiceError(
+            "invalid_email",
+            "Saisissez une adresse électronique valide, par exemple nom@exemple.fr.",
+            field="email",
+        ) from exc
     return email
 
 
@@ -342,13 +366,15 @@ def experience_submit(
         raise VoiceError("invalid_tone", "Choisissez un ressenti dans la liste.", field="tone")
     email = normalise_email(email)
     if assisted_by is not None and assisted_site is None:
-        raise VoiceError("site_required", "Indiquez l’accueil où l’usager a été reçu.",
-                         field="assisted_site")
+        raise VoiceError(
+            "site_required", "Indiquez l’accueil où l’usager a été reçu.", field="assisted_site"
+        )
 
     token = secrets.token_urlsafe(32)
     commune = site.commune if site is not None else None
     departement = (
-        commune.departement if commune is not None
+        commune.departement
+        if commune is not None
         else (local_service.main_departement if local_service is not None else None)
     )
     source = {Actor.AGENT: "assisted", Actor.PARTNER: "api"}.get(actor_label, "web")
@@ -392,12 +418,19 @@ def _record_creation(experience: Experience, *, actor: Any, actor_label: str) ->
     if actor_label not in MOVES["submit"].actors:
         raise VoiceError("forbidden", "Ce dépôt ne vous est pas permis.", status=403)
     ExperienceTransition.objects.create(
-        experience=experience, from_status="", to_status=S.SUBMITTED,
-        actor=actor if isinstance(actor, User) else None, actor_label=actor_label,
+        experience=experience,
+        from_status="",
+        to_status=S.SUBMITTED,
+        actor=actor if isinstance(actor, User) else None,
+        actor_label=actor_label,
         reason_code=experience.source,
     )
-    audit_record(actor=actor, action="experience.submit", target=experience,
-                 data={"from": "", "to": S.SUBMITTED, "source": experience.source})
+    audit_record(
+        actor=actor,
+        action="experience.submit",
+        target=experience,
+        data={"from": "", "to": S.SUBMITTED, "source": experience.source},
+    )
 
 
 def experience_analyse(*, experience: Experience) -> Experience:
@@ -416,13 +449,15 @@ def experience_analyse(*, experience: Experience) -> Experience:
     )
     with transaction.atomic():
         current = Experience.objects.select_for_update().get(pk=experience.pk)
-        if current.status != S.SUBMITTED or (
-            current.original_text_encrypted, current.original_title_encrypted
-        ) != seen:
+        if (
+            current.status != S.SUBMITTED
+            or (current.original_text_encrypted, current.original_title_encrypted) != seen
+        ):
             return current
         _apply_analysis(current, result)
-        experience_transition(experience=current, move="analyse", actor=None,
-                              actor_label=Actor.SYSTEM)
+        experience_transition(
+            experience=current, move="analyse", actor=None, actor_label=Actor.SYSTEM
+        )
     return current
 
 
@@ -457,15 +492,19 @@ def experience_correct(*, experience: Experience, title: str, text: str) -> Expe
     title, text = clean_text(title), clean_text(text)
     _validate_words(title, text)
     if experience.status not in MOVES["correct"].sources:
-        raise VoiceError("not_editable", "Une expérience publiée ne peut plus être corrigée ; "
-                         "vous pouvez la retirer.", status=409)
+        raise VoiceError(
+            "not_editable",
+            "Une expérience publiée ne peut plus être corrigée ; vous pouvez la retirer.",
+            status=409,
+        )
     experience.original_title_encrypted = encrypt_text(title)
     experience.original_text_encrypted = encrypt_text(text)
     experience.masked_title = ""
     experience.masked_text = ""
     experience.entities = []
-    experience_transition(experience=experience, move="correct", actor=experience.author,
-                          actor_label=Actor.AUTHOR)
+    experience_transition(
+        experience=experience, move="correct", actor=experience.author, actor_label=Actor.AUTHOR
+    )
     from parvis.voice import tasks
 
     pk = experience.pk
@@ -478,8 +517,9 @@ def experience_withdraw(*, experience: Experience) -> Experience:
     """The author withdraws, at any time: originals, contact and texts are erased now."""
     if experience.status == S.WITHDRAWN:
         return experience
-    return experience_transition(experience=experience, move="withdraw",
-                                 actor=experience.author, actor_label=Actor.AUTHOR)
+    return experience_transition(
+        experience=experience, move="withdraw", actor=experience.author, actor_label=Actor.AUTHOR
+    )
 
 
 # --- Moderation -------------------------------------------------------------------------
@@ -487,22 +527,29 @@ def experience_withdraw(*, experience: Experience) -> Experience:
 
 def is_moderator(user: Any) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False) and user.is_active
-        and (getattr(user, "is_platform_moderator", False)
-             or getattr(user, "is_platform_admin", False))
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (
+            getattr(user, "is_platform_moderator", False)
+            or getattr(user, "is_platform_admin", False)
+        )
     )
 
 
 def _require_moderator(user: Any) -> None:
     if not is_moderator(user):
-        raise VoiceError("forbidden", "Seuls les modérateurs de la plateforme modèrent.",
-                         status=403)
+        raise VoiceError(
+            "forbidden", "Seuls les modérateurs de la plateforme modèrent.", status=403
+        )
 
 
 def _require_ready(experience: Experience) -> None:
     if experience.processed_at is None or not experience.masked_text:
-        raise VoiceError("not_analysed", "Le texte n’a pas encore été masqué : patientez "
-                         "ou relancez l’analyse.", status=409)
+        raise VoiceError(
+            "not_analysed",
+            "Le texte n’a pas encore été masqué : patientez ou relancez l’analyse.",
+            status=409,
+        )
 
 
 @transaction.atomic
@@ -514,11 +561,16 @@ def experience_publish(*, experience: Experience, moderator: User, note: str = "
         raise VoiceError(
             "reason_required",
             "Ce témoignage est signalé comme sensible : indiquez la raison de votre "
-            "décision de le publier.", field="note",
+            "décision de le publier.",
+            field="note",
         )
     return experience_transition(
-        experience=experience, move="publish", actor=moderator, actor_label=Actor.MODERATOR,
-        reason_code="sensitive_reviewed" if experience.is_sensitive else "", note=note,
+        experience=experience,
+        move="publish",
+        actor=moderator,
+        actor_label=Actor.MODERATOR,
+        reason_code="sensitive_reviewed" if experience.is_sensitive else "",
+        note=note,
     )
 
 
@@ -532,12 +584,18 @@ def experiences_bulk_publish(*, experiences: Iterable[Experience], moderator: Us
         raise VoiceError(
             "sensitive_in_bulk",
             f"{len(sensitive)} témoignage(s) signalé(s) sensible(s) : chacun demande une "
-            "décision individuelle motivée. Rien n’a été publié.", status=409,
+            "décision individuelle motivée. Rien n’a été publié.",
+            status=409,
         )
     for experience in batch:
         _require_ready(experience)
-        experience_transition(experience=experience, move="publish", actor=moderator,
-                              actor_label=Actor.MODERATOR, reason_code="bulk")
+        experience_transition(
+            experience=experience,
+            move="publish",
+            actor=moderator,
+            actor_label=Actor.MODERATOR,
+            reason_code="bulk",
+        )
     return len(batch)
 
 
@@ -557,11 +615,18 @@ def experience_reject(
         raise VoiceError("note_required", "Précisez le motif « Autre ».", field="note")
     if duplicate_of is not None:
         if duplicate_of.pk == experience.pk:
-            raise VoiceError("invalid_duplicate", "Une expérience ne double pas elle-même.",
-                             field="duplicate_of")
+            raise VoiceError(
+                "invalid_duplicate", "Une expérience ne double pas elle-même.", field="duplicate_of"
+            )
         experience.duplicate_of = duplicate_of
-    experience_transition(experience=experience, move="reject", actor=moderator,
-                          actor_label=Actor.MODERATOR, reason_code=reason, note=note)
+    experience_transition(
+        experience=experience,
+        move="reject",
+        actor=moderator,
+        actor_label=Actor.MODERATOR,
+        reason_code=reason,
+        note=note,
+    )
     from parvis.voice import tasks
 
     pk = experience.pk
@@ -574,17 +639,26 @@ def experience_reject(
 def experience_reopen(*, experience: Experience, moderator: User, note: str = "") -> Experience:
     _require_moderator(moderator)
     if experience.original_purged_at is not None:
-        raise VoiceError("purged", "L’original a été effacé : ce refus est définitif.",
-                         status=409)
-    return experience_transition(experience=experience, move="reopen", actor=moderator,
-                                 actor_label=Actor.MODERATOR, note=note)
+        raise VoiceError("purged", "L’original a été effacé : ce refus est définitif.", status=409)
+    return experience_transition(
+        experience=experience,
+        move="reopen",
+        actor=moderator,
+        actor_label=Actor.MODERATOR,
+        note=note,
+    )
 
 
 @transaction.atomic
 def experience_archive(*, experience: Experience, moderator: User, note: str = "") -> Experience:
     _require_moderator(moderator)
-    return experience_transition(experience=experience, move="archive", actor=moderator,
-                                 actor_label=Actor.MODERATOR, note=note)
+    return experience_transition(
+        experience=experience,
+        move="archive",
+        actor=moderator,
+        actor_label=Actor.MODERATOR,
+        note=note,
+    )
 
 
 MASKABLE_STATUSES = frozenset({S.IN_MODERATION, S.PUBLISHED, S.ANSWERED})
@@ -605,11 +679,11 @@ def experience_adjust_masking(
     """
     _require_moderator(moderator)
     if experience.status not in MASKABLE_STATUSES:
-        raise VoiceError("not_maskable", "Le masquage ne se modifie pas dans cet état.",
-                         status=409)
+        raise VoiceError("not_maskable", "Le masquage ne se modifie pas dans cet état.", status=409)
     if experience.original_purged_at is not None or not experience.original_text_encrypted:
-        raise VoiceError("purged", "L’original a été effacé : le masquage ne peut plus "
-                         "être modifié.", status=409)
+        raise VoiceError(
+            "purged", "L’original a été effacé : le masquage ne peut plus être modifié.", status=409
+        )
     if add_label not in analysis.LABEL_PLACEHOLDERS:
         raise VoiceError("invalid_label", "Type de donnée inconnu.", field="add_label")
     originals = {
@@ -627,23 +701,27 @@ def experience_adjust_masking(
             for span in analysis.spans_of_fragment(originals[add_field], add_fragment, add_label)
         ]
         if not added:
-            raise VoiceError("fragment_not_found",
-                             "Ce passage n’apparaît pas dans le texte original.",
-                             field="add_fragment")
+            raise VoiceError(
+                "fragment_not_found",
+                "Ce passage n’apparaît pas dans le texte original.",
+                field="add_fragment",
+            )
     spans.extend(added)
     by_field = {
         name: analysis.resolve_spans(s for s in spans if s.get("field", "text") == name)
         for name in originals
     }
-    experience.entities = [{**s, "field": name} for name, items in by_field.items()
-                           for s in items]
-    experience.masked_title = analysis.apply_mask(originals["title"], by_field["title"])[
-        :TITLE_MAX]
+    experience.entities = [{**s, "field": name} for name, items in by_field.items() for s in items]
+    experience.masked_title = analysis.apply_mask(originals["title"], by_field["title"])[:TITLE_MAX]
     experience.masked_text = analysis.apply_mask(originals["text"], by_field["text"])
     experience.full_clean()
     experience.save()
-    audit_record(actor=moderator, action="experience.masking_adjusted", target=experience,
-                 data={"removed": len(removed), "added": len(added)})
+    audit_record(
+        actor=moderator,
+        action="experience.masking_adjusted",
+        target=experience,
+        data={"removed": len(removed), "added": len(added)},
+    )
     _changed_on_commit(experience)
     return experience
 
@@ -707,16 +785,19 @@ def rotate_encryption(*, batch_size: int = 500) -> int:
     count = 0
     fields = ("original_title_encrypted", "original_text_encrypted", "author_email_encrypted")
     for experience in Experience.objects.only("pk", *fields).iterator(chunk_size=batch_size):
-        changes = {f: rotate_ciphertext(getattr(experience, f)) for f in fields
-                   if getattr(experience, f)}
+        changes = {
+            f: rotate_ciphertext(getattr(experience, f)) for f in fields if getattr(experience, f)
+        }
         if changes:
             Experience.objects.filter(pk=experience.pk).update(**changes)
             count += 1
     answers = PublicAnswer.objects.exclude(original_text_encrypted="").only(
-        "pk", "original_text_encrypted")
+        "pk", "original_text_encrypted"
+    )
     for answer in answers.iterator(chunk_size=batch_size):
         PublicAnswer.objects.filter(pk=answer.pk).update(
-            original_text_encrypted=rotate_ciphertext(answer.original_text_encrypted))
+            original_text_encrypted=rotate_ciphertext(answer.original_text_encrypted)
+        )
         count += 1
     logger.info("voice_encryption_rotated", rows=count)
     return count
@@ -744,31 +825,40 @@ def answer_draft_save(
     """Save the service's answer and have it masked (``tasks.mask_answer``) for preview."""
     _require_quality(actor, experience)
     if experience.status not in ANSWERABLE_STATUSES:
-        raise VoiceError("not_answerable", "Seule une expérience publiée et sans réponse "
-                         "peut recevoir une réponse.", status=409)
+        raise VoiceError(
+            "not_answerable",
+            "Seule une expérience publiée et sans réponse peut recevoir une réponse.",
+            status=409,
+        )
     text = clean_text(text)
     left = placeholders_in(text)
     if left:
-        raise VoiceError("placeholder_left",
-                         f"Complétez les passages entre crochets avant d’envoyer : {left[0]}",
-                         field="text")
+        raise VoiceError(
+            "placeholder_left",
+            f"Complétez les passages entre crochets avant d’envoyer : {left[0]}",
+            field="text",
+        )
     if len(text) < ANSWER_MIN:
         raise VoiceError("answer_too_short", "La réponse est trop courte.", field="text")
     if len(text) > TEXT_MAX:
-        raise VoiceError("answer_too_long", f"La réponse est limitée à {TEXT_MAX} caractères.",
-                         field="text")
+        raise VoiceError(
+            "answer_too_long", f"La réponse est limitée à {TEXT_MAX} caractères.", field="text"
+        )
     if template is not None and template.organisation_id != experience.organisation_id:
-        raise VoiceError("template_mismatch", "Ce modèle appartient à un autre organisme.",
-                         field="template")
+        raise VoiceError(
+            "template_mismatch", "Ce modèle appartient à un autre organisme.", field="template"
+        )
     answer = PublicAnswer.objects.select_for_update().filter(experience=experience).first()
     if answer is not None and answer.status not in {AnswerStatus.DRAFT, AnswerStatus.REJECTED}:
-        raise VoiceError("answer_locked", "La réponse est déjà en modération ou publiée.",
-                         status=409)
+        raise VoiceError(
+            "answer_locked", "La réponse est déjà en modération ou publiée.", status=409
+        )
     if answer is None:
         answer = PublicAnswer(experience=experience)
     answer.signed_by_organisation = experience.organisation
     answer.signed_by_service = experience.local_service or (
-        experience.site.local_service if experience.site is not None else None)
+        experience.site.local_service if experience.site is not None else None
+    )
     answer.author = actor
     answer.template = template
     answer.status = AnswerStatus.DRAFT
@@ -780,9 +870,13 @@ def answer_draft_save(
     answer.is_sensitive = False
     answer.full_clean()
     answer.save()
-    audit_record(actor=actor, action="answer.drafted", target=answer,
-                 organisation=experience.organisation,
-                 data={"template_id": template.pk if template else None})
+    audit_record(
+        actor=actor,
+        action="answer.drafted",
+        target=answer,
+        organisation=experience.organisation,
+        data={"template_id": template.pk if template else None},
+    )
     from parvis.voice import tasks
 
     pk = answer.pk
@@ -822,15 +916,17 @@ def answer_confirm(*, answer: PublicAnswer, actor: User) -> PublicAnswer:
     if answer.masked_at is None:
         raise VoiceError("not_masked", "L’aperçu masqué n’est pas encore prêt.", status=409)
     if placeholders_in(answer.masked_text):
-        raise VoiceError("placeholder_left", "Complétez les passages entre crochets.",
-                         field="text")
+        raise VoiceError("placeholder_left", "Complétez les passages entre crochets.", field="text")
     if answer.masking_changed or answer.is_sensitive:
         answer.status = AnswerStatus.IN_MODERATION
         answer.save(update_fields=["status", "updated_at"])
-        audit_record(actor=actor, action="answer.sent_to_moderation", target=answer,
-                     organisation=experience.organisation,
-                     data={"masking_changed": answer.masking_changed,
-                           "sensitive": answer.is_sensitive})
+        audit_record(
+            actor=actor,
+            action="answer.sent_to_moderation",
+            target=answer,
+            organisation=experience.organisation,
+            data={"masking_changed": answer.masking_changed, "sensitive": answer.is_sensitive},
+        )
         return answer
     return _answer_publish(answer, actor=actor, actor_label=Actor.SERVICE)
 
@@ -841,19 +937,25 @@ def answer_moderate(
 ) -> PublicAnswer:
     _require_moderator(moderator)
     if answer.status != AnswerStatus.IN_MODERATION:
-        raise VoiceError("not_in_moderation", "Cette réponse n’attend pas de modération.",
-                         status=409)
+        raise VoiceError(
+            "not_in_moderation", "Cette réponse n’attend pas de modération.", status=409
+        )
     answer.moderated_by = moderator
     answer.moderation_note = note.strip()
     if approve:
         return _answer_publish(answer, actor=moderator, actor_label=Actor.MODERATOR)
     if not note.strip():
-        raise VoiceError("note_required", "Expliquez au service ce qu’il faut reprendre.",
-                         field="note")
+        raise VoiceError(
+            "note_required", "Expliquez au service ce qu’il faut reprendre.", field="note"
+        )
     answer.status = AnswerStatus.REJECTED
     answer.save()
-    audit_record(actor=moderator, action="answer.rejected", target=answer,
-                 organisation=answer.experience.organisation)
+    audit_record(
+        actor=moderator,
+        action="answer.rejected",
+        target=answer,
+        organisation=answer.experience.organisation,
+    )
     return answer
 
 
@@ -863,10 +965,12 @@ def _answer_publish(answer: PublicAnswer, *, actor: User, actor_label: str) -> P
     answer.published_at = timezone.now()
     answer.full_clean()
     answer.save()
-    audit_record(actor=actor, action="answer.published", target=answer,
-                 organisation=experience.organisation)
-    experience_transition(experience=experience, move="answer", actor=actor,
-                          actor_label=actor_label)
+    audit_record(
+        actor=actor, action="answer.published", target=answer, organisation=experience.organisation
+    )
+    experience_transition(
+        experience=experience, move="answer", actor=actor, actor_label=actor_label
+    )
     from parvis.voice import tasks
 
     pk = answer.pk
@@ -888,8 +992,9 @@ def answer_feedback_record(
                 answer=answer, helpful=helpful, voter_digest=voter, is_author=is_author
             )
     except IntegrityError as exc:
-        raise VoiceError("already_voted", "Vous avez déjà donné votre avis sur cette réponse.",
-                         status=409) from exc
+        raise VoiceError(
+            "already_voted", "Vous avez déjà donné votre avis sur cette réponse.", status=409
+        ) from exc
     counter = "helpful_yes" if helpful else "helpful_no"
     PublicAnswer.objects.filter(pk=answer.pk).update(**{counter: F(counter) + 1})
     _changed_on_commit(answer.experience)
@@ -910,8 +1015,7 @@ def answer_template_save(
     is_active: bool = True,
 ) -> AnswerTemplate:
     if not has_permission(actor, Perm.MANAGE_QUALITY, organisation):
-        raise VoiceError("forbidden", "Votre rôle ne permet pas de gérer les modèles.",
-                         status=403)
+        raise VoiceError("forbidden", "Votre rôle ne permet pas de gérer les modèles.", status=403)
     template = template or AnswerTemplate(organisation=organisation)
     template.title = clean_text(title)
     template.body = clean_text(body)
@@ -945,8 +1049,9 @@ def departement_code_of(experience: Experience) -> str:
     return "75"  # national services: the mainland calendar
 
 
-def working_days_waited(experience: Experience, *, since: dt.datetime,
-                        today: dt.date | None = None) -> int:
+def working_days_waited(
+    experience: Experience, *, since: dt.datetime, today: dt.date | None = None
+) -> int:
     code = departement_code_of(experience)
     zone = calendar.departement_timezone(code)
     start = timezone.localtime(since, timezone=_zone(zone)).date()
@@ -961,12 +1066,14 @@ def _zone(name: str) -> Any:
 
 
 def _quality_recipients(experience: Experience) -> list[str]:
-    memberships = Membership.objects.filter(
-        role__in=[Role.QUALITY_MANAGER],
-        user__is_active=True,
-    ).filter(
-        _membership_covers(experience)
-    ).select_related("user")
+    memberships = (
+        Membership.objects.filter(
+            role__in=[Role.QUALITY_MANAGER],
+            user__is_active=True,
+        )
+        .filter(_membership_covers(experience))
+        .select_related("user")
+    )
     return sorted({m.user.email for m in memberships})
 
 
@@ -993,10 +1100,10 @@ def experiences_follow_up_answers(*, today: dt.date | None = None) -> dict[str, 
     alert the organisation admins when the wait goes on (escalation). Daily task."""
     from parvis.voice import notifications
 
-    waiting = Experience.objects.filter(
-        status=S.PUBLISHED, published_at__isnull=False
-    ).filter(answer_escalated_at__isnull=True).select_related(
-        "organisation", "site__commune", "local_service"
+    waiting = (
+        Experience.objects.filter(status=S.PUBLISHED, published_at__isnull=False)
+        .filter(answer_escalated_at__isnull=True)
+        .select_related("organisation", "site__commune", "local_service")
     )
     reminders: dict[str, list[Experience]] = defaultdict(list)
     escalations: dict[str, list[Experience]] = defaultdict(list)
@@ -1010,29 +1117,42 @@ def experiences_follow_up_answers(*, today: dt.date | None = None) -> dict[str, 
             for email in recipients:
                 escalations[email].append(experience)
             Experience.objects.filter(pk=experience.pk).update(answer_escalated_at=now)
-            audit_record(actor=None, action="experience.answer_escalated", target=experience,
-                         data={"working_days": waited, "recipients": len(recipients)})
+            audit_record(
+                actor=None,
+                action="experience.answer_escalated",
+                target=experience,
+                data={"working_days": waited, "recipients": len(recipients)},
+            )
         elif waited > target and experience.answer_reminded_at is None:
             recipients = _quality_recipients(experience) or _admin_recipients(experience)
             for email in recipients:
                 reminders[email].append(experience)
             Experience.objects.filter(pk=experience.pk).update(answer_reminded_at=now)
-            audit_record(actor=None, action="experience.answer_reminded", target=experience,
-                         data={"working_days": waited, "recipients": len(recipients)})
+            audit_record(
+                actor=None,
+                action="experience.answer_reminded",
+                target=experience,
+                data={"working_days": waited, "recipients": len(recipients)},
+            )
     for email, items in reminders.items():
         notifications.send_answer_reminder(email=email, experiences=items, escalation=False)
     for email, items in escalations.items():
         notifications.send_answer_reminder(email=email, experiences=items, escalation=True)
-    return {"reminded": sum(map(len, reminders.values())),
-            "escalated": sum(map(len, escalations.values()))}
+    return {
+        "reminded": sum(map(len, reminders.values())),
+        "escalated": sum(map(len, escalations.values())),
+    }
 
 
 # --- Notifications to the author (called by tasks) ---------------------------------------
 
 
 def author_email_of(experience: Experience) -> str:
-    return decrypt_text(experience.author_email_encrypted) if (
-        experience.author_email_encrypted) else ""
+    return (
+        decrypt_text(experience.author_email_encrypted)
+        if (experience.author_email_encrypted)
+        else ""
+    )
 
 
 def experience_send_private_link(*, experience: Experience, token: str) -> bool:

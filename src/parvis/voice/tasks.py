@@ -10,8 +10,7 @@ from django.db import OperationalError
 from parvis.voice import services
 from parvis.voice.models import Experience, PublicAnswer
 
-_MAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30,
-               "max_retries": 5}
+_MAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "max_retries": 5}
 _DB_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 5, "max_retries": 3}
 
 
@@ -42,9 +41,13 @@ def send_private_link(experience_id: int, token: str) -> bool:
 
 @shared_task(name="parvis.voice.tasks.notify_answer", **_MAIL_RETRY)
 def notify_answer(answer_id: int) -> bool:
-    answer = PublicAnswer.objects.select_related(
-        "experience__organisation", "signed_by_service", "signed_by_organisation"
-    ).filter(pk=answer_id).first()
+    answer = (
+        PublicAnswer.objects.select_related(
+            "experience__organisation", "signed_by_service", "signed_by_organisation"
+        )
+        .filter(pk=answer_id)
+        .first()
+    )
     if answer is None:
         return False
     return services.answer_notify_author(answer=answer)

@@ -60,8 +60,7 @@ def rate_limited(request: HttpRequest, scope: str, *, email: str = "") -> str | 
     result = ratelimit.hit_ip(request, f"voice:{scope}", limit=limit, window_seconds=window)
     if result.allowed and email:
         limit, window = limits(f"{scope}_email", (5, 86400))
-        result = ratelimit.hit(f"voice:{scope}:email", email, limit=limit,
-                               window_seconds=window)
+        result = ratelimit.hit(f"voice:{scope}:email", email, limit=limit, window_seconds=window)
     if result.allowed:
         return None
     minutes = max(1, -(-result.retry_after // 60))
@@ -93,10 +92,16 @@ def _service_of(draft: dict[str, Any]) -> dict[str, Any] | None:
     """The organisation / service / site chosen in step 1, or None if missing or gone."""
     try:
         organisation = Organisation.objects.get(pk=draft["organisation_id"], is_active=True)
-        local_service = (LocalService.objects.get(pk=draft["local_service_id"])
-                         if draft.get("local_service_id") else None)
-        site = (Site.objects.select_related("commune").get(pk=draft["site_id"])
-                if draft.get("site_id") else None)
+        local_service = (
+            LocalService.objects.get(pk=draft["local_service_id"])
+            if draft.get("local_service_id")
+            else None
+        )
+        site = (
+            Site.objects.select_related("commune").get(pk=draft["site_id"])
+            if draft.get("site_id")
+            else None
+        )
     except (KeyError, Organisation.DoesNotExist, LocalService.DoesNotExist, Site.DoesNotExist):
         return None
     return {"organisation": organisation, "local_service": local_service, "site": site}
@@ -145,31 +150,57 @@ def share(request: HttpRequest) -> HttpResponse:
         data = search.cleaned_data
         organisation = data.get("organisation")
         if organisation is not None:
-            options.append({"value": f"org:{organisation.slug}", "label": organisation.name,
-                            "hint": "Je ne connais pas le service local, ou c’est national."})
+            options.append(
+                {
+                    "value": f"org:{organisation.slug}",
+                    "label": organisation.name,
+                    "hint": "Je ne connais pas le service local, ou c’est national.",
+                }
+            )
         if organisation is not None or data.get("commune") or data.get("q"):
-            for service in local_services_search(q=data.get("q", ""),
-                                                 commune=data.get("commune", ""),
-                                                 organisation=organisation)[:SEARCH_LIMIT]:
-                options.append({"value": f"service:{service.pk}", "label": service.name,
-                                "hint": f"Service local — {service.organisation.name}"})
-            for site in sites_search(q=data.get("q", ""), commune=data.get("commune", ""),
-                                     organisation=organisation)[:SEARCH_LIMIT]:
-                options.append({"value": f"site:{site.pk}", "label": site.name,
-                                "hint": f"Lieu d’accueil — {site.commune.name}"})
+            for service in local_services_search(
+                q=data.get("q", ""), commune=data.get("commune", ""), organisation=organisation
+            )[:SEARCH_LIMIT]:
+                options.append(
+                    {
+                        "value": f"service:{service.pk}",
+                        "label": service.name,
+                        "hint": f"Service local — {service.organisation.name}",
+                    }
+                )
+            for site in sites_search(
+                q=data.get("q", ""), commune=data.get("commune", ""), organisation=organisation
+            )[:SEARCH_LIMIT]:
+                options.append(
+                    {
+                        "value": f"site:{site.pk}",
+                        "label": site.name,
+                        "hint": f"Lieu d’accueil — {site.commune.name}",
+                    }
+                )
     elif draft.get("organisation_id"):
-        options.append({"value": _choice_of(draft), "label": draft.get("service_label", ""),
-                        "hint": "Votre choix précédent."})
+        options.append(
+            {
+                "value": _choice_of(draft),
+                "label": draft.get("service_label", ""),
+                "hint": "Votre choix précédent.",
+            }
+        )
     status = 400 if request.method == "POST" else 200
-    return render(request, "voice/share_service.html", {
-        "title": "Partager votre expérience — le service concerné",
-        "search": search,
-        "choice_form": choice_form,
-        "options": options,
-        "searched": searched,
-        "selected": request.POST.get("choice") or _choice_of(draft),
-        **_steps(1),
-    }, status=status)
+    return render(
+        request,
+        "voice/share_service.html",
+        {
+            "title": "Partager votre expérience — le service concerné",
+            "search": search,
+            "choice_form": choice_form,
+            "options": options,
+            "searched": searched,
+            "selected": request.POST.get("choice") or _choice_of(draft),
+            **_steps(1),
+        },
+        status=status,
+    )
 
 
 # --- Step 2: what happened ---------------------------------------------------------------
@@ -188,7 +219,9 @@ def share_story(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             draft.update(
-                title=data["title"], text=data["text"], tone=data["tone"],
+                title=data["title"],
+                text=data["text"],
+                tone=data["tone"],
                 journey_stage=data["journey_stage"].pk if data["journey_stage"] else None,
                 channel=data["channel"].pk if data["channel"] else None,
                 happened_on=data["happened_on"].isoformat() if data["happened_on"] else None,
@@ -196,16 +229,24 @@ def share_story(request: HttpRequest) -> HttpResponse:
             _save_draft(request, draft)
             return redirect("voice:share_contact")
     else:
-        form = StoryForm(initial={key: draft.get(key) for key in
-                                  ("title", "text", "tone", "journey_stage", "channel",
-                                   "happened_on")})
-    return render(request, "voice/share_story.html", {
-        "title": "Partager votre expérience — ce qui s’est passé",
-        "form": form,
-        "service": service,
-        "reminder": PERSONAL_DATA_REMINDER,
-        **_steps(2),
-    }, status=400 if form.is_bound else 200)
+        form = StoryForm(
+            initial={
+                key: draft.get(key)
+                for key in ("title", "text", "tone", "journey_stage", "channel", "happened_on")
+            }
+        )
+    return render(
+        request,
+        "voice/share_story.html",
+        {
+            "title": "Partager votre expérience — ce qui s’est passé",
+            "form": form,
+            "service": service,
+            "reminder": PERSONAL_DATA_REMINDER,
+            **_steps(2),
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 # --- Step 3: contact and sending --------------------------------------------------------
@@ -221,7 +262,8 @@ def _story_of(draft: dict[str, Any]) -> dict[str, Any] | None:
         "journey_stage": JourneyStage.objects.filter(pk=draft.get("journey_stage")).first(),
         "channel": Channel.objects.filter(pk=draft.get("channel")).first(),
         "happened_on": dt.date.fromisoformat(draft["happened_on"])
-        if draft.get("happened_on") else None,
+        if draft.get("happened_on")
+        else None,
     }
 
 
@@ -239,8 +281,10 @@ def share_contact(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.honeypot_filled():
-            form.add_error(None, "Votre envoi a été refusé : le champ « Laissez ce champ "
-                                 "vide » doit rester vide.")
+            form.add_error(
+                None,
+                "Votre envoi a été refusé : le champ « Laissez ce champ vide » doit rester vide.",
+            )
         elif form.is_valid():
             email = form.cleaned_data["email"]
             draft["email"] = email
@@ -252,7 +296,9 @@ def share_contact(request: HttpRequest) -> HttpResponse:
             else:
                 try:
                     submitted = services.experience_submit(
-                        **service, **story, email=email,
+                        **service,
+                        **story,
+                        email=email,
                         author=request.user if request.user.is_authenticated else None,
                     )
                 except VoiceError as error:
@@ -264,24 +310,35 @@ def share_contact(request: HttpRequest) -> HttpResponse:
                         "email": bool(email),
                     }
                     return redirect("voice:share_done")
-    return render(request, "voice/share_contact.html", {
-        "title": "Partager votre expérience — vos coordonnées et l’envoi",
-        "form": form,
-        "service": service,
-        "story": story,
-        **_steps(3),
-    }, status=status)
+    return render(
+        request,
+        "voice/share_contact.html",
+        {
+            "title": "Partager votre expérience — vos coordonnées et l’envoi",
+            "form": form,
+            "service": service,
+            "story": story,
+            **_steps(3),
+        },
+        status=status,
+    )
 
 
 @never_cache
 def share_done(request: HttpRequest) -> HttpResponse:
     last = request.session.get(LAST_KEY) or {}
     link = absolute(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
-    return _private(render(request, "voice/share_done.html", {
-        "title": "Merci pour votre expérience",
-        "link": link,
-        "emailed": last.get("email", False),
-    }))
+    return _private(
+        render(
+            request,
+            "voice/share_done.html",
+            {
+                "title": "Merci pour votre expérience",
+                "link": link,
+                "emailed": last.get("email", False),
+            },
+        )
+    )
 
 
 # --- Private link: follow, correct, withdraw, answer feedback ----------------------------
@@ -289,7 +346,7 @@ def share_done(request: HttpRequest) -> HttpResponse:
 
 STATUS_EXPLANATIONS = {
     S.SUBMITTED: "Votre expérience a été reçue. Les données personnelles sont en train "
-                 "d’être masquées.",
+    "d’être masquées.",
     S.IN_MODERATION: "Un modérateur va relire votre expérience avant sa publication.",
     S.PUBLISHED: "Votre expérience est publiée. Le service concerné peut y répondre.",
     S.ANSWERED: "Le service concerné a répondu publiquement à votre expérience.",
@@ -308,24 +365,35 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
     experience = selectors.experience_by_token(token)
     answer = selectors.answer_of(experience)
     published_answer = answer if answer and answer.status == AnswerStatus.PUBLISHED else None
-    voted = bool(published_answer) and published_answer.feedback.filter(  # type: ignore[union-attr]
-        voter_digest=_author_voter(experience)).exists()
-    return _private(render(request, "voice/follow.html", {
-        "title": "Suivre votre expérience",
-        "experience": experience,
-        "token": token,
-        "explanation": STATUS_EXPLANATIONS[S(experience.status)],
-        "rejection_reason": RejectionReason(experience.rejection_reason).label
-        if experience.rejection_reason else "",
-        "answer": published_answer,
-        "feedback_form": FeedbackForm() if published_answer and not voted else None,
-        "voted": voted,
-        "can_correct": experience.status in services.MOVES["correct"].sources
-        and bool(experience.original_text_encrypted),
-        "can_withdraw": experience.status != S.WITHDRAWN,
-        "history": selectors.history(experience),
-        "public_url": _public_url(experience),
-    }))
+    voted = (
+        bool(published_answer)
+        and published_answer.feedback.filter(  # type: ignore[union-attr]
+            voter_digest=_author_voter(experience)
+        ).exists()
+    )
+    return _private(
+        render(
+            request,
+            "voice/follow.html",
+            {
+                "title": "Suivre votre expérience",
+                "experience": experience,
+                "token": token,
+                "explanation": STATUS_EXPLANATIONS[S(experience.status)],
+                "rejection_reason": RejectionReason(experience.rejection_reason).label
+                if experience.rejection_reason
+                else "",
+                "answer": published_answer,
+                "feedback_form": FeedbackForm() if published_answer and not voted else None,
+                "voted": voted,
+                "can_correct": experience.status in services.MOVES["correct"].sources
+                and bool(experience.original_text_encrypted),
+                "can_withdraw": experience.status != S.WITHDRAWN,
+                "history": selectors.history(experience),
+                "public_url": _public_url(experience),
+            },
+        )
+    )
 
 
 def _public_url(experience: Experience) -> str:
@@ -342,9 +410,11 @@ def _public_url(experience: Experience) -> str:
 def correct(request: HttpRequest, token: str) -> HttpResponse:
     experience = selectors.experience_by_token(token)
     if experience.status not in services.MOVES["correct"].sources or (
-            not experience.original_text_encrypted):
-        messages.error(request, "Une expérience publiée ne peut plus être corrigée ; vous "
-                                "pouvez la retirer.")
+        not experience.original_text_encrypted
+    ):
+        messages.error(
+            request, "Une expérience publiée ne peut plus être corrigée ; vous pouvez la retirer."
+        )
         return redirect("voice:follow", token=token)
     status = 200
     if request.method == "POST":
@@ -359,23 +429,37 @@ def correct(request: HttpRequest, token: str) -> HttpResponse:
                 try:
                     services.experience_correct(experience=experience, **form.cleaned_data)
                 except VoiceError as error:
-                    form.add_error(error.field if error.field in form.fields else None,
-                                   error.message)
+                    form.add_error(
+                        error.field if error.field in form.fields else None, error.message
+                    )
                 else:
-                    messages.success(request, "Votre correction est enregistrée : elle sera "
-                                              "relue avant publication.")
+                    messages.success(
+                        request,
+                        "Votre correction est enregistrée : elle sera relue avant publication.",
+                    )
                     return redirect("voice:follow", token=token)
     else:
         from parvis.core.crypto import decrypt_text
 
-        form = CorrectionForm(initial={
-            "title": decrypt_text(experience.original_title_encrypted),
-            "text": decrypt_text(experience.original_text_encrypted),
-        })
-    return _private(render(request, "voice/correct.html", {
-        "title": "Corriger votre expérience", "form": form, "token": token,
-        "reminder": PERSONAL_DATA_REMINDER,
-    }, status=status))
+        form = CorrectionForm(
+            initial={
+                "title": decrypt_text(experience.original_title_encrypted),
+                "text": decrypt_text(experience.original_text_encrypted),
+            }
+        )
+    return _private(
+        render(
+            request,
+            "voice/correct.html",
+            {
+                "title": "Corriger votre expérience",
+                "form": form,
+                "token": token,
+                "reminder": PERSONAL_DATA_REMINDER,
+            },
+            status=status,
+        )
+    )
 
 
 @never_cache
@@ -396,13 +480,25 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
                 status = 429
             else:
                 services.experience_withdraw(experience=experience)
-                messages.success(request, "Votre expérience est retirée : elle n’est plus "
-                                          "visible et son texte a été effacé.")
+                messages.success(
+                    request,
+                    "Votre expérience est retirée : elle n’est plus "
+                    "visible et son texte a été effacé.",
+                )
                 return redirect("voice:follow", token=token)
-    return _private(render(request, "voice/withdraw.html", {
-        "title": "Retirer votre expérience", "form": form, "token": token,
-        "experience": experience,
-    }, status=status))
+    return _private(
+        render(
+            request,
+            "voice/withdraw.html",
+            {
+                "title": "Retirer votre expérience",
+                "form": form,
+                "token": token,
+                "experience": experience,
+            },
+            status=status,
+        )
+    )
 
 
 @never_cache
@@ -418,8 +514,12 @@ def follow_feedback(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, "Répondez par oui ou par non.")
     else:
         try:
-            services.answer_feedback_record(answer=answer, helpful=form.cleaned_data["helpful"],
-                                            voter=_author_voter(experience), is_author=True)
+            services.answer_feedback_record(
+                answer=answer,
+                helpful=form.cleaned_data["helpful"],
+                voter=_author_voter(experience),
+                is_author=True,
+            )
         except VoiceError as error:
             messages.error(request, error.message)
         else:
@@ -443,10 +543,12 @@ def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
                 status = 429
             else:
                 voter = services.voter_digest(
-                    ip=client_ip(request), user_agent=request.headers.get("User-Agent", ""))
+                    ip=client_ip(request), user_agent=request.headers.get("User-Agent", "")
+                )
                 try:
                     services.answer_feedback_record(
-                        answer=answer, helpful=form.cleaned_data["helpful"], voter=voter)
+                        answer=answer, helpful=form.cleaned_data["helpful"], voter=voter
+                    )
                 except VoiceError as error:
                     form.add_error(None, error.message)
                     status = error.status
@@ -454,19 +556,32 @@ def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
                     messages.success(request, "Merci, votre avis est enregistré.")
                     target = request.POST.get("next", "")
                     if url_has_allowed_host_and_scheme(
-                            target, allowed_hosts={request.get_host()},
-                            require_https=request.is_secure()):
+                        target,
+                        allowed_hosts={request.get_host()},
+                        require_https=request.is_secure(),
+                    ):
                         return redirect(target)
                     return redirect("voice:answer_feedback", uuid=answer.experience.uuid)
-    return render(request, "voice/answer_feedback.html", {
-        "title": "Cette réponse vous a-t-elle aidé ?", "answer": answer, "form": form,
-        "experience": answer.experience,
-    }, status=status)
+    return render(
+        request,
+        "voice/answer_feedback.html",
+        {
+            "title": "Cette réponse vous a-t-elle aidé ?",
+            "answer": answer,
+            "form": form,
+            "experience": answer.experience,
+        },
+        status=status,
+    )
 
 
 @login_required
 def my_experiences(request: HttpRequest) -> HttpResponse:
-    return render(request, "voice/my_experiences.html", {
-        "title": "Mes expériences",
-        "experiences": selectors.experiences_of_author(request.user)[:200],
-    })
+    return render(
+        request,
+        "voice/my_experiences.html",
+        {
+            "title": "Mes expériences",
+            "experiences": selectors.experiences_of_author(request.user)[:200],
+        },
+    )

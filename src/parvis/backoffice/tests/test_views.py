@@ -110,8 +110,13 @@ def test_members_page_status_rules(client, org_a, org_b, admin_a, agent_a):
     url_b = reverse("backoffice:members", kwargs={"slug": org_b.slug})
     assert client.get(url_a).status_code == 302
     assert _login(client, agent_a).get(url_a).status_code == 403
-    assert client.post(url_a, {"email": agent_a.email, "role": Role.SUPERVISOR,
-                               "scope": f"organisation:{org_a.pk}"}).status_code == 403
+    assert (
+        client.post(
+            url_a,
+            {"email": agent_a.email, "role": Role.SUPERVISOR, "scope": f"organisation:{org_a.pk}"},
+        ).status_code
+        == 403
+    )
     assert _login(client, admin_a).get(url_b).status_code == 404
     assert client.get(reverse("backoffice:members", kwargs={"slug": "inconnu"})).status_code == 404
     response = client.get(url_a)
@@ -124,9 +129,11 @@ def test_members_page_lists_only_the_organisation_scope(client, org_a, org_b, ad
     service = LocalServiceFactory(organisation=org_a)
     in_service = MembershipFactory(organisation=None, local_service=service).user
     other = MembershipFactory(organisation=org_b).user
-    html = _login(client, admin_a).get(
-        reverse("backoffice:members", kwargs={"slug": org_a.slug})
-    ).content.decode()
+    html = (
+        _login(client, admin_a)
+        .get(reverse("backoffice:members", kwargs={"slug": org_a.slug}))
+        .content.decode()
+    )
     assert in_service.email in html
     assert other.email not in html
 
@@ -137,8 +144,11 @@ def test_grant_a_role_by_email_is_audited(client, org_a, admin_a):
     url = reverse("backoffice:members", kwargs={"slug": org_a.slug})
     response = _login(client, admin_a).post(
         url,
-        {"email": "Nouvelle.Agente@caf.fr", "role": Role.SUPERVISOR,
-         "scope": f"service:{service.pk}"},
+        {
+            "email": "Nouvelle.Agente@caf.fr",
+            "role": Role.SUPERVISOR,
+            "scope": f"service:{service.pk}",
+        },
     )
     assert response.status_code == 302 and response["Location"] == url
     membership = Membership.objects.get(user=newcomer)
@@ -151,13 +161,16 @@ def test_grant_a_role_by_email_is_audited(client, org_a, admin_a):
 def test_grant_refuses_an_unknown_email_and_an_outside_scope(client, org_a, org_b, admin_a):
     url = reverse("backoffice:members", kwargs={"slug": org_a.slug})
     _login(client, admin_a)
-    unknown = client.post(url, {"email": "personne@exemple.fr", "role": Role.AGENT,
-                                "scope": f"organisation:{org_a.pk}"})
+    unknown = client.post(
+        url,
+        {"email": "personne@exemple.fr", "role": Role.AGENT, "scope": f"organisation:{org_a.pk}"},
+    )
     assert unknown.status_code == 400
     assert "Aucun compte actif" in unknown.content.decode()
     someone = UserFactory()
-    outside = client.post(url, {"email": someone.email, "role": Role.AGENT,
-                                "scope": f"organisation:{org_b.pk}"})
+    outside = client.post(
+        url, {"email": someone.email, "role": Role.AGENT, "scope": f"organisation:{org_b.pk}"}
+    )
     assert outside.status_code == 400
     assert not Membership.objects.filter(user=someone).exists()
     assert not AuditEvent.objects.exists()
@@ -204,8 +217,9 @@ def test_an_admin_cannot_change_or_revoke_their_own_role(client, admin_a):
     own = Membership.objects.get(user=admin_a)
     _login(client, admin_a)
     client.post(reverse("backoffice:membership-revoke", kwargs={"pk": own.pk}))
-    client.post(reverse("backoffice:membership-change", kwargs={"pk": own.pk}),
-                {"role": Role.AGENT})
+    client.post(
+        reverse("backoffice:membership-change", kwargs={"pk": own.pk}), {"role": Role.AGENT}
+    )
     own.refresh_from_db()
     assert own.role == Role.ORGANISATION_ADMIN
     assert not AuditEvent.objects.exists()
@@ -236,12 +250,14 @@ def test_tokens_page_status_rules(client, org_a, org_b, admin_a, agent_a):
     url_b = reverse("backoffice:tokens", kwargs={"slug": org_b.slug})
     assert client.get(url_a).status_code == 302
     assert _login(client, agent_a).get(url_a).status_code == 403
-    assert client.post(url_a, {"name": "x", "scope": "read",
-                               "expires_in_days": 30}).status_code == 403
+    assert (
+        client.post(url_a, {"name": "x", "scope": "read", "expires_in_days": 30}).status_code == 403
+    )
     _login(client, admin_a)
     assert client.get(url_b).status_code == 404
-    assert client.post(url_b, {"name": "x", "scope": "read",
-                               "expires_in_days": 30}).status_code == 404
+    assert (
+        client.post(url_b, {"name": "x", "scope": "read", "expires_in_days": 30}).status_code == 404
+    )
     assert client.get(url_a).status_code == 200
     assert not ApiToken.objects.exists()
 
@@ -249,8 +265,9 @@ def test_tokens_page_status_rules(client, org_a, org_b, admin_a, agent_a):
 def test_create_a_token_shows_the_secret_once_and_is_audited(client, org_a, admin_a):
     url = reverse("backoffice:tokens", kwargs={"slug": org_a.slug})
     _login(client, admin_a)
-    response = client.post(url, {"name": "Portail usagers", "scope": "write",
-                                 "expires_in_days": 90})
+    response = client.post(
+        url, {"name": "Portail usagers", "scope": "write", "expires_in_days": 90}
+    )
     assert response.status_code == 302 and response["Location"] == url
     token = ApiToken.objects.get()
     assert (token.organisation, token.scope, token.created_by) == (org_a, "write", admin_a)
@@ -281,8 +298,10 @@ def test_revoke_a_token_status_rules_and_audit(client, org_a, org_b, admin_a, ag
     other.refresh_from_db()
     assert token.revoked_at is not None and other.revoked_at is None
     assert AuditEvent.objects.filter(action="api_token.revoked", actor=admin_a).count() == 1
-    assert "Révoqué le" in client.get(reverse("backoffice:tokens",
-                                              kwargs={"slug": org_a.slug})).content.decode()
+    assert (
+        "Révoqué le"
+        in client.get(reverse("backoffice:tokens", kwargs={"slug": org_a.slug})).content.decode()
+    )
 
 
 # --- Audit log ----------------------------------------------------------------------
@@ -335,10 +354,15 @@ def test_admin_pages_of_the_platform_models(client, org_a):
     WorkerHeartbeat.objects.create(hostname="w1", last_seen=timezone.now())
     member = MembershipFactory(organisation=org_a).user
     _login(client, UserFactory(platform_admin=True))
-    for url in ("/admin/accounts/user/", f"/admin/accounts/user/{member.pk}/change/",
-                "/admin/accounts/user/add/", "/admin/accounts/apitoken/",
-                f"/admin/accounts/apitoken/{token.pk}/change/", "/admin/accounts/auditevent/",
-                "/admin/core/workerheartbeat/"):
+    for url in (
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{member.pk}/change/",
+        "/admin/accounts/user/add/",
+        "/admin/accounts/apitoken/",
+        f"/admin/accounts/apitoken/{token.pk}/change/",
+        "/admin/accounts/auditevent/",
+        "/admin/core/workerheartbeat/",
+    ):
         assert client.get(url).status_code == 200, url
     assert client.get("/admin/accounts/apitoken/add/").status_code == 403
     assert client.get("/admin/accounts/auditevent/add/").status_code == 403
@@ -348,8 +372,9 @@ def test_admin_revoke_action_goes_through_the_audited_service(client, org_a):
     token, _ = api_token_create(actor=None, organisation=org_a, name="Jeton")
     platform_admin = UserFactory(platform_admin=True)
     _login(client, platform_admin)
-    response = client.post("/admin/accounts/apitoken/",
-                           {"action": "revoke", "_selected_action": [token.pk]})
+    response = client.post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}
+    )
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -362,11 +387,17 @@ def test_admin_membership_inline_is_audited(client, org_a):
     _login(client, platform_admin)
     url = f"/admin/accounts/user/{user.pk}/change/"
     data = {
-        "email": user.email, "full_name": user.full_name, "is_active": "on",
-        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
-        "memberships-0-role": Role.QUALITY_MANAGER, "memberships-0-organisation": org_a.pk,
-        "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
+        "email": user.email,
+        "full_name": user.full_name,
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-role": Role.QUALITY_MANAGER,
+        "memberships-0-organisation": org_a.pk,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -90,6 +90,7 @@ HTML_ROUTES: dict[str, Route] = {
     ),
 }
 
+
 def _departement(w: Any, k: str) -> dict[str, Any]:
     return {"code": w[k].site.commune.departement_id}
 

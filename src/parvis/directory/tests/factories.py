@@ -79,7 +79,9 @@ class SiteFactory(factory.django.DjangoModelFactory):
 
     class Params:
         france_services = factory.Trait(
-            kind=Site.Kind.FRANCE_SERVICES, local_service=None, organisation=None,
+            kind=Site.Kind.FRANCE_SERVICES,
+            local_service=None,
+            organisation=None,
             operator_name="Commune de démonstration",
         )
 

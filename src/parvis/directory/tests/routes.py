@@ -43,7 +43,10 @@ HTML_ROUTES: dict[str, Route] = {
     "directory_backoffice:site_hours": Route("scoped", kwargs=_site, agent_status=403),
     "directory_backoffice:site_exceptions": Route("scoped", kwargs=_site, agent_status=403),
     "directory_backoffice:site_exception_delete": Route(
-        "scoped", kwargs=_exception, agent_status=403, admin_status=405  # POST only
+        "scoped",
+        kwargs=_exception,
+        agent_status=403,
+        admin_status=405,  # POST only
     ),
 }
 
@@ -58,8 +61,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", f"{API}/services-locaux/{{slug}}"): Operation("public", params=_service),
     ("GET", f"{API}/lieux"): Operation("public", query="?type=guichet&commune=33000"),
     ("GET", f"{API}/lieux/{{slug}}"): Operation("public", params=_site),
-    ("GET", f"{API}/lieux/{{slug}}/planning"): Operation("public", params=_site,
-                                                          query="?jours=7"),
+    ("GET", f"{API}/lieux/{{slug}}/planning"): Operation("public", params=_site, query="?jours=7"),
     ("GET", f"{API}/lieux/{{slug}}/ouverture"): Operation("public", params=_site),
     ("PUT", f"{API}/lieux/{{slug}}/horaires"): Operation(
         "scoped", params=_site, body=_hours, agent_status=403

@@ -38,8 +38,14 @@ def test_admin_saves_the_french_sort_key(staff_client):
     organisation = Organisation.objects.create(slug="x", name="X")
     response = staff_client.post(
         reverse("admin:directory_organisation_change", args=[organisation.pk]),
-        {"slug": "x", "name": "Écully", "short_name": "", "is_active": "on",
-         "motifs-TOTAL_FORMS": "0", "motifs-INITIAL_FORMS": "0"},
+        {
+            "slug": "x",
+            "name": "Écully",
+            "short_name": "",
+            "is_active": "on",
+            "motifs-TOTAL_FORMS": "0",
+            "motifs-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302
     organisation.refresh_from_db()

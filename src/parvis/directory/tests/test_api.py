@@ -34,12 +34,17 @@ def caf():
 @pytest.fixture
 def reunion_site(saint_denis, caf):
     site = services.site_create(
-        actor=None, kind=Site.Kind.FRANCE_SERVICES, name="France Services du Barachois",
-        commune=saint_denis, postcode="97400", partners=[caf],
+        actor=None,
+        kind=Site.Kind.FRANCE_SERVICES,
+        name="France Services du Barachois",
+        commune=saint_denis,
+        postcode="97400",
+        partners=[caf],
         channels=[ChannelFactory(slug="guichet", label="Accueil physique")],
     )
-    services.opening_hours_replace(actor=None, site=site,
-                                   hours=[(day, T(8), T(12)) for day in range(5)])
+    services.opening_hours_replace(
+        actor=None, site=site, hours=[(day, T(8), T(12)) for day in range(5)]
+    )
     return site
 
 
@@ -99,8 +104,10 @@ def test_sites_filters_and_pagination(client, reunion_site, bordeaux, caf):
     assert site["partners"] == ["caf"] and site["channels"] == ["guichet"]
     assert site["commune"] == {"code": "97411", "name": "Saint-Denis", "departement": "974"}
     assert site["timezone"] == "Indian/Reunion"
-    body = client.get(f"{BASE}/lieux", {"organisme": "caf", "type": "france-services",
-                                         "departement": "974", "q": "barachois"}).json()
+    body = client.get(
+        f"{BASE}/lieux",
+        {"organisme": "caf", "type": "france-services", "departement": "974", "q": "barachois"},
+    ).json()
     assert body["count"] == 1
 
 
@@ -112,10 +119,17 @@ def test_sites_list_query_count_is_flat(client, bordeaux, django_assert_max_num_
         assert client.get(f"{BASE}/lieux").json()["count"] == 20
 
 
-@pytest.mark.parametrize("params", [
-    {"type": "chateau"}, {"departement": "ABC"}, {"page": 0}, {"page_size": 100000},
-    {"q": "x" * 101}, {"organisme": "pas un slug"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"type": "chateau"},
+        {"departement": "ABC"},
+        {"page": 0},
+        {"page_size": 100000},
+        {"q": "x" * 101},
+        {"organisme": "pas un slug"},
+    ],
+)
 def test_invalid_site_filters_are_422_problems(client, params):
     body = _problem(client.get(f"{BASE}/lieux", params), 422)
     assert body["code"] == "validation_error"
@@ -123,22 +137,28 @@ def test_invalid_site_filters_are_422_problems(client, params):
 
 
 def test_site_detail_with_weekly_hours_and_upcoming_exceptions(client, reunion_site, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now",
-                        lambda: dt.datetime(2030, 1, 7, 4, 30, tzinfo=dt.UTC))
-    services.opening_exception_add(actor=None, site=reunion_site, date=dt.date(2030, 1, 10),
-                                   label="Inventaire")
+    monkeypatch.setattr(
+        "django.utils.timezone.now", lambda: dt.datetime(2030, 1, 7, 4, 30, tzinfo=dt.UTC)
+    )
+    services.opening_exception_add(
+        actor=None, site=reunion_site, date=dt.date(2030, 1, 10), label="Inventaire"
+    )
     services.opening_exception_add(actor=None, site=reunion_site, date=dt.date(2029, 12, 1))
     body = client.get(f"{BASE}/lieux/{reunion_site.slug}").json()
-    assert body["hours"][0] == {"weekday": 0, "label": "lundi",
-                                "intervals": [{"opens": "08:00:00", "closes": "12:00:00"}]}
+    assert body["hours"][0] == {
+        "weekday": 0,
+        "label": "lundi",
+        "intervals": [{"opens": "08:00:00", "closes": "12:00:00"}],
+    }
     assert body["hours"][6]["intervals"] == []
     assert [e["date"] for e in body["exceptions"]] == ["2030-01-10"]
     _problem(client.get(f"{BASE}/lieux/inconnu"), 404)
 
 
 def test_schedule_marks_holidays_and_uses_local_dates(client, reunion_site):
-    body = client.get(f"{BASE}/lieux/{reunion_site.slug}/planning",
-                      {"debut": "2030-12-19", "jours": 3}).json()
+    body = client.get(
+        f"{BASE}/lieux/{reunion_site.slug}/planning", {"debut": "2030-12-19", "jours": 3}
+    ).json()
     assert body["timezone"] == "Indian/Reunion"
     days = body["days"]
     assert [d["is_open"] for d in days] == [True, False, False]
@@ -174,8 +194,12 @@ def test_open_status_refuses_naive_datetimes(client, reunion_site):
 
 
 def _put_hours(client, site, hours, **headers):
-    return client.put(f"{BASE}/lieux/{site.slug}/horaires", {"hours": hours},
-                      content_type="application/json", **headers)
+    return client.put(
+        f"{BASE}/lieux/{site.slug}/horaires",
+        {"hours": hours},
+        content_type="application/json",
+        **headers,
+    )
 
 
 def test_hours_write_needs_authentication(client, reunion_site):
@@ -185,22 +209,28 @@ def test_hours_write_needs_authentication(client, reunion_site):
 def test_hours_write_with_a_write_token_of_the_organisation(client, bordeaux, caf):
     site = SiteFactory(commune=bordeaux, local_service=LocalServiceFactory(organisation=caf))
     _token, raw = api_token_create(actor=None, organisation=caf, name="SI", scope="write")
-    response = _put_hours(client, site, [{"weekday": 1, "opens": "09:00", "closes": "12:00"}],
-                          HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = _put_hours(
+        client,
+        site,
+        [{"weekday": 1, "opens": "09:00", "closes": "12:00"}],
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
     assert response.status_code == 200, response.content
-    assert response.json()["hours"][1]["intervals"] == [{"opens": "09:00:00",
-                                                         "closes": "12:00:00"}]
+    assert response.json()["hours"][1]["intervals"] == [{"opens": "09:00:00", "closes": "12:00:00"}]
     assert AuditEvent.objects.get(action="site.hours_replaced").actor_label.startswith("token:")
 
 
 def test_hours_write_read_token_is_403_other_organisation_is_404(client, bordeaux, caf):
     site = SiteFactory(commune=bordeaux, local_service=LocalServiceFactory(organisation=caf))
     _token, read = api_token_create(actor=None, organisation=caf, name="Lecture")
-    _token, other = api_token_create(actor=None, organisation=OrganisationFactory(), name="X",
-                                     scope="write")
+    _token, other = api_token_create(
+        actor=None, organisation=OrganisationFactory(), name="X", scope="write"
+    )
     hours = [{"weekday": 1, "opens": "09:00", "closes": "12:00"}]
-    assert _problem(_put_hours(client, site, hours, HTTP_AUTHORIZATION=f"Bearer {read}"),
-                    403)["code"] == "forbidden"
+    assert (
+        _problem(_put_hours(client, site, hours, HTTP_AUTHORIZATION=f"Bearer {read}"), 403)["code"]
+        == "forbidden"
+    )
     _problem(_put_hours(client, site, hours, HTTP_AUTHORIZATION=f"Bearer {other}"), 404)
     assert not site.opening_hours.exists()
 
@@ -208,8 +238,10 @@ def test_hours_write_read_token_is_403_other_organisation_is_404(client, bordeau
 def test_hours_write_overlap_is_a_422_with_a_stable_code(client, bordeaux, caf):
     site = SiteFactory(commune=bordeaux, local_service=LocalServiceFactory(organisation=caf))
     _token, raw = api_token_create(actor=None, organisation=caf, name="SI", scope="write")
-    hours = [{"weekday": 0, "opens": "09:00", "closes": "12:00"},
-             {"weekday": 0, "opens": "11:00", "closes": "13:00"}]
+    hours = [
+        {"weekday": 0, "opens": "09:00", "closes": "12:00"},
+        {"weekday": 0, "opens": "11:00", "closes": "13:00"},
+    ]
     body = _problem(_put_hours(client, site, hours, HTTP_AUTHORIZATION=f"Bearer {raw}"), 422)
     assert body["code"] == "hours_overlap"
     assert "chevauchent" in body["detail"]
@@ -229,15 +261,24 @@ def test_hours_write_by_session_needs_manage_directory(client, bordeaux, caf):
     assert _put_hours(client, site, hours).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/organismes/%00", "/services-locaux/a%20b",
-                                  "/lieux/%C3%A9t%C3%A9", "/lieux/x%00/planning",
-                                  "/lieux/x%00/ouverture"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organismes/%00",
+        "/services-locaux/a%20b",
+        "/lieux/%C3%A9t%C3%A9",
+        "/lieux/x%00/planning",
+        "/lieux/x%00/ouverture",
+    ],
+)
 def test_impossible_slugs_are_404(client, path):
     _problem(client.get(f"{BASE}{path}"), 404)
 
 
-@pytest.mark.parametrize(("params", "days"), [({"debut": "9999-12-30", "jours": 10}, 2),
-                                              ({"debut": "0001-01-01", "jours": 3}, 3)])
+@pytest.mark.parametrize(
+    ("params", "days"),
+    [({"debut": "9999-12-30", "jours": 10}, 2), ({"debut": "0001-01-01", "jours": 3}, 3)],
+)
 def test_schedule_far_dates_do_not_break(client, reunion_site, params, days):
     response = client.get(f"{BASE}/lieux/{reunion_site.slug}/planning", params)
     assert len(response.json()["days"]) == days

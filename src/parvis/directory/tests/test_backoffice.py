@@ -48,8 +48,9 @@ def test_anonymous_is_sent_to_login(client, site):
         assert reverse("accounts:login") in response["Location"]
 
 
-def test_site_list_shows_only_sites_in_scope(client, agent, site, other_site,
-                                             django_assert_max_num_queries):
+def test_site_list_shows_only_sites_in_scope(
+    client, agent, site, other_site, django_assert_max_num_queries
+):
     client.force_login(agent)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("directory_backoffice:site_list"))
@@ -91,7 +92,10 @@ def test_admin_replaces_weekly_hours_post_redirect_get(client, admin, site):
     assert response.status_code == 302
     assert response["Location"] == _hours_url(site)
     assert [str(row) for row in site.opening_hours.all()] == [
-        "lundi 09:00–12:00", "lundi 13:30–17:00", "vendredi 08:30–12:00"]
+        "lundi 09:00–12:00",
+        "lundi 13:30–17:00",
+        "vendredi 08:30–12:00",
+    ]
     event = AuditEvent.objects.get(action="site.hours_replaced")
     assert event.actor == admin
     page = client.get(response["Location"]).content.decode()
@@ -99,14 +103,16 @@ def test_admin_replaces_weekly_hours_post_redirect_get(client, admin, site):
     assert 'value="09:00-12:00, 13:30-17:00"' in page
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("09:00-12:00, 11:00-14:00", "se chevauchent"),
-    ("14:00-09:00", "doit suivre"),
-    ("le matin", "n’est pas une plage horaire lisible"),
-    ("25:00-26:00", "heure qui n’existe pas"),
-])
-def test_invalid_hours_are_refused_in_french_and_input_is_kept(client, admin, site, value,
-                                                                message):
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("09:00-12:00, 11:00-14:00", "se chevauchent"),
+        ("14:00-09:00", "doit suivre"),
+        ("le matin", "n’est pas une plage horaire lisible"),
+        ("25:00-26:00", "heure qui n’existe pas"),
+    ],
+)
+def test_invalid_hours_are_refused_in_french_and_input_is_kept(client, admin, site, value, message):
     services.opening_hours_replace(actor=None, site=site, hours=[(2, T(8), T(9))])
     client.force_login(admin)
     response = client.post(_hours_url(site), {"day_0": value, "day_1": "10:00-11:00"})
@@ -121,26 +127,48 @@ def test_invalid_hours_are_refused_in_french_and_input_is_kept(client, admin, si
 def test_admin_adds_and_removes_an_exception(client, admin, site):
     client.force_login(admin)
     url = reverse("directory_backoffice:site_exceptions", args=[site.slug])
-    response = client.post(url, {"date": "2030-05-01", "status": "special", "opens": "10:00",
-                                 "closes": "12:00", "label": "Permanence"})
+    response = client.post(
+        url,
+        {
+            "date": "2030-05-01",
+            "status": "special",
+            "opens": "10:00",
+            "closes": "12:00",
+            "label": "Permanence",
+        },
+    )
     assert response.status_code == 302
     exception = OpeningException.objects.get(site=site)
-    assert (exception.date, exception.is_closed, exception.opens) == (dt.date(2030, 5, 1), False,
-                                                                      T(10))
-    delete_url = reverse("directory_backoffice:site_exception_delete",
-                         args=[site.slug, exception.pk])
+    assert (exception.date, exception.is_closed, exception.opens) == (
+        dt.date(2030, 5, 1),
+        False,
+        T(10),
+    )
+    delete_url = reverse(
+        "directory_backoffice:site_exception_delete", args=[site.slug, exception.pk]
+    )
     assert client.get(delete_url).status_code == 405
     assert client.post(delete_url).status_code == 302
     assert not OpeningException.objects.exists()
     assert list(AuditEvent.objects.order_by("pk").values_list("action", flat=True)) == [
-        "site.exception_set", "site.exception_removed"]
+        "site.exception_set",
+        "site.exception_removed",
+    ]
 
 
 def test_exception_form_errors_are_french_and_keep_input(client, admin, site):
     client.force_login(admin)
     url = reverse("directory_backoffice:site_exceptions", args=[site.slug])
-    response = client.post(url, {"date": "2030-05-01", "status": "special", "opens": "12:00",
-                                 "closes": "", "label": "Permanence"})
+    response = client.post(
+        url,
+        {
+            "date": "2030-05-01",
+            "status": "special",
+            "opens": "12:00",
+            "closes": "",
+            "label": "Permanence",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Indiquez l’heure de fermeture." in html
@@ -159,8 +187,9 @@ def test_exception_of_another_site_cannot_be_deleted_through_mine(client, admin,
 
 
 def test_exceptions_page_lists_upcoming_holidays(client, admin, site, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now",
-                        lambda: dt.datetime(2030, 4, 15, 8, tzinfo=dt.UTC))
+    monkeypatch.setattr(
+        "django.utils.timezone.now", lambda: dt.datetime(2030, 4, 15, 8, tzinfo=dt.UTC)
+    )
     client.force_login(admin)
     html = client.get(reverse("directory_backoffice:site_exceptions", args=[site.slug])).content
     assert "Lundi 22 avril 2030 : Lundi de Pâques" in html.decode()

@@ -20,26 +20,44 @@ T = dt.time
 
 @pytest.fixture
 def directory(saint_denis, bordeaux, reunion):
-    caf = OrganisationFactory(slug="caf", name="Caisse d’allocations familiales",
-                              short_name="CAF")
+    caf = OrganisationFactory(slug="caf", name="Caisse d’allocations familiales", short_name="CAF")
     MotifFactory(organisation=caf, label="Prime d’activité")
-    service = LocalServiceFactory(organisation=caf, slug="caf-974", name="CAF de La Réunion",
-                                  main_departement=reunion)
+    service = LocalServiceFactory(
+        organisation=caf, slug="caf-974", name="CAF de La Réunion", main_departement=reunion
+    )
     counter = services.site_create(
-        actor=None, kind=Site.Kind.COUNTER, name="Accueil CAF Saint-Denis", commune=saint_denis,
-        local_service=service, address="4 rue de la Source", postcode="97400",
+        actor=None,
+        kind=Site.Kind.COUNTER,
+        name="Accueil CAF Saint-Denis",
+        commune=saint_denis,
+        local_service=service,
+        address="4 rue de la Source",
+        postcode="97400",
     )
     france_services = services.site_create(
-        actor=None, kind=Site.Kind.FRANCE_SERVICES, name="France Services de Bordeaux Bastide",
-        commune=bordeaux, partners=[caf], operator_name="Commune de Bordeaux",
+        actor=None,
+        kind=Site.Kind.FRANCE_SERVICES,
+        name="France Services de Bordeaux Bastide",
+        commune=bordeaux,
+        partners=[caf],
+        operator_name="Commune de Bordeaux",
     )
     for site in (counter, france_services):
-        services.opening_hours_replace(actor=None, site=site, hours=[
-            (day, opens, closes) for day in range(5)
-            for opens, closes in ((T(8, 30), T(12)), (T(13, 30), T(16, 30)))])
-    services.opening_exception_add(actor=None, site=counter,
-                                   date=dt.date.today() + dt.timedelta(days=3),
-                                   label="Formation de l’équipe")
+        services.opening_hours_replace(
+            actor=None,
+            site=site,
+            hours=[
+                (day, opens, closes)
+                for day in range(5)
+                for opens, closes in ((T(8, 30), T(12)), (T(13, 30), T(16, 30)))
+            ],
+        )
+    services.opening_exception_add(
+        actor=None,
+        site=counter,
+        date=dt.date.today() + dt.timedelta(days=3),
+        label="Formation de l’équipe",
+    )
     return {"caf": caf, "service": service, "counter": counter, "fs": france_services}
 
 
@@ -57,8 +75,7 @@ def _pages(data):
 
 
 @pytest.mark.parametrize("brand", ["state", "neutral"])
-def test_public_pages_pass_axe_and_fit_a_360px_phone(page, live_server, settings, directory,
-                                                     brand):
+def test_public_pages_pass_axe_and_fit_a_360px_phone(page, live_server, settings, directory, brand):
     settings.PARVIS_BRAND = brand
     page.set_viewport_size({"width": 360, "height": 740})
     for path in _pages(directory):
@@ -78,8 +95,12 @@ def test_search_works_without_javascript(browser, live_server, directory):
         page.get_by_role("button", name="Rechercher").click()
         assert page.get_by_role("link", name="Accueil CAF Saint-Denis").is_visible()
         page.get_by_role("link", name="Accueil CAF Saint-Denis").click()
-        assert page.get_by_role("table").locator("caption").inner_text().startswith(
-            "Horaires habituels")
+        assert (
+            page.get_by_role("table")
+            .locator("caption")
+            .inner_text()
+            .startswith("Horaires habituels")
+        )
     finally:
         context.close()
 

@@ -55,8 +55,9 @@ def test_interval_end_is_excluded(bordeaux):
     assert is_open_at(site, dt.datetime.combine(MONDAY, T(9), tzinfo=PARIS))
     assert is_open_at(site, dt.datetime.combine(MONDAY, T(11, 59), tzinfo=PARIS))
     assert not is_open_at(site, dt.datetime.combine(MONDAY, T(12), tzinfo=PARIS))
-    assert not is_open_at(site, dt.datetime.combine(MONDAY + dt.timedelta(days=5), T(10),
-                                                    tzinfo=PARIS))
+    assert not is_open_at(
+        site, dt.datetime.combine(MONDAY + dt.timedelta(days=5), T(10), tzinfo=PARIS)
+    )
 
 
 def test_public_holiday_closes_the_site_with_its_name(bordeaux):
@@ -64,8 +65,11 @@ def test_public_holiday_closes_the_site_with_its_name(bordeaux):
     labour_day = dt.date(2030, 5, 1)  # a Wednesday
     assert not is_open_at(site, dt.datetime.combine(labour_day, T(10), tzinfo=PARIS))
     day = opening_schedule(site, labour_day, 1)[0]
-    assert (day.is_open, day.closed_reason, day.holiday) == (False, "Fête du Travail",
-                                                             "Fête du Travail")
+    assert (day.is_open, day.closed_reason, day.holiday) == (
+        False,
+        "Fête du Travail",
+        "Fête du Travail",
+    )
 
 
 def test_holidays_follow_the_site_departement(saint_denis, bordeaux):
@@ -79,8 +83,15 @@ def test_holidays_follow_the_site_departement(saint_denis, bordeaux):
 def test_an_exception_reopens_the_site_on_a_holiday(bordeaux):
     site = _site(bordeaux)
     labour_day = dt.date(2030, 5, 1)
-    services.opening_exception_add(actor=None, site=site, date=labour_day, is_closed=False,
-                                   opens=T(10), closes=T(12), label="Permanence")
+    services.opening_exception_add(
+        actor=None,
+        site=site,
+        date=labour_day,
+        is_closed=False,
+        opens=T(10),
+        closes=T(12),
+        label="Permanence",
+    )
     assert is_open_at(site, dt.datetime.combine(labour_day, T(10, 30), tzinfo=PARIS))
     assert not is_open_at(site, dt.datetime.combine(labour_day, T(15), tzinfo=PARIS))
     day = opening_schedule(site, labour_day, 1)[0]
@@ -114,7 +125,8 @@ def test_next_opening_skips_weekends_and_holidays_in_the_site_zone(saint_denis):
     friday_evening = dt.datetime(2030, 4, 19, 18, tzinfo=REUNION)  # Easter Monday follows
     assert next_opening(site, friday_evening) == dt.datetime(2030, 4, 23, 9, tzinfo=REUNION)
     assert next_opening(site, dt.datetime.combine(MONDAY, T(10), tzinfo=REUNION)) == (
-        dt.datetime.combine(MONDAY, T(14), tzinfo=REUNION))
+        dt.datetime.combine(MONDAY, T(14), tzinfo=REUNION)
+    )
     assert next_opening(_site(saint_denis, []), friday_evening) is None
 
 
@@ -132,7 +144,11 @@ def test_open_status_gives_closing_and_next_opening(bordeaux):
 
 def test_schedule_reads_few_queries(bordeaux, django_assert_max_num_queries):
     site = _site(bordeaux)
-    site = type(site).objects.select_related("commune__departement").prefetch_related(
-        "opening_hours").get(pk=site.pk)
+    site = (
+        type(site)
+        .objects.select_related("commune__departement")
+        .prefetch_related("opening_hours")
+        .get(pk=site.pk)
+    )
     with django_assert_max_num_queries(1):
         opening_schedule(site, MONDAY, 60)

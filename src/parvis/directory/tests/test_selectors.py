@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def _site(name, commune, **kwargs):
     kwargs.setdefault("local_service", LocalServiceFactory())
-    return services.site_create(actor=None, kind=kwargs.pop("kind", Site.Kind.COUNTER),
-                                name=name, commune=commune, **kwargs)
+    return services.site_create(
+        actor=None, kind=kwargs.pop("kind", Site.Kind.COUNTER), name=name, commune=commune, **kwargs
+    )
 
 
 def test_sites_sort_in_french_order(bordeaux):
@@ -30,8 +31,9 @@ def test_sites_sort_in_french_order(bordeaux):
 def test_local_services_sort_in_french_order(gironde):
     organisation = OrganisationFactory()
     for name in ("Foix", "Écully", "Eaubonne"):
-        services.local_service_create(actor=None, organisation=organisation, name=name,
-                                      departements=[gironde])
+        services.local_service_create(
+            actor=None, organisation=organisation, name=name, departements=[gironde]
+        )
     assert [s.name for s in selectors.local_services_search()] == ["Eaubonne", "Écully", "Foix"]
 
 
@@ -47,8 +49,9 @@ def test_name_search_ignores_accents_case_and_word_order(bordeaux):
 def test_search_by_commune_postcode_insee_code_former_code_and_name(bordeaux, saint_denis):
     in_bordeaux = _site("Accueil Bastide", bordeaux, postcode="33100")
     in_saint_denis = _site("Accueil du Barachois", saint_denis)
-    CommuneAlias.objects.create(code="33999", name="Ancienne commune", kind="ancienne",
-                                commune=bordeaux)
+    CommuneAlias.objects.create(
+        code="33999", name="Ancienne commune", kind="ancienne", commune=bordeaux
+    )
     assert list(selectors.sites_search(commune="33200")) == [in_bordeaux]  # commune's postcode
     assert list(selectors.sites_search(commune="33063")) == [in_bordeaux]  # INSEE code
     assert list(selectors.sites_search(commune="33999")) == [in_bordeaux]  # former code
@@ -66,12 +69,19 @@ def test_a_site_postcode_matches_even_if_the_commune_lacks_it(gironde):
 
 
 def test_sites_filter_by_organisation_including_partner_sites_departement_and_kind(
-        bordeaux, saint_denis, reunion):
+    bordeaux, saint_denis, reunion
+):
     caf = OrganisationFactory(slug="caf")
-    caf_counter = _site("Accueil CAF", bordeaux,
-                        local_service=LocalServiceFactory(organisation=caf))
-    france_services = _site("France Services Le Port", saint_denis, kind=Site.Kind.FRANCE_SERVICES,
-                            local_service=None, partners=[caf])
+    caf_counter = _site(
+        "Accueil CAF", bordeaux, local_service=LocalServiceFactory(organisation=caf)
+    )
+    france_services = _site(
+        "France Services Le Port",
+        saint_denis,
+        kind=Site.Kind.FRANCE_SERVICES,
+        local_service=None,
+        partners=[caf],
+    )
     _site("Accueil CPAM", bordeaux)
     assert list(selectors.sites_search(organisation=caf)) == [caf_counter, france_services]
     assert list(selectors.sites_search(departement=reunion)) == [france_services]
@@ -80,18 +90,21 @@ def test_sites_filter_by_organisation_including_partner_sites_departement_and_ki
 
 
 def test_inactive_rows_are_not_public(bordeaux):
-    SiteFactory(commune=bordeaux, is_active=False,
-                local_service=LocalServiceFactory(is_active=False))
+    SiteFactory(
+        commune=bordeaux, is_active=False, local_service=LocalServiceFactory(is_active=False)
+    )
     assert not selectors.sites_search().exists()
     assert not selectors.local_services_search().exists()
 
 
 def test_local_services_by_departement_and_commune(gironde, reunion, saint_denis):
     organisation = OrganisationFactory()
-    caf33 = services.local_service_create(actor=None, organisation=organisation,
-                                          name="CAF de la Gironde", departements=[gironde])
-    caf974 = services.local_service_create(actor=None, organisation=organisation,
-                                           name="CAF de La Réunion", departements=[reunion])
+    caf33 = services.local_service_create(
+        actor=None, organisation=organisation, name="CAF de la Gironde", departements=[gironde]
+    )
+    caf974 = services.local_service_create(
+        actor=None, organisation=organisation, name="CAF de La Réunion", departements=[reunion]
+    )
     assert list(selectors.local_services_search(departement=reunion)) == [caf974]
     assert list(selectors.local_services_search(commune="97411")) == [caf974]
     assert list(selectors.local_services_search(q="gironde")) == [caf33]
@@ -100,10 +113,19 @@ def test_local_services_by_departement_and_commune(gironde, reunion, saint_denis
 
 def test_site_search_has_no_n_plus_one(bordeaux, django_assert_num_queries):
     for index in range(5):
-        site = SiteFactory(commune=bordeaux, kind=Site.Kind.FRANCE_SERVICES, local_service=None,
-                           organisation=None, name=f"France Services {index}")
+        site = SiteFactory(
+            commune=bordeaux,
+            kind=Site.Kind.FRANCE_SERVICES,
+            local_service=None,
+            organisation=None,
+            name=f"France Services {index}",
+        )
         site.partners.add(OrganisationFactory())
     with django_assert_num_queries(3):  # sites, channels, partners
         for site in selectors.sites_search():
-            _ = (site.commune.departement.timezone, list(site.partners.all()),
-                 list(site.channels.all()), site.organisation)
+            _ = (
+                site.commune.departement.timezone,
+                list(site.partners.all()),
+                list(site.channels.all()),
+                site.organisation,
+            )

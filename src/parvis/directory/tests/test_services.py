@@ -29,7 +29,10 @@ def test_local_service_create_covers_its_main_departement_and_is_audited(gironde
     caf = OrganisationFactory(slug="caf", name="Caisse d’allocations familiales")
     landes = DepartementFactory(code="40", name="Landes")
     service = services.local_service_create(
-        actor=actor, organisation=caf, name="  CAF de la  Gironde ", departements=[landes],
+        actor=actor,
+        organisation=caf,
+        name="  CAF de la  Gironde ",
+        departements=[landes],
         main_departement=gironde,
     )
     assert service.name == "CAF de la Gironde"
@@ -45,22 +48,26 @@ def test_local_service_create_covers_its_main_departement_and_is_audited(gironde
 
 def test_local_service_slug_is_unique_and_a_taken_slug_is_refused(gironde):
     caf = OrganisationFactory()
-    first = services.local_service_create(actor=None, organisation=caf, name="CAF Gironde",
-                                          departements=[gironde])
-    second = services.local_service_create(actor=None, organisation=caf, name="CAF Gironde",
-                                           departements=[gironde])
+    first = services.local_service_create(
+        actor=None, organisation=caf, name="CAF Gironde", departements=[gironde]
+    )
+    second = services.local_service_create(
+        actor=None, organisation=caf, name="CAF Gironde", departements=[gironde]
+    )
     assert (first.slug, second.slug) == ("caf-gironde", "caf-gironde-2")
     with pytest.raises(DirectoryError) as error:
-        services.local_service_create(actor=None, organisation=caf, name="Autre",
-                                      slug="caf-gironde")
+        services.local_service_create(
+            actor=None, organisation=caf, name="Autre", slug="caf-gironde"
+        )
     assert error.value.code == "slug_taken"
 
 
 def test_local_service_update_renames_resorts_and_replaces_territory(gironde):
     service = LocalServiceFactory(name="Ancien nom", main_departement=gironde)
     landes = DepartementFactory(code="40", name="Landes")
-    services.local_service_update(actor=None, local_service=service,
-                                  data={"name": "Élan", "departements": [landes]})
+    services.local_service_update(
+        actor=None, local_service=service, data={"name": "Élan", "departements": [landes]}
+    )
     service.refresh_from_db()
     assert service.sort_key.startswith("elan\x01")
     assert service.main_departement == landes
@@ -83,9 +90,15 @@ def test_site_create_france_services_with_partners_and_channels(bordeaux):
     caf, cpam = OrganisationFactory(slug="caf"), OrganisationFactory(slug="cpam")
     counter = ChannelFactory(slug="guichet", label="Accueil physique")
     site = services.site_create(
-        actor=None, kind=Site.Kind.FRANCE_SERVICES, name="France Services de Bordeaux Bastide",
-        commune=bordeaux, address="2 rue de la Gare", postcode="33100",
-        partners=[caf, cpam], channels=[counter], operator_name="Commune de Bordeaux",
+        actor=None,
+        kind=Site.Kind.FRANCE_SERVICES,
+        name="France Services de Bordeaux Bastide",
+        commune=bordeaux,
+        address="2 rue de la Gare",
+        postcode="33100",
+        partners=[caf, cpam],
+        channels=[counter],
+        operator_name="Commune de Bordeaux",
     )
     assert site.organisation is None
     assert set(site.partners.values_list("slug", flat=True)) == {"caf", "cpam"}
@@ -98,26 +111,47 @@ def test_site_create_france_services_with_partners_and_channels(bordeaux):
 def test_site_create_refuses_partners_outside_france_services_and_bad_postcode(bordeaux):
     service = LocalServiceFactory()
     with pytest.raises(DirectoryError) as error:
-        services.site_create(actor=None, kind=Site.Kind.COUNTER, name="Accueil",
-                             commune=bordeaux, local_service=service,
-                             partners=[OrganisationFactory()])
+        services.site_create(
+            actor=None,
+            kind=Site.Kind.COUNTER,
+            name="Accueil",
+            commune=bordeaux,
+            local_service=service,
+            partners=[OrganisationFactory()],
+        )
     assert error.value.code == "partners_not_allowed"
     with pytest.raises(DirectoryError) as error:
-        services.site_create(actor=None, kind=Site.Kind.COUNTER, name="Accueil",
-                             commune=bordeaux, local_service=service, postcode="3300")
+        services.site_create(
+            actor=None,
+            kind=Site.Kind.COUNTER,
+            name="Accueil",
+            commune=bordeaux,
+            local_service=service,
+            postcode="3300",
+        )
     assert error.value.code == "invalid_postcode"
     assert "5 chiffres" in error.value.message
 
 
 def test_site_create_takes_organisation_from_local_service_and_refuses_a_mismatch(bordeaux):
     service = LocalServiceFactory()
-    site = services.site_create(actor=None, kind=Site.Kind.COUNTER, name="Accueil Mériadeck",
-                                commune=bordeaux, local_service=service)
+    site = services.site_create(
+        actor=None,
+        kind=Site.Kind.COUNTER,
+        name="Accueil Mériadeck",
+        commune=bordeaux,
+        local_service=service,
+    )
     assert site.organisation == service.organisation
     with pytest.raises(DirectoryError) as error:
-        services.site_create(actor=None, kind=Site.Kind.COUNTER, name="Accueil",
-                             commune=bordeaux, local_service=service,
-                             organisation=OrganisationFactory())
+        services.site_create(
+            actor=None,
+            kind=Site.Kind.COUNTER,
+            name="Accueil",
+            commune=bordeaux,
+            local_service=service,
+            organisation=OrganisationFactory(),
+        )
     assert error.value.code == "invalid"
     assert "local_service" in error.value.errors
     assert not AuditEvent.objects.filter(data__slug="accueil").exists()
@@ -126,24 +160,42 @@ def test_site_create_takes_organisation_from_local_service_and_refuses_a_mismatc
 def test_site_update_changes_fields_and_audits(bordeaux):
     site = SiteFactory(name="Accueil")
     channel = ChannelFactory(slug="telephone", label="Téléphone")
-    services.site_update(actor=None, site=site, data={
-        "name": "Écoute", "address": " 3 cours Victor-Hugo ", "postcode": "33000",
-        "commune": bordeaux, "channels": [channel],
-    })
+    services.site_update(
+        actor=None,
+        site=site,
+        data={
+            "name": "Écoute",
+            "address": " 3 cours Victor-Hugo ",
+            "postcode": "33000",
+            "commune": bordeaux,
+            "channels": [channel],
+        },
+    )
     site.refresh_from_db()
-    assert (site.address, site.commune, site.sort_key[:6]) == ("3 cours Victor-Hugo", bordeaux,
-                                                               "ecoute")
+    assert (site.address, site.commune, site.sort_key[:6]) == (
+        "3 cours Victor-Hugo",
+        bordeaux,
+        "ecoute",
+    )
     assert list(site.channels.all()) == [channel]
     assert AuditEvent.objects.get(action="site.updated").data["fields"] == [
-        "address", "channels", "commune", "name", "postcode"]
+        "address",
+        "channels",
+        "commune",
+        "name",
+        "postcode",
+    ]
 
 
 def test_site_update_refuses_turning_a_france_services_site_with_partners_into_a_counter():
     site = SiteFactory(france_services=True)
     site.partners.add(OrganisationFactory())
     with pytest.raises(DirectoryError) as error:
-        services.site_update(actor=None, site=site, data={
-            "kind": Site.Kind.COUNTER, "organisation": OrganisationFactory()})
+        services.site_update(
+            actor=None,
+            site=site,
+            data={"kind": Site.Kind.COUNTER, "organisation": OrganisationFactory()},
+        )
     assert error.value.code == "partners_not_allowed"
 
 
@@ -153,18 +205,24 @@ def test_weekly_hours_replace_is_validated_and_audited():
     rows = services.opening_hours_replace(
         actor=None, site=site, hours=[(1, T(13, 30), T(17)), (1, T(8, 30), T(12)), (4, T(9), T(12))]
     )
-    assert [str(row) for row in rows] == ["mardi 08:30–12:00", "mardi 13:30–17:00",
-                                         "vendredi 09:00–12:00"]
+    assert [str(row) for row in rows] == [
+        "mardi 08:30–12:00",
+        "mardi 13:30–17:00",
+        "vendredi 09:00–12:00",
+    ]
     assert site.opening_hours.count() == 3
     assert AuditEvent.objects.filter(action="site.hours_replaced").count() == 2
 
 
-@pytest.mark.parametrize(("hours", "code"), [
-    ([(0, T(9), T(12)), (0, T(11), T(14))], "hours_overlap"),
-    ([(0, T(9), T(12)), (0, T(12), T(14))], "hours_overlap"),
-    ([(2, T(14), T(9))], "hours_reversed"),
-    ([(2, T(9), T(9))], "hours_reversed"),
-])
+@pytest.mark.parametrize(
+    ("hours", "code"),
+    [
+        ([(0, T(9), T(12)), (0, T(11), T(14))], "hours_overlap"),
+        ([(0, T(9), T(12)), (0, T(12), T(14))], "hours_overlap"),
+        ([(2, T(14), T(9))], "hours_reversed"),
+        ([(2, T(9), T(9))], "hours_reversed"),
+    ],
+)
 def test_weekly_hours_overlapping_or_reversed_are_refused_and_nothing_changes(hours, code):
     site = SiteFactory()
     services.opening_hours_replace(actor=None, site=site, hours=[(0, T(8), T(10))])
@@ -179,27 +237,46 @@ def test_exception_add_replaces_same_date_and_remove_is_audited():
     site = SiteFactory()
     day = dt.date(2030, 7, 14)
     services.opening_exception_add(actor=None, site=site, date=day, label="Inventaire")
-    exception = services.opening_exception_add(actor=None, site=site, date=day, is_closed=False,
-                                               opens=T(9), closes=T(12), label="Ouverture")
+    exception = services.opening_exception_add(
+        actor=None,
+        site=site,
+        date=day,
+        is_closed=False,
+        opens=T(9),
+        closes=T(12),
+        label="Ouverture",
+    )
     assert OpeningException.objects.filter(site=site).count() == 1
     assert (exception.opens, exception.closes, exception.is_closed) == (T(9), T(12), False)
     services.opening_exception_remove(actor=None, exception=exception)
     assert not OpeningException.objects.exists()
     actions = list(AuditEvent.objects.order_by("pk").values_list("action", "data"))
-    assert [a for a, _ in actions] == ["site.exception_set", "site.exception_set",
-                                       "site.exception_removed"]
+    assert [a for a, _ in actions] == [
+        "site.exception_set",
+        "site.exception_set",
+        "site.exception_removed",
+    ]
     assert actions[-1][1] == {"date": "2030-07-14"}
 
 
-@pytest.mark.parametrize(("opens", "closes", "code"), [
-    (None, T(12), "special_hours_required"),
-    (T(12), T(9), "hours_reversed"),
-])
+@pytest.mark.parametrize(
+    ("opens", "closes", "code"),
+    [
+        (None, T(12), "special_hours_required"),
+        (T(12), T(9), "hours_reversed"),
+    ],
+)
 def test_exception_with_special_hours_must_be_valid(opens, closes, code):
     site = SiteFactory()
     with pytest.raises(DirectoryError) as error:
-        services.opening_exception_add(actor=None, site=site, date=dt.date(2030, 1, 2),
-                                       is_closed=False, opens=opens, closes=closes)
+        services.opening_exception_add(
+            actor=None,
+            site=site,
+            date=dt.date(2030, 1, 2),
+            is_closed=False,
+            opens=opens,
+            closes=closes,
+        )
     assert error.value.code == code
     assert not OpeningException.objects.exists()
 

@@ -23,20 +23,25 @@ T = dt.time
 
 @pytest.fixture
 def caf():
-    return OrganisationFactory(slug="caf", name="Caisse d’allocations familiales",
-                               short_name="CAF")
+    return OrganisationFactory(slug="caf", name="Caisse d’allocations familiales", short_name="CAF")
 
 
 @pytest.fixture
 def france_services(saint_denis, caf):
     site = services.site_create(
-        actor=None, kind=Site.Kind.FRANCE_SERVICES, name="France Services du Barachois",
-        commune=saint_denis, address="1 rue de Paris", postcode="97400",
-        operator_name="Commune de Saint-Denis", partners=[caf],
+        actor=None,
+        kind=Site.Kind.FRANCE_SERVICES,
+        name="France Services du Barachois",
+        commune=saint_denis,
+        address="1 rue de Paris",
+        postcode="97400",
+        operator_name="Commune de Saint-Denis",
+        partners=[caf],
         channels=[ChannelFactory(slug="guichet", label="Accueil physique")],
     )
-    services.opening_hours_replace(actor=None, site=site, hours=[
-        (day, T(8), T(12)) for day in range(5)])
+    services.opening_hours_replace(
+        actor=None, site=site, hours=[(day, T(8), T(12)) for day in range(5)]
+    )
     return site
 
 
@@ -52,8 +57,9 @@ def test_organisation_list_in_french_order(client, django_assert_max_num_queries
     assert "1 service local" in html
 
 
-def test_organisation_detail_lists_motifs_and_local_services(client, caf, gironde,
-                                                              django_assert_max_num_queries):
+def test_organisation_detail_lists_motifs_and_local_services(
+    client, caf, gironde, django_assert_max_num_queries
+):
     MotifFactory(organisation=caf, label="Prime d’activité")
     for index in range(5):
         LocalServiceFactory(organisation=caf, name=f"CAF {index}", main_departement=gironde)
@@ -65,8 +71,9 @@ def test_organisation_detail_lists_motifs_and_local_services(client, caf, girond
     assert "Gironde (33)" in response.content.decode()
 
 
-def test_local_service_detail_shows_territory_and_sites(client, gironde, bordeaux,
-                                                         django_assert_max_num_queries):
+def test_local_service_detail_shows_territory_and_sites(
+    client, gironde, bordeaux, django_assert_max_num_queries
+):
     local_service = LocalServiceFactory(name="CAF de la Gironde", main_departement=gironde)
     for index in range(4):
         SiteFactory(local_service=local_service, commune=bordeaux, name=f"Accueil {index}")
@@ -79,7 +86,8 @@ def test_local_service_detail_shows_territory_and_sites(client, gironde, bordeau
 
 
 def test_site_detail_shows_hours_partners_and_status_in_local_time(
-        client, france_services, django_assert_max_num_queries, monkeypatch):
+    client, france_services, django_assert_max_num_queries, monkeypatch
+):
     # Monday 08:30 in Réunion is 05:30 in Paris: the page says open.
     monday = dt.datetime(2030, 1, 7, 4, 30, tzinfo=dt.UTC)
     monkeypatch.setattr("django.utils.timezone.now", lambda: monday)
@@ -98,13 +106,21 @@ def test_site_detail_shows_hours_partners_and_status_in_local_time(
 
 
 def test_site_detail_lists_upcoming_holidays_and_exceptions(client, france_services, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now",
-                        lambda: dt.datetime(2030, 4, 15, 8, tzinfo=dt.UTC))
-    services.opening_exception_add(actor=None, site=france_services, date=dt.date(2030, 5, 1),
-                                   is_closed=False, opens=T(9), closes=T(11),
-                                   label="Permanence")
-    services.opening_exception_add(actor=None, site=france_services, date=dt.date(2030, 4, 17),
-                                   label="Formation de l’équipe")
+    monkeypatch.setattr(
+        "django.utils.timezone.now", lambda: dt.datetime(2030, 4, 15, 8, tzinfo=dt.UTC)
+    )
+    services.opening_exception_add(
+        actor=None,
+        site=france_services,
+        date=dt.date(2030, 5, 1),
+        is_closed=False,
+        opens=T(9),
+        closes=T(11),
+        label="Permanence",
+    )
+    services.opening_exception_add(
+        actor=None, site=france_services, date=dt.date(2030, 4, 17), label="Formation de l’équipe"
+    )
     url = reverse("directory:site_detail", args=[france_services.slug])
     html = client.get(url).content.decode()
     assert "Lundi 22 avril 2030</strong> (Lundi de Pâques) :\n              fermé" in html
@@ -125,8 +141,9 @@ def test_search_by_postcode_and_accentless_name(client, france_services, bordeau
 
 
 def test_search_filters_by_organisation_partner_and_kind(client, france_services, caf):
-    response = client.get(reverse("directory:search"),
-                          {"organisation": "caf", "kind": "france-services"})
+    response = client.get(
+        reverse("directory:search"), {"organisation": "caf", "kind": "france-services"}
+    )
     assert response.status_code == 200
     assert "France Services du Barachois" in response.content.decode()
 
@@ -138,8 +155,9 @@ def test_search_empty_state_is_explicit(client, france_services):
     assert "Aucun lieu ne correspond à ces critères." in response.content.decode()
 
 
-@pytest.mark.parametrize("params", [{"organisation": "inconnu"}, {"kind": "chateau"},
-                                    {"q": "x" * 500}])
+@pytest.mark.parametrize(
+    "params", [{"organisation": "inconnu"}, {"kind": "chateau"}, {"q": "x" * 500}]
+)
 def test_search_with_a_malformed_filter_is_a_400_with_french_message(client, params):
     response = client.get(reverse("directory:search"), params)
     assert response.status_code == 400
@@ -147,7 +165,8 @@ def test_search_with_a_malformed_filter_is_a_400_with_french_message(client, par
 
 
 def test_search_paginates_with_query_count_independent_of_results(
-        client, bordeaux, django_assert_max_num_queries):
+    client, bordeaux, django_assert_max_num_queries
+):
     for index in range(45):
         site = SiteFactory(commune=bordeaux, name=f"Lieu {index:02d}")
         site.channels.add(ChannelFactory(slug="guichet", label="Accueil physique"))
@@ -167,8 +186,7 @@ def test_invalid_page_is_a_404(client, page):
     assert "n’existe pas" in response.content.decode()
 
 
-@pytest.mark.parametrize("url_name", ["organisation_detail", "local_service_detail",
-                                      "site_detail"])
+@pytest.mark.parametrize("url_name", ["organisation_detail", "local_service_detail", "site_detail"])
 def test_unknown_slug_is_a_french_404(client, url_name):
     response = client.get(reverse(f"directory:{url_name}", args=["inconnu"]))
     assert response.status_code == 404

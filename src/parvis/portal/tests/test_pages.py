@@ -19,13 +19,17 @@ FOOTER_URL_NAMES = [
     "footer-personal-data",
     "footer-cookie-management",
 ]
-PUBLIC_URL_NAMES = ["portal:home", "directory:organisation_list", "accounts:login",
-                    *FOOTER_URL_NAMES]
+PUBLIC_URL_NAMES = [
+    "portal:home",
+    "directory:organisation_list",
+    "accounts:login",
+    *FOOTER_URL_NAMES,
+]
 BRANDS = ["state", "neutral"]
 
 
 def _footer_links(html: str) -> list[str]:
-    footer = html.split('<footer', 1)[1]
+    footer = html.split("<footer", 1)[1]
     return re.findall(r'class="fr-footer__bottom-link" href="([^"]+)"', footer)
 
 
@@ -157,8 +161,17 @@ def test_personal_data_page_lists_the_retention_settings(client, settings):
     settings.RETENTION_REALTIME_EVENTS_HOURS = 29
     settings.SESSION_COOKIE_AGE = 5 * 3600
     html = client.get(reverse("footer-personal-data")).content.decode()
-    for expected in ["17 jours", "43 jours", "1111 jours", "29 heures", "5 heures",
-                     "CNIL", "Responsable du traitement", "Base légale", "Destinataires"]:
+    for expected in [
+        "17 jours",
+        "43 jours",
+        "1111 jours",
+        "29 heures",
+        "5 heures",
+        "CNIL",
+        "Responsable du traitement",
+        "Base légale",
+        "Destinataires",
+    ]:
         assert expected in html, expected
 
 

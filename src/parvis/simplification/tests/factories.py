@@ -31,11 +31,15 @@ class ThemeFactory(factory.django.DjangoModelFactory):
 
 
 def _originals(o: object) -> str:
-    return encrypt_text(json.dumps({
-        "procedure_name": o.procedure_name,  # type: ignore[attr-defined]
-        "difficulty": o.difficulty,  # type: ignore[attr-defined]
-        "proposal": o.proposal,  # type: ignore[attr-defined]
-    }))
+    return encrypt_text(
+        json.dumps(
+            {
+                "procedure_name": o.procedure_name,  # type: ignore[attr-defined]
+                "difficulty": o.difficulty,  # type: ignore[attr-defined]
+                "proposal": o.proposal,  # type: ignore[attr-defined]
+            }
+        )
+    )
 
 
 class SimplificationRequestFactory(factory.django.DjangoModelFactory):
@@ -61,53 +65,76 @@ class SimplificationRequestFactory(factory.django.DjangoModelFactory):
     status_changed_at = factory.LazyAttribute(lambda o: o.submitted_at)
 
     class Params:
-        unmasked = factory.Trait(masked_at=None, procedure_name="", difficulty="", proposal="",
-                                 original_texts_encrypted=encrypt_text(json.dumps({
-                                     "procedure_name": "Formulaire APL",
-                                     "difficulty": "Trop de pièces justificatives demandées.",
-                                     "proposal": "Demander les pièces une seule fois.",
-                                 })))
+        unmasked = factory.Trait(
+            masked_at=None,
+            procedure_name="",
+            difficulty="",
+            proposal="",
+            original_texts_encrypted=encrypt_text(
+                json.dumps(
+                    {
+                        "procedure_name": "Formulaire APL",
+                        "difficulty": "Trop de pièces justificatives demandées.",
+                        "proposal": "Demander les pièces une seule fois.",
+                    }
+                )
+            ),
+        )
         received = factory.Trait(
             status=Status.RECEIVED,
             received_at=factory.LazyAttribute(lambda o: o.submitted_at + dt.timedelta(days=1)),
         )
         under_study = factory.Trait(
-            received=True, status=Status.UNDER_STUDY,
+            received=True,
+            status=Status.UNDER_STUDY,
         )
         accepted = factory.Trait(
-            received=True, status=Status.ACCEPTED,
+            received=True,
+            status=Status.ACCEPTED,
             decided_at=factory.LazyAttribute(lambda o: o.submitted_at + dt.timedelta(days=10)),
         )
         done = factory.Trait(
-            accepted=True, status=Status.DONE, original_texts_encrypted="",
+            accepted=True,
+            status=Status.DONE,
+            original_texts_encrypted="",
             done_at=factory.LazyAttribute(lambda o: o.submitted_at + dt.timedelta(days=20)),
         )
         declined = factory.Trait(
-            received=True, status=Status.DECLINED, original_texts_encrypted="",
+            received=True,
+            status=Status.DECLINED,
+            original_texts_encrypted="",
             decline_reason=DeclineReason.LEGAL,
             decline_explanation="Le décret impose ces pièces.",
             decided_at=factory.LazyAttribute(lambda o: o.submitted_at + dt.timedelta(days=5)),
         )
-        rejected = factory.Trait(status=Status.REJECTED, original_texts_encrypted="",
-                                 rejection_reason="hors-sujet")
+        rejected = factory.Trait(
+            status=Status.REJECTED, original_texts_encrypted="", rejection_reason="hors-sujet"
+        )
 
     @factory.post_generation
     def with_history(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         """The public history matching the status (received, then the current status)."""
         if not create:
             return
-        StatusChange.objects.create(request=obj, to_status=Status.SUBMITTED,
-                                    created_at=obj.submitted_at)
+        StatusChange.objects.create(
+            request=obj, to_status=Status.SUBMITTED, created_at=obj.submitted_at
+        )
         if obj.received_at:
             StatusChange.objects.create(
-                request=obj, from_status=Status.SUBMITTED, to_status=Status.RECEIVED,
-                is_public=True, public_actor=f"Équipe qualité — {obj.organisation.name}",
+                request=obj,
+                from_status=Status.SUBMITTED,
+                to_status=Status.RECEIVED,
+                is_public=True,
+                public_actor=f"Équipe qualité — {obj.organisation.name}",
                 created_at=obj.received_at,
             )
             if obj.status not in (Status.RECEIVED,):
                 StatusChange.objects.create(
-                    request=obj, from_status=Status.RECEIVED, to_status=obj.status,
-                    is_public=True, public_actor=f"Équipe qualité — {obj.organisation.name}",
+                    request=obj,
+                    from_status=Status.RECEIVED,
+                    to_status=obj.status,
+                    is_public=True,
+                    public_actor=f"Équipe qualité — {obj.organisation.name}",
                     created_at=obj.decided_at or obj.done_at or obj.received_at,
                     reason_code=obj.decline_reason,
                 )

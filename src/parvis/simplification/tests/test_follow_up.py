@@ -18,8 +18,9 @@ JAN_2025 = timezone.make_aware(dt.datetime(2025, 1, 10, 10, 0))
 
 
 def _decided(organisation, days: int, **traits):
-    request = SimplificationRequestFactory(organisation=organisation, submitted_at=JAN_2025,
-                                           **traits)
+    request = SimplificationRequestFactory(
+        organisation=organisation, submitted_at=JAN_2025, **traits
+    )
     request.decided_at = JAN_2025 + dt.timedelta(days=days)
     request.save(update_fields=["decided_at"])
     return request
@@ -41,8 +42,13 @@ def test_rates_are_hidden_below_ten_and_show_their_n(caf):
     assert row.count(Status.DONE) == 3 and row.count(Status.RECEIVED) == 1
     assert row.decided_n == 3 and row.median_days_to_decision is None
     assert row.done_rate is None
-    assert row.as_dict()["counts"] == {"recue": 1, "a-l-etude": 0, "acceptee": 0,
-                                       "realisee": 3, "refusee": 0}
+    assert row.as_dict()["counts"] == {
+        "recue": 1,
+        "a-l-etude": 0,
+        "acceptee": 0,
+        "realisee": 3,
+        "refusee": 0,
+    }
 
 
 def test_rates_from_ten_requests(caf):
@@ -68,14 +74,16 @@ def test_one_row_per_organisation_and_year(caf):
     other = OrganisationFactory(slug="cpam", name="CPAM")
     SimplificationRequestFactory(organisation=caf, submitted_at=JAN_2025, received=True)
     SimplificationRequestFactory(
-        organisation=caf, received=True,
+        organisation=caf,
+        received=True,
         submitted_at=timezone.make_aware(dt.datetime(2026, 3, 1)),
     )
     SimplificationRequestFactory(organisation=other, submitted_at=JAN_2025, received=True)
     rows = [(r.organisation.slug, r.year) for r in follow_up()]
     assert rows == [("caf", 2026), ("caf", 2025), ("cpam", 2025)]
     assert [(r.organisation.slug, r.year) for r in follow_up(year=2025)] == [
-        ("caf", 2025), ("cpam", 2025)
+        ("caf", 2025),
+        ("cpam", 2025),
     ]
 
 
@@ -89,11 +97,19 @@ def test_follow_up_page_and_api(client, caf, django_assert_max_num_queries):
     assert "100,0 %" in body or "100.0 %" in body
     assert "(n = 10)" in body
     data = client.get("/api/v1/simplifications/suivi", {"organisation": "caf"}).json()
-    assert data == [{
-        "organisation": "caf", "organisation_name": "CAF", "year": 2025, "total": 10,
-        "counts": {"recue": 0, "a-l-etude": 0, "acceptee": 0, "realisee": 10, "refusee": 0},
-        "decided_n": 10, "median_days_to_decision": 5.5, "done_n": 10, "done_rate": 100.0,
-    }]
+    assert data == [
+        {
+            "organisation": "caf",
+            "organisation_name": "CAF",
+            "year": 2025,
+            "total": 10,
+            "counts": {"recue": 0, "a-l-etude": 0, "acceptee": 0, "realisee": 10, "refusee": 0},
+            "decided_n": 10,
+            "median_days_to_decision": 5.5,
+            "done_n": 10,
+            "done_rate": 100.0,
+        }
+    ]
 
 
 def test_follow_up_page_says_why_a_rate_is_missing(client, caf):

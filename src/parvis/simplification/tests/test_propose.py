@@ -49,12 +49,15 @@ def test_citizen_proposes_and_nothing_is_public_before_moderation(
     client, caf, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, _form(
-            caf,
-            difficulty="Je suis Jean Dupont, joignable au 06 12 34 56 78, et le formulaire "
-            "me demande trois fois mes ressources.",
-            email="jean.dupont@exemple.fr",
-        ))
+        response = client.post(
+            URL,
+            _form(
+                caf,
+                difficulty="Je suis Jean Dupont, joignable au 06 12 34 56 78, et le formulaire "
+                "me demande trois fois mes ressources.",
+                email="jean.dupont@exemple.fr",
+            ),
+        )
     assert response.status_code == 302
     assert response["Location"] == reverse("simplification:proposed")
     request = SimplificationRequest.objects.get()
@@ -169,16 +172,20 @@ def _post(client, body, token=None, **extra):
 
 @pytest.fixture
 def partner_token(caf):
-    _, raw = api_token_create(actor=None, organisation=OrganisationFactory(slug="partenaire"),
-                              name="portail", scope="write")
+    _, raw = api_token_create(
+        actor=None,
+        organisation=OrganisationFactory(slug="partenaire"),
+        name="portail",
+        scope="write",
+    )
     return raw
 
 
-def test_api_proposal_by_a_partner_site(client, caf, partner_token,
-                                        django_capture_on_commit_callbacks):
+def test_api_proposal_by_a_partner_site(
+    client, caf, partner_token, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = _post(client, _payload(caf, proposer_email="usager@exemple.fr"),
-                         partner_token)
+        response = _post(client, _payload(caf, proposer_email="usager@exemple.fr"), partner_token)
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "deposee" and body["reference"].startswith("SIMP-")

@@ -30,7 +30,7 @@ def _link_in(body: str) -> str:
 
 def _confirm(client, link: str):
     path = link.split("://", 1)[1]
-    path = path[path.index("/"):]
+    path = path[path.index("/") :]
     assert client.get(path).status_code == 200  # a page with a button, nothing counted yet
     return client.post(path)
 
@@ -139,14 +139,14 @@ def test_email_limit_per_address(client, smtp_inbox, settings):
 
 def test_honeypot_on_support(client, smtp_inbox):
     request = SimplificationRequestFactory(received=True)
-    response = client.post(_support_url(request), {"email": "a@exemple.fr",
-                                                   "site_internet": "x"})
+    response = client.post(_support_url(request), {"email": "a@exemple.fr", "site_internet": "x"})
     assert response.status_code == 400
     assert smtp_inbox.messages == []
 
 
-def test_proposer_is_told_of_each_public_step(client, smtp_inbox,
-                                              django_capture_on_commit_callbacks):
+def test_proposer_is_told_of_each_public_step(
+    client, smtp_inbox, django_capture_on_commit_callbacks
+):
     from parvis.accounts.models import Role
     from parvis.accounts.tests.factories import MembershipFactory
     from parvis.directory.tests.factories import OrganisationFactory
@@ -154,17 +154,23 @@ def test_proposer_is_told_of_each_public_step(client, smtp_inbox,
     organisation = OrganisationFactory()
     with django_capture_on_commit_callbacks(execute=True):
         request = services.simplification_request_propose(
-            organisation=organisation, procedure_name="Formulaire de prime",
-            difficulty="Trop de pièces à fournir.", proposal="Les demander une fois.",
+            organisation=organisation,
+            procedure_name="Formulaire de prime",
+            difficulty="Trop de pièces à fournir.",
+            proposal="Les demander une fois.",
             proposer_email="proposant@exemple.fr",
         )
     assert "bien reçu" in smtp_inbox.bodies()[0]
     quality = MembershipFactory(organisation=organisation, role=Role.QUALITY_MANAGER).user
-    for status, extra in ((Status.RECEIVED, {}), (Status.ACCEPTED, {}),
-                          (Status.DONE, {"comment": "Une seule page désormais."})):
+    for status, extra in (
+        (Status.RECEIVED, {}),
+        (Status.ACCEPTED, {}),
+        (Status.DONE, {"comment": "Une seule page désormais."}),
+    ):
         with django_capture_on_commit_callbacks(execute=True):
-            services.simplification_request_transition(request=request, to_status=status,
-                                                       actor=quality, **extra)
+            services.simplification_request_transition(
+                request=request, to_status=status, actor=quality, **extra
+            )
     bodies = smtp_inbox.bodies()
     assert len(bodies) == 4
     assert "Une seule page désormais." in bodies[-1]

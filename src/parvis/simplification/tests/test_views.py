@@ -20,18 +20,27 @@ def test_list_shows_only_published_requests_with_filters(client):
     caf = OrganisationFactory(slug="caf", name="CAF")
     cpam = OrganisationFactory(slug="cpam", name="CPAM")
     logement = ThemeFactory(slug="logement")
-    apl = SimplificationRequestFactory(organisation=caf, received=True, theme=logement,
-                                       procedure_name="Aide au logement",
-                                       search_text="aide au logement")
-    done = SimplificationRequestFactory(organisation=cpam, done=True,
-                                        procedure_name="Carte Vitale", search_text="carte vitale")
+    apl = SimplificationRequestFactory(
+        organisation=caf,
+        received=True,
+        theme=logement,
+        procedure_name="Aide au logement",
+        search_text="aide au logement",
+    )
+    done = SimplificationRequestFactory(
+        organisation=cpam, done=True, procedure_name="Carte Vitale", search_text="carte vitale"
+    )
     hidden = SimplificationRequestFactory(organisation=caf, procedure_name="Secret")
     body = client.get(LIST).content.decode()
     assert apl.procedure_name in body and done.procedure_name in body
     assert hidden.procedure_name not in body
     cases = {
-        "organisation=caf": [apl], "statut=realisee": [done], "theme=logement": [apl],
-        "q=Logément": [apl], "q=vitale": [done], f"annee={apl.year}": [apl, done],
+        "organisation=caf": [apl],
+        "statut=realisee": [done],
+        "theme=logement": [apl],
+        "q=Logément": [apl],
+        "q=vitale": [done],
+        f"annee={apl.year}": [apl, done],
         "statut=deposee": None,
     }
     for query, expected in cases.items():
@@ -103,8 +112,9 @@ def test_backoffice_scope_and_roles(client):
 def test_queue_lists_open_requests_oldest_first(client, django_assert_max_num_queries):
     organisation = OrganisationFactory()
     older = SimplificationRequestFactory(organisation=organisation)
-    newer = SimplificationRequestFactory(organisation=organisation, received=True,
-                                         submitted_at=older.submitted_at.replace(year=2027))
+    newer = SimplificationRequestFactory(
+        organisation=organisation, received=True, submitted_at=older.submitted_at.replace(year=2027)
+    )
     closed = SimplificationRequestFactory(organisation=organisation, done=True)
     foreign = SimplificationRequestFactory()
     client.force_login(_quality(organisation))
@@ -122,13 +132,19 @@ def test_moderator_sees_originals_corrects_masking_and_publishes(client):
     client.force_login(UserFactory(platform_moderator=True))
     body = client.get(_detail(request)).content.decode()
     assert "Texte d’origine (confidentiel)" in body
-    response = client.post(_detail(request), {
-        "action": "masking", "procedure_name": request.procedure_name,
-        "difficulty": "Appeler le service ne sert à rien.", "proposal": request.proposal,
-    })
+    response = client.post(
+        _detail(request),
+        {
+            "action": "masking",
+            "procedure_name": request.procedure_name,
+            "difficulty": "Appeler le service ne sert à rien.",
+            "proposal": request.proposal,
+        },
+    )
     assert response.status_code == 302
-    response = client.post(_detail(request), {"action": "transition", "status": "recue",
-                                              "comment": ""})
+    response = client.post(
+        _detail(request), {"action": "transition", "status": "recue", "comment": ""}
+    )
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == Status.RECEIVED
@@ -139,17 +155,27 @@ def test_moderator_sees_originals_corrects_masking_and_publishes(client):
 def test_quality_manager_declines_with_reason_and_keeps_input_on_error(client):
     request = SimplificationRequestFactory(under_study=True)
     client.force_login(_quality(request.organisation))
-    response = client.post(_detail(request), {
-        "action": "transition", "status": "refusee", "decline_reason": "",
-        "explanation": "Le décret l’impose.",
-    })
+    response = client.post(
+        _detail(request),
+        {
+            "action": "transition",
+            "status": "refusee",
+            "decline_reason": "",
+            "explanation": "Le décret l’impose.",
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "Choisissez la raison" in body and "Le décret l’impose." in body
-    response = client.post(_detail(request), {
-        "action": "transition", "status": "refusee", "decline_reason": "contrainte-juridique",
-        "explanation": "Le décret l’impose.",
-    })
+    response = client.post(
+        _detail(request),
+        {
+            "action": "transition",
+            "status": "refusee",
+            "decline_reason": "contrainte-juridique",
+            "explanation": "Le décret l’impose.",
+        },
+    )
     assert response.status_code == 302
     assert SimplificationRequest.objects.get(pk=request.pk).status == Status.DECLINED
 
@@ -179,11 +205,13 @@ def test_api_status_change(client):
     response = client.post(url, {"status": "realisee"}, content_type="application/json")
     assert response.status_code == 409
     assert response.json()["code"] == "transition_not_allowed"
-    response = client.post(url, {"status": "refusee", "reason": "doublon"},
-                           content_type="application/json")
+    response = client.post(
+        url, {"status": "refusee", "reason": "doublon"}, content_type="application/json"
+    )
     assert response.status_code == 422 and response.json()["code"] == "explanation_required"
-    response = client.post(url, {"status": "acceptee", "comment": "Bonne idée."},
-                           content_type="application/json")
+    response = client.post(
+        url, {"status": "acceptee", "comment": "Bonne idée."}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert response.json()["history"][-1]["comment"] == "Bonne idée."
 
@@ -192,9 +220,12 @@ def test_api_status_change(client):
 
 
 def test_open_data_rows_hold_public_fields_only():
-    request = SimplificationRequestFactory(done=True, cerfa_number="10840*07",
-                                           proposer_email_encrypted="chiffre",
-                                           proposer_email_digest="d" * 64)
+    request = SimplificationRequestFactory(
+        done=True,
+        cerfa_number="10840*07",
+        proposer_email_encrypted="chiffre",
+        proposer_email_digest="d" * 64,
+    )
     SimplificationRequestFactory()  # not public
     [row] = list(simplification_requests_for_open_data())
     assert row["identifiant"] == str(request.uuid) and row["reference"] == request.reference

@@ -46,6 +46,7 @@ def _arguments(move: workflow.Move) -> dict[str, str]:
 def quality_manager():
     def make(organisation):
         return MembershipFactory(organisation=organisation, role=Role.QUALITY_MANAGER).user
+
     return make
 
 
@@ -74,8 +75,12 @@ def test_each_allowed_move_records_history_audit_and_dates(
     assert actor.full_name not in change.public_actor
     assert changed == [request.pk]
     audit = AuditEvent.objects.get(action="simplification.status_changed")
-    assert audit.data == {"reference": request.reference, "from": origin, "to": target,
-                          "reason": change.reason_code}
+    assert audit.data == {
+        "reference": request.reference,
+        "from": origin,
+        "to": target,
+        "reason": change.reason_code,
+    }
     assert audit.organisation == request.organisation
     if target == Status.RECEIVED:
         assert request.received_at == change.created_at
@@ -102,8 +107,12 @@ def test_every_other_move_is_refused(origin, target, quality_manager):
     request = SimplificationRequestFactory(**TRAIT_OF[origin])
     with pytest.raises(SimplificationError) as error:
         services.simplification_request_transition(
-            request=request, to_status=target, actor=quality_manager(request.organisation),
-            reason=DeclineReason.OTHER, explanation="x", comment="x",
+            request=request,
+            to_status=target,
+            actor=quality_manager(request.organisation),
+            reason=DeclineReason.OTHER,
+            explanation="x",
+            comment="x",
         )
     assert error.value.code == "transition_not_allowed"
     request.refresh_from_db()
@@ -120,8 +129,9 @@ def test_decline_needs_a_coded_reason_and_an_explanation(quality_manager):
     request = SimplificationRequestFactory(received=True)
     actor = quality_manager(request.organisation)
     with pytest.raises(SimplificationError) as error:
-        services.simplification_request_transition(request=request, to_status=Status.DECLINED,
-                                                   actor=actor, explanation="Pourquoi.")
+        services.simplification_request_transition(
+            request=request, to_status=Status.DECLINED, actor=actor, explanation="Pourquoi."
+        )
     assert error.value.code == "reason_required"
     with pytest.raises(SimplificationError) as error:
         services.simplification_request_transition(
@@ -174,8 +184,9 @@ def test_platform_moderator_publishes_but_does_not_decide():
 
 def test_write_token_decides_but_never_publishes():
     request = SimplificationRequestFactory()
-    token, _ = api_token_create(actor=None, organisation=request.organisation, name="outil",
-                                scope="write")
+    token, _ = api_token_create(
+        actor=None, organisation=request.organisation, name="outil", scope="write"
+    )
     with pytest.raises(PermissionDenied):
         services.simplification_request_transition(
             request=request, to_status=Status.RECEIVED, actor=token
@@ -192,7 +203,9 @@ def test_write_token_decides_but_never_publishes():
 def test_public_comment_is_masked(quality_manager):
     request = SimplificationRequestFactory(received=True)
     change = services.simplification_request_transition(
-        request=request, to_status=Status.UNDER_STUDY, actor=quality_manager(request.organisation),
+        request=request,
+        to_status=Status.UNDER_STUDY,
+        actor=quality_manager(request.organisation),
         comment="Nous avons appelé Mme Martine Dubois au 06 12 34 56 78 pour en parler.",
     )
     assert "06 12 34 56 78" not in change.public_comment

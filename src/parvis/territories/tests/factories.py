@@ -32,15 +32,23 @@ class DepartementFactory(factory.django.DjangoModelFactory):
 
     class Params:
         moselle = factory.Trait(
-            code="57", name="Moselle", region=factory.SubFactory(
-                RegionFactory, code="44", name="Grand Est"),
+            code="57",
+            name="Moselle",
+            region=factory.SubFactory(RegionFactory, code="44", name="Grand Est"),
         )
         reunion = factory.Trait(
-            code="974", name="La Réunion", is_overseas=True, region=factory.SubFactory(
-                RegionFactory, code="04", name="La Réunion", is_overseas=True),
+            code="974",
+            name="La Réunion",
+            is_overseas=True,
+            region=factory.SubFactory(
+                RegionFactory, code="04", name="La Réunion", is_overseas=True
+            ),
         )
         polynesie = factory.Trait(
-            code="987", name="Polynésie française", is_overseas=True, is_collectivity=True,
+            code="987",
+            name="Polynésie française",
+            is_overseas=True,
+            is_collectivity=True,
             region=None,
         )
 

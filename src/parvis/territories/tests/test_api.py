@@ -26,21 +26,32 @@ def client() -> Client:
 @pytest.fixture
 def territory():
     gironde = DepartementFactory()
-    bordeaux = CommuneFactory(code="33063", name="Bordeaux", departement=gironde,
-                              postcodes=["33000", "33100", "33200", "33300", "33800"],
-                              population=261_804)
+    bordeaux = CommuneFactory(
+        code="33063",
+        name="Bordeaux",
+        departement=gironde,
+        postcodes=["33000", "33100", "33200", "33300", "33800"],
+        population=261_804,
+    )
     CommuneFactory(code="33069", name="Le Bouscat", departement=gironde, postcodes=["33110"])
-    loire = DepartementFactory(code="42", name="Loire", region=RegionFactory(
-        code="84", name="Auvergne-Rhône-Alpes"))
-    CommuneFactory(code="42218", name="Saint-Étienne", departement=loire,
-                   postcodes=["42000", "42100"])
+    loire = DepartementFactory(
+        code="42", name="Loire", region=RegionFactory(code="84", name="Auvergne-Rhône-Alpes")
+    )
+    CommuneFactory(
+        code="42218", name="Saint-Étienne", departement=loire, postcodes=["42000", "42100"]
+    )
     CommuneFactory(code="42207", name="Saint-Chamond", departement=loire, postcodes=["42400"])
-    CommuneFactory(code="42005", name="Andrézieux-Bouthéon", departement=loire,
-                   postcodes=["42160"])
+    CommuneFactory(code="42005", name="Andrézieux-Bouthéon", departement=loire, postcodes=["42160"])
     DepartementFactory(polynesie=True)
     DepartementFactory(reunion=True)
-    annecy = CommuneFactory(code="74010", name="Annecy", departement=DepartementFactory(
-        code="74", name="Haute-Savoie", region=RegionFactory(code="84")), postcodes=["74000"])
+    annecy = CommuneFactory(
+        code="74010",
+        name="Annecy",
+        departement=DepartementFactory(
+            code="74", name="Haute-Savoie", region=RegionFactory(code="84")
+        ),
+        postcodes=["74000"],
+    )
     CommuneAliasFactory(code="74011", name="Annecy-le-Vieux", commune=annecy)
     CommuneAliasFactory(code="74268", name="", kind=CommuneAlias.Kind.FORMER, commune=annecy)
     return {"bordeaux": bordeaux, "annecy": annecy}
@@ -115,8 +126,12 @@ def test_commune_by_current_code(client, territory):
 def test_commune_by_delegated_or_former_code_says_so(client, territory):
     body = client.get(f"{API}/communes/74011").json()
     assert body["code"] == "74010" and body["requested_code"] == "74011"
-    assert body["resolved_from"] == {"code": "74011", "name": "Annecy-le-Vieux",
-                                     "kind": "deleguee", "kind_label": "commune déléguée"}
+    assert body["resolved_from"] == {
+        "code": "74011",
+        "name": "Annecy-le-Vieux",
+        "kind": "deleguee",
+        "kind_label": "commune déléguée",
+    }
     assert client.get(f"{API}/communes/74268").json()["resolved_from"]["kind"] == "ancienne"
 
 

@@ -41,9 +41,23 @@ def test_public_holidays_returns_a_copy_of_the_cached_calendar():
 
 def test_holiday_subdivisions_follow_the_insee_mapping():
     expected = {
-        "57": "57", "67": "6AE", "68": "6AE", "971": "971", "972": "972", "973": "973",
-        "974": "974", "976": "976", "975": "PM", "977": "BL", "978": "MF", "986": "WF",
-        "987": "PF", "988": "NC", "33": None, "2A": None, "75": None,
+        "57": "57",
+        "67": "6AE",
+        "68": "6AE",
+        "971": "971",
+        "972": "972",
+        "973": "973",
+        "974": "974",
+        "976": "976",
+        "975": "PM",
+        "977": "BL",
+        "978": "MF",
+        "986": "WF",
+        "987": "PF",
+        "988": "NC",
+        "33": None,
+        "2A": None,
+        "75": None,
     }
     assert {code: calendar.holiday_subdivision(code) for code in expected} == expected
     for code in expected:  # every subdivision is accepted by holidays without warning

@@ -50,8 +50,10 @@ def test_vendored_file_is_small_and_records_its_vintage():
 def test_load_counts_and_vintage(reference):
     data = reference_data()
     assert reference == {
-        "regions": 18, "departements": len(data["departements"]),
-        "communes": len(data["communes"]), "aliases": len(data["aliases"]),
+        "regions": 18,
+        "departements": len(data["departements"]),
+        "communes": len(data["communes"]),
+        "aliases": len(data["aliases"]),
     }
     vintage = ReferenceVintage.objects.get(dataset="insee-cog")
     assert vintage.version == data["version"]
@@ -74,8 +76,11 @@ def test_loading_again_is_idempotent(reference, django_assert_max_num_queries):
 
 @pytest.mark.django_db
 def test_delegated_and_former_codes_resolve_to_the_current_commune(reference):
-    delegated = CommuneAlias.objects.filter(kind=CommuneAlias.Kind.DELEGATED).exclude(
-        code__in=Commune.objects.values("code")).first()
+    delegated = (
+        CommuneAlias.objects.filter(kind=CommuneAlias.Kind.DELEGATED)
+        .exclude(code__in=Commune.objects.values("code"))
+        .first()
+    )
     commune, alias = selectors.resolve_commune(delegated.code)
     assert alias == delegated
     assert commune == delegated.commune
@@ -103,17 +108,26 @@ def test_overseas_flags_and_time_zones(reference):
     assert Departement.objects.get(code="2A").timezone == "Europe/Paris"
     assert Departement.objects.get(code="57").holiday_subdivision == "57"
     assert Departement.objects.get(code="67").holiday_subdivision == "6AE"
-    for code, zone in {"971": "America/Guadeloupe", "972": "America/Martinique",
-                       "973": "America/Cayenne", "974": "Indian/Reunion",
-                       "976": "Indian/Mayotte"}.items():
+    for code, zone in {
+        "971": "America/Guadeloupe",
+        "972": "America/Martinique",
+        "973": "America/Cayenne",
+        "974": "Indian/Reunion",
+        "976": "Indian/Mayotte",
+    }.items():
         drom = Departement.objects.get(code=code)
         assert drom.timezone == zone
         assert drom.is_overseas and not drom.is_collectivity
         assert drom.region.is_overseas
         assert drom.holiday_subdivision == code
-    for code, zone in {"975": "America/Miquelon", "977": "America/St_Barthelemy",
-                       "978": "America/Marigot", "986": "Pacific/Wallis",
-                       "987": "Pacific/Tahiti", "988": "Pacific/Noumea"}.items():
+    for code, zone in {
+        "975": "America/Miquelon",
+        "977": "America/St_Barthelemy",
+        "978": "America/Marigot",
+        "986": "Pacific/Wallis",
+        "987": "Pacific/Tahiti",
+        "988": "Pacific/Noumea",
+    }.items():
         com = Departement.objects.get(code=code)
         assert com.timezone == zone
         assert com.is_collectivity and com.is_overseas and com.region is None

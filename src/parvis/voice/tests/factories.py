@@ -45,10 +45,14 @@ def _masked_entities() -> list[dict[str, object]]:
     name = ORIGINAL_TEXT.index("Lefèvre")
     title_name = ORIGINAL_TITLE.index("Lefèvre")
     return [
-        {"start": title_name, "end": title_name + 7, "label": "PERSON", "field": "title",
-         "source": "engine"},
-        {"start": phone, "end": phone + 14, "label": "PHONE", "field": "text",
-         "source": "engine"},
+        {
+            "start": title_name,
+            "end": title_name + 7,
+            "label": "PERSON",
+            "field": "title",
+            "source": "engine",
+        },
+        {"start": phone, "end": phone + 14, "label": "PHONE", "field": "text", "source": "engine"},
         {"start": name, "end": name + 7, "label": "PERSON", "field": "text", "source": "engine"},
     ]
 
@@ -70,22 +74,28 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
             masked_text=MASKED_TEXT,
             entities=factory.LazyFunction(_masked_entities),
             processed_at=factory.LazyFunction(timezone.now),
-            qualification=factory.LazyFunction(lambda: {"tone": "positif", "sensitive": {
-                "flag": False, "categories": [], "triggers": []}}),
+            qualification=factory.LazyFunction(
+                lambda: {
+                    "tone": "positif",
+                    "sensitive": {"flag": False, "categories": [], "triggers": []},
+                }
+            ),
         )
         published = factory.Trait(
             in_moderation=True,
             status=ExperienceStatus.PUBLISHED,
             published_at=factory.LazyFunction(timezone.now),
             original_purge_due_at=factory.LazyFunction(
-                lambda: timezone.now() + dt.timedelta(days=30)),
+                lambda: timezone.now() + dt.timedelta(days=30)
+            ),
         )
         answered = factory.Trait(
             published=True,
             status=ExperienceStatus.ANSWERED,
             answered_at=factory.LazyFunction(timezone.now),
             answer=factory.RelatedFactory(
-                "parvis.voice.tests.factories.PublicAnswerFactory", "experience",
+                "parvis.voice.tests.factories.PublicAnswerFactory",
+                "experience",
                 status=AnswerStatus.PUBLISHED,
             ),
         )
@@ -95,7 +105,8 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
             rejection_reason="off_topic",
             rejected_at=factory.LazyFunction(timezone.now),
             original_purge_due_at=factory.LazyFunction(
-                lambda: timezone.now() + dt.timedelta(days=30)),
+                lambda: timezone.now() + dt.timedelta(days=30)
+            ),
         )
         sensitive = factory.Trait(
             is_sensitive=True,
@@ -112,7 +123,8 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
     original_title_encrypted = factory.LazyAttribute(lambda o: encrypt_text(o.original_title))
     original_text_encrypted = factory.LazyAttribute(lambda o: encrypt_text(o.original_text))
     author_email_encrypted = factory.LazyAttribute(
-        lambda o: encrypt_text(o.email) if o.email else "")
+        lambda o: encrypt_text(o.email) if o.email else ""
+    )
     author_email_digest = factory.LazyAttribute(lambda o: email_digest(o.email) if o.email else "")
     private_token_digest = factory.LazyAttribute(lambda o: private_token_digest(o.token))
 
@@ -132,7 +144,8 @@ class PublicAnswerFactory(factory.django.DjangoModelFactory):
     masked_text = factory.LazyAttribute(lambda o: o.text)
     masked_at = factory.LazyFunction(timezone.now)
     published_at = factory.LazyAttribute(
-        lambda o: timezone.now() if o.status == AnswerStatus.PUBLISHED else None)
+        lambda o: timezone.now() if o.status == AnswerStatus.PUBLISHED else None
+    )
 
 
 class AnswerTemplateFactory(factory.django.DjangoModelFactory):

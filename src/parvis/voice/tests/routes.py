@@ -45,8 +45,7 @@ def _answer_in_moderation(w: Any, k: str) -> dict[str, Any]:
     from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
     experience = ExperienceFactory(local_service=w[k].service, published=True)
-    return {"pk": PublicAnswerFactory(experience=experience,
-                                      status=AnswerStatus.IN_MODERATION).pk}
+    return {"pk": PublicAnswerFactory(experience=experience, status=AnswerStatus.IN_MODERATION).pk}
 
 
 def _template(w: Any, k: str) -> dict[str, Any]:
@@ -74,10 +73,12 @@ HTML_ROUTES: dict[str, Route] = {
     # back office: quality managers (and organisation admins) of the concerned service
     "voice_backoffice:experience_list": Route("login"),
     "voice_backoffice:overdue": Route("login"),
-    "voice_backoffice:experience_detail": Route("scoped", kwargs=_uuid(published=True),
-                                                agent_status=403),
-    "voice_backoffice:answer_compose": Route("scoped", kwargs=_uuid(published=True),
-                                             agent_status=403),
+    "voice_backoffice:experience_detail": Route(
+        "scoped", kwargs=_uuid(published=True), agent_status=403
+    ),
+    "voice_backoffice:answer_compose": Route(
+        "scoped", kwargs=_uuid(published=True), agent_status=403
+    ),
     "voice_backoffice:answer_preview": Route("scoped", kwargs=_draft_answer, agent_status=403),
     "voice_backoffice:template_list": Route("login"),
     "voice_backoffice:template_create": Route("login", agent_status=403),
@@ -89,15 +90,22 @@ HTML_ROUTES: dict[str, Route] = {
 
 
 def _submission(w: Any, k: str) -> dict[str, Any]:
-    return {"organisation": w[k].org.slug, "local_service": w[k].service.slug,
-            "title": "Accueil au guichet", "text": "Tout s'est bien passé, merci.",
-            "tone": "positif"}
+    return {
+        "organisation": w[k].org.slug,
+        "local_service": w[k].service.slug,
+        "title": "Accueil au guichet",
+        "text": "Tout s'est bien passé, merci.",
+        "tone": "positif",
+    }
 
 
 API_OPERATIONS: dict[tuple[str, str], Operation] = {
     # write tokens only: a session (even an organisation admin's) is not a partner site
     ("POST", "/api/v1/experiences/"): Operation(
-        "authenticated", body=_submission, token_status=201, admin_status=401,
+        "authenticated",
+        body=_submission,
+        token_status=201,
+        admin_status=401,
         agent_status=401,
     ),
     ("GET", "/api/v1/experiences/motifs-de-refus"): Operation("public"),

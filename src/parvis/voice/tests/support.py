@@ -23,7 +23,10 @@ def lexicon_qualify(text: str) -> dict[str, Any]:
 
     normalised = normalise(text)
     return {
-        "organisation": None, "motif": None, "confidence": 0.0, "alternatives": [],
+        "organisation": None,
+        "motif": None,
+        "confidence": 0.0,
+        "alternatives": [],
         "low_confidence": True,
         "urgency": lexicons.urgency(normalised),
         "vulnerability": lexicons.vulnerability(normalised),
@@ -39,8 +42,9 @@ class Inbox:
         self.messages: list[EmailMessage] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.original_content or envelope.content,
-                                     policy=policy.default)
+        message = message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
 
@@ -62,8 +66,9 @@ def smtp_inbox(settings: Any) -> Iterator[Inbox]:
     """Django's SMTP backend pointed at a real aiosmtpd server on a free local port."""
     inbox = Inbox()
     # server_hostname: skip the reverse DNS lookup (getfqdn), slow on machines without DNS
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(),
-                            server_hostname="localhost")
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=_free_port(), server_hostname="localhost"
+    )
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
@@ -77,5 +82,3 @@ def smtp_inbox(settings: Any) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
-
-

@@ -31,23 +31,27 @@ def _url(name, experience):
 
 
 def test_answer_with_template_placeholder_is_refused_until_filled(
-        client, quality_manager, service, smtp_inbox, django_capture_on_commit_callbacks):
+    client, quality_manager, service, smtp_inbox, django_capture_on_commit_callbacks
+):
     experience = ExperienceFactory(published=True, local_service=service, email=AUTHOR_EMAIL)
     template = AnswerTemplateFactory(organisation=service.organisation)
     client.force_login(quality_manager)
     compose = client.get(_url("answer_compose", experience) + f"?modele={template.pk}")
     assert "[À COMPLÉTER : ce que le service a fait]" in compose.content.decode()
-    refused = client.post(_url("answer_compose", experience),
-                          {"text": template.body, "template": template.pk})
+    refused = client.post(
+        _url("answer_compose", experience), {"text": template.body, "template": template.pk}
+    )
     assert refused.status_code == 400
     body = refused.content.decode()
     assert "Complétez les passages entre crochets" in body
     assert "Cordialement, l’équipe." in body  # what was typed is kept
-    filled = template.body.replace("[À COMPLÉTER : ce que le service a fait]",
-                                   "Nous avons revu l’organisation des rendez-vous")
+    filled = template.body.replace(
+        "[À COMPLÉTER : ce que le service a fait]", "Nous avons revu l’organisation des rendez-vous"
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        saved = client.post(_url("answer_compose", experience),
-                            {"text": filled, "template": template.pk})
+        saved = client.post(
+            _url("answer_compose", experience), {"text": filled, "template": template.pk}
+        )
     assert saved.status_code == 302 and saved["Location"] == _url("answer_preview", experience)
     preview = client.get(_url("answer_preview", experience)).content.decode()
     assert "Nous avons revu l’organisation des rendez-vous" in preview  # masked preview
@@ -67,12 +71,15 @@ def test_answer_with_template_placeholder_is_refused_until_filled(
 
 
 def test_answer_that_masking_changed_goes_to_moderation(
-        quality_manager, service, moderator, django_capture_on_commit_callbacks):
+    quality_manager, service, moderator, django_capture_on_commit_callbacks
+):
     experience = ExperienceFactory(published=True, local_service=service)
     with django_capture_on_commit_callbacks(execute=True):
         answer = services.answer_draft_save(
-            experience=experience, actor=quality_manager,
-            text="Madame Martine Leroy vous rappellera au 05 56 00 00 00 cette semaine.")
+            experience=experience,
+            actor=quality_manager,
+            text="Madame Martine Leroy vous rappellera au 05 56 00 00 00 cette semaine.",
+        )
     answer.refresh_from_db()
     assert answer.masking_changed
     assert "05 56 00 00 00" not in answer.masked_text and "[TÉLÉPHONE]" in answer.masked_text
@@ -88,25 +95,30 @@ def test_answer_that_masking_changed_goes_to_moderation(
     assert experience.transitions.get(to_status=S.ANSWERED).actor_label == "modérateur"
 
 
-def test_sensitive_answer_goes_to_moderation(quality_manager, service,
-                                             django_capture_on_commit_callbacks):
+def test_sensitive_answer_goes_to_moderation(
+    quality_manager, service, django_capture_on_commit_callbacks
+):
     experience = ExperienceFactory(published=True, local_service=service)
     with django_capture_on_commit_callbacks(execute=True):
         answer = services.answer_draft_save(
-            experience=experience, actor=quality_manager,
-            text="Nous comprenons que votre dépression rende ces démarches difficiles.")
+            experience=experience,
+            actor=quality_manager,
+            text="Nous comprenons que votre dépression rende ces démarches difficiles.",
+        )
     answer.refresh_from_db()
     assert answer.is_sensitive
     assert services.answer_confirm(answer=answer, actor=quality_manager).status == (
-        AnswerStatus.IN_MODERATION)
+        AnswerStatus.IN_MODERATION
+    )
 
 
 def test_answer_pages_are_scoped(client, service):
     experience = ExperienceFactory(published=True, local_service=service)
     other = ExperienceFactory(published=True)
     agent = MembershipFactory(organisation=service.organisation, role=Role.AGENT).user
-    manager = MembershipFactory(local_service=service, organisation=None,
-                                role=Role.QUALITY_MANAGER).user
+    manager = MembershipFactory(
+        local_service=service, organisation=None, role=Role.QUALITY_MANAGER
+    ).user
     client.force_login(agent)
     assert client.get(_url("experience_detail", experience)).status_code == 403
     assert client.get(_url("answer_compose", experience)).status_code == 403
@@ -129,15 +141,18 @@ def test_reminder_counts_working_days_across_a_holiday(settings, smtp_inbox):
     service = LocalServiceFactory(main_departement=DepartementFactory(code="33"))
     experience = ExperienceFactory(published=True, local_service=service)
     Experience.objects.filter(pk=experience.pk).update(
-        published_at=dt.datetime(2026, 4, 30, 9, tzinfo=dt.UTC))
-    manager = MembershipFactory(organisation=service.organisation,
-                                role=Role.QUALITY_MANAGER).user
-    admin = MembershipFactory(organisation=service.organisation,
-                              role=Role.ORGANISATION_ADMIN).user
+        published_at=dt.datetime(2026, 4, 30, 9, tzinfo=dt.UTC)
+    )
+    manager = MembershipFactory(organisation=service.organisation, role=Role.QUALITY_MANAGER).user
+    admin = MembershipFactory(organisation=service.organisation, role=Role.ORGANISATION_ADMIN).user
     assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 6)) == {
-        "reminded": 0, "escalated": 0}
+        "reminded": 0,
+        "escalated": 0,
+    }
     assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 7)) == {
-        "reminded": 1, "escalated": 0}
+        "reminded": 1,
+        "escalated": 0,
+    }
     [reminder] = smtp_inbox.to(manager.email)
     assert "Rappel" in reminder["Subject"]
     assert str(experience.uuid) in reminder.get_body(("plain",)).get_content()
@@ -153,9 +168,9 @@ def test_reminder_counts_working_days_across_a_holiday(settings, smtp_inbox):
 def test_escalated_experiences_are_listed_for_the_organisation_admin(client, service):
     experience = ExperienceFactory(published=True, local_service=service)
     Experience.objects.filter(pk=experience.pk).update(
-        answer_escalated_at=dt.datetime(2026, 5, 12, tzinfo=dt.UTC))
-    admin = MembershipFactory(organisation=service.organisation,
-                              role=Role.ORGANISATION_ADMIN).user
+        answer_escalated_at=dt.datetime(2026, 5, 12, tzinfo=dt.UTC)
+    )
+    admin = MembershipFactory(organisation=service.organisation, role=Role.ORGANISATION_ADMIN).user
     client.force_login(admin)
     page = client.get(reverse("voice_backoffice:overdue")).content.decode()
     assert str(experience.uuid) in page and "Alerte administrateur" in page
@@ -168,8 +183,9 @@ def test_answer_target_per_organisation(settings):
     settings.VOICE_ANSWER_TARGET_WORKING_DAYS = 10
     experience = ExperienceFactory(published=True)
     assert services.answer_targets(experience.organisation) == (10, 5)
-    AnswerPolicy.objects.create(organisation=experience.organisation, target_working_days=4,
-                                escalation_working_days=1)
+    AnswerPolicy.objects.create(
+        organisation=experience.organisation, target_working_days=4, escalation_working_days=1
+    )
     assert services.answer_targets(experience.organisation) == (4, 1)
 
 

@@ -19,8 +19,9 @@ URL = "/api/v1/experiences/"
 
 @pytest.fixture
 def write_token(service):
-    _, raw = api_token_create(actor=None, organisation=service.organisation, name="partenaire",
-                              scope="write")
+    _, raw = api_token_create(
+        actor=None, organisation=service.organisation, name="partenaire", scope="write"
+    )
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
@@ -30,10 +31,14 @@ def _post(body, **headers):
 
 
 def _body(service, **overrides):
-    return {"organisation": service.organisation.slug, "local_service": service.slug,
-            "title": "Accueil téléphonique",
-            "text": "La conseillère Sophie Bernard m’a rappelé au 06 98 76 54 32.",
-            "tone": "positif", **overrides}
+    return {
+        "organisation": service.organisation.slug,
+        "local_service": service.slug,
+        "title": "Accueil téléphonique",
+        "text": "La conseillère Sophie Bernard m’a rappelé au 06 98 76 54 32.",
+        "tone": "positif",
+        **overrides,
+    }
 
 
 def test_partner_submits_an_experience(service, write_token, django_capture_on_commit_callbacks):
@@ -55,11 +60,9 @@ def test_without_credentials_401(service):
 
 
 def test_session_is_not_enough_401(client, service):
-    admin = MembershipFactory(organisation=service.organisation,
-                              role=Role.ORGANISATION_ADMIN).user
+    admin = MembershipFactory(organisation=service.organisation, role=Role.ORGANISATION_ADMIN).user
     client.force_login(admin)
-    response = client.post(URL, data=json.dumps(_body(service)),
-                           content_type="application/json")
+    response = client.post(URL, data=json.dumps(_body(service)), content_type="application/json")
     assert response.status_code == 401
 
 
@@ -77,12 +80,15 @@ def test_too_big_413(service, write_token, settings):
     assert response.json()["code"] == "payload_too_large"
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"text": "x" * 5001}, "body.payload.text"),
-    ({"title": "t" * 201}, "body.payload.title"),
-    ({"tone": "furieux"}, "body.payload.tone"),
-    ({"text": "   \n  "}, "body.payload.text"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"text": "x" * 5001}, "body.payload.text"),
+        ({"title": "t" * 201}, "body.payload.title"),
+        ({"tone": "furieux"}, "body.payload.tone"),
+        ({"text": "   \n  "}, "body.payload.text"),
+    ],
+)
 def test_schema_errors_422(service, write_token, overrides, field):
     response = _post(_body(service, **overrides), **write_token)
     assert response.status_code == 422
@@ -91,12 +97,15 @@ def test_schema_errors_422(service, write_token, overrides, field):
     assert any(error["field"] == field for error in problem["errors"]), problem
 
 
-@pytest.mark.parametrize(("overrides", "status", "code", "field"), [
-    ({"organisation": "inconnu"}, 404, "unknown_organisation", "body.organisation"),
-    ({"site": "lieu-inconnu"}, 404, "unknown_site", "body.site"),
-    ({"happened_on": "2999-01-01"}, 422, "date_in_future", "body.happened_on"),
-    ({"email": "pas-une-adresse"}, 422, "invalid_email", "body.email"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "status", "code", "field"),
+    [
+        ({"organisation": "inconnu"}, 404, "unknown_organisation", "body.organisation"),
+        ({"site": "lieu-inconnu"}, 404, "unknown_site", "body.site"),
+        ({"happened_on": "2999-01-01"}, 422, "date_in_future", "body.happened_on"),
+        ({"email": "pas-une-adresse"}, 422, "invalid_email", "body.email"),
+    ],
+)
 def test_domain_errors(service, write_token, overrides, status, code, field):
     response = _post(_body(service, **overrides), **write_token)
     assert response.status_code == status

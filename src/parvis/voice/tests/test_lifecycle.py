@@ -12,8 +12,7 @@ from parvis.voice.tests.factories import ExperienceFactory
 
 pytestmark = pytest.mark.django_db
 
-ALL = [S.SUBMITTED, S.IN_MODERATION, S.PUBLISHED, S.REJECTED, S.ANSWERED, S.ARCHIVED,
-       S.WITHDRAWN]
+ALL = [S.SUBMITTED, S.IN_MODERATION, S.PUBLISHED, S.REJECTED, S.ANSWERED, S.ARCHIVED, S.WITHDRAWN]
 EXPECTED = {
     # the published table, written out: a change to MOVES must change this test
     "analyse": ({S.SUBMITTED}, S.IN_MODERATION, Actor.SYSTEM),
@@ -42,8 +41,9 @@ def test_each_move_from_each_state(move, status, django_capture_on_commit_callba
     reason = "off_topic" if move == "reject" else ""
     if status not in sources:
         with pytest.raises(VoiceError) as refused:
-            experience_transition(experience=experience, move=move, actor_label=actor,
-                                  reason_code=reason)
+            experience_transition(
+                experience=experience, move=move, actor_label=actor, reason_code=reason
+            )
         assert refused.value.code == "transition_not_allowed"
         assert refused.value.status == 409
         experience.refresh_from_db()
@@ -51,8 +51,13 @@ def test_each_move_from_each_state(move, status, django_capture_on_commit_callba
         assert not ExperienceTransition.objects.filter(experience=experience).exists()
         return
     with django_capture_on_commit_callbacks() as callbacks:
-        experience_transition(experience=experience, move=move, actor_label=actor,
-                              reason_code=reason, note="Note interne")
+        experience_transition(
+            experience=experience,
+            move=move,
+            actor_label=actor,
+            reason_code=reason,
+            note="Note interne",
+        )
     experience.refresh_from_db()
     assert experience.status == target
     transition = ExperienceTransition.objects.get(experience=experience)
@@ -71,8 +76,9 @@ def test_a_move_refuses_the_wrong_actor(move):
     experience = ExperienceFactory(status=sorted(sources)[0])
     wrong = Actor.PARTNER
     with pytest.raises(VoiceError) as refused:
-        experience_transition(experience=experience, move=move, actor_label=wrong,
-                              reason_code="off_topic")
+        experience_transition(
+            experience=experience, move=move, actor_label=wrong, reason_code="off_topic"
+        )
     assert refused.value.code == "forbidden"
 
 
@@ -85,8 +91,9 @@ def test_reject_needs_a_reason_code():
 
 def test_unknown_move_is_refused():
     with pytest.raises(VoiceError):
-        experience_transition(experience=ExperienceFactory(), move="teleport",
-                              actor_label=Actor.SYSTEM)
+        experience_transition(
+            experience=ExperienceFactory(), move="teleport", actor_label=Actor.SYSTEM
+        )
 
 
 def test_dates_and_purge_deadline_follow_the_moves(settings):

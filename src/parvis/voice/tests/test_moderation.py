@@ -32,9 +32,11 @@ def test_queue_is_oldest_first_with_sla_colours(client, moderator):
     old = ExperienceFactory(in_moderation=True)
     Experience.objects.filter(pk=fresh.pk).update(submitted_at=now)
     Experience.objects.filter(pk=middle.pk).update(
-        submitted_at=dt.datetime(2026, 2, 25, 10, tzinfo=dt.UTC))
+        submitted_at=dt.datetime(2026, 2, 25, 10, tzinfo=dt.UTC)
+    )
     Experience.objects.filter(pk=old.pk).update(
-        submitted_at=dt.datetime(2026, 2, 16, 10, tzinfo=dt.UTC))
+        submitted_at=dt.datetime(2026, 2, 16, 10, tzinfo=dt.UTC)
+    )
     assert list(selectors.moderation_queue()) == [old, middle, fresh]
     colours = {e.pk: selectors.sla_colour(e, today=today) for e in selectors.moderation_queue()}
     assert colours[old.pk] == ("red", 10)
@@ -48,7 +50,8 @@ def test_queue_is_oldest_first_with_sla_colours(client, moderator):
 
 
 def test_moderator_sees_original_beside_masked_and_publishes(
-        client, moderator, django_capture_on_commit_callbacks):
+    client, moderator, django_capture_on_commit_callbacks
+):
     experience = ExperienceFactory(in_moderation=True)
     client.force_login(moderator)
     page = client.get(_detail(experience))
@@ -66,12 +69,13 @@ def test_moderator_sees_original_beside_masked_and_publishes(
 def test_reject_with_a_coded_reason_and_a_note(client, moderator):
     experience = ExperienceFactory(in_moderation=True)
     client.force_login(moderator)
-    response = client.post(_detail(experience), {"action": "reject", "reason": "other",
-                                                  "note": ""})
+    response = client.post(_detail(experience), {"action": "reject", "reason": "other", "note": ""})
     assert response.status_code == 400
     assert "Précisez le motif" in response.content.decode()
-    response = client.post(_detail(experience), {"action": "reject", "reason": "insult",
-                                                  "note": "Propos injurieux envers l’agent"})
+    response = client.post(
+        _detail(experience),
+        {"action": "reject", "reason": "insult", "note": "Propos injurieux envers l’agent"},
+    )
     assert response.status_code == 302
     experience.refresh_from_db()
     assert experience.status == S.REJECTED
@@ -93,8 +97,9 @@ def test_sensitive_needs_a_reason_and_refuses_bulk(client, moderator):
     with pytest.raises(VoiceError) as refused:
         services.experience_publish(experience=sensitive, moderator=moderator)
     assert refused.value.code == "reason_required"
-    services.experience_publish(experience=sensitive, moderator=moderator,
-                                note="Témoignage utile, rien d’identifiant")
+    services.experience_publish(
+        experience=sensitive, moderator=moderator, note="Témoignage utile, rien d’identifiant"
+    )
     transition = sensitive.transitions.get(to_status=S.PUBLISHED)
     assert transition.reason_code == "sensitive_reviewed"
     assert transition.note == "Témoignage utile, rien d’identifiant"
@@ -106,13 +111,18 @@ def test_bulk_publish_through_the_queue(client, moderator):
     client.force_login(moderator)
     page = client.get(reverse("voice_backoffice:moderation_queue")).content.decode()
     assert f'value="{sensitive.uuid}"' not in page  # no checkbox for sensitive items
-    response = client.post(reverse("voice_backoffice:moderation_queue"),
-                           {"experiences": [str(first.uuid), str(second.uuid)]})
+    response = client.post(
+        reverse("voice_backoffice:moderation_queue"),
+        {"experiences": [str(first.uuid), str(second.uuid)]},
+    )
     assert response.status_code == 302
     assert set(Experience.objects.filter(status=S.PUBLISHED)) == {first, second}
     # forcing a sensitive uuid into the form is refused with a French message
-    response = client.post(reverse("voice_backoffice:moderation_queue"),
-                           {"experiences": [str(sensitive.uuid)]}, follow=True)
+    response = client.post(
+        reverse("voice_backoffice:moderation_queue"),
+        {"experiences": [str(sensitive.uuid)]},
+        follow=True,
+    )
     assert "décision individuelle" in response.content.decode()
     sensitive.refresh_from_db()
     assert sensitive.status == S.IN_MODERATION
@@ -122,18 +132,31 @@ def test_moderator_adjusts_the_masking(client, moderator, django_capture_on_comm
     experience = ExperienceFactory(in_moderation=True)
     client.force_login(moderator)
     # remove the masking of "Lefèvre" in the text (index 2), mask "prime d’activité"
-    response = client.post(_detail(experience), {
-        "action": "masking", "remove": ["2"], "add_fragment": "prime d’activité",
-        "add_label": "OTHER", "add_field": "text"})
+    response = client.post(
+        _detail(experience),
+        {
+            "action": "masking",
+            "remove": ["2"],
+            "add_fragment": "prime d’activité",
+            "add_label": "OTHER",
+            "add_field": "text",
+        },
+    )
     assert response.status_code == 302
     experience.refresh_from_db()
     assert "Madame Lefèvre" in experience.masked_text
     assert "[MASQUÉ]" in experience.masked_text and "activité" not in experience.masked_text
     assert "[TÉLÉPHONE]" in experience.masked_text
     assert experience.masked_title == "Rendez-vous avec Madame [NOM]"
-    response = client.post(_detail(experience), {
-        "action": "masking", "add_fragment": "introuvable", "add_label": "OTHER",
-        "add_field": "text"})
+    response = client.post(
+        _detail(experience),
+        {
+            "action": "masking",
+            "add_fragment": "introuvable",
+            "add_label": "OTHER",
+            "add_field": "text",
+        },
+    )
     assert response.status_code == 400
     assert "n’apparaît pas" in response.content.decode()
 
@@ -141,8 +164,9 @@ def test_moderator_adjusts_the_masking(client, moderator, django_capture_on_comm
 def test_near_duplicates_are_proposed(client, moderator):
     service_experience = ExperienceFactory(in_moderation=True, email="meme@example.org")
     same_author = ExperienceFactory(published=True, email="meme@example.org")
-    same_text = ExperienceFactory(in_moderation=True,
-                                  local_service=service_experience.local_service)
+    same_text = ExperienceFactory(
+        in_moderation=True, local_service=service_experience.local_service
+    )
     other_service = ExperienceFactory(in_moderation=True)
     found = {d.experience.pk: d.reason for d in selectors.near_duplicates(service_experience)}
     assert found == {same_author.pk: "same_author", same_text.pk: "similar_text"}
@@ -174,11 +198,13 @@ def test_moderation_is_refused_to_organisation_roles(client, role):
 
 def test_originals_are_decrypted_only_for_moderators(client):
     experience = ExperienceFactory(published=True)
-    manager = MembershipFactory(organisation=experience.organisation,
-                                role=Role.QUALITY_MANAGER).user
+    manager = MembershipFactory(
+        organisation=experience.organisation, role=Role.QUALITY_MANAGER
+    ).user
     client.force_login(manager)
-    page = client.get(reverse("voice_backoffice:experience_detail",
-                              kwargs={"uuid": experience.uuid}))
+    page = client.get(
+        reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid})
+    )
     assert page.status_code == 200
     assert "06 12 34 56 78" not in page.content.decode()
     client.force_login(UserFactory(platform_moderator=True))

@@ -26,21 +26,23 @@ STORY = (
 
 def _submit(service, **kwargs):
     return services.experience_submit(
-        organisation=service.organisation, local_service=service,
+        organisation=service.organisation,
+        local_service=service,
         title=kwargs.pop("title", "Très bon accueil de Jean Dupont"),
         text=kwargs.pop("text", STORY),
-        tone="positif", **kwargs,
+        tone="positif",
+        **kwargs,
     )
 
 
 def test_submission_encrypts_the_original_and_masks_it_in_a_task(
-        service, django_capture_on_commit_callbacks):
+    service, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         submitted = _submit(service, email="Jean.Dupont@Example.org")
     experience = Experience.objects.get(pk=submitted.experience.pk)
     # the originals are encrypted at rest and only decrypt with the keys
-    for field in ("original_title_encrypted", "original_text_encrypted",
-                  "author_email_encrypted"):
+    for field in ("original_title_encrypted", "original_text_encrypted", "author_email_encrypted"):
         assert "Dupont" not in getattr(experience, field)
     assert crypto.decrypt_text(experience.original_text_encrypted) == STORY
     assert crypto.decrypt_text(experience.author_email_encrypted) == "jean.dupont@example.org"
@@ -56,8 +58,7 @@ def test_submission_encrypts_the_original_and_masks_it_in_a_task(
     assert {"PHONE", "EMAIL", "PERSON"} <= labels
     assert experience.qualification["tone"] == "positif"
     # the link's secret is not stored, only its digest
-    assert experience.private_token_digest == services.private_token_digest(
-        submitted.private_token)
+    assert experience.private_token_digest == services.private_token_digest(submitted.private_token)
     assert submitted.private_token not in experience.private_token_digest
 
 
@@ -71,27 +72,38 @@ def test_nothing_is_published_automatically(service, django_capture_on_commit_ca
 
 def test_sensitive_text_is_flagged(service, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = _submit(service, text="Mon dossier d'invalidité pour mon cancer est bloqué "
-                                          "depuis des mois, je n'en peux plus.")
+        submitted = _submit(
+            service,
+            text="Mon dossier d'invalidité pour mon cancer est bloqué "
+            "depuis des mois, je n'en peux plus.",
+        )
     experience = Experience.objects.get(pk=submitted.experience.pk)
     assert experience.is_sensitive
     assert "sante" in experience.sensitive_categories
 
 
 def test_correction_during_moderation_is_analysed_again(
-        service, django_capture_on_commit_callbacks):
+    service, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         submitted = _submit(service)
     experience = Experience.objects.get(pk=submitted.experience.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        services.experience_correct(experience=experience, title="Accueil rapide",
-                                    text="Finalement, tout a été réglé en une visite. Merci.")
+        services.experience_correct(
+            experience=experience,
+            title="Accueil rapide",
+            text="Finalement, tout a été réglé en une visite. Merci.",
+        )
     experience.refresh_from_db()
     assert experience.status == S.IN_MODERATION
     assert "Dupont" not in experience.masked_text
     assert "réglé en une visite" in experience.masked_text
     assert list(experience.transitions.values_list("to_status", flat=True)) == [
-        S.SUBMITTED, S.IN_MODERATION, S.SUBMITTED, S.IN_MODERATION]
+        S.SUBMITTED,
+        S.IN_MODERATION,
+        S.SUBMITTED,
+        S.IN_MODERATION,
+    ]
 
 
 def test_unavailable_qualification_means_individual_review(monkeypatch):
@@ -112,11 +124,15 @@ def test_unavailable_qualification_means_individual_review(monkeypatch):
 
 def test_daily_purge_erases_originals_after_the_delay(settings):
     settings.VOICE_ORIGINAL_RETENTION_DAYS = 30
-    due = ExperienceFactory(published=True, email="a@example.org",
-                            original_purge_due_at=timezone.now() - dt.timedelta(minutes=1))
+    due = ExperienceFactory(
+        published=True,
+        email="a@example.org",
+        original_purge_due_at=timezone.now() - dt.timedelta(minutes=1),
+    )
     PublicAnswerFactory(experience=due, status=AnswerStatus.DRAFT)
-    later = ExperienceFactory(published=True,
-                              original_purge_due_at=timezone.now() + dt.timedelta(days=1))
+    later = ExperienceFactory(
+        published=True, original_purge_due_at=timezone.now() + dt.timedelta(days=1)
+    )
     rejected = ExperienceFactory(rejected=True, email="b@example.org")
     from parvis.voice.tasks import purge_originals
 

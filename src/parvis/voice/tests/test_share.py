@@ -24,8 +24,10 @@ STORY = {
 
 
 def _choose(client, site):
-    search = client.get(reverse("voice:share"), {"organisation": site.organisation.slug,
-                                                 "commune": site.commune.name})
+    search = client.get(
+        reverse("voice:share"),
+        {"organisation": site.organisation.slug, "commune": site.commune.name},
+    )
     assert search.status_code == 200
     assert f'value="site:{site.pk}"' in search.content.decode()
     response = client.post(reverse("voice:share"), {"choice": f"site:{site.pk}"})
@@ -38,15 +40,17 @@ def _tell(client, **overrides):
 
 
 def test_citizen_shares_in_three_steps_without_account(
-        client, site, smtp_inbox, django_capture_on_commit_callbacks):
+    client, site, smtp_inbox, django_capture_on_commit_callbacks
+):
     _choose(client, site)
     _tell(client)
     recap = client.get(reverse("voice:share_contact"))
     body = recap.content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert(1)" not in body
     with django_capture_on_commit_callbacks(execute=True):
-        sent = client.post(reverse("voice:share_contact"),
-                           {"email": "paul@example.org", "accept_charter": "on"})
+        sent = client.post(
+            reverse("voice:share_contact"), {"email": "paul@example.org", "accept_charter": "on"}
+        )
     assert sent.status_code == 302 and sent["Location"] == reverse("voice:share_done")
     experience = Experience.objects.get()
     assert experience.site == site and experience.local_service == site.local_service
@@ -74,8 +78,9 @@ def test_steps_keep_what_was_typed_and_need_their_predecessors(client, site):
     assert "au plus 200 caractères" in body
     assert "joignable au 06 11 22 33 44" in body  # the story typed is kept
     assert "N’écrivez pas de données personnelles" in body
-    assert client.post(reverse("voice:share_story"),
-                       {**STORY, "text": "y" * 5001}).status_code == 400
+    assert (
+        client.post(reverse("voice:share_story"), {**STORY, "text": "y" * 5001}).status_code == 400
+    )
     _tell(client)
     back = client.get(reverse("voice:share_story")).content.decode()
     assert "Paul Martin" in back  # going back shows the draft
@@ -84,8 +89,10 @@ def test_steps_keep_what_was_typed_and_need_their_predecessors(client, site):
 def test_honeypot_refuses_with_a_message_and_keeps_the_data(client, site):
     _choose(client, site)
     _tell(client)
-    response = client.post(reverse("voice:share_contact"), {
-        "email": "robot@example.org", "accept_charter": "on", "site_web": "http://spam"})
+    response = client.post(
+        reverse("voice:share_contact"),
+        {"email": "robot@example.org", "accept_charter": "on", "site_web": "http://spam"},
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "doit rester vide" in body
@@ -93,17 +100,16 @@ def test_honeypot_refuses_with_a_message_and_keeps_the_data(client, site):
     assert not Experience.objects.exists()
 
 
-def test_rate_limit_per_ip_gives_a_french_message_and_keeps_the_data(
-        client, site, settings):
+def test_rate_limit_per_ip_gives_a_french_message_and_keeps_the_data(client, site, settings):
     settings.VOICE_RATE_LIMITS = {"submit_ip": (1, 3600), "submit_email": (5, 86400)}
     _choose(client, site)
     _tell(client)
-    assert client.post(reverse("voice:share_contact"),
-                       {"accept_charter": "on"}).status_code == 302
+    assert client.post(reverse("voice:share_contact"), {"accept_charter": "on"}).status_code == 302
     _choose(client, site)
     _tell(client, title="Deuxième visite")
-    refused = client.post(reverse("voice:share_contact"),
-                          {"email": "paul@example.org", "accept_charter": "on"})
+    refused = client.post(
+        reverse("voice:share_contact"), {"email": "paul@example.org", "accept_charter": "on"}
+    )
     assert refused.status_code == 429
     body = refused.content.decode()
     assert "Trop d’envois en peu de temps" in body and "Réessayez dans" in body
@@ -116,8 +122,9 @@ def test_rate_limit_per_email(client, site, settings):
     for expected in (302, 429):
         _choose(client, site)
         _tell(client)
-        response = client.post(reverse("voice:share_contact"),
-                               {"email": "Paul@Example.org", "accept_charter": "on"})
+        response = client.post(
+            reverse("voice:share_contact"), {"email": "Paul@Example.org", "accept_charter": "on"}
+        )
         assert response.status_code == expected
 
 
@@ -134,17 +141,18 @@ def test_logged_in_citizen_finds_their_experiences(client, site):
     assert experience.get_status_display() in page
 
 
-def test_correct_then_withdraw_through_the_private_link(
-        client, django_capture_on_commit_callbacks):
-    experience = ExperienceFactory(in_moderation=True, token="jeton-secret-de-suivi",
-                                   email="x@example.org")
+def test_correct_then_withdraw_through_the_private_link(client, django_capture_on_commit_callbacks):
+    experience = ExperienceFactory(
+        in_moderation=True, token="jeton-secret-de-suivi", email="x@example.org"
+    )
     follow = reverse("voice:follow", kwargs={"token": "jeton-secret-de-suivi"})
     correct = reverse("voice:correct", kwargs={"token": "jeton-secret-de-suivi"})
     form = client.get(correct).content.decode()
     assert "Madame Lefèvre" in form  # the author sees their own original to correct it
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(correct, {"title": "Bon accueil",
-                                         "text": "Un accueil rapide et efficace, merci."})
+        response = client.post(
+            correct, {"title": "Bon accueil", "text": "Un accueil rapide et efficace, merci."}
+        )
     assert response.status_code == 302
     experience.refresh_from_db()
     assert experience.status == S.IN_MODERATION and "rapide et efficace" in experience.masked_text
@@ -177,10 +185,13 @@ def test_agent_records_an_assisted_experience(client, django_capture_on_commit_c
     client.force_login(agent)
     url = reverse("voice_backoffice:assisted_create")
     assert client.get(url).status_code == 200
-    data = {"assisted_site": france_services.pk, "organisation": partner.pk,
-            "title": "Aide pour ma déclaration",
-            "text": "L'usager explique qu'on l'a bien aidé à remplir sa déclaration.",
-            "tone": "positif"}
+    data = {
+        "assisted_site": france_services.pk,
+        "organisation": partner.pk,
+        "title": "Aide pour ma déclaration",
+        "text": "L'usager explique qu'on l'a bien aidé à remplir sa déclaration.",
+        "tone": "positif",
+    }
     refused = client.post(url, data)
     assert refused.status_code == 400 and "L’accord de l’usager" in refused.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -199,9 +210,16 @@ def test_assisted_site_must_be_in_the_agent_scope(client):
     agent = MembershipFactory(role=Role.AGENT).user
     other_site = SiteFactory()
     client.force_login(agent)
-    response = client.post(reverse("voice_backoffice:assisted_create"), {
-        "assisted_site": other_site.pk, "organisation": other_site.organisation.pk,
-        "title": "Titre", "text": "Un texte assez long pour passer.", "tone": "neutre",
-        "consent": "on"})
+    response = client.post(
+        reverse("voice_backoffice:assisted_create"),
+        {
+            "assisted_site": other_site.pk,
+            "organisation": other_site.organisation.pk,
+            "title": "Titre",
+            "text": "Un texte assez long pour passer.",
+            "tone": "neutre",
+            "consent": "on",
+        },
+    )
     assert response.status_code in {400, 403}
     assert not Experience.objects.exists()
