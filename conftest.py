@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["parvis.testing.browser"]
+pytest_plugins = ["parvis.testing.browser", "parvis.testing.mail"]
 
 
 @pytest.fixture(autouse=True)

@@ -18,9 +18,8 @@ from parvis.testing.browser import axe_serious_violations
 from parvis.voice.models import AnswerStatus, Experience
 from parvis.voice.models import ExperienceStatus as S
 from parvis.voice.tests.factories import AnswerTemplateFactory, ExperienceFactory
-from parvis.voice.tests.support import lexicon_qualify, smtp_inbox
+from parvis.voice.tests.support import lexicon_qualify
 
-__all__ = ["smtp_inbox"]
 pytestmark = pytest.mark.browser
 
 STORY = (

@@ -1,8 +1,9 @@
-"""Fixtures of the voice tests: the language engine, a real SMTP server, the people.
+"""Fixtures of the voice tests: the language engine and the people.
 
 Masking uses the real anonymiser (spaCy loads once per test process). Qualification uses
 the engine's lexicons only (tone, sensitive, stage, themes): the trained motif model
 depends on the reference data and the shipped corpus, which voice tests do not load.
+Real SMTP (``smtp_inbox``) comes from the ``parvis.testing.mail`` plugin.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ import pytest
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
 from parvis.directory.tests.factories import LocalServiceFactory, SiteFactory
-from parvis.voice.tests.support import lexicon_qualify, smtp_inbox
-
-__all__ = ["smtp_inbox"]
+from parvis.voice.tests.support import lexicon_qualify
 
 
 @pytest.fixture(autouse=True)
