@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
+from parvis.core.pagination import paginate
 from parvis.directory import selectors, services
 from parvis.directory.forms import OpeningExceptionForm, WeeklyHoursForm
 from parvis.directory.hours import opening_schedule, weekly_intervals
 from parvis.directory.models import Site
 from parvis.directory.services import DirectoryError
-from parvis.directory.views import paginate
 
 UPCOMING_DAYS = 90
 

@@ -4,33 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from parvis.core.pagination import paginate
 from parvis.directory import selectors
 from parvis.directory.forms import SiteSearchForm
 from parvis.directory.hours import open_status, opening_schedule, weekly_intervals
 from parvis.directory.models import LocalService, Organisation, Site
 from parvis.directory.services import WEEKDAY_LABELS
 
-PAGE_SIZE = 20
 UPCOMING_DAYS = 60
-
-
-def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page:
-    """The requested page; an unreadable or out-of-range ``page`` is a 404, not a 500."""
-    paginator = Paginator(queryset, per_page)
-    try:
-        page = paginator.page(request.GET.get("page", "1"))
-    except InvalidPage as exc:
-        raise Http404("Cette page de résultats n’existe pas.") from exc
-    page.pages_list = paginator.get_elided_page_range(page.number)  # type: ignore[attr-defined]
-    return page
 
 
 def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
 from parvis.core.crypto import DecryptionError
+from parvis.core.pagination import paginate
 from parvis.simplification import selectors, services, workflow
 from parvis.simplification.forms import MaskingForm, TransitionForm
 from parvis.simplification.models import SimplificationRequest, Status
 from parvis.simplification.services import SimplificationError
-from parvis.simplification.views import _paginate
 
 QUEUE_FILTERS = [("", "À traiter"), *list(Status.choices)]
 
@@ -68,7 +68,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "simplification/backoffice/queue.html",
         {
             "title": "Demandes de simplification à traiter",
-            "page_obj": _paginate(request, queryset),
+            "page_obj": paginate(request, queryset),
             "counts": selectors.counts_by_status(selectors.requests_for_backoffice(request.user)),
             "filters": QUEUE_FILTERS,
             "current_status": status,

@@ -11,20 +11,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parvis.core.pagination import paginate, querystring_without_page
 from parvis.core.ratelimit import RateLimit, hit, hit_ip
 from parvis.simplification import selectors, services
 from parvis.simplification.forms import FilterForm, ProposalForm, SupportForm
 from parvis.simplification.models import PUBLIC_STATUSES, SimplificationRequest, Status
 from parvis.simplification.services import SimplificationError
 
-PAGE_SIZE = 20
 SESSION_LAST_REFERENCE = "simplification_last_reference"
 
 
@@ -56,16 +54,6 @@ def rate_limited_message(result: RateLimit) -> str:
         f"Vos saisies sont conservées : réessayez dans {minutes} "
         f"minute{'s' if minutes > 1 else ''}."
     )
-
-
-def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page:
-    paginator = Paginator(queryset, PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page", "1"))
-    except InvalidPage as exc:
-        raise Http404("Cette page de résultats n’existe pas.") from exc
-    page.pages_list = paginator.get_elided_page_range(page.number)  # type: ignore[attr-defined]
-    return page
 
 
 def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
@@ -105,16 +93,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
         theme=filters["theme"].pk if filters.get("theme") else None,
         q=filters.get("q", ""),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "simplification/request_list.html",
         {
             "title": "Demandes de simplification",
             "form": form,
-            "page_obj": _paginate(request, queryset),
-            "querystring": query.urlencode(),
+            "page_obj": paginate(request, queryset),
+            "querystring": querystring_without_page(request),
             "has_criteria": bool(filters and any(filters.values())),
         },
         status=status,

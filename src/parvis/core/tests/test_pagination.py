@@ -1,0 +1,49 @@
+"""List pagination: one reading of ``?page=`` (404 when unusable, or first page, leniently)."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+from django.test import RequestFactory
+
+from parvis.core.pagination import paginate, querystring_without_page, requested_page_number
+
+
+def _get(query: str):
+    return RequestFactory().get(f"/liste?{query}")
+
+
+def test_paginate_returns_the_page_with_its_elided_links():
+    page = paginate(_get("page=2"), list(range(45)), per_page=20)
+    assert page.number == 2 and list(page.object_list) == list(range(20, 40))
+    assert list(page.pages_list) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("value", ["0", "4", "abc", ""])
+def test_an_unusable_page_is_a_404(value):
+    with pytest.raises(Http404):
+        paginate(_get(f"page={value}"), list(range(45)), per_page=20)
+
+
+def test_a_known_count_is_not_counted_again():
+    class Uncountable(list):
+        def count(self, *args):  # list.count would be called by Paginator.count
+            raise AssertionError("counted")
+
+        def __len__(self):
+            raise AssertionError("counted")
+
+    # The selector found 45 (of more rows): the last page stops at the 45th.
+    page = paginate(_get("page=3"), Uncountable(range(100)), per_page=20, count=45)
+    assert page.paginator.num_pages == 3 and list(page.object_list) == list(range(40, 45))
+
+
+@pytest.mark.parametrize(
+    ("query", "number"), [("", 1), ("page=3", 3), ("page=0", 1), ("page=-2", 1), ("page=x", 1)]
+)
+def test_requested_page_number_falls_back_to_the_first_page(query, number):
+    assert requested_page_number(_get(query)) == number
+
+
+def test_querystring_keeps_the_filters_without_the_page():
+    assert querystring_without_page(_get("q=caf&page=2&statut=recue")) == "q=caf&statut=recue"
