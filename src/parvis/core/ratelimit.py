@@ -47,3 +47,13 @@ def hit(scope: str, identifier: str, *, limit: int, window_seconds: int) -> Rate
 
 def hit_ip(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> RateLimit:
     return hit(f"{scope}:ip", client_ip(request), limit=limit, window_seconds=window_seconds)
+
+
+def configured_limit(setting: str, name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """``(hits, window_seconds)`` from ``settings.<setting>[name]``, else ``default``.
+
+    Each app keeps its limits in one settings dict (``VOICE_RATE_LIMITS``,
+    ``SIMPLIFICATION_RATE_LIMITS``) so operators can tune them without a release.
+    """
+    configured = getattr(settings, setting, {}).get(name, default)
+    return int(configured[0]), int(configured[1])

@@ -10,14 +10,12 @@ keep the service's stable ``code``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
-from collections.abc import Callable
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -27,10 +25,9 @@ from pydantic import EmailStr
 
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, get_visible_or_404, has_permission
+from parvis.api import limits as api_limits
 from parvis.api.auth import AUTH, principal_of, token_auth
 from parvis.api.schemas import PageParams, page_of, paginate, problems
-from parvis.core.problems import problem_response
-from parvis.core.ratelimit import hit
 from parvis.directory.models import Motif, Organisation, Theme
 from parvis.simplification import selectors, services
 from parvis.simplification.models import (
@@ -56,7 +53,6 @@ PublicStatus = Literal["recue", "a-l-etude", "acceptee", "realisee", "refusee"]
 AnyStatus = Literal[
     "deposee", "non-publiee", "recue", "a-l-etude", "acceptee", "realisee", "refusee"
 ]
-DEFAULT_MAX_BODY = 32 * 1024
 
 
 class SimplificationApiError(HttpError):
@@ -66,25 +62,22 @@ class SimplificationApiError(HttpError):
         self.code = error.code
 
 
-def limit_body_size(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """413 before anything else when the body exceeds ``SIMPLIFICATION_API_MAX_BODY_BYTES``."""
-
-    @functools.wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        maximum = int(getattr(settings, "SIMPLIFICATION_API_MAX_BODY_BYTES", DEFAULT_MAX_BODY))
-        try:
-            too_big = len(request.body) > maximum
-        except RequestDataTooBig:
-            too_big = True
-        if too_big:
-            return problem_response(
-                status=413,
-                code="payload_too_large",
-                detail=f"La requête dépasse la taille maximale de {maximum // 1024} Kio.",
-            )
-        return run(request, *args, **kwargs)
-
-    return wrapper
+limit_body_size = api_limits.limit_body_size(
+    setting="SIMPLIFICATION_API_MAX_BODY_BYTES", default=32 * 1024
+)
+TOKEN_LIMIT = api_limits.ApiLimit(
+    "simplification-api-propose:token",
+    setting="SIMPLIFICATION_RATE_LIMITS",
+    name="api_propose_token",
+    default=(200, 3600),
+)
+# The same counter as the web form's: one address, one budget.
+EMAIL_LIMIT = api_limits.ApiLimit(
+    "simplification-propose:email",
+    setting="SIMPLIFICATION_RATE_LIMITS",
+    name="propose_email",
+    default=(3, 24 * 3600),
+)
 
 
 # --- Schemas -------------------------------------------------------------------------------
@@ -298,15 +291,6 @@ def get_request(request: HttpRequest, reference: str) -> SimplificationRequest:
 # --- Writes --------------------------------------------------------------------------------
 
 
-def _rate_limited(retry_after: int) -> HttpResponse:
-    return problem_response(
-        status=429,
-        code="rate_limited",
-        detail="Trop de demandes envoyées : réessayez plus tard.",
-        headers={"Retry-After": str(retry_after)},
-    )
-
-
 @router.post(
     "",
     auth=[token_auth],
@@ -320,26 +304,13 @@ def propose(request: HttpRequest, payload: ProposalIn) -> Any:
     token = principal_of(request)
     if not isinstance(token, ApiToken) or not has_permission(token, Perm.API_WRITE):
         raise PermissionDenied
-    limit, window = getattr(settings, "SIMPLIFICATION_RATE_LIMITS", {}).get(
-        "api_propose_token", (200, 3600)
+    refusal = api_limits.over_limit(
+        (TOKEN_LIMIT, token.prefix),
+        (EMAIL_LIMIT, str(payload.proposer_email or "")),
+        detail="Trop de demandes envoyées : réessayez plus tard.",
     )
-    throttled = hit(
-        "simplification-api-propose:token", token.prefix, limit=limit, window_seconds=window
-    )
-    if not throttled.allowed:
-        return _rate_limited(throttled.retry_after)
-    if payload.proposer_email:
-        limit, window = getattr(settings, "SIMPLIFICATION_RATE_LIMITS", {}).get(
-            "propose_email", (3, 24 * 3600)
-        )
-        throttled = hit(
-            "simplification-propose:email",
-            str(payload.proposer_email),
-            limit=limit,
-            window_seconds=window,
-        )
-        if not throttled.allowed:
-            return _rate_limited(throttled.retry_after)
+    if refusal:
+        return refusal
     organisation = Organisation.objects.filter(slug=payload.organisation, is_active=True).first()
     if organisation is None:
         raise HttpError(404, "Organisme introuvable.")

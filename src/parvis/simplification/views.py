@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parvis.core.pagination import paginate, querystring_without_page
-from parvis.core.ratelimit import RateLimit, hit, hit_ip
+from parvis.core.ratelimit import RateLimit, configured_limit, hit, hit_ip
 from parvis.simplification import selectors, services
 from parvis.simplification.forms import FilterForm, ProposalForm, SupportForm
 from parvis.simplification.models import PUBLIC_STATUSES, SimplificationRequest, Status
@@ -27,8 +26,7 @@ SESSION_LAST_REFERENCE = "simplification_last_reference"
 
 
 def _limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    """``(limit, window_seconds)`` from settings ``SIMPLIFICATION_RATE_LIMITS[name]``."""
-    return tuple(getattr(settings, "SIMPLIFICATION_RATE_LIMITS", {}).get(name, default))  # type: ignore[return-value]
+    return configured_limit("SIMPLIFICATION_RATE_LIMITS", name, default)
 
 
 def throttle_ip(request: HttpRequest, name: str, default: tuple[int, int]) -> RateLimit:

@@ -10,13 +10,10 @@ power than the public form, and submissions are rate limited per token and per e
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from typing import Any, Literal
 from uuid import UUID
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja import Status as HttpStatus
@@ -24,10 +21,10 @@ from ninja.decorators import decorate_view
 
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, has_permission
+from parvis.api import limits as api_limits
 from parvis.api.auth import principal_of, token_auth
 from parvis.api.schemas import problems
 from parvis.core.problems import problem_response
-from parvis.core.ratelimit import hit
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import services
 from parvis.voice.models import RejectionReason
@@ -38,28 +35,16 @@ router = Router(tags=["voice"])
 SLUG = r"^[-a-zA-Z0-9_]+$"
 # At least one visible character (the service drops control characters and trims).
 VISIBLE = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-DEFAULT_MAX_BODY = 64 * 1024
 
 
-def limit_body_size(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """413 before anything else when the body exceeds ``VOICE_API_MAX_BODY_BYTES``."""
-
-    @functools.wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        maximum = int(getattr(settings, "VOICE_API_MAX_BODY_BYTES", DEFAULT_MAX_BODY))
-        try:
-            too_big = len(request.body) > maximum
-        except RequestDataTooBig:
-            too_big = True
-        if too_big:
-            return problem_response(
-                status=413,
-                code="payload_too_large",
-                detail=f"La requête dépasse la taille maximale de {maximum // 1024} Kio.",
-            )
-        return run(request, *args, **kwargs)
-
-    return wrapper
+limit_body_size = api_limits.limit_body_size(setting="VOICE_API_MAX_BODY_BYTES", default=64 * 1024)
+TOKEN_LIMIT = api_limits.ApiLimit(
+    "voice:api:token", setting="VOICE_RATE_LIMITS", name="api_token", default=(300, 3600)
+)
+# The same counter as the web form's: one address, one budget.
+EMAIL_LIMIT = api_limits.ApiLimit(
+    "voice:submit:email", setting="VOICE_RATE_LIMITS", name="submit_email", default=(5, 86400)
+)
 
 
 class ExperienceIn(Schema):
@@ -130,15 +115,6 @@ def _unknown(field: str, what: str) -> VoiceError:
     return VoiceError(f"unknown_{field}", f"{what} introuvable.", field=field, status=404)
 
 
-def _rate_limited(retry_after: int) -> HttpResponse:
-    return problem_response(
-        status=429,
-        code="rate_limited",
-        detail="Trop d’expériences envoyées : réessayez plus tard.",
-        headers={"Retry-After": str(retry_after)},
-    )
-
-
 def _resolve(payload: ExperienceIn) -> dict[str, Any]:
     organisation = Organisation.objects.filter(slug=payload.organisation, is_active=True).first()
     if organisation is None:
@@ -173,18 +149,13 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
     token = principal_of(request)
     if not isinstance(token, ApiToken) or not has_permission(token, Perm.API_WRITE):
         raise PermissionDenied
-    limit, window = getattr(settings, "VOICE_RATE_LIMITS", {}).get("api_token", (300, 3600))
-    throttled = hit("voice:api:token", token.prefix, limit=int(limit), window_seconds=int(window))
-    if throttled.allowed and payload.email:
-        limit, window = getattr(settings, "VOICE_RATE_LIMITS", {}).get("submit_email", (5, 86400))
-        throttled = hit(
-            "voice:submit:email",
-            str(payload.email).lower(),
-            limit=int(limit),
-            window_seconds=int(window),
-        )
-    if not throttled.allowed:
-        return _rate_limited(throttled.retry_after)
+    refusal = api_limits.over_limit(
+        (TOKEN_LIMIT, token.prefix),
+        (EMAIL_LIMIT, str(payload.email or "")),
+        detail="Trop d’expériences envoyées : réessayez plus tard.",
+    )
+    if refusal:
+        return refusal
     try:
         submitted = services.experience_submit(
             **_resolve(payload),

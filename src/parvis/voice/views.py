@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -49,9 +48,7 @@ S = ExperienceStatus
 
 
 def limits(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    """(hits, window in seconds) from ``VOICE_RATE_LIMITS[name]``."""
-    configured = getattr(settings, "VOICE_RATE_LIMITS", {}).get(name, default)
-    return int(configured[0]), int(configured[1])
+    return ratelimit.configured_limit("VOICE_RATE_LIMITS", name, default)
 
 
 def rate_limited(request: HttpRequest, scope: str, *, email: str = "") -> str | None:
