@@ -25,3 +25,11 @@ class ParvisForm(ParvisFormMixin, forms.Form):
 
 class ParvisModelForm(ParvisFormMixin, forms.ModelForm):
     pass
+
+
+class SearchForm(ParvisForm):
+    """A GET search form whose fields are all optional criteria."""
+
+    def has_criteria(self) -> bool:
+        """True when the form is bound, valid and at least one criterion is filled."""
+        return self.is_bound and self.is_valid() and any(self.cleaned_data.values())

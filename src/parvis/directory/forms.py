@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from parvis.core.forms import ParvisForm
+from parvis.core.forms import ParvisForm, SearchForm
 from parvis.directory.hours import Interval
 from parvis.directory.models import Organisation, Site
 from parvis.directory.services import WEEKDAY_LABELS
@@ -21,7 +21,7 @@ _TIME = r"(\d{1,2})\s*(?:[h:]\s*(\d{2})?)?"
 _INTERVAL = re.compile(rf"^\s*{_TIME}\s*(?:-|–|—|à|a)\s*{_TIME}\s*$", re.IGNORECASE)
 
 
-class SiteSearchForm(ParvisForm):
+class SiteSearchForm(SearchForm):
     """Public search of sites; every field is optional and read from the query string."""
 
     q = forms.CharField(
@@ -50,9 +50,6 @@ class SiteSearchForm(ParvisForm):
         choices=[("", "Tous les types de lieux"), *Site.Kind.choices],
         error_messages={"invalid_choice": "Ce type de lieu n’existe pas."},
     )
-
-    def has_criteria(self) -> bool:
-        return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
 
 
 def parse_time(text: str, minutes: str | None = None) -> dt.time:

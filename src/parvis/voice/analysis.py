@@ -15,23 +15,12 @@ from typing import Any
 
 import structlog
 
+from parvis.language.anonymiser import PLACEHOLDERS
+
 logger = structlog.get_logger(__name__)
 
-# Placeholders of the anonymiser, for moderator-added spans (same look as the engine's).
-LABEL_PLACEHOLDERS = {
-    "PERSON": "[NOM]",
-    "EMAIL": "[COURRIEL]",
-    "PHONE": "[TÉLÉPHONE]",
-    "NIR": "[NIR]",
-    "IBAN": "[IBAN]",
-    "CARD": "[CARTE BANCAIRE]",
-    "ADDRESS": "[ADRESSE]",
-    "CAF_NUMBER": "[N° ALLOCATAIRE]",
-    "TAX_NUMBER": "[N° FISCAL]",
-    "PLATE": "[IMMATRICULATION]",
-    "BIRTHDATE": "[DATE DE NAISSANCE]",
-    "OTHER": "[MASQUÉ]",
-}
+# Placeholders of moderator-added spans: the anonymiser's own, plus a catch-all.
+LABEL_PLACEHOLDERS = {**PLACEHOLDERS, "OTHER": "[MASQUÉ]"}
 UNAVAILABLE = "qualification_indisponible"
 
 

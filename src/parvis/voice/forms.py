@@ -12,7 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from parvis.core.forms import ParvisForm
+from parvis.core.forms import ParvisForm, SearchForm
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice.analysis import LABEL_PLACEHOLDERS
 from parvis.voice.models import AnswerTemplate, RejectionReason, Tone
@@ -30,7 +30,7 @@ def _organisations() -> Any:
     return Organisation.objects.filter(is_active=True).order_by("sort_key", "pk")
 
 
-class ServiceSearchForm(ParvisForm):
+class ServiceSearchForm(SearchForm):
     """Step 1 (GET): find the service by organisation and commune, or the place by name."""
 
     organisation = forms.ModelChoiceField(
@@ -54,9 +54,6 @@ class ServiceSearchForm(ParvisForm):
         max_length=100,
         help_text="Par exemple : France Services de Mérignac, accueil CAF de Bordeaux.",
     )
-
-    def has_criteria(self) -> bool:
-        return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
 
 
 class ServiceChoiceForm(ParvisForm):
