@@ -6,7 +6,10 @@ status and history are read-only here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from parvis.simplification.models import (
     ReferenceCounter,
@@ -32,7 +35,7 @@ class StatusChangeInline(admin.TabularInline):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -92,7 +95,7 @@ class SupportAdmin(admin.ModelAdmin):
     list_select_related = ("request", "user")
     readonly_fields = ("request", "user", "email_digest", "created_at")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -7,7 +7,7 @@ every organisation's requests. Outside scope → 404; in scope without the role 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from parvis.accounts.models import User
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
 from parvis.core.crypto import DecryptionError
 from parvis.core.pagination import paginate
@@ -101,7 +102,7 @@ def _transition_form(
 @require_http_methods(["GET", "POST"])
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     simplification = _managed_request(request, reference)
-    user = request.user
+    user = cast(User, request.user)  # login_required
     transition_form = _transition_form(simplification, user)
     may_moderate = services.can_moderate(user, simplification)
     masking_form = None
@@ -126,7 +127,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
                     services.simplification_request_transition(
                         request=simplification,
                         to_status=to_status,
-                        actor=user,  # type: ignore[arg-type]
+                        actor=user,
                         comment=data.get("comment", ""),
                         reason=data.get("decline_reason") or data.get("rejection_reason") or "",
                         explanation=data.get("explanation", ""),
@@ -144,7 +145,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
                     services.simplification_request_correct_masking(
                         request=simplification,
                         actor=user,
-                        **masking_form.cleaned_data,  # type: ignore[arg-type]
+                        **masking_form.cleaned_data,
                     )
                     messages.success(request, "Les textes publiés ont été corrigés.")
                     return redirect("simplification_backoffice:detail", simplification.reference)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -123,7 +123,7 @@ class ProposalForm(HoneypotMixin, ParvisForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["motif"].choices = _motif_choices()
+        cast(forms.ChoiceField, self.fields["motif"]).choices = _motif_choices()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -169,8 +169,10 @@ class FilterForm(ParvisForm):
 
     def __init__(self, *args: Any, organisations: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["annee"].choices = [("", "Toutes")] + [(y, str(y)) for y in years]
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ChoiceField, self.fields["annee"]).choices = [("", "Toutes")] + [
+            (y, str(y)) for y in years
+        ]
 
 
 class TransitionForm(ParvisForm):
@@ -206,7 +208,7 @@ class TransitionForm(ParvisForm):
         self, *args: Any, statuses: list[tuple[str, str]], moderation: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = statuses
+        cast(forms.ChoiceField, self.fields["status"]).choices = statuses
         if moderation:
             del self.fields["decline_reason"], self.fields["explanation"]
         else:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from parvis.core.crypto import DecryptionError, decrypt_text
 from parvis.simplification.models import DeclineReason, Status, StatusChange
 
-_INTRO = {
+_INTRO: dict[str, str] = {
     Status.SUBMITTED: "Nous avons bien reçu votre demande de simplification. Elle sera publiée "
     "après relecture : les données personnelles sont retirées avant toute publication.",
     Status.REJECTED: "Après relecture, votre demande n’a pas pu être publiée.",

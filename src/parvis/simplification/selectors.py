@@ -6,10 +6,11 @@ fields are rendered; back-office selectors are scoped by ``accounts.scoping``.
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
@@ -165,7 +166,7 @@ def follow_up(
     """
     base = requests_for_public(organisation=organisation, year=year, theme=theme).order_by()
     rows: dict[tuple[int, int], FollowUp] = {}
-    organisations = {}
+    organisations: dict[int, None] = {}  # ids, in first-seen order
     for item in base.values("organisation_id", "year", "status").annotate(n=Count("id")):
         organisations.setdefault(item["organisation_id"], None)
         key = (item["organisation_id"], item["year"])
@@ -175,7 +176,7 @@ def follow_up(
         decided_at__isnull=False
     ).values_list("organisation_id", "year", "submitted_at", "decided_at"):
         rows[(organisation_id, year_)].durations.append(
-            (decided_at - submitted_at).total_seconds() / 86400
+            (cast(dt.datetime, decided_at) - submitted_at).total_seconds() / 86400
         )
     by_id = Organisation.objects.in_bulk(list(organisations))
     for (organisation_id, _), row in rows.items():
