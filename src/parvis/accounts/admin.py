@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts import services
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, User
+from parvis.core.admin import ReadOnlyAdmin
 
 
 def platform_admins_only(request: HttpRequest) -> bool:
@@ -153,19 +154,6 @@ class UserAdmin(DjangoUserAdmin):
             local_service=membership.local_service,
             site=membership.site,
         )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: visible, never added, edited or deleted here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ApiToken)

@@ -1,4 +1,8 @@
-"""Django admin of the platform plumbing: worker heartbeats, read-only."""
+"""Django admin of the platform plumbing (worker heartbeats) and the read-only admin base.
+
+``ReadOnlyAdmin`` / ``ReadOnlyAdminMixin`` serve every app whose rows only services or a
+loader write (tokens, audit events, experiences, the INSEE reference).
+"""
 
 from __future__ import annotations
 
@@ -14,15 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from parvis.core.models import WorkerHeartbeat
 
 
-@admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
-    list_display = ("hostname", "last_seen", "is_alive")
-    readonly_fields = ("hostname", "last_seen", "details")
+class ReadOnlyAdminMixin:
+    """Rows written only by services (or a loader): visible, never added, edited or deleted.
 
-    @admin.display(boolean=True, description=_("actif"))
-    def is_alive(self, obj: WorkerHeartbeat) -> bool:
-        stale_after = dt.timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)
-        return timezone.now() - obj.last_seen < stale_after
+    A mixin so that inlines can use it too; ``ReadOnlyAdmin`` is the model admin.
+    """
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -32,3 +32,18 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ("hostname", "last_seen", "is_alive")
+    readonly_fields = ("hostname", "last_seen", "details")
+
+    @admin.display(boolean=True, description=_("actif"))
+    def is_alive(self, obj: WorkerHeartbeat) -> bool:
+        stale_after = dt.timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)
+        return timezone.now() - obj.last_seen < stale_after

@@ -6,12 +6,10 @@ by hand would be overwritten at the next load, so nothing is added, changed or d
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.admin import ReadOnlyAdminMixin
 from parvis.territories.models import (
     Commune,
     CommuneAlias,
@@ -21,20 +19,7 @@ from parvis.territories.models import (
 )
 
 
-class ReferenceAdminMixin:
-    """View-only access: the loader is the single writer of reference data."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class DepartementInline(ReferenceAdminMixin, admin.TabularInline):
+class DepartementInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Departement
     fields = ("code", "name", "timezone", "holiday_subdivision")
     extra = 0
@@ -42,7 +27,7 @@ class DepartementInline(ReferenceAdminMixin, admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "is_overseas")
     list_filter = ("is_overseas",)
     search_fields = ("code", "name")
@@ -50,7 +35,7 @@ class RegionAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Departement)
-class DepartementAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+class DepartementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -65,14 +50,14 @@ class DepartementAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
-class CommuneAliasInline(ReferenceAdminMixin, admin.TabularInline):
+class CommuneAliasInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CommuneAlias
     fields = ("code", "name", "kind")
     extra = 0
 
 
 @admin.register(Commune)
-class CommuneAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+class CommuneAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "departement", "postcodes_display", "population")
     list_filter = ("departement__is_overseas", "departement")
     list_select_related = ("departement",)
@@ -86,7 +71,7 @@ class CommuneAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CommuneAlias)
-class CommuneAliasAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+class CommuneAliasAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "kind", "commune")
     list_filter = ("kind",)
     list_select_related = ("commune",)
@@ -94,6 +79,6 @@ class CommuneAliasAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReferenceVintage)
-class ReferenceVintageAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+class ReferenceVintageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("dataset", "version", "loaded_at")
     readonly_fields = ("dataset", "version", "loaded_at", "details")

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from parvis.core.admin import ReadOnlyAdmin
 from parvis.voice.models import (
     AnswerFeedback,
     AnswerPolicy,
@@ -28,17 +29,6 @@ SECRET_FIELDS = {
     "author_email_digest",
     "private_token_digest",
 }
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TransitionInline(admin.TabularInline):
