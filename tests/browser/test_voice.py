@@ -145,6 +145,17 @@ def test_share_moderate_answer_and_email(page, live_server, caf, smtp_inbox, set
     page.get_by_role("button", name="Donner mon avis").click()
     assert page.get_by_text("Merci, votre avis est enregistré.").first.is_visible()
 
+    # The public page shows the masked experience and the service's answer, nothing personal.
+    page.goto(
+        live_server.url + reverse("publication:experience_detail", kwargs={"uuid": experience.uuid})
+    )
+    public_text = page.locator("main").inner_text()
+    assert "[TÉLÉPHONE]" in public_text and "transmis vos remerciements" in public_text
+    assert "06 12 34 56 78" not in public_text and "Dupont" not in public_text
+    assert "jean@example.org" not in page.content()
+    violations = axe_serious_violations(page)
+    assert violations == [], violations
+
 
 def test_agent_records_an_experience_at_the_counter(page, live_server, caf):
     agent = MembershipFactory(organisation=None, site=caf, role=Role.AGENT).user

@@ -79,7 +79,14 @@ def _run_parvis(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PARVIS_ENV", "PARVIS_ENCRYPTION_KEYS"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "PARVIS_ENV",
+            "PARVIS_ENCRYPTION_KEYS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }  # set by the browser fixtures
     }
     return subprocess.run(
         [sys.executable, "-m", "parvis", *args],
