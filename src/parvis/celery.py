@@ -9,8 +9,14 @@ from typing import Any
 
 from celery import Celery
 from celery.signals import worker_ready
+from kombu.transport import sqlalchemy as kombu_sqlalchemy
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parvis.settings")
+
+# Embedded broker: kombu's SQLAlchemy transport polls the queue table, by default once a
+# second, which caps each worker process near one task a second. Its transport options
+# go to SQLAlchemy's create_engine, so the interval is set on the class instead.
+kombu_sqlalchemy.Transport.polling_interval = 0.05
 
 app = Celery("parvis")
 app.config_from_object("django.conf:settings", namespace="CELERY")
