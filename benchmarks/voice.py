@@ -56,9 +56,17 @@ TARGETS_MS = {
 SEED = 20261123
 MONTHS = 24
 THEME_WEIGHTS = {
-    "delai": 30, "injoignable": 18, "erreur": 10, "information": 12, "dematerialisation": 12,
-    "pieces-justificatives": 10, "complexite": 8, "accueil": 15, "suivi": 10,
-    "accessibilite": 5, "remboursement-paiement": 12,
+    "delai": 30,
+    "injoignable": 18,
+    "erreur": 10,
+    "information": 12,
+    "dematerialisation": 12,
+    "pieces-justificatives": 10,
+    "complexite": 8,
+    "accueil": 15,
+    "suivi": 10,
+    "accessibilite": 5,
+    "remboursement-paiement": 12,
 }
 
 # Pre-masked sentence fragments (placeholders where the engine removed personal data).
@@ -75,44 +83,70 @@ OPENINGS = [
     "J’ai pris rendez-vous au guichet de [LIEU].",
 ]
 SITUATIONS = {
-    "delai": ["Le délai de traitement est beaucoup trop long, plus de huit semaines.",
-              "Mon dossier est bloqué depuis des semaines sans explication.",
-              "Les délais annoncés ne sont jamais respectés."],
-    "injoignable": ["Impossible de joindre quelqu’un au téléphone, la ligne sonne dans le vide.",
-                    "La plateforme téléphonique raccroche après vingt minutes d’attente.",
-                    "Aucune réponse à mes courriels depuis un mois."],
-    "erreur": ["On m’a donné une information contradictoire d’un agent à l’autre.",
-               "Une erreur de calcul a réduit mon allocation.",
-               "Le courrier reçu comportait une erreur sur ma situation."],
-    "information": ["L’agent m’a donné une information claire et complète.",
-                    "J’ai enfin compris quels documents fournir grâce aux explications.",
-                    "Les explications sur le site sont claires."],
-    "dematerialisation": ["Le site internet plante au moment de valider le formulaire.",
-                          "L’application refuse mes justificatifs au format photo.",
-                          "Sans ordinateur je ne peux pas faire la démarche en ligne."],
-    "pieces-justificatives": ["On me redemande les mêmes pièces justificatives à chaque fois.",
-                              "Il manquait un justificatif de domicile selon le service.",
-                              "L’attestation du notaire n’a pas été acceptée."],
-    "complexite": ["Le formulaire est incompréhensible, trop de cases à remplir.",
-                   "La démarche est d’une complexité décourageante.",
-                   "Personne ne sait expliquer quelle case cocher."],
-    "accueil": ["L’accueil a été chaleureux et l’agent très à l’écoute.",
-                "L’agent d’accueil a été désagréable et pressé.",
-                "Merci à l’équipe de l’accueil pour sa bienveillance."],
-    "suivi": ["Je n’ai aucun suivi de mon dossier ni interlocuteur unique.",
-              "Chaque appel tombe sur une personne différente qui ne connaît pas le dossier.",
-              "Le suivi en ligne indique toujours « en cours »."],
-    "accessibilite": ["Les horaires d’ouverture sont incompatibles avec mon travail.",
-                      "Le bâtiment n’est pas accessible en fauteuil roulant.",
-                      "Le guichet le plus proche est à quarante kilomètres."],
-    "remboursement-paiement": ["Le remboursement de mes soins n’est toujours pas arrivé.",
-                               "Le versement de la prime a été suspendu sans prévenir.",
-                               "Un trop-perçu m’est réclamé sans explication."],
+    "delai": [
+        "Le délai de traitement est beaucoup trop long, plus de huit semaines.",
+        "Mon dossier est bloqué depuis des semaines sans explication.",
+        "Les délais annoncés ne sont jamais respectés.",
+    ],
+    "injoignable": [
+        "Impossible de joindre quelqu’un au téléphone, la ligne sonne dans le vide.",
+        "La plateforme téléphonique raccroche après vingt minutes d’attente.",
+        "Aucune réponse à mes courriels depuis un mois.",
+    ],
+    "erreur": [
+        "On m’a donné une information contradictoire d’un agent à l’autre.",
+        "Une erreur de calcul a réduit mon allocation.",
+        "Le courrier reçu comportait une erreur sur ma situation.",
+    ],
+    "information": [
+        "L’agent m’a donné une information claire et complète.",
+        "J’ai enfin compris quels documents fournir grâce aux explications.",
+        "Les explications sur le site sont claires.",
+    ],
+    "dematerialisation": [
+        "Le site internet plante au moment de valider le formulaire.",
+        "L’application refuse mes justificatifs au format photo.",
+        "Sans ordinateur je ne peux pas faire la démarche en ligne.",
+    ],
+    "pieces-justificatives": [
+        "On me redemande les mêmes pièces justificatives à chaque fois.",
+        "Il manquait un justificatif de domicile selon le service.",
+        "L’attestation du notaire n’a pas été acceptée.",
+    ],
+    "complexite": [
+        "Le formulaire est incompréhensible, trop de cases à remplir.",
+        "La démarche est d’une complexité décourageante.",
+        "Personne ne sait expliquer quelle case cocher.",
+    ],
+    "accueil": [
+        "L’accueil a été chaleureux et l’agent très à l’écoute.",
+        "L’agent d’accueil a été désagréable et pressé.",
+        "Merci à l’équipe de l’accueil pour sa bienveillance.",
+    ],
+    "suivi": [
+        "Je n’ai aucun suivi de mon dossier ni interlocuteur unique.",
+        "Chaque appel tombe sur une personne différente qui ne connaît pas le dossier.",
+        "Le suivi en ligne indique toujours « en cours ».",
+    ],
+    "accessibilite": [
+        "Les horaires d’ouverture sont incompatibles avec mon travail.",
+        "Le bâtiment n’est pas accessible en fauteuil roulant.",
+        "Le guichet le plus proche est à quarante kilomètres.",
+    ],
+    "remboursement-paiement": [
+        "Le remboursement de mes soins n’est toujours pas arrivé.",
+        "Le versement de la prime a été suspendu sans prévenir.",
+        "Un trop-perçu m’est réclamé sans explication.",
+    ],
 }
 CLOSINGS = [
-    "Merci de faire le nécessaire.", "J’espère que cela va s’améliorer.",
-    "Je remercie sincèrement le service.", "C’est inadmissible.",
-    "Vous pouvez me joindre au [TÉLÉPHONE].", "Cordialement, [NOM].", "",
+    "Merci de faire le nécessaire.",
+    "J’espère que cela va s’améliorer.",
+    "Je remercie sincèrement le service.",
+    "C’est inadmissible.",
+    "Vous pouvez me joindre au [TÉLÉPHONE].",
+    "Cordialement, [NOM].",
+    "",
 ]
 TITLES = {
     "delai": ["Délai beaucoup trop long", "Dossier bloqué", "Attente interminable"],
@@ -135,10 +169,26 @@ ANSWERS = [
     "rendez-vous en ligne.",
 ]
 SEARCH_TERMS = [
-    "dossier", "délai", "delai traitement", "accueil chaleureux", "téléphone",
-    "justificatif", "remboursement", "notaire", "fauteuil", "formulaire incompréhensible",
-    "trop-perçu", "rendez-vous", "horaires", "erreur calcul", "application",
-    "naissance", "prime", "bienveillance", "interlocuteur", "courriels",
+    "dossier",
+    "délai",
+    "delai traitement",
+    "accueil chaleureux",
+    "téléphone",
+    "justificatif",
+    "remboursement",
+    "notaire",
+    "fauteuil",
+    "formulaire incompréhensible",
+    "trop-perçu",
+    "rendez-vous",
+    "horaires",
+    "erreur calcul",
+    "application",
+    "naissance",
+    "prime",
+    "bienveillance",
+    "interlocuteur",
+    "courriels",
 ]
 
 
@@ -166,10 +216,15 @@ def build_reference(rng: random.Random) -> dict[str, Any]:
     departements = list(Departement.objects.order_by("code"))
     existing = set(LocalService.objects.values_list("slug", flat=True))
     services = [
-        LocalService(organisation=o, slug=f"{o.slug}-{d.code.lower()}",
-                     name=f"{o.short_name or o.name} — {d.name}",
-                     sort_key=sort_key(f"{o.name} {d.name}"), main_departement=d)
-        for o in organisations for d in departements
+        LocalService(
+            organisation=o,
+            slug=f"{o.slug}-{d.code.lower()}",
+            name=f"{o.short_name or o.name} — {d.name}",
+            sort_key=sort_key(f"{o.name} {d.name}"),
+            main_departement=d,
+        )
+        for o in organisations
+        for d in departements
         if f"{o.slug}-{d.code.lower()}" not in existing
     ]
     LocalService.objects.bulk_create(services, batch_size=1000)
@@ -180,8 +235,11 @@ def build_reference(rng: random.Random) -> dict[str, Any]:
     for pk, organisation in Motif.objects.values_list("pk", "organisation_id"):
         motifs.setdefault(organisation, []).append(pk)
     return {
-        "services": list(LocalService.objects.filter(slug__contains="-")
-                         .values_list("pk", "organisation_id", "main_departement_id", "slug")),
+        "services": list(
+            LocalService.objects.filter(slug__contains="-").values_list(
+                "pk", "organisation_id", "main_departement_id", "slug"
+            )
+        ),
         "communes": communes,
         "motifs": motifs,
         "channels": list(Channel.objects.values_list("slug", flat=True)),
@@ -214,8 +272,11 @@ def load(rows: int, reference: dict[str, Any], rng: random.Random) -> dict[str, 
             [table, "publication_publicexperiencetheme"],
         )
         indexes = cursor.fetchall()
-        constraints = {"publication_publicexperience_experience_id_key",
-                       "publication_publicexperience_uuid_key", "pubexp_theme_unique"}
+        constraints = {
+            "publication_publicexperience_experience_id_key",
+            "publication_publicexperience_uuid_key",
+            "pubexp_theme_unique",
+        }
         for name, _ in indexes:
             if name in constraints:
                 continue
@@ -235,9 +296,10 @@ def load(rows: int, reference: dict[str, Any], rng: random.Random) -> dict[str, 
         # Oldest first, as the read model fills up in production (rows appended as they
         # are published): the table's physical order follows publication dates.
         ages = sorted((rng.randrange(MONTHS * 30 * 86400) for _ in range(rows)), reverse=True)
-        with raw.cursor() as copy_cursor, copy_cursor.copy(
-            f"COPY {table} ({columns}) FROM STDIN"
-        ) as copy:
+        with (
+            raw.cursor() as copy_cursor,
+            copy_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
             for pk, age in enumerate(ages, start=1):
                 service_id, organisation_id, departement, slug = rng.choice(services)
                 published_at = now - dt.timedelta(seconds=age)
@@ -248,24 +310,44 @@ def load(rows: int, reference: dict[str, Any], rng: random.Random) -> dict[str, 
                 delay = min(int(rng.lognormvariate(1.8, 0.9)), 180) if answered else None
                 motifs = reference["motifs"].get(organisation_id) or [None]
                 communes = reference["communes"].get(departement) or [None]
-                copy.write_row((
-                    pk, pk, uuid.UUID(int=rng.getrandbits(128), version=4), organisation_id,
-                    service_id, None, departement, rng.choice(communes), rng.choice(motifs),
-                    rng.choice(reference["stages"]), rng.choice(reference["channels"]), tone,
-                    (published_at - dt.timedelta(days=rng.randint(0, 20))).date(),
-                    published_at, local.date().replace(day=1),
-                    rng.choice(TITLES[themes[0]]), _text(rng, themes), answered,
-                    rng.choice(ANSWERS) if answered else "",
-                    slug.replace("-", " ").upper() if answered else "",
-                    published_at + dt.timedelta(days=delay) if delay is not None else None,
-                    delay, rng.randint(0, 5) if answered else 0,
-                    rng.randint(0, 2) if answered else 0, False, now,
-                ))
+                copy.write_row(
+                    (
+                        pk,
+                        pk,
+                        uuid.UUID(int=rng.getrandbits(128), version=4),
+                        organisation_id,
+                        service_id,
+                        None,
+                        departement,
+                        rng.choice(communes),
+                        rng.choice(motifs),
+                        rng.choice(reference["stages"]),
+                        rng.choice(reference["channels"]),
+                        tone,
+                        (published_at - dt.timedelta(days=rng.randint(0, 20))).date(),
+                        published_at,
+                        local.date().replace(day=1),
+                        rng.choice(TITLES[themes[0]]),
+                        _text(rng, themes),
+                        answered,
+                        rng.choice(ANSWERS) if answered else "",
+                        slug.replace("-", " ").upper() if answered else "",
+                        published_at + dt.timedelta(days=delay) if delay is not None else None,
+                        delay,
+                        rng.randint(0, 5) if answered else 0,
+                        rng.randint(0, 2) if answered else 0,
+                        False,
+                        now,
+                    )
+                )
                 theme_rows.extend((pk, theme) for theme in themes)
         copied = time.perf_counter()
-        with raw.cursor() as copy_cursor, copy_cursor.copy(
-            "COPY publication_publicexperiencetheme (experience_id, theme_id) FROM STDIN"
-        ) as copy:
+        with (
+            raw.cursor() as copy_cursor,
+            copy_cursor.copy(
+                "COPY publication_publicexperiencetheme (experience_id, theme_id) FROM STDIN"
+            ) as copy,
+        ):
             for row in theme_rows:
                 copy.write_row(row)
         cursor.execute("SET session_replication_role = DEFAULT")
@@ -321,8 +403,10 @@ def main() -> None:
     loaded = "skipped" not in figures["load"]
     if args.reload or loaded or not FigureSummary.objects.exists():
         started = time.perf_counter()
-        figures["figures_refresh"] = {"summaries": figures_refresh(),
-                                      "seconds": round(time.perf_counter() - started, 1)}
+        figures["figures_refresh"] = {
+            "summaries": figures_refresh(),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
         print(figures["figures_refresh"], flush=True)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -352,8 +436,10 @@ def main() -> None:
         if kind == 3:
             return f"theme={pick.choice(themes)}&tone=negatif"
         if kind == 4:
-            return (f"channel={pick.choice(reference['channels'])}"
-                    f"&journey_stage={pick.choice(reference['stages'])}")
+            return (
+                f"channel={pick.choice(reference['channels'])}"
+                f"&journey_stage={pick.choice(reference['stages'])}"
+            )
         if kind == 5:
             return f"organisation={org_slugs[organisation_id]}&service={slug}&tone=negatif"
         org, motif = pick.choice(motif_slugs)
@@ -377,13 +463,12 @@ def main() -> None:
     scenarios = {
         "listing_two_filters": lambda: get(f"/experiences/?{two_filters(next(counter))}"),
         "search_by_date": lambda: get(f"/experiences/?{search('date', next(counter))}"),
-        "search_by_relevance": lambda: get(
-            f"/experiences/?{search('pertinence', next(counter))}"),
-        "service_figures_page": lambda: get(
-            f"/experiences/services/{pick.choice(services)[3]}/"),
+        "search_by_relevance": lambda: get(f"/experiences/?{search('pertinence', next(counter))}"),
+        "service_figures_page": lambda: get(f"/experiences/services/{pick.choice(services)[3]}/"),
         "listing_no_filter": lambda: get("/experiences/"),
         "api_search_by_date": lambda: get(
-            f"/api/v1/publications/experiences?{search('date', next(counter))}"),
+            f"/api/v1/publications/experiences?{search('date', next(counter))}"
+        ),
         "figures_page": lambda: get("/experiences/chiffres/"),
     }
     for name, scenario in scenarios.items():

@@ -26,8 +26,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(PublicExperience)
 class PublicExperienceAdmin(ReadOnlyAdmin):
-    list_display = ["uuid", "title", "organisation", "departement", "tone", "is_answered",
-                    "published_at"]
+    list_display = [
+        "uuid",
+        "title",
+        "organisation",
+        "departement",
+        "tone",
+        "is_answered",
+        "published_at",
+    ]
     list_filter = ["tone", "is_answered", "is_archived"]
     search_fields = ["uuid", "title"]
     list_select_related = ["organisation", "departement"]
@@ -36,8 +43,7 @@ class PublicExperienceAdmin(ReadOnlyAdmin):
 
 @admin.register(FigureSummary)
 class FigureSummaryAdmin(ReadOnlyAdmin):
-    list_display = ["scope", "key", "label", "period", "experiences", "answered",
-                    "refreshed_at"]
+    list_display = ["scope", "key", "label", "period", "experiences", "answered", "refreshed_at"]
     list_filter = ["scope"]
     search_fields = ["key", "label", "period"]
 

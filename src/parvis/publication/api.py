@@ -90,18 +90,25 @@ class ExperienceOut(Schema):
 
 class ExperiencePage(page_of(ExperienceOut)):  # type: ignore[misc]
     count_capped: bool = Field(
-        ..., description=f"Vrai si plus de {selectors.COUNT_CAP} expériences correspondent "
-        "(``count`` s’arrête alors à ce nombre)."
+        ...,
+        description=f"Vrai si plus de {selectors.COUNT_CAP} expériences correspondent "
+        "(``count`` s’arrête alors à ce nombre).",
     )
 
 
 class ExperienceQuery(Schema):
-    q: str | None = Field(None, max_length=200, description=(
-        "Recherche plein texte en français, sans tenir compte des accents (guillemets pour "
-        "une expression, `-mot` pour exclure)."))
+    q: str | None = Field(
+        None,
+        max_length=200,
+        description=(
+            "Recherche plein texte en français, sans tenir compte des accents (guillemets pour "
+            "une expression, `-mot` pour exclure)."
+        ),
+    )
     organisation: str | None = Field(None, pattern=SLUG, max_length=80)
-    service: str | None = Field(None, pattern=SLUG, max_length=120,
-                                description="Slug du service local.")
+    service: str | None = Field(
+        None, pattern=SLUG, max_length=120, description="Slug du service local."
+    )
     departement: str | None = Field(None, pattern=DEPARTEMENT, description="Code INSEE.")
     motif: str | None = Field(None, pattern=SLUG, max_length=80)
     journey_stage: str | None = Field(None, pattern=SLUG, max_length=50)
@@ -112,7 +119,8 @@ class ExperienceQuery(Schema):
     published_from: IsoDate | None = Field(None, description="Publiées à partir de ce jour.")
     published_to: IsoDate | None = Field(None, description="Publiées jusqu’à ce jour inclus.")
     sort: Literal["date", "pertinence"] | None = Field(
-        None, description="Par défaut : pertinence avec `q`, date sinon.")
+        None, description="Par défaut : pertinence avec `q`, date sinon."
+    )
 
     def filters(self) -> selectors.ExperienceFilters:
         return selectors.ExperienceFilters(
@@ -165,11 +173,16 @@ class FigureOut(Schema):
 
 class FiguresQuery(Schema):
     scope: FigureScope = FigureScope.ORGANISATION
-    key: str | None = Field(None, pattern=r"^[-a-zA-Z0-9_]+$", max_length=120,
-                            description="Un seul élément (slug ou code INSEE).")
+    key: str | None = Field(
+        None,
+        pattern=r"^[-a-zA-Z0-9_]+$",
+        max_length=120,
+        description="Un seul élément (slug ou code INSEE).",
+    )
     period: str = Field(LAST_12_MONTHS, pattern=PERIOD)
-    organisation: str | None = Field(None, pattern=SLUG, max_length=80,
-                                     description="Services locaux de cet organisme.")
+    organisation: str | None = Field(
+        None, pattern=SLUG, max_length=80, description="Services locaux de cet organisme."
+    )
     sort: Literal["taux-de-reponse", "part-positive", "nombre"] = "taux-de-reponse"
 
 
@@ -202,14 +215,18 @@ def experience_out(request: HttpRequest, row: PublicExperience) -> dict[str, Any
     answer = None
     if row.is_answered and row.answer_published_at is not None:
         answer = {
-            "text": row.answer_text, "signer": row.answer_signer,
-            "published_at": row.answer_published_at, "delay_days": row.answer_delay_days,
-            "helpful_yes": row.helpful_yes, "helpful_no": row.helpful_no,
+            "text": row.answer_text,
+            "signer": row.answer_signer,
+            "published_at": row.answer_published_at,
+            "delay_days": row.answer_delay_days,
+            "helpful_yes": row.helpful_yes,
+            "helpful_no": row.helpful_no,
         }
     return {
         "id": row.uuid,
         "url": request.build_absolute_uri(
-            reverse("publication:experience_detail", args=[row.uuid])),
+            reverse("publication:experience_detail", args=[row.uuid])
+        ),
         "organisation": _named(row.organisation),
         "local_service": _named(row.local_service),
         "site": _named(row.site),
@@ -233,16 +250,22 @@ def experience_out(request: HttpRequest, row: PublicExperience) -> dict[str, Any
 # --- Operations --------------------------------------------------------------------------------
 
 
-@router.get("/experiences", auth=None, response={200: ExperiencePage, **problems(422)},
-            summary="Expériences publiées (filtres, recherche)")
-def experience_list(request: HttpRequest, query: Query[ExperienceQuery],
-                    page: Query[PageParams]) -> dict[str, Any]:
+@router.get(
+    "/experiences",
+    auth=None,
+    response={200: ExperiencePage, **problems(422)},
+    summary="Expériences publiées (filtres, recherche)",
+)
+def experience_list(
+    request: HttpRequest, query: Query[ExperienceQuery], page: Query[PageParams]
+) -> dict[str, Any]:
     """Expériences publiées et leurs réponses, les plus récentes d’abord ou par pertinence
     (classement parmi les 300 plus récentes qui correspondent à la recherche)."""
     filters = query.filters()
     start = (page.page - 1) * page.page_size
     count, capped, listing = selectors.experiences_listing(
-        filters=filters, need=min(start + page.page_size, selectors.COUNT_CAP + 1))
+        filters=filters, need=min(start + page.page_size, selectors.COUNT_CAP + 1)
+    )
     available = count
     if filters.effective_sort == selectors.Sort.RELEVANCE:
         available = min(count, selectors.search.RELEVANCE_CANDIDATES)
@@ -259,8 +282,12 @@ def experience_list(request: HttpRequest, query: Query[ExperienceQuery],
     }
 
 
-@router.get("/experiences/{uuid}", auth=None,
-            response={200: ExperienceOut, **problems(404, 422)}, summary="Une expérience publiée")
+@router.get(
+    "/experiences/{uuid}",
+    auth=None,
+    response={200: ExperienceOut, **problems(404, 422)},
+    summary="Une expérience publiée",
+)
 def experience_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, Any]:
     try:
         row = selectors.experience_for_public(uuid)
@@ -269,14 +296,21 @@ def experience_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, An
     return experience_out(request, row)
 
 
-@router.get("/chiffres", auth=None, response={200: page_of(FigureOut), **problems(422)},
-            summary="Chiffres par organisme, service local, département ou France entière")
-def figure_list(request: HttpRequest, query: Query[FiguresQuery],
-                page: Query[PageParams]) -> dict[str, Any]:
+@router.get(
+    "/chiffres",
+    auth=None,
+    response={200: page_of(FigureOut), **problems(422)},
+    summary="Chiffres par organisme, service local, département ou France entière",
+)
+def figure_list(
+    request: HttpRequest, query: Query[FiguresQuery], page: Query[PageParams]
+) -> dict[str, Any]:
     """Chiffres précalculés (mis à jour chaque heure) : classés d’abord (10 expériences au
     moins), puis non classés. Chaque taux s’accompagne de son effectif."""
     ranking = selectors.figures_ranking(
-        scope=query.scope, period=query.period, organisation=query.organisation or "",
+        scope=query.scope,
+        period=query.period,
+        organisation=query.organisation or "",
         sort=query.sort,
     )
     if query.key:
@@ -287,22 +321,35 @@ def figure_list(request: HttpRequest, query: Query[FiguresQuery],
         "page": page.page,
         "page_size": page.page_size,
         "pages": max(1, -(-len(ranking) // page.page_size)),
-        "results": [{**row.as_dict(), "rank": row.rank}  # type: ignore[attr-defined]
-                    for row in ranking[start : start + page.page_size]],
+        "results": [
+            {**row.as_dict(), "rank": row.rank}  # type: ignore[attr-defined]
+            for row in ranking[start : start + page.page_size]
+        ],
     }
 
 
-@router.get("/donnees", auth=None, response={200: list[OpenDataFileOut], **problems(422)},
-            summary="Fichiers de données ouvertes")
+@router.get(
+    "/donnees",
+    auth=None,
+    response={200: list[OpenDataFileOut], **problems(422)},
+    summary="Fichiers de données ouvertes",
+)
 def opendata_list(request: HttpRequest, query: Query[OpenDataQuery]) -> list[dict[str, Any]]:
     """Exports quotidiens (CSV, JSON, schémas Table Schema) sous Licence Ouverte 2.0."""
     return [
         {
-            "name": f.name, "dataset": f.dataset, "format": f.format, "title": f.title,
+            "name": f.name,
+            "dataset": f.dataset,
+            "format": f.format,
+            "title": f.title,
             "url": request.build_absolute_uri(reverse("publication:opendata_file", args=[f.name])),
-            "rows": f.rows, "size": f.size, "sha256": f.sha256, "generated_at": f.generated_at,
+            "rows": f.rows,
+            "size": f.size,
+            "sha256": f.sha256,
+            "generated_at": f.generated_at,
             "licence": opendata.LICENCE["title"],
         }
-        for f in selectors.opendata_files(dataset=query.dataset or "",
-                                          file_format=query.format or "")
+        for f in selectors.opendata_files(
+            dataset=query.dataset or "", file_format=query.format or ""
+        )
     ]

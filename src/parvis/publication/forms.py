@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.cache import cache
@@ -29,11 +29,17 @@ CHOICES_TIMEOUT = 300
 
 
 def cached_choices(key: str, build: Callable[[], list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    return cache.get_or_set(f"publication:choices:{key}", build, CHOICES_TIMEOUT)
+    return cast(
+        list[tuple[str, str]],
+        cache.get_or_set(f"publication:choices:{key}", build, CHOICES_TIMEOUT),
+    )
 
 
-ANSWERED_CHOICES = [("", "Avec ou sans réponse"), ("oui", "Avec une réponse du service"),
-                    ("non", "Sans réponse pour l’instant")]
+ANSWERED_CHOICES = [
+    ("", "Avec ou sans réponse"),
+    ("oui", "Avec une réponse du service"),
+    ("non", "Sans réponse pour l’instant"),
+]
 
 
 class DepartementChoiceField(forms.ModelChoiceField):
@@ -43,8 +49,12 @@ class DepartementChoiceField(forms.ModelChoiceField):
 
 def _slug_field(label: str, queryset: Any, empty: str, error: str) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        label=label, required=False, queryset=queryset, to_field_name="slug",
-        empty_label=empty, error_messages={"invalid_choice": error},
+        label=label,
+        required=False,
+        queryset=queryset,
+        to_field_name="slug",
+        empty_label=empty,
+        error_messages={"invalid_choice": error},
     )
 
 
@@ -59,16 +69,22 @@ def _motif_choices(organisation: str) -> list[tuple[str, str]]:
 
 
 _CACHED_FIELDS: dict[str, Callable[[], list[tuple[str, str]]]] = {
-    "organisation": lambda: list(Organisation.objects.filter(is_active=True)
-                                 .order_by("sort_key", "pk").values_list("slug", "name")),
-    "departement": lambda: [(code, f"{code} — {name}") for code, name in
-                            Departement.objects.order_by("code").values_list("code", "name")],
-    "theme": lambda: list(Theme.objects.order_by("position", "slug")
-                          .values_list("slug", "label")),
-    "journey_stage": lambda: list(JourneyStage.objects.order_by("position", "slug")
-                                  .values_list("slug", "label")),
-    "channel": lambda: list(Channel.objects.order_by("position", "slug")
-                            .values_list("slug", "label")),
+    "organisation": lambda: list(
+        Organisation.objects.filter(is_active=True)
+        .order_by("sort_key", "pk")
+        .values_list("slug", "name")
+    ),
+    "departement": lambda: [
+        (code, f"{code} — {name}")
+        for code, name in Departement.objects.order_by("code").values_list("code", "name")
+    ],
+    "theme": lambda: list(Theme.objects.order_by("position", "slug").values_list("slug", "label")),
+    "journey_stage": lambda: list(
+        JourneyStage.objects.order_by("position", "slug").values_list("slug", "label")
+    ),
+    "channel": lambda: list(
+        Channel.objects.order_by("position", "slug").values_list("slug", "label")
+    ),
 }
 
 
@@ -76,53 +92,79 @@ class ExperienceSearchForm(ParvisForm):
     """Filters of the public listing, read from the query string; all optional."""
 
     q = forms.CharField(
-        label="Rechercher", required=False, max_length=200,
+        label="Rechercher",
+        required=False,
+        max_length=200,
         help_text="Des mots du titre ou du texte ; les accents ne sont pas nécessaires.",
     )
     organisation = _slug_field(
-        "Organisme", Organisation.objects.filter(is_active=True).order_by("sort_key", "pk"),
-        "Tous les organismes", "Cet organisme n’existe pas.",
+        "Organisme",
+        Organisation.objects.filter(is_active=True).order_by("sort_key", "pk"),
+        "Tous les organismes",
+        "Cet organisme n’existe pas.",
     )
     service = _slug_field(
-        "Service local", LocalService.objects.none(), "Tous les services",
+        "Service local",
+        LocalService.objects.none(),
+        "Tous les services",
         "Ce service local n’existe pas.",
     )
     departement = DepartementChoiceField(
-        label="Département", required=False, queryset=Departement.objects.order_by("code"),
+        label="Département",
+        required=False,
+        queryset=Departement.objects.order_by("code"),
         empty_label="Tous les départements",
         error_messages={"invalid_choice": "Ce département n’existe pas."},
     )
-    motif = forms.ChoiceField(label="Motif", required=False,
-                              error_messages={"invalid_choice": "Ce motif n’existe pas."})
-    theme = _slug_field("Thème", Theme.objects.order_by("position", "slug"), "Tous les thèmes",
-                        "Ce thème n’existe pas.")
-    journey_stage = _slug_field(
-        "Étape du parcours", JourneyStage.objects.order_by("position", "slug"),
-        "Toutes les étapes", "Cette étape n’existe pas.",
+    motif = forms.ChoiceField(
+        label="Motif", required=False, error_messages={"invalid_choice": "Ce motif n’existe pas."}
     )
-    channel = _slug_field("Canal", Channel.objects.order_by("position", "slug"),
-                          "Tous les canaux", "Ce canal n’existe pas.")
+    theme = _slug_field(
+        "Thème",
+        Theme.objects.order_by("position", "slug"),
+        "Tous les thèmes",
+        "Ce thème n’existe pas.",
+    )
+    journey_stage = _slug_field(
+        "Étape du parcours",
+        JourneyStage.objects.order_by("position", "slug"),
+        "Toutes les étapes",
+        "Cette étape n’existe pas.",
+    )
+    channel = _slug_field(
+        "Canal",
+        Channel.objects.order_by("position", "slug"),
+        "Tous les canaux",
+        "Ce canal n’existe pas.",
+    )
     tone = forms.ChoiceField(
-        label="Tonalité", required=False, choices=[("", "Toutes les tonalités"), *Tone.choices],
+        label="Tonalité",
+        required=False,
+        choices=[("", "Toutes les tonalités"), *Tone.choices],
         error_messages={"invalid_choice": "Cette tonalité n’existe pas."},
     )
     answered = forms.ChoiceField(
-        label="Réponse du service", required=False, choices=ANSWERED_CHOICES,
+        label="Réponse du service",
+        required=False,
+        choices=ANSWERED_CHOICES,
         error_messages={"invalid_choice": "Choisissez « oui » ou « non »."},
     )
     published_from = forms.DateField(
-        label="Publiée à partir du", required=False,
+        label="Publiée à partir du",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Format attendu : JJ/MM/AAAA.",
     )
     published_to = forms.DateField(
-        label="Publiée jusqu’au", required=False,
+        label="Publiée jusqu’au",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Format attendu : JJ/MM/AAAA.",
     )
     sort = forms.ChoiceField(
-        label="Trier", required=False, choices=[("", "Par pertinence si une recherche est "
-                                                 "saisie, sinon par date"), *Sort.CHOICES],
+        label="Trier",
+        required=False,
+        choices=[("", "Par pertinence si une recherche est saisie, sinon par date"), *Sort.CHOICES],
         error_messages={"invalid_choice": "Ce tri n’existe pas."},
     )
 
@@ -137,23 +179,37 @@ class ExperienceSearchForm(ParvisForm):
             # Without an organisation only a service named in the link is offered (a select
             # of every service in France would be unusable without JavaScript).
             services = services.filter(slug=service)
-            self.fields["service"].help_text = (
+            self.fields[
+                "service"
+            ].help_text = (
                 "Choisissez d’abord un organisme et lancez la recherche pour voir ses services."
             )
-        self.fields["service"].queryset = services.order_by("sort_key", "pk")
-        self.fields["motif"].choices = [("", "Tous les motifs"), *cached_choices(
-            f"motifs:{organisation}", lambda: _motif_choices(organisation))]
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = services.order_by(
+            "sort_key", "pk"
+        )
+        cast(forms.ChoiceField, self.fields["motif"]).choices = [
+            ("", "Tous les motifs"),
+            *cached_choices(f"motifs:{organisation}", lambda: _motif_choices(organisation)),
+        ]
         if organisation:
-            self.fields["service"].choices = [("", "Tous les services"), *cached_choices(
-                f"services:{organisation}", lambda: list(
-                    services.order_by("sort_key", "pk").values_list("slug", "name")))]
+            cast(forms.ChoiceField, self.fields["service"]).choices = [
+                ("", "Tous les services"),
+                *cached_choices(
+                    f"services:{organisation}",
+                    lambda: list(services.order_by("sort_key", "pk").values_list("slug", "name")),
+                ),
+            ]
         for name, field in self.fields.items():
             build = _CACHED_FIELDS.get(name)
             if build is not None:
-                field.choices = [("", field.empty_label), *cached_choices(name, build)]
+                choice_field = cast(forms.ModelChoiceField, field)
+                choice_field.choices = [
+                    ("", str(choice_field.empty_label)),
+                    *cached_choices(name, build),
+                ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("published_from"), data.get("published_to")
         if start and end and start > end:
             raise ValidationError("La date de début doit précéder la date de fin.")
@@ -185,8 +241,14 @@ class ExperienceSearchForm(ParvisForm):
         )
 
     def has_criteria(self) -> bool:
-        return self.is_bound and self.is_valid() and any(
-            value not in (None, "") for name, value in self.cleaned_data.items() if name != "sort"
+        return (
+            self.is_bound
+            and self.is_valid()
+            and any(
+                value not in (None, "")
+                for name, value in self.cleaned_data.items()
+                if name != "sort"
+            )
         )
 
 
@@ -194,32 +256,55 @@ class FiguresForm(ParvisForm):
     """Criteria of the figures page: which items, which period, ranked by what."""
 
     scope = forms.ChoiceField(
-        label="Comparer", required=False,
-        choices=[(FigureScope.ORGANISATION, "Les organismes"),
-                 (FigureScope.DEPARTEMENT, "Les départements"),
-                 (FigureScope.SERVICE, "Les services locaux")],
+        label="Comparer",
+        required=False,
+        choices=[
+            (FigureScope.ORGANISATION, "Les organismes"),
+            (FigureScope.DEPARTEMENT, "Les départements"),
+            (FigureScope.SERVICE, "Les services locaux"),
+        ],
         error_messages={"invalid_choice": "Ce niveau de comparaison n’existe pas."},
     )
     organisation = _slug_field(
         "Organisme (pour les services locaux)",
         Organisation.objects.filter(is_active=True).order_by("sort_key", "pk"),
-        "Tous les organismes", "Cet organisme n’existe pas.",
+        "Tous les organismes",
+        "Cet organisme n’existe pas.",
     )
-    period = forms.ChoiceField(label="Période", required=False,
-                               error_messages={"invalid_choice": "Cette période n’existe pas."})
-    sort = forms.ChoiceField(label="Classer par", required=False, choices=FigureSort.CHOICES,
-                             error_messages={"invalid_choice": "Ce classement n’existe pas."})
+    period = forms.ChoiceField(
+        label="Période",
+        required=False,
+        error_messages={"invalid_choice": "Cette période n’existe pas."},
+    )
+    sort = forms.ChoiceField(
+        label="Classer par",
+        required=False,
+        choices=FigureSort.CHOICES,
+        error_messages={"invalid_choice": "Ce classement n’existe pas."},
+    )
 
     def __init__(self, *args: Any, periods: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [
+        cast(forms.ChoiceField, self.fields["period"]).choices = [
             (LAST_12_MONTHS, "Les 12 derniers mois"),
             *[(p, month_label(p)) for p in periods],
         ]
 
 
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def month_label(period: str) -> str:

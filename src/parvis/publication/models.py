@@ -45,8 +45,14 @@ MIN_COUNT_FOR_RATE = 10
 
 # Columns the listing filters on (themes aside), carried by each listing index.
 FILTER_COLUMNS = (
-    "organisation", "local_service", "departement", "motif", "journey_stage", "channel",
-    "tone", "is_answered",
+    "organisation",
+    "local_service",
+    "departement",
+    "motif",
+    "journey_stage",
+    "channel",
+    "tone",
+    "is_answered",
 )
 
 
@@ -58,32 +64,51 @@ class PublicExperience(models.Model):
     # Stable public identifier: permanent URL, API and open data.
     uuid = models.UUIDField(unique=True)
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
-                                     db_index=False)
-    local_service = models.ForeignKey(
-        LocalService, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", db_index=False,
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    local_service = models.ForeignKey(
+        LocalService,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     departement = models.ForeignKey(
-        Departement, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", db_index=False,
+        Departement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     commune = models.ForeignKey(
         Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    motif = models.ForeignKey(Motif, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", db_index=False)
+    motif = models.ForeignKey(
+        Motif, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
     journey_stage = models.ForeignKey(
-        JourneyStage, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", db_index=False,
+        JourneyStage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     channel = models.ForeignKey(
-        Channel, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", db_index=False,
+        Channel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
-    themes = models.ManyToManyField(
+    themes: models.ManyToManyField[Theme, Any] = models.ManyToManyField(
         Theme, through="PublicExperienceTheme", related_name="+", blank=True
     )
     tone = models.CharField(_("tonalité"), max_length=10, blank=True)
@@ -117,15 +142,23 @@ class PublicExperience(models.Model):
         # filter and the capped count are then answered from the index alone (index-only
         # scans), without visiting the table. SQLite ignores INCLUDE.
         indexes = [
-            models.Index(fields=["-published_at", "-id"], name="pubexp_published_cov",
-                         include=FILTER_COLUMNS),
+            models.Index(
+                fields=["-published_at", "-id"], name="pubexp_published_cov", include=FILTER_COLUMNS
+            ),
             *[
-                models.Index(fields=[column, "-published_at"], name=f"pubexp_{short}_cov",
-                             include=tuple(c for c in FILTER_COLUMNS if c != column))
+                models.Index(
+                    fields=[column, "-published_at"],
+                    name=f"pubexp_{short}_cov",
+                    include=tuple(c for c in FILTER_COLUMNS if c != column),
+                )
                 for column, short in (
-                    ("organisation", "org"), ("local_service", "service"),
-                    ("departement", "dept"), ("motif", "motif"),
-                    ("journey_stage", "stage"), ("channel", "channel"), ("tone", "tone"),
+                    ("organisation", "org"),
+                    ("local_service", "service"),
+                    ("departement", "dept"),
+                    ("motif", "motif"),
+                    ("journey_stage", "stage"),
+                    ("channel", "channel"),
+                    ("tone", "tone"),
                     ("is_answered", "answered"),
                 )
             ],
@@ -145,8 +178,9 @@ class PublicExperience(models.Model):
 
 class PublicExperienceTheme(models.Model):
     # Both directions are covered by the unique constraint and the index below.
-    experience = models.ForeignKey(PublicExperience, on_delete=models.CASCADE,
-                                   related_name="theme_links", db_index=False)
+    experience = models.ForeignKey(
+        PublicExperience, on_delete=models.CASCADE, related_name="theme_links", db_index=False
+    )
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:

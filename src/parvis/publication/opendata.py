@@ -80,8 +80,14 @@ class Column:
 
 
 EXPERIENCE_FIELDS: tuple[Column, ...] = (
-    Column("identifiant", "string", "Identifiant", "Identifiant public stable (UUID) de "
-           "l’expérience ; il ne change jamais.", required=True, format="uuid"),
+    Column(
+        "identifiant",
+        "string",
+        "Identifiant",
+        "Identifiant public stable (UUID) de l’expérience ; il ne change jamais.",
+        required=True,
+        format="uuid",
+    ),
     Column("url", "string", "Adresse de la page publique", required=True, format="uri"),
     Column("organisme", "string", "Organisme (code)", required=True),
     Column("organisme_nom", "string", "Organisme", required=True),
@@ -97,27 +103,42 @@ EXPERIENCE_FIELDS: tuple[Column, ...] = (
     Column("themes", "string", "Thèmes", "Codes des thèmes séparés par « ; »."),
     Column("etape_parcours", "string", "Étape du parcours (code)"),
     Column("canal", "string", "Canal (code)"),
-    Column("tonalite", "string", "Tonalité", "positif, neutre ou negatif ; vide si non "
-           "renseignée.", enum=("positif", "neutre", "negatif")),
+    Column(
+        "tonalite",
+        "string",
+        "Tonalité",
+        "positif, neutre ou negatif ; vide si non renseignée.",
+        enum=("positif", "neutre", "negatif"),
+    ),
     Column("date_experience", "date", "Date de l’expérience"),
     Column("date_publication", "datetime", "Date de publication (UTC)", required=True),
     Column("titre", "string", "Titre", "Titre masqué (données personnelles retirées)."),
-    Column("texte", "string", "Texte", "Texte masqué (données personnelles retirées).",
-           required=True),
+    Column(
+        "texte", "string", "Texte", "Texte masqué (données personnelles retirées).", required=True
+    ),
     Column("repondue", "boolean", "A reçu une réponse publique", required=True),
     Column("reponse_texte", "string", "Réponse du service", "Texte masqué."),
     Column("reponse_signataire", "string", "Service signataire de la réponse"),
     Column("date_reponse", "datetime", "Date de publication de la réponse (UTC)"),
-    Column("delai_reponse_jours", "integer", "Délai de réponse (jours calendaires)",
-           "Jours calendaires entre la publication de l’expérience et celle de la réponse."),
+    Column(
+        "delai_reponse_jours",
+        "integer",
+        "Délai de réponse (jours calendaires)",
+        "Jours calendaires entre la publication de l’expérience et celle de la réponse.",
+    ),
     Column("reponse_utile_oui", "integer", "Lecteurs pour qui la réponse a aidé"),
     Column("reponse_utile_non", "integer", "Lecteurs pour qui la réponse n’a pas aidé"),
     Column("archivee", "boolean", "Archivée", required=True),
 )
 
 SIMPLIFICATION_FIELDS: tuple[Column, ...] = (
-    Column("identifiant", "string", "Identifiant", "Identifiant public stable (UUID) de la "
-           "demande.", required=True),
+    Column(
+        "identifiant",
+        "string",
+        "Identifiant",
+        "Identifiant public stable (UUID) de la demande.",
+        required=True,
+    ),
     Column("reference", "string", "Référence", "Référence lisible de la demande."),
     Column("url", "string", "Adresse de la page publique", format="uri"),
     Column("organisme", "string", "Organisme (code)"),
@@ -127,8 +148,13 @@ SIMPLIFICATION_FIELDS: tuple[Column, ...] = (
     Column("cerfa", "string", "Numéro Cerfa"),
     Column("difficulte", "string", "Ce qui est difficile", "Texte publié (masqué)."),
     Column("proposition", "string", "Proposition de simplification", "Texte publié (masqué)."),
-    Column("statut", "string", "Statut (code)", "recue, a-l-etude, acceptee, realisee ou "
-           "refusee.", enum=("recue", "a-l-etude", "acceptee", "realisee", "refusee")),
+    Column(
+        "statut",
+        "string",
+        "Statut (code)",
+        "recue, a-l-etude, acceptee, realisee ou refusee.",
+        enum=("recue", "a-l-etude", "acceptee", "realisee", "refusee"),
+    ),
     Column("statut_libelle", "string", "Statut"),
     Column("motif_refus_code", "string", "Motif de refus (code)"),
     Column("motif_refus", "string", "Motif de refus"),
@@ -140,9 +166,14 @@ SIMPLIFICATION_FIELDS: tuple[Column, ...] = (
     Column("date_realisation", "datetime", "Date de réalisation (UTC)"),
     Column("soutiens", "integer", "Nombre de soutiens"),
     Column("annee", "integer", "Année de dépôt"),
-    Column("historique", "array", "Historique public daté", "Liste des changements de "
-           "statut : objets {statut, date, auteur, commentaire} ; encodée en JSON dans le "
-           "fichier CSV."),
+    Column(
+        "historique",
+        "array",
+        "Historique public daté",
+        "Liste des changements de "
+        "statut : objets {statut, date, auteur, commentaire} ; encodée en JSON dans le "
+        "fichier CSV.",
+    ),
 )
 
 
@@ -167,8 +198,9 @@ class Dataset:
 
 
 def opendata_root() -> Path:
-    return Path(getattr(settings, "PUBLICATION_OPENDATA_ROOT", "") or
-                Path(settings.MEDIA_ROOT) / "opendata")
+    return Path(
+        getattr(settings, "PUBLICATION_OPENDATA_ROOT", "") or Path(settings.MEDIA_ROOT) / "opendata"
+    )
 
 
 def _site_url() -> str:
@@ -185,12 +217,34 @@ def experience_rows() -> Iterator[dict[str, Any]]:
     """Every public experience as an export row, in chunks (memory stays flat)."""
     base_url = _site_url()
     columns = (
-        "pk", "uuid", "organisation__slug", "organisation__name", "local_service__slug",
-        "local_service__name", "site__slug", "site__name", "departement_id", "commune_id",
-        "commune__name", "motif__slug", "motif__label", "journey_stage_id", "channel_id",
-        "tone", "happened_on", "published_at", "title", "text", "is_answered", "answer_text",
-        "answer_signer", "answer_published_at", "answer_delay_days", "helpful_yes",
-        "helpful_no", "is_archived",
+        "pk",
+        "uuid",
+        "organisation__slug",
+        "organisation__name",
+        "local_service__slug",
+        "local_service__name",
+        "site__slug",
+        "site__name",
+        "departement_id",
+        "commune_id",
+        "commune__name",
+        "motif__slug",
+        "motif__label",
+        "journey_stage_id",
+        "channel_id",
+        "tone",
+        "happened_on",
+        "published_at",
+        "title",
+        "text",
+        "is_answered",
+        "answer_text",
+        "answer_signer",
+        "answer_published_at",
+        "answer_delay_days",
+        "helpful_yes",
+        "helpful_no",
+        "is_archived",
     )
     last = 0
     while True:
@@ -203,7 +257,8 @@ def experience_rows() -> Iterator[dict[str, Any]]:
         themes: dict[int, list[str]] = {}
         for experience_id, theme_id in (
             PublicExperienceTheme.objects.filter(experience_id__in=[r["pk"] for r in chunk])
-            .order_by("theme_id").values_list("experience_id", "theme_id")
+            .order_by("theme_id")
+            .values_list("experience_id", "theme_id")
         ):
             themes.setdefault(experience_id, []).append(theme_id)
         for r in chunk:
@@ -368,8 +423,10 @@ def write_dataset(dataset: Dataset, root: Path) -> list[WrittenFile] | None:
     names = {fmt: f"{dataset.name}.{fmt}" for fmt in ("csv", "json")}
     names["schema"] = f"{dataset.name}.schema.json"
     tmp = {fmt: root / f".{name}.tmp" for fmt, name in names.items()}
-    with tmp["csv"].open("w", encoding="utf-8", newline="") as csv_file, \
-            tmp["json"].open("w", encoding="utf-8") as json_file:
+    with (
+        tmp["csv"].open("w", encoding="utf-8", newline="") as csv_file,
+        tmp["json"].open("w", encoding="utf-8") as json_file,
+    ):
         writers = _Writers(dataset.columns, csv_file, json_file)
         for row in rows:
             writers.write(row)
@@ -381,11 +438,18 @@ def write_dataset(dataset: Dataset, root: Path) -> list[WrittenFile] | None:
     labels = {"csv": "CSV", "json": "JSON", "schema": "Schéma (Table Schema)"}
     for fmt, name in names.items():
         size, sha = _finish(tmp[fmt], root / name)
-        written.append(WrittenFile(
-            name=name, dataset=dataset.name, format=fmt,
-            title=f"{dataset.title} — {labels[fmt]}", description=dataset.description,
-            rows=None if fmt == "schema" else writers.count, size=size, sha256=sha,
-        ))
+        written.append(
+            WrittenFile(
+                name=name,
+                dataset=dataset.name,
+                format=fmt,
+                title=f"{dataset.title} — {labels[fmt]}",
+                description=dataset.description,
+                rows=None if fmt == "schema" else writers.count,
+                size=size,
+                sha256=sha,
+            )
+        )
     return written
 
 
@@ -418,7 +482,12 @@ def write_datapackage(root: Path, files: Iterable[WrittenFile]) -> WrittenFile:
     tmp.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     size, sha = _finish(tmp, final)
     return WrittenFile(
-        name="datapackage.json", dataset="catalogue", format="datapackage",
+        name="datapackage.json",
+        dataset="catalogue",
+        format="datapackage",
         title="Description des jeux de données (Data Package)",
-        description="Liste des fichiers, schémas et licence.", rows=None, size=size, sha256=sha,
+        description="Liste des fichiers, schémas et licence.",
+        rows=None,
+        size=size,
+        sha256=sha,
     )

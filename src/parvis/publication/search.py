@@ -52,6 +52,8 @@ class _Search(Expression):
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         sql = self.template.format(table=table, vector=f'{table}."search_vector"')
         return sql, list(self.params)
+
+
 _FTS5_DELETE = "DELETE FROM publication_search WHERE rowid = %s"
 _FTS5_INSERT = "INSERT INTO publication_search (rowid, title, body) VALUES (%s, %s, %s)"
 
@@ -94,9 +96,7 @@ def ranked(matches: QuerySet, query: str) -> QuerySet:
     if not terms(query):
         return matches
     model = matches.model
-    candidates = matches.order_by("-published_at", "-id").values("pk")[
-        :RELEVANCE_CANDIDATES
-    ]
+    candidates = matches.order_by("-published_at", "-id").values("pk")[:RELEVANCE_CANDIDATES]
     if is_postgres():
         # Title words weigh more (setweight A) than body words (B); cover density rank.
         rank = _Search(_PG_RANK, (PG_CONFIG, query), FloatField())
@@ -105,11 +105,7 @@ def ranked(matches: QuerySet, query: str) -> QuerySet:
         # bm25 is lower for better matches; title column weighs double.
         rank = _Search(_FTS5_RANK, (_fts5_query(query),), FloatField())
         order = ["relevance", "-published_at", "-id"]
-    return (
-        model.objects.filter(pk__in=candidates)
-        .annotate(relevance=rank)
-        .order_by(*order)
-    )
+    return model.objects.filter(pk__in=candidates).annotate(relevance=rank).order_by(*order)
 
 
 # --- PostgreSQL: matches in date order, with a plan chosen from the data ---------------------
@@ -213,8 +209,9 @@ def ordered_matches(
     return _walk_on(base, match, found, oldest, need), cap, True
 
 
-def _walk_on(base: QuerySet, match: Expression, found: list[tuple[Any, int]], oldest: Any,
-             need: int) -> list[int]:
+def _walk_on(
+    base: QuerySet, match: Expression, found: list[tuple[Any, int]], oldest: Any, need: int
+) -> list[int]:
     """``found`` (the matches newer than ``oldest``, and some of its date), completed up to
     ``need`` ids by walking on from ``oldest``, newest first (index scans forced)."""
     if len(found) >= need:

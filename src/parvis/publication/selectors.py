@@ -79,7 +79,8 @@ def _filtered(filters: ExperienceFilters) -> QuerySet[PublicExperience]:
     if filters.organisation:
         organisation_id = (
             Organisation.objects.filter(slug=filters.organisation)
-            .values_list("pk", flat=True).first()
+            .values_list("pk", flat=True)
+            .first()
         )
         if organisation_id is None:
             return qs.none()
@@ -98,8 +99,10 @@ def _filtered(filters: ExperienceFilters) -> QuerySet[PublicExperience]:
         motif_ids = list(motifs.values_list("pk", flat=True))
         if not motif_ids:
             return qs.none()
-        qs = qs.filter(motif_id=motif_ids[0]) if len(motif_ids) == 1 else qs.filter(
-            motif_id__in=motif_ids
+        qs = (
+            qs.filter(motif_id=motif_ids[0])
+            if len(motif_ids) == 1
+            else qs.filter(motif_id__in=motif_ids)
         )
     if filters.departement:
         qs = qs.filter(departement_id=filters.departement.upper())
@@ -111,8 +114,9 @@ def _filtered(filters: ExperienceFilters) -> QuerySet[PublicExperience]:
         qs = qs.filter(tone=filters.tone)
     if filters.theme:
         qs = qs.filter(
-            pk__in=PublicExperienceTheme.objects.filter(theme_id=filters.theme)
-            .values("experience_id")
+            pk__in=PublicExperienceTheme.objects.filter(theme_id=filters.theme).values(
+                "experience_id"
+            )
         )
     if filters.answered is not None:
         qs = qs.filter(is_answered=filters.answered)
@@ -125,18 +129,30 @@ def _filtered(filters: ExperienceFilters) -> QuerySet[PublicExperience]:
 
 # What a listing card shows (``experience_card``): fewer queries per page.
 CARD_RELATIONS = ("organisation", "local_service", "departement", "themes")
-_RELATIONS = ("organisation", "local_service", "departement", "commune", "motif",
-              "journey_stage", "channel", "themes")
+_RELATIONS = (
+    "organisation",
+    "local_service",
+    "departement",
+    "commune",
+    "motif",
+    "journey_stage",
+    "channel",
+    "themes",
+)
 
 
 def with_display_relations(
     queryset: QuerySet[PublicExperience], relations: tuple[str, ...] = _RELATIONS
 ) -> QuerySet[PublicExperience]:
     """Labels for display, fetched per page by id (no join in the big query)."""
-    return queryset.prefetch_related(*(
-        Prefetch("themes", queryset=Theme.objects.order_by("position", "slug"))
-        if name == "themes" else name for name in relations
-    ))
+    return queryset.prefetch_related(
+        *(
+            Prefetch("themes", queryset=Theme.objects.order_by("position", "slug"))
+            if name == "themes"
+            else name
+            for name in relations
+        )
+    )
 
 
 def experiences_for_public(
@@ -170,13 +186,20 @@ class _RowsByIds(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         ids = self.ids[index]
-        rows = {row.pk: row for row in with_display_relations(
-            PublicExperience.objects.filter(pk__in=ids), self.relations)}
+        rows = {
+            row.pk: row
+            for row in with_display_relations(
+                PublicExperience.objects.filter(pk__in=ids), self.relations
+            )
+        }
         return [rows[pk] for pk in ids if pk in rows]
 
 
 def experiences_listing(
-    *, filters: ExperienceFilters, need: int, cap: int = COUNT_CAP,
+    *,
+    filters: ExperienceFilters,
+    need: int,
+    cap: int = COUNT_CAP,
     relations: tuple[str, ...] = _RELATIONS,
 ) -> tuple[int, bool, Sequence[PublicExperience] | QuerySet[PublicExperience]]:
     """``(count, capped, rows)`` of the public listing; ``rows`` is sliced by the caller,
@@ -191,10 +214,20 @@ def experiences_listing(
     relevance = filters.effective_sort == Sort.RELEVANCE
     if relevance:
         need = search.RELEVANCE_CANDIDATES
-    selective = (filters.organisation, filters.service, filters.departement, filters.motif,
-                 filters.theme, filters.published_from, filters.published_to)
+    selective = (
+        filters.organisation,
+        filters.service,
+        filters.departement,
+        filters.motif,
+        filters.theme,
+        filters.published_from,
+        filters.published_to,
+    )
     ids, count, capped = search.ordered_matches(
-        _filtered(replace(filters, q="")), filters.q, need=max(need, 1), cap=cap,
+        _filtered(replace(filters, q="")),
+        filters.q,
+        need=max(need, 1),
+        cap=cap,
         broad=not any(selective),
     )
     if relevance:
@@ -229,8 +262,9 @@ def figures_for(*, scope: str, key: str = "", period: str = LAST_12_MONTHS) -> F
 def figures_by_month(*, scope: str, key: str = "", months: int = 12) -> list[FigureSummary]:
     """The latest ``months`` monthly summaries of one item, oldest first."""
     rows = list(
-        FigureSummary.objects.filter(scope=scope, key=key, month__isnull=False)
-        .order_by("-month")[:months]
+        FigureSummary.objects.filter(scope=scope, key=key, month__isnull=False).order_by("-month")[
+            :months
+        ]
     )
     return rows[::-1]
 
@@ -239,7 +273,8 @@ def figures_periods() -> list[str]:
     """Months that have figures, newest first (« YYYY-MM »)."""
     return list(
         FigureSummary.objects.filter(scope=FigureScope.NATIONAL, month__isnull=False)
-        .order_by("-month").values_list("period", flat=True)
+        .order_by("-month")
+        .values_list("period", flat=True)
     )
 
 
@@ -290,4 +325,3 @@ def opendata_files(*, dataset: str = "", file_format: str = "") -> QuerySet[Open
 
 def opendata_file(name: str) -> OpenDataFile:
     return OpenDataFile.objects.get(name=name)
-

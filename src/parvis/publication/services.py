@@ -131,8 +131,9 @@ def publication_sync(*, experience_id: int) -> PublicExperience | None:
         experience_id=experience.pk, defaults=values
     )
     theme_ids = set(experience.themes.values_list("pk", flat=True))
-    current = set(PublicExperienceTheme.objects.filter(experience=row)
-                  .values_list("theme_id", flat=True))
+    current = set(
+        PublicExperienceTheme.objects.filter(experience=row).values_list("theme_id", flat=True)
+    )
     if theme_ids != current:
         PublicExperienceTheme.objects.filter(experience=row).exclude(
             theme_id__in=theme_ids
@@ -147,8 +148,9 @@ def publication_sync(*, experience_id: int) -> PublicExperience | None:
 
 @transaction.atomic
 def publication_remove(*, experience_id: int) -> bool:
-    ids = list(PublicExperience.objects.filter(experience_id=experience_id)
-               .values_list("pk", flat=True))
+    ids = list(
+        PublicExperience.objects.filter(experience_id=experience_id).values_list("pk", flat=True)
+    )
     if not ids:
         return False
     search.unindex(ids)
@@ -160,8 +162,9 @@ def publication_rebuild(*, batch_size: int = 500) -> dict[str, int]:
     """Rebuild the whole read model from voice: sync every public experience, remove
     rows of experiences that are no longer public, rebuild the search index."""
     public_ids = set(
-        Experience.objects.filter(status__in=PUBLIC_STATUSES, published_at__isnull=False)
-        .values_list("pk", flat=True)
+        Experience.objects.filter(
+            status__in=PUBLIC_STATUSES, published_at__isnull=False
+        ).values_list("pk", flat=True)
     )
     stale = set(PublicExperience.objects.values_list("experience_id", flat=True)) - public_ids
     for experience_id in stale:
@@ -263,13 +266,17 @@ def _collect(scope: str, since: dt.date) -> dict[tuple[Any, dt.date], _Bucket]:
     def key_of(row: dict[str, Any], name: str | None = key_field) -> Any:
         return row[name] if name else ""
 
-    counts = public.values(*group, "published_month").annotate(
-        n=Count("id"),
-        positive=Count("id", filter=Q(tone=Tone.POSITIVE)),
-        neutral=Count("id", filter=Q(tone=Tone.NEUTRAL)),
-        negative=Count("id", filter=Q(tone=Tone.NEGATIVE)),
-        answered=Count("id", filter=Q(is_answered=True)),
-    ).order_by()
+    counts = (
+        public.values(*group, "published_month")
+        .annotate(
+            n=Count("id"),
+            positive=Count("id", filter=Q(tone=Tone.POSITIVE)),
+            neutral=Count("id", filter=Q(tone=Tone.NEUTRAL)),
+            negative=Count("id", filter=Q(tone=Tone.NEGATIVE)),
+            answered=Count("id", filter=Q(is_answered=True)),
+        )
+        .order_by()
+    )
     for row in counts:
         bucket = buckets[(key_of(row), row["published_month"])]
         bucket.experiences, bucket.answered = row["n"], row["answered"]
@@ -316,12 +323,17 @@ def _collect(scope: str, since: dt.date) -> dict[tuple[Any, dt.date], _Bucket]:
     return buckets
 
 
-def _top_themes(current: Counter[str], previous: Counter[str],
-                labels: dict[str, str]) -> list[dict[str, Any]]:
+def _top_themes(
+    current: Counter[str], previous: Counter[str], labels: dict[str, str]
+) -> list[dict[str, Any]]:
     ranked = sorted(current.items(), key=lambda item: (-item[1], item[0]))[:TOP_THEMES]
     return [
-        {"slug": slug, "label": labels.get(slug, slug), "count": count,
-         "previous": previous.get(slug, 0)}
+        {
+            "slug": slug,
+            "label": labels.get(slug, slug),
+            "count": count,
+            "previous": previous.get(slug, 0),
+        }
         for slug, count in ranked
     ]
 
@@ -333,9 +345,7 @@ class _Labels:
 
 
 def _labels() -> _Labels:
-    organisations = {
-        o.pk: (o.slug, o.name, "") for o in Organisation.objects.only("slug", "name")
-    }
+    organisations = {o.pk: (o.slug, o.name, "") for o in Organisation.objects.only("slug", "name")}
     services = {
         s.pk: (s.slug, s.name, organisations.get(s.organisation_id, ("", "", ""))[0])
         for s in LocalService.objects.only("slug", "name", "organisation_id")
@@ -354,19 +364,34 @@ def _labels() -> _Labels:
     )
 
 
-def _summary(scope: str, ident: tuple[str, str, str], period: str, month: dt.date | None,
-             bucket: _Bucket, previous_themes: Counter[str], labels: _Labels,
-             now: dt.datetime) -> FigureSummary:
+def _summary(
+    scope: str,
+    ident: tuple[str, str, str],
+    period: str,
+    month: dt.date | None,
+    bucket: _Bucket,
+    previous_themes: Counter[str],
+    labels: _Labels,
+    now: dt.datetime,
+) -> FigureSummary:
     key, label, organisation_slug = ident
     return FigureSummary(
-        scope=scope, key=key, label=label, organisation_slug=organisation_slug,
-        period=period, month=month,
-        experiences=bucket.experiences, positive=bucket.positive, neutral=bucket.neutral,
-        negative=bucket.negative, answered=bucket.answered,
+        scope=scope,
+        key=key,
+        label=label,
+        organisation_slug=organisation_slug,
+        period=period,
+        month=month,
+        experiences=bucket.experiences,
+        positive=bucket.positive,
+        neutral=bucket.neutral,
+        negative=bucket.negative,
+        answered=bucket.answered,
         delay_median_days=percentile(bucket.delays, 0.5),
         delay_p90_days=percentile(bucket.delays, 0.9),
         top_themes=_top_themes(bucket.themes, previous_themes, labels.themes),
-        moderated=bucket.moderated, rejected=sum(bucket.rejections.values()),
+        moderated=bucket.moderated,
+        rejected=sum(bucket.rejections.values()),
         rejections_by_reason=dict(sorted(bucket.rejections.items())),
         refreshed_at=now,
     )
@@ -395,23 +420,31 @@ def figures_refresh(*, today: dt.date | None = None, months: int = 24) -> int:
             window, before = _Bucket(), _Bucket()
             for month, bucket in sorted(per_month.items()):
                 previous = per_month.get(add_months(month, -1))
-                summaries.append(_summary(
-                    scope, ident, month.strftime("%Y-%m"), month, bucket,
-                    previous.themes if previous else Counter(), labels, now,
-                ))
+                summaries.append(
+                    _summary(
+                        scope,
+                        ident,
+                        month.strftime("%Y-%m"),
+                        month,
+                        bucket,
+                        previous.themes if previous else Counter(),
+                        labels,
+                        now,
+                    )
+                )
                 if window_start <= month <= current_month:
                     window.add(bucket)
                 elif month < window_start:
                     before.add(bucket)
             if window.experiences or window.moderated:
-                summaries.append(_summary(scope, ident, LAST_12_MONTHS, None, window,
-                                          before.themes, labels, now))
+                summaries.append(
+                    _summary(scope, ident, LAST_12_MONTHS, None, window, before.themes, labels, now)
+                )
     with transaction.atomic():
         FigureSummary.objects.all().delete()
         FigureSummary.objects.bulk_create(summaries, batch_size=1000)
     logger.info("publication_figures_refreshed", rows=len(summaries))
     return len(summaries)
-
 
 
 # --- Open data ---------------------------------------------------------------------------------
@@ -440,8 +473,12 @@ def opendata_export(*, only: Iterable[str] | None = None) -> dict[str, Any]:
         written.extend(files)
     now = timezone.now()
     if written:
-        listed = [_written_from_row(row) for row in OpenDataFile.objects.exclude(
-            dataset__in={f.dataset for f in written}).exclude(format="datapackage")]
+        listed = [
+            _written_from_row(row)
+            for row in OpenDataFile.objects.exclude(
+                dataset__in={f.dataset for f in written}
+            ).exclude(format="datapackage")
+        ]
         written.append(opendata.write_datapackage(root, [*listed, *written]))
     with transaction.atomic():
         for name in selected - set(skipped):
@@ -466,22 +503,31 @@ def opendata_export(*, only: Iterable[str] | None = None) -> dict[str, Any]:
 
 def _written_from_row(row: OpenDataFile) -> opendata.WrittenFile:
     return opendata.WrittenFile(
-        name=row.name, dataset=row.dataset, format=row.format, title=row.title,
-        description=row.description, rows=row.rows, size=row.size, sha256=row.sha256,
+        name=row.name,
+        dataset=row.dataset,
+        format=row.format,
+        title=row.title,
+        description=row.description,
+        rows=row.rows,
+        size=row.size,
+        sha256=row.sha256,
     )
 
 
 def opendata_mark_changed(*, dataset: str) -> None:
     """Record that a dataset's source changed (called after commit by event callbacks)."""
-    OpenDataChange.objects.update_or_create(dataset=dataset,
-                                            defaults={"changed_at": timezone.now()})
+    OpenDataChange.objects.update_or_create(
+        dataset=dataset, defaults={"changed_at": timezone.now()}
+    )
 
 
 def opendata_export_changed() -> dict[str, Any]:
     """Re-export the datasets whose source changed since their last export."""
     changed = [
-        change.dataset for change in OpenDataChange.objects.filter(changed_at__isnull=False)
-        if change.exported_at is None or change.changed_at > change.exported_at
+        change.dataset
+        for change in OpenDataChange.objects.filter(changed_at__isnull=False)
+        if change.exported_at is None
+        or (change.changed_at is not None and change.changed_at > change.exported_at)
     ]
     if not changed:
         return {"files": [], "skipped": []}

@@ -6,8 +6,9 @@ Thin adapters over ``selectors``; every page works without JavaScript (GET forms
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -34,7 +35,7 @@ class _CountedPaginator(Paginator):
         self._count = count
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._count
 
 
@@ -68,8 +69,10 @@ def experience_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         need = PAGE_SIZE
     count, capped, queryset = selectors.experiences_listing(
-        filters=filters, need=min(need, selectors.COUNT_CAP + PAGE_SIZE),
-        relations=selectors.CARD_RELATIONS)
+        filters=filters,
+        need=min(need, selectors.COUNT_CAP + PAGE_SIZE),
+        relations=selectors.CARD_RELATIONS,
+    )
     page_count = count
     if filters.effective_sort == selectors.Sort.RELEVANCE:
         page_count = min(count, selectors.search.RELEVANCE_CANDIDATES)
@@ -102,15 +105,22 @@ def experience_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         raise Http404("Cette expérience n’existe pas ou n’est plus publiée.") from exc
     links = []
     if experience.local_service:
-        links.append((reverse("publication:service_figures",
-                              args=[experience.local_service.slug]),
-                      experience.local_service.name))
-    return render(request, "publication/experience_detail.html", {
-        "title": experience.title or "Expérience d’un usager",
-        "experience": experience,
-        "feedback_template": _feedback_template(),
-        "breadcrumb_data": _breadcrumb(experience.title or "Expérience", *links),
-    })
+        links.append(
+            (
+                reverse("publication:service_figures", args=[experience.local_service.slug]),
+                experience.local_service.name,
+            )
+        )
+    return render(
+        request,
+        "publication/experience_detail.html",
+        {
+            "title": experience.title or "Expérience d’un usager",
+            "experience": experience,
+            "feedback_template": _feedback_template(),
+            "breadcrumb_data": _breadcrumb(experience.title or "Expérience", *links),
+        },
+    )
 
 
 @require_GET
@@ -118,21 +128,29 @@ def service_figures(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         service = (
             LocalService.objects.filter(is_active=True, organisation__is_active=True)
-            .select_related("organisation").get(slug=slug)
+            .select_related("organisation")
+            .get(slug=slug)
         )
     except LocalService.DoesNotExist as exc:
         raise Http404("Service local introuvable.") from exc
     filters = selectors.ExperienceFilters(service=service.slug)
-    return render(request, "publication/service_figures.html", {
-        "title": f"{service.name} : expériences et chiffres",
-        "service": service,
-        "summary": selectors.figures_for(scope=FigureScope.SERVICE, key=service.slug),
-        "months": selectors.figures_by_month(scope=FigureScope.SERVICE, key=service.slug),
-        "latest": list(selectors.experiences_for_public(
-            filters=filters, relations=selectors.CARD_RELATIONS)[:5]),
-        "min_count": MIN_COUNT_FOR_RATE,
-        "breadcrumb_data": _breadcrumb(service.name),
-    })
+    return render(
+        request,
+        "publication/service_figures.html",
+        {
+            "title": f"{service.name} : expériences et chiffres",
+            "service": service,
+            "summary": selectors.figures_for(scope=FigureScope.SERVICE, key=service.slug),
+            "months": selectors.figures_by_month(scope=FigureScope.SERVICE, key=service.slug),
+            "latest": list(
+                selectors.experiences_for_public(
+                    filters=filters, relations=selectors.CARD_RELATIONS
+                )[:5]
+            ),
+            "min_count": MIN_COUNT_FOR_RATE,
+            "breadcrumb_data": _breadcrumb(service.name),
+        },
+    )
 
 
 @require_GET
@@ -140,7 +158,9 @@ def figures(request: HttpRequest) -> HttpResponse:
     periods = selectors.figures_periods()
     form = FiguresForm(request.GET or None, periods=periods)
     context: dict[str, Any] = {
-        "title": "Les chiffres des expériences", "form": form, "min_count": MIN_COUNT_FOR_RATE,
+        "title": "Les chiffres des expériences",
+        "form": form,
+        "min_count": MIN_COUNT_FOR_RATE,
         "breadcrumb_data": _breadcrumb("Chiffres"),
     }
     if form.is_bound and not form.is_valid():
@@ -151,12 +171,16 @@ def figures(request: HttpRequest) -> HttpResponse:
     organisation = data.get("organisation")
     context.update(
         scope=scope,
-        scope_label=dict(form.fields["scope"].choices)[scope],
+        scope_label=dict(
+            cast(list[tuple[str, str]], cast(forms.ChoiceField, form.fields["scope"]).choices)
+        )[scope],
         period=period,
         period_label=month_label(period),
         national=selectors.figures_for(scope=FigureScope.NATIONAL, period=period),
         ranking=selectors.figures_ranking(
-            scope=scope, period=period, organisation=organisation.slug if organisation else "",
+            scope=scope,
+            period=period,
+            organisation=organisation.slug if organisation else "",
             sort=data.get("sort") or selectors.FigureSort.ANSWER_RATE,
         ),
         months=selectors.figures_by_month(scope=FigureScope.NATIONAL),
@@ -169,19 +193,25 @@ def opendata_index(request: HttpRequest) -> HttpResponse:
     files = list(selectors.opendata_files())
     datasets = []
     for name, dataset in opendata.DATASETS.items():
-        datasets.append({
-            "name": name,
-            "title": dataset.title,
-            "description": dataset.description,
-            "files": [f for f in files if f.dataset == name],
-        })
-    return render(request, "publication/opendata.html", {
-        "title": "Données ouvertes",
-        "datasets": datasets,
-        "catalogue": next((f for f in files if f.format == "datapackage"), None),
-        "licence": opendata.LICENCE,
-        "breadcrumb_data": {"links": [], "current": "Données ouvertes"},
-    })
+        datasets.append(
+            {
+                "name": name,
+                "title": dataset.title,
+                "description": dataset.description,
+                "files": [f for f in files if f.dataset == name],
+            }
+        )
+    return render(
+        request,
+        "publication/opendata.html",
+        {
+            "title": "Données ouvertes",
+            "datasets": datasets,
+            "catalogue": next((f for f in files if f.format == "datapackage"), None),
+            "licence": opendata.LICENCE,
+            "breadcrumb_data": {"links": [], "current": "Données ouvertes"},
+        },
+    )
 
 
 CONTENT_TYPES = {
@@ -202,8 +232,11 @@ def opendata_download(request: HttpRequest, name: str) -> FileResponse:
     path = opendata.opendata_root() / record.name
     if not path.is_file():
         raise Http404("Ce fichier n’est pas disponible pour le moment.")
-    response = FileResponse(path.open("rb"), content_type=CONTENT_TYPES.get(record.format),
-                            as_attachment=record.format in {"csv", "json"},
-                            filename=record.name)
+    response = FileResponse(
+        path.open("rb"),
+        content_type=CONTENT_TYPES.get(record.format),
+        as_attachment=record.format in {"csv", "json"},
+        filename=record.name,
+    )
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -75,10 +75,14 @@ def filter_select(bound_field: Any) -> str:
     if hasattr(field, "to_field_name") and field.to_field_name and hasattr(value, "pk"):
         selected = str(getattr(value, field.to_field_name))
     options = format_html_join(
-        "", "<option value=\"{}\"{}>{}</option>",
+        "",
+        '<option value="{}"{}>{}</option>',
         (
-            (str(option_value), mark_safe(" selected") if str(option_value) == selected else "",
-             label)
+            (
+                str(option_value),
+                mark_safe(" selected") if str(option_value) == selected else "",
+                label,
+            )
             for option_value, label in field.choices
         ),
     )
@@ -86,25 +90,32 @@ def filter_select(bound_field: Any) -> str:
     help_html = ""
     if field.help_text:
         described.append(f"{widget_id}_helptext")
-        help_html = format_html('<span class="fr-hint-text" id="{}_helptext">{}</span>',
-                                widget_id, field.help_text)
+        help_html = format_html(
+            '<span class="fr-hint-text" id="{}_helptext">{}</span>', widget_id, field.help_text
+        )
     error_html = ""
     if bound_field.errors:
         described.append(f"{widget_id}-desc-error")
         error_html = format_html(
-            '<div id="{}-desc-error">{}</div>', widget_id,
-            format_html_join("", '<p class="fr-error-text">{}</p>',
-                             ((e,) for e in bound_field.errors)),
+            '<div id="{}-desc-error">{}</div>',
+            widget_id,
+            format_html_join(
+                "", '<p class="fr-error-text">{}</p>', ((e,) for e in bound_field.errors)
+            ),
         )
     return format_html(
         '<div class="fr-select-group{}"><label for="{}" class="fr-label">{}{}</label>'
         '<select name="{}" class="fr-select" id="{}"{}{}>{}</select>{}</div>',
         " fr-select-group--error" if bound_field.errors else "",
-        widget_id, conditional_escape(field.label), help_html,
-        bound_field.html_name, widget_id,
+        widget_id,
+        conditional_escape(field.label),
+        help_html,
+        bound_field.html_name,
+        widget_id,
         format_html(' aria-describedby="{}"', " ".join(described)) if described else "",
         mark_safe(' aria-invalid="true"') if bound_field.errors else "",
-        options, error_html,
+        options,
+        error_html,
     )
 
 
@@ -114,20 +125,20 @@ _CARD = (
     '    <div class="fr-card__content">\n'
     '      <h3 class="fr-card__title">\n'
     '        <a href="{}">{}</a>\n'
-    '      </h3>\n'
+    "      </h3>\n"
     '      <p class="fr-card__desc">{}</p>\n'
     '      <div class="fr-card__start">\n'
     '        <ul class="fr-badges-group">\n'
-    '          {}{}\n'
-    '        </ul>\n'
+    "          {}{}\n"
+    "        </ul>\n"
     '        <p class="fr-card__detail">{}</p>\n'
-    '      </div>\n'
+    "      </div>\n"
     '      <div class="fr-card__end">\n'
     '        <p class="fr-card__detail">Publiée le {}{}</p>\n'
-    '      </div>\n'
-    '    </div>\n'
-    '  </div>\n'
-    '</article>\n'
+    "      </div>\n"
+    "    </div>\n"
+    "  </div>\n"
+    "</article>\n"
 )
 _ANSWERED = mark_safe(
     '<li><p class="fr-badge fr-badge--sm fr-badge--success">Réponse du service</p></li>'
@@ -152,15 +163,19 @@ def experience_card(experience: Any) -> str:
     if experience.local_service:
         detail += format_html(" · {}", experience.local_service.name)
     if experience.departement:
-        detail += format_html(" · {} ({})", experience.departement.name,
-                              experience.departement_id)
+        detail += format_html(" · {} ({})", experience.departement.name, experience.departement_id)
     themes = experience.themes.all()
     labels = ""
     if themes:
         labels = format_html(" · Thèmes : {}", ", ".join(str(t.label) for t in themes))
     return format_html(
-        _CARD, url, experience.title or "Expérience sans titre",
-        Truncator(experience.text).chars(280), tone,
-        _ANSWERED if experience.is_answered else _WAITING, detail,
-        date_format(localtime(experience.published_at), "j F Y"), labels,
+        _CARD,
+        url,
+        experience.title or "Expérience sans titre",
+        Truncator(experience.text).chars(280),
+        tone,
+        _ANSWERED if experience.is_answered else _WAITING,
+        detail,
+        date_format(localtime(experience.published_at), "j F Y"),
+        labels,
     )

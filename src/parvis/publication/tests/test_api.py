@@ -20,8 +20,11 @@ API = "/api/v1/publications"
 
 def test_listing_with_filters_and_search(client, publish):
     caf = OrganisationFactory(slug="caf")
-    row = publish(local_service=LocalServiceFactory(organisation=caf),
-                  masked_text="Un délai trop long.", themes=[ThemeFactory(slug="delai")])
+    row = publish(
+        local_service=LocalServiceFactory(organisation=caf),
+        masked_text="Un délai trop long.",
+        themes=[ThemeFactory(slug="delai")],
+    )
     publish(masked_text="Accueil parfait.")
 
     response = client.get(f"{API}/experiences?q=delai&organisation=caf&theme=delai")
@@ -65,11 +68,20 @@ def test_unknown_experience_is_404_problem(client):
     assert response.json()["code"] == "not_found"
 
 
-@pytest.mark.parametrize("query", [
-    "/experiences/pas-un-uuid", "/experiences?tone=furieux", "/experiences?departement=999999",
-    "/experiences?published_from=hier", "/experiences?published_to=0", "/experiences?page=0",
-    "/chiffres?period=2026-13", "/chiffres?scope=planete", "/donnees?format=xls",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/experiences/pas-un-uuid",
+        "/experiences?tone=furieux",
+        "/experiences?departement=999999",
+        "/experiences?published_from=hier",
+        "/experiences?published_to=0",
+        "/experiences?page=0",
+        "/chiffres?period=2026-13",
+        "/chiffres?scope=planete",
+        "/donnees?format=xls",
+    ],
+)
 def test_invalid_parameters_are_422_problems(client, query):
     response = client.get(API + query)
     assert response.status_code == 422

@@ -31,9 +31,11 @@ def _moment(day: dt.date) -> dt.datetime:
 
 def _answered(service, published_on: dt.date, delay_days: int, **kwargs):
     answer = PublicAnswerFactory(
-        experience__local_service=service, experience__published_at=_moment(published_on),
+        experience__local_service=service,
+        experience__published_at=_moment(published_on),
         experience__status=ExperienceStatus.ANSWERED,
-        published_at=_moment(published_on + dt.timedelta(days=delay_days)), **kwargs,
+        published_at=_moment(published_on + dt.timedelta(days=delay_days)),
+        **kwargs,
     )
     return services.publication_sync(experience_id=answer.experience_id)
 
@@ -105,15 +107,17 @@ def test_ranking_by_answer_rate_then_positive_share():
         if i < 5:
             _answered(b, day, 1, experience__tone="positif")
         else:
-            b_row = ExperienceFactory(published=True, local_service=b, tone="positif",
-                                      published_at=_moment(day))
+            b_row = ExperienceFactory(
+                published=True, local_service=b, tone="positif", published_at=_moment(day)
+            )
             services.publication_sync(experience_id=b_row.pk)
 
     services.figures_refresh(today=TODAY)
 
     by_answer = selectors.figures_ranking(scope=FigureScope.ORGANISATION)
-    by_positive = selectors.figures_ranking(scope=FigureScope.ORGANISATION,
-                                            sort=selectors.FigureSort.POSITIVE)
+    by_positive = selectors.figures_ranking(
+        scope=FigureScope.ORGANISATION, sort=selectors.FigureSort.POSITIVE
+    )
     assert [s.key for s in by_answer] == ["org-a", "org-b"]
     assert [s.key for s in by_positive] == ["org-b", "org-a"]
 
@@ -130,9 +134,13 @@ def test_months_window_and_national_and_departement_scopes(publish):
     assert national is not None and national.experiences == 2
     assert selectors.figures_periods()[:2] == ["2026-06", "2026-04"]
     assert [m.period for m in selectors.figures_by_month(scope=FigureScope.NATIONAL)] == [
-        "2025-03", "2026-04", "2026-06"]
-    departement = selectors.figures_for(scope=FigureScope.DEPARTEMENT,
-                                        key=service.main_departement_id)
+        "2025-03",
+        "2026-04",
+        "2026-06",
+    ]
+    departement = selectors.figures_for(
+        scope=FigureScope.DEPARTEMENT, key=service.main_departement_id
+    )
     assert departement is not None and departement.experiences == 2
 
 
@@ -141,8 +149,9 @@ def test_top_themes_with_trend(publish):
     service = LocalServiceFactory(slug="s")
     for _ in range(3):
         publish(local_service=service, themes=[delay], published_at=_moment(dt.date(2026, 6, 1)))
-    publish(local_service=service, themes=[delay, reception],
-            published_at=_moment(dt.date(2026, 5, 1)))
+    publish(
+        local_service=service, themes=[delay, reception], published_at=_moment(dt.date(2026, 5, 1))
+    )
 
     services.figures_refresh(today=TODAY)
 
@@ -155,10 +164,15 @@ def test_moderation_statistics_count_rejections_by_reason():
     service = LocalServiceFactory(slug="s")
     rejected_at = _moment(dt.date(2026, 6, 3))
     for reason in (RejectionReason.INSULT, RejectionReason.INSULT, RejectionReason.OFF_TOPIC):
-        ExperienceFactory(local_service=service, status=ExperienceStatus.REJECTED,
-                          rejection_reason=reason, rejected_at=rejected_at)
-    ExperienceFactory(published=True, local_service=service,
-                      published_at=_moment(dt.date(2026, 6, 4)))
+        ExperienceFactory(
+            local_service=service,
+            status=ExperienceStatus.REJECTED,
+            rejection_reason=reason,
+            rejected_at=rejected_at,
+        )
+    ExperienceFactory(
+        published=True, local_service=service, published_at=_moment(dt.date(2026, 6, 4))
+    )
 
     services.figures_refresh(today=TODAY)
 

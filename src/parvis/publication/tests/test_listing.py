@@ -42,17 +42,21 @@ def two(publish):
     service_b = LocalServiceFactory(organisation=cpam, slug="cpam-974", main_departement=reunion)
     now = timezone.now()
     a = publish(
-        local_service=service_a, motif=MotifFactory(organisation=caf, slug="rsa"),
+        local_service=service_a,
+        motif=MotifFactory(organisation=caf, slug="rsa"),
         journey_stage=JourneyStageFactory(slug="information"),
-        channel=ChannelFactory(slug="telephone"), tone="negatif",
-        themes=[ThemeFactory(slug="delai")], published_at=now - dt.timedelta(days=40),
+        channel=ChannelFactory(slug="telephone"),
+        tone="negatif",
+        themes=[ThemeFactory(slug="delai")],
+        published_at=now - dt.timedelta(days=40),
         masked_text="Un délai de traitement beaucoup trop long.",
     )
     b_experience = PublicAnswerFactory(
         experience__local_service=service_b,
         experience__motif=MotifFactory(organisation=cpam, slug="carte-vitale"),
         experience__journey_stage=JourneyStageFactory(slug="depot"),
-        experience__channel=ChannelFactory(slug="guichet"), experience__tone="positif",
+        experience__channel=ChannelFactory(slug="guichet"),
+        experience__tone="positif",
         experience__themes=[ThemeFactory(slug="accueil")],
         experience__masked_text="Accueil chaleureux au guichet.",
         experience__status=ExperienceStatus.ANSWERED,
@@ -129,11 +133,13 @@ def test_search_syntax_cannot_break_the_query(publish):
 def test_relevance_and_date_give_different_orders(publish):
     now = timezone.now()
     relevant = publish(
-        masked_title="Délai de remboursement", published_at=now - dt.timedelta(days=20),
+        masked_title="Délai de remboursement",
+        published_at=now - dt.timedelta(days=20),
         masked_text="Le délai de remboursement est un délai inacceptable, délai après délai.",
     )
     recent = publish(
-        masked_title="Accueil", published_at=now - dt.timedelta(days=1),
+        masked_title="Accueil",
+        published_at=now - dt.timedelta(days=1),
         masked_text="Bon accueil malgré un petit délai au guichet et beaucoup d’autres mots.",
     )
 
@@ -147,8 +153,10 @@ def test_relevance_ranks_only_the_newest_candidates(publish, monkeypatch):
     monkeypatch.setattr(search, "RELEVANCE_CANDIDATES", 2)
     now = timezone.now()
     old = publish(masked_text="délai délai délai délai", published_at=now - dt.timedelta(days=9))
-    newer = [publish(masked_text=f"un délai {i}", published_at=now - dt.timedelta(days=i))
-             for i in range(2)]
+    newer = [
+        publish(masked_text=f"un délai {i}", published_at=now - dt.timedelta(days=i))
+        for i in range(2)
+    ]
 
     assert old.pk not in _found(q="délai", sort="pertinence")
     assert set(_found(q="délai", sort="pertinence")) == {r.pk for r in newer}
@@ -187,14 +195,19 @@ def test_listing_gives_the_same_count_and_order_whatever_the_route(
     """PostgreSQL measures its way (window walk, bitmap count, further walk): same answers."""
     monkeypatch.setattr(search, "WINDOW", window)
     now = timezone.now()
-    matches = [publish(masked_text=f"Un délai de {i} jours.",
-                       published_at=now - dt.timedelta(days=2 * i + 1)) for i in range(7)]
+    matches = [
+        publish(
+            masked_text=f"Un délai de {i} jours.", published_at=now - dt.timedelta(days=2 * i + 1)
+        )
+        for i in range(7)
+    ]
     for i in range(4):
         publish(masked_text="Accueil parfait.", published_at=now - dt.timedelta(days=2 * i))
     expected = [row.pk for row in matches]
     for sort in ("date", "pertinence"):
         count, capped, rows = selectors.experiences_listing(
-            filters=ExperienceFilters(q="delai", sort=sort), need=need, cap=cap)
+            filters=ExperienceFilters(q="delai", sort=sort), need=need, cap=cap
+        )
         assert (count, capped) == (min(7, cap), cap < 7)
         got = [row.pk for row in rows[:need]]
         if sort == "date":
@@ -202,5 +215,6 @@ def test_listing_gives_the_same_count_and_order_whatever_the_route(
         else:
             assert set(got) <= set(expected)
     count, capped, rows = selectors.experiences_listing(
-        filters=ExperienceFilters(q="delai", sort="date", tone="positif"), need=need, cap=cap)
+        filters=ExperienceFilters(q="delai", sort="date", tone="positif"), need=need, cap=cap
+    )
     assert (count, list(rows[:need])) == (0, [])

@@ -29,8 +29,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 @pytest.fixture
 def exported(opendata_root, publish):
     theme = ThemeFactory(slug="delai")
-    publish(masked_title="=SOMME(A1:A9)", masked_text="+33 [TÉLÉPHONE] a appelé",
-            themes=[theme])
+    publish(masked_title="=SOMME(A1:A9)", masked_text="+33 [TÉLÉPHONE] a appelé", themes=[theme])
     publish(masked_title="@commande", masked_text="-moins bien qu’avant", tone="positif")
     answer = PublicAnswerFactory(masked_text="Bonjour, c’est corrigé.")
     services.publication_sync(experience_id=answer.experience_id)
@@ -52,8 +51,11 @@ def _rows(path) -> list[dict[str, str]]:
 @pytest.fixture
 def without_simplification_selector(monkeypatch):
     """The simplification app as it was before its open-data selector existed."""
-    monkeypatch.setitem(sys.modules, "parvis.simplification.selectors",
-                        types.ModuleType("parvis.simplification.selectors"))
+    monkeypatch.setitem(
+        sys.modules,
+        "parvis.simplification.selectors",
+        types.ModuleType("parvis.simplification.selectors"),
+    )
 
 
 def test_exports_are_valid_against_their_table_schema(exported):
@@ -71,16 +73,25 @@ def test_exports_are_valid_against_their_table_schema(exported):
 def test_files_are_recorded_with_size_and_digest(exported):
     root, _ = exported
     names = set(OpenDataFile.objects.values_list("name", flat=True))
-    assert names == {"experiences.csv", "experiences.json", "experiences.schema.json",
-                     "demandes-simplification.csv", "demandes-simplification.json",
-                     "demandes-simplification.schema.json", "datapackage.json"}
+    assert names == {
+        "experiences.csv",
+        "experiences.json",
+        "experiences.schema.json",
+        "demandes-simplification.csv",
+        "demandes-simplification.json",
+        "demandes-simplification.schema.json",
+        "datapackage.json",
+    }
     record = OpenDataFile.objects.get(name="experiences.csv")
     assert record.rows == 3 and record.size == (root / "experiences.csv").stat().st_size
     package = json.loads((root / "datapackage.json").read_text())
     assert package["licenses"][0]["name"] == "etalab-2.0"
     assert {r["path"] for r in package["resources"]} == {
-        "experiences.csv", "experiences.json", "demandes-simplification.csv",
-        "demandes-simplification.json"}
+        "experiences.csv",
+        "experiences.json",
+        "demandes-simplification.csv",
+        "demandes-simplification.json",
+    }
 
 
 def test_csv_text_cells_starting_with_a_formula_sign_are_escaped(exported):
@@ -99,8 +110,7 @@ def test_csv_text_cells_starting_with_a_formula_sign_are_escaped(exported):
     assert "=SOMME(A1:A9)" in {r["titre"] for r in records}
     schema = json.loads((root / "experiences.schema.json").read_text())
     assert "apostrophe" in schema["description"]
-    assert "apostrophe" in next(f for f in schema["fields"] if f["name"] == "texte")[
-        "description"]
+    assert "apostrophe" in next(f for f in schema["fields"] if f["name"] == "texte")["description"]
 
 
 def test_no_personal_data_in_exports(exported):
@@ -132,11 +142,19 @@ def test_simplification_requests_are_exported_when_their_selector_exists(
 ):
     module = types.ModuleType("parvis.simplification.selectors")
     module.simplification_requests_for_open_data = lambda: [  # type: ignore[attr-defined]
-        {"identifiant": "d8e0c1d2-0000-4000-8000-000000000001", "organisme": "caf",
-         "demarche": "Formulaire de demande d’aide", "difficulte": "=trop de cases",
-         "statut": "a-l-etude", "date_depot": "2026-01-15", "soutiens": 4, "annee": 2026,
-         "date_publication": "2026-01-16T10:30:00+01:00",
-         "historique": [{"statut": "recue", "date": "2026-01-16"}], "inconnu": "ignoré"},
+        {
+            "identifiant": "d8e0c1d2-0000-4000-8000-000000000001",
+            "organisme": "caf",
+            "demarche": "Formulaire de demande d’aide",
+            "difficulte": "=trop de cases",
+            "statut": "a-l-etude",
+            "date_depot": "2026-01-15",
+            "soutiens": 4,
+            "annee": 2026,
+            "date_publication": "2026-01-16T10:30:00+01:00",
+            "historique": [{"statut": "recue", "date": "2026-01-16"}],
+            "inconnu": "ignoré",
+        },
     ]
     monkeypatch.setitem(sys.modules, "parvis.simplification.selectors", module)
 
@@ -145,8 +163,7 @@ def test_simplification_requests_are_exported_when_their_selector_exists(
     assert result["skipped"] == []
     root = opendata_root
     _validate(root / "demandes-simplification.csv", root / "demandes-simplification.schema.json")
-    _validate(root / "demandes-simplification.json",
-              root / "demandes-simplification.schema.json")
+    _validate(root / "demandes-simplification.json", root / "demandes-simplification.schema.json")
     row = _rows(root / "demandes-simplification.csv")[0]
     assert row["difficulte"] == "'=trop de cases" and row["soutiens"] == "4"
     assert row["date_publication"] == "2026-01-16T09:30:00Z"

@@ -54,8 +54,8 @@ def test_the_voice_event_after_commit_builds_the_row(django_capture_on_commit_ca
 
 
 @pytest.mark.parametrize(
-    "status", [ExperienceStatus.SUBMITTED, ExperienceStatus.IN_MODERATION,
-               ExperienceStatus.REJECTED]
+    "status",
+    [ExperienceStatus.SUBMITTED, ExperienceStatus.IN_MODERATION, ExperienceStatus.REJECTED],
 )
 def test_an_undecided_or_rejected_experience_is_never_public(status):
     experience = ExperienceFactory(status=status)
@@ -95,8 +95,11 @@ def test_a_published_answer_is_copied_masked_with_its_delay_and_feedback():
     published_at = timezone.now() - dt.timedelta(days=10)
     experience = ExperienceFactory(published=True, published_at=published_at)
     answer = PublicAnswerFactory(
-        experience=experience, masked_text="Bonjour [NOM], c’est corrigé.",
-        published_at=published_at + dt.timedelta(days=4), helpful_yes=3, helpful_no=1,
+        experience=experience,
+        masked_text="Bonjour [NOM], c’est corrigé.",
+        published_at=published_at + dt.timedelta(days=4),
+        helpful_yes=3,
+        helpful_no=1,
     )
     experience.status = ExperienceStatus.ANSWERED
     experience.save()

@@ -57,8 +57,9 @@ def test_empty_state(client):
 
 
 def test_invalid_filters_answer_400_in_french(client):
-    response = client.get("/experiences/?tone=furieux&published_from=2025-02-01"
-                          "&published_to=2025-01-01")
+    response = client.get(
+        "/experiences/?tone=furieux&published_from=2025-02-01&published_to=2025-01-01"
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Cette tonalité n’existe pas." in html
@@ -86,8 +87,9 @@ def test_relevance_sort_is_said(client, publish):
     assert "Classées par pertinence" in html
 
 
-def test_listing_query_count_does_not_grow_with_rows(client, publish,
-                                                     django_assert_max_num_queries):
+def test_listing_query_count_does_not_grow_with_rows(
+    client, publish, django_assert_max_num_queries
+):
     theme = ThemeFactory(slug="delai")
     for _ in range(2):
         publish(themes=[theme])
@@ -102,8 +104,9 @@ def test_listing_query_count_does_not_grow_with_rows(client, publish,
 
 
 def test_permanent_page_shows_experience_answer_and_helpful_counts(client):
-    answer = PublicAnswerFactory(masked_text="Votre dossier est réglé.", helpful_yes=4,
-                                 helpful_no=1)
+    answer = PublicAnswerFactory(
+        masked_text="Votre dossier est réglé.", helpful_yes=4, helpful_no=1
+    )
     row = services.publication_sync(experience_id=answer.experience_id)
     assert row is not None
 
@@ -134,8 +137,11 @@ def test_service_page_with_figures(client, publish):
     service = LocalServiceFactory(slug="caf-33", name="CAF de la Gironde")
     now = timezone.now()
     for i in range(12):
-        publish(local_service=service, tone="positif" if i % 3 else "negatif",
-                published_at=now - dt.timedelta(days=i))
+        publish(
+            local_service=service,
+            tone="positif" if i % 3 else "negatif",
+            published_at=now - dt.timedelta(days=i),
+        )
     services.figures_refresh()
 
     response = client.get("/experiences/services/caf-33/")
