@@ -46,7 +46,7 @@ def main() -> None:
     from parvis.demo.services import demo_seed
 
     start = time.perf_counter()
-    counts = demo_seed(scale="large")
+    counts = demo_seed(scale="large", with_voice=False)
     elapsed = time.perf_counter() - start
     figures["seed_demo_large"] = {
         "rows": counts["total"],

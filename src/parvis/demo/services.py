@@ -163,8 +163,14 @@ def _membership(user: User, role: str, **scope: Any) -> None:
     Membership.objects.get_or_create(user=user, role=role, **scope)
 
 
-def demo_seed(*, scale: str = "small", progress: Progress | None = None) -> dict[str, int]:
-    """Create the demo data of ``scale`` (small, medium, large); returns row counts."""
+def demo_seed(
+    *, scale: str = "small", progress: Progress | None = None, with_voice: bool = True
+) -> dict[str, int]:
+    """Create the demo data of ``scale`` (small, medium, large); returns row counts.
+
+    ``with_voice`` also creates experiences through the voice services (language engine,
+    moderation, answers) and refreshes the public read model, figures and open data.
+    """
     if settings.IS_PRODUCTION:
         raise DemoRefused("Les données de démonstration sont refusées en production.")
     if scale not in SCALES:
@@ -178,8 +184,16 @@ def demo_seed(*, scale: str = "small", progress: Progress | None = None) -> dict
     before = _counts()
     with transaction.atomic():
         _seed(SCALES[scale], scale, progress)
+    created_experiences = 0
+    if with_voice:
+        from parvis.demo.voice_demo import demo_voice_seed
+
+        created_experiences = demo_voice_seed(scale=scale, seed=SEED)
+        if progress:
+            progress("Expériences", created_experiences)
     after = _counts()
-    return {name: after[name] - before[name] for name in after} | {"total": sum(after.values())}
+    counts = {name: after[name] - before[name] for name in after}
+    return counts | {"experiences": created_experiences, "total": sum(after.values())}
 
 
 def _counts() -> dict[str, int]:
