@@ -194,7 +194,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="parvis"),
+            # Tests: one prefix per xdist worker, cleared key by key (never FLUSHDB,
+            # which would also drop the broker's queues and the channel layer's groups).
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="parvis")
+            + (f"-test-{os.environ.get('PYTEST_XDIST_WORKER', os.getpid())}" if TESTING else ""),
         }
     }
     CHANNEL_LAYERS = {
