@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection
 from django.db.models import BooleanField, Field, FloatField, QuerySet
 from django.db.models.expressions import Expression, RawSQL
@@ -163,6 +164,10 @@ def ordered_matches(
     matching ``query``: ids newest first (published_at, id), at least the first ``need`` of
     them (all of them when there are fewer); count up to ``cap`` and whether it was capped.
     ``broad``: the filters keep a large share of the table (none, tone, answered…)."""
+    try:
+        base.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (e.g. ``pk__in=[]``)
+        return [], 0, False
     newest = ("-published_at", "-id")
     match = _Search(_PG_MATCH, (PG_CONFIG, query), BooleanField())
     window = base.order_by(*newest).annotate(m=match).values_list("id", "published_at", "m")
