@@ -370,14 +370,24 @@ def find_ibans(text: str, folded: str) -> Iterable[Entity]:
             break
 
 
+def _card_in(digits: str) -> int:
+    """Length of a Luhn-valid card number at the start of ``digits``, or 0."""
+    for length in (len(digits), 16, 15, 19, 14, 13, 18, 17):
+        if 13 <= length <= len(digits) and luhn_valid(digits[:length]):
+            return 0 if len(set(digits[:length])) == 1 else length  # 0000 0000 … is no card
+    return 0
+
+
 def find_cards(text: str, folded: str) -> Iterable[Entity]:
     for match in CARD_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
-        for length in (len(compact), 16, 15, 19, 14, 13, 18, 17):
-            if 13 <= length <= len(compact) and luhn_valid(compact[:length]):
-                if len(set(compact[:length])) == 1:  # 0000 0000 ... is not a card
-                    break
-                yield Entity(offsets[0], offsets[length - 1] + 1, "CARD")
+        # The run may start with other digits (« 12 4000 0000 0000 0002 »): also try from
+        # each group boundary, where a separator precedes the digit.
+        starts = [0] + [i for i in range(1, len(compact)) if offsets[i] - offsets[i - 1] > 1]
+        for start in starts:
+            length = _card_in(compact[start:])
+            if length:
+                yield Entity(offsets[start], offsets[start + length - 1] + 1, "CARD")
                 break
 
 
