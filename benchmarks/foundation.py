@@ -57,7 +57,7 @@ def main() -> None:
     pages = {
         "healthz": "/healthz",
         "home_page": "/",
-        "api_sites_page": "/api/v1/annuaire/sites?page=3&page_size=50",
+        "api_sites_page": "/api/v1/annuaire/lieux?page=3&page_size=50",
         "api_communes_search": "/api/v1/territoires/communes?q=saint",
         "directory_search_page": "/annuaire/recherche/?q=caf",
     }
