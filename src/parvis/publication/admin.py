@@ -5,23 +5,10 @@ Rows are derived from voice; edits happen there, never here.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from parvis.core.admin import ReadOnlyAdmin
 from parvis.publication.models import FigureSummary, OpenDataFile, PublicExperience
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PublicExperience)
