@@ -5,11 +5,9 @@ Thin adapters over ``selectors``; every page works without JavaScript (GET forms
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any, cast
 
 from django import forms
-from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
@@ -17,6 +15,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from parvis.core.pagination import paginate
 from parvis.directory.models import LocalService
 from parvis.publication import opendata, selectors
 from parvis.publication.forms import ExperienceSearchForm, FiguresForm, month_label
@@ -25,28 +24,6 @@ from parvis.publication.models import LAST_12_MONTHS, MIN_COUNT_FOR_RATE, Figure
 PAGE_SIZE = 20
 # Optional fragment the voice app may provide: the « did this help? » vote form.
 ANSWER_FEEDBACK_TEMPLATE = "voice/public_answer_feedback.html"
-
-
-class _CountedPaginator(Paginator):
-    """A paginator told its count (capped by the selector), so it never counts itself."""
-
-    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._count
-
-
-def _page(request: HttpRequest, queryset: Any, count: int) -> Page:
-    paginator = _CountedPaginator(queryset, PAGE_SIZE, count)
-    try:
-        page = paginator.page(request.GET.get("page", "1"))
-    except InvalidPage as exc:
-        raise Http404("Cette page de résultats n’existe pas.") from exc
-    page.pages_list = paginator.get_elided_page_range(page.number)  # type: ignore[attr-defined]
-    return page
 
 
 def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
@@ -77,7 +54,7 @@ def experience_list(request: HttpRequest) -> HttpResponse:
     if filters.effective_sort == selectors.Sort.RELEVANCE:
         page_count = min(count, selectors.search.RELEVANCE_CANDIDATES)
     context.update(
-        page_obj=_page(request, queryset, page_count),
+        page_obj=paginate(request, queryset, per_page=PAGE_SIZE, count=page_count),
         count=count,
         capped=capped,
         sort=filters.effective_sort,
