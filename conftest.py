@@ -12,9 +12,14 @@ pytest_plugins = ["parvis.testing.browser", "parvis.testing.mail"]
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Each test starts with an empty cache (site config, rate-limit counters)."""
+    """Each test starts with empty caches (site config, rate-limit counters) and empty
+    per-process memos (``core.memo``)."""
     from django.conf import settings
     from django.core.cache import cache
+
+    from parvis.core.memo import ProcessMemo
+
+    ProcessMemo.forget_all()
 
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         # Only this worker's keys: FLUSHDB would wipe the Celery queues and the channel

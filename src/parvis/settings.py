@@ -189,21 +189,29 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 
 # --- Cache, broker, channels --------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Tests: one Redis namespace per xdist worker. Each worker has its own test database, so
+# user ids repeat across workers and a shared channel-layer group "user-1" would deliver
+# one worker's events to another's WebSocket. Keys are cleared one by one (never FLUSHDB,
+# which would also drop the broker's queues).
+_REDIS_TEST_SUFFIX = (
+    f"-test-{os.environ.get('PYTEST_XDIST_WORKER', os.getpid())}" if TESTING else ""
+)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # Tests: one prefix per xdist worker, cleared key by key (never FLUSHDB,
-            # which would also drop the broker's queues and the channel layer's groups).
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="parvis")
-            + (f"-test-{os.environ.get('PYTEST_XDIST_WORKER', os.getpid())}" if TESTING else ""),
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="parvis") + _REDIS_TEST_SUFFIX,
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "parvis"},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                # A worker started by a test passes its parent's prefix in the environment.
+                "prefix": env.str("CHANNEL_LAYER_PREFIX", default="parvis" + _REDIS_TEST_SUFFIX),
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -217,8 +225,16 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Messages each worker process reserves ahead. 1 leaves a process idle between tasks
+# while the main process fetches the next (up to a polling interval on the embedded
+# broker); prefork's fair scheduling hands reserved messages only to idle processes, so a
+# long task does not hold short ones back.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=4)
 CELERY_TIMEZONE = "UTC"
+# Celery closes the database connection around every task unless this is set; the
+# worker then reconnects each time (a few ms on PostgreSQL). parvis.celery recycles
+# connections per task by Django's own rules (CONN_MAX_AGE, health checks) instead.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -227,6 +243,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parvis.accounts.tasks.purge_expired_data",
         "schedule": crontab(hour=2, minute=15),
     },
+    "voice-requeue-pending": {"task": "parvis.voice.tasks.requeue_pending", "schedule": 300.0},
     "voice-purge-originals": {
         "task": "parvis.voice.tasks.purge_originals",
         "schedule": crontab(hour=2, minute=45),
@@ -389,6 +406,9 @@ WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", defau
 LANGUAGE_LOW_CONFIDENCE_THRESHOLD = env.float(
     "PARVIS_LANGUAGE_LOW_CONFIDENCE_THRESHOLD", default=0.7
 )
+# Worker processes load the engine (spaCy, the qualifier: seconds) as they start, in the
+# background, so the first experience after a restart does not wait for it.
+LANGUAGE_WARM_WORKERS = env.bool("PARVIS_LANGUAGE_WARM_WORKERS", default=not TESTING)
 # Voice of users (read with these defaults by parvis.voice).
 VOICE_ORIGINAL_RETENTION_DAYS = env.int("VOICE_ORIGINAL_RETENTION_DAYS", default=30)
 VOICE_ANSWER_TARGET_WORKING_DAYS = env.int("VOICE_ANSWER_TARGET_WORKING_DAYS", default=10)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
+from parvis.accounts.models import ApiToken
+from parvis.accounts.scoping import Perm, has_permission
 from parvis.accounts.services import api_token_authenticate
 
 
@@ -36,6 +39,15 @@ class ApiTokenAuth(HttpBearer):
 def principal_of(request: HttpRequest) -> Any:
     """The authenticated user or API token of an API request (``request.auth``)."""
     return getattr(request, "auth", None)
+
+
+def write_token_of(request: HttpRequest) -> ApiToken:
+    """The API token of a partner site's write request; 403 for anything else (a session,
+    a read-only token)."""
+    token = principal_of(request)
+    if not isinstance(token, ApiToken) or not has_permission(token, Perm.API_WRITE):
+        raise PermissionDenied
+    return token
 
 
 session_auth = ParvisSession()

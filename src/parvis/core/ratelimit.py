@@ -45,6 +45,16 @@ def hit(scope: str, identifier: str, *, limit: int, window_seconds: int) -> Rate
     return RateLimit(count <= limit, max(0, limit - count), max(1, retry_after))
 
 
+def exceeded(scope: str, identifier: str, *, limit: int, window_seconds: int) -> bool:
+    """Whether ``identifier`` is already over ``limit`` in ``scope`` (counts nothing)."""
+    key, _ = _key(scope, identifier.strip().lower(), window_seconds)
+    return int(cache.get(key) or 0) >= limit
+
+
+def exceeded_ip(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> bool:
+    return exceeded(f"{scope}:ip", client_ip(request), limit=limit, window_seconds=window_seconds)
+
+
 def hit_ip(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> RateLimit:
     return hit(f"{scope}:ip", client_ip(request), limit=limit, window_seconds=window_seconds)
 

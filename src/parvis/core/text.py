@@ -5,6 +5,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Month names in French, January first (dates written out without a translation lookup).
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _SEPARATORS = re.compile(r"[\s'’\-_.,()/]+")
 _ARTICLE = re.compile(r"^(l'|l’|le |la |les )", re.IGNORECASE)

@@ -15,6 +15,10 @@ ERROR_MESSAGES = {
     400: ("bad_request", "La requête est invalide."),
     403: ("forbidden", "Vous n’avez pas les droits nécessaires pour accéder à cette page."),
     404: ("not_found", "La page demandée n’existe pas ou n’est pas accessible."),
+    429: (
+        "too_many_requests",
+        "Trop de demandes en peu de temps depuis votre connexion. Réessayez dans une heure.",
+    ),
     500: ("server_error", "Une erreur inattendue est survenue. L’équipe technique a été prévenue."),
 }
 
@@ -57,6 +61,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 404)
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    return _error(request, 429)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

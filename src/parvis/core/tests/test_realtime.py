@@ -95,8 +95,12 @@ def celery_worker_process(tmp_path: Path):
         "DATABASE_URL": _database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PARVIS_TESTING": "false",
+        "PARVIS_LANGUAGE_WARM_WORKERS": "false",  # this worker never sees a text
     }
-    if not settings.REDIS_URL:
+    if settings.REDIS_URL:
+        # The worker is not in "testing" mode: give it this process's channel namespace.
+        env["CHANNEL_LAYER_PREFIX"] = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    else:
         env["CELERY_BROKER_URL"] = f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
     log_path = tmp_path / "worker.log"
     log_file = log_path.open("w")
