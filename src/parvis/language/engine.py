@@ -17,6 +17,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 
+from parvis.core.memo import ProcessMemo
 from parvis.language import lexicons
 from parvis.language.anonymiser import Anonymiser, Entity, NameLexicon
 from parvis.language.qualifier import MotifModel, rank
@@ -142,6 +143,12 @@ def reset_model() -> None:
         _model = None
 
 
+def warm() -> None:
+    """Load the anonymiser and the qualifier now rather than on the first text."""
+    get_anonymiser()
+    get_model()
+
+
 # --- Anonymisation ------------------------------------------------------------------------
 
 
@@ -158,15 +165,13 @@ def anonymise(text: str) -> tuple[str, list[Entity]]:
 
 
 def qualify_many(texts: Sequence[str]) -> list[dict[str, Any]]:
-    from parvis.language import services
-
     # Without reference data nothing can be predicted: every text goes to human triage
     # (low_confidence). Commands check the reference data first and fail clearly instead.
-    motifs = services.active_motifs()
+    motifs = _reference_data()[0]
     rankings: list[list[Any]] = [[] for _ in texts]
     if motifs and texts:
         model = get_model()
-        allowed = set(motifs) & set(model.labels)
+        allowed = motifs & set(model.labels)
         rankings = rank(model, model.probabilities(texts), allowed)
     known_themes = _known_themes()
     threshold = low_confidence_threshold()
@@ -214,7 +219,23 @@ def qualify(text: str) -> dict[str, Any]:
 
 
 def _known_themes() -> set[str] | None:
-    from parvis.directory.models import Theme
+    return _reference_data()[1]
 
-    slugs = set(Theme.objects.values_list("slug", flat=True))
-    return slugs or None
+
+# What qualification may predict: read at most once a minute per process (two queries
+# per text were a tenth of a worker's time); cleared at once by edits in this process
+# (``LanguageConfig.ready``).
+reference_memo = ProcessMemo("language-reference", ttl=60.0)
+
+
+def _reference_data() -> tuple[set[str], set[str] | None]:
+    """Active motif keys and theme slugs (``None`` when there are no themes)."""
+    return reference_memo.get("reference", _read_reference_data)
+
+
+def _read_reference_data() -> tuple[set[str], set[str] | None]:
+    from parvis.directory.models import Theme
+    from parvis.language import services
+
+    themes = set(Theme.objects.values_list("slug", flat=True)) or None
+    return services.active_motif_keys(), themes

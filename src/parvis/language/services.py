@@ -71,6 +71,15 @@ def active_motifs() -> dict[str, Motif]:
     return {motif_key(m): m for m in motifs}
 
 
+def active_motif_keys() -> set[str]:
+    """``organisation/motif`` keys of the active motifs: what qualification may predict
+    (read per call, without building model instances)."""
+    pairs = Motif.objects.filter(is_active=True, organisation__is_active=True).values_list(
+        "organisation__slug", "slug"
+    )
+    return {f"{organisation}/{motif}" for organisation, motif in pairs}
+
+
 def require_reference_data() -> dict[str, Motif]:
     motifs = active_motifs()
     if not motifs:

@@ -24,6 +24,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from parvis.core.text import FRENCH_MONTHS as MONTH_NAMES
 from parvis.language.corpus.motifs import JARGON_CORES, MORE_CORES, MOTIFS
 
 SEED = 20260401
@@ -619,22 +620,6 @@ def plate(rng: random.Random) -> str:
     if style == "compact":
         return f"{a}{n}{b}"
     return f"{a}-{n}-{b}".lower()
-
-
-MONTH_NAMES = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def birthdate(rng: random.Random) -> str:

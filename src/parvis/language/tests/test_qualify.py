@@ -76,6 +76,27 @@ def test_an_inactive_motif_is_never_predicted():
     assert all(a["motif"] != "rsa" for a in result["alternatives"])
 
 
+def test_deactivating_a_motif_applies_at_once_despite_the_reference_cache():
+    text = "Mon RSA n'a pas été versé, je voudrais le revenu de solidarité active."
+    assert qualify(text)["motif"] == "rsa"  # reference data now cached in this process
+    motif = Motif.objects.get(organisation__slug="caf", slug="rsa")
+    motif.is_active = False
+    motif.save()
+    assert qualify(text)["motif"] != "rsa"
+
+
+def test_reference_data_is_read_again_after_its_time_to_live(monkeypatch):
+    from parvis.language import engine
+
+    text = "Mon RSA n'a pas été versé, je voudrais le revenu de solidarité active."
+    assert qualify(text)["motif"] == "rsa"
+    # another process's change: no signal here, only the time-to-live
+    Motif.objects.filter(organisation__slug="caf", slug="rsa").update(is_active=False)
+    assert qualify(text)["motif"] == "rsa"
+    monkeypatch.setattr(engine.reference_memo, "ttl", 0.0)
+    assert qualify(text)["motif"] != "rsa"
+
+
 def test_a_motif_without_trained_model_is_never_predicted():
     organisation = Organisation.objects.create(slug="crous", name="Crous")
     Motif.objects.create(organisation=organisation, slug="bourse", label="Bourse étudiante")
@@ -188,3 +209,14 @@ def test_themes_are_taxonomy_slugs():
 )
 def test_names_of_administrations_are_not_sensitive(text):
     assert qualify(text)["sensitive"]["flag"] is False
+
+
+def test_direct_probabilities_equal_the_pipeline_s():
+    import numpy as np
+
+    from parvis.language.engine import get_model
+
+    model = get_model()
+    texts = [c[1] for c in CASES[:20]]
+    expected = model.pipeline.predict_proba(texts)
+    assert np.allclose(model.probabilities(texts), expected, atol=1e-6)
