@@ -14,7 +14,6 @@ import uuid
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -23,10 +22,9 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from pydantic import EmailStr
 
-from parvis.accounts.models import ApiToken
-from parvis.accounts.scoping import Perm, get_visible_or_404, has_permission
+from parvis.accounts.scoping import get_visible_or_404
 from parvis.api import limits as api_limits
-from parvis.api.auth import AUTH, principal_of, token_auth
+from parvis.api.auth import AUTH, principal_of, token_auth, write_token_of
 from parvis.api.schemas import PageParams, page_of, paginate, problems
 from parvis.directory.models import Motif, Organisation, Theme
 from parvis.simplification import selectors, services
@@ -301,9 +299,7 @@ def get_request(request: HttpRequest, reference: str) -> SimplificationRequest:
 )
 @decorate_view(limit_body_size)
 def propose(request: HttpRequest, payload: ProposalIn) -> Any:
-    token = principal_of(request)
-    if not isinstance(token, ApiToken) or not has_permission(token, Perm.API_WRITE):
-        raise PermissionDenied
+    token = write_token_of(request)
     refusal = api_limits.over_limit(
         (TOKEN_LIMIT, token.prefix),
         (EMAIL_LIMIT, str(payload.proposer_email or "")),

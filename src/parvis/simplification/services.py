@@ -29,6 +29,7 @@ from parvis.accounts.models import ApiToken, User
 from parvis.accounts.scoping import Perm, has_permission, roles_of
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, encrypt_text
+from parvis.core.queue import send_on_commit
 from parvis.core.text import search_key
 from parvis.directory.models import Motif, Organisation, Theme
 from parvis.simplification import events, workflow
@@ -118,7 +119,7 @@ def _after_commit_changed(request: SimplificationRequest, change: StatusChange |
     transaction.on_commit(lambda: events.request_changed(request_id))
     if change is not None:
         change_id = change.pk
-        transaction.on_commit(lambda: tasks.notify_proposer.delay(change_id))
+        send_on_commit(tasks.notify_proposer, change_id)
 
 
 # --- Propose ------------------------------------------------------------------------------
@@ -205,10 +206,10 @@ def simplification_request_propose(
     from parvis.simplification import tasks
 
     request_id = request.pk
-    transaction.on_commit(lambda: tasks.mask_request_texts.delay(request_id))
+    send_on_commit(tasks.mask_request_texts, request_id)
     if email or proposer_user is not None:
         change_id = change.pk
-        transaction.on_commit(lambda: tasks.notify_proposer.delay(change_id))
+        send_on_commit(tasks.notify_proposer, change_id)
     logger.info(
         "simplification_request_proposed", reference=request.reference, source=str(request.source)
     )

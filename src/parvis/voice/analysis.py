@@ -40,40 +40,79 @@ class Analysis:
         return list(self.qualification.get("sensitive", {}).get("categories", []))
 
 
+def anonymise_many(texts: list[str]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each text masked, with its spans as plain dicts (``start``, ``end``, ``label``);
+    one pass of the engine for all of them."""
+    from parvis.language.engine import anonymise_many as engine_anonymise_many
+
+    present = [text for text in texts if text]
+    done = iter(engine_anonymise_many(present) if present else [])
+    results: list[tuple[str, list[dict[str, Any]]]] = []
+    for text in texts:
+        if not text:
+            results.append(("", []))
+            continue
+        masked, entities = next(done)
+        results.append(
+            (
+                masked,
+                [
+                    {"start": e.start, "end": e.end, "label": e.label, "source": "engine"}
+                    for e in entities
+                ],
+            )
+        )
+    return results
+
+
 def anonymise(text: str) -> tuple[str, list[dict[str, Any]]]:
     """Masked text and its spans as plain dicts (``start``, ``end``, ``label``)."""
-    from parvis.language.engine import anonymise as engine_anonymise
-
-    if not text:
-        return "", []
-    masked, entities = engine_anonymise(text)
-    return masked, [
-        {"start": e.start, "end": e.end, "label": e.label, "source": "engine"} for e in entities
-    ]
+    return anonymise_many([text])[0]
 
 
 def qualify(text: str) -> dict[str, Any]:
     """The engine's qualification, or a conservative stand-in when it is unavailable."""
-    from parvis.language.engine import qualify as engine_qualify
+    return qualify_many([text])[0]
+
+
+def qualify_many(texts: list[str]) -> list[dict[str, Any]]:
+    """Each text's qualification, in one pass of the qualifier; when it is unavailable,
+    a stand-in that sends every text to an individual moderator decision."""
+    from parvis.language.engine import qualify_many as engine_qualify_many
     from parvis.language.services import LanguageError
 
     try:
-        return dict(engine_qualify(text))
+        return [dict(result) for result in engine_qualify_many(texts)]
     except LanguageError as error:
         logger.warning("voice_qualification_unavailable", error=type(error).__name__)
-        return {
-            "error": UNAVAILABLE,
-            "sensitive": {"flag": True, "categories": [UNAVAILABLE], "triggers": []},
-        }
+        return [
+            {
+                "error": UNAVAILABLE,
+                "sensitive": {"flag": True, "categories": [UNAVAILABLE], "triggers": []},
+            }
+            for _ in texts
+        ]
+
+
+def analyse_many(pairs: list[tuple[str, str]]) -> list[Analysis]:
+    """``analyse`` of several ``(title, text)`` pairs in one pass of each model: spaCy
+    processes a batch of texts in about half the time per text of one at a time."""
+    masked = anonymise_many([part for pair in pairs for part in pair])
+    qualifications = qualify_many([f"{title}\n{text}" for title, text in pairs])
+    analyses = []
+    for index, qualification in enumerate(qualifications):
+        (masked_title, title_entities), (masked_text, text_entities) = masked[
+            2 * index : 2 * index + 2
+        ]
+        entities = [{**e, "field": "title"} for e in title_entities] + [
+            {**e, "field": "text"} for e in text_entities
+        ]
+        analyses.append(Analysis(masked_title, masked_text, entities, qualification))
+    return analyses
 
 
 def analyse(title: str, text: str) -> Analysis:
-    masked_title, title_entities = anonymise(title)
-    masked_text, text_entities = anonymise(text)
-    entities = [{**e, "field": "title"} for e in title_entities] + [
-        {**e, "field": "text"} for e in text_entities
-    ]
-    return Analysis(masked_title, masked_text, entities, qualify(f"{title}\n{text}"))
+    return analyse_many([(title, text)])[0]
 
 
 # --- Moderator adjustments ------------------------------------------------------------

@@ -13,16 +13,13 @@ import datetime as dt
 from typing import Any, Literal
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.decorators import decorate_view
 
-from parvis.accounts.models import ApiToken
-from parvis.accounts.scoping import Perm, has_permission
 from parvis.api import limits as api_limits
-from parvis.api.auth import principal_of, token_auth
+from parvis.api.auth import token_auth, write_token_of
 from parvis.api.schemas import problems
 from parvis.core.problems import problem_response
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
@@ -146,9 +143,7 @@ def _resolve(payload: ExperienceIn) -> dict[str, Any]:
 )
 @decorate_view(limit_body_size)
 def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
-    token = principal_of(request)
-    if not isinstance(token, ApiToken) or not has_permission(token, Perm.API_WRITE):
-        raise PermissionDenied
+    token = write_token_of(request)
     refusal = api_limits.over_limit(
         (TOKEN_LIMIT, token.prefix),
         (EMAIL_LIMIT, str(payload.email or "")),

@@ -253,9 +253,7 @@ def _moderate(
         messages.success(request, "Le témoignage est archivé.")
         return here
     if action == "reanalyse" and experience.status == S.SUBMITTED:
-        from parvis.voice import tasks
-
-        tasks.process_experience.delay(experience.pk)
+        services.experience_request_analysis(experience=experience)
         messages.info(request, "L’analyse est relancée.")
         return here
     if action not in {"publish", "reject", "masking"}:

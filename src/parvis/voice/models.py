@@ -40,6 +40,13 @@ class ExperienceStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retirée par son auteur")
 
 
+# Statuses whose experience is public. Archived experiences stay readable at their
+# permanent URL (closed to new answers); withdrawn, rejected and undecided ones are not.
+PUBLIC_STATUSES = frozenset(
+    {ExperienceStatus.PUBLISHED, ExperienceStatus.ANSWERED, ExperienceStatus.ARCHIVED}
+)
+
+
 class Tone(models.TextChoices):
     POSITIVE = "positif", _("Positif")
     NEUTRAL = "neutre", _("Neutre")
@@ -151,6 +158,9 @@ class Experience(models.Model):
     )
 
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A worker took this version for analysis (batches: see ``experiences_analyse_batch``);
+    # a claim older than a few minutes is abandoned (worker killed) and taken again.
+    analysis_claimed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)

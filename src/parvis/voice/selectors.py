@@ -19,6 +19,7 @@ from django.http import Http404
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, visible_to
 from parvis.core.text import unaccent
 from parvis.voice.models import (
+    PUBLIC_STATUSES,
     AnswerStatus,
     AnswerTemplate,
     Experience,
@@ -29,7 +30,6 @@ from parvis.voice.models import (
 from parvis.voice.services import private_token_digest, working_days_waited
 
 S = ExperienceStatus
-SERVICE_STATUSES = (S.PUBLISHED, S.ANSWERED, S.ARCHIVED)
 _RELATED = (
     "organisation",
     "local_service",
@@ -158,7 +158,7 @@ def near_duplicates(experience: Experience, *, limit: int = 5) -> list[Duplicate
 
 def experiences_for_service(principal: Any, *, status: str = "") -> QuerySet[Experience]:
     """Published experiences the principal may answer, oldest unanswered first."""
-    queryset = Experience.objects.filter(status__in=SERVICE_STATUSES)
+    queryset = Experience.objects.filter(status__in=PUBLIC_STATUSES)
     if status:
         queryset = queryset.filter(status=status)
     return (
@@ -172,7 +172,7 @@ def experience_for_service(principal: Any, uuid: Any) -> Experience:
     """404 outside the scope (or not yet published), 403 without ``MANAGE_QUALITY``."""
     experience = get_visible_or_404(
         principal,
-        Experience.objects.filter(status__in=SERVICE_STATUSES).select_related(*_RELATED),
+        Experience.objects.filter(status__in=PUBLIC_STATUSES).select_related(*_RELATED),
         uuid=uuid,
     )
     require_permission(principal, Perm.MANAGE_QUALITY, experience)

@@ -13,6 +13,7 @@ views show the message, the API turns it into a problem response.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -26,18 +27,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from parvis.accounts.models import ApiToken, Membership, Role, User
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, encrypt_text, rotate_ciphertext
+from parvis.core.queue import send, send_on_commit
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.territories import calendar
 from parvis.voice import analysis
 from parvis.voice.events import experience_changed
 from parvis.voice.models import (
+    PUBLIC_STATUSES,
     AnswerFeedback,
     AnswerPolicy,
     AnswerStatus,
@@ -180,7 +183,9 @@ def experience_transition(
     elif move == "withdraw":
         experience.withdrawn_at = now
         _erase_personal_data(experience, now=now, masked_too=True)
-    experience.full_clean()
+    # Relations and unique columns are enforced by the database; validating them here
+    # would cost a query per foreign key on every move.
+    experience.full_clean(exclude=_relation_fields(), validate_unique=False)
     experience.save()
 
     user = actor if isinstance(actor, User) else None
@@ -202,9 +207,16 @@ def experience_transition(
     logger.info(
         "experience_transition", experience_id=experience.pk, move=move, to_status=rule.target
     )
-    if source:
+    if source in PUBLIC_STATUSES or rule.target in PUBLIC_STATUSES:
+        # Only these moves can change what is public; the others (submit, analyse,
+        # correct, reject, reopen, early withdrawal) would cost a read-model sync each.
         _changed_on_commit(experience)
     return experience
+
+
+@functools.cache
+def _relation_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in Experience._meta.concrete_fields if f.is_relation)
 
 
 def _status_label(status: str) -> str:
@@ -400,7 +412,9 @@ def experience_submit(
         source=source,
     )
     experience.status = S.SUBMITTED
-    experience.full_clean()
+    # Relations arrive as rows the caller read; uuid and token digest are random and
+    # unique in the database: checking them here cost five queries per submission.
+    experience.full_clean(exclude=_relation_fields(), validate_unique=False)
     experience.save()
     rule_actor = actor if actor is not None else (assisted_by or experience.author)
     _record_creation(experience, actor=rule_actor, actor_label=actor_label)
@@ -408,9 +422,10 @@ def experience_submit(
     from parvis.voice import tasks
 
     pk = experience.pk
-    transaction.on_commit(lambda: tasks.process_experience.delay(pk))
+    send_on_commit(tasks.process_experience, pk)
     if email:
-        transaction.on_commit(lambda: tasks.send_private_link.delay(pk, token))
+        # Encrypted: the link's secret must not sit in clear in the broker's queue.
+        send_on_commit(tasks.send_private_link, pk, encrypt_text(token))
     return Submitted(experience, token)
 
 
@@ -433,32 +448,105 @@ def _record_creation(experience: Experience, *, actor: Any, actor_label: str) ->
     )
 
 
-def experience_analyse(*, experience: Experience) -> Experience:
-    """Mask and qualify a submitted experience, then put it in the moderation queue.
+ANALYSIS_BATCH = 16
+ANALYSIS_CLAIM_TIMEOUT = dt.timedelta(minutes=5)
 
-    The engine runs outside any transaction (it is slow); the result is applied only if
-    the experience is still the version that was analysed (no correction, no withdrawal
-    in between).
-    """
-    if experience.status != S.SUBMITTED or not experience.original_text_encrypted:
-        return experience
-    seen = experience.original_text_encrypted, experience.original_title_encrypted
-    result = analysis.analyse(
-        decrypt_text(experience.original_title_encrypted),
-        decrypt_text(experience.original_text_encrypted),
+
+def experience_analyse(*, experience: Experience) -> Experience:
+    """Mask and qualify a submitted experience, then put it in the moderation queue."""
+    done = _analyse_and_apply([experience])
+    return done[0] if done else experience
+
+
+def experiences_analyse_batch(*, first_id: int, limit: int = ANALYSIS_BATCH) -> list[Experience]:
+    """Analyse experience ``first_id`` and up to ``limit - 1`` other waiting ones, oldest
+    first, in one pass of the engine (spaCy takes about half the time per text in a
+    batch). Each is claimed first, so that concurrent workers never analyse the same one;
+    the others' own messages then find nothing left to do."""
+    claimed = _claim_for_analysis(first_id, limit)
+    if not claimed:
+        return []
+    experiences = list(Experience.objects.select_related("organisation").filter(pk__in=claimed))
+    return _analyse_and_apply(experiences)
+
+
+def _claim_for_analysis(first_id: int, limit: int) -> list[int]:
+    now = timezone.now()
+    claimable = (
+        Experience.objects.filter(status=S.SUBMITTED)
+        .exclude(original_text_encrypted="")
+        .filter(
+            Q(analysis_claimed_at__isnull=True)
+            | Q(analysis_claimed_at__lt=now - ANALYSIS_CLAIM_TIMEOUT)
+        )
     )
     with transaction.atomic():
-        current = Experience.objects.select_for_update().get(pk=experience.pk)
-        if (
-            current.status != S.SUBMITTED
-            or (current.original_text_encrypted, current.original_title_encrypted) != seen
-        ):
-            return current
-        _apply_analysis(current, result)
-        experience_transition(
-            experience=current, move="analyse", actor=None, actor_label=Actor.SYSTEM
+        # PostgreSQL: rows another worker is claiming are skipped, not waited for. SQLite
+        # ignores the clause; its write transactions are serialised (IMMEDIATE) instead.
+        locked = claimable.select_for_update(skip_locked=True)
+        ids = list(locked.filter(pk=first_id).values_list("pk", flat=True))
+        ids += list(
+            locked.exclude(pk=first_id)
+            .order_by("submitted_at", "pk")
+            .values_list("pk", flat=True)[: max(0, limit - len(ids))]
         )
-    return current
+        if ids:
+            Experience.objects.filter(pk__in=ids).update(analysis_claimed_at=now)
+    return ids
+
+
+def _analyse_and_apply(experiences: list[Experience]) -> list[Experience]:
+    """The engine runs outside any transaction (it is slow); each result is applied only
+    if its experience is still the version that was analysed (no correction, no
+    withdrawal in between). One failing experience does not hold back the others."""
+    waiting = [e for e in experiences if e.status == S.SUBMITTED and e.original_text_encrypted]
+    if not waiting:
+        return []
+    seen = {e.pk: (e.original_text_encrypted, e.original_title_encrypted) for e in waiting}
+    results = analysis.analyse_many(
+        [
+            (decrypt_text(e.original_title_encrypted), decrypt_text(e.original_text_encrypted))
+            for e in waiting
+        ]
+    )
+    done: list[Experience] = []
+    with transaction.atomic():
+        current_rows = (
+            Experience.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .in_bulk([e.pk for e in waiting])
+        )
+        for experience, result in zip(waiting, results, strict=True):
+            current = current_rows.get(experience.pk)
+            if (
+                current is None
+                or current.status != S.SUBMITTED
+                or (current.original_text_encrypted, current.original_title_encrypted)
+                != seen[experience.pk]
+            ):
+                continue
+            try:
+                with transaction.atomic():
+                    _apply_analysis(current, result)  # saved with the move, in one UPDATE
+                    experience_transition(
+                        experience=current, move="analyse", actor=None, actor_label=Actor.SYSTEM
+                    )
+            except (ValidationError, VoiceError, IntegrityError):
+                logger.exception("voice_analysis_not_applied", experience_id=current.pk)
+                continue
+            done.append(current)
+    return done
+
+
+def experience_request_analysis(*, experience: Experience) -> None:
+    """A moderator relaunches the analysis of an experience stuck in « déposée »: any
+    claim by a worker that died is dropped."""
+    if experience.status != S.SUBMITTED:
+        raise VoiceError("not_submitted", "Seule une expérience déposée peut être analysée.")
+    Experience.objects.filter(pk=experience.pk).update(analysis_claimed_at=None)
+    from parvis.voice import tasks
+
+    send(tasks.process_experience, experience.pk)
 
 
 def _apply_analysis(experience: Experience, result: analysis.Analysis) -> None:
@@ -482,7 +570,6 @@ def _apply_analysis(experience: Experience, result: analysis.Analysis) -> None:
         experience.journey_stage = JourneyStage.objects.filter(
             slug=qualification["journey_stage"]
         ).first()
-    experience.save()
     experience.themes.set(Theme.objects.filter(slug__in=qualification.get("themes") or []))
 
 
@@ -502,13 +589,14 @@ def experience_correct(*, experience: Experience, title: str, text: str) -> Expe
     experience.masked_title = ""
     experience.masked_text = ""
     experience.entities = []
+    experience.analysis_claimed_at = None  # the new version waits for its own analysis
     experience_transition(
         experience=experience, move="correct", actor=experience.author, actor_label=Actor.AUTHOR
     )
     from parvis.voice import tasks
 
     pk = experience.pk
-    transaction.on_commit(lambda: tasks.process_experience.delay(pk))
+    send_on_commit(tasks.process_experience, pk)
     return experience
 
 
@@ -631,7 +719,7 @@ def experience_reject(
 
     pk = experience.pk
     if experience.author_email_encrypted:
-        transaction.on_commit(lambda: tasks.notify_rejection.delay(pk))
+        send_on_commit(tasks.notify_rejection, pk)
     return experience
 
 
@@ -754,6 +842,42 @@ def experience_purge_contact(*, experience: Experience) -> None:
     )
     experience.author_email_encrypted = ""
     audit_record(actor=None, action="experience.contact_purged", target=experience)
+
+
+PENDING_GRACE = dt.timedelta(minutes=5)
+
+
+def pending_analyses_requeue(
+    *, now: dt.datetime | None = None, grace: dt.timedelta = PENDING_GRACE, limit: int = 500
+) -> dict[str, int]:
+    """Send again the analyses whose message was lost (broker unreachable when the text
+    was saved, worker killed mid-task): experiences still submitted and answers still
+    unmasked, untouched for ``grace``. The tasks are idempotent, so a late duplicate only
+    finds the work done."""
+    from parvis.voice import tasks
+
+    cutoff = (now or timezone.now()) - grace
+    experiences = list(
+        Experience.objects.filter(status=S.SUBMITTED, updated_at__lt=cutoff)
+        .exclude(original_text_encrypted="")
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    answers = list(
+        PublicAnswer.objects.filter(
+            status=AnswerStatus.DRAFT, masked_at__isnull=True, updated_at__lt=cutoff
+        )
+        .exclude(original_text_encrypted="")
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in experiences:
+        send(tasks.process_experience, pk)
+    for pk in answers:
+        send(tasks.mask_answer, pk)
+    if experiences or answers:
+        logger.warning("voice_pending_requeued", experiences=len(experiences), answers=len(answers))
+    return {"experiences": len(experiences), "answers": len(answers)}
 
 
 def experiences_purge_due(*, now: dt.datetime | None = None) -> int:
@@ -880,7 +1004,7 @@ def answer_draft_save(
     from parvis.voice import tasks
 
     pk = answer.pk
-    transaction.on_commit(lambda: tasks.mask_answer.delay(pk))
+    send_on_commit(tasks.mask_answer, pk)
     return answer
 
 
@@ -975,7 +1099,7 @@ def _answer_publish(answer: PublicAnswer, *, actor: User, actor_label: str) -> P
 
     pk = answer.pk
     if experience.author_email_encrypted:
-        transaction.on_commit(lambda: tasks.notify_answer.delay(pk))
+        send_on_commit(tasks.notify_answer, pk)
     return answer
 
 

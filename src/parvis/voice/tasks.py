@@ -7,6 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import OperationalError
 
+from parvis.core.crypto import decrypt_text
 from parvis.voice import services
 from parvis.voice.models import Experience, PublicAnswer
 
@@ -15,12 +16,10 @@ _DB_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 5, "max_retr
 
 
 @shared_task(name="parvis.voice.tasks.process_experience", **_DB_RETRY)
-def process_experience(experience_id: int) -> str:
-    """Mask and qualify a new or corrected experience, then queue it for moderation."""
-    experience = Experience.objects.select_related("organisation").filter(pk=experience_id).first()
-    if experience is None:
-        return "missing"
-    return services.experience_analyse(experience=experience).status
+def process_experience(experience_id: int) -> int:
+    """Mask and qualify a new or corrected experience (with others waiting, in one pass
+    of the engine), then queue them for moderation. How many were analysed."""
+    return len(services.experiences_analyse_batch(first_id=experience_id))
 
 
 @shared_task(name="parvis.voice.tasks.mask_answer", **_DB_RETRY)
@@ -32,11 +31,14 @@ def mask_answer(answer_id: int) -> bool:
 
 
 @shared_task(name="parvis.voice.tasks.send_private_link", **_MAIL_RETRY)
-def send_private_link(experience_id: int, token: str) -> bool:
+def send_private_link(experience_id: int, encrypted_token: str) -> bool:
+    """Email the private link; its secret travels encrypted through the broker."""
     experience = Experience.objects.select_related("organisation").filter(pk=experience_id).first()
     if experience is None:
         return False
-    return services.experience_send_private_link(experience=experience, token=token)
+    return services.experience_send_private_link(
+        experience=experience, token=decrypt_text(encrypted_token)
+    )
 
 
 @shared_task(name="parvis.voice.tasks.notify_answer", **_MAIL_RETRY)
@@ -59,6 +61,12 @@ def notify_rejection(experience_id: int) -> bool:
     if experience is None:
         return False
     return services.experience_notify_rejection(experience=experience)
+
+
+@shared_task(name="parvis.voice.tasks.requeue_pending")
+def requeue_pending() -> dict[str, int]:
+    """Every few minutes: nothing stays waiting for an analysis whose message was lost."""
+    return services.pending_analyses_requeue()
 
 
 @shared_task(name="parvis.voice.tasks.purge_originals")

@@ -11,6 +11,7 @@ site: ``Referrer-Policy: same-origin`` (``no-referrer`` would make browsers send
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from typing import Any
 
@@ -67,6 +68,39 @@ def rate_limited(request: HttpRequest, scope: str, *, email: str = "") -> str | 
         f"Réessayez dans {minutes} minute{'s' if minutes > 1 else ''} : ce que vous avez "
         "écrit est conservé."
     )
+
+
+class _TooManyLinkMisses(Exception):
+    pass
+
+
+def _experience_of_link(request: HttpRequest, token: str) -> Experience:
+    """The experience of a private link, or 404. Wrong links are counted per IP and,
+    beyond the limit (30 an hour), that IP gets no answer at all until the window ends:
+    the secrets cannot be guessed (256 bits), but scanners are kept off."""
+    limit, window = limits("link_miss_ip", (30, 3600))
+    if ratelimit.exceeded_ip(request, "voice:link-miss", limit=limit, window_seconds=window):
+        raise _TooManyLinkMisses
+    try:
+        return selectors.experience_by_token(token)
+    except Http404:
+        ratelimit.hit_ip(request, "voice:link-miss", limit=limit, window_seconds=window)
+        raise
+
+
+def _link_view(view: Any) -> Any:
+    """Private-link views answer 429 (in French) to an IP that tried too many links."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, token, *args, **kwargs)
+        except _TooManyLinkMisses:
+            from parvis.core.views import too_many_requests
+
+            return _private(too_many_requests(request))
+
+    return wrapped
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -360,8 +394,9 @@ def _author_voter(experience: Experience) -> str:
 
 
 @never_cache
+@_link_view
 def follow(request: HttpRequest, token: str) -> HttpResponse:
-    experience = selectors.experience_by_token(token)
+    experience = _experience_of_link(request, token)
     answer = selectors.answer_of(experience)
     published_answer = answer if answer and answer.status == AnswerStatus.PUBLISHED else None
     voted = (
@@ -406,8 +441,9 @@ def _public_url(experience: Experience) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_link_view
 def correct(request: HttpRequest, token: str) -> HttpResponse:
-    experience = selectors.experience_by_token(token)
+    experience = _experience_of_link(request, token)
     if experience.status not in services.MOVES["correct"].sources or (
         not experience.original_text_encrypted
     ):
@@ -463,8 +499,9 @@ def correct(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_link_view
 def withdraw(request: HttpRequest, token: str) -> HttpResponse:
-    experience = selectors.experience_by_token(token)
+    experience = _experience_of_link(request, token)
     if experience.status == S.WITHDRAWN:
         messages.info(request, "Cette expérience est déjà retirée.")
         return redirect("voice:follow", token=token)
@@ -502,9 +539,10 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
+@_link_view
 def follow_feedback(request: HttpRequest, token: str) -> HttpResponse:
     """The author says whether the answer helped (their vote is flagged)."""
-    experience = selectors.experience_by_token(token)
+    experience = _experience_of_link(request, token)
     answer = selectors.answer_of(experience)
     if answer is None or answer.status != AnswerStatus.PUBLISHED:
         raise Http404

@@ -22,7 +22,9 @@ from parvis.voice.tests.support import lexicon_qualify
 def _lexicon_qualification(monkeypatch: pytest.MonkeyPatch) -> None:
     from parvis.voice import analysis
 
-    monkeypatch.setattr(analysis, "qualify", lexicon_qualify)
+    monkeypatch.setattr(
+        analysis, "qualify_many", lambda texts: [lexicon_qualify(text) for text in texts]
+    )
 
 
 @pytest.fixture

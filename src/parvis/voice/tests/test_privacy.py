@@ -113,10 +113,10 @@ def test_unavailable_qualification_means_individual_review(monkeypatch):
 
     monkeypatch.undo()  # the real analysis.qualify, with an engine that has no reference data
 
-    def missing(text):
+    def missing(texts):
         raise ReferenceDataMissing("aucun motif")
 
-    monkeypatch.setattr(engine, "qualify", missing)
+    monkeypatch.setattr(engine, "qualify_many", missing)
     result = analysis.qualify("Un texte quelconque")
     assert result["sensitive"]["flag"] is True
     assert result["error"] == analysis.UNAVAILABLE
@@ -187,3 +187,131 @@ def test_originals_are_never_in_the_admin(client):
         assert "Lefèvre" not in body and "06 12 34 56 78" not in body
         assert experience.original_text_encrypted not in body
         assert "d@example.org" not in body
+
+
+def test_analyses_whose_message_was_lost_are_sent_again(
+    service, settings, django_capture_on_commit_callbacks
+):
+    """A submission saved while the broker was down (its message never sent) is analysed
+    by the periodic sweeper; recent ones are not sent again (their message may still be
+    on its way)."""
+    from parvis.voice.models import PublicAnswer
+
+    with django_capture_on_commit_callbacks(execute=False):  # the messages are "lost"
+        lost = _submit(service).experience
+        recent = _submit(service, title="Très bon accueil encore").experience
+    answer = PublicAnswerFactory(masked_at=None, masked_text="")
+    old = timezone.now() - dt.timedelta(minutes=10)
+    Experience.objects.filter(pk=lost.pk).update(updated_at=old)
+    PublicAnswer.objects.filter(pk=answer.pk).update(updated_at=old)
+
+    assert services.pending_analyses_requeue() == {"experiences": 1, "answers": 1}
+
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    answer.refresh_from_db()
+    assert lost.status == S.IN_MODERATION and "[NOM]" in lost.masked_text
+    # only the stale one was sent again; the recent one rode along in its batch
+    assert recent.status == S.IN_MODERATION
+    assert answer.masked_at is not None and answer.masked_text
+    assert services.pending_analyses_requeue() == {"experiences": 0, "answers": 0}
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "parvis.voice.tasks.requeue_pending" in schedule
+
+
+def _waiting(service, django_capture_on_commit_callbacks, count):
+    with django_capture_on_commit_callbacks(execute=False):  # messages not delivered yet
+        return [
+            _submit(service, title=f"Très bon accueil numéro {i}").experience for i in range(count)
+        ]
+
+
+def test_waiting_experiences_are_analysed_together_oldest_first(
+    service, django_capture_on_commit_callbacks
+):
+    first, second, third = _waiting(service, django_capture_on_commit_callbacks, 3)
+
+    done = services.experiences_analyse_batch(first_id=third.pk, limit=2)
+
+    # its own experience first, then the oldest waiting one
+    assert sorted(e.pk for e in done) == sorted([third.pk, first.pk])
+    for experience in (first, second, third):
+        experience.refresh_from_db()
+    assert first.status == third.status == S.IN_MODERATION
+    assert "[NOM]" in first.masked_text and "[TÉLÉPHONE]" in third.masked_text
+    assert second.status == S.SUBMITTED
+    # the others' own messages find nothing left, or the rest
+    assert services.experiences_analyse_batch(first_id=first.pk) == [second]
+
+
+def test_a_claimed_experience_is_not_analysed_twice_until_its_claim_expires(
+    service, django_capture_on_commit_callbacks
+):
+    (experience,) = _waiting(service, django_capture_on_commit_callbacks, 1)
+    claimed_at = timezone.now()
+    Experience.objects.filter(pk=experience.pk).update(analysis_claimed_at=claimed_at)
+
+    assert services.experiences_analyse_batch(first_id=experience.pk) == []
+
+    expired = claimed_at - services.ANALYSIS_CLAIM_TIMEOUT - dt.timedelta(seconds=1)
+    Experience.objects.filter(pk=experience.pk).update(analysis_claimed_at=expired)
+    assert [e.pk for e in services.experiences_analyse_batch(first_id=experience.pk)] == [
+        experience.pk
+    ]
+
+
+def test_a_correction_after_the_claim_is_analysed_in_its_own_turn(
+    service, django_capture_on_commit_callbacks
+):
+    (experience,) = _waiting(service, django_capture_on_commit_callbacks, 1)
+    claimed = list(Experience.objects.select_related("organisation").filter(pk=experience.pk))
+    Experience.objects.filter(pk=experience.pk).update(analysis_claimed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=False):
+        services.experience_correct(
+            experience=Experience.objects.get(pk=experience.pk),
+            title="Nouveau titre de Jean Dupont",
+            text="Version corrigée : Jean Dupont a été très aimable au 06 12 34 56 78.",
+        )
+
+    # the batch that claimed the first version does not apply its now stale analysis
+    assert services._analyse_and_apply(claimed) == []
+    # the correction's own message takes the new version (its claim was dropped)
+    (done,) = services.experiences_analyse_batch(first_id=experience.pk)
+    assert done.status == S.IN_MODERATION and "Version corrigée" in done.masked_text
+
+
+def test_one_experience_failing_does_not_hold_back_its_batch(
+    service, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    good, bad = _waiting(service, django_capture_on_commit_callbacks, 2)
+    apply = services._apply_analysis
+
+    def failing_for_bad(experience, result):
+        if experience.pk == bad.pk:
+            raise ValidationError("invalide")
+        apply(experience, result)
+
+    monkeypatch.setattr(services, "_apply_analysis", failing_for_bad)
+
+    assert [e.pk for e in services.experiences_analyse_batch(first_id=good.pk)] == [good.pk]
+    bad.refresh_from_db()
+    assert bad.status == S.SUBMITTED and bad.masked_text == ""
+
+
+def test_the_private_link_travels_encrypted_through_the_broker(
+    service, monkeypatch, django_capture_on_commit_callbacks
+):
+    from parvis.voice import tasks
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(tasks.send_private_link, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(tasks.process_experience, "delay", lambda *args: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = _submit(service, email="jean.dupont@example.org")
+
+    ((experience_id, argument),) = sent
+    assert experience_id == submitted.experience.pk
+    assert submitted.private_token not in argument
+    assert crypto.decrypt_text(argument) == submitted.private_token

@@ -177,6 +177,23 @@ def test_unknown_private_link_is_404(client):
     assert client.get(reverse("voice:follow", kwargs={"token": "inconnu"})).status_code == 404
 
 
+def test_an_ip_that_tries_too_many_wrong_links_is_refused(client, settings):
+    settings.VOICE_RATE_LIMITS = {"link_miss_ip": (3, 3600)}
+    ExperienceFactory(in_moderation=True, token="jeton-du-bon-lien")
+    right = reverse("voice:follow", kwargs={"token": "jeton-du-bon-lien"})
+    assert client.get(right).status_code == 200  # right links are not counted
+    for attempt in range(3):
+        wrong = reverse("voice:follow", kwargs={"token": f"essai-{attempt}"})
+        assert client.get(wrong).status_code == 404
+    refused = client.get(right)
+    assert refused.status_code == 429
+    assert "Trop de demandes" in refused.content.decode()
+    withdraw = reverse("voice:withdraw", kwargs={"token": "jeton-du-bon-lien"})
+    assert client.post(withdraw, {"confirm": "on"}).status_code == 429
+    # another connection is not affected
+    assert client.get(right, REMOTE_ADDR="192.0.2.44").status_code == 200
+
+
 def test_agent_records_an_assisted_experience(client, django_capture_on_commit_callbacks):
     france_services = SiteFactory(france_services=True)
     partner = MembershipFactory().organisation
