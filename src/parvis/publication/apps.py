@@ -3,15 +3,17 @@ from django.apps import AppConfig
 
 def _on_experience_changed(experience_id: int) -> None:
     """voice calls this after commit whenever something public may have changed."""
+    from parvis.core.queue import send
     from parvis.publication.tasks import sync_experience
 
-    sync_experience.delay(experience_id)
+    send(sync_experience, experience_id)
 
 
 def _on_simplification_request_changed(request_id: int) -> None:
+    from parvis.core.queue import send
     from parvis.publication.tasks import note_simplification_change
 
-    note_simplification_change.delay(request_id)
+    send(note_simplification_change, request_id)
 
 
 class PublicationConfig(AppConfig):
@@ -21,8 +23,16 @@ class PublicationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from parvis.directory.models import LocalService, Organisation, Theme
+        from parvis.publication.forms import choices_memo
+        from parvis.publication.selectors import card_names_memo
         from parvis.simplification import events as simplification_events
+        from parvis.territories.models import Departement
         from parvis.voice import events as voice_events
+
+        card_names_memo.forget_on_change(Organisation, LocalService, Departement, Theme)
+        # The shared cache behind it expires on its own (CHOICES_TIMEOUT).
+        choices_memo.forget_on_change(Organisation, LocalService, Departement, Theme)
 
         voice_events.subscribe(_on_experience_changed)
         simplification_events.subscribe(_on_simplification_request_changed)

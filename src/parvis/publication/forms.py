@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from parvis.core.forms import ParvisForm
+from parvis.core.memo import ProcessMemo
+from parvis.core.text import FRENCH_MONTHS as MONTHS
 from parvis.directory.models import (
     Channel,
     JourneyStage,
@@ -28,10 +30,18 @@ from parvis.voice.models import Tone
 CHOICES_TIMEOUT = 300
 
 
+# A one-minute copy in each process in front of the shared cache (seven lists per
+# listing request: a round trip to Redis each otherwise).
+choices_memo = ProcessMemo("publication-choices", ttl=60.0)
+
+
 def cached_choices(key: str, build: Callable[[], list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    return cast(
-        list[tuple[str, str]],
-        cache.get_or_set(f"publication:choices:{key}", build, CHOICES_TIMEOUT),
+    return choices_memo.get(
+        key,
+        lambda: cast(
+            list[tuple[str, str]],
+            cache.get_or_set(f"publication:choices:{key}", build, CHOICES_TIMEOUT),
+        ),
     )
 
 
@@ -191,14 +201,17 @@ class ExperienceSearchForm(ParvisForm):
             ("", "Tous les motifs"),
             *cached_choices(f"motifs:{organisation}", lambda: _motif_choices(organisation)),
         ]
+        service_choices = [("", "Tous les services")]
         if organisation:
-            cast(forms.ChoiceField, self.fields["service"]).choices = [
-                ("", "Tous les services"),
-                *cached_choices(
-                    f"services:{organisation}",
-                    lambda: list(services.order_by("sort_key", "pk").values_list("slug", "name")),
-                ),
-            ]
+            service_choices += cached_choices(
+                f"services:{organisation}",
+                lambda: list(services.order_by("sort_key", "pk").values_list("slug", "name")),
+            )
+        elif service:
+            service_choices += list(services.values_list("slug", "name")[:1])
+        # An explicit list: the model field's own choices would open a server-side cursor
+        # per request on PostgreSQL, even to list nothing.
+        cast(forms.ChoiceField, self.fields["service"]).choices = service_choices
         for name, field in self.fields.items():
             build = _CACHED_FIELDS.get(name)
             if build is not None:
@@ -289,22 +302,6 @@ class FiguresForm(ParvisForm):
             (LAST_12_MONTHS, "Les 12 derniers mois"),
             *[(p, month_label(p)) for p in periods],
         ]
-
-
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def month_label(period: str) -> str:

@@ -117,19 +117,61 @@ def ranked(matches: QuerySet, query: str) -> QuerySet:
 # every match through the GIN index, then sort by date », which reads one heap page per match
 # (50,000 pages for « trop-perçu »). We measure instead of estimating:
 #
-# 1. walk the WINDOW newest rows of the filtered set (btree on published_at: the same pages
-#    the page needs anyway), testing the query on each, until cap + 1 matches: for a query
-#    in more than (cap + 1) / WINDOW of the rows (5 %) this alone gives the first cap + 1
-#    matches in order, hence the capped count and any page, reading 1 / frequency pages
-#    per match wanted (the cost crosses the GIN bitmap's, which grows with the number of
-#    matches, near that frequency);
-# 2. otherwise the query is rarer than (cap + 1) / WINDOW: count it through the GIN bitmap
-#    (bitmap scans forced), up to cap + 1 matches, fetching their dates: if there are at
-#    most ``cap``, we hold them all and sort them here (no walk at all);
+# 1. walk the newest rows of the filtered set (a btree on published_at that carries the
+#    search vector, migration 0004: an index-only scan), testing the query on each, until
+#    cap + 1 matches: for a query in more than 1.5 (cap + 1) / WINDOW of the rows (3 %)
+#    this alone gives the capped count and the page, reading 1 / frequency rows per match
+#    wanted. A PROBE of the newest rows comes first: its frequency sizes the walk, or
+#    sends rarer queries to step 2 (a walk of more than WINDOW rows costs more than the
+#    bitmap count). The walk's last row comes back too (a sentinel): without it, the walk
+#    covered the whole filtered set and its matches are all the matches;
+# 2. otherwise count through the GIN bitmap (bitmap scans forced), up to cap + 1 matches:
+#    at most ``cap`` is the exact count, and their newest ``need`` are the page;
 # 3. more than ``cap`` matches but too few in the window for the requested page: walk on,
 #    from the window's end, newest first (index scans forced), until enough are found.
+#
+# Only the page's rows and the counts leave the database (shipping a thousand dated rows
+# to Python cost more than the queries).
 
-WINDOW = 20_000
+WINDOW = 50_000
+PROBE = 4_000
+
+_WALK = """
+SELECT x.id, x.published_at, x.m, x.found, x.rn, x.k
+FROM (
+    SELECT t.*,
+        count(*) FILTER (WHERE t.m) OVER (ORDER BY t.rn) AS k,
+        count(*) FILTER (WHERE t.m) OVER () AS found
+    FROM (
+        SELECT s.* FROM (SELECT w.*, row_number() OVER () AS rn FROM ({window}) w) s
+        WHERE s.m OR s.rn = %s LIMIT %s
+    ) t
+) x
+WHERE (x.m AND (x.k <= %s OR x.k = x.found)) OR x.rn = %s
+ORDER BY x.rn
+"""
+# The rest of a broad walk (no filter, tone, answered: a set far larger than the walk):
+# matches only, without numbering every row walked (a third of the walk's time). Whether
+# the walk covered the whole set is not known: when it is not capped, the bitmap counts.
+_WALK_ON_MATCHES = """
+SELECT x.id, x.published_at, x.k, x.found
+FROM (
+    SELECT w.id, w.published_at, row_number() OVER () AS k, count(*) OVER () AS found
+    FROM (SELECT q.id, q.published_at FROM ({window}) q WHERE q.m LIMIT %s) w
+) x
+WHERE x.k <= %s OR x.k = x.found
+ORDER BY x.k
+"""
+_BITMAP = """
+SELECT x.id, x.published_at, x.total
+FROM (
+    SELECT b.id, b.published_at, count(*) OVER () AS total,
+        row_number() OVER (ORDER BY b.published_at DESC, b.id DESC) AS k
+    FROM ({matches}) b
+) x
+WHERE x.k <= %s
+ORDER BY x.k
+"""
 
 
 @contextmanager
@@ -145,11 +187,9 @@ def _planner(**switches: bool) -> Iterator[None]:
         yield
     finally:
         # In a failed transaction PostgreSQL undoes the settings itself with the rollback.
+        # RESET, not a read of pg_settings (that view costs a millisecond or two).
         with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config(name, reset_val, false) FROM pg_settings WHERE name = ANY(%s)",
-                [[f"enable_{name}" for name in names]],
-            )
+            cursor.execute("; ".join(f"RESET enable_{name}" for name in names))
 
 
 def _sql(queryset: QuerySet) -> tuple[str, list[Any]]:
@@ -171,27 +211,42 @@ def ordered_matches(
     newest = ("-published_at", "-id")
     match = _Search(_PG_MATCH, (PG_CONFIG, query), BooleanField())
     window = base.order_by(*newest).annotate(m=match).values_list("id", "published_at", "m")
-    sql, params = _sql(window[:WINDOW])
-    with connection.cursor() as cursor:
-        # Stops at cap + 1 matches: a frequent query reads only the newest few pages.
-        cursor.execute(
-            f"SELECT s.published_at, s.id FROM ({sql}) s WHERE s.m LIMIT %s",  # noqa: S608
-            [*params, cap + 1],
-        )
-        found = sorted(cursor.fetchall(), reverse=True)
-    if len(found) > cap:
-        return _walk_on(base, match, found, found[-1][0], need), cap, True
-    # Fewer than cap + 1 in the window: was the window the whole filtered set? (The
-    # covering listing indexes answer this from the index alone.)
-    sql, params = _sql(base.order_by(*newest).values_list("published_at")[:WINDOW])
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), min(s.published_at) FROM ({sql}) s", params)  # noqa: S608
-        walked, oldest = cursor.fetchone()
-    if walked < WINDOW:
-        return [pk for _, pk in found], len(found), False
+    # A probe of the newest rows first: its matches tell the query's frequency, which
+    # sizes the rest of the walk (continued from the probe's last row, not started
+    # again), or sends rarer queries to the bitmap count without walking further.
+    probe = min(PROBE, WINDOW)
+    found, count, end = _walk(window, probe, cap_left=cap + 1, need_left=need, numbered=True)
+    if count <= cap and end is not None and probe < WINDOW:
+        # Rows a walk would need for cap + 1 matches at the probe's frequency, with a
+        # margin: beyond the window, the bitmap count costs less than the walk.
+        wanted = int(1.5 * (cap + 1) * probe / count) if count else WINDOW + 1
+        if wanted <= WINDOW:
+            after = RawSQL(  # noqa: S611 - constant SQL; row comparison follows the index
+                f"({_column(base, 'published_at')}, {_column(base, 'id')}) < (%s, %s)",
+                (end[1], end[0]),
+                output_field=BooleanField(),
+            )
+            rest = base.filter(after).order_by(*newest).annotate(m=match)
+            more, more_count, rest_end = _walk(
+                rest.values_list("id", "published_at", "m"),
+                wanted - probe,
+                cap_left=cap + 1 - count,
+                need_left=need - len(found),
+                numbered=not broad,
+            )
+            found, count = found + more, count + more_count
+            if not broad:
+                end = rest_end
+            # A broad walk does not tell whether the set ended there: ``end`` stays the
+            # probe's, so the bitmap counts unless the walk was capped.
+    if count > cap:
+        oldest = found[-1][0] if found else None
+        return _walk_on(base, match, found, oldest, need), cap, True
+    if end is None:  # the walk covered the whole filtered set: every match is here
+        return [pk for _, pk in found], count, False
     # No ORDER BY (the model's default ordering would sort every match).
     matching = (base if broad else base.filter(match)).order_by()
-    sql, params = _sql(matching.values_list("published_at", "id")[: cap + 1])
+    sql, params = _sql(matching.values_list("id", "published_at")[: cap + 1])
     if broad:
         # Filters on a few-valued column (tone, answered…) are tested on the matches:
         # combining the GIN bitmap with their btree's (half the table) costs more than the
@@ -200,26 +255,56 @@ def ordered_matches(
         head, found_from, tail = sql.partition(f"FROM {table}")
         if not found_from:
             raise AssertionError(sql)
-        vector = f"{table}.{connection.ops.quote_name('search_vector')}"
-        where = _PG_MATCH.format(vector=vector)
+        where = _PG_MATCH.format(vector=_column(base, "search_vector"))
         inner = f"SELECT * FROM {table} WHERE {where} OFFSET 0"  # noqa: S608 - constant SQL
         sql = f"{head}FROM ({inner}) {table}{tail}"
         params = [PG_CONFIG, query, *params]
     bitmap_only = _planner(seqscan=False, indexscan=False, indexonlyscan=False)
     with bitmap_only, connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        every = cursor.fetchall()
-    if len(every) <= cap:
-        return [pk for _, pk in sorted(every, reverse=True)], len(every), False
-    return _walk_on(base, match, found, oldest, need), cap, True
+        cursor.execute(_BITMAP.format(matches=sql), [*params, need])
+        newest_matches = cursor.fetchall()
+    total = newest_matches[0][2] if newest_matches else 0
+    if total <= cap:
+        return [pk for pk, _, _ in newest_matches], total, False
+    return _walk_on(base, match, found, end[1], need), cap, True
+
+
+def _walk(
+    part: QuerySet, size: int, *, cap_left: int, need_left: int, numbered: bool
+) -> tuple[list[tuple[Any, int]], int, tuple[int, Any] | None]:
+    """Walk the ``size`` first rows of ``part`` (``id, published_at, m``), stopping after
+    ``cap_left`` matches: ``(found, count, end)`` with the ``(published_at, id)`` of the
+    first ``need_left`` matches, how many matched, and the ``(id, published_at)`` of the
+    walk's last row when the set goes on beyond it (``numbered`` only: otherwise None,
+    not known)."""
+    sql, params = _sql(part[:size])
+    need_left = max(0, need_left)
+    with connection.cursor() as cursor:
+        if numbered:
+            cursor.execute(_WALK.format(window=sql), [*params, size, cap_left + 1, need_left, size])
+            rows = cursor.fetchall()
+            found = [(at, pk) for pk, at, m, _, _, k in rows if m and k <= need_left]
+            end = next(((pk, at) for pk, at, _, _, rn, _ in rows if rn == size), None)
+        else:
+            cursor.execute(_WALK_ON_MATCHES.format(window=sql), [*params, cap_left, need_left])
+            rows = cursor.fetchall()
+            found = [(at, pk) for pk, at, k, _ in rows if k <= need_left]
+            end = None
+    return found, (rows[0][3] if rows else 0), end
+
+
+def _column(queryset: QuerySet, name: str) -> str:
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    return f"{table}.{connection.ops.quote_name(name)}"
 
 
 def _walk_on(
     base: QuerySet, match: Expression, found: list[tuple[Any, int]], oldest: Any, need: int
 ) -> list[int]:
-    """``found`` (the matches newer than ``oldest``, and some of its date), completed up to
-    ``need`` ids by walking on from ``oldest``, newest first (index scans forced)."""
-    if len(found) >= need:
+    """``found`` (the newest matches, down to ``oldest`` and maybe some of its date),
+    completed up to ``need`` ids by walking on from ``oldest``, newest first (index scans
+    forced)."""
+    if len(found) >= need or oldest is None:
         return [pk for _, pk in found]
     newer = [pk for published_at, pk in found if published_at > oldest]
     older = base.filter(match, published_at__lte=oldest).order_by("-published_at", "-id")

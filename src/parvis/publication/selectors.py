@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from parvis.core.memo import ProcessMemo
 from parvis.directory.models import LocalService, Motif, Organisation, Theme
 from parvis.publication import search
 from parvis.publication.models import (
@@ -26,6 +27,7 @@ from parvis.publication.models import (
     PublicExperience,
     PublicExperienceTheme,
 )
+from parvis.territories.models import Departement
 
 # Counting every match of a broad query would read the whole table: counts stop here
 # (« plus de 1 000 expériences »; refine the criteria to see the rest).
@@ -127,8 +129,44 @@ def _filtered(filters: ExperienceFilters) -> QuerySet[PublicExperience]:
     return search.matching(qs, filters.q)
 
 
-# What a listing card shows (``experience_card``): fewer queries per page.
-CARD_RELATIONS = ("organisation", "local_service", "departement", "themes")
+# What a listing card shows (``experience_card``) besides the names of ``card_names``.
+CARD_RELATIONS = ("themes",)
+
+
+@dataclass(frozen=True)
+class CardNames:
+    organisations: dict[int, str]
+    services: dict[int, str]
+    departements: dict[str, str]
+    themes: dict[str, tuple[int, str, str]]  # pk → (position, slug, label)
+
+
+# Read once a minute per process rather than fetched for every page (three queries of a
+# listing's seven); a rename shows within the minute, in this process at once
+# (``PublicationConfig.ready``).
+card_names_memo = ProcessMemo("card-names", ttl=60.0)
+
+
+def card_names() -> CardNames:
+    """Names of organisations, local services, départements and themes shown on
+    experience cards."""
+    return card_names_memo.get("names", _read_card_names)
+
+
+def _read_card_names() -> CardNames:
+    return CardNames(
+        organisations=dict(Organisation.objects.values_list("pk", "name")),
+        services=dict(LocalService.objects.values_list("pk", "name")),
+        departements=dict(Departement.objects.values_list("code", "name")),
+        themes={
+            pk: (position, slug, label)
+            for pk, position, slug, label in Theme.objects.values_list(
+                "pk", "position", "slug", "label"
+            )
+        },
+    )
+
+
 _RELATIONS = (
     "organisation",
     "local_service",
@@ -186,6 +224,8 @@ class _RowsByIds(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         ids = self.ids[index]
+        if self.relations == CARD_RELATIONS:
+            return _card_rows(ids)
         rows = {
             row.pk: row
             for row in with_display_relations(
@@ -193,6 +233,37 @@ class _RowsByIds(Sequence):
             )
         }
         return [rows[pk] for pk in ids if pk in rows]
+
+
+# What ``experience_card`` reads of a row (names and theme labels come from ``card_names``).
+CARD_FIELDS = (
+    "id",
+    "uuid",
+    "title",
+    "text",
+    "tone",
+    "is_answered",
+    "published_at",
+    "organisation",
+    "local_service",
+    "departement",
+)
+
+
+def _card_rows(ids: list[int]) -> list[PublicExperience]:
+    """Rows of ``ids`` for cards, in their order, each with ``card_theme_labels``: two
+    queries, no model instance per theme."""
+    rows = {row.pk: row for row in PublicExperience.objects.filter(pk__in=ids).only(*CARD_FIELDS)}
+    themes = card_names().themes
+    links: dict[int, list[tuple[int, str, str]]] = {}
+    for experience_id, theme_id in PublicExperienceTheme.objects.filter(
+        experience_id__in=ids
+    ).values_list("experience_id", "theme_id"):
+        if theme_id in themes:
+            links.setdefault(experience_id, []).append(themes[theme_id])
+    for pk, row in rows.items():
+        row.card_theme_labels = [label for _, _, label in sorted(links.get(pk, []))]  # type: ignore[attr-defined]
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def experiences_listing(

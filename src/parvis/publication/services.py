@@ -34,15 +34,17 @@ from parvis.publication.models import (
     PublicExperienceTheme,
 )
 from parvis.territories.models import Departement
-from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus, PublicAnswer, Tone
+from parvis.voice.models import (
+    PUBLIC_STATUSES,
+    AnswerStatus,
+    Experience,
+    ExperienceStatus,
+    PublicAnswer,
+    Tone,
+)
 
 logger = structlog.get_logger(__name__)
 
-# Statuses whose experience is public. Archived experiences stay readable at their
-# permanent URL (closed to new answers); withdrawn, rejected and undecided ones are not.
-PUBLIC_STATUSES = frozenset(
-    {ExperienceStatus.PUBLISHED, ExperienceStatus.ANSWERED, ExperienceStatus.ARCHIVED}
-)
 TOP_THEMES = 5
 
 

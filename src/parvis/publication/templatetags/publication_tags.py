@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import html
 from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.timezone import localtime
+
+from parvis.core.text import FRENCH_MONTHS as _MONTHS
 
 register = template.Library()
 
@@ -57,6 +58,14 @@ def reason_label(code: str) -> str:
         return code
 
 
+def _escape(value: Any) -> str:
+    """``conditional_escape`` for the hot paths below: the standard library's escaping
+    (the same five characters) without Django's lazy-string wrappers."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
 @register.simple_tag
 def filter_select(bound_field: Any) -> str:
     """A DSFR select group rendered in Python.
@@ -65,57 +74,36 @@ def filter_select(bound_field: Any) -> str:
     option: the listing has about 200 options, which made the form the slowest part of
     the page.
     """
-    from django.utils.html import conditional_escape, format_html, format_html_join
-    from django.utils.safestring import mark_safe
-
     field = bound_field.field
-    widget_id = bound_field.id_for_label
+    widget_id = _escape(bound_field.id_for_label)
     value = bound_field.value()
     selected = "" if value is None else str(value)
     if hasattr(field, "to_field_name") and field.to_field_name and hasattr(value, "pk"):
         selected = str(getattr(value, field.to_field_name))
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (
-                str(option_value),
-                mark_safe(" selected") if str(option_value) == selected else "",
-                label,
-            )
-            for option_value, label in field.choices
-        ),
+    options = "".join(
+        f'<option value="{_escape(option)}"{" selected" if str(option) == selected else ""}>'
+        f"{_escape(label)}</option>"
+        for option, label in field.choices
     )
     described = []
     help_html = ""
     if field.help_text:
         described.append(f"{widget_id}_helptext")
-        help_html = format_html(
-            '<span class="fr-hint-text" id="{}_helptext">{}</span>', widget_id, field.help_text
-        )
+        help_text = _escape(field.help_text)
+        help_html = f'<span class="fr-hint-text" id="{widget_id}_helptext">{help_text}</span>'
     error_html = ""
     if bound_field.errors:
         described.append(f"{widget_id}-desc-error")
-        error_html = format_html(
-            '<div id="{}-desc-error">{}</div>',
-            widget_id,
-            format_html_join(
-                "", '<p class="fr-error-text">{}</p>', ((e,) for e in bound_field.errors)
-            ),
-        )
-    return format_html(
-        '<div class="fr-select-group{}"><label for="{}" class="fr-label">{}{}</label>'
-        '<select name="{}" class="fr-select" id="{}"{}{}>{}</select>{}</div>',
-        " fr-select-group--error" if bound_field.errors else "",
-        widget_id,
-        conditional_escape(field.label),
-        help_html,
-        bound_field.html_name,
-        widget_id,
-        format_html(' aria-describedby="{}"', " ".join(described)) if described else "",
-        mark_safe(' aria-invalid="true"') if bound_field.errors else "",
-        options,
-        error_html,
+        errors = "".join(f'<p class="fr-error-text">{_escape(e)}</p>' for e in bound_field.errors)
+        error_html = f'<div id="{widget_id}-desc-error">{errors}</div>'
+    describedby = f' aria-describedby="{" ".join(described)}"' if described else ""
+    invalid = ' aria-invalid="true"' if bound_field.errors else ""
+    group_error = " fr-select-group--error" if bound_field.errors else ""
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'<div class="fr-select-group{group_error}"><label for="{widget_id}" class="fr-label">'
+        f"{_escape(field.label)}{help_html}</label>"
+        f'<select name="{_escape(bound_field.html_name)}" class="fr-select" id="{widget_id}"'
+        f"{describedby}{invalid}>{options}</select>{error_html}</div>"
     )
 
 
@@ -148,34 +136,67 @@ _WAITING = mark_safe(
 )
 
 
+def _french_date(moment: Any) -> str:
+    """« 3 mars 2026 » (``date:"j F Y"`` in French, without a translation lookup per card)."""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+@functools.cache
+def _detail_url_prefix() -> str:
+    """``/experiences/`` as routed (one ``reverse`` per process, not per card)."""
+    placeholder = "00000000-0000-4000-8000-000000000000"
+    url = reverse("publication:experience_detail", args=[placeholder])
+    return url[: url.index(placeholder)]
+
+
+@functools.cache
+def _tone_labels() -> dict[str, str]:
+    from parvis.voice.models import Tone
+
+    return {str(value): str(label).lower() for value, label in Tone.choices}
+
+
+def _truncate(text: str, length: int) -> str:
+    """``Truncator.chars`` for plain text: cut at ``length`` characters with « … »."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
 @register.simple_tag
 def experience_card(experience: Any) -> str:
     """One experience as a DSFR card, rendered in Python (a listing page shows 20: as a
     template include they took a third of the page's time)."""
-    url = reverse("publication:experience_detail", args=[experience.uuid])
+    from parvis.publication.selectors import card_names
+
+    names = card_names()
+    url = _detail_url_prefix() + f"{experience.uuid}/"
     tone = ""
     if experience.tone:
-        tone = format_html(
-            '<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">Expérience {}</p></li>',
-            experience.tone_label.lower(),
+        tone = (
+            '<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">Expérience '
+            f"{_escape(_tone_labels().get(experience.tone, experience.tone))}</p></li>"
         )
-    detail = conditional_escape(experience.organisation.name)
-    if experience.local_service:
-        detail += format_html(" · {}", experience.local_service.name)
-    if experience.departement:
-        detail += format_html(" · {} ({})", experience.departement.name, experience.departement_id)
-    themes = experience.themes.all()
+    services, departements = names.services, names.departements
+    detail = _escape(names.organisations.get(experience.organisation_id, ""))
+    if experience.local_service_id in services:
+        detail += f" · {_escape(services[experience.local_service_id])}"
+    if experience.departement_id in departements:
+        departement = departements[experience.departement_id]
+        detail += f" · {_escape(departement)} ({_escape(experience.departement_id)})"
+    theme_labels = getattr(experience, "card_theme_labels", None)
+    if theme_labels is None:
+        theme_labels = [str(theme.label) for theme in experience.themes.all()]
     labels = ""
-    if themes:
-        labels = format_html(" · Thèmes : {}", ", ".join(str(t.label) for t in themes))
-    return format_html(
-        _CARD,
-        url,
-        experience.title or "Expérience sans titre",
-        Truncator(experience.text).chars(280),
-        tone,
-        _ANSWERED if experience.is_answered else _WAITING,
-        detail,
-        date_format(localtime(experience.published_at), "j F Y"),
-        labels,
+    if theme_labels:
+        labels = f" · Thèmes : {_escape(', '.join(theme_labels))}"
+    return mark_safe(  # noqa: S308 - every value is escaped
+        _CARD.format(
+            _escape(url),
+            _escape(experience.title or "Expérience sans titre"),
+            _escape(_truncate(experience.text, 280)),
+            tone,
+            _ANSWERED if experience.is_answered else _WAITING,
+            detail,
+            _escape(_french_date(localtime(experience.published_at))),
+            labels,
+        )
     )

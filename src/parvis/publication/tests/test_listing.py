@@ -187,27 +187,45 @@ def test_extreme_dates_do_not_fail(publish):
     assert _found(published_from=dt.date(1, 1, 1), published_to=dt.date(9999, 12, 31))
 
 
-@pytest.mark.parametrize("window", [2, 4, 10_000])
-@pytest.mark.parametrize(("cap", "need"), [(3, 2), (3, 5), (10, 3), (5, 1)])
+@pytest.mark.parametrize("probe", [1, 3, 10_000])
+@pytest.mark.parametrize("window", [1, 2, 4, 7, 8, 11, 10_000])
+@pytest.mark.parametrize(
+    ("cap", "need"), [(3, 2), (3, 5), (10, 3), (5, 1), (6, 7), (7, 7), (7, 8), (1, 1), (6, 6)]
+)
 def test_listing_gives_the_same_count_and_order_whatever_the_route(
-    publish, monkeypatch, window, cap, need
+    publish, monkeypatch, probe, window, cap, need
 ):
     """PostgreSQL measures its way (window walk, bitmap count, further walk): same answers."""
     monkeypatch.setattr(search, "WINDOW", window)
+    monkeypatch.setattr(search, "PROBE", probe)
     now = timezone.now()
+    organisation = OrganisationFactory()
     matches = [
         publish(
-            masked_text=f"Un délai de {i} jours.", published_at=now - dt.timedelta(days=2 * i + 1)
+            masked_text=f"Un délai de {i} jours.",
+            published_at=now - dt.timedelta(days=2 * i + 1),
+            organisation=organisation,
         )
         for i in range(7)
     ]
     for i in range(4):
-        publish(masked_text="Accueil parfait.", published_at=now - dt.timedelta(days=2 * i))
-    expected = [row.pk for row in matches]
-    for sort in ("date", "pertinence"):
-        count, capped, rows = selectors.experiences_listing(
-            filters=ExperienceFilters(q="delai", sort=sort), need=need, cap=cap
+        publish(
+            masked_text="Accueil parfait.",
+            published_at=now - dt.timedelta(days=2 * i),
+            organisation=organisation,
         )
+    elsewhere = publish(masked_text="Un délai ailleurs.", published_at=now - dt.timedelta(days=30))
+    expected = [row.pk for row in matches]
+    # broad (no filter: the other organisation's match comes last) and selective routes
+    for sort, selective in (("date", True), ("pertinence", True), ("date", False)):
+        filters = ExperienceFilters(q="delai", sort=sort)
+        if selective:
+            filters = ExperienceFilters(q="delai", sort=sort, organisation=organisation.slug)
+        count, capped, rows = selectors.experiences_listing(filters=filters, need=need, cap=cap)
+        if not selective:
+            assert (count, capped) == (min(8, cap), cap < 8)
+            assert [row.pk for row in rows[:need]] == [*expected, elsewhere.pk][:need]
+            continue
         assert (count, capped) == (min(7, cap), cap < 7)
         got = [row.pk for row in rows[:need]]
         if sort == "date":

@@ -49,6 +49,24 @@ def test_listing_filters_are_a_get_form_that_keeps_its_values(client, publish):
     assert "1 expérience trouvée" in html
 
 
+def test_cards_and_filters_escape_html(client, publish):
+    organisation = OrganisationFactory(slug="ville", name='Mairie <b>"centre"</b> & co')
+    publish(
+        organisation=organisation,
+        masked_title="<script>alert('titre')</script>",
+        masked_text="Texte <img src=x onerror=alert(1)> & suite",
+    )
+
+    html = client.get("/experiences/?organisation=ville").content.decode()
+
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;titre&#x27;)&lt;/script&gt;" in html
+    assert "Texte &lt;img src=x onerror=alert(1)&gt; &amp; suite" in html
+    # the organisation's name, in its card and in the select option
+    assert html.count("Mairie &lt;b&gt;&quot;centre&quot;&lt;/b&gt; &amp; co") >= 2
+    assert '<option value="ville" selected>' in html
+
+
 def test_empty_state(client):
     response = client.get("/experiences/?q=introuvable")
     assert response.status_code == 200
@@ -193,3 +211,23 @@ def test_figures_page_before_any_refresh(client):
     response = client.get("/experiences/chiffres/")
     assert response.status_code == 200
     assert "pas encore été calculés" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "délai"])
+def test_cards_name_the_service_and_list_themes_in_order(client, publish, query):
+    """Listing and search (PostgreSQL reads card rows its own way) show the same card."""
+    organisation = OrganisationFactory(name="Caisse d’allocations familiales")
+    service = LocalServiceFactory(organisation=organisation, name="CAF de la Gironde")
+    second = ThemeFactory(slug="suivi", label="Suivi du dossier", position=2)
+    first = ThemeFactory(slug="delai", label="Délais", position=1)
+    publish(
+        organisation=organisation,
+        local_service=service,
+        masked_text="Un délai de trois mois.",
+        themes=[second, first],
+    )
+
+    html = client.get(f"/experiences/?q={query}").content.decode()
+
+    assert "Caisse d’allocations familiales · CAF de la Gironde" in html
+    assert "Thèmes : Délais, Suivi du dossier" in html
