@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -138,7 +138,8 @@ def moderation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "text": decrypt_text(experience.original_text_encrypted),
         }
     masking_form = MaskingForm(
-        request.POST if action == "masking" else None, spans=_span_choices(experience, originals)
+        request.POST if action == "masking" else None,
+        spans=_span_choices(experience.entities, originals),
     )
     status = 200
     if request.method == "POST":
@@ -182,15 +183,20 @@ def moderation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     )
 
 
-def _span_choices(experience: Experience, originals: dict[str, str]) -> list[tuple[int, str]]:
-    """Each masked span as « [NOM] ← “Dupont” (récit) » for the moderator to keep or remove."""
+def _span_choices(
+    entities: list[dict[str, Any]], originals: dict[str, str]
+) -> list[tuple[int, str]]:
+    """Each masked span as « [NOM] ← “Dupont” (récit) » for the moderator to keep or remove
+    (without the field when the text has only one, as an answer)."""
     choices = []
-    for index, span in enumerate(experience.entities):
+    for index, span in enumerate(entities):
         field = span.get("field", "text")
         fragment = originals.get(field, "")[span.get("start", 0) : span.get("end", 0)]
         placeholder = LABEL_PLACEHOLDERS.get(span.get("label", ""), LABEL_PLACEHOLDERS["OTHER"])
-        where = "titre" if field == "title" else "récit"
-        choices.append((index, f"{placeholder} ← « {fragment} » ({where})"))
+        label = f"{placeholder} ← « {fragment} »"
+        if len(originals) > 1:
+            label += " (titre)" if field == "title" else " (récit)"
+        choices.append((index, label))
     return choices
 
 
@@ -265,34 +271,60 @@ def _moderate(
 @moderator_required
 @require_http_methods(["GET", "POST"])
 def answer_moderation(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        answer = PublicAnswer.objects.select_related(
-            "experience__organisation", "signed_by_service", "author"
-        ).get(pk=pk)
-    except PublicAnswer.DoesNotExist as exc:
-        from django.http import Http404
-
-        raise Http404 from exc
-    form = AnswerModerationForm(request.POST or None)
+    """A service's answer held for moderation: original beside masked text, the masking
+    to correct, then the decision. A published answer's masking can still be corrected."""
+    answer = get_object_or_404(
+        PublicAnswer.objects.select_related(
+            "experience__organisation", "signed_by_service", "signed_by_organisation", "author"
+        ),
+        pk=pk,
+    )
+    original = (
+        decrypt_text(answer.original_text_encrypted) if answer.original_text_encrypted else ""
+    )
+    action = request.POST.get("action", "decide")
+    form = AnswerModerationForm(request.POST if action == "decide" else None)
+    masking_form = MaskingForm(
+        request.POST if action == "masking" else None,
+        spans=_span_choices(answer.entities, {"text": original}),
+        with_title=False,
+    )
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            try:
-                services.answer_moderate(
-                    answer=answer,
-                    moderator=_user(request),
-                    approve=form.cleaned_data["decision"] == "approve",
-                    note=form.cleaned_data["note"],
-                )
-            except VoiceError as error:
-                _form_error(form, error)
+        here = reverse("voice_backoffice:answer_moderation", kwargs={"pk": answer.pk})
+        try:
+            if action == "masking":
+                if masking_form.is_valid():
+                    data = masking_form.cleaned_data
+                    services.answer_adjust_masking(
+                        answer=answer,
+                        moderator=_user(request),
+                        remove=data["remove"],
+                        add_fragment=data["add_fragment"],
+                        add_label=data["add_label"] or "OTHER",
+                    )
+                    messages.success(request, "Le masquage de la réponse est mis à jour.")
+                    return redirect(here)
+            elif action == "decide":
+                if form.is_valid():
+                    services.answer_moderate(
+                        answer=answer,
+                        moderator=_user(request),
+                        approve=form.cleaned_data["decision"] == "approve",
+                        note=form.cleaned_data["note"],
+                    )
+                    messages.success(request, "Décision enregistrée.")
+                    return redirect("voice_backoffice:moderation_queue")
             else:
-                messages.success(request, "Décision enregistrée.")
-                return redirect("voice_backoffice:moderation_queue")
-    original = (
-        decrypt_text(answer.original_text_encrypted) if (answer.original_text_encrypted) else ""
-    )
+                raise VoiceError("unknown_action", "Action inconnue.")
+        except VoiceError as error:
+            target = {"masking": masking_form, "decide": form}.get(action)
+            if target is not None:
+                _form_error(target, error)
+            else:
+                messages.error(request, error.message)
+            status = 409 if error.status == 409 else 400
     return render(
         request,
         "voice/backoffice/answer_moderation.html",
@@ -305,6 +337,8 @@ def answer_moderation(request: HttpRequest, pk: int) -> HttpResponse:
             "experience": answer.experience,
             "original": original,
             "form": form,
+            "masking_form": masking_form,
+            "can_mask": bool(original) and answer.status in services.ANSWER_MASKABLE_STATUSES,
         },
         status=status,
     )

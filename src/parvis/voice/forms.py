@@ -248,10 +248,16 @@ class MaskingForm(ParvisForm):
     )
 
     def __init__(
-        self, *args: Any, spans: list[tuple[int, str]] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        spans: list[tuple[int, str]] | None = None,
+        with_title: bool = True,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["remove"]).choices = spans or []
+        if not with_title:  # an answer has no title: the fragment is looked for in its text
+            del self.fields["add_field"]
 
 
 class AnswerModerationForm(ParvisForm):

@@ -752,6 +752,59 @@ def experience_archive(*, experience: Experience, moderator: User, note: str = "
 MASKABLE_STATUSES = frozenset({S.IN_MODERATION, S.PUBLISHED, S.ANSWERED})
 
 
+@dataclass(frozen=True)
+class Remasked:
+    """Spans and masked texts recomputed from the originals after a moderator's edit."""
+
+    entities: list[dict[str, Any]]
+    masked: dict[str, str]
+    removed: int
+    added: int
+
+
+def _remask(
+    originals: dict[str, str],
+    entities: list[dict[str, Any]],
+    *,
+    remove: Iterable[int],
+    add_fragment: str,
+    add_label: str,
+    add_field: str,
+) -> Remasked:
+    """Drop the spans at the ``remove`` indexes and mask every occurrence of
+    ``add_fragment`` in ``originals[add_field]``; always recomputed from the originals,
+    never by editing the masked text, so no earlier mask can be undone by accident."""
+    if add_label not in analysis.LABEL_PLACEHOLDERS:
+        raise VoiceError("invalid_label", "Type de donnée inconnu.", field="add_label")
+    removed = set(remove)
+    spans = [span for index, span in enumerate(entities) if index not in removed]
+    added: list[dict[str, Any]] = []
+    if add_fragment.strip():
+        if add_field not in originals:
+            raise VoiceError("invalid_field", "Champ inconnu.", field="add_field")
+        added = [
+            {**span, "field": add_field}
+            for span in analysis.spans_of_fragment(originals[add_field], add_fragment, add_label)
+        ]
+        if not added:
+            raise VoiceError(
+                "fragment_not_found",
+                "Ce passage n’apparaît pas dans le texte original.",
+                field="add_fragment",
+            )
+    spans.extend(added)
+    by_field = {
+        name: analysis.resolve_spans(s for s in spans if s.get("field", "text") == name)
+        for name in originals
+    }
+    return Remasked(
+        entities=[{**s, "field": name} for name, items in by_field.items() for s in items],
+        masked={name: analysis.apply_mask(originals[name], by_field[name]) for name in originals},
+        removed=len(removed),
+        added=len(added),
+    )
+
+
 @transaction.atomic
 def experience_adjust_masking(
     *,
@@ -772,46 +825,78 @@ def experience_adjust_masking(
         raise VoiceError(
             "purged", "L’original a été effacé : le masquage ne peut plus être modifié.", status=409
         )
-    if add_label not in analysis.LABEL_PLACEHOLDERS:
-        raise VoiceError("invalid_label", "Type de donnée inconnu.", field="add_label")
-    originals = {
-        "title": decrypt_text(experience.original_title_encrypted),
-        "text": decrypt_text(experience.original_text_encrypted),
-    }
-    removed = set(remove)
-    spans = [span for index, span in enumerate(experience.entities) if index not in removed]
-    added: list[dict[str, Any]] = []
-    if add_fragment.strip():
-        if add_field not in originals:
-            raise VoiceError("invalid_field", "Champ inconnu.", field="add_field")
-        added = [
-            {**span, "field": add_field}
-            for span in analysis.spans_of_fragment(originals[add_field], add_fragment, add_label)
-        ]
-        if not added:
-            raise VoiceError(
-                "fragment_not_found",
-                "Ce passage n’apparaît pas dans le texte original.",
-                field="add_fragment",
-            )
-    spans.extend(added)
-    by_field = {
-        name: analysis.resolve_spans(s for s in spans if s.get("field", "text") == name)
-        for name in originals
-    }
-    experience.entities = [{**s, "field": name} for name, items in by_field.items() for s in items]
-    experience.masked_title = analysis.apply_mask(originals["title"], by_field["title"])[:TITLE_MAX]
-    experience.masked_text = analysis.apply_mask(originals["text"], by_field["text"])
+    remasked = _remask(
+        {
+            "title": decrypt_text(experience.original_title_encrypted),
+            "text": decrypt_text(experience.original_text_encrypted),
+        },
+        experience.entities,
+        remove=remove,
+        add_fragment=add_fragment,
+        add_label=add_label,
+        add_field=add_field,
+    )
+    experience.entities = remasked.entities
+    experience.masked_title = remasked.masked["title"][:TITLE_MAX]
+    experience.masked_text = remasked.masked["text"]
     experience.full_clean()
     experience.save()
     audit_record(
         actor=moderator,
         action="experience.masking_adjusted",
         target=experience,
-        data={"removed": len(removed), "added": len(added)},
+        data={"removed": remasked.removed, "added": remasked.added},
     )
     _changed_on_commit(experience)
     return experience
+
+
+ANSWER_MASKABLE_STATUSES = frozenset({AnswerStatus.IN_MODERATION, AnswerStatus.PUBLISHED})
+
+
+@transaction.atomic
+def answer_adjust_masking(
+    *,
+    answer: PublicAnswer,
+    moderator: User,
+    remove: Iterable[int] = (),
+    add_fragment: str = "",
+    add_label: str = "OTHER",
+) -> PublicAnswer:
+    """A moderator corrects the masking of a service's answer, as for citizens' texts:
+    an answer in moderation before it is published, or a published one (the public page
+    follows at once)."""
+    _require_moderator(moderator)
+    answer = PublicAnswer.objects.select_for_update().select_related("experience").get(pk=answer.pk)
+    if answer.status not in ANSWER_MASKABLE_STATUSES:
+        raise VoiceError(
+            "not_maskable", "Le masquage de cette réponse ne se modifie pas.", status=409
+        )
+    if not answer.original_text_encrypted:
+        raise VoiceError(
+            "purged", "L’original a été effacé : le masquage ne peut plus être modifié.", status=409
+        )
+    remasked = _remask(
+        {"text": decrypt_text(answer.original_text_encrypted)},
+        answer.entities,
+        remove=remove,
+        add_fragment=add_fragment,
+        add_label=add_label,
+        add_field="text",
+    )
+    answer.entities = remasked.entities
+    answer.masked_text = remasked.masked["text"]
+    answer.save(update_fields=["entities", "masked_text", "updated_at"])
+    audit_record(
+        actor=moderator,
+        action="answer.masking_adjusted",
+        target=answer,
+        organisation=answer.experience.organisation,
+        data={"removed": remasked.removed, "added": remasked.added},
+    )
+    if answer.status == AnswerStatus.PUBLISHED:
+        _changed_on_commit(answer.experience)
+    return answer
 
 
 # --- Personal data: purge and key rotation ---------------------------------------------

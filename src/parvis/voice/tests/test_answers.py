@@ -213,3 +213,110 @@ def test_feedback_on_unpublished_answer_is_404(client):
     answer = PublicAnswerFactory(status=AnswerStatus.IN_MODERATION)
     url = reverse("voice:answer_feedback", kwargs={"uuid": answer.experience.uuid})
     assert client.get(url).status_code == 404
+
+
+ANSWER_WITH_CONTACT = "Madame Martine Leroy vous rappellera au 05 56 00 00 00 cette semaine."
+
+
+def _answer_in_moderation(quality_manager, service, capture):
+    experience = ExperienceFactory(published=True, local_service=service)
+    with capture(execute=True):
+        answer = services.answer_draft_save(
+            experience=experience, actor=quality_manager, text=ANSWER_WITH_CONTACT
+        )
+    answer.refresh_from_db()
+    return services.answer_confirm(answer=answer, actor=quality_manager)
+
+
+def _span_index(answer, label):
+    return next(i for i, span in enumerate(answer.entities) if span["label"] == label)
+
+
+def test_moderator_adjusts_the_masking_of_an_answer_before_publishing_it(
+    client, quality_manager, service, moderator, django_capture_on_commit_callbacks
+):
+    from parvis.publication.models import PublicExperience
+
+    answer = _answer_in_moderation(quality_manager, service, django_capture_on_commit_callbacks)
+    assert answer.status == AnswerStatus.IN_MODERATION
+    url = reverse("voice_backoffice:answer_moderation", kwargs={"pk": answer.pk})
+    client.force_login(moderator)
+    page = client.get(url).content.decode()
+    # each masked span is listed with what it hides, to keep or remove
+    assert "[TÉLÉPHONE] ← « 05 56 00 00 00 »" in page and "Ajuster le masquage" in page
+    # a fragment absent from the original: French error, nothing changed, input kept
+    refused = client.post(
+        url, {"action": "masking", "add_fragment": "introuvable", "add_label": "OTHER"}
+    )
+    assert refused.status_code == 400
+    assert "n’apparaît pas dans le texte original" in refused.content.decode()
+    assert 'value="introuvable"' in refused.content.decode()
+    answer.refresh_from_db()
+    assert answer.masked_text.count("[") == 2
+    # the service's own office phone may stay public; "cette semaine" is masked instead
+    adjusted = client.post(
+        url,
+        {
+            "action": "masking",
+            "remove": [str(_span_index(answer, "PHONE"))],
+            "add_fragment": "cette semaine",
+            "add_label": "OTHER",
+        },
+    )
+    assert adjusted.status_code == 302 and adjusted["Location"] == url
+    answer.refresh_from_db()
+    assert "05 56 00 00 00" in answer.masked_text
+    assert "cette semaine" not in answer.masked_text and "[MASQUÉ]" in answer.masked_text
+    assert "Leroy" not in answer.masked_text  # the other mask is kept
+    assert answer.status == AnswerStatus.IN_MODERATION  # no decision taken yet
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = client.post(url, {"action": "decide", "decision": "approve"})
+    assert decided.status_code == 302
+    row = PublicExperience.objects.get(experience_id=answer.experience_id)
+    assert row.answer_text == answer.masked_text
+
+
+def test_masking_of_a_published_answer_can_be_corrected_and_the_public_page_follows(
+    quality_manager, service, moderator, django_capture_on_commit_callbacks
+):
+    from parvis.accounts.models import AuditEvent
+    from parvis.publication.models import PublicExperience
+
+    answer = _answer_in_moderation(quality_manager, service, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_moderate(answer=answer, moderator=moderator, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_adjust_masking(
+            answer=answer, moderator=moderator, add_fragment="cette semaine", add_label="OTHER"
+        )
+    answer.refresh_from_db()
+    assert answer.status == AnswerStatus.PUBLISHED
+    assert "cette semaine" not in answer.masked_text
+    row = PublicExperience.objects.get(experience_id=answer.experience_id)
+    assert row.answer_text == answer.masked_text and "cette semaine" not in row.answer_text
+    entry = AuditEvent.objects.get(action="answer.masking_adjusted")
+    assert entry.actor == moderator and entry.data == {"removed": 0, "added": 1}
+
+
+def test_answer_masking_is_for_moderators_and_answers_past_the_draft(
+    client, quality_manager, service, moderator, django_capture_on_commit_callbacks
+):
+    answer = _answer_in_moderation(quality_manager, service, django_capture_on_commit_callbacks)
+    with pytest.raises(VoiceError) as refused:
+        services.answer_adjust_masking(answer=answer, moderator=quality_manager, remove=[0])
+    assert refused.value.status == 403
+    draft = PublicAnswerFactory()
+    with pytest.raises(VoiceError) as refused:
+        services.answer_adjust_masking(answer=draft, moderator=moderator, remove=[0])
+    assert refused.value.code == "not_maskable" and refused.value.status == 409
+    with pytest.raises(VoiceError) as refused:
+        services.answer_adjust_masking(
+            answer=answer, moderator=moderator, add_fragment="Leroy", add_label="INVENTED"
+        )
+    assert refused.value.code == "invalid_label"
+    # the service's quality manager cannot reach the moderation page
+    client.force_login(quality_manager)
+    url = reverse("voice_backoffice:answer_moderation", kwargs={"pk": answer.pk})
+    assert client.post(url, {"action": "masking", "remove": ["0"]}).status_code == 403
+    answer.refresh_from_db()
+    assert "[TÉLÉPHONE]" in answer.masked_text
