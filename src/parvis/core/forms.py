@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
+
+HONEYPOT_FIELD = "site_internet"
+HONEYPOT_MESSAGE = (
+    "Votre envoi n’a pas pu être pris en compte car il ressemble à un envoi automatique. "
+    "Vos saisies sont conservées : laissez vide le champ « Ne pas remplir » et envoyez de nouveau."
+)
 
 
 class ParvisFormMixin(DsfrBaseForm):
@@ -33,3 +40,20 @@ class SearchForm(ParvisForm):
     def has_criteria(self) -> bool:
         """True when the form is bound, valid and at least one criterion is filled."""
         return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (render it inside ``<div hidden>``) and robots fill in."""
+
+    site_internet = forms.CharField(
+        label="Ne pas remplir",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get(HONEYPOT_FIELD):
+            raise ValidationError(HONEYPOT_MESSAGE, code="honeypot")
+        return cleaned

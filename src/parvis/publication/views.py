@@ -10,8 +10,6 @@ from typing import Any, cast
 from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -23,7 +21,6 @@ from parvis.publication.models import LAST_12_MONTHS, MIN_COUNT_FOR_RATE, Figure
 
 PAGE_SIZE = 20
 # Optional fragment the voice app may provide: the « did this help? » vote form.
-ANSWER_FEEDBACK_TEMPLATE = "voice/public_answer_feedback.html"
 
 
 def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
@@ -66,14 +63,6 @@ def experience_list(request: HttpRequest) -> HttpResponse:
     return render(request, "publication/experience_list.html", context)
 
 
-def _feedback_template() -> str | None:
-    try:
-        get_template(ANSWER_FEEDBACK_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-    return ANSWER_FEEDBACK_TEMPLATE
-
-
 @require_GET
 def experience_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     try:
@@ -94,7 +83,6 @@ def experience_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         {
             "title": experience.title or "Expérience d’un usager",
             "experience": experience,
-            "feedback_template": _feedback_template(),
             "breadcrumb_data": _breadcrumb(experience.title or "Expérience", *links),
         },
     )

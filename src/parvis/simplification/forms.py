@@ -5,39 +5,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from parvis.core.forms import ParvisForm
+from parvis.core.forms import HONEYPOT_FIELD, HoneypotMixin, ParvisForm
 from parvis.directory.models import Motif, Organisation, Theme
 from parvis.simplification.models import PUBLIC_STATUSES, DeclineReason, RejectionReason, Status
 from parvis.simplification.services import COMMENT_MAX, PROCEDURE_MAX, TEXT_MAX
 
-HONEYPOT_FIELD = "site_internet"
-HONEYPOT_MESSAGE = (
-    "Votre envoi n’a pas pu être pris en compte car il ressemble à un envoi automatique. "
-    "Vos saisies sont conservées : laissez vide le champ « Ne pas remplir » et envoyez de nouveau."
-)
 PERSONAL_DATA_HELP = (
     "N’écrivez ni votre nom, ni votre adresse, ni un numéro de dossier ou de téléphone : "
     "ce texte sera publié après masquage automatique et relecture."
 )
-
-
-class HoneypotMixin(forms.Form):
-    """A field people never see (hidden wrapper) and robots fill in."""
-
-    site_internet = forms.CharField(
-        label="Ne pas remplir",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get(HONEYPOT_FIELD):
-            raise ValidationError(HONEYPOT_MESSAGE, code="honeypot")
-        return cleaned
 
 
 class MotifChoiceField(forms.ModelChoiceField):

@@ -12,7 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from parvis.core.forms import ParvisForm, SearchForm
+from parvis.core.forms import HoneypotMixin, ParvisForm, SearchForm
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice.analysis import LABEL_PLACEHOLDERS
 from parvis.voice.models import AnswerTemplate, RejectionReason, Tone
@@ -184,7 +184,7 @@ class WithdrawForm(ParvisForm):
     )
 
 
-class FeedbackForm(ParvisForm):
+class FeedbackForm(HoneypotMixin, ParvisForm):
     helpful = forms.TypedChoiceField(
         label="Cette réponse vous a-t-elle aidé ?",
         choices=[("oui", "Oui"), ("non", "Non")],

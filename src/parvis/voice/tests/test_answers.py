@@ -320,3 +320,33 @@ def test_answer_masking_is_for_moderators_and_answers_past_the_draft(
     assert client.post(url, {"action": "masking", "remove": ["0"]}).status_code == 403
     answer.refresh_from_db()
     assert "[TÉLÉPHONE]" in answer.masked_text
+
+
+def test_readers_vote_from_the_public_page(client, django_capture_on_commit_callbacks):
+    from parvis.publication.services import publication_sync
+
+    experience = ExperienceFactory(answered=True)
+    publication_sync(experience_id=experience.pk)
+    page_url = reverse("publication:experience_detail", args=[experience.uuid])
+    vote_url = reverse("voice:answer_feedback", kwargs={"uuid": experience.uuid})
+    page = client.get(page_url).content.decode()
+    assert f'action="{vote_url}"' in page and "Donner mon avis" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        voted = client.post(vote_url, {"helpful": "oui", "next": page_url})
+    assert voted.status_code == 302 and voted["Location"] == page_url
+    page = client.get(page_url).content.decode()
+    assert "Merci, votre avis est enregistré." in page
+    assert "1 personne a répondu oui" in page
+    # a robot filling the hidden field is refused in French, and nothing is counted
+    robot = client.post(
+        vote_url, {"helpful": "non", "site_internet": "http://spam.example"}, HTTP_USER_AGENT="R"
+    )
+    assert robot.status_code == 400 and "envoi automatique" in robot.content.decode()
+    # a "next" pointing elsewhere is not followed
+    elsewhere = client.post(
+        vote_url, {"helpful": "non", "next": "https://ailleurs.example/"}, HTTP_USER_AGENT="B"
+    )
+    assert elsewhere.status_code == 302 and elsewhere["Location"] == vote_url
+    answer = experience.answer
+    answer.refresh_from_db()
+    assert (answer.helpful_yes, answer.helpful_no) == (1, 1)
