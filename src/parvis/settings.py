@@ -411,6 +411,8 @@ LANGUAGE_LOW_CONFIDENCE_THRESHOLD = env.float(
 LANGUAGE_WARM_WORKERS = env.bool("PARVIS_LANGUAGE_WARM_WORKERS", default=not TESTING)
 # Voice of users (read with these defaults by parvis.voice).
 VOICE_ORIGINAL_RETENTION_DAYS = env.int("VOICE_ORIGINAL_RETENTION_DAYS", default=30)
+# An author's email waits for the service's answer at most this long after publication.
+VOICE_CONTACT_RETENTION_DAYS = env.int("VOICE_CONTACT_RETENTION_DAYS", default=365)
 VOICE_ANSWER_TARGET_WORKING_DAYS = env.int("VOICE_ANSWER_TARGET_WORKING_DAYS", default=10)
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500

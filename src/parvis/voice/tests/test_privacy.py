@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from parvis.core import crypto
 from parvis.voice import services
-from parvis.voice.models import AnswerStatus, Experience
+from parvis.voice.models import AnswerStatus, Experience, PublicAnswer
 from parvis.voice.models import ExperienceStatus as S
 from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
@@ -139,15 +139,52 @@ def test_daily_purge_erases_originals_after_the_delay(settings):
     assert purge_originals.delay().get() == 1
     due.refresh_from_db()
     assert due.original_text_encrypted == "" and due.original_title_encrypted == ""
-    assert due.author_email_encrypted == "" and due.original_purged_at is not None
+    assert due.original_purged_at is not None
     assert due.masked_text  # the public, masked words stay
-    assert due.answer.original_text_encrypted == ""
+    # still waiting for its answer: the author's email is kept to tell them of it, and the
+    # service's draft keeps its text
+    assert due.author_email_encrypted and due.contact_purged_at is None
+    assert due.answer.original_text_encrypted
     later.refresh_from_db()
     assert later.original_text_encrypted
     # a rejected experience has no answer to wait for: its contact is erased now
     rejected.refresh_from_db()
     assert rejected.author_email_encrypted == "" and rejected.contact_purged_at
     assert rejected.original_text_encrypted  # its original waits for its own deadline
+
+
+def test_contact_waits_for_the_answer_within_its_own_limit(settings):
+    settings.VOICE_CONTACT_RETENTION_DAYS = 365
+    now = timezone.now()
+    waiting = ExperienceFactory(
+        published=True, email="attend@example.org", published_at=now - dt.timedelta(days=364)
+    )
+    too_long = ExperienceFactory(
+        published=True, email="trop@example.org", published_at=now - dt.timedelta(days=366)
+    )
+    services.experiences_purge_due(now=now)
+    waiting.refresh_from_db()
+    too_long.refresh_from_db()
+    assert waiting.author_email_encrypted and waiting.contact_purged_at is None
+    assert too_long.author_email_encrypted == "" and too_long.contact_purged_at is not None
+
+
+def test_answer_originals_are_erased_after_the_delay_drafts_are_kept(settings):
+    settings.VOICE_ORIGINAL_RETENTION_DAYS = 30
+    now = timezone.now()
+    old = PublicAnswerFactory(
+        status=AnswerStatus.PUBLISHED, published_at=now - dt.timedelta(days=31)
+    )
+    recent = PublicAnswerFactory(
+        status=AnswerStatus.PUBLISHED, published_at=now - dt.timedelta(days=29)
+    )
+    draft = PublicAnswerFactory(status=AnswerStatus.DRAFT)
+    PublicAnswer.objects.filter(pk=draft.pk).update(updated_at=now - dt.timedelta(days=90))
+    services.experiences_purge_due(now=now)
+    for answer in (old, recent, draft):
+        answer.refresh_from_db()
+    assert old.original_text_encrypted == "" and old.masked_text  # the public text stays
+    assert recent.original_text_encrypted and draft.original_text_encrypted
 
 
 def test_publication_sets_the_configurable_purge_deadline(settings, moderator):
