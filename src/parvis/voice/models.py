@@ -12,9 +12,11 @@ withdrawn by the author from any state.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -254,6 +256,15 @@ class PublicAnswer(models.Model):
         return f"Réponse à {self.experience_id}"
 
 
+# « [À COMPLÉTER : nom du service] », with or without accents, any case: a passage the
+# service must complete before an answer made from a template can be sent.
+PLACEHOLDER = re.compile(r"\[\s*(?:À|A)\s+COMPL(?:É|E)TER\b[^\]]*\]", re.IGNORECASE)
+TEMPLATE_NEEDS_PLACEHOLDER = (
+    "Un modèle doit contenir au moins un passage à compléter, par exemple "
+    "« [À COMPLÉTER : ce que le service a fait] » : une réponse n’est jamais le seul modèle."
+)
+
+
 class AnswerTemplate(models.Model):
     """Reusable answer with placeholders (``[À COMPLÉTER : …]``) that must be filled."""
 
@@ -272,6 +283,10 @@ class AnswerTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if not PLACEHOLDER.search(self.body or ""):
+            raise ValidationError({"body": TEMPLATE_NEEDS_PLACEHOLDER})
 
 
 class AnswerPolicy(models.Model):

@@ -122,12 +122,17 @@ class Duplicate:
 
 
 def near_duplicates(experience: Experience, *, limit: int = 5) -> list[Duplicate]:
-    """Other experiences from the same author, or with near-identical text about the same
-    service (Jaccard similarity of word 3-grams of the masked texts)."""
+    """Other experiences from the same author (email or account), or with near-identical
+    text about the same service (Jaccard similarity of word 3-grams of the masked texts)."""
     others = Experience.objects.exclude(pk=experience.pk).exclude(status=S.WITHDRAWN)
     found: dict[int, Duplicate] = {}
+    same_author = Q()
     if experience.author_email_digest:
-        for other in others.filter(author_email_digest=experience.author_email_digest)[:limit]:
+        same_author |= Q(author_email_digest=experience.author_email_digest)
+    if experience.author_id:  # an account holder who gave no email
+        same_author |= Q(author=experience.author_id)
+    if same_author:
+        for other in others.filter(same_author).order_by("-submitted_at")[:limit]:
             found[other.pk] = Duplicate(other, "same_author", 1.0)
     mine = shingles(f"{experience.masked_title} {experience.masked_text}")
     if mine:

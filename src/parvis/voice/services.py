@@ -40,7 +40,9 @@ from parvis.territories import calendar
 from parvis.voice import analysis
 from parvis.voice.events import experience_changed
 from parvis.voice.models import (
+    PLACEHOLDER,
     PUBLIC_STATUSES,
+    TEMPLATE_NEEDS_PLACEHOLDER,
     AnswerFeedback,
     AnswerPolicy,
     AnswerStatus,
@@ -60,8 +62,6 @@ TITLE_MAX = 200
 TEXT_MAX = 5000
 ANSWER_MIN = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# « [À COMPLÉTER : nom du service] », with or without accents, any case.
-PLACEHOLDER = re.compile(r"\[\s*(?:À|A)\s+COMPL(?:É|E)TER\b[^\]]*\]", re.IGNORECASE)
 
 
 class VoiceError(Exception):
@@ -1086,6 +1086,12 @@ def answer_draft_save(
         raise VoiceError(
             "template_mismatch", "Ce modèle appartient à un autre organisme.", field="template"
         )
+    if template is not None and text == clean_text(template.body):
+        raise VoiceError(
+            "template_only",
+            "Adaptez le modèle à cette expérience : une réponse n’est jamais le seul modèle.",
+            field="text",
+        )
     answer = PublicAnswer.objects.select_for_update().filter(experience=experience).first()
     if answer is not None and answer.status not in {AnswerStatus.DRAFT, AnswerStatus.REJECTED}:
         raise VoiceError(
@@ -1181,6 +1187,13 @@ def answer_moderate(
     answer.moderated_by = moderator
     answer.moderation_note = note.strip()
     if approve:
+        if answer.is_sensitive and not note.strip():
+            raise VoiceError(
+                "reason_required",
+                "Cette réponse est signalée comme sensible : indiquez la raison de votre "
+                "décision de la publier.",
+                field="note",
+            )
         return _answer_publish(answer, actor=moderator, actor_label=Actor.MODERATOR)
     if not note.strip():
         raise VoiceError(
@@ -1254,9 +1267,12 @@ def answer_template_save(
 ) -> AnswerTemplate:
     if not has_permission(actor, Perm.MANAGE_QUALITY, organisation):
         raise VoiceError("forbidden", "Votre rôle ne permet pas de gérer les modèles.", status=403)
+    body = clean_text(body)
+    if not PLACEHOLDER.search(body):
+        raise VoiceError("placeholder_missing", TEMPLATE_NEEDS_PLACEHOLDER, field="body")
     template = template or AnswerTemplate(organisation=organisation)
     template.title = clean_text(title)
-    template.body = clean_text(body)
+    template.body = body
     template.is_active = is_active
     template.full_clean()
     template.save()

@@ -96,7 +96,7 @@ def test_answer_that_masking_changed_goes_to_moderation(
 
 
 def test_sensitive_answer_goes_to_moderation(
-    quality_manager, service, django_capture_on_commit_callbacks
+    quality_manager, service, moderator, django_capture_on_commit_callbacks
 ):
     experience = ExperienceFactory(published=True, local_service=service)
     with django_capture_on_commit_callbacks(execute=True):
@@ -110,6 +110,18 @@ def test_sensitive_answer_goes_to_moderation(
     assert services.answer_confirm(answer=answer, actor=quality_manager).status == (
         AnswerStatus.IN_MODERATION
     )
+    # publishing it is an individual decision with a recorded reason
+    with pytest.raises(VoiceError) as refused:
+        services.answer_moderate(answer=answer, moderator=moderator, approve=True)
+    assert refused.value.code == "reason_required" and refused.value.field == "note"
+    answer.refresh_from_db()
+    assert answer.status == AnswerStatus.IN_MODERATION
+    services.answer_moderate(
+        answer=answer, moderator=moderator, approve=True, note="Formulation bienveillante."
+    )
+    answer.refresh_from_db()
+    assert answer.status == AnswerStatus.PUBLISHED
+    assert answer.moderation_note == "Formulation bienveillante."
 
 
 def test_answer_pages_are_scoped(client, service):
@@ -350,3 +362,37 @@ def test_readers_vote_from_the_public_page(client, django_capture_on_commit_call
     answer = experience.answer
     answer.refresh_from_db()
     assert (answer.helpful_yes, answer.helpful_no) == (1, 1)
+
+
+def test_a_template_always_leaves_something_to_complete(
+    client, quality_manager, service, django_capture_on_commit_callbacks
+):
+    client.force_login(quality_manager)
+    url = reverse("voice_backoffice:template_create")
+    fixed = "Bonjour, merci pour votre message. Cordialement, l’équipe."
+    refused = client.post(
+        url, {"organisation": service.organisation.pk, "title": "Merci", "body": fixed}
+    )
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "au moins un passage à compléter" in body and "merci pour votre message" in body
+    with pytest.raises(VoiceError) as error:
+        services.answer_template_save(
+            actor=quality_manager, organisation=service.organisation, title="Merci", body=fixed
+        )
+    assert error.value.code == "placeholder_missing"
+    # a template made before the rule, sent as it is, is refused too
+    legacy = AnswerTemplateFactory(organisation=service.organisation, body=fixed)
+    experience = ExperienceFactory(published=True, local_service=service)
+    with pytest.raises(VoiceError) as error:
+        services.answer_draft_save(
+            experience=experience, actor=quality_manager, text=fixed, template=legacy
+        )
+    assert error.value.code == "template_only"
+    adapted = services.answer_draft_save(
+        experience=experience,
+        actor=quality_manager,
+        text=fixed + " Votre rendez-vous du mardi est confirmé.",
+        template=legacy,
+    )
+    assert adapted.status == AnswerStatus.DRAFT

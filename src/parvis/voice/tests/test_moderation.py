@@ -161,6 +161,16 @@ def test_moderator_adjusts_the_masking(client, moderator, django_capture_on_comm
     assert "n’apparaît pas" in response.content.decode()
 
 
+def test_near_duplicates_include_the_same_account_without_email():
+    author = UserFactory()
+    first = ExperienceFactory(in_moderation=True, author=author)
+    second = ExperienceFactory(published=True, author=author)
+    stranger = ExperienceFactory(in_moderation=True)
+    found = {d.experience.pk: d.reason for d in selectors.near_duplicates(first)}
+    assert found.get(second.pk) == "same_author" and stranger.pk not in found
+    assert not first.author_email_digest  # matched on the account, not an email
+
+
 def test_near_duplicates_are_proposed(client, moderator):
     service_experience = ExperienceFactory(in_moderation=True, email="meme@example.org")
     same_author = ExperienceFactory(published=True, email="meme@example.org")
