@@ -185,7 +185,8 @@ class StatusChange(models.Model):
 
 
 class Support(models.Model):
-    """One support: by a verified email (kept as a keyed digest only) or by an account."""
+    """One support: by a verified email or by an account, once per email (kept as a keyed
+    digest only) and once per account."""
 
     request = models.ForeignKey(
         SimplificationRequest, on_delete=models.CASCADE, related_name="supports"
@@ -209,12 +210,11 @@ class Support(models.Model):
                 condition=~models.Q(email_digest=""),
                 name="simplification_one_support_per_email",
             ),
+            # An account's support also holds its email's digest, so that the same person
+            # cannot count twice, once signed in and once through a confirmed email.
             models.CheckConstraint(
-                condition=(
-                    models.Q(user__isnull=False, email_digest="")
-                    | (models.Q(user__isnull=True) & ~models.Q(email_digest=""))
-                ),
-                name="simplification_support_by_account_xor_email",
+                condition=~models.Q(email_digest=""),
+                name="simplification_support_has_email_digest",
             ),
         ]
 

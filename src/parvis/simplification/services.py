@@ -567,4 +567,4 @@ def support_by_account(*, request: SimplificationRequest, user: User) -> bool:
     """Count the support of a signed-in user; ``False`` if they already supported it."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied
-    return _support_add(request, user=user)
+    return _support_add(request, user=user, digest=email_digest(user.email))

@@ -78,6 +78,24 @@ def test_support_by_account_once(client):
     assert Support.objects.get().user is not None
 
 
+def test_one_person_counts_once_signed_in_or_by_confirmed_email(client, smtp_inbox):
+    request = SimplificationRequestFactory(received=True)
+    person = UserFactory(email="dominique@exemple.fr")
+    client.force_login(person)
+    client.post(_support_url(request), {"with_account": "1"})
+    client.logout()
+    # the same person, signed out, confirms their email: not counted again
+    client.post(_support_url(request), {"email": "Dominique@Exemple.fr"})
+    _confirm(client, _link_in(smtp_inbox.bodies()[0]))
+    assert SimplificationRequest.objects.get(pk=request.pk).support_count == 1
+    # and the other way round on another request
+    other = SimplificationRequestFactory(received=True)
+    client.post(_support_url(other), {"email": "dominique@exemple.fr"})
+    _confirm(client, _link_in(smtp_inbox.bodies()[1]))
+    assert services.support_by_account(request=other, user=person) is False
+    assert SimplificationRequest.objects.get(pk=other.pk).support_count == 1
+
+
 def test_expired_link_is_refused_in_french(client, settings):
     request = SimplificationRequestFactory(received=True)
     token = services.support_token(request, "camille@exemple.fr")
