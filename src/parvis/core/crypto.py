@@ -1,8 +1,9 @@
 """Encryption at rest of personal data (e.g. original citizen texts, contact emails).
 
 Keys come from ``PARVIS_ENCRYPTION_KEYS`` (comma-separated Fernet keys, the first one
-encrypts, every one decrypts) so keys can be rotated: add a new key in front, run the
-rotation command of the data's owner app (``rotate_ciphertext``), then drop the old key.
+encrypts, every one decrypts) so keys can be rotated: add a new key in front, run
+``parvis rotate_encryption`` (every field registered with ``register_encrypted``), then
+drop the old key.
 The local profile generates one key into ``var/encryption_keys``.
 """
 
@@ -12,6 +13,12 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.db import models
+
+# Every model field holding ciphertext, registered by its app in ``AppConfig.ready``: the
+# rotation command must not forget one, or its data becomes unreadable once the old key
+# is dropped.
+_ENCRYPTED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {}
 
 
 class DecryptionError(Exception):
@@ -48,3 +55,26 @@ def rotate_ciphertext(token: str) -> str:
 
 def generate_key() -> str:
     return Fernet.generate_key().decode("ascii")
+
+
+def register_encrypted(model: type[models.Model], *fields: str) -> None:
+    _ENCRYPTED_FIELDS[model] = tuple(dict.fromkeys(_ENCRYPTED_FIELDS.get(model, ()) + fields))
+
+
+def encrypted_fields() -> dict[type[models.Model], tuple[str, ...]]:
+    return dict(_ENCRYPTED_FIELDS)
+
+
+def rotate_registered(*, batch_size: int = 500) -> dict[str, int]:
+    """Re-encrypt every registered field with the current key; rows changed per model."""
+    changed: dict[str, int] = {}
+    for model, fields in _ENCRYPTED_FIELDS.items():
+        count = 0
+        manager = model._default_manager
+        for row in manager.only("pk", *fields).iterator(chunk_size=batch_size):
+            changes = {f: rotate_ciphertext(getattr(row, f)) for f in fields if getattr(row, f)}
+            if changes:
+                manager.filter(pk=row.pk).update(**changes)
+                count += 1
+        changed[model._meta.label] = count
+    return changed

@@ -9,7 +9,12 @@ class SimplificationConfig(AppConfig):
 
     def ready(self) -> None:
         from parvis.accounts.scoping import register
+        from parvis.core.crypto import register_encrypted
         from parvis.simplification.models import SimplificationRequest, StatusChange, Support
+
+        register_encrypted(
+            SimplificationRequest, "original_texts_encrypted", "proposer_email_encrypted"
+        )
 
         # Requests belong to an organisation as a whole: only organisation-level grants
         # (quality managers, organisation admins) reach them, never a site's agents.

@@ -33,7 +33,7 @@ from django.utils import timezone
 from parvis.accounts.models import ApiToken, Membership, Role, User
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.accounts.services import audit_record
-from parvis.core.crypto import decrypt_text, encrypt_text, rotate_ciphertext
+from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.core.queue import send, send_on_commit
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.territories import calendar
@@ -1016,29 +1016,6 @@ def answers_purge_due(*, now: dt.datetime) -> int:
         | Q(status=AnswerStatus.REJECTED, updated_at__lte=cutoff)
     )
     return due.update(original_text_encrypted="")
-
-
-def rotate_encryption(*, batch_size: int = 500) -> int:
-    """Re-encrypt every stored original and contact with the current key."""
-    count = 0
-    fields = ("original_title_encrypted", "original_text_encrypted", "author_email_encrypted")
-    for experience in Experience.objects.only("pk", *fields).iterator(chunk_size=batch_size):
-        changes = {
-            f: rotate_ciphertext(getattr(experience, f)) for f in fields if getattr(experience, f)
-        }
-        if changes:
-            Experience.objects.filter(pk=experience.pk).update(**changes)
-            count += 1
-    answers = PublicAnswer.objects.exclude(original_text_encrypted="").only(
-        "pk", "original_text_encrypted"
-    )
-    for answer in answers.iterator(chunk_size=batch_size):
-        PublicAnswer.objects.filter(pk=answer.pk).update(
-            original_text_encrypted=rotate_ciphertext(answer.original_text_encrypted)
-        )
-        count += 1
-    logger.info("voice_encryption_rotated", rows=count)
-    return count
 
 
 # --- Public answers ---------------------------------------------------------------------

@@ -40,3 +40,19 @@ def _cache_keys() -> list[str]:
     if hasattr(backend, "get_client"):  # Redis
         return [key.decode() for key in backend.get_client(None).keys("*")]
     return [str(key) for key in backend]
+
+
+def test_every_encrypted_field_is_covered_by_the_rotation():
+    """A ciphertext field the rotation forgot would become unreadable with the old key."""
+    from django.apps import apps
+
+    from parvis.core.crypto import encrypted_fields
+
+    registered = {(model, f) for model, fields in encrypted_fields().items() for f in fields}
+    stored = {
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.name.endswith("_encrypted")
+    }
+    assert stored and stored == registered

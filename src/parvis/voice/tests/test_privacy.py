@@ -195,17 +195,28 @@ def test_publication_sets_the_configurable_purge_deadline(settings, moderator):
 
 
 def test_rotation_re_encrypts_with_the_new_key(settings):
+    from parvis.simplification.services import original_texts
+    from parvis.simplification.tests.factories import SimplificationRequestFactory
+
     old_key = settings.PARVIS_ENCRYPTION_KEYS[0]
     experience = ExperienceFactory(email="c@example.org")
     answer = PublicAnswerFactory()
+    proposal = SimplificationRequestFactory(
+        proposer_email_encrypted=crypto.encrypt_text("p@example.org")
+    )
     new_key = Fernet.generate_key().decode()
     settings.PARVIS_ENCRYPTION_KEYS = [new_key, old_key]
     out = io.StringIO()
-    call_command("voice_rotate_encryption", stdout=out)
-    assert "3 enregistrement(s) rechiffré(s)" in out.getvalue()
+    call_command("rotate_encryption", stdout=out)
+    assert "voice.Experience : 2 enregistrement(s)" in out.getvalue()
+    assert "simplification.SimplificationRequest : 1 enregistrement(s)" in out.getvalue()
+    assert "4 enregistrement(s) rechiffré(s) en tout" in out.getvalue()
     settings.PARVIS_ENCRYPTION_KEYS = [new_key]  # the old key is dropped
     experience.refresh_from_db()
     answer.refresh_from_db()
+    proposal.refresh_from_db()
+    assert crypto.decrypt_text(proposal.proposer_email_encrypted) == "p@example.org"
+    assert original_texts(proposal)
     assert crypto.decrypt_text(experience.original_text_encrypted).startswith("J’ai appelé")
     assert crypto.decrypt_text(experience.author_email_encrypted) == "c@example.org"
     assert crypto.decrypt_text(answer.original_text_encrypted).startswith("Merci")
