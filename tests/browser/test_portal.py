@@ -24,6 +24,7 @@ SCANNED_PAGES = [
     "footer-personal-data",
     "footer-cookie-management",
     "footer-sitemap",
+    "portal:charter",
 ]
 BRANDS = ["state", "neutral"]
 

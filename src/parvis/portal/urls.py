@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("theme/dsfr-neutre.css", views.dsfr_neutral_css, name="dsfr-neutral-css"),
+    path("charte-de-moderation/", views.charter, name="charter"),
 ]
 
 # django-dsfr resolves these names without a namespace.

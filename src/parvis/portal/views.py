@@ -30,6 +30,35 @@ def _retention() -> dict[str, int]:
         "session_hours": settings.SESSION_COOKIE_AGE // 3600,
         "realtime_hours": settings.RETENTION_REALTIME_EVENTS_HOURS,
         "api_token_days": settings.API_TOKEN_DEFAULT_DAYS,
+        "voice_original_days": settings.VOICE_ORIGINAL_RETENTION_DAYS,
+        "voice_contact_days": settings.VOICE_CONTACT_RETENTION_DAYS,
+    }
+
+
+# What each coded reason of the moderation charter covers, in plain French.
+CHARTER_REASON_HELP = {
+    "insult": "Insultes, menaces, propos discriminatoires ou mise en cause nominative d’un agent.",
+    "personal_data": "Le récit ne se comprend pas sans des informations qui permettraient "
+    "de reconnaître quelqu’un, même après masquage.",
+    "off_topic": "Le texte ne raconte pas une expérience avec un service public.",
+    "duplicate": "La même expérience a déjà été partagée ; la première est conservée.",
+    "commercial": "Publicité, démarchage, liens vers un site marchand.",
+    "other": "Tout autre motif, expliqué à l’auteur.",
+}
+
+
+def _charter_context() -> dict[str, Any]:
+    from parvis.simplification.models import DeclineReason
+    from parvis.simplification.models import RejectionReason as ProposalRejection
+    from parvis.voice.models import RejectionReason
+
+    return {
+        "reasons": [
+            (label, CHARTER_REASON_HELP.get(code, "")) for code, label in RejectionReason.choices
+        ],
+        "proposal_rejections": [label for _, label in ProposalRejection.choices],
+        "decline_reasons": [label for _, label in DeclineReason.choices],
+        "retention": _retention(),
     }
 
 
@@ -76,6 +105,7 @@ accessibility = _page("portal/accessibility.html", "Déclaration d’accessibili
 legal_notice = _page("portal/legal_notice.html", "Mentions légales", _site_context)
 personal_data = _page("portal/personal_data.html", "Données personnelles", _site_context)
 cookies = _page("portal/cookies.html", "Gestion des cookies", _site_context)
+charter = _page("portal/charter.html", "Charte de modération", _charter_context)
 
 
 @require_GET

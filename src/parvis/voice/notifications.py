@@ -65,7 +65,11 @@ def send_rejection(*, email: str, experience: Experience) -> None:
     _send(
         subject="Votre expérience n’a pas été publiée",
         template="rejection",
-        context={"experience": experience, "reason": experience.get_rejection_reason_display()},
+        context={
+            "experience": experience,
+            "reason": experience.get_rejection_reason_display(),
+            "charter_url": absolute(reverse("portal:charter")),
+        },
         to=[email],
     )
 

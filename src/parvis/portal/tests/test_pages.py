@@ -160,8 +160,14 @@ def test_personal_data_page_lists_the_retention_settings(client, settings):
     settings.RETENTION_AUDIT_DAYS = 1111
     settings.RETENTION_REALTIME_EVENTS_HOURS = 29
     settings.SESSION_COOKIE_AGE = 5 * 3600
+    settings.VOICE_ORIGINAL_RETENTION_DAYS = 31
+    settings.VOICE_CONTACT_RETENTION_DAYS = 222
     html = client.get(reverse("footer-personal-data")).content.decode()
     for expected in [
+        "31 jours après la publication ou le refus",
+        "au plus 222 jours après la publication",
+        "Demande de simplification",
+        "Avis sur une réponse",
         "17 jours",
         "43 jours",
         "1111 jours",

@@ -219,3 +219,32 @@ def test_originals_are_decrypted_only_for_moderators(client):
     assert "06 12 34 56 78" not in page.content.decode()
     client.force_login(UserFactory(platform_moderator=True))
     assert "06 12 34 56 78" in client.get(_detail(experience)).content.decode()
+
+
+def test_rejection_is_emailed_with_the_charter_then_the_address_is_erased(
+    moderator, smtp_inbox, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://parvis.example"
+    experience = ExperienceFactory(in_moderation=True, email="refus@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.experience_reject(
+            experience=experience, moderator=moderator, reason=RejectionReason.OFF_TOPIC
+        )
+    [message] = smtp_inbox.to("refus@example.org")
+    body = message.get_body(("plain",)).get_content()
+    assert "Hors sujet" in body
+    assert "https://parvis.example/charte-de-moderation/" in body
+    experience.refresh_from_db()
+    assert experience.author_email_encrypted == "" and experience.contact_purged_at
+
+
+def test_the_moderation_charter_is_public_and_linked(client):
+    page = client.get(reverse("portal:charter"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    for _, label in RejectionReason.choices:
+        assert str(label) in body
+    share = client.get(reverse("voice:share")).content.decode()
+    sitemap = client.get(reverse("footer-sitemap")).content.decode()
+    assert reverse("portal:charter") in sitemap
+    assert reverse("portal:charter") in share
