@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parvis.voice.tasks.purge_originals",
         "schedule": crontab(hour=2, minute=45),
     },
+    "simplification-purge-originals": {
+        "task": "parvis.simplification.tasks.purge_originals",
+        "schedule": crontab(hour=2, minute=50),
+    },
     "voice-answer-reminders": {
         "task": "parvis.voice.tasks.follow_up_answers",
         "schedule": crontab(hour=7, minute=0),
@@ -413,6 +417,10 @@ LANGUAGE_WARM_WORKERS = env.bool("PARVIS_LANGUAGE_WARM_WORKERS", default=not TES
 VOICE_ORIGINAL_RETENTION_DAYS = env.int("VOICE_ORIGINAL_RETENTION_DAYS", default=30)
 # An author's email waits for the service's answer at most this long after publication.
 VOICE_CONTACT_RETENTION_DAYS = env.int("VOICE_CONTACT_RETENTION_DAYS", default=365)
+# Days a simplification request's original words are kept after publication.
+SIMPLIFICATION_ORIGINAL_RETENTION_DAYS = env.int(
+    "SIMPLIFICATION_ORIGINAL_RETENTION_DAYS", default=30
+)
 VOICE_ANSWER_TARGET_WORKING_DAYS = env.int("VOICE_ANSWER_TARGET_WORKING_DAYS", default=10)
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500

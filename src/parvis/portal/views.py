@@ -32,6 +32,7 @@ def _retention() -> dict[str, int]:
         "api_token_days": settings.API_TOKEN_DEFAULT_DAYS,
         "voice_original_days": settings.VOICE_ORIGINAL_RETENTION_DAYS,
         "voice_contact_days": settings.VOICE_CONTACT_RETENTION_DAYS,
+        "simplification_original_days": settings.SIMPLIFICATION_ORIGINAL_RETENTION_DAYS,
     }
 
 

@@ -461,10 +461,38 @@ def simplification_request_transition(
 
 
 def simplification_request_purge_contact(*, request: SimplificationRequest) -> None:
-    """Forget the proposer's email once the request reached a final status."""
+    """Forget the proposer's email (and its digest) once the request reached a final
+    status: there is no further step to tell them of."""
     SimplificationRequest.objects.filter(pk=request.pk, status__in=FINAL_STATUSES).update(
-        proposer_email_encrypted=""
+        proposer_email_encrypted="", proposer_email_digest=""
     )
+
+
+def original_retention_days() -> int:
+    return int(getattr(settings, "SIMPLIFICATION_ORIGINAL_RETENTION_DAYS", 30))
+
+
+def simplification_requests_purge_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Daily: erase the proposer's original words the retention delay after publication
+    (the moderator checked the masking meanwhile; the public, masked texts stay), and the
+    contacts of requests that ended without the notification doing it."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=original_retention_days())
+    originals = (
+        SimplificationRequest.objects.exclude(original_texts_encrypted="")
+        .filter(received_at__lte=cutoff)
+        .update(original_texts_encrypted="")
+    )
+    contacts = (
+        # a day's grace: the last step's email is sent first (tasks.notify_proposer)
+        SimplificationRequest.objects.filter(
+            status__in=FINAL_STATUSES, status_changed_at__lte=now - dt.timedelta(days=1)
+        )
+        .exclude(proposer_email_encrypted="", proposer_email_digest="")
+        .update(proposer_email_encrypted="", proposer_email_digest="")
+    )
+    logger.info("simplification_purge_done", originals=originals, contacts=contacts)
+    return {"originals": originals, "contacts": contacts}
 
 
 # --- Support ------------------------------------------------------------------------------

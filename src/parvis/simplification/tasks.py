@@ -33,3 +33,8 @@ def notify_proposer(change_id: int) -> None:
     if change is not None:
         notifications.notify_proposer(change=change)
         services.simplification_request_purge_contact(request=change.request)
+
+
+@shared_task(name="parvis.simplification.tasks.purge_originals")
+def purge_originals() -> dict[str, int]:
+    return services.simplification_requests_purge_due()

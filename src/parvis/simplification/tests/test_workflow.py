@@ -210,3 +210,38 @@ def test_public_comment_is_masked(quality_manager):
     )
     assert "06 12 34 56 78" not in change.public_comment
     assert "Dubois" not in change.public_comment
+
+
+def test_daily_purge_erases_originals_after_publication_and_ended_contacts(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parvis.core.crypto import encrypt_text
+    from parvis.simplification.tasks import purge_originals
+
+    settings.SIMPLIFICATION_ORIGINAL_RETENTION_DAYS = 30
+    now = timezone.now()
+    email = {
+        "proposer_email_encrypted": encrypt_text("p@example.org"),
+        "proposer_email_digest": "d" * 64,
+    }
+    old = SimplificationRequestFactory(
+        received=True, received_at=now - dt.timedelta(days=31), **email
+    )
+    recent = SimplificationRequestFactory(
+        received=True, received_at=now - dt.timedelta(days=29), **email
+    )
+    waiting = SimplificationRequestFactory(**email)  # in moderation: the moderator needs it
+    ended = SimplificationRequestFactory(
+        done=True, status_changed_at=now - dt.timedelta(days=2), **email
+    )
+    just_ended = SimplificationRequestFactory(done=True, status_changed_at=now, **email)
+    assert purge_originals.delay().get() == {"originals": 1, "contacts": 1}
+    for request in (old, recent, waiting, ended, just_ended):
+        request.refresh_from_db()
+    assert old.original_texts_encrypted == "" and old.proposal  # the public text stays
+    assert old.proposer_email_encrypted  # still open: each step is emailed
+    assert recent.original_texts_encrypted and waiting.original_texts_encrypted
+    assert ended.proposer_email_encrypted == "" and ended.proposer_email_digest == ""
+    assert just_ended.proposer_email_encrypted  # its last email goes first
