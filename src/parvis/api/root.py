@@ -64,13 +64,76 @@ def _translate_location(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+# French messages for pydantic's error types; ``{…}`` fields come from the error's ctx.
+FRENCH_VALIDATION_MESSAGES = {
+    "missing": "Ce champ est obligatoire.",
+    "string_type": "Une chaîne de caractères est attendue.",
+    "string_too_short": "Au moins {min_length} caractère(s) attendu(s).",
+    "string_too_long": "Au plus {max_length} caractère(s) autorisé(s).",
+    "string_pattern_mismatch": "Le format n’est pas valide.",
+    "too_short": "Au moins {min_length} élément(s) attendu(s).",
+    "too_long": "Au plus {max_length} élément(s) autorisé(s).",
+    "int_type": "Un nombre entier est attendu.",
+    "int_parsing": "Un nombre entier est attendu.",
+    "int_from_float": "Un nombre entier est attendu.",
+    "float_type": "Un nombre est attendu.",
+    "float_parsing": "Un nombre est attendu.",
+    "bool_type": "Une valeur vrai/faux est attendue (true ou false).",
+    "bool_parsing": "Une valeur vrai/faux est attendue (true ou false).",
+    "greater_than": "La valeur doit être supérieure à {gt}.",
+    "greater_than_equal": "La valeur doit être supérieure ou égale à {ge}.",
+    "less_than": "La valeur doit être inférieure à {lt}.",
+    "less_than_equal": "La valeur doit être inférieure ou égale à {le}.",
+    "date_type": "Une date est attendue (AAAA-MM-JJ).",
+    "date_parsing": "Une date est attendue (AAAA-MM-JJ).",
+    "date_from_datetime_parsing": "Une date est attendue (AAAA-MM-JJ).",
+    "date_from_datetime_inexact": "Une date sans heure est attendue (AAAA-MM-JJ).",
+    "datetime_type": "Une date et une heure sont attendues (ISO 8601).",
+    "datetime_parsing": "Une date et une heure sont attendues (ISO 8601).",
+    "datetime_from_date_parsing": "Une date et une heure sont attendues (ISO 8601).",
+    "uuid_type": "Un identifiant UUID est attendu.",
+    "uuid_parsing": "Un identifiant UUID est attendu.",
+    "enum": "Valeur inconnue ; valeurs possibles : {expected}.",
+    "literal_error": "Valeur inconnue ; valeurs possibles : {expected}.",
+    "json_invalid": "Le corps de la requête n’est pas un JSON valide.",
+    "model_type": "Un objet JSON est attendu.",
+    "model_attributes_type": "Un objet JSON est attendu.",
+    "dict_type": "Un objet JSON est attendu.",
+    "list_type": "Une liste est attendue.",
+    "extra_forbidden": "Ce champ n’est pas accepté.",
+    "url_parsing": "Une adresse web est attendue.",
+    "url_scheme": "Une adresse web en http ou https est attendue.",
+}
+
+
+def _french_message(error: dict[str, Any]) -> str:
+    """pydantic's message in French; a validator's own message (already French, raised
+    as ValueError) is kept without pydantic's « Value error, » prefix."""
+    kind = str(error.get("type", ""))
+    if kind in {"value_error", "assertion_error"}:
+        message = str(error.get("msg", ""))
+        return message.split(", ", 1)[1] if ", " in message else message
+    template = FRENCH_VALIDATION_MESSAGES.get(kind)
+    if template is None:
+        return "Valeur invalide."
+    context = {
+        # pydantic lists choices as "'a' or 'b'"
+        key: str(value).replace("' or '", "' ou '")
+        for key, value in (error.get("ctx") or {}).items()
+    }
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return "Valeur invalide."
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
         {
             "field": _translate_location(error.get("loc", ())),
             "code": error.get("type", "invalid"),
-            "message": error.get("msg", "Valeur invalide."),
+            "message": _french_message(error),
         }
         for error in exc.errors
     ]

@@ -128,8 +128,37 @@ def test_invalid_json_and_invalid_fields_are_4xx_problems(client, caf, caf_admin
         content_type="application/json",
     )
     assert invalid.status_code == 422
-    fields = {error["field"] for error in invalid.json()["errors"]}
-    assert {"body.payload.name", "body.payload.scope"} <= fields
+    messages = {error["field"]: error["message"] for error in invalid.json()["errors"]}
+    assert {"body.payload.name", "body.payload.scope"} <= set(messages)
+    # every message is French, with the limits it names
+    assert messages["body.payload.name"].startswith("Au moins 1 caractère")
+    assert messages["body.payload.scope"].startswith("Valeur inconnue ; valeurs possibles")
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ({"type": "missing", "msg": "Field required"}, "Ce champ est obligatoire."),
+        (
+            {"type": "less_than_equal", "msg": "...", "ctx": {"le": 100}},
+            "La valeur doit être inférieure ou égale à 100.",
+        ),
+        (
+            {"type": "value_error", "msg": "Value error, Code INSEE inconnu."},
+            "Code INSEE inconnu.",
+        ),
+        (
+            {"type": "enum", "msg": "...", "ctx": {"expected": "'read' or 'write'"}},
+            "Valeur inconnue ; valeurs possibles : 'read' ou 'write'.",
+        ),
+        ({"type": "enum", "msg": "...", "ctx": {}}, "Valeur invalide."),
+        ({"type": "something_new", "msg": "English"}, "Valeur invalide."),
+    ],
+)
+def test_validation_messages_are_french(error, expected):
+    from parvis.api.root import _french_message
+
+    assert _french_message(error) == expected
 
 
 def test_oversized_body_is_413_problem(client, caf, caf_admin, settings):
