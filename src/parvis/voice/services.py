@@ -601,6 +601,25 @@ def experience_correct(*, experience: Experience, title: str, text: str) -> Expe
 
 
 @transaction.atomic
+@transaction.atomic
+def experience_attach_author(*, experience: Experience, user: User) -> Experience:
+    """Attach an experience shared without an account to the signed-in author (who proved
+    it is theirs with the private link), so that it shows among their experiences."""
+    if not user.is_authenticated or not user.is_active:
+        raise VoiceError("forbidden", "Connectez-vous pour rattacher l’expérience.", status=403)
+    if experience.status == S.WITHDRAWN:
+        raise VoiceError("withdrawn", "Cette expérience a été retirée.", status=409)
+    if experience.author_id not in (None, user.pk):
+        raise VoiceError(
+            "other_author", "Cette expérience est déjà rattachée à un autre compte.", status=409
+        )
+    if experience.author_id is None:
+        Experience.objects.filter(pk=experience.pk).update(author=user)
+        experience.author = user
+        audit_record(actor=user, action="experience.author_attached", target=experience)
+    return experience
+
+
 def experience_withdraw(*, experience: Experience) -> Experience:
     """The author withdraws, at any time: originals, contact and texts are erased now."""
     if experience.status == S.WITHDRAWN:

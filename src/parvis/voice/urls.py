@@ -14,6 +14,7 @@ urlpatterns = [
     path("suivi/<str:token>/corriger/", views.correct, name="correct"),
     path("suivi/<str:token>/retirer/", views.withdraw, name="withdraw"),
     path("suivi/<str:token>/avis/", views.follow_feedback, name="follow_feedback"),
+    path("suivi/<str:token>/rattacher/", views.follow_attach, name="follow_attach"),
     path("avis/<uuid:uuid>/", views.answer_feedback, name="answer_feedback"),
     path("mes-experiences/", views.my_experiences, name="my_experiences"),
 ]

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from parvis.accounts.models import User
 from parvis.core import ratelimit
 from parvis.core.http import client_ip
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
@@ -423,11 +425,29 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
                 "can_correct": experience.status in services.MOVES["correct"].sources
                 and bool(experience.original_text_encrypted),
                 "can_withdraw": experience.status != S.WITHDRAWN,
+                "can_attach": experience.author_id is None and experience.status != S.WITHDRAWN,
                 "history": selectors.history(experience),
                 "public_url": _public_url(experience),
             },
         )
     )
+
+
+@never_cache
+@require_POST
+@_link_view
+def follow_attach(request: HttpRequest, token: str) -> HttpResponse:
+    """The author, signed in, gathers this experience with the others of their account."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("voice:follow", kwargs={"token": token}))
+    experience = _experience_of_link(request, token)
+    try:
+        services.experience_attach_author(experience=experience, user=cast(User, request.user))
+    except VoiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "L’expérience est rattachée à votre compte.")
+    return redirect("voice:follow", token=token)
 
 
 def _public_url(experience: Experience) -> str:

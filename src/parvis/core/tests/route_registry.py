@@ -71,6 +71,7 @@ class Operation:
 HTML_ROUTES: dict[str, Route] = {
     "healthz": Route("public"),
     "portal:home": Route("public"),
+    "portal:charter": Route("public"),
     "portal:dsfr-neutral-css": Route("public"),
     "footer-sitemap": Route("public"),
     "footer-accessibility-status": Route("public"),

@@ -64,6 +64,7 @@ HTML_ROUTES: dict[str, Route] = {
     "voice:correct": Route("public", kwargs=_link(in_moderation=True)),
     "voice:withdraw": Route("public", kwargs=_link(published=True)),
     "voice:follow_feedback": Route("public", kwargs=_link(answered=True), public_status=405),
+    "voice:follow_attach": Route("public", kwargs=_link(published=True), public_status=405),
     "voice:answer_feedback": Route("public", kwargs=_uuid(answered=True)),
     "voice:my_experiences": Route("login"),
     # back office: moderation is for platform moderators (and platform admins)

@@ -141,6 +141,31 @@ def test_logged_in_citizen_finds_their_experiences(client, site):
     assert experience.get_status_display() in page
 
 
+def test_an_experience_shared_without_account_is_attached_through_the_private_link(client):
+    experience = ExperienceFactory(published=True, token="jeton-a-rattacher")
+    follow = reverse("voice:follow", kwargs={"token": "jeton-a-rattacher"})
+    attach = reverse("voice:follow_attach", kwargs={"token": "jeton-a-rattacher"})
+    # signed out: invited to sign in, and a POST goes to the login page
+    page = client.get(follow).content.decode()
+    assert "Retrouver cette expérience dans votre compte" in page and "Connectez-vous" in page
+    assert client.post(attach)["Location"].startswith(reverse("accounts:login"))
+    citizen = UserFactory()
+    client.force_login(citizen)
+    assert "Rattacher à mon compte" in client.get(follow).content.decode()
+    assert client.get(attach).status_code == 405  # never on GET
+    assert client.post(attach)["Location"] == follow
+    experience.refresh_from_db()
+    assert experience.author == citizen
+    assert "Retrouver cette expérience" not in client.get(follow).content.decode()
+    assert experience.masked_title in client.get(reverse("voice:my_experiences")).content.decode()
+    # another account holding the link cannot take it over
+    client.force_login(UserFactory())
+    refused = client.post(attach, follow=True)
+    assert "déjà rattachée à un autre compte" in refused.content.decode()
+    experience.refresh_from_db()
+    assert experience.author == citizen
+
+
 def test_correct_then_withdraw_through_the_private_link(client, django_capture_on_commit_callbacks):
     experience = ExperienceFactory(
         in_moderation=True, token="jeton-secret-de-suivi", email="x@example.org"
