@@ -23,7 +23,6 @@ PERSONAL_DATA_REMINDER = (
     "ni numéro d’allocataire ou de sécurité sociale. Ce que vous écrivez sera relu et "
     "peut être publié, sans votre nom."
 )
-HONEYPOT_FIELD = "site_web"
 
 
 def _organisations() -> Any:
@@ -149,7 +148,7 @@ class StoryForm(ParvisForm):
     )
 
 
-class ContactForm(ParvisForm):
+class ContactForm(HoneypotMixin, ParvisForm):
     """Step 3: optional email, the charter, and a honeypot robots fill in."""
 
     email = forms.EmailField(
@@ -166,10 +165,6 @@ class ContactForm(ParvisForm):
             "required": "Acceptez la charte de modération pour envoyer votre expérience."
         },
     )
-    site_web = forms.CharField(label="Laissez ce champ vide", required=False, max_length=200)
-
-    def honeypot_filled(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
 
 
 class CorrectionForm(ParvisForm):

@@ -314,12 +314,7 @@ def share_contact(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if form.honeypot_filled():
-            form.add_error(
-                None,
-                "Votre envoi a été refusé : le champ « Laissez ce champ vide » doit rester vide.",
-            )
-        elif form.is_valid():
+        if form.is_valid():
             email = form.cleaned_data["email"]
             draft["email"] = email
             _save_draft(request, draft)

@@ -91,11 +91,11 @@ def test_honeypot_refuses_with_a_message_and_keeps_the_data(client, site):
     _tell(client)
     response = client.post(
         reverse("voice:share_contact"),
-        {"email": "robot@example.org", "accept_charter": "on", "site_web": "http://spam"},
+        {"email": "robot@example.org", "accept_charter": "on", "site_internet": "http://spam"},
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "doit rester vide" in body
+    assert "ressemble à un envoi automatique" in body
     assert 'value="robot@example.org"' in body
     assert not Experience.objects.exists()
 
