@@ -66,6 +66,13 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", _("Autre motif")
 
 
+class ExperienceQuerySet(models.QuerySet["Experience"]):
+    def awaiting_analysis(self) -> ExperienceQuerySet:
+        """Submitted and still holding its original: masking and qualification to do
+        (see ``Experience.awaits_analysis``)."""
+        return self.filter(status=ExperienceStatus.SUBMITTED).exclude(original_text_encrypted="")
+
+
 class Experience(models.Model):
     # Stable public identifier (permanent URLs, open data); never the database id alone.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -175,6 +182,8 @@ class Experience(models.Model):
     answer_reminded_at = models.DateTimeField(null=True, blank=True)
     answer_escalated_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    objects = ExperienceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("expérience")
@@ -185,6 +194,10 @@ class Experience(models.Model):
 
     def __str__(self) -> str:
         return f"Expérience {self.uuid}"
+
+    @property
+    def awaits_analysis(self) -> bool:
+        return self.status == ExperienceStatus.SUBMITTED and bool(self.original_text_encrypted)
 
 
 class ExperienceTransition(models.Model):

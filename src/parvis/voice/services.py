@@ -472,13 +472,9 @@ def experiences_analyse_batch(*, first_id: int, limit: int = ANALYSIS_BATCH) -> 
 
 def _claim_for_analysis(first_id: int, limit: int) -> list[int]:
     now = timezone.now()
-    claimable = (
-        Experience.objects.filter(status=S.SUBMITTED)
-        .exclude(original_text_encrypted="")
-        .filter(
-            Q(analysis_claimed_at__isnull=True)
-            | Q(analysis_claimed_at__lt=now - ANALYSIS_CLAIM_TIMEOUT)
-        )
+    claimable = Experience.objects.awaiting_analysis().filter(
+        Q(analysis_claimed_at__isnull=True)
+        | Q(analysis_claimed_at__lt=now - ANALYSIS_CLAIM_TIMEOUT)
     )
     with transaction.atomic():
         # PostgreSQL: rows another worker is claiming are skipped, not waited for. SQLite
@@ -499,7 +495,7 @@ def _analyse_and_apply(experiences: list[Experience]) -> list[Experience]:
     """The engine runs outside any transaction (it is slow); each result is applied only
     if its experience is still the version that was analysed (no correction, no
     withdrawal in between). One failing experience does not hold back the others."""
-    waiting = [e for e in experiences if e.status == S.SUBMITTED and e.original_text_encrypted]
+    waiting = [e for e in experiences if e.awaits_analysis]
     if not waiting:
         return []
     seen = {e.pk: (e.original_text_encrypted, e.original_title_encrypted) for e in waiting}
@@ -520,7 +516,7 @@ def _analyse_and_apply(experiences: list[Experience]) -> list[Experience]:
             current = current_rows.get(experience.pk)
             if (
                 current is None
-                or current.status != S.SUBMITTED
+                or not current.awaits_analysis
                 or (current.original_text_encrypted, current.original_title_encrypted)
                 != seen[experience.pk]
             ):
@@ -971,8 +967,8 @@ def pending_analyses_requeue(
 
     cutoff = (now or timezone.now()) - grace
     experiences = list(
-        Experience.objects.filter(status=S.SUBMITTED, updated_at__lt=cutoff)
-        .exclude(original_text_encrypted="")
+        Experience.objects.awaiting_analysis()
+        .filter(updated_at__lt=cutoff)
         .order_by("updated_at")
         .values_list("pk", flat=True)[:limit]
     )
