@@ -1,8 +1,17 @@
+"""Forms of accounts: they validate input; ``services`` create and activate accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parvis.core.forms import ParvisFormMixin
+from parvis.accounts.models import User
+from parvis.core.forms import HoneypotMixin, ParvisForm, ParvisFormMixin
 
 
 class LoginForm(ParvisFormMixin, AuthenticationForm):
@@ -22,3 +31,56 @@ class LoginForm(ParvisFormMixin, AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé."),
     }
+
+
+def _email_field(**attrs: Any) -> forms.EmailField:
+    return forms.EmailField(
+        label=_("Adresse électronique"),
+        max_length=254,
+        help_text=_("Format attendu : nom@domaine.fr"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", **attrs}),
+    )
+
+
+class SignupForm(HoneypotMixin, ParvisForm):
+    email = _email_field()
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        help_text=_(
+            "Au moins 12 caractères. Évitez les mots de passe courants, les suites de "
+            "chiffres et ce qui ressemble à votre adresse."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
+        elif password1:
+            # The validators compare the password with the address it must not resemble.
+            candidate = User(email=cleaned.get("email") or "")
+            try:
+                password_validation.validate_password(password1, user=candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ActivationForm(ParvisForm):
+    password = forms.CharField(
+        label=_("Mot de passe choisi à la création du compte"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ActivationResendForm(HoneypotMixin, ParvisForm):
+    email = _email_field()

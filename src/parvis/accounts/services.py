@@ -1,4 +1,4 @@
-"""Writes of the accounts domain: memberships, API tokens, audit and data purge.
+"""Writes of the accounts domain: citizen sign-up, memberships, API tokens, audit, purge.
 
 Each function is the one path for its action (views, API, commands and tests call it),
 runs in a transaction and writes its audit row.
@@ -9,15 +9,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
+import smtplib
+from typing import Any, Literal
 
 import structlog
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
 from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from parvis.accounts import selectors
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role, User
+from parvis.core import ratelimit
+from parvis.core.queue import send_on_commit
 from parvis.directory.models import LocalService, Organisation, Site
 
 logger = structlog.get_logger(__name__)
@@ -223,6 +234,179 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
         "audit_events": AuditEvent.objects.filter(created_at__lt=audit_cutoff).delete()[0],
         "realtime_events": purge_old_events(),
+        "pending_accounts": _pending_citizens(
+            joined_before=now
+            - dt.timedelta(days=getattr(settings, "RETENTION_PENDING_ACCOUNTS_DAYS", 7))
+        ).delete()[0],
     }
     logger.info("purge_expired_data", **counts)
     return counts
+
+
+# --- Citizen accounts ---------------------------------------------------------------
+#
+# An optional account gathers the experiences a citizen shares. It is created inactive
+# and activated through a link sent by email; the sign-up page never tells whether an
+# address is already registered (the owner of the address learns it by email instead).
+
+AccountEmail = Literal["activation", "already_registered"]
+ACCOUNT_EMAIL_SUBJECTS: dict[str, str] = {
+    "activation": "Activez votre compte",
+    "already_registered": "Vous avez déjà un compte",
+}
+# Emails sent to one address, whatever the source: a sign-up form cannot be used to
+# flood someone's inbox.
+MAIL_PER_ADDRESS = (5, 24 * 3600)
+
+
+def _absolute(path: str) -> str:
+    return f"{str(getattr(settings, 'SITE_URL', '')).rstrip('/')}{path}"
+
+
+def _is_pending_citizen(user: User) -> bool:
+    """Created through sign-up and never activated: no role, no flag, never logged in.
+
+    An agent or citizen deactivated by an administrator is not pending and stays inactive.
+    """
+    return (
+        not user.is_active
+        and user.last_login is None
+        and not (user.is_staff or user.is_platform_admin or user.is_platform_moderator)
+        and not user.memberships.exists()
+    )
+
+
+def _pending_citizens(*, joined_before: dt.datetime) -> models.QuerySet[User]:
+    """Sign-ups never activated (the queryset twin of ``_is_pending_citizen``)."""
+    return User.objects.filter(
+        is_active=False,
+        last_login__isnull=True,
+        is_staff=False,
+        is_platform_admin=False,
+        is_platform_moderator=False,
+        memberships__isnull=True,
+        date_joined__lt=joined_before,
+    )
+
+
+def activation_link(user: User) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return _absolute(reverse("accounts:activate", kwargs={"uidb64": uidb64, "token": token}))
+
+
+def activation_validity() -> str:
+    hours = max(1, int(settings.PASSWORD_RESET_TIMEOUT) // 3600)
+    if hours % 24 == 0:
+        days = hours // 24
+        return f"{days} jour{'s' if days > 1 else ''}"
+    return f"{hours} heure{'s' if hours > 1 else ''}"
+
+
+def send_account_email(user_id: int, kind: AccountEmail) -> None:
+    """Run by ``tasks.send_account_email`` after commit: the token hashes the saved
+    password, and a mail server that is down must not undo the sign-up (the citizen can
+    ask for a new link)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    limit, window = ratelimit.configured_limit(
+        "ACCOUNTS_RATE_LIMITS", "mail_email", MAIL_PER_ADDRESS
+    )
+    if not ratelimit.hit(
+        "accounts:mail:email", user.email, limit=limit, window_seconds=window
+    ).allowed:
+        logger.info("account_email_throttled", kind=kind, user_id=user.pk)
+        return
+    context = {
+        "site_title": settings.PARVIS_SITE_TITLE,
+        "activation_link": activation_link(user) if kind == "activation" else "",
+        "validity": activation_validity(),
+        "login_link": _absolute(reverse("accounts:login")),
+    }
+    body = render_to_string(f"accounts/emails/{kind}.txt", context)
+    try:
+        send_mail(
+            ACCOUNT_EMAIL_SUBJECTS[kind],
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+            fail_silently=False,
+        )
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning(
+            "account_email_failed", kind=kind, user_id=user.pk, error=type(error).__name__
+        )
+        return
+    logger.info("account_email_sent", kind=kind, user_id=user.pk)
+
+
+def _queue_account_email(user_id: int, kind: AccountEmail) -> None:
+    from parvis.accounts import tasks
+
+    send_on_commit(tasks.send_account_email, user_id, kind)
+
+
+def _answer_existing(user: User) -> None:
+    """What an address already registered receives, instead of an error on the page."""
+    if _is_pending_citizen(user):
+        _queue_account_email(user.pk, "activation")
+    elif user.is_active:
+        _queue_account_email(user.pk, "already_registered")
+    else:
+        logger.info("account_signup_deactivated", user_id=user.pk)
+
+
+@transaction.atomic
+def citizen_signup(*, email: str, password: str) -> User:
+    """Create an inactive citizen account and email its activation link.
+
+    ``password`` has passed the password validators. For an address already registered
+    nothing visible changes: a pending account takes the new password (earlier links die
+    with the old one, and a stranger's password never survives the owner's sign-up) and
+    gets a new link; an active account gets an email saying it exists.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    existing = selectors.user_by_email(email)
+    if existing is not None:
+        if _is_pending_citizen(existing):
+            existing.set_password(password)
+            existing.save(update_fields=["password"])
+        else:
+            make_password(password)  # same hashing time: the response time tells nothing
+        _answer_existing(existing)
+        return existing
+    user = User(email=email, is_active=False)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(actor=user, action="account.signed_up", target=user)
+    _queue_account_email(user.pk, "activation")
+    return user
+
+
+@transaction.atomic
+def citizen_activation_resend(*, email: str) -> None:
+    """A new activation link for a pending account; silence for unknown addresses."""
+    user = selectors.user_by_email(email)
+    if user is not None:
+        _answer_existing(user)
+
+
+@transaction.atomic
+def citizen_activate(*, user: User, password: str) -> User:
+    """Activate a pending account. The password chosen at sign-up is asked again, so
+    whoever opens the link also knows it: a stranger who signed up with someone else's
+    address cannot have them activate an account the stranger can log in to."""
+    if not _is_pending_citizen(user):
+        raise AccountsError("not_pending", "Ce compte est déjà activé ou ne peut pas l’être.")
+    if not user.check_password(password):
+        raise AccountsError(
+            "wrong_password",
+            "Ce mot de passe n’est pas celui choisi à la création du compte.",
+        )
+    user.is_active = True
+    user.full_clean()
+    user.save(update_fields=["is_active"])
+    audit_record(actor=user, action="account.activated", target=user)
+    return user

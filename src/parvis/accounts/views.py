@@ -1,14 +1,174 @@
-from django.contrib.auth import views as auth_views
+"""Log in and out (agents and citizens), citizen sign-up and account activation.
 
-from parvis.accounts.forms import LoginForm
+Thin adapters: forms validate, ``services`` write, ``selectors`` read. Every refusal
+(rate limit, honeypot, invalid input) re-renders the form with what the person typed and
+a French message. Pages about an address never say whether it is registered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from parvis.accounts import selectors, services
+from parvis.accounts.forms import ActivationForm, ActivationResendForm, LoginForm, SignupForm
+from parvis.core import ratelimit
+
+# (hits, seconds) per client IP; operators tune them in settings.ACCOUNTS_RATE_LIMITS.
+SIGNUP_IP = (10, 3600)
+RESEND_IP = (10, 3600)
+ACTIVATE_IP = (20, 3600)
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def landing_url(user: Any) -> str:
+    """Where a signed-in person starts: agents in their space, citizens with their
+    experiences."""
+    if selectors.is_agent(user):
+        return reverse("backoffice:dashboard")
+    return reverse("voice:my_experiences")
+
+
+def _rate_limited(request: HttpRequest, name: str, default: tuple[int, int]) -> str | None:
+    """A French refusal when the client IP went over its limit, else None."""
+    limit, window = ratelimit.configured_limit("ACCOUNTS_RATE_LIMITS", f"{name}_ip", default)
+    result = ratelimit.hit_ip(request, f"accounts:{name}", limit=limit, window_seconds=window)
+    if result.allowed:
+        return None
+    minutes = max(1, -(-result.retry_after // 60))
+    return (
+        "Trop d’essais en peu de temps depuis votre connexion. Vos saisies sont conservées : "
+        f"réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+    )
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-    extra_context = {"title": "Connexion à l’espace agents"}
+    extra_context = {"title": "Se connecter"}
+
+    def get_default_redirect_url(self) -> str:
+        # A safe ``next`` wins (handled by Django); this is the default landing page.
+        return landing_url(self.request.user)
 
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(landing_url(request.user))
+    form = SignupForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        refusal = _rate_limited(request, "signup", SIGNUP_IP)
+        if refusal:
+            form.is_valid()
+            form.add_error(None, refusal)
+            status = 429
+        elif form.is_valid():
+            services.citizen_signup(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
+            )
+            return redirect("accounts:signup_sent")
+        else:
+            status = 400
+    return render(
+        request, "accounts/signup.html", {"title": "Créer un compte", "form": form}, status=status
+    )
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html", {"title": "Vérifiez vos courriels"})
+
+
+@require_http_methods(["GET", "POST"])
+def activation_resend(request: HttpRequest) -> HttpResponse:
+    form = ActivationResendForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        refusal = _rate_limited(request, "resend", RESEND_IP)
+        if refusal:
+            form.is_valid()
+            form.add_error(None, refusal)
+            status = 429
+        elif form.is_valid():
+            services.citizen_activation_resend(email=form.cleaned_data["email"])
+            return redirect("accounts:signup_sent")
+        else:
+            status = 400
+    return render(
+        request,
+        "accounts/activation_resend.html",
+        {"title": "Recevoir un nouveau lien d’activation", "form": form},
+        status=status,
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """The URL carries a secret: not sent to other sites, not indexed."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET only shows the form (mail scanners open links); POST activates and logs in."""
+    user = selectors.user_of_activation_link(uidb64, token)
+    if user is None:
+        return _private(
+            render(
+                request,
+                "accounts/activation_invalid.html",
+                {
+                    "title": "Lien d’activation expiré ou invalide",
+                    "form": ActivationResendForm(),
+                    "validity": services.activation_validity(),
+                },
+                status=400,
+            )
+        )
+    form = ActivationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        refusal = _rate_limited(request, "activate", ACTIVATE_IP)
+        if refusal:
+            form.add_error(None, refusal)
+            status = 429
+        elif form.is_valid():
+            try:
+                services.citizen_activate(user=user, password=form.cleaned_data["password"])
+            except services.AccountsError as error:
+                form.add_error("password", error.message)
+                status = 400
+            else:
+                login(request, user, backend=MODEL_BACKEND)
+                messages.success(
+                    request,
+                    "Votre compte est activé. Les expériences que vous partagerez en étant "
+                    "connecté apparaîtront ici.",
+                )
+                return redirect("voice:my_experiences")
+        else:
+            status = 400
+    return _private(
+        render(
+            request,
+            "accounts/activate.html",
+            {"title": "Activer mon compte", "form": form, "email": user.email},
+            status=status,
+        )
+    )

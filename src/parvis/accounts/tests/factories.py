@@ -25,6 +25,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         platform_moderator = factory.Trait(is_platform_moderator=True)
 
 
+class CitizenFactory(UserFactory):
+    """A citizen's account: no role, no platform flag, only their own experiences."""
+
+    email = factory.Sequence(lambda n: f"usager{n}@exemple.fr")
+
+    class Params:
+        # Signed up, activation link not used yet.
+        pending = factory.Trait(is_active=False)
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership

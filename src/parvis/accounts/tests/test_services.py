@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from parvis.accounts import services
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role
-from parvis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
 from parvis.directory.tests.factories import OrganisationFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,21 @@ def test_purge_deletes_what_must_not_be_kept():
     assert list(ApiToken.objects.all()) == [kept]
 
 
+def test_purge_deletes_sign_ups_never_activated(settings):
+    from parvis.accounts.models import User
+    from parvis.accounts.tests.factories import CitizenFactory
+
+    settings.RETENTION_PENDING_ACCOUNTS_DAYS = 7
+    old = timezone.now() - dt.timedelta(days=8)
+    forgotten = CitizenFactory(pending=True, date_joined=old)
+    fresh = CitizenFactory(pending=True)
+    deactivated_agent = MembershipFactory(user__is_active=False, user__date_joined=old).user
+    active = CitizenFactory(date_joined=old)
+    assert services.purge_expired_data()["pending_accounts"] == 1
+    assert not User.objects.filter(pk=forgotten.pk).exists()
+    assert User.objects.filter(pk__in=[fresh.pk, deactivated_agent.pk, active.pk]).count() == 3
+
+
 def test_login_is_throttled_after_repeated_failures(client, settings):
     settings.AXES_FAILURE_LIMIT = 3
     user = UserFactory()
@@ -90,7 +105,7 @@ def test_login_is_throttled_after_repeated_failures(client, settings):
 
 
 def test_login_with_email_reaches_the_back_office(client):
-    user = UserFactory(email="agent@exemple.gouv.fr")
+    user = MembershipFactory(user__email="agent@exemple.gouv.fr").user
     response = client.post(
         "/compte/connexion/",
         {"username": "Agent@Exemple.gouv.fr".lower(), "password": DEFAULT_PASSWORD},

@@ -1,0 +1,29 @@
+"""Security registry entries of accounts (see core/tests/route_registry.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from parvis.core.tests.route_registry import Route
+
+
+def _activation(world: Any, key: str) -> dict[str, Any]:
+    from parvis.accounts.tests.factories import CitizenFactory
+
+    citizen = CitizenFactory(pending=True)
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(citizen.pk)),
+        "token": default_token_generator.make_token(citizen),
+    }
+
+
+HTML_ROUTES: dict[str, Route] = {
+    "accounts:signup": Route("public"),
+    "accounts:signup_sent": Route("public"),
+    "accounts:activation_resend": Route("public"),
+    "accounts:activate": Route("public", kwargs=_activation),
+}

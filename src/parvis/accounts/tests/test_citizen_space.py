@@ -1,0 +1,94 @@
+"""What a signed-in citizen sees: their own experiences, and no back-office data."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from parvis.accounts.tests.factories import CitizenFactory
+from parvis.directory.tests.factories import OrganisationFactory
+from parvis.voice.tests.factories import ExperienceFactory
+
+pytestmark = pytest.mark.django_db
+
+MY_EXPERIENCES = reverse("voice:my_experiences")
+
+
+def test_my_experiences_lists_only_ones_own(client, django_assert_max_num_queries):
+    citizen = CitizenFactory()
+    published = ExperienceFactory(
+        published=True, author=citizen, masked_title="Accueil rapide à la CAF"
+    )
+    waiting = ExperienceFactory(
+        in_moderation=True, author=citizen, masked_title="Attente au téléphone"
+    )
+    someone_else = ExperienceFactory(
+        published=True, author=CitizenFactory(), masked_title="Dossier perdu deux fois"
+    )
+    client.force_login(citizen)
+    with django_assert_max_num_queries(10):
+        page = client.get(MY_EXPERIENCES).content.decode()
+    assert "Accueil rapide à la CAF" in page and "Attente au téléphone" in page
+    assert "Dossier perdu deux fois" not in page
+    # Public experiences link to their permanent page; others cannot.
+    assert reverse("publication:experience_detail", kwargs={"uuid": published.uuid}) in page
+    assert str(waiting.uuid) not in page and str(someone_else.uuid) not in page
+    assert "Publiée" in page and "En modération" in page
+    assert page.index("Attente au téléphone") < page.index("Accueil rapide à la CAF")
+
+
+def test_my_experiences_explains_how_to_start(client):
+    client.force_login(CitizenFactory())
+    page = client.get(MY_EXPERIENCES).content.decode()
+    assert "Vous n’avez pas encore partagé d’expérience" in page
+    assert f'href="{reverse("voice:share")}"' in page
+
+
+def test_my_experiences_needs_an_account(client):
+    response = client.get(MY_EXPERIENCES)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_thank_you_page_suggests_an_account_only_to_visitors(client):
+    session = client.session
+    session["voice:last"] = {"token": "jeton-de-test", "email": False}
+    session.save()
+    visitor = client.get(reverse("voice:share_done")).content.decode()
+    assert f'href="{reverse("accounts:signup")}"' in visitor
+    client.force_login(CitizenFactory())
+    session = client.session
+    session["voice:last"] = {"token": "jeton-de-test", "email": False}
+    session.save()
+    citizen = client.get(reverse("voice:share_done")).content.decode()
+    main = citizen[citizen.index("<main") :]
+    assert f'href="{reverse("accounts:signup")}"' not in main
+    assert f'href="{MY_EXPERIENCES}"' in main
+
+
+def test_a_citizen_gets_no_back_office_data(client):
+    organisation = OrganisationFactory(slug="caf")
+    experience = ExperienceFactory(published=True, organisation=organisation)
+    citizen = CitizenFactory()
+    ExperienceFactory(published=True, author=citizen, masked_title="Mon expérience à moi")
+    client.force_login(citizen)
+    for url in (
+        reverse("backoffice:members", kwargs={"slug": "caf"}),
+        reverse("backoffice:tokens", kwargs={"slug": "caf"}),
+        reverse("backoffice:audit", kwargs={"slug": "caf"}),
+        reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid}),
+    ):
+        assert client.get(url).status_code == 404, url
+    for url in (
+        reverse("voice_backoffice:moderation_queue"),
+        reverse("voice_backoffice:assisted_create"),
+        reverse("simplification_backoffice:queue"),
+    ):
+        assert client.get(url).status_code == 403, url
+    # The dashboard sends a citizen to their own space; the remaining shells are scoped
+    # to a role the citizen does not have: empty.
+    dashboard = client.get(reverse("backoffice:dashboard"), follow=True)
+    assert dashboard.redirect_chain == [(MY_EXPERIENCES, 302)]
+    assert "réservé aux agents" in dashboard.content.decode()
+    listing = client.get(reverse("voice_backoffice:experience_list")).content.decode()
+    assert experience.masked_title not in listing and "Mon expérience à moi" not in listing
