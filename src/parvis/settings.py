@@ -405,6 +405,16 @@ RETENTION_AXES_DAYS = env.int("RETENTION_AXES_DAYS", default=30)
 RETENTION_REVOKED_TOKENS_DAYS = env.int("RETENTION_REVOKED_TOKENS_DAYS", default=90)
 RETENTION_AUDIT_DAYS = env.int("RETENTION_AUDIT_DAYS", default=365 * 5)
 RETENTION_REALTIME_EVENTS_HOURS = env.int("RETENTION_REALTIME_EVENTS_HOURS", default=24)
+# Citizen sign-ups never activated are deleted after this many days.
+RETENTION_PENDING_ACCOUNTS_DAYS = env.int("RETENTION_PENDING_ACCOUNTS_DAYS", default=7)
+# Citizen accounts: (limit, window in seconds) per IP for sign-up, new activation links and
+# activation attempts, and emails sent to one address (see accounts.views / services).
+ACCOUNTS_RATE_LIMITS = {
+    "signup_ip": (10, 3600),
+    "resend_ip": (10, 3600),
+    "activate_ip": (20, 3600),
+    "mail_email": (5, 86400),
+}
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
 # Language engine: qualifications below this confidence go to a human triage queue.
 LANGUAGE_LOW_CONFIDENCE_THRESHOLD = env.float(

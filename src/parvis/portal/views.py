@@ -33,6 +33,7 @@ def _retention() -> dict[str, int]:
         "voice_original_days": settings.VOICE_ORIGINAL_RETENTION_DAYS,
         "voice_contact_days": settings.VOICE_CONTACT_RETENTION_DAYS,
         "simplification_original_days": settings.SIMPLIFICATION_ORIGINAL_RETENTION_DAYS,
+        "pending_accounts_days": settings.RETENTION_PENDING_ACCOUNTS_DAYS,
     }
 
 

@@ -168,6 +168,7 @@ def test_personal_data_page_lists_the_retention_settings(client, settings):
         "au plus 222 jours après la publication",
         "Demande de simplification",
         "Avis sur une réponse",
+        "Compte d’usager",
         "17 jours",
         "43 jours",
         "1111 jours",
