@@ -86,3 +86,30 @@ def test_citizen_signs_up_activates_and_finds_their_experiences(
     header = page.get_by_role("banner")
     assert header.get_by_role("link", name="Mes expériences").count() >= 1
     assert header.get_by_role("link", name="Espace agents").count() == 0
+
+
+def test_forgotten_password_pages_are_accessible(page, live_server, settings, smtp_inbox):
+    settings.SITE_URL = live_server.url
+    User.objects.create_user(email=EMAIL, password=PASSWORD)
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    _assert_accessible_at_every_width(page)
+    page.get_by_label("Adresse électronique").fill(EMAIL)
+    page.get_by_role("button", name="Recevoir le lien").click()
+    page.wait_for_url(live_server.url + reverse("accounts:password_reset_done"))
+    assert axe_serious_violations(page) == []
+    [message] = smtp_inbox.to(EMAIL)
+    link = re.search(
+        re.escape(live_server.url) + r"/compte/mot-de-passe/\S+/",
+        message.get_body(("plain",)).get_content(),
+    )
+    assert link
+    page.goto(link.group(0))
+    assert page.get_by_role("heading", level=1).inner_text() == "Choisir un nouveau mot de passe"
+    _assert_accessible_at_every_width(page)
+    new_password = "une promenade le long de la garonne"
+    page.get_by_label(re.compile(r"^\s*Nouveau mot de passe")).fill(new_password)
+    page.get_by_label("Confirmation du nouveau mot de passe").fill(new_password)
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    page.wait_for_url(live_server.url + reverse("accounts:password_reset_complete"))
+    assert User.objects.get(email=EMAIL).check_password(new_password)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -84,3 +84,13 @@ class ActivationForm(ParvisForm):
 
 class ActivationResendForm(HoneypotMixin, ParvisForm):
     email = _email_field()
+
+
+class PasswordResetRequestForm(HoneypotMixin, ParvisFormMixin, PasswordResetForm):
+    """Django's reset request (silent for unknown or inactive addresses), DSFR-rendered."""
+
+    email = _email_field(autofocus=True)
+
+
+class NewPasswordForm(ParvisFormMixin, SetPasswordForm):
+    """Django's new-password form (validators, confirmation), DSFR-rendered."""

@@ -10,4 +10,20 @@ urlpatterns = [
     path("creer/verifiez-vos-courriels/", views.signup_sent, name="signup_sent"),
     path("activer/nouveau-lien/", views.activation_resend, name="activation_resend"),
     path("activer/<str:uidb64>/<str:token>/", views.activate, name="activate"),
+    path("mot-de-passe-oublie/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe-oublie/envoye/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/<str:uidb64>/<str:token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/modifie/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

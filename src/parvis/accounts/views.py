@@ -9,22 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from parvis.accounts import selectors, services
-from parvis.accounts.forms import ActivationForm, ActivationResendForm, LoginForm, SignupForm
+from parvis.accounts.forms import (
+    ActivationForm,
+    ActivationResendForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    SignupForm,
+)
 from parvis.core import ratelimit
 
 # (hits, seconds) per client IP; operators tune them in settings.ACCOUNTS_RATE_LIMITS.
 SIGNUP_IP = (10, 3600)
 RESEND_IP = (10, 3600)
+RESET_IP = (10, 3600)
 ACTIVATE_IP = (20, 3600)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -172,3 +181,62 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
             status=status,
         )
     )
+
+
+# --- Forgotten password (citizens and agents) ------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by email; the link is built on ``SITE_URL`` (never on the request's
+    Host header) and the page is the same whether or not the address has an account."""
+
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/emails/password_reset.txt"
+    subject_template_name = "accounts/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_context = {"title": "Mot de passe oublié"}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refusal = _rate_limited(request, "reset", RESET_IP)
+        if refusal:
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.extra_email_context = {
+            "site_url": str(getattr(settings, "SITE_URL", "")).rstrip("/"),
+            "site_title": settings.PARVIS_SITE_TITLE,
+            "validity": services.activation_validity(),
+        }
+        return super().form_valid(form)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+    extra_context = {"title": "Vérifiez vos courriels"}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"title": "Choisir un nouveau mot de passe"}
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        if not context.get("validlink"):
+            kwargs["status"] = 400  # expired or used link: a French page, with a new request
+        elif self.request.method == "POST":
+            kwargs.setdefault("status", 400)  # the form came back with errors
+        return _private(super().render_to_response(context, **kwargs))
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+    extra_context = {"title": "Mot de passe modifié"}

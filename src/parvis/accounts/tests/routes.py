@@ -21,9 +21,24 @@ def _activation(world: Any, key: str) -> dict[str, Any]:
     }
 
 
+def _reset(world: Any, key: str) -> dict[str, Any]:
+    from parvis.accounts.tests.factories import CitizenFactory
+
+    citizen = CitizenFactory()
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(citizen.pk)),
+        "token": default_token_generator.make_token(citizen),
+    }
+
+
 HTML_ROUTES: dict[str, Route] = {
     "accounts:signup": Route("public"),
     "accounts:signup_sent": Route("public"),
     "accounts:activation_resend": Route("public"),
     "accounts:activate": Route("public", kwargs=_activation),
+    "accounts:password_reset": Route("public"),
+    "accounts:password_reset_done": Route("public"),
+    # the token is swapped for a session value: a redirect to the same page without it
+    "accounts:password_reset_confirm": Route("public", kwargs=_reset, public_status=302),
+    "accounts:password_reset_complete": Route("public"),
 }
