@@ -59,6 +59,19 @@ def _rate_limited(request: HttpRequest, name: str, default: tuple[int, int]) -> 
     )
 
 
+def _refusal_status(
+    request: HttpRequest, form: Any, name: str, default: tuple[int, int]
+) -> int | None:
+    """None when a POSTed form may be acted on; else the status to render it with: 429
+    over the IP limit (French message, what was typed kept), 400 when invalid."""
+    refusal = _rate_limited(request, name, default)
+    if refusal:
+        form.is_valid()
+        form.add_error(None, refusal)
+        return 429
+    return None if form.is_valid() else 400
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
@@ -81,18 +94,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        refusal = _rate_limited(request, "signup", SIGNUP_IP)
-        if refusal:
-            form.is_valid()
-            form.add_error(None, refusal)
-            status = 429
-        elif form.is_valid():
+        refused = _refusal_status(request, form, "signup", SIGNUP_IP)
+        if refused is None:
             services.citizen_signup(
                 email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
             )
             return redirect("accounts:signup_sent")
-        else:
-            status = 400
+        status = refused
     return render(
         request, "accounts/signup.html", {"title": "Créer un compte", "form": form}, status=status
     )
@@ -107,16 +115,11 @@ def activation_resend(request: HttpRequest) -> HttpResponse:
     form = ActivationResendForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        refusal = _rate_limited(request, "resend", RESEND_IP)
-        if refusal:
-            form.is_valid()
-            form.add_error(None, refusal)
-            status = 429
-        elif form.is_valid():
+        refused = _refusal_status(request, form, "resend", RESEND_IP)
+        if refused is None:
             services.citizen_activation_resend(email=form.cleaned_data["email"])
             return redirect("accounts:signup_sent")
-        else:
-            status = 400
+        status = refused
     return render(
         request,
         "accounts/activation_resend.html",
@@ -198,13 +201,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     extra_context = {"title": "Mot de passe oublié"}
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        refusal = _rate_limited(request, "reset", RESET_IP)
-        if refusal:
-            form = self.get_form()
-            form.is_valid()
-            form.add_error(None, refusal)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+        form = self.get_form()
+        refused = _refusal_status(request, form, "reset", RESET_IP)
+        if refused is not None:
+            return self.render_to_response(self.get_context_data(form=form), status=refused)
+        return self.form_valid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
         self.extra_email_context = {
@@ -213,9 +214,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             "validity": services.activation_validity(),
         }
         return super().form_valid(form)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
