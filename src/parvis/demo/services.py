@@ -20,7 +20,7 @@ from faker import Faker
 
 from parvis.accounts.models import Membership, Role, User
 from parvis.core.text import sort_key
-from parvis.demo.accounts import DEMO_PASSWORD
+from parvis.demo.accounts import DEMO_CITIZEN, DEMO_PASSWORD
 from parvis.directory.models import (
     Channel,
     LocalService,
@@ -412,6 +412,7 @@ def _seed_named_accounts(
             Role.AGENT,
             site_id=site_ids[france_services[0]],
         )
+    _demo_user(DEMO_CITIZEN, "Camille Usagère")  # no role: a citizen's account
 
 
 def _seed_agents(

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from parvis.accounts.models import User
+from parvis.demo.accounts import DEMO_CITIZEN
 from parvis.directory.models import Channel, JourneyStage, LocalService
 from parvis.voice.models import Experience, ExperienceStatus, Tone
 
@@ -92,6 +93,10 @@ ANSWER = (
 )
 
 
+# The first experiences belong to the demo citizen's account (« Mes expériences »).
+CITIZEN_EXPERIENCES = 3
+
+
 def demo_voice_seed(*, scale: str, seed: int) -> int:
     """Create the demo experiences of ``scale``; returns how many were created."""
     from parvis.publication.services import figures_refresh, opendata_export, publication_rebuild
@@ -108,6 +113,7 @@ def demo_voice_seed(*, scale: str, seed: int) -> int:
         return 0
     moderator = User.objects.filter(email="moderation@demo.parvis.fr").first()
     answerer = User.objects.filter(email="admin.caf@demo.parvis.fr").first()
+    citizen = User.objects.filter(email=DEMO_CITIZEN).first()
     services = list(LocalService.objects.filter(organisation__slug="caf").order_by("slug"))
     if moderator is None or answerer is None or not services:
         return 0
@@ -129,6 +135,7 @@ def demo_voice_seed(*, scale: str, seed: int) -> int:
             journey_stage=stages.get(stage),
             channel=channels.get(channel),
             happened_on=(now - dt.timedelta(days=rng.randint(20, 360))).date(),
+            author=citizen if index < CITIZEN_EXPERIENCES else None,
         )
         experience = experience_analyse(experience=submitted.experience)
         created.append(experience.pk)

@@ -52,6 +52,15 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
         "/compte/connexion/", {"username": "agent.caf33@demo.parvis.fr", "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
+    # the demo citizen lands on their own experiences
+    from parvis.voice.models import Experience
+
+    client.logout()
+    citizen = client.post(
+        "/compte/connexion/", {"username": "usager@demo.parvis.fr", "password": DEMO_PASSWORD}
+    )
+    assert citizen["Location"] == "/temoigner/mes-experiences/"
+    assert Experience.objects.filter(author__email="usager@demo.parvis.fr").count() == 3
 
 
 def test_demo_is_deterministic(reference):
