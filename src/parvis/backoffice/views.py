@@ -27,7 +27,7 @@ from parvis.accounts.scoping import (
     require_permission,
     roles_of,
 )
-from parvis.accounts.selectors import is_agent, memberships_of
+from parvis.accounts.selectors import memberships_of
 from parvis.accounts.services import AccountsError
 from parvis.backoffice.forms import (
     ApiTokenCreateForm,
@@ -162,15 +162,7 @@ def _only_get_or_post(request: HttpRequest) -> HttpResponse | None:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not is_agent(user):
-        # A citizen's account (or an agent's still waiting for a role): their own space.
-        messages.info(
-            request,
-            "L’espace agents est réservé aux agents des services publics. Si vous êtes agent, "
-            "demandez à l’administrateur de votre organisme de vous attribuer un rôle.",
-        )
-        return redirect("voice:my_experiences")
+    user = request.user  # an agent: AgentsOnlyMiddleware sends anyone else away
     roles = roles_of(user)
     is_platform_admin = bool(getattr(user, "is_platform_admin", False))
     context: dict[str, Any] = {
