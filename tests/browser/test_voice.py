@@ -196,3 +196,40 @@ def test_withdrawal_through_the_private_link(page, live_server, caf):
     assert page.locator("#experience-status").text_content() == "Retirée par son auteur"
     experience.refresh_from_db()
     assert experience.status == S.WITHDRAWN and experience.masked_text == ""
+
+
+def test_moderator_corrects_the_masking_of_an_answer_then_publishes_it(page, live_server, caf):
+    from parvis.voice import services
+
+    experience = ExperienceFactory(published=True, local_service=caf.local_service, site=caf)
+    manager = MembershipFactory(
+        organisation=caf.local_service.organisation, role=Role.QUALITY_MANAGER
+    ).user
+    answer = services.answer_draft_save(
+        experience=experience,
+        actor=manager,
+        text="Madame Martine Leroy vous rappellera au 05 56 00 00 00 cette semaine.",
+    )
+    answer = services.answer_confirm(answer=services.answer_mask(answer=answer), actor=manager)
+    assert answer.status == AnswerStatus.IN_MODERATION
+
+    moderator = UserFactory(platform_moderator=True)
+    context = _new_context(page)
+    moderation = _log_in(context, live_server, moderator)
+    moderation.goto(
+        live_server.url + reverse("voice_backoffice:answer_moderation", kwargs={"pk": answer.pk})
+    )
+    assert moderation.get_by_role("heading", name="Ajuster le masquage").is_visible()
+    violations = axe_serious_violations(moderation)
+    assert violations == [], violations
+    # the service's office number may stay public: its mask is removed
+    moderation.locator("label", has_text="[TÉLÉPHONE] ← « 05 56 00 00 00 »").click()
+    moderation.get_by_role("button", name="Masquer à nouveau").click()
+    assert moderation.get_by_text("Le masquage de la réponse est mis à jour.").is_visible()
+    moderation.get_by_text("Publier la réponse").click()
+    moderation.get_by_role("button", name="Enregistrer la décision").click()
+    moderation.wait_for_url("**/moderation/")
+    context.close()
+    answer.refresh_from_db()
+    assert answer.status == AnswerStatus.PUBLISHED
+    assert "05 56 00 00 00" in answer.masked_text and "Leroy" not in answer.masked_text
