@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -7,6 +9,8 @@ class VoiceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from parvis.core.crypto import register_encrypted
         from parvis.voice.models import Experience, PublicAnswer
 
@@ -17,3 +21,10 @@ class VoiceConfig(AppConfig):
             "author_email_encrypted",
         )
         register_encrypted(PublicAnswer, "original_text_encrypted")
+        user_logged_in.connect(_attach_experiences, dispatch_uid="voice-attach-experiences")
+
+
+def _attach_experiences(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from parvis.voice.services import experiences_attach_by_email
+
+    experiences_attach_by_email(user=user)

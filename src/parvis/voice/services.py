@@ -616,6 +616,22 @@ def experience_attach_author(*, experience: Experience, user: User) -> Experienc
     return experience
 
 
+def experiences_attach_by_email(*, user: User) -> int:
+    """At login, gather the experiences shared without an account from this account's
+    address (its owner proved it by activating the account), so that « Mes expériences »
+    shows them without a private link each. Withdrawn ones stay apart."""
+    if not user.email:
+        return 0
+    attached = (
+        Experience.objects.filter(author__isnull=True, author_email_digest=email_digest(user.email))
+        .exclude(status=S.WITHDRAWN)
+        .update(author=user)
+    )
+    if attached:
+        logger.info("experiences_attached_by_email", user_id=user.pk, count=attached)
+    return attached
+
+
 def experience_withdraw(*, experience: Experience) -> Experience:
     """The author withdraws, at any time: originals, contact and texts are erased now."""
     if experience.status == S.WITHDRAWN:

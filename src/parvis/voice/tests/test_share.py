@@ -166,6 +166,22 @@ def test_an_experience_shared_without_account_is_attached_through_the_private_li
     assert experience.author == citizen
 
 
+def test_experiences_shared_with_an_account_address_join_the_account_at_login(client):
+    mine = ExperienceFactory(published=True, email="Camille@Exemple.fr")
+    withdrawn = ExperienceFactory(published=True, email="camille@exemple.fr")
+    withdrawn.status = S.WITHDRAWN
+    withdrawn.save()
+    someone_else = ExperienceFactory(published=True, email="autre@exemple.fr")
+    citizen = UserFactory(email="camille@exemple.fr")
+    client.force_login(citizen)
+    for experience in (mine, withdrawn, someone_else):
+        experience.refresh_from_db()
+    assert mine.author == citizen
+    assert withdrawn.author is None and someone_else.author is None
+    page = client.get(reverse("voice:my_experiences")).content.decode()
+    assert mine.masked_title in page
+
+
 def test_correct_then_withdraw_through_the_private_link(client, django_capture_on_commit_callbacks):
     experience = ExperienceFactory(
         in_moderation=True, token="jeton-secret-de-suivi", email="x@example.org"
