@@ -619,8 +619,11 @@ def experience_attach_author(*, experience: Experience, user: User) -> Experienc
 def experiences_attach_by_email(*, user: User) -> int:
     """At login, gather the experiences shared without an account from this account's
     address (its owner proved it by activating the account), so that « Mes expériences »
-    shows them without a private link each. Withdrawn ones stay apart."""
-    if not user.email:
+    shows them without a private link each. Withdrawn ones stay apart. Not for agents:
+    their accounts are created by administrators, who choose the address."""
+    from parvis.accounts.selectors import is_agent
+
+    if not user.email or is_agent(user):
         return 0
     attached = (
         Experience.objects.filter(author__isnull=True, author_email_digest=email_digest(user.email))

@@ -180,6 +180,11 @@ def test_experiences_shared_with_an_account_address_join_the_account_at_login(cl
     assert withdrawn.author is None and someone_else.author is None
     page = client.get(reverse("voice:my_experiences")).content.decode()
     assert mine.masked_title in page
+    # an agent's account (its address chosen by an administrator) gathers nothing
+    shared = ExperienceFactory(published=True, email="agent@exemple.fr")
+    client.force_login(MembershipFactory(user__email="agent@exemple.fr").user)
+    shared.refresh_from_db()
+    assert shared.author is None
 
 
 def test_correct_then_withdraw_through_the_private_link(client, django_capture_on_commit_callbacks):
