@@ -94,3 +94,11 @@ class PasswordResetRequestForm(HoneypotMixin, ParvisFormMixin, PasswordResetForm
 
 class NewPasswordForm(ParvisFormMixin, SetPasswordForm):
     """Django's new-password form (validators, confirmation), DSFR-rendered."""
+
+
+class AccountDeleteForm(ParvisForm):
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

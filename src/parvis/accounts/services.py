@@ -410,3 +410,20 @@ def citizen_activate(*, user: User, password: str) -> User:
     user.save(update_fields=["is_active"])
     audit_record(actor=user, action="account.activated", target=user)
     return user
+
+
+@transaction.atomic
+def citizen_delete(*, user: User, password: str) -> None:
+    """A citizen erases their account (right to erasure). What they published stays,
+    without the link to them: experiences lose their author, supports keep only the
+    email digest that counts them once (``simplification`` detaches them on delete).
+    Agents' accounts are managed by their organisation's administrators."""
+    if selectors.is_agent(user):
+        raise AccountsError(
+            "agent_account",
+            "Un compte d’agent se supprime par l’administrateur de votre organisme.",
+        )
+    if not user.check_password(password):
+        raise AccountsError("wrong_password", "Ce mot de passe n’est pas le bon.")
+    audit_record(actor=None, action="account.deleted_by_owner", target=user)
+    user.delete()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("creer/", views.signup, name="signup"),
+    path("supprimer/", views.account_delete, name="delete"),
     path("creer/verifiez-vos-courriels/", views.signup_sent, name="signup_sent"),
     path("activer/nouveau-lien/", views.activation_resend, name="activation_resend"),
     path("activer/<str:uidb64>/<str:token>/", views.activate, name="activate"),

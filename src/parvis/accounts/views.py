@@ -11,8 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from parvis.accounts import selectors, services
 from parvis.accounts.forms import (
+    AccountDeleteForm,
     ActivationForm,
     ActivationResendForm,
     LoginForm,
@@ -238,3 +240,39 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
     extra_context = {"title": "Mot de passe modifié"}
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """A citizen deletes their account after typing their password again."""
+    if selectors.is_agent(request.user):
+        return render(
+            request,
+            "accounts/account_delete.html",
+            {"title": "Supprimer mon compte", "is_agent": True},
+            status=403,
+        )
+    form = AccountDeleteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.citizen_delete(
+                    user=request.user,  # type: ignore[arg-type]
+                    password=form.cleaned_data["password"],
+                )
+            except services.AccountsError as error:
+                form.add_error("password", error.message)
+            else:
+                logout(request)
+                messages.success(request, "Votre compte est supprimé.")
+                return redirect("portal:home")
+    return render(
+        request,
+        "accounts/account_delete.html",
+        {"title": "Supprimer mon compte", "form": form},
+        status=status,
+    )

@@ -36,6 +36,7 @@ HTML_ROUTES: dict[str, Route] = {
     "accounts:signup_sent": Route("public"),
     "accounts:activation_resend": Route("public"),
     "accounts:activate": Route("public", kwargs=_activation),
+    "accounts:delete": Route("login", agent_status=403, admin_status=403),
     "accounts:password_reset": Route("public"),
     "accounts:password_reset_done": Route("public"),
     # the token is swapped for a session value: a redirect to the same page without it

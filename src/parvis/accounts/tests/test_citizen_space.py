@@ -95,3 +95,46 @@ def test_an_agent_still_reaches_the_agents_space(client):
     agent = MembershipFactory(role=Role.AGENT).user
     client.force_login(agent)
     assert client.get(reverse("backoffice:dashboard")).status_code == 200
+
+
+def test_a_citizen_deletes_their_account_and_what_they_published_stays(client):
+    from parvis.accounts.models import AuditEvent, User
+    from parvis.accounts.tests.factories import DEFAULT_PASSWORD
+    from parvis.simplification import services as simplification
+    from parvis.simplification.models import SimplificationRequest, Support
+    from parvis.simplification.tests.factories import SimplificationRequestFactory
+
+    citizen = CitizenFactory()
+    experience = ExperienceFactory(published=True, author=citizen)
+    request = SimplificationRequestFactory(received=True)
+    simplification.support_by_account(request=request, user=citizen)
+    client.force_login(citizen)
+    url = reverse("accounts:delete")
+    assert url in client.get(MY_EXPERIENCES).content.decode()
+    wrong = client.post(url, {"password": "pas le bon"})
+    assert wrong.status_code == 400 and "pas le bon" in wrong.content.decode()
+    assert User.objects.filter(pk=citizen.pk).exists()
+    done = client.post(url, {"password": DEFAULT_PASSWORD})
+    assert done.status_code == 302 and done["Location"] == reverse("portal:home")
+    assert not User.objects.filter(pk=citizen.pk).exists()
+    experience.refresh_from_db()
+    assert experience.author is None and experience.masked_text  # still published
+    # the support still counts once, through its email digest
+    assert SimplificationRequest.objects.get(pk=request.pk).support_count == 1
+    support = Support.objects.get(request=request)
+    assert support.user is None and len(support.email_digest) == 64
+    assert AuditEvent.objects.filter(action="account.deleted_by_owner").exists()
+    # signed out
+    assert client.get(MY_EXPERIENCES).status_code == 302
+
+
+def test_an_agent_account_is_not_deleted_by_its_holder(client):
+    agent = MembershipFactory(role=Role.AGENT).user
+    client.force_login(agent)
+    from parvis.accounts.tests.factories import DEFAULT_PASSWORD
+
+    # the middleware does not cover /compte/: the view refuses
+    response = client.post(reverse("accounts:delete"), {"password": DEFAULT_PASSWORD})
+    assert response.status_code == 403
+    assert "administrateur de votre organisme" in response.content.decode()
+    agent.refresh_from_db()  # still there
