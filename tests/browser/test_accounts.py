@@ -86,6 +86,9 @@ def test_citizen_signs_up_activates_and_finds_their_experiences(
     header = page.get_by_role("banner")
     assert header.get_by_role("link", name="Mes expériences").count() >= 1
     assert header.get_by_role("link", name="Espace agents").count() == 0
+    page.get_by_role("link", name="Supprimer mon compte").click()
+    page.wait_for_url(live_server.url + reverse("accounts:delete"))
+    _assert_accessible_at_every_width(page)
 
 
 def test_forgotten_password_pages_are_accessible(page, live_server, settings, smtp_inbox):
