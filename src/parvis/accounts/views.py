@@ -54,11 +54,7 @@ def _rate_limited(request: HttpRequest, name: str, default: tuple[int, int]) -> 
     result = ratelimit.hit_ip(request, f"accounts:{name}", limit=limit, window_seconds=window)
     if result.allowed:
         return None
-    minutes = max(1, -(-result.retry_after // 60))
-    return (
-        "Trop d’essais en peu de temps depuis votre connexion. Vos saisies sont conservées : "
-        f"réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
-    )
+    return ratelimit.refusal_message(result, attempts="essais")
 
 
 def _refusal_status(

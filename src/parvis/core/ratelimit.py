@@ -67,3 +67,16 @@ def configured_limit(setting: str, name: str, default: tuple[int, int]) -> tuple
     """
     configured = getattr(settings, setting, {}).get(name, default)
     return int(configured[0]), int(configured[1])
+
+
+def refusal_message(
+    result: RateLimit, *, attempts: str = "envois", by_address: bool = False
+) -> str:
+    """The French refusal shown with the form kept: what was over the limit and when to
+    try again (whole minutes, at least one)."""
+    minutes = max(1, -(-result.retry_after // 60))
+    where = "depuis votre connexion" + (" ou avec cette adresse" if by_address else "")
+    return (
+        f"Trop d’{attempts} en peu de temps {where}. Vos saisies sont conservées : "
+        f"réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+    )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parvis.core.pagination import paginate, querystring_without_page
-from parvis.core.ratelimit import RateLimit, configured_limit, hit, hit_ip
+from parvis.core.ratelimit import RateLimit, configured_limit, hit, hit_ip, refusal_message
 from parvis.simplification import selectors, services
 from parvis.simplification.forms import FilterForm, ProposalForm, SupportForm
 from parvis.simplification.models import PUBLIC_STATUSES, SimplificationRequest, Status
@@ -43,15 +43,6 @@ PROPOSE_IP = (5, 3600)
 PROPOSE_EMAIL = (3, 24 * 3600)
 SUPPORT_IP = (20, 3600)
 SUPPORT_EMAIL = (5, 24 * 3600)
-
-
-def rate_limited_message(result: RateLimit) -> str:
-    minutes = max(1, round(result.retry_after / 60))
-    return (
-        "Trop d’envois en peu de temps depuis votre connexion ou pour cette adresse. "
-        f"Vos saisies sont conservées : réessayez dans {minutes} "
-        f"minute{'s' if minutes > 1 else ''}."
-    )
 
 
 def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
@@ -189,7 +180,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     throttled = throttle_ip(request, "propose", PROPOSE_IP)
     if not throttled.allowed:
         form.is_valid()
-        form.add_error(None, rate_limited_message(throttled))
+        form.add_error(None, refusal_message(throttled, by_address=True))
         return render(request, "simplification/propose.html", context, status=429)
     if not form.is_valid():
         return render(request, "simplification/propose.html", context, status=400)
@@ -197,7 +188,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     if data["email"]:
         throttled = throttle_email("propose", data["email"], PROPOSE_EMAIL)
         if not throttled.allowed:
-            form.add_error(None, rate_limited_message(throttled))
+            form.add_error(None, refusal_message(throttled, by_address=True))
             return render(request, "simplification/propose.html", context, status=429)
     try:
         created = services.simplification_request_propose(
@@ -247,7 +238,7 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
     throttled = throttle_ip(request, "support", SUPPORT_IP)
     if request.POST.get("with_account") and request.user.is_authenticated:
         if not throttled.allowed:
-            messages.error(request, rate_limited_message(throttled))
+            messages.error(request, refusal_message(throttled, by_address=True))
             return redirect(detail_url)
         try:
             counted = services.support_by_account(request=simplification, user=request.user)
@@ -265,14 +256,14 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
     form = SupportForm(request.POST)
     if not throttled.allowed:
         form.is_valid()
-        form.add_error(None, rate_limited_message(throttled))
+        form.add_error(None, refusal_message(throttled, by_address=True))
         return _render_detail(request, simplification, form, status=429)
     if not form.is_valid():
         return _render_detail(request, simplification, form, status=400)
     email = form.cleaned_data["email"]
     throttled = throttle_email("support", email, SUPPORT_EMAIL)
     if not throttled.allowed:
-        form.add_error(None, rate_limited_message(throttled))
+        form.add_error(None, refusal_message(throttled, by_address=True))
         return _render_detail(request, simplification, form, status=429)
     try:
         services.support_request_by_email(request=simplification, email=email)
@@ -300,7 +291,7 @@ def support_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         throttled = throttle_ip(request, "support", SUPPORT_IP)
         if not throttled.allowed:
-            context["error"] = rate_limited_message(throttled)
+            context["error"] = refusal_message(throttled, by_address=True)
             return render(request, "simplification/support_confirm.html", context, status=429)
         try:
             _, counted = services.support_confirm(token=token)

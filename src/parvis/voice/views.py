@@ -64,12 +64,7 @@ def rate_limited(request: HttpRequest, scope: str, *, email: str = "") -> str | 
         result = ratelimit.hit(f"voice:{scope}:email", email, limit=limit, window_seconds=window)
     if result.allowed:
         return None
-    minutes = max(1, -(-result.retry_after // 60))
-    return (
-        "Trop d’envois en peu de temps depuis votre connexion ou avec cette adresse. "
-        f"Réessayez dans {minutes} minute{'s' if minutes > 1 else ''} : ce que vous avez "
-        "écrit est conservé."
-    )
+    return ratelimit.refusal_message(result, by_address=bool(email))
 
 
 class _TooManyLinkMisses(Exception):

@@ -112,7 +112,7 @@ def test_rate_limit_per_ip_gives_a_french_message_and_keeps_the_data(client, sit
     )
     assert refused.status_code == 429
     body = refused.content.decode()
-    assert "Trop d’envois en peu de temps" in body and "Réessayez dans" in body
+    assert "Trop d’envois en peu de temps" in body and "réessayez dans" in body
     assert "Deuxième visite" in body and 'value="paul@example.org"' in body
     assert Experience.objects.count() == 1
 
