@@ -110,6 +110,7 @@ def demo_voice_seed(*, scale: str, seed: int) -> int:
     )
 
     if Experience.objects.filter(source="demo").exists():
+        _give_citizen_experiences()  # a demo seeded before the citizen account existed
         return 0
     moderator = User.objects.filter(email="moderation@demo.parvis.fr").first()
     answerer = User.objects.filter(email="admin.caf@demo.parvis.fr").first()
@@ -152,6 +153,16 @@ def demo_voice_seed(*, scale: str, seed: int) -> int:
     figures_refresh()
     opendata_export()
     return len(created)
+
+
+def _give_citizen_experiences() -> None:
+    citizen = User.objects.filter(email=DEMO_CITIZEN).first()
+    if citizen is None or Experience.objects.filter(author=citizen).exists():
+        return
+    first = Experience.objects.filter(source="demo").order_by("pk")[:CITIZEN_EXPERIENCES]
+    Experience.objects.filter(pk__in=list(first.values_list("pk", flat=True))).update(
+        author=citizen
+    )
 
 
 def _spread_dates(ids: list[int], rng: random.Random, now: Any) -> None:

@@ -61,6 +61,10 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
     )
     assert citizen["Location"] == "/temoigner/mes-experiences/"
     assert Experience.objects.filter(author__email="usager@demo.parvis.fr").count() == 3
+    # a demo seeded before the citizen account existed gets them on the next run
+    Experience.objects.filter(author__email="usager@demo.parvis.fr").update(author=None)
+    call_command("seed_demo", "--scale", "small")
+    assert Experience.objects.filter(author__email="usager@demo.parvis.fr").count() == 3
 
 
 def test_demo_is_deterministic(reference):
