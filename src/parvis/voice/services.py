@@ -597,7 +597,6 @@ def experience_correct(*, experience: Experience, title: str, text: str) -> Expe
 
 
 @transaction.atomic
-@transaction.atomic
 def experience_attach_author(*, experience: Experience, user: User) -> Experience:
     """Attach an experience shared without an account to the signed-in author (who proved
     it is theirs with the private link), so that it shows among their experiences."""
@@ -635,6 +634,7 @@ def experiences_attach_by_email(*, user: User) -> int:
     return attached
 
 
+@transaction.atomic
 def experience_withdraw(*, experience: Experience) -> Experience:
     """The author withdraws, at any time: originals, contact and texts are erased now."""
     if experience.status == S.WITHDRAWN:
