@@ -153,6 +153,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "parvis.core.context_processors.site",
+                "parvis.accounts.context_processors.roles",
             ],
         },
     },
