@@ -28,6 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from parvis.accounts import selectors
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role, User
 from parvis.core import ratelimit
+from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
 from parvis.directory.models import LocalService, Organisation, Site
 
@@ -259,10 +260,6 @@ ACCOUNT_EMAIL_SUBJECTS: dict[str, str] = {
 MAIL_PER_ADDRESS = (5, 24 * 3600)
 
 
-def _absolute(path: str) -> str:
-    return f"{str(getattr(settings, 'SITE_URL', '')).rstrip('/')}{path}"
-
-
 def _is_pending_citizen(user: User) -> bool:
     """Created through sign-up and never activated: no role, no flag, never logged in.
 
@@ -292,7 +289,7 @@ def _pending_citizens(*, joined_before: dt.datetime) -> models.QuerySet[User]:
 def activation_link(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return _absolute(reverse("accounts:activate", kwargs={"uidb64": uidb64, "token": token}))
+    return absolute_url(reverse("accounts:activate", kwargs={"uidb64": uidb64, "token": token}))
 
 
 def activation_validity() -> str:
@@ -322,7 +319,7 @@ def send_account_email(user_id: int, kind: AccountEmail) -> None:
         "site_title": settings.PARVIS_SITE_TITLE,
         "activation_link": activation_link(user) if kind == "activation" else "",
         "validity": activation_validity(),
-        "login_link": _absolute(reverse("accounts:login")),
+        "login_link": absolute_url(reverse("accounts:login")),
     }
     body = render_to_string(f"accounts/emails/{kind}.txt", context)
     try:

@@ -31,6 +31,7 @@ from parvis.accounts.forms import (
     SignupForm,
 )
 from parvis.core import ratelimit
+from parvis.core.http import absolute_url
 
 # (hits, seconds) per client IP; operators tune them in settings.ACCOUNTS_RATE_LIMITS.
 SIGNUP_IP = (10, 3600)
@@ -207,7 +208,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         self.extra_email_context = {
-            "site_url": str(getattr(settings, "SITE_URL", "")).rstrip("/"),
+            "site_url": absolute_url(),
             "site_title": settings.PARVIS_SITE_TITLE,
             "validity": services.activation_validity(),
         }

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from parvis.core.http import absolute_url
 from parvis.publication.models import PublicExperience, PublicExperienceTheme
 
 LICENCE = {
@@ -203,10 +204,6 @@ def opendata_root() -> Path:
     )
 
 
-def _site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "")).rstrip("/")
-
-
 def _iso(moment: dt.datetime | None) -> str | None:
     if moment is None:
         return None
@@ -215,7 +212,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 def experience_rows() -> Iterator[dict[str, Any]]:
     """Every public experience as an export row, in chunks (memory stays flat)."""
-    base_url = _site_url()
+    base_url = absolute_url()
     columns = (
         "pk",
         "uuid",

@@ -13,7 +13,6 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -26,6 +25,7 @@ from parvis.accounts.scoping import get_visible_or_404
 from parvis.api import limits as api_limits
 from parvis.api.auth import AUTH, principal_of, token_auth, write_token_of
 from parvis.api.schemas import PageParams, page_of, paginate, problems
+from parvis.core.http import absolute_url
 from parvis.directory.models import Motif, Organisation, Theme
 from parvis.simplification import selectors, services
 from parvis.simplification.models import (
@@ -140,9 +140,7 @@ class SimplificationOut(Schema):
 
     @staticmethod
     def resolve_url(obj: SimplificationRequest) -> str:
-        return settings.SITE_URL.rstrip("/") + reverse(
-            "simplification:detail", args=[obj.reference]
-        )
+        return absolute_url(reverse("simplification:detail", args=[obj.reference]))
 
     @staticmethod
     def resolve_organisation(obj: SimplificationRequest) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
 from parvis.core.crypto import DecryptionError, decrypt_text
+from parvis.core.http import absolute_url
 from parvis.simplification.models import DeclineReason, Status, StatusChange
 
 _INTRO: dict[str, str] = {
@@ -51,9 +51,7 @@ def notify_proposer(*, change: StatusChange) -> bool:
             request.decline_explanation,
         ]
     if request.is_public:
-        url = settings.SITE_URL.rstrip("/") + reverse(
-            "simplification:detail", args=[request.reference]
-        )
+        url = absolute_url(reverse("simplification:detail", args=[request.reference]))
         lines += ["", f"Suivre la demande : {url}"]
     lines += ["", "Ce message est envoyé automatiquement ; merci de ne pas y répondre."]
     send_mail(

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from parvis.accounts.scoping import Perm, visible_to
+from parvis.core.http import absolute_url
 from parvis.core.text import search_key
 from parvis.directory.models import Organisation
 from parvis.simplification.models import (
@@ -229,7 +229,7 @@ def simplification_requests_for_open_data() -> Iterator[dict[str, Any]]:
     ``reference``, ``cerfa``, the per-status dates and ``historique`` (list of
     ``{statut, date, commentaire, auteur}``) are there too for the JSON export.
     """
-    base_url = str(getattr(settings, "SITE_URL", "")).rstrip("/")
+    base_url = absolute_url()
     queryset = (
         SimplificationRequest.objects.filter(status__in=PUBLIC_STATUSES)
         .select_related("organisation", "theme")

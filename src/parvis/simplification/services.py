@@ -29,6 +29,7 @@ from parvis.accounts.models import ApiToken, User
 from parvis.accounts.scoping import Perm, has_permission, roles_of
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, encrypt_text
+from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
 from parvis.core.text import search_key
 from parvis.directory.models import Motif, Organisation, Theme
@@ -518,8 +519,8 @@ def support_request_by_email(*, request: SimplificationRequest, email: str) -> N
     through the task broker.
     """
     _require_supportable(request)
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "simplification:support_confirm", args=[support_token(request, email)]
+    url = absolute_url(
+        reverse("simplification:support_confirm", args=[support_token(request, email)])
     )
     hours = support_token_max_age() // 3600
     send_mail(

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from parvis.accounts.models import User
 from parvis.accounts.scoping import Perm, has_permission, visible_to
 from parvis.core.crypto import decrypt_text
+from parvis.core.http import absolute_url
 from parvis.directory.models import Organisation, Site
 from parvis.directory.selectors import sites_visible_to
 from parvis.voice import selectors, services
@@ -40,7 +41,6 @@ from parvis.voice.forms import (
     TemplateForm,
 )
 from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus, PublicAnswer
-from parvis.voice.notifications import absolute
 from parvis.voice.services import Actor, VoiceError
 
 S = ExperienceStatus
@@ -690,7 +690,7 @@ def assisted_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def assisted_done(request: HttpRequest) -> HttpResponse:
     last = request.session.get(ASSISTED_KEY) or {}
-    link = absolute(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
+    link = absolute_url(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
     response = render(
         request,
         "voice/backoffice/assisted_done.html",

@@ -14,22 +14,21 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
+from parvis.core.http import absolute_url
 from parvis.voice.models import Experience, PublicAnswer
 
 
-def absolute(path: str) -> str:
-    return f"{str(getattr(settings, 'SITE_URL', '')).rstrip('/')}{path}"
-
-
 def private_link(token: str) -> str:
-    return absolute(reverse("voice:follow", kwargs={"token": token}))
+    return absolute_url(reverse("voice:follow", kwargs={"token": token}))
 
 
 def public_link(experience: Experience) -> str:
     try:
-        return absolute(reverse("publication:experience_detail", kwargs={"uuid": experience.uuid}))
+        return absolute_url(
+            reverse("publication:experience_detail", kwargs={"uuid": experience.uuid})
+        )
     except NoReverseMatch:  # publication not installed: the site's home page
-        return absolute("/")
+        return absolute_url("/")
 
 
 def _send(*, subject: str, template: str, context: dict[str, object], to: Sequence[str]) -> None:
@@ -68,7 +67,7 @@ def send_rejection(*, email: str, experience: Experience) -> None:
         context={
             "experience": experience,
             "reason": experience.get_rejection_reason_display(),
-            "charter_url": absolute(reverse("portal:charter")),
+            "charter_url": absolute_url(reverse("portal:charter")),
         },
         to=[email],
     )
@@ -80,7 +79,7 @@ def send_answer_reminder(
     links = [
         (
             experience,
-            absolute(
+            absolute_url(
                 reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid})
             ),
         )
@@ -97,7 +96,7 @@ def send_answer_reminder(
         context={
             "links": links,
             "escalation": escalation,
-            "overdue_url": absolute(reverse("voice_backoffice:overdue")),
+            "overdue_url": absolute_url(reverse("voice_backoffice:overdue")),
         },
         to=[email],
     )

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parvis.accounts.models import User
 from parvis.core import ratelimit
-from parvis.core.http import client_ip
+from parvis.core.http import absolute_url, client_ip
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.directory.selectors import local_services_search, sites_search
 from parvis.voice import selectors, services
@@ -42,7 +42,6 @@ from parvis.voice.forms import (
     WithdrawForm,
 )
 from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus, RejectionReason
-from parvis.voice.notifications import absolute
 from parvis.voice.services import VoiceError
 
 DRAFT_KEY = "voice:draft"
@@ -351,7 +350,7 @@ def share_contact(request: HttpRequest) -> HttpResponse:
 @never_cache
 def share_done(request: HttpRequest) -> HttpResponse:
     last = request.session.get(LAST_KEY) or {}
-    link = absolute(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
+    link = absolute_url(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
     return _private(
         render(
             request,
