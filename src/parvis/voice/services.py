@@ -604,14 +604,15 @@ def experience_attach_author(*, experience: Experience, user: User) -> Experienc
         raise VoiceError("forbidden", "Connectez-vous pour rattacher l’expérience.", status=403)
     if experience.status == S.WITHDRAWN:
         raise VoiceError("withdrawn", "Cette expérience a été retirée.", status=409)
-    if experience.author_id not in (None, user.pk):
+    if experience.author_id == user.pk:
+        return experience
+    # Only while nobody holds it: two accounts with the same link cannot both take it.
+    if not Experience.objects.filter(pk=experience.pk, author__isnull=True).update(author=user):
         raise VoiceError(
             "other_author", "Cette expérience est déjà rattachée à un autre compte.", status=409
         )
-    if experience.author_id is None:
-        Experience.objects.filter(pk=experience.pk).update(author=user)
-        experience.author = user
-        audit_record(actor=user, action="experience.author_attached", target=experience)
+    experience.author = user
+    audit_record(actor=user, action="experience.author_attached", target=experience)
     return experience
 
 
