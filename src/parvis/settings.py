@@ -434,6 +434,20 @@ SIMPLIFICATION_ORIGINAL_RETENTION_DAYS = env.int(
     "SIMPLIFICATION_ORIGINAL_RETENTION_DAYS", default=30
 )
 VOICE_ANSWER_TARGET_WORKING_DAYS = env.int("VOICE_ANSWER_TARGET_WORKING_DAYS", default=10)
+# Working days beyond the answer target before the organisation's admins are alerted.
+VOICE_ESCALATION_WORKING_DAYS = env.int("VOICE_ESCALATION_WORKING_DAYS", default=5)
+# Moderation queue colours: waited < first → green, < second → orange, else red.
+VOICE_MODERATION_SLA_WORKING_DAYS = tuple(
+    env.list("VOICE_MODERATION_SLA_WORKING_DAYS", cast=int, default=[2, 5])
+)
+# Opening hours (local time) of a place with none of its own, on its working days: the
+# clock of business-time deadlines for national and local services (sites use their own).
+SERVICE_LEVEL_DEFAULT_BUSINESS_HOURS = tuple(
+    tuple(span.split("-", 1))
+    for span in env.list(
+        "SERVICE_LEVEL_DEFAULT_BUSINESS_HOURS", default=["09:00-12:00", "13:30-17:00"]
+    )
+)
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 

@@ -28,7 +28,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from parvis.accounts.models import ApiToken, Membership, Role
+from parvis.accounts.models import ApiToken, Membership, Role, User
 
 
 class Perm(enum.StrEnum):
@@ -198,6 +198,34 @@ def roles_of(principal: Any) -> set[str]:
     if isinstance(principal, ApiToken) or not getattr(principal, "is_authenticated", False):
         return set()
     return set(Membership.objects.filter(user=principal).values_list("role", flat=True))
+
+
+def holders(
+    obj: models.Model,
+    *,
+    roles: Iterable[str],
+    levels: Iterable[str] = ("organisation", "local_service", "site"),
+) -> models.QuerySet[User]:
+    """Active users holding one of ``roles`` over ``obj``, through the same downward
+    inheritance as ``visible_to``: an organisation grant, a grant on the object's local
+    service, or one on its site (``levels`` narrows it: an escalation goes to
+    organisation-level admins only). One query; the caller picks the fields it needs
+    (e.g. ``.values_list("email", flat=True)``)."""
+    model = type(obj)
+    if model not in _REGISTRY:
+        raise LookupError(f"{model.__name__} is not registered for scoping.")
+    paths = _REGISTRY[model]
+    this = model._default_manager.filter(pk=obj.pk)
+    condition = Q(pk__in=[])
+    for level, lookups in (
+        ("organisation", paths.organisation),
+        ("local_service", paths.local_service),
+        ("site", paths.site),
+    ):
+        for lookup in lookups if level in levels else ():
+            condition |= Q(**{f"{level}__in": this.exclude(**{lookup: None}).values(lookup)})
+    memberships = Membership.objects.filter(condition, role__in=list(roles))
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user")).order_by("email")
 
 
 def _register_defaults() -> None:

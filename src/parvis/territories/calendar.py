@@ -1,9 +1,11 @@
 """Time zones, public holidays and working days of French territories.
 
-Pure functions keyed by INSEE département code (``"33"``, ``"2A"``, ``"974"``, ``"987"``):
-they need no database, so any app (directory opening hours, routing deadlines) can call
-them. Holidays come from the ``holidays`` package with French names; Alsace-Moselle and
-overseas territories have their own calendars (see ``holiday_subdivision``).
+Pure functions keyed by INSEE département code (``"33"``, ``"2A"``, ``"974"``, ``"987"``),
+or ``None`` for the metropolitan calendar (national services, named as such: never a
+stand-in département). They need no database: ``directory.servicelevels`` builds the
+deadlines of every app on them. Holidays come from the ``holidays`` package with French
+names; Alsace-Moselle and overseas territories have their own calendars (see
+``holiday_subdivision``).
 """
 
 from __future__ import annotations
@@ -58,13 +60,17 @@ HOLIDAY_SUBDIVISIONS: dict[str, str] = {
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday
 
 
-def departement_timezone(departement_code: str) -> str:
+def departement_timezone(departement_code: str | None) -> str:
     """IANA time zone of a département: overseas territories are not on Paris time."""
+    if departement_code is None:
+        return DEFAULT_TIMEZONE
     return OVERSEAS_TIMEZONES.get(departement_code, DEFAULT_TIMEZONE)
 
 
-def holiday_subdivision(departement_code: str) -> str | None:
+def holiday_subdivision(departement_code: str | None) -> str | None:
     """Subdivision of ``holidays.France`` for a département, or None for the national one."""
+    if departement_code is None:
+        return None
     return HOLIDAY_SUBDIVISIONS.get(departement_code)
 
 
@@ -74,21 +80,23 @@ def _holidays(subdivision: str | None, year: int) -> tuple[tuple[datetime.date, 
     return tuple(sorted(calendar.items()))
 
 
-def public_holidays(departement_code: str, year: int) -> dict[datetime.date, str]:
+def public_holidays(departement_code: str | None, year: int) -> dict[datetime.date, str]:
     """Public holidays of ``year`` in a département, date → French name, in date order."""
     return dict(_holidays(holiday_subdivision(departement_code), year))
 
 
-def is_public_holiday(day: datetime.date, departement_code: str) -> bool:
+def is_public_holiday(day: datetime.date, departement_code: str | None) -> bool:
     return day in public_holidays(departement_code, day.year)
 
 
-def is_working_day(day: datetime.date, departement_code: str) -> bool:
+def is_working_day(day: datetime.date, departement_code: str | None) -> bool:
     """Monday to Friday and not a public holiday of the département."""
     return day.weekday() not in WEEKEND and not is_public_holiday(day, departement_code)
 
 
-def add_working_days(start: datetime.date, days: int, departement_code: str) -> datetime.date:
+def add_working_days(
+    start: datetime.date, days: int, departement_code: str | None
+) -> datetime.date:
     """The date ``days`` working days after ``start`` (before it when ``days`` < 0).
 
     ``start`` itself is not counted, so a deadline of one working day from a Friday
@@ -104,7 +112,9 @@ def add_working_days(start: datetime.date, days: int, departement_code: str) -> 
     return day
 
 
-def working_days_between(start: datetime.date, end: datetime.date, departement_code: str) -> int:
+def working_days_between(
+    start: datetime.date, end: datetime.date, departement_code: str | None
+) -> int:
     """Working days in ``(start, end]``, or minus those in ``[end, start)`` when ``end`` is
     before ``start``.
 

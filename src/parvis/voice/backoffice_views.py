@@ -388,10 +388,10 @@ def experience_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             ),
             "experience": experience,
             "answer": answer,
-            "waited": services.working_days_waited(experience, since=experience.published_at)
+            "waited": selectors.working_days_waited(experience, since=experience.published_at)
             if experience.published_at
             else None,
-            "target": services.answer_targets(experience.organisation)[0],
+            "target": selectors.answer_targets(experience.organisation)[0],
             "can_answer": experience.status == S.PUBLISHED
             and (answer is None or answer.status in {AnswerStatus.DRAFT, AnswerStatus.REJECTED}),
         },

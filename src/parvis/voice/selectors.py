@@ -15,11 +15,16 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, visible_to
 from parvis.core.text import unaccent
+from parvis.directory import servicelevels
+from parvis.directory.models import Organisation
+from parvis.voice.digests import private_token_digest
 from parvis.voice.models import (
     PUBLIC_STATUSES,
+    AnswerPolicy,
     AnswerStatus,
     AnswerTemplate,
     Experience,
@@ -27,7 +32,6 @@ from parvis.voice.models import (
     ExperienceTransition,
     PublicAnswer,
 )
-from parvis.voice.services import private_token_digest, working_days_waited
 
 S = ExperienceStatus
 _RELATED = (
@@ -73,19 +77,45 @@ def experience_for_moderation(uuid: Any) -> Experience:
 
 
 def sla_thresholds() -> tuple[int, int]:
-    green, orange = getattr(settings, "VOICE_MODERATION_SLA_WORKING_DAYS", (2, 5))
+    green, orange = settings.VOICE_MODERATION_SLA_WORKING_DAYS
     return int(green), int(orange)
 
 
-def sla_colour(experience: Experience, *, today: dt.date | None = None) -> tuple[str, int]:
+def sla_colour(experience: Experience, *, now: dt.datetime | None = None) -> tuple[str, int]:
     """(``green`` | ``orange`` | ``red``, working days waited) since submission."""
-    waited = working_days_waited(experience, since=experience.submitted_at, today=today)
+    waited = working_days_waited(experience, since=experience.submitted_at, now=now)
     green, orange = sla_thresholds()
-    if waited < green:
-        return "green", waited
-    if waited < orange:
-        return "orange", waited
-    return "red", waited
+    late = servicelevels.lateness(waited, at_risk_from=green, late_from=orange)
+    return late.colour, waited
+
+
+# --- Service levels ---------------------------------------------------------------------
+
+
+def answer_targets(organisation: Organisation) -> tuple[int, int]:
+    """(target, escalation delay beyond the target), in working days."""
+    policy = AnswerPolicy.objects.filter(organisation=organisation).first()
+    if policy is None:
+        return settings.VOICE_ANSWER_TARGET_WORKING_DAYS, settings.VOICE_ESCALATION_WORKING_DAYS
+    return policy.target_working_days, policy.escalation_working_days
+
+
+def place_of(experience: Experience) -> servicelevels.Place:
+    """Where an experience's delays are counted: its département, its site's, its local
+    service's main one, else the metropolitan calendar (national services)."""
+    return servicelevels.place_for(
+        departement_code=str(experience.departement_id) if experience.departement_id else None,
+        site=experience.site,
+        local_service=experience.local_service,
+    )
+
+
+def working_days_waited(
+    experience: Experience, *, since: dt.datetime, now: dt.datetime | None = None
+) -> int:
+    return servicelevels.working_days_elapsed(
+        since, now=now or timezone.now(), place=place_of(experience)
+    )
 
 
 def history(experience: Experience) -> QuerySet[ExperienceTransition]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import re
 import secrets
 from collections import defaultdict
@@ -30,21 +29,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from parvis.accounts.models import ApiToken, Membership, Role, User
+from parvis.accounts import scoping
+from parvis.accounts.models import ApiToken, Role, User
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.core.queue import send, send_on_commit
+from parvis.directory import servicelevels
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
-from parvis.territories import calendar
 from parvis.voice import analysis
+from parvis.voice.digests import email_digest, private_token_digest
 from parvis.voice.events import experience_changed
 from parvis.voice.models import (
     PLACEHOLDER,
     PUBLIC_STATUSES,
     TEMPLATE_NEEDS_PLACEHOLDER,
     AnswerFeedback,
-    AnswerPolicy,
     AnswerStatus,
     AnswerTemplate,
     Experience,
@@ -54,6 +54,7 @@ from parvis.voice.models import (
     RejectionReason,
     Tone,
 )
+from parvis.voice.selectors import answer_targets, place_of
 
 logger = structlog.get_logger(__name__)
 
@@ -226,27 +227,6 @@ def _status_label(status: str) -> str:
 def _changed_on_commit(experience: Experience) -> None:
     pk = experience.pk
     transaction.on_commit(lambda: experience_changed(pk))
-
-
-# --- Digests and tokens -----------------------------------------------------------------
-
-
-def _digest(kind: str, value: str) -> str:
-    key = getattr(settings, "VOICE_DIGEST_KEY", settings.SECRET_KEY)
-    return hashlib.sha256(f"{key}:voice:{kind}:{value}".encode()).hexdigest()
-
-
-def email_digest(email: str) -> str:
-    return _digest("email", email.strip().lower())
-
-
-def private_token_digest(token: str) -> str:
-    # The token is 256 random bits: a plain hash suffices and survives SECRET_KEY changes.
-    return hashlib.sha256(f"parvis-voice-link:{token}".encode()).hexdigest()
-
-
-def voter_digest(*, ip: str, user_agent: str) -> str:
-    return _digest("voter", f"{ip}|{user_agent[:300]}")
 
 
 # --- Submission -------------------------------------------------------------------------
@@ -1295,77 +1275,32 @@ def answer_template_save(
 # --- Answer follow-up: reminders and escalation -------------------------------------------
 
 
-def answer_targets(organisation: Organisation) -> tuple[int, int]:
-    """(target, escalation delay beyond the target), in working days."""
-    default = int(getattr(settings, "VOICE_ANSWER_TARGET_WORKING_DAYS", 10))
-    policy = AnswerPolicy.objects.filter(organisation=organisation).first()
-    if policy is None:
-        return default, int(getattr(settings, "VOICE_ESCALATION_WORKING_DAYS", 5))
-    return policy.target_working_days, policy.escalation_working_days
+REMINDER, ESCALATION = "reminder", "escalation"
 
 
-def departement_code_of(experience: Experience) -> str:
-    if experience.departement_id:
-        return str(experience.departement_id)
-    if experience.site is not None:
-        return str(experience.site.commune.departement_id)
-    service = experience.local_service
-    if service is not None and service.main_departement_id:
-        return str(service.main_departement_id)
-    return "75"  # national services: the mainland calendar
+def _answer_ladder(experience: Experience) -> list[servicelevels.Step]:
+    target, escalation = answer_targets(experience.organisation)
+    return [
+        servicelevels.Step(REMINDER, target),
+        servicelevels.Step(ESCALATION, target + escalation),
+    ]
 
 
-def working_days_waited(
-    experience: Experience, *, since: dt.datetime, today: dt.date | None = None
-) -> int:
-    code = departement_code_of(experience)
-    zone = calendar.departement_timezone(code)
-    start = timezone.localtime(since, timezone=_zone(zone)).date()
-    today = today or timezone.localtime(timezone.now(), timezone=_zone(zone)).date()
-    return max(0, calendar.working_days_between(start, today, code))
+def _answer_steps_done(experience: Experience) -> list[str]:
+    return [REMINDER] if experience.answer_reminded_at else []
 
 
-def _zone(name: str) -> Any:
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(name)
-
-
-def _quality_recipients(experience: Experience) -> list[str]:
-    memberships = (
-        Membership.objects.filter(
-            role__in=[Role.QUALITY_MANAGER],
-            user__is_active=True,
-        )
-        .filter(_membership_covers(experience))
-        .select_related("user")
-    )
-    return sorted({m.user.email for m in memberships})
+def _published_at(experience: Experience) -> dt.datetime:
+    assert experience.published_at is not None  # the sweep reads published ones only
+    return experience.published_at
 
 
-def _admin_recipients(experience: Experience) -> list[str]:
-    memberships = Membership.objects.filter(
-        role=Role.ORGANISATION_ADMIN, organisation=experience.organisation, user__is_active=True
-    ).select_related("user")
-    return sorted({m.user.email for m in memberships})
-
-
-def _membership_covers(experience: Experience) -> Any:
-    from django.db.models import Q
-
-    condition = Q(organisation=experience.organisation_id)
-    if experience.local_service_id:
-        condition |= Q(local_service=experience.local_service_id)
-    if experience.site_id:
-        condition |= Q(site=experience.site_id)
-    return condition
-
-
-def experiences_follow_up_answers(*, today: dt.date | None = None) -> dict[str, int]:
+def experiences_follow_up_answers(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Remind services of experiences waiting beyond their organisation's answer target;
     alert the organisation admins when the wait goes on (escalation). Daily task."""
     from parvis.voice import notifications
 
+    now = now or timezone.now()
     waiting = (
         Experience.objects.filter(status=S.PUBLISHED, published_at__isnull=False)
         .filter(answer_escalated_at__isnull=True)
@@ -1373,33 +1308,32 @@ def experiences_follow_up_answers(*, today: dt.date | None = None) -> dict[str, 
     )
     reminders: dict[str, list[Experience]] = defaultdict(list)
     escalations: dict[str, list[Experience]] = defaultdict(list)
-    now = timezone.now()
-    for experience in waiting.iterator(chunk_size=500):
-        assert experience.published_at is not None
-        target, escalation = answer_targets(experience.organisation)
-        waited = working_days_waited(experience, since=experience.published_at, today=today)
-        if waited > target + escalation:
-            recipients = _admin_recipients(experience)
-            for email in recipients:
-                escalations[email].append(experience)
-            Experience.objects.filter(pk=experience.pk).update(answer_escalated_at=now)
-            audit_record(
-                actor=None,
-                action="experience.answer_escalated",
-                target=experience,
-                data={"working_days": waited, "recipients": len(recipients)},
+    due = servicelevels.escalation_sweep(
+        waiting.iterator(chunk_size=500),
+        now=now,
+        since=_published_at,
+        place=place_of,
+        ladder=_answer_ladder,
+        done=_answer_steps_done,
+    )
+    for experience, step, waited in due:
+        if step.name == ESCALATION:
+            recipients = _holders_emails(experience, Role.ORGANISATION_ADMIN)
+            outbox, column = escalations, "answer_escalated_at"
+        else:
+            recipients = _holders_emails(experience, Role.QUALITY_MANAGER) or _holders_emails(
+                experience, Role.ORGANISATION_ADMIN
             )
-        elif waited > target and experience.answer_reminded_at is None:
-            recipients = _quality_recipients(experience) or _admin_recipients(experience)
-            for email in recipients:
-                reminders[email].append(experience)
-            Experience.objects.filter(pk=experience.pk).update(answer_reminded_at=now)
-            audit_record(
-                actor=None,
-                action="experience.answer_reminded",
-                target=experience,
-                data={"working_days": waited, "recipients": len(recipients)},
-            )
+            outbox, column = reminders, "answer_reminded_at"
+        for email in recipients:
+            outbox[email].append(experience)
+        Experience.objects.filter(pk=experience.pk).update(**{column: now})
+        audit_record(
+            actor=None,
+            action=f"experience.answer_{'escalated' if step.name == ESCALATION else 'reminded'}",
+            target=experience,
+            data={"working_days": waited, "recipients": len(recipients)},
+        )
     for email, items in reminders.items():
         notifications.send_answer_reminder(email=email, experiences=items, escalation=False)
     for email, items in escalations.items():
@@ -1408,6 +1342,18 @@ def experiences_follow_up_answers(*, today: dt.date | None = None) -> dict[str, 
         "reminded": sum(map(len, reminders.values())),
         "escalated": sum(map(len, escalations.values())),
     }
+
+
+def _holders_emails(experience: Experience, role: str) -> list[str]:
+    """Emails of who holds ``role`` over the experience. Admins are alerted at the
+    organisation level only, as before: a local admin is not the escalation."""
+    levels = (
+        ("organisation",)
+        if role == Role.ORGANISATION_ADMIN
+        else ("organisation", "local_service", "site")
+    )
+    users = scoping.holders(experience, roles=[role], levels=levels)
+    return list(users.values_list("email", flat=True))
 
 
 # --- Notifications to the author (called by tasks) ---------------------------------------

@@ -30,7 +30,7 @@ from parvis.core import ratelimit
 from parvis.core.http import absolute_url, client_ip
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.directory.selectors import local_services_search, sites_search
-from parvis.voice import selectors, services
+from parvis.voice import digests, selectors, services
 from parvis.voice.forms import (
     PERSONAL_DATA_REMINDER,
     ContactForm,
@@ -588,7 +588,7 @@ def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
                 form.add_error(None, refusal)
                 status = 429
             else:
-                voter = services.voter_digest(
+                voter = digests.voter_digest(
                     ip=client_ip(request), user_agent=request.headers.get("User-Agent", "")
                 )
                 try:

@@ -4,6 +4,7 @@ changed the text, the author's email through a real SMTP server, reminders, feed
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
 from parvis.directory.tests.factories import LocalServiceFactory
 from parvis.territories.tests.factories import DepartementFactory
-from parvis.voice import services
+from parvis.voice import selectors, services
 from parvis.voice.models import AnswerFeedback, AnswerPolicy, AnswerStatus, Experience
 from parvis.voice.models import ExperienceStatus as S
 from parvis.voice.services import VoiceError
@@ -145,6 +146,11 @@ def test_answer_pages_are_scoped(client, service):
     assert str(experience.uuid) in listing and str(other.uuid) not in listing
 
 
+def _noon(year: int, month: int, day: int) -> dt.datetime:
+    """Noon in Paris on that day: the sweep runs with an explicit ``now``."""
+    return dt.datetime(year, month, day, 12, tzinfo=ZoneInfo("Europe/Paris"))
+
+
 def test_reminder_counts_working_days_across_a_holiday(settings, smtp_inbox):
     """Published Thursday 30 April 2026; 1 May (Friday) is a holiday. With a target of 3
     working days: 4, 5, 6 May are the three days; the reminder goes on 7 May, not 6 May."""
@@ -157,11 +163,11 @@ def test_reminder_counts_working_days_across_a_holiday(settings, smtp_inbox):
     )
     manager = MembershipFactory(organisation=service.organisation, role=Role.QUALITY_MANAGER).user
     admin = MembershipFactory(organisation=service.organisation, role=Role.ORGANISATION_ADMIN).user
-    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 6)) == {
+    assert services.experiences_follow_up_answers(now=_noon(2026, 5, 6)) == {
         "reminded": 0,
         "escalated": 0,
     }
-    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 7)) == {
+    assert services.experiences_follow_up_answers(now=_noon(2026, 5, 7)) == {
         "reminded": 1,
         "escalated": 0,
     }
@@ -169,10 +175,10 @@ def test_reminder_counts_working_days_across_a_holiday(settings, smtp_inbox):
     assert "Rappel" in reminder["Subject"]
     assert str(experience.uuid) in reminder.get_body(("plain",)).get_content()
     # reminded once only
-    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 8))["reminded"] == 0
+    assert services.experiences_follow_up_answers(now=_noon(2026, 5, 8))["reminded"] == 0
     # 8 May (Victoire 1945) is a holiday too: escalation after 3 + 2 working days → 12 May
-    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 11))["escalated"] == 0
-    assert services.experiences_follow_up_answers(today=dt.date(2026, 5, 12))["escalated"] == 1
+    assert services.experiences_follow_up_answers(now=_noon(2026, 5, 11))["escalated"] == 0
+    assert services.experiences_follow_up_answers(now=_noon(2026, 5, 12))["escalated"] == 1
     [alert] = smtp_inbox.to(admin.email)
     assert "alerte" in alert["Subject"]
 
@@ -194,11 +200,11 @@ def test_escalated_experiences_are_listed_for_the_organisation_admin(client, ser
 def test_answer_target_per_organisation(settings):
     settings.VOICE_ANSWER_TARGET_WORKING_DAYS = 10
     experience = ExperienceFactory(published=True)
-    assert services.answer_targets(experience.organisation) == (10, 5)
+    assert selectors.answer_targets(experience.organisation) == (10, 5)
     AnswerPolicy.objects.create(
         organisation=experience.organisation, target_working_days=4, escalation_working_days=1
     )
-    assert services.answer_targets(experience.organisation) == (4, 1)
+    assert selectors.answer_targets(experience.organisation) == (4, 1)
 
 
 def test_feedback_once_per_voter(client, django_capture_on_commit_callbacks):

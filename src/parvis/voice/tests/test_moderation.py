@@ -26,7 +26,7 @@ def _detail(experience):
 def test_queue_is_oldest_first_with_sla_colours(client, moderator):
     now = timezone.now()
     # Monday 2 March 2026, Paris: submissions 0, 3 and 10 working days before
-    today = dt.date(2026, 3, 2)
+    today = dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)
     fresh = ExperienceFactory(in_moderation=True)
     middle = ExperienceFactory(in_moderation=True)
     old = ExperienceFactory(in_moderation=True)
@@ -38,7 +38,7 @@ def test_queue_is_oldest_first_with_sla_colours(client, moderator):
         submitted_at=dt.datetime(2026, 2, 16, 10, tzinfo=dt.UTC)
     )
     assert list(selectors.moderation_queue()) == [old, middle, fresh]
-    colours = {e.pk: selectors.sla_colour(e, today=today) for e in selectors.moderation_queue()}
+    colours = {e.pk: selectors.sla_colour(e, now=today) for e in selectors.moderation_queue()}
     assert colours[old.pk] == ("red", 10)
     assert colours[middle.pk] == ("orange", 3)
     client.force_login(moderator)

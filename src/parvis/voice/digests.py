@@ -1,0 +1,28 @@
+"""Keyed digests of voice: what lets parvis recognise an email, a private link or a voter
+without keeping them in clear. Pure functions (no database), shared by services and
+selectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+
+
+def _digest(kind: str, value: str) -> str:
+    key = getattr(settings, "VOICE_DIGEST_KEY", settings.SECRET_KEY)
+    return hashlib.sha256(f"{key}:voice:{kind}:{value}".encode()).hexdigest()
+
+
+def email_digest(email: str) -> str:
+    return _digest("email", email.strip().lower())
+
+
+def private_token_digest(token: str) -> str:
+    # The token is 256 random bits: a plain hash suffices and survives SECRET_KEY changes.
+    return hashlib.sha256(f"parvis-voice-link:{token}".encode()).hexdigest()
+
+
+def voter_digest(*, ip: str, user_agent: str) -> str:
+    return _digest("voter", f"{ip}|{user_agent[:300]}")
