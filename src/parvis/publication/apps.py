@@ -34,5 +34,5 @@ class PublicationConfig(AppConfig):
         # The shared cache behind it expires on its own (CHOICES_TIMEOUT).
         choices_memo.forget_on_change(Organisation, LocalService, Departement, Theme)
 
-        voice_events.subscribe(_on_experience_changed)
-        simplification_events.subscribe(_on_simplification_request_changed)
+        voice_events.experience_changed.subscribe(_on_experience_changed)
+        simplification_events.request_changed.subscribe(_on_simplification_request_changed)

@@ -58,14 +58,14 @@ def test_each_allowed_move_records_history_audit_and_dates(
     actor = quality_manager(request.organisation)
     move = workflow.TRANSITIONS[(origin, target)]
     changed: list[int] = []
-    events.subscribe(changed.append)
+    events.request_changed.subscribe(changed.append)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             change = services.simplification_request_transition(
                 request=request, to_status=target, actor=actor, **_arguments(move)
             )
     finally:
-        events._subscribers.remove(changed.append)
+        events.request_changed.unsubscribe(changed.append)
     request.refresh_from_db()
     assert request.status == target
     assert (change.from_status, change.to_status) == (origin, target)

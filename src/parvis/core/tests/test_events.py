@@ -1,0 +1,39 @@
+"""core.events: the one after-commit announcement mechanism between apps."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from parvis.core.events import Event
+
+
+def test_subscribers_are_called_once_each_with_the_id():
+    changed = Event("test.changed")
+    seen: list[int] = []
+    changed.subscribe(seen.append)
+    changed.subscribe(seen.append)  # subscribing twice does not call twice
+    changed(7)
+    changed.send(8)
+    assert seen == [7, 8]
+    changed.unsubscribe(seen.append)
+    changed(9)
+    assert seen == [7, 8]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_on_commit_waits_for_the_commit_and_skips_a_rollback():
+    changed = Event("test.changed")
+    seen: list[int] = []
+    changed.subscribe(seen.append)
+    with transaction.atomic():
+        changed.send_on_commit(1)
+        assert seen == []
+    assert seen == [1]
+    try:
+        with transaction.atomic():
+            changed.send_on_commit(2)
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    assert seen == [1]
