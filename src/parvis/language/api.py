@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import StrictInt, StrictStr
 
 from parvis.api.schemas import problems
-from parvis.core.problems import problem_response
+from parvis.core.errors import ParvisError
 from parvis.language import engine
-from parvis.language.services import LanguageError
 
 router = Router(tags=["langue"])
 
@@ -88,35 +87,24 @@ class QualifyOut(Schema):
     results: list[QualifiedOut]
 
 
-def _check_limits(request: HttpRequest, payload: TextsIn) -> HttpResponse | None:
+def _check_limits(request: HttpRequest, payload: TextsIn) -> None:
     if len(request.body) > MAX_BODY_BYTES:
-        return problem_response(
-            status=413,
-            code="payload_too_large",
-            detail="La requête dépasse 1 Mio.",
-        )
+        raise ParvisError("payload_too_large", "La requête dépasse 1 Mio.", status=413)
     if len(payload.texts) > MAX_TEXTS:
-        return problem_response(
+        raise ParvisError(
+            "too_many_texts",
+            f"Au plus {MAX_TEXTS} textes par requête ({len(payload.texts)} reçus).",
             status=413,
-            code="too_many_texts",
-            detail=f"Au plus {MAX_TEXTS} textes par requête ({len(payload.texts)} reçus).",
         )
     too_long = [i for i, item in enumerate(payload.texts) if len(item.text) > MAX_TEXT_CHARS]
     if too_long:
-        return problem_response(
-            status=422,
-            code="text_too_long",
-            detail=f"Un texte dépasse {MAX_TEXT_CHARS} caractères.",
-            errors=[
-                {
-                    "field": f"body.texts.{i}.text",
-                    "code": "text_too_long",
-                    "message": f"{MAX_TEXT_CHARS} caractères au plus.",
-                }
-                for i in too_long
+        raise ParvisError(
+            "text_too_long",
+            f"Un texte dépasse {MAX_TEXT_CHARS} caractères.",
+            field_errors=[
+                (f"texts.{i}.text", f"{MAX_TEXT_CHARS} caractères au plus.") for i in too_long
             ],
         )
-    return None
 
 
 @router.post(
@@ -128,9 +116,7 @@ def _check_limits(request: HttpRequest, payload: TextsIn) -> HttpResponse | None
 def anonymise(request: HttpRequest, payload: TextsIn) -> Any:
     """Remplace noms, courriels, téléphones, NIR, IBAN, cartes, adresses, numéros
     d'allocataire et fiscaux, immatriculations et dates de naissance par des marqueurs."""
-    error = _check_limits(request, payload)
-    if error:
-        return error
+    _check_limits(request, payload)
     results = engine.anonymise_many([item.text for item in payload.texts])
     return {
         "results": [
@@ -149,13 +135,8 @@ def anonymise(request: HttpRequest, payload: TextsIn) -> Any:
 def qualify(request: HttpRequest, payload: TextsIn) -> Any:
     """Organisme et motif (avec confiance et alternatives), urgence, vulnérabilité,
     données sensibles, ton, étape du parcours et thèmes de chaque texte."""
-    error = _check_limits(request, payload)
-    if error:
-        return error
-    try:
-        results = engine.qualify_many([item.text for item in payload.texts])
-    except LanguageError as exc:
-        return problem_response(status=503, code=exc.code, detail=exc.message)
+    _check_limits(request, payload)
+    results = engine.qualify_many([item.text for item in payload.texts])
     return {
         "results": [
             {"id": item.id, **result} for item, result in zip(payload.texts, results, strict=True)

@@ -40,7 +40,6 @@ from parvis.simplification.services import (
     COMMENT_MAX,
     PROCEDURE_MAX,
     TEXT_MAX,
-    SimplificationError,
 )
 
 router = Router(tags=["simplification"])
@@ -51,13 +50,6 @@ PublicStatus = Literal["recue", "a-l-etude", "acceptee", "realisee", "refusee"]
 AnyStatus = Literal[
     "deposee", "non-publiee", "recue", "a-l-etude", "acceptee", "realisee", "refusee"
 ]
-
-
-class SimplificationApiError(HttpError):
-    def __init__(self, error: SimplificationError) -> None:
-        status = 409 if error.code in {"transition_not_allowed", "not_masked"} else 422
-        super().__init__(status, error.message)
-        self.code = error.code
 
 
 limit_body_size = api_limits.limit_body_size(
@@ -317,21 +309,18 @@ def propose(request: HttpRequest, payload: ProposalIn) -> Any:
         theme = Theme.objects.filter(slug=payload.theme).first()
         if theme is None:
             raise HttpError(404, "Domaine introuvable.")
-    try:
-        created = services.simplification_request_propose(
-            organisation=organisation,
-            motif=motif,
-            theme=theme,
-            procedure_name=payload.procedure_name,
-            cerfa_number=payload.cerfa_number,
-            difficulty=payload.difficulty,
-            proposal=payload.proposal,
-            proposer_email=str(payload.proposer_email or ""),
-            proposer_kind=ProposerKind(payload.proposer_kind),
-            api_token=token,
-        )
-    except SimplificationError as error:
-        raise SimplificationApiError(error) from error
+    created = services.simplification_request_propose(
+        organisation=organisation,
+        motif=motif,
+        theme=theme,
+        procedure_name=payload.procedure_name,
+        cerfa_number=payload.cerfa_number,
+        difficulty=payload.difficulty,
+        proposal=payload.proposal,
+        proposer_email=str(payload.proposer_email or ""),
+        proposer_kind=ProposerKind(payload.proposer_kind),
+        api_token=token,
+    )
     return HttpStatus(
         201,
         {
@@ -362,16 +351,13 @@ def change_status(request: HttpRequest, reference: str, payload: TransitionIn) -
         simplification = queryset.filter(reference=reference).first()
     if simplification is None:
         simplification = get_visible_or_404(principal, queryset, reference=reference)
-    try:
-        services.simplification_request_transition(
-            request=simplification,
-            to_status=payload.status,
-            actor=principal,
-            comment=payload.comment,
-            reason=payload.reason,
-            explanation=payload.explanation,
-        )
-    except SimplificationError as error:
-        raise SimplificationApiError(error) from error
+    services.simplification_request_transition(
+        request=simplification,
+        to_status=payload.status,
+        actor=principal,
+        comment=payload.comment,
+        reason=payload.reason,
+        explanation=payload.explanation,
+    )
     simplification.refresh_from_db()
     return simplification

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.decorators import decorate_view
@@ -21,7 +21,6 @@ from ninja.decorators import decorate_view
 from parvis.api import limits as api_limits
 from parvis.api.auth import token_auth, write_token_of
 from parvis.api.schemas import problems
-from parvis.core.problems import problem_response
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import services
 from parvis.voice.models import RejectionReason
@@ -98,16 +97,6 @@ class RejectionReasonOut(Schema):
     label: str
 
 
-def _problem(error: VoiceError) -> HttpResponse:
-    status = error.status if 400 <= error.status < 500 else 422
-    errors = (
-        [{"field": f"body.{error.field}", "code": error.code, "message": error.message}]
-        if error.field
-        else None
-    )
-    return problem_response(status=status, code=error.code, detail=error.message, errors=errors)
-
-
 def _unknown(field: str, what: str) -> VoiceError:
     return VoiceError(f"unknown_{field}", f"{what} introuvable.", field=field, status=404)
 
@@ -151,19 +140,16 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
     )
     if refusal:
         return refusal
-    try:
-        submitted = services.experience_submit(
-            **_resolve(payload),
-            title=payload.title,
-            text=payload.text,
-            tone=payload.tone or "",
-            happened_on=payload.happened_on,
-            email=str(payload.email or ""),
-            actor=token,
-            actor_label=Actor.PARTNER,
-        )
-    except VoiceError as error:
-        return _problem(error)
+    submitted = services.experience_submit(
+        **_resolve(payload),
+        title=payload.title,
+        text=payload.text,
+        tone=payload.tone or "",
+        happened_on=payload.happened_on,
+        email=str(payload.email or ""),
+        actor=token,
+        actor_label=Actor.PARTNER,
+    )
     experience = submitted.experience
     return HttpStatus(
         201,
