@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from parvis.api.auth import AUTH
+from parvis.accounts.api_auth import AUTH
 from parvis.core.errors import ParvisError
 from parvis.core.problems import PROBLEM_CONTENT_TYPE, domain_error_response, problem_response
 

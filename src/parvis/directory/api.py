@@ -17,7 +17,7 @@ from pydantic import AwareDatetime
 
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
-from parvis.api.schemas import PageParams, page_of, paginate, problems
+from parvis.core.api_schemas import PageParams, page_of, paginate, problems
 from parvis.directory import selectors, services
 from parvis.directory.hours import DaySchedule, open_status, opening_schedule, weekly_intervals
 from parvis.directory.models import LocalService, Organisation, Site

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import StrictInt, StrictStr
 
-from parvis.api.schemas import problems
+from parvis.core.api_schemas import problems
 from parvis.core.errors import ParvisError
 from parvis.language import engine
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
-from parvis.api.schemas import PageParams, page_of, paginate, problems
+from parvis.core.api_schemas import PageParams, page_of, paginate, problems
 from parvis.core.errors import ParvisError
 from parvis.territories import calendar, selectors
 from parvis.territories.models import Commune, CommuneAlias, Departement
