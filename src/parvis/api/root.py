@@ -214,6 +214,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount_routers() -> None:
     from parvis.accounts.api import router as accounts_router
     from parvis.directory.api import router as directory_router
+    from parvis.language.api import legacy_router as language_legacy_router
     from parvis.language.api import router as language_router
     from parvis.publication.api import router as publication_router
     from parvis.simplification.api import router as simplification_router
@@ -222,7 +223,8 @@ def _mount_routers() -> None:
 
     api.add_router("/territoires", territories_router)
     api.add_router("/annuaire", directory_router)
-    api.add_router("/language", language_router)
+    api.add_router("/langue", language_router)
+    api.add_router("/language", language_legacy_router)  # deprecated English paths
     api.add_router("/experiences", voice_router)
     api.add_router("/simplifications", simplification_router)
     api.add_router("/publications", publication_router)

@@ -1,16 +1,24 @@
-"""API of the language engine: ``POST /api/v1/language/qualify`` and ``/anonymise``.
+"""API of the language engine: ``POST /api/v1/langue/qualifier`` and ``/anonymiser``.
 
 Thin adapters over :mod:`parvis.language.engine`. Limits: 100 texts and 1 MiB per
 request (413), 5,000 characters per text (422), each answered in problem+json with a
 stable ``code``.
+
+The first English paths (``/api/v1/language/qualify`` and ``/anonymise``) stay as
+deprecated aliases (``legacy_router``): the same operations, marked ``deprecated`` in
+OpenAPI, answering with ``Deprecation`` and a ``Link`` to their successor (RFC 9745).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import StrictInt, StrictStr
 
 from parvis.core.api_schemas import problems
@@ -18,6 +26,8 @@ from parvis.core.errors import ParvisError
 from parvis.language import engine
 
 router = Router(tags=["langue"])
+legacy_router = Router(tags=["langue"])
+DEPRECATED_SINCE = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
 
 MAX_TEXTS = 100
 MAX_BODY_BYTES = 1024 * 1024
@@ -107,12 +117,33 @@ def _check_limits(request: HttpRequest, payload: TextsIn) -> None:
         )
 
 
-@router.post(
-    "/anonymise",
-    response={200: AnonymiseOut, **problems(400, 401, 403, 413, 422)},
-    summary="Masquer les données personnelles",
-    operation_id="language_anonymise",
-)
+ANONYMISE: dict[str, Any] = {
+    "response": {200: AnonymiseOut, **problems(400, 401, 403, 413, 422)},
+    "summary": "Masquer les données personnelles",
+}
+QUALIFY: dict[str, Any] = {
+    "response": {200: QualifyOut, **problems(400, 401, 403, 413, 422, 503)},
+    "summary": "Qualifier une demande (organisme, motif, urgence, vulnérabilité...)",
+}
+
+
+def deprecated_alias(successor: str) -> Callable[..., Any]:
+    """View decorator of a deprecated path: ``Deprecation`` and the successor's ``Link``."""
+
+    def decorator(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(run)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = run(request, *args, **kwargs)
+            response["Deprecation"] = f"@{int(DEPRECATED_SINCE.timestamp())}"
+            response["Link"] = f'<{successor}>; rel="successor-version"'
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+@router.post("/anonymiser", operation_id="language_anonymise", **ANONYMISE)
 def anonymise(request: HttpRequest, payload: TextsIn) -> Any:
     """Remplace noms, courriels, téléphones, NIR, IBAN, cartes, adresses, numéros
     d'allocataire et fiscaux, immatriculations et dates de naissance par des marqueurs."""
@@ -126,12 +157,7 @@ def anonymise(request: HttpRequest, payload: TextsIn) -> Any:
     }
 
 
-@router.post(
-    "/qualify",
-    response={200: QualifyOut, **problems(400, 401, 403, 413, 422, 503)},
-    summary="Qualifier une demande (organisme, motif, urgence, vulnérabilité...)",
-    operation_id="language_qualify",
-)
+@router.post("/qualifier", operation_id="language_qualify", **QUALIFY)
 def qualify(request: HttpRequest, payload: TextsIn) -> Any:
     """Organisme et motif (avec confiance et alternatives), urgence, vulnérabilité,
     données sensibles, ton, étape du parcours et thèmes de chaque texte."""
@@ -142,3 +168,29 @@ def qualify(request: HttpRequest, payload: TextsIn) -> Any:
             {"id": item.id, **result} for item, result in zip(payload.texts, results, strict=True)
         ]
     }
+
+
+@legacy_router.post(
+    "/anonymise",
+    operation_id="language_anonymise_deprecated",
+    deprecated=True,
+    description="Ancien chemin de `POST /api/v1/langue/anonymiser`, conservé pour les "
+    "appelants existants.",
+    **ANONYMISE,
+)
+@decorate_view(deprecated_alias("/api/v1/langue/anonymiser"))
+def anonymise_deprecated(request: HttpRequest, payload: TextsIn) -> Any:
+    return anonymise(request, payload)
+
+
+@legacy_router.post(
+    "/qualify",
+    operation_id="language_qualify_deprecated",
+    deprecated=True,
+    description="Ancien chemin de `POST /api/v1/langue/qualifier`, conservé pour les "
+    "appelants existants.",
+    **QUALIFY,
+)
+@decorate_view(deprecated_alias("/api/v1/langue/qualifier"))
+def qualify_deprecated(request: HttpRequest, payload: TextsIn) -> Any:
+    return qualify(request, payload)
