@@ -170,27 +170,40 @@ def qualify(request: HttpRequest, payload: TextsIn) -> Any:
     }
 
 
-@legacy_router.post(
+def _deprecated_alias(
+    legacy_path: str,
+    view: Callable[[HttpRequest, TextsIn], Any],
+    *,
+    successor: str,
+    operation_id: str,
+    operation: dict[str, Any],
+) -> None:
+    """Serve ``view`` at its former English ``legacy_path`` too, marked deprecated."""
+
+    def alias(request: HttpRequest, payload: TextsIn) -> Any:
+        return view(request, payload)
+
+    alias.__name__ = f"{view.__name__}_deprecated"
+    legacy_router.post(
+        legacy_path,
+        operation_id=f"{operation_id}_deprecated",
+        deprecated=True,
+        description=f"Ancien chemin de `POST {successor}`, conservé pour les appelants existants.",
+        **operation,
+    )(decorate_view(deprecated_alias(successor))(alias))
+
+
+_deprecated_alias(
     "/anonymise",
-    operation_id="language_anonymise_deprecated",
-    deprecated=True,
-    description="Ancien chemin de `POST /api/v1/langue/anonymiser`, conservé pour les "
-    "appelants existants.",
-    **ANONYMISE,
+    anonymise,
+    successor="/api/v1/langue/anonymiser",
+    operation_id="language_anonymise",
+    operation=ANONYMISE,
 )
-@decorate_view(deprecated_alias("/api/v1/langue/anonymiser"))
-def anonymise_deprecated(request: HttpRequest, payload: TextsIn) -> Any:
-    return anonymise(request, payload)
-
-
-@legacy_router.post(
+_deprecated_alias(
     "/qualify",
-    operation_id="language_qualify_deprecated",
-    deprecated=True,
-    description="Ancien chemin de `POST /api/v1/langue/qualifier`, conservé pour les "
-    "appelants existants.",
-    **QUALIFY,
+    qualify,
+    successor="/api/v1/langue/qualifier",
+    operation_id="language_qualify",
+    operation=QUALIFY,
 )
-@decorate_view(deprecated_alias("/api/v1/langue/qualifier"))
-def qualify_deprecated(request: HttpRequest, payload: TextsIn) -> Any:
-    return qualify(request, payload)
