@@ -9,10 +9,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from parvis.accounts import selectors, services
+from parvis.accounts.api_auth import principal_of, session_auth
 from parvis.accounts.models import ApiToken, User
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, visible_to
-from parvis.api.auth import principal_of, session_auth
-from parvis.api.schemas import problems
+from parvis.core.api_schemas import problems
 from parvis.directory.models import Organisation
 
 router = Router(tags=["comptes"])

@@ -28,6 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from parvis.accounts import selectors
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role, User
 from parvis.core import ratelimit
+from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
 from parvis.directory.models import LocalService, Organisation, Site
@@ -36,13 +37,8 @@ logger = structlog.get_logger(__name__)
 TOKEN_PREFIX = "pvs"  # noqa: S105 - a public marker, not a secret
 
 
-class AccountsError(Exception):
+class AccountsError(ParvisError):
     """A domain rule refused the action; ``code`` is stable, the message is French."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def _organisation_of(obj: models.Model | None) -> Organisation | None:

@@ -14,9 +14,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from parvis.accounts.services import AccountsError
-from parvis.api.auth import AUTH
-from parvis.core.problems import PROBLEM_CONTENT_TYPE, problem_response
+from parvis.accounts.api_auth import AUTH
+from parvis.core.errors import ParvisError
+from parvis.core.problems import PROBLEM_CONTENT_TYPE, domain_error_response, problem_response
 
 logger = structlog.get_logger(__name__)
 
@@ -164,7 +164,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code, detail = "csrf_failed", "Jeton CSRF manquant ou invalide."
     elif status not in {400, 401, 403} and str(exc):
         detail = str(exc)
-    return problem_response(status=status, code=getattr(exc, "code", code), detail=detail)
+    return problem_response(status=status, code=code, detail=detail)
 
 
 @api.exception_handler(Http404)
@@ -182,9 +182,10 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return problem_response(status=413, code="payload_too_large", detail=HTTP_ERROR_CODES[413][1])
 
 
-@api.exception_handler(AccountsError)
-def on_domain_error(request: HttpRequest, exc: AccountsError) -> HttpResponse:
-    return problem_response(status=422, code=exc.code, detail=exc.message)
+@api.exception_handler(ParvisError)
+def on_domain_error(request: HttpRequest, exc: ParvisError) -> HttpResponse:
+    """Every app's domain error (``VoiceError``, ``SimplificationError``, ...)."""
+    return domain_error_response(exc)
 
 
 @api.exception_handler(ValidationError)
@@ -213,6 +214,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount_routers() -> None:
     from parvis.accounts.api import router as accounts_router
     from parvis.directory.api import router as directory_router
+    from parvis.language.api import legacy_router as language_legacy_router
     from parvis.language.api import router as language_router
     from parvis.publication.api import router as publication_router
     from parvis.simplification.api import router as simplification_router
@@ -221,7 +223,8 @@ def _mount_routers() -> None:
 
     api.add_router("/territoires", territories_router)
     api.add_router("/annuaire", directory_router)
-    api.add_router("/language", language_router)
+    api.add_router("/langue", language_router)
+    api.add_router("/language", language_legacy_router)  # deprecated English paths
     api.add_router("/experiences", voice_router)
     api.add_router("/simplifications", simplification_router)
     api.add_router("/publications", publication_router)

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from parvis.core.errors import ParvisError
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 TITLES = {
@@ -68,3 +70,19 @@ def problem_response(
     for key, value in (headers or {}).items():
         response[key] = value
     return response
+
+
+def domain_error_response(error: ParvisError) -> HttpResponse:
+    """The problem+json answer to a domain refusal: its status, code, French message, and
+    one ``errors`` entry per field it names (``body.<field>``)."""
+    errors = [
+        {"field": f"body.{field}", "code": error.code, "message": message}
+        for field, message in error.field_errors
+    ]
+    return problem_response(
+        status=error.status,
+        code=error.code,
+        detail=error.message,
+        errors=errors or None,
+        headers=error.headers or None,
+    )

@@ -48,9 +48,11 @@ def _cache() -> str:
 
 
 def _broker() -> str:
-    from parvis.celery import app
+    # The project's Celery app is the current one (``parvis/__init__`` creates it); core
+    # does not import it, so the probe stays below every app.
+    from celery import current_app
 
-    with app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
         return conn.transport_cls if isinstance(conn.transport_cls, str) else "ok"
 

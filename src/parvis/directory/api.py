@@ -13,12 +13,11 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import AwareDatetime
 
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
-from parvis.api.schemas import PageParams, page_of, paginate, problems
+from parvis.core.api_schemas import PageParams, page_of, paginate, problems
 from parvis.directory import selectors, services
 from parvis.directory.hours import DaySchedule, open_status, opening_schedule, weekly_intervals
 from parvis.directory.models import LocalService, Organisation, Site
@@ -30,14 +29,6 @@ router = Router(tags=["annuaire"])
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 DEPARTEMENT_PATTERN = r"^(\d{2,3}|2[ABab])$"
 MAX_SCHEDULE_DAYS = 92
-
-
-class DirectoryApiError(HttpError):
-    """A service refusal as a 422 problem with the service's stable ``code``."""
-
-    def __init__(self, error: DirectoryError) -> None:
-        super().__init__(422, error.message)
-        self.code = error.code
 
 
 # --- Schemas -----------------------------------------------------------------------------
@@ -243,10 +234,10 @@ def _departement_filter(code: str | None) -> Departement | None:
     return departement
 
 
-def _out_of_range() -> HttpError:
-    error = HttpError(422, "Cette date est hors de la plage que l’annuaire sait calculer.")
-    error.code = "date_out_of_range"  # type: ignore[attr-defined]
-    return error
+def _out_of_range() -> DirectoryError:
+    return DirectoryError(
+        "date_out_of_range", "Cette date est hors de la plage que l’annuaire sait calculer."
+    )
 
 
 def _check_slug(slug: str) -> str:
@@ -451,14 +442,11 @@ def site_hours_replace(request: HttpRequest, slug: str, payload: HoursIn) -> Sit
     )
     permission = Perm.API_WRITE if isinstance(principal, ApiToken) else Perm.MANAGE_DIRECTORY
     require_permission(principal, permission, site)
-    try:
-        services.opening_hours_replace(
-            actor=principal,
-            site=site,
-            hours=[(item.weekday, item.opens, item.closes) for item in payload.hours],
-        )
-    except DirectoryError as error:
-        raise DirectoryApiError(error) from error
+    services.opening_hours_replace(
+        actor=principal,
+        site=site,
+        hours=[(item.weekday, item.opens, item.closes) for item in payload.hours],
+    )
     return _site_detail(_public_site_or(site))
 
 

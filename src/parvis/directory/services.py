@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from parvis.accounts.services import audit_record
+from parvis.core.errors import ParvisError
 from parvis.core.text import sort_key, unaccent
 from parvis.directory.models import (
     Channel,
@@ -85,16 +86,14 @@ def taxonomy_load(*, path: Path = TAXONOMY_PATH) -> dict[str, int]:
 # transaction. Domain refusals raise ``DirectoryError`` with a stable ``code``.
 
 
-class DirectoryError(Exception):
+class DirectoryError(ParvisError):
     """A directory rule refused the action; ``code`` is stable, ``message`` is French.
 
     ``errors`` maps field names to French messages when the refusal concerns fields.
     """
 
     def __init__(self, code: str, message: str, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
         self.errors = errors or {}
 
 

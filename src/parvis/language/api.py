@@ -1,24 +1,33 @@
-"""API of the language engine: ``POST /api/v1/language/qualify`` and ``/anonymise``.
+"""API of the language engine: ``POST /api/v1/langue/qualifier`` and ``/anonymiser``.
 
 Thin adapters over :mod:`parvis.language.engine`. Limits: 100 texts and 1 MiB per
 request (413), 5,000 characters per text (422), each answered in problem+json with a
 stable ``code``.
+
+The first English paths (``/api/v1/language/qualify`` and ``/anonymise``) stay as
+deprecated aliases (``legacy_router``): the same operations, marked ``deprecated`` in
+OpenAPI, answering with ``Deprecation`` and a ``Link`` to their successor (RFC 9745).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import StrictInt, StrictStr
 
-from parvis.api.schemas import problems
-from parvis.core.problems import problem_response
+from parvis.core.api_schemas import problems
+from parvis.core.errors import ParvisError
 from parvis.language import engine
-from parvis.language.services import LanguageError
 
 router = Router(tags=["langue"])
+legacy_router = Router(tags=["langue"])
+DEPRECATED_SINCE = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
 
 MAX_TEXTS = 100
 MAX_BODY_BYTES = 1024 * 1024
@@ -88,49 +97,57 @@ class QualifyOut(Schema):
     results: list[QualifiedOut]
 
 
-def _check_limits(request: HttpRequest, payload: TextsIn) -> HttpResponse | None:
+def _check_limits(request: HttpRequest, payload: TextsIn) -> None:
     if len(request.body) > MAX_BODY_BYTES:
-        return problem_response(
-            status=413,
-            code="payload_too_large",
-            detail="La requête dépasse 1 Mio.",
-        )
+        raise ParvisError("payload_too_large", "La requête dépasse 1 Mio.", status=413)
     if len(payload.texts) > MAX_TEXTS:
-        return problem_response(
+        raise ParvisError(
+            "too_many_texts",
+            f"Au plus {MAX_TEXTS} textes par requête ({len(payload.texts)} reçus).",
             status=413,
-            code="too_many_texts",
-            detail=f"Au plus {MAX_TEXTS} textes par requête ({len(payload.texts)} reçus).",
         )
     too_long = [i for i, item in enumerate(payload.texts) if len(item.text) > MAX_TEXT_CHARS]
     if too_long:
-        return problem_response(
-            status=422,
-            code="text_too_long",
-            detail=f"Un texte dépasse {MAX_TEXT_CHARS} caractères.",
-            errors=[
-                {
-                    "field": f"body.texts.{i}.text",
-                    "code": "text_too_long",
-                    "message": f"{MAX_TEXT_CHARS} caractères au plus.",
-                }
-                for i in too_long
+        raise ParvisError(
+            "text_too_long",
+            f"Un texte dépasse {MAX_TEXT_CHARS} caractères.",
+            field_errors=[
+                (f"texts.{i}.text", f"{MAX_TEXT_CHARS} caractères au plus.") for i in too_long
             ],
         )
-    return None
 
 
-@router.post(
-    "/anonymise",
-    response={200: AnonymiseOut, **problems(400, 401, 403, 413, 422)},
-    summary="Masquer les données personnelles",
-    operation_id="language_anonymise",
-)
+ANONYMISE: dict[str, Any] = {
+    "response": {200: AnonymiseOut, **problems(400, 401, 403, 413, 422)},
+    "summary": "Masquer les données personnelles",
+}
+QUALIFY: dict[str, Any] = {
+    "response": {200: QualifyOut, **problems(400, 401, 403, 413, 422, 503)},
+    "summary": "Qualifier une demande (organisme, motif, urgence, vulnérabilité...)",
+}
+
+
+def deprecated_alias(successor: str) -> Callable[..., Any]:
+    """View decorator of a deprecated path: ``Deprecation`` and the successor's ``Link``."""
+
+    def decorator(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(run)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = run(request, *args, **kwargs)
+            response["Deprecation"] = f"@{int(DEPRECATED_SINCE.timestamp())}"
+            response["Link"] = f'<{successor}>; rel="successor-version"'
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+@router.post("/anonymiser", operation_id="language_anonymise", **ANONYMISE)
 def anonymise(request: HttpRequest, payload: TextsIn) -> Any:
     """Remplace noms, courriels, téléphones, NIR, IBAN, cartes, adresses, numéros
     d'allocataire et fiscaux, immatriculations et dates de naissance par des marqueurs."""
-    error = _check_limits(request, payload)
-    if error:
-        return error
+    _check_limits(request, payload)
     results = engine.anonymise_many([item.text for item in payload.texts])
     return {
         "results": [
@@ -140,24 +157,53 @@ def anonymise(request: HttpRequest, payload: TextsIn) -> Any:
     }
 
 
-@router.post(
-    "/qualify",
-    response={200: QualifyOut, **problems(400, 401, 403, 413, 422, 503)},
-    summary="Qualifier une demande (organisme, motif, urgence, vulnérabilité...)",
-    operation_id="language_qualify",
-)
+@router.post("/qualifier", operation_id="language_qualify", **QUALIFY)
 def qualify(request: HttpRequest, payload: TextsIn) -> Any:
     """Organisme et motif (avec confiance et alternatives), urgence, vulnérabilité,
     données sensibles, ton, étape du parcours et thèmes de chaque texte."""
-    error = _check_limits(request, payload)
-    if error:
-        return error
-    try:
-        results = engine.qualify_many([item.text for item in payload.texts])
-    except LanguageError as exc:
-        return problem_response(status=503, code=exc.code, detail=exc.message)
+    _check_limits(request, payload)
+    results = engine.qualify_many([item.text for item in payload.texts])
     return {
         "results": [
             {"id": item.id, **result} for item, result in zip(payload.texts, results, strict=True)
         ]
     }
+
+
+def _deprecated_alias(
+    legacy_path: str,
+    view: Callable[[HttpRequest, TextsIn], Any],
+    *,
+    successor: str,
+    operation_id: str,
+    operation: dict[str, Any],
+) -> None:
+    """Serve ``view`` at its former English ``legacy_path`` too, marked deprecated."""
+
+    def alias(request: HttpRequest, payload: TextsIn) -> Any:
+        return view(request, payload)
+
+    alias.__name__ = f"{view.__name__}_deprecated"
+    legacy_router.post(
+        legacy_path,
+        operation_id=f"{operation_id}_deprecated",
+        deprecated=True,
+        description=f"Ancien chemin de `POST {successor}`, conservé pour les appelants existants.",
+        **operation,
+    )(decorate_view(deprecated_alias(successor))(alias))
+
+
+_deprecated_alias(
+    "/anonymise",
+    anonymise,
+    successor="/api/v1/langue/anonymiser",
+    operation_id="language_anonymise",
+    operation=ANONYMISE,
+)
+_deprecated_alias(
+    "/qualify",
+    qualify,
+    successor="/api/v1/langue/qualifier",
+    operation_id="language_qualify",
+    operation=QUALIFY,
+)

@@ -17,6 +17,7 @@ import structlog
 from django.conf import settings
 from django.db import transaction
 
+from parvis.core.errors import ParvisError
 from parvis.directory.models import Motif
 from parvis.language import qualifier
 from parvis.language.models import TrainingExample, text_digest
@@ -31,12 +32,14 @@ METADATA_FILENAME = "qualifier.json"
 MIN_EXAMPLES_PER_MOTIF = 5
 
 
-class LanguageError(Exception):
+class LanguageError(ParvisError):
+    """The engine cannot answer (no trained model, reference data missing): 503."""
+
     code = "language_error"
+    status = 503
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(type(self).code, message)
 
 
 class ReferenceDataMissing(LanguageError):

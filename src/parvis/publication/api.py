@@ -16,7 +16,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from pydantic import BeforeValidator
 
-from parvis.api.schemas import PageParams, page_of, problems
+from parvis.core.api_schemas import PageParams, page_of, problems
 from parvis.publication import opendata, selectors
 from parvis.publication.models import LAST_12_MONTHS, FigureScope, PublicExperience
 

@@ -21,10 +21,11 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from pydantic import EmailStr
 
+from parvis.accounts.api_auth import AUTH, principal_of
+from parvis.accounts.intake import PartnerIntake
 from parvis.accounts.scoping import get_visible_or_404
-from parvis.api import limits as api_limits
-from parvis.api.auth import AUTH, principal_of, token_auth, write_token_of
-from parvis.api.schemas import PageParams, page_of, paginate, problems
+from parvis.core.api_limits import ApiLimit
+from parvis.core.api_schemas import PageParams, page_of, paginate, problems
 from parvis.core.http import absolute_url
 from parvis.directory.models import Motif, Organisation, Theme
 from parvis.simplification import selectors, services
@@ -40,7 +41,6 @@ from parvis.simplification.services import (
     COMMENT_MAX,
     PROCEDURE_MAX,
     TEXT_MAX,
-    SimplificationError,
 )
 
 router = Router(tags=["simplification"])
@@ -53,28 +53,23 @@ AnyStatus = Literal[
 ]
 
 
-class SimplificationApiError(HttpError):
-    def __init__(self, error: SimplificationError) -> None:
-        status = 409 if error.code in {"transition_not_allowed", "not_masked"} else 422
-        super().__init__(status, error.message)
-        self.code = error.code
-
-
-limit_body_size = api_limits.limit_body_size(
-    setting="SIMPLIFICATION_API_MAX_BODY_BYTES", default=32 * 1024
-)
-TOKEN_LIMIT = api_limits.ApiLimit(
-    "simplification-api-propose:token",
-    setting="SIMPLIFICATION_RATE_LIMITS",
-    name="api_propose_token",
-    default=(200, 3600),
-)
-# The same counter as the web form's: one address, one budget.
-EMAIL_LIMIT = api_limits.ApiLimit(
-    "simplification-propose:email",
-    setting="SIMPLIFICATION_RATE_LIMITS",
-    name="propose_email",
-    default=(3, 24 * 3600),
+INTAKE = PartnerIntake(
+    max_body_setting="SIMPLIFICATION_API_MAX_BODY_BYTES",
+    max_body_default=32 * 1024,
+    token_limit=ApiLimit(
+        "simplification-api-propose:token",
+        setting="SIMPLIFICATION_RATE_LIMITS",
+        name="api_propose_token",
+        default=(200, 3600),
+    ),
+    # The same counter as the web form's: one address, one budget.
+    email_limit=ApiLimit(
+        "simplification-propose:email",
+        setting="SIMPLIFICATION_RATE_LIMITS",
+        name="propose_email",
+        default=(3, 24 * 3600),
+    ),
+    too_many="Trop de demandes envoyées : réessayez plus tard.",
 )
 
 
@@ -287,24 +282,16 @@ def get_request(request: HttpRequest, reference: str) -> SimplificationRequest:
 # --- Writes --------------------------------------------------------------------------------
 
 
-@router.post(
+@INTAKE.post(
+    router,
     "",
-    auth=[token_auth],
-    response={201: ProposalOut, **problems(400, 401, 403, 404, 413, 422, 429)},
+    response=ProposalOut,
     summary="Déposer une demande (site partenaire)",
     description="Jeton d’API avec le droit d’écriture. La demande n’est publiée qu’après "
     "masquage des données personnelles et relecture par l’organisme.",
 )
-@decorate_view(limit_body_size)
 def propose(request: HttpRequest, payload: ProposalIn) -> Any:
-    token = write_token_of(request)
-    refusal = api_limits.over_limit(
-        (TOKEN_LIMIT, token.prefix),
-        (EMAIL_LIMIT, str(payload.proposer_email or "")),
-        detail="Trop de demandes envoyées : réessayez plus tard.",
-    )
-    if refusal:
-        return refusal
+    token = INTAKE.admit(request, email=str(payload.proposer_email or ""))
     organisation = Organisation.objects.filter(slug=payload.organisation, is_active=True).first()
     if organisation is None:
         raise HttpError(404, "Organisme introuvable.")
@@ -317,21 +304,18 @@ def propose(request: HttpRequest, payload: ProposalIn) -> Any:
         theme = Theme.objects.filter(slug=payload.theme).first()
         if theme is None:
             raise HttpError(404, "Domaine introuvable.")
-    try:
-        created = services.simplification_request_propose(
-            organisation=organisation,
-            motif=motif,
-            theme=theme,
-            procedure_name=payload.procedure_name,
-            cerfa_number=payload.cerfa_number,
-            difficulty=payload.difficulty,
-            proposal=payload.proposal,
-            proposer_email=str(payload.proposer_email or ""),
-            proposer_kind=ProposerKind(payload.proposer_kind),
-            api_token=token,
-        )
-    except SimplificationError as error:
-        raise SimplificationApiError(error) from error
+    created = services.simplification_request_propose(
+        organisation=organisation,
+        motif=motif,
+        theme=theme,
+        procedure_name=payload.procedure_name,
+        cerfa_number=payload.cerfa_number,
+        difficulty=payload.difficulty,
+        proposal=payload.proposal,
+        proposer_email=str(payload.proposer_email or ""),
+        proposer_kind=ProposerKind(payload.proposer_kind),
+        api_token=token,
+    )
     return HttpStatus(
         201,
         {
@@ -353,7 +337,7 @@ def propose(request: HttpRequest, payload: ProposalIn) -> Any:
     "un jeton ne peut pas la faire. Un refus (`refusee`) demande `reason` "
     f"({', '.join(DeclineReason.values)}) et `explanation`.",
 )
-@decorate_view(limit_body_size)
+@decorate_view(INTAKE.limit_body_size)
 def change_status(request: HttpRequest, reference: str, payload: TransitionIn) -> Any:
     principal = principal_of(request)
     queryset = SimplificationRequest.objects.select_related("organisation", "motif")
@@ -362,16 +346,13 @@ def change_status(request: HttpRequest, reference: str, payload: TransitionIn) -
         simplification = queryset.filter(reference=reference).first()
     if simplification is None:
         simplification = get_visible_or_404(principal, queryset, reference=reference)
-    try:
-        services.simplification_request_transition(
-            request=simplification,
-            to_status=payload.status,
-            actor=principal,
-            comment=payload.comment,
-            reason=payload.reason,
-            explanation=payload.explanation,
-        )
-    except SimplificationError as error:
-        raise SimplificationApiError(error) from error
+    services.simplification_request_transition(
+        request=simplification,
+        to_status=payload.status,
+        actor=principal,
+        comment=payload.comment,
+        reason=payload.reason,
+        explanation=payload.explanation,
+    )
     simplification.refresh_from_db()
     return simplification

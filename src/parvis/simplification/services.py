@@ -29,6 +29,7 @@ from parvis.accounts.models import ApiToken, User
 from parvis.accounts.scoping import Perm, has_permission, roles_of
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, encrypt_text
+from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
 from parvis.core.text import search_key
@@ -59,14 +60,10 @@ _CERFA_NOISE = re.compile(r"(?i)cerfa|n°|no\.?|\s")
 SUPPORT_SALT = "parvis.simplification.support"
 
 
-class SimplificationError(Exception):
+class SimplificationError(ParvisError):
     """A refusal of the domain, with a stable ``code``, a French ``message`` and the field."""
 
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+    statuses = {"transition_not_allowed": 409, "not_masked": 409}
 
 
 def support_token_max_age() -> int:

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
 
-from parvis.api.schemas import PageParams, page_of, paginate, problems
+from parvis.core.api_schemas import PageParams, page_of, paginate, problems
+from parvis.core.errors import ParvisError
 from parvis.territories import calendar, selectors
 from parvis.territories.models import Commune, CommuneAlias, Departement
 
@@ -35,12 +35,6 @@ CommuneCode = Annotated[
         description="Code INSEE de la commune (5 caractères), actuel ou ancien : 33063, 2A004…",
     ),
 ]
-
-
-def _error(status: int, code: str, detail: str) -> HttpError:
-    error = HttpError(status, detail)
-    error.code = code  # type: ignore[attr-defined]  # read by api.root.on_http_error
-    return error
 
 
 class RegionOut(Schema):
@@ -163,7 +157,7 @@ def departement_list(request: HttpRequest, filters: Query[DepartementFilters]) -
 def _departement(code: str) -> Departement:
     departement = selectors.departement_get(code)
     if departement is None:
-        raise _error(404, "not_found", f"Département introuvable : « {code} ».")
+        raise ParvisError("not_found", f"Département introuvable : « {code} ».", status=404)
     return departement
 
 
@@ -225,7 +219,9 @@ def commune_list(
 def commune_detail(request: HttpRequest, code: CommuneCode) -> Any:
     resolved = selectors.resolve_commune(code)
     if resolved is None:
-        raise _error(404, "not_found", f"Commune introuvable : aucun code INSEE « {code} ».")
+        raise ParvisError(
+            "not_found", f"Commune introuvable : aucun code INSEE « {code} ».", status=404
+        )
     commune, alias = resolved
     commune.requested_code = selectors.normalize_code(code)  # type: ignore[attr-defined]
     commune.resolved_from = alias  # type: ignore[attr-defined]

@@ -13,15 +13,12 @@ import datetime as dt
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja import Status as HttpStatus
-from ninja.decorators import decorate_view
 
-from parvis.api import limits as api_limits
-from parvis.api.auth import token_auth, write_token_of
-from parvis.api.schemas import problems
-from parvis.core.problems import problem_response
+from parvis.accounts.intake import PartnerIntake
+from parvis.core.api_limits import ApiLimit
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import services
 from parvis.voice.models import RejectionReason
@@ -34,13 +31,17 @@ SLUG = r"^[-a-zA-Z0-9_]+$"
 VISIBLE = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
-limit_body_size = api_limits.limit_body_size(setting="VOICE_API_MAX_BODY_BYTES", default=64 * 1024)
-TOKEN_LIMIT = api_limits.ApiLimit(
-    "voice:api:token", setting="VOICE_RATE_LIMITS", name="api_token", default=(300, 3600)
-)
-# The same counter as the web form's: one address, one budget.
-EMAIL_LIMIT = api_limits.ApiLimit(
-    "voice:submit:email", setting="VOICE_RATE_LIMITS", name="submit_email", default=(5, 86400)
+INTAKE = PartnerIntake(
+    max_body_setting="VOICE_API_MAX_BODY_BYTES",
+    max_body_default=64 * 1024,
+    token_limit=ApiLimit(
+        "voice:api:token", setting="VOICE_RATE_LIMITS", name="api_token", default=(300, 3600)
+    ),
+    # The same counter as the web form's: one address, one budget.
+    email_limit=ApiLimit(
+        "voice:submit:email", setting="VOICE_RATE_LIMITS", name="submit_email", default=(5, 86400)
+    ),
+    too_many="Trop d’expériences envoyées : réessayez plus tard.",
 )
 
 
@@ -98,16 +99,6 @@ class RejectionReasonOut(Schema):
     label: str
 
 
-def _problem(error: VoiceError) -> HttpResponse:
-    status = error.status if 400 <= error.status < 500 else 422
-    errors = (
-        [{"field": f"body.{error.field}", "code": error.code, "message": error.message}]
-        if error.field
-        else None
-    )
-    return problem_response(status=status, code=error.code, detail=error.message, errors=errors)
-
-
 def _unknown(field: str, what: str) -> VoiceError:
     return VoiceError(f"unknown_{field}", f"{what} introuvable.", field=field, status=404)
 
@@ -133,37 +124,26 @@ def _resolve(payload: ExperienceIn) -> dict[str, Any]:
     return resolved
 
 
-@router.post(
+@INTAKE.post(
+    router,
     "/",
-    auth=[token_auth],
-    response={201: SubmittedOut, **problems(400, 401, 403, 404, 413, 422, 429)},
+    response=SubmittedOut,
     summary="Déposer une expérience (site partenaire)",
     description="Jeton d’API avec le droit d’écriture. Rien n’est publié automatiquement : "
     "le texte est masqué puis relu par un modérateur.",
 )
-@decorate_view(limit_body_size)
 def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
-    token = write_token_of(request)
-    refusal = api_limits.over_limit(
-        (TOKEN_LIMIT, token.prefix),
-        (EMAIL_LIMIT, str(payload.email or "")),
-        detail="Trop d’expériences envoyées : réessayez plus tard.",
+    token = INTAKE.admit(request, email=str(payload.email or ""))
+    submitted = services.experience_submit(
+        **_resolve(payload),
+        title=payload.title,
+        text=payload.text,
+        tone=payload.tone or "",
+        happened_on=payload.happened_on,
+        email=str(payload.email or ""),
+        actor=token,
+        actor_label=Actor.PARTNER,
     )
-    if refusal:
-        return refusal
-    try:
-        submitted = services.experience_submit(
-            **_resolve(payload),
-            title=payload.title,
-            text=payload.text,
-            tone=payload.tone or "",
-            happened_on=payload.happened_on,
-            email=str(payload.email or ""),
-            actor=token,
-            actor_label=Actor.PARTNER,
-        )
-    except VoiceError as error:
-        return _problem(error)
     experience = submitted.experience
     return HttpStatus(
         201,

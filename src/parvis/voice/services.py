@@ -34,6 +34,7 @@ from parvis.accounts.models import ApiToken, Role, User
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, encrypt_text
+from parvis.core.errors import ParvisError
 from parvis.core.queue import send, send_on_commit
 from parvis.directory import servicelevels
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
@@ -65,17 +66,8 @@ ANSWER_MIN = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class VoiceError(Exception):
+class VoiceError(ParvisError):
     """A domain rule refused the action; ``code`` is stable, ``message`` is French."""
-
-    def __init__(
-        self, code: str, message: str, *, field: str | None = None, status: int = 422
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
 
 
 # --- Lifecycle: the one table of allowed moves ------------------------------------------

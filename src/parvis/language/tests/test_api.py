@@ -20,14 +20,14 @@ def client_with_token() -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
-def post(client: Client, path: str, body: object):  # type: ignore[no-untyped-def]
+def post(client: Client, path: str, body: object, prefix: str = "langue"):  # type: ignore[no-untyped-def]
     return client.post(
-        f"/api/v1/language/{path}", data=json.dumps(body), content_type="application/json"
+        f"/api/v1/{prefix}/{path}", data=json.dumps(body), content_type="application/json"
     )
 
 
 def test_authentication_is_required():
-    response = post(Client(), "anonymise", {"texts": [{"text": "Bonjour"}]})
+    response = post(Client(), "anonymiser", {"texts": [{"text": "Bonjour"}]})
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
 
@@ -35,7 +35,7 @@ def test_authentication_is_required():
 def test_anonymise(client_with_token):
     response = post(
         client_with_token,
-        "anonymise",
+        "anonymiser",
         {"texts": [{"id": "x", "text": "Appelez-moi au 06 12 34 56 78."}, {"text": "Rien."}]},
     )
     assert response.status_code == 200
@@ -51,7 +51,7 @@ def test_anonymise(client_with_token):
 def test_qualify(client_with_token):
     response = post(
         client_with_token,
-        "qualify",
+        "qualifier",
         {
             "texts": [
                 {"id": 1, "text": "Ma carte Vitale est perdue"},
@@ -67,7 +67,7 @@ def test_qualify(client_with_token):
     ]
 
 
-@pytest.mark.parametrize("path", ["anonymise", "qualify"])
+@pytest.mark.parametrize("path", ["anonymiser", "qualifier"])
 def test_more_than_100_texts_is_413(client_with_token, path):
     response = post(client_with_token, path, {"texts": [{"text": "x"}] * 101})
     assert response.status_code == 413
@@ -75,7 +75,7 @@ def test_more_than_100_texts_is_413(client_with_token, path):
     assert response.json()["code"] == "too_many_texts"
 
 
-@pytest.mark.parametrize("path", ["anonymise", "qualify"])
+@pytest.mark.parametrize("path", ["anonymiser", "qualifier"])
 def test_a_text_over_5000_characters_is_422(client_with_token, path):
     response = post(client_with_token, path, {"texts": [{"text": "a"}, {"text": "b" * 5001}]})
     assert response.status_code == 422
@@ -85,13 +85,13 @@ def test_a_text_over_5000_characters_is_422(client_with_token, path):
 
 
 def test_a_body_over_1_mib_is_413(client_with_token):
-    response = post(client_with_token, "anonymise", {"texts": [{"text": "é" * 4000}] * 100})
+    response = post(client_with_token, "anonymiser", {"texts": [{"text": "é" * 4000}] * 100})
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
 
 
 def test_an_empty_list_is_422(client_with_token):
-    response = post(client_with_token, "anonymise", {"texts": []})
+    response = post(client_with_token, "anonymiser", {"texts": []})
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
 
@@ -100,7 +100,12 @@ def test_operations_document_their_errors():
     from parvis.api.root import api
 
     paths = api.get_openapi_schema()["paths"]
-    for path in ("/api/v1/language/anonymise", "/api/v1/language/qualify"):
+    for path in (
+        "/api/v1/langue/anonymiser",
+        "/api/v1/langue/qualifier",
+        "/api/v1/language/anonymise",
+        "/api/v1/language/qualify",
+    ):
         responses = paths[path]["post"]["responses"]
         assert {401, 413, 422} <= {int(code) for code in responses}
 
@@ -110,7 +115,7 @@ def test_qualify_without_reference_data_sends_everything_to_triage(client_with_t
     from parvis.directory.models import Motif
 
     Motif.objects.all().delete()
-    response = post(client_with_token, "qualify", {"texts": [{"id": 1, "text": "Mon RSA"}]})
+    response = post(client_with_token, "qualifier", {"texts": [{"id": 1, "text": "Mon RSA"}]})
     assert response.status_code == 200
     result = response.json()["results"][0]
     assert result["organisation"] is None and result["motif"] is None
@@ -118,5 +123,26 @@ def test_qualify_without_reference_data_sends_everything_to_triage(client_with_t
 
 
 def test_a_boolean_id_is_rejected(client_with_token):
-    response = post(client_with_token, "anonymise", {"texts": [{"id": False, "text": "x"}]})
+    response = post(client_with_token, "anonymiser", {"texts": [{"id": False, "text": "x"}]})
     assert response.status_code == 422
+
+
+def test_the_english_paths_are_deprecated_aliases(client_with_token):
+    body = {"texts": [{"id": 1, "text": "Appelez-moi au 06 12 34 56 78."}]}
+    current = post(client_with_token, "anonymiser", body)
+    legacy = post(client_with_token, "anonymise", body, prefix="language")
+    assert legacy.status_code == current.status_code == 200
+    assert legacy.json() == current.json()
+    assert legacy["Deprecation"].startswith("@")
+    assert legacy["Link"] == '</api/v1/langue/anonymiser>; rel="successor-version"'
+    assert not current.has_header("Deprecation")
+    # refusals of the alias are the same problems, deprecated too
+    refused = post(client_with_token, "qualify", {"texts": []}, prefix="language")
+    assert refused.status_code == 422
+    assert refused["Deprecation"]
+
+    from parvis.api.root import api
+
+    paths = api.get_openapi_schema()["paths"]
+    assert paths["/api/v1/language/qualify"]["post"]["deprecated"] is True
+    assert "deprecated" not in paths["/api/v1/langue/qualifier"]["post"]

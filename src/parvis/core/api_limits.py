@@ -1,9 +1,11 @@
 """Limits of the write endpoints: request size and per-token (and per-email) rate limits.
 
 The refusals are problem+json with stable codes: ``payload_too_large`` (413, checked
-before the body is parsed) and ``rate_limited`` (429, with ``Retry-After``). Each app
-names its own settings, defaults and counters; the HTML forms share the email counters,
-so a person cannot get round a limit by switching from the site to a partner's.
+before the body is parsed) and ``rate_limited`` (429, with ``Retry-After``, raised as
+:class:`RateLimited`, a domain error the root API answers). Each app names its own
+settings, defaults and counters; the HTML forms share the email counters, so a person
+cannot get round a limit by switching from the site to a partner's. Partner sites' write
+endpoints combine them with a write token in ``accounts.intake.PartnerIntake``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
+from parvis.core.errors import ParvisError
 from parvis.core.problems import problem_response
 from parvis.core.ratelimit import configured_limit, hit
 
@@ -60,8 +63,18 @@ class ApiLimit:
     default: tuple[int, int]  # (hits, window_seconds)
 
 
-def over_limit(*checks: tuple[ApiLimit, str], detail: str) -> HttpResponse | None:
-    """The 429 problem for the first ``(limit, identifier)`` over its limit, else None.
+class RateLimited(ParvisError):
+    """Too many requests for one counter: 429 with ``Retry-After``."""
+
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__("rate_limited", message, headers={"Retry-After": str(retry_after)})
+
+
+def enforce_limits(*checks: tuple[ApiLimit, str], detail: str) -> None:
+    """Count each ``(limit, identifier)``; raise :class:`RateLimited` for the first one
+    over its limit, with ``detail`` as its French message.
 
     Checks count in order and stop at the first refusal; an empty identifier (an optional
     email left out) is not counted.
@@ -72,10 +85,4 @@ def over_limit(*checks: tuple[ApiLimit, str], detail: str) -> HttpResponse | Non
         hits, window = configured_limit(limit.setting, limit.name, limit.default)
         result = hit(limit.scope, identifier, limit=hits, window_seconds=window)
         if not result.allowed:
-            return problem_response(
-                status=429,
-                code="rate_limited",
-                detail=detail,
-                headers={"Retry-After": str(result.retry_after)},
-            )
-    return None
+            raise RateLimited(detail, retry_after=result.retry_after)
