@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,7 +158,7 @@ Effect = Callable[[Any, Step], None]  # (object, step): set dates, deadlines...
 @dataclass(frozen=True)
 class Move:
     name: str
-    sources: frozenset[str]
+    sources: AbstractSet[str]  # frozen on creation; CREATION ("") for the creating move
     target: str
     label: str  # French: the button, the history line
     guard: Guard = anyone
@@ -199,7 +200,8 @@ def _default_save(obj: Any, step: Step) -> None:
 
 
 class Machine:
-    """A lifecycle: its states (value → French label), its moves, its log.
+    """A lifecycle: its states (value → French label, e.g. ``dict(Status.choices)``), its
+    moves, its log.
 
     ``log_model`` is the concrete ``TransitionLog`` subclass and ``log_object_field`` the
     name of its foreign key to the object. ``on_enter`` maps a state to effects run by
@@ -212,7 +214,7 @@ class Machine:
         self,
         *,
         name: str,
-        states: Mapping[str, str],
+        states: Mapping[str, Any],
         moves: Iterable[Move],
         state_field: str = "status",
         log_model: Any = None,
@@ -224,7 +226,8 @@ class Machine:
         creation_label: str = "création",
     ) -> None:
         self.name = name
-        self.states = {str(value): str(label) for value, label in states.items()}
+        # Labels may be lazy translations: turned into text only when shown.
+        self.states = {str(value): label for value, label in states.items()}
         self.state_field = state_field
         self.log_model = log_model
         self.log_object_field = log_object_field
@@ -265,7 +268,7 @@ class Machine:
     def label(self, state: str) -> str:
         if state == CREATION:
             return self.creation_label
-        return self.states.get(state, state)
+        return str(self.states.get(state, state))
 
     def state_of(self, obj: Any) -> str:
         """The object's state; ``CREATION`` while it is not saved yet."""
