@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from parvis.accounts import services
+from parvis.accounts import scoping, services
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, User
 from parvis.core.admin import ReadOnlyAdmin
 
@@ -26,7 +26,7 @@ from parvis.core.admin import ReadOnlyAdmin
 def platform_admins_only(request: HttpRequest) -> bool:
     """Replacement for ``AdminSite.has_permission``: active platform admins only."""
     user = request.user
-    return bool(user.is_active and user.is_staff and getattr(user, "is_platform_admin", False))
+    return bool(user.is_staff and scoping.is_platform_admin(user))
 
 
 # The default site is the one mounted at /admin/ by parvis.urls.

@@ -79,6 +79,7 @@ class ScopePaths:
 
 Lookups = str | tuple[str, ...] | None
 _REGISTRY: dict[type[models.Model], ScopePaths] = {}
+_MODERATION: dict[type[models.Model], Perm] = {}
 M = TypeVar("M", bound=models.Model)
 
 
@@ -89,12 +90,23 @@ def _as_tuple(lookups: Lookups) -> tuple[str, ...]:
 
 
 def register(
-    model: type[models.Model], *, organisation: Lookups, local_service: Lookups, site: Lookups
+    model: type[models.Model],
+    *,
+    organisation: Lookups,
+    local_service: Lookups,
+    site: Lookups,
+    moderation: Perm | None = None,
 ) -> None:
-    """Declare how ``model`` reaches the organisation, local service and site it sits in."""
+    """Declare how ``model`` reaches the organisation, local service and site it sits in.
+
+    ``moderation``: the permission that lets a role moderate the model's objects in its
+    scope (see ``can_moderate``); platform moderators and admins need none.
+    """
     _REGISTRY[model] = ScopePaths(
         _as_tuple(organisation), _as_tuple(local_service), _as_tuple(site)
     )
+    if moderation is not None:
+        _MODERATION[model] = moderation
 
 
 def is_registered(model: type[models.Model]) -> bool:
@@ -103,6 +115,27 @@ def is_registered(model: type[models.Model]) -> bool:
 
 def is_platform_admin(principal: Any) -> bool:
     return bool(getattr(principal, "is_platform_admin", False) and principal.is_active)
+
+
+def is_platform_moderator(principal: Any) -> bool:
+    """The platform moderator flag (use ``can_moderate`` to decide who moderates)."""
+    return bool(getattr(principal, "is_platform_moderator", False) and principal.is_active)
+
+
+def can_moderate(principal: Any, obj: models.Model | None = None) -> bool:
+    """Whether ``principal`` moderates ``obj`` (or moderates everywhere, if ``obj`` is None).
+
+    Platform moderators and platform admins moderate everywhere. Besides them, the roles
+    holding the permission a model was registered with (``register(moderation=...)``)
+    moderate that model's objects in their scope: quality managers moderate their
+    organisation's simplification requests. A person only, never an API token.
+    """
+    if isinstance(principal, ApiToken) or not getattr(principal, "is_authenticated", False):
+        return False
+    if is_platform_moderator(principal) or is_platform_admin(principal):
+        return True
+    permission = _MODERATION.get(type(obj)) if obj is not None else None
+    return permission is not None and has_permission(principal, permission, obj)
 
 
 def grants_for(principal: Any) -> list[Grant]:

@@ -1,8 +1,11 @@
-"""Platform plumbing: worker heartbeat and the real-time relay used in embedded mode."""
+"""Platform plumbing: worker heartbeat, the real-time relay used in embedded mode, and the
+abstract transition log every lifecycle's log extends (``core.workflow``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class WorkerHeartbeat(models.Model):
@@ -35,3 +38,31 @@ class RealtimeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} #{self.pk}"
+
+
+class TransitionLog(models.Model):
+    """One move of a lifecycle (``core.workflow.Machine.apply`` writes it): from, to, which
+    move, who (an account, or a label: "système", "auteur", a team), why, when.
+
+    Abstract: each lifecycle's concrete log declares the foreign key to its object (and
+    may redeclare ``from_status``/``to_status`` with its states as choices, and add its
+    own columns, e.g. simplification's public history).
+    """
+
+    from_status = models.CharField(max_length=20, blank=True)  # "" is the creation
+    to_status = models.CharField(max_length=20)
+    move = models.CharField(max_length=30, blank=True)  # the move's name in the table
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=100, blank=True)  # capacity or "système"
+    reason_code = models.CharField(max_length=30, blank=True)  # coded reason, if any
+    note = models.TextField(blank=True)  # internal note of the person; never citizen text
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"

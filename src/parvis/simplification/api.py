@@ -21,6 +21,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from pydantic import EmailStr
 
+from parvis.accounts import scoping
 from parvis.accounts.api_auth import AUTH, principal_of
 from parvis.accounts.intake import PartnerIntake
 from parvis.accounts.scoping import get_visible_or_404
@@ -342,7 +343,7 @@ def change_status(request: HttpRequest, reference: str, payload: TransitionIn) -
     principal = principal_of(request)
     queryset = SimplificationRequest.objects.select_related("organisation", "motif")
     simplification = None
-    if getattr(principal, "is_platform_moderator", False):
+    if scoping.can_moderate(principal):  # platform moderators and admins: every organisation
         simplification = queryset.filter(reference=reference).first()
     if simplification is None:
         simplification = get_visible_or_404(principal, queryset, reference=reference)

@@ -13,7 +13,7 @@ class SimplificationConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import pre_delete
 
-        from parvis.accounts.scoping import register
+        from parvis.accounts.scoping import Perm, register
         from parvis.core.crypto import register_encrypted
         from parvis.simplification.models import SimplificationRequest, StatusChange, Support
 
@@ -28,7 +28,14 @@ class SimplificationConfig(AppConfig):
 
         # Requests belong to an organisation as a whole: only organisation-level grants
         # (quality managers, organisation admins) reach them, never a site's agents.
-        register(SimplificationRequest, organisation="organisation", local_service=None, site=None)
+        # Quality managers moderate their organisation's requests (``scoping.can_moderate``).
+        register(
+            SimplificationRequest,
+            organisation="organisation",
+            local_service=None,
+            site=None,
+            moderation=Perm.MANAGE_QUALITY,
+        )
         for model in (StatusChange, Support):
             register(model, organisation="request__organisation", local_service=None, site=None)
 

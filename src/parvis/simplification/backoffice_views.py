@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.models import User
-from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
+from parvis.accounts.scoping import Perm, can_moderate, get_visible_or_404, require_permission
 from parvis.core.crypto import DecryptionError
 from parvis.core.pagination import paginate
 from parvis.simplification import selectors, services, workflow
@@ -45,7 +45,7 @@ def _managed_request(request: HttpRequest, reference: str) -> SimplificationRequ
     queryset = SimplificationRequest.objects.select_related(
         "organisation", "theme", "motif", "proposer_user"
     )
-    if request.user.is_platform_moderator:  # type: ignore[union-attr]
+    if can_moderate(request.user):  # platform moderators and admins: every organisation
         found = queryset.filter(reference=reference).first()
         if found is not None:
             return found
@@ -83,14 +83,10 @@ def _transition_form(
 ) -> TransitionForm | None:
     choices = []
     moderation = False
-    for to_status in workflow.next_statuses(simplification.status):
-        step = workflow.TRANSITIONS[(simplification.status, to_status)]
-        if step.authority == workflow.Authority.MODERATION:
-            allowed, moderation = services.can_moderate(user, simplification), True
-        else:
-            allowed = services.can_decide(user, simplification)
-        if allowed:
-            choices.append((to_status, f"{Status(to_status).label} — {step.label}"))
+    for step in workflow.LIFECYCLE.moves_from(simplification.status):
+        moderation = moderation or step.name in workflow.MODERATION_MOVES
+        if step.guard(user, simplification):
+            choices.append((step.target, f"{Status(step.target).label} — {step.label}"))
     if not choices:
         return None
     return TransitionForm(

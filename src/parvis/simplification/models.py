@@ -1,6 +1,6 @@
 """Simplification requests: a citizen or an agent asks an organisation to simplify a form.
 
-Lifecycle (``Status``, moves in ``workflow.TRANSITIONS``), every move recorded in
+Lifecycle (``Status``, moves in ``workflow.LIFECYCLE``), every move recorded in
 ``StatusChange`` — the dated public history Services Publics+ lacks:
 
     deposee ──(moderation)──▶ recue ─▶ a-l-etude ─▶ acceptee ─▶ realisee
@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.models import TransitionLog
 from parvis.directory.models import Motif, Organisation, Theme
 
 
@@ -158,8 +159,9 @@ class SimplificationRequest(models.Model):
         return self.status in SUPPORTABLE_STATUSES
 
 
-class StatusChange(models.Model):
-    """One move of the lifecycle. Rows with ``is_public`` make the public history."""
+class StatusChange(TransitionLog):
+    """One move of the lifecycle (``workflow.LIFECYCLE``). Rows with ``is_public`` make the
+    public history, with their own columns: which team acted and its public comment."""
 
     request = models.ForeignKey(
         SimplificationRequest, on_delete=models.CASCADE, related_name="history"
@@ -167,21 +169,13 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     is_public = models.BooleanField(default=False)
-    # Internal: who exactly. Public: which team ("Équipe qualité — CAF de la Gironde").
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # Internal: who exactly (``actor``). Public: which team ("Équipe qualité — CAF de la
+    # Gironde").
     public_actor = models.CharField(max_length=250, blank=True)
     public_comment = models.TextField(blank=True)  # masked
-    reason_code = models.CharField(max_length=30, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TransitionLog.Meta):
         verbose_name = _("changement de statut")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
 
 
 class Support(models.Model):

@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from parvis.accounts.scoping import Perm, visible_to
+from parvis.accounts.scoping import Perm, can_moderate, visible_to
 from parvis.core.http import absolute_url
 from parvis.core.text import search_key
 from parvis.directory.models import Organisation
@@ -192,7 +192,7 @@ def requests_for_backoffice(
 ) -> QuerySet[SimplificationRequest]:
     """Requests a quality manager may act on (oldest first); platform moderators see all."""
     queryset = SimplificationRequest.objects.select_related("organisation", "theme")
-    if not getattr(principal, "is_platform_moderator", False):
+    if not can_moderate(principal):  # platform moderators and admins: every organisation
         queryset = visible_to(principal, queryset, Perm.MANAGE_QUALITY)
     if status:
         queryset = queryset.filter(status=status)
@@ -204,9 +204,7 @@ def requests_for_backoffice(
 def may_use_backoffice(principal: Any) -> bool:
     from parvis.accounts.scoping import has_permission
 
-    return bool(getattr(principal, "is_platform_moderator", False)) or has_permission(
-        principal, Perm.MANAGE_QUALITY
-    )
+    return can_moderate(principal) or has_permission(principal, Perm.MANAGE_QUALITY)
 
 
 def counts_by_status(queryset: QuerySet[SimplificationRequest]) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """Writes of the simplification app: propose, mask, moderate and decide, support.
 
-Every status change goes through ``simplification_request_transition`` (moves declared in
-``workflow.TRANSITIONS``), which writes the history row and the audit row, then, after
+Every status change goes through ``simplification_request_transition``, which applies a
+move of ``workflow.LIFECYCLE`` (writing the history row) and writes the audit row, then, after
 commit, tells the ``publication`` app (``events.request_changed``) and notifies the
 proposer (Celery task). Services raise ``SimplificationError`` (a stable ``code`` and a
 French message) or ``PermissionDenied``; views and the API translate them.
@@ -33,15 +33,14 @@ from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
 from parvis.core.text import search_key
+from parvis.core.workflow import Move, Step, WorkflowError
 from parvis.directory.models import Motif, Organisation, Theme
 from parvis.simplification import events, workflow
 from parvis.simplification.models import (
     FINAL_STATUSES,
     PUBLIC_STATUSES,
-    DeclineReason,
     ProposerKind,
     ReferenceCounter,
-    RejectionReason,
     SimplificationRequest,
     Source,
     Status,
@@ -182,15 +181,13 @@ def simplification_request_propose(
         submitted_at=now,
         status_changed_at=now,
     )
-    request.full_clean()
-    request.save()
-    change = StatusChange.objects.create(
-        request=request,
-        from_status="",
-        to_status=Status.SUBMITTED,
-        actor=proposer_user,
-        created_at=now,
-    )
+    change = workflow.LIFECYCLE.apply(
+        request,
+        move="propose",
+        principal=proposer_user or api_token,
+        actor_label=_actor_label(proposer_user or api_token),
+        now=now,
+    ).log
     audit_record(
         actor=proposer_user or api_token,
         action="simplification.request_proposed",
@@ -221,13 +218,7 @@ def original_texts(request: SimplificationRequest) -> dict[str, str]:
     return json.loads(decrypt_text(request.original_texts_encrypted))
 
 
-def _mask(text: str) -> tuple[str, bool]:
-    from parvis.language.engine import anonymise
-
-    if not text.strip():
-        return text, False
-    masked, entities = anonymise(text)
-    return masked, bool(entities)
+_mask = workflow.mask
 
 
 def _search_text(request: SimplificationRequest) -> str:
@@ -277,16 +268,8 @@ def simplification_request_mask(*, request: SimplificationRequest) -> Simplifica
     return request
 
 
-def can_moderate(actor: Any, request: SimplificationRequest) -> bool:
-    if not isinstance(actor, User) or not actor.is_active:
-        return False
-    return actor.is_platform_moderator or has_permission(actor, Perm.MANAGE_QUALITY, request)
-
-
-def can_decide(actor: Any, request: SimplificationRequest) -> bool:
-    if isinstance(actor, ApiToken):
-        return has_permission(actor, Perm.API_WRITE, request)
-    return has_permission(actor, Perm.MANAGE_QUALITY, request)
+can_moderate = workflow.can_moderate
+can_decide = workflow.can_decide
 
 
 @transaction.atomic
@@ -327,6 +310,15 @@ def simplification_request_correct_masking(
 # --- Transition ---------------------------------------------------------------------------
 
 
+def _needs(rule: Move, name: str) -> bool:
+    return any(requirement.name == name for requirement in rule.requires)
+
+
+def _actor_label(actor: Any) -> str:
+    """The log's label: a token names itself (its prefix); a person is the ``actor``."""
+    return f"jeton d’API {actor.prefix}" if isinstance(actor, ApiToken) else ""
+
+
 def public_actor_label(actor: Any, request: SimplificationRequest) -> str:
     """Who acted, as the public sees it: a team, never a person's name."""
     organisation = request.organisation
@@ -353,90 +345,49 @@ def simplification_request_transition(
         .select_related("organisation")
         .get(pk=request.pk)
     )
-    step = workflow.move(request.status, to_status)
-    if step is None:
-        raise SimplificationError(
-            "transition_not_allowed",
-            f"Une demande « {Status(request.status).label} » ne peut pas passer au statut "
-            f"« {Status(to_status).label if to_status in Status.values else to_status} ».",
-            "status",
-        )
-    allowed = (
-        can_moderate(actor, request)
-        if step.authority == workflow.Authority.MODERATION
-        else can_decide(actor, request)
-    )
-    if not allowed:
-        raise PermissionDenied
-    for value, field in ((comment, "comment"), (explanation, "explanation")):
-        if len(value or "") > COMMENT_MAX:
-            raise SimplificationError(
-                "too_long", f"Ce texte est trop long ({COMMENT_MAX} caractères au plus).", field
-            )
-    reason_code = ""
-    if step.needs == workflow.Needs.REJECTION_REASON:
-        if reason not in RejectionReason.values:
-            raise SimplificationError(
-                "reason_required", "Choisissez le motif de non-publication.", "reason"
-            )
-        reason_code = reason
-    elif step.needs == workflow.Needs.DECLINE_REASON:
-        if reason not in DeclineReason.values:
-            raise SimplificationError(
-                "reason_required",
-                "Choisissez la raison pour laquelle la demande n’est pas retenue.",
-                "reason",
-            )
-        if not (explanation or "").strip():
-            raise SimplificationError(
-                "explanation_required",
-                "Expliquez publiquement pourquoi la demande n’est pas retenue.",
-                "explanation",
-            )
-        reason_code = reason
-    elif step.needs == workflow.Needs.COMMENT and not (comment or "").strip():
-        raise SimplificationError(
-            "comment_required", "Dites publiquement ce qui a été simplifié.", "comment"
-        )
-    if to_status == Status.RECEIVED and request.masked_at is None:
-        raise SimplificationError(
-            "not_masked",
-            "Le masquage automatique des données "
-            "personnelles n’est pas terminé : réessayez dans un instant.",
-        )
+    rule = workflow.move(request.status, to_status)
+    # A coded reason is kept only by the moves that ask for one.
+    reason_code = reason if rule is not None and _needs(rule, "reason") else ""
 
-    # Agents' public words are masked too (short texts: synchronously).
-    public_comment = _mask(comment.strip())[0] if comment else ""
-    from_status = request.status
-    request.status = to_status
-    request.status_changed_at = now
-    if to_status == Status.RECEIVED:
-        request.received_at = now
-    if to_status in (Status.ACCEPTED, Status.DECLINED) and request.decided_at is None:
-        request.decided_at = now
-    if to_status == Status.DONE:
-        request.done_at = now
-    if to_status == Status.REJECTED:
-        request.rejection_reason = reason_code
-    if to_status == Status.DECLINED:
-        request.decline_reason = reason_code
-        request.decline_explanation = _mask(explanation.strip())[0]
-    if to_status in FINAL_STATUSES:
-        # The proposer's original words are no longer needed once the story ends.
-        request.original_texts_encrypted = ""
-    request.full_clean()
-    request.save()
-    change = StatusChange.objects.create(
-        request=request,
-        from_status=from_status,
-        to_status=to_status,
-        is_public=to_status in PUBLIC_STATUSES,
-        actor=actor if isinstance(actor, User) else None,
-        public_actor=public_actor_label(actor, request),
-        public_comment=public_comment,
-        reason_code=reason_code,
-        created_at=now,
-    )
+    def validate(rule: Move) -> None:
+        for value, field in ((comment, "comment"), (explanation, "explanation")):
+            if len(value or "") > COMMENT_MAX:
+                raise SimplificationError(
+                    "too_long", f"Ce texte est trop long ({COMMENT_MAX} caractères au plus).", field
+                )
+        if rule.target == Status.RECEIVED and request.masked_at is None:
+            raise SimplificationError(
+                "not_masked",
+                "Le masquage automatique des données "
+                "personnelles n’est pas terminé : réessayez dans un instant.",
+            )
+
+    def log_fields(step: Step) -> dict[str, Any]:
+        return {
+            "is_public": step.target in PUBLIC_STATUSES,
+            "public_actor": public_actor_label(actor, request),
+            # Agents' public words are masked too (short texts: synchronously).
+            "public_comment": _mask(comment.strip())[0] if comment else "",
+        }
+
+    try:
+        step = workflow.LIFECYCLE.apply(
+            request,
+            to=to_status,
+            principal=actor,
+            actor_label=_actor_label(actor),
+            reason=reason_code,
+            inputs={"comment": comment or "", "explanation": explanation or ""},
+            now=now,
+            validate=validate,
+            log_fields=log_fields,
+        )
+    except WorkflowError as error:
+        if error.code == "forbidden":
+            raise PermissionDenied from error
+        raise SimplificationError(error.code, error.message, error.field) from error
+    change: StatusChange = step.log
+    from_status = step.source
     audit_record(
         actor=actor,
         action="simplification.status_changed",

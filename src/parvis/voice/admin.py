@@ -38,6 +38,7 @@ class TransitionInline(admin.TabularInline):
         "created_at",
         "from_status",
         "to_status",
+        "move",
         "actor",
         "actor_label",
         "reason_code",

@@ -5,9 +5,11 @@ are encrypted at rest (``core.crypto``) and purged after a configurable delay; p
 pages read only the masked fields of published experiences (through ``publication``'s
 read model).
 
-Lifecycle (``ExperienceStatus``), every move recorded in ``ExperienceTransition``:
-submitted → in_moderation → published | rejected; published → answered → archived;
-withdrawn by the author from any state.
+Lifecycle (``ExperienceStatus``, moves in ``services.EXPERIENCE_LIFECYCLE``), every move
+recorded in ``ExperienceTransition``: submitted → in_moderation → published | rejected;
+published → answered → archived; withdrawn by the author from any state. The public
+answer has its own (``AnswerStatus``, ``services.ANSWER_LIFECYCLE``, ``AnswerTransition``):
+draft → published, or draft → in_moderation → published | rejected → draft.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.models import TransitionLog
 from parvis.directory.models import (
     Channel,
     JourneyStage,
@@ -200,25 +203,16 @@ class Experience(models.Model):
         return self.status == ExperienceStatus.SUBMITTED and bool(self.original_text_encrypted)
 
 
-class ExperienceTransition(models.Model):
-    """One move of the lifecycle: who, when, why (audited, shown in the history)."""
+class ExperienceTransition(TransitionLog):
+    """One move of the experience lifecycle (``services.EXPERIENCE_LIFECYCLE``): who,
+    when, why (audited, shown in the history). ``note`` is the moderator's reason."""
 
     experience = models.ForeignKey(Experience, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=ExperienceStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ExperienceStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=100, blank=True)  # "auteur", "système", ...
-    reason_code = models.CharField(max_length=30, blank=True)
-    note = models.TextField(blank=True)  # moderator's reason; never citizen text
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d’état d’une expérience")
 
 
 class AnswerStatus(models.TextChoices):
@@ -267,6 +261,17 @@ class PublicAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Réponse à {self.experience_id}"
+
+
+class AnswerTransition(TransitionLog):
+    """One move of the public answer's lifecycle (``services.ANSWER_LIFECYCLE``)."""
+
+    answer = models.ForeignKey(PublicAnswer, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=AnswerStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=AnswerStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d’état d’une réponse publique")
 
 
 # « [À COMPLÉTER : nom du service] », with or without accents, any case: a passage the

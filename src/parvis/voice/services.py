@@ -1,10 +1,12 @@
 """Writes of voice: the experience lifecycle, moderation, public answers and follow-up.
 
 Every change of an experience's status goes through ``experience_transition``, which
-checks the move against ``MOVES`` (the one table of allowed moves), applies its side
-effects (dates, purge deadlines), writes an ``ExperienceTransition`` and an audit row, and
-tells ``publication`` after commit (``events.experience_changed``). Views, the API, tasks
-and commands call the functions below; none of them changes a status by hand.
+applies the move with ``EXPERIENCE_LIFECYCLE`` (the one table of allowed moves, with their
+guards and side effects: dates, purge deadlines; ``core.workflow``), which writes an
+``ExperienceTransition``; it adds the audit row and tells ``publication`` after commit
+(``events.experience_changed``). A public answer's status changes only through
+``ANSWER_LIFECYCLE`` (logged in ``AnswerTransition``). Views, the API, tasks and commands
+call the functions below; none of them changes a status by hand.
 
 Services raise ``VoiceError`` (stable ``code``, French ``message``, optional ``field``);
 views show the message, the API turns it into a problem response.
@@ -36,6 +38,17 @@ from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.core.errors import ParvisError
 from parvis.core.queue import send, send_on_commit
+from parvis.core.workflow import (
+    CREATION,
+    Acting,
+    Machine,
+    Move,
+    Requirement,
+    Step,
+    WorkflowError,
+    acting_as,
+    any_of,
+)
 from parvis.directory import servicelevels
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import analysis
@@ -48,6 +61,7 @@ from parvis.voice.models import (
     AnswerFeedback,
     AnswerStatus,
     AnswerTemplate,
+    AnswerTransition,
     Experience,
     ExperienceStatus,
     ExperienceTransition,
@@ -70,11 +84,11 @@ class VoiceError(ParvisError):
     """A domain rule refused the action; ``code`` is stable, ``message`` is French."""
 
 
-# --- Lifecycle: the one table of allowed moves ------------------------------------------
+# --- Lifecycles: the experience's and the public answer's tables of moves ---------------
 
 
 class Actor:
-    """Who makes a move (recorded in ``ExperienceTransition.actor_label``)."""
+    """Capacities in which moves are made (recorded in the logs' ``actor_label``)."""
 
     AUTHOR = "auteur"
     MODERATOR = "modérateur"
@@ -84,48 +98,149 @@ class Actor:
     PARTNER = "site partenaire (API)"
 
 
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset[str]  # "" is the creation of the experience
-    target: str
-    actors: frozenset[str]
-    reason_required: bool = False
+def retention_days() -> int:
+    return int(getattr(settings, "VOICE_ORIGINAL_RETENTION_DAYS", 30))
+
+
+def _voice_error(error: WorkflowError) -> VoiceError:
+    return VoiceError(error.code, error.message, field=error.field, status=error.status)
+
+
+# Moderators are checked on the person too (``scoping.can_moderate``): platform moderators
+# and platform admins. The other capacities are claimed by the calling service, which has
+# checked them (the private link for the author, ``Perm.MANAGE_QUALITY`` for the service).
+MODERATOR = acting_as(Actor.MODERATOR, also=scoping.can_moderate)
+
+
+def _on_publish(experience: Experience, step: Step) -> None:
+    experience.published_at = step.now
+    experience.original_purge_due_at = step.now + dt.timedelta(days=retention_days())
+
+
+def _on_reject(experience: Experience, step: Step) -> None:
+    experience.rejected_at = step.now
+    experience.rejection_reason = step.reason
+    experience.original_purge_due_at = step.now + dt.timedelta(days=retention_days())
+
+
+def _on_reopen(experience: Experience, step: Step) -> None:
+    experience.rejected_at = None
+    experience.rejection_reason = ""
+    experience.duplicate_of = None
+    experience.original_purge_due_at = None
+
+
+def _on_answer(experience: Experience, step: Step) -> None:
+    experience.answered_at = step.now
+
+
+def _on_correct(experience: Experience, step: Step) -> None:
+    experience.processed_at = None
+
+
+def _on_withdraw(experience: Experience, step: Step) -> None:
+    experience.withdrawn_at = step.now
+    _erase_personal_data(experience, now=step.now, masked_too=True)
+
+
+def _save_experience(experience: Experience, step: Step) -> None:
+    # Relations and unique columns are enforced by the database; validating them here
+    # would cost a query per foreign key on every move.
+    experience.full_clean(exclude=_relation_fields(), validate_unique=False)
+    experience.save()
 
 
 _ANY_LIVE = frozenset(
     {S.SUBMITTED, S.IN_MODERATION, S.PUBLISHED, S.REJECTED, S.ANSWERED, S.ARCHIVED}
 )
-MOVES: dict[str, Move] = {
-    "submit": Move(
-        frozenset({""}), S.SUBMITTED, frozenset({Actor.AUTHOR, Actor.AGENT, Actor.PARTNER})
-    ),
-    # The engine has masked and qualified the text: a moderator must now decide.
-    "analyse": Move(frozenset({S.SUBMITTED}), S.IN_MODERATION, frozenset({Actor.SYSTEM})),
-    "correct": Move(
-        frozenset({S.SUBMITTED, S.IN_MODERATION}), S.SUBMITTED, frozenset({Actor.AUTHOR})
-    ),
-    "publish": Move(frozenset({S.IN_MODERATION}), S.PUBLISHED, frozenset({Actor.MODERATOR})),
-    "reject": Move(
-        frozenset({S.IN_MODERATION}), S.REJECTED, frozenset({Actor.MODERATOR}), reason_required=True
-    ),
-    # A moderator reconsiders a rejection while the original is still kept.
-    "reopen": Move(frozenset({S.REJECTED}), S.IN_MODERATION, frozenset({Actor.MODERATOR})),
-    "answer": Move(
-        frozenset({S.PUBLISHED}), S.ANSWERED, frozenset({Actor.SERVICE, Actor.MODERATOR})
-    ),
-    "archive": Move(
-        frozenset({S.PUBLISHED, S.ANSWERED}), S.ARCHIVED, frozenset({Actor.MODERATOR, Actor.SYSTEM})
-    ),
-    "withdraw": Move(_ANY_LIVE, S.WITHDRAWN, frozenset({Actor.AUTHOR})),
-}
+EXPERIENCE_LIFECYCLE = Machine(
+    name="experience",
+    states=dict(S.choices),
+    log_model=ExperienceTransition,
+    log_object_field="experience",
+    save=_save_experience,
+    moves=[
+        Move(
+            "submit",
+            {CREATION},
+            S.SUBMITTED,
+            "Déposer",
+            guard=acting_as(Actor.AUTHOR, Actor.AGENT, Actor.PARTNER),
+            forbidden_message="Ce dépôt ne vous est pas permis.",
+        ),
+        # The engine has masked and qualified the text: a moderator must now decide.
+        Move(
+            "analyse",
+            {S.SUBMITTED},
+            S.IN_MODERATION,
+            "Analyser",
+            guard=acting_as(Actor.SYSTEM),
+        ),
+        Move(
+            "correct",
+            {S.SUBMITTED, S.IN_MODERATION},
+            S.SUBMITTED,
+            "Corriger",
+            guard=acting_as(Actor.AUTHOR),
+            effects=(_on_correct,),
+        ),
+        Move(
+            "publish",
+            {S.IN_MODERATION},
+            S.PUBLISHED,
+            "Publier",
+            guard=MODERATOR,
+            effects=(_on_publish,),
+        ),
+        Move(
+            "reject",
+            {S.IN_MODERATION},
+            S.REJECTED,
+            "Refuser",
+            guard=MODERATOR,
+            requires=(Requirement("reason", "reason_required", "Indiquez un motif."),),
+            effects=(_on_reject,),
+        ),
+        # A moderator reconsiders a rejection while the original is still kept.
+        Move(
+            "reopen",
+            {S.REJECTED},
+            S.IN_MODERATION,
+            "Reprendre la modération",
+            guard=MODERATOR,
+            effects=(_on_reopen,),
+        ),
+        Move(
+            "answer",
+            {S.PUBLISHED},
+            S.ANSWERED,
+            "Répondre",
+            guard=any_of(acting_as(Actor.SERVICE), MODERATOR),
+            effects=(_on_answer,),
+        ),
+        Move(
+            "archive",
+            {S.PUBLISHED, S.ANSWERED},
+            S.ARCHIVED,
+            "Archiver",
+            guard=any_of(MODERATOR, acting_as(Actor.SYSTEM)),
+        ),
+        Move(
+            "withdraw",
+            _ANY_LIVE,
+            S.WITHDRAWN,
+            "Retirer",
+            guard=acting_as(Actor.AUTHOR),
+            effects=(_on_withdraw,),
+        ),
+    ],
+)
+# Read by views and tests: name → move (``sources``, ``target``, ``label``, ``guard``).
+MOVES = EXPERIENCE_LIFECYCLE.moves
 
 
 def allowed_moves(status: str) -> list[str]:
-    return [name for name, move in MOVES.items() if status in move.sources]
-
-
-def retention_days() -> int:
-    return int(getattr(settings, "VOICE_ORIGINAL_RETENTION_DAYS", 30))
+    return [move.name for move in EXPERIENCE_LIFECYCLE.moves_from(status)]
 
 
 @transaction.atomic
@@ -138,78 +253,125 @@ def experience_transition(
     reason_code: str = "",
     note: str = "",
 ) -> Experience:
-    """Apply ``move`` to ``experience`` if the table allows it; record and audit it."""
-    rule = MOVES.get(move)
-    if rule is None:
-        raise VoiceError("unknown_move", "Ce changement d’état n’existe pas.")
-    source = experience.status if experience.pk else ""
-    if source not in rule.sources:
-        raise VoiceError(
-            "transition_not_allowed",
-            f"Impossible de passer de « {_status_label(source)} » à "
-            f"« {_status_label(rule.target)} ».",
-            status=409,
+    """Apply ``move`` to ``experience`` if the table allows it for ``actor`` acting as
+    ``actor_label``; record and audit it, tell ``publication`` after commit."""
+    try:
+        step = EXPERIENCE_LIFECYCLE.apply(
+            experience,
+            move=move,
+            principal=Acting(actor, actor_label),
+            reason=reason_code,
+            note=note,
         )
-    if actor_label not in rule.actors:
-        raise VoiceError("forbidden", "Ce changement d’état ne vous est pas permis.", status=403)
-    if rule.reason_required and not reason_code:
-        raise VoiceError("reason_required", "Indiquez un motif.", field="reason")
-
-    now = timezone.now()
-    experience.status = rule.target
-    if move == "publish":
-        experience.published_at = now
-        experience.original_purge_due_at = now + dt.timedelta(days=retention_days())
-    elif move == "reject":
-        experience.rejected_at = now
-        experience.rejection_reason = reason_code
-        experience.original_purge_due_at = now + dt.timedelta(days=retention_days())
-    elif move == "reopen":
-        experience.rejected_at = None
-        experience.rejection_reason = ""
-        experience.duplicate_of = None
-        experience.original_purge_due_at = None
-    elif move == "answer":
-        experience.answered_at = now
-    elif move == "correct":
-        experience.processed_at = None
-    elif move == "withdraw":
-        experience.withdrawn_at = now
-        _erase_personal_data(experience, now=now, masked_too=True)
-    # Relations and unique columns are enforced by the database; validating them here
-    # would cost a query per foreign key on every move.
-    experience.full_clean(exclude=_relation_fields(), validate_unique=False)
-    experience.save()
-
-    user = actor if isinstance(actor, User) else None
-    ExperienceTransition.objects.create(
-        experience=experience,
-        from_status=source,
-        to_status=rule.target,
-        actor=user,
-        actor_label=actor_label,
-        reason_code=reason_code,
-        note=note.strip(),
-    )
+    except WorkflowError as error:
+        raise _voice_error(error) from error
     audit_record(
         actor=actor,
         action=f"experience.{move}",
         target=experience,
-        data={"from": source, "to": rule.target, "reason": reason_code},
+        data={"from": step.source, "to": step.target, "reason": reason_code},
     )
     logger.info(
-        "experience_transition", experience_id=experience.pk, move=move, to_status=rule.target
+        "experience_transition", experience_id=experience.pk, move=move, to_status=step.target
     )
-    if source in PUBLIC_STATUSES or rule.target in PUBLIC_STATUSES:
+    if step.source in PUBLIC_STATUSES or step.target in PUBLIC_STATUSES:
         # Only these moves can change what is public; the others (submit, analyse,
         # correct, reject, reopen, early withdrawal) would cost a read-model sync each.
         _changed_on_commit(experience)
     return experience
 
 
+def _on_answer_published(answer: PublicAnswer, step: Step) -> None:
+    answer.published_at = step.now
+
+
+def _save_answer(answer: PublicAnswer, step: Step) -> None:
+    answer.full_clean(exclude=_answer_relation_fields(), validate_unique=False)
+    answer.save()
+
+
+A = AnswerStatus
+SERVICE = acting_as(Actor.SERVICE)
+ANSWER_LIFECYCLE = Machine(
+    name="answer",
+    states=dict(A.choices),
+    log_model=AnswerTransition,
+    log_object_field="answer",
+    save=_save_answer,
+    moves=[
+        # Written (or rewritten after a moderator sent it back); masked by a task next.
+        Move("write", {CREATION, A.DRAFT, A.REJECTED}, A.DRAFT, "Rédiger", guard=SERVICE),
+        # Masking changed it or it is sensitive: a moderator looks first.
+        Move(
+            "send_to_moderation",
+            {A.DRAFT},
+            A.IN_MODERATION,
+            "Envoyer en modération",
+            guard=SERVICE,
+        ),
+        Move(
+            "publish",
+            {A.DRAFT},
+            A.PUBLISHED,
+            "Publier",
+            guard=SERVICE,
+            effects=(_on_answer_published,),
+        ),
+        Move(
+            "approve",
+            {A.IN_MODERATION},
+            A.PUBLISHED,
+            "Approuver et publier",
+            guard=MODERATOR,
+            effects=(_on_answer_published,),
+        ),
+        Move(
+            "send_back",
+            {A.IN_MODERATION},
+            A.REJECTED,
+            "Renvoyer au service",
+            guard=MODERATOR,
+            requires=(
+                Requirement(
+                    "note", "note_required", "Expliquez au service ce qu’il faut reprendre."
+                ),
+            ),
+        ),
+    ],
+)
+
+
+def _answer_transition(
+    answer: PublicAnswer,
+    *,
+    actor: Any,
+    actor_label: str,
+    move: str | None = None,
+    to: str | None = None,
+    reason_code: str = "",
+    note: str = "",
+) -> Step:
+    try:
+        return ANSWER_LIFECYCLE.apply(
+            answer,
+            move=move,
+            to=to,
+            principal=Acting(actor, actor_label),
+            reason=reason_code,
+            note=note,
+        )
+    except WorkflowError as error:
+        raise _voice_error(error) from error
+
+
 @functools.cache
 def _relation_fields() -> tuple[str, ...]:
     return tuple(f.name for f in Experience._meta.concrete_fields if f.is_relation)
+
+
+@functools.cache
+def _answer_relation_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in PublicAnswer._meta.concrete_fields if f.is_relation)
 
 
 def _status_label(status: str) -> str:
@@ -383,12 +545,9 @@ def experience_submit(
         assisted_site=assisted_site,
         source=source,
     )
-    experience.status = S.SUBMITTED
-    # Relations arrive as rows the caller read; uuid and token digest are random and
-    # unique in the database: checking them here cost five queries per submission.
-    experience.full_clean(exclude=_relation_fields(), validate_unique=False)
-    experience.save()
     rule_actor = actor if actor is not None else (assisted_by or experience.author)
+    # Saved by the move (relations arrive as rows the caller read; uuid and token digest
+    # are random and unique in the database: see ``_save_experience``).
     _record_creation(experience, actor=rule_actor, actor_label=actor_label)
 
     from parvis.voice import tasks
@@ -402,16 +561,15 @@ def experience_submit(
 
 
 def _record_creation(experience: Experience, *, actor: Any, actor_label: str) -> None:
-    if actor_label not in MOVES["submit"].actors:
-        raise VoiceError("forbidden", "Ce dépôt ne vous est pas permis.", status=403)
-    ExperienceTransition.objects.create(
-        experience=experience,
-        from_status="",
-        to_status=S.SUBMITTED,
-        actor=actor if isinstance(actor, User) else None,
-        actor_label=actor_label,
-        reason_code=experience.source,
-    )
+    try:
+        EXPERIENCE_LIFECYCLE.apply(
+            experience,
+            move="submit",
+            principal=Acting(actor, actor_label),
+            reason=experience.source,
+        )
+    except WorkflowError as error:
+        raise _voice_error(error) from error
     audit_record(
         actor=actor,
         action="experience.submit",
@@ -621,14 +779,9 @@ def experience_withdraw(*, experience: Experience) -> Experience:
 
 
 def is_moderator(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and (
-            getattr(user, "is_platform_moderator", False)
-            or getattr(user, "is_platform_admin", False)
-        )
-    )
+    """Platform moderators and admins moderate experiences and answers (of every
+    organisation); services' own roles never do."""
+    return scoping.can_moderate(user)
 
 
 def _require_moderator(user: Any) -> None:
@@ -1089,15 +1242,13 @@ def answer_draft_save(
     )
     answer.author = actor
     answer.template = template
-    answer.status = AnswerStatus.DRAFT
     answer.original_text_encrypted = encrypt_text(text)
     answer.masked_text = ""
     answer.entities = []
     answer.masked_at = None
     answer.masking_changed = False
     answer.is_sensitive = False
-    answer.full_clean()
-    answer.save()
+    _answer_transition(answer, move="write", actor=actor, actor_label=Actor.SERVICE)
     audit_record(
         actor=actor,
         action="answer.drafted",
@@ -1146,8 +1297,9 @@ def answer_confirm(*, answer: PublicAnswer, actor: User) -> PublicAnswer:
     if placeholders_in(answer.masked_text):
         raise VoiceError("placeholder_left", "Complétez les passages entre crochets.", field="text")
     if answer.masking_changed or answer.is_sensitive:
-        answer.status = AnswerStatus.IN_MODERATION
-        answer.save(update_fields=["status", "updated_at"])
+        _answer_transition(
+            answer, move="send_to_moderation", actor=actor, actor_label=Actor.SERVICE
+        )
         audit_record(
             actor=actor,
             action="answer.sent_to_moderation",
@@ -1178,13 +1330,10 @@ def answer_moderate(
                 "décision de la publier.",
                 field="note",
             )
-        return _answer_publish(answer, actor=moderator, actor_label=Actor.MODERATOR)
-    if not note.strip():
-        raise VoiceError(
-            "note_required", "Expliquez au service ce qu’il faut reprendre.", field="note"
-        )
-    answer.status = AnswerStatus.REJECTED
-    answer.save()
+        return _answer_publish(answer, actor=moderator, actor_label=Actor.MODERATOR, note=note)
+    _answer_transition(
+        answer, move="send_back", actor=moderator, actor_label=Actor.MODERATOR, note=note
+    )
     audit_record(
         actor=moderator,
         action="answer.rejected",
@@ -1194,12 +1343,19 @@ def answer_moderate(
     return answer
 
 
-def _answer_publish(answer: PublicAnswer, *, actor: User, actor_label: str) -> PublicAnswer:
+def _answer_publish(
+    answer: PublicAnswer, *, actor: User, actor_label: str, note: str = ""
+) -> PublicAnswer:
     experience = Experience.objects.select_for_update().get(pk=answer.experience_id)
-    answer.status = AnswerStatus.PUBLISHED
-    answer.published_at = timezone.now()
-    answer.full_clean()
-    answer.save()
+    # By the service from its draft ("publish"), or by a moderator ("approve").
+    _answer_transition(
+        answer,
+        to=AnswerStatus.PUBLISHED,
+        actor=actor,
+        actor_label=actor_label,
+        reason_code="sensitive_reviewed" if answer.is_sensitive else "",
+        note=note,
+    )
     audit_record(
         actor=actor, action="answer.published", target=answer, organisation=experience.organisation
     )

@@ -89,3 +89,38 @@ def test_anonymous_and_inactive_see_nothing(world):
 def test_platform_admin_sees_everything(world):
     admin = UserFactory(platform_admin=True)
     assert visible_to(admin, Site.objects.all()).count() == Site.objects.count()
+
+
+def test_who_moderates():
+    """Platform moderators and admins moderate everywhere; quality managers moderate only
+    what a model registered them for (their organisation's simplification requests)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from parvis.accounts.scoping import can_moderate, is_platform_moderator
+    from parvis.accounts.services import api_token_create
+    from parvis.simplification.tests.factories import SimplificationRequestFactory
+    from parvis.voice.tests.factories import ExperienceFactory
+
+    request = SimplificationRequestFactory()
+    experience = ExperienceFactory(organisation=request.organisation)
+    moderator = UserFactory(platform_moderator=True)
+    admin = UserFactory(platform_admin=True)
+    quality = MembershipFactory(organisation=request.organisation, role=Role.QUALITY_MANAGER).user
+    elsewhere = MembershipFactory(role=Role.QUALITY_MANAGER).user
+    token, _ = api_token_create(
+        actor=None, organisation=request.organisation, name="outil", scope="write"
+    )
+    assert is_platform_moderator(moderator) and not is_platform_moderator(admin)
+    for person in (moderator, admin):
+        assert can_moderate(person) and can_moderate(person, request)
+        assert can_moderate(person, experience)
+    assert can_moderate(quality, request)
+    assert not can_moderate(quality) and not can_moderate(quality, experience)
+    assert not can_moderate(elsewhere, request)
+    for nobody in (
+        None,
+        AnonymousUser(),
+        token,
+        UserFactory(platform_moderator=True, is_active=False),
+    ):
+        assert not can_moderate(nobody, request)

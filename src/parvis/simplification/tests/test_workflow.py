@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from parvis.accounts.models import AuditEvent, Role
 from parvis.accounts.services import api_token_create
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.core.workflow import Move
 from parvis.simplification import events, services, workflow
 from parvis.simplification.models import (
     PUBLIC_STATUSES,
@@ -32,12 +33,12 @@ TRAIT_OF = {
 }
 
 
-def _arguments(move: workflow.Move) -> dict[str, str]:
-    if move.needs == workflow.Needs.REJECTION_REASON:
+def _arguments(move: Move) -> dict[str, str]:
+    if move.name == "reject":
         return {"reason": RejectionReason.OFF_TOPIC}
-    if move.needs == workflow.Needs.DECLINE_REASON:
+    if move.name == "decline":
         return {"reason": DeclineReason.LEGAL, "explanation": "Le décret impose ces pièces."}
-    if move.needs == workflow.Needs.COMMENT:
+    if move.name == "complete":
         return {"comment": "Le formulaire tient désormais sur une page."}
     return {}
 
@@ -69,6 +70,7 @@ def test_each_allowed_move_records_history_audit_and_dates(
     request.refresh_from_db()
     assert request.status == target
     assert (change.from_status, change.to_status) == (origin, target)
+    assert change.move == move.name and change.actor_label == ""
     assert change.is_public == (target in PUBLIC_STATUSES)
     assert change.actor == actor
     assert change.public_actor == f"Équipe qualité — {request.organisation.name}"
@@ -245,3 +247,85 @@ def test_daily_purge_erases_originals_after_publication_and_ended_contacts(setti
     assert recent.original_texts_encrypted and waiting.original_texts_encrypted
     assert ended.proposer_email_encrypted == "" and ended.proposer_email_digest == ""
     assert just_ended.proposer_email_encrypted  # its last email goes first
+
+
+def test_the_table_is_the_expected_one():
+    # written out: a change to workflow.LIFECYCLE must change this test
+    assert {(move.name, frozenset(move.sources), move.target) for move in workflow.LIFECYCLE} == {
+        ("propose", frozenset({""}), Status.SUBMITTED),
+        ("publish", frozenset({Status.SUBMITTED}), Status.RECEIVED),
+        ("reject", frozenset({Status.SUBMITTED}), Status.REJECTED),
+        ("study", frozenset({Status.RECEIVED}), Status.UNDER_STUDY),
+        ("accept", frozenset({Status.RECEIVED, Status.UNDER_STUDY}), Status.ACCEPTED),
+        ("complete", frozenset({Status.ACCEPTED}), Status.DONE),
+        (
+            "decline",
+            frozenset({Status.RECEIVED, Status.UNDER_STUDY, Status.ACCEPTED}),
+            Status.DECLINED,
+        ),
+    }
+    assert workflow.next_statuses(Status.ACCEPTED) == [Status.DONE, Status.DECLINED]
+
+
+def test_a_proposal_is_the_first_move_of_the_log():
+    organisation = SimplificationRequestFactory().organisation
+    user = UserFactory()
+    request = services.simplification_request_propose(
+        organisation=organisation,
+        procedure_name="Demande d’aide au logement",
+        difficulty="Trop de pièces.",
+        proposal="Une seule pièce.",
+        proposer_user=user,
+    )
+    change = request.history.get()
+    assert (change.from_status, change.to_status, change.move) == ("", Status.SUBMITTED, "propose")
+    assert change.actor == user and not change.is_public and change.public_actor == ""
+
+
+def test_quality_managers_moderate_their_organisation_s_requests_only(quality_manager):
+    request = SimplificationRequestFactory()
+    other = quality_manager(SimplificationRequestFactory().organisation)
+    assert not services.can_moderate(other, request)
+    with pytest.raises(PermissionDenied):
+        services.simplification_request_transition(
+            request=request, to_status=Status.RECEIVED, actor=other
+        )
+    change = services.simplification_request_transition(
+        request=request, to_status=Status.RECEIVED, actor=quality_manager(request.organisation)
+    )
+    assert change.move == "publish"
+
+
+def test_platform_admins_moderate_everywhere_too():
+    request = SimplificationRequestFactory()
+    change = services.simplification_request_transition(
+        request=request,
+        to_status=Status.REJECTED,
+        actor=UserFactory(platform_admin=True),
+        reason=RejectionReason.OFF_TOPIC,
+    )
+    assert (change.move, change.reason_code) == ("reject", RejectionReason.OFF_TOPIC)
+
+
+def test_a_token_s_move_names_the_token_and_a_reason_is_kept_only_where_asked():
+    request = SimplificationRequestFactory(received=True)
+    token, _ = api_token_create(
+        actor=None, organisation=request.organisation, name="outil", scope="write"
+    )
+    change = services.simplification_request_transition(
+        request=request, to_status=Status.UNDER_STUDY, actor=token, reason=DeclineReason.COST
+    )
+    assert change.actor is None and change.actor_label == f"jeton d’API {token.prefix}"
+    assert change.reason_code == ""
+
+
+def test_refusal_message_names_both_statuses(quality_manager):
+    request = SimplificationRequestFactory(done=True)
+    with pytest.raises(SimplificationError) as error:
+        services.simplification_request_transition(
+            request=request, to_status="teleportee", actor=quality_manager(request.organisation)
+        )
+    assert error.value.message == (
+        "Une demande « Réalisée » ne peut pas passer au statut « teleportee »."
+    )
+    assert error.value.field == "status"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parvis.accounts.models import AuditEvent
+from parvis.accounts.models import AuditEvent, Role
+from parvis.accounts.tests.factories import MembershipFactory, UserFactory
 from parvis.voice.models import PUBLIC_STATUSES, ExperienceTransition
 from parvis.voice.models import ExperienceStatus as S
 from parvis.voice.services import MOVES, Actor, VoiceError, experience_transition
@@ -35,14 +36,19 @@ def test_the_table_is_the_expected_one():
 
 
 @pytest.mark.parametrize(("move", "status"), CASES)
-def test_each_move_from_each_state(move, status, django_capture_on_commit_callbacks):
+def test_each_move_from_each_state(move, status, django_capture_on_commit_callbacks, moderator):
     sources, target, actor = EXPECTED[move]
+    person = moderator if actor == Actor.MODERATOR else None
     experience = ExperienceFactory(status=status)
     reason = "off_topic" if move == "reject" else ""
     if status not in sources:
         with pytest.raises(VoiceError) as refused:
             experience_transition(
-                experience=experience, move=move, actor_label=actor, reason_code=reason
+                experience=experience,
+                move=move,
+                actor=person,
+                actor_label=actor,
+                reason_code=reason,
             )
         assert refused.value.code == "transition_not_allowed"
         assert refused.value.status == 409
@@ -54,6 +60,7 @@ def test_each_move_from_each_state(move, status, django_capture_on_commit_callba
         experience_transition(
             experience=experience,
             move=move,
+            actor=person,
             actor_label=actor,
             reason_code=reason,
             note="Note interne",
@@ -62,6 +69,7 @@ def test_each_move_from_each_state(move, status, django_capture_on_commit_callba
     assert experience.status == target
     transition = ExperienceTransition.objects.get(experience=experience)
     assert (transition.from_status, transition.to_status) == (status, target)
+    assert transition.move == move and transition.actor == person
     assert transition.actor_label == actor and transition.reason_code == reason
     assert transition.note == "Note interne"
     audit = AuditEvent.objects.get(action=f"experience.{move}", target_id=str(experience.pk))
@@ -84,24 +92,73 @@ def test_a_move_refuses_the_wrong_actor(move):
     assert refused.value.code == "forbidden"
 
 
-def test_reject_needs_a_reason_code():
+@pytest.mark.parametrize("move", ["publish", "reject", "reopen", "archive"])
+def test_a_moderator_move_needs_a_platform_moderator_or_admin(move):
+    experience = ExperienceFactory(status=sorted(EXPECTED[move][0])[0])
+    quality = MembershipFactory(
+        organisation=experience.organisation, role=Role.QUALITY_MANAGER
+    ).user
+    for person in (None, quality, UserFactory(platform_moderator=True, is_active=False)):
+        with pytest.raises(VoiceError) as refused:
+            experience_transition(
+                experience=experience,
+                move=move,
+                actor=person,
+                actor_label=Actor.MODERATOR,
+                reason_code="off_topic",
+            )
+        assert (refused.value.code, refused.value.status) == ("forbidden", 403)
+    experience_transition(
+        experience=experience,
+        move=move,
+        actor=UserFactory(platform_admin=True),
+        actor_label=Actor.MODERATOR,
+        reason_code="off_topic",
+    )
+    assert experience.status == EXPECTED[move][1]
+
+
+def test_reject_needs_a_reason_code(moderator):
     experience = ExperienceFactory(in_moderation=True)
     with pytest.raises(VoiceError) as refused:
-        experience_transition(experience=experience, move="reject", actor_label=Actor.MODERATOR)
-    assert refused.value.code == "reason_required"
+        experience_transition(
+            experience=experience, move="reject", actor=moderator, actor_label=Actor.MODERATOR
+        )
+    assert (refused.value.code, refused.value.field, refused.value.status) == (
+        "reason_required",
+        "reason",
+        422,
+    )
+    assert refused.value.message == "Indiquez un motif."
 
 
 def test_unknown_move_is_refused():
-    with pytest.raises(VoiceError):
+    with pytest.raises(VoiceError) as refused:
         experience_transition(
             experience=ExperienceFactory(), move="teleport", actor_label=Actor.SYSTEM
         )
+    assert (refused.value.code, refused.value.status) == ("unknown_move", 422)
+    assert refused.value.message == "Ce changement d’état n’existe pas."
 
 
-def test_dates_and_purge_deadline_follow_the_moves(settings):
+def test_refusal_messages_are_french_and_name_the_states(moderator):
+    experience = ExperienceFactory(published=True)
+    with pytest.raises(VoiceError) as refused:
+        experience_transition(
+            experience=experience, move="publish", actor=moderator, actor_label=Actor.MODERATOR
+        )
+    assert refused.value.message == "Impossible de passer de « Publiée » à « Publiée »."
+    with pytest.raises(VoiceError) as refused:
+        experience_transition(experience=experience, move="withdraw", actor_label=Actor.SYSTEM)
+    assert refused.value.message == "Ce changement d’état ne vous est pas permis."
+
+
+def test_dates_and_purge_deadline_follow_the_moves(settings, moderator):
     settings.VOICE_ORIGINAL_RETENTION_DAYS = 7
     experience = ExperienceFactory(in_moderation=True)
-    experience_transition(experience=experience, move="publish", actor_label=Actor.MODERATOR)
+    experience_transition(
+        experience=experience, move="publish", actor=moderator, actor_label=Actor.MODERATOR
+    )
     assert experience.published_at is not None
     assert (experience.original_purge_due_at - experience.published_at).days == 7
     experience_transition(experience=experience, move="answer", actor_label=Actor.SERVICE)
@@ -119,9 +176,11 @@ def test_withdrawal_erases_texts_and_contact_at_once():
     assert experience.original_purged_at and experience.contact_purged_at
 
 
-def test_reopen_clears_the_rejection():
+def test_reopen_clears_the_rejection(moderator):
     experience = ExperienceFactory(rejected=True)
-    experience_transition(experience=experience, move="reopen", actor_label=Actor.MODERATOR)
+    experience_transition(
+        experience=experience, move="reopen", actor=moderator, actor_label=Actor.MODERATOR
+    )
     experience.refresh_from_db()
     assert experience.status == S.IN_MODERATION
     assert experience.rejection_reason == "" and experience.original_purge_due_at is None
