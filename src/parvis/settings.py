@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "channels",
     # parvis domains; dependencies point downwards in this list (docs/architecture.md)
     "parvis.core",
+    "parvis.messaging",
     "parvis.territories",
     "parvis.accounts",
     "parvis.directory",
@@ -245,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parvis.accounts.tasks.purge_expired_data",
         "schedule": crontab(hour=2, minute=15),
     },
+    "messaging-requeue-stale": {
+        "task": "parvis.messaging.tasks.requeue_stale",
+        "schedule": 300.0,
+    },
     "voice-requeue-pending": {"task": "parvis.voice.tasks.requeue_pending", "schedule": 300.0},
     "voice-purge-originals": {
         "task": "parvis.voice.tasks.purge_originals",
@@ -380,6 +385,10 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="parvis <ne-pas-repondre@parvis.localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Outbound messages (parvis.messaging): the provider serving each channel, and the
+# attempts after which a message goes to dead letter.
+MESSAGING_PROVIDERS = {"email": env.str("MESSAGING_EMAIL_PROVIDER", default="django-email")}
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=5)
 
 # --- parvis -------------------------------------------------------------------------
 PARVIS_BRAND = env.str("PARVIS_BRAND", default="state")
@@ -409,6 +418,8 @@ RETENTION_AUDIT_DAYS = env.int("RETENTION_AUDIT_DAYS", default=365 * 5)
 RETENTION_REALTIME_EVENTS_HOURS = env.int("RETENTION_REALTIME_EVENTS_HOURS", default=24)
 # Citizen sign-ups never activated are deleted after this many days.
 RETENTION_PENDING_ACCOUNTS_DAYS = env.int("RETENTION_PENDING_ACCOUNTS_DAYS", default=7)
+# Rows of the outbound message log (no address: a keyed digest, the template, the status).
+RETENTION_MESSAGE_DELIVERIES_DAYS = env.int("RETENTION_MESSAGE_DELIVERIES_DAYS", default=90)
 # Citizen accounts: (limit, window in seconds) per IP for sign-up, new activation links and
 # activation attempts, and emails sent to one address (see accounts.views / services).
 ACCOUNTS_RATE_LIMITS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.core.forms import HoneypotMixin, ParvisForm, ParvisFormMixin
+from parvis.messaging.services import message_send_now
+
+logger = structlog.get_logger(__name__)
 
 
 class LoginForm(ParvisFormMixin, AuthenticationForm):
@@ -87,9 +91,32 @@ class ActivationResendForm(HoneypotMixin, ParvisForm):
 
 
 class PasswordResetRequestForm(HoneypotMixin, ParvisFormMixin, PasswordResetForm):
-    """Django's reset request (silent for unknown or inactive addresses), DSFR-rendered."""
+    """Django's reset request (silent for unknown or inactive addresses), DSFR-rendered;
+    the mail goes through parvis.messaging, sent in the request: the link is a
+    credential, so neither it nor the address waits in the broker or the database."""
 
     email = _email_field(autofocus=True)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        template = email_template_name.removesuffix(".txt")
+        if subject_template_name != f"{template}_subject.txt":
+            raise ValueError("the subject template must be the body's <name>_subject.txt")
+        try:
+            message_send_now(template=template, to=to_email, context=context, owner=context["user"])
+        except Exception as error:  # as Django does: the page must not differ (enumeration)
+            logger.warning(
+                "password_reset_email_failed",
+                user_id=context["user"].pk,
+                error=type(error).__name__,
+            )
 
 
 class NewPasswordForm(ParvisFormMixin, SetPasswordForm):

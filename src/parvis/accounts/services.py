@@ -17,9 +17,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -32,6 +30,7 @@ from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
 from parvis.directory.models import LocalService, Organisation, Site
+from parvis.messaging.services import deliveries_purge, message_send_now
 
 logger = structlog.get_logger(__name__)
 TOKEN_PREFIX = "pvs"  # noqa: S105 - a public marker, not a secret
@@ -231,6 +230,7 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
         "audit_events": AuditEvent.objects.filter(created_at__lt=audit_cutoff).delete()[0],
         "realtime_events": purge_old_events(),
+        "message_deliveries": deliveries_purge(now=now),
         "pending_accounts": _pending_citizens(
             joined_before=now
             - dt.timedelta(days=getattr(settings, "RETENTION_PENDING_ACCOUNTS_DAYS", 7))
@@ -246,11 +246,8 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
 # and activated through a link sent by email; the sign-up page never tells whether an
 # address is already registered (the owner of the address learns it by email instead).
 
+# Templates ``accounts/emails/<kind>{_subject,}.txt``, sent through parvis.messaging.
 AccountEmail = Literal["activation", "already_registered"]
-ACCOUNT_EMAIL_SUBJECTS: dict[str, str] = {
-    "activation": "Activez votre compte",
-    "already_registered": "Vous avez déjà un compte",
-}
 # Emails sent to one address, whatever the source: a sign-up form cannot be used to
 # flood someone's inbox.
 MAIL_PER_ADDRESS = (5, 24 * 3600)
@@ -317,14 +314,11 @@ def send_account_email(user_id: int, kind: AccountEmail) -> None:
         "validity": activation_validity(),
         "login_link": absolute_url(reverse("accounts:login")),
     }
-    body = render_to_string(f"accounts/emails/{kind}.txt", context)
     try:
-        send_mail(
-            ACCOUNT_EMAIL_SUBJECTS[kind],
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-            fail_silently=False,
+        # Synchronous, in the worker: the task carries the user id, never the address
+        # or the activation link.
+        message_send_now(
+            template=f"accounts/emails/{kind}", to=user.email, context=context, owner=user
         )
     except (smtplib.SMTPException, OSError) as error:
         logger.warning(

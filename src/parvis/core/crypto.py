@@ -14,6 +14,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 # Every model field holding ciphertext, registered by its app in ``AppConfig.ready``: the
 # rotation command must not forget one, or its data becomes unreadable once the old key
@@ -51,6 +52,18 @@ def rotate_ciphertext(token: str) -> str:
         return _current().rotate(token.encode("ascii")).decode("ascii")
     except InvalidToken as exc:
         raise DecryptionError("Texte chiffré illisible avec les clés configurées.") from exc
+
+
+def keyed_digest(value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 of ``value`` under a key derived from ``SECRET_KEY`` and ``purpose``.
+
+    For values that must be matched or counted but never read back (an address in the
+    outbound log, a voter): without the key, a digest cannot be tested against a list of
+    guessed addresses. ``purpose`` separates uses, so one digest cannot be joined to
+    another use's. Normalise ``value`` (e.g. strip and lowercase an email) before.
+    Rotating ``SECRET_KEY`` changes every digest.
+    """
+    return salted_hmac(f"parvis.{purpose}", value, algorithm="sha256").hexdigest()
 
 
 def generate_key() -> str:

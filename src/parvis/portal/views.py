@@ -34,6 +34,7 @@ def _retention() -> dict[str, int]:
         "voice_contact_days": settings.VOICE_CONTACT_RETENTION_DAYS,
         "simplification_original_days": settings.SIMPLIFICATION_ORIGINAL_RETENTION_DAYS,
         "pending_accounts_days": settings.RETENTION_PENDING_ACCOUNTS_DAYS,
+        "message_deliveries_days": settings.RETENTION_MESSAGE_DELIVERIES_DAYS,
     }
 
 

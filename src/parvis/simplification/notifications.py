@@ -1,12 +1,16 @@
-"""Emails to the proposer: acknowledgement, then each public step of their request."""
+"""Emails to the proposer: acknowledgement, then each public step of their request.
+
+Templates: ``templates/simplification/emails/status_change{_subject,}.txt``; the opening
+sentence of each status stays here, keyed by the status itself.
+"""
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.urls import reverse
 
 from parvis.core.crypto import DecryptionError, decrypt_text
 from parvis.core.http import absolute_url
+from parvis.messaging.services import message_send_now
 from parvis.simplification.models import DeclineReason, Status, StatusChange
 
 _INTRO: dict[str, str] = {
@@ -34,31 +38,37 @@ def _recipient(change: StatusChange) -> str:
 
 
 def notify_proposer(*, change: StatusChange) -> bool:
-    """Email the proposer about ``change``; ``False`` when there is nobody to tell."""
+    """Email the proposer about ``change``; ``False`` when there is nobody to tell.
+
+    Sent in the worker (``tasks.notify_proposer`` carries the change id only); the
+    idempotency key makes a retried task send each step once.
+    """
     recipient = _recipient(change)
     if not recipient:
         return False
     request = change.request
-    lines = ["Bonjour,", "", _INTRO.get(change.to_status, ""), ""]
-    lines.append(f"Référence : {request.reference}")
-    lines.append(f"Organisme : {request.organisation.name}")
-    if change.public_comment:
-        lines += ["", f"Commentaire de l’organisme : {change.public_comment}"]
-    if change.to_status == Status.DECLINED:
-        lines += [
-            "",
-            f"Raison : {DeclineReason(request.decline_reason).label}",
-            request.decline_explanation,
-        ]
-    if request.is_public:
-        url = absolute_url(reverse("simplification:detail", args=[request.reference]))
-        lines += ["", f"Suivre la demande : {url}"]
-    lines += ["", "Ce message est envoyé automatiquement ; merci de ne pas y répondre."]
-    send_mail(
-        subject=f"Demande de simplification {request.reference} : "
-        f"{Status(change.to_status).label.lower()}",
-        message="\n".join(lines),
-        from_email=None,
-        recipient_list=[recipient],
+    context = {
+        "request": request,
+        "status_label": Status(change.to_status).label,
+        "intro": _INTRO.get(change.to_status, ""),
+        "public_comment": change.public_comment,
+        "declined": change.to_status == Status.DECLINED,
+        "decline_reason": (
+            DeclineReason(request.decline_reason).label
+            if change.to_status == Status.DECLINED
+            else ""
+        ),
+        "follow_url": (
+            absolute_url(reverse("simplification:detail", args=[request.reference]))
+            if request.is_public
+            else ""
+        ),
+    }
+    message_send_now(
+        template="simplification/emails/status_change",
+        to=recipient,
+        context=context,
+        owner=change,
+        idempotency_key=f"simplification.status_change:{change.pk}",
     )
     return True

@@ -18,7 +18,6 @@ import structlog
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -35,6 +34,7 @@ from parvis.core.queue import send_on_commit
 from parvis.core.text import search_key
 from parvis.core.workflow import Move, Step, WorkflowError
 from parvis.directory.models import Motif, Organisation, Theme
+from parvis.messaging.services import message_send_now
 from parvis.simplification import events, workflow
 from parvis.simplification.models import (
     FINAL_STATUSES,
@@ -471,19 +471,11 @@ def support_request_by_email(*, request: SimplificationRequest, email: str) -> N
         reverse("simplification:support_confirm", args=[support_token(request, email)])
     )
     hours = support_token_max_age() // 3600
-    send_mail(
-        subject=f"Confirmez votre soutien à la demande {request.reference}",
-        message=(
-            "Bonjour,\n\n"
-            f"Vous souhaitez soutenir la demande de simplification {request.reference} "
-            f"« {request.procedure_name} » ({request.organisation.name}).\n\n"
-            f"Pour que votre soutien soit compté, ouvrez ce lien puis confirmez :\n{url}\n\n"
-            f"Ce lien est valable {hours} heures. Si vous n’êtes pas à l’origine de cette "
-            "demande, ignorez ce message : rien ne sera enregistré.\n\n"
-            "Votre adresse électronique n’est ni publiée ni conservée.\n"
-        ),
-        from_email=None,
-        recipient_list=[email.strip()],
+    message_send_now(
+        template="simplification/emails/support_confirm",
+        to=email,
+        context={"request": request, "url": url, "hours": hours},
+        owner=request,
     )
     logger.info("simplification_support_link_sent", reference=request.reference)
 

@@ -1,20 +1,20 @@
 """Emails of voice: the author's private link and answer, reminders to services.
 
-Plain-text emails rendered from templates, sent through Django's configured backend
-(SMTP in production). Bodies never contain the original citizen text: only the masked,
-moderated words that are public anyway.
+Plain-text emails (subject and body templates in ``templates/voice/emails/``) sent
+through ``parvis.messaging``, synchronously: the tasks that call them carry only ids
+and the private link's secret encrypted, never an address. Bodies never contain the
+original citizen text: only the masked, moderated words that are public anyway.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.db import models
 from django.urls import NoReverseMatch, reverse
 
 from parvis.core.http import absolute_url
+from parvis.messaging.services import message_send_now
 from parvis.voice.models import Experience, PublicAnswer
 
 
@@ -31,24 +31,36 @@ def public_link(experience: Experience) -> str:
         return absolute_url("/")
 
 
-def _send(*, subject: str, template: str, context: dict[str, object], to: Sequence[str]) -> None:
-    body = render_to_string(f"voice/emails/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, list(to), fail_silently=False)
+def _send(
+    *,
+    template: str,
+    context: dict[str, object],
+    to: str,
+    owner: models.Model | None = None,
+    key: str = "",
+) -> None:
+    message_send_now(
+        template=f"voice/emails/{template}",
+        to=to,
+        context=context,
+        owner=owner,
+        idempotency_key=key,
+    )
 
 
 def send_private_link(*, email: str, experience: Experience, token: str) -> None:
     _send(
-        subject="Votre expérience a bien été reçue",
         template="private_link",
         context={"experience": experience, "link": private_link(token)},
-        to=[email],
+        to=email,
+        owner=experience,
+        key=f"voice.private_link:{experience.pk}",
     )
 
 
 def send_answer(*, email: str, answer: PublicAnswer) -> None:
     experience = answer.experience
     _send(
-        subject="Le service a répondu à votre expérience",
         template="answer",
         context={
             "experience": experience,
@@ -56,20 +68,23 @@ def send_answer(*, email: str, answer: PublicAnswer) -> None:
             "signature": answer.signed_by_service or answer.signed_by_organisation,
             "link": public_link(experience),
         },
-        to=[email],
+        to=email,
+        owner=answer,
+        key=f"voice.answer:{answer.pk}",
     )
 
 
 def send_rejection(*, email: str, experience: Experience) -> None:
     _send(
-        subject="Votre expérience n’a pas été publiée",
         template="rejection",
         context={
             "experience": experience,
             "reason": experience.get_rejection_reason_display(),
             "charter_url": absolute_url(reverse("portal:charter")),
         },
-        to=[email],
+        to=email,
+        owner=experience,
+        key=f"voice.rejection:{experience.pk}",
     )
 
 
@@ -85,18 +100,12 @@ def send_answer_reminder(
         )
         for experience in experiences
     ]
-    subject = (
-        "Expériences sans réponse au-delà du délai : alerte"
-        if escalation
-        else "Rappel : des expériences attendent votre réponse"
-    )
     _send(
-        subject=subject,
         template="answer_reminder",
         context={
             "links": links,
             "escalation": escalation,
             "overdue_url": absolute_url(reverse("voice_backoffice:overdue")),
         },
-        to=[email],
+        to=email,
     )

@@ -162,8 +162,11 @@ def test_personal_data_page_lists_the_retention_settings(client, settings):
     settings.SESSION_COOKIE_AGE = 5 * 3600
     settings.VOICE_ORIGINAL_RETENTION_DAYS = 31
     settings.VOICE_CONTACT_RETENTION_DAYS = 222
+    settings.RETENTION_MESSAGE_DELIVERIES_DAYS = 77
     html = client.get(reverse("footer-personal-data")).content.decode()
     for expected in [
+        "Journal des messages envoyés",
+        "77 jours",
         "31 jours après la publication ou le refus",
         "au plus 222 jours après la publication",
         "Demande de simplification",
