@@ -4,6 +4,7 @@ technical administration. Registered from ``BackofficeConfig.ready()``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ def _organisation_slug(viewer: Viewer) -> dict[str, Any] | None:
     return {"slug": viewer.organisation.slug} if viewer.organisation is not None else None
 
 
-def _on_organisation(permission: Perm):  # type: ignore[no-untyped-def]
+def _on_organisation(permission: Perm) -> Callable[[Viewer], bool]:
     def visible(viewer: Viewer) -> bool:
         return has_permission(viewer.principal, permission, viewer.organisation)
 

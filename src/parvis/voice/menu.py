@@ -3,13 +3,15 @@ from ``VoiceConfig.ready()``. Each visibility check is the one its page makes.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.core.menu import MenuEntry, Viewer, register
 
 
-def _can(permission: Perm):  # type: ignore[no-untyped-def]
+def _can(permission: Perm) -> Callable[[Viewer], bool]:
     def visible(viewer: Viewer) -> bool:
         return has_permission(viewer.principal, permission)
 
