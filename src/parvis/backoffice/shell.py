@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import resolve, reverse
 
+from parvis.accounts.scoping import is_platform_admin
 from parvis.backoffice.selectors import member_organisation_ids, switchable_organisations
 from parvis.core.breadcrumb import Breadcrumb, breadcrumb
 from parvis.core.menu import MenuItem, Viewer, build
@@ -37,8 +38,10 @@ def current_organisation(request: HttpRequest) -> Organisation | None:
     choices = organisation_choices(request)
     chosen = request.session.get(SESSION_KEY)
     current = next((o for o in choices if o.pk == chosen), None)
-    if current is None:
-        member_ids = set(member_organisation_ids(request.user))
+    if current is None and not is_platform_admin(request.user):
+        current = choices[0] if choices else None  # the choices are one's own
+    elif current is None:  # a platform admin: every organisation, but none by default…
+        member_ids = set(member_organisation_ids(request.user))  # …except one's own
         current = next((o for o in choices if o.pk in member_ids), None)
     setattr(request, _CURRENT, current)
     return current
