@@ -70,3 +70,34 @@ def test_platform_admin_dashboard_is_accessible(page, live_server):
     assert page.get_by_role("link", name="Ouvrir l’administration technique").is_visible()
     violations = axe_serious_violations(page)
     assert violations == [], violations
+
+
+def test_organisation_switcher_by_keyboard(page, live_server):
+    caf = OrganisationFactory(slug="caf-33", name="CAF de la Gironde", short_name="CAF 33")
+    cpam = OrganisationFactory(slug="cpam-69", name="CPAM du Rhône", short_name="CPAM 69")
+    admin = MembershipFactory(organisation=caf, role=Role.ORGANISATION_ADMIN).user
+    MembershipFactory(organisation=cpam, role=Role.ORGANISATION_ADMIN, user=admin)
+    _log_in(page, live_server, admin)
+    assert page.get_by_role("heading", name="Organisme affiché : CAF de la Gironde").is_visible()
+    violations = axe_serious_violations(page)
+    assert violations == [], violations
+
+    # Choose with the keyboard: the select, then Tab to its button, then Enter.
+    switcher = page.get_by_role("combobox", name="Organisme affiché")
+    switcher.focus()
+    switcher.select_option(label="CPAM du Rhône")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Changer d’organisme"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == live_server.url + reverse("backoffice:dashboard")
+    assert page.get_by_text(
+        "Le menu et le tableau de bord pointent sur « CPAM du Rhône »"
+    ).is_visible()
+    assert page.get_by_role("heading", name="Organisme affiché : CPAM du Rhône").is_visible()
+    sidemenu = page.get_by_role("navigation", name="Espace agents")
+    sidemenu.get_by_role("button", name="CPAM 69").click()
+    sidemenu.get_by_role("link", name="Membres", exact=True).click()
+    page.wait_for_url(f"**/organismes/{cpam.slug}/membres/")
+    violations = axe_serious_violations(page)
+    assert violations == [], violations

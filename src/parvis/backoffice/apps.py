@@ -5,3 +5,8 @@ class BackofficeConfig(AppConfig):
     name = "parvis.backoffice"
     label = "backoffice"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from parvis.backoffice.menu import register_menu
+
+        register_menu()

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from parvis.accounts.models import ApiToken, AuditEvent, Membership
-from parvis.accounts.scoping import Perm, visible_to
+from parvis.accounts.scoping import Perm, is_platform_admin, visible_to
 from parvis.accounts.selectors import (
     api_tokens_visible_to,
     audit_events_visible_to,
@@ -66,3 +66,21 @@ def organisation_audit_events(principal: Any, organisation: Organisation) -> Que
         .select_related("actor")
         .order_by("-created_at", "-id")
     )
+
+
+def member_organisation_ids(principal: Any) -> list[int]:
+    """Organisations where ``principal`` holds a role (directly, or through one of their
+    local services or sites), in no particular order."""
+    rows = Membership.objects.filter(user=principal).values_list(
+        "organisation_id", "local_service__organisation_id", "site__organisation_id"
+    )
+    return sorted({pk for row in rows for pk in row if pk is not None})
+
+
+def switchable_organisations(principal: Any) -> QuerySet[Organisation]:
+    """Organisations the switcher of the espace agents offers: those of the principal's
+    memberships, and every organisation for a platform administrator."""
+    organisations = Organisation.objects.order_by("sort_key", "pk")
+    if is_platform_admin(principal):
+        return organisations
+    return organisations.filter(pk__in=member_organisation_ids(principal))

@@ -15,25 +15,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from parvis.accounts import services as accounts
 from parvis.accounts.models import ApiToken, Membership, Role
 from parvis.accounts.scoping import (
     Perm,
     get_visible_or_404,
-    has_permission,
     require_permission,
     roles_of,
 )
 from parvis.accounts.selectors import memberships_of
 from parvis.accounts.services import AccountsError
+from parvis.backoffice import shell
 from parvis.backoffice.forms import (
     ApiTokenCreateForm,
     MembershipChangeRoleForm,
     MembershipGrantForm,
 )
+from parvis.backoffice.menu import ORGANISATION_SECTION
 from parvis.backoffice.selectors import (
     organisation_api_tokens,
     organisation_audit_events,
@@ -41,6 +43,7 @@ from parvis.backoffice.selectors import (
     organisation_units,
     organisations_administered_by,
 )
+from parvis.core.menu import section_items
 from parvis.core.selectors import worker_heartbeats
 from parvis.directory.models import Organisation
 
@@ -58,75 +61,31 @@ ROLE_LABELS = dict(Role.choices)
 
 # --- Shell --------------------------------------------------------------------------
 
-
-def _sidemenu(request: HttpRequest, active: str) -> list[dict[str, Any]]:
-    """Items of the DSFR side menu; ``active`` is the current page's URL."""
-    user = request.user
-    items: list[dict[str, Any]] = [
-        {"label": "Tableau de bord", "link": reverse("backoffice:dashboard")}
-    ]
-    if has_permission(user, Perm.VIEW):
-        items.append(
-            {
-                "label": "Expériences des usagers",
-                "link": reverse("voice_backoffice:experience_list"),
-            }
-        )
-        items.append(
-            {
-                "label": "Enregistrer une expérience au guichet",
-                "link": reverse("voice_backoffice:assisted_create"),
-            }
-        )
-        items.append(
-            {"label": "Horaires des lieux", "link": reverse("directory_backoffice:site_list")}
-        )
-    if getattr(user, "is_platform_moderator", False) or getattr(user, "is_platform_admin", False):
-        items.append(
-            {
-                "label": "Modération des expériences",
-                "link": reverse("voice_backoffice:moderation_queue"),
-            }
-        )
-    if has_permission(user, Perm.MANAGE_QUALITY) or getattr(user, "is_platform_moderator", False):
-        items.append(
-            {"label": "Modèles de réponse", "link": reverse("voice_backoffice:template_list")}
-        )
-        items.append(
-            {
-                "label": "Demandes de simplification",
-                "link": reverse("simplification_backoffice:queue"),
-            }
-        )
-    for organisation in organisations_administered_by(user, Perm.MANAGE_MEMBERS):
-        links = [
-            ("Membres", reverse("backoffice:members", kwargs={"slug": organisation.slug})),
-            ("Jetons d’API", reverse("backoffice:tokens", kwargs={"slug": organisation.slug})),
-            ("Journal d’audit", reverse("backoffice:audit", kwargs={"slug": organisation.slug})),
-        ]
-        children = [
-            {"label": label, "link": link, "is_active": link == active} for label, link in links
-        ]
-        items.append(
-            {
-                "label": organisation.short_name or organisation.name,
-                "children": children,
-                "is_active": any(child["is_active"] for child in children),
-            }
-        )
-    if user.is_staff and getattr(user, "is_platform_admin", False):
-        items.append({"label": "Administration technique", "link": reverse("admin:index")})
-    for item in items:
-        item.setdefault("is_active", item.get("link") == active)
-    return items
+SWITCH_REFUSED = (
+    "Vous n’avez aucun rôle dans cet organisme : le menu ne peut pas pointer sur lui. "
+    "Choisissez un des organismes proposés dans la liste."
+)
 
 
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    context.setdefault("breadcrumb_parents", [("Espace agents", reverse("backoffice:dashboard"))])
-    context["sidemenu"] = _sidemenu(request, request.path)
-    return render(request, template, context, status=status)
+@login_required
+@require_POST
+def organisation_switch(request: HttpRequest) -> HttpResponse:
+    """The organisation switcher: where the menu and the dashboard point (never a filter)."""
+    chosen = shell.choose_organisation(request, request.POST.get("organisation", ""))
+    if chosen is None:
+        return render(
+            request,
+            "backoffice/organisation_refused.html",
+            {"title": "Organisme non disponible", "message": SWITCH_REFUSED},
+            status=403,
+        )
+    messages.success(request, f"Le menu et le tableau de bord pointent sur « {chosen} ».")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("backoffice:dashboard")
+    return redirect(target)
 
 
 def _organisation_for(request: HttpRequest, slug: str, permission: Perm) -> Organisation:
@@ -163,11 +122,13 @@ def _only_get_or_post(request: HttpRequest) -> HttpResponse | None:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user  # an agent: AgentsOnlyMiddleware sends anyone else away
+    organisation = shell.current_organisation(request)  # what the switcher points at
     roles = roles_of(user)
     is_platform_admin = bool(getattr(user, "is_platform_admin", False))
     context: dict[str, Any] = {
         "title": "Tableau de bord",
-        "breadcrumb_parents": [],
+        "organisation": organisation,
+        "organisation_links": section_items(shell.viewer(request), ORGANISATION_SECTION),
         "memberships": memberships_of(user).order_by("role", "pk"),
         "is_agent": Role.AGENT in roles,
         "is_supervisor": Role.SUPERVISOR in roles,
@@ -179,7 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if is_platform_admin:
         context["heartbeats"] = worker_heartbeats()
-    return _render(request, "backoffice/dashboard.html", context)
+    return render(request, "backoffice/dashboard.html", context)
 
 
 # --- Members ------------------------------------------------------------------------
@@ -216,7 +177,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
                 request, f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {user.email}."
             )
             return redirect("backoffice:members", slug=organisation.slug)
-    return _render(
+    return render(
         request,
         "backoffice/members.html",
         {
@@ -276,7 +237,7 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{membership.user.email} a maintenant le rôle « {ROLE_LABELS[membership.role]} ».",
             )
         return _back_to_members(membership)
-    return _render(
+    return render(
         request,
         "backoffice/membership_change.html",
         {
@@ -302,7 +263,7 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         accounts.membership_revoke(actor=request.user, membership=membership)
         messages.success(request, f"Le rôle « {label} » de {email} a été retiré.")
         return response
-    return _render(
+    return render(
         request,
         "backoffice/membership_revoke.html",
         {
@@ -343,7 +304,7 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
     token_list = list(organisation_api_tokens(request.user, organisation))
     if new_token and not any(t.pk == new_token["id"] for t in token_list):
         new_token = None
-    return _render(
+    return render(
         request,
         "backoffice/tokens.html",
         {
@@ -367,7 +328,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         accounts.api_token_revoke(actor=request.user, token=token)
         messages.success(request, f"Le jeton « {token.name} » a été révoqué.")
         return redirect("backoffice:tokens", slug=token.organisation.slug)
-    return _render(
+    return render(
         request,
         "backoffice/token_revoke.html",
         {
@@ -389,7 +350,7 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
     for event in page.object_list:
         event.action_label = AUDIT_ACTION_LABELS.get(event.action, event.action)
         event.details = _audit_details(event.data)
-    return _render(
+    return render(
         request,
         "backoffice/audit.html",
         {

@@ -5,3 +5,8 @@ class DirectoryConfig(AppConfig):
     name = "parvis.directory"
     label = "directory"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from parvis.directory.menu import register_menu
+
+        register_menu()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
+from parvis.core.breadcrumb import Breadcrumb, breadcrumb
 from parvis.core.pagination import paginate
 from parvis.directory import selectors, services
 from parvis.directory.forms import OpeningExceptionForm, WeeklyHoursForm
@@ -48,19 +49,11 @@ def _add_domain_errors(form: Any, error: DirectoryError, field_of: dict[str, str
             form.add_error(field if field in form.fields else None, message)
 
 
-def _breadcrumb(current: str, site: Site | None = None) -> dict[str, Any]:
-    links = [
-        {"url": reverse("backoffice:dashboard"), "title": "Espace agents"},
-        {"url": reverse("directory_backoffice:site_list"), "title": "Annuaire"},
-    ]
+def _breadcrumb(current: str, site: Site | None = None) -> Breadcrumb:
+    parents = [("Annuaire", reverse("directory_backoffice:site_list"))]
     if site is not None:
-        links.append(
-            {
-                "url": reverse("directory_backoffice:site_hours", args=[site.slug]),
-                "title": site.name,
-            }
-        )
-    return {"links": links, "current": current}
+        parents.append((site.name, reverse("directory_backoffice:site_hours", args=[site.slug])))
+    return breadcrumb(*parents, current=current)
 
 
 @login_required
@@ -78,7 +71,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
             "title": "Annuaire — lieux d’accueil",
             "page_obj": page,
             "manageable": manageable,
-            "breadcrumb_data": _breadcrumb("Annuaire"),
+            "breadcrumb": breadcrumb(current="Annuaire"),
         },
     )
 
@@ -106,7 +99,7 @@ def site_hours(request: HttpRequest, slug: str) -> HttpResponse:
             "title": f"Horaires — {site.name}",
             "site": site,
             "form": form,
-            "breadcrumb_data": _breadcrumb("Horaires habituels", site),
+            "breadcrumb": _breadcrumb("Horaires habituels", site),
         },
     )
 
@@ -158,7 +151,7 @@ def site_exceptions(request: HttpRequest, slug: str) -> HttpResponse:
             "exceptions": selectors.site_exceptions(site, since=today),
             "holidays": holidays,
             "upcoming_days": UPCOMING_DAYS,
-            "breadcrumb_data": _breadcrumb("Fermetures et horaires exceptionnels", site),
+            "breadcrumb": _breadcrumb("Fermetures et horaires exceptionnels", site),
         },
     )
 

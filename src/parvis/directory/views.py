@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from parvis.core.breadcrumb import Breadcrumb, breadcrumb
 from parvis.core.pagination import paginate
 from parvis.directory import selectors
 from parvis.directory.forms import SiteSearchForm
@@ -20,12 +21,10 @@ from parvis.directory.services import WEEKDAY_LABELS
 UPCOMING_DAYS = 60
 
 
-def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
-    return {
-        "links": [{"url": reverse("directory:organisation_list"), "title": "Annuaire"}]
-        + [{"url": url, "title": title} for url, title in links],
-        "current": current,
-    }
+def _breadcrumb(current: str, *links: tuple[str, str]) -> Breadcrumb:
+    """A public trail under Annuaire; ``links`` are (URL, label) pairs."""
+    root = ("Annuaire", reverse("directory:organisation_list"))
+    return breadcrumb(root, *((label, url) for url, label in links), current=current)
 
 
 @require_GET
@@ -54,7 +53,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "title": organisation.name,
             "organisation": organisation,
             "local_services": selectors.local_services_search(organisation=organisation),
-            "breadcrumb_data": _breadcrumb(organisation.name),
+            "breadcrumb": _breadcrumb(organisation.name),
         },
     )
 
@@ -72,7 +71,7 @@ def local_service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "title": local_service.name,
             "local_service": local_service,
-            "breadcrumb_data": _breadcrumb(
+            "breadcrumb": _breadcrumb(
                 local_service.name,
                 (
                     reverse("directory:organisation_detail", args=[organisation.slug]),
@@ -113,7 +112,7 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "weekly": [(WEEKDAY_LABELS[day].capitalize(), weekly[day]) for day in range(7)],
             "special_days": special_days,
             "upcoming_days": UPCOMING_DAYS,
-            "breadcrumb_data": _breadcrumb(site.name, *links),
+            "breadcrumb": _breadcrumb(site.name, *links),
         },
     )
 
@@ -125,7 +124,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "title": "Rechercher un lieu d’accueil",
         "form": form,
-        "breadcrumb_data": _breadcrumb("Rechercher un lieu"),
+        "breadcrumb": _breadcrumb("Rechercher un lieu"),
     }
     if form.is_bound and not form.is_valid():
         return render(request, "directory/search.html", context, status=400)

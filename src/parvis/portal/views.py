@@ -8,10 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from parvis.core.breadcrumb import breadcrumb
 from parvis.portal.theme import neutral_dsfr_stylesheet
 
 # Date of the last accessibility self-assessment shown on the declaration; update it with
@@ -72,7 +72,7 @@ def _page(
     def view(request: HttpRequest) -> HttpResponse:
         context: dict[str, Any] = {
             "title": title,
-            "breadcrumb_parents": [("Accueil", reverse("portal:home"))],
+            "breadcrumb": breadcrumb(),
         }
         if extra is not None:
             context.update(extra())

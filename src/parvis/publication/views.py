@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from parvis.core.breadcrumb import Breadcrumb, breadcrumb
 from parvis.core.pagination import paginate
 from parvis.directory.models import LocalService
 from parvis.publication import opendata, selectors
@@ -23,12 +24,10 @@ PAGE_SIZE = 20
 # Optional fragment the voice app may provide: the « did this help? » vote form.
 
 
-def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
-    return {
-        "links": [{"url": reverse("publication:experience_list"), "title": "Expériences"}]
-        + [{"url": url, "title": title} for url, title in links],
-        "current": current,
-    }
+def _breadcrumb(current: str, *links: tuple[str, str]) -> Breadcrumb:
+    """A public trail under Expériences; ``links`` are (URL, label) pairs."""
+    root = ("Expériences", reverse("publication:experience_list"))
+    return breadcrumb(root, *((label, url) for url, label in links), current=current)
 
 
 @require_GET
@@ -83,7 +82,7 @@ def experience_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         {
             "title": experience.title or "Expérience d’un usager",
             "experience": experience,
-            "breadcrumb_data": _breadcrumb(experience.title or "Expérience", *links),
+            "breadcrumb": _breadcrumb(experience.title or "Expérience", *links),
         },
     )
 
@@ -113,7 +112,7 @@ def service_figures(request: HttpRequest, slug: str) -> HttpResponse:
                 )[:5]
             ),
             "min_count": MIN_COUNT_FOR_RATE,
-            "breadcrumb_data": _breadcrumb(service.name),
+            "breadcrumb": _breadcrumb(service.name),
         },
     )
 
@@ -126,7 +125,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         "title": "Les chiffres des expériences",
         "form": form,
         "min_count": MIN_COUNT_FOR_RATE,
-        "breadcrumb_data": _breadcrumb("Chiffres"),
+        "breadcrumb": _breadcrumb("Chiffres"),
     }
     if form.is_bound and not form.is_valid():
         return render(request, "publication/figures.html", context, status=400)
@@ -174,7 +173,7 @@ def opendata_index(request: HttpRequest) -> HttpResponse:
             "datasets": datasets,
             "catalogue": next((f for f in files if f.format == "datapackage"), None),
             "licence": opendata.LICENCE,
-            "breadcrumb_data": {"links": [], "current": "Données ouvertes"},
+            "breadcrumb": breadcrumb(current="Données ouvertes"),
         },
     )
 

@@ -15,7 +15,10 @@ class SimplificationConfig(AppConfig):
 
         from parvis.accounts.scoping import Perm, register
         from parvis.core.crypto import register_encrypted
+        from parvis.simplification.menu import register_menu
         from parvis.simplification.models import SimplificationRequest, StatusChange, Support
+
+        register_menu()
 
         register_encrypted(
             SimplificationRequest, "original_texts_encrypted", "proposer_email_encrypted"

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.models import User
 from parvis.accounts.scoping import Perm, can_moderate, get_visible_or_404, require_permission
+from parvis.core.breadcrumb import Breadcrumb, breadcrumb
 from parvis.core.crypto import DecryptionError
 from parvis.core.pagination import paginate
 from parvis.simplification import selectors, services, workflow
@@ -29,16 +30,11 @@ from parvis.simplification.services import SimplificationError
 QUEUE_FILTERS = [("", "À traiter"), *list(Status.choices)]
 
 
-def _breadcrumb(current: str, *, with_queue: bool = True) -> dict[str, Any]:
-    links = [{"url": reverse("backoffice:dashboard"), "title": "Espace agents"}]
-    if with_queue:
-        links.append(
-            {
-                "url": reverse("simplification_backoffice:queue"),
-                "title": "Demandes de simplification",
-            }
-        )
-    return {"links": links, "current": current}
+def _breadcrumb(current: str, *, with_queue: bool = True) -> Breadcrumb:
+    if not with_queue:
+        return breadcrumb(current=current)
+    queue_url = reverse("simplification_backoffice:queue")
+    return breadcrumb(("Demandes de simplification", queue_url), current=current)
 
 
 def _managed_request(request: HttpRequest, reference: str) -> SimplificationRequest:
@@ -73,7 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "counts": selectors.counts_by_status(selectors.requests_for_backoffice(request.user)),
             "filters": QUEUE_FILTERS,
             "current_status": status,
-            "breadcrumb_data": _breadcrumb("Demandes de simplification", with_queue=False),
+            "breadcrumb": _breadcrumb("Demandes de simplification", with_queue=False),
         },
     )
 
@@ -172,7 +168,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "history": simplification.history.select_related("actor").order_by("created_at", "id"),
             "transition_form": transition_form,
             "masking_form": masking_form,
-            "breadcrumb_data": _breadcrumb(simplification.reference),
+            "breadcrumb": _breadcrumb(simplification.reference),
         },
         status=status,
     )

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parvis.core.breadcrumb import Breadcrumb, breadcrumb
 from parvis.core.pagination import paginate, querystring_without_page
 from parvis.core.ratelimit import RateLimit, configured_limit, hit, hit_ip, refusal_message
 from parvis.simplification import selectors, services
@@ -45,12 +46,10 @@ SUPPORT_IP = (20, 3600)
 SUPPORT_EMAIL = (5, 24 * 3600)
 
 
-def _breadcrumb(current: str, *links: tuple[str, str]) -> dict[str, Any]:
-    return {
-        "links": [{"url": reverse("simplification:list"), "title": "Demandes de simplification"}]
-        + [{"url": url, "title": title} for url, title in links],
-        "current": current,
-    }
+def _breadcrumb(current: str, *links: tuple[str, str]) -> Breadcrumb:
+    """A public trail under Demandes de simplification; ``links`` are (URL, label) pairs."""
+    root = ("Demandes de simplification", reverse("simplification:list"))
+    return breadcrumb(root, *((label, url) for url, label in links), current=current)
 
 
 def _apply_domain_error(form: Any, error: SimplificationError) -> None:
@@ -122,7 +121,7 @@ def _render_detail(
             "simplification": simplification,
             "history": simplification.public_history,  # type: ignore[attr-defined]
             "support_form": support_form or SupportForm(),
-            "breadcrumb_data": _breadcrumb(simplification.reference),
+            "breadcrumb": _breadcrumb(simplification.reference),
         },
         status=status,
     )
@@ -151,7 +150,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "statuses": [(s, Status(s).label) for s in PUBLIC_STATUSES],
             "min_n": selectors.MIN_N,
-            "breadcrumb_data": _breadcrumb("Suivi par organisme et par année"),
+            "breadcrumb": _breadcrumb("Suivi par organisme et par année"),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -164,7 +163,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 def propose(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "title": "Proposer de simplifier une démarche",
-        "breadcrumb_data": _breadcrumb("Proposer une simplification"),
+        "breadcrumb": _breadcrumb("Proposer une simplification"),
         "is_agent": False,
     }
     if request.user.is_authenticated:
@@ -217,7 +216,7 @@ def proposed(request: HttpRequest) -> HttpResponse:
         {
             "title": "Demande envoyée",
             "reference": request.session.get(SESSION_LAST_REFERENCE, ""),
-            "breadcrumb_data": _breadcrumb("Demande envoyée"),
+            "breadcrumb": _breadcrumb("Demande envoyée"),
         },
     )
 

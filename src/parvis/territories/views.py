@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from parvis.core.breadcrumb import breadcrumb
 from parvis.territories import calendar, selectors
 
 MIN_YEAR, MAX_YEAR = 1970, 2100
@@ -20,7 +21,7 @@ def departement_list(request: HttpRequest) -> HttpResponse:
         {
             "title": "Départements et collectivités",
             "departements": selectors.departements_list(),
-            "breadcrumb_parents": [("Accueil", reverse("portal:home"))],
+            "breadcrumb": breadcrumb(current="Départements"),
         },
     )
 
@@ -48,9 +49,6 @@ def departement_detail(request: HttpRequest, code: str) -> HttpResponse:
             "previous_year": year - 1 if year > MIN_YEAR else None,
             "next_year": year + 1 if year < MAX_YEAR else None,
             "holidays": list(calendar.public_holidays(departement.code, year).items()),
-            "breadcrumb_parents": [
-                ("Accueil", reverse("portal:home")),
-                ("Départements", reverse("territories:departement_list")),
-            ],
+            "breadcrumb": breadcrumb(("Départements", reverse("territories:departement_list"))),
         },
     )

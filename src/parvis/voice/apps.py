@@ -12,7 +12,10 @@ class VoiceConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from parvis.core.crypto import register_encrypted
+        from parvis.voice.menu import register_menu
         from parvis.voice.models import Experience, PublicAnswer
+
+        register_menu()
 
         register_encrypted(
             Experience,

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.models import User
 from parvis.accounts.scoping import Perm, has_permission, visible_to
+from parvis.core.breadcrumb import breadcrumb
 from parvis.core.crypto import decrypt_text
 from parvis.core.http import absolute_url
 from parvis.directory.models import Organisation, Site
@@ -51,10 +52,6 @@ ASSISTED_KEY = "voice:assisted-last"
 def _user(request: HttpRequest) -> User:
     """The signed-in user (views are behind ``login_required``)."""
     return cast(User, request.user)
-
-
-def _crumbs(*parents: tuple[str, str]) -> list[tuple[str, str]]:
-    return [("Espace agents", reverse("backoffice:dashboard")), *parents]
 
 
 def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -101,7 +98,6 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         "voice/backoffice/moderation_queue.html",
         {
             "title": "Modération des expériences",
-            "breadcrumb_parents": _crumbs(),
             "page_obj": page,
             "rows": rows,
             "awaiting_analysis": selectors.awaiting_analysis().count(),
@@ -163,9 +159,7 @@ def moderation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         "voice/backoffice/moderation_detail.html",
         {
             "title": f"Modération — {experience.masked_title or 'expérience'}",
-            "breadcrumb_parents": _crumbs(
-                ("Modération", reverse("voice_backoffice:moderation_queue"))
-            ),
+            "breadcrumb": breadcrumb(("Modération", reverse("voice_backoffice:moderation_queue"))),
             "experience": experience,
             "original": originals,
             "entities": list(enumerate(experience.entities)),
@@ -330,9 +324,7 @@ def answer_moderation(request: HttpRequest, pk: int) -> HttpResponse:
         "voice/backoffice/answer_moderation.html",
         {
             "title": "Modération d’une réponse",
-            "breadcrumb_parents": _crumbs(
-                ("Modération", reverse("voice_backoffice:moderation_queue"))
-            ),
+            "breadcrumb": breadcrumb(("Modération", reverse("voice_backoffice:moderation_queue"))),
             "answer": answer,
             "experience": answer.experience,
             "original": original,
@@ -360,7 +352,6 @@ def experience_list(request: HttpRequest) -> HttpResponse:
         "voice/backoffice/experience_list.html",
         {
             "title": "Expériences de vos services",
-            "breadcrumb_parents": _crumbs(),
             "page_obj": page,
             "status": status,
             "statuses": [
@@ -383,9 +374,7 @@ def experience_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         "voice/backoffice/experience_detail.html",
         {
             "title": experience.masked_title or "Expérience",
-            "breadcrumb_parents": _crumbs(
-                ("Expériences", reverse("voice_backoffice:experience_list"))
-            ),
+            "breadcrumb": breadcrumb(("Expériences", reverse("voice_backoffice:experience_list"))),
             "experience": experience,
             "answer": answer,
             "waited": selectors.working_days_waited(experience, since=experience.published_at)
@@ -442,7 +431,7 @@ def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
         "voice/backoffice/answer_compose.html",
         {
             "title": "Répondre publiquement",
-            "breadcrumb_parents": _crumbs(
+            "breadcrumb": breadcrumb(
                 ("Expériences", reverse("voice_backoffice:experience_list")),
                 (
                     experience.masked_title or "Expérience",
@@ -502,7 +491,7 @@ def answer_preview(request: HttpRequest, uuid: Any) -> HttpResponse:
         "voice/backoffice/answer_preview.html",
         {
             "title": "Aperçu de la réponse masquée",
-            "breadcrumb_parents": _crumbs(
+            "breadcrumb": breadcrumb(
                 ("Expériences", reverse("voice_backoffice:experience_list")),
                 (
                     experience.masked_title or "Expérience",
@@ -532,9 +521,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         "voice/backoffice/overdue.html",
         {
             "title": "Expériences en attente de réponse au-delà du délai",
-            "breadcrumb_parents": _crumbs(
-                ("Expériences", reverse("voice_backoffice:experience_list"))
-            ),
+            "breadcrumb": breadcrumb(("Expériences", reverse("voice_backoffice:experience_list"))),
             "page_obj": page,
         },
     )
@@ -557,9 +544,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
         "voice/backoffice/template_list.html",
         {
             "title": "Modèles de réponse",
-            "breadcrumb_parents": _crumbs(
-                ("Expériences", reverse("voice_backoffice:experience_list"))
-            ),
+            "breadcrumb": breadcrumb(("Expériences", reverse("voice_backoffice:experience_list"))),
             "templates": selectors.templates_visible_to(request.user),
             "can_create": _template_organisations(request).exists(),
         },
@@ -615,7 +600,7 @@ def _template_form(request: HttpRequest, *, organisations: Any, template: Any) -
         "voice/backoffice/template_form.html",
         {
             "title": "Modifier le modèle" if template else "Nouveau modèle de réponse",
-            "breadcrumb_parents": _crumbs(
+            "breadcrumb": breadcrumb(
                 ("Modèles de réponse", reverse("voice_backoffice:template_list"))
             ),
             "form": form,
@@ -679,7 +664,6 @@ def assisted_create(request: HttpRequest) -> HttpResponse:
         "voice/backoffice/assisted_form.html",
         {
             "title": "Enregistrer l’expérience d’un usager",
-            "breadcrumb_parents": _crumbs(),
             "form": form,
         },
         status=status,
@@ -696,7 +680,6 @@ def assisted_done(request: HttpRequest) -> HttpResponse:
         "voice/backoffice/assisted_done.html",
         {
             "title": "Expérience enregistrée",
-            "breadcrumb_parents": _crumbs(),
             "link": link,
             "emailed": last.get("email", False),
             "can_answer": has_permission(request.user, Perm.MANAGE_QUALITY),

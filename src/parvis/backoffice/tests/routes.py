@@ -12,6 +12,8 @@ def _membership(w, k):  # type: ignore[no-untyped-def]
 
 
 HTML_ROUTES = {
+    # POST only (the organisation switcher); what it accepts is in test_shell.py
+    "backoffice:organisation-switch": Route("login", agent_status=405, admin_status=405),
     "backoffice:members": Route("scoped", kwargs=_org, agent_status=403),
     "backoffice:membership-change": Route("scoped", kwargs=_membership, agent_status=403),
     "backoffice:membership-revoke": Route("scoped", kwargs=_membership, agent_status=403),
