@@ -31,6 +31,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from parvis.core.errors import ParvisError
+
 CREATION = ""  # the source state of the move that creates the object
 
 
@@ -172,18 +174,10 @@ class Move:
         object.__setattr__(self, "effects", tuple(self.effects))
 
 
-class WorkflowError(Exception):
+class WorkflowError(ParvisError):
     """A move the table refuses; ``code`` is stable, ``message`` is French, ``status`` the
-    HTTP status the API answers with. Apps adapt it into their own domain error."""
-
-    def __init__(
-        self, code: str, message: str, *, field: str | None = None, status: int = 422
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
+    HTTP status the API answers with. Apps adapt it into their own domain error (same
+    code, message, field and status), so each app keeps one error class."""
 
 
 MESSAGES: dict[str, str] = {
