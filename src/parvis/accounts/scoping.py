@@ -289,22 +289,7 @@ def _register_defaults() -> None:
         site="site",
     )
     register(ApiToken, organisation="organisation", local_service=None, site=None)
-    _register_voice()
     register(AuditEvent, organisation="organisation", local_service=None, site=None)
-
-
-def _register_voice() -> None:
-    from parvis.voice.models import AnswerTemplate, Experience, ExperienceTransition, PublicAnswer
-
-    register(Experience, organisation="organisation", local_service="local_service", site="site")
-    for model in (PublicAnswer, ExperienceTransition):
-        register(
-            model,
-            organisation="experience__organisation",
-            local_service="experience__local_service",
-            site="experience__site",
-        )
-    register(AnswerTemplate, organisation="organisation", local_service=None, site=None)
 
 
 _register_defaults()

@@ -11,11 +11,36 @@ class VoiceConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from parvis.accounts.scoping import register
         from parvis.core.crypto import register_encrypted
         from parvis.voice.menu import register_menu
-        from parvis.voice.models import Experience, PublicAnswer
+        from parvis.voice.models import (
+            AnswerTemplate,
+            AnswerTransition,
+            Experience,
+            ExperienceTransition,
+            PublicAnswer,
+        )
 
         register_menu()
+
+        register(
+            Experience, organisation="organisation", local_service="local_service", site="site"
+        )
+        for model in (PublicAnswer, ExperienceTransition):
+            register(
+                model,
+                organisation="experience__organisation",
+                local_service="experience__local_service",
+                site="experience__site",
+            )
+        register(
+            AnswerTransition,
+            organisation="answer__experience__organisation",
+            local_service="answer__experience__local_service",
+            site="answer__experience__site",
+        )
+        register(AnswerTemplate, organisation="organisation", local_service=None, site=None)
 
         register_encrypted(
             Experience,
