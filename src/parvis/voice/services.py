@@ -109,7 +109,7 @@ def _voice_error(error: WorkflowError) -> VoiceError:
 # Moderators are checked on the person too (``scoping.can_moderate``): platform moderators
 # and platform admins. The other capacities are claimed by the calling service, which has
 # checked them (the private link for the author, ``Perm.MANAGE_QUALITY`` for the service).
-MODERATOR = acting_as(Actor.MODERATOR, also=scoping.can_moderate)
+BY_MODERATOR = acting_as(Actor.MODERATOR, also=scoping.can_moderate)
 
 
 def _on_publish(experience: Experience, step: Step) -> None:
@@ -189,7 +189,7 @@ EXPERIENCE_LIFECYCLE = Machine(
             {S.IN_MODERATION},
             S.PUBLISHED,
             "Publier",
-            guard=MODERATOR,
+            guard=BY_MODERATOR,
             effects=(_on_publish,),
         ),
         Move(
@@ -197,7 +197,7 @@ EXPERIENCE_LIFECYCLE = Machine(
             {S.IN_MODERATION},
             S.REJECTED,
             "Refuser",
-            guard=MODERATOR,
+            guard=BY_MODERATOR,
             requires=(Requirement("reason", "reason_required", "Indiquez un motif."),),
             effects=(_on_reject,),
         ),
@@ -207,7 +207,7 @@ EXPERIENCE_LIFECYCLE = Machine(
             {S.REJECTED},
             S.IN_MODERATION,
             "Reprendre la modération",
-            guard=MODERATOR,
+            guard=BY_MODERATOR,
             effects=(_on_reopen,),
         ),
         Move(
@@ -215,7 +215,7 @@ EXPERIENCE_LIFECYCLE = Machine(
             {S.PUBLISHED},
             S.ANSWERED,
             "Répondre",
-            guard=any_of(acting_as(Actor.SERVICE), MODERATOR),
+            guard=any_of(acting_as(Actor.SERVICE), BY_MODERATOR),
             effects=(_on_answer,),
         ),
         Move(
@@ -223,7 +223,7 @@ EXPERIENCE_LIFECYCLE = Machine(
             {S.PUBLISHED, S.ANSWERED},
             S.ARCHIVED,
             "Archiver",
-            guard=any_of(MODERATOR, acting_as(Actor.SYSTEM)),
+            guard=any_of(BY_MODERATOR, acting_as(Actor.SYSTEM)),
         ),
         Move(
             "withdraw",
@@ -291,7 +291,7 @@ def _save_answer(answer: PublicAnswer, step: Step) -> None:
 
 
 A = AnswerStatus
-SERVICE = acting_as(Actor.SERVICE)
+BY_SERVICE = acting_as(Actor.SERVICE)
 ANSWER_LIFECYCLE = Machine(
     name="answer",
     states=dict(A.choices),
@@ -300,21 +300,21 @@ ANSWER_LIFECYCLE = Machine(
     save=_save_answer,
     moves=[
         # Written (or rewritten after a moderator sent it back); masked by a task next.
-        Move("write", {CREATION, A.DRAFT, A.REJECTED}, A.DRAFT, "Rédiger", guard=SERVICE),
+        Move("write", {CREATION, A.DRAFT, A.REJECTED}, A.DRAFT, "Rédiger", guard=BY_SERVICE),
         # Masking changed it or it is sensitive: a moderator looks first.
         Move(
             "send_to_moderation",
             {A.DRAFT},
             A.IN_MODERATION,
             "Envoyer en modération",
-            guard=SERVICE,
+            guard=BY_SERVICE,
         ),
         Move(
             "publish",
             {A.DRAFT},
             A.PUBLISHED,
             "Publier",
-            guard=SERVICE,
+            guard=BY_SERVICE,
             effects=(_on_answer_published,),
         ),
         Move(
@@ -322,7 +322,7 @@ ANSWER_LIFECYCLE = Machine(
             {A.IN_MODERATION},
             A.PUBLISHED,
             "Approuver et publier",
-            guard=MODERATOR,
+            guard=BY_MODERATOR,
             effects=(_on_answer_published,),
         ),
         Move(
@@ -330,7 +330,7 @@ ANSWER_LIFECYCLE = Machine(
             {A.IN_MODERATION},
             A.REJECTED,
             "Renvoyer au service",
-            guard=MODERATOR,
+            guard=BY_MODERATOR,
             requires=(
                 Requirement(
                     "note", "note_required", "Expliquez au service ce qu’il faut reprendre."
