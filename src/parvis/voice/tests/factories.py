@@ -117,6 +117,7 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
         )
         # A negative experience with an author email, a title of its own and a masked text
         # quoting an agent: what the public listing, search and figures are tested on.
+        # Declared after in_moderation, so its texts win over it with published=True.
         complaint = factory.Trait(
             email=AUTHOR_EMAIL,
             tone=Tone.NEGATIVE,
