@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
 from parvis.publication.services import publication_sync
-from parvis.publication.tests.factories import ExperienceFactory, PublicAnswerFactory
 from parvis.testing.browser import axe_serious_violations
 from parvis.voice.models import ExperienceStatus
+from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ def published():
     service = LocalServiceFactory(organisation=organisation, name="CAF de la Gironde")
     for index in range(3):
         experience = ExperienceFactory(
+            complaint=True,
             published=True,
             local_service=service,
             masked_title=f"Délai de traitement {index}",
@@ -28,6 +29,8 @@ def published():
         )
         publication_sync(experience_id=experience.pk)
     answer = PublicAnswerFactory(
+        published=True,
+        experience__complaint=True,
         experience__local_service=service,
         experience__status=ExperienceStatus.ANSWERED,
         experience__masked_title="Accueil chaleureux",

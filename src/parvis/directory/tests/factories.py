@@ -5,29 +5,55 @@ import factory
 from parvis.core.text import sort_key
 from parvis.directory.models import (
     Channel,
+    JourneyStage,
     LocalService,
     Motif,
     OpeningException,
     OpeningHours,
     Organisation,
     Site,
+    Theme,
 )
 from parvis.territories.tests.factories import CommuneFactory, DepartementFactory
 
 
-class ChannelFactory(factory.django.DjangoModelFactory):
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    """A reference row (channel, theme, journey stage, organisation) found or created by
+    its slug, so that tests naming the same slug share one row."""
+
+    class Meta:
+        abstract = True
+        django_get_or_create = ("slug",)
+
+
+class ChannelFactory(ReferenceFactory):
     class Meta:
         model = Channel
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"canal-{n}")
     label = factory.Sequence(lambda n: f"Canal {n}")
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class ThemeFactory(ReferenceFactory):
+    class Meta:
+        model = Theme
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    label = factory.Sequence(lambda n: f"Thème {n}")
+    sp_tag = factory.LazyAttribute(lambda o: o.slug)
+
+
+class JourneyStageFactory(ReferenceFactory):
+    class Meta:
+        model = JourneyStage
+
+    slug = factory.Sequence(lambda n: f"etape-{n}")
+    label = factory.Sequence(lambda n: f"Étape {n}")
+
+
+class OrganisationFactory(ReferenceFactory):
     class Meta:
         model = Organisation
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"organisme-{n}")
     name = factory.Sequence(lambda n: f"Organisme {n}")

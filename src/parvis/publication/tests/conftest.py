@@ -9,7 +9,7 @@ import pytest
 
 from parvis.publication.models import PublicExperience
 from parvis.publication.services import publication_sync
-from parvis.publication.tests.factories import ExperienceFactory
+from parvis.voice.tests.factories import ExperienceFactory
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def publish() -> Callable[..., PublicExperience]:
     """Create a published voice experience and sync its public row."""
 
     def make(**kwargs: Any) -> PublicExperience:
-        experience = ExperienceFactory(published=True, **kwargs)
+        experience = ExperienceFactory(complaint=True, published=True, **kwargs)
         row = publication_sync(experience_id=experience.pk)
         assert row is not None
         return row

@@ -13,9 +13,9 @@ from parvis.core.tests.route_registry import Operation, Route
 
 def _experience(w: Any, k: str) -> dict[str, Any]:
     from parvis.publication.services import publication_sync
-    from parvis.publication.tests.factories import ExperienceFactory
+    from parvis.voice.tests.factories import ExperienceFactory
 
-    experience = ExperienceFactory(published=True, local_service=w[k].service)
+    experience = ExperienceFactory(complaint=True, published=True, local_service=w[k].service)
     publication_sync(experience_id=experience.pk)
     return {"uuid": str(experience.uuid)}
 

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
+from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, ThemeFactory
 from parvis.publication import services
-from parvis.publication.tests.factories import (
-    SECRET_EMAIL,
-    SECRET_TEXT,
-    PublicAnswerFactory,
-    ThemeFactory,
-)
+from parvis.voice.tests.factories import AUTHOR_EMAIL, ORIGINAL_TEXT, PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/publications"
@@ -37,8 +32,8 @@ def test_listing_with_filters_and_search(client, publish):
     assert item["organisation"]["slug"] == "caf"
     assert item["themes"] == [{"slug": "delai", "label": row.themes.get().label}]
     assert item["url"].endswith(f"/experiences/{row.uuid}/")
-    assert SECRET_TEXT not in response.content.decode()
-    assert SECRET_EMAIL not in response.content.decode()
+    assert ORIGINAL_TEXT not in response.content.decode()
+    assert AUTHOR_EMAIL not in response.content.decode()
 
 
 def test_listing_pages(client, publish):
@@ -50,7 +45,9 @@ def test_listing_pages(client, publish):
 
 
 def test_one_experience_with_its_answer(client):
-    answer = PublicAnswerFactory(masked_text="C’est réglé.", helpful_yes=2)
+    answer = PublicAnswerFactory(
+        published=True, experience__complaint=True, masked_text="C’est réglé.", helpful_yes=2
+    )
     row = services.publication_sync(experience_id=answer.experience_id)
     assert row is not None
 

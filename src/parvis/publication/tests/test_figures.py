@@ -9,16 +9,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
+from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, ThemeFactory
 from parvis.publication import selectors, services
 from parvis.publication.models import LAST_12_MONTHS, FigureScope, FigureSummary
 from parvis.publication.services import add_months, percentile
-from parvis.publication.tests.factories import (
-    ExperienceFactory,
-    PublicAnswerFactory,
-    ThemeFactory,
-)
 from parvis.voice.models import ExperienceStatus, RejectionReason
+from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +27,8 @@ def _moment(day: dt.date) -> dt.datetime:
 
 def _answered(service, published_on: dt.date, delay_days: int, **kwargs):
     answer = PublicAnswerFactory(
+        published=True,
+        experience__complaint=True,
         experience__local_service=service,
         experience__published_at=_moment(published_on),
         experience__status=ExperienceStatus.ANSWERED,
@@ -108,7 +106,11 @@ def test_ranking_by_answer_rate_then_positive_share():
             _answered(b, day, 1, experience__tone="positif")
         else:
             b_row = ExperienceFactory(
-                published=True, local_service=b, tone="positif", published_at=_moment(day)
+                complaint=True,
+                published=True,
+                local_service=b,
+                tone="positif",
+                published_at=_moment(day),
             )
             services.publication_sync(experience_id=b_row.pk)
 
@@ -165,13 +167,17 @@ def test_moderation_statistics_count_rejections_by_reason():
     rejected_at = _moment(dt.date(2026, 6, 3))
     for reason in (RejectionReason.INSULT, RejectionReason.INSULT, RejectionReason.OFF_TOPIC):
         ExperienceFactory(
+            complaint=True,
             local_service=service,
             status=ExperienceStatus.REJECTED,
             rejection_reason=reason,
             rejected_at=rejected_at,
         )
     ExperienceFactory(
-        published=True, local_service=service, published_at=_moment(dt.date(2026, 6, 4))
+        complaint=True,
+        published=True,
+        local_service=service,
+        published_at=_moment(dt.date(2026, 6, 4)),
     )
 
     services.figures_refresh(today=TODAY)

@@ -10,18 +10,19 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
-from parvis.publication import search, selectors
-from parvis.publication.selectors import ExperienceFilters
-from parvis.publication.tests.factories import (
+from parvis.directory.tests.factories import (
     ChannelFactory,
     JourneyStageFactory,
+    LocalServiceFactory,
     MotifFactory,
-    PublicAnswerFactory,
+    OrganisationFactory,
     ThemeFactory,
 )
+from parvis.publication import search, selectors
+from parvis.publication.selectors import ExperienceFilters
 from parvis.territories.tests.factories import DepartementFactory
 from parvis.voice.models import ExperienceStatus
+from parvis.voice.tests.factories import PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,8 @@ def two(publish):
         masked_text="Un délai de traitement beaucoup trop long.",
     )
     b_experience = PublicAnswerFactory(
+        published=True,
+        experience__complaint=True,
         experience__local_service=service_b,
         experience__motif=MotifFactory(organisation=cpam, slug="carte-vitale"),
         experience__journey_stage=JourneyStageFactory(slug="depot"),

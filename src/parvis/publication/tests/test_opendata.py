@@ -12,14 +12,10 @@ import types
 import pytest
 from frictionless import Resource, Schema
 
+from parvis.directory.tests.factories import ThemeFactory
 from parvis.publication import opendata, services
 from parvis.publication.models import OpenDataFile
-from parvis.publication.tests.factories import (
-    SECRET_EMAIL,
-    SECRET_TEXT,
-    PublicAnswerFactory,
-    ThemeFactory,
-)
+from parvis.voice.tests.factories import AUTHOR_EMAIL, ORIGINAL_TEXT, PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +27,9 @@ def exported(opendata_root, publish):
     theme = ThemeFactory(slug="delai")
     publish(masked_title="=SOMME(A1:A9)", masked_text="+33 [TÉLÉPHONE] a appelé", themes=[theme])
     publish(masked_title="@commande", masked_text="-moins bien qu’avant", tone="positif")
-    answer = PublicAnswerFactory(masked_text="Bonjour, c’est corrigé.")
+    answer = PublicAnswerFactory(
+        published=True, experience__complaint=True, masked_text="Bonjour, c’est corrigé."
+    )
     services.publication_sync(experience_id=answer.experience_id)
     result = services.opendata_export()
     return opendata_root, result
@@ -117,7 +115,7 @@ def test_no_personal_data_in_exports(exported):
     root, _ = exported
     for name in ("experiences.csv", "experiences.json"):
         content = (root / name).read_text(encoding="utf-8")
-        assert SECRET_TEXT not in content and SECRET_EMAIL not in content
+        assert ORIGINAL_TEXT not in content and AUTHOR_EMAIL not in content
         assert "gAAAAA" not in content
         assert EMAIL.findall(content) == []
 

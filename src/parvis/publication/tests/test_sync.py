@@ -7,17 +7,17 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from parvis.directory.tests.factories import ThemeFactory
 from parvis.publication import services
 from parvis.publication.models import PublicExperience
-from parvis.publication.tests.factories import (
-    SECRET_EMAIL,
-    SECRET_TEXT,
-    ExperienceFactory,
-    PublicAnswerFactory,
-    ThemeFactory,
-)
 from parvis.voice import events
 from parvis.voice.models import AnswerStatus, ExperienceStatus
+from parvis.voice.tests.factories import (
+    AUTHOR_EMAIL,
+    ORIGINAL_TEXT,
+    ExperienceFactory,
+    PublicAnswerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,9 @@ def _public_values(row: PublicExperience) -> str:
 
 
 def test_a_published_experience_gets_a_public_row_with_masked_data_only():
-    experience = ExperienceFactory(published=True, masked_text="Merci à [NOM] pour son aide.")
+    experience = ExperienceFactory(
+        complaint=True, published=True, masked_text="Merci à [NOM] pour son aide."
+    )
 
     row = services.publication_sync(experience_id=experience.pk)
 
@@ -36,14 +38,14 @@ def test_a_published_experience_gets_a_public_row_with_masked_data_only():
     assert row.text == "Merci à [NOM] pour son aide."
     assert row.title == experience.masked_title
     values = _public_values(row)
-    assert SECRET_TEXT not in values and SECRET_EMAIL not in values
+    assert ORIGINAL_TEXT not in values and AUTHOR_EMAIL not in values
     assert "gAAAAA" not in values  # nothing copied from an encrypted field
     assert row.organisation_id == experience.organisation_id
     assert row.published_month == timezone.localdate(experience.published_at).replace(day=1)
 
 
 def test_the_voice_event_after_commit_builds_the_row(django_capture_on_commit_callbacks):
-    experience = ExperienceFactory(published=True)
+    experience = ExperienceFactory(complaint=True, published=True)
 
     with django_capture_on_commit_callbacks(execute=True):
         from django.db import transaction
@@ -58,7 +60,7 @@ def test_the_voice_event_after_commit_builds_the_row(django_capture_on_commit_ca
     [ExperienceStatus.SUBMITTED, ExperienceStatus.IN_MODERATION, ExperienceStatus.REJECTED],
 )
 def test_an_undecided_or_rejected_experience_is_never_public(status):
-    experience = ExperienceFactory(status=status)
+    experience = ExperienceFactory(complaint=True, status=status)
 
     assert services.publication_sync(experience_id=experience.pk) is None
     assert not PublicExperience.objects.exists()
@@ -82,7 +84,7 @@ def test_a_withdrawn_experience_disappears_with_its_page(client, publish):
 
 
 def test_an_archived_experience_stays_at_its_permanent_address():
-    experience = ExperienceFactory(published=True)
+    experience = ExperienceFactory(complaint=True, published=True)
     experience.status = ExperienceStatus.ARCHIVED
     experience.save()
 
@@ -93,8 +95,10 @@ def test_an_archived_experience_stays_at_its_permanent_address():
 
 def test_a_published_answer_is_copied_masked_with_its_delay_and_feedback():
     published_at = timezone.now() - dt.timedelta(days=10)
-    experience = ExperienceFactory(published=True, published_at=published_at)
+    experience = ExperienceFactory(complaint=True, published=True, published_at=published_at)
     answer = PublicAnswerFactory(
+        published=True,
+        experience__complaint=True,
         experience=experience,
         masked_text="Bonjour [NOM], c’est corrigé.",
         published_at=published_at + dt.timedelta(days=4),
@@ -116,7 +120,9 @@ def test_a_published_answer_is_copied_masked_with_its_delay_and_feedback():
 
 
 def test_an_answer_in_draft_or_moderation_is_not_public():
-    answer = PublicAnswerFactory(status=AnswerStatus.IN_MODERATION)
+    answer = PublicAnswerFactory(
+        published=True, experience__complaint=True, status=AnswerStatus.IN_MODERATION
+    )
 
     row = services.publication_sync(experience_id=answer.experience_id)
 
@@ -125,7 +131,7 @@ def test_an_answer_in_draft_or_moderation_is_not_public():
 
 def test_themes_follow_the_experience():
     delay, reception = ThemeFactory(slug="delai"), ThemeFactory(slug="accueil")
-    experience = ExperienceFactory(published=True, themes=[delay])
+    experience = ExperienceFactory(complaint=True, published=True, themes=[delay])
     row = services.publication_sync(experience_id=experience.pk)
     assert row is not None
     assert list(row.themes.values_list("slug", flat=True)) == ["delai"]
@@ -137,7 +143,7 @@ def test_themes_follow_the_experience():
 
 
 def test_a_deleted_experience_is_removed():
-    experience = ExperienceFactory(published=True)
+    experience = ExperienceFactory(complaint=True, published=True)
     services.publication_sync(experience_id=experience.pk)
     experience_id = experience.pk
     experience.delete()
@@ -147,12 +153,12 @@ def test_a_deleted_experience_is_removed():
 
 
 def test_rebuild_syncs_every_public_experience_and_drops_stale_rows():
-    public = ExperienceFactory.create_batch(3, published=True)
-    gone = ExperienceFactory(published=True)
+    public = ExperienceFactory.create_batch(3, published=True, complaint=True)
+    gone = ExperienceFactory(complaint=True, published=True)
     services.publication_sync(experience_id=gone.pk)
     gone.status = ExperienceStatus.WITHDRAWN
     gone.save()
-    ExperienceFactory(status=ExperienceStatus.IN_MODERATION)
+    ExperienceFactory(complaint=True, status=ExperienceStatus.IN_MODERATION)
 
     result = services.publication_rebuild(batch_size=2)
 
@@ -163,7 +169,7 @@ def test_rebuild_syncs_every_public_experience_and_drops_stale_rows():
 
 
 def test_the_rebuild_command(capsys):
-    ExperienceFactory(published=True)
+    ExperienceFactory(complaint=True, published=True)
     from django.core.management import call_command
 
     call_command("publication_rebuild", "--figures")

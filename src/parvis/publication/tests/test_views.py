@@ -8,14 +8,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
+from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, ThemeFactory
 from parvis.publication import services, views
-from parvis.publication.tests.factories import (
-    SECRET_EMAIL,
-    SECRET_TEXT,
+from parvis.voice.tests.factories import (
+    AUTHOR_EMAIL,
+    ORIGINAL_TEXT,
     ExperienceFactory,
     PublicAnswerFactory,
-    ThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +30,7 @@ def test_listing_shows_count_cards_and_links_to_permanent_pages(client, publish)
     assert "3 expériences" in html
     for row in rows:
         assert f"/experiences/{row.uuid}/" in html and row.title in html
-    assert SECRET_TEXT not in html and SECRET_EMAIL not in html
+    assert ORIGINAL_TEXT not in html and AUTHOR_EMAIL not in html
 
 
 def test_listing_filters_are_a_get_form_that_keeps_its_values(client, publish):
@@ -114,7 +113,9 @@ def test_listing_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(20) as few:
         client.get("/experiences/?q=conseiller&theme=delai")
     for _ in range(8):
-        answer = PublicAnswerFactory(experience__themes=[theme])
+        answer = PublicAnswerFactory(
+            published=True, experience__complaint=True, experience__themes=[theme]
+        )
         services.publication_sync(experience_id=answer.experience_id)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/experiences/?q=conseiller&theme=delai")
@@ -123,7 +124,11 @@ def test_listing_query_count_does_not_grow_with_rows(
 
 def test_permanent_page_shows_experience_answer_and_helpful_counts(client):
     answer = PublicAnswerFactory(
-        masked_text="Votre dossier est réglé.", helpful_yes=4, helpful_no=1
+        published=True,
+        experience__complaint=True,
+        masked_text="Votre dossier est réglé.",
+        helpful_yes=4,
+        helpful_no=1,
     )
     row = services.publication_sync(experience_id=answer.experience_id)
     assert row is not None
@@ -136,7 +141,7 @@ def test_permanent_page_shows_experience_answer_and_helpful_counts(client):
     assert "Votre dossier est réglé." in html
     assert f"Réponse de {row.answer_signer}" in html
     assert "4 personnes ont répondu oui, 1 a répondu non." in html
-    assert SECRET_TEXT not in html and SECRET_EMAIL not in html
+    assert ORIGINAL_TEXT not in html and AUTHOR_EMAIL not in html
 
 
 def test_permanent_page_without_answer(client, publish):
@@ -146,7 +151,7 @@ def test_permanent_page_without_answer(client, publish):
 
 
 def test_permanent_page_404(client):
-    unpublished = ExperienceFactory()
+    unpublished = ExperienceFactory(complaint=True)
     assert client.get(f"/experiences/{unpublished.uuid}/").status_code == 404
     assert client.get("/experiences/not-a-uuid/").status_code == 404
 

@@ -9,7 +9,6 @@ import factory
 from django.utils import timezone
 
 from parvis.core.crypto import encrypt_text
-from parvis.directory.models import Theme
 from parvis.directory.tests.factories import OrganisationFactory
 from parvis.simplification.models import (
     DeclineReason,
@@ -18,16 +17,6 @@ from parvis.simplification.models import (
     StatusChange,
     Support,
 )
-
-
-class ThemeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Theme
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"theme-{n}")
-    label = factory.Sequence(lambda n: f"Domaine {n}")
-    sp_tag = factory.LazyAttribute(lambda o: o.slug)
 
 
 def _originals(o: object) -> str:

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from parvis.accounts.models import AuditEvent, Role
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
-from parvis.directory.tests.factories import OrganisationFactory
+from parvis.directory.tests.factories import OrganisationFactory, ThemeFactory
 from parvis.simplification.models import DeclineReason, SimplificationRequest, Status
 from parvis.simplification.selectors import simplification_requests_for_open_data
-from parvis.simplification.tests.factories import SimplificationRequestFactory, ThemeFactory
+from parvis.simplification.tests.factories import SimplificationRequestFactory
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("simplification:list")

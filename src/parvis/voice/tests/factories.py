@@ -6,6 +6,8 @@ what is decrypted where; traits give each lifecycle state coherent dates.
     ExperienceFactory(published=True)        # public, waiting for an answer
     ExperienceFactory(answered=True)         # with a published PublicAnswer
     ExperienceFactory(sensitive=True, in_moderation=True)
+    ExperienceFactory(published=True, complaint=True, themes=[theme])  # as listed publicly
+    PublicAnswerFactory(published=True)      # published two days after its experience
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ MASKED_TEXT = (
     "de prime d’activité."
 )
 AUTHOR_EMAIL = "usager@example.org"
+COMPLAINT_MASKED_TEXT = "Le conseiller [NOM] m’a rappelé au [TÉLÉPHONE] après trois semaines."
 
 
 def _masked_entities() -> list[dict[str, object]]:
@@ -112,6 +115,15 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
             is_sensitive=True,
             sensitive_categories=factory.LazyFunction(lambda: ["sante"]),
         )
+        # A negative experience with an author email, a title of its own and a masked text
+        # quoting an agent: what the public listing, search and figures are tested on.
+        # Declared after in_moderation, so its texts win over it with published=True.
+        complaint = factory.Trait(
+            email=AUTHOR_EMAIL,
+            tone=Tone.NEGATIVE,
+            masked_title=factory.Sequence(lambda n: f"Expérience numéro {n}"),
+            masked_text=COMPLAINT_MASKED_TEXT,
+        )
 
     local_service = factory.SubFactory(LocalServiceFactory)
     organisation = factory.LazyAttribute(lambda o: o.local_service.organisation)
@@ -128,6 +140,11 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
     author_email_digest = factory.LazyAttribute(lambda o: email_digest(o.email) if o.email else "")
     private_token_digest = factory.LazyAttribute(lambda o: private_token_digest(o.token))
 
+    @factory.post_generation
+    def themes(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.themes.set(extracted)
+
 
 class PublicAnswerFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -135,6 +152,13 @@ class PublicAnswerFactory(factory.django.DjangoModelFactory):
 
     class Params:
         text = "Merci pour votre retour, nous avons transmis vos remerciements à l’équipe."
+
+        published = factory.Trait(
+            status=AnswerStatus.PUBLISHED,
+            published_at=factory.LazyAttribute(
+                lambda o: (o.experience.published_at or timezone.now()) + dt.timedelta(days=2)
+            ),
+        )
 
     experience = factory.SubFactory(ExperienceFactory, published=True)
     status = AnswerStatus.DRAFT
@@ -162,6 +186,7 @@ class AnswerTemplateFactory(factory.django.DjangoModelFactory):
 
 __all__ = [
     "AUTHOR_EMAIL",
+    "COMPLAINT_MASKED_TEXT",
     "MASKED_TEXT",
     "ORIGINAL_TEXT",
     "AnswerTemplateFactory",

@@ -1,0 +1,364 @@
+"""Structured identifiers: emails, phones (written and spoken), NIR, IBAN, bank cards, CAF
+and tax numbers, number plates, birth dates, with the checksums that validate them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from parvis.language.anonymiser.base import (
+    _SEPARATOR_CHARS,
+    MONTHS,
+    NUMBER_WORDS,
+    Entity,
+    _compact,
+    _context,
+)
+
+# --- Checksums ----------------------------------------------------------------------------
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def nir_key(first13: str) -> int:
+    """The key of a NIR (Corsica: 2A counts as 19, 2B as 18)."""
+    number = first13.upper().replace("2A", "19").replace("2B", "18")
+    return 97 - int(number) % 97
+
+
+def nir_valid(compact: str) -> bool:
+    compact = compact.upper()
+    if len(compact) != 15 or not re.fullmatch(r"[1-478]\d{4}(\d{2}|2A|2B)\d{6}\d{2}", compact):
+        return False
+    return nir_key(compact[:13]) == int(compact[13:])
+
+
+def iban_valid(compact: str) -> bool:
+    compact = compact.upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", compact):
+        return False
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
+
+
+# --- Structured identifiers ---------------------------------------------------------------
+
+EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[\w.+'-]+(?:@|\s?\(at\)\s?|\s?\[at\]\s?|\s(?:arobase|arobas)\s)"
+    r"[\w-]+(?:(?:\.|\s(?:point|dot)\s)[\w-]+)*(?:\.|\s(?:point|dot)\s)"
+    r"(?:fr|com|net|org|eu|be|ch|info|io|biz|gouv\.fr|[a-z]{2,6})\b",
+    re.IGNORECASE,
+)
+
+PHONE_RE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?[1-79]|0[ .]?[1-79])(?:[ .\-/]{0,2}\d){8}(?!\d)"
+    r"|(?<![\w+])(?:\+|00)\s?(?:2[1-9]\d|3[0-24-9]\d?|4\d|5\d\d?|6\d|9\d)(?:[ .\-]?\d){7,11}(?!\d)",
+)
+
+NIR_SEP = r"(?:\s?[.\-/]\s?|\s)?"
+NIR_RE = re.compile(
+    rf"(?<![\w])[1-478](?:{NIR_SEP}\d){{4}}{NIR_SEP}(?:\d{NIR_SEP}\d|2{NIR_SEP}[ABab])(?:{NIR_SEP}\d){{6}}"
+    rf"(?:{NIR_SEP}\d{NIR_SEP}\d)?(?![\w])"
+)
+NIR_CONTEXT = re.compile(
+    r"secu|securite sociale|\bnir\b|\bn\.?i\.?r\b|\bss\b|insee|carte vitale|assure social"
+    r"|immatriculation|matricule",
+    re.IGNORECASE,
+)
+TAX_CONTEXT = re.compile(
+    r"fisca|\bspi\b|contribuable|impot|\bnif\b|teledeclarant|avis d'imposition", re.IGNORECASE
+)
+CAF_CONTEXT = re.compile(
+    r"allocataire|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|matricule", re.IGNORECASE
+)
+PLATE_CONTEXT = re.compile(
+    r"immatricul|plaque|voiture|vehicule|carte grise|auto\b|moto|scooter|camion|\bpv\b|amende"
+    r"|radar|stationnement|fourriere|certificat",
+    re.IGNORECASE,
+)
+
+IBAN_RE = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ .\-]?[A-Za-z0-9]){11,34}", re.IGNORECASE)
+CARD_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){12,18}(?!\w)")
+LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){11,14}(?!\w)")
+
+CAF_RE = re.compile(
+    r"(?:allocataire|\bcaf\b|\bmsa\b|matricule|dossier|n°\s?d'alloc)"
+    r"[^\n\d.?!]{0,30}?(?<![\w])(\d(?:[ ]?\d){4,9})(?![\d\w])",
+    re.IGNORECASE,
+)
+TAX_RE = re.compile(
+    r"(?:fiscal|fiscale|\bspi\b|contribuable|\bnif\b)"
+    r"[^\n\d.?!]{0,30}?(?<![\w])([0-3](?:[ .]?\d){12})(?![\d\w])",
+    re.IGNORECASE,
+)
+
+_PLATE_LETTERS = "A-HJ-NP-TV-Z"
+PLATE_RE = re.compile(
+    rf"(?<![\w])([{_PLATE_LETTERS}]{{2}})([ \-]?)(\d{{3}})([ \-]?)"
+    rf"([{_PLATE_LETTERS}]{{2}})(?![\w])",
+    re.IGNORECASE,
+)
+OLD_PLATE_RE = re.compile(r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|97\d)(?![\w])")
+
+DATE_RE = (
+    r"(?:\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}"
+    rf"|(?:1er|\d{{1,2}})\s+(?:{MONTHS})(?:\s+(?:19|20)?\d{{2}})?"
+    rf"|(?:(?:{NUMBER_WORDS})[\s-]+)+(?:{MONTHS})(?:\s+(?:(?:mil|{NUMBER_WORDS})[\s-]*)+|\s+\d{{4}})?"
+    r"|(?:19|20)\d{2})"
+)
+BIRTH_RE = re.compile(
+    r"(?:\bne|\bnee|\bnes|\bnees|\bne\(e\)|\bne\s?\(e\)|date\s+de\s+naissance|\bddn\b|\bd\.d\.n\.?"
+    r"|naissance|\bnaiss\.|anniversaire\s+(?:est|c'est)?)"
+    r"[^\n.?!\d]{0,40}?\s*:?\s*"
+    rf"(?<![\w])({DATE_RE})(?![\w/])",
+    re.IGNORECASE,
+)
+
+
+def find_emails(text: str, folded: str) -> Iterable[Entity]:
+    for match in EMAIL_RE.finditer(folded):
+        yield Entity(match.start(), match.end(), "EMAIL")
+
+
+def find_phones(text: str, folded: str) -> Iterable[Entity]:
+    for match in PHONE_RE.finditer(folded):
+        start, end = match.start(), match.end()
+        while end > start and folded[end - 1] in _SEPARATOR_CHARS:
+            end -= 1
+        yield Entity(start, end, "PHONE")
+
+
+UNITS = {
+    "zero": 0,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+}
+TEENS = {
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+}
+TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+SPOKEN_NUMBER_RE = re.compile(
+    r"(?<![\w])(?:(?:zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize"
+    r"|quatorze|quinze|seize|vingts?|trente|quarante|cinquante|soixante|et|\d{1,2})"
+    r"(?:[\s,.\-]+|$)){6,}",
+    re.IGNORECASE,
+)
+
+
+def spoken_groups(words: list[str]) -> list[str]:
+    """« zéro six douze trente-quatre » → ["0", "6", "12", "34"] (French number words)."""
+    groups: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.isdigit():
+            groups.append(word)
+            i += 1
+            continue
+        value: int | None = None
+        if word == "quatre" and i + 1 < len(words) and words[i + 1] in {"vingt", "vingts"}:
+            value, i = 80, i + 2
+        elif word in TENS:
+            value, i = TENS[word], i + 1
+        if value is not None:
+            if i < len(words) and words[i] == "et":
+                i += 1
+            if i < len(words) and value in {60, 80} and words[i] in TEENS:
+                if (
+                    words[i] == "dix"
+                    and i + 1 < len(words)
+                    and words[i + 1] in {"sept", "huit", "neuf"}
+                ):
+                    value += 10 + UNITS[words[i + 1]]
+                    i += 2
+                else:
+                    value += TEENS[words[i]]
+                    i += 1
+            elif i < len(words) and words[i] in UNITS and words[i] != "zero":
+                value += UNITS[words[i]]
+                i += 1
+            groups.append(str(value))
+            continue
+        if word == "dix" and i + 1 < len(words) and words[i + 1] in {"sept", "huit", "neuf"}:
+            groups.append(str(10 + UNITS[words[i + 1]]))
+            i += 2
+            continue
+        if word in TEENS:
+            groups.append(str(TEENS[word]))
+        elif word in UNITS:
+            groups.append(str(UNITS[word]))
+        i += 1
+    return groups
+
+
+def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
+    """Phone numbers read aloud in transcripts: « zéro six douze trente-quatre ... »."""
+    for match in SPOKEN_NUMBER_RE.finditer(folded):
+        words = [w.lower() for w in re.findall(r"[a-z]+|\d+", match.group(), re.IGNORECASE)]
+        if not any(w.isalpha() and w != "et" for w in words):
+            continue  # digits only: the written-number rule handles them
+        digits = "".join(spoken_groups(words))
+        if len(digits) == 10 and re.fullmatch(r"0[1-79]\d{8}", digits):
+            end = match.end()
+            while end > match.start() and not folded[end - 1].isalnum():
+                end -= 1
+            if re.search(r"(?i)[\s,.\-]et$", folded[match.start() : end]):
+                end -= 3
+            yield Entity(match.start(), end, "PHONE")
+
+
+def find_nirs(text: str, folded: str) -> Iterable[Entity]:
+    for match in NIR_RE.finditer(folded):
+        compact, offsets = _compact(folded, match.start(), match.end())
+        if len(compact) == 15:
+            if (
+                nir_valid(compact)
+                or (
+                    _context(folded, match.start(), NIR_CONTEXT)
+                    and re.fullmatch(r"[1-478]\d{2}(0[1-9]|1[0-2]|[2-9]\d)", compact[:5])
+                )
+                or nir_valid(compact[:13] + compact[13:])
+            ):
+                yield Entity(offsets[0], offsets[-1] + 1, "NIR")
+        elif len(compact) == 13 and (
+            _context(folded, match.start(), NIR_CONTEXT)
+            and not _context(folded, match.start(), TAX_CONTEXT)
+            and re.fullmatch(r"[1-478]\d{2}(0[1-9]|1[0-2]|[2-9]\d)", compact[:5])
+        ):
+            yield Entity(offsets[0], offsets[-1] + 1, "NIR")
+
+
+# IBAN lengths of the countries French residents most often bank in.
+IBAN_LENGTHS = {
+    "FR": 27,
+    "MC": 27,
+    "DE": 22,
+    "BE": 16,
+    "LU": 20,
+    "CH": 21,
+    "ES": 24,
+    "IT": 27,
+    "PT": 25,
+    "NL": 18,
+    "GB": 22,
+    "IE": 22,
+    "AT": 20,
+    "PL": 28,
+    "RO": 24,
+    "MA": 28,
+    "TN": 24,
+    "DZ": 26,
+    "SN": 28,
+    "CI": 28,
+    "TR": 26,
+    "GR": 27,
+    "SE": 24,
+    "DK": 18,
+    "FI": 18,
+    "NO": 15,
+}
+
+
+def find_ibans(text: str, folded: str) -> Iterable[Entity]:
+    for match in IBAN_RE.finditer(folded):
+        compact, offsets = _compact(folded, match.start(), match.end())
+        known = IBAN_LENGTHS.get(compact[:2].upper())
+        lengths = [known] if known else list(range(min(len(compact), 34), 14, -1))
+        for length in lengths:
+            if length > len(compact) or not iban_valid(compact[:length]):
+                continue
+            end = offsets[length - 1] + 1
+            if end < len(folded) and folded[end].isalnum():
+                continue  # an IBAN ends at a word boundary
+            yield Entity(offsets[0], end, "IBAN")
+            break
+
+
+def _card_in(digits: str) -> int:
+    """Length of a Luhn-valid card number at the start of ``digits``, or 0."""
+    for length in (len(digits), 16, 15, 19, 14, 13, 18, 17):
+        if 13 <= length <= len(digits) and luhn_valid(digits[:length]):
+            return 0 if len(set(digits[:length])) == 1 else length  # 0000 0000 … is no card
+    return 0
+
+
+def find_cards(text: str, folded: str) -> Iterable[Entity]:
+    for match in CARD_RE.finditer(folded):
+        compact, offsets = _compact(folded, match.start(), match.end())
+        # The run may start with other digits (« 12 4000 0000 0000 0002 »): also try from
+        # each group boundary, where a separator precedes the digit.
+        starts = [0] + [i for i in range(1, len(compact)) if offsets[i] - offsets[i - 1] > 1]
+        for start in starts:
+            length = _card_in(compact[start:])
+            if length:
+                yield Entity(offsets[start], offsets[start + length - 1] + 1, "CARD")
+                break
+
+
+def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
+    for match in CAF_RE.finditer(folded):
+        digits = re.sub(r"\D", "", match.group(1))
+        if 5 <= len(digits) <= 10:
+            yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+
+
+def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
+    for match in TAX_RE.finditer(folded):
+        yield Entity(match.start(1), match.end(1), "TAX_NUMBER")
+    # A bare 13-digit number starting 0-3 is the shape of a tax number (SPI).
+    for match in LONG_DIGITS_RE.finditer(folded):
+        compact, offsets = _compact(folded, match.start(), match.end())
+        if len(compact) == 13 and compact[0] in "0123" and not compact.startswith("0033"):
+            yield Entity(offsets[0], offsets[-1] + 1, "TAX_NUMBER")
+
+
+def find_plates(text: str, folded: str) -> Iterable[Entity]:
+    for match in PLATE_RE.finditer(folded):
+        letters = match.group(1) + match.group(5)
+        separators = match.group(2) + match.group(4)
+        upper = letters.isupper()
+        if match.group(1).upper() == "SS":
+            continue
+        if (
+            upper
+            or "-" in separators
+            or (separators == "" and _context(folded, match.start(), PLATE_CONTEXT, 80))
+            or _context(folded, match.start(), PLATE_CONTEXT, 80)
+        ):
+            yield Entity(match.start(), match.end(), "PLATE")
+    for match in OLD_PLATE_RE.finditer(text):
+        if _context(folded, match.start(), PLATE_CONTEXT, 80):
+            yield Entity(match.start(), match.end(), "PLATE")
+
+
+def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
+    for match in BIRTH_RE.finditer(folded):
+        start, end = match.start(1), match.end(1)
+        while end > start and folded[end - 1] in " -":
+            end -= 1
+        yield Entity(start, end, "BIRTHDATE")

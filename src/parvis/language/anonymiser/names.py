@@ -1,0 +1,695 @@
+"""Person names: civilities, introductions, relatives and closings, a first-name
+gazetteer, and the filter applied to the ``PER`` entities of spaCy ``fr_core_news_md``
+(checked against a French vocabulary through :class:`NameLexicon`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from parvis.language.anonymiser.base import Entity
+from parvis.language.text import fold
+
+# --- Names --------------------------------------------------------------------------------
+
+CIVILITY = (
+    r"m\.|mr\.?|mme\.?|mmes|mlle\.?|melle|monsieur|madame|mademoiselle|maitre|dr\.?"
+    r"|docteur|pr\.|professeur"
+)
+CIVILITY_RE = re.compile(rf"(?<![\w])(?:{CIVILITY})(?:(?<=\.)|(?![\w]))\s*", re.IGNORECASE)
+INTRO_RE = re.compile(
+    r"(?:je\s+m'?\s?appel+e?s?|j\s+m'?appel+e?|je\s+me\s+nomme|mon\s+nom\s+(?:est|c'est|c\s+est|:)"
+    r"|mon\s+nom\s+et\s+pr[eé]nom\s+(?:sont|:)|moi\s+c'?\s?est|c'?\s?est\s+moi|ici|de\s+la\s+part\s+de"
+    r"|je\s+suis|c'est|c\s+est|ces|\bc(?=\s)|nom\s*:|pr[eé]nom\s*:|nom\s+et\s+pr[eé]nom\s*:"
+    r"|nom\s+de\s+naissance\s*:|nom\s+d'usage\s*:|signe|sign[eé]e?\s*:?|pour\s+le\s+compte\s+de"
+    r"|au\s+nom\s+de|concernant|accompagne|j'accompagne|accompagnons|je\s+represente)\s+",
+    re.IGNORECASE,
+)
+RELATIVE_RE = re.compile(
+    r"(?:mon|ma|notre|son|sa|leur|votre|le|la)\s+(?:fils|fille|mari|femme|epouse|epoux|pere|mere"
+    r"|frere|soeur|conjoint|conjointe|compagnon|compagne|enfant|bebe|petit-fils|petite-fille"
+    r"|petit\s+fils|petite\s+fille|neveu|niece|oncle|tante|beau-pere|belle-mere|cousin|cousine"
+    r"|grand-mere|grand-pere|voisin|voisine|ami|amie|copain|copine|concubin|concubine|ex"
+    r"|proprietaire|proprio|employeur|patron|patronne|tuteur|tutrice|curateur|curatrice"
+    r"|conseiller|conseillere|agent|agente|assistante\s+sociale|assistant\s+social|referent"
+    r"|referente|interlocuteur|interlocutrice|collegue|medecin|docteur|avocat|avocate"
+    r"|gestionnaire|aidant|aidante|aide\s+a\s+domicile|auxiliaire\s+de\s+vie|belle-soeur"
+    r"|beau-frere|gendre|belle-fille|beau-fils|filleul|filleule|mandataire)"
+    r"(?:\s+(?:qui\s+s'appelle|qui\s+s'apelle|nomme|nommee|prenomme|prenommee|appele|appelee))?"
+    r"\s*,?\s+",
+    re.IGNORECASE,
+)
+CLOSING_RE = re.compile(
+    r"(?<![\w])(?:cordialement|bien\s+cordialement|salutations(?:\s+distinguees)?|distinguees|respectueusement"
+    r"|bien\s+a\s+vous|merci(?:\s+d'avance|\s+par\s+avance|\s+beaucoup|\s+a\s+vous)?"
+    r"|bonne\s+journee|bonne\s+soiree|a\s+bientot|sinceres\s+salutations|signature|cdlt|cdt"
+    r"|slt|bisous|amicalement)\s*[.,!]?\s*(?:\n\s*)*",
+    re.IGNORECASE,
+)
+NAME_TOKEN_RE = re.compile(
+    r"(?:(?i:d'|l'|de\s+la\s+|de\s+|du\s+|des\s+|le\s+|la\s+|van\s+|von\s+|ben\s+|el\s+|al\s+|da\s+|dos\s+|di\s+)?"
+    r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'\-]*)"
+)
+NOT_NAMES = {
+    # words that follow a civility or a trigger without being a name
+    "le",
+    "la",
+    "les",
+    "l",
+    "un",
+    "une",
+    "des",
+    "de",
+    "du",
+    "directeur",
+    "directrice",
+    "president",
+    "presidente",
+    "maire",
+    "juge",
+    "prefet",
+    "ministre",
+    "conseiller",
+    "conseillere",
+    "agent",
+    "responsable",
+    "chef",
+    "depute",
+    "senateur",
+    "procureur",
+    "greffier",
+    "madame",
+    "monsieur",
+    "mme",
+    "m",
+    "mr",
+    "et",
+    "ou",
+    "votre",
+    "mon",
+    "ma",
+    "son",
+    "sa",
+    "notre",
+    "mes",
+    "ses",
+    "vous",
+    "nous",
+    "tout",
+    "tous",
+    "bonjour",
+    "bonsoir",
+    "merci",
+    "cordialement",
+    "salut",
+    "objet",
+    "oui",
+    "non",
+    "euh",
+    "alors",
+    "donc",
+    "bien",
+    "tres",
+    "pas",
+    "plus",
+    "en",
+    "au",
+    "aux",
+    "a",
+    "pour",
+    "par",
+    "sur",
+    "dans",
+    "avec",
+    "que",
+    "qui",
+    "quoi",
+    "est",
+    "suis",
+    "caf",
+    "cpam",
+    "msa",
+    "urssaf",
+    "anah",
+    "ants",
+    "dgfip",
+    "carsat",
+    "cnav",
+    "france",
+    "poste",
+    "travail",
+    "emploi",
+    "pole",
+    "services",
+    "service",
+    "public",
+    "publique",
+    "allocataire",
+    "assure",
+    "assuree",
+    "beneficiaire",
+    "demandeur",
+    "demandeuse",
+    "usager",
+    "il",
+    "elle",
+    "ils",
+    "elles",
+    "on",
+    "je",
+    "j",
+    "ce",
+    "cette",
+    "ces",
+    "ca",
+    "cela",
+    "rien",
+    "personne",
+    "quelqu'un",
+    "sans",
+    "chez",
+    "depuis",
+    "ici",
+    "la-bas",
+    "encore",
+    "deja",
+    "toujours",
+    "jamais",
+    "aussi",
+    "mais",
+    "car",
+    "si",
+    "ne",
+    "n",
+    "c",
+    "d",
+    "s",
+    "y",
+    "handicape",
+    "handicapee",
+    "malade",
+    "seul",
+    "seule",
+    "perdu",
+    "perdue",
+    "desespere",
+    "desesperee",
+    "inquiet",
+    "inquiete",
+    "enceinte",
+    "retraite",
+    "retraitee",
+    "chomeur",
+    "chomeuse",
+    "etudiant",
+    "etudiante",
+    "salarie",
+    "salariee",
+    "agriculteur",
+    "agricultrice",
+    "exploitant",
+    "exploitante",
+    "infirmier",
+    "infirmiere",
+    "mere",
+    "pere",
+    "veuf",
+    "veuve",
+    "divorce",
+    "divorcee",
+    "celibataire",
+    "auto-entrepreneur",
+    "micro-entrepreneur",
+    "inscrit",
+    "inscrite",
+    "dossier",
+    "numero",
+    "concernant",
+    "rappeler",
+    "madame,",
+    "monsieur,",
+    "sms",
+    "mail",
+    "courriel",
+    "avoir",
+    "etre",
+    "desole",
+    "desolee",
+    "vraiment",
+    "assistante",
+    "assistant",
+    "sociale",
+    "social",
+    "travailleuse",
+    "travailleur",
+    "educatrice",
+    "educateur",
+    "mandataire",
+    "referent",
+    "referente",
+    "aidant",
+    "aidante",
+    "tel",
+    "telephone",
+    "portable",
+    "ref",
+    "reference",
+    "mois",
+    "ans",
+    "jours",
+    "semaine",
+    "semaines",
+    "annee",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+    "allo",
+    "allô",
+    "hello",
+    "coucou",
+    "ok",
+    "d'accord",
+    "voila",
+}
+
+
+@dataclass
+class NameLexicon:
+    """First names, last names and the French vocabulary used to filter name candidates."""
+
+    first_names: frozenset[str]
+    last_names: frozenset[str]
+    vocabulary: frozenset[str]
+
+    def is_first_name(self, word: str) -> bool:
+        return fold(word).lower() in self.first_names
+
+    def is_known_name(self, word: str) -> bool:
+        key = fold(word).lower()
+        return key in self.first_names or key in self.last_names
+
+    def is_common_word(self, word: str) -> bool:
+        key = fold(word).lower().strip("'-")
+        if key in self.vocabulary or key in NOT_NAMES:
+            return True
+        # plural and feminine forms of words whose lemma is known
+        return any(
+            key.endswith(suffix) and key[: -len(suffix)] in self.vocabulary
+            for suffix in ("s", "e", "es", "x")
+        )
+
+    def name_like(self, word: str, *, lowercase_ok: bool, expected: bool = False) -> bool:
+        """Could ``word`` be part of a person's name? ``expected``: after "Nom :", "Mme"..."""
+        key = fold(word).lower().strip("'-")
+        if len(key) < 2 or key in NOT_NAMES or key in DOMAIN_WORDS or not re.search(r"[a-z]", key):
+            return False
+        if re.search(r"\d", key):
+            return False
+        if ELISION_RE.match(key) and not re.match(r"^\w+'[A-ZÀ-Þ]", word):
+            return False  # m'aide, l'artisan, qu'il: a pronoun or an article (not N'Diaye)
+        if word[:1].isupper():
+            # acronyms (RSA, APL, CAF) are not names, unless a name is expected here
+            return (
+                expected
+                or not word.isupper()
+                or len(word) > 5
+                or key not in self.vocabulary
+                or key in self.last_names
+            )
+        if not lowercase_ok:
+            return False
+        return self.is_known_name(word) or not self.is_common_word(word)
+
+
+ELISION_RE = re.compile(r"^(?:j|m|t|s|n|c|qu|l|jusqu|lorsqu|puisqu)'")
+# Names of administrations, programmes and documents: never a person.
+DOMAIN_WORDS = {
+    "caf",
+    "cpam",
+    "cnaf",
+    "cnam",
+    "cnav",
+    "carsat",
+    "msa",
+    "urssaf",
+    "anah",
+    "ants",
+    "dgfip",
+    "ameli",
+    "cesu",
+    "vitale",
+    "franceconnect",
+    "colissimo",
+    "siret",
+    "siren",
+    "acre",
+    "cpf",
+    "neph",
+    "mdph",
+    "ccas",
+    "c2s",
+    "css",
+    "cmu",
+    "aah",
+    "apl",
+    "als",
+    "alf",
+    "rsa",
+    "are",
+    "ass",
+    "paje",
+    "prepare",
+    "cmg",
+    "ars",
+    "asf",
+    "aspa",
+    "ij",
+    "dsn",
+    "spi",
+    "nir",
+    "iban",
+    "rib",
+    "cerfa",
+    "sip",
+    "sie",
+    "ppa",
+    "dtr",
+    "rsi",
+    "ircantec",
+    "agirc",
+    "arrco",
+    "pole",
+    "emploi",
+    "travail",
+    "france",
+    "services",
+    "service",
+    "poste",
+    "justice",
+    "impots",
+    "gouv",
+    "mairie",
+    "prefecture",
+    "departement",
+    "region",
+    "conseil",
+    "tribunal",
+    "carte",
+    "grise",
+    "maprimerenov",
+    "maprimeadapt",
+    "renov",
+    "rénov",
+    "prime",
+    "allocations",
+    "familiales",
+    "assurance",
+    "maladie",
+    "retraite",
+    "securite",
+    "sociale",
+    "finances",
+    "publiques",
+    "objet",
+    "agirc-arrco",
+    "edf",
+    "engie",
+    "sncf",
+    "ratp",
+    "cheque",
+    "energie",
+    "sante",
+    "solidaire",
+    "complementaire",
+    "credit",
+    "agricole",
+    "banque",
+    "postale",
+    "bpi",
+    "ursaf",
+    "insee",
+    "internet",
+    "whatsapp",
+    "facebook",
+    "google",
+    "android",
+    "iphone",
+    "smic",
+    "covid",
+    "paques",
+    "toussaint",
+    "emmaus",
+    "croix-rouge",
+    "restos",
+    "secours",
+    "ramadan",
+    "aid",
+    "pentecote",
+    "ascension",
+}
+
+
+def _name_tokens(
+    text: str,
+    folded: str,
+    position: int,
+    lexicon: NameLexicon,
+    *,
+    lowercase_ok: bool,
+    max_tokens: int = 3,
+) -> int:
+    """End offset of a run of name-like tokens starting at ``position`` (or ``position``)."""
+    end = position
+    count = 0
+    cursor = position
+    while count < max_tokens:
+        match = NAME_TOKEN_RE.match(text, cursor)
+        if not match:
+            break
+        token = match.group()
+        core = re.sub(
+            r"^(d'|l'|de la |de |du |des |le |la |van |von |ben |el |al |da |dos |di )",
+            "",
+            token,
+            flags=re.IGNORECASE,
+        )
+        if core != token and not core[:1].isupper():
+            # a particle only counts before a capitalised name ("de la Fontaine")
+            core_match = re.match(r"[\w'\-]+", text[cursor:])
+            if not core_match:
+                break
+            token = core = core_match.group()
+            match_end = cursor + core_match.end()
+        else:
+            match_end = match.end()
+        if not lexicon.name_like(core, lowercase_ok=lowercase_ok, expected=True):
+            break
+        count += 1
+        end = match_end
+        gap = re.match(r"[ \t]+|\s?-\s?", text[end:])
+        if not gap or "\n" in gap.group():
+            break
+        cursor = end + gap.end()
+    # strip trailing apostrophes / dashes
+    while end > position and text[end - 1] in "'-":
+        end -= 1
+    return end
+
+
+def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
+    lowercase_text = sum(ch.isupper() for ch in text) <= 2
+    for match in CIVILITY_RE.finditer(folded):
+        if match.end() < len(folded) and folded[match.end() - 1 : match.end()] == ",":
+            continue
+        end = _name_tokens(text, folded, match.end(), lexicon, lowercase_ok=lowercase_text)
+        if end > match.end():
+            yield Entity(match.end(), end, "PERSON")
+    for pattern in (INTRO_RE, RELATIVE_RE):
+        for match in pattern.finditer(folded):
+            trigger = match.group().lower()
+            strict = trigger.startswith(
+                (
+                    "je suis",
+                    "c'est",
+                    "c est",
+                    "ces",
+                    "ici",
+                    "concernant",
+                    "accompagne",
+                    "j'accompagne",
+                    "accompagnons",
+                )
+            ) or (trigger.strip() == "c")
+            position = match.end()
+            civility = CIVILITY_RE.match(folded, position)
+            if civility:
+                continue  # handled by the civility rule
+            if strict:
+                end = _strict_names(text, position, lexicon, lowercase_text=True)
+            elif pattern is RELATIVE_RE:
+                end = _name_tokens(
+                    text, folded, position, lexicon, lowercase_ok=False, max_tokens=2
+                )
+                if end == position and lexicon.is_first_name(
+                    re.match(r"[\w'\-]*", text[position:]).group()  # type: ignore[union-attr]
+                ):
+                    word_end = position + len(re.match(r"[\w'\-]*", text[position:]).group())  # type: ignore[union-attr]
+                    if not lexicon.is_common_word(text[position:word_end]):
+                        end = word_end
+            else:
+                end = _name_tokens(text, folded, position, lexicon, lowercase_ok=True)
+            if end > position:
+                yield Entity(position, end, "PERSON")
+    for match in CLOSING_RE.finditer(folded):
+        position = match.end()
+        end = _name_tokens(text, folded, position, lexicon, lowercase_ok=lowercase_text)
+        if end > position:
+            rest = text[end:].strip()
+            if not rest or rest[:1] in "\n" or text[end : end + 1] in "\n" or len(rest) < 40:
+                yield Entity(position, end, "PERSON")
+    # gazetteer: a known first name followed by a capitalised word or a known name
+    for match in re.finditer(r"(?<![\w'])[A-Za-zÀ-ÖØ-öø-ÿ][\w\-]+", text):
+        word = match.group()
+        if not lexicon.is_first_name(word):
+            continue
+        capitalised = word[:1].isupper()
+        if not capitalised and not lowercase_text:
+            continue
+        if lexicon.is_common_word(word) and not capitalised:
+            continue
+        end = _name_tokens(
+            text, folded, match.start(), lexicon, lowercase_ok=lowercase_text or capitalised
+        )
+        surname = re.search(r"(?<![\w'])([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'\-]+)[ \t]+$", text[: match.start()])
+        if (
+            capitalised
+            and surname
+            and fold(surname.group(1)).lower() not in DOMAIN_WORDS | NOT_NAMES
+        ):
+            yield Entity(surname.start(1), max(end, match.end()), "PERSON")
+            continue
+        if end <= match.end():
+            # a first name alone: only when capitalised, not a common word, not sentence-initial
+            before = text[: match.start()].rstrip()
+            sentence_start = not before or before[-1] in ".!?\n:"
+            if not lexicon.is_common_word(word) and (
+                (capitalised and not sentence_start) or (lowercase_text and not capitalised)
+            ):
+                yield Entity(match.start(), match.end(), "PERSON")
+            continue
+        yield Entity(match.start(), end, "PERSON")
+
+
+def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_text: bool) -> int:
+    """After weak triggers ("je suis", "c'est", "c"): capitalised names that are known or
+    not common words; in lower case, a run of two or three words holding a known name, or
+    of unknown words only (a typo alone is not a name)."""
+    run: list[tuple[int, str]] = []
+    cursor = position
+    while len(run) < 3:
+        particle = re.match(
+            r"(?i)(?:le|la|de|du|da|dos|van|ben|el)[ \t]+(?=[A-Za-zÀ-ÖØ-öø-ÿ])", text[cursor:]
+        )
+        if run and particle:
+            cursor += particle.end()
+            continue
+        match = re.match(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'\-]*", text[cursor:])
+        if not match:
+            break
+        word = match.group()
+        key = fold(word).lower()
+        if (
+            key in NOT_NAMES
+            or key in DOMAIN_WORDS
+            or ELISION_RE.match(key)
+            or len(key) < 2
+            or re.search(r"\d", key)
+        ):
+            break
+        run.append((cursor + match.end(), word))
+        gap = re.match(r"[ \t]+", text[cursor + match.end() :])
+        if not gap:
+            break
+        cursor = cursor + match.end() + gap.end()
+    if not run:
+        return position
+    words = [w for _, w in run]
+    if words[0][:1].isupper():
+        kept = 0
+        for word in words:
+            if not word[:1].isupper() or not (
+                lexicon.is_known_name(word) or not lexicon.is_common_word(word)
+            ):
+                break
+            kept += 1
+        return run[kept - 1][0] if kept else position
+    if not lowercase_text:
+        return position
+    known = [lexicon.is_known_name(w) for w in words]
+    unknown = [not lexicon.is_common_word(w) for w in words]
+    for size in range(len(words), 0, -1):
+        part_known, part_unknown = known[:size], unknown[:size]
+        if size >= 2 and (any(part_known) or all(part_unknown)):
+            return run[size - 1][0]
+        if size == 1 and part_known[0] and part_unknown[0]:
+            return run[0][0]
+    return position
+
+
+def filter_spacy_person(
+    text: str, start: int, end: int, lexicon: NameLexicon
+) -> tuple[int, int] | None:
+    """Trim a spaCy PER span to its name-like tokens; None when nothing plausible remains."""
+    tokens = [
+        (m.start() + start, m.end() + start, m.group())
+        for m in re.finditer(r"[\w'\-\.]+", text[start:end])
+    ]
+
+    # drop civilities and non-name words at both ends
+    def plausible(word: str) -> bool:
+        key = fold(word).lower().strip(".'-")
+        if re.fullmatch(rf"(?:{CIVILITY})", key + ("." if word.endswith(".") else "")):
+            return False
+        if key in NOT_NAMES or key in DOMAIN_WORDS or ELISION_RE.match(key):
+            return False
+        if not word[:1].isupper():
+            return lexicon.is_known_name(word) and not lexicon.is_common_word(word)
+        return not (word.isupper() and len(word) <= 5 and key in lexicon.vocabulary)
+
+    while tokens and not plausible(tokens[0][2]):
+        tokens.pop(0)
+    while tokens and not plausible(tokens[-1][2]):
+        tokens.pop()
+    if not tokens:
+        return None
+    words = [token[2] for token in tokens]
+    if any(not plausible(word) for word in words):
+        return None
+    strong = any(
+        lexicon.is_known_name(w) or not lexicon.is_common_word(w.strip(".")) for w in words
+    )
+    if not strong:
+        return None
+    if len(words) == 1:
+        before = text[: tokens[0][0]].rstrip()
+        sentence_start = not before or before[-1] in ".!?\n:"
+        if sentence_start and not lexicon.is_known_name(words[0]):
+            return None
+    return tokens[0][0], tokens[-1][1]
