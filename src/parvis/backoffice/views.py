@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from parvis.accounts import scoping
 from parvis.accounts import services as accounts
 from parvis.accounts.models import ApiToken, Membership, Role
 from parvis.accounts.scoping import (
@@ -124,7 +125,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user  # an agent: AgentsOnlyMiddleware sends anyone else away
     organisation = shell.current_organisation(request)  # what the switcher points at
     roles = roles_of(user)
-    is_platform_admin = bool(getattr(user, "is_platform_admin", False))
+    is_platform_admin = scoping.is_platform_admin(user)
     context: dict[str, Any] = {
         "title": "Tableau de bord",
         "organisation": organisation,
@@ -134,7 +135,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "is_supervisor": Role.SUPERVISOR in roles,
         "is_quality_manager": Role.QUALITY_MANAGER in roles,
         "is_organisation_admin": Role.ORGANISATION_ADMIN in roles,
-        "is_platform_moderator": bool(getattr(user, "is_platform_moderator", False)),
+        "is_platform_moderator": scoping.is_platform_moderator(user),
         "is_platform_admin": is_platform_admin,
         "administered": organisations_administered_by(user, Perm.MANAGE_MEMBERS),
     }
