@@ -436,10 +436,13 @@ LANGUAGE_LOW_CONFIDENCE_THRESHOLD = env.float(
 # Worker processes load the engine (spaCy, the qualifier: seconds) as they start, in the
 # background, so the first experience after a restart does not wait for it.
 LANGUAGE_WARM_WORKERS = env.bool("PARVIS_LANGUAGE_WARM_WORKERS", default=not TESTING)
-# Voice of users (read with these defaults by parvis.voice).
+# Voice of users.
 VOICE_ORIGINAL_RETENTION_DAYS = env.int("VOICE_ORIGINAL_RETENTION_DAYS", default=30)
 # An author's email waits for the service's answer at most this long after publication.
 VOICE_CONTACT_RETENTION_DAYS = env.int("VOICE_CONTACT_RETENTION_DAYS", default=365)
+# Key of voice's digests of emails and voters; empty: SECRET_KEY (changing it makes the
+# stored digests unrecognisable: same-author detection and votes start afresh).
+VOICE_DIGEST_KEY = env.str("VOICE_DIGEST_KEY", default="")
 # Days a simplification request's original words are kept after publication.
 SIMPLIFICATION_ORIGINAL_RETENTION_DAYS = env.int(
     "SIMPLIFICATION_ORIGINAL_RETENTION_DAYS", default=30

@@ -11,7 +11,8 @@ from django.conf import settings
 
 
 def _digest(kind: str, value: str) -> str:
-    key = getattr(settings, "VOICE_DIGEST_KEY", settings.SECRET_KEY)
+    # Empty (the default): derived from SECRET_KEY, as the digests stored so far are.
+    key = settings.VOICE_DIGEST_KEY or settings.SECRET_KEY
     return hashlib.sha256(f"{key}:voice:{kind}:{value}".encode()).hexdigest()
 
 

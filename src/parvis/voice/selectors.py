@@ -1,4 +1,5 @@
-"""Reads of voice: moderation queue, service scope, private link, near-duplicates.
+"""Reads of voice: moderation queue, service scope, private link, near-duplicates, who to
+remind of an answer, the author's address.
 
 Back-office selectors go through ``accounts.scoping.visible_to``: the scoped query is the
 permission check. Moderation selectors are global: only platform moderators reach them
@@ -17,7 +18,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from parvis.accounts import scoping
+from parvis.accounts.models import Role
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, visible_to
+from parvis.core.crypto import decrypt_text
 from parvis.core.text import unaccent
 from parvis.directory import servicelevels
 from parvis.directory.models import Organisation
@@ -116,6 +120,18 @@ def working_days_waited(
     return servicelevels.working_days_elapsed(
         since, now=now or timezone.now(), place=place_of(experience)
     )
+
+
+def holders_emails(experience: Experience, role: str) -> list[str]:
+    """Emails of who holds ``role`` over the experience. Admins are alerted at the
+    organisation level only, as before: a local admin is not the escalation."""
+    levels = (
+        ("organisation",)
+        if role == Role.ORGANISATION_ADMIN
+        else ("organisation", "local_service", "site")
+    )
+    users = scoping.holders(experience, roles=[role], levels=levels)
+    return list(users.values_list("email", flat=True))
 
 
 def history(experience: Experience) -> QuerySet[ExperienceTransition]:
@@ -267,6 +283,14 @@ def experience_by_token(token: str) -> Experience:
         )
     except Experience.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def author_email_of(experience: Experience) -> str:
+    return (
+        decrypt_text(experience.author_email_encrypted)
+        if (experience.author_email_encrypted)
+        else ""
+    )
 
 
 def experiences_of_author(user: Any) -> QuerySet[Experience]:

@@ -10,7 +10,7 @@ from parvis.voice import services
 from parvis.voice.models import AnswerStatus as A
 from parvis.voice.models import AnswerTransition
 from parvis.voice.models import ExperienceStatus as S
-from parvis.voice.services import ANSWER_LIFECYCLE, Actor, VoiceError
+from parvis.voice.services import ANSWER_LIFECYCLE, Actor, VoiceError, lifecycle
 from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_the_table_is_the_expected_one():
 
 
 def _apply(answer, move, capacity, person):
-    return services._answer_transition(
+    return lifecycle._answer_transition(
         answer, move=move, actor=person, actor_label=capacity, note="Motif du renvoi"
     )
 

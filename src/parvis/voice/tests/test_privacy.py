@@ -14,6 +14,7 @@ from parvis.core import crypto
 from parvis.voice import services
 from parvis.voice.models import AnswerStatus, Experience, PublicAnswer
 from parvis.voice.models import ExperienceStatus as S
+from parvis.voice.services import submission
 from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
@@ -322,7 +323,7 @@ def test_a_correction_after_the_claim_is_analysed_in_its_own_turn(
         )
 
     # the batch that claimed the first version does not apply its now stale analysis
-    assert services._analyse_and_apply(claimed) == []
+    assert submission._analyse_and_apply(claimed) == []
     # the correction's own message takes the new version (its claim was dropped)
     (done,) = services.experiences_analyse_batch(first_id=experience.pk)
     assert done.status == S.IN_MODERATION and "Version corrigée" in done.masked_text
@@ -334,14 +335,15 @@ def test_one_experience_failing_does_not_hold_back_its_batch(
     from django.core.exceptions import ValidationError
 
     good, bad = _waiting(service, django_capture_on_commit_callbacks, 2)
-    apply = services._apply_analysis
+    apply = submission._apply_analysis
 
     def failing_for_bad(experience, result):
         if experience.pk == bad.pk:
             raise ValidationError("invalide")
         apply(experience, result)
 
-    monkeypatch.setattr(services, "_apply_analysis", failing_for_bad)
+    # Patched where ``_analyse_and_apply`` looks it up.
+    monkeypatch.setattr(submission, "_apply_analysis", failing_for_bad)
 
     assert [e.pk for e in services.experiences_analyse_batch(first_id=good.pk)] == [good.pk]
     bad.refresh_from_db()

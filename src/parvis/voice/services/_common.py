@@ -1,0 +1,59 @@
+"""What every part of voice's services shares: the domain error, the capacities in
+which moves are made, the text limits and the text cleaning.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import structlog
+from django.db import transaction
+
+from parvis.accounts.models import ApiToken
+from parvis.core.errors import ParvisError
+from parvis.core.workflow import WorkflowError
+from parvis.voice.events import experience_changed
+from parvis.voice.models import Experience, ExperienceStatus
+
+# One logger for the package: log records keep the name they had before the split.
+logger = structlog.get_logger("parvis.voice.services")
+
+S = ExperienceStatus
+TITLE_MAX = 200
+TEXT_MAX = 5000
+ANSWER_MIN = 10
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class VoiceError(ParvisError):
+    """A domain rule refused the action; ``code`` is stable, ``message`` is French."""
+
+
+class Actor:
+    """Capacities in which moves are made (recorded in the logs' ``actor_label``)."""
+
+    AUTHOR = "auteur"
+    MODERATOR = "modérateur"
+    SYSTEM = "système"
+    AGENT = "agent d’accueil"
+    SERVICE = "service concerné"
+    PARTNER = "site partenaire (API)"
+
+
+def clean_text(value: str) -> str:
+    """Control characters (NUL breaks PostgreSQL) removed, line ends normalised."""
+    return _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
+
+
+def _voice_error(error: WorkflowError) -> VoiceError:
+    return VoiceError(error.code, error.message, field=error.field, status=error.status)
+
+
+def _changed_on_commit(experience: Experience) -> None:
+    pk = experience.pk
+    transaction.on_commit(lambda: experience_changed(pk))
+
+
+def is_api_token(principal: Any) -> bool:
+    return isinstance(principal, ApiToken)
