@@ -72,7 +72,7 @@ def _warm_language_engine(**kwargs: Any) -> None:
     before it is ready simply waits for the engine's lock."""
     from django.conf import settings
 
-    if not getattr(settings, "LANGUAGE_WARM_WORKERS", False):
+    if not settings.LANGUAGE_WARM_WORKERS:
         return
 
     def warm() -> None:

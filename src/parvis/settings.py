@@ -427,7 +427,39 @@ ACCOUNTS_RATE_LIMITS = {
     "resend_ip": (10, 3600),
     "activate_ip": (20, 3600),
     "mail_email": (5, 86400),
+    "reset_ip": (10, 3600),
 }
+# Voice of users: (limit, window in seconds) per IP (``<scope>_ip``) or per author address
+# (``<scope>_email``) for sharing, private links, wrong links and answer votes; per token
+# for partner sites' API (see voice.views.rate_limited and voice.api).
+VOICE_RATE_LIMITS = {
+    "submit_ip": (10, 3600),
+    "submit_email": (5, 86400),
+    "link_ip": (10, 3600),
+    "link_miss_ip": (30, 3600),
+    "feedback_ip": (10, 3600),
+    "api_token": (300, 3600),
+}
+# Simplification requests: proposals and supports per IP and per address, partner API per
+# token (the API's email budget is the web form's).
+SIMPLIFICATION_RATE_LIMITS = {
+    "propose_ip": (5, 3600),
+    "propose_email": (3, 86400),
+    "support_ip": (20, 3600),
+    "support_email": (5, 86400),
+    "api_propose_token": (200, 3600),
+}
+# Largest JSON body (bytes) the partner-site write endpoints accept (413 beyond).
+VOICE_API_MAX_BODY_BYTES = env.int("VOICE_API_MAX_BODY_BYTES", default=64 * 1024)
+SIMPLIFICATION_API_MAX_BODY_BYTES = env.int("SIMPLIFICATION_API_MAX_BODY_BYTES", default=32 * 1024)
+# A simplification support confirmation link is valid this many seconds.
+SIMPLIFICATION_SUPPORT_TOKEN_MAX_AGE = env.int(
+    "SIMPLIFICATION_SUPPORT_TOKEN_MAX_AGE", default=3 * 24 * 3600
+)
+# Where open-data files are written (empty: MEDIA_ROOT/opendata).
+PUBLICATION_OPENDATA_ROOT = env.str("PUBLICATION_OPENDATA_ROOT", default="")
+# Trained language models (qualifier) and their metadata.
+LANGUAGE_MODEL_DIR = Path(env.str("LANGUAGE_MODEL_DIR", default=str(VAR_DIR / "language")))
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
 # Language engine: qualifications below this confidence go to a human triage queue.
 LANGUAGE_LOW_CONFIDENCE_THRESHOLD = env.float(

@@ -35,7 +35,6 @@ class PartnerIntake:
     """The limits of one partner write endpoint, each tuned by its app's settings."""
 
     max_body_setting: str
-    max_body_default: int
     token_limit: api_limits.ApiLimit
     email_limit: api_limits.ApiLimit
     too_many: str  # French detail of the 429
@@ -43,9 +42,7 @@ class PartnerIntake:
     @property
     def limit_body_size(self) -> Callable[[api_limits.View], api_limits.View]:
         """The 413 check alone, for the app's other writes that share the size limit."""
-        return api_limits.limit_body_size(
-            setting=self.max_body_setting, default=self.max_body_default
-        )
+        return api_limits.limit_body_size(setting=self.max_body_setting)
 
     def post(
         self,

@@ -232,8 +232,7 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
         "realtime_events": purge_old_events(),
         "message_deliveries": deliveries_purge(now=now),
         "pending_accounts": _pending_citizens(
-            joined_before=now
-            - dt.timedelta(days=getattr(settings, "RETENTION_PENDING_ACCOUNTS_DAYS", 7))
+            joined_before=now - dt.timedelta(days=settings.RETENTION_PENDING_ACCOUNTS_DAYS)
         ).delete()[0],
     }
     logger.info("purge_expired_data", **counts)
@@ -250,7 +249,6 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
 AccountEmail = Literal["activation", "already_registered"]
 # Emails sent to one address, whatever the source: a sign-up form cannot be used to
 # flood someone's inbox.
-MAIL_PER_ADDRESS = (5, 24 * 3600)
 
 
 def _is_pending_citizen(user: User) -> bool:
@@ -300,9 +298,7 @@ def send_account_email(user_id: int, kind: AccountEmail) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return
-    limit, window = ratelimit.configured_limit(
-        "ACCOUNTS_RATE_LIMITS", "mail_email", MAIL_PER_ADDRESS
-    )
+    limit, window = ratelimit.configured_limit("ACCOUNTS_RATE_LIMITS", "mail_email")
     if not ratelimit.hit(
         "accounts:mail:email", user.email, limit=limit, window_seconds=window
     ).allowed:

@@ -33,11 +33,6 @@ from parvis.accounts.forms import (
 from parvis.core import ratelimit
 from parvis.core.http import absolute_url
 
-# (hits, seconds) per client IP; operators tune them in settings.ACCOUNTS_RATE_LIMITS.
-SIGNUP_IP = (10, 3600)
-RESEND_IP = (10, 3600)
-RESET_IP = (10, 3600)
-ACTIVATE_IP = (20, 3600)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -49,21 +44,20 @@ def landing_url(user: Any) -> str:
     return reverse("voice:my_experiences")
 
 
-def _rate_limited(request: HttpRequest, name: str, default: tuple[int, int]) -> str | None:
-    """A French refusal when the client IP went over its limit, else None."""
-    limit, window = ratelimit.configured_limit("ACCOUNTS_RATE_LIMITS", f"{name}_ip", default)
+def _rate_limited(request: HttpRequest, name: str) -> str | None:
+    """A French refusal when the client IP went over its limit (``<name>_ip`` in
+    ``settings.ACCOUNTS_RATE_LIMITS``), else None."""
+    limit, window = ratelimit.configured_limit("ACCOUNTS_RATE_LIMITS", f"{name}_ip")
     result = ratelimit.hit_ip(request, f"accounts:{name}", limit=limit, window_seconds=window)
     if result.allowed:
         return None
     return ratelimit.refusal_message(result, attempts="essais")
 
 
-def _refusal_status(
-    request: HttpRequest, form: Any, name: str, default: tuple[int, int]
-) -> int | None:
+def _refusal_status(request: HttpRequest, form: Any, name: str) -> int | None:
     """None when a POSTed form may be acted on; else the status to render it with: 429
     over the IP limit (French message, what was typed kept), 400 when invalid."""
-    refusal = _rate_limited(request, name, default)
+    refusal = _rate_limited(request, name)
     if refusal:
         form.is_valid()
         form.add_error(None, refusal)
@@ -93,7 +87,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        refused = _refusal_status(request, form, "signup", SIGNUP_IP)
+        refused = _refusal_status(request, form, "signup")
         if refused is None:
             services.citizen_signup(
                 email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
@@ -114,7 +108,7 @@ def activation_resend(request: HttpRequest) -> HttpResponse:
     form = ActivationResendForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        refused = _refusal_status(request, form, "resend", RESEND_IP)
+        refused = _refusal_status(request, form, "resend")
         if refused is None:
             services.citizen_activation_resend(email=form.cleaned_data["email"])
             return redirect("accounts:signup_sent")
@@ -155,7 +149,7 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = ActivationForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        refusal = _rate_limited(request, "activate", ACTIVATE_IP)
+        refusal = _rate_limited(request, "activate")
         if refusal:
             form.add_error(None, refusal)
             status = 429
@@ -201,7 +195,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.get_form()
-        refused = _refusal_status(request, form, "reset", RESET_IP)
+        refused = _refusal_status(request, form, "reset")
         if refused is not None:
             return self.render_to_response(self.get_context_data(form=form), status=refused)
         return self.form_valid(form)

@@ -26,7 +26,7 @@ from parvis.core.ratelimit import configured_limit, hit
 View = Callable[..., HttpResponse]
 
 
-def limit_body_size(*, setting: str, default: int) -> Callable[[View], View]:
+def limit_body_size(*, setting: str) -> Callable[[View], View]:
     """Decorator: 413 before anything else when the body exceeds ``settings.<setting>``.
 
     For ninja operations, through ``@decorate_view(limit_body_size(...))``.
@@ -35,7 +35,7 @@ def limit_body_size(*, setting: str, default: int) -> Callable[[View], View]:
     def decorator(run: View) -> View:
         @functools.wraps(run)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            maximum = int(getattr(settings, setting, default))
+            maximum = int(getattr(settings, setting))  # declared in settings.py
             try:
                 too_big = len(request.body) > maximum
             except RequestDataTooBig:
@@ -60,7 +60,6 @@ class ApiLimit:
     scope: str
     setting: str
     name: str
-    default: tuple[int, int]  # (hits, window_seconds)
 
 
 class RateLimited(ParvisError):
@@ -82,7 +81,7 @@ def enforce_limits(*checks: tuple[ApiLimit, str], detail: str) -> None:
     for limit, identifier in checks:
         if not identifier:
             continue
-        hits, window = configured_limit(limit.setting, limit.name, limit.default)
+        hits, window = configured_limit(limit.setting, limit.name)
         result = hit(limit.scope, identifier, limit=hits, window_seconds=window)
         if not result.allowed:
             raise RateLimited(detail, retry_after=result.retry_after)

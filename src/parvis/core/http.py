@@ -9,7 +9,7 @@ from django.http import HttpRequest
 def absolute_url(path: str = "") -> str:
     """``path`` on the public address ``SITE_URL``: links in emails, exports and API
     answers never come from the request's Host header."""
-    return f"{str(getattr(settings, 'SITE_URL', '')).rstrip('/')}{path}"
+    return f"{str(settings.SITE_URL).rstrip('/')}{path}"
 
 
 def client_ip(request: HttpRequest) -> str:

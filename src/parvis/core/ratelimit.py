@@ -59,13 +59,14 @@ def hit_ip(request: HttpRequest, scope: str, *, limit: int, window_seconds: int)
     return hit(f"{scope}:ip", client_ip(request), limit=limit, window_seconds=window_seconds)
 
 
-def configured_limit(setting: str, name: str, default: tuple[int, int]) -> tuple[int, int]:
-    """``(hits, window_seconds)`` from ``settings.<setting>[name]``, else ``default``.
+def configured_limit(setting: str, name: str) -> tuple[int, int]:
+    """``(hits, window_seconds)`` from ``settings.<setting>[name]``.
 
-    Each app keeps its limits in one settings dict (``VOICE_RATE_LIMITS``,
-    ``SIMPLIFICATION_RATE_LIMITS``) so operators can tune them without a release.
+    Each app keeps its limits in one settings dict, declared with every name in
+    ``settings.py`` (``ACCOUNTS_RATE_LIMITS``, ``VOICE_RATE_LIMITS``,
+    ``SIMPLIFICATION_RATE_LIMITS``): no default in code, so a limit is declared once.
     """
-    configured = getattr(settings, setting, {}).get(name, default)
+    configured = getattr(settings, setting)[name]
     return int(configured[0]), int(configured[1])
 
 

@@ -35,9 +35,7 @@ _model: MotifModel | None = None
 
 
 def low_confidence_threshold() -> float:
-    return float(
-        getattr(settings, "LANGUAGE_LOW_CONFIDENCE_THRESHOLD", DEFAULT_LOW_CONFIDENCE_THRESHOLD)
-    )
+    return float(settings.LANGUAGE_LOW_CONFIDENCE_THRESHOLD)
 
 
 def _read_names(filename: str) -> frozenset[str]:

@@ -47,7 +47,7 @@ class ReferenceDataMissing(LanguageError):
 
 
 def model_dir() -> Path:
-    path = Path(getattr(settings, "LANGUAGE_MODEL_DIR", settings.VAR_DIR / "language"))
+    path = Path(settings.LANGUAGE_MODEL_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -93,12 +93,12 @@ def _site_context() -> dict[str, Any]:
         "assessment_date": ACCESSIBILITY_ASSESSMENT_DATE,
         "declaration_date": ACCESSIBILITY_DECLARATION_DATE,
         "host": {
-            "name": getattr(settings, "PARVIS_HOST_NAME", ""),
-            "address": getattr(settings, "PARVIS_HOST_ADDRESS", ""),
-            "contact": getattr(settings, "PARVIS_HOST_CONTACT", ""),
+            "name": settings.PARVIS_HOST_NAME,
+            "address": settings.PARVIS_HOST_ADDRESS,
+            "contact": settings.PARVIS_HOST_CONTACT,
         },
-        "publication_director": getattr(settings, "PARVIS_PUBLICATION_DIRECTOR", ""),
-        "operator_address": getattr(settings, "PARVIS_OPERATOR_ADDRESS", ""),
+        "publication_director": settings.PARVIS_PUBLICATION_DIRECTOR,
+        "operator_address": settings.PARVIS_OPERATOR_ADDRESS,
     }
 
 

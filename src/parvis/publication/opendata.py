@@ -199,9 +199,7 @@ class Dataset:
 
 
 def opendata_root() -> Path:
-    return Path(
-        getattr(settings, "PUBLICATION_OPENDATA_ROOT", "") or Path(settings.MEDIA_ROOT) / "opendata"
-    )
+    return Path(settings.PUBLICATION_OPENDATA_ROOT or Path(settings.MEDIA_ROOT) / "opendata")
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -56,19 +56,16 @@ AnyStatus = Literal[
 
 INTAKE = PartnerIntake(
     max_body_setting="SIMPLIFICATION_API_MAX_BODY_BYTES",
-    max_body_default=32 * 1024,
     token_limit=ApiLimit(
         "simplification-api-propose:token",
         setting="SIMPLIFICATION_RATE_LIMITS",
         name="api_propose_token",
-        default=(200, 3600),
     ),
     # The same counter as the web form's: one address, one budget.
     email_limit=ApiLimit(
         "simplification-propose:email",
         setting="SIMPLIFICATION_RATE_LIMITS",
         name="propose_email",
-        default=(3, 24 * 3600),
     ),
     too_many="Trop de demandes envoyées : réessayez plus tard.",
 )

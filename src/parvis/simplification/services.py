@@ -66,7 +66,7 @@ class SimplificationError(ParvisError):
 
 
 def support_token_max_age() -> int:
-    return int(getattr(settings, "SIMPLIFICATION_SUPPORT_TOKEN_MAX_AGE", 3 * 24 * 3600))
+    return settings.SIMPLIFICATION_SUPPORT_TOKEN_MAX_AGE
 
 
 def email_digest(email: str) -> str:
@@ -418,7 +418,7 @@ def simplification_request_purge_contact(*, request: SimplificationRequest) -> N
 
 
 def original_retention_days() -> int:
-    return int(getattr(settings, "SIMPLIFICATION_ORIGINAL_RETENTION_DAYS", 30))
+    return settings.SIMPLIFICATION_ORIGINAL_RETENTION_DAYS
 
 
 def simplification_requests_purge_due(*, now: dt.datetime | None = None) -> dict[str, int]:

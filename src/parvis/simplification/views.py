@@ -26,24 +26,18 @@ from parvis.simplification.services import SimplificationError
 SESSION_LAST_REFERENCE = "simplification_last_reference"
 
 
-def _limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    return configured_limit("SIMPLIFICATION_RATE_LIMITS", name, default)
+def _limit(name: str) -> tuple[int, int]:
+    return configured_limit("SIMPLIFICATION_RATE_LIMITS", name)
 
 
-def throttle_ip(request: HttpRequest, name: str, default: tuple[int, int]) -> RateLimit:
-    limit, window = _limit(f"{name}_ip", default)
+def throttle_ip(request: HttpRequest, name: str) -> RateLimit:
+    limit, window = _limit(f"{name}_ip")
     return hit_ip(request, f"simplification-{name}", limit=limit, window_seconds=window)
 
 
-def throttle_email(name: str, email: str, default: tuple[int, int]) -> RateLimit:
-    limit, window = _limit(f"{name}_email", default)
+def throttle_email(name: str, email: str) -> RateLimit:
+    limit, window = _limit(f"{name}_email")
     return hit(f"simplification-{name}:email", email, limit=limit, window_seconds=window)
-
-
-PROPOSE_IP = (5, 3600)
-PROPOSE_EMAIL = (3, 24 * 3600)
-SUPPORT_IP = (20, 3600)
-SUPPORT_EMAIL = (5, 24 * 3600)
 
 
 def _breadcrumb(current: str, *links: tuple[str, str]) -> Breadcrumb:
@@ -176,7 +170,7 @@ def propose(request: HttpRequest) -> HttpResponse:
 
     form = ProposalForm(request.POST)
     context["form"] = form
-    throttled = throttle_ip(request, "propose", PROPOSE_IP)
+    throttled = throttle_ip(request, "propose")
     if not throttled.allowed:
         form.is_valid()
         form.add_error(None, refusal_message(throttled, by_address=True))
@@ -185,7 +179,7 @@ def propose(request: HttpRequest) -> HttpResponse:
         return render(request, "simplification/propose.html", context, status=400)
     data = form.cleaned_data
     if data["email"]:
-        throttled = throttle_email("propose", data["email"], PROPOSE_EMAIL)
+        throttled = throttle_email("propose", data["email"])
         if not throttled.allowed:
             form.add_error(None, refusal_message(throttled, by_address=True))
             return render(request, "simplification/propose.html", context, status=429)
@@ -234,7 +228,7 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
             "Cette demande ne peut plus être soutenue : elle a déjà reçu une réponse définitive.",
         )
         return redirect(detail_url)
-    throttled = throttle_ip(request, "support", SUPPORT_IP)
+    throttled = throttle_ip(request, "support")
     if request.POST.get("with_account") and request.user.is_authenticated:
         if not throttled.allowed:
             messages.error(request, refusal_message(throttled, by_address=True))
@@ -260,7 +254,7 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, simplification, form, status=400)
     email = form.cleaned_data["email"]
-    throttled = throttle_email("support", email, SUPPORT_EMAIL)
+    throttled = throttle_email("support", email)
     if not throttled.allowed:
         form.add_error(None, refusal_message(throttled, by_address=True))
         return _render_detail(request, simplification, form, status=429)
@@ -288,7 +282,7 @@ def support_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "simplification/support_confirm.html", context, status=400)
     context["simplification"] = simplification
     if request.method == "POST":
-        throttled = throttle_ip(request, "support", SUPPORT_IP)
+        throttled = throttle_ip(request, "support")
         if not throttled.allowed:
             context["error"] = refusal_message(throttled, by_address=True)
             return render(request, "simplification/support_confirm.html", context, status=429)

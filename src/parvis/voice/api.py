@@ -33,13 +33,16 @@ VISIBLE = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 INTAKE = PartnerIntake(
     max_body_setting="VOICE_API_MAX_BODY_BYTES",
-    max_body_default=64 * 1024,
     token_limit=ApiLimit(
-        "voice:api:token", setting="VOICE_RATE_LIMITS", name="api_token", default=(300, 3600)
+        "voice:api:token",
+        setting="VOICE_RATE_LIMITS",
+        name="api_token",
     ),
     # The same counter as the web form's: one address, one budget.
     email_limit=ApiLimit(
-        "voice:submit:email", setting="VOICE_RATE_LIMITS", name="submit_email", default=(5, 86400)
+        "voice:submit:email",
+        setting="VOICE_RATE_LIMITS",
+        name="submit_email",
     ),
     too_many="Trop d’expériences envoyées : réessayez plus tard.",
 )

@@ -50,16 +50,16 @@ SEARCH_LIMIT = 20
 S = ExperienceStatus
 
 
-def limits(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    return ratelimit.configured_limit("VOICE_RATE_LIMITS", name, default)
+def limits(name: str) -> tuple[int, int]:
+    return ratelimit.configured_limit("VOICE_RATE_LIMITS", name)
 
 
 def rate_limited(request: HttpRequest, scope: str, *, email: str = "") -> str | None:
     """A French refusal message when the IP (or email) went over its limit, else None."""
-    limit, window = limits(f"{scope}_ip", (10, 3600))
+    limit, window = limits(f"{scope}_ip")
     result = ratelimit.hit_ip(request, f"voice:{scope}", limit=limit, window_seconds=window)
     if result.allowed and email:
-        limit, window = limits(f"{scope}_email", (5, 86400))
+        limit, window = limits(f"{scope}_email")
         result = ratelimit.hit(f"voice:{scope}:email", email, limit=limit, window_seconds=window)
     if result.allowed:
         return None
@@ -74,7 +74,7 @@ def _experience_of_link(request: HttpRequest, token: str) -> Experience:
     """The experience of a private link, or 404. Wrong links are counted per IP and,
     beyond the limit (30 an hour), that IP gets no answer at all until the window ends:
     the secrets cannot be guessed (256 bits), but scanners are kept off."""
-    limit, window = limits("link_miss_ip", (30, 3600))
+    limit, window = limits("link_miss_ip")
     if ratelimit.exceeded_ip(request, "voice:link-miss", limit=limit, window_seconds=window):
         raise _TooManyLinkMisses
     try:

@@ -61,7 +61,7 @@ def test_unknown_or_inactive_addresses_get_the_same_page_and_no_email(client, sm
 
 
 def test_reset_requests_are_limited_per_ip_and_robots_refused(client, smtp_inbox, settings):
-    settings.ACCOUNTS_RATE_LIMITS = {"reset_ip": (2, 3600)}
+    settings.ACCOUNTS_RATE_LIMITS = {**settings.ACCOUNTS_RATE_LIMITS, "reset_ip": (2, 3600)}
     robot = client.post(RESET, {"email": "a@exemple.fr", "site_internet": "http://spam"})
     assert robot.status_code == 400 and HONEYPOT_MESSAGE in robot.content.decode()
     client.post(RESET, {"email": "b@exemple.fr"})

@@ -218,7 +218,7 @@ def test_honeypot_refuses_and_keeps_what_was_typed(client, django_capture_on_com
 
 
 def test_sign_up_is_rate_limited_per_ip(client, settings, django_capture_on_commit_callbacks):
-    settings.ACCOUNTS_RATE_LIMITS = {"signup_ip": (2, 3600)}
+    settings.ACCOUNTS_RATE_LIMITS = {**settings.ACCOUNTS_RATE_LIMITS, "signup_ip": (2, 3600)}
     for n in range(2):
         response = _sign_up(client, django_capture_on_commit_callbacks, email=f"u{n}@exemple.fr")
         assert response.status_code == 302
@@ -240,7 +240,7 @@ def test_sign_up_is_rate_limited_per_ip(client, settings, django_capture_on_comm
 def test_emails_to_one_address_are_capped(
     client, settings, smtp_inbox, django_capture_on_commit_callbacks
 ):
-    settings.ACCOUNTS_RATE_LIMITS = {"mail_email": (2, 86400)}
+    settings.ACCOUNTS_RATE_LIMITS = {**settings.ACCOUNTS_RATE_LIMITS, "mail_email": (2, 86400)}
     CitizenFactory(pending=True, email=EMAIL)
     for _ in range(4):
         with django_capture_on_commit_callbacks(execute=True):

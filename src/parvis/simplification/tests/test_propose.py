@@ -123,7 +123,10 @@ def test_too_long_texts_are_refused(client, caf):
 
 
 def test_ip_rate_limit_refuses_politely_and_keeps_the_text(client, caf, settings):
-    settings.SIMPLIFICATION_RATE_LIMITS = {"propose_ip": (2, 3600)}
+    settings.SIMPLIFICATION_RATE_LIMITS = {
+        **settings.SIMPLIFICATION_RATE_LIMITS,
+        "propose_ip": (2, 3600),
+    }
     for _ in range(2):
         assert client.post(URL, _form(caf)).status_code == 302
     response = client.post(URL, _form(caf))
@@ -134,7 +137,10 @@ def test_ip_rate_limit_refuses_politely_and_keeps_the_text(client, caf, settings
 
 
 def test_email_rate_limit_counts_per_address(client, caf, settings):
-    settings.SIMPLIFICATION_RATE_LIMITS = {"propose_email": (1, 3600)}
+    settings.SIMPLIFICATION_RATE_LIMITS = {
+        **settings.SIMPLIFICATION_RATE_LIMITS,
+        "propose_email": (1, 3600),
+    }
     assert client.post(URL, _form(caf, email="a@exemple.fr")).status_code == 302
     assert client.post(URL, _form(caf, email="A@Exemple.fr")).status_code == 429
     assert client.post(URL, _form(caf, email="b@exemple.fr")).status_code == 302
@@ -228,7 +234,10 @@ def test_api_proposal_unknown_organisation(client, partner_token):
 
 
 def test_api_proposal_rate_limited_per_token(client, caf, partner_token, settings):
-    settings.SIMPLIFICATION_RATE_LIMITS = {"api_propose_token": (1, 3600)}
+    settings.SIMPLIFICATION_RATE_LIMITS = {
+        **settings.SIMPLIFICATION_RATE_LIMITS,
+        "api_propose_token": (1, 3600),
+    }
     assert _post(client, _payload(caf), partner_token).status_code == 201
     response = _post(client, _payload(caf), partner_token)
     assert response.status_code == 429

@@ -132,7 +132,10 @@ def test_unpublished_requests_cannot_be_supported(client):
 
 
 def test_ip_limit_throttles_but_does_not_decide_uniqueness(client, smtp_inbox, settings):
-    settings.SIMPLIFICATION_RATE_LIMITS = {"support_ip": (2, 3600)}
+    settings.SIMPLIFICATION_RATE_LIMITS = {
+        **settings.SIMPLIFICATION_RATE_LIMITS,
+        "support_ip": (2, 3600),
+    }
     request = SimplificationRequestFactory(received=True)
     for n in range(2):
         assert client.post(_support_url(request), {"email": f"p{n}@exemple.fr"}).status_code == 302
@@ -141,14 +144,20 @@ def test_ip_limit_throttles_but_does_not_decide_uniqueness(client, smtp_inbox, s
     assert "Trop d’envois" in response.content.decode()
     assert 'value="p2@exemple.fr"' in response.content.decode()  # kept
     # Two people behind the same address (a France Services counter) both count.
-    settings.SIMPLIFICATION_RATE_LIMITS = {}
+    settings.SIMPLIFICATION_RATE_LIMITS = {
+        **settings.SIMPLIFICATION_RATE_LIMITS,
+        "support_ip": (20, 3600),
+    }
     for body in smtp_inbox.bodies():
         _confirm(client, _link_in(body))
     assert SimplificationRequest.objects.get(pk=request.pk).support_count == 2
 
 
 def test_email_limit_per_address(client, smtp_inbox, settings):
-    settings.SIMPLIFICATION_RATE_LIMITS = {"support_email": (1, 3600)}
+    settings.SIMPLIFICATION_RATE_LIMITS = {
+        **settings.SIMPLIFICATION_RATE_LIMITS,
+        "support_email": (1, 3600),
+    }
     first, second = SimplificationRequestFactory.create_batch(2, received=True)
     assert client.post(_support_url(first), {"email": "a@exemple.fr"}).status_code == 302
     assert client.post(_support_url(second), {"email": "a@exemple.fr"}).status_code == 429

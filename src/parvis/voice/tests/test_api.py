@@ -123,7 +123,7 @@ def test_service_of_another_organisation_422(service, write_token):
 
 
 def test_rate_limited_429(service, write_token, settings):
-    settings.VOICE_RATE_LIMITS = {"api_token": (1, 3600)}
+    settings.VOICE_RATE_LIMITS = {**settings.VOICE_RATE_LIMITS, "api_token": (1, 3600)}
     assert _post(_body(service), **write_token).status_code == 201
     response = _post(_body(service), **write_token)
     assert response.status_code == 429 and response["Retry-After"]

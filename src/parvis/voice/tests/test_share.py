@@ -101,7 +101,11 @@ def test_honeypot_refuses_with_a_message_and_keeps_the_data(client, site):
 
 
 def test_rate_limit_per_ip_gives_a_french_message_and_keeps_the_data(client, site, settings):
-    settings.VOICE_RATE_LIMITS = {"submit_ip": (1, 3600), "submit_email": (5, 86400)}
+    settings.VOICE_RATE_LIMITS = {
+        **settings.VOICE_RATE_LIMITS,
+        "submit_ip": (1, 3600),
+        "submit_email": (5, 86400),
+    }
     _choose(client, site)
     _tell(client)
     assert client.post(reverse("voice:share_contact"), {"accept_charter": "on"}).status_code == 302
@@ -118,7 +122,11 @@ def test_rate_limit_per_ip_gives_a_french_message_and_keeps_the_data(client, sit
 
 
 def test_rate_limit_per_email(client, site, settings):
-    settings.VOICE_RATE_LIMITS = {"submit_ip": (100, 3600), "submit_email": (1, 86400)}
+    settings.VOICE_RATE_LIMITS = {
+        **settings.VOICE_RATE_LIMITS,
+        "submit_ip": (100, 3600),
+        "submit_email": (1, 86400),
+    }
     for expected in (302, 429):
         _choose(client, site)
         _tell(client)
@@ -224,7 +232,7 @@ def test_unknown_private_link_is_404(client):
 
 
 def test_an_ip_that_tries_too_many_wrong_links_is_refused(client, settings):
-    settings.VOICE_RATE_LIMITS = {"link_miss_ip": (3, 3600)}
+    settings.VOICE_RATE_LIMITS = {**settings.VOICE_RATE_LIMITS, "link_miss_ip": (3, 3600)}
     ExperienceFactory(in_moderation=True, token="jeton-du-bon-lien")
     right = reverse("voice:follow", kwargs={"token": "jeton-du-bon-lien"})
     assert client.get(right).status_code == 200  # right links are not counted
