@@ -84,7 +84,9 @@ class LocalServiceFactory(factory.django.DjangoModelFactory):
     def departements(obj, create, extracted, **kwargs):
         if not create:
             return
-        obj.departements.set(extracted if extracted is not None else [obj.main_departement])
+        if extracted is None:
+            extracted = [obj.main_departement] if obj.main_departement else []
+        obj.departements.set(extracted)
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
