@@ -113,7 +113,7 @@ def _after_commit_changed(request: SimplificationRequest, change: StatusChange |
     from parvis.simplification import tasks
 
     request_id = request.pk
-    transaction.on_commit(lambda: events.request_changed(request_id))
+    events.request_changed.send_on_commit(request_id)
     if change is not None:
         change_id = change.pk
         send_on_commit(tasks.notify_proposer, change_id)

@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 import structlog
-from django.db import transaction
 
 from parvis.accounts.models import ApiToken
 from parvis.core.errors import ParvisError
@@ -51,8 +50,7 @@ def _voice_error(error: WorkflowError) -> VoiceError:
 
 
 def _changed_on_commit(experience: Experience) -> None:
-    pk = experience.pk
-    transaction.on_commit(lambda: experience_changed(pk))
+    experience_changed.send_on_commit(experience.pk)
 
 
 def is_api_token(principal: Any) -> bool:
