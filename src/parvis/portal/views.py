@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from parvis.core.breadcrumb import breadcrumb
+from parvis.core.charter import CHARTER_REASON_HELP, CharterReason
 from parvis.portal.theme import neutral_dsfr_stylesheet
 
 # Date of the last accessibility self-assessment shown on the declaration; update it with
@@ -38,28 +39,13 @@ def _retention() -> dict[str, int]:
     }
 
 
-# What each coded reason of the moderation charter covers, in plain French.
-CHARTER_REASON_HELP = {
-    "insult": "Insultes, menaces, propos discriminatoires ou mise en cause nominative d’un agent.",
-    "personal_data": "Le récit ne se comprend pas sans des informations qui permettraient "
-    "de reconnaître quelqu’un, même après masquage.",
-    "off_topic": "Le texte ne raconte pas une expérience avec un service public.",
-    "duplicate": "La même expérience a déjà été partagée ; la première est conservée.",
-    "commercial": "Publicité, démarchage, liens vers un site marchand.",
-    "other": "Tout autre motif, expliqué à l’auteur.",
-}
-
-
 def _charter_context() -> dict[str, Any]:
     from parvis.simplification.models import DeclineReason
-    from parvis.simplification.models import RejectionReason as ProposalRejection
-    from parvis.voice.models import RejectionReason
 
     return {
         "reasons": [
-            (label, CHARTER_REASON_HELP.get(code, "")) for code, label in RejectionReason.choices
+            (label, CHARTER_REASON_HELP.get(code, "")) for code, label in CharterReason.choices
         ],
-        "proposal_rejections": [label for _, label in ProposalRejection.choices],
         "decline_reasons": [label for _, label in DeclineReason.choices],
         "retention": _retention(),
     }

@@ -27,10 +27,12 @@ from parvis.accounts.intake import PartnerIntake
 from parvis.accounts.scoping import get_visible_or_404
 from parvis.core.api_limits import ApiLimit
 from parvis.core.api_schemas import PageParams, page_of, paginate, problems
+from parvis.core.charter import CharterReason
 from parvis.core.http import absolute_url
 from parvis.directory.models import Motif, Organisation, Theme
 from parvis.simplification import selectors, services
 from parvis.simplification.models import (
+    STATUS_PUBLIC_CODES,
     DeclineReason,
     ProposerKind,
     SimplificationRequest,
@@ -53,6 +55,18 @@ AnyStatus = Literal[
     "deposee", "non-publiee", "recue", "a-l-etude", "acceptee", "realisee", "refusee"
 ]
 
+
+# The moderation charter's codes this API took before there was one charter (French
+# slugs): still accepted for a non-publication (only there: a decline's reasons are
+# French public codes, and "doublon" or "autre" mean a decline reason on other moves).
+CHARTER_PUBLIC_ALIASES = {
+    "propos-injurieux": CharterReason.INSULT,
+    "donnees-personnelles": CharterReason.PERSONAL_DATA,
+    "hors-sujet": CharterReason.OFF_TOPIC,
+    "doublon": CharterReason.DUPLICATE,
+    "commercial": CharterReason.COMMERCIAL,
+    "autre": CharterReason.OTHER,
+}
 
 INTAKE = PartnerIntake(
     max_body_setting="SIMPLIFICATION_API_MAX_BODY_BYTES",
@@ -84,7 +98,7 @@ class HistoryOut(Schema):
 
     @staticmethod
     def resolve_status(obj: StatusChange) -> str:
-        return obj.to_status
+        return STATUS_PUBLIC_CODES.public(obj.to_status)
 
     @staticmethod
     def resolve_status_label(obj: StatusChange) -> str:
@@ -150,6 +164,10 @@ class SimplificationOut(Schema):
     @staticmethod
     def resolve_theme(obj: SimplificationRequest) -> str | None:
         return obj.theme_id
+
+    @staticmethod
+    def resolve_status(obj: SimplificationRequest) -> str:
+        return STATUS_PUBLIC_CODES.public(obj.status)
 
     @staticmethod
     def resolve_status_label(obj: SimplificationRequest) -> str:
@@ -243,7 +261,7 @@ def list_requests(
 ) -> dict[str, Any]:
     queryset = selectors.requests_for_public(
         organisation=filters.organisation,
-        status=filters.statut,
+        status=STATUS_PUBLIC_CODES.internal(filters.statut) if filters.statut else None,
         year=filters.annee,
         theme=filters.theme,
         q=filters.q or "",
@@ -319,7 +337,7 @@ def propose(request: HttpRequest, payload: ProposalIn) -> Any:
         {
             "reference": created.reference,
             "uuid": created.uuid,
-            "status": created.status,
+            "status": STATUS_PUBLIC_CODES.public(created.status),
             "status_label": str(Status(created.status).label),
         },
     )
@@ -344,12 +362,16 @@ def change_status(request: HttpRequest, reference: str, payload: TransitionIn) -
         simplification = queryset.filter(reference=reference).first()
     if simplification is None:
         simplification = get_visible_or_404(principal, queryset, reference=reference)
+    to_status = STATUS_PUBLIC_CODES.internal(payload.status) or ""
+    reason = payload.reason
+    if to_status == Status.REJECTED:
+        reason = CHARTER_PUBLIC_ALIASES.get(reason, reason)
     services.simplification_request_transition(
         request=simplification,
-        to_status=payload.status,
+        to_status=to_status,
         actor=principal,
         comment=payload.comment,
-        reason=payload.reason,
+        reason=reason,
         explanation=payload.explanation,
     )
     simplification.refresh_from_db()

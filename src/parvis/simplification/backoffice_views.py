@@ -24,10 +24,8 @@ from parvis.core.crypto import DecryptionError
 from parvis.core.pagination import paginate
 from parvis.simplification import selectors, services, workflow
 from parvis.simplification.forms import MaskingForm, TransitionForm
-from parvis.simplification.models import SimplificationRequest, Status
+from parvis.simplification.models import STATUS_PUBLIC_CODES, SimplificationRequest, Status
 from parvis.simplification.services import SimplificationError
-
-QUEUE_FILTERS = [("", "À traiter"), *list(Status.choices)]
 
 
 def _breadcrumb(current: str, *, with_queue: bool = True) -> Breadcrumb:
@@ -54,21 +52,23 @@ def _managed_request(request: HttpRequest, reference: str) -> SimplificationRequ
 def queue(request: HttpRequest) -> HttpResponse:
     if not selectors.may_use_backoffice(request.user):
         raise PermissionDenied
-    status = request.GET.get("statut", "")
-    if status not in Status.values:
-        status = ""
+    # The URL speaks the public codes (``?statut=recue``), as the public list does.
+    status = STATUS_PUBLIC_CODES.internal(request.GET.get("statut", "")) or ""
     queryset = selectors.requests_for_backoffice(
         request.user, status=status or None, open_only=not status
     )
+    counts = selectors.counts_by_status(selectors.requests_for_backoffice(request.user))
+    filters = [("", "À traiter", None, not status)] + [
+        (STATUS_PUBLIC_CODES.public(code), label, counts.get(code, 0), code == status)
+        for code, label in Status.choices
+    ]
     return render(
         request,
         "simplification/backoffice/queue.html",
         {
             "title": "Demandes de simplification à traiter",
             "page_obj": paginate(request, queryset),
-            "counts": selectors.counts_by_status(selectors.requests_for_backoffice(request.user)),
-            "filters": QUEUE_FILTERS,
-            "current_status": status,
+            "filters": filters,
             "breadcrumb": _breadcrumb("Demandes de simplification", with_queue=False),
         },
     )

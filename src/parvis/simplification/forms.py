@@ -6,9 +6,15 @@ from typing import Any, cast
 
 from django import forms
 
+from parvis.core.charter import CharterReason
 from parvis.core.forms import HONEYPOT_FIELD, HoneypotMixin, ParvisForm
 from parvis.directory.models import Motif, Organisation, Theme
-from parvis.simplification.models import PUBLIC_STATUSES, DeclineReason, RejectionReason, Status
+from parvis.simplification.models import (
+    PUBLIC_STATUSES,
+    STATUS_PUBLIC_CODES,
+    DeclineReason,
+    Status,
+)
 from parvis.simplification.services import COMMENT_MAX, PROCEDURE_MAX, TEXT_MAX
 
 PERSONAL_DATA_HELP = (
@@ -132,7 +138,8 @@ class FilterForm(ParvisForm):
     statut = forms.ChoiceField(
         label="Statut",
         required=False,
-        choices=[("", "Tous")] + [(s, Status(s).label) for s in PUBLIC_STATUSES],
+        choices=[("", "Tous")]
+        + [(STATUS_PUBLIC_CODES.public(s), Status(s).label) for s in PUBLIC_STATUSES],
     )
     annee = forms.TypedChoiceField(
         label="Année de dépôt", required=False, coerce=int, empty_value=None
@@ -150,6 +157,10 @@ class FilterForm(ParvisForm):
         cast(forms.ChoiceField, self.fields["annee"]).choices = [("", "Toutes")] + [
             (y, str(y)) for y in years
         ]
+
+    def clean_statut(self) -> str:
+        """The URL says the public code (``?statut=realisee``); the query wants ours."""
+        return STATUS_PUBLIC_CODES.internal(self.cleaned_data["statut"]) or ""
 
 
 class TransitionForm(ParvisForm):
@@ -178,7 +189,7 @@ class TransitionForm(ParvisForm):
     rejection_reason = forms.ChoiceField(
         label="Motif de non-publication",
         required=False,
-        choices=[("", "—"), *list(RejectionReason.choices)],
+        choices=[("", "—"), *list(CharterReason.choices)],
     )
 
     def __init__(

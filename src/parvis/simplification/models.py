@@ -3,14 +3,16 @@
 Lifecycle (``Status``, moves in ``workflow.LIFECYCLE``), every move recorded in
 ``StatusChange`` — the dated public history Services Publics+ lacks:
 
-    deposee ──(moderation)──▶ recue ─▶ a-l-etude ─▶ acceptee ─▶ realisee
-       │                        │          │            │
-       ▼                        └──────────┴────────────┴──▶ refusee (coded reason)
-    non-publiee (moderation refusal, never public)
+    submitted ──(moderation)──▶ received ─▶ under_study ─▶ accepted ─▶ done
+        │                        │             │             │
+        ▼                        └─────────────┴─────────────┴──▶ declined (coded reason)
+    rejected (moderation refusal, never public)
 
-Only ``recue`` and later statuses are public. The proposer's own words are encrypted at
-rest; public pages read only the masked texts (language engine, then moderation).
-Status codes are French slugs because they are published as such in the open data.
+Only ``received`` and later statuses are public. The proposer's own words are encrypted
+at rest; public pages read only the masked texts (language engine, then moderation).
+Statuses are stored as internal codes (English snake_case); the API, the open data and
+the URLs publish them as the French slugs of ``STATUS_PUBLIC_CODES`` (``recue``,
+``a-l-etude``…), which never change.
 """
 
 from __future__ import annotations
@@ -22,18 +24,34 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.charter import CharterReason
+from parvis.core.codes import PublicCodes
 from parvis.core.models import TransitionLog
 from parvis.directory.models import Motif, Organisation, Theme
 
 
 class Status(models.TextChoices):
-    SUBMITTED = "deposee", _("Déposée, en attente de relecture")
-    REJECTED = "non-publiee", _("Non publiée")
-    RECEIVED = "recue", _("Reçue")
-    UNDER_STUDY = "a-l-etude", _("À l’étude")
-    ACCEPTED = "acceptee", _("Acceptée")
-    DONE = "realisee", _("Réalisée")
-    DECLINED = "refusee", _("Non retenue")
+    SUBMITTED = "submitted", _("Déposée, en attente de relecture")
+    REJECTED = "rejected", _("Non publiée")
+    RECEIVED = "received", _("Reçue")
+    UNDER_STUDY = "under_study", _("À l’étude")
+    ACCEPTED = "accepted", _("Acceptée")
+    DONE = "done", _("Réalisée")
+    DECLINED = "declined", _("Non retenue")
+
+
+# The statuses as the API, the open data and the URLs publish them (frozen values).
+STATUS_PUBLIC_CODES = PublicCodes(
+    {
+        Status.SUBMITTED: "deposee",
+        Status.REJECTED: "non-publiee",
+        Status.RECEIVED: "recue",
+        Status.UNDER_STUDY: "a-l-etude",
+        Status.ACCEPTED: "acceptee",
+        Status.DONE: "realisee",
+        Status.DECLINED: "refusee",
+    }
+)
 
 
 PUBLIC_STATUSES: tuple[str, ...] = (
@@ -56,17 +74,6 @@ class DeclineReason(models.TextChoices):
     COST = "cout-disproportionne", _("Coût disproportionné au regard du gain")
     DUPLICATE = "doublon", _("Doublon d’une autre demande")
     OTHER = "autre", _("Autre raison (expliquée)")
-
-
-class RejectionReason(models.TextChoices):
-    """Moderation refusals (the request is never published)."""
-
-    PERSONAL_DATA = "donnees-personnelles", _("Données personnelles impossibles à masquer")
-    INSULT = "propos-injurieux", _("Propos injurieux ou diffamatoires")
-    OFF_TOPIC = "hors-sujet", _("Ne porte pas sur une démarche ou un formulaire")
-    DUPLICATE = "doublon", _("Doublon")
-    COMMERCIAL = "commercial", _("Contenu commercial ou publicitaire")
-    OTHER = "autre", _("Autre motif")
 
 
 class ProposerKind(models.TextChoices):
@@ -127,7 +134,7 @@ class SimplificationRequest(models.Model):
     )
 
     support_count = models.PositiveIntegerField(default=0)
-    rejection_reason = models.CharField(max_length=30, choices=RejectionReason.choices, blank=True)
+    rejection_reason = models.CharField(max_length=30, choices=CharterReason.choices, blank=True)
     decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
     decline_explanation = models.TextField(blank=True)  # masked, public
 

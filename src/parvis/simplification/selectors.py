@@ -22,6 +22,7 @@ from parvis.core.text import search_key
 from parvis.directory.models import Organisation
 from parvis.simplification.models import (
     PUBLIC_STATUSES,
+    STATUS_PUBLIC_CODES,
     DeclineReason,
     SimplificationRequest,
     Status,
@@ -145,7 +146,9 @@ class FollowUp:
             "organisation_name": self.organisation.name,
             "year": self.year,
             "total": self.total,
-            "counts": {status: self.count(status) for status in PUBLIC_STATUSES},
+            "counts": {
+                STATUS_PUBLIC_CODES.public(status): self.count(status) for status in PUBLIC_STATUSES
+            },
             "decided_n": self.decided_n,
             "median_days_to_decision": self.median_days_to_decision,
             "done_n": self.done_n,
@@ -223,7 +226,8 @@ def _iso(moment: Any) -> str | None:
 def simplification_requests_for_open_data() -> Iterator[dict[str, Any]]:
     """Every published request as an open-data row: public fields only, no personal data.
 
-    Keys follow ``publication.opendata.SIMPLIFICATION_FIELDS`` (French column names);
+    Keys follow ``publication.opendata.SIMPLIFICATION_FIELDS`` (French column names) and
+    statuses are public codes (``STATUS_PUBLIC_CODES``);
     ``reference``, ``cerfa``, the per-status dates and ``historique`` (list of
     ``{statut, date, commentaire, auteur}``) are there too for the JSON export.
     """
@@ -238,7 +242,7 @@ def simplification_requests_for_open_data() -> Iterator[dict[str, Any]]:
         history = request.public_history  # type: ignore[attr-defined]
         dates: dict[str, str | None] = {}
         for change in history:
-            dates.setdefault(change.to_status, _iso(change.created_at))
+            dates.setdefault(STATUS_PUBLIC_CODES.public(change.to_status), _iso(change.created_at))
         yield {
             "identifiant": str(request.uuid),
             "reference": request.reference,
@@ -250,7 +254,7 @@ def simplification_requests_for_open_data() -> Iterator[dict[str, Any]]:
             "cerfa": request.cerfa_number or None,
             "difficulte": request.difficulty,
             "proposition": request.proposal,
-            "statut": request.status,
+            "statut": STATUS_PUBLIC_CODES.public(request.status),
             "statut_libelle": Status(request.status).label,
             "motif_refus": (
                 DeclineReason(request.decline_reason).label if request.decline_reason else None
@@ -267,7 +271,7 @@ def simplification_requests_for_open_data() -> Iterator[dict[str, Any]]:
             "annee": request.year,
             "historique": [
                 {
-                    "statut": change.to_status,
+                    "statut": STATUS_PUBLIC_CODES.public(change.to_status),
                     "date": _iso(change.created_at),
                     "auteur": change.public_actor,
                     "commentaire": change.public_comment or None,

@@ -14,10 +14,10 @@ from typing import Any
 from parvis.accounts import scoping
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, has_permission
+from parvis.core.charter import CharterReason
 from parvis.core.workflow import CREATION, Machine, Move, Requirement, Step, anyone
 from parvis.simplification.models import (
     DeclineReason,
-    RejectionReason,
     SimplificationRequest,
     Status,
     StatusChange,
@@ -93,7 +93,7 @@ REJECTION_REASON = Requirement(
     "reason",
     "reason_required",
     "Choisissez le motif de non-publication.",
-    choices=frozenset(RejectionReason.values),
+    choices=frozenset(CharterReason.values),
 )
 DECLINE_REASON = Requirement(
     "reason",

@@ -19,9 +19,9 @@ from ninja import Status as HttpStatus
 
 from parvis.accounts.intake import PartnerIntake
 from parvis.core.api_limits import ApiLimit
+from parvis.core.charter import CharterReason
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import services
-from parvis.voice.models import RejectionReason
 from parvis.voice.notifications import private_link
 from parvis.voice.services import TEXT_MAX, TITLE_MAX, Actor, VoiceError
 
@@ -165,4 +165,4 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
     summary="Charte de modération : motifs de refus",
 )
 def rejection_reasons(request: HttpRequest) -> list[dict[str, str]]:
-    return [{"code": code, "label": str(label)} for code, label in RejectionReason.choices]
+    return [{"code": code, "label": str(label)} for code, label in CharterReason.choices]

@@ -12,10 +12,11 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from parvis.core.charter import CharterReason
 from parvis.core.forms import HoneypotMixin, ParvisForm, SearchForm
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice.analysis import LABEL_PLACEHOLDERS
-from parvis.voice.models import AnswerTemplate, RejectionReason, Tone
+from parvis.voice.models import AnswerTemplate, Tone
 from parvis.voice.services import TEXT_MAX, TITLE_MAX
 
 PERSONAL_DATA_REMINDER = (
@@ -204,7 +205,7 @@ class PublishForm(ParvisForm):
 
 class RejectForm(ParvisForm):
     reason = forms.ChoiceField(
-        label="Motif de la charte", choices=RejectionReason.choices, widget=forms.RadioSelect
+        label="Motif de la charte", choices=CharterReason.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
         label="Précision (interne)",

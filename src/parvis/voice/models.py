@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.charter import CharterReason
 from parvis.core.models import TransitionLog
 from parvis.directory.models import (
     Channel,
@@ -56,17 +57,6 @@ class Tone(models.TextChoices):
     POSITIVE = "positif", _("Positif")
     NEUTRAL = "neutre", _("Neutre")
     NEGATIVE = "negatif", _("Négatif")
-
-
-class RejectionReason(models.TextChoices):
-    """Coded reasons of the published moderation charter."""
-
-    INSULT = "insult", _("Propos injurieux ou diffamatoires")
-    PERSONAL_DATA = "personal_data", _("Données personnelles impossibles à masquer")
-    OFF_TOPIC = "off_topic", _("Hors sujet")
-    DUPLICATE = "duplicate", _("Doublon")
-    COMMERCIAL = "commercial", _("Contenu commercial ou publicitaire")
-    OTHER = "other", _("Autre motif")
 
 
 class ExperienceQuerySet(models.QuerySet["Experience"]):
@@ -164,7 +154,7 @@ class Experience(models.Model):
     )
     source = models.CharField(max_length=20, default="web")  # web, assisted, api
 
-    rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
+    rejection_reason = models.CharField(max_length=20, choices=CharterReason.choices, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parvis.accounts.models import User
 from parvis.core import ratelimit
+from parvis.core.charter import CharterReason
 from parvis.core.http import absolute_url, client_ip
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.directory.selectors import local_services_search, sites_search
@@ -41,7 +42,7 @@ from parvis.voice.forms import (
     StoryForm,
     WithdrawForm,
 )
-from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus, RejectionReason
+from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus
 from parvis.voice.services import VoiceError
 
 DRAFT_KEY = "voice:draft"
@@ -405,7 +406,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
                 "experience": experience,
                 "token": token,
                 "explanation": STATUS_EXPLANATIONS[S(experience.status)],
-                "rejection_reason": RejectionReason(experience.rejection_reason).label
+                "rejection_reason": CharterReason(experience.rejection_reason).label
                 if experience.rejection_reason
                 else "",
                 "answer": published_answer,

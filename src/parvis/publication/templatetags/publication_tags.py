@@ -50,10 +50,10 @@ def trend(theme: dict[str, Any]) -> str:
 
 @register.filter
 def reason_label(code: str) -> str:
-    from parvis.voice.models import RejectionReason
+    from parvis.core.charter import CharterReason
 
     try:
-        return str(RejectionReason(code).label)
+        return str(CharterReason(code).label)
     except ValueError:
         return code
 

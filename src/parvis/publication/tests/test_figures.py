@@ -9,11 +9,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from parvis.core.charter import CharterReason
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, ThemeFactory
 from parvis.publication import selectors, services
 from parvis.publication.models import LAST_12_MONTHS, FigureScope, FigureSummary
 from parvis.publication.services import add_months, percentile
-from parvis.voice.models import ExperienceStatus, RejectionReason
+from parvis.voice.models import ExperienceStatus
 from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +166,7 @@ def test_top_themes_with_trend(publish):
 def test_moderation_statistics_count_rejections_by_reason():
     service = LocalServiceFactory(slug="s")
     rejected_at = _moment(dt.date(2026, 6, 3))
-    for reason in (RejectionReason.INSULT, RejectionReason.INSULT, RejectionReason.OFF_TOPIC):
+    for reason in (CharterReason.INSULT, CharterReason.INSULT, CharterReason.OFF_TOPIC):
         ExperienceFactory(
             complaint=True,
             local_service=service,

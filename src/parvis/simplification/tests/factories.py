@@ -8,8 +8,10 @@ import json
 import factory
 from django.utils import timezone
 
+from parvis.core.charter import CharterReason
 from parvis.core.crypto import encrypt_text
 from parvis.directory.tests.factories import OrganisationFactory
+from parvis.simplification import workflow
 from parvis.simplification.models import (
     DeclineReason,
     SimplificationRequest,
@@ -97,22 +99,35 @@ class SimplificationRequestFactory(factory.django.DjangoModelFactory):
             decided_at=factory.LazyAttribute(lambda o: o.submitted_at + dt.timedelta(days=5)),
         )
         rejected = factory.Trait(
-            status=Status.REJECTED, original_texts_encrypted="", rejection_reason="hors-sujet"
+            status=Status.REJECTED,
+            original_texts_encrypted="",
+            rejection_reason=CharterReason.OFF_TOPIC,
         )
 
     @factory.post_generation
     def with_history(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
-        """The public history matching the status (received, then the current status)."""
+        """The history matching the status (submitted, received, then the current status),
+        each row with its move as ``workflow.LIFECYCLE`` would write it."""
         if not create:
             return
         StatusChange.objects.create(
-            request=obj, to_status=Status.SUBMITTED, created_at=obj.submitted_at
+            request=obj, to_status=Status.SUBMITTED, move="propose", created_at=obj.submitted_at
         )
+        if obj.status == Status.REJECTED:
+            StatusChange.objects.create(
+                request=obj,
+                from_status=Status.SUBMITTED,
+                to_status=Status.REJECTED,
+                move="reject",
+                reason_code=obj.rejection_reason,
+                created_at=obj.submitted_at,
+            )
         if obj.received_at:
             StatusChange.objects.create(
                 request=obj,
                 from_status=Status.SUBMITTED,
                 to_status=Status.RECEIVED,
+                move="publish",
                 is_public=True,
                 public_actor=f"Équipe qualité — {obj.organisation.name}",
                 created_at=obj.received_at,
@@ -122,11 +137,19 @@ class SimplificationRequestFactory(factory.django.DjangoModelFactory):
                     request=obj,
                     from_status=Status.RECEIVED,
                     to_status=obj.status,
+                    move=_move_name(Status.RECEIVED, obj.status),
                     is_public=True,
                     public_actor=f"Équipe qualité — {obj.organisation.name}",
                     created_at=obj.decided_at or obj.done_at or obj.received_at,
                     reason_code=obj.decline_reason,
                 )
+
+
+def _move_name(source: str, target: str) -> str:
+    """The move of the table from ``source`` to ``target`` ("" when the table has none:
+    the factory's shortcut from "received" to "done" skips "accepted")."""
+    rule = workflow.move(source, target)
+    return rule.name if rule is not None else ""
 
 
 class SupportFactory(factory.django.DjangoModelFactory):

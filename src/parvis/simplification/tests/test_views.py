@@ -103,7 +103,7 @@ def test_backoffice_scope_and_roles(client):
     assert client.get(reverse("simplification_backoffice:queue")).status_code == 403
     client.force_login(outsider)
     assert client.get(_detail(request)).status_code == 404
-    response = client.post(_detail(request), {"action": "transition", "status": "recue"})
+    response = client.post(_detail(request), {"action": "transition", "status": Status.RECEIVED})
     assert response.status_code == 404
     client.force_login(_quality(request.organisation))
     assert client.get(_detail(request)).status_code == 200
@@ -143,7 +143,7 @@ def test_moderator_sees_originals_corrects_masking_and_publishes(client):
     )
     assert response.status_code == 302
     response = client.post(
-        _detail(request), {"action": "transition", "status": "recue", "comment": ""}
+        _detail(request), {"action": "transition", "status": Status.RECEIVED, "comment": ""}
     )
     assert response.status_code == 302
     request.refresh_from_db()
@@ -159,7 +159,7 @@ def test_quality_manager_declines_with_reason_and_keeps_input_on_error(client):
         _detail(request),
         {
             "action": "transition",
-            "status": "refusee",
+            "status": Status.DECLINED,
             "decline_reason": "",
             "explanation": "Le décret l’impose.",
         },
@@ -171,7 +171,7 @@ def test_quality_manager_declines_with_reason_and_keeps_input_on_error(client):
         _detail(request),
         {
             "action": "transition",
-            "status": "refusee",
+            "status": Status.DECLINED,
             "decline_reason": "contrainte-juridique",
             "explanation": "Le décret l’impose.",
         },
@@ -214,6 +214,26 @@ def test_api_status_change(client):
     )
     assert response.status_code == 200
     assert response.json()["history"][-1]["comment"] == "Bonne idée."
+    body = response.json()
+    # Stored as an internal code, published as the frozen French slug.
+    assert SimplificationRequest.objects.get(pk=request.pk).status == Status.ACCEPTED
+    assert body["status"] == "acceptee"
+    assert [h["status"] for h in body["history"]] == ["recue", "acceptee"]
+
+
+@pytest.mark.parametrize("reason", ["hors-sujet", "off_topic"])
+def test_api_non_publication_takes_the_charter_code_or_its_former_french_slug(client, reason):
+    request = SimplificationRequestFactory()
+    client.force_login(UserFactory(platform_moderator=True))
+    response = client.post(
+        f"/api/v1/simplifications/{request.reference}/statut",
+        {"status": "non-publiee", "reason": reason},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "non-publiee"
+    request.refresh_from_db()
+    assert (request.status, request.rejection_reason) == (Status.REJECTED, "off_topic")
 
 
 # --- Open data ------------------------------------------------------------------------------

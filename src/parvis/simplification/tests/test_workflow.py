@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied
 from parvis.accounts.models import AuditEvent, Role
 from parvis.accounts.services import api_token_create
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.core.charter import CharterReason
 from parvis.core.workflow import Move
 from parvis.simplification import events, services, workflow
 from parvis.simplification.models import (
     PUBLIC_STATUSES,
     DeclineReason,
-    RejectionReason,
     SimplificationRequest,
     Status,
 )
@@ -35,7 +35,7 @@ TRAIT_OF = {
 
 def _arguments(move: Move) -> dict[str, str]:
     if move.name == "reject":
-        return {"reason": RejectionReason.OFF_TOPIC}
+        return {"reason": CharterReason.OFF_TOPIC}
     if move.name == "decline":
         return {"reason": DeclineReason.LEGAL, "explanation": "Le décret impose ces pièces."}
     if move.name == "complete":
@@ -302,9 +302,9 @@ def test_platform_admins_moderate_everywhere_too():
         request=request,
         to_status=Status.REJECTED,
         actor=UserFactory(platform_admin=True),
-        reason=RejectionReason.OFF_TOPIC,
+        reason=CharterReason.OFF_TOPIC,
     )
-    assert (change.move, change.reason_code) == ("reject", RejectionReason.OFF_TOPIC)
+    assert (change.move, change.reason_code) == ("reject", CharterReason.OFF_TOPIC)
 
 
 def test_a_token_s_move_names_the_token_and_a_reason_is_kept_only_where_asked():

@@ -13,10 +13,11 @@ from django.db import transaction
 from parvis.accounts import scoping
 from parvis.accounts.models import User
 from parvis.accounts.services import audit_record
+from parvis.core.charter import CharterReason
 from parvis.core.crypto import decrypt_text
 from parvis.core.queue import send_on_commit
 from parvis.voice import analysis
-from parvis.voice.models import AnswerStatus, Experience, PublicAnswer, RejectionReason
+from parvis.voice.models import AnswerStatus, Experience, PublicAnswer
 from parvis.voice.services._common import TITLE_MAX, Actor, S, VoiceError, _changed_on_commit
 from parvis.voice.services.lifecycle import experience_transition
 
@@ -100,9 +101,9 @@ def experience_reject(
     duplicate_of: Experience | None = None,
 ) -> Experience:
     _require_moderator(moderator)
-    if reason not in RejectionReason.values:
+    if reason not in CharterReason.values:
         raise VoiceError("invalid_reason", "Choisissez un motif de la charte.", field="reason")
-    if reason == RejectionReason.OTHER and not note.strip():
+    if reason == CharterReason.OTHER and not note.strip():
         raise VoiceError("note_required", "Précisez le motif « Autre ».", field="note")
     if duplicate_of is not None:
         if duplicate_of.pk == experience.pk:

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.core.charter import CharterReason
 from parvis.voice import selectors, services
-from parvis.voice.models import Experience, RejectionReason
+from parvis.voice.models import Experience
 from parvis.voice.models import ExperienceStatus as S
 from parvis.voice.services import VoiceError
 from parvis.voice.tests.factories import ExperienceFactory
@@ -79,7 +80,7 @@ def test_reject_with_a_coded_reason_and_a_note(client, moderator):
     assert response.status_code == 302
     experience.refresh_from_db()
     assert experience.status == S.REJECTED
-    assert experience.rejection_reason == RejectionReason.INSULT
+    assert experience.rejection_reason == CharterReason.INSULT
     transition = experience.transitions.get(to_status=S.REJECTED)
     assert transition.reason_code == "insult" and "injurieux" in transition.note
     history = client.get(_detail(experience)).content.decode()
@@ -228,7 +229,7 @@ def test_rejection_is_emailed_with_the_charter_then_the_address_is_erased(
     experience = ExperienceFactory(in_moderation=True, email="refus@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         services.experience_reject(
-            experience=experience, moderator=moderator, reason=RejectionReason.OFF_TOPIC
+            experience=experience, moderator=moderator, reason=CharterReason.OFF_TOPIC
         )
     [message] = smtp_inbox.to("refus@example.org")
     body = message.get_body(("plain",)).get_content()
@@ -242,7 +243,7 @@ def test_the_moderation_charter_is_public_and_linked(client):
     page = client.get(reverse("portal:charter"))
     assert page.status_code == 200
     body = page.content.decode()
-    for _, label in RejectionReason.choices:
+    for _, label in CharterReason.choices:
         assert str(label) in body
     share = client.get(reverse("voice:share")).content.decode()
     sitemap = client.get(reverse("footer-sitemap")).content.decode()
