@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
@@ -55,7 +56,7 @@ def directory(saint_denis, bordeaux, reunion):
     services.opening_exception_add(
         actor=None,
         site=counter,
-        date=dt.date.today() + dt.timedelta(days=3),
+        date=timezone.localdate() + dt.timedelta(days=3),
         label="Formation de l’équipe",
     )
     return {"caf": caf, "service": service, "counter": counter, "fs": france_services}

@@ -47,7 +47,7 @@ def test_reunion_site_is_open_at_0830_local_while_paris_is_still_asleep(saint_de
 
 def test_naive_datetimes_are_refused(bordeaux):
     with pytest.raises(ValueError, match="aware"):
-        is_open_at(_site(bordeaux), dt.datetime(2030, 1, 7, 10))
+        is_open_at(_site(bordeaux), dt.datetime(2030, 1, 7, 10))  # noqa: DTZ001 (on purpose)
 
 
 def test_interval_end_is_excluded(bordeaux):

@@ -68,7 +68,7 @@ def test_overseas_places_keep_their_own_date_and_holidays():
 
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="aware"):
-        sl.local_date(dt.datetime(2026, 6, 1, 12), GIRONDE)
+        sl.local_date(dt.datetime(2026, 6, 1, 12), GIRONDE)  # noqa: DTZ001 (on purpose)
 
 
 # --- Working days --------------------------------------------------------------------------
@@ -145,7 +145,11 @@ def test_a_site_that_never_opens_makes_no_promise():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    start=st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2028, 1, 1)),
+    # Hypothesis takes naive bounds and draws naive values, made aware in the test.
+    start=st.datetimes(
+        min_value=dt.datetime(2025, 1, 1),  # noqa: DTZ001
+        max_value=dt.datetime(2028, 1, 1),  # noqa: DTZ001
+    ),
     minutes=st.integers(min_value=1, max_value=60 * 40),
 )
 def test_adding_business_time_is_undone_by_measuring_it(start, minutes):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from parvis.directory.tests.factories import OrganisationFactory
 from parvis.simplification.models import Status
@@ -14,7 +14,8 @@ from parvis.simplification.selectors import MIN_N, follow_up
 from parvis.simplification.tests.factories import SimplificationRequestFactory
 
 pytestmark = pytest.mark.django_db
-JAN_2025 = timezone.make_aware(dt.datetime(2025, 1, 10, 10, 0))
+PARIS = ZoneInfo("Europe/Paris")
+JAN_2025 = dt.datetime(2025, 1, 10, 10, 0, tzinfo=PARIS)
 
 
 def _decided(organisation, days: int, **traits):
@@ -76,7 +77,7 @@ def test_one_row_per_organisation_and_year(caf):
     SimplificationRequestFactory(
         organisation=caf,
         received=True,
-        submitted_at=timezone.make_aware(dt.datetime(2026, 3, 1)),
+        submitted_at=dt.datetime(2026, 3, 1, tzinfo=PARIS),
     )
     SimplificationRequestFactory(organisation=other, submitted_at=JAN_2025, received=True)
     rows = [(r.organisation.slug, r.year) for r in follow_up()]
