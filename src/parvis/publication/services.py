@@ -102,6 +102,25 @@ def _public_values(experience: Experience, answer: PublicAnswer | None) -> dict[
     return values
 
 
+EXPERIENCES_DATASET = "experiences"
+# Counters move with every vote: the nightly export is soon enough for them.
+_NOT_A_CORRECTION = frozenset({"helpful_yes", "helpful_no"})
+_ANSWER_FIELDS = frozenset(
+    {"is_answered", "answer_text", "answer_signer", "answer_published_at", "answer_delay_days"}
+)
+
+
+def _corrected(before: PublicExperience, values: dict[str, Any]) -> bool:
+    """Whether the public row changed in a way the open data must not keep until the
+    nightly export: a masking change, an archive, an answer removed or corrected. A first
+    answer is a new publication, and new publications may wait for the nightly export."""
+    changed = {key for key, value in values.items() if getattr(before, key) != value}
+    changed -= _NOT_A_CORRECTION
+    if not before.is_answered and values["is_answered"]:
+        changed -= _ANSWER_FIELDS
+    return bool(changed)
+
+
 def _public_answer(experience: Experience) -> PublicAnswer | None:
     return (
         PublicAnswer.objects.select_related("signed_by_service", "signed_by_organisation")
@@ -126,8 +145,11 @@ def publication_sync(*, experience_id: int) -> PublicExperience | None:
         removed = publication_remove(experience_id=experience_id)
         if removed:
             logger.info("publication_removed", experience_id=experience_id)
+            # Withdrawn, refused after all, erased: the open data must forget it now.
+            opendata_mark_changed(dataset=EXPERIENCES_DATASET)
         return None
     values = _public_values(experience, _public_answer(experience))
+    before = PublicExperience.objects.filter(experience_id=experience.pk).first()
     # Field values come from rows voice validated; no full_clean (it would query every FK).
     row, created = PublicExperience.objects.update_or_create(
         experience_id=experience.pk, defaults=values
@@ -136,6 +158,8 @@ def publication_sync(*, experience_id: int) -> PublicExperience | None:
     current = set(
         PublicExperienceTheme.objects.filter(experience=row).values_list("theme_id", flat=True)
     )
+    if before is not None and (_corrected(before, values) or theme_ids != current):
+        opendata_mark_changed(dataset=EXPERIENCES_DATASET)
     if theme_ids != current:
         PublicExperienceTheme.objects.filter(experience=row).exclude(
             theme_id__in=theme_ids
@@ -171,6 +195,8 @@ def publication_rebuild(*, batch_size: int = 500) -> dict[str, int]:
     stale = set(PublicExperience.objects.values_list("experience_id", flat=True)) - public_ids
     for experience_id in stale:
         publication_remove(experience_id=experience_id)
+    if stale:
+        opendata_mark_changed(dataset=EXPERIENCES_DATASET)
     synced = 0
     ordered = sorted(public_ids)
     for start in range(0, len(ordered), batch_size):

@@ -2,7 +2,9 @@
 
 Periodic entries the platform's beat schedule needs (``settings.CELERY_BEAT_SCHEDULE``):
 ``refresh_figures`` hourly, ``export_open_data`` daily, ``export_changed_open_data``
-every 15 minutes (small datasets refreshed soon after a change).
+every 15 minutes (datasets whose published content was withdrawn or corrected, and
+simplification requests after any change, re-exported soon after; new experiences wait
+for the nightly export).
 """
 
 from __future__ import annotations

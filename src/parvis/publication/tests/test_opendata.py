@@ -14,7 +14,7 @@ from frictionless import Resource, Schema
 
 from parvis.directory.tests.factories import ThemeFactory
 from parvis.publication import opendata, services
-from parvis.publication.models import OpenDataFile
+from parvis.publication.models import OpenDataFile, PublicExperience
 from parvis.voice.tests.factories import AUTHOR_EMAIL, ORIGINAL_TEXT, PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +216,58 @@ def test_data_page_before_any_export(client):
     response = client.get("/donnees/")
     assert response.status_code == 200
     assert "pas encore été exporté" in response.content.decode()
+
+
+# --- Corrections reach the open data at the next 15-minute export -----------------------------
+
+
+def _experience_files(root) -> str:
+    """Every file of the experiences dataset, as one text."""
+    names = OpenDataFile.objects.filter(dataset="experiences").values_list("name", flat=True)
+    return "".join((root / name).read_text(encoding="utf-8") for name in names)
+
+
+def test_a_withdrawn_experience_is_gone_from_every_file_at_the_next_export(
+    exported, django_capture_on_commit_callbacks
+):
+    from parvis.voice import services as voice_services
+    from parvis.voice.models import Experience
+
+    root, _ = exported
+    kept, withdrawn = PublicExperience.objects.order_by("pk")[:2]
+    assert str(withdrawn.uuid) in _experience_files(root)
+    assert services.opendata_export_changed() == {"files": [], "skipped": []}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        voice_services.experience_withdraw(
+            experience=Experience.objects.get(pk=withdrawn.experience_id)
+        )
+    result = services.opendata_export_changed()
+
+    assert "experiences.csv" in result["files"]
+    files = _experience_files(root)
+    assert str(withdrawn.uuid) not in files and withdrawn.text not in files
+    assert str(kept.uuid) in files
+
+
+def test_a_masking_correction_after_publication_is_exported_at_once(exported):
+    from parvis.voice.models import Experience
+
+    root, _ = exported
+    row = PublicExperience.objects.filter(text__contains="moins bien").get()
+    Experience.objects.filter(pk=row.experience_id).update(masked_text="[MASQUÉ] corrigé")
+
+    services.publication_sync(experience_id=row.experience_id)
+    services.opendata_export_changed()
+
+    files = _experience_files(root)
+    assert "moins bien" not in files and "[MASQUÉ] corrigé" in files
+
+
+def test_votes_and_new_publications_wait_for_the_nightly_export(exported, publish):
+    row = PublicExperience.objects.filter(is_answered=True).get()
+    PublicExperience.objects.filter(pk=row.pk).update(helpful_yes=row.helpful_yes + 5)
+    services.publication_sync(experience_id=row.experience_id)  # counters back from voice
+    publish(masked_text="Une nouvelle expérience publiée.")
+
+    assert services.opendata_export_changed() == {"files": [], "skipped": []}
