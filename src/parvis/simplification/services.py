@@ -22,12 +22,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from parvis.accounts.models import ApiToken, User
 from parvis.accounts.scoping import Perm, has_permission, roles_of
 from parvis.accounts.services import audit_record
-from parvis.core.crypto import decrypt_text, encrypt_text
+from parvis.core.crypto import decrypt_text, email_digest, encrypt_text
 from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
@@ -67,13 +66,6 @@ class SimplificationError(ParvisError):
 
 def support_token_max_age() -> int:
     return settings.SIMPLIFICATION_SUPPORT_TOKEN_MAX_AGE
-
-
-def email_digest(email: str) -> str:
-    """Keyed digest of an email: enough to count once per address, useless to read it."""
-    return salted_hmac(
-        "parvis.simplification.email", email.strip().lower(), algorithm="sha256"
-    ).hexdigest()
 
 
 def normalise_cerfa(value: str) -> str:
@@ -175,7 +167,7 @@ def simplification_request_propose(
         proposer_kind=proposer_kind,
         proposer_user=proposer_user,
         proposer_email_encrypted=encrypt_text(email) if email else "",
-        proposer_email_digest=email_digest(email) if email else "",
+        proposer_email_digest=email_digest(email, purpose="simplification") if email else "",
         source=Source.API if api_token is not None else Source.WEB,
         api_token=api_token,
         submitted_at=now,
@@ -456,7 +448,8 @@ def _require_supportable(request: SimplificationRequest) -> None:
 
 
 def support_token(request: SimplificationRequest, email: str) -> str:
-    return signing.dumps({"r": str(request.uuid), "d": email_digest(email)}, salt=SUPPORT_SALT)
+    digest = email_digest(email, purpose="simplification")
+    return signing.dumps({"r": str(request.uuid), "d": digest}, salt=SUPPORT_SALT)
 
 
 def support_request_by_email(*, request: SimplificationRequest, email: str) -> None:
@@ -536,4 +529,6 @@ def support_by_account(*, request: SimplificationRequest, user: User) -> bool:
     """Count the support of a signed-in user; ``False`` if they already supported it."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied
-    return _support_add(request, user=user, digest=email_digest(user.email))
+    return _support_add(
+        request, user=user, digest=email_digest(user.email, purpose="simplification")
+    )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from parvis.accounts.models import Role
 from parvis.accounts.services import api_token_create
 from parvis.accounts.tests.factories import MembershipFactory
+from parvis.core.crypto import email_digest
 from parvis.directory.tests.factories import MotifFactory, OrganisationFactory
 from parvis.simplification.models import ProposerKind, SimplificationRequest, Source, Status
 from parvis.simplification.services import simplification_request_transition
@@ -69,7 +70,10 @@ def test_citizen_proposes_and_nothing_is_public_before_moderation(
     assert "06 12 34 56 78" not in request.difficulty and "Dupont" not in request.difficulty
     assert "Dupont" not in request.original_texts_encrypted
     assert "jean.dupont" not in request.proposer_email_encrypted
-    assert len(request.proposer_email_digest) == 64
+    # the shared email digest, with simplification's purpose: not voice's for the address
+    digest = email_digest("Jean.Dupont@exemple.fr", purpose="simplification")
+    assert request.proposer_email_digest == digest
+    assert digest != email_digest("jean.dupont@exemple.fr", purpose="voice")
     # The thank-you page gives the reference; nothing public yet.
     assert request.reference in client.get(response["Location"]).content.decode()
     assert client.get(reverse("simplification:detail", args=[request.reference])).status_code == 404
