@@ -30,6 +30,7 @@ from parvis.core.crypto import decrypt_text, email_digest, encrypt_text
 from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
+from parvis.core.services import next_reference
 from parvis.core.text import search_key
 from parvis.core.workflow import Move, Step, WorkflowError
 from parvis.directory.models import Motif, Organisation, Theme
@@ -39,7 +40,6 @@ from parvis.simplification.models import (
     FINAL_STATUSES,
     PUBLIC_STATUSES,
     ProposerKind,
-    ReferenceCounter,
     SimplificationRequest,
     Source,
     Status,
@@ -56,6 +56,8 @@ COMMENT_MAX = 1000
 CERFA_PATTERN = r"^[0-9]{5}(\*[0-9]{2})?$"
 _CERFA_NOISE = re.compile(r"(?i)cerfa|n°|no\.?|\s")
 SUPPORT_SALT = "parvis.simplification.support"
+# References read SIMP-<year>-<n>, numbered per year by ``core.services.next_reference``.
+REFERENCE_PREFIX = "SIMP"
 
 
 class SimplificationError(ParvisError):
@@ -91,14 +93,6 @@ def _require_text(value: str, field: str, label: str, maximum: int) -> str:
             field,
         )
     return value.strip()
-
-
-def _next_reference(year: int) -> str:
-    """``SIMP-<year>-<n>``: the UPDATE locks the year's row until the transaction ends."""
-    ReferenceCounter.objects.get_or_create(year=year)
-    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
-    return f"SIMP-{year}-{number:05d}"
 
 
 def _after_commit_changed(request: SimplificationRequest, change: StatusChange | None) -> None:
@@ -157,7 +151,7 @@ def simplification_request_propose(
     email = (proposer_email or "").strip()
     year = timezone.localtime(now).year
     request = SimplificationRequest(
-        reference=_next_reference(year),
+        reference=next_reference(REFERENCE_PREFIX, year),
         year=year,
         organisation=organisation,
         motif=motif,

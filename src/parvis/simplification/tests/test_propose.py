@@ -6,11 +6,13 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parvis.accounts.models import Role
 from parvis.accounts.services import api_token_create
 from parvis.accounts.tests.factories import MembershipFactory
 from parvis.core.crypto import email_digest
+from parvis.core.models import ReferenceCounter
 from parvis.directory.tests.factories import MotifFactory, OrganisationFactory
 from parvis.simplification.models import ProposerKind, SimplificationRequest, Source, Status
 from parvis.simplification.services import simplification_request_transition
@@ -38,6 +40,15 @@ def _form(organisation, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def test_references_are_numbered_per_year_by_the_core_counter(client, caf):
+    year = timezone.localdate().year
+    ReferenceCounter.objects.create(prefix="SIMP", year=year, last=41)
+    for _ in range(2):
+        assert client.post(URL, _form(caf)).status_code == 302
+    references = SimplificationRequest.objects.order_by("pk").values_list("reference", flat=True)
+    assert list(references) == [f"SIMP-{year}-00042", f"SIMP-{year}-00043"]
 
 
 def test_form_page_reminds_not_to_write_personal_data(client):
