@@ -472,8 +472,9 @@ LANGUAGE_WARM_WORKERS = env.bool("PARVIS_LANGUAGE_WARM_WORKERS", default=not TES
 VOICE_ORIGINAL_RETENTION_DAYS = env.int("VOICE_ORIGINAL_RETENTION_DAYS", default=30)
 # An author's email waits for the service's answer at most this long after publication.
 VOICE_CONTACT_RETENTION_DAYS = env.int("VOICE_CONTACT_RETENTION_DAYS", default=365)
-# Key of voice's digests of emails and voters; empty: SECRET_KEY (changing it makes the
-# stored digests unrecognisable: same-author detection and votes start afresh).
+# Key of voice's voter digests (« Cette réponse vous a-t-elle aidé ? », once per voter);
+# empty: SECRET_KEY. Changing it makes the stored ones unrecognisable: votes start afresh.
+# Authors' email digests are keyed by SECRET_KEY, like every app's (core.crypto).
 VOICE_DIGEST_KEY = env.str("VOICE_DIGEST_KEY", default="")
 # Days a simplification request's original words are kept after publication.
 SIMPLIFICATION_ORIGINAL_RETENTION_DAYS = env.int(

@@ -1,4 +1,5 @@
-"""Django admin of the platform plumbing (worker heartbeats) and the read-only admin base.
+"""Django admin of the platform plumbing (worker heartbeats, reference counters) and the
+read-only admin base.
 
 ``ReadOnlyAdmin`` / ``ReadOnlyAdminMixin`` serve every app whose rows only services or a
 loader write (tokens, audit events, experiences, the INSEE reference).
@@ -15,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parvis.core.models import WorkerHeartbeat
+from parvis.core.models import ReferenceCounter, WorkerHeartbeat
 
 
 class ReadOnlyAdminMixin:
@@ -47,3 +48,9 @@ class WorkerHeartbeatAdmin(ReadOnlyAdmin):
     def is_alive(self, obj: WorkerHeartbeat) -> bool:
         stale_after = dt.timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)
         return timezone.now() - obj.last_seen < stale_after
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(ReadOnlyAdmin):
+    list_display = ("prefix", "year", "last")
+    list_filter = ("prefix",)

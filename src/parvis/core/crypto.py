@@ -1,10 +1,12 @@
-"""Encryption at rest of personal data (e.g. original citizen texts, contact emails).
+"""Encryption at rest of personal data (e.g. original citizen texts, contact emails), and
+keyed digests of what must be matched without being kept (``keyed_digest``,
+``email_digest``).
 
-Keys come from ``PARVIS_ENCRYPTION_KEYS`` (comma-separated Fernet keys, the first one
-encrypts, every one decrypts) so keys can be rotated: add a new key in front, run
-``parvis rotate_encryption`` (every field registered with ``register_encrypted``), then
-drop the old key.
-The local profile generates one key into ``var/encryption_keys``.
+Encryption keys come from ``PARVIS_ENCRYPTION_KEYS`` (comma-separated Fernet keys, the
+first one encrypts, every one decrypts) so keys can be rotated: add a new key in front,
+run ``parvis rotate_encryption`` (every field registered with ``register_encrypted``),
+then drop the old key. The local profile generates one key into ``var/encryption_keys``.
+Digests are keyed by ``SECRET_KEY``.
 """
 
 from __future__ import annotations
@@ -64,6 +66,13 @@ def keyed_digest(value: str, *, purpose: str) -> str:
     Rotating ``SECRET_KEY`` changes every digest.
     """
     return salted_hmac(f"parvis.{purpose}", value, algorithm="sha256").hexdigest()
+
+
+def email_digest(email: str, *, purpose: str) -> str:
+    """The one digest of an email address: matched whatever its case or surrounding
+    spaces, and separated per use (``purpose`` is the app, e.g. "voice"), so that one
+    app's digests cannot be joined to another's."""
+    return keyed_digest(email.strip().lower(), purpose=f"{purpose}.email")
 
 
 def generate_key() -> str:

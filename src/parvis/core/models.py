@@ -1,5 +1,6 @@
-"""Platform plumbing: worker heartbeat, the real-time relay used in embedded mode, and the
-abstract transition log every lifecycle's log extends (``core.workflow``)."""
+"""Platform plumbing: worker heartbeat, the real-time relay used in embedded mode, the
+abstract transition log every lifecycle's log extends (``core.workflow``) and the counters
+of short references (``services.next_reference``)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,23 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class ReferenceCounter(models.Model):
+    """Last number given to the references ``<prefix>-<year>-<n>`` of one prefix in one
+    year (``services.next_reference`` increments it under a row lock)."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["prefix", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefix", "year"], name="core_one_reference_counter_per_prefix_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

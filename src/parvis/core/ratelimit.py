@@ -1,13 +1,12 @@
 """Fixed-window rate limits in the shared cache (Redis when configured).
 
-Identifiers (IP addresses, emails) are hashed before they become cache keys, so the
-cache never holds personal data in clear. Callers turn a refusal into a French message
-(HTML) or a 429 problem (API) and keep what the user typed.
+Identifiers (IP addresses, emails) are digested (``crypto.keyed_digest``) before they
+become cache keys, so the cache never holds personal data in clear. Callers turn a
+refusal into a French message (HTML) or a 429 problem (API) and keep what the user typed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from parvis.core.crypto import keyed_digest
 from parvis.core.http import client_ip
 
 
@@ -26,7 +26,7 @@ class RateLimit:
 
 
 def _key(scope: str, identifier: str, window: int) -> tuple[str, int]:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{identifier}".encode()).hexdigest()[:32]
+    digest = keyed_digest(identifier, purpose="ratelimit")[:32]
     bucket = int(time.time()) // window
     return f"rl:{scope}:{digest}:{bucket}", (bucket + 1) * window - int(time.time())
 

@@ -53,6 +53,8 @@ class DeadLetter(Exception):
 
 
 def recipient_digest(address: str) -> str:
+    # Not ``email_digest``: an address may be a phone number or a chat id, and the digests
+    # of messages already sent cannot be recomputed (the log keeps no address).
     return keyed_digest(address.strip().lower(), purpose="messaging.recipient")
 
 

@@ -11,12 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from parvis.simplification.models import (
-    ReferenceCounter,
-    SimplificationRequest,
-    StatusChange,
-    Support,
-)
+from parvis.simplification.models import SimplificationRequest, StatusChange, Support
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -97,9 +92,3 @@ class SupportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-
-@admin.register(ReferenceCounter)
-class ReferenceCounterAdmin(admin.ModelAdmin):
-    list_display = ("year", "last")
-    readonly_fields = ("year", "last")

@@ -88,7 +88,8 @@ class Source(models.TextChoices):
 
 class SimplificationRequest(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # Human-readable permanent reference: SIMP-<year>-<5 digits>, numbered per year.
+    # Human-readable permanent reference: SIMP-<year>-<5 digits>, numbered per year by
+    # ``core.services.next_reference``.
     reference = models.CharField(max_length=20, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(db_index=True, editable=False)
     status = models.CharField(
@@ -221,13 +222,3 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"Soutien à {self.request_id}"
-
-
-class ReferenceCounter(models.Model):
-    """Last reference number given in a year (row-locked by an UPDATE when incremented)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"

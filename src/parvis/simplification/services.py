@@ -22,15 +22,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from parvis.accounts.models import ApiToken, User
 from parvis.accounts.scoping import Perm, has_permission, roles_of
 from parvis.accounts.services import audit_record
-from parvis.core.crypto import decrypt_text, encrypt_text
+from parvis.core.crypto import decrypt_text, email_digest, encrypt_text
 from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
+from parvis.core.services import next_reference
 from parvis.core.text import search_key
 from parvis.core.workflow import Move, Step, WorkflowError
 from parvis.directory.models import Motif, Organisation, Theme
@@ -40,7 +40,6 @@ from parvis.simplification.models import (
     FINAL_STATUSES,
     PUBLIC_STATUSES,
     ProposerKind,
-    ReferenceCounter,
     SimplificationRequest,
     Source,
     Status,
@@ -57,6 +56,8 @@ COMMENT_MAX = 1000
 CERFA_PATTERN = r"^[0-9]{5}(\*[0-9]{2})?$"
 _CERFA_NOISE = re.compile(r"(?i)cerfa|n°|no\.?|\s")
 SUPPORT_SALT = "parvis.simplification.support"
+# References read SIMP-<year>-<n>, numbered per year by ``core.services.next_reference``.
+REFERENCE_PREFIX = "SIMP"
 
 
 class SimplificationError(ParvisError):
@@ -67,13 +68,6 @@ class SimplificationError(ParvisError):
 
 def support_token_max_age() -> int:
     return settings.SIMPLIFICATION_SUPPORT_TOKEN_MAX_AGE
-
-
-def email_digest(email: str) -> str:
-    """Keyed digest of an email: enough to count once per address, useless to read it."""
-    return salted_hmac(
-        "parvis.simplification.email", email.strip().lower(), algorithm="sha256"
-    ).hexdigest()
 
 
 def normalise_cerfa(value: str) -> str:
@@ -99,14 +93,6 @@ def _require_text(value: str, field: str, label: str, maximum: int) -> str:
             field,
         )
     return value.strip()
-
-
-def _next_reference(year: int) -> str:
-    """``SIMP-<year>-<n>``: the UPDATE locks the year's row until the transaction ends."""
-    ReferenceCounter.objects.get_or_create(year=year)
-    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
-    return f"SIMP-{year}-{number:05d}"
 
 
 def _after_commit_changed(request: SimplificationRequest, change: StatusChange | None) -> None:
@@ -165,7 +151,7 @@ def simplification_request_propose(
     email = (proposer_email or "").strip()
     year = timezone.localtime(now).year
     request = SimplificationRequest(
-        reference=_next_reference(year),
+        reference=next_reference(REFERENCE_PREFIX, year),
         year=year,
         organisation=organisation,
         motif=motif,
@@ -175,7 +161,7 @@ def simplification_request_propose(
         proposer_kind=proposer_kind,
         proposer_user=proposer_user,
         proposer_email_encrypted=encrypt_text(email) if email else "",
-        proposer_email_digest=email_digest(email) if email else "",
+        proposer_email_digest=email_digest(email, purpose="simplification") if email else "",
         source=Source.API if api_token is not None else Source.WEB,
         api_token=api_token,
         submitted_at=now,
@@ -456,7 +442,8 @@ def _require_supportable(request: SimplificationRequest) -> None:
 
 
 def support_token(request: SimplificationRequest, email: str) -> str:
-    return signing.dumps({"r": str(request.uuid), "d": email_digest(email)}, salt=SUPPORT_SALT)
+    digest = email_digest(email, purpose="simplification")
+    return signing.dumps({"r": str(request.uuid), "d": digest}, salt=SUPPORT_SALT)
 
 
 def support_request_by_email(*, request: SimplificationRequest, email: str) -> None:
@@ -536,4 +523,6 @@ def support_by_account(*, request: SimplificationRequest, user: User) -> bool:
     """Count the support of a signed-in user; ``False`` if they already supported it."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied
-    return _support_add(request, user=user, digest=email_digest(user.email))
+    return _support_add(
+        request, user=user, digest=email_digest(user.email, purpose="simplification")
+    )

@@ -1,6 +1,6 @@
-"""Keyed digests of voice: what lets parvis recognise an email, a private link or a voter
-without keeping them in clear. Pure functions (no database), shared by services and
-selectors.
+"""Digests of voice: what lets parvis recognise a private link or a voter without keeping
+them in clear. Pure functions (no database), shared by services and selectors. Authors'
+emails use ``core.crypto.email_digest(email, purpose="voice")``, like every app's.
 """
 
 from __future__ import annotations
@@ -11,13 +11,9 @@ from django.conf import settings
 
 
 def _digest(kind: str, value: str) -> str:
-    # Empty (the default): derived from SECRET_KEY, as the digests stored so far are.
+    # Empty (the default): derived from SECRET_KEY, as the voter digests stored so far are.
     key = settings.VOICE_DIGEST_KEY or settings.SECRET_KEY
     return hashlib.sha256(f"{key}:voice:{kind}:{value}".encode()).hexdigest()
-
-
-def email_digest(email: str) -> str:
-    return _digest("email", email.strip().lower())
 
 
 def private_token_digest(token: str) -> str:

@@ -1,4 +1,5 @@
-"""Encryption at rest with key rotation; rate limits that never store identifiers."""
+"""Encryption at rest with key rotation; keyed digests of emails; rate limits that never
+store identifiers."""
 
 from __future__ import annotations
 
@@ -25,6 +26,35 @@ def test_rotation_reencrypts_with_the_new_key(settings):
     assert crypto.decrypt_text(rotated) == "texte original"
     with pytest.raises(crypto.DecryptionError):
         crypto.decrypt_text(token)
+
+
+def test_email_digest_ignores_case_and_spaces_and_is_keyed():
+    digest = crypto.email_digest("camille.martin@exemple.fr", purpose="voice")
+    assert crypto.email_digest("  Camille.Martin@EXEMPLE.fr\n", purpose="voice") == digest
+    assert digest == crypto.keyed_digest("camille.martin@exemple.fr", purpose="voice.email")
+    assert len(digest) == 64 and "camille" not in digest
+
+
+def test_email_digests_of_two_apps_differ():
+    """Purpose separation: voice's digest of an address cannot be joined to
+    simplification's (nor to the message log's)."""
+    address = "camille.martin@exemple.fr"
+    voice = crypto.email_digest(address, purpose="voice")
+    simplification = crypto.email_digest(address, purpose="simplification")
+    assert voice != simplification
+    assert crypto.keyed_digest(address, purpose="messaging.recipient") not in {
+        voice,
+        simplification,
+    }
+
+
+def test_simplification_email_digest_is_the_one_already_stored():
+    """Simplification's supports and proposers were digested this way before the shared
+    function: no data migration needed (a change here needs one)."""
+    from django.utils.crypto import salted_hmac
+
+    before = salted_hmac("parvis.simplification.email", "a@b.fr", algorithm="sha256")
+    assert crypto.email_digest(" A@b.fr ", purpose="simplification") == before.hexdigest()
 
 
 def test_rate_limit_counts_per_identifier_and_hashes_keys():

@@ -8,14 +8,14 @@ from django.db.models import F
 
 
 def backfill_digests(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from parvis.simplification.services import email_digest
+    from parvis.core.crypto import email_digest
 
     Support = apps.get_model("simplification", "Support")
     SimplificationRequest = apps.get_model("simplification", "SimplificationRequest")
     for support in Support.objects.filter(email_digest="", user__isnull=False).select_related(
         "user"
     ):
-        digest = email_digest(support.user.email)
+        digest = email_digest(support.user.email, purpose="simplification")
         if Support.objects.filter(request_id=support.request_id, email_digest=digest).exists():
             support.delete()
             SimplificationRequest.objects.filter(pk=support.request_id).update(

@@ -6,10 +6,13 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parvis.accounts.models import Role
 from parvis.accounts.services import api_token_create
 from parvis.accounts.tests.factories import MembershipFactory
+from parvis.core.crypto import email_digest
+from parvis.core.models import ReferenceCounter
 from parvis.directory.tests.factories import MotifFactory, OrganisationFactory
 from parvis.simplification.models import ProposerKind, SimplificationRequest, Source, Status
 from parvis.simplification.services import simplification_request_transition
@@ -37,6 +40,15 @@ def _form(organisation, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def test_references_are_numbered_per_year_by_the_core_counter(client, caf):
+    year = timezone.localdate().year
+    ReferenceCounter.objects.create(prefix="SIMP", year=year, last=41)
+    for _ in range(2):
+        assert client.post(URL, _form(caf)).status_code == 302
+    references = SimplificationRequest.objects.order_by("pk").values_list("reference", flat=True)
+    assert list(references) == [f"SIMP-{year}-00042", f"SIMP-{year}-00043"]
 
 
 def test_form_page_reminds_not_to_write_personal_data(client):
@@ -69,7 +81,10 @@ def test_citizen_proposes_and_nothing_is_public_before_moderation(
     assert "06 12 34 56 78" not in request.difficulty and "Dupont" not in request.difficulty
     assert "Dupont" not in request.original_texts_encrypted
     assert "jean.dupont" not in request.proposer_email_encrypted
-    assert len(request.proposer_email_digest) == 64
+    # the shared email digest, with simplification's purpose: not voice's for the address
+    digest = email_digest("Jean.Dupont@exemple.fr", purpose="simplification")
+    assert request.proposer_email_digest == digest
+    assert digest != email_digest("jean.dupont@exemple.fr", purpose="voice")
     # The thank-you page gives the reference; nothing public yet.
     assert request.reference in client.get(response["Location"]).content.decode()
     assert client.get(reverse("simplification:detail", args=[request.reference])).status_code == 404

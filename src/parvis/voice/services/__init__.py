@@ -29,7 +29,7 @@ A test that patches a name patches it in the module that calls it (for example
 
 from __future__ import annotations
 
-from parvis.voice.digests import email_digest, private_token_digest
+from parvis.voice.digests import private_token_digest
 from parvis.voice.selectors import author_email_of
 from parvis.voice.services._common import (
     ANSWER_MIN,
@@ -138,7 +138,6 @@ __all__ = [
     "author_email_of",
     "clean_text",
     "contact_retention_days",
-    "email_digest",
     "experience_adjust_masking",
     "experience_analyse",
     "experience_archive",

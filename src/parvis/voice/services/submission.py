@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from parvis.accounts.models import User
 from parvis.accounts.services import audit_record
-from parvis.core.crypto import decrypt_text, encrypt_text
+from parvis.core.crypto import decrypt_text, email_digest, encrypt_text
 from parvis.core.queue import send, send_on_commit
 from parvis.core.workflow import Acting, WorkflowError
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import analysis
-from parvis.voice.digests import email_digest, private_token_digest
+from parvis.voice.digests import private_token_digest
 from parvis.voice.models import AnswerStatus, Experience, PublicAnswer, Tone
 from parvis.voice.services._common import (
     TEXT_MAX,
@@ -184,7 +184,7 @@ def experience_submit(
         original_text_encrypted=encrypt_text(text),
         author=author if isinstance(author, User) else None,
         author_email_encrypted=encrypt_text(email) if email else "",
-        author_email_digest=email_digest(email) if email else "",
+        author_email_digest=email_digest(email, purpose="voice") if email else "",
         private_token_digest=private_token_digest(token),
         is_assisted=assisted_by is not None,
         assisted_by=assisted_by,
@@ -402,7 +402,9 @@ def experiences_attach_by_email(*, user: User) -> int:
     if not user.email or is_agent(user):
         return 0
     attached = (
-        Experience.objects.filter(author__isnull=True, author_email_digest=email_digest(user.email))
+        Experience.objects.filter(
+            author__isnull=True, author_email_digest=email_digest(user.email, purpose="voice")
+        )
         .exclude(status=S.WITHDRAWN)
         .update(author=user)
     )

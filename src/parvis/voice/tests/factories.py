@@ -17,7 +17,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from parvis.core.crypto import encrypt_text
+from parvis.core.crypto import email_digest, encrypt_text
 from parvis.directory.tests.factories import LocalServiceFactory, SiteFactory
 from parvis.voice.models import (
     AnswerStatus,
@@ -27,7 +27,7 @@ from parvis.voice.models import (
     PublicAnswer,
     Tone,
 )
-from parvis.voice.services import email_digest, private_token_digest
+from parvis.voice.services import private_token_digest
 
 ORIGINAL_TITLE = "Rendez-vous avec Madame Lefèvre"
 ORIGINAL_TEXT = (
@@ -137,7 +137,9 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
     author_email_encrypted = factory.LazyAttribute(
         lambda o: encrypt_text(o.email) if o.email else ""
     )
-    author_email_digest = factory.LazyAttribute(lambda o: email_digest(o.email) if o.email else "")
+    author_email_digest = factory.LazyAttribute(
+        lambda o: email_digest(o.email, purpose="voice") if o.email else ""
+    )
     private_token_digest = factory.LazyAttribute(lambda o: private_token_digest(o.token))
 
     @factory.post_generation

@@ -47,6 +47,8 @@ def test_submission_encrypts_the_original_and_masks_it_in_a_task(
         assert "Dupont" not in getattr(experience, field)
     assert crypto.decrypt_text(experience.original_text_encrypted) == STORY
     assert crypto.decrypt_text(experience.author_email_encrypted) == "jean.dupont@example.org"
+    digest = crypto.email_digest("jean.dupont@example.org", purpose="voice")
+    assert experience.author_email_digest == digest
     # the engine ran (eager task after commit) and the experience waits for a moderator
     assert experience.status == S.IN_MODERATION
     assert experience.processed_at is not None
