@@ -9,6 +9,9 @@ queries, template rendering):
 * full-text query sorted by date (< 50 ms) and by relevance (< 150 ms);
 * a local service's figures page (< 100 ms).
 
+Then one full open-data export of the experiences (what the 15-minute task does after a
+withdrawal or a correction), timed, with the files' size.
+
 Query mix (declared, deterministic): filter pairs drawn in turn from organisation +
 département, organisation + tone, département + answered, theme + tone, channel + journey
 stage, local service + tone, organisation + motif; search terms of every frequency, from
@@ -373,6 +376,31 @@ def load(rows: int, reference: dict[str, Any], rng: random.Random) -> dict[str, 
     }
 
 
+def export_open_data() -> dict[str, Any]:
+    """One full export of the experiences dataset (CSV, JSON, Table Schema), as the
+    15-minute task runs it after a withdrawal or a correction, into a scratch folder."""
+    import tempfile
+
+    from django.test import override_settings
+
+    from parvis.publication.services import opendata_export
+
+    with (
+        tempfile.TemporaryDirectory(prefix="parvis-opendata-") as root,
+        override_settings(PUBLICATION_OPENDATA_ROOT=root),
+    ):
+        started = time.perf_counter()
+        result = opendata_export(only=["experiences"])
+        seconds = time.perf_counter() - started
+        sizes = {path.name: path.stat().st_size for path in Path(root).rglob("*") if path.is_file()}
+    return {
+        "seconds": round(seconds, 1),
+        "files": result["files"],
+        "megabytes": round(sum(sizes.values()) / 1e6, 1),
+        "max_rss_mb": rss_mb(),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -489,6 +517,9 @@ def main() -> None:
             result["met"] = result["p95_ms"] < TARGETS_MS[name]
         figures[name] = result
         print(name, result, flush=True)
+    if not args.only or "opendata_export" in args.only:
+        figures["opendata_export_experiences"] = export_open_data()
+        print("opendata_export_experiences", figures["opendata_export_experiences"], flush=True)
     figures["query_mix"] = {
         "listing_two_filters": "organisation+département, organisation+tonalité, "
         "département+réponse, thème+tonalité, canal+étape, service+tonalité, organisme+motif "
