@@ -281,6 +281,8 @@ REALTIME_DB_RELAY = not REDIS_URL
 
 # --- Authentication and security ----------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # Refuses logins from an address that sprayed (ACCOUNTS_RATE_LIMITS["login_accounts_ip"]).
+    "parvis.accounts.authentication.AddressGuardBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -301,8 +303,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "parvis.accounts.authentication.axes_username"
 AXES_CLIENT_IP_CALLABLE = "parvis.core.http.client_ip_for_axes"
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_LOCKOUT_CALLABLE = "parvis.accounts.authentication.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
@@ -421,8 +424,11 @@ RETENTION_PENDING_ACCOUNTS_DAYS = env.int("RETENTION_PENDING_ACCOUNTS_DAYS", def
 # Rows of the outbound message log (no address: a keyed digest, the template, the status).
 RETENTION_MESSAGE_DELIVERIES_DAYS = env.int("RETENTION_MESSAGE_DELIVERIES_DAYS", default=90)
 # Citizen accounts: (limit, window in seconds) per IP for sign-up, new activation links and
-# activation attempts, and emails sent to one address (see accounts.views / services).
+# activation attempts, and emails sent to one address (see accounts.views / services);
+# ``login_accounts_ip``: distinct accounts failing to log in from one client address, past
+# which every login from it gets 429 until the window ends (accounts.authentication).
 ACCOUNTS_RATE_LIMITS = {
+    "login_accounts_ip": (5, 900),
     "signup_ip": (10, 3600),
     "resend_ip": (10, 3600),
     "activate_ip": (20, 3600),
