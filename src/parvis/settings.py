@@ -18,6 +18,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -25,7 +26,27 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-env = environ.Env()
+
+class _Env(environ.Env):
+    """django-environ, with a value it cannot read (``AXES_FAILURE_LIMIT=cinq``) reported
+    as a configuration error naming the variable (parvis.startup prints it)."""
+
+    def get_value(
+        self,
+        var: str,
+        cast: Any = None,
+        default: Any = environ.Env.NOTSET,
+        parse_default: bool = False,
+    ) -> Any:
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError) as error:
+            raise ImproperlyConfigured(
+                f"The environment variable {var} has a value parvis cannot read ({error})."
+            ) from error
+
+
+env = _Env()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -189,6 +210,10 @@ if TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_parvis_{_run_id}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if not IS_POSTGRES and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name a PostgreSQL or SQLite database (postgres://… or sqlite:///…)."
+    )
 
 # --- Cache, broker, channels --------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
