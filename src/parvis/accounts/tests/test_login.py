@@ -40,6 +40,15 @@ def test_spraying_many_accounts_from_one_address_gets_429(client, settings):
     assert "la connexion depuis cette adresse est bloquée pendant" in body
     assert int(refused["Retry-After"]) > 0
     assert "_auth_user_id" not in client.session
+    # A client asking for JSON gets the same refusal as a problem.
+    problem = client.post(
+        LOGIN,
+        {"username": victims[-1].email, "password": DEFAULT_PASSWORD},
+        HTTP_ACCEPT="application/json",
+    )
+    assert problem.status_code == 429
+    assert problem["Content-Type"] == "application/problem+json"
+    assert problem.json()["code"] == "login_locked"
     # Another client address is not concerned.
     elsewhere = client.post(
         LOGIN,
@@ -149,3 +158,21 @@ def test_addresses_kept_in_mixed_case_are_normalised_so_their_owners_still_log_i
         LOGIN, {"username": "Camille.Martin@Exemple.FR", "password": DEFAULT_PASSWORD}
     )
     assert response.status_code == 302
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_the_address_limit_holds_under_asgi_too(async_client, settings):
+    """uvicorn serves parvis through ASGI, where axes' middleware takes its async path
+    (which calls the lockout callable with other arguments)."""
+    from asgiref.sync import sync_to_async
+
+    limit, _window = settings.ACCOUNTS_RATE_LIMITS["login_accounts_ip"]
+    victims = await sync_to_async(UserFactory.create_batch)(limit + 1)
+    for victim in victims[:limit]:
+        await async_client.post(LOGIN, {"username": victim.email, "password": SPRAYED_PASSWORD})
+    refused = await async_client.post(
+        LOGIN, {"username": victims[-1].email, "password": DEFAULT_PASSWORD}
+    )
+    assert refused.status_code == 429
+    assert "sur plusieurs comptes" in refused.content.decode()
