@@ -6,9 +6,10 @@ failures, on the normalised address (``axes_username``). Spraying, one password 
 many accounts from one address, never trips that lock, so this module also counts the
 distinct accounts failing from each client address (``ACCOUNTS_RATE_LIMITS
 ["login_accounts_ip"]``) and, past the limit, refuses every login from that address until
-its window ends. The refusal goes through axes' own flag (``request.axes_locked_out``):
-axes then records no failure for it and its middleware answers with
-``lockout_response``, a 429 in French.
+its window ends. The refusal goes through axes' own flag (``request.axes_locked_out``),
+so axes' middleware answers it as it answers its own lockout, with ``lockout_response``:
+a 429 in French. (Like a refusal of axes' own, axes still records the attempt as a
+failure of that account from that address.)
 """
 
 from __future__ import annotations
