@@ -39,6 +39,16 @@ app = Celery("parvis")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+@app.on_configure.connect
+def _settings_or_exit(sender: Any = None, **kwargs: Any) -> None:
+    """The worker and beat read Django's settings here first: a configuration error is
+    one sentence, not a traceback."""
+    from parvis.startup import settings_or_exit
+
+    settings_or_exit()
+
+
 HEARTBEAT_INTERVAL_SECONDS = 30
 
 

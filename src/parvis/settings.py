@@ -18,6 +18,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -25,7 +26,27 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-env = environ.Env()
+
+class _Env(environ.Env):
+    """django-environ, with a value it cannot read (``AXES_FAILURE_LIMIT=cinq``) reported
+    as a configuration error naming the variable (parvis.startup prints it)."""
+
+    def get_value(
+        self,
+        var: str,
+        cast: Any = None,
+        default: Any = environ.Env.NOTSET,
+        parse_default: bool = False,
+    ) -> Any:
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError) as error:
+            raise ImproperlyConfigured(
+                f"The environment variable {var} has a value parvis cannot read ({error})."
+            ) from error
+
+
+env = _Env()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -189,6 +210,10 @@ if TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_parvis_{_run_id}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if not IS_POSTGRES and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name a PostgreSQL or SQLite database (postgres://… or sqlite:///…)."
+    )
 
 # --- Cache, broker, channels --------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -281,6 +306,8 @@ REALTIME_DB_RELAY = not REDIS_URL
 
 # --- Authentication and security ----------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # Refuses logins from an address that sprayed (ACCOUNTS_RATE_LIMITS["login_accounts_ip"]).
+    "parvis.accounts.authentication.AddressGuardBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -301,8 +328,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "parvis.accounts.authentication.axes_username"
 AXES_CLIENT_IP_CALLABLE = "parvis.core.http.client_ip_for_axes"
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_LOCKOUT_CALLABLE = "parvis.accounts.authentication.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
@@ -421,8 +449,11 @@ RETENTION_PENDING_ACCOUNTS_DAYS = env.int("RETENTION_PENDING_ACCOUNTS_DAYS", def
 # Rows of the outbound message log (no address: a keyed digest, the template, the status).
 RETENTION_MESSAGE_DELIVERIES_DAYS = env.int("RETENTION_MESSAGE_DELIVERIES_DAYS", default=90)
 # Citizen accounts: (limit, window in seconds) per IP for sign-up, new activation links and
-# activation attempts, and emails sent to one address (see accounts.views / services).
+# activation attempts, and emails sent to one address (see accounts.views / services);
+# ``login_accounts_ip``: distinct accounts failing to log in from one client address, past
+# which every login from it gets 429 until the window ends (accounts.authentication).
 ACCOUNTS_RATE_LIMITS = {
+    "login_accounts_ip": (5, 900),
     "signup_ip": (10, 3600),
     "resend_ip": (10, 3600),
     "activate_ip": (20, 3600),

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts import scoping, services
-from parvis.accounts.models import ApiToken, AuditEvent, Membership, User
+from parvis.accounts.models import ApiToken, AuditEvent, Membership, User, normalize_email
 from parvis.core.admin import ReadOnlyAdmin
 
 
@@ -33,22 +33,34 @@ def platform_admins_only(request: HttpRequest) -> bool:
 admin.site.has_permission = platform_admins_only  # type: ignore[method-assign]
 
 
+def _unique_normalised_email(form: forms.ModelForm[User]) -> str:
+    """The address typed, normalised as every account's is; refused when another account
+    has it, whatever its case."""
+    email = normalize_email(form.cleaned_data["email"])
+    others = User.objects.filter(email__iexact=email)
+    if form.instance.pk:
+        others = others.exclude(pk=form.instance.pk)
+    if others.exists():
+        raise forms.ValidationError(_("Un compte existe déjà avec cette adresse."))
+    return email
+
+
 class UserAddForm(AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "full_name")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("Un compte existe déjà avec cette adresse."))
-        return email
+        return _unique_normalised_email(self)
 
 
 class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean_email(self) -> str:
+        return _unique_normalised_email(self)
 
 
 class MembershipInline(admin.TabularInline):

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "parvis.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from parvis.accounts import authentication  # noqa: F401  (login failure counter)

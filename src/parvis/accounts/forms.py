@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parvis.accounts.models import User
+from parvis.accounts.models import User, normalize_email
 from parvis.core.forms import HoneypotMixin, ParvisForm, ParvisFormMixin
 from parvis.messaging.services import message_send_now
 
@@ -35,6 +35,9 @@ class LoginForm(ParvisFormMixin, AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé."),
     }
+
+    def clean_username(self) -> str:
+        return normalize_email(self.cleaned_data["username"])
 
 
 def _email_field(**attrs: Any) -> forms.EmailField:

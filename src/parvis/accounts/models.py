@@ -14,13 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from parvis.directory.models import LocalService, Organisation, Site
 
 
+def normalize_email(address: str) -> str:
+    """The one form of a login address, whatever path it comes by (creation, sign-up,
+    admin edit, login, lockout counters): trimmed and lowercased whole, so that
+    ``Agent@X.fr`` and ``agent@x.fr`` are one account with one lockout counter."""
+    return BaseUserManager.normalize_email(address.strip()).lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -28,6 +35,11 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True, is_platform_admin=True)
         return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Every authentication path (login form, admin login) finds the account by its
+        normalised address."""
+        return self.get(email=normalize_email(username or ""))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -50,6 +62,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email or "")
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from parvis.accounts.models import ApiToken, AuditEvent, Membership, User
+from parvis.accounts.models import ApiToken, AuditEvent, Membership, User, normalize_email
 from parvis.accounts.scoping import Perm, grants_for, visible_to
 
 
@@ -50,7 +50,7 @@ def is_agent(user: Any) -> bool:
 
 
 def user_by_email(email: str) -> User | None:
-    return User.objects.filter(email__iexact=email.strip()).first()
+    return User.objects.filter(email=normalize_email(email)).first()
 
 
 def user_of_activation_link(uidb64: str, token: str) -> User | None:

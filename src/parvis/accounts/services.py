@@ -24,7 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from parvis.accounts import selectors
-from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role, User
+from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role, User, normalize_email
 from parvis.core import ratelimit
 from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
@@ -349,7 +349,7 @@ def citizen_signup(*, email: str, password: str) -> User:
     with the old one, and a stranger's password never survives the owner's sign-up) and
     gets a new link; an active account gets an email saying it exists.
     """
-    email = User.objects.normalize_email(email.strip()).lower()
+    email = normalize_email(email)
     existing = selectors.user_by_email(email)
     if existing is not None:
         if _is_pending_citizen(existing):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parvis.accounts.models import ApiToken, Role, User
+from parvis.accounts.models import ApiToken, Role, User, normalize_email
 from parvis.core.forms import ParvisForm
 from parvis.directory.models import LocalService, Organisation, Site
 
@@ -61,8 +61,8 @@ class MembershipGrantForm(ParvisForm):
         scope_field.choices = choices
 
     def clean_email(self) -> User:
-        email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        email = normalize_email(self.cleaned_data["email"])
+        user = User.objects.filter(email=email, is_active=True).first()
         if user is None:
             raise forms.ValidationError(
                 _(

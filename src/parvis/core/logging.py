@@ -40,6 +40,22 @@ def scrub_personal_data(_logger: Any, _method: str, event_dict: dict[str, Any]) 
     return event_dict
 
 
+class ClientErrorsOnOneLine(logging.Filter):
+    """A refusal answered with a 4xx (PermissionDenied, a suspicious request) is one log
+    line: Django logs those with the exception's traceback, so any client could fill the
+    logs with stack traces. The exception's class stays in the line; 5xx keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if record.exc_info and isinstance(status, int) and status < 500:
+            error = record.exc_info[1]
+            if error is not None:
+                record.msg = f"{record.msg} ({type(error).__name__})"
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(*, level: str = "INFO", fmt: str = "console") -> None:
     shared_processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -80,12 +96,22 @@ def configure_logging(*, level: str = "INFO", fmt: str = "console") -> None:
                     "foreign_pre_chain": shared_processors,
                 }
             },
-            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structlog"}},
+            "filters": {"client_errors": {"()": ClientErrorsOnOneLine}},
+            "handlers": {
+                "console": {
+                    "class": "logging.StreamHandler",
+                    "formatter": "structlog",
+                    "filters": ["client_errors"],
+                }
+            },
             "root": {"handlers": ["console"], "level": level},
             "loggers": {
                 # Request lines carry full URLs with query strings (possible search terms).
                 "django.server": {"level": "WARNING"},
                 "axes": {"level": "WARNING"},
+                # On the logger too, so every handler gets the record without traceback;
+                # the console handler's filter covers the others (django.security.*).
+                "django.request": {"filters": ["client_errors"]},
             },
         }
     )

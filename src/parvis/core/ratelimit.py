@@ -31,24 +31,53 @@ def _key(scope: str, identifier: str, window: int) -> tuple[str, int]:
     return f"rl:{scope}:{digest}:{bucket}", (bucket + 1) * window - int(time.time())
 
 
+def _increment(key: str, window_seconds: int) -> int:
+    if cache.add(key, 1, timeout=window_seconds + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_seconds + 1)
+        return 1
+
+
+def _result(count: int, limit: int, retry_after: int) -> RateLimit:
+    return RateLimit(count <= limit, max(0, limit - count), max(1, retry_after))
+
+
 def hit(scope: str, identifier: str, *, limit: int, window_seconds: int) -> RateLimit:
     """Count one hit of ``identifier`` in ``scope``; refuse beyond ``limit`` per window."""
     key, retry_after = _key(scope, identifier.strip().lower(), window_seconds)
-    if cache.add(key, 1, timeout=window_seconds + 1):
-        count = 1
+    return _result(_increment(key, window_seconds), limit, retry_after)
+
+
+def hit_distinct(
+    scope: str, identifier: str, member: str, *, limit: int, window_seconds: int
+) -> RateLimit:
+    """Count ``member`` once per window for ``identifier`` in ``scope``: the count is of
+    distinct members (say, distinct accounts failing to log in from one address), so
+    repeating one member costs nothing more. Refuses beyond ``limit`` distinct members."""
+    identifier = identifier.strip().lower()
+    key, retry_after = _key(scope, identifier, window_seconds)
+    seen, _ = _key(f"{scope}:member", f"{identifier}\n{member.strip().lower()}", window_seconds)
+    if cache.add(seen, 1, timeout=window_seconds + 1):
+        count = _increment(key, window_seconds)
     else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window_seconds + 1)
-            count = 1
-    return RateLimit(count <= limit, max(0, limit - count), max(1, retry_after))
+        count = int(cache.get(key) or 0)
+    return _result(count, limit, retry_after)
+
+
+def peek(scope: str, identifier: str, *, limit: int, window_seconds: int) -> RateLimit:
+    """Where ``identifier`` stands in ``scope`` without counting anything: ``allowed`` is
+    False once ``limit`` is reached (the next hit would be refused)."""
+    key, retry_after = _key(scope, identifier.strip().lower(), window_seconds)
+    count = int(cache.get(key) or 0)
+    return RateLimit(count < limit, max(0, limit - count), max(1, retry_after))
 
 
 def exceeded(scope: str, identifier: str, *, limit: int, window_seconds: int) -> bool:
     """Whether ``identifier`` is already over ``limit`` in ``scope`` (counts nothing)."""
-    key, _ = _key(scope, identifier.strip().lower(), window_seconds)
-    return int(cache.get(key) or 0) >= limit
+    return not peek(scope, identifier, limit=limit, window_seconds=window_seconds).allowed
 
 
 def exceeded_ip(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> bool:
@@ -57,6 +86,18 @@ def exceeded_ip(request: HttpRequest, scope: str, *, limit: int, window_seconds:
 
 def hit_ip(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> RateLimit:
     return hit(f"{scope}:ip", client_ip(request), limit=limit, window_seconds=window_seconds)
+
+
+def peek_ip(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> RateLimit:
+    return peek(f"{scope}:ip", client_ip(request), limit=limit, window_seconds=window_seconds)
+
+
+def hit_distinct_ip(
+    request: HttpRequest, scope: str, member: str, *, limit: int, window_seconds: int
+) -> RateLimit:
+    return hit_distinct(
+        f"{scope}:ip", client_ip(request), member, limit=limit, window_seconds=window_seconds
+    )
 
 
 def configured_limit(setting: str, name: str) -> tuple[int, int]:

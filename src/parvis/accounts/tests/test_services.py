@@ -108,7 +108,7 @@ def test_login_with_email_reaches_the_back_office(client):
     user = MembershipFactory(user__email="agent@exemple.gouv.fr").user
     response = client.post(
         "/compte/connexion/",
-        {"username": "Agent@Exemple.gouv.fr".lower(), "password": DEFAULT_PASSWORD},
+        {"username": "Agent@Exemple.gouv.fr", "password": DEFAULT_PASSWORD},
     )
     assert response.status_code == 302
     assert response["Location"] == "/espace-agents/"

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from parvis.core import crypto
-from parvis.core.ratelimit import hit
+from parvis.core.ratelimit import hit, hit_distinct, peek
 
 
 def test_encrypt_decrypt_roundtrip_keeps_accents():
@@ -63,6 +63,17 @@ def test_rate_limit_counts_per_identifier_and_hashes_keys():
     assert results[-1].retry_after >= 1
     assert hit("test", "autre@exemple.fr", limit=3, window_seconds=60).allowed
     assert not any("exemple" in key for key in _cache_keys())
+
+
+def test_distinct_limit_counts_each_member_once_and_peek_counts_nothing():
+    def spray(member: str) -> bool:
+        return hit_distinct("test", "203.0.113.7", member, limit=2, window_seconds=60).allowed
+
+    assert [spray(m) for m in ["a@x.fr", "a@x.fr", "A@X.fr", "b@x.fr"]] == [True] * 4
+    assert peek("test", "203.0.113.7", limit=2, window_seconds=60).allowed is False
+    assert spray("c@x.fr") is False
+    assert peek("test", "198.51.100.1", limit=2, window_seconds=60).remaining == 2
+    assert not any("x.fr" in key or "203.0" in key for key in _cache_keys())
 
 
 def _cache_keys() -> list[str]:

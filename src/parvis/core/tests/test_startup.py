@@ -1,0 +1,151 @@
+"""What an operator reads when a process cannot start: one sentence and a non-zero exit,
+never a traceback (parvis.startup, core.database). Each case runs the real command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from django.conf import settings
+
+PROJECT_DIR = Path(settings.PROJECT_DIR)
+PRODUCTION = {
+    "PARVIS_ENV": "production",
+    "SECRET_KEY": "x" * 20 + "-long-random-production-secret-key-value-0123456789",
+    "ALLOWED_HOSTS": "parvis.example.fr",
+    "PARVIS_ENCRYPTION_KEYS": "q0sqV-8PZC3m5rG0vCj8wGmW4Zr9b8c3Xn0mXkQW0mE=",
+}
+
+
+def _run(
+    command: list[str], env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {*PRODUCTION, "DATABASE_URL", "PARVIS_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        command,
+        env={**inherited, "PARVIS_VAR_DIR": str(tmp_path), **env},
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _one_sentence(result: subprocess.CompletedProcess[str]) -> str:
+    output = (result.stderr + result.stdout).strip()
+    assert "Traceback" not in output, output
+    assert result.returncode != 0
+    assert len(output.splitlines()) == 1, output
+    return output
+
+
+ENTRY_POINTS = {
+    "parvis check --deploy": [sys.executable, "-m", "parvis", "check", "--deploy"],
+    "manage.py migrate": [sys.executable, "manage.py", "migrate", "--noinput"],
+    "asgi (uvicorn)": [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "parvis.asgi:application",
+        "--port",
+        "0",
+        "--lifespan",
+        "off",
+    ],
+    "wsgi": [sys.executable, "-c", "import parvis.wsgi"],
+    "celery worker": [sys.executable, "-m", "celery", "-A", "parvis", "worker"],
+    "celery beat": [sys.executable, "-m", "celery", "-A", "parvis", "beat"],
+}
+
+
+@pytest.mark.parametrize("command", ENTRY_POINTS.values(), ids=ENTRY_POINTS.keys())
+def test_a_missing_required_setting_is_one_sentence(command, tmp_path):
+    result = _run(command, {"PARVIS_ENV": "production"}, tmp_path)
+    sentence = _one_sentence(result)
+    assert sentence == (
+        "parvis cannot start: The production profile needs these environment variables: "
+        "SECRET_KEY, ALLOWED_HOSTS."
+    )
+
+
+def test_an_unreadable_value_names_its_variable(tmp_path):
+    result = _run(
+        [sys.executable, "-m", "parvis", "check"], {"AXES_FAILURE_LIMIT": "cinq"}, tmp_path
+    )
+    assert "AXES_FAILURE_LIMIT" in _one_sentence(result)
+
+
+# --- a DATABASE_URL naming a PostgreSQL database that does not exist -------------------
+
+
+def _server() -> dict[str, Any]:
+    """The PostgreSQL server of the suite when it runs on one, else the local default."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        return {
+            "host": database["HOST"] or "127.0.0.1",
+            "port": int(database["PORT"] or 5432),
+            "user": database["USER"] or "postgres",
+            "password": database["PASSWORD"] or None,
+        }
+    return {"host": "127.0.0.1", "port": 5432, "user": "postgres", "password": None}
+
+
+@pytest.fixture
+def missing_database():
+    """A database name nobody has, on a reachable server; dropped afterwards."""
+    server = _server()
+    try:
+        admin = psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=3, **server)
+    except psycopg.OperationalError:
+        pytest.skip("PostgreSQL is unreachable")
+    name = f"parvis_missing_{uuid.uuid4().hex[:12]}"
+    credentials = server["user"] + (f":{server['password']}" if server["password"] else "")
+    url = f"postgres://{credentials}@{server['host']}:{server['port']}/{name}"
+
+    def exists() -> bool:
+        query = "SELECT 1 FROM pg_database WHERE datname = %s"
+        return admin.execute(query, [name]).fetchone() is not None
+
+    try:
+        yield url, exists
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
+def test_the_local_profile_creates_the_missing_database(missing_database, tmp_path):
+    url, exists = missing_database
+    result = _run(
+        [sys.executable, "manage.py", "migrate", "--plan"], {"DATABASE_URL": url}, tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Created the PostgreSQL database" in result.stdout
+    assert "Planned operations" in result.stdout
+    assert exists()
+
+
+def test_production_prints_the_createdb_command_instead(missing_database, tmp_path):
+    url, exists = missing_database
+    result = _run(
+        [sys.executable, "-m", "parvis", "migrate", "--noinput"],
+        {**PRODUCTION, "DATABASE_URL": url},
+        tmp_path,
+    )
+    sentence = _one_sentence(result)
+    name = url.rsplit("/", 1)[1]
+    assert f"createdb -h {_server()['host']} -p {_server()['port']}" in sentence
+    assert sentence.endswith(f" {name}")
+    assert not exists()
