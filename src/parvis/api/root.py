@@ -49,6 +49,9 @@ api = ParvisNinjaAPI(
     auth=AUTH,
 )
 
+# Sent with every 401 of the API (``ApiProblemMiddleware`` adds it where a handler did not).
+BEARER_CHALLENGE = 'Bearer realm="parvis"'
+
 HTTP_ERROR_CODES = {
     400: ("invalid_request", "La requête est invalide (corps JSON illisible ou mal formé)."),
     401: ("authentication_required", "Authentification requise : session ou jeton d’API."),
@@ -152,7 +155,7 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
         status=401,
         code="authentication_required",
         detail=message,
-        headers={"WWW-Authenticate": 'Bearer realm="parvis"'},
+        headers={"WWW-Authenticate": BEARER_CHALLENGE},
     )
 
 
