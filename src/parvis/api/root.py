@@ -113,6 +113,8 @@ def _french_message(error: dict[str, Any]) -> str:
     """pydantic's message in French; a validator's own message (already French, raised
     as ValueError) is kept without pydantic's « Value error, » prefix."""
     kind = str(error.get("type", ""))
+    if (error.get("ctx") or {}).get("french"):  # parvis's own errors (``core.api_schemas``)
+        return str(error.get("msg", ""))
     if kind in {"value_error", "assertion_error"}:
         message = str(error.get("msg", ""))
         return message.split(", ", 1)[1] if ", " in message else message
