@@ -19,11 +19,18 @@ from ninja import Status as HttpStatus
 
 from parvis.accounts.intake import PartnerIntake
 from parvis.core.api_limits import ApiLimit
+from parvis.core.api_schemas import IsoDate
 from parvis.core.charter import CharterReason
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import services
 from parvis.voice.notifications import private_link
-from parvis.voice.services import TEXT_MAX, TITLE_MAX, Actor, VoiceError
+from parvis.voice.services import (
+    HAPPENED_ON_EARLIEST,
+    TEXT_MAX,
+    TITLE_MAX,
+    Actor,
+    VoiceError,
+)
 
 router = Router(tags=["voice"])
 SLUG = r"^[-a-zA-Z0-9_]+$"
@@ -76,7 +83,11 @@ class ExperienceIn(Schema):
     journey_stage: str | None = Field(None, max_length=50, pattern=SLUG)
     channel: str | None = Field(None, max_length=50, pattern=SLUG)
     tone: Literal["positif", "neutre", "negatif"] | None = None
-    happened_on: dt.date | None = None
+    happened_on: IsoDate | None = Field(
+        None,
+        description="Jour de l’expérience (AAAA-MM-JJ), du "
+        f"{HAPPENED_ON_EARLIEST:%d/%m/%Y} à aujourd’hui.",
+    )
     # Checked by Django's validator in the service (pydantic's refuses some valid domains).
     email: str | None = Field(
         None,

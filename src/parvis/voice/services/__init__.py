@@ -88,6 +88,7 @@ from parvis.voice.services.privacy import (
 from parvis.voice.services.submission import (
     ANALYSIS_BATCH,
     ANALYSIS_CLAIM_TIMEOUT,
+    HAPPENED_ON_EARLIEST,
     PENDING_GRACE,
     Submitted,
     experience_analyse,
@@ -110,6 +111,7 @@ __all__ = [
     "ANSWERABLE_STATUSES",
     "ANSWER_LIFECYCLE",
     "ANSWER_MASKABLE_STATUSES",
+    "HAPPENED_ON_EARLIEST",
     "ANSWER_MIN",
     "BY_MODERATOR",
     "BY_SERVICE",
