@@ -129,17 +129,23 @@ IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime_only)]
 offset (no Unix timestamp); the operation decides what a time without offset means."""
 
 
+def field_error(error: ParvisError) -> PydanticCustomError:
+    """A service's refusal as a pydantic error of the field being validated (422
+    ``validation_error``, the rule's ``code`` and French message in ``errors``)."""
+    return PydanticCustomError(error.code, error.message, {"french": True})
+
+
 def domain_rule(rule: Callable[[Any], object]) -> Any:
     """Run a service's rule on a field (``Annotated[dt.date, domain_rule(rule)]``): the
-    :class:`ParvisError` it raises becomes this field's 422 error, with the rule's
-    ``code`` and French message, so a form and the API share one rule."""
+    :class:`ParvisError` it raises becomes this field's 422 error, so a form and the API
+    share one rule."""
 
     def check(value: Any) -> Any:
         if value is not None:
             try:
                 rule(value)
             except ParvisError as error:
-                raise PydanticCustomError(error.code, error.message, {"french": True}) from error
+                raise field_error(error) from error
         return value
 
     return AfterValidator(check)

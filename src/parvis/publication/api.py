@@ -7,16 +7,16 @@ Read-only and anonymous (``auth=None``); everything comes from the public read m
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid as uuid_lib
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
-from pydantic import BeforeValidator
+from pydantic import ValidationInfo, field_validator
 
-from parvis.core.api_schemas import PageParams, page_of, problems
+from parvis.core.api_schemas import IsoDate, PageParams, domain_rule, field_error, page_of, problems
+from parvis.core.errors import ParvisError
 from parvis.publication import opendata, selectors
 from parvis.publication.models import LAST_12_MONTHS, FigureScope, PublicExperience
 
@@ -27,14 +27,10 @@ DEPARTEMENT = r"^(\d{2,3}|2[ABab])$"
 PERIOD = r"^(\d{4}-(0[1-9]|1[0-2])|12m)$"
 
 
-def _iso_date_only(value: Any) -> Any:
-    # Pydantic would also read « 0 » or « 1700000000 » as timestamps: only AAAA-MM-JJ.
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("Date attendue au format AAAA-MM-JJ.")
-    return value
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+_PUBLISHED_RANGE = (
+    f"du {selectors.PUBLISHED_EARLIEST:%d/%m/%Y} au {selectors.PUBLISHED_LATEST:%d/%m/%Y}"
+)
+PublishedDay = Annotated[IsoDate, domain_rule(selectors.validate_published_day)]
 
 
 # --- Schemas -----------------------------------------------------------------------------------
@@ -116,11 +112,24 @@ class ExperienceQuery(Schema):
     tone: Literal["positif", "neutre", "negatif"] | None = None
     theme: str | None = Field(None, pattern=SLUG, max_length=50)
     answered: bool | None = Field(None, description="Avec (true) ou sans (false) réponse.")
-    published_from: IsoDate | None = Field(None, description="Publiées à partir de ce jour.")
-    published_to: IsoDate | None = Field(None, description="Publiées jusqu’à ce jour inclus.")
+    published_from: PublishedDay | None = Field(
+        None, description=f"Publiées à partir de ce jour (AAAA-MM-JJ, {_PUBLISHED_RANGE})."
+    )
+    published_to: PublishedDay | None = Field(
+        None, description=f"Publiées jusqu’à ce jour inclus (AAAA-MM-JJ, {_PUBLISHED_RANGE})."
+    )
     sort: Literal["date", "pertinence"] | None = Field(
         None, description="Par défaut : pertinence avec `q`, date sinon."
     )
+
+    @field_validator("published_to")
+    @classmethod
+    def _period(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        try:
+            selectors.validate_published_period(info.data.get("published_from"), end)
+        except ParvisError as error:
+            raise field_error(error) from error
+        return end
 
     def filters(self) -> selectors.ExperienceFilters:
         return selectors.ExperienceFilters(
