@@ -186,14 +186,18 @@ class ListFilters(Schema):
         None, pattern=SLUG_PATTERN, max_length=80, description="Slug de l’organisme."
     )
     statut: PublicStatus | None = None
-    annee: int | None = Field(None, ge=2000, le=2100, description="Année de dépôt.")
+    annee: int | None = Field(
+        None, ge=selectors.FIRST_YEAR, le=selectors.LAST_YEAR, description="Année de dépôt."
+    )
     theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
     q: str | None = Field(None, max_length=100, description="Mots-clés (sans accents requis).")
 
 
 class FollowUpFilters(Schema):
     organisation: str | None = Field(None, pattern=SLUG_PATTERN, max_length=80)
-    annee: int | None = Field(None, ge=2000, le=2100)
+    annee: int | None = Field(
+        None, ge=selectors.FIRST_YEAR, le=selectors.LAST_YEAR, description="Année de dépôt."
+    )
     theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
 
 

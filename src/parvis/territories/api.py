@@ -81,7 +81,10 @@ class HolidaysOut(Schema):
 
 class HolidaysParams(Schema):
     annee: int | None = Field(
-        None, ge=1970, le=2100, description="Année ; par défaut l’année en cours sur place."
+        None,
+        ge=calendar.FIRST_HOLIDAY_YEAR,
+        le=calendar.LAST_HOLIDAY_YEAR,
+        description="Année ; par défaut l’année en cours sur place.",
     )
 
 
