@@ -295,7 +295,7 @@ def _site_detail(site: Site) -> Site:
 @router.get(
     "/organismes",
     auth=None,
-    response={200: page_of(OrganisationOut), **problems(422)},
+    response={200: page_of(OrganisationOut), **problems(400, 422)},
     summary="Organismes et leurs motifs",
 )
 def organisation_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
@@ -305,7 +305,7 @@ def organisation_list(request: HttpRequest, page: Query[PageParams]) -> dict[str
 @router.get(
     "/organismes/{slug}",
     auth=None,
-    response={200: OrganisationOut, **problems(404)},
+    response={200: OrganisationOut, **problems(400, 404, 422)},
     summary="Un organisme et ses motifs",
 )
 def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
@@ -315,18 +315,28 @@ def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
-@router.get("/themes", auth=None, response=list[ThemeOut], summary="Thèmes")
+@router.get(
+    "/themes", auth=None, response={200: list[ThemeOut], **problems(400)}, summary="Thèmes"
+)
 def theme_list(request: HttpRequest) -> list[Any]:
     return list(selectors.themes())
 
 
-@router.get("/canaux", auth=None, response=list[TaxonomyItemOut], summary="Canaux de contact")
+@router.get(
+    "/canaux",
+    auth=None,
+    response={200: list[TaxonomyItemOut], **problems(400)},
+    summary="Canaux de contact",
+)
 def channel_list(request: HttpRequest) -> list[Any]:
     return list(selectors.channels())
 
 
 @router.get(
-    "/etapes", auth=None, response=list[TaxonomyItemOut], summary="Étapes du parcours usager"
+    "/etapes",
+    auth=None,
+    response={200: list[TaxonomyItemOut], **problems(400)},
+    summary="Étapes du parcours usager",
 )
 def journey_stage_list(request: HttpRequest) -> list[Any]:
     return list(selectors.journey_stages())
@@ -338,7 +348,7 @@ def journey_stage_list(request: HttpRequest) -> list[Any]:
 @router.get(
     "/services-locaux",
     auth=None,
-    response={200: page_of(LocalServiceOut), **problems(422)},
+    response={200: page_of(LocalServiceOut), **problems(400, 422)},
     summary="Services locaux (recherche et filtres)",
 )
 def local_service_list(
@@ -359,7 +369,7 @@ def local_service_list(
 @router.get(
     "/services-locaux/{slug}",
     auth=None,
-    response={200: LocalServiceOut, **problems(404)},
+    response={200: LocalServiceOut, **problems(400, 404, 422)},
     summary="Un service local",
 )
 def local_service_detail(request: HttpRequest, slug: str) -> LocalService:
@@ -375,7 +385,7 @@ def local_service_detail(request: HttpRequest, slug: str) -> LocalService:
 @router.get(
     "/lieux",
     auth=None,
-    response={200: page_of(SiteOut), **problems(422)},
+    response={200: page_of(SiteOut), **problems(400, 422)},
     summary="Lieux d’accueil (recherche et filtres)",
 )
 def site_list(
@@ -397,7 +407,7 @@ def site_list(
 @router.get(
     "/lieux/{slug}",
     auth=None,
-    response={200: SiteDetailOut, **problems(404)},
+    response={200: SiteDetailOut, **problems(400, 404, 422)},
     summary="Un lieu d’accueil avec ses horaires",
 )
 def site_detail(request: HttpRequest, slug: str) -> Site:
@@ -407,7 +417,7 @@ def site_detail(request: HttpRequest, slug: str) -> Site:
 @router.get(
     "/lieux/{slug}/planning",
     auth=None,
-    response={200: ScheduleOut, **problems(404, 422)},
+    response={200: ScheduleOut, **problems(400, 404, 422)},
     summary="Planning d’ouverture des prochains jours (heure locale)",
 )
 def site_schedule(request: HttpRequest, slug: str, params: Query[ScheduleParams]) -> dict[str, Any]:
@@ -420,7 +430,7 @@ def site_schedule(request: HttpRequest, slug: str, params: Query[ScheduleParams]
 @router.get(
     "/lieux/{slug}/ouverture",
     auth=None,
-    response={200: OpenStatusOut, **problems(404, 422)},
+    response={200: OpenStatusOut, **problems(400, 404, 422)},
     summary="Ouvert maintenant (ou à un instant donné) ? Prochaine ouverture",
 )
 def site_open_status(request: HttpRequest, slug: str, params: Query[OpenParams]) -> dict[str, Any]:
@@ -441,7 +451,7 @@ def site_open_status(request: HttpRequest, slug: str, params: Query[OpenParams])
 
 @router.put(
     "/lieux/{slug}/horaires",
-    response={200: SiteDetailOut, **problems(400, 401, 403, 404, 422)},
+    response={200: SiteDetailOut, **problems(400, 401, 403, 404, 413, 422)},
     summary="Remplacer les horaires habituels d’un lieu",
 )
 def site_hours_replace(request: HttpRequest, slug: str, payload: HoursIn) -> Site:

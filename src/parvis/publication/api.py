@@ -262,7 +262,7 @@ def experience_out(request: HttpRequest, row: PublicExperience) -> dict[str, Any
 @router.get(
     "/experiences",
     auth=None,
-    response={200: ExperiencePage, **problems(422)},
+    response={200: ExperiencePage, **problems(400, 422)},
     summary="Expériences publiées (filtres, recherche)",
 )
 def experience_list(
@@ -294,7 +294,7 @@ def experience_list(
 @router.get(
     "/experiences/{uuid}",
     auth=None,
-    response={200: ExperienceOut, **problems(404, 422)},
+    response={200: ExperienceOut, **problems(400, 404, 422)},
     summary="Une expérience publiée",
 )
 def experience_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, Any]:
@@ -308,7 +308,7 @@ def experience_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, An
 @router.get(
     "/chiffres",
     auth=None,
-    response={200: page_of(FigureOut), **problems(422)},
+    response={200: page_of(FigureOut), **problems(400, 422)},
     summary="Chiffres par organisme, service local, département ou France entière",
 )
 def figure_list(
@@ -340,7 +340,7 @@ def figure_list(
 @router.get(
     "/donnees",
     auth=None,
-    response={200: list[OpenDataFileOut], **problems(422)},
+    response={200: list[OpenDataFileOut], **problems(400, 422)},
     summary="Fichiers de données ouvertes",
 )
 def opendata_list(request: HttpRequest, query: Query[OpenDataQuery]) -> list[dict[str, Any]]:

@@ -257,7 +257,7 @@ class TransitionIn(Schema):
 @router.get(
     "",
     auth=None,
-    response={200: page_of(SimplificationOut), **problems(422)},
+    response={200: page_of(SimplificationOut), **problems(400, 422)},
     summary="Demandes de simplification publiées",
 )
 def list_requests(
@@ -276,7 +276,7 @@ def list_requests(
 @router.get(
     "/suivi",
     auth=None,
-    response={200: list[FollowUpOut], **problems(422)},
+    response={200: list[FollowUpOut], **problems(400, 422)},
     summary="Suivi par organisme et par année",
 )
 def follow_up(request: HttpRequest, filters: Query[FollowUpFilters]) -> list[dict[str, Any]]:
@@ -289,7 +289,7 @@ def follow_up(request: HttpRequest, filters: Query[FollowUpFilters]) -> list[dic
 @router.get(
     "/{reference}",
     auth=None,
-    response={200: SimplificationOut, **problems(404, 422)},
+    response={200: SimplificationOut, **problems(400, 404, 422)},
     summary="Une demande et son historique",
 )
 def get_request(request: HttpRequest, reference: str) -> SimplificationRequest:

@@ -19,7 +19,7 @@ from ninja import Status as HttpStatus
 
 from parvis.accounts.intake import PartnerIntake
 from parvis.core.api_limits import ApiLimit
-from parvis.core.api_schemas import IsoDate
+from parvis.core.api_schemas import IsoDate, problems
 from parvis.core.charter import CharterReason
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import services
@@ -172,7 +172,7 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
 @router.get(
     "/motifs-de-refus",
     auth=None,
-    response=list[RejectionReasonOut],
+    response={200: list[RejectionReasonOut], **problems(400)},
     summary="Charte de modération : motifs de refus",
 )
 def rejection_reasons(request: HttpRequest) -> list[dict[str, str]]:
