@@ -55,9 +55,7 @@ class TokenCreatedOut(TokenOut):
     token: str = Field(..., description="Secret affiché une seule fois.")
 
 
-@router.get(
-    "/moi", response={200: MeOut, **problems(400, 401)}, summary="Identité de l’appelant"
-)
+@router.get("/moi", response={200: MeOut, **problems(400, 401)}, summary="Identité de l’appelant")
 def me(request: HttpRequest) -> MeOut:
     principal = principal_of(request)
     if isinstance(principal, ApiToken):

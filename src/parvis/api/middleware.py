@@ -23,11 +23,8 @@ class ApiProblemMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/api/"):
             return response
-        if (
-            response.status_code >= 400
-            and not response.get("Content-Type", "").startswith(
-                (PROBLEM_CONTENT_TYPE, "application/json")
-            )
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            (PROBLEM_CONTENT_TYPE, "application/json")
         ):
             code, detail = HTTP_ERROR_CODES.get(
                 response.status_code,

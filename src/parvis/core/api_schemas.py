@@ -115,9 +115,7 @@ def _iso_datetime_only(value: Any) -> Any:
             "2030-01-07T08:30:00%2B01:00."
         )
     else:
-        message = (
-            f"Une date et une heure ISO 8601 sont attendues, par exemple {DATETIME_EXAMPLE}."
-        )
+        message = f"Une date et une heure ISO 8601 sont attendues, par exemple {DATETIME_EXAMPLE}."
     raise PydanticCustomError("datetime_parsing", message, {"french": True})
 
 

@@ -64,7 +64,7 @@ class HoneypotMixin(forms.Form):
         return cleaned
 
 
-def checked_by(rule: Callable[[Value], object], value: Value) -> Value:
+def checked_by(rule: Callable[[Value], object], value: Value | None) -> Value | None:
     """Run a service's rule on a field's cleaned value (in ``clean_<field>``): the
     :class:`ParvisError` it raises becomes the field's error, so a form and the API share
     one rule (the API through ``core.api_schemas.domain_rule`` or the service itself)."""

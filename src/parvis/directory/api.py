@@ -315,9 +315,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
-@router.get(
-    "/themes", auth=None, response={200: list[ThemeOut], **problems(400)}, summary="Thèmes"
-)
+@router.get("/themes", auth=None, response={200: list[ThemeOut], **problems(400)}, summary="Thèmes")
 def theme_list(request: HttpRequest) -> list[Any]:
     return list(selectors.themes())
 

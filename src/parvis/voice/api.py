@@ -9,7 +9,6 @@ power than the public form, and submissions are rate limited per token and per e
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 from uuid import UUID
 

@@ -14,8 +14,8 @@ from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
 from parvis.directory.tests.factories import SiteFactory
 from parvis.voice.models import Experience
-from parvis.voice.services import VoiceError, validate_happened_on
 from parvis.voice.models import ExperienceStatus as S
+from parvis.voice.services import VoiceError, validate_happened_on
 from parvis.voice.tests.factories import ExperienceFactory
 
 pytestmark = pytest.mark.django_db
