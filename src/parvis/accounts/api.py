@@ -55,7 +55,7 @@ class TokenCreatedOut(TokenOut):
     token: str = Field(..., description="Secret affiché une seule fois.")
 
 
-@router.get("/moi", response={200: MeOut, **problems(401)}, summary="Identité de l’appelant")
+@router.get("/moi", response={200: MeOut, **problems(400, 401)}, summary="Identité de l’appelant")
 def me(request: HttpRequest) -> MeOut:
     principal = principal_of(request)
     if isinstance(principal, ApiToken):
@@ -87,7 +87,7 @@ def _managed_organisation(request: HttpRequest, slug: str) -> Organisation:
 @router.get(
     "/organismes/{slug}/jetons",
     auth=session_auth,
-    response={200: list[TokenOut], **problems(401, 403, 404)},
+    response={200: list[TokenOut], **problems(400, 401, 403, 404, 422)},
     summary="Jetons d’API d’un organisme",
 )
 def token_list(request: HttpRequest, slug: str) -> list[ApiToken]:
@@ -100,7 +100,7 @@ def token_list(request: HttpRequest, slug: str) -> list[ApiToken]:
 @router.post(
     "/organismes/{slug}/jetons",
     auth=session_auth,
-    response={201: TokenCreatedOut, **problems(401, 403, 404, 422)},
+    response={201: TokenCreatedOut, **problems(400, 401, 403, 404, 413, 422)},
     summary="Créer un jeton d’API",
 )
 def token_create(request: HttpRequest, slug: str, payload: TokenIn) -> Status:
@@ -119,7 +119,7 @@ def token_create(request: HttpRequest, slug: str, payload: TokenIn) -> Status:
 @router.delete(
     "/jetons/{token_id}",
     auth=session_auth,
-    response={200: TokenOut, **problems(401, 403, 404)},
+    response={200: TokenOut, **problems(400, 401, 403, 404, 422)},
     summary="Révoquer un jeton",
 )
 def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:

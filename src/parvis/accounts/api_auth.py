@@ -15,8 +15,27 @@ from parvis.accounts.scoping import Perm, has_permission
 from parvis.accounts.services import api_token_authenticate
 
 
+def _authorization(request: HttpRequest) -> str:
+    return request.headers.get("Authorization", "").strip()
+
+
 class ParvisSession(SessionAuth):
-    """Session cookie of a signed-in user; unsafe methods need the CSRF token."""
+    """Session cookie of a signed-in user; unsafe methods need the CSRF token.
+
+    ninja's cookie auth checks CSRF before it authenticates, which would answer an
+    anonymous or token write « 403 csrf_failed » instead of 401: the user is looked at
+    first, and only a signed-in user's unsafe request is refused for its CSRF token. A
+    request carrying an ``Authorization`` header is judged on that header alone, never on
+    the session it may also carry.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if _authorization(request):
+            return None
+        user = request.user
+        if not (user.is_authenticated and user.is_active):
+            return None
+        return super().__call__(request)  # CSRF check (unsafe methods), then authenticate
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
@@ -26,7 +45,16 @@ class ParvisSession(SessionAuth):
 
 
 class ApiTokenAuth(HttpBearer):
-    """``Authorization: Bearer pvs_<prefix>_<secret>``; revoked or expired tokens fail."""
+    """``Authorization: Bearer pvs_<prefix>_<secret>``; revoked or expired tokens fail, and
+    so does any other scheme (``Basic``, ``Token``…): 401, never a fallback to the session."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        value = _authorization(request)
+        if value and value.split(" ", 1)[0].lower() != self.openapi_scheme:
+            raise AuthenticationError(
+                401, "Seule l’authentification « Authorization: Bearer <jeton> » est acceptée."
+            )
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         api_token = api_token_authenticate(token)

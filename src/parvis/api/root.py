@@ -49,6 +49,9 @@ api = ParvisNinjaAPI(
     auth=AUTH,
 )
 
+# Sent with every 401 of the API (``ApiProblemMiddleware`` adds it where a handler did not).
+BEARER_CHALLENGE = 'Bearer realm="parvis"'
+
 HTTP_ERROR_CODES = {
     400: ("invalid_request", "La requête est invalide (corps JSON illisible ou mal formé)."),
     401: ("authentication_required", "Authentification requise : session ou jeton d’API."),
@@ -110,6 +113,8 @@ def _french_message(error: dict[str, Any]) -> str:
     """pydantic's message in French; a validator's own message (already French, raised
     as ValueError) is kept without pydantic's « Value error, » prefix."""
     kind = str(error.get("type", ""))
+    if (error.get("ctx") or {}).get("french"):  # parvis's own errors (``core.api_schemas``)
+        return str(error.get("msg", ""))
     if kind in {"value_error", "assertion_error"}:
         message = str(error.get("msg", ""))
         return message.split(", ", 1)[1] if ", " in message else message
@@ -152,7 +157,7 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
         status=401,
         code="authentication_required",
         detail=message,
-        headers={"WWW-Authenticate": 'Bearer realm="parvis"'},
+        headers={"WWW-Authenticate": BEARER_CHALLENGE},
     )
 
 

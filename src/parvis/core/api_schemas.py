@@ -1,13 +1,20 @@
-"""Shared API schemas: problem details and pagination."""
+"""Shared API schemas: problem details, pagination, strict ISO 8601 dates and the bridge
+that runs a service's rule on a field."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import AfterValidator, BeforeValidator, create_model
+from pydantic_core import PydanticCustomError
+
+from parvis.core.errors import ParvisError
 
 
 class FieldError(Schema):
@@ -72,3 +79,71 @@ def paginate(queryset: QuerySet[Any] | list[Any], params: PageParams) -> dict[st
 def problems(*statuses: int) -> dict[int, type[Problem]]:
     """Response map documenting the 4xx an operation returns."""
     return dict.fromkeys(statuses, Problem)
+
+
+# --- Dates -------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:?\d{2})?"
+)
+# « 08:30:00 01:00 »: a « + » sent unencoded in a query string arrives as a space.
+_UNENCODED_PLUS = re.compile(r".*\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)? \d{2}:?\d{2}")
+DATETIME_EXAMPLE = "2030-01-07T08:30:00+01:00"
+
+
+def _iso_date_only(value: Any) -> Any:
+    # pydantic would also read « 0 » or « 1700000000 » as Unix timestamps: AAAA-MM-JJ only.
+    if isinstance(value, dt.datetime) or (
+        not isinstance(value, dt.date)
+        and not (isinstance(value, str) and _ISO_DATE.fullmatch(value))
+    ):
+        raise PydanticCustomError(
+            "date_parsing", "Une date est attendue (AAAA-MM-JJ).", {"french": True}
+        )
+    return value
+
+
+def _iso_datetime_only(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATETIME.fullmatch(value):
+        return value
+    if isinstance(value, str) and _UNENCODED_PLUS.fullmatch(value):
+        message = (
+            "Le « + » du décalage horaire doit s’écrire %2B dans l’adresse, par exemple "
+            "2030-01-07T08:30:00%2B01:00."
+        )
+    else:
+        message = f"Une date et une heure ISO 8601 sont attendues, par exemple {DATETIME_EXAMPLE}."
+    raise PydanticCustomError("datetime_parsing", message, {"french": True})
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+"""A day written ``AAAA-MM-JJ``, nothing else (no Unix timestamp)."""
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime_only)]
+"""An ISO 8601 date and time (``AAAA-MM-JJTHH:MM[:SS][±HH:MM|Z]``), with or without an
+offset (no Unix timestamp); the operation decides what a time without offset means."""
+
+
+def field_error(error: ParvisError) -> PydanticCustomError:
+    """A service's refusal as a pydantic error of the field being validated (422
+    ``validation_error``, the rule's ``code`` and French message in ``errors``)."""
+    return PydanticCustomError(error.code, error.message, {"french": True})
+
+
+def domain_rule(rule: Callable[[Any], object]) -> Any:
+    """Run a service's rule on a field (``Annotated[dt.date, domain_rule(rule)]``): the
+    :class:`ParvisError` it raises becomes this field's 422 error, so a form and the API
+    share one rule."""
+
+    def check(value: Any) -> Any:
+        if value is not None:
+            try:
+                rule(value)
+            except ParvisError as error:
+                raise field_error(error) from error
+        return value
+
+    return AfterValidator(check)

@@ -6,11 +6,16 @@ is set; the DSFR now recommends marking optional fields, which this base does di
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
+
+from parvis.core.errors import ParvisError
+
+Value = TypeVar("Value")
 
 HONEYPOT_FIELD = "site_internet"
 HONEYPOT_MESSAGE = (
@@ -57,3 +62,15 @@ class HoneypotMixin(forms.Form):
         if cleaned.get(HONEYPOT_FIELD):
             raise ValidationError(HONEYPOT_MESSAGE, code="honeypot")
         return cleaned
+
+
+def checked_by(rule: Callable[[Value], object], value: Value | None) -> Value | None:
+    """Run a service's rule on a field's cleaned value (in ``clean_<field>``): the
+    :class:`ParvisError` it raises becomes the field's error, so a form and the API share
+    one rule (the API through ``core.api_schemas.domain_rule`` or the service itself)."""
+    if value is not None:
+        try:
+            rule(value)
+        except ParvisError as error:
+            raise ValidationError(error.message, code=error.code) from error
+    return value

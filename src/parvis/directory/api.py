@@ -8,20 +8,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from pydantic import AwareDatetime
 
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
-from parvis.core.api_schemas import PageParams, page_of, paginate, problems
+from parvis.core.api_schemas import (
+    IsoDate,
+    IsoDateTime,
+    PageParams,
+    domain_rule,
+    page_of,
+    paginate,
+    problems,
+)
 from parvis.directory import selectors, services
 from parvis.directory.hours import DaySchedule, open_status, opening_schedule, weekly_intervals
 from parvis.directory.models import LocalService, Organisation, Site
-from parvis.directory.services import WEEKDAY_LABELS, DirectoryError
+from parvis.directory.services import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    WEEKDAY_LABELS,
+    validate_directory_date,
+)
 from parvis.territories.models import Departement
 
 router = Router(tags=["annuaire"])
@@ -29,6 +41,9 @@ router = Router(tags=["annuaire"])
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 DEPARTEMENT_PATTERN = r"^(\d{2,3}|2[ABab])$"
 MAX_SCHEDULE_DAYS = 92
+DirectoryDate = Annotated[IsoDate, domain_rule(validate_directory_date)]
+DirectoryDateTime = Annotated[IsoDateTime, domain_rule(validate_directory_date)]
+_RANGE = f"entre le {EARLIEST_DATE:%d/%m/%Y} et le {LATEST_DATE:%d/%m/%Y}"
 
 
 # --- Schemas -----------------------------------------------------------------------------
@@ -197,15 +212,18 @@ class SiteFilters(LocalServiceFilters):
 
 
 class ScheduleParams(Schema):
-    debut: dt.date | None = Field(
-        None, description="Premier jour (défaut : aujourd’hui, heure locale)."
+    debut: DirectoryDate | None = Field(
+        None, description=f"Premier jour, AAAA-MM-JJ {_RANGE} (défaut : aujourd’hui, heure locale)."
     )
     jours: int = Field(14, ge=1, le=MAX_SCHEDULE_DAYS, description="Nombre de jours.")
 
 
 class OpenParams(Schema):
-    a: AwareDatetime | None = Field(
-        None, description="Instant ISO 8601 avec fuseau (défaut : maintenant)."
+    a: DirectoryDateTime | None = Field(
+        None,
+        description="Instant ISO 8601 (défaut : maintenant) : avec son décalage "
+        "(2030-01-07T08:30:00+01:00, `+` écrit `%2B` dans l’adresse, ou `Z`), ou sans, et "
+        f"c’est alors l’heure locale du lieu ; {_RANGE}.",
     )
 
 
@@ -232,12 +250,6 @@ def _departement_filter(code: str | None) -> Departement | None:
     if departement is None:
         raise _NoMatch
     return departement
-
-
-def _out_of_range() -> DirectoryError:
-    return DirectoryError(
-        "date_out_of_range", "Cette date est hors de la plage que l’annuaire sait calculer."
-    )
 
 
 def _check_slug(slug: str) -> str:
@@ -283,7 +295,7 @@ def _site_detail(site: Site) -> Site:
 @router.get(
     "/organismes",
     auth=None,
-    response={200: page_of(OrganisationOut), **problems(422)},
+    response={200: page_of(OrganisationOut), **problems(400, 422)},
     summary="Organismes et leurs motifs",
 )
 def organisation_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
@@ -293,7 +305,7 @@ def organisation_list(request: HttpRequest, page: Query[PageParams]) -> dict[str
 @router.get(
     "/organismes/{slug}",
     auth=None,
-    response={200: OrganisationOut, **problems(404)},
+    response={200: OrganisationOut, **problems(400, 404, 422)},
     summary="Un organisme et ses motifs",
 )
 def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
@@ -303,18 +315,26 @@ def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
-@router.get("/themes", auth=None, response=list[ThemeOut], summary="Thèmes")
+@router.get("/themes", auth=None, response={200: list[ThemeOut], **problems(400)}, summary="Thèmes")
 def theme_list(request: HttpRequest) -> list[Any]:
     return list(selectors.themes())
 
 
-@router.get("/canaux", auth=None, response=list[TaxonomyItemOut], summary="Canaux de contact")
+@router.get(
+    "/canaux",
+    auth=None,
+    response={200: list[TaxonomyItemOut], **problems(400)},
+    summary="Canaux de contact",
+)
 def channel_list(request: HttpRequest) -> list[Any]:
     return list(selectors.channels())
 
 
 @router.get(
-    "/etapes", auth=None, response=list[TaxonomyItemOut], summary="Étapes du parcours usager"
+    "/etapes",
+    auth=None,
+    response={200: list[TaxonomyItemOut], **problems(400)},
+    summary="Étapes du parcours usager",
 )
 def journey_stage_list(request: HttpRequest) -> list[Any]:
     return list(selectors.journey_stages())
@@ -326,7 +346,7 @@ def journey_stage_list(request: HttpRequest) -> list[Any]:
 @router.get(
     "/services-locaux",
     auth=None,
-    response={200: page_of(LocalServiceOut), **problems(422)},
+    response={200: page_of(LocalServiceOut), **problems(400, 422)},
     summary="Services locaux (recherche et filtres)",
 )
 def local_service_list(
@@ -347,7 +367,7 @@ def local_service_list(
 @router.get(
     "/services-locaux/{slug}",
     auth=None,
-    response={200: LocalServiceOut, **problems(404)},
+    response={200: LocalServiceOut, **problems(400, 404, 422)},
     summary="Un service local",
 )
 def local_service_detail(request: HttpRequest, slug: str) -> LocalService:
@@ -363,7 +383,7 @@ def local_service_detail(request: HttpRequest, slug: str) -> LocalService:
 @router.get(
     "/lieux",
     auth=None,
-    response={200: page_of(SiteOut), **problems(422)},
+    response={200: page_of(SiteOut), **problems(400, 422)},
     summary="Lieux d’accueil (recherche et filtres)",
 )
 def site_list(
@@ -385,7 +405,7 @@ def site_list(
 @router.get(
     "/lieux/{slug}",
     auth=None,
-    response={200: SiteDetailOut, **problems(404)},
+    response={200: SiteDetailOut, **problems(400, 404, 422)},
     summary="Un lieu d’accueil avec ses horaires",
 )
 def site_detail(request: HttpRequest, slug: str) -> Site:
@@ -395,28 +415,28 @@ def site_detail(request: HttpRequest, slug: str) -> Site:
 @router.get(
     "/lieux/{slug}/planning",
     auth=None,
-    response={200: ScheduleOut, **problems(404, 422)},
+    response={200: ScheduleOut, **problems(400, 404, 422)},
     summary="Planning d’ouverture des prochains jours (heure locale)",
 )
 def site_schedule(request: HttpRequest, slug: str, params: Query[ScheduleParams]) -> dict[str, Any]:
     site = _public_site(slug)
     start = params.debut or timezone.now().astimezone(site.tzinfo).date()
-    days = opening_schedule(site, start, params.jours)  # truncated at the end of year 9999
+    days = opening_schedule(site, start, params.jours)
     return {"site": site.slug, "timezone": site.timezone, "days": [_day_out(d) for d in days]}
 
 
 @router.get(
     "/lieux/{slug}/ouverture",
     auth=None,
-    response={200: OpenStatusOut, **problems(404, 422)},
+    response={200: OpenStatusOut, **problems(400, 404, 422)},
     summary="Ouvert maintenant (ou à un instant donné) ? Prochaine ouverture",
 )
 def site_open_status(request: HttpRequest, slug: str, params: Query[OpenParams]) -> dict[str, Any]:
     site = _public_site(slug)
-    try:
-        status = open_status(site, params.a or timezone.now())
-    except OverflowError as exc:  # within hours of year 1 or 9999 in the site's zone
-        raise _out_of_range() from exc
+    at = params.a or timezone.now()
+    if timezone.is_naive(at):  # a time without offset is the site's own local time
+        at = at.replace(tzinfo=site.tzinfo)
+    status = open_status(site, at)
     return {
         "site": site.slug,
         "timezone": status.timezone,
@@ -429,7 +449,7 @@ def site_open_status(request: HttpRequest, slug: str, params: Query[OpenParams])
 
 @router.put(
     "/lieux/{slug}/horaires",
-    response={200: SiteDetailOut, **problems(400, 401, 403, 404, 422)},
+    response={200: SiteDetailOut, **problems(400, 401, 403, 404, 413, 422)},
     summary="Remplacer les horaires habituels d’un lieu",
 )
 def site_hours_replace(request: HttpRequest, slug: str, payload: HoursIn) -> Site:

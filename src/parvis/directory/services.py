@@ -97,6 +97,25 @@ class DirectoryError(ParvisError):
         self.errors = errors or {}
 
 
+# The dates the directory answers for: opening exceptions, schedules, open-status
+# instants. Wide enough for any real use, narrow enough that time-zone and holiday
+# arithmetic never reach the ends of the calendar. The form, the API and the services
+# call ``validate_directory_date``, the one rule.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def validate_directory_date(day: dt.date, *, field: str = "date") -> None:
+    """Refuse a date outside [``EARLIEST_DATE``, ``LATEST_DATE``] (``date_out_of_range``)."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        message = (
+            f"Indiquez une date entre le {EARLIEST_DATE:%d/%m/%Y} et le {LATEST_DATE:%d/%m/%Y}."
+        )
+        raise DirectoryError("date_out_of_range", message, {field: [message]})
+
+
 WEEKDAY_LABELS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _POSTCODE = re.compile(r"^\d{5}$")
 LOCAL_SERVICE_FIELDS = frozenset(
@@ -443,6 +462,7 @@ def opening_exception_set(
     (this is how a site opens on a holiday). One exception per date: setting it again
     replaces it.
     """
+    validate_directory_date(date)
     if not is_closed and not (opens and closes):
         raise DirectoryError(
             "special_hours_required",

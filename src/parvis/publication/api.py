@@ -7,16 +7,16 @@ Read-only and anonymous (``auth=None``); everything comes from the public read m
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid as uuid_lib
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
-from pydantic import BeforeValidator
+from pydantic import ValidationInfo, field_validator
 
-from parvis.core.api_schemas import PageParams, page_of, problems
+from parvis.core.api_schemas import IsoDate, PageParams, domain_rule, field_error, page_of, problems
+from parvis.core.errors import ParvisError
 from parvis.publication import opendata, selectors
 from parvis.publication.models import LAST_12_MONTHS, FigureScope, PublicExperience
 
@@ -27,14 +27,10 @@ DEPARTEMENT = r"^(\d{2,3}|2[ABab])$"
 PERIOD = r"^(\d{4}-(0[1-9]|1[0-2])|12m)$"
 
 
-def _iso_date_only(value: Any) -> Any:
-    # Pydantic would also read « 0 » or « 1700000000 » as timestamps: only AAAA-MM-JJ.
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("Date attendue au format AAAA-MM-JJ.")
-    return value
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+_PUBLISHED_RANGE = (
+    f"du {selectors.PUBLISHED_EARLIEST:%d/%m/%Y} au {selectors.PUBLISHED_LATEST:%d/%m/%Y}"
+)
+PublishedDay = Annotated[IsoDate, domain_rule(selectors.validate_published_day)]
 
 
 # --- Schemas -----------------------------------------------------------------------------------
@@ -116,11 +112,24 @@ class ExperienceQuery(Schema):
     tone: Literal["positif", "neutre", "negatif"] | None = None
     theme: str | None = Field(None, pattern=SLUG, max_length=50)
     answered: bool | None = Field(None, description="Avec (true) ou sans (false) réponse.")
-    published_from: IsoDate | None = Field(None, description="Publiées à partir de ce jour.")
-    published_to: IsoDate | None = Field(None, description="Publiées jusqu’à ce jour inclus.")
+    published_from: PublishedDay | None = Field(
+        None, description=f"Publiées à partir de ce jour (AAAA-MM-JJ, {_PUBLISHED_RANGE})."
+    )
+    published_to: PublishedDay | None = Field(
+        None, description=f"Publiées jusqu’à ce jour inclus (AAAA-MM-JJ, {_PUBLISHED_RANGE})."
+    )
     sort: Literal["date", "pertinence"] | None = Field(
         None, description="Par défaut : pertinence avec `q`, date sinon."
     )
+
+    @field_validator("published_to")
+    @classmethod
+    def _period(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        try:
+            selectors.validate_published_period(info.data.get("published_from"), end)
+        except ParvisError as error:
+            raise field_error(error) from error
+        return end
 
     def filters(self) -> selectors.ExperienceFilters:
         return selectors.ExperienceFilters(
@@ -253,7 +262,7 @@ def experience_out(request: HttpRequest, row: PublicExperience) -> dict[str, Any
 @router.get(
     "/experiences",
     auth=None,
-    response={200: ExperiencePage, **problems(422)},
+    response={200: ExperiencePage, **problems(400, 422)},
     summary="Expériences publiées (filtres, recherche)",
 )
 def experience_list(
@@ -285,7 +294,7 @@ def experience_list(
 @router.get(
     "/experiences/{uuid}",
     auth=None,
-    response={200: ExperienceOut, **problems(404, 422)},
+    response={200: ExperienceOut, **problems(400, 404, 422)},
     summary="Une expérience publiée",
 )
 def experience_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, Any]:
@@ -299,7 +308,7 @@ def experience_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, An
 @router.get(
     "/chiffres",
     auth=None,
-    response={200: page_of(FigureOut), **problems(422)},
+    response={200: page_of(FigureOut), **problems(400, 422)},
     summary="Chiffres par organisme, service local, département ou France entière",
 )
 def figure_list(
@@ -331,7 +340,7 @@ def figure_list(
 @router.get(
     "/donnees",
     auth=None,
-    response={200: list[OpenDataFileOut], **problems(422)},
+    response={200: list[OpenDataFileOut], **problems(400, 422)},
     summary="Fichiers de données ouvertes",
 )
 def opendata_list(request: HttpRequest, query: Query[OpenDataQuery]) -> list[dict[str, Any]]:

@@ -9,7 +9,8 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from parvis.core.forms import ParvisForm
+from parvis.core.errors import ParvisError
+from parvis.core.forms import ParvisForm, checked_by
 from parvis.core.memo import ProcessMemo
 from parvis.core.text import FRENCH_MONTHS as MONTHS
 from parvis.directory.models import (
@@ -21,7 +22,13 @@ from parvis.directory.models import (
     Theme,
 )
 from parvis.publication.models import LAST_12_MONTHS, FigureScope
-from parvis.publication.selectors import ExperienceFilters, FigureSort, Sort
+from parvis.publication.selectors import (
+    ExperienceFilters,
+    FigureSort,
+    Sort,
+    validate_published_day,
+    validate_published_period,
+)
 from parvis.territories.models import Departement
 from parvis.voice.models import Tone
 
@@ -221,11 +228,18 @@ class ExperienceSearchForm(ParvisForm):
                     *cached_choices(name, build),
                 ]
 
+    def clean_published_from(self) -> Any:
+        return checked_by(validate_published_day, self.cleaned_data.get("published_from"))
+
+    def clean_published_to(self) -> Any:
+        return checked_by(validate_published_day, self.cleaned_data.get("published_to"))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("published_from"), data.get("published_to")
-        if start and end and start > end:
-            raise ValidationError("La date de début doit précéder la date de fin.")
+        try:
+            validate_published_period(data.get("published_from"), data.get("published_to"))
+        except ParvisError as error:
+            raise ValidationError(error.message, code=error.code) from error
         return data
 
     def filters(self) -> ExperienceFilters:

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from parvis.core.errors import ParvisError
 from parvis.core.memo import ProcessMemo
 from parvis.directory.models import LocalService, Motif, Organisation, Theme
 from parvis.publication import search
@@ -63,6 +64,27 @@ class ExperienceFilters:
         if self.sort in {Sort.DATE, Sort.RELEVANCE}:
             return self.sort if search.terms(self.q) else Sort.DATE
         return Sort.RELEVANCE if search.terms(self.q) else Sort.DATE
+
+
+# The publication days a listing is filtered on (``published_from``, ``published_to``):
+# the search form and the API call these two rules.
+PUBLISHED_EARLIEST, PUBLISHED_LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def validate_published_day(day: dt.date) -> None:
+    if not PUBLISHED_EARLIEST <= day <= PUBLISHED_LATEST:
+        raise ParvisError(
+            "date_out_of_range",
+            f"Indiquez une date entre le {PUBLISHED_EARLIEST:%d/%m/%Y} et le "
+            f"{PUBLISHED_LATEST:%d/%m/%Y}.",
+        )
+
+
+def validate_published_period(start: dt.date | None, end: dt.date | None) -> None:
+    if start and end and start > end:
+        raise ParvisError(
+            "period_reversed", "La date de début doit précéder la date de fin.", "published_to"
+        )
 
 
 # Dates outside this range cannot be converted between time zones safely.

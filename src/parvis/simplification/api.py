@@ -186,14 +186,18 @@ class ListFilters(Schema):
         None, pattern=SLUG_PATTERN, max_length=80, description="Slug de l’organisme."
     )
     statut: PublicStatus | None = None
-    annee: int | None = Field(None, ge=2000, le=2100, description="Année de dépôt.")
+    annee: int | None = Field(
+        None, ge=selectors.FIRST_YEAR, le=selectors.LAST_YEAR, description="Année de dépôt."
+    )
     theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
     q: str | None = Field(None, max_length=100, description="Mots-clés (sans accents requis).")
 
 
 class FollowUpFilters(Schema):
     organisation: str | None = Field(None, pattern=SLUG_PATTERN, max_length=80)
-    annee: int | None = Field(None, ge=2000, le=2100)
+    annee: int | None = Field(
+        None, ge=selectors.FIRST_YEAR, le=selectors.LAST_YEAR, description="Année de dépôt."
+    )
     theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
 
 
@@ -253,7 +257,7 @@ class TransitionIn(Schema):
 @router.get(
     "",
     auth=None,
-    response={200: page_of(SimplificationOut), **problems(422)},
+    response={200: page_of(SimplificationOut), **problems(400, 422)},
     summary="Demandes de simplification publiées",
 )
 def list_requests(
@@ -272,7 +276,7 @@ def list_requests(
 @router.get(
     "/suivi",
     auth=None,
-    response={200: list[FollowUpOut], **problems(422)},
+    response={200: list[FollowUpOut], **problems(400, 422)},
     summary="Suivi par organisme et par année",
 )
 def follow_up(request: HttpRequest, filters: Query[FollowUpFilters]) -> list[dict[str, Any]]:
@@ -285,7 +289,7 @@ def follow_up(request: HttpRequest, filters: Query[FollowUpFilters]) -> list[dic
 @router.get(
     "/{reference}",
     auth=None,
-    response={200: SimplificationOut, **problems(404, 422)},
+    response={200: SimplificationOut, **problems(400, 404, 422)},
     summary="Une demande et son historique",
 )
 def get_request(request: HttpRequest, reference: str) -> SimplificationRequest:

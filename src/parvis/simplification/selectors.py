@@ -42,6 +42,10 @@ def public_history() -> Prefetch:
     )
 
 
+# The years of submission the public list and the follow-up can be filtered on.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def requests_for_public(
     *,
     organisation: Organisation | str | None = None,

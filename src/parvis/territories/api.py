@@ -81,7 +81,10 @@ class HolidaysOut(Schema):
 
 class HolidaysParams(Schema):
     annee: int | None = Field(
-        None, ge=1970, le=2100, description="Année ; par défaut l’année en cours sur place."
+        None,
+        ge=calendar.FIRST_HOLIDAY_YEAR,
+        le=calendar.LAST_HOLIDAY_YEAR,
+        description="Année ; par défaut l’année en cours sur place.",
     )
 
 
@@ -139,14 +142,19 @@ class CommuneFilters(Schema):
     postcode: str | None = Field(None, pattern=r"^\d{5}$", description="Code postal exact.")
 
 
-@router.get("/regions", response=list[RegionOut], auth=None, summary="Régions")
+@router.get(
+    "/regions",
+    response={200: list[RegionOut], **problems(400)},
+    auth=None,
+    summary="Régions",
+)
 def region_list(request: HttpRequest) -> Any:
     return selectors.regions_list()
 
 
 @router.get(
     "/departements",
-    response={200: list[DepartementOut], **problems(422)},
+    response={200: list[DepartementOut], **problems(400, 422)},
     auth=None,
     summary="Départements et collectivités d’outre-mer",
 )
@@ -163,7 +171,7 @@ def _departement(code: str) -> Departement:
 
 @router.get(
     "/departements/{code}",
-    response={200: DepartementOut, **problems(404, 422)},
+    response={200: DepartementOut, **problems(400, 404, 422)},
     auth=None,
     summary="Un département",
 )
@@ -173,7 +181,7 @@ def departement_detail(request: HttpRequest, code: DepartementCode) -> Any:
 
 @router.get(
     "/departements/{code}/jours-feries",
-    response={200: HolidaysOut, **problems(404, 422)},
+    response={200: HolidaysOut, **problems(400, 404, 422)},
     auth=None,
     summary="Jours fériés d’un département",
     description="Calendrier local : Alsace-Moselle et outre-mer ont des jours fériés propres.",
@@ -193,7 +201,7 @@ def departement_holidays(
 
 @router.get(
     "/communes",
-    response={200: page_of(CommuneOut), **problems(422)},
+    response={200: page_of(CommuneOut), **problems(400, 422)},
     auth=None,
     summary="Recherche de communes",
     description=(
@@ -212,7 +220,7 @@ def commune_list(
 
 @router.get(
     "/communes/{code}",
-    response={200: CommuneDetailOut, **problems(404, 422)},
+    response={200: CommuneDetailOut, **problems(400, 404, 422)},
     auth=None,
     summary="Une commune, par code INSEE actuel ou ancien",
 )

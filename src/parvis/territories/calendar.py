@@ -74,6 +74,10 @@ def holiday_subdivision(departement_code: str | None) -> str | None:
     return HOLIDAY_SUBDIVISIONS.get(departement_code)
 
 
+# The years of public holidays parvis shows (the page and the API): one range.
+FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR = 1970, 2100
+
+
 @lru_cache(maxsize=512)
 def _holidays(subdivision: str | None, year: int) -> tuple[tuple[datetime.date, str], ...]:
     calendar = holidays.country_holidays("FR", subdiv=subdivision, years=year, language="fr")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from parvis.core.breadcrumb import breadcrumb
 from parvis.territories import calendar, selectors
 
-MIN_YEAR, MAX_YEAR = 1970, 2100
+MIN_YEAR, MAX_YEAR = calendar.FIRST_HOLIDAY_YEAR, calendar.LAST_HOLIDAY_YEAR
 
 
 @require_GET

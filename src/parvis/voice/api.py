@@ -9,7 +9,6 @@ power than the public form, and submissions are rate limited per token and per e
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 from uuid import UUID
 
@@ -19,11 +18,18 @@ from ninja import Status as HttpStatus
 
 from parvis.accounts.intake import PartnerIntake
 from parvis.core.api_limits import ApiLimit
+from parvis.core.api_schemas import IsoDate, problems
 from parvis.core.charter import CharterReason
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import services
 from parvis.voice.notifications import private_link
-from parvis.voice.services import TEXT_MAX, TITLE_MAX, Actor, VoiceError
+from parvis.voice.services import (
+    HAPPENED_ON_EARLIEST,
+    TEXT_MAX,
+    TITLE_MAX,
+    Actor,
+    VoiceError,
+)
 
 router = Router(tags=["voice"])
 SLUG = r"^[-a-zA-Z0-9_]+$"
@@ -76,7 +82,11 @@ class ExperienceIn(Schema):
     journey_stage: str | None = Field(None, max_length=50, pattern=SLUG)
     channel: str | None = Field(None, max_length=50, pattern=SLUG)
     tone: Literal["positif", "neutre", "negatif"] | None = None
-    happened_on: dt.date | None = None
+    happened_on: IsoDate | None = Field(
+        None,
+        description="Jour de l’expérience (AAAA-MM-JJ), du "
+        f"{HAPPENED_ON_EARLIEST:%d/%m/%Y} à aujourd’hui.",
+    )
     # Checked by Django's validator in the service (pydantic's refuses some valid domains).
     email: str | None = Field(
         None,
@@ -161,7 +171,7 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
 @router.get(
     "/motifs-de-refus",
     auth=None,
-    response=list[RejectionReasonOut],
+    response={200: list[RejectionReasonOut], **problems(400)},
     summary="Charte de modération : motifs de refus",
 )
 def rejection_reasons(request: HttpRequest) -> list[dict[str, str]]:

@@ -13,11 +13,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from parvis.core.charter import CharterReason
-from parvis.core.forms import HoneypotMixin, ParvisForm, SearchForm
+from parvis.core.forms import HoneypotMixin, ParvisForm, SearchForm, checked_by
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice.analysis import LABEL_PLACEHOLDERS
 from parvis.voice.models import AnswerTemplate, Tone
-from parvis.voice.services import TEXT_MAX, TITLE_MAX
+from parvis.voice.services import TEXT_MAX, TITLE_MAX, validate_happened_on
 
 PERSONAL_DATA_REMINDER = (
     "N’écrivez pas de données personnelles : ni nom, ni numéro de téléphone, ni adresse, "
@@ -147,6 +147,9 @@ class StoryForm(ParvisForm):
             "required": "Dites-nous si votre expérience était positive, neutre ou négative."
         },
     )
+
+    def clean_happened_on(self) -> Any:
+        return checked_by(validate_happened_on, self.cleaned_data.get("happened_on"))
 
 
 class ContactForm(HoneypotMixin, ParvisForm):
@@ -340,3 +343,5 @@ class AssistedForm(ParvisForm):
     def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["assisted_site"]).queryset = sites
+
+    clean_happened_on = StoryForm.clean_happened_on

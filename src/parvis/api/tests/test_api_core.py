@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from parvis.accounts.models import ApiToken, AuditEvent, Role
 from parvis.accounts.services import api_token_create, api_token_revoke
@@ -13,6 +14,7 @@ from parvis.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"
+CSRF_SECRET = "k" * 32
 
 
 @pytest.fixture
@@ -104,8 +106,6 @@ def test_agent_is_403_and_other_organisation_is_404(client, caf):
 
 
 def test_session_writes_need_csrf(caf, caf_admin):
-    from django.test import Client
-
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(caf_admin)
     response = csrf_client.post(
@@ -113,6 +113,54 @@ def test_session_writes_need_csrf(caf, caf_admin):
     )
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
+    # with its token, the same session writes
+    csrf_client.cookies["csrftoken"] = CSRF_SECRET
+    response = csrf_client.post(
+        "/api/v1/organismes/caf/jetons",
+        data={"name": "x"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=CSRF_SECRET,
+    )
+    assert response.status_code == 201, response.content
+
+
+def _assert_401(response) -> None:
+    assert response.status_code == 401, response.content
+    assert response["Content-Type"] == PROBLEM
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["code"] == "authentication_required"
+
+
+def test_anonymous_and_token_writes_are_401_not_a_csrf_failure(caf):
+    """CSRF protects a signed-in browser; a caller that is not signed in is told to
+    authenticate (the test client skips CSRF unless told not to)."""
+    _token, raw = api_token_create(actor=None, organisation=caf, name="SI", scope="write")
+    client = Client(enforce_csrf_checks=True)
+    body = json.dumps({"name": "x"})
+    writes = [
+        ("post", "/api/v1/organismes/caf/jetons", body),  # session only
+        ("delete", "/api/v1/jetons/1", ""),  # session only
+        ("post", "/api/v1/langue/anonymiser", json.dumps({"texts": [{"text": "x"}]})),
+    ]
+    for method, path, data in writes:
+        _assert_401(client.generic(method.upper(), path, data, content_type="application/json"))
+    for method, path, data in writes[:2]:  # a token is not a session
+        _assert_401(
+            client.generic(
+                method.upper(), path, data, content_type="application/json", **_bearer(raw)
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    "header", ["Basic dXNlcjpzZWNyZXQ=", "Token pvs_a_b", "Digest username=x", "pvs_a_b"]
+)
+def test_any_other_authorization_scheme_is_401_never_the_session(client, caf_admin, header):
+    client.force_login(caf_admin)
+    assert client.get("/api/v1/moi").status_code == 200
+    _assert_401(client.get("/api/v1/moi", HTTP_AUTHORIZATION=header))
+    _assert_401(client.get("/api/v1/organismes/caf/jetons", HTTP_AUTHORIZATION=header))
+    assert "Bearer" in client.get("/api/v1/moi", HTTP_AUTHORIZATION=header).json()["detail"]
 
 
 def test_invalid_json_and_invalid_fields_are_4xx_problems(client, caf, caf_admin):
@@ -171,6 +219,20 @@ def test_oversized_body_is_413_problem(client, caf, caf_admin, settings):
     )
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
+
+
+def test_every_401_of_the_api_carries_the_bearer_challenge(rf):
+    """Whoever answers a 401 (a handler, a view, a domain error), the edge adds the
+    challenge; a 401 outside the API is left alone."""
+    from parvis.api.middleware import ApiProblemMiddleware
+    from parvis.core.problems import problem_response
+
+    def unauthorised(request):
+        return problem_response(status=401, code="authentication_required", detail="x")
+
+    middleware = ApiProblemMiddleware(unauthorised)
+    assert middleware(rf.get("/api/v1/moi"))["WWW-Authenticate"] == 'Bearer realm="parvis"'
+    assert not middleware(rf.get("/compte/")).has_header("WWW-Authenticate")
 
 
 def test_wrong_method_is_405_problem(client):

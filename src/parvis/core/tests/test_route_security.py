@@ -165,15 +165,17 @@ def _call(
 @pytest.mark.parametrize(("method", "path"), sorted(API_OPERATIONS))
 def test_api_operation_access(method: str, path: str, world: dict[str, OrgWorld]):
     entry = API_OPERATIONS[(method, path)]
-    anonymous = _call(Client(), method, path, entry, world, "a")
+    # CSRF checks on, as a real caller meets them (the test client skips them by default)
+    anonymous = _call(Client(enforce_csrf_checks=True), method, path, entry, world, "a")
     if entry.access == "public":
         assert anonymous.status_code == entry.public_status, (method, path, anonymous.content)
         return
-    assert anonymous.status_code == 401, (method, path)
+    assert anonymous.status_code == 401, (method, path, anonymous.content)
     assert anonymous["Content-Type"] == "application/problem+json"
+    assert anonymous["WWW-Authenticate"].startswith("Bearer"), (method, path)
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {world['a'].raw_token}"}
     expectations = [
-        (Client(), bearer, entry.token_status, "token"),
+        (Client(enforce_csrf_checks=True), bearer, entry.token_status, "token"),
         (_session(world["a"].agent), {}, entry.agent_status, "agent"),
         (_session(world["a"].admin), {}, entry.admin_status, "admin"),
     ]

@@ -186,11 +186,32 @@ def test_open_status_in_the_site_time_zone(client, reunion_site, bordeaux):
     assert body["next_opening"] == "2030-01-07T08:00:00+01:00"
 
 
-def test_open_status_refuses_naive_datetimes(client, reunion_site):
+def test_open_status_reads_a_time_without_offset_in_the_site_time_zone(client, reunion_site):
     url = f"{BASE}/lieux/{reunion_site.slug}/ouverture"
-    _problem(client.get(url, {"a": "2030-01-07T08:30:00"}), 422)
-    _problem(client.get(url, {"a": "demain"}), 422)
+    body = client.get(url, {"a": "2030-01-07T08:30"}).json()
+    assert body["at"] == "2030-01-07T08:30:00+04:00"
+    assert body["is_open"] is True
+    assert client.get(url, {"a": "2030-01-07T04:30:00Z"}).json()["at"] == body["at"]
     assert client.get(url).status_code == 200
+
+
+def _a_error(response) -> dict:
+    body = _problem(response, 422)
+    assert body["code"] == "validation_error"
+    [error] = body["errors"]
+    assert error["field"] == "query.a"
+    return error
+
+
+@pytest.mark.parametrize("value", ["1893456000", "0", "demain", "2030-01-07", "2030-13-07T08:30"])
+def test_open_status_takes_a_date_time_not_a_timestamp(client, reunion_site, value):
+    error = _a_error(client.get(f"{BASE}/lieux/{reunion_site.slug}/ouverture", {"a": value}))
+    assert "date et une heure" in error["message"]
+
+
+def test_open_status_explains_an_unencoded_plus(client, reunion_site):
+    url = f"{BASE}/lieux/{reunion_site.slug}/ouverture?a=2030-01-07T08:30:00+04:00"
+    assert "%2B" in _a_error(client.get(url))["message"]
 
 
 def _put_hours(client, site, hours, **headers):
@@ -276,19 +297,34 @@ def test_impossible_slugs_are_404(client, path):
 
 
 @pytest.mark.parametrize(
-    ("params", "days"),
-    [({"debut": "9999-12-30", "jours": 10}, 2), ({"debut": "0001-01-01", "jours": 3}, 3)],
+    ("params", "field"),
+    [
+        ({"debut": "9999-12-30", "jours": 10}, "query.debut"),
+        ({"debut": "0001-01-01", "jours": 3}, "query.debut"),
+        ({"debut": "1999-12-31"}, "query.debut"),
+        ({"debut": "1893456000"}, "query.debut"),
+    ],
 )
-def test_schedule_far_dates_do_not_break(client, reunion_site, params, days):
-    response = client.get(f"{BASE}/lieux/{reunion_site.slug}/planning", params)
-    assert len(response.json()["days"]) == days
+def test_schedule_far_dates_are_refused_with_the_directory_range(
+    client, reunion_site, params, field
+):
+    body = _problem(client.get(f"{BASE}/lieux/{reunion_site.slug}/planning", params), 422)
+    [error] = body["errors"]
+    assert error["field"] == field
+    assert error["code"] in {"date_out_of_range", "date_parsing"}
 
 
-def test_open_status_at_the_calendar_edges_is_a_422_not_a_500(client, reunion_site):
-    url = f"{BASE}/lieux/{reunion_site.slug}/ouverture"
-    body = _problem(client.get(url, {"a": "9999-12-31T23:00:00+00:00"}), 422)
-    assert body["code"] == "date_out_of_range"
-    assert client.get(url, {"a": "0001-01-01T00:00:00+00:00"}).json()["is_open"] is False
+def test_schedule_at_the_ends_of_the_directory_range(client, reunion_site):
+    url = f"{BASE}/lieux/{reunion_site.slug}/planning"
+    for first in ("2000-01-01", "2100-12-31"):
+        assert client.get(url, {"debut": first, "jours": 3}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:00:00+00:00", "0001-01-01T00:00:00+00:00"])
+def test_open_status_outside_the_directory_range_is_a_precise_422(client, reunion_site, value):
+    error = _a_error(client.get(f"{BASE}/lieux/{reunion_site.slug}/ouverture", {"a": value}))
+    assert error["code"] == "date_out_of_range"
+    assert error["message"] == "Indiquez une date entre le 01/01/2000 et le 31/12/2100."
 
 
 def test_filters_naming_nothing_give_an_empty_page(client, reunion_site):

@@ -178,6 +178,19 @@ def test_exception_form_errors_are_french_and_keep_input(client, admin, site):
     assert not OpeningException.objects.exists()
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31"])
+def test_an_exception_outside_the_directory_range_is_refused_next_to_its_date(
+    client, admin, site, day
+):
+    client.force_login(admin)
+    url = reverse("directory_backoffice:site_exceptions", args=[site.slug])
+    response = client.post(url, {"date": day, "status": "closed"})
+    assert response.status_code == 200
+    assert "Indiquez une date entre le 01/01/2000 et le 31/12/2100." in response.content.decode()
+    assert response.context["form"].errors["date"]
+    assert not OpeningException.objects.exists()
+
+
 def test_exception_of_another_site_cannot_be_deleted_through_mine(client, admin, site, other_site):
     exception = OpeningExceptionFactory(site=other_site)
     client.force_login(admin)

@@ -281,5 +281,14 @@ def test_exception_with_special_hours_must_be_valid(opens, closes, code):
     assert not OpeningException.objects.exists()
 
 
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(1999, 12, 31), dt.date(2101, 1, 1)])
+def test_exception_dates_stay_in_the_directory_range(day):
+    with pytest.raises(DirectoryError) as error:
+        services.opening_exception_add(actor=None, site=SiteFactory(), date=day)
+    assert error.value.code == "date_out_of_range"
+    assert error.value.errors == {"date": [error.value.message]}
+    assert not OpeningException.objects.exists()
+
+
 def test_exception_factory_is_closed_by_default():
     assert str(OpeningExceptionFactory(date=dt.date(2030, 5, 2))) == "02/05/2030 fermé"

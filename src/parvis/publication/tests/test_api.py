@@ -86,6 +86,26 @@ def test_invalid_parameters_are_422_problems(client, query):
     assert response.json()["code"] == "validation_error"
 
 
+@pytest.mark.parametrize(
+    ("query", "field", "code"),
+    [
+        ("published_from=0001-01-01", "query.published_from", "date_out_of_range"),
+        ("published_to=9999-12-31", "query.published_to", "date_out_of_range"),
+        ("published_from=1700000000", "query.published_from", "date_parsing"),
+        (
+            "published_from=2026-02-01&published_to=2026-01-01",
+            "query.published_to",
+            "period_reversed",
+        ),
+    ],
+)
+def test_publication_days_follow_the_rule_of_the_search_form(client, query, field, code):
+    body = client.get(f"{API}/experiences?{query}").json()
+    assert body["code"] == "validation_error"
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [(field, code)]
+    assert body["errors"][0]["message"].startswith(("Indiquez", "La date", "Une date"))
+
+
 def test_figures(client, publish):
     service = LocalServiceFactory(slug="caf-33")
     for _ in range(10):

@@ -83,6 +83,14 @@ def test_invalid_filters_answer_400_in_french(client):
     assert "La recherche n’a pas pu être lancée" in html
 
 
+def test_publication_days_outside_the_range_are_refused_next_to_their_field(client):
+    response = client.get("/experiences/?published_from=0001-01-01&published_to=2026-01-01")
+    assert response.status_code == 400
+    assert response.context["form"].errors["published_from"] == [
+        "Indiquez une date entre le 01/01/2000 et le 31/12/2100."
+    ]
+
+
 def test_pagination_keeps_filters_and_unknown_pages_are_404(client, publish, monkeypatch):
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     for _ in range(5):

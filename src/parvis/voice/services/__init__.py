@@ -88,6 +88,7 @@ from parvis.voice.services.privacy import (
 from parvis.voice.services.submission import (
     ANALYSIS_BATCH,
     ANALYSIS_CLAIM_TIMEOUT,
+    HAPPENED_ON_EARLIEST,
     PENDING_GRACE,
     Submitted,
     experience_analyse,
@@ -115,6 +116,7 @@ __all__ = [
     "BY_SERVICE",
     "ESCALATION",
     "EXPERIENCE_LIFECYCLE",
+    "HAPPENED_ON_EARLIEST",
     "MASKABLE_STATUSES",
     "MOVES",
     "PENDING_GRACE",

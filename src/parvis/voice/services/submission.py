@@ -101,13 +101,26 @@ def validate_service(
             )
 
 
+# When an experience happened: from this day (older stories say nothing of today's
+# services) to today wherever in France the person is, so in the French time zone furthest
+# ahead (Wallis-et-Futuna, UTC+12 all year round).
+HAPPENED_ON_EARLIEST = dt.date(2000, 1, 1)
+_FURTHEST_AHEAD = dt.timezone(dt.timedelta(hours=12))
+
+
 def validate_happened_on(happened_on: dt.date | None) -> None:
+    """The one rule of ``happened_on``, for the forms, the API and ``experience_submit``."""
     if happened_on is None:
         return
-    today = timezone.localdate()
-    if happened_on > today:
+    if happened_on > timezone.now().astimezone(_FURTHEST_AHEAD).date():
         raise VoiceError(
             "date_in_future", "La date ne peut pas être dans le futur.", field="happened_on"
+        )
+    if happened_on < HAPPENED_ON_EARLIEST:
+        raise VoiceError(
+            "date_too_old",
+            f"Indiquez une date à partir du {HAPPENED_ON_EARLIEST:%d/%m/%Y}.",
+            field="happened_on",
         )
 
 

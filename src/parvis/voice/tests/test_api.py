@@ -103,6 +103,9 @@ def test_schema_errors_422(service, write_token, overrides, field):
         ({"organisation": "inconnu"}, 404, "unknown_organisation", "body.organisation"),
         ({"site": "lieu-inconnu"}, 404, "unknown_site", "body.site"),
         ({"happened_on": "2999-01-01"}, 422, "date_in_future", "body.happened_on"),
+        ({"happened_on": "0001-01-01"}, 422, "date_too_old", "body.happened_on"),
+        ({"happened_on": "1999-12-31"}, 422, "date_too_old", "body.happened_on"),
+        ({"happened_on": 1700000000}, 422, "validation_error", "body.payload.happened_on"),
         ({"email": "pas-une-adresse"}, 422, "invalid_email", "body.email"),
     ],
 )

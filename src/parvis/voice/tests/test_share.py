@@ -3,6 +3,10 @@ recording at a counter, and the abuse protections of the forms."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 
@@ -11,9 +15,11 @@ from parvis.accounts.tests.factories import MembershipFactory, UserFactory
 from parvis.directory.tests.factories import SiteFactory
 from parvis.voice.models import Experience
 from parvis.voice.models import ExperienceStatus as S
+from parvis.voice.services import VoiceError, validate_happened_on
 from parvis.voice.tests.factories import ExperienceFactory
 
 pytestmark = pytest.mark.django_db
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 STORY = {
     "title": "Accueil <script>alert(1)</script> rapide",
@@ -84,6 +90,34 @@ def test_steps_keep_what_was_typed_and_need_their_predecessors(client, site):
     _tell(client)
     back = client.get(reverse("voice:share_story")).content.decode()
     assert "Paul Martin" in back  # going back shows the draft
+
+
+@pytest.mark.parametrize(
+    ("happened_on", "message"),
+    [
+        ("0001-01-01", "Indiquez une date à partir du 01/01/2000."),
+        ("31/12/1999", "Indiquez une date à partir du 01/01/2000."),
+        ("2999-01-01", "La date ne peut pas être dans le futur."),
+    ],
+)
+def test_the_date_of_the_story_is_checked_where_it_is_typed(client, site, happened_on, message):
+    """The service's one rule, shown next to the field at step 2, not at the last step."""
+    _choose(client, site)
+    response = client.post(reverse("voice:share_story"), {**STORY, "happened_on": happened_on})
+    assert response.status_code == 400
+    assert response.context["form"].errors["happened_on"] == [message]
+    assert message in response.content.decode()
+
+
+def test_today_in_the_furthest_french_time_zone_is_not_the_future():
+    """At 22:00 in Paris it is already tomorrow in Wallis-et-Futuna (UTC+12)."""
+    today = dt.date(2026, 3, 10)
+    late = dt.datetime.combine(today, dt.time(22), tzinfo=PARIS)
+    with mock.patch("django.utils.timezone.now", return_value=late):
+        validate_happened_on(today + dt.timedelta(days=1))
+        with pytest.raises(VoiceError) as error:
+            validate_happened_on(today + dt.timedelta(days=2))
+    assert (error.value.code, error.value.field) == ("date_in_future", "happened_on")
 
 
 def test_honeypot_refuses_with_a_message_and_keeps_the_data(client, site):
@@ -265,6 +299,10 @@ def test_agent_records_an_assisted_experience(client, django_capture_on_commit_c
     }
     refused = client.post(url, data)
     assert refused.status_code == 400 and "L’accord de l’usager" in refused.content.decode()
+    too_old = client.post(url, {**data, "consent": "on", "happened_on": "1999-12-31"})
+    assert too_old.context["form"].errors["happened_on"] == [
+        "Indiquez une date à partir du 01/01/2000."
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {**data, "consent": "on"})
     assert response.status_code == 302
