@@ -79,14 +79,16 @@ def _start_heartbeat(sender: Any = None, **kwargs: Any) -> None:
 def _warm_language_engine(**kwargs: Any) -> None:
     """Each worker process loads the language engine as it starts, in a thread: process
     start-up must answer the pool within seconds, and a task that needs the engine
-    before it is ready simply waits for the engine's lock."""
+    before it is ready simply waits for the engine's lock. The thread closes its own
+    database connection as it ends: a persistent one (``CONN_MAX_AGE``) would stay open,
+    idle, for the life of the process."""
     from django.conf import settings
 
     if not settings.LANGUAGE_WARM_WORKERS:
         return
 
     def warm() -> None:
-        from django.db import close_old_connections
+        from django.db import connections
 
         from parvis.language import engine
 
@@ -95,7 +97,7 @@ def _warm_language_engine(**kwargs: Any) -> None:
         except Exception:  # reported; the first task loads it (and fails clearly) instead
             logging.getLogger(__name__).warning("language_engine_warm_failed", exc_info=True)
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's connections only
 
     threading.Thread(target=warm, name="parvis-language-warm", daemon=True).start()
 

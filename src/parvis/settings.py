@@ -191,18 +191,44 @@ SQLITE_OPTIONS = {
         "PRAGMA foreign_keys=ON;"
     ),
 }
+# The kind of process loading these settings decides its PostgreSQL connections (below):
+# parvis.asgi marks the web process before the settings load, the Procfile marks Celery's
+# worker and beat; anything else (manage.py, tests) is a command.
+PARVIS_PROCESS = env.str("PARVIS_PROCESS", default="command")
+if PARVIS_PROCESS not in {"web", "worker", "beat", "command"}:
+    raise ImproperlyConfigured("PARVIS_PROCESS must be 'web', 'worker', 'beat' or 'command'.")
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'parvis.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 else:
-    DATABASES["default"].setdefault(
-        "CONN_MAX_AGE", 0 if TESTING else env.int("DATABASE_CONN_MAX_AGE", default=60)
-    )
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    _database_options = DATABASES["default"].setdefault("OPTIONS", {})
     # JIT compilation costs 10–15 ms on short, index-driven queries (listing, search).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    _database_options.setdefault("options", "-c jit=off")
+    # pg_stat_activity tells which kind of process holds each connection.
+    _database_options.setdefault("application_name", f"parvis-{PARVIS_PROCESS}")
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if PARVIS_PROCESS == "web":
+        # Under ASGI each request runs its sync code in a thread of its own and Django's
+        # connections belong to a thread: a persistent connection stays open, idle, after
+        # its thread ends (75 of PostgreSQL's 100 after a few thousand requests), and
+        # without one each request in flight opens its own. A pool per process, opened on
+        # first use (so never before uvicorn's workers start), bounds and reuses them;
+        # Django's pool refuses CONN_MAX_AGE > 0.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        _pool_max_size = env.int("DATABASE_POOL_MAX_SIZE", default=8)
+        _database_options["pool"] = {
+            "min_size": min(env.int("DATABASE_POOL_MIN_SIZE", default=2), _pool_max_size),
+            "max_size": _pool_max_size,
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        # Celery's worker and beat, commands: their threads keep their connection between
+        # tasks (a thread that ends closes its own; see parvis.celery).
+        DATABASES["default"].setdefault(
+            "CONN_MAX_AGE", 0 if TESTING else env.int("DATABASE_CONN_MAX_AGE", default=60)
+        )
 if TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: integration tests start a real worker on the same database.
     # One file per test run, so concurrent runs on one machine never share a database.

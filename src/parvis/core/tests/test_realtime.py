@@ -19,11 +19,11 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 from django.conf import settings
-from django.db import connection
 
 from parvis.accounts.tests.factories import UserFactory
 from parvis.core.consumers import EventsConsumer
 from parvis.core.models import WorkerHeartbeat
+from parvis.testing.web import database_url
 
 
 def run_in_fresh_loop(coroutine_function, *args):  # type: ignore[no-untyped-def]
@@ -76,14 +76,6 @@ async def _event_published_in_this_process_reaches_the_user_only():
     await bob_ws.disconnect()
 
 
-def _database_url() -> str:
-    cfg = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{cfg['NAME']}"
-    auth = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg["PASSWORD"] else "")
-    return f"postgres://{auth}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
-
-
 @pytest.fixture
 def celery_worker_process(tmp_path: Path):
     """A real worker process on its own queue, against the test database."""
@@ -92,7 +84,7 @@ def celery_worker_process(tmp_path: Path):
     queue = f"parvis-test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PARVIS_TESTING": "false",
         "PARVIS_LANGUAGE_WARM_WORKERS": "false",  # this worker never sees a text
