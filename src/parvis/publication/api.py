@@ -16,7 +16,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from pydantic import BeforeValidator
 
-from parvis.core.api_schemas import PageParams, page_of, problems
+from parvis.core.api_schemas import InputSchema, PageParams, page_of, problems
 from parvis.publication import opendata, selectors
 from parvis.publication.models import LAST_12_MONTHS, FigureScope, PublicExperience
 
@@ -96,7 +96,7 @@ class ExperiencePage(page_of(ExperienceOut)):  # type: ignore[misc]
     )
 
 
-class ExperienceQuery(Schema):
+class ExperienceQuery(InputSchema):
     q: str | None = Field(
         None,
         max_length=200,
@@ -124,7 +124,7 @@ class ExperienceQuery(Schema):
 
     def filters(self) -> selectors.ExperienceFilters:
         return selectors.ExperienceFilters(
-            q=(self.q or "").replace("\x00", ""),
+            q=self.q or "",
             organisation=self.organisation or "",
             service=self.service or "",
             departement=self.departement or "",
@@ -171,7 +171,7 @@ class FigureOut(Schema):
     refreshed_at: dt.datetime
 
 
-class FiguresQuery(Schema):
+class FiguresQuery(InputSchema):
     scope: FigureScope = FigureScope.ORGANISATION
     key: str | None = Field(
         None,
@@ -199,7 +199,7 @@ class OpenDataFileOut(Schema):
     licence: str
 
 
-class OpenDataQuery(Schema):
+class OpenDataQuery(InputSchema):
     dataset: Literal["experiences", "demandes-simplification", "catalogue"] | None = None
     format: Literal["csv", "json", "schema", "datapackage"] | None = None
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
-from parvis.core.api_schemas import PageParams, page_of, paginate, problems
+from parvis.core.api_schemas import InputSchema, PageParams, page_of, paginate, problems
 from parvis.core.errors import ParvisError
 from parvis.territories import calendar, selectors
 from parvis.territories.models import Commune, CommuneAlias, Departement
@@ -79,13 +79,13 @@ class HolidaysOut(Schema):
     holidays: list[Holiday]
 
 
-class HolidaysParams(Schema):
+class HolidaysParams(InputSchema):
     annee: int | None = Field(
         None, ge=1970, le=2100, description="Année ; par défaut l’année en cours sur place."
     )
 
 
-class DepartementFilters(Schema):
+class DepartementFilters(InputSchema):
     region: str | None = Field(None, pattern=r"^\d{2}$", description="Code INSEE de la région.")
 
 
@@ -129,7 +129,7 @@ class CommuneDetailOut(CommuneOut):
     )
 
 
-class CommuneFilters(Schema):
+class CommuneFilters(InputSchema):
     q: str = Field(
         "",
         max_length=100,
