@@ -12,7 +12,7 @@ from parvis.accounts import selectors, services
 from parvis.accounts.api_auth import principal_of, session_auth
 from parvis.accounts.models import ApiToken, User
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, visible_to
-from parvis.core.api_schemas import problems
+from parvis.core.api_schemas import InputSchema, problems
 from parvis.directory.models import Organisation
 
 router = Router(tags=["comptes"])
@@ -33,7 +33,7 @@ class MeOut(Schema):
     memberships: list[MembershipOut] = []
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     scope: ApiToken.Scope = ApiToken.Scope.READ
     expires_in_days: int | None = Field(None, ge=1, le=730)

@@ -8,8 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -21,13 +31,37 @@ from parvis.core.problems import PROBLEM_CONTENT_TYPE, domain_error_response, pr
 logger = structlog.get_logger(__name__)
 
 
+# Any operation may answer 400 for a request it cannot read (``on_bad_request``, and a
+# NUL byte refused by ``core.middleware.RefuseNulMiddleware`` before any operation).
+UNREADABLE_REQUEST = {
+    "description": "Requête illisible : caractère nul dans l’adresse ou un en-tête, trop de "
+    "paramètres, corps multipart mal formé, octets qui ne sont pas de l’UTF-8.",
+    "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+# What a parameter without a pattern of its own may hold: anything but NUL.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def _forbid_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and not {"pattern", "format", "enum"} & schema.keys():
+        schema["pattern"] = NO_NUL_PATTERN
+    for option in schema.get("anyOf", []):
+        _forbid_nul(option)
+
+
 class ParvisNinjaAPI(NinjaAPI):
-    """Documents error responses under ``application/problem+json``, as they are sent."""
+    """Documents error responses under ``application/problem+json``, as they are sent,
+    the 400 every operation may answer, and that no parameter may hold NUL."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault(400, UNREADABLE_REQUEST)
+                for parameter in operation.get("parameters", []):
+                    _forbid_nul(parameter.get("schema", {}))
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
@@ -94,6 +128,8 @@ FRENCH_VALIDATION_MESSAGES = {
     "datetime_type": "Une date et une heure sont attendues (ISO 8601).",
     "datetime_parsing": "Une date et une heure sont attendues (ISO 8601).",
     "datetime_from_date_parsing": "Une date et une heure sont attendues (ISO 8601).",
+    "time_type": "Une heure est attendue (HH:MM).",
+    "time_parsing": "Une heure est attendue (HH:MM).",
     "uuid_type": "Un identifiant UUID est attendu.",
     "uuid_parsing": "Un identifiant UUID est attendu.",
     "enum": "Valeur inconnue ; valeurs possibles : {expected}.",
@@ -185,6 +221,42 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return problem_response(status=413, code="payload_too_large", detail=HTTP_ERROR_CODES[413][1])
+
+
+def _bad_request_problem(exc: Exception) -> tuple[str, str]:
+    if isinstance(exc, TooManyFieldsSent):
+        return (
+            "too_many_fields",
+            "La requête compte trop de paramètres ou de champs "
+            f"(au plus {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}).",
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return (
+            "too_many_files",
+            "La requête compte trop de fichiers "
+            f"(au plus {settings.DATA_UPLOAD_MAX_NUMBER_FILES}).",
+        )
+    if isinstance(exc, MultiPartParserError):
+        return (
+            "invalid_multipart",
+            "Le corps multipart de la requête est mal formé (délimiteur absent ou invalide).",
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return "invalid_encoding", "La requête n’est pas encodée en UTF-8 valide."
+    return HTTP_ERROR_CODES[400]
+
+
+def on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """What Django refuses while reading a request (thousands of parameters, a multipart
+    body without boundary, bytes that are not UTF-8…) is the client's error: 400, as
+    Django answers outside the API, not the catch-all's 500."""
+    code, detail = _bad_request_problem(exc)
+    logger.info("api_bad_request", path=request.path, error=type(exc).__name__)
+    return problem_response(status=400, code=code, detail=detail)
+
+
+for _bad_request in (SuspiciousOperation, BadRequest, MultiPartParserError, UnicodeDecodeError):
+    api.exception_handler(_bad_request)(on_bad_request)
 
 
 @api.exception_handler(ParvisError)

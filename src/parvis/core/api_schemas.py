@@ -1,5 +1,5 @@
-"""Shared API schemas: problem details, pagination, strict ISO 8601 dates and the bridge
-that runs a service's rule on a field."""
+"""Shared API schemas: the base of every input, problem details, pagination, strict
+ISO 8601 dates and the bridge that runs a service's rule on a field."""
 
 from __future__ import annotations
 
@@ -11,10 +11,46 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, create_model
+from pydantic import AfterValidator, BeforeValidator, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
 from parvis.core.errors import ParvisError
+from parvis.core.text import LONE_SURROGATE_MESSAGE, has_lone_surrogate, strip_controls
+
+# A free text that must say something: at least one character that is neither a space
+# nor a control character (those the cleaner drops), so cleaning cannot leave it empty.
+VISIBLE_PATTERN = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def clean_input(value: Any) -> Any:
+    """Every string in ``value`` (lists and objects walked) without control characters;
+    ``ValueError`` (a 422 naming the field) when one holds a lone surrogate."""
+    if isinstance(value, str):
+        if has_lone_surrogate(value):
+            raise ValueError(LONE_SURROGATE_MESSAGE)
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [clean_input(item) for item in value]
+    if isinstance(value, dict):
+        return {key: clean_input(item) for key, item in value.items()}
+    return value
+
+
+class InputSchema(Schema):
+    """Base of every schema the API reads (bodies and query parameters).
+
+    Input is validated as sent, as the OpenAPI document describes it; then its strings
+    lose their C0 control characters (``core.text.strip_controls``, as forms do:
+    PostgreSQL refuses NUL), and a lone surrogate, which JSON can carry but UTF-8 cannot
+    encode, is refused (422 naming the field) before any handler sees it. A free text
+    that must not end up empty says so with ``VISIBLE_PATTERN``.
+    ``api/tests/test_bad_requests.py`` checks that every operation's inputs use it.
+    """
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean_strings(cls, value: Any) -> Any:
+        return clean_input(value)
 
 
 class FieldError(Schema):
@@ -35,7 +71,7 @@ class Problem(Schema):
     instance: str | None = None
 
 
-class PageParams(Schema):
+class PageParams(InputSchema):
     page: int = Field(1, ge=1, le=100_000, description="Numéro de page, à partir de 1.")
     page_size: int = Field(
         settings.API_PAGE_SIZE,

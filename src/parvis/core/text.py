@@ -1,4 +1,4 @@
-"""French text helpers: sort keys for collation and accent-insensitive search."""
+"""Text helpers: the one cleaner of user input, French sort keys and accent-free search."""
 
 from __future__ import annotations
 
@@ -20,9 +20,37 @@ FRENCH_MONTHS = (
     "novembre",
     "décembre",
 )
+# C0 control characters but tab, line feed and carriage return, and DEL. NUL among them
+# breaks PostgreSQL (SQLite stores it); the others have no business in a text either.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Half of a UTF-16 surrogate pair: JSON can carry one ("\ud800"), UTF-8 cannot encode it.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+LONE_SURROGATE_MESSAGE = (
+    "Le texte contient un caractère invalide (une moitié de paire de substitution "
+    "Unicode, par exemple \\ud800) : envoyez du texte en UTF-8 valide."
+)
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _SEPARATORS = re.compile(r"[\s'’\-_.,()/]+")
 _ARTICLE = re.compile(r"^(l'|l’|le |la |les )", re.IGNORECASE)
+
+
+def strip_controls(value: str) -> str:
+    """``value`` without C0 control characters (tab and line ends kept) nor DEL.
+
+    The one cleaner of user input: forms (``core.forms.ParvisFormMixin``), API schemas
+    (``core.api_schemas.InputSchema``) and services (``clean_text``) use it.
+    """
+    return _CONTROL.sub("", value)
+
+
+def clean_text(value: str | None) -> str:
+    """A free text as stored: control characters removed, line ends ``\\n``, trimmed."""
+    return strip_controls((value or "").replace("\r\n", "\n")).strip()
+
+
+def has_lone_surrogate(value: str) -> bool:
+    """True when ``value`` holds half a surrogate pair: not text, refused (not repaired)."""
+    return _LONE_SURROGATE.search(value) is not None
 
 
 def unaccent(value: str) -> str:

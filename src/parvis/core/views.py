@@ -39,8 +39,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _error(request: HttpRequest, status: int) -> HttpResponse:
-    code, message = ERROR_MESSAGES[status]
+NULL_CHARACTER = (
+    "null_character",
+    "La requête contient un caractère nul (%00) dans son adresse ou ses en-têtes : "
+    "elle n’est pas valide.",
+)
+
+
+def _error(
+    request: HttpRequest, status: int, problem: tuple[str, str] | None = None
+) -> HttpResponse:
+    code, message = problem or ERROR_MESSAGES[status]
     if wants_json(request):
         return problem_response(status=status, code=code, detail=message)
     return render(
@@ -53,6 +62,11 @@ def _error(request: HttpRequest, status: int) -> HttpResponse:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 400)
+
+
+def null_character(request: HttpRequest) -> HttpResponse:
+    """400 for a NUL byte in the address or a header (``core.middleware.RefuseNulMiddleware``)."""
+    return _error(request, 400, NULL_CHARACTER)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

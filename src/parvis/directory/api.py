@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
 from parvis.core.api_schemas import (
+    InputSchema,
     IsoDate,
     IsoDateTime,
     PageParams,
@@ -184,19 +185,19 @@ class OpenStatusOut(Schema):
     next_opening: dt.datetime | None
 
 
-class HoursItemIn(Schema):
+class HoursItemIn(InputSchema):
     weekday: int = Field(..., ge=0, le=6, description="0 = lundi … 6 = dimanche.")
-    opens: dt.time
-    closes: dt.time
+    opens: dt.time = Field(..., description="Heure locale du lieu, sans décalage (HH:MM).")
+    closes: dt.time = Field(..., description="Heure locale du lieu, sans décalage (HH:MM).")
 
 
-class HoursIn(Schema):
+class HoursIn(InputSchema):
     hours: list[HoursItemIn] = Field(
         ..., max_length=70, description="Toutes les plages de la semaine (remplacées)."
     )
 
 
-class LocalServiceFilters(Schema):
+class LocalServiceFilters(InputSchema):
     q: str = Field("", max_length=100, description="Mots du nom (accents ignorés).")
     commune: str = Field(
         "", max_length=100, description="Nom, code postal ou code INSEE d’une commune couverte."
@@ -211,14 +212,14 @@ class SiteFilters(LocalServiceFilters):
     type: Site.Kind | None = Field(None, description="Type de lieu.")
 
 
-class ScheduleParams(Schema):
+class ScheduleParams(InputSchema):
     debut: DirectoryDate | None = Field(
         None, description=f"Premier jour, AAAA-MM-JJ {_RANGE} (défaut : aujourd’hui, heure locale)."
     )
     jours: int = Field(14, ge=1, le=MAX_SCHEDULE_DAYS, description="Nombre de jours.")
 
 
-class OpenParams(Schema):
+class OpenParams(InputSchema):
     a: DirectoryDateTime | None = Field(
         None,
         description="Instant ISO 8601 (défaut : maintenant) : avec son décalage "

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from parvis.accounts.scoping import Perm, visible_to
-from parvis.core.text import search_key, sort_key
+from parvis.core.text import search_key, sort_key, strip_controls
 from parvis.directory.models import (
     Channel,
     JourneyStage,
@@ -29,7 +29,6 @@ from parvis.territories.models import Commune, Departement
 
 _DIGITS5 = re.compile(r"^\d{5}$")
 _INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # What ``core.text.sort_key`` puts between the accent-free key and the tie-breaker, so
 # whole-name matches follow it if it changes.
 _KEY_SEPARATOR = sort_key("a").removeprefix(search_key("a"))[:1]
@@ -37,7 +36,7 @@ _KEY_SEPARATOR = sort_key("a").removeprefix(search_key("a"))[:1]
 
 def _search_text(text: str) -> str:
     """User input for a query: control characters (NUL breaks PostgreSQL) removed."""
-    return _CONTROL.sub(" ", text).strip()
+    return strip_controls(text).strip()
 
 
 def _name_tokens(text: str) -> list[str]:

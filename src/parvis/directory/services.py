@@ -384,14 +384,32 @@ def site_update(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Site:
 # Opening hours -------------------------------------------------------------------------
 
 
+HOURS_WITH_OFFSET = (
+    "Les horaires sont des heures locales du lieu, sans décalage horaire : écrivez "
+    "09:00, pas 09:00+02:00."
+)
+
+
+def _refuse_offsets(times: Iterable[dt.time | None], errors: dict[str, list[str]]) -> None:
+    """Opening times are wall-clock times in the site's zone: a time with a UTC offset
+    (accepted by the API's ISO parser) is refused, never stored with its offset dropped
+    nor compared with times without one."""
+    if any(time is not None and time.tzinfo is not None for time in times):
+        raise DirectoryError("hours_with_offset", HOURS_WITH_OFFSET, errors)
+
+
 def validate_weekly_hours(
     hours: Iterable[tuple[int, dt.time, dt.time]],
 ) -> list[tuple[int, dt.time, dt.time]]:
-    """Sorted intervals, or ``DirectoryError`` when one is empty, reversed or overlapping.
+    """Sorted intervals, or ``DirectoryError`` when one is empty, reversed or overlapping,
+    or has a UTC offset.
 
     Touching intervals (09:00–12:00 then 12:00–14:00) are refused too: they are one
     interval and would announce a closing that does not happen.
     """
+    hours = list(hours)
+    for weekday, opens, closes in hours:
+        _refuse_offsets((opens, closes), {str(weekday): [HOURS_WITH_OFFSET]})
     intervals = sorted(hours)
     errors: dict[str, list[str]] = {}
     for weekday, opens, closes in intervals:
@@ -463,6 +481,7 @@ def opening_exception_set(
     replaces it.
     """
     validate_directory_date(date)
+    _refuse_offsets((opens, closes), {"opens": [HOURS_WITH_OFFSET]})
     if not is_closed and not (opens and closes):
         raise DirectoryError(
             "special_hours_required",

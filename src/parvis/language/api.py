@@ -21,7 +21,7 @@ from ninja import Field, Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import StrictInt, StrictStr
 
-from parvis.core.api_schemas import problems
+from parvis.core.api_schemas import InputSchema, problems
 from parvis.core.errors import ParvisError
 from parvis.language import engine
 
@@ -34,14 +34,14 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_TEXT_CHARS = 5000
 
 
-class TextIn(Schema):
+class TextIn(InputSchema):
     id: StrictStr | StrictInt | None = Field(
         None, description="Identifiant de l'appelant, renvoyé tel quel."
     )
     text: str = Field(..., description=f"Texte en français ({MAX_TEXT_CHARS} caractères au plus).")
 
 
-class TextsIn(Schema):
+class TextsIn(InputSchema):
     texts: list[TextIn] = Field(
         ..., min_length=1, description=f"De 1 à {MAX_TEXTS} textes (1 Mio par requête au plus)."
     )

@@ -15,7 +15,15 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from pydantic import ValidationInfo, field_validator
 
-from parvis.core.api_schemas import IsoDate, PageParams, domain_rule, field_error, page_of, problems
+from parvis.core.api_schemas import (
+    InputSchema,
+    IsoDate,
+    PageParams,
+    domain_rule,
+    field_error,
+    page_of,
+    problems,
+)
 from parvis.core.errors import ParvisError
 from parvis.publication import opendata, selectors
 from parvis.publication.models import LAST_12_MONTHS, FigureScope, PublicExperience
@@ -92,7 +100,7 @@ class ExperiencePage(page_of(ExperienceOut)):  # type: ignore[misc]
     )
 
 
-class ExperienceQuery(Schema):
+class ExperienceQuery(InputSchema):
     q: str | None = Field(
         None,
         max_length=200,
@@ -133,7 +141,7 @@ class ExperienceQuery(Schema):
 
     def filters(self) -> selectors.ExperienceFilters:
         return selectors.ExperienceFilters(
-            q=(self.q or "").replace("\x00", ""),
+            q=self.q or "",
             organisation=self.organisation or "",
             service=self.service or "",
             departement=self.departement or "",
@@ -180,7 +188,7 @@ class FigureOut(Schema):
     refreshed_at: dt.datetime
 
 
-class FiguresQuery(Schema):
+class FiguresQuery(InputSchema):
     scope: FigureScope = FigureScope.ORGANISATION
     key: str | None = Field(
         None,
@@ -208,7 +216,7 @@ class OpenDataFileOut(Schema):
     licence: str
 
 
-class OpenDataQuery(Schema):
+class OpenDataQuery(InputSchema):
     dataset: Literal["experiences", "demandes-simplification", "catalogue"] | None = None
     format: Literal["csv", "json", "schema", "datapackage"] | None = None
 

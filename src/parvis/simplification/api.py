@@ -26,7 +26,14 @@ from parvis.accounts.api_auth import AUTH, principal_of
 from parvis.accounts.intake import PartnerIntake
 from parvis.accounts.scoping import get_visible_or_404
 from parvis.core.api_limits import ApiLimit
-from parvis.core.api_schemas import PageParams, page_of, paginate, problems
+from parvis.core.api_schemas import (
+    VISIBLE_PATTERN,
+    InputSchema,
+    PageParams,
+    page_of,
+    paginate,
+    problems,
+)
 from parvis.core.charter import CharterReason
 from parvis.core.http import absolute_url
 from parvis.directory.models import Motif, Organisation, Theme
@@ -181,7 +188,7 @@ class SimplificationOut(Schema):
         return history
 
 
-class ListFilters(Schema):
+class ListFilters(InputSchema):
     organisation: str | None = Field(
         None, pattern=SLUG_PATTERN, max_length=80, description="Slug de l’organisme."
     )
@@ -193,7 +200,7 @@ class ListFilters(Schema):
     q: str | None = Field(None, max_length=100, description="Mots-clés (sans accents requis).")
 
 
-class FollowUpFilters(Schema):
+class FollowUpFilters(InputSchema):
     organisation: str | None = Field(None, pattern=SLUG_PATTERN, max_length=80)
     annee: int | None = Field(
         None, ge=selectors.FIRST_YEAR, le=selectors.LAST_YEAR, description="Année de dépôt."
@@ -217,18 +224,20 @@ class FollowUpOut(Schema):
     )
 
 
-class ProposalIn(Schema):
+class ProposalIn(InputSchema):
     organisation: str = Field(
         ..., pattern=SLUG_PATTERN, max_length=80, description="Slug de l’organisme concerné."
     )
     motif: str | None = Field(None, pattern=SLUG_PATTERN, max_length=80)
     theme: str | None = Field(None, pattern=SLUG_PATTERN, max_length=50)
-    procedure_name: str = Field(..., min_length=3, max_length=PROCEDURE_MAX, pattern=r"\S")
+    procedure_name: str = Field(
+        ..., min_length=3, max_length=PROCEDURE_MAX, pattern=VISIBLE_PATTERN
+    )
     cerfa_number: str = Field(
         "", pattern=rf"^$|{CERFA_PATTERN}", description="Numéro Cerfa, ex. 10840*07."
     )
-    difficulty: str = Field(..., min_length=10, max_length=TEXT_MAX, pattern=r"\S")
-    proposal: str = Field(..., min_length=10, max_length=TEXT_MAX, pattern=r"\S")
+    difficulty: str = Field(..., min_length=10, max_length=TEXT_MAX, pattern=VISIBLE_PATTERN)
+    proposal: str = Field(..., min_length=10, max_length=TEXT_MAX, pattern=VISIBLE_PATTERN)
     proposer_kind: Literal["usager", "agent"] = "usager"
     proposer_email: EmailStr | None = Field(
         None, description="Pour prévenir l’auteur ; chiffrée, jamais publiée."
@@ -242,7 +251,7 @@ class ProposalOut(Schema):
     status_label: str
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     status: AnyStatus = Field(..., description="Statut visé.")
     comment: str = Field("", max_length=COMMENT_MAX, description="Commentaire public.")
     reason: str = Field("", max_length=30, description="Code du motif (refus, non-publication).")

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
-from parvis.core.api_schemas import PageParams, page_of, paginate, problems
+from parvis.core.api_schemas import InputSchema, PageParams, page_of, paginate, problems
 from parvis.core.errors import ParvisError
 from parvis.territories import calendar, selectors
 from parvis.territories.models import Commune, CommuneAlias, Departement
@@ -79,7 +79,7 @@ class HolidaysOut(Schema):
     holidays: list[Holiday]
 
 
-class HolidaysParams(Schema):
+class HolidaysParams(InputSchema):
     annee: int | None = Field(
         None,
         ge=calendar.FIRST_HOLIDAY_YEAR,
@@ -88,7 +88,7 @@ class HolidaysParams(Schema):
     )
 
 
-class DepartementFilters(Schema):
+class DepartementFilters(InputSchema):
     region: str | None = Field(None, pattern=r"^\d{2}$", description="Code INSEE de la région.")
 
 
@@ -132,7 +132,7 @@ class CommuneDetailOut(CommuneOut):
     )
 
 
-class CommuneFilters(Schema):
+class CommuneFilters(InputSchema):
     q: str = Field(
         "",
         max_length=100,

@@ -18,7 +18,7 @@ from ninja import Status as HttpStatus
 
 from parvis.accounts.intake import PartnerIntake
 from parvis.core.api_limits import ApiLimit
-from parvis.core.api_schemas import IsoDate, problems
+from parvis.core.api_schemas import VISIBLE_PATTERN, InputSchema, IsoDate, problems
 from parvis.core.charter import CharterReason
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import services
@@ -33,8 +33,6 @@ from parvis.voice.services import (
 
 router = Router(tags=["voice"])
 SLUG = r"^[-a-zA-Z0-9_]+$"
-# At least one visible character (the service drops control characters and trims).
-VISIBLE = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 INTAKE = PartnerIntake(
@@ -54,7 +52,7 @@ INTAKE = PartnerIntake(
 )
 
 
-class ExperienceIn(Schema):
+class ExperienceIn(InputSchema):
     organisation: str = Field(
         ..., max_length=80, pattern=SLUG, description="Identifiant (slug) de l’organisme concerné."
     )
@@ -70,12 +68,12 @@ class ExperienceIn(Schema):
         pattern=SLUG,
         description="Identifiant du lieu d’accueil, s’il est connu.",
     )
-    title: str = Field(..., min_length=1, max_length=TITLE_MAX, pattern=VISIBLE)
+    title: str = Field(..., min_length=1, max_length=TITLE_MAX, pattern=VISIBLE_PATTERN)
     text: str = Field(
         ...,
         min_length=1,
         max_length=TEXT_MAX,
-        pattern=VISIBLE,
+        pattern=VISIBLE_PATTERN,
         description="Récit de l’usager ; les données personnelles seront masquées "
         "avant toute publication.",
     )

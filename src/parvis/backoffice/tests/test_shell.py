@@ -14,8 +14,7 @@ from django.urls import reverse
 from parvis.accounts.models import Membership, Role
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
 from parvis.backoffice.shell import SESSION_KEY
-from parvis.core.tests.route_registry import HTML_ROUTES
-from parvis.core.tests.test_route_security import OrgWorld, _org_world
+from parvis.core.tests.route_registry import HTML_ROUTES, OrgWorld, org_world
 from parvis.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ MENU_LINK = re.compile(r'class="fr-sidemenu__link" href="([^"]+)"[^>]*>([^<]+)<'
 
 @pytest.fixture
 def world() -> dict[str, OrgWorld]:
-    return {"a": _org_world("a"), "b": _org_world("b")}
+    return {"a": org_world("a"), "b": org_world("b")}
 
 
 def _session(user: Any) -> Client:

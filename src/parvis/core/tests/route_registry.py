@@ -10,15 +10,19 @@ named ``HTML_ROUTES`` and ``API_OPERATIONS`` of the same shape; they are merged 
 Builders may create objects (factories) for organisation ``key``; they run in the test
 database.
 
-``World`` (see ``test_route_security.world``) holds, for each organisation key ``"a"`` /
-``"b"``: ``org``, ``service``, ``site``, ``token`` (an ApiToken row), ``membership``.
+The world (``org_world``, one per organisation key ``"a"`` / ``"b"``, built by the
+``world`` fixtures of ``test_route_security`` and ``test_hostile_input``) holds ``org``,
+``service``, ``site``, ``france_services``, ``token`` (an ApiToken row), ``raw_token`` (a
+write token), ``agent``, ``admin`` and ``membership``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from django.urls import URLPattern, URLResolver
 
 Kwargs = Callable[[Any, str], dict[str, Any]]
 
@@ -130,6 +134,70 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
         agent_status=403,
     ),
 }
+
+
+def walk_urls(
+    patterns: list[Any], prefix: str = "", namespace: str | None = None
+) -> Iterator[tuple[str, str | None]]:
+    """(route pattern, namespaced name) of every URL pattern below ``patterns``."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            full_ns = f"{namespace}:{ns}" if namespace and ns else ns or namespace
+            yield from walk_urls(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield prefix + str(pattern.pattern), name
+
+
+@dataclass
+class OrgWorld:
+    org: Any
+    service: Any
+    site: Any
+    france_services: Any
+    token: Any
+    raw_token: str
+    agent: Any
+    admin: Any
+    membership: Any
+
+
+def org_world(key: str) -> OrgWorld:
+    """Organisation ``key`` with a local service, a site, a France Services site run by
+    someone else, an agent (also at that France Services site), an organisation admin, a
+    read token (``token``, the target of token routes) and a write token (``raw_token``)."""
+    from parvis.accounts.models import Role
+    from parvis.accounts.services import api_token_create
+    from parvis.accounts.tests.factories import MembershipFactory
+    from parvis.directory.tests.factories import (
+        LocalServiceFactory,
+        OrganisationFactory,
+        SiteFactory,
+    )
+
+    org = OrganisationFactory(slug=f"org-{key}", name=f"Organisme {key.upper()}")
+    service = LocalServiceFactory(organisation=org)
+    site = SiteFactory(local_service=service)
+    france_services = SiteFactory(france_services=True)
+    agent_membership = MembershipFactory(organisation=org, role=Role.AGENT)
+    admin = MembershipFactory(organisation=org, role=Role.ORGANISATION_ADMIN).user
+    MembershipFactory(
+        organisation=None, site=france_services, role=Role.AGENT, user=agent_membership.user
+    )
+    target_token, _ = api_token_create(actor=None, organisation=org, name="cible")
+    _, raw = api_token_create(actor=None, organisation=org, name="auth", scope="write")
+    return OrgWorld(
+        org,
+        service,
+        site,
+        france_services,
+        target_token,
+        raw,
+        agent_membership.user,
+        admin,
+        agent_membership,
+    )
 
 
 def _merge_app_registries() -> None:

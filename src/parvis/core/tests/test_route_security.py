@@ -9,39 +9,32 @@ in ``route_registry`` or this test fails.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
-from parvis.accounts.models import Role
-from parvis.accounts.services import api_token_create
-from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.accounts.tests.factories import UserFactory
 from parvis.api.root import api
-from parvis.core.tests.route_registry import API_OPERATIONS, HTML_ROUTES, Operation, Route
-from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, SiteFactory
+from parvis.core.tests.route_registry import (
+    API_OPERATIONS,
+    HTML_ROUTES,
+    Operation,
+    OrgWorld,
+    Route,
+    org_world,
+    walk_urls,
+)
 
 pytestmark = pytest.mark.django_db
 EXCLUDED_PREFIXES = ("admin/", "api/v1/", "static/", "media/")
 
 
-def _walk(patterns: list[Any], prefix: str = "", namespace: str | None = None):  # type: ignore[no-untyped-def]
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            ns = pattern.namespace
-            full_ns = f"{namespace}:{ns}" if namespace and ns else ns or namespace
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield prefix + str(pattern.pattern), name
-
-
 def html_routes() -> list[tuple[str, str | None]]:
     return [
         (route, name)
-        for route, name in _walk(get_resolver().url_patterns)
+        for route, name in walk_urls(get_resolver().url_patterns)
         if not route.startswith(EXCLUDED_PREFIXES)
     ]
 
@@ -51,53 +44,15 @@ def api_operations() -> list[tuple[str, str]]:
     return [(method.upper(), path) for path, item in schema["paths"].items() for method in item]
 
 
-@dataclass
-class OrgWorld:
-    org: Any
-    service: Any
-    site: Any
-    france_services: Any
-    token: Any
-    raw_token: str
-    agent: Any
-    admin: Any
-    membership: Any
-
-
-def _org_world(key: str) -> OrgWorld:
-    org = OrganisationFactory(slug=f"org-{key}", name=f"Organisme {key.upper()}")
-    service = LocalServiceFactory(organisation=org)
-    site = SiteFactory(local_service=service)
-    france_services = SiteFactory(france_services=True)
-    agent_membership = MembershipFactory(organisation=org, role=Role.AGENT)
-    admin = MembershipFactory(organisation=org, role=Role.ORGANISATION_ADMIN).user
-    MembershipFactory(
-        organisation=None, site=france_services, role=Role.AGENT, user=agent_membership.user
-    )
-    target_token, _ = api_token_create(actor=None, organisation=org, name="cible")
-    _, raw = api_token_create(actor=None, organisation=org, name="auth", scope="write")
-    return OrgWorld(
-        org,
-        service,
-        site,
-        france_services,
-        target_token,
-        raw,
-        agent_membership.user,
-        admin,
-        agent_membership,
-    )
-
-
 @pytest.fixture
 def world() -> dict[str, OrgWorld]:
-    return {"a": _org_world("a"), "b": _org_world("b")}
+    return {"a": org_world("a"), "b": org_world("b")}
 
 
 def test_every_route_is_declared():
     missing = sorted({name or route for route, name in html_routes()} - set(HTML_ROUTES))
     assert not missing, f"Declare these routes in core/tests/route_registry.py: {missing}"
-    every_name = {name for _, name in _walk(get_resolver().url_patterns)}
+    every_name = {name for _, name in walk_urls(get_resolver().url_patterns)}
     stale = sorted(set(HTML_ROUTES) - every_name)
     assert not stale, f"Registry entries without a route: {stale}"
 

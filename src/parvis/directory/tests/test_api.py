@@ -285,15 +285,20 @@ def test_hours_write_by_session_needs_manage_directory(client, bordeaux, caf):
 @pytest.mark.parametrize(
     "path",
     [
-        "/organismes/%00",
+        "/organismes/%01",
         "/services-locaux/a%20b",
         "/lieux/%C3%A9t%C3%A9",
-        "/lieux/x%00/planning",
-        "/lieux/x%00/ouverture",
+        "/lieux/x%1B/planning",
+        "/lieux/x%7F/ouverture",
     ],
 )
 def test_impossible_slugs_are_404(client, path):
     _problem(client.get(f"{BASE}{path}"), 404)
+
+
+@pytest.mark.parametrize("path", ["/organismes/%00", "/lieux/x%00/planning", "/lieux?q=%00"])
+def test_nul_in_the_address_is_400(client, path):
+    assert _problem(client.get(f"{BASE}{path}"), 400)["code"] == "null_character"
 
 
 @pytest.mark.parametrize(
@@ -333,6 +338,28 @@ def test_filters_naming_nothing_give_an_empty_page(client, reunion_site):
         assert client.get(f"{BASE}/services-locaux", params).json()["count"] == 0
 
 
-def test_control_characters_in_filters_are_harmless(client, reunion_site):
-    body = client.get(f"{BASE}/lieux", {"q": "bara\x00chois", "commune": "\x00"}).json()
-    assert body["count"] == 0
+def test_control_characters_in_filters_are_dropped(client, reunion_site):
+    body = client.get(f"{BASE}/lieux", {"q": "bara\x01chois\x1b", "commune": "\x7f"}).json()
+    assert [site["slug"] for site in body["results"]] == [reunion_site.slug]
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "code"),
+    [
+        ("09:00+02:00", "12:00+02:00", "hours_with_offset"),  # was stored without its offset
+        ("09:00", "12:00Z", "hours_with_offset"),  # mixed: was a 500
+        ("09:00+23:59", "12:00+23:59", "hours_with_offset"),  # beyond PostgreSQL's: a 500
+        ("09:00+25:00", "12:00", "validation_error"),  # not an offset at all
+    ],
+)
+def test_hours_with_a_utc_offset_are_refused(client, bordeaux, caf, opens, closes, code):
+    site = SiteFactory(commune=bordeaux, local_service=LocalServiceFactory(organisation=caf))
+    _token, raw = api_token_create(actor=None, organisation=caf, name="SI", scope="write")
+    hours = [{"weekday": 0, "opens": opens, "closes": closes}]
+    body = _problem(_put_hours(client, site, hours, HTTP_AUTHORIZATION=f"Bearer {raw}"), 422)
+    assert body["code"] == code
+    if code == "validation_error":
+        assert body["errors"][0]["message"] == "Une heure est attendue (HH:MM)."
+    else:
+        assert "sans décalage horaire" in body["detail"]
+    assert not site.opening_hours.exists()

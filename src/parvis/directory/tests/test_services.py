@@ -292,3 +292,29 @@ def test_exception_dates_stay_in_the_directory_range(day):
 
 def test_exception_factory_is_closed_by_default():
     assert str(OpeningExceptionFactory(date=dt.date(2030, 5, 2))) == "02/05/2030 fermé"
+
+
+def test_opening_times_with_a_utc_offset_are_refused_not_dropped():
+    """Opening times are wall-clock times of the site's zone: an offset was stored without
+    it on PostgreSQL (and a 500 on SQLite, or when mixed with times without one)."""
+    site = SiteFactory()
+    paris_summer = dt.timezone(dt.timedelta(hours=2))
+    for opens, closes in [
+        (T(9, tzinfo=paris_summer), T(12, tzinfo=paris_summer)),
+        (T(9), T(12, tzinfo=dt.UTC)),
+    ]:
+        with pytest.raises(DirectoryError) as error:
+            services.opening_hours_replace(actor=None, site=site, hours=[(0, opens, closes)])
+        assert error.value.code == "hours_with_offset"
+        assert "sans décalage horaire" in error.value.message
+    with pytest.raises(DirectoryError) as error:
+        services.opening_exception_set(
+            actor=None,
+            site=site,
+            date=dt.date(2030, 1, 2),
+            is_closed=False,
+            opens=T(9, tzinfo=dt.UTC),
+            closes=T(12, tzinfo=dt.UTC),
+        )
+    assert error.value.code == "hours_with_offset"
+    assert not site.opening_hours.exists() and not OpeningException.objects.exists()

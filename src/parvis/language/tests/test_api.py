@@ -146,3 +146,24 @@ def test_the_english_paths_are_deprecated_aliases(client_with_token):
     paths = api.get_openapi_schema()["paths"]
     assert paths["/api/v1/language/qualify"]["post"]["deprecated"] is True
     assert "deprecated" not in paths["/api/v1/langue/qualifier"]["post"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "path"), [("langue", "anonymiser"), ("langue", "qualifier"), ("language", "qualify")]
+)
+def test_a_lone_surrogate_is_422_not_a_500(client_with_token, prefix, path):
+    """JSON can carry half a surrogate pair (``\\ud800``) that UTF-8 cannot encode: it was
+    a 500 when the answer (or the database) tried to."""
+    body = {"texts": [{"id": 1, "text": "Mon numéro \ud800 est le 06 12 34 56 78"}]}
+    response = post(client_with_token, path, body, prefix=prefix)
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"].startswith("body.payload.texts")
+    assert "paire de substitution" in error["message"]
+
+
+def test_control_characters_are_dropped_before_the_engine(client_with_token):
+    body = {"texts": [{"id": 1, "text": "Appelez\x00-moi au 06\x01 12 34 56 78."}]}
+    result = post(client_with_token, "anonymiser", body).json()["results"][0]
+    assert "\x00" not in result["text"]
+    assert result["text"].startswith("Appelez-moi au [")

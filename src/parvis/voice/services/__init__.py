@@ -37,7 +37,6 @@ from parvis.voice.services._common import (
     TITLE_MAX,
     Actor,
     VoiceError,
-    clean_text,
     is_api_token,
 )
 from parvis.voice.services.answers import (
@@ -138,7 +137,6 @@ __all__ = [
     "answer_template_save",
     "answers_purge_due",
     "author_email_of",
-    "clean_text",
     "contact_retention_days",
     "experience_adjust_masking",
     "experience_analyse",

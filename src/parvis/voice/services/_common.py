@@ -1,10 +1,9 @@
 """What every part of voice's services shares: the domain error, the capacities in
-which moves are made, the text limits and the text cleaning.
+which moves are made and the text limits (the text cleaning is ``core.text.clean_text``).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import structlog
@@ -22,7 +21,6 @@ S = ExperienceStatus
 TITLE_MAX = 200
 TEXT_MAX = 5000
 ANSWER_MIN = 10
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class VoiceError(ParvisError):
@@ -38,11 +36,6 @@ class Actor:
     AGENT = "agent d’accueil"
     SERVICE = "service concerné"
     PARTNER = "site partenaire (API)"
-
-
-def clean_text(value: str) -> str:
-    """Control characters (NUL breaks PostgreSQL) removed, line ends normalised."""
-    return _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
 
 
 def _voice_error(error: WorkflowError) -> VoiceError:

@@ -15,6 +15,7 @@ from parvis.accounts.scoping import Perm, has_permission
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.core.queue import send_on_commit
+from parvis.core.text import clean_text
 from parvis.directory.models import Organisation
 from parvis.voice import analysis
 from parvis.voice.models import (
@@ -33,7 +34,6 @@ from parvis.voice.services._common import (
     S,
     VoiceError,
     _changed_on_commit,
-    clean_text,
 )
 from parvis.voice.services.lifecycle import _answer_transition, experience_transition
 from parvis.voice.services.moderation import _require_moderator

@@ -19,6 +19,7 @@ from parvis.accounts.models import User
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, email_digest, encrypt_text
 from parvis.core.queue import send, send_on_commit
+from parvis.core.text import clean_text
 from parvis.core.workflow import Acting, WorkflowError
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice import analysis
@@ -31,7 +32,6 @@ from parvis.voice.services._common import (
     S,
     VoiceError,
     _voice_error,
-    clean_text,
     logger,
 )
 from parvis.voice.services.lifecycle import EXPERIENCE_LIFECYCLE, MOVES, experience_transition
