@@ -25,8 +25,8 @@ import pytest
 from django.test import Client
 
 from parvis.core.ratelimit import RateLimit
-from parvis.core.tests.route_registry import API_OPERATIONS
-from parvis.core.tests.test_route_security import OrgWorld, _call, _org_world
+from parvis.core.tests.route_registry import API_OPERATIONS, OrgWorld, org_world
+from parvis.core.tests.test_route_security import _call
 
 pytestmark = pytest.mark.django_db
 UNSAFE = {"post", "put", "patch", "delete"}
@@ -110,7 +110,7 @@ def test_the_shape_rules_see_what_they_claim_to(document):
 
 def test_an_operation_that_counts_a_rate_limit_declares_its_429(document, monkeypatch):
     """Every counter refuses: each operation that counts one answers 429, and must say so."""
-    world: dict[str, OrgWorld] = {"a": _org_world("a"), "b": _org_world("b")}
+    world: dict[str, OrgWorld] = {"a": org_world("a"), "b": org_world("b")}
 
     def refuse(*args: Any, **kwargs: Any) -> RateLimit:
         return RateLimit(allowed=False, remaining=0, retry_after=60)

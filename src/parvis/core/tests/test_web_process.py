@@ -33,10 +33,13 @@ REQUESTS = 2000
 
 
 def _count_server_connections(probe: psycopg.Connection, test_pid: int) -> list[str]:
-    """application_name of every connection to the test database but this test's own."""
+    """application_name of every web-process connection to the test database (the test
+    process may hold more than one connection of its own, e.g. from a helper thread:
+    they are named ``parvis-command`` and are not the server's)."""
     rows = probe.execute(
         "SELECT application_name FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> %s",
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> %s "
+        "AND application_name LIKE 'parvis-%%' AND application_name <> 'parvis-command'",
         [test_pid],
     ).fetchall()
     return [row[0] for row in rows]
