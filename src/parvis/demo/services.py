@@ -184,16 +184,25 @@ def demo_seed(
     before = _counts()
     with transaction.atomic():
         _seed(SCALES[scale], scale, progress)
-    created_experiences = 0
+    created_experiences = created_requests = 0
     if with_voice:
         from parvis.demo.voice_demo import demo_voice_seed
 
         created_experiences = demo_voice_seed(scale=scale, seed=SEED)
         if progress:
             progress("Expériences", created_experiences)
+        from parvis.demo.simplification_demo import demo_simplification_seed
+
+        created_requests = demo_simplification_seed()
+        if progress:
+            progress("Demandes de simplification", created_requests)
     after = _counts()
     counts = {name: after[name] - before[name] for name in after}
-    return counts | {"experiences": created_experiences, "total": sum(after.values())}
+    return counts | {
+        "experiences": created_experiences,
+        "simplification_requests": created_requests,
+        "total": sum(after.values()),
+    }
 
 
 def _counts() -> dict[str, int]:

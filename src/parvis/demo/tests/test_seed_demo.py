@@ -65,6 +65,21 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
     Experience.objects.filter(author__email="usager@demo.parvis.fr").update(author=None)
     call_command("seed_demo", "--scale", "small")
     assert Experience.objects.filter(author__email="usager@demo.parvis.fr").count() == 3
+    # Simplification requests in every state, through the services (masked, with their
+    # dated public history), created once.
+    from parvis.simplification.models import SimplificationRequest, Status
+
+    requests = SimplificationRequest.objects.all()
+    assert {r.status for r in requests} == set(Status.values)
+    assert requests.count() == 8
+    assert all("06 12 34 56 78" not in r.difficulty for r in requests)
+    done = requests.get(status=Status.DONE)
+    assert [c.to_status for c in done.history.filter(is_public=True)] == [
+        Status.RECEIVED,
+        Status.ACCEPTED,
+        Status.DONE,
+    ]
+    assert client.get("/simplification/", {"statut": "realisee"}).status_code == 200
 
 
 def test_demo_is_deterministic(reference):
