@@ -30,12 +30,6 @@ class PublicCodes:
         decides whether that is a 4xx or an ignored filter)."""
         return self._internal.get(public_code)
 
-    @property
-    def public_values(self) -> tuple[str, ...]:
-        return tuple(self._public.values())
-
     def __iter__(self) -> Iterator[tuple[str, str]]:
+        """(internal, public) pairs."""
         return iter(self._public.items())
-
-    def __contains__(self, code: object) -> bool:
-        return str(code) in self._public

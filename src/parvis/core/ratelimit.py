@@ -26,7 +26,9 @@ class RateLimit:
 
 
 def _key(scope: str, identifier: str, window: int) -> tuple[str, int]:
-    digest = keyed_digest(identifier, purpose="ratelimit")[:32]
+    """The cache key of ``identifier`` (compared trimmed and lowercased) in ``scope`` for
+    the current window, and the seconds left in that window."""
+    digest = keyed_digest(identifier.strip().lower(), purpose="ratelimit")[:32]
     bucket = int(time.time()) // window
     return f"rl:{scope}:{digest}:{bucket}", (bucket + 1) * window - int(time.time())
 
@@ -47,7 +49,7 @@ def _result(count: int, limit: int, retry_after: int) -> RateLimit:
 
 def hit(scope: str, identifier: str, *, limit: int, window_seconds: int) -> RateLimit:
     """Count one hit of ``identifier`` in ``scope``; refuse beyond ``limit`` per window."""
-    key, retry_after = _key(scope, identifier.strip().lower(), window_seconds)
+    key, retry_after = _key(scope, identifier, window_seconds)
     return _result(_increment(key, window_seconds), limit, retry_after)
 
 
@@ -57,9 +59,8 @@ def hit_distinct(
     """Count ``member`` once per window for ``identifier`` in ``scope``: the count is of
     distinct members (say, distinct accounts failing to log in from one address), so
     repeating one member costs nothing more. Refuses beyond ``limit`` distinct members."""
-    identifier = identifier.strip().lower()
     key, retry_after = _key(scope, identifier, window_seconds)
-    seen, _ = _key(f"{scope}:member", f"{identifier}\n{member.strip().lower()}", window_seconds)
+    seen, _ = _key(f"{scope}:member", f"{identifier.strip()}\n{member.strip()}", window_seconds)
     if cache.add(seen, 1, timeout=window_seconds + 1):
         count = _increment(key, window_seconds)
     else:
@@ -70,7 +71,7 @@ def hit_distinct(
 def peek(scope: str, identifier: str, *, limit: int, window_seconds: int) -> RateLimit:
     """Where ``identifier`` stands in ``scope`` without counting anything: ``allowed`` is
     False once ``limit`` is reached (the next hit would be refused)."""
-    key, retry_after = _key(scope, identifier.strip().lower(), window_seconds)
+    key, retry_after = _key(scope, identifier, window_seconds)
     count = int(cache.get(key) or 0)
     return RateLimit(count < limit, max(0, limit - count), max(1, retry_after))
 
