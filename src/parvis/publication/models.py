@@ -124,6 +124,9 @@ class PublicExperience(models.Model):
     answer_text = models.TextField(_("réponse"), blank=True)
     answer_signer = models.CharField(_("signataire de la réponse"), max_length=200, blank=True)
     answer_published_at = models.DateTimeField(_("réponse publiée le"), null=True, blank=True)
+    # Copy of ``voice.Experience.answer_due_at``: « en retard » compares it with the time
+    # the page is read.
+    answer_due_at = models.DateTimeField(_("réponse attendue avant le"), null=True, blank=True)
     # Calendar days from the experience's publication to the answer's, platform time zone.
     answer_delay_days = models.PositiveIntegerField(null=True, blank=True)
     helpful_yes = models.PositiveIntegerField(default=0)

@@ -69,6 +69,11 @@ class ExperienceQuerySet(models.QuerySet["Experience"]):
 class Experience(models.Model):
     # Stable public identifier (permanent URLs, open data); never the database id alone.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Short reference a citizen can read out at a counter or on the phone
+    # (``EXP-2026-00042``, from ``core.services.next_reference``); printed on the receipt.
+    reference = models.CharField(
+        _("référence"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
     status = models.CharField(
         max_length=20,
         choices=ExperienceStatus.choices,
@@ -137,6 +142,8 @@ class Experience(models.Model):
     )
     author_email_encrypted = models.TextField(blank=True)
     author_email_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # The author asked to be told by email when the experience is published (opt-out).
+    notify_author_on_publication = models.BooleanField(default=True)
     # Digest of the secret in the author's private link (follow, correct, withdraw).
     private_token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
@@ -173,6 +180,11 @@ class Experience(models.Model):
     contact_purged_at = models.DateTimeField(null=True, blank=True)
     # Answer follow-up: reminder to the service, then escalation to the organisation admins.
     answer_reminded_at = models.DateTimeField(null=True, blank=True)
+    # End (exclusive, aware) of the public answer target: ``target`` working days of the
+    # experience's place counted from its publication (``directory.servicelevels``).
+    # Set at publication, recomputed when the organisation's answer policy changes; the
+    # experience is late when it is still unanswered at this moment.
+    answer_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     answer_escalated_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = ExperienceQuerySet.as_manager()
@@ -274,10 +286,22 @@ TEMPLATE_NEEDS_PLACEHOLDER = (
 
 
 class AnswerTemplate(models.Model):
-    """Reusable answer with placeholders (``[À COMPLÉTER : …]``) that must be filled."""
+    """Reusable answer with placeholders (``[À COMPLÉTER : …]``) that must be filled.
+
+    It belongs to an organisation, or to one of its local services when ``local_service``
+    is set (a local quality team's own templates). The one template store of the house:
+    the agent desk reuses it.
+    """
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="answer_templates"
+    )
+    local_service = models.ForeignKey(
+        LocalService,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="answer_templates",
     )
     title = models.CharField(max_length=200)
     body = models.TextField()
