@@ -141,6 +141,22 @@ def local_services_search(
     )
 
 
+def competent_local_service(
+    *, organisation: Organisation, departement_code: str | None
+) -> LocalService | None:
+    """The organisation's active local service whose territory includes the département
+    (the first in French order when several do), or ``None`` (national level only)."""
+    if not departement_code:
+        return None
+    return (
+        LocalService.objects.filter(
+            is_active=True, organisation=organisation, departements=departement_code
+        )
+        .order_by("sort_key", "pk")
+        .first()
+    )
+
+
 def local_service_for_public(slug: str) -> LocalService:
     """One active local service with its territory and active sites (raises DoesNotExist)."""
     return (
