@@ -29,7 +29,13 @@ from django.utils.translation import gettext_lazy as _
 
 class _Env(environ.Env):
     """django-environ, with a value it cannot read (``AXES_FAILURE_LIMIT=cinq``) reported
-    as a configuration error naming the variable (parvis.startup prints it)."""
+    as a configuration error naming the variable (parvis.startup prints it).
+
+    A boolean must say yes or no: django-environ reads any unknown word as false, so
+    ``DEBUG=ture`` or ``SECURE_SSL_REDIRECT=oui`` would silently mean the opposite.
+    """
+
+    BOOLEAN_FALSE_STRINGS = ("false", "off", "no", "n", "0", "")
 
     def get_value(
         self,
@@ -38,6 +44,13 @@ class _Env(environ.Env):
         default: Any = environ.Env.NOTSET,
         parse_default: bool = False,
     ) -> Any:
+        if cast is bool and var in self.ENVIRON:
+            word = self.ENVIRON[var].strip().lower()
+            if word not in self.BOOLEAN_TRUE_STRINGS + self.BOOLEAN_FALSE_STRINGS:
+                raise ImproperlyConfigured(
+                    f"The environment variable {var} must be true or false "
+                    "(accepted: true, yes, on, 1 / false, no, off, 0)."
+                )
         try:
             return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
         except (ValueError, TypeError) as error:

@@ -86,6 +86,12 @@ def test_an_unreadable_value_names_its_variable(tmp_path):
     assert "AXES_FAILURE_LIMIT" in _one_sentence(result)
 
 
+def test_a_boolean_that_is_neither_true_nor_false_is_refused(tmp_path):
+    """django-environ alone reads « ture » as false: DEBUG would silently be off."""
+    result = _run([sys.executable, "-m", "parvis", "check"], {"DEBUG": "ture"}, tmp_path)
+    assert "DEBUG must be true or false" in _one_sentence(result)
+
+
 # --- a DATABASE_URL naming a PostgreSQL database that does not exist -------------------
 
 
