@@ -25,8 +25,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from parvis.accounts.api_auth import AUTH
-from parvis.core.errors import ParvisError
+from parvis.core.errors import ParvisError, is_overload
 from parvis.core.problems import PROBLEM_CONTENT_TYPE, domain_error_response, problem_response
+from parvis.core.views import ERROR_MESSAGES, OVERLOAD_RETRY_AFTER
 
 logger = structlog.get_logger(__name__)
 
@@ -282,6 +283,12 @@ def on_model_validation_error(request: HttpRequest, exc: ValidationError) -> Htt
 
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_overload(exc):
+        logger.warning("api_overloaded", path=request.path)
+        code, detail = ERROR_MESSAGES[503]
+        return problem_response(
+            status=503, code=code, detail=detail, headers={"Retry-After": OVERLOAD_RETRY_AFTER}
+        )
     logger.exception("api_unexpected_error", path=request.path, error=type(exc).__name__)
     return problem_response(
         status=500, code="server_error", detail="Une erreur inattendue est survenue."

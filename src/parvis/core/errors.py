@@ -46,3 +46,21 @@ class ParvisError(Exception):
             ((field, message),) if field else ()
         )
         self.headers: dict[str, str] = dict(headers or {})
+
+
+def is_overload(error: BaseException | None) -> bool:
+    """True when ``error`` (or what caused it) is the database connection pool refusing a
+    connection in time: the server is saturated, not broken, so callers answer 503 with
+    ``Retry-After`` instead of 500 (Django wraps psycopg's ``PoolTimeout`` in its own
+    ``OperationalError``)."""
+    try:
+        from psycopg_pool import PoolTimeout
+    except ImportError:  # SQLite-only installs
+        return False
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, PoolTimeout):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

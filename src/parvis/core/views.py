@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from parvis.core.errors import is_overload
 from parvis.core.http import wants_json
 from parvis.core.problems import problem_response
 from parvis.core.selectors import health_checks
@@ -20,7 +23,13 @@ ERROR_MESSAGES = {
         "Trop de demandes en peu de temps depuis votre connexion. Réessayez dans une heure.",
     ),
     500: ("server_error", "Une erreur inattendue est survenue. L’équipe technique a été prévenue."),
+    503: (
+        "service_unavailable",
+        "Le service est très sollicité en ce moment. Réessayez dans quelques secondes.",
+    ),
 }
+# Seconds a client should wait before retrying after an overload (503).
+OVERLOAD_RETRY_AFTER = "5"
 
 
 @never_cache
@@ -82,6 +91,12 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 with ``Retry-After`` when the database pool was exhausted (Django calls
+    this handler while the exception is being handled, so ``sys.exc_info`` holds it)."""
+    if is_overload(sys.exc_info()[1]):
+        response = _error(request, 503)
+        response["Retry-After"] = OVERLOAD_RETRY_AFTER
+        return response
     return _error(request, 500)
 
 

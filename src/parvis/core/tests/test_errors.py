@@ -65,3 +65,52 @@ def test_several_fields_and_headers():
     body = json.loads(domain_error_response(error).content)
     assert [e["field"] for e in body["errors"]] == ["body.texts.0.text", "body.texts.3.text"]
     assert domain_error_response(RateLimited("Trop.", retry_after=7))["Retry-After"] == "7"
+
+
+# --- database pool exhausted: 503, not 500 ----------------------------------------------
+
+
+def _pool_exhausted() -> None:
+    """What Django raises when the psycopg pool gives no connection in time."""
+    from django.db.utils import OperationalError
+    from psycopg_pool import PoolTimeout
+
+    try:
+        raise PoolTimeout("couldn't get a connection after 10.00 sec")
+    except PoolTimeout as error:
+        raise OperationalError(str(error)) from error
+
+
+@pytest.mark.django_db
+def test_an_exhausted_pool_is_a_503_page_with_retry_after(client, monkeypatch):
+    from parvis.portal import views as portal_views
+
+    monkeypatch.setattr(portal_views, "render", lambda *a, **k: _pool_exhausted())
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "très sollicité" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_exhausted_pool_is_a_503_problem_in_the_api(client, monkeypatch):
+    from parvis.directory import api as directory_api
+
+    monkeypatch.setattr(
+        directory_api.selectors, "organisations_for_public", lambda: _pool_exhausted()
+    )
+    client.raise_request_exception = False
+    response = client.get("/api/v1/annuaire/organismes")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["code"] == "service_unavailable"
+
+
+def test_other_database_errors_stay_500():
+    from django.db.utils import OperationalError
+
+    from parvis.core.errors import is_overload
+
+    assert not is_overload(OperationalError("server closed the connection unexpectedly"))
+    assert not is_overload(None)
