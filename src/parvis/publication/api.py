@@ -64,7 +64,9 @@ class AnswerOut(Schema):
     signer: str = Field(..., description="Service signataire.")
     published_at: dt.datetime
     delay_days: int | None = Field(
-        None, description="Jours calendaires entre la publication de l’expérience et la réponse."
+        None,
+        description="Jours ouvrés du lieu de l’expérience (jours fériés locaux exclus) entre "
+        "la publication de l’expérience et celle de la réponse.",
     )
     helpful_yes: int
     helpful_no: int
@@ -178,8 +180,14 @@ class FigureOut(Schema):
     negative_share: float | None = None
     answered: int
     answer_rate: float | None = None
-    delay_median_days: float | None = Field(None, description="Absent sous 10 réponses.")
-    delay_p90_days: float | None = None
+    delay_median_days: float | None = Field(
+        None,
+        description="Délai médian de réponse, en jours ouvrés depuis la publication de "
+        "l’expérience. Absent sous 10 réponses.",
+    )
+    delay_p90_days: float | None = Field(
+        None, description="9e décile du délai de réponse, en jours ouvrés. Absent sous 10 réponses."
+    )
     top_themes: list[FigureThemeOut]
     moderated: int
     rejected: int

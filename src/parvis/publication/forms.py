@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from parvis.core.errors import ParvisError
 from parvis.core.forms import ParvisForm, checked_by
@@ -52,10 +53,12 @@ def cached_choices(key: str, build: Callable[[], list[tuple[str, str]]]) -> list
     )
 
 
+LATE = "en-retard"
 ANSWERED_CHOICES = [
     ("", "Avec ou sans réponse"),
     ("oui", "Avec une réponse du service"),
     ("non", "Sans réponse pour l’instant"),
+    (LATE, "En retard : sans réponse au-delà du délai cible"),
 ]
 
 
@@ -164,7 +167,7 @@ class ExperienceSearchForm(ParvisForm):
         label="Réponse du service",
         required=False,
         choices=ANSWERED_CHOICES,
-        error_messages={"invalid_choice": "Choisissez « oui » ou « non »."},
+        error_messages={"invalid_choice": "Choisissez une réponse dans la liste."},
     )
     published_from = forms.DateField(
         label="Publiée à partir du",
@@ -250,6 +253,8 @@ class ExperienceSearchForm(ParvisForm):
             return value.slug if value is not None else ""
 
         answered = {"oui": True, "non": False}.get(data.get("answered") or "")
+        # « En retard » is decided now, when the page is read.
+        late_at = timezone.now() if data.get("answered") == LATE else None
         departement = data.get("departement")
         return ExperienceFilters(
             q=data.get("q", ""),
@@ -262,6 +267,7 @@ class ExperienceSearchForm(ParvisForm):
             tone=data.get("tone", ""),
             theme=slug("theme"),
             answered=answered,
+            late_at=late_at,
             published_from=data.get("published_from"),
             published_to=data.get("published_to"),
             sort=data.get("sort", ""),

@@ -21,6 +21,7 @@ periodic task so that figure pages never aggregate the big table.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -127,7 +128,8 @@ class PublicExperience(models.Model):
     # Copy of ``voice.Experience.answer_due_at``: « en retard » compares it with the time
     # the page is read.
     answer_due_at = models.DateTimeField(_("réponse attendue avant le"), null=True, blank=True)
-    # Calendar days from the experience's publication to the answer's, platform time zone.
+    # Working days of the experience's place from its publication to the answer's
+    # (``services.answer_delay_working_days``); the figures' delays are made of it.
     answer_delay_days = models.PositiveIntegerField(null=True, blank=True)
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
@@ -169,6 +171,17 @@ class PublicExperience(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"Expérience {self.uuid}"
+
+    def is_late_at(self, now: dt.datetime) -> bool:
+        """Still waiting for the service's answer past its due date at ``now`` (the time
+        the page is read: there is no stored « late » flag). Archived experiences are
+        closed to answers."""
+        return (
+            not self.is_answered
+            and not self.is_archived
+            and self.answer_due_at is not None
+            and now >= self.answer_due_at
+        )
 
     @property
     def helpful_total(self) -> int:

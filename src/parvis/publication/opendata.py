@@ -122,10 +122,14 @@ EXPERIENCE_FIELDS: tuple[Column, ...] = (
     Column("reponse_signataire", "string", "Service signataire de la réponse"),
     Column("date_reponse", "datetime", "Date de publication de la réponse (UTC)"),
     Column(
-        "delai_reponse_jours",
+        "delai_reponse_jours_ouvres",
         "integer",
-        "Délai de réponse (jours calendaires)",
-        "Jours calendaires entre la publication de l’expérience et celle de la réponse.",
+        "Délai de réponse (jours ouvrés)",
+        "Jours ouvrés entre la publication de l’expérience et celle de la réponse, au "
+        "calendrier du lieu de l’expérience (samedis, dimanches et jours fériés de son "
+        "département exclus ; calendrier métropolitain pour un service national). Le même "
+        "nombre que la page de l’expérience et les délais médians des chiffres publiés. "
+        "Remplace la colonne « delai_reponse_jours » (jours calendaires).",
     ),
     Column("reponse_utile_oui", "integer", "Lecteurs pour qui la réponse a aidé"),
     Column("reponse_utile_non", "integer", "Lecteurs pour qui la réponse n’a pas aidé"),
@@ -283,7 +287,7 @@ def experience_rows() -> Iterator[dict[str, Any]]:
                 "reponse_texte": r["answer_text"] or None,
                 "reponse_signataire": r["answer_signer"] or None,
                 "date_reponse": _iso(r["answer_published_at"]),
-                "delai_reponse_jours": r["answer_delay_days"],
+                "delai_reponse_jours_ouvres": r["answer_delay_days"],
                 "reponse_utile_oui": r["helpful_yes"] if r["is_answered"] else None,
                 "reponse_utile_non": r["helpful_no"] if r["is_answered"] else None,
                 "archivee": r["is_archived"],

@@ -1,7 +1,8 @@
 """Reads of publication: the public listing, one experience, figures, open-data files.
 
 Everything here reads the read model (``PublicExperience``) and the summaries, never
-``voice``: what these functions return is public by construction.
+``voice``'s rows: what these functions return is public by construction. (Delays are
+counted on the place ``voice.selectors.place_of`` gives, a pure function of the row.)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db.models import Prefetch, QuerySet
 
 from parvis.core.errors import ParvisError
 from parvis.core.memo import ProcessMemo
+from parvis.directory import servicelevels
 from parvis.directory.models import LocalService, Motif, Organisation, Theme
 from parvis.publication import search
 from parvis.publication.models import (
@@ -29,6 +31,7 @@ from parvis.publication.models import (
     PublicExperienceTheme,
 )
 from parvis.territories.models import Departement
+from parvis.voice.selectors import place_of
 
 # Counting every match of a broad query would read the whole table: counts stop here
 # (« plus de 1 000 expériences »; refine the criteria to see the rest).
@@ -55,6 +58,9 @@ class ExperienceFilters:
     tone: str = ""  # positif, neutre, negatif
     theme: str = ""  # slug
     answered: bool | None = None
+    # Only the experiences still unanswered past their due date at this moment (the time
+    # of reading: « en retard » is never a stored flag).
+    late_at: dt.datetime | None = None
     published_from: dt.date | None = None
     published_to: dt.date | None = None
     sort: str = ""  # "" → relevance with a query, date otherwise
@@ -144,6 +150,9 @@ def _filtered(filters: ExperienceFilters) -> QuerySet[PublicExperience]:
         )
     if filters.answered is not None:
         qs = qs.filter(is_answered=filters.answered)
+    if filters.late_at is not None:
+        # The same rule as ``PublicExperience.is_late_at``.
+        qs = qs.filter(is_answered=False, is_archived=False, answer_due_at__lte=filters.late_at)
     if filters.published_from:
         qs = qs.filter(published_at__gte=_day_start(filters.published_from))
     if filters.published_to:
@@ -265,6 +274,8 @@ CARD_FIELDS = (
     "text",
     "tone",
     "is_answered",
+    "is_archived",
+    "answer_due_at",
     "published_at",
     "organisation",
     "local_service",
@@ -332,6 +343,39 @@ def experiences_listing(
 def experience_for_public(uuid: uuid_lib.UUID | str) -> PublicExperience:
     """One public experience by its stable identifier; ``DoesNotExist`` otherwise."""
     return with_display_relations(PublicExperience.objects.all()).get(uuid=uuid)
+
+
+@dataclass(frozen=True)
+class AnswerWait:
+    """How long the service has been silent on a public experience: working days of the
+    experience's place since its publication, against the target its due date was
+    computed with (``None`` when it has no due date), and whether it is late now."""
+
+    working_days: int
+    target_working_days: int | None
+    is_late: bool
+
+
+def answer_wait(experience: PublicExperience, *, now: dt.datetime) -> AnswerWait | None:
+    """The silence of the service on an unanswered experience at ``now`` (the time the
+    page is read), counted like the answer delay, the due date and the reminders; ``None``
+    once answered or archived."""
+    if experience.is_answered or experience.is_archived:
+        return None
+    place = place_of(experience)
+    published_on = servicelevels.local_date(experience.published_at, place)
+    target = None
+    if experience.answer_due_at is not None:
+        # The due date is the end of the target's last working day (exclusive).
+        last_day = servicelevels.local_date(experience.answer_due_at, place) - dt.timedelta(days=1)
+        target = servicelevels.working_days_between(published_on, last_day, place)
+    return AnswerWait(
+        working_days=servicelevels.working_days_elapsed(
+            experience.published_at, now=now, place=place
+        ),
+        target_working_days=target,
+        is_late=experience.is_late_at(now),
+    )
 
 
 # --- Figures -----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from parvis.directory import servicelevels
 from parvis.directory.models import LocalService, Organisation, Theme
 from parvis.publication import opendata, search
 from parvis.publication.models import (
@@ -42,6 +43,7 @@ from parvis.voice.models import (
     PublicAnswer,
     Tone,
 )
+from parvis.voice.selectors import place_of
 
 logger = structlog.get_logger(__name__)
 
@@ -57,6 +59,16 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 
 # --- Read model sync ---------------------------------------------------------------------------
+
+
+def answer_delay_working_days(experience: Experience, answered_at: dt.datetime) -> int:
+    """The public answer delay: working days of the experience's place from its
+    publication to the answer's (``directory.servicelevels``, the count the reminders and
+    the due date use). Shown on the page, summed up in the figures, exported as is."""
+    assert experience.published_at is not None
+    return servicelevels.working_days_elapsed(
+        experience.published_at, now=answered_at, place=place_of(experience)
+    )
 
 
 def _public_values(experience: Experience, answer: PublicAnswer | None) -> dict[str, Any]:
@@ -84,6 +96,7 @@ def _public_values(experience: Experience, answer: PublicAnswer | None) -> dict[
         "answer_text": "",
         "answer_signer": "",
         "answer_published_at": None,
+        "answer_due_at": experience.answer_due_at,
         "answer_delay_days": None,
         "helpful_yes": 0,
         "helpful_no": 0,
@@ -95,7 +108,7 @@ def _public_values(experience: Experience, answer: PublicAnswer | None) -> dict[
             answer_text=answer.masked_text,
             answer_signer=signer.name if signer else "",
             answer_published_at=answer.published_at,
-            answer_delay_days=max(0, (local_date(answer.published_at) - published_on).days),
+            answer_delay_days=answer_delay_working_days(experience, answer.published_at),
             helpful_yes=answer.helpful_yes,
             helpful_no=answer.helpful_no,
         )
@@ -103,8 +116,9 @@ def _public_values(experience: Experience, answer: PublicAnswer | None) -> dict[
 
 
 EXPERIENCES_DATASET = "experiences"
-# Counters move with every vote: the nightly export is soon enough for them.
-_NOT_A_CORRECTION = frozenset({"helpful_yes", "helpful_no"})
+# Counters move with every vote, and the due date (not exported) with the answer policy:
+# the nightly export is soon enough for them.
+_NOT_A_CORRECTION = frozenset({"helpful_yes", "helpful_no", "answer_due_at"})
 _ANSWER_FIELDS = frozenset(
     {"is_answered", "answer_text", "answer_signer", "answer_published_at", "answer_delay_days"}
 )
@@ -136,7 +150,11 @@ def publication_sync(*, experience_id: int) -> PublicExperience | None:
     Idempotent: called after every change of the experience (``voice.events``) and by
     the rebuild. Returns the row, or ``None`` when the experience is not public.
     """
-    experience = Experience.objects.filter(pk=experience_id).first()
+    experience = (
+        Experience.objects.select_related("site__commune", "local_service")
+        .filter(pk=experience_id)
+        .first()
+    )
     if (
         experience is None
         or experience.status not in PUBLIC_STATUSES

@@ -11,6 +11,7 @@ from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parvis.core.breadcrumb import Breadcrumb, breadcrumb
@@ -82,6 +83,7 @@ def experience_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         {
             "title": experience.title or "Expérience d’un usager",
             "experience": experience,
+            "wait": selectors.answer_wait(experience, now=timezone.now()),
             "breadcrumb": _breadcrumb(experience.title or "Expérience", *links),
         },
     )

@@ -7,12 +7,14 @@ originals in the moderation pages, where access is limited and audited.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from parvis.accounts.models import User
 from parvis.core.admin import ReadOnlyAdmin
+from parvis.voice import services
 from parvis.voice.models import (
     AnswerFeedback,
     AnswerPolicy,
@@ -110,5 +112,25 @@ class AnswerTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(AnswerPolicy)
 class AnswerPolicyAdmin(admin.ModelAdmin):
+    """Saved and deleted through the services: the due dates of the organisation's
+    unanswered experiences follow the new target at once."""
+
     list_display = ["organisation", "target_working_days", "escalation_working_days"]
     autocomplete_fields = ["organisation"]
+    actions = None  # no bulk deletion around the service
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # One policy per organisation: moving it to another would leave the first stale.
+        return ["organisation"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: AnswerPolicy, form: Any, change: bool) -> None:
+        saved = services.answer_policy_save(
+            actor=cast(User, request.user),
+            organisation=obj.organisation,
+            target_working_days=obj.target_working_days,
+            escalation_working_days=obj.escalation_working_days,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: AnswerPolicy) -> None:
+        services.answer_policy_delete(actor=cast(User, request.user), policy=obj)

@@ -24,21 +24,27 @@ class VoiceConfig(AppConfig):
 
         register_menu()
 
+        # An experience is about its local service (the competent one, stored at
+        # submission) and its site; a site's team also reaches what it recorded at its
+        # counter (``assisted_site``: a France Services recording about a partner).
         register(
-            Experience, organisation="organisation", local_service="local_service", site="site"
+            Experience,
+            organisation="organisation",
+            local_service="local_service",
+            site=("site", "assisted_site"),
         )
         for model in (PublicAnswer, ExperienceTransition):
             register(
                 model,
                 organisation="experience__organisation",
                 local_service="experience__local_service",
-                site="experience__site",
+                site=("experience__site", "experience__assisted_site"),
             )
         register(
             AnswerTransition,
             organisation="answer__experience__organisation",
             local_service="answer__experience__local_service",
-            site="answer__experience__site",
+            site=("answer__experience__site", "answer__experience__assisted_site"),
         )
         register(AnswerTemplate, organisation="organisation", local_service=None, site=None)
 

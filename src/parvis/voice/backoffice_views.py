@@ -1,5 +1,6 @@
-"""Espace agents › expériences: moderation (platform moderators), answers (quality
-managers of the concerned service), answer templates, assisted recording at a counter.
+"""Espace agents › expériences: moderation (platform moderators), the experiences about
+one's scope (read by every role of the service or site, answered by its quality
+managers), answer templates, assisted recording at a counter.
 
 Order on every page: login, then the object through the scoped selector (outside the
 scope → 404), then the role (→ 403), then the method. Moderation pages are for platform
@@ -20,6 +21,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -347,12 +349,14 @@ def experience_list(request: HttpRequest) -> HttpResponse:
         status = ""
     queryset = selectors.experiences_for_service(request.user, status=status)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
     return render(
         request,
         "voice/backoffice/experience_list.html",
         {
             "title": "Expériences de vos services",
             "page_obj": page,
+            "rows": [(e, selectors.is_late(e, now=now)) for e in page.object_list],
             "status": status,
             "statuses": [
                 (S.PUBLISHED, "Sans réponse"),
@@ -360,6 +364,9 @@ def experience_list(request: HttpRequest) -> HttpResponse:
                 (S.ARCHIVED, "Archivées"),
             ],
             "is_moderator": services.is_moderator(request.user),
+            # Links to pages this role opens with content (no empty or forbidden page).
+            "answers": has_permission(request.user, Perm.MANAGE_QUALITY),
+            "records": sites_visible_to(request.user).filter(is_active=True).exists(),
         },
     )
 
@@ -369,6 +376,7 @@ def experience_list(request: HttpRequest) -> HttpResponse:
 def experience_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     experience = selectors.experience_for_service(request.user, uuid)
     answer = selectors.answer_of(experience)
+    now = timezone.now()
     return render(
         request,
         "voice/backoffice/experience_detail.html",
@@ -377,11 +385,15 @@ def experience_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "breadcrumb": breadcrumb(("Expériences", reverse("voice_backoffice:experience_list"))),
             "experience": experience,
             "answer": answer,
-            "waited": selectors.working_days_waited(experience, since=experience.published_at)
+            "waited": selectors.working_days_waited(
+                experience, since=experience.published_at, now=now
+            )
             if experience.published_at
             else None,
             "target": selectors.answer_targets(experience.organisation)[0],
+            "late": selectors.is_late(experience, now=now),
             "can_answer": experience.status == S.PUBLISHED
+            and has_permission(request.user, Perm.MANAGE_QUALITY, experience)
             and (answer is None or answer.status in {AnswerStatus.DRAFT, AnswerStatus.REJECTED}),
         },
     )
@@ -391,7 +403,9 @@ def experience_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
-    experience = selectors.experience_for_service(request.user, uuid)
+    experience = selectors.experience_for_service(
+        request.user, uuid, permission=Perm.MANAGE_QUALITY
+    )
     templates = selectors.templates_for_experience(experience)
     answer = selectors.answer_of(experience)
     status = 200
@@ -460,7 +474,9 @@ def _int(value: str | None) -> int | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_preview(request: HttpRequest, uuid: Any) -> HttpResponse:
-    experience = selectors.experience_for_service(request.user, uuid)
+    experience = selectors.experience_for_service(
+        request.user, uuid, permission=Perm.MANAGE_QUALITY
+    )
     answer = selectors.answer_of(experience)
     if answer is None:
         messages.info(request, "Rédigez d’abord votre réponse.")
@@ -512,7 +528,8 @@ def answer_preview(request: HttpRequest, uuid: Any) -> HttpResponse:
 @never_cache
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
-    """Dashboard list: unanswered experiences past the reminder or the escalation."""
+    """Unanswered experiences past their answer due date, the longest overdue first (with
+    the reminder or the escalation already sent, if any)."""
     page = Paginator(selectors.overdue_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -104,13 +104,45 @@ def answer_targets(organisation: Organisation) -> tuple[int, int]:
     return policy.target_working_days, policy.escalation_working_days
 
 
-def place_of(experience: Experience) -> servicelevels.Place:
-    """Where an experience's delays are counted: its département, its site's, its local
-    service's main one, else the metropolitan calendar (national services)."""
+class Placed(Protocol):
+    """What ``place_of`` reads: an experience, or its public copy in ``publication``."""
+
+    departement_id: Any
+    site: Any
+    local_service: Any
+
+
+def place_of(experience: Placed) -> servicelevels.Place:
+    """Where an experience's delays are counted: its site's (with its calendar), its
+    département, its local service's main one, else the metropolitan calendar (national
+    services). ``publication`` counts the public delays on the same place."""
     return servicelevels.place_for(
         departement_code=str(experience.departement_id) if experience.departement_id else None,
         site=experience.site,
         local_service=experience.local_service,
+    )
+
+
+def answer_due_at_for(experience: Experience, *, target: int | None = None) -> dt.datetime | None:
+    """End (exclusive) of the public answer target: ``target`` working days of the
+    experience's place counted from its publication (the organisation's
+    ``answer_targets`` when not given); ``None`` while it is not published. The
+    experience is late when it is still unanswered at this moment."""
+    if experience.published_at is None:
+        return None
+    if target is None:
+        target = answer_targets(experience.organisation)[0]
+    return servicelevels.working_days_deadline(
+        experience.published_at, target, place_of(experience)
+    )
+
+
+def is_late(experience: Experience, *, now: dt.datetime | None = None) -> bool:
+    """Unanswered past its stored due date, compared with ``now`` (the time of reading)."""
+    return (
+        experience.status == S.PUBLISHED
+        and experience.answer_due_at is not None
+        and (now or timezone.now()) >= experience.answer_due_at
     )
 
 
@@ -208,40 +240,49 @@ def near_duplicates(experience: Experience, *, limit: int = 5) -> list[Duplicate
 
 
 def experiences_for_service(principal: Any, *, status: str = "") -> QuerySet[Experience]:
-    """Published experiences the principal may answer, oldest unanswered first."""
+    """Published experiences about the principal's scope (its local service or site, the
+    site where it was recorded at a counter): every role reads them, quality managers
+    answer them. The unanswered first, the oldest of them first; then the others, most
+    recently published first."""
     queryset = Experience.objects.filter(status__in=PUBLIC_STATUSES)
     if status:
         queryset = queryset.filter(status=status)
     return (
-        visible_to(principal, queryset, Perm.MANAGE_QUALITY)
+        visible_to(principal, queryset, Perm.VIEW)
         .select_related(*_RELATED, "answer")
-        .order_by("status", "published_at", "pk")
+        .annotate(
+            answered_rank=Case(When(status=S.PUBLISHED, then=Value(0)), default=Value(1)),
+            waiting_since=Case(When(status=S.PUBLISHED, then=F("published_at"))),
+        )
+        .order_by("answered_rank", F("waiting_since").asc(nulls_last=True), "-published_at", "pk")
     )
 
 
-def experience_for_service(principal: Any, uuid: Any) -> Experience:
-    """404 outside the scope (or not yet published), 403 without ``MANAGE_QUALITY``."""
+def experience_for_service(
+    principal: Any, uuid: Any, *, permission: Perm = Perm.VIEW
+) -> Experience:
+    """404 outside the scope (or not yet published), 403 without ``permission`` (reading:
+    ``VIEW``; answering: ``MANAGE_QUALITY``)."""
     experience = get_visible_or_404(
         principal,
         Experience.objects.filter(status__in=PUBLIC_STATUSES).select_related(*_RELATED),
         uuid=uuid,
     )
-    require_permission(principal, Perm.MANAGE_QUALITY, experience)
+    require_permission(principal, permission, experience)
     return experience
 
 
-def overdue_for(principal: Any) -> QuerySet[Experience]:
-    """Unanswered experiences past the reminder or escalation, in the principal's scope."""
+def overdue_for(principal: Any, *, now: dt.datetime | None = None) -> QuerySet[Experience]:
+    """Unanswered experiences past their answer due date at ``now`` (the time of reading,
+    not a daily flag), in the principal's answering scope, the longest overdue first."""
     return (
         visible_to(
             principal,
-            Experience.objects.filter(status=S.PUBLISHED).filter(
-                Q(answer_reminded_at__isnull=False) | Q(answer_escalated_at__isnull=False)
-            ),
+            Experience.objects.filter(status=S.PUBLISHED, answer_due_at__lte=now or timezone.now()),
             Perm.MANAGE_QUALITY,
         )
         .select_related(*_RELATED)
-        .order_by("published_at", "pk")
+        .order_by("answer_due_at", "published_at", "pk")
     )
 
 

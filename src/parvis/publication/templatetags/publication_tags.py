@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
@@ -28,11 +29,12 @@ def percent(value: float | None) -> str:
 
 @register.filter
 def days(value: float | None) -> str:
+    """A delay of the figures, in working days: 2.5 → « 2,5 jours ouvrés »."""
     if value is None:
         return "—"
     rounded = round(value, 1)
     text = f"{rounded:g}".replace(".", ",")
-    return f"{text} jour" if rounded <= 1 else f"{text} jours"
+    return f"{text} jour ouvré" if rounded < 2 else f"{text} jours ouvrés"
 
 
 @register.filter
@@ -134,6 +136,7 @@ _ANSWERED = mark_safe(
 _WAITING = mark_safe(
     '<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">En attente de réponse</p></li>'
 )
+_LATE = mark_safe('<li><p class="fr-badge fr-badge--sm fr-badge--error">En retard</p></li>')
 
 
 def _french_date(moment: Any) -> str:
@@ -159,6 +162,16 @@ def _tone_labels() -> dict[str, str]:
 def _truncate(text: str, length: int) -> str:
     """``Truncator.chars`` for plain text: cut at ``length`` characters with « … »."""
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _answer_badges(experience: Any) -> str:
+    """« Réponse du service », or « En attente de réponse » and, past the due date at the
+    time of reading, « En retard »."""
+    if experience.is_answered:
+        return _ANSWERED
+    if experience.is_late_at(timezone.now()):
+        return _WAITING + _LATE
+    return _WAITING
 
 
 @register.simple_tag
@@ -194,7 +207,7 @@ def experience_card(experience: Any) -> str:
             _escape(experience.title or "Expérience sans titre"),
             _escape(_truncate(experience.text, 280)),
             tone,
-            _ANSWERED if experience.is_answered else _WAITING,
+            _answer_badges(experience),
             detail,
             _escape(_french_date(localtime(experience.published_at))),
             labels,

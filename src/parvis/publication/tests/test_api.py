@@ -3,6 +3,8 @@ errors as problem+json."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, ThemeFactory
@@ -45,8 +47,14 @@ def test_listing_pages(client, publish):
 
 
 def test_one_experience_with_its_answer(client):
+    # Published on a Friday, answered on the Monday after: one working day.
     answer = PublicAnswerFactory(
-        published=True, experience__complaint=True, masked_text="C’est réglé.", helpful_yes=2
+        published=True,
+        experience__complaint=True,
+        experience__published_at=dt.datetime(2026, 6, 5, 10, tzinfo=dt.UTC),
+        published_at=dt.datetime(2026, 6, 8, 10, tzinfo=dt.UTC),
+        masked_text="C’est réglé.",
+        helpful_yes=2,
     )
     row = services.publication_sync(experience_id=answer.experience_id)
     assert row is not None
@@ -55,7 +63,7 @@ def test_one_experience_with_its_answer(client):
 
     assert body["answer"]["text"] == "C’est réglé."
     assert body["answer"]["helpful_yes"] == 2
-    assert body["answer"]["delay_days"] == 2
+    assert body["answer"]["delay_days"] == 1
 
 
 def test_unknown_experience_is_404_problem(client):

@@ -14,6 +14,7 @@ from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFa
 from parvis.publication import selectors, services
 from parvis.publication.models import LAST_12_MONTHS, FigureScope, FigureSummary
 from parvis.publication.services import add_months, percentile
+from parvis.territories import calendar
 from parvis.voice.models import ExperienceStatus
 from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
@@ -26,14 +27,17 @@ def _moment(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
-def _answered(service, published_on: dt.date, delay_days: int, **kwargs):
+def _answered(service, published_on: dt.date, working_days: int, **kwargs):
+    """Answered ``working_days`` working days of the service's département after the
+    experience's publication (the answer delay is counted so)."""
+    code = service.main_departement_id
     answer = PublicAnswerFactory(
         published=True,
         experience__complaint=True,
         experience__local_service=service,
         experience__published_at=_moment(published_on),
         experience__status=ExperienceStatus.ANSWERED,
-        published_at=_moment(published_on + dt.timedelta(days=delay_days)),
+        published_at=_moment(calendar.add_working_days(published_on, working_days, code)),
         **kwargs,
     )
     return services.publication_sync(experience_id=answer.experience_id)
@@ -57,7 +61,8 @@ def test_add_months():
 def test_service_figures_on_known_data(publish):
     service = LocalServiceFactory(slug="caf-33", name="CAF de la Gironde")
     day = dt.date(2026, 5, 10)
-    # 10 answered with delays 1..10 days; 2 not answered; tones: 4 positive, 8 negative.
+    # 10 answered with delays 1..10 working days (the Ascension holiday and weekends
+    # between); 2 not answered; tones: 4 positive, 8 negative.
     for delay in range(1, 11):
         _answered(service, day, delay, experience__tone="positif" if delay <= 4 else "negatif")
     for _ in range(2):

@@ -4,6 +4,7 @@ escaping in the CSV only, no personal data, simplification requests when availab
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 import sys
@@ -27,8 +28,13 @@ def exported(opendata_root, publish):
     theme = ThemeFactory(slug="delai")
     publish(masked_title="=SOMME(A1:A9)", masked_text="+33 [TÉLÉPHONE] a appelé", themes=[theme])
     publish(masked_title="@commande", masked_text="-moins bien qu’avant", tone="positif")
+    # Published on a Friday, answered on the Tuesday after: two working days.
     answer = PublicAnswerFactory(
-        published=True, experience__complaint=True, masked_text="Bonjour, c’est corrigé."
+        published=True,
+        experience__complaint=True,
+        experience__published_at=dt.datetime(2026, 6, 5, 10, tzinfo=dt.UTC),
+        published_at=dt.datetime(2026, 6, 9, 10, tzinfo=dt.UTC),
+        masked_text="Bonjour, c’est corrigé.",
     )
     services.publication_sync(experience_id=answer.experience_id)
     result = services.opendata_export()
@@ -126,7 +132,7 @@ def test_stable_identifiers_and_answers(exported):
     answered = [r for r in records if r["repondue"]]
     assert len(answered) == 1
     assert answered[0]["reponse_texte"] == "Bonjour, c’est corrigé."
-    assert answered[0]["delai_reponse_jours"] == 2
+    assert answered[0]["delai_reponse_jours_ouvres"] == 2
     first = {r["identifiant"] for r in records}
     services.opendata_export()
     again = {r["identifiant"] for r in json.loads((root / "experiences.json").read_text())}

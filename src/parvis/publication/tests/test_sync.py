@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -94,14 +95,17 @@ def test_an_archived_experience_stays_at_its_permanent_address():
 
 
 def test_a_published_answer_is_copied_masked_with_its_delay_and_feedback():
-    published_at = timezone.now() - dt.timedelta(days=10)
+    # Published on Thursday 30 April 2026 in Gironde, answered on Tuesday 5 May: 1 May is a
+    # holiday, then a weekend, so two working days (five calendar days).
+    paris = ZoneInfo("Europe/Paris")
+    published_at = dt.datetime(2026, 4, 30, 9, tzinfo=paris)
     experience = ExperienceFactory(complaint=True, published=True, published_at=published_at)
     answer = PublicAnswerFactory(
         published=True,
         experience__complaint=True,
         experience=experience,
         masked_text="Bonjour [NOM], c’est corrigé.",
-        published_at=published_at + dt.timedelta(days=4),
+        published_at=dt.datetime(2026, 5, 5, 16, tzinfo=paris),
         helpful_yes=3,
         helpful_no=1,
     )
@@ -114,7 +118,7 @@ def test_a_published_answer_is_copied_masked_with_its_delay_and_feedback():
     assert row.answer_text == "Bonjour [NOM], c’est corrigé."
     assert row.answer_signer == experience.local_service.name
     assert row.answer_published_at == answer.published_at
-    assert row.answer_delay_days == 4
+    assert row.answer_delay_days == 2
     assert (row.helpful_yes, row.helpful_no) == (3, 1)
     assert "gAAAAA" not in _public_values(row)
 

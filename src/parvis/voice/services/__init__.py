@@ -20,7 +20,8 @@ One module per concern; this package re-exports their public names, so callers w
 - ``moderation``: publish, reject, reopen, archive, masking corrections;
 - ``privacy``: erasure of originals and contacts, retention delays, the daily purge;
 - ``answers``: public answers and their templates;
-- ``follow_up``: reminders and escalation of answers that wait;
+- ``follow_up``: answer due dates and policies, reminders and escalation of answers that
+  wait;
 - ``notify``: emails to the author (called by tasks).
 
 A test that patches a name patches it in the module that calls it (for example
@@ -49,7 +50,14 @@ from parvis.voice.services.answers import (
     answer_template_save,
     placeholders_in,
 )
-from parvis.voice.services.follow_up import ESCALATION, REMINDER, experiences_follow_up_answers
+from parvis.voice.services.follow_up import (
+    ESCALATION,
+    REMINDER,
+    answer_policy_delete,
+    answer_policy_save,
+    experiences_answer_due_refresh,
+    experiences_follow_up_answers,
+)
 from parvis.voice.services.lifecycle import (
     ANSWER_LIFECYCLE,
     BY_MODERATOR,
@@ -134,6 +142,8 @@ __all__ = [
     "answer_mask",
     "answer_moderate",
     "answer_notify_author",
+    "answer_policy_delete",
+    "answer_policy_save",
     "answer_template_save",
     "answers_purge_due",
     "author_email_of",
@@ -154,6 +164,7 @@ __all__ = [
     "experience_transition",
     "experience_withdraw",
     "experiences_analyse_batch",
+    "experiences_answer_due_refresh",
     "experiences_attach_by_email",
     "experiences_bulk_publish",
     "experiences_follow_up_answers",

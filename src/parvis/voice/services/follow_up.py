@@ -1,5 +1,7 @@
-"""Answer follow-up: services reminded, organisation admins alerted when an answer
-waits beyond its organisation's target (in working days at the experience's place).
+"""Answer follow-up: the answer due date of each published experience (stored at
+publication, recomputed when its organisation's answer policy changes), services
+reminded and organisation admins alerted when an answer waits beyond the target (in
+working days at the experience's place, counted from the publication).
 """
 
 from __future__ import annotations
@@ -7,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.db import transaction
 from django.utils import timezone
 
-from parvis.accounts.models import Role
+from parvis.accounts.models import Role, User
+from parvis.accounts.scoping import Perm, has_permission
 from parvis.accounts.services import audit_record
 from parvis.directory import servicelevels
-from parvis.voice.models import Experience
-from parvis.voice.selectors import answer_targets, holders_emails, place_of
-from parvis.voice.services._common import S
+from parvis.directory.models import Organisation
+from parvis.voice.models import AnswerPolicy, Experience
+from parvis.voice.selectors import answer_due_at_for, answer_targets, holders_emails, place_of
+from parvis.voice.services._common import S, VoiceError, _changed_on_commit, logger
 
 REMINDER, ESCALATION = "reminder", "escalation"
 
@@ -83,3 +88,103 @@ def experiences_follow_up_answers(*, now: dt.datetime | None = None) -> dict[str
         "reminded": sum(map(len, reminders.values())),
         "escalated": sum(map(len, escalations.values())),
     }
+
+
+# --- Answer due dates ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def experiences_answer_due_refresh(
+    *, organisation: Organisation | None = None, include_answered: bool = False
+) -> int:
+    """Recompute the stored answer due date (``selectors.answer_due_at_for``) of the
+    public unanswered experiences of ``organisation`` (of every organisation when
+    ``None``; answered and archived ones too with ``include_answered``, e.g. after the
+    demo back-dates its publications). Returns how many changed; each change is announced
+    to ``publication``, which copies the date into its read model."""
+    statuses = [S.PUBLISHED, S.ANSWERED, S.ARCHIVED] if include_answered else [S.PUBLISHED]
+    experiences = Experience.objects.filter(status__in=statuses, published_at__isnull=False)
+    if organisation is not None:
+        experiences = experiences.filter(organisation=organisation)
+    targets: dict[int, int] = {}
+    changed: list[Experience] = []
+    for experience in experiences.select_related(
+        "organisation", "site__commune", "local_service"
+    ).iterator(chunk_size=500):
+        if experience.organisation_id not in targets:
+            targets[experience.organisation_id] = answer_targets(experience.organisation)[0]
+        due = answer_due_at_for(experience, target=targets[experience.organisation_id])
+        if due != experience.answer_due_at:
+            experience.answer_due_at = due
+            changed.append(experience)
+    Experience.objects.bulk_update(changed, ["answer_due_at"], batch_size=500)
+    for experience in changed:
+        _changed_on_commit(experience)
+    if changed:
+        logger.info(
+            "experiences_answer_due_refreshed",
+            organisation_id=organisation.pk if organisation else None,
+            count=len(changed),
+        )
+    return len(changed)
+
+
+def _require_policy_right(actor: User | None, organisation: Organisation) -> None:
+    if actor is not None and not has_permission(actor, Perm.MANAGE_QUALITY, organisation):
+        raise VoiceError(
+            "forbidden", "Votre rôle ne permet pas de fixer le délai de réponse.", status=403
+        )
+
+
+@transaction.atomic
+def answer_policy_save(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    target_working_days: int,
+    escalation_working_days: int,
+) -> AnswerPolicy:
+    """Set an organisation's answer target; the due dates of its unanswered experiences
+    follow at once (``experiences_answer_due_refresh``)."""
+    _require_policy_right(actor, organisation)
+    if target_working_days < 1:
+        raise VoiceError(
+            "invalid_target",
+            "Le délai cible compte au moins un jour ouvré.",
+            field="target_working_days",
+        )
+    policy = AnswerPolicy.objects.filter(organisation=organisation).first() or AnswerPolicy(
+        organisation=organisation
+    )
+    before = (policy.target_working_days, policy.escalation_working_days) if policy.pk else None
+    policy.target_working_days = target_working_days
+    policy.escalation_working_days = escalation_working_days
+    policy.full_clean()
+    policy.save()
+    refreshed = experiences_answer_due_refresh(organisation=organisation)
+    audit_record(
+        actor=actor,
+        action="answer_policy.saved",
+        target=policy,
+        organisation=organisation,
+        data={
+            "before": list(before) if before else None,
+            "target_working_days": target_working_days,
+            "escalation_working_days": escalation_working_days,
+            "due_dates_changed": refreshed,
+        },
+    )
+    return policy
+
+
+@transaction.atomic
+def answer_policy_delete(*, actor: User | None, policy: AnswerPolicy) -> None:
+    """Remove an organisation's answer target: the platform default applies again, to the
+    due dates of its unanswered experiences too."""
+    organisation = policy.organisation
+    _require_policy_right(actor, organisation)
+    audit_record(
+        actor=actor, action="answer_policy.deleted", target=policy, organisation=organisation
+    )
+    policy.delete()
+    experiences_answer_due_refresh(organisation=organisation)

@@ -32,6 +32,7 @@ from parvis.voice.models import (
     ExperienceTransition,
     PublicAnswer,
 )
+from parvis.voice.selectors import answer_due_at_for
 from parvis.voice.services._common import Actor, S, _changed_on_commit, _voice_error, logger
 from parvis.voice.services.privacy import _erase_personal_data, retention_days
 
@@ -44,6 +45,7 @@ BY_MODERATOR = acting_as(Actor.MODERATOR, also=scoping.can_moderate)
 def _on_publish(experience: Experience, step: Step) -> None:
     experience.published_at = step.now
     experience.original_purge_due_at = step.now + dt.timedelta(days=retention_days())
+    experience.answer_due_at = answer_due_at_for(experience)
 
 
 def _on_reject(experience: Experience, step: Step) -> None:

@@ -22,6 +22,7 @@ from parvis.core.queue import send, send_on_commit
 from parvis.core.text import clean_text
 from parvis.core.workflow import Acting, WorkflowError
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
+from parvis.directory.selectors import competent_local_service
 from parvis.voice import analysis
 from parvis.voice.digests import private_token_digest
 from parvis.voice.models import AnswerStatus, Experience, PublicAnswer, Tone
@@ -101,6 +102,18 @@ def validate_service(
             )
 
 
+def competent_service(
+    *, organisation: Organisation, site: Site | None, departement_code: str | None
+) -> LocalService | None:
+    """The local service an experience is about when the citizen chose none: the site's
+    own, if the organisation runs it; else the organisation's active local service whose
+    territory includes the département (a France Services site, a partner's counter);
+    else none (the national level)."""
+    if site is not None and site.local_service_id and site.organisation_id == organisation.pk:
+        return site.local_service
+    return competent_local_service(organisation=organisation, departement_code=departement_code)
+
+
 # When an experience happened: from this day (older stories say nothing of today's
 # services) to today wherever in France the person is, so in the French time zone furthest
 # ahead (Wallis-et-Futuna, UTC+12 all year round).
@@ -176,16 +189,22 @@ def experience_submit(
         )
 
     token = secrets.token_urlsafe(32)
-    commune = site.commune if site is not None else None
+    place = site or assisted_site
+    commune = place.commune if place is not None else None
     departement = (
         commune.departement
         if commune is not None
         else (local_service.main_departement if local_service is not None else None)
     )
+    local_service = local_service or competent_service(
+        organisation=organisation,
+        site=site,
+        departement_code=commune.departement_id if commune else None,
+    )
     source = {Actor.AGENT: "assisted", Actor.PARTNER: "api"}.get(actor_label, "web")
     experience = Experience(
         organisation=organisation,
-        local_service=local_service or (site.local_service if site is not None else None),
+        local_service=local_service,
         site=site,
         departement=departement,
         commune=commune,

@@ -71,12 +71,11 @@ HTML_ROUTES: dict[str, Route] = {
     "voice_backoffice:moderation_queue": Route("platform"),
     "voice_backoffice:moderation_detail": Route("platform", kwargs=_uuid(in_moderation=True)),
     "voice_backoffice:answer_moderation": Route("platform", kwargs=_answer_in_moderation),
-    # back office: quality managers (and organisation admins) of the concerned service
+    # back office: every role of the concerned service reads its experiences; quality
+    # managers (and organisation admins) answer them
     "voice_backoffice:experience_list": Route("login"),
     "voice_backoffice:overdue": Route("login"),
-    "voice_backoffice:experience_detail": Route(
-        "scoped", kwargs=_uuid(published=True), agent_status=403
-    ),
+    "voice_backoffice:experience_detail": Route("scoped", kwargs=_uuid(published=True)),
     "voice_backoffice:answer_compose": Route(
         "scoped", kwargs=_uuid(published=True), agent_status=403
     ),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
@@ -133,8 +134,13 @@ def test_answer_pages_are_scoped(client, service):
         local_service=service, organisation=None, role=Role.QUALITY_MANAGER
     ).user
     client.force_login(agent)
-    assert client.get(_url("experience_detail", experience)).status_code == 403
+    # an agent reads the experiences of the scope, and does not answer them
+    detail = client.get(_url("experience_detail", experience))
+    assert detail.status_code == 200
+    assert _url("answer_compose", experience) not in detail.content.decode()
     assert client.get(_url("answer_compose", experience)).status_code == 403
+    assert client.get(_url("answer_preview", experience)).status_code == 403
+    assert client.get(_url("experience_detail", other)).status_code == 404
     client.force_login(manager)
     assert client.get(_url("experience_detail", experience)).status_code == 200
     assert client.get(_url("experience_detail", other)).status_code == 404
@@ -142,6 +148,8 @@ def test_answer_pages_are_scoped(client, service):
     # experiences still in moderation are not the service's to see
     pending = ExperienceFactory(in_moderation=True, local_service=service)
     assert client.get(_url("experience_detail", pending)).status_code == 404
+    detail = client.get(_url("experience_detail", experience)).content.decode()
+    assert _url("answer_compose", experience) in detail
     listing = client.get(reverse("voice_backoffice:experience_list")).content.decode()
     assert str(experience.uuid) in listing and str(other.uuid) not in listing
 
@@ -183,18 +191,34 @@ def test_reminder_counts_working_days_across_a_holiday(settings, smtp_inbox):
     assert "alerte" in alert["Subject"]
 
 
-def test_escalated_experiences_are_listed_for_the_organisation_admin(client, service):
-    experience = ExperienceFactory(published=True, local_service=service)
-    Experience.objects.filter(pk=experience.pk).update(
-        answer_escalated_at=dt.datetime(2026, 5, 12, tzinfo=dt.UTC)
+def test_overdue_experiences_are_listed_for_the_organisation_admin(client, service):
+    """« En retard » is the due date compared with the time of reading: an experience past
+    it is listed before any reminder, and one not yet due is not, whatever was sent."""
+    now = timezone.now()
+    escalated = ExperienceFactory(published=True, local_service=service)
+    past_due = ExperienceFactory(published=True, local_service=service)
+    not_yet = ExperienceFactory(published=True, local_service=service)
+    Experience.objects.filter(pk=escalated.pk).update(
+        answer_due_at=now - dt.timedelta(days=9), answer_escalated_at=now
+    )
+    Experience.objects.filter(pk=past_due.pk).update(answer_due_at=now - dt.timedelta(days=1))
+    Experience.objects.filter(pk=not_yet.pk).update(
+        answer_due_at=now + dt.timedelta(days=1), answer_reminded_at=now
     )
     admin = MembershipFactory(organisation=service.organisation, role=Role.ORGANISATION_ADMIN).user
     client.force_login(admin)
     page = client.get(reverse("voice_backoffice:overdue")).content.decode()
-    assert str(experience.uuid) in page and "Alerte administrateur" in page
+    assert "Alerte administrateur" in page
+    assert page.index(str(escalated.uuid)) < page.index(str(past_due.uuid))  # longest first
+    assert str(not_yet.uuid) not in page
+    assert list(selectors.overdue_for(admin, now=now + dt.timedelta(days=2))) == [
+        escalated,
+        past_due,
+        not_yet,
+    ]
     client.force_login(UserFactory())
     page = client.get(reverse("voice_backoffice:overdue")).content.decode()
-    assert str(experience.uuid) not in page
+    assert str(escalated.uuid) not in page
 
 
 def test_answer_target_per_organisation(settings):
