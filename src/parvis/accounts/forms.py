@@ -148,13 +148,25 @@ class AccountPasswordChangeForm(ParvisFormMixin, PasswordChangeForm):
         "password_incorrect": _("Ce mot de passe actuel n’est pas le bon."),
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["old_password"].label = _("Mot de passe actuel")
-        self.fields["new_password1"].help_text = _(
+    old_password = forms.CharField(
+        label=_("Mot de passe actuel"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = forms.CharField(
+        label=_("Nouveau mot de passe"),
+        strip=False,
+        help_text=_(
             "Au moins 12 caractères. Évitez les mots de passe courants, les suites de "
             "chiffres et ce qui ressemble à votre adresse."
-        )
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Confirmation du nouveau mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class EmailChangeForm(ParvisForm):

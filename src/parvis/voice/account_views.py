@@ -140,7 +140,7 @@ def my_experience_withdraw(request: HttpRequest, uuid: Any) -> HttpResponse:
     if experience.status == S.WITHDRAWN:
         messages.info(request, "Cette expérience est déjà retirée.")
         return redirect("voice:my_experience", uuid=experience.uuid)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400

@@ -511,7 +511,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     if experience.status == S.WITHDRAWN:
         messages.info(request, "Cette expérience est déjà retirée.")
         return redirect("voice:follow", token=token)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
