@@ -33,15 +33,12 @@ def _uuid(**traits: Any):  # type: ignore[no-untyped-def]
 
 
 def _citizens(**traits: Any):  # type: ignore[no-untyped-def]
-    """An experience of a citizen's account: anyone else, agents included, gets 404."""
+    """An experience of the world's citizen: anyone else, agents included, gets 404."""
 
     def build(w: Any, k: str) -> dict[str, Any]:
-        from parvis.accounts.tests.factories import CitizenFactory
         from parvis.voice.tests.factories import ExperienceFactory
 
-        experience = ExperienceFactory(
-            local_service=w[k].service, author=CitizenFactory(), **traits
-        )
+        experience = ExperienceFactory(local_service=w[k].service, author=w[k].citizen, **traits)
         return {"uuid": experience.uuid}
 
     return build
