@@ -500,6 +500,11 @@ ACCOUNTS_RATE_LIMITS = {
     "activate_ip": (20, 3600),
     "mail_email": (5, 86400),
     "reset_ip": (10, 3600),
+    # one's own account: change of password and of address (and its confirmation link)
+    "password_change_ip": (10, 3600),
+    "email_change_ip": (10, 3600),
+    "email_change_account": (5, 86400),
+    "email_confirm_ip": (20, 3600),
 }
 # Voice of users: (limit, window in seconds) per IP (``<scope>_ip``) or per author address
 # (``<scope>_email``) for sharing, private links, wrong links and answer votes; per token

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from parvis.accounts.models import User
+from parvis.accounts.tests.factories import DEFAULT_PASSWORD, CitizenFactory
 from parvis.testing.browser import axe_serious_violations
 from parvis.voice.tests.factories import ExperienceFactory
 
@@ -80,7 +81,7 @@ def test_citizen_signs_up_activates_and_finds_their_experiences(
     ExperienceFactory(in_moderation=True, author=citizen, masked_title="Attente au téléphone")
     page.reload()
     assert page.get_by_role("heading", name="Attente au téléphone").is_visible()
-    assert page.get_by_role("link", name=re.compile("Un conseiller très patient")).is_visible()
+    assert page.get_by_role("link", name=re.compile("^Un conseiller très patient")).is_visible()
     _assert_accessible_at_every_width(page)
     # The header offers the citizen their experiences, not the agents' space.
     header = page.get_by_role("banner")
@@ -116,3 +117,141 @@ def test_forgotten_password_pages_are_accessible(page, live_server, settings, sm
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
     page.wait_for_url(live_server.url + reverse("accounts:password_reset_complete"))
     assert User.objects.get(email=EMAIL).check_password(new_password)
+
+
+def _log_in_as_citizen(page, live_server, email):
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(live_server.url + reverse("voice:my_experiences"))
+
+
+def test_citizen_manages_experiences_requests_password_and_address_from_their_account(
+    page, live_server, settings, smtp_inbox, monkeypatch
+):
+    from parvis.simplification import services as simplification
+    from parvis.simplification.tests.factories import SimplificationRequestFactory
+    from parvis.voice import analysis
+    from parvis.voice.models import AnswerFeedback
+    from parvis.voice.models import ExperienceStatus as S
+    from parvis.voice.tests.support import lexicon_qualify
+
+    monkeypatch.setattr(analysis, "qualify_many", lambda texts: [lexicon_qualify(t) for t in texts])
+    settings.SITE_URL = live_server.url
+    citizen = CitizenFactory(email="camille@exemple.fr")
+    waiting = ExperienceFactory(
+        in_moderation=True, author=citizen, masked_title="Attente au téléphone"
+    )
+    published = ExperienceFactory(published=True, author=citizen, masked_title="Dossier égaré")
+    answered = ExperienceFactory(
+        answered=True, author=citizen, masked_title="Un conseiller patient"
+    )
+    supported = SimplificationRequestFactory(received=True, procedure_name="Aide au logement")
+    simplification.support_by_account(request=supported, user=citizen)
+    _log_in_as_citizen(page, live_server, citizen.email)
+
+    # « Mon compte » from the header lists what the citizen can do.
+    page.get_by_role("banner").get_by_role("link", name="Mon compte").click()
+    page.wait_for_url(live_server.url + reverse("accounts:account"))
+    _assert_accessible_at_every_width(page)
+    page.get_by_role("main").get_by_role("link", name="Mes expériences").click()
+    page.wait_for_url(live_server.url + reverse("voice:my_experiences"))
+    _assert_accessible_at_every_width(page)
+
+    # Rate the answer, with the keyboard only.
+    page.get_by_role("link", name="Un conseiller patient", exact=True).click()
+    _assert_accessible_at_every_width(page)
+    page.get_by_label("Oui").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Donner mon avis"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text(
+        "Merci, votre avis sur cette réponse est enregistré."
+    ).first.is_visible()
+    vote = AnswerFeedback.objects.get(answer__experience=answered)
+    assert vote.is_author and vote.helpful
+    assert axe_serious_violations(page) == []
+
+    # Correct the one waiting for moderation: masked and queued again.
+    page.goto(live_server.url + reverse("voice:my_experience", kwargs={"uuid": waiting.uuid}))
+    page.get_by_role("link", name="Corriger mon expérience").click()
+    _assert_accessible_at_every_width(page)
+    page.get_by_label("Titre de votre expérience").fill("Attente au téléphone, puis rappel")
+    page.get_by_label("Ce qui s’est passé").fill(
+        "Trois jours d’attente au téléphone, puis Paul Martin m’a rappelé et tout s’est réglé."
+    )
+    # the real anonymiser runs in the request (eager tasks): its first load is slow
+    page.get_by_role("button", name="Enregistrer la correction").click(timeout=120_000)
+    assert page.get_by_text("Votre correction est enregistrée").is_visible()
+    waiting.refresh_from_db()
+    assert waiting.status == S.IN_MODERATION and "Martin" not in waiting.masked_text
+
+    # Withdraw the published one, after confirming.
+    page.goto(live_server.url + reverse("voice:my_experience", kwargs={"uuid": published.uuid}))
+    page.get_by_role("link", name="Retirer mon expérience").click()
+    page.get_by_role("button", name="Retirer mon expérience").click()
+    assert page.get_by_text("Cochez la case pour confirmer le retrait.").first.is_visible()
+    _assert_accessible_at_every_width(page)
+    page.get_by_text("Je veux retirer mon expérience").click()
+    page.get_by_role("button", name="Retirer mon expérience").click()
+    page.wait_for_url(live_server.url + reverse("voice:my_experiences"))
+    assert page.get_by_role("heading", name="Expérience retirée").is_visible()
+    published.refresh_from_db()
+    assert published.status == S.WITHDRAWN
+
+    # The simplification requests supported, with their public page.
+    page.get_by_role("link", name="Mes demandes de simplification").click()
+    _assert_accessible_at_every_width(page)
+    page.get_by_role("link", name="Aide au logement").click()
+    page.wait_for_url(
+        live_server.url + reverse("simplification:detail", args=[supported.reference])
+    )
+
+    # Change the password: the wrong current one is refused in French.
+    page.goto(live_server.url + reverse("accounts:password_change"))
+    _assert_accessible_at_every_width(page)
+    new_password = "une promenade le long de la garonne"
+    page.get_by_label("Mot de passe actuel").fill("pas le bon")
+    page.get_by_label(re.compile(r"^\s*Nouveau mot de passe")).fill(new_password)
+    page.get_by_label("Confirmation du nouveau mot de passe").fill(new_password)
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    assert page.get_by_text("Ce mot de passe actuel n’est pas le bon.").is_visible()
+    _assert_accessible_at_every_width(page)
+    page.get_by_label("Mot de passe actuel").fill(DEFAULT_PASSWORD)
+    page.get_by_label(re.compile(r"^\s*Nouveau mot de passe")).fill(new_password)
+    page.get_by_label("Confirmation du nouveau mot de passe").fill(new_password)
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    page.wait_for_url(live_server.url + reverse("accounts:account"))
+    assert page.get_by_text("Votre mot de passe est modifié.").is_visible()
+
+    # Change the address: confirmed by the link sent to the new one.
+    shared_before = ExperienceFactory(published=True, email="camille.nouvelle@exemple.fr")
+    page.get_by_role("link", name="Changer mon adresse électronique").click()
+    _assert_accessible_at_every_width(page)
+    page.get_by_label("Nouvelle adresse électronique").fill("Camille.Nouvelle@exemple.fr")
+    page.get_by_label("Votre mot de passe, pour confirmer").fill(new_password)
+    page.get_by_role("button", name="Recevoir le lien de confirmation").click()
+    page.wait_for_url(live_server.url + reverse("accounts:account"))
+    assert page.get_by_text("Nous avons écrit à camille.nouvelle@exemple.fr").is_visible()
+    [message] = smtp_inbox.to("camille.nouvelle@exemple.fr")
+    link = re.search(
+        re.escape(live_server.url) + r"/compte/confirmer-adresse/\S+/",
+        message.get_body(("plain",)).get_content(),
+    )
+    assert link
+    page.goto(link.group(0))
+    _assert_accessible_at_every_width(page)
+    page.get_by_role("button", name="Confirmer cette adresse").click()
+    page.wait_for_url(live_server.url + reverse("accounts:account"))
+    assert page.get_by_text("Connecté avec l’adresse camille.nouvelle@exemple.fr").is_visible()
+    shared_before.refresh_from_db()
+    assert shared_before.author_id == citizen.pk
+    # The link served once: a second visit gets a French page.
+    page.goto(link.group(0))
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Ce lien de confirmation a déjà servi"
+    )
+    _assert_accessible_at_every_width(page)

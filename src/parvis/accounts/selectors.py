@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.db.models import QuerySet
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, User, normalize_email
 from parvis.accounts.scoping import Perm, grants_for, visible_to
+from parvis.core.crypto import DecryptionError, decrypt_text
 
 
 def memberships_visible_to(principal: Any) -> QuerySet[Membership]:
@@ -67,3 +72,52 @@ def user_of_activation_link(uidb64: str, token: str) -> User | None:
     if user is None or not default_token_generator.check_token(user, token):
         return None
     return user
+
+
+# --- Change of address -------------------------------------------------------------------
+#
+# The link sent to the new address is signed (``django.core.signing``, salted for this use)
+# and carries the account's id, the new address encrypted (a URL ends up in logs) and a
+# digest of the account's current address and password: once the address changes (the
+# link was used) or the password does, every earlier link is dead.
+
+EMAIL_CHANGE_SALT = "parvis.accounts.email_change"
+EMAIL_CHANGE_TOKEN_MAX = 1000
+
+
+def email_change_state(user: User) -> str:
+    return salted_hmac(
+        EMAIL_CHANGE_SALT, f"{user.pk}|{user.email}|{user.password}", algorithm="sha256"
+    ).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class EmailChangeLink:
+    """What a confirmation link names; ``problem`` is empty when it may be used."""
+
+    user: User | None = None
+    email: str = ""
+    problem: Literal["", "expired", "used", "invalid"] = ""
+
+
+def email_change_of_link(token: str) -> EmailChangeLink:
+    """The account and new address of a confirmation link, or why it cannot be used:
+    ``expired`` (older than ``PASSWORD_RESET_TIMEOUT``), ``used`` (already used, or the
+    account changed since), ``invalid`` (altered or made up)."""
+    if not token or len(token) > EMAIL_CHANGE_TOKEN_MAX:
+        return EmailChangeLink(problem="invalid")
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
+    except signing.SignatureExpired:
+        return EmailChangeLink(problem="expired")
+    except (signing.BadSignature, ValueError, UnicodeError):
+        return EmailChangeLink(problem="invalid")
+    try:
+        pk, ciphertext, state = int(data["u"]), str(data["e"]), str(data["s"])
+        email = decrypt_text(ciphertext)
+    except (KeyError, TypeError, ValueError, DecryptionError):
+        return EmailChangeLink(problem="invalid")
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not constant_time_compare(state, email_change_state(user)):
+        return EmailChangeLink(problem="used")
+    return EmailChangeLink(user=user, email=normalize_email(email))

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,13 +25,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from parvis.accounts import selectors
+from parvis.accounts.events import email_verified
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role, User, normalize_email
 from parvis.core import ratelimit
+from parvis.core.crypto import encrypt_text
 from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
 from parvis.directory.models import LocalService, Organisation, Site
-from parvis.messaging.services import deliveries_purge, message_send_now
+from parvis.messaging.services import deliveries_purge, message_queue, message_send_now
 
 logger = structlog.get_logger(__name__)
 TOKEN_PREFIX = "pvs"  # noqa: S105 - a public marker, not a secret
@@ -410,3 +413,120 @@ def citizen_delete(*, user: User, password: str) -> None:
         raise AccountsError("wrong_password", "Ce mot de passe n’est pas le bon.")
     audit_record(actor=None, action="account.deleted_by_owner", target=user)
     user.delete()
+
+
+# --- One's own account: password and address ---------------------------------------------
+
+
+@transaction.atomic
+def account_password_change(*, user: User, password: str) -> User:
+    """Set a new password the owner chose (the form checked the current one and ran the
+    password validators). Links sent earlier (reset, change of address) die with the old
+    password."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="account.password_changed", target=user)
+    return user
+
+
+def email_change_link(user: User, new_email: str) -> str:
+    token = signing.dumps(
+        {"u": user.pk, "e": encrypt_text(new_email), "s": selectors.email_change_state(user)},
+        salt=selectors.EMAIL_CHANGE_SALT,
+        compress=True,
+    )
+    return absolute_url(reverse("accounts:email_confirm", kwargs={"token": token}))
+
+
+def citizen_email_change_request(*, user: User, new_email: str, password: str) -> None:
+    """Send the new address a link that confirms it (``citizen_email_change_confirm``);
+    the account keeps its address until the link is used.
+
+    An address that already belongs to an account gets, instead of the link, an email
+    saying so, and the page says the same in both cases: like sign-up, this never tells
+    whether an address is registered. Agents' addresses are chosen by their organisation.
+    """
+    if selectors.is_agent(user):
+        raise AccountsError(
+            "agent_account",
+            "L’adresse d’un compte d’agent se change par l’administrateur de votre organisme.",
+            status=403,
+        )
+    # Counted before the password is checked: a borrowed session cannot guess it.
+    limit, window = ratelimit.configured_limit("ACCOUNTS_RATE_LIMITS", "email_change_account")
+    if not ratelimit.hit(
+        "accounts:email_change:account", str(user.pk), limit=limit, window_seconds=window
+    ).allowed:
+        raise AccountsError(
+            "too_many_requests",
+            "Trop de demandes de changement d’adresse pour ce compte : réessayez demain.",
+            status=429,
+        )
+    if not user.check_password(password):
+        raise AccountsError("wrong_password", "Ce mot de passe n’est pas le bon.", "password")
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        raise AccountsError("same_email", "C’est déjà l’adresse de votre compte.", "email")
+    # The same counter as every account email: no inbox can be flooded from this form.
+    limit, window = ratelimit.configured_limit("ACCOUNTS_RATE_LIMITS", "mail_email")
+    if not ratelimit.hit(
+        "accounts:mail:email", new_email, limit=limit, window_seconds=window
+    ).allowed:
+        raise AccountsError(
+            "too_many_emails",
+            "Trop de courriels ont été envoyés à cette adresse : réessayez demain.",
+            "email",
+            status=429,
+        )
+    context: dict[str, Any] = {"site_title": settings.PARVIS_SITE_TITLE}
+    if selectors.user_by_email(new_email) is not None:
+        template = "accounts/emails/email_change_taken"
+        context["login_link"] = absolute_url(reverse("accounts:login"))
+    else:
+        template = "accounts/emails/email_change"
+        context["confirm_link"] = email_change_link(user, new_email)
+        context["validity"] = activation_validity()
+    try:
+        # In the request: the link is a credential (never waits in the broker or the log).
+        message_send_now(template=template, to=new_email, context=context, owner=user)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("email_change_mail_failed", user_id=user.pk, error=type(error).__name__)
+        raise AccountsError(
+            "email_not_sent",
+            "Le courriel n’a pas pu être envoyé. Réessayez dans quelques minutes.",
+            status=503,
+        ) from error
+    audit_record(actor=user, action="account.email_change_requested", target=user)
+
+
+@transaction.atomic
+def citizen_email_change_confirm(*, user: User, new_email: str) -> User:
+    """The owner of the new address opened the link: it replaces the old one, the old
+    one is told, and the experiences shared from the new one join the account
+    (``events.email_verified``)."""
+    new_email = normalize_email(new_email)
+    if User.objects.filter(email=new_email).exclude(pk=user.pk).exists():
+        raise AccountsError(
+            "email_taken",
+            "Cette adresse est déjà celle d’un autre compte : l’adresse du vôtre n’a pas changé.",
+            status=409,
+        )
+    old_email = user.email
+    if old_email == new_email:
+        return user
+    user.email = new_email
+    user.full_clean()
+    user.save(update_fields=["email"])
+    audit_record(actor=user, action="account.email_changed", target=user)
+    # No credential in the notice: it waits encrypted in the outbox for a worker.
+    message_queue(
+        template="accounts/emails/email_changed",
+        to=old_email,
+        context={
+            "site_title": settings.PARVIS_SITE_TITLE,
+            "contact_email": settings.PARVIS_CONTACT_EMAIL,
+        },
+        owner=user,
+    )
+    email_verified.send_on_commit(user.pk)
+    return user

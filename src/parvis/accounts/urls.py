@@ -4,6 +4,10 @@ from parvis.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("", views.account, name="account"),
+    path("changer-mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("changer-adresse/", views.email_change, name="email_change"),
+    path("confirmer-adresse/<str:token>/", views.email_confirm, name="email_confirm"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("creer/", views.signup, name="signup"),

@@ -1,4 +1,5 @@
-"""Log in and out (agents and citizens), citizen sign-up and account activation.
+"""Log in and out (agents and citizens), citizen sign-up and account activation, and
+« Mon compte »: change of password (everyone) and of address (citizens).
 
 Thin adapters: forms validate, ``services`` write, ``selectors`` read. Every refusal
 (rate limit, honeypot, invalid input) re-renders the form with what the person typed and
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -23,14 +24,17 @@ from django.views.decorators.http import require_http_methods
 from parvis.accounts import selectors, services
 from parvis.accounts.forms import (
     AccountDeleteForm,
+    AccountPasswordChangeForm,
     ActivationForm,
     ActivationResendForm,
+    EmailChangeForm,
     LoginForm,
     NewPasswordForm,
     PasswordResetRequestForm,
     SignupForm,
 )
 from parvis.core import ratelimit
+from parvis.core.breadcrumb import breadcrumb
 from parvis.core.http import absolute_url
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -267,3 +271,138 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         {"title": "Supprimer mon compte", "form": form},
         status=status,
     )
+
+
+# --- « Mon compte » ------------------------------------------------------------------------
+
+
+def _under_account(current: str) -> Any:
+    return breadcrumb(("Mon compte", reverse("accounts:account")), current=current)
+
+
+@never_cache
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """What one can do with one's account; agents only change their password here."""
+    return render(
+        request,
+        "accounts/account.html",
+        {"title": "Mon compte", "is_agent": selectors.is_agent(request.user)},
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's change of password (login required, current password asked, session
+    kept), DSFR-rendered; the write is ``services.account_password_change``."""
+
+    form_class = AccountPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        title = "Changer mon mot de passe"
+        return super().get_context_data(title=title, breadcrumb=_under_account(title), **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.get_form()
+        refused = _refusal_status(request, form, "password_change")
+        if refused is not None:
+            return self.render_to_response(self.get_context_data(form=form), status=refused)
+        return self.form_valid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        services.account_password_change(
+            user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, form.user)  # this session stays signed in
+        messages.success(self.request, "Votre mot de passe est modifié.")
+        return redirect(self.get_success_url())
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: HttpRequest) -> HttpResponse:
+    """A citizen asks for a new address; it replaces the old one once confirmed."""
+    title = "Changer mon adresse électronique"
+    context: dict[str, Any] = {"title": title, "breadcrumb": _under_account(title)}
+    if selectors.is_agent(request.user):
+        return render(
+            request, "accounts/email_change.html", {**context, "is_agent": True}, status=403
+        )
+    form = EmailChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        refused = _refusal_status(request, form, "email_change")
+        if refused is None:
+            email = form.cleaned_data["email"]
+            try:
+                services.citizen_email_change_request(
+                    user=request.user,  # type: ignore[arg-type]
+                    new_email=email,
+                    password=form.cleaned_data["password"],
+                )
+            except services.AccountsError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = error.status if error.status != 422 else 400
+            else:
+                messages.success(
+                    request,
+                    f"Nous avons écrit à {email}. Ouvrez le lien de ce courriel pour confirmer "
+                    "la nouvelle adresse ; d’ici là, votre compte garde son adresse actuelle.",
+                )
+                return redirect("accounts:account")
+        else:
+            status = refused
+    return render(request, "accounts/email_change.html", {**context, "form": form}, status=status)
+
+
+EMAIL_LINK_PROBLEMS = {
+    "expired": "Ce lien de confirmation a expiré",
+    "used": "Ce lien de confirmation a déjà servi",
+    "invalid": "Ce lien de confirmation n’est pas valable",
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to the new address. GET only shows the button (mail scanners open
+    links); POST makes the change. A dead link gets a French page (400), never a 500."""
+    link = selectors.email_change_of_link(token)
+    if link.user is None:
+        return _private(
+            render(
+                request,
+                "accounts/email_confirm_invalid.html",
+                {
+                    "title": EMAIL_LINK_PROBLEMS[link.problem or "invalid"],
+                    "problem": link.problem,
+                    "validity": services.activation_validity(),
+                },
+                status=400,
+            )
+        )
+    context: dict[str, Any] = {"title": "Confirmer ma nouvelle adresse", "email": link.email}
+    status = 200
+    if request.method == "POST":
+        refusal = _rate_limited(request, "email_confirm")
+        if refusal:
+            context["error"] = refusal
+            status = 429
+        else:
+            try:
+                services.citizen_email_change_confirm(user=link.user, new_email=link.email)
+            except services.AccountsError as error:
+                context["error"] = error.message
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    f"L’adresse de votre compte est désormais {link.email}. Connectez-vous "
+                    "avec elle à l’avenir.",
+                )
+                if request.user.is_authenticated and request.user.pk == link.user.pk:
+                    return redirect("accounts:account")
+                return redirect("accounts:login")
+    return _private(render(request, "accounts/email_confirm.html", context, status=status))

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from parvis.accounts.scoping import Perm, can_moderate, visible_to
+from parvis.core.crypto import email_digest
 from parvis.core.http import absolute_url
 from parvis.core.text import search_key
 from parvis.directory.models import Organisation
@@ -78,6 +79,37 @@ def requests_for_public(
 def request_for_public(reference: str) -> SimplificationRequest:
     """One published request with its public history; ``DoesNotExist`` otherwise."""
     return requests_for_public().prefetch_related(public_history()).get(reference=reference)
+
+
+# --- A signed-in person's own requests ------------------------------------------------------
+
+
+def requests_supported_by(user: Any) -> QuerySet[SimplificationRequest]:
+    """The requests a signed-in person supported: with their account, or with their
+    account's current address (a support by email is confirmed by a link, and an
+    account's support holds its address's digest too), most recently published first."""
+    if not getattr(user, "is_authenticated", False):
+        return SimplificationRequest.objects.none()
+    digest = email_digest(user.email, purpose="simplification")
+    supported = Q(supports__user=user) | Q(supports__email_digest=digest)
+    ids = SimplificationRequest.objects.filter(supported).values("pk")
+    return (
+        SimplificationRequest.objects.filter(pk__in=ids)
+        .select_related("organisation")
+        .order_by("-received_at", "-id")
+    )
+
+
+def requests_proposed_by(user: Any) -> QuerySet[SimplificationRequest]:
+    """The requests proposed while signed in to this account, newest first (whatever
+    their status: the proposer sees those still waiting or not published too)."""
+    if not getattr(user, "is_authenticated", False):
+        return SimplificationRequest.objects.none()
+    return (
+        SimplificationRequest.objects.filter(proposer_user=user)
+        .select_related("organisation")
+        .order_by("-submitted_at", "-id")
+    )
 
 
 def public_years() -> list[int]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("proposer/", views.propose, name="propose"),
     path("proposer/merci/", views.proposed, name="proposed"),
     path("suivi/", views.follow_up, name="follow_up"),
+    path("mes-demandes/", views.mine, name="mine"),
     path("soutien/<str:token>/", views.support_confirm, name="support_confirm"),
     path("<str:reference>/", views.request_detail, name="detail"),
     path("<str:reference>/soutenir/", views.support, name="support"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -299,3 +300,29 @@ def support_confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect("simplification:detail", simplification.reference)
     return render(request, "simplification/support_confirm.html", context)
+
+
+# --- A signed-in person's requests ---------------------------------------------------------
+
+MINE_LIMIT = 200
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """The requests one proposed with this account and those one supported, each with its
+    public status and its public page once published."""
+    return render(
+        request,
+        "simplification/mine.html",
+        {
+            "title": "Mes demandes de simplification",
+            "breadcrumb": breadcrumb(
+                ("Mon compte", reverse("accounts:account")),
+                current="Mes demandes de simplification",
+            ),
+            "proposed": selectors.requests_proposed_by(request.user)[:MINE_LIMIT],
+            "supported": selectors.requests_supported_by(request.user)[:MINE_LIMIT],
+            "public_statuses": PUBLIC_STATUSES,
+        },
+    )

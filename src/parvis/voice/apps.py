@@ -11,6 +11,7 @@ class VoiceConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from parvis.accounts.events import email_verified
         from parvis.accounts.scoping import register
         from parvis.core.crypto import register_encrypted
         from parvis.voice.menu import register_menu
@@ -56,9 +57,20 @@ class VoiceConfig(AppConfig):
         )
         register_encrypted(PublicAnswer, "original_text_encrypted")
         user_logged_in.connect(_attach_experiences, dispatch_uid="voice-attach-experiences")
+        email_verified.subscribe(_attach_experiences_of)
 
 
 def _attach_experiences(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from parvis.voice.services import experiences_attach_by_email
 
     experiences_attach_by_email(user=user)
+
+
+def _attach_experiences_of(user_id: int) -> None:
+    """A confirmed new address: its experiences join the account, as at login."""
+    from parvis.accounts.models import User
+    from parvis.voice.services import experiences_attach_by_email
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        experiences_attach_by_email(user=user)

@@ -21,5 +21,13 @@ def private_token_digest(token: str) -> str:
     return hashlib.sha256(f"parvis-voice-link:{token}".encode()).hexdigest()
 
 
+def author_voter_digest(private_token_digest: str | None) -> str:
+    """The author's voter key on the answer to their experience: 64 hex characters, like
+    every voter digest, the same whether they vote through the private link or from their
+    account, so the author rates the answer once. (An erased link digest still gives one
+    key per experience, hence per answer.)"""
+    return hashlib.sha256(f"author:{private_token_digest}".encode()).hexdigest()
+
+
 def voter_digest(*, ip: str, user_agent: str) -> str:
     return _digest("voter", f"{ip}|{user_agent[:300]}")

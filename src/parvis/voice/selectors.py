@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -25,7 +26,7 @@ from parvis.core.crypto import decrypt_text
 from parvis.core.text import unaccent
 from parvis.directory import servicelevels
 from parvis.directory.models import Organisation
-from parvis.voice.digests import private_token_digest
+from parvis.voice.digests import author_voter_digest, private_token_digest
 from parvis.voice.models import (
     PUBLIC_STATUSES,
     AnswerPolicy,
@@ -342,6 +343,30 @@ def experiences_of_author(user: Any) -> QuerySet[Experience]:
         .select_related(*_RELATED)
         .order_by("-submitted_at", "-pk")
     )
+
+
+def experience_of_author(user: Any, uuid: Any) -> Experience:
+    """One experience of the signed-in author, or 404 (someone else's is never found)."""
+    try:
+        return experiences_of_author(user).get(uuid=uuid)
+    except (Experience.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def published_answer_of(experience: Experience) -> PublicAnswer | None:
+    """The service's answer as the public reads it, or None while there is none."""
+    return (
+        PublicAnswer.objects.select_related("signed_by_service", "signed_by_organisation")
+        .filter(experience=experience, status=AnswerStatus.PUBLISHED)
+        .first()
+    )
+
+
+def author_has_rated(answer: PublicAnswer, experience: Experience) -> bool:
+    """Whether the author already said if the answer helped (link or account: one key)."""
+    return answer.feedback.filter(
+        voter_digest=author_voter_digest(experience.private_token_digest)
+    ).exists()
 
 
 def published_answer(uuid: Any) -> PublicAnswer:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parvis.voice import views
+from parvis.voice import account_views, views
 
 app_name = "voice"
 urlpatterns = [
@@ -17,4 +17,20 @@ urlpatterns = [
     path("suivi/<str:token>/rattacher/", views.follow_attach, name="follow_attach"),
     path("avis/<uuid:uuid>/", views.answer_feedback, name="answer_feedback"),
     path("mes-experiences/", views.my_experiences, name="my_experiences"),
+    path("mes-experiences/<uuid:uuid>/", account_views.my_experience, name="my_experience"),
+    path(
+        "mes-experiences/<uuid:uuid>/corriger/",
+        account_views.my_experience_correct,
+        name="my_experience_correct",
+    ),
+    path(
+        "mes-experiences/<uuid:uuid>/retirer/",
+        account_views.my_experience_withdraw,
+        name="my_experience_withdraw",
+    ),
+    path(
+        "mes-experiences/<uuid:uuid>/avis/",
+        account_views.my_experience_feedback,
+        name="my_experience_feedback",
+    ),
 ]

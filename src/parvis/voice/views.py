@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from typing import Any, cast
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parvis.accounts.models import User
 from parvis.core import ratelimit
+from parvis.core.breadcrumb import breadcrumb
 from parvis.core.charter import CharterReason
 from parvis.core.http import absolute_url, client_ip
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
@@ -381,8 +381,7 @@ STATUS_EXPLANATIONS = {
 
 
 def _author_voter(experience: Experience) -> str:
-    """The author's voter key: 64 hex characters, like every other voter digest."""
-    return hashlib.sha256(f"author:{experience.private_token_digest}".encode()).hexdigest()
+    return digests.author_voter_digest(experience.private_token_digest)
 
 
 @never_cache
@@ -412,8 +411,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
                 "answer": published_answer,
                 "feedback_form": FeedbackForm() if published_answer and not voted else None,
                 "voted": voted,
-                "can_correct": experience.status in services.MOVES["correct"].sources
-                and bool(experience.original_text_encrypted),
+                "can_correct": services.experience_correctable(experience),
                 "can_withdraw": experience.status != S.WITHDRAWN,
                 "can_attach": experience.author_id is None and experience.status != S.WITHDRAWN,
                 "history": selectors.history(experience),
@@ -454,9 +452,7 @@ def _public_url(experience: Experience) -> str:
 @_link_view
 def correct(request: HttpRequest, token: str) -> HttpResponse:
     experience = _experience_of_link(request, token)
-    if experience.status not in services.MOVES["correct"].sources or (
-        not experience.original_text_encrypted
-    ):
+    if not services.experience_correctable(experience):
         messages.error(
             request, "Une expérience publiée ne peut plus être corrigée ; vous pouvez la retirer."
         )
@@ -515,7 +511,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     if experience.status == S.WITHDRAWN:
         messages.info(request, "Cette expérience est déjà retirée.")
         return redirect("voice:follow", token=token)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -629,6 +625,7 @@ def my_experiences(request: HttpRequest) -> HttpResponse:
         "voice/my_experiences.html",
         {
             "title": "Mes expériences",
+            "breadcrumb": breadcrumb(("Mon compte", reverse("accounts:account"))),
             "experiences": selectors.experiences_of_author(request.user)[:200],
         },
     )

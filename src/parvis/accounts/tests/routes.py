@@ -31,12 +31,27 @@ def _reset(world: Any, key: str) -> dict[str, Any]:
     }
 
 
+def _email_change(world: Any, key: str) -> dict[str, Any]:
+    from parvis.accounts.services import email_change_link
+    from parvis.accounts.tests.factories import CitizenFactory
+
+    link = email_change_link(CitizenFactory(), f"nouvelle-{key}@exemple.fr")
+    return {"token": link.rstrip("/").rsplit("/", 1)[1]}
+
+
 HTML_ROUTES: dict[str, Route] = {
     "accounts:signup": Route("public"),
     "accounts:signup_sent": Route("public"),
     "accounts:activation_resend": Route("public"),
     "accounts:activate": Route("public", kwargs=_activation),
     "accounts:delete": Route("login", agent_status=403, admin_status=403),
+    # « Mon compte »: everyone changes their password; agents' addresses are their
+    # organisation's to change
+    "accounts:account": Route("login"),
+    "accounts:password_change": Route("login"),
+    "accounts:email_change": Route("login", agent_status=403, admin_status=403),
+    # the link sent to the new address is the credential (GET only shows a button)
+    "accounts:email_confirm": Route("public", kwargs=_email_change),
     "accounts:password_reset": Route("public"),
     "accounts:password_reset_done": Route("public"),
     # the token is swapped for a session value: a redirect to the same page without it

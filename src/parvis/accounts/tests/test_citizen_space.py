@@ -31,9 +31,13 @@ def test_my_experiences_lists_only_ones_own(client, django_assert_max_num_querie
         page = client.get(MY_EXPERIENCES).content.decode()
     assert "Accueil rapide à la CAF" in page and "Attente au téléphone" in page
     assert "Dossier perdu deux fois" not in page
-    # Public experiences link to their permanent page; others cannot.
+    # Each opens in the account (to correct, withdraw, rate the answer); only public ones
+    # link to their permanent page; someone else's never shows.
     assert reverse("publication:experience_detail", kwargs={"uuid": published.uuid}) in page
-    assert str(waiting.uuid) not in page and str(someone_else.uuid) not in page
+    assert reverse("publication:experience_detail", kwargs={"uuid": waiting.uuid}) not in page
+    for mine in (published, waiting):
+        assert reverse("voice:my_experience", kwargs={"uuid": mine.uuid}) in page
+    assert str(someone_else.uuid) not in page
     assert "Publiée" in page and "En modération" in page
     assert page.index("Attente au téléphone") < page.index("Accueil rapide à la CAF")
 

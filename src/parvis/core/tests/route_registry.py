@@ -13,7 +13,8 @@ database.
 The world (``org_world``, one per organisation key ``"a"`` / ``"b"``, built by the
 ``world`` fixtures of ``test_route_security`` and ``test_hostile_input``) holds ``org``,
 ``service``, ``site``, ``france_services``, ``token`` (an ApiToken row), ``raw_token`` (a
-write token), ``agent``, ``admin`` and ``membership``.
+write token), ``agent``, ``admin``, ``membership`` and ``citizen`` (an account without
+any role, the author of what a citizen's own pages show).
 """
 
 from __future__ import annotations
@@ -161,15 +162,17 @@ class OrgWorld:
     agent: Any
     admin: Any
     membership: Any
+    citizen: Any = None
 
 
 def org_world(key: str) -> OrgWorld:
     """Organisation ``key`` with a local service, a site, a France Services site run by
     someone else, an agent (also at that France Services site), an organisation admin, a
-    read token (``token``, the target of token routes) and a write token (``raw_token``)."""
+    read token (``token``, the target of token routes), a write token (``raw_token``) and
+    a citizen."""
     from parvis.accounts.models import Role
     from parvis.accounts.services import api_token_create
-    from parvis.accounts.tests.factories import MembershipFactory
+    from parvis.accounts.tests.factories import CitizenFactory, MembershipFactory
     from parvis.directory.tests.factories import (
         LocalServiceFactory,
         OrganisationFactory,
@@ -197,6 +200,7 @@ def org_world(key: str) -> OrgWorld:
         agent_membership.user,
         admin,
         agent_membership,
+        CitizenFactory(),
     )
 
 

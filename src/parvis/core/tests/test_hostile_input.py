@@ -33,7 +33,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from parvis.accounts.tests.factories import CitizenFactory, UserFactory
+from parvis.accounts.tests.factories import UserFactory
 from parvis.api.root import api
 from parvis.core.tests.route_registry import (
     API_OPERATIONS,
@@ -104,7 +104,7 @@ class Principals:
                 "admin": lambda: self.world["a"].admin,
                 "agent": lambda: self.world["a"].agent,
                 "platform admin": lambda: UserFactory(platform_admin=True),
-                "citizen": CitizenFactory,
+                "citizen": lambda: self.world["a"].citizen,
             }
             if who in users:
                 client.force_login(users[who]())

@@ -48,6 +48,7 @@ def _study(w: Any, k: str) -> dict[str, Any]:
 HTML_ROUTES: dict[str, Route] = {
     "simplification:list": Route("public", query="?q=logement&statut=recue"),
     "simplification:propose": Route("public"),
+    "simplification:mine": Route("login"),
     "simplification:proposed": Route("public"),
     "simplification:follow_up": Route("public"),
     "simplification:detail": Route("public", kwargs=_public),

@@ -377,6 +377,13 @@ def _apply_analysis(experience: Experience, result: analysis.Analysis) -> None:
     experience.themes.set(Theme.objects.filter(slug__in=qualification.get("themes") or []))
 
 
+def experience_correctable(experience: Experience) -> bool:
+    """Whether its author may still rewrite it: not yet published, originals still kept."""
+    return experience.status in MOVES["correct"].sources and bool(
+        experience.original_text_encrypted
+    )
+
+
 @transaction.atomic
 def experience_correct(*, experience: Experience, title: str, text: str) -> Experience:
     """The author rewrites their experience before publication; it is analysed again."""

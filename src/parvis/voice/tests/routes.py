@@ -32,6 +32,18 @@ def _uuid(**traits: Any):  # type: ignore[no-untyped-def]
     return build
 
 
+def _citizens(**traits: Any):  # type: ignore[no-untyped-def]
+    """An experience of the world's citizen: anyone else, agents included, gets 404."""
+
+    def build(w: Any, k: str) -> dict[str, Any]:
+        from parvis.voice.tests.factories import ExperienceFactory
+
+        experience = ExperienceFactory(local_service=w[k].service, author=w[k].citizen, **traits)
+        return {"uuid": experience.uuid}
+
+    return build
+
+
 def _draft_answer(w: Any, k: str) -> dict[str, Any]:
     from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
@@ -67,6 +79,18 @@ HTML_ROUTES: dict[str, Route] = {
     "voice:follow_attach": Route("public", kwargs=_link(published=True), public_status=405),
     "voice:answer_feedback": Route("public", kwargs=_uuid(answered=True)),
     "voice:my_experiences": Route("login"),
+    "voice:my_experience": Route(
+        "login", kwargs=_citizens(answered=True), agent_status=404, admin_status=404
+    ),
+    "voice:my_experience_correct": Route(
+        "login", kwargs=_citizens(in_moderation=True), agent_status=404, admin_status=404
+    ),
+    "voice:my_experience_withdraw": Route(
+        "login", kwargs=_citizens(published=True), agent_status=404, admin_status=404
+    ),
+    "voice:my_experience_feedback": Route(
+        "login", kwargs=_citizens(answered=True), agent_status=405, admin_status=405
+    ),
     # back office: moderation is for platform moderators (and platform admins)
     "voice_backoffice:moderation_queue": Route("platform"),
     "voice_backoffice:moderation_detail": Route("platform", kwargs=_uuid(in_moderation=True)),
