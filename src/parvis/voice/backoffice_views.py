@@ -276,7 +276,8 @@ def answer_moderation(request: HttpRequest, pk: int) -> HttpResponse:
     original = (
         decrypt_text(answer.original_text_encrypted) if answer.original_text_encrypted else ""
     )
-    action = request.POST.get("action", "decide")
+    # Bound only to a POST of its own action: a GET shows the forms empty, without errors.
+    action = request.POST.get("action", "decide") if request.method == "POST" else ""
     form = AnswerModerationForm(request.POST if action == "decide" else None)
     masking_form = MaskingForm(
         request.POST if action == "masking" else None,

@@ -250,6 +250,23 @@ def _span_index(answer, label):
     return next(i for i, span in enumerate(answer.entities) if span["label"] == label)
 
 
+def test_the_answer_moderation_page_opens_without_errors(
+    client, quality_manager, service, moderator, django_capture_on_commit_callbacks
+):
+    """On first opening, the decision form is empty: no « Ce champ est obligatoire »."""
+    answer = _answer_in_moderation(quality_manager, service, django_capture_on_commit_callbacks)
+    client.force_login(moderator)
+    url = reverse("voice_backoffice:answer_moderation", kwargs={"pk": answer.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not page.context["form"].is_bound and not page.context["masking_form"].is_bound
+    html = page.content.decode()
+    assert "Ce champ est obligatoire" not in html and "fr-error-text" not in html
+    # a decision sent without its choice is still refused, next to the field
+    refused = client.post(url, {"action": "decide"})
+    assert refused.status_code == 400 and "Ce champ est obligatoire" in refused.content.decode()
+
+
 def test_moderator_adjusts_the_masking_of_an_answer_before_publishing_it(
     client, quality_manager, service, moderator, django_capture_on_commit_callbacks
 ):
