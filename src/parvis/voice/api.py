@@ -97,6 +97,10 @@ class ExperienceIn(InputSchema):
 
 class SubmittedOut(Schema):
     uuid: UUID
+    reference: str = Field(
+        ...,
+        description="Référence courte (EXP-AAAA-NNNNN) que l’usager peut citer au service.",
+    )
     status: str
     private_url: str = Field(
         ...,
@@ -160,6 +164,7 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
         201,
         {
             "uuid": experience.uuid,
+            "reference": experience.reference,
             "status": experience.status,
             "private_url": private_link(submitted.private_token),
         },

@@ -332,6 +332,7 @@ def share_contact(request: HttpRequest) -> HttpResponse:
                     request.session[LAST_KEY] = {
                         "token": submitted.private_token,
                         "email": bool(email),
+                        "reference": submitted.experience.reference,
                     }
                     return redirect("voice:share_done")
     return render(
@@ -360,6 +361,7 @@ def share_done(request: HttpRequest) -> HttpResponse:
                 "title": "Merci pour votre expérience",
                 "link": link,
                 "emailed": last.get("email", False),
+                "reference": last.get("reference", ""),
             },
         )
     )

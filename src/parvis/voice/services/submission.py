@@ -19,6 +19,7 @@ from parvis.accounts.models import User
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, email_digest, encrypt_text
 from parvis.core.queue import send, send_on_commit
+from parvis.core.services import next_reference
 from parvis.core.text import clean_text
 from parvis.core.workflow import Acting, WorkflowError
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
@@ -204,6 +205,9 @@ def experience_submit(
         assisted_site=assisted_site,
         source=source,
     )
+    # The short reference a citizen quotes (receipt, confirmation, follow-up page), numbered
+    # in this transaction so a refused submission gives its number back.
+    experience.reference = next_reference("EXP", timezone.localdate().year)
     rule_actor = actor if actor is not None else (assisted_by or experience.author)
     # Saved by the move (relations arrive as rows the caller read; uuid and token digest
     # are random and unique in the database: see ``_save_experience``).
