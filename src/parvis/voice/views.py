@@ -570,16 +570,26 @@ def follow_feedback(request: HttpRequest, token: str) -> HttpResponse:
                 is_author=True,
             )
         except VoiceError as error:
-            messages.error(request, error.message)
+            (messages.info if error.code == "already_voted" else messages.error)(
+                request, error.message
+            )
         else:
             messages.success(request, "Merci, votre avis est enregistré.")
     return redirect("voice:follow", token=token)
 
 
+# The vote block under a public answer: its messages are shown there, where the reader
+# is, and the page comes back scrolled to it (``voice_tags.anchored_messages``).
+FEEDBACK_ANCHOR = "avis-reponse"
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
-    """Readers say whether a published answer helped: once per voter (hashed IP + browser)."""
+    """Readers say whether a published answer helped: once per voter (hashed IP + browser).
+
+    Without JavaScript: the vote goes back to the page it came from (``next``), its
+    confirmation shown in the vote block; a second vote is told so in one sentence."""
     answer = selectors.published_answer(uuid)
     form = FeedbackForm(request.POST or None)
     status = 200
@@ -599,18 +609,19 @@ def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
                         answer=answer, helpful=form.cleaned_data["helpful"], voter=voter
                     )
                 except VoiceError as error:
-                    form.add_error(None, error.message)
-                    status = error.status
+                    if error.code != "already_voted":
+                        form.add_error(None, error.message)
+                        status = error.status
+                    else:  # not an error for the reader: their first vote counts
+                        messages.info(request, error.message, extra_tags=_anchored(FEEDBACK_ANCHOR))
+                        return redirect(_back_to_vote(request, answer.experience.uuid))
                 else:
-                    messages.success(request, "Merci, votre avis est enregistré.")
-                    target = request.POST.get("next", "")
-                    if url_has_allowed_host_and_scheme(
-                        target,
-                        allowed_hosts={request.get_host()},
-                        require_https=request.is_secure(),
-                    ):
-                        return redirect(target)
-                    return redirect("voice:answer_feedback", uuid=answer.experience.uuid)
+                    messages.success(
+                        request,
+                        "Merci, votre avis est enregistré.",
+                        extra_tags=_anchored(FEEDBACK_ANCHOR),
+                    )
+                    return redirect(_back_to_vote(request, answer.experience.uuid))
     return render(
         request,
         "voice/answer_feedback.html",
@@ -622,6 +633,20 @@ def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _anchored(anchor: str) -> str:
+    return f"anchored {anchor}"
+
+
+def _back_to_vote(request: HttpRequest, uuid: Any) -> str:
+    """The page the vote came from (same site only), else the vote page, at the vote block."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("voice:answer_feedback", kwargs={"uuid": uuid})
+    return f"{target.split('#', 1)[0]}#{FEEDBACK_ANCHOR}"
 
 
 @login_required
