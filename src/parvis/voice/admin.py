@@ -102,7 +102,7 @@ class AnswerFeedbackAdmin(ReadOnlyAdmin):
 
 @admin.register(AnswerTemplate)
 class AnswerTemplateAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "motif", "is_active"]
+    list_display = ["title", "organisation", "local_service", "motif", "is_active"]
     list_filter = ["is_active", "organisation"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["organisation"]

@@ -24,11 +24,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.models import User
-from parvis.accounts.scoping import Perm, has_permission, visible_to
+from parvis.accounts.scoping import Perm, has_permission
 from parvis.core.breadcrumb import breadcrumb
 from parvis.core.crypto import decrypt_text
 from parvis.core.http import absolute_url
-from parvis.directory.models import Organisation, Site
+from parvis.directory.models import Site
 from parvis.directory.selectors import sites_visible_to
 from parvis.voice import selectors, services
 from parvis.voice.analysis import LABEL_PLACEHOLDERS
@@ -393,7 +393,9 @@ def experience_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
     experience = selectors.experience_for_service(request.user, uuid)
-    templates = selectors.templates_for_experience(experience)
+    templates = selectors.answer_templates_for(
+        organisation=experience.organisation_id, local_service=experience.local_service_id
+    )
     answer = selectors.answer_of(experience)
     status = 200
     if request.method == "POST":
@@ -531,23 +533,22 @@ def overdue(request: HttpRequest) -> HttpResponse:
 # --- Answer templates --------------------------------------------------------------------
 
 
-def _template_organisations(request: HttpRequest) -> Any:
-    return visible_to(request.user, Organisation.objects.all(), Perm.MANAGE_QUALITY).order_by(
-        "sort_key", "pk"
-    )
+def _require_quality(request: HttpRequest) -> None:
+    if not has_permission(request.user, Perm.MANAGE_QUALITY):
+        raise PermissionDenied
 
 
 @never_cache
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
+    _require_quality(request)
     return render(
         request,
         "voice/backoffice/template_list.html",
         {
             "title": "Modèles de réponse",
-            "breadcrumb": breadcrumb(("Expériences", reverse("voice_backoffice:experience_list"))),
             "templates": selectors.templates_visible_to(request.user),
-            "can_create": _template_organisations(request).exists(),
+            "can_create": selectors.template_owners_for(request.user).organisations.exists(),
         },
     )
 
@@ -556,10 +557,10 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_create(request: HttpRequest) -> HttpResponse:
-    organisations = _template_organisations(request)
-    if not organisations.exists():
+    owners = selectors.template_owners_for(request.user)
+    if not owners.organisations.exists():
         raise PermissionDenied
-    return _template_form(request, organisations=organisations, template=None)
+    return _template_form(request, owners=owners, template=None)
 
 
 @never_cache
@@ -568,22 +569,28 @@ def template_create(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     template = selectors.template_for(request.user, pk)
     return _template_form(
-        request, organisations=_template_organisations(request), template=template
+        request, owners=selectors.template_owners_for(request.user), template=template
     )
 
 
-def _template_form(request: HttpRequest, *, organisations: Any, template: Any) -> HttpResponse:
-    initial = (
-        {
+def _template_form(
+    request: HttpRequest, *, owners: selectors.TemplateOwners, template: Any
+) -> HttpResponse:
+    if template is not None:
+        initial: dict[str, Any] = {
             "organisation": template.organisation_id,
+            "local_service": template.local_service_id,
             "title": template.title,
             "body": template.body,
             "is_active": template.is_active,
         }
-        if template
-        else {"is_active": True}
-    )
-    form = TemplateForm(request.POST or None, initial=initial, organisations=organisations)
+    else:  # the only place one may file a template is chosen already
+        initial = {"is_active": True}
+        if owners.organisations.count() == 1:
+            initial["organisation"] = owners.organisations.get().pk
+        if not owners.organisation_wide and owners.local_services.count() == 1:
+            initial["local_service"] = owners.local_services.get().pk
+    form = TemplateForm(request.POST or None, initial=initial, owners=owners)
     status = 200
     if request.method == "POST":
         status = 400
@@ -594,7 +601,12 @@ def _template_form(request: HttpRequest, *, organisations: Any, template: Any) -
             except VoiceError as error:
                 _form_error(form, error)
             else:
-                messages.success(request, "Le modèle est enregistré.")
+                messages.success(
+                    request,
+                    "Le modèle est enregistré."
+                    if data["is_active"]
+                    else "Le modèle est enregistré ; il n’est plus proposé pour répondre.",
+                )
                 return redirect("voice_backoffice:template_list")
     return render(
         request,

@@ -292,7 +292,19 @@ class AnswerForm(ParvisForm):
 
 
 class TemplateForm(ParvisForm):
+    """A template of an organisation, or of one of its local services. The choices are
+    where the person may file one (``selectors.template_owners_for``); the service checks
+    that the local service belongs to the organisation."""
+
     organisation = forms.ModelChoiceField(label="Organisme", queryset=Organisation.objects.none())
+    local_service = forms.ModelChoiceField(
+        label="Service local",
+        queryset=LocalService.objects.none(),
+        required=False,
+        empty_label="Aucun : modèle de tout l’organisme",
+        help_text="Un modèle d’un service local n’est proposé que pour les expériences "
+        "de ce service ; un modèle de l’organisme l’est pour toutes.",
+    )
     title = forms.CharField(label="Titre du modèle", max_length=200)
     body = forms.CharField(
         label="Texte",
@@ -301,11 +313,27 @@ class TemplateForm(ParvisForm):
         help_text="Marquez ce qui doit être adapté à chaque réponse par "
         "« [À COMPLÉTER : ce qu’il faut écrire] ».",
     )
-    is_active = forms.BooleanField(label="Proposé aux agents", required=False, initial=True)
+    is_active = forms.BooleanField(
+        label="Proposé pour répondre",
+        required=False,
+        initial=True,
+        help_text="Décochez pour retirer le modèle des choix sans le supprimer.",
+    )
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = owners.organisations
+        local_service = cast(forms.ModelChoiceField, self.fields["local_service"])
+        local_service.queryset = owners.local_services
+        if not owners.organisation_wide:
+            # A local quality team files templates for its own service only.
+            local_service.required = True
+            local_service.empty_label = None
+            local_service.help_text = (
+                "Vos modèles sont proposés pour les expériences de ce service."
+            )
+            local_service.error_messages["required"] = "Choisissez votre service local."
 
 
 class AssistedForm(ParvisForm):

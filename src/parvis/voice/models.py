@@ -283,6 +283,10 @@ TEMPLATE_NEEDS_PLACEHOLDER = (
     "Un modèle doit contenir au moins un passage à compléter, par exemple "
     "« [À COMPLÉTER : ce que le service a fait] » : une réponse n’est jamais le seul modèle."
 )
+TEMPLATE_SERVICE_MISMATCH = (
+    "Ce service local n’appartient pas à l’organisme choisi : choisissez l’un de ses "
+    "services locaux, ou aucun pour un modèle de tout l’organisme."
+)
 
 
 class AnswerTemplate(models.Model):
@@ -317,8 +321,14 @@ class AnswerTemplate(models.Model):
         return self.title
 
     def clean(self) -> None:
+        errors = {}
         if not PLACEHOLDER.search(self.body or ""):
-            raise ValidationError({"body": TEMPLATE_NEEDS_PLACEHOLDER})
+            errors["body"] = TEMPLATE_NEEDS_PLACEHOLDER
+        service = self.local_service if self.local_service_id is not None else None
+        if service is not None and service.organisation_id != self.organisation_id:
+            errors["local_service"] = TEMPLATE_SERVICE_MISMATCH
+        if errors:
+            raise ValidationError(errors)
 
 
 class AnswerPolicy(models.Model):
