@@ -26,22 +26,24 @@ from django.views.decorators.http import require_http_methods
 from parvis.accounts.models import User
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.core.breadcrumb import breadcrumb
-from parvis.core.crypto import decrypt_text
+from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.core.http import absolute_url
-from parvis.directory.models import Site
-from parvis.directory.selectors import sites_visible_to
+from parvis.directory.models import LocalService, Site
+from parvis.directory.selectors import competent_local_service, sites_visible_to
 from parvis.voice import selectors, services
 from parvis.voice.analysis import LABEL_PLACEHOLDERS
 from parvis.voice.forms import (
     AnswerForm,
     AnswerModerationForm,
     AssistedForm,
+    AssistedPlaceForm,
     MaskingForm,
     PublishForm,
     RejectForm,
     TemplateForm,
 )
 from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus, PublicAnswer
+from parvis.voice.receipts import qr_svg
 from parvis.voice.services import Actor, VoiceError
 
 S = ExperienceStatus
@@ -630,54 +632,112 @@ def _template_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def assisted_create(request: HttpRequest) -> HttpResponse:
+    """Step 1 (GET, no query): the adviser's site (their membership's, preselected) and the
+    organisation the citizen speaks of. Step 2 (GET with both, then POST): the competent
+    local service, preselected, and the citizen's experience. Then the receipt."""
     sites = sites_visible_to(request.user).filter(is_active=True)
     if not sites.exists():
         raise PermissionDenied
-    only_site = sites.first() if sites.count() == 1 else None
-    form = AssistedForm(
-        request.POST or None,
-        sites=sites,
-        initial={"assisted_site": only_site.pk if only_site else None},
-    )
-    status = 200
     if request.method == "POST":
-        status = 400
+        organisation_id = _int(request.POST.get("organisation"))
+        form = AssistedForm(
+            request.POST,
+            sites=sites,
+            local_services=_local_services_of(organisation_id),
+        )
         if form.is_valid():
-            data = form.cleaned_data
-            site: Site = data["assisted_site"]
-            organisation = data["organisation"]
-            runs_it = site.organisation_id == organisation.pk
-            try:
-                submitted = services.experience_submit(
-                    organisation=organisation,
-                    local_service=site.local_service if runs_it else None,
-                    site=site,
-                    title=data["title"],
-                    text=data["text"],
-                    journey_stage=data["journey_stage"],
-                    channel=data["channel"],
-                    happened_on=data["happened_on"],
-                    tone=data["tone"],
-                    email=data["email"],
-                    actor=_user(request),
-                    actor_label=Actor.AGENT,
-                    assisted_by=_user(request),
-                    assisted_site=site,
-                )
-            except VoiceError as error:
-                _form_error(form, error)
-            else:
-                request.session[ASSISTED_KEY] = {
-                    "token": submitted.private_token,
-                    "email": bool(data["email"]),
-                }
+            submitted = _record_assisted(request, form)
+            if submitted is not None:
                 return redirect("voice_backoffice:assisted_done")
+        return _assisted_page(request, form=form, place=None, status=400)
+    place = AssistedPlaceForm(request.GET or None, sites=sites)
+    if not place.is_bound:
+        site = selectors.counter_site_of(request.user, sites)
+        place.initial = {
+            "accueil": site.pk if site else None,
+            "organisme": site.organisation_id
+            if site and site.kind != Site.Kind.FRANCE_SERVICES
+            else None,
+        }
+    changing = "changer" in request.GET  # back from step 2: step 1, filled in
+    if changing or not place.is_valid():
+        status = 400 if place.is_bound and not changing else 200
+        return _assisted_page(request, form=None, place=place, status=status)
+    site, organisation = place.cleaned_data["accueil"], place.cleaned_data["organisme"]
+    competent = competent_local_service(
+        organisation=organisation, departement_code=site.commune.departement_id
+    ) or (site.local_service if site.organisation_id == organisation.pk else None)
+    form = AssistedForm(
+        initial={
+            "assisted_site": site.pk,
+            "organisation": organisation.pk,
+            "local_service": competent.pk if competent else None,
+            "notify_on_publication": True,
+        },
+        sites=sites,
+        local_services=_local_services_of(organisation.pk),
+    )
+    return _assisted_page(request, form=form, place=(site, organisation), status=200)
+
+
+def _local_services_of(organisation_id: int | None) -> Any:
+    if organisation_id is None:
+        return LocalService.objects.none()
+    return LocalService.objects.filter(
+        organisation=organisation_id, is_active=True, organisation__is_active=True
+    ).order_by("sort_key", "pk")
+
+
+def _record_assisted(request: HttpRequest, form: AssistedForm) -> Any:
+    """Submit the experience; the receipt gets its private link through the session,
+    encrypted, once (``assisted_done`` takes it out). None when the service refused."""
+    data = form.cleaned_data
+    site: Site = data["assisted_site"]
+    organisation = data["organisation"]
+    runs_it = site.organisation_id == organisation.pk
+    try:
+        submitted = services.experience_submit(
+            organisation=organisation,
+            local_service=data["local_service"] or (site.local_service if runs_it else None),
+            site=site,
+            title=data["title"],
+            text=data["text"],
+            journey_stage=data["journey_stage"],
+            channel=data["channel"],
+            happened_on=data["happened_on"],
+            tone=data["tone"],
+            email=data["email"],
+            notify_on_publication=data["notify_on_publication"],
+            actor=_user(request),
+            actor_label=Actor.AGENT,
+            assisted_by=_user(request),
+            assisted_site=site,
+        )
+    except VoiceError as error:
+        _form_error(form, error)
+        return None
+    request.session[ASSISTED_KEY] = {
+        "token": encrypt_text(submitted.private_token),
+        "uuid": str(submitted.experience.uuid),
+        "email": bool(data["email"]),
+    }
+    return submitted
+
+
+def _assisted_page(request: HttpRequest, *, form: Any, place: Any, status: int) -> HttpResponse:
+    chosen = None
+    if form is not None and form.is_bound:
+        chosen = (form.cleaned_data.get("assisted_site"), form.cleaned_data.get("organisation"))
+    elif isinstance(place, tuple):
+        chosen = place
     return render(
         request,
         "voice/backoffice/assisted_form.html",
         {
             "title": "Enregistrer l’expérience d’un usager",
             "form": form,
+            "place_form": place if isinstance(place, AssistedPlaceForm) else None,
+            "chosen": chosen,
         },
         status=status,
     )
@@ -686,17 +746,32 @@ def assisted_create(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def assisted_done(request: HttpRequest) -> HttpResponse:
-    last = request.session.get(ASSISTED_KEY) or {}
-    link = absolute_url(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
-    response = render(
-        request,
-        "voice/backoffice/assisted_done.html",
-        {
-            "title": "Expérience enregistrée",
-            "link": link,
-            "emailed": last.get("email", False),
-            "can_answer": has_permission(request.user, Perm.MANAGE_QUALITY),
-        },
-    )
+    """The receipt to print for the citizen: reference, QR code of the private link, what
+    happens next. Shown once: the link's secret leaves the session as the page is made."""
+    last = request.session.pop(ASSISTED_KEY, None) or {}
+    experience = selectors.experience_recorded_by(request.user, last.get("uuid"))
+    if experience is None or not last.get("token"):
+        response = render(
+            request,
+            "voice/backoffice/assisted_done.html",
+            {"title": "Aucun reçu à imprimer", "experience": None},
+        )
+    else:
+        link = absolute_url(reverse("voice:follow", kwargs={"token": decrypt_text(last["token"])}))
+        moderation_days, _ = selectors.sla_thresholds()
+        response = render(
+            request,
+            "voice/backoffice/assisted_done.html",
+            {
+                "title": f"Reçu de l’expérience {experience.reference}",
+                "experience": experience,
+                "link": link,
+                "qr_svg": qr_svg(link),
+                "emailed": last.get("email", False),
+                "moderation_days": moderation_days,
+                "answer_days": selectors.answer_targets(experience.organisation)[0],
+                "can_answer": has_permission(request.user, Perm.MANAGE_QUALITY),
+            },
+        )
     response["Referrer-Policy"] = "same-origin"
     return response

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -21,10 +22,11 @@ from django.utils import timezone
 from parvis.accounts import scoping
 from parvis.accounts.models import Role
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, visible_to
+from parvis.accounts.selectors import memberships_of
 from parvis.core.crypto import decrypt_text
 from parvis.core.text import unaccent
 from parvis.directory import servicelevels
-from parvis.directory.models import LocalService, Organisation
+from parvis.directory.models import LocalService, Organisation, Site
 from parvis.voice.digests import private_token_digest
 from parvis.voice.models import (
     PUBLIC_STATUSES,
@@ -247,6 +249,33 @@ def overdue_for(principal: Any) -> QuerySet[Experience]:
 
 def answer_of(experience: Experience) -> PublicAnswer | None:
     return PublicAnswer.objects.filter(experience=experience).first()
+
+
+# --- Counter recording ----------------------------------------------------------------
+
+
+def counter_site_of(user: Any, sites: QuerySet[Site]) -> Site | None:
+    """The site to preselect for an adviser recording at a counter: the one of their site
+    membership (the first, in French order), else their only site in scope."""
+    own = sites.filter(pk__in=memberships_of(user).filter(site__isnull=False).values("site"))
+    site = own.first()
+    if site is None and sites.count() == 1:
+        site = sites.first()
+    return site
+
+
+def experience_recorded_by(principal: Any, uuid: Any) -> Experience | None:
+    """An experience the principal may see (the one they just recorded), or None."""
+    if not uuid:
+        return None
+    try:
+        return (
+            visible_to(principal, Experience.objects.all())
+            .select_related("organisation", "local_service", "site", "assisted_site")
+            .get(uuid=uuid)
+        )
+    except (Experience.DoesNotExist, ValueError, ValidationError):
+        return None
 
 
 # --- Authors ----------------------------------------------------------------------------

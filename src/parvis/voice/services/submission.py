@@ -153,6 +153,7 @@ def experience_submit(
     tone: str = "",
     happened_on: dt.date | None = None,
     email: str = "",
+    notify_on_publication: bool = True,
     author: Any = None,
     actor: Any = None,
     actor_label: str = Actor.AUTHOR,
@@ -162,7 +163,8 @@ def experience_submit(
     """Record a citizen's experience: originals encrypted, then masked by a task.
 
     Nothing is public: the engine runs after commit (``tasks.process_experience``) and
-    the experience then waits for a moderator.
+    the experience then waits for a moderator. ``notify_on_publication``: the author, if
+    they gave an email, is told when it is published (they may say no).
     """
     title, text = clean_text(title), clean_text(text)
     _validate_words(title, text)
@@ -199,6 +201,7 @@ def experience_submit(
         author=author if isinstance(author, User) else None,
         author_email_encrypted=encrypt_text(email) if email else "",
         author_email_digest=email_digest(email, purpose="voice") if email else "",
+        notify_author_on_publication=notify_on_publication,
         private_token_digest=private_token_digest(token),
         is_assisted=assisted_by is not None,
         assisted_by=assisted_by,
