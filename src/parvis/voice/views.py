@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from parvis.accounts.models import User
 from parvis.core import ratelimit
 from parvis.core.charter import CharterReason
+from parvis.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from parvis.core.http import absolute_url, client_ip
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.directory.selectors import local_services_search, sites_search
@@ -330,7 +331,8 @@ def share_contact(request: HttpRequest) -> HttpResponse:
                 else:
                     request.session.pop(DRAFT_KEY, None)
                     request.session[LAST_KEY] = {
-                        "token": submitted.private_token,
+                        # encrypted: sessions are stored server-side, the secret never in clear
+                        "token": encrypt_text(submitted.private_token),
                         "email": bool(email),
                         "reference": submitted.experience.reference,
                     }
@@ -352,7 +354,11 @@ def share_contact(request: HttpRequest) -> HttpResponse:
 @never_cache
 def share_done(request: HttpRequest) -> HttpResponse:
     last = request.session.get(LAST_KEY) or {}
-    link = absolute_url(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
+    try:
+        token = decrypt_text(last["token"]) if last else ""
+    except DecryptionError:  # a session from before the secret was kept encrypted
+        token, last = "", {}
+    link = absolute_url(reverse("voice:follow", kwargs={"token": token})) if token else ""
     return _private(
         render(
             request,
@@ -486,8 +492,6 @@ def correct(request: HttpRequest, token: str) -> HttpResponse:
                     )
                     return redirect("voice:follow", token=token)
     else:
-        from parvis.core.crypto import decrypt_text
-
         form = CorrectionForm(
             initial={
                 "title": decrypt_text(experience.original_title_encrypted),

@@ -69,6 +69,8 @@ def test_citizen_shares_in_three_steps_without_account(
     assert experience.reference and experience.reference.startswith("EXP-")
     assert f'id="experience-reference">{experience.reference}<' in done
     link = done.split('id="private-link" href="')[1].split('"')[0]
+    # the secret waits in the session encrypted, never in clear
+    assert link.rstrip("/").rsplit("/", 1)[1] not in str(client.session["voice:last"])
     # the same link was emailed, through a real SMTP server
     [message] = smtp_inbox.to("paul@example.org")
     assert link in message.get_body(("plain",)).get_content()
