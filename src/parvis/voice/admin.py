@@ -28,6 +28,7 @@ SECRET_FIELDS = {
     "author_email_encrypted",
     "author_email_digest",
     "private_token_digest",
+    "publication_link_digest",
 }
 
 

@@ -162,6 +162,12 @@ class ContactForm(HoneypotMixin, ParvisForm):
         help_text="Pour recevoir votre lien privé et être prévenu de la réponse du service. "
         "Elle n’est jamais publiée et elle est effacée dès qu’elle ne sert plus.",
     )
+    notify_on_publication = forms.BooleanField(
+        label="Me prévenir par courriel quand mon expérience est publiée",
+        required=False,
+        initial=True,
+        help_text="Si vous indiquez une adresse électronique.",
+    )
     accept_charter = forms.BooleanField(
         label="J’ai lu la charte de modération : mon témoignage sera relu et publié sans "
         "données personnelles.",

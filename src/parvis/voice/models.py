@@ -146,6 +146,12 @@ class Experience(models.Model):
     notify_author_on_publication = models.BooleanField(default=True)
     # Digest of the secret in the author's private link (follow, correct, withdraw).
     private_token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Digest of a second private link, made for the email that announces the publication
+    # (the first one's secret is never kept, so it cannot be sent again). Set once: its
+    # presence says the author was told of the publication.
+    publication_link_digest = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     # Recorded at a counter on behalf of a citizen who is not online.
     is_assisted = models.BooleanField(default=False)

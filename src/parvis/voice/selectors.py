@@ -282,12 +282,14 @@ def experience_recorded_by(principal: Any, uuid: Any) -> Experience | None:
 
 
 def experience_by_token(token: str) -> Experience:
-    """The experience of a private link, or 404 (never says whether it existed)."""
+    """The experience of a private link, or 404 (never says whether it existed). The link
+    given at submission and the one sent with the publication email both open it."""
     if not token or len(token) > 100:
         raise Http404
+    digest = private_token_digest(token)
     try:
         return Experience.objects.select_related(*_RELATED).get(
-            private_token_digest=private_token_digest(token)
+            Q(private_token_digest=digest) | Q(publication_link_digest=digest)
         )
     except Experience.DoesNotExist as exc:
         raise Http404 from exc

@@ -306,13 +306,20 @@ def share_contact(request: HttpRequest) -> HttpResponse:
     if service is None or story is None:
         messages.info(request, "Il manque une étape : reprenons où vous en étiez.")
         return redirect("voice:share" if service is None else "voice:share_story")
-    form = ContactForm(request.POST or None, initial={"email": draft.get("email", "")})
+    form = ContactForm(
+        request.POST or None,
+        initial={
+            "email": draft.get("email", ""),
+            "notify_on_publication": draft.get("notify_on_publication", True),
+        },
+    )
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             email = form.cleaned_data["email"]
-            draft["email"] = email
+            notify = form.cleaned_data["notify_on_publication"]
+            draft.update(email=email, notify_on_publication=notify)
             _save_draft(request, draft)
             refusal = rate_limited(request, "submit", email=email)
             if refusal:
@@ -324,6 +331,7 @@ def share_contact(request: HttpRequest) -> HttpResponse:
                         **service,
                         **story,
                         email=email,
+                        notify_on_publication=notify,
                         author=request.user if request.user.is_authenticated else None,
                     )
                 except VoiceError as error:

@@ -21,7 +21,8 @@ One module per concern; this package re-exports their public names, so callers w
 - ``privacy``: erasure of originals and contacts, retention delays, the daily purge;
 - ``answers``: public answers and their templates;
 - ``follow_up``: reminders and escalation of answers that wait;
-- ``notify``: emails to the author (called by tasks).
+- ``notify``: emails to the author (called by tasks): private link, publication, answer,
+  rejection.
 
 A test that patches a name patches it in the module that calls it (for example
 ``submission._apply_analysis``), not here. Reads live in ``voice.selectors``.
@@ -74,6 +75,7 @@ from parvis.voice.services.moderation import (
 )
 from parvis.voice.services.notify import (
     answer_notify_author,
+    experience_notify_publication,
     experience_notify_rejection,
     experience_send_private_link,
 )
@@ -143,6 +145,7 @@ __all__ = [
     "experience_archive",
     "experience_attach_author",
     "experience_correct",
+    "experience_notify_publication",
     "experience_notify_rejection",
     "experience_publish",
     "experience_purge_contact",
