@@ -30,6 +30,7 @@ SECRET_FIELDS = {
     "author_email_encrypted",
     "author_email_digest",
     "private_token_digest",
+    "publication_link_digest",
 }
 
 
@@ -104,7 +105,7 @@ class AnswerFeedbackAdmin(ReadOnlyAdmin):
 
 @admin.register(AnswerTemplate)
 class AnswerTemplateAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "motif", "is_active"]
+    list_display = ["title", "organisation", "local_service", "motif", "is_active"]
     list_filter = ["is_active", "organisation"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["organisation"]

@@ -93,10 +93,19 @@ class ExperienceIn(InputSchema):
         description="Pour envoyer à l’usager son lien privé et la "
         "réponse du service ; jamais publiée.",
     )
+    notify_on_publication: bool = Field(
+        True,
+        description="Prévenir l’usager par courriel quand son expérience est publiée "
+        "(s’il a donné une adresse).",
+    )
 
 
 class SubmittedOut(Schema):
     uuid: UUID
+    reference: str = Field(
+        ...,
+        description="Référence courte (EXP-AAAA-NNNNN) que l’usager peut citer au service.",
+    )
     status: str
     private_url: str = Field(
         ...,
@@ -152,6 +161,7 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
         tone=payload.tone or "",
         happened_on=payload.happened_on,
         email=str(payload.email or ""),
+        notify_on_publication=payload.notify_on_publication,
         actor=token,
         actor_label=Actor.PARTNER,
     )
@@ -160,6 +170,7 @@ def submit(request: HttpRequest, payload: ExperienceIn) -> Any:
         201,
         {
             "uuid": experience.uuid,
+            "reference": experience.reference,
             "status": experience.status,
             "private_url": private_link(submitted.private_token),
         },

@@ -47,7 +47,10 @@ class VoiceConfig(AppConfig):
             local_service="answer__experience__local_service",
             site=("answer__experience__site", "answer__experience__assisted_site"),
         )
-        register(AnswerTemplate, organisation="organisation", local_service=None, site=None)
+        # An organisation's templates, or a local service's own (its quality team's).
+        register(
+            AnswerTemplate, organisation="organisation", local_service="local_service", site=None
+        )
 
         register_encrypted(
             Experience,

@@ -26,24 +26,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.models import User
-from parvis.accounts.scoping import Perm, has_permission, visible_to
+from parvis.accounts.scoping import Perm, has_permission
 from parvis.core.breadcrumb import breadcrumb
-from parvis.core.crypto import decrypt_text
+from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.core.http import absolute_url
-from parvis.directory.models import Organisation, Site
-from parvis.directory.selectors import sites_visible_to
+from parvis.directory.models import LocalService, Site
+from parvis.directory.selectors import competent_local_service, sites_visible_to
 from parvis.voice import selectors, services
 from parvis.voice.analysis import LABEL_PLACEHOLDERS
 from parvis.voice.forms import (
     AnswerForm,
     AnswerModerationForm,
     AssistedForm,
+    AssistedPlaceForm,
     MaskingForm,
     PublishForm,
     RejectForm,
     TemplateForm,
 )
 from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus, PublicAnswer
+from parvis.voice.receipts import qr_svg
 from parvis.voice.services import Actor, VoiceError
 
 S = ExperienceStatus
@@ -278,7 +280,8 @@ def answer_moderation(request: HttpRequest, pk: int) -> HttpResponse:
     original = (
         decrypt_text(answer.original_text_encrypted) if answer.original_text_encrypted else ""
     )
-    action = request.POST.get("action", "decide")
+    # Bound only to a POST of its own action: a GET shows the forms empty, without errors.
+    action = request.POST.get("action", "decide") if request.method == "POST" else ""
     form = AnswerModerationForm(request.POST if action == "decide" else None)
     masking_form = MaskingForm(
         request.POST if action == "masking" else None,
@@ -406,7 +409,9 @@ def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
     experience = selectors.experience_for_service(
         request.user, uuid, permission=Perm.MANAGE_QUALITY
     )
-    templates = selectors.templates_for_experience(experience)
+    templates = selectors.answer_templates_for(
+        organisation=experience.organisation_id, local_service=experience.local_service_id
+    )
     answer = selectors.answer_of(experience)
     status = 200
     if request.method == "POST":
@@ -547,23 +552,22 @@ def overdue(request: HttpRequest) -> HttpResponse:
 # --- Answer templates --------------------------------------------------------------------
 
 
-def _template_organisations(request: HttpRequest) -> Any:
-    return visible_to(request.user, Organisation.objects.all(), Perm.MANAGE_QUALITY).order_by(
-        "sort_key", "pk"
-    )
+def _require_quality(request: HttpRequest) -> None:
+    if not has_permission(request.user, Perm.MANAGE_QUALITY):
+        raise PermissionDenied
 
 
 @never_cache
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
+    _require_quality(request)
     return render(
         request,
         "voice/backoffice/template_list.html",
         {
             "title": "Modèles de réponse",
-            "breadcrumb": breadcrumb(("Expériences", reverse("voice_backoffice:experience_list"))),
             "templates": selectors.templates_visible_to(request.user),
-            "can_create": _template_organisations(request).exists(),
+            "can_create": selectors.template_owners_for(request.user).organisations.exists(),
         },
     )
 
@@ -572,10 +576,10 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_create(request: HttpRequest) -> HttpResponse:
-    organisations = _template_organisations(request)
-    if not organisations.exists():
+    owners = selectors.template_owners_for(request.user)
+    if not owners.organisations.exists():
         raise PermissionDenied
-    return _template_form(request, organisations=organisations, template=None)
+    return _template_form(request, owners=owners, template=None)
 
 
 @never_cache
@@ -584,22 +588,28 @@ def template_create(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     template = selectors.template_for(request.user, pk)
     return _template_form(
-        request, organisations=_template_organisations(request), template=template
+        request, owners=selectors.template_owners_for(request.user), template=template
     )
 
 
-def _template_form(request: HttpRequest, *, organisations: Any, template: Any) -> HttpResponse:
-    initial = (
-        {
+def _template_form(
+    request: HttpRequest, *, owners: selectors.TemplateOwners, template: Any
+) -> HttpResponse:
+    if template is not None:
+        initial: dict[str, Any] = {
             "organisation": template.organisation_id,
+            "local_service": template.local_service_id,
             "title": template.title,
             "body": template.body,
             "is_active": template.is_active,
         }
-        if template
-        else {"is_active": True}
-    )
-    form = TemplateForm(request.POST or None, initial=initial, organisations=organisations)
+    else:  # the only place one may file a template is chosen already
+        initial = {"is_active": True}
+        if owners.organisations.count() == 1:
+            initial["organisation"] = owners.organisations.get().pk
+        if not owners.organisation_wide and owners.local_services.count() == 1:
+            initial["local_service"] = owners.local_services.get().pk
+    form = TemplateForm(request.POST or None, initial=initial, owners=owners)
     status = 200
     if request.method == "POST":
         status = 400
@@ -610,7 +620,12 @@ def _template_form(request: HttpRequest, *, organisations: Any, template: Any) -
             except VoiceError as error:
                 _form_error(form, error)
             else:
-                messages.success(request, "Le modèle est enregistré.")
+                messages.success(
+                    request,
+                    "Le modèle est enregistré."
+                    if data["is_active"]
+                    else "Le modèle est enregistré ; il n’est plus proposé pour répondre.",
+                )
                 return redirect("voice_backoffice:template_list")
     return render(
         request,
@@ -634,54 +649,112 @@ def _template_form(request: HttpRequest, *, organisations: Any, template: Any) -
 @login_required
 @require_http_methods(["GET", "POST"])
 def assisted_create(request: HttpRequest) -> HttpResponse:
+    """Step 1 (GET, no query): the adviser's site (their membership's, preselected) and the
+    organisation the citizen speaks of. Step 2 (GET with both, then POST): the competent
+    local service, preselected, and the citizen's experience. Then the receipt."""
     sites = sites_visible_to(request.user).filter(is_active=True)
     if not sites.exists():
         raise PermissionDenied
-    only_site = sites.first() if sites.count() == 1 else None
-    form = AssistedForm(
-        request.POST or None,
-        sites=sites,
-        initial={"assisted_site": only_site.pk if only_site else None},
-    )
-    status = 200
     if request.method == "POST":
-        status = 400
+        organisation_id = _int(request.POST.get("organisation"))
+        form = AssistedForm(
+            request.POST,
+            sites=sites,
+            local_services=_local_services_of(organisation_id),
+        )
         if form.is_valid():
-            data = form.cleaned_data
-            site: Site = data["assisted_site"]
-            organisation = data["organisation"]
-            runs_it = site.organisation_id == organisation.pk
-            try:
-                submitted = services.experience_submit(
-                    organisation=organisation,
-                    local_service=site.local_service if runs_it else None,
-                    site=site,
-                    title=data["title"],
-                    text=data["text"],
-                    journey_stage=data["journey_stage"],
-                    channel=data["channel"],
-                    happened_on=data["happened_on"],
-                    tone=data["tone"],
-                    email=data["email"],
-                    actor=_user(request),
-                    actor_label=Actor.AGENT,
-                    assisted_by=_user(request),
-                    assisted_site=site,
-                )
-            except VoiceError as error:
-                _form_error(form, error)
-            else:
-                request.session[ASSISTED_KEY] = {
-                    "token": submitted.private_token,
-                    "email": bool(data["email"]),
-                }
+            submitted = _record_assisted(request, form)
+            if submitted is not None:
                 return redirect("voice_backoffice:assisted_done")
+        return _assisted_page(request, form=form, place=None, status=400)
+    place = AssistedPlaceForm(request.GET or None, sites=sites)
+    if not place.is_bound:
+        site = selectors.counter_site_of(request.user, sites)
+        place.initial = {
+            "accueil": site.pk if site else None,
+            "organisme": site.organisation_id
+            if site and site.kind != Site.Kind.FRANCE_SERVICES
+            else None,
+        }
+    changing = "changer" in request.GET  # back from step 2: step 1, filled in
+    if changing or not place.is_valid():
+        status = 400 if place.is_bound and not changing else 200
+        return _assisted_page(request, form=None, place=place, status=status)
+    site, organisation = place.cleaned_data["accueil"], place.cleaned_data["organisme"]
+    competent = competent_local_service(
+        organisation=organisation, departement_code=site.commune.departement_id
+    ) or (site.local_service if site.organisation_id == organisation.pk else None)
+    form = AssistedForm(
+        initial={
+            "assisted_site": site.pk,
+            "organisation": organisation.pk,
+            "local_service": competent.pk if competent else None,
+            "notify_on_publication": True,
+        },
+        sites=sites,
+        local_services=_local_services_of(organisation.pk),
+    )
+    return _assisted_page(request, form=form, place=(site, organisation), status=200)
+
+
+def _local_services_of(organisation_id: int | None) -> Any:
+    if organisation_id is None:
+        return LocalService.objects.none()
+    return LocalService.objects.filter(
+        organisation=organisation_id, is_active=True, organisation__is_active=True
+    ).order_by("sort_key", "pk")
+
+
+def _record_assisted(request: HttpRequest, form: AssistedForm) -> Any:
+    """Submit the experience; the receipt gets its private link through the session,
+    encrypted, once (``assisted_done`` takes it out). None when the service refused."""
+    data = form.cleaned_data
+    site: Site = data["assisted_site"]
+    organisation = data["organisation"]
+    runs_it = site.organisation_id == organisation.pk
+    try:
+        submitted = services.experience_submit(
+            organisation=organisation,
+            local_service=data["local_service"] or (site.local_service if runs_it else None),
+            site=site,
+            title=data["title"],
+            text=data["text"],
+            journey_stage=data["journey_stage"],
+            channel=data["channel"],
+            happened_on=data["happened_on"],
+            tone=data["tone"],
+            email=data["email"],
+            notify_on_publication=data["notify_on_publication"],
+            actor=_user(request),
+            actor_label=Actor.AGENT,
+            assisted_by=_user(request),
+            assisted_site=site,
+        )
+    except VoiceError as error:
+        _form_error(form, error)
+        return None
+    request.session[ASSISTED_KEY] = {
+        "token": encrypt_text(submitted.private_token),
+        "uuid": str(submitted.experience.uuid),
+        "email": bool(data["email"]),
+    }
+    return submitted
+
+
+def _assisted_page(request: HttpRequest, *, form: Any, place: Any, status: int) -> HttpResponse:
+    chosen = None
+    if form is not None and form.is_bound:
+        chosen = (form.cleaned_data.get("assisted_site"), form.cleaned_data.get("organisation"))
+    elif isinstance(place, tuple):
+        chosen = place
     return render(
         request,
         "voice/backoffice/assisted_form.html",
         {
             "title": "Enregistrer l’expérience d’un usager",
             "form": form,
+            "place_form": place if isinstance(place, AssistedPlaceForm) else None,
+            "chosen": chosen,
         },
         status=status,
     )
@@ -690,17 +763,32 @@ def assisted_create(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def assisted_done(request: HttpRequest) -> HttpResponse:
-    last = request.session.get(ASSISTED_KEY) or {}
-    link = absolute_url(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
-    response = render(
-        request,
-        "voice/backoffice/assisted_done.html",
-        {
-            "title": "Expérience enregistrée",
-            "link": link,
-            "emailed": last.get("email", False),
-            "can_answer": has_permission(request.user, Perm.MANAGE_QUALITY),
-        },
-    )
+    """The receipt to print for the citizen: reference, QR code of the private link, what
+    happens next. Shown once: the link's secret leaves the session as the page is made."""
+    last = request.session.pop(ASSISTED_KEY, None) or {}
+    experience = selectors.experience_recorded_by(request.user, last.get("uuid"))
+    if experience is None or not last.get("token"):
+        response = render(
+            request,
+            "voice/backoffice/assisted_done.html",
+            {"title": "Aucun reçu à imprimer", "experience": None},
+        )
+    else:
+        link = absolute_url(reverse("voice:follow", kwargs={"token": decrypt_text(last["token"])}))
+        moderation_days, _ = selectors.sla_thresholds()
+        response = render(
+            request,
+            "voice/backoffice/assisted_done.html",
+            {
+                "title": f"Reçu de l’expérience {experience.reference}",
+                "experience": experience,
+                "link": link,
+                "qr_svg": qr_svg(link),
+                "emailed": last.get("email", False),
+                "moderation_days": moderation_days,
+                "answer_days": selectors.answer_targets(experience.organisation)[0],
+                "can_answer": has_permission(request.user, Perm.MANAGE_QUALITY),
+            },
+        )
     response["Referrer-Policy"] = "same-origin"
     return response

@@ -162,6 +162,12 @@ class ContactForm(HoneypotMixin, ParvisForm):
         help_text="Pour recevoir votre lien privé et être prévenu de la réponse du service. "
         "Elle n’est jamais publiée et elle est effacée dès qu’elle ne sert plus.",
     )
+    notify_on_publication = forms.BooleanField(
+        label="Me prévenir par courriel quand mon expérience est publiée",
+        required=False,
+        initial=True,
+        help_text="Si vous indiquez une adresse électronique.",
+    )
     accept_charter = forms.BooleanField(
         label="J’ai lu la charte de modération : mon témoignage sera relu et publié sans "
         "données personnelles.",
@@ -292,7 +298,19 @@ class AnswerForm(ParvisForm):
 
 
 class TemplateForm(ParvisForm):
+    """A template of an organisation, or of one of its local services. The choices are
+    where the person may file one (``selectors.template_owners_for``); the service checks
+    that the local service belongs to the organisation."""
+
     organisation = forms.ModelChoiceField(label="Organisme", queryset=Organisation.objects.none())
+    local_service = forms.ModelChoiceField(
+        label="Service local",
+        queryset=LocalService.objects.none(),
+        required=False,
+        empty_label="Aucun : modèle de tout l’organisme",
+        help_text="Un modèle d’un service local n’est proposé que pour les expériences "
+        "de ce service ; un modèle de l’organisme l’est pour toutes.",
+    )
     title = forms.CharField(label="Titre du modèle", max_length=200)
     body = forms.CharField(
         label="Texte",
@@ -301,38 +319,122 @@ class TemplateForm(ParvisForm):
         help_text="Marquez ce qui doit être adapté à chaque réponse par "
         "« [À COMPLÉTER : ce qu’il faut écrire] ».",
     )
-    is_active = forms.BooleanField(label="Proposé aux agents", required=False, initial=True)
+    is_active = forms.BooleanField(
+        label="Proposé pour répondre",
+        required=False,
+        initial=True,
+        help_text="Décochez pour retirer le modèle des choix sans le supprimer.",
+    )
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = owners.organisations
+        local_service = cast(forms.ModelChoiceField, self.fields["local_service"])
+        local_service.queryset = owners.local_services
+        if not owners.organisation_wide:
+            # A local quality team files templates for its own service only.
+            local_service.required = True
+            local_service.empty_label = None
+            local_service.help_text = (
+                "Vos modèles sont proposés pour les expériences de ce service."
+            )
+            local_service.error_messages["required"] = "Choisissez votre service local."
+
+
+class AssistedPlaceForm(ParvisForm):
+    """Counter recording, step 1 (GET): where the adviser receives the citizen and which
+    organisation the citizen speaks of; step 2 then offers that organisation's local
+    services. The field names are the query parameters of step 2's address."""
+
+    accueil = forms.ModelChoiceField(
+        label="Votre lieu d’accueil",
+        queryset=Site.objects.none(),
+        error_messages={"invalid_choice": "Choisissez l’un de vos lieux d’accueil."},
+    )
+    organisme = forms.ModelChoiceField(
+        label="Organisme dont l’usager parle",
+        queryset=_organisations(),
+        help_text="Dans une France Services : l’organisme partenaire concerné "
+        "(CAF, Assurance maladie, impôts…).",
+        error_messages={"invalid_choice": "Cet organisme n’existe pas dans l’annuaire."},
+    )
+
+    def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["accueil"]).queryset = sites
 
 
 class AssistedForm(ParvisForm):
-    """An agent records, at the counter, the experience of a citizen who is not online."""
+    """Counter recording, step 2: an adviser records, with the citizen, the experience of
+    a citizen who is not online. Every label speaks to the adviser about the citizen."""
 
-    assisted_site = forms.ModelChoiceField(label="Votre accueil", queryset=Site.objects.none())
-    organisation = forms.ModelChoiceField(
-        label="Organisme concerné",
-        queryset=_organisations(),
-        help_text="L’organisme dont l’usager parle (pour France Services : le partenaire).",
+    assisted_site = forms.ModelChoiceField(queryset=Site.objects.none(), widget=forms.HiddenInput)
+    organisation = forms.ModelChoiceField(queryset=_organisations(), widget=forms.HiddenInput)
+    local_service = forms.ModelChoiceField(
+        label="Service local compétent",
+        queryset=LocalService.objects.none(),
+        required=False,
+        empty_label="Je ne sais pas : le service national",
+        help_text="Proposé d’après le département de votre lieu d’accueil ; changez-le si "
+        "l’usager parle d’un service local d’un autre département.",
+        error_messages={"invalid_choice": "Choisissez un service local de cet organisme."},
     )
-    title = StoryForm.base_fields["title"]
+    title = forms.CharField(
+        label="Titre de l’expérience de l’usager",
+        max_length=TITLE_MAX,
+        min_length=3,
+        help_text=f"En quelques mots ({TITLE_MAX} caractères au plus). "
+        "Par exemple : « Rendez-vous obtenu rapidement ».",
+    )
     text = forms.CharField(
         label="Ce que l’usager raconte",
         max_length=TEXT_MAX,
+        min_length=10,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Avec ses mots, sans son nom ni ses numéros.",
+        help_text="Avec ses mots, sans son nom ni ses numéros (allocataire, sécurité "
+        f"sociale, téléphone) ni son adresse ({TEXT_MAX} caractères au plus).",
     )
-    journey_stage = StoryForm.base_fields["journey_stage"]
-    channel = StoryForm.base_fields["channel"]
-    happened_on = StoryForm.base_fields["happened_on"]
-    tone = StoryForm.base_fields["tone"]
+    journey_stage = forms.ModelChoiceField(
+        label="À quel moment de sa démarche ?",
+        required=False,
+        queryset=JourneyStage.objects.order_by("position", "slug"),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    channel = forms.ModelChoiceField(
+        label="Comment l’usager était-il en contact avec le service ?",
+        required=False,
+        queryset=Channel.objects.order_by("position", "slug"),
+        empty_label="Il ne sait pas",
+    )
+    happened_on = forms.DateField(
+        label="Date de l’expérience de l’usager",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Approximative si besoin. Format : jj/mm/aaaa.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    tone = forms.ChoiceField(
+        label="Globalement, l’expérience de l’usager était…",
+        choices=Tone.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Indiquez si l’expérience de l’usager était positive, neutre ou négative."
+        },
+    )
     email = forms.EmailField(
-        label="Adresse électronique de l’usager",
+        label="L’usager a-t-il une adresse électronique ?",
         required=False,
         max_length=254,
-        help_text="Facultatif : pour lui envoyer son lien privé et la réponse du service.",
+        help_text="Si oui, saisissez-la : il y recevra son lien privé et la réponse du "
+        "service. Sinon, laissez vide : vous lui remettrez le reçu imprimé.",
+    )
+    notify_on_publication = forms.BooleanField(
+        label="Prévenir l’usager par courriel quand son expérience est publiée",
+        required=False,
+        initial=True,
+        help_text="Seulement s’il a donné une adresse électronique.",
     )
     consent = forms.BooleanField(
         label="L’usager a demandé que son expérience soit déposée et sait qu’elle sera "
@@ -340,8 +442,18 @@ class AssistedForm(ParvisForm):
         error_messages={"required": "L’accord de l’usager est nécessaire."},
     )
 
-    def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sites: Any, local_services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["assisted_site"]).queryset = sites
+        cast(forms.ModelChoiceField, self.fields["local_service"]).queryset = local_services
 
     clean_happened_on = StoryForm.clean_happened_on
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if {"assisted_site", "organisation"} & set(self.errors):
+            raise ValidationError(
+                "Ce lieu d’accueil ou cet organisme n’est plus proposé : recommencez depuis "
+                "le choix du lieu."
+            )
+        return cleaned

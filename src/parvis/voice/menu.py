@@ -34,10 +34,6 @@ def _records_at_a_counter(viewer: Viewer) -> bool:
     )
 
 
-def _writes_templates(viewer: Viewer) -> bool:
-    return has_permission(viewer.principal, Perm.MANAGE_QUALITY) or _moderates(viewer)
-
-
 def register_menu() -> None:
     register(
         MenuEntry(
@@ -73,6 +69,8 @@ def register_menu() -> None:
             label=_("Modèles de réponse"),
             url_name="voice_backoffice:template_list",
             order=50,
-            visible=_writes_templates,
+            # Quality managers (local ones included) and organisation admins: the page
+            # lists the templates they manage (403 for anyone else).
+            visible=_can(Perm.MANAGE_QUALITY),
         ),
     )

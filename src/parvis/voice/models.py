@@ -146,6 +146,12 @@ class Experience(models.Model):
     notify_author_on_publication = models.BooleanField(default=True)
     # Digest of the secret in the author's private link (follow, correct, withdraw).
     private_token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Digest of a second private link, made for the email that announces the publication
+    # (the first one's secret is never kept, so it cannot be sent again). Set once: its
+    # presence says the author was told of the publication.
+    publication_link_digest = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     # Recorded at a counter on behalf of a citizen who is not online.
     is_assisted = models.BooleanField(default=False)
@@ -283,6 +289,10 @@ TEMPLATE_NEEDS_PLACEHOLDER = (
     "Un modèle doit contenir au moins un passage à compléter, par exemple "
     "« [À COMPLÉTER : ce que le service a fait] » : une réponse n’est jamais le seul modèle."
 )
+TEMPLATE_SERVICE_MISMATCH = (
+    "Ce service local n’appartient pas à l’organisme choisi : choisissez l’un de ses "
+    "services locaux, ou aucun pour un modèle de tout l’organisme."
+)
 
 
 class AnswerTemplate(models.Model):
@@ -317,8 +327,14 @@ class AnswerTemplate(models.Model):
         return self.title
 
     def clean(self) -> None:
+        errors = {}
         if not PLACEHOLDER.search(self.body or ""):
-            raise ValidationError({"body": TEMPLATE_NEEDS_PLACEHOLDER})
+            errors["body"] = TEMPLATE_NEEDS_PLACEHOLDER
+        service = self.local_service if self.local_service_id is not None else None
+        if service is not None and service.organisation_id != self.organisation_id:
+            errors["local_service"] = TEMPLATE_SERVICE_MISMATCH
+        if errors:
+            raise ValidationError(errors)
 
 
 class AnswerPolicy(models.Model):

@@ -1,4 +1,5 @@
-"""Emails of voice: the author's private link and answer, reminders to services.
+"""Emails of voice: the author's private link, publication and answer, reminders to
+services.
 
 Plain-text emails (subject and body templates in ``templates/voice/emails/``) sent
 through ``parvis.messaging``, synchronously: the tasks that call them carry only ids
@@ -55,6 +56,24 @@ def send_private_link(*, email: str, experience: Experience, token: str) -> None
         to=email,
         owner=experience,
         key=f"voice.private_link:{experience.pk}",
+    )
+
+
+def send_publication(*, email: str, experience: Experience, token: str) -> None:
+    from parvis.voice.selectors import answer_targets
+
+    _send(
+        template="published",
+        context={
+            "experience": experience,
+            "service": experience.local_service or experience.organisation,
+            "public_link": public_link(experience),
+            "follow_link": private_link(token),
+            "answer_days": answer_targets(experience.organisation)[0],
+        },
+        to=email,
+        owner=experience,
+        key=f"voice.published:{experience.pk}",
     )
 
 

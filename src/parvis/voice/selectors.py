@@ -22,10 +22,11 @@ from django.utils import timezone
 from parvis.accounts import scoping
 from parvis.accounts.models import Role
 from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission, visible_to
+from parvis.accounts.selectors import memberships_of
 from parvis.core.crypto import decrypt_text
 from parvis.core.text import unaccent
 from parvis.directory import servicelevels
-from parvis.directory.models import Organisation
+from parvis.directory.models import LocalService, Organisation, Site
 from parvis.voice.digests import author_voter_digest, private_token_digest
 from parvis.voice.models import (
     PUBLIC_STATUSES,
@@ -291,37 +292,45 @@ def answer_of(experience: Experience) -> PublicAnswer | None:
     return PublicAnswer.objects.filter(experience=experience).first()
 
 
-def templates_for_experience(experience: Experience) -> QuerySet[AnswerTemplate]:
-    """Active templates of the experience's organisation (the experience is scoped)."""
-    return AnswerTemplate.objects.filter(
-        organisation=experience.organisation_id, is_active=True
-    ).order_by("title", "pk")
+# --- Counter recording ----------------------------------------------------------------
 
 
-def templates_visible_to(principal: Any) -> QuerySet[AnswerTemplate]:
-    return (
-        visible_to(principal, AnswerTemplate.objects.all(), Perm.MANAGE_QUALITY)
-        .select_related("organisation")
-        .order_by("organisation__sort_key", "title", "pk")
-    )
+def counter_site_of(user: Any, sites: QuerySet[Site]) -> Site | None:
+    """The site to preselect for an adviser recording at a counter: the one of their site
+    membership (the first, in French order), else their only site in scope."""
+    own = sites.filter(pk__in=memberships_of(user).filter(site__isnull=False).values("site"))
+    site = own.first()
+    if site is None and sites.count() == 1:
+        site = sites.first()
+    return site
 
 
-def template_for(principal: Any, pk: int) -> AnswerTemplate:
-    template = get_visible_or_404(principal, AnswerTemplate.objects.all(), pk=pk)
-    require_permission(principal, Perm.MANAGE_QUALITY, template)
-    return template
+def experience_recorded_by(principal: Any, uuid: Any) -> Experience | None:
+    """An experience the principal may see (the one they just recorded), or None."""
+    if not uuid:
+        return None
+    try:
+        return (
+            visible_to(principal, Experience.objects.all())
+            .select_related("organisation", "local_service", "site", "assisted_site")
+            .get(uuid=uuid)
+        )
+    except (Experience.DoesNotExist, ValueError, ValidationError):
+        return None
 
 
 # --- Authors ----------------------------------------------------------------------------
 
 
 def experience_by_token(token: str) -> Experience:
-    """The experience of a private link, or 404 (never says whether it existed)."""
+    """The experience of a private link, or 404 (never says whether it existed). The link
+    given at submission and the one sent with the publication email both open it."""
     if not token or len(token) > 100:
         raise Http404
+    digest = private_token_digest(token)
     try:
         return Experience.objects.select_related(*_RELATED).get(
-            private_token_digest=private_token_digest(token)
+            Q(private_token_digest=digest) | Q(publication_link_digest=digest)
         )
     except Experience.DoesNotExist as exc:
         raise Http404 from exc
@@ -380,3 +389,68 @@ def published_answer(uuid: Any) -> PublicAnswer:
         )
     except (PublicAnswer.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+# --- Answer templates -------------------------------------------------------------------
+# The one template store of the house: public answers use it now, the agent desk will.
+# A template belongs to an organisation (``local_service`` empty) or to one of its local
+# services (its quality team's own); scoping reaches it through both paths.
+
+
+def answer_templates_for(
+    *, organisation: Organisation | int, local_service: LocalService | int | None = None
+) -> QuerySet[AnswerTemplate]:
+    """Active templates offered when answering about ``organisation`` (and, when known,
+    ``local_service``): the organisation's own plus that local service's, by title."""
+    own = Q(local_service__isnull=True)
+    if local_service is not None:
+        own |= Q(local_service=local_service)
+    return (
+        AnswerTemplate.objects.filter(own, organisation=organisation, is_active=True)
+        .select_related("local_service")
+        .order_by("title", "pk")
+    )
+
+
+def templates_visible_to(principal: Any) -> QuerySet[AnswerTemplate]:
+    """The templates the principal manages: an organisation-level quality manager or
+    admin all of the organisation's, a local one those of their local service."""
+    return (
+        visible_to(principal, AnswerTemplate.objects.all(), Perm.MANAGE_QUALITY)
+        .select_related("organisation", "local_service")
+        .order_by("organisation__sort_key", "local_service__sort_key", "title", "pk")
+    )
+
+
+def template_for(principal: Any, pk: int) -> AnswerTemplate:
+    """404 outside the scope, 403 without ``MANAGE_QUALITY`` on the template."""
+    template = get_visible_or_404(principal, AnswerTemplate.objects.all(), pk=pk)
+    require_permission(principal, Perm.MANAGE_QUALITY, template)
+    return template
+
+
+@dataclass(frozen=True)
+class TemplateOwners:
+    """Where the principal may file a template: organisations (those where they act at
+    organisation level, and those of their local services) and local services."""
+
+    organisations: QuerySet[Organisation]
+    local_services: QuerySet[LocalService]
+    organisation_wide: bool  # may file a template for a whole organisation
+
+
+def template_owners_for(principal: Any) -> TemplateOwners:
+    whole = visible_to(principal, Organisation.objects.filter(is_active=True), Perm.MANAGE_QUALITY)
+    services = visible_to(
+        principal,
+        LocalService.objects.filter(is_active=True, organisation__is_active=True),
+        Perm.MANAGE_QUALITY,
+    ).select_related("organisation")
+    organisations = Organisation.objects.filter(
+        Q(pk__in=whole.values("pk")) | Q(pk__in=services.values("organisation"))
+    ).order_by("sort_key", "pk")
+    return TemplateOwners(
+        organisations=organisations,
+        local_services=services.order_by("organisation__sort_key", "sort_key", "pk"),
+        organisation_wide=whole.exists(),
+    )

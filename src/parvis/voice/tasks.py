@@ -55,6 +55,20 @@ def notify_answer(answer_id: int) -> bool:
     return services.answer_notify_author(answer=answer)
 
 
+@shared_task(name="parvis.voice.tasks.notify_publication", **_MAIL_RETRY)
+def notify_publication(experience_id: int) -> bool:
+    """Email the author that their experience is published (the address is decrypted
+    here, in the sending task, never carried by the broker)."""
+    experience = (
+        Experience.objects.select_related("organisation", "local_service")
+        .filter(pk=experience_id)
+        .first()
+    )
+    if experience is None:
+        return False
+    return services.experience_notify_publication(experience=experience)
+
+
 @shared_task(name="parvis.voice.tasks.notify_rejection", **_MAIL_RETRY)
 def notify_rejection(experience_id: int) -> bool:
     experience = Experience.objects.filter(pk=experience_id).first()

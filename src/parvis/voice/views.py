@@ -28,6 +28,7 @@ from parvis.accounts.models import User
 from parvis.core import ratelimit
 from parvis.core.breadcrumb import breadcrumb
 from parvis.core.charter import CharterReason
+from parvis.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from parvis.core.http import absolute_url, client_ip
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.directory.selectors import local_services_search, sites_search
@@ -305,13 +306,20 @@ def share_contact(request: HttpRequest) -> HttpResponse:
     if service is None or story is None:
         messages.info(request, "Il manque une étape : reprenons où vous en étiez.")
         return redirect("voice:share" if service is None else "voice:share_story")
-    form = ContactForm(request.POST or None, initial={"email": draft.get("email", "")})
+    form = ContactForm(
+        request.POST or None,
+        initial={
+            "email": draft.get("email", ""),
+            "notify_on_publication": draft.get("notify_on_publication", True),
+        },
+    )
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             email = form.cleaned_data["email"]
-            draft["email"] = email
+            notify = form.cleaned_data["notify_on_publication"]
+            draft.update(email=email, notify_on_publication=notify)
             _save_draft(request, draft)
             refusal = rate_limited(request, "submit", email=email)
             if refusal:
@@ -323,6 +331,7 @@ def share_contact(request: HttpRequest) -> HttpResponse:
                         **service,
                         **story,
                         email=email,
+                        notify_on_publication=notify,
                         author=request.user if request.user.is_authenticated else None,
                     )
                 except VoiceError as error:
@@ -330,8 +339,10 @@ def share_contact(request: HttpRequest) -> HttpResponse:
                 else:
                     request.session.pop(DRAFT_KEY, None)
                     request.session[LAST_KEY] = {
-                        "token": submitted.private_token,
+                        # encrypted: sessions are stored server-side, the secret never in clear
+                        "token": encrypt_text(submitted.private_token),
                         "email": bool(email),
+                        "reference": submitted.experience.reference,
                     }
                     return redirect("voice:share_done")
     return render(
@@ -351,7 +362,11 @@ def share_contact(request: HttpRequest) -> HttpResponse:
 @never_cache
 def share_done(request: HttpRequest) -> HttpResponse:
     last = request.session.get(LAST_KEY) or {}
-    link = absolute_url(reverse("voice:follow", kwargs={"token": last["token"]})) if last else ""
+    try:
+        token = decrypt_text(last["token"]) if last else ""
+    except DecryptionError:  # a session from before the secret was kept encrypted
+        token, last = "", {}
+    link = absolute_url(reverse("voice:follow", kwargs={"token": token})) if token else ""
     return _private(
         render(
             request,
@@ -360,6 +375,7 @@ def share_done(request: HttpRequest) -> HttpResponse:
                 "title": "Merci pour votre expérience",
                 "link": link,
                 "emailed": last.get("email", False),
+                "reference": last.get("reference", ""),
             },
         )
     )
@@ -480,8 +496,6 @@ def correct(request: HttpRequest, token: str) -> HttpResponse:
                     )
                     return redirect("voice:follow", token=token)
     else:
-        from parvis.core.crypto import decrypt_text
-
         form = CorrectionForm(
             initial={
                 "title": decrypt_text(experience.original_title_encrypted),
@@ -564,16 +578,26 @@ def follow_feedback(request: HttpRequest, token: str) -> HttpResponse:
                 is_author=True,
             )
         except VoiceError as error:
-            messages.error(request, error.message)
+            (messages.info if error.code == "already_voted" else messages.error)(
+                request, error.message
+            )
         else:
             messages.success(request, "Merci, votre avis est enregistré.")
     return redirect("voice:follow", token=token)
 
 
+# The vote block under a public answer: its messages are shown there, where the reader
+# is, and the page comes back scrolled to it (``voice_tags.anchored_messages``).
+FEEDBACK_ANCHOR = "avis-reponse"
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
-    """Readers say whether a published answer helped: once per voter (hashed IP + browser)."""
+    """Readers say whether a published answer helped: once per voter (hashed IP + browser).
+
+    Without JavaScript: the vote goes back to the page it came from (``next``), its
+    confirmation shown in the vote block; a second vote is told so in one sentence."""
     answer = selectors.published_answer(uuid)
     form = FeedbackForm(request.POST or None)
     status = 200
@@ -593,18 +617,19 @@ def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
                         answer=answer, helpful=form.cleaned_data["helpful"], voter=voter
                     )
                 except VoiceError as error:
-                    form.add_error(None, error.message)
-                    status = error.status
+                    if error.code != "already_voted":
+                        form.add_error(None, error.message)
+                        status = error.status
+                    else:  # not an error for the reader: their first vote counts
+                        messages.info(request, error.message, extra_tags=_anchored(FEEDBACK_ANCHOR))
+                        return redirect(_back_to_vote(request, answer.experience.uuid))
                 else:
-                    messages.success(request, "Merci, votre avis est enregistré.")
-                    target = request.POST.get("next", "")
-                    if url_has_allowed_host_and_scheme(
-                        target,
-                        allowed_hosts={request.get_host()},
-                        require_https=request.is_secure(),
-                    ):
-                        return redirect(target)
-                    return redirect("voice:answer_feedback", uuid=answer.experience.uuid)
+                    messages.success(
+                        request,
+                        "Merci, votre avis est enregistré.",
+                        extra_tags=_anchored(FEEDBACK_ANCHOR),
+                    )
+                    return redirect(_back_to_vote(request, answer.experience.uuid))
     return render(
         request,
         "voice/answer_feedback.html",
@@ -616,6 +641,20 @@ def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _anchored(anchor: str) -> str:
+    return f"anchored {anchor}"
+
+
+def _back_to_vote(request: HttpRequest, uuid: Any) -> str:
+    """The page the vote came from (same site only), else the vote page, at the vote block."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("voice:answer_feedback", kwargs={"uuid": uuid})
+    return f"{target.split('#', 1)[0]}#{FEEDBACK_ANCHOR}"
 
 
 @login_required

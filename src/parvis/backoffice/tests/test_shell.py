@@ -83,8 +83,7 @@ ORGANISATION = {"Membres", "Jetons d’API", "Journal d’audit"}
         (Role.ORGANISATION_ADMIN, TODAY | COUNTER | QUALITY | ORGANISATION),
         (
             "platform_moderator",
-            {"Tableau de bord", "Modération des expériences", "Modèles de réponse"}
-            | {"Demandes de simplification"},
+            {"Tableau de bord", "Modération des expériences", "Demandes de simplification"},
         ),
         (
             "platform_admin",

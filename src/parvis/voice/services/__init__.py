@@ -22,7 +22,8 @@ One module per concern; this package re-exports their public names, so callers w
 - ``answers``: public answers and their templates;
 - ``follow_up``: answer due dates and policies, reminders and escalation of answers that
   wait;
-- ``notify``: emails to the author (called by tasks).
+- ``notify``: emails to the author (called by tasks): private link, publication, answer,
+  rejection.
 
 A test that patches a name patches it in the module that calls it (for example
 ``submission._apply_analysis``), not here. Reads live in ``voice.selectors``.
@@ -82,6 +83,7 @@ from parvis.voice.services.moderation import (
 )
 from parvis.voice.services.notify import (
     answer_notify_author,
+    experience_notify_publication,
     experience_notify_rejection,
     experience_send_private_link,
 )
@@ -155,6 +157,7 @@ __all__ = [
     "experience_attach_author",
     "experience_correct",
     "experience_correctable",
+    "experience_notify_publication",
     "experience_notify_rejection",
     "experience_publish",
     "experience_purge_contact",

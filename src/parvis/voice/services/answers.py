@@ -16,17 +16,19 @@ from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.core.queue import send_on_commit
 from parvis.core.text import clean_text
-from parvis.directory.models import Organisation
+from parvis.directory.models import LocalService, Organisation
 from parvis.voice import analysis
 from parvis.voice.models import (
     PLACEHOLDER,
     TEMPLATE_NEEDS_PLACEHOLDER,
+    TEMPLATE_SERVICE_MISMATCH,
     AnswerFeedback,
     AnswerStatus,
     AnswerTemplate,
     Experience,
     PublicAnswer,
 )
+from parvis.voice.selectors import answer_templates_for
 from parvis.voice.services._common import (
     ANSWER_MIN,
     TEXT_MAX,
@@ -76,9 +78,19 @@ def answer_draft_save(
         raise VoiceError(
             "answer_too_long", f"La réponse est limitée à {TEXT_MAX} caractères.", field="text"
         )
-    if template is not None and template.organisation_id != experience.organisation_id:
+    if (
+        template is not None
+        and not answer_templates_for(
+            organisation=experience.organisation_id, local_service=experience.local_service_id
+        )
+        .filter(pk=template.pk)
+        .exists()
+    ):
         raise VoiceError(
-            "template_mismatch", "Ce modèle appartient à un autre organisme.", field="template"
+            "template_mismatch",
+            "Ce modèle n’est pas proposé pour cette expérience (autre organisme, autre "
+            "service local ou modèle retiré).",
+            field="template",
         )
     if template is not None and text == clean_text(template.body):
         raise VoiceError(
@@ -259,19 +271,41 @@ def answer_template_save(
     organisation: Organisation,
     title: str,
     body: str,
+    local_service: LocalService | None = None,
     template: AnswerTemplate | None = None,
     is_active: bool = True,
 ) -> AnswerTemplate:
-    if not has_permission(actor, Perm.MANAGE_QUALITY, organisation):
-        raise VoiceError("forbidden", "Votre rôle ne permet pas de gérer les modèles.", status=403)
+    """Create or change a template of ``organisation``, or of one of its local services
+    (``local_service``). Whoever holds ``MANAGE_QUALITY`` over the owner files it: a local
+    quality manager their service's, an organisation-level one any of the organisation's.
+    ``is_active=False`` withdraws it from the choices without deleting it."""
+    if local_service is not None and local_service.organisation_id != organisation.pk:
+        raise VoiceError(
+            "template_service_mismatch", TEMPLATE_SERVICE_MISMATCH, field="local_service"
+        )
+    if template is not None and not has_permission(actor, Perm.MANAGE_QUALITY, template):
+        raise VoiceError("forbidden", "Votre rôle ne permet pas de modifier ce modèle.", status=403)
+    if not has_permission(actor, Perm.MANAGE_QUALITY, local_service or organisation):
+        raise VoiceError(
+            "forbidden",
+            "Votre rôle porte sur un service local : rattachez le modèle à ce service."
+            if local_service is None and has_permission(actor, Perm.MANAGE_QUALITY)
+            else "Votre rôle ne permet pas de gérer les modèles de ce service.",
+            field="local_service",
+            status=403,
+        )
     body = clean_text(body)
     if not PLACEHOLDER.search(body):
         raise VoiceError("placeholder_missing", TEMPLATE_NEEDS_PLACEHOLDER, field="body")
-    template = template or AnswerTemplate(organisation=organisation)
+    template = template or AnswerTemplate()
+    template.organisation = organisation
+    template.local_service = local_service
     template.title = clean_text(title)
     template.body = body
     template.is_active = is_active
     template.full_clean()
     template.save()
-    audit_record(actor=actor, action="answer_template.saved", target=template)
+    audit_record(
+        actor=actor, action="answer_template.saved", target=template, organisation=organisation
+    )
     return template

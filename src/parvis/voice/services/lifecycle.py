@@ -13,6 +13,7 @@ from django.db import transaction
 
 from parvis.accounts import scoping
 from parvis.accounts.services import audit_record
+from parvis.core.queue import send_on_commit
 from parvis.core.workflow import (
     CREATION,
     Acting,
@@ -46,6 +47,15 @@ def _on_publish(experience: Experience, step: Step) -> None:
     experience.published_at = step.now
     experience.original_purge_due_at = step.now + dt.timedelta(days=retention_days())
     experience.answer_due_at = answer_due_at_for(experience)
+
+
+def _notify_author_of_publication(experience: Experience, step: Step) -> None:
+    # The author asked to be told (``notify_author_on_publication``); the task decrypts
+    # the address and sends once the publication is committed.
+    if experience.notify_author_on_publication and experience.author_email_encrypted:
+        from parvis.voice import tasks
+
+        send_on_commit(tasks.notify_publication, experience.pk)
 
 
 def _on_reject(experience: Experience, step: Step) -> None:
@@ -121,7 +131,7 @@ EXPERIENCE_LIFECYCLE = Machine(
             S.PUBLISHED,
             "Publier",
             guard=BY_MODERATOR,
-            effects=(_on_publish,),
+            effects=(_on_publish, _notify_author_of_publication),
         ),
         Move(
             "reject",

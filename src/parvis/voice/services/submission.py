@@ -19,6 +19,7 @@ from parvis.accounts.models import User
 from parvis.accounts.services import audit_record
 from parvis.core.crypto import decrypt_text, email_digest, encrypt_text
 from parvis.core.queue import send, send_on_commit
+from parvis.core.services import next_reference
 from parvis.core.text import clean_text
 from parvis.core.workflow import Acting, WorkflowError
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
@@ -165,6 +166,7 @@ def experience_submit(
     tone: str = "",
     happened_on: dt.date | None = None,
     email: str = "",
+    notify_on_publication: bool = True,
     author: Any = None,
     actor: Any = None,
     actor_label: str = Actor.AUTHOR,
@@ -174,7 +176,8 @@ def experience_submit(
     """Record a citizen's experience: originals encrypted, then masked by a task.
 
     Nothing is public: the engine runs after commit (``tasks.process_experience``) and
-    the experience then waits for a moderator.
+    the experience then waits for a moderator. ``notify_on_publication``: the author, if
+    they gave an email, is told when it is published (they may say no).
     """
     title, text = clean_text(title), clean_text(text)
     _validate_words(title, text)
@@ -217,12 +220,16 @@ def experience_submit(
         author=author if isinstance(author, User) else None,
         author_email_encrypted=encrypt_text(email) if email else "",
         author_email_digest=email_digest(email, purpose="voice") if email else "",
+        notify_author_on_publication=notify_on_publication,
         private_token_digest=private_token_digest(token),
         is_assisted=assisted_by is not None,
         assisted_by=assisted_by,
         assisted_site=assisted_site,
         source=source,
     )
+    # The short reference a citizen quotes (receipt, confirmation, follow-up page), numbered
+    # in this transaction so a refused submission gives its number back.
+    experience.reference = next_reference("EXP", timezone.localdate().year)
     rule_actor = actor if actor is not None else (assisted_by or experience.author)
     # Saved by the move (relations arrive as rows the caller read; uuid and token digest
     # are random and unique in the database: see ``_save_experience``).

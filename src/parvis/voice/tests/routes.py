@@ -104,7 +104,7 @@ HTML_ROUTES: dict[str, Route] = {
         "scoped", kwargs=_uuid(published=True), agent_status=403
     ),
     "voice_backoffice:answer_preview": Route("scoped", kwargs=_draft_answer, agent_status=403),
-    "voice_backoffice:template_list": Route("login"),
+    "voice_backoffice:template_list": Route("login", agent_status=403),
     "voice_backoffice:template_create": Route("login", agent_status=403),
     "voice_backoffice:template_edit": Route("scoped", kwargs=_template, agent_status=403),
     # back office: agents record at their counter

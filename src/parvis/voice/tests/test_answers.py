@@ -236,9 +236,12 @@ def test_feedback_once_per_voter(client, django_capture_on_commit_callbacks):
     url = reverse("voice:answer_feedback", kwargs={"uuid": experience.uuid})
     assert client.get(url).status_code == 200
     assert client.post(url, {"helpful": "oui"}, HTTP_USER_AGENT="Lecteur").status_code == 302
-    again = client.post(url, {"helpful": "non"}, HTTP_USER_AGENT="Lecteur")
-    assert again.status_code == 409
-    assert "déjà donné votre avis" in again.content.decode()
+    # a second vote is not an error page: one plain sentence where the vote was
+    again = client.post(url, {"helpful": "non"}, HTTP_USER_AGENT="Lecteur", follow=True)
+    assert again.status_code == 200
+    assert again.redirect_chain == [(f"{url}#avis-reponse", 302)]
+    vote_block = again.content.decode().split('id="avis-reponse"', 1)[1]
+    assert "Vous avez déjà donné votre avis sur cette réponse." in vote_block
     # another browser on the same address is another voter
     assert client.post(url, {"helpful": "non"}, HTTP_USER_AGENT="Autre").status_code == 302
     # the author votes through the private link; their vote is flagged
@@ -272,6 +275,23 @@ def _answer_in_moderation(quality_manager, service, capture):
 
 def _span_index(answer, label):
     return next(i for i, span in enumerate(answer.entities) if span["label"] == label)
+
+
+def test_the_answer_moderation_page_opens_without_errors(
+    client, quality_manager, service, moderator, django_capture_on_commit_callbacks
+):
+    """On first opening, the decision form is empty: no « Ce champ est obligatoire »."""
+    answer = _answer_in_moderation(quality_manager, service, django_capture_on_commit_callbacks)
+    client.force_login(moderator)
+    url = reverse("voice_backoffice:answer_moderation", kwargs={"pk": answer.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not page.context["form"].is_bound and not page.context["masking_form"].is_bound
+    html = page.content.decode()
+    assert "Ce champ est obligatoire" not in html and "fr-error-text" not in html
+    # a decision sent without its choice is still refused, next to the field
+    refused = client.post(url, {"action": "decide"})
+    assert refused.status_code == 400 and "Ce champ est obligatoire" in refused.content.decode()
 
 
 def test_moderator_adjusts_the_masking_of_an_answer_before_publishing_it(
@@ -375,10 +395,23 @@ def test_readers_vote_from_the_public_page(client, django_capture_on_commit_call
     assert f'action="{vote_url}"' in page and "Donner mon avis" in page
     with django_capture_on_commit_callbacks(execute=True):
         voted = client.post(vote_url, {"helpful": "oui", "next": page_url})
-    assert voted.status_code == 302 and voted["Location"] == page_url
+    # back to the page, at the vote block, which shows the confirmation in place of the form
+    assert voted.status_code == 302 and voted["Location"] == f"{page_url}#avis-reponse"
     page = client.get(page_url).content.decode()
-    assert "Merci, votre avis est enregistré." in page
+    top, vote_block = page.split('id="avis-reponse"', 1)
+    assert "Merci, votre avis est enregistré." in vote_block
+    assert "Merci, votre avis est enregistré." not in top
+    assert "Donner mon avis" not in vote_block
     assert "1 personne a répondu oui" in page
+    # the message is shown once: the page read again offers the form
+    assert "Donner mon avis" in client.get(page_url).content.decode()
+    # voting again from the page: the same block says so in a plain sentence
+    again = client.post(vote_url, {"helpful": "non", "next": page_url}, follow=True)
+    assert again.status_code == 200 and again.redirect_chain[-1][0].endswith("#avis-reponse")
+    assert (
+        "Vous avez déjà donné votre avis sur cette réponse."
+        in (again.content.decode().split('id="avis-reponse"', 1)[1])
+    )
     # a robot filling the hidden field is refused in French, and nothing is counted
     robot = client.post(
         vote_url, {"helpful": "non", "site_internet": "http://spam.example"}, HTTP_USER_AGENT="R"
@@ -388,7 +421,7 @@ def test_readers_vote_from_the_public_page(client, django_capture_on_commit_call
     elsewhere = client.post(
         vote_url, {"helpful": "non", "next": "https://ailleurs.example/"}, HTTP_USER_AGENT="B"
     )
-    assert elsewhere.status_code == 302 and elsewhere["Location"] == vote_url
+    assert elsewhere.status_code == 302 and elsewhere["Location"] == f"{vote_url}#avis-reponse"
     answer = experience.answer
     answer.refresh_from_db()
     assert (answer.helpful_yes, answer.helpful_no) == (1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -49,6 +50,9 @@ def test_partner_submits_an_experience(service, write_token, django_capture_on_c
     assert data["status"] == "submitted" and "/temoigner/suivi/" in data["private_url"]
     experience = Experience.objects.get(uuid=data["uuid"])
     assert experience.source == "api" and experience.status == S.IN_MODERATION
+    # the short reference the citizen can quote, stored on the experience
+    assert re.fullmatch(r"EXP-\d{4}-\d{5}", data["reference"])
+    assert data["reference"] == experience.reference
     assert "06 98 76 54 32" not in experience.masked_text
     assert experience.transitions.first().actor_label == "site partenaire (API)"
 

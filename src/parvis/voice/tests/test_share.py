@@ -65,7 +65,12 @@ def test_citizen_shares_in_three_steps_without_account(
     assert "06 11 22 33 44" not in experience.masked_text
     done = client.get(reverse("voice:share_done")).content.decode()
     assert "/temoigner/suivi/" in done
+    # the short reference is stored and shown on the confirmation and the follow-up page
+    assert experience.reference and experience.reference.startswith("EXP-")
+    assert f'id="experience-reference">{experience.reference}<' in done
     link = done.split('id="private-link" href="')[1].split('"')[0]
+    # the secret waits in the session encrypted, never in clear
+    assert link.rstrip("/").rsplit("/", 1)[1] not in str(client.session["voice:last"])
     # the same link was emailed, through a real SMTP server
     [message] = smtp_inbox.to("paul@example.org")
     assert link in message.get_body(("plain",)).get_content()
@@ -73,6 +78,7 @@ def test_citizen_shares_in_three_steps_without_account(
     assert follow.status_code == 200
     assert follow["Referrer-Policy"] == "same-origin"
     assert "En modération" in follow.content.decode()
+    assert experience.reference in follow.content.decode()
 
 
 def test_steps_keep_what_was_typed_and_need_their_predecessors(client, site):
