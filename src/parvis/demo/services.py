@@ -89,8 +89,40 @@ FRANCE_SERVICES_PARTNERS = (
     "justice",
     "la-poste",
 )
+# Each channel comes with its detail (``directory.channels``): a counter has an address,
+# a phone and an email; France Services an address and a phone; a contact centre a phone
+# (also for SMS) and a website (its contact form and chat).
 COUNTER_CHANNELS = ("guichet", "telephone", "courriel")
 CONTACT_CENTRE_CHANNELS = ("telephone", "courriel", "chat", "sms")
+# National contact centres: their public number and website. They stand in the first demo
+# département for their time zone and serve all France (``Site.coverage``).
+NATIONAL_CONTACT_CENTRES = {
+    "caf": ("32 30", "https://www.caf.fr"),
+    "assurance-maladie": ("36 46", "https://www.ameli.fr"),
+    "dgfip": ("0 809 401 401", "https://www.impots.gouv.fr"),
+}
+
+
+# A contact centre serving listed départements: the retirement platform of Rhône-Alpes,
+# created when the Rhône is among the demo départements.
+@dataclass(frozen=True)
+class RegionalContactCentre:
+    slug: str
+    name: str
+    organisation: str
+    seat: str  # the département of its commune (time zone, holidays)
+    phone: str
+    departements: tuple[str, ...]
+
+
+REGIONAL_CONTACT_CENTRE = RegionalContactCentre(
+    slug="centre-contact-carsat-rhone-alpes",
+    name="Plateforme téléphonique Carsat Rhône-Alpes",
+    organisation="assurance-retraite",
+    seat="69",
+    phone="39 60",
+    departements=("01", "07", "26", "38", "42", "69", "73", "74"),
+)
 # Mon–Fri 8:30–12:00 and 13:30–16:30; Wednesday mornings only at France Services.
 COUNTER_HOURS = [(day, dt.time(8, 30), dt.time(12, 0)) for day in range(5)] + [
     (day, dt.time(13, 30), dt.time(16, 30)) for day in range(5)
@@ -287,6 +319,7 @@ def _seed(scale: Scale, scale_name: str, progress: Progress | None) -> None:
                     postcode=(main.postcodes or [""])[0],
                     phone=f"09 69 {rng.randint(10, 99)} "
                     f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+                    email=f"accueil.{service.slug}@demo.parvis.fr",
                 )
             )
             site_channels.append((site_slug, COUNTER_CHANNELS))
@@ -306,28 +339,53 @@ def _seed(scale: Scale, scale_name: str, progress: Progress | None) -> None:
                     organisation=organisations["la-poste"] if index % 3 == 0 else None,
                     address=f"{rng.randint(1, 60)} {fake.street_name()}",
                     postcode=(commune.postcodes or [""])[0],
+                    phone=f"05 {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                    f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
                 )
             )
             site_channels.append((site_slug, ("guichet", "telephone")))
             site_hours.append((site_slug, FRANCE_SERVICES_HOURS))
             france_services.append(site_slug)
-    for slug in ("caf", "assurance-maladie", "dgfip"):
+    for slug, (phone, website) in NATIONAL_CONTACT_CENTRES.items():
         name = f"Centre de contact national – {organisations[slug].short_name}"
         site_slug = f"centre-contact-{slug}"
         commune = _largest_communes(departements[0], 1)[0]
         sites.append(
             Site(
                 kind=Site.Kind.CONTACT_CENTRE,
+                coverage=Site.Coverage.NATIONAL,
                 slug=site_slug,
                 name=name,
                 sort_key=sort_key(name),
                 organisation=organisations[slug],
                 commune=commune,
                 postcode=(commune.postcodes or [""])[0],
+                phone=phone,
+                website=website,
             )
         )
         site_channels.append((site_slug, CONTACT_CENTRE_CHANNELS))
         site_hours.append((site_slug, [(d, dt.time(8, 0), dt.time(18, 0)) for d in range(5)]))
+    regional = REGIONAL_CONTACT_CENTRE
+    covered: list[tuple[str, str]] = []
+    seat = next((d for d in departements if d.code == regional.seat), None)
+    if seat is not None:
+        commune = _largest_communes(seat, 1)[0]
+        sites.append(
+            Site(
+                kind=Site.Kind.CONTACT_CENTRE,
+                coverage=Site.Coverage.DEPARTEMENTS,
+                slug=regional.slug,
+                name=regional.name,
+                sort_key=sort_key(regional.name),
+                organisation=organisations[regional.organisation],
+                commune=commune,
+                phone=regional.phone,
+            )
+        )
+        site_channels.append((regional.slug, ("telephone",)))
+        site_hours.append((regional.slug, [(d, dt.time(8, 0), dt.time(17, 0)) for d in range(5)]))
+        covered = [(regional.slug, code) for code in regional.departements]
     _bulk(Site, sites, progress, "Sites")
 
     site_ids = dict(Site.objects.filter(slug__in=[s.slug for s in sites]).values_list("slug", "pk"))
@@ -354,6 +412,15 @@ def _seed(scale: Scale, scale_name: str, progress: Progress | None) -> None:
         ],
         progress,
         "Canaux",
+    )
+    _bulk(
+        Site.covered_departements.through,
+        [
+            Site.covered_departements.through(site_id=site_ids[slug], departement_id=code)
+            for slug, code in covered
+        ],
+        progress,
+        "Départements servis",
     )
     _bulk(
         Site.partners.through,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -22,7 +23,7 @@ from parvis.directory.models import (
     Site,
     Theme,
 )
-from parvis.directory.services import DirectoryError, validate_weekly_hours
+from parvis.directory.services import DirectoryError, site_rule_errors, validate_weekly_hours
 
 
 class SortKeyAdmin(admin.ModelAdmin):
@@ -111,10 +112,59 @@ class OpeningExceptionInline(admin.TabularInline):
     fields = ["date", "is_closed", "opens", "closes", "label"]
 
 
+class SiteAdminForm(forms.ModelForm):
+    """The admin applies the services' rules that span fields and relations: coverage
+    against kind and départements, a contact detail for each channel."""
+
+    website = forms.URLField(
+        label="Site internet ou formulaire en ligne",
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+    )
+
+    class Meta:
+        model = Site
+        fields = [
+            "kind",
+            "name",
+            "slug",
+            "organisation",
+            "local_service",
+            "operator_name",
+            "partners",
+            "address",
+            "postcode",
+            "commune",
+            "coverage",
+            "covered_departements",
+            "channels",
+            "phone",
+            "email",
+            "website",
+            "is_active",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        errors = site_rule_errors(
+            kind=data.get("kind") or "",
+            coverage=data.get("coverage") or Site.Coverage.LOCAL,
+            covered_departements=data.get("covered_departements") or (),
+            channels=data.get("channels") or (),
+            values=data,
+        )
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return data
+
+
 @admin.register(Site)
 class SiteAdmin(SortKeyAdmin):
-    list_display = ["name", "kind", "organisation", "commune", "is_active"]
-    list_filter = ["kind", "is_active", "organisation"]
+    form = SiteAdminForm
+    list_display = ["name", "kind", "coverage", "organisation", "commune", "is_active"]
+    list_filter = ["kind", "coverage", "is_active", "organisation"]
     search_fields = [
         "name",
         "slug",
@@ -128,7 +178,7 @@ class SiteAdmin(SortKeyAdmin):
     list_select_related = ["organisation", "commune"]
     autocomplete_fields = ["organisation", "local_service", "partners"]
     raw_id_fields = ["commune"]
-    filter_horizontal = ["channels"]
+    filter_horizontal = ["channels", "covered_departements"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningHoursInline, OpeningExceptionInline]
 

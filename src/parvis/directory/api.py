@@ -118,7 +118,24 @@ class SiteOut(Schema):
     )
     phone: str
     email: str
+    website: str = Field(
+        ..., description="Site internet ou formulaire en ligne (canaux chat, en ligne, courriel)."
+    )
+    coverage: Site.Coverage = Field(
+        ...,
+        description="Public servi : local (qui se rend sur place, commune du lieu), national "
+        "(toute la France) ou departements (ceux de covered_departements). Un centre de "
+        "contact national garde une commune pour son fuseau horaire ; la recherche par "
+        "commune ou département le trouve par sa couverture.",
+    )
+    covered_departements: list[str] = Field(
+        ..., description="Codes INSEE des départements servis (couverture departements)."
+    )
     timezone: str = Field(..., description="Fuseau horaire IANA du lieu, pour tous ses horaires.")
+
+    @staticmethod
+    def resolve_covered_departements(obj: Site) -> list[str]:
+        return [departement.code for departement in obj.covered_departements.all()]
 
     @staticmethod
     def resolve_organisation(obj: Site) -> str | None:
@@ -209,6 +226,9 @@ class LocalServiceFilters(InputSchema):
 
 
 class SiteFilters(LocalServiceFilters):
+    """``commune`` and ``departement`` find the sites located there (local coverage) and
+    the contact centres that serve it (national, or listing its département)."""
+
     type: Site.Kind | None = Field(None, description="Type de lieu.")
 
 
@@ -475,6 +495,6 @@ def _public_site_or(site: Site) -> Site:
     """The site with its relations loaded, even when it is not public (inactive)."""
     return (
         Site.objects.select_related("commune__departement", "organisation", "local_service")
-        .prefetch_related("channels", "partners", "opening_hours")
+        .prefetch_related("channels", "partners", "covered_departements", "opening_hours")
         .get(pk=site.pk)
     )

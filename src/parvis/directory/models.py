@@ -126,6 +126,13 @@ class Site(models.Model):
         CONTACT_CENTRE = "centre-contact", _("Centre de contact")
         FRANCE_SERVICES = "france-services", _("France Services")
 
+    class Coverage(models.TextChoices):
+        """Whom a site serves: the public of its own commune, or remote callers."""
+
+        LOCAL = "local", _("Locale (le public du lieu)")
+        NATIONAL = "national", _("Nationale (toute la France)")
+        DEPARTEMENTS = "departements", _("Départements listés")
+
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     slug = models.SlugField(unique=True, max_length=140)
     name = models.CharField(_("nom"), max_length=200)
@@ -148,6 +155,28 @@ class Site(models.Model):
     channels = models.ManyToManyField(Channel, related_name="sites", blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
+    # Where the « chat », « en ligne » (and « courriel / formulaire ») channels lead.
+    website = models.URLField(_("site internet ou formulaire en ligne"), max_length=300, blank=True)
+    # A contact centre keeps a commune (its time zone and holidays) but serves callers
+    # from a wider area: search by commune or département uses the coverage, not the
+    # commune, for such a site.
+    coverage = models.CharField(
+        _("territoire servi"),
+        max_length=20,
+        choices=Coverage.choices,
+        default=Coverage.LOCAL,
+        help_text=_(
+            "Locale : le public qui se rend sur place. Un centre de contact peut servir "
+            "toute la France ou une liste de départements."
+        ),
+    )
+    covered_departements = models.ManyToManyField(
+        Departement,
+        related_name="covering_sites",
+        blank=True,
+        verbose_name=_("départements servis"),
+        help_text=_("Seulement pour la couverture « Départements listés »."),
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -173,6 +202,21 @@ class Site(models.Model):
             raise ValidationError(
                 {"organisation": _("Un site hors France Services a un organisme.")}
             )
+        if self.coverage != self.Coverage.LOCAL and self.kind != self.Kind.CONTACT_CENTRE:
+            raise ValidationError(
+                {
+                    "coverage": _(
+                        "Seul un centre de contact sert toute la France ou une liste de "
+                        "départements : un accueil physique ou France Services sert le "
+                        "public qui se rend sur place."
+                    )
+                }
+            )
+
+    @property
+    def serves_remotely(self) -> bool:
+        """True for a contact centre serving all France or listed départements."""
+        return self.coverage != self.Coverage.LOCAL
 
     @property
     def timezone(self) -> str:

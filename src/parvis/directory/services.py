@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from parvis.accounts.services import audit_record
 from parvis.core.errors import ParvisError
 from parvis.core.text import sort_key, unaccent
+from parvis.directory.channels import missing_channel_details
 from parvis.directory.models import (
     Channel,
     JourneyStage,
@@ -133,6 +134,9 @@ SITE_FIELDS = frozenset(
         "operator_name",
         "phone",
         "email",
+        "website",
+        "coverage",
+        "covered_departements",
         "is_active",
         "organisation",
         "local_service",
@@ -287,7 +291,60 @@ def local_service_update(
 # Sites ---------------------------------------------------------------------------------
 
 
-def _check_site(site: Site, partners: list[Organisation] | None) -> None:
+def coverage_errors(
+    *, kind: str, coverage: str, covered_departements: Iterable[Departement]
+) -> dict[str, list[str]]:
+    """French messages by field when a site's coverage and its départements disagree.
+
+    The one rule, called by the services and the admin form (the kind rule is also in
+    ``Site.clean``, which the admin runs too).
+    """
+    covered = list(covered_departements)
+    if coverage != Site.Coverage.LOCAL and kind != Site.Kind.CONTACT_CENTRE:
+        return {
+            "coverage": [
+                "Seul un centre de contact sert toute la France ou une liste de départements."
+            ]
+        }
+    if coverage == Site.Coverage.DEPARTEMENTS and not covered:
+        return {
+            "covered_departements": ["Indiquez les départements servis par ce centre de contact."]
+        }
+    if coverage != Site.Coverage.DEPARTEMENTS and covered:
+        return {
+            "covered_departements": [
+                "Les départements servis ne s’indiquent qu’avec la couverture "
+                "« Départements listés »."
+            ]
+        }
+    return {}
+
+
+def site_rule_errors(
+    *,
+    kind: str,
+    coverage: str,
+    covered_departements: Iterable[Departement],
+    channels: Iterable[Channel],
+    values: Mapping[str, Any],
+) -> dict[str, list[str]]:
+    """Every refusal of the site rules that span fields and relations (coverage, and a
+    contact detail for each channel), by field; empty when the site may be saved."""
+    errors = coverage_errors(
+        kind=kind, coverage=coverage, covered_departements=covered_departements
+    )
+    for field, messages in missing_channel_details(channels=channels, values=values).items():
+        errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+def _check_site(
+    site: Site,
+    partners: list[Organisation] | None,
+    *,
+    channels: list[Channel],
+    covered: list[Departement],
+) -> None:
     if site.postcode and not _POSTCODE.match(site.postcode):
         raise DirectoryError(
             "invalid_postcode",
@@ -299,6 +356,23 @@ def _check_site(site: Site, partners: list[Organisation] | None) -> None:
             "partners_not_allowed",
             "Seul un site France Services accueille des organismes partenaires.",
             {"partners": ["Seul un site France Services a des partenaires."]},
+        )
+    coverage = coverage_errors(kind=site.kind, coverage=site.coverage, covered_departements=covered)
+    if coverage:
+        raise DirectoryError(
+            "invalid_coverage",
+            " ".join(message for messages in coverage.values() for message in messages),
+            coverage,
+        )
+    missing = missing_channel_details(
+        channels=channels,
+        values={field: getattr(site, field) for field in ("address", "phone", "email", "website")},
+    )
+    if missing:
+        raise DirectoryError(
+            "channel_detail_missing",
+            " ".join(message for messages in missing.values() for message in messages),
+            missing,
         )
 
 
@@ -318,12 +392,23 @@ def site_create(
     operator_name: str = "",
     phone: str = "",
     email: str = "",
+    website: str = "",
+    coverage: str = Site.Coverage.LOCAL,
+    covered_departements: Iterable[Departement] = (),
     slug: str | None = None,
     is_active: bool = True,
 ) -> Site:
-    """Create a site: a counter, a contact centre or a France Services site (with partners)."""
+    """Create a site: a counter, a contact centre or a France Services site (with partners).
+
+    A contact centre may serve all France (``coverage="national"``) or listed
+    départements (``"departements"`` with ``covered_departements``); its commune then
+    only gives its time zone and holidays. Each channel needs its contact detail
+    (``directory.channels``).
+    """
     name = _check_name(name)
     partner_list = list(partners)
+    channel_list = list(channels)
+    covered = list(dict.fromkeys(covered_departements))
     site = Site(
         kind=kind,
         name=name,
@@ -335,15 +420,18 @@ def site_create(
         address=address.strip(),
         postcode=postcode.strip(),
         operator_name=operator_name,
-        phone=phone,
-        email=email,
+        phone=phone.strip(),
+        email=email.strip(),
+        website=website.strip(),
+        coverage=coverage,
         is_active=is_active,
     )
-    _check_site(site, partner_list)
+    _check_site(site, partner_list, channels=channel_list, covered=covered)
     _full_clean(site)
     site.save()
-    site.channels.set(list(channels))
+    site.channels.set(channel_list)
     site.partners.set(partner_list)
+    site.covered_departements.set(covered)
     audit_record(
         actor=actor,
         action="site.created",
@@ -355,28 +443,40 @@ def site_create(
 
 @transaction.atomic
 def site_update(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Site:
-    """Change the given fields of a site (``SITE_FIELDS``); m2m fields are replaced."""
+    """Change the given fields of a site (``SITE_FIELDS``); m2m fields are replaced.
+
+    Leaving the « Départements listés » coverage without naming départements clears them.
+    """
     _check_fields(data, SITE_FIELDS)
     for field, value in data.items():
-        if field in {"channels", "partners"}:
+        if field in {"channels", "partners", "covered_departements"}:
             continue
         if field == "name":
             site.name = _check_name(value)
             site.sort_key = sort_key(site.name)
-        elif field in {"address", "postcode"}:
+        elif field in {"address", "postcode", "phone", "email", "website"}:
             setattr(site, field, value.strip())
         else:
             setattr(site, field, value)
     partners = list(data["partners"]) if "partners" in data else None
     if partners is None and "kind" in data and site.kind != Site.Kind.FRANCE_SERVICES:
         partners = list(site.partners.all())
-    _check_site(site, partners)
+    channels = list(data["channels"]) if "channels" in data else list(site.channels.all())
+    if "covered_departements" in data:
+        covered = list(dict.fromkeys(data["covered_departements"]))
+    elif site.coverage == Site.Coverage.DEPARTEMENTS:
+        covered = list(site.covered_departements.all())
+    else:
+        covered = []
+    _check_site(site, partners, channels=channels, covered=covered)
     _full_clean(site)
     site.save()
     if "channels" in data:
-        site.channels.set(list(data["channels"]))
+        site.channels.set(channels)
     if "partners" in data:
         site.partners.set(partners or [])
+    if "covered_departements" in data or "coverage" in data:
+        site.covered_departements.set(covered)
     audit_record(actor=actor, action="site.updated", target=site, data={"fields": sorted(data)})
     return site
 

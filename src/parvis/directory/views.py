@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from parvis.core.breadcrumb import Breadcrumb, breadcrumb
@@ -17,8 +18,38 @@ from parvis.directory.forms import SiteSearchForm
 from parvis.directory.hours import open_status, opening_schedule, weekly_intervals
 from parvis.directory.models import LocalService, Organisation, Site
 from parvis.directory.services import WEEKDAY_LABELS
+from parvis.territories.selectors import communes_search
 
 UPCOMING_DAYS = 60
+
+
+def _voice_links(
+    *,
+    organisation: Organisation | None,
+    local_service: LocalService | None = None,
+    site: Site | None = None,
+) -> dict[str, str]:
+    """Where a citizen shares an experience about this organisation / service / site (the
+    share form preselects it) and reads the published ones (the public list, filtered)."""
+    if site is not None:
+        share = {"lieu": site.slug}
+    elif local_service is not None:
+        share = {"service": local_service.slug}
+    else:
+        share = {"organisation": organisation.slug if organisation else ""}
+    read = {
+        "organisation": organisation.slug if organisation else "",
+        "service": local_service.slug if local_service else "",
+    }
+    return {
+        "share_url": f"{reverse('voice:share')}?{urlencode(share)}",
+        "experiences_url": (
+            f"{reverse('publication:experience_list')}?"
+            f"{urlencode({k: v for k, v in read.items() if v})}"
+            if organisation
+            else ""
+        ),
+    }
 
 
 def _breadcrumb(current: str, *links: tuple[str, str]) -> Breadcrumb:
@@ -54,6 +85,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "local_services": selectors.local_services_search(organisation=organisation),
             "breadcrumb": _breadcrumb(organisation.name),
+            **_voice_links(organisation=organisation),
         },
     )
 
@@ -71,6 +103,7 @@ def local_service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "title": local_service.name,
             "local_service": local_service,
+            **_voice_links(organisation=organisation, local_service=local_service),
             "breadcrumb": _breadcrumb(
                 local_service.name,
                 (
@@ -112,35 +145,79 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "weekly": [(WEEKDAY_LABELS[day].capitalize(), weekly[day]) for day in range(7)],
             "special_days": special_days,
             "upcoming_days": UPCOMING_DAYS,
+            **_voice_links(
+                organisation=site.organisation, local_service=site.local_service, site=site
+            ),
             "breadcrumb": _breadcrumb(site.name, *links),
         },
     )
 
 
+def _search_url(**params: str) -> str:
+    query = urlencode({name: value for name, value in params.items() if value})
+    return f"{reverse('directory:search')}?{query}"
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """Search of sites by name, commune, organisation and kind (GET form, no JavaScript)."""
+    """Search of sites by name, commune, organisation and kind (GET form, no JavaScript).
+
+    A known commune always gets an answer: the services competent for it, its sites,
+    or the nearest ones (``selectors.directory_search``).
+    """
     form = SiteSearchForm(request.GET or None)
     context: dict[str, Any] = {
         "title": "Rechercher un lieu d’accueil",
         "form": form,
         "breadcrumb": _breadcrumb("Rechercher un lieu"),
+        "found": None,
+        "has_criteria": False,
+        "local_services": None,
+        "serving_sites": None,
+        "nearest": None,
+        "other_communes": [],
+        "suggestions": [],
     }
     if form.is_bound and not form.is_valid():
         return render(request, "directory/search.html", context, status=400)
-    filters = form.cleaned_data if form.is_bound else {}
-    sites = selectors.sites_search(
+    if not form.has_criteria():
+        context["page_obj"] = paginate(request, selectors.sites_search())
+        return render(request, "directory/search.html", context)
+    filters = form.cleaned_data
+    organisation, kind = filters.get("organisation"), filters.get("kind", "")
+    found = selectors.directory_search(
         q=filters.get("q", ""),
         commune=filters.get("commune", ""),
-        organisation=filters.get("organisation"),
-        kind=filters.get("kind", ""),
+        organisation=organisation,
+        kind=kind,
     )
-    context["page_obj"] = paginate(request, sites)
-    context["has_criteria"] = form.has_criteria()
-    if context["has_criteria"] and not filters.get("kind") and context["page_obj"].number == 1:
-        context["local_services"] = selectors.local_services_search(
-            q=filters.get("q", ""),
-            commune=filters.get("commune", ""),
-            organisation=filters.get("organisation"),
-        )[:10]
+    page = paginate(request, found.sites)
+    context |= {"found": found, "page_obj": page, "has_criteria": True}
+    if found.commune is not None:
+        context["title"] = f"Services publics pour {found.commune.name}"
+        slug = found.organisation.slug if found.organisation else ""
+        context["other_communes"] = [
+            (other, _search_url(q=found.words, commune=other.code, organisation=slug, kind=kind))
+            for other in found.other_communes
+        ]
+    elif found.unknown_commune:
+        context["suggestions"] = [
+            (
+                suggestion,
+                _search_url(
+                    q=found.words,
+                    commune=suggestion.code,
+                    organisation=organisation.slug if organisation else "",
+                    kind=kind,
+                ),
+            )
+            for suggestion in communes_search(q=found.commune_text)[:5]
+        ]
+    if page.number == 1:
+        # Competent services and nearest sites belong to the first page only.
+        context["local_services"] = (
+            found.local_services[:20] if found.local_services is not None else None
+        )
+        context["serving_sites"] = found.serving_sites
+        context["nearest"] = found.nearest
     return render(request, "directory/search.html", context)

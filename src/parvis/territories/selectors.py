@@ -51,7 +51,9 @@ def departement_get(code: str) -> Departement | None:
     return Departement.objects.select_related("region").filter(code=normalize_code(code)).first()
 
 
-def _name_key(text: str) -> str:
+def name_key(text: str) -> str:
+    """The ``Commune.search_key`` a typed name designates: accents, case and hyphens
+    ignored, « St » and « Ste » written out (« ST-ETIENNE » → « saint etienne »)."""
     key = search_key(text)
     for pattern, replacement in _ABBREVIATIONS:
         key = pattern.sub(replacement, key)
@@ -81,7 +83,7 @@ def communes_search(
             condition |= Q(code=code) | Q(aliases__code=code)
         queryset = queryset.filter(condition)
     elif text:
-        key = _name_key(text)
+        key = name_key(text)
         if not key:
             return queryset.none()
         own_name = Q(search_key__startswith=key)

@@ -157,6 +157,30 @@ def _steps(current: int) -> dict[str, Any]:
     }
 
 
+def _preselected(query: Any) -> dict[str, str] | None:
+    """The option a directory page links to: ``?lieu=<site slug>`` or ``?service=<local
+    service slug>`` (« Partager une expérience » on its page); ``None`` when absent or
+    unknown (the search below still works)."""
+    site_slug, service_slug = query.get("lieu", ""), query.get("service", "")
+    if site_slug:
+        site = sites_search().filter(slug=site_slug).first()
+        if site is not None:
+            return {
+                "value": f"site:{site.pk}",
+                "label": site.name,
+                "hint": f"Lieu d’accueil — {site.commune.name}",
+            }
+    if service_slug:
+        service = local_services_search().filter(slug=service_slug).first()
+        if service is not None:
+            return {
+                "value": f"service:{service.pk}",
+                "label": service.name,
+                "hint": f"Service local — {service.organisation.name}",
+            }
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest) -> HttpResponse:
@@ -176,7 +200,10 @@ def share(request: HttpRequest) -> HttpResponse:
     search = ServiceSearchForm(request.GET or None)
     options: list[dict[str, str]] = []
     searched = search.has_criteria()
-    if searched:
+    preselected = _preselected(request.GET) if not searched else None
+    if preselected is not None:
+        options.append(preselected)
+    elif searched:
         data = search.cleaned_data
         organisation = data.get("organisation")
         if organisation is not None:
@@ -226,7 +253,8 @@ def share(request: HttpRequest) -> HttpResponse:
             "choice_form": choice_form,
             "options": options,
             "searched": searched,
-            "selected": request.POST.get("choice") or _choice_of(draft),
+            "selected": request.POST.get("choice")
+            or (preselected["value"] if preselected else _choice_of(draft)),
             **_steps(1),
         },
         status=status,

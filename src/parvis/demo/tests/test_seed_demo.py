@@ -109,3 +109,36 @@ def test_demo_logins_lists_every_documented_account(capsys):
     output = capsys.readouterr().out
     assert "http://127.0.0.1:8000" in output and DEMO_PASSWORD in output
     assert all(email in output for email, _ in DEMO_ACCOUNTS)
+
+
+def test_demo_directory_gives_each_channel_its_detail_and_answers_saint_etienne(reference):
+    from parvis.demo.services import demo_seed
+    from parvis.directory import selectors
+    from parvis.directory.channels import missing_channel_details
+
+    demo_seed(scale="small", with_voice=False)
+    for site in Site.objects.prefetch_related("channels"):
+        values = {field: getattr(site, field) for field in ("address", "phone", "email", "website")}
+        assert missing_channel_details(channels=site.channels.all(), values=values) == {}, site
+    assert set(
+        Site.objects.filter(kind=Site.Kind.CONTACT_CENTRE).values_list("slug", "coverage")
+    ) == {
+        ("centre-contact-caf", "national"),
+        ("centre-contact-assurance-maladie", "national"),
+        ("centre-contact-dgfip", "national"),
+        ("centre-contact-carsat-rhone-alpes", "departements"),
+    }
+    # Saint-Étienne has no demo site: competent contact centres, then the Rhône's sites.
+    found = selectors.directory_search(commune="St-Étienne")
+    assert found.commune.code == "42218"
+    assert "centre-contact-carsat-rhone-alpes" in {s.slug for s in found.serving_sites}
+    assert found.nearest.scope == "region" and found.nearest.sites
+    # Évry: the national contact centres answer; no site in Île-de-France is invented.
+    found = selectors.directory_search(commune="evry")
+    assert found.commune.name == "Évry-Courcouronnes"
+    assert {s.slug for s in found.serving_sites} == {
+        "centre-contact-caf",
+        "centre-contact-assurance-maladie",
+        "centre-contact-dgfip",
+    }
+    assert found.nearest is None

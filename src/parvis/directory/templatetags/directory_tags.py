@@ -1,4 +1,4 @@
-"""Display helpers of the directory: French times and opening intervals."""
+"""Display helpers of the directory: French times, opening intervals, contact details."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from django import template
 from django.utils import formats
 
+from parvis.directory.channels import ChannelContact, channel_contacts
 from parvis.directory.hours import Interval
+from parvis.directory.models import Site
 
 register = template.Library()
 
@@ -34,3 +36,20 @@ def intervals(value: Iterable[Interval]) -> str:
 def french_date(value: dt.date | dt.datetime) -> str:
     """« lundi 6 janvier 2030 »."""
     return formats.date_format(value, "l j F Y")
+
+
+@register.filter
+def served_area(site: Site) -> str:
+    """Whom a contact centre answers from afar: « toute la France » or its départements;
+    empty for a site serving the public that comes to it."""
+    if site.coverage == Site.Coverage.NATIONAL:
+        return "toute la France"
+    if site.coverage == Site.Coverage.DEPARTEMENTS:
+        return ", ".join(f"{d.name} ({d.code})" for d in site.covered_departements.all())
+    return ""
+
+
+@register.simple_tag
+def site_contacts(site: Site) -> list[ChannelContact]:
+    """Each channel of ``site`` with its contact detail (``directory.channels``)."""
+    return channel_contacts(site)

@@ -50,3 +50,65 @@ def test_admin_saves_the_french_sort_key(staff_client):
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.sort_key.startswith("ecully")
+
+
+def _site_form(site, **changes):
+    data = {
+        "kind": site.kind,
+        "name": site.name,
+        "slug": site.slug,
+        "organisation": site.organisation_id or "",
+        "local_service": site.local_service_id or "",
+        "operator_name": "",
+        "address": site.address,
+        "postcode": site.postcode,
+        "commune": site.commune_id,
+        "coverage": site.coverage,
+        "phone": "",
+        "email": "",
+        "website": "",
+        "is_active": "on",
+        "opening_hours-TOTAL_FORMS": "0",
+        "opening_hours-INITIAL_FORMS": "0",
+        "opening_exceptions-TOTAL_FORMS": "0",
+        "opening_exceptions-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_admin_refuses_a_channel_without_its_detail_in_french(staff_client):
+    site = SiteFactory()
+    Channel.objects.create(slug="telephone", label="Téléphone")
+    url = reverse("admin:directory_site_change", args=[site.pk])
+    response = staff_client.post(url, _site_form(site, channels=["telephone"]))
+    assert response.status_code == 200
+    assert "Le canal « Téléphone » demande un numéro de téléphone." in response.content.decode()
+    response = staff_client.post(
+        url, _site_form(site, channels=["telephone"], phone="05 56 00 00 00")
+    )
+    assert response.status_code == 302
+    assert list(site.channels.values_list("slug", flat=True)) == ["telephone"]
+
+
+def test_admin_sets_the_departements_a_contact_centre_serves(staff_client):
+    site = SiteFactory(kind=Site.Kind.CONTACT_CENTRE)
+    url = reverse("admin:directory_site_change", args=[site.pk])
+    response = staff_client.post(url, _site_form(site, coverage="departements"))
+    assert "Indiquez les départements servis par ce centre de contact." in (
+        response.content.decode()
+    )
+    departement = site.commune.departement_id
+    response = staff_client.post(
+        url, _site_form(site, coverage="departements", covered_departements=[departement])
+    )
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert site.coverage == "departements"
+    assert list(site.covered_departements.values_list("code", flat=True)) == [departement]
+    counter = SiteFactory()
+    response = staff_client.post(
+        reverse("admin:directory_site_change", args=[counter.pk]),
+        _site_form(counter, coverage="national"),
+    )
+    assert "Seul un centre de contact sert toute la France" in response.content.decode()

@@ -38,6 +38,7 @@ def reunion_site(saint_denis, caf):
         kind=Site.Kind.FRANCE_SERVICES,
         name="France Services du Barachois",
         commune=saint_denis,
+        address="1 rue de Paris",
         postcode="97400",
         partners=[caf],
         channels=[ChannelFactory(slug="guichet", label="Accueil physique")],
@@ -109,6 +110,45 @@ def test_sites_filters_and_pagination(client, reunion_site, bordeaux, caf):
         {"organisme": "caf", "type": "france-services", "departement": "974", "q": "barachois"},
     ).json()
     assert body["count"] == 1
+
+
+def test_sites_carry_their_coverage_and_contact_centres_are_found_by_it(
+    client, reunion_site, bordeaux, caf, reunion
+):
+    national = services.site_create(
+        actor=None,
+        kind=Site.Kind.CONTACT_CENTRE,
+        name="Centre de contact national",
+        commune=bordeaux,
+        organisation=caf,
+        coverage=Site.Coverage.NATIONAL,
+        phone="32 30",
+        website="https://www.caf.fr",
+        channels=[ChannelFactory(slug="telephone"), ChannelFactory(slug="chat")],
+    )
+    overseas = services.site_create(
+        actor=None,
+        kind=Site.Kind.CONTACT_CENTRE,
+        name="Plateforme des outre-mer",
+        commune=bordeaux,
+        organisation=caf,
+        coverage=Site.Coverage.DEPARTEMENTS,
+        covered_departements=[reunion],
+    )
+    body = client.get(f"{BASE}/lieux", {"commune": "97400"}).json()
+    results = {site["slug"]: site for site in body["results"]}
+    assert set(results) == {reunion_site.slug, national.slug, overseas.slug}
+    assert results[reunion_site.slug]["coverage"] == "local"
+    assert results[national.slug]["coverage"] == "national"
+    assert results[national.slug]["covered_departements"] == []
+    assert results[national.slug]["website"] == "https://www.caf.fr"
+    assert results[overseas.slug]["covered_departements"] == ["974"]
+    body = client.get(f"{BASE}/lieux", {"commune": "bordeaux"}).json()
+    assert [site["slug"] for site in body["results"]] == [national.slug]
+    body = client.get(f"{BASE}/lieux", {"departement": "974", "type": "centre-contact"}).json()
+    assert {site["slug"] for site in body["results"]} == {national.slug, overseas.slug}
+    detail = client.get(f"{BASE}/lieux/{overseas.slug}").json()
+    assert (detail["coverage"], detail["covered_departements"]) == ("departements", ["974"])
 
 
 def test_sites_list_query_count_is_flat(client, bordeaux, django_assert_max_num_queries):

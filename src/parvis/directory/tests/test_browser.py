@@ -12,7 +12,13 @@ from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
 from parvis.directory import services
 from parvis.directory.models import Site
-from parvis.directory.tests.factories import LocalServiceFactory, MotifFactory, OrganisationFactory
+from parvis.directory.tests.factories import (
+    ChannelFactory,
+    LocalServiceFactory,
+    MotifFactory,
+    OrganisationFactory,
+)
+from parvis.territories.tests.factories import CommuneFactory
 from parvis.testing.browser import axe_serious_violations
 
 pytestmark = pytest.mark.browser
@@ -59,7 +65,26 @@ def directory(saint_denis, bordeaux, reunion):
         date=timezone.localdate() + dt.timedelta(days=3),
         label="Formation de l’équipe",
     )
-    return {"caf": caf, "service": service, "counter": counter, "fs": france_services}
+    # A commune without site, and a national contact centre: the search still answers.
+    CommuneFactory(code="97407", name="Le Port", departement=reunion, population=32000)
+    centre = services.site_create(
+        actor=None,
+        kind=Site.Kind.CONTACT_CENTRE,
+        name="Centre de contact national – CAF",
+        commune=bordeaux,
+        organisation=caf,
+        coverage=Site.Coverage.NATIONAL,
+        phone="32 30",
+        website="https://www.caf.fr",
+        channels=[ChannelFactory(slug="telephone", label="Téléphone")],
+    )
+    return {
+        "caf": caf,
+        "service": service,
+        "counter": counter,
+        "fs": france_services,
+        "centre": centre,
+    }
 
 
 def _pages(data):
@@ -68,6 +93,10 @@ def _pages(data):
         reverse("directory:search") + "?q=accueil&commune=97400",
         reverse("directory:search") + "?q=introuvable",
         reverse("directory:search") + "?organisation=inconnu",
+        reverse("directory:search") + "?commune=le+port",
+        reverse("directory:search") + "?q=caf+saint-denis",
+        reverse("directory:search") + "?commune=saint+de",
+        reverse("directory:site_detail", args=[data["centre"].slug]),
         reverse("directory:organisation_detail", args=["caf"]),
         reverse("directory:local_service_detail", args=["caf-974"]),
         reverse("directory:site_detail", args=[data["counter"].slug]),

@@ -121,7 +121,7 @@ def test_site_search_has_no_n_plus_one(bordeaux, django_assert_num_queries):
             name=f"France Services {index}",
         )
         site.partners.add(OrganisationFactory())
-    with django_assert_num_queries(3):  # sites, channels, partners
+    with django_assert_num_queries(4):  # sites, channels, partners, covered départements
         for site in selectors.sites_search():
             _ = (
                 site.commune.departement.timezone,

@@ -169,6 +169,7 @@ def test_site_update_changes_fields_and_audits(bordeaux):
             "postcode": "33000",
             "commune": bordeaux,
             "channels": [channel],
+            "phone": "05 56 00 00 00",
         },
     )
     site.refresh_from_db()
@@ -183,6 +184,7 @@ def test_site_update_changes_fields_and_audits(bordeaux):
         "channels",
         "commune",
         "name",
+        "phone",
         "postcode",
     ]
 
@@ -318,3 +320,120 @@ def test_opening_times_with_a_utc_offset_are_refused_not_dropped():
         )
     assert error.value.code == "hours_with_offset"
     assert not site.opening_hours.exists() and not OpeningException.objects.exists()
+
+
+# --- Channels and their contact details ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "label", "field", "message"),
+    [
+        ("telephone", "Téléphone", "phone", "Le canal « Téléphone » demande un numéro"),
+        ("sms", "SMS", "phone", "Le canal « SMS » demande le numéro"),
+        ("courriel", "Courriel / formulaire", "email", "demande un courriel ou l’adresse"),
+        ("chat", "Messagerie instantanée", "website", "demande l’adresse du site"),
+        ("en_ligne", "Service en ligne", "website", "demande l’adresse du service en ligne"),
+        ("guichet", "Accueil physique", "address", "demande l’adresse du lieu"),
+        ("courrier", "Courrier postal", "address", "demande l’adresse postale"),
+    ],
+)
+def test_a_channel_without_its_contact_detail_is_refused(bordeaux, slug, label, field, message):
+    with pytest.raises(DirectoryError) as error:
+        services.site_create(
+            actor=None,
+            kind=Site.Kind.COUNTER,
+            name="Accueil",
+            commune=bordeaux,
+            local_service=LocalServiceFactory(),
+            channels=[ChannelFactory(slug=slug, label=label)],
+        )
+    assert error.value.code == "channel_detail_missing"
+    assert message in error.value.errors[field][0]
+    assert not Site.objects.exists()
+
+
+def test_each_channel_with_its_detail_is_accepted(bordeaux):
+    site = services.site_create(
+        actor=None,
+        kind=Site.Kind.COUNTER,
+        name="Accueil",
+        commune=bordeaux,
+        local_service=LocalServiceFactory(),
+        address=" 1 rue du Port ",
+        phone=" 05 56 00 00 00 ",
+        website="https://exemple.fr/contact",  # a form is enough for « courriel »
+        channels=[ChannelFactory(slug=s) for s in ("guichet", "telephone", "courriel", "chat")],
+    )
+    assert (site.address, site.phone, site.email) == ("1 rue du Port", "05 56 00 00 00", "")
+    assert site.channels.count() == 4
+
+
+def test_a_channel_not_in_the_table_needs_no_detail(bordeaux):
+    site = services.site_create(
+        actor=None,
+        kind=Site.Kind.COUNTER,
+        name="Accueil",
+        commune=bordeaux,
+        local_service=LocalServiceFactory(),
+        channels=[ChannelFactory(slug="visio", label="Visioconférence")],
+    )
+    assert site.channels.count() == 1
+
+
+def test_site_update_checks_the_channels_against_the_new_details(bordeaux):
+    site = SiteFactory(commune=bordeaux, phone="05 56 00 00 00")
+    site.channels.add(ChannelFactory(slug="telephone", label="Téléphone"))
+    with pytest.raises(DirectoryError) as error:
+        services.site_update(actor=None, site=site, data={"phone": ""})
+    assert error.value.code == "channel_detail_missing"
+    site.refresh_from_db()
+    assert site.phone == "05 56 00 00 00"
+
+
+# --- Coverage of contact centres ---------------------------------------------------------------
+
+
+def test_a_contact_centre_serves_listed_departements(bordeaux, gironde):
+    landes = DepartementFactory(code="40", name="Landes")
+    site = services.site_create(
+        actor=None,
+        kind=Site.Kind.CONTACT_CENTRE,
+        name="Plateforme Aquitaine",
+        commune=bordeaux,
+        organisation=OrganisationFactory(),
+        coverage=Site.Coverage.DEPARTEMENTS,
+        covered_departements=[gironde, landes, gironde],
+    )
+    assert set(site.covered_departements.values_list("code", flat=True)) == {"33", "40"}
+    assert site.serves_remotely
+    # Serving all France clears the list.
+    services.site_update(actor=None, site=site, data={"coverage": Site.Coverage.NATIONAL})
+    site.refresh_from_db()
+    assert site.coverage == "national" and not site.covered_departements.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "coverage", "departements", "field", "message"),
+    [
+        (Site.Kind.COUNTER, "national", False, "coverage", "Seul un centre de contact"),
+        (Site.Kind.FRANCE_SERVICES, "departements", True, "coverage", "Seul un centre"),
+        (Site.Kind.CONTACT_CENTRE, "departements", False, "covered_departements", "Indiquez"),
+        (Site.Kind.CONTACT_CENTRE, "national", True, "covered_departements", "ne s’indiquent"),
+        (Site.Kind.CONTACT_CENTRE, "local", True, "covered_departements", "ne s’indiquent"),
+    ],
+)
+def test_a_coverage_that_contradicts_the_site_is_refused(
+    bordeaux, gironde, kind, coverage, departements, field, message
+):
+    with pytest.raises(DirectoryError) as error:
+        services.site_create(
+            actor=None,
+            kind=kind,
+            name="Centre",
+            commune=bordeaux,
+            organisation=OrganisationFactory(),
+            coverage=coverage,
+            covered_departements=[gironde] if departements else [],
+        )
+    assert error.value.code == "invalid_coverage"
+    assert message in error.value.errors[field][0]

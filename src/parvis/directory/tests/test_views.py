@@ -152,7 +152,8 @@ def test_search_empty_state_is_explicit(client, france_services):
     response = client.get(reverse("directory:search"), {"q": "introuvable"})
     assert response.status_code == 200
     assert "Aucun lieu d’accueil trouvé" in response.content.decode()
-    assert "Aucun lieu ne correspond à ces critères." in response.content.decode()
+    assert "Aucun lieu ne porte ce nom." in response.content.decode()
+    assert "caf bordeaux" in response.content.decode()  # how to search by commune
 
 
 @pytest.mark.parametrize(
@@ -170,7 +171,9 @@ def test_search_paginates_with_query_count_independent_of_results(
     for index in range(45):
         site = SiteFactory(commune=bordeaux, name=f"Lieu {index:02d}")
         site.channels.add(ChannelFactory(slug="guichet", label="Accueil physique"))
-    with django_assert_max_num_queries(8):
+    # commune (2: the largest exact name, the candidates), count, site config,
+    # organisations of the form, sites and their channels, partners, covered départements
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("directory:search"), {"commune": "Bordeaux", "page": "3"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -202,3 +205,89 @@ def test_search_form_fields_have_labels(client):
     html = client.get(reverse("directory:search")).content.decode()
     for field in ("q", "commune", "organisation", "kind"):
         assert f'for="id_{field}"' in html
+
+
+def test_site_page_shows_each_channel_with_its_detail(client, bordeaux, caf):
+    site = services.site_create(
+        actor=None,
+        kind=Site.Kind.COUNTER,
+        name="Accueil de la CAF",
+        commune=bordeaux,
+        organisation=caf,
+        address="12 rue du Palais",
+        postcode="33000",
+        phone="05 56 00 00 00",
+        website="https://www.caf.fr/contact",
+        channels=[
+            ChannelFactory(slug="guichet", label="Accueil physique"),
+            ChannelFactory(slug="telephone", label="Téléphone"),
+            ChannelFactory(slug="courriel", label="Courriel / formulaire"),
+        ],
+    )
+    html = client.get(reverse("directory:site_detail", args=[site.slug])).content.decode()
+    assert "<strong>Accueil physique</strong> : 12 rue du Palais, 33000 Bordeaux" in html
+    assert '<strong>Téléphone</strong> : <a href="tel:0556000000">05 56 00 00 00</a>' in html
+    assert '<strong>Courriel / formulaire</strong> : <a href="https://www.caf.fr/contact"' in html
+
+
+def test_a_channel_entered_before_the_rule_says_its_detail_is_missing(client, bordeaux):
+    site = SiteFactory(commune=bordeaux)
+    site.channels.add(ChannelFactory(slug="telephone", label="Téléphone"))
+    html = client.get(reverse("directory:site_detail", args=[site.slug])).content.decode()
+    assert "<strong>Téléphone</strong> : coordonnées non renseignées" in html
+
+
+def test_site_and_service_pages_link_to_share_and_to_their_experiences(client, bordeaux, caf):
+    local_service = LocalServiceFactory(organisation=caf, slug="caf-33", name="CAF de la Gironde")
+    site = SiteFactory(local_service=local_service, commune=bordeaux, slug="accueil-caf-33")
+    html = client.get(reverse("directory:site_detail", args=[site.slug])).content.decode()
+    assert f'href="{reverse("voice:share")}?lieu=accueil-caf-33"' in html
+    experiences = reverse("publication:experience_list")
+    assert f'href="{experiences}?organisation=caf&amp;service=caf-33"' in html
+    html = client.get(reverse("directory:local_service_detail", args=["caf-33"])).content.decode()
+    assert f'href="{reverse("voice:share")}?service=caf-33"' in html
+    assert f'href="{experiences}?organisation=caf&amp;service=caf-33"' in html
+    html = client.get(reverse("directory:organisation_detail", args=["caf"])).content.decode()
+    assert f'href="{reverse("voice:share")}?organisation=caf"' in html
+    assert f'href="{experiences}?organisation=caf"' in html
+    # the list these links open is filtered on that service
+    response = client.get(experiences, {"organisation": "caf", "service": "caf-33"})
+    assert response.status_code == 200
+
+
+def test_a_france_services_site_without_organisation_links_to_share_only(client, france_services):
+    html = client.get(
+        reverse("directory:site_detail", args=[france_services.slug])
+    ).content.decode()
+    assert f"?lieu={france_services.slug}" in html
+    assert reverse("publication:experience_list") + "?" not in html
+
+
+def test_the_share_form_preselects_the_site_or_service_of_the_link(client, bordeaux, caf):
+    local_service = LocalServiceFactory(organisation=caf, slug="caf-33", name="CAF de la Gironde")
+    site = SiteFactory(local_service=local_service, commune=bordeaux, slug="accueil-caf-33")
+    html = client.get(reverse("voice:share"), {"lieu": "accueil-caf-33"}).content.decode()
+    assert f'value="site:{site.pk}" checked' in html
+    html = client.get(reverse("voice:share"), {"service": "caf-33"}).content.decode()
+    assert f'value="service:{local_service.pk}" checked' in html
+    response = client.get(reverse("voice:share"), {"lieu": "inconnu", "service": "inconnu"})
+    assert response.status_code == 200 and 'name="choice"' not in response.content.decode()
+    # the preselected choice goes on to step 2
+    response = client.post(reverse("voice:share"), {"choice": f"site:{site.pk}"})
+    assert response.status_code == 302 and response["Location"] == reverse("voice:share_story")
+
+
+def test_a_national_contact_centre_page_says_whom_it_serves(client, bordeaux, caf):
+    site = services.site_create(
+        actor=None,
+        kind=Site.Kind.CONTACT_CENTRE,
+        name="Centre de contact national – CAF",
+        commune=bordeaux,
+        organisation=caf,
+        coverage=Site.Coverage.NATIONAL,
+        phone="32 30",
+        channels=[ChannelFactory(slug="telephone", label="Téléphone")],
+    )
+    html = client.get(reverse("directory:site_detail", args=[site.slug])).content.decode()
+    assert "répond à distance pour toute la France" in html
+    assert "rattaché à Bordeaux pour ses horaires" in html

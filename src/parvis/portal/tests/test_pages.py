@@ -203,3 +203,15 @@ def test_cookie_page_lists_only_strictly_necessary_cookies(client, settings):
 def test_public_pages_set_no_cookie_for_anonymous_visitors(client):
     for name in ["portal:home", *FOOTER_URL_NAMES]:
         assert not client.get(reverse(name)).cookies, name
+
+
+def test_home_says_what_a_citizen_can_do_here(client):
+    html = client.get(reverse("portal:home")).content.decode()
+    for url_name, title in [
+        ("voice:share", "Partager une expérience"),
+        ("publication:experience_list", "Lire les expériences et les réponses"),
+        ("simplification:list", "Soutenir une simplification"),
+        ("directory:organisation_list", "Trouver un service"),
+    ]:
+        assert f'<a href="{reverse(url_name)}">{title}</a>' in html, title
+        assert client.get(reverse(url_name)).status_code == 200, url_name
