@@ -47,9 +47,11 @@ def test_listing_filters_and_is_accessible(page, live_server, published, width):
     assert page.locator("h1").count() == 1
     assert axe_serious_violations(page) == []
 
+    if width < 768:  # below the md breakpoint the form is folded behind a button
+        page.get_by_role("button", name="Rechercher et filtrer").click()
     page.locator("#id_q").fill("delai")
     page.locator("#id_organisation").select_option("caf")
-    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_role("button", name="Rechercher", exact=True).click()
 
     assert "4 expériences trouvées" not in page.content()
     assert page.get_by_role("heading", name="3 expériences trouvées").is_visible()

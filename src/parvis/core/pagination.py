@@ -2,7 +2,8 @@
 
 ``paginate`` serves the pages where an unreadable or out-of-range ``page`` is a 404 (public
 lists, back-office lists). The page it returns carries ``pages_list``, the elided range of
-page numbers that django-dsfr's ``{% dsfr_pagination page_obj %}`` draws.
+page numbers that ``core/pagination.html`` draws (``{% include "core/pagination.html" %}``;
+it marks the links that lead nowhere ``aria-disabled``, which django-dsfr's tag does not).
 ``requested_page_number`` reads the number leniently (first page when unreadable), for a
 caller that sizes its query before paginating; ``querystring_without_page`` keeps the
 current filters for the pagination links.

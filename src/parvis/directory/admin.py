@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from parvis.core.events import Event
 from parvis.core.text import sort_key
+from parvis.directory import events
 from parvis.directory.models import (
     Channel,
     JourneyStage,
@@ -26,7 +28,39 @@ from parvis.directory.models import (
 from parvis.directory.services import DirectoryError, site_rule_errors, validate_weekly_hours
 
 
-class SortKeyAdmin(admin.ModelAdmin):
+class AnnouncesChangesAdmin(admin.ModelAdmin):
+    """Edits in the admin announce their change like the services do (``events``).
+
+    ``changed`` is the event; ``announced_id`` the id it carries (a site's for its
+    hours). ``save_related`` runs after the inlines and many-to-many fields are saved.
+    """
+
+    changed: Event | None = None
+
+    def announced_id(self, obj: Any) -> int:
+        return int(obj.pk)
+
+    def _send(self, object_id: int) -> None:
+        if self.changed is not None:
+            self.changed.send_on_commit(object_id)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        self._send(self.announced_id(form.instance))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        announced = self.announced_id(obj)
+        super().delete_model(request, obj)
+        self._send(announced)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        announced = dict.fromkeys(self.announced_id(obj) for obj in queryset)
+        super().delete_queryset(request, queryset)
+        for object_id in announced:
+            self._send(object_id)
+
+
+class SortKeyAdmin(AnnouncesChangesAdmin):
     """Keeps the stored French sort key in step with the name edited in the admin."""
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
@@ -56,6 +90,7 @@ class MotifInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SortKeyAdmin):
+    changed = events.organisation_changed
     list_display = ["name", "short_name", "slug", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "short_name", "slug"]
@@ -73,6 +108,7 @@ class MotifAdmin(admin.ModelAdmin):
 
 @admin.register(LocalService)
 class LocalServiceAdmin(SortKeyAdmin):
+    changed = events.local_service_changed
     list_display = ["name", "organisation", "main_departement", "is_active"]
     list_filter = ["is_active", "organisation"]
     search_fields = ["name", "slug", "organisation__name"]
@@ -163,6 +199,7 @@ class SiteAdminForm(forms.ModelForm):
 @admin.register(Site)
 class SiteAdmin(SortKeyAdmin):
     form = SiteAdminForm
+    changed = events.site_changed
     list_display = ["name", "kind", "coverage", "organisation", "commune", "is_active"]
     list_filter = ["kind", "coverage", "is_active", "organisation"]
     search_fields = [
@@ -184,7 +221,12 @@ class SiteAdmin(SortKeyAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(admin.ModelAdmin):
+class OpeningHoursAdmin(AnnouncesChangesAdmin):
+    changed = events.site_changed
+
+    def announced_id(self, obj: Any) -> int:
+        return int(obj.site_id)
+
     list_display = ["site", "weekday", "opens", "closes"]
     list_filter = ["weekday"]
     search_fields = ["site__name", "site__slug"]
@@ -193,7 +235,12 @@ class OpeningHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpeningException)
-class OpeningExceptionAdmin(admin.ModelAdmin):
+class OpeningExceptionAdmin(AnnouncesChangesAdmin):
+    changed = events.site_changed
+
+    def announced_id(self, obj: Any) -> int:
+        return int(obj.site_id)
+
     list_display = ["site", "date", "is_closed", "opens", "closes", "label"]
     list_filter = ["is_closed"]
     search_fields = ["site__name", "site__slug", "label"]

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from parvis.accounts.services import audit_record
 from parvis.core.errors import ParvisError
 from parvis.core.text import sort_key, unaccent
+from parvis.directory import events
 from parvis.directory.channels import missing_channel_details
 from parvis.directory.models import (
     Channel,
@@ -70,6 +71,7 @@ def taxonomy_load(*, path: Path = TAXONOMY_PATH) -> dict[str, int]:
             defaults={"name": name, "short_name": _split_name(name), "sort_key": sort_key(name)},
         )
         counts["organisations"] += 1
+        events.organisation_changed.send_on_commit(organisation.pk)
         for position, (motif_slug, label) in enumerate(organisation_data["motifs"].items()):
             Motif.objects.update_or_create(
                 organisation=organisation,
@@ -84,7 +86,8 @@ def taxonomy_load(*, path: Path = TAXONOMY_PATH) -> dict[str, int]:
 #
 # Each write below is the one path for its action: views, API, admin actions, commands and
 # tests call it. It validates (``full_clean``), saves, and writes the audit row in one
-# transaction. Domain refusals raise ``DirectoryError`` with a stable ``code``.
+# transaction, and announces the change after commit (``directory.events``). Domain
+# refusals raise ``DirectoryError`` with a stable ``code``.
 
 
 class DirectoryError(ParvisError):
@@ -250,6 +253,7 @@ def local_service_create(
         target=local_service,
         data={"slug": local_service.slug, "departements": [d.pk for d in covered]},
     )
+    events.local_service_changed.send_on_commit(local_service.pk)
     return local_service
 
 
@@ -285,6 +289,7 @@ def local_service_update(
     audit_record(
         actor=actor, action="local_service.updated", target=local_service, data={"fields": changed}
     )
+    events.local_service_changed.send_on_commit(local_service.pk)
     return local_service
 
 
@@ -438,6 +443,7 @@ def site_create(
         target=site,
         data={"slug": site.slug, "kind": site.kind, "commune": commune.pk},
     )
+    events.site_changed.send_on_commit(site.pk)
     return site
 
 
@@ -478,6 +484,7 @@ def site_update(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Site:
     if "covered_departements" in data or "coverage" in data:
         site.covered_departements.set(covered)
     audit_record(actor=actor, action="site.updated", target=site, data={"fields": sorted(data)})
+    events.site_changed.send_on_commit(site.pk)
     return site
 
 
@@ -560,6 +567,7 @@ def opening_hours_replace(
     audit_record(
         actor=actor, action="site.hours_replaced", target=site, data={"intervals": len(created)}
     )
+    events.site_changed.send_on_commit(site.pk)
     return created
 
 
@@ -610,6 +618,7 @@ def opening_exception_set(
         target=site,
         data={"date": date.isoformat(), "is_closed": is_closed, "created": created},
     )
+    events.site_changed.send_on_commit(site.pk)
     return exception
 
 
@@ -626,3 +635,4 @@ def opening_exception_remove(*, actor: Any, exception: OpeningException) -> None
     audit_record(
         actor=actor, action="site.exception_removed", target=site, data={"date": date.isoformat()}
     )
+    events.site_changed.send_on_commit(site.pk)

@@ -225,7 +225,21 @@ class OpenDataFileOut(Schema):
 
 
 class OpenDataQuery(InputSchema):
-    dataset: Literal["experiences", "demandes-simplification", "catalogue"] | None = None
+    dataset: (
+        Literal[
+            "experiences",
+            "demandes-simplification",
+            "chiffres",
+            "annuaire-organismes",
+            "annuaire-services-locaux",
+            "annuaire-lieux",
+            "annuaire-lieux-canaux",
+            "annuaire-horaires",
+            "annuaire-horaires-exceptionnels",
+            "catalogue",
+        ]
+        | None
+    ) = None
     format: Literal["csv", "json", "schema", "datapackage"] | None = None
 
 

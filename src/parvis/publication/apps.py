@@ -16,6 +16,15 @@ def _on_simplification_request_changed(request_id: int) -> None:
     send(note_simplification_change, request_id)
 
 
+def _on_directory_changed(object_id: int) -> None:
+    """directory calls this after commit when an organisation, a local service, a site
+    or its opening hours changed: the directory datasets are re-exported soon."""
+    from parvis.core.queue import send
+    from parvis.publication.tasks import note_directory_change
+
+    send(note_directory_change, object_id)
+
+
 class PublicationConfig(AppConfig):
     name = "parvis.publication"
     label = "publication"
@@ -23,6 +32,7 @@ class PublicationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from parvis.directory import events as directory_events
         from parvis.directory.models import LocalService, Organisation, Theme
         from parvis.publication.forms import choices_memo
         from parvis.publication.selectors import card_names_memo
@@ -36,3 +46,5 @@ class PublicationConfig(AppConfig):
 
         voice_events.experience_changed.subscribe(_on_experience_changed)
         simplification_events.request_changed.subscribe(_on_simplification_request_changed)
+        for event in directory_events.ALL:
+            event.subscribe(_on_directory_changed)

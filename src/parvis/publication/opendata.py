@@ -9,6 +9,14 @@ Datasets:
   returns an iterable of mappings keyed by the field names of ``SIMPLIFICATION_FIELDS``
   (missing keys are exported empty, other keys ignored; ``historique`` is a list).
   Until that selector exists the dataset is skipped and the data page says so.
+* ``chiffres``: the published figures (``FigureSummary``: national, organisation, local
+  service, département; per month and over twelve months) with their counts ``n``; a
+  rate is empty exactly where the figures pages and the API hide it (n < 10).
+* the directory, one dataset per entity (group ``annuaire``): ``annuaire-organismes``,
+  ``annuaire-services-locaux``, ``annuaire-lieux``, ``annuaire-lieux-canaux`` (each
+  channel of a site with its public contact detail), ``annuaire-horaires`` (weekly) and
+  ``annuaire-horaires-exceptionnels`` (dates to come). Active entries only, as the public
+  directory shows them; no personal data, only the services' public contact details.
 
 Each dataset has ``<name>.csv``, ``<name>.json`` (an array of objects with the same
 fields, exact texts) and ``<name>.schema.json`` (Table Schema); ``datapackage.json``
@@ -31,11 +39,20 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from parvis.core.charter import CharterReason
 from parvis.core.http import absolute_url
-from parvis.publication.models import PublicExperience, PublicExperienceTheme
+from parvis.directory import selectors as directory_selectors
+from parvis.directory.models import OpeningException, OpeningHours, Site
+from parvis.publication.models import (
+    FigureScope,
+    FigureSummary,
+    PublicExperience,
+    PublicExperienceTheme,
+)
 
 LICENCE = {
     "name": "etalab-2.0",
@@ -54,7 +71,9 @@ CHUNK = 2000
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # Table Schema type: string, integer, boolean, date, datetime, array
+    # Table Schema type: string, integer, number, boolean, date, time, datetime,
+    # yearmonth, array
+    type: str
     title: str
     description: str = ""
     required: bool = False
@@ -189,6 +208,9 @@ class Dataset:
     description: str
     columns: tuple[Column, ...]
     rows: Callable[[], Iterable[Mapping[str, Any]] | None]
+    primary_key: tuple[str, ...] = ("identifiant",)
+    # Datasets of one group (``GROUPS``) are listed together on the data page.
+    group: str = ""
 
     def schema(self) -> dict[str, Any]:
         return {
@@ -197,7 +219,7 @@ class Dataset:
             "title": self.title,
             "description": f"{self.description} {ESCAPE_NOTE}",
             "fields": [column.descriptor() for column in self.columns],
-            "primaryKey": ["identifiant"],
+            "primaryKey": list(self.primary_key),
             "missingValues": [""],
         }
 
@@ -306,6 +328,449 @@ def simplification_rows() -> Iterable[Mapping[str, Any]] | None:
     return provider() if provider is not None else None
 
 
+# --- Figures -------------------------------------------------------------------------------
+
+FIGURE_FIELDS: tuple[Column, ...] = (
+    Column(
+        "identifiant",
+        "string",
+        "Identifiant",
+        "« niveau:code:période » (code « france » au niveau national) ; stable d’un export "
+        "à l’autre.",
+        required=True,
+    ),
+    Column(
+        "niveau",
+        "string",
+        "Niveau (code)",
+        "national, organisation, service (service local) ou departement.",
+        required=True,
+        enum=tuple(FigureScope.values),
+    ),
+    Column("niveau_libelle", "string", "Niveau", required=True),
+    Column(
+        "code",
+        "string",
+        "Code",
+        "Code de l’organisme ou du service local, code INSEE du département ; vide au niveau "
+        "national.",
+    ),
+    Column("libelle", "string", "Nom", required=True),
+    Column("organisme", "string", "Organisme (code)", "Pour un organisme ou un service local."),
+    Column(
+        "periode",
+        "string",
+        "Période",
+        "Un mois « AAAA-MM », ou « 12m » : les douze mois jusqu’au calcul.",
+        required=True,
+    ),
+    Column("mois", "yearmonth", "Mois", "Vide pour la période « 12m »."),
+    Column(
+        "experiences",
+        "integer",
+        "Expériences publiées (n)",
+        "Comptées dans le mois de leur publication ; effectif des parts et du taux de réponse.",
+        required=True,
+    ),
+    Column("positives", "integer", "Expériences positives", required=True),
+    Column("neutres", "integer", "Expériences neutres", required=True),
+    Column("negatives", "integer", "Expériences négatives", required=True),
+    Column(
+        "part_positive",
+        "number",
+        "Part d’expériences positives (%)",
+        "Pourcentage à une décimale ; vide sous 10 expériences.",
+    ),
+    Column(
+        "part_negative",
+        "number",
+        "Part d’expériences négatives (%)",
+        "Pourcentage à une décimale ; vide sous 10 expériences.",
+    ),
+    Column(
+        "repondues",
+        "integer",
+        "Expériences ayant reçu une réponse (n)",
+        "Effectif des délais de réponse.",
+        required=True,
+    ),
+    Column(
+        "taux_reponse",
+        "number",
+        "Taux de réponse (%)",
+        "Pourcentage à une décimale ; vide sous 10 expériences.",
+    ),
+    Column(
+        "delai_median_jours",
+        "number",
+        "Délai médian de réponse (jours)",
+        "Compté comme sur les pages de chiffres, à une décimale ; vide sous 10 réponses.",
+    ),
+    Column(
+        "delai_p90_jours",
+        "number",
+        "Délai de réponse du 9e décile (jours)",
+        "90 % des réponses sont publiées en moins de ce délai ; vide sous 10 réponses.",
+    ),
+    Column(
+        "moderees",
+        "integer",
+        "Expériences modérées (n)",
+        "Décisions de modération du mois (publication ou refus) ; effectif du taux de refus.",
+        required=True,
+    ),
+    Column("refusees", "integer", "Expériences refusées en modération", required=True),
+    Column(
+        "taux_refus",
+        "number",
+        "Taux de refus en modération (%)",
+        "Pourcentage à une décimale ; vide sous 10 décisions.",
+    ),
+    Column(
+        "themes_principaux",
+        "array",
+        "Thèmes les plus cités",
+        "Cinq au plus : objets {code, libelle, nombre, nombre_periode_precedente} ; encodée "
+        "en JSON dans le fichier CSV.",
+    ),
+    Column(
+        "refus_par_motif",
+        "array",
+        "Refus par motif de la charte",
+        "Objets {code, libelle, nombre} ; encodée en JSON dans le fichier CSV.",
+    ),
+    Column("date_calcul", "datetime", "Date du calcul (UTC)", required=True),
+)
+
+
+def one_decimal(value: float | None) -> float | None:
+    """A published figure, rounded to one decimal (never 27.900000000000002)."""
+    return None if value is None else round(value, 1)
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else one_decimal(share * 100)
+
+
+def _charter_label(code: str) -> str:
+    try:
+        return str(CharterReason(code).label)
+    except ValueError:
+        return code
+
+
+def figure_rows() -> Iterator[dict[str, Any]]:
+    """Every published figure (``FigureSummary``), with the public n ≥ 10 rule applied by
+    ``FigureSummary.as_dict``, the same as on the figures pages and in the API."""
+    levels = dict(FigureScope.choices)
+    summaries = FigureSummary.objects.order_by("scope", "key", "period")
+    for summary in summaries.iterator(chunk_size=CHUNK):
+        public = summary.as_dict()
+        organisation = summary.key if summary.scope == FigureScope.ORGANISATION else ""
+        yield {
+            "identifiant": f"{summary.scope}:{summary.key or 'france'}:{summary.period}",
+            "niveau": summary.scope,
+            "niveau_libelle": str(levels.get(summary.scope, summary.scope)),
+            "code": summary.key or None,
+            "libelle": summary.label,
+            "organisme": summary.organisation_slug or organisation or None,
+            "periode": summary.period,
+            "mois": summary.month.strftime("%Y-%m") if summary.month else None,
+            "experiences": summary.experiences,
+            "positives": summary.positive,
+            "neutres": summary.neutral,
+            "negatives": summary.negative,
+            "part_positive": _percent(public["positive_share"]),
+            "part_negative": _percent(public["negative_share"]),
+            "repondues": summary.answered,
+            "taux_reponse": _percent(public["answer_rate"]),
+            "delai_median_jours": one_decimal(public["delay_median_days"]),
+            "delai_p90_jours": one_decimal(public["delay_p90_days"]),
+            "moderees": summary.moderated,
+            "refusees": summary.rejected,
+            "taux_refus": _percent(public["rejection_rate"]),
+            "themes_principaux": [
+                {
+                    "code": theme["slug"],
+                    "libelle": theme["label"],
+                    "nombre": theme["count"],
+                    "nombre_periode_precedente": theme["previous"],
+                }
+                for theme in summary.top_themes
+            ],
+            "refus_par_motif": [
+                {"code": code, "libelle": _charter_label(code), "nombre": count}
+                for code, count in summary.rejections_by_reason.items()
+            ],
+            "date_calcul": summary.refreshed_at,
+        }
+
+
+# --- Directory -----------------------------------------------------------------------------
+
+DIRECTORY_GROUP = "annuaire"
+CONTACT_NOTE = "Coordonnées publiques du service (aucune donnée personnelle)."
+
+ORGANISATION_FIELDS: tuple[Column, ...] = (
+    Column("identifiant", "string", "Identifiant (code de l’organisme)", required=True),
+    Column("nom", "string", "Nom", required=True),
+    Column("nom_court", "string", "Nom court"),
+    Column("services_locaux", "integer", "Nombre de services locaux", required=True),
+    Column("url", "string", "Adresse de la page publique", required=True, format="uri"),
+)
+
+LOCAL_SERVICE_FIELDS: tuple[Column, ...] = (
+    Column("identifiant", "string", "Identifiant (code du service local)", required=True),
+    Column("nom", "string", "Nom", required=True),
+    Column("organisme", "string", "Organisme (code)", required=True),
+    Column("organisme_nom", "string", "Organisme", required=True),
+    Column("departement_principal", "string", "Département principal (code INSEE)"),
+    Column(
+        "departements",
+        "string",
+        "Départements couverts",
+        "Codes INSEE des départements couverts, séparés par « ; ».",
+    ),
+    Column("fuseau_horaire", "string", "Fuseau horaire", "Nom IANA (Europe/Paris…)."),
+    Column("telephone", "string", "Téléphone", CONTACT_NOTE),
+    Column("courriel", "string", "Courriel", CONTACT_NOTE),
+    Column("url", "string", "Adresse de la page publique", required=True, format="uri"),
+)
+
+SITE_FIELDS: tuple[Column, ...] = (
+    Column("identifiant", "string", "Identifiant (code du lieu)", required=True),
+    Column("nom", "string", "Nom", required=True),
+    Column(
+        "type",
+        "string",
+        "Type (code)",
+        "guichet (accueil physique), centre-contact ou france-services.",
+        required=True,
+        enum=tuple(Site.Kind.values),
+    ),
+    Column("type_libelle", "string", "Type", required=True),
+    Column(
+        "organisme",
+        "string",
+        "Organisme (code)",
+        "L’organisme qui tient le lieu ; vide pour une structure France Services portée par "
+        "une collectivité ou une association.",
+    ),
+    Column("organisme_nom", "string", "Organisme"),
+    Column("service_local", "string", "Service local (code)"),
+    Column("service_local_nom", "string", "Service local"),
+    Column("structure_porteuse", "string", "Structure porteuse"),
+    Column(
+        "partenaires",
+        "string",
+        "Organismes partenaires",
+        "France Services : codes des organismes partenaires, séparés par « ; ».",
+    ),
+    Column("adresse", "string", "Adresse"),
+    Column("code_postal", "string", "Code postal"),
+    Column("commune", "string", "Commune (code INSEE)", required=True),
+    Column("commune_nom", "string", "Commune", required=True),
+    Column("departement", "string", "Département (code INSEE)", required=True),
+    Column(
+        "fuseau_horaire",
+        "string",
+        "Fuseau horaire",
+        "Nom IANA ; les horaires du lieu sont des heures locales de ce fuseau.",
+        required=True,
+    ),
+    Column("telephone", "string", "Téléphone", CONTACT_NOTE),
+    Column("courriel", "string", "Courriel", CONTACT_NOTE),
+    Column(
+        "canaux",
+        "string",
+        "Canaux proposés",
+        "Codes des canaux séparés par « ; » (détail dans annuaire-lieux-canaux).",
+    ),
+    Column("url", "string", "Adresse de la page publique", required=True, format="uri"),
+)
+
+SITE_CHANNEL_FIELDS: tuple[Column, ...] = (
+    Column("lieu", "string", "Lieu (code)", required=True),
+    Column("canal", "string", "Canal (code)", required=True),
+    Column("canal_libelle", "string", "Canal", required=True),
+    Column(
+        "contact",
+        "string",
+        "Coordonnée publique",
+        "Téléphone, courriel ou adresse par lequel joindre le lieu sur ce canal ; vide quand "
+        f"l’annuaire n’en indique pas. {CONTACT_NOTE}",
+    ),
+)
+
+OPENING_HOURS_FIELDS: tuple[Column, ...] = (
+    Column("lieu", "string", "Lieu (code)", required=True),
+    Column("jour", "integer", "Jour (1 = lundi … 7 = dimanche)", required=True),
+    Column("jour_libelle", "string", "Jour", required=True),
+    Column("ouverture", "time", "Ouverture (heure locale du lieu)", required=True),
+    Column("fermeture", "time", "Fermeture (heure locale du lieu)", required=True),
+)
+
+OPENING_EXCEPTION_FIELDS: tuple[Column, ...] = (
+    Column("lieu", "string", "Lieu (code)", required=True),
+    Column("date", "date", "Date", required=True),
+    Column("ferme", "boolean", "Fermé toute la journée", required=True),
+    Column("ouverture", "time", "Ouverture (heure locale du lieu)", "Vide si fermé."),
+    Column("fermeture", "time", "Fermeture (heure locale du lieu)", "Vide si fermé."),
+    Column("motif", "string", "Motif"),
+)
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def _page(url_name: str, slug: str, base_url: str) -> str:
+    return base_url + reverse(f"directory:{url_name}", args=[slug])
+
+
+def _joined(values: Iterable[str]) -> str | None:
+    return ";".join(values) or None
+
+
+def organisation_rows() -> Iterator[dict[str, Any]]:
+    base_url = absolute_url()
+    for organisation in directory_selectors.organisations_for_public():
+        yield {
+            "identifiant": organisation.slug,
+            "nom": organisation.name,
+            "nom_court": organisation.short_name or None,
+            "services_locaux": organisation.local_service_count,  # type: ignore[attr-defined]
+            "url": _page("organisation_detail", organisation.slug, base_url),
+        }
+
+
+def local_service_rows() -> Iterator[dict[str, Any]]:
+    base_url = absolute_url()
+    for service in directory_selectors.local_services_search():
+        yield {
+            "identifiant": service.slug,
+            "nom": service.name,
+            "organisme": service.organisation.slug,
+            "organisme_nom": service.organisation.name,
+            "departement_principal": service.main_departement_id,
+            "departements": _joined(sorted(d.code for d in service.departements.all())),
+            "fuseau_horaire": service.timezone,
+            "telephone": service.phone or None,
+            "courriel": service.email or None,
+            "url": _page("local_service_detail", service.slug, base_url),
+        }
+
+
+def _public_sites() -> QuerySet[Site]:
+    return directory_selectors.sites_search()
+
+
+def site_rows() -> Iterator[dict[str, Any]]:
+    base_url = absolute_url()
+    for site in _public_sites():
+        organisation, service = site.organisation, site.local_service
+        yield {
+            "identifiant": site.slug,
+            "nom": site.name,
+            "type": site.kind,
+            "type_libelle": site.get_kind_display(),
+            "organisme": organisation.slug if organisation else None,
+            "organisme_nom": organisation.name if organisation else None,
+            "service_local": service.slug if service else None,
+            "service_local_nom": service.name if service else None,
+            "structure_porteuse": site.operator_name or None,
+            "partenaires": _joined(sorted(p.slug for p in site.partners.all())),
+            "adresse": site.address or None,
+            "code_postal": site.postcode or None,
+            "commune": site.commune_id,
+            "commune_nom": site.commune.name,
+            "departement": site.commune.departement_id,
+            "fuseau_horaire": site.timezone,
+            "telephone": site.phone or None,
+            "courriel": site.email or None,
+            "canaux": _joined(c.slug for c in site.channels.all()),
+            "url": _page("site_detail", site.slug, base_url),
+        }
+
+
+def _postal_address(site: Site) -> str:
+    town = " ".join(part for part in (site.postcode, site.commune.name) if part)
+    return ", ".join(part for part in (site.address, town) if part)
+
+
+def channel_contact(site: Site, channel: str) -> str:
+    """The public detail by which a citizen reaches ``site`` on ``channel``: its phone,
+    its email, its postal address for the counter and mail; empty when the directory
+    holds none (chat, online service: their address is not in the directory yet)."""
+    if channel == "telephone":
+        return site.phone
+    if channel == "courriel":
+        return site.email
+    if channel in {"guichet", "courrier"}:
+        return _postal_address(site)
+    return ""
+
+
+def site_channel_rows() -> Iterator[dict[str, Any]]:
+    for site in _public_sites():
+        for channel in site.channels.all():
+            yield {
+                "lieu": site.slug,
+                "canal": channel.slug,
+                "canal_libelle": channel.label,
+                "contact": channel_contact(site, channel.slug) or None,
+            }
+
+
+def _hhmmss(moment: dt.time | None) -> str | None:
+    return moment.strftime("%H:%M:%S") if moment is not None else None
+
+
+def opening_hours_rows() -> Iterator[dict[str, Any]]:
+    rows = (
+        OpeningHours.objects.filter(site__in=_public_sites().values("pk"))
+        .order_by("site__sort_key", "site_id", "weekday", "opens")
+        .values_list("site__slug", "weekday", "opens", "closes")
+    )
+    for slug, weekday, opens, closes in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "lieu": slug,
+            "jour": weekday + 1,
+            "jour_libelle": WEEKDAYS[weekday],
+            "ouverture": _hhmmss(opens),
+            "fermeture": _hhmmss(closes),
+        }
+
+
+def opening_exception_rows() -> Iterator[dict[str, Any]]:
+    """Exceptions from today on (platform date): past ones are no use to a visitor."""
+    rows = (
+        OpeningException.objects.filter(
+            site__in=_public_sites().values("pk"), date__gte=timezone.localdate()
+        )
+        .order_by("site__sort_key", "site_id", "date")
+        .values_list("site__slug", "date", "is_closed", "opens", "closes", "label")
+    )
+    for slug, date, is_closed, opens, closes, label in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "lieu": slug,
+            "date": date.isoformat(),
+            "ferme": is_closed,
+            "ouverture": None if is_closed else _hhmmss(opens),
+            "fermeture": None if is_closed else _hhmmss(closes),
+            "motif": label or None,
+        }
+
+
+GROUPS: dict[str, tuple[str, str]] = {
+    DIRECTORY_GROUP: (
+        "Annuaire des services publics",
+        "Organismes, services locaux et départements couverts, lieux d’accueil (guichets, "
+        "centres de contact, France Services), leurs canaux avec les coordonnées publiques, "
+        "horaires hebdomadaires et horaires exceptionnels à venir : un fichier par entité, "
+        "reliés par leurs codes.",
+    ),
+}
+
+
 DATASETS: dict[str, Dataset] = {
     "experiences": Dataset(
         "experiences",
@@ -323,7 +788,77 @@ DATASETS: dict[str, Dataset] = {
         SIMPLIFICATION_FIELDS,
         simplification_rows,
     ),
+    "chiffres": Dataset(
+        "chiffres",
+        "Chiffres publiés des expériences",
+        "Indicateurs des pages de chiffres (France entière, organisme, service local, "
+        "département ; par mois et sur douze mois) avec leur effectif n. Sous 10 "
+        "expériences (10 réponses pour les délais, 10 décisions pour le taux de refus), "
+        "le taux n’est pas publié et la cellule est vide ; les effectifs sont toujours donnés.",
+        FIGURE_FIELDS,
+        figure_rows,
+    ),
+    "annuaire-organismes": Dataset(
+        "annuaire-organismes",
+        "Annuaire : organismes",
+        "Organismes de service public présents dans l’annuaire.",
+        ORGANISATION_FIELDS,
+        organisation_rows,
+        group=DIRECTORY_GROUP,
+    ),
+    "annuaire-services-locaux": Dataset(
+        "annuaire-services-locaux",
+        "Annuaire : services locaux",
+        "Services locaux des organismes (par exemple une CAF départementale), avec les "
+        "départements qu’ils couvrent et leurs coordonnées publiques.",
+        LOCAL_SERVICE_FIELDS,
+        local_service_rows,
+        group=DIRECTORY_GROUP,
+    ),
+    "annuaire-lieux": Dataset(
+        "annuaire-lieux",
+        "Annuaire : lieux d’accueil",
+        "Guichets, centres de contact et structures France Services, avec leur adresse, "
+        "leur commune, l’organisme qui les tient et leurs partenaires.",
+        SITE_FIELDS,
+        site_rows,
+        group=DIRECTORY_GROUP,
+    ),
+    "annuaire-lieux-canaux": Dataset(
+        "annuaire-lieux-canaux",
+        "Annuaire : canaux des lieux",
+        "Chaque canal proposé par un lieu, avec la coordonnée publique qui permet de le joindre.",
+        SITE_CHANNEL_FIELDS,
+        site_channel_rows,
+        primary_key=("lieu", "canal"),
+        group=DIRECTORY_GROUP,
+    ),
+    "annuaire-horaires": Dataset(
+        "annuaire-horaires",
+        "Annuaire : horaires d’ouverture",
+        "Plages d’ouverture hebdomadaires de chaque lieu, en heure locale du lieu. Les jours "
+        "fériés, un lieu est fermé sauf horaire exceptionnel.",
+        OPENING_HOURS_FIELDS,
+        opening_hours_rows,
+        primary_key=("lieu", "jour", "ouverture"),
+        group=DIRECTORY_GROUP,
+    ),
+    "annuaire-horaires-exceptionnels": Dataset(
+        "annuaire-horaires-exceptionnels",
+        "Annuaire : fermetures et horaires exceptionnels",
+        "Dates à venir où un lieu est fermé ou ouvert à des horaires particuliers ; elles "
+        "remplacent les horaires hebdomadaires de ce jour.",
+        OPENING_EXCEPTION_FIELDS,
+        opening_exception_rows,
+        primary_key=("lieu", "date"),
+        group=DIRECTORY_GROUP,
+    ),
 }
+# Re-exported together when the directory announces a change.
+DIRECTORY_DATASETS: tuple[str, ...] = tuple(
+    name for name, dataset in DATASETS.items() if dataset.group == DIRECTORY_GROUP
+)
+FIGURES_DATASET = "chiffres"
 
 
 def escape_formula(value: str) -> str:
@@ -344,7 +879,7 @@ def _normalise(column: Column, value: Any) -> Any:
 def _csv_cell(column: Column, value: Any) -> str:
     if value is None:
         return ""
-    if column.type == "array":
+    if column.type in {"array", "object"}:
         return json.dumps(value, ensure_ascii=False)
     if column.type == "boolean":
         return "true" if value else "false"
@@ -358,10 +893,14 @@ def _json_value(column: Column, value: Any) -> Any:
         return None
     if column.type == "integer":
         return int(value)
+    if column.type == "number":
+        return float(value)
     if column.type == "boolean":
         return bool(value)
     if column.type == "array":
         return list(value)
+    if column.type == "object":
+        return dict(value)
     return str(value)
 
 

@@ -489,6 +489,8 @@ def figures_refresh(*, today: dt.date | None = None, months: int = 24) -> int:
     with transaction.atomic():
         FigureSummary.objects.all().delete()
         FigureSummary.objects.bulk_create(summaries, batch_size=1000)
+        # The figures dataset follows the pages within 15 minutes, not the next night.
+        opendata_mark_changed(dataset=opendata.FIGURES_DATASET)
     logger.info("publication_figures_refreshed", rows=len(summaries))
     return len(summaries)
 
@@ -565,6 +567,13 @@ def opendata_mark_changed(*, dataset: str) -> None:
     OpenDataChange.objects.update_or_create(
         dataset=dataset, defaults={"changed_at": timezone.now()}
     )
+
+
+def opendata_mark_directory_changed() -> None:
+    """The directory changed (an organisation, a local service, a site or its hours):
+    every directory dataset is re-exported by the next 15-minute export."""
+    for dataset in opendata.DIRECTORY_DATASETS:
+        opendata_mark_changed(dataset=dataset)
 
 
 def opendata_export_changed() -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 Periodic entries the platform's beat schedule needs (``settings.CELERY_BEAT_SCHEDULE``):
 ``refresh_figures`` hourly, ``export_open_data`` daily, ``export_changed_open_data``
-every 15 minutes (datasets whose published content was withdrawn or corrected, and
-simplification requests after any change, re-exported soon after; new experiences wait
-for the nightly export).
+every 15 minutes (datasets whose published content was withdrawn or corrected,
+simplification requests and the directory after any change, and the figures after each
+refresh, re-exported soon after; new experiences wait for the nightly export).
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ def sync_experience(experience_id: int) -> bool:
 @shared_task(name="parvis.publication.tasks.note_simplification_change")
 def note_simplification_change(request_id: int) -> None:
     services.opendata_mark_changed(dataset="demandes-simplification")
+
+
+@shared_task(name="parvis.publication.tasks.note_directory_change")
+def note_directory_change(object_id: int) -> None:
+    services.opendata_mark_directory_changed()
 
 
 @shared_task(name="parvis.publication.tasks.refresh_figures")

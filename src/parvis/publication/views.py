@@ -157,9 +157,22 @@ def figures(request: HttpRequest) -> HttpResponse:
 @require_GET
 def opendata_index(request: HttpRequest) -> HttpResponse:
     files = list(selectors.opendata_files())
-    datasets = []
+    # One section per dataset; the datasets of a group (the directory) share one section.
+    sections: dict[str, dict[str, Any]] = {}
     for name, dataset in opendata.DATASETS.items():
-        datasets.append(
+        key = dataset.group or name
+        if key not in sections:
+            title, description = opendata.GROUPS.get(
+                dataset.group, (dataset.title, dataset.description)
+            )
+            sections[key] = {
+                "name": key,
+                "title": title,
+                "description": description,
+                "grouped": bool(dataset.group),
+                "datasets": [],
+            }
+        sections[key]["datasets"].append(
             {
                 "name": name,
                 "title": dataset.title,
@@ -172,7 +185,7 @@ def opendata_index(request: HttpRequest) -> HttpResponse:
         "publication/opendata.html",
         {
             "title": "Données ouvertes",
-            "datasets": datasets,
+            "sections": list(sections.values()),
             "catalogue": next((f for f in files if f.format == "datapackage"), None),
             "licence": opendata.LICENCE,
             "breadcrumb": breadcrumb(current="Données ouvertes"),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from parvis.core.pagination import paginate, querystring_without_page, requested_page_number
@@ -47,3 +51,43 @@ def test_requested_page_number_falls_back_to_the_first_page(query, number):
 
 def test_querystring_keeps_the_filters_without_the_page():
     assert querystring_without_page(_get("q=caf&page=2&statut=recue")) == "q=caf&statut=recue"
+
+
+def _links(page_obj, request) -> dict[str, str]:
+    """Each pagination link's label → its opening tag."""
+    context = {"page_obj": page_obj, "request": request}
+    html = render_to_string("core/pagination.html", context)
+    return {
+        label.strip(): tag
+        for tag, label in re.findall(r"(<a [^>]*>)([^<]*)</a>", html)
+        if label.strip()
+    }
+
+
+def test_the_pagination_disables_the_links_that_lead_nowhere():
+    """A disabled link has no href and says so (aria-disabled), as DSFR prescribes: axe
+    then exempts its grey from the contrast ratio, and screen readers announce it."""
+    request = RequestFactory().get("/liste/", {"q": "délai"})
+    first = paginate(request, list(range(100)))
+    links = _links(first, request)
+    for label in ("Première page", "Page précédente"):
+        assert 'aria-disabled="true"' in links[label] and "href" not in links[label]
+    assert 'href="?q=d%C3%A9lai&amp;page=2"' in links["Page suivante"]
+    assert 'aria-current="page"' in links["1"]
+
+    last = paginate(RequestFactory().get("/liste/", {"page": "5"}), list(range(100)))
+    links = _links(last, request)
+    for label in ("Page suivante", "Dernière page"):
+        assert 'aria-disabled="true"' in links[label] and "href" not in links[label]
+    assert "aria-disabled" not in links["Première page"]
+
+
+def test_list_pages_use_the_accessible_pagination():
+    """django-dsfr's {% dsfr_pagination %} leaves disabled links without aria-disabled."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.glob("*/templates/**/*.html")
+        if "dsfr_pagination" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
