@@ -77,6 +77,14 @@ def _contact(label: str, field: str, site: Any) -> ChannelContact:
 _OTHER_DETAILS = (("phone", "Téléphone"), ("email", "Courriel"), ("website", "Site internet"))
 
 
+def channel_detail(site: Any, channel: Any) -> ChannelContact | None:
+    """How to reach ``site`` on ``channel`` (a ``Channel`` row), or ``None`` when the site
+    holds no detail for it (data entered before the rule, or a channel outside the table)."""
+    need = CHANNEL_NEEDS.get(channel.slug)
+    field = next((f for f in need.fields if getattr(site, f)), None) if need else None
+    return _contact(channel.label, field, site) if field else None
+
+
 def channel_contacts(site: Any) -> list[ChannelContact]:
     """Each channel of ``site`` (prefetched) with its detail, in the channels' order, then
     the phone, email or website no channel showed.
@@ -87,13 +95,12 @@ def channel_contacts(site: Any) -> list[ChannelContact]:
     contacts = []
     shown = set()
     for channel in site.channels.all():
-        need = CHANNEL_NEEDS.get(channel.slug)
-        field = next((f for f in need.fields if getattr(site, f)), None) if need else None
-        if field is None:
+        contact = channel_detail(site, channel)
+        if contact is None:
             contacts.append(ChannelContact(channel.label, "", "", ""))
         else:
-            contacts.append(_contact(channel.label, field, site))
-            shown.add(field)
+            contacts.append(contact)
+            shown.add(contact.kind)
     for field, label in _OTHER_DETAILS:
         if field not in shown and getattr(site, field):
             contacts.append(_contact(label, field, site))

@@ -46,6 +46,7 @@ from django.utils import timezone
 from parvis.core.charter import CharterReason
 from parvis.core.http import absolute_url
 from parvis.directory import selectors as directory_selectors
+from parvis.directory.channels import channel_detail
 from parvis.directory.models import OpeningException, OpeningHours, Site
 from parvis.publication.models import (
     FigureScope,
@@ -578,8 +579,25 @@ SITE_FIELDS: tuple[Column, ...] = (
         "Nom IANA ; les horaires du lieu sont des heures locales de ce fuseau.",
         required=True,
     ),
+    Column(
+        "couverture",
+        "string",
+        "Public servi",
+        "local : le public du lieu ; national : toute la France (centre de contact) ; "
+        "departements : les départements listés dans departements_couverts. La commune "
+        "d’un centre de contact ne donne que son fuseau horaire.",
+        required=True,
+        enum=("local", "national", "departements"),
+    ),
+    Column(
+        "departements_couverts",
+        "string",
+        "Départements couverts (codes INSEE)",
+        "Séparés par « ; », seulement quand couverture vaut departements.",
+    ),
     Column("telephone", "string", "Téléphone", CONTACT_NOTE),
     Column("courriel", "string", "Courriel", CONTACT_NOTE),
+    Column("site_web", "string", "Site internet ou formulaire en ligne", format="uri"),
     Column(
         "canaux",
         "string",
@@ -597,7 +615,8 @@ SITE_CHANNEL_FIELDS: tuple[Column, ...] = (
         "contact",
         "string",
         "Coordonnée publique",
-        "Téléphone, courriel ou adresse par lequel joindre le lieu sur ce canal ; vide quand "
+        "Téléphone, courriel, adresse ou site internet par lequel joindre le lieu sur ce canal "
+        "(une coordonnée par canal, règle de l’annuaire) ; vide quand "
         f"l’annuaire n’en indique pas. {CONTACT_NOTE}",
     ),
 )
@@ -684,29 +703,16 @@ def site_rows() -> Iterator[dict[str, Any]]:
             "commune_nom": site.commune.name,
             "departement": site.commune.departement_id,
             "fuseau_horaire": site.timezone,
+            "couverture": site.coverage,
+            "departements_couverts": _joined(
+                sorted(d.code for d in site.covered_departements.all())
+            ),
             "telephone": site.phone or None,
             "courriel": site.email or None,
+            "site_web": site.website or None,
             "canaux": _joined(c.slug for c in site.channels.all()),
             "url": _page("site_detail", site.slug, base_url),
         }
-
-
-def _postal_address(site: Site) -> str:
-    town = " ".join(part for part in (site.postcode, site.commune.name) if part)
-    return ", ".join(part for part in (site.address, town) if part)
-
-
-def channel_contact(site: Site, channel: str) -> str:
-    """The public detail by which a citizen reaches ``site`` on ``channel``: its phone,
-    its email, its postal address for the counter and mail; empty when the directory
-    holds none (chat, online service: their address is not in the directory yet)."""
-    if channel == "telephone":
-        return site.phone
-    if channel == "courriel":
-        return site.email
-    if channel in {"guichet", "courrier"}:
-        return _postal_address(site)
-    return ""
 
 
 def site_channel_rows() -> Iterator[dict[str, Any]]:
@@ -716,7 +722,7 @@ def site_channel_rows() -> Iterator[dict[str, Any]]:
                 "lieu": site.slug,
                 "canal": channel.slug,
                 "canal_libelle": channel.label,
-                "contact": channel_contact(site, channel.slug) or None,
+                "contact": contact.value if (contact := channel_detail(site, channel)) else None,
             }
 
 

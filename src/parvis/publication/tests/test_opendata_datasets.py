@@ -231,6 +231,7 @@ def directory(opendata_root):
         postcode="33000",
         phone="05 56 00 00 00",
         email="accueil@caf33.example.fr",
+        website="https://caf.example.fr/messagerie",
     )
     counter.channels.set(
         [
@@ -305,6 +306,8 @@ def test_directory_content(directory):
     assert counter["adresse"] == "'=1 rue du Docteur Finlay" and counter["code_postal"] == "33000"
     assert counter["organisme"] == "caf" and counter["service_local"] == "caf-33"
     assert counter["canaux"] == "chat;courriel;guichet;telephone"  # taxonomy order
+    assert counter["couverture"] == "local" and counter["departements_couverts"] == ""
+    assert counter["site_web"] == "https://caf.example.fr/messagerie"
     fs = sites["fs-langon"]
     assert fs["type"] == "france-services" and fs["organisme"] == ""
     assert fs["structure_porteuse"] == "Commune de démonstration"
@@ -320,7 +323,7 @@ def test_each_channel_of_a_site_has_its_public_contact(directory):
     assert channels["courriel"]["contact"] == "accueil@caf33.example.fr"
     assert channels["guichet"]["contact"] == "'=1 rue du Docteur Finlay, 33000 Bordeaux"
     assert channels["guichet"]["canal_libelle"] == "Accueil physique"
-    assert channels["chat"]["contact"] == ""  # the directory holds no chat address yet
+    assert channels["chat"]["contact"] == "https://caf.example.fr/messagerie"
 
 
 def test_weekly_hours_and_exceptions_to_come(directory):
