@@ -82,8 +82,11 @@ STATS_END = "<!-- stats:end -->"
 
 # Words that do not decide whether a name is in the lexicon: particles and initials.
 PARTICLES = frozenset(
-    "de du des la le les d l da do dos das di del della van von der den ben bin ibn el al "
-    "ould n mc".split()
+    (
+        *("de", "du", "des", "la", "le", "les", "d", "l", "da", "do", "dos", "das", "di"),
+        *("del", "della", "van", "von", "der", "den", "ben", "bin", "ibn", "el", "al"),
+        *("ould", "n", "mc"),
+    )
 )
 
 
@@ -286,9 +289,13 @@ def check_format(label: str, value: str, register: str) -> str | None:
     elif label == "PLATE" and not has_words:
         if not re.fullmatch(r"[A-Za-z]{2}[\s-]?\d{3}[\s-]?[A-Za-z]{2}", value):
             return "a plate is AA-123-AA"
-    elif label == "PHONE" and not has_words:
-        if len(digits) not in (10, 11, 12) and not value.startswith("+"):
-            return "a phone number has 10 digits (or +33 and 9)"
+    elif (
+        label == "PHONE"
+        and not has_words
+        and len(digits) not in (10, 11, 12)
+        and not value.startswith("+")
+    ):
+        return "a phone number has 10 digits (or +33 and 9)"
     return None
 
 
@@ -347,7 +354,9 @@ def statistics(records: list[Record], lexicon: frozenset[str], digest: str) -> t
     total = len(records)
     labels = Counter(e["label"] for r in records for e in r.entities)
     organisations = Counter(r.organisation or "(aucune)" for r in records)
-    motifs = Counter(f"{r.organisation}/{r.motif}" for r in records if r.organisation)
+    motifs = Counter(
+        f"{r.organisation}/{r.motif or '(sans motif)'}" for r in records if r.organisation
+    )
     persons = [
         r.text[e["start"] : e["end"]] for r in records for e in r.entities if e["label"] == "PERSON"
     ]
