@@ -146,8 +146,8 @@ def moderation_panel(user: Any, now: dt.datetime) -> Panel:
     )
     green, orange = voice.sla_thresholds()
     panel.note = (
-        f"Délai en jours ouvrés depuis le dépôt : dans les délais avant {green} jours, "
-        f"en retard à partir de {orange}."
+        f"Délai en jours ouvrés depuis le dépôt : dans les délais sous {green} jours, "
+        f"bientôt en retard à partir de {green}, en retard à partir de {orange}."
     )
     return panel
 
