@@ -5,6 +5,7 @@ from parvis.backoffice import views
 app_name = "backoffice"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("mes-enregistrements/", views.recordings, name="recordings"),
     path("organisme-affiche/", views.organisation_switch, name="organisation-switch"),
     path("organismes/<slug:slug>/membres/", views.members, name="members"),
     path("habilitations/<int:pk>/modifier/", views.membership_change, name="membership-change"),

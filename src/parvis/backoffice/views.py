@@ -30,7 +30,7 @@ from parvis.accounts.scoping import (
 )
 from parvis.accounts.selectors import memberships_of
 from parvis.accounts.services import AccountsError
-from parvis.backoffice import shell
+from parvis.backoffice import dashboards, shell
 from parvis.backoffice.forms import (
     ApiTokenCreateForm,
     MembershipChangeRoleForm,
@@ -47,6 +47,9 @@ from parvis.backoffice.selectors import (
 from parvis.core.menu import section_items
 from parvis.core.selectors import worker_heartbeats
 from parvis.directory.models import Organisation
+from parvis.directory.selectors import sites_visible_to
+from parvis.voice import selectors as voice_selectors
+from parvis.voice.models import PUBLIC_STATUSES, ExperienceStatus
 
 NEW_TOKEN_SESSION_KEY = "backoffice:new-api-token"  # noqa: S105 - a session key, not a secret
 AUDIT_PAGE_SIZE = 50
@@ -131,10 +134,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "organisation_links": section_items(shell.viewer(request), ORGANISATION_SECTION),
         "memberships": memberships_of(user).order_by("role", "pk"),
+        "panels": dashboards.panels_for(user, organisation),
         "is_agent": Role.AGENT in roles,
         "is_supervisor": Role.SUPERVISOR in roles,
-        "is_quality_manager": Role.QUALITY_MANAGER in roles,
-        "is_organisation_admin": Role.ORGANISATION_ADMIN in roles,
         "is_platform_moderator": scoping.is_platform_moderator(user),
         "is_platform_admin": is_platform_admin,
         "administered": organisations_administered_by(user, Perm.MANAGE_MEMBERS),
@@ -142,6 +144,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if is_platform_admin:
         context["heartbeats"] = worker_heartbeats()
     return render(request, "backoffice/dashboard.html", context)
+
+
+RECORDING_STATUSES = {status.value: status.label for status in ExperienceStatus}
+
+
+@never_cache
+@login_required
+def recordings(request: HttpRequest) -> HttpResponse:
+    """The experiences one recorded at a counter for citizens, and where each stands."""
+    status = request.GET.get("statut", "")
+    if status not in RECORDING_STATUSES:
+        status = ""
+    page = Paginator(voice_selectors.counter_recordings(request.user, status=status), 50)
+    return render(
+        request,
+        "backoffice/recordings.html",
+        {
+            "title": "Vos enregistrements au guichet",
+            "page_obj": page.get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": list(RECORDING_STATUSES.items()),
+            "public_statuses": PUBLIC_STATUSES,
+            "can_record": sites_visible_to(request.user).filter(is_active=True).exists(),
+        },
+    )
 
 
 # --- Members ------------------------------------------------------------------------

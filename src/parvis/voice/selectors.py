@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -454,3 +455,218 @@ def template_owners_for(principal: Any) -> TemplateOwners:
         local_services=services.order_by("organisation__sort_key", "sort_key", "pk"),
         organisation_wide=whole.exists(),
     )
+
+
+# --- Dashboards -------------------------------------------------------------------------
+# Raw counts of a scope for the staff's home pages (the n ≥ 10 rule is for the public).
+# Each count is read with the selector of the page it links to, so both agree.
+
+# An unanswered experience is "soon late" this many working days before its target.
+ANSWER_DUE_SOON_WORKING_DAYS = 2
+# Answer rate and median delay: experiences published in this window, at most this many
+# answers in the median (the most recent), computed in Python over working days.
+FIGURES_WINDOW_DAYS = 365
+MEDIAN_SAMPLE = 2000
+# The moderation queue's colours are computed oldest first until the first item on time
+# (every younger one is on time too); past this many late items, the rest are counted
+# with the colour of the last one read.
+QUEUE_SCAN = 1000
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Items waiting: how many, and the oldest one's age in working days and colour."""
+
+    count: int
+    oldest_days: int | None = None
+    lateness: servicelevels.Lateness | None = None
+
+
+@dataclass(frozen=True)
+class ModerationBacklog:
+    experiences: Backlog
+    sensitive: int  # among ``experiences``: need an individual decision
+    by_lateness: dict[servicelevels.Lateness, int]  # late, at risk, on time
+    awaiting_analysis: int  # submitted, masking not done yet
+    answers: Backlog  # services' answers a moderator must read
+
+
+@dataclass(frozen=True)
+class AnswerFigures:
+    """The answers of a scope: the to-do (unanswered, overdue) and the last 12 months."""
+
+    unanswered: Backlog
+    overdue: int
+    answered: int  # answered or archived after an answer, all time
+    published_in_window: int  # public experiences published in the last 12 months…
+    answered_in_window: int  # …of which answered
+    median_working_days: float | None  # publication → answer, answered in the window
+    median_n: int
+
+    @property
+    def answer_rate(self) -> float | None:
+        """Percent of the window's public experiences that have an answer."""
+        if not self.published_in_window:
+            return None
+        return round(100 * self.answered_in_window / self.published_in_window, 1)
+
+
+def _moderation_lateness(waited: int) -> servicelevels.Lateness:
+    green, orange = sla_thresholds()
+    return servicelevels.lateness(waited, at_risk_from=green, late_from=orange)
+
+
+def moderation_backlog(*, now: dt.datetime | None = None) -> ModerationBacklog:
+    """The moderators' to-do, every organisation (only platform moderators see it): the
+    experiences of ``moderation_queue`` by colour and sensitivity, the answers to read."""
+    now = now or timezone.now()
+    queue = moderation_queue()
+    totals = queue.order_by().aggregate(
+        count=Count("pk"), sensitive=Count("pk", filter=Q(is_sensitive=True))
+    )
+    late, at_risk = servicelevels.Lateness.LATE, servicelevels.Lateness.AT_RISK
+    by_lateness = {late: 0, at_risk: 0}
+    experiences = Backlog(totals["count"])
+    colour = servicelevels.Lateness.ON_TIME
+    scanned = 0
+    for experience in queue[:QUEUE_SCAN]:  # oldest first
+        waited = working_days_waited(experience, since=experience.submitted_at, now=now)
+        colour = _moderation_lateness(waited)
+        if not scanned:
+            experiences = Backlog(totals["count"], waited, colour)
+        if colour == servicelevels.Lateness.ON_TIME:
+            break
+        by_lateness[colour] += 1
+        scanned += 1
+    if scanned == QUEUE_SCAN:  # that late a queue: the rest counted like the last one read
+        by_lateness[colour] += totals["count"] - scanned
+    by_lateness[servicelevels.Lateness.ON_TIME] = totals["count"] - sum(by_lateness.values())
+
+    answers = answers_awaiting_moderation()
+    answer_backlog = Backlog(answers.count())
+    oldest = answers.select_related("experience__site__commune", "experience__local_service")
+    if answer_backlog.count and (answer := oldest.first()) is not None:
+        waited = working_days_waited(answer.experience, since=answer.updated_at, now=now)
+        answer_backlog = Backlog(answer_backlog.count, waited, _moderation_lateness(waited))
+    return ModerationBacklog(
+        experiences=experiences,
+        sensitive=totals["sensitive"],
+        by_lateness=by_lateness,
+        awaiting_analysis=awaiting_analysis().count(),
+        answers=answer_backlog,
+    )
+
+
+def _answer_lateness(
+    experience: Experience, waited: int, now: dt.datetime
+) -> servicelevels.Lateness:
+    """Late once its stored due date has passed (``is_late``); soon late in the last
+    working days before the target."""
+    if is_late(experience, now=now):
+        return servicelevels.Lateness.LATE
+    if waited >= answer_targets(experience.organisation)[0] - ANSWER_DUE_SOON_WORKING_DAYS:
+        return servicelevels.Lateness.AT_RISK
+    return servicelevels.Lateness.ON_TIME
+
+
+def answer_figures(principal: Any, *, now: dt.datetime | None = None) -> AnswerFigures:
+    """Unanswered, overdue, answer rate and median answer delay of the principal's scope:
+    the public experiences of ``experiences_for_service`` (the list they link to)."""
+    now = now or timezone.now()
+    scope = experiences_for_service(principal)
+    since = now - dt.timedelta(days=FIGURES_WINDOW_DAYS)
+    totals = scope.order_by().aggregate(
+        unanswered=Count("pk", filter=Q(status=S.PUBLISHED)),
+        overdue=Count("pk", filter=Q(status=S.PUBLISHED, answer_due_at__lte=now)),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        published_in_window=Count("pk", filter=Q(published_at__gte=since)),
+        answered_in_window=Count(
+            "pk", filter=Q(published_at__gte=since, answered_at__isnull=False)
+        ),
+    )
+    unanswered = Backlog(totals["unanswered"])
+    oldest = (
+        experiences_for_service(principal, status=S.PUBLISHED)
+        .exclude(published_at__isnull=True)
+        .order_by("published_at", "pk")
+        .first()
+    )
+    if oldest is not None and oldest.published_at is not None:
+        waited = working_days_waited(oldest, since=oldest.published_at, now=now)
+        unanswered = Backlog(totals["unanswered"], waited, _answer_lateness(oldest, waited, now))
+    answered = (
+        scope.filter(published_at__gte=since, answered_at__isnull=False)
+        .select_related(None)
+        .select_related("site__commune", "local_service")
+        .only(
+            "published_at",
+            "answered_at",
+            "departement_id",
+            "site__name",
+            "site__commune__departement_id",
+            "local_service__main_departement_id",
+        )
+        .order_by("-answered_at", "-pk")[:MEDIAN_SAMPLE]
+    )
+    delays = [
+        servicelevels.working_days_elapsed(
+            experience.published_at, now=experience.answered_at, place=place_of(experience)
+        )
+        for experience in answered
+        if experience.published_at is not None and experience.answered_at is not None
+    ]
+    return AnswerFigures(
+        unanswered=unanswered,
+        overdue=totals["overdue"],
+        answered=totals["answered"],
+        published_in_window=totals["published_in_window"],
+        answered_in_window=totals["answered_in_window"],
+        median_working_days=float(statistics.median(delays)) if delays else None,
+        median_n=len(delays),
+    )
+
+
+def counter_recordings(principal: Any, *, status: str = "") -> QuerySet[Experience]:
+    """Experiences the principal recorded at a counter for a citizen (assisted), within
+    their scope, the most recent first."""
+    queryset = Experience.objects.filter(assisted_by=principal, is_assisted=True)
+    if status:
+        queryset = queryset.filter(status=status)
+    return (
+        visible_to(principal, queryset, Perm.VIEW)
+        .select_related("organisation", "local_service", "site", "assisted_site")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def counter_backlogs(principal: Any, *, now: dt.datetime | None = None) -> dict[str, Backlog]:
+    """Status → the principal's counter recordings in it; for those waiting (a moderator,
+    an answer), the oldest one's age and colour."""
+    now = now or timezone.now()
+    recordings = counter_recordings(principal)
+    counts = dict(
+        recordings.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    backlogs = {status: Backlog(count) for status, count in counts.items()}
+    if counts.get(S.IN_MODERATION):
+        oldest = recordings.filter(status=S.IN_MODERATION).order_by("submitted_at", "pk").first()
+        if oldest is not None:
+            waited = working_days_waited(oldest, since=oldest.submitted_at, now=now)
+            backlogs[S.IN_MODERATION] = Backlog(
+                counts[S.IN_MODERATION], waited, _moderation_lateness(waited)
+            )
+    if counts.get(S.PUBLISHED):
+        oldest = (
+            recordings.filter(status=S.PUBLISHED, published_at__isnull=False)
+            .order_by("published_at", "pk")
+            .first()
+        )
+        if oldest is not None and oldest.published_at is not None:
+            waited = working_days_waited(oldest, since=oldest.published_at, now=now)
+            backlogs[S.PUBLISHED] = Backlog(
+                counts[S.PUBLISHED], waited, _answer_lateness(oldest, waited, now)
+            )
+    return backlogs

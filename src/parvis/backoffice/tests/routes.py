@@ -12,6 +12,8 @@ def _membership(w, k):  # type: ignore[no-untyped-def]
 
 
 HTML_ROUTES = {
+    # One's own counter recordings: nothing organisation-bound in the URL
+    "backoffice:recordings": Route("login"),
     # POST only (the organisation switcher); what it accepts is in test_shell.py
     "backoffice:organisation-switch": Route("login", agent_status=405, admin_status=405),
     "backoffice:members": Route("scoped", kwargs=_org, agent_status=403),

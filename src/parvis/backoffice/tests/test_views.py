@@ -58,7 +58,8 @@ def test_dashboard_requires_login(client):
 def test_agent_dashboard_shows_roles_and_agent_tools(client, agent_a):
     html = _login(client, agent_a).get(reverse("backoffice:dashboard")).content.decode()
     assert "Agent" in html and "CAF A" in html
-    assert "Accueil des usagers" in html
+    assert "Au guichet : vos enregistrements" in html
+    assert "Annuaire des services" in html
     assert "Administration des organismes" not in html
     assert reverse("admin:index") not in html
     assert 'class="fr-sidemenu"' in html
@@ -67,8 +68,8 @@ def test_agent_dashboard_shows_roles_and_agent_tools(client, agent_a):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.SUPERVISOR, "Supervision"),
-        (Role.QUALITY_MANAGER, "Qualité de service"),
+        (Role.SUPERVISOR, "Réponses aux usagers"),
+        (Role.QUALITY_MANAGER, "Réponses aux usagers"),
         (Role.ORGANISATION_ADMIN, "Administration des organismes"),
     ],
 )
@@ -87,7 +88,7 @@ def test_organisation_admin_dashboard_links_to_members_tokens_and_audit(client, 
 def test_platform_moderator_dashboard(client):
     user = UserFactory(platform_moderator=True)
     html = _login(client, user).get(reverse("backoffice:dashboard")).content.decode()
-    assert "Modérateur de la plateforme" in html and "Modération" in html
+    assert "Modérateur de la plateforme" in html and "Expériences à modérer" in html
 
 
 def test_platform_admin_sees_worker_heartbeats_and_the_admin_link(client):
