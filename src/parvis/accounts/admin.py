@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from parvis.accounts import scoping, services
+from parvis.accounts import audit, scoping, services
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, User, normalize_email
 from parvis.core.admin import ReadOnlyAdmin
 
@@ -214,7 +214,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
-        "action",
+        "action_label",
         "actor_label",
         "target_type",
         "target_id",
@@ -234,3 +234,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         "organisation",
         "data",
     )
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj: AuditEvent) -> str:
+        return audit.action_label(obj.action)

@@ -174,11 +174,15 @@ class FigureOut(Schema):
     positive: int
     neutral: int
     negative: int
-    positive_share: float | None = Field(None, description="Absent sous 10 expériences.")
+    positive_share: float | None = Field(
+        None, description="Part de 0 à 1, au millième ; absente sous 10 expériences."
+    )
     negative_share: float | None = None
     answered: int
     answer_rate: float | None = None
-    delay_median_days: float | None = Field(None, description="Absent sous 10 réponses.")
+    delay_median_days: float | None = Field(
+        None, description="En jours, à une décimale ; absent sous 10 réponses."
+    )
     delay_p90_days: float | None = None
     top_themes: list[FigureThemeOut]
     moderated: int
