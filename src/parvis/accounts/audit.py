@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,15 @@ def actor_label(actor_label: str) -> str:
     if actor_label.startswith("token:"):
         return f"Jeton d’API {actor_label.removeprefix('token:')}…"
     return actor_label
+
+
+def target_label(target_type: str) -> str:
+    """``voice.experience`` → « expérience » (the model's French name)."""
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return target_type
+    return str(model._meta.verbose_name)
 
 
 # What each key of the data is, in French. The value follows ``: ``; ``None`` values and

@@ -71,7 +71,14 @@ class TransitionLog(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        """« En modération → Publiée »: the states' labels when the concrete log declares
+        them as choices (its ``from_status``/``to_status``)."""
+        return f"{self._state_label('from_status') or '∅'} → {self._state_label('to_status')}"
+
+    def _state_label(self, name: str) -> str:
+        value = getattr(self, name)
+        labels = dict(self._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+        return str(labels.get(value, value)) if value else ""
 
 
 class ReferenceCounter(models.Model):

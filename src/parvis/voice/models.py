@@ -202,16 +202,22 @@ class Experience(models.Model):
     private_token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     # Recorded at a counter on behalf of a citizen who is not online.
-    is_assisted = models.BooleanField(default=False)
+    is_assisted = models.BooleanField(_("recueillie au guichet"), default=False)
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("recueillie par"),
     )
     assisted_site = models.ForeignKey(
-        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Site,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lieu où elle a été recueillie"),
     )
     # ``ExperienceSource`` (web, assisted, api); no ``choices`` on the column: the demo marks
     # its rows ``demo``. Shown through ``source_label``.

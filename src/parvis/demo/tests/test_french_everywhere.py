@@ -234,7 +234,19 @@ def _staff_details() -> dict[str, list[str]]:
         for pk in PublicAnswer.objects.values_list("pk", flat=True)[:3]
     ]
     quality = [f"/espace-agents/experiences/{e.uuid}/" for e in moved.filter(status="answered")]
+    admin = [
+        "/admin/voice/experience/",
+        "/admin/voice/publicanswer/",
+        "/admin/accounts/auditevent/",
+        "/admin/simplification/simplificationrequest/",
+        *[f"/admin/voice/experience/{e.pk}/change/" for e in moved],
+        *[
+            f"/admin/simplification/simplificationrequest/{pk}/change/"
+            for pk in requests.values_list("pk", flat=True)
+        ],
+    ]
     return {
+        "admin@demo.parvis.fr": admin,
         "moderation@demo.parvis.fr": moderator,
         "admin.caf@demo.parvis.fr": [f"/espace-agents/simplification/{ref}/" for ref in caf]
         + quality,
