@@ -33,7 +33,5 @@ def test_leaked_codes_reads_only_the_visible_text():
     )
     assert visible_text(page).count("Publiée") == 1
     assert leaked_codes(page) == ["experience.publish", "in_moderation", "web"]
-    assert leaked_codes("Bonjour,\nvotre demande est under_study.", plain=True) == [
-        "under_study"
-    ]
+    assert leaked_codes("Bonjour,\nvotre demande est under_study.", plain=True) == ["under_study"]
     assert leaked_codes("<p>La démarche-published-v2 est publiée.</p>") == []
