@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from parvis.accounts import scoping, services
+from parvis.accounts import audit, scoping, services
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, User, normalize_email
 from parvis.core.admin import ReadOnlyAdmin
 
@@ -210,27 +210,60 @@ class ApiTokenAdmin(ReadOnlyAdmin):
         return obj is None and platform_admins_only(request)
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """Actions by their French label (``accounts.audit``)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return sorted(
+            ((code, action.label) for code, action in audit.registered().items()),
+            key=lambda pair: str(pair[1]),
+        )
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
-        "action",
-        "actor_label",
-        "target_type",
-        "target_id",
+        "action_label",
+        "actor_name",
+        "target",
         "organisation",
     )
-    list_filter = ("action", "target_type")
+    list_filter = (AuditActionFilter, "target_type")
     search_fields = ("action", "target_type", "target_id", "actor_label")
     date_hierarchy = "created_at"
     list_select_related = ("organisation",)
     readonly_fields = (
         "created_at",
         "actor",
-        "actor_label",
-        "action",
+        "actor_name",
+        "action_label",
+        "details",
         "target_type",
         "target_id",
         "organisation",
         "data",
     )
+    exclude = ("actor_label", "action")  # shown in French (``actor_name``, ``action_label``)
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj: AuditEvent) -> str:
+        return audit.action_label(obj.action)
+
+    @admin.display(description=_("auteur"), ordering="actor_label")
+    def actor_name(self, obj: AuditEvent) -> str:
+        return audit.actor_label(obj.actor_label)
+
+    @admin.display(description=_("détails"))
+    def details(self, obj: AuditEvent) -> str:
+        return audit.details(obj.action, obj.data)
+
+    @admin.display(description=_("objet"), ordering="target_type")
+    def target(self, obj: AuditEvent) -> str:
+        return f"{audit.target_label(obj.target_type)} n° {obj.target_id}"

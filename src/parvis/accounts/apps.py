@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "parvis.accounts"
     label = "accounts"
+    verbose_name = "Comptes et habilitations"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -59,6 +59,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -116,6 +117,7 @@ class Membership(models.Model):
             ),
         ]
         verbose_name = _("habilitation")
+        verbose_name_plural = _("habilitations")
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.scope_object}"
@@ -159,6 +161,7 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("jeton d’API")
+        verbose_name_plural = _("jetons d’API")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -186,6 +189,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("événement d’audit")
+        verbose_name_plural = _("événements d’audit")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"

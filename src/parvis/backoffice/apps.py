@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class BackofficeConfig(AppConfig):
     name = "parvis.backoffice"
     label = "backoffice"
+    verbose_name = "Espace agents"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

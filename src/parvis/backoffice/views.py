@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from parvis.accounts import audit as audit_labels
 from parvis.accounts import scoping
 from parvis.accounts import services as accounts
 from parvis.accounts.models import ApiToken, Membership, Role
@@ -53,13 +55,6 @@ from parvis.voice.models import PUBLIC_STATUSES, ExperienceStatus
 
 NEW_TOKEN_SESSION_KEY = "backoffice:new-api-token"  # noqa: S105 - a session key, not a secret
 AUDIT_PAGE_SIZE = 50
-AUDIT_ACTION_LABELS = {
-    "membership.granted": "Rôle attribué",
-    "membership.role_changed": "Rôle modifié",
-    "membership.revoked": "Rôle retiré",
-    "api_token.created": "Jeton d’API créé",
-    "api_token.revoked": "Jeton d’API révoqué",
-}
 ROLE_LABELS = dict(Role.choices)
 
 
@@ -376,8 +371,11 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
     paginator = Paginator(organisation_audit_events(request.user, organisation), AUDIT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     for event in page.object_list:
-        event.action_label = AUDIT_ACTION_LABELS.get(event.action, event.action)
-        event.details = _audit_details(event.data)
+        event.action_label = audit_labels.action_label(event.action)
+        event.actor_name = audit_labels.actor_label(event.actor_label)
+        event.details = audit_labels.details(
+            event.action, event.data, field_labels=_field_labels(event.target_type)
+        )
     return render(
         request,
         "backoffice/audit.html",
@@ -389,20 +387,14 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _audit_details(data: dict[str, Any]) -> str:
-    """A French one-liner of an audit row's data (identifiers and codes only)."""
-    parts = []
-    if "role" in data:
-        parts.append(f"rôle : {ROLE_LABELS.get(data['role'], data['role'])}")
-    if "from" in data and "to" in data:
-        parts.append(
-            f"de « {ROLE_LABELS.get(data['from'], data['from'])} » "
-            f"à « {ROLE_LABELS.get(data['to'], data['to'])} »"
-        )
-    if "user_id" in data:
-        parts.append(f"compte n° {data['user_id']}")
-    if "prefix" in data:
-        parts.append(f"jeton {data['prefix']}…")
-    if "scope" in data:
-        parts.append(f"droits : {dict(ApiToken.Scope.choices).get(data['scope'], data['scope'])}")
-    return ", ".join(parts)
+def _field_labels(target_type: str) -> dict[str, str]:
+    """The French names of the fields of an audit row's target model (``fields`` of an
+    update lists them)."""
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return {}
+    return {
+        field.name: str(getattr(field, "verbose_name", field.name))
+        for field in model._meta.get_fields()
+    }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkerHeartbeat(models.Model):
@@ -17,6 +18,8 @@ class WorkerHeartbeat(models.Model):
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("état d’un processus de tâches")
+        verbose_name_plural = _("états des processus de tâches")
         ordering = ["hostname"]
 
     def __str__(self) -> str:
@@ -35,6 +38,8 @@ class RealtimeEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("événement temps réel")
+        verbose_name_plural = _("événements temps réel")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -66,7 +71,14 @@ class TransitionLog(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        """« En modération → Publiée »: the states' labels when the concrete log declares
+        them as choices (its ``from_status``/``to_status``)."""
+        return f"{self._state_label('from_status') or '∅'} → {self._state_label('to_status')}"
+
+    def _state_label(self, name: str) -> str:
+        value = getattr(self, name)
+        labels = dict(self._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+        return str(labels.get(value, value)) if value else ""
 
 
 class ReferenceCounter(models.Model):
@@ -78,6 +90,8 @@ class ReferenceCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("compteur de références")
+        verbose_name_plural = _("compteurs de références")
         ordering = ["prefix", "year"]
         constraints = [
             models.UniqueConstraint(

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class DirectoryConfig(AppConfig):
     name = "parvis.directory"
     label = "directory"
+    verbose_name = "Annuaire"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -23,6 +23,7 @@ class Channel(models.Model):
     class Meta:
         ordering = ["position", "slug"]
         verbose_name = _("canal")
+        verbose_name_plural = _("canaux")
 
     def __str__(self) -> str:
         return self.label
@@ -36,6 +37,7 @@ class JourneyStage(models.Model):
     class Meta:
         ordering = ["position", "slug"]
         verbose_name = _("étape du parcours")
+        verbose_name_plural = _("étapes du parcours")
 
     def __str__(self) -> str:
         return self.label
@@ -50,6 +52,7 @@ class Theme(models.Model):
     class Meta:
         ordering = ["position", "slug"]
         verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
 
     def __str__(self) -> str:
         return self.label
@@ -65,6 +68,7 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("organisme")
+        verbose_name_plural = _("organismes")
 
     def __str__(self) -> str:
         return self.name
@@ -83,6 +87,7 @@ class Motif(models.Model):
             models.UniqueConstraint(fields=["organisation", "slug"], name="unique_motif_per_org")
         ]
         verbose_name = _("motif")
+        verbose_name_plural = _("motifs")
 
     def __str__(self) -> str:
         return self.label
@@ -109,6 +114,7 @@ class LocalService(models.Model):
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("service local")
+        verbose_name_plural = _("services locaux")
 
     def __str__(self) -> str:
         return self.name
@@ -181,7 +187,8 @@ class Site(models.Model):
 
     class Meta:
         ordering = ["sort_key"]
-        verbose_name = _("site")
+        verbose_name = _("lieu d’accueil")
+        verbose_name_plural = _("lieux d’accueil")
 
     def __str__(self) -> str:
         return self.name
@@ -247,6 +254,8 @@ class OpeningHours(models.Model):
     closes = models.TimeField(_("fermeture"))
 
     class Meta:
+        verbose_name = _("horaire d’ouverture")
+        verbose_name_plural = _("horaires d’ouverture")
         ordering = ["site", "weekday", "opens"]
         constraints = [
             models.CheckConstraint(
@@ -269,6 +278,8 @@ class OpeningException(models.Model):
     label = models.CharField(_("motif"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("fermeture ou horaire exceptionnel")
+        verbose_name_plural = _("fermetures et horaires exceptionnels")
         ordering = ["site", "date"]
         constraints = [
             models.UniqueConstraint(fields=["site", "date"], name="unique_exception_per_day"),

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class LanguageConfig(AppConfig):
     name = "parvis.language"
     label = "language"
+    verbose_name = "Moteur de langue"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

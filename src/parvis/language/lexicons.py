@@ -152,6 +152,15 @@ VULNERABILITY = _compile(
     }
 )
 
+# French names of the sensitive categories (GDPR art. 9 and 10), as moderators read them.
+SENSITIVE_LABELS: dict[str, str] = {
+    "sante": "santé",
+    "religion": "religion ou convictions",
+    "syndicat": "appartenance syndicale",
+    "infraction": "infractions et condamnations",
+    "origine": "origine",
+}
+
 SENSITIVE = _compile(
     {
         "sante": [

@@ -176,17 +176,21 @@ class FigureOut(Schema):
     positive: int
     neutral: int
     negative: int
-    positive_share: float | None = Field(None, description="Absent sous 10 expériences.")
+    positive_share: float | None = Field(
+        None, description="Part de 0 à 1, au millième ; absente sous 10 expériences."
+    )
     negative_share: float | None = None
     answered: int
     answer_rate: float | None = None
     delay_median_days: float | None = Field(
         None,
         description="Délai médian de réponse, en jours ouvrés depuis la publication de "
-        "l’expérience. Absent sous 10 réponses.",
+        "l’expérience, à une décimale. Absent sous 10 réponses.",
     )
     delay_p90_days: float | None = Field(
-        None, description="9e décile du délai de réponse, en jours ouvrés. Absent sous 10 réponses."
+        None,
+        description="9e décile du délai de réponse, en jours ouvrés, à une décimale. "
+        "Absent sous 10 réponses.",
     )
     top_themes: list[FigureThemeOut]
     moderated: int

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.numbers import one_decimal, share
 from parvis.directory.models import (
     Channel,
     JourneyStage,
@@ -37,8 +38,7 @@ from parvis.directory.models import (
     Theme,
 )
 from parvis.territories.models import Commune, Departement
-
-TONE_LABELS = (("positif", _("Positive")), ("neutre", _("Neutre")), ("negatif", _("Négative")))
+from parvis.voice.models import experience_tone_label
 
 # Below this count no rate is shown and the item is not ranked.
 MIN_COUNT_FOR_RATE = 10
@@ -189,7 +189,8 @@ class PublicExperience(models.Model):
 
     @property
     def tone_label(self) -> str:
-        return str(dict(TONE_LABELS).get(self.tone, ""))
+        """« Expérience positive »... ("" without a tone)."""
+        return experience_tone_label(self.tone)
 
 
 class PublicExperienceTheme(models.Model):
@@ -200,6 +201,8 @@ class PublicExperienceTheme(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
+        verbose_name = _("thème d’une expérience publiée")
+        verbose_name_plural = _("thèmes des expériences publiées")
         constraints = [
             models.UniqueConstraint(fields=["experience", "theme"], name="pubexp_theme_unique")
         ]
@@ -289,6 +292,8 @@ class FigureSummary(models.Model):
         return self._rate(self.rejected, self.moderated)
 
     def as_dict(self) -> dict[str, Any]:
+        """The summary as the API publishes it: shares to the thousandth (a percentage
+        with one decimal), delays with one decimal (``core.numbers``)."""
         delays = self.delays_shown
         return {
             "scope": self.scope,
@@ -299,16 +304,16 @@ class FigureSummary(models.Model):
             "positive": self.positive,
             "neutral": self.neutral,
             "negative": self.negative,
-            "positive_share": self.positive_share,
-            "negative_share": self.negative_share,
+            "positive_share": share(self.positive_share),
+            "negative_share": share(self.negative_share),
             "answered": self.answered,
-            "answer_rate": self.answer_rate,
-            "delay_median_days": self.delay_median_days if delays else None,
-            "delay_p90_days": self.delay_p90_days if delays else None,
+            "answer_rate": share(self.answer_rate),
+            "delay_median_days": one_decimal(self.delay_median_days) if delays else None,
+            "delay_p90_days": one_decimal(self.delay_p90_days) if delays else None,
             "top_themes": self.top_themes,
             "moderated": self.moderated,
             "rejected": self.rejected,
-            "rejection_rate": self.rejection_rate,
+            "rejection_rate": share(self.rejection_rate),
             "rejections_by_reason": self.rejections_by_reason,
             "refreshed_at": self.refreshed_at,
         }
@@ -347,6 +352,7 @@ class OpenDataChange(models.Model):
 
     class Meta:
         verbose_name = _("changement de jeu de données")
+        verbose_name_plural = _("changements de jeux de données")
 
     def __str__(self) -> str:
         return self.dataset

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from parvis.simplification.models import SimplificationRequest, StatusChange, Support
 
@@ -25,13 +26,17 @@ class StatusChangeInline(admin.TabularInline):
         "is_public",
         "public_actor",
         "public_comment",
-        "reason_code",
+        "reason",
         "actor",
     )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("motif"))
+    def reason(self, obj: StatusChange) -> str:
+        return obj.reason_label
 
 
 @admin.register(SimplificationRequest)

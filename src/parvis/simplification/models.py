@@ -183,7 +183,17 @@ class StatusChange(TransitionLog):
     public_comment = models.TextField(blank=True)  # masked
 
     class Meta(TransitionLog.Meta):
-        verbose_name = _("changement de statut")
+        verbose_name = _("changement de statut d’une demande")
+        verbose_name_plural = _("changements de statut d’une demande")
+
+    @property
+    def reason_label(self) -> str:
+        """The coded reason in French: the charter's (not published) or the published
+        decline reason; "" for none."""
+        if not self.reason_code:
+            return ""
+        labels = {**dict(CharterReason.choices), **dict(DeclineReason.choices)}
+        return str(labels.get(self.reason_code, _("autre motif")))
 
 
 class Support(models.Model):
@@ -201,6 +211,7 @@ class Support(models.Model):
 
     class Meta:
         verbose_name = _("soutien")
+        verbose_name_plural = _("soutiens")
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "user"],

@@ -19,6 +19,7 @@ from django.utils import timezone
 from parvis.accounts.scoping import Perm, can_moderate, visible_to
 from parvis.core.crypto import email_digest
 from parvis.core.http import absolute_url
+from parvis.core.numbers import one_decimal
 from parvis.core.text import search_key
 from parvis.directory.models import Organisation
 from parvis.simplification.models import (
@@ -159,14 +160,14 @@ class FollowUp:
     def median_days_to_decision(self) -> float | None:
         if self.decided_n < MIN_N:
             return None
-        return round(statistics.median(self.durations), 1)
+        return one_decimal(statistics.median(self.durations))
 
     @property
     def done_rate(self) -> float | None:
         """Share of the year's published requests that are done, in percent."""
         if self.total < MIN_N:
             return None
-        return round(100 * self.done_n / self.total, 1)
+        return one_decimal(100 * self.done_n / self.total)
 
     def count(self, status: str) -> int:
         return self.counts.get(status, 0)

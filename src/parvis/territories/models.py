@@ -19,6 +19,7 @@ class Region(models.Model):
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("région")
+        verbose_name_plural = _("régions")
 
     def __str__(self) -> str:
         return self.name
@@ -41,6 +42,7 @@ class Departement(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("département")
+        verbose_name_plural = _("départements")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -61,6 +63,7 @@ class Commune(models.Model):
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("commune")
+        verbose_name_plural = _("communes")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -101,6 +104,10 @@ class ReferenceVintage(models.Model):
     version = models.CharField(max_length=100)
     loaded_at = models.DateTimeField(auto_now=True)
     details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("millésime du référentiel")
+        verbose_name_plural = _("millésimes du référentiel")
 
     def __str__(self) -> str:
         return f"{self.dataset} {self.version}"

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.core.admin import ReadOnlyAdmin
@@ -20,6 +21,7 @@ from parvis.voice.models import (
     AnswerPolicy,
     AnswerTemplate,
     Experience,
+    ExperienceSource,
     ExperienceTransition,
     PublicAnswer,
 )
@@ -41,10 +43,10 @@ class TransitionInline(admin.TabularInline):
         "created_at",
         "from_status",
         "to_status",
-        "move",
+        "step",
         "actor",
         "actor_label",
-        "reason_code",
+        "reason",
         "note",
     )
     readonly_fields = fields
@@ -53,6 +55,27 @@ class TransitionInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    @admin.display(description=_("étape"))
+    def step(self, obj: ExperienceTransition) -> str:
+        return obj.step_label
+
+    @admin.display(description=_("motif"))
+    def reason(self, obj: ExperienceTransition) -> str:
+        return obj.reason_label
+
+
+class SourceFilter(admin.SimpleListFilter):
+    """How the experience arrived, by its French label (``ExperienceSource``)."""
+
+    title = _("dépôt")
+    parameter_name = "source"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return ExperienceSource.choices
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(source=self.value()) if self.value() else queryset
+
 
 @admin.register(Experience)
 class ExperienceAdmin(ReadOnlyAdmin):
@@ -60,20 +83,25 @@ class ExperienceAdmin(ReadOnlyAdmin):
         "uuid",
         "status",
         "organisation",
-        "source",
+        "source_display",
         "is_sensitive",
         "submitted_at",
         "published_at",
     ]
-    list_filter = ["status", "source", "is_sensitive", "is_assisted", "organisation"]
+    list_filter = ["status", SourceFilter, "is_sensitive", "is_assisted", "organisation"]
     search_fields = ["uuid"]
     date_hierarchy = "submitted_at"
     list_select_related = ["organisation"]
-    exclude = sorted(SECRET_FIELDS)
+    exclude = sorted(SECRET_FIELDS | {"source"})  # shown as ``source_display``
     inlines = [TransitionInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Experience._meta.fields if f.name not in SECRET_FIELDS] + ["themes"]
+        fields = [f.name for f in Experience._meta.fields if f.name not in SECRET_FIELDS]
+        return [("source_display" if f == "source" else f) for f in fields] + ["themes"]
+
+    @admin.display(description=_("dépôt"), ordering="source")
+    def source_display(self, obj: Experience) -> str:
+        return obj.source_label or obj.source
 
 
 @admin.register(PublicAnswer)

@@ -6,6 +6,7 @@ from django.apps import AppConfig
 class VoiceConfig(AppConfig):
     name = "parvis.voice"
     label = "voice"
+    verbose_name = "Expériences des usagers"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -20,6 +20,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.charter import CharterReason
@@ -35,13 +36,15 @@ from parvis.directory.models import (
 )
 from parvis.territories.models import Commune, Departement
 
+StrOrPromise = str | Promise  # a label, translated when shown
+
 
 class ExperienceStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Déposée")
     IN_MODERATION = "in_moderation", _("En modération")
     PUBLISHED = "published", _("Publiée")
     REJECTED = "rejected", _("Refusée")
-    ANSWERED = "answered", _("Répondue")
+    ANSWERED = "answered", _("Répondue par le service")
     ARCHIVED = "archived", _("Archivée")
     WITHDRAWN = "withdrawn", _("Retirée par son auteur")
 
@@ -57,6 +60,57 @@ class Tone(models.TextChoices):
     POSITIVE = "positif", _("Positif")
     NEUTRAL = "neutre", _("Neutre")
     NEGATIVE = "negatif", _("Négatif")
+
+
+# The tone as it qualifies an experience (feminine): « Expérience positive ».
+EXPERIENCE_TONE_LABELS: dict[str, StrOrPromise] = {
+    Tone.POSITIVE: _("Expérience positive"),
+    Tone.NEUTRAL: _("Expérience neutre"),
+    Tone.NEGATIVE: _("Expérience négative"),
+}
+
+
+def experience_tone_label(tone: str) -> str:
+    """« Expérience positive » for ``positif``; "" for no tone."""
+    return str(EXPERIENCE_TONE_LABELS.get(tone, "")) if tone else ""
+
+
+class ExperienceSource(models.TextChoices):
+    """How an experience reached parvis (``Experience.source``; the reason of the
+    submission in its history). Labels complete « Déposée … »."""
+
+    WEB = "web", _("en ligne")
+    ASSISTED = "assisted", _("recueillie au guichet")
+    API = "api", _("transmise par un site partenaire")
+
+
+# The first line of an experience's history, by source.
+SUBMISSION_STEPS: dict[str, StrOrPromise] = {
+    ExperienceSource.WEB: _("Déposée en ligne"),
+    ExperienceSource.ASSISTED: _("Recueillie au guichet"),
+    ExperienceSource.API: _("Transmise par un site partenaire"),
+}
+
+# Reasons of the lifecycles' moves (``TransitionLog.reason_code``) other than the charter's
+# and the sources.
+OTHER_TRANSITION_REASONS: dict[str, StrOrPromise] = {
+    "sensitive_reviewed": _("texte sensible relu par un modérateur"),
+    "bulk": _("publication groupée"),
+    "backfill": _("historique repris"),
+}
+
+
+def transition_reason_label(code: str) -> str:
+    """The French label of a move's coded reason ("" for none): a charter reason, a
+    submission source or one of ``OTHER_TRANSITION_REASONS``."""
+    if not code:
+        return ""
+    labels = {
+        **dict(CharterReason.choices),
+        **dict(ExperienceSource.choices),
+        **OTHER_TRANSITION_REASONS,
+    }
+    return str(labels.get(code, _("autre motif")))
 
 
 class ExperienceQuerySet(models.QuerySet["Experience"]):
@@ -154,18 +208,26 @@ class Experience(models.Model):
     )
 
     # Recorded at a counter on behalf of a citizen who is not online.
-    is_assisted = models.BooleanField(default=False)
+    is_assisted = models.BooleanField(_("recueillie au guichet"), default=False)
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("recueillie par"),
     )
     assisted_site = models.ForeignKey(
-        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Site,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lieu où elle a été recueillie"),
     )
-    source = models.CharField(max_length=20, default="web")  # web, assisted, api
+    # ``ExperienceSource`` (web, assisted, api); no ``choices`` on the column: the demo marks
+    # its rows ``demo``. Shown through ``source_label``.
+    source = models.CharField(max_length=20, default=ExperienceSource.WEB)
 
     rejection_reason = models.CharField(max_length=20, choices=CharterReason.choices, blank=True)
     duplicate_of = models.ForeignKey(
@@ -198,6 +260,7 @@ class Experience(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("expérience")
+        verbose_name_plural = _("expériences")
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="experience_queue"),
             models.Index(fields=["organisation", "status"], name="experience_org_status"),
@@ -210,6 +273,27 @@ class Experience(models.Model):
     def awaits_analysis(self) -> bool:
         return self.status == ExperienceStatus.SUBMITTED and bool(self.original_text_encrypted)
 
+    @property
+    def tone_label(self) -> str:
+        """« Expérience positive », « Expérience négative »... ("" without a tone)."""
+        return experience_tone_label(self.tone)
+
+    @property
+    def proposed_tone_label(self) -> str:
+        """The tone the language engine proposes, in French (« négatif »)."""
+        tone = (self.qualification or {}).get("tone") or ""
+        return str(dict(Tone.choices).get(tone, "")).lower()
+
+    @property
+    def sensitive_category_labels(self) -> list[str]:
+        from parvis.language.lexicons import SENSITIVE_LABELS
+
+        return [SENSITIVE_LABELS.get(code, code) for code in self.sensitive_categories]
+
+    @property
+    def source_label(self) -> str:
+        return str(dict(ExperienceSource.choices).get(self.source, ""))
+
 
 class ExperienceTransition(TransitionLog):
     """One move of the experience lifecycle (``services.EXPERIENCE_LIFECYCLE``): who,
@@ -221,6 +305,21 @@ class ExperienceTransition(TransitionLog):
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("changement d’état d’une expérience")
+        verbose_name_plural = _("changements d’état d’une expérience")
+
+    @property
+    def step_label(self) -> str:
+        """The state reached, in French; the submission says how it was made
+        (« Déposée en ligne », « Recueillie au guichet »)."""
+        if not self.from_status and self.reason_code in SUBMISSION_STEPS:
+            return str(SUBMISSION_STEPS[self.reason_code])
+        return self.get_to_status_display()
+
+    @property
+    def reason_label(self) -> str:
+        if not self.from_status and self.reason_code in SUBMISSION_STEPS:
+            return ""  # already said by ``step_label``
+        return transition_reason_label(self.reason_code)
 
 
 class AnswerStatus(models.TextChoices):
@@ -267,6 +366,10 @@ class PublicAnswer(models.Model):
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("réponse publique")
+        verbose_name_plural = _("réponses publiques")
+
     def __str__(self) -> str:
         return f"Réponse à {self.experience_id}"
 
@@ -280,6 +383,15 @@ class AnswerTransition(TransitionLog):
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("changement d’état d’une réponse publique")
+        verbose_name_plural = _("changements d’état d’une réponse publique")
+
+    @property
+    def step_label(self) -> str:
+        return self.get_to_status_display()
+
+    @property
+    def reason_label(self) -> str:
+        return transition_reason_label(self.reason_code)
 
 
 # « [À COMPLÉTER : nom du service] », with or without accents, any case: a passage the
@@ -321,6 +433,8 @@ class AnswerTemplate(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("modèle de réponse")
+        verbose_name_plural = _("modèles de réponse")
         ordering = ["organisation", "title"]
 
     def __str__(self) -> str:
@@ -354,6 +468,7 @@ class AnswerPolicy(models.Model):
 
     class Meta:
         verbose_name = _("délai de réponse d’un organisme")
+        verbose_name_plural = _("délais de réponse des organismes")
 
     def __str__(self) -> str:
         return f"{self.organisation} : {self.target_working_days} j ouvrés"
@@ -369,6 +484,8 @@ class AnswerFeedback(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("avis sur une réponse")
+        verbose_name_plural = _("avis sur les réponses")
         constraints = [
             models.UniqueConstraint(fields=["answer", "voter_digest"], name="one_vote_per_voter")
         ]

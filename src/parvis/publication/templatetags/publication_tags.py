@@ -131,7 +131,7 @@ _CARD = (
     "</article>\n"
 )
 _ANSWERED = mark_safe(
-    '<li><p class="fr-badge fr-badge--sm fr-badge--success">Réponse du service</p></li>'
+    '<li><p class="fr-badge fr-badge--sm fr-badge--success">Répondue par le service</p></li>'
 )
 _WAITING = mark_safe(
     '<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">En attente de réponse</p></li>'
@@ -154,9 +154,10 @@ def _detail_url_prefix() -> str:
 
 @functools.cache
 def _tone_labels() -> dict[str, str]:
-    from parvis.voice.models import Tone
+    """« Expérience positive »... by tone code (the one label map, in ``voice.models``)."""
+    from parvis.voice.models import Tone, experience_tone_label
 
-    return {str(value): str(label).lower() for value, label in Tone.choices}
+    return {str(value): experience_tone_label(value) for value in Tone.values}
 
 
 def _truncate(text: str, length: int) -> str:
@@ -185,8 +186,8 @@ def experience_card(experience: Any) -> str:
     tone = ""
     if experience.tone:
         tone = (
-            '<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">Expérience '
-            f"{_escape(_tone_labels().get(experience.tone, experience.tone))}</p></li>"
+            '<li><p class="fr-badge fr-badge--sm fr-badge--no-icon">'
+            f"{_escape(_tone_labels().get(experience.tone, ''))}</p></li>"
         )
     services, departements = names.services, names.departements
     detail = _escape(names.organisations.get(experience.organisation_id, ""))

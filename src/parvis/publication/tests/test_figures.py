@@ -82,6 +82,24 @@ def test_service_figures_on_known_data(publish):
         assert summary.delay_p90_days == pytest.approx(9.1)
         assert summary.delays_shown
     assert window.period == LAST_12_MONTHS and window.month is None
+    # As the API publishes it: one decimal for delays, a thousandth for shares.
+    published = window.as_dict()
+    assert published["delay_p90_days"] == 9.1
+    assert (published["positive_share"], published["answer_rate"]) == (0.333, 0.833)
+
+
+def test_published_figures_are_rounded_to_one_decimal():
+    """A percentile interpolated in floating point is published with one decimal."""
+    summary = FigureSummary(
+        experiences=12,
+        answered=12,
+        delay_median_days=27.900000000000002,
+        delay_p90_days=29.000000000000004,
+        refreshed_at=timezone.now(),
+    )
+    published = summary.as_dict()
+    assert (published["delay_median_days"], published["delay_p90_days"]) == (27.9, 29.0)
+    assert published["answer_rate"] == 1.0
 
 
 def test_below_ten_no_rate_is_shown_and_the_item_is_not_ranked(publish):
