@@ -115,6 +115,9 @@ DATA_KEYS: dict[str, str] = {
     "is_closed": "fermé",
     "created": "nouvelle date",
     "is_platform_admin": "administrateur de la plateforme",
+    "target_working_days": "délai cible (jours ouvrés)",
+    "escalation_working_days": "escalade après (jours ouvrés)",
+    "due_dates_changed": "échéances recalculées",
 }
 
 
@@ -181,6 +184,12 @@ def _register_accounts_actions() -> None:
         AuditAction("account.signed_up", _("Compte usager créé")),
         AuditAction("account.activated", _("Compte usager activé")),
         AuditAction("account.deleted_by_owner", _("Compte supprimé par son titulaire")),
+        AuditAction("account.password_changed", _("Mot de passe changé par son titulaire")),
+        AuditAction(
+            "account.email_change_requested",
+            _("Changement d’adresse électronique demandé (lien envoyé à la nouvelle adresse)"),
+        ),
+        AuditAction("account.email_changed", _("Adresse électronique changée (vérifiée)")),
     )
 
 

@@ -50,4 +50,6 @@ register(
     AuditAction("answer.published", _("Réponse publique publiée")),
     AuditAction("answer.masking_adjusted", _("Masquage de la réponse publique ajusté")),
     AuditAction("answer_template.saved", _("Modèle de réponse enregistré")),
+    AuditAction("answer_policy.saved", _("Délai de réponse de l’organisme enregistré")),
+    AuditAction("answer_policy.deleted", _("Délai de réponse de l’organisme supprimé")),
 )
