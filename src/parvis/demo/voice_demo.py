@@ -353,6 +353,13 @@ class _Planner:
         self.rng = random.Random(seed)
         self.people = people
         self.now = timezone.now()
+        # How many days back the public figures' twelve months go (they start on the
+        # first day of the month eleven months ago): the answered experiences fill them,
+        # month after month, and two months before give the history its earlier part.
+        this_month = timezone.localdate(self.now).replace(day=1)
+        months = this_month.year * 12 + this_month.month - 1 - 11
+        window_start = dt.date(months // 12, months % 12 + 1, 1)
+        self.window_days = (timezone.localdate(self.now) - window_start).days
         self.taken: set[str] = set()
         self.organisations = {o.slug: o for o in Organisation.objects.all()}
         self.services = {
@@ -574,10 +581,11 @@ class _Planner:
             elif outcome == Outcome.ANSWER_IN_MODERATION:
                 published_at = now - dt.timedelta(days=rng.randint(4, 8), hours=rng.randint(0, 8))
             else:
+                window = self.window_days - 2  # a margin for the places' time zones
                 low, high = {
-                    Outcome.ANSWERED_ON_TIME: (20, 330),
-                    Outcome.ANSWERED_LATE: (60, 330),
-                    Outcome.ANSWERED_LONG_AGO: (370, 425),  # before the twelve-month window
+                    Outcome.ANSWERED_ON_TIME: (20, window),
+                    Outcome.ANSWERED_LATE: (60, window),
+                    Outcome.ANSWERED_LONG_AGO: (window + 4, window + 70),  # before the window
                     Outcome.OVERDUE: (30, 200),  # well past the target
                 }[outcome]
                 published_at = self._moment(
