@@ -212,7 +212,7 @@ def demo_voice_seed(*, scale: str, seed: int) -> int:
         specs = _Planner(scale=_voice_scales()[scale], seed=seed, people=people).plan()
         if not specs:
             return 0
-        _submit(specs, people)
+        _submit(specs)
         _analyse([spec.experience_id for spec in specs if spec.experience_id])
         for spec in specs:
             _conclude(spec, people, templates)
@@ -640,7 +640,7 @@ class _Planner:
 # --- Through the services ---------------------------------------------------------------
 
 
-def _submit(specs: list[Spec], people: _People) -> None:
+def _submit(specs: list[Spec]) -> None:
     from parvis.voice.services import Actor, experience_submit
 
     stages = {s.slug: s for s in JourneyStage.objects.all()}
