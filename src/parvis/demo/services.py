@@ -434,6 +434,7 @@ def _seed(scale: Scale, scale_name: str, progress: Progress | None) -> None:
     )
 
     _seed_named_accounts(organisations, service_by_slug, site_ids, france_services)
+    _seed_quality_managers(organisations)
     _seed_agents(scale, fake, service_by_slug.values(), site_ids, progress)
 
 
@@ -489,6 +490,22 @@ def _seed_named_accounts(
             site_id=site_ids[france_services[0]],
         )
     _demo_user(DEMO_CITIZEN, "Camille Usagère")  # no role: a citizen's account
+
+
+def _seed_quality_managers(organisations: dict[str, Organisation]) -> None:
+    """A national quality manager per organisation (no login: unusable password), who
+    writes the demo answers and templates of the organisations other than the CAF
+    (whose answers come from admin.caf@ and qualite.caf33@)."""
+    for slug, organisation in sorted(organisations.items()):
+        if slug == "caf":
+            continue
+        email = f"qualite.{slug}@agents.demo.parvis.fr"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, full_name=f"Équipe qualité – {organisation.name}")
+            user.set_unusable_password()
+            user.save()
+        _membership(user, Role.QUALITY_MANAGER, organisation=organisation)
 
 
 def _seed_agents(

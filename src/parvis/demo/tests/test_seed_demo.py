@@ -1,12 +1,21 @@
-"""seed_demo: deterministic, idempotent, refused in production, logins documented."""
+"""seed_demo: deterministic, idempotent, refused in production, logins documented; its
+experiences tell a true story (dates in order, many services, delays, queues, figures)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.utils import timezone
 
 from parvis.accounts.models import Membership, Role, User
+from parvis.demo import voice_texts
 from parvis.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from parvis.directory import servicelevels
 from parvis.directory.models import LocalService, Site
 from parvis.territories.services import territories_load
 
@@ -80,6 +89,179 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
         Status.DONE,
     ]
     assert client.get("/simplification/", {"statut": "realisee"}).status_code == 200
+    # The voice demo tells the truth (one seeding serves every check: it takes a while).
+    client.logout()
+    _dates_are_in_order()
+    _many_services_many_voices()
+    _delays_on_time_and_late()
+    _queues_have_work_of_every_age()
+    _figures_show_at_departement_level(client)
+
+
+def _dates_are_in_order():
+    """happened ≤ submitted ≤ published ≤ answered, for every experience and answer, and
+    each history reads in order, over the last fourteen months."""
+    from parvis.publication import services as publication
+    from parvis.publication.services import local_date
+    from parvis.voice.models import Experience
+    from parvis.voice.selectors import place_of
+
+    now = timezone.now()
+    experiences = Experience.objects.select_related(
+        "answer", "site__commune", "local_service"
+    ).prefetch_related("transitions", "answer__transitions")
+    assert experiences.count() > 150
+    months = set()
+    for e in experiences:
+        assert e.happened_on <= servicelevels.local_date(e.submitted_at, place_of(e)), e.pk
+        moments = [m.created_at for m in e.transitions.all()]  # ordered by created_at, id
+        assert moments == sorted(moments)
+        assert [m.pk for m in e.transitions.all()] == sorted(m.pk for m in e.transitions.all())
+        assert moments[0] == e.submitted_at and moments[-1] <= now
+        for decided in (e.published_at, e.rejected_at, e.withdrawn_at):
+            assert decided is None or e.submitted_at < decided <= now, e.pk
+        if e.published_at:
+            months.add(local_date(e.published_at).replace(day=1))
+        answer = getattr(e, "answer", None)
+        if answer is None:
+            assert e.answered_at is None
+            continue
+        answer_moments = [m.created_at for m in answer.transitions.all()]
+        assert answer_moments == sorted(answer_moments)
+        assert e.published_at < answer.created_at == answer_moments[0]
+        assert answer.published_at == e.answered_at
+        if e.answered_at:
+            assert answer_moments[-1] == e.answered_at <= now
+    # a monthly history without gaps, not one busy day
+    assert len(months) >= 13
+    assert all(publication.add_months(min(months), i) in months for i in range(len(months)))
+
+
+def _many_services_many_voices():
+    """Several organisations and départements, online and at counters; distinct texts in
+    several registers, masked by the engine; the organisations' and the local team's
+    answer templates."""
+    from parvis.core.crypto import decrypt_text
+    from parvis.publication.models import PublicExperience
+    from parvis.voice.models import AnswerTemplate, Experience, PublicAnswer
+
+    experiences = Experience.objects.all()
+    organisations = set(experiences.values_list("organisation__slug", flat=True))
+    assert {"caf", "assurance-maladie", "dgfip", "france-travail", "msa", "ants"} <= organisations
+    assert (
+        len(set(experiences.exclude(departement=None).values_list("departement", flat=True))) >= 4
+    )
+    originals = [
+        decrypt_text(e.original_text_encrypted)
+        for e in experiences.exclude(original_text_encrypted="")
+    ]
+    assert len(originals) == len(set(originals)) > 150
+    masked = list(experiences.exclude(masked_text="").values_list("masked_text", flat=True))
+    assert len(masked) == len(set(masked))
+    public = " ".join(PublicExperience.objects.values_list("text", flat=True))
+    for placeholder in ("[NOM]", "[TÉLÉPHONE]", "[N° ALLOCATAIRE]", "[NIR]"):
+        assert placeholder in public
+    assert not re.search(r"\b0[67](?:[ .]?\d\d){4}\b", public)
+    assert {"positif", "neutre", "negatif"} <= set(experiences.values_list("tone", flat=True))
+    assert experiences.filter(reference__startswith="EXP-").count() == experiences.count()
+    # Recorded for citizens who are not online: at a France Services site, at the counter.
+    france_services = experiences.filter(
+        is_assisted=True,
+        assisted_by__email="agent.fs@demo.parvis.fr",
+        assisted_site__kind=Site.Kind.FRANCE_SERVICES,
+        site=F("assisted_site"),
+    )
+    assert france_services.count() >= 5
+    assert len(set(france_services.values_list("organisation", flat=True))) >= 4
+    assert (
+        experiences.filter(
+            is_assisted=True,
+            assisted_by__email="agent.caf33@demo.parvis.fr",
+            assisted_site__slug="accueil-caf-33",
+        ).count()
+        >= 3
+    )
+    templates = AnswerTemplate.objects.filter(is_active=True)
+    for slug in ("caf", "assurance-maladie", "dgfip"):
+        assert templates.filter(organisation__slug=slug, local_service=None).exists(), slug
+    assert templates.filter(local_service__slug="caf-33").exists()
+    assert PublicAnswer.objects.filter(template__local_service__slug="caf-33").exists()
+    assert PublicAnswer.objects.filter(template=None).exists()
+
+
+def _delays_on_time_and_late():
+    """Answers within their target and late; unanswered experiences still on time and
+    overdue. Against ``answer_due_at`` once the delays work fills it, else the same
+    deadline computed here."""
+    from parvis.voice.models import Experience, ExperienceStatus
+    from parvis.voice.selectors import answer_targets, place_of
+
+    now = timezone.now()
+    published = Experience.objects.filter(published_at__isnull=False).select_related(
+        "answer", "organisation", "site__commune", "local_service"
+    )
+
+    def due(e):
+        if e.answer_due_at is not None:
+            return e.answer_due_at
+        target, _ = answer_targets(e.organisation)
+        return servicelevels.working_days_deadline(e.published_at, target, place_of(e))
+
+    answered = [e for e in published if e.status == ExperienceStatus.ANSWERED]
+    waiting = [e for e in published if e.status == ExperienceStatus.PUBLISHED]
+    assert any(e.answered_at < due(e) for e in answered)
+    assert any(e.answered_at >= due(e) for e in answered)
+    assert any(due(e) <= now for e in waiting)
+    assert any(due(e) > now for e in waiting)
+
+
+def _queues_have_work_of_every_age():
+    """The moderator's queue holds experiences of several ages, sensitive ones among
+    them, and answers; some experiences were rejected, some withdrawn."""
+    from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus, PublicAnswer
+
+    now = timezone.now()
+    queue = Experience.objects.filter(status=ExperienceStatus.IN_MODERATION)
+    ages = [now - e.submitted_at for e in queue]
+    assert min(ages) < dt.timedelta(days=1) and max(ages) > dt.timedelta(days=5)
+    assert queue.filter(is_sensitive=True).exists()
+    assert queue.filter(is_sensitive=False).exists()
+    assert PublicAnswer.objects.filter(status=AnswerStatus.IN_MODERATION).exists()
+    assert Experience.objects.filter(status=ExperienceStatus.REJECTED).exists()
+    assert Experience.objects.filter(status=ExperienceStatus.WITHDRAWN).exists()
+
+
+def _figures_show_at_departement_level(client):
+    """The public n ≥ 10 rule leaves figures, delays included, for at least three
+    départements and three local services, on the public figures page too."""
+    from parvis.publication.models import LAST_12_MONTHS, FigureScope, FigureSummary
+
+    for scope in (FigureScope.DEPARTEMENT, FigureScope.SERVICE):
+        shown = [
+            f
+            for f in FigureSummary.objects.filter(scope=scope, period=LAST_12_MONTHS)
+            if f.is_rated and f.delays_shown and f.answer_rate is not None
+        ]
+        assert len(shown) >= 3, scope
+    response = client.get("/experiences/chiffres/", {"scope": "departement"})
+    assert response.status_code == 200
+    ranked = [row for row in response.context["ranking"] if row.rank and row.delays_shown]
+    assert len(ranked) >= 3
+
+
+def test_demo_texts_are_drawn_the_same_way_every_time():
+    told = [
+        [
+            (t.title, t.text, t.reply)
+            for t in (
+                voice_texts.tell(story, rng, villes=("Bordeaux", "Mérignac"), taken=set())
+                for story in voice_texts.STORIES["caf"]
+            )
+            if t is not None
+        ]
+        for rng in (random.Random(7), random.Random(7))
+    ]
+    assert told[0] == told[1] and len(told[0]) == len(voice_texts.STORIES["caf"])
 
 
 def test_demo_is_deterministic(reference):
