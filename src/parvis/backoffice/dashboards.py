@@ -25,6 +25,9 @@ from parvis.directory import servicelevels
 from parvis.directory.models import Organisation
 from parvis.simplification.models import STATUS_PUBLIC_CODES
 from parvis.simplification.models import Status as RequestStatus
+from parvis.simplification.selectors import (
+    may_use_backoffice as may_use_simplification_backoffice,
+)
 from parvis.voice import selectors as voice
 from parvis.voice.models import ExperienceStatus
 
@@ -186,7 +189,8 @@ def answers_panel(user: Any, now: dt.datetime, *, answers: bool, moderates: bool
             _url("voice_backoffice:overdue") if answers else unanswered,
         )
     )
-    if answers and not moderates:  # a moderator has it in the moderation panel
+    # A moderator has it in the moderation panel; a local quality team has no queue.
+    if answers and not moderates and may_use_simplification_backoffice(user):
         requests = selectors.simplification_backlog(user, now=now)
         panel.todo.append(_simplification_todo(requests))
         panel.figures.append(

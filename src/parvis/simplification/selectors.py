@@ -242,9 +242,12 @@ def requests_for_backoffice(
 
 
 def may_use_backoffice(principal: Any) -> bool:
-    from parvis.accounts.scoping import has_permission
-
-    return can_moderate(principal) or has_permission(principal, Perm.MANAGE_QUALITY)
+    """Platform moderators, and quality managers of a whole organisation: requests concern
+    an organisation's national forms, so a local service's quality team (who holds the
+    permission on its service only) would find an empty queue."""
+    if can_moderate(principal):
+        return True
+    return visible_to(principal, Organisation.objects.all(), Perm.MANAGE_QUALITY).exists()
 
 
 def counts_by_status(queryset: QuerySet[SimplificationRequest]) -> dict[str, int]:

@@ -255,3 +255,22 @@ def test_open_data_rows_hold_public_fields_only():
     flat = repr(row)
     assert "chiffre" not in flat and "d" * 64 not in flat
     assert not any(key.startswith(("proposer", "original", "email")) for key in row)
+
+
+def test_a_local_quality_team_has_no_simplification_queue(client):
+    """Requests concern an organisation's national forms: the quality manager of one local
+    service would find the queue empty, so neither the menu nor the page is theirs."""
+    from parvis.directory.tests.factories import LocalServiceFactory
+
+    service = LocalServiceFactory()
+    SimplificationRequestFactory(organisation=service.organisation)
+    local = UserFactory()
+    MembershipFactory(
+        user=local, role=Role.QUALITY_MANAGER, organisation=None, local_service=service
+    )
+    client.force_login(local)
+    assert client.get(reverse("simplification_backoffice:queue")).status_code == 403
+    dashboard = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert reverse("simplification_backoffice:queue") not in dashboard
+    client.force_login(_quality(service.organisation))
+    assert client.get(reverse("simplification_backoffice:queue")).status_code == 200
