@@ -44,7 +44,7 @@ TODO_KEYS: dict[str, set[str]] = {
     "admin@demo.parvis.fr": MODERATION | ANSWERS,
     "moderation@demo.parvis.fr": MODERATION,
     "admin.caf@demo.parvis.fr": ANSWERS | {"simplification.to_review"},
-    "qualite.caf33@demo.parvis.fr": ANSWERS | {"simplification.to_review"},
+    "qualite.caf33@demo.parvis.fr": ANSWERS,  # requests are national: no queue locally
     "superviseur.caf33@demo.parvis.fr": ANSWERS,
     "agent.caf33@demo.parvis.fr": COUNTER,
     "agent.cpam69@demo.parvis.fr": COUNTER,
@@ -59,12 +59,12 @@ ITEMS: dict[str, tuple[str, str]] = {
     "voice_backoffice:experience_list": (ROWS, ""),
     "voice_backoffice:overdue": (ROWS, ""),
     "voice_backoffice:moderation_queue": (f"{ROWS}, h2 + ul li a", ""),
-    "voice_backoffice:template_list": ("ul li a[href*='/modeles/']", "a[href$='/nouveau/']"),
+    "voice_backoffice:template_list": (ROWS, "a[href$='/nouveau/']"),
     "voice_backoffice:assisted_create": ("form button[type=submit]", ""),  # a form, not a list
     "directory_backoffice:site_list": (ROWS, ""),
     "simplification_backoffice:queue": (ROWS, ""),
     "backoffice:members": (ROWS, ""),
-    "backoffice:tokens": (ROWS, "form button[type=submit]"),  # the creation form
+    "backoffice:tokens": (ROWS, ""),
     "backoffice:audit": (ROWS, ""),
     "admin:index": ("table tr", ""),
 }

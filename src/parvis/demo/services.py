@@ -18,7 +18,8 @@ from django.db import transaction
 from django.db.models import Model
 from faker import Faker
 
-from parvis.accounts.models import Membership, Role, User
+from parvis.accounts.models import ApiToken, Membership, Role, User
+from parvis.accounts.services import api_token_create
 from parvis.core.text import sort_key
 from parvis.demo.accounts import DEMO_CITIZEN, DEMO_PASSWORD
 from parvis.directory.models import (
@@ -454,11 +455,16 @@ def _seed_named_accounts(
     )
     assert admin.pk
     _demo_user("moderation@demo.parvis.fr", "Morgane Modératrice", is_platform_moderator=True)
-    _membership(
-        _demo_user("admin.caf@demo.parvis.fr", "Claire Administratrice"),
-        Role.ORGANISATION_ADMIN,
-        organisation=organisations["caf"],
-    )
+    caf_admin = _demo_user("admin.caf@demo.parvis.fr", "Claire Administratrice")
+    _membership(caf_admin, Role.ORGANISATION_ADMIN, organisation=organisations["caf"])
+    if not ApiToken.objects.filter(organisation=organisations["caf"]).exists():
+        # A read token the CAF's regional dashboard would use (its secret is not kept).
+        api_token_create(
+            actor=caf_admin,
+            organisation=organisations["caf"],
+            name="Tableau de bord régional (lecture)",
+            scope=ApiToken.Scope.READ,
+        )
     caf33 = services.get("caf-33")
     if caf33 is not None:
         _membership(
