@@ -178,16 +178,19 @@ def _check_axe(page: Any, name: str, seen: set[str], problems: list[str]) -> Non
         problems.append(f"{name}: axe {violations}")
 
 
-def _check_items(page: Any, name: str, problems: list[str], empties: list[str]) -> None:
+def _check_items(page: Any, name: str, problems: list[str], empties: list[str]) -> str | None:
+    """Problems of a list page; returns the link of its first item (its detail page)."""
     root = "#content-main" if name.startswith("admin:") else AGENTS_CONTENT
     items, way_on = ITEMS.get(name, (GENERIC_ITEMS, ""))
     content = page.locator(root)
     if content.locator(items).count():
-        return
+        first = content.locator(items).first.locator("a[href]")
+        return first.first.get_attribute("href") if first.count() else None
     if way_on and content.locator(way_on).count():
         empties.append(name)  # legitimately empty, with a way on
-        return
+        return None
     problems.append(f"{name}: empty list with no way on ({page.url})")
+    return None
 
 
 @pytest.mark.parametrize(
@@ -241,6 +244,7 @@ def test_each_demo_role_finds_its_work(demo_url: str, page: Any, email: str) -> 
         for a in page.locator(".fr-sidemenu__link").all()
     ]
     assert menu, "no side menu"
+    details: list[str] = []
     for label, href in menu:
         response = page.goto(demo_url + href)
         name = _url_name(href)
@@ -250,9 +254,25 @@ def test_each_demo_role_finds_its_work(demo_url: str, page: Any, email: str) -> 
             problems.append(f"{label} ({name}): {status} {error}")
             continue
         if name != "backoffice:dashboard":
-            _check_items(page, name, problems, empties)
+            detail = _check_items(page, name, problems, empties)
+            if detail and not detail.startswith(("http", "/admin/")):
+                details.append(detail)
         _check_axe(page, name, seen, problems)
+
+    # The first item of each list opens its page (one page per URL name, axe included).
+    for href in details:
+        name = _url_name(href)
+        if name in seen:
+            continue
+        response = page.goto(demo_url + href)
+        status = response.status if response else 0
+        if status != 200 or (error := _error_page(page)):
+            problems.append(f"detail {name} ({href}): {status} {_error_page(page)}")
+            continue
+        _check_axe(page, name, seen, problems)
+        seen.add(name)
     print(f"{email}: menu {[label for label, _ in menu]}; empty with a way on: {empties}")
+    print(f"{email}: pages checked {sorted(seen)}")
     assert not problems, "\n".join(problems)
 
 
