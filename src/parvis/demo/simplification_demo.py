@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from parvis.accounts.models import User
 from parvis.core.charter import CharterReason
+from parvis.demo.accounts import DEMO_CITIZEN
 from parvis.directory.models import Organisation, Theme
 from parvis.simplification.models import DeclineReason, SimplificationRequest, Status
 
@@ -106,12 +107,14 @@ def demo_simplification_seed() -> int:
         simplification_request_mask,
         simplification_request_propose,
         simplification_request_transition,
+        support_by_account,
     )
 
     if SimplificationRequest.objects.filter(procedure_name__in=DEMO_PROCEDURES).exists():
         return 0
     moderator = User.objects.filter(email="moderation@demo.parvis.fr").first()
     decider = User.objects.filter(email="admin@demo.parvis.fr").first()
+    citizen = User.objects.filter(email=DEMO_CITIZEN).first()
     if moderator is None or decider is None:
         return 0
     organisations = {o.slug: o for o in Organisation.objects.all()}
@@ -144,6 +147,10 @@ def demo_simplification_seed() -> int:
         simplification_request_transition(
             request=request, to_status=Status.RECEIVED, actor=moderator
         )
+        if citizen is not None and target in SUPPORTED_BY_CITIZEN:
+            # « Mes demandes de simplification » of the demo citizen is not empty.
+            request.refresh_from_db()
+            support_by_account(request=request, user=citizen)
         for step in PATHS[target]:
             simplification_request_transition(
                 request=request,
@@ -159,6 +166,9 @@ def demo_simplification_seed() -> int:
             )
     return created
 
+
+# The demo citizen supported the requests reaching these states (one still open, one done).
+SUPPORTED_BY_CITIZEN = frozenset({Status.UNDER_STUDY, Status.DONE})
 
 _COMMENTS: dict[str, str] = {
     Status.UNDER_STUDY: "Nous étudions la demande avec le service concerné.",

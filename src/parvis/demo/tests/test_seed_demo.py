@@ -89,6 +89,9 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
         Status.DONE,
     ]
     assert client.get("/simplification/", {"statut": "realisee"}).status_code == 200
+    # The demo citizen supported two of them: « Mes demandes de simplification » shows them.
+    supported = requests.filter(supports__user__email="usager@demo.parvis.fr")
+    assert set(supported.values_list("status", flat=True)) == {Status.UNDER_STUDY, Status.DONE}
     # The voice demo tells the truth (one seeding serves every check: it takes a while).
     client.logout()
     _dates_are_in_order()
