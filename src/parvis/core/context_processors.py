@@ -15,14 +15,19 @@ from django.http import HttpRequest
 SITE_CONFIG_CACHE_KEY = "parvis:dsfr-site-config"
 
 
+_MISSING = object()
+
+
 def _site_config() -> Any:
+    """The configuration row, or ``None`` when there is none; either is cached (a missing
+    row is cached as ``False``, or every request would look for it again)."""
     from dsfr.models import DsfrConfig
 
-    config = cache.get(SITE_CONFIG_CACHE_KEY)
-    if config is None:
+    config = cache.get(SITE_CONFIG_CACHE_KEY, _MISSING)
+    if config is _MISSING:
         config = DsfrConfig.objects.filter(language="fr").first() or DsfrConfig.objects.first()
-        cache.set(SITE_CONFIG_CACHE_KEY, config, 60)
-    return config
+        cache.set(SITE_CONFIG_CACHE_KEY, config or False, 60)
+    return config or None
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import CitizenFactory, MembershipFactory
+from parvis.core.crypto import encrypt_text
 from parvis.directory.tests.factories import OrganisationFactory
 from parvis.voice.tests.factories import ExperienceFactory
 
@@ -57,13 +58,13 @@ def test_my_experiences_needs_an_account(client):
 
 def test_thank_you_page_suggests_an_account_only_to_visitors(client):
     session = client.session
-    session["voice:last"] = {"token": "jeton-de-test", "email": False}
+    session["voice:last"] = {"token": encrypt_text("jeton-de-test"), "email": False}
     session.save()
     visitor = client.get(reverse("voice:share_done")).content.decode()
     assert f'href="{reverse("accounts:signup")}"' in visitor
     client.force_login(CitizenFactory())
     session = client.session
-    session["voice:last"] = {"token": "jeton-de-test", "email": False}
+    session["voice:last"] = {"token": encrypt_text("jeton-de-test"), "email": False}
     session.save()
     citizen = client.get(reverse("voice:share_done")).content.decode()
     main = citizen[citizen.index("<main") :]
