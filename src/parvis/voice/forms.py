@@ -102,9 +102,9 @@ class ServiceChoiceForm(ParvisForm):
         raise ValidationError("Choisissez le service concerné dans la liste.")
 
 
-# The story's fields, worded for whoever fills them in: the citizen (``StoryForm``) or an
-# adviser recording for them at a counter (``AssistedForm``); limits, choices and formats
-# are the same both ways.
+# The story's and the contact's fields, worded for whoever fills them in: the citizen
+# (``StoryForm``, ``ContactForm``) or an adviser recording for them at a counter
+# (``AssistedForm``); limits, choices and formats are the same both ways.
 
 
 def _title_field(label: str) -> forms.CharField:
@@ -165,6 +165,14 @@ def _tone_field(label: str, *, required: str) -> forms.ChoiceField:
     )
 
 
+def _email_field(label: str, *, help_text: str) -> forms.EmailField:
+    return forms.EmailField(label=label, required=False, max_length=254, help_text=help_text)
+
+
+def _notify_field(label: str, *, help_text: str) -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=False, initial=True, help_text=help_text)
+
+
 class StoryForm(ParvisForm):
     """Step 2: what happened."""
 
@@ -187,17 +195,13 @@ class StoryForm(ParvisForm):
 class ContactForm(HoneypotMixin, ParvisForm):
     """Step 3: optional email, the charter, and a honeypot robots fill in."""
 
-    email = forms.EmailField(
-        label="Votre adresse électronique",
-        required=False,
-        max_length=254,
+    email = _email_field(
+        "Votre adresse électronique",
         help_text="Pour recevoir votre lien privé et être prévenu de la réponse du service. "
         "Elle n’est jamais publiée et elle est effacée dès qu’elle ne sert plus.",
     )
-    notify_on_publication = forms.BooleanField(
-        label="Me prévenir par courriel quand mon expérience est publiée",
-        required=False,
-        initial=True,
+    notify_on_publication = _notify_field(
+        "Me prévenir par courriel quand mon expérience est publiée",
         help_text="Si vous indiquez une adresse électronique.",
     )
     accept_charter = forms.BooleanField(
@@ -427,17 +431,13 @@ class AssistedForm(ParvisForm):
         "Globalement, l’expérience de l’usager était…",
         required="Indiquez si l’expérience de l’usager était positive, neutre ou négative.",
     )
-    email = forms.EmailField(
-        label="L’usager a-t-il une adresse électronique ?",
-        required=False,
-        max_length=254,
+    email = _email_field(
+        "L’usager a-t-il une adresse électronique ?",
         help_text="Si oui, saisissez-la : il y recevra son lien privé et la réponse du "
         "service. Sinon, laissez vide : vous lui remettrez le reçu imprimé.",
     )
-    notify_on_publication = forms.BooleanField(
-        label="Prévenir l’usager par courriel quand son expérience est publiée",
-        required=False,
-        initial=True,
+    notify_on_publication = _notify_field(
+        "Prévenir l’usager par courriel quand son expérience est publiée",
         help_text="Seulement s’il a donné une adresse électronique.",
     )
     consent = forms.BooleanField(
