@@ -143,7 +143,9 @@ def test_share_moderate_answer_and_email(page, live_server, caf, smtp_inbox, set
     assert "transmis vos remerciements" in page.locator("#answer-text").inner_text()
     page.get_by_text("Oui", exact=True).click()
     page.get_by_role("button", name="Donner mon avis").click()
-    assert page.get_by_text("Merci, votre avis est enregistré.").first.is_visible()
+    assert page.get_by_text(
+        "Merci, votre avis sur cette réponse est enregistré."
+    ).first.is_visible()
 
     # The public page shows the masked experience and the service's answer, nothing personal.
     page.goto(

@@ -102,50 +102,90 @@ class ServiceChoiceForm(ParvisForm):
         raise ValidationError("Choisissez le service concerné dans la liste.")
 
 
-class StoryForm(ParvisForm):
-    """Step 2: what happened."""
+# The story's and the contact's fields, worded for whoever fills them in: the citizen
+# (``StoryForm``, ``ContactForm``) or an adviser recording for them at a counter
+# (``AssistedForm``); limits, choices and formats are the same both ways.
 
-    title = forms.CharField(
-        label="Titre de votre expérience",
+
+def _title_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         max_length=TITLE_MAX,
         min_length=3,
         help_text=f"En quelques mots ({TITLE_MAX} caractères au plus). "
         "Par exemple : « Rendez-vous obtenu rapidement ».",
     )
-    text = forms.CharField(
-        label="Ce qui s’est passé",
+
+
+def _text_field(label: str, *, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         max_length=TEXT_MAX,
         min_length=10,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=f"{PERSONAL_DATA_REMINDER} ({TEXT_MAX} caractères au plus).",
+        help_text=f"{help_text} ({TEXT_MAX} caractères au plus).",
     )
-    journey_stage = forms.ModelChoiceField(
-        label="À quel moment de votre démarche ?",
+
+
+def _journey_stage_field(label: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
         required=False,
         queryset=JourneyStage.objects.order_by("position", "slug"),
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    channel = forms.ModelChoiceField(
-        label="Comment étiez-vous en contact avec le service ?",
+
+
+def _channel_field(label: str, *, unknown: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
         required=False,
         queryset=Channel.objects.order_by("position", "slug"),
-        empty_label="Je ne sais pas",
+        empty_label=unknown,
     )
-    happened_on = forms.DateField(
-        label="Date de l’expérience",
+
+
+def _happened_on_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Approximative si besoin. Format : jj/mm/aaaa.",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
-    tone = forms.ChoiceField(
-        label="Globalement, votre expérience était…",
+
+
+def _tone_field(label: str, *, required: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
         choices=Tone.choices,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Dites-nous si votre expérience était positive, neutre ou négative."
-        },
+        error_messages={"required": required},
+    )
+
+
+def _email_field(label: str, *, help_text: str) -> forms.EmailField:
+    return forms.EmailField(label=label, required=False, max_length=254, help_text=help_text)
+
+
+def _notify_field(label: str, *, help_text: str) -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=False, initial=True, help_text=help_text)
+
+
+class StoryForm(ParvisForm):
+    """Step 2: what happened."""
+
+    title = _title_field("Titre de votre expérience")
+    text = _text_field("Ce qui s’est passé", help_text=PERSONAL_DATA_REMINDER)
+    journey_stage = _journey_stage_field("À quel moment de votre démarche ?")
+    channel = _channel_field(
+        "Comment étiez-vous en contact avec le service ?", unknown="Je ne sais pas"
+    )
+    happened_on = _happened_on_field("Date de l’expérience")
+    tone = _tone_field(
+        "Globalement, votre expérience était…",
+        required="Dites-nous si votre expérience était positive, neutre ou négative.",
     )
 
     def clean_happened_on(self) -> Any:
@@ -155,17 +195,13 @@ class StoryForm(ParvisForm):
 class ContactForm(HoneypotMixin, ParvisForm):
     """Step 3: optional email, the charter, and a honeypot robots fill in."""
 
-    email = forms.EmailField(
-        label="Votre adresse électronique",
-        required=False,
-        max_length=254,
+    email = _email_field(
+        "Votre adresse électronique",
         help_text="Pour recevoir votre lien privé et être prévenu de la réponse du service. "
         "Elle n’est jamais publiée et elle est effacée dès qu’elle ne sert plus.",
     )
-    notify_on_publication = forms.BooleanField(
-        label="Me prévenir par courriel quand mon expérience est publiée",
-        required=False,
-        initial=True,
+    notify_on_publication = _notify_field(
+        "Me prévenir par courriel quand mon expérience est publiée",
         help_text="Si vous indiquez une adresse électronique.",
     )
     accept_charter = forms.BooleanField(
@@ -380,60 +416,28 @@ class AssistedForm(ParvisForm):
         "l’usager parle d’un service local d’un autre département.",
         error_messages={"invalid_choice": "Choisissez un service local de cet organisme."},
     )
-    title = forms.CharField(
-        label="Titre de l’expérience de l’usager",
-        max_length=TITLE_MAX,
-        min_length=3,
-        help_text=f"En quelques mots ({TITLE_MAX} caractères au plus). "
-        "Par exemple : « Rendez-vous obtenu rapidement ».",
-    )
-    text = forms.CharField(
-        label="Ce que l’usager raconte",
-        max_length=TEXT_MAX,
-        min_length=10,
-        widget=forms.Textarea(attrs={"rows": 8}),
+    title = _title_field("Titre de l’expérience de l’usager")
+    text = _text_field(
+        "Ce que l’usager raconte",
         help_text="Avec ses mots, sans son nom ni ses numéros (allocataire, sécurité "
-        f"sociale, téléphone) ni son adresse ({TEXT_MAX} caractères au plus).",
+        "sociale, téléphone) ni son adresse",
     )
-    journey_stage = forms.ModelChoiceField(
-        label="À quel moment de sa démarche ?",
-        required=False,
-        queryset=JourneyStage.objects.order_by("position", "slug"),
-        widget=forms.RadioSelect,
-        empty_label=None,
+    journey_stage = _journey_stage_field("À quel moment de sa démarche ?")
+    channel = _channel_field(
+        "Comment l’usager était-il en contact avec le service ?", unknown="Il ne sait pas"
     )
-    channel = forms.ModelChoiceField(
-        label="Comment l’usager était-il en contact avec le service ?",
-        required=False,
-        queryset=Channel.objects.order_by("position", "slug"),
-        empty_label="Il ne sait pas",
+    happened_on = _happened_on_field("Date de l’expérience de l’usager")
+    tone = _tone_field(
+        "Globalement, l’expérience de l’usager était…",
+        required="Indiquez si l’expérience de l’usager était positive, neutre ou négative.",
     )
-    happened_on = forms.DateField(
-        label="Date de l’expérience de l’usager",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Approximative si besoin. Format : jj/mm/aaaa.",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
-    tone = forms.ChoiceField(
-        label="Globalement, l’expérience de l’usager était…",
-        choices=Tone.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Indiquez si l’expérience de l’usager était positive, neutre ou négative."
-        },
-    )
-    email = forms.EmailField(
-        label="L’usager a-t-il une adresse électronique ?",
-        required=False,
-        max_length=254,
+    email = _email_field(
+        "L’usager a-t-il une adresse électronique ?",
         help_text="Si oui, saisissez-la : il y recevra son lien privé et la réponse du "
         "service. Sinon, laissez vide : vous lui remettrez le reçu imprimé.",
     )
-    notify_on_publication = forms.BooleanField(
-        label="Prévenir l’usager par courriel quand son expérience est publiée",
-        required=False,
-        initial=True,
+    notify_on_publication = _notify_field(
+        "Prévenir l’usager par courriel quand son expérience est publiée",
         help_text="Seulement s’il a donné une adresse électronique.",
     )
     consent = forms.BooleanField(

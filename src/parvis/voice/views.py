@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -43,7 +45,7 @@ from parvis.voice.forms import (
     StoryForm,
     WithdrawForm,
 )
-from parvis.voice.models import AnswerStatus, Experience, ExperienceStatus
+from parvis.voice.models import Experience, ExperienceStatus, PublicAnswer
 from parvis.voice.services import VoiceError
 
 DRAFT_KEY = "voice:draft"
@@ -410,6 +412,11 @@ def share_done(request: HttpRequest) -> HttpResponse:
 
 
 # --- Private link: follow, correct, withdraw, answer feedback ----------------------------
+#
+# The author comes either through the private link (below) or signed in, from « Mes
+# expériences » (``account_views``). Both ways share the flows that follow: the same
+# page content, forms, rate limit, services and messages; each view keeps its own URL,
+# template and where it goes back to.
 
 
 STATUS_EXPLANATIONS = {
@@ -423,43 +430,141 @@ STATUS_EXPLANATIONS = {
     S.WITHDRAWN: "Vous avez retiré votre expérience : son texte a été effacé.",
 }
 
+FormPage = Callable[[forms.Form, int], HttpResponse]
+"""Renders a view's form page with a form and an HTTP status."""
 
-def _author_voter(experience: Experience) -> str:
-    return digests.author_voter_digest(experience.private_token_digest)
+
+def author_page_context(experience: Experience) -> dict[str, Any]:
+    """What the author's page of an experience shows, whichever way they came."""
+    answer = selectors.published_answer_of(experience)
+    rated = answer is not None and selectors.author_has_rated(answer, experience)
+    return {
+        "experience": experience,
+        "explanation": STATUS_EXPLANATIONS[S(experience.status)],
+        "rejection_reason": CharterReason(experience.rejection_reason).label
+        if experience.rejection_reason
+        else "",
+        "answer": answer,
+        "feedback_form": FeedbackForm() if answer is not None and not rated else None,
+        "rated": rated,
+        "can_correct": services.experience_correctable(experience),
+        "can_withdraw": experience.status != S.WITHDRAWN,
+        "history": selectors.history(experience),
+        "public_url": _public_url(experience),
+    }
+
+
+def submit_form(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    scope: str,
+    action: Callable[[dict[str, Any]], HttpResponse],
+    page: FormPage,
+) -> HttpResponse:
+    """A posted form that calls a voice service: validate, count the IP against the
+    ``scope`` rate limit, run ``action`` (which answers, usually with a redirect). Every
+    refusal re-renders ``page`` with the form, its French message and a 4xx status."""
+    if not form.is_valid():
+        return page(form, 400)
+    refusal = rate_limited(request, scope)
+    if refusal:
+        form.add_error(None, refusal)
+        return page(form, 429)
+    try:
+        return action(form.cleaned_data)
+    except VoiceError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return page(form, error.status)
+
+
+def author_correct(
+    request: HttpRequest, experience: Experience, *, back: str, page: FormPage
+) -> HttpResponse:
+    """The author rewrites their experience before publication, then goes ``back``."""
+    if not services.experience_correctable(experience):
+        messages.error(
+            request, "Une expérience publiée ne peut plus être corrigée ; vous pouvez la retirer."
+        )
+        return redirect(back)
+    if request.method != "POST":
+        initial = {
+            "title": decrypt_text(experience.original_title_encrypted),
+            "text": decrypt_text(experience.original_text_encrypted),
+        }
+        return page(CorrectionForm(initial=initial), 200)
+
+    def correct(data: dict[str, Any]) -> HttpResponse:
+        services.experience_correct(experience=experience, **data)
+        messages.success(
+            request, "Votre correction est enregistrée : elle sera relue avant publication."
+        )
+        return redirect(back)
+
+    return submit_form(
+        request, CorrectionForm(request.POST), scope="link", action=correct, page=page
+    )
+
+
+def author_withdraw(
+    request: HttpRequest, experience: Experience, *, back: str, done: str, page: FormPage
+) -> HttpResponse:
+    """The author withdraws their experience (confirmed by a box), then goes to ``done``."""
+    if experience.status == S.WITHDRAWN:
+        messages.info(request, "Cette expérience est déjà retirée.")
+        return redirect(back)
+    if request.method != "POST":
+        return page(WithdrawForm(), 200)
+
+    def withdraw(data: dict[str, Any]) -> HttpResponse:
+        services.experience_withdraw(experience=experience)
+        messages.success(
+            request,
+            "Votre expérience est retirée : elle n’est plus visible et son texte a été effacé.",
+        )
+        return redirect(done)
+
+    return submit_form(
+        request, WithdrawForm(request.POST), scope="link", action=withdraw, page=page
+    )
+
+
+def author_feedback(
+    request: HttpRequest, experience: Experience, answer: PublicAnswer, *, back: str
+) -> HttpResponse:
+    """The author says whether the answer helped: the public vote's service, flagged as
+    the author's, once (one voter key for the link and the account)."""
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Répondez par oui ou par non.")
+        return redirect(back)
+    try:
+        services.answer_feedback_record(
+            answer=answer,
+            helpful=form.cleaned_data["helpful"],
+            voter=digests.author_voter_digest(experience.private_token_digest),
+            is_author=True,
+        )
+    except VoiceError as error:
+        (messages.info if error.code == "already_voted" else messages.error)(request, error.message)
+    else:
+        messages.success(request, "Merci, votre avis sur cette réponse est enregistré.")
+    return redirect(back)
 
 
 @never_cache
 @_link_view
 def follow(request: HttpRequest, token: str) -> HttpResponse:
     experience = _experience_of_link(request, token)
-    answer = selectors.answer_of(experience)
-    published_answer = answer if answer and answer.status == AnswerStatus.PUBLISHED else None
-    voted = (
-        bool(published_answer)
-        and published_answer.feedback.filter(  # type: ignore[union-attr]
-            voter_digest=_author_voter(experience)
-        ).exists()
-    )
     return _private(
         render(
             request,
             "voice/follow.html",
             {
                 "title": "Suivre votre expérience",
-                "experience": experience,
                 "token": token,
-                "explanation": STATUS_EXPLANATIONS[S(experience.status)],
-                "rejection_reason": CharterReason(experience.rejection_reason).label
-                if experience.rejection_reason
-                else "",
-                "answer": published_answer,
-                "feedback_form": FeedbackForm() if published_answer and not voted else None,
-                "voted": voted,
-                "can_correct": services.experience_correctable(experience),
-                "can_withdraw": experience.status != S.WITHDRAWN,
+                **author_page_context(experience),
                 "can_attach": experience.author_id is None and experience.status != S.WITHDRAWN,
-                "history": selectors.history(experience),
-                "public_url": _public_url(experience),
             },
         )
     )
@@ -495,54 +600,18 @@ def _public_url(experience: Experience) -> str:
 @require_http_methods(["GET", "POST"])
 @_link_view
 def correct(request: HttpRequest, token: str) -> HttpResponse:
+    def page(form: forms.Form, status: int) -> HttpResponse:
+        context = {
+            "title": "Corriger votre expérience",
+            "form": form,
+            "token": token,
+            "reminder": PERSONAL_DATA_REMINDER,
+        }
+        return _private(render(request, "voice/correct.html", context, status=status))
+
     experience = _experience_of_link(request, token)
-    if not services.experience_correctable(experience):
-        messages.error(
-            request, "Une expérience publiée ne peut plus être corrigée ; vous pouvez la retirer."
-        )
-        return redirect("voice:follow", token=token)
-    status = 200
-    if request.method == "POST":
-        form = CorrectionForm(request.POST)
-        status = 400
-        if form.is_valid():
-            refusal = rate_limited(request, "link")
-            if refusal:
-                form.add_error(None, refusal)
-                status = 429
-            else:
-                try:
-                    services.experience_correct(experience=experience, **form.cleaned_data)
-                except VoiceError as error:
-                    form.add_error(
-                        error.field if error.field in form.fields else None, error.message
-                    )
-                else:
-                    messages.success(
-                        request,
-                        "Votre correction est enregistrée : elle sera relue avant publication.",
-                    )
-                    return redirect("voice:follow", token=token)
-    else:
-        form = CorrectionForm(
-            initial={
-                "title": decrypt_text(experience.original_title_encrypted),
-                "text": decrypt_text(experience.original_text_encrypted),
-            }
-        )
-    return _private(
-        render(
-            request,
-            "voice/correct.html",
-            {
-                "title": "Corriger votre expérience",
-                "form": form,
-                "token": token,
-                "reminder": PERSONAL_DATA_REMINDER,
-            },
-            status=status,
-        )
-    )
+    back = reverse("voice:follow", kwargs={"token": token})
+    return author_correct(request, experience, back=back, page=page)
 
 
 @never_cache
@@ -550,39 +619,18 @@ def correct(request: HttpRequest, token: str) -> HttpResponse:
 @_link_view
 def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     experience = _experience_of_link(request, token)
-    if experience.status == S.WITHDRAWN:
-        messages.info(request, "Cette expérience est déjà retirée.")
-        return redirect("voice:follow", token=token)
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            refusal = rate_limited(request, "link")
-            if refusal:
-                form.add_error(None, refusal)
-                status = 429
-            else:
-                services.experience_withdraw(experience=experience)
-                messages.success(
-                    request,
-                    "Votre expérience est retirée : elle n’est plus "
-                    "visible et son texte a été effacé.",
-                )
-                return redirect("voice:follow", token=token)
-    return _private(
-        render(
-            request,
-            "voice/withdraw.html",
-            {
-                "title": "Retirer votre expérience",
-                "form": form,
-                "token": token,
-                "experience": experience,
-            },
-            status=status,
-        )
-    )
+
+    def page(form: forms.Form, status: int) -> HttpResponse:
+        context = {
+            "title": "Retirer votre expérience",
+            "form": form,
+            "token": token,
+            "experience": experience,
+        }
+        return _private(render(request, "voice/withdraw.html", context, status=status))
+
+    back = reverse("voice:follow", kwargs={"token": token})
+    return author_withdraw(request, experience, back=back, done=back, page=page)
 
 
 @never_cache
@@ -591,27 +639,11 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 def follow_feedback(request: HttpRequest, token: str) -> HttpResponse:
     """The author says whether the answer helped (their vote is flagged)."""
     experience = _experience_of_link(request, token)
-    answer = selectors.answer_of(experience)
-    if answer is None or answer.status != AnswerStatus.PUBLISHED:
+    answer = selectors.published_answer_of(experience)
+    if answer is None:
         raise Http404
-    form = FeedbackForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Répondez par oui ou par non.")
-    else:
-        try:
-            services.answer_feedback_record(
-                answer=answer,
-                helpful=form.cleaned_data["helpful"],
-                voter=_author_voter(experience),
-                is_author=True,
-            )
-        except VoiceError as error:
-            (messages.info if error.code == "already_voted" else messages.error)(
-                request, error.message
-            )
-        else:
-            messages.success(request, "Merci, votre avis est enregistré.")
-    return redirect("voice:follow", token=token)
+    back = reverse("voice:follow", kwargs={"token": token})
+    return author_feedback(request, experience, answer, back=back)
 
 
 # The vote block under a public answer: its messages are shown there, where the reader
@@ -627,47 +659,37 @@ def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
     Without JavaScript: the vote goes back to the page it came from (``next``), its
     confirmation shown in the vote block; a second vote is told so in one sentence."""
     answer = selectors.published_answer(uuid)
-    form = FeedbackForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            refusal = rate_limited(request, "feedback")
-            if refusal:
-                form.add_error(None, refusal)
-                status = 429
-            else:
-                voter = digests.voter_digest(
-                    ip=client_ip(request), user_agent=request.headers.get("User-Agent", "")
-                )
-                try:
-                    services.answer_feedback_record(
-                        answer=answer, helpful=form.cleaned_data["helpful"], voter=voter
-                    )
-                except VoiceError as error:
-                    if error.code != "already_voted":
-                        form.add_error(None, error.message)
-                        status = error.status
-                    else:  # not an error for the reader: their first vote counts
-                        messages.info(request, error.message, extra_tags=_anchored(FEEDBACK_ANCHOR))
-                        return redirect(_back_to_vote(request, answer.experience.uuid))
-                else:
-                    messages.success(
-                        request,
-                        "Merci, votre avis est enregistré.",
-                        extra_tags=_anchored(FEEDBACK_ANCHOR),
-                    )
-                    return redirect(_back_to_vote(request, answer.experience.uuid))
-    return render(
-        request,
-        "voice/answer_feedback.html",
-        {
+
+    def page(form: forms.Form, status: int) -> HttpResponse:
+        context = {
             "title": "Cette réponse vous a-t-elle aidé ?",
             "answer": answer,
             "form": form,
             "experience": answer.experience,
-        },
-        status=status,
+        }
+        return render(request, "voice/answer_feedback.html", context, status=status)
+
+    def vote(data: dict[str, Any]) -> HttpResponse:
+        voter = digests.voter_digest(
+            ip=client_ip(request), user_agent=request.headers.get("User-Agent", "")
+        )
+        try:
+            services.answer_feedback_record(answer=answer, helpful=data["helpful"], voter=voter)
+        except VoiceError as error:
+            if error.code != "already_voted":
+                raise
+            # Not an error for the reader: their first vote counts.
+            messages.info(request, error.message, extra_tags=_anchored(FEEDBACK_ANCHOR))
+        else:
+            messages.success(
+                request, "Merci, votre avis est enregistré.", extra_tags=_anchored(FEEDBACK_ANCHOR)
+            )
+        return redirect(_back_to_vote(request, answer.experience.uuid))
+
+    if request.method != "POST":
+        return page(FeedbackForm(), 200)
+    return submit_form(
+        request, FeedbackForm(request.POST), scope="feedback", action=vote, page=page
     )
 
 
