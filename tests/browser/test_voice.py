@@ -164,10 +164,13 @@ def test_agent_records_an_experience_at_the_counter(page, live_server, caf):
     context = _new_context(page)
     counter = _log_in(context, live_server, agent)
     counter.goto(live_server.url + reverse("voice_backoffice:assisted_create"))
-    counter.get_by_label("Organisme concerné").select_option(
+    # Step 1: the adviser's site is preselected; they name the organisation.
+    counter.get_by_label("Organisme dont l’usager parle").select_option(
         label="Caisse d’allocations familiales"
     )
-    counter.get_by_label("Titre de votre expérience").fill("Aide au guichet")
+    counter.get_by_role("button", name="Continuer").click()
+    # Step 2: the competent local service is preselected; the citizen's experience.
+    counter.get_by_label("Titre de l’expérience de l’usager").fill("Aide au guichet")
     counter.get_by_label("Ce que l’usager raconte").fill(
         "L'usager explique que l'agent l'a aidé à déclarer ses ressources trimestrielles."
     )
@@ -175,11 +178,18 @@ def test_agent_records_an_experience_at_the_counter(page, live_server, caf):
     counter.get_by_text("L’usager a demandé que son expérience soit déposée").click()
     violations = axe_serious_violations(counter)
     assert violations == [], violations
-    counter.get_by_role("button", name="Enregistrer l’expérience").click()
+    counter.get_by_role("button", name="Enregistrer et imprimer le reçu").click()
+    # The receipt: reference, private link (and its QR code), shown once.
     assert "/temoigner/suivi/" in counter.locator("#private-link").inner_text()
+    reference = counter.locator("#experience-reference").inner_text()
+    assert counter.locator(".parvis-qr-box svg").count() == 1
+    assert axe_serious_violations(counter) == []
     experience = Experience.objects.get()
     assert experience.is_assisted and experience.assisted_by == agent
     assert experience.assisted_site == caf and experience.status == S.IN_MODERATION
+    assert experience.reference == reference
+    counter.reload()  # the link is not shown twice
+    assert counter.locator("#private-link").count() == 0
     context.close()
 
 
