@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Case, When
 from django.http import HttpRequest
 
 SITE_CONFIG_CACHE_KEY = "parvis:dsfr-site-config"
@@ -25,7 +26,10 @@ def _site_config() -> Any:
 
     config = cache.get(SITE_CONFIG_CACHE_KEY, _MISSING)
     if config is _MISSING:
-        config = DsfrConfig.objects.filter(language="fr").first() or DsfrConfig.objects.first()
+        # One query whether or not a French row exists (the French one first, else any).
+        config = DsfrConfig.objects.order_by(
+            Case(When(language="fr", then=0), default=1), "pk"
+        ).first()
         cache.set(SITE_CONFIG_CACHE_KEY, config or False, 60)
     return config or None
 

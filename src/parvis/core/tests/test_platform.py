@@ -124,3 +124,23 @@ def test_production_profile_passes_check_deploy_without_warning():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_dsfr_configuration_costs_one_query_then_none(django_assert_num_queries, rf):
+    """With or without a configuration row (a flushed database has none), one query fills
+    the cache and the next pages read it from there: page query budgets stay exact."""
+    from django.core.cache import cache
+    from dsfr.models import DsfrConfig
+
+    from parvis.core.context_processors import SITE_CONFIG_CACHE_KEY, site
+
+    for rows in (True, False):
+        if not rows:
+            DsfrConfig.objects.all().delete()
+        cache.delete(SITE_CONFIG_CACHE_KEY)
+        with django_assert_num_queries(1):
+            first = site(rf.get("/"))["SITE_CONFIG"]
+        with django_assert_num_queries(0):
+            assert site(rf.get("/"))["SITE_CONFIG"] == first
+        assert (first is not None) == rows
