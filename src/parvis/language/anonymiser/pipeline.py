@@ -23,6 +23,7 @@ from parvis.language.anonymiser.identifiers import (
 from parvis.language.anonymiser.names import NameLexicon, filter_spacy_person, find_names_by_rules
 from parvis.language.anonymiser.people import find_people
 from parvis.language.anonymiser.resolution import mask, resolve
+from parvis.language.anonymiser.spoken import find_loose_bank_numbers, find_spoken_identifiers
 from parvis.language.text import fold
 
 # --- Engine -------------------------------------------------------------------------------
@@ -38,6 +39,8 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_caf_numbers,
     find_phones,
     find_spoken_phones,
+    find_spoken_identifiers,
+    find_loose_bank_numbers,
     find_plates,
     find_birthdates,
     find_addresses,
