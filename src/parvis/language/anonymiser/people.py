@@ -135,6 +135,7 @@ class Token:
     first: bool
     common: bool  # a French word (vocabulary, NOT_NAMES), not known as a name
     common_any: bool  # a French word, even if also a name
+    typo: bool  # in lower case, one typo away from a French word (and not a listed name)
     domain: bool
     place: bool
     gap: str  # the characters between the previous token and this one
@@ -188,6 +189,10 @@ def _split_elision(
     return [(start, rest_start), (rest_start, end)]
 
 
+def _known(key: str, lexicon: NameLexicon) -> bool:
+    return key in lexicon.first_names or key in lexicon.last_names
+
+
 def _token(
     text: str,
     folded: str,
@@ -201,20 +206,26 @@ def _token(
     word = raw[0].isalpha()
     key = folded[start:end].lower().rstrip(".").replace("’", "'")
     letters = [c for c in raw if c.isalpha()]
-    known = first = common_any = False
+    known = first = common_any = typo = False
     if word:
-        parts = [p for p in re.split(r"[-']", key) if len(p) > 1]
+        parts = (
+            [p for p in re.split(r"[-']", key) if len(p) > 1] if "-" in key or "'" in key else []
+        )
         first = key in lexicon.first_names or (
             bool(parts) and parts[0] in lexicon.first_names and "-" in key
         )
-        known = lexicon.is_known_name(key) or (
-            len(parts) > 1 and all(lexicon.is_known_name(p) for p in parts)
-        )
+        known = _known(key, lexicon) or (len(parts) > 1 and all(_known(p, lexicon) for p in parts))
         if key in PARTICLES:
             known = first = False
-        # typos only count in lower case: « Santoni » is a name, « drooit » a typo
-        # and never for listed names (« julie » is no typo of « jolie »)
-        common_any = key in GLUE or lexicon.word_like(key, typos=not raw[0].isupper() and not known)
+        common_any = key in GLUE or lexicon.word_like(key, typos=False)
+        # typos only count in lower case (« Santoni » is a name, « drooit » a typo), never
+        # for listed names (« julie » is no typo of « jolie »)
+        typo = (
+            not common_any
+            and not known
+            and not raw[0].isupper()
+            and lexicon.word_like(key, typos=True)
+        )
     return Token(
         start=start,
         end=end,
@@ -227,6 +238,7 @@ def _token(
         first=first,
         common=common_any and not known,
         common_any=common_any,
+        typo=typo,
         domain=key in DOMAIN_WORDS or (key in NOT_NAMES and key not in PARTICLES),
         place=key in places,
         gap=text[previous_end:start],
@@ -243,7 +255,8 @@ def _is_initial(token: Token) -> bool:
 
 
 def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> bool:
-    """Could ``token`` be a word of a person's name, given how sure the context is?"""
+    """Could ``token`` be a word of a person's name, given how sure the context is?
+    ``position`` counts the name words already taken."""
     if not token.word or len(token.key) < 2 or token.domain or token.key in GLUE:
         return token.word and position == 0 and _is_initial(token)
     if token.key in PARTICLES:
@@ -253,8 +266,9 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
     if token.cap or token.upper:
         if not token.common_any or token.known:
             return not (token.place and strength < STRONG and not token.known)
-        # a capitalised French word: a name only right after a civility (Mme Rose, M. Petit)
-        return strength >= STRONG and position == 0
+        # a capitalised French word: a name right after a civility (Mme Rose, M. Petit) or
+        # after a first name word (« Abdallah Combo »)
+        return (strength >= STRONG and position == 0) or (position > 0 and not token.place)
     # lower case
     if token.known and not token.common_any:
         return strength >= WEAK
@@ -262,6 +276,8 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
         # « émile mathieu »: a listed name that is also a word, after a first name word
         return strength >= MEDIUM or position > 0
     if not token.common_any:
+        # a word one typo away from a French word may still be a name (« bintou »): the
+        # confirmation of weak contexts decides
         return not token.place and token.key not in SMS_WORDS
     return strength >= STRONG and position == 0 and lowercase and token.key not in SMS_WORDS
 
@@ -281,13 +297,17 @@ def name_run(
         if i > index and not token.gap and not tokens[i - 1].text.endswith("."):
             break
         if token.key in PARTICLES or token.key in {"d'", "l'"}:
-            # a particle belongs to the name only before another name word
-            if (i + 1 < len(tokens) and words > 0) or (i + 1 < len(tokens) and token.cap):
-                following = tokens[i + 1]
+            # particles (« Van der », « de La », « dos ») belong to the name only before
+            # another name word
+            j = i
+            while j < len(tokens) and j - i < 3 and tokens[j].key in PARTICLES | {"d'", "l'"}:
+                j += 1
+            if j < len(tokens) and (words > 0 or token.cap or strength >= STRONG or lowercase):
+                following = tokens[j]
                 if _nameish(following, max(strength, MEDIUM), lowercase, 1) and (
-                    following.cap or following.upper or lowercase
+                    following.cap or following.upper or lowercase or not following.common_any
                 ):
-                    i += 1
+                    i = j
                     continue
             break
         if not _nameish(token, strength, lowercase, words):
@@ -318,6 +338,11 @@ INTRO_SEQUENCES = (
     ("je", "me", "nomme"),
     ("je", "m'", "appel"),
     ("mon", "nom", "est"),
+    ("mon", "nom"),
+    ("mon", "prenom"),
+    ("le", "prenom"),
+    ("le", "nom"),
+    ("nom", "de", "famille"),
     ("mon", "nom", "c'", "est"),
     ("mon", "nom", "c", "est"),
     ("mon", "nom", "c"),
@@ -362,6 +387,10 @@ TALK_SEQUENCES = (
     ("parler", "a"),
     ("parler", "avec"),
     ("j'", "ai", "eu"),
+    ("j", "ai", "eu"),
+    ("j", "ai", "vu"),
+    ("j", "ai", "parle", "a"),
+    ("jai", "parle", "a"),
     ("jai", "eu"),
     ("j'", "ai", "vu"),
     ("jai", "vu"),
@@ -424,8 +453,14 @@ WEAK_TALK = frozenset(
 )
 
 
+SEQUENCES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+for _sequences, _base in ((INTRO_SEQUENCES, STRONG), (TALK_SEQUENCES, MEDIUM)):
+    for _sequence in _sequences:
+        SEQUENCES_BY_FIRST.setdefault(_sequence[0], []).append((_sequence, _base))
+
+
 def _keys(tokens: Tokens) -> list[str]:
-    return [fold(t.key) for t in tokens.items]
+    return [t.key for t in tokens.items]
 
 
 def _match_sequence(keys: list[str], index: int, sequence: tuple[str, ...]) -> bool:
@@ -433,9 +468,13 @@ def _match_sequence(keys: list[str], index: int, sequence: tuple[str, ...]) -> b
 
 
 def find_people(
-    text: str, folded: str, lexicon: NameLexicon, places: frozenset[str]
+    text: str,
+    folded: str,
+    lexicon: NameLexicon,
+    places: frozenset[str],
+    tokens: Tokens | None = None,
 ) -> Iterable[Entity]:
-    tokens = Tokens(text, folded, lexicon, places)
+    tokens = tokens or Tokens(text, folded, lexicon, places)
     if not len(tokens):
         return []
     keys = _keys(tokens)
@@ -447,7 +486,28 @@ def find_people(
     found.extend(_by_shape(tokens))
     found.extend(_spelled(text, folded, tokens))
     found.extend(_header_lines(text, tokens))
+    found.extend(_before_spelling(tokens, folded))
+    found.extend(_name_lines(text, folded, tokens))
     return found
+
+
+def needs_ner(tokens: Tokens, found: Iterable[Entity]) -> bool:
+    """Whether a word could still be a name the rules did not mask: a capitalised word that
+    is no French word, place or administration, or a listed name, outside every span."""
+    spans = sorted((e.start, e.end) for e in found)
+    for token in tokens.items:
+        if not token.word or token.domain or len(token.key) < 2 or token.key in GLUE:
+            continue
+        if token.cap or token.upper:
+            if token.common_any and not token.known:
+                continue
+            if token.place and not token.known:
+                continue
+        elif not (token.known and not token.common_any):
+            continue
+        if not any(start <= token.start and token.end <= end for start, end in spans):
+            return True
+    return False
 
 
 def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -514,40 +574,45 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
 
 def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index in range(len(tokens)):
-        for sequences, base in ((INTRO_SEQUENCES, STRONG), (TALK_SEQUENCES, MEDIUM)):
-            for sequence in sequences:
-                if keys[index] != sequence[0] or not _match_sequence(keys, index, sequence):
-                    continue
-                start = index + len(sequence)
-                if start >= len(tokens):
-                    continue
-                if keys[start] in CIVILITIES or keys[start] in {",", "le", "la", "l'", "un"}:
-                    continue
-                strength = base
-                weak = sequence in WEAK_TALK
-                if weak:
-                    strength = WEAK
-                if sequence[-1] == ":" or sequence in {("nee",), ("veuve",)}:
-                    # forms: the value up to the end of the line, lower case allowed
-                    strength = STRONG
-                end = name_run(tokens, start, strength)
-                if weak and end > start:
-                    end = _confirm_weak(tokens, start, end)
-                elif strength == MEDIUM and end > start:
-                    end = _confirm_medium(tokens, start, end)
-                if end > start:
-                    yield _entity(tokens, start, end)
+        for sequence, base in SEQUENCES_BY_FIRST.get(keys[index], ()):
+            if not _match_sequence(keys, index, sequence):
+                continue
+            start = index + len(sequence)
+            if start >= len(tokens):
+                continue
+            if keys[start] in CIVILITIES or keys[start] in {",", "le", "la", "l'", "un"}:
+                continue
+            strength = base
+            weak = sequence in WEAK_TALK
+            if weak:
+                strength = WEAK
+            if sequence[-1] == ":" or sequence in {("nee",), ("veuve",)}:
+                # forms: the value up to the end of the line, lower case allowed
+                strength = STRONG
+            end = name_run(tokens, start, strength)
+            if weak and end > start:
+                end = _confirm_weak(tokens, start, end)
+            elif strength == MEDIUM and end > start:
+                end = _confirm_medium(tokens, start, end)
+            if end > start:
+                yield _entity(tokens, start, end)
 
 
 def _confirm_weak(tokens: Tokens, start: int, end: int) -> int:
     """After « c'est », « avec », « bonjour »…: a name needs a listed name, two unknown
-    capitalised words, or a known first name followed by an unknown word."""
+    words, a capitalised unknown word inside a sentence, or a verb after it (« c bintou de
+    l'accueil qui m'a dit »)."""
     run = tokens.items[start:end]
     if any(t.known and not t.common_any for t in run):
         return end
-    if len(run) >= 2 and all(not t.common_any for t in run) and any(t.cap or t.upper for t in run):
+    unknown = [t for t in run if not t.common_any and not t.typo]
+    if len(run) >= 2 and len(unknown) == len(run):
         return end
-    if len(run) >= 2 and any(t.known for t in run) and all(not t.common for t in run):
+    if (
+        len(run) >= 2
+        and any(t.known for t in run)
+        and all(not t.common and not t.typo for t in run)
+    ):
         return end
     if (
         len(run) == 1
@@ -557,24 +622,48 @@ def _confirm_weak(tokens: Tokens, start: int, end: int) -> int:
         and not tokens.sentence_start(start)
     ):
         return end
-    if tokens.lowercase and len(run) >= 2 and all(not t.common_any for t in run):
+    if unknown and _right_context(tokens, end):
         return end
     return start
+
+
+RIGHT_OF_A_NAME_RE = re.compile(
+    r"^\s*(?:de\s+l['’]?\s?accueil|du\s+guichet|au\s+t[ée]l\w*|[àa]\s+l['’]?\s?appareil"
+    r"|,\s*(?:elle|il)\s+(?:a|m['’]|ma\b)|ici\b)",
+    re.IGNORECASE,
+)
+
+
+def _right_context(tokens: Tokens, end: int) -> bool:
+    rest = tokens.text[tokens[end - 1].end : tokens[end - 1].end + 60]
+    return bool(
+        RIGHT_VERBS_RE.match(rest) or RIGHT_CLAUSE_RE.match(rest) or RIGHT_OF_A_NAME_RE.match(rest)
+    )
 
 
 def _confirm_medium(tokens: Tokens, start: int, end: int) -> int:
     """After « j'ai parlé à », « j'ai eu »…, in a text with capitals, a word in lower case
     is a name only when listed, or when two unknown words follow each other."""
     run = tokens.items[start:end]
-    if tokens.lowercase or any(t.cap or t.upper or t.known for t in run) or len(run) >= 2:
+    if any(t.cap or t.upper or t.known for t in run) or _right_context(tokens, end):
+        return end
+    if len(run) >= 2 and not all(t.typo for t in run):
+        return end
+    if tokens.lowercase and not run[0].typo and len(run[0].key) > 3:
         return end
     return start
+
+
+# The first word of what RIGHT_VERBS_RE and RIGHT_CLAUSE_RE read (a cheap pre-filter).
+RIGHT_STARTERS = _words("m' m ma nous a avait est doit devait va vient qui ici à au")
 
 
 def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
     """« thierry roux m'a rappelé », « X qui devait me rappeler », « X ici »."""
     text = tokens.text
     for index in range(1, len(tokens) + 1):
+        if index < len(tokens) and tokens[index].key not in RIGHT_STARTERS:
+            continue
         end_char = tokens[index - 1].end
         rest = text[end_char : end_char + 60]
         if not (RIGHT_VERBS_RE.match(rest) or RIGHT_CLAUSE_RE.match(rest)):
@@ -603,7 +692,7 @@ def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
             start += 1
         if start == index:
             continue
-        if start and tokens[start - 1].key in DETERMINERS:
+        if start and tokens[start - 1].text.lower() in DETERMINERS:
             continue  # « l'ergothérapeute est passé », « mon employeur a dit »
         run = tokens.items[start:index]
         if not any(t.known or not t.common_any for t in run):
@@ -769,3 +858,117 @@ def _header_lines(text: str, tokens: Tokens) -> Iterable[Entity]:
                 continue
             offset = start + name.index(stripped)
             yield Entity(offset, offset + len(stripped), "PERSON")
+
+
+SPELLING_CUE_RE = re.compile(
+    r"^\s*(?:,\s*)?(?:(?:ca|ça)\s+s['’]\s?[ée]crit|s['’][ée]crit|j['’]\s?[ée]pelle|je\s+vous\s+"
+    r"(?:l['’]\s?)?[ée]pelle|[ée]pel[ée]|comme\s+[çc]a)",
+    re.IGNORECASE,
+)
+
+
+SPELLING_WORDS_RE = re.compile(r"crit|pel|comme", re.IGNORECASE)
+
+
+def _before_spelling(tokens: Tokens, folded: str) -> Iterable[Entity]:
+    """The name said just before it is spelled (« Brunet B R U N E T », « c'est riviere ça
+    s'écrit … »)."""
+    text = tokens.text
+    for match in SPELLED_RE.finditer(folded):
+        letters = "".join(ch for ch in match.group() if ch.isalpha()).lower()
+        if len(letters) < 3 or letters in SPELLED_NOT_NAMES:
+            continue
+        yield from _name_before(tokens, match.start())
+    if not SPELLING_WORDS_RE.search(folded):
+        return
+    for index in range(len(tokens)):
+        rest = text[tokens[index].end : tokens[index].end + 40]
+        if tokens[index].word and SPELLING_CUE_RE.match(rest):
+            yield from _name_before(tokens, tokens[index].end)
+
+
+def _name_before(tokens: Tokens, position: int) -> Iterable[Entity]:
+    end = 0
+    while end < len(tokens) and tokens[end].end <= position:
+        end += 1
+    start = end
+    while start > 0 and end - start < 3:
+        token = tokens[start - 1]
+        if start < end and ("\n" in tokens[start].gap or tokens[start].gap.strip()):
+            break
+        if not token.word or token.key in GLUE or token.domain:
+            break
+        if token.common_any and not token.known:
+            break
+        start -= 1
+    if start < end:
+        yield _entity(tokens, start, end)
+
+
+NAME_QUESTION_RE = re.compile(
+    r"(?:nom|pr[ée]nom|honneur|qui\s+(?:est|ai-je)|vous\s+[êe]tes|epel|[ée]pel|appelez|identit)",
+    re.IGNORECASE,
+)
+LINE_PREFIX_RE = re.compile(
+    r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:(?:appelant|appelante|usager|usagere|client|cliente"
+    r"|allocataire|assure|assuree|interlocuteur|interlocutrice|u|c)[ \t]*:[ \t]*)?",
+    re.IGNORECASE,
+)
+
+
+def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
+    """A line that is nothing but a name: in an email's signature or quoted reply, as a
+    caller's answer to « votre nom ? », or a listed first name alone on the last line."""
+    if "\n" not in text:
+        return
+    from parvis.language.registers import split_email
+
+    parts = split_email(text)
+    lines = []
+    position = 0
+    for line in text.split("\n"):
+        lines.append((position, position + len(line)))
+        position += len(line) + 1
+    cursor = 0
+    for number, (line_start, line_end) in enumerate(lines):
+        prefix = LINE_PREFIX_RE.match(folded, line_start, line_end)
+        content_start = prefix.end() if prefix else line_start
+        while cursor < len(tokens) and tokens[cursor].start < content_start:
+            cursor += 1
+        run = []
+        for token in tokens.items[cursor:]:
+            if token.end > line_end:
+                break
+            run.append(token)
+        while run and not run[-1].word and run[-1].text in {".", ",", "!"}:
+            run.pop()
+        if run and run[0].key in CIVILITIES:
+            run = run[1:]
+        words = [t for t in run if t.key not in PARTICLES]
+        if not words or len(run) > 5 or any(not t.word for t in run):
+            continue
+        in_signature = parts is not None and (
+            (line_start >= parts.signature.start and parts.signature.end > parts.signature.start)
+            or (line_start >= parts.quoted.start and parts.quoted.end > parts.quoted.start)
+        )
+        previous = folded[lines[number - 1][0] : lines[number - 1][1]] if number else ""
+        answer = bool(previous) and bool(NAME_QUESTION_RE.search(previous))
+        # the last line written, before any quoted reply
+        end_of_message = parts.quoted.start if parts is not None else len(text)
+        last_line = not any(
+            folded[a:b].strip() for a, b in lines[number + 1 :] if a < end_of_message
+        )
+        nameish = all(
+            (t.cap or t.upper or tokens.lowercase or answer)
+            and not t.domain
+            and not t.place
+            and (t.known or not (t.common_any or t.typo))
+            for t in words
+        )
+        if not nameish:
+            continue
+        if not (in_signature or answer or (last_line and number > 0 and len(words) <= 3)):
+            continue
+        if len(words) == 1 and not (words[0].known or answer or in_signature):
+            continue
+        yield Entity(run[0].start, run[-1].end, "PERSON")
