@@ -18,6 +18,7 @@ STREET_TYPES = (
     r"|imp\.?|place|pl\.|route|rte|quai|cours|square|sq\.?|residence|res\.|lotissement|lot\."
     r"|lieu[- ]dit|lieudit|cite|hameau|chaussee|faubourg|fbg|voie|sentier|passage|rond[- ]point"
     r"|promenade|esplanade|parvis|villa|montee|traverse|venelle|clos|domaine|quartier|cour"
+    r"|r\.|crs|q\.|all\."
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue|hlm"
 )
 STREET_NEEDS_NO_NUMBER = re.compile(

@@ -123,9 +123,8 @@ DATE_RE = (
     rf"|(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?(?:\s+(?:(?:19|20)?\d{{2}}|{_YEAR_WORDS}))?"
     rf"|(?:(?:{NUMBER_WORDS})[\s-]+)+(?:{MONTHS})\.?"
     rf"(?:\s+(?:{_YEAR_WORDS}|\d{{4}}|(?:(?:{NUMBER_WORDS})[\s-]*)+))?"
-    rf"|{_NUMBER_WORD_RUN}"
-    r"|(?:19|20)\d{2})"
-)
+    rf"|{_NUMBER_WORD_RUN})"
+)  # a year alone (« né en 1985 ») is not a birth date: years are kept
 BIRTH_RE = re.compile(
     r"(?:(?:\bne|\bnee|\bnes|\bnees)(?![\w])|\bne\(e\)|\bne\s?\(e\)|date\s+de\s+naissance|\bddn\b"
     r"|\bd\.d\.n\.?|naissance|\bnaiss\.|anniversaire\s+(?:est|c'est)?)"
@@ -355,10 +354,28 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
                 break
 
 
+# Seven digits, as written (« 1234567 », « 123 4567 », « 12 34 567 », « 123.4567 »), with
+# the letter some caisses add; never part of a longer number, an amount or a date.
+BARE_CAF_RE = re.compile(
+    r"(?<![\w.,/€+(-])(?<!\d[ .])"
+    r"((?:\d{7}|\d{3}[ .]\d{4}|\d{2}[ ]\d{2}[ ]\d{3}|\d{3}[ ]\d{2}[ ]\d{2})(?:[ ][A-Z](?![\w'’]))?)"
+    r"(?![\w,/-]|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    re.IGNORECASE,
+)
+CAF_TEXT_CONTEXT = re.compile(
+    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b", re.IGNORECASE
+)
+
+
 def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
     for match in CAF_RE.finditer(folded):
         digits = re.sub(r"\D", "", match.group(1))
         if 5 <= len(digits) <= 10:
+            yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+    # a seven-digit number in a text about the CAF or the MSA is the allocataire number,
+    # even when « mon numéro » stands far from the word « allocataire »
+    if CAF_TEXT_CONTEXT.search(folded):
+        for match in BARE_CAF_RE.finditer(folded):
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
 
 

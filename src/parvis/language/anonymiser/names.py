@@ -347,7 +347,7 @@ class NameLexicon:
 
     def is_common_word(self, word: str) -> bool:
         key = fold(word).lower().strip("'-")
-        if key in self.vocabulary or key in NOT_NAMES:
+        if key in self.vocabulary or key in NOT_NAMES or key in INVARIABLE_WORDS:
             return True
         # plural and feminine forms of words whose lemma is known
         return any(
@@ -379,6 +379,15 @@ class NameLexicon:
 
 
 ELISION_RE = re.compile(r"^(?:j|m|t|s|n|c|qu|l|jusqu|lorsqu|puisqu)'")
+# Words whose form is their lemma (plural in -s/-x): missing from the lemmatizer tables.
+INVARIABLE_WORDS = frozenset(
+    """taux jus refus proces progres acces exces abus virus campus relais rabais velours puits
+    tas os ours avis gens corps bras cas pays prix voix poids repas succes choix croix paix
+    palais printemps propos temps mois dos fois frais cours recours secours parcours concours
+    discours bois remords biais dessous dessus jamais mais souris fils quelques chaque
+    plusieurs parmi selon chez sans vous nous tu ou qui quoi ni soi voici trois deux six dix
+    ah oh eh bah ben hein euh ok""".split()  # noqa: SIM905
+)
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 

@@ -58,7 +58,8 @@ GLUE = _words(
     lorsque puisque cependant pourtant ainsi sinon sauf malgré malgre durant envers devant
     derrière derriere contre avant après apres ici là ailleurs souvent parfois bientôt
     bientot enfin ensuite hier demain moins peu beaucoup assez trop tant autant presque
-    environ voire mieux moi toi eux du le la les de d' l' peut peux dois doit faut veux veut"""
+    environ voire mieux moi toi eux du le la les de d' l' peut peux dois doit faut veux veut
+    c' j' m' t' s' n' qu'"""
 )
 SMS_WORDS = _words(
     """bjr bsr slt cc coucou jai jsuis chui jss jpeux jveux jcrois jsais ct cetait c cest dc pk
@@ -73,7 +74,8 @@ CIVILITIES = _words(
     mesdames dr dr. docteur docteure pr. professeur maître maitre me"""
 )
 ROLES = _words(
-    """conseiller conseillère conseillere conseillé conseille agent agente collègue collegue
+    """maman papa tonton tata parrain marraine famille nounou belle-sœur
+    conseiller conseillère conseillere conseillé conseille agent agente collègue collegue
     collaborateur collaboratrice assistante assistant référent référente referent referente
     gestionnaire interlocuteur interlocutrice éducateur educateur éducatrice educatrice
     médecin medecin docteur avocat avocate notaire huissier huissière curateur curatrice
@@ -107,7 +109,8 @@ AFTER_A_NAME = _words(
 )
 # Verbs that, right after a run of words, say the run is someone (« X m'a rappelé »).
 RIGHT_VERBS_RE = re.compile(
-    r"^\s*(?:m['’]\s?a|m\s+a|ma|nous\s+a|a|m['’]avait|avait|est)\s+(?:bien\s+|deja\s+|déjà\s+)?"
+    r"^\s*(?:m['’]\s?a|m\s+a|ma(?!\s+demande)|nous\s+a|a|m['’]avait|avait|est)\s+"
+    r"(?:bien\s+|deja\s+|déjà\s+)?"
     r"(?:dit|rappel[ée]e?|appel[ée]e?|r[ée]pondu|expliqu[ée]e?|envoy[ée]e?|orient[ée]e?"
     r"|conseill[ée]e?|demand[ée]\b|re[çc]ue?|donn[ée]e?|promis|assur[ée]e?|raccroch[ée]e?"
     r"|fait|parl[ée]|refus[ée]e?|[ée]crit|pass[ée]e?|venue?|re[çc]u|traite|trait[ée]e?"
@@ -116,7 +119,7 @@ RIGHT_VERBS_RE = re.compile(
     re.IGNORECASE,
 )
 RIGHT_CLAUSE_RE = re.compile(
-    r"^\s*(?:qui\s+(?:m['’]|ma\b|me\b|nous\b|devait|doit|s['’]occupe|a\b|est\b|m\s+a\b)"
+    r"^\s*(?:qui\s+(?:m['’]|ma\b|me\b|nous\b|devait|doit|s['’]?\s?occupe|a\b|est\b|m\s+a\b|g[eè]re)"
     r"|ici\b|à\s+l['’]appareil|a\s+l['’]?appareil|au\s+t[ée]l)",
     re.IGNORECASE,
 )
@@ -338,10 +341,6 @@ INTRO_SEQUENCES = (
     ("je", "me", "nomme"),
     ("je", "m'", "appel"),
     ("mon", "nom", "est"),
-    ("mon", "nom"),
-    ("mon", "prenom"),
-    ("le", "prenom"),
-    ("le", "nom"),
     ("nom", "de", "famille"),
     ("mon", "nom", "c'", "est"),
     ("mon", "nom", "c", "est"),
@@ -382,6 +381,11 @@ INTRO_SEQUENCES = (
     ("nee",),
 )
 TALK_SEQUENCES = (
+    # « mon nom dupuis », « et le prénom apolline »: as sure as talk, not as a form
+    ("mon", "nom"),
+    ("mon", "prenom"),
+    ("le", "prenom"),
+    ("le", "nom"),
     ("parle", "a"),
     ("parle", "avec"),
     ("parler", "a"),
@@ -405,6 +409,31 @@ TALK_SEQUENCES = (
     ("de", "la", "part"),
     ("ici",),
     ("bonjour",),
+    ("bonsoir",),
+    ("coucou",),
+    ("hello",),
+    ("cher",),
+    ("chere",),
+    ("bravo", "a"),
+    ("grace", "a"),
+    ("merci", "a"),
+    ("remercie",),
+    ("remercier",),
+    ("felicitations", "a"),
+    ("concernant",),
+    ("attention", "de"),
+    ("beneficiaire", ":"),
+    ("titulaire", ":"),
+    ("titulaire", "du", "compte", ":"),
+    ("demandeur", ":"),
+    ("demandeuse", ":"),
+    ("declarant", ":"),
+    ("representant", "legal", ":"),
+    ("representante", "legale", ":"),
+    ("assure", ":"),
+    ("assuree", ":"),
+    ("allocataire", ":"),
+    ("identite", ":"),
     ("bjr",),
     ("slt",),
     ("salut",),
@@ -425,9 +454,7 @@ TALK_SEQUENCES = (
     ("voisine", "de"),
     ("voisin", "de"),
     ("epouse", "de"),
-    ("chez",),
-    ("pour",),
-    ("a",),
+    ("chez", "mme"),
 )
 WEAK_TALK = frozenset(
     {
@@ -438,11 +465,12 @@ WEAK_TALK = frozenset(
         ("je", "suis"),
         ("jsuis",),
         ("chui",),
-        ("pour",),
-        ("a",),
         ("avec",),
-        ("chez",),
         ("bonjour",),
+        ("bonsoir",),
+        ("coucou",),
+        ("hello",),
+        ("concernant",),
         ("bjr",),
         ("slt",),
         ("salut",),
@@ -488,6 +516,9 @@ def find_people(
     found.extend(_header_lines(text, tokens))
     found.extend(_before_spelling(tokens, folded))
     found.extend(_name_lines(text, folded, tokens))
+    found.extend(_spelling_alphabet(folded))
+    found.extend(_before_roles(tokens, keys))
+    found.extend(_coordinated(tokens, found))
     return found
 
 
@@ -518,7 +549,7 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         if key in {"m", "me"} and not (key == "me" and token.cap):
             # « m » in lower case or « Me » (maître): only before an unknown word or a name
             following = tokens[index + 1]
-            if key == "m" and (following.common_any and not following.known):
+            if key == "m" and ((following.common_any or following.typo) and not following.known):
                 continue
             if key == "me":
                 continue
@@ -544,10 +575,13 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             continue
         start = index + 1
         # « ma conseillère, Mme X » / « l'assistante sociale X » / « mon fils qui s'appelle X »
-        while start < len(tokens) and keys[start] in ROLE_SKIPPED:
+        while start < len(tokens) and (keys[start] in ROLE_SKIPPED or keys[start] == "("):
             if keys[start] in {"de", "la", "du", "l'"} and not (
                 start + 1 < len(tokens) and tokens[start + 1].domain
             ):
+                # « la maman de Lina », « la fille de M. X »: a name after « de »
+                if keys[start] == "de" and start + 1 < len(tokens):
+                    start += 1
                 break
             if tokens[start].text.endswith("."):
                 start = len(tokens)
@@ -580,7 +614,11 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             start = index + len(sequence)
             if start >= len(tokens):
                 continue
-            if keys[start] in CIVILITIES or keys[start] in {",", "le", "la", "l'", "un"}:
+            if keys[start] in CIVILITIES or keys[start] in {",", "un"}:
+                continue
+            if keys[start] in {"le", "la", "l'"} and not (
+                base == STRONG and start + 1 < len(tokens) and tokens[start].cap
+            ):
                 continue
             strength = base
             weak = sequence in WEAK_TALK
@@ -590,12 +628,28 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 # forms: the value up to the end of the line, lower case allowed
                 strength = STRONG
             end = name_run(tokens, start, strength)
-            if weak and end > start:
+            if weak and end > start and sequence[0] in GREETINGS and _greeted(tokens, start, end):
+                pass  # « Bonsoir Victoire ! », « Bonjour Claire, »
+            elif weak and end > start:
                 end = _confirm_weak(tokens, start, end)
             elif strength == MEDIUM and end > start:
                 end = _confirm_medium(tokens, start, end)
             if end > start:
                 yield _entity(tokens, start, end)
+
+
+GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
+
+
+def _greeted(tokens: Tokens, start: int, end: int) -> bool:
+    """A greeting, capitalised listed names, then a comma, « ! » or the end of the line."""
+    run = tokens.items[start:end]
+    if not all((t.cap or t.upper) and t.known for t in run):
+        return False
+    if end >= len(tokens):
+        return True
+    following = tokens[end]
+    return following.text in {",", "!", ".", ":"} or "\n" in following.gap
 
 
 def _confirm_weak(tokens: Tokens, start: int, end: int) -> int:
@@ -685,7 +739,7 @@ def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
                 or ((token.cap or token.upper) and token.known)
             ):
                 break
-            if token.domain or token.key in GLUE or token.key in SMS_WORDS:
+            if token.domain or token.key in GLUE or token.key in SMS_WORDS or token.typo:
                 break
             start -= 1
         while start < index and tokens[start].key in PARTICLES:
@@ -712,7 +766,7 @@ DETERMINERS = _words(
     leurs ce cet cette ces"""
 )
 PLACE_PREPOSITIONS = _words(
-    """a au aux en sur vers de du des d' depuis pres dans habite hors entre via"""
+    """chez pour a au aux en sur vers de du des d' depuis pres dans habite hors entre via"""
 )
 
 
@@ -756,6 +810,11 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
         index = end
 
 
+SENTENCE_VERBS = _words(
+    "est a m' m ma nous vous etait était ne n' va doit devait peut sait qui me t' avait"
+)
+
+
 def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     words = [t for t in run if t.key not in PARTICLES]
     if not words:
@@ -778,7 +837,10 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     known = [t for t in words if t.known]
     if tokens.lowercase:
         if len(words) >= 2 and (
-            all(not t.common_any and t.key not in SMS_WORDS and len(t.key) > 2 for t in words)
+            all(
+                not t.common_any and not t.typo and t.key not in SMS_WORDS and len(t.key) > 2
+                for t in words
+            )
             or (words[0].first and not words[0].common_any and not words[1].common)
             or (words[0].first and words[1].known and not words[1].common)
         ):
@@ -796,6 +858,10 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
             )
         return len(unknown) + len(known) == len(words)
     word = words[0]
+    if sentence_start and word.first and not word.common_any and len(run) == 1:
+        # « Karim est très gentil », « Nathalie m'a dit »: a listed first name, then a verb
+        following = tokens[index + 1].key if index + 1 < len(tokens) else ""
+        return following in SENTENCE_VERBS
     if sentence_start or previous in PLACE_PREPOSITIONS:
         return False
     if word.upper and len(word.key) <= 5 and not word.known:
@@ -916,6 +982,14 @@ LINE_PREFIX_RE = re.compile(
 )
 
 
+# A line of contact details under a name: a number (street, phone), « tél », an address.
+CONTACT_LINE_RE = re.compile(
+    r"(?:\d|t[ée]l|tel\b|portable|mobile|mail|courriel|b[aâ]t|appt|r[ée]sidence|lieu|bp\b"
+    r"|[\w.+-]+@)",
+    re.IGNORECASE,
+)
+
+
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
     """A line that is nothing but a name: in an email's signature or quoted reply, as a
     caller's answer to « votre nom ? », or a listed first name alone on the last line."""
@@ -944,7 +1018,7 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             run.pop()
         if run and run[0].key in CIVILITIES:
             run = run[1:]
-        words = [t for t in run if t.key not in PARTICLES]
+        words = [t for t in run if t.key not in PARTICLES and not _is_initial(t)]
         if not words or len(run) > 5 or any(not t.word for t in run):
             continue
         in_signature = parts is not None and (
@@ -967,8 +1041,84 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         )
         if not nameish:
             continue
-        if not (in_signature or answer or (last_line and number > 0 and len(words) <= 3)):
+        following = next(
+            (folded[a:b].strip(" >") for a, b in lines[number + 1 :] if folded[a:b].strip(" >")),
+            "",
+        )
+        contact_below = bool(CONTACT_LINE_RE.match(following)) and all(
+            t.cap or t.upper for t in words
+        )
+        if not (
+            in_signature
+            or answer
+            or contact_below
+            or (last_line and number > 0 and len(words) <= 3)
+        ):
             continue
         if len(words) == 1 and not (words[0].known or answer or in_signature):
             continue
         yield Entity(run[0].start, run[-1].end, "PERSON")
+
+
+SPELLING_ALPHABET_RE = re.compile(
+    r"(?<![\w])(?:[a-z][ \t]+comme[ \t]+[a-z][\w'\-]*"
+    r"(?:[ \t]*,[ \t]*|[ \t]+puis[ \t]+|[ \t]+et[ \t]+|[ \t]*-[ \t]*|[ \t]+)?){2,}",
+    re.IGNORECASE,
+)
+
+
+def _spelling_alphabet(folded: str) -> Iterable[Entity]:
+    """« D comme Désiré, U comme Ursule… »: a name spelled with the phone alphabet."""
+    for match in SPELLING_ALPHABET_RE.finditer(folded):
+        end = match.end()
+        while end > match.start() and not folded[end - 1].isalnum():
+            end -= 1
+        tail = re.search(r"[ \t]+(?:puis|et)$", folded[match.start() : end])
+        if tail:
+            end = match.start() + tail.start()
+        yield Entity(match.start(), end, "PERSON")
+
+
+def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« Karim, mon conseiller, … », « Mme X, l'assistante sociale »: a name in apposition."""
+    for index, key in enumerate(keys):
+        if key not in ROLES or index < 3 or keys[index - 1] not in ROLE_DETERMINERS:
+            continue
+        if keys[index - 2] != ",":
+            continue
+        end = index - 2
+        start = end
+        while start > 0 and end - start < 4:
+            token = tokens[start - 1]
+            if start < end and ("\n" in tokens[start].gap or not tokens[start].gap):
+                break
+            if not _nameish(token, MEDIUM, tokens.lowercase, 1) or (
+                not (token.cap or token.upper) and not token.known
+            ):
+                break
+            start -= 1
+        if start < end:
+            yield _entity(tokens, start, end)
+
+
+def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
+    """« mes enfants Lina et Noah », « Lina, Noah et Adam »: names joined to a name."""
+    ends = {e.end for e in found if e.label == "PERSON"}
+    if not ends:
+        return
+    for index, token in enumerate(tokens.items[:-1]):
+        if token.end not in ends:
+            continue
+        i = index + 1
+        while i + 1 < len(tokens) and tokens[i].key in {"et", ","}:
+            start = i + 1
+            end = name_run(tokens, start, MEDIUM, max_words=3)
+            if end == start:
+                break
+            run = tokens.items[start:end]
+            if not all(t.known or t.cap or t.upper or not t.typo for t in run):
+                break
+            if not (any(t.known for t in run) or all(t.cap or t.upper for t in run)):
+                break
+            yield _entity(tokens, start, end)
+            i = end

@@ -156,7 +156,9 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(start, end, "NIR")
         elif len(digits) == 13 and TAX_CONTEXT.search(before):
             yield Entity(start, end, "TAX_NUMBER")
-        elif 5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:]):
+        elif (5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:])) or (
+            len(digits) == 7 and CAF_CONTEXT.search(folded)
+        ):
             yield Entity(start, end, "CAF_NUMBER")
 
 
