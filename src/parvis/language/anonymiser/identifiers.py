@@ -129,7 +129,7 @@ BIRTH_RE = re.compile(
     r"(?:(?:\bne|\bnee|\bnes|\bnees)(?![\w])|\bne\(e\)|\bne\s?\(e\)|date\s+de\s+naissance|\bddn\b"
     r"|\bd\.d\.n\.?|naissance|\bnaiss\.|anniversaire\s+(?:est|c'est)?)"
     # in a transcript the answer comes on the next line, after the speaker's name
-    r"[^\n.?!\d]{0,40}?(?:\n[^\n:\d]{0,25}:[^\n\d]{0,12}?)?\s*:?\s*"
+    r"[^\n.?!\d]{0,40}?(?:\n(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{0,25}:[^\n\d]{0,12}?)?\s*:?\s*"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )

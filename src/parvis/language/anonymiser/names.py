@@ -712,7 +712,9 @@ def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_t
     unknown = [not lexicon.is_common_word(w) for w in words]
     for size in range(len(words), 0, -1):
         part_known, part_unknown = known[:size], unknown[:size]
-        if size >= 2 and (any(part_known) or all(part_unknown)):
+        # every word a listed name or no French word (« marin pêcheur » is a trade)
+        every = all(k or u for k, u in zip(part_known, part_unknown, strict=True))
+        if size >= 2 and every and (any(part_known) or all(part_unknown)):
             return run[size - 1][0]
         if size == 1 and part_known[0] and part_unknown[0]:
             return run[0][0]

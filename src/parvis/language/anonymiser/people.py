@@ -285,6 +285,20 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
     return strength >= STRONG and position == 0 and lowercase and token.key not in SMS_WORDS
 
 
+def _first_of_a_pair(tokens: Tokens, i: int) -> bool:
+    """« c eulalie sanchez »: a lower-case word that is also a French word, right before a
+    listed last name that is none, is the first name."""
+    token = tokens[i]
+    if token.cap or token.upper or not token.word or token.domain or token.key in GLUE:
+        return False
+    if token.key in SMS_WORDS or len(token.key) < 3 or i + 1 >= len(tokens):
+        return False
+    following = tokens[i + 1]
+    return (
+        following.known and not following.common_any and not following.cap and following.gap == " "
+    )
+
+
 def name_run(
     tokens: Tokens, index: int, strength: int, *, max_words: int = 4, same_line: bool = True
 ) -> int:
@@ -313,7 +327,9 @@ def name_run(
                     i = j
                     continue
             break
-        if not _nameish(token, strength, lowercase, words):
+        if not _nameish(token, strength, lowercase, words) and not (
+            words == 0 and _first_of_a_pair(tokens, i)
+        ):
             break
         words += 1
         i += 1
@@ -1118,7 +1134,11 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
             run = tokens.items[start:end]
             if not all(t.known or t.cap or t.upper or not t.typo for t in run):
                 break
-            if not (any(t.known for t in run) or all(t.cap or t.upper for t in run)):
+            if not (
+                any(t.known for t in run)
+                or all(t.cap or t.upper for t in run)
+                or (tokens.lowercase and all(not t.common_any and not t.typo for t in run))
+            ):
                 break
             yield _entity(tokens, start, end)
             i = end

@@ -60,11 +60,20 @@ NAMESAKE_RE = re.compile(
 
 
 def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
+    """Person candidates inside the name of a school, a hospital, a street… are dropped,
+    with every shorter candidate inside them (« Hugo » of « lycée Victor Hugo »)."""
     folded = fold(text)
+    namesakes = [
+        c
+        for c in candidates
+        if c.label == "PERSON" and NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+    ]
+    if not namesakes:
+        return candidates
     return [
         c
         for c in candidates
-        if c.label != "PERSON" or not NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+        if c.label != "PERSON" or not any(n.start <= c.start and c.end <= n.end for n in namesakes)
     ]
 
 
