@@ -4,8 +4,6 @@ Every example is made up for this file (names, numbers, addresses); none comes f
 evaluation sets. Names are mostly outside the engine's lexicon on purpose.
 """
 
-# ruff: noqa: E501 - hand-written cases: one per line reads best
-
 from __future__ import annotations
 
 import pytest
