@@ -83,7 +83,7 @@ TAX_CONTEXT = re.compile(
     r"fisca|\bspi\b|contribuable|impot|\bnif\b|teledeclarant|avis d'imposition", re.IGNORECASE
 )
 CAF_CONTEXT = re.compile(
-    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|matricule", re.IGNORECASE
+    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|\bmatricule", re.IGNORECASE
 )
 PLATE_CONTEXT = re.compile(
     r"immatricul|plaque|voiture|vehicule|carte grise|auto\b|moto|scooter|camion|\bpv\b|amende"
@@ -96,8 +96,9 @@ CARD_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){12,18}(?!\w)")
 LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){11,14}(?!\w)")
 
 CAF_RE = re.compile(
-    r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|matricule|dossier|n°\s?d'alloc)"
-    r"[^\n\d.?!]{0,30}?(?<![\w])(\d(?:[ .]?\d){4,9}(?:[ ][A-Z](?![\w'’]))?)(?![\d\w])",
+    r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
+    r"(?:[^\n\d.?!]|\.(?!\s)){0,30}?(?<![\w])(\d(?:[ .\-]?\d){4,9}(?:[ ][A-Z](?![\w'’]))?)"
+    r"(?![\d\w]|[ .\-]\d)",
     re.IGNORECASE,
 )
 TAX_RE = re.compile(
@@ -273,7 +274,7 @@ def _find_nirs(text: str, folded: str) -> Iterable[Entity]:
             if (
                 nir_valid(compact)
                 or (
-                    _context(folded, match.start(), NIR_CONTEXT)
+                    (_context(folded, match.start(), NIR_CONTEXT) or NIR_CONTEXT.search(folded))
                     and re.fullmatch(r"[1-478]\d{2}(0[1-9]|1[0-2]|[2-9]\d)", compact[:5])
                 )
                 or nir_valid(compact[:13] + compact[13:])
@@ -358,12 +359,21 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
 # the letter some caisses add; never part of a longer number, an amount or a date.
 BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
-    r"((?:\d{7}|\d{3}[ .]\d{4}|\d{2}[ ]\d{2}[ ]\d{3}|\d{3}[ ]\d{2}[ ]\d{2})(?:[ ][A-Z](?![\w'’]))?)"
+    r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}"
+    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})(?:[ ][A-Z](?![\w'’]))?)"
     r"(?![\w,/-]|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )
 CAF_TEXT_CONTEXT = re.compile(
     r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b", re.IGNORECASE
+)
+
+
+# « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text.
+NUMBERED_RE = re.compile(
+    r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?\s*:?\s*(?:est\s+)?(?:le\s+)?"
+    r"(\d(?:[ .\-]?\d){4,8})(?![\w,/*-]|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    re.IGNORECASE,
 )
 
 
@@ -376,6 +386,8 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
     # even when « mon numéro » stands far from the word « allocataire »
     if CAF_TEXT_CONTEXT.search(folded):
         for match in BARE_CAF_RE.finditer(folded):
+            yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+        for match in NUMBERED_RE.finditer(folded):
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
 
 

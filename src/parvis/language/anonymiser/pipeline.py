@@ -23,7 +23,11 @@ from parvis.language.anonymiser.identifiers import (
 from parvis.language.anonymiser.names import NameLexicon, filter_spacy_person, find_names_by_rules
 from parvis.language.anonymiser.people import Tokens, find_people, needs_ner
 from parvis.language.anonymiser.resolution import mask, resolve
-from parvis.language.anonymiser.spoken import find_loose_bank_numbers, find_spoken_identifiers
+from parvis.language.anonymiser.spoken import (
+    find_loose_bank_numbers,
+    find_spoken_identifiers,
+    find_spoken_plates,
+)
 from parvis.language.text import fold
 
 # --- Engine -------------------------------------------------------------------------------
@@ -41,6 +45,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_spoken_phones,
     find_spoken_identifiers,
     find_loose_bank_numbers,
+    find_spoken_plates,
     find_plates,
     find_birthdates,
     find_addresses,
