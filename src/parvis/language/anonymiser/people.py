@@ -397,6 +397,8 @@ INTRO_SEQUENCES = (
     ("nee",),
 )
 TALK_SEQUENCES = (
+    ("nom",),
+    ("prenom",),
     # « mon nom dupuis », « et le prénom apolline »: as sure as talk, not as a form
     ("mon", "nom"),
     ("mon", "prenom"),
@@ -430,6 +432,8 @@ TALK_SEQUENCES = (
     ("hello",),
     ("cher",),
     ("chere",),
+    ("merci", "beaucoup"),
+    ("merci", "bien"),
     ("bravo", "a"),
     ("grace", "a"),
     ("merci", "a"),
@@ -533,6 +537,7 @@ def find_people(
     found.extend(_before_spelling(tokens, folded))
     found.extend(_name_lines(text, folded, tokens))
     found.extend(_spelling_alphabet(folded))
+    found.extend(_form_lines(folded, tokens))
     found.extend(_before_roles(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
@@ -643,6 +648,9 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             if sequence[-1] == ":" or sequence in {("nee",), ("veuve",)}:
                 # forms: the value up to the end of the line, lower case allowed
                 strength = STRONG
+            if sequence[0] in GREETINGS and _greeted_word(tokens, start):
+                yield _entity(tokens, start, start + 1)  # « merci claire ! », « bonjour rose, »
+                continue
             end = name_run(tokens, start, strength)
             if weak and end > start and sequence[0] in GREETINGS and _greeted(tokens, start, end):
                 pass  # « Bonsoir Victoire ! », « Bonjour Claire, »
@@ -655,6 +663,30 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
 
 
 GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
+
+
+def _greeted_word(tokens: Tokens, start: int) -> bool:
+    """A listed first name (even a French word) right after a greeting or thanks, then a
+    comma, « ! », « . » or nothing: « merci claire ! », « bonjour rose, »."""
+    token = tokens[start]
+    if not token.word or token.domain or token.key in GLUE or token.key in SMS_WORDS:
+        return False
+    if token.key in ADDRESS_WORDS or token.key in ROLES or token.key in CIVILITIES:
+        return False
+    last = start + 1 >= len(tokens)
+    following = None if last else tokens[start + 1]
+    if token.first:
+        return last or following.text in {",", "!", ".", ":"} or "\n" in following.gap  # type: ignore[union-attr]
+    # a word that is no listed name: only when nothing follows but « , » or « ! »
+    return len(token.key) > 2 and (last or following.text in {",", "!"})  # type: ignore[union-attr]
+
+
+# Words a greeting or thanks ends with that are nobody: « merci infiniment ! ».
+ADDRESS_WORDS = _words(
+    """infiniment encore beaucoup bien bcp mille fois tous toutes tout monde davance avance
+    pareil aussi quand meme même enormement énormément vraiment sincerement sincèrement
+    chaleureusement madame monsieur mesdames messieurs docteur maitre maître equipe équipe"""
+)
 
 
 def _greeted(tokens: Tokens, start: int, end: int) -> bool:
@@ -672,7 +704,7 @@ def _confirm_weak(tokens: Tokens, start: int, end: int) -> int:
     """After « c'est », « avec », « bonjour »…: a name needs a listed name, two unknown
     words, a capitalised unknown word inside a sentence, or a verb after it (« c bintou de
     l'accueil qui m'a dit »)."""
-    run = tokens.items[start:end]
+    run = [t for t in tokens.items[start:end] if t.key not in PARTICLES]
     if any(t.known and not t.common_any for t in run):
         return end
     unknown = [t for t in run if not t.common_any and not t.typo]
@@ -887,16 +919,27 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     )
 
 
-SPELLED_RE = re.compile(r"(?<![\w])(?:[A-Za-z](?:[ \t]*[-.,][ \t]*|[ \t]+)){2,}[A-Za-z](?![\w])\.?")
+_SPELLING_JOIN = (
+    r"(?:[ \t]*[-.,/–—][ \t]*|[ \t]+(?:(?:apostrophe|tiret|trait[ \t]d'union|espace|en[ \t]deux[ \t]mots"
+    r"|accent[ \t](?:aigu|grave|circonflexe)|cedille|trema)[ \t]+)?|[ \t]+)"
+)
+_SPELLED_LETTER = r"(?:(?:deux|double)[ \t]+)?[A-Za-z]"
+SPELLED_RE = re.compile(
+    rf"(?<![\w])(?:{_SPELLED_LETTER}{_SPELLING_JOIN}){{2,}}{_SPELLED_LETTER}(?![\w])\.?"
+)
 SPELLED_NOT_NAMES = _words(
     """caf cpam msa rsa apl aah ants sms pdf rib iban svp stp cmu css ccas mdph urssaf anah
     dgfip sip sie tva cdi cdd rdv ok pv cv nir puis asap aspa asf are ass ij tel"""
 )
 
 
+def _letters(spelled: str) -> str:
+    return "".join(w for w in re.findall(r"[A-Za-z]+", spelled) if len(w) == 1).lower()
+
+
 def _spelled(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
     for match in SPELLED_RE.finditer(folded):
-        letters = "".join(ch for ch in match.group() if ch.isalpha()).lower()
+        letters = _letters(match.group())
         if letters in SPELLED_NOT_NAMES or len(letters) < 3:
             continue
         if len(set(letters)) == 1:
@@ -957,7 +1000,7 @@ def _before_spelling(tokens: Tokens, folded: str) -> Iterable[Entity]:
     s'écrit … »)."""
     text = tokens.text
     for match in SPELLED_RE.finditer(folded):
-        letters = "".join(ch for ch in match.group() if ch.isalpha()).lower()
+        letters = _letters(match.group())
         if len(letters) < 3 or letters in SPELLED_NOT_NAMES:
             continue
         yield from _name_before(tokens, match.start())
@@ -969,10 +1012,17 @@ def _before_spelling(tokens: Tokens, folded: str) -> Iterable[Entity]:
             yield from _name_before(tokens, tokens[index].end)
 
 
+SPELLING_FILLERS = _words(
+    "alors donc euh voila voilà ça ca s' ecrit écrit j' epelle épelle je vous l' :"
+)
+
+
 def _name_before(tokens: Tokens, position: int) -> Iterable[Entity]:
     end = 0
     while end < len(tokens) and tokens[end].end <= position:
         end += 1
+    while end > 0 and tokens[end - 1].key in SPELLING_FILLERS:
+        end -= 1
     start = end
     while start > 0 and end - start < 3:
         token = tokens[start - 1]
@@ -1004,6 +1054,41 @@ CONTACT_LINE_RE = re.compile(
     r"|[\w.+-]+@)",
     re.IGNORECASE,
 )
+
+
+FORM_LINE_RE = re.compile(
+    r"^[ \t>]*(?P<label>[^:\n]{2,40}?)[ \t]*:[ \t]*(?P<value>[^\n]+)$", re.MULTILINE
+)
+PERSON_LABEL_RE = re.compile(
+    r"\b(?:nom|prenoms?|agent|conseill\w*|interlocut\w*|contact|referent\w*|signataire"
+    r"|demandeu\w*|beneficiaire|assure\w*|allocataire|enfants?|conjoint\w*|epou\w*|parents?"
+    r"|pere|mere|tut\w+|curat\w+|representant\w*|personne|auteur|expediteur|destinataire"
+    r"|titulaire|mandataire|temoin|locataire|proprietaire|declarant\w*|identite)\b",
+    re.IGNORECASE,
+)
+NOT_PERSON_LABEL_RE = re.compile(
+    r"\b(?:commune|ville|organisme|service|entreprise|employeur|societe|structure|caisse"
+    r"|fichier|domaine|rue|voie|banque|dossier|produit|logiciel|site)\b",
+    re.IGNORECASE,
+)
+
+
+def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
+    """« Nom de l'agent : X », « Enfant à charge : Y », « Personne à contacter : Z »."""
+    if ":" not in folded:
+        return
+    for match in FORM_LINE_RE.finditer(folded):
+        label = match.group("label")
+        if not PERSON_LABEL_RE.search(label) or NOT_PERSON_LABEL_RE.search(label):
+            continue
+        start = 0
+        while start < len(tokens) and tokens[start].start < match.start("value"):
+            start += 1
+        if start < len(tokens) and tokens[start].key in CIVILITIES:
+            start += 1
+        end = name_run(tokens, start, STRONG)
+        if end > start:
+            yield _entity(tokens, start, end)
 
 
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
@@ -1118,13 +1203,23 @@ def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
 
 
 def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
-    """« mes enfants Lina et Noah », « Lina, Noah et Adam »: names joined to a name."""
+    """« mes enfants Lina et Noah », « Lina, Noah et Adam »: names joined to a name; and the
+    first name said right after a spelled last name (« D U P O N T Jean »)."""
     ends = {e.end for e in found if e.label == "PERSON"}
     if not ends:
         return
     for index, token in enumerate(tokens.items[:-1]):
         if token.end not in ends:
             continue
+        following = tokens[index + 1]
+        if (
+            following.gap == " "
+            and following.word
+            and (following.cap or following.upper or tokens.lowercase)
+            and following.first
+            and not following.common_any
+        ):
+            yield _entity(tokens, index + 1, index + 2)
         i = index + 1
         while i + 1 < len(tokens) and tokens[i].key in {"et", ","}:
             start = i + 1

@@ -55,7 +55,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
 # A person's name after these words names a place or an institution (« lycée Victor
 # Hugo », « hôpital Édouard Herriot »): not personal data.
 NAMESAKE_RE = re.compile(
-    r"(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
+    r"\b(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
     r"|cite|pont|gare|mediatheque|bibliotheque|ehpad|foyer|fondation|institut|universite"
     r"|faculte|musee|theatre|piscine|metro|station|arret|campus|maison|groupe\s+scolaire"
     r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours)"

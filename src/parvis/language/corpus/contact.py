@@ -635,6 +635,26 @@ def spelling_alphabet(word: str, rng: random.Random) -> str:
     return separator.join(f"{ch} comme {SPELLING_WORDS[ch]}" for ch in letters)
 
 
+def spelled_with_words(word: str, rng: random.Random) -> str:
+    """Letters one by one, with the words people say for what is no letter (« N apostrophe
+    D I A Y E », « L E tiret G O F F », « D U espace P O N T »)."""
+    out = []
+    for ch in strip_accents(word).upper():
+        if ch.isalpha():
+            out.append(ch)
+        elif ch == "'":
+            out.append("apostrophe")
+        elif ch == "-":
+            out.append(rng.choice(["tiret", "trait d'union"]))
+        elif ch == " ":
+            out.append(rng.choice(["espace", "en deux mots"]))
+    if len(out) > 2 and rng.random() < 0.3:
+        index = rng.randrange(1, len(out))
+        if out[index] == out[index - 1] and len(out[index]) == 1:
+            out[index - 1 : index + 1] = [f"deux {out[index]}"]
+    return " ".join(out)
+
+
 def spelled(word: str, rng: random.Random) -> str:
     letters = [ch for ch in strip_accents(word).upper() if ch.isalpha()]
     separator = rng.choice([" ", " ", "-", ". ", ", "])
@@ -676,11 +696,16 @@ def _name_forms(first: str, last: str, rng: random.Random) -> dict[str, str]:
 
 def slot_value(name: str, state: TextState) -> tuple[str | None, str]:
     rng = state.rng
+    if name.startswith("W."):
+        word = rng.choice(name_pools.WORD_FIRST_NAMES)
+        return "PERSON", strip_accents(word.lower()) if name == "W.lower" else word
     if name.startswith(("P.", "A.")):
         first, last = state.p if name[0] == "P" else state.a
         form = name[2:]
         if form == "spelled":
             return "PERSON", spelled(last, rng)
+        if form == "spelled_words":
+            return "PERSON", spelled_with_words(last, rng)
         if form == "alphabet":
             return "PERSON", spelling_alphabet(last, rng)
         if form == "CAPS_last":
@@ -1121,6 +1146,17 @@ TEMPLATES: dict[str, list[tuple[str, str]]] = {
             "transcription",
             "Agent : vous êtes allocataire chez nous\nAppelant : oui oui\nAgent : votre numéro\nAppelant : {CAF_SPOKEN}",
         ),
+    ],
+    "forms_and_spelling": [
+        ("formulaire", "Nom de l'agent : {A.full}\nMotif : {CORE}"),
+        ("formulaire", "Conseiller rencontré : {A.first}\n{CORE}"),
+        ("formulaire", "Enfant à charge : {P.first}\nConjoint : {A.full}\n{CORE}"),
+        ("formulaire", "Personne à contacter : {A.LAST_first}\n{CORE}"),
+        ("transcription", "oui c'est {P.lower_last} alors {P.spelled_words}"),
+        ("transcription", "Agent : vous pouvez épeler\nAppelant : {P.spelled_words}"),
+        ("chat", "{CORE} merci {W.lower}"),
+        ("sms", "bonjour {W.lower}, {CORE}"),
+        ("chat", "ok merci beaucoup {W.lower} !"),
     ],
     "addresses_more": [
         ("courriel", "Bonjour,\nMon adresse : {ADDRESS_ABBREV}\nMerci"),
