@@ -920,8 +920,8 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
 
 
 _SPELLING_JOIN = (
-    r"(?:[ \t]*[-.,/–—][ \t]*|[ \t]+(?:(?:apostrophe|tiret|trait[ \t]d'union|espace|en[ \t]deux[ \t]mots"
-    r"|accent[ \t](?:aigu|grave|circonflexe)|cedille|trema)[ \t]+)?|[ \t]+)"
+    r"(?:[ \t]*[-.,/–—][ \t]*|[ \t]+(?:(?:apostrophe|tiret|trait[ \t]d'union|espace"
+    r"|en[ \t]deux[ \t]mots|accent[ \t](?:aigu|grave|circonflexe)|cedille|trema)[ \t]+)?|[ \t]+)"
 )
 _SPELLED_LETTER = r"(?:(?:deux|double)[ \t]+)?[A-Za-z]"
 SPELLED_RE = re.compile(
