@@ -282,7 +282,7 @@ def evaluate_anonymisation_set(anonymiser: Anonymiser, path: Path) -> dict[str, 
     """An independent labelled set (the committed one or one kept outside the project):
     aggregate figures and the file's sha256, never the texts."""
     report = score_anonymisation(anonymiser, read_set(path))
-    report["path"] = str(path)
+    report["path"] = "eval/independent.jsonl" if path == INDEPENDENT_SET else str(path)
     report["sha256"] = set_digest(path)
     return report
 
