@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parvis.language.anonymiser.base import Entity
 from parvis.language.text import fold
@@ -297,6 +297,46 @@ class NameLexicon:
     first_names: frozenset[str]
     last_names: frozenset[str]
     vocabulary: frozenset[str]
+    # place names (folded, lower case): never a name when alone and unsure
+    places: frozenset[str] = field(default_factory=frozenset)
+    _word_like: dict[tuple[str, bool], bool] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def word_like(self, word: str, *, typos: bool = True) -> bool:
+        """A French word as people type it: in the vocabulary, glued to an elided article or
+        pronoun (« lallocation », « minscrire », « nest »), one typo away from a word of
+        four letters or more (« drooit », « actuaiser »), or a hyphenated group of words
+        (« rendez-vous », « ai-je »). Names are checked against the lexicon before this."""
+        key = fold(word).lower().strip("'-.")
+        cached = self._word_like.get((key, typos))
+        if cached is None:
+            cached = self._compute_word_like(key, typos)
+            if len(self._word_like) < 200_000:
+                self._word_like[(key, typos)] = cached
+        return cached
+
+    def _compute_word_like(self, key: str, typos: bool) -> bool:
+        if self.is_common_word(key):
+            return True
+        if "-" in key:
+            parts = [p for p in key.split("-") if p]
+            return bool(parts) and all(
+                self.is_common_word(p) or p in {"t", "je", "tu", "il", "on", "ci", "la", "ce"}
+                for p in parts
+            )
+        if "'" in key:
+            head, _, rest = key.partition("'")
+            return head in {"j", "m", "t", "s", "c", "n", "l", "d", "qu"} and self.word_like(
+                rest, typos=typos
+            )
+        if len(key) >= 4 and key[0] in "ldmnjtsc" and self.is_common_word(key[1:]):
+            return True
+        if len(key) >= 5 and key.startswith("qu") and self.is_common_word(key[2:]):
+            return True
+        if typos and len(key) >= 5:
+            return any(candidate in self.vocabulary for candidate in _edits(key))
+        return False
 
     def is_first_name(self, word: str) -> bool:
         return fold(word).lower() in self.first_names
@@ -307,7 +347,7 @@ class NameLexicon:
 
     def is_common_word(self, word: str) -> bool:
         key = fold(word).lower().strip("'-")
-        if key in self.vocabulary or key in NOT_NAMES:
+        if key in self.vocabulary or key in NOT_NAMES or key in INVARIABLE_WORDS:
             return True
         # plural and feminine forms of words whose lemma is known
         return any(
@@ -339,6 +379,32 @@ class NameLexicon:
 
 
 ELISION_RE = re.compile(r"^(?:j|m|t|s|n|c|qu|l|jusqu|lorsqu|puisqu)'")
+# Words whose form is their lemma (plural in -s/-x): missing from the lemmatizer tables.
+INVARIABLE_WORDS = frozenset(
+    """taux jus refus proces progres acces exces abus virus campus relais rabais velours puits
+    tas os ours avis gens corps bras cas pays prix voix poids repas succes choix croix paix
+    palais printemps propos temps mois dos fois frais cours recours secours parcours concours
+    discours bois remords biais dessous dessus jamais mais souris fils quelques chaque
+    plusieurs parmi selon chez sans vous nous tu ou qui quoi ni soi voici trois deux six dix
+    ah oh eh bah ben hein euh ok""".split()  # noqa: SIM905
+)
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits(word: str) -> Iterable[str]:
+    """Every string one deletion, transposition, replacement or insertion away."""
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1 :]
+        if i + 1 < len(word):
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        for letter in _ALPHABET:
+            if letter != word[i]:
+                yield word[:i] + letter + word[i + 1 :]
+    for i in range(len(word) + 1):
+        for letter in _ALPHABET:
+            yield word[:i] + letter + word[i:]
+
+
 # Names of administrations, programmes and documents: never a person.
 DOMAIN_WORDS = {
     "caf",
@@ -542,7 +608,7 @@ def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterabl
             if civility:
                 continue  # handled by the civility rule
             if strict:
-                end = _strict_names(text, position, lexicon, lowercase_text=True)
+                end = _strict_names(text, position, lexicon, lowercase_text=lowercase_text)
             elif pattern is RELATIVE_RE:
                 end = _name_tokens(
                     text, folded, position, lexicon, lowercase_ok=False, max_tokens=2
@@ -646,7 +712,9 @@ def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_t
     unknown = [not lexicon.is_common_word(w) for w in words]
     for size in range(len(words), 0, -1):
         part_known, part_unknown = known[:size], unknown[:size]
-        if size >= 2 and (any(part_known) or all(part_unknown)):
+        # every word a listed name or no French word (« marin pêcheur » is a trade)
+        every = all(k or u for k, u in zip(part_known, part_unknown, strict=True))
+        if size >= 2 and every and (any(part_known) or all(part_unknown)):
             return run[size - 1][0]
         if size == 1 and part_known[0] and part_unknown[0]:
             return run[0][0]

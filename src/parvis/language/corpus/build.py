@@ -10,6 +10,9 @@
 * ``pii.jsonl``: ``{text, entities: [{start, end, label}], register, family}``: texts with
   personal data inserted at known offsets, and texts without any (for the false-positive
   rate), to evaluate the anonymiser.
+* ``pii_contact.jsonl``: the same format, in the contact registers (SMS, emails with
+  signature and quoted reply, chat, call transcripts, forms), half of the names outside
+  the engine's lexicon (:mod:`parvis.language.corpus.contact`).
 """
 
 # ruff: noqa: E501 - hand-written data: one pattern or sentence per line reads best
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from parvis.core.text import FRENCH_MONTHS as MONTH_NAMES
+from parvis.language.corpus.contact import build_contact
 from parvis.language.corpus.motifs import JARGON_CORES, MORE_CORES, MOTIFS
 
 SEED = 20260401
@@ -865,7 +869,12 @@ def main() -> None:
     write_jsonl(qualification, HERE / "qualification.jsonl")
     pii = build_pii(random.Random(SEED + 1))
     write_jsonl(pii, HERE / "pii.jsonl")
-    print(f"qualification: {len(qualification)} texts; pii: {len(pii)} texts")
+    contact = build_contact(random.Random(SEED + 2))
+    write_jsonl(contact, HERE / "pii_contact.jsonl")
+    print(
+        f"qualification: {len(qualification)} texts; pii: {len(pii)} texts; "
+        f"pii_contact: {len(contact)} texts"
+    )
 
 
 if __name__ == "__main__":
