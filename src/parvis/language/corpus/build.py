@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from parvis.core.text import FRENCH_MONTHS as MONTH_NAMES
+from parvis.language.corpus import contact
+from parvis.language.corpus.confusions import BORDER_CORES
 from parvis.language.corpus.motifs import JARGON_CORES, MORE_CORES, MOTIFS
 
 SEED = 20260401
@@ -411,8 +413,98 @@ GENERIC_SUBJECTS = [
 REGISTERS = ["lettre", "courriel", "sms", "transcription", "tiers", "chat", "temoignage"]
 
 
+# The organisations a text about one is most often confused with (issue 12): a second
+# organisation named in a generated text is drawn from these half of the time.
+NEIGHBOURS = {
+    "msa": ["assurance-maladie", "caf", "assurance-retraite"],
+    "assurance-maladie": ["msa", "caf", "ants"],
+    "caf": ["msa", "france-travail", "assurance-maladie"],
+    "assurance-retraite": ["msa", "caf", "dgfip"],
+    "urssaf": ["france-travail", "dgfip"],
+    "france-travail": ["urssaf", "caf", "assurance-maladie"],
+    "dgfip": ["urssaf", "caf", "assurance-retraite"],
+    "ants": ["assurance-maladie", "justice"],
+}
+
+
+def contact_rows(
+    motif_key: str, core: str, family: str, rng: random.Random, names: Names
+) -> list[dict[str, Any]]:
+    """One request in the contact-hub registers (:mod:`contact`), the last one naming a
+    second organisation that is not the one asked about."""
+    org, motif = motif_key.split("/")
+    others = [o for o in ORG_ALIASES if o != org]
+    other_key = rng.choice([k for k in MOTIFS if not k.startswith(org + "/")])
+    previous = rng.choice(MOTIFS[other_key]["cores"])
+    quoted_org = org if rng.random() < 0.5 else other_key.split("/")[0]
+    keyword = rng.choice(MOTIFS[motif_key if quoted_org == org else other_key]["keywords"])
+
+    def person() -> str:
+        name = f"{names.first_name()} {names.last_name()}"
+        return name.upper() if rng.random() < 0.2 else name
+
+    texts = [
+        (
+            "courriel",
+            contact.email_thread(
+                core,
+                rng,
+                quoted_org=quoted_org,
+                quoted_keyword=keyword,
+                previous=previous,
+                person=person,
+            ),
+            None,
+        ),
+        ("chat", contact.chat_fragments(core, rng), None),
+        ("transcription", contact.call_transcript(core, org, rng), None),
+        ("sms", contact.sms_heavy(core, rng), None),
+        ("formulaire", contact.web_form(core, rng), None),
+    ]
+    other = (
+        rng.choice(NEIGHBOURS[org])
+        if org in NEIGHBOURS and rng.random() < 0.5
+        else rng.choice(others)
+    )
+    mixed = contact.two_organisations(core, org, other, rng)
+    register = rng.choice(["formulaire", "courriel", "chat", "sms", "transcription"])
+    if register == "sms":
+        mixed = contact.sms_heavy(mixed, rng)
+    elif register == "transcription":
+        mixed = contact.call_transcript(mixed, org, rng)
+    elif register == "chat":
+        mixed = contact.chat_fragments(mixed, rng)
+    elif register == "courriel":
+        mixed = contact.email_thread(
+            mixed,
+            rng,
+            quoted_org=quoted_org,
+            quoted_keyword=keyword,
+            previous=previous,
+            person=person,
+        )
+    else:
+        mixed = contact.web_form(mixed, rng)
+    texts.append((register, mixed, other))
+    return [
+        {
+            "text": text,
+            "organisation": org,
+            "motif": motif,
+            "register": register,
+            "family": family,
+        }
+        | ({"second_organisation": second} if second else {})
+        for register, text, second in texts
+    ]
+
+
 def build_qualification(rng: random.Random) -> list[dict[str, Any]]:
     names = Names(rng)
+    # The contact registers and the border requests draw from their own generator, so the
+    # texts of the first corpus stay as they were.
+    contact_rng = random.Random(SEED + 2)
+    contact_names = Names(contact_rng)
     rows: list[dict[str, Any]] = []
     for motif_key, material in MOTIFS.items():
         org, motif = motif_key.split("/")
@@ -430,6 +522,20 @@ def build_qualification(rng: random.Random) -> list[dict[str, Any]]:
                         "family": family,
                     }
                 )
+            rows += contact_rows(motif_key, core, family, contact_rng, contact_names)
+        for index, core in enumerate(BORDER_CORES.get(motif_key, [])):
+            family = f"{motif_key}#border{index}"
+            for register in [*REGISTERS, "sms", "transcription"]:
+                rows.append(
+                    {
+                        "text": render(motif_key, core, register, contact_rng, contact_names),
+                        "organisation": org,
+                        "motif": motif,
+                        "register": register,
+                        "family": family,
+                    }
+                )
+            rows += contact_rows(motif_key, core, family, contact_rng, contact_names)
         for index, frame in enumerate(FRAMES):
             keyword = rng.choice(material["keywords"])
             text = frame.format(kw=keyword)
