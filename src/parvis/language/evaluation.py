@@ -3,14 +3,18 @@
 Qualification is measured twice: on a split by *template family* (every text generated
 from one hand-written request is on the same side, so the test set holds requests the model
 never saw in any register) and on a random split (which overstates accuracy, because the
-same request leaks across registers). Anonymisation is measured on ``pii.jsonl``: a gold
-span is caught when at least 90 % of its non-space characters are masked.
+same request leaks across registers). Anonymisation is measured on the generator's
+``pii.jsonl``, on the independent set ``eval/independent.jsonl`` and on any set of the same
+format kept outside the project (:func:`score_anonymisation`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,9 +24,6 @@ from parvis.language import qualifier
 from parvis.language.anonymiser import Anonymiser, Entity
 from parvis.language.corpus.build import split_of
 from parvis.language.services import CORPUS_DIR, corpus_rows
-from parvis.language.text import normalise
-
-STRUCTURED = ("EMAIL", "PHONE", "NIR", "IBAN", "CARD", "CAF_NUMBER", "TAX_NUMBER", "PLATE")
 
 
 def _macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
@@ -122,55 +123,202 @@ def _caught(gold: dict[str, Any], masked: list[bool], text: str) -> bool:
 
 
 def evaluate_anonymisation(anonymiser: Anonymiser, path: Path | None = None) -> dict[str, Any]:
+    """The generator's PII corpus (``pii.jsonl``), scored like every anonymisation set."""
     rows = list(corpus_rows(path or CORPUS_DIR / "pii.jsonl"))
+    return score_anonymisation(anonymiser, rows, show_misses=True)
+
+
+# --- Anonymisation on any labelled set (issue 12) -----------------------------------------
+
+INDEPENDENT_SET = Path(__file__).resolve().parent / "eval" / "independent.jsonl"
+NAME_LISTS = ("first_names.txt", "last_names.txt")
+
+# Words that do not decide whether a name is in the lexicon: particles and initials (the
+# same reading as ``scripts/build_eval_set.py``, which must stay free of parvis imports).
+_LEXICON_PARTICLES = frozenset(
+    (
+        *("de", "du", "des", "la", "le", "les", "d", "l", "da", "do", "dos", "das", "di"),
+        *("del", "della", "van", "von", "der", "den", "ben", "bin", "ibn", "el", "al"),
+        *("ould", "n", "mc"),
+    )
+)
+
+
+def _fold_word(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_lexicon() -> frozenset[str]:
+    """Every first and last name the engine lists (``language/data/*.txt``), folded."""
+    from parvis.language.engine import DATA_DIR
+
+    names: set[str] = set()
+    for filename in NAME_LISTS:
+        for line in (DATA_DIR / filename).read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                names.add(_fold_word(line))
+    return frozenset(names)
+
+
+def name_in_lexicon(value: str, lexicon: frozenset[str]) -> bool:
+    """True when every meaningful word of a person's name is listed (read generously:
+    particles and initials ignored, a compound in when whole or each part is listed, a name
+    spelled letter by letter read as one word)."""
+    tokens = [t.strip(".,;:()") for t in value.split()]
+    tokens = [t for t in tokens if t]
+    if tokens and all(len(t) == 1 for t in tokens):
+        tokens = ["".join(tokens)]
+    tokens = [t.replace("-", "") if re.fullmatch(r"(?:\w-)+\w", t) else t for t in tokens]
+    meaningful = [
+        _fold_word(t) for t in tokens if len(t) > 1 and _fold_word(t) not in _LEXICON_PARTICLES
+    ]
+    if not meaningful:
+        return True
+    if _fold_word(" ".join(tokens)) in lexicon:
+        return True
+
+    def known(token: str) -> bool:
+        if token in lexicon or re.sub(r"[-'’]", "", token) in lexicon:
+            return True
+        parts = [p for p in re.split(r"[-'’]", token) if len(p) > 1 and p not in _LEXICON_PARTICLES]
+        return bool(parts) and all(p in lexicon for p in parts)
+
+    return all(known(t) for t in meaningful)
+
+
+def set_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_set(path: Path) -> list[dict[str, Any]]:
+    """Rows of a labelled JSONL set (``text``, ``entities`` with ``start``/``end``/``label``)."""
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def score_anonymisation(
+    anonymiser: Anonymiser,
+    rows: Sequence[dict[str, Any]],
+    *,
+    show_misses: bool = False,
+    lexicon: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """Recall, leaks, precision and false positives of the anonymiser on a labelled set.
+
+    * a gold span is *caught* when at least 90 % of its non-space characters are masked;
+      recall is micro-averaged over spans; every span not caught is a *leak*, whatever its
+      label;
+    * ``precision`` (span-based, the one with a target): masked spans that overlap a gold
+      span (any label) / all masked spans; ``char_precision``: masked non-space characters
+      inside gold spans / all masked non-space characters (a civility masked with its name
+      counts against it);
+    * ``false_positive_rate``: texts without any gold span that get at least one mask;
+    * person spans are split into *in the lexicon* (every meaningful word listed in
+      ``language/data/``) and *outside*.
+
+    ``show_misses`` lists missed spans and false positives: only for the generator's own
+    corpus, never for the independent set (which is measured, not read).
+    """
+    lexicon = name_lexicon() if lexicon is None else lexicon
     results = anonymiser.anonymise_many([r["text"] for r in rows])
     caught: dict[str, list[bool]] = defaultdict(list)
-    clean_texts = 0
-    clean_with_entity = 0
-    leaks = 0
+    by_register: dict[str, list[bool]] = defaultdict(list)
+    person_lexicon: dict[str, list[bool]] = {"in": [], "out": []}
+    masked_spans = masked_spans_on_gold = 0
+    masked_chars = masked_chars_on_gold = 0
+    clean_texts = clean_with_mask = 0
     misses: list[dict[str, Any]] = []
     false_positives: list[dict[str, Any]] = []
-    for row, (masked_text, entities) in zip(rows, results, strict=True):
-        masked = [False] * len(row["text"])
+    for row, (_masked_text, entities) in zip(rows, results, strict=True):
+        text = row["text"]
+        masked = [False] * len(text)
         for entity in entities:
             for i in range(entity.start, entity.end):
                 masked[i] = True
+        on_gold = [False] * len(text)
         for gold in row["entities"]:
-            ok = _caught(gold, masked, row["text"])
+            for i in range(gold["start"], gold["end"]):
+                on_gold[i] = True
+        for entity in entities:
+            masked_spans += 1
+            if any(on_gold[entity.start : entity.end]):
+                masked_spans_on_gold += 1
+            elif show_misses and len(false_positives) < 60:
+                false_positives.append(
+                    {
+                        "label": entity.label,
+                        "span": text[entity.start : entity.end],
+                        "text": text[:240],
+                    }
+                )
+        for i, is_masked in enumerate(masked):
+            if is_masked and not text[i].isspace():
+                masked_chars += 1
+                masked_chars_on_gold += on_gold[i]
+        for gold in row["entities"]:
+            ok = _caught(gold, masked, text)
             caught[gold["label"]].append(ok)
-            if not ok and len(misses) < 40:
+            by_register[row.get("register") or "-"].append(ok)
+            if gold["label"] == "PERSON":
+                value = text[gold["start"] : gold["end"]]
+                person_lexicon["in" if name_in_lexicon(value, lexicon) else "out"].append(ok)
+            if not ok and show_misses and len(misses) < 60:
                 misses.append(
                     {
                         "label": gold["label"],
-                        "span": row["text"][gold["start"] : gold["end"]],
-                        "text": row["text"][:200],
+                        "span": text[gold["start"] : gold["end"]],
+                        "text": text[:240],
                     }
                 )
-            if gold["label"] in STRUCTURED and normalise(
-                row["text"][gold["start"] : gold["end"]]
-            ) in normalise(masked_text):
-                leaks += 1
         if not row["entities"]:
             clean_texts += 1
-            if entities:
-                clean_with_entity += 1
-                if len(false_positives) < 40:
-                    false_positives.append(
-                        {
-                            "text": row["text"][:200],
-                            "entities": [(e.label, row["text"][e.start : e.end]) for e in entities],
-                        }
-                    )
-    return {
+            clean_with_mask += bool(entities)
+    spans = sum(len(v) for v in caught.values())
+    hits = sum(sum(v) for v in caught.values())
+    report: dict[str, Any] = {
         "texts": len(rows),
-        "recall": {label: round(sum(v) / len(v), 4) for label, v in sorted(caught.items())},
+        "spans_total": spans,
+        "recall_micro": _ratio(hits, spans),
+        "recall": {label: _ratio(sum(v), len(v)) for label, v in sorted(caught.items())},
         "spans": {label: len(v) for label, v in sorted(caught.items())},
-        "structured_leaks": leaks,
+        "leaks": spans - hits,
+        "leaks_by_label": {
+            label: len(v) - sum(v) for label, v in sorted(caught.items()) if len(v) > sum(v)
+        },
+        "person_recall_in_lexicon": _ratio(sum(person_lexicon["in"]), len(person_lexicon["in"])),
+        "person_recall_outside_lexicon": _ratio(
+            sum(person_lexicon["out"]), len(person_lexicon["out"])
+        ),
+        "person_spans_in_lexicon": len(person_lexicon["in"]),
+        "person_spans_outside_lexicon": len(person_lexicon["out"]),
+        "recall_by_register": {
+            key: _ratio(sum(v), len(v)) for key, v in sorted(by_register.items())
+        },
+        "masked_spans": masked_spans,
+        "precision": _ratio(masked_spans_on_gold, masked_spans),
+        "char_precision": _ratio(masked_chars_on_gold, masked_chars),
         "texts_without_pii": clean_texts,
-        "false_positive_rate": round(clean_with_entity / clean_texts, 4) if clean_texts else None,
-        "misses": misses,
-        "false_positives": false_positives,
+        "false_positive_rate": _ratio(clean_with_mask, clean_texts),
     }
+    if show_misses:
+        report["misses"] = misses
+        report["false_positives"] = false_positives
+    return report
+
+
+def evaluate_anonymisation_set(anonymiser: Anonymiser, path: Path) -> dict[str, Any]:
+    """An independent labelled set (the committed one or one kept outside the project):
+    aggregate figures and the file's sha256, never the texts."""
+    report = score_anonymisation(anonymiser, read_set(path))
+    report["path"] = str(path)
+    report["sha256"] = set_digest(path)
+    return report
 
 
 def entity_json(entities: Sequence[Entity]) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parvis.language import engine, evaluation
 
@@ -25,6 +26,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--skip-anonymisation", action="store_true")
         parser.add_argument("--skip-qualification", action="store_true")
+        parser.add_argument(
+            "--extra-set",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="PATH",
+            help=(
+                "Jeu évalué en plus (JSONL au format de language/eval/independent.jsonl, "
+                "gardé hors du projet) ; répétable."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report: dict[str, Any] = {"low_confidence_threshold": engine.low_confidence_threshold()}
@@ -33,11 +45,24 @@ class Command(BaseCommand):
                 engine.low_confidence_threshold()
             )
         if not options["skip_anonymisation"]:
-            report["anonymisation"] = evaluation.evaluate_anonymisation(engine.get_anonymiser())
+            report.update(self._anonymisation(options["extra_set"]))
         if options["as_json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
         self._print(report)
+
+    def _anonymisation(self, extra_sets: list[Path]) -> dict[str, Any]:
+        for path in extra_sets:
+            if not path.is_file():
+                raise CommandError(f"Jeu d'évaluation introuvable : {path}")
+        anonymiser = engine.get_anonymiser()
+        return {
+            "anonymisation": evaluation.evaluate_anonymisation(anonymiser),
+            "anonymisation_sets": [
+                evaluation.evaluate_anonymisation_set(anonymiser, path)
+                for path in [evaluation.INDEPENDENT_SET, *extra_sets]
+            ],
+        }
 
     def _print(self, report: dict[str, Any]) -> None:
         write = self.stdout.write
@@ -66,12 +91,45 @@ class Command(BaseCommand):
             for item in split["top_confusions"][:8]:
                 write(f"    {item['gold']:<45} → {item['predicted']:<45} {item['count']}")
         if "anonymisation" in report:
-            anon = report["anonymisation"]
-            write(self.style.MIGRATE_HEADING("Anonymisation — rappel par type"))
-            for label, value in anon["recall"].items():
-                write(f"  {label:<12} {value:.4f}  ({anon['spans'][label]} spans)")
-            write(f"  identifiants structurés restés en clair : {anon['structured_leaks']}")
-            write(
-                f"  textes sans donnée personnelle avec une entité : "
-                f"{anon['false_positive_rate']:.4f} ({anon['texts_without_pii']} textes)"
+            self._print_anonymisation(
+                "Anonymisation — générateur (pii.jsonl)", report["anonymisation"]
             )
+            for item in report["anonymisation_sets"]:
+                self._print_anonymisation(f"Anonymisation — {item['path']}", item)
+
+    def _print_anonymisation(self, title: str, anon: dict[str, Any]) -> None:
+        write = self.stdout.write
+
+        def figure(value: float | None) -> str:
+            return "-" if value is None else f"{value:.4f}"
+
+        write(self.style.MIGRATE_HEADING(title))
+        if "sha256" in anon:
+            write(f"  sha256 {anon['sha256']}")
+        write(
+            f"  {anon['texts']} textes, {anon['spans_total']} spans ; rappel (micro) "
+            f"{figure(anon['recall_micro'])} ; valeurs en clair (spans manqués) {anon['leaks']}"
+        )
+        for label, value in anon["recall"].items():
+            leaks = anon["leaks_by_label"].get(label, 0)
+            write(
+                f"  {label:<12} {figure(value)}  ({anon['spans'][label]} spans, {leaks} en clair)"
+            )
+        write(
+            f"  noms dans le lexique {figure(anon['person_recall_in_lexicon'])} "
+            f"({anon['person_spans_in_lexicon']}) ; hors lexique "
+            f"{figure(anon['person_recall_outside_lexicon'])} "
+            f"({anon['person_spans_outside_lexicon']})"
+        )
+        write(
+            "  par registre : "
+            + ", ".join(f"{k} {figure(v)}" for k, v in anon["recall_by_register"].items())
+        )
+        write(
+            f"  précision (spans masqués touchant une donnée) {figure(anon['precision'])} "
+            f"sur {anon['masked_spans']} ; en caractères {figure(anon['char_precision'])}"
+        )
+        write(
+            f"  textes sans donnée personnelle avec un masque : "
+            f"{figure(anon['false_positive_rate'])} ({anon['texts_without_pii']} textes)"
+        )
