@@ -20,6 +20,15 @@ def _compile(patterns: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
     }
 
 
+def _gate(patterns: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` does: most texts match none, and
+    one scan of the union costs less than one scan per category."""
+    inner = [
+        p.pattern.removeprefix(r"(?<![\w])").removesuffix(r"(?![\w])") for p in patterns.values()
+    ]
+    return re.compile(r"(?<![\w])(?:" + "|".join(inner) + r")(?![\w])")
+
+
 _NO = r"(?:plus|pas|aucune?|zero|0)"
 URGENCY = _compile(
     {
@@ -689,8 +698,20 @@ THEME_PATTERNS = {
 }
 
 
+_GATES: dict[int, re.Pattern[str]] = {}
+
+
+_THEME_GATE = _gate(THEME_PATTERNS)
+
+
 def _triggers(patterns: dict[str, re.Pattern[str]], text: str) -> tuple[list[str], list[str]]:
-    categories, words = [], []
+    categories: list[str] = []
+    words: list[str] = []
+    gate = _GATES.get(id(patterns))
+    if gate is None:
+        gate = _GATES[id(patterns)] = _gate(patterns)
+    if not gate.search(text):
+        return categories, words
     for category, pattern in patterns.items():
         found = [m.group().strip() for m in pattern.finditer(text)]
         if found:
@@ -739,6 +760,8 @@ def journey_stage(normalised: str) -> str:
 
 
 def themes(normalised: str, known: set[str] | None = None) -> list[str]:
+    if not _THEME_GATE.search(normalised):
+        return []
     found = [key for key, pattern in THEME_PATTERNS.items() if pattern.search(normalised)]
     if known is not None:
         found = [key for key in found if key in known]

@@ -28,6 +28,7 @@ from parvis.core.text import FRENCH_MONTHS as MONTH_NAMES
 from parvis.language.corpus import contact
 from parvis.language.corpus.confusions import BORDER_CORES
 from parvis.language.corpus.motifs import JARGON_CORES, MORE_CORES, MOTIFS
+from parvis.language.corpus.out_of_scope import OUT_OF_SCOPE_CORES
 
 SEED = 20260401
 HERE = Path(__file__).resolve().parent
@@ -427,6 +428,10 @@ NEIGHBOURS = {
 }
 
 
+# Texts per request that name a second organisation (besides the one with its subject).
+TWO_ORGANISATION_TEXTS = 2
+
+
 def contact_rows(
     motif_key: str, core: str, family: str, rng: random.Random, names: Names
 ) -> list[dict[str, Any]]:
@@ -443,7 +448,7 @@ def contact_rows(
         name = f"{names.first_name()} {names.last_name()}"
         return name.upper() if rng.random() < 0.2 else name
 
-    texts = [
+    texts: list[tuple[str, str, str | None]] = [
         (
             "courriel",
             contact.email_thread(
@@ -466,26 +471,42 @@ def contact_rows(
         if org in NEIGHBOURS and rng.random() < 0.5
         else rng.choice(others)
     )
-    mixed = contact.two_organisations(core, org, other, rng)
-    register = rng.choice(["formulaire", "courriel", "chat", "sms", "transcription"])
-    if register == "sms":
-        mixed = contact.sms_heavy(mixed, rng)
-    elif register == "transcription":
-        mixed = contact.call_transcript(mixed, org, rng)
-    elif register == "chat":
-        mixed = contact.chat_fragments(mixed, rng)
-    elif register == "courriel":
-        mixed = contact.email_thread(
-            mixed,
-            rng,
-            quoted_org=quoted_org,
-            quoted_keyword=keyword,
-            previous=previous,
-            person=person,
+    other_keyword = rng.choice(
+        MOTIFS[rng.choice([k for k in MOTIFS if k.startswith(other + "/")])]["keywords"]
+    )
+    texts.append(
+        (
+            rng.choice(["formulaire", "courriel", "chat"]),
+            contact.two_organisations(core, org, other, rng, other_keyword),
+            other,
         )
-    else:
-        mixed = contact.web_form(mixed, rng)
-    texts.append((register, mixed, other))
+    )
+    for _ in range(TWO_ORGANISATION_TEXTS):
+        other = (
+            rng.choice(NEIGHBOURS[org])
+            if org in NEIGHBOURS and rng.random() < 0.5
+            else rng.choice(others)
+        )
+        mixed = contact.two_organisations(core, org, other, rng)
+        register = rng.choice(["formulaire", "courriel", "chat", "sms", "transcription"])
+        if register == "sms":
+            mixed = contact.sms_heavy(mixed, rng)
+        elif register == "transcription":
+            mixed = contact.call_transcript(mixed, org, rng)
+        elif register == "chat":
+            mixed = contact.chat_fragments(mixed, rng)
+        elif register == "courriel":
+            mixed = contact.email_thread(
+                mixed,
+                rng,
+                quoted_org=quoted_org,
+                quoted_keyword=keyword,
+                previous=previous,
+                person=person,
+            )
+        else:
+            mixed = contact.web_form(mixed, rng)
+        texts.append((register, mixed, other))
     return [
         {
             "text": text,
@@ -561,6 +582,42 @@ def build_qualification(rng: random.Random) -> list[dict[str, Any]]:
             seen.add(row["text"])
             unique.append(row)
     return unique
+
+
+def build_out_of_scope(rng: random.Random) -> list[dict[str, Any]]:
+    """Requests about no organisation (:mod:`out_of_scope`), in the contact registers."""
+    names = Names(rng)
+
+    def person() -> str:
+        return f"{names.first_name()} {names.last_name()}"
+
+    rows: list[dict[str, Any]] = []
+    for index, core in enumerate(OUT_OF_SCOPE_CORES):
+        quoted_key = rng.choice(list(MOTIFS))
+        texts = [
+            ("chat", core),
+            ("sms", contact.sms_heavy(core, rng)),
+            ("sms", to_sms(core, rng)),
+            ("chat", contact.chat_fragments(core, rng)),
+            ("transcription", contact.call_transcript(core, None, rng)),
+            ("transcription", to_transcript(core, rng)),
+            ("formulaire", contact.web_form(core, rng)),
+            (
+                "courriel",
+                contact.email_thread(
+                    core,
+                    rng,
+                    quoted_org=quoted_key.split("/")[0],
+                    quoted_keyword=rng.choice(MOTIFS[quoted_key]["keywords"]),
+                    previous=rng.choice(MOTIFS[quoted_key]["cores"]),
+                    person=person,
+                ),
+            ),
+        ]
+        for register, text in texts:
+            rows.append({"text": text, "register": register, "family": f"hors-perimetre#{index}"})
+    seen: set[str] = set()
+    return [r for r in rows if not (r["text"] in seen or seen.add(r["text"]))]  # type: ignore[func-returns-value]
 
 
 # --- PII corpus ---------------------------------------------------------------------------
@@ -969,9 +1026,14 @@ def main() -> None:
     rng = random.Random(SEED)
     qualification = build_qualification(rng)
     write_jsonl(qualification, HERE / "qualification.jsonl")
+    out_of_scope = build_out_of_scope(random.Random(SEED + 3))
+    write_jsonl(out_of_scope, HERE / "out_of_scope.jsonl")
     pii = build_pii(random.Random(SEED + 1))
     write_jsonl(pii, HERE / "pii.jsonl")
-    print(f"qualification: {len(qualification)} texts; pii: {len(pii)} texts")
+    print(
+        f"qualification: {len(qualification)} texts; out of scope: {len(out_of_scope)}; "
+        f"pii: {len(pii)} texts"
+    )
 
 
 if __name__ == "__main__":

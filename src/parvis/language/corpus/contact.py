@@ -155,6 +155,18 @@ TWO_ORGANISATIONS = [
     "bjr {other} me dit de voir avec vous {text_lower}",
 ]
 
+# Frames in which the second organisation comes with its own subject (``{kw}``), in a
+# clause that is context, not the question.
+OTHER_SUBJECT = [
+    "Pour {kw}, je vois avec {other}. Ma question ici : {text}",
+    "{Other} me verse bien {kw}, pas de souci de ce côté. Par contre, {text_lower}",
+    "{text} Je précise que {kw} est géré par {other} et que ça va.",
+    "J'ai réglé {kw} avec {other} la semaine dernière. Maintenant, {text_lower}",
+    "Rien à voir avec {kw} ni avec {other} : {text_lower}",
+    "{text} (pour {kw}, {other} m'a déjà répondu)",
+    "A cause de {kw} {other} m'a envoyé vers vous, {text_lower}",
+]
+
 GREETINGS = [
     "Bonjour,",
     "Bonjour Madame, Monsieur,",
@@ -343,7 +355,11 @@ def sms_heavy(text: str, rng: random.Random) -> str:
     value = text.lower()
     for pattern, choices in SMS_HEAVY:
         if rng.random() < 0.8:
-            value = re.sub(pattern, lambda _m, c=choices: rng.choice(c), value)
+
+            def shorthand(_match: re.Match[str], options: list[str] = choices) -> str:
+                return rng.choice(options)
+
+            value = re.sub(pattern, shorthand, value)
     value = strip_accents(value)
     value = re.sub(r"[.,;:!«»()]", "", value)
     if rng.random() < 0.5:
@@ -372,7 +388,7 @@ def chat_fragments(text: str, rng: random.Random) -> str:
     return "\n".join(prefix + line for line in lines)
 
 
-def call_transcript(text: str, org: str, rng: random.Random) -> str:
+def call_transcript(text: str, org: str | None, rng: random.Random) -> str:
     """A call with the agent's turns, lower case, no punctuation, fillers, repetitions."""
     words = re.sub(r"[.,;:!?«»()]", " ", text.lower()).split()
     caller: list[str] = []
@@ -382,13 +398,21 @@ def call_transcript(text: str, org: str, rng: random.Random) -> str:
             caller.append(rng.choice(FILLERS))
         if rng.random() < 0.04:
             caller.append(word)
-    labelled = rng.random() < 0.5
+    labelled = rng.random() < 0.6
     agent_label, caller_label = rng.choice(
-        [("agent", "usager"), ("conseiller", "appelant"), ("A", "B"), ("agent :", "client :")]
+        [
+            ("Agent :", "Usager :"),
+            ("Conseiller:", "Appelant:"),
+            ("A :", "U :"),
+            ("agent", "usager"),
+            ("Conseillère -", "Allocataire -"),
+            ("AGENT :", "CLIENT :"),
+        ]
     )
+    stamped = rng.random() < 0.3
     opener = rng.choice(AGENT_OPENERS).format(
         org_spoken=strip_accents(rng.choice(ORG_NAMES[org]).lower())
-        if rng.random() < 0.3
+        if org and rng.random() < 0.3
         else "le service",
         agent=rng.choice(["sandrine", "karim", "la conseillère", "le conseiller"]),
     )
@@ -399,10 +423,10 @@ def call_transcript(text: str, org: str, rng: random.Random) -> str:
     if rng.random() < 0.5:
         turns.append(("agent", rng.choice(AGENT_CLOSERS)))
     if labelled:
-        lines = [
-            f"{agent_label if who == 'agent' else caller_label} {line}".replace(" : ", " ")
-            for who, line in turns
-        ]
+        lines = []
+        for index, (who, line) in enumerate(turns):
+            stamp = f"[00:{index * 7 // 60:02d}:{index * 7 % 60:02d}] " if stamped else ""
+            lines.append(f"{stamp}{agent_label if who == 'agent' else caller_label} {line}")
         joined = "\n".join(lines)
     else:
         joined = " ".join(line for _, line in turns)
@@ -465,10 +489,16 @@ def email_thread(
     return body
 
 
-def two_organisations(text: str, org: str, other: str, rng: random.Random) -> str:
+def two_organisations(
+    text: str, org: str, other: str, rng: random.Random, other_keyword: str = ""
+) -> str:
+    """``text`` (a request to ``org``) with ``other`` named beside it: as the organisation
+    that sent the citizen here, as part of their situation, or with its own subject
+    (``other_keyword``, « mon RSA ») in a clause that is not the question."""
     other_name = rng.choice(ORG_NAMES[other])
     situation = rng.choice(SITUATIONS[other])
-    frame = rng.choice(TWO_ORGANISATIONS)
+    frames = TWO_ORGANISATIONS + (OTHER_SUBJECT if other_keyword else [])
+    frame = rng.choice(frames)
     return frame.format(
         text=text,
         text_lower=strip_accents(text.lower()),
@@ -476,4 +506,5 @@ def two_organisations(text: str, org: str, other: str, rng: random.Random) -> st
         Other=_cap(other_name),
         org=rng.choice(ORG_NAMES[org]),
         situation=situation,
+        kw=other_keyword,
     )
