@@ -44,6 +44,18 @@ def _read_names(filename: str) -> frozenset[str]:
     )
 
 
+def _read_places(filename: str) -> frozenset[str]:
+    """Place names, whole and word by word (« le havre » and « havre »)."""
+    places: set[str] = set()
+    for line in (DATA_DIR / filename).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key = fold(line.strip()).lower()
+        places.add(key)
+        places.update(w for w in key.split() if len(w) > 3)
+    return frozenset(places)
+
+
 def _load_nlp() -> Any:
     import spacy
 
@@ -108,6 +120,7 @@ def get_anonymiser() -> Anonymiser:
                     first_names=_read_names("first_names.txt"),
                     last_names=_read_names("last_names.txt"),
                     vocabulary=_vocabulary(),
+                    places=_read_places("places.txt"),
                 )
                 _anonymiser = Anonymiser(nlp, lexicon)
                 logger.info("language_anonymiser_loaded")

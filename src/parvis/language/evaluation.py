@@ -14,8 +14,6 @@ import hashlib
 import itertools
 import json
 import random
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 from parvis.language import qualifier
 from parvis.language.anonymiser import Anonymiser, Entity
 from parvis.language.corpus.build import split_of
+from parvis.language.corpus.names import name_in_lexicon, name_lexicon
 from parvis.language.services import CORPUS_DIR, corpus_rows
 
 
@@ -154,64 +153,29 @@ def evaluate_anonymisation(anonymiser: Anonymiser, path: Path | None = None) -> 
     return score_anonymisation(anonymiser, rows, show_misses=True)
 
 
+GENERATOR_SETS = ("pii.jsonl", "pii_contact.jsonl")
+
+
+def evaluate_generator_anonymisation(anonymiser: Anonymiser) -> dict[str, Any]:
+    """Both generator corpora apart (``pii.jsonl``; ``pii_contact.jsonl``, the contact
+    registers with half of the names outside the lexicon) and together."""
+    rows = {name: list(corpus_rows(CORPUS_DIR / name)) for name in GENERATOR_SETS}
+    results = {name: anonymiser.anonymise_many([r["text"] for r in rows[name]]) for name in rows}
+    report = {
+        name: score_anonymisation(anonymiser, rows[name], results=results[name], show_misses=True)
+        for name in rows
+    }
+    report["all"] = score_anonymisation(
+        anonymiser,
+        [row for name in rows for row in rows[name]],
+        results=[result for name in rows for result in results[name]],
+    )
+    return report
+
+
 # --- Anonymisation on any labelled set (issue 12) -----------------------------------------
 
 INDEPENDENT_SET = Path(__file__).resolve().parent / "eval" / "independent.jsonl"
-NAME_LISTS = ("first_names.txt", "last_names.txt")
-
-# Words that do not decide whether a name is in the lexicon: particles and initials (the
-# same reading as ``scripts/build_eval_set.py``, which must stay free of parvis imports).
-_LEXICON_PARTICLES = frozenset(
-    (
-        *("de", "du", "des", "la", "le", "les", "d", "l", "da", "do", "dos", "das", "di"),
-        *("del", "della", "van", "von", "der", "den", "ben", "bin", "ibn", "el", "al"),
-        *("ould", "n", "mc"),
-    )
-)
-
-
-def _fold_word(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def name_lexicon() -> frozenset[str]:
-    """Every first and last name the engine lists (``language/data/*.txt``), folded."""
-    from parvis.language.engine import DATA_DIR
-
-    names: set[str] = set()
-    for filename in NAME_LISTS:
-        for line in (DATA_DIR / filename).read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if line and not line.startswith("#"):
-                names.add(_fold_word(line))
-    return frozenset(names)
-
-
-def name_in_lexicon(value: str, lexicon: frozenset[str]) -> bool:
-    """True when every meaningful word of a person's name is listed (read generously:
-    particles and initials ignored, a compound in when whole or each part is listed, a name
-    spelled letter by letter read as one word)."""
-    tokens = [t.strip(".,;:()") for t in value.split()]
-    tokens = [t for t in tokens if t]
-    if tokens and all(len(t) == 1 for t in tokens):
-        tokens = ["".join(tokens)]
-    tokens = [t.replace("-", "") if re.fullmatch(r"(?:\w-)+\w", t) else t for t in tokens]
-    meaningful = [
-        _fold_word(t) for t in tokens if len(t) > 1 and _fold_word(t) not in _LEXICON_PARTICLES
-    ]
-    if not meaningful:
-        return True
-    if _fold_word(" ".join(tokens)) in lexicon:
-        return True
-
-    def known(token: str) -> bool:
-        if token in lexicon or re.sub(r"[-'’]", "", token) in lexicon:
-            return True
-        parts = [p for p in re.split(r"[-'’]", token) if len(p) > 1 and p not in _LEXICON_PARTICLES]
-        return bool(parts) and all(p in lexicon for p in parts)
-
-    return all(known(t) for t in meaningful)
 
 
 def set_digest(path: Path) -> str:
@@ -234,6 +198,7 @@ def score_anonymisation(
     *,
     show_misses: bool = False,
     lexicon: frozenset[str] | None = None,
+    results: Sequence[tuple[str, list[Entity]]] | None = None,
 ) -> dict[str, Any]:
     """Recall, leaks, precision and false positives of the anonymiser on a labelled set.
 
@@ -252,7 +217,8 @@ def score_anonymisation(
     corpus, never for the independent set (which is measured, not read).
     """
     lexicon = name_lexicon() if lexicon is None else lexicon
-    results = anonymiser.anonymise_many([r["text"] for r in rows])
+    if results is None:
+        results = anonymiser.anonymise_many([r["text"] for r in rows])
     caught: dict[str, list[bool]] = defaultdict(list)
     by_register: dict[str, list[bool]] = defaultdict(list)
     person_lexicon: dict[str, list[bool]] = {"in": [], "out": []}

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from parvis.language.anonymiser.base import MONTHS, NUMBER_WORDS, Entity
+from parvis.language.text import fold
 
 # --- Addresses ----------------------------------------------------------------------------
 
@@ -215,6 +216,10 @@ STREET_PARTICLES = {
     "president",
     "abbe",
 }
+# Street particles that are a name on their own when nothing follows them.
+TITLES = frozenset(
+    ("general", "gal", "marechal", "docteur", "dr", "president", "abbe", "saint", "sainte")
+)
 COMPLEMENT_RE = re.compile(
     r"\s*[,\-–—]?\s*(?:(?i:n°|b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
     r"|esc(?:alier)?\.?|[ée]tage|porte|logement|log\.?|r[ée]sidence|r[ée]s\.|bo[iî]te\s(?:aux\s)?lettres"
@@ -223,12 +228,12 @@ COMPLEMENT_RE = re.compile(
 )
 POSTCODE_CITY_RE = re.compile(
     r"\s*[,\-–—]?\s*(?<!\d)((?:[0-9]{2}|2[ABab])\s?\d{3})(?!\d)"
-    r"(?:[ \t]*[,\-]?[ \t]*((?:[A-Za-z][\w']*(?:-[\w']+)*)"
+    r"(?:[ \t]*[,\-]?[ \t]*((?:(?i:le|la|les|l')[ \t]?)?(?:[A-Za-z][\w']*(?:-[\w']+)*)"
     r"(?:[ \t]+(?:(?:sur|sous|en|les|le|la|de|du|des|d'|l'|aux|et)[ \t]+)?"
     r"[A-Z][\w']*(?:-[\w']+)*){0,3}))?(?:\s+(?i:cedex)(?:\s?\d{1,2})?)?",
 )
 CITY_AFTER_RE = re.compile(
-    r"\s*(?:,\s*|\s)(?:a|au|sur)\s+((?:[A-Za-z][\w']*)(?:-[\w']+)*"
+    r"\s*(?:,\s*|\s)(?:a|au|sur)\s+((?:(?i:le|la|les|l')[ \t]?)?(?:[A-Za-z][\w']*)(?:-[\w']+)*"
     r"(?:[\s](?:sur|sous|en|les|le|la|de)[\s\-][A-Za-z][\w'\-]*)?)",
 )
 WORD_RE = re.compile(r"[\w'\-\.]+|\S")
@@ -246,6 +251,7 @@ def _street_name_end(text: str, folded: str, start: int) -> int:
     position = start
     capitalised: bool | None = None
     previous_month = False
+    title_end = 0
     while words < 7:
         gap = re.match(r"[ \t]*", folded[position:])
         assert gap is not None
@@ -298,19 +304,166 @@ def _street_name_end(text: str, folded: str, start: int) -> int:
             break
         if not particle:
             end = position
+        elif lowered in TITLES:
+            title_end = position
+    if end == start and title_end:
+        return title_end  # « boulevard Amiral », « avenue Général »: the title is the name
     return end
 
 
 def _merge_adjacent(entities: list[Entity], folded: str) -> list[Entity]:
     merged: list[Entity] = []
     for entity in sorted(entities):
-        if (merged and re.fullmatch(r"[\s,\-]*", folded[merged[-1].end : entity.start])) or (
+        if (merged and re.fullmatch(r"[\s,\-()>]*", folded[merged[-1].end : entity.start])) or (
             merged and entity.start < merged[-1].end
         ):
             previous = merged.pop()
             entity = Entity(previous.start, max(previous.end, entity.end), "ADDRESS")
         merged.append(entity)
     return merged
+
+
+# --- Postal blocks: what stands before a postcode and its city -------------------------------
+
+POSTCODE_RE = re.compile(r"(?<![\w€$])((?:[0-9]{2}|2[AB])[ ]?\d{3})(?![\w,.]?\d)", re.IGNORECASE)
+NOT_A_POSTCODE_AFTER = re.compile(
+    r"^\s*(?:€|euros?\b|eur\b|e\b|habitants|km|m2|m²|personnes|h\b|\*|%|/|dollars|francs|cv\b)",
+    re.IGNORECASE,
+)
+NOT_A_POSTCODE_BEFORE = re.compile(
+    r"(?:cerfa|article|art\.|n°|no|numero|num|ref|reference|dossier|montant|de|pour|plus|moins"
+    r"|environ|€|allocataire|fiscal|compte|facture|contrat|siret|siren|tel|code)\s*:?\s*$",
+    re.IGNORECASE,
+)
+CITY_WORD = r"(?:[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*)"
+CITY_PARTICLE = r"(?:sur|sous|en|les|le|la|de|du|des|d'|l'|aux|et|lès|les)"
+CITY_AFTER_POSTCODE_RE = re.compile(
+    rf"[ \t]*[,\-]?[ \t]*((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}"
+    r"(?:[ \t]+(?i:cedex)(?:[ \t]?\d{1,2})?)?)"
+)
+CITY_AFTER_POSTCODE_LOWER_RE = re.compile(
+    r"[ \t]*[,\-]?[ \t]*((?:(?:le|la|les|l')[ \t]?)?[a-z][\w'’]*(?:-[\w'’]+)*)"
+)
+CITY_BEFORE_POSTCODE_RE = re.compile(
+    rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
+    r"[ \t]*(?:\([ \t]*|,[ \t]*)?$"
+)
+# What may stand, comma-separated, before a postcode: a PO box, a kilometre point, a lot, a
+# complement, or the name of a place (lieu-dit, quartier, lotissement, hamlet, farm…).
+PO_BOX_RE = re.compile(
+    r"(?:\bb\.?p\.?|boite\s+postale|\bcs|\btsa|\bpk|\blot|\bbat(?:iment)?\.?|\bappt?\.?|\bapt\.?"
+    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte)\s*n?°?\s*[\w]{1,6}$",
+    re.IGNORECASE,
+)
+PLACE_LEAD_WORDS = (
+    r"lieu[- ]?dit|lieudit|hameau|quartier|lotissement|residence|cite|tribu|village|servitude"
+    r"|morne|mas|ferme|domaine|chemin|route|impasse|rue|allee|les|le|la|l'|au"
+)
+PLACE_PARTICLE = r"(?:de|du|des|la|le|les|d'|l'|ar|an|al|en|aux)"
+PLACE_NAME_RE = re.compile(
+    rf"(?:(?i:{PLACE_LEAD_WORDS})[ \t]+)?(?:{CITY_WORD}|{PLACE_PARTICLE})"
+    rf"(?:[ \t]+(?:{CITY_WORD}|{PLACE_PARTICLE}|\d{{1,3}})){{0,5}}$"
+)
+ADDRESS_TRIGGER = re.compile(
+    r"(?:adresse|habite|habitons|habitent|domicile|domicilie|domiciliee|demeurant|demenage"
+    r"|reside|residant|expedie|envoye|envoyer|partir|courrier|livr\w*|\bau|\bchez|:)\s*$",
+    re.IGNORECASE,
+)
+
+
+PLACE_GLUE = STREET_PARTICLES | {"ar", "an", "al", "en", "aux", "au"}
+PLACE_STOP_WORDS = STREET_STOP_WORDS - {
+    "appt", "apt", "app", "bat", "residence", "res", "porte", "etage", "esc", "escalier"
+}  # fmt: skip
+
+
+def _postal_parts_before(text: str, folded: str, start: int) -> int:
+    """Start of the address parts written before ``start`` (comma, dash or line apart)."""
+    for _ in range(4):
+        separator = re.search(r"(?:[ \t]*[,\-–][ \t]*|[ \t]*\n[ \t>]*|[ \t]+)$", folded[:start])
+        if not separator:
+            break
+        head = folded[max(0, separator.start() - 80) : separator.start()]
+        original = text[max(0, separator.start() - 80) : separator.start()]
+        part = PO_BOX_RE.search(head) or PLACE_NAME_RE.search(original)
+        if not part or part.end() - part.start() < 2:
+            break
+        words = re.findall(r"[\w'’]+", part.group())
+        if not words or all(w.lower() in PLACE_GLUE for w in words):
+            break
+        if any(w.lower() in PLACE_STOP_WORDS for w in words[1:]):
+            break
+        start = separator.start() - (len(head) - part.start())
+        # a single capitalised word right after a sentence is not a place (« Merci, 33000 »)
+    return start
+
+
+def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
+    lowercase_text = not any(ch.isupper() for ch in text[1:])
+    for match in POSTCODE_RE.finditer(folded):
+        start, end = match.start(1), match.end(1)
+        if NOT_A_POSTCODE_AFTER.match(folded[end:]) or NOT_A_POSTCODE_BEFORE.search(
+            folded[max(0, start - 25) : start]
+        ):
+            continue
+        city = CITY_AFTER_POSTCODE_RE.match(text, end)
+        if city is None and lowercase_text:
+            city = CITY_AFTER_POSTCODE_LOWER_RE.match(folded, end)
+            if city and city.group(1).lower() in STREET_STOP_WORDS:
+                city = None
+        block_start = start
+        before = CITY_BEFORE_POSTCODE_RE.search(text[max(0, start - 60) : start])
+        if city is None and before is None and lowercase_text:
+            before = re.search(r"([a-z][\w'’\-]*)[ \t]*\(?$", folded[max(0, start - 40) : start])
+            if before and before.group(1) in STREET_STOP_WORDS:
+                before = None
+        if city is None and before is None:
+            continue
+        block_end = city.end(1) if city else end
+        if text[block_end : block_end + 1] == ")":
+            block_end += 1
+        if before is not None and (city is None or text[start - 1 : start] == "("):
+            block_start = start - (min(60, start) - before.start(1))
+        parts_start = _postal_parts_before(text, folded, block_start)
+        anchored = parts_start < block_start or ADDRESS_TRIGGER.search(
+            folded[max(0, block_start - 40) : block_start]
+        )
+        line_start = folded.rfind("\n", 0, block_start) + 1
+        line_end = folded.find("\n", block_end)
+        own_line = not folded[line_start:block_start].strip(" >") and not folded[
+            block_end : line_end if line_end >= 0 else len(folded)
+        ].strip(" .,")
+        if anchored or own_line:
+            yield Entity(parts_start, block_end, "ADDRESS")
+
+
+CITY_FIRST_RE = re.compile(
+    rf"(?:^|(?<=[\n:]))[ \t>]*((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$"
+    r"|(?:habite|habitons|adresse|domicile|demeurant|au|a|est|:)[ \t]+"
+    rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$",
+)
+
+
+def _city_first(text: str, folded: str, start: int) -> int:
+    """« Pau, 8 rue Rose »: a city written before the street belongs to the address."""
+    window = max(0, start - 60)
+    match = CITY_FIRST_RE.search(text[window:start])
+    if not match:
+        return start
+    group = 1 if match.group(1) else 2
+    city = match.group(group)
+    if fold(city).lower() in STREET_STOP_WORDS or fold(city).lower() in {
+        "bonjour",
+        "merci",
+        "madame",
+        "monsieur",
+    }:
+        return start
+    return window + match.start(group)
 
 
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
@@ -386,7 +539,10 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     for entity in found:
         before = PREFIX_COMPLEMENT_RE.search(folded[max(0, entity.start - 60) : entity.start])
         start = entity.start - len(before.group()) if before else entity.start
+        if re.match(r"\d", folded[start : start + 1]):
+            start = _city_first(text, folded, start)
         extended.append(Entity(start, entity.end, "ADDRESS"))
+    extended.extend(find_postal_blocks(text, folded))
     return _merge_adjacent(extended, folded)
 
 

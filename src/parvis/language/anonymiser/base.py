@@ -78,6 +78,7 @@ def _context(folded: str, start: int, pattern: re.Pattern[str], before: int = 60
 MONTHS = (
     r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
     r"|janv\.?|fevr?\.?|avr\.?|juil\.?|sept\.?|oct\.?|nov\.?|dec\.?"
+    r"|jan\.|mar\.|jui\.|aou\.|sep\.|fev\."
 )
 NUMBER_WORDS = (
     r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze"

@@ -55,7 +55,10 @@ def iban_valid(compact: str) -> bool:
 # --- Structured identifiers ---------------------------------------------------------------
 
 EMAIL_RE = re.compile(
-    r"(?<![\w.+-])[\w.+'-]+(?:@|\s?\(at\)\s?|\s?\[at\]\s?|\s(?:arobase|arobas)\s)"
+    r"(?<![\w.+-])[\w.+'-]+"
+    # an address read aloud: « marie point dupont arobase gmail point com »
+    r"(?:\s(?:point|tiret|underscore|tiret\s+du\s+bas|tiret\s+bas|trait\s+d'union)\s[\w.+'-]+){0,3}"
+    r"(?:@|\s?\(at\)\s?|\s?\[at\]\s?|\s(?:arobase|arobas|at)\s)"
     r"[\w-]+(?:(?:\.|\s(?:point|dot)\s)[\w-]+)*(?:\.|\s(?:point|dot)\s)"
     r"(?:fr|com|net|org|eu|be|ch|info|io|biz|gouv\.fr|[a-z]{2,6})\b",
     re.IGNORECASE,
@@ -80,7 +83,7 @@ TAX_CONTEXT = re.compile(
     r"fisca|\bspi\b|contribuable|impot|\bnif\b|teledeclarant|avis d'imposition", re.IGNORECASE
 )
 CAF_CONTEXT = re.compile(
-    r"allocataire|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|matricule", re.IGNORECASE
+    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|matricule", re.IGNORECASE
 )
 PLATE_CONTEXT = re.compile(
     r"immatricul|plaque|voiture|vehicule|carte grise|auto\b|moto|scooter|camion|\bpv\b|amende"
@@ -93,8 +96,8 @@ CARD_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){12,18}(?!\w)")
 LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){11,14}(?!\w)")
 
 CAF_RE = re.compile(
-    r"(?:allocataire|\bcaf\b|\bmsa\b|matricule|dossier|n°\s?d'alloc)"
-    r"[^\n\d.?!]{0,30}?(?<![\w])(\d(?:[ ]?\d){4,9})(?![\d\w])",
+    r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|matricule|dossier|n°\s?d'alloc)"
+    r"[^\n\d.?!]{0,30}?(?<![\w])(\d(?:[ .]?\d){4,9}(?:[ ][A-Z](?![\w'’]))?)(?![\d\w])",
     re.IGNORECASE,
 )
 TAX_RE = re.compile(
@@ -111,24 +114,45 @@ PLATE_RE = re.compile(
 )
 OLD_PLATE_RE = re.compile(r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|97\d)(?![\w])")
 
+_YEAR_WORDS = rf"(?:(?:mille|mil|deux\s+mille|dix[\s-]neuf\s+cent)(?:[\s-]+(?:{NUMBER_WORDS}))*)"
+_NUMBER_WORD_RUN = rf"(?:(?:{NUMBER_WORDS}|zero)(?:[\s-]+|,\s*)){{2,7}}(?:{NUMBER_WORDS}|zero)"
 DATE_RE = (
     r"(?:\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}"
-    rf"|(?:1er|\d{{1,2}})\s+(?:{MONTHS})(?:\s+(?:19|20)?\d{{2}})?"
-    rf"|(?:(?:{NUMBER_WORDS})[\s-]+)+(?:{MONTHS})(?:\s+(?:(?:mil|{NUMBER_WORDS})[\s-]*)+|\s+\d{{4}})?"
+    r"|\d{1,2}[ ]\d{1,2}[ ](?:19|20)\d{2}"
+    r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}"
+    rf"|(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?(?:\s+(?:(?:19|20)?\d{{2}}|{_YEAR_WORDS}))?"
+    rf"|(?:(?:{NUMBER_WORDS})[\s-]+)+(?:{MONTHS})\.?"
+    rf"(?:\s+(?:{_YEAR_WORDS}|\d{{4}}|(?:(?:{NUMBER_WORDS})[\s-]*)+))?"
+    rf"|{_NUMBER_WORD_RUN}"
     r"|(?:19|20)\d{2})"
 )
 BIRTH_RE = re.compile(
-    r"(?:\bne|\bnee|\bnes|\bnees|\bne\(e\)|\bne\s?\(e\)|date\s+de\s+naissance|\bddn\b|\bd\.d\.n\.?"
-    r"|naissance|\bnaiss\.|anniversaire\s+(?:est|c'est)?)"
-    r"[^\n.?!\d]{0,40}?\s*:?\s*"
+    r"(?:(?:\bne|\bnee|\bnes|\bnees)(?![\w])|\bne\(e\)|\bne\s?\(e\)|date\s+de\s+naissance|\bddn\b"
+    r"|\bd\.d\.n\.?|naissance|\bnaiss\.|anniversaire\s+(?:est|c'est)?)"
+    # in a transcript the answer comes on the next line, after the speaker's name
+    r"[^\n.?!\d]{0,40}?(?:\n[^\n:\d]{0,25}:[^\n\d]{0,12}?)?\s*:?\s*"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
 
 
+SPOKEN_AT_RE = re.compile(r"\s(?:arobase|arobas|at)\s", re.IGNORECASE)
+EMAIL_STOP_WORDS = frozenset(
+    {"c'est", "cest", "est", "mail", "courriel", "email", "e-mail", "adresse", "mon", "ma"}
+    | {"c", "sur", "a", "au", "le", "la", ":", "et"}
+)
+
+
 def find_emails(text: str, folded: str) -> Iterable[Entity]:
     for match in EMAIL_RE.finditer(folded):
-        yield Entity(match.start(), match.end(), "EMAIL")
+        start = match.start()
+        spoken_at = SPOKEN_AT_RE.search(match.group())
+        if spoken_at and " " not in match.group()[: spoken_at.start()].strip():
+            # « walid jacquet arobase … »: the first name said before the local part
+            before = re.search(r"([a-z][a-z'\-]*)[ \t]+$", folded[max(0, start - 30) : start])
+            if before and before.group(1).lower() not in EMAIL_STOP_WORDS:
+                start -= len(before.group())
+        yield Entity(start, match.end(), "EMAIL")
 
 
 def find_phones(text: str, folded: str) -> Iterable[Entity]:
@@ -232,7 +256,18 @@ def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(match.start(), end, "PHONE")
 
 
+NIR_KEY_AFTER_RE = re.compile(
+    r"[ \t]*[-,/]?[ \t]*(?:cle|clef|key)[ \t]*:?[ \t]*\d{2}(?!\d)", re.IGNORECASE
+)
+
+
 def find_nirs(text: str, folded: str) -> Iterable[Entity]:
+    for entity in _find_nirs(text, folded):
+        key = NIR_KEY_AFTER_RE.match(folded, entity.end)
+        yield Entity(entity.start, key.end(), "NIR") if key else entity
+
+
+def _find_nirs(text: str, folded: str) -> Iterable[Entity]:
     for match in NIR_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
         if len(compact) == 15:

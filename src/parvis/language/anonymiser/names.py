@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parvis.language.anonymiser.base import Entity
 from parvis.language.text import fold
@@ -297,6 +297,46 @@ class NameLexicon:
     first_names: frozenset[str]
     last_names: frozenset[str]
     vocabulary: frozenset[str]
+    # place names (folded, lower case): never a name when alone and unsure
+    places: frozenset[str] = field(default_factory=frozenset)
+    _word_like: dict[tuple[str, bool], bool] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def word_like(self, word: str, *, typos: bool = True) -> bool:
+        """A French word as people type it: in the vocabulary, glued to an elided article or
+        pronoun (« lallocation », « minscrire », « nest »), one typo away from a word of
+        four letters or more (« drooit », « actuaiser »), or a hyphenated group of words
+        (« rendez-vous », « ai-je »). Names are checked against the lexicon before this."""
+        key = fold(word).lower().strip("'-.")
+        cached = self._word_like.get((key, typos))
+        if cached is None:
+            cached = self._compute_word_like(key, typos)
+            if len(self._word_like) < 200_000:
+                self._word_like[(key, typos)] = cached
+        return cached
+
+    def _compute_word_like(self, key: str, typos: bool) -> bool:
+        if self.is_common_word(key):
+            return True
+        if "-" in key:
+            parts = [p for p in key.split("-") if p]
+            return bool(parts) and all(
+                self.is_common_word(p) or p in {"t", "je", "tu", "il", "on", "ci", "la", "ce"}
+                for p in parts
+            )
+        if "'" in key:
+            head, _, rest = key.partition("'")
+            return head in {"j", "m", "t", "s", "c", "n", "l", "d", "qu"} and self.word_like(
+                rest, typos=typos
+            )
+        if len(key) >= 4 and key[0] in "ldmnjtsc" and self.is_common_word(key[1:]):
+            return True
+        if len(key) >= 5 and key.startswith("qu") and self.is_common_word(key[2:]):
+            return True
+        if typos and len(key) >= 5:
+            return any(candidate in self.vocabulary for candidate in _edits(key))
+        return False
 
     def is_first_name(self, word: str) -> bool:
         return fold(word).lower() in self.first_names
@@ -339,6 +379,23 @@ class NameLexicon:
 
 
 ELISION_RE = re.compile(r"^(?:j|m|t|s|n|c|qu|l|jusqu|lorsqu|puisqu)'")
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits(word: str) -> Iterable[str]:
+    """Every string one deletion, transposition, replacement or insertion away."""
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1 :]
+        if i + 1 < len(word):
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        for letter in _ALPHABET:
+            if letter != word[i]:
+                yield word[:i] + letter + word[i + 1 :]
+    for i in range(len(word) + 1):
+        for letter in _ALPHABET:
+            yield word[:i] + letter + word[i:]
+
+
 # Names of administrations, programmes and documents: never a person.
 DOMAIN_WORDS = {
     "caf",
@@ -542,7 +599,7 @@ def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterabl
             if civility:
                 continue  # handled by the civility rule
             if strict:
-                end = _strict_names(text, position, lexicon, lowercase_text=True)
+                end = _strict_names(text, position, lexicon, lowercase_text=lowercase_text)
             elif pattern is RELATIVE_RE:
                 end = _name_tokens(
                     text, folded, position, lexicon, lowercase_ok=False, max_tokens=2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -20,7 +21,9 @@ from parvis.language.anonymiser.identifiers import (
     find_tax_numbers,
 )
 from parvis.language.anonymiser.names import NameLexicon, filter_spacy_person, find_names_by_rules
+from parvis.language.anonymiser.people import find_people
 from parvis.language.anonymiser.resolution import mask, resolve
+from parvis.language.anonymiser.spoken import find_loose_bank_numbers, find_spoken_identifiers
 from parvis.language.text import fold
 
 # --- Engine -------------------------------------------------------------------------------
@@ -36,10 +39,33 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_caf_numbers,
     find_phones,
     find_spoken_phones,
+    find_spoken_identifiers,
+    find_loose_bank_numbers,
     find_plates,
     find_birthdates,
     find_addresses,
 )
+
+
+# A person's name after these words names a place or an institution (« lycée Victor
+# Hugo », « hôpital Édouard Herriot »): not personal data.
+NAMESAKE_RE = re.compile(
+    r"(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
+    r"|cite|pont|gare|mediatheque|bibliotheque|ehpad|foyer|fondation|institut|universite"
+    r"|faculte|musee|theatre|piscine|metro|station|arret|campus|maison|groupe\s+scolaire"
+    r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours)"
+    r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l')?$",
+    re.IGNORECASE,
+)
+
+
+def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
+    folded = fold(text)
+    return [
+        c
+        for c in candidates
+        if c.label != "PERSON" or not NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+    ]
 
 
 class Anonymiser:
@@ -55,6 +81,7 @@ class Anonymiser:
         for rule in RULES:
             found.extend(rule(text, folded))
         found.extend(find_names_by_rules(text, folded, self.lexicon))
+        found.extend(find_people(text, folded, self.lexicon, self.lexicon.places))
         return found
 
     def anonymise_many(
@@ -74,6 +101,6 @@ class Anonymiser:
                         candidates[index].append(Entity(span[0], span[1], "PERSON"))
         results = []
         for text, found in zip(texts, candidates, strict=True):
-            entities = resolve(found)
+            entities = resolve(drop_namesakes(text, found))
             results.append((mask(text, entities), entities))
         return results

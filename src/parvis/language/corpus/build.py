@@ -10,6 +10,9 @@
 * ``pii.jsonl``: ``{text, entities: [{start, end, label}], register, family}``: texts with
   personal data inserted at known offsets, and texts without any (for the false-positive
   rate), to evaluate the anonymiser.
+* ``pii_contact.jsonl``: the same format, in the contact registers (SMS, emails with
+  signature and quoted reply, chat, call transcripts, forms), half of the names outside
+  the engine's lexicon (:mod:`parvis.language.corpus.contact`).
 """
 
 # ruff: noqa: E501 - hand-written data: one pattern or sentence per line reads best
@@ -25,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from parvis.core.text import FRENCH_MONTHS as MONTH_NAMES
-from parvis.language.corpus import contact
+from parvis.language.corpus import contact_requests as contact
 from parvis.language.corpus.confusions import BORDER_CORES
+from parvis.language.corpus.contact import build_contact
 from parvis.language.corpus.motifs import JARGON_CORES, MORE_CORES, MOTIFS
 from parvis.language.corpus.out_of_scope import OUT_OF_SCOPE_CORES
 
@@ -1030,9 +1034,11 @@ def main() -> None:
     write_jsonl(out_of_scope, HERE / "out_of_scope.jsonl")
     pii = build_pii(random.Random(SEED + 1))
     write_jsonl(pii, HERE / "pii.jsonl")
+    pii_contact = build_contact(random.Random(SEED + 2))
+    write_jsonl(pii_contact, HERE / "pii_contact.jsonl")
     print(
         f"qualification: {len(qualification)} texts; out of scope: {len(out_of_scope)}; "
-        f"pii: {len(pii)} texts"
+        f"pii: {len(pii)} texts; pii_contact: {len(pii_contact)} texts"
     )
 
 

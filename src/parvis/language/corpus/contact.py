@@ -1,510 +1,1146 @@
-"""Contact-hub registers of the qualification corpus (issue 12).
+"""Personal data in the contact registers: the generator's second anonymisation corpus.
 
-The hub brings texts unlike the letters of the first corpus: emails with a greeting, a
-signature block and the quoted previous message, chat lines sent one fragment at a time,
-call transcripts without punctuation (with the agent's turns), web contact forms with
-their field labels and a story before the question, SMS in heavy shorthand, and texts that
-name two organisations, of which only one is asked about. Each renderer turns one
-hand-written request (a template family) into one such text; the label stays the
-request's motif, so a text naming another organisation teaches the model that the one
-asked about decides.
+``pii_contact.jsonl`` (same format as ``pii.jsonl``: ``{text, entities, register, family}``)
+holds SMS, emails (greeting, body, signature, quoted reply), chat lines, call transcripts
+and web forms with personal data written the way people write or say it: names outside the
+lexicon (regional, overseas, of foreign origin, compound, with particles), in capitals,
+in lower case with context, spelled letter by letter, after « Mme », « M. », « ma
+conseillère », in signatures and quoted replies; NIR and allocataire numbers written
+loosely or read aloud; birth dates loose or in words; addresses written city first, with a
+street name that is a bare title or common noun, lieux-dits, PO boxes, overseas; emails
+read aloud; IBAN and card numbers mistyped next to their name. Clean texts carry the traps:
+first names used as words (« un parapluie rose »), organisations in capitals, cities,
+appointment dates, amounts.
+
+Half of the person names come from the engine's lexicon, half from the held-out pools of
+:mod:`parvis.language.corpus.names`; the evaluation reports recall on each. Every family is
+``contact:<category>#<n>``.
 """
 
-# ruff: noqa: E501 - hand-written data: one pattern or sentence per line reads best
+# ruff: noqa: E501 - hand-written data: one template per line reads best
 
 from __future__ import annotations
 
 import random
 import re
-import unicodedata
 from collections.abc import Callable
+from typing import Any
 
-ORG_NAMES: dict[str, list[str]] = {
-    "caf": [
-        "la CAF",
-        "la caf",
-        "la Caisse d'allocations familiales",
-        "les allocs",
-        "la CAF du Nord",
-    ],
-    "assurance-maladie": [
-        "la CPAM",
-        "l'Assurance Maladie",
-        "la sécu",
-        "la secu",
-        "ameli",
-        "la caisse primaire",
-        "la cpam",
-    ],
-    "assurance-retraite": [
-        "la Carsat",
-        "l'Assurance retraite",
-        "la CNAV",
-        "la caisse de retraite",
-        "la carsat",
-    ],
-    "msa": ["la MSA", "la Mutualité sociale agricole", "la msa", "la caisse agricole"],
-    "france-travail": ["France Travail", "Pôle emploi", "france travail", "pole emploi", "FT"],
-    "dgfip": [
-        "les impôts",
-        "le centre des finances publiques",
-        "impots.gouv",
-        "le SIP",
-        "le trésor public",
-    ],
-    "ants": ["l'ANTS", "la préfecture", "la mairie", "le site de l'ANTS", "l'ants"],
-    "justice": ["le tribunal", "le greffe", "le point justice", "la maison de justice et du droit"],
-    "urssaf": ["l'Urssaf", "l'URSSAF", "l'urssaf"],
-    "anah": ["l'Anah", "France Rénov'", "l'ANAH"],
-    "cheque-energie": ["le service du chèque énergie", "l'ASP"],
-    "la-poste": ["La Poste", "la poste", "le bureau de poste"],
-}
+from parvis.core.text import FRENCH_MONTHS as MONTH_NAMES
+from parvis.language.corpus import names as name_pools
+from parvis.language.corpus.motifs import MOTIFS
 
-NOREPLY = {
-    "caf": "CAF <ne-pas-repondre@caf.fr>",
-    "assurance-maladie": "Assurance Maladie <ne-pas-repondre@assurance-maladie.fr>",
-    "assurance-retraite": "Assurance retraite <noreply@lassuranceretraite.fr>",
-    "msa": "MSA <ne-pas-repondre@msa.fr>",
-    "france-travail": "France Travail <ne-pas-repondre@francetravail.fr>",
-    "dgfip": "DGFiP <ne-pas-repondre@dgfip.finances.gouv.fr>",
-    "ants": "ANTS <noreply@ants.gouv.fr>",
-    "justice": "Greffe <greffe@justice.fr>",
-    "urssaf": "Urssaf <ne-pas-repondre@urssaf.fr>",
-    "anah": "France Rénov' <noreply@anah.gouv.fr>",
-    "cheque-energie": "Chèque énergie <noreply@chequeenergie.gouv.fr>",
-    "la-poste": "La Poste <service-client@laposte.fr>",
-}
+# --- Spoken numbers -----------------------------------------------------------------------
 
-# What a citizen says of their situation before the question, by the organisation it
-# belongs to: in a text about another organisation it is a distractor, never the label.
-SITUATIONS: dict[str, list[str]] = {
-    "caf": [
-        "Je touche le RSA depuis deux ans.",
-        "Je perçois l'APL pour mon studio.",
-        "La CAF me verse les allocations familiales pour mes trois enfants.",
-        "Je suis à la prime d'activité.",
-        "jsuis au rsa",
-    ],
-    "assurance-maladie": [
-        "Je suis en arrêt maladie depuis le mois dernier.",
-        "J'ai la complémentaire santé solidaire.",
-        "Ma carte Vitale est à jour.",
-        "Je suis en affection longue durée.",
-    ],
-    "assurance-retraite": [
-        "Je suis retraitée depuis 2018.",
-        "Je touche une petite pension de la Carsat.",
-        "Mon mari est à la retraite.",
-    ],
-    "msa": [
-        "Mon mari est agriculteur.",
-        "Je suis affiliée à la MSA.",
-        "J'ai travaillé vingt ans comme salarié agricole.",
-    ],
-    "france-travail": [
-        "Je suis inscrite à France Travail depuis six mois.",
-        "Je touche l'ARE.",
-        "Je suis demandeur d'emploi.",
-        "je suis au chomage depuis mars",
-    ],
-    "dgfip": [
-        "Je ne suis pas imposable.",
-        "J'ai fait ma déclaration de revenus en mai.",
-        "Je suis propriétaire d'une petite maison.",
-    ],
-    "ants": [
-        "Je viens de refaire ma carte d'identité.",
-        "J'ai passé le permis l'an dernier.",
-    ],
-    "justice": [
-        "Je suis en instance de divorce.",
-        "J'ai un dossier en cours au tribunal.",
-    ],
-    "urssaf": [
-        "Je suis auto-entrepreneur à côté.",
-        "J'ai une micro-entreprise de ménage.",
-    ],
-    "anah": [
-        "Nous avons fait des travaux d'isolation l'an dernier.",
-    ],
-    "cheque-energie": [
-        "Je reçois le chèque énergie chaque année.",
-    ],
-    "la-poste": [
-        "J'ai fait suivre mon courrier.",
-    ],
-}
+_UNITS = [
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+]
+_TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
 
-# Wrappers of a request that name a second organisation, not the one asked about.
-# ``{other}`` is the second organisation, ``{org}`` the one asked about, ``{text}`` the request.
-TWO_ORGANISATIONS = [
-    "{Other} m'a dit de m'adresser à vous. {text}",
-    "J'ai d'abord appelé {other} mais ce n'est pas eux qui s'en occupent. {text}",
-    "{text} {Other} me renvoie vers vous.",
-    "{text} J'ai demandé à {other}, ils disent que ce n'est pas pour eux.",
-    "Ma question n'est pas pour {other}, c'est pour {org} : {text}",
-    "{text} Pour le reste tout va bien avec {other}, c'est seulement ça qui bloque.",
-    "Je suis déjà suivie par {other} pour autre chose. {text}",
-    "{Other} et {org} se renvoient la balle. {text}",
-    "{situation} {text}",
-    "{situation} Mais ma question concerne {org}. {text}",
-    "{text} ({situation})",
-    "Je vous écris de la part de {other} qui ne peut rien faire. {text}",
-    "{text} L'agent de {other} m'a conseillé de vous écrire directement.",
-    "{other} m'a envoyé un courrier mais ça n'a rien à voir, {text_lower}",
-    "bjr {other} me dit de voir avec vous {text_lower}",
-]
 
-# Frames in which the second organisation comes with its own subject (``{kw}``), in a
-# clause that is context, not the question.
-OTHER_SUBJECT = [
-    "Pour {kw}, je vois avec {other}. Ma question ici : {text}",
-    "{Other} me verse bien {kw}, pas de souci de ce côté. Par contre, {text_lower}",
-    "{text} Je précise que {kw} est géré par {other} et que ça va.",
-    "J'ai réglé {kw} avec {other} la semaine dernière. Maintenant, {text_lower}",
-    "Rien à voir avec {kw} ni avec {other} : {text_lower}",
-    "{text} (pour {kw}, {other} m'a déjà répondu)",
-    "A cause de {kw} {other} m'a envoyé vers vous, {text_lower}",
-]
+def words_99(n: int) -> str:
+    """0–99 in French words (« soixante et onze », « quatre-vingt-douze »)."""
+    if n < 17:
+        return _UNITS[n]
+    if n < 20:
+        return "dix-" + _UNITS[n - 10]
+    if n < 70:
+        tens, unit = divmod(n, 10)
+        if unit == 0:
+            return _TENS[tens]
+        return f"{_TENS[tens]} et un" if unit == 1 else f"{_TENS[tens]}-{_UNITS[unit]}"
+    if n < 80:
+        return "soixante et onze" if n == 71 else "soixante-" + words_99(n - 60)
+    if n == 80:
+        return "quatre-vingts"
+    return "quatre-vingt-" + words_99(n - 80)
 
-GREETINGS = [
-    "Bonjour,",
-    "Bonjour Madame, Monsieur,",
-    "Madame, Monsieur,",
-    "Bonjour",
-    "Bonsoir,",
-    "Bjr,",
-]
-CLOSINGS = [
-    "Cordialement,",
-    "Bien cordialement,",
-    "Merci d'avance.",
-    "Dans l'attente de votre réponse,",
-    "Salutations.",
-    "Merci de votre aide",
-    "Bonne journée",
-]
-MOBILE_FOOTERS = [
-    "Envoyé de mon iPhone",
-    "Envoyé depuis mon téléphone Android",
-    "Obtenir Outlook pour Android",
-    "Envoyé à partir de Courrier pour Windows",
-    "Envoyé depuis mon smartphone Samsung Galaxy",
-]
-WEEKDAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
-MONTHS = [
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-]
 
-REPLIES = [
-    "Bonjour,\nNous avons bien reçu votre demande concernant {kw}.\nElle sera traitée dans les meilleurs délais.\nCordialement,\nVotre conseiller",
-    "Madame, Monsieur,\nSuite à votre message, nous vous informons que votre dossier relatif à {kw} est en cours d'instruction.\nLe service clientèle",
-    "Bonjour,\nPour toute question sur {kw}, merci de vous connecter à votre espace personnel.\nCeci est un message automatique, merci de ne pas y répondre.",
-    "Bonjour Madame,\nJe fais suite à notre échange téléphonique au sujet de {kw}. Pouvez-vous nous transmettre les pièces manquantes ?\nBien à vous",
-]
+def words_999(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    if not hundreds:
+        return words_99(n)
+    head = "cent" if hundreds == 1 else f"{_UNITS[hundreds]} cent" + ("s" if not rest else "")
+    return head if not rest else f"{head} {words_99(rest)}"
 
-CHAT_OPENERS = ["bonjour", "bjr", "Bonjour", "slt", "bonsoir", "allo", "Bonjour madame", "hello"]
-CHAT_CLOSERS = [
-    "merci",
-    "mrc",
-    "vous etes la ?",
-    "???",
-    "svp",
-    "merci d avance",
-    "allo ?",
-    "je attends",
-]
 
-AGENT_OPENERS = [
-    "{org_spoken} bonjour {agent} à votre écoute",
-    "bonjour vous êtes bien à {org_spoken} que puis-je pour vous",
-    "oui bonjour je vous écoute",
-    "bonjour madame monsieur que puis-je faire pour vous",
-    "service client bonjour",
-]
-AGENT_TURNS = [
-    "d'accord",
-    "je vois",
-    "vous pouvez me donner votre numéro de dossier",
-    "un instant je regarde",
-    "oui",
-    "hm hm",
-    "je vous mets en attente",
-    "je comprends",
-]
-AGENT_CLOSERS = [
-    "très bien je transmets votre demande",
-    "je vous fais un signalement",
-    "je vais voir avec le service",
-    "on va vous rappeler",
-]
-FILLERS = [
-    "euh",
-    "ben",
-    "en fait",
-    "voilà",
-    "donc",
-    "du coup",
-    "hein",
-    "bah",
-    "enfin",
-    "genre",
-    "bon",
-]
+def words_year(year: int) -> str:
+    if year >= 2000:
+        return "deux mille" + (f" {words_99(year - 2000)}" if year > 2000 else "")
+    return f"mille neuf cent {words_99(year - 1900)}" if year >= 1900 else str(year)
 
-FORM_SUBJECTS = [
-    "Autre demande",
-    "Réclamation",
-    "Demande d'information",
-    "Suivi de dossier",
-    "Ma situation",
-    "Problème de paiement",
-    "Contestation",
-    "Question",
-]
-FORM_LAYOUTS = [
-    "Objet : {subject}\nMessage : {body}",
-    "Sujet de votre demande : {subject}\nVotre message :\n{body}",
-    "Motif du contact : {subject}\nPrécisez votre demande : {body}",
-    "{body}",
-    "Catégorie : {subject}\n\n{body}",
-    "Votre demande : {body}\nAcceptez-vous d'être recontacté ? Oui",
-]
-FORM_STORIES = [
-    "Je me permets de vous écrire car je ne sais plus vers qui me tourner.",
-    "Voilà ma situation : je vis seule avec mon fils de 8 ans et je travaille à mi-temps.",
-    "J'ai déjà envoyé deux messages sans réponse.",
-    "Je suis allée au guichet la semaine dernière et on m'a dit de passer par le formulaire.",
-    "Je vous explique : nous avons déménagé en août.",
-    "Depuis le début de l'année tout se complique.",
-    "Je suis en situation de handicap et j'ai du mal avec internet.",
-    "Ma fille m'aide à remplir ce formulaire.",
-    "Je vous contacte pour la troisième fois.",
-    "Mon conjoint et moi sommes séparés depuis le printemps.",
-]
 
-# Heavy SMS shorthand: (pattern, replacements), applied on lower-case text.
-SMS_HEAVY = [
-    (r"\bcomment\b", ["cmt", "cmnt", "coment"]),
-    (r"\bmerci\b", ["mrc", "mci", "merci"]),
-    (r"\bpour\b", ["pr", "pour"]),
-    (r"\bavec\b", ["avc", "avec"]),
-    (r"\bquoi\b", ["koi"]),
-    (r"\bqui\b", ["ki"]),
-    (r"\bque\b", ["ke", "k"]),
-    (r"\bbeaucoup\b", ["bcp"]),
-    (r"\btoujours\b", ["tjs", "tjrs", "tjr"]),
-    (r"\bdemain\b", ["dem1", "demain"]),
-    (r"\bbesoin\b", ["bsoin", "besoin"]),
-    (r"\ballocations?\b", ["alloc", "allocs"]),
-    (r"\bnuméro\b", ["num", "n°", "numero"]),
-    (r"\bdossier\b", ["doss", "dossier"]),
-    (r"\brendez-vous\b", ["rdv"]),
-    (r"\btéléphone\b", ["tel", "tél"]),
-    (r"\bd'accord\b", ["dac", "ok"]),
-    (r"\bvraiment\b", ["vrmt"]),
-    (r"\bquelqu'un\b", ["qqn", "qlq1"]),
-    (r"\bquelque chose\b", ["qqch"]),
-    (r"\bbonjour\b", ["bjr", "bnjr", "bonjour"]),
-    (r"\bs'il vous plaît\b", ["svp", "stp", "svpl"]),
-    (r"\bpourquoi\b", ["pk", "pq", "pourkoi"]),
-    (r"\bquand\b", ["qd", "kan", "quand"]),
-    (r"\bj'ai\b", ["jai", "g", "j ai"]),
-    (r"\bje suis\b", ["jsuis", "chui", "jsui"]),
-    (r"\bc'est\b", ["c", "cest", "sé"]),
-    (r"\bn'", [""]),
-    (r"\bne\b ", [""]),
-    (r"\bpas\b", ["pa", "pas"]),
-    (r"\bmaintenant\b", ["mtn"]),
-    (r"\baujourd'hui\b", ["ajd", "auj"]),
-    (r"\bmessage\b", ["msg"]),
-    (r"\bparce que\b", ["pcq", "pck", "psk"]),
-    (r"\bje sais pas\b", ["jsp"]),
-    (r"\bmois\b", ["moi", "mois"]),
-    (r"\bsécurité sociale\b", ["secu"]),
-    (r"\bvous\b", ["vs", "vous"]),
-    (r"\bnous\b", ["ns", "nous"]),
-    (r"\bdans\b", ["ds", "dans"]),
-    (r"\bmême\b", ["mm", "meme"]),
-    (r"\bsans\b", ["ss", "sans"]),
-    (r"\best-ce que\b", ["esk", "est ce que"]),
-]
+def say_digits(digits: str, rng: random.Random) -> str:
+    """Digits read one by one, or in pairs and triples as people do on the phone."""
+    if rng.random() < 0.5:
+        return " ".join(_UNITS[int(d)] for d in digits)
+    groups, index = [], 0
+    while index < len(digits):
+        size = 3 if len(digits) - index == 3 else 2
+        if len(digits) - index == 1:
+            size = 1
+        chunk = digits[index : index + size]
+        if chunk.startswith("0") and len(chunk) > 1:
+            groups.append("zéro " + words_999(int(chunk)))
+        else:
+            groups.append(words_999(int(chunk)))
+        index += size
+    return " ".join(groups)
 
 
 def strip_accents(value: str) -> str:
+    import unicodedata
+
     decomposed = unicodedata.normalize("NFD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _cap(value: str) -> str:
-    return value[:1].upper() + value[1:]
+# --- Values -------------------------------------------------------------------------------
+
+CITIES = [
+    ("64000", "Pau"),
+    ("33600", "Pessac"),
+    ("67000", "Strasbourg"),
+    ("29200", "Brest"),
+    ("59100", "Roubaix"),
+    ("13013", "Marseille"),
+    ("69008", "Lyon"),
+    ("31000", "Toulouse"),
+    ("87100", "Limoges"),
+    ("44300", "Nantes"),
+    ("35000", "Rennes"),
+    ("21000", "Dijon"),
+    ("63000", "Clermont-Ferrand"),
+    ("76600", "Le Havre"),
+    ("80000", "Amiens"),
+    ("51100", "Reims"),
+    ("2A000", "Ajaccio"),
+    ("20200", "Bastia"),
+    ("64100", "Bayonne"),
+    ("24500", "Eymet"),
+    ("12400", "Saint-Affrique"),
+    ("93200", "Saint-Denis"),
+    ("94400", "Vitry-sur-Seine"),
+    ("77100", "Meaux"),
+    ("60000", "Beauvais"),
+    ("62100", "Calais"),
+    ("57000", "Metz"),
+    ("86000", "Poitiers"),
+    ("47000", "Agen"),
+    ("38100", "Grenoble"),
+    ("06300", "Nice"),
+    ("83000", "Toulon"),
+    ("30000", "Nîmes"),
+    ("66000", "Perpignan"),
+    ("25000", "Besançon"),
+    ("45000", "Orléans"),
+    ("18000", "Bourges"),
+    ("23000", "Guéret"),
+    ("48000", "Mende"),
+    ("15000", "Aurillac"),
+    ("05000", "Gap"),
+    ("09000", "Foix"),
+    ("22300", "Lannion"),
+    ("56100", "Lorient"),
+    ("85000", "La Roche-sur-Yon"),
+    ("17000", "La Rochelle"),
+]
+OVERSEAS_CITIES = [
+    ("97232", "Le Lamentin"),
+    ("97224", "Ducos"),
+    ("97122", "Baie-Mahault"),
+    ("97400", "Saint-Denis"),
+    ("97410", "Saint-Pierre"),
+    ("97351", "Matoury"),
+    ("97300", "Cayenne"),
+    ("97600", "Mamoudzou"),
+    ("97625", "Kani-Kéli"),
+    ("98713", "Papeete"),
+    ("98718", "Punaauia"),
+    ("98800", "Nouméa"),
+    ("97110", "Pointe-à-Pitre"),
+    ("97200", "Fort-de-France"),
+    ("97420", "Le Port"),
+]
+STREETS_NAMED = [
+    "rue des Tanneurs",
+    "allée Mozart",
+    "avenue Jean Moulin",
+    "rue Victor Hugo",
+    "boulevard de la Liberté",
+    "chemin des Vignes",
+    "impasse des Acacias",
+    "rue Paul Bert",
+    "place du Marché",
+    "rue Louise Michel",
+    "avenue Aristide Briand",
+    "rue du Docteur Roux",
+    "quai de la Fosse",
+    "cours Gambetta",
+    "rue Saint-Nicolas",
+    "rue de Verdun",
+    "allée des Peupliers",
+    "route de Bayonne",
+    "rue Jules Ferry",
+    "square Molière",
+]
+# Street names that are a bare title or a common noun: the whole name is the address.
+STREETS_BARE = [
+    "boulevard Amiral",
+    "rue Colonel",
+    "avenue Président",
+    "rue Fontaine",
+    "rue Soleil",
+    "allée Printemps",
+    "rue Capitaine",
+    "place Liberté",
+    "rue Commandant",
+    "impasse Jardin",
+    "rue Paix",
+    "chemin Verger",
+    "rue Maréchal",
+    "avenue Général",
+    "rue Docteur",
+    "rue Abbé",
+    "rue Lieutenant",
+    "quai Amiral",
+    "rue Chanoine",
+    "rue de la Gare",
+    "rue du Stade",
+    "rue de l'Église",
+    "route de la Mer",
+    "chemin des Écoliers",
+    "rue Rose",
+    "rue Pierre",
+    "allée Claire",
+    "rue Marine",
+    "impasse Lavoir",
+    "rue Moulin",
+    "avenue Gare",
+    "rue Château",
+    "rue Prairie",
+    "chemin Source",
+    "rue Poste",
+]
+LIEUX_DITS = [
+    "lieu-dit Kerbastard",
+    "Le Bourg",
+    "La Grange Neuve",
+    "Hameau de Vaux",
+    "Mas des Oliviers",
+    "lieu-dit Les Granges",
+    "Le Moulin de Bas",
+    "La Croix Blanche",
+    "lieudit Pen ar Hoat",
+    "Ferme de la Motte",
+]
+OVERSEAS_PLACES = [
+    "Lotissement Les Flamboyants",
+    "Quartier Bois-Rouge",
+    "Cité Ozanam, bât. C",
+    "Chemin Ravine Blanche",
+    "Résidence Les Alizés",
+    "Morne Rouge",
+    "Village de Passamaïnty",
+    "Servitude Teriierooiterai, PK 12",
+    "Lotissement Cotonnière",
+    "Tribu de Saint-Louis",
+    "Quartier Chemin Neuf",
+    "Impasse des Goyaviers",
+    "Lotissement Bellevue, lot 14",
+]
+COMPLEMENTS = ["", "", "", ", bât. B", ", appt 12", " appartement 4", ", 3e étage", ", escalier C"]
 
 
-def sms_heavy(text: str, rng: random.Random) -> str:
-    value = text.lower()
-    for pattern, choices in SMS_HEAVY:
-        if rng.random() < 0.8:
-
-            def shorthand(_match: re.Match[str], options: list[str] = choices) -> str:
-                return rng.choice(options)
-
-            value = re.sub(pattern, shorthand, value)
-    value = strip_accents(value)
-    value = re.sub(r"[.,;:!«»()]", "", value)
-    if rng.random() < 0.5:
-        value = value.replace("?", "")
-    value = value.replace("'", " " if rng.random() < 0.5 else "")
-    return re.sub(r"\s+", " ", value).strip()
-
-
-def chat_fragments(text: str, rng: random.Random) -> str:
-    """One request sent as several chat lines (clauses cut at commas and conjunctions)."""
-    value = text if rng.random() < 0.4 else strip_accents(text.lower())
-    if rng.random() < 0.6:
-        value = re.sub(r"[.;!]", "", value)
-    parts = [
-        p.strip()
-        for p in re.split(r",|\s(?=mais |et |car |alors |parce |comment |est-ce )", value)
-        if p.strip()
-    ]
-    lines: list[str] = []
-    if rng.random() < 0.7:
-        lines.append(rng.choice(CHAT_OPENERS))
-    lines.extend(parts)
-    if rng.random() < 0.5:
-        lines.append(rng.choice(CHAT_CLOSERS))
-    prefix = rng.choice(["", "", "", "Moi : ", "Usager : ", "> "])
-    return "\n".join(prefix + line for line in lines)
-
-
-def call_transcript(text: str, org: str | None, rng: random.Random) -> str:
-    """A call with the agent's turns, lower case, no punctuation, fillers, repetitions."""
-    words = re.sub(r"[.,;:!?«»()]", " ", text.lower()).split()
-    caller: list[str] = []
-    for word in words:
-        caller.append(word)
-        if rng.random() < 0.1:
-            caller.append(rng.choice(FILLERS))
-        if rng.random() < 0.04:
-            caller.append(word)
-    labelled = rng.random() < 0.6
-    agent_label, caller_label = rng.choice(
+def house_number(rng: random.Random) -> str:
+    return rng.choice(
         [
-            ("Agent :", "Usager :"),
-            ("Conseiller:", "Appelant:"),
-            ("A :", "U :"),
-            ("agent", "usager"),
-            ("Conseillère -", "Allocataire -"),
-            ("AGENT :", "CLIENT :"),
+            str(rng.randrange(1, 120)),
+            f"{rng.randrange(1, 40)} bis",
+            str(rng.randrange(1, 15)),
+            f"{rng.randrange(1, 30)} ter",
         ]
     )
-    stamped = rng.random() < 0.3
-    opener = rng.choice(AGENT_OPENERS).format(
-        org_spoken=strip_accents(rng.choice(ORG_NAMES[org]).lower())
-        if org and rng.random() < 0.3
-        else "le service",
-        agent=rng.choice(["sandrine", "karim", "la conseillère", "le conseiller"]),
+
+
+def address(rng: random.Random, style: str) -> str:
+    postcode, city = rng.choice(CITIES)
+    number = house_number(rng)
+    complement = rng.choice(COMPLEMENTS)
+    if style == "named":
+        return f"{number} {rng.choice(STREETS_NAMED)}{complement}, {postcode} {city}"
+    if style == "bare":
+        street = rng.choice(STREETS_BARE)
+        return rng.choice(
+            [
+                f"{number} {street}, {postcode} {city}",
+                f"{number} {street} {postcode} {city}",
+                f"{number} {street}{complement}",
+                f"{number} {street} à {city}",
+            ]
+        )
+    if style == "city_first":
+        street = rng.choice(STREETS_NAMED + STREETS_BARE)
+        return rng.choice(
+            [
+                f"{city}, {number} {street}",
+                f"{city} {postcode}, {number} {street}",
+                f"{postcode} {city}, {number} {street}{complement}",
+                f"{city} ({postcode}), {number} {street}",
+            ]
+        )
+    if style == "lieu_dit":
+        return f"{rng.choice(LIEUX_DITS)}, {postcode} {city}"
+    if style == "po_box":
+        place_postcode, place = rng.choice(CITIES + OVERSEAS_CITIES)
+        return rng.choice(
+            [
+                f"BP {rng.randrange(1, 9999)}, {place_postcode} {place}",
+                f"BP {rng.randrange(1, 999)} - {place_postcode} {place}",
+                f"Boîte postale {rng.randrange(1, 999)}, {place_postcode} {place}",
+            ]
+        )
+    if style == "overseas":
+        place_postcode, place = rng.choice(OVERSEAS_CITIES)
+        return f"{rng.choice(OVERSEAS_PLACES)}, {place_postcode} {place}"
+    if style == "multiline":
+        street = rng.choice(STREETS_NAMED + STREETS_BARE)
+        head = rng.choice(["", "", "Bât. C, appt 12\n", "Résidence Les Tilleuls\n"])
+        return f"{head}{number} {street}\n{postcode} {city}"
+    raise ValueError(style)
+
+
+def nir(rng: random.Random) -> str:
+    sex = rng.choice("12")
+    year = f"{rng.randrange(30, 100):02d}" if rng.random() < 0.8 else f"{rng.randrange(0, 8):02d}"
+    month = f"{rng.randrange(1, 13):02d}"
+    dept = rng.choice(["75", "13", "69", "33", "59", "2A", "2B", "93", "64", "29", "97", "99"])
+    commune = f"{rng.randrange(1, 999):03d}"
+    if dept == "97":
+        commune = rng.choice(["209", "411", "302", "113", "611"]) + ""
+        dept = "97"
+    order = f"{rng.randrange(1, 999):03d}"
+    first13 = sex + year + month + dept + commune + order
+    key = 97 - int(first13.replace("2A", "19").replace("2B", "18")) % 97
+    return first13 + f"{key:02d}"
+
+
+def nir_loose(value: str, rng: random.Random) -> str:
+    parts = [value[0], value[1:3], value[3:5], value[5:7], value[7:10], value[10:13], value[13:]]
+    style = rng.choice(
+        ["key_word", "key_dash", "dots", "dashes", "key_apart", "no_key", "pairs", "compact_key"]
     )
-    cut = len(caller) // 2 if len(caller) > 12 and rng.random() < 0.5 else len(caller)
-    turns = [("agent", opener), ("caller", "oui bonjour " + " ".join(caller[:cut]))]
-    if cut < len(caller):
-        turns += [("agent", rng.choice(AGENT_TURNS)), ("caller", " ".join(caller[cut:]))]
-    if rng.random() < 0.5:
-        turns.append(("agent", rng.choice(AGENT_CLOSERS)))
-    if labelled:
-        lines = []
-        for index, (who, line) in enumerate(turns):
-            stamp = f"[00:{index * 7 // 60:02d}:{index * 7 % 60:02d}] " if stamped else ""
-            lines.append(f"{stamp}{agent_label if who == 'agent' else caller_label} {line}")
-        joined = "\n".join(lines)
-    else:
-        joined = " ".join(line for _, line in turns)
-    if rng.random() < 0.5:
-        joined = strip_accents(joined)
-    return re.sub(r"[ \t]+", " ", joined)
+    if style == "key_word":
+        return (
+            " ".join(parts[:-1]) + rng.choice([" clé ", " cle ", " clef ", " - clé "]) + parts[-1]
+        )
+    if style == "key_dash":
+        return " ".join(parts[:-1]) + " - " + parts[-1]
+    if style == "dots":
+        return ".".join(parts)
+    if style == "dashes":
+        return "-".join(parts)
+    if style == "key_apart":
+        return "".join(parts[:-1]) + " " + parts[-1]
+    if style == "no_key":
+        return " ".join(parts[:-1])
+    if style == "compact_key":
+        return "".join(parts[:-1]) + "/" + parts[-1]
+    flat = value
+    return " ".join(flat[i : i + 2] for i in range(0, 14, 2)) + flat[14:]
 
 
-def web_form(text: str, rng: random.Random, situation: str = "") -> str:
-    story = rng.choice(FORM_STORIES) if rng.random() < 0.6 else ""
-    body = " ".join(part for part in (story, situation, text) if part)
-    return rng.choice(FORM_LAYOUTS).format(subject=rng.choice(FORM_SUBJECTS), body=body)
+def nir_spoken(value: str, rng: random.Random) -> str:
+    parts = [value[0], value[1:3], value[3:5], value[5:7], value[7:10], value[10:13], value[13:]]
+    said = []
+    for index, part in enumerate(parts):
+        if not part.isdigit():
+            said.append(" ".join(_UNITS[int(c)] if c.isdigit() else c for c in part))
+        elif index == len(parts) - 1 and rng.random() < 0.5:
+            said.append("clé " + words_99(int(part)))
+        elif part.startswith("0") and len(part) > 1:
+            said.append("zéro " + words_999(int(part)))
+        else:
+            said.append(
+                words_999(int(part))
+                if rng.random() < 0.8
+                else " ".join(_UNITS[int(c)] for c in part)
+            )
+    return rng.choice([" ", ", ", " "]).join(said)
 
 
-def _signature(rng: random.Random, person: Callable[[], str]) -> str:
-    kind = rng.random()
-    if kind < 0.3:
-        return f"{rng.choice(CLOSINGS)}\n{person()}"
-    if kind < 0.5:
-        return f"{rng.choice(CLOSINGS)}\n{person()}\n{rng.randrange(1, 90)} rue des Acacias\n{rng.choice(['33000 Bordeaux', '59000 Lille', '87000 Limoges', '97400 Saint-Denis'])}\nTél. 06 {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}"
-    if kind < 0.65:
-        return f"{rng.choice(CLOSINGS)}\n\n--\n{person()}\n{rng.choice(['Portable', 'Tél', 'Mobile'])} : 07 {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}"
-    if kind < 0.8:
-        return f"{rng.choice(CLOSINGS)}\n{person()}\n\n{rng.choice(MOBILE_FOOTERS)}"
-    return rng.choice(CLOSINGS)
+def caf_number(rng: random.Random) -> str:
+    return str(rng.randrange(1, 10)) + "".join(str(rng.randrange(10)) for _ in range(6))
 
 
-def _quoted(rng: random.Random, org: str, keyword: str, previous: str) -> str:
-    reply = rng.choice(REPLIES).format(kw=keyword) if rng.random() < 0.6 else previous
-    sender = NOREPLY[org] if reply is not previous else "moi <citoyen@exemple.fr>"
-    day, hour = rng.randrange(1, 29), f"{rng.randrange(7, 20):02d}:{rng.randrange(60):02d}"
-    date = f"{rng.choice(WEEKDAYS)} {day} {rng.choice(MONTHS)} 2025"
-    style = rng.randrange(5)
-    if style == 0:
-        quoted = "\n".join("> " + line if line else ">" for line in reply.split("\n"))
-        return f"Le {date} à {hour}, {sender} a écrit :\n{quoted}"
-    if style == 1:
-        return f"-----Message d'origine-----\nDe : {sender}\nEnvoyé : {date} {hour}\nÀ : moi\nObjet : RE: Votre demande\n\n{reply}"
-    if style == 2:
-        return f"________________________________\nDe : {sender}\nEnvoyé : {date}\nÀ : usager\nObjet : Votre demande en ligne\n\n{reply}"
-    if style == 3:
-        return f"-------- Message original --------\nSujet : Votre dossier\nDate : {date} {hour}\nDe : {sender}\nPour : moi\n\n{reply}"
-    quoted = "\n".join("> " + line for line in reply.split("\n"))
-    return f"{sender} a écrit :\n{quoted}"
+def caf_loose(value: str, rng: random.Random) -> str:
+    style = rng.choice(["plain", "plain", "split3", "pairs", "dots", "letter"])
+    if style == "split3":
+        return f"{value[:3]} {value[3:]}"
+    if style == "pairs":
+        return f"{value[:2]} {value[2:4]} {value[4:]}"
+    if style == "dots":
+        return f"{value[:3]}.{value[3:]}"
+    if style == "letter":
+        return value + " " + rng.choice("ABCDEFGH")
+    return value
 
 
-def email_thread(
-    text: str,
-    rng: random.Random,
-    *,
-    quoted_org: str,
-    quoted_keyword: str,
-    previous: str,
-    person: Callable[[], str],
-) -> str:
-    """Greeting, request, closing and signature block, then (often) the quoted message."""
-    body = f"{rng.choice(GREETINGS)}\n\n{text}\n\n{_signature(rng, person)}"
-    if rng.random() < 0.75:
-        body += "\n\n" + _quoted(rng, quoted_org, quoted_keyword, previous)
-    return body
+def birthdate(rng: random.Random, style: str) -> str:
+    day, month, year = rng.randrange(1, 29), rng.randrange(1, 13), rng.randrange(1932, 2021)
+    month_name = MONTH_NAMES[month - 1]
+    if style == "loose":
+        return rng.choice(
+            [
+                f"{day}/{month}/{year % 100:02d}",
+                f"{day:02d}.{month:02d}.{year % 100:02d}",
+                f"{day:02d} {month:02d} {year}",
+                f"{day:02d}-{month:02d}-{year}",
+                f"{day} {month_name} {year % 100:02d}",
+                f"{day}/{month:02d}/{year}",
+                f"{day:02d}{month:02d}{year}",
+                f"{'1er' if day == 1 else day} {month_name[:3]}. {year}",
+                f"{day} {month_name} {year}",
+            ]
+        )
+    if style == "words":
+        spoken_day = "premier" if day == 1 else words_99(day)
+        return rng.choice(
+            [
+                f"{spoken_day} {month_name} {words_99(year % 100)}",
+                f"{spoken_day} {month_name} {words_year(year)}",
+                f"{words_99(day)} {words_99(month)} {words_99(year % 100)}",
+                f"{day} {month_name} {words_year(year)}",
+            ]
+        )
+    return f"{day:02d}/{month:02d}/{year}"
 
 
-def two_organisations(
-    text: str, org: str, other: str, rng: random.Random, other_keyword: str = ""
-) -> str:
-    """``text`` (a request to ``org``) with ``other`` named beside it: as the organisation
-    that sent the citizen here, as part of their situation, or with its own subject
-    (``other_keyword``, « mon RSA ») in a clause that is not the question."""
-    other_name = rng.choice(ORG_NAMES[other])
-    situation = rng.choice(SITUATIONS[other])
-    frames = TWO_ORGANISATIONS + (OTHER_SUBJECT if other_keyword else [])
-    frame = rng.choice(frames)
-    return frame.format(
-        text=text,
-        text_lower=strip_accents(text.lower()),
-        other=other_name,
-        Other=_cap(other_name),
-        org=rng.choice(ORG_NAMES[org]),
-        situation=situation,
-        kw=other_keyword,
+def phone(rng: random.Random) -> str:
+    digits = rng.choice(["06", "07", "05", "02", "09"]) + "".join(
+        str(rng.randrange(10)) for _ in range(8)
     )
+    pairs = [digits[i : i + 2] for i in range(0, 10, 2)]
+    return rng.choice(
+        [" ".join(pairs), ".".join(pairs), digits, "+33 " + digits[1] + " " + " ".join(pairs[1:])]
+    )
+
+
+def phone_spoken(rng: random.Random) -> str:
+    digits = rng.choice(["06", "07"]) + "".join(str(rng.randrange(10)) for _ in range(8))
+    pairs = [digits[i : i + 2] for i in range(0, 10, 2)]
+    return " ".join(
+        ("zéro " + _UNITS[int(p[1])]) if p.startswith("0") else words_99(int(p)) for p in pairs
+    )
+
+
+def email(first: str, last: str, rng: random.Random) -> str:
+    f = re.sub(r"[^a-z]", "", strip_accents(first.lower()))
+    surname = re.sub(r"[^a-z]", "", strip_accents(last.lower()))
+    domain = rng.choice(
+        [
+            "gmail.com",
+            "orange.fr",
+            "hotmail.fr",
+            "free.fr",
+            "laposte.net",
+            "yahoo.fr",
+            "sfr.fr",
+            "outlook.fr",
+            "wanadoo.fr",
+        ]
+    )
+    local = rng.choice(
+        [
+            f"{f}.{surname}",
+            f"{f}{surname}{rng.randrange(10, 99)}",
+            f"{f[0]}{surname}",
+            f"{surname}.{f}",
+            f"{f}_{surname}",
+        ]
+    )
+    return f"{local}@{domain}"
+
+
+def email_spoken(first: str, last: str, rng: random.Random) -> str:
+    f = re.sub(r"[^a-z]", "", strip_accents(first.lower()))
+    surname = re.sub(r"[^a-z]", "", strip_accents(last.lower()))
+    domain = rng.choice(
+        [
+            "gmail point com",
+            "orange point fr",
+            "hotmail point fr",
+            "free point fr",
+            "yahoo point fr",
+        ]
+    )
+    local = rng.choice(
+        [
+            f"{f} point {surname}",
+            f"{surname} tiret {f}",
+            f"{f} {surname}",
+            f"{f} underscore {surname}",
+        ]
+    )
+    return f"{local} {rng.choice(['arobase', 'arobase', 'at'])} {domain}"
+
+
+def iban(rng: random.Random) -> str:
+    bban = "".join(str(rng.randrange(10)) for _ in range(23))
+    numeric = "".join(str(int(ch, 36)) for ch in bban + "FR00")
+    check = 98 - int(numeric) % 97
+    return f"FR{check:02d}{bban}"
+
+
+def mistype(value: str, rng: random.Random) -> str:
+    """One digit changed: a checksum no longer holds (people copy numbers by hand)."""
+    positions = [i for i, ch in enumerate(value) if ch.isdigit() and i > 3]
+    i = rng.choice(positions)
+    return value[:i] + str((int(value[i]) + rng.randrange(1, 9)) % 10) + value[i + 1 :]
+
+
+def bank_format(value: str, rng: random.Random, *, lower: bool = False) -> str:
+    style = rng.choice(["spaced", "plain", "lower"] if lower else ["spaced", "plain"])
+    if style == "plain":
+        return value
+    return spaced(value).lower() if style == "lower" else spaced(value)
+
+
+def spaced(value: str, size: int = 4) -> str:
+    return " ".join(value[i : i + size] for i in range(0, len(value), size))
+
+
+def card(rng: random.Random) -> str:
+    digits = [rng.choice([4, 5])] + [rng.randrange(10) for _ in range(14)]
+    for check in range(10):
+        candidate = "".join(map(str, [*digits, check]))
+        total = 0
+        for position, char in enumerate(reversed(candidate)):
+            v = int(char) * (2 if position % 2 else 1)
+            total += v - 9 if v > 9 else v
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError
+
+
+def plate(rng: random.Random) -> str:
+    letters = "ABCDEFGHJKLMNPQRSTVWXYZ"
+    a = rng.choice(letters) + rng.choice(letters)
+    b = rng.choice(letters) + rng.choice(letters)
+    n = f"{rng.randrange(1, 1000):03d}"
+    return rng.choice(
+        [
+            f"{a}-{n}-{b}",
+            f"{a} {n} {b}",
+            f"{a}{n}{b}".lower(),
+            f"{a}-{n}-{b}".lower(),
+            f"{a} {n}-{b}",
+        ]
+    )
+
+
+def tax_number(rng: random.Random) -> str:
+    value = str(rng.randrange(0, 4)) + "".join(str(rng.randrange(10)) for _ in range(12))
+    return rng.choice(
+        [
+            value,
+            f"{value[:2]} {value[2:4]} {value[4:7]} {value[7:10]} {value[10:]}",
+            spaced(value, 3),
+        ]
+    )
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+class People:
+    """Names drawn half from the engine's lexicon, half from the held-out pools."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.lex_first = name_pools.lexicon_first()
+        self.lex_last = name_pools.lexicon_last()
+        self.out_first = name_pools.held_out_first()
+        self.out_last = name_pools.held_out_last()
+
+    def person(self) -> tuple[str, str]:
+        if self.rng.random() < 0.5:
+            return self.rng.choice(self.lex_first), self.rng.choice(self.lex_last)
+        if self.rng.random() < 0.5:
+            return self.rng.choice(self.out_first), self.rng.choice(self.out_last)
+        # mixed: a listed first name with a held-out last name, or the reverse
+        if self.rng.random() < 0.5:
+            return self.rng.choice(self.lex_first), self.rng.choice(self.out_last)
+        return self.rng.choice(self.out_first), self.rng.choice(self.lex_last)
+
+
+def spelled(word: str, rng: random.Random) -> str:
+    letters = [ch for ch in strip_accents(word).upper() if ch.isalpha()]
+    separator = rng.choice([" ", " ", "-", ". ", ", "])
+    return separator.join(letters) + ("." if separator == ". " else "")
+
+
+# --- Templates ----------------------------------------------------------------------------
+# ``{P.full}`` etc. are the person's name in one form; ``{A.…}`` a second person (an agent,
+# a relative); other slots are identifiers. Literal text around them is kept as written.
+
+Slot = Callable[["TextState"], tuple[str | None, str]]
+
+
+class TextState:
+    def __init__(self, rng: random.Random, people: People) -> None:
+        self.rng = rng
+        self.p = people.person()
+        self.a = people.person()
+        self.nir = nir(rng)
+        self.caf = caf_number(rng)
+
+
+def _name_forms(first: str, last: str, rng: random.Random) -> dict[str, str]:
+    return {
+        "full": f"{first} {last}",
+        "first": first,
+        "last": last,
+        "LAST_first": f"{last.upper()} {first}",
+        "CAPS": f"{first} {last}".upper(),
+        "last_first": f"{last} {first}",
+        "lower": strip_accents(f"{first} {last}".lower())
+        if rng.random() < 0.6
+        else f"{first} {last}".lower(),
+        "lower_first": strip_accents(first.lower()),
+        "lower_last": strip_accents(last.lower()),
+        "initial_last": f"{first[0]}. {last}",
+    }
+
+
+def slot_value(name: str, state: TextState) -> tuple[str | None, str]:
+    rng = state.rng
+    if name.startswith(("P.", "A.")):
+        first, last = state.p if name[0] == "P" else state.a
+        form = name[2:]
+        if form == "spelled":
+            return "PERSON", spelled(last, rng)
+        if form == "email":
+            return "EMAIL", email(first, last, rng)
+        if form == "email_spoken":
+            return "EMAIL", email_spoken(first, last, rng)
+        return "PERSON", _name_forms(first, last, rng)[form]
+    makers: dict[str, Callable[[], tuple[str | None, str]]] = {
+        "ADDRESS": lambda: (
+            "ADDRESS",
+            address(
+                rng,
+                rng.choice(
+                    ["named", "bare", "bare", "city_first", "lieu_dit", "overseas", "po_box"]
+                ),
+            ),
+        ),
+        "ADDRESS_BARE": lambda: ("ADDRESS", address(rng, "bare")),
+        "ADDRESS_CITY_FIRST": lambda: ("ADDRESS", address(rng, "city_first")),
+        "ADDRESS_MULTILINE": lambda: ("ADDRESS", address(rng, "multiline")),
+        "ADDRESS_OVERSEAS": lambda: (
+            "ADDRESS",
+            address(rng, rng.choice(["overseas", "po_box", "lieu_dit"])),
+        ),
+        "PHONE": lambda: ("PHONE", phone(rng)),
+        "PHONE_SPOKEN": lambda: ("PHONE", phone_spoken(rng)),
+        "NIR": lambda: ("NIR", nir_loose(state.nir, rng)),
+        "NIR_SPOKEN": lambda: ("NIR", nir_spoken(state.nir, rng)),
+        "CAF": lambda: ("CAF_NUMBER", caf_loose(state.caf, rng)),
+        "CAF_SPOKEN": lambda: ("CAF_NUMBER", say_digits(state.caf, rng)),
+        "BIRTH": lambda: ("BIRTHDATE", birthdate(rng, "loose")),
+        "BIRTH_WORDS": lambda: ("BIRTHDATE", birthdate(rng, "words")),
+        "IBAN_TYPO": lambda: (
+            "IBAN",
+            bank_format(mistype(iban(rng), rng), rng, lower=True),
+        ),
+        "IBAN": lambda: ("IBAN", bank_format(iban(rng), rng)),
+        "CARD_TYPO": lambda: ("CARD", bank_format(mistype(card(rng), rng), rng)),
+        "PLATE": lambda: ("PLATE", plate(rng)),
+        "TAX": lambda: ("TAX_NUMBER", tax_number(rng)),
+        "ORG_EMAIL": lambda: (
+            "EMAIL",
+            rng.choice(
+                [
+                    "ne-pas-repondre@caf.fr",
+                    "contact@msa-gironde.fr",
+                    "noreply@dgfip.finances.gouv.fr",
+                    "accueil@ccas-ville.fr",
+                    "service.usagers@cpam-paris.fr",
+                ]
+            ),
+        ),
+        "DATE": lambda: (
+            None,
+            f"{rng.choice(['lun.', 'mar.', 'mer.', 'jeu.', 'ven.'])} {rng.randrange(1, 29)} {rng.choice(MONTH_NAMES)} 2025 à {rng.randrange(8, 18)}:{rng.randrange(0, 60):02d}",
+        ),
+        "CORE": lambda: (None, rng.choice(CORES)),
+        "ORG": lambda: (
+            None,
+            rng.choice(
+                [
+                    "la CAF",
+                    "la CPAM",
+                    "la MSA",
+                    "France Travail",
+                    "les impôts",
+                    "la Carsat",
+                    "l'Urssaf",
+                    "l'ANTS",
+                ]
+            ),
+        ),
+    }
+    return makers[name]()
+
+
+SLOT_RE = re.compile(r"\{([A-Za-z_.]+)\}")
+CORES = [core for motif in MOTIFS.values() for core in motif["cores"]]
+
+
+def render(template: str, state: TextState) -> list[Any]:
+    parts: list[Any] = []
+    position = 0
+    for match in SLOT_RE.finditer(template):
+        parts.append(template[position : match.start()])
+        label, value = slot_value(match.group(1), state)
+        parts.append((label, value) if label else value)
+        position = match.end()
+    parts.append(template[position:])
+    return parts
+
+
+def transform(parts: list[Any], register: str, rng: random.Random) -> list[Any]:
+    """SMS and chat spellings, applied piece by piece so offsets stay exact."""
+    if register not in {"sms", "chat"}:
+        return parts
+    lower = register == "sms" or rng.random() < 0.4
+    accents = rng.random() < (0.7 if register == "sms" else 0.3)
+
+    def apply(value: str) -> str:
+        if lower:
+            value = value.lower()
+        if accents:
+            value = strip_accents(value)
+        return value
+
+    out: list[Any] = []
+    for part in parts:
+        if isinstance(part, tuple):
+            label, value = part
+            out.append((label, apply(value) if label == "PERSON" or rng.random() < 0.5 else value))
+        else:
+            out.append(apply(part))
+    return out
+
+
+def assemble(parts: list[Any], register: str, family: str) -> dict[str, Any]:
+    text = ""
+    entities = []
+    for part in parts:
+        if isinstance(part, tuple):
+            label, value = part
+            entities.append({"start": len(text), "end": len(text) + len(value), "label": label})
+            text += value
+        else:
+            text += part
+    return {"text": text, "entities": entities, "register": register, "family": family}
+
+
+# One list per category: (register, template). A template may hold several slots.
+TEMPLATES: dict[str, list[tuple[str, str]]] = {
+    "civility": [
+        (
+            "courriel",
+            "Bonjour,\n\nJ'ai eu Mme {A.last} au téléphone hier, elle devait me rappeler. {CORE}\n\nCordialement",
+        ),
+        ("chat", "la conseillère Mme {A.last} m'a dit de vous écrire ici"),
+        ("sms", "bjr jai vu mr {A.last} a l accueil il ma dit de renvoyer le papier"),
+        ("formulaire", "J'ai été reçu par M. {A.full} le 3 mars. {CORE}"),
+        (
+            "transcription",
+            "oui alors j'ai eu madame {A.last} la semaine dernière et elle m'a dit que c'était bon",
+        ),
+        (
+            "courriel",
+            "Madame, Monsieur,\nSuite à mon rendez-vous avec Monsieur {A.LAST_first}, je vous transmets les pièces. {CORE}",
+        ),
+        ("chat", "Mme {A.CAPS} ne répond plus à mes mails"),
+        (
+            "formulaire",
+            "Demande faite pour le compte de Mme {P.full}, dont je suis la tutrice. {CORE}",
+        ),
+        ("sms", "c pour m {A.lower_last} qui devait me rappeler"),
+        ("courriel", "Bonjour Madame {A.last},\n\n{CORE}\n\nBien à vous"),
+        (
+            "transcription",
+            "Agent : vous avez eu qui\nAppelant : euh mme {A.lower_last} je crois\nAgent : d'accord",
+        ),
+        ("formulaire", "Maître {A.last}, mon avocat, a déposé le dossier. {CORE}"),
+        ("chat", "Dr {A.last} a fait l'arrêt de travail, {CORE}"),
+        ("courriel", "Bonjour,\nJe vous écris de la part de Mme {P.initial_last}. {CORE}\nMerci"),
+    ],
+    "role": [
+        ("chat", "ma conseillère {A.first} m'a dit que c'était en cours"),
+        ("sms", "ma conseillere {A.lower_first} ma dit d attendre"),
+        (
+            "courriel",
+            "Bonjour,\nMon conseiller {A.full} est parti et personne ne suit mon dossier. {CORE}\nCordialement",
+        ),
+        (
+            "formulaire",
+            "L'agent {A.first} {A.last} m'a donné un mauvais renseignement au guichet. {CORE}",
+        ),
+        ("transcription", "j'ai eu votre collègue {A.first} ce matin elle m'a dit de rappeler"),
+        ("chat", "l'assistante sociale {A.full} a envoyé le dossier le mois dernier"),
+        ("sms", "mon assistante sociale {A.lower} a fait le dossier"),
+        (
+            "courriel",
+            "Bonjour,\nJ'ai été reçue par votre collaboratrice {A.first} à l'accueil. {CORE}",
+        ),
+        ("formulaire", "Mon référent France Travail, {A.full}, ne répond plus. {CORE}"),
+        ("chat", "c'est ma fille {A.first} qui écrit pour moi. {CORE}"),
+        ("sms", "mon fils {A.lower_first} a 3 ans et la caf ne le compte pas"),
+        ("transcription", "oui c'est mon mari {A.lower} qui s'occupe des papiers d'habitude"),
+        (
+            "courriel",
+            "Bonjour,\nMon propriétaire, M. {A.last}, refuse de remplir l'attestation de loyer. {CORE}",
+        ),
+        ("formulaire", "Ma curatrice {A.full} est d'accord pour la demande."),
+    ],
+    "intro": [
+        ("sms", "bonjour c {P.lower} jattends mon virement"),
+        ("chat", "Bonjour, je m'appelle {P.full}, {CORE}"),
+        ("transcription", "allo oui bonjour c'est {P.lower} je vous appelle pour mon dossier"),
+        ("courriel", "Bonjour,\nJe suis {P.full}, allocataire depuis 2019. {CORE}"),
+        ("sms", "moi c {P.lower_first} {P.lower_last} jai un souci avec {ORG}"),
+        ("chat", "{P.full} ici, {CORE}"),
+        ("formulaire", "Je soussignée {P.full} atteste sur l'honneur que {CORE}"),
+        (
+            "transcription",
+            "bonjour je suis madame {P.lower_last} {P.lower_first} j'appelle pour ma retraite",
+        ),
+        ("chat", "mon nom c'est {P.last_first}"),
+        ("sms", "slt ici {P.lower_first} la fille de {A.lower}"),
+    ],
+    "lowercase_context": [
+        ("sms", "j'ai parlé à {A.lower_first} ce matin elle dit que c'est bon"),
+        ("sms", "{A.lower} m'a rappelé hier pour mon dossier"),
+        ("chat", "j ai eu {A.lower_first} au tel, elle a dit 15 jours"),
+        ("sms", "c {A.lower_first} de l'accueil qui m'a dit de renvoyer"),
+        (
+            "transcription",
+            "alors j'ai appelé la semaine dernière j'ai eu {A.lower_first} qui m'a dit que le dossier était complet",
+        ),
+        ("sms", "dites a {A.lower_first} que jai envoye les papiers"),
+        ("chat", "je vois avec {A.lower} demain pour le dossier"),
+        ("sms", "{A.lower_first} m a dit de vous ecrire"),
+        ("transcription", "et là {A.lower} m'a répondu qu'il fallait attendre"),
+        ("sms", "mon ex {A.lower} ne paie plus la pension"),
+        ("chat", "bonjour, je suis la voisine de {A.lower}, elle est malade"),
+        ("sms", "jai rdv avec {A.lower} jeudi"),
+    ],
+    "capitals": [
+        ("formulaire", "Nom : {P.last}\nPrénom : {P.first}\nMessage : {CORE}"),
+        ("formulaire", "NOM : {P.CAPS}\nObjet : réclamation\n{CORE}"),
+        ("courriel", "Bonjour,\n{CORE}\n\n{P.LAST_first}"),
+        ("chat", "{P.LAST_first}, dossier en attente depuis 2 mois"),
+        ("formulaire", "Nom et prénom : {P.LAST_first}\nDate de naissance : {BIRTH}\n{CORE}"),
+        ("courriel", "Madame, Monsieur,\n{CORE}\nVeuillez agréer mes salutations.\n{P.CAPS}"),
+        ("sms", "{P.CAPS} DOSSIER BLOQUE MERCI DE ME RAPPELER"),
+        ("formulaire", "Nom de naissance : {P.last}\nNom d'usage : {A.last}\n{CORE}"),
+    ],
+    "spelled": [
+        (
+            "transcription",
+            "Agent : votre nom s'il vous plaît\nAppelant : {P.last} {P.spelled}\nAgent : merci",
+        ),
+        ("transcription", "c'est {P.lower_last} ça s'écrit {P.spelled}"),
+        ("transcription", "oui madame {P.lower_last} alors j'épelle {P.spelled} voilà"),
+        (
+            "transcription",
+            "Appelant : mon nom {P.lower_last} {P.spelled} et le prénom {P.lower_first}",
+        ),
+        ("chat", "je répète mon nom : {P.spelled}"),
+        ("transcription", "bonjour c'est pour ma mère madame {P.lower_last} {P.spelled}"),
+    ],
+    "signature": [
+        ("courriel", "Bonjour,\n\n{CORE}\n\nCordialement,\n{P.full}"),
+        ("courriel", "Bonjour,\n{CORE}\nMerci d'avance\n\n{P.first} {P.last}\n{PHONE}"),
+        (
+            "courriel",
+            "Madame, Monsieur,\n\n{CORE}\n\nBien à vous,\n\n{P.full}\n{ADDRESS_MULTILINE}\nTél. : {PHONE}",
+        ),
+        ("courriel", "Bonjour\n{CORE}\n--\n{P.first} {P.last}\n{P.email}"),
+        ("courriel", "Bonjour,\n{CORE}\nCdlt\n{P.first}"),
+        ("courriel", "Bonjour,\n{CORE}\nSalutations,\nMme {P.full}"),
+        ("courriel", "{CORE}\n\nBonne journée\n{P.first} ({PHONE})"),
+        ("courriel", "Bonjour,\n{CORE}\n\nRespectueusement,\n{P.last_first}\nallocataire n° {CAF}"),
+        ("chat", "{CORE} merci, {P.first}"),
+        ("sms", "{CORE} merci {P.lower_first}"),
+    ],
+    "quoted": [
+        (
+            "courriel",
+            "Bonjour,\n\nToujours rien reçu.\n\nCordialement,\n{P.full}\n\nLe {DATE}, {A.full} <{ORG_EMAIL}> a écrit :\n> Madame {P.last},\n> Votre dossier est en cours de traitement.\n> {A.full}\n> Conseillère",
+        ),
+        (
+            "courriel",
+            "Merci pour votre réponse, je vous renvoie le justificatif.\n{P.first}\n\n-----Message d'origine-----\nDe : {A.full} <{ORG_EMAIL}>\nEnvoyé : {DATE}\nÀ : {P.email}\nObjet : Votre demande\n\nBonjour Monsieur {P.last},\nMerci de nous transmettre votre avis d'imposition.",
+        ),
+        (
+            "courriel",
+            "Je confirme mon adresse ci-dessous.\n\nLe {DATE}, {P.full} <{P.email}> a écrit :\n> Bonjour, j'ai déménagé au {ADDRESS}.\n> Mon numéro de sécurité sociale : {NIR}",
+        ),
+        (
+            "courriel",
+            "Bonjour,\nvoir ci-dessous.\n\n> Le {DATE}, {A.full} a écrit :\n>> Merci de rappeler votre numéro allocataire {CAF}.\n\nBien à vous\n{P.full}",
+        ),
+        (
+            "courriel",
+            "Re-bonjour, {CORE}\n\nDe : {P.full}\nEnvoyé : {DATE}\nÀ : {ORG_EMAIL}\nObjet : dossier\n\nBonjour, mon téléphone est le {PHONE}, merci de me rappeler.",
+        ),
+    ],
+    "nir": [
+        ("sms", "mon num de secu {NIR}"),
+        ("formulaire", "N° de sécurité sociale : {NIR}\n{CORE}"),
+        ("chat", "voilà mon numéro de sécu : {NIR}"),
+        ("courriel", "Bonjour,\n{CORE}\nMon NIR : {NIR}\nCordialement"),
+        ("transcription", "mon numéro de sécurité sociale c'est le {NIR_SPOKEN} voilà"),
+        ("transcription", "Agent : votre numéro de sécu\nAppelant : alors {NIR_SPOKEN}"),
+        ("sms", "num secu {NIR} merci"),
+        ("chat", "numéro d'assuré social {NIR}"),
+    ],
+    "caf": [
+        ("sms", "mon num alloc {CAF}"),
+        ("chat", "n° allocataire : {CAF}, {CORE}"),
+        ("formulaire", "Numéro d'allocataire CAF : {CAF}\n{CORE}"),
+        ("courriel", "Bonjour,\n{CORE}\nMa référence allocataire est {CAF}.\nCordialement"),
+        ("transcription", "mon numéro d'allocataire c'est le {CAF_SPOKEN}"),
+        (
+            "transcription",
+            "Agent : vous avez votre numéro allocataire\nAppelant : oui attendez euh {CAF_SPOKEN}",
+        ),
+        ("sms", "jsuis allocataire num {CAF} jai rien recu"),
+        ("chat", "mon identifiant caf c'est {CAF}"),
+        ("formulaire", "Matricule MSA : {CAF}\n{CORE}"),
+        ("sms", "dossier caf {CAF} svp"),
+    ],
+    "birthdate": [
+        ("sms", "nee le {BIRTH} a {ORG}"),
+        ("formulaire", "Date de naissance : {BIRTH}\n{CORE}"),
+        ("chat", "je suis né le {BIRTH}, {CORE}"),
+        ("transcription", "je suis née le {BIRTH_WORDS} voilà"),
+        ("transcription", "Agent : votre date de naissance\nAppelant : le {BIRTH_WORDS}"),
+        ("courriel", "Bonjour,\nJe suis née le {BIRTH}. {CORE}"),
+        ("sms", "ddn {BIRTH}"),
+        ("chat", "mon fils est né le {BIRTH} et la caf ne l'a pas pris en compte"),
+        ("formulaire", "Né(e) le : {BIRTH}\n{CORE}"),
+    ],
+    "address": [
+        ("sms", "jhabite {ADDRESS_BARE} depuis mars"),
+        ("courriel", "Bonjour,\nJ'ai déménagé : ma nouvelle adresse est {ADDRESS}.\n{CORE}"),
+        ("formulaire", "Adresse : {ADDRESS}\n{CORE}"),
+        ("chat", "j'habite {ADDRESS_CITY_FIRST}, {CORE}"),
+        ("transcription", "alors j'habite {ADDRESS_BARE} voilà"),
+        ("formulaire", "Adresse postale : {ADDRESS_OVERSEAS}\n{CORE}"),
+        ("courriel", "Bonjour,\n{CORE}\nMon adresse : {ADDRESS_CITY_FIRST}\nMerci"),
+        ("sms", "nouvelle adresse {ADDRESS_OVERSEAS}"),
+        ("chat", "Je suis au {ADDRESS_BARE}"),
+        ("formulaire", "Domicile : {ADDRESS_BARE}\n{CORE}"),
+        (
+            "courriel",
+            "Bonjour,\nle courrier doit partir au {ADDRESS}, pas à l'ancienne adresse.\nCordialement",
+        ),
+    ],
+    "email": [
+        ("transcription", "mon adresse mail c'est {P.email_spoken}"),
+        ("chat", "vous pouvez m'écrire sur {P.email}"),
+        ("sms", "mon mail {P.email}"),
+        ("transcription", "Agent : votre courriel\nAppelant : {P.email_spoken}"),
+    ],
+    "phone": [
+        ("transcription", "rappelez-moi au {PHONE_SPOKEN} merci"),
+        ("sms", "mon tel {PHONE}"),
+        ("chat", "joignable au {PHONE} après 17h"),
+    ],
+    "bank": [
+        ("courriel", "Bonjour,\nVoici mon nouvel IBAN : {IBAN_TYPO}\n{CORE}"),
+        ("sms", "mon rib {IBAN_TYPO}"),
+        ("formulaire", "IBAN : {IBAN}\n{CORE}"),
+        ("chat", "ma carte bancaire {CARD_TYPO} a été débitée deux fois"),
+        (
+            "courriel",
+            "Bonjour,\nLe prélèvement sur ma CB n° {CARD_TYPO} a été refusé.\nCordialement",
+        ),
+    ],
+    "vehicle_tax": [
+        ("sms", "ma voiture {PLATE} a ete vendue"),
+        ("chat", "immatriculation {PLATE}, carte grise pas reçue"),
+        ("formulaire", "Numéro fiscal : {TAX}\n{CORE}"),
+        ("courriel", "Bonjour,\nMon numéro fiscal est le {TAX}.\n{CORE}"),
+    ],
+    "call": [
+        (
+            "transcription",
+            "Agent : {ORG} bonjour\nAppelant : oui bonjour c'est {P.lower} je suis née le {BIRTH_WORDS} et j'habite {ADDRESS_BARE}\nAgent : très bien",
+        ),
+        (
+            "transcription",
+            "[00:00:03] Agent : bonjour à qui ai-je l'honneur\n[00:00:05] Appelant : {P.lower_first} {P.lower_last}\n[00:00:09] Agent : vous pouvez épeler\n[00:00:11] Appelant : {P.spelled}",
+        ),
+        (
+            "transcription",
+            "Conseiller : votre numéro de sécurité sociale\nUsager : {NIR_SPOKEN}\nConseiller : et votre téléphone\nUsager : {PHONE_SPOKEN}",
+        ),
+        (
+            "transcription",
+            "allo oui c'est madame {P.lower_last} {P.lower_first} j'appelle pour ma mère qui habite {ADDRESS_OVERSEAS}",
+        ),
+    ],
+}
+
+# Clean texts: nothing to mask, with the words that look like names or numbers.
+CLEAN = [
+    ("sms", "jai perdu mon parapluie rose a l'accueil de la caf"),
+    ("chat", "La pierre tombale de mon père, est-ce que la MSA rembourse les frais d'obsèques ?"),
+    ("sms", "c pas clair votre courrier"),
+    ("chat", "Je vends de l'huile d'olive sur les marchés, je dois me déclarer à l'Urssaf ?"),
+    ("formulaire", "Je suis marin pêcheur à Lorient, quelle caisse pour ma retraite ?"),
+    (
+        "courriel",
+        "Bonjour,\nJ'ai reçu un courrier de la CPAM DE LA GIRONDE que je ne comprends pas.\nCordialement",
+    ),
+    ("sms", "la CAF m'a envoyé un mail mais le lien marche pas"),
+    ("chat", "J'ai rendez-vous le 12/03/2025 à 14h à France Services de Mauléon."),
+    (
+        "transcription",
+        "Agent : Assurance maladie bonjour\nAppelant : oui bonjour c'est pour un remboursement de lunettes\nAgent : je vous écoute",
+    ),
+    (
+        "courriel",
+        "Bonjour,\nVotre demande a bien été transmise.\n\nLe lun. 3 mars 2025 à 10:12, CAF de la Gironde a écrit :\n> Bonjour,\n> Votre demande a bien été enregistrée.",
+    ),
+    ("courriel", "Bonjour,\nMerci de me rappeler au sujet de mon RSA.\n\nEnvoyé de mon iPhone"),
+    ("sms", "Bonjour, ma demande de prime d'activité est bloquée depuis le 5 avril. Merci"),
+    ("chat", "Le montant de 1 250,50 € ne correspond pas à ce que j'ai déclaré."),
+    ("formulaire", "J'ai rempli le cerfa 12345*06 et l'article 4 du règlement ne s'applique pas."),
+    ("sms", "ma fille est en terminale au lycée Victor Hugo, on a droit à la bourse ?"),
+    (
+        "courriel",
+        "Madame, Monsieur,\nJe conteste la décision du 14 février 2025.\nJe vous prie d'agréer mes salutations distinguées.",
+    ),
+    ("chat", "La fleur de sel que je vends sur les marchés, ça compte comme revenu agricole ?"),
+    ("sms", "ange gardien de ma mere c moi, elle est en ehpad, on fait comment pour l'apl"),
+    (
+        "transcription",
+        "oui bonjour alors voilà j'ai un souci avec la carte vitale euh elle marche plus depuis lundi",
+    ),
+    ("formulaire", "Je travaille à la Poste de Saint-Denis depuis 2012 et je demande ma retraite."),
+    (
+        "chat",
+        "j'ai carte blanche de mon employeur pour poser mes congés, mais france travail veut une attestation",
+    ),
+    (
+        "courriel",
+        "Bonjour,\nLe centre des finances publiques de Bourges ne répond pas.\nBien à vous",
+    ),
+    ("sms", "le 3646 repond jamais"),
+    (
+        "chat",
+        "Mon dossier à l'Anah est bloqué depuis janvier, la MAISON FRANCE SERVICES ne peut rien faire.",
+    ),
+    (
+        "transcription",
+        "Conseillère : vous appelez pour quel motif\nUsager : c'est pour la prime de Noël du RSA\nConseillère : d'accord",
+    ),
+    (
+        "formulaire",
+        "Je suis une perle rare pour mon employeur mais il ne déclare pas mes heures à l'Urssaf.",
+    ),
+    ("sms", "mes prunes et olives de mon verger, c agricole ?"),
+    (
+        "courriel",
+        "Bonjour,\nPouvez-vous m'indiquer les horaires de l'accueil de Pau ?\nMerci d'avance\nUne allocataire",
+    ),
+    ("chat", "J'habite à Bayonne depuis 2020 et je change de caisse."),
+    ("sms", "rdv annulé le 12 mars a 9h30, merci de me redonner une date"),
+    (
+        "formulaire",
+        "Demande d'aide juridictionnelle pour mon divorce, audience le 4 juin 2025 au tribunal de Brest.",
+    ),
+    ("chat", "le violette de Toulouse, c'est le bonbon que je vends, je suis micro-entrepreneur"),
+    (
+        "transcription",
+        "allo oui bonjour euh j'appelle parce que j'ai reçu un avis de la Carsat pour ma pension de réversion",
+    ),
+    (
+        "courriel",
+        "Bonjour,\n\nJe vous renvoie le formulaire signé.\n\nCordialement,\nLe service des ressources humaines",
+    ),
+    ("sms", "Rose ou bleu le courrier ? jai recu les deux"),
+    ("chat", "La Marine nationale m'a versé ma solde en retard, les impôts me comptent deux fois."),
+    (
+        "formulaire",
+        "Je suis en arrêt maladie depuis le 2 janvier et les indemnités journalières ne sont pas versées.",
+    ),
+    ("sms", "c urgent jai plus rien pour manger ce mois ci"),
+    ("courriel", "Bonjour,\nJe vais passer au bureau de poste de la rue principale demain.\nMerci"),
+    (
+        "chat",
+        "Pierre qui roule n'amasse pas mousse, moi j'ai déménagé trois fois, la CAF s'y perd.",
+    ),
+]
+
+
+def build_contact(
+    rng: random.Random, per_template: int = 8, clean_repeats: int = 4
+) -> list[dict[str, Any]]:
+    people = People(rng)
+    rows: list[dict[str, Any]] = []
+    for category, templates in TEMPLATES.items():
+        for index, (register, template) in enumerate(templates):
+            for _ in range(per_template):
+                state = TextState(rng, people)
+                parts = transform(render(template, state), register, rng)
+                rows.append(assemble(parts, register, f"contact:{category}#{index}"))
+    for index, (register, text) in enumerate(CLEAN):
+        for repeat in range(clean_repeats):
+            value = text
+            if repeat and register in {"sms", "chat"}:
+                value = strip_accents(value.lower()) if repeat % 2 else value.lower()
+            elif repeat == 2:
+                value = f"{rng.choice(CORES)} {text}"
+            elif repeat == 3:
+                value = f"{text}\n{rng.choice(CORES)}"
+            rows.append(
+                {
+                    "text": value,
+                    "entities": [],
+                    "register": register,
+                    "family": f"contact:clean#{index}",
+                }
+            )
+    unique: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for row in rows:
+        if row["text"] not in seen:
+            seen.add(row["text"])
+            unique.append(row)
+    return unique

@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Jeu d'évaluation introuvable : {path}")
         anonymiser = engine.get_anonymiser()
         return {
-            "anonymisation": evaluation.evaluate_anonymisation(anonymiser),
+            "anonymisation": evaluation.evaluate_generator_anonymisation(anonymiser),
             "anonymisation_sets": [
                 evaluation.evaluate_anonymisation_set(anonymiser, path)
                 for path in [evaluation.INDEPENDENT_SET, *extra_sets]
@@ -91,9 +91,9 @@ class Command(BaseCommand):
             for item in split["top_confusions"][:8]:
                 write(f"    {item['gold']:<45} → {item['predicted']:<45} {item['count']}")
         if "anonymisation" in report:
-            self._print_anonymisation(
-                "Anonymisation — générateur (pii.jsonl)", report["anonymisation"]
-            )
+            for name, item in report["anonymisation"].items():
+                title = "tout le générateur" if name == "all" else f"générateur, {name}"
+                self._print_anonymisation(f"Anonymisation — {title}", item)
             for item in report["anonymisation_sets"]:
                 self._print_anonymisation(f"Anonymisation — {item['path']}", item)
 

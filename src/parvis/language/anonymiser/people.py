@@ -1,0 +1,771 @@
+"""Person names by context and shape, for names the lexicon does not list.
+
+The population of France is not in a list of a thousand names: this module finds names by
+what surrounds them and how they are written, on one tokenisation of the text:
+
+* **triggers** on the left: civilities (« Mme », « M. », « m » in lower case), roles and
+  relatives (« ma conseillère », « l'agent », « mon fils »), introductions (« je
+  m'appelle », « de la part de », « Nom : »), talk (« j'ai parlé à », « j'ai eu »); what
+  follows is taken as a name as far as its words look like one, with a strength that
+  depends on the trigger (after a civility even « Rose » or « Petit » is a name);
+* **verbs on the right**: « thierry roux m'a rappelé », « X qui devait me rappeler »;
+* **shape**: capitalised or upper-case words that are not French words, places or
+  administrations (« KOUYATE Moussa », « … avec Gwenaëlle Quéméner »), and in texts written
+  in lower case, two unknown words in a row or a listed first name next to an unknown word;
+* **lines**: a signature line, an email attribution (« Le 3 mars, X <x@y> a écrit : »),
+  a ``De :`` / ``À :`` header;
+* **spelling**: letters one by one (« K O U Y A T E », « D-U-P-O-N-T »).
+
+Every finder yields ``PERSON`` entities; the resolver merges them with the other families.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from parvis.language.anonymiser.base import Entity
+from parvis.language.anonymiser.names import DOMAIN_WORDS, NOT_NAMES, NameLexicon
+from parvis.language.text import fold
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- Tokens -------------------------------------------------------------------------------
+
+_LETTER = r"[^\W\d_]"
+TOKEN_RE = re.compile(rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER}))*\.?|\d+|\S")
+ELISION_RE = re.compile(r"^(j|m|t|s|c|n|l|d|qu|jusqu|lorsqu|puisqu)['’](.+)$", re.IGNORECASE)
+PARTICLES = _words(
+    """de du des la le les d' l' van von der den ben bin ibn el al da dos das di del della mac
+    mc ould ter"""
+)
+# Short words that hold a sentence together: never part of a name.
+GLUE = _words(
+    """a à au aux et ou ni mais car donc or que qui quoi dont où si ne pas plus je tu il elle
+    on nous vous ils elles me te se lui leur y en ce cet cette ces ça ca cela mon ma mes ton
+    ta tes son sa ses notre nos votre vos leurs un une des est suis es sont ai as avons avez
+    ont était etait été ete avait avais fait va vais par pour sur sous dans avec sans chez
+    vers depuis pendant entre comme quand alors puis aussi très tres bien tout tous toute
+    toutes rien jamais toujours encore déjà deja oui non ok merci bonjour bonsoir salut svp
+    stp bjr slt cc jai jsuis chui g c cest dc pk pq pcq tjrs rdv ajd mtn qqch bcp dsl mdr
+    cad tel tél mail sms num n° no nº chaque voici voila voilà duquel auquel plusieurs ceci
+    où quoi parce afin selon parmi aujourd tu au aux suis quelle quelles quel quels aucun
+    aucune certains certaines autre autres même meme celui celle ceux celles lequel laquelle
+    lorsque puisque cependant pourtant ainsi sinon sauf malgré malgre durant envers devant
+    derrière derriere contre avant après apres ici là ailleurs souvent parfois bientôt
+    bientot enfin ensuite hier demain moins peu beaucoup assez trop tant autant presque
+    environ voire mieux moi toi eux du le la les de d' l' peut peux dois doit faut veux veut"""
+)
+SMS_WORDS = _words(
+    """bjr bsr slt cc coucou jai jsuis chui jss jpeux jveux jcrois jsais ct cetait c cest dc pk
+    pq pcq tjrs toujour rdv ajd auj mtn qqch qqn bcp dsl mdr cad stp svp msg tel tél svp pr
+    ds ke koi kan kel kelle vs vx pa pas rien ya y'a g t'es tes mm meme tt tte tts ok okay
+    oki wesh bref bah ben beh euh heu hein hum mmh voila voilà alors allo allô nn non oui
+    ouais wi ptn merci mrc mci bonjour bonsoir dac dacc daccord d'accord re rebonjour aprem
+    apres aprés demain hier ajourd'hui aujourdhui"""
+)
+CIVILITIES = _words(
+    """m. mr mr. m mme mme. mmes mlle mlle. melle madame monsieur mademoiselle messieurs
+    mesdames dr dr. docteur docteure pr. professeur maître maitre me"""
+)
+ROLES = _words(
+    """conseiller conseillère conseillere conseillé conseille agent agente collègue collegue
+    collaborateur collaboratrice assistante assistant référent référente referent referente
+    gestionnaire interlocuteur interlocutrice éducateur educateur éducatrice educatrice
+    médecin medecin docteur avocat avocate notaire huissier huissière curateur curatrice
+    tuteur tutrice mandataire propriétaire proprietaire proprio bailleur employeur patron
+    patronne voisin voisine ami amie copain copine fils fille mari femme épouse epouse époux
+    epoux père pere mère mere frère frere soeur sœur conjoint conjointe compagnon compagne
+    enfant enfants bébé bebe neveu nièce niece oncle tante cousin cousine grand-mère grand-
+    mere grand-père grand-pere mamie papi papy petit-fils petite-fille beau-père beau-pere
+    belle-mère belle-mere gendre belle-fille beau-fils belle-soeur beau-frère beau-frere ex
+    concubin concubine fiancé fiancée fiance fiancee filleul filleule aidant aidante
+    infirmier infirmière infirmiere kiné kine auxiliaire responsable directeur directrice
+    chef cheffe superviseur superviseure juge greffier greffière maire"""
+)
+# Roles after which a lone word is not a name (« mon médecin traitant »).
+ROLE_FOLLOWERS_NOT_NAMES = _words(
+    """traitant traitante social sociale sociaux familial familiale de du des d' à a en qui que
+    est et ou ne n' m' me lui elle il nous vous mon ma mes son sa ses"""
+)
+# Words before a role that make it someone's (« ma conseillère », « l'agent »).
+ROLE_DETERMINERS = _words(
+    """mon ma mes ton ta son sa notre votre leur le la l' un une du de cette ce vos nos"""
+)
+# Words between a role and the name (« l'assistante sociale de la CAF X »).
+ROLE_SKIPPED = _words(
+    """sociale social qui s' appelle nomme nommee prenomme prenommee appele appelee france
+    travail caf msa cpam referente referent de la du l' services mairie ccas"""
+)
+# What may follow a first name that is also a word, for it to be a name.
+AFTER_A_NAME = _words(
+    """ , . m' ma a qui est et m me ne n' va doit devait il elle ! ? : l' le la"""
+)
+# Verbs that, right after a run of words, say the run is someone (« X m'a rappelé »).
+RIGHT_VERBS_RE = re.compile(
+    r"^\s*(?:m['’]\s?a|m\s+a|ma|nous\s+a|a|m['’]avait|avait|est)\s+(?:bien\s+|deja\s+|déjà\s+)?"
+    r"(?:dit|rappel[ée]e?|appel[ée]e?|r[ée]pondu|expliqu[ée]e?|envoy[ée]e?|orient[ée]e?"
+    r"|conseill[ée]e?|demand[ée]\b|re[çc]ue?|donn[ée]e?|promis|assur[ée]e?|raccroch[ée]e?"
+    r"|fait|parl[ée]|refus[ée]e?|[ée]crit|pass[ée]e?|venue?|re[çc]u|traite|trait[ée]e?"
+    r"|convoqu[ée]e?|aid[ée]e?|accompagn[ée]e?|renvoy[ée]e?)\b"
+    r"|^\s*(?:doit|devait|va|vient\s+de)\s+(?:me|m['’]|nous)\s*\w",
+    re.IGNORECASE,
+)
+RIGHT_CLAUSE_RE = re.compile(
+    r"^\s*(?:qui\s+(?:m['’]|ma\b|me\b|nous\b|devait|doit|s['’]occupe|a\b|est\b|m\s+a\b)"
+    r"|ici\b|à\s+l['’]appareil|a\s+l['’]?appareil|au\s+t[ée]l)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+    key: str  # folded, lower case, no trailing dot
+    cap: bool  # starts with an upper-case letter
+    upper: bool  # every letter upper case, two letters or more
+    word: bool  # letters (not a number or punctuation)
+    known: bool  # first or last name of the lexicon
+    first: bool
+    common: bool  # a French word (vocabulary, NOT_NAMES), not known as a name
+    common_any: bool  # a French word, even if also a name
+    domain: bool
+    place: bool
+    gap: str  # the characters between the previous token and this one
+
+
+class Tokens:
+    """The tokens of one text, with the features the rules read."""
+
+    def __init__(self, text: str, folded: str, lexicon: NameLexicon, places: frozenset[str]):
+        self.text = text
+        self.items: list[Token] = []
+        previous_end = 0
+        for match in TOKEN_RE.finditer(text):
+            for start, end in _split_elision(text, folded, match.start(), match.end(), lexicon):
+                self.items.append(_token(text, folded, start, end, lexicon, places, previous_end))
+                previous_end = end
+        self.lowercase = sum(ch.isupper() for ch in text) <= 2
+        self.uppercase_share = sum(t.upper for t in self.items if t.word) / max(
+            1, sum(t.word for t in self.items)
+        )
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Token:
+        return self.items[index]
+
+    def sentence_start(self, index: int) -> bool:
+        if index == 0:
+            return True
+        previous = self.items[index - 1]
+        return (
+            previous.text in {".", "!", "?", ":", ">", "-", "–", "«", '"', "(", "…"}
+            or "\n" in self.items[index].gap
+        )
+
+
+def _split_elision(
+    text: str, folded: str, start: int, end: int, lexicon: NameLexicon
+) -> list[tuple[int, int]]:
+    match = ELISION_RE.match(folded[start:end])
+    if not match:
+        return [(start, end)]
+    prefix, rest = match.group(1).lower(), match.group(2)
+    rest_start = start + len(match.group(1)) + 1
+    rest_text = text[rest_start:end]
+    if prefix in {"n", "d", "m"} and rest_text[:1].isupper():
+        return [(start, end)]  # N'Guessan, D'Harcourt, M'Bala
+    if prefix in {"n", "d"} and not lexicon.is_common_word(rest.rstrip(".")):
+        return [(start, end)]  # n'guessan written in lower case
+    return [(start, rest_start), (rest_start, end)]
+
+
+def _token(
+    text: str,
+    folded: str,
+    start: int,
+    end: int,
+    lexicon: NameLexicon,
+    places: frozenset[str],
+    previous_end: int,
+) -> Token:
+    raw = text[start:end]
+    word = raw[0].isalpha()
+    key = folded[start:end].lower().rstrip(".").replace("’", "'")
+    letters = [c for c in raw if c.isalpha()]
+    known = first = common_any = False
+    if word:
+        parts = [p for p in re.split(r"[-']", key) if len(p) > 1]
+        first = key in lexicon.first_names or (
+            bool(parts) and parts[0] in lexicon.first_names and "-" in key
+        )
+        known = lexicon.is_known_name(key) or (
+            len(parts) > 1 and all(lexicon.is_known_name(p) for p in parts)
+        )
+        if key in PARTICLES:
+            known = first = False
+        # typos only count in lower case: « Santoni » is a name, « drooit » a typo
+        # and never for listed names (« julie » is no typo of « jolie »)
+        common_any = key in GLUE or lexicon.word_like(key, typos=not raw[0].isupper() and not known)
+    return Token(
+        start=start,
+        end=end,
+        text=raw,
+        key=key,
+        cap=word and raw[0].isupper(),
+        upper=word and len(letters) >= 2 and all(c.isupper() for c in letters),
+        word=word,
+        known=known,
+        first=first,
+        common=common_any and not known,
+        common_any=common_any,
+        domain=key in DOMAIN_WORDS or (key in NOT_NAMES and key not in PARTICLES),
+        place=key in places,
+        gap=text[previous_end:start],
+    )
+
+
+# --- Name runs ----------------------------------------------------------------------------
+
+STRONG, MEDIUM, WEAK = 3, 2, 1
+
+
+def _is_initial(token: Token) -> bool:
+    return bool(re.fullmatch(r"[A-Z]\.", token.text))
+
+
+def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> bool:
+    """Could ``token`` be a word of a person's name, given how sure the context is?"""
+    if not token.word or len(token.key) < 2 or token.domain or token.key in GLUE:
+        return token.word and position == 0 and _is_initial(token)
+    if token.key in PARTICLES:
+        return False
+    if token.upper and len(token.key) <= 4 and token.common_any and not token.known:
+        return False  # RSA, APL, CAF written in capitals
+    if token.cap or token.upper:
+        if not token.common_any or token.known:
+            return not (token.place and strength < STRONG and not token.known)
+        # a capitalised French word: a name only right after a civility (Mme Rose, M. Petit)
+        return strength >= STRONG and position == 0
+    # lower case
+    if token.known and not token.common_any:
+        return strength >= WEAK
+    if token.known:
+        # « émile mathieu »: a listed name that is also a word, after a first name word
+        return strength >= MEDIUM or position > 0
+    if not token.common_any:
+        return not token.place and token.key not in SMS_WORDS
+    return strength >= STRONG and position == 0 and lowercase and token.key not in SMS_WORDS
+
+
+def name_run(
+    tokens: Tokens, index: int, strength: int, *, max_words: int = 4, same_line: bool = True
+) -> int:
+    """Index after the name that starts at ``index`` (``index`` when there is none)."""
+    lowercase = tokens.lowercase
+    words = 0
+    end = index
+    i = index
+    while i < len(tokens) and words < max_words:
+        token = tokens[i]
+        if i > index and ((same_line and "\n" in token.gap) or token.gap.strip()):
+            break
+        if i > index and not token.gap and not tokens[i - 1].text.endswith("."):
+            break
+        if token.key in PARTICLES or token.key in {"d'", "l'"}:
+            # a particle belongs to the name only before another name word
+            if (i + 1 < len(tokens) and words > 0) or (i + 1 < len(tokens) and token.cap):
+                following = tokens[i + 1]
+                if _nameish(following, max(strength, MEDIUM), lowercase, 1) and (
+                    following.cap or following.upper or lowercase
+                ):
+                    i += 1
+                    continue
+            break
+        if not _nameish(token, strength, lowercase, words):
+            break
+        words += 1
+        i += 1
+        end = i
+        if _is_initial(token) and words == 1:
+            continue
+    # an initial alone is not a name
+    if end == index + 1 and _is_initial(tokens[index]):
+        return index
+    return end
+
+
+def _entity(tokens: Tokens, start: int, end: int) -> Entity:
+    return Entity(tokens[start].start, tokens[end - 1].end, "PERSON")
+
+
+# --- Finders ------------------------------------------------------------------------------
+
+INTRO_SEQUENCES = (
+    ("je", "m'", "appelle"),
+    ("je", "m'", "appele"),
+    ("je", "m'", "apelle"),
+    ("j'", "m'", "appelle"),
+    ("jm'", "appelle"),
+    ("je", "me", "nomme"),
+    ("je", "m'", "appel"),
+    ("mon", "nom", "est"),
+    ("mon", "nom", "c'", "est"),
+    ("mon", "nom", "c", "est"),
+    ("mon", "nom", "c"),
+    ("mon", "nom", ":"),
+    ("mon", "prenom", "est"),
+    ("mon", "prenom", "c'", "est"),
+    ("mon", "prenom", ":"),
+    ("moi", "c'", "est"),
+    ("moi", "c"),
+    ("moi", "cest"),
+    ("de", "la", "part", "de"),
+    ("pour", "le", "compte", "de"),
+    ("au", "nom", "de"),
+    ("je", "soussigne"),
+    ("je", "soussignee"),
+    ("soussigne",),
+    ("soussignee",),
+    ("nom", ":"),
+    ("prenom", ":"),
+    ("prenoms", ":"),
+    ("nom", "et", "prenom", ":"),
+    ("nom", "prenom", ":"),
+    ("prenom", "et", "nom", ":"),
+    ("nom", "de", "naissance", ":"),
+    ("nom", "d'", "usage", ":"),
+    ("nom", "de", "famille", ":"),
+    ("nom", "d'", "epouse", ":"),
+    ("signe", ":"),
+    ("signature", ":"),
+    ("qui", "s'", "appelle"),
+    ("s'", "appelle"),
+    ("nomme",),
+    ("nommee",),
+    ("prenomme",),
+    ("prenommee",),
+    ("veuve",),
+    ("nee",),
+)
+TALK_SEQUENCES = (
+    ("parle", "a"),
+    ("parle", "avec"),
+    ("parler", "a"),
+    ("parler", "avec"),
+    ("j'", "ai", "eu"),
+    ("jai", "eu"),
+    ("j'", "ai", "vu"),
+    ("jai", "vu"),
+    ("g", "eu"),
+    ("eu", "au", "tel"),
+    ("dites", "a"),
+    ("dire", "a"),
+    ("demandez", "a"),
+    ("demander",),
+    ("avec",),
+    ("transmettre", "a"),
+    ("de", "la", "part"),
+    ("ici",),
+    ("bonjour",),
+    ("bjr",),
+    ("slt",),
+    ("salut",),
+    ("merci",),
+    ("c'", "est"),
+    ("c", "est"),
+    ("cest",),
+    ("c",),
+    ("je", "suis"),
+    ("jsuis",),
+    ("chui",),
+    ("fille", "de"),
+    ("fils", "de"),
+    ("femme", "de"),
+    ("mari", "de"),
+    ("mere", "de"),
+    ("pere", "de"),
+    ("voisine", "de"),
+    ("voisin", "de"),
+    ("epouse", "de"),
+    ("chez",),
+    ("pour",),
+    ("a",),
+)
+WEAK_TALK = frozenset(
+    {
+        ("c'", "est"),
+        ("c", "est"),
+        ("cest",),
+        ("c",),
+        ("je", "suis"),
+        ("jsuis",),
+        ("chui",),
+        ("pour",),
+        ("a",),
+        ("avec",),
+        ("chez",),
+        ("bonjour",),
+        ("bjr",),
+        ("slt",),
+        ("salut",),
+        ("merci",),
+        ("demander",),
+        ("ici",),
+    }
+)
+
+
+def _keys(tokens: Tokens) -> list[str]:
+    return [fold(t.key) for t in tokens.items]
+
+
+def _match_sequence(keys: list[str], index: int, sequence: tuple[str, ...]) -> bool:
+    return tuple(keys[index : index + len(sequence)]) == sequence
+
+
+def find_people(
+    text: str, folded: str, lexicon: NameLexicon, places: frozenset[str]
+) -> Iterable[Entity]:
+    tokens = Tokens(text, folded, lexicon, places)
+    if not len(tokens):
+        return []
+    keys = _keys(tokens)
+    found: list[Entity] = []
+    found.extend(_after_civilities(tokens, keys))
+    found.extend(_after_roles(tokens, keys))
+    found.extend(_after_sequences(tokens, keys))
+    found.extend(_before_verbs(tokens))
+    found.extend(_by_shape(tokens))
+    found.extend(_spelled(text, folded, tokens))
+    found.extend(_header_lines(text, tokens))
+    return found
+
+
+def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    for index, key in enumerate(keys):
+        token = tokens[index]
+        if key not in CIVILITIES or index + 1 >= len(tokens):
+            continue
+        if key in {"m", "me"} and not (key == "me" and token.cap):
+            # « m » in lower case or « Me » (maître): only before an unknown word or a name
+            following = tokens[index + 1]
+            if key == "m" and (following.common_any and not following.known):
+                continue
+            if key == "me":
+                continue
+        if key == "m" and token.text == "M" and tokens[index + 1].gap == "":
+            continue
+        following = tokens[index + 1]
+        if following.text in {",", ";"} or "\n" in following.gap:
+            continue
+        start = index + 1
+        if keys[start] in {"et", "&"}:
+            continue
+        end = name_run(tokens, start, STRONG)
+        if end > start:
+            yield _entity(tokens, start, end)
+
+
+def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    for index, key in enumerate(keys):
+        if key not in ROLES or index + 1 >= len(tokens) or tokens[index].text.endswith("."):
+            continue
+        # a role needs a determiner before it, or « l'agent »
+        if index == 0 or keys[index - 1] not in ROLE_DETERMINERS:
+            continue
+        start = index + 1
+        # « ma conseillère, Mme X » / « l'assistante sociale X » / « mon fils qui s'appelle X »
+        while start < len(tokens) and keys[start] in ROLE_SKIPPED:
+            if keys[start] in {"de", "la", "du", "l'"} and not (
+                start + 1 < len(tokens) and tokens[start + 1].domain
+            ):
+                break
+            if tokens[start].text.endswith("."):
+                start = len(tokens)
+                break
+            start += 1
+        if start >= len(tokens) or keys[start] in ROLE_FOLLOWERS_NOT_NAMES:
+            continue
+        if keys[start] in CIVILITIES:
+            continue  # the civility rule takes it
+        token = tokens[start]
+        if "\n" in token.gap:
+            continue
+        strength = MEDIUM
+        end = name_run(tokens, start, strength)
+        if end == start and token.known and token.common_any:
+            # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
+            # is also a word, when what follows is not the rest of a noun phrase
+            after = keys[start + 1] if start + 1 < len(tokens) else ""
+            if token.cap or not after or after in AFTER_A_NAME:
+                end = start + 1
+        if end > start:
+            yield _entity(tokens, start, end)
+
+
+def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    for index in range(len(tokens)):
+        for sequences, base in ((INTRO_SEQUENCES, STRONG), (TALK_SEQUENCES, MEDIUM)):
+            for sequence in sequences:
+                if keys[index] != sequence[0] or not _match_sequence(keys, index, sequence):
+                    continue
+                start = index + len(sequence)
+                if start >= len(tokens):
+                    continue
+                if keys[start] in CIVILITIES or keys[start] in {",", "le", "la", "l'", "un"}:
+                    continue
+                strength = base
+                weak = sequence in WEAK_TALK
+                if weak:
+                    strength = WEAK
+                if sequence[-1] == ":" or sequence in {("nee",), ("veuve",)}:
+                    # forms: the value up to the end of the line, lower case allowed
+                    strength = STRONG
+                end = name_run(tokens, start, strength)
+                if weak and end > start:
+                    end = _confirm_weak(tokens, start, end)
+                elif strength == MEDIUM and end > start:
+                    end = _confirm_medium(tokens, start, end)
+                if end > start:
+                    yield _entity(tokens, start, end)
+
+
+def _confirm_weak(tokens: Tokens, start: int, end: int) -> int:
+    """After « c'est », « avec », « bonjour »…: a name needs a listed name, two unknown
+    capitalised words, or a known first name followed by an unknown word."""
+    run = tokens.items[start:end]
+    if any(t.known and not t.common_any for t in run):
+        return end
+    if len(run) >= 2 and all(not t.common_any for t in run) and any(t.cap or t.upper for t in run):
+        return end
+    if len(run) >= 2 and any(t.known for t in run) and all(not t.common for t in run):
+        return end
+    if (
+        len(run) == 1
+        and (run[0].cap or run[0].upper)
+        and not run[0].common_any
+        and not run[0].place
+        and not tokens.sentence_start(start)
+    ):
+        return end
+    if tokens.lowercase and len(run) >= 2 and all(not t.common_any for t in run):
+        return end
+    return start
+
+
+def _confirm_medium(tokens: Tokens, start: int, end: int) -> int:
+    """After « j'ai parlé à », « j'ai eu »…, in a text with capitals, a word in lower case
+    is a name only when listed, or when two unknown words follow each other."""
+    run = tokens.items[start:end]
+    if tokens.lowercase or any(t.cap or t.upper or t.known for t in run) or len(run) >= 2:
+        return end
+    return start
+
+
+def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
+    """« thierry roux m'a rappelé », « X qui devait me rappeler », « X ici »."""
+    text = tokens.text
+    for index in range(1, len(tokens) + 1):
+        end_char = tokens[index - 1].end
+        rest = text[end_char : end_char + 60]
+        if not (RIGHT_VERBS_RE.match(rest) or RIGHT_CLAUSE_RE.match(rest)):
+            continue
+        # walk back over name-like words
+        start = index
+        while start > 0 and index - start < 3:
+            token = tokens[start - 1]
+            if not token.word or (
+                start < index and (token.gap.strip() or "\n" in tokens[start].gap)
+            ):
+                break
+            if token.key in PARTICLES and start < index:
+                start -= 1
+                continue
+            if not (
+                (token.known and not (token.common_any and not tokens.lowercase and not token.cap))
+                or (not token.common_any and not token.domain and len(token.key) > 2)
+                or ((token.cap or token.upper) and token.known)
+            ):
+                break
+            if token.domain or token.key in GLUE or token.key in SMS_WORDS:
+                break
+            start -= 1
+        while start < index and tokens[start].key in PARTICLES:
+            start += 1
+        if start == index:
+            continue
+        if start and tokens[start - 1].key in DETERMINERS:
+            continue  # « l'ergothérapeute est passé », « mon employeur a dit »
+        run = tokens.items[start:index]
+        if not any(t.known or not t.common_any for t in run):
+            continue
+        if all(t.place for t in run):
+            continue
+        if not tokens.lowercase and any(
+            not (t.cap or t.upper) and not (t.known and not t.common_any) for t in run
+        ):
+            continue  # in a text with capitals, a lower-case word before a verb is a name
+            # only when it is a listed name that is no French word
+        yield _entity(tokens, start, index)
+
+
+DETERMINERS = _words(
+    """le la les l' un une des du mon ma mes ton ta tes son sa ses notre nos votre vos leur
+    leurs ce cet cette ces"""
+)
+PLACE_PREPOSITIONS = _words(
+    """a au aux en sur vers de du des d' depuis pres dans habite hors entre via"""
+)
+
+
+def _by_shape(tokens: Tokens) -> Iterable[Entity]:
+    """Capitalised runs that are not French words; in lower-case texts, unknown words."""
+    index = 0
+    count = len(tokens)
+    while index < count:
+        token = tokens[index]
+        if not token.word or not (token.cap or token.upper or tokens.lowercase):
+            index += 1
+            continue
+        end = index
+        while end < count:
+            candidate = tokens[end]
+            if end > index and (
+                candidate.gap.strip() or "\n" in candidate.gap or not candidate.gap
+            ):
+                break
+            if (
+                candidate.key in PARTICLES
+                and end > index
+                and end + 1 < count
+                and (tokens[end + 1].cap or tokens.lowercase)
+            ):
+                end += 1
+                continue
+            if not candidate.word or candidate.domain or candidate.key in GLUE:
+                break
+            if not (candidate.cap or candidate.upper) and not tokens.lowercase:
+                break
+            end += 1
+        while end > index and tokens[end - 1].key in PARTICLES:
+            end -= 1
+        if end == index:
+            index += 1
+            continue
+        run = tokens.items[index:end]
+        if _shape_is_name(tokens, index, run):
+            yield _entity(tokens, index, end)
+        index = end
+
+
+def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
+    words = [t for t in run if t.key not in PARTICLES]
+    if not words:
+        return False
+    if tokens.uppercase_share > 0.5 and not tokens.lowercase:
+        # a text written in capitals: only a listed first name next to another name word
+        return (
+            len(words) >= 2
+            and any(t.first and not t.common_any for t in words)
+            and all(not t.common for t in words)
+        )
+    if any(t.common and not (t.cap and len(words) >= 2 and t.known) for t in words):
+        # a French word that is no name inside the run: trim to the name-like part
+        return False
+    if all(t.place and not t.known for t in words):
+        return False
+    sentence_start = tokens.sentence_start(index)
+    previous = tokens[index - 1].key if index else ""
+    unknown = [t for t in words if not t.common_any and not t.place]
+    known = [t for t in words if t.known]
+    if tokens.lowercase:
+        if len(words) >= 2 and (
+            all(not t.common_any and t.key not in SMS_WORDS and len(t.key) > 2 for t in words)
+            or (words[0].first and not words[0].common_any and not words[1].common)
+            or (words[0].first and words[1].known and not words[1].common)
+        ):
+            return not any(t.key in SMS_WORDS for t in words)
+        return False
+    mixed_caps = any(t.upper for t in words) and any(t.cap and not t.upper for t in words)
+    if len(words) >= 2:
+        if mixed_caps and len(unknown) + len(known) == len(words):
+            return True
+        if sentence_start:
+            return (
+                len(unknown) + len(known) == len(words)
+                and (len(known) >= 1 or len(unknown) == len(words))
+                and not any(t.upper and len(t.key) <= 4 for t in words)
+            )
+        return len(unknown) + len(known) == len(words)
+    word = words[0]
+    if sentence_start or previous in PLACE_PREPOSITIONS:
+        return False
+    if word.upper and len(word.key) <= 5 and not word.known:
+        return False  # an acronym
+    return (not word.common_any and not word.place and len(word.key) > 2) or (
+        word.first and not word.common_any
+    )
+
+
+SPELLED_RE = re.compile(r"(?<![\w])(?:[A-Za-z](?:[ \t]*[-.,][ \t]*|[ \t]+)){2,}[A-Za-z](?![\w])\.?")
+SPELLED_NOT_NAMES = _words(
+    """caf cpam msa rsa apl aah ants sms pdf rib iban svp stp cmu css ccas mdph urssaf anah
+    dgfip sip sie tva cdi cdd rdv ok pv cv nir puis asap aspa asf are ass ij tel"""
+)
+
+
+def _spelled(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
+    for match in SPELLED_RE.finditer(folded):
+        letters = "".join(ch for ch in match.group() if ch.isalpha()).lower()
+        if letters in SPELLED_NOT_NAMES or len(letters) < 3:
+            continue
+        if len(set(letters)) == 1:
+            continue
+        end = match.end()
+        if folded[end - 1] == "." and len(letters) < 4:
+            continue
+        before = folded[max(0, match.start() - 80) : match.start()].lower()
+        if len(letters) < 4 and not re.search(r"epel|s'ecrit|ecrit|nom|lettre|comme", before):
+            continue
+        yield Entity(match.start(), end, "PERSON")
+
+
+ATTRIBUTION_RE = re.compile(
+    r"^[> \t]*(?:le|on)\b[^\n]{0,80}?,\s*(?P<name>[^<>\n,]{2,60}?)\s*(?:<[^>\n]*>|\[[^\]\n]*\])?\s*"
+    r"(?:a\s+[ée]crit|wrote)",
+    re.IGNORECASE | re.MULTILINE,
+)
+HEADER_RE = re.compile(
+    r"^[> \t]*(?:de|from|a|à|to|cc|expediteur|expéditeur|destinataire)\s*:\s*"
+    r"(?P<name>[^<>\n@]{2,60}?)\s*(?:<|\n|$|\[)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _header_lines(text: str, tokens: Tokens) -> Iterable[Entity]:
+    for pattern in (ATTRIBUTION_RE, HEADER_RE):
+        for match in pattern.finditer(text):
+            name = match.group("name")
+            start = match.start("name")
+            stripped = name.strip()
+            if not stripped or "@" in stripped:
+                continue
+            words = [w for w in re.split(r"[\s]+", stripped) if w]
+            if len(words) > 5 or any(
+                fold(w).lower().strip(".,'") in DOMAIN_WORDS or fold(w).lower() in GLUE
+                for w in words
+            ):
+                continue
+            if not any(ch.isupper() for ch in stripped):
+                continue
+            offset = start + name.index(stripped)
+            yield Entity(offset, offset + len(stripped), "PERSON")

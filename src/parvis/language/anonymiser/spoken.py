@@ -1,0 +1,194 @@
+"""Identifiers read aloud in call transcripts, and identifiers written loosely.
+
+People on the phone say their NIR in groups (« un, quatre-vingt-cinq, zéro trois,
+soixante-quinze, cent vingt-trois, quatre cent cinquante-six, clé soixante-dix-huit »),
+their allocataire number digit by digit or in pairs, their birth date in words (« le douze
+cinq quatre-vingt-trois »). A run of number words is read into digits; what the digits are
+depends on their count and on the words before them (the same contexts as the written
+identifiers). Written identifiers that fail their checksum (an IBAN or a card copied by
+hand) are masked when their name stands right before them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from parvis.language.anonymiser.base import Entity, _compact
+from parvis.language.anonymiser.identifiers import (
+    CAF_CONTEXT,
+    IBAN_LENGTHS,
+    NIR_CONTEXT,
+    TAX_CONTEXT,
+    luhn_valid,
+)
+
+UNITS = {
+    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
+    "quatorze": 14, "quinze": 15, "seize": 16,
+}  # fmt: skip
+TENS = {"vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+NUMBER_WORD = (
+    r"zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze"
+    r"|quinze|seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|mil|et"
+)
+# A run of number words and digits, with the separators people put between groups.
+SPOKEN_RUN_RE = re.compile(
+    rf"(?<![\w])(?:(?:{NUMBER_WORD}|\d{{1,4}}|cle|clef|[ab](?=[\s,]))"
+    rf"(?:[\s,.\-]+|$))+",
+    re.IGNORECASE,
+)
+
+
+TEENS = frozenset({"dix", "onze", "douze", "treize", "quatorze", "quinze", "seize"})
+
+
+def _below_hundred(words: list[str], i: int) -> tuple[int | None, int]:
+    """A number 0–99 starting at ``words[i]``: (value or None, next index)."""
+    n = len(words)
+    if i >= n:
+        return None, i
+    word = words[i]
+    if word == "quatre" and i + 1 < n and words[i + 1] in {"vingt", "vingts"}:
+        value, i = 80, i + 2
+    elif word in TENS:
+        value, i = TENS[word], i + 1
+    elif word == "dix" and i + 1 < n and words[i + 1] in {"sept", "huit", "neuf"}:
+        return 10 + UNITS[words[i + 1]], i + 2
+    elif word in UNITS:
+        return UNITS[word], i + 1
+    else:
+        return None, i
+    if i < n and words[i] == "et":
+        i += 1
+    if i < n and value in {60, 80}:
+        if words[i] == "dix" and i + 1 < n and words[i + 1] in {"sept", "huit", "neuf"}:
+            return value + 10 + UNITS[words[i + 1]], i + 2
+        if words[i] in TEENS:
+            return value + UNITS[words[i]], i + 1
+    if i < n and words[i] in UNITS and 0 < UNITS[words[i]] < 10:
+        return value + UNITS[words[i]], i + 1
+    return value, i
+
+
+def _below_thousand(words: list[str], i: int) -> tuple[int | None, int]:
+    n = len(words)
+    if i < n and words[i] in {"cent", "cents"}:
+        rest, j = _below_hundred(words, i + 1)
+        return 100 + (rest or 0), j
+    value, j = _below_hundred(words, i)
+    if value is not None and 1 < value < 10 and j < n and words[j] in {"cent", "cents"}:
+        rest, k = _below_hundred(words, j + 1)
+        return value * 100 + (rest or 0), k
+    return value, j
+
+
+def read_number_words(words: list[str]) -> list[str]:
+    """Digit groups of a run of French number words: « quatre cent cinquante-six » → 456,
+    « zéro trois » → 0, 3, « quatre-vingt-dix-sept » → 97, « mille neuf cent
+    quatre-vingt-trois » → 1983; digits pass through."""
+    groups: list[str] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        word = words[i]
+        if word.isdigit():
+            groups.append(word)
+            i += 1
+            continue
+        if word == "zero":
+            groups.append("0")
+            i += 1
+            continue
+        if word in {"mille", "mil"}:
+            rest, j = _below_thousand(words, i + 1)
+            groups.append(str(1000 + (rest or 0)))
+            i = max(j, i + 1)
+            continue
+        value, j = _below_thousand(words, i)
+        if value is None:
+            i += 1
+            continue
+        if j < n and words[j] in {"mille", "mil"}:  # « deux mille onze »
+            rest, k = _below_thousand(words, j + 1)
+            groups.append(str(value * 1000 + (rest or 0)))
+            i = k
+            continue
+        groups.append(str(value))
+        i = j
+    return groups
+
+
+SKIPPED = frozenset({"cle", "clef", "a", "b"})
+
+
+def _words_of(run: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[a-z]+|\d+", run, re.IGNORECASE)]
+
+
+def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and not folded[end - 1].isalnum():
+        end -= 1
+    # a trailing « et » or a lone letter is not part of the number
+    tail = re.search(r"(?i)[\s,.\-]+(?:et|a|b)$", folded[start:end])
+    if tail:
+        end = start + tail.start()
+    return start, end
+
+
+def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
+    """NIR, allocataire and tax numbers read aloud (or mixed words and digits)."""
+    for match in SPOKEN_RUN_RE.finditer(folded):
+        start, end = _trim(folded, match.start(), match.end())
+        words = _words_of(folded[start:end])
+        spoken = [w for w in words if not w.isdigit() and w not in {"et", "cle", "clef"}]
+        if len(spoken) < 3 or len(words) < 4:
+            continue
+        # commas mark the groups people say (« neuf cinq cinq, cent quatre-vingt-douze »)
+        digits = "".join(
+            "".join(read_number_words([w for w in _words_of(chunk) if w not in SKIPPED]))
+            for chunk in folded[start:end].split(",")
+        )
+        before = folded[max(0, start - 80) : start]
+        if len(digits) >= 10 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before):
+            # a NIR read aloud, even when a group was misread or misspoken
+            yield Entity(start, end, "NIR")
+        elif len(digits) == 13 and TAX_CONTEXT.search(before):
+            yield Entity(start, end, "TAX_NUMBER")
+        elif 5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:]):
+            yield Entity(start, end, "CAF_NUMBER")
+
+
+# --- Bank numbers copied by hand ----------------------------------------------------------
+
+BANK_CONTEXT = re.compile(
+    r"\b(?:iban|rib|bic|compte|virement|prelevement|coordonnees\s+bancaires|banque)\b",
+    re.IGNORECASE,
+)
+CARD_CONTEXT = re.compile(
+    r"\b(?:carte|cb|visa|mastercard|bancaire|bleue|debit|debitee|paiement)\b", re.IGNORECASE
+)
+LOOSE_IBAN_RE = re.compile(
+    r"(?<![\w])[a-z]{2}\d{2}(?:[ .\-]?[a-z0-9]){10,32}(?![\w])", re.IGNORECASE
+)
+LOOSE_CARD_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){12,18}(?![\w])")
+
+
+def find_loose_bank_numbers(text: str, folded: str) -> Iterable[Entity]:
+    """An IBAN or a card number whose checksum fails, right after its name (« IBAN : … »,
+    « ma carte bancaire … »): a copy error still identifies the account."""
+    for match in LOOSE_IBAN_RE.finditer(folded):
+        if not BANK_CONTEXT.search(folded[max(0, match.start() - 60) : match.start()]):
+            continue
+        compact, offsets = _compact(folded, match.start(), match.end())
+        expected = IBAN_LENGTHS.get(compact[:2].upper())
+        if expected is None or abs(len(compact) - expected) > 1:
+            continue
+        yield Entity(offsets[0], offsets[-1] + 1, "IBAN")
+    for match in LOOSE_CARD_RE.finditer(folded):
+        compact, offsets = _compact(folded, match.start(), match.end())
+        if len(compact) not in {15, 16} or luhn_valid(compact):
+            continue  # a valid card is found by the card rule
+        if CARD_CONTEXT.search(folded[max(0, match.start() - 60) : match.start()]):
+            yield Entity(offsets[0], offsets[-1] + 1, "CARD")
