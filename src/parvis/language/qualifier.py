@@ -23,11 +23,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from parvis.language import registers
-from parvis.language.text import normalise
+from parvis.language.text import fold, normalise
 
 FORMAT_VERSION = 6
 # Inverse regularisation of the logistic regression, chosen on the family split.
-DEFAULT_C = 50.0
+DEFAULT_C = 5.0
 
 # SMS and oral spellings mapped to their written form before vectorising (one pass).
 _SHORTHANDS = {
@@ -102,11 +102,28 @@ def qualification_text(text: str, register: str | None = None) -> str:
         return registers.normalise_transcript(text) or text
     if "\n" not in text:
         return text
-    parts = registers.split_email(text)
-    body = parts.body_text
+    # the split only needs the markup of an email (closings, headers, quotes): it reads an
+    # ASCII copy of the same length, whose offsets are the text's
+    parts = registers.split_email(text.translate(_ASCII_TABLE))
+    body = text[parts.body.start : parts.body.end].strip()
     if len(body.split()) < 4:
         body = text[: parts.quoted.start].strip()
     return body or text
+
+
+class _AsciiTable(dict[int, str]):
+    """``str.translate`` table: each character as :func:`parvis.language.text.fold` reads
+    it (accents dropped, typographic quotes and spaces made plain), ``?`` when that is not
+    ASCII; one character for one, so offsets are kept."""
+
+    def __missing__(self, code: int) -> str:
+        value = fold(chr(code))
+        value = value if len(value) == 1 and value.isascii() else "?"
+        self[code] = value
+        return value
+
+
+_ASCII_TABLE = _AsciiTable()
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
@@ -487,7 +504,7 @@ def suggested_threshold(confidence: np.ndarray, right: np.ndarray, target: float
 OUT_OF_SCOPE = "-/hors-perimetre"
 
 
-@dataclass
+@dataclass(slots=True)
 class Ranked:
     organisation: str
     motif: str

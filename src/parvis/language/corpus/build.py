@@ -29,7 +29,7 @@ from typing import Any
 
 from parvis.core.text import FRENCH_MONTHS as MONTH_NAMES
 from parvis.language.corpus import contact_requests as contact
-from parvis.language.corpus.confusions import BORDER_CORES
+from parvis.language.corpus.confusions import BORDER_CORES, TWO_ORGANISATION_CORES
 from parvis.language.corpus.contact import build_contact
 from parvis.language.corpus.motifs import JARGON_CORES, MORE_CORES, MOTIFS
 from parvis.language.corpus.out_of_scope import OUT_OF_SCOPE_CORES
@@ -548,7 +548,8 @@ def build_qualification(rng: random.Random) -> list[dict[str, Any]]:
                     }
                 )
             rows += contact_rows(motif_key, core, family, contact_rng, contact_names)
-        for index, core in enumerate(BORDER_CORES.get(motif_key, [])):
+        borders = BORDER_CORES.get(motif_key, []) + TWO_ORGANISATION_CORES.get(motif_key, [])
+        for index, core in enumerate(borders):
             family = f"{motif_key}#border{index}"
             for register in [*REGISTERS, "sms", "transcription"]:
                 rows.append(

@@ -229,3 +229,127 @@ BORDER_CORES: dict[str, list[str]] = {
         "Comment trouver un médecin traitant quand tous les cabinets sont complets ?",
     ],
 }
+
+# Requests that name two organisations in their own words (the second one sent the citizen
+# here, pays another benefit, or caused the problem): the label is the one asked about.
+# The pairs are the confusable ones of issue 12. Each is a family like the cores above.
+TWO_ORGANISATION_CORES: dict[str, list[str]] = {
+    "caf/rsa": [
+        "France Travail a arrêté mon allocation chômage, est-ce que la CAF peut me verser le RSA maintenant ?",
+        "Pôle emploi m'a radié et depuis mon RSA est suspendu, je voudrais qu'il soit rétabli.",
+        "Je suis inscrit à France Travail mais c'est le RSA qui ne tombe plus depuis deux mois.",
+        "Les impôts disent que je ne suis pas imposable, pourtant mon RSA a baissé à cause de mes revenus déclarés.",
+    ],
+    "caf/aide-logement": [
+        "La MSA me verse ma petite retraite agricole mais c'est l'APL de la CAF qui a été coupée.",
+        "Le centre des impôts a corrigé mes revenus, depuis mes APL ont baissé, qui recalcule ?",
+        "Ma retraite de la Carsat a été revalorisée et mon allocation logement a chuté.",
+        "France Travail a changé le montant de mon ARE, et l'aide au logement a été suspendue.",
+    ],
+    "caf/prime-activite": [
+        "Mes indemnités journalières de la CPAM sont comptées comme salaire et ma prime d'activité a disparu.",
+        "L'Urssaf a validé mon chiffre d'affaires d'auto-entrepreneur, est-ce que j'ai droit à la prime d'activité ?",
+    ],
+    "caf/prestations-familiales": [
+        "La CPAM a enregistré la naissance mais la prime de naissance n'est pas arrivée.",
+        "Je suis salariée d'une entreprise, pas agricultrice : c'est bien la CAF et non la MSA qui doit verser mes allocations familiales ?",
+    ],
+    "caf/trop-percu": [
+        "France Travail m'a versé mon chômage en retard et la CAF me réclame maintenant un trop-perçu de RSA.",
+        "Les impôts ont transmis mes revenus et la CAF me demande de rembourser 800 euros d'APL.",
+    ],
+    "assurance-maladie/remboursement-soins": [
+        "J'ai quitté l'exploitation agricole pour un emploi de bureau, la MSA a transféré mon dossier mais la CPAM ne rembourse pas encore mes soins.",
+        "Ma mutuelle attend le décompte de la sécu pour mes lunettes, la sécu n'a toujours rien remboursé.",
+    ],
+    "assurance-maladie/indemnites-journalieres": [
+        "France Travail a suspendu mon ARE pendant mon arrêt maladie, mais la CPAM ne m'a versé aucune indemnité.",
+        "La CAF me dit que mes indemnités journalières ne sont pas déclarées, la sécu ne les a jamais payées.",
+        "Je ne suis pas agriculteur, je travaille dans une usine : la MSA n'est pas concernée, c'est la CPAM qui bloque mes IJ.",
+    ],
+    "assurance-maladie/carte-vitale": [
+        "La mairie a refait ma carte d'identité, mais pour la carte Vitale avec mon nouveau nom je fais comment ?",
+        "La MSA a fermé mon dossier quand j'ai changé de travail, je n'ai plus de carte Vitale valable au régime général.",
+    ],
+    "assurance-maladie/complementaire-sante-solidaire": [
+        "La CAF me verse le RSA, est-ce que la CPAM me donne automatiquement la complémentaire santé solidaire ?",
+    ],
+    "assurance-retraite/demande-retraite": [
+        "J'ai été salarié agricole puis dans le commerce, la MSA me paie une petite retraite mais la Carsat n'a pas encore traité ma demande.",
+        "France Travail me dit que je dois demander ma retraite, mes droits au chômage s'arrêtent à 64 ans, comment je fais ma demande ?",
+    ],
+    "assurance-retraite/paiement-pension": [
+        "Les impôts prélèvent trop sur ma pension de la Carsat, mais surtout la pension de mars n'a pas été versée.",
+        "Ma retraite agricole de la MSA arrive bien, c'est la retraite du régime général qui n'est pas payée.",
+    ],
+    "assurance-retraite/pension-reversion": [
+        "Mon mari était affilié à la MSA pour ses dernières années, mais il a surtout travaillé à l'usine : la réversion du régime général, je la demande où ?",
+    ],
+    "assurance-retraite/releve-carriere": [
+        "France Travail n'a pas transmis mes périodes de chômage, elles manquent sur mon relevé de carrière.",
+        "La CPAM a bien mes arrêts maladie de 2012 mais ils n'apparaissent pas dans mes trimestres.",
+    ],
+    "msa/prestations-msa": [
+        "La CPAM me renvoie à la MSA pour mes remboursements car je suis ouvrier viticole, qui me rembourse ?",
+        "La CAF dit que c'est la MSA qui verse nos allocations puisque mon mari est éleveur, mais on n'a rien reçu.",
+        "La Carsat a payé ma retraite du régime général, mais la retraite agricole de mes années à la ferme n'arrive pas.",
+        "Je suis maraîchère, la CPAM m'a dit que mes indemnités d'arrêt relèvent du régime agricole, rien n'a été versé.",
+        "France Travail a fini de m'indemniser, je suis maintenant saisonnier agricole, qui verse ma prime d'activité ?",
+    ],
+    "msa/cotisations-agricoles": [
+        "L'Urssaf m'a écrit par erreur, je suis exploitant agricole : mes cotisations sociales doivent être calculées par la MSA.",
+    ],
+    "france-travail/inscription": [
+        "La CAF exige que je sois inscrite à France Travail pour garder le RSA, comment m'inscrire ?",
+        "L'Urssaf a radié ma micro-entreprise, je voudrais m'inscrire comme demandeur d'emploi.",
+    ],
+    "france-travail/indemnisation": [
+        "La CAF a recalculé mon RSA parce que France Travail ne m'a pas versé mon allocation de retour à l'emploi ce mois-ci.",
+        "L'Urssaf a bien enregistré la fermeture de mon auto-entreprise, quand France Travail reprend-il mon ARE ?",
+        "La CPAM a fini de payer mon arrêt, mon allocation chômage doit reprendre mais rien n'est versé.",
+    ],
+    "france-travail/actualisation": [
+        "La CAF me demande mes revenus du trimestre, mais c'est mon actualisation France Travail du mois qui bloque sur le site.",
+    ],
+    "urssaf/micro-entreprise": [
+        "France Travail me dit que c'est à l'Urssaf de corriger mon chiffre d'affaires déclaré, comment je le modifie ?",
+        "Les impôts me renvoient vers l'Urssaf pour le versement libératoire de ma micro-entreprise.",
+        "La CAF me demande mon chiffre d'affaires, mais l'Urssaf a bloqué mon compte d'auto-entrepreneur, je ne peux plus déclarer.",
+    ],
+    "urssaf/cesu-emploi-domicile": [
+        "Les impôts n'ont pas pris en compte mon crédit d'impôt car le Cesu n'a pas enregistré les heures de ma femme de ménage.",
+    ],
+    "dgfip/impots-locaux": [
+        "La CAF me verse l'APL mais la taxe d'habitation de ma résidence secondaire, c'est aux impôts que je dois la payer ?",
+        "La Carsat me dit que je ne suis pas imposable, pourtant je reçois une taxe foncière énorme, puis-je être exonéré ?",
+    ],
+    "dgfip/paiement-impot": [
+        "L'Urssaf a bien encaissé mes cotisations, mais le solde de mon impôt sur le revenu a été prélevé deux fois.",
+        "La Carsat a envoyé un mauvais montant de pension aux impôts, et maintenant je dois payer un reste d'impôt que je conteste.",
+    ],
+    "dgfip/declaration-revenus": [
+        "France Travail m'a envoyé l'attestation de mes allocations, où la mettre dans ma déclaration de revenus ?",
+        "La CPAM m'a envoyé le montant de mes indemnités journalières, comment les déclarer aux impôts ?",
+    ],
+    "dgfip/prelevement-source": [
+        "France Travail prélève un taux d'impôt sur mon allocation, je voudrais le modifier sur impots.gouv.",
+    ],
+    "ants/carte-identite-passeport": [
+        "La CPAM a accepté ma photo pour la carte Vitale, mais la mairie refuse la même photo pour ma carte d'identité.",
+    ],
+    "ants/carte-grise": [
+        "La préfecture ne reçoit plus de public, et le site de l'ANTS refuse ma demande de carte grise pour ma voiture d'occasion.",
+    ],
+    "justice/aide-juridictionnelle": [
+        "La CAF me verse le RSA, ai-je droit à un avocat gratuit pour contester mon licenciement aux prud'hommes ?",
+    ],
+    "la-poste/courrier-recommande": [
+        "La CAF m'a envoyé une lettre recommandée que je n'ai pas pu récupérer, le bureau de poste l'a renvoyée.",
+    ],
+    "cheque-energie/cheque-energie": [
+        "Les impôts ont bien ma déclaration de revenus, pourquoi je n'ai pas reçu le chèque énergie cette année ?",
+    ],
+    "anah/maprimerenov": [
+        "Les impôts m'ont refusé le crédit d'impôt pour ma pompe à chaleur, on m'a dit de passer par MaPrimeRénov', comment faire ?",
+    ],
+}
