@@ -208,9 +208,7 @@ def qualify_many(
         }
         if ranked and model is not None:
             best = ranked[0]
-            confidence = model.calibrated(
-                best.confidence, ranked[1].confidence if len(ranked) > 1 else 0.0
-            )
+            confidence = model.calibrated(best.confidence)
             mentioned = qualifier.mentioned_organisations(normalised)
             result.update(
                 organisation=best.organisation,

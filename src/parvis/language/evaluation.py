@@ -58,9 +58,8 @@ def evaluate_split(
     )
     rankings = qualifier.rank(model, probabilities, set(model.labels))
     for ranked in rankings:  # the first answer's confidence, as the engine gives it
-        second = ranked[1].confidence if len(ranked) > 1 else 0.0
         ranked[0] = qualifier.Ranked(
-            ranked[0].organisation, ranked[0].motif, model.calibrated(ranked[0].confidence, second)
+            ranked[0].organisation, ranked[0].motif, model.calibrated(ranked[0].confidence)
         )
     gold = [f"{r['organisation']}/{r['motif']}" for r in test_rows]
     predicted = [f"{r[0].organisation}/{r[0].motif}" for r in rankings]

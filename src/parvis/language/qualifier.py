@@ -25,7 +25,7 @@ from sklearn.preprocessing import FunctionTransformer
 from parvis.language import registers
 from parvis.language.text import fold, normalise
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 # Inverse regularisation of the logistic regression, chosen on the family split.
 DEFAULT_C = 5.0
 
@@ -362,10 +362,10 @@ class MotifModel:
     pipeline: Pipeline
     labels: list[str]
     metadata: dict[str, Any] = field(default_factory=dict)
-    # Coefficients ``(a, b, c)`` of the calibration: the probability that the first answer
-    # is right is ``sigmoid(a * logit(first) + b * (logit(first) - logit(second)) + c)``,
-    # fitted on requests held out of training (``train``); ``None``: uncalibrated.
-    calibration: tuple[float, float, float] | None = None
+    # Coefficients ``(a, b)`` of the calibration: the probability that the first answer is
+    # right is ``sigmoid(a * logit(first score) + b)``, fitted on requests held out of
+    # training (``train``); ``None``: uncalibrated.
+    calibration: tuple[float, float] | None = None
     _fast: FastFeatures | None = field(default=None, repr=False, compare=False)
 
     def features(self, texts: Sequence[str]) -> Any:
@@ -388,12 +388,11 @@ class MotifModel:
         with sklearn.config_context(assume_finite=True):
             return np.asarray(steps["model"].predict_proba(features))
 
-    def calibrated(self, first: float, second: float = 0.0) -> float:
-        """The probability that a first answer is right, from the raw scores of the first
-        and second answers (a wide margin makes a middling score trustworthy)."""
+    def calibrated(self, first: float) -> float:
+        """The probability that a first answer of raw score ``first`` is right."""
         if self.calibration is None:
             return first
-        return float(_calibrate(self.calibration, np.array([first]), np.array([second]))[0])
+        return float(_calibrate(self.calibration, np.array([first]))[0])
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -443,27 +442,21 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.asarray(np.log(p / (1 - p)))
 
 
-def _calibration_features(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    return np.column_stack([_logit(first), _logit(first) - _logit(np.maximum(second, 1e-6))])
-
-
-def _calibrate(
-    coefficients: tuple[float, float, float], first: np.ndarray, second: np.ndarray
-) -> np.ndarray:
-    a, b, c = coefficients
-    z = _calibration_features(first, second) @ np.array([a, b]) + c
-    return np.asarray(1 / (1 + np.exp(-z)))
+def _calibrate(coefficients: tuple[float, float], first: np.ndarray) -> np.ndarray:
+    a, b = coefficients
+    return np.asarray(1 / (1 + np.exp(-(a * _logit(first) + b))))
 
 
 def calibrate(
     model: MotifModel, pairs: Sequence[tuple[str, str]]
-) -> tuple[tuple[float, float, float], dict[str, Any]]:
-    """Logistic calibration (Platt scaling on the first answer's score and its margin over
-    the second), fitted on ``pairs`` the model did not learn. On held-out template
-    families it had a lower log-loss than isotonic regression, without its plateaus."""
+) -> tuple[tuple[float, float], dict[str, Any]]:
+    """Platt scaling: a logistic regression of « the first answer was right » on the logit of
+    its raw score, over ``pairs`` the model did not learn. One increasing map, so the order
+    of the answers is kept; on held-out template families its log-loss was below isotonic
+    regression's (and without its plateaus). The score is a share that counts the
+    out-of-scope class, so a text about no organisation gets a low confidence."""
     rankings = rank(model, model.probabilities([t for t, _ in pairs]), set(model.labels))
     first = np.array([r[0].confidence if r else 0.0 for r in rankings])
-    second = np.array([r[1].confidence if len(r) > 1 else 0.0 for r in rankings])
     right = np.array(
         [
             bool(r) and f"{r[0].organisation}/{r[0].motif}" == label
@@ -471,15 +464,11 @@ def calibrate(
         ],
         dtype=float,
     )
-    regression = LogisticRegression(C=1e6, max_iter=1000).fit(
-        _calibration_features(first, second), right
-    )
-    coefficients = (
-        float(regression.coef_[0][0]),
-        float(regression.coef_[0][1]),
-        float(regression.intercept_[0]),
-    )
-    calibrated = _calibrate(coefficients, first, second)
+    regression = LogisticRegression(C=1e6, max_iter=1000).fit(_logit(first)[:, None], right)
+    coefficients = (float(regression.coef_[0][0]), float(regression.intercept_[0]))
+    if coefficients[0] <= 0:  # never seen; a decreasing map would invert the ranking
+        coefficients = (1.0, 0.0)
+    calibrated = _calibrate(coefficients, first)
     return coefficients, {
         "held_out_texts": len(pairs),
         "held_out_accuracy": round(float(right.mean()), 4),

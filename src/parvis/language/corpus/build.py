@@ -518,6 +518,7 @@ def contact_rows(
             "motif": motif,
             "register": register,
             "family": family,
+            "variant": "contact",
         }
         | ({"second_organisation": second} if second else {})
         for register, text, second in texts

@@ -12,7 +12,11 @@ CASES: list[tuple[str, bool, bool]] = [
     # urgency: eviction, health emergency, a deadline within days
     ("L'huissier a fixé la date d'expulsion à lundi prochain.", True, False),
     ("Mon fils doit être opéré en urgence et sa carte Vitale ne passe pas.", True, True),
-    ("Je n'ai plus mes médicaments pour le cœur, la pharmacie refuse sans attestation.", True, True),
+    (
+        "Je n'ai plus mes médicaments pour le cœur, la pharmacie refuse sans attestation.",
+        True,
+        True,
+    ),
     ("La date limite pour envoyer le dossier, c'est demain.", True, False),
     ("Je dois fournir l'attestation d'ici vendredi sinon je perds le logement.", True, False),
     ("je pars dans trois jours et mon passeport n est toujours pas pret", True, False),

@@ -49,7 +49,7 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "sms",
-        "bjr la mairie ma dit de voir avec vous pr ma carte d identite perdue, il me faut quoi comme papiers",
+        "bjr le greffe du tribunal ma dit de voir avec vous pr ma carte d identite perdue, il me faut quoi comme papiers",
         "ants",
         "carte-identite-passeport",
         "justice",
