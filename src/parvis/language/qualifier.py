@@ -25,7 +25,7 @@ from sklearn.preprocessing import FunctionTransformer
 from parvis.language import registers
 from parvis.language.text import fold, normalise
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 # Inverse regularisation of the logistic regression, chosen on the family split.
 DEFAULT_C = 5.0
 
@@ -556,6 +556,7 @@ ORGANISATION_NAMES: dict[str, tuple[str, ...]] = {
         "caf",
         "cnaf",
         "caisse d allocations familiales",
+        "caisse d allocations",
         "caisse d allocation familiale",
         "caisse des allocations familiales",
         "caisse d allocations familliales",
@@ -567,6 +568,7 @@ ORGANISATION_NAMES: dict[str, tuple[str, ...]] = {
         "caisse primaire",
         "secu",
         "securite sociale",
+        "3646",
     ),
     "assurance-retraite": (
         "carsat",
@@ -575,9 +577,20 @@ ORGANISATION_NAMES: dict[str, tuple[str, ...]] = {
         "assurance retraite",
         "caisse de retraite",
         "caisse nationale d assurance vieillesse",
+        "lassuranceretraite",
+        "3960",
+        "39 60",
     ),
     "msa": ("msa", "mutualite sociale agricole", "caisse agricole", "mutualite agricole"),
-    "france-travail": ("france travail", "pole emploi", "anpe", "assedic"),
+    "france-travail": (
+        "france travail",
+        "pole emploi",
+        "francetravail",
+        "poleemploi",
+        "anpe",
+        "assedic",
+        "3949",
+    ),
     "dgfip": (
         "impots",
         "impot",
@@ -586,6 +599,7 @@ ORGANISATION_NAMES: dict[str, tuple[str, ...]] = {
         "sip",
         "tresor public",
         "tresorerie",
+        "fisc",
     ),
     "ants": ("ants", "prefecture", "agence nationale des titres securises"),
     "justice": ("tribunal", "greffe", "point justice", "maison de justice", "conciliateur"),
