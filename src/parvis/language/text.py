@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -9,6 +10,20 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’
 
 
 def fold(value: str) -> str:
+    """Accent-free, same length as the input (see :func:`_fold`); words are cached."""
+    if value.isascii():
+        return value
+    if len(value) <= 40:
+        return _fold_word(value)
+    return _fold(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(value: str) -> str:
+    return _fold(value)
+
+
+def _fold(value: str) -> str:
     """Accent-free, same length as the input when it has no ligature (used for matching).
 
     Length is kept for every Latin letter with combining accents, so regex offsets found in

@@ -18,6 +18,8 @@ STREET_TYPES = (
     r"|imp\.?|place|pl\.|route|rte|quai|cours|square|sq\.?|residence|res\.|lotissement|lot\."
     r"|lieu[- ]dit|lieudit|cite|hameau|chaussee|faubourg|fbg|voie|sentier|passage|rond[- ]point"
     r"|promenade|esplanade|parvis|villa|montee|traverse|venelle|clos|domaine|quartier|cour"
+    r"|r\.|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre|sente|cavee|val|vallon|plateau"
+    r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue|hlm"
 )
 STREET_NEEDS_NO_NUMBER = re.compile(
@@ -440,11 +442,17 @@ def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
 
 
 CITY_FIRST_RE = re.compile(
-    rf"(?:^|(?<=[\n:]))[ \t>]*((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
+    rf"(?:^|(?<=[\n:(\s]))[ \t>]*((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$"
     r"|(?:habite|habitons|adresse|domicile|demeurant|au|a|est|:)[ \t]+"
     rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$",
+)
+
+
+NOT_A_CITY = frozenset(
+    {"bonjour", "bonsoir", "merci", "madame", "monsieur", "cordialement", "oui", "non", "alors"}
+    | {"adresse", "nouvelle", "ancienne", "actuellement", "desormais", "domicile", "je", "j"}
 )
 
 
@@ -456,12 +464,8 @@ def _city_first(text: str, folded: str, start: int) -> int:
         return start
     group = 1 if match.group(1) else 2
     city = match.group(group)
-    if fold(city).lower() in STREET_STOP_WORDS or fold(city).lower() in {
-        "bonjour",
-        "merci",
-        "madame",
-        "monsieur",
-    }:
+    key = fold(city).lower()
+    if key in STREET_STOP_WORDS | NOT_A_CITY or key.split()[0] in STREET_STOP_WORDS | NOT_A_CITY:
         return start
     return window + match.start(group)
 
@@ -547,7 +551,10 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
 
 
 PREFIX_COMPLEMENT_RE = re.compile(
-    r"(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
-    r"|porte|logement|log\.?|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}\s*[,\-]?\s*)+$",
+    r"(?:(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
+    r"|porte|logement|log\.?|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}"
+    r"|(?:residence|res\.|lotissement|lot\.|quartier|cite|immeuble|hameau|domaine|tour)"
+    r"(?:[ \t]+[\w'\-]+){1,4})"
+    r"\s*[,\-]?\s*)+$",
     re.IGNORECASE,
 )

@@ -83,7 +83,7 @@ TAX_CONTEXT = re.compile(
     r"fisca|\bspi\b|contribuable|impot|\bnif\b|teledeclarant|avis d'imposition", re.IGNORECASE
 )
 CAF_CONTEXT = re.compile(
-    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|matricule", re.IGNORECASE
+    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|\bmatricule", re.IGNORECASE
 )
 PLATE_CONTEXT = re.compile(
     r"immatricul|plaque|voiture|vehicule|carte grise|auto\b|moto|scooter|camion|\bpv\b|amende"
@@ -96,8 +96,9 @@ CARD_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){12,18}(?!\w)")
 LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){11,14}(?!\w)")
 
 CAF_RE = re.compile(
-    r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|matricule|dossier|n°\s?d'alloc)"
-    r"[^\n\d.?!]{0,30}?(?<![\w])(\d(?:[ .]?\d){4,9}(?:[ ][A-Z](?![\w'’]))?)(?![\d\w])",
+    r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
+    r"(?:[^\n\d.?!]|\.(?!\s)){0,30}?(?<![\w])(\d(?:[ .\-]?\d){4,9}(?:[ ][A-Z](?![\w'’]))?)"
+    r"(?![\d\w]|[ .\-]\d)",
     re.IGNORECASE,
 )
 TAX_RE = re.compile(
@@ -123,14 +124,13 @@ DATE_RE = (
     rf"|(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?(?:\s+(?:(?:19|20)?\d{{2}}|{_YEAR_WORDS}))?"
     rf"|(?:(?:{NUMBER_WORDS})[\s-]+)+(?:{MONTHS})\.?"
     rf"(?:\s+(?:{_YEAR_WORDS}|\d{{4}}|(?:(?:{NUMBER_WORDS})[\s-]*)+))?"
-    rf"|{_NUMBER_WORD_RUN}"
-    r"|(?:19|20)\d{2})"
-)
+    rf"|{_NUMBER_WORD_RUN})"
+)  # a year alone (« né en 1985 ») is not a birth date: years are kept
 BIRTH_RE = re.compile(
     r"(?:(?:\bne|\bnee|\bnes|\bnees)(?![\w])|\bne\(e\)|\bne\s?\(e\)|date\s+de\s+naissance|\bddn\b"
     r"|\bd\.d\.n\.?|naissance|\bnaiss\.|anniversaire\s+(?:est|c'est)?)"
     # in a transcript the answer comes on the next line, after the speaker's name
-    r"[^\n.?!\d]{0,40}?(?:\n[^\n:\d]{0,25}:[^\n\d]{0,12}?)?\s*:?\s*"
+    r"[^\n.?!\d]{0,40}?(?:\n(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{0,25}:[^\n\d]{0,12}?)?\s*:?\s*"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
@@ -274,7 +274,7 @@ def _find_nirs(text: str, folded: str) -> Iterable[Entity]:
             if (
                 nir_valid(compact)
                 or (
-                    _context(folded, match.start(), NIR_CONTEXT)
+                    (_context(folded, match.start(), NIR_CONTEXT) or NIR_CONTEXT.search(folded))
                     and re.fullmatch(r"[1-478]\d{2}(0[1-9]|1[0-2]|[2-9]\d)", compact[:5])
                 )
                 or nir_valid(compact[:13] + compact[13:])
@@ -355,10 +355,39 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
                 break
 
 
+# Seven digits, as written (« 1234567 », « 123 4567 », « 12 34 567 », « 123.4567 »), with
+# the letter some caisses add; never part of a longer number, an amount or a date.
+BARE_CAF_RE = re.compile(
+    r"(?<![\w.,/€+(-])(?<!\d[ .])"
+    r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}"
+    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})(?:[ ][A-Z](?![\w'’]))?)"
+    r"(?![\w,/-]|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    re.IGNORECASE,
+)
+CAF_TEXT_CONTEXT = re.compile(
+    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b", re.IGNORECASE
+)
+
+
+# « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text.
+NUMBERED_RE = re.compile(
+    r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?\s*:?\s*(?:est\s+)?(?:le\s+)?"
+    r"(\d(?:[ .\-]?\d){4,8})(?![\w,/*-]|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    re.IGNORECASE,
+)
+
+
 def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
     for match in CAF_RE.finditer(folded):
         digits = re.sub(r"\D", "", match.group(1))
         if 5 <= len(digits) <= 10:
+            yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+    # a seven-digit number in a text about the CAF or the MSA is the allocataire number,
+    # even when « mon numéro » stands far from the word « allocataire »
+    if CAF_TEXT_CONTEXT.search(folded):
+        for match in BARE_CAF_RE.finditer(folded):
+            yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+        for match in NUMBERED_RE.finditer(folded):
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
 
 

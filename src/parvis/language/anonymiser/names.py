@@ -347,7 +347,7 @@ class NameLexicon:
 
     def is_common_word(self, word: str) -> bool:
         key = fold(word).lower().strip("'-")
-        if key in self.vocabulary or key in NOT_NAMES:
+        if key in self.vocabulary or key in NOT_NAMES or key in INVARIABLE_WORDS:
             return True
         # plural and feminine forms of words whose lemma is known
         return any(
@@ -379,6 +379,15 @@ class NameLexicon:
 
 
 ELISION_RE = re.compile(r"^(?:j|m|t|s|n|c|qu|l|jusqu|lorsqu|puisqu)'")
+# Words whose form is their lemma (plural in -s/-x): missing from the lemmatizer tables.
+INVARIABLE_WORDS = frozenset(
+    """taux jus refus proces progres acces exces abus virus campus relais rabais velours puits
+    tas os ours avis gens corps bras cas pays prix voix poids repas succes choix croix paix
+    palais printemps propos temps mois dos fois frais cours recours secours parcours concours
+    discours bois remords biais dessous dessus jamais mais souris fils quelques chaque
+    plusieurs parmi selon chez sans vous nous tu ou qui quoi ni soi voici trois deux six dix
+    ah oh eh bah ben hein euh ok""".split()  # noqa: SIM905
+)
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -703,7 +712,9 @@ def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_t
     unknown = [not lexicon.is_common_word(w) for w in words]
     for size in range(len(words), 0, -1):
         part_known, part_unknown = known[:size], unknown[:size]
-        if size >= 2 and (any(part_known) or all(part_unknown)):
+        # every word a listed name or no French word (« marin pêcheur » is a trade)
+        every = all(k or u for k, u in zip(part_known, part_unknown, strict=True))
+        if size >= 2 and every and (any(part_known) or all(part_unknown)):
             return run[size - 1][0]
         if size == 1 and part_known[0] and part_unknown[0]:
             return run[0][0]

@@ -58,7 +58,8 @@ GLUE = _words(
     lorsque puisque cependant pourtant ainsi sinon sauf malgré malgre durant envers devant
     derrière derriere contre avant après apres ici là ailleurs souvent parfois bientôt
     bientot enfin ensuite hier demain moins peu beaucoup assez trop tant autant presque
-    environ voire mieux moi toi eux du le la les de d' l' peut peux dois doit faut veux veut"""
+    environ voire mieux moi toi eux du le la les de d' l' peut peux dois doit faut veux veut
+    c' j' m' t' s' n' qu'"""
 )
 SMS_WORDS = _words(
     """bjr bsr slt cc coucou jai jsuis chui jss jpeux jveux jcrois jsais ct cetait c cest dc pk
@@ -73,7 +74,8 @@ CIVILITIES = _words(
     mesdames dr dr. docteur docteure pr. professeur maître maitre me"""
 )
 ROLES = _words(
-    """conseiller conseillère conseillere conseillé conseille agent agente collègue collegue
+    """maman papa tonton tata parrain marraine famille nounou belle-sœur
+    conseiller conseillère conseillere conseillé conseille agent agente collègue collegue
     collaborateur collaboratrice assistante assistant référent référente referent referente
     gestionnaire interlocuteur interlocutrice éducateur educateur éducatrice educatrice
     médecin medecin docteur avocat avocate notaire huissier huissière curateur curatrice
@@ -107,7 +109,8 @@ AFTER_A_NAME = _words(
 )
 # Verbs that, right after a run of words, say the run is someone (« X m'a rappelé »).
 RIGHT_VERBS_RE = re.compile(
-    r"^\s*(?:m['’]\s?a|m\s+a|ma|nous\s+a|a|m['’]avait|avait|est)\s+(?:bien\s+|deja\s+|déjà\s+)?"
+    r"^\s*(?:m['’]\s?a|m\s+a|ma(?!\s+demande)|nous\s+a|a|m['’]avait|avait|est)\s+"
+    r"(?:bien\s+|deja\s+|déjà\s+)?"
     r"(?:dit|rappel[ée]e?|appel[ée]e?|r[ée]pondu|expliqu[ée]e?|envoy[ée]e?|orient[ée]e?"
     r"|conseill[ée]e?|demand[ée]\b|re[çc]ue?|donn[ée]e?|promis|assur[ée]e?|raccroch[ée]e?"
     r"|fait|parl[ée]|refus[ée]e?|[ée]crit|pass[ée]e?|venue?|re[çc]u|traite|trait[ée]e?"
@@ -116,7 +119,7 @@ RIGHT_VERBS_RE = re.compile(
     re.IGNORECASE,
 )
 RIGHT_CLAUSE_RE = re.compile(
-    r"^\s*(?:qui\s+(?:m['’]|ma\b|me\b|nous\b|devait|doit|s['’]occupe|a\b|est\b|m\s+a\b)"
+    r"^\s*(?:qui\s+(?:m['’]|ma\b|me\b|nous\b|devait|doit|s['’]?\s?occupe|a\b|est\b|m\s+a\b|g[eè]re)"
     r"|ici\b|à\s+l['’]appareil|a\s+l['’]?appareil|au\s+t[ée]l)",
     re.IGNORECASE,
 )
@@ -135,6 +138,7 @@ class Token:
     first: bool
     common: bool  # a French word (vocabulary, NOT_NAMES), not known as a name
     common_any: bool  # a French word, even if also a name
+    typo: bool  # in lower case, one typo away from a French word (and not a listed name)
     domain: bool
     place: bool
     gap: str  # the characters between the previous token and this one
@@ -188,6 +192,10 @@ def _split_elision(
     return [(start, rest_start), (rest_start, end)]
 
 
+def _known(key: str, lexicon: NameLexicon) -> bool:
+    return key in lexicon.first_names or key in lexicon.last_names
+
+
 def _token(
     text: str,
     folded: str,
@@ -201,20 +209,26 @@ def _token(
     word = raw[0].isalpha()
     key = folded[start:end].lower().rstrip(".").replace("’", "'")
     letters = [c for c in raw if c.isalpha()]
-    known = first = common_any = False
+    known = first = common_any = typo = False
     if word:
-        parts = [p for p in re.split(r"[-']", key) if len(p) > 1]
+        parts = (
+            [p for p in re.split(r"[-']", key) if len(p) > 1] if "-" in key or "'" in key else []
+        )
         first = key in lexicon.first_names or (
             bool(parts) and parts[0] in lexicon.first_names and "-" in key
         )
-        known = lexicon.is_known_name(key) or (
-            len(parts) > 1 and all(lexicon.is_known_name(p) for p in parts)
-        )
+        known = _known(key, lexicon) or (len(parts) > 1 and all(_known(p, lexicon) for p in parts))
         if key in PARTICLES:
             known = first = False
-        # typos only count in lower case: « Santoni » is a name, « drooit » a typo
-        # and never for listed names (« julie » is no typo of « jolie »)
-        common_any = key in GLUE or lexicon.word_like(key, typos=not raw[0].isupper() and not known)
+        common_any = key in GLUE or lexicon.word_like(key, typos=False)
+        # typos only count in lower case (« Santoni » is a name, « drooit » a typo), never
+        # for listed names (« julie » is no typo of « jolie »)
+        typo = (
+            not common_any
+            and not known
+            and not raw[0].isupper()
+            and lexicon.word_like(key, typos=True)
+        )
     return Token(
         start=start,
         end=end,
@@ -227,6 +241,7 @@ def _token(
         first=first,
         common=common_any and not known,
         common_any=common_any,
+        typo=typo,
         domain=key in DOMAIN_WORDS or (key in NOT_NAMES and key not in PARTICLES),
         place=key in places,
         gap=text[previous_end:start],
@@ -243,7 +258,8 @@ def _is_initial(token: Token) -> bool:
 
 
 def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> bool:
-    """Could ``token`` be a word of a person's name, given how sure the context is?"""
+    """Could ``token`` be a word of a person's name, given how sure the context is?
+    ``position`` counts the name words already taken."""
     if not token.word or len(token.key) < 2 or token.domain or token.key in GLUE:
         return token.word and position == 0 and _is_initial(token)
     if token.key in PARTICLES:
@@ -253,8 +269,9 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
     if token.cap or token.upper:
         if not token.common_any or token.known:
             return not (token.place and strength < STRONG and not token.known)
-        # a capitalised French word: a name only right after a civility (Mme Rose, M. Petit)
-        return strength >= STRONG and position == 0
+        # a capitalised French word: a name right after a civility (Mme Rose, M. Petit) or
+        # after a first name word (« Abdallah Combo »)
+        return (strength >= STRONG and position == 0) or (position > 0 and not token.place)
     # lower case
     if token.known and not token.common_any:
         return strength >= WEAK
@@ -262,8 +279,24 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
         # « émile mathieu »: a listed name that is also a word, after a first name word
         return strength >= MEDIUM or position > 0
     if not token.common_any:
+        # a word one typo away from a French word may still be a name (« bintou »): the
+        # confirmation of weak contexts decides
         return not token.place and token.key not in SMS_WORDS
     return strength >= STRONG and position == 0 and lowercase and token.key not in SMS_WORDS
+
+
+def _first_of_a_pair(tokens: Tokens, i: int) -> bool:
+    """« c eulalie sanchez »: a lower-case word that is also a French word, right before a
+    listed last name that is none, is the first name."""
+    token = tokens[i]
+    if token.cap or token.upper or not token.word or token.domain or token.key in GLUE:
+        return False
+    if token.key in SMS_WORDS or len(token.key) < 3 or i + 1 >= len(tokens):
+        return False
+    following = tokens[i + 1]
+    return (
+        following.known and not following.common_any and not following.cap and following.gap == " "
+    )
 
 
 def name_run(
@@ -281,16 +314,22 @@ def name_run(
         if i > index and not token.gap and not tokens[i - 1].text.endswith("."):
             break
         if token.key in PARTICLES or token.key in {"d'", "l'"}:
-            # a particle belongs to the name only before another name word
-            if (i + 1 < len(tokens) and words > 0) or (i + 1 < len(tokens) and token.cap):
-                following = tokens[i + 1]
+            # particles (« Van der », « de La », « dos ») belong to the name only before
+            # another name word
+            j = i
+            while j < len(tokens) and j - i < 3 and tokens[j].key in PARTICLES | {"d'", "l'"}:
+                j += 1
+            if j < len(tokens) and (words > 0 or token.cap or strength >= STRONG or lowercase):
+                following = tokens[j]
                 if _nameish(following, max(strength, MEDIUM), lowercase, 1) and (
-                    following.cap or following.upper or lowercase
+                    following.cap or following.upper or lowercase or not following.common_any
                 ):
-                    i += 1
+                    i = j
                     continue
             break
-        if not _nameish(token, strength, lowercase, words):
+        if not _nameish(token, strength, lowercase, words) and not (
+            words == 0 and _first_of_a_pair(tokens, i)
+        ):
             break
         words += 1
         i += 1
@@ -318,6 +357,7 @@ INTRO_SEQUENCES = (
     ("je", "me", "nomme"),
     ("je", "m'", "appel"),
     ("mon", "nom", "est"),
+    ("nom", "de", "famille"),
     ("mon", "nom", "c'", "est"),
     ("mon", "nom", "c", "est"),
     ("mon", "nom", "c"),
@@ -357,11 +397,22 @@ INTRO_SEQUENCES = (
     ("nee",),
 )
 TALK_SEQUENCES = (
+    ("nom",),
+    ("prenom",),
+    # « mon nom dupuis », « et le prénom apolline »: as sure as talk, not as a form
+    ("mon", "nom"),
+    ("mon", "prenom"),
+    ("le", "prenom"),
+    ("le", "nom"),
     ("parle", "a"),
     ("parle", "avec"),
     ("parler", "a"),
     ("parler", "avec"),
     ("j'", "ai", "eu"),
+    ("j", "ai", "eu"),
+    ("j", "ai", "vu"),
+    ("j", "ai", "parle", "a"),
+    ("jai", "parle", "a"),
     ("jai", "eu"),
     ("j'", "ai", "vu"),
     ("jai", "vu"),
@@ -376,6 +427,33 @@ TALK_SEQUENCES = (
     ("de", "la", "part"),
     ("ici",),
     ("bonjour",),
+    ("bonsoir",),
+    ("coucou",),
+    ("hello",),
+    ("cher",),
+    ("chere",),
+    ("merci", "beaucoup"),
+    ("merci", "bien"),
+    ("bravo", "a"),
+    ("grace", "a"),
+    ("merci", "a"),
+    ("remercie",),
+    ("remercier",),
+    ("felicitations", "a"),
+    ("concernant",),
+    ("attention", "de"),
+    ("beneficiaire", ":"),
+    ("titulaire", ":"),
+    ("titulaire", "du", "compte", ":"),
+    ("demandeur", ":"),
+    ("demandeuse", ":"),
+    ("declarant", ":"),
+    ("representant", "legal", ":"),
+    ("representante", "legale", ":"),
+    ("assure", ":"),
+    ("assuree", ":"),
+    ("allocataire", ":"),
+    ("identite", ":"),
     ("bjr",),
     ("slt",),
     ("salut",),
@@ -396,9 +474,7 @@ TALK_SEQUENCES = (
     ("voisine", "de"),
     ("voisin", "de"),
     ("epouse", "de"),
-    ("chez",),
-    ("pour",),
-    ("a",),
+    ("chez", "mme"),
 )
 WEAK_TALK = frozenset(
     {
@@ -409,11 +485,12 @@ WEAK_TALK = frozenset(
         ("je", "suis"),
         ("jsuis",),
         ("chui",),
-        ("pour",),
-        ("a",),
         ("avec",),
-        ("chez",),
         ("bonjour",),
+        ("bonsoir",),
+        ("coucou",),
+        ("hello",),
+        ("concernant",),
         ("bjr",),
         ("slt",),
         ("salut",),
@@ -424,8 +501,14 @@ WEAK_TALK = frozenset(
 )
 
 
+SEQUENCES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+for _sequences, _base in ((INTRO_SEQUENCES, STRONG), (TALK_SEQUENCES, MEDIUM)):
+    for _sequence in _sequences:
+        SEQUENCES_BY_FIRST.setdefault(_sequence[0], []).append((_sequence, _base))
+
+
 def _keys(tokens: Tokens) -> list[str]:
-    return [fold(t.key) for t in tokens.items]
+    return [t.key for t in tokens.items]
 
 
 def _match_sequence(keys: list[str], index: int, sequence: tuple[str, ...]) -> bool:
@@ -433,9 +516,13 @@ def _match_sequence(keys: list[str], index: int, sequence: tuple[str, ...]) -> b
 
 
 def find_people(
-    text: str, folded: str, lexicon: NameLexicon, places: frozenset[str]
+    text: str,
+    folded: str,
+    lexicon: NameLexicon,
+    places: frozenset[str],
+    tokens: Tokens | None = None,
 ) -> Iterable[Entity]:
-    tokens = Tokens(text, folded, lexicon, places)
+    tokens = tokens or Tokens(text, folded, lexicon, places)
     if not len(tokens):
         return []
     keys = _keys(tokens)
@@ -447,7 +534,32 @@ def find_people(
     found.extend(_by_shape(tokens))
     found.extend(_spelled(text, folded, tokens))
     found.extend(_header_lines(text, tokens))
+    found.extend(_before_spelling(tokens, folded))
+    found.extend(_name_lines(text, folded, tokens))
+    found.extend(_spelling_alphabet(folded))
+    found.extend(_form_lines(folded, tokens))
+    found.extend(_before_roles(tokens, keys))
+    found.extend(_coordinated(tokens, found))
     return found
+
+
+def needs_ner(tokens: Tokens, found: Iterable[Entity]) -> bool:
+    """Whether a word could still be a name the rules did not mask: a capitalised word that
+    is no French word, place or administration, or a listed name, outside every span."""
+    spans = sorted((e.start, e.end) for e in found)
+    for token in tokens.items:
+        if not token.word or token.domain or len(token.key) < 2 or token.key in GLUE:
+            continue
+        if token.cap or token.upper:
+            if token.common_any and not token.known:
+                continue
+            if token.place and not token.known:
+                continue
+        elif not (token.known and not token.common_any):
+            continue
+        if not any(start <= token.start and token.end <= end for start, end in spans):
+            return True
+    return False
 
 
 def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -458,7 +570,7 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         if key in {"m", "me"} and not (key == "me" and token.cap):
             # « m » in lower case or « Me » (maître): only before an unknown word or a name
             following = tokens[index + 1]
-            if key == "m" and (following.common_any and not following.known):
+            if key == "m" and ((following.common_any or following.typo) and not following.known):
                 continue
             if key == "me":
                 continue
@@ -484,10 +596,13 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             continue
         start = index + 1
         # « ma conseillère, Mme X » / « l'assistante sociale X » / « mon fils qui s'appelle X »
-        while start < len(tokens) and keys[start] in ROLE_SKIPPED:
+        while start < len(tokens) and (keys[start] in ROLE_SKIPPED or keys[start] == "("):
             if keys[start] in {"de", "la", "du", "l'"} and not (
                 start + 1 < len(tokens) and tokens[start + 1].domain
             ):
+                # « la maman de Lina », « la fille de M. X »: a name after « de »
+                if keys[start] == "de" and start + 1 < len(tokens):
+                    start += 1
                 break
             if tokens[start].text.endswith("."):
                 start = len(tokens)
@@ -514,40 +629,92 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
 
 def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index in range(len(tokens)):
-        for sequences, base in ((INTRO_SEQUENCES, STRONG), (TALK_SEQUENCES, MEDIUM)):
-            for sequence in sequences:
-                if keys[index] != sequence[0] or not _match_sequence(keys, index, sequence):
-                    continue
-                start = index + len(sequence)
-                if start >= len(tokens):
-                    continue
-                if keys[start] in CIVILITIES or keys[start] in {",", "le", "la", "l'", "un"}:
-                    continue
-                strength = base
-                weak = sequence in WEAK_TALK
-                if weak:
-                    strength = WEAK
-                if sequence[-1] == ":" or sequence in {("nee",), ("veuve",)}:
-                    # forms: the value up to the end of the line, lower case allowed
-                    strength = STRONG
-                end = name_run(tokens, start, strength)
-                if weak and end > start:
-                    end = _confirm_weak(tokens, start, end)
-                elif strength == MEDIUM and end > start:
-                    end = _confirm_medium(tokens, start, end)
-                if end > start:
-                    yield _entity(tokens, start, end)
+        for sequence, base in SEQUENCES_BY_FIRST.get(keys[index], ()):
+            if not _match_sequence(keys, index, sequence):
+                continue
+            start = index + len(sequence)
+            if start >= len(tokens):
+                continue
+            if keys[start] in CIVILITIES or keys[start] in {",", "un"}:
+                continue
+            if keys[start] in {"le", "la", "l'"} and not (
+                base == STRONG and start + 1 < len(tokens) and tokens[start].cap
+            ):
+                continue
+            strength = base
+            weak = sequence in WEAK_TALK
+            if weak:
+                strength = WEAK
+            if sequence[-1] == ":" or sequence in {("nee",), ("veuve",)}:
+                # forms: the value up to the end of the line, lower case allowed
+                strength = STRONG
+            if sequence[0] in GREETINGS and _greeted_word(tokens, start):
+                yield _entity(tokens, start, start + 1)  # « merci claire ! », « bonjour rose, »
+                continue
+            end = name_run(tokens, start, strength)
+            if weak and end > start and sequence[0] in GREETINGS and _greeted(tokens, start, end):
+                pass  # « Bonsoir Victoire ! », « Bonjour Claire, »
+            elif weak and end > start:
+                end = _confirm_weak(tokens, start, end)
+            elif strength == MEDIUM and end > start:
+                end = _confirm_medium(tokens, start, end)
+            if end > start:
+                yield _entity(tokens, start, end)
+
+
+GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
+
+
+def _greeted_word(tokens: Tokens, start: int) -> bool:
+    """A listed first name (even a French word) right after a greeting or thanks, then a
+    comma, « ! », « . » or nothing: « merci claire ! », « bonjour rose, »."""
+    token = tokens[start]
+    if not token.word or token.domain or token.key in GLUE or token.key in SMS_WORDS:
+        return False
+    if token.key in ADDRESS_WORDS or token.key in ROLES or token.key in CIVILITIES:
+        return False
+    last = start + 1 >= len(tokens)
+    following = None if last else tokens[start + 1]
+    if token.first:
+        return last or following.text in {",", "!", ".", ":"} or "\n" in following.gap  # type: ignore[union-attr]
+    # a word that is no listed name: only when nothing follows but « , » or « ! »
+    return len(token.key) > 2 and (last or following.text in {",", "!"})  # type: ignore[union-attr]
+
+
+# Words a greeting or thanks ends with that are nobody: « merci infiniment ! ».
+ADDRESS_WORDS = _words(
+    """infiniment encore beaucoup bien bcp mille fois tous toutes tout monde davance avance
+    pareil aussi quand meme même enormement énormément vraiment sincerement sincèrement
+    chaleureusement madame monsieur mesdames messieurs docteur maitre maître equipe équipe"""
+)
+
+
+def _greeted(tokens: Tokens, start: int, end: int) -> bool:
+    """A greeting, capitalised listed names, then a comma, « ! » or the end of the line."""
+    run = tokens.items[start:end]
+    if not all((t.cap or t.upper) and t.known for t in run):
+        return False
+    if end >= len(tokens):
+        return True
+    following = tokens[end]
+    return following.text in {",", "!", ".", ":"} or "\n" in following.gap
 
 
 def _confirm_weak(tokens: Tokens, start: int, end: int) -> int:
     """After « c'est », « avec », « bonjour »…: a name needs a listed name, two unknown
-    capitalised words, or a known first name followed by an unknown word."""
-    run = tokens.items[start:end]
+    words, a capitalised unknown word inside a sentence, or a verb after it (« c bintou de
+    l'accueil qui m'a dit »)."""
+    run = [t for t in tokens.items[start:end] if t.key not in PARTICLES]
     if any(t.known and not t.common_any for t in run):
         return end
-    if len(run) >= 2 and all(not t.common_any for t in run) and any(t.cap or t.upper for t in run):
+    unknown = [t for t in run if not t.common_any and not t.typo]
+    if len(run) >= 2 and len(unknown) == len(run):
         return end
-    if len(run) >= 2 and any(t.known for t in run) and all(not t.common for t in run):
+    if (
+        len(run) >= 2
+        and any(t.known for t in run)
+        and all(not t.common and not t.typo for t in run)
+    ):
         return end
     if (
         len(run) == 1
@@ -557,24 +724,48 @@ def _confirm_weak(tokens: Tokens, start: int, end: int) -> int:
         and not tokens.sentence_start(start)
     ):
         return end
-    if tokens.lowercase and len(run) >= 2 and all(not t.common_any for t in run):
+    if unknown and _right_context(tokens, end):
         return end
     return start
+
+
+RIGHT_OF_A_NAME_RE = re.compile(
+    r"^\s*(?:de\s+l['’]?\s?accueil|du\s+guichet|au\s+t[ée]l\w*|[àa]\s+l['’]?\s?appareil"
+    r"|,\s*(?:elle|il)\s+(?:a|m['’]|ma\b)|ici\b)",
+    re.IGNORECASE,
+)
+
+
+def _right_context(tokens: Tokens, end: int) -> bool:
+    rest = tokens.text[tokens[end - 1].end : tokens[end - 1].end + 60]
+    return bool(
+        RIGHT_VERBS_RE.match(rest) or RIGHT_CLAUSE_RE.match(rest) or RIGHT_OF_A_NAME_RE.match(rest)
+    )
 
 
 def _confirm_medium(tokens: Tokens, start: int, end: int) -> int:
     """After « j'ai parlé à », « j'ai eu »…, in a text with capitals, a word in lower case
     is a name only when listed, or when two unknown words follow each other."""
     run = tokens.items[start:end]
-    if tokens.lowercase or any(t.cap or t.upper or t.known for t in run) or len(run) >= 2:
+    if any(t.cap or t.upper or t.known for t in run) or _right_context(tokens, end):
+        return end
+    if len(run) >= 2 and not all(t.typo for t in run):
+        return end
+    if tokens.lowercase and not run[0].typo and len(run[0].key) > 3:
         return end
     return start
+
+
+# The first word of what RIGHT_VERBS_RE and RIGHT_CLAUSE_RE read (a cheap pre-filter).
+RIGHT_STARTERS = _words("m' m ma nous a avait est doit devait va vient qui ici à au")
 
 
 def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
     """« thierry roux m'a rappelé », « X qui devait me rappeler », « X ici »."""
     text = tokens.text
     for index in range(1, len(tokens) + 1):
+        if index < len(tokens) and tokens[index].key not in RIGHT_STARTERS:
+            continue
         end_char = tokens[index - 1].end
         rest = text[end_char : end_char + 60]
         if not (RIGHT_VERBS_RE.match(rest) or RIGHT_CLAUSE_RE.match(rest)):
@@ -596,14 +787,14 @@ def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
                 or ((token.cap or token.upper) and token.known)
             ):
                 break
-            if token.domain or token.key in GLUE or token.key in SMS_WORDS:
+            if token.domain or token.key in GLUE or token.key in SMS_WORDS or token.typo:
                 break
             start -= 1
         while start < index and tokens[start].key in PARTICLES:
             start += 1
         if start == index:
             continue
-        if start and tokens[start - 1].key in DETERMINERS:
+        if start and tokens[start - 1].text.lower() in DETERMINERS:
             continue  # « l'ergothérapeute est passé », « mon employeur a dit »
         run = tokens.items[start:index]
         if not any(t.known or not t.common_any for t in run):
@@ -623,7 +814,7 @@ DETERMINERS = _words(
     leurs ce cet cette ces"""
 )
 PLACE_PREPOSITIONS = _words(
-    """a au aux en sur vers de du des d' depuis pres dans habite hors entre via"""
+    """chez pour a au aux en sur vers de du des d' depuis pres dans habite hors entre via"""
 )
 
 
@@ -667,6 +858,11 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
         index = end
 
 
+SENTENCE_VERBS = _words(
+    "est a m' m ma nous vous etait était ne n' va doit devait peut sait qui me t' avait"
+)
+
+
 def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     words = [t for t in run if t.key not in PARTICLES]
     if not words:
@@ -689,7 +885,10 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     known = [t for t in words if t.known]
     if tokens.lowercase:
         if len(words) >= 2 and (
-            all(not t.common_any and t.key not in SMS_WORDS and len(t.key) > 2 for t in words)
+            all(
+                not t.common_any and not t.typo and t.key not in SMS_WORDS and len(t.key) > 2
+                for t in words
+            )
             or (words[0].first and not words[0].common_any and not words[1].common)
             or (words[0].first and words[1].known and not words[1].common)
         ):
@@ -707,6 +906,10 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
             )
         return len(unknown) + len(known) == len(words)
     word = words[0]
+    if sentence_start and word.first and not word.common_any and len(run) == 1:
+        # « Karim est très gentil », « Nathalie m'a dit »: a listed first name, then a verb
+        following = tokens[index + 1].key if index + 1 < len(tokens) else ""
+        return following in SENTENCE_VERBS
     if sentence_start or previous in PLACE_PREPOSITIONS:
         return False
     if word.upper and len(word.key) <= 5 and not word.known:
@@ -716,16 +919,27 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     )
 
 
-SPELLED_RE = re.compile(r"(?<![\w])(?:[A-Za-z](?:[ \t]*[-.,][ \t]*|[ \t]+)){2,}[A-Za-z](?![\w])\.?")
+_SPELLING_JOIN = (
+    r"(?:[ \t]*[-.,/–—][ \t]*|[ \t]+(?:(?:apostrophe|tiret|trait[ \t]d'union|espace"
+    r"|en[ \t]deux[ \t]mots|accent[ \t](?:aigu|grave|circonflexe)|cedille|trema)[ \t]+)?|[ \t]+)"
+)
+_SPELLED_LETTER = r"(?:(?:deux|double)[ \t]+)?[A-Za-z]"
+SPELLED_RE = re.compile(
+    rf"(?<![\w])(?:{_SPELLED_LETTER}{_SPELLING_JOIN}){{2,}}{_SPELLED_LETTER}(?![\w])\.?"
+)
 SPELLED_NOT_NAMES = _words(
     """caf cpam msa rsa apl aah ants sms pdf rib iban svp stp cmu css ccas mdph urssaf anah
     dgfip sip sie tva cdi cdd rdv ok pv cv nir puis asap aspa asf are ass ij tel"""
 )
 
 
+def _letters(spelled: str) -> str:
+    return "".join(w for w in re.findall(r"[A-Za-z]+", spelled) if len(w) == 1).lower()
+
+
 def _spelled(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
     for match in SPELLED_RE.finditer(folded):
-        letters = "".join(ch for ch in match.group() if ch.isalpha()).lower()
+        letters = _letters(match.group())
         if letters in SPELLED_NOT_NAMES or len(letters) < 3:
             continue
         if len(set(letters)) == 1:
@@ -769,3 +983,257 @@ def _header_lines(text: str, tokens: Tokens) -> Iterable[Entity]:
                 continue
             offset = start + name.index(stripped)
             yield Entity(offset, offset + len(stripped), "PERSON")
+
+
+SPELLING_CUE_RE = re.compile(
+    r"^\s*(?:,\s*)?(?:(?:ca|ça)\s+s['’]\s?[ée]crit|s['’][ée]crit|j['’]\s?[ée]pelle|je\s+vous\s+"
+    r"(?:l['’]\s?)?[ée]pelle|[ée]pel[ée]|comme\s+[çc]a)",
+    re.IGNORECASE,
+)
+
+
+SPELLING_WORDS_RE = re.compile(r"crit|pel|comme", re.IGNORECASE)
+
+
+def _before_spelling(tokens: Tokens, folded: str) -> Iterable[Entity]:
+    """The name said just before it is spelled (« Brunet B R U N E T », « c'est riviere ça
+    s'écrit … »)."""
+    text = tokens.text
+    for match in SPELLED_RE.finditer(folded):
+        letters = _letters(match.group())
+        if len(letters) < 3 or letters in SPELLED_NOT_NAMES:
+            continue
+        yield from _name_before(tokens, match.start())
+    if not SPELLING_WORDS_RE.search(folded):
+        return
+    for index in range(len(tokens)):
+        rest = text[tokens[index].end : tokens[index].end + 40]
+        if tokens[index].word and SPELLING_CUE_RE.match(rest):
+            yield from _name_before(tokens, tokens[index].end)
+
+
+SPELLING_FILLERS = _words(
+    "alors donc euh voila voilà ça ca s' ecrit écrit j' epelle épelle je vous l' :"
+)
+
+
+def _name_before(tokens: Tokens, position: int) -> Iterable[Entity]:
+    end = 0
+    while end < len(tokens) and tokens[end].end <= position:
+        end += 1
+    while end > 0 and tokens[end - 1].key in SPELLING_FILLERS:
+        end -= 1
+    start = end
+    while start > 0 and end - start < 3:
+        token = tokens[start - 1]
+        if start < end and ("\n" in tokens[start].gap or tokens[start].gap.strip()):
+            break
+        if not token.word or token.key in GLUE or token.domain:
+            break
+        if token.common_any and not token.known:
+            break
+        start -= 1
+    if start < end:
+        yield _entity(tokens, start, end)
+
+
+NAME_QUESTION_RE = re.compile(
+    r"(?:nom|pr[ée]nom|honneur|qui\s+(?:est|ai-je)|vous\s+[êe]tes|epel|[ée]pel|appelez|identit)",
+    re.IGNORECASE,
+)
+LINE_PREFIX_RE = re.compile(
+    r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:(?:appelant|appelante|usager|usagere|client|cliente"
+    r"|allocataire|assure|assuree|interlocuteur|interlocutrice|u|c)[ \t]*:[ \t]*)?",
+    re.IGNORECASE,
+)
+
+
+# A line of contact details under a name: a number (street, phone), « tél », an address.
+CONTACT_LINE_RE = re.compile(
+    r"(?:\d|t[ée]l|tel\b|portable|mobile|mail|courriel|b[aâ]t|appt|r[ée]sidence|lieu|bp\b"
+    r"|[\w.+-]+@)",
+    re.IGNORECASE,
+)
+
+
+FORM_LINE_RE = re.compile(
+    r"^[ \t>]*(?P<label>[^:\n]{2,40}?)[ \t]*:[ \t]*(?P<value>[^\n]+)$", re.MULTILINE
+)
+PERSON_LABEL_RE = re.compile(
+    r"\b(?:nom|prenoms?|agent|conseill\w*|interlocut\w*|contact|referent\w*|signataire"
+    r"|demandeu\w*|beneficiaire|assure\w*|allocataire|enfants?|conjoint\w*|epou\w*|parents?"
+    r"|pere|mere|tut\w+|curat\w+|representant\w*|personne|auteur|expediteur|destinataire"
+    r"|titulaire|mandataire|temoin|locataire|proprietaire|declarant\w*|identite)\b",
+    re.IGNORECASE,
+)
+NOT_PERSON_LABEL_RE = re.compile(
+    r"\b(?:commune|ville|organisme|service|entreprise|employeur|societe|structure|caisse"
+    r"|fichier|domaine|rue|voie|banque|dossier|produit|logiciel|site)\b",
+    re.IGNORECASE,
+)
+
+
+def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
+    """« Nom de l'agent : X », « Enfant à charge : Y », « Personne à contacter : Z »."""
+    if ":" not in folded:
+        return
+    for match in FORM_LINE_RE.finditer(folded):
+        label = match.group("label")
+        if not PERSON_LABEL_RE.search(label) or NOT_PERSON_LABEL_RE.search(label):
+            continue
+        start = 0
+        while start < len(tokens) and tokens[start].start < match.start("value"):
+            start += 1
+        if start < len(tokens) and tokens[start].key in CIVILITIES:
+            start += 1
+        end = name_run(tokens, start, STRONG)
+        if end > start:
+            yield _entity(tokens, start, end)
+
+
+def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
+    """A line that is nothing but a name: in an email's signature or quoted reply, as a
+    caller's answer to « votre nom ? », or a listed first name alone on the last line."""
+    if "\n" not in text:
+        return
+    from parvis.language.registers import split_email
+
+    parts = split_email(text)
+    lines = []
+    position = 0
+    for line in text.split("\n"):
+        lines.append((position, position + len(line)))
+        position += len(line) + 1
+    cursor = 0
+    for number, (line_start, line_end) in enumerate(lines):
+        prefix = LINE_PREFIX_RE.match(folded, line_start, line_end)
+        content_start = prefix.end() if prefix else line_start
+        while cursor < len(tokens) and tokens[cursor].start < content_start:
+            cursor += 1
+        run = []
+        for token in tokens.items[cursor:]:
+            if token.end > line_end:
+                break
+            run.append(token)
+        while run and not run[-1].word and run[-1].text in {".", ",", "!"}:
+            run.pop()
+        if run and run[0].key in CIVILITIES:
+            run = run[1:]
+        words = [t for t in run if t.key not in PARTICLES and not _is_initial(t)]
+        if not words or len(run) > 5 or any(not t.word for t in run):
+            continue
+        in_signature = parts is not None and (
+            (line_start >= parts.signature.start and parts.signature.end > parts.signature.start)
+            or (line_start >= parts.quoted.start and parts.quoted.end > parts.quoted.start)
+        )
+        previous = folded[lines[number - 1][0] : lines[number - 1][1]] if number else ""
+        answer = bool(previous) and bool(NAME_QUESTION_RE.search(previous))
+        # the last line written, before any quoted reply
+        end_of_message = parts.quoted.start if parts is not None else len(text)
+        last_line = not any(
+            folded[a:b].strip() for a, b in lines[number + 1 :] if a < end_of_message
+        )
+        nameish = all(
+            (t.cap or t.upper or tokens.lowercase or answer)
+            and not t.domain
+            and not t.place
+            and (t.known or not (t.common_any or t.typo))
+            for t in words
+        )
+        if not nameish:
+            continue
+        following = next(
+            (folded[a:b].strip(" >") for a, b in lines[number + 1 :] if folded[a:b].strip(" >")),
+            "",
+        )
+        contact_below = bool(CONTACT_LINE_RE.match(following)) and all(
+            t.cap or t.upper for t in words
+        )
+        if not (
+            in_signature
+            or answer
+            or contact_below
+            or (last_line and number > 0 and len(words) <= 3)
+        ):
+            continue
+        if len(words) == 1 and not (words[0].known or answer or in_signature):
+            continue
+        yield Entity(run[0].start, run[-1].end, "PERSON")
+
+
+SPELLING_ALPHABET_RE = re.compile(
+    r"(?<![\w])(?:[a-z][ \t]+comme[ \t]+[a-z][\w'\-]*"
+    r"(?:[ \t]*,[ \t]*|[ \t]+puis[ \t]+|[ \t]+et[ \t]+|[ \t]*-[ \t]*|[ \t]+)?){2,}",
+    re.IGNORECASE,
+)
+
+
+def _spelling_alphabet(folded: str) -> Iterable[Entity]:
+    """« D comme Désiré, U comme Ursule… »: a name spelled with the phone alphabet."""
+    for match in SPELLING_ALPHABET_RE.finditer(folded):
+        end = match.end()
+        while end > match.start() and not folded[end - 1].isalnum():
+            end -= 1
+        tail = re.search(r"[ \t]+(?:puis|et)$", folded[match.start() : end])
+        if tail:
+            end = match.start() + tail.start()
+        yield Entity(match.start(), end, "PERSON")
+
+
+def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« Karim, mon conseiller, … », « Mme X, l'assistante sociale »: a name in apposition."""
+    for index, key in enumerate(keys):
+        if key not in ROLES or index < 3 or keys[index - 1] not in ROLE_DETERMINERS:
+            continue
+        if keys[index - 2] != ",":
+            continue
+        end = index - 2
+        start = end
+        while start > 0 and end - start < 4:
+            token = tokens[start - 1]
+            if start < end and ("\n" in tokens[start].gap or not tokens[start].gap):
+                break
+            if not _nameish(token, MEDIUM, tokens.lowercase, 1) or (
+                not (token.cap or token.upper) and not token.known
+            ):
+                break
+            start -= 1
+        if start < end:
+            yield _entity(tokens, start, end)
+
+
+def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
+    """« mes enfants Lina et Noah », « Lina, Noah et Adam »: names joined to a name; and the
+    first name said right after a spelled last name (« D U P O N T Jean »)."""
+    ends = {e.end for e in found if e.label == "PERSON"}
+    if not ends:
+        return
+    for index, token in enumerate(tokens.items[:-1]):
+        if token.end not in ends:
+            continue
+        following = tokens[index + 1]
+        if (
+            following.gap == " "
+            and following.word
+            and (following.cap or following.upper or tokens.lowercase)
+            and following.first
+            and not following.common_any
+        ):
+            yield _entity(tokens, index + 1, index + 2)
+        i = index + 1
+        while i + 1 < len(tokens) and tokens[i].key in {"et", ","}:
+            start = i + 1
+            end = name_run(tokens, start, MEDIUM, max_words=3)
+            if end == start:
+                break
+            run = tokens.items[start:end]
+            if not all(t.known or t.cap or t.upper or not t.typo for t in run):
+                break
+            if not (
+                any(t.known for t in run)
+                or all(t.cap or t.upper for t in run)
+                or (tokens.lowercase and all(not t.common_any and not t.typo for t in run))
+            ):
+                break
+            yield _entity(tokens, start, end)
+            i = end

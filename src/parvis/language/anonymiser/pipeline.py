@@ -21,9 +21,13 @@ from parvis.language.anonymiser.identifiers import (
     find_tax_numbers,
 )
 from parvis.language.anonymiser.names import NameLexicon, filter_spacy_person, find_names_by_rules
-from parvis.language.anonymiser.people import find_people
+from parvis.language.anonymiser.people import Tokens, find_people, needs_ner
 from parvis.language.anonymiser.resolution import mask, resolve
-from parvis.language.anonymiser.spoken import find_loose_bank_numbers, find_spoken_identifiers
+from parvis.language.anonymiser.spoken import (
+    find_loose_bank_numbers,
+    find_spoken_identifiers,
+    find_spoken_plates,
+)
 from parvis.language.text import fold
 
 # --- Engine -------------------------------------------------------------------------------
@@ -41,6 +45,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_spoken_phones,
     find_spoken_identifiers,
     find_loose_bank_numbers,
+    find_spoken_plates,
     find_plates,
     find_birthdates,
     find_addresses,
@@ -50,7 +55,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
 # A person's name after these words names a place or an institution (« lycée Victor
 # Hugo », « hôpital Édouard Herriot »): not personal data.
 NAMESAKE_RE = re.compile(
-    r"(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
+    r"\b(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
     r"|cite|pont|gare|mediatheque|bibliotheque|ehpad|foyer|fondation|institut|universite"
     r"|faculte|musee|theatre|piscine|metro|station|arret|campus|maison|groupe\s+scolaire"
     r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours)"
@@ -60,11 +65,20 @@ NAMESAKE_RE = re.compile(
 
 
 def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
+    """Person candidates inside the name of a school, a hospital, a street… are dropped,
+    with every shorter candidate inside them (« Hugo » of « lycée Victor Hugo »)."""
     folded = fold(text)
+    namesakes = [
+        c
+        for c in candidates
+        if c.label == "PERSON" and NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+    ]
+    if not namesakes:
+        return candidates
     return [
         c
         for c in candidates
-        if c.label != "PERSON" or not NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+        if c.label != "PERSON" or not any(n.start <= c.start and c.end <= n.end for n in namesakes)
     ]
 
 
@@ -76,21 +90,34 @@ class Anonymiser:
         self.lexicon = lexicon
 
     def rule_entities(self, text: str) -> list[Entity]:
+        return self._rules(text)[0]
+
+    def _rules(self, text: str) -> tuple[list[Entity], bool]:
+        """Rule entities, and whether spaCy could still find a name the rules left."""
         folded = fold(text)
         found: list[Entity] = []
         for rule in RULES:
             found.extend(rule(text, folded))
         found.extend(find_names_by_rules(text, folded, self.lexicon))
-        found.extend(find_people(text, folded, self.lexicon, self.lexicon.places))
-        return found
+        tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
+        found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
+        return found, needs_ner(tokens, found)
 
     def anonymise_many(
         self, texts: Sequence[str], batch_size: int = 64
     ) -> list[tuple[str, list[Entity]]]:
-        candidates = [self.rule_entities(text) for text in texts]
-        if self.nlp is not None:
-            docs = self.nlp.pipe(texts, batch_size=batch_size)
-            for index, doc in enumerate(docs):
+        candidates: list[list[Entity]] = []
+        for_ner: list[int] = []
+        for index, text in enumerate(texts):
+            found, ner = self._rules(text)
+            candidates.append(found)
+            if ner:
+                for_ner.append(index)
+        if self.nlp is not None and for_ner:
+            # spaCy (most of the time spent) reads only the texts where a capitalised or
+            # listed word is left unmasked by the rules
+            docs = self.nlp.pipe([texts[i] for i in for_ner], batch_size=batch_size)
+            for index, doc in zip(for_ner, docs, strict=True):
                 for ent in doc.ents:
                     if ent.label_ != "PER":
                         continue

@@ -34,9 +34,10 @@ NUMBER_WORD = (
     r"|quinze|seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|mil|et"
 )
 # A run of number words and digits, with the separators people put between groups.
+FILLER = r"euh+|heu+|hum+|alors|attendez|attends|donc|pardon|voila"
 SPOKEN_RUN_RE = re.compile(
     rf"(?<![\w])(?:(?:{NUMBER_WORD}|\d{{1,4}}|cle|clef|[ab](?=[\s,]))"
-    rf"(?:[\s,.\-]+|$))+",
+    rf"(?:[\s,.\-]+(?:(?:{FILLER})[\s,.\-]+)*|$))+",
     re.IGNORECASE,
 )
 
@@ -120,7 +121,10 @@ def read_number_words(words: list[str]) -> list[str]:
     return groups
 
 
-SKIPPED = frozenset({"cle", "clef", "a", "b"})
+SKIPPED = frozenset(
+    {"cle", "clef", "a", "b", "euh", "heu", "hum", "alors", "attendez", "attends", "donc"}
+    | {"pardon", "voila"}
+)
 
 
 def _words_of(run: str) -> list[str]:
@@ -142,7 +146,7 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
     for match in SPOKEN_RUN_RE.finditer(folded):
         start, end = _trim(folded, match.start(), match.end())
         words = _words_of(folded[start:end])
-        spoken = [w for w in words if not w.isdigit() and w not in {"et", "cle", "clef"}]
+        spoken = [w for w in words if not w.isdigit() and w not in SKIPPED | {"et"}]
         if len(spoken) < 3 or len(words) < 4:
             continue
         # commas mark the groups people say (« neuf cinq cinq, cent quatre-vingt-douze »)
@@ -154,9 +158,15 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
         if len(digits) >= 10 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before):
             # a NIR read aloud, even when a group was misread or misspoken
             yield Entity(start, end, "NIR")
-        elif len(digits) == 13 and TAX_CONTEXT.search(before):
+        elif len(digits) == 13 and TAX_CONTEXT.search(folded):
             yield Entity(start, end, "TAX_NUMBER")
-        elif 5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:]):
+        elif len(digits) in {15, 16} and CARD_CONTEXT.search(folded):
+            yield Entity(start, end, "CARD")
+        elif 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
+            yield Entity(start, end, "NIR")
+        elif (5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:])) or (
+            len(digits) == 7 and CAF_CONTEXT.search(folded)
+        ):
             yield Entity(start, end, "CAF_NUMBER")
 
 
@@ -192,3 +202,32 @@ def find_loose_bank_numbers(text: str, folded: str) -> Iterable[Entity]:
             continue  # a valid card is found by the card rule
         if CARD_CONTEXT.search(folded[max(0, match.start() - 60) : match.start()]):
             yield Entity(offsets[0], offsets[-1] + 1, "CARD")
+
+
+# --- Number plates read aloud -------------------------------------------------------------
+
+PLATE_TEXT_CONTEXT = re.compile(
+    r"immatricul|plaque|voiture|vehicule|carte grise|\bauto\b|moto|scooter|camion|\bpv\b"
+    r"|amende|radar|fourriere",
+    re.IGNORECASE,
+)
+SPOKEN_PLATE_RE = re.compile(
+    r"(?<![\w])([a-z])[ \t,.\-]+([a-z])[ \t,.\-]+"
+    rf"((?:(?:{NUMBER_WORD}|\d{{1,3}})[ \t,.\-]+){{1,4}})"
+    r"([a-z])[ \t,.\-]+([a-z])(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
+    """« A B cent vingt-trois C D », « AB 1 2 3 CD » read on the phone, in a text about a
+    vehicle."""
+    if not PLATE_TEXT_CONTEXT.search(folded):
+        return
+    for match in SPOKEN_PLATE_RE.finditer(folded):
+        letters = "".join(text[match.start(g)] for g in (1, 2, 4, 5))
+        if not letters.isupper():
+            continue  # « il y a deux … »: lower-case letters are words
+        digits = "".join(read_number_words(_words_of(match.group(3))))
+        if 1 <= len(digits) <= 3:
+            yield Entity(match.start(), match.end(), "PLATE")

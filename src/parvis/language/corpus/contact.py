@@ -319,6 +319,35 @@ def address(rng: random.Random, style: str) -> str:
     if style == "overseas":
         place_postcode, place = rng.choice(OVERSEAS_CITIES)
         return f"{rng.choice(OVERSEAS_PLACES)}, {place_postcode} {place}"
+    if style == "abbrev":
+        street = rng.choice(STREETS_NAMED)
+        for full, short in (
+            ("rue ", "r. "),
+            ("avenue ", "av. "),
+            ("boulevard ", "bd "),
+            ("allée ", "all. "),
+            ("impasse ", "imp. "),
+            ("chemin ", "ch. "),
+            ("place ", "pl. "),
+            ("route ", "rte "),
+            ("square ", "sq. "),
+            ("quai ", "q. "),
+            ("cours ", "crs "),
+        ):
+            street = street.replace(full, short)
+        return f"{number} {street}, {postcode} {city}"
+    if style == "spoken":
+        street = rng.choice(STREETS_NAMED + STREETS_BARE).lower()
+        said = words_99(rng.randrange(1, 99))
+        if not postcode.isdigit():
+            return f"{said} {street} à {city.lower()}"
+        spoken_postcode = f"{words_99(int(postcode[:2]))} {words_999(int(postcode[2:])) if int(postcode[2:]) else 'mille'}"
+        return rng.choice(
+            [
+                f"{said} {street} à {city.lower()}",
+                f"{said} {street} {spoken_postcode} {city.lower()}",
+            ]
+        )
     if style == "multiline":
         street = rng.choice(STREETS_NAMED + STREETS_BARE)
         head = rng.choice(["", "", "Bât. C, appt 12\n", "Résidence Les Tilleuls\n"])
@@ -590,6 +619,42 @@ class People:
         return self.rng.choice(self.out_first), self.rng.choice(self.lex_last)
 
 
+SPELLING_WORDS = {
+    "A": "Anatole", "B": "Berthe", "C": "Célestin", "D": "Désiré", "E": "Eugène", "F": "François",
+    "G": "Gaston", "H": "Henri", "I": "Irma", "J": "Joseph", "K": "Kléber", "L": "Louis",
+    "M": "Marcel", "N": "Nicolas", "O": "Oscar", "P": "Pierre", "Q": "Quintal", "R": "Raoul",
+    "S": "Suzanne", "T": "Thérèse", "U": "Ursule", "V": "Victor", "W": "William", "X": "Xavier",
+    "Y": "Yvonne", "Z": "Zoé",
+}  # fmt: skip
+
+
+def spelling_alphabet(word: str, rng: random.Random) -> str:
+    """« D comme Désiré, U comme Ursule… »: the French spelling alphabet on the phone."""
+    letters = [ch for ch in strip_accents(word).upper() if ch.isalpha()]
+    separator = rng.choice([", ", " ", " puis "])
+    return separator.join(f"{ch} comme {SPELLING_WORDS[ch]}" for ch in letters)
+
+
+def spelled_with_words(word: str, rng: random.Random) -> str:
+    """Letters one by one, with the words people say for what is no letter (« N apostrophe
+    D I A Y E », « L E tiret G O F F », « D U espace P O N T »)."""
+    out = []
+    for ch in strip_accents(word).upper():
+        if ch.isalpha():
+            out.append(ch)
+        elif ch == "'":
+            out.append("apostrophe")
+        elif ch == "-":
+            out.append(rng.choice(["tiret", "trait d'union"]))
+        elif ch == " ":
+            out.append(rng.choice(["espace", "en deux mots"]))
+    if len(out) > 2 and rng.random() < 0.3:
+        index = rng.randrange(1, len(out))
+        if out[index] == out[index - 1] and len(out[index]) == 1:
+            out[index - 1 : index + 1] = [f"deux {out[index]}"]
+    return " ".join(out)
+
+
 def spelled(word: str, rng: random.Random) -> str:
     letters = [ch for ch in strip_accents(word).upper() if ch.isalpha()]
     separator = rng.choice([" ", " ", "-", ". ", ", "])
@@ -631,11 +696,20 @@ def _name_forms(first: str, last: str, rng: random.Random) -> dict[str, str]:
 
 def slot_value(name: str, state: TextState) -> tuple[str | None, str]:
     rng = state.rng
+    if name.startswith("W."):
+        word = rng.choice(name_pools.WORD_FIRST_NAMES)
+        return "PERSON", strip_accents(word.lower()) if name == "W.lower" else word
     if name.startswith(("P.", "A.")):
         first, last = state.p if name[0] == "P" else state.a
         form = name[2:]
         if form == "spelled":
             return "PERSON", spelled(last, rng)
+        if form == "spelled_words":
+            return "PERSON", spelled_with_words(last, rng)
+        if form == "alphabet":
+            return "PERSON", spelling_alphabet(last, rng)
+        if form == "CAPS_last":
+            return "PERSON", last.upper()
         if form == "email":
             return "EMAIL", email(first, last, rng)
         if form == "email_spoken":
@@ -654,6 +728,9 @@ def slot_value(name: str, state: TextState) -> tuple[str | None, str]:
         "ADDRESS_BARE": lambda: ("ADDRESS", address(rng, "bare")),
         "ADDRESS_CITY_FIRST": lambda: ("ADDRESS", address(rng, "city_first")),
         "ADDRESS_MULTILINE": lambda: ("ADDRESS", address(rng, "multiline")),
+        "ADDRESS_ABBREV": lambda: ("ADDRESS", address(rng, "abbrev")),
+        "ADDRESS_CAPS": lambda: ("ADDRESS", address(rng, "named").upper()),
+        "ADDRESS_SPOKEN": lambda: ("ADDRESS", address(rng, "spoken")),
         "ADDRESS_OVERSEAS": lambda: (
             "ADDRESS",
             address(rng, rng.choice(["overseas", "po_box", "lieu_dit"])),
@@ -1013,6 +1090,80 @@ TEMPLATES: dict[str, list[tuple[str, str]]] = {
             "transcription",
             "allo oui c'est madame {P.lower_last} {P.lower_first} j'appelle pour ma mère qui habite {ADDRESS_OVERSEAS}",
         ),
+    ],
+    "contexts": [
+        ("chat", "mes enfants {A.first} et {P.first} sont scolarisés à Lorient, {CORE}"),
+        ("sms", "mes enfants {A.lower_first} et {P.lower_first} sont a ma charge"),
+        ("courriel", "Bonjour,\nConcernant {P.full}, {CORE}\nCordialement"),
+        ("formulaire", "À l'attention de {A.full}\n{CORE}"),
+        ("formulaire", "Bénéficiaire : {P.full}\nObjet : {CORE}"),
+        ("formulaire", "Titulaire du compte : {P.LAST_first}\n{CORE}"),
+        ("formulaire", "Demandeur : {P.full}\nReprésentant légal : {A.full}\n{CORE}"),
+        ("courriel", "Bonjour {A.first},\n\n{CORE}\n\nBonne journée"),
+        ("chat", "Bonsoir {A.first} ! {CORE}"),
+        ("chat", "Merci à {A.first} de l'accueil pour son aide, {CORE}"),
+        ("formulaire", "Bravo à {A.full} qui a débloqué mon dossier en une semaine."),
+        ("chat", "grâce à {A.first} j'ai enfin reçu mes droits"),
+        ("courriel", "Bonjour,\n{A.full}, ma conseillère, m'a demandé de vous écrire. {CORE}"),
+        ("chat", "{A.first}, l'agent d'accueil, m'a très bien reçue"),
+        ("formulaire", "L'agent d'accueil, {A.first}, m'a orientée vers vous. {CORE}"),
+        ("sms", "je suis la maman de {P.lower_first} jai pas recu l'allocation"),
+        ("chat", "Je suis hébergée chez {A.full} depuis janvier, {CORE}"),
+        ("courriel", "Bonjour,\n{CORE}\nCordialement,\n{P.initial_last}"),
+        ("transcription", "alors mon nom c'est {P.lower_last} {P.alphabet}"),
+        ("formulaire", "Mme {P.full} née {A.last}\n{CORE}"),
+        ("chat", "{A.first} est très gentille mais elle ne peut rien faire pour moi"),
+        ("courriel", "Bonjour,\nMa fille ({P.first}, 4 ans) n'est pas prise en compte. {CORE}"),
+        ("chat", "la famille {P.last} est hébergée chez moi"),
+        ("formulaire", "M. {P.CAPS_last}, je conteste la décision. {CORE}"),
+        ("sms", "cest {A.lower_first} qui soccupe de mon dossier maintenant"),
+        (
+            "courriel",
+            "Bonjour,\nJe vous écris pour mon père, {P.full}, qui est hospitalisé. {CORE}",
+        ),
+    ],
+    "identifiers_far": [
+        (
+            "courriel",
+            "Bonjour,\nJe suis allocataire depuis 2015 et je n'ai rien reçu. Mon numéro est le {CAF}.\nCordialement",
+        ),
+        ("chat", "La CAF ne répond pas. Voici mon numéro : {CAF}"),
+        ("formulaire", "Organisme : CAF de la Gironde\nNuméro : {CAF}\n{CORE}"),
+        (
+            "courriel",
+            "Bonjour,\nJ'ai perdu ma carte Vitale. Pour info voici le numéro inscrit dessus : {NIR}\nMerci",
+        ),
+        ("chat", "j'ai payé en ligne, le paiement a été prélevé deux fois sur {CARD_TYPO}"),
+        (
+            "sms",
+            "ma voiture a ete vendue le mois dernier l'acheteur a rien fait c'etait la {PLATE}",
+        ),
+        (
+            "courriel",
+            "Bonjour,\nJe conteste l'avis des impôts. Pour mémoire, mon numéro : {TAX}\nCordialement",
+        ),
+        (
+            "transcription",
+            "Agent : vous êtes allocataire chez nous\nAppelant : oui oui\nAgent : votre numéro\nAppelant : {CAF_SPOKEN}",
+        ),
+    ],
+    "forms_and_spelling": [
+        ("formulaire", "Nom de l'agent : {A.full}\nMotif : {CORE}"),
+        ("formulaire", "Conseiller rencontré : {A.first}\n{CORE}"),
+        ("formulaire", "Enfant à charge : {P.first}\nConjoint : {A.full}\n{CORE}"),
+        ("formulaire", "Personne à contacter : {A.LAST_first}\n{CORE}"),
+        ("transcription", "oui c'est {P.lower_last} alors {P.spelled_words}"),
+        ("transcription", "Agent : vous pouvez épeler\nAppelant : {P.spelled_words}"),
+        ("chat", "{CORE} merci {W.lower}"),
+        ("sms", "bonjour {W.lower}, {CORE}"),
+        ("chat", "ok merci beaucoup {W.lower} !"),
+    ],
+    "addresses_more": [
+        ("courriel", "Bonjour,\nMon adresse : {ADDRESS_ABBREV}\nMerci"),
+        ("formulaire", "ADRESSE : {ADDRESS_CAPS}\n{CORE}"),
+        ("transcription", "j'habite au {ADDRESS_SPOKEN} voilà"),
+        ("chat", "Je suis domiciliée {ADDRESS}, {CORE}"),
+        ("courriel", "Bonjour,\n{CORE}\n\n{P.full}\n{ADDRESS_MULTILINE}"),
     ],
 }
 
