@@ -39,6 +39,16 @@ class TextIn(InputSchema):
         None, description="Identifiant de l'appelant, renvoyé tel quel."
     )
     text: str = Field(..., description=f"Texte en français ({MAX_TEXT_CHARS} caractères au plus).")
+    register_hint: StrictStr | None = Field(
+        None,
+        max_length=40,
+        description=(
+            "Qualification : ce qu'est le texte (« courriel », « transcription », « sms », "
+            "« chat », « formulaire »). Un courriel est lu sans sa signature ni le message "
+            "cité, une transcription sans les noms des interlocuteurs ; sans indication, un "
+            "texte de plusieurs lignes est lu comme un courriel."
+        ),
+    )
 
 
 class TextsIn(InputSchema):
@@ -162,7 +172,9 @@ def qualify(request: HttpRequest, payload: TextsIn) -> Any:
     """Organisme et motif (avec confiance et alternatives), urgence, vulnérabilité,
     données sensibles, ton, étape du parcours et thèmes de chaque texte."""
     _check_limits(request, payload)
-    results = engine.qualify_many([item.text for item in payload.texts])
+    results = engine.qualify_many(
+        [item.text for item in payload.texts], [item.register_hint for item in payload.texts]
+    )
     return {
         "results": [
             {"id": item.id, **result} for item, result in zip(payload.texts, results, strict=True)

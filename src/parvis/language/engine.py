@@ -18,16 +18,15 @@ import structlog
 from django.conf import settings
 
 from parvis.core.memo import ProcessMemo
-from parvis.language import lexicons
+from parvis.language import lexicons, qualifier
 from parvis.language.anonymiser import Anonymiser, Entity, NameLexicon
-from parvis.language.qualifier import MotifModel, rank
+from parvis.language.qualifier import MotifModel
 from parvis.language.text import fold, normalise
 
 logger = structlog.get_logger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SPACY_MODEL = "fr_core_news_md"
-DEFAULT_LOW_CONFIDENCE_THRESHOLD = 0.7
 
 _lock = threading.RLock()
 _anonymiser: Anonymiser | None = None
@@ -175,19 +174,30 @@ def anonymise(text: str) -> tuple[str, list[Entity]]:
 # --- Qualification ------------------------------------------------------------------------
 
 
-def qualify_many(texts: Sequence[str]) -> list[dict[str, Any]]:
+def qualify_many(
+    texts: Sequence[str], registers: Sequence[str | None] | None = None
+) -> list[dict[str, Any]]:
+    """:func:`qualify` for many texts; ``registers`` (one hint per text, or ``None``) says
+    what each text is (``courriel``, ``transcription``, ``sms``...), as the contact hub
+    knows it: an email is read without its signature and quoted reply, a transcript
+    without speaker tags and fillers (:func:`qualifier.qualification_text`)."""
+    hints = list(registers) if registers is not None else [None] * len(texts)
+    if len(hints) != len(texts):
+        raise ValueError("one register hint per text")
+    readable = [qualifier.qualification_text(t, h) for t, h in zip(texts, hints, strict=True)]
     # Without reference data nothing can be predicted: every text goes to human triage
     # (low_confidence). Commands check the reference data first and fail clearly instead.
     motifs = _reference_data()[0]
     rankings: list[list[Any]] = [[] for _ in texts]
+    model = None
     if motifs and texts:
         model = get_model()
         allowed = motifs & set(model.labels)
-        rankings = rank(model, model.probabilities(texts), allowed)
+        rankings = qualifier.rank(model, model.probabilities(readable), allowed)
     known_themes = _known_themes()
     threshold = low_confidence_threshold()
     results = []
-    for text, ranked in zip(texts, rankings, strict=True):
+    for text, ranked in zip(readable, rankings, strict=True):
         normalised = normalise(text)
         result: dict[str, Any] = {
             "organisation": None,
@@ -196,21 +206,23 @@ def qualify_many(texts: Sequence[str]) -> list[dict[str, Any]]:
             "alternatives": [],
             "low_confidence": True,
         }
-        if ranked:
+        if ranked and model is not None:
             best = ranked[0]
+            confidence = model.calibrated(best.confidence)
+            mentioned = qualifier.mentioned_organisations(normalised)
             result.update(
                 organisation=best.organisation,
                 motif=best.motif,
-                confidence=round(best.confidence, 4),
+                confidence=round(confidence, 4),
                 alternatives=[
                     {
                         "organisation": r.organisation,
                         "motif": r.motif,
                         "confidence": round(r.confidence, 4),
                     }
-                    for r in ranked[1:4]
+                    for r in qualifier.alternatives(ranked, mentioned)
                 ],
-                low_confidence=best.confidence < threshold,
+                low_confidence=confidence < threshold,
             )
         result.update(
             urgency=lexicons.urgency(normalised),
@@ -224,9 +236,14 @@ def qualify_many(texts: Sequence[str]) -> list[dict[str, Any]]:
     return results
 
 
-def qualify(text: str) -> dict[str, Any]:
-    """Organisation, motif, confidence, alternatives, flags, tone, stage and themes."""
-    return qualify_many([text])[0]
+def qualify(text: str, register: str | None = None) -> dict[str, Any]:
+    """Organisation, motif, confidence, alternatives, flags, tone, stage and themes.
+
+    ``confidence`` is calibrated: the share of first answers of that confidence that were
+    right on requests held out of training. ``alternatives`` are the next answers with the
+    model's score; an organisation the text names is always among them.
+    """
+    return qualify_many([text], [register])[0]
 
 
 def _known_themes() -> set[str] | None:

@@ -11,6 +11,7 @@ format kept outside the project (:func:`score_anonymisation`).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import random
 from collections import Counter, defaultdict
@@ -41,13 +42,25 @@ def _macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
 def evaluate_split(
     train_rows: list[dict[str, Any]], test_rows: list[dict[str, Any]], threshold: float
 ) -> dict[str, Any]:
-    pairs = sorted(
-        ((r["text"], f"{r['organisation']}/{r['motif']}") for r in train_rows),
-        key=lambda p: (p[1], p[0]),
+    train_sorted = sorted(
+        train_rows, key=lambda r: (f"{r['organisation']}/{r['motif']}", r["text"], r["family"])
     )
-    model = qualifier.train(pairs)
-    probabilities = model.probabilities([r["text"] for r in test_rows])
+    pairs = [
+        (
+            qualifier.qualification_text(r["text"], r.get("register")),
+            f"{r['organisation']}/{r['motif']}",
+        )
+        for r in train_sorted
+    ]
+    model = qualifier.train(pairs, groups=[r["family"] for r in train_sorted])
+    probabilities = model.probabilities(
+        [qualifier.qualification_text(r["text"], r.get("register")) for r in test_rows]
+    )
     rankings = qualifier.rank(model, probabilities, set(model.labels))
+    for ranked in rankings:  # the first answer's confidence, as the engine gives it
+        ranked[0] = qualifier.Ranked(
+            ranked[0].organisation, ranked[0].motif, model.calibrated(ranked[0].confidence)
+        )
     gold = [f"{r['organisation']}/{r['motif']}" for r in test_rows]
     predicted = [f"{r[0].organisation}/{r[0].motif}" for r in rankings]
     top2 = [
@@ -81,6 +94,11 @@ def evaluate_split(
             for t in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
         },
         "by_register": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_register.items())},
+        "reliability": reliability_table(
+            [r[0].confidence for r in rankings],
+            [g == p for g, p in zip(gold, predicted, strict=True)],
+        ),
+        "calibration": model.metadata.get("calibration"),
         "top_confusions": [
             {"gold": g, "predicted": p, "count": c} for (g, p), c in confusion.most_common(12)
         ],
@@ -103,14 +121,21 @@ def _at_threshold(
 
 def evaluate_qualification(threshold: float, path: Path | None = None) -> dict[str, Any]:
     rows = list(corpus_rows(path or CORPUS_DIR / "qualification.jsonl"))
+    # texts about no organisation are learnt (on the training side of each split) and not
+    # scored: the independent set scores that case
+    out_of_scope = [
+        r | {"organisation": "-", "motif": "hors-perimetre"}
+        for r in corpus_rows(CORPUS_DIR / "out_of_scope.jsonl")
+    ]
     family_train = [r for r in rows if split_of(r["family"]) == "train"]
     family_test = [r for r in rows if split_of(r["family"]) == "test"]
     shuffled = rows[:]
     random.Random(7).shuffle(shuffled)
     cut = int(len(shuffled) * 0.8)
+    out_train = [r for r in out_of_scope if split_of(r["family"]) == "train"]
     return {
-        "family_split": evaluate_split(family_train, family_test, threshold),
-        "random_split": evaluate_split(shuffled[:cut], shuffled[cut:], threshold),
+        "family_split": evaluate_split(family_train + out_train, family_test, threshold),
+        "random_split": evaluate_split(shuffled[:cut] + out_train, shuffled[cut:], threshold),
     }
 
 
@@ -289,3 +314,171 @@ def evaluate_anonymisation_set(anonymiser: Anonymiser, path: Path) -> dict[str, 
 
 def entity_json(entities: Sequence[Entity]) -> str:
     return json.dumps([e.as_dict() for e in entities])
+
+
+# --- Qualification on a labelled set (issue 12) -------------------------------------------
+
+RELIABILITY_BINS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
+
+
+def reliability_table(
+    confidences: Sequence[float], right: Sequence[bool], bins: Sequence[float] = RELIABILITY_BINS
+) -> list[dict[str, Any]]:
+    """Bins of confidence against the observed share of right first answers (the last bin
+    includes 1.0): a calibrated confidence has accuracy close to its mean in every bin."""
+    table = []
+    for index, (low, high) in enumerate(itertools.pairwise(bins)):
+        last = index == len(bins) - 2
+        members = [
+            (c, r)
+            for c, r in zip(confidences, right, strict=True)
+            if low <= c < high or (last and c == high)
+        ]
+        table.append(
+            {
+                "bin": f"[{low:.2f}, {high:.2f}{']' if last else ')'}",
+                "texts": len(members),
+                "mean_confidence": _mean([c for c, _ in members]),
+                "accuracy": _mean([float(r) for _, r in members]),
+            }
+        )
+    return table
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def _precision_recall(gold: Sequence[bool], predicted: Sequence[bool]) -> dict[str, Any]:
+    tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g and p)
+    fp = sum(1 for g, p in zip(gold, predicted, strict=True) if p and not g)
+    fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g and not p)
+    return {
+        "gold": tp + fn,
+        "flagged": tp + fp,
+        "precision": _ratio(tp, tp + fp),
+        "recall": _ratio(tp, tp + fn),
+    }
+
+
+def score_qualification(
+    rows: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]], threshold: float
+) -> dict[str, Any]:
+    """Qualification scores of engine ``results`` against a labelled set.
+
+    How the rows count:
+
+    * ``organisation_accuracy``, ``motif_accuracy`` and ``motif_top2`` are over the rows
+      with an organisation (a row with an organisation but no motif counts for the
+      organisation only); ``organisation_accuracy_all`` is over every row, a row about no
+      organisation being right when the engine sends it to human triage
+      (``low_confidence``);
+    * *right* for the confidence (reliability table, coverage, accuracy above the
+      threshold) means organisation and motif both right; a row about no organisation is
+      never right, so a confident answer on it counts against the accuracy;
+    * two organisations: the one asked about must come first, the other one must be among
+      ``alternatives``;
+    * urgency and vulnerability: the engine's flag against the row's, on every row.
+    """
+    right: list[bool] = []
+    confidences: list[float] = []
+    organisation_hits: list[bool] = []
+    organisation_all: list[bool] = []
+    motif_hits: list[bool] = []
+    top2: list[bool] = []
+    second_first: list[bool] = []
+    second_offered: list[bool] = []
+    confusions: Counter[tuple[str, str]] = Counter()
+    by_register: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for row, result in zip(rows, results, strict=True):
+        gold_org, gold_motif = row.get("organisation"), row.get("motif")
+        confidence = float(result["confidence"])
+        org_ok = gold_org is not None and result["organisation"] == gold_org
+        motif_ok = org_ok and gold_motif is not None and result["motif"] == gold_motif
+        register = by_register[row.get("register") or "?"]
+        confidences.append(confidence)
+        right.append(motif_ok)
+        if gold_org is None:
+            organisation_all.append(bool(result["low_confidence"]))
+        else:
+            organisation_hits.append(org_ok)
+            organisation_all.append(org_ok)
+            register["organisation"].append(org_ok)
+            if not org_ok:
+                confusions[(gold_org, str(result["organisation"]))] += 1
+        if gold_motif is not None:
+            motif_hits.append(motif_ok)
+            register["motif"].append(motif_ok)
+            answers = [(result["organisation"], result["motif"])] + [
+                (a["organisation"], a["motif"]) for a in result["alternatives"][:1]
+            ]
+            top2.append((gold_org, gold_motif) in answers)
+        if row.get("second_organisation"):
+            second_first.append(org_ok)
+            second_offered.append(
+                any(a["organisation"] == row["second_organisation"] for a in result["alternatives"])
+            )
+        if confidence >= threshold:
+            register["confident"].append(motif_ok)
+        register["all"].append(motif_ok)
+    n = len(rows)
+    confident = [r for r, c in zip(right, confidences, strict=True) if c >= threshold]
+    return {
+        "texts": n,
+        "texts_with_organisation": len(organisation_hits),
+        "texts_without_organisation": n - len(organisation_hits),
+        "organisation_accuracy": _mean([float(x) for x in organisation_hits]),
+        "organisation_accuracy_all": _mean([float(x) for x in organisation_all]),
+        "motif_accuracy": _mean([float(x) for x in motif_hits]),
+        "motif_top2": _mean([float(x) for x in top2]),
+        "threshold": threshold,
+        "coverage": _ratio(len(confident), n),
+        "accuracy_above_threshold": _mean([float(x) for x in confident]),
+        "threshold_sweep": {
+            f"{t:.2f}": {
+                "coverage": _ratio(sum(1 for c in confidences if c >= t), n),
+                "accuracy": _mean(
+                    [float(r) for r, c in zip(right, confidences, strict=True) if c >= t]
+                ),
+            }
+            for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+        },
+        "reliability": reliability_table(confidences, right),
+        "two_organisations": {
+            "texts": len(second_first),
+            "asked_first": _mean([float(x) for x in second_first]),
+            "other_in_alternatives": _mean([float(x) for x in second_offered]),
+        },
+        "urgency": _precision_recall(
+            [bool(r.get("urgency")) for r in rows], [x["urgency"]["flag"] for x in results]
+        ),
+        "vulnerability": _precision_recall(
+            [bool(r.get("vulnerability")) for r in rows],
+            [x["vulnerability"]["flag"] for x in results],
+        ),
+        "by_register": {
+            name: {
+                "texts": len(values["all"]),
+                "organisation_accuracy": _mean([float(x) for x in values["organisation"]]),
+                "motif_accuracy": _mean([float(x) for x in values["motif"]]),
+                "coverage": _ratio(len(values["confident"]), len(values["all"])),
+                "accuracy_above_threshold": _mean([float(x) for x in values["confident"]]),
+            }
+            for name, values in sorted(by_register.items())
+        },
+        "organisation_confusions": [
+            {"gold": g, "predicted": p, "count": c} for (g, p), c in confusions.most_common(10)
+        ],
+    }
+
+
+def evaluate_qualification_set(path: Path, threshold: float) -> dict[str, Any]:
+    """The engine (as configured: stored model, database motifs) on a labelled set; each
+    text is given its register as a hint, as the contact hub will."""
+    from parvis.language import engine
+
+    rows = read_set(path)
+    results = engine.qualify_many([r["text"] for r in rows], [r.get("register") for r in rows])
+    return {"path": str(path), "sha256": set_digest(path)} | score_qualification(
+        rows, results, threshold
+    )

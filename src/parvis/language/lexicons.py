@@ -20,6 +20,15 @@ def _compile(patterns: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
     }
 
 
+def _gate(patterns: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` does: most texts match none, and
+    one scan of the union costs less than one scan per category."""
+    inner = [
+        p.pattern.removeprefix(r"(?<![\w])").removesuffix(r"(?![\w])") for p in patterns.values()
+    ]
+    return re.compile(r"(?<![\w])(?:" + "|".join(inner) + r")(?![\w])")
+
+
 _NO = r"(?:plus|pas|aucune?|zero|0)"
 URGENCY = _compile(
     {
@@ -39,6 +48,12 @@ URGENCY = _compile(
             r"(?:mes|nos|ses) (?:droits|aides|allocations|versements) (?:ont ete |sont )?(?:coupes?|suspendus?|arretes?|supprimes?|bloques?)",
             r"fin de droits",
             r"(?:je ne peux|j'?peux|peux) (?:plus|pas) (?:payer|manger|nourrir)",
+            # no money for food or rent this month (issue 12)
+            r"(?:ne peux|peux|pourrai|pourrais|arrive|arriverai|vais pas pouvoir) (?:pas |plus )?(?:a )?(?:payer|regler) (?:mon |le |ce |notre )?loyer",
+            r"frigo (?:est )?vide",
+            r"pas de quoi (?:manger|payer|vivre|nourrir)",
+            r"plus (?:un rond|rien) (?:sur|dans) (?:mon|le|notre) compte",
+            r"plus un rond",
         ],
         "expulsion": [
             r"expulsions?",
@@ -51,6 +66,8 @@ URGENCY = _compile(
             r"\bsdf\b",
             r"dors? (?:dans (?:ma|la|une) voiture|dehors)",
             r"treve hivernale",
+            r"hebergement d'?urgence",
+            r"\b115\b",
             r"(?:dette|retard) de loyers?",
             r"loyers? (?:impayes?|en retard)",
             r"impayes? de loyers?",
@@ -76,14 +93,30 @@ URGENCY = _compile(
             r"plus la force",
             r"violences?(?: conjugales?)?",
             r"(?:il|elle) me (?:frappe|bat|menace)",
+            r"(?:mari|conjoint|compagnon|ex|concubin) (?:me |m'?)(?:frappe|bat|menace|violente)",
             r"danger",
+        ],
+        # a health emergency (issue 12)
+        "urgence medicale": [
+            r"(?:opere|operee|hospitalise|hospitalisee|operation|soigne|soignee|transporte) (?:en |d'?)urgence",
+            r"aux urgences",
+            r"urgences? (?:medicale|vitale)s?",
+            r"soins urgents",
+            r"traitement (?:vital|urgent)",
+            r"(?:sans|plus|pas) (?:de |d'?)?(?:mes )?(?:medicaments|traitement|insuline)",
+            r"(?:ne peux|peux) (?:pas|plus) (?:acheter|payer) (?:mes |les |ses )?medicaments",
         ],
         "delai imminent": [
             r"urgen(?:t|te|ce|ces)",
             r"au plus vite",
             r"tres vite",
             r"rapidement svp",
-            r"(?:avant|d'?ici) (?:demain|ce soir|vendredi|lundi|la fin de (?:la semaine|du mois))",
+            r"(?:avant|d'?ici|jusqu'?a|au plus tard) (?:demain|ce soir|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|la fin de (?:la semaine|du mois))",
+            # a deadline tomorrow or within days (issue 12)
+            r"(?:c'?est|pour|expire|expirent|termine|se termine|tombe|limite) demain",
+            r"date limite",
+            r"(?:dans|sous) (?:\d|deux|trois|quatre|cinq|six|quelques) jours",
+            r"dernier jour",
             r"dernier (?:delai|rappel|avis)",
             r"mise en demeure",
             r"saisies?(?: sur salaire| sur compte)?",
@@ -99,6 +132,7 @@ VULNERABILITY = _compile(
             r"\baah\b",
             r"invalidite",
             r"fauteuil roulant",
+            r"en fauteuil",
             r"\brqth\b",
             r"malvoyante?",
             r"aveugle",
@@ -113,12 +147,14 @@ VULNERABILITY = _compile(
         "personne agee isolee": [
             r"(?:\d{2}|quatre[- ]vingts?(?:[- ]\w+)?) ans(?:,)? (?:et )?(?:je vis |vit |vivant |qui vit )?seule?",
             r"(?:personne|dame|monsieur|mere|pere|grand[- ]mere|grand[- ]pere) (?:agee|age|tres agee)",
-            r"(?:je suis|elle est|il est) (?:agee?|tres agee?|seule?|isolee?|veu(?:f|ve))",
+            r"(?:je suis|elle est|il est) (?:agee?|tres agee?|seule?|isolee?)",
             r"(?:vit|vis|vivant|habite|reste) seule?",
-            r"isolee?s?",
+            # « isole » alone is also insulation (« isoler les combles »)
+            r"isolement",
+            r"(?:personnes?|femmes?|hommes?|tres|me sens|se sent) isolee?s?",
             r"personne ne (?:m'?aide|l'?aide)",
             r"(?:9\d|8\d) ans",
-            r"veu(?:f|ve)",
+            r"veu(?:f|ve) (?:et |qui vit )?seule?",
         ],
         "sante fragile": [
             r"(?:gravement |tres )?malade",
@@ -127,19 +163,57 @@ VULNERABILITY = _compile(
             r"hospitalise(?:e)?",
             r"hopital",
             r"dialyse",
-            r"maladie (?:grave|chronique|longue)",
+            r"maladie (?:grave|chronique|longue|rare|de (?:parkinson|charcot))",
+            r"longue maladie",
+            r"(?:opere|operee|hospitalise|hospitalisee) (?:en |d'?)urgence",
+            r"(?:sans|plus|pas) (?:de |d'?)?(?:mes |ses )?(?:medicaments|traitement|insuline)",
             r"\bald\b",
+            r"alzheimer",
+            r"parkinson",
+            r"sclerose",
+            r"depression",
+            r"burn[- ]?out",
+            r"\bavc\b",
+            r"insuffisance (?:renale|cardiaque|respiratoire)",
+            r"greffe",
         ],
         "famille fragile": [
             r"(?:mere|pere|maman|papa|parent) (?:seule?|isolee?|celibataire)",
             r"enceinte",
             r"seule? avec (?:mes|\d|deux|trois|quatre) (?:enfants?|gosses?)",
             r"(?:enfants?|bebe) (?:en bas age|handicape)",
-            r"separation",
-            r"divorce\w*",
+        ],
+        # domestic violence, homelessness (issue 12)
+        "violence": [
+            r"violences? (?:conjugales?|familiales?)",
+            r"victimes? de violences?",
+            r"(?:mari|conjoint|compagnon|ex|concubin) (?:me |m'?)(?:frappe|bat|menace|violente)",
+            r"(?:il|elle) me (?:frappe|bat)",
+            r"femmes? battues?",
+        ],
+        "sans logement": [
+            r"sans (?:logement|domicile|toit|abri)",
+            r"\bsdf\b",
+            r"a la rue",
+            r"dors? (?:dans (?:ma|la|une) voiture|dehors|a la rue)",
+            r"hebergee?s? (?:chez|par) (?:des amis|un ami|une amie|ma soeur|mon frere|ma mere|mon pere|de la famille|un tiers|des proches)",
+            r"hebergement d'?urgence",
+            r"\b115\b",
+        ],
+        # someone writing for such a person
+        "pour un proche": [
+            r"aidante? (?:familiale?|de (?:ma|mon))",
+            r"(?:ma|mon) (?:mere|pere|tante|oncle|grand[- ]mere|grand[- ]pere|voisine?|soeur|frere|fils|fille) (?:tres )?(?:agee?|handicapee?|malade|grabataire|hospitalisee?|dependante?)",
         ],
         "exclusion": [
-            r"(?:pas|ni) (?:d'?|de )?(?:ordinateur|internet|smartphone)",
+            r"(?:pas|ni) (?:d'?|de )?(?:ordinateur|internet|smartphone|ordi)",
+            r"sans (?:ordinateur|internet|smartphone)",
+            r"pas (?:d'?|de )?acces (?:a |au )?(?:internet|numerique)",
+            r"(?:ne sais|sais) pas (?:me servir|utiliser|faire marcher) (?:d'?un |un |l'?|les )?(?:ordinateur|internet|telephone|portable|smartphone|site)",
+            r"(?:pas|ni) (?:d'?|de )?(?:adresse )?(?:e-?mail|mail|courriel)",
+            r"pas a l'?aise avec (?:internet|l'?informatique|les ordinateurs|le numerique)",
+            r"nulle? en informatique",
+            r"analphabete",
             r"(?:ne sais|sais) pas (?:lire|ecrire|utiliser)",
             r"illettre\w*",
             r"ne (?:parle|comprends?) pas (?:bien )?(?:le )?francais",
@@ -698,8 +772,20 @@ THEME_PATTERNS = {
 }
 
 
+_GATES: dict[int, re.Pattern[str]] = {}
+
+
+_THEME_GATE = _gate(THEME_PATTERNS)
+
+
 def _triggers(patterns: dict[str, re.Pattern[str]], text: str) -> tuple[list[str], list[str]]:
-    categories, words = [], []
+    categories: list[str] = []
+    words: list[str] = []
+    gate = _GATES.get(id(patterns))
+    if gate is None:
+        gate = _GATES[id(patterns)] = _gate(patterns)
+    if not gate.search(text):
+        return categories, words
     for category, pattern in patterns.items():
         found = [m.group().strip() for m in pattern.finditer(text)]
         if found:
@@ -748,6 +834,8 @@ def journey_stage(normalised: str) -> str:
 
 
 def themes(normalised: str, known: set[str] | None = None) -> list[str]:
+    if not _THEME_GATE.search(normalised):
+        return []
     found = [key for key, pattern in THEME_PATTERNS.items() if pattern.search(normalised)]
     if known is not None:
         found = [key for key in found if key in known]

@@ -32,6 +32,7 @@ class TrainingExample(models.Model):
         THIRD_PARTY = "tiers", _("Écrit par un tiers (travailleur social, proche)")
         CHAT = "chat", _("Messagerie instantanée")
         TESTIMONIAL = "temoignage", _("Témoignage")
+        FORM = "formulaire", _("Formulaire de contact")
         OTHER = "autre", _("Autre")
 
     motif = models.ForeignKey(

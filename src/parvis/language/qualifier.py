@@ -8,6 +8,7 @@ and typos; training is deterministic (sorted input, lbfgs solver, no random stat
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,9 +22,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from parvis.language.text import normalise
+from parvis.language import registers
+from parvis.language.text import fold, normalise
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 8
+# Inverse regularisation of the logistic regression, chosen on the family split.
+DEFAULT_C = 5.0
 
 # SMS and oral spellings mapped to their written form before vectorising (one pass).
 _SHORTHANDS = {
@@ -84,10 +88,140 @@ _SHORTHAND_RE = re.compile(
 )
 
 
+def qualification_text(text: str, register: str | None = None) -> str:
+    """What the classifier reads of a contact (issue 12): a call transcript's words without
+    speaker tags, timestamps or fillers; for any other text on several lines (an email, a
+    letter, chat lines) the body without the signature and the quoted previous message.
+
+    ``register`` is the hint the contact hub gives (``courriel``, ``transcription``...);
+    without it a text on several lines is read as an email. A body of a few words (a
+    greeting cut off by a closing-like line) falls back to everything before the quote.
+    """
+    key = (register or "").strip().lower()
+    if key in registers.TRANSCRIPT_REGISTERS:
+        return registers.normalise_transcript(text) or text
+    if "\n" not in text:
+        return text
+    # the split only needs the markup of an email (closings, headers, quotes): it reads an
+    # ASCII copy of the same length, whose offsets are the text's
+    parts = registers.split_email(text.translate(_ASCII_TABLE))
+    body = text[parts.body.start : parts.body.end].strip()
+    if len(body.split()) < 4:
+        body = text[: parts.quoted.start].strip()
+    return body or text
+
+
+class _AsciiTable(dict[int, str]):
+    """``str.translate`` table: each character as :func:`parvis.language.text.fold` reads
+    it (accents dropped, typographic quotes and spaces made plain), ``?`` when that is not
+    ASCII; one character for one, so offsets are kept."""
+
+    def __missing__(self, code: int) -> str:
+        value = fold(chr(code))
+        value = value if len(value) == 1 and value.isascii() else "?"
+        self[code] = value
+        return value
+
+
+_ASCII_TABLE = _AsciiTable()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
+_REQUEST_CUE = re.compile(
+    r"\b(?:je voudrais|je souhaite|j'aimerais|comment|est[- ]ce que|pourquoi|puis[- ]je"
+    r"|pouvez[- ]vous|peut[- ]on|ai[- ]je droit|que faire|quoi faire|qui doit|a qui"
+    r"|combien|quand|besoin d'aide|aidez[- ]moi)\b",
+    re.IGNORECASE,
+)
+FOCUS = True
+
+
+def focus(text: str) -> str:
+    """The sentence that asks (the last with a question mark, else the last with a request
+    cue) when the text has several sentences, else ``""``: the question decides the motif
+    when a story names other benefits and organisations around it."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return ""
+    for sentence in reversed(sentences):
+        if "?" in sentence:
+            return sentence
+    for sentence in reversed(sentences):
+        if _REQUEST_CUE.search(sentence):
+            return sentence
+    return ""
+
+
+# Words after an organisation's name that make it the one the citizen was sent away from,
+# not the one asked now (« la CAF m'a dit de voir avec vous », « la CPAM elle dit que c'est
+# pas chez eux »). Only redirections: « la CAF refuse... » or « j'ai appelé la CAF » are
+# said of the organisation asked about as often as of another one.
+_SOURCE_AFTER = re.compile(
+    r"^\W*(?:(?:elle|il|ils|eux|aussi|meme|me)\s+)?(?:"
+    r"(?:m a|ma|m ont|mont|me|nous a|nous ont) (?:dit|demande|conseille) de (?:voir|vous|m adresser"
+    r"|contacter|me tourner|passer par|faire)"
+    r"|(?:m a|ma|m ont|mont|me|nous a|nous ont|nous) (?:renvoye|renvoyee|renvoie|renvoient|oriente"
+    r"|orientee|envoye|envoyee|redirige|redirigee|transfere)e?s? (?:vers|a|chez|sur)"
+    r"|(?:me |m )?(?:dit|disent|a dit|ont dit|repond|repondent|a repondu|ont repondu)"
+    r" (?:que )?(?:c est|ce n est|ca n est|c etait|ce serait|ca serait)? ?"
+    r"(?:pas|a vous|vous|chez vous|pour vous|votre)"
+    r"|(?:ne s en occupe|ne s occupe|ne gere|ne traite)(?:nt)? pas"
+    r"|(?:n est|ne sont) pas competent"
+    r"|se renvoient"
+    r")"
+)
+_SOURCE_BEFORE = re.compile(r"(?:de la part de|selon|d apres|a cause de)\W*(?:la |le |les |l )?$")
+ROLES = True
+
+# Farming words: a benefit question from a farmer or a farm worker is the MSA's, whatever
+# benefit it is (issue 12); one token gathers the many words that say so.
+_AGRICULTURE = re.compile(
+    r"\b(?:agricult\w*|agricoles?|exploitant agricole|exploitation agricole|mon exploitation"
+    r"|notre exploitation|la ferme|ma ferme|notre ferme|sur la ferme|eleveu(?:r|se)s?|elevages?"
+    r"|viticult\w*|viticoles?|vignes?|vigneron\w*|vendang\w*|maraich\w*|arboricult\w*"
+    r"|horticult\w*|ostreicult\w*|conchylicult\w*|apicult\w*|cerealiers?|paysans?"
+    r"|tracteurs?|betail|troupeaux?|vaches|brebis|moutons|chevres|volailles|gaec|cuma"
+    r"|recoltes?|cueillettes?|bucherons?|forestiers?|paysagistes?|pepinier\w*"
+    r"|centre equestre|mutualite sociale agricole|regime agricole|salaries? agricoles?"
+    r"|ouvri(?:er|ere)s? agricoles?|saisonni(?:er|ere)s? agricoles?)\b"
+)
+NEUTRAL = False
+
+
+def _roles(value: str) -> str:
+    """``value`` with the name of each organisation the citizen was sent away from (the
+    words around it say so) replaced by ``zzsource<slug>``: that name tells which
+    organisation the text is *not* about, and must not pull towards it."""
+    pieces = []
+    position = 0
+    mentions = _mentions_with_offsets(value)
+    several = len({slug for slug, _, _ in mentions}) > 1
+    for slug, start, end in mentions:
+        if start < position:
+            continue
+        if _SOURCE_AFTER.match(value[end : end + 40]) or _SOURCE_BEFORE.search(
+            value[max(0, start - 40) : start]
+        ):
+            pieces += [value[position:start], "zzsource" + slug.replace("-", "")]
+            position = end
+        elif several and NEUTRAL:
+            pieces += [value[position:start], "zzorg"]
+            position = end
+    return "".join(pieces) + value[position:]
+
+
 def preprocess(text: str) -> str:
+    if FOCUS:
+        asked = focus(text)
+        if asked:
+            text = f"{text}\n{asked}"
     value = normalise(text)
     value = value.replace("'", " ")
     value = _SHORTHAND_RE.sub(lambda m: _SHORTHANDS[m.group(1)], value)
+    if ROLES:
+        value = _roles(value)
+    if _AGRICULTURE.search(value):
+        value = f"{value} zzagricole"
     return _DIGIT_RE.sub("0", value)
 
 
@@ -99,7 +233,7 @@ def preprocess_many(texts: Any) -> list[str]:
     return [preprocess(text) for text in texts]
 
 
-def build_pipeline(c: float = 20.0) -> Pipeline:
+def build_pipeline(c: float = DEFAULT_C) -> Pipeline:
     features = FeatureUnion(
         [
             (
@@ -136,38 +270,230 @@ def build_pipeline(c: float = 20.0) -> Pipeline:
     )
 
 
+class FastFeatures:
+    """The fitted TF-IDF union, applied without scikit-learn's per-n-gram Python loop.
+
+    Character n-grams depend only on the word they come from: each word's vocabulary
+    indices are computed once and cached, so a text costs one dictionary lookup per word
+    instead of one per n-gram. Same features as the fitted vectorisers (tested), built
+    straight into a CSR matrix.
+    """
+
+    CACHE_LIMIT = 200_000
+
+    def __init__(self, words: TfidfVectorizer, chars: TfidfVectorizer) -> None:
+        self.word_vocabulary: dict[str, int] = words.vocabulary_
+        self.word_idf = np.asarray(words.idf_, dtype=np.float64)
+        self.word_pattern = re.compile(words.token_pattern)
+        self.word_ngrams: tuple[int, int] = words.ngram_range
+        self.char_vocabulary: dict[str, int] = chars.vocabulary_
+        self.char_idf = np.asarray(chars.idf_, dtype=np.float64)
+        self.char_ngrams: tuple[int, int] = chars.ngram_range
+        self.width = len(self.word_vocabulary)
+        self.shape = self.width + len(self.char_vocabulary)
+        self._cache: dict[str, list[int]] = {}
+
+    def _word_indices(self, word: str) -> list[int]:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        padded = f" {word} "
+        length = len(padded)
+        vocabulary = self.char_vocabulary
+        found = []
+        low, high = self.char_ngrams
+        for n in range(low, high + 1):
+            # as scikit-learn's char_wb: a word shorter than n gives itself once
+            for offset in range(max(1, length - n + 1)):
+                index = vocabulary.get(padded[offset : offset + n])
+                if index is not None:
+                    found.append(index + self.width)
+            if length <= n:
+                break
+        if len(self._cache) >= self.CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = found
+        return found
+
+    def transform(self, documents: Sequence[str]) -> sparse.csr_matrix:
+        indptr = [0]
+        all_indices: list[np.ndarray] = []
+        all_data: list[np.ndarray] = []
+        vocabulary = self.word_vocabulary
+        low, high = self.word_ngrams
+        for document in documents:
+            tokens = self.word_pattern.findall(document)
+            grams = list(tokens) if low <= 1 else []
+            for n in range(max(low, 2), high + 1):
+                grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+            word_ids = [i for i in map(vocabulary.get, grams) if i is not None]
+            char_ids: list[int] = []
+            for word in document.split():
+                char_ids += self._word_indices(word)
+            columns, data = self._weights(word_ids, self.word_idf, 0)
+            char_columns, char_data = self._weights(char_ids, self.char_idf, self.width)
+            all_indices += [columns, char_columns]
+            all_data += [data, char_data]
+            indptr.append(indptr[-1] + len(columns) + len(char_columns))
+        indices = np.concatenate(all_indices) if all_indices else np.zeros(0, dtype=np.int64)
+        data = np.concatenate(all_data) if all_data else np.zeros(0)
+        return sparse.csr_matrix(
+            (data, indices, np.asarray(indptr)), shape=(len(documents), self.shape)
+        )
+
+    @staticmethod
+    def _weights(ids: list[int], idf: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear TF times IDF, L2-normalised (each vectoriser is normalised apart)."""
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        columns, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+        weights = (np.log(counts) + 1.0) * idf[columns - offset]
+        weights /= np.sqrt(np.dot(weights, weights))
+        return columns, weights
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_cache"] = {}
+        return state
+
+
 @dataclass
 class MotifModel:
     pipeline: Pipeline
     labels: list[str]
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Coefficients ``(a, b)`` of the calibration: the probability that the first answer is
+    # right is ``sigmoid(a * logit(first score) + b)``, fitted on requests held out of
+    # training (``train``); ``None``: uncalibrated.
+    calibration: tuple[float, float] | None = None
+    _fast: FastFeatures | None = field(default=None, repr=False, compare=False)
+
+    def features(self, texts: Sequence[str]) -> Any:
+        steps = dict(self.pipeline.steps)
+        union = steps["features"]
+        normalised = steps["normalise"].transform(list(texts))
+        if self._fast is None:
+            transformers = dict(union.transformer_list)
+            self._fast = FastFeatures(transformers["words"], transformers["chars"])
+        return self._fast.transform(normalised)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """``pipeline.predict_proba``, its steps called directly: the feature union's
-        joblib dispatch and input checks cost more than the prediction on a few texts."""
+        joblib dispatch, input checks and per-n-gram loop cost more than the prediction."""
         steps = dict(self.pipeline.steps)
         union = steps.get("features")
         if not isinstance(union, FeatureUnion) or union.transformer_weights:
             return np.asarray(self.pipeline.predict_proba(list(texts)))
-        normalised = steps["normalise"].transform(list(texts))
-        features = sparse.hstack(
-            [transformer.transform(normalised) for _, transformer in union.transformer_list]
-        ).tocsr()
+        features = self.features(texts)
         with sklearn.config_context(assume_finite=True):
             return np.asarray(steps["model"].predict_proba(features))
 
+    def calibrated(self, first: float) -> float:
+        """The probability that a first answer of raw score ``first`` is right."""
+        if self.calibration is None:
+            return first
+        return float(_calibrate(self.calibration, np.array([first]))[0])
 
-def train(pairs: Sequence[tuple[str, str]], *, c: float = 20.0) -> MotifModel:
-    """Fit on ``(text, label)`` pairs; the caller sorts them for a deterministic result."""
-    texts = [text for text, _ in pairs]
-    labels = [label for _, label in pairs]
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_fast"] = None
+        return state
+
+
+def held_out(group: str, share: float = 0.2) -> bool:
+    """Stable choice of the template families held out to fit the calibration (another
+    salt than the evaluation's family split, so each has its own held-out families)."""
+    digest = int(hashlib.sha256(f"calibration:{group}".encode()).hexdigest()[:8], 16)
+    return digest % 1000 < share * 1000
+
+
+def _fit(pairs: Sequence[tuple[str, str]], c: float) -> MotifModel:
     pipeline = build_pipeline(c)
-    pipeline.fit(texts, labels)
-    classes = [str(label) for label in pipeline.classes_]
-    return MotifModel(pipeline=pipeline, labels=classes)
+    pipeline.fit([text for text, _ in pairs], [label for _, label in pairs])
+    return MotifModel(pipeline=pipeline, labels=[str(label) for label in pipeline.classes_])
 
 
-@dataclass
+def train(
+    pairs: Sequence[tuple[str, str]],
+    *,
+    c: float = DEFAULT_C,
+    groups: Sequence[str] | None = None,
+) -> MotifModel:
+    """Fit on ``(text, label)`` pairs; the caller sorts them for a deterministic result.
+
+    With ``groups`` (the template family of each pair; empty for examples added by hand,
+    which are never held out) the confidence is calibrated: a first model learns without
+    a fifth of the families, an isotonic regression maps its first answers' scores on them
+    to how often they were right, and the final model learns on everything.
+    """
+    model = _fit(pairs, c)
+    if groups is not None:
+        fit_part = [p for p, g in zip(pairs, groups, strict=True) if not (g and held_out(g))]
+        test_part = [p for p, g in zip(pairs, groups, strict=True) if g and held_out(g)]
+        if test_part and len({label for _, label in fit_part}) >= 2:
+            model.calibration, model.metadata["calibration"] = calibrate(
+                _fit(fit_part, c), test_part
+            )
+    return model
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(p / (1 - p)))
+
+
+def _calibrate(coefficients: tuple[float, float], first: np.ndarray) -> np.ndarray:
+    a, b = coefficients
+    return np.asarray(1 / (1 + np.exp(-(a * _logit(first) + b))))
+
+
+def calibrate(
+    model: MotifModel, pairs: Sequence[tuple[str, str]]
+) -> tuple[tuple[float, float], dict[str, Any]]:
+    """Platt scaling: a logistic regression of « the first answer was right » on the logit of
+    its raw score, over ``pairs`` the model did not learn. One increasing map, so the order
+    of the answers is kept; on held-out template families its log-loss was below isotonic
+    regression's (and without its plateaus). The score is a share that counts the
+    out-of-scope class, so a text about no organisation gets a low confidence."""
+    rankings = rank(model, model.probabilities([t for t, _ in pairs]), set(model.labels))
+    first = np.array([r[0].confidence if r else 0.0 for r in rankings])
+    right = np.array(
+        [
+            bool(r) and f"{r[0].organisation}/{r[0].motif}" == label
+            for r, (_, label) in zip(rankings, pairs, strict=True)
+        ],
+        dtype=float,
+    )
+    regression = LogisticRegression(C=1e6, max_iter=1000).fit(_logit(first)[:, None], right)
+    coefficients = (float(regression.coef_[0][0]), float(regression.intercept_[0]))
+    if coefficients[0] <= 0:  # never seen; a decreasing map would invert the ranking
+        coefficients = (1.0, 0.0)
+    calibrated = _calibrate(coefficients, first)
+    return coefficients, {
+        "held_out_texts": len(pairs),
+        "held_out_accuracy": round(float(right.mean()), 4),
+        "coefficients": [round(x, 4) for x in coefficients],
+        "suggested_threshold": suggested_threshold(calibrated, right),
+    }
+
+
+def suggested_threshold(confidence: np.ndarray, right: np.ndarray, target: float = 0.95) -> float:
+    """The lowest threshold (by 0.05) above which held-out answers are right ``target`` of
+    the time: what ``LANGUAGE_LOW_CONFIDENCE_THRESHOLD`` should be for that accuracy."""
+    for step in range(20):
+        threshold = round(0.05 * step, 2)
+        kept = right[confidence >= threshold]
+        if len(kept) and kept.mean() >= target:
+            return threshold
+    return 0.95
+
+
+# The label of texts about no organisation of the taxonomy (``corpus/out_of_scope.py``):
+# learnt like a motif, never answered (no organisation has this slug).
+OUT_OF_SCOPE = "-/hors-perimetre"
+
+
+@dataclass(slots=True)
 class Ranked:
     organisation: str
     motif: str
@@ -179,33 +505,162 @@ def rank(model: MotifModel, probabilities: np.ndarray, allowed: set[str]) -> lis
 
     The organisation is chosen on the summed probability of its motifs (more robust than
     the single best motif when two motifs of one organisation share the mass); motifs not
-    in ``allowed`` (inactive, or unknown to the database) are never returned.
+    in ``allowed`` (inactive, or unknown to the database) are never returned, nor is
+    :data:`OUT_OF_SCOPE`, whose score still counts in the total that scores are shares of.
+    Confidences here are the model's raw scores (see :meth:`MotifModel.calibrated`).
     """
-    mask = np.array([label in allowed for label in model.labels], dtype=bool)
+    labels = model.labels
+    mask = np.array([label in allowed and label != OUT_OF_SCOPE for label in labels], dtype=bool)
+    # the out-of-scope class is never an answer, but its share lowers every confidence
+    kept = mask | np.array([label == OUT_OF_SCOPE for label in labels], dtype=bool)
+    organisations = [label.split("/", 1)[0] for label in labels]
+    motifs = [label.split("/", 1)[1] for label in labels]
+    org_names = sorted(set(organisations))
+    org_index = np.array([org_names.index(o) for o in organisations], dtype=np.int64)
+    label_rank = np.argsort(np.argsort(np.array(labels)))
+    candidates = np.flatnonzero(mask)
+    totals = np.where(kept, probabilities, 0.0).sum(axis=1)
+    scores = np.where(mask, probabilities, 0.0)
     results: list[list[Ranked]] = []
-    for row in probabilities:
-        scores = np.where(mask, row, 0.0)
-        total = scores.sum()
-        if total <= 0:
+    for row, total in zip(scores, totals, strict=True):
+        if total <= 0 or not len(candidates) or row.sum() <= 0:
             results.append([])
             continue
-        scores = scores / total
-        by_org: dict[str, float] = {}
-        for label, score in zip(model.labels, scores, strict=True):
-            org = label.split("/", 1)[0]
-            by_org[org] = by_org.get(org, 0.0) + float(score)
-        order = sorted(
-            (i for i in range(len(model.labels)) if mask[i]),
-            key=lambda i: (-by_org[model.labels[i].split("/", 1)[0]], -scores[i], model.labels[i]),
+        row = row / total
+        by_org = np.bincount(org_index, weights=row, minlength=len(org_names))
+        # first: the best motif of the organisation with the highest summed score (ties:
+        # the higher motif score, then the label); then every other motif by score, label
+        first = candidates[
+            np.lexsort((label_rank[candidates], -row[candidates], -by_org[org_index[candidates]]))[
+                0
+            ]
+        ]
+        rest = candidates[candidates != first]
+        rest = rest[np.lexsort((label_rank[rest], -row[rest]))]
+        results.append(
+            [
+                Ranked(organisation=organisations[i], motif=motifs[i], confidence=float(row[i]))
+                for i in [first, *rest]
+            ]
         )
-        best_org = model.labels[order[0]].split("/", 1)[0]
-        first = [i for i in order if model.labels[i].startswith(best_org + "/")][:1]
-        rest = sorted(
-            (i for i in order if i not in first), key=lambda i: (-scores[i], model.labels[i])
-        )
-        ranked = []
-        for i in first + rest:
-            org, motif = model.labels[i].split("/", 1)
-            ranked.append(Ranked(organisation=org, motif=motif, confidence=float(scores[i])))
-        results.append(ranked)
     return results
+
+
+# --- Organisations named in a text ----------------------------------------------------------
+
+# How citizens name each organisation, as words of :func:`parvis.language.text.normalise`
+# output. A benefit name is not an organisation name (« allocations familiales » may be
+# paid by the MSA); « mairie » is left out (France Services desks are often in one).
+ORGANISATION_NAMES: dict[str, tuple[str, ...]] = {
+    "caf": (
+        "caf",
+        "cnaf",
+        "caisse d allocations familiales",
+        "caisse d allocations",
+        "caisse d allocation familiale",
+        "caisse des allocations familiales",
+        "caisse d allocations familliales",
+    ),
+    "assurance-maladie": (
+        "cpam",
+        "assurance maladie",
+        "ameli",
+        "caisse primaire",
+        "secu",
+        "securite sociale",
+        "3646",
+    ),
+    "assurance-retraite": (
+        "carsat",
+        "cnav",
+        "cram",
+        "assurance retraite",
+        "caisse de retraite",
+        "caisse nationale d assurance vieillesse",
+        "lassuranceretraite",
+        "3960",
+        "39 60",
+    ),
+    "msa": ("msa", "mutualite sociale agricole", "caisse agricole", "mutualite agricole"),
+    "france-travail": (
+        "france travail",
+        "pole emploi",
+        "francetravail",
+        "poleemploi",
+        "anpe",
+        "assedic",
+        "3949",
+    ),
+    "dgfip": (
+        "impots",
+        "impot",
+        "dgfip",
+        "finances publiques",
+        "sip",
+        "tresor public",
+        "tresorerie",
+        "fisc",
+    ),
+    "ants": ("ants", "prefecture", "agence nationale des titres securises"),
+    "justice": ("tribunal", "greffe", "point justice", "maison de justice", "conciliateur"),
+    "urssaf": ("urssaf", "centre cesu"),
+    "anah": ("anah", "france renov"),
+    "cheque-energie": ("cheque energie",),
+    "la-poste": ("la poste", "bureau de poste", "colissimo", "facteur"),
+}
+_WORD_RE = re.compile(r"\w+")
+_NAME_INDEX: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _slug, _names in ORGANISATION_NAMES.items():
+    for _name in _names:
+        _words = tuple(_WORD_RE.findall(_name))
+        _NAME_INDEX.setdefault(_words[0], []).append((_words, _slug))
+
+
+def _mentions_with_offsets(normalised: str) -> list[tuple[str, int, int]]:
+    """``(slug, start, end)`` of every organisation name in a normalised text."""
+    spans = [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(normalised)]
+    words = [w for w, _, _ in spans]
+    found = []
+    for position, word in enumerate(words):
+        for name, slug in _NAME_INDEX.get(word, ()):
+            if tuple(words[position : position + len(name)]) == name:
+                found.append((slug, spans[position][1], spans[position + len(name) - 1][2]))
+    return found
+
+
+def mentioned_organisations(normalised: str) -> list[str]:
+    """Organisations named in a normalised text, in order of first mention."""
+    words = _WORD_RE.findall(normalised)
+    found: list[str] = []
+    for position, word in enumerate(words):
+        for name, slug in _NAME_INDEX.get(word, ()):
+            if slug not in found and tuple(words[position : position + len(name)]) == name:
+                found.append(slug)
+    return found
+
+
+def alternatives(
+    ranked: Sequence[Ranked], mentioned: Sequence[str], count: int = 3
+) -> list[Ranked]:
+    """The next ``count`` answers after the first, by score; an organisation the text names
+    that would not be among them takes the place of the weakest one not named (with its
+    own best motif and score), so a second organisation named is always offered."""
+    if not ranked:
+        return []
+    first, rest = ranked[0], list(ranked[1:])
+    chosen = rest[:count]
+    for organisation in mentioned:
+        if organisation == first.organisation or any(
+            r.organisation == organisation for r in chosen
+        ):
+            continue
+        best = next((r for r in rest if r.organisation == organisation), None)
+        if best is None:
+            continue
+        replaceable = [i for i, r in enumerate(chosen) if r.organisation not in mentioned]
+        if len(chosen) < count:
+            chosen.append(best)
+        elif replaceable:
+            chosen[replaceable[-1]] = best
+        chosen.sort(key=lambda r: -r.confidence)
+    return chosen

@@ -52,8 +52,15 @@ def model_dir() -> Path:
     return path
 
 
+OUT_OF_SCOPE_PATH = CORPUS_DIR / "out_of_scope.jsonl"
+
+
 def corpus_hash(path: Path = CORPUS_PATH) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Digest of the shipped corpus (the motifs' texts and the out-of-scope texts)."""
+    digest = hashlib.sha256(path.read_bytes())
+    if path == CORPUS_PATH and OUT_OF_SCOPE_PATH.exists():
+        digest.update(OUT_OF_SCOPE_PATH.read_bytes())
+    return digest.hexdigest()
 
 
 def corpus_rows(path: Path = CORPUS_PATH) -> Iterator[dict[str, Any]]:
@@ -156,21 +163,43 @@ def training_example_create(*, motif: Motif, text: str, register: str = "autre")
     return example
 
 
-def training_pairs() -> list[tuple[str, str]]:
-    """``(text, "org/motif")`` for every active example of an active motif, sorted."""
+def training_set() -> tuple[list[tuple[str, str]], list[str]]:
+    """``(text, "org/motif")`` for every active example of an active motif with enough
+    examples, sorted, and the template family of each (``""`` for an administrator's).
+
+    The text is what qualification reads of it (:func:`qualifier.qualification_text`:
+    an email without its signature and quoted reply, a transcript without speaker tags),
+    so the model learns on what it will be given.
+    """
     motifs = active_motifs()
     by_pk = {m.pk: key for key, m in motifs.items()}
-    pairs = [
-        (text, by_pk[motif_id])
-        for motif_id, text in TrainingExample.objects.filter(
+    rows = [
+        (qualifier.qualification_text(text, register), by_pk[motif_id], family)
+        for motif_id, text, register, family in TrainingExample.objects.filter(
             is_active=True, motif_id__in=list(by_pk)
-        ).values_list("motif_id", "text")
+        ).values_list("motif_id", "text", "register", "family")
     ]
+    if OUT_OF_SCOPE_PATH.exists():  # texts about no organisation: read from the file,
+        # as they have no motif to belong to in the database
+        rows += [
+            (
+                qualifier.qualification_text(row["text"], row.get("register")),
+                qualifier.OUT_OF_SCOPE,
+                row.get("family", ""),
+            )
+            for row in corpus_rows(OUT_OF_SCOPE_PATH)
+        ]
     counts: dict[str, int] = {}
-    for _, label in pairs:
+    for _, label, _ in rows:
         counts[label] = counts.get(label, 0) + 1
-    pairs = [p for p in pairs if counts[p[1]] >= MIN_EXAMPLES_PER_MOTIF]
-    return sorted(pairs, key=lambda p: (p[1], text_digest(p[0])))
+    rows = [r for r in rows if counts[r[1]] >= MIN_EXAMPLES_PER_MOTIF]
+    rows.sort(key=lambda r: (r[1], text_digest(r[0]), r[2]))
+    return [(text, label) for text, label, _ in rows], [family for _, _, family in rows]
+
+
+def training_pairs() -> list[tuple[str, str]]:
+    """``(text, "org/motif")`` pairs of :func:`training_set`."""
+    return training_set()[0]
 
 
 def examples_hash(pairs: list[tuple[str, str]]) -> str:
@@ -185,11 +214,11 @@ def language_model_train(*, sync_corpus: bool = True) -> dict[str, Any]:
     require_reference_data()
     if sync_corpus:
         training_examples_sync_corpus()
-    pairs = training_pairs()
+    pairs, families = training_set()
     if len({label for _, label in pairs}) < 2:
         raise LanguageError("Pas assez d'exemples d'entraînement (au moins deux motifs).")
     started = time.monotonic()
-    model = qualifier.train(pairs)
+    model = qualifier.train(pairs, groups=families)
     metadata = {
         "format_version": qualifier.FORMAT_VERSION,
         "sklearn_version": sklearn.__version__,
@@ -197,6 +226,7 @@ def language_model_train(*, sync_corpus: bool = True) -> dict[str, Any]:
         "examples_hash": examples_hash(pairs),
         "examples": len(pairs),
         "motifs": model.labels,
+        "calibration": model.metadata.get("calibration"),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "training_seconds": round(time.monotonic() - started, 2),
     }

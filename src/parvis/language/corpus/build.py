@@ -28,8 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from parvis.core.text import FRENCH_MONTHS as MONTH_NAMES
+from parvis.language.corpus import contact_requests as contact
+from parvis.language.corpus.confusions import BORDER_CORES, TWO_ORGANISATION_CORES
 from parvis.language.corpus.contact import build_contact
 from parvis.language.corpus.motifs import JARGON_CORES, MORE_CORES, MOTIFS
+from parvis.language.corpus.out_of_scope import OUT_OF_SCOPE_CORES
 
 SEED = 20260401
 HERE = Path(__file__).resolve().parent
@@ -415,8 +418,119 @@ GENERIC_SUBJECTS = [
 REGISTERS = ["lettre", "courriel", "sms", "transcription", "tiers", "chat", "temoignage"]
 
 
+# The organisations a text about one is most often confused with (issue 12): a second
+# organisation named in a generated text is drawn from these half of the time.
+NEIGHBOURS = {
+    "msa": ["assurance-maladie", "caf", "assurance-retraite"],
+    "assurance-maladie": ["msa", "caf", "ants"],
+    "caf": ["msa", "france-travail", "assurance-maladie"],
+    "assurance-retraite": ["msa", "caf", "dgfip"],
+    "urssaf": ["france-travail", "dgfip"],
+    "france-travail": ["urssaf", "caf", "assurance-maladie"],
+    "dgfip": ["urssaf", "caf", "assurance-retraite"],
+    "ants": ["assurance-maladie", "justice"],
+}
+
+
+# Texts per request that name a second organisation (besides the one with its subject).
+TWO_ORGANISATION_TEXTS = 2
+
+
+def contact_rows(
+    motif_key: str, core: str, family: str, rng: random.Random, names: Names
+) -> list[dict[str, Any]]:
+    """One request in the contact-hub registers (:mod:`contact`), the last one naming a
+    second organisation that is not the one asked about."""
+    org, motif = motif_key.split("/")
+    others = [o for o in ORG_ALIASES if o != org]
+    other_key = rng.choice([k for k in MOTIFS if not k.startswith(org + "/")])
+    previous = rng.choice(MOTIFS[other_key]["cores"])
+    quoted_org = org if rng.random() < 0.5 else other_key.split("/")[0]
+    keyword = rng.choice(MOTIFS[motif_key if quoted_org == org else other_key]["keywords"])
+
+    def person() -> str:
+        name = f"{names.first_name()} {names.last_name()}"
+        return name.upper() if rng.random() < 0.2 else name
+
+    texts: list[tuple[str, str, str | None]] = [
+        (
+            "courriel",
+            contact.email_thread(
+                core,
+                rng,
+                quoted_org=quoted_org,
+                quoted_keyword=keyword,
+                previous=previous,
+                person=person,
+            ),
+            None,
+        ),
+        ("chat", contact.chat_fragments(core, rng), None),
+        ("transcription", contact.call_transcript(core, org, rng), None),
+        ("sms", contact.sms_heavy(core, rng), None),
+        ("formulaire", contact.web_form(core, rng), None),
+    ]
+    other = (
+        rng.choice(NEIGHBOURS[org])
+        if org in NEIGHBOURS and rng.random() < 0.5
+        else rng.choice(others)
+    )
+    other_keyword = rng.choice(
+        MOTIFS[rng.choice([k for k in MOTIFS if k.startswith(other + "/")])]["keywords"]
+    )
+    texts.append(
+        (
+            rng.choice(["formulaire", "courriel", "chat"]),
+            contact.two_organisations(core, org, other, rng, other_keyword),
+            other,
+        )
+    )
+    for _ in range(TWO_ORGANISATION_TEXTS):
+        other = (
+            rng.choice(NEIGHBOURS[org])
+            if org in NEIGHBOURS and rng.random() < 0.5
+            else rng.choice(others)
+        )
+        mixed = contact.two_organisations(core, org, other, rng)
+        register = rng.choice(["formulaire", "courriel", "chat", "sms", "transcription"])
+        if register == "sms":
+            mixed = contact.sms_heavy(mixed, rng)
+        elif register == "transcription":
+            mixed = contact.call_transcript(mixed, org, rng)
+        elif register == "chat":
+            mixed = contact.chat_fragments(mixed, rng)
+        elif register == "courriel":
+            mixed = contact.email_thread(
+                mixed,
+                rng,
+                quoted_org=quoted_org,
+                quoted_keyword=keyword,
+                previous=previous,
+                person=person,
+            )
+        else:
+            mixed = contact.web_form(mixed, rng)
+        texts.append((register, mixed, other))
+    return [
+        {
+            "text": text,
+            "organisation": org,
+            "motif": motif,
+            "register": register,
+            "family": family,
+            "variant": "contact",
+        }
+        | ({"second_organisation": second} if second else {})
+        for register, text, second in texts
+    ]
+
+
 def build_qualification(rng: random.Random) -> list[dict[str, Any]]:
     names = Names(rng)
+    # The contact registers and the border requests draw from their own generator, so the
+    # texts of the first corpus stay as they were.
+    contact_rng = random.Random(SEED + 2)
+    contact_names = Names(contact_rng)
     rows: list[dict[str, Any]] = []
     for motif_key, material in MOTIFS.items():
         org, motif = motif_key.split("/")
@@ -434,6 +548,21 @@ def build_qualification(rng: random.Random) -> list[dict[str, Any]]:
                         "family": family,
                     }
                 )
+            rows += contact_rows(motif_key, core, family, contact_rng, contact_names)
+        borders = BORDER_CORES.get(motif_key, []) + TWO_ORGANISATION_CORES.get(motif_key, [])
+        for index, core in enumerate(borders):
+            family = f"{motif_key}#border{index}"
+            for register in [*REGISTERS, "sms", "transcription"]:
+                rows.append(
+                    {
+                        "text": render(motif_key, core, register, contact_rng, contact_names),
+                        "organisation": org,
+                        "motif": motif,
+                        "register": register,
+                        "family": family,
+                    }
+                )
+            rows += contact_rows(motif_key, core, family, contact_rng, contact_names)
         for index, frame in enumerate(FRAMES):
             keyword = rng.choice(material["keywords"])
             text = frame.format(kw=keyword)
@@ -459,6 +588,42 @@ def build_qualification(rng: random.Random) -> list[dict[str, Any]]:
             seen.add(row["text"])
             unique.append(row)
     return unique
+
+
+def build_out_of_scope(rng: random.Random) -> list[dict[str, Any]]:
+    """Requests about no organisation (:mod:`out_of_scope`), in the contact registers."""
+    names = Names(rng)
+
+    def person() -> str:
+        return f"{names.first_name()} {names.last_name()}"
+
+    rows: list[dict[str, Any]] = []
+    for index, core in enumerate(OUT_OF_SCOPE_CORES):
+        quoted_key = rng.choice(list(MOTIFS))
+        texts = [
+            ("chat", core),
+            ("sms", contact.sms_heavy(core, rng)),
+            ("sms", to_sms(core, rng)),
+            ("chat", contact.chat_fragments(core, rng)),
+            ("transcription", contact.call_transcript(core, None, rng)),
+            ("transcription", to_transcript(core, rng)),
+            ("formulaire", contact.web_form(core, rng)),
+            (
+                "courriel",
+                contact.email_thread(
+                    core,
+                    rng,
+                    quoted_org=quoted_key.split("/")[0],
+                    quoted_keyword=rng.choice(MOTIFS[quoted_key]["keywords"]),
+                    previous=rng.choice(MOTIFS[quoted_key]["cores"]),
+                    person=person,
+                ),
+            ),
+        ]
+        for register, text in texts:
+            rows.append({"text": text, "register": register, "family": f"hors-perimetre#{index}"})
+    seen: set[str] = set()
+    return [r for r in rows if not (r["text"] in seen or seen.add(r["text"]))]  # type: ignore[func-returns-value]
 
 
 # --- PII corpus ---------------------------------------------------------------------------
@@ -867,13 +1032,15 @@ def main() -> None:
     rng = random.Random(SEED)
     qualification = build_qualification(rng)
     write_jsonl(qualification, HERE / "qualification.jsonl")
+    out_of_scope = build_out_of_scope(random.Random(SEED + 3))
+    write_jsonl(out_of_scope, HERE / "out_of_scope.jsonl")
     pii = build_pii(random.Random(SEED + 1))
     write_jsonl(pii, HERE / "pii.jsonl")
-    contact = build_contact(random.Random(SEED + 2))
-    write_jsonl(contact, HERE / "pii_contact.jsonl")
+    pii_contact = build_contact(random.Random(SEED + 2))
+    write_jsonl(pii_contact, HERE / "pii_contact.jsonl")
     print(
-        f"qualification: {len(qualification)} texts; pii: {len(pii)} texts; "
-        f"pii_contact: {len(contact)} texts"
+        f"qualification: {len(qualification)} texts; out of scope: {len(out_of_scope)}; "
+        f"pii: {len(pii)} texts; pii_contact: {len(pii_contact)} texts"
     )
 
 

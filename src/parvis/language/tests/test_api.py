@@ -67,6 +67,26 @@ def test_qualify(client_with_token):
     ]
 
 
+def test_qualify_reads_an_email_as_the_hub_says_it_is(client_with_token):
+    email = (
+        "Bonjour,\n\nJe voudrais déclarer un nouveau médecin traitant.\n\nCordialement,\n"
+        "Paule Vernet\n\nLe 2 mars 2025, CAF <ne-pas-repondre@caf.fr> a écrit :\n"
+        "> Votre aide au logement est suspendue, envoyez votre attestation de loyer."
+    )
+    response = post(
+        client_with_token,
+        "qualifier",
+        {"texts": [{"id": "m1", "text": email, "register_hint": "courriel"}]},
+    )
+    assert response.status_code == 200
+    result = response.json()["results"][0]
+    assert (result["id"], result["organisation"], result["motif"]) == (
+        "m1",
+        "assurance-maladie",
+        "medecin-traitant",
+    )
+
+
 @pytest.mark.parametrize("path", ["anonymiser", "qualifier"])
 def test_more_than_100_texts_is_413(client_with_token, path):
     response = post(client_with_token, path, {"texts": [{"text": "x"}] * 101})

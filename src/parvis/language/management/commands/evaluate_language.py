@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from parvis.language import engine, evaluation
+from parvis.language import engine, evaluation, services
 
 
 class Command(BaseCommand):
@@ -27,6 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("--skip-anonymisation", action="store_true")
         parser.add_argument("--skip-qualification", action="store_true")
         parser.add_argument(
+            "--skip-splits",
+            action="store_true",
+            help=(
+                "Sans les découpages du corpus généré (qui réentraînent deux modèles) : "
+                "seulement le modèle en service sur les jeux d'évaluation."
+            ),
+        )
+        parser.add_argument(
             "--extra-set",
             type=Path,
             action="append",
@@ -41,15 +49,33 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report: dict[str, Any] = {"low_confidence_threshold": engine.low_confidence_threshold()}
         if not options["skip_qualification"]:
-            report["qualification"] = evaluation.evaluate_qualification(
-                engine.low_confidence_threshold()
-            )
+            if not options["skip_splits"]:
+                report["qualification"] = evaluation.evaluate_qualification(
+                    engine.low_confidence_threshold()
+                )
+            report["qualification_sets"] = self._qualification_sets(options["extra_set"])
         if not options["skip_anonymisation"]:
             report.update(self._anonymisation(options["extra_set"]))
         if options["as_json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
         self._print(report)
+
+    def _qualification_sets(self, extra_sets: list[Path]) -> list[dict[str, Any]]:
+        """The model in service (stored, database motifs) on the independent set and on
+        every ``--extra-set``, each text with its register as a hint."""
+        for path in extra_sets:
+            if not path.is_file():
+                raise CommandError(f"Jeu d'évaluation introuvable : {path}")
+        try:
+            services.require_reference_data()
+        except services.LanguageError as exc:
+            raise CommandError(exc.message, returncode=2) from exc
+        threshold = engine.low_confidence_threshold()
+        return [
+            evaluation.evaluate_qualification_set(path, threshold)
+            for path in [evaluation.INDEPENDENT_SET, *extra_sets]
+        ]
 
     def _anonymisation(self, extra_sets: list[Path]) -> dict[str, Any]:
         for path in extra_sets:
@@ -90,12 +116,85 @@ class Command(BaseCommand):
             write("  confusions principales :")
             for item in split["top_confusions"][:8]:
                 write(f"    {item['gold']:<45} → {item['predicted']:<45} {item['count']}")
+            if split.get("reliability"):
+                self._print_reliability(split["reliability"])
+        for item in report.get("qualification_sets", []):
+            self._print_qualification_set(item)
         if "anonymisation" in report:
             for name, item in report["anonymisation"].items():
                 title = "tout le générateur" if name == "all" else f"générateur, {name}"
                 self._print_anonymisation(f"Anonymisation — {title}", item)
             for item in report["anonymisation_sets"]:
                 self._print_anonymisation(f"Anonymisation — {item['path']}", item)
+
+    def _print_reliability(self, table: list[dict[str, Any]]) -> None:
+        write = self.stdout.write
+        write("  fiabilité de la confiance (classes de confiance → exactitude observée) :")
+        for row in table:
+            if row["texts"]:
+                write(
+                    f"    {row['bin']:<13} {row['texts']:>5} textes  confiance moyenne "
+                    f"{row['mean_confidence']:.3f}  exactitude {row['accuracy']:.3f}"
+                )
+
+    def _print_qualification_set(self, result: dict[str, Any]) -> None:
+        write = self.stdout.write
+
+        def figure(value: float | None) -> str:
+            return "-" if value is None else f"{value:.4f}"
+
+        write(self.style.MIGRATE_HEADING(f"Qualification — {result['path']}"))
+        write(f"  sha256 {result['sha256']}")
+        write(
+            f"  {result['texts']} textes, dont {result['texts_without_organisation']} sans "
+            f"organisme (comptés à part : justes s'ils partent en tri humain)"
+        )
+        for key in (
+            "organisation_accuracy",
+            "organisation_accuracy_all",
+            "motif_accuracy",
+            "motif_top2",
+        ):
+            write(f"  {key:<26} {figure(result[key])}")
+        write(
+            f"  seuil {result['threshold']:.2f} : couverture {figure(result['coverage'])}, "
+            f"exactitude au-dessus {figure(result['accuracy_above_threshold'])}"
+        )
+        write(
+            "  balayage : "
+            + ", ".join(
+                f"{t} → {figure(v['coverage'])}/{figure(v['accuracy'])}"
+                for t, v in result["threshold_sweep"].items()
+            )
+        )
+        self._print_reliability(result["reliability"])
+        two = result["two_organisations"]
+        write(
+            f"  deux organismes ({two['texts']} textes) : celui demandé en premier "
+            f"{figure(two['asked_first'])}, l'autre dans les alternatives "
+            f"{figure(two['other_in_alternatives'])}"
+        )
+        for flag, title in (("urgency", "urgence"), ("vulnerability", "vulnérabilité")):
+            item = result[flag]
+            write(
+                f"  {title:<14} précision {figure(item['precision'])} rappel "
+                f"{figure(item['recall'])} ({item['flagged']} signalés, {item['gold']} attendus)"
+            )
+        write("  par registre (organisme, motif, couverture, exactitude au-dessus du seuil) :")
+        for name, item in result["by_register"].items():
+            write(
+                f"    {name:<14} {item['texts']:>4} textes  {figure(item['organisation_accuracy'])}"
+                f"  {figure(item['motif_accuracy'])}  {figure(item['coverage'])}"
+                f"  {figure(item['accuracy_above_threshold'])}"
+            )
+        if result["organisation_confusions"]:
+            write(
+                "  confusions d'organisme : "
+                + ", ".join(
+                    f"{c['gold']} → {c['predicted']} ({c['count']})"
+                    for c in result["organisation_confusions"]
+                )
+            )
 
     def _print_anonymisation(self, title: str, anon: dict[str, Any]) -> None:
         write = self.stdout.write
