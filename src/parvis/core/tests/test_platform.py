@@ -135,6 +135,8 @@ def test_the_dsfr_configuration_costs_one_query_then_none(django_assert_num_quer
 
     from parvis.core.context_processors import SITE_CONFIG_CACHE_KEY, site
 
+    if not DsfrConfig.objects.exists():  # a transactional test before may have flushed it
+        DsfrConfig.objects.create(language="fr", site_title="parvis")
     for rows in (True, False):
         if not rows:
             DsfrConfig.objects.all().delete()
