@@ -439,3 +439,43 @@ def test_the_backfill_gives_old_rows_their_competent_service_and_due_date(settin
     migration.forward(apps, None)
     recorded.refresh_from_db()
     assert recorded.local_service == world.caf33 and recorded.answer_due_at == _paris(2026, 5, 8)
+
+
+def test_the_reference_backfill_numbers_old_experiences_after_the_counter(world):
+    """Experiences from before references get ``EXP-<year>-<n>`` in submission order, after
+    the numbers the counter already gave that year; running it again changes nothing."""
+    from parvis.core.models import ReferenceCounter
+    from parvis.core.services import next_reference
+
+    backfill = importlib.import_module("parvis.voice.migrations.0010_backfill_references")
+    new = ExperienceFactory(organisation=world.caf)
+    Experience.objects.filter(pk=new.pk).update(reference=next_reference("EXP", 2026))
+    older = ExperienceFactory(organisation=world.caf)
+    oldest = ExperienceFactory(organisation=world.caf)
+    last_year = ExperienceFactory(organisation=world.caf)
+    Experience.objects.filter(pk=older.pk).update(
+        reference=None, submitted_at=_paris(2026, 3, 2, 10)
+    )
+    Experience.objects.filter(pk=oldest.pk).update(
+        reference=None,
+        submitted_at=_paris(2026, 1, 1, 0, 30),  # 31 Dec 2025 in UTC
+    )
+    Experience.objects.filter(pk=last_year.pk).update(
+        reference=None, submitted_at=_paris(2025, 6, 1, 9)
+    )
+    given = next_reference("EXP", 2026)  # the counter has moved on since
+    last = int(given.rsplit("-", 1)[1])
+
+    backfill.forward(apps, None)
+
+    for experience in (new, older, oldest, last_year):
+        experience.refresh_from_db()
+    assert oldest.reference == f"EXP-2026-{last + 1:05d}"
+    assert older.reference == f"EXP-2026-{last + 2:05d}"
+    assert last_year.reference == "EXP-2025-00001"
+    assert new.reference and new.reference != older.reference
+    assert next_reference("EXP", 2026) == f"EXP-2026-{last + 3:05d}"
+    assert ReferenceCounter.objects.get(prefix="EXP", year=2025).last == 1
+    backfill.forward(apps, None)
+    older.refresh_from_db()
+    assert older.reference == f"EXP-2026-{last + 2:05d}"
