@@ -23,14 +23,13 @@ import hashlib
 import json
 import random
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from parvis.core.text import FRENCH_MONTHS as MONTH_NAMES
 from parvis.language.corpus import contact_requests as contact
 from parvis.language.corpus.confusions import BORDER_CORES, TWO_ORGANISATION_CORES
-from parvis.language.corpus.contact import build_contact
+from parvis.language.corpus.contact import assemble, build_contact, card, strip_accents
 from parvis.language.corpus.motifs import JARGON_CORES, MORE_CORES, MOTIFS
 from parvis.language.corpus.out_of_scope import OUT_OF_SCOPE_CORES
 
@@ -184,11 +183,6 @@ SMS_WORDS = [
     (r"\bsécurité sociale\b", ["secu"]),
 ]
 FILLERS = ["euh", "ben", "en fait", "voilà", "donc", "du coup", "hein", "bah", "enfin"]
-
-
-def strip_accents(value: str) -> str:
-    decomposed = unicodedata.normalize("NFD", value)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -671,19 +665,6 @@ def format_iban(value: str, rng: random.Random) -> str:
     return value if rng.random() < 0.7 else value.lower()
 
 
-def card(rng: random.Random) -> str:
-    digits = [rng.choice([4, 5])] + [rng.randrange(10) for _ in range(14)]
-    for check in range(10):
-        candidate = "".join(map(str, [*digits, check]))
-        total = 0
-        for position, char in enumerate(reversed(candidate)):
-            v = int(char) * (2 if position % 2 else 1)
-            total += v - 9 if v > 9 else v
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError
-
-
 def phone(rng: random.Random) -> str:
     first = rng.choice(["06", "07", "06", "01", "02", "03", "04", "05", "09"])
     digits = first + "".join(str(rng.randrange(10)) for _ in range(8))
@@ -1001,19 +982,6 @@ def tax(rng: random.Random) -> str:
     if rng.random() < 0.3:
         return f"{value[:2]} {value[2:4]} {value[4:7]} {value[7:10]} {value[10:]}"
     return value
-
-
-def assemble(parts: list[Any], register: str, family: str) -> dict[str, Any]:
-    text = ""
-    entities = []
-    for part in parts:
-        if isinstance(part, tuple):
-            label, value = part
-            entities.append({"start": len(text), "end": len(text) + len(value), "label": label})
-            text += value
-        else:
-            text += part
-    return {"text": text, "entities": entities, "register": register, "family": family}
 
 
 def split_of(family: str, test_share: float = 0.2) -> str:

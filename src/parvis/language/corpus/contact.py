@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -105,8 +106,6 @@ def say_digits(digits: str, rng: random.Random) -> str:
 
 
 def strip_accents(value: str) -> str:
-    import unicodedata
-
     decomposed = unicodedata.normalize("NFD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import random
 import re
-import unicodedata
 from collections.abc import Callable
+
+from parvis.language.corpus.contact import strip_accents
 
 ORG_NAMES: dict[str, list[str]] = {
     "caf": [
@@ -341,11 +342,6 @@ SMS_HEAVY = [
     (r"\bsans\b", ["ss", "sans"]),
     (r"\best-ce que\b", ["esk", "est ce que"]),
 ]
-
-
-def strip_accents(value: str) -> str:
-    decomposed = unicodedata.normalize("NFD", value)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _cap(value: str) -> str:
