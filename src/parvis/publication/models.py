@@ -129,7 +129,7 @@ class PublicExperience(models.Model):
     # the page is read.
     answer_due_at = models.DateTimeField(_("réponse attendue avant le"), null=True, blank=True)
     # Working days of the experience's place from its publication to the answer's
-    # (``services.answer_delay_working_days``); the figures' delays are made of it.
+    # (``voice.selectors.answer_delay_working_days``); the figures' delays are made of it.
     answer_delay_days = models.PositiveIntegerField(null=True, blank=True)
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)

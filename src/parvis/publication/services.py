@@ -22,7 +22,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from parvis.directory import servicelevels
 from parvis.directory.models import LocalService, Organisation, Theme
 from parvis.publication import opendata, search
 from parvis.publication.models import (
@@ -43,7 +42,7 @@ from parvis.voice.models import (
     PublicAnswer,
     Tone,
 )
-from parvis.voice.selectors import place_of
+from parvis.voice.selectors import answer_delay_working_days
 
 logger = structlog.get_logger(__name__)
 
@@ -59,16 +58,6 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 
 # --- Read model sync ---------------------------------------------------------------------------
-
-
-def answer_delay_working_days(experience: Experience, answered_at: dt.datetime) -> int:
-    """The public answer delay: working days of the experience's place from its
-    publication to the answer's (``directory.servicelevels``, the count the reminders and
-    the due date use). Shown on the page, summed up in the figures, exported as is."""
-    assert experience.published_at is not None
-    return servicelevels.working_days_elapsed(
-        experience.published_at, now=answered_at, place=place_of(experience)
-    )
 
 
 def _public_values(experience: Experience, answer: PublicAnswer | None) -> dict[str, Any]:

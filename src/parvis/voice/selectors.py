@@ -126,6 +126,16 @@ def place_of(experience: Placed) -> servicelevels.Place:
     )
 
 
+def answer_delay_working_days(experience: Experience, answered_at: dt.datetime) -> int:
+    """The public answer delay: working days of the experience's place from its
+    publication to the answer's (the count the reminders and the due date use). The public
+    page, the figures, the open data and the staff dashboards all read this one."""
+    assert experience.published_at is not None
+    return servicelevels.working_days_elapsed(
+        experience.published_at, now=answered_at, place=place_of(experience)
+    )
+
+
 def answer_due_at_for(experience: Experience, *, target: int | None = None) -> dt.datetime | None:
     """End (exclusive) of the public answer target: ``target`` working days of the
     experience's place counted from its publication (the organisation's
@@ -609,9 +619,7 @@ def answer_figures(principal: Any, *, now: dt.datetime | None = None) -> AnswerF
         .order_by("-answered_at", "-pk")[:MEDIAN_SAMPLE]
     )
     delays = [
-        servicelevels.working_days_elapsed(
-            experience.published_at, now=experience.answered_at, place=place_of(experience)
-        )
+        answer_delay_working_days(experience, experience.answered_at)
         for experience in answered
         if experience.published_at is not None and experience.answered_at is not None
     ]
