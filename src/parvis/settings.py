@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "parvis.language",
     "parvis.voice",
     "parvis.simplification",
+    "parvis.contacts",
     "parvis.publication",
     "parvis.api",
     "parvis.portal",

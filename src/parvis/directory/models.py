@@ -80,6 +80,11 @@ class Motif(models.Model):
     label = models.CharField(_("libellé"), max_length=200)
     is_active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # The deadline announced to the citizen for this motif (contact hub), in working days;
+    # empty: the queue's own commitment applies.
+    commitment_working_days = models.PositiveSmallIntegerField(
+        _("délai annoncé (jours ouvrés)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["organisation__slug", "position", "slug"]

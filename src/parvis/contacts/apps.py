@@ -1,0 +1,77 @@
+from django.apps import AppConfig
+
+
+class ContactsConfig(AppConfig):
+    name = "parvis.contacts"
+    label = "contacts"
+    verbose_name = "Contacts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models import Model
+
+        from parvis.accounts.scoping import register
+        from parvis.contacts import models as m
+        from parvis.core.crypto import register_encrypted
+
+        register_encrypted(m.ContactPoint, "value_encrypted")
+        register_encrypted(m.Message, "body_encrypted", "html_encrypted")
+        register_encrypted(m.InboundRow, "payload_encrypted")
+        register_encrypted(m.InboundEndpoint, "secret_encrypted", "previous_secret_encrypted")
+        register_encrypted(m.Mailbox, "password_encrypted")
+        register_encrypted(m.OrganisationWebhook, "secret_encrypted", "previous_secret_encrypted")
+
+        # A queue sits where its owner sits; a conversation where its queue does, and also
+        # at the site that handled it (a counter visit).
+        register(
+            m.Queue,
+            organisation="organisation",
+            local_service=("local_service", "site__local_service"),
+            site="site",
+        )
+        register(
+            m.Conversation,
+            organisation="organisation",
+            local_service=(
+                "queue__local_service",
+                "queue__site__local_service",
+                "site__local_service",
+            ),
+            site=("queue__site", "site"),
+        )
+        for model, prefix in (
+            (m.Message, "conversation__"),
+            (m.Attachment, "message__conversation__"),
+            (m.ConversationTransition, "conversation__"),
+            (m.Call, "conversation__"),
+        ):
+            register(
+                model,
+                organisation=f"{prefix}organisation",
+                local_service=(
+                    f"{prefix}queue__local_service",
+                    f"{prefix}queue__site__local_service",
+                    f"{prefix}site__local_service",
+                ),
+                site=(f"{prefix}queue__site", f"{prefix}site"),
+            )
+        register(
+            m.QueueMember,
+            organisation="queue__organisation",
+            local_service=("queue__local_service",),
+            site="queue__site",
+        )
+        # Citizen records and contact points belong to the organisation as a whole (the
+        # desk adds consent and queue membership as relations).
+        org_level: tuple[type[Model], ...] = (
+            m.CitizenRecord,
+            m.ContactPoint,
+            m.InboundEndpoint,
+            m.OrganisationWebhook,
+            m.WebhookEvent,
+            m.QualificationCorrection,
+        )
+        for org_model in org_level:
+            register(org_model, organisation="organisation", local_service=None, site=None)
+        register(m.Mailbox, organisation="endpoint__organisation", local_service=None, site=None)
+        register(m.InboundRow, organisation="endpoint__organisation", local_service=None, site=None)

@@ -1,0 +1,725 @@
+"""The contact hub's one model of every contact, whatever its channel.
+
+A contact arrives as a raw ``InboundRow`` (stored before anything else, idempotent on its
+endpoint, channel and external id), is processed into a ``Message`` of a ``Conversation``
+(threaded, qualified, queued) in a ``Queue``. ``ContactPoint`` is an address parvis talks
+with (email, phone number), ``CitizenRecord`` the person behind it (the desk enriches it).
+Transports are connectors (``contacts.connectors``) named after the ``directory.Channel``
+slug they serve; outbound messages leave through ``parvis.messaging`` only.
+
+Conversation lifecycle (``contacts.workflow``)::
+
+    new → queued → assigned → waiting_citizen | waiting_partner → resolved → closed
+
+``reopen`` moves resolved or closed back to queued; a counter visit is created resolved.
+Deadlines are computed once, at queueing, and stored, never recomputed.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parvis.core.models import TransitionLog
+
+# --- Closed tables ----------------------------------------------------------------------------
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("Nouvelle")
+    QUEUED = "queued", _("En file d’attente")
+    OFFERED = "offered", _("Proposée à un agent")  # routing's only addition
+    ASSIGNED = "assigned", _("Prise en charge")
+    WAITING_CITIZEN = "waiting_citizen", _("En attente de l’usager")
+    WAITING_PARTNER = "waiting_partner", _("En attente d’un partenaire")
+    RESOLVED = "resolved", _("Résolue")
+    CLOSED = "closed", _("Close")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.NEW,
+        Status.QUEUED,
+        Status.OFFERED,
+        Status.ASSIGNED,
+        Status.WAITING_CITIZEN,
+        Status.WAITING_PARTNER,
+    }
+)
+
+# The outcome table is closed and versioned: a conversation stores the version it was coded
+# with, so that an indicator can tell a change of table from a change of practice.
+OUTCOME_TABLE_VERSION = 1
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", _("Réponse apportée")
+    ANSWERED_END_TO_END = "answered_end_to_end", _("Démarche menée de bout en bout")
+    ORIENTED_PARTNER = "oriented_partner", _("Orienté vers un partenaire")
+    ESCALATED_LEVEL2 = "escalated_level2", _("Transmis au niveau 2")
+    OUT_OF_SCOPE = "out_of_scope", _("Hors du champ du service")
+    ABANDONED = "abandoned", _("Abandon de l’usager")
+    VOICEMAIL = "voicemail", _("Message vocal")
+    CALLBACK_FAILED = "callback_failed", _("Rappel sans réponse")
+    DUPLICATE = "duplicate", _("Doublon")
+    SPAM = "spam", _("Indésirable")
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", _("Reçu")
+    OUTBOUND = "outbound", _("Envoyé")
+    NOTE = "note", _("Note interne")
+
+
+class ContactKind(models.TextChoices):
+    EMAIL = "email", _("Courriel")
+    PHONE = "phone", _("Téléphone")
+
+
+# --- Queues -----------------------------------------------------------------------------------
+
+
+class Queue(models.Model):
+    """Where conversations wait for an agent. Owned by an organisation and, below it, by a
+    local service or a site. Its calendar (business time, working days) is the place of
+    ``site`` (the owner) or ``calendar_site`` (named by a service-level queue); the triage
+    queue of an organisation, created with it, is national and counts on the metropolitan
+    calendar. Routing adds its policy beside it (one-to-one) and never writes it."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisme"),
+        on_delete=models.CASCADE,
+        related_name="queues",
+    )
+    local_service = models.ForeignKey(
+        "directory.LocalService",
+        verbose_name=_("service local"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="queues",
+    )
+    site = models.ForeignKey(
+        "directory.Site",
+        verbose_name=_("site"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="queues",
+    )
+    calendar_site = models.ForeignKey(
+        "directory.Site",
+        verbose_name=_("site dont la file suit le calendrier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calendar_queues",
+    )
+    departement = models.ForeignKey(
+        "territories.Departement",
+        verbose_name=_("département"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="queues",
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(max_length=120)
+    is_triage = models.BooleanField(_("file de tri"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    motifs = models.ManyToManyField(
+        "directory.Motif", verbose_name=_("motifs"), blank=True, related_name="queues"
+    )
+    channels = models.ManyToManyField(
+        "directory.Channel", verbose_name=_("canaux"), blank=True, related_name="queues"
+    )
+    # Deadlines computed at queueing: business time for phone and chat, working days for
+    # email, SMS and counter follow-ups.
+    first_answer_business_seconds = models.PositiveIntegerField(
+        _("première réponse, temps ouvré (secondes ; téléphone, chat)"), default=20 * 60
+    )
+    first_answer_working_days = models.PositiveSmallIntegerField(
+        _("première réponse (jours ouvrés ; courriel, SMS, guichet)"), default=2
+    )
+    resolution_working_days = models.PositiveSmallIntegerField(
+        _("résolution (jours ouvrés)"), default=10
+    )
+    commitment_working_days = models.PositiveSmallIntegerField(
+        _("délai annoncé à l’usager (jours ouvrés)"), default=5
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("file d’attente")
+        verbose_name_plural = _("files d’attente")
+        ordering = ["organisation__slug", "-is_triage", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "slug"], name="contacts_queue_unique_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_triage=True),
+                name="contacts_one_triage_queue_per_organisation",
+            ),
+            # No queue without a département, but the national triage queue.
+            models.CheckConstraint(
+                condition=Q(is_triage=True) | Q(departement__isnull=False),
+                name="contacts_queue_has_departement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QueueMember(models.Model):
+    """Who may take conversations from a queue (the desk checks it through scoping)."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queue_memberships"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membre d’une file")
+        verbose_name_plural = _("membres des files")
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "user"], name="contacts_one_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.queue}"
+
+
+# --- Citizens ---------------------------------------------------------------------------------
+
+
+class CitizenRecord(models.Model):
+    """A person an organisation is in contact with (core fields; the desk enriches it)."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="citizen_records"
+    )
+    display_name = models.CharField(_("nom affiché"), max_length=200, blank=True)
+    preferred_channel = models.ForeignKey(
+        "directory.Channel",
+        verbose_name=_("canal préféré"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    last_contact_at = models.DateTimeField(_("dernier contact"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fiche usager")
+        verbose_name_plural = _("fiches usagers")
+        ordering = ["-last_contact_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.display_name or f"Usager n° {self.pk}"
+
+
+class ContactPoint(models.Model):
+    """An address parvis talks with, per organisation: found by its keyed digest, read
+    back only decrypted. An SMS opt-out (« STOP ») is recorded here."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="contact_points"
+    )
+    citizen = models.ForeignKey(
+        CitizenRecord,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_points",
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=ContactKind.choices)
+    value_digest = models.CharField(_("empreinte"), max_length=64)
+    value_encrypted = models.TextField(_("valeur chiffrée"))
+    sms_opt_out_at = models.DateTimeField(_("opposition aux SMS le"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("point de contact")
+        verbose_name_plural = _("points de contact")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "value_digest"],
+                name="contacts_one_contact_point",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} n° {self.pk}"
+
+
+# --- Conversations ----------------------------------------------------------------------------
+
+
+class Conversation(models.Model):
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisme"),
+        on_delete=models.PROTECT,
+        related_name="conversations",
+    )
+    queue = models.ForeignKey(
+        Queue,
+        verbose_name=_("file"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    # The site that handled the contact (a counter visit), when it is not the queue's.
+    site = models.ForeignKey(
+        "directory.Site",
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    channel = models.ForeignKey(
+        "directory.Channel",
+        verbose_name=_("canal"),
+        on_delete=models.PROTECT,
+        related_name="conversations",
+    )
+    motif = models.ForeignKey(
+        "directory.Motif",
+        verbose_name=_("motif"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    citizen = models.ForeignKey(
+        CitizenRecord,
+        verbose_name=_("usager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    contact_point = models.ForeignKey(
+        ContactPoint,
+        verbose_name=_("point de contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    reference = models.CharField(_("référence"), max_length=30, unique=True)
+    subject = models.CharField(_("objet"), max_length=300, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_conversations",
+    )
+    outcome = models.CharField(_("issue"), max_length=30, choices=Outcome.choices, blank=True)
+    outcome_version = models.PositiveSmallIntegerField(
+        _("version de la table des issues"), null=True, blank=True
+    )
+
+    # Priority inputs (routing computes the score; the language engine only proposes).
+    urgency_proposed = models.BooleanField(_("urgence proposée"), default=False)
+    urgency_confirmed = models.BooleanField(_("urgence confirmée"), default=False)
+    vulnerability_proposed = models.BooleanField(_("vulnérabilité proposée"), default=False)
+    vulnerability_reason = models.CharField(
+        _("motif de vulnérabilité (code)"), max_length=30, blank=True
+    )
+    vulnerability_source = models.CharField(
+        _("vulnérabilité déclarée ou confirmée"),
+        max_length=20,
+        blank=True,
+        choices=[
+            ("declared", _("Déclarée par l’usager")),
+            ("confirmed", _("Confirmée par un agent")),
+        ],
+    )
+    priority_bonus = models.PositiveIntegerField(_("bonus de priorité"), default=0)
+    callback_requested = models.BooleanField(_("rappel demandé"), default=False)
+
+    # Qualification on arrival (language engine) and its corrections.
+    qualification_confidence = models.FloatField(
+        _("confiance de qualification"), null=True, blank=True
+    )
+    qualification = models.JSONField(_("qualification proposée"), default=dict, blank=True)
+    needs_triage = models.BooleanField(_("à trier"), default=False)
+
+    # Threading keys: the channel's own (an SMS number pair, a chat session, a call id).
+    thread_key = models.CharField(_("clé de fil"), max_length=200, blank=True, db_index=True)
+    linked_conversation = models.ForeignKey(
+        "self",
+        verbose_name=_("conversation liée"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # Times (UTC). Deadlines are stored at queueing and never recomputed.
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, db_index=True)
+    queued_at = models.DateTimeField(_("mise en file le"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("prise en charge le"), null=True, blank=True)
+    first_answered_at = models.DateTimeField(_("première réponse le"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("résolue le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+    last_message_at = models.DateTimeField(_("dernier message le"), null=True, blank=True)
+    first_answer_due_at = models.DateTimeField(_("première réponse due le"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("résolution due le"), null=True, blank=True)
+    announced_deadline = models.DateTimeField(_("délai annoncé"), null=True, blank=True)
+    handling_seconds = models.PositiveIntegerField(
+        _("durée de traitement (s)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="contacts_conv_org_status"),
+            models.Index(fields=["queue", "status", "queued_at"], name="contacts_conv_queue_wait"),
+            models.Index(fields=["status", "resolved_at"], name="contacts_conv_sweep"),
+            models.Index(fields=["citizen", "-created_at"], name="contacts_conv_citizen"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ConversationTransition(TransitionLog):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=20, blank=True, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d’état d’une conversation")
+        verbose_name_plural = _("changements d’état des conversations")
+
+
+class Message(models.Model):
+    """One message of a conversation: inbound, outbound or an internal note. The text is
+    stored encrypted (agents read it; the desk decrypts) beside its masked form (what
+    search, training examples and logs may hold)."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    direction = models.CharField(_("sens"), max_length=10, choices=Direction.choices)
+    channel = models.ForeignKey(
+        "directory.Channel", verbose_name=_("canal"), on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact_point = models.ForeignKey(
+        ContactPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    subject = models.CharField(_("objet"), max_length=300, blank=True)
+    body_encrypted = models.TextField(_("texte chiffré"), blank=True)
+    html_encrypted = models.TextField(_("HTML nettoyé, chiffré"), blank=True)
+    body_masked = models.TextField(_("texte masqué"), blank=True)
+    is_automatic = models.BooleanField(_("message automatique"), default=False)
+    # Email threading (Message-ID, In-Reply-To, References), kept as given.
+    external_id = models.CharField(
+        _("identifiant externe"), max_length=300, blank=True, db_index=True
+    )
+    in_reply_to = models.CharField(max_length=300, blank=True)
+    references = models.TextField(blank=True)
+    inbound_row = models.OneToOneField(
+        "InboundRow", on_delete=models.SET_NULL, null=True, blank=True, related_name="message"
+    )
+    delivery = models.ForeignKey(
+        "messaging.Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="contacts_msg_conv"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} n° {self.pk}"
+
+
+class Attachment(models.Model):
+    """A file of a message. A refused file keeps its row (name, reason) and no content."""
+
+    class ScanStatus(models.TextChoices):
+        CLEAN = "clean", _("Sain")
+        INFECTED = "infected", _("Infecté")
+        REFUSED = "refused", _("Refusé")
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    file = models.FileField(_("fichier"), upload_to="contacts/%Y/%m/", blank=True)
+    status = models.CharField(_("état"), max_length=10, choices=ScanStatus.choices)
+    refusal_reason = models.CharField(_("motif du refus"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+# --- Phone ------------------------------------------------------------------------------------
+
+
+class Call(models.Model):
+    """A phone call, folded from telephony events in provider-timestamp order; its state
+    never moves backwards whatever the order events arrive in."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="calls", null=True, blank=True
+    )
+    endpoint = models.ForeignKey("InboundEndpoint", on_delete=models.CASCADE, related_name="calls")
+    call_id = models.CharField(_("identifiant d’appel"), max_length=200)
+    state = models.CharField(_("état"), max_length=20, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ivr_choice = models.CharField(max_length=50, blank=True)
+    events = models.JSONField(_("événements reçus"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("appel")
+        verbose_name_plural = _("appels")
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "call_id"], name="contacts_one_call")
+        ]
+
+    def __str__(self) -> str:
+        return self.call_id
+
+
+# --- Ingestion --------------------------------------------------------------------------------
+
+
+class InboundEndpoint(models.Model):
+    """Where one organisation receives one channel: ``/hooks/<uuid>/`` for webhooks (signed
+    with one of two active secrets), or an IMAP mailbox polled. ``connector`` is the
+    connector's code, which is the ``directory.Channel`` slug it serves."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="inbound_endpoints"
+    )
+    queue = models.ForeignKey(
+        Queue,
+        verbose_name=_("file par défaut"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    connector = models.CharField(_("canal"), max_length=20)
+    name = models.CharField(_("nom"), max_length=200)
+    address = models.CharField(
+        _("adresse de réception (courriel, numéro)"), max_length=200, blank=True
+    )
+    secret_encrypted = models.TextField(_("secret chiffré"), blank=True)
+    previous_secret_encrypted = models.TextField(_("secret précédent chiffré"), blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("point d’entrée")
+        verbose_name_plural = _("points d’entrée")
+        ordering = ["organisation__slug", "connector", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox polled for an email endpoint, with its checkpoint."""
+
+    endpoint = models.OneToOneField(
+        InboundEndpoint, on_delete=models.CASCADE, related_name="mailbox"
+    )
+    host = models.CharField(max_length=200)
+    port = models.PositiveIntegerField(default=993)
+    use_ssl = models.BooleanField(default=True)
+    username = models.CharField(max_length=200)
+    password_encrypted = models.TextField(blank=True)
+    folder = models.CharField(max_length=200, default="INBOX")
+    uidvalidity = models.PositiveBigIntegerField(null=True, blank=True)
+    last_uid = models.PositiveBigIntegerField(default=0)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("boîte aux lettres")
+        verbose_name_plural = _("boîtes aux lettres")
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}/{self.folder}"
+
+
+class InboundStatus(models.TextChoices):
+    PENDING = "pending", _("À traiter")
+    PROCESSED = "processed", _("Traité")
+    IGNORED = "ignored", _("Ignoré (accusé, rebond, doublon)")
+    QUARANTINED = "quarantined", _("En quarantaine")
+
+
+class InboundRow(models.Model):
+    """What arrived, stored before the 202: the raw payload (encrypted), idempotent on
+    ``(endpoint, channel, external_id)``; processed by a Celery task, re-enqueued by a
+    sweep, quarantined after too many attempts, purged after processing."""
+
+    endpoint = models.ForeignKey(
+        InboundEndpoint, on_delete=models.CASCADE, related_name="inbound_rows"
+    )
+    channel = models.CharField(_("canal"), max_length=20)
+    kind = models.CharField(_("nature"), max_length=30, default="message")
+    external_id = models.CharField(_("identifiant externe"), max_length=300)
+    payload_encrypted = models.TextField(_("contenu brut chiffré"))
+    content_type = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        _("état"), max_length=20, choices=InboundStatus.choices, default=InboundStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    error_class = models.CharField(_("type d’erreur"), max_length=100, blank=True)
+    received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+    processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("entrée brute")
+        verbose_name_plural = _("entrées brutes")
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "channel", "external_id"], name="contacts_inbound_idempotent"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="contacts_inbound_sweep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.external_id[:40]}"
+
+
+# --- Outbound webhooks and events ---------------------------------------------------------------
+
+
+class OrganisationWebhook(models.Model):
+    """An organisation's subscriber: signed events (created, assigned, resolved) through
+    the outbound door, with retries and a log the organisation admin sees."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(_("adresse"), max_length=500)
+    events = models.JSONField(_("événements"), default=list, blank=True)
+    secret_encrypted = models.TextField(_("secret chiffré"))
+    previous_secret_encrypted = models.TextField(blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook d’organisme")
+        verbose_name_plural = _("webhooks d’organismes")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookEvent(models.Model):
+    """One change of a conversation, numbered per conversation; replayed by
+    ``GET /api/v1/events?since=``. Carries ids only."""
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="contact_events"
+    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    sequence = models.PositiveIntegerField()
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("événement de conversation")
+        verbose_name_plural = _("événements de conversation")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "sequence"], name="contacts_event_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.sequence}"
+
+
+class QualificationCorrection(models.Model):
+    """An agent's correction of the engine's qualification, kept as a training example:
+    the masked text only, purged after its retention."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    masked_text = models.TextField()
+    proposed_motif = models.CharField(max_length=200, blank=True)
+    corrected_motif = models.ForeignKey(
+        "directory.Motif", on_delete=models.CASCADE, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("correction de qualification")
+        verbose_name_plural = _("corrections de qualification")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"→ {self.corrected_motif_id}"
