@@ -1,0 +1,80 @@
+"""Factories of the contact hub (shared by every test of the app)."""
+
+from __future__ import annotations
+
+import secrets
+
+import factory
+
+from parvis.contacts.models import Conversation, InboundEndpoint, Queue, QueueMember, Status
+from parvis.core.crypto import encrypt_text
+from parvis.directory.models import Channel
+from parvis.directory.tests.factories import OrganisationFactory, SiteFactory
+
+CHANNEL_LABELS = {
+    "guichet": "Accueil physique (guichet)",
+    "telephone": "Téléphone",
+    "courriel": "Courriel",
+    "sms": "SMS",
+    "chat": "Messagerie instantanée (chat)",
+}
+
+
+def channel(slug: str) -> Channel:
+    """The taxonomy channel ``slug`` (created when the test database lacks it)."""
+    obj, _ = Channel.objects.get_or_create(slug=slug, defaults={"label": CHANNEL_LABELS[slug]})
+    return obj
+
+
+def triage_queue(organisation) -> Queue:  # type: ignore[no-untyped-def]
+    queue, _ = Queue.objects.get_or_create(
+        organisation=organisation,
+        is_triage=True,
+        defaults={"name": "Tri", "slug": "tri"},
+    )
+    return queue
+
+
+class QueueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Queue
+
+    site = factory.SubFactory(SiteFactory)
+    organisation = factory.LazyAttribute(lambda o: o.site.organisation or OrganisationFactory())
+    departement = factory.LazyAttribute(lambda o: o.site.commune.departement)
+    name = factory.Sequence(lambda n: f"File {n}")
+    slug = factory.Sequence(lambda n: f"file-{n}")
+
+
+class QueueMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QueueMember
+
+    queue = factory.SubFactory(QueueFactory)
+    user = factory.SubFactory("parvis.accounts.tests.factories.UserFactory")
+
+
+class InboundEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InboundEndpoint
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    connector = "courriel"
+    name = factory.Sequence(lambda n: f"Point d’entrée {n}")
+    secret_encrypted = factory.LazyFunction(lambda: encrypt_text(secrets.token_urlsafe(32)))
+
+    @factory.post_generation
+    def with_triage(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            triage_queue(obj.organisation)
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conversation
+
+    queue = factory.SubFactory(QueueFactory)
+    organisation = factory.LazyAttribute(lambda o: o.queue.organisation)
+    channel = factory.LazyFunction(lambda: channel("courriel"))
+    reference = factory.Sequence(lambda n: f"CONV-2026-{n:05d}")
+    status = Status.QUEUED
