@@ -1,0 +1,30 @@
+"""The contract between connectors and the hub: an inbound message threads or opens a
+conversation."""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.contacts.inbound import InboundMessage
+from parvis.contacts.models import Conversation
+from parvis.contacts.services import message_receive
+from parvis.contacts.tests.factories import InboundEndpointFactory, channel
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_message_opens_a_conversation_and_its_reply_threads_into_it():
+    channel("courriel")
+    endpoint = InboundEndpointFactory()
+    first = message_receive(
+        endpoint=endpoint,
+        inbound=InboundMessage(channel="courriel", text="Bonjour", external_id="<a@x>"),
+    )
+    reply = message_receive(
+        endpoint=endpoint,
+        inbound=InboundMessage(
+            channel="courriel", text="Merci", external_id="<b@x>", in_reply_to="<a@x>"
+        ),
+    )
+    assert reply.conversation_id == first.conversation_id
+    assert Conversation.objects.get().queue.is_triage
