@@ -57,6 +57,7 @@ class QueueMemberFactory(factory.django.DjangoModelFactory):
 class InboundEndpointFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = InboundEndpoint
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     connector = "courriel"
