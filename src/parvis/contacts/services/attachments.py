@@ -66,6 +66,7 @@ def sanitise_filename(name: str) -> str:
     ``FILENAME_MAX_CHARS`` characters with its extension kept."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
+    name = re.sub(r"[\t\n\r]", " ", name)
     name = _UNSAFE.sub("", name)
     name = _RESERVED.sub("_", name)
     name = " ".join(name.split())
