@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from parvis.contacts import scanning
-from parvis.contacts.inbound import IncomingFile, InboundMessage
+from parvis.contacts.inbound import InboundMessage, IncomingFile
 from parvis.contacts.models import Attachment
 from parvis.contacts.services import attachments_store, message_receive
 from parvis.contacts.services.attachments import sanitise_filename, sniff

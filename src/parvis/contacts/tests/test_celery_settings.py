@@ -37,7 +37,7 @@ def test_the_visibility_timeout_outlasts_the_longest_task():
         [settings.CELERY_TASK_TIME_LIMIT]
         + [task.time_limit for task in _tasks().values() if task.time_limit]  # type: ignore[attr-defined]
     )
-    assert settings.BROKER_VISIBILITY_TIMEOUT_SECONDS > longest
+    assert longest < settings.BROKER_VISIBILITY_TIMEOUT_SECONDS
     if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         options = app.conf.broker_transport_options
         assert options["visibility_timeout"] == settings.BROKER_VISIBILITY_TIMEOUT_SECONDS

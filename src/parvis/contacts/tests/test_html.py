@@ -6,6 +6,8 @@ import pytest
 
 from parvis.contacts.html import sanitise_html
 
+REL = 'rel="noopener noreferrer nofollow"'
+
 
 @pytest.mark.parametrize(
     ("html", "expected"),
@@ -15,8 +17,8 @@ from parvis.contacts.html import sanitise_html
         ("<script>alert(1)</script><p>après</p>", "<p>après</p>"),
         ("<style>p { color: red }</style>visible", "visible"),
         ('<img src="https://pisteur.example/pixel.gif">vu', "vu"),
-        ('<a href="javascript:alert(1)">lien</a>', '<a rel="noopener noreferrer nofollow">lien</a>'),
-        ('<a href="/compte/">interne</a>', '<a rel="noopener noreferrer nofollow">interne</a>'),
+        ('<a href="javascript:alert(1)">lien</a>', f"<a {REL}>lien</a>"),
+        ('<a href="/compte/">interne</a>', f"<a {REL}>interne</a>"),
         (
             '<a href="https://www.caf.fr/" target="_blank">CAF</a>',
             '<a href="https://www.caf.fr/" rel="noopener noreferrer nofollow">CAF</a>',

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from parvis.accounts.services import purge_expired_data
 from parvis.accounts.tests.factories import UserFactory
