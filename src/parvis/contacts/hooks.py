@@ -95,7 +95,12 @@ def inbound_hook(request: HttpRequest, endpoint_uuid: uuid.UUID) -> HttpResponse
         verify(request.headers.get(HEADER), body, _secrets(endpoint))
     except SignatureError as error:
         logger.info("inbound_hook_refused", endpoint=endpoint.pk, code=error.code)
-        return problem_response(status=401, code=error.code, detail=error.message)
+        return problem_response(
+            status=401,
+            code=error.code,
+            detail=error.message,
+            headers={"WWW-Authenticate": f'Signature header="{HEADER}"'},
+        )
     try:
         accepted, duplicates = services.inbound_deliver(
             endpoint=endpoint,

@@ -97,6 +97,7 @@ def test_refusals_are_401_problems_in_french_and_store_nothing(sms, header, code
     assert response["Content-Type"] == PROBLEM
     problem = json.loads(response.content)
     assert problem["code"] == code and problem["status"] == 401
+    assert response["WWW-Authenticate"] == 'Signature header="X-Parvis-Signature"'
     assert "Signature" in problem["detail"]
     assert not InboundRow.objects.exists()
 
