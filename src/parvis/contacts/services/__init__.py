@@ -14,6 +14,7 @@ from parvis.contacts.services.conversations import message_receive
 from parvis.contacts.services.ingestion import (
     inbound_accept,
     inbound_deliver,
+    inbound_endpoint_rotate_secret,
     inbound_process,
     inbound_purge,
     inbound_requeue_stale,
@@ -24,6 +25,7 @@ __all__ = [
     "attachments_store",
     "inbound_accept",
     "inbound_deliver",
+    "inbound_endpoint_rotate_secret",
     "inbound_process",
     "inbound_purge",
     "inbound_requeue_stale",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Mapping
 
 import structlog
@@ -93,6 +94,18 @@ def inbound_deliver(
         else:
             duplicates += 1
     return accepted, duplicates
+
+
+@transaction.atomic
+def inbound_endpoint_rotate_secret(*, endpoint: InboundEndpoint) -> str:
+    """A new signing secret for ``endpoint``, returned once in clear (to hand to the
+    provider); the current one stays valid as the previous secret until the next
+    rotation, so deliveries signed during the change are not refused."""
+    secret = secrets.token_urlsafe(32)
+    endpoint.previous_secret_encrypted = endpoint.secret_encrypted
+    endpoint.secret_encrypted = encrypt_text(secret)
+    endpoint.save(update_fields=["secret_encrypted", "previous_secret_encrypted"])
+    return secret
 
 
 def payload_of(row: InboundRow) -> bytes:

@@ -182,3 +182,20 @@ def test_a_connector_may_split_a_delivery_into_several_items(sms, monkeypatch):
     assert _post(sms, b"a b c").json() == {"accepted": 3, "duplicates": 0}
     assert _post(sms, b"c d").json() == {"accepted": 1, "duplicates": 1}
     assert sorted(InboundRow.objects.values_list("kind", flat=True)) == ["receipt"] * 4
+
+
+def test_after_a_rotation_both_the_new_and_the_old_secret_sign(sms):
+    from parvis.contacts.services import inbound_endpoint_rotate_secret
+
+    new = inbound_endpoint_rotate_secret(endpoint=sms)
+    sms.refresh_from_db()
+    assert _post(sms, b"nouveau", secrets=(new,)).status_code == 202
+    assert _post(sms, b"ancien", secrets=("secret-actuel",)).status_code == 202
+    assert _post(sms, b"perime", secrets=("secret-precedent",)).status_code == 401
+
+
+def test_an_endpoint_no_connector_serves_is_a_404_problem(sms, monkeypatch):
+    monkeypatch.delitem(base._REGISTRY, "sms")
+    response = _post(sms, b"x")
+    assert response.status_code == 404 and response["Content-Type"] == PROBLEM
+    assert not InboundRow.objects.exists()
