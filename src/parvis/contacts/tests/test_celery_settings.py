@@ -3,6 +3,8 @@ tasks acknowledge late, and Redis's visibility timeout outlasts the longest task
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 
 from parvis.celery import app
@@ -49,3 +51,14 @@ def test_the_requeue_sweep_is_on_the_beat_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["contacts-requeue-inbound"]
     assert entry["task"] == "contacts.requeue_inbound"
     assert entry["schedule"] <= settings.CONTACTS_INBOUND_REQUEUE_SECONDS
+
+
+def test_a_visibility_timeout_below_the_time_limit_is_refused_at_start_up(tmp_path):
+    from parvis.core.tests.test_startup import _one_sentence, _run
+
+    result = _run(
+        [sys.executable, "-m", "parvis", "check"],
+        {"CELERY_TASK_TIME_LIMIT": "600", "BROKER_VISIBILITY_TIMEOUT_SECONDS": "600"},
+        tmp_path,
+    )
+    assert "BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed" in _one_sentence(result)
