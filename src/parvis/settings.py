@@ -294,7 +294,43 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ACKS_LATE = True
+# --- Celery acknowledgements (contact hub, ingestion part) ---------------------------
+# A task is acknowledged as the worker receives it, so a message is never run twice by
+# surprise; only tasks that are safe to run twice (each loads its row and does nothing
+# when the work is done) acknowledge late and are redelivered after a worker dies.
+# Everything else is recovered by the database sweeps (contacts' requeue, messaging's
+# requeue_stale, voice's requeue_pending), never by the broker.
+CELERY_TASK_ACKS_LATE = False
+IDEMPOTENT_TASKS = (
+    "contacts.process_inbound",
+    "parvis.voice.tasks.process_experience",
+    "parvis.voice.tasks.mask_answer",
+    "parvis.simplification.tasks.mask_request_texts",
+    "parvis.publication.tasks.sync_experience",
+    "parvis.publication.tasks.note_simplification_change",
+    "parvis.publication.tasks.note_directory_change",
+    "parvis.publication.tasks.refresh_figures",
+    "parvis.publication.tasks.export_open_data",
+    "parvis.publication.tasks.export_changed_open_data",
+    "parvis.publication.tasks.rebuild",
+)
+CELERY_TASK_ANNOTATIONS = {name: {"acks_late": True} for name in IDEMPOTENT_TASKS}
+# No task runs longer than this (hard limit, seconds; the soft one raises in the task a
+# minute before). A message acknowledged late and still unacknowledged after Redis's
+# visibility timeout is delivered again: the timeout stays well above the longest task.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int(
+    "BROKER_VISIBILITY_TIMEOUT_SECONDS", default=2 * CELERY_TASK_TIME_LIMIT
+)
+if BROKER_VISIBILITY_TIMEOUT_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed CELERY_TASK_TIME_LIMIT, or a long task "
+        "acknowledged late would be delivered twice."
+    )
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "unix://")):
+    # Only Redis reads it (the embedded broker's transport options go to SQLAlchemy).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS}
 # Messages each worker process reserves ahead. 1 leaves a process idle between tasks
 # while the main process fetches the next (up to a polling interval on the embedded
 # broker); prefork's fair scheduling hands reserved messages only to idle processes, so a
@@ -318,6 +354,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "voice-requeue-pending": {"task": "parvis.voice.tasks.requeue_pending", "schedule": 300.0},
+    "contacts-requeue-inbound": {"task": "contacts.requeue_inbound", "schedule": 30.0},
     "voice-purge-originals": {
         "task": "parvis.voice.tasks.purge_originals",
         "schedule": crontab(hour=2, minute=45),
@@ -577,6 +614,41 @@ SERVICE_LEVEL_DEFAULT_BUSINESS_HOURS = tuple(
 )
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
+
+# --- Contact hub: ingestion and attachments -------------------------------------------
+# A raw inbound row is processed at most this many times, then quarantined.
+CONTACTS_INBOUND_MAX_ATTEMPTS = env.int("CONTACTS_INBOUND_MAX_ATTEMPTS", default=5)
+# Rows still pending this long after being handed to the worker are sent again.
+CONTACTS_INBOUND_REQUEUE_SECONDS = env.int("CONTACTS_INBOUND_REQUEUE_SECONDS", default=60)
+# Days raw rows are kept after processing, and quarantined ones after quarantine.
+CONTACTS_INBOUND_RETENTION_DAYS = env.int("CONTACTS_INBOUND_RETENTION_DAYS", default=30)
+CONTACTS_INBOUND_QUARANTINE_RETENTION_DAYS = env.int(
+    "CONTACTS_INBOUND_QUARANTINE_RETENTION_DAYS", default=90
+)
+# Largest body (bytes) of a signed delivery to /hooks/<uuid>/, per connector ("default"
+# for the others): raw MIME with attachments is large; Django's own limit
+# (DATA_UPLOAD_MAX_MEMORY_SIZE) stays as it is everywhere else.
+CONTACTS_HOOK_MAX_BODY_BYTES = {
+    "default": env.int("CONTACTS_HOOK_MAX_BODY_BYTES", default=1024 * 1024),
+    "courriel": env.int("CONTACTS_HOOK_MAX_EMAIL_BODY_BYTES", default=40 * 1024 * 1024),
+}
+# (limit, window in seconds): deliveries per inbound endpoint, signed or not.
+CONTACTS_RATE_LIMITS = {
+    "hook_endpoint": (env.int("CONTACTS_HOOK_RATE_LIMIT_PER_MINUTE", default=60_000), 60),
+}
+# Attachments of one inbound message: per file, per message, number of files.
+CONTACTS_ATTACHMENT_MAX_FILE_BYTES = 10 * 1024 * 1024
+CONTACTS_ATTACHMENT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+CONTACTS_ATTACHMENT_MAX_FILES = 10
+# The virus scanner (dotted path to a contacts.scanning.VirusScanner): the clamd adapter
+# in production (CONTACTS_CLAMD_ADDRESS: tcp://host:port or unix:///path), the test
+# scanner that only knows the EICAR test string elsewhere.
+CONTACTS_VIRUS_SCANNER = env.str(
+    "CONTACTS_VIRUS_SCANNER",
+    default="parvis.contacts.scanning." + ("ClamdScanner" if IS_PRODUCTION else "EicarTestScanner"),
+)
+CONTACTS_CLAMD_ADDRESS = env.str("CONTACTS_CLAMD_ADDRESS", default="tcp://127.0.0.1:3310")
+CONTACTS_CLAMD_TIMEOUT_SECONDS = env.float("CONTACTS_CLAMD_TIMEOUT_SECONDS", default=30.0)
 
 # --- Logging ------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

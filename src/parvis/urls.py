@@ -19,6 +19,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # Signed inbound webhooks of the contact hub (outside /api/v1: providers' format).
+    path("hooks/", include("parvis.contacts.hooks_urls")),
     path("compte/", include("parvis.accounts.urls")),
     path("espace-agents/annuaire/", include("parvis.directory.backoffice_urls")),
     path("espace-agents/experiences/", include("parvis.voice.backoffice_urls")),

@@ -218,6 +218,7 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     from parvis.core.realtime import purge_old_events
+    from parvis.core.retention import registered_purges
 
     now = now or timezone.now()
     axes_cutoff = now - dt.timedelta(days=settings.RETENTION_AXES_DAYS)
@@ -237,6 +238,8 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
         "pending_accounts": _pending_citizens(
             joined_before=now - dt.timedelta(days=settings.RETENTION_PENDING_ACCOUNTS_DAYS)
         ).delete()[0],
+        # the apps' own purges (core.retention), e.g. the contact hub's raw inbound rows
+        **{name: purge(now=now) for name, purge in registered_purges().items()},
     }
     logger.info("purge_expired_data", **counts)
     return counts

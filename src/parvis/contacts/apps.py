@@ -21,6 +21,11 @@ class ContactsConfig(AppConfig):
         register_encrypted(m.Mailbox, "password_encrypted")
         register_encrypted(m.OrganisationWebhook, "secret_encrypted", "previous_secret_encrypted")
 
+        from parvis.contacts.services.ingestion import inbound_purge
+        from parvis.core.retention import register_purge
+
+        register_purge("contacts_inbound_rows", inbound_purge)
+
         # A queue sits where its owner sits; a conversation where its queue does, and also
         # at the site that handled it (a counter visit).
         register(

@@ -624,6 +624,9 @@ class InboundRow(models.Model):
     attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
     error_class = models.CharField(_("type d’erreur"), max_length=100, blank=True)
     received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+    # Last time the row was handed to the worker: the requeue sweep sends back rows still
+    # pending a while after it (ingestion part).
+    enqueued_at = models.DateTimeField(_("mis en file le"), default=timezone.now)
     processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
 
     class Meta:
@@ -637,6 +640,7 @@ class InboundRow(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "received_at"], name="contacts_inbound_sweep"),
+            models.Index(fields=["status", "enqueued_at"], name="contacts_inbound_requeue"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from parvis.accounts.scoping import visible_to
-from parvis.contacts.models import Conversation, Queue
+from parvis.contacts.models import Conversation, InboundEndpoint, Queue
 
 
 def conversations_for(principal: Any) -> QuerySet[Conversation]:
@@ -16,3 +16,9 @@ def conversations_for(principal: Any) -> QuerySet[Conversation]:
 
 def queues_for(principal: Any) -> QuerySet[Queue]:
     return visible_to(principal, Queue.objects.all())
+
+
+def inbound_endpoint_for_hook(endpoint_uuid: Any) -> InboundEndpoint | None:
+    """The active endpoint a signed webhook names (``/hooks/<uuid>/``): the signature,
+    checked next, is its authentication (ingestion part)."""
+    return InboundEndpoint.objects.filter(uuid=endpoint_uuid, is_active=True).first()

@@ -1,4 +1,9 @@
-"""Celery tasks of the contact hub: load by id, call one service."""
+"""Celery tasks of the contact hub: load by id, call one service.
+
+``process_inbound`` is idempotent (a row processed meanwhile is left alone), so it
+acknowledges late (``settings.IDEMPOTENT_TASKS``); the requeue sweep is what recovers a
+lost one, whatever the broker did.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,13 @@ from celery import shared_task
 from parvis.contacts import services
 
 
-@shared_task(name="contacts.process_inbound")
+@shared_task(name="contacts.process_inbound", acks_late=True)
 def process_inbound(row_id: int) -> None:
     services.inbound_process(row_id=row_id)
+
+
+@shared_task(name="contacts.requeue_inbound")
+def requeue_inbound() -> int:
+    """Beat, every 30 s: rows still pending after ``CONTACTS_INBOUND_REQUEUE_SECONDS``
+    go back to the worker (spent ones to quarantine)."""
+    return services.inbound_requeue_stale()

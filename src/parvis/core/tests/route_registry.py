@@ -38,10 +38,13 @@ class Route:
 
     ``access``: ``public`` (anyone, ``public_status``), ``login`` (any signed-in user,
     nothing organisation-bound in the URL), ``scoped`` (the URL names an object of
-    organisation A or B: the other organisation gets 404), ``platform`` (platform admins).
+    organisation A or B: the other organisation gets 404), ``platform`` (platform admins),
+    ``signed`` (a machine's webhook authenticated by its ``X-Parvis-Signature``, no
+    session: an unsigned or badly signed POST gets 401 problem+json, never a 2xx or 5xx;
+    ``kwargs`` builds the endpoint of organisation A or B).
     """
 
-    access: Literal["public", "login", "scoped", "platform"]
+    access: Literal["public", "login", "scoped", "platform", "signed"]
     kwargs: Kwargs = no_kwargs
     public_status: int = 200
     agent_status: int = 200  # agent of the object's organisation
@@ -95,6 +98,16 @@ HTML_ROUTES: dict[str, Route] = {
         "public", kwargs=lambda w, k: {"code": w[k].site.commune.departement_id}
     ),
 }
+
+
+def _inbound_endpoint(w: Any, k: str) -> dict[str, Any]:
+    from parvis.contacts.tests.factories import InboundEndpointFactory
+
+    return {"endpoint_uuid": InboundEndpointFactory(organisation=w[k].org).uuid}
+
+
+# Signed machine webhooks (contacts: SMS, telephony, raw MIME, chat relays).
+HTML_ROUTES["hooks:inbound"] = Route("signed", kwargs=_inbound_endpoint, public_status=405)
 
 
 def _departement(w: Any, k: str) -> dict[str, Any]:

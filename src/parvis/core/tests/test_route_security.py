@@ -17,6 +17,7 @@ from django.urls import get_resolver, reverse
 
 from parvis.accounts.tests.factories import UserFactory
 from parvis.api.root import api
+from parvis.contacts.signatures import sign
 from parvis.core.tests.route_registry import (
     API_OPERATIONS,
     HTML_ROUTES,
@@ -76,6 +77,25 @@ def _get(client: Client, name: str, entry: Route, world: dict[str, OrgWorld], ke
     return client.get(url)
 
 
+def _assert_refuses_unsigned(name: str, entry: Route, world: dict[str, OrgWorld], get) -> None:  # type: ignore[no-untyped-def]
+    """A signed webhook: GET is no way in (405), and a POST without a valid signature
+    is 401 problem+json, whoever sends it (a session does not sign)."""
+    assert get.status_code == entry.public_status, name
+    url = reverse(name, kwargs=entry.kwargs(world, "a"))
+    body = b'{"texte": "Bonjour"}'
+    headers: list[dict[str, str]] = [
+        {},
+        {"HTTP_X_PARVIS_SIGNATURE": "n'importe quoi"},
+        {"HTTP_X_PARVIS_SIGNATURE": sign(body, ["pas-le-bon-secret"])},
+        {"HTTP_X_PARVIS_SIGNATURE": sign(body, ["pas-le-bon-secret"], timestamp=1)},
+    ]
+    for client in (Client(enforce_csrf_checks=True), _session(world["a"].admin)):
+        for extra in headers:
+            response = client.post(url, data=body, content_type="application/json", **extra)
+            assert response.status_code == 401, (name, extra, response.content)
+            assert response["Content-Type"] == "application/problem+json", name
+
+
 def _session(user: Any) -> Client:
     client = Client()
     client.force_login(user)
@@ -86,6 +106,9 @@ def _session(user: Any) -> Client:
 def test_html_route_access(name: str, world: dict[str, OrgWorld]):
     entry = HTML_ROUTES[name]
     anonymous = _get(Client(), name, entry, world, "a")
+    if entry.access == "signed":
+        _assert_refuses_unsigned(name, entry, world, anonymous)
+        return
     if entry.access == "public":
         assert anonymous.status_code == entry.public_status, name
         return
