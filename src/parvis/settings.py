@@ -317,6 +317,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parvis.messaging.tasks.requeue_stale",
         "schedule": 300.0,
     },
+    # Contact hub, part 3 (email): IMAP polling of active mailboxes.
+    "contacts-poll-mailboxes": {
+        "task": "contacts.poll_mailboxes",
+        "schedule": float(env.int("CONTACTS_IMAP_POLL_SECONDS", default=60)),
+    },
     "voice-requeue-pending": {"task": "parvis.voice.tasks.requeue_pending", "schedule": 300.0},
     "voice-purge-originals": {
         "task": "parvis.voice.tasks.purge_originals",
@@ -459,6 +464,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # attempts after which a message goes to dead letter.
 MESSAGING_PROVIDERS = {"email": env.str("MESSAGING_EMAIL_PROVIDER", default="django-email")}
 MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=5)
+
+# --- Contact hub, part 3 (email) ------------------------------------------------------
+# IMAP polling period (the beat entry "contacts-poll-mailboxes") and socket timeout.
+CONTACTS_IMAP_POLL_SECONDS = env.int("CONTACTS_IMAP_POLL_SECONDS", default=60)
+CONTACTS_IMAP_TIMEOUT_SECONDS = env.int("CONTACTS_IMAP_TIMEOUT_SECONDS", default=30)
 
 # --- parvis -------------------------------------------------------------------------
 PARVIS_BRAND = env.str("PARVIS_BRAND", default="state")
