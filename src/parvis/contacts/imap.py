@@ -19,10 +19,12 @@ body is found by its ``BODY[]`` tag, never by position.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from django.conf import settings
@@ -57,7 +59,7 @@ def external_id(mailbox: Mailbox, uidvalidity: int, uid: int) -> str:
     return f"{mailbox.pk}:{uidvalidity}:{uid}"
 
 
-def _ok(answer: tuple[str, list[object]], command: str) -> list[object]:
+def _ok(answer: tuple[str, Sequence[Any]], command: str) -> Sequence[Any]:
     status, data = answer
     if status != "OK":
         raise ImapError(f"{command} refused: {status}")
@@ -194,10 +196,8 @@ def mailbox_poll(*, mailbox: Mailbox, client: imaplib.IMAP4 | None = None) -> Po
             _checkpoint(mailbox, uidvalidity=uidvalidity, last_uid=mailbox.last_uid)
     finally:
         if own_client:
-            try:
+            with contextlib.suppress(OSError, imaplib.IMAP4.error):
                 client.logout()
-            except (OSError, imaplib.IMAP4.error):
-                pass
     logger.info(
         "mailbox_polled",
         mailbox=mailbox.pk,
@@ -208,9 +208,7 @@ def mailbox_poll(*, mailbox: Mailbox, client: imaplib.IMAP4 | None = None) -> Po
     return result
 
 
-def _resync(
-    client: imaplib.IMAP4, mailbox: Mailbox, uidvalidity: int, result: PollResult
-) -> None:
+def _resync(client: imaplib.IMAP4, mailbox: Mailbox, uidvalidity: int, result: PollResult) -> None:
     """After a UIDVALIDITY change: store only the messages this mailbox never stored."""
     logger.warning(
         "mailbox_uidvalidity_changed",

@@ -18,7 +18,7 @@ from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 from typing import cast
 
-from parvis.contacts.inbound import IncomingFile, InboundMessage
+from parvis.contacts.inbound import InboundMessage, IncomingFile
 
 # Senders that are machines: a bounce source, or an address that says not to answer.
 _MACHINE_LOCAL_PARTS = re.compile(

@@ -26,6 +26,7 @@ import importlib
 import re
 from collections.abc import Mapping
 from email import message_from_bytes, policy
+from typing import TYPE_CHECKING
 
 import nh3
 import structlog
@@ -51,6 +52,9 @@ from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.messaging.providers import make_message_id
 from parvis.messaging.rendering import render_message
 from parvis.messaging.services import message_queue
+
+if TYPE_CHECKING:
+    from parvis.accounts.models import User
 
 logger = structlog.get_logger(__name__)
 
@@ -155,7 +159,7 @@ def _thread_headers(conversation: Conversation) -> tuple[str, list[str]]:
 
 
 @transaction.atomic
-def email_reply_send(*, conversation: Conversation, author: object, text: str) -> Message:
+def email_reply_send(*, conversation: Conversation, author: User | None, text: str) -> Message:
     """Store an agent's reply in ``conversation`` and queue it by email (the outbound
     door); the outbound message. Raises ``ContactError`` when no address is known."""
     to = citizen_address(conversation)

@@ -120,9 +120,7 @@ def test_the_connector_sanitises_html_before_the_hub_sees_it(endpoint, monkeypat
 
 
 def test_attachments_become_incoming_files():
-    parsed = mime.parse(
-        mail(attachments=[("avis d’imposition.pdf", PDF, "application/pdf")])
-    )
+    parsed = mime.parse(mail(attachments=[("avis d’imposition.pdf", PDF, "application/pdf")]))
     [attached] = parsed.inbound.attachments
     assert attached.filename == "avis d’imposition.pdf"
     assert attached.content == PDF
@@ -178,9 +176,7 @@ def test_a_mail_without_message_id_received_twice_is_stored_once(endpoint, recei
     assert inbound_messages().count() == 1
 
 
-def test_the_same_mail_reaching_two_mailboxes_of_one_organisation_is_stored_once(
-    endpoint, receive
-):
+def test_the_same_mail_reaching_two_mailboxes_of_one_organisation_is_stored_once(endpoint, receive):
     other = InboundEndpointFactory(organisation=endpoint.organisation, address="b@caf.example")
     receive(endpoint, mail())
     receive(other, mail())
@@ -237,9 +233,7 @@ def test_a_request_gets_its_acknowledgement_stored_as_an_automatic_outbound_mess
         ({}, "bounces+x1@lists.example.org"),
     ],
 )
-def test_automatic_bulk_or_machine_mail_gets_no_acknowledgement(
-    endpoint, receive, headers, sender
-):
+def test_automatic_bulk_or_machine_mail_gets_no_acknowledgement(endpoint, receive, headers, sender):
     receive(endpoint, mail(headers=headers, sender=sender or "paul@example.org"))
     assert inbound_messages().count() == 1  # it is still received
     assert django_mail.outbox == []
@@ -323,7 +317,7 @@ def test_a_plain_bounce_from_mailer_daemon_opens_nothing(endpoint, receive):
 
 def test_the_webhook_names_a_mail_by_its_message_id_else_by_its_hash():
     connector = connectors.get("courriel")
-    [(kind, external_id, payload)] = connector.accept(mail(), {})  # type: ignore[attr-defined]
+    [(kind, external_id, _payload)] = connector.accept(mail(), {})  # type: ignore[attr-defined]
     assert (kind, external_id) == ("message", "<m1@example.org>")
     raw = mail(message_id=None)
     [(_, external_id, _)] = connector.accept(raw, {})  # type: ignore[attr-defined]

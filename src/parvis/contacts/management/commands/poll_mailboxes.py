@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from parvis.contacts.imap import mailbox_poll, mailboxes_poll
+from parvis.contacts.imap import PollResult, mailbox_poll, mailboxes_poll
 from parvis.contacts.models import Mailbox
 
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--mailbox", type=int, help="identifiant d’une seule boîte")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        results: dict[int, PollResult | None]
         if options["mailbox"]:
             mailbox = Mailbox.objects.select_related("endpoint").get(pk=options["mailbox"])
             results = {mailbox.pk: mailbox_poll(mailbox=mailbox)}

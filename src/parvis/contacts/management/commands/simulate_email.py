@@ -67,8 +67,10 @@ class Command(BaseCommand):
             raise CommandError("Aucun point d’entrée courriel avec cet uuid.")
         body = self._mail(options, endpoint)
         if options["url"]:
+            if not options["url"].startswith(("http://", "https://")):
+                raise CommandError("--url doit commencer par http:// ou https://.")
             secrets = [decrypt_text(endpoint.secret_encrypted)]
-            request = urllib.request.Request(
+            request = urllib.request.Request(  # noqa: S310 (http(s) checked above)
                 f"{options['url'].rstrip('/')}/hooks/{endpoint.uuid}/",
                 data=body,
                 method="POST",
