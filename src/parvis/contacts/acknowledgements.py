@@ -111,6 +111,8 @@ def acknowledgement_send(
     address = parsed.inbound.sender
     if parsed.auto_submitted or not address or is_machine_sender(address):
         return None
+    if InboundEndpoint.objects.filter(address__iexact=address).exists():
+        return None  # one of parvis's own mailboxes: never answer a machine with a machine
     conversation = message.conversation
     if (
         Message.objects.filter(conversation=conversation, direction=Direction.INBOUND)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail as django_mail
+from django.core.management import CommandError, call_command
 
 from parvis.accounts.tests.factories import UserFactory
 from parvis.contacts import connectors, mime
@@ -238,6 +239,20 @@ def test_automatic_bulk_or_machine_mail_gets_no_acknowledgement(endpoint, receiv
     assert inbound_messages().count() == 1  # it is still received
     assert django_mail.outbox == []
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
+
+
+def test_a_mail_from_one_of_parvis_own_mailboxes_gets_no_acknowledgement(endpoint, receive):
+    InboundEndpointFactory(address="accueil@cpam.example")
+    receive(endpoint, mail(sender="accueil@cpam.example"))
+    assert django_mail.outbox == []
+
+
+def test_the_simulator_stores_and_processes_a_test_email(endpoint, capsys):
+    call_command("simulate_email", str(endpoint.uuid), "--from", "lea@example.org", "--process")
+    assert "Traitée." in capsys.readouterr().out
+    assert Conversation.objects.get().organisation_id == endpoint.organisation_id
+    with pytest.raises(CommandError):
+        call_command("simulate_email", "not-a-uuid")
 
 
 def test_auto_submitted_no_is_a_person_and_gets_an_acknowledgement(endpoint, receive):

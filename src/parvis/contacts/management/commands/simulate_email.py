@@ -13,6 +13,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from parvis.contacts import connectors, signatures
@@ -62,7 +63,10 @@ class Command(BaseCommand):
         return bytes(mail)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        endpoint = InboundEndpoint.objects.filter(uuid=options["endpoint"]).first()
+        try:
+            endpoint = InboundEndpoint.objects.filter(uuid=options["endpoint"]).first()
+        except ValidationError:
+            endpoint = None
         if endpoint is None or endpoint.connector != "courriel":
             raise CommandError("Aucun point d’entrée courriel avec cet uuid.")
         body = self._mail(options, endpoint)
