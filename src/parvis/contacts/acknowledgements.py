@@ -100,6 +100,7 @@ def _context(message: Message, endpoint: InboundEndpoint) -> dict[str, object]:
         "contact_email": email,
         "contact_phone": phone,
         "contact_address": address,
+        "can_reply": "@" in endpoint.address,  # Reply-To: the endpoint's mailbox
     }
 
 

@@ -19,13 +19,14 @@ from html.parser import HTMLParser
 from typing import cast
 
 from parvis.contacts.inbound import InboundMessage, IncomingFile
+from parvis.core.text import clean_text, strip_controls
 
 # Senders that are machines: a bounce source, or an address that says not to answer.
 _MACHINE_LOCAL_PARTS = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|ne-?pas-?repondre|do-?not-?reply|bounces?)([+._-].*)?$",
     re.IGNORECASE,
 )
-_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_MESSAGE_ID = re.compile(r"<[^<>\s\x00-\x1f\x7f]+>")
 _DSN_FIELD = re.compile(r"^(?P<name>[A-Za-z-]+):\s*(?P<value>.*)$")
 DERIVED_ID_DOMAIN = "derive.parvis.invalid"
 
@@ -140,11 +141,15 @@ def _bodies_and_files(message: EmailMessage) -> tuple[str, str, list[IncomingFil
             "message.eml" if part.get_content_type() == "message/rfc822" else "piece-jointe"
         )
         files.append(
-            IncomingFile(filename=name, content=payload, declared_type=part.get_content_type())
+            IncomingFile(
+                filename=strip_controls(name),
+                content=payload,
+                declared_type=part.get_content_type(),
+            )
         )
     if not text and markup:
         text = html_to_text(markup)
-    return text.strip(), markup, files
+    return clean_text(text), strip_controls(markup), files
 
 
 def _delivery_report(message: EmailMessage, sender: str) -> DeliveryReport | None:
@@ -228,7 +233,7 @@ def parse(raw: bytes) -> ParsedMail:
         html=markup,
         sender=sender,
         sender_kind="email" if sender else "",
-        subject=_header(message, "Subject")[:300],
+        subject=" ".join(strip_controls(_header(message, "Subject")).split())[:300],
         external_id=message_id or derived_message_id(raw),
         in_reply_to=in_reply_to[0] if in_reply_to else "",
         references=message_ids(_header(message, "References")),

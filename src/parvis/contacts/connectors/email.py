@@ -183,6 +183,7 @@ def email_reply_send(*, conversation: Conversation, author: User | None, text: s
         "subject": conversation.subject,
         "reference": conversation.reference,
         "service": conversation.organisation.name,
+        "can_reply": bool(reply_to),
     }
     rendered = render_message(REPLY_TEMPLATE, context)
     now = timezone.now()

@@ -120,6 +120,20 @@ def test_the_connector_sanitises_html_before_the_hub_sees_it(endpoint, monkeypat
     assert "Bonjour" in seen["html"]
 
 
+def test_control_characters_never_reach_stored_text(endpoint, receive):
+    # PostgreSQL refuses NUL in text: a hostile mail must still be stored.
+    raw = (
+        b"From: paul@example.org\r\nSubject: Bon\x00jour\x07\r\n"
+        b"Message-ID: <nul\x00@example.org>\r\nIn-Reply-To: <x\x00y@example.org>\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nTexte\x00 avec NUL\r\n"
+    )
+    receive(endpoint, raw)
+    message = inbound_messages().get()
+    assert message.subject == "Bonjour"
+    assert "\x00" not in message.external_id + message.in_reply_to
+    assert decrypt_text(message.body_encrypted) == "Texte avec NUL"
+
+
 def test_attachments_become_incoming_files():
     parsed = mime.parse(mail(attachments=[("avis d’imposition.pdf", PDF, "application/pdf")]))
     [attached] = parsed.inbound.attachments
