@@ -134,6 +134,24 @@ def test_control_characters_never_reach_stored_text(endpoint, receive):
     assert decrypt_text(message.body_encrypted) == "Texte avec NUL"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\xff\xfe garbage \x00 without headers",
+        b"Subject: =?x-unknown?q?abc?=\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\nabc",
+        b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64",
+        b"Content-Type: multipart/mixed\r\n\r\nno boundary at all",
+        b"Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: text/html\r\n"
+        b"\r\n<p>unterminated",
+        b"From: <<<@@@>>>\r\nMessage-ID: <a@b> <c@d>\r\nReferences: garbage <e@f>\r\n\r\nx",
+    ],
+)
+def test_malformed_mail_is_parsed_without_raising(raw):
+    parsed = mime.parse(raw)
+    assert parsed.inbound.external_id
+
+
 def test_attachments_become_incoming_files():
     parsed = mime.parse(mail(attachments=[("avis d’imposition.pdf", PDF, "application/pdf")]))
     [attached] = parsed.inbound.attachments

@@ -125,6 +125,13 @@ def test_after_a_uidvalidity_change_only_unmatched_messages_are_stored(dovecot, 
     assert imap.mailbox_poll(mailbox=mailbox).stored == 0
 
 
+def test_the_beat_polls_mailboxes_at_the_configured_period(settings):
+    [entry] = [
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == poll_mailboxes.name
+    ]
+    assert entry["schedule"] == float(settings.CONTACTS_IMAP_POLL_SECONDS)
+
+
 def test_the_beat_task_and_the_command_poll_active_mailboxes(dovecot, mailbox, capsys):
     dovecot.append(mail())
     assert poll_mailboxes() == 1
