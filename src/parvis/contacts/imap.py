@@ -165,10 +165,19 @@ def _store(mailbox: Mailbox, uidvalidity: int, uid: int, raw: bytes) -> bool:
 
 
 def _checkpoint(mailbox: Mailbox, *, uidvalidity: int, last_uid: int) -> None:
-    mailbox.uidvalidity = uidvalidity
-    mailbox.last_uid = last_uid
-    mailbox.last_polled_at = timezone.now()
-    mailbox.save(update_fields=["uidvalidity", "last_uid", "last_polled_at"])
+    """Move the checkpoint forward, never back: two polls of one mailbox overlapping (a
+    slow server, a second worker) only fetch again what the row key makes idempotent."""
+    now = timezone.now()
+    if mailbox.uidvalidity == uidvalidity:
+        Mailbox.objects.filter(
+            pk=mailbox.pk, uidvalidity=uidvalidity, last_uid__lt=last_uid
+        ).update(last_uid=last_uid)
+        Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=now)
+    else:
+        Mailbox.objects.filter(pk=mailbox.pk).update(
+            uidvalidity=uidvalidity, last_uid=last_uid, last_polled_at=now
+        )
+    mailbox.refresh_from_db(fields=["uidvalidity", "last_uid", "last_polled_at"])
 
 
 def _messages(client: imaplib.IMAP4, uids: list[int]) -> Iterator[tuple[int, bytes]]:

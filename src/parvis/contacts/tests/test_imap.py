@@ -104,6 +104,16 @@ def test_the_checkpoint_does_not_advance_past_a_row_that_was_not_stored(
     assert mailbox.last_uid == 1
 
 
+def test_the_checkpoint_never_moves_back(dovecot, mailbox):
+    dovecot.append(mail(message_id="<a@example.org>"))
+    dovecot.append(mail(message_id="<b@example.org>"))
+    imap.mailbox_poll(mailbox=mailbox)
+    stale = Mailbox.objects.get(pk=mailbox.pk)
+    stale.last_uid = 1  # a slower, overlapping poll that had only reached UID 1
+    imap._checkpoint(stale, uidvalidity=stale.uidvalidity, last_uid=1)
+    assert stale.last_uid == 2
+
+
 def test_after_a_uidvalidity_change_only_unmatched_messages_are_stored(dovecot, mailbox):
     dovecot.append(mail(message_id="<a@example.org>"))
     dovecot.append(mail(message_id=None, text="Sans identifiant"))  # matched by its hash
