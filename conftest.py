@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["parvis.testing.browser", "parvis.testing.mail"]
+pytest_plugins = ["parvis.testing.browser", "parvis.testing.imap", "parvis.testing.mail"]
 
 
 @pytest.fixture(autouse=True)

@@ -303,6 +303,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = False
 IDEMPOTENT_TASKS = (
     "contacts.process_inbound",
+    "contacts.poll_mailboxes",
     "parvis.voice.tasks.process_experience",
     "parvis.voice.tasks.mask_answer",
     "parvis.simplification.tasks.mask_request_texts",
@@ -352,6 +353,11 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-requeue-stale": {
         "task": "parvis.messaging.tasks.requeue_stale",
         "schedule": 300.0,
+    },
+    # Contact hub, part 3 (email): IMAP polling of active mailboxes.
+    "contacts-poll-mailboxes": {
+        "task": "contacts.poll_mailboxes",
+        "schedule": float(env.int("CONTACTS_IMAP_POLL_SECONDS", default=60)),
     },
     "voice-requeue-pending": {"task": "parvis.voice.tasks.requeue_pending", "schedule": 300.0},
     "contacts-requeue-inbound": {"task": "contacts.requeue_inbound", "schedule": 30.0},
@@ -496,6 +502,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # attempts after which a message goes to dead letter.
 MESSAGING_PROVIDERS = {"email": env.str("MESSAGING_EMAIL_PROVIDER", default="django-email")}
 MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=5)
+
+# --- Contact hub, part 3 (email) ------------------------------------------------------
+# IMAP polling period (the beat entry "contacts-poll-mailboxes") and socket timeout.
+CONTACTS_IMAP_POLL_SECONDS = env.int("CONTACTS_IMAP_POLL_SECONDS", default=60)
+CONTACTS_IMAP_TIMEOUT_SECONDS = env.int("CONTACTS_IMAP_TIMEOUT_SECONDS", default=30)
 
 # --- parvis -------------------------------------------------------------------------
 PARVIS_BRAND = env.str("PARVIS_BRAND", default="state")

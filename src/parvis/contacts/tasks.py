@@ -22,3 +22,15 @@ def requeue_inbound() -> int:
     """Beat, every 30 s: rows still pending after ``CONTACTS_INBOUND_REQUEUE_SECONDS``
     go back to the worker (spent ones to quarantine)."""
     return services.inbound_requeue_stale()
+
+
+# --- Email (IMAP polling) ---------------------------------------------------------------------
+
+
+@shared_task(name="contacts.poll_mailboxes")
+def poll_mailboxes() -> int:
+    """Beat, every ``CONTACTS_IMAP_POLL_SECONDS``: poll each active mailbox; how many
+    messages were stored."""
+    from parvis.contacts.imap import mailboxes_poll
+
+    return sum(result.stored for result in mailboxes_poll().values() if result is not None)

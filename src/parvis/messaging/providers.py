@@ -13,24 +13,30 @@ from __future__ import annotations
 import smtplib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from email.utils import make_msgid as email_make_msgid
+from email.utils import parseaddr
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.core.mail.message import make_msgid
 
 from parvis.messaging.models import Channel
 
 
 @dataclass(frozen=True)
 class OutboundMessage:
-    """What a provider sends. ``reference`` is the delivery log's idempotency key."""
+    """What a provider sends. ``reference`` is the delivery log's idempotency key.
+
+    ``headers`` are extra transport headers (email: ``Message-ID``, ``In-Reply-To``,
+    ``References``, ``Auto-Submitted``, ``Reply-To``), as ``(name, value)`` pairs; a
+    transport without headers ignores them."""
 
     channel: str
     to: str
     subject: str
     body: str
     reference: str
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class Provider(ABC):
@@ -51,6 +57,14 @@ class Provider(ABC):
 
 
 _REGISTRY: dict[str, Provider] = {}
+
+
+def make_message_id(domain: str = "") -> str:
+    """A new RFC 5322 Message-ID on ``domain`` (default: ``DEFAULT_FROM_EMAIL``'s), without
+    the DNS lookup of Django's ``make_msgid``."""
+    if not domain:
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "parvis.localhost"
+    return email_make_msgid(domain=domain)
 
 
 def register(provider: type[Provider]) -> type[Provider]:
@@ -75,21 +89,24 @@ def for_channel(channel: str) -> Provider:
 class DjangoEmailProvider(Provider):
     """Email through Django's configured ``EMAIL_BACKEND`` (SMTP in production).
 
-    No delivery receipts: ``sent`` is final. The Message-ID is kept so that a later
-    bounce processor can match a report to its row.
+    No delivery receipts: ``sent`` is final. The Message-ID (the caller's, given in
+    ``headers``, or a new one) is kept so that a later bounce processor can match a
+    report to its row.
     """
 
     name = "django-email"
     channel = Channel.EMAIL
 
     def send(self, message: OutboundMessage) -> str:
-        message_id = make_msgid()
+        headers = dict(message.headers)
+        message_id = headers.get("Message-ID") or make_message_id()
+        headers["Message-ID"] = message_id
         EmailMessage(
             subject=message.subject,
             body=message.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.to],
-            headers={"Message-ID": message_id},
+            headers=headers,
         ).send(fail_silently=False)
         return message_id
 

@@ -167,6 +167,7 @@ def message_send_now(
     owner: models.Model | None = None,
     idempotency_key: str = "",
     channel: str = Channel.EMAIL,
+    headers: Mapping[str, str] | None = None,
 ) -> Delivery:
     """Render ``template`` and send it to ``to`` in this process; the log row.
 
@@ -190,6 +191,7 @@ def message_send_now(
         subject=rendered.subject,
         body=rendered.body,
         reference=delivery.idempotency_key,
+        headers=tuple((headers or {}).items()),
     )
     error = _transmit(delivery, message)
     if error is not None:
@@ -205,6 +207,7 @@ def message_queue(
     owner: models.Model | None = None,
     idempotency_key: str = "",
     channel: str = Channel.EMAIL,
+    headers: Mapping[str, str] | None = None,
 ) -> Delivery:
     """Render ``template`` now and let a worker send it, after the current transaction
     commits. The task carries the row id only; the address and text wait encrypted in
@@ -213,7 +216,14 @@ def message_queue(
 
     provider = providers.for_channel(channel)
     rendered = render_message(template, context, subject=channel == Channel.EMAIL)
-    payload = json.dumps({"to": to.strip(), "subject": rendered.subject, "body": rendered.body})
+    payload = json.dumps(
+        {
+            "to": to.strip(),
+            "subject": rendered.subject,
+            "body": rendered.body,
+            "headers": dict(headers or {}),
+        }
+    )
     delivery, created = _open(
         provider=provider,
         template=template,
@@ -251,6 +261,7 @@ def delivery_attempt(*, delivery_id: int) -> Delivery | None:
         subject=data["subject"],
         body=data["body"],
         reference=delivery.idempotency_key,
+        headers=tuple(data.get("headers", {}).items()),
     )
     _transmit(delivery, message)
     return delivery
