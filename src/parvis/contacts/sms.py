@@ -114,5 +114,3 @@ def max_segments_chars(count: int, *, encoding: Literal["gsm7", "ucs2"]) -> int:
     if encoding == "gsm7":
         return GSM7_SINGLE if count == 1 else GSM7_CONCATENATED * count
     return UCS2_SINGLE if count == 1 else UCS2_CONCATENATED * count
-
-
