@@ -62,6 +62,7 @@ RANK = {name: rank for rank, name in enumerate(EVENT_ORDER)}
 EVENTS = frozenset(EVENT_ORDER)
 # Events that mean the caller reached parvis's queue (or left): the call is a contact.
 OPENS_CONVERSATION = EVENTS - {"call_started", "ivr_choice"}
+AUTOMATIC_OUTCOMES = frozenset({Outcome.ABANDONED, Outcome.VOICEMAIL})
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Fold:
     agent_ref: str
     caller: str
     outcome: str  # proposed: "voicemail", "abandoned" or "" (the agent codes it)
+    outcome_at: dt.datetime | None  # when: the voicemail, the abandon, else the end
 
     @property
     def handling_seconds(self) -> int | None:
@@ -85,6 +87,10 @@ class Fold:
 
 def _at(event: dict[str, Any]) -> dt.datetime:
     return dt.datetime.fromisoformat(event["at"])
+
+
+def _first(events: list[dict[str, Any]], name: str) -> dt.datetime | None:
+    return next((_at(e) for e in events if e["event"] == name), None)
 
 
 def fold(events: list[dict[str, Any]]) -> Fold:
@@ -133,6 +139,7 @@ def fold(events: list[dict[str, Any]]) -> Fold:
         agent_ref=agent_ref,
         caller=caller,
         outcome=str(outcome),
+        outcome_at=(_first(ordered, str(outcome)) or ended) if outcome else None,
     )
 
 
@@ -178,32 +185,42 @@ def _open_conversation(
     return message.conversation
 
 
+def _resolved_by_the_call(conversation: Conversation) -> bool:
+    """Resolved by the fold (an abandon or a voicemail nobody handled), not by an agent."""
+    return (
+        conversation.status == Status.RESOLVED
+        and conversation.outcome in AUTOMATIC_OUTCOMES
+        and conversation.assignee_id is None
+    )
+
+
 def _follow(conversation: Conversation, state: Fold) -> None:
-    """Bring the conversation to what the fold says (each step idempotent)."""
+    """Bring the conversation to what the fold says (each step idempotent). An outcome
+    the fold proposed is corrected when a late event changes the fold (an ``answered``
+    timestamped before the ``ended`` that arrived first: the call was not abandoned)."""
+    if _resolved_by_the_call(conversation) and (
+        conversation.outcome != state.outcome or conversation.resolved_at != state.outcome_at
+    ):
+        if state.outcome:
+            conversation.outcome, conversation.resolved_at = state.outcome, state.outcome_at
+            conversation.save(update_fields=["outcome", "resolved_at"])
+        else:
+            # Back in the queue it never left: its waiting time still starts at queueing.
+            queued_at = conversation.queued_at
+            interim.reopen(conversation, at=state.answered_at)
+            conversation.queued_at = queued_at
+            conversation.save(update_fields=["queued_at"])
     agent = agent_for(state.agent_ref)
-    if (
-        state.answered_at
-        and agent
-        and conversation.status
-        in (
-            Status.NEW,
-            Status.QUEUED,
-            Status.OFFERED,
-        )
-    ):
+    waiting = (Status.NEW, Status.QUEUED, Status.OFFERED)
+    if state.answered_at and agent and conversation.status in waiting:
         interim.assign(conversation, agent=agent, at=state.answered_at)
-    if state.outcome and conversation.status in OPEN_STATUSES and state.ended_at:
-        if conversation.status != Status.ASSIGNED or state.outcome == Outcome.VOICEMAIL:
-            interim.resolve(conversation, outcome=state.outcome, at=state.ended_at)
-    elif (
+    if (
         state.outcome
-        and conversation.status == Status.RESOLVED
-        and conversation.outcome in (Outcome.ABANDONED, Outcome.VOICEMAIL)
-        and conversation.outcome != state.outcome
+        and state.outcome_at
+        and conversation.status in OPEN_STATUSES
+        and (conversation.status in waiting or state.outcome == Outcome.VOICEMAIL)
     ):
-        # A later-timestamped event arrived late (voicemail after abandoned): the fold wins.
-        conversation.outcome = state.outcome
-        conversation.save(update_fields=["outcome"])
+        interim.resolve(conversation, outcome=state.outcome, at=state.outcome_at)
     if state.handling_seconds is not None and conversation.handling_seconds != (
         state.handling_seconds
     ):
@@ -247,5 +264,5 @@ def call_event_record(
     call.save()
     if call.conversation is not None:
         _follow(call.conversation, state)
-    logger.info("call_event_recorded", call_pk=call.pk, event=event, state=call.state)
+    logger.info("call_event_recorded", call_pk=call.pk, call_event=event, state=call.state)
     return call
