@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
 from parvis.contacts import connectors
@@ -46,4 +46,5 @@ def door(request: HttpRequest, endpoint: str) -> HttpResponse:
     return JsonResponse({"accepted": len(rows)}, status=202)
 
 
-urlpatterns = [path("hooks/<uuid:endpoint>/", door)]
+# Beside the site's own routes (its middleware reverses some of them).
+urlpatterns = [path("hooks/<uuid:endpoint>/", door), path("", include("parvis.urls"))]
