@@ -29,7 +29,13 @@ from parvis.contacts.models import InboundRow
 from parvis.contacts.sms import normalise
 from parvis.messaging import providers as messaging_providers
 from parvis.messaging.models import Channel as MessagingChannel
-from parvis.messaging.providers import OutboundMessage, SimulatorProvider
+from parvis.messaging.providers import (
+    OutboundMessage,
+    Provider,
+    SimulatedFailure,
+    SimulatedRefusal,
+    SimulatorProvider,
+)
 
 MAX_TEXT = 10_000  # a concatenated SMS is at most 255 segments; anything longer is no SMS
 
@@ -91,7 +97,7 @@ class SmsConnector(Connector):
 # --- Outbound: SMS gateways of parvis.messaging ---------------------------------------------
 
 
-class SmsProvider(SimulatorProvider):
+class SmsProvider(Provider):
     """Base of SMS gateways: the text goes out with its typography normalised (GSM-7
     wherever possible). A real gateway subclasses it, overrides ``send`` (and
     ``is_permanent``), sets ``name`` and is chosen with ``MESSAGING_SMS_PROVIDER``; its
@@ -106,7 +112,7 @@ class SmsProvider(SimulatorProvider):
 
 
 @messaging_providers.register
-class SmsSimulator(SmsProvider):
+class SmsSimulator(SmsProvider, SimulatorProvider):
     """The default gateway: keeps each SMS it is given in ``outbox`` (with its normalised
     text) and makes the receipts a gateway would post (``receipt``). A number ending in
     ``0000`` fails as an unreachable gateway would, one ending in ``9999`` is refused."""
@@ -115,12 +121,8 @@ class SmsSimulator(SmsProvider):
 
     def send(self, message: OutboundMessage) -> str:
         if message.to.endswith("0000"):
-            from parvis.messaging.providers import SimulatedFailure
-
             raise SimulatedFailure("simulated gateway failure")
         if message.to.endswith("9999"):
-            from parvis.messaging.providers import SimulatedRefusal
-
             raise SimulatedRefusal("simulated refusal")
         sent = OutboundMessage(
             channel=message.channel,

@@ -29,6 +29,7 @@ from typing import Any
 import structlog
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
 from parvis.contacts.connectors import interim
 from parvis.contacts.inbound import InboundMessage
@@ -143,14 +144,27 @@ def fold(events: list[dict[str, Any]]) -> Fold:
     )
 
 
-def agent_for(reference: str) -> Any:
-    """The active account a provider's agent reference names (its id, or its email)."""
+def agent_for(reference: str, *, organisation_id: int) -> Any:
+    """The active account a provider's agent reference names (its id, or its email),
+    if it works for the organisation (a member of it, of one of its local services or
+    sites, or of one of its queues): an event never hands a call to an outsider."""
     if not reference:
         return None
     users = get_user_model().objects.filter(is_active=True)
     if reference.isdigit():
-        return users.filter(pk=int(reference)).first()
-    return users.filter(email__iexact=reference).first()
+        users = users.filter(pk=int(reference))
+    else:
+        users = users.filter(email__iexact=reference)
+    return (
+        users.filter(
+            Q(memberships__organisation_id=organisation_id)
+            | Q(memberships__local_service__organisation_id=organisation_id)
+            | Q(memberships__site__organisation_id=organisation_id)
+            | Q(queue_memberships__queue__organisation_id=organisation_id)
+        )
+        .distinct()
+        .first()
+    )
 
 
 def _open_conversation(
@@ -210,7 +224,7 @@ def _follow(conversation: Conversation, state: Fold) -> None:
             interim.reopen(conversation, at=state.answered_at)
             conversation.queued_at = queued_at
             conversation.save(update_fields=["queued_at"])
-    agent = agent_for(state.agent_ref)
+    agent = agent_for(state.agent_ref, organisation_id=conversation.organisation_id)
     waiting = (Status.NEW, Status.QUEUED, Status.OFFERED)
     if state.answered_at and agent and conversation.status in waiting:
         interim.assign(conversation, agent=agent, at=state.answered_at)
@@ -258,7 +272,7 @@ def call_event_record(
     call.answered_at = state.answered_at
     call.ended_at = state.ended_at
     call.ivr_choice = state.ivr_choice[:50]
-    call.agent = agent_for(state.agent_ref)
+    call.agent = agent_for(state.agent_ref, organisation_id=endpoint.organisation_id)
     if call.conversation_id is None and any(e["event"] in OPENS_CONVERSATION for e in call.events):
         call.conversation = _open_conversation(call, endpoint, state, row)
     call.save()

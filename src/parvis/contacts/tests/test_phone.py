@@ -18,8 +18,19 @@ from parvis.contacts.errors import ContactError
 from parvis.contacts.models import Call, Conversation, Outcome, Status
 from parvis.contacts.services.calls import fold
 from parvis.contacts.simulators import call_events
-from parvis.contacts.tests.factories import InboundEndpointFactory, channel
+from parvis.contacts.tests.factories import (
+    InboundEndpointFactory,
+    QueueMemberFactory,
+    channel,
+    triage_queue,
+)
 from parvis.contacts.tests.helpers import deliver
+
+
+def member(endpoint):  # type: ignore[no-untyped-def]
+    """An agent of the endpoint's organisation (a member of its triage queue)."""
+    return QueueMemberFactory(queue=triage_queue(endpoint.organisation)).user
+
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +63,7 @@ def play(endpoint, arrivals) -> Call:  # type: ignore[no-untyped-def]
 
 
 def test_an_answered_call_is_a_conversation_assigned_with_its_handling_time(endpoint):  # type: ignore[no-untyped-def]
-    agent = UserFactory()
+    agent = member(endpoint)
     call = play(endpoint, events("answered", agent=str(agent.pk)))
     assert call.state == "ended"
     assert call.ivr_choice == "2" and call.agent == agent
@@ -94,7 +105,7 @@ def test_a_call_hung_up_in_the_ivr_is_an_abandon(endpoint):  # type: ignore[no-u
 
 
 def test_a_late_queued_after_answered_does_not_move_the_call_back(endpoint):  # type: ignore[no-untyped-def]
-    agent = UserFactory()
+    agent = member(endpoint)
     answered = [e for e in events("answered", agent=str(agent.pk)) if e["event"] != "ended"]
     queued = next(e for e in answered if e["event"] == "queued")
     call = play(endpoint, [e for e in answered if e is not queued])
@@ -108,7 +119,7 @@ def test_a_late_queued_after_answered_does_not_move_the_call_back(endpoint):  # 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("scenario", ["answered", "voicemail", "abandoned", "transferred"])
 def test_events_shuffled_and_duplicated_fold_to_the_same_call(endpoint, scenario, seed):  # type: ignore[no-untyped-def]
-    agent = UserFactory()
+    agent = member(endpoint)
     ordered = events(scenario, agent=str(agent.pk))
     arrivals = [*ordered, *ordered]
     random.Random(seed).shuffle(arrivals)
@@ -174,3 +185,11 @@ def test_parvis_commands_calls_through_the_adapter() -> None:
         ("connect", "c-1", str(agent.pk)),
         ("place_call", str(agent.pk), CALLER, call_id),
     ]
+
+
+def test_an_agent_of_another_organisation_is_never_handed_the_call(endpoint):  # type: ignore[no-untyped-def]
+    outsider = UserFactory()
+    call = play(endpoint, events("answered", agent=outsider.email))
+    assert call.agent is None
+    assert call.conversation.assignee is None
+    assert call.conversation.status == Status.QUEUED

@@ -10,11 +10,21 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from parvis.accounts.tests.factories import UserFactory
 from parvis.contacts import simulators
 from parvis.contacts.models import Call, Conversation, Outcome, Status
-from parvis.contacts.tests.factories import InboundEndpointFactory, channel
+from parvis.contacts.tests.factories import (
+    InboundEndpointFactory,
+    QueueMemberFactory,
+    channel,
+    triage_queue,
+)
 from parvis.core.crypto import decrypt_text
+
+
+def member(endpoint):  # type: ignore[no-untyped-def]
+    """An agent of the endpoint's organisation (a member of its triage queue)."""
+    return QueueMemberFactory(queue=triage_queue(endpoint.organisation)).user
+
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("parvis.contacts.tests.hook_door")]
 
@@ -106,7 +116,7 @@ def test_simulate_call_shuffled_and_duplicated_folds_right(
 ):  # type: ignore[no-untyped-def]
     channel("telephone")
     endpoint = InboundEndpointFactory(connector="telephone", address="+33140000000")
-    agent = UserFactory()
+    agent = member(endpoint)
     with django_capture_on_commit_callbacks(execute=True):
         out = run(
             "simulate_call",
