@@ -254,3 +254,14 @@ def test_delivery_receipt_record_only_moves_forward(  # type: ignore[no-untyped-
     )
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
+
+
+def test_a_number_the_gateway_refuses_is_given_up(endpoint, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    deliver(endpoint, sms("Bonjour", ident="m1", sender="06 99 99 99 99"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sms_send(conversation=Conversation.objects.get(), author=None, text="Bien reçu.")
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.error_class) == (
+        DeliveryStatus.DEAD_LETTER,
+        "SimulatedRefusal",
+    )
