@@ -63,6 +63,8 @@ RANK = {name: rank for rank, name in enumerate(EVENT_ORDER)}
 EVENTS = frozenset(EVENT_ORDER)
 # Events that mean the caller reached parvis's queue (or left): the call is a contact.
 OPENS_CONVERSATION = EVENTS - {"call_started", "ivr_choice"}
+# A call has a handful of events; a platform gone mad must not grow its row forever.
+MAX_EVENTS_PER_CALL = 200
 AUTOMATIC_OUTCOMES = frozenset({Outcome.ABANDONED, Outcome.VOICEMAIL})
 
 
@@ -259,7 +261,11 @@ def call_event_record(
     Call.objects.get_or_create(endpoint=endpoint, call_id=call_id)
     call = Call.objects.select_for_update().get(endpoint=endpoint, call_id=call_id)
     entry = {"event": event, "at": at.isoformat()}
-    if not any(e["event"] == event and _at(e) == at for e in call.events):
+    known = any(e["event"] == event and _at(e) == at for e in call.events)
+    if not known and len(call.events) >= MAX_EVENTS_PER_CALL:
+        logger.warning("call_event_dropped", call_pk=call.pk, call_event=event)
+        return call
+    if not known:
         entry |= {
             key: value
             for key, value in (("from", caller), ("ivr_choice", ivr_choice), ("agent", agent_ref))

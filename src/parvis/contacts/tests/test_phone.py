@@ -193,3 +193,11 @@ def test_an_agent_of_another_organisation_is_never_handed_the_call(endpoint):  #
     assert call.agent is None
     assert call.conversation.assignee is None
     assert call.conversation.status == Status.QUEUED
+
+
+def test_a_call_keeps_a_bounded_number_of_events(endpoint, monkeypatch):  # type: ignore[no-untyped-def]
+    from parvis.contacts.services import calls
+
+    monkeypatch.setattr(calls, "MAX_EVENTS_PER_CALL", 3)
+    call = play(endpoint, events("answered"))
+    assert [e["event"] for e in call.events] == ["call_started", "ivr_choice", "queued"]

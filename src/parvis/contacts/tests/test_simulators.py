@@ -29,6 +29,9 @@ def member(endpoint):  # type: ignore[no-untyped-def]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("parvis.contacts.tests.hook_door")]
 
 
+REAL_POST = simulators.post
+
+
 @pytest.fixture(autouse=True)
 def through_the_test_client(monkeypatch):  # type: ignore[no-untyped-def]
     """The simulators' HTTP post, answered by this process's Django instead of a server."""
@@ -146,3 +149,26 @@ def test_simulate_call_voicemail(django_capture_on_commit_callbacks):  # type: i
         run("simulate_call", "--endpoint", str(endpoint.uuid), "--scenario", "voicemail")
     conversation = Conversation.objects.get()
     assert (conversation.status, conversation.outcome) == (Status.RESOLVED, Outcome.VOICEMAIL)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simulate_sms_against_a_live_server(live_server, monkeypatch):  # type: ignore[no-untyped-def]
+    """The real HTTP post (urllib) to a running server: accepted, processed (eager
+    Celery in the server's thread after commit), threaded."""
+    monkeypatch.setattr(simulators, "post", REAL_POST)
+    channel("sms")
+    endpoint = InboundEndpointFactory(connector="sms", address="+33140000000")
+    out = StringIO()
+    call_command(
+        "simulate_sms",
+        "--url",
+        live_server.url,
+        "--endpoint",
+        str(endpoint.uuid),
+        "--text",
+        "Bonjour depuis le simulateur",
+        stdout=out,
+    )
+    assert out.getvalue().startswith("202 ")
+    message = Conversation.objects.get().messages.get()
+    assert decrypt_text(message.body_encrypted) == "Bonjour depuis le simulateur"
