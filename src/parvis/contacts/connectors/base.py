@@ -20,7 +20,7 @@ class Connector(ABC):
         payload)`` each. By default one "message" row keyed by the hash of the body (a
         provider without message ids). A connector whose provider sends ids, several
         items a request or other kinds (SMS receipts) overrides it; it raises
-        ``ContactError`` (400) on a body it cannot read, so that nothing unreadable is
+        ``ValueError`` (400) on a body it cannot read, so that nothing unreadable is
         stored. (Part 4 added this minimal default; part 2's door calls it.)"""
         return [("message", hashlib.sha256(body).hexdigest(), body)]
 

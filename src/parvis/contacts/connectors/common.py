@@ -12,38 +12,44 @@ from django.conf import settings
 from parvis.contacts.errors import ContactError
 
 
+class InvalidPayload(ContactError, ValueError):
+    """A webhook body the connector cannot read: 400 at the door, before anything is
+    stored (the door answers 400 to a ``ValueError`` raised by ``accept``)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__("invalid_payload", message, field, status=400)
+
+
 def e164(number: str, *, field: str = "from") -> str:
     """``number`` in E.164 (``+33612345678``); a national number is read in
-    ``CONTACTS_PHONE_REGION`` (France). ``ContactError`` (400) when it is no number."""
+    ``CONTACTS_PHONE_REGION`` (France). ``InvalidPayload`` (400) when it is no number."""
     try:
         parsed = phonenumbers.parse(str(number).strip(), settings.CONTACTS_PHONE_REGION)
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_possible_number(parsed):
-        raise ContactError(
-            "invalid_phone_number", "Numéro de téléphone invalide.", field, status=400
-        )
+        raise InvalidPayload("Numéro de téléphone invalide.", field)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def json_object(body: bytes) -> dict[str, Any]:
-    """The JSON object of a webhook body; ``ContactError`` (400) otherwise."""
+    """The JSON object of a webhook body; ``InvalidPayload`` (400) otherwise."""
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, ValueError):
         data = None
     if not isinstance(data, dict):
-        raise ContactError("invalid_payload", "Contenu illisible : objet JSON attendu.", status=400)
+        raise InvalidPayload("Contenu illisible : objet JSON attendu.")
     return data
 
 
 def required_text(data: dict[str, Any], name: str, *, max_length: int = 200) -> str:
     value = data.get(name)
     if not isinstance(value, str | int) or not str(value).strip():
-        raise ContactError("invalid_payload", f"Champ « {name} » manquant.", name, status=400)
+        raise InvalidPayload(f"Champ « {name} » manquant.", name)
     text = str(value).strip()
     if len(text) > max_length:
-        raise ContactError("invalid_payload", f"Champ « {name} » trop long.", name, status=400)
+        raise InvalidPayload(f"Champ « {name} » trop long.", name)
     return text
 
 
@@ -52,11 +58,8 @@ def timestamp(value: Any, *, field: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(str(value).strip())
     except ValueError:
-        raise ContactError(
-            "invalid_payload",
-            f"Horodatage « {field} » invalide (ISO 8601 attendu).",
-            field,
-            status=400,
+        raise InvalidPayload(
+            f"Horodatage « {field} » invalide (ISO 8601 attendu).", field
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)

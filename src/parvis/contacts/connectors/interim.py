@@ -27,7 +27,11 @@ from parvis.core.crypto import encrypt_text, keyed_digest
 
 
 def contact_point_digest(kind: str, value: str) -> str:
-    return keyed_digest(value.strip().lower(), purpose=f"contacts.contact_point.{kind}")
+    # The digest part 1's ``contact_point_find_or_create`` computes for a phone number
+    # (purpose "contacts.contact_point", the number's digits and "+"), so that both find
+    # the same row: an E.164 number is already in that form.
+    normalised = "".join(c for c in value.strip() if c.isdigit() or c == "+")
+    return keyed_digest(normalised, purpose="contacts.contact_point")
 
 
 def contact_point_for(*, organisation_id: int, number: str, lock: bool = False) -> ContactPoint:

@@ -28,8 +28,13 @@ from typing import Any, ClassVar
 from django.conf import settings
 
 from parvis.contacts.connectors.base import Connector, register
-from parvis.contacts.connectors.common import e164, json_object, required_text, timestamp
-from parvis.contacts.errors import ContactError
+from parvis.contacts.connectors.common import (
+    InvalidPayload,
+    e164,
+    json_object,
+    required_text,
+    timestamp,
+)
 from parvis.contacts.models import InboundRow
 from parvis.contacts.services.calls import EVENTS
 
@@ -87,13 +92,11 @@ def agent_reference(agent: Any) -> str:
 
 def _event(data: Any) -> tuple[str, bytes]:
     if not isinstance(data, dict):
-        raise ContactError(
-            "invalid_payload", "Événement illisible : objet JSON attendu.", status=400
-        )
+        raise InvalidPayload("Événement illisible : objet JSON attendu.")
     call_id = required_text(data, "call_id")
     event = required_text(data, "event", max_length=30)
     if event not in EVENTS:
-        raise ContactError("invalid_payload", f"Événement inconnu : {event}.", "event", status=400)
+        raise InvalidPayload(f"Événement inconnu : {event}.", "event")
     at = timestamp(required_text(data, "timestamp", max_length=50), field="timestamp")
     if data.get("from"):
         data = {**data, "from": _caller(str(data["from"]))}
@@ -105,7 +108,7 @@ def _caller(number: str) -> str:
     """The caller's E.164 number, or "" for a hidden or unreadable one."""
     try:
         return e164(number, field="from")
-    except ContactError:
+    except InvalidPayload:
         return ""
 
 

@@ -23,8 +23,13 @@ from typing import Any
 from django.utils import timezone
 
 from parvis.contacts.connectors.base import Connector, register
-from parvis.contacts.connectors.common import e164, json_object, required_text, timestamp
-from parvis.contacts.errors import ContactError
+from parvis.contacts.connectors.common import (
+    InvalidPayload,
+    e164,
+    json_object,
+    required_text,
+    timestamp,
+)
 from parvis.contacts.models import InboundRow
 from parvis.contacts.sms import normalise
 from parvis.messaging import providers as messaging_providers
@@ -62,7 +67,7 @@ class SmsConnector(Connector):
             e164(str(data["to"]), field="to")
         text = data.get("text")
         if not isinstance(text, str) or len(text) > MAX_TEXT:
-            raise ContactError("invalid_payload", "Champ « text » manquant.", "text", status=400)
+            raise InvalidPayload("Champ « text » manquant.", "text")
         if data.get("received_at"):
             timestamp(data["received_at"], field="received_at")
         return [("message", provider_id or hashlib.sha256(body).hexdigest(), body)]

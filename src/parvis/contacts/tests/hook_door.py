@@ -12,7 +12,6 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
 from parvis.contacts import connectors
-from parvis.contacts.errors import ContactError
 from parvis.contacts.models import InboundEndpoint
 from parvis.contacts.services import inbound_accept
 from parvis.contacts.signatures import HEADER, SignatureError, verify
@@ -32,8 +31,8 @@ def door(request: HttpRequest, endpoint: str) -> HttpResponse:
     connector = connectors.get(target.connector)
     try:
         rows = connector.accept(request.body, dict(request.headers))
-    except ContactError as error:
-        return JsonResponse({"code": error.code, "detail": error.message}, status=error.status)
+    except ValueError as error:  # as part 2's door: an unreadable body is a 400
+        return JsonResponse({"detail": str(error)}, status=400)
     for kind, external_id, payload in rows:
         inbound_accept(
             endpoint=target,

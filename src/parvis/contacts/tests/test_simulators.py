@@ -81,6 +81,16 @@ def test_simulate_sms_with_a_wrong_secret_is_refused() -> None:
     assert not Conversation.objects.exists()
 
 
+def test_simulate_sms_with_an_unreadable_number_is_refused_before_anything_is_stored() -> None:
+    from parvis.contacts.models import InboundRow
+
+    channel("sms")
+    endpoint = InboundEndpointFactory(connector="sms", address="+33140000000")
+    with pytest.raises(CommandError, match="400"):
+        run("simulate_sms", "--endpoint", str(endpoint.uuid), "--from", "pas un numéro")
+    assert not InboundRow.objects.exists()
+
+
 def test_simulate_sms_posts_receipts(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     from parvis.contacts.services.sms import sms_send
     from parvis.messaging.models import Delivery, DeliveryStatus

@@ -154,6 +154,7 @@ def test_unreadable_payloads_are_refused_at_the_door(payload) -> None:  # type: 
     with pytest.raises(ContactError) as refused:
         get("sms").accept(json.dumps(payload).encode(), {})
     assert refused.value.status == 400
+    assert isinstance(refused.value, ValueError)  # the door's 400
 
 
 def test_not_json_is_refused_at_the_door() -> None:
