@@ -29,7 +29,7 @@ from parvis.contacts.errors import ContactError
 from parvis.contacts.inbound import InboundMessage
 from parvis.contacts.models import Conversation, Direction, InboundEndpoint, InboundRow, Message
 from parvis.contacts.services.conversations import message_receive
-from parvis.contacts.sms import normalise
+from parvis.contacts.sms import normalise, segments
 from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.messaging import providers
 from parvis.messaging.models import Channel as MessagingChannel
@@ -214,5 +214,12 @@ def sms_send(*, conversation: Conversation, author: Any, text: str) -> Message:
     Conversation.objects.filter(pk=conversation.pk, first_answered_at__isnull=True).update(
         first_answered_at=now
     )
-    logger.info("sms_reply_queued", conversation_id=conversation.pk, delivery_id=delivery.pk)
+    counted = segments(body, normalised=False)
+    logger.info(
+        "sms_reply_queued",
+        conversation_id=conversation.pk,
+        delivery_id=delivery.pk,
+        encoding=counted.encoding,
+        segments=counted.segments,
+    )
     return message
