@@ -508,6 +508,16 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=5)
 CONTACTS_IMAP_POLL_SECONDS = env.int("CONTACTS_IMAP_POLL_SECONDS", default=60)
 CONTACTS_IMAP_TIMEOUT_SECONDS = env.int("CONTACTS_IMAP_TIMEOUT_SECONDS", default=30)
 
+# --- Contact hub, part 4: SMS and phone ----------------------------------------------
+# The SMS gateway (a ``parvis.messaging`` provider; the simulator keeps what it sends),
+# the days within which a citizen's reply reopens their last resolved SMS conversation
+# (after that it opens a new one), the region numbers without a country code belong to,
+# and the telephony adapter parvis commands calls through.
+MESSAGING_PROVIDERS["sms"] = env.str("MESSAGING_SMS_PROVIDER", default="sms-simulator")
+CONTACTS_SMS_REOPEN_DAYS = env.int("CONTACTS_SMS_REOPEN_DAYS", default=7)
+CONTACTS_PHONE_REGION = env.str("CONTACTS_PHONE_REGION", default="FR")
+CONTACTS_TELEPHONY_ADAPTER = env.str("CONTACTS_TELEPHONY_ADAPTER", default="simulator")
+
 # --- parvis -------------------------------------------------------------------------
 PARVIS_BRAND = env.str("PARVIS_BRAND", default="state")
 if PARVIS_BRAND not in {"state", "neutral"}:

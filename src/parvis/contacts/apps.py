@@ -13,6 +13,7 @@ class ContactsConfig(AppConfig):
         from parvis.accounts.scoping import register
         from parvis.contacts import models as m
         from parvis.contacts.connectors import email as _email_connector  # noqa: F401 (registers)
+        from parvis.contacts.connectors import phone, sms  # noqa: F401  (register them)
         from parvis.core.crypto import register_encrypted
 
         register_encrypted(m.ContactPoint, "value_encrypted")

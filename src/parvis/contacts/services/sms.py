@@ -1,0 +1,225 @@
+"""SMS: threading an inbound text, opt-outs (« STOP »), delivery receipts, agents' replies.
+
+Threading is on the pair (organisation's number, sender): ``thread_key`` is
+``"<to>|<from>"`` in E.164. A text joins the pair's open conversation; when the pair's last
+conversation is resolved or closed, a text received within ``CONTACTS_SMS_REOPEN_DAYS``
+of its resolution reopens it, a later one opens a new conversation (linked to the old).
+« STOP » (or « STOP SMS »), alone, records an opt-out on the contact point and is no
+message of any conversation; nothing is sent to an opted-out number afterwards.
+Replies leave through ``parvis.messaging`` (its SMS provider and delivery log), never from
+here; receipts move the log through ``messaging.services.delivery_receipt_record``,
+which never moves a delivery backwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from parvis.contacts.connectors import interim
+from parvis.contacts.errors import ContactError
+from parvis.contacts.inbound import InboundMessage
+from parvis.contacts.models import Conversation, Direction, InboundEndpoint, InboundRow, Message
+from parvis.contacts.services.conversations import message_receive
+from parvis.contacts.sms import normalise, segments
+from parvis.core.crypto import decrypt_text, encrypt_text
+from parvis.messaging import providers
+from parvis.messaging.models import Channel as MessagingChannel
+from parvis.messaging.models import Delivery
+from parvis.messaging.services import delivery_receipt_record, message_queue
+
+logger = structlog.get_logger(__name__)
+
+SMS = "sms"  # the directory.Channel slug
+REPLY_TEMPLATE = "contacts/sms/reply"
+_STOP = re.compile(r"stop(?: sms)?")
+# Receipt statuses as gateways name them: final and positive, final and negative; any
+# other ("sent", "accepted", "queued", "buffered"…) moves nothing.
+DELIVERED_STATUSES = frozenset({"delivered", "delivrd", "received"})
+FAILED_STATUSES = frozenset(
+    {"failed", "undelivered", "undeliv", "rejected", "expired", "unknown_number", "blocked"}
+)
+
+
+def thread_key(*, to: str, sender: str) -> str:
+    return f"{to}|{sender}"
+
+
+def is_stop(text: str) -> bool:
+    """« STOP », « stop », « Stop SMS », « STÓP. »…: the opt-out keyword alone."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    plain = " ".join(plain.split()).strip(" .!")
+    return bool(_STOP.fullmatch(plain))
+
+
+def _attach_contact_point(message: Message, point_id: int) -> None:
+    # Part 1's message_receive may set these itself; set only what is missing.
+    Message.objects.filter(pk=message.pk, contact_point__isnull=True).update(
+        contact_point_id=point_id
+    )
+    Conversation.objects.filter(pk=message.conversation_id, contact_point__isnull=True).update(
+        contact_point_id=point_id
+    )
+
+
+@transaction.atomic
+def sms_receive(
+    *,
+    endpoint: InboundEndpoint,
+    external_id: str,
+    sender: str,
+    to: str,
+    text: str,
+    received_at: dt.datetime,
+    row: InboundRow | None = None,
+) -> Message | None:
+    """Thread one inbound SMS (numbers already in E.164); ``None`` for an opt-out."""
+    organisation_id = endpoint.organisation_id
+    # Locking the sender's contact point serialises their texts: two texts processed at
+    # once cannot open two conversations.
+    point = interim.contact_point_for(organisation_id=organisation_id, number=sender, lock=True)
+    if is_stop(text):
+        if point.sms_opt_out_at is None:
+            point.sms_opt_out_at = received_at
+            point.save(update_fields=["sms_opt_out_at"])
+        logger.info("sms_opt_out_recorded", organisation_id=organisation_id, point_id=point.pk)
+        return None
+    key = thread_key(to=to, sender=sender)
+    inbound = InboundMessage(
+        channel=SMS,
+        text=text,
+        sender=sender,
+        sender_kind="phone",
+        external_id=external_id,
+        thread_key=key,
+        received_at=received_at,
+        register="sms",
+    )
+    last = (
+        Conversation.objects.select_for_update()
+        .filter(organisation_id=organisation_id, channel_id=SMS, thread_key=key)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is not None and not last.is_open:
+        ended = last.resolved_at or last.closed_at
+        window = dt.timedelta(days=settings.CONTACTS_SMS_REOPEN_DAYS)
+        if ended is not None and received_at - ended <= window:
+            interim.reopen(last, at=received_at)
+        else:
+            # Too late to reopen: a new conversation. ``message_receive`` threads on the
+            # newest conversation of a key, so it is created without the key, then given
+            # it (INTEGRATOR: pass the key if part 1 threads only into open conversations).
+            message = message_receive(
+                endpoint=endpoint, inbound=dataclasses.replace(inbound, thread_key=""), row=row
+            )
+            Conversation.objects.filter(pk=message.conversation_id).update(
+                thread_key=key, linked_conversation=last
+            )
+            _attach_contact_point(message, point.pk)
+            return message
+    message = message_receive(endpoint=endpoint, inbound=inbound, row=row)
+    _attach_contact_point(message, point.pk)
+    return message
+
+
+def sms_receipt_record(
+    *, provider_message_id: str, status: str, error: str = ""
+) -> Delivery | None:
+    """A gateway's delivery receipt for one of our SMS. A receipt never moves a delivery
+    backwards (``delivery_receipt_record`` moves only from ``sent``): a late "sent" after
+    "delivered" changes nothing. A final receipt for a message the log does not know yet
+    (it arrived before the send was recorded) raises ``ContactError``, so that the row is
+    processed again later rather than lost."""
+    status = status.strip().lower()
+    if status in DELIVERED_STATUSES:
+        delivered = True
+    elif status in FAILED_STATUSES:
+        delivered = False
+    else:
+        return None
+    provider = providers.for_channel(MessagingChannel.SMS)
+    delivery = delivery_receipt_record(
+        provider=provider.name,
+        provider_message_id=provider_message_id,
+        delivered=delivered,
+        error_class=(error or status)[:100],
+    )
+    if delivery is None:
+        raise ContactError(
+            "receipt_unknown_message", "Accusé de réception d’un SMS inconnu.", status=409
+        )
+    return delivery
+
+
+def recipient_of(conversation: Conversation) -> str:
+    """The citizen's number of an SMS conversation (the sender half of its key)."""
+    _to, _, sender = conversation.thread_key.partition("|")
+    if sender:
+        return sender
+    if conversation.contact_point is not None:
+        return decrypt_text(conversation.contact_point.value_encrypted)
+    raise ContactError("sms_no_recipient", "Cette conversation n’a pas de numéro d’usager.")
+
+
+@transaction.atomic
+def sms_send(*, conversation: Conversation, author: Any, text: str) -> Message:
+    """An agent's SMS reply: stored as an outbound message of ``conversation`` and handed
+    to the outbox of ``parvis.messaging`` (sent by a worker after commit, once, under the
+    message's idempotency key). Its typography is normalised first, so that what is
+    stored is what is sent and counted. Refused to an opted-out number."""
+    if conversation.channel_id != SMS:
+        raise ContactError("not_sms", "Cette conversation n’est pas une conversation SMS.")
+    body = normalise(text).strip()
+    if not body:
+        raise ContactError("empty_message", "Le message est vide.", "text")
+    number = recipient_of(conversation)
+    point = interim.find_contact_point(organisation_id=conversation.organisation_id, number=number)
+    if point is not None and point.sms_opt_out_at is not None:
+        raise ContactError(
+            "sms_opted_out",
+            "Cet usager a demandé à ne plus recevoir de SMS (« STOP ») : envoi refusé.",
+            status=409,
+        )
+    now = timezone.now()
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Direction.OUTBOUND,
+        channel_id=SMS,
+        author=author,
+        contact_point=point,
+        body_encrypted=encrypt_text(body),
+        created_at=now,
+    )
+    delivery = message_queue(
+        template=REPLY_TEMPLATE,
+        to=number,
+        context={"text": body},
+        owner=message,
+        idempotency_key=f"contacts.sms.{message.pk}",
+        channel=MessagingChannel.SMS,
+    )
+    Message.objects.filter(pk=message.pk).update(delivery=delivery)
+    message.delivery = delivery
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+    Conversation.objects.filter(pk=conversation.pk, first_answered_at__isnull=True).update(
+        first_answered_at=now
+    )
+    counted = segments(body, normalised=False)
+    logger.info(
+        "sms_reply_queued",
+        conversation_id=conversation.pk,
+        delivery_id=delivery.pk,
+        encoding=counted.encoding,
+        segments=counted.segments,
+    )
+    return message
