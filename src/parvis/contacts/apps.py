@@ -11,8 +11,12 @@ class ContactsConfig(AppConfig):
         from django.db.models import Model
 
         from parvis.accounts.scoping import register
+        from parvis.contacts import menu
         from parvis.contacts import models as m
+        from parvis.contacts.connectors import chat  # noqa: F401 - registers connector, provider
         from parvis.core.crypto import register_encrypted
+
+        menu.register_menu()
 
         register_encrypted(m.ContactPoint, "value_encrypted")
         register_encrypted(m.Message, "body_encrypted", "html_encrypted")
