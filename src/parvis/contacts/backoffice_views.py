@@ -5,7 +5,7 @@ scope → 404; anonymous → login redirect."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from parvis.accounts.models import Membership
+from parvis.accounts.models import Membership, User
 from parvis.contacts import selectors
 from parvis.contacts.errors import ContactError
 from parvis.contacts.forms import ChatReplyForm, ConversationFilterForm, VisitForm
@@ -167,7 +167,7 @@ def queue_list(request: HttpRequest) -> HttpResponse:
 
 
 def _default_site(request: HttpRequest, sites: Any) -> Any:
-    own = Membership.objects.filter(user=request.user, site__isnull=False).values("site")
+    own = Membership.objects.filter(user=cast(User, request.user), site__isnull=False).values("site")
     return sites.filter(pk__in=own).first() or (sites.first() if sites.count() == 1 else None)
 
 

@@ -23,7 +23,7 @@ from django.http.request import split_domain_port, validate_host
 from parvis.contacts.models import InboundEndpoint, Queue, QueueMember
 from parvis.directory import servicelevels
 
-TOKEN_SALT = "parvis.contacts.chat.session"
+TOKEN_SALT = "parvis.contacts.chat.session"  # noqa: S105 - a salt, not a secret
 SESSION_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 
@@ -59,9 +59,7 @@ def session_new(organisation_id: int) -> ChatSession:
 def session_resume(token: str, *, organisation_id: int) -> ChatSession:
     """The session named by ``token``, if it is genuine, recent and of this organisation."""
     try:
-        data = signing.loads(
-            token, salt=TOKEN_SALT, max_age=settings.CONTACTS_CHAT_RESUME_MAX_AGE
-        )
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=settings.CONTACTS_CHAT_RESUME_MAX_AGE)
     except signing.BadSignature as error:  # SignatureExpired is a BadSignature
         raise InvalidToken("bad or expired token") from error
     if not isinstance(data, dict):

@@ -77,7 +77,9 @@ def _opening(slug: str, token: str) -> Opening:
         endpoint,
         session,
         chat.availability(endpoint, now=timezone.now()),
-        selectors.chat_transcript(organisation_id=endpoint.organisation_id, session=session.session),
+        selectors.chat_transcript(
+            organisation_id=endpoint.organisation_id, session=session.session
+        ),
         selectors.chat_next_sequence(endpoint=endpoint, session=session.session),
     )
 
@@ -131,7 +133,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.session.group, self.channel_name)
 
     async def _error(self, code: str, message: str, sequence: Any = None) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message, "sequence": sequence})
+        await self.send_json(
+            {"type": "error", "code": code, "message": message, "sequence": sequence}
+        )
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if self.session is None:

@@ -30,7 +30,7 @@ class ConversationFilterForm(SearchForm):
     )
     canal = forms.ModelChoiceField(label="Canal", queryset=Channel.objects.all(), required=False)
     statut = forms.ChoiceField(
-        label="Statut", choices=[("", "Tous")] + Status.choices, required=False
+        label="Statut", choices=[("", "Tous"), *Status.choices], required=False
     )
 
     def __init__(self, *args: Any, queues: QuerySet[Queue], **kwargs: Any) -> None:
@@ -49,7 +49,7 @@ class VisitForm(ParvisForm):
         max_length=200,
     )
     motif = forms.ModelChoiceField(label="Motif", queryset=Motif.objects.none())
-    outcome = forms.ChoiceField(label="Issue", choices=[("", "Choisir")] + Outcome.choices)
+    outcome = forms.ChoiceField(label="Issue", choices=[("", "Choisir"), *Outcome.choices])
     minutes = forms.IntegerField(
         label="Temps passé (minutes)", min_value=1, max_value=MAX_MINUTES, initial=10
     )

@@ -88,9 +88,7 @@ class ConversationFilters:
     status: str = ""
 
 
-def conversations_for_list(
-    principal: Any, filters: ConversationFilters
-) -> QuerySet[Conversation]:
+def conversations_for_list(principal: Any, filters: ConversationFilters) -> QuerySet[Conversation]:
     """The « Conversations » list: scoped, filtered, open ones first then the newest."""
     queryset = conversations_for(principal).select_related("queue__site", "organisation")
     if filters.queue is not None:

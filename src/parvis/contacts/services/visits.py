@@ -62,7 +62,9 @@ def visit_record(
         raise ContactError("out_of_scope", "Ce lieu d’accueil n’est pas de votre ressort.", "site")
     organisation = _organisation_of(site)
     if motif is not None and motif.organisation_id != organisation.pk:
-        raise ContactError("motif_of_another_organisation", "Ce motif n’est pas celui de l’organisme.", "motif")
+        raise ContactError(
+            "motif_of_another_organisation", "Ce motif n’est pas celui de l’organisme.", "motif"
+        )
     if outcome not in Outcome.values:
         raise ContactError("unknown_outcome", "Choisissez l’issue de la visite.", "outcome")
     if not 1 <= minutes <= MAX_MINUTES:
