@@ -11,7 +11,8 @@
   if (!root || !("WebSocket" in window)) {
     return;
   }
-  var log = document.getElementById("chat-log");
+  var scroller = document.getElementById("chat-log");
+  var log = document.getElementById("chat-messages");
   var empty = document.getElementById("chat-empty");
   var statusText = document.getElementById("chat-status");
   var errorBox = document.getElementById("chat-error");
@@ -56,7 +57,7 @@
     item.appendChild(body);
     log.appendChild(item);
     empty.hidden = true;
-    log.scrollTop = log.scrollHeight;
+    scroller.scrollTop = scroller.scrollHeight;
   }
 
   function showError(message) {
