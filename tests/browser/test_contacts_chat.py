@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
 from parvis.accounts.models import Role
@@ -36,6 +37,9 @@ def test_a_citizen_chats_and_an_agent_answers_live(page, browser, tmp_path):
     organisation = OrganisationFactory(slug="caf-33", name="CAF de la Gironde", short_name="CAF 33")
     endpoint = InboundEndpointFactory(organisation=organisation, connector="chat")
     agent = MembershipFactory(organisation=organisation, role=Role.AGENT).user
+    # The server runs with testing off: its hashers are the production ones.
+    agent.password = PBKDF2PasswordHasher().encode(DEFAULT_PASSWORD, PBKDF2PasswordHasher().salt())
+    agent.save(update_fields=["password"])
     QueueMemberFactory(
         queue=organisation.queues.get(is_triage=True), user=agent
     )  # someone may answer (when the queue is open)
