@@ -35,7 +35,7 @@ def _wait_for(predicate, timeout=15.0):  # type: ignore[no-untyped-def]
 def test_a_citizen_chats_and_an_agent_answers_live(page, browser, tmp_path):
     channel("chat")
     organisation = OrganisationFactory(slug="caf-33", name="CAF de la Gironde", short_name="CAF 33")
-    endpoint = InboundEndpointFactory(organisation=organisation, connector="chat")
+    InboundEndpointFactory(organisation=organisation, connector="chat")
     agent = MembershipFactory(organisation=organisation, role=Role.AGENT).user
     # The server runs with testing off: its hashers are the production ones.
     agent.password = PBKDF2PasswordHasher().encode(DEFAULT_PASSWORD, PBKDF2PasswordHasher().salt())

@@ -167,7 +167,8 @@ def queue_list(request: HttpRequest) -> HttpResponse:
 
 
 def _default_site(request: HttpRequest, sites: Any) -> Any:
-    own = Membership.objects.filter(user=cast(User, request.user), site__isnull=False).values("site")
+    user = cast(User, request.user)
+    own = Membership.objects.filter(user=user, site__isnull=False).values("site")
     return sites.filter(pk__in=own).first() or (sites.first() if sites.count() == 1 else None)
 
 

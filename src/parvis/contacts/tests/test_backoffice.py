@@ -122,9 +122,7 @@ def test_an_agent_records_a_visit_in_a_few_fields(client, site, agent):
 
 
 def test_a_visit_follows_a_prior_conversation(site, agent):
-    prior = ConversationFactory(
-        queue=QueueFactory(site=site, organisation=site.organisation)
-    )
+    prior = ConversationFactory(queue=QueueFactory(site=site, organisation=site.organisation))
     visit = visit_record(
         principal=agent,
         site=site,
@@ -140,9 +138,7 @@ def test_a_visit_elsewhere_is_refused(site, agent):
     from parvis.contacts.errors import ContactError
 
     with pytest.raises(ContactError):
-        visit_record(
-            principal=agent, site=SiteFactory(), motif=None, outcome="answered", minutes=5
-        )
+        visit_record(principal=agent, site=SiteFactory(), motif=None, outcome="answered", minutes=5)
 
 
 def test_an_agent_answers_a_chat_from_the_conversation_page(
@@ -160,3 +156,14 @@ def test_an_agent_answers_a_chat_from_the_conversation_page(
         response = client.post(url, {"text": "Bonjour, que puis-je faire ?"})
     assert response.status_code == 302
     assert conversation.messages.filter(direction=Direction.OUTBOUND).count() == 1
+
+
+def test_the_dashboard_counts_what_waits_and_links_to_its_list(client, site, agent):
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    ConversationFactory(queue=queue, queued_at=timezone.now())
+    ConversationFactory(queue=queue, status=Status.ASSIGNED)
+    client.force_login(agent)
+    page = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert 'data-todo="contacts.queued"' in page
+    listed = reverse("contacts_backoffice:conversation_list") + "?statut=queued"
+    assert f'href="{listed}" data-count="1"' in page

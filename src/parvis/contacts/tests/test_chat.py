@@ -136,8 +136,9 @@ def test_an_empty_message_is_refused(endpoint):
 
 
 def test_an_agent_reply_is_stored_sent_and_published_to_the_session(
-    endpoint, django_capture_on_commit_callbacks
+    endpoint, django_capture_on_commit_callbacks, settings
 ):
+    settings.REALTIME_DB_RELAY = True  # the published event is then a row to read
     chat_message_accept(endpoint=endpoint, session="d" * 32, sequence=0, text="Bonjour")
     conversation = Conversation.objects.get()
     agent = MembershipFactory(organisation=endpoint.organisation, role=Role.AGENT).user

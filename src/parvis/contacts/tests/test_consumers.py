@@ -110,7 +110,7 @@ async def test_the_agents_event_socket_refuses_anonymous_citizens(endpoint):
     communicator = WebsocketCommunicator(
         application, "/ws/events/", headers=[(b"host", b"127.0.0.1:8000"), ORIGIN]
     )
-    connected, code = await communicator.connect()
+    connected, _code = await communicator.connect()
     assert not connected
 
 
