@@ -633,6 +633,15 @@ SERVICE_LEVEL_DEFAULT_BUSINESS_HOURS = tuple(
         "SERVICE_LEVEL_DEFAULT_BUSINESS_HOURS", default=["09:00-12:00", "13:30-17:00"]
     )
 )
+# --- Contact hub, part 5: web chat and counter ------------------------------------------
+# The chat's outbound provider (publishes agents' replies to the citizen's WebSocket).
+MESSAGING_PROVIDERS["chat"] = env.str("MESSAGING_CHAT_PROVIDER", default="chat-realtime")
+# A chat resume token (signed, kept by the widget) lets a reload rejoin its conversation
+# this many seconds after it was issued.
+CONTACTS_CHAT_RESUME_MAX_AGE = env.int("CONTACTS_CHAT_RESUME_MAX_AGE", default=24 * 3600)
+CONTACTS_CHAT_MAX_MESSAGE_CHARS = 2000
+# Per client address: WebSocket connections and chat messages (hits, window seconds).
+CONTACTS_CHAT_RATE_LIMITS = {"connections_ip": (20, 60), "messages_ip": (30, 60)}
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 

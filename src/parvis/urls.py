@@ -25,6 +25,8 @@ urlpatterns = [
     path("espace-agents/annuaire/", include("parvis.directory.backoffice_urls")),
     path("espace-agents/experiences/", include("parvis.voice.backoffice_urls")),
     path("espace-agents/simplification/", include("parvis.simplification.backoffice_urls")),
+    path("espace-agents/contacts/", include("parvis.contacts.backoffice_urls")),
+    path("contact/", include("parvis.contacts.urls")),
     path("temoigner/", include("parvis.voice.urls")),
     path("simplification/", include("parvis.simplification.urls")),
     path("espace-agents/", include("parvis.backoffice.urls")),

@@ -262,6 +262,36 @@ def counter_panel(user: Any, now: dt.datetime) -> Panel:
     return panel
 
 
+def contacts_panel(user: Any, organisation: Organisation | None) -> Panel | None:
+    """Principals whose scope holds queues: what waits for an agent, counted with the
+    conversations list's own selector (the count and its list agree)."""
+    from parvis.contacts import selectors as contacts
+
+    if not contacts.has_contact_queues(user, organisation):
+        return None
+    waiting = contacts.conversations_for_list(
+        user, contacts.ConversationFilters(status="queued")
+    ).count()
+    panel = Panel("contacts", "Contacts des usagers")
+    panel.todo.append(
+        Todo(
+            "contacts.queued",
+            "Conversations en attente d’un agent",
+            waiting,
+            _url("contacts_backoffice:conversation_list", {"statut": "queued"}),
+        )
+    )
+    panel.figures.append(
+        Figure(
+            "contacts.queues",
+            "Files d’attente de votre périmètre",
+            str(contacts.queues_for(user).filter(is_active=True).count()),
+            _url("contacts_backoffice:queue_list"),
+        )
+    )
+    return panel
+
+
 def organisation_panel(user: Any, organisation: Organisation) -> Panel:
     overview = selectors.organisation_overview(user, organisation)
     panel = Panel("organisation", f"Organisme : {organisation}")
@@ -363,6 +393,8 @@ def panels_for(user: Any, organisation: Organisation | None) -> list[Panel]:
                 "contact ne sont pas encore disponibles."
             )
         panels.append(panel)
+    if (contacts := contacts_panel(user, organisation)) is not None:
+        panels.append(contacts)
     if Role.AGENT in scoping.roles_of(user) or voice.counter_recordings(user).exists():
         panels.append(counter_panel(user, now))
     if organisation is not None and has_permission(user, Perm.MANAGE_MEMBERS, organisation):

@@ -11,10 +11,17 @@ class ContactsConfig(AppConfig):
         from django.db.models import Model
 
         from parvis.accounts.scoping import register
+        from parvis.contacts import menu
         from parvis.contacts import models as m
+        from parvis.contacts.connectors import (  # noqa: F401  (register them)
+            chat,
+            phone,
+            sms,
+        )
         from parvis.contacts.connectors import email as _email_connector  # noqa: F401 (registers)
-        from parvis.contacts.connectors import phone, sms  # noqa: F401  (register them)
         from parvis.core.crypto import register_encrypted
+
+        menu.register_menu()
 
         register_encrypted(m.ContactPoint, "value_encrypted")
         register_encrypted(m.Message, "body_encrypted", "html_encrypted")

@@ -1,0 +1,226 @@
+"""Back office of the contact hub (espace agents › contacts): conversations, queues and
+the counter visit. Every read goes through ``contacts.selectors`` (scoped): outside
+scope → 404; anonymous → login redirect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from parvis.accounts.models import Membership, User
+from parvis.contacts import selectors
+from parvis.contacts.errors import ContactError
+from parvis.contacts.forms import ChatReplyForm, ConversationFilterForm, VisitForm
+from parvis.contacts.models import OPEN_STATUSES, Conversation, Status
+from parvis.contacts.services.chat import chat_reply
+from parvis.contacts.services.visits import visit_record
+from parvis.core.breadcrumb import breadcrumb
+from parvis.core.pagination import paginate
+from parvis.directory import servicelevels
+from parvis.directory.models import Motif
+
+# A chat or phone conversation waits in business time; the others in working days.
+LIVE_CHANNELS = frozenset({"chat", "telephone"})
+
+
+def duration_fr(delta: dt.timedelta) -> str:
+    """« 3 min », « 2 h 05 », « 4 j 3 h »: a waiting time read at a glance."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d}"
+    days, hours = divmod(hours, 24)
+    return f"{days} j {hours} h" if hours else f"{days} j"
+
+
+def deadline_lateness(
+    conversation: Conversation, now: dt.datetime
+) -> servicelevels.Lateness | None:
+    """How the open conversation stands against its stored deadline: late once past it,
+    at risk in its last fifth (the share of the span from arrival to the deadline)."""
+    due = conversation.first_answered_at and conversation.resolution_due_at
+    due = due or conversation.first_answer_due_at or conversation.resolution_due_at
+    if due is None or conversation.status not in OPEN_STATUSES:
+        return None
+    start = conversation.queued_at or conversation.created_at
+    span = max((due - start).total_seconds(), 1.0)
+    return servicelevels.lateness(
+        (now - start).total_seconds(), at_risk_from=0.8 * span, late_from=span
+    )
+
+
+def _row(conversation: Conversation, now: dt.datetime) -> dict[str, Any]:
+    waiting = None
+    if conversation.status == Status.QUEUED and conversation.queued_at:
+        waiting = duration_fr(now - conversation.queued_at)
+    due = conversation.first_answer_due_at or conversation.resolution_due_at
+    return {
+        "conversation": conversation,
+        "waiting": waiting,
+        "due": due,
+        "lateness": deadline_lateness(conversation, now),
+    }
+
+
+@never_cache
+@login_required
+def conversation_list(request: HttpRequest) -> HttpResponse:
+    queues = selectors.queues_for(request.user).filter(is_active=True)
+    form = ConversationFilterForm(request.GET or None, queues=queues)
+    filters = selectors.ConversationFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ConversationFilters(
+            queue=data["file"],
+            channel=data["canal"].slug if data["canal"] else "",
+            status=data["statut"],
+        )
+    page = paginate(request, selectors.conversations_for_list(request.user, filters))
+    now = timezone.now()
+    return render(
+        request,
+        "contacts/backoffice/conversation_list.html",
+        {
+            "title": "Conversations",
+            "form": form,
+            "page_obj": page,
+            "rows": [_row(c, now) for c in page.object_list],
+            "has_criteria": form.has_criteria(),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    conversation = selectors.conversation_for(request.user, reference)
+    is_chat = conversation.channel_id == "chat" and bool(conversation.thread_key)
+    reply_form = ChatReplyForm() if is_chat and conversation.is_open else None
+    status = 200
+    if request.method == "POST":
+        if reply_form is None:
+            raise PermissionDenied
+        reply_form = ChatReplyForm(request.POST)
+        if reply_form.is_valid():
+            try:
+                chat_reply(
+                    principal=request.user,
+                    conversation=conversation,
+                    text=reply_form.cleaned_data["text"],
+                )
+            except ContactError as error:
+                reply_form.add_error("text", error.message)
+            else:
+                messages.success(request, "Votre réponse a été envoyée.")
+                return redirect("contacts_backoffice:conversation_detail", conversation.reference)
+        status = 400
+    now = timezone.now()
+    return render(
+        request,
+        "contacts/backoffice/conversation_detail.html",
+        {
+            "title": f"Conversation {conversation.reference}",
+            "breadcrumb": breadcrumb(
+                ("Conversations", reverse("contacts_backoffice:conversation_list"))
+            ),
+            "conversation": conversation,
+            "row": _row(conversation, now),
+            "messages_list": selectors.conversation_messages(conversation),
+            "transitions": conversation.transitions.select_related("actor").order_by(
+                "created_at", "id"
+            ),
+            "reply_form": reply_form,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+def queue_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    loads = [
+        {
+            "load": load,
+            "oldest": duration_fr(now - load.oldest_wait_since) if load.oldest_wait_since else "—",
+        }
+        for load in selectors.queue_loads(request.user)
+    ]
+    return render(
+        request,
+        "contacts/backoffice/queue_list.html",
+        {"title": "Files d’attente", "loads": loads},
+    )
+
+
+def _default_site(request: HttpRequest, sites: Any) -> Any:
+    user = cast(User, request.user)
+    own = Membership.objects.filter(user=user, site__isnull=False).values("site")
+    return sites.filter(pk__in=own).first() or (sites.first() if sites.count() == 1 else None)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_record_view(request: HttpRequest) -> HttpResponse:
+    sites = selectors.visit_sites_for(request.user)
+    if not sites.exists():
+        raise PermissionDenied
+    organisations = {selectors.organisation_of_site(site) for site in sites}
+    motifs = Motif.objects.filter(
+        organisation__in=[o for o in organisations if o is not None], is_active=True
+    ).order_by("organisation__slug", "position", "label")
+    prior = None
+    prior_ref = request.GET.get("conversation") or request.POST.get("conversation") or ""
+    if prior_ref:
+        prior = selectors.conversation_for(request.user, prior_ref)
+    default_site = _default_site(request, sites)
+    form = VisitForm(
+        request.POST or None,
+        sites=sites,
+        motifs=motifs,
+        initial={"site": default_site, "motif": prior.motif if prior else None},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                visit = visit_record(
+                    principal=request.user,
+                    site=data["site"],
+                    motif=data["motif"],
+                    outcome=data["outcome"],
+                    minutes=data["minutes"],
+                    documents=form.document_labels(),
+                    conversation=prior,
+                    note=data["note"],
+                    visitor=data["visitor"],
+                )
+            except ContactError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request, f"La visite est enregistrée sous la référence {visit.reference}."
+                )
+                return redirect("contacts_backoffice:visit_record")
+        status = 400
+    return render(
+        request,
+        "contacts/backoffice/visit_form.html",
+        {"title": "Enregistrer une visite", "form": form, "prior": prior},
+        status=status,
+    )

@@ -1,0 +1,54 @@
+"""The contact hub's entries in the side menu of the espace agents (see ``core.menu``),
+registered from ``ContactsConfig.ready()``: shown to principals whose scope holds queues
+of the organisation the switcher points at (or any, without one)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from parvis.core.menu import MenuEntry, MenuSection, Viewer, register
+
+SECTION = "contacts"
+
+
+def _has_queues(viewer: Viewer) -> bool:
+    from parvis.contacts.selectors import has_contact_queues
+
+    return has_contact_queues(viewer.principal, viewer.organisation)
+
+
+def _records_visits(viewer: Viewer) -> bool:
+    from parvis.contacts.selectors import visit_sites_for
+
+    return _has_queues(viewer) and visit_sites_for(viewer.principal).exists()
+
+
+def register_menu() -> None:
+    register(
+        MenuSection(key=SECTION, label=_("Contacts des usagers"), order=40, visible=_has_queues),
+        MenuEntry(
+            key="contacts.conversations",
+            label=_("Conversations"),
+            url_name="contacts_backoffice:conversation_list",
+            section=SECTION,
+            order=10,
+            visible=_has_queues,
+            active_for=("contacts_backoffice:conversation_detail",),
+        ),
+        MenuEntry(
+            key="contacts.queues",
+            label=_("Files d’attente"),
+            url_name="contacts_backoffice:queue_list",
+            section=SECTION,
+            order=20,
+            visible=_has_queues,
+        ),
+        MenuEntry(
+            key="contacts.visit",
+            label=_("Enregistrer une visite"),
+            url_name="contacts_backoffice:visit_record",
+            section=SECTION,
+            order=30,
+            visible=_records_visits,
+        ),
+    )

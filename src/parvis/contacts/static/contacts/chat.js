@@ -1,0 +1,181 @@
+/* The citizen's web chat (contacts/chat.html): one WebSocket to ws/chat/<organisation>/.
+ *
+ * The server issues a signed resume token; it is kept in sessionStorage with the next
+ * message sequence, so a reload of the tab rejoins the same conversation and a message
+ * sent again after a reconnection is stored once (the sequence is its idempotency key).
+ * Incoming messages are appended to a role="log" list (a polite live region).
+ */
+(function () {
+  "use strict";
+  var root = document.getElementById("chat");
+  if (!root || !("WebSocket" in window)) {
+    return;
+  }
+  var scroller = document.getElementById("chat-log");
+  var log = document.getElementById("chat-messages");
+  var empty = document.getElementById("chat-empty");
+  var statusText = document.getElementById("chat-status");
+  var errorBox = document.getElementById("chat-error");
+  var connection = document.getElementById("chat-connection");
+  var form = document.getElementById("chat-form");
+  var textInput = document.getElementById("chat-text");
+  var emailGroup = document.getElementById("chat-email-group");
+  var emailInput = document.getElementById("chat-email");
+  var storageKey = "parvis-chat:" + root.dataset.organisation;
+
+  var state = { token: "", sequence: 0 };
+  try {
+    var saved = JSON.parse(window.sessionStorage.getItem(storageKey) || "{}");
+    state.token = typeof saved.token === "string" ? saved.token : "";
+    state.sequence = typeof saved.sequence === "number" ? saved.sequence : 0;
+  } catch (e) {
+    /* storage unavailable: the conversation lasts as long as the page */
+  }
+  var pending = {};
+  var socket = null;
+  var attempts = 0;
+  var live = root.dataset.live === "true";
+
+  function save() {
+    try {
+      window.sessionStorage.setItem(storageKey, JSON.stringify(state));
+    } catch (e) {
+      /* ignored: see above */
+    }
+  }
+
+  function append(direction, text) {
+    var item = document.createElement("li");
+    item.className = "parvis-chat__message parvis-chat__message--" + direction;
+    var author = document.createElement("p");
+    author.className = "parvis-chat__author";
+    author.textContent = direction === "inbound" ? "Vous" : "Agent";
+    var body = document.createElement("p");
+    body.className = "parvis-chat__text";
+    body.textContent = text;
+    item.appendChild(author);
+    item.appendChild(body);
+    log.appendChild(item);
+    empty.hidden = true;
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function showError(message) {
+    errorBox.innerHTML = "";
+    if (!message) {
+      return;
+    }
+    var alert = document.createElement("div");
+    alert.className = "fr-alert fr-alert--error fr-alert--sm";
+    var text = document.createElement("p");
+    text.textContent = message;
+    alert.appendChild(text);
+    errorBox.appendChild(alert);
+  }
+
+  function setLive(value, message) {
+    live = value;
+    statusText.textContent = message;
+    emailGroup.hidden = live;
+  }
+
+  function send(sequence) {
+    var item = pending[sequence];
+    if (!item || !socket || socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    var payload = { type: "message", sequence: sequence, text: item.text };
+    if (item.email) {
+      payload.email = item.email;
+    }
+    socket.send(JSON.stringify(payload));
+  }
+
+  function onMessage(event) {
+    var data;
+    try {
+      data = JSON.parse(event.data);
+    } catch (e) {
+      return;
+    }
+    if (data.type === "session") {
+      state.token = data.token;
+      state.sequence = Math.max(state.sequence, data.next_sequence || 0);
+      save();
+    } else if (data.type === "status") {
+      setLive(Boolean(data.live), data.message);
+    } else if (data.type === "history") {
+      log.innerHTML = "";
+      data.messages.forEach(function (message) {
+        append(message.direction, message.text);
+      });
+    } else if (data.type === "message") {
+      append("outbound", data.text);
+    } else if (data.type === "ack") {
+      delete pending[data.sequence];
+    } else if (data.type === "error") {
+      if (data.sequence !== null && data.sequence !== undefined) {
+        delete pending[data.sequence];
+      }
+      showError(data.message);
+    }
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + window.location.host + root.dataset.wsPath;
+    if (state.token) {
+      url += "?token=" + encodeURIComponent(state.token);
+    }
+    var hadToken = Boolean(state.token);
+    socket = new WebSocket(url);
+    socket.addEventListener("open", function () {
+      attempts = 0;
+      connection.textContent = "";
+      Object.keys(pending).forEach(function (sequence) {
+        send(Number(sequence));
+      });
+    });
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("close", function (event) {
+      if (event.code === 4403 && hadToken) {
+        // The resume token was refused (expired): start a new conversation once.
+        state = { token: "", sequence: 0 };
+        save();
+        log.innerHTML = "";
+        connect();
+        return;
+      }
+      if (event.code === 4403 || event.code === 4404) {
+        connection.textContent = "Le chat n’est pas disponible pour le moment.";
+        return;
+      }
+      attempts += 1;
+      var delay = event.code === 4429 ? 60000 : Math.min(30000, 1000 * Math.pow(2, attempts));
+      connection.textContent = "Connexion interrompue : nouvelle tentative dans " +
+        Math.round(delay / 1000) + " secondes.";
+      window.setTimeout(connect, delay);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = textInput.value.trim();
+    if (!text) {
+      showError("Écrivez votre message avant de l’envoyer.");
+      textInput.focus();
+      return;
+    }
+    showError("");
+    var sequence = state.sequence;
+    state.sequence += 1;
+    save();
+    pending[sequence] = { text: text, email: live ? "" : emailInput.value.trim() };
+    append("inbound", text);
+    textInput.value = "";
+    textInput.focus();
+    send(sequence);
+  });
+
+  connect();
+})();

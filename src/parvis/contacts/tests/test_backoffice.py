@@ -1,0 +1,169 @@
+"""The hub's back-office pages: conversations, queues, the counter visit, the chat reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from parvis.accounts.models import Role
+from parvis.accounts.tests.factories import MembershipFactory
+from parvis.contacts.backoffice_views import duration_fr
+from parvis.contacts.models import Conversation, Direction, Outcome, Status
+from parvis.contacts.services.chat import chat_message_accept
+from parvis.contacts.services.visits import visit_record
+from parvis.contacts.tests.factories import (
+    ConversationFactory,
+    InboundEndpointFactory,
+    QueueFactory,
+    channel,
+)
+from parvis.core.menu import Viewer, build
+from parvis.directory.tests.factories import MotifFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site():
+    channel("guichet")
+    return SiteFactory()
+
+
+@pytest.fixture
+def agent(site):
+    return MembershipFactory(organisation=site.organisation, role=Role.AGENT).user
+
+
+def test_duration_in_french():
+    assert duration_fr(dt.timedelta(minutes=4)) == "4 min"
+    assert duration_fr(dt.timedelta(hours=2, minutes=5)) == "2 h 05"
+    assert duration_fr(dt.timedelta(days=4, hours=3)) == "4 j 3 h"
+
+
+def test_the_list_shows_the_scope_with_wait_and_lateness(client, site, agent):
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    now = timezone.now()
+    late = ConversationFactory(
+        queue=queue,
+        queued_at=now - dt.timedelta(hours=3),
+        first_answer_due_at=now - dt.timedelta(minutes=1),
+    )
+    other = ConversationFactory()
+    client.force_login(agent)
+    response = client.get(reverse("contacts_backoffice:conversation_list"))
+    page = response.content.decode()
+    assert late.reference in page and other.reference not in page
+    assert "3 h 00" in page and "fr-badge--error" in page
+    filtered = client.get(
+        reverse("contacts_backoffice:conversation_list"), {"statut": Status.RESOLVED}
+    )
+    assert late.reference not in filtered.content.decode()
+
+
+def test_the_detail_is_404_for_another_organisation_and_login_for_anonymous(client, agent):
+    foreign = ConversationFactory()
+    url = reverse("contacts_backoffice:conversation_detail", args=[foreign.reference])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/compte/connexion/" in anonymous["Location"]
+    client.force_login(agent)
+    assert client.get(url).status_code == 404
+
+
+def test_queues_show_waiting_counts_and_the_oldest_wait(client, site, agent):
+    queue = QueueFactory(site=site, organisation=site.organisation, name="Accueil téléphonique")
+    now = timezone.now()
+    ConversationFactory(queue=queue, queued_at=now - dt.timedelta(minutes=42))
+    ConversationFactory(queue=queue, queued_at=now - dt.timedelta(minutes=5))
+    ConversationFactory(queue=queue, status=Status.ASSIGNED)
+    client.force_login(agent)
+    page = client.get(reverse("contacts_backoffice:queue_list")).content.decode()
+    assert "Accueil téléphonique" in page and "42 min" in page
+    assert f'data-queue="{queue.pk}"' in page
+
+
+def test_the_menu_shows_the_hub_to_principals_with_queues(site, agent):
+    labels = lambda: [  # noqa: E731
+        child.label
+        for item in build(Viewer(agent, site.organisation), path="/")
+        for child in item.children
+    ]
+    assert "Conversations" not in labels()
+    QueueFactory(site=site, organisation=site.organisation)
+    assert {"Conversations", "Files d’attente", "Enregistrer une visite"} <= set(labels())
+
+
+def test_an_agent_records_a_visit_in_a_few_fields(client, site, agent):
+    motif = MotifFactory(organisation=site.organisation)
+    QueueFactory(site=site, organisation=site.organisation)
+    client.force_login(agent)
+    url = reverse("contacts_backoffice:visit_record")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "site": site.pk,
+            "motif": motif.pk,
+            "outcome": Outcome.ANSWERED,
+            "minutes": 12,
+            "documents": ["identite", "avis-imposition"],
+            "other_documents": "Relevé CAF",
+        },
+    )
+    assert response.status_code == 302
+    visit = Conversation.objects.get(channel_id="guichet")
+    assert visit.status == Status.RESOLVED and visit.site == site
+    assert visit.handling_seconds == 720 and visit.outcome == Outcome.ANSWERED
+    assert visit.transitions.get().move == "record_visit"
+    note = visit.messages.get(direction=Direction.NOTE)
+    assert note.body_encrypted and not note.body_masked
+
+
+def test_a_visit_follows_a_prior_conversation(site, agent):
+    prior = ConversationFactory(queue=QueueFactory(site=site, organisation=site.organisation))
+    visit = visit_record(
+        principal=agent,
+        site=site,
+        motif=None,
+        outcome=Outcome.ANSWERED_END_TO_END,
+        minutes=20,
+        conversation=prior,
+    )
+    assert visit.linked_conversation == prior
+
+
+def test_a_visit_elsewhere_is_refused(site, agent):
+    from parvis.contacts.errors import ContactError
+
+    with pytest.raises(ContactError):
+        visit_record(principal=agent, site=SiteFactory(), motif=None, outcome="answered", minutes=5)
+
+
+def test_an_agent_answers_a_chat_from_the_conversation_page(
+    client, agent, site, django_capture_on_commit_callbacks
+):
+    channel("chat")
+    endpoint = InboundEndpointFactory(organisation=site.organisation, connector="chat")
+    chat_message_accept(endpoint=endpoint, session="f" * 32, sequence=0, text="Bonjour")
+    conversation = Conversation.objects.get(channel_id="chat")
+    client.force_login(agent)
+    url = reverse("contacts_backoffice:conversation_detail", args=[conversation.reference])
+    page = client.get(url).content.decode()
+    assert "Bonjour" in page and "Répondre sur le chat" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"text": "Bonjour, que puis-je faire ?"})
+    assert response.status_code == 302
+    assert conversation.messages.filter(direction=Direction.OUTBOUND).count() == 1
+
+
+def test_the_dashboard_counts_what_waits_and_links_to_its_list(client, site, agent):
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    ConversationFactory(queue=queue, queued_at=timezone.now())
+    ConversationFactory(queue=queue, status=Status.ASSIGNED)
+    client.force_login(agent)
+    page = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert 'data-todo="contacts.queued"' in page
+    listed = reverse("contacts_backoffice:conversation_list") + "?statut=queued"
+    assert f'href="{listed}" data-count="1"' in page
