@@ -87,7 +87,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Webhook : HTTP {response.status}")
             return
         connector = connectors.get("courriel")
-        for kind, external_id, payload in connector.accept(body, {}):  # type: ignore[attr-defined]
+        for kind, external_id, payload in connector.accept(body, {}):
             row, created = inbound_accept(
                 endpoint=endpoint,
                 channel="courriel",
