@@ -578,6 +578,19 @@ SERVICE_LEVEL_DEFAULT_BUSINESS_HOURS = tuple(
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 
+# --- Contact hub: part 1 (core: lifecycle, queues, qualification) -------------------------
+# Days after its resolution when a conversation is closed by the sweep (a new message then
+# still reopens it).
+CONTACTS_CLOSE_AFTER_DAYS = env.int("CONTACTS_CLOSE_AFTER_DAYS", default=7)
+# Agents' qualification corrections (masked text only) kept as training examples.
+CONTACTS_CORRECTIONS_RETENTION_DAYS = env.int("CONTACTS_CORRECTIONS_RETENTION_DAYS", default=365)
+# Mask each inbound message after commit (a task); off only to measure processing apart.
+CONTACTS_MASK_ON_ARRIVAL = env.bool("CONTACTS_MASK_ON_ARRIVAL", default=True)
+CELERY_BEAT_SCHEDULE["contacts-close-resolved"] = {
+    "task": "contacts.close_resolved",
+    "schedule": crontab(minute=20),
+}
+
 # --- Logging ------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="json" if IS_PRODUCTION else "console")
