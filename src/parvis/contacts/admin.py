@@ -73,7 +73,15 @@ class QueueAdmin(admin.ModelAdmin):
 class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ConversationTransition
     extra = 0
-    fields = ("created_at", "from_status", "to_status", "move", "actor", "actor_label", "reason_code")
+    fields = (
+        "created_at",
+        "from_status",
+        "to_status",
+        "move",
+        "actor",
+        "actor_label",
+        "reason_code",
+    )
     readonly_fields = fields
     verbose_name = _("changement d’état")
     verbose_name_plural = _("changements d’état")

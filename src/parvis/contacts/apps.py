@@ -96,7 +96,9 @@ class ContactsConfig(AppConfig):
             )
 
 
-def _organisation_saved(sender: type, instance: object, created: bool, raw: bool, **kwargs: object) -> None:
+def _organisation_saved(
+    sender: type, instance: object, created: bool, raw: bool, **kwargs: object
+) -> None:
     """A new organisation gets its triage queue in the same transaction."""
     if created and not raw:
         from parvis.contacts.services.queues import triage_queue_ensure

@@ -41,7 +41,9 @@ def queues_for(principal: Any, *, active: bool | None = None) -> QuerySet[Queue]
     return visible_to(principal, queues)
 
 
-def conversation_detail(principal: Any, *, pk: int | None = None, reference: str = "") -> Conversation:
+def conversation_detail(
+    principal: Any, *, pk: int | None = None, reference: str = ""
+) -> Conversation:
     """One conversation with its messages (and their attachments) and its transitions;
     404 outside the principal's scope."""
     lookup: dict[str, Any] = {"pk": pk} if pk is not None else {"reference": reference}

@@ -119,9 +119,7 @@ def _reopened(conversation: Conversation, step: Step) -> None:
 
 
 def _save(conversation: Conversation, step: Step) -> None:
-    conversation.full_clean(
-        exclude=_NOT_CLEANED, validate_unique=False, validate_constraints=False
-    )
+    conversation.full_clean(exclude=_NOT_CLEANED, validate_unique=False, validate_constraints=False)
     conversation.save()
 
 

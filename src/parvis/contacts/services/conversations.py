@@ -24,6 +24,7 @@ organisations are kept in the process for a minute (``services.queues.queue_memo
 from __future__ import annotations
 
 import datetime as dt
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -258,4 +259,3 @@ def conversation_reopen_by_message(conversation: Conversation, *, now: dt.dateti
     apply_move(
         conversation, principal=workflow.INBOUND, move="reopen", reason="citizen_message", now=now
     )
-

@@ -73,9 +73,7 @@ def apply_move(
             now=now,
         )
     except WorkflowError as error:
-        raise ContactError(
-            error.code, error.message, error.field, status=error.status
-        ) from error
+        raise ContactError(error.code, error.message, error.field, status=error.status) from error
     person = person_of(principal)
     if audit and person is not None:
         data: dict[str, Any] = {
@@ -112,7 +110,9 @@ def _locked(conversation: Conversation, principal: Any) -> Conversation:
 
 
 @transaction.atomic
-def conversation_queue(*, conversation: Conversation, principal: Any = workflow.INBOUND) -> Conversation:
+def conversation_queue(
+    *, conversation: Conversation, principal: Any = workflow.INBOUND
+) -> Conversation:
     """new → queued: deadlines are computed now, once, on the queue's calendar."""
     conversation = _locked(conversation, principal)
     apply_move(conversation, principal=principal, move="queue")
@@ -134,7 +134,9 @@ def conversation_assign(
 
 
 @transaction.atomic
-def conversation_release(*, conversation: Conversation, principal: Any, note: str = "") -> Conversation:
+def conversation_release(
+    *, conversation: Conversation, principal: Any, note: str = ""
+) -> Conversation:
     """assigned → queued: the agent puts the conversation back in its queue."""
     conversation = _locked(conversation, principal)
     apply_move(conversation, principal=principal, move="release", note=note)

@@ -138,9 +138,7 @@ def _business_deadline(start: dt.datetime, seconds: int, place: Place) -> dt.dat
     ) or servicelevels.add_business_time(start, duration, place)
 
 
-def deadlines_of(
-    *, queue: Queue, channel: str, motif: Motif | None, now: dt.datetime
-) -> Deadlines:
+def deadlines_of(*, queue: Queue, channel: str, motif: Motif | None, now: dt.datetime) -> Deadlines:
     place = place_of_queue(queue)
     if channel in BUSINESS_TIME_CHANNELS:
         first = _business_deadline(now, queue.first_answer_business_seconds, place)

@@ -87,6 +87,8 @@ def visit_record(
     seen, a short list of labels, kept in the qualification). ``citizen`` (a record of the
     site's organisation) or ``display_name`` say who came, when known."""
     _check(principal=principal, site=site, motif=motif, minutes=minutes)
+    organisation_id = site.organisation_id
+    assert organisation_id is not None  # checked above
     now = timezone.now()
     agent = user_of(principal)
     visit = {
@@ -96,7 +98,7 @@ def visit_record(
         raise ContactError("not_found", "Fiche usager introuvable.", "citizen", status=404)
     if citizen is None and display_name.strip():
         citizen = CitizenRecord.objects.create(
-            organisation_id=site.organisation_id,
+            organisation_id=organisation_id,
             display_name=display_name.strip()[:200],
             preferred_channel_id=COUNTER,
             last_contact_at=now,
@@ -104,9 +106,7 @@ def visit_record(
 
     if conversation is not None:
         ensure_visible(principal, conversation)
-        conversation = Conversation.objects.select_for_update(of=("self",)).get(
-            pk=conversation.pk
-        )
+        conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
         if conversation.is_open:
             conversation.site = site
             if motif is not None:
@@ -127,9 +127,8 @@ def visit_record(
             _note(conversation, author=agent, note=note)
             return conversation
 
-    assert site.organisation_id is not None
     visit_conversation = Conversation(
-        organisation_id=site.organisation_id,
+        organisation_id=organisation_id,
         site=site,
         channel_id=COUNTER,
         motif=motif,
@@ -153,4 +152,3 @@ def visit_record(
     events.conversation_created.send_on_commit(visit_conversation.pk)
     _note(visit_conversation, author=agent, note=note)
     return visit_conversation
-

@@ -17,9 +17,7 @@ class FakeEngine:
         self.calls: list[tuple[str, str | None]] = []
         self.fail = False
 
-    def propose(
-        self, organisation: str, motif: str, confidence: float, **flags: bool
-    ) -> None:
+    def propose(self, organisation: str, motif: str, confidence: float, **flags: bool) -> None:
         self.answer = {
             "organisation": organisation,
             "motif": motif,
@@ -52,8 +50,9 @@ class FakeEngine:
         return masked, []
 
 
-@pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
+def install_fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
+    """Replace the language engine's ``qualify`` and ``anonymise`` for one test (the
+    tests' ``engine`` fixture)."""
     from parvis.language import engine as language_engine
 
     fake = FakeEngine()

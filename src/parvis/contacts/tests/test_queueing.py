@@ -22,7 +22,7 @@ from parvis.contacts.models import (
     Status,
 )
 from parvis.contacts.services.conversations import contact_point_digest
-from parvis.contacts.tests.core_support import engine  # noqa: F401  (fixture)
+from parvis.contacts.tests.core_support import FakeEngine, install_fake_engine
 from parvis.contacts.tests.factories import (
     InboundEndpointFactory,
     QueueFactory,
@@ -38,6 +38,13 @@ from parvis.directory.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
+    return install_fake_engine(monkeypatch)
+
+
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
@@ -84,7 +91,9 @@ def test_the_data_migration_creates_missing_triage_queues():
 
 def test_contact_point_found_by_keyed_digest_stored_encrypted(engine):
     endpoint = InboundEndpointFactory()
-    first = receive(endpoint, sender=" Usager@Exemple.FR ", sender_kind="email", external_id="<1@x>")
+    first = receive(
+        endpoint, sender=" Usager@Exemple.FR ", sender_kind="email", external_id="<1@x>"
+    )
     second = receive(endpoint, sender="usager@exemple.fr", sender_kind="email", external_id="<2@x>")
     point = ContactPoint.objects.get()
     assert first.contact_point == second.contact_point == point

@@ -29,7 +29,7 @@ from parvis.contacts.models import (
     Queue,
     Status,
 )
-from parvis.contacts.tests.core_support import engine  # noqa: F401  (fixture)
+from parvis.contacts.tests.core_support import FakeEngine, install_fake_engine
 from parvis.contacts.tests.factories import (
     ConversationFactory,
     InboundEndpointFactory,
@@ -40,6 +40,11 @@ from parvis.core.crypto import encrypt_text
 from parvis.directory.tests.factories import MotifFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
+    return install_fake_engine(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -124,9 +129,7 @@ def test_a_visit_refuses_what_is_out_of_scope_or_incomplete(site, counter_agent)
         )
     assert refused.value.status == 404
     with pytest.raises(ContactError) as refused:
-        services.visit_record(
-            principal=counter_agent, site=site, motif=None, outcome="", minutes=1
-        )
+        services.visit_record(principal=counter_agent, site=site, motif=None, outcome="", minutes=1)
     assert refused.value.code == "outcome_required"
     with pytest.raises(ContactError) as refused:
         services.visit_record(
