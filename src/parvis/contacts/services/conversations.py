@@ -10,7 +10,8 @@ message. In one transaction it:
    resolved or closed conversation reopens it (``conversation_reopen``), unless the
    channel has a reopening window (``REOPEN_WINDOW_DAYS``) and it has passed: then a new
    conversation starts; a message into a conversation waiting for the citizen resumes it;
-3. otherwise qualifies the text (first message only, see ``services.qualification``),
+3. otherwise qualifies the text (the first message with a text only, see
+   ``services.qualification``),
    chooses the queue (``queue_choose``) and creates the conversation: ``open`` then
    ``queue`` (deadlines computed and stored then);
 4. stores the message, always **inbound** whatever its sender claims to be (a mail
@@ -169,6 +170,41 @@ def queue_choose(
 # --- Receiving ------------------------------------------------------------------------------
 
 
+def _qualify_late(
+    conversation: Conversation, *, endpoint: InboundEndpoint, inbound: InboundMessage
+) -> None:
+    """The first message with a text, when the conversation began without one (a call's
+    first event, an empty chat): qualified now. A conversation still waiting in triage
+    moves to the motif's queue when the engine is confident; deadlines stay as stored."""
+    if not (conversation.qualification or {}).get("skipped") or conversation.motif_id:
+        return
+    qualification = qualify_text(
+        organisation_id=endpoint.organisation_id, text=inbound.text, register=inbound.register
+    )
+    conversation.qualification = qualification.details
+    conversation.qualification_confidence = qualification.confidence
+    conversation.motif = qualification.motif
+    conversation.urgency_proposed = qualification.urgency
+    conversation.vulnerability_proposed = qualification.vulnerability
+    fields = [
+        "qualification",
+        "qualification_confidence",
+        "motif",
+        "urgency_proposed",
+        "vulnerability_proposed",
+    ]
+    if conversation.queue_id == triage_queue_of(endpoint.organisation_id).pk:
+        queue, needs_triage = queue_choose(
+            endpoint=endpoint, channel=inbound.channel, qualification=qualification
+        )
+        if conversation.status == Status.QUEUED:
+            conversation.queue = queue
+            fields.append("queue")
+        conversation.needs_triage = needs_triage
+        fields.append("needs_triage")
+    conversation.save(update_fields=fields)
+
+
 def _new_conversation(
     *,
     endpoint: InboundEndpoint,
@@ -228,6 +264,8 @@ def message_receive(
             conversation = None
     elif conversation is not None and conversation.status == Status.WAITING_CITIZEN:
         apply_move(conversation, principal=workflow.INBOUND, move="resume", now=now)
+    if conversation is not None and inbound.text.strip():
+        _qualify_late(conversation, endpoint=endpoint, inbound=inbound)
     if conversation is None:
         conversation = _new_conversation(
             endpoint=endpoint, inbound=inbound, contact_point=contact_point, now=now

@@ -321,3 +321,20 @@ def test_deadlines_are_never_recomputed_on_later_moves(engine):
         conversation.announced_deadline,
     ) == stored
     assert Message.objects.filter(conversation=conversation).count() == 2
+
+
+def test_a_conversation_begun_without_text_is_qualified_by_its_first_text(engine):
+    endpoint = InboundEndpointFactory(connector="telephone")
+    motif = MotifFactory(organisation=endpoint.organisation, slug="m")
+    queue = QueueFactory(organisation=endpoint.organisation)
+    queue.motifs.add(motif)
+    call = receive(endpoint, channel="telephone", text="", thread_key="call-2").conversation
+    assert call.queue.is_triage and call.needs_triage and engine.calls == []
+    due = call.first_answer_due_at
+    engine.propose(endpoint.organisation.slug, "m", 0.97)
+    receive(endpoint, channel="telephone", text="Ma pension", thread_key="call-2")
+    receive(endpoint, channel="telephone", text="encore", thread_key="call-2")
+    call.refresh_from_db()
+    assert call.motif == motif and call.queue == queue and not call.needs_triage
+    assert call.first_answer_due_at == due
+    assert len(engine.calls) == 1
