@@ -5,7 +5,8 @@ message. In one transaction it:
 
 1. finds or creates the ``ContactPoint`` of the sender (per organisation, found by its
    keyed digest, the value stored encrypted);
-2. threads the message: the channel's ``thread_key``, or email's Message-ID chain
+2. threads the message (one channel thread at a time: an advisory lock on PostgreSQL):
+   the channel's ``thread_key``, or email's Message-ID chain
    (``In-Reply-To``, ``References``) within the endpoint's organisation. A message into a
    resolved or closed conversation reopens it (``conversation_reopen``), unless the
    channel has a reopening window (``REOPEN_WINDOW_DAYS``) and it has passed: then a new
@@ -25,9 +26,10 @@ organisations are kept in the process for a minute (``services.queues.queue_memo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from parvis.contacts import events, workflow
@@ -119,6 +121,21 @@ def _thread(endpoint: InboundEndpoint, inbound: InboundMessage) -> Conversation 
         )
         return message.conversation if message else None
     return None
+
+
+def _lock_thread(organisation_id: int, channel: str, thread_key: str) -> None:
+    """Serialise the messages of one channel thread until commit (PostgreSQL), so that
+    two first messages processed at once open one conversation, not two. SQLite writes
+    one transaction at a time already."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(
+        f"{organisation_id}|{channel}|{thread_key}".encode(), digest_size=8
+    ).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
 
 
 def _reopens(conversation: Conversation, channel: str, now: dt.datetime) -> bool:
@@ -256,7 +273,14 @@ def message_receive(
             kind=inbound.sender_kind,
             value=inbound.sender,
         )
+    if inbound.thread_key:
+        _lock_thread(endpoint.organisation_id, inbound.channel, inbound.thread_key)
     conversation = _thread(endpoint, inbound)
+    if conversation is not None and (
+        not conversation.is_open or conversation.status == Status.WAITING_CITIZEN
+    ):
+        # A move to make: on the row as committed, locked (two messages at once move it once).
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation is not None and not conversation.is_open:
         if _reopens(conversation, inbound.channel, now):
             conversation_reopen_by_message(conversation, now=now)

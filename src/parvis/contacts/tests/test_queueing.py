@@ -338,3 +338,44 @@ def test_a_conversation_begun_without_text_is_qualified_by_its_first_text(engine
     assert call.motif == motif and call.queue == queue and not call.needs_triage
     assert call.first_answer_due_at == due
     assert len(engine.calls) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_messages_of_one_thread_at_once_open_one_conversation(monkeypatch):
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time")
+    fake = install_fake_engine(monkeypatch)
+    slow = fake.qualify
+
+    def slow_qualify(text, register=None):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)  # both workers are inside message_receive at once
+        return slow(text, register)
+
+    monkeypatch.setattr("parvis.language.engine.qualify", slow_qualify)
+    channel("sms")
+    endpoint = InboundEndpointFactory()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            receive(endpoint, channel="sms", thread_key="+33611111111|+33700000000")
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    conversation = Conversation.objects.get(thread_key="+33611111111|+33700000000")
+    assert conversation.messages.count() == 2
