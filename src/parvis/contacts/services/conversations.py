@@ -11,6 +11,7 @@ message. In one transaction it:
    resolved or closed conversation reopens it (``conversation_reopen``), unless the
    channel has a reopening window (``REOPEN_WINDOW_DAYS``) and it has passed: then a new
    conversation starts; a message into a conversation waiting for the citizen resumes it;
+   an automatic message (an out-of-office reply) is kept but moves nothing;
 3. otherwise qualifies the text (the first message with a text only, see
    ``services.qualification``),
    chooses the queue (``queue_choose``) and creates the conversation: ``open`` then
@@ -30,6 +31,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from parvis.contacts import events, workflow
@@ -276,12 +278,16 @@ def message_receive(
     if inbound.thread_key:
         _lock_thread(endpoint.organisation_id, inbound.channel, inbound.thread_key)
     conversation = _thread(endpoint, inbound)
-    if conversation is not None and (
+    if inbound.is_automatic and conversation is not None:
+        pass  # an auto-reply (out of office...) is kept, and moves nothing
+    elif conversation is not None and (
         not conversation.is_open or conversation.status == Status.WAITING_CITIZEN
     ):
         # A move to make: on the row as committed, locked (two messages at once move it once).
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if conversation is not None and not conversation.is_open:
+    if conversation is not None and inbound.is_automatic:
+        pass
+    elif conversation is not None and not conversation.is_open:
         if _reopens(conversation, inbound.channel, now):
             conversation_reopen_by_message(conversation, now=now)
         else:
@@ -308,7 +314,10 @@ def message_receive(
         inbound_row=row,
         created_at=now,
     )
-    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+    # Messages may be processed out of order: the latest one wins.
+    Conversation.objects.filter(
+        Q(last_message_at__isnull=True) | Q(last_message_at__lt=now), pk=conversation.pk
+    ).update(last_message_at=now)
     events.message_received.send_on_commit(message.pk)
     if inbound.text.strip() and settings.CONTACTS_MASK_ON_ARRIVAL:
         from parvis.contacts.tasks import mask_message

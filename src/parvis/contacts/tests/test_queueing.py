@@ -379,3 +379,12 @@ def test_two_first_messages_of_one_thread_at_once_open_one_conversation(monkeypa
     assert errors == []
     conversation = Conversation.objects.get(thread_key="+33611111111|+33700000000")
     assert conversation.messages.count() == 2
+
+
+def test_an_automatic_reply_moves_nothing(engine):
+    endpoint = InboundEndpointFactory()
+    first = receive(endpoint, channel="sms", thread_key="k-auto")
+    Conversation.objects.filter(pk=first.conversation_id).update(status=Status.RESOLVED)
+    auto = receive(endpoint, channel="sms", thread_key="k-auto", is_automatic=True)
+    assert auto.conversation_id == first.conversation_id
+    assert Conversation.objects.get(pk=first.conversation_id).status == Status.RESOLVED
