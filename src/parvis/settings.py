@@ -304,6 +304,8 @@ CELERY_TASK_ACKS_LATE = False
 IDEMPOTENT_TASKS = (
     "contacts.process_inbound",
     "contacts.poll_mailboxes",
+    "contacts.mask_message",
+    "contacts.close_resolved",
     "parvis.voice.tasks.process_experience",
     "parvis.voice.tasks.mask_answer",
     "parvis.simplification.tasks.mask_request_texts",
@@ -679,6 +681,19 @@ CONTACTS_VIRUS_SCANNER = env.str(
 )
 CONTACTS_CLAMD_ADDRESS = env.str("CONTACTS_CLAMD_ADDRESS", default="tcp://127.0.0.1:3310")
 CONTACTS_CLAMD_TIMEOUT_SECONDS = env.float("CONTACTS_CLAMD_TIMEOUT_SECONDS", default=30.0)
+
+# --- Contact hub: part 1 (core: lifecycle, queues, qualification) -------------------------
+# Days after its resolution when a conversation is closed by the sweep (a new message then
+# still reopens it).
+CONTACTS_CLOSE_AFTER_DAYS = env.int("CONTACTS_CLOSE_AFTER_DAYS", default=7)
+# Agents' qualification corrections (masked text only) kept as training examples.
+CONTACTS_CORRECTIONS_RETENTION_DAYS = env.int("CONTACTS_CORRECTIONS_RETENTION_DAYS", default=365)
+# Mask each inbound message after commit (a task); off only to measure processing apart.
+CONTACTS_MASK_ON_ARRIVAL = env.bool("CONTACTS_MASK_ON_ARRIVAL", default=True)
+CELERY_BEAT_SCHEDULE["contacts-close-resolved"] = {
+    "task": "contacts.close_resolved",
+    "schedule": crontab(minute=20),
+}
 
 # --- Logging ------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -97,6 +97,7 @@ DATA_KEYS: dict[str, str] = {
     "prefix": "jeton",
     "scope": "droits",
     "reason": "motif",
+    "outcome": "issue",
     "source": "dépôt",
     "proposer_kind": "proposée par",
     "removed": "masquages retirés",

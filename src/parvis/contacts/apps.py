@@ -89,3 +89,32 @@ class ContactsConfig(AppConfig):
             register(org_model, organisation="organisation", local_service=None, site=None)
         register(m.Mailbox, organisation="endpoint__organisation", local_service=None, site=None)
         register(m.InboundRow, organisation="endpoint__organisation", local_service=None, site=None)
+
+        # Hub core: every organisation has its triage queue from its creation on; queues,
+        # motifs and organisations read per message are kept a minute, forgotten on edits.
+        from django.db.models.signals import m2m_changed, post_save
+
+        from parvis.contacts.services.queues import queue_memo
+        from parvis.directory.models import Motif, Organisation
+
+        post_save.connect(
+            _organisation_saved, sender=Organisation, dispatch_uid="contacts-triage-queue"
+        )
+        queue_memo.forget_on_change(m.Queue, Motif, Organisation, m.InboundEndpoint)
+        for through in (m.Queue.motifs.through, m.Queue.channels.through):
+            m2m_changed.connect(
+                queue_memo.forget,
+                sender=through,
+                weak=False,
+                dispatch_uid=f"memo-contacts-queues-{through._meta.label}",
+            )
+
+
+def _organisation_saved(
+    sender: type, instance: object, created: bool, raw: bool, **kwargs: object
+) -> None:
+    """A new organisation gets its triage queue in the same transaction."""
+    if created and not raw:
+        from parvis.contacts.services.queues import triage_queue_ensure
+
+        triage_queue_ensure(organisation=instance)  # type: ignore[arg-type]

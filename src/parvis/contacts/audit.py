@@ -1,16 +1,51 @@
-"""French labels of the contact hub's audit actions (``parvis.accounts.audit``)."""
+"""French labels of the contact hub's audit actions (``parvis.accounts.audit``).
+
+Every move a person makes is written ``conversation.<move>`` (``services.lifecycle``);
+the system's moves (an inbound message, the close sweep) are in the transition log only.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.audit import AuditAction, register
-from parvis.contacts.models import Outcome
+from parvis.contacts.models import Outcome, Status
+from parvis.contacts.workflow import REOPEN_REASONS
+
+STATES = {"": _("création"), **dict(Status.choices)}
+MOVE_VALUES = {
+    "from": STATES,
+    "to": STATES,
+    "outcome": dict(Outcome.choices),
+    "reason": REOPEN_REASONS,
+}
 
 register(
+    AuditAction("conversation.open", _("Conversation ouverte"), values=MOVE_VALUES),
+    AuditAction("conversation.queue", _("Conversation mise en file"), values=MOVE_VALUES),
+    AuditAction("conversation.assign", _("Conversation prise en charge"), values=MOVE_VALUES),
+    AuditAction("conversation.release", _("Conversation remise en file"), values=MOVE_VALUES),
     AuditAction(
-        "contacts.visit_recorded",
-        _("Visite au guichet enregistrée"),
-        values={"outcome": dict(Outcome.choices)},
+        "conversation.wait_citizen",
+        _("Conversation mise en attente de l’usager"),
+        values=MOVE_VALUES,
     ),
+    AuditAction(
+        "conversation.wait_partner",
+        _("Conversation mise en attente d’un partenaire"),
+        values=MOVE_VALUES,
+    ),
+    AuditAction("conversation.resume", _("Conversation reprise"), values=MOVE_VALUES),
+    AuditAction("conversation.resolve", _("Conversation résolue"), values=MOVE_VALUES),
+    AuditAction("conversation.close", _("Conversation close"), values=MOVE_VALUES),
+    AuditAction("conversation.reopen", _("Conversation rouverte"), values=MOVE_VALUES),
+    AuditAction(
+        "conversation.record_visit", _("Visite au guichet enregistrée"), values=MOVE_VALUES
+    ),
+    AuditAction("conversation.offer", _("Conversation proposée à un agent"), values=MOVE_VALUES),
+    AuditAction(
+        "conversation.offer_expire", _("Proposition à un agent expirée"), values=MOVE_VALUES
+    ),
+    AuditAction("conversation.accept", _("Conversation acceptée"), values=MOVE_VALUES),
+    AuditAction("conversation.requalified", _("Motif de la conversation corrigé")),
 )

@@ -208,7 +208,7 @@ def visit_record_view(request: HttpRequest) -> HttpResponse:
                     documents=form.document_labels(),
                     conversation=prior,
                     note=data["note"],
-                    visitor=data["visitor"],
+                    display_name=data["visitor"],
                 )
             except ContactError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)

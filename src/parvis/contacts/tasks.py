@@ -34,3 +34,16 @@ def poll_mailboxes() -> int:
     from parvis.contacts.imap import mailboxes_poll
 
     return sum(result.stored for result in mailboxes_poll().values() if result is not None)
+
+
+# --- Hub core: masking and the close sweep ---------------------------------------------------
+
+
+@shared_task(name="contacts.mask_message")
+def mask_message(message_id: int) -> None:
+    services.message_mask(message_id=message_id)
+
+
+@shared_task(name="contacts.close_resolved")
+def close_resolved() -> int:
+    return services.conversations_close_resolved()

@@ -36,6 +36,7 @@ def _retention() -> dict[str, int]:
         "simplification_original_days": settings.SIMPLIFICATION_ORIGINAL_RETENTION_DAYS,
         "pending_accounts_days": settings.RETENTION_PENDING_ACCOUNTS_DAYS,
         "message_deliveries_days": settings.RETENTION_MESSAGE_DELIVERIES_DAYS,
+        "contact_corrections_days": settings.CONTACTS_CORRECTIONS_RETENTION_DAYS,
     }
 
 

@@ -1,28 +1,108 @@
-"""Conversations: threading, lifecycle moves, qualification on arrival.
+"""Conversations: contact points, threading, a new conversation qualified and queued.
 
 ``message_receive`` is the one entry point of every connector once it has parsed a
-message: it finds or creates the contact point, threads the message into a conversation
-(the channel's ``thread_key``, or email's Message-ID chain), creates and queues a new
-conversation when none matches, stores the message and announces it.
+message. In one transaction it:
+
+1. finds or creates the ``ContactPoint`` of the sender (per organisation, found by its
+   keyed digest, the value stored encrypted);
+2. threads the message (one channel thread at a time: an advisory lock on PostgreSQL):
+   the channel's ``thread_key``, or email's Message-ID chain
+   (``In-Reply-To``, ``References``) within the endpoint's organisation. A message into a
+   resolved or closed conversation reopens it (``conversation_reopen``), unless the
+   channel has a reopening window (``REOPEN_WINDOW_DAYS``) and it has passed: then a new
+   conversation starts; a message into a conversation waiting for the citizen resumes it;
+   an automatic message (an out-of-office reply) is kept but moves nothing;
+3. otherwise qualifies the text (the first message with a text only, see
+   ``services.qualification``),
+   chooses the queue (``queue_choose``) and creates the conversation: ``open`` then
+   ``queue`` (deadlines computed and stored then);
+4. stores the message, always **inbound** whatever its sender claims to be (a mail
+   "from" an agent's address never becomes an agent reply), and announces it.
+
+The masked text is computed after commit by ``contacts.mask_message`` (the benchmark
+counts anonymisation apart). Nothing is loaded per message: queues, motifs and
+organisations are kept in the process for a minute (``services.queues.queue_memo``).
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from parvis.contacts import events
+from parvis.contacts import events, workflow
 from parvis.contacts.inbound import InboundMessage
 from parvis.contacts.models import (
+    ContactKind,
+    ContactPoint,
     Conversation,
+    Direction,
     InboundEndpoint,
     InboundRow,
     Message,
     Queue,
     Status,
 )
-from parvis.core.crypto import encrypt_text
+from parvis.contacts.services.lifecycle import apply_move
+from parvis.contacts.services.qualification import Qualification, qualify_text
+from parvis.contacts.services.queues import queue_by_id, queue_for_motif, triage_queue_of
+from parvis.core.crypto import encrypt_text, keyed_digest
+from parvis.core.queue import send_on_commit
 from parvis.core.services import next_reference
+from parvis.language.engine import low_confidence_threshold
+
+CONTACT_POINT_PURPOSE = "contacts.contact_point"
+
+# Channel slug → days after its resolution during which a new message reopens a
+# conversation; past them a new conversation starts. A channel without an entry always
+# reopens. Connectors register theirs (the SMS connector: 7 days, its own setting).
+REOPEN_WINDOW_DAYS: dict[str, int] = {}
+
+
+# --- Contact points -------------------------------------------------------------------------
+
+
+def normalise_contact_value(kind: str, value: str) -> str:
+    value = value.strip()
+    if kind == ContactKind.EMAIL:
+        return value.lower()
+    if kind == ContactKind.PHONE:
+        return "".join(c for c in value if c.isdigit() or c == "+")
+    return value
+
+
+def contact_point_digest(kind: str, value: str) -> str:
+    return keyed_digest(normalise_contact_value(kind, value), purpose=CONTACT_POINT_PURPOSE)
+
+
+def contact_point_find_or_create(*, organisation_id: int, kind: str, value: str) -> ContactPoint:
+    """The organisation's contact point for ``value`` (created on first contact)."""
+    normalised = normalise_contact_value(kind, value)
+    digest = keyed_digest(normalised, purpose=CONTACT_POINT_PURPOSE)
+    found = ContactPoint.objects.filter(
+        organisation_id=organisation_id, kind=kind, value_digest=digest
+    ).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return ContactPoint.objects.create(
+                organisation_id=organisation_id,
+                kind=kind,
+                value_digest=digest,
+                value_encrypted=encrypt_text(normalised),
+            )
+    except IntegrityError:  # created meanwhile by another worker
+        return ContactPoint.objects.get(
+            organisation_id=organisation_id, kind=kind, value_digest=digest
+        )
+
+
+# --- Threading ------------------------------------------------------------------------------
 
 
 def _thread(endpoint: InboundEndpoint, inbound: InboundMessage) -> Conversation | None:
@@ -37,6 +117,7 @@ def _thread(endpoint: InboundEndpoint, inbound: InboundMessage) -> Conversation 
     if ids:
         message = (
             Message.objects.filter(conversation__in=conversations, external_id__in=ids)
+            .select_related("conversation")
             .order_by("-created_at", "-pk")
             .first()
         )
@@ -44,35 +125,188 @@ def _thread(endpoint: InboundEndpoint, inbound: InboundMessage) -> Conversation 
     return None
 
 
+def _lock_thread(organisation_id: int, channel: str, thread_key: str) -> None:
+    """Serialise the messages of one channel thread until commit (PostgreSQL), so that
+    two first messages processed at once open one conversation, not two. SQLite writes
+    one transaction at a time already."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(
+        f"{organisation_id}|{channel}|{thread_key}".encode(), digest_size=8
+    ).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
+def _reopens(conversation: Conversation, channel: str, now: dt.datetime) -> bool:
+    """Whether a message into this ended conversation reopens it (else a new one)."""
+    window = REOPEN_WINDOW_DAYS.get(channel)
+    if window is None:
+        return True
+    ended = conversation.resolved_at or conversation.closed_at
+    return ended is None or now - ended <= dt.timedelta(days=window)
+
+
+# --- Queue choice ---------------------------------------------------------------------------
+
+
+def queue_choose(
+    *, endpoint: InboundEndpoint, channel: str, qualification: Qualification
+) -> tuple[Queue, bool]:
+    """``(queue, needs_triage)`` for a new conversation.
+
+    Low confidence (below the engine's threshold, or no motif of the organisation) →
+    the triage queue, to be sorted. Otherwise the endpoint's queue when it names one,
+    else an active queue of the organisation serving the motif (and the channel), else
+    the triage queue. A message with no text to qualify (a call, an empty chat) goes to
+    the endpoint's queue, else to triage.
+    """
+    organisation_id = endpoint.organisation_id
+    if qualification.details.get("skipped"):
+        if endpoint.queue_id:
+            return queue_by_id(endpoint.queue_id), False
+        return triage_queue_of(organisation_id), True
+    confident = (
+        not qualification.low_confidence
+        and qualification.motif is not None
+        and (qualification.confidence or 0.0) >= low_confidence_threshold()
+    )
+    if not confident:
+        return triage_queue_of(organisation_id), True
+    if endpoint.queue_id:
+        return queue_by_id(endpoint.queue_id), False
+    assert qualification.motif is not None
+    queue = queue_for_motif(
+        organisation_id=organisation_id, motif_id=qualification.motif.pk, channel=channel
+    )
+    if queue is not None:
+        return queue, False
+    return triage_queue_of(organisation_id), False
+
+
+# --- Receiving ------------------------------------------------------------------------------
+
+
+def _qualify_late(
+    conversation: Conversation, *, endpoint: InboundEndpoint, inbound: InboundMessage
+) -> None:
+    """The first message with a text, when the conversation began without one (a call's
+    first event, an empty chat): qualified now. A conversation still waiting in triage
+    moves to the motif's queue when the engine is confident; deadlines stay as stored."""
+    if not (conversation.qualification or {}).get("skipped") or conversation.motif_id:
+        return
+    qualification = qualify_text(
+        organisation_id=endpoint.organisation_id, text=inbound.text, register=inbound.register
+    )
+    conversation.qualification = qualification.details
+    conversation.qualification_confidence = qualification.confidence
+    conversation.motif = qualification.motif
+    conversation.urgency_proposed = qualification.urgency
+    conversation.vulnerability_proposed = qualification.vulnerability
+    fields = [
+        "qualification",
+        "qualification_confidence",
+        "motif",
+        "urgency_proposed",
+        "vulnerability_proposed",
+    ]
+    if conversation.queue_id == triage_queue_of(endpoint.organisation_id).pk:
+        queue, needs_triage = queue_choose(
+            endpoint=endpoint, channel=inbound.channel, qualification=qualification
+        )
+        if conversation.status == Status.QUEUED:
+            conversation.queue = queue
+            fields.append("queue")
+        conversation.needs_triage = needs_triage
+        fields.append("needs_triage")
+    conversation.save(update_fields=fields)
+
+
+def _new_conversation(
+    *,
+    endpoint: InboundEndpoint,
+    inbound: InboundMessage,
+    contact_point: ContactPoint | None,
+    now: dt.datetime,
+) -> Conversation:
+    qualification = qualify_text(
+        organisation_id=endpoint.organisation_id, text=inbound.text, register=inbound.register
+    )
+    queue, needs_triage = queue_choose(
+        endpoint=endpoint, channel=inbound.channel, qualification=qualification
+    )
+    conversation = Conversation(
+        organisation_id=endpoint.organisation_id,
+        queue=queue,
+        channel_id=inbound.channel,
+        motif=qualification.motif,
+        contact_point=contact_point,
+        citizen_id=contact_point.citizen_id if contact_point else None,
+        subject=inbound.subject[:300],
+        thread_key=inbound.thread_key[:200],
+        qualification=qualification.details,
+        qualification_confidence=qualification.confidence,
+        needs_triage=needs_triage,
+        urgency_proposed=qualification.urgency,
+        vulnerability_proposed=qualification.vulnerability,
+        created_at=now,
+    )
+    # The reference counter is locked until commit: taken last, once the engine is done.
+    conversation.reference = next_reference("CONV", timezone.localdate(now).year)
+    apply_move(conversation, principal=workflow.INBOUND, move="open", now=now, announced=False)
+    apply_move(conversation, principal=workflow.INBOUND, move="queue", now=now, announced=False)
+    events.conversation_created.send_on_commit(conversation.pk)
+    return conversation
+
+
 @transaction.atomic
 def message_receive(
     *, endpoint: InboundEndpoint, inbound: InboundMessage, row: InboundRow | None = None
 ) -> Message:
-    """Store ``inbound`` in its conversation (a new one when it threads nowhere)."""
+    """Store ``inbound`` in its conversation (a new one, qualified and queued, when it
+    threads nowhere)."""
     now = inbound.received_at or timezone.now()
-    conversation = _thread(endpoint, inbound)
-    if conversation is None:
-        queue = endpoint.queue or Queue.objects.get(
-            organisation_id=endpoint.organisation_id, is_triage=True
-        )
-        conversation = Conversation.objects.create(
+    contact_point = None
+    if inbound.sender and inbound.sender_kind in ContactKind.values:
+        contact_point = contact_point_find_or_create(
             organisation_id=endpoint.organisation_id,
-            queue=queue,
-            channel_id=inbound.channel,
-            reference=next_reference("CONV", timezone.localdate(now).year),
-            subject=inbound.subject[:300],
-            thread_key=inbound.thread_key,
-            status=Status.QUEUED,
-            created_at=now,
-            queued_at=now,
+            kind=inbound.sender_kind,
+            value=inbound.sender,
         )
-        events.conversation_created.send_on_commit(conversation.pk)
+    if inbound.thread_key:
+        _lock_thread(endpoint.organisation_id, inbound.channel, inbound.thread_key)
+    conversation = _thread(endpoint, inbound)
+    if inbound.is_automatic and conversation is not None:
+        pass  # an auto-reply (out of office...) is kept, and moves nothing
+    elif conversation is not None and (
+        not conversation.is_open or conversation.status == Status.WAITING_CITIZEN
+    ):
+        # A move to make: on the row as committed, locked (two messages at once move it once).
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation is not None and inbound.is_automatic:
+        pass
+    elif conversation is not None and not conversation.is_open:
+        if _reopens(conversation, inbound.channel, now):
+            conversation_reopen_by_message(conversation, now=now)
+        else:
+            conversation = None
+    elif conversation is not None and conversation.status == Status.WAITING_CITIZEN:
+        apply_move(conversation, principal=workflow.INBOUND, move="resume", now=now)
+    if conversation is not None and inbound.text.strip():
+        _qualify_late(conversation, endpoint=endpoint, inbound=inbound)
+    if conversation is None:
+        conversation = _new_conversation(
+            endpoint=endpoint, inbound=inbound, contact_point=contact_point, now=now
+        )
     message = Message.objects.create(
         conversation=conversation,
-        direction="inbound",
+        direction=Direction.INBOUND,  # whatever its From: never an agent's reply
         channel_id=inbound.channel,
+        contact_point=contact_point,
         subject=inbound.subject[:300],
-        body_encrypted=encrypt_text(inbound.text),
+        body_encrypted=encrypt_text(inbound.text) if inbound.text else "",
         external_id=inbound.external_id[:300],
         in_reply_to=inbound.in_reply_to[:300],
         references=" ".join(inbound.references),
@@ -80,6 +314,19 @@ def message_receive(
         inbound_row=row,
         created_at=now,
     )
-    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+    # Messages may be processed out of order: the latest one wins.
+    Conversation.objects.filter(
+        Q(last_message_at__isnull=True) | Q(last_message_at__lt=now), pk=conversation.pk
+    ).update(last_message_at=now)
     events.message_received.send_on_commit(message.pk)
+    if inbound.text.strip() and settings.CONTACTS_MASK_ON_ARRIVAL:
+        from parvis.contacts.tasks import mask_message
+
+        send_on_commit(mask_message, message.pk)
     return message
+
+
+def conversation_reopen_by_message(conversation: Conversation, *, now: dt.datetime) -> None:
+    apply_move(
+        conversation, principal=workflow.INBOUND, move="reopen", reason="citizen_message", now=now
+    )

@@ -1,47 +1,72 @@
-"""Counter visits: an agent records, in a few keystrokes, a visit already over.
+"""A counter visit, recorded by the agent once done, in a few keystrokes.
 
-A visit is a conversation of channel ``guichet`` created resolved (the ``record_visit``
-move of the lifecycle: CREATION → resolved) at the agent's site, with its motif, outcome
-and time spent; who came, the documents seen and the agent's note are an internal note.
-A visit that follows a prior contact links to that conversation.
+``visit_record`` creates a conversation of the « guichet » channel at the counter's site,
+resolved at once by the ``record_visit`` move (who, motif, outcome, time spent, documents
+seen). Given a prior conversation still open (the citizen wrote, then came), the visit
+resolves that one instead; a prior conversation already ended is linked to the new visit.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from parvis.accounts.scoping import Perm, has_permission
-from parvis.accounts.services import audit_record
+from parvis.accounts.scoping import Perm, has_permission, visible_to
+from parvis.contacts import events
 from parvis.contacts.errors import ContactError
 from parvis.contacts.models import (
-    OUTCOME_TABLE_VERSION,
+    CitizenRecord,
     Conversation,
-    ConversationTransition,
     Direction,
     Message,
-    Outcome,
-    Status,
 )
+from parvis.contacts.services.lifecycle import apply_move, ensure_visible
 from parvis.core.crypto import encrypt_text
 from parvis.core.services import next_reference
-from parvis.core.text import clean_text
+from parvis.core.workflow import person_of, user_of
 from parvis.directory.models import Motif, Site
 
 COUNTER = "guichet"
+MAX_DOCUMENTS = 20
 MAX_MINUTES = 8 * 60
 
 
-def _organisation_of(site: Site) -> Any:
-    if site.organisation_id:
-        return site.organisation
-    if site.local_service_id:
-        return site.local_service.organisation  # type: ignore[union-attr]
-    raise ContactError("site_without_organisation", "Ce lieu d’accueil n’a pas d’organisme.")
+def _check(*, principal: Any, site: Site, motif: Motif | None, minutes: int) -> None:
+    person = person_of(principal)
+    if person is None or not visible_to(person, Site.objects.filter(pk=site.pk)).exists():
+        raise ContactError("not_found", "Lieu d’accueil introuvable.", status=404)
+    if not has_permission(person, Perm.VIEW, site):
+        raise ContactError("forbidden", "Action non permise.", status=403)
+    if site.organisation_id is None:
+        raise ContactError(
+            "site_without_organisation",
+            "Ce lieu d’accueil n’est rattaché à aucun organisme.",
+            "site",
+        )
+    if motif is not None and motif.organisation_id != site.organisation_id:
+        raise ContactError(
+            "motif_of_other_organisation",
+            "Ce motif n’appartient pas à l’organisme du lieu d’accueil.",
+            "motif",
+        )
+    if not 0 <= minutes <= MAX_MINUTES:
+        raise ContactError(
+            "minutes_out_of_range", "Indiquez une durée entre 0 et 480 minutes.", "minutes"
+        )
+
+
+def _note(conversation: Conversation, *, author: Any, note: str) -> None:
+    if note.strip():
+        Message.objects.create(
+            conversation=conversation,
+            direction=Direction.NOTE,
+            channel_id=COUNTER,
+            author=author,
+            body_encrypted=encrypt_text(note.strip()),
+        )
 
 
 @transaction.atomic
@@ -52,84 +77,78 @@ def visit_record(
     motif: Motif | None,
     outcome: str,
     minutes: int,
-    documents: Iterable[str] = (),
+    documents: Sequence[str] = (),
     conversation: Conversation | None = None,
     note: str = "",
-    visitor: str = "",
+    citizen: CitizenRecord | None = None,
+    display_name: str = "",
 ) -> Conversation:
-    """Record a counter visit at ``site`` (resolved at once); the new conversation."""
-    if not has_permission(principal, Perm.VIEW, site):
-        raise ContactError("out_of_scope", "Ce lieu d’accueil n’est pas de votre ressort.", "site")
-    organisation = _organisation_of(site)
-    if motif is not None and motif.organisation_id != organisation.pk:
-        raise ContactError(
-            "motif_of_another_organisation", "Ce motif n’est pas celui de l’organisme.", "motif"
-        )
-    if outcome not in Outcome.values:
-        raise ContactError("unknown_outcome", "Choisissez l’issue de la visite.", "outcome")
-    if not 1 <= minutes <= MAX_MINUTES:
-        raise ContactError(
-            "minutes_out_of_range",
-            f"Le temps passé doit être compris entre 1 et {MAX_MINUTES} minutes.",
-            "minutes",
-        )
-    if conversation is not None and not has_permission(principal, Perm.VIEW, conversation):
-        raise ContactError("out_of_scope", "Cette conversation n’est pas de votre ressort.")
+    """Record a counter visit (``minutes`` spent → ``handling_seconds``; ``documents``
+    seen, a short list of labels, kept in the qualification). ``citizen`` (a record of the
+    site's organisation) or ``display_name`` say who came, when known."""
+    _check(principal=principal, site=site, motif=motif, minutes=minutes)
+    organisation_id = site.organisation_id
+    assert organisation_id is not None  # checked above
     now = timezone.now()
-    visit = Conversation(
-        organisation=organisation,
+    agent = user_of(principal)
+    visit = {
+        "documents": [str(d).strip()[:100] for d in documents if str(d).strip()][:MAX_DOCUMENTS],
+    }
+    if citizen is not None and citizen.organisation_id != site.organisation_id:
+        raise ContactError("not_found", "Fiche usager introuvable.", "citizen", status=404)
+    if citizen is None and display_name.strip():
+        citizen = CitizenRecord.objects.create(
+            organisation_id=organisation_id,
+            display_name=display_name.strip()[:200],
+            preferred_channel_id=COUNTER,
+            last_contact_at=now,
+        )
+
+    if conversation is not None:
+        ensure_visible(principal, conversation)
+        conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
+        if conversation.is_open:
+            conversation.site = site
+            if motif is not None:
+                conversation.motif = motif
+            conversation.handling_seconds = (conversation.handling_seconds or 0) + minutes * 60
+            conversation.qualification = {**(conversation.qualification or {}), "visit": visit}
+            if conversation.assignee_id is None:
+                conversation.assignee = agent
+            if citizen is not None and conversation.citizen_id is None:
+                conversation.citizen = citizen
+            apply_move(
+                conversation,
+                principal=principal,
+                move="resolve",
+                inputs={"outcome": outcome},
+                now=now,
+            )
+            _note(conversation, author=agent, note=note)
+            return conversation
+
+    visit_conversation = Conversation(
+        organisation_id=organisation_id,
         site=site,
         channel_id=COUNTER,
         motif=motif,
-        citizen=conversation.citizen if conversation else None,
-        contact_point=conversation.contact_point if conversation else None,
-        linked_conversation=conversation,
+        citizen=citizen,
+        assignee=agent,
         reference=next_reference("CONV", timezone.localdate(now).year),
-        subject=motif.label[:300] if motif else "Visite au guichet",
-        status=Status.RESOLVED,
-        assignee=principal,
-        outcome=outcome,
-        outcome_version=OUTCOME_TABLE_VERSION,
-        created_at=now - dt.timedelta(minutes=minutes),
-        assigned_at=now - dt.timedelta(minutes=minutes),
-        first_answered_at=now - dt.timedelta(minutes=minutes),
-        resolved_at=now,
-        last_message_at=now,
+        qualification={"visit": visit},
         handling_seconds=minutes * 60,
-    )
-    visit.full_clean(exclude=["queue", "citizen", "contact_point", "linked_conversation"])
-    visit.save()
-    ConversationTransition.objects.create(
-        conversation=visit,
-        from_status="",
-        to_status=Status.RESOLVED,
-        move="record_visit",
-        actor=principal,
-        actor_label="agent au guichet",
-        reason_code=outcome,
+        linked_conversation=conversation,
         created_at=now,
+        assigned_at=now,
+        last_message_at=now,
     )
-    lines = []
-    if visitor := clean_text(visitor):
-        lines.append(f"Usager : {visitor}")
-    if seen := [clean_text(d) for d in documents if clean_text(d)]:
-        lines.append("Documents vus : " + ", ".join(seen))
-    if note := clean_text(note):
-        lines.append(note)
-    if lines:
-        Message.objects.create(
-            conversation=visit,
-            direction=Direction.NOTE,
-            channel_id=COUNTER,
-            author=principal,
-            body_encrypted=encrypt_text("\n".join(lines)),
-            created_at=now,
-        )
-    audit_record(
-        actor=principal,
-        action="contacts.visit_recorded",
-        target=visit,
-        data={"site": site.pk, "outcome": outcome, "minutes": minutes},
-        organisation=organisation,
+    apply_move(
+        visit_conversation,
+        principal=principal,
+        move="record_visit",
+        inputs={"outcome": outcome},
+        now=now,
     )
-    return visit
+    events.conversation_created.send_on_commit(visit_conversation.pk)
+    _note(visit_conversation, author=agent, note=note)
+    return visit_conversation
