@@ -31,7 +31,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
-from parvis.contacts.connectors import interim
+from parvis.contacts.connectors import moves
 from parvis.contacts.inbound import InboundMessage
 from parvis.contacts.models import (
     OPEN_STATUSES,
@@ -192,7 +192,7 @@ def _open_conversation(
         row=row,
     )
     if state.caller:
-        point = interim.contact_point_for(
+        point = moves.contact_point_for(
             organisation_id=endpoint.organisation_id, number=state.caller
         )
         Conversation.objects.filter(pk=message.conversation_id, contact_point__isnull=True).update(
@@ -223,20 +223,20 @@ def _follow(conversation: Conversation, state: Fold) -> None:
         else:
             # Back in the queue it never left: its waiting time still starts at queueing.
             queued_at = conversation.queued_at
-            interim.reopen(conversation, at=state.answered_at)
+            moves.reopen(conversation, at=state.answered_at)
             conversation.queued_at = queued_at
             conversation.save(update_fields=["queued_at"])
     agent = agent_for(state.agent_ref, organisation_id=conversation.organisation_id)
     waiting = (Status.NEW, Status.QUEUED, Status.OFFERED)
     if state.answered_at and agent and conversation.status in waiting:
-        interim.assign(conversation, agent=agent, at=state.answered_at)
+        moves.assign(conversation, agent=agent, at=state.answered_at)
     if (
         state.outcome
         and state.outcome_at
         and conversation.status in OPEN_STATUSES
         and (conversation.status in waiting or state.outcome == Outcome.VOICEMAIL)
     ):
-        interim.resolve(conversation, outcome=state.outcome, at=state.outcome_at)
+        moves.resolve(conversation, outcome=state.outcome, at=state.outcome_at)
     if state.handling_seconds is not None and conversation.handling_seconds != (
         state.handling_seconds
     ):

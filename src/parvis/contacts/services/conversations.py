@@ -35,6 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from parvis.contacts import events, workflow
+from parvis.contacts.html import sanitise_html
 from parvis.contacts.inbound import InboundMessage
 from parvis.contacts.models import (
     ContactKind,
@@ -47,6 +48,7 @@ from parvis.contacts.models import (
     Queue,
     Status,
 )
+from parvis.contacts.services.attachments import attachments_store
 from parvis.contacts.services.lifecycle import apply_move
 from parvis.contacts.services.qualification import Qualification, qualify_text
 from parvis.contacts.services.queues import queue_by_id, queue_for_motif, triage_queue_of
@@ -307,6 +309,7 @@ def message_receive(
         contact_point=contact_point,
         subject=inbound.subject[:300],
         body_encrypted=encrypt_text(inbound.text) if inbound.text else "",
+        html_encrypted=encrypt_text(sanitise_html(inbound.html)) if inbound.html else "",
         external_id=inbound.external_id[:300],
         in_reply_to=inbound.in_reply_to[:300],
         references=" ".join(inbound.references),
@@ -314,6 +317,8 @@ def message_receive(
         inbound_row=row,
         created_at=now,
     )
+    if inbound.attachments or inbound.refused_files:
+        attachments_store(message=message, files=inbound.attachments, refused=inbound.refused_files)
     # Messages may be processed out of order: the latest one wins.
     Conversation.objects.filter(
         Q(last_message_at__isnull=True) | Q(last_message_at__lt=now), pk=conversation.pk

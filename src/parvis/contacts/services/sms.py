@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from parvis.contacts.connectors import interim
+from parvis.contacts.connectors import moves
 from parvis.contacts.errors import ContactError
 from parvis.contacts.inbound import InboundMessage
 from parvis.contacts.models import Conversation, Direction, InboundEndpoint, InboundRow, Message
@@ -86,7 +86,7 @@ def sms_receive(
     organisation_id = endpoint.organisation_id
     # Locking the sender's contact point serialises their texts: two texts processed at
     # once cannot open two conversations.
-    point = interim.contact_point_for(organisation_id=organisation_id, number=sender, lock=True)
+    point = moves.contact_point_for(organisation_id=organisation_id, number=sender, lock=True)
     if is_stop(text):
         if point.sms_opt_out_at is None:
             point.sms_opt_out_at = received_at
@@ -114,7 +114,7 @@ def sms_receive(
         ended = last.resolved_at or last.closed_at
         window = dt.timedelta(days=settings.CONTACTS_SMS_REOPEN_DAYS)
         if ended is not None and received_at - ended <= window:
-            interim.reopen(last, at=received_at)
+            moves.reopen(last, at=received_at)
         else:
             # Too late to reopen: a new conversation. ``message_receive`` threads on the
             # newest conversation of a key, so it is created without the key, then given
@@ -183,7 +183,7 @@ def sms_send(*, conversation: Conversation, author: Any, text: str) -> Message:
     if not body:
         raise ContactError("empty_message", "Le message est vide.", "text")
     number = recipient_of(conversation)
-    point = interim.find_contact_point(organisation_id=conversation.organisation_id, number=number)
+    point = moves.find_contact_point(organisation_id=conversation.organisation_id, number=number)
     if point is not None and point.sms_opt_out_at is not None:
         raise ContactError(
             "sms_opted_out",

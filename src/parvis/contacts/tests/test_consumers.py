@@ -14,9 +14,18 @@ from parvis.asgi import application
 from parvis.contacts import chat
 from parvis.contacts.models import Conversation
 from parvis.contacts.services.chat import chat_reply
+from parvis.contacts.tests.core_support import install_fake_engine
 from parvis.contacts.tests.factories import InboundEndpointFactory, channel
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture(autouse=True)
+def _fast_engine(monkeypatch):  # type: ignore[no-untyped-def]
+    """The hub qualifies a new conversation on arrival: a stand-in engine keeps the
+    WebSocket timings about the socket, not about loading the language model."""
+    install_fake_engine(monkeypatch)
+
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 

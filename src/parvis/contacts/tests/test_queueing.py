@@ -78,7 +78,7 @@ def test_the_data_migration_creates_missing_triage_queues():
     from parvis.contacts.migrations import __name__ as package  # noqa: F401
 
     module = __import__(
-        "parvis.contacts.migrations.0002_core_triage_queues", fromlist=["create_triage_queues"]
+        "parvis.contacts.migrations.0003_core_triage_queues", fromlist=["create_triage_queues"]
     )
     organisation = OrganisationFactory()
     Queue.objects.filter(organisation=organisation).delete()

@@ -90,7 +90,7 @@ def test_a_reply_within_seven_days_reopens_the_resolved_conversation(endpoint): 
     assert Conversation.objects.count() == 1
     assert conversation.status == Status.QUEUED
     assert conversation.messages.count() == 2
-    move = ConversationTransition.objects.get(conversation=conversation)
+    move = ConversationTransition.objects.get(conversation=conversation, move="reopen")
     assert (move.from_status, move.to_status, move.move) == ("resolved", "queued", "reopen")
 
 
