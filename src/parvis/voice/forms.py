@@ -27,7 +27,7 @@ PERSONAL_DATA_REMINDER = (
 
 
 def _organisations() -> Any:
-    return Organisation.objects.filter(is_active=True).order_by("sort_key", "pk")
+    return Organisation.objects.administrations().filter(is_active=True).order_by("sort_key", "pk")
 
 
 class ServiceSearchForm(SearchForm):
