@@ -75,3 +75,7 @@ class ContactsConfig(AppConfig):
             register(org_model, organisation="organisation", local_service=None, site=None)
         register(m.Mailbox, organisation="endpoint__organisation", local_service=None, site=None)
         register(m.InboundRow, organisation="endpoint__organisation", local_service=None, site=None)
+
+        from parvis.contacts import webhooks
+
+        webhooks.connect()  # the events log and organisations' webhooks (part 6)
