@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from parvis.accounts.services import audit_record
+from parvis.contacts.codes import EVENT_KINDS, STATUS_PUBLIC_CODES
 from parvis.contacts.errors import ContactError
 from parvis.contacts.models import Conversation, OrganisationWebhook, WebhookEvent
 from parvis.core.crypto import encrypt_text
@@ -32,7 +33,6 @@ from parvis.messaging.services import message_queue
 
 logger = structlog.get_logger(__name__)
 
-EVENT_KINDS = ("conversation_created", "conversation_assigned", "conversation_resolved")
 EVENT_TEMPLATE = "contacts/webhooks/event"
 SEQUENCE_ATTEMPTS = 5
 
@@ -49,7 +49,7 @@ def event_payload(event: WebhookEvent, conversation: Conversation) -> dict[str, 
         "conversation": {
             "id": conversation.pk,
             "reference": conversation.reference,
-            "status": conversation.status,
+            "status": STATUS_PUBLIC_CODES.public(conversation.status),
             "queue": conversation.queue_id,
             "channel": conversation.channel_id,
             "assignee": conversation.assignee_id,

@@ -134,7 +134,27 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
         token_status=401,
         agent_status=403,
     ),
+    # contact hub, part 6: conversations, messages and the events replay
+    ("GET", "/api/v1/conversations"): Operation("authenticated"),
+    ("GET", "/api/v1/conversations/{reference}"): Operation(
+        "scoped", params=lambda w, k: {"reference": _conversation(w, k).reference}
+    ),
+    ("GET", "/api/v1/conversations/{reference}/messages"): Operation(
+        "scoped", params=lambda w, k: {"reference": _conversation(w, k).reference}
+    ),
+    ("GET", "/api/v1/events"): Operation("authenticated"),
 }
+
+
+def _conversation(w: Any, k: str) -> Any:
+    """A conversation of organisation ``k``, at its site (created once per world)."""
+    from parvis.contacts.models import Conversation
+    from parvis.contacts.tests.factories import ConversationFactory, QueueFactory
+
+    existing = Conversation.objects.filter(organisation=w[k].org).first()
+    if existing is not None:
+        return existing
+    return ConversationFactory(queue=QueueFactory(site=w[k].site, organisation=w[k].org))
 
 
 def walk_urls(
