@@ -25,6 +25,7 @@ urlpatterns = [
     path("espace-agents/simplification/", include("parvis.simplification.backoffice_urls")),
     path("temoigner/", include("parvis.voice.urls")),
     path("simplification/", include("parvis.simplification.urls")),
+    path("espace-agents/webhooks/", include("parvis.contacts.webhook_urls")),
     path("espace-agents/", include("parvis.backoffice.urls")),
     path("annuaire/", include("parvis.directory.urls")),
     path("territoires/", include("parvis.territories.urls")),

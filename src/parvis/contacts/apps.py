@@ -79,3 +79,7 @@ class ContactsConfig(AppConfig):
         from parvis.contacts import webhooks
 
         webhooks.connect()  # the events log and organisations' webhooks (part 6)
+
+        from parvis.contacts import webhook_views
+
+        webhook_views.register_menu()  # « Webhooks » of the organisation admin (part 6)

@@ -90,6 +90,19 @@ HTML_ROUTES: dict[str, Route] = {
     "api:openapi-view": Route("public"),
     "backoffice:dashboard": Route("login"),
     # territories (public reference data)
+    # contact hub, part 6: organisations' webhooks (organisation admins only)
+    "contacts_webhooks:list": Route(
+        "scoped", kwargs=lambda w, k: {"slug": w[k].org.slug}, agent_status=403
+    ),
+    "contacts_webhooks:detail": Route(
+        "scoped", kwargs=lambda w, k: {"pk": _webhook(w, k).pk}, agent_status=403
+    ),
+    "contacts_webhooks:rotate": Route(
+        "scoped", kwargs=lambda w, k: {"pk": _webhook(w, k).pk}, agent_status=403
+    ),
+    "contacts_webhooks:delete": Route(
+        "scoped", kwargs=lambda w, k: {"pk": _webhook(w, k).pk}, agent_status=403
+    ),
     "territories:departement_list": Route("public"),
     "territories:departement_detail": Route(
         "public", kwargs=lambda w, k: {"code": w[k].site.commune.departement_id}
@@ -144,6 +157,22 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("GET", "/api/v1/events"): Operation("authenticated"),
 }
+
+
+def _webhook(w: Any, k: str) -> Any:
+    """A webhook of organisation ``k`` (created once per world)."""
+    from parvis.contacts.models import OrganisationWebhook
+    from parvis.core.crypto import encrypt_text
+
+    webhook, _ = OrganisationWebhook.objects.get_or_create(
+        organisation=w[k].org,
+        defaults={
+            "url": "https://hooks.example.org/parvis",
+            "events": ["conversation_created"],
+            "secret_encrypted": encrypt_text("whsec_test"),
+        },
+    )
+    return webhook
 
 
 def _conversation(w: Any, k: str) -> Any:
