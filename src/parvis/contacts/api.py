@@ -72,11 +72,12 @@ class ConversationOut(Schema):
 
     @staticmethod
     def resolve_queue(obj: Conversation) -> dict[str, Any] | None:
-        return {"id": obj.queue_id, "name": obj.queue.name} if obj.queue_id else None
+        queue = obj.queue
+        return {"id": queue.pk, "name": queue.name} if queue is not None else None
 
     @staticmethod
     def resolve_site(obj: Conversation) -> str | None:
-        return obj.site.slug if obj.site_id else None
+        return obj.site.slug if obj.site is not None else None
 
     @staticmethod
     def resolve_channel(obj: Conversation) -> str:
@@ -84,7 +85,8 @@ class ConversationOut(Schema):
 
     @staticmethod
     def resolve_motif(obj: Conversation) -> dict[str, str] | None:
-        return {"slug": obj.motif.slug, "label": obj.motif.label} if obj.motif_id else None
+        motif = obj.motif
+        return {"slug": motif.slug, "label": motif.label} if motif is not None else None
 
     @staticmethod
     def resolve_status(obj: Conversation) -> str:
@@ -144,7 +146,7 @@ class EventConversation(Schema):
 class EventOut(Schema):
     cursor: int = Field(..., description="Position dans le journal ; à repasser en `since`.")
     id: uuid.UUID = Field(..., description="Identifiant de l’événement (X-Parvis-Event-Id).")
-    type: EventKind  # type: ignore[valid-type]
+    type: EventKind
     sequence: int = Field(..., description="Numéro de l’événement dans sa conversation.")
     created_at: dt.datetime
     organisation: str
