@@ -254,7 +254,8 @@ def _seed(scale: Scale, scale_name: str, progress: Progress | None) -> None:
     rng = random.Random(SEED)
     fake = Faker("fr_FR")
     fake.seed_instance(SEED)
-    organisations = {o.slug: o for o in Organisation.objects.all()}
+    # The taxonomy's administrations (France Services operators are seeded below).
+    organisations = {o.slug: o for o in Organisation.objects.administrations()}
     channels = {c.slug: c for c in Channel.objects.all()}
     departements = list(
         Departement.objects.filter(code__in=scale.departements)
