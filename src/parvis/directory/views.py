@@ -132,7 +132,7 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
         day for day in opening_schedule(site, status.at.date(), UPCOMING_DAYS) if day.is_special
     ]
     links = []
-    if site.organisation:
+    if site.organisation.kind == Organisation.Kind.ADMINISTRATION:
         links.append(
             (
                 reverse("directory:organisation_detail", args=[site.organisation.slug]),

@@ -279,3 +279,35 @@ def test_the_connection_is_pinned_to_the_checked_address(server, settings, monke
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
     assert webhooks.post(f"http://hooks.example:{port}/", b"{}", {}) == 200
     assert recorder.requests[0]["headers"]["Host"] == f"hooks.example:{port}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_events_of_one_conversation_get_distinct_sequences():
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite serialises writers anyway)")
+    conversation = ConversationFactory()
+    errors: list[BaseException] = []
+
+    def record() -> None:
+        try:
+            for _ in range(5):
+                services.webhook_event_record(
+                    conversation_id=conversation.pk, kind="conversation_assigned"
+                )
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=record) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    sequences = sorted(
+        WebhookEvent.objects.filter(conversation=conversation).values_list("sequence", flat=True)
+    )
+    assert sequences == list(range(1, 21))
