@@ -520,6 +520,18 @@ CONTACTS_SMS_REOPEN_DAYS = env.int("CONTACTS_SMS_REOPEN_DAYS", default=7)
 CONTACTS_PHONE_REGION = env.str("CONTACTS_PHONE_REGION", default="FR")
 CONTACTS_TELEPHONY_ADAPTER = env.str("CONTACTS_TELEPHONY_ADAPTER", default="simulator")
 
+# --- Contact hub, part 6: API, outbound webhooks and events -------------------------
+# Organisations' webhooks leave through the outbound door (provider ``webhook``: signed
+# POST; ``webhook-simulator`` keeps them in memory). Targets on private, loopback,
+# link-local, multicast or reserved addresses are refused after DNS resolution, at
+# connect time and on every redirect, unless allowed: the local profile and tests only.
+MESSAGING_PROVIDERS["webhook"] = env.str("MESSAGING_WEBHOOK_PROVIDER", default="webhook")
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool(
+    "WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=not IS_PRODUCTION
+)
+WEBHOOKS_TIMEOUT_SECONDS = env.int("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+WEBHOOKS_MAX_REDIRECTS = env.int("WEBHOOKS_MAX_REDIRECTS", default=3)
+
 # --- parvis -------------------------------------------------------------------------
 PARVIS_BRAND = env.str("PARVIS_BRAND", default="state")
 if PARVIS_BRAND not in {"state", "neutral"}:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("contact/", include("parvis.contacts.urls")),
     path("temoigner/", include("parvis.voice.urls")),
     path("simplification/", include("parvis.simplification.urls")),
+    path("espace-agents/webhooks/", include("parvis.contacts.webhook_urls")),
     path("espace-agents/", include("parvis.backoffice.urls")),
     path("annuaire/", include("parvis.directory.urls")),
     path("territoires/", include("parvis.territories.urls")),

@@ -297,6 +297,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount_routers() -> None:
     from parvis.accounts.api import router as accounts_router
+    from parvis.contacts.api import router as contacts_router
     from parvis.directory.api import router as directory_router
     from parvis.language.api import legacy_router as language_legacy_router
     from parvis.language.api import router as language_router
@@ -313,6 +314,7 @@ def _mount_routers() -> None:
     api.add_router("/simplifications", simplification_router)
     api.add_router("/publications", publication_router)
     api.add_router("/", accounts_router)
+    api.add_router("/", contacts_router)  # /conversations…, /events
 
 
 _mount_routers()

@@ -118,3 +118,11 @@ def _organisation_saved(
         from parvis.contacts.services.queues import triage_queue_ensure
 
         triage_queue_ensure(organisation=instance)  # type: ignore[arg-type]
+
+        from parvis.contacts import webhooks
+
+        webhooks.connect()  # the events log and organisations' webhooks (part 6)
+
+        from parvis.contacts import webhook_views
+
+        webhook_views.register_menu()  # « Webhooks » of the organisation admin (part 6)

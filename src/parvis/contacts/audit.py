@@ -49,3 +49,11 @@ register(
     AuditAction("conversation.accept", _("Conversation acceptée"), values=MOVE_VALUES),
     AuditAction("conversation.requalified", _("Motif de la conversation corrigé")),
 )
+
+# Outbound webhooks (API, webhooks and events).
+register(
+    AuditAction("webhook.created", _("Webhook créé")),
+    AuditAction("webhook.updated", _("Webhook modifié")),
+    AuditAction("webhook.secret_rotated", _("Secret de webhook renouvelé")),
+    AuditAction("webhook.deleted", _("Webhook supprimé")),
+)

@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
-from parvis.accounts.scoping import get_visible_or_404, visible_to
+from parvis.accounts.scoping import Perm, get_visible_or_404, visible_to
 from parvis.contacts.models import (
     OPEN_STATUSES,
     Conversation,
@@ -20,11 +21,14 @@ from parvis.contacts.models import (
     InboundEndpoint,
     InboundRow,
     Message,
+    OrganisationWebhook,
     Queue,
     Status,
+    WebhookEvent,
 )
 from parvis.core.crypto import DecryptionError, decrypt_text
 from parvis.directory.models import Motif, Organisation, Site
+from parvis.messaging.models import Delivery
 
 
 def conversations_for(
@@ -228,3 +232,27 @@ def has_contact_queues(principal: Any, organisation: Organisation | None = None)
 def message_text(message: Message) -> str:
     """The message's text, decrypted (for the agents who see its conversation)."""
     return decrypt_text(message.body_encrypted) if message.body_encrypted else ""
+
+
+# --- Events log and webhooks ------------------------------------------------------------------
+
+
+def contact_events_for(principal: Any) -> QuerySet[WebhookEvent]:
+    """The events of the principal's organisations, in log order (the replay)."""
+    return visible_to(principal, WebhookEvent.objects.all()).order_by("pk")
+
+
+def webhooks_managed_by(principal: Any) -> QuerySet[OrganisationWebhook]:
+    """The webhooks the principal administers (``MANAGE_TOKENS``: organisation admins)."""
+    return (
+        visible_to(principal, OrganisationWebhook.objects.all(), Perm.MANAGE_TOKENS)
+        .select_related("organisation")
+        .order_by("organisation__sort_key", "pk")
+    )
+
+
+def webhook_deliveries(webhook: OrganisationWebhook, *, limit: int = 20) -> QuerySet[Delivery]:
+    """The last deliveries of one webhook (the outbox's log rows it owns)."""
+    return Delivery.objects.filter(
+        owner_type=ContentType.objects.get_for_model(OrganisationWebhook), owner_id=webhook.pk
+    ).order_by("-created_at", "-pk")[:limit]

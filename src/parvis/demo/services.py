@@ -254,7 +254,8 @@ def _seed(scale: Scale, scale_name: str, progress: Progress | None) -> None:
     rng = random.Random(SEED)
     fake = Faker("fr_FR")
     fake.seed_instance(SEED)
-    organisations = {o.slug: o for o in Organisation.objects.all()}
+    # The taxonomy's administrations (France Services operators are seeded below).
+    organisations = {o.slug: o for o in Organisation.objects.administrations()}
     channels = {c.slug: c for c in Channel.objects.all()}
     departements = list(
         Departement.objects.filter(code__in=scale.departements)
@@ -300,8 +301,34 @@ def _seed(scale: Scale, scale_name: str, progress: Progress | None) -> None:
     site_channels: list[tuple[str, tuple[str, ...]]] = []
     site_hours: list[tuple[str, list[tuple[int, dt.time, dt.time]]]] = []
     france_services: list[str] = []
+    largest = {
+        departement.code: _largest_communes(departement, scale.france_services_per_departement + 1)
+        for departement in departements
+    }
+    # France Services sites are run by their commune (two in three) or La Poste: each
+    # commune operator is an organisation of its own (kind « structure porteuse »).
+    _bulk(
+        Organisation,
+        [
+            Organisation(
+                slug=f"commune-{commune.code.lower()}",
+                name=f"Commune de {commune.name}",
+                sort_key=sort_key(f"Commune de {commune.name}"),
+                kind=Organisation.Kind.FRANCE_SERVICES_OPERATOR,
+            )
+            for communes in largest.values()
+            for index, commune in enumerate(communes[1:], start=1)
+            if index % 3 != 0
+        ],
+        progress,
+        "Structures porteuses France Services",
+    )
+    operators = {
+        o.slug: o
+        for o in Organisation.objects.filter(kind=Organisation.Kind.FRANCE_SERVICES_OPERATOR)
+    }
     for departement in departements:
-        communes = _largest_communes(departement, scale.france_services_per_departement + 1)
+        communes = largest[departement.code]
         main = communes[0]
         for slug in LOCAL_ORGANISATIONS:
             service = service_by_slug[f"{slug}-{departement.code.lower()}"]
@@ -328,7 +355,11 @@ def _seed(scale: Scale, scale_name: str, progress: Progress | None) -> None:
         for index, commune in enumerate(communes[1:], start=1):
             name = f"France Services {commune.name}"
             site_slug = f"france-services-{commune.code.lower()}-{index}"
-            operator = "La Poste" if index % 3 == 0 else f"Commune de {commune.name}"
+            operator = (
+                organisations["la-poste"]
+                if index % 3 == 0
+                else operators[f"commune-{commune.code.lower()}"]
+            )
             sites.append(
                 Site(
                     kind=Site.Kind.FRANCE_SERVICES,
@@ -336,8 +367,7 @@ def _seed(scale: Scale, scale_name: str, progress: Progress | None) -> None:
                     name=name,
                     sort_key=sort_key(name),
                     commune=commune,
-                    operator_name=operator,
-                    organisation=organisations["la-poste"] if index % 3 == 0 else None,
+                    organisation=operator,
                     address=f"{rng.randint(1, 60)} {fake.street_name()}",
                     postcode=(commune.postcodes or [""])[0],
                     phone=f"05 {rng.randint(10, 99)} {rng.randint(10, 99)} "

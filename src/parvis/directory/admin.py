@@ -91,8 +91,8 @@ class MotifInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(SortKeyAdmin):
     changed = events.organisation_changed
-    list_display = ["name", "short_name", "slug", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "short_name", "slug", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MotifInline]
@@ -167,7 +167,6 @@ class SiteAdminForm(forms.ModelForm):
             "slug",
             "organisation",
             "local_service",
-            "operator_name",
             "partners",
             "address",
             "postcode",
@@ -210,7 +209,6 @@ class SiteAdmin(SortKeyAdmin):
         "commune__name",
         "commune__code",
         "organisation__name",
-        "operator_name",
     ]
     list_select_related = ["organisation", "commune"]
     autocomplete_fields = ["organisation", "local_service", "partners"]

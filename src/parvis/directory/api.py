@@ -139,7 +139,10 @@ class SiteOut(Schema):
 
     @staticmethod
     def resolve_organisation(obj: Site) -> str | None:
-        return obj.organisation.slug if obj.organisation else None
+        # A France Services operator (a commune, an association) is not one of the
+        # administrations this API lists: its name is ``operator_name``.
+        organisation = obj.organisation
+        return organisation.slug if organisation.kind == Organisation.Kind.ADMINISTRATION else None
 
     @staticmethod
     def resolve_local_service(obj: Site) -> str | None:
@@ -258,7 +261,7 @@ class _NoMatch(Exception):
 def _organisation_filter(slug: str | None) -> Organisation | None:
     if slug is None:
         return None
-    organisation = Organisation.objects.filter(slug=slug, is_active=True).first()
+    organisation = Organisation.objects.administrations().filter(slug=slug, is_active=True).first()
     if organisation is None:
         raise _NoMatch
     return organisation

@@ -5,9 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.audit import AuditAction, register
-from parvis.directory.models import Site
+from parvis.directory.models import Organisation, Site
 
 register(
+    AuditAction(
+        "organisation.created",
+        _("Organisme créé"),
+        values={"kind": dict(Organisation.Kind.choices)},
+    ),
     AuditAction("local_service.created", _("Service local créé")),
     AuditAction("local_service.updated", _("Service local modifié")),
     AuditAction("site.created", _("Lieu d’accueil créé"), values={"kind": dict(Site.Kind.choices)}),

@@ -41,7 +41,9 @@ class SiteSearchForm(SearchForm):
         required=False,
         to_field_name="slug",
         empty_label="Tous les organismes",
-        queryset=Organisation.objects.filter(is_active=True).order_by("sort_key", "pk"),
+        queryset=Organisation.objects.administrations()
+        .filter(is_active=True)
+        .order_by("sort_key", "pk"),
         error_messages={"invalid_choice": "Cet organisme n’existe pas dans l’annuaire."},
     )
     kind = forms.ChoiceField(

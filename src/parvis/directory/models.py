@@ -58,12 +58,36 @@ class Theme(models.Model):
         return self.label
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def administrations(self) -> OrganisationQuerySet:
+        """Administrations only: the lists the public chooses from (experiences,
+        simplification requests, directory filters, open data) leave France Services
+        operators out."""
+        return self.filter(kind=Organisation.Kind.ADMINISTRATION)
+
+
 class Organisation(models.Model):
+    """An administration (CAF, France Travail…) or a structure that runs France Services
+    sites (a commune, La Poste, an association): every site has one, which owns its
+    queues, conversations and citizen records."""
+
+    class Kind(models.TextChoices):
+        ADMINISTRATION = "administration", _("Administration")
+        FRANCE_SERVICES_OPERATOR = (
+            "operateur-france-services",
+            _("Structure porteuse France Services"),
+        )
+
     slug = models.SlugField(unique=True, max_length=80)
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("nom court"), max_length=80, blank=True)
     sort_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     is_active = models.BooleanField(default=True)
+    kind = models.CharField(
+        _("nature"), max_length=30, choices=Kind.choices, default=Kind.ADMINISTRATION
+    )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_key"]
@@ -149,14 +173,15 @@ class Site(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     sort_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     # The organisation that runs the site (a CAF counter belongs to the CAF; a France
-    # Services site is run by a commune, La Poste, ...). Partners never see its back office.
+    # Services site to its operator: a commune, La Poste, an association, as an
+    # organisation of kind ``operateur-france-services``). Partners never see its back
+    # office.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="sites", null=True, blank=True
+        Organisation, verbose_name=_("organisme"), on_delete=models.PROTECT, related_name="sites"
     )
     local_service = models.ForeignKey(
         LocalService, on_delete=models.PROTECT, related_name="sites", null=True, blank=True
     )
-    operator_name = models.CharField(_("structure porteuse"), max_length=200, blank=True)
     partners = models.ManyToManyField(
         Organisation, related_name="partner_sites", blank=True, verbose_name=_("partenaires")
     )
@@ -210,10 +235,6 @@ class Site(models.Model):
             raise ValidationError(
                 {"local_service": _("Le service local doit appartenir à l’organisme du site.")}
             )
-        if self.kind != self.Kind.FRANCE_SERVICES and self.organisation_id is None:
-            raise ValidationError(
-                {"organisation": _("Un site hors France Services a un organisme.")}
-            )
         if self.coverage != self.Coverage.LOCAL and self.kind != self.Kind.CONTACT_CENTRE:
             raise ValidationError(
                 {
@@ -224,6 +245,13 @@ class Site(models.Model):
                     )
                 }
             )
+
+    @property
+    def operator_name(self) -> str:
+        """The structure that runs a France Services site (its organisation), else ``""``."""
+        if self.kind == self.Kind.FRANCE_SERVICES and self.organisation_id:
+            return self.organisation.name
+        return ""
 
     @property
     def serves_remotely(self) -> bool:

@@ -144,7 +144,9 @@ def organisation_named(text: str) -> Organisation | None:
         return None
     matches = [
         organisation
-        for organisation in Organisation.objects.filter(is_active=True).order_by("sort_key", "pk")
+        for organisation in Organisation.objects.administrations()
+        .filter(is_active=True)
+        .order_by("sort_key", "pk")
         if set(tokens) <= set(search_key(f"{organisation.name} {organisation.short_name}").split())
     ]
     return matches[0] if len(matches) == 1 else None
@@ -175,7 +177,8 @@ def _serving(departements: Iterable[str]) -> Q:
 def organisations_for_public() -> QuerySet[Organisation]:
     """Active organisations in French order, with their active motifs prefetched."""
     return (
-        Organisation.objects.filter(is_active=True)
+        Organisation.objects.administrations()
+        .filter(is_active=True)
         .annotate(
             local_service_count=Count("local_services", filter=Q(local_services__is_active=True))
         )

@@ -134,7 +134,6 @@ SITE_FIELDS = frozenset(
         "commune",
         "channels",
         "partners",
-        "operator_name",
         "phone",
         "email",
         "website",
@@ -196,6 +195,41 @@ def _check_name(name: str) -> str:
     if not name:
         raise DirectoryError("name_required", "Indiquez un nom.", {"name": ["Indiquez un nom."]})
     return name
+
+
+# France Services operators ------------------------------------------------------------
+
+
+@transaction.atomic
+def france_services_operator(*, actor: Any, name: str) -> Organisation:
+    """The organisation that runs France Services sites under ``name`` (a commune, La
+    Poste, an association): the one of that slug or name if it exists (an administration
+    such as La Poste stays one), else a new organisation of kind
+    ``operateur-france-services``, which public lists of administrations leave out."""
+    name = _check_name(name)
+    slug = slugify(unaccent(name))[:80].strip("-")
+    existing = (
+        Organisation.objects.filter(slug=slug).first()
+        or Organisation.objects.filter(name__iexact=name).first()
+    )
+    if existing is not None:
+        return existing
+    organisation = Organisation(
+        slug=_unique_slug(Organisation, name, max_length=80),
+        name=name,
+        sort_key=sort_key(name),
+        kind=Organisation.Kind.FRANCE_SERVICES_OPERATOR,
+    )
+    _full_clean(organisation)
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action="organisation.created",
+        target=organisation,
+        data={"slug": organisation.slug, "kind": organisation.kind},
+    )
+    events.organisation_changed.send_on_commit(organisation.pk)
+    return organisation
 
 
 # Local services ----------------------------------------------------------------------
@@ -394,7 +428,6 @@ def site_create(
     postcode: str = "",
     channels: Iterable[Channel] = (),
     partners: Iterable[Organisation] = (),
-    operator_name: str = "",
     phone: str = "",
     email: str = "",
     website: str = "",
@@ -411,6 +444,8 @@ def site_create(
     (``directory.channels``).
     """
     name = _check_name(name)
+    if organisation is None and local_service is not None:
+        organisation = local_service.organisation
     partner_list = list(partners)
     channel_list = list(channels)
     covered = list(dict.fromkeys(covered_departements))
@@ -424,7 +459,6 @@ def site_create(
         commune=commune,
         address=address.strip(),
         postcode=postcode.strip(),
-        operator_name=operator_name,
         phone=phone.strip(),
         email=email.strip(),
         website=website.strip(),

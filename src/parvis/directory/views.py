@@ -30,7 +30,11 @@ def _voice_links(
     site: Site | None = None,
 ) -> dict[str, str]:
     """Where a citizen shares an experience about this organisation / service / site (the
-    share form preselects it) and reads the published ones (the public list, filtered)."""
+    share form preselects it) and reads the published ones (the public list, filtered).
+    A France Services operator is no administration experiences are about: the site's
+    page links to sharing only."""
+    if organisation is not None and organisation.kind != Organisation.Kind.ADMINISTRATION:
+        organisation = None
     if site is not None:
         share = {"lieu": site.slug}
     elif local_service is not None:
@@ -128,7 +132,7 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
         day for day in opening_schedule(site, status.at.date(), UPCOMING_DAYS) if day.is_special
     ]
     links = []
-    if site.organisation:
+    if site.organisation.kind == Organisation.Kind.ADMINISTRATION:
         links.append(
             (
                 reverse("directory:organisation_detail", args=[site.organisation.slug]),

@@ -90,7 +90,8 @@ def _motif_choices(organisation: str) -> list[tuple[str, str]]:
 
 _CACHED_FIELDS: dict[str, Callable[[], list[tuple[str, str]]]] = {
     "organisation": lambda: list(
-        Organisation.objects.filter(is_active=True)
+        Organisation.objects.administrations()
+        .filter(is_active=True)
         .order_by("sort_key", "pk")
         .values_list("slug", "name")
     ),
@@ -119,7 +120,7 @@ class ExperienceSearchForm(ParvisForm):
     )
     organisation = _slug_field(
         "Organisme",
-        Organisation.objects.filter(is_active=True).order_by("sort_key", "pk"),
+        Organisation.objects.administrations().filter(is_active=True).order_by("sort_key", "pk"),
         "Tous les organismes",
         "Cet organisme n’existe pas.",
     )
@@ -300,7 +301,7 @@ class FiguresForm(ParvisForm):
     )
     organisation = _slug_field(
         "Organisme (pour les services locaux)",
-        Organisation.objects.filter(is_active=True).order_by("sort_key", "pk"),
+        Organisation.objects.administrations().filter(is_active=True).order_by("sort_key", "pk"),
         "Tous les organismes",
         "Cet organisme n’existe pas.",
     )

@@ -47,7 +47,7 @@ from parvis.core.charter import CharterReason
 from parvis.core.http import absolute_url
 from parvis.directory import selectors as directory_selectors
 from parvis.directory.channels import channel_detail
-from parvis.directory.models import OpeningException, OpeningHours, Site
+from parvis.directory.models import OpeningException, OpeningHours, Organisation, Site
 from parvis.publication.models import (
     FigureScope,
     FigureSummary,
@@ -685,7 +685,14 @@ def _public_sites() -> QuerySet[Site]:
 def site_rows() -> Iterator[dict[str, Any]]:
     base_url = absolute_url()
     for site in _public_sites():
-        organisation, service = site.organisation, site.local_service
+        service = site.local_service
+        # A France Services operator is not an administration of « annuaire-organismes »:
+        # its name is the « structure porteuse ».
+        organisation = (
+            site.organisation
+            if site.organisation.kind == Organisation.Kind.ADMINISTRATION
+            else None
+        )
         yield {
             "identifiant": site.slug,
             "nom": site.name,

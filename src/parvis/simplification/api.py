@@ -321,7 +321,11 @@ def get_request(request: HttpRequest, reference: str) -> SimplificationRequest:
 )
 def propose(request: HttpRequest, payload: ProposalIn) -> Any:
     token = INTAKE.admit(request, email=str(payload.proposer_email or ""))
-    organisation = Organisation.objects.filter(slug=payload.organisation, is_active=True).first()
+    organisation = (
+        Organisation.objects.administrations()
+        .filter(slug=payload.organisation, is_active=True)
+        .first()
+    )
     if organisation is None:
         raise HttpError(404, "Organisme introuvable.")
     motif = theme = None

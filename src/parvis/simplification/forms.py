@@ -43,7 +43,7 @@ def _motif_choices() -> list[Any]:
 class ProposalForm(HoneypotMixin, ParvisForm):
     organisation = forms.ModelChoiceField(
         label="Organisme concerné",
-        queryset=Organisation.objects.filter(is_active=True).order_by("sort_key"),
+        queryset=Organisation.objects.administrations().filter(is_active=True).order_by("sort_key"),
         empty_label="Choisir un organisme",
         help_text="L’administration qui gère la démarche ou le formulaire.",
     )

@@ -124,7 +124,11 @@ def _unknown(field: str, what: str) -> VoiceError:
 
 
 def _resolve(payload: ExperienceIn) -> dict[str, Any]:
-    organisation = Organisation.objects.filter(slug=payload.organisation, is_active=True).first()
+    organisation = (
+        Organisation.objects.administrations()
+        .filter(slug=payload.organisation, is_active=True)
+        .first()
+    )
     if organisation is None:
         raise _unknown("organisation", "Organisme")
     resolved: dict[str, Any] = {"organisation": organisation}

@@ -27,7 +27,7 @@ PERSONAL_DATA_REMINDER = (
 
 
 def _organisations() -> Any:
-    return Organisation.objects.filter(is_active=True).order_by("sort_key", "pk")
+    return Organisation.objects.administrations().filter(is_active=True).order_by("sort_key", "pk")
 
 
 class ServiceSearchForm(SearchForm):
@@ -83,7 +83,8 @@ class ServiceChoiceForm(ParvisForm):
                     pk=int(key), is_active=True
                 )
                 organisation = site.organisation
-                if organisation is None:  # France Services: pick the partner afterwards
+                if organisation.kind != Organisation.Kind.ADMINISTRATION:
+                    # France Services run by its operator: pick the partner afterwards
                     organisation = site.partners.filter(is_active=True).first()
                 if organisation is None:
                     raise ValidationError("Ce lieu n’est rattaché à aucun organisme.")

@@ -123,7 +123,9 @@ def _save_draft(request: HttpRequest, draft: dict[str, Any]) -> None:
 def _service_of(draft: dict[str, Any]) -> dict[str, Any] | None:
     """The organisation / service / site chosen in step 1, or None if missing or gone."""
     try:
-        organisation = Organisation.objects.get(pk=draft["organisation_id"], is_active=True)
+        organisation = Organisation.objects.administrations().get(
+            pk=draft["organisation_id"], is_active=True
+        )
         local_service = (
             LocalService.objects.get(pk=draft["local_service_id"])
             if draft.get("local_service_id")

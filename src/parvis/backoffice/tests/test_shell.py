@@ -71,7 +71,7 @@ def test_every_backoffice_page_has_the_side_menu_and_the_breadcrumb(world):
 TODAY = {"Tableau de bord", "Expériences des usagers", "Horaires des lieux"}
 COUNTER = {"Enregistrer une expérience au guichet"}
 QUALITY = {"Réponses en retard", "Modèles de réponse", "Demandes de simplification"}
-ORGANISATION = {"Membres", "Jetons d’API", "Journal d’audit"}
+ORGANISATION = {"Membres", "Jetons d’API", "Webhooks", "Journal d’audit"}
 
 
 @pytest.mark.parametrize(

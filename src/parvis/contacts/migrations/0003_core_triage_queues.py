@@ -18,6 +18,10 @@ def create_triage_queues(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contacts", "0002_ingestion_enqueued_at")]
+    dependencies = [
+        ("contacts", "0002_ingestion_enqueued_at"),
+        # Operators of France Services sites are organisations first: each gets its queue.
+        ("directory", "0007_site_organisation_required"),
+    ]
 
     operations = [migrations.RunPython(create_triage_queues, migrations.RunPython.noop)]

@@ -30,6 +30,7 @@ import structlog
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from parvis.contacts.connectors import moves
 from parvis.contacts.inbound import InboundMessage
@@ -223,7 +224,7 @@ def _follow(conversation: Conversation, state: Fold) -> None:
         else:
             # Back in the queue it never left: its waiting time still starts at queueing.
             queued_at = conversation.queued_at
-            moves.reopen(conversation, at=state.answered_at)
+            moves.reopen(conversation, at=state.answered_at or timezone.now())
             conversation.queued_at = queued_at
             conversation.save(update_fields=["queued_at"])
     agent = agent_for(state.agent_ref, organisation_id=conversation.organisation_id)

@@ -93,6 +93,19 @@ HTML_ROUTES: dict[str, Route] = {
     "api:openapi-view": Route("public"),
     "backoffice:dashboard": Route("login"),
     # territories (public reference data)
+    # contact hub, part 6: organisations' webhooks (organisation admins only)
+    "contacts_webhooks:list": Route(
+        "scoped", kwargs=lambda w, k: {"slug": w[k].org.slug}, agent_status=403
+    ),
+    "contacts_webhooks:detail": Route(
+        "scoped", kwargs=lambda w, k: {"pk": _webhook(w, k).pk}, agent_status=403
+    ),
+    "contacts_webhooks:rotate": Route(
+        "scoped", kwargs=lambda w, k: {"pk": _webhook(w, k).pk}, agent_status=403
+    ),
+    "contacts_webhooks:delete": Route(
+        "scoped", kwargs=lambda w, k: {"pk": _webhook(w, k).pk}, agent_status=403
+    ),
     "territories:departement_list": Route("public"),
     "territories:departement_detail": Route(
         "public", kwargs=lambda w, k: {"code": w[k].site.commune.departement_id}
@@ -147,7 +160,43 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
         token_status=401,
         agent_status=403,
     ),
+    # contact hub, part 6: conversations, messages and the events replay
+    ("GET", "/api/v1/conversations"): Operation("authenticated"),
+    ("GET", "/api/v1/conversations/{reference}"): Operation(
+        "scoped", params=lambda w, k: {"reference": _conversation(w, k).reference}
+    ),
+    ("GET", "/api/v1/conversations/{reference}/messages"): Operation(
+        "scoped", params=lambda w, k: {"reference": _conversation(w, k).reference}
+    ),
+    ("GET", "/api/v1/events"): Operation("authenticated"),
 }
+
+
+def _webhook(w: Any, k: str) -> Any:
+    """A webhook of organisation ``k`` (created once per world)."""
+    from parvis.contacts.models import OrganisationWebhook
+    from parvis.core.crypto import encrypt_text
+
+    webhook, _ = OrganisationWebhook.objects.get_or_create(
+        organisation=w[k].org,
+        defaults={
+            "url": "https://hooks.example.org/parvis",
+            "events": ["conversation_created"],
+            "secret_encrypted": encrypt_text("whsec_test"),
+        },
+    )
+    return webhook
+
+
+def _conversation(w: Any, k: str) -> Any:
+    """A conversation of organisation ``k``, at its site (created once per world)."""
+    from parvis.contacts.models import Conversation
+    from parvis.contacts.tests.factories import ConversationFactory, QueueFactory
+
+    existing = Conversation.objects.filter(organisation=w[k].org).first()
+    if existing is not None:
+        return existing
+    return ConversationFactory(queue=QueueFactory(site=w[k].site, organisation=w[k].org))
 
 
 def walk_urls(

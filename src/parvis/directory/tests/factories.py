@@ -59,6 +59,14 @@ class OrganisationFactory(ReferenceFactory):
     name = factory.Sequence(lambda n: f"Organisme {n}")
     sort_key = factory.LazyAttribute(lambda o: sort_key(o.name))
 
+    class Params:
+        # A structure running France Services sites (a commune, an association).
+        operator = factory.Trait(
+            kind=Organisation.Kind.FRANCE_SERVICES_OPERATOR,
+            slug=factory.Sequence(lambda n: f"commune-{n}"),
+            name=factory.Sequence(lambda n: f"Commune de démonstration {n}"),
+        )
+
 
 class MotifFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -109,8 +117,9 @@ class SiteFactory(factory.django.DjangoModelFactory):
         france_services = factory.Trait(
             kind=Site.Kind.FRANCE_SERVICES,
             local_service=None,
-            organisation=None,
-            operator_name="Commune de démonstration",
+            organisation=factory.SubFactory(
+                "parvis.directory.tests.factories.OrganisationFactory", operator=True
+            ),
         )
 
 

@@ -40,6 +40,7 @@ def reunion_site(saint_denis, caf):
         commune=saint_denis,
         address="1 rue de Paris",
         postcode="97400",
+        organisation=services.france_services_operator(actor=None, name="Commune de Saint-Denis"),
         partners=[caf],
         channels=[ChannelFactory(slug="guichet", label="Accueil physique")],
     )

@@ -47,7 +47,7 @@ def directory(saint_denis, bordeaux, reunion):
         name="France Services de Bordeaux Bastide",
         commune=bordeaux,
         partners=[caf],
-        operator_name="Commune de Bordeaux",
+        organisation=services.france_services_operator(actor=None, name="Commune de Bordeaux"),
     )
     for site in (counter, france_services):
         services.opening_hours_replace(

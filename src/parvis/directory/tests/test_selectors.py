@@ -80,6 +80,7 @@ def test_sites_filter_by_organisation_including_partner_sites_departement_and_ki
         saint_denis,
         kind=Site.Kind.FRANCE_SERVICES,
         local_service=None,
+        organisation=OrganisationFactory(operator=True),
         partners=[caf],
     )
     _site("Accueil CPAM", bordeaux)
@@ -115,9 +116,7 @@ def test_site_search_has_no_n_plus_one(bordeaux, django_assert_num_queries):
     for index in range(5):
         site = SiteFactory(
             commune=bordeaux,
-            kind=Site.Kind.FRANCE_SERVICES,
-            local_service=None,
-            organisation=None,
+            france_services=True,
             name=f"France Services {index}",
         )
         site.partners.add(OrganisationFactory())

@@ -9,7 +9,7 @@ import pytest
 from parvis.accounts.models import AuditEvent
 from parvis.accounts.tests.factories import UserFactory
 from parvis.directory import services
-from parvis.directory.models import OpeningException, Site
+from parvis.directory.models import OpeningException, Organisation, Site
 from parvis.directory.services import DirectoryError
 from parvis.directory.tests.factories import (
     ChannelFactory,
@@ -98,9 +98,11 @@ def test_site_create_france_services_with_partners_and_channels(bordeaux):
         postcode="33100",
         partners=[caf, cpam],
         channels=[counter],
-        operator_name="Commune de Bordeaux",
+        organisation=services.france_services_operator(actor=None, name="Commune de Bordeaux"),
     )
-    assert site.organisation is None
+    assert site.organisation.slug == "commune-de-bordeaux"
+    assert site.organisation.kind == Organisation.Kind.FRANCE_SERVICES_OPERATOR
+    assert site.operator_name == "Commune de Bordeaux"
     assert set(site.partners.values_list("slug", flat=True)) == {"caf", "cpam"}
     assert list(site.channels.all()) == [counter]
     assert site.timezone == "Europe/Paris"

@@ -35,7 +35,7 @@ def france_services(saint_denis, caf):
         commune=saint_denis,
         address="1 rue de Paris",
         postcode="97400",
-        operator_name="Commune de Saint-Denis",
+        organisation=services.france_services_operator(actor=None, name="Commune de Saint-Denis"),
         partners=[caf],
         channels=[ChannelFactory(slug="guichet", label="Accueil physique")],
     )

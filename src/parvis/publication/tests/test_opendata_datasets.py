@@ -260,6 +260,9 @@ def directory(opendata_root):
         slug="fs-langon",
         name="France Services de Langon",
         commune=CommuneFactory(code="33227", name="Langon", departement=gironde),
+        organisation=OrganisationFactory(
+            operator=True, slug="commune-langon", name="Commune de Langon"
+        ),
     )
     france_services.partners.set([caf, OrganisationFactory(slug="cpam", name="CPAM")])
     closed = SiteFactory(slug="ferme", name="Accueil fermé", local_service=service, is_active=False)
@@ -310,7 +313,8 @@ def test_directory_content(directory):
     assert counter["site_web"] == "https://caf.example.fr/messagerie"
     fs = sites["fs-langon"]
     assert fs["type"] == "france-services" and fs["organisme"] == ""
-    assert fs["structure_porteuse"] == "Commune de démonstration"
+    # its operator is an organisation, but no administration of « annuaire-organismes »
+    assert fs["structure_porteuse"] == "Commune de Langon"
     assert fs["partenaires"] == "caf;cpam" and fs["commune"] == "33227"
     exact = {r["identifiant"]: r for r in _records(directory, "annuaire-lieux")}
     assert exact["caf-bordeaux"]["adresse"] == "=1 rue du Docteur Finlay"

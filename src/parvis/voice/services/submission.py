@@ -80,8 +80,11 @@ def validate_service(
         )
     if site is not None:
         runs_it = site.organisation_id == organisation.pk
+        # A France Services site run by a commune or an association (an operator, not
+        # an administration) receives for any organisation, as before operators were
+        # organisations; one run by an administration, for it and its partners.
         partner = site.kind == Site.Kind.FRANCE_SERVICES and (
-            site.organisation_id is None
+            site.organisation.kind != Organisation.Kind.ADMINISTRATION
             or runs_it
             or site.partners.filter(pk=organisation.pk).exists()
         )

@@ -1,0 +1,221 @@
+"""Writes of the events log and of organisations' webhooks (owner: API and webhooks).
+
+``webhook_event_record`` is the one writer of ``WebhookEvent``: called after commit by
+the hub's events (``contacts.webhooks.connect``), it numbers the event in its
+conversation (the conversation row locked, and the unique constraint with a retry where
+the database cannot lock, SQLite), then queues one delivery per active webhook of the
+organisation subscribed to the kind, through the outbound door.
+
+A webhook's secret is shown once, at creation or rotation; a rotation keeps the previous
+secret signing too, so a subscriber can switch without missing an event.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+import structlog
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from parvis.accounts.services import audit_record
+from parvis.contacts.codes import EVENT_KINDS, STATUS_PUBLIC_CODES
+from parvis.contacts.errors import ContactError
+from parvis.contacts.models import Conversation, OrganisationWebhook, WebhookEvent
+from parvis.core.crypto import encrypt_text
+from parvis.directory.models import Organisation
+from parvis.messaging.models import Channel
+from parvis.messaging.services import message_queue
+
+logger = structlog.get_logger(__name__)
+
+EVENT_TEMPLATE = "contacts/webhooks/event"
+SEQUENCE_ATTEMPTS = 5
+
+
+def event_payload(event: WebhookEvent, conversation: Conversation) -> dict[str, Any]:
+    """What subscribers receive and the replay returns: identifiers only, never a text
+    or an address (a subscriber reads the rest through the API with its token)."""
+    return {
+        "id": str(event.event_id),
+        "type": event.kind,
+        "sequence": event.sequence,
+        "created_at": event.created_at.isoformat(),
+        "organisation": conversation.organisation.slug,
+        "conversation": {
+            "id": conversation.pk,
+            "reference": conversation.reference,
+            "status": STATUS_PUBLIC_CODES.public(conversation.status),
+            "queue": conversation.queue_id,
+            "channel": conversation.channel_id,
+            "assignee": conversation.assignee_id,
+        },
+    }
+
+
+def _next_event(conversation_id: int, kind: str) -> WebhookEvent | None:
+    for attempt in range(SEQUENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                conversation = (
+                    Conversation.objects.select_for_update()
+                    .select_related("organisation")
+                    .filter(pk=conversation_id)
+                    .first()
+                )
+                if conversation is None:
+                    return None
+                last = WebhookEvent.objects.filter(conversation=conversation).aggregate(
+                    last=Max("sequence")
+                )["last"]
+                event = WebhookEvent(
+                    organisation_id=conversation.organisation_id,
+                    conversation=conversation,
+                    kind=kind,
+                    sequence=(last or 0) + 1,
+                )
+                event.payload = event_payload(event, conversation)
+                event.save()
+                return event
+        except IntegrityError:
+            # Another process numbered an event of this conversation meanwhile.
+            if attempt == SEQUENCE_ATTEMPTS - 1:
+                raise
+    return None
+
+
+@transaction.atomic
+def webhook_event_record(*, conversation_id: int, kind: str) -> WebhookEvent | None:
+    """Log one change of a conversation and queue it to the organisation's webhooks."""
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    event = _next_event(conversation_id, kind)
+    if event is None:
+        return None
+    body = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
+    for webhook in OrganisationWebhook.objects.filter(
+        organisation_id=event.organisation_id, is_active=True
+    ).order_by("pk"):
+        if kind not in (webhook.events or EVENT_KINDS):
+            continue
+        from parvis.contacts.webhooks import delivery_reference
+
+        message_queue(
+            template=EVENT_TEMPLATE,
+            to=webhook.url,
+            context={"body": body},
+            owner=webhook,
+            idempotency_key=delivery_reference(webhook.pk, str(event.event_id)),
+            channel=Channel.WEBHOOK,
+        )
+    logger.info(
+        "contact_event_recorded", event_id=str(event.event_id), kind=kind, sequence=event.sequence
+    )
+    return event
+
+
+# --- Webhooks ---------------------------------------------------------------------------------
+
+
+def _new_secret() -> str:
+    return f"whsec_{secrets.token_urlsafe(32)}"
+
+
+def _check_events(kinds: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(kinds))
+    unknown = [k for k in chosen if k not in EVENT_KINDS]
+    if unknown or not chosen:
+        message = "Choisissez au moins un événement parmi : création, prise en charge, résolution."
+        raise ContactError("webhook_events_invalid", message, field="events")
+    return chosen
+
+
+def _check_url(url: str) -> str:
+    from parvis.contacts.webhooks import TargetRefused, resolve_target
+
+    url = url.strip()
+    webhook = OrganisationWebhook(url=url)
+    try:
+        webhook.clean_fields(
+            exclude=[f.name for f in OrganisationWebhook._meta.fields if f.name != "url"]
+        )
+    except ValidationError as error:
+        raise ContactError("webhook_url_invalid", "Adresse invalide.", field="url") from error
+    try:
+        resolve_target(url)
+    except TargetRefused as error:
+        raise ContactError(
+            "webhook_target_refused",
+            "Cette adresse est refusée : elle doit être une adresse http(s) publique, "
+            "jamais un réseau privé, local ou réservé.",
+            field="url",
+        ) from error
+    return url
+
+
+@transaction.atomic
+def webhook_create(
+    *, actor: Any, organisation: Organisation, url: str, events: Iterable[str] = EVENT_KINDS
+) -> tuple[OrganisationWebhook, str]:
+    """A new webhook and its secret, in clear this once."""
+    secret = _new_secret()
+    webhook = OrganisationWebhook(
+        organisation=organisation,
+        url=_check_url(url),
+        events=_check_events(events),
+        secret_encrypted=encrypt_text(secret),
+    )
+    webhook.full_clean()
+    webhook.save()
+    audit_record(
+        actor=actor, action="webhook.created", target=webhook, data={"events": webhook.events}
+    )
+    return webhook, secret
+
+
+@transaction.atomic
+def webhook_update(
+    *,
+    actor: Any,
+    webhook: OrganisationWebhook,
+    url: str | None = None,
+    events: Iterable[str] | None = None,
+    is_active: bool | None = None,
+) -> OrganisationWebhook:
+    if url is not None:
+        webhook.url = _check_url(url)
+    if events is not None:
+        webhook.events = _check_events(events)
+    if is_active is not None:
+        webhook.is_active = is_active
+    webhook.full_clean()
+    webhook.save()
+    audit_record(
+        actor=actor,
+        action="webhook.updated",
+        target=webhook,
+        data={"events": webhook.events, "is_active": webhook.is_active},
+    )
+    return webhook
+
+
+@transaction.atomic
+def webhook_rotate_secret(*, actor: Any, webhook: OrganisationWebhook) -> str:
+    """A new secret (returned in clear this once); the current one becomes the previous
+    and keeps signing until the next rotation."""
+    secret = _new_secret()
+    webhook.previous_secret_encrypted = webhook.secret_encrypted
+    webhook.secret_encrypted = encrypt_text(secret)
+    webhook.save(update_fields=["secret_encrypted", "previous_secret_encrypted"])
+    audit_record(actor=actor, action="webhook.secret_rotated", target=webhook, data={})
+    return secret
+
+
+@transaction.atomic
+def webhook_delete(*, actor: Any, webhook: OrganisationWebhook) -> None:
+    audit_record(actor=actor, action="webhook.deleted", target=webhook, data={})
+    webhook.delete()
