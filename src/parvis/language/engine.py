@@ -207,6 +207,7 @@ def qualify_many(
             "low_confidence": True,
         }
         if ranked and model is not None:
+            ranked = qualifier.promote_asked(ranked, text)
             best = ranked[0]
             confidence = model.calibrated(best.confidence)
             mentioned = qualifier.mentioned_organisations(normalised)
