@@ -239,7 +239,10 @@ _AGRICULTURE = re.compile(
     r"|tracteurs?|betail|troupeaux?|vaches|brebis|moutons|chevres|volailles|gaec|cuma"
     r"|recoltes?|cueillettes?|bucherons?|forestiers?|paysagistes?|pepinier\w*"
     r"|centre equestre|mutualite sociale agricole|regime agricole|salaries? agricoles?"
-    r"|ouvri(?:er|ere)s? agricoles?|saisonni(?:er|ere)s? agricoles?)\b"
+    r"|ouvri(?:er|ere)s? agricoles?|saisonni(?:er|ere)s? agricoles?|une ferme|dans une ferme"
+    r"|des fermes|fermi(?:er|ere)s?|berg(?:er|ere)s?|laiti(?:er|ere)s?|porcs|cochons|poules"
+    r"|canards|haras|moissons?|foin|exploitante?s?|vergers?|oliviers?|cotisante? solidaire"
+    r"|chef d exploitation|conjointe? collaborat(?:eur|rice)|aide familial)\b"
 )
 NEUTRAL = False
 
