@@ -54,6 +54,12 @@ URGENCY = _compile(
             r"pas de quoi (?:manger|payer|vivre|nourrir)",
             r"plus (?:un rond|rien) (?:sur|dans) (?:mon|le|notre) compte",
             r"plus un rond",
+            r"(?:rien|plus rien|zero euro|0 euro|pas un sou|pas un centime) (?:sur|dans) (?:mon|le|notre) compte",
+            r"comment (?:je vais|on va|vais je|allons nous) (?:faire pour )?(?:manger|nourrir|payer (?:le|mon|notre) loyer|tenir|finir le mois)",
+            r"(?:banque|colis|aide) alimentaires?",
+            r"restos? du coeur",
+            r"(?:je n'?ai|on n'?a|nous n'?avons|jai|g) plus rien",
+            r"(?:lait|couches) pour (?:le|mon|ma|notre) bebe",
         ],
         "expulsion": [
             r"expulsions?",
@@ -71,6 +77,8 @@ URGENCY = _compile(
             r"(?:dette|retard) de loyers?",
             r"loyers? (?:impayes?|en retard)",
             r"impayes? de loyers?",
+            r"(?:proprietaire|proprio|bailleur) (?:veut|va|menace de) (?:me|nous) (?:mettre dehors|virer|expulser|faire partir)",
+            r"quitter (?:le|mon|notre) logement (?:avant|d'?ici|dans|sous)",
         ],
         "coupure": [
             r"coupures? (?:d'?|de )?(?:electricite|courant|gaz|eau|chauffage|energie)",
@@ -120,6 +128,14 @@ URGENCY = _compile(
             r"dernier (?:delai|rappel|avis)",
             r"mise en demeure",
             r"saisies?(?: sur salaire| sur compte)?",
+            r"urgt|urjent|urjence",
+            r"le plus (?:vite|rapidement) possible",
+            r"au plus tot",
+            r"c'?est (?:tres )?presse",
+            r"(?:audience|convocation|rendez[- ]vous|rdv|examen|entretien|vol|avion|depart|operation|demenagement) (?:est |c'?est |prevue? |a lieu )?demain",
+            r"(?:des|avant|pour) demain(?: matin)?",
+            r"(?:il me|il nous|il ne me|il ne nous) reste (?:que )?(?:\d|deux|trois|quatre|cinq|quelques) jours",
+            r"(?:expire|expirent|se termine|se terminent|finit|finissent|prend fin|tombe) (?:dans (?:\d|deux|trois|quelques) jours|cette semaine|lundi|mardi|mercredi|jeudi|vendredi|samedi)",
         ],
     }
 )
