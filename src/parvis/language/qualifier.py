@@ -148,10 +148,11 @@ _REQUEST_START = re.compile(
 FOCUS = True
 
 
-def _asking_sentence(text: str) -> str:
+def _asking_sentence(text: str, sentences: list[str] | None = None) -> str:
     """The sentence that asks: the last with a question mark, else the last with a request
     cue; the text itself when it is one sentence."""
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    if sentences is None:
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     if len(sentences) < 2:
         return text
     for sentence in reversed(sentences):
@@ -170,7 +171,7 @@ def focus(text: str) -> str:
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     if len(sentences) < 2:
         return ""
-    return _asking_sentence(text)
+    return _asking_sentence(text, sentences)
 
 
 def asking_clause(text: str) -> str:
@@ -774,17 +775,27 @@ def asked_organisations(text: str) -> list[str]:
     return found
 
 
-def promote_asked(ranked: Sequence[Ranked], text: str) -> list[Ranked]:
+def promote_asked(
+    ranked: Sequence[Ranked],
+    text: str,
+    normalised: str | None = None,
+    named: Sequence[str] | None = None,
+) -> list[Ranked]:
     """``ranked`` with the organisation the citizen asks about first, when the text names
     two organisations or more and its asking clause names exactly one of them (issue 12:
     « j'ai appelé la CAF qui m'a renvoyé vers les impôts : puis-je étaler ma taxe
     foncière ? » asks the DGFiP). The model's ranking stands otherwise, and when it gives
-    the organisation asked less than :data:`PROMOTE_MIN`."""
+    the organisation asked less than :data:`PROMOTE_MIN`. ``normalised`` (the text through
+    :func:`parvis.language.text.normalise`) and ``named`` (:func:`mentioned_organisations`
+    of it), when the caller has them."""
     ranked = list(ranked)
     if not PROMOTE or len(ranked) < 2:
         return ranked
-    normalised = normalise(text).replace("'", " ")
-    named = mentioned_organisations(normalised)
+    normalised = (normalised if normalised is not None else normalise(text)).replace("'", " ")
+    if named is None:
+        named = mentioned_organisations(normalised)
+    if all(slug == ranked[0].organisation for slug in named):
+        return ranked  # nothing named that could be put first (most texts: cheap)
     asked = asked_organisations(text)
     if len(asked) != 1 or ranked[0].organisation == asked[0]:
         return ranked
