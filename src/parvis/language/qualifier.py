@@ -243,7 +243,8 @@ _AGRICULTURE = re.compile(
     r"|ouvri(?:er|ere)s? agricoles?|saisonni(?:er|ere)s? agricoles?|une ferme|dans une ferme"
     r"|des fermes|fermi(?:er|ere)s?|berg(?:er|ere)s?|laiti(?:er|ere)s?|porcs|cochons|poules"
     r"|canards|haras|moissons?|foin|exploitante?s?|vergers?|oliviers?|cotisante? solidaire"
-    r"|chef d exploitation|conjointe? collaborat(?:eur|rice)|aide familial)\b"
+    r"|chef d exploitation|conjointe? collaborat(?:eur|rice)|aide familial|msa|caisse agricole"
+    r"|mutualite agricole)\b"
 )
 NEUTRAL = False
 
