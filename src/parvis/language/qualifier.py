@@ -754,6 +754,17 @@ def alternatives(
 PROMOTE_MIN = 0.02
 PROMOTE = True
 PROMOTE_SINGLE = True
+# The funds whose benefits the MSA pays to farmers and farm workers (issue 12).
+_MSA_BENEFITS = frozenset({"caf", "assurance-maladie", "assurance-retraite"})
+FARMER_RULE = True
+# Words that put the citizen (or the part of a career asked about) in the general scheme:
+# a farm in the story does not make the question the MSA's then.
+_GENERAL_SCHEME = re.compile(
+    r"\b(?:regime general|salariee? du prive|secteur prive|pas agricult\w*|plus agricult\w*"
+    r"|pas (?:exploitant|salarie agricole)"
+    r"|ne (?:releve|depends?) plus (?:de la msa|du regime agricole))"
+)
+FARMER_MIN = 0.1
 # Named for any paper or any question by citizens who do not know which body does what
 # (« la préfecture » for a Carte Vitale): named alone, it does not say who is asked.
 _NAMED_FOR_ANYTHING = frozenset({"ants"})
@@ -792,6 +803,18 @@ def promote_asked(
     ranked = list(ranked)
     if not PROMOTE or len(ranked) < 2:
         return ranked
+    if ranked[0].organisation in _MSA_BENEFITS and FARMER_RULE:
+        farming = normalised if normalised is not None else normalise(text)
+        msa = [r for r in ranked if r.organisation == "msa" and r.motif == "prestations-msa"]
+        farming = farming.replace("'", " ")
+        if (
+            msa
+            and msa[0].confidence >= FARMER_MIN
+            and _AGRICULTURE.search(farming)
+            and not _GENERAL_SCHEME.search(farming)
+            and "zzsourcemsa" not in _roles(farming)
+        ):
+            return [msa[0], *(r for r in ranked if r is not msa[0])]
     normalised = (normalised if normalised is not None else normalise(text)).replace("'", " ")
     if named is None:
         named = mentioned_organisations(normalised)

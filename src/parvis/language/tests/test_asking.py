@@ -131,3 +131,30 @@ def test_made_up_texts_naming_two_organisations_ask_the_right_one_first():
         assert all(0 <= a["confidence"] <= 1 for a in result["alternatives"])
     assert asked_first / len(CASES) >= 0.85
     assert offered / len(CASES) >= 0.85
+
+
+# --- A farmer's benefit question is the MSA's ------------------------------------------------
+
+FARMER_RANKED = [
+    Ranked("assurance-maladie", "remboursement-soins", 0.55),
+    Ranked("msa", "prestations-msa", 0.3),
+    Ranked("msa", "cotisations-agricoles", 0.05),
+]
+
+
+def test_a_farmers_health_question_goes_to_the_msa():
+    text = "Je suis bergère dans les Pyrénées, mes soins dentaires ne sont pas remboursés."
+    promoted = qualifier.promote_asked(FARMER_RANKED, text)
+    assert (promoted[0].organisation, promoted[0].motif) == ("msa", "prestations-msa")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai grandi dans une ferme, mais je suis au régime général : mes soins sont impayés.",
+        "La MSA m'a dit que ce n'était pas chez eux, je suis ancien éleveur : mes soins ?",
+        "Mes soins dentaires ne sont pas remboursés.",
+    ],
+)
+def test_the_farmer_rule_stands_back_when_the_story_says_otherwise(text):
+    assert qualifier.promote_asked(FARMER_RANKED, text) == FARMER_RANKED
