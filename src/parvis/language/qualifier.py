@@ -25,7 +25,7 @@ from sklearn.preprocessing import FunctionTransformer
 from parvis.language import registers
 from parvis.language.text import fold, normalise
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 # Inverse regularisation of the logistic regression, chosen on the family split.
 DEFAULT_C = 5.0
 
