@@ -207,9 +207,10 @@ def qualify_many(
             "low_confidence": True,
         }
         if ranked and model is not None:
+            mentioned = qualifier.mentioned_organisations(normalised)
+            ranked = qualifier.promote_asked(ranked, text, normalised, mentioned)
             best = ranked[0]
             confidence = model.calibrated(best.confidence)
-            mentioned = qualifier.mentioned_organisations(normalised)
             result.update(
                 organisation=best.organisation,
                 motif=best.motif,

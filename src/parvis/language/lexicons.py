@@ -54,6 +54,12 @@ URGENCY = _compile(
             r"pas de quoi (?:manger|payer|vivre|nourrir)",
             r"plus (?:un rond|rien) (?:sur|dans) (?:mon|le|notre) compte",
             r"plus un rond",
+            r"(?:rien|plus rien|zero euro|0 euro|pas un sou|pas un centime) (?:sur|dans) (?:mon|le|notre) compte",
+            r"comment (?:je vais|on va|vais je|allons nous) (?:faire pour )?(?:manger|nourrir|payer (?:le|mon|notre) loyer|tenir|finir le mois)",
+            r"(?:banque|colis|aide) alimentaires?",
+            r"restos? du coeur",
+            r"(?:je n'?ai|on n'?a|nous n'?avons|jai|g) plus rien",
+            r"(?:lait|couches) pour (?:le|mon|ma|notre) bebe",
         ],
         "expulsion": [
             r"expulsions?",
@@ -71,6 +77,8 @@ URGENCY = _compile(
             r"(?:dette|retard) de loyers?",
             r"loyers? (?:impayes?|en retard)",
             r"impayes? de loyers?",
+            r"(?:proprietaire|proprio|bailleur) (?:veut|va|menace de) (?:me|nous) (?:mettre dehors|virer|expulser|faire partir)",
+            r"quitter (?:le|mon|notre) logement (?:avant|d'?ici|dans|sous)",
         ],
         "coupure": [
             r"coupures? (?:d'?|de )?(?:electricite|courant|gaz|eau|chauffage|energie)",
@@ -120,6 +128,14 @@ URGENCY = _compile(
             r"dernier (?:delai|rappel|avis)",
             r"mise en demeure",
             r"saisies?(?: sur salaire| sur compte)?",
+            r"urgt|urjent|urjence",
+            r"le plus (?:vite|rapidement) possible",
+            r"au plus tot",
+            r"c'?est (?:tres )?presse",
+            r"(?:audience|convocation|rendez[- ]vous|rdv|examen|entretien|vol|avion|depart|operation|demenagement) (?:est |c'?est |prevue? |a lieu )?demain",
+            r"(?:des|avant|pour) demain(?: matin)?",
+            r"(?:il me|il nous|il ne me|il ne nous) reste (?:que )?(?:\d|deux|trois|quatre|cinq|quelques) jours",
+            r"(?:expire|expirent|se termine|se terminent|finit|finissent|prend fin|tombe) (?:dans (?:\d|deux|trois|quelques) jours|cette semaine|lundi|mardi|mercredi|jeudi|vendredi|samedi)",
         ],
     }
 )
@@ -143,6 +159,13 @@ VULNERABILITY = _compile(
             r"\bpch\b",
             r"autis\w+",
             r"trisomi\w+",
+            r"paralyse(?:e|s)?",
+            r"amputee?",
+            r"mobilite reduite",
+            r"polyhandicap\w*",
+            r"(?:ne peux|ne peut|peux|peut) (?:plus|pas) (?:marcher|me deplacer|se deplacer|sortir de chez (?:moi|elle|lui))",
+            r"grabataire",
+            r"perte d'?autonomie",
         ],
         "personne agee isolee": [
             r"(?:\d{2}|quatre[- ]vingts?(?:[- ]\w+)?) ans(?:,)? (?:et )?(?:je vis |vit |vivant |qui vit )?seule?",
@@ -155,6 +178,9 @@ VULNERABILITY = _compile(
             r"personne ne (?:m'?aide|l'?aide)",
             r"(?:9\d|8\d) ans",
             r"veu(?:f|ve) (?:et |qui vit )?seule?",
+            r"(?:7[5-9]) ans",
+            r"\bapa\b",
+            r"ehpad",
         ],
         "sante fragile": [
             r"(?:gravement |tres )?malade",
@@ -176,6 +202,9 @@ VULNERABILITY = _compile(
             r"\bavc\b",
             r"insuffisance (?:renale|cardiaque|respiratoire)",
             r"greffe",
+            r"soins palliatifs",
+            r"fin de vie",
+            r"sous oxygene",
         ],
         "famille fragile": [
             r"(?:mere|pere|maman|papa|parent) (?:seule?|isolee?|celibataire)",
@@ -190,6 +219,10 @@ VULNERABILITY = _compile(
             r"(?:mari|conjoint|compagnon|ex|concubin) (?:me |m'?)(?:frappe|bat|menace|violente)",
             r"(?:il|elle) me (?:frappe|bat)",
             r"femmes? battues?",
+            r"violente? avec moi",
+            r"(?:fuir|fui|quitter|quitte) (?:le domicile|la maison) (?:conjugal|familial|a cause)",
+            r"main courante",
+            r"porte plainte contre (?:mon|mon ex|le pere)",
         ],
         "sans logement": [
             r"sans (?:logement|domicile|toit|abri)",
@@ -199,6 +232,9 @@ VULNERABILITY = _compile(
             r"hebergee?s? (?:chez|par) (?:des amis|un ami|une amie|ma soeur|mon frere|ma mere|mon pere|de la famille|un tiers|des proches)",
             r"hebergement d'?urgence",
             r"\b115\b",
+            r"hotel social",
+            r"(?:vis|vit|vivons|loge|logee|heberge|hebergee) (?:dans|en) (?:un )?(?:foyer|squat|hotel|camping|caravane)",
+            r"(?:je n'?ai|jai|on n'?a|nous n'?avons) (?:plus )?(?:de |d'?|aucun )?(?:logement|domicile)",
         ],
         # someone writing for such a person
         "pour un proche": [
@@ -222,6 +258,9 @@ VULNERABILITY = _compile(
             r"(?:tutelle|curatelle)",
             r"demandeur d'?asile",
             r"refugiee?",
+            r"(?:ne connais|connais|ne comprends|comprends) rien (?:a|aux|en) (?:internet|l'?informatique|ordinateurs?|sites?|demarches en ligne)",
+            r"internet (?:c'?est|cest) (?:trop )?(?:complique|pas pour moi)",
+            r"(?:mon|ma) (?:fils|fille|petit[- ]fils|petite[- ]fille|voisine?|aide a domicile|auxiliaire de vie) (?:m'?aide a|ecrit pour moi|remplit pour moi)",
         ],
     }
 )

@@ -25,7 +25,7 @@ from sklearn.preprocessing import FunctionTransformer
 from parvis.language import registers
 from parvis.language.text import fold, normalise
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 # Inverse regularisation of the logistic regression, chosen on the family split.
 DEFAULT_C = 5.0
 
@@ -133,16 +133,28 @@ _REQUEST_CUE = re.compile(
     r"|combien|quand|besoin d'aide|aidez[- ]moi)\b",
     re.IGNORECASE,
 )
+# Where the request starts inside a sentence or a transcript without punctuation (on
+# normalised text, apostrophes as spaces): « suite a mon appel a la MSA, qui m a confirme
+# que..., je voudrais savoir pourquoi la CPAM... » asks from « je voudrais savoir ».
+_REQUEST_START = re.compile(
+    r"\b(?:ma (?:question|demande) (?:c est|est|concerne|porte sur|:)|ma question"
+    r"|je (?:voudrais|veux|souhaite|souhaiterais|aimerais|cherche a)"
+    r" (?:savoir|connaitre|comprendre)"
+    r"|j aimerais (?:savoir|connaitre|comprendre)|pouvez vous|pourriez vous|est ce que|esk"
+    r"|comment|pourquoi|pk|pq|quand|combien|a qui|puis je|peut on|que faire|quoi faire"
+    r"|ai je droit|dois je|faut il|est il possible|je voudrais|je souhaite|j aimerais"
+    r"|merci de (?:me|m)|aidez moi)\b"
+)
 FOCUS = True
 
 
-def focus(text: str) -> str:
-    """The sentence that asks (the last with a question mark, else the last with a request
-    cue) when the text has several sentences, else ``""``: the question decides the motif
-    when a story names other benefits and organisations around it."""
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+def _asking_sentence(text: str, sentences: list[str] | None = None) -> str:
+    """The sentence that asks: the last with a question mark, else the last with a request
+    cue; the text itself when it is one sentence."""
+    if sentences is None:
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     if len(sentences) < 2:
-        return ""
+        return text
     for sentence in reversed(sentences):
         if "?" in sentence:
             return sentence
@@ -152,25 +164,70 @@ def focus(text: str) -> str:
     return ""
 
 
+def focus(text: str) -> str:
+    """The sentence that asks (the last with a question mark, else the last with a request
+    cue) when the text has several sentences, else ``""``: the question decides the motif
+    when a story names other benefits and organisations around it."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return ""
+    return _asking_sentence(text, sentences)
+
+
+def asking_clause(text: str) -> str:
+    """The clause with the request, normalised (apostrophes as spaces): in the sentence
+    that asks (:func:`focus`), from its first request cue on (« je voudrais savoir »,
+    « pouvez-vous », « est-ce que », « comment »...); the context before it (« j ai deja
+    appele la CAF qui m a dit de voir avec... ») is left out. ``""`` when no sentence asks."""
+    sentence = _asking_sentence(text)
+    value = normalise(sentence).replace("'", " ")
+    value = _SHORTHAND_RE.sub(lambda m: _SHORTHANDS[m.group(1)], value)
+    cue = _REQUEST_START.search(value)
+    if cue is None:
+        return value if "?" in sentence else ""
+    return value[cue.start() :]
+
+
 # Words after an organisation's name that make it the one the citizen was sent away from,
 # not the one asked now (« la CAF m'a dit de voir avec vous », « la CPAM elle dit que c'est
 # pas chez eux »). Only redirections: « la CAF refuse... » or « j'ai appelé la CAF » are
 # said of the organisation asked about as often as of another one.
 _SOURCE_AFTER = re.compile(
-    r"^\W*(?:(?:elle|il|ils|eux|aussi|meme|me)\s+)?(?:"
-    r"(?:m a|ma|m ont|mont|me|nous a|nous ont) (?:dit|demande|conseille) de (?:voir|vous|m adresser"
-    r"|contacter|me tourner|passer par|faire)"
-    r"|(?:m a|ma|m ont|mont|me|nous a|nous ont|nous) (?:renvoye|renvoyee|renvoie|renvoient|oriente"
-    r"|orientee|envoye|envoyee|redirige|redirigee|transfere)e?s? (?:vers|a|chez|sur)"
-    r"|(?:me |m )?(?:dit|disent|a dit|ont dit|repond|repondent|a repondu|ont repondu)"
-    r" (?:que )?(?:c est|ce n est|ca n est|c etait|ce serait|ca serait)? ?"
-    r"(?:pas|a vous|vous|chez vous|pour vous|votre)"
-    r"|(?:ne s en occupe|ne s occupe|ne gere|ne traite)(?:nt)? pas"
-    r"|(?:n est|ne sont) pas competent"
+    r"^\W*(?:(?:et |mais )?(?:qui|elle|il|ils|eux|aussi|meme|me|on)\s+)?(?:(?:m|me|nous) )?"
+    r"(?:(?:elle|il|ils) )?(?:"
+    r"(?:m a|ma|m ont|mont|me|nous a|nous ont|m avait|m avaient) (?:dit|demande|conseille|indique"
+    r"|explique) d(?:e|\s)\s?(?:voir|vous|m adresser|contacter|me tourner|passer par|faire"
+    r"|appeler|aller|ecrire|envoyer|me rapprocher|demander|joindre|prendre contact)"
+    r"|(?:m a|ma|m ont|mont|me|nous a|nous ont|nous|m avait|m avaient) (?:renvoye|renvoyee"
+    r"|renvoie|renvoient|oriente|orientee|envoye|envoyee|redirige|redirigee|transfere|dirige"
+    r"|dirigee|reoriente|reorientee)e?s? (?:vers|a|chez|sur|ici)"
+    r"|(?:me |m |ma |m a |m ont |nous )?(?:dit|disent|a dit|ont dit|repond|repondent|a repondu"
+    r"|ont repondu|explique|a explique|ont explique|confirme|a confirme|ont confirme|indique"
+    r"|a indique|ont indique|assure|a assure)"
+    r" (?:que )?(?:c est|ce n est|ca n est|c etait|ce n etait|ca n etait|ce serait|ca serait"
+    r"|ce ne serait|ca ne)? ?(?:pas|a vous|vous|chez vous|pour vous|votre|plus)"
+    r"|(?:ne s en occupe|ne s occupe|ne gere|ne traite|ne (?:me |nous )?concerne"
+    r"|ne (?:me |nous )?concernait|ne peut|ne pouvait|ne peuvent)(?:nt)? (?:pas|rien|plus)"
+    r"|(?:n est|ne sont|n etait|n etaient) pas competent"
+    r"|(?:c est |c etait |ce n est |ce n etait )?pas (?:de leur ressort|chez eux|leur domaine"
+    r"|pour eux|de leur competence)"
     r"|se renvoient"
     r")"
 )
-_SOURCE_BEFORE = re.compile(r"(?:de la part de|selon|d apres|a cause de)\W*(?:la |le |les |l )?$")
+_SOURCE_BEFORE = re.compile(
+    r"(?:de la part de|selon|d apres|a cause de|(?:renvoye|oriente|envoye|redirige|dirige)e?s?"
+    r" (?:vers vous |ici |chez vous )?(?:par|depuis))\W*(?:la |le |les |l )?$"
+)
+# Context before a name that says the citizen has already been to that organisation; read
+# only in a text naming two organisations or more (« apres avoir contacte la CAF, ... »).
+_CONTEXT_BEFORE = re.compile(
+    r"(?:apres avoir (?:appele|contacte|vu|ecrit a|telephone a|eu|sollicite|interroge|relance)"
+    r"|suite a (?:mon|un|notre|votre|l|mes) ?(?:appel|echange|rendez vous|entretien|courrier"
+    r"|passage|contact|message|mail|demande) (?:a|avec|aupres de|chez|de)"
+    r"|(?:j ai|j avais|jai|g) deja (?:appele|contacte|ecrit a|vu|eu|telephone a|demande a"
+    r"|vu avec)"
+    r")\W*(?:la |le |les |l |a la |au )?$"
+)
 ROLES = True
 
 # Farming words: a benefit question from a farmer or a farm worker is the MSA's, whatever
@@ -183,7 +240,11 @@ _AGRICULTURE = re.compile(
     r"|tracteurs?|betail|troupeaux?|vaches|brebis|moutons|chevres|volailles|gaec|cuma"
     r"|recoltes?|cueillettes?|bucherons?|forestiers?|paysagistes?|pepinier\w*"
     r"|centre equestre|mutualite sociale agricole|regime agricole|salaries? agricoles?"
-    r"|ouvri(?:er|ere)s? agricoles?|saisonni(?:er|ere)s? agricoles?)\b"
+    r"|ouvri(?:er|ere)s? agricoles?|saisonni(?:er|ere)s? agricoles?|une ferme|dans une ferme"
+    r"|des fermes|fermi(?:er|ere)s?|berg(?:er|ere)s?|laiti(?:er|ere)s?|porcs|cochons|poules"
+    r"|canards|haras|moissons?|foin|exploitante?s?|vergers?|oliviers?|cotisante? solidaire"
+    r"|chef d exploitation|conjointe? collaborat(?:eur|rice)|aide familial|msa|caisse agricole"
+    r"|mutualite agricole)\b"
 )
 NEUTRAL = False
 
@@ -199,8 +260,11 @@ def _roles(value: str) -> str:
     for slug, start, end in mentions:
         if start < position:
             continue
-        if _SOURCE_AFTER.match(value[end : end + 40]) or _SOURCE_BEFORE.search(
-            value[max(0, start - 40) : start]
+        before = value[max(0, start - 60) : start]
+        if (
+            _SOURCE_AFTER.match(value[end : end + 50])
+            or _SOURCE_BEFORE.search(before)
+            or (several and _CONTEXT_BEFORE.search(before))
         ):
             pieces += [value[position:start], "zzsource" + slug.replace("-", "")]
             position = end
@@ -581,7 +645,13 @@ ORGANISATION_NAMES: dict[str, tuple[str, ...]] = {
         "3960",
         "39 60",
     ),
-    "msa": ("msa", "mutualite sociale agricole", "caisse agricole", "mutualite agricole"),
+    "msa": (
+        "msa",
+        "mutualite sociale agricole",
+        "caisse agricole",
+        "mutualite agricole",
+        "caisse de la msa",
+    ),
     "france-travail": (
         "france travail",
         "pole emploi",
@@ -600,13 +670,24 @@ ORGANISATION_NAMES: dict[str, tuple[str, ...]] = {
         "tresor public",
         "tresorerie",
         "fisc",
+        "sie",
+        "service des impots",
+        "centre des impots",
     ),
     "ants": ("ants", "prefecture", "agence nationale des titres securises"),
-    "justice": ("tribunal", "greffe", "point justice", "maison de justice", "conciliateur"),
-    "urssaf": ("urssaf", "centre cesu"),
+    "justice": (
+        "tribunal",
+        "greffe",
+        "point justice",
+        "maison de justice",
+        "conciliateur",
+        "prud hommes",
+        "juge aux affaires familiales",
+    ),
+    "urssaf": ("urssaf", "centre cesu", "cesu", "pajemploi", "net entreprises"),
     "anah": ("anah", "france renov"),
-    "cheque-energie": ("cheque energie",),
-    "la-poste": ("la poste", "bureau de poste", "colissimo", "facteur"),
+    "cheque-energie": ("cheque energie", "chequeenergie", "agence de services et de paiement"),
+    "la-poste": ("la poste", "bureau de poste", "colissimo", "facteur", "laposte"),
 }
 _WORD_RE = re.compile(r"\w+")
 _NAME_INDEX: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -664,3 +745,95 @@ def alternatives(
             chosen[replaceable[-1]] = best
         chosen.sort(key=lambda r: -r.confidence)
     return chosen
+
+
+# --- The organisation asked about ----------------------------------------------------------
+
+# The least summed score an organisation named in the asking clause needs to be put first
+# (below it, the request's content says plainly that it is about another organisation).
+PROMOTE_MIN = 0.02
+PROMOTE = True
+PROMOTE_SINGLE = True
+# The funds whose benefits the MSA pays to farmers and farm workers (issue 12).
+_MSA_BENEFITS = frozenset({"caf", "assurance-maladie", "assurance-retraite"})
+FARMER_RULE = True
+# Words that put the citizen (or the part of a career asked about) in the general scheme:
+# a farm in the story does not make the question the MSA's then.
+_GENERAL_SCHEME = re.compile(
+    r"\b(?:regime general|salariee? du prive|secteur prive|pas agricult\w*|plus agricult\w*"
+    r"|pas (?:exploitant|salarie agricole)"
+    r"|ne (?:releve|depends?) plus (?:de la msa|du regime agricole))"
+)
+FARMER_MIN = 0.1
+# Named for any paper or any question by citizens who do not know which body does what
+# (« la préfecture » for a Carte Vitale): named alone, it does not say who is asked.
+_NAMED_FOR_ANYTHING = frozenset({"ants"})
+
+
+def asked_organisations(text: str) -> list[str]:
+    """Organisations named in the clause that asks (:func:`asking_clause`), in order,
+    except those named there as the one the citizen was sent away from (« la CAF m a dit de
+    voir avec vous »)."""
+    clause = asking_clause(text)
+    if not clause:
+        return []
+    found: list[str] = []
+    for slug, start, end in _mentions_with_offsets(clause):
+        if slug in found or _SOURCE_AFTER.match(clause[end : end + 40]):
+            continue
+        if _SOURCE_BEFORE.search(clause[max(0, start - 40) : start]):
+            continue
+        found.append(slug)
+    return found
+
+
+def promote_asked(
+    ranked: Sequence[Ranked],
+    text: str,
+    normalised: str | None = None,
+    named: Sequence[str] | None = None,
+) -> list[Ranked]:
+    """``ranked`` with the organisation the citizen asks about first, when the text names
+    two organisations or more and its asking clause names exactly one of them (issue 12:
+    « j'ai appelé la CAF qui m'a renvoyé vers les impôts : puis-je étaler ma taxe
+    foncière ? » asks the DGFiP). The model's ranking stands otherwise, and when it gives
+    the organisation asked less than :data:`PROMOTE_MIN`. ``normalised`` (the text through
+    :func:`parvis.language.text.normalise`) and ``named`` (:func:`mentioned_organisations`
+    of it), when the caller has them."""
+    ranked = list(ranked)
+    if not PROMOTE or len(ranked) < 2:
+        return ranked
+    if ranked[0].organisation in _MSA_BENEFITS and FARMER_RULE:
+        farming = normalised if normalised is not None else normalise(text)
+        msa = [r for r in ranked if r.organisation == "msa" and r.motif == "prestations-msa"]
+        farming = farming.replace("'", " ")
+        if (
+            msa
+            and msa[0].confidence >= FARMER_MIN
+            and _AGRICULTURE.search(farming)
+            and not _GENERAL_SCHEME.search(farming)
+            and "zzsourcemsa" not in _roles(farming)
+        ):
+            return [msa[0], *(r for r in ranked if r is not msa[0])]
+    normalised = (normalised if normalised is not None else normalise(text)).replace("'", " ")
+    if named is None:
+        named = mentioned_organisations(normalised)
+    if all(slug == ranked[0].organisation for slug in named):
+        return ranked  # nothing named that could be put first (most texts: cheap)
+    asked = asked_organisations(text)
+    if len(asked) != 1 or ranked[0].organisation == asked[0]:
+        return ranked
+    if len(named) < 2 and (not PROMOTE_SINGLE or asked[0] in _NAMED_FOR_ANYTHING):
+        return ranked
+    # a farmer's benefit question is the MSA's whichever fund the citizen names (issue 12)
+    if (
+        ranked[0].organisation == "msa"
+        and _AGRICULTURE.search(normalised)
+        and "zzsourcemsa" not in _roles(normalised)
+    ):
+        return ranked
+    share = sum(r.confidence for r in ranked if r.organisation == asked[0])
+    best = next((r for r in ranked if r.organisation == asked[0]), None)
+    if best is None or share < PROMOTE_MIN:
+        return ranked
+    return [best, *(r for r in ranked if r is not best)]

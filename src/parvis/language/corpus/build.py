@@ -427,7 +427,7 @@ NEIGHBOURS = {
 
 
 # Texts per request that name a second organisation (besides the one with its subject).
-TWO_ORGANISATION_TEXTS = 2
+TWO_ORGANISATION_TEXTS = 3
 
 
 def contact_rows(

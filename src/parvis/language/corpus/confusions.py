@@ -353,3 +353,130 @@ TWO_ORGANISATION_CORES: dict[str, list[str]] = {
         "Les impôts m'ont refusé le crédit d'impôt pour ma pompe à chaleur, on m'a dit de passer par MaPrimeRénov', comment faire ?",
     ],
 }
+
+
+# A second hand-written batch on the same borders (issue 12, organisation confusions that
+# remained): the organisation named beside the question pays another benefit, sent the
+# letter, holds the other half of a career or taxes the pension. Appended to the lists
+# above, so the families already there keep their numbers.
+MORE_TWO_ORGANISATION_CORES: dict[str, list[str]] = {
+    "la-poste/courrier-recommande": [
+        "J'ai un avis de passage pour une lettre recommandée de la CPAM, mais le bureau de poste était fermé, combien de temps la gardent-ils ?",
+        "Le facteur n'a pas laissé d'avis pour le recommandé des impôts, je l'ai appris par la relance, comment le récupérer ?",
+        "La CAF dit m'avoir envoyé un recommandé que je n'ai jamais reçu, comment savoir où il est avec le numéro de suivi ?",
+        "Je dois envoyer ma contestation à la CPAM en recommandé avec accusé de réception, puis-je le faire en ligne ?",
+        "D'après le suivi, mon recommandé pour France Travail n'est jamais arrivé, que faire ?",
+        "Je suis hospitalisée, ma fille peut-elle retirer à ma place le recommandé de ma caisse de retraite ?",
+        "L'accusé de réception du recommandé que j'ai envoyé aux impôts ne m'est jamais revenu.",
+        "Le tribunal m'a écrit en recommandé pendant mes vacances et la lettre est repartie, peut-on la faire revenir ?",
+    ],
+    "caf/aide-logement": [
+        "La CAF me demande mon avis d'imposition pour calculer mes APL, les impôts ne me l'ont pas encore envoyé, vais-je perdre l'aide ?",
+        "Je suis salarié d'une usine, pas agriculteur, et la MSA n'a rien à voir : pourquoi mon allocation logement a-t-elle baissé ?",
+    ],
+    "caf/rsa": [
+        "Mes revenus ont été mal transmis par les impôts et la CAF a baissé mon RSA, comment le faire recalculer ?",
+        "France Travail a bien reçu ma réinscription, mais c'est la CAF qui ne verse plus le RSA, pourquoi ?",
+    ],
+    "caf/prime-activite": [
+        "J'ai corrigé ma déclaration de revenus sur impots.gouv, quand la CAF mettra-t-elle à jour ma prime d'activité ?",
+        "Mon employeur a déclaré mes heures à l'Urssaf, pourtant ma prime d'activité n'est pas recalculée.",
+    ],
+    "caf/prestations-familiales": [
+        "Les impôts m'ont remboursé un trop payé, est-ce que la CAF va le compter dans mes ressources pour les allocations familiales ?",
+    ],
+    "caf/trop-percu": [
+        "La CAF me réclame 1 200 euros de trop-perçu parce que les impôts ont transmis des revenus que je n'ai pas eus.",
+    ],
+    "dgfip/declaration-revenus": [
+        "Je suis micro-entrepreneur, comment reporter mon chiffre d'affaires déclaré à l'Urssaf sur ma déclaration de revenus ?",
+        "Je viens de prendre ma retraite de la Carsat, comment déclarer ma première pension aux impôts ?",
+        "La CAF me verse la prime d'activité, dois-je la mettre dans ma déclaration de revenus ?",
+    ],
+    "dgfip/paiement-impot": [
+        "L'Urssaf me prélève le versement libératoire, mais les impôts me réclament quand même un solde d'impôt sur le revenu, pourquoi ?",
+        "La Carsat a transmis le montant de ma pension et je dois maintenant un solde d'impôt que je ne peux pas régler en une fois.",
+        "Ma taxe foncière est payée, c'est le solde de l'impôt sur le revenu que je ne peux pas régler en septembre.",
+    ],
+    "dgfip/impots-locaux": [
+        "Auto-entrepreneur, je paie mes cotisations à l'Urssaf, mais la cotisation foncière des entreprises, je la paie où ?",
+        "Retraitée de la Carsat, je voudrais savoir si je suis exonérée de taxe foncière avec ma petite pension.",
+        "Je suis mensualisée pour l'impôt sur le revenu mais pas pour la taxe foncière, comment la payer par prélèvement ?",
+        "J'ai reçu ma taxe foncière et mon avis d'impôt sur le revenu le même mois, je voudrais étaler la taxe foncière.",
+        "La CAF me verse l'AAH, est-ce que je peux être dégrevée de taxe foncière ?",
+    ],
+    "dgfip/prelevement-source": [
+        "Ma retraite de la Carsat a augmenté et les impôts prélèvent maintenant un taux sur ma pension, comment le modifier ?",
+        "Depuis que j'ai déclaré mon activité de micro-entrepreneur à l'Urssaf, les impôts me prélèvent des acomptes trop élevés.",
+        "France Travail prélève un taux sur mes allocations alors que je ne suis pas imposable, comment le mettre à zéro ?",
+    ],
+    "assurance-retraite/paiement-pension": [
+        "J'ai travaillé dix ans dans une ferme puis trente ans à l'usine, la MSA me paie sa part, mais la Carsat n'a pas versé ma retraite du régime général ce mois-ci.",
+        "Les impôts ont prélevé sur ma pension, mais surtout la Carsat m'a versé moins que d'habitude sans explication.",
+    ],
+    "assurance-retraite/releve-carriere": [
+        "Mes années de salarié agricole sont à la MSA, mais il manque mes trimestres d'usine sur mon relevé de carrière de l'Assurance retraite.",
+        "Mes périodes de chômage indemnisé par Pôle emploi ne figurent pas sur mon relevé de carrière, comment les faire ajouter ?",
+    ],
+    "assurance-retraite/pension-reversion": [
+        "Mon mari a été agriculteur puis chauffeur routier pendant trente ans ; la réversion de sa retraite de salarié du privé, c'est bien la Carsat ?",
+        "Ma femme est décédée avant d'avoir demandé sa retraite, que puis-je toucher de sa caisse de retraite ?",
+        "Ma mère a 80 ans et mon père vient de décéder, elle ne sait pas comment obtenir la réversion de sa retraite.",
+    ],
+    "assurance-retraite/demande-retraite": [
+        "Je touche déjà une pension de réversion de mon mari, je voudrais maintenant demander ma propre retraite, comment faire ?",
+        "Veuve depuis dix ans, je vais avoir 64 ans, je voudrais déposer ma demande de retraite personnelle.",
+        "J'ai été salarié agricole au début de ma carrière, mais j'ai surtout travaillé dans le bâtiment : je demande ma retraite où ?",
+    ],
+    "msa/prestations-msa": [
+        "Je suis exploitante agricole, la CAF m'a dit qu'elle ne pouvait pas me verser la prime de naissance, à qui la demander ?",
+        "Ma femme et moi avons une exploitation, nos allocations familiales ne sont pas versées, la CAF dit que ce n'est pas chez eux.",
+        "Ouvrier agricole, j'ai envoyé mon arrêt maladie à la CPAM par erreur et mes indemnités ne sont pas payées.",
+        "La CPAM ne trouve pas mon dossier, normal puisque je suis viticulteur : qui rembourse mes soins dentaires ?",
+        "Je suis salariée d'une exploitation laitière, est-ce que la CAF ou la MSA me verse l'APL ?",
+        "Éleveur de porcs, la Carsat me dit que ma retraite dépend de la MSA, comment faire la demande ?",
+        "Je suis saisonnier dans les vignes, la CAF me verse le RSA mais mes heures sont déclarées à la MSA, qui calcule ma prime d'activité ?",
+        "Mon mari est céréalier, nous attendons un bébé, est-ce la CAF ou la caisse agricole qui verse la prime de naissance ?",
+        "Je travaille dans une coopérative agricole, l'assurance maladie me dit de voir avec ma caisse, mes remboursements de kiné sont bloqués.",
+        "Retraité de l'agriculture, la Carsat ne me verse rien, c'est normal ? ma pension agricole n'est pas arrivée.",
+    ],
+    "france-travail/indemnisation": [
+        "J'ai créé ma micro-entreprise auprès de l'Urssaf, est-ce que France Travail va continuer à me verser l'ARE ?",
+        "L'Urssaf a validé mon chiffre d'affaires, mais France Travail a suspendu mon allocation chômage, pourquoi ?",
+    ],
+    "france-travail/actualisation": [
+        "Je suis auto-entrepreneur, l'Urssaf a bien ma déclaration, mais comment indiquer ce chiffre d'affaires à France Travail dans mon actualisation ?",
+    ],
+    "france-travail/inscription": [
+        "L'Urssaf a fermé mon SIRET, comment me réinscrire à France Travail après mon activité de micro-entrepreneur ?",
+    ],
+    "france-travail/formation": [
+        "L'Urssaf m'a conseillé une formation à la gestion d'entreprise, est-ce que France Travail peut la financer ?",
+    ],
+    "urssaf/micro-entreprise": [
+        "Je suis micro-entrepreneur dans le commerce, la MSA m'a écrit par erreur : mes cotisations restent-elles à l'Urssaf ?",
+        "France Travail me verse encore l'ARE, mais je voudrais savoir comment l'Urssaf calcule mes cotisations de micro-entrepreneur.",
+        "Les impôts m'ont dit de voir avec l'Urssaf pour changer mon option de versement libératoire, comment faire ?",
+    ],
+    "urssaf/cesu-emploi-domicile": [
+        "Mon père touche une retraite de la MSA, je voudrais déclarer son aide-ménagère par le Cesu, comment faire ?",
+        "La CAF verse le complément de mode de garde, mais je n'arrive pas à déclarer la nounou sur Pajemploi.",
+    ],
+    "assurance-maladie/carte-vitale": [
+        "La préfecture a renouvelé mon titre de séjour, comment mettre à jour ma carte Vitale ?",
+        "J'ai fait ma demande de passeport en mairie, mais c'est ma carte Vitale qui ne marche plus chez le pharmacien.",
+    ],
+    "ants/carte-identite-passeport": [
+        "Pour ma carte d'identité, la mairie me demande un justificatif de domicile, l'attestation de la CPAM suffit-elle ?",
+    ],
+    "assurance-maladie/indemnites-journalieres": [
+        "Mon médecin traitant m'a prescrit un arrêt de trois semaines, je voudrais savoir combien je vais toucher par jour.",
+        "Mon médecin traitant a oublié de transmettre mon arrêt et la CPAM ne me paie pas.",
+        "France Travail m'a dit que pendant mon arrêt maladie c'est la sécu qui paie, mais je n'ai rien reçu.",
+    ],
+    "assurance-maladie/medecin-traitant": [
+        "Je voudrais changer de médecin traitant car le mien refuse de prolonger mon arrêt de travail.",
+    ],
+}
+for _key, _cores in MORE_TWO_ORGANISATION_CORES.items():
+    TWO_ORGANISATION_CORES.setdefault(_key, []).extend(_cores)

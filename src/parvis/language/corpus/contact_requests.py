@@ -155,6 +155,23 @@ TWO_ORGANISATIONS = [
     "{text} L'agent de {other} m'a conseillé de vous écrire directement.",
     "{other} m'a envoyé un courrier mais ça n'a rien à voir, {text_lower}",
     "bjr {other} me dit de voir avec vous {text_lower}",
+    # the context clause (who was called before) apart from the request (what is asked)
+    "J'ai déjà appelé {other} qui m'a dit de voir avec {org}. {text}",
+    "On m'a renvoyé vers {org} depuis {other}. {text}",
+    "Après avoir contacté {other} sans succès, je me tourne vers vous. {text}",
+    "Suite à mon appel à {other}, on m'a dit que c'était {org} qui s'en occupait. {text}",
+    "{text} J'ai déjà fait le tour : {other} m'a renvoyé ici.",
+    "J'ai déjà vu {other}, ils ne peuvent rien pour moi. Je voudrais savoir : {text_lower}",
+    "{Other} m'a orientée vers {org}. Ma question : {text}",
+    "Je suis passé chez {other} hier, ce n'est pas de leur ressort. {text}",
+    "C'est {other} qui m'a donné votre contact. {text}",
+    "{text} Merci de ne pas me renvoyer vers {other}, j'y suis déjà allée.",
+    "jai deja appele {other} ils mont dit de voir avec vs {text_lower}",
+    "{Other} ne sait pas répondre. Pouvez-vous m'aider ? {text}",
+    "Je m'adresse à {org} car {other} n'est pas compétent. {text}",
+    "Ma conseillère de {other} m'a dit de vous poser la question directement. {text}",
+    "{text} (j'ai eu {other} au téléphone, ils disent que c'est chez vous)",
+    "Bonjour, {other} m'a dit que ce n'était pas chez eux, donc je vous écris. {text}",
 ]
 
 # Frames in which the second organisation comes with its own subject (``{kw}``), in a
@@ -167,6 +184,11 @@ OTHER_SUBJECT = [
     "Rien à voir avec {kw} ni avec {other} : {text_lower}",
     "{text} (pour {kw}, {other} m'a déjà répondu)",
     "A cause de {kw} {other} m'a envoyé vers vous, {text_lower}",
+    "{Other} me verse {kw} et tout va bien de ce côté. Je voudrais savoir : {text_lower}",
+    "Mon dossier pour {kw} chez {other} est réglé. Ma question concerne autre chose : {text_lower}",
+    "J'ai déjà eu {other} pour {kw}, ils m'ont dit de vous écrire pour la suite. {text}",
+    "{text} Pour info, je suis aussi suivi par {other} pour {kw}.",
+    "Après avoir réglé {kw} avec {other}, il me reste une question pour vous : {text_lower}",
 ]
 
 GREETINGS = [
