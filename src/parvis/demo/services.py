@@ -217,7 +217,7 @@ def demo_seed(
     before = _counts()
     with transaction.atomic():
         _seed(SCALES[scale], scale, progress)
-    created_experiences = created_requests = 0
+    created_experiences = created_requests = created_conversations = 0
     if with_voice:
         from parvis.demo.voice_demo import demo_voice_seed
 
@@ -229,11 +229,17 @@ def demo_seed(
         created_requests = demo_simplification_seed()
         if progress:
             progress("Demandes de simplification", created_requests)
+        from parvis.demo.contacts_demo import demo_contacts_seed
+
+        created_conversations = demo_contacts_seed()
+        if progress:
+            progress("Conversations", created_conversations)
     after = _counts()
     counts = {name: after[name] - before[name] for name in after}
     return counts | {
         "experiences": created_experiences,
         "simplification_requests": created_requests,
+        "conversations": created_conversations,
         "total": sum(after.values()),
     }
 

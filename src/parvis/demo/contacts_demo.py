@@ -1,0 +1,333 @@
+"""Demo contacts: queues, endpoints and conversations of every channel, through the hub.
+
+Each contact arrives the way a real one does (``inbound_deliver`` on the endpoint's
+connector, then ``inbound_process``): threading, qualification and deadlines are the
+hub's own. Agents then take, answer and resolve some of them through the lifecycle
+services, and counter visits are recorded with ``visit_record``. Finally, like
+``voice_demo._backdate``, the rows are spread over the last two weeks (every time of a
+conversation shifted by the same amount, so its stored deadlines keep their meaning): the
+one place outside ``contacts`` that writes contacts rows, as a bulk loader.
+
+The demo endpoints share one documented secret (``DEMO_HOOK_SECRET``), so that the
+simulators (``simulate_sms``, ``simulate_call``, ``simulate_email``, ``hook_post``) can
+play against ``make run``. Idempotent: a rerun finds its queues and adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from parvis.accounts.models import User
+from parvis.accounts.scoping import visible_to
+from parvis.contacts.models import (
+    Call,
+    Conversation,
+    ConversationTransition,
+    InboundEndpoint,
+    InboundRow,
+    InboundStatus,
+    Message,
+    Outcome,
+    Queue,
+    QueueMember,
+    Status,
+)
+from parvis.contacts.services import (
+    conversation_assign,
+    conversation_resolve,
+    conversation_wait,
+    inbound_deliver,
+    inbound_process,
+    visit_record,
+)
+from parvis.core.crypto import encrypt_text
+from parvis.demo import contacts_texts as texts
+from parvis.directory.models import Channel, LocalService, Motif, Organisation, Site
+
+DEMO_HOOK_SECRET = "parvis-demo-webhooks-2026"  # noqa: S105 - demo data only, documented
+SEED = 2026
+
+
+def _queue(
+    slug: str,
+    *,
+    organisation: Organisation,
+    name: str,
+    channels: list[str],
+    site: Site | None = None,
+    local_service: LocalService | None = None,
+    calendar_site: Site | None = None,
+) -> Queue:
+    place = site or calendar_site
+    queue, created = Queue.objects.get_or_create(
+        organisation=organisation,
+        slug=slug,
+        defaults={
+            "name": name,
+            "site": site,
+            "local_service": local_service,
+            "calendar_site": calendar_site,
+            "departement": place.commune.departement if place else None,
+        },
+    )
+    if created:
+        queue.channels.set(Channel.objects.filter(slug__in=channels))
+        queue.motifs.set(Motif.objects.filter(organisation=organisation, is_active=True))
+    return queue
+
+
+def _endpoint(
+    organisation: Organisation, connector: str, queue: Queue, address: str
+) -> InboundEndpoint:
+    endpoint, _ = InboundEndpoint.objects.get_or_create(
+        organisation=organisation,
+        connector=connector,
+        name=f"Démo – {organisation.short_name or organisation.name} – {connector}",
+        defaults={
+            "queue": queue,
+            "address": address,
+            "secret_encrypted": encrypt_text(DEMO_HOOK_SECRET),
+        },
+    )
+    return endpoint
+
+
+def _members(queue: Queue, *emails: str) -> None:
+    for user in User.objects.filter(email__in=emails):
+        QueueMember.objects.get_or_create(queue=queue, user=user)
+
+
+def _deliver(endpoint: InboundEndpoint, body: bytes, content_type: str) -> None:
+    """As the webhook door does, then processed at once (the worker finds it done)."""
+    inbound_deliver(endpoint=endpoint, body=body, headers={}, content_type=content_type)
+    for row_id in InboundRow.objects.filter(
+        endpoint=endpoint, status=InboundStatus.PENDING
+    ).values_list("pk", flat=True):
+        inbound_process(row_id=row_id)
+
+
+def _email(sender: str, subject: str, text: str, to: str) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail["Date"] = format_datetime(timezone.now())
+    mail["Message-ID"] = make_msgid(domain="demo.parvis.fr")
+    mail.set_content(text)
+    return bytes(mail)
+
+
+@transaction.atomic
+def demo_contacts_seed() -> int:
+    """Create the demo contacts (small scale and up); returns how many conversations."""
+    caf = Organisation.objects.filter(slug="caf").first()
+    cpam = Organisation.objects.filter(slug="assurance-maladie").first()
+    caf33 = LocalService.objects.filter(slug="caf-33").first()
+    cpam69 = LocalService.objects.filter(slug="assurance-maladie-69").first()
+    counter = Site.objects.filter(slug="accueil-caf-33").first()
+    if not (caf and cpam and caf33 and cpam69 and counter):
+        return 0
+    if Queue.objects.filter(organisation=caf, slug="caf33-telephone").exists():
+        return 0
+    cpam_site = Site.objects.filter(local_service=cpam69).order_by("slug").first() or counter
+    phone_q = _queue(
+        "caf33-telephone",
+        organisation=caf,
+        name="CAF de la Gironde – téléphone et chat",
+        channels=["telephone", "chat"],
+        site=counter,
+    )
+    written_q = _queue(
+        "caf33-ecrits",
+        organisation=caf,
+        name="CAF de la Gironde – courriels et SMS",
+        channels=["courriel", "sms"],
+        local_service=caf33,
+        calendar_site=counter,
+    )
+    counter_q = _queue(
+        "caf33-guichet",
+        organisation=caf,
+        name="CAF de la Gironde – accueil",
+        channels=["guichet"],
+        site=counter,
+    )
+    cpam_q = _queue(
+        "cpam69-contacts",
+        organisation=cpam,
+        name="CPAM du Rhône – contacts",
+        channels=["courriel", "sms", "telephone"],
+        local_service=cpam69,
+        calendar_site=cpam_site,
+    )
+    caf_people = ("agent.caf33@demo.parvis.fr", "superviseur.caf33@demo.parvis.fr")
+    for queue in (phone_q, written_q, counter_q):
+        _members(queue, *caf_people)
+    _members(cpam_q, "agent.cpam69@demo.parvis.fr")
+    fs_agent = User.objects.filter(email="agent.fs@demo.parvis.fr").first()
+    fs_site = (
+        Site.objects.filter(memberships__user=fs_agent, kind=Site.Kind.FRANCE_SERVICES).first()
+        if fs_agent
+        else None
+    )
+    if fs_site is not None:
+        fs_q = _queue(
+            f"fs-{fs_site.pk}-accueil",
+            organisation=fs_site.organisation,
+            name=f"{fs_site.name} – accueil",
+            channels=["guichet"],
+            site=fs_site,
+        )
+        _members(fs_q, "agent.fs@demo.parvis.fr")
+
+    endpoints = {
+        (caf.slug, "courriel"): _endpoint(
+            caf, "courriel", written_q, "contact.caf33@demo.parvis.fr"
+        ),
+        (caf.slug, "sms"): _endpoint(caf, "sms", written_q, "+33900000033"),
+        (caf.slug, "telephone"): _endpoint(caf, "telephone", phone_q, "+33969320033"),
+        (caf.slug, "chat"): _endpoint(caf, "chat", phone_q, ""),
+        (cpam.slug, "courriel"): _endpoint(
+            cpam, "courriel", cpam_q, "contact.cpam69@demo.parvis.fr"
+        ),
+        (cpam.slug, "sms"): _endpoint(cpam, "sms", cpam_q, "+33900000069"),
+        (cpam.slug, "telephone"): _endpoint(cpam, "telephone", cpam_q, "+33936460069"),
+    }
+    rng = random.Random(SEED)
+    before = set(Conversation.objects.values_list("pk", flat=True))
+
+    for index, (org, subject, text) in enumerate(texts.EMAILS):
+        endpoint = endpoints[(org, "courriel")]
+        sender = f"usager{index + 1}@exemple.fr"
+        _deliver(endpoint, _email(sender, subject, text, endpoint.address), "message/rfc822")
+    for index, (org, text) in enumerate(texts.SMS):
+        endpoint = endpoints[(org, "sms")]
+        sms = {
+            "id": f"demo-sms-{index}",
+            "from": f"+3367012{index:04d}",
+            "to": endpoint.address,
+            "text": text,
+            "received_at": timezone.now().isoformat(),
+        }
+        _deliver(endpoint, json.dumps(sms).encode(), "application/json")
+    for index, (org, text) in enumerate(texts.CHATS):
+        chat_endpoint = endpoints.get((org, "chat"))
+        if chat_endpoint is None:
+            continue
+        from parvis.contacts.services.chat import chat_message_accept
+
+        chat_message_accept(
+            endpoint=chat_endpoint, session=f"demo-chat-{index:04d}", sequence=0, text=text
+        )
+    agent = User.objects.filter(email="agent.caf33@demo.parvis.fr").first()
+    cpam_agent = User.objects.filter(email="agent.cpam69@demo.parvis.fr").first()
+    for index, (org, _summary) in enumerate(texts.CALLS):
+        endpoint = endpoints[(org, "telephone")]
+        who = agent if org == caf.slug else cpam_agent
+        start = timezone.now() - dt.timedelta(minutes=30)
+        events = [
+            ("call_started", 0),
+            ("queued", 20),
+            *(
+                [("answered", 95), ("ended", 95 + rng.randint(180, 600))]
+                if index % 3
+                else [("abandoned", 160)]
+            ),
+        ]
+        body = [
+            {
+                "call_id": f"demo-call-{org}-{index}",
+                "event": name,
+                "timestamp": (start + dt.timedelta(seconds=offset)).isoformat(),
+                "from": f"+3361450{index:04d}",
+                "to": endpoint.address,
+                **({"agent": str(who.pk)} if who and name == "answered" else {}),
+            }
+            for name, offset in events
+        ]
+        _deliver(endpoint, json.dumps(body).encode(), "application/json")
+
+    # Agents at work: some taken, some waiting for the citizen, some resolved.
+    new = Conversation.objects.exclude(pk__in=before).exclude(channel_id="telephone")
+    outcomes = [
+        Outcome.ANSWERED,
+        Outcome.ANSWERED,
+        Outcome.ORIENTED_PARTNER,
+        Outcome.ANSWERED_END_TO_END,
+    ]
+    handlers = {
+        caf.pk: list(
+            User.objects.filter(email__in=[*caf_people, "admin.caf@demo.parvis.fr"]).order_by(
+                "email"
+            )
+        ),
+        cpam.pk: [cpam_agent] if cpam_agent else [],
+    }
+    for index, conversation in enumerate(new.order_by("pk")):
+        if index % 4 == 0 or conversation.status != Status.QUEUED:
+            continue
+        person = next(
+            (
+                user
+                for user in handlers.get(conversation.organisation_id, [])
+                if visible_to(user, Conversation.objects.filter(pk=conversation.pk)).exists()
+            ),
+            None,
+        )
+        if person is None:
+            continue
+        conversation = conversation_assign(conversation=conversation, principal=person)
+        if index % 4 == 1:
+            conversation_wait(conversation=conversation, principal=person, on="citizen")
+        elif index % 4 == 2:
+            conversation_resolve(
+                conversation=conversation, principal=person, outcome=outcomes[index % len(outcomes)]
+            )
+    if agent is not None:
+        motifs = list(Motif.objects.filter(organisation=caf, is_active=True).order_by("position"))
+        for index, (_org, documents, minutes, outcome) in enumerate(texts.VISITS):
+            visit_record(
+                principal=agent,
+                site=counter,
+                motif=motifs[index % len(motifs)] if motifs else None,
+                outcome=outcome,
+                minutes=minutes,
+                documents=documents,
+            )
+    created = list(Conversation.objects.exclude(pk__in=before).values_list("pk", flat=True))
+    _backdate(created, rng)
+    return len(created)
+
+
+def _backdate(conversation_ids: list[int], rng: random.Random) -> None:
+    """Spread the demo conversations over the last two weeks: every time of one
+    conversation (its messages, transitions and call too) moves back by the same delta."""
+    fields = [
+        f.name
+        for f in Conversation._meta.get_fields()
+        if getattr(f, "get_internal_type", lambda: "")() == "DateTimeField"
+    ]
+    for pk in conversation_ids:
+        delta = dt.timedelta(days=rng.randint(0, 13), hours=rng.randint(0, 6))
+        if not delta:
+            continue
+        Conversation.objects.filter(pk=pk).update(
+            **{name: F(name) - delta for name in fields if name}
+        )
+        Message.objects.filter(conversation_id=pk).update(created_at=F("created_at") - delta)
+        ConversationTransition.objects.filter(conversation_id=pk).update(
+            created_at=F("created_at") - delta
+        )
+        Call.objects.filter(conversation_id=pk).update(
+            started_at=F("started_at") - delta,
+            answered_at=F("answered_at") - delta,
+            ended_at=F("ended_at") - delta,
+        )
