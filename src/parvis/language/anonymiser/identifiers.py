@@ -76,7 +76,7 @@ NIR_RE = re.compile(
 )
 NIR_CONTEXT = re.compile(
     r"secu|securite sociale|\bnir\b|\bn\.?i\.?r\b|\bss\b|insee|carte vitale|assure social"
-    r"|immatriculation|matricule",
+    r"|immatriculation|matricule|\bassure(?:e)?\b|\bn° d'assure|numero d'assure",
     re.IGNORECASE,
 )
 TAX_CONTEXT = re.compile(
@@ -97,7 +97,8 @@ LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){11,14}(?!\w)")
 
 CAF_RE = re.compile(
     r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
-    r"(?:[^\n\d.?!]|\.(?!\s)){0,30}?(?<![\w])(\d(?:[ .\-]?\d){4,9}(?:[ ][A-Z](?![\w'’]))?)"
+    r"(?:[^\n\d.?!]|\.(?!\s)){0,30}?(?<![\w])(\d(?:[ .\-]?\d){4,9}"
+    r"(?:[ /\-]?(?-i:[A-Z])(?![\w'’]))?)"
     r"(?![\d\w]|[ .\-]\d)",
     re.IGNORECASE,
 )
@@ -109,7 +110,7 @@ TAX_RE = re.compile(
 
 _PLATE_LETTERS = "A-HJ-NP-TV-Z"
 PLATE_RE = re.compile(
-    rf"(?<![\w])([{_PLATE_LETTERS}]{{2}})([ \-]?)(\d{{3}})([ \-]?)"
+    rf"(?<![\w])([{_PLATE_LETTERS}]{{2}})([ .\-]?)(\d{{3}})([ .\-]?)"
     rf"([{_PLATE_LETTERS}]{{2}})(?![\w])",
     re.IGNORECASE,
 )
@@ -256,18 +257,42 @@ def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(match.start(), end, "PHONE")
 
 
+_KEY_WORDS = (
+    r"(?:zero[ \t]+)?(?:(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize"
+    r"|quatorze|quinze|seize|vingts?|trente|quarante|cinquante|soixante|et)(?:[ \t-]+|(?![\w]))){1,5}"
+)
 NIR_KEY_AFTER_RE = re.compile(
-    r"[ \t]*[-,/]?[ \t]*(?:cle|clef|key)[ \t]*:?[ \t]*\d{2}(?!\d)", re.IGNORECASE
+    r"[ \t]*[-,/(]?[ \t]*(?:et[ \t]+)?(?:(?:la|sa)[ \t]+)?(?:cle|clef|key)[ \t]*:?[ \t]*"
+    rf"(?:\d{{2}}(?!\d)|{_KEY_WORDS})\)?",
+    re.IGNORECASE,
 )
 
 
 def find_nirs(text: str, folded: str) -> Iterable[Entity]:
     for entity in _find_nirs(text, folded):
         key = NIR_KEY_AFTER_RE.match(folded, entity.end)
-        yield Entity(entity.start, key.end(), "NIR") if key else entity
+        if key is None:
+            yield entity
+            continue
+        end = key.end()
+        while end > entity.end and folded[end - 1] in " \t-":
+            end -= 1
+        if folded[end - 1] == ")" and "(" not in folded[entity.end : end]:
+            end -= 1
+        yield Entity(entity.start, end, "NIR")
+
+
+# A NIR copied with a digit too many or too few, right after its name.
+LOOSE_NIR_RE = re.compile(r"(?<![\w])[12](?:[ .\-/]?\d){11,15}(?![\w])")
 
 
 def _find_nirs(text: str, folded: str) -> Iterable[Entity]:
+    for match in LOOSE_NIR_RE.finditer(folded):
+        compact, offsets = _compact(folded, match.start(), match.end())
+        if len(compact) in {12, 14, 16} and re.fullmatch(
+            r"[12]\d{2}(?:0[1-9]|1[0-2]|[2-9]\d)\d+", compact
+        ) and NIR_CONTEXT.search(folded[max(0, match.start() - 40) : match.start()]):
+            yield Entity(offsets[0], offsets[-1] + 1, "NIR")
     for match in NIR_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
         if len(compact) == 15:
@@ -345,6 +370,8 @@ def _card_in(digits: str) -> int:
 def find_cards(text: str, folded: str) -> Iterable[Entity]:
     for match in CARD_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
+        if len(compact) == 13 and _context(folded, match.start(), TAX_CONTEXT, 80):
+            continue  # a tax number that happens to pass Luhn
         # The run may start with other digits (« 12 4000 0000 0000 0002 »): also try from
         # each group boundary, where a separator precedes the digit.
         starts = [0] + [i for i in range(1, len(compact)) if offsets[i] - offsets[i - 1] > 1]
@@ -360,8 +387,10 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
 BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
     r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}"
-    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})(?:[ ][A-Z](?![\w'’]))?)"
-    r"(?![\w,/-]|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})"
+    r"(?:[ /\-]?(?-i:[A-Z])(?![\w'’]))?)"
+    # a comma ends the number unless a decimal part follows (« 1234567,50 »)
+    r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )
 CAF_TEXT_CONTEXT = re.compile(
@@ -372,7 +401,8 @@ CAF_TEXT_CONTEXT = re.compile(
 # « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text.
 NUMBERED_RE = re.compile(
     r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?\s*:?\s*(?:est\s+)?(?:le\s+)?"
-    r"(\d(?:[ .\-]?\d){4,8})(?![\w,/*-]|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    r"(\d(?:[ .\-]?\d){4,8}(?:[ /\-]?(?-i:[A-Z])(?![\w'’]))?)"
+    r"(?![\w/*-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )
 
