@@ -22,6 +22,11 @@ STREET_TYPES = (
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue|hlm"
 )
+# Street types that are also ordinary words: without a number, only with a capitalised name.
+AMBIGUOUS_STREET_TYPES = frozenset(
+    "mail parc zone voie cour cours val plateau passage cote digue butte clos domaine villa"
+    " place route sentier carrefour galerie levee rampe traverse".split()
+)
 STREET_NEEDS_NO_NUMBER = re.compile(
     r"residence|res\.|lotissement|lot\.|lieu[- ]?dit|cite|hameau|domaine|clos|hlm|villa",
     re.IGNORECASE,
@@ -36,7 +41,8 @@ STREET_RE = re.compile(
 )
 HABITAT_TRIGGER = re.compile(
     r"(?<![a-z])(?:j'?)?(?:habite|habitons|habitent|habitez|demeurant|domicilie|domiciliee|domicile|adresse"
-    r"|reside|residant|residons|demenage|loge|vis|vit|vivons|situe|situee)\b[^\n.]{0,25}$",
+    r"|reside|residant|residons|demenage|loge|vis|vit|vivons|situe|situee|courrier|envoy\w*"
+    r"|expedi\w*|heberge|hebergee|installe|installee)\b[^\n.]{0,25}$",
     re.IGNORECASE,
 )
 STREET_STOP_WORDS = {
@@ -239,6 +245,14 @@ CITY_AFTER_RE = re.compile(
     r"(?:[\s](?:sur|sous|en|les|le|la|de)[\s\-][A-Za-z][\w'\-]*)?)",
 )
 WORD_RE = re.compile(r"[\w'\-\.]+|\S")
+# « 3 place du Marché, Saint-Flour »: a town after a comma, then the end of the clause
+CITY_AFTER_COMMA_RE = re.compile(
+    r"[ \t]*,[ \t]*((?:(?:Le|La|Les|L')[ \t]?)?[A-Z][a-z'’]+(?:-[A-Za-z'’]+)*"
+    r"(?:[ \t]+(?:sur|sous|en|les|le|la|de|du)[ \t\-]+[A-Z][\w'’\-]*)?)"
+    r"(?=[ \t]*(?:$|[\n.,;!?)]|[ \t](?:depuis|et|mais|pour|je|j'|car|donc|ou|avec|svp|merci)\b))"
+)
+TOWN_AFTER_RE = re.compile(r"[ \t]+(?:à|a)[ \t]+(?:(?:Le|La|Les|L')[ \t]?)?[A-ZÀ-Þ][\w'’]+")
+STREET_START_RE = re.compile(rf"(?:{STREET_TYPES})[\s.]", re.IGNORECASE)
 
 
 def _street_name_end(text: str, folded: str, start: int) -> int:
@@ -444,7 +458,7 @@ def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
 CITY_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\n:(\s]))[ \t>]*((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$"
-    r"|(?:habite|habitons|adresse|domicile|demeurant|au|a|est|:)[ \t]+"
+    r"|(?:habite|habitons|adresse|domicile|demeurant|vis|vit|loge|au|a|est|:)[ \t]+"
     rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$",
 )
@@ -459,7 +473,7 @@ NOT_A_CITY = frozenset(
 def _city_first(text: str, folded: str, start: int) -> int:
     """« Pau, 8 rue Rose »: a city written before the street belongs to the address."""
     window = max(0, start - 60)
-    match = CITY_FIRST_RE.search(text[window:start])
+    match = CITY_FIRST_RE.search(folded[window:start])
     if not match:
         return start
     group = 1 if match.group(1) else 2
@@ -467,7 +481,9 @@ def _city_first(text: str, folded: str, start: int) -> int:
     key = fold(city).lower()
     if key in STREET_STOP_WORDS | NOT_A_CITY or key.split()[0] in STREET_STOP_WORDS | NOT_A_CITY:
         return start
-    return window + match.start(group)
+    city_start = window + match.start(group)
+    postcode = re.search(r"(?<![\w])(?:\d{2}|2[AB])[ ]?\d{3}[ \t]*,?[ \t]*$", folded[:city_start])
+    return postcode.start() if postcode else city_start
 
 
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
@@ -490,9 +506,15 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             capitalised_name = any(
                 w[:1].isupper() and w.lower() not in STREET_PARTICLES for w in name_words
             )
+            # « rue des Lilas à Tulle »: a named street followed by its town
+            town_after = capitalised_name and bool(
+                TOWN_AFTER_RE.match(text, name_end) or CITY_AFTER_COMMA_RE.match(folded, name_end)
+            )
+            ambiguous = street.lower() in AMBIGUOUS_STREET_TYPES  # « un mail », « le parc »
             if not (
-                (triggered and (capitalised_name or lowercase_text))
+                (triggered and (capitalised_name or (lowercase_text and not ambiguous)))
                 or (capitalised_name and STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()))
+                or town_after
             ):
                 if STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()):
                     weak.append(Entity(start, name_end, "ADDRESS"))
@@ -516,6 +538,9 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 tail = re.match(r"\s+([a-z][\w'\-]*)", folded[end:])
                 if tail and tail.group(1).lower() not in STREET_STOP_WORDS:
                     end += tail.end()
+        elif city_comma := CITY_AFTER_COMMA_RE.match(folded, end):
+            if fold(city_comma.group(1)).lower().split("-")[0] not in NOT_A_CITY | STREET_STOP_WORDS:
+                end = city_comma.end(1)
         else:
             city = CITY_AFTER_RE.match(folded, end)
             if (
@@ -543,7 +568,7 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     for entity in found:
         before = PREFIX_COMPLEMENT_RE.search(folded[max(0, entity.start - 60) : entity.start])
         start = entity.start - len(before.group()) if before else entity.start
-        if re.match(r"\d", folded[start : start + 1]):
+        if re.match(r"\d", folded[start : start + 1]) or STREET_START_RE.match(folded, start):
             start = _city_first(text, folded, start)
         extended.append(Entity(start, entity.end, "ADDRESS"))
     extended.extend(find_postal_blocks(text, folded))

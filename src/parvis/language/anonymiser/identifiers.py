@@ -69,7 +69,7 @@ PHONE_RE = re.compile(
     r"|(?<![\w+])(?:\+|00)\s?(?:2[1-9]\d|3[0-24-9]\d?|4\d|5\d\d?|6\d|9\d)(?:[ .\-]?\d){7,11}(?!\d)",
 )
 
-NIR_SEP = r"(?:\s?[.\-/]\s?|\s)?"
+NIR_SEP = r"(?:\s?[.\-/]\s?|\s{1,3})?"
 NIR_RE = re.compile(
     rf"(?<![\w])[1-478](?:{NIR_SEP}\d){{4}}{NIR_SEP}(?:\d{NIR_SEP}\d|2{NIR_SEP}[ABab])(?:{NIR_SEP}\d){{6}}"
     rf"(?:{NIR_SEP}\d{NIR_SEP}\d)?(?![\w])"
@@ -87,7 +87,8 @@ CAF_CONTEXT = re.compile(
 )
 PLATE_CONTEXT = re.compile(
     r"immatricul|plaque|voiture|vehicule|carte grise|auto\b|moto|scooter|camion|\bpv\b|amende"
-    r"|radar|stationnement|fourriere|certificat",
+    r"|radar|stationnement|fourriere|certificat|\bimmat\b|\bcession|\bantai\b|contravention"
+    r"|flashe|garage|controle technique|camping|utilitaire|\bcg\b|crit'?air",
     re.IGNORECASE,
 )
 
@@ -97,14 +98,14 @@ LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){11,14}(?!\w)")
 
 CAF_RE = re.compile(
     r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
-    r"(?:[^\n\d.?!]|\.(?!\s)){0,30}?(?<![\w])(\d(?:[ .\-]?\d){4,9}"
-    r"(?:[ /\-]?(?-i:[A-Z])(?![\w'’]))?)"
+    r"(?:[^\n\d.?!]|\.(?!\s)){0,50}?(?<![\w])(\d(?:[ .\-]?\d){4,9}"
+    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\d\w]|[ .\-]\d)",
     re.IGNORECASE,
 )
 TAX_RE = re.compile(
     r"(?:fiscal|fiscale|\bspi\b|contribuable|\bnif\b)"
-    r"[^\n\d.?!]{0,30}?(?<![\w])([0-3](?:[ .]?\d){12})(?![\d\w])",
+    r"[^\n\d.?!]{0,40}?(?<![\w])(\d(?:(?:[ \t]{1,3}|[.\-])?\d){11,13})(?![\d\w])",
     re.IGNORECASE,
 )
 
@@ -283,15 +284,22 @@ def find_nirs(text: str, folded: str) -> Iterable[Entity]:
 
 
 # A NIR copied with a digit too many or too few, right after its name.
-LOOSE_NIR_RE = re.compile(r"(?<![\w])[12](?:[ .\-/]?\d){11,15}(?![\w])")
+# Right after its name, any run of 12 to 16 digits is the number, even when it was copied
+# with a digit too many or too few, or does not follow the NIR's structure.
+LOOSE_NIR_RE = re.compile(r"(?<![\w])\d(?:(?:[ \t]{1,3}|[ \t]?[.\-/_][ \t]?)?\d){11,15}(?![\w])")
+NIR_NEAR_CONTEXT = re.compile(
+    r"(?:secu|securite sociale|\bnir\b|\bss\b|insee|carte vitale|assure social|n° d'assure"
+    r"|numero d'assure)[^\n\d]{0,40}$",
+    re.IGNORECASE,
+)
 
 
 def _find_nirs(text: str, folded: str) -> Iterable[Entity]:
     for match in LOOSE_NIR_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
-        if len(compact) in {12, 14, 16} and re.fullmatch(
-            r"[12]\d{2}(?:0[1-9]|1[0-2]|[2-9]\d)\d+", compact
-        ) and NIR_CONTEXT.search(folded[max(0, match.start() - 40) : match.start()]):
+        if 12 <= len(compact) <= 16 and NIR_NEAR_CONTEXT.search(
+            folded[max(0, match.start() - 80) : match.start()]
+        ):
             yield Entity(offsets[0], offsets[-1] + 1, "NIR")
     for match in NIR_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
@@ -388,7 +396,7 @@ BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
     r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}"
     r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})"
-    r"(?:[ /\-]?(?-i:[A-Z])(?![\w'’]))?)"
+    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z]))(?![\w'’]))?)"
     # a comma ends the number unless a decimal part follows (« 1234567,50 »)
     r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
@@ -400,8 +408,9 @@ CAF_TEXT_CONTEXT = re.compile(
 
 # « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text.
 NUMBERED_RE = re.compile(
-    r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?\s*:?\s*(?:est\s+)?(?:le\s+)?"
-    r"(\d(?:[ .\-]?\d){4,8}(?:[ /\-]?(?-i:[A-Z])(?![\w'’]))?)"
+    r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?\s*:?\s*"
+    r"(?:est\s+|c'est\s+|c\s+|cest\s+)?(?:le\s+)?"
+    r"(\d(?:[ .\-]?\d){4,8}(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\w/*-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )
@@ -431,7 +440,17 @@ def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(offsets[0], offsets[-1] + 1, "TAX_NUMBER")
 
 
+ANY_PLATE_RE = re.compile(r"(?<![\w])[A-Z]{2}([ .\-])\d{3}\1[A-Z]{2}(?![\w])", re.IGNORECASE)
+
+
 def find_plates(text: str, folded: str) -> Iterable[Entity]:
+    # a plate written by hand may use letters the registration never gives (I, O, U)
+    context = None
+    for match in ANY_PLATE_RE.finditer(folded):
+        if context is None:
+            context = bool(PLATE_CONTEXT.search(folded))
+        if match.group(1) == "-" or context:
+            yield Entity(match.start(), match.end(), "PLATE")
     for match in PLATE_RE.finditer(folded):
         letters = match.group(1) + match.group(5)
         separators = match.group(2) + match.group(4)
