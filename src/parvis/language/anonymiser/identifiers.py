@@ -88,13 +88,14 @@ CAF_CONTEXT = re.compile(
 PLATE_CONTEXT = re.compile(
     r"immatricul|plaque|voiture|vehicule|carte grise|auto\b|moto|scooter|camion|\bpv\b|amende"
     r"|radar|stationnement|fourriere|certificat|\bimmat\b|\bcession|\bantai\b|contravention"
-    r"|flashe|garage|controle technique|camping|utilitaire|\bcg\b|crit'?air",
+    r"|flashe|garage|controle technique|camping|utilitaire|\bcg\b|crit'?air|\bants\b|permis"
+    r"|acheteur|\bfps\b|parking|conduit",
     re.IGNORECASE,
 )
 
 IBAN_RE = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ .\-]?[A-Za-z0-9]){11,34}", re.IGNORECASE)
 CARD_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){12,18}(?!\w)")
-LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){11,14}(?!\w)")
+LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:(?:[ \t]{1,2}|[.\-])?\d){11,14}(?!\w)")
 
 CAF_RE = re.compile(
     r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
@@ -306,6 +307,8 @@ def _find_nirs(text: str, folded: str) -> Iterable[Entity]:
         if len(compact) == 15:
             if (
                 nir_valid(compact)
+                # sex, then fourteen characters: no other number has this shape
+                or re.fullmatch(r"[12]\d{4}(?:\d{2}|2A|2B)\d{8}", compact.upper())
                 or (
                     (_context(folded, match.start(), NIR_CONTEXT) or NIR_CONTEXT.search(folded))
                     and re.fullmatch(r"[1-478]\d{2}(0[1-9]|1[0-2]|[2-9]\d)", compact[:5])
@@ -394,7 +397,7 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
 # the letter some caisses add; never part of a longer number, an amount or a date.
 BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
-    r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}"
+    r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
     r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})"
     r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z]))(?![\w'’]))?)"
     # a comma ends the number unless a decimal part follows (« 1234567,50 »)
@@ -402,21 +405,34 @@ BARE_CAF_RE = re.compile(
     re.IGNORECASE,
 )
 CAF_TEXT_CONTEXT = re.compile(
-    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b", re.IGNORECASE
+    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b|\baah\b|\bpaje\b|\bals\b|\balf\b"
+    r"|\bars\b|\basf\b|prime d'activite|aide au logement|allocations? familiales"
+    r"|complement familial|allocation de rentree",
+    re.IGNORECASE,
 )
 
 
 # « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text.
 NUMBERED_RE = re.compile(
-    r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?\s*:?\s*"
-    r"(?:est\s+|c'est\s+|c\s+|cest\s+)?(?:le\s+)?"
+    r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?"
+    r"[^\n\d€]{0,25}?(?<![\w])"
     r"(\d(?:[ .\-]?\d){4,8}(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\w/*-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )
 
 
+# « 1234567 c'est mon numéro allocataire »: the number before its name
+CAF_BEFORE_NAME_RE = re.compile(
+    r"(?<![\w.,/€+(-])(?<!\d[ .])(\d(?:[ .]?\d){5,7})(?![\w,/-]|[ .]?\d)"
+    r"(?=[^\n\d.?!]{0,30}(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b))",
+    re.IGNORECASE,
+)
+
+
 def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
+    for match in CAF_BEFORE_NAME_RE.finditer(folded):
+        yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
     for match in CAF_RE.finditer(folded):
         digits = re.sub(r"\D", "", match.group(1))
         if 5 <= len(digits) <= 10:
@@ -440,28 +456,22 @@ def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(offsets[0], offsets[-1] + 1, "TAX_NUMBER")
 
 
-ANY_PLATE_RE = re.compile(r"(?<![\w])[A-Z]{2}([ .\-])\d{3}\1[A-Z]{2}(?![\w])", re.IGNORECASE)
+ANY_PLATE_RE = re.compile(
+    r"(?<![\w])([A-Z]{2})([ .\-]?)(\d{3})([ .\-]?)([A-Z]{2})(?![\w])", re.IGNORECASE
+)
 
 
 def find_plates(text: str, folded: str) -> Iterable[Entity]:
-    # a plate written by hand may use letters the registration never gives (I, O, U)
-    context = None
+    # a plate written by hand may use letters the registration never gives (I, O, U); the
+    # vehicle may be named before or after it
+    context: bool | None = None
     for match in ANY_PLATE_RE.finditer(folded):
-        if context is None:
-            context = bool(PLATE_CONTEXT.search(folded))
-        if match.group(1) == "-" or context:
-            yield Entity(match.start(), match.end(), "PLATE")
-    for match in PLATE_RE.finditer(folded):
         letters = match.group(1) + match.group(5)
         separators = match.group(2) + match.group(4)
-        upper = letters.isupper()
-        if match.group(1).upper() == "SS":
-            continue
-        if (
-            upper
-            or "-" in separators
-            or (separators == "" and _context(folded, match.start(), PLATE_CONTEXT, 80))
-            or _context(folded, match.start(), PLATE_CONTEXT, 80)
+        if context is None:
+            context = bool(PLATE_CONTEXT.search(folded))
+        if context or (
+            match.group(1).upper() != "SS" and (letters.isupper() or "-" in separators)
         ):
             yield Entity(match.start(), match.end(), "PLATE")
     for match in OLD_PLATE_RE.finditer(text):

@@ -221,6 +221,10 @@ def _token(
         if key in PARTICLES:
             known = first = False
         common_any = key in GLUE or lexicon.word_like(key, typos=False)
+        if common_any and "-" in key and any(p in lexicon.first_names for p in parts):
+            # « marie-lourdes », « line-rose »: a compound first name, not two words
+            common_any = key in GLUE
+            first = True
         # typos only count in lower case (« Santoni » is a name, « drooit » a typo), never
         # for listed names (« julie » is no typo of « jolie »)
         typo = (
@@ -657,7 +661,13 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             elif weak and end > start:
                 end = _confirm_weak(tokens, start, end)
             elif strength == MEDIUM and end > start:
-                end = _confirm_medium(tokens, start, end)
+                if not (
+                    # « et le prénom dragana »: after « nom » / « prénom », a word that is no
+                    # French word is the name
+                    sequence[-1] in {"nom", "prenom"}
+                    and all(not t.common_any for t in tokens.items[start:end])
+                ):
+                    end = _confirm_medium(tokens, start, end)
             if end > start:
                 yield _entity(tokens, start, end)
 
@@ -726,6 +736,8 @@ def _confirm_weak(tokens: Tokens, start: int, end: int) -> int:
         return end
     if unknown and _right_context(tokens, end):
         return end
+    if all(not t.common_any and len(t.key) > 2 for t in run) and _right_context(tokens, end):
+        return end  # « c bintou de l'accueil qui m'a dit »: a typo-like word still
     return start
 
 
@@ -787,7 +799,9 @@ def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
                 or ((token.cap or token.upper) and token.known)
             ):
                 break
-            if token.domain or token.key in GLUE or token.key in SMS_WORDS or token.typo:
+            if token.domain or token.key in GLUE or token.key in SMS_WORDS:
+                break
+            if token.typo and not (start < index and tokens[start].known):
                 break
             start -= 1
         while start < index and tokens[start].key in PARTICLES:
@@ -846,6 +860,13 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
                 break
             if not (candidate.cap or candidate.upper) and not tokens.lowercase:
                 break
+            if tokens.lowercase and (
+                (candidate.common_any and not candidate.known)
+                or candidate.typo
+                or candidate.key in SMS_WORDS
+            ):
+                # « mikel nakamura dossier bloqué »: the name ends at the first French word
+                break
             end += 1
         while end > index and tokens[end - 1].key in PARTICLES:
             end -= 1
@@ -874,6 +895,16 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
             and any(t.first and not t.common_any for t in words)
             and all(not t.common for t in words)
         )
+    if (
+        len(words) >= 2
+        and not tokens.sentence_start(index)
+        and all(t.cap or t.upper for t in words)
+        and any((not t.common_any and not t.place) or (t.first and not t.common_any) for t in words)
+        and not any(t.upper and len(t.key) <= 4 and not t.known for t in words)
+    ):
+        # « … pour mon père, Petru Abdallah Combo, … »: capitalised words inside a sentence,
+        # one of them no French word, even when another is one
+        return True
     if any(t.common and not (t.cap and len(words) >= 2 and t.known) for t in words):
         # a French word that is no name inside the run: trim to the name-like part
         return False
@@ -1194,7 +1225,9 @@ def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             if start < end and ("\n" in tokens[start].gap or not tokens[start].gap):
                 break
             if not _nameish(token, MEDIUM, tokens.lowercase, 1) or (
-                not (token.cap or token.upper) and not token.known
+                not (token.cap or token.upper)
+                and not token.known
+                and (token.common_any or token.typo or token.key in SMS_WORDS)
             ):
                 break
             start -= 1
