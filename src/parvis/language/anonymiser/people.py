@@ -149,6 +149,7 @@ class Tokens:
 
     def __init__(self, text: str, folded: str, lexicon: NameLexicon, places: frozenset[str]):
         self.text = text
+        self.lexicon = lexicon
         self.items: list[Token] = []
         previous_end = 0
         for match in TOKEN_RE.finditer(text):
@@ -410,6 +411,14 @@ TALK_SEQUENCES = (
     ("le", "nom"),
     ("parle", "a"),
     ("parle", "avec"),
+    ("recu", "par"),
+    ("recue", "par"),
+    ("recus", "par"),
+    ("suivi", "par"),
+    ("suivie", "par"),
+    ("vu", "avec"),
+    ("passe", "voir"),
+    ("passee", "voir"),
     ("parler", "a"),
     ("parler", "avec"),
     ("j'", "ai", "eu"),
@@ -1044,7 +1053,7 @@ def _before_spelling(tokens: Tokens, folded: str) -> Iterable[Entity]:
 
 
 SPELLING_FILLERS = _words(
-    "alors donc euh voila voilà ça ca s' ecrit écrit j' epelle épelle je vous l' :"
+    "alors donc euh voila voilà ça ca s' ecrit écrit j' epelle épelle je vous l' : ,"
 )
 
 
@@ -1188,7 +1197,18 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         ):
             continue
         if len(words) == 1 and not (words[0].known or answer or in_signature):
-            continue
+            # a word alone on the last line, under the message: a first name that is no
+            # French word, not even with a typo (« Mereana »)
+            if not (
+                last_line
+                and number > 0
+                and words[0].cap
+                and not words[0].upper
+                and len(words[0].key) > 2
+                and not tokens.lexicon.word_like(words[0].key, typos=True)
+                and folded[lines[number - 1][0] : lines[number - 1][1]].strip()[-1:] in ".!,?"
+            ):
+                continue
         yield Entity(run[0].start, run[-1].end, "PERSON")
 
 
@@ -1214,9 +1234,20 @@ def _spelling_alphabet(folded: str) -> Iterable[Entity]:
 def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     """« Karim, mon conseiller, … », « Mme X, l'assistante sociale »: a name in apposition."""
     for index, key in enumerate(keys):
-        if key not in ROLES or index < 3 or keys[index - 1] not in ROLE_DETERMINERS:
+        if key not in ROLES or index < 2 or keys[index - 1] not in ROLE_DETERMINERS:
             continue
-        if keys[index - 2] != ",":
+        if keys[index - 2] != "," or index < 3:
+            # « claire ma conseillère est partie »: a name opening the sentence, no comma
+            name = tokens[index - 2]
+            if not (
+                tokens.sentence_start(index - 2)
+                and name.word
+                and name.first
+                and not name.domain
+                and name.key not in GLUE
+            ):
+                continue
+            yield _entity(tokens, index - 2, index - 1)
             continue
         end = index - 2
         start = end
@@ -1256,6 +1287,8 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
         i = index + 1
         while i + 1 < len(tokens) and tokens[i].key in {"et", ","}:
             start = i + 1
+            if tokens[i].key == "et" and tokens[start].key == "de" and start + 1 < len(tokens):
+                start += 1  # « la maman de noa et de lyam »
             end = name_run(tokens, start, MEDIUM, max_words=3)
             if end == start:
                 break
