@@ -904,16 +904,6 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
             and any(t.first and not t.common_any for t in words)
             and all(not t.common for t in words)
         )
-    if (
-        len(words) >= 2
-        and not tokens.sentence_start(index)
-        and all(t.cap or t.upper for t in words)
-        and any((not t.common_any and not t.place) or (t.first and not t.common_any) for t in words)
-        and not any(t.upper and len(t.key) <= 4 and not t.known for t in words)
-    ):
-        # « … pour mon père, Petru Abdallah Combo, … »: capitalised words inside a sentence,
-        # one of them no French word, even when another is one
-        return True
     if any(t.common and not (t.cap and len(words) >= 2 and t.known) for t in words):
         # a French word that is no name inside the run: trim to the name-like part
         return False
