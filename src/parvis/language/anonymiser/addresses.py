@@ -18,7 +18,7 @@ STREET_TYPES = (
     r"|imp\.?|place|pl\.|route|rte|quai|cours|square|sq\.?|residence|res\.|lotissement|lot\."
     r"|lieu[- ]dit|lieudit|cite|hameau|chaussee|faubourg|fbg|voie|sentier|passage|rond[- ]point"
     r"|promenade|esplanade|parvis|villa|montee|traverse|venelle|clos|domaine|quartier|cour"
-    r"|r\.|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre|sente|cavee|val|vallon|plateau"
+    r"|r\.|r(?=[ \t]+(?:de|du|des|d'|[A-Z]))|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre|sente|cavee|val|vallon|plateau"
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue|hlm"
 )
@@ -500,6 +500,8 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         name_end = _street_name_end(text, folded, match.end(3))
         if name_end <= match.end(3):
             continue
+        if street.lower() == "r" and number is None:
+            continue  # « r » alone is a street only after a house number
         if number is None:
             name = text[match.end(3) : name_end].strip()
             name_words = [w for w in re.split(r"[\s']+", name) if w]
@@ -566,15 +568,67 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             found.append(candidate)
     extended = []
     for entity in found:
-        before = PREFIX_COMPLEMENT_RE.search(folded[max(0, entity.start - 60) : entity.start])
-        start = entity.start - len(before.group()) if before else entity.start
+        start = entity.start
+        unit = UNIT_BEFORE_NUMBER_RE.search(folded[max(0, start - 20) : start])
+        if unit:
+            start -= len(unit.group())  # « bât. 3, cité des Fleurs »: the number was the unit's
+        before = PREFIX_COMPLEMENT_RE.search(folded[max(0, start - 60) : start])
+        start = start - len(before.group()) if before else start
         if re.match(r"\d", folded[start : start + 1]) or STREET_START_RE.match(folded, start):
             start = _city_first(text, folded, start)
         extended.append(Entity(start, entity.end, "ADDRESS"))
     extended.extend(find_postal_blocks(text, folded))
-    return _merge_adjacent(extended, folded)
+    return _merge_adjacent([_with_city_tail(folded, e) for e in extended], folded)
 
 
+SAINT_END_RE = re.compile(r"(?i:\b(?:saint|sainte|st|ste))$")
+NEXT_WORD_RE = re.compile(r"[ \t\-]+([A-Za-z][\w'’]*)")
+CITY_PARTICLE_WORD_RE = re.compile(
+    r"[ \t\-]+(?i:sur|sous|en|les|la|le|de|du|des|aux|d'|l')[ \t\-]*([A-Za-z][\w'’]*)"
+)
+# Words after « la », « le », « de »… that continue the sentence, not the town's name.
+NOT_TOWN_WORDS = frozenset(
+    """semaine journee veille fin mairie caf cpam msa poste prefecture rue maison gare ville
+    plus meme suite fois date demande lettre part mois annee matin soir nuit derniere
+    dernier prochaine prochain depuis dossier loyer proprietaire famille banque porte cle
+    courrier reponse situation sorte facon manière maniere pension retraite prime""".split()
+)
+TOWN_IN_BRACKETS_RE = re.compile(r"[ \t]*\((?:[A-Z][\w'’]*(?:[ \t\-]+[\w'’]+){0,3})\)")
+REGION_AFTER_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:\(?(?i:martinique|guadeloupe|guyane|la reunion|reunion|mayotte|corse"
+    r"|france|cedex(?:[ \t]?\d{1,2})?)\)?)(?![\w])"
+)
+
+
+def _with_city_tail(folded: str, entity: Entity) -> Entity:
+    """The rest of a town's name written without hyphens (« saint yrieix la perche »,
+    « bourg en bresse »), and the region or country after it."""
+    end = entity.end
+    if SAINT_END_RE.search(folded[entity.start : end]):
+        following = NEXT_WORD_RE.match(folded, end)
+        if following and following.group(1).lower() not in NOT_TOWN_WORDS:
+            end = following.end()
+    for _ in range(2):
+        chain = CITY_PARTICLE_WORD_RE.match(folded, end)
+        if not chain or chain.group(1).lower() in NOT_TOWN_WORDS | STREET_STOP_WORDS:
+            break
+        if not re.search(r"[A-Za-z]{2,}$", folded[entity.start : end]):
+            break
+        end = chain.end()
+    town = TOWN_IN_BRACKETS_RE.match(folded, end)
+    if town and not re.search(r"\d{5}|\(", folded[entity.start : end]):
+        end = town.end()
+    region = REGION_AFTER_RE.match(folded, end)
+    if region:
+        end = region.end()
+    return entity if end == entity.end else Entity(entity.start, end, entity.label)
+
+
+UNIT_BEFORE_NUMBER_RE = re.compile(
+    r"(?<![\w])(?:b[aâ]t(?:iment)?|appartement|appart|appt?|apt|esc(?:alier)?|porte|logement"
+    r"|lot|tour|immeuble)\.?[ \t]*(?:n°[ \t]?)?$",
+    re.IGNORECASE,
+)
 PREFIX_COMPLEMENT_RE = re.compile(
     r"(?:(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
     r"|porte|logement|log\.?|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}"

@@ -435,6 +435,8 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
         yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
     for match in CAF_RE.finditer(folded):
         digits = re.sub(r"\D", "", match.group(1))
+        if len(digits) == 5 and re.match(r"[ \t]+[A-Z]", folded[match.end(1) :]):
+            continue  # a postcode and its town
         if 5 <= len(digits) <= 10:
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
     # a seven-digit number in a text about the CAF or the MSA is the allocataire number,

@@ -128,6 +128,6 @@ class Anonymiser:
                         candidates[index].append(Entity(span[0], span[1], "PERSON"))
         results = []
         for text, found in zip(texts, candidates, strict=True):
-            entities = resolve(drop_namesakes(text, found))
+            entities = resolve(drop_namesakes(text, found), text)
             results.append((mask(text, entities), entities))
         return results
