@@ -308,7 +308,9 @@ def _find_nirs(text: str, folded: str) -> Iterable[Entity]:
             if (
                 nir_valid(compact)
                 # sex, then fourteen characters: no other number has this shape
-                or re.fullmatch(r"[12]\d{4}(?:\d{2}|2A|2B)\d{8}", compact.upper())
+                or re.fullmatch(
+                    r"[12]\d{2}(?:0[1-9]|1[0-2]|[2-9]\d)(?:\d{2}|2A|2B)\d{8}", compact.upper()
+                )
                 or (
                     (_context(folded, match.start(), NIR_CONTEXT) or NIR_CONTEXT.search(folded))
                     and re.fullmatch(r"[1-478]\d{2}(0[1-9]|1[0-2]|[2-9]\d)", compact[:5])

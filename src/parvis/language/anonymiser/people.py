@@ -371,6 +371,9 @@ INTRO_SEQUENCES = (
     ("mon", "prenom", "c'", "est"),
     ("mon", "prenom", ":"),
     ("moi", "c'", "est"),
+    ("ce", "moi"),
+    ("c", "moi"),
+    ("cest", "moi"),
     ("moi", "c"),
     ("moi", "cest"),
     ("de", "la", "part", "de"),
@@ -913,6 +916,7 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     previous = tokens[index - 1].key if index else ""
     unknown = [t for t in words if not t.common_any and not t.place]
     known = [t for t in words if t.known]
+    name_like = [t for t in words if t.known or (not t.common_any and not t.place)]
     if tokens.lowercase:
         if len(words) >= 2 and (
             all(
@@ -926,15 +930,15 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
         return False
     mixed_caps = any(t.upper for t in words) and any(t.cap and not t.upper for t in words)
     if len(words) >= 2:
-        if mixed_caps and len(unknown) + len(known) == len(words):
+        if mixed_caps and len(name_like) == len(words):
             return True
         if sentence_start:
             return (
-                len(unknown) + len(known) == len(words)
+                len(name_like) == len(words)
                 and (len(known) >= 1 or len(unknown) == len(words))
                 and not any(t.upper and len(t.key) <= 4 for t in words)
             )
-        return len(unknown) + len(known) == len(words)
+        return len(name_like) == len(words)
     word = words[0]
     if sentence_start and word.first and not word.common_any and len(run) == 1:
         # « Karim est très gentil », « Nathalie m'a dit »: a listed first name, then a verb
