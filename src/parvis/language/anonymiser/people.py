@@ -917,6 +917,23 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     unknown = [t for t in words if not t.common_any and not t.place]
     known = [t for t in words if t.known]
     name_like = [t for t in words if t.known or (not t.common_any and not t.place)]
+    if len(run) == 1 and sentence_start and (run[0].cap and not run[0].upper):
+        # « Kheira est très gentille », « Nathalie m'a dit »: a capitalised first name
+        # opening a sentence, then a verb; a listed one, or one that is no French word
+        # even with a typo
+        word = run[0]
+        following = tokens[index + 1].key if index + 1 < len(tokens) else ""
+        if (
+            following in SENTENCE_VERBS
+            and not word.common_any
+            and not word.place
+            and not word.domain
+            and (
+                word.first
+                or (len(word.key) > 3 and not tokens.lexicon.word_like(word.key, typos=True))
+            )
+        ):
+            return True
     if tokens.lowercase:
         if len(words) >= 2 and (
             all(
