@@ -18,14 +18,38 @@ STREET_TYPES = (
     r"|imp\.?|place|pl\.|route|rte|quai|cours|square|sq\.?|residence|res\.|lotissement|lot\."
     r"|lieu[- ]dit|lieudit|cite|hameau|chaussee|faubourg|fbg|voie|sentier|passage|rond[- ]point"
     r"|promenade|esplanade|parvis|villa|montee|traverse|venelle|clos|domaine|quartier|cour"
-    r"|r\.|r(?=[ \t]+(?:de|du|des|d'|[A-Z]))|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre|sente|cavee|val|vallon|plateau"
+    r"|r\.|r(?=[ \t]+(?:de|du|des|d'|[A-Z]))|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre"
+    r"|sente|cavee|val|vallon|plateau"
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue|hlm"
 )
 # Street types that are also ordinary words: without a number, only with a capitalised name.
 AMBIGUOUS_STREET_TYPES = frozenset(
-    "mail parc zone voie cour cours val plateau passage cote digue butte clos domaine villa"
-    " place route sentier carrefour galerie levee rampe traverse".split()
+    [
+        "mail",
+        "parc",
+        "zone",
+        "voie",
+        "cour",
+        "cours",
+        "val",
+        "plateau",
+        "passage",
+        "cote",
+        "digue",
+        "butte",
+        "clos",
+        "domaine",
+        "villa",
+        "place",
+        "route",
+        "sentier",
+        "carrefour",
+        "galerie",
+        "levee",
+        "rampe",
+        "traverse",
+    ]
 )
 STREET_NEEDS_NO_NUMBER = re.compile(
     r"residence|res\.|lotissement|lot\.|lieu[- ]?dit|cite|hameau|domaine|clos|hlm|villa",
@@ -250,6 +274,9 @@ CITY_AFTER_COMMA_RE = re.compile(
     r"[ \t]*,[ \t]*((?:(?:Le|La|Les|L')[ \t]?)?[A-Z][a-z'’]+(?:-[A-Za-z'’]+)*"
     r"(?:[ \t]+(?:sur|sous|en|les|le|la|de|du)[ \t\-]+[A-Z][\w'’\-]*)?)"
     r"(?=[ \t]*(?:$|[\n.,;!?)]|[ \t](?:depuis|et|mais|pour|je|j'|car|donc|ou|avec|svp|merci)\b))"
+)
+CLAUSE_END_RE = re.compile(
+    r"[ \t]*(?:$|[\n.,;!?)]|(?:depuis|et|mais|pour|je|j'|car|donc|ou|avec|svp|merci|stp)\b)"
 )
 TOWN_AFTER_RE = re.compile(r"[ \t]+(?:à|a)[ \t]+(?:(?:Le|La|Les|L')[ \t]?)?[A-ZÀ-Þ][\w'’]+")
 STREET_START_RE = re.compile(rf"(?:{STREET_TYPES})[\s.]", re.IGNORECASE)
@@ -509,8 +536,13 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 w[:1].isupper() and w.lower() not in STREET_PARTICLES for w in name_words
             )
             # « rue des Lilas à Tulle »: a named street followed by its town
-            town_after = capitalised_name and bool(
-                TOWN_AFTER_RE.match(text, name_end) or CITY_AFTER_COMMA_RE.match(folded, name_end)
+            town_after = (capitalised_name or (triggered and lowercase_text)) and bool(
+                TOWN_AFTER_RE.match(text, name_end)
+                or CITY_AFTER_COMMA_RE.match(folded, name_end)
+                or (
+                    (town := CITY_AFTER_RE.match(folded, name_end))
+                    and CLAUSE_END_RE.match(folded, town.end(1))
+                )
             )
             ambiguous = street.lower() in AMBIGUOUS_STREET_TYPES  # « un mail », « le parc »
             if not (
@@ -541,7 +573,10 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 if tail and tail.group(1).lower() not in STREET_STOP_WORDS:
                     end += tail.end()
         elif city_comma := CITY_AFTER_COMMA_RE.match(folded, end):
-            if fold(city_comma.group(1)).lower().split("-")[0] not in NOT_A_CITY | STREET_STOP_WORDS:
+            if (
+                fold(city_comma.group(1)).lower().split("-")[0]
+                not in NOT_A_CITY | STREET_STOP_WORDS
+            ):
                 end = city_comma.end(1)
         else:
             city = CITY_AFTER_RE.match(folded, end)
@@ -551,6 +586,8 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                     text[city.start(1)].isupper()
                     or lowercase_text
                     or not any(ch.isupper() for ch in text[start:end])
+                    # « rue de Verdun à reims depuis mars »: a town, then the clause ends
+                    or CLAUSE_END_RE.match(folded, city.end(1))
                 )
                 and city.group(1).split()[0].lower() not in STREET_STOP_WORDS
             ):
@@ -588,12 +625,59 @@ CITY_PARTICLE_WORD_RE = re.compile(
 )
 # Words after « la », « le », « de »… that continue the sentence, not the town's name.
 NOT_TOWN_WORDS = frozenset(
-    """semaine journee veille fin mairie caf cpam msa poste prefecture rue maison gare ville
-    plus meme suite fois date demande lettre part mois annee matin soir nuit derniere
-    dernier prochaine prochain depuis dossier loyer proprietaire famille banque porte cle
-    courrier reponse situation sorte facon manière maniere pension retraite prime""".split()
+    [
+        "semaine",
+        "journee",
+        "veille",
+        "fin",
+        "mairie",
+        "caf",
+        "cpam",
+        "msa",
+        "poste",
+        "prefecture",
+        "rue",
+        "maison",
+        "gare",
+        "ville",
+        "plus",
+        "meme",
+        "suite",
+        "fois",
+        "date",
+        "demande",
+        "lettre",
+        "part",
+        "mois",
+        "annee",
+        "matin",
+        "soir",
+        "nuit",
+        "derniere",
+        "dernier",
+        "prochaine",
+        "prochain",
+        "depuis",
+        "dossier",
+        "loyer",
+        "proprietaire",
+        "famille",
+        "banque",
+        "porte",
+        "cle",
+        "courrier",
+        "reponse",
+        "situation",
+        "sorte",
+        "facon",
+        "manière",
+        "maniere",
+        "pension",
+        "retraite",
+        "prime",
+    ]
 )
-TOWN_IN_BRACKETS_RE = re.compile(r"[ \t]*\((?:[A-Z][\w'’]*(?:[ \t\-]+[\w'’]+){0,3})\)")
+TOWN_IN_BRACKETS_RE = re.compile(r"[ \t]*\((?:[A-Za-z][\w'’]*(?:[ \t\-]+[\w'’]+){0,3})\)")
 REGION_AFTER_RE = re.compile(
     r"[ \t]*,?[ \t]*(?:\(?(?i:martinique|guadeloupe|guyane|la reunion|reunion|mayotte|corse"
     r"|france|cedex(?:[ \t]?\d{1,2})?)\)?)(?![\w])"

@@ -261,7 +261,8 @@ def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
 
 _KEY_WORDS = (
     r"(?:zero[ \t]+)?(?:(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize"
-    r"|quatorze|quinze|seize|vingts?|trente|quarante|cinquante|soixante|et)(?:[ \t-]+|(?![\w]))){1,5}"
+    r"|quatorze|quinze|seize|vingts?|trente|quarante|cinquante|soixante|et)"
+    r"(?:[ \t-]+|(?![\w]))){1,5}"
 )
 NIR_KEY_AFTER_RE = re.compile(
     r"[ \t]*[-,/(]?[ \t]*(?:et[ \t]+)?(?:(?:la|sa)[ \t]+)?(?:cle|clef|key)[ \t]*:?[ \t]*"
@@ -474,9 +475,7 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
         separators = match.group(2) + match.group(4)
         if context is None:
             context = bool(PLATE_CONTEXT.search(folded))
-        if context or (
-            match.group(1).upper() != "SS" and (letters.isupper() or "-" in separators)
-        ):
+        if context or (match.group(1).upper() != "SS" and (letters.isupper() or "-" in separators)):
             yield Entity(match.start(), match.end(), "PLATE")
     for match in OLD_PLATE_RE.finditer(text):
         if _context(folded, match.start(), PLATE_CONTEXT, 80):

@@ -284,6 +284,8 @@ NOT_NAMES = {
     "allô",
     "hello",
     "coucou",
+    "re-bonjour",
+    "rebonjour",
     "ok",
     "d'accord",
     "voila",

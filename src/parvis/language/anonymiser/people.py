@@ -672,14 +672,17 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 pass  # « Bonsoir Victoire ! », « Bonjour Claire, »
             elif weak and end > start:
                 end = _confirm_weak(tokens, start, end)
-            elif strength == MEDIUM and end > start:
-                if not (
-                    # « et le prénom dragana »: after « nom » / « prénom », a word that is no
-                    # French word is the name
+            elif (
+                strength == MEDIUM
+                and end > start
+                # « et le prénom dragana »: after « nom » / « prénom », a word that is no
+                # French word is the name
+                and not (
                     sequence[-1] in {"nom", "prenom"}
                     and all(not t.common_any for t in tokens.items[start:end])
-                ):
-                    end = _confirm_medium(tokens, start, end)
+                )
+            ):
+                end = _confirm_medium(tokens, start, end)
             if end > start:
                 yield _entity(tokens, start, end)
 
@@ -887,7 +890,15 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
             continue
         run = tokens.items[index:end]
         if _shape_is_name(tokens, index, run):
-            yield _entity(tokens, index, end)
+            start = index
+            if (
+                start
+                and tokens[start - 1].upper
+                and tokens[start - 1].key in PARTICLES
+                and tokens[start].gap == " "
+            ):
+                start -= 1  # « LE SQUEREN Hayet »: a particle in capitals opens the name
+            yield _entity(tokens, start, end)
         index = end
 
 
@@ -917,7 +928,11 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     unknown = [t for t in words if not t.common_any and not t.place]
     known = [t for t in words if t.known]
     name_like = [t for t in words if t.known or (not t.common_any and not t.place)]
-    if len(run) == 1 and sentence_start and (run[0].cap and not run[0].upper):
+    if (
+        len(run) == 1
+        and sentence_start
+        and ((run[0].cap and not run[0].upper) or (tokens.lowercase and run[0].key not in SMS_WORDS))
+    ):
         # « Kheira est très gentille », « Nathalie m'a dit »: a capitalised first name
         # opening a sentence, then a verb; a listed one, or one that is no French word
         # even with a typo
@@ -1207,9 +1222,9 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             or (last_line and number > 0 and len(words) <= 3)
         ):
             continue
-        if len(words) == 1 and not (words[0].known or answer or in_signature):
-            # a word alone on the last line, under the message: a first name that is no
-            # French word, not even with a typo (« Mereana »)
+        # a word alone on the last line, under the message: a first name that is no
+        # French word, not even with a typo (« Mereana »)
+        if len(words) == 1 and not (words[0].known or answer or in_signature):  # noqa: SIM102
             if not (
                 last_line
                 and number > 0

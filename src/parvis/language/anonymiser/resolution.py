@@ -38,7 +38,7 @@ def resolve(candidates: Iterable[Entity], text: str | None = None) -> list[Entit
 IDENTIFIER_NAMES = frozenset(
     """plaque immatriculation immat tel tél telephone téléphone portable numero numéro num n°
     no iban rib bic carte cb secu sécu nir caf msa mail courriel email e-mail fiscal spi
-    allocataire alloc ne né nee née le la de du""".split()
+    allocataire alloc ne né nee née le la de du""".split()  # noqa: SIM905
 )
 
 
