@@ -225,7 +225,7 @@ def _token(
         if common_any and "-" in key and any(p in lexicon.first_names for p in parts):
             # « marie-lourdes », « line-rose »: a compound first name, not two words
             common_any = key in GLUE
-            first = True
+            first = known = True
         # typos only count in lower case (« Santoni » is a name, « drooit » a typo), never
         # for listed names (« julie » is no typo of « jolie »)
         typo = (
