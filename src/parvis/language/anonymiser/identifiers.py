@@ -434,8 +434,9 @@ CAF_BEFORE_NAME_RE = re.compile(
 
 
 def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
-    for match in CAF_BEFORE_NAME_RE.finditer(folded):
-        yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+    if CAF_CONTEXT.search(folded):
+        for match in CAF_BEFORE_NAME_RE.finditer(folded):
+            yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
     for match in CAF_RE.finditer(folded):
         digits = re.sub(r"\D", "", match.group(1))
         if len(digits) == 5 and re.match(r"[ \t]+[A-Z]", folded[match.end(1) :]):

@@ -554,6 +554,7 @@ def find_people(
     found.extend(_name_lines(text, folded, tokens))
     found.extend(_spelling_alphabet(folded))
     found.extend(_form_lines(folded, tokens))
+    found.extend(_speaker_labels(text, tokens))
     found.extend(_before_roles(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
@@ -1155,6 +1156,45 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         end = name_run(tokens, start, STRONG)
         if end > start:
             yield _entity(tokens, start, end)
+
+
+SPEAKER_RE = re.compile(
+    r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+){0,2})"
+    r"[ \t]*(?:\([^)\n]{1,30}\)|[-–][ \t]*[\w' ]{2,30})?[ \t]*:(?!\d)",
+    re.MULTILINE,
+)
+# Speaker labels that are a role, not a person.
+SPEAKERS = _words(
+    """agent agente appelant appelante usager usagere usagère client cliente conseiller
+    conseillere conseillère vous moi interlocuteur interlocutrice operateur operatrice
+    opérateur opératrice systeme système bot assistant assistante accueil standard
+    allocataire assure assuré assuree assurée demandeur demandeuse message objet nom prenom
+    prénom adresse tel tél telephone téléphone date email mail courriel de à a cc re tr fwd
+    ps nb pj"""
+)
+
+
+def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:
+    """« Léa (conseillère) : … », « Nadia - CAF : … »: a name as a chat or call speaker."""
+    if ":" not in text:
+        return
+    by_start = {t.start: i for i, t in enumerate(tokens.items)}
+    for match in SPEAKER_RE.finditer(text):
+        index = by_start.get(match.start("name"))
+        if index is None:
+            continue
+        end = index
+        while end < len(tokens) and tokens[end].end <= match.end("name"):
+            end += 1
+        run = tokens.items[index:end]
+        if not run or any(
+            not t.word or t.key in SPEAKERS or t.domain or t.key in GLUE or t.place for t in run
+        ):
+            continue
+        if all((t.first or t.known) or not (t.common_any or t.typo) for t in run) and any(
+            t.first or not t.common_any for t in run
+        ):
+            yield _entity(tokens, index, end)
 
 
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
