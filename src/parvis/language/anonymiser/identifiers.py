@@ -100,7 +100,7 @@ LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:(?:[ \t]{1,2}|[.\-])?\d){11,14}(?!\w
 CAF_RE = re.compile(
     r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
     r"(?:[^\n\d.?!]|\.(?!\s)){0,50}?(?<![\w])(\d(?:[ .\-]?\d){4,9}"
-    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z]))(?![\w'’]))?)"
+    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\d\w]|[ .\-]\d)",
     re.IGNORECASE,
 )
@@ -402,7 +402,7 @@ BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
     r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
     r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})"
-    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z]))(?![\w'’]))?)"
+    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
     # a comma ends the number unless a decimal part follows (« 1234567,50 »)
     r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
@@ -419,7 +419,7 @@ CAF_TEXT_CONTEXT = re.compile(
 NUMBERED_RE = re.compile(
     r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?"
     r"[^\n\d€]{0,25}?(?<![\w])"
-    r"(\d(?:[ .\-]?\d){4,8}(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z]))(?![\w'’]))?)"
+    r"(\d(?:[ .\-]?\d){4,8}(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\w/*-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )

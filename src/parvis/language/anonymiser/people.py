@@ -932,7 +932,9 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     if (
         len(run) == 1
         and sentence_start
-        and ((run[0].cap and not run[0].upper) or (tokens.lowercase and run[0].key not in SMS_WORDS))
+        and (
+            (run[0].cap and not run[0].upper) or (tokens.lowercase and run[0].key not in SMS_WORDS)
+        )
     ):
         # « Kheira est très gentille », « Nathalie m'a dit »: a capitalised first name
         # opening a sentence, then a verb; a listed one, or one that is no French word
@@ -1158,6 +1160,9 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
             yield _entity(tokens, start, end)
 
 
+QUOTE_START_RE = re.compile(
+    r"(?:-{2,}|_{3,}|de\s*:|from\s*:|le\s.{0,80}a\s+ecrit|envoye\s*:)", re.IGNORECASE
+)
 SPEAKER_RE = re.compile(
     r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+){0,2})"
     r"[ \t]*(?:\([^)\n]{1,30}\)|[-–][ \t]*[\w' ]{2,30})?[ \t]*:(?!\d)",
@@ -1239,12 +1244,27 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         last_line = not any(
             folded[a:b].strip() for a, b in lines[number + 1 :] if a < end_of_message
         )
+        if not last_line:
+            # the line right before a forwarded or quoted message (« -----Message
+            # d'origine----- », « De : … », « Le …, X a écrit : »)
+            following_line = next(
+                (folded[a:b].strip() for a, b in lines[number + 1 :] if folded[a:b].strip()), ""
+            )
+            last_line = bool(QUOTE_START_RE.match(following_line))
         nameish = all(
             (t.cap or t.upper or tokens.lowercase or answer)
             and not t.domain
             and not t.place
             and (t.known or not (t.common_any or t.typo))
             for t in words
+        ) or (
+            # the answer to « votre nom ? »: two or three words, even French ones
+            answer
+            and 2 <= len(words) <= 3
+            and all(
+                t.word and not t.domain and t.key not in GLUE and t.key not in SMS_WORDS
+                for t in words
+            )
         )
         if not nameish:
             continue
