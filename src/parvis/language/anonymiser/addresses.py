@@ -443,6 +443,12 @@ def _postal_parts_before(text: str, folded: str, start: int) -> int:
     return start
 
 
+LOWER_PLACE_BEFORE_RE = re.compile(
+    r"(?:adresse|habite|domicilie|domiciliee|demeurant|reside|residons)[ \t]*:?[ \t]+"
+    r"((?:[a-z][\w'\-]*[ \t]+){0,4}[a-z][\w'\-]*)[ \t]*,[ \t]*$"
+)
+
+
 def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
     lowercase_text = not any(ch.isupper() for ch in text[1:])
     for match in POSTCODE_RE.finditer(folded):
@@ -470,6 +476,14 @@ def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
         if before is not None and (city is None or text[start - 1 : start] == "("):
             block_start = start - (min(60, start) - before.start(1))
         parts_start = _postal_parts_before(text, folded, block_start)
+        lower_place = LOWER_PLACE_BEFORE_RE.search(folded[max(0, parts_start - 60) : parts_start])
+        if lower_place and not any(
+            w in STREET_STOP_WORDS - STREET_PARTICLES
+            for w in re.findall(r"[\w'\-]+", lower_place.group(1).lower())
+        ):
+            # « domiciliée la grange neuve, 56100 lorient »: a place named in lower case
+            parts_start -= len(lower_place.group()) - lower_place.start(1) + lower_place.start()
+            parts_start = max(0, parts_start)
         anchored = parts_start < block_start or ADDRESS_TRIGGER.search(
             folded[max(0, block_start - 40) : block_start]
         )
@@ -484,10 +498,10 @@ def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
 
 CITY_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\n:(\s]))[ \t>]*((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
-    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)[ \t]*,[ \t]*$"
     r"|(?:habite|habitons|adresse|domicile|demeurant|vis|vit|loge|au|a|est|:)[ \t]+"
     rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
-    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$",
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)[ \t]*,[ \t]*$",
 )
 
 
@@ -677,6 +691,10 @@ NOT_TOWN_WORDS = frozenset(
         "prime",
     ]
 )
+SPOKEN_POSTCODE_RE = re.compile(
+    rf"(?:[ \t,\-]+(?:{NUMBER_WORDS}|mille|zero))+[ \t]+[a-z][\w'’]*(?:-[\w'’]+)*",
+    re.IGNORECASE,
+)
 TOWN_IN_BRACKETS_RE = re.compile(r"[ \t]*\((?:[A-Za-z][\w'’]*(?:[ \t\-]+[\w'’]+){0,3})\)")
 REGION_AFTER_RE = re.compile(
     r"[ \t]*,?[ \t]*(?:\(?(?i:martinique|guadeloupe|guyane|la reunion|reunion|mayotte|corse"
@@ -699,6 +717,9 @@ def _with_city_tail(folded: str, entity: Entity) -> Entity:
         if not re.search(r"[A-Za-z]{2,}$", folded[entity.start : end]):
             break
         end = chain.end()
+    spoken = SPOKEN_POSTCODE_RE.match(folded, end)
+    if spoken and "mille" in spoken.group():
+        end = spoken.end()  # « … quinze mille aurillac »: a postcode said aloud, then the town
     town = TOWN_IN_BRACKETS_RE.match(folded, end)
     if town and not re.search(r"\d{5}|\(", folded[entity.start : end]):
         end = town.end()

@@ -419,7 +419,8 @@ CAF_TEXT_CONTEXT = re.compile(
 NUMBERED_RE = re.compile(
     r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?"
     r"[^\n\d€]{0,25}?(?<![\w])"
-    r"(\d(?:[ .\-]?\d){4,8}(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
+    r"(\d(?:[ .\-]?\d){4,8}"
+    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\w/*-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )

@@ -414,6 +414,9 @@ TALK_SEQUENCES = (
     ("le", "nom"),
     ("parle", "a"),
     ("parle", "avec"),
+    ("heberge", "chez"),
+    ("hebergee", "chez"),
+    ("heberges", "chez"),
     ("recu", "par"),
     ("recue", "par"),
     ("recus", "par"),
@@ -1228,8 +1231,8 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             run.append(token)
         while run and not run[-1].word and run[-1].text in {".", ",", "!"}:
             run.pop()
-        if run and run[0].key in CIVILITIES:
-            run = run[1:]
+        if run and run[0].key in CIVILITIES and not (run[0].text == "M." and len(run) == 2):
+            run = run[1:]  # « M. Mbappé-Ndongo » under a message: « M. » may be an initial
         words = [t for t in run if t.key not in PARTICLES and not _is_initial(t)]
         if not words or len(run) > 5 or any(not t.word for t in run):
             continue

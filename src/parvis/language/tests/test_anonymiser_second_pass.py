@@ -118,6 +118,18 @@ def test_numbers_that_are_no_identifier(text):
             "93 impasse lavoir (boulogne-sur-mer)",
         ),
         ("jhabite rue de Verdun à reims depuis mars", "rue de Verdun à reims"),
+        (
+            "ma nouvelle adresse est Pau (64000), 5 bis quai Amiral.",
+            "Pau (64000), 5 bis quai Amiral",
+        ),
+        (
+            "je suis domiciliée la grange neuve, 56100 lorient, merci",
+            "la grange neuve, 56100 lorient",
+        ),
+        (
+            "j'habite au onze rue haute quinze mille aurillac voilà",
+            "onze rue haute quinze mille aurillac",
+        ),
     ],
 )
 def test_addresses(text, secret):
@@ -168,6 +180,12 @@ def test_an_address_keeps_what_an_identifier_does_not_cover():
         ("gwenaëlle, l'agent d'accueil, m'a très bien reçue", "gwenaëlle"),
         ("c bintou de l'accueil qui m'a dit de renvoyer", "bintou"),
         ("Bravo à Marie-Lourdes Tévanin qui a débloqué mon dossier", "Marie-Lourdes Tévanin"),
+        ("Léa (conseillère) : Bonjour, que puis-je pour vous ?", "Léa"),
+        ("Nadia - CAF : Bonjour\nUsager : bonjour", "Nadia"),
+        ("Agent : à qui ai-je l'honneur\nAppelant : marine vallee", "marine vallee"),
+        ("Merci pour votre réponse.\nHinatea\n\n-----Message d'origine-----\nDe : CAF", "Hinatea"),
+        ("Cordialement,\nM. Mbappé-Ndongo", "M. Mbappé-Ndongo"),
+        ("je suis hébergée chez constance zeghdoudi depuis janvier", "constance zeghdoudi"),
     ],
 )
 def test_names_by_context(text, secret):
@@ -186,6 +204,8 @@ def test_names_by_context(text, secret):
         "Merci d'avance pour votre réponse.\nBonne journée",
         "Plaque AB-123-CD. Ma carte grise n'est pas arrivée.",
         "Re-bonjour, ma demande est toujours bloquée.",
+        "Bonjour,\nma demande est bloquée.\nCdlt",
+        "Objet : relance\nAgent : bonjour madame",
     ],
 )
 def test_words_and_organisations_are_no_names(text):
