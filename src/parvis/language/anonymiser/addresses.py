@@ -265,8 +265,9 @@ POSTCODE_CITY_RE = re.compile(
     r"[A-Z][\w']*(?:-[\w']+)*){0,3}))?(?:\s+(?i:cedex)(?:\s?\d{1,2})?)?",
 )
 CITY_AFTER_RE = re.compile(
-    r"\s*(?:,\s*|\s)(?:a|au|sur)\s+((?:(?i:le|la|les|l')[ \t]?)?(?:[A-Za-z][\w']*)(?:-[\w']+)*"
-    r"(?:[\s](?:sur|sous|en|les|le|la|de)[\s\-][A-Za-z][\w'\-]*)?)",
+    r"\s*(?:,\s*|\s)(?:(?:euh|heu|alors|donc)[ \t,]+)?(?:a|au|sur)\s+"
+    r"((?:(?i:le|la|les|l')[ \t]?)?(?:[A-Za-z][\w']*)(?:-[\w']+)*"
+    r"(?:[\s](?:sur|sous|en|les|le|la|de)[\s\-](?!(?i:code|cp)\b)[A-Za-z][\w'\-]*)?)",
 )
 WORD_RE = re.compile(r"[\w'\-\.]+|\S")
 # « 3 place du Marché, Saint-Flour »: a town after a comma, then the end of the clause
@@ -629,7 +630,28 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             start = _city_first(text, folded, start)
         extended.append(Entity(start, entity.end, "ADDRESS"))
     extended.extend(find_postal_blocks(text, folded))
-    return _merge_adjacent([_with_city_tail(folded, e) for e in extended], folded)
+    return _merge_adjacent(
+        [_with_labelled_parts(folded, _with_city_tail(folded, e)) for e in extended], folded
+    )
+
+
+# « …, code postal 19000 Tulle », « CP : 19000 » / « Ville : Tulle » on the next lines
+LABELLED_PART_RE = re.compile(
+    r"(?:[ \t]*[,\-]?[ \t]*|[ \t]*\n[ \t>]*)(?:le[ \t]+)?"
+    r"(?:code[ \t]+postal|c\.?p\.?|ville|commune|localite)[ \t]*(?:c'est[ \t]+|est[ \t]+|:[ \t]*)?"
+    r"((?:[^\n,.;:!?]{1,40}?))(?=[ \t]*(?:$|[\n,.;!?]|(?:et|mais|merci|voila|depuis)\b))",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _with_labelled_parts(folded: str, entity: Entity) -> Entity:
+    end = entity.end
+    for _ in range(2):
+        part = LABELLED_PART_RE.match(folded, end)
+        if not part or len(part.group(1).split()) > 5:
+            break
+        end = part.end(1)
+    return entity if end == entity.end else Entity(entity.start, end, entity.label)
 
 
 SAINT_END_RE = re.compile(r"(?i:\b(?:saint|sainte|st|ste))$")

@@ -285,6 +285,7 @@ NOT_NAMES = {
     "hello",
     "coucou",
     "re-bonjour",
+    "cp",
     "cdlt",
     "cdt",
     "bises",

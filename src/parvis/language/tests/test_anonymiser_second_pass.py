@@ -130,6 +130,15 @@ def test_numbers_that_are_no_identifier(text):
             "j'habite au onze rue haute quinze mille aurillac voilà",
             "onze rue haute quinze mille aurillac",
         ),
+        (
+            "j'habite 12 rue des Lilas, code postal 19000 Tulle",
+            "12 rue des Lilas, code postal 19000 Tulle",
+        ),
+        ("Adresse : 12 rue des Lilas\nCP : 19000\nVille : Tulle", "19000"),
+        (
+            "alors c'est le douze rue des lilas euh à tulle le code postal c'est dix-neuf mille",
+            "douze rue des lilas euh à tulle le code postal c'est dix-neuf mille",
+        ),
     ],
 )
 def test_addresses(text, secret):
