@@ -590,6 +590,8 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         if key in {"m", "me"} and not (key == "me" and token.cap):
             # « m » in lower case or « Me » (maître): only before an unknown word or a name
             following = tokens[index + 1]
+            if following.key in PARTICLES and index + 2 < len(tokens):
+                following = tokens[index + 2]  # « m dos santos », « m le goff »
             if key == "m" and ((following.common_any or following.typo) and not following.known):
                 continue
             if key == "me":

@@ -195,6 +195,8 @@ def test_an_address_keeps_what_an_identifier_does_not_cover():
         ("Merci pour votre réponse.\nHinatea\n\n-----Message d'origine-----\nDe : CAF", "Hinatea"),
         ("Cordialement,\nM. Mbappé-Ndongo", "M. Mbappé-Ndongo"),
         ("je suis hébergée chez constance zeghdoudi depuis janvier", "constance zeghdoudi"),
+        ("j'ai vu Sophie M. de l'accueil", "Sophie M."),
+        ("c pour m dos santos qui devait me rappeler", "dos santos"),
     ],
 )
 def test_names_by_context(text, secret):
