@@ -558,6 +558,7 @@ def find_people(
     found.extend(_spelling_alphabet(folded))
     found.extend(_form_lines(folded, tokens))
     found.extend(_speaker_labels(text, tokens))
+    found.extend(_final_signature(tokens))
     found.extend(_before_roles(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
@@ -676,6 +677,14 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             end = name_run(tokens, start, strength)
             if weak and end > start and sequence[0] in GREETINGS and _greeted(tokens, start, end):
                 pass  # « Bonsoir Victoire ! », « Bonjour Claire, »
+            elif (
+                sequence in INTRO_AFTER_GREETING
+                and index
+                and keys[index - 1] in GREETINGS | {"allo", "oui", "re"}
+                and _greeted_word(tokens, start)
+                and tokens[start].first
+            ):
+                end = start + 1  # « bonsoir c'est aurore, j'attends toujours »
             elif weak and end > start:
                 end = _confirm_weak(tokens, start, end)
             elif (
@@ -694,6 +703,7 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
 
 
 GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
+INTRO_AFTER_GREETING = frozenset({("c'", "est"), ("c", "est"), ("cest",), ("c",)})
 
 
 def _greeted_word(tokens: Tokens, start: int) -> bool:
@@ -1182,6 +1192,27 @@ SPEAKERS = _words(
     prénom adresse tel tél telephone téléphone date email mail courriel de à a cc re tr fwd
     ps nb pj"""
 )
+
+
+def _final_signature(tokens: Tokens) -> Iterable[Entity]:
+    """« ok merci bcp ! tiphaine »: one or two words closing a message after « ! », « . »
+    or « , », each a listed first name or no French word, not even with a typo."""
+    items = tokens.items
+    end = len(items)
+    while end and items[end - 1].text in {".", "!"}:
+        end -= 1
+    start = end
+    while start and end - start < 2 and items[start - 1].word:
+        start -= 1
+    if start == end or start == 0 or items[start - 1].text not in {"!", ".", ",", "?"}:
+        return
+    run = items[start:end]
+    if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in run):
+        return
+    if all((t.first and not t.common_any) or not (t.common_any or t.typo) for t in run) and any(
+        t.first or len(t.key) > 3 for t in run
+    ):
+        yield _entity(tokens, start, end)
 
 
 def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:

@@ -82,7 +82,7 @@ def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
     ]
 
 
-TRAILING_INITIAL_RE = re.compile(r"[ \t][A-ZÀ-Þ]\.(?![\w])")
+TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
 
 
 def with_trailing_initials(text: str, entities: list[Entity]) -> list[Entity]:

@@ -197,6 +197,9 @@ def test_an_address_keeps_what_an_identifier_does_not_cover():
         ("je suis hébergée chez constance zeghdoudi depuis janvier", "constance zeghdoudi"),
         ("j'ai vu Sophie M. de l'accueil", "Sophie M."),
         ("c pour m dos santos qui devait me rappeler", "dos santos"),
+        ("ok merci bcp ! tiphaine", "tiphaine"),
+        ("bonsoir c'est aurore, j'attends toujours", "aurore"),
+        ("merci d'avance\nkarima b.", "karima b."),
     ],
 )
 def test_names_by_context(text, secret):
@@ -217,6 +220,9 @@ def test_names_by_context(text, secret):
         "Re-bonjour, ma demande est toujours bloquée.",
         "Bonjour,\nma demande est bloquée.\nCdlt",
         "Objet : relance\nAgent : bonjour madame",
+        "ok merci bcp ! bonne journée",
+        "bonjour c'est urgent, je n'ai plus rien",
+        "mon dossier est bloqué depuis mars, merci.",
     ],
 )
 def test_words_and_organisations_are_no_names(text):
