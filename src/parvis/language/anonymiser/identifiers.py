@@ -83,7 +83,9 @@ TAX_CONTEXT = re.compile(
     r"fisca|\bspi\b|contribuable|impot|\bnif\b|teledeclarant|avis d'imposition", re.IGNORECASE
 )
 CAF_CONTEXT = re.compile(
-    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|\bmatricule", re.IGNORECASE
+    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|\bmatricule"
+    r"|allocations familiales",
+    re.IGNORECASE,
 )
 PLATE_CONTEXT = re.compile(
     r"immatricul|plaque|voiture|vehicule|carte grise|auto\b|moto|scooter|camion|\bpv\b|amende"

@@ -1163,6 +1163,8 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         return
     for match in FORM_LINE_RE.finditer(folded):
         label = match.group("label")
+        if fold(label).strip(" >").lower() in SPEAKERS:
+            continue  # « Agent : Caisse d'allocations… » is a speaker's turn, not a form
         if not PERSON_LABEL_RE.search(label) or NOT_PERSON_LABEL_RE.search(label):
             continue
         start = 0

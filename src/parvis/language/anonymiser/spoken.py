@@ -37,7 +37,7 @@ NUMBER_WORD = (
 # A run of number words and digits, with the separators people put between groups.
 FILLER = r"euh+|heu+|hum+|alors|attendez|attends|donc|pardon|voila"
 SPOKEN_RUN_RE = re.compile(
-    rf"(?<![\w])(?:(?:{NUMBER_WORD}|\d{{1,4}}|cle|clef|[ab](?=[\s,]))"
+    rf"(?<![\w])(?:(?:{NUMBER_WORD}|\d{{1,4}}|cle|clef|double|[ab](?=[\s,]))"
     rf"(?:[\s,.\-]+(?:(?:{FILLER})[\s,.\-]+)*|$))+",
     re.IGNORECASE,
 )
@@ -129,7 +129,16 @@ SKIPPED = frozenset(
 
 
 def _words_of(run: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[a-z]+|\d+", run, re.IGNORECASE)]
+    words = [w.lower() for w in re.findall(r"[a-z]+|\d+", run, re.IGNORECASE)]
+    # « double sept » is said for « sept sept »
+    out: list[str] = []
+    for index, word in enumerate(words):
+        if word == "double":
+            if index + 1 < len(words) and words[index + 1] in UNITS:
+                out.append(words[index + 1])
+            continue
+        out.append(word)
+    return out
 
 
 def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -176,7 +185,7 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
         elif 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
             yield Entity(start, end, "NIR")
         elif (5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:])) or (
-            len(digits) == 7 and CAF_CONTEXT.search(folded)
+            6 <= len(digits) <= 8 and CAF_CONTEXT.search(folded)
         ):
             yield Entity(start, end, "CAF_NUMBER")
 

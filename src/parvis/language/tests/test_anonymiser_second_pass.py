@@ -67,6 +67,11 @@ def test_nir_written_loosely_or_read_aloud(text, secret):
         ("8765432 c'est mon numéro allocataire", "8765432"),
         ("N° allocataire 1 234 567", "1 234 567"),
         ("dossier caf 5495843 f svp", "5495843 f"),
+        (
+            "Agent : CAF bonjour\n"
+            "Appelant : bonjour mon numéro c'est double sept cinq trois deux un zéro",
+            "double sept cinq trois deux un zéro",
+        ),
         ("mon numéro fiscal (sur l'avis d'impôt) : 3 12 34 567 890 12", "3 12 34 567 890 12"),
         ("plaque AB.123.CD", "AB.123.CD"),
         ("AO-123-UI c'est la plaque de ma voiture", "AO-123-UI"),
@@ -221,6 +226,7 @@ def test_names_by_context(text, secret):
         "Bonjour,\nma demande est bloquée.\nCdlt",
         "Objet : relance\nAgent : bonjour madame",
         "ok merci bcp ! bonne journée",
+        "Agent : Caisse d'allocations familiales bonjour\nAppelant : bonjour",
         "bonjour c'est urgent, je n'ai plus rien",
         "mon dossier est bloqué depuis mars, merci.",
     ],
