@@ -18,9 +18,38 @@ STREET_TYPES = (
     r"|imp\.?|place|pl\.|route|rte|quai|cours|square|sq\.?|residence|res\.|lotissement|lot\."
     r"|lieu[- ]dit|lieudit|cite|hameau|chaussee|faubourg|fbg|voie|sentier|passage|rond[- ]point"
     r"|promenade|esplanade|parvis|villa|montee|traverse|venelle|clos|domaine|quartier|cour"
-    r"|r\.|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre|sente|cavee|val|vallon|plateau"
+    r"|r\.|r(?=[ \t]+(?:de|du|des|d'|[A-Z]))|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre"
+    r"|sente|cavee|val|vallon|plateau"
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue|hlm"
+)
+# Street types that are also ordinary words: without a number, only with a capitalised name.
+AMBIGUOUS_STREET_TYPES = frozenset(
+    [
+        "mail",
+        "parc",
+        "zone",
+        "voie",
+        "cour",
+        "cours",
+        "val",
+        "plateau",
+        "passage",
+        "cote",
+        "digue",
+        "butte",
+        "clos",
+        "domaine",
+        "villa",
+        "place",
+        "route",
+        "sentier",
+        "carrefour",
+        "galerie",
+        "levee",
+        "rampe",
+        "traverse",
+    ]
 )
 STREET_NEEDS_NO_NUMBER = re.compile(
     r"residence|res\.|lotissement|lot\.|lieu[- ]?dit|cite|hameau|domaine|clos|hlm|villa",
@@ -36,7 +65,8 @@ STREET_RE = re.compile(
 )
 HABITAT_TRIGGER = re.compile(
     r"(?<![a-z])(?:j'?)?(?:habite|habitons|habitent|habitez|demeurant|domicilie|domiciliee|domicile|adresse"
-    r"|reside|residant|residons|demenage|loge|vis|vit|vivons|situe|situee)\b[^\n.]{0,25}$",
+    r"|reside|residant|residons|demenage|loge|vis|vit|vivons|situe|situee|courrier|envoy\w*"
+    r"|expedi\w*|heberge|hebergee|installe|installee)\b[^\n.]{0,25}$",
     re.IGNORECASE,
 )
 STREET_STOP_WORDS = {
@@ -235,10 +265,22 @@ POSTCODE_CITY_RE = re.compile(
     r"[A-Z][\w']*(?:-[\w']+)*){0,3}))?(?:\s+(?i:cedex)(?:\s?\d{1,2})?)?",
 )
 CITY_AFTER_RE = re.compile(
-    r"\s*(?:,\s*|\s)(?:a|au|sur)\s+((?:(?i:le|la|les|l')[ \t]?)?(?:[A-Za-z][\w']*)(?:-[\w']+)*"
-    r"(?:[\s](?:sur|sous|en|les|le|la|de)[\s\-][A-Za-z][\w'\-]*)?)",
+    r"\s*(?:,\s*|\s)(?:(?:euh|heu|alors|donc)[ \t,]+)?(?:a|au|sur)\s+"
+    r"((?:(?i:le|la|les|l')[ \t]?)?(?:[A-Za-z][\w']*)(?:-[\w']+)*"
+    r"(?:[\s](?:sur|sous|en|les|le|la|de)[\s\-](?!(?i:code|cp)\b)[A-Za-z][\w'\-]*)?)",
 )
 WORD_RE = re.compile(r"[\w'\-\.]+|\S")
+# « 3 place du Marché, Saint-Flour »: a town after a comma, then the end of the clause
+CITY_AFTER_COMMA_RE = re.compile(
+    r"[ \t]*,[ \t]*((?:(?:Le|La|Les|L')[ \t]?)?[A-Z][a-z'’]+(?:-[A-Za-z'’]+)*"
+    r"(?:[ \t]+(?:sur|sous|en|les|le|la|de|du)[ \t\-]+[A-Z][\w'’\-]*)?)"
+    r"(?=[ \t]*(?:$|[\n.,;!?)]|[ \t](?:depuis|et|mais|pour|je|j'|car|donc|ou|avec|svp|merci)\b))"
+)
+CLAUSE_END_RE = re.compile(
+    r"[ \t]*(?:$|[\n.,;!?)]|(?:depuis|et|mais|pour|je|j'|car|donc|ou|avec|svp|merci|stp)\b)"
+)
+TOWN_AFTER_RE = re.compile(r"[ \t]+(?:à|a)[ \t]+(?:(?:Le|La|Les|L')[ \t]?)?[A-ZÀ-Þ][\w'’]+")
+STREET_START_RE = re.compile(rf"(?:{STREET_TYPES})[\s.]", re.IGNORECASE)
 
 
 def _street_name_end(text: str, folded: str, start: int) -> int:
@@ -402,6 +444,12 @@ def _postal_parts_before(text: str, folded: str, start: int) -> int:
     return start
 
 
+LOWER_PLACE_BEFORE_RE = re.compile(
+    r"(?:adresse|habite|domicilie|domiciliee|demeurant|reside|residons)[ \t]*:?[ \t]+"
+    r"((?:[a-z][\w'\-]*[ \t]+){0,4}[a-z][\w'\-]*)[ \t]*,[ \t]*$"
+)
+
+
 def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
     lowercase_text = not any(ch.isupper() for ch in text[1:])
     for match in POSTCODE_RE.finditer(folded):
@@ -429,6 +477,14 @@ def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
         if before is not None and (city is None or text[start - 1 : start] == "("):
             block_start = start - (min(60, start) - before.start(1))
         parts_start = _postal_parts_before(text, folded, block_start)
+        lower_place = LOWER_PLACE_BEFORE_RE.search(folded[max(0, parts_start - 60) : parts_start])
+        if lower_place and not any(
+            w in STREET_STOP_WORDS - STREET_PARTICLES
+            for w in re.findall(r"[\w'\-]+", lower_place.group(1).lower())
+        ):
+            # « domiciliée la grange neuve, 56100 lorient »: a place named in lower case
+            parts_start -= len(lower_place.group()) - lower_place.start(1) + lower_place.start()
+            parts_start = max(0, parts_start)
         anchored = parts_start < block_start or ADDRESS_TRIGGER.search(
             folded[max(0, block_start - 40) : block_start]
         )
@@ -443,10 +499,10 @@ def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
 
 CITY_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\n:(\s]))[ \t>]*((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
-    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$"
-    r"|(?:habite|habitons|adresse|domicile|demeurant|au|a|est|:)[ \t]+"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)[ \t]*,[ \t]*$"
+    r"|(?:habite|habitons|adresse|domicile|demeurant|vis|vit|loge|au|a|est|:)[ \t]+"
     rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
-    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})[ \t]*,[ \t]*$",
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)[ \t]*,[ \t]*$",
 )
 
 
@@ -459,7 +515,7 @@ NOT_A_CITY = frozenset(
 def _city_first(text: str, folded: str, start: int) -> int:
     """« Pau, 8 rue Rose »: a city written before the street belongs to the address."""
     window = max(0, start - 60)
-    match = CITY_FIRST_RE.search(text[window:start])
+    match = CITY_FIRST_RE.search(folded[window:start])
     if not match:
         return start
     group = 1 if match.group(1) else 2
@@ -467,7 +523,9 @@ def _city_first(text: str, folded: str, start: int) -> int:
     key = fold(city).lower()
     if key in STREET_STOP_WORDS | NOT_A_CITY or key.split()[0] in STREET_STOP_WORDS | NOT_A_CITY:
         return start
-    return window + match.start(group)
+    city_start = window + match.start(group)
+    postcode = re.search(r"(?<![\w])(?:\d{2}|2[AB])[ ]?\d{3}[ \t]*,?[ \t]*$", folded[:city_start])
+    return postcode.start() if postcode else city_start
 
 
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
@@ -484,15 +542,28 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         name_end = _street_name_end(text, folded, match.end(3))
         if name_end <= match.end(3):
             continue
+        if street.lower() == "r" and number is None:
+            continue  # « r » alone is a street only after a house number
         if number is None:
             name = text[match.end(3) : name_end].strip()
             name_words = [w for w in re.split(r"[\s']+", name) if w]
             capitalised_name = any(
                 w[:1].isupper() and w.lower() not in STREET_PARTICLES for w in name_words
             )
+            # « rue des Lilas à Tulle »: a named street followed by its town
+            town_after = (capitalised_name or (triggered and lowercase_text)) and bool(
+                TOWN_AFTER_RE.match(text, name_end)
+                or CITY_AFTER_COMMA_RE.match(folded, name_end)
+                or (
+                    (town := CITY_AFTER_RE.match(folded, name_end))
+                    and CLAUSE_END_RE.match(folded, town.end(1))
+                )
+            )
+            ambiguous = street.lower() in AMBIGUOUS_STREET_TYPES  # « un mail », « le parc »
             if not (
-                (triggered and (capitalised_name or lowercase_text))
+                (triggered and (capitalised_name or (lowercase_text and not ambiguous)))
                 or (capitalised_name and STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()))
+                or town_after
             ):
                 if STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()):
                     weak.append(Entity(start, name_end, "ADDRESS"))
@@ -516,6 +587,12 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 tail = re.match(r"\s+([a-z][\w'\-]*)", folded[end:])
                 if tail and tail.group(1).lower() not in STREET_STOP_WORDS:
                     end += tail.end()
+        elif city_comma := CITY_AFTER_COMMA_RE.match(folded, end):
+            if (
+                fold(city_comma.group(1)).lower().split("-")[0]
+                not in NOT_A_CITY | STREET_STOP_WORDS
+            ):
+                end = city_comma.end(1)
         else:
             city = CITY_AFTER_RE.match(folded, end)
             if (
@@ -524,6 +601,8 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                     text[city.start(1)].isupper()
                     or lowercase_text
                     or not any(ch.isupper() for ch in text[start:end])
+                    # « rue de Verdun à reims depuis mars »: a town, then the clause ends
+                    or CLAUSE_END_RE.match(folded, city.end(1))
                 )
                 and city.group(1).split()[0].lower() not in STREET_STOP_WORDS
             ):
@@ -541,15 +620,142 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             found.append(candidate)
     extended = []
     for entity in found:
-        before = PREFIX_COMPLEMENT_RE.search(folded[max(0, entity.start - 60) : entity.start])
-        start = entity.start - len(before.group()) if before else entity.start
-        if re.match(r"\d", folded[start : start + 1]):
+        start = entity.start
+        unit = UNIT_BEFORE_NUMBER_RE.search(folded[max(0, start - 20) : start])
+        if unit:
+            start -= len(unit.group())  # « bât. 3, cité des Fleurs »: the number was the unit's
+        before = PREFIX_COMPLEMENT_RE.search(folded[max(0, start - 60) : start])
+        start = start - len(before.group()) if before else start
+        if re.match(r"\d", folded[start : start + 1]) or STREET_START_RE.match(folded, start):
             start = _city_first(text, folded, start)
         extended.append(Entity(start, entity.end, "ADDRESS"))
     extended.extend(find_postal_blocks(text, folded))
-    return _merge_adjacent(extended, folded)
+    return _merge_adjacent(
+        [_with_labelled_parts(folded, _with_city_tail(folded, e)) for e in extended], folded
+    )
 
 
+# « …, code postal 19000 Tulle », « CP : 19000 » / « Ville : Tulle » on the next lines
+LABELLED_PART_RE = re.compile(
+    r"(?:[ \t]*[,\-]?[ \t]*|[ \t]*\n[ \t>]*)(?:le[ \t]+)?"
+    r"(?:code[ \t]+postal|c\.?p\.?|ville|commune|localite)[ \t]*(?:c'est[ \t]+|est[ \t]+|:[ \t]*)?"
+    r"((?:[^\n,.;:!?]{1,40}?))(?=[ \t]*(?:$|[\n,.;!?]|(?:et|mais|merci|voila|depuis)\b))",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _with_labelled_parts(folded: str, entity: Entity) -> Entity:
+    end = entity.end
+    for _ in range(2):
+        part = LABELLED_PART_RE.match(folded, end)
+        if not part or len(part.group(1).split()) > 5:
+            break
+        end = part.end(1)
+    return entity if end == entity.end else Entity(entity.start, end, entity.label)
+
+
+SAINT_END_RE = re.compile(r"(?i:\b(?:saint|sainte|st|ste))$")
+NEXT_WORD_RE = re.compile(r"[ \t\-]+([A-Za-z][\w'’]*)")
+CITY_PARTICLE_WORD_RE = re.compile(
+    r"[ \t\-]+(?i:sur|sous|en|les|la|le|de|du|des|aux|d'|l')[ \t\-]*([A-Za-z][\w'’]*)"
+)
+# Words after « la », « le », « de »… that continue the sentence, not the town's name.
+NOT_TOWN_WORDS = frozenset(
+    [
+        "semaine",
+        "journee",
+        "veille",
+        "fin",
+        "mairie",
+        "caf",
+        "cpam",
+        "msa",
+        "poste",
+        "prefecture",
+        "rue",
+        "maison",
+        "gare",
+        "ville",
+        "plus",
+        "meme",
+        "suite",
+        "fois",
+        "date",
+        "demande",
+        "lettre",
+        "part",
+        "mois",
+        "annee",
+        "matin",
+        "soir",
+        "nuit",
+        "derniere",
+        "dernier",
+        "prochaine",
+        "prochain",
+        "depuis",
+        "dossier",
+        "loyer",
+        "proprietaire",
+        "famille",
+        "banque",
+        "porte",
+        "cle",
+        "courrier",
+        "reponse",
+        "situation",
+        "sorte",
+        "facon",
+        "manière",
+        "maniere",
+        "pension",
+        "retraite",
+        "prime",
+    ]
+)
+SPOKEN_POSTCODE_RE = re.compile(
+    rf"(?:[ \t,\-]+(?:{NUMBER_WORDS}|mille|zero))+[ \t]+[a-z][\w'’]*(?:-[\w'’]+)*",
+    re.IGNORECASE,
+)
+TOWN_IN_BRACKETS_RE = re.compile(r"[ \t]*\((?:[A-Za-z][\w'’]*(?:[ \t\-]+[\w'’]+){0,3})\)")
+REGION_AFTER_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:\(?(?i:martinique|guadeloupe|guyane|la reunion|reunion|mayotte|corse"
+    r"|france|cedex(?:[ \t]?\d{1,2})?)\)?)(?![\w])"
+)
+
+
+def _with_city_tail(folded: str, entity: Entity) -> Entity:
+    """The rest of a town's name written without hyphens (« saint yrieix la perche »,
+    « bourg en bresse »), and the region or country after it."""
+    end = entity.end
+    if SAINT_END_RE.search(folded[entity.start : end]):
+        following = NEXT_WORD_RE.match(folded, end)
+        if following and following.group(1).lower() not in NOT_TOWN_WORDS:
+            end = following.end()
+    for _ in range(2):
+        chain = CITY_PARTICLE_WORD_RE.match(folded, end)
+        if not chain or chain.group(1).lower() in NOT_TOWN_WORDS | STREET_STOP_WORDS:
+            break
+        if not re.search(r"[A-Za-z]{2,}$", folded[entity.start : end]):
+            break
+        end = chain.end()
+    spoken = SPOKEN_POSTCODE_RE.match(folded, end)
+    if spoken and "mille" in spoken.group():
+        end = spoken.end()  # « … quinze mille aurillac »: a postcode said aloud, then the town
+    town = TOWN_IN_BRACKETS_RE.match(folded, end)
+    if town and not re.search(r"\d{5}|\(", folded[entity.start : end]):
+        end = town.end()
+    region = REGION_AFTER_RE.match(folded, end)
+    if region:
+        end = region.end()
+    return entity if end == entity.end else Entity(entity.start, end, entity.label)
+
+
+UNIT_BEFORE_NUMBER_RE = re.compile(
+    r"(?<![\w])(?:b[aâ]t(?:iment)?|appartement|appart|appt?|apt|esc(?:alier)?|porte|logement"
+    r"|lot|tour|immeuble)\.?[ \t]*(?:n°[ \t]?)?$",
+    re.IGNORECASE,
+)
 PREFIX_COMPLEMENT_RE = re.compile(
     r"(?:(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
     r"|porte|logement|log\.?|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}"

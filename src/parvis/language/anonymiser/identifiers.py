@@ -69,47 +69,52 @@ PHONE_RE = re.compile(
     r"|(?<![\w+])(?:\+|00)\s?(?:2[1-9]\d|3[0-24-9]\d?|4\d|5\d\d?|6\d|9\d)(?:[ .\-]?\d){7,11}(?!\d)",
 )
 
-NIR_SEP = r"(?:\s?[.\-/]\s?|\s)?"
+NIR_SEP = r"(?:\s?[.\-/]\s?|\s{1,3})?"
 NIR_RE = re.compile(
     rf"(?<![\w])[1-478](?:{NIR_SEP}\d){{4}}{NIR_SEP}(?:\d{NIR_SEP}\d|2{NIR_SEP}[ABab])(?:{NIR_SEP}\d){{6}}"
     rf"(?:{NIR_SEP}\d{NIR_SEP}\d)?(?![\w])"
 )
 NIR_CONTEXT = re.compile(
     r"secu|securite sociale|\bnir\b|\bn\.?i\.?r\b|\bss\b|insee|carte vitale|assure social"
-    r"|immatriculation|matricule",
+    r"|immatriculation|matricule|\bassure(?:e)?\b|\bn° d'assure|numero d'assure",
     re.IGNORECASE,
 )
 TAX_CONTEXT = re.compile(
     r"fisca|\bspi\b|contribuable|impot|\bnif\b|teledeclarant|avis d'imposition", re.IGNORECASE
 )
 CAF_CONTEXT = re.compile(
-    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|\bmatricule", re.IGNORECASE
+    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|n° d'alloc|numero d'alloc|\bmatricule"
+    r"|allocations familiales",
+    re.IGNORECASE,
 )
 PLATE_CONTEXT = re.compile(
     r"immatricul|plaque|voiture|vehicule|carte grise|auto\b|moto|scooter|camion|\bpv\b|amende"
-    r"|radar|stationnement|fourriere|certificat",
+    r"|radar|stationnement|fourriere|certificat|\bimmat\b|\bcession|\bantai\b|contravention"
+    r"|flashe|garage|controle technique|camping|utilitaire|\bcg\b|crit'?air|\bants\b|permis"
+    r"|acheteur|\bfps\b|parking|conduit",
     re.IGNORECASE,
 )
 
 IBAN_RE = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ .\-]?[A-Za-z0-9]){11,34}", re.IGNORECASE)
 CARD_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){12,18}(?!\w)")
-LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){11,14}(?!\w)")
+LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:(?:[ \t]{1,2}|[.\-])?\d){11,14}(?!\w)")
 
 CAF_RE = re.compile(
     r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
-    r"(?:[^\n\d.?!]|\.(?!\s)){0,30}?(?<![\w])(\d(?:[ .\-]?\d){4,9}(?:[ ][A-Z](?![\w'’]))?)"
+    r"(?:[^\n\d.?!]|\.(?!\s)){0,50}?(?<![\w])(\d(?:[ .\-]?\d){4,9}"
+    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\d\w]|[ .\-]\d)",
     re.IGNORECASE,
 )
 TAX_RE = re.compile(
     r"(?:fiscal|fiscale|\bspi\b|contribuable|\bnif\b)"
-    r"[^\n\d.?!]{0,30}?(?<![\w])([0-3](?:[ .]?\d){12})(?![\d\w])",
+    r"[^\n\d.?!]{0,40}?(?<![\w])(\d(?:(?:[ \t]{1,3}|[.\-])?\d){11,13})(?![\d\w])",
     re.IGNORECASE,
 )
 
 _PLATE_LETTERS = "A-HJ-NP-TV-Z"
 PLATE_RE = re.compile(
-    rf"(?<![\w])([{_PLATE_LETTERS}]{{2}})([ \-]?)(\d{{3}})([ \-]?)"
+    rf"(?<![\w])([{_PLATE_LETTERS}]{{2}})([ .\-]?)(\d{{3}})([ .\-]?)"
     rf"([{_PLATE_LETTERS}]{{2}})(?![\w])",
     re.IGNORECASE,
 )
@@ -256,23 +261,59 @@ def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(match.start(), end, "PHONE")
 
 
+_KEY_WORDS = (
+    r"(?:zero[ \t]+)?(?:(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize"
+    r"|quatorze|quinze|seize|vingts?|trente|quarante|cinquante|soixante|et)"
+    r"(?:[ \t-]+|(?![\w]))){1,5}"
+)
 NIR_KEY_AFTER_RE = re.compile(
-    r"[ \t]*[-,/]?[ \t]*(?:cle|clef|key)[ \t]*:?[ \t]*\d{2}(?!\d)", re.IGNORECASE
+    r"[ \t]*[-,/(]?[ \t]*(?:et[ \t]+)?(?:(?:la|sa)[ \t]+)?(?:cle|clef|key)[ \t]*:?[ \t]*"
+    rf"(?:\d{{2}}(?!\d)|{_KEY_WORDS})\)?",
+    re.IGNORECASE,
 )
 
 
 def find_nirs(text: str, folded: str) -> Iterable[Entity]:
     for entity in _find_nirs(text, folded):
         key = NIR_KEY_AFTER_RE.match(folded, entity.end)
-        yield Entity(entity.start, key.end(), "NIR") if key else entity
+        if key is None:
+            yield entity
+            continue
+        end = key.end()
+        while end > entity.end and folded[end - 1] in " \t-":
+            end -= 1
+        if folded[end - 1] == ")" and "(" not in folded[entity.end : end]:
+            end -= 1
+        yield Entity(entity.start, end, "NIR")
+
+
+# A NIR copied with a digit too many or too few, right after its name.
+# Right after its name, any run of 12 to 16 digits is the number, even when it was copied
+# with a digit too many or too few, or does not follow the NIR's structure.
+LOOSE_NIR_RE = re.compile(r"(?<![\w])\d(?:(?:[ \t]{1,3}|[ \t]?[.\-/_][ \t]?)?\d){11,15}(?![\w])")
+NIR_NEAR_CONTEXT = re.compile(
+    r"(?:secu|securite sociale|\bnir\b|\bss\b|insee|carte vitale|assure social|n° d'assure"
+    r"|numero d'assure)[^\n\d]{0,40}$",
+    re.IGNORECASE,
+)
 
 
 def _find_nirs(text: str, folded: str) -> Iterable[Entity]:
+    for match in LOOSE_NIR_RE.finditer(folded):
+        compact, offsets = _compact(folded, match.start(), match.end())
+        if 12 <= len(compact) <= 16 and NIR_NEAR_CONTEXT.search(
+            folded[max(0, match.start() - 80) : match.start()]
+        ):
+            yield Entity(offsets[0], offsets[-1] + 1, "NIR")
     for match in NIR_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
         if len(compact) == 15:
             if (
                 nir_valid(compact)
+                # sex, then fourteen characters: no other number has this shape
+                or re.fullmatch(
+                    r"[12]\d{2}(?:0[1-9]|1[0-2]|[2-9]\d)(?:\d{2}|2A|2B)\d{8}", compact.upper()
+                )
                 or (
                     (_context(folded, match.start(), NIR_CONTEXT) or NIR_CONTEXT.search(folded))
                     and re.fullmatch(r"[1-478]\d{2}(0[1-9]|1[0-2]|[2-9]\d)", compact[:5])
@@ -345,6 +386,8 @@ def _card_in(digits: str) -> int:
 def find_cards(text: str, folded: str) -> Iterable[Entity]:
     for match in CARD_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
+        if len(compact) == 13 and _context(folded, match.start(), TAX_CONTEXT, 80):
+            continue  # a tax number that happens to pass Luhn
         # The run may start with other digits (« 12 4000 0000 0000 0002 »): also try from
         # each group boundary, where a separator precedes the digit.
         starts = [0] + [i for i in range(1, len(compact)) if offsets[i] - offsets[i - 1] > 1]
@@ -359,27 +402,48 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
 # the letter some caisses add; never part of a longer number, an amount or a date.
 BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
-    r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}"
-    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})(?:[ ][A-Z](?![\w'’]))?)"
-    r"(?![\w,/-]|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
+    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})"
+    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
+    # a comma ends the number unless a decimal part follows (« 1234567,50 »)
+    r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )
 CAF_TEXT_CONTEXT = re.compile(
-    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b", re.IGNORECASE
+    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b|\baah\b|\bpaje\b|\bals\b|\balf\b"
+    r"|\bars\b|\basf\b|prime d'activite|aide au logement|allocations? familiales"
+    r"|complement familial|allocation de rentree",
+    re.IGNORECASE,
 )
 
 
 # « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text.
 NUMBERED_RE = re.compile(
-    r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?\s*:?\s*(?:est\s+)?(?:le\s+)?"
-    r"(\d(?:[ .\-]?\d){4,8})(?![\w,/*-]|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?"
+    r"[^\n\d€]{0,25}?(?<![\w])"
+    r"(\d(?:[ .\-]?\d){4,8}"
+    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
+    r"(?![\w/*-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    re.IGNORECASE,
+)
+
+
+# « 1234567 c'est mon numéro allocataire »: the number before its name
+CAF_BEFORE_NAME_RE = re.compile(
+    r"(?<![\w.,/€+(-])(?<!\d[ .])(\d(?:[ .]?\d){5,7})(?![\w,/-]|[ .]?\d)"
+    r"(?=[^\n\d.?!]{0,30}(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b))",
     re.IGNORECASE,
 )
 
 
 def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
+    if CAF_CONTEXT.search(folded):
+        for match in CAF_BEFORE_NAME_RE.finditer(folded):
+            yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
     for match in CAF_RE.finditer(folded):
         digits = re.sub(r"\D", "", match.group(1))
+        if len(digits) == 5 and re.match(r"[ \t]+[A-Z]", folded[match.end(1) :]):
+            continue  # a postcode and its town
         if 5 <= len(digits) <= 10:
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
     # a seven-digit number in a text about the CAF or the MSA is the allocataire number,
@@ -401,19 +465,21 @@ def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(offsets[0], offsets[-1] + 1, "TAX_NUMBER")
 
 
+ANY_PLATE_RE = re.compile(
+    r"(?<![\w])([A-Z]{2})([ .\-]?)(\d{3})([ .\-]?)([A-Z]{2})(?![\w])", re.IGNORECASE
+)
+
+
 def find_plates(text: str, folded: str) -> Iterable[Entity]:
-    for match in PLATE_RE.finditer(folded):
+    # a plate written by hand may use letters the registration never gives (I, O, U); the
+    # vehicle may be named before or after it
+    context: bool | None = None
+    for match in ANY_PLATE_RE.finditer(folded):
         letters = match.group(1) + match.group(5)
         separators = match.group(2) + match.group(4)
-        upper = letters.isupper()
-        if match.group(1).upper() == "SS":
-            continue
-        if (
-            upper
-            or "-" in separators
-            or (separators == "" and _context(folded, match.start(), PLATE_CONTEXT, 80))
-            or _context(folded, match.start(), PLATE_CONTEXT, 80)
-        ):
+        if context is None:
+            context = bool(PLATE_CONTEXT.search(folded))
+        if context or (match.group(1).upper() != "SS" and (letters.isupper() or "-" in separators)):
             yield Entity(match.start(), match.end(), "PLATE")
     for match in OLD_PLATE_RE.finditer(text):
         if _context(folded, match.start(), PLATE_CONTEXT, 80):

@@ -149,6 +149,7 @@ class Tokens:
 
     def __init__(self, text: str, folded: str, lexicon: NameLexicon, places: frozenset[str]):
         self.text = text
+        self.lexicon = lexicon
         self.items: list[Token] = []
         previous_end = 0
         for match in TOKEN_RE.finditer(text):
@@ -221,6 +222,10 @@ def _token(
         if key in PARTICLES:
             known = first = False
         common_any = key in GLUE or lexicon.word_like(key, typos=False)
+        if common_any and "-" in key and any(p in lexicon.first_names for p in parts):
+            # « marie-lourdes », « line-rose »: a compound first name, not two words
+            common_any = key in GLUE
+            first = known = True
         # typos only count in lower case (« Santoni » is a name, « drooit » a typo), never
         # for listed names (« julie » is no typo of « jolie »)
         typo = (
@@ -366,6 +371,9 @@ INTRO_SEQUENCES = (
     ("mon", "prenom", "c'", "est"),
     ("mon", "prenom", ":"),
     ("moi", "c'", "est"),
+    ("ce", "moi"),
+    ("c", "moi"),
+    ("cest", "moi"),
     ("moi", "c"),
     ("moi", "cest"),
     ("de", "la", "part", "de"),
@@ -406,6 +414,17 @@ TALK_SEQUENCES = (
     ("le", "nom"),
     ("parle", "a"),
     ("parle", "avec"),
+    ("heberge", "chez"),
+    ("hebergee", "chez"),
+    ("heberges", "chez"),
+    ("recu", "par"),
+    ("recue", "par"),
+    ("recus", "par"),
+    ("suivi", "par"),
+    ("suivie", "par"),
+    ("vu", "avec"),
+    ("passe", "voir"),
+    ("passee", "voir"),
     ("parler", "a"),
     ("parler", "avec"),
     ("j'", "ai", "eu"),
@@ -538,6 +557,8 @@ def find_people(
     found.extend(_name_lines(text, folded, tokens))
     found.extend(_spelling_alphabet(folded))
     found.extend(_form_lines(folded, tokens))
+    found.extend(_speaker_labels(text, tokens))
+    found.extend(_final_signature(tokens))
     found.extend(_before_roles(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
@@ -570,6 +591,8 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         if key in {"m", "me"} and not (key == "me" and token.cap):
             # « m » in lower case or « Me » (maître): only before an unknown word or a name
             following = tokens[index + 1]
+            if following.key in PARTICLES and index + 2 < len(tokens):
+                following = tokens[index + 2]  # « m dos santos », « m le goff »
             if key == "m" and ((following.common_any or following.typo) and not following.known):
                 continue
             if key == "me":
@@ -654,15 +677,33 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             end = name_run(tokens, start, strength)
             if weak and end > start and sequence[0] in GREETINGS and _greeted(tokens, start, end):
                 pass  # « Bonsoir Victoire ! », « Bonjour Claire, »
+            elif (
+                sequence in INTRO_AFTER_GREETING
+                and index
+                and keys[index - 1] in GREETINGS | {"allo", "oui", "re"}
+                and _greeted_word(tokens, start)
+                and tokens[start].first
+            ):
+                end = start + 1  # « bonsoir c'est aurore, j'attends toujours »
             elif weak and end > start:
                 end = _confirm_weak(tokens, start, end)
-            elif strength == MEDIUM and end > start:
+            elif (
+                strength == MEDIUM
+                and end > start
+                # « et le prénom dragana »: after « nom » / « prénom », a word that is no
+                # French word is the name
+                and not (
+                    sequence[-1] in {"nom", "prenom"}
+                    and all(not t.common_any for t in tokens.items[start:end])
+                )
+            ):
                 end = _confirm_medium(tokens, start, end)
             if end > start:
                 yield _entity(tokens, start, end)
 
 
 GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
+INTRO_AFTER_GREETING = frozenset({("c'", "est"), ("c", "est"), ("cest",), ("c",)})
 
 
 def _greeted_word(tokens: Tokens, start: int) -> bool:
@@ -726,6 +767,8 @@ def _confirm_weak(tokens: Tokens, start: int, end: int) -> int:
         return end
     if unknown and _right_context(tokens, end):
         return end
+    if all(not t.common_any and len(t.key) > 2 for t in run) and _right_context(tokens, end):
+        return end  # « c bintou de l'accueil qui m'a dit »: a typo-like word still
     return start
 
 
@@ -787,7 +830,9 @@ def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
                 or ((token.cap or token.upper) and token.known)
             ):
                 break
-            if token.domain or token.key in GLUE or token.key in SMS_WORDS or token.typo:
+            if token.domain or token.key in GLUE or token.key in SMS_WORDS:
+                break
+            if token.typo and not (start < index and tokens[start].known):
                 break
             start -= 1
         while start < index and tokens[start].key in PARTICLES:
@@ -846,6 +891,13 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
                 break
             if not (candidate.cap or candidate.upper) and not tokens.lowercase:
                 break
+            if tokens.lowercase and (
+                (candidate.common_any and not candidate.known)
+                or candidate.typo
+                or candidate.key in SMS_WORDS
+            ):
+                # « mikel nakamura dossier bloqué »: the name ends at the first French word
+                break
             end += 1
         while end > index and tokens[end - 1].key in PARTICLES:
             end -= 1
@@ -854,7 +906,15 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
             continue
         run = tokens.items[index:end]
         if _shape_is_name(tokens, index, run):
-            yield _entity(tokens, index, end)
+            start = index
+            if (
+                start
+                and tokens[start - 1].upper
+                and tokens[start - 1].key in PARTICLES
+                and tokens[start].gap == " "
+            ):
+                start -= 1  # « LE SQUEREN Hayet »: a particle in capitals opens the name
+            yield _entity(tokens, start, end)
         index = end
 
 
@@ -883,6 +943,30 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     previous = tokens[index - 1].key if index else ""
     unknown = [t for t in words if not t.common_any and not t.place]
     known = [t for t in words if t.known]
+    name_like = [t for t in words if t.known or (not t.common_any and not t.place)]
+    if (
+        len(run) == 1
+        and sentence_start
+        and (
+            (run[0].cap and not run[0].upper) or (tokens.lowercase and run[0].key not in SMS_WORDS)
+        )
+    ):
+        # « Kheira est très gentille », « Nathalie m'a dit »: a capitalised first name
+        # opening a sentence, then a verb; a listed one, or one that is no French word
+        # even with a typo
+        word = run[0]
+        following = tokens[index + 1].key if index + 1 < len(tokens) else ""
+        if (
+            following in SENTENCE_VERBS
+            and not word.common_any
+            and not word.place
+            and not word.domain
+            and (
+                word.first
+                or (len(word.key) > 3 and not tokens.lexicon.word_like(word.key, typos=True))
+            )
+        ):
+            return True
     if tokens.lowercase:
         if len(words) >= 2 and (
             all(
@@ -896,15 +980,15 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
         return False
     mixed_caps = any(t.upper for t in words) and any(t.cap and not t.upper for t in words)
     if len(words) >= 2:
-        if mixed_caps and len(unknown) + len(known) == len(words):
+        if mixed_caps and len(name_like) == len(words):
             return True
         if sentence_start:
             return (
-                len(unknown) + len(known) == len(words)
+                len(name_like) == len(words)
                 and (len(known) >= 1 or len(unknown) == len(words))
                 and not any(t.upper and len(t.key) <= 4 for t in words)
             )
-        return len(unknown) + len(known) == len(words)
+        return len(name_like) == len(words)
     word = words[0]
     if sentence_start and word.first and not word.common_any and len(run) == 1:
         # « Karim est très gentil », « Nathalie m'a dit »: a listed first name, then a verb
@@ -1013,7 +1097,7 @@ def _before_spelling(tokens: Tokens, folded: str) -> Iterable[Entity]:
 
 
 SPELLING_FILLERS = _words(
-    "alors donc euh voila voilà ça ca s' ecrit écrit j' epelle épelle je vous l' :"
+    "alors donc euh voila voilà ça ca s' ecrit écrit j' epelle épelle je vous l' : ,"
 )
 
 
@@ -1079,6 +1163,8 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         return
     for match in FORM_LINE_RE.finditer(folded):
         label = match.group("label")
+        if fold(label).strip(" >").lower() in SPEAKERS:
+            continue  # « Agent : Caisse d'allocations… » is a speaker's turn, not a form
         if not PERSON_LABEL_RE.search(label) or NOT_PERSON_LABEL_RE.search(label):
             continue
         start = 0
@@ -1089,6 +1175,69 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         end = name_run(tokens, start, STRONG)
         if end > start:
             yield _entity(tokens, start, end)
+
+
+QUOTE_START_RE = re.compile(
+    r"(?:-{2,}|_{3,}|de\s*:|from\s*:|le\s.{0,80}a\s+ecrit|envoye\s*:)", re.IGNORECASE
+)
+SPEAKER_RE = re.compile(
+    r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+){0,2})"
+    r"[ \t]*(?:\([^)\n]{1,30}\)|[-–][ \t]*[\w' ]{2,30})?[ \t]*:(?!\d)",
+    re.MULTILINE,
+)
+# Speaker labels that are a role, not a person.
+SPEAKERS = _words(
+    """agent agente appelant appelante usager usagere usagère client cliente conseiller
+    conseillere conseillère vous moi interlocuteur interlocutrice operateur operatrice
+    opérateur opératrice systeme système bot assistant assistante accueil standard
+    allocataire assure assuré assuree assurée demandeur demandeuse message objet nom prenom
+    prénom adresse tel tél telephone téléphone date email mail courriel de à a cc re tr fwd
+    ps nb pj"""
+)
+
+
+def _final_signature(tokens: Tokens) -> Iterable[Entity]:
+    """« ok merci bcp ! tiphaine »: one or two words closing a message after « ! », « . »
+    or « , », each a listed first name or no French word, not even with a typo."""
+    items = tokens.items
+    end = len(items)
+    while end and items[end - 1].text in {".", "!"}:
+        end -= 1
+    start = end
+    while start and end - start < 2 and items[start - 1].word:
+        start -= 1
+    if start == end or start == 0 or items[start - 1].text not in {"!", ".", ",", "?"}:
+        return
+    run = items[start:end]
+    if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in run):
+        return
+    if all((t.first and not t.common_any) or not (t.common_any or t.typo) for t in run) and any(
+        t.first or len(t.key) > 3 for t in run
+    ):
+        yield _entity(tokens, start, end)
+
+
+def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:
+    """« Léa (conseillère) : … », « Nadia - CAF : … »: a name as a chat or call speaker."""
+    if ":" not in text:
+        return
+    by_start = {t.start: i for i, t in enumerate(tokens.items)}
+    for match in SPEAKER_RE.finditer(text):
+        index = by_start.get(match.start("name"))
+        if index is None:
+            continue
+        end = index
+        while end < len(tokens) and tokens[end].end <= match.end("name"):
+            end += 1
+        run = tokens.items[index:end]
+        if not run or any(
+            not t.word or t.key in SPEAKERS or t.domain or t.key in GLUE or t.place for t in run
+        ):
+            continue
+        if all((t.first or t.known) or not (t.common_any or t.typo) for t in run) and any(
+            t.first or not t.common_any for t in run
+        ):
+            yield _entity(tokens, index, end)
 
 
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
@@ -1117,8 +1266,8 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             run.append(token)
         while run and not run[-1].word and run[-1].text in {".", ",", "!"}:
             run.pop()
-        if run and run[0].key in CIVILITIES:
-            run = run[1:]
+        if run and run[0].key in CIVILITIES and not (run[0].text == "M." and len(run) == 2):
+            run = run[1:]  # « M. Mbappé-Ndongo » under a message: « M. » may be an initial
         words = [t for t in run if t.key not in PARTICLES and not _is_initial(t)]
         if not words or len(run) > 5 or any(not t.word for t in run):
             continue
@@ -1133,12 +1282,27 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         last_line = not any(
             folded[a:b].strip() for a, b in lines[number + 1 :] if a < end_of_message
         )
+        if not last_line:
+            # the line right before a forwarded or quoted message (« -----Message
+            # d'origine----- », « De : … », « Le …, X a écrit : »)
+            following_line = next(
+                (folded[a:b].strip() for a, b in lines[number + 1 :] if folded[a:b].strip()), ""
+            )
+            last_line = bool(QUOTE_START_RE.match(following_line))
         nameish = all(
             (t.cap or t.upper or tokens.lowercase or answer)
             and not t.domain
             and not t.place
             and (t.known or not (t.common_any or t.typo))
             for t in words
+        ) or (
+            # the answer to « votre nom ? »: two or three words, even French ones
+            answer
+            and 2 <= len(words) <= 3
+            and all(
+                t.word and not t.domain and t.key not in GLUE and t.key not in SMS_WORDS
+                for t in words
+            )
         )
         if not nameish:
             continue
@@ -1156,8 +1320,19 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             or (last_line and number > 0 and len(words) <= 3)
         ):
             continue
-        if len(words) == 1 and not (words[0].known or answer or in_signature):
-            continue
+        # a word alone on the last line, under the message: a first name that is no
+        # French word, not even with a typo (« Mereana »)
+        if len(words) == 1 and not (words[0].known or answer or in_signature):  # noqa: SIM102
+            if not (
+                last_line
+                and number > 0
+                and words[0].cap
+                and not words[0].upper
+                and len(words[0].key) > 2
+                and not tokens.lexicon.word_like(words[0].key, typos=True)
+                and folded[lines[number - 1][0] : lines[number - 1][1]].strip()[-1:] in ".!,?"
+            ):
+                continue
         yield Entity(run[0].start, run[-1].end, "PERSON")
 
 
@@ -1183,9 +1358,20 @@ def _spelling_alphabet(folded: str) -> Iterable[Entity]:
 def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     """« Karim, mon conseiller, … », « Mme X, l'assistante sociale »: a name in apposition."""
     for index, key in enumerate(keys):
-        if key not in ROLES or index < 3 or keys[index - 1] not in ROLE_DETERMINERS:
+        if key not in ROLES or index < 2 or keys[index - 1] not in ROLE_DETERMINERS:
             continue
-        if keys[index - 2] != ",":
+        if keys[index - 2] != "," or index < 3:
+            # « claire ma conseillère est partie »: a name opening the sentence, no comma
+            name = tokens[index - 2]
+            if not (
+                tokens.sentence_start(index - 2)
+                and name.word
+                and name.first
+                and not name.domain
+                and name.key not in GLUE
+            ):
+                continue
+            yield _entity(tokens, index - 2, index - 1)
             continue
         end = index - 2
         start = end
@@ -1194,7 +1380,9 @@ def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             if start < end and ("\n" in tokens[start].gap or not tokens[start].gap):
                 break
             if not _nameish(token, MEDIUM, tokens.lowercase, 1) or (
-                not (token.cap or token.upper) and not token.known
+                not (token.cap or token.upper)
+                and not token.known
+                and (token.common_any or token.typo or token.key in SMS_WORDS)
             ):
                 break
             start -= 1
@@ -1223,6 +1411,8 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
         i = index + 1
         while i + 1 < len(tokens) and tokens[i].key in {"et", ","}:
             start = i + 1
+            if tokens[i].key == "et" and tokens[start].key == "de" and start + 1 < len(tokens):
+                start += 1  # « la maman de noa et de lyam »
             end = name_run(tokens, start, MEDIUM, max_words=3)
             if end == start:
                 break

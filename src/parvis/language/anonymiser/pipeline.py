@@ -82,6 +82,21 @@ def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
     ]
 
 
+TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
+
+
+def with_trailing_initials(text: str, entities: list[Entity]) -> list[Entity]:
+    """« Sophie M. de l'accueil »: the initial of the last name belongs to the name."""
+    starts = {e.start for e in entities}
+    out = []
+    for entity in entities:
+        initial = TRAILING_INITIAL_RE.match(text, entity.end) if entity.label == "PERSON" else None
+        if initial and not any(entity.end < s < initial.end() for s in starts):
+            entity = Entity(entity.start, initial.end(), entity.label)
+        out.append(entity)
+    return out
+
+
 class Anonymiser:
     """Rules plus an optional spaCy pipeline (``ner`` only) and a name lexicon."""
 
@@ -128,6 +143,6 @@ class Anonymiser:
                         candidates[index].append(Entity(span[0], span[1], "PERSON"))
         results = []
         for text, found in zip(texts, candidates, strict=True):
-            entities = resolve(drop_namesakes(text, found))
+            entities = with_trailing_initials(text, resolve(drop_namesakes(text, found), text))
             results.append((mask(text, entities), entities))
         return results

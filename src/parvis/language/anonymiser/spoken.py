@@ -19,6 +19,7 @@ from parvis.language.anonymiser.identifiers import (
     CAF_CONTEXT,
     IBAN_LENGTHS,
     NIR_CONTEXT,
+    NIR_KEY_AFTER_RE,
     TAX_CONTEXT,
     luhn_valid,
 )
@@ -36,7 +37,7 @@ NUMBER_WORD = (
 # A run of number words and digits, with the separators people put between groups.
 FILLER = r"euh+|heu+|hum+|alors|attendez|attends|donc|pardon|voila"
 SPOKEN_RUN_RE = re.compile(
-    rf"(?<![\w])(?:(?:{NUMBER_WORD}|\d{{1,4}}|cle|clef|[ab](?=[\s,]))"
+    rf"(?<![\w])(?:(?:{NUMBER_WORD}|\d{{1,4}}|cle|clef|double|[ab](?=[\s,]))"
     rf"(?:[\s,.\-]+(?:(?:{FILLER})[\s,.\-]+)*|$))+",
     re.IGNORECASE,
 )
@@ -128,7 +129,16 @@ SKIPPED = frozenset(
 
 
 def _words_of(run: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[a-z]+|\d+", run, re.IGNORECASE)]
+    words = [w.lower() for w in re.findall(r"[a-z]+|\d+", run, re.IGNORECASE)]
+    # « double sept » is said for « sept sept »
+    out: list[str] = []
+    for index, word in enumerate(words):
+        if word == "double":
+            if index + 1 < len(words) and words[index + 1] in UNITS:
+                out.append(words[index + 1])
+            continue
+        out.append(word)
+    return out
 
 
 def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -147,7 +157,7 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
         start, end = _trim(folded, match.start(), match.end())
         words = _words_of(folded[start:end])
         spoken = [w for w in words if not w.isdigit() and w not in SKIPPED | {"et"}]
-        if len(spoken) < 3 or len(words) < 4:
+        if len(words) < 4 or not spoken:
             continue
         # commas mark the groups people say (« neuf cinq cinq, cent quatre-vingt-douze »)
         digits = "".join(
@@ -155,8 +165,18 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
             for chunk in folded[start:end].split(",")
         )
         before = folded[max(0, start - 80) : start]
+        if len(spoken) < 3 and not (
+            # « un 85 03 75 123 456 clé 78 »: digits and a word or two, after its name
+            13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before)
+        ):
+            continue
         if len(digits) >= 10 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before):
             # a NIR read aloud, even when a group was misread or misspoken
+            key = NIR_KEY_AFTER_RE.match(folded, end)
+            if key:
+                end = key.end()
+                while end > start and not folded[end - 1].isalnum():
+                    end -= 1
             yield Entity(start, end, "NIR")
         elif len(digits) == 13 and TAX_CONTEXT.search(folded):
             yield Entity(start, end, "TAX_NUMBER")
@@ -165,7 +185,7 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
         elif 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
             yield Entity(start, end, "NIR")
         elif (5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:])) or (
-            len(digits) == 7 and CAF_CONTEXT.search(folded)
+            6 <= len(digits) <= 8 and CAF_CONTEXT.search(folded)
         ):
             yield Entity(start, end, "CAF_NUMBER")
 

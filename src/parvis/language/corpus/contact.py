@@ -237,6 +237,19 @@ STREETS_BARE = [
     "chemin Source",
     "rue Poste",
 ]
+# Towns of several words: people write them with or without hyphens, in lower case.
+LONG_TOWNS = [
+    ("87500", "Saint-Yrieix-la-Perche"),
+    ("01000", "Bourg-en-Bresse"),
+    ("78100", "Saint-Germain-en-Laye"),
+    ("85000", "La Roche-sur-Yon"),
+    ("19200", "Saint-Angel"),
+    ("64500", "Saint-Jean-de-Luz"),
+    ("62200", "Boulogne-sur-Mer"),
+    ("13200", "Arles"),
+]
+REGIONS = {"97": ["Martinique", "Guadeloupe", "La Réunion", "Guyane", "Mayotte"]}
+UNITS = ["bât. 3", "Bât. B", "appt 12", "appartement 4", "bâtiment C", "porte 6"]
 LIEUX_DITS = [
     "lieu-dit Kerbastard",
     "Le Bourg",
@@ -347,6 +360,42 @@ def address(rng: random.Random, style: str) -> str:
                 f"{said} {street} {spoken_postcode} {city.lower()}",
             ]
         )
+    if style == "no_number":
+        # « rue des Lilas à Tulle »: a named street and its town, no house number
+        named = re.sub(r"^\d+\s*", "", rng.choice(STREETS_NAMED))
+        return rng.choice([f"{named} à {city}", f"{named}, {city}", f"{named} à {city.lower()}"])
+    if style == "long_town":
+        town_postcode, town = rng.choice(LONG_TOWNS)
+        street = rng.choice(STREETS_NAMED + STREETS_BARE)
+        written = town.replace("-", " ") if rng.random() < 0.6 else town
+        if rng.random() < 0.5:
+            written = strip_accents(written.lower())
+        return rng.choice(
+            [
+                f"{number} {street} {town_postcode} {written}",
+                f"{number} {street} à {written}",
+                f"{number} {street} ({town})",
+            ]
+        )
+    if style == "unit_first":
+        street = rng.choice(STREETS_NAMED + STREETS_BARE)
+        return rng.choice(
+            [
+                f"{rng.choice(UNITS)}, {number} {street}, {postcode} {city}",
+                f"{rng.choice(UNITS)} {number} {street} à {city}",
+                f"{rng.choice(UNITS)}, {rng.choice(OVERSEAS_PLACES).split(',')[0]}, {postcode} {city}",
+            ]
+        )
+    if style == "region":
+        place_postcode, place = rng.choice(OVERSEAS_CITIES[:9] + OVERSEAS_CITIES[12:])
+        region = rng.choice(REGIONS["97"])
+        street = rng.choice(STREETS_NAMED + OVERSEAS_PLACES[:4])
+        return f"{number} {street}, {place_postcode} {place}, {region}"
+    if style == "sms_r":
+        named = re.sub(
+            r"^\d+\s*rue\s", "", rng.choice([s for s in STREETS_NAMED if " rue " in f" {s} "])
+        )
+        return strip_accents(f"{number} r {named} {postcode} {city}".lower())
     if style == "multiline":
         street = rng.choice(STREETS_NAMED + STREETS_BARE)
         head = rng.choice(["", "", "Bât. C, appt 12\n", "Résidence Les Tilleuls\n"])
@@ -372,7 +421,19 @@ def nir(rng: random.Random) -> str:
 def nir_loose(value: str, rng: random.Random) -> str:
     parts = [value[0], value[1:3], value[3:5], value[5:7], value[7:10], value[10:13], value[13:]]
     style = rng.choice(
-        ["key_word", "key_dash", "dots", "dashes", "key_apart", "no_key", "pairs", "compact_key"]
+        [
+            "key_word",
+            "key_dash",
+            "dots",
+            "dashes",
+            "key_apart",
+            "no_key",
+            "pairs",
+            "compact_key",
+            "key_brackets",
+            "double_spaces",
+            "wrong_key",
+        ]
     )
     if style == "key_word":
         return (
@@ -390,6 +451,13 @@ def nir_loose(value: str, rng: random.Random) -> str:
         return " ".join(parts[:-1])
     if style == "compact_key":
         return "".join(parts[:-1]) + "/" + parts[-1]
+    if style == "key_brackets":
+        return " ".join(parts[:-1]) + f" (clé {parts[-1]})"
+    if style == "double_spaces":
+        return "  ".join(parts)
+    if style == "wrong_key":
+        # copied by hand: the key no longer holds
+        return " ".join(parts[:-1]) + f" {(int(parts[-1]) + rng.randrange(1, 90)) % 97:02d}"
     flat = value
     return " ".join(flat[i : i + 2] for i in range(0, 14, 2)) + flat[14:]
 
@@ -413,12 +481,26 @@ def nir_spoken(value: str, rng: random.Random) -> str:
     return rng.choice([" ", ", ", " "]).join(said)
 
 
+def nir_mixed(value: str, rng: random.Random) -> str:
+    """Digits said with a word or two (« un 85 03 75 123 456, et la clé soixante-dix-huit »)."""
+    parts = [value[0], value[1:3], value[3:5], value[5:7], value[7:10], value[10:13], value[13:]]
+    head = ("un" if parts[0] == "1" else "deux") + " " + " ".join(parts[1:-1])
+    key = rng.choice([f"clé {parts[-1]}", f"et la clé {words_99(int(parts[-1]))}"])
+    return f"{head}, {key}" if rng.random() < 0.5 else f"{head} {key}"
+
+
 def caf_number(rng: random.Random) -> str:
     return str(rng.randrange(1, 10)) + "".join(str(rng.randrange(10)) for _ in range(6))
 
 
 def caf_loose(value: str, rng: random.Random) -> str:
-    style = rng.choice(["plain", "plain", "split3", "pairs", "dots", "letter"])
+    style = rng.choice(
+        ["plain", "plain", "split3", "pairs", "dots", "letter", "glued", "one_three_three"]
+    )
+    if style == "glued":
+        return value + rng.choice("ABCDEFGH")
+    if style == "one_three_three":
+        return f"{value[0]} {value[1:4]} {value[4:]}"
     if style == "split3":
         return f"{value[:3]} {value[3:]}"
     if style == "pairs":
@@ -579,6 +661,7 @@ def plate(rng: random.Random) -> str:
             f"{a}{n}{b}".lower(),
             f"{a}-{n}-{b}".lower(),
             f"{a} {n}-{b}",
+            f"{a}.{n}.{b}",
         ]
     )
 
@@ -730,6 +813,12 @@ def slot_value(name: str, state: TextState) -> tuple[str | None, str]:
         "ADDRESS_ABBREV": lambda: ("ADDRESS", address(rng, "abbrev")),
         "ADDRESS_CAPS": lambda: ("ADDRESS", address(rng, "named").upper()),
         "ADDRESS_SPOKEN": lambda: ("ADDRESS", address(rng, "spoken")),
+        "ADDRESS_NO_NUMBER": lambda: ("ADDRESS", address(rng, "no_number")),
+        "ADDRESS_LONG_TOWN": lambda: ("ADDRESS", address(rng, "long_town")),
+        "ADDRESS_UNIT": lambda: ("ADDRESS", address(rng, "unit_first")),
+        "ADDRESS_REGION": lambda: ("ADDRESS", address(rng, "region")),
+        "ADDRESS_SMS": lambda: ("ADDRESS", address(rng, "sms_r")),
+        "NIR_MIXED": lambda: ("NIR", nir_mixed(state.nir, rng)),
         "ADDRESS_OVERSEAS": lambda: (
             "ADDRESS",
             address(rng, rng.choice(["overseas", "po_box", "lieu_dit"])),
@@ -1166,6 +1255,34 @@ TEMPLATES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+TEMPLATES["second_pass"] = [
+    # issue 12, second pass: shapes the first generator did not write
+    ("sms", "jhabite {ADDRESS_NO_NUMBER} depuis mars"),
+    ("chat", "envoyez le courrier {ADDRESS_NO_NUMBER} svp"),
+    ("sms", "mon adresse {ADDRESS_LONG_TOWN}"),
+    (
+        "courriel",
+        "Bonjour,\nJe vous écris depuis mon nouveau logement au {ADDRESS_LONG_TOWN}.\n{CORE}",
+    ),
+    ("formulaire", "Adresse : {ADDRESS_UNIT}\n{CORE}"),
+    ("chat", "j'habite {ADDRESS_REGION}, {CORE}"),
+    ("sms", "jhabite au {ADDRESS_SMS}"),
+    ("chat", "mon numéro de sécu : {NIR}"),
+    ("transcription", "Agent : votre numéro de sécu\nAppelant : alors c'est le {NIR_MIXED}"),
+    ("sms", "je suis a la caf depuis 2010, mon numero : {CAF}, jai rien recu"),
+    ("chat", "{CAF} c'est mon numéro allocataire"),
+    ("courriel", "Bonjour,\nMon numéro fiscal (sur l'avis d'impôt) : {TAX}\n{CORE}"),
+    ("chat", "j'ai vendu ma voiture, plaque {PLATE}, et l'acheteur n'a rien fait"),
+    ("chat", "{A.first} est très gentille mais le dossier n'avance pas"),
+    ("sms", "{A.lower_first} ma conseillère est partie"),
+    ("chat", "j'ai été reçue par {W.lower} à l'accueil, {CORE}"),
+    ("sms", "slt cé moi {P.lower_first}, ma demande avance ?"),
+    ("sms", "je suis la maman de {P.lower_first} et de {A.lower_first}"),
+    ("courriel", "Bonjour,\n{CORE}\nMerci de me rappeler.\n{P.first}"),
+    ("formulaire", "{P.LAST_first}, né le {BIRTH}\n{CORE}"),
+    ("transcription", "Agent : votre nom ?\nAppelant : {P.CAPS_last}, {P.spelled}"),
+]
+
 # Clean texts: nothing to mask, with the words that look like names or numbers.
 CLEAN = [
     ("sms", "jai perdu mon parapluie rose a l'accueil de la caf"),
@@ -1256,6 +1373,12 @@ CLEAN = [
         "chat",
         "Pierre qui roule n'amasse pas mousse, moi j'ai déménagé trois fois, la CAF s'y perd.",
     ),
+    ("sms", "la rue etait bloquee par les travaux je suis pas venu au rdv"),
+    ("chat", "Je suis à la rue depuis deux mois, la CAF ne répond pas."),
+    ("courriel", "Bonjour,\nFait à Limoges, le 3 avril 2025.\nMerci de votre retour."),
+    ("chat", "j'ai une rose dans mon jardin et une pierre tombale à payer, la MSA aide ?"),
+    ("formulaire", "J'ai rendez-vous à la CAF de Tulle le 12 mars, salle 3."),
+    ("sms", "c pas claire votre lettre, le montant de 1 234 euros est faux"),
 ]
 
 

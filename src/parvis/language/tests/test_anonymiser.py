@@ -69,11 +69,18 @@ def test_nir_key_handles_corsica():
     assert nir_key("1800519004012") == nir_key("180052A004012")
 
 
-def test_a_wrong_nir_key_without_context_is_not_a_nir():
+def test_a_nir_shaped_number_with_a_wrong_key_is_masked_without_context():
+    # people copy their NIR with a wrong key: a number with the NIR's structure (sex,
+    # year, month, then ten characters) is no other identifier, context or not
     first13 = "1850578006084"
     wrong = f"{first13}{(nir_key(first13) + 1) % 97:02d}"
     assert not nir_valid(wrong)
-    assert ("NIR", wrong) not in labels_of(f"Référence {wrong}")
+    assert ("NIR", wrong) in labels_of(f"Référence {wrong}")
+
+
+def test_a_fifteen_digit_number_without_the_nir_structure_is_no_nir():
+    assert not any(label == "NIR" for label, _ in labels_of("Référence 585057800608492"))
+    assert not any(label == "NIR" for label, _ in labels_of("Référence 185157800608492"))
 
 
 IBANS = [
