@@ -31,8 +31,14 @@ def publish(group: str, payload: dict[str, Any]) -> None:
         RealtimeEvent.objects.create(group=group, payload=payload)
         return
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
         async_to_sync(layer.group_send)(group, {"type": "parvis.event", "payload": payload})
+    except Exception as error:  # Redis down: real time is best effort, the data is saved
+        # Pages refetch through HTTP on every (re)connection, so nothing is lost; the
+        # caller (a webhook's processing, an agent's reply) must not fail for it.
+        logger.warning("realtime_publish_failed", group=group, error=type(error).__name__)
 
 
 def _fetch_after(last_id: int) -> list[RealtimeEvent]:

@@ -123,8 +123,32 @@ def _thread(endpoint: InboundEndpoint, inbound: InboundMessage) -> Conversation 
             .order_by("-created_at", "-pk")
             .first()
         )
-        return message.conversation if message else None
+        if message is not None:
+            return message.conversation
+    # Messages processed out of order: a reply may have opened the thread before the
+    # message it answers, under the thread's root (see ``thread_root``).
+    keys = [k for k in (inbound.external_id, *ids) if k]
+    if keys:
+        return (
+            conversations.filter(thread_key__in=[k[:200] for k in keys], channel_id=inbound.channel)
+            .order_by("created_at", "pk")
+            .first()
+        )
     return None
+
+
+def thread_root(inbound: InboundMessage) -> str:
+    """The first message of an email thread, whatever message of it arrives first: the
+    first of ``References`` (root first, RFC 5322), else ``In-Reply-To``, else the message
+    itself. A conversation opened by an email is keyed by it, so that the original
+    processed after its reply joins the reply's conversation."""
+    if inbound.thread_key:
+        return inbound.thread_key
+    return (
+        (inbound.references[0] if inbound.references else "")
+        or inbound.in_reply_to
+        or (inbound.external_id)
+    )
 
 
 def _lock_thread(organisation_id: int, channel: str, thread_key: str) -> None:
@@ -247,7 +271,7 @@ def _new_conversation(
         contact_point=contact_point,
         citizen_id=contact_point.citizen_id if contact_point else None,
         subject=inbound.subject[:300],
-        thread_key=inbound.thread_key[:200],
+        thread_key=thread_root(inbound)[:200],
         qualification=qualification.details,
         qualification_confidence=qualification.confidence,
         needs_triage=needs_triage,
@@ -277,8 +301,8 @@ def message_receive(
             kind=inbound.sender_kind,
             value=inbound.sender,
         )
-    if inbound.thread_key:
-        _lock_thread(endpoint.organisation_id, inbound.channel, inbound.thread_key)
+    if thread_root(inbound):
+        _lock_thread(endpoint.organisation_id, inbound.channel, thread_root(inbound))
     conversation = _thread(endpoint, inbound)
     if inbound.is_automatic and conversation is not None:
         pass  # an auto-reply (out of office...) is kept, and moves nothing

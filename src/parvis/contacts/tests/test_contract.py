@@ -28,3 +28,34 @@ def test_a_message_opens_a_conversation_and_its_reply_threads_into_it():
     )
     assert reply.conversation_id == first.conversation_id
     assert Conversation.objects.get().queue.is_triage
+
+
+def test_a_reply_processed_before_its_original_shares_its_conversation():
+    channel("courriel")
+    endpoint = InboundEndpointFactory()
+    second_reply = message_receive(
+        endpoint=endpoint,
+        inbound=InboundMessage(
+            channel="courriel",
+            text="Je relance",
+            external_id="<c@x>",
+            in_reply_to="<b@x>",
+            references=("<a@x>", "<b@x>"),
+        ),
+    )
+    original = message_receive(
+        endpoint=endpoint,
+        inbound=InboundMessage(channel="courriel", text="Bonjour", external_id="<a@x>"),
+    )
+    first_reply = message_receive(
+        endpoint=endpoint,
+        inbound=InboundMessage(
+            channel="courriel",
+            text="Merci",
+            external_id="<b@x>",
+            in_reply_to="<a@x>",
+            references=("<a@x>",),
+        ),
+    )
+    assert second_reply.conversation_id == original.conversation_id == first_reply.conversation_id
+    assert Conversation.objects.count() == 1
