@@ -217,7 +217,6 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete what must not be kept; the retention settings are on the personal-data page."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    from parvis.contacts.services.qualification import qualification_corrections_purge
     from parvis.core.realtime import purge_old_events
     from parvis.core.retention import registered_purges
 
@@ -236,7 +235,6 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
         "audit_events": AuditEvent.objects.filter(created_at__lt=audit_cutoff).delete()[0],
         "realtime_events": purge_old_events(),
         "message_deliveries": deliveries_purge(now=now),
-        "contact_qualification_corrections": qualification_corrections_purge(now=now),
         "pending_accounts": _pending_citizens(
             joined_before=now - dt.timedelta(days=settings.RETENTION_PENDING_ACCOUNTS_DAYS)
         ).delete()[0],

@@ -31,9 +31,11 @@ class ContactsConfig(AppConfig):
         register_encrypted(m.OrganisationWebhook, "secret_encrypted", "previous_secret_encrypted")
 
         from parvis.contacts.services.ingestion import inbound_purge
+        from parvis.contacts.services.qualification import qualification_corrections_purge
         from parvis.core.retention import register_purge
 
         register_purge("contacts_inbound_rows", inbound_purge)
+        register_purge("contact_qualification_corrections", qualification_corrections_purge)
 
         # A queue sits where its owner sits; a conversation where its queue does, and also
         # at the site that handled it (a counter visit).
