@@ -530,6 +530,8 @@ WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool(
     "WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=not IS_PRODUCTION
 )
 WEBHOOKS_TIMEOUT_SECONDS = env.int("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+# Days the conversation events stay in the replay log (GET /api/v1/events?since=).
+CONTACTS_EVENTS_RETENTION_DAYS = env.int("CONTACTS_EVENTS_RETENTION_DAYS", default=90)
 WEBHOOKS_MAX_REDIRECTS = env.int("WEBHOOKS_MAX_REDIRECTS", default=3)
 
 # --- parvis -------------------------------------------------------------------------

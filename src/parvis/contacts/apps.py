@@ -36,6 +36,9 @@ class ContactsConfig(AppConfig):
 
         register_purge("contacts_inbound_rows", inbound_purge)
         register_purge("contact_qualification_corrections", qualification_corrections_purge)
+        from parvis.contacts.services.webhooks import webhook_events_purge
+
+        register_purge("contact_events", webhook_events_purge)
 
         # A queue sits where its owner sits; a conversation where its queue does, and also
         # at the site that handled it (a counter visit).

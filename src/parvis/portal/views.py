@@ -37,6 +37,9 @@ def _retention() -> dict[str, int]:
         "pending_accounts_days": settings.RETENTION_PENDING_ACCOUNTS_DAYS,
         "message_deliveries_days": settings.RETENTION_MESSAGE_DELIVERIES_DAYS,
         "contact_corrections_days": settings.CONTACTS_CORRECTIONS_RETENTION_DAYS,
+        "contact_inbound_days": settings.CONTACTS_INBOUND_RETENTION_DAYS,
+        "contact_quarantine_days": settings.CONTACTS_INBOUND_QUARANTINE_RETENTION_DAYS,
+        "contact_events_days": settings.CONTACTS_EVENTS_RETENTION_DAYS,
     }
 
 

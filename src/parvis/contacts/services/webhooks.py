@@ -12,15 +12,18 @@ secret signing too, so a subscriber can switch without missing an event.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from collections.abc import Iterable
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from parvis.accounts.services import audit_record
 from parvis.contacts.codes import EVENT_KINDS, STATUS_PUBLIC_CODES
@@ -219,3 +222,10 @@ def webhook_rotate_secret(*, actor: Any, webhook: OrganisationWebhook) -> str:
 def webhook_delete(*, actor: Any, webhook: OrganisationWebhook) -> None:
     audit_record(actor=actor, action="webhook.deleted", target=webhook, data={})
     webhook.delete()
+
+
+def webhook_events_purge(*, now: dt.datetime | None = None) -> int:
+    """Events older than ``CONTACTS_EVENTS_RETENTION_DAYS`` leave the replay log (a
+    client that stayed away longer resynchronises through the conversations' API)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.CONTACTS_EVENTS_RETENTION_DAYS)
+    return WebhookEvent.objects.filter(created_at__lt=cutoff).delete()[0]

@@ -59,3 +59,30 @@ def test_a_reply_processed_before_its_original_shares_its_conversation():
     )
     assert second_reply.conversation_id == original.conversation_id == first_reply.conversation_id
     assert Conversation.objects.count() == 1
+
+
+def test_the_event_log_keeps_its_retention():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parvis.accounts.services import purge_expired_data
+    from parvis.contacts.models import WebhookEvent
+    from parvis.contacts.tests.factories import ConversationFactory
+
+    conversation = ConversationFactory()
+    old = WebhookEvent.objects.create(
+        organisation=conversation.organisation,
+        conversation=conversation,
+        kind="conversation_created",
+        sequence=1,
+        created_at=timezone.now() - dt.timedelta(days=91),
+    )
+    WebhookEvent.objects.create(
+        organisation=conversation.organisation,
+        conversation=conversation,
+        kind="conversation_resolved",
+        sequence=2,
+    )
+    assert purge_expired_data()["contact_events"] == 1
+    assert not WebhookEvent.objects.filter(pk=old.pk).exists()
