@@ -42,7 +42,6 @@ from parvis.contacts.models import (
     Call,
     Conversation,
     Direction,
-    InboundEndpoint,
     InboundRow,
     InboundStatus,
     Message,
@@ -51,6 +50,7 @@ from parvis.contacts.models import (
 )
 from parvis.contacts.signatures import HEADER, sign
 from parvis.contacts.tests.factories import InboundEndpointFactory, channel
+from parvis.core import realtime
 from parvis.core.crypto import encrypt_text
 from parvis.testing.web import database_url
 
@@ -349,6 +349,27 @@ def _schedule(items: list[Delivery], rng: random.Random) -> list[Delivery]:
 # --- The test -----------------------------------------------------------------------------
 
 
+def _while_redis_is_down(redis: RedisServer, settings: Any) -> None:
+    """With its broker and channel layer down, a real-time publish is only logged and a
+    pending row still processes (the follow-up tasks it sends are logged, not raised)."""
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis.url], "prefix": "parvis-chaos"},
+        }
+    }
+    settings.REALTIME_DB_RELAY = False
+    realtime.publish("chaos-desk", {"type": "ping"})  # must not raise
+    row = (
+        InboundRow.objects.filter(status=InboundStatus.PENDING, channel="sms")
+        .order_by("pk")
+        .first()
+    )
+    assert row is not None, "no pending SMS row while Redis is down"
+    processed = services.inbound_process(row_id=row.pk)
+    assert processed is not None and processed.status == InboundStatus.PROCESSED
+
+
 def _status_counts() -> dict[str, int]:
     return dict(Counter(InboundRow.objects.values_list("status", flat=True)))
 
@@ -359,11 +380,11 @@ def test_chaos_every_delivery_once_nothing_stuck_threads_right(
     settings.CONTACTS_INBOUND_REQUEUE_SECONDS = REQUEUE_SECONDS
     redis = chaos_broker
     secret = "chaos-secret"
-    sms: InboundEndpoint = InboundEndpointFactory(
+    sms = InboundEndpointFactory(
         connector="sms", address=ORG_NUMBER, secret_encrypted=encrypt_text(secret)
     )
     organisation = sms.organisation
-    endpoints: dict[str, InboundEndpoint] = {
+    endpoints = {
         "sms": sms,
         "courriel": InboundEndpointFactory(
             organisation=organisation,
@@ -403,6 +424,7 @@ def test_chaos_every_delivery_once_nothing_stuck_threads_right(
             elif index == kill_redis_at:
                 redis.kill()
             elif index == restart_redis_at:
+                _while_redis_is_down(redis, settings)
                 redis.start()
             endpoint = endpoints[delivery.endpoint]
             response = client.post(
