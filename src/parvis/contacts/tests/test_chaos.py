@@ -52,6 +52,7 @@ from parvis.contacts.signatures import HEADER, sign
 from parvis.contacts.tests.factories import InboundEndpointFactory, channel
 from parvis.core import realtime
 from parvis.core.crypto import encrypt_text
+from parvis.core.models import WorkerHeartbeat
 from parvis.testing.web import database_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -192,6 +193,17 @@ class Workers:
         self.running.append(worker)
         self.all.append(worker)
         return worker
+
+    def wait_ready(self, *workers: Worker, timeout: float = 120) -> None:
+        """Until each worker is consuming (its ``worker_ready`` heartbeat is written)."""
+        deadline = time.monotonic() + timeout
+        for worker in workers:
+            while not WorkerHeartbeat.objects.filter(
+                hostname__startswith=f"{worker.name}@"
+            ).exists():
+                assert worker.process.poll() is None, f"{worker.name} exited\n{self.tails()}"
+                assert time.monotonic() < deadline, f"{worker.name} never ready\n{self.tails()}"
+                time.sleep(0.2)
 
     def sigkill(self, worker: Worker) -> None:
         worker.process.send_signal(signal.SIGKILL)
@@ -411,7 +423,8 @@ def test_chaos_every_delivery_once_nothing_stuck_threads_right(
 
     workers = Workers(tmp_path, redis.url)
     first = workers.start("chaos-a")
-    workers.start("chaos-b")
+    second = workers.start("chaos-b")
+    workers.wait_ready(first, second)
     client = Client()
     started = time.monotonic()
     refused: list[tuple[int, int]] = []
