@@ -164,3 +164,17 @@ async def _worker_events_reach_the_browser(celery_worker_process):  # type: igno
         assert time.monotonic() < deadline, "the worker never recorded its heartbeat"
         await asyncio.sleep(0.2)
     await websocket.disconnect()
+
+
+def test_a_publish_that_fails_is_logged_and_never_raises(settings, monkeypatch):
+    """Redis down: real time is best effort, the caller (a webhook's processing, an
+    agent's reply) goes on."""
+    from parvis.core import realtime
+
+    class DeadLayer:
+        async def group_send(self, group, message):  # type: ignore[no-untyped-def]
+            raise ConnectionRefusedError("Redis is down")
+
+    settings.REALTIME_DB_RELAY = False
+    monkeypatch.setattr(realtime, "get_channel_layer", lambda: DeadLayer())
+    realtime.publish("user-1", {"type": "ping"})  # no exception
