@@ -41,7 +41,7 @@ class Viewer:
     def remember(self, key: str, compute: Callable[[], T]) -> T:
         if key not in self._answers:
             self._answers[key] = compute()
-        return self._answers[key]  # type: ignore[no-any-return]
+        return self._answers[key]
 
 
 def always(viewer: Viewer) -> bool:
