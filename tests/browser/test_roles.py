@@ -66,6 +66,11 @@ ITEMS: dict[str, tuple[str, str]] = {
     "backoffice:members": (ROWS, ""),
     "backoffice:tokens": (ROWS, ""),
     "backoffice:audit": (ROWS, ""),
+    "contacts_backoffice:conversation_list": (ROWS, ""),
+    "contacts_backoffice:queue_list": (ROWS, ""),
+    "contacts_backoffice:visit_record": ("form button[type=submit]", ""),  # a form
+    # An organisation may have no webhook yet: the page offers to add one.
+    "contacts_webhooks:list": (ROWS, "form button[type=submit]"),
     "admin:index": ("table tr", ""),
 }
 GENERIC_ITEMS = f"{ROWS}, .fr-card"
@@ -131,12 +136,16 @@ def _log_in(page: Any, base: str, email: str) -> None:
 
 def _expected_todo(user: Any, key: str, now: dt.datetime) -> int:
     """The count of a to-do line, read with the selector of the list it links to."""
+    from parvis.contacts import selectors as contacts
     from parvis.simplification.models import Status as RequestStatus
     from parvis.simplification.selectors import requests_for_backoffice
     from parvis.voice import selectors as voice
     from parvis.voice.models import ExperienceStatus
 
     counts: dict[str, Callable[[], int]] = {
+        "contacts.queued": lambda: contacts.conversations_for_list(
+            user, contacts.ConversationFilters(status="queued")
+        ).count(),
         "moderation.experiences": lambda: voice.moderation_queue().count(),
         "moderation.answers": lambda: voice.answers_awaiting_moderation().count(),
         "simplification.to_review": lambda: requests_for_backoffice(

@@ -262,12 +262,15 @@ def counter_panel(user: Any, now: dt.datetime) -> Panel:
     return panel
 
 
-def contacts_panel(user: Any, organisation: Organisation | None) -> Panel | None:
-    """Principals whose scope holds queues: what waits for an agent, counted with the
-    conversations list's own selector (the count and its list agree)."""
+def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bool) -> Panel | None:
+    """Those who take or follow contacts (agents, supervisors and organisation admins)
+    whose scope holds queues: what waits for an agent, counted with the conversations
+    list's own selector (the count and its list agree). A quality manager may read the
+    conversations (the menu leads there) but taking them is not their work: no panel."""
     from parvis.contacts import selectors as contacts
 
-    if not contacts.has_contact_queues(user, organisation):
+    takes_contacts = is_agent or has_permission(user, Perm.SUPERVISE)
+    if not takes_contacts or not contacts.has_contact_queues(user, organisation):
         return None
     waiting = contacts.conversations_for_list(
         user, contacts.ConversationFilters(status="queued")
@@ -393,9 +396,10 @@ def panels_for(user: Any, organisation: Organisation | None) -> list[Panel]:
                 "contact ne sont pas encore disponibles."
             )
         panels.append(panel)
-    if (contacts := contacts_panel(user, organisation)) is not None:
+    is_agent = Role.AGENT in scoping.roles_of(user)
+    if (contacts := contacts_panel(user, organisation, is_agent=is_agent)) is not None:
         panels.append(contacts)
-    if Role.AGENT in scoping.roles_of(user) or voice.counter_recordings(user).exists():
+    if is_agent or voice.counter_recordings(user).exists():
         panels.append(counter_panel(user, now))
     if organisation is not None and has_permission(user, Perm.MANAGE_MEMBERS, organisation):
         panels.append(organisation_panel(user, organisation))

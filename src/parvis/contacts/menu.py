@@ -14,13 +14,17 @@ SECTION = "contacts"
 def _has_queues(viewer: Viewer) -> bool:
     from parvis.contacts.selectors import has_contact_queues
 
-    return has_contact_queues(viewer.principal, viewer.organisation)
+    return viewer.remember(
+        "contacts.has_queues", lambda: has_contact_queues(viewer.principal, viewer.organisation)
+    )
 
 
 def _records_visits(viewer: Viewer) -> bool:
-    from parvis.contacts.selectors import visit_sites_for
+    # The visit page refuses (403) anyone with no active site in scope
+    # (``selectors.visit_sites_for``: the active sites of the scope).
+    from parvis.directory.menu import has_active_sites
 
-    return _has_queues(viewer) and visit_sites_for(viewer.principal).exists()
+    return _has_queues(viewer) and has_active_sites(viewer)
 
 
 def register_menu() -> None:

@@ -16,20 +16,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.urls import reverse
 from django.utils.functional import Promise
 
 Label = str | Promise
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who the menu is built for: the principal and the organisation it points at."""
+    """Who the menu is built for: the principal and the organisation it points at.
+
+    ``remember`` keeps an answer for the viewer's lifetime (one menu built), so a check
+    shared by a section and its entries, or by several apps, runs one query."""
 
     principal: Any
     organisation: Any | None = None
+    _answers: dict[str, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def remember(self, key: str, compute: Callable[[], T]) -> T:
+        if key not in self._answers:
+            self._answers[key] = compute()
+        return self._answers[key]
 
 
 def always(viewer: Viewer) -> bool:

@@ -291,17 +291,26 @@ def demo_contacts_seed() -> int:
             conversation_resolve(
                 conversation=conversation, principal=person, outcome=outcomes[index % len(outcomes)]
             )
-    if agent is not None:
-        motifs = list(Motif.objects.filter(organisation=caf, is_active=True).order_by("position"))
-        for index, (_org, documents, minutes, outcome) in enumerate(texts.VISITS):
-            visit_record(
-                principal=agent,
-                site=counter,
-                motif=motifs[index % len(motifs)] if motifs else None,
-                outcome=outcome,
-                minutes=minutes,
-                documents=documents,
+    # Counter visits: at the CAF's counter, and at the France Services site of its
+    # adviser (whose organisation, the site's operator, may have no motif).
+    counters = {"caf": (agent, counter), "france-services": (fs_agent, fs_site)}
+    for index, (org, documents, minutes, outcome) in enumerate(texts.VISITS):
+        who, where = counters[org]
+        if who is None or where is None:
+            continue
+        motifs = list(
+            Motif.objects.filter(organisation=where.organisation, is_active=True).order_by(
+                "position"
             )
+        )
+        visit_record(
+            principal=who,
+            site=where,
+            motif=motifs[index % len(motifs)] if motifs else None,
+            outcome=outcome,
+            minutes=minutes,
+            documents=documents,
+        )
     created = list(Conversation.objects.exclude(pk__in=before).values_list("pk", flat=True))
     _backdate(created, rng)
     return len(created)

@@ -26,12 +26,9 @@ def _moderates(viewer: Viewer) -> bool:
 
 def _records_at_a_counter(viewer: Viewer) -> bool:
     # The page refuses (403) anyone with no active site in scope.
-    from parvis.directory.selectors import sites_visible_to
+    from parvis.directory.menu import has_active_sites
 
-    return (
-        has_permission(viewer.principal, Perm.VIEW)
-        and sites_visible_to(viewer.principal).filter(is_active=True).exists()
-    )
+    return has_permission(viewer.principal, Perm.VIEW) and has_active_sites(viewer)
 
 
 def register_menu() -> None:

@@ -72,15 +72,17 @@ TODAY = {"Tableau de bord", "Expériences des usagers", "Horaires des lieux"}
 COUNTER = {"Enregistrer une expérience au guichet"}
 QUALITY = {"Réponses en retard", "Modèles de réponse", "Demandes de simplification"}
 ORGANISATION = {"Membres", "Jetons d’API", "Webhooks", "Journal d’audit"}
+# Every organisation has its national triage queue, and « a » has active sites.
+CONTACTS = {"Conversations", "Files d’attente", "Enregistrer une visite"}
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.AGENT, TODAY | COUNTER),
-        (Role.SUPERVISOR, TODAY | COUNTER),
-        (Role.QUALITY_MANAGER, TODAY | COUNTER | QUALITY),
-        (Role.ORGANISATION_ADMIN, TODAY | COUNTER | QUALITY | ORGANISATION),
+        (Role.AGENT, TODAY | COUNTER | CONTACTS),
+        (Role.SUPERVISOR, TODAY | COUNTER | CONTACTS),
+        (Role.QUALITY_MANAGER, TODAY | COUNTER | CONTACTS | QUALITY),
+        (Role.ORGANISATION_ADMIN, TODAY | COUNTER | CONTACTS | QUALITY | ORGANISATION),
         (
             "platform_moderator",
             {"Tableau de bord", "Modération des expériences", "Demandes de simplification"},
@@ -89,6 +91,7 @@ ORGANISATION = {"Membres", "Jetons d’API", "Webhooks", "Journal d’audit"}
             "platform_admin",
             TODAY
             | COUNTER
+            | CONTACTS
             | QUALITY
             | ORGANISATION
             | {"Modération des expériences", "Administration technique"},

@@ -96,6 +96,19 @@ def test_the_menu_shows_the_hub_to_principals_with_queues(site, agent):
     assert {"Conversations", "Files d’attente", "Enregistrer une visite"} <= set(labels())
 
 
+def test_the_visit_entry_needs_an_active_site_in_scope(client, site, agent):
+    site.is_active = False
+    site.save()
+    labels = [
+        child.label
+        for item in build(Viewer(agent, site.organisation), path="/")
+        for child in item.children
+    ]
+    assert "Conversations" in labels and "Enregistrer une visite" not in labels
+    client.force_login(agent)
+    assert client.get(reverse("contacts_backoffice:visit_record")).status_code == 403
+
+
 def test_an_agent_records_a_visit_in_a_few_fields(client, site, agent):
     motif = MotifFactory(organisation=site.organisation)
     QueueFactory(site=site, organisation=site.organisation)
@@ -168,3 +181,18 @@ def test_the_dashboard_counts_what_waits_and_links_to_its_list(client, site, age
     assert 'data-todo="contacts.queued"' in page
     listed = reverse("contacts_backoffice:conversation_list") + "?statut=queued"
     assert f'href="{listed}" data-count="1"' in page
+
+
+def test_the_contacts_panel_is_for_who_takes_or_follows_contacts(client, site):
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    ConversationFactory(queue=queue, queued_at=timezone.now())
+
+    def panel_of(role: str) -> bool:
+        user = MembershipFactory(organisation=site.organisation, role=role).user
+        client.force_login(user)
+        page = client.get(reverse("backoffice:dashboard")).content.decode()
+        return 'data-todo="contacts.queued"' in page
+
+    assert panel_of(Role.SUPERVISOR) and panel_of(Role.ORGANISATION_ADMIN)
+    # A quality manager may read the conversations, but taking them is not their to-do.
+    assert not panel_of(Role.QUALITY_MANAGER)

@@ -1,5 +1,9 @@
 """The chat WebSocket through the project's ASGI application (origin validator, session
-middleware, URL router): sessions, resume, refusals, limits, live replies."""
+middleware, URL router): sessions, resume, refusals, limits, live replies.
+
+Each test runs its async body with ``run_in_fresh_loop`` (its own thread and event
+loop), as ``core/tests/test_realtime.py`` does: a browser test in the same worker keeps
+Playwright's loop running in the main thread."""
 
 from __future__ import annotations
 
@@ -16,8 +20,9 @@ from parvis.contacts.models import Conversation
 from parvis.contacts.services.chat import chat_reply
 from parvis.contacts.tests.core_support import install_fake_engine
 from parvis.contacts.tests.factories import InboundEndpointFactory, channel
+from parvis.testing.loops import run_in_fresh_loop
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +60,11 @@ async def _open(slug: str, token: str = "") -> tuple[WebsocketCommunicator, dict
     return communicator, session
 
 
-async def test_a_citizen_chats_then_a_reload_resumes_the_conversation(endpoint):
+def test_a_citizen_chats_then_a_reload_resumes_the_conversation(endpoint):
+    run_in_fresh_loop(_a_citizen_chats_then_a_reload_resumes_the_conversation, endpoint)
+
+
+async def _a_citizen_chats_then_a_reload_resumes_the_conversation(endpoint):
     slug = endpoint.organisation.slug
     communicator, session = await _open(slug)
     await communicator.send_json_to({"type": "message", "sequence": 0, "text": "Bonjour"})
@@ -78,7 +87,11 @@ async def test_a_citizen_chats_then_a_reload_resumes_the_conversation(endpoint):
     assert count == 1
 
 
-async def test_an_agent_reply_reaches_the_widget_live(endpoint):
+def test_an_agent_reply_reaches_the_widget_live(endpoint):
+    run_in_fresh_loop(_an_agent_reply_reaches_the_widget_live, endpoint)
+
+
+async def _an_agent_reply_reaches_the_widget_live(endpoint):
     communicator, _ = await _open(endpoint.organisation.slug)
     await communicator.send_json_to({"type": "message", "sequence": 0, "text": "Bonjour"})
     await communicator.receive_json_from()
@@ -97,7 +110,11 @@ async def test_an_agent_reply_reaches_the_widget_live(endpoint):
     await communicator.disconnect()
 
 
-async def test_a_token_of_another_conversation_or_organisation_is_refused(endpoint):
+def test_a_token_of_another_conversation_or_organisation_is_refused(endpoint):
+    run_in_fresh_loop(_a_token_of_another_conversation_or_organisation_is_refused, endpoint)
+
+
+async def _a_token_of_another_conversation_or_organisation_is_refused(endpoint):
     other = await database_sync_to_async(InboundEndpointFactory)(connector="chat")
     foreign = chat.session_new(other.organisation_id).token
     communicator = _communicator(endpoint.organisation.slug, foreign)
@@ -107,7 +124,11 @@ async def test_a_token_of_another_conversation_or_organisation_is_refused(endpoi
     assert (await communicator.receive_output())["code"] == 4403
 
 
-async def test_a_forged_token_cannot_join_an_agents_group(endpoint):
+def test_a_forged_token_cannot_join_an_agents_group(endpoint):
+    run_in_fresh_loop(_a_forged_token_cannot_join_an_agents_group, endpoint)
+
+
+async def _a_forged_token_cannot_join_an_agents_group(endpoint):
     forged = signing.dumps({"s": "user-1", "o": endpoint.organisation_id}, salt="autre")
     communicator = _communicator(endpoint.organisation.slug, forged)
     await communicator.connect()
@@ -115,7 +136,11 @@ async def test_a_forged_token_cannot_join_an_agents_group(endpoint):
     await communicator.disconnect()
 
 
-async def test_the_agents_event_socket_refuses_anonymous_citizens(endpoint):
+def test_the_agents_event_socket_refuses_anonymous_citizens(endpoint):
+    run_in_fresh_loop(_the_agents_event_socket_refuses_anonymous_citizens, endpoint)
+
+
+async def _the_agents_event_socket_refuses_anonymous_citizens(endpoint):
     communicator = WebsocketCommunicator(
         application, "/ws/events/", headers=[(b"host", b"127.0.0.1:8000"), ORIGIN]
     )
@@ -124,20 +149,32 @@ async def test_the_agents_event_socket_refuses_anonymous_citizens(endpoint):
 
 
 @pytest.mark.parametrize("origin", [None, (b"origin", b"https://evil.example")])
-async def test_another_origin_is_refused(endpoint, origin):
+def test_another_origin_is_refused(endpoint, origin):
+    run_in_fresh_loop(_another_origin_is_refused, endpoint, origin)
+
+
+async def _another_origin_is_refused(endpoint, origin):
     communicator = _communicator(endpoint.organisation.slug, origin=origin)
     connected, _ = await communicator.connect()
     assert not connected
 
 
-async def test_an_unknown_organisation_has_no_chat(endpoint):
+def test_an_unknown_organisation_has_no_chat(endpoint):
+    run_in_fresh_loop(_an_unknown_organisation_has_no_chat, endpoint)
+
+
+async def _an_unknown_organisation_has_no_chat(endpoint):
     communicator = _communicator("inconnu")
     connected, _ = await communicator.connect()
     assert not connected
 
 
-async def test_messages_and_connections_are_limited_per_address(endpoint, settings):
+def test_messages_and_connections_are_limited_per_address(endpoint, settings):
     settings.CONTACTS_CHAT_RATE_LIMITS = {"connections_ip": (2, 60), "messages_ip": (1, 60)}
+    run_in_fresh_loop(_messages_and_connections_are_limited_per_address, endpoint)
+
+
+async def _messages_and_connections_are_limited_per_address(endpoint):
     slug = endpoint.organisation.slug
     communicator, _ = await _open(slug)
     await communicator.send_json_to({"type": "message", "sequence": 0, "text": "Un"})
@@ -153,7 +190,11 @@ async def test_messages_and_connections_are_limited_per_address(endpoint, settin
     await second.disconnect()
 
 
-async def test_malformed_and_oversized_messages_are_refused(endpoint):
+def test_malformed_and_oversized_messages_are_refused(endpoint):
+    run_in_fresh_loop(_malformed_and_oversized_messages_are_refused, endpoint)
+
+
+async def _malformed_and_oversized_messages_are_refused(endpoint):
     communicator, _ = await _open(endpoint.organisation.slug)
     await communicator.send_json_to({"type": "message", "sequence": "x", "text": "a"})
     assert (await communicator.receive_json_from())["code"] == "bad_request"

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,17 +22,8 @@ from django.conf import settings
 from parvis.accounts.tests.factories import UserFactory
 from parvis.core.consumers import EventsConsumer
 from parvis.core.models import WorkerHeartbeat
+from parvis.testing.loops import run_in_fresh_loop
 from parvis.testing.web import database_url
-
-
-def run_in_fresh_loop(coroutine_function, *args):  # type: ignore[no-untyped-def]
-    """Run an async test body in its own thread and event loop.
-
-    Playwright's sync API (browser tests, same process under xdist) keeps an event loop
-    running in the main thread, where pytest-asyncio could not start another.
-    """
-    with ThreadPoolExecutor(max_workers=1) as executor:
-        return executor.submit(asyncio.run, coroutine_function(*args)).result()
 
 
 async def _connected(user) -> WebsocketCommunicator:  # type: ignore[no-untyped-def]
