@@ -392,8 +392,9 @@ def panels_for(user: Any, organisation: Organisation | None) -> list[Panel]:
         panel = answers_panel(user, now, answers=answers, moderates=moderates)
         if has_permission(user, Perm.SUPERVISE):
             panel.note = (
-                "Les files d’attente, les temps d’attente et l’activité des équipes du "
-                "contact ne sont pas encore disponibles."
+                "Les conversations en attente sont dans « Files d’attente » ; le mur de "
+                "supervision en temps réel (présence des agents, niveau de service) n’est "
+                "pas encore disponible."
             )
         panels.append(panel)
     is_agent = Role.AGENT in scoping.roles_of(user)

@@ -210,7 +210,7 @@ def test_supervisor_follows_the_answers_without_the_overdue_page(client, service
     assert _links(html)["answers.overdue"] == (
         reverse("voice_backoffice:experience_list") + "?statut=published"
     )
-    assert "files d’attente" in html  # not built yet: a sober note
+    assert "Files d’attente" in html  # the hub's queues; the wallboard comes with routing
 
 
 # --- Agents at a counter ------------------------------------------------------------------
