@@ -231,7 +231,7 @@ def has_contact_queues(principal: Any, organisation: Organisation | None = None)
 
 def message_text(message: Message) -> str:
     """The message's text, decrypted (for the agents who see its conversation)."""
-    return decrypt_text(message.body_encrypted) if message.body_encrypted else ""
+    return _decrypted(message.body_encrypted)
 
 
 # --- Events log and webhooks ------------------------------------------------------------------

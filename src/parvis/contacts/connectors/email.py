@@ -22,13 +22,11 @@ client threads it and the citizen's answer threads back here.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Mapping
 from email import message_from_bytes, policy
 from typing import TYPE_CHECKING
 
-import nh3
 import structlog
 from django.db import transaction
 from django.utils import timezone
@@ -60,16 +58,6 @@ logger = structlog.get_logger(__name__)
 
 REPLY_TEMPLATE = "contacts/emails/reply"
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-
-
-def sanitise_html(markup: str) -> str:
-    """Inbound HTML made safe to show: the hub's sanitiser (``contacts.html``, part of
-    ingestion) when present, else ``nh3``'s defaults (the same library)."""
-    try:
-        module = importlib.import_module("parvis.contacts.html")
-    except ImportError:
-        return nh3.clean(markup)
-    return str(module.sanitise_html(markup))
 
 
 def _webhook_external_id(body: bytes) -> str:
@@ -106,7 +94,6 @@ class EmailConnector(Connector):
         endpoint = row.endpoint
         inbound = parsed.inbound
         inbound.received_at = row.received_at
-        inbound.html = sanitise_html(inbound.html) if inbound.html else ""
         duplicate = Message.objects.filter(
             conversation__organisation_id=endpoint.organisation_id,
             direction=Direction.INBOUND,
