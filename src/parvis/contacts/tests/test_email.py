@@ -100,24 +100,14 @@ def test_an_html_only_mail_is_converted_to_text_and_its_html_sanitised(endpoint,
     assert decrypt_text(message.body_encrypted) == "Bonjour,\n\nMon dossier n° 12 & ici"
 
 
-def test_the_connector_sanitises_html_before_the_hub_sees_it(endpoint, monkeypatch):
-    from parvis.contacts.connectors import email as email_connector
+def test_inbound_html_is_stored_sanitised(endpoint, receive):
+    from parvis.core.crypto import decrypt_text
 
-    seen = {}
-
-    def fake_receive(*, endpoint, inbound, row):  # type: ignore[no-untyped-def]
-        seen["html"] = inbound.html
-        raise RuntimeError("stop")
-
-    monkeypatch.setattr(email_connector, "message_receive", fake_receive)
     html = "<p onclick='x()'>Bonjour</p><script>alert(1)</script>"
-    row, _ = inbound_accept(
-        endpoint=endpoint, channel="courriel", external_id="x", payload=mail(html=html)
-    )
-    with pytest.raises(RuntimeError):
-        connectors.get("courriel").process(row)
-    assert "script" not in seen["html"] and "onclick" not in seen["html"]
-    assert "Bonjour" in seen["html"]
+    receive(endpoint, mail(html=html))
+    stored = decrypt_text(Message.objects.get(direction=Direction.INBOUND).html_encrypted)
+    assert "script" not in stored and "onclick" not in stored
+    assert "Bonjour" in stored
 
 
 def test_control_characters_never_reach_stored_text(endpoint, receive):
