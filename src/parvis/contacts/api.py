@@ -127,7 +127,10 @@ class ConversationFilters(InputSchema):
 class EventsQuery(InputSchema):
     since: str | None = Field(
         None,
-        max_length=64,
+        max_length=36,
+        # A cursor (up to 18 digits: a log position) or an event id (a UUID); the schema
+        # says so, so that a schema-valid value is always one the replay can read.
+        pattern=r"^([0-9]{1,18}|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$",
         description="Curseur du dernier événement reçu (`cursor`) ou son identifiant (`id`) ; "
         "vide : depuis le début.",
     )
@@ -253,13 +256,14 @@ def _cursor(events: Any, since: str) -> int | None:
             "events_since_unknown",
             "Aucun événement visible ne porte cet identifiant.",
             field="since",
+            status=404,
         )
     return int(anchor)
 
 
 @router.get(
     "/events",
-    response={200: EventsOut, **problems(400, 401, 422)},
+    response={200: EventsOut, **problems(400, 401, 404, 422)},
     summary="Rejouer les événements des conversations depuis un curseur",
 )
 def event_list(request: HttpRequest, query: Query[EventsQuery]) -> dict[str, Any]:
