@@ -4,10 +4,13 @@ the agents' list, an agent's reply comes back live; axe-core on every page."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
 from django.urls import reverse
 
 from parvis.accounts.models import Role
@@ -43,7 +46,11 @@ def test_a_citizen_chats_and_an_agent_answers_live(page, browser, tmp_path):
     QueueMemberFactory(
         queue=organisation.queues.get(is_triage=True), user=agent
     )  # someone may answer (when the queue is open)
-    with procfile_web(tmp_path) as base_url:
+    # The agent's reply is published from this process: the server must listen on the
+    # same channel-layer prefix (with Redis; the embedded relay goes through the database).
+    layer = settings.CHANNEL_LAYERS["default"].get("CONFIG", {})
+    shared = {"CHANNEL_LAYER_PREFIX": layer["prefix"]} if "prefix" in layer else {}
+    with procfile_web(tmp_path, **shared) as base_url:
         widget_url = base_url + reverse("contacts:chat", kwargs={"organisation": "caf-33"})
         page.goto(widget_url)
         assert page.get_by_role("heading", name="Discuter avec CAF 33").is_visible()
@@ -69,7 +76,20 @@ def test_a_citizen_chats_and_an_agent_answers_live(page, browser, tmp_path):
 
         # The agent's reply comes back live, through the outbound door and the relay.
         conversation.refresh_from_db()
-        chat_reply(principal=agent, conversation=conversation, text="Je regarde votre dossier.")
+
+        # In its own thread, as a web request would: Playwright's sync API keeps an event
+        # loop running in this one, where the channel layer's async_to_sync cannot run.
+        def reply() -> None:
+            try:
+                chat_reply(
+                    principal=agent, conversation=conversation, text="Je regarde votre dossier."
+                )
+            finally:
+                connection.close()  # this thread's own database connection
+
+        replying = threading.Thread(target=reply)
+        replying.start()
+        replying.join(timeout=30)
         page.locator("#chat-log").get_by_text("Je regarde votre dossier.").wait_for()
         violations = axe_serious_violations(page)
         assert violations == [], violations

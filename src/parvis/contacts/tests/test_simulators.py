@@ -64,8 +64,9 @@ def test_simulate_sms_opens_a_conversation_and_a_reply_threads(django_capture_on
             str(endpoint.uuid),
             "--text",
             "Mon dossier ?",
-            "--secret",
-            decrypt_text(endpoint.secret_encrypted),
+            # ``=``: a secret may begin with "-" (token_urlsafe), which argparse would
+            # take for an option.
+            f"--secret={decrypt_text(endpoint.secret_encrypted)}",
         )
     assert out.startswith("202 ")
     conversation = Conversation.objects.get()
