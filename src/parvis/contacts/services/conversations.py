@@ -301,8 +301,8 @@ def message_receive(
             kind=inbound.sender_kind,
             value=inbound.sender,
         )
-    if thread_root(inbound):
-        _lock_thread(endpoint.organisation_id, inbound.channel, thread_root(inbound))
+    if root := thread_root(inbound):
+        _lock_thread(endpoint.organisation_id, inbound.channel, root)
     conversation = _thread(endpoint, inbound)
     if inbound.is_automatic and conversation is not None:
         pass  # an auto-reply (out of office...) is kept, and moves nothing
