@@ -36,6 +36,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from kombu import pools as kombu_pools
 
 from parvis.contacts import services
 from parvis.contacts.models import (
@@ -267,11 +268,24 @@ def chaos_broker(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 def _reset_pools(app: Any) -> None:
-    """Forget the connections and producers made for another broker URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Forget the connections and producers made for another broker URL.
+
+    Celery's pool is kombu's process-wide pool for that URL: closing it without
+    clearing kombu's registries leaves a closed pool that every later send on the
+    same URL (eager sends acquire a producer too) gets back, and fails on.
+    """
+    kombu_pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
+
+
+def test_reset_pools_leaves_an_open_pool_for_the_next_test() -> None:
+    from parvis.celery import app
+
+    app.pool  # noqa: B018 - make sure a pool exists for the URL in use
+    _reset_pools(app)
+    assert not app.pool._closed
+    assert not app.producer_pool.connections._closed
 
 
 # --- The deliveries -----------------------------------------------------------------------
