@@ -306,6 +306,7 @@ IDEMPOTENT_TASKS = (
     "contacts.poll_mailboxes",
     "contacts.mask_message",
     "contacts.close_resolved",
+    "contacts.survey_invite",
     "parvis.voice.tasks.process_experience",
     "parvis.voice.tasks.mask_answer",
     "parvis.simplification.tasks.mask_request_texts",
@@ -708,6 +709,41 @@ CELERY_BEAT_SCHEDULE["contacts-close-resolved"] = {
     "task": "contacts.close_resolved",
     "schedule": crontab(minute=20),
 }
+
+# --- Contact hub: after the contact (post-contact questions) and retention -------------
+# Share of resolved conversations whose citizen is asked the post-contact questions (0-1;
+# drawn from the conversation's reference, so the same conversation always draws the same).
+CONTACTS_SURVEY_SAMPLE_RATE = env.float("CONTACTS_SURVEY_SAMPLE_RATE", default=0.3)
+# At most one invitation per citizen (record or address) in this many days.
+CONTACTS_SURVEY_CAP_DAYS = env.int("CONTACTS_SURVEY_CAP_DAYS", default=30)
+# The signed link (and an SMS reply) answers the questions this many days after sending.
+CONTACTS_SURVEY_LINK_DAYS = env.int("CONTACTS_SURVEY_LINK_DAYS", default=14)
+# Retention (days), applied by the daily purge and listed on the personal-data page.
+# Invitations: who was asked (address digest, record) is forgotten after this many days;
+# unanswered ones are deleted then. Answers (with their conversation's snapshot, no
+# address) are kept for the quality indicators this many days after the answer.
+CONTACTS_SURVEY_INVITATIONS_RETENTION_DAYS = env.int(
+    "CONTACTS_SURVEY_INVITATIONS_RETENTION_DAYS", default=90
+)
+CONTACTS_SURVEY_ANSWERS_RETENTION_DAYS = env.int(
+    "CONTACTS_SURVEY_ANSWERS_RETENTION_DAYS", default=3 * 365
+)
+# Texts of messages (and the conversation's subject and thread key) after the conversation
+# ended; the conversation row and its messages' skeleton (direction, time) stay.
+CONTACTS_MESSAGES_RETENTION_DAYS = env.int("CONTACTS_MESSAGES_RETENTION_DAYS", default=365)
+# Attached files (deleted from storage too), after they were received.
+CONTACTS_ATTACHMENTS_RETENTION_DAYS = env.int("CONTACTS_ATTACHMENTS_RETENTION_DAYS", default=365)
+# Voicemail audio (CNIL: six months), after it was recorded.
+CONTACTS_VOICEMAIL_RETENTION_DAYS = env.int("CONTACTS_VOICEMAIL_RETENTION_DAYS", default=183)
+# Call metadata (telephony events, numbers), after the call.
+CONTACTS_CALLS_RETENTION_DAYS = env.int("CONTACTS_CALLS_RETENTION_DAYS", default=365)
+# Citizen records and contact points (CNIL: contact data three years after the last
+# contact; a number that said « STOP » three years after it).
+CONTACTS_CITIZEN_RETENTION_DAYS = env.int("CONTACTS_CITIZEN_RETENTION_DAYS", default=3 * 365)
+# Transition logs of conversations (who moved what, internal notes).
+CONTACTS_TRANSITIONS_RETENTION_DAYS = env.int(
+    "CONTACTS_TRANSITIONS_RETENTION_DAYS", default=3 * 365
+)
 
 # --- Logging ------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

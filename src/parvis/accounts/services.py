@@ -33,7 +33,7 @@ from parvis.core.errors import ParvisError
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
 from parvis.directory.models import LocalService, Organisation, Site
-from parvis.messaging.services import deliveries_purge, message_queue, message_send_now
+from parvis.messaging.services import message_queue, message_send_now
 
 logger = structlog.get_logger(__name__)
 TOKEN_PREFIX = "pvs"  # noqa: S105 - a public marker, not a secret
@@ -234,11 +234,10 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
         "audit_events": AuditEvent.objects.filter(created_at__lt=audit_cutoff).delete()[0],
         "realtime_events": purge_old_events(),
-        "message_deliveries": deliveries_purge(now=now),
         "pending_accounts": _pending_citizens(
             joined_before=now - dt.timedelta(days=settings.RETENTION_PENDING_ACCOUNTS_DAYS)
         ).delete()[0],
-        # the apps' own purges (core.retention), e.g. the contact hub's raw inbound rows
+        # the apps' own purges (core.retention): the outbound log, the contact hub's rows…
         **{name: purge(now=now) for name, purge in registered_purges().items()},
     }
     logger.info("purge_expired_data", **counts)

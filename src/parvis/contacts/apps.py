@@ -30,15 +30,20 @@ class ContactsConfig(AppConfig):
         register_encrypted(m.Mailbox, "password_encrypted")
         register_encrypted(m.OrganisationWebhook, "secret_encrypted", "previous_secret_encrypted")
 
-        from parvis.contacts.services.ingestion import inbound_purge
-        from parvis.contacts.services.qualification import qualification_corrections_purge
-        from parvis.core.retention import register_purge
+        # The hub's purges (raw rows, corrections, events included) are registered with
+        # what they keep by ``services.retention.register`` below.
 
-        register_purge("contacts_inbound_rows", inbound_purge)
-        register_purge("contact_qualification_corrections", qualification_corrections_purge)
-        from parvis.contacts.services.webhooks import webhook_events_purge
+        # After the contact (issue 14, part 5): questions sent when a conversation is
+        # resolved; the hub's retention (part 6), listed on the personal-data page.
+        from parvis.contacts import survey_tasks
+        from parvis.contacts.services import retention
 
-        register_purge("contact_events", webhook_events_purge)
+        survey_tasks.subscribe()
+        retention.register()
+        register(m.SurveyInvitation, organisation="organisation", local_service=None, site=None)
+        register(
+            m.SurveyAnswer, organisation="invitation__organisation", local_service=None, site=None
+        )
 
         # A queue sits where its owner sits; a conversation where its queue does, and also
         # at the site that handled it (a counter visit).

@@ -6,7 +6,9 @@ then either resumes the session named by a genuine token of this organisation or
 a new one, joins that session's group only, and tells the widget its token, whether
 someone can answer now, and what was already said. Messages (``{"type": "message",
 "sequence": n, "text": ..., "email": ...}``) go through the hub's normal ingestion; the
-agents' replies come back through the session's group (``parvis.event``).
+agents' replies come back through the session's group (``parvis.event``), and so do
+the post-contact questions once the conversation is resolved (``{"type": "survey"}``),
+answered with ``{"type": "survey_answer", "token": ..., "answers": {...}}``.
 
 Close codes: 4403 origin or token refused, 4404 no chat for this organisation, 4429 too
 many connections from this address.
@@ -30,6 +32,7 @@ from parvis.contacts import chat, selectors
 from parvis.contacts.errors import ContactError
 from parvis.contacts.models import InboundEndpoint
 from parvis.contacts.services.chat import chat_message_accept
+from parvis.contacts.services.surveys import pending_chat_survey, survey_chat_answer
 from parvis.core import ratelimit
 from parvis.core.http import client_ip_from_scope
 from parvis.core.realtime import ensure_relay_running
@@ -127,6 +130,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         )
         if opening.history:
             await self.send_json({"type": "history", "messages": opening.history})
+            # After the contact: questions not answered yet are asked again on a reload.
+            survey = await database_sync_to_async(pending_chat_survey)(
+                organisation_id=endpoint.organisation_id, session=session.session
+            )
+            if survey is not None:
+                await self.send_json(survey)
 
     async def disconnect(self, code: int) -> None:
         if self.session is not None:
@@ -139,6 +148,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if self.session is None:
+            return
+        if isinstance(content, dict) and content.get("type") == "survey_answer":
+            await self._survey_answer(content)
             return
         if not isinstance(content, dict) or content.get("type") != "message":
             await self._error("bad_request", "Message incompris.")
@@ -199,6 +211,39 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             text=text,
             email=email,
             left_message=not availability.live,
+        )
+
+    async def _survey_answer(self, content: dict[str, Any]) -> None:
+        """The post-contact questions answered in the widget (``services.surveys``)."""
+        assert self.session is not None
+        token, answers = content.get("token"), content.get("answers")
+        if not isinstance(token, str) or not isinstance(answers, dict) or len(token) > 500:
+            await self._error("bad_request", "Réponses incomprises.")
+            return
+        try:
+            await database_sync_to_async(survey_chat_answer)(
+                organisation_id=self.endpoint.organisation_id,
+                session=self.session.session,
+                token=token,
+                answers=answers,
+            )
+        except ContactError as error:
+            if error.code != "survey_already_answered":
+                await self.send_json(
+                    {
+                        "type": "survey_error",
+                        "code": error.code,
+                        "field": error.field,
+                        "message": error.message,
+                    }
+                )
+                return
+        await self.send_json(
+            {
+                "type": "survey_thanks",
+                "message": "Merci, vos réponses sont enregistrées. Elles nous aident à "
+                "améliorer le service.",
+            }
         )
 
     async def parvis_event(self, message: dict[str, Any]) -> None:

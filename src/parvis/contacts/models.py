@@ -727,3 +727,130 @@ class QualificationCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"→ {self.corrected_motif_id}"
+
+
+# --- After the contact: post-contact questions (issue 14, part 5) ---------------------------
+
+
+class SurveyChannel(models.TextChoices):
+    """How the questions reached the citizen (not the conversation's channel)."""
+
+    CHAT = "chat", _("Dans le chat")
+    SMS = "sms", _("Par SMS")
+    EMAIL = "email", _("Par courriel")
+
+
+class SurveyStatus(models.TextChoices):
+    QUEUED = "queued", _("À envoyer")
+    SENT = "sent", _("Envoyée")
+    ANSWERED = "answered", _("Répondue")
+    FAILED = "failed", _("Non envoyée")
+
+
+class SurveyInvitation(models.Model):
+    """The citizen asked a questionnaire after a contact, and what the answers are about.
+
+    ``questionnaire`` and ``version`` name the question set (``contacts.surveys``: data,
+    versioned, so a later survey adds a questionnaire, never a model). The snapshot of the
+    conversation (organisation, channels, site, queue, motif, outcome) is taken when the
+    questions are sent, so the quality indicators aggregate answers without reading
+    conversations. Who was asked (address digest, record, contact point) is forgotten
+    after ``CONTACTS_SURVEY_INVITATIONS_RETENTION_DAYS``; the answers stay anonymous."""
+
+    questionnaire = models.CharField(_("questionnaire"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("version du questionnaire"))
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisme"),
+        on_delete=models.CASCADE,
+        related_name="survey_invitations",
+    )
+    conversation = models.ForeignKey(
+        Conversation,
+        verbose_name=_("conversation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
+    )
+    via = models.CharField(_("envoyée"), max_length=10, choices=SurveyChannel.choices)
+    status = models.CharField(
+        _("état"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.QUEUED
+    )
+    # Who was asked: for the cap of one invitation per citizen and the SMS reply; erased
+    # by the purge after the invitations' retention.
+    recipient_digest = models.CharField(
+        _("empreinte du destinataire"), max_length=64, blank=True, db_index=True
+    )
+    citizen = models.ForeignKey(
+        CitizenRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    contact_point = models.ForeignKey(
+        ContactPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Snapshot of the conversation for the quality indicators.
+    channel = models.ForeignKey(
+        "directory.Channel",
+        verbose_name=_("canal du contact"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    site = models.ForeignKey(
+        "directory.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    queue = models.ForeignKey(
+        Queue, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    motif = models.ForeignKey(
+        "directory.Motif", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("issue"), max_length=30, choices=Outcome.choices, blank=True)
+    outcome_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("contact résolu le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("valable jusqu’au"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True, db_index=True)
+    delivery = models.ForeignKey(
+        "messaging.Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("questionnaire après contact")
+        verbose_name_plural = _("questionnaires après contact")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One questionnaire of a kind per conversation, however often it is resolved.
+            models.UniqueConstraint(
+                fields=["conversation", "questionnaire"],
+                name="contacts_one_survey_per_conversation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_via_display()} n° {self.pk}"
+
+
+class SurveyAnswer(models.Model):
+    """One answer to one question (``question`` is the question's code in its
+    questionnaire's version: a scale of 1 to 5, or yes (1) / no (0))."""
+
+    invitation = models.ForeignKey(
+        SurveyInvitation, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.CharField(_("question"), max_length=40)
+    value = models.PositiveSmallIntegerField(_("réponse"))
+    created_at = models.DateTimeField(_("répondu le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("réponse après contact")
+        verbose_name_plural = _("réponses après contact")
+        ordering = ["invitation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "question"], name="contacts_one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} = {self.value}"

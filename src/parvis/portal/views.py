@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from parvis.core.breadcrumb import breadcrumb
 from parvis.core.charter import CHARTER_REASON_HELP, CharterReason
+from parvis.core.retention import registered_retentions
 from parvis.portal.theme import neutral_dsfr_stylesheet
 
 # Date of the last accessibility self-assessment shown on the declaration; update it with
@@ -22,7 +23,8 @@ ACCESSIBILITY_DECLARATION_DATE = "23 novembre 2026"
 
 
 def _retention() -> dict[str, int]:
-    """Retention durations applied by the daily purge (accounts.services.purge_expired_data)."""
+    """Retention durations of what the daily purge (``accounts.services.purge_expired_data``)
+    applies itself; the apps' own purges describe themselves (``_registered_retentions``)."""
     return {
         "axes_days": settings.RETENTION_AXES_DAYS,
         "revoked_tokens_days": settings.RETENTION_REVOKED_TOKENS_DAYS,
@@ -35,12 +37,22 @@ def _retention() -> dict[str, int]:
         "voice_contact_days": settings.VOICE_CONTACT_RETENTION_DAYS,
         "simplification_original_days": settings.SIMPLIFICATION_ORIGINAL_RETENTION_DAYS,
         "pending_accounts_days": settings.RETENTION_PENDING_ACCOUNTS_DAYS,
-        "message_deliveries_days": settings.RETENTION_MESSAGE_DELIVERIES_DAYS,
-        "contact_corrections_days": settings.CONTACTS_CORRECTIONS_RETENTION_DAYS,
-        "contact_inbound_days": settings.CONTACTS_INBOUND_RETENTION_DAYS,
-        "contact_quarantine_days": settings.CONTACTS_INBOUND_QUARANTINE_RETENTION_DAYS,
-        "contact_events_days": settings.CONTACTS_EVENTS_RETENTION_DAYS,
     }
+
+
+def _registered_retentions() -> list[dict[str, str]]:
+    """One row per purge registered with ``core.retention`` (the contact hub's messages,
+    records, calls, surveys…, the outbound log): the page cannot drift from the purge."""
+    return [
+        {
+            "data": str(retention.data),
+            "purpose": str(retention.purpose),
+            "legal_basis": str(retention.legal_basis),
+            "duration": retention.duration() if retention.duration is not None else "",
+        }
+        for retention in registered_retentions()
+        if retention.described
+    ]
 
 
 def _charter_context() -> dict[str, Any]:
@@ -76,6 +88,7 @@ def _page(
 def _site_context() -> dict[str, Any]:
     return {
         "retention": _retention(),
+        "registered_retentions": _registered_retentions(),
         "site_url": settings.SITE_URL,
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         "csrf_cookie_days": settings.CSRF_COOKIE_AGE // 86400,

@@ -5,7 +5,9 @@ Threading is on the pair (organisation's number, sender): ``thread_key`` is
 conversation is resolved or closed, a text received within ``CONTACTS_SMS_REOPEN_DAYS``
 of its resolution reopens it, a later one opens a new conversation (linked to the old).
 « STOP » (or « STOP SMS »), alone, records an opt-out on the contact point and is no
-message of any conversation; nothing is sent to an opted-out number afterwards.
+message of any conversation; nothing is sent to an opted-out number afterwards. A reply
+to the post-contact questions (« 5 2 oui », ``services.surveys.survey_sms_reply``) is
+stored as answers and is no message either.
 Replies leave through ``parvis.messaging`` (its SMS provider and delivery log), never from
 here; receipts move the log through ``messaging.services.delivery_receipt_record``,
 which never moves a delivery backwards.
@@ -92,6 +94,14 @@ def sms_receive(
             point.sms_opt_out_at = received_at
             point.save(update_fields=["sms_opt_out_at"])
         logger.info("sms_opt_out_recorded", organisation_id=organisation_id, point_id=point.pk)
+        return None
+    # After the contact (issue 14, part 5): « 5 2 oui » answering the post-contact
+    # questions sent to this number is stored as answers, no message of any conversation.
+    from parvis.contacts.services.surveys import survey_sms_reply
+
+    if survey_sms_reply(
+        organisation_id=organisation_id, number=sender, text=text, received_at=received_at
+    ):
         return None
     key = thread_key(to=to, sender=sender)
     inbound = InboundMessage(

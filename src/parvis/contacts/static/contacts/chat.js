@@ -111,6 +111,12 @@
       });
     } else if (data.type === "message") {
       append("outbound", data.text);
+    } else if (data.type === "survey") {
+      showSurvey(data);
+    } else if (data.type === "survey_thanks") {
+      surveyDone(data.message);
+    } else if (data.type === "survey_error") {
+      surveyError(data.message, data.field);
     } else if (data.type === "ack") {
       delete pending[data.sequence];
     } else if (data.type === "error") {
@@ -119,6 +125,128 @@
       }
       showError(data.message);
     }
+  }
+
+  /* After the contact: the three questions, asked at the end of the chat once the
+   * conversation is resolved; answered over the same socket with the signed token. */
+  var survey = document.getElementById("chat-survey");
+  var surveyForm = document.getElementById("chat-survey-form");
+  var surveyResult = document.getElementById("chat-survey-result");
+  var surveyToken = "";
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function showSurvey(data) {
+    if (!survey || surveyToken === data.token) {
+      return;
+    }
+    surveyToken = data.token;
+    surveyForm.innerHTML = "";
+    surveyResult.innerHTML = "";
+    data.questions.forEach(function (question) {
+      var fieldset = element("fieldset", "fr-fieldset");
+      fieldset.id = "survey-" + question.code;
+      var legendId = "survey-" + question.code + "-legend";
+      fieldset.setAttribute("aria-labelledby", legendId);
+      var legend = element("legend", "fr-fieldset__legend", question.label);
+      legend.id = legendId;
+      if (question.kind === "scale") {
+        legend.appendChild(element("span", "fr-hint-text",
+          "De 1 (" + question.low + ") à 5 (" + question.high + ")"));
+      }
+      fieldset.appendChild(legend);
+      question.choices.forEach(function (choice, index) {
+        var wrapper = element("div", "fr-fieldset__element fr-fieldset__element--inline");
+        var group = element("div", "fr-radio-group");
+        var input = document.createElement("input");
+        input.type = "radio";
+        input.name = question.code;
+        input.value = String(choice.value);
+        input.id = "survey-" + question.code + "-" + (index + 1);
+        var label = element("label", "fr-label", choice.label);
+        label.setAttribute("for", input.id);
+        if (question.kind === "scale" && index === 0) {
+          label.textContent += " – " + question.low;
+        } else if (question.kind === "scale" && index === question.choices.length - 1) {
+          label.textContent += " – " + question.high;
+        }
+        group.appendChild(input);
+        group.appendChild(label);
+        wrapper.appendChild(group);
+        fieldset.appendChild(wrapper);
+      });
+      var messages = element("div", "fr-messages-group");
+      messages.id = "survey-" + question.code + "-messages";
+      fieldset.appendChild(messages);
+      surveyForm.appendChild(fieldset);
+    });
+    var button = element("button", "fr-btn", "Envoyer mes réponses");
+    button.type = "submit";
+    surveyForm.appendChild(button);
+    survey.hidden = false;
+    append("outbound", "La conversation est terminée. Trois questions vous attendent sous la " +
+      "conversation, si vous voulez bien nous donner votre avis.");
+  }
+
+  function surveyError(message, field) {
+    surveyResult.innerHTML = "";
+    var target = field ? document.getElementById("survey-" + field + "-messages") : null;
+    var text = element("p", "fr-message fr-message--error", message);
+    if (target) {
+      target.innerHTML = "";
+      target.appendChild(text);
+      target.parentNode.classList.add("fr-fieldset--error");
+      var first = target.parentNode.querySelector("input");
+      if (first) {
+        first.focus();
+      }
+    } else {
+      surveyResult.appendChild(text);
+    }
+  }
+
+  function surveyDone(message) {
+    surveyForm.innerHTML = "";
+    surveyForm.hidden = true;
+    var alert = element("div", "fr-alert fr-alert--success fr-alert--sm");
+    alert.appendChild(element("p", "", message));
+    surveyResult.innerHTML = "";
+    surveyResult.appendChild(alert);
+  }
+
+  if (surveyForm) {
+    surveyForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var answers = {};
+      var missing = null;
+      Array.prototype.forEach.call(surveyForm.querySelectorAll("fieldset"), function (fieldset) {
+        var code = fieldset.id.replace("survey-", "");
+        var checked = fieldset.querySelector("input:checked");
+        if (checked) {
+          answers[code] = Number(checked.value);
+        } else if (!missing) {
+          missing = code;
+        }
+      });
+      if (missing) {
+        var legend = document.getElementById("survey-" + missing + "-legend");
+        surveyError("Répondez à la question « " + legend.firstChild.textContent.trim() + " ».",
+          missing);
+        return;
+      }
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify({ type: "survey_answer", token: surveyToken, answers: answers }));
+      }
+    });
   }
 
   function connect() {
