@@ -142,7 +142,7 @@ def invitation_id_of(token: str) -> int:
 
 # --- Reading an SMS reply -------------------------------------------------------------------
 
-YES = frozenset({"oui", "o", "ouais", "yes", "y", "resolu", "resolue"})
+YES = frozenset({"oui", "o", "ouais", "yes", "y"})
 NO = frozenset({"non", "n", "no", "nan"})
 # Words a citizen may add around the answers; any other word means the text is a
 # message for the service, not an answer, and it is threaded as one.
@@ -156,6 +156,9 @@ FILLER = frozenset(
         "note",
         "effort",
         "facilite",
+        "resolu",
+        "resolue",
+        "resolution",
         "et",
         "reponse",
         "reponses",
