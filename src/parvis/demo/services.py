@@ -234,6 +234,9 @@ def demo_seed(
         created_conversations = demo_contacts_seed()
         if progress:
             progress("Conversations", created_conversations)
+        from parvis.demo.surveys_demo import demo_surveys_seed  # answered, after the contacts
+
+        demo_surveys_seed()
     after = _counts()
     counts = {name: after[name] - before[name] for name in after}
     return counts | {

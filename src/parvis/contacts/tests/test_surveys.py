@@ -424,3 +424,21 @@ def test_the_chat_frame_carries_the_questions_in_french() -> None:
         {"value": 1, "label": "Oui"},
         {"value": 0, "label": "Non"},
     ]
+
+
+# --- Demo --------------------------------------------------------------------------------------
+
+
+def test_the_demo_answers_surveys_after_resolved_conversations_once() -> None:
+    from parvis.demo.surveys_demo import demo_surveys_seed
+
+    for slug in ("sms", "courriel", "chat", "guichet", "telephone"):
+        for _ in range(4):
+            ResolvedConversationFactory(channel=channel(slug))
+    ResolvedConversationFactory(outcome=Outcome.SPAM)
+    answered = demo_surveys_seed()
+    assert 0 < answered < 20 and SurveyInvitation.objects.count() == 20
+    assert SurveyInvitation.objects.filter(status=SurveyStatus.ANSWERED).count() == answered
+    assert SurveyAnswer.objects.count() == 3 * answered
+    assert not SurveyInvitation.objects.filter(outcome=Outcome.SPAM).exists()
+    assert demo_surveys_seed() == 0
