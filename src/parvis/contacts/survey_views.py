@@ -31,7 +31,7 @@ class SurveyForm(ParvisForm):
         self.questionnaire = questionnaire
         for question in questionnaire.questions:
             self.fields[question.code] = forms.TypedChoiceField(
-                label=question.label,
+                label=str(question.label),
                 choices=[(str(v), label) for v, label in question.choices()],
                 coerce=int,
                 widget=forms.RadioSelect,

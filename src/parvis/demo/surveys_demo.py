@@ -64,7 +64,8 @@ def demo_surveys_seed() -> int:
             status="sent",
             citizen_id=conversation.citizen_id,
             channel_id=conversation.channel_id,
-            site_id=conversation.site_id or (conversation.queue.site_id if conversation.queue else None),
+            site_id=conversation.site_id
+            or (conversation.queue.site_id if conversation.queue else None),
             queue_id=conversation.queue_id,
             motif_id=conversation.motif_id,
             outcome=conversation.outcome,

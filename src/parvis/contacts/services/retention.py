@@ -132,8 +132,8 @@ def citizens_purge(*, now: dt.datetime | None = None) -> int:
     )
     deleted = 0
     while ids := list(records.values_list("pk", flat=True)[:BATCH]):
-        deleted += CitizenRecord.objects.filter(pk__in=ids).delete()[1].get(
-            CitizenRecord._meta.label, 0
+        deleted += (
+            CitizenRecord.objects.filter(pk__in=ids).delete()[1].get(CitizenRecord._meta.label, 0)
         )
     points = (
         ContactPoint.objects.filter(citizen__isnull=True, created_at__lt=cutoff)
@@ -144,8 +144,8 @@ def citizens_purge(*, now: dt.datetime | None = None) -> int:
         .exclude(messages__created_at__gte=cutoff)
     )
     while ids := list(points.values_list("pk", flat=True)[:BATCH]):
-        deleted += ContactPoint.objects.filter(pk__in=ids).delete()[1].get(
-            ContactPoint._meta.label, 0
+        deleted += (
+            ContactPoint.objects.filter(pk__in=ids).delete()[1].get(ContactPoint._meta.label, 0)
         )
     return deleted
 
@@ -163,9 +163,7 @@ def survey_invitations_purge(*, now: dt.datetime | None = None) -> int:
     point) and keeps its answers and snapshot. How many rows were changed."""
     cutoff = _cutoff(now, settings.CONTACTS_SURVEY_INVITATIONS_RETENTION_DAYS)
     old = SurveyInvitation.objects.filter(created_at__lt=cutoff)
-    deleted = old.filter(answered_at__isnull=True).delete()[1].get(
-        SurveyInvitation._meta.label, 0
-    )
+    deleted = old.filter(answered_at__isnull=True).delete()[1].get(SurveyInvitation._meta.label, 0)
     forgotten = (
         old.filter(answered_at__isnull=False)
         .filter(~Q(recipient_digest="") | Q(citizen__isnull=False) | Q(contact_point__isnull=False))
@@ -300,8 +298,7 @@ def register() -> None:
             "ou du numéro, fiche usager concernée"
         ),
         purpose=_(
-            "Ne poser les questions qu’une fois par mois au plus et reconnaître une réponse "
-            "par SMS"
+            "Ne poser les questions qu’une fois par mois au plus et reconnaître une réponse par SMS"
         ),
         duration=lambda: days(
             s.CONTACTS_SURVEY_INVITATIONS_RETENTION_DAYS,

@@ -47,8 +47,8 @@ from parvis.contacts.models import (
 )
 from parvis.contacts.sms import normalise
 from parvis.core.crypto import decrypt_text
-from parvis.core.realtime import publish
 from parvis.core.http import absolute_url
+from parvis.core.realtime import publish
 from parvis.messaging.models import Channel as MessagingChannel
 from parvis.messaging.services import DeadLetter, message_send_now
 
@@ -154,7 +154,9 @@ def why_not_invited(conversation: Conversation, *, now: dt.datetime) -> str:
     return ""
 
 
-def survey_invite(*, conversation_id: int, now: dt.datetime | None = None) -> SurveyInvitation | None:
+def survey_invite(
+    *, conversation_id: int, now: dt.datetime | None = None
+) -> SurveyInvitation | None:
     """Invite the citizen of a resolved conversation to the post-contact questions, when
     the rules allow (see the module); the invitation, or ``None``. Idempotent: one
     invitation per conversation, and a send under the invitation's idempotency key."""

@@ -147,7 +147,9 @@ def _call() -> Call:
 
 def _citizen() -> CitizenRecord:
     citizen = CitizenRecordFactory(last_contact_at=T0, created_at=T0 - 30 * DAY)
-    point = contact_point(citizen.organisation, ContactKind.EMAIL, "paul@example.org", citizen=citizen)
+    point = contact_point(
+        citizen.organisation, ContactKind.EMAIL, "paul@example.org", citizen=citizen
+    )
     ContactPoint.objects.filter(pk=point.pk).update(created_at=T0 - 30 * DAY)
     return citizen
 
@@ -242,9 +244,7 @@ def _exists(model: type) -> Callable[[Any], bool]:
 
 CASES: dict[str, Case] = {
     "contact_citizens": Case("CONTACTS_CITIZEN_RETENTION_DAYS", _citizen, _citizen_kept),
-    "contact_messages": Case(
-        "CONTACTS_MESSAGES_RETENTION_DAYS", _resolved_with_texts, _texts_kept
-    ),
+    "contact_messages": Case("CONTACTS_MESSAGES_RETENTION_DAYS", _resolved_with_texts, _texts_kept),
     "contact_attachments": Case(
         "CONTACTS_ATTACHMENTS_RETENTION_DAYS",
         lambda: _open_attachment("application/pdf", "courriel"),
@@ -296,13 +296,17 @@ def test_nothing_is_purged_before_its_deadline_nor_kept_after_it(name: str, sett
     assert purge_expired_data(now=deadline + 2 * DAY)[name] == 0
 
 
-def test_all_rows_at_once_survive_until_the_first_deadline_and_none_outlives_its_own(settings) -> None:  # type: ignore[no-untyped-def]
+def test_all_rows_at_once_survive_until_the_first_deadline_and_none_outlives_its_own(
+    settings,
+) -> None:  # type: ignore[no-untyped-def]
     made = {name: case.make() for name, case in CASES.items()}
     deadlines = {
         name: T0 + case.offset + dt.timedelta(days=getattr(settings, case.setting))
         for name, case in CASES.items()
     }
-    for now in sorted({d + DAY for d in deadlines.values()} | {d - DAY for d in deadlines.values()}):
+    for now in sorted(
+        {d + DAY for d in deadlines.values()} | {d - DAY for d in deadlines.values()}
+    ):
         purge_expired_data(now=now)
         for name, case in CASES.items():
             assert case.kept(made[name]) == (now < deadlines[name]), (name, now)

@@ -131,7 +131,7 @@ def test_the_draw_is_deterministic_per_conversation_and_follows_the_rate() -> No
 
 def test_a_conversation_not_drawn_is_not_asked(settings, outbox) -> None:  # type: ignore[no-untyped-def]
     settings.CONTACTS_SURVEY_SAMPLE_RATE = 0.3
-    drawn = [c for c in (sms_conversation(f"+33612{n:03d}678") for n in range(30))]
+    drawn = [sms_conversation(f"+33612{n:03d}678") for n in range(30)]
     for conversation in drawn:
         survey_invite(conversation_id=conversation.pk)
     invited = set(SurveyInvitation.objects.values_list("conversation__reference", flat=True))
@@ -297,8 +297,12 @@ def test_the_resolve_sends_the_sms_and_the_citizens_reply_stores_the_answers(  #
     now = timezone.now()
     deliver(
         endpoint,
-        {"id": "m1", "from": "06 12 34 56 78", "text": "Bonjour, mon dossier ?",
-         "received_at": now.isoformat()},
+        {
+            "id": "m1",
+            "from": "06 12 34 56 78",
+            "text": "Bonjour, mon dossier ?",
+            "received_at": now.isoformat(),
+        },
     )
     conversation = Conversation.objects.get()
     agent = MembershipFactory(organisation=endpoint.organisation, role=Role.AGENT).user
@@ -311,8 +315,12 @@ def test_the_resolve_sends_the_sms_and_the_citizens_reply_stores_the_answers(  #
 
     deliver(
         endpoint,
-        {"id": "m2", "from": "+33612345678", "text": "5 2 OUI",
-         "received_at": (now + dt.timedelta(minutes=5)).isoformat()},
+        {
+            "id": "m2",
+            "from": "+33612345678",
+            "text": "5 2 OUI",
+            "received_at": (now + dt.timedelta(minutes=5)).isoformat(),
+        },
     )
     invitation = SurveyInvitation.objects.get()
     assert invitation.status == SurveyStatus.ANSWERED
@@ -325,11 +333,25 @@ def test_the_resolve_sends_the_sms_and_the_citizens_reply_stores_the_answers(  #
     conversation.refresh_from_db()
     assert conversation.status == Status.RESOLVED and conversation.messages.count() == 1
     # A second reply changes nothing; a real message afterwards is threaded as usual.
-    deliver(endpoint, {"id": "m3", "from": MOBILE, "text": "1 5 non",
-                       "received_at": (now + dt.timedelta(minutes=6)).isoformat()})
+    deliver(
+        endpoint,
+        {
+            "id": "m3",
+            "from": MOBILE,
+            "text": "1 5 non",
+            "received_at": (now + dt.timedelta(minutes=6)).isoformat(),
+        },
+    )
     assert SurveyAnswer.objects.get(question="satisfaction").value == 5
-    deliver(endpoint, {"id": "m4", "from": MOBILE, "text": "Autre question : mon RIB ?",
-                       "received_at": (now + dt.timedelta(minutes=7)).isoformat()})
+    deliver(
+        endpoint,
+        {
+            "id": "m4",
+            "from": MOBILE,
+            "text": "Autre question : mon RIB ?",
+            "received_at": (now + dt.timedelta(minutes=7)).isoformat(),
+        },
+    )
     conversation.refresh_from_db()
     assert conversation.status == Status.QUEUED and conversation.messages.count() == 2
 
@@ -398,9 +420,7 @@ def test_a_tampered_link_is_a_french_400_page(client) -> None:  # type: ignore[n
 
 def test_an_expired_link_is_a_french_410_page(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     past = SurveyInvitationFactory(expires_at=timezone.now() - dt.timedelta(minutes=1))
-    response = client.get(
-        reverse("contacts:survey", kwargs={"token": surveys.link_token(past.pk)})
-    )
+    response = client.get(reverse("contacts:survey", kwargs={"token": surveys.link_token(past.pk)}))
     assert response.status_code == 410
     assert "le délai pour y répondre est passé" in response.content.decode()
     # A token older than the link's validity, whatever the row says.

@@ -12,8 +12,8 @@ from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import MembershipFactory
 from parvis.contacts import services, surveys
 from parvis.contacts.models import Conversation, Outcome, SurveyInvitation, SurveyStatus
-from parvis.contacts.tests.test_consumers import _open, endpoint  # noqa: F401 (fixture)
 from parvis.contacts.tests.core_support import install_fake_engine
+from parvis.contacts.tests.test_consumers import _open, endpoint  # noqa: F401 (fixture)
 from parvis.testing.loops import run_in_fresh_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,7 +65,9 @@ async def _the_widget_asks_the_questions(endpoint) -> None:  # type: ignore[no-u
     assert "Votre démarche a-t-elle été facile ?" in refused["message"]
 
     answers = {"satisfaction": 5, "effort": 1, "resolved": 1}
-    await resumed.send_json_to({"type": "survey_answer", "token": frame["token"], "answers": answers})
+    await resumed.send_json_to(
+        {"type": "survey_answer", "token": frame["token"], "answers": answers}
+    )
     thanks = await resumed.receive_json_from()
     assert thanks["type"] == "survey_thanks" and "Merci" in thanks["message"]
     await resumed.disconnect()
