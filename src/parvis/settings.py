@@ -713,7 +713,11 @@ CELERY_BEAT_SCHEDULE["contacts-close-resolved"] = {
 # --- Contact hub: after the contact (post-contact questions) and retention -------------
 # Share of resolved conversations whose citizen is asked the post-contact questions (0-1;
 # drawn from the conversation's reference, so the same conversation always draws the same).
-CONTACTS_SURVEY_SAMPLE_RATE = env.float("CONTACTS_SURVEY_SAMPLE_RATE", default=0.3)
+# None under the test runner, so other tests resolving conversations send nothing they do
+# not expect; the surveys' own tests set it.
+CONTACTS_SURVEY_SAMPLE_RATE = env.float(
+    "CONTACTS_SURVEY_SAMPLE_RATE", default=0.0 if TESTING else 0.3
+)
 # At most one invitation per citizen (record or address) in this many days.
 CONTACTS_SURVEY_CAP_DAYS = env.int("CONTACTS_SURVEY_CAP_DAYS", default=30)
 # The signed link (and an SMS reply) answers the questions this many days after sending.
