@@ -1,15 +1,27 @@
 """After the contact: the citizen opens the signed link of their SMS or email and answers
-the three questions with the keyboard only; the page is axe clean before and after."""
+the three questions with the keyboard only; the page is axe clean before and after. In the
+chat widget (through uvicorn: pytest-django's live server has no WebSocket), the questions
+appear once the agent resolves the conversation and are answered there."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from django.conf import settings as django_settings
+from django.db import connection
 from django.urls import reverse
 
-from parvis.contacts import surveys
-from parvis.contacts.models import SurveyInvitation, SurveyStatus
+from parvis.accounts.models import Role
+from parvis.accounts.tests.factories import MembershipFactory
+from parvis.contacts import services, surveys
+from parvis.contacts.models import Conversation, Outcome, SurveyInvitation, SurveyStatus
+from parvis.contacts.tests.factories import InboundEndpointFactory, QueueMemberFactory, channel
 from parvis.contacts.tests.survey_factories import SurveyInvitationFactory
+from parvis.directory.tests.factories import OrganisationFactory
 from parvis.testing.browser import axe_serious_violations
+from parvis.testing.web import procfile_web
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +98,73 @@ def test_an_altered_link_is_a_french_page_axe_clean(page, live_server) -> None: 
     assert response is not None and response.status == 400
     assert "Ce lien n’est pas valide" in page.content()
     assert axe_serious_violations(page) == []
+
+
+def _wait_for(predicate, timeout=15.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.mark.integration
+def test_the_chat_widget_asks_the_questions_when_the_agent_resolves(  # type: ignore[no-untyped-def]
+    page, tmp_path, settings
+):
+    settings.CONTACTS_SURVEY_SAMPLE_RATE = 1.0
+    channel("chat")
+    organisation = OrganisationFactory(slug="caf-33", name="CAF de la Gironde", short_name="CAF 33")
+    InboundEndpointFactory(organisation=organisation, connector="chat")
+    agent = MembershipFactory(organisation=organisation, role=Role.AGENT).user
+    QueueMemberFactory(queue=organisation.queues.get(is_triage=True), user=agent)
+    layer = django_settings.CHANNEL_LAYERS["default"].get("CONFIG", {})
+    shared = {"CHANNEL_LAYER_PREFIX": layer["prefix"]} if "prefix" in layer else {}
+    with procfile_web(tmp_path, **shared) as base_url:
+        page.goto(base_url + reverse("contacts:chat", kwargs={"organisation": "caf-33"}))
+        page.locator("#chat-text").focus()
+        page.keyboard.type("Bonjour, une question sur mon dossier.")
+        page.keyboard.press("Tab")
+        if page.locator("#chat-email").is_visible():  # closed or nobody available
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        conversation = _wait_for(lambda: Conversation.objects.filter(channel_id="chat").first())
+
+        # The agent resolves, in its own thread as a web request would (Playwright's loop
+        # runs in this one); the task asks the widget through the channel layer.
+        def resolve() -> None:
+            try:
+                services.conversation_resolve(
+                    conversation=conversation, principal=agent, outcome=Outcome.ANSWERED
+                )
+            finally:
+                connection.close()
+
+        resolving = threading.Thread(target=resolve)
+        resolving.start()
+        resolving.join(timeout=30)
+        page.locator("#chat-survey-form fieldset").first.wait_for()
+        assert "Trois questions vous attendent" in page.locator("#chat-log").inner_text()
+        assert axe_serious_violations(page) == []
+
+        _tab_to(page, "satisfaction")
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowRight")
+        _tab_to(page, "effort")
+        page.keyboard.press("Space")
+        _tab_to(page, "resolved")
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        assert _focused(page)["text"] == "Envoyer mes réponses"
+        page.keyboard.press("Enter")
+        page.get_by_text("Merci, vos réponses sont enregistrées").wait_for()
+        assert axe_serious_violations(page) == []
+    invitation = SurveyInvitation.objects.get()
+    assert invitation.via == "chat" and invitation.status == SurveyStatus.ANSWERED
+    assert dict(invitation.answers.values_list("question", "value")) == {
+        "satisfaction": 2,
+        "effort": 1,
+        "resolved": 1,
+    }
