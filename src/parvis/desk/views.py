@@ -10,12 +10,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from parvis.contacts.backoffice_views import deadline_lateness, duration_fr
 from parvis.contacts.models import Conversation, Status
@@ -94,9 +94,10 @@ def fragment_waiting(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
 def take(request: HttpRequest, reference: str) -> HttpResponse:
     conversation = _conversation(request, reference)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.conversation_take(principal=request.user, conversation=conversation)
     except DeskError as error:
@@ -238,9 +239,10 @@ def _done(request: HttpRequest, conversation: Conversation, text: str) -> HttpRe
 
 @never_cache
 @login_required
-@require_POST
 def reply(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
     options = switches.reply_options(found)
     form = ReplyForm(
         request.POST,
@@ -270,9 +272,10 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
 def note(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _invalid(request, found, form, "note")
@@ -287,9 +290,10 @@ def note(request: HttpRequest, reference: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
 def transfer(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
     form = TransferForm(request.POST, queues=selectors.transfer_queues(request.user, found))
     if not form.is_valid():
         return _invalid(request, found, form, "transfer")
@@ -310,9 +314,10 @@ def transfer(request: HttpRequest, reference: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
 def handoff(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
     if not selectors.can_transfer_out(request.user, found):
         raise PermissionDenied
     form = HandoffForm(request.POST, organisations=selectors.handoff_organisations(found))
@@ -337,9 +342,10 @@ def handoff(request: HttpRequest, reference: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
 def resolve(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
     form = ResolveForm(request.POST)
     if not form.is_valid():
         return _invalid(request, found, form, "resolve")
@@ -355,9 +361,10 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
 def release(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.conversation_release_to_queue(principal=request.user, conversation=found)
     except DeskError as error:
@@ -373,9 +380,10 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
 def motif(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
     form = MotifForm(request.POST, motifs=motifs_of(found.organisation))
     if not form.is_valid():
         return _invalid(request, found, form, "motif")
