@@ -2,12 +2,15 @@
 the one table of channel switches (``SWITCHES``), read by the reply form and enforced
 by ``desk.services.desk_reply``.
 
-| answer on | from a conversation of | precondition (else a French refusal) | what happens |
-|---|---|---|---|
-| courriel | any channel | an email address of the citizen is known | email through the outbound door |
-| sms | any channel | a phone number is known and has not said « STOP » | SMS through the outbound door |
-| chat | chat only | the chat session is live (a citizen message within the resume window) | message to the widget |
-| telephone | any channel | a phone number is known; the conversation is held or queued | flagged ``callback_requested`` and put back in its queue: routing schedules the call |
+- ``courriel``, from any channel: an email address of the citizen is known; the reply
+  leaves by email through the outbound door.
+- ``sms``, from any channel: a phone number is known and has not said « STOP »; the
+  reply leaves by SMS through the outbound door.
+- ``chat``, from a chat only: the session is live (the citizen wrote within the widget's
+  resume window, ``CONTACTS_CHAT_RESUME_MAX_AGE``); the reply reaches the widget.
+- ``telephone``, from any channel: a phone number is known and the conversation is held
+  or queued; nothing is sent: it is flagged ``callback_requested`` and put back in its
+  queue, where routing schedules the call (the text, if any, becomes an internal note).
 
 The counter (``guichet``) is never a reply channel: a visit is recorded, not sent.
 """

@@ -172,9 +172,7 @@ def recipient_of(conversation: Conversation) -> str:
 
 
 @transaction.atomic
-def sms_send(
-    *, conversation: Conversation, author: Any, text: str, to: str = ""
-) -> Message:
+def sms_send(*, conversation: Conversation, author: Any, text: str, to: str = "") -> Message:
     """An agent's SMS reply: stored as an outbound message of ``conversation`` and handed
     to the outbox of ``parvis.messaging`` (sent by a worker after commit, once, under the
     message's idempotency key). Its typography is normalised first, so that what is

@@ -48,7 +48,9 @@ def test_groups_follow_the_pages_scoping():
     conversation = waiting_conversation(desk.queue)
     assert realtime.queue_group(desk.queue.pk) in groups_for(desk.agent, "")
     assert realtime.queue_group(desk.queue.pk) not in groups_for(desk.outsider, "")
-    assert realtime.conversation_group(conversation.pk) in groups_for(desk.agent, conversation.reference)
+    assert realtime.conversation_group(conversation.pk) in groups_for(
+        desk.agent, conversation.reference
+    )
     stranger = MembershipFactory(role=Role.AGENT).user
     assert groups_for(stranger, conversation.reference) == 4404
     manager = MembershipFactory(organisation=desk.organisation, role=Role.QUALITY_MANAGER).user

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 def test_home_lists_my_conversations_and_what_waits_in_my_queues(client):
     desk = desk_story()
     waiting = waiting_conversation(desk.queue)
-    mine = services.conversation_take(principal=desk.agent, conversation=waiting_conversation(desk.queue))
+    mine = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
     client.force_login(desk.agent)
     page = client.get(reverse("desk:home"))
     assert page.status_code == 200
@@ -58,7 +60,10 @@ def test_take_then_the_second_agent_sees_who_took_it(client):
     assert response.url == reverse("desk:conversation", args=[conversation.reference])
     client.force_login(desk.colleague)
     response = client.post(reverse("desk:take", args=[conversation.reference]), follow=True)
-    assert f"{desk.agent.full_name} a déjà pris en charge cette conversation." in response.content.decode()
+    assert (
+        f"{desk.agent.full_name} a déjà pris en charge cette conversation."
+        in response.content.decode()
+    )
 
 
 def test_another_organisations_agent_gets_404_everywhere(client):
@@ -69,13 +74,19 @@ def test_another_organisations_agent_gets_404_everywhere(client):
     for name in ("conversation", "fragment_conversation"):
         assert client.get(reverse(f"desk:{name}", args=[conversation.reference])).status_code == 404
     for name in ("take", "reply", "note", "resolve", "release", "transfer", "handoff", "motif"):
-        assert client.post(reverse(f"desk:{name}", args=[conversation.reference])).status_code == 404
-    assert conversation.reference not in client.get(reverse("desk:fragment_waiting")).content.decode()
+        assert (
+            client.post(reverse(f"desk:{name}", args=[conversation.reference])).status_code == 404
+        )
+    assert (
+        conversation.reference not in client.get(reverse("desk:fragment_waiting")).content.decode()
+    )
 
 
 def test_the_conversation_page_and_its_forms(client):
     desk = desk_story()
-    conversation = services.conversation_take(principal=desk.agent, conversation=waiting_conversation(desk.queue))
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
     email_point(conversation)
     inbound(conversation, "Bonjour, où en est mon dossier ?")
     model = template(desk.organisation)
@@ -114,7 +125,9 @@ def test_the_conversation_page_and_its_forms(client):
 
 def test_a_supervisor_sees_the_hand_over_form(client):
     desk = desk_story()
-    conversation = services.conversation_take(principal=desk.agent, conversation=waiting_conversation(desk.queue))
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
     client.force_login(desk.supervisor)
     html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
     assert "Transmettre à un autre organisme" in html
@@ -126,7 +139,9 @@ def test_a_partner_referent_reaches_the_desk_through_an_assignment(client):
     desk = desk_story()
     referent = UserFactory()
     conversation = waiting_conversation(desk.queue)
-    Conversation.objects.filter(pk=conversation.pk).update(status=Status.ASSIGNED, assignee=referent)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Status.ASSIGNED, assignee=referent
+    )
     client.force_login(referent)
     home = client.get(reverse("desk:home"))
     assert home.status_code == 200
@@ -142,7 +157,9 @@ def test_a_partner_referent_reaches_the_desk_through_an_assignment(client):
 def test_the_conversation_page_query_count_is_bounded(client, django_assert_max_num_queries):
     """A citizen with 500 interactions: the page's queries do not grow with them."""
     desk = desk_story()
-    conversation = services.conversation_take(principal=desk.agent, conversation=waiting_conversation(desk.queue))
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
     email_point(conversation)
     Message.objects.bulk_create(
         Message(
@@ -159,7 +176,12 @@ def test_the_conversation_page_query_count_is_bounded(client, django_assert_max_
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     Message.objects.bulk_create(
-        Message(conversation=conversation, direction=Direction.INBOUND, channel_id="courriel", body_encrypted=encrypt_text("x"))
+        Message(
+            conversation=conversation,
+            direction=Direction.INBOUND,
+            channel_id="courriel",
+            body_encrypted=encrypt_text("x"),
+        )
         for _ in range(200)
     )
     with django_assert_max_num_queries(len(small.captured_queries)):
