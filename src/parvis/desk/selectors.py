@@ -29,7 +29,7 @@ from parvis.voice.selectors import answer_templates_for
 
 HELD = (Status.ASSIGNED, Status.WAITING_CITIZEN, Status.WAITING_PARTNER)
 # The messages a conversation page shows at once (the newest; the rest on demand).
-MESSAGES_SHOWN = 100
+MESSAGES_SHOWN = 40
 NOT_FOUND = "Conversation introuvable."
 
 
