@@ -104,7 +104,9 @@ def test_a_chat_reaches_the_open_desk_and_the_reply_comes_back_live(page, browse
         desk.context.close()
 
 
-def test_two_agents_take_the_same_conversation_and_exactly_one_gets_it(browser, transactional_db, tmp_path):
+def test_two_agents_take_the_same_conversation_and_exactly_one_gets_it(
+    browser, transactional_db, tmp_path
+):
     desk = desk_story()
     conversation = waiting_conversation(desk.queue)
     for user in (desk.agent, desk.colleague):
@@ -119,14 +121,24 @@ def test_two_agents_take_the_same_conversation_and_exactly_one_gets_it(browser, 
             button.click(no_wait_after=True)
         for page in pages:
             page.wait_for_load_state("load")
-            page.locator(".fr-alert, .fr-notice, [role=alert], #desk-mine, #desk-facts").first.wait_for()
+            page.locator(
+                ".fr-alert, .fr-notice, [role=alert], #desk-mine, #desk-facts"
+            ).first.wait_for()
         _wait_for(lambda: Conversation.objects.get(pk=conversation.pk).status == Status.ASSIGNED)
         conversation.refresh_from_db()
         assert conversation.assignee in (desk.agent, desk.colleague)
-        assert ConversationTransition.objects.filter(conversation=conversation, move="assign").count() == 1
+        assert (
+            ConversationTransition.objects.filter(conversation=conversation, move="assign").count()
+            == 1
+        )
         winner = pages[0] if conversation.assignee == desk.agent else pages[1]
         loser = pages[1] if winner is pages[0] else pages[0]
-        _wait_for(lambda: "a déjà pris en charge" in loser.content() or "n’est plus en attente" in loser.content())
+        _wait_for(
+            lambda: (
+                "a déjà pris en charge" in loser.content()
+                or "n’est plus en attente" in loser.content()
+            )
+        )
         assert "Vous avez pris en charge" in winner.content()
         for page in pages:
             page.context.close()

@@ -1,10 +1,11 @@
 """Demo data of the agent desk: reply templates for the desk (one to personalise, one
-short SMS that need not be) and, whatever the contacts demo left, a few conversations
-waiting in each queue its agents belong to, one of them for a call back. Idempotent."""
+short SMS that need not be), the queues' members also in their organisation's triage
+queue and, whatever the contacts demo left, a few conversations waiting in each queue
+with members, one of them for a call back. Idempotent."""
 
 from __future__ import annotations
 
-from parvis.contacts.models import Conversation, QueueMember, Status
+from parvis.contacts.models import Conversation, Queue, QueueMember, Status
 from parvis.directory.models import Organisation
 from parvis.voice.models import AnswerTemplate
 
@@ -44,6 +45,14 @@ def demo_desk_seed() -> int:
                 title=values["title"],
                 defaults={k: v for k, v in values.items() if k != "title"},
             )
+    # Whoever takes from an organisation's queues also triages its contacts: what the
+    # engine could not qualify waits in the triage queue.
+    for member in QueueMember.objects.filter(queue__is_triage=False).select_related("queue"):
+        triage = Queue.objects.filter(
+            organisation_id=member.queue.organisation_id, is_triage=True
+        ).first()
+        if triage is not None:
+            QueueMember.objects.get_or_create(queue=triage, user_id=member.user_id)
     queue_ids = set(QueueMember.objects.values_list("queue_id", flat=True))
     from parvis.contacts.services.handoff import conversation_callback_request
     from parvis.contacts.services.lifecycle import conversation_release
