@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from parvis.contacts.models import Outcome
+from parvis.contacts.models import Outcome, Queue
 from parvis.core.forms import ParvisForm
+from parvis.directory.models import Motif, Organisation
 
 
 class ReplyForm(ParvisForm):
@@ -22,7 +23,7 @@ class ReplyForm(ParvisForm):
 
     def __init__(self, *args: Any, channels: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].choices = channels
+        cast(forms.ChoiceField, self.fields["channel"]).choices = channels
 
 
 class NoteForm(ParvisForm):
@@ -33,7 +34,7 @@ class NoteForm(ParvisForm):
 
 
 class TransferForm(ParvisForm):
-    queue = forms.ModelChoiceField(queryset=None, label="Vers la file")  # type: ignore[arg-type]
+    queue = forms.ModelChoiceField(queryset=Queue.objects.none(), label="Vers la file")
     transfer_note = forms.CharField(
         label="Note pour la file (facultative)",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -42,11 +43,13 @@ class TransferForm(ParvisForm):
 
     def __init__(self, *args: Any, queues: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["queue"].queryset = queues  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["queue"]).queryset = queues
 
 
 class HandoffForm(ParvisForm):
-    organisation = forms.ModelChoiceField(queryset=None, label="Vers l’organisme")  # type: ignore[arg-type]
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Vers l’organisme"
+    )
     handoff_note = forms.CharField(
         label="Note de transmission",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -56,7 +59,7 @@ class HandoffForm(ParvisForm):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
 
 class ResolveForm(ParvisForm):
@@ -66,8 +69,8 @@ class ResolveForm(ParvisForm):
 
 
 class MotifForm(ParvisForm):
-    motif = forms.ModelChoiceField(queryset=None, label="Motif corrigé")  # type: ignore[arg-type]
+    motif = forms.ModelChoiceField(queryset=Motif.objects.none(), label="Motif corrigé")
 
     def __init__(self, *args: Any, motifs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["motif"].queryset = motifs  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["motif"]).queryset = motifs

@@ -194,7 +194,7 @@ def transfer_queues(principal: Any, conversation: Conversation) -> QuerySet[Queu
     return (
         visible_to(principal, Queue.objects.filter(is_active=True))
         .filter(organisation_id=conversation.organisation_id)
-        .exclude(pk=conversation.queue_id)
+        .exclude(pk=conversation.queue_id or 0)
         .order_by("-is_triage", "name")
     )
 

@@ -55,7 +55,7 @@ def conversation_take(*, principal: Any, conversation: Conversation) -> Conversa
     and its row count (``select_for_update`` is a plain SELECT on SQLite); the winner then
     makes the ``assign`` move (transition log, audit, event) in the same transaction. The
     loser gets ``already_taken`` naming who holds it."""
-    if not selectors.takeable_queues(principal).filter(pk=conversation.queue_id).exists():
+    if not selectors.takeable_queues(principal).filter(pk=conversation.queue_id or 0).exists():
         raise DeskError("forbidden", "Vous ne pouvez pas prendre les conversations de cette file.")
     with transaction.atomic():
         claimed = Conversation.objects.filter(

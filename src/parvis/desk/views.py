@@ -146,7 +146,7 @@ def _conversation_context(
         "hidden_messages": hidden,
         "can_reply": can_reply,
         "can_take": conversation.status == Status.QUEUED
-        and selectors.takeable_queues(user).filter(pk=conversation.queue_id).exists(),
+        and selectors.takeable_queues(user).filter(pk=conversation.queue_id or 0).exists(),
         "reply_options": options,
         "templates": templates,
         "chosen_template": chosen,
