@@ -441,3 +441,15 @@ def test_release_puts_it_back_in_the_queue():
     assert (conversation.status, conversation.assignee) == (Status.QUEUED, None)
     assert Conversation.objects.filter(pk=conversation.pk, status=Status.QUEUED).exists()
     assert Message.objects.count() == 0
+
+
+def test_public_answers_are_offered_only_templates_to_personalise():
+    from parvis.voice.selectors import answer_templates_for
+
+    desk = desk_story()
+    personal = template(desk.organisation)
+    short = template(desk.organisation, title="SMS court", body="Bonjour.", must_personalise=False)
+    offered = set(answer_templates_for(organisation=desk.organisation))
+    assert {personal, short} <= offered
+    public = set(answer_templates_for(organisation=desk.organisation, public_answer=True))
+    assert personal in public and short not in public
