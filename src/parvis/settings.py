@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "parvis.voice",
     "parvis.simplification",
     "parvis.contacts",
+    "parvis.desk",
     "parvis.publication",
     "parvis.api",
     "parvis.portal",

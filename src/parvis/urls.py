@@ -26,6 +26,7 @@ urlpatterns = [
     path("espace-agents/experiences/", include("parvis.voice.backoffice_urls")),
     path("espace-agents/simplification/", include("parvis.simplification.backoffice_urls")),
     path("espace-agents/contacts/", include("parvis.contacts.backoffice_urls")),
+    path("espace-agents/poste/", include("parvis.desk.urls")),
     path("contact/", include("parvis.contacts.urls")),
     path("temoigner/", include("parvis.voice.urls")),
     path("simplification/", include("parvis.simplification.urls")),

@@ -4,9 +4,12 @@ from django.urls import path
 
 from parvis.contacts.consumers import ChatConsumer
 from parvis.core.consumers import EventsConsumer
+from parvis.desk.consumers import DeskConsumer
 
 websocket_urlpatterns = [
     path("ws/events/", EventsConsumer.as_asgi()),
     # The citizens' web chat (anonymous; origin, token and rate limits checked inside).
     path("ws/chat/<slug:organisation>/", ChatConsumer.as_asgi()),
+    # The agent desk (signed-in agents; queue and conversation groups after scoping).
+    path("ws/desk/", DeskConsumer.as_asgi()),
 ]

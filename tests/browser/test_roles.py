@@ -71,6 +71,9 @@ ITEMS: dict[str, tuple[str, str]] = {
     "contacts_backoffice:visit_record": ("form button[type=submit]", ""),  # a form
     # An organisation may have no webhook yet: the page offers to add one.
     "contacts_webhooks:list": (ROWS, "form button[type=submit]"),
+    # The agent desk: conversations held and waiting are list items with their link.
+    # Nothing held and nothing waiting: the page says so and who to ask.
+    "desk:home": ("#desk-mine li, #desk-waiting li", "p#desk-waiting"),
     "admin:index": ("table tr", ""),
 }
 GENERIC_ITEMS = f"{ROWS}, .fr-card"

@@ -42,11 +42,18 @@ class Perm(enum.StrEnum):
     MANAGE_TOKENS = "manage_tokens"  # create and revoke API tokens
     VIEW_AUDIT = "view_audit"
     API_WRITE = "api_write"
+    # The agent desk (``parvis.desk``): take from a queue (queue membership decides which),
+    # answer the citizen, hand a conversation over to another organisation.
+    TAKE = "take"
+    REPLY = "reply"
+    TRANSFER_OUT = "transfer_out"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.AGENT: frozenset({Perm.VIEW}),
-    Role.SUPERVISOR: frozenset({Perm.VIEW, Perm.SUPERVISE}),
+    Role.AGENT: frozenset({Perm.VIEW, Perm.TAKE, Perm.REPLY}),
+    Role.SUPERVISOR: frozenset(
+        {Perm.VIEW, Perm.SUPERVISE, Perm.TAKE, Perm.REPLY, Perm.TRANSFER_OUT}
+    ),
     Role.QUALITY_MANAGER: frozenset({Perm.VIEW, Perm.MANAGE_QUALITY}),
     Role.ORGANISATION_ADMIN: frozenset(Perm) - {Perm.API_WRITE},
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -42,8 +43,22 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
     )
 
 
+# Ways to work for a public service without a role: a partner's referent to whom a
+# conversation was assigned reaches the desk through that assignment alone. Apps that
+# create such a relation register a check (``register_agent_relation``, from their
+# ``AppConfig.ready()``); accounts imports none of them.
+_AGENT_RELATIONS: list[Callable[[Any], bool]] = []
+
+
+def register_agent_relation(check: Callable[[Any], bool]) -> None:
+    """Declare a relation that makes an account an agent without a role."""
+    if check not in _AGENT_RELATIONS:
+        _AGENT_RELATIONS.append(check)
+
+
 def is_agent(user: Any) -> bool:
-    """Whether ``user`` works for a public service (a role or a platform flag).
+    """Whether ``user`` works for a public service (a role, a platform flag, or a
+    registered relation such as a conversation assigned to them).
 
     A citizen's account has none: it only gathers the experiences they shared.
     """
@@ -51,7 +66,7 @@ def is_agent(user: Any) -> bool:
         return False
     if user.is_staff or user.is_platform_admin or user.is_platform_moderator:
         return True
-    return bool(grants_for(user))
+    return bool(grants_for(user)) or any(check(user) for check in _AGENT_RELATIONS)
 
 
 def user_by_email(email: str) -> User | None:

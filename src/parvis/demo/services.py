@@ -22,6 +22,7 @@ from parvis.accounts.models import ApiToken, Membership, Role, User
 from parvis.accounts.services import api_token_create
 from parvis.core.text import sort_key
 from parvis.demo.accounts import DEMO_CITIZEN, DEMO_PASSWORD
+from parvis.demo.desk_demo import demo_desk_seed
 from parvis.directory.models import (
     Channel,
     LocalService,
@@ -232,6 +233,7 @@ def demo_seed(
         from parvis.demo.contacts_demo import demo_contacts_seed
 
         created_conversations = demo_contacts_seed()
+        demo_desk_seed()  # the agent desk: templates, conversations waiting in members' queues
         if progress:
             progress("Conversations", created_conversations)
         from parvis.demo.surveys_demo import demo_surveys_seed  # answered, after the contacts

@@ -133,8 +133,15 @@ class AnswerFeedbackAdmin(ReadOnlyAdmin):
 
 @admin.register(AnswerTemplate)
 class AnswerTemplateAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "local_service", "motif", "is_active"]
-    list_filter = ["is_active", "organisation"]
+    list_display = [
+        "title",
+        "organisation",
+        "local_service",
+        "motif",
+        "must_personalise",
+        "is_active",
+    ]
+    list_filter = ["is_active", "must_personalise", "organisation"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["organisation"]
 

@@ -410,7 +410,9 @@ def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
         request.user, uuid, permission=Perm.MANAGE_QUALITY
     )
     templates = selectors.answer_templates_for(
-        organisation=experience.organisation_id, local_service=experience.local_service_id
+        organisation=experience.organisation_id,
+        local_service=experience.local_service_id,
+        public_answer=True,
     )
     answer = selectors.answer_of(experience)
     status = 200

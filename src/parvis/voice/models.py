@@ -407,6 +407,30 @@ TEMPLATE_SERVICE_MISMATCH = (
 )
 
 
+# What a template's ``channel_limits`` may hold for each channel (positive integers).
+TEMPLATE_LIMIT_KEYS = {
+    "sms": frozenset({"max_segments", "max_characters"}),
+    "courriel": frozenset({"max_characters"}),
+    "chat": frozenset({"max_characters"}),
+}
+
+
+def template_limits_error(limits: object) -> str:
+    """A French sentence saying what is wrong with ``limits``, or ``""``."""
+    if not isinstance(limits, dict):
+        return "Les limites doivent être un objet par canal."
+    for channel, values in limits.items():
+        allowed = TEMPLATE_LIMIT_KEYS.get(channel)
+        if allowed is None or not isinstance(values, dict):
+            return f"Canal sans limite possible : {channel}."
+        for key, value in values.items():
+            if key not in allowed:
+                return f"Limite inconnue pour le canal {channel} : {key}."
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                return f"La limite {key} du canal {channel} doit être un entier positif."
+    return ""
+
+
 class AnswerTemplate(models.Model):
     """Reusable answer with placeholders (``[À COMPLÉTER : …]``) that must be filled.
 
@@ -431,6 +455,13 @@ class AnswerTemplate(models.Model):
         Motif, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_active = models.BooleanField(default=True)
+    # Public answers must be personalised: such a template holds ``[À COMPLÉTER : …]``
+    # passages, and neither a public answer nor a desk reply leaves with one unfilled.
+    must_personalise = models.BooleanField(_("à personnaliser"), default=True)
+    # Per-channel limits of a reply made from it at the desk, by channel slug:
+    # ``{"sms": {"max_segments": 2}, "chat": {"max_characters": 500}}``
+    # (``TEMPLATE_LIMIT_KEYS`` lists what each may hold).
+    channel_limits = models.JSONField(_("limites par canal"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("modèle de réponse")
@@ -442,8 +473,11 @@ class AnswerTemplate(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if not PLACEHOLDER.search(self.body or ""):
+        if self.must_personalise and not PLACEHOLDER.search(self.body or ""):
             errors["body"] = TEMPLATE_NEEDS_PLACEHOLDER
+        limits_error = template_limits_error(self.channel_limits)
+        if limits_error:
+            errors["channel_limits"] = limits_error
         service = self.local_service if self.local_service_id is not None else None
         if service is not None and service.organisation_id != self.organisation_id:
             errors["local_service"] = TEMPLATE_SERVICE_MISMATCH

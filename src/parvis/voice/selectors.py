@@ -409,13 +409,19 @@ def published_answer(uuid: Any) -> PublicAnswer:
 
 
 def answer_templates_for(
-    *, organisation: Organisation | int, local_service: LocalService | int | None = None
+    *,
+    organisation: Organisation | int,
+    local_service: LocalService | int | None = None,
+    public_answer: bool = False,
 ) -> QuerySet[AnswerTemplate]:
     """Active templates offered when answering about ``organisation`` (and, when known,
-    ``local_service``): the organisation's own plus that local service's, by title."""
+    ``local_service``): the organisation's own plus that local service's, by title.
+    ``public_answer``: only those that must be personalised (a public answer must be)."""
     own = Q(local_service__isnull=True)
     if local_service is not None:
         own |= Q(local_service=local_service)
+    if public_answer:
+        own &= Q(must_personalise=True)
     return (
         AnswerTemplate.objects.filter(own, organisation=organisation, is_active=True)
         .select_related("local_service")

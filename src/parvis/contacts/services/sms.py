@@ -182,17 +182,18 @@ def recipient_of(conversation: Conversation) -> str:
 
 
 @transaction.atomic
-def sms_send(*, conversation: Conversation, author: Any, text: str) -> Message:
+def sms_send(*, conversation: Conversation, author: Any, text: str, to: str = "") -> Message:
     """An agent's SMS reply: stored as an outbound message of ``conversation`` and handed
     to the outbox of ``parvis.messaging`` (sent by a worker after commit, once, under the
     message's idempotency key). Its typography is normalised first, so that what is
-    stored is what is sent and counted. Refused to an opted-out number."""
-    if conversation.channel_id != SMS:
+    stored is what is sent and counted. Refused to an opted-out number. ``to``: a number
+    of the citizen when the desk switches a conversation of another channel to SMS."""
+    if conversation.channel_id != SMS and not to:
         raise ContactError("not_sms", "Cette conversation n’est pas une conversation SMS.")
     body = normalise(text).strip()
     if not body:
         raise ContactError("empty_message", "Le message est vide.", "text")
-    number = recipient_of(conversation)
+    number = to or recipient_of(conversation)
     point = moves.find_contact_point(organisation_id=conversation.organisation_id, number=number)
     if point is not None and point.sms_opt_out_at is not None:
         raise ContactError(

@@ -327,3 +327,26 @@ def test_demo_directory_gives_each_channel_its_detail_and_answers_saint_etienne(
         "centre-contact-dgfip",
     }
     assert found.nearest is None
+
+
+def test_demo_agents_find_conversations_waiting_at_their_desk(reference, client):
+    """The README's desk login: conversations wait in the queues the agent belongs to,
+    and the desk lists them."""
+    from django.urls import reverse
+
+    from parvis.demo.contacts_demo import demo_contacts_seed
+    from parvis.demo.desk_demo import demo_desk_seed
+    from parvis.demo.services import demo_seed
+    from parvis.desk.selectors import waiting_conversations
+    from parvis.voice.models import AnswerTemplate
+
+    demo_seed(scale="small", with_voice=False)  # the contacts come with the voice part:
+    demo_contacts_seed()  # seeded here without the experiences
+    demo_desk_seed()
+    agent = User.objects.get(email="agent.caf33@demo.parvis.fr")
+    waiting = waiting_conversations(agent)
+    assert len(waiting) >= 3
+    client.force_login(agent)
+    html = client.get(reverse("desk:home")).content.decode()
+    assert all(c.reference in html for c in waiting[:3])
+    assert AnswerTemplate.objects.filter(organisation__slug="caf", must_personalise=False).exists()

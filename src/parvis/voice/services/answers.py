@@ -81,7 +81,9 @@ def answer_draft_save(
     if (
         template is not None
         and not answer_templates_for(
-            organisation=experience.organisation_id, local_service=experience.local_service_id
+            organisation=experience.organisation_id,
+            local_service=experience.local_service_id,
+            public_answer=True,
         )
         .filter(pk=template.pk)
         .exists()

@@ -1,0 +1,81 @@
+"""Demo data of the agent desk: reply templates for the desk (one to personalise, one
+short SMS that need not be), the queues' members also in their organisation's triage
+queue and, whatever the contacts demo left, a few conversations waiting in each queue
+with members, one of them for a call back. Idempotent."""
+
+from __future__ import annotations
+
+from parvis.contacts.models import Conversation, Queue, QueueMember, Status
+from parvis.directory.models import Organisation
+from parvis.voice.models import AnswerTemplate
+
+TEMPLATES = [
+    {
+        "title": "Poste de travail – dossier en cours d’examen",
+        "body": (
+            "Bonjour,\n\nVotre dossier est bien reçu et en cours d’examen. "
+            "[À COMPLÉTER : ce qui manque ou la date prévue de la décision]\n\n"
+            "Bien cordialement,\nLe service"
+        ),
+        "must_personalise": True,
+        "channel_limits": {"sms": {"max_segments": 2}},
+    },
+    {
+        "title": "Poste de travail – SMS de rendez-vous",
+        "body": "Bonjour, votre rendez-vous est confirme. Pensez a apporter vos justificatifs.",
+        "must_personalise": False,
+        "channel_limits": {"sms": {"max_segments": 1}},
+    },
+]
+WAITING_PER_QUEUE = 3
+
+
+def demo_desk_seed() -> int:
+    """Templates for the CAF and the CPAM; a few waiting conversations per queue with
+    members (conversations the contacts demo assigned, put back). Returns how many
+    conversations wait in queues that have members."""
+    for slug in ("caf", "assurance-maladie"):
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            continue
+        for values in TEMPLATES:
+            AnswerTemplate.objects.get_or_create(
+                organisation=organisation,
+                local_service=None,
+                title=values["title"],
+                defaults={k: v for k, v in values.items() if k != "title"},
+            )
+    # Whoever takes from an organisation's queues also triages its contacts: what the
+    # engine could not qualify waits in the triage queue.
+    for member in QueueMember.objects.filter(queue__is_triage=False).select_related("queue"):
+        triage = Queue.objects.filter(
+            organisation_id=member.queue.organisation_id, is_triage=True
+        ).first()
+        if triage is not None:
+            QueueMember.objects.get_or_create(queue=triage, user_id=member.user_id)
+    queue_ids = set(QueueMember.objects.values_list("queue_id", flat=True))
+    from parvis.contacts.services.handoff import conversation_callback_request
+    from parvis.contacts.services.lifecycle import conversation_release
+
+    for queue_id in sorted(queue_ids):
+        waiting = Conversation.objects.filter(queue_id=queue_id, status=Status.QUEUED).count()
+        held = Conversation.objects.filter(
+            queue_id=queue_id, status=Status.ASSIGNED, assignee__isnull=False
+        ).select_related("assignee")
+        for conversation in held.order_by("pk")[: max(0, WAITING_PER_QUEUE - waiting)]:
+            assert conversation.assignee is not None
+            conversation_release(conversation=conversation, principal=conversation.assignee)
+        phoned = Conversation.objects.filter(
+            queue_id=queue_id, status=Status.QUEUED, callback_requested=True
+        ).exists()
+        first = (
+            Conversation.objects.filter(
+                queue_id=queue_id, status=Status.QUEUED, channel_id="telephone"
+            )
+            .order_by("pk")
+            .first()
+        )
+        if first is not None and not phoned:
+            # Queued already: no move is made, so no one acts.
+            conversation_callback_request(conversation=first, principal=None)
+    return Conversation.objects.filter(queue_id__in=queue_ids, status=Status.QUEUED).count()

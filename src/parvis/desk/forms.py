@@ -1,0 +1,76 @@
+"""Forms of the desk (French labels; rules live in ``desk.services``)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from parvis.contacts.models import Outcome, Queue
+from parvis.core.forms import ParvisForm
+from parvis.directory.models import Motif, Organisation
+
+
+class ReplyForm(ParvisForm):
+    channel = forms.ChoiceField(label="Répondre par")
+    template = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label="Votre réponse",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="Pour un rappel téléphonique, ce texte devient une note interne.",
+    )
+
+    def __init__(self, *args: Any, channels: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["channel"]).choices = channels
+
+
+class NoteForm(ParvisForm):
+    note = forms.CharField(
+        label="Note interne (jamais envoyée à l’usager)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TransferForm(ParvisForm):
+    queue = forms.ModelChoiceField(queryset=Queue.objects.none(), label="Vers la file")
+    transfer_note = forms.CharField(
+        label="Note pour la file (facultative)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, queues: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["queue"]).queryset = queues
+
+
+class HandoffForm(ParvisForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Vers l’organisme"
+    )
+    handoff_note = forms.CharField(
+        label="Note de transmission",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Seules les données que l’usager a accepté de partager avec cet organisme "
+        "sont transmises avec la note.",
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+
+
+class ResolveForm(ParvisForm):
+    outcome = forms.ChoiceField(
+        label="Issue", choices=[("", "Choisissez l’issue"), *Outcome.choices]
+    )
+
+
+class MotifForm(ParvisForm):
+    motif = forms.ModelChoiceField(queryset=Motif.objects.none(), label="Motif corrigé")
+
+    def __init__(self, *args: Any, motifs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["motif"]).queryset = motifs

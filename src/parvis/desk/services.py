@@ -1,0 +1,348 @@
+"""Writes of the agent desk: take, reply (same channel or a switch), note, transfer,
+hand over to another organisation, resolve, release. One function per action.
+
+Each checks the desk's scoping permissions (``Perm.TAKE``, ``Perm.REPLY``,
+``Perm.TRANSFER_OUT``, queue membership), then calls the contact hub's services (the
+lifecycle moves, the channels' senders, ``contacts.services.handoff``), writes the audit
+row of what the lifecycle does not audit, and publishes the desk's real-time event after
+commit (ids only; ``desk.realtime``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from parvis.accounts.services import audit_record
+from parvis.contacts.errors import ContactError
+from parvis.contacts.models import Conversation, Message, Queue, Status
+from parvis.contacts.services import handoff, lifecycle
+from parvis.contacts.sms import segments
+from parvis.core.text import clean_text
+from parvis.desk import realtime, selectors, switches
+from parvis.desk.errors import DeskError
+from parvis.directory.models import Organisation
+from parvis.voice.models import PLACEHOLDER, AnswerTemplate
+
+FORBIDDEN = "Votre rôle ne permet pas cette action sur cette conversation."
+MAX_REPLY_CHARACTERS = 5000
+
+
+def _as_desk_error(error: ContactError) -> DeskError:
+    return DeskError(error.code, error.message, error.field, status=error.status)
+
+
+def _require_reply(principal: Any, conversation: Conversation) -> None:
+    if not selectors.can_reply(principal, conversation):
+        raise DeskError("forbidden", FORBIDDEN)
+
+
+def _require_open(conversation: Conversation) -> None:
+    if not conversation.is_open:
+        raise DeskError(
+            "transition_not_allowed", "Cette conversation est terminée : rouvrez-la d’abord."
+        )
+
+
+# --- Take -------------------------------------------------------------------------------------
+
+
+def conversation_take(*, principal: Any, conversation: Conversation) -> Conversation:
+    """Take a waiting conversation: one of two agents clicking at once wins.
+
+    The claim is a conditional ``UPDATE … WHERE status = 'queued' AND assignee IS NULL``
+    and its row count (``select_for_update`` is a plain SELECT on SQLite); the winner then
+    makes the ``assign`` move (transition log, audit, event) in the same transaction. The
+    loser gets ``already_taken`` naming who holds it."""
+    if not selectors.takeable_queues(principal).filter(pk=conversation.queue_id or 0).exists():
+        raise DeskError("forbidden", "Vous ne pouvez pas prendre les conversations de cette file.")
+    with transaction.atomic():
+        claimed = Conversation.objects.filter(
+            pk=conversation.pk, status=Status.QUEUED, assignee__isnull=True
+        ).update(assignee=principal)
+        if claimed == 1:
+            try:
+                taken = lifecycle.conversation_assign(
+                    conversation=conversation, principal=principal, agent=principal
+                )
+            except ContactError as error:
+                raise _as_desk_error(error) from error
+            return taken
+    holder = (
+        Conversation.objects.filter(pk=conversation.pk)
+        .select_related("assignee")
+        .values_list("assignee__full_name", "assignee__email", "status")
+        .first()
+    )
+    if holder and (holder[0] or holder[1]):
+        who = holder[0] or holder[1]
+        raise DeskError("already_taken", f"{who} a déjà pris en charge cette conversation.")
+    raise DeskError("already_taken", "Cette conversation n’est plus en attente.")
+
+
+@transaction.atomic
+def conversation_release_to_queue(*, principal: Any, conversation: Conversation) -> Conversation:
+    """Put a conversation one holds back in its queue."""
+    _require_reply(principal, conversation)
+    try:
+        released = lifecycle.conversation_release(conversation=conversation, principal=principal)
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+    return released
+
+
+# --- Reply ------------------------------------------------------------------------------------
+
+
+def reply_text_check(*, text: str, channel: str, template: AnswerTemplate | None) -> str:
+    """The cleaned text of a reply, or a ``DeskError``: empty, too long, a must-personalise
+    template's passage left unfilled, or over the template's limit on ``channel``."""
+    text = clean_text(text)
+    if not text:
+        raise DeskError("empty_message", "Le message est vide.", "text")
+    if len(text) > MAX_REPLY_CHARACTERS:
+        raise DeskError(
+            "reply_too_long",
+            f"La réponse est limitée à {MAX_REPLY_CHARACTERS} caractères.",
+            "text",
+        )
+    if template is None:
+        return text
+    left = PLACEHOLDER.search(text)
+    if template.must_personalise and left:
+        raise DeskError(
+            "placeholder_left",
+            "Ce modèle doit être personnalisé : complétez les passages entre crochets "
+            f"avant d’envoyer ({left.group(0)}).",
+            "text",
+        )
+    limits = (template.channel_limits or {}).get(channel, {})
+    max_segments = limits.get("max_segments")
+    if max_segments and channel == "sms":
+        counted = segments(text)
+        if counted.segments > max_segments:
+            raise DeskError(
+                "too_many_segments",
+                f"Ce SMS ferait {counted.segments} segments ; le modèle en permet "
+                f"{max_segments} au plus. Raccourcissez-le.",
+                "text",
+            )
+    max_characters = limits.get("max_characters")
+    if max_characters and len(text) > max_characters:
+        raise DeskError(
+            "reply_over_template_limit",
+            f"Sur ce canal, une réponse faite de ce modèle est limitée à {max_characters} "
+            "caractères.",
+            "text",
+        )
+    return text
+
+
+def desk_reply(
+    *,
+    principal: Any,
+    conversation: Conversation,
+    channel: str,
+    text: str,
+    template: AnswerTemplate | None = None,
+) -> Message | None:
+    """Answer the citizen on ``channel`` (the conversation's own or a switch of
+    ``switches.SWITCHES``). A call back sends nothing: the conversation is flagged and
+    queued for routing (``None`` is returned). A template must be one offered for the
+    conversation."""
+    _require_reply(principal, conversation)
+    _require_open(conversation)
+    if (
+        template is not None
+        and not selectors.reply_templates(conversation).filter(pk=template.pk).exists()
+    ):
+        raise DeskError(
+            "template_mismatch", "Ce modèle n’est pas proposé pour cette conversation.", "template"
+        )
+    switch = switches.switch_check(conversation, channel)
+    try:
+        if switch.callback:
+            with transaction.atomic():
+                if text.strip():
+                    handoff.conversation_note_add(
+                        conversation=conversation, author=principal, text=text
+                    )
+                handoff.conversation_callback_request(
+                    conversation=conversation, principal=principal
+                )
+                audit_record(
+                    actor=principal,
+                    action="desk.callback_requested",
+                    target=conversation,
+                    data={"reference": conversation.reference},
+                    organisation=conversation.organisation,
+                )
+                realtime.announce_on_commit(conversation.pk)
+            return None
+        text = reply_text_check(text=text, channel=channel, template=template)
+        with transaction.atomic():
+            message = _send(
+                conversation=conversation, principal=principal, channel=channel, text=text
+            )
+            if conversation.channel_id != channel:
+                audit_record(
+                    actor=principal,
+                    action="desk.channel_switched",
+                    target=conversation,
+                    data={
+                        "reference": conversation.reference,
+                        "from": conversation.channel_id,
+                        "to": channel,
+                    },
+                    organisation=conversation.organisation,
+                )
+            realtime.announce_on_commit(conversation.pk)
+        return message
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+
+
+def _send(*, conversation: Conversation, principal: Any, channel: str, text: str) -> Message:
+    if channel == "courriel":
+        from parvis.contacts.connectors.email import email_reply_send
+
+        return email_reply_send(conversation=conversation, author=principal, text=text)
+    if channel == "sms":
+        from parvis.contacts.services.sms import sms_send
+
+        return sms_send(
+            conversation=conversation,
+            author=principal,
+            text=text,
+            to=switches.phone_number_of(conversation) if conversation.channel_id != "sms" else "",
+        )
+    if channel == "chat":
+        from parvis.contacts.services.chat import chat_reply
+
+        return chat_reply(principal=principal, conversation=conversation, text=text)
+    raise DeskError("switch_not_allowed", "Ce canal de réponse n’est pas possible ici.", "channel")
+
+
+# --- Notes, transfers, hand-over, resolution -------------------------------------------------
+
+
+@transaction.atomic
+def desk_note(*, principal: Any, conversation: Conversation, text: str) -> Message:
+    """An internal note: for the agents, never sent to the citizen."""
+    _require_reply(principal, conversation)
+    try:
+        note = handoff.conversation_note_add(conversation=conversation, author=principal, text=text)
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+    realtime.announce_on_commit(conversation.pk)
+    return note
+
+
+@transaction.atomic
+def desk_transfer_queue(
+    *, principal: Any, conversation: Conversation, queue: Queue, note: str = ""
+) -> Conversation:
+    """Move the conversation to another queue of its organisation (one the agent sees),
+    with an optional note; a held conversation waits there again."""
+    _require_reply(principal, conversation)
+    if not selectors.transfer_queues(principal, conversation).filter(pk=queue.pk).exists():
+        raise DeskError("queue_not_allowed", "Choisissez une file de votre organisme.", "queue")
+    previous_queue_id = conversation.queue_id
+    try:
+        if note.strip():
+            handoff.conversation_note_add(conversation=conversation, author=principal, text=note)
+        moved = handoff.conversation_queue_change(
+            conversation=conversation, principal=principal, queue=queue
+        )
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+    audit_record(
+        actor=principal,
+        action="desk.queue_changed",
+        target=moved,
+        data={"reference": moved.reference, "from_queue": previous_queue_id, "to_queue": queue.pk},
+        organisation=moved.organisation,
+    )
+    realtime.announce_on_commit(moved.pk, extra_queue_ids=[previous_queue_id])
+    return moved
+
+
+@transaction.atomic
+def desk_transfer_out(
+    *, principal: Any, conversation: Conversation, organisation: Organisation, note: str
+) -> Conversation:
+    """Hand the conversation over to another organisation (``Perm.TRANSFER_OUT``): a
+    linked conversation in its triage queue carrying the hand-over note and only what
+    the citizen agreed to share with it; this one is resolved « Orienté vers un
+    partenaire ». Audited with the categories carried."""
+    if not selectors.can_transfer_out(principal, conversation):
+        raise DeskError("forbidden", FORBIDDEN)
+    _require_open(conversation)
+    target = (
+        Queue.objects.filter(organisation=organisation, is_triage=True, is_active=True)
+        .exclude(organisation_id=conversation.organisation_id)
+        .first()
+    )
+    if target is None:
+        raise DeskError(
+            "organisation_not_allowed",
+            "Cet organisme ne reçoit pas de transmission.",
+            "organisation",
+        )
+    categories = selectors.shared_categories(conversation, organisation)
+    try:
+        linked = handoff.conversation_handoff_create(
+            conversation=conversation,
+            author=principal,
+            queue=target,
+            note=note,
+            categories=categories,
+        )
+        lifecycle.conversation_resolve(
+            conversation=conversation, principal=principal, outcome="oriented_partner"
+        )
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+    audit_record(
+        actor=principal,
+        action="desk.transferred_out",
+        target=conversation,
+        data={
+            "reference": conversation.reference,
+            "linked_reference": linked.reference,
+            "to_organisation": organisation.pk,
+            "categories": sorted(categories),
+        },
+        organisation=conversation.organisation,
+    )
+    return linked
+
+
+@transaction.atomic
+def desk_resolve(
+    *, principal: Any, conversation: Conversation, outcome: str, note: str = ""
+) -> Conversation:
+    """Resolve with an outcome of the closed table (``contacts.models.Outcome``)."""
+    _require_reply(principal, conversation)
+    try:
+        resolved = lifecycle.conversation_resolve(
+            conversation=conversation, principal=principal, outcome=outcome, note=note
+        )
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+    return resolved
+
+
+@transaction.atomic
+def desk_requalify(*, principal: Any, conversation: Conversation, motif: Any) -> Conversation:
+    """Correct the motif (the hub's ``conversation_requalify``: a training example)."""
+    _require_reply(principal, conversation)
+    from parvis.contacts.services.qualification import conversation_requalify
+
+    try:
+        conversation_requalify(conversation=conversation, principal=principal, motif=motif)
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+    realtime.announce_on_commit(conversation.pk)
+    return conversation

@@ -1,0 +1,191 @@
+"""The desk's pages as each person sees them: lists, take, the conversation page and its
+forms, scoping (another organisation's agent gets 404), the partner referent, bounded
+queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parvis.accounts.models import Role
+from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.contacts.models import Conversation, Direction, Message, Status
+from parvis.core.crypto import encrypt_text
+from parvis.desk import services
+from parvis.desk.tests.factories import (
+    desk_story,
+    email_point,
+    inbound,
+    template,
+    waiting_conversation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_my_conversations_and_what_waits_in_my_queues(client):
+    desk = desk_story()
+    waiting = waiting_conversation(desk.queue)
+    mine = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    client.force_login(desk.agent)
+    page = client.get(reverse("desk:home"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'data-conversation="{mine.reference}"' in html
+    assert f'action="{reverse("desk:take", args=[waiting.reference])}"' in html
+    assert "Poste de travail" in html  # the menu entry
+    assert client.get(reverse("desk:fragment_mine")).status_code == 200
+    assert waiting.reference in client.get(reverse("desk:fragment_waiting")).content.decode()
+
+
+def test_a_non_member_sees_nothing_to_take(client):
+    desk = desk_story()
+    waiting = waiting_conversation(desk.queue)
+    client.force_login(desk.outsider)
+    html = client.get(reverse("desk:home")).content.decode()
+    assert waiting.reference not in html
+    assert "membre d’aucune file" in html
+
+
+def test_take_then_the_second_agent_sees_who_took_it(client):
+    desk = desk_story()
+    conversation = waiting_conversation(desk.queue)
+    client.force_login(desk.agent)
+    response = client.post(reverse("desk:take", args=[conversation.reference]))
+    assert response.status_code == 302
+    assert response.url == reverse("desk:conversation", args=[conversation.reference])
+    client.force_login(desk.colleague)
+    response = client.post(reverse("desk:take", args=[conversation.reference]), follow=True)
+    assert (
+        f"{desk.agent.full_name} a déjà pris en charge cette conversation."
+        in response.content.decode()
+    )
+
+
+def test_another_organisations_agent_gets_404_everywhere(client):
+    desk = desk_story()
+    conversation = waiting_conversation(desk.queue)
+    stranger = MembershipFactory(role=Role.SUPERVISOR).user
+    client.force_login(stranger)
+    for name in ("conversation", "fragment_conversation"):
+        assert client.get(reverse(f"desk:{name}", args=[conversation.reference])).status_code == 404
+    for name in ("take", "reply", "note", "resolve", "release", "transfer", "handoff", "motif"):
+        assert (
+            client.post(reverse(f"desk:{name}", args=[conversation.reference])).status_code == 404
+        )
+    assert (
+        conversation.reference not in client.get(reverse("desk:fragment_waiting")).content.decode()
+    )
+
+
+def test_the_conversation_page_and_its_forms(client):
+    desk = desk_story()
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    email_point(conversation)
+    inbound(conversation, "Bonjour, où en est mon dossier ?")
+    model = template(desk.organisation)
+    client.force_login(desk.agent)
+    url = reverse("desk:conversation", args=[conversation.reference])
+    html = client.get(url).content.decode()
+    assert "où en est mon dossier" in html
+    assert "data-timeline-slot" in html
+    assert "Transmettre à un autre organisme" not in html  # agents do not transfer out
+    # A must-personalise template, prefilled, sent as is: refused in French.
+    prefilled = client.get(url, {"modele": model.pk}).content.decode()
+    assert "À COMPLÉTER" in prefilled
+    refused = client.post(
+        reverse("desk:reply", args=[conversation.reference]),
+        {"channel": "courriel", "template": model.pk, "text": model.body},
+    )
+    assert refused.status_code == 400
+    assert "complétez les passages entre crochets" in refused.content.decode()
+    sent = client.post(
+        reverse("desk:reply", args=[conversation.reference]),
+        {"channel": "courriel", "text": "Votre dossier est complet."},
+    )
+    assert sent.status_code == 302
+    client.post(reverse("desk:note", args=[conversation.reference]), {"note": "Rappeler lundi."})
+    assert list(conversation.messages.values_list("direction", flat=True).order_by("pk")) == [
+        Direction.INBOUND,
+        Direction.OUTBOUND,
+        Direction.NOTE,
+    ]
+    resolved = client.post(reverse("desk:resolve", args=[conversation.reference]), {"outcome": ""})
+    assert resolved.status_code == 400
+    client.post(reverse("desk:resolve", args=[conversation.reference]), {"outcome": "answered"})
+    conversation.refresh_from_db()
+    assert conversation.status == Status.RESOLVED
+
+
+def test_a_supervisor_sees_the_hand_over_form(client):
+    desk = desk_story()
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    client.force_login(desk.supervisor)
+    html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
+    assert "Transmettre à un autre organisme" in html
+
+
+def test_a_partner_referent_reaches_the_desk_through_an_assignment(client):
+    """No membership in the organisation: the assignment alone opens the desk; they are
+    not sent away as a citizen."""
+    desk = desk_story()
+    referent = UserFactory()
+    conversation = waiting_conversation(desk.queue)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Status.ASSIGNED, assignee=referent
+    )
+    client.force_login(referent)
+    home = client.get(reverse("desk:home"))
+    assert home.status_code == 200
+    assert conversation.reference in home.content.decode()
+    page = client.get(reverse("desk:conversation", args=[conversation.reference]))
+    assert page.status_code == 200
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
+    # Without the assignment, the same account is a citizen again.
+    Conversation.objects.filter(pk=conversation.pk).update(status=Status.QUEUED, assignee=None)
+    assert client.get(reverse("desk:home")).status_code == 302
+
+
+def test_the_conversation_page_query_count_is_bounded(client, django_assert_max_num_queries):
+    """A citizen with 500 interactions: the page's queries do not grow with them."""
+    desk = desk_story()
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    email_point(conversation)
+    Message.objects.bulk_create(
+        Message(
+            conversation=conversation,
+            direction=Direction.INBOUND if i % 2 else Direction.OUTBOUND,
+            channel_id="courriel",
+            body_encrypted=encrypt_text(f"Message {i}"),
+        )
+        for i in range(500)
+    )
+    client.force_login(desk.agent)
+    url = reverse("desk:conversation", args=[conversation.reference])
+    client.get(url)  # warm the caches (site configuration, menu)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    Message.objects.bulk_create(
+        Message(
+            conversation=conversation,
+            direction=Direction.INBOUND,
+            channel_id="courriel",
+            body_encrypted=encrypt_text("x"),
+        )
+        for _ in range(200)
+    )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "plus anciens non affichés" in response.content.decode()
+    assert len(small.captured_queries) <= 45

@@ -1,0 +1,396 @@
+"""Pages of the agent desk (espace agents › poste de travail): my conversations, the
+queues I take from, a conversation with its actions, and the HTML fragments the page
+refetches on each live event. Thin: reads through ``desk.selectors`` (outside scope →
+404), writes through ``desk.services`` (refusals → French messages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from parvis.contacts.backoffice_views import deadline_lateness, duration_fr
+from parvis.contacts.models import Conversation, Status
+from parvis.contacts.selectors import motifs_of
+from parvis.core.breadcrumb import breadcrumb
+from parvis.desk import selectors, services, switches
+from parvis.desk.errors import DeskError
+from parvis.desk.forms import (
+    HandoffForm,
+    MotifForm,
+    NoteForm,
+    ReplyForm,
+    ResolveForm,
+    TransferForm,
+)
+
+HOME_TITLE = "Poste de travail"
+
+
+def _require_desk(request: HttpRequest) -> None:
+    if not selectors.has_desk(request.user):
+        raise PermissionDenied
+
+
+def _conversation(request: HttpRequest, reference: str) -> Conversation:
+    try:
+        return selectors.conversation_for_desk(request.user, reference)
+    except DeskError as error:
+        raise Http404 from error
+
+
+def _row(conversation: Conversation, now: Any) -> dict[str, Any]:
+    waiting = None
+    if conversation.status == Status.QUEUED and conversation.queued_at:
+        waiting = duration_fr(now - conversation.queued_at)
+    return {
+        "conversation": conversation,
+        "waiting": waiting,
+        "due": conversation.first_answer_due_at or conversation.resolution_due_at,
+        "lateness": deadline_lateness(conversation, now),
+    }
+
+
+def _lists(request: HttpRequest) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "mine": [_row(c, now) for c in selectors.my_conversations(request.user)],
+        "waiting": [_row(c, now) for c in selectors.waiting_conversations(request.user)],
+        "queues": list(selectors.takeable_queues(request.user).order_by("name")),
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    _require_desk(request)
+    return render(request, "desk/home.html", {"title": HOME_TITLE, **_lists(request)})
+
+
+@never_cache
+@login_required
+@require_GET
+def fragment_mine(request: HttpRequest) -> HttpResponse:
+    _require_desk(request)
+    return render(request, "desk/_mine.html", _lists(request))
+
+
+@never_cache
+@login_required
+@require_GET
+def fragment_waiting(request: HttpRequest) -> HttpResponse:
+    _require_desk(request)
+    return render(request, "desk/_waiting.html", _lists(request))
+
+
+@never_cache
+@login_required
+def take(request: HttpRequest, reference: str) -> HttpResponse:
+    conversation = _conversation(request, reference)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.conversation_take(principal=request.user, conversation=conversation)
+    except DeskError as error:
+        if error.status == 404:
+            raise Http404 from error
+        messages.error(request, error.message)
+        return redirect("desk:home")
+    messages.success(request, f"Vous avez pris en charge la conversation {reference}.")
+    return redirect("desk:conversation", reference)
+
+
+# --- The conversation page -----------------------------------------------------------------
+
+
+def _conversation_context(
+    request: HttpRequest, conversation: Conversation, **forms: Any
+) -> dict[str, Any]:
+    user = request.user
+    can_reply = selectors.can_reply(user, conversation)
+    options = switches.reply_options(conversation) if can_reply and conversation.is_open else []
+    templates = list(selectors.reply_templates(conversation)) if options else []
+    chosen = None
+    if request.method == "GET" and request.GET.get("modele", "").isdigit():
+        chosen = next((t for t in templates if t.pk == int(request.GET["modele"])), None)
+    channels = [(o.switch.channel, o.switch.label) for o in options if o.available]
+    reply_form = forms.get("reply") or (
+        ReplyForm(
+            channels=channels,
+            initial={
+                "channel": conversation.channel_id,
+                "text": chosen.body if chosen else "",
+                "template": chosen.pk if chosen else None,
+            },
+        )
+        if channels
+        else None
+    )
+    can_transfer_out = conversation.is_open and selectors.can_transfer_out(user, conversation)
+    messages_list, hidden = selectors.conversation_messages(conversation)
+    return {
+        "title": f"Conversation {conversation.reference}",
+        "breadcrumb": breadcrumb((HOME_TITLE, reverse("desk:home"))),
+        "conversation": conversation,
+        "row": _row(conversation, timezone.now()),
+        "messages_list": messages_list,
+        "hidden_messages": hidden,
+        "can_reply": can_reply,
+        "can_take": conversation.status == Status.QUEUED
+        and selectors.takeable_queues(user).filter(pk=conversation.queue_id or 0).exists(),
+        "reply_options": options,
+        "templates": templates,
+        "chosen_template": chosen,
+        "reply_form": reply_form,
+        "note_form": forms.get("note") or (NoteForm() if can_reply else None),
+        "transfer_form": forms.get("transfer")
+        or (
+            TransferForm(queues=selectors.transfer_queues(user, conversation))
+            if can_reply and conversation.is_open
+            else None
+        ),
+        "handoff_form": forms.get("handoff")
+        or (
+            HandoffForm(organisations=selectors.handoff_organisations(conversation))
+            if can_transfer_out
+            else None
+        ),
+        "resolve_form": forms.get("resolve")
+        or (ResolveForm() if can_reply and conversation.is_open else None),
+        "motif_form": forms.get("motif")
+        or (
+            MotifForm(
+                motifs=motifs_of(conversation.organisation),
+                initial={"motif": conversation.motif_id},
+            )
+            if can_reply and conversation.is_open
+            else None
+        ),
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def conversation(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    return render(request, "desk/conversation.html", _conversation_context(request, found))
+
+
+@never_cache
+@login_required
+@require_GET
+def fragment_conversation(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    messages_list, hidden = selectors.conversation_messages(found)
+    return render(
+        request,
+        "desk/_live.html",
+        {
+            "conversation": found,
+            "row": _row(found, timezone.now()),
+            "messages_list": messages_list,
+            "hidden_messages": hidden,
+        },
+    )
+
+
+def _refused(
+    request: HttpRequest, conversation: Conversation, error: DeskError, form: Any, key: str
+) -> HttpResponse:
+    if error.status == 404:
+        raise Http404 from error
+    if error.status == 403:
+        raise PermissionDenied from error
+    if error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        form.add_error(None, error.message)
+    return render(
+        request,
+        "desk/conversation.html",
+        _conversation_context(request, conversation, **{key: form}),
+        status=409 if error.status == 409 else 400,
+    )
+
+
+def _invalid(request: HttpRequest, conversation: Conversation, form: Any, key: str) -> HttpResponse:
+    return render(
+        request,
+        "desk/conversation.html",
+        _conversation_context(request, conversation, **{key: form}),
+        status=400,
+    )
+
+
+def _done(request: HttpRequest, conversation: Conversation, text: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect("desk:conversation", conversation.reference)
+
+
+@never_cache
+@login_required
+def reply(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    options = switches.reply_options(found)
+    form = ReplyForm(
+        request.POST,
+        channels=[(o.switch.channel, o.switch.label) for o in options if o.available]
+        or [(found.channel_id, found.channel.label)],
+    )
+    if not form.is_valid():
+        return _invalid(request, found, form, "reply")
+    data = form.cleaned_data
+    template = None
+    if data["template"]:
+        template = selectors.reply_templates(found).filter(pk=data["template"]).first()
+    try:
+        sent = services.desk_reply(
+            principal=request.user,
+            conversation=found,
+            channel=data["channel"],
+            text=data["text"],
+            template=template,
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "reply")
+    if sent is None:
+        return _done(request, found, "Le rappel est demandé : la conversation attend dans sa file.")
+    return _done(request, found, "Votre réponse est envoyée.")
+
+
+@never_cache
+@login_required
+def note(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, found, form, "note")
+    try:
+        services.desk_note(
+            principal=request.user, conversation=found, text=form.cleaned_data["note"]
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "note")
+    return _done(request, found, "La note interne est enregistrée.")
+
+
+@never_cache
+@login_required
+def transfer(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    form = TransferForm(request.POST, queues=selectors.transfer_queues(request.user, found))
+    if not form.is_valid():
+        return _invalid(request, found, form, "transfer")
+    try:
+        services.desk_transfer_queue(
+            principal=request.user,
+            conversation=found,
+            queue=form.cleaned_data["queue"],
+            note=form.cleaned_data["transfer_note"],
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "transfer")
+    messages.success(
+        request, f"La conversation est transférée vers « {form.cleaned_data['queue'].name} »."
+    )
+    return redirect("desk:home")
+
+
+@never_cache
+@login_required
+def handoff(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    if not selectors.can_transfer_out(request.user, found):
+        raise PermissionDenied
+    form = HandoffForm(request.POST, organisations=selectors.handoff_organisations(found))
+    if not form.is_valid():
+        return _invalid(request, found, form, "handoff")
+    try:
+        linked = services.desk_transfer_out(
+            principal=request.user,
+            conversation=found,
+            organisation=form.cleaned_data["organisation"],
+            note=form.cleaned_data["handoff_note"],
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "handoff")
+    return _done(
+        request,
+        found,
+        f"La conversation est transmise à {form.cleaned_data['organisation'].name} "
+        f"(référence {linked.reference}).",
+    )
+
+
+@never_cache
+@login_required
+def resolve(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, found, form, "resolve")
+    try:
+        services.desk_resolve(
+            principal=request.user, conversation=found, outcome=form.cleaned_data["outcome"]
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "resolve")
+    messages.success(request, f"La conversation {found.reference} est résolue.")
+    return redirect("desk:home")
+
+
+@never_cache
+@login_required
+def release(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.conversation_release_to_queue(principal=request.user, conversation=found)
+    except DeskError as error:
+        if error.status == 404:
+            raise Http404 from error
+        if error.status == 403:
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+        return redirect("desk:conversation", found.reference)
+    messages.success(request, f"La conversation {found.reference} est remise en file.")
+    return redirect("desk:home")
+
+
+@never_cache
+@login_required
+def motif(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    form = MotifForm(request.POST, motifs=motifs_of(found.organisation))
+    if not form.is_valid():
+        return _invalid(request, found, form, "motif")
+    try:
+        services.desk_requalify(
+            principal=request.user, conversation=found, motif=form.cleaned_data["motif"]
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "motif")
+    return _done(request, found, "Le motif est corrigé.")
