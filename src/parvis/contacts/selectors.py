@@ -308,12 +308,13 @@ def citizen_records_for(
     )
     if organisation is not None:
         records = records.filter(organisation=organisation)
-    query = search_key(query)[:200] if query else ""
-    raw = query.replace(" ", "")
+    typed = (query or "").strip()[:200]
+    query = search_key(typed)
+    raw = re.sub(r"[\s.\-]", "", typed)
     if not query:
         return records.order_by("-last_contact_at", "-pk")
-    if "@" in query:
-        digest = contact_point_digest(ContactKind.EMAIL, query)
+    if "@" in typed:
+        digest = contact_point_digest(ContactKind.EMAIL, typed)
         return records.filter(contact_points__value_digest=digest).distinct()
     if nir_is_valid(normalise_nir(raw)):
         own = organisations_of(grants_for(principal))
