@@ -755,7 +755,7 @@ def record_accesses(principal: Any, citizen: CitizenRecord) -> QuerySet[RecordAc
 def citizen_record_export(principal: Any, citizen: CitizenRecord) -> dict[str, Any]:
     """The whole record for a citizen's right-of-access request (record, contact points,
     file numbers, timeline, consents, access log), for the organisation's admins. The
-    NIR is never exported (only whether one is stored, masked)."""
+    NIR is never exported (only whether one is stored)."""
     timeline: list[TimelineItem] = []
     cursor = ""
     while True:
@@ -775,7 +775,8 @@ def citizen_record_export(principal: Any, citizen: CitizenRecord) -> dict[str, A
             "canal_prefere": citizen.preferred_channel.label if citizen.preferred_channel else None,
             "langue_preferee": citizen.get_preferred_language_display(),
             "besoins_accessibilite": citizen.accessibility_labels(),
-            "nir": citizen_nir_masked(principal, citizen) or None,
+            # The NIR itself is never exported: only whether one is stored.
+            "nir_enregistre": bool(citizen.nir_digest),
             "creee_le": citizen.created_at.isoformat(),
             "dernier_contact": citizen.last_contact_at.isoformat()
             if citizen.last_contact_at

@@ -73,7 +73,7 @@ COUNTER = {"Enregistrer une expérience au guichet"}
 QUALITY = {"Réponses en retard", "Modèles de réponse", "Demandes de simplification"}
 ORGANISATION = {"Membres", "Jetons d’API", "Webhooks", "Journal d’audit"}
 # Every organisation has its national triage queue, and « a » has active sites.
-CONTACTS = {"Conversations", "Files d’attente", "Enregistrer une visite"}
+CONTACTS = {"Conversations", "Files d’attente", "Fiches usagers", "Enregistrer une visite"}
 
 
 @pytest.mark.parametrize(

@@ -603,6 +603,17 @@ def citizen_experience_link(
     return link
 
 
+def citizen_export_note(*, principal: Any, citizen: CitizenRecord, fmt: str) -> None:
+    """Audit a right-of-access export (the format only)."""
+    audit_record(
+        actor=principal,
+        action="citizen.exported",
+        target=citizen,
+        data={"kind": fmt},
+        organisation=citizen.organisation,
+    )
+
+
 # --- Access log -----------------------------------------------------------------------------
 
 

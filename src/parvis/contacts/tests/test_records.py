@@ -87,7 +87,7 @@ def records_perm():  # type: ignore[no-untyped-def]
 
 def test_consent_shares_only_its_categories_until_expiry_or_withdrawal(caf, france_services):
     org, _site, caf_agent, _admin = caf
-    operator, fs_site, fs_agent = france_services
+    operator, _fs_site, fs_agent = france_services
     record = _citizen(operator)
     records.citizen_contact_point_add(
         principal=fs_agent, citizen=record, kind="email", value="lea@exemple.fr"
@@ -252,7 +252,9 @@ def test_access_log_keeps_one_row_per_agent_record_and_window(caf):
     citizen = _citizen(org)
     start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     for minutes in (0, 3, 14):
-        records.record_access_note(agent=agent, citizen=citizen, now=start + dt.timedelta(minutes=minutes))
+        records.record_access_note(
+            agent=agent, citizen=citizen, now=start + dt.timedelta(minutes=minutes)
+        )
     records.record_access_note(agent=agent, citizen=citizen, now=start + dt.timedelta(minutes=15))
     rows = list(RecordAccess.objects.order_by("window_start"))
     assert [(r.window_start.minute, r.views) for r in rows] == [(0, 3), (15, 1)]
@@ -335,7 +337,9 @@ def test_timeline_is_newest_first_paginated_filtered_and_bounded_in_queries(caf)
     assert not selectors.citizen_timeline(agent, citizen, motif="inconnu").items
 
 
-def test_a_visit_elsewhere_reaches_the_timeline_only_with_a_consent_sharing_it(caf, france_services):
+def test_a_visit_elsewhere_reaches_the_timeline_only_with_a_consent_sharing_it(
+    caf, france_services
+):
     org, _site, caf_agent, _admin = caf
     operator, fs_site, fs_agent = france_services
     caf_record = _citizen(org)
