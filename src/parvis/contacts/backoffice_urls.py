@@ -18,7 +18,11 @@ urlpatterns = [
     path("usagers/", record_views.citizen_list, name="citizen_list"),
     path("usagers/nouvelle/", record_views.citizen_create, name="citizen_create"),
     path("usagers/doublons/", record_views.duplicates, name="citizen_duplicates"),
-    path("usagers/fusion/", record_views.citizen_merge, name="citizen_merge"),
+    path(
+        "usagers/<int:pk>/fusionner/<int:merged>/",
+        record_views.citizen_merge,
+        name="citizen_merge",
+    ),
     path(
         "usagers/fusions/<int:merge>/annuler/",
         record_views.citizen_unmerge,

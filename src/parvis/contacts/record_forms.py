@@ -126,8 +126,3 @@ class ConsentForm(ParvisForm):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = organisations  # type: ignore[attr-defined]
-
-
-class MergeForm(ParvisForm):
-    survivor = forms.IntegerField(widget=forms.HiddenInput)
-    merged = forms.IntegerField(widget=forms.HiddenInput)

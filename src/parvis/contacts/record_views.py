@@ -419,18 +419,13 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def citizen_merge(request: HttpRequest) -> HttpResponse:
-    """Confirm then merge two records (``?garder=<pk>&fusionner=<pk>``)."""
-    source = request.POST if request.method == "POST" else request.GET
-    try:
-        survivor_pk, merged_pk = int(source.get("garder", "")), int(source.get("fusionner", ""))
-    except ValueError as error:
-        raise Http404 from error
-    survivor = _own_record(request, survivor_pk)
-    merged = _own_record(request, merged_pk)
+def citizen_merge(request: HttpRequest, pk: int, merged: int) -> HttpResponse:
+    """Confirm (GET), then merge record ``merged`` into record ``pk`` (POST)."""
+    survivor = _own_record(request, pk)
+    duplicate = _own_record(request, merged)
     if request.method == "POST":
         try:
-            records.citizens_merge(principal=request.user, survivor=survivor, merged=merged)
+            records.citizens_merge(principal=request.user, survivor=survivor, merged=duplicate)
         except ContactError as error:
             messages.error(request, error.message)
         else:
@@ -446,7 +441,7 @@ def citizen_merge(request: HttpRequest) -> HttpResponse:
                 ("Doublons probables", reverse("contacts_backoffice:citizen_duplicates")),
             ),
             "survivor": survivor,
-            "merged": merged,
+            "merged": duplicate,
         },
     )
 

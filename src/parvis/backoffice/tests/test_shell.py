@@ -33,6 +33,11 @@ def _session(user: Any) -> Client:
     return client
 
 
+# Routes under /espace-agents/ that answer something else than a page: the timeline's
+# lazy-load fragment (included in the record page) and the right-of-access download.
+NOT_PAGES = {"contacts_backoffice:citizen_timeline", "contacts_backoffice:citizen_export"}
+
+
 def _menu(html: str) -> dict[str, str]:
     """Label → link of the side menu's links."""
     return {label.strip(): link for link, label in MENU_LINK.findall(html)}
@@ -46,7 +51,7 @@ def test_every_backoffice_page_has_the_side_menu_and_the_breadcrumb(world):
     walked = []
     for name, entry in sorted(HTML_ROUTES.items()):
         url = reverse(name, kwargs=entry.kwargs(world, "a")) + entry.query
-        if not url.startswith(BACKOFFICE_PREFIX):
+        if not url.startswith(BACKOFFICE_PREFIX) or name in NOT_PAGES:
             continue
         statuses = []
         for client in clients:

@@ -131,8 +131,10 @@ HTML_ROUTES |= {
     "contacts_backoffice:citizen_list": Route("login"),
     "contacts_backoffice:citizen_create": Route("login"),
     "contacts_backoffice:citizen_duplicates": Route("login"),
-    # Both records are named in the query: without them, nothing to merge (404).
-    "contacts_backoffice:citizen_merge": Route("login", agent_status=404, admin_status=404),
+    "contacts_backoffice:citizen_merge": Route(
+        "scoped",
+        kwargs=lambda w, k: {"pk": _record(w, k)["pk"], "merged": _record(w, k)["pk"]},
+    ),
     "contacts_backoffice:citizen_unmerge": Route("login", kwargs=_merge, **POST_ONLY),
     "contacts_backoffice:citizen_detail": Route("scoped", kwargs=_record, relations=(CONSENT,)),
     "contacts_backoffice:citizen_timeline": Route("scoped", kwargs=_record, relations=(CONSENT,)),
