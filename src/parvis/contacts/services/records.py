@@ -16,7 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from parvis.accounts.scoping import grants_for, is_platform_admin, organisations_of
@@ -314,6 +315,7 @@ def citizen_contact_point_add(
         )
     point.citizen = citizen
     point.save(update_fields=["citizen"])
+    _attach_conversations(citizen, point)
     audit_record(
         actor=principal,
         action="citizen.contact_point_added",
@@ -322,6 +324,17 @@ def citizen_contact_point_add(
         organisation=citizen.organisation,
     )
     return point
+
+
+def _attach_conversations(citizen: CitizenRecord, point: ContactPoint) -> None:
+    """The conversations that came from ``point`` and belong to nobody join the record
+    (its history starts with them), and its last contact follows."""
+    orphans = Conversation.objects.filter(contact_point=point, citizen__isnull=True)
+    latest = orphans.aggregate(at=Max(Coalesce("last_message_at", "created_at")))["at"]
+    orphans.update(citizen=citizen)
+    if latest and (citizen.last_contact_at is None or latest > citizen.last_contact_at):
+        citizen.last_contact_at = latest
+        citizen.save(update_fields=["last_contact_at"])
 
 
 @transaction.atomic
