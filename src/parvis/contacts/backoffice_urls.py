@@ -63,7 +63,7 @@ urlpatterns = [
     ),
     path("usagers/<int:pk>/consultations/", record_views.citizen_accesses, name="citizen_accesses"),
     path(
-        "usagers/<int:pk>/export.<str:fmt>",
+        "usagers/<int:pk>/export.json",
         record_views.citizen_export,
         name="citizen_export",
     ),

@@ -25,9 +25,20 @@ from parvis.directory.models import Channel, Organisation
 class RecordSearchForm(SearchForm):
     q = forms.CharField(
         label="Rechercher une fiche",
-        help_text="Nom, courriel, téléphone, numéro de dossier (ou NIR complet, si autorisé).",
+        help_text="Nom, courriel, téléphone ou numéro de dossier.",
         required=False,
         max_length=200,
+    )
+
+
+class NirSearchForm(ParvisForm):
+    """Sent by POST, so that a NIR never appears in an address, a history or a log."""
+
+    nir = forms.CharField(
+        label="Rechercher par NIR",
+        help_text="Le NIR complet, 15 caractères clé comprise.",
+        max_length=30,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -46,6 +46,7 @@ from parvis.contacts.record_forms import (
     ContactPointForm,
     FileNumberForm,
     NirForm,
+    NirSearchForm,
     RecordCreateForm,
     RecordIdentityForm,
     RecordSearchForm,
@@ -72,20 +73,46 @@ def _record_url(citizen: CitizenRecord) -> str:
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 def citizen_list(request: HttpRequest) -> HttpResponse:
+    """The records, searched by GET (name, email, phone, file number) or, where allowed,
+    by NIR through a POST form whose value is never echoed back."""
+    nir_allowed = selectors.nir_search_allowed(request.user)
+    nir_form = NirSearchForm(request.POST or None) if nir_allowed else None
     form = RecordSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
-    page = paginate(request, selectors.citizen_records_for(request.user, query=query))
+    looks_like_nir = bool(query) and records.nir_is_valid(records.normalise_nir(query))
+    if looks_like_nir:
+        form = RecordSearchForm()  # never echo a NIR
+        query = ""
+    status = 200
+    if request.method == "POST":
+        if nir_form is None:
+            raise PermissionDenied
+        valid = nir_form.is_valid()  # a password input: the NIR is never rendered back
+        queryset = selectors.citizen_records_by_nir(
+            request.user, nir_form.cleaned_data["nir"] if valid else ""
+        )
+        query = "NIR"
+        status = 200 if valid else 400
+    elif looks_like_nir:
+        queryset = CitizenRecord.objects.none()
+    else:
+        queryset = selectors.citizen_records_for(request.user, query=query)
+    page = paginate(request, queryset)
     return render(
         request,
         "contacts/backoffice/citizen_list.html",
         {
             "title": LIST_TITLE,
             "form": form,
+            "nir_form": nir_form,
+            "nir_typed_in_search": looks_like_nir,
             "page_obj": page,
             "query": query,
             "can_create": _own_organisations(request).exists(),
         },
+        status=status,
     )
 
 
@@ -487,30 +514,19 @@ def citizen_accesses(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def citizen_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The whole record for a right-of-access request (JSON or PDF), for the organisation
+def citizen_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole record as JSON for a right-of-access request, for the organisation
     admins of the record's organisation; audited."""
-    if fmt not in {"json", "pdf"}:
-        raise Http404
     citizen = selectors.citizen_record_of(request.user, pk)
     if not has_permission(request.user, Perm.VIEW_AUDIT, citizen) or not records.works_in(
         request.user, citizen.organisation_id
     ):
         raise PermissionDenied
     data = selectors.citizen_record_export(request.user, citizen)
-    records.citizen_export_note(principal=request.user, citizen=citizen, fmt=fmt)
-    filename = f"fiche-usager-{citizen.pk}"
-    if fmt == "json":
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
-        )
-    else:
-        from weasyprint import HTML
-
-        html = render_to_string(
-            "contacts/backoffice/citizen_export.html", {"data": data, "citizen": citizen}
-        )
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    records.citizen_export_note(principal=request.user, citizen=citizen, fmt="json")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="fiche-usager-{citizen.pk}.json"'
     return response

@@ -290,15 +290,9 @@ def citizen_records_for(
 ) -> QuerySet[CitizenRecord]:
     """Records the principal may see (merged ones left out), searched by name (words,
     accents and case ignored), email or phone (their keyed digest), file number (exact)
-    or, in organisations the principal works in whose setting allows it, the NIR (exact
-    full match of its keyed digest only)."""
+    never by NIR (see ``citizen_records_by_nir``: a NIR typed here finds nothing)."""
     from parvis.contacts.services.conversations import contact_point_digest
-    from parvis.contacts.services.records import (
-        nir_digest,
-        nir_is_valid,
-        normalise_nir,
-        normalise_phone,
-    )
+    from parvis.contacts.services.records import nir_is_valid, normalise_nir, normalise_phone
 
     records = visible_to(
         principal,
@@ -317,12 +311,7 @@ def citizen_records_for(
         digest = contact_point_digest(ContactKind.EMAIL, typed)
         return records.filter(contact_points__value_digest=digest).distinct()
     if nir_is_valid(normalise_nir(raw)):
-        own = organisations_of(grants_for(principal))
-        return records.filter(
-            nir_digest=nir_digest(raw),
-            organisation__in=own,
-            organisation__contact_settings__nir_allowed=True,
-        )
+        return records.none()  # a NIR is looked up only by ``citizen_records_by_nir``
     condition = Q(file_numbers__value=raw.upper())
     if re.fullmatch(r"\+?[\d]{6,15}", raw):
         digests = {
@@ -334,6 +323,33 @@ def citizen_records_for(
     if words:
         condition |= Q(*[Q(name_key__contains=word) for word in words])
     return records.filter(condition).distinct().order_by("-last_contact_at", "-pk")
+
+
+def citizen_records_by_nir(principal: Any, nir: str) -> QuerySet[CitizenRecord]:
+    """Records of the organisations the principal works in whose setting allows the NIR,
+    whose NIR is exactly ``nir`` (its keyed digest; a partial or invalid NIR finds
+    nothing). Consent never shares a NIR."""
+    from parvis.contacts.services.records import nir_digest, nir_is_valid, normalise_nir
+
+    value = normalise_nir(nir)
+    if not nir_is_valid(value):
+        return CitizenRecord.objects.none()
+    return visible_to(
+        principal,
+        CitizenRecord.objects.filter(
+            merged_into__isnull=True,
+            nir_digest=nir_digest(value),
+            organisation__in=organisations_of(grants_for(principal)),
+            organisation__contact_settings__nir_allowed=True,
+        ).select_related("organisation"),
+    )
+
+
+def nir_search_allowed(principal: Any) -> bool:
+    """Whether one of the principal's organisations allows the NIR (the search form)."""
+    return ContactSettings.objects.filter(
+        organisation__in=organisations_of(grants_for(principal)), nir_allowed=True
+    ).exists()
 
 
 def citizen_record_of(principal: Any, pk: Any) -> CitizenRecord:

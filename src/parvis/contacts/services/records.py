@@ -566,19 +566,21 @@ def citizens_unmerge(*, principal: Any, merge: CitizenMerge) -> CitizenRecord:
     if merge.undone_at is not None:
         raise ContactError("already_undone", "Cette fusion a déjà été annulée.", status=409)
     moved = merge.moved
-    Conversation.objects.filter(pk__in=moved["conversations"], citizen=survivor).update(
+    Conversation.objects.filter(pk__in=moved.get("conversations", []), citizen=survivor).update(
         citizen=merged
     )
-    ContactPoint.objects.filter(pk__in=moved["contact_points"], citizen=survivor).update(
+    ContactPoint.objects.filter(pk__in=moved.get("contact_points", []), citizen=survivor).update(
         citizen=merged
     )
-    CitizenConsent.objects.filter(pk__in=moved["consents"], citizen=survivor).update(citizen=merged)
-    CitizenFileNumber.objects.filter(pk__in=moved["file_numbers"], citizen=survivor).update(
+    CitizenConsent.objects.filter(pk__in=moved.get("consents", []), citizen=survivor).update(
         citizen=merged
     )
-    CitizenExperienceLink.objects.filter(pk__in=moved["experience_links"], citizen=survivor).update(
+    CitizenFileNumber.objects.filter(pk__in=moved.get("file_numbers", []), citizen=survivor).update(
         citizen=merged
     )
+    CitizenExperienceLink.objects.filter(
+        pk__in=moved.get("experience_links", []), citizen=survivor
+    ).update(citizen=merged)
     for name in moved.get("filled", []):
         setattr(survivor, name, None if name == "birth_date" else "")
         if name == "nir_encrypted":

@@ -141,9 +141,7 @@ HTML_ROUTES |= {
     "contacts_backoffice:citizen_edit": Route("scoped", kwargs=_record),
     "contacts_backoffice:citizen_consent_capture": Route("scoped", kwargs=_record),
     "contacts_backoffice:citizen_accesses": Route("scoped", kwargs=_record, agent_status=403),
-    "contacts_backoffice:citizen_export": Route(
-        "scoped", kwargs=lambda w, k: {**_record(w, k), "fmt": "json"}, agent_status=403
-    ),
+    "contacts_backoffice:citizen_export": Route("scoped", kwargs=_record, agent_status=403),
     "contacts_backoffice:citizen_contact_point_add": Route("login", kwargs=_record, **POST_ONLY),
     "contacts_backoffice:citizen_contact_point_remove": Route(
         "login", kwargs=_record_child("point"), **POST_ONLY

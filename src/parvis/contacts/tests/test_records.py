@@ -175,9 +175,17 @@ def test_nir_is_stored_encrypted_found_by_exact_digest_and_shown_masked(caf):
     citizen.refresh_from_db()
     assert nir not in citizen.nir_encrypted and citizen.nir_digest
     assert selectors.citizen_nir_masked(agent, citizen) == "•" * 12 + nir[-3:]
-    assert list(selectors.citizen_records_for(agent, query=nir)) == [citizen]
-    assert not selectors.citizen_records_for(agent, query=nir[:-1]).exists()  # partial: no
-    assert not selectors.citizen_records_for(agent, query=nir[-3:]).exists()
+    assert list(selectors.citizen_records_by_nir(agent, nir)) == [citizen]
+    assert not selectors.citizen_records_by_nir(agent, nir[:-1]).exists()  # partial: no
+    assert not selectors.citizen_records_by_nir(agent, nir[-3:]).exists()
+    # Never through the ordinary search (names, addresses, numbers).
+    assert not selectors.citizen_records_for(agent, query=nir).exists()
+    # Nor from another organisation, even with a consent sharing the record.
+    other_org = OrganisationFactory()
+    CitizenConsentFactory(citizen=citizen, organisations=[other_org])
+    outsider = MembershipFactory(organisation=other_org, role=Role.AGENT).user
+    assert not selectors.citizen_records_by_nir(outsider, nir).exists()
+    assert selectors.citizen_nir_masked(outsider, citizen) == ""
     assert nir not in str(AuditEvent.objects.values_list("data", flat=True))
     # Turning the setting off erases the stored NIRs.
     records.contact_settings_save(principal=admin, organisation=org, nir_allowed=False)
