@@ -111,7 +111,28 @@ def demo_citizens_seed() -> int:
                 citizen=citizen,
             )
     created += _france_services_visit(caf, created[0])
+    created += _cpam_citizens()
     return len(created)
+
+
+def _cpam_citizens() -> list[CitizenRecord]:
+    """Two CPAM du Rhône citizens, for « agent.cpam69 », from the demo contacts' senders."""
+    cpam = Organisation.objects.filter(slug="assurance-maladie").first()
+    agent = User.objects.filter(email="agent.cpam69@demo.parvis.fr").first()
+    if cpam is None or agent is None:
+        return []
+    emails = [i for i, row in enumerate(texts.EMAILS) if row[0] == cpam.slug]
+    made = []
+    for index, (first, last, birth) in enumerate(
+        [("Nadia", "Roux", dt.date(1969, 4, 8)), ("Thomas", "Petit", dt.date(1996, 12, 1))]
+    ):
+        citizen = records.citizen_record_create(
+            principal=agent, organisation=cpam, first_name=first, last_name=last, birth_date=birth
+        )
+        if index < len(emails):
+            _point(agent, citizen, "email", f"usager{emails[index] + 1}@exemple.fr")
+        made.append(citizen)
+    return made
 
 
 def _point(agent: User, citizen: CitizenRecord, kind: str, value: str) -> None:
