@@ -11,6 +11,7 @@ Idempotent: a rerun finds the CAF's demo records and adds nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 
@@ -26,7 +27,7 @@ def _nir(body: str) -> str:
     return f"{body}{97 - number % 97:02d}"
 
 
-def _caf_indices(rows: list[tuple[str, ...]]) -> list[int]:
+def _caf_indices(rows: Sequence[tuple[str, ...]]) -> list[int]:
     return [index for index, row in enumerate(rows) if row[0] == "caf"]
 
 
