@@ -548,14 +548,19 @@ def citizen_timeline(
         if not records:
             return TimelinePage([], "")
     take = limit + 1
-    conversations = visible_to(principal, Conversation.objects.filter(citizen__in=records))
-    messages = visible_to(
-        principal,
-        Message.objects.filter(conversation__citizen__in=records).exclude(direction=Direction.NOTE),
+    # The conversations the principal may see are the permission check of the whole
+    # timeline: messages and calls are scoped exactly as their conversation (same paths and
+    # relations), so they are read by conversation id, without repeating the scoping joins.
+    visible_ids = list(
+        visible_to(principal, Conversation.objects.filter(citizen__in=records)).values_list(
+            "pk", flat=True
+        )
     )
-    calls = visible_to(
-        principal, Call.objects.filter(conversation__citizen__in=records, started_at__isnull=False)
+    conversations = Conversation.objects.filter(pk__in=visible_ids)
+    messages = Message.objects.filter(conversation_id__in=visible_ids).exclude(
+        direction=Direction.NOTE
     )
+    calls = Call.objects.filter(conversation_id__in=visible_ids, started_at__isnull=False)
     if channel:
         conversations = conversations.filter(channel_id=channel)
         messages = messages.filter(channel_id=channel)
