@@ -538,7 +538,9 @@ def citizen_timeline(
     the citizen linked to the record (published masked text only, from the publication
     read model). ``channel`` (a channel slug) and ``motif`` (a motif slug) filter;
     ``before`` is the ``next_cursor`` of the previous page. A bounded number of queries
-    whatever the history's length (one per kind, plus the scoping's).
+    whatever the history's length (the visible conversations' ids, one per kind, plus
+    the scoping's: 8 for 500 interactions). The desk renders it with
+    ``contacts/_timeline.html`` (context: ``record_views.timeline_context``).
     """
     limit = max(1, min(limit, 200))
     cursor = parse_timeline_cursor(before)

@@ -208,3 +208,32 @@ def test_duplicates_are_proposed_merged_and_unmerged_from_the_pages(world):
     assert client.post(unmerge).status_code == 302
     twin.refresh_from_db()
     assert twin.merged_into is None
+
+
+def test_a_visit_recorded_from_the_record_page_joins_the_record(world):
+    from parvis.contacts.models import Conversation
+    from parvis.directory.tests.factories import MotifFactory
+
+    motif = MotifFactory(organisation=world["org"])
+    client = _client(world["agent"])
+    url = reverse("contacts_backoffice:visit_record") + f"?usager={world['citizen'].pk}"
+    page = client.get(url).content.decode()
+    assert "Elle rejoint la fiche de" in page
+    response = client.post(
+        reverse("contacts_backoffice:visit_record"),
+        {
+            "usager": world["citizen"].pk,
+            "site": world["site"].pk,
+            "motif": motif.pk,
+            "outcome": "answered",
+            "minutes": 10,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Conversation.objects.get(channel_id="guichet").citizen == world["citizen"]
+    # Another organisation's record cannot be named.
+    other = CitizenRecordFactory(organisation=world["other"])
+    assert (
+        client.get(reverse("contacts_backoffice:visit_record") + f"?usager={other.pk}").status_code
+        == 404
+    )
