@@ -83,7 +83,7 @@ def test_france_services_visit_reaches_the_caf_timeline_only_with_consent(
             live_server.url + reverse("contacts_backoffice:citizen_detail", args=[fs_record.pk])
         )
         fs_page.get_by_role("link", name="Recueillir un consentement").click()
-        fs_page.get_by_label("Finalité").select_option("support")
+        fs_page.get_by_label("Finalité").select_option("procedure_help")
         fs_page.get_by_label("Caisse d’allocations familiales").check(force=True)
         fs_page.get_by_label("Historique des contacts").check(force=True)
         fs_page.get_by_label("Recueilli par le canal").select_option("guichet")

@@ -80,7 +80,10 @@ class Direction(models.TextChoices):
 class ContactKind(models.TextChoices):
     EMAIL = "email", _("Courriel")
     PHONE = "phone", _("Téléphone")
-    POSTAL = "postal", _("Adresse postale")  # recorded by an agent; no connector writes to it
+    POSTAL = (
+        "postal_address",
+        _("Adresse postale"),
+    )  # recorded by an agent; no connector writes to it
 
 
 # --- Queues -----------------------------------------------------------------------------------
@@ -208,13 +211,13 @@ class QueueMember(models.Model):
 
 
 class AccessibilityNeed(models.TextChoices):
-    DEAF = "deaf", _("Sourd ou malentendant (LSF, transcription)")
-    BLIND = "blind", _("Aveugle ou malvoyant")
-    MOBILITY = "mobility", _("Mobilité réduite")
-    READING = "reading", _("Difficulté avec l’écrit")
-    LANGUAGE = "language", _("Besoin d’un interprète")
-    DIGITAL = "digital", _("Difficulté avec le numérique")
-    COGNITIVE = "cognitive", _("Besoin d’explications simplifiées")
+    DEAF = "hearing_impaired", _("Sourd ou malentendant (LSF, transcription)")
+    BLIND = "visually_impaired", _("Aveugle ou malvoyant")
+    MOBILITY = "reduced_mobility", _("Mobilité réduite")
+    READING = "reading_difficulty", _("Difficulté avec l’écrit")
+    LANGUAGE = "interpreter_needed", _("Besoin d’un interprète")
+    DIGITAL = "digital_difficulty", _("Difficulté avec le numérique")
+    COGNITIVE = "simplified_explanations", _("Besoin d’explications simplifiées")
 
 
 class PreferredLanguage(models.TextChoices):
@@ -319,12 +322,12 @@ class ContactSettings(models.Model):
 
 
 class FileNumberKind(models.TextChoices):
-    ALLOCATAIRE = "allocataire", _("Numéro d’allocataire")
-    FISCAL = "fiscal", _("Numéro fiscal")
+    ALLOCATAIRE = "family_benefits_number", _("Numéro d’allocataire")
+    FISCAL = "tax_number", _("Numéro fiscal")
     FRANCE_TRAVAIL = "france_travail", _("Identifiant France Travail")
-    RETRAITE = "retraite", _("Numéro de dossier retraite")
-    MSA = "msa", _("Numéro MSA")
-    DOSSIER = "dossier", _("Numéro de dossier de l’organisme")
+    RETRAITE = "pension_number", _("Numéro de dossier retraite")
+    MSA = "farm_insurance_number", _("Numéro MSA")
+    DOSSIER = "organisation_file_number", _("Numéro de dossier de l’organisme")
 
 
 class CitizenFileNumber(models.Model):
@@ -333,7 +336,7 @@ class CitizenFileNumber(models.Model):
     citizen = models.ForeignKey(
         CitizenRecord, on_delete=models.CASCADE, related_name="file_numbers"
     )
-    kind = models.CharField(_("type"), max_length=20, choices=FileNumberKind.choices)
+    kind = models.CharField(_("type"), max_length=30, choices=FileNumberKind.choices)
     value = models.CharField(_("numéro"), max_length=40)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -353,10 +356,10 @@ class CitizenFileNumber(models.Model):
 
 
 class ConsentPurpose(models.TextChoices):
-    SUPPORT = "support", _("Accompagnement dans une démarche")
-    REFERRAL = "referral", _("Orientation vers un partenaire")
-    FOLLOW_UP = "follow_up", _("Suivi d’un dossier commun")
-    NO_REPEAT = "no_repeat", _("Ne pas avoir à tout répéter")
+    SUPPORT = "procedure_help", _("Accompagnement dans une démarche")
+    REFERRAL = "partner_referral", _("Orientation vers un partenaire")
+    FOLLOW_UP = "shared_case_follow_up", _("Suivi d’un dossier commun")
+    NO_REPEAT = "tell_once", _("Ne pas avoir à tout répéter")
 
 
 class DataCategory(models.TextChoices):
@@ -382,7 +385,7 @@ class CitizenConsent(models.Model):
     most) or a withdrawal."""
 
     citizen = models.ForeignKey(CitizenRecord, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(_("finalité"), max_length=20, choices=ConsentPurpose.choices)
+    purpose = models.CharField(_("finalité"), max_length=30, choices=ConsentPurpose.choices)
     organisations = models.ManyToManyField(
         "directory.Organisation", verbose_name=_("organismes destinataires"), related_name="+"
     )
@@ -537,7 +540,7 @@ class ContactPoint(models.Model):
         blank=True,
         related_name="contact_points",
     )
-    kind = models.CharField(_("type"), max_length=10, choices=ContactKind.choices)
+    kind = models.CharField(_("type"), max_length=20, choices=ContactKind.choices)
     value_digest = models.CharField(_("empreinte"), max_length=64)
     value_encrypted = models.TextField(_("valeur chiffrée"))
     sms_opt_out_at = models.DateTimeField(_("opposition aux SMS le"), null=True, blank=True)

@@ -33,11 +33,35 @@ def _caf_indices(rows: Sequence[tuple[str, ...]]) -> list[int]:
 
 # (first name, last name, birth date, accessibility needs, file numbers)
 CAF_CITIZENS = [
-    ("Léa", "Martin", dt.date(1988, 3, 14), ["reading"], [("allocataire", "3312345")]),
-    ("Karim", "Benali", dt.date(1975, 11, 2), [], [("allocataire", "3398765")]),
-    ("Sophie", "Lefèvre", dt.date(1992, 7, 21), ["deaf"], [("allocataire", "3355501")]),
-    ("Jean", "Dupont", dt.date(1959, 1, 30), ["mobility"], [("fiscal", "1234567890123")]),
-    ("Aminata", "Diallo", dt.date(2001, 5, 9), ["language"], [("allocataire", "3377002")]),
+    (
+        "Léa",
+        "Martin",
+        dt.date(1988, 3, 14),
+        ["reading_difficulty"],
+        [("family_benefits_number", "3312345")],
+    ),
+    ("Karim", "Benali", dt.date(1975, 11, 2), [], [("family_benefits_number", "3398765")]),
+    (
+        "Sophie",
+        "Lefèvre",
+        dt.date(1992, 7, 21),
+        ["hearing_impaired"],
+        [("family_benefits_number", "3355501")],
+    ),
+    (
+        "Jean",
+        "Dupont",
+        dt.date(1959, 1, 30),
+        ["reduced_mobility"],
+        [("tax_number", "1234567890123")],
+    ),
+    (
+        "Aminata",
+        "Diallo",
+        dt.date(2001, 5, 9),
+        ["interpreter_needed"],
+        [("family_benefits_number", "3377002")],
+    ),
     ("Marc", "Girard", dt.date(1983, 9, 17), [], []),
 ]
 
@@ -86,7 +110,7 @@ def demo_citizens_seed() -> int:
     records.citizen_contact_point_add(
         principal=agent,
         citizen=created[0],
-        kind="postal",
+        kind="postal_address",
         value="12 rue des Vignes, 33000 Bordeaux",
     )
     # A probable duplicate: the same person typed again at the counter.
@@ -172,7 +196,7 @@ def _france_services_visit(caf: Organisation, caf_record: CitizenRecord) -> list
     records.consent_capture(
         principal=fs_agent,
         citizen=record,
-        purpose="support",
+        purpose="procedure_help",
         organisations=[caf],
         categories=["identity", "timeline"],
         channel="guichet",

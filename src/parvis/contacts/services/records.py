@@ -253,7 +253,7 @@ def citizen_nir_set(*, principal: Any, citizen: CitizenRecord, nir: str) -> Citi
         actor=principal,
         action="citizen.nir_changed",
         target=citizen,
-        data={"removed": not nir},
+        data={"cleared": not nir},
         organisation=citizen.organisation,
     )
     return citizen
@@ -624,7 +624,7 @@ def citizen_export_note(*, principal: Any, citizen: CitizenRecord, fmt: str) -> 
         actor=principal,
         action="citizen.exported",
         target=citizen,
-        data={"kind": fmt},
+        data={"export_format": fmt},
         organisation=citizen.organisation,
     )
 

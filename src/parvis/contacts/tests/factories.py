@@ -111,7 +111,7 @@ class CitizenConsentFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     citizen = factory.SubFactory(CitizenRecordFactory)
-    purpose = "support"
+    purpose = "procedure_help"
     captured_channel = factory.LazyFunction(lambda: channel("guichet"))
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=180))
     shares_timeline = True

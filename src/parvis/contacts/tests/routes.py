@@ -65,7 +65,9 @@ def _record_child(kind):  # type: ignore[no-untyped-def]
                 value_encrypted="x",
             )
         elif kind == "number":
-            child = CitizenFileNumber.objects.create(citizen=record, kind="dossier", value="42")
+            child = CitizenFileNumber.objects.create(
+                citizen=record, kind="organisation_file_number", value="42"
+            )
         else:
             child = CitizenConsentFactory(citizen=record)
         return {"pk": record.pk, kind: child.pk}

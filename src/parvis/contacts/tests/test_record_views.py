@@ -64,7 +64,7 @@ def test_an_agent_of_another_organisation_gets_404_until_a_consent_then_reads_on
     records.consent_capture(
         principal=world["agent"],
         citizen=citizen,
-        purpose="referral",
+        purpose="partner_referral",
         organisations=[world["other"]],
         categories=["identity"],
         channel="guichet",
@@ -95,11 +95,11 @@ def test_displaying_a_record_notes_one_access_per_window(world):
 def test_consent_is_captured_and_withdrawn_from_the_record_page(world):
     client = _client(world["agent"])
     url = reverse("contacts_backoffice:citizen_consent_capture", args=[world["citizen"].pk])
-    assert client.post(url, {"purpose": "support"}).status_code == 400
+    assert client.post(url, {"purpose": "procedure_help"}).status_code == 400
     response = client.post(
         url,
         {
-            "purpose": "support",
+            "purpose": "procedure_help",
             "organisations": [world["other"].pk],
             "categories": ["identity", "timeline"],
             "channel": "guichet",
@@ -167,7 +167,7 @@ def test_the_admin_exports_the_whole_record_without_the_nir(world):
     records.consent_capture(
         principal=world["agent"],
         citizen=world["citizen"],
-        purpose="support",
+        purpose="procedure_help",
         organisations=[world["other"]],
         categories=["identity"],
         channel="guichet",

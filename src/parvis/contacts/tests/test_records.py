@@ -93,14 +93,14 @@ def test_consent_shares_only_its_categories_until_expiry_or_withdrawal(caf, fran
         principal=fs_agent, citizen=record, kind="email", value="lea@exemple.fr"
     )
     records.citizen_file_number_add(
-        principal=fs_agent, citizen=record, kind="allocataire", value="1234567"
+        principal=fs_agent, citizen=record, kind="family_benefits_number", value="1234567"
     )
     assert not visible_to(caf_agent, CitizenRecord.objects.all()).exists()
 
     consent = records.consent_capture(
         principal=fs_agent,
         citizen=record,
-        purpose="support",
+        purpose="procedure_help",
         organisations=[org],
         categories=["identity", "file_numbers"],
         channel="guichet",
@@ -141,7 +141,7 @@ def test_consent_expiry_is_at_most_twelve_months(caf, france_services):
         records.consent_capture(
             principal=fs_agent,
             citizen=record,
-            purpose="support",
+            purpose="procedure_help",
             organisations=[org],
             categories=["identity"],
             channel="guichet",
@@ -205,7 +205,7 @@ def test_search_by_name_email_phone_and_file_number(caf):
         principal=agent, citizen=citizen, kind="phone", value="06 12 34 56 78"
     )
     records.citizen_file_number_add(
-        principal=agent, citizen=citizen, kind="allocataire", value="77 001"
+        principal=agent, citizen=citizen, kind="family_benefits_number", value="77 001"
     )
     for query in ("lefevre", "elodie lefèvre", "elodie@exemple.fr", "0612345678", "77001"):
         assert list(selectors.citizen_records_for(agent, query=query)) == [citizen], query
@@ -221,7 +221,7 @@ def test_merge_and_unmerge_are_audited_and_put_everything_back(caf):
         queue=QueueFactory(site=site, organisation=org), citizen=duplicate
     )
     records.citizen_file_number_add(
-        principal=agent, citizen=duplicate, kind="fiscal", value="123456789"
+        principal=agent, citizen=duplicate, kind="tax_number", value="123456789"
     )
     proposals = selectors.duplicate_proposals(agent)
     assert [(p.first, p.second) for p in proposals] == [(survivor, duplicate)]
@@ -368,7 +368,7 @@ def test_a_visit_elsewhere_reaches_the_timeline_only_with_a_consent_sharing_it(
     consent = records.consent_capture(
         principal=fs_agent,
         citizen=fs_record,
-        purpose="support",
+        purpose="procedure_help",
         organisations=[org],
         categories=["identity", "timeline"],
         channel="guichet",
