@@ -291,8 +291,12 @@ def citizen_records_for(
     """Records the principal may see (merged ones left out), searched by name (words,
     accents and case ignored), email or phone (their keyed digest), file number (exact)
     never by NIR (see ``citizen_records_by_nir``: a NIR typed here finds nothing)."""
-    from parvis.contacts.services.conversations import contact_point_digest
-    from parvis.contacts.services.records import nir_is_valid, normalise_nir, normalise_phone
+    from parvis.contacts.identity import (
+        contact_digest,
+        nir_is_valid,
+        normalise_nir,
+        normalise_phone,
+    )
 
     records = visible_to(
         principal,
@@ -308,15 +312,15 @@ def citizen_records_for(
     if not query:
         return records.order_by("-last_contact_at", "-pk")
     if "@" in typed:
-        digest = contact_point_digest(ContactKind.EMAIL, typed)
+        digest = contact_digest(ContactKind.EMAIL, typed)
         return records.filter(contact_points__value_digest=digest).distinct()
     if nir_is_valid(normalise_nir(raw)):
         return records.none()  # a NIR is looked up only by ``citizen_records_by_nir``
     condition = Q(file_numbers__value=raw.upper())
     if re.fullmatch(r"\+?[\d]{6,15}", raw):
         digests = {
-            contact_point_digest(ContactKind.PHONE, normalise_phone(raw)),
-            contact_point_digest(ContactKind.PHONE, raw),
+            contact_digest(ContactKind.PHONE, normalise_phone(raw)),
+            contact_digest(ContactKind.PHONE, raw),
         }
         condition |= Q(contact_points__value_digest__in=digests)
     words = query.split()[:5]
@@ -329,7 +333,7 @@ def citizen_records_by_nir(principal: Any, nir: str) -> QuerySet[CitizenRecord]:
     """Records of the organisations the principal works in whose setting allows the NIR,
     whose NIR is exactly ``nir`` (its keyed digest; a partial or invalid NIR finds
     nothing). Consent never shares a NIR."""
-    from parvis.contacts.services.records import nir_digest, nir_is_valid, normalise_nir
+    from parvis.contacts.identity import nir_digest, nir_is_valid, normalise_nir
 
     value = normalise_nir(nir)
     if not nir_is_valid(value):
@@ -365,7 +369,7 @@ def shared_categories(principal: Any, citizen: CitizenRecord) -> frozenset[str]:
     """What the principal may read of the record: everything in its organisation;
     elsewhere the categories of the active consents covering one of their organisations
     (« identity » included in every consent the capture form makes)."""
-    from parvis.contacts.services.records import works_in
+    from parvis.contacts.identity import works_in
 
     if works_in(principal, citizen.organisation_id):
         return frozenset(DataCategory.values)
@@ -405,7 +409,7 @@ def citizen_consents(principal: Any, citizen: CitizenRecord) -> QuerySet[Citizen
 def citizen_nir_masked(principal: Any, citizen: CitizenRecord) -> str:
     """The NIR masked but for its last 3 characters, for principals of the record's
     organisation only ("" otherwise or when none is stored)."""
-    from parvis.contacts.services.records import mask_nir, works_in
+    from parvis.contacts.identity import mask_nir, works_in
 
     if not citizen.nir_encrypted or not works_in(principal, citizen.organisation_id):
         return ""

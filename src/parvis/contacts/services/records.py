@@ -20,9 +20,19 @@ from django.db.models import F, Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from parvis.accounts.scoping import grants_for, is_platform_admin, organisations_of
 from parvis.accounts.services import audit_record
 from parvis.contacts.errors import ContactError
+from parvis.contacts.identity import (  # noqa: F401  (the rules, re-exported for callers)
+    IDENTITY_PURPOSE,
+    NIR_PURPOSE,
+    identity_digest,
+    mask_nir,
+    nir_digest,
+    nir_is_valid,
+    normalise_nir,
+    normalise_phone,
+    works_in,
+)
 from parvis.contacts.models import (
     CATEGORY_FIELDS,
     AccessibilityNeed,
@@ -46,25 +56,11 @@ from parvis.core.crypto import encrypt_text, keyed_digest
 from parvis.core.text import clean_text, search_key
 from parvis.directory.models import Channel, Organisation
 
-NIR_PURPOSE = "contacts.nir"
-IDENTITY_PURPOSE = "contacts.identity"
 ACCESS_WINDOW = dt.timedelta(minutes=15)
 CONSENT_MAX_DAYS = 366  # « 12 months at most », a leap year included
-_NIR = re.compile(r"^[1-478]\d{4}(?:\d{2}|2A|2B)\d{6}\d{2}$")
 
 
 # --- Rules ----------------------------------------------------------------------------------
-
-
-def works_in(principal: Any, organisation_id: int) -> bool:
-    """Whether ``principal`` holds a grant in ``organisation_id`` (its own, a local
-    service's or a site's): who may edit its records (a consent only lets others read)."""
-    if is_platform_admin(principal):
-        return True
-    grants = grants_for(principal)
-    if not grants:
-        return False
-    return organisations_of(grants).filter(pk=organisation_id).exists()
 
 
 def _require_own(principal: Any, citizen: CitizenRecord) -> None:
@@ -77,47 +73,6 @@ def nir_allowed(organisation_id: int) -> bool:
     return ContactSettings.objects.filter(
         organisation_id=organisation_id, nir_allowed=True
     ).exists()
-
-
-def normalise_nir(value: str) -> str:
-    return re.sub(r"[\s.\-]", "", value or "").upper()
-
-
-def nir_is_valid(value: str) -> bool:
-    """A 15-character NIR with its key (97 − number mod 97; Corsica's 2A/2B count as
-    19/18)."""
-    if not _NIR.match(value):
-        return False
-    body = value[:13].replace("2A", "19").replace("2B", "18")
-    return 97 - int(body) % 97 == int(value[13:])
-
-
-def nir_digest(value: str) -> str:
-    return keyed_digest(normalise_nir(value), purpose=NIR_PURPOSE)
-
-
-def mask_nir(value: str) -> str:
-    """« ••••••••••••123 »: the last 3 characters only."""
-    return "•" * max(len(value) - 3, 0) + value[-3:]
-
-
-def normalise_phone(value: str) -> str:
-    """French national numbers as E.164 (« 06 12 34 56 78 » → « +33612345678 »), the form
-    the connectors store."""
-    digits = "".join(c for c in value if c.isdigit() or c == "+")
-    if len(digits) == 10 and digits.startswith("0"):
-        return "+33" + digits[1:]
-    if digits.startswith("0033"):
-        return "+" + digits[2:]
-    return digits
-
-
-def identity_digest(first_name: str, last_name: str, birth_date: dt.date | None) -> str:
-    """The keyed digest of a person's folded names and birth date ("" if incomplete)."""
-    if not (first_name.strip() and last_name.strip() and birth_date):
-        return ""
-    key = f"{search_key(last_name)}|{search_key(first_name)}|{birth_date.isoformat()}"
-    return keyed_digest(key, purpose=IDENTITY_PURPOSE)
 
 
 def _check_birth_date(birth_date: dt.date | None) -> None:
