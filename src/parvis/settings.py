@@ -534,6 +534,8 @@ WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool(
 WEBHOOKS_TIMEOUT_SECONDS = env.int("WEBHOOKS_TIMEOUT_SECONDS", default=10)
 # Days the conversation events stay in the replay log (GET /api/v1/events?since=).
 CONTACTS_EVENTS_RETENTION_DAYS = env.int("CONTACTS_EVENTS_RETENTION_DAYS", default=90)
+# Citizen records (issue 14): who consulted a record is kept a year, then purged.
+CONTACTS_ACCESS_LOG_RETENTION_DAYS = env.int("CONTACTS_ACCESS_LOG_RETENTION_DAYS", default=365)
 WEBHOOKS_MAX_REDIRECTS = env.int("WEBHOOKS_MAX_REDIRECTS", default=3)
 
 # --- parvis -------------------------------------------------------------------------

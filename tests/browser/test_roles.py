@@ -69,6 +69,8 @@ ITEMS: dict[str, tuple[str, str]] = {
     "contacts_backoffice:conversation_list": (ROWS, ""),
     "contacts_backoffice:queue_list": (ROWS, ""),
     "contacts_backoffice:visit_record": ("form button[type=submit]", ""),  # a form
+    # An organisation may have no citizen record yet: the page offers to create one.
+    "contacts_backoffice:citizen_list": (ROWS, "a[href$='/usagers/nouvelle/']"),
     # An organisation may have no webhook yet: the page offers to add one.
     "contacts_webhooks:list": (ROWS, "form button[type=submit]"),
     # The agent desk: conversations held and waiting are list items with their link.

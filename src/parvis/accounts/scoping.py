@@ -14,12 +14,19 @@ Status rules used by every view and endpoint:
 
 Models are registered with the lookups that lead from them to an organisation, a local
 service and a site (``register``); ``visible_to`` filters any registered queryset.
+
+Besides that territorial scope, a model may be reached through *relations*: a consent
+the citizen gave to share their record, a queue membership, an assignment. Each is a
+``Relation`` registered with the model (``register(..., relations=[...])`` or
+``relate(model, ...)`` from another app's ``ready()``); ``visible_to``, ``has_permission``
+and ``get_visible_or_404`` add the objects it reaches, so pages, API and WebSocket checks
+agree. ``holders`` stays territorial (who to alert is decided by grants).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -84,8 +91,27 @@ class ScopePaths:
     site: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Relation:
+    """A non-territorial way to reach a model's objects.
+
+    ``condition(principal, grants)`` returns the ``Q`` of the objects the relation reaches
+    for ``principal`` (or ``None``: nothing). ``grants`` are the principal's grants that
+    hold the permission asked for, so a relation may require one (a consent covers the
+    organisations the principal works in) or not (a person's own queue membership).
+    ``permissions``: the permissions the relation gives on what it reaches. Write the
+    condition as ``Q(pk__in=<subquery>)`` or simple lookups: it is OR-ed with the
+    territorial scope in one query.
+    """
+
+    name: str
+    condition: Callable[[Any, list[Grant]], Q | None]
+    permissions: frozenset[Perm] = frozenset({Perm.VIEW})
+
+
 Lookups = str | tuple[str, ...] | None
 _REGISTRY: dict[type[models.Model], ScopePaths] = {}
+_RELATIONS: dict[type[models.Model], dict[str, Relation]] = {}
 _MODERATION: dict[type[models.Model], Perm] = {}
 M = TypeVar("M", bound=models.Model)
 
@@ -103,17 +129,68 @@ def register(
     local_service: Lookups,
     site: Lookups,
     moderation: Perm | None = None,
+    relations: Iterable[Relation] = (),
 ) -> None:
     """Declare how ``model`` reaches the organisation, local service and site it sits in.
 
     ``moderation``: the permission that lets a role moderate the model's objects in its
     scope (see ``can_moderate``); platform moderators and admins need none.
+    ``relations``: the non-territorial ways to reach its objects (see ``Relation``).
     """
     _REGISTRY[model] = ScopePaths(
         _as_tuple(organisation), _as_tuple(local_service), _as_tuple(site)
     )
     if moderation is not None:
         _MODERATION[model] = moderation
+    relate(model, *relations)
+
+
+def relate(model: type[models.Model], *relations: Relation) -> None:
+    """Add relations to a registered model (an app extending another's model, e.g.
+    routing's assignment on conversations). A relation of the same name replaces it."""
+    for relation in relations:
+        _RELATIONS.setdefault(model, {})[relation.name] = relation
+
+
+def relations_of(model: type[models.Model]) -> list[Relation]:
+    return list(_RELATIONS.get(model, {}).values())
+
+
+def organisations_of(grants: Iterable[Grant]) -> models.QuerySet[Any]:
+    """The ids (a subquery) of the organisations ``grants`` work in: an organisation grant,
+    the organisation of a local service, the organisation of a site (a France Services
+    site's operator). For relations that cover organisations (a consent)."""
+    from parvis.directory.models import Organisation
+
+    grants = list(grants)
+    org_ids = {g.organisation_id for g in grants if g.organisation_id}
+    service_ids = {g.local_service_id for g in grants if g.local_service_id}
+    site_ids = {g.site_id for g in grants if g.site_id}
+    return Organisation.objects.filter(
+        Q(pk__in=org_ids) | Q(local_services__in=service_ids) | Q(sites__in=site_ids)
+    ).values("pk")
+
+
+def _relations_q(model: type[models.Model], principal: Any, grants: list[Grant], perm: Perm) -> Q:
+    condition = Q(pk__in=[])
+    for relation in _RELATIONS.get(model, {}).values():
+        if perm not in relation.permissions:
+            continue
+        reached = relation.condition(principal, grants)
+        if reached is not None:
+            condition |= reached
+    return condition
+
+
+def _access_q(model: type[models.Model], principal: Any, permission: Perm) -> Q | None:
+    """Territorial scope OR relations, for ``permission``; ``None`` when nothing."""
+    grants = [g for g in grants_for(principal) if permission in g.permissions]
+    condition = _scope_q(_REGISTRY[model], grants) if grants else Q(pk__in=[])
+    if _RELATIONS.get(model) and not isinstance(principal, ApiToken):
+        condition |= _relations_q(model, principal, grants, permission)
+    if condition == Q(pk__in=[]):
+        return None
+    return condition
 
 
 def is_registered(model: type[models.Model]) -> bool:
@@ -201,10 +278,10 @@ def visible_to(
         raise LookupError(f"{model.__name__} is not registered for scoping.")
     if is_platform_admin(principal):
         return queryset
-    grants = [g for g in grants_for(principal) if permission in g.permissions]
-    if not grants:
+    condition = _access_q(model, principal, permission)
+    if condition is None:
         return queryset.none()
-    return queryset.filter(_scope_q(_REGISTRY[model], grants)).distinct()
+    return queryset.filter(condition).distinct()
 
 
 def get_visible_or_404(principal: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
@@ -220,12 +297,13 @@ def has_permission(principal: Any, permission: Perm, obj: models.Model | None = 
     if is_platform_admin(principal):
         return True
     grants = [g for g in grants_for(principal) if permission in g.permissions]
-    if not grants:
-        return False
     if obj is None:
-        return True
+        return bool(grants)
     model = type(obj)
-    return model._default_manager.filter(_scope_q(_REGISTRY[model], grants), pk=obj.pk).exists()
+    condition = _access_q(model, principal, permission)
+    if condition is None:
+        return False
+    return model._default_manager.filter(condition, pk=obj.pk).exists()
 
 
 def require_permission(principal: Any, permission: Perm, obj: models.Model | None = None) -> None:

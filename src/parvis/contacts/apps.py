@@ -24,6 +24,7 @@ class ContactsConfig(AppConfig):
         menu.register_menu()
 
         register_encrypted(m.ContactPoint, "value_encrypted")
+        register_encrypted(m.CitizenRecord, "nir_encrypted")
         register_encrypted(m.Message, "body_encrypted", "html_encrypted")
         register_encrypted(m.InboundRow, "payload_encrypted")
         register_encrypted(m.InboundEndpoint, "secret_encrypted", "previous_secret_encrypted")
@@ -53,6 +54,8 @@ class ContactsConfig(AppConfig):
             local_service=("local_service", "site__local_service"),
             site="site",
         )
+        from parvis.contacts import relations
+
         register(
             m.Conversation,
             organisation="organisation",
@@ -62,6 +65,7 @@ class ContactsConfig(AppConfig):
                 "site__local_service",
             ),
             site=("queue__site", "site"),
+            relations=relations.conversation_relations(""),
         )
         for model, prefix in (
             (m.Message, "conversation__"),
@@ -78,6 +82,7 @@ class ContactsConfig(AppConfig):
                     f"{prefix}site__local_service",
                 ),
                 site=(f"{prefix}queue__site", f"{prefix}site"),
+                relations=relations.conversation_relations(prefix),
             )
         register(
             m.QueueMember,
@@ -85,11 +90,11 @@ class ContactsConfig(AppConfig):
             local_service=("queue__local_service",),
             site="queue__site",
         )
-        # Citizen records and contact points belong to the organisation as a whole (the
-        # desk adds consent and queue membership as relations).
+        # Citizen records belong to the organisation as a whole: any grant in it (its
+        # organisation, one of its local services or sites) sees them; other organisations
+        # only through an active consent (``contacts.relations``).
+        relations.register_citizen_records()
         org_level: tuple[type[Model], ...] = (
-            m.CitizenRecord,
-            m.ContactPoint,
             m.InboundEndpoint,
             m.OrganisationWebhook,
             m.WebhookEvent,

@@ -9,7 +9,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.audit import AuditAction, register
-from parvis.contacts.models import Outcome, Status
+from parvis.contacts.models import (
+    ConsentPurpose,
+    ContactKind,
+    FileNumberKind,
+    Outcome,
+    Status,
+)
 from parvis.contacts.workflow import REOPEN_REASONS
 
 STATES = {"": _("création"), **dict(Status.choices)}
@@ -56,4 +62,36 @@ register(
     AuditAction("webhook.updated", _("Webhook modifié")),
     AuditAction("webhook.secret_rotated", _("Secret de webhook renouvelé")),
     AuditAction("webhook.deleted", _("Webhook supprimé")),
+)
+
+# Citizen records (issue 14): identity, contact points, file numbers, NIR, consents, merges.
+_KINDS = {**dict(ContactKind.choices), **dict(FileNumberKind.choices)}
+register(
+    AuditAction("citizen.created", _("Fiche usager créée")),
+    AuditAction("citizen.updated", _("Fiche usager modifiée")),
+    AuditAction("citizen.nir_changed", _("NIR de la fiche usager modifié")),
+    AuditAction(
+        "citizen.contact_point_added", _("Coordonnée ajoutée à la fiche"), values={"kind": _KINDS}
+    ),
+    AuditAction(
+        "citizen.contact_point_removed",
+        _("Coordonnée retirée de la fiche"),
+        values={"kind": _KINDS},
+    ),
+    AuditAction(
+        "citizen.file_number_added", _("Numéro de dossier ajouté"), values={"kind": _KINDS}
+    ),
+    AuditAction(
+        "citizen.file_number_removed", _("Numéro de dossier retiré"), values={"kind": _KINDS}
+    ),
+    AuditAction("citizen.merged", _("Fiches usagers fusionnées")),
+    AuditAction("citizen.unmerged", _("Fusion de fiches usagers annulée")),
+    AuditAction("citizen.exported", _("Fiche usager exportée (droit d’accès)")),
+    AuditAction(
+        "consent.captured",
+        _("Consentement au partage recueilli"),
+        values={"purpose": dict(ConsentPurpose.choices)},
+    ),
+    AuditAction("consent.withdrawn", _("Consentement au partage retiré")),
+    AuditAction("contact_settings.changed", _("Réglages des fiches usagers modifiés")),
 )

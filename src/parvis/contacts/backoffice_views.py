@@ -187,6 +187,14 @@ def visit_record_view(request: HttpRequest) -> HttpResponse:
     prior_ref = request.GET.get("conversation") or request.POST.get("conversation") or ""
     if prior_ref:
         prior = selectors.conversation_for(request.user, prior_ref)
+    # From a citizen record (« Enregistrer une visite » on its page): the visit joins it.
+    citizen = None
+    citizen_ref = request.GET.get("usager") or request.POST.get("usager") or ""
+    if citizen_ref:
+        citizen = selectors.citizen_record_of(request.user, citizen_ref)
+        sites = sites.filter(organisation_id=citizen.organisation_id)
+        if not sites.exists():
+            raise PermissionDenied
     default_site = _default_site(request, sites)
     form = VisitForm(
         request.POST or None,
@@ -209,6 +217,7 @@ def visit_record_view(request: HttpRequest) -> HttpResponse:
                     conversation=prior,
                     note=data["note"],
                     display_name=data["visitor"],
+                    citizen=citizen,
                 )
             except ContactError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -221,6 +230,6 @@ def visit_record_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contacts/backoffice/visit_form.html",
-        {"title": "Enregistrer une visite", "form": form, "prior": prior},
+        {"title": "Enregistrer une visite", "form": form, "prior": prior, "citizen": citizen},
         status=status,
     )

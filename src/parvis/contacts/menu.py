@@ -56,3 +56,28 @@ def register_menu() -> None:
             visible=_records_visits,
         ),
     )
+    register_citizen_menu()
+
+
+def register_citizen_menu() -> None:
+    """Citizen records (issue 14): any principal whose scope holds the hub's queues sees
+    the records of their organisations (and those shared with them by consent)."""
+    register(
+        MenuEntry(
+            key="contacts.citizens",
+            label=_("Fiches usagers"),
+            url_name="contacts_backoffice:citizen_list",
+            section=SECTION,
+            order=25,
+            visible=_has_queues,
+            active_for=(
+                "contacts_backoffice:citizen_detail",
+                "contacts_backoffice:citizen_create",
+                "contacts_backoffice:citizen_edit",
+                "contacts_backoffice:citizen_duplicates",
+                "contacts_backoffice:citizen_merge",
+                "contacts_backoffice:citizen_consent_capture",
+                "contacts_backoffice:citizen_accesses",
+            ),
+        ),
+    )

@@ -17,6 +17,7 @@ Deadlines are computed once, at queueing, and stored, never recomputed.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -79,6 +80,10 @@ class Direction(models.TextChoices):
 class ContactKind(models.TextChoices):
     EMAIL = "email", _("Courriel")
     PHONE = "phone", _("Téléphone")
+    POSTAL = (
+        "postal_address",
+        _("Adresse postale"),
+    )  # recorded by an agent; no connector writes to it
 
 
 # --- Queues -----------------------------------------------------------------------------------
@@ -200,15 +205,48 @@ class QueueMember(models.Model):
 
 
 # --- Citizens ---------------------------------------------------------------------------------
+# The citizen record (issue 14): identity, contact points, file numbers, the NIR where the
+# organisation allows it, consents to share across organisations, merges and the access log.
+# Services in ``services/records.py``, reads in ``selectors.py`` (« Citizen records »).
+
+
+class AccessibilityNeed(models.TextChoices):
+    DEAF = "hearing_impaired", _("Sourd ou malentendant (LSF, transcription)")
+    BLIND = "visually_impaired", _("Aveugle ou malvoyant")
+    MOBILITY = "reduced_mobility", _("Mobilité réduite")
+    READING = "reading_difficulty", _("Difficulté avec l’écrit")
+    LANGUAGE = "interpreter_needed", _("Besoin d’un interprète")
+    DIGITAL = "digital_difficulty", _("Difficulté avec le numérique")
+    COGNITIVE = "simplified_explanations", _("Besoin d’explications simplifiées")
+
+
+class PreferredLanguage(models.TextChoices):
+    FRENCH = "fr", _("Français")
+    ENGLISH = "en", _("Anglais")
+    SPANISH = "es", _("Espagnol")
+    ARABIC = "ar", _("Arabe")
+    PORTUGUESE = "pt", _("Portugais")
+    FRENCH_SIGN = "lsf", _("Langue des signes française")
 
 
 class CitizenRecord(models.Model):
-    """A person an organisation is in contact with (core fields; the desk enriches it)."""
+    """A person an organisation is in contact with. Within its organisation, every agent
+    with a grant there sees it; beyond, only through an active ``CitizenConsent``
+    (``accounts.scoping`` relations). The NIR is kept only where the organisation's
+    ``ContactSettings`` allow it: encrypted, matched by its keyed digest, shown masked."""
 
     organisation = models.ForeignKey(
         "directory.Organisation", on_delete=models.CASCADE, related_name="citizen_records"
     )
     display_name = models.CharField(_("nom affiché"), max_length=200, blank=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    # Folded names for accent-insensitive search (``core.text.fold``).
+    name_key = models.CharField(max_length=400, blank=True, db_index=True)
+    # Keyed digest of folded last name, first name and birth date: finds duplicates within
+    # an organisation and the same person's records shared by consent across them.
+    identity_digest = models.CharField(max_length=64, blank=True, db_index=True)
     preferred_channel = models.ForeignKey(
         "directory.Channel",
         verbose_name=_("canal préféré"),
@@ -217,16 +255,275 @@ class CitizenRecord(models.Model):
         blank=True,
         related_name="+",
     )
+    preferred_language = models.CharField(
+        _("langue préférée"),
+        max_length=5,
+        choices=PreferredLanguage.choices,
+        default=PreferredLanguage.FRENCH,
+    )
+    accessibility_needs = models.JSONField(_("besoins d’accessibilité"), default=list, blank=True)
+    nir_encrypted = models.TextField(_("NIR chiffré"), blank=True)
+    nir_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("fusionnée dans"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+    )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), default=timezone.now)
     last_contact_at = models.DateTimeField(_("dernier contact"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fiche usager")
         verbose_name_plural = _("fiches usagers")
         ordering = ["-last_contact_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "identity_digest"], name="contacts_citizen_ident"),
+        ]
 
     def __str__(self) -> str:
-        return self.display_name or f"Usager n° {self.pk}"
+        return self.full_name or f"Usager n° {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        names = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return names or self.display_name
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+    def accessibility_labels(self) -> list[str]:
+        labels = dict(AccessibilityNeed.choices)
+        return [str(labels[code]) for code in self.accessibility_needs if code in labels]
+
+
+class ContactSettings(models.Model):
+    """An organisation's settings for citizen records (one row at most; none = defaults)."""
+
+    organisation = models.OneToOneField(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="contact_settings"
+    )
+    nir_allowed = models.BooleanField(
+        _("NIR autorisé dans les fiches usagers"),
+        default=False,
+        help_text=_("Seulement si un texte autorise l’organisme à traiter le NIR."),
+    )
+
+    class Meta:
+        verbose_name = _("réglages des fiches usagers")
+        verbose_name_plural = _("réglages des fiches usagers")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class FileNumberKind(models.TextChoices):
+    ALLOCATAIRE = "family_benefits_number", _("Numéro d’allocataire")
+    FISCAL = "tax_number", _("Numéro fiscal")
+    FRANCE_TRAVAIL = "france_travail", _("Identifiant France Travail")
+    RETRAITE = "pension_number", _("Numéro de dossier retraite")
+    MSA = "farm_insurance_number", _("Numéro MSA")
+    DOSSIER = "organisation_file_number", _("Numéro de dossier de l’organisme")
+
+
+class CitizenFileNumber(models.Model):
+    """One of the organisation's file numbers for the citizen (closed list of kinds)."""
+
+    citizen = models.ForeignKey(
+        CitizenRecord, on_delete=models.CASCADE, related_name="file_numbers"
+    )
+    kind = models.CharField(_("type"), max_length=30, choices=FileNumberKind.choices)
+    value = models.CharField(_("numéro"), max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("numéro de dossier")
+        verbose_name_plural = _("numéros de dossier")
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen", "kind", "value"], name="contacts_one_file_number"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "value"], name="contacts_file_number")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
+
+class ConsentPurpose(models.TextChoices):
+    SUPPORT = "procedure_help", _("Accompagnement dans une démarche")
+    REFERRAL = "partner_referral", _("Orientation vers un partenaire")
+    FOLLOW_UP = "shared_case_follow_up", _("Suivi d’un dossier commun")
+    NO_REPEAT = "tell_once", _("Ne pas avoir à tout répéter")
+
+
+class DataCategory(models.TextChoices):
+    IDENTITY = "identity", _("Identité")
+    CONTACT_POINTS = "contact_points", _("Coordonnées")
+    FILE_NUMBERS = "file_numbers", _("Numéros de dossier")
+    TIMELINE = "timeline", _("Historique des contacts")
+
+
+# ``DataCategory`` → the consent's flag.
+CATEGORY_FIELDS = {code: f"shares_{code}" for code in DataCategory.values}
+
+
+class CitizenConsentQuerySet(models.QuerySet["CitizenConsent"]):
+    def active(self, *, now: dt.datetime | None = None) -> CitizenConsentQuerySet:
+        """In force: not withdrawn, not expired (withdrawal stops sharing at once)."""
+        return self.filter(withdrawn_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class CitizenConsent(models.Model):
+    """The citizen's consent that the record's organisation share some categories of the
+    record with other organisations, for a purpose, until ``expires_at`` (12 months at
+    most) or a withdrawal."""
+
+    citizen = models.ForeignKey(CitizenRecord, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("finalité"), max_length=30, choices=ConsentPurpose.choices)
+    organisations = models.ManyToManyField(
+        "directory.Organisation", verbose_name=_("organismes destinataires"), related_name="+"
+    )
+    # One flag per ``DataCategory`` (queried by the scoping relations on every database).
+    shares_identity = models.BooleanField(_("identité partagée"), default=True)
+    shares_contact_points = models.BooleanField(_("coordonnées partagées"), default=False)
+    shares_file_numbers = models.BooleanField(_("numéros de dossier partagés"), default=False)
+    shares_timeline = models.BooleanField(_("historique partagé"), default=False)
+    captured_channel = models.ForeignKey(
+        "directory.Channel",
+        verbose_name=_("recueilli par le canal"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recueilli par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    captured_at = models.DateTimeField(_("recueilli le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("retrait enregistré par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CitizenConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consentement au partage")
+        verbose_name_plural = _("consentements au partage")
+        ordering = ["-captured_at", "-pk"]
+        indexes = [
+            models.Index(fields=["citizen", "withdrawn_at", "expires_at"], name="contacts_consent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} n° {self.pk}"
+
+    def is_active(self, now: dt.datetime | None = None) -> bool:
+        return self.withdrawn_at is None and self.expires_at > (now or timezone.now())
+
+    @property
+    def categories(self) -> list[str]:
+        return [code for code in DataCategory.values if getattr(self, CATEGORY_FIELDS[code])]
+
+    def category_labels(self) -> list[str]:
+        labels = dict(DataCategory.choices)
+        return [str(labels[code]) for code in self.categories]
+
+
+class CitizenMerge(models.Model):
+    """A merge of a duplicate record into another of the same organisation, with what it
+    moved, so that it can be undone exactly (both directions audited)."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    survivor = models.ForeignKey(
+        CitizenRecord, on_delete=models.CASCADE, related_name="merges_received"
+    )
+    merged = models.ForeignKey(CitizenRecord, on_delete=models.CASCADE, related_name="merges_given")
+    moved = models.JSONField(_("éléments déplacés"), default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("fusionnée le"), default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fusion de fiches usagers")
+        verbose_name_plural = _("fusions de fiches usagers")
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"
+
+
+class CitizenExperienceLink(models.Model):
+    """A public experience the citizen chose to link to their record: the timeline shows
+    its published masked text only (read from ``publication``), never the original."""
+
+    citizen = models.ForeignKey(
+        CitizenRecord, on_delete=models.CASCADE, related_name="experience_links"
+    )
+    experience_uuid = models.UUIDField(_("expérience publiée"))
+    linked_at = models.DateTimeField(_("liée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("expérience liée à une fiche")
+        verbose_name_plural = _("expériences liées aux fiches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen", "experience_uuid"], name="contacts_one_experience_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.experience_uuid)
+
+
+class RecordAccess(models.Model):
+    """Who consulted a citizen record: one row per agent, record and 15-minute window
+    (a live refresh in the same window adds nothing), purged after
+    ``CONTACTS_ACCESS_LOG_RETENTION_DAYS``."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    citizen = models.ForeignKey(CitizenRecord, on_delete=models.CASCADE, related_name="accesses")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField(_("consultée entre"), db_index=True)
+    last_seen_at = models.DateTimeField(_("dernière consultation"), default=timezone.now)
+    views = models.PositiveIntegerField(_("affichages"), default=1)
+
+    class Meta:
+        verbose_name = _("consultation d’une fiche usager")
+        verbose_name_plural = _("consultations des fiches usagers")
+        ordering = ["-window_start", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen", "agent", "window_start"], name="contacts_one_access_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} → {self.citizen_id}"
 
 
 class ContactPoint(models.Model):
@@ -243,7 +540,7 @@ class ContactPoint(models.Model):
         blank=True,
         related_name="contact_points",
     )
-    kind = models.CharField(_("type"), max_length=10, choices=ContactKind.choices)
+    kind = models.CharField(_("type"), max_length=20, choices=ContactKind.choices)
     value_digest = models.CharField(_("empreinte"), max_length=64)
     value_encrypted = models.TextField(_("valeur chiffrée"))
     sms_opt_out_at = models.DateTimeField(_("opposition aux SMS le"), null=True, blank=True)

@@ -7,27 +7,47 @@ read back decrypted only through ``message_text``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 
-from parvis.accounts.scoping import Perm, get_visible_or_404, visible_to
+from parvis.accounts.scoping import (
+    Perm,
+    get_visible_or_404,
+    grants_for,
+    is_platform_admin,
+    organisations_of,
+    visible_to,
+)
 from parvis.contacts.models import (
     OPEN_STATUSES,
+    Call,
+    CitizenConsent,
+    CitizenExperienceLink,
+    CitizenFileNumber,
+    CitizenMerge,
+    CitizenRecord,
+    ContactKind,
+    ContactPoint,
+    ContactSettings,
     Conversation,
+    DataCategory,
     Direction,
     InboundEndpoint,
     InboundRow,
     Message,
     OrganisationWebhook,
     Queue,
+    RecordAccess,
     Status,
     WebhookEvent,
 )
 from parvis.core.crypto import DecryptionError, decrypt_text
-from parvis.directory.models import Motif, Organisation, Site
+from parvis.core.text import search_key
+from parvis.directory.models import Channel, Motif, Organisation, Site
 from parvis.messaging.models import Delivery
 
 
@@ -256,3 +276,577 @@ def webhook_deliveries(webhook: OrganisationWebhook, *, limit: int = 20) -> Quer
     return Delivery.objects.filter(
         owner_type=ContentType.objects.get_for_model(OrganisationWebhook), owner_id=webhook.pk
     ).order_by("-created_at", "-pk")[:limit]
+
+
+# =============================================================================================
+# Citizen records (issue 14): search, detail, shared categories, timeline (360°), duplicate
+# proposals, access log and the right-of-access export. Every read is scoped through
+# ``accounts.scoping`` (territorial scope + the relations of ``contacts.relations``).
+# =============================================================================================
+
+
+def citizen_records_for(
+    principal: Any, *, query: str = "", organisation: Organisation | None = None
+) -> QuerySet[CitizenRecord]:
+    """Records the principal may see (merged ones left out), searched by name (words,
+    accents and case ignored), email or phone (their keyed digest), file number (exact)
+    never by NIR (see ``citizen_records_by_nir``: a NIR typed here finds nothing)."""
+    from parvis.contacts.identity import (
+        contact_digest,
+        nir_is_valid,
+        normalise_nir,
+        normalise_phone,
+    )
+
+    records = visible_to(
+        principal,
+        CitizenRecord.objects.filter(merged_into__isnull=True).select_related(
+            "organisation", "preferred_channel"
+        ),
+    )
+    if organisation is not None:
+        records = records.filter(organisation=organisation)
+    typed = (query or "").strip()[:200]
+    query = search_key(typed)
+    raw = re.sub(r"[\s.\-]", "", typed)
+    if not query:
+        return records.order_by("-last_contact_at", "-pk")
+    if "@" in typed:
+        digest = contact_digest(ContactKind.EMAIL, typed)
+        return records.filter(contact_points__value_digest=digest).distinct()
+    if nir_is_valid(normalise_nir(raw)):
+        return records.none()  # a NIR is looked up only by ``citizen_records_by_nir``
+    condition = Q(file_numbers__value=raw.upper())
+    if re.fullmatch(r"\+?[\d]{6,15}", raw):
+        digests = {
+            contact_digest(ContactKind.PHONE, normalise_phone(raw)),
+            contact_digest(ContactKind.PHONE, raw),
+        }
+        condition |= Q(contact_points__value_digest__in=digests)
+    words = query.split()[:5]
+    if words:
+        condition |= Q(*[Q(name_key__contains=word) for word in words])
+    return records.filter(condition).distinct().order_by("-last_contact_at", "-pk")
+
+
+def citizen_records_by_nir(principal: Any, nir: str) -> QuerySet[CitizenRecord]:
+    """Records of the organisations the principal works in whose setting allows the NIR,
+    whose NIR is exactly ``nir`` (its keyed digest; a partial or invalid NIR finds
+    nothing). Consent never shares a NIR."""
+    from parvis.contacts.identity import nir_digest, nir_is_valid, normalise_nir
+
+    value = normalise_nir(nir)
+    if not nir_is_valid(value):
+        return CitizenRecord.objects.none()
+    return visible_to(
+        principal,
+        CitizenRecord.objects.filter(
+            merged_into__isnull=True,
+            nir_digest=nir_digest(value),
+            organisation__in=organisations_of(grants_for(principal)),
+            organisation__contact_settings__nir_allowed=True,
+        ).select_related("organisation"),
+    )
+
+
+def nir_search_allowed(principal: Any) -> bool:
+    """Whether one of the principal's organisations allows the NIR (the search form)."""
+    return ContactSettings.objects.filter(
+        organisation__in=organisations_of(grants_for(principal)), nir_allowed=True
+    ).exists()
+
+
+def citizen_record_of(principal: Any, pk: Any) -> CitizenRecord:
+    """One record the principal may see (its own organisation or a consent), else 404."""
+    return get_visible_or_404(
+        principal,
+        CitizenRecord.objects.select_related("organisation", "preferred_channel", "merged_into"),
+        pk=pk,
+    )
+
+
+def shared_categories(principal: Any, citizen: CitizenRecord) -> frozenset[str]:
+    """What the principal may read of the record: everything in its organisation;
+    elsewhere the categories of the active consents covering one of their organisations
+    (« identity » included in every consent the capture form makes)."""
+    from parvis.contacts.identity import works_in
+
+    if works_in(principal, citizen.organisation_id):
+        return frozenset(DataCategory.values)
+    consents = CitizenConsent.objects.active().filter(
+        citizen=citizen, organisations__in=organisations_of(grants_for(principal))
+    )
+    return frozenset(code for consent in consents for code in consent.categories)
+
+
+def citizen_contact_points(
+    principal: Any, citizen: CitizenRecord
+) -> list[tuple[ContactPoint, str]]:
+    """The record's contact points the principal may see, with their values decrypted."""
+    points = visible_to(principal, ContactPoint.objects.filter(citizen=citizen)).order_by(
+        "kind", "pk"
+    )
+    return [(p, _decrypted(p.value_encrypted)) for p in points]
+
+
+def citizen_file_numbers(principal: Any, citizen: CitizenRecord) -> QuerySet[CitizenFileNumber]:
+    return visible_to(principal, CitizenFileNumber.objects.filter(citizen=citizen)).order_by(
+        "kind", "value"
+    )
+
+
+def citizen_consents(principal: Any, citizen: CitizenRecord) -> QuerySet[CitizenConsent]:
+    """The record's consents (all of them for its organisation; the active ones covering
+    them for another organisation)."""
+    return (
+        visible_to(principal, CitizenConsent.objects.filter(citizen=citizen))
+        .select_related("captured_channel", "captured_by", "withdrawn_by")
+        .prefetch_related("organisations")
+        .order_by("-captured_at", "-pk")
+    )
+
+
+def citizen_nir_masked(principal: Any, citizen: CitizenRecord) -> str:
+    """The NIR masked but for its last 3 characters, for principals of the record's
+    organisation only ("" otherwise or when none is stored)."""
+    from parvis.contacts.identity import mask_nir, works_in
+
+    if not citizen.nir_encrypted or not works_in(principal, citizen.organisation_id):
+        return ""
+    return mask_nir(_decrypted(citizen.nir_encrypted))
+
+
+def contact_settings_of(organisation_id: int) -> ContactSettings:
+    """The organisation's settings (an unsaved row of defaults when none)."""
+    return ContactSettings.objects.filter(organisation_id=organisation_id).first() or (
+        ContactSettings(organisation_id=organisation_id)
+    )
+
+
+def linked_records(principal: Any, citizen: CitizenRecord) -> list[CitizenRecord]:
+    """The same person's records in other organisations whose timeline a consent shares
+    with one of the principal's organisations: same names and birth date, same NIR or a
+    contact point with the same digest. One query."""
+    grants = grants_for(principal)
+    if not grants and not is_platform_admin(principal):
+        return []
+    match = Q(
+        contact_points__value_digest__in=ContactPoint.objects.filter(citizen=citizen).values(
+            "value_digest"
+        )
+    )
+    if citizen.identity_digest:
+        match |= Q(identity_digest=citizen.identity_digest)
+    if citizen.nir_digest:
+        match |= Q(nir_digest=citizen.nir_digest)
+    shared = CitizenConsent.objects.active().filter(
+        organisations__in=organisations_of(grants), shares_timeline=True
+    )
+    return list(
+        CitizenRecord.objects.filter(match, pk__in=shared.values("citizen"), merged_into=None)
+        .exclude(organisation_id=citizen.organisation_id)
+        .select_related("organisation")
+        .distinct()
+    )
+
+
+# --- Timeline (360°) ----------------------------------------------------------------------
+
+TIMELINE_PAGE = 50
+# Ties on the same instant sort by kind, then id (the cursor's order).
+KIND_RANK = {"experience": 3, "call": 2, "message": 1, "conversation": 0}
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One line of the timeline. ``kind``: conversation (``visit`` is a counter
+    conversation), message, call or experience; ``at`` its time; ``channel`` and
+    ``motif`` labels; ``text`` a masked excerpt (never an original); ``conversation``
+    the conversation it belongs to (a link when the principal may open it);
+    ``organisation`` the owner of the record it comes from (another one when shared by
+    consent)."""
+
+    kind: str
+    pk: int
+    at: dt.datetime
+    label: str
+    channel: str
+    motif: str
+    text: str
+    conversation: Conversation | None
+    organisation: Organisation | None
+    direction: str = ""
+
+    @property
+    def cursor(self) -> str:
+        return f"{self.at.isoformat()}~{KIND_RANK[self.kind]}~{self.pk}"
+
+    @property
+    def is_visit(self) -> bool:
+        return self.conversation is not None and self.conversation.channel_id == "guichet"
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    items: list[TimelineItem]
+    next_cursor: str  # "" at the end
+
+
+def parse_timeline_cursor(value: str | None) -> tuple[dt.datetime, int, int] | None:
+    """``"<ISO time>~<kind rank>~<id>"`` → its parts; ``None`` for an absent or unreadable
+    cursor (the first page)."""
+    if not value:
+        return None
+    try:
+        at, rank, pk = value.split("~")
+        moment = dt.datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            return None
+        return moment, int(rank), int(pk)
+    except ValueError:
+        return None
+
+
+def _before(time_field: str, rank: int, cursor: tuple[dt.datetime, int, int] | None) -> Q:
+    if cursor is None:
+        return Q()
+    at, cursor_rank, pk = cursor
+    condition = Q(**{f"{time_field}__lt": at})
+    if rank < cursor_rank:
+        condition |= Q(**{time_field: at})
+    elif rank == cursor_rank:
+        condition |= Q(**{time_field: at, "pk__lt": pk})
+    return condition
+
+
+def _excerpt(text: str, length: int = 280) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def citizen_timeline(
+    principal: Any,
+    citizen: CitizenRecord,
+    *,
+    channel: str | None = None,
+    motif: str | None = None,
+    before: str | None = None,
+    limit: int = TIMELINE_PAGE,
+) -> TimelinePage:
+    """The citizen's 360° history as the principal may see it, newest first.
+
+    Every conversation (a counter visit is a ``guichet`` conversation), message (masked
+    text) and call of the record — and of the same person's records in other
+    organisations that share their timeline with the principal by consent
+    (``linked_records``) — that ``visible_to`` lets through, plus the public experiences
+    the citizen linked to the record (published masked text only, from the publication
+    read model). ``channel`` (a channel slug) and ``motif`` (a motif slug) filter;
+    ``before`` is the ``next_cursor`` of the previous page. A bounded number of queries
+    whatever the history's length (the visible conversations' ids, one per kind, plus
+    the scoping's: 8 for 500 interactions). The desk renders it with
+    ``contacts/_timeline.html`` (context: ``record_views.timeline_context``).
+    """
+    limit = max(1, min(limit, 200))
+    cursor = parse_timeline_cursor(before)
+    records = [citizen.pk] + [r.pk for r in linked_records(principal, citizen)]
+    if DataCategory.TIMELINE not in shared_categories(principal, citizen):
+        records = records[1:]  # the record's own history is not shared with them
+        if not records:
+            return TimelinePage([], "")
+    take = limit + 1
+    # The conversations the principal may see are the permission check of the whole
+    # timeline: messages and calls are scoped exactly as their conversation (same paths and
+    # relations), so they are read by conversation id, without repeating the scoping joins.
+    visible_ids = list(
+        visible_to(principal, Conversation.objects.filter(citizen__in=records)).values_list(
+            "pk", flat=True
+        )
+    )
+    conversations = Conversation.objects.filter(pk__in=visible_ids)
+    messages = Message.objects.filter(conversation_id__in=visible_ids).exclude(
+        direction=Direction.NOTE
+    )
+    calls = Call.objects.filter(conversation_id__in=visible_ids, started_at__isnull=False)
+    if channel:
+        conversations = conversations.filter(channel_id=channel)
+        messages = messages.filter(channel_id=channel)
+        calls = calls if channel == "telephone" else calls.none()
+    if motif:
+        conversations = conversations.filter(motif__slug=motif)
+        messages = messages.filter(conversation__motif__slug=motif)
+        calls = calls.filter(conversation__motif__slug=motif)
+    conversation_related = ("channel", "motif", "organisation", "site", "queue")
+    items: list[TimelineItem] = []
+    for conversation in (
+        conversations.filter(_before("created_at", 0, cursor))
+        .select_related(*conversation_related)
+        .order_by("-created_at", "-pk")[:take]
+    ):
+        items.append(
+            TimelineItem(
+                kind="conversation",
+                pk=conversation.pk,
+                at=conversation.created_at,
+                label=_conversation_label(conversation),
+                channel=conversation.channel.label,
+                motif=conversation.motif.label if conversation.motif else "",
+                text=conversation.get_outcome_display() if conversation.outcome else "",
+                conversation=conversation,
+                organisation=conversation.organisation,
+            )
+        )
+    for message in (
+        messages.filter(_before("created_at", 1, cursor))
+        .select_related(*(f"conversation__{r}" for r in conversation_related), "channel")
+        .order_by("-created_at", "-pk")[:take]
+    ):
+        items.append(
+            TimelineItem(
+                kind="message",
+                pk=message.pk,
+                at=message.created_at,
+                label=str(message.get_direction_display()),
+                channel=message.channel.label,
+                motif=message.conversation.motif.label if message.conversation.motif else "",
+                text=_excerpt(message.body_masked) or "(texte en cours de masquage)",
+                conversation=message.conversation,
+                organisation=message.conversation.organisation,
+                direction=message.direction,
+            )
+        )
+    for call in (
+        calls.filter(_before("started_at", 2, cursor))
+        .select_related(*(f"conversation__{r}" for r in conversation_related))
+        .order_by("-started_at", "-pk")[:take]
+    ):
+        assert call.started_at is not None and call.conversation is not None
+        seconds = (
+            int((call.ended_at - call.answered_at).total_seconds())
+            if call.ended_at and call.answered_at
+            else None
+        )
+        items.append(
+            TimelineItem(
+                kind="call",
+                pk=call.pk,
+                at=call.started_at,
+                label="Appel décroché" if call.answered_at else "Appel sans réponse",
+                channel="Téléphone",
+                motif=call.conversation.motif.label if call.conversation.motif else "",
+                text=f"Durée : {seconds // 60} min {seconds % 60:02d} s" if seconds else "",
+                conversation=call.conversation,
+                organisation=call.conversation.organisation,
+            )
+        )
+    items.extend(_linked_experiences(citizen, channel, motif, cursor, take))
+    items.sort(key=lambda i: (i.at, KIND_RANK[i.kind], i.pk), reverse=True)
+    page = items[:limit]
+    return TimelinePage(page, page[-1].cursor if len(items) > limit else "")
+
+
+def _conversation_label(conversation: Conversation) -> str:
+    if conversation.channel_id == "guichet":
+        where = f" – {conversation.site.name}" if conversation.site else ""
+        return f"Visite au guichet{where}"
+    return f"Conversation {conversation.reference} ({conversation.get_status_display()})"
+
+
+def _linked_experiences(
+    citizen: CitizenRecord,
+    channel: str | None,
+    motif: str | None,
+    cursor: tuple[dt.datetime, int, int] | None,
+    take: int,
+) -> list[TimelineItem]:
+    """Published experiences the citizen linked to this record (their masked public text;
+    an unpublished or withdrawn one is no longer in the read model, so it disappears)."""
+    from parvis.publication.models import PublicExperience
+
+    uuids = CitizenExperienceLink.objects.filter(citizen=citizen).values("experience_uuid")
+    experiences = PublicExperience.objects.filter(uuid__in=uuids)
+    if channel:
+        experiences = experiences.filter(channel_id=channel)
+    if motif:
+        experiences = experiences.filter(motif__slug=motif)
+    rows = (
+        experiences.filter(_before("published_at", 3, cursor))
+        .select_related("channel", "motif", "organisation")
+        .order_by("-published_at", "-pk")[:take]
+    )
+    return [
+        TimelineItem(
+            kind="experience",
+            pk=e.pk,
+            at=e.published_at,
+            label=f"Expérience publiée : {e.title}" if e.title else "Expérience publiée",
+            channel=e.channel.label if e.channel else "",
+            motif=e.motif.label if e.motif else "",
+            text=_excerpt(e.text),
+            conversation=None,
+            organisation=e.organisation,
+        )
+        for e in rows
+    ]
+
+
+def timeline_filter_choices(citizen: CitizenRecord) -> tuple[list[Channel], list[tuple[str, str]]]:
+    """Channels and motifs (slug, label) offered by the timeline's filters."""
+    channels = list(Channel.objects.order_by("position", "slug"))
+    motifs = list(
+        Motif.objects.filter(organisation_id=citizen.organisation_id, is_active=True)
+        .order_by("position", "label")
+        .values_list("slug", "label")
+    )
+    return channels, motifs
+
+
+# --- Duplicates, merges, access log, export -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateProposal:
+    first: CitizenRecord
+    second: CitizenRecord
+    reasons: tuple[str, ...]
+
+
+def duplicate_proposals(
+    principal: Any, *, organisation: Organisation | None = None, limit: int = 100
+) -> list[DuplicateProposal]:
+    """Pairs of records of one organisation that look like the same person: same names
+    and birth date (identity digest), same NIR, or a conversation of one coming from a
+    contact point (email, phone) of the other. Only organisations the principal works in
+    (a merge is theirs to make)."""
+    own = CitizenRecord.objects.filter(
+        organisation__in=organisations_of(grants_for(principal)), merged_into=None
+    )
+    if is_platform_admin(principal):
+        own = CitizenRecord.objects.filter(merged_into=None)
+    if organisation is not None:
+        own = own.filter(organisation=organisation)
+    pairs: dict[tuple[int, int], set[str]] = {}
+
+    def add(a: int, b: int, reason: str) -> None:
+        if a != b:
+            pairs.setdefault((min(a, b), max(a, b)), set()).add(reason)
+
+    for field, reason in (
+        ("identity_digest", "Mêmes nom, prénom et date de naissance"),
+        ("nir_digest", "Même NIR"),
+    ):
+        groups: dict[tuple[int, str], list[int]] = {}
+        for pk, org_id, value in (
+            own.exclude(**{field: ""})
+            .order_by(field, "pk")
+            .values_list("pk", "organisation_id", field)
+        ):
+            groups.setdefault((org_id, value), []).append(pk)
+        for ids in groups.values():
+            for other in ids[1:]:
+                add(ids[0], other, reason)
+    crossing = (
+        Conversation.objects.filter(citizen__in=own, contact_point__citizen__in=own)
+        .exclude(citizen=F("contact_point__citizen"))
+        .values_list("citizen_id", "contact_point__citizen_id", "contact_point__kind")
+        .distinct()[:1000]
+    )
+    for a, b, kind in crossing:
+        add(a, b, "Même courriel" if kind == ContactKind.EMAIL else "Même numéro de téléphone")
+    keys = sorted(pairs)[:limit]
+    records = CitizenRecord.objects.in_bulk({pk for key in keys for pk in key})
+    return [
+        DuplicateProposal(records[a], records[b], tuple(sorted(pairs[(a, b)])))
+        for a, b in keys
+        if a in records and b in records
+    ]
+
+
+def citizen_merges(principal: Any, citizen: CitizenRecord) -> QuerySet[CitizenMerge]:
+    return (
+        visible_to(principal, CitizenMerge.objects.filter(Q(survivor=citizen) | Q(merged=citizen)))
+        .select_related("survivor", "merged", "merged_by", "undone_by")
+        .order_by("-merged_at", "-pk")
+    )
+
+
+def record_accesses(principal: Any, citizen: CitizenRecord) -> QuerySet[RecordAccess]:
+    """Who consulted the record, newest first: for the organisation's admins
+    (``VIEW_AUDIT``) only."""
+    return (
+        visible_to(principal, RecordAccess.objects.filter(citizen=citizen), Perm.VIEW_AUDIT)
+        .select_related("agent")
+        .order_by("-window_start", "-pk")
+    )
+
+
+def citizen_record_export(principal: Any, citizen: CitizenRecord) -> dict[str, Any]:
+    """The whole record for a citizen's right-of-access request (record, contact points,
+    file numbers, timeline, consents, access log), for the organisation's admins. The
+    NIR is never exported (only whether one is stored)."""
+    timeline: list[TimelineItem] = []
+    cursor = ""
+    while True:
+        page = citizen_timeline(principal, citizen, before=cursor or None, limit=200)
+        timeline.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    return {
+        "fiche": {
+            "numero": citizen.pk,
+            "organisme": citizen.organisation.name,
+            "prenom": citizen.first_name,
+            "nom": citizen.last_name,
+            "nom_affiche": citizen.display_name,
+            "date_de_naissance": citizen.birth_date.isoformat() if citizen.birth_date else None,
+            "canal_prefere": citizen.preferred_channel.label if citizen.preferred_channel else None,
+            "langue_preferee": citizen.get_preferred_language_display(),
+            "besoins_accessibilite": citizen.accessibility_labels(),
+            # The NIR itself is never exported: only whether one is stored.
+            "nir_enregistre": bool(citizen.nir_digest),
+            "creee_le": citizen.created_at.isoformat(),
+            "dernier_contact": citizen.last_contact_at.isoformat()
+            if citizen.last_contact_at
+            else None,
+        },
+        "coordonnees": [
+            {"type": p.get_kind_display(), "valeur": value}
+            for p, value in citizen_contact_points(principal, citizen)
+        ],
+        "numeros_de_dossier": [
+            {"type": n.get_kind_display(), "numero": n.value}
+            for n in citizen_file_numbers(principal, citizen)
+        ],
+        "historique": [
+            {
+                "date": item.at.isoformat(),
+                "nature": item.label,
+                "canal": item.channel,
+                "motif": item.motif,
+                "texte": item.text,
+                "organisme": item.organisation.name if item.organisation else "",
+            }
+            for item in timeline
+        ],
+        "consentements": [
+            {
+                "finalite": c.get_purpose_display(),
+                "organismes": [o.name for o in c.organisations.all()],
+                "donnees": c.category_labels(),
+                "recueilli_le": c.captured_at.isoformat(),
+                "canal": c.captured_channel.label,
+                "recueilli_par": c.captured_by.get_full_name() if c.captured_by else None,
+                "expire_le": c.expires_at.isoformat(),
+                "retire_le": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in citizen_consents(principal, citizen)
+        ],
+        "consultations": [
+            {
+                "agent": a.agent.get_full_name(),
+                "fenetre": a.window_start.isoformat(),
+                "derniere": a.last_seen_at.isoformat(),
+            }
+            for a in record_accesses(principal, citizen)
+        ],
+    }

@@ -230,10 +230,12 @@ def demo_seed(
         created_requests = demo_simplification_seed()
         if progress:
             progress("Demandes de simplification", created_requests)
+        from parvis.demo.citizens_demo import demo_citizens_seed
         from parvis.demo.contacts_demo import demo_contacts_seed
 
         created_conversations = demo_contacts_seed()
         demo_desk_seed()  # the agent desk: templates, conversations waiting in members' queues
+        demo_citizens_seed()  # citizen records, consents, visits (citizens_demo, issue 14)
         if progress:
             progress("Conversations", created_conversations)
         from parvis.demo.surveys_demo import demo_surveys_seed  # answered, after the contacts

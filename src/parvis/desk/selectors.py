@@ -15,6 +15,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 
 from parvis.accounts.scoping import Perm, has_permission, visible_to
 from parvis.contacts.models import (
+    CitizenConsent,
     Conversation,
     Message,
     Outcome,
@@ -211,10 +212,14 @@ def handoff_organisations(conversation: Conversation) -> QuerySet[Organisation]:
 
 
 def shared_categories(conversation: Conversation, organisation: Organisation) -> frozenset[str]:
-    """What the citizen agreed to share with ``organisation`` (data categories of their
-    consent). Interim: nothing, until the citizen record's consents land; the integrator
-    points this at the records' consent selector (``contacts.services.records``)."""
-    return frozenset()
+    """What the citizen agreed to share with ``organisation``: the data categories of
+    their active consents covering it (none without a record or a consent)."""
+    if conversation.citizen_id is None:
+        return frozenset()
+    consents = CitizenConsent.objects.active().filter(
+        citizen_id=conversation.citizen_id, organisations=organisation
+    )
+    return frozenset(code for consent in consents for code in consent.categories)
 
 
 def outcome_choices() -> list[tuple[str, str]]:

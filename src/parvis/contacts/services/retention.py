@@ -187,6 +187,7 @@ def register() -> None:
     """The contact hub's purges, in the order of the personal-data page."""
     from parvis.contacts.services.ingestion import inbound_purge
     from parvis.contacts.services.qualification import qualification_corrections_purge
+    from parvis.contacts.services.records import record_accesses_purge
     from parvis.contacts.services.webhooks import webhook_events_purge
 
     s = settings
@@ -289,6 +290,16 @@ def register() -> None:
         ),
         purpose=_("Permettre aux outils des organismes de rattraper les événements manqués"),
         duration=lambda: days(s.CONTACTS_EVENTS_RETENTION_DAYS),
+    )
+    register_purge(
+        "contact_record_accesses",
+        record_accesses_purge,
+        data=_("Consultations des fiches usagers : agent, fiche consultée, quart d’heure"),
+        purpose=_(
+            "Savoir qui a consulté une fiche, pour l’usager qui le demande et pour le "
+            "contrôle des accès"
+        ),
+        duration=lambda: days(s.CONTACTS_ACCESS_LOG_RETENTION_DAYS, _("après la consultation")),
     )
     register_purge(
         "contact_survey_invitations",

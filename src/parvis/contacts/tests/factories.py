@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 import factory
+from django.utils import timezone
 
 from parvis.contacts.models import Conversation, InboundEndpoint, Queue, QueueMember, Status
+from parvis.contacts.services.records import identity_digest
 from parvis.core.crypto import encrypt_text
+from parvis.core.text import search_key
 from parvis.directory.models import Channel
 from parvis.directory.tests.factories import OrganisationFactory, SiteFactory
 
@@ -80,3 +84,39 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     # A year services never number in tests: no clash with ``next_reference``.
     reference = factory.Sequence(lambda n: f"CONV-1999-{n:05d}")
     status = Status.QUEUED
+
+
+class CitizenRecordFactory(factory.django.DjangoModelFactory):
+    """A citizen record (``CitizenFactory`` is a citizen's account, in accounts)."""
+
+    class Meta:
+        model = "contacts.CitizenRecord"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = factory.Sequence(lambda n: f"Prénom{n}")
+    last_name = factory.Sequence(lambda n: f"Nom{n}")
+    display_name = factory.LazyAttribute(lambda o: f"{o.first_name} {o.last_name}")
+    name_key = factory.LazyAttribute(
+        lambda o: search_key(f"{o.last_name} {o.first_name} {o.display_name}")
+    )
+    identity_digest = factory.LazyAttribute(
+        lambda o: identity_digest(o.first_name, o.last_name, o.birth_date)
+    )
+    birth_date = None
+
+
+class CitizenConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contacts.CitizenConsent"
+        skip_postgeneration_save = True
+
+    citizen = factory.SubFactory(CitizenRecordFactory)
+    purpose = "procedure_help"
+    captured_channel = factory.LazyFunction(lambda: channel("guichet"))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=180))
+    shares_timeline = True
+
+    @factory.post_generation
+    def organisations(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and extracted:
+            obj.organisations.set(extracted)

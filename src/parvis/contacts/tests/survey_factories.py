@@ -8,7 +8,6 @@ import factory
 from django.utils import timezone
 
 from parvis.contacts.models import (
-    CitizenRecord,
     ContactPoint,
     Outcome,
     Status,
@@ -17,7 +16,11 @@ from parvis.contacts.models import (
     SurveyStatus,
 )
 from parvis.contacts.services.conversations import contact_point_find_or_create
-from parvis.contacts.tests.factories import ConversationFactory, channel
+from parvis.contacts.tests.factories import (  # noqa: F401 - re-exported for the surveys' tests
+    CitizenRecordFactory,
+    ConversationFactory,
+    channel,
+)
 
 
 def contact_point(organisation, kind: str, value: str, *, citizen=None) -> ContactPoint:  # type: ignore[no-untyped-def]
@@ -26,14 +29,6 @@ def contact_point(organisation, kind: str, value: str, *, citizen=None) -> Conta
         ContactPoint.objects.filter(pk=point.pk).update(citizen=citizen)
         point.citizen = citizen
     return point
-
-
-class CitizenRecordFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CitizenRecord
-
-    organisation = factory.SubFactory("parvis.directory.tests.factories.OrganisationFactory")
-    display_name = factory.Sequence(lambda n: f"Usager {n}")
 
 
 class ResolvedConversationFactory(ConversationFactory):

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from parvis.accounts.services import purge_expired_data
+from parvis.accounts.tests.factories import UserFactory
 from parvis.contacts.models import (
     Attachment,
     Call,
@@ -32,6 +33,7 @@ from parvis.contacts.models import (
     Message,
     Outcome,
     QualificationCorrection,
+    RecordAccess,
     Status,
     SurveyAnswer,
     SurveyInvitation,
@@ -238,6 +240,21 @@ def _answers_kept(invitation: SurveyInvitation) -> bool:
     return SurveyAnswer.objects.filter(invitation_id=invitation.pk).exists()
 
 
+def _record_access() -> RecordAccess:
+    citizen = CitizenRecordFactory()
+    # The record itself outlives the access log (its last contact is later).
+    CitizenRecord.objects.filter(pk=citizen.pk).update(
+        created_at=T0, last_contact_at=T0 + 4 * 365 * DAY
+    )
+    return RecordAccess.objects.create(
+        organisation=citizen.organisation,
+        citizen=citizen,
+        agent=UserFactory(),
+        window_start=T0,
+        last_seen_at=T0,
+    )
+
+
 def _exists(model: type) -> Callable[[Any], bool]:
     return lambda obj: model.objects.filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
 
@@ -266,6 +283,9 @@ CASES: dict[str, Case] = {
         "CONTACTS_CORRECTIONS_RETENTION_DAYS", _correction, _exists(QualificationCorrection)
     ),
     "contact_events": Case("CONTACTS_EVENTS_RETENTION_DAYS", _event, _exists(WebhookEvent)),
+    "contact_record_accesses": Case(
+        "CONTACTS_ACCESS_LOG_RETENTION_DAYS", _record_access, _exists(RecordAccess)
+    ),
     "message_deliveries": Case("RETENTION_MESSAGE_DELIVERIES_DAYS", _delivery, _exists(Delivery)),
     "contact_survey_invitations": Case(
         "CONTACTS_SURVEY_INVITATIONS_RETENTION_DAYS", _unanswered_invitation, _invitation_kept

@@ -33,6 +33,20 @@ def no_kwargs(world: Any, key: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class RelationCase:
+    """A scoping relation (``accounts.scoping.Relation``) the walk exercises on a scoped
+    route: the agent of organisation B gets 404 on A's object, then ``grant(world,
+    kwargs)`` gives B's agent the relation (a consent covering B, a queue membership) and
+    the route answers ``status``; ``revoke(world, kwargs)`` takes it back (a withdrawal)
+    and it is 404 again, at once."""
+
+    name: str
+    grant: Callable[[Any, dict[str, Any]], None]
+    revoke: Callable[[Any, dict[str, Any]], None]
+    status: int = 200
+
+
+@dataclass(frozen=True)
 class Route:
     """One HTML route.
 
@@ -50,6 +64,7 @@ class Route:
     agent_status: int = 200  # agent of the object's organisation
     admin_status: int = 200  # organisation admin of the object's organisation
     query: str = ""
+    relations: tuple[RelationCase, ...] = ()  # scoped routes: reached through a relation
 
 
 @dataclass(frozen=True)

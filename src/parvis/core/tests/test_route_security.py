@@ -23,6 +23,7 @@ from parvis.core.tests.route_registry import (
     HTML_ROUTES,
     Operation,
     OrgWorld,
+    RelationCase,
     Route,
     org_world,
     walk_urls,
@@ -124,6 +125,20 @@ def test_html_route_access(name: str, world: dict[str, OrgWorld]):
     if entry.access == "scoped":
         assert _get(agent, name, entry, world, "b").status_code == 404, name
         assert _get(admin, name, entry, world, "b").status_code == 404, name
+    for case in entry.relations:
+        _assert_relation(name, entry, case, world)
+
+
+def _assert_relation(name: str, entry: Route, case: RelationCase, world: dict[str, OrgWorld]):  # type: ignore[no-untyped-def]
+    """B's agent reaches A's object only while the relation holds (consent, membership)."""
+    kwargs = entry.kwargs(world, "a")
+    url = reverse(name, kwargs=kwargs) + entry.query
+    outsider = _session(world["b"].agent)
+    assert outsider.get(url).status_code == 404, (name, case.name, "before")
+    case.grant(world, kwargs)
+    assert outsider.get(url).status_code == case.status, (name, case.name, "granted")
+    case.revoke(world, kwargs)
+    assert outsider.get(url).status_code == 404, (name, case.name, "revoked")
 
 
 def _call(

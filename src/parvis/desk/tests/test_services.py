@@ -12,6 +12,7 @@ from parvis.accounts.models import AuditEvent, Role
 from parvis.accounts.scoping import ROLE_PERMISSIONS, Perm
 from parvis.accounts.tests.factories import MembershipFactory
 from parvis.contacts.models import (
+    ConsentPurpose,
     Conversation,
     ConversationTransition,
     Direction,
@@ -20,7 +21,8 @@ from parvis.contacts.models import (
     Status,
 )
 from parvis.contacts.services import handoff
-from parvis.contacts.tests.factories import QueueFactory, triage_queue
+from parvis.contacts.services.records import consent_capture
+from parvis.contacts.tests.factories import CitizenRecordFactory, QueueFactory, triage_queue
 from parvis.desk import services, switches
 from parvis.desk.errors import DeskError
 from parvis.desk.tests.factories import (
@@ -419,6 +421,35 @@ def test_a_hand_over_carries_what_the_citizen_agreed_to_share():
     assert linked.contact_point.organisation == partner
     directions = list(linked.messages.order_by("pk").values_list("direction", flat=True))
     assert directions == [Direction.INBOUND, Direction.NOTE]  # the internal note stays home
+
+
+def test_a_hand_over_by_the_desk_carries_the_consented_categories():
+    desk = desk_story()
+    conversation = _held(desk)
+    email_point(conversation)
+    inbound(conversation)
+    citizen = CitizenRecordFactory(organisation=conversation.organisation)
+    Conversation.objects.filter(pk=conversation.pk).update(citizen=citizen)
+    conversation.refresh_from_db()
+    partner = OrganisationFactory()
+    triage_queue(partner)
+    consent_capture(
+        principal=desk.agent,
+        citizen=citizen,
+        purpose=ConsentPurpose.REFERRAL,
+        organisations=[partner],
+        categories=["identity", "contact_points"],
+        channel="guichet",
+    )
+    linked = services.desk_transfer_out(
+        principal=desk.supervisor,
+        conversation=conversation,
+        organisation=partner,
+        note="Pour vous.",
+    )
+    assert linked.contact_point is not None and linked.contact_point.organisation == partner
+    audit = AuditEvent.objects.get(action="desk.transferred_out")
+    assert audit.data["categories"] == ["contact_points", "identity"]
 
 
 def test_resolve_needs_an_outcome_of_the_closed_table():

@@ -1,0 +1,41 @@
+"""Demo citizen records (``citizens_demo``): histories across channels for the CAF de la
+Gironde's agent, a duplicate to merge, and a France Services visit the CAF sees only
+through the citizen's consent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from parvis.accounts.models import User
+from parvis.contacts import selectors
+from parvis.contacts.models import CitizenConsent, CitizenRecord
+from parvis.contacts.services import records
+from parvis.territories.services import territories_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_citizens_have_histories_and_a_shared_france_services_visit():
+    territories_load()
+    call_command("seed_demo", "--scale", "small")
+    agent = User.objects.get(email="agent.caf33@demo.parvis.fr")
+    caf_records = selectors.citizen_records_for(agent).filter(organisation__slug="caf")
+    assert caf_records.count() >= 7
+    lea = caf_records.get(last_name="Martin")
+    items = selectors.citizen_timeline(agent, lea).items
+    channels = {item.channel for item in items}
+    assert len(channels) >= 2, channels  # email or SMS, counter...
+    visits = [i for i in items if i.kind == "conversation" and i.is_visit]
+    assert any(i.organisation.slug != "caf" for i in visits), "the France Services visit"
+    assert selectors.duplicate_proposals(agent), "a probable duplicate to merge"
+    # Withdrawing the consent hides the France Services visit from the CAF at once.
+    fs_agent = User.objects.get(email="agent.fs@demo.parvis.fr")
+    consent = CitizenConsent.objects.get(citizen__last_name="Martin")
+    records.consent_withdraw(principal=fs_agent, consent=consent)
+    after = selectors.citizen_timeline(agent, lea).items
+    assert all(i.organisation.slug == "caf" for i in after if i.organisation)
+    # Idempotent.
+    count = CitizenRecord.objects.count()
+    call_command("seed_demo", "--scale", "small")
+    assert CitizenRecord.objects.count() == count
