@@ -1,0 +1,103 @@
+"""Anonymisation, issue 12 third pass: names by context when they are also French words or
+look like a typo, business names, addresses and identifiers written loosely.
+
+Every name, number and address below is invented for this file; none comes from an
+evaluation set. Each category has its false-positive guards next to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- a word after a relative, before a verb ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("mon fils tiburcio a 4 ans et il est malade", "tiburcio"),
+        ("oui c'est mon mari tiburce lagadec qui s'occupe des papiers", "tiburce lagadec"),
+        ("ma fille prune m'a dit de vous écrire", "prune"),
+    ],
+)
+def test_a_word_after_a_relative_before_a_verb_is_a_name(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon fils aîné a 19 ans",
+        "ma fille cadette est handicapée",
+        "mon mari décédé a travaillé 30 ans",
+        "ma mère malade est à l'hôpital",
+        "mon fils handicapé a besoin d'aide",
+        "mon mari artisan a fermé son entreprise",
+        "mon conseiller bancaire m'a dit de vous écrire",
+    ],
+)
+def test_a_description_after_a_relative_is_no_name(text):
+    assert_untouched(text)
+
+
+# --- a clause that opens on a name, then a verb said to the writer ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("yolaine m a dit de vous ecrire", "yolaine"),
+        ("et là anouchka dos reis m'a répondu qu'il fallait attendre", "anouchka dos reis"),
+        ("félicité est très gentille mais elle ne peut rien faire", "félicité"),
+        ("gwendal kerbrat m'a rappele hier pour mon dossier", "gwendal kerbrat"),
+    ],
+)
+def test_a_clause_opening_on_a_name_before_a_verb_of_contact(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Personne m'a rappelé depuis 3 semaines",
+        "quelqu'un m'a dit d'envoyer un mail",
+        "Internet m'a dit que c'était possible",
+        "maman m'a dit de vous appeler",
+        "le facteur m'a dit que le recommandé était reparti",
+        "Rendez-vous au guichet à 9 h",
+    ],
+)
+def test_subjects_that_are_nobody(text):
+    assert_untouched(text)
+
+
+# --- the person the citizen dealt with -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("j'ai été reçue par fleur à l'accueil, je voudrais une médiation", "fleur"),
+        ("c maëlwenn de l'accueil qui m'a dit de renvoyer", "maëlwenn"),
+        ("grâce à zoubida j'ai enfin reçu mes droits", "zoubida"),
+        ("demandez à céleste elle connaît le dossier", "céleste"),
+    ],
+)
+def test_the_person_the_citizen_dealt_with(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai eu affaire à l'accueil hier et rien",
+        "grâce à internet j'ai pu faire ma demande",
+        "j'ai eu peur qu'on me coupe l'APL",
+        "c'est fermé à l'accueil le mercredi",
+        "j'ai parlé à quelqu'un de l'accueil",
+    ],
+)
+def test_what_the_citizen_dealt_with_is_no_name(text):
+    assert_untouched(text)
