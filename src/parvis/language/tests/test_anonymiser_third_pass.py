@@ -101,3 +101,60 @@ def test_the_person_the_citizen_dealt_with(text, secret):
 )
 def test_what_the_citizen_dealt_with_is_no_name(text):
     assert_untouched(text)
+
+
+# --- addresses: town first, number after, overseas, read aloud -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Lyon 3e, 14 rue Professeur", "Lyon 3e, 14 rue Professeur"),
+        ("Toulouse 31000 - 9 allée Capitaine", "Toulouse 31000 - 9 allée Capitaine"),
+        ("mon adresse c'est rennes 35000 12 rue de la gare", "rennes 35000 12 rue de la gare"),
+        ("Appelant : alors c'est à Limoges euh 8 rue Abbé", "Limoges euh 8 rue Abbé"),
+        ("j'habite rue de la Paix au numéro 5 à Chartres", "rue de la Paix au numéro 5 à Chartres"),
+        ("Mon adresse : 14 Grand Rue 67000 Strasbourg", "14 Grand Rue 67000 Strasbourg"),
+        ("PK 12,5 côté mer 98718 Punaauia", "PK 12,5 côté mer 98718 Punaauia"),
+        ("BP 123 Dzaoudzi", "BP 123 Dzaoudzi"),
+        (
+            "Servitude Teaha, PK 15 côté montagne, Paea",
+            "Servitude Teaha, PK 15 côté montagne, Paea",
+        ),
+        ("j'habite au Bourg à Plouaret", "au Bourg à Plouaret"),
+        ("j habite le bourg 23400 bourganeuf", "le bourg 23400 bourganeuf"),
+        ("je réside Morne Rouge, Le Lamentin", "Morne Rouge, Le Lamentin"),
+        (
+            "Mas des Oliviers, route d'Uzès, 30000 Nîmes",
+            "Mas des Oliviers, route d'Uzès, 30000 Nîmes",
+        ),
+        ("j'habite au douze bis rue des lilas", "douze bis rue des lilas"),
+        (
+            "Appelant : j'habite au douze euh rue des tilleuls à villeurbanne",
+            "douze euh rue des tilleuls à villeurbanne",
+        ),
+        (
+            "Appelant : trois rue du moulin vingt-neuf deux cents quimper",
+            "trois rue du moulin vingt-neuf deux cents quimper",
+        ),
+        (
+            "4 rue Jean Moulin (sonnette Durand), 44000 Nantes",
+            "4 rue Jean Moulin (sonnette Durand), 44000 Nantes",
+        ),
+    ],
+)
+def test_addresses_town_first_number_after_overseas_read_aloud(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "merci d'envoyer le formulaire à la CAF de Grenoble",
+        "j'ai vu un bourg magnifique en Bretagne",
+        "une vie morne depuis le chômage",
+        "le BP 2 de la société a été validé",
+    ],
+)
+def test_no_address_without_one(text):
+    assert_untouched(text)
