@@ -37,6 +37,12 @@ def _fold(value: str) -> str:
         if ch in "\u00a0\u202f\u2009\u2007":  # no-break and thin spaces of French typography
             out.append(" ")
             continue
+        if ch in "\u2010\u2011\u2012\u2013":  # hyphens and en dash (« AB–123–CD »)
+            out.append("-")
+            continue
+        if ch == "º":  # the ordinal indicator typed for « n° »
+            out.append("°")
+            continue
         decomposed = unicodedata.normalize("NFD", ch)
         base = "".join(c for c in decomposed if not unicodedata.combining(c))
         out.append(base if len(base) == 1 else ch)
