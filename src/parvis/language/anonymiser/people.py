@@ -1493,6 +1493,40 @@ def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:
             yield _entity(tokens, index, end)
 
 
+# The agent's question in a call transcript (« Agent : vous êtes ? »).
+AGENT_QUESTION_RE = re.compile(
+    r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:agent|agente|conseill\w*|operat\w*|accueil|a)[ \t]*:"
+    r"[^\n]*(?:\?|s'il[ \t]+vous[ \t]+pla|svp)",
+    re.IGNORECASE,
+)
+# What a caller says around their name: « euh oui c'est Olive euh Olive Baptiste ».
+ANSWER_FILLERS = _words(
+    """euh heu hum ben bah alors donc oui ouais voila voilà c' c est cest moi je suis m'
+    appelle madame monsieur mme m. mr mademoiselle mlle , . ! ... ah bon ok d'accord"""
+)
+
+
+def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
+    """The answer to « votre nom ? » or « vous êtes ? » with fillers around and between
+    the names: every run of name words, up to three, is the name."""
+    if len(run) > 9:
+        return
+    pieces: list[list[Token]] = [[]]
+    for token in run:
+        if token.key in ANSWER_FILLERS or not token.word:
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    pieces = [p for p in pieces if p]
+    if not pieces or len(pieces) > 3 or any(len(p) > 3 for p in pieces):
+        return
+    for piece in pieces:
+        if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in piece):
+            return
+    for piece in pieces:
+        yield Entity(piece[0].start, piece[-1].end, "PERSON")
+
+
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
     """A line that is nothing but a name: in an email's signature or quoted reply, as a
     caller's answer to « votre nom ? », or a listed first name alone on the last line."""
@@ -1521,6 +1555,14 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             run.pop()
         if run and run[0].key in CIVILITIES and not (run[0].text == "M." and len(run) == 2):
             run = run[1:]  # « M. Mbappé-Ndongo » under a message: « M. » may be an initial
+        previous_line = folded[lines[number - 1][0] : lines[number - 1][1]] if number else ""
+        if (
+            run
+            and NAME_QUESTION_RE.search(previous_line)
+            and AGENT_QUESTION_RE.match(previous_line)
+            and not any(t.text == ":" for t in run)
+        ):
+            yield from _answered_names(tokens, run)
         words = [t for t in run if t.key not in PARTICLES and not _is_initial(t)]
         if not words or len(run) > 5 or any(not t.word for t in run):
             continue

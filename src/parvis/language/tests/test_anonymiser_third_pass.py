@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from parvis.language.engine import anonymise
 from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
 
 # --- a word after a relative, before a verb ------------------------------------------------
@@ -158,3 +159,23 @@ def test_addresses_town_first_number_after_overseas_read_aloud(text, secret):
 )
 def test_no_address_without_one(text):
     assert_untouched(text)
+
+
+# --- a caller's answer to « vous êtes ? » with fillers -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Agent : vous êtes ?\nAppelant : Olive euh Olive Baptiste", ("Olive", "Olive Baptiste")),
+        ("Agent : votre nom s'il vous plaît\nAppelant : euh oui c'est kerboriou", ("kerboriou",)),
+    ],
+)
+def test_a_callers_answer_with_fillers(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+def test_a_form_line_under_a_name_line_is_no_answer():
+    text = "Nom : Kerzerho\nPrénom : Tugdual\nMessage : je n'ai pas reçu mon APL"
+    masked, _ = anonymise(text)
+    assert masked == "Nom : [NOM]\nPrénom : [NOM]\nMessage : je n'ai pas reçu mon APL"
