@@ -1341,6 +1341,10 @@ def _before_spelling(tokens: Tokens, folded: str) -> Iterable[Entity]:
         if len(letters) < 3 or letters in SPELLED_NOT_NAMES:
             continue
         yield from _name_before(tokens, match.start())
+        yield from _same_word_after(tokens, match.end(), letters)
+    for match in SPELLING_ALPHABET_RE.finditer(folded):
+        initials = "".join(re.findall(r"(?<![\w])([a-z])[ \t]+comme\b", match.group().lower()))
+        yield from _name_before(tokens, match.start(), initials)
     if not SPELLING_WORDS_RE.search(folded):
         return
     for index in range(len(tokens)):
@@ -1354,7 +1358,9 @@ SPELLING_FILLERS = _words(
 )
 
 
-def _name_before(tokens: Tokens, position: int) -> Iterable[Entity]:
+def _name_before(tokens: Tokens, position: int, spelled: str = "") -> Iterable[Entity]:
+    """The words said right before a spelling; with ``spelled`` (the letters spelled), the
+    word they spell even when it is a French word (« spitz S comme Suzanne… »)."""
     end = 0
     while end < len(tokens) and tokens[end].end <= position:
         end += 1
@@ -1367,11 +1373,40 @@ def _name_before(tokens: Tokens, position: int) -> Iterable[Entity]:
             break
         if not token.word or token.key in GLUE or token.domain:
             break
-        if token.common_any and not token.known:
+        if token.common_any and not token.known and not _spells(tokens, start - 1, end, spelled):
             break
         start -= 1
+    if (
+        start < end
+        and start >= 2
+        and tokens[start - 1].key in PARTICLES
+        and tokens[start - 2].key in NAME_ANNOUNCERS
+    ):
+        start -= 1  # « mon nom le moigne L, E, M… »: the particle is part of the name
     if start < end:
         yield _entity(tokens, start, end)
+
+
+# Words after which a particle opens a name (« mon nom le moigne », « c'est de la roche »).
+NAME_ANNOUNCERS = _words("nom prenom est c cest appelle : moi")
+
+
+def _spells(tokens: Tokens, start: int, end: int, spelled: str) -> bool:
+    """Whether the words ``tokens[start:end]`` are the letters spelled after them."""
+    if not spelled:
+        return False
+    said = "".join(t.key for t in tokens.items[start:end] if t.word).replace("'", "")
+    return said.replace("-", "") == spelled
+
+
+def _same_word_after(tokens: Tokens, position: int, letters: str) -> Iterable[Entity]:
+    """« B O U A Z I Z A bouaziza »: the word said right after its spelling."""
+    for index, token in enumerate(tokens.items):
+        if token.start < position:
+            continue
+        if token.word and token.key.replace("-", "").replace("'", "") == letters:
+            yield _entity(tokens, index, index + 1)
+        return
 
 
 NAME_QUESTION_RE = re.compile(
@@ -1527,6 +1562,30 @@ def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
         yield Entity(piece[0].start, piece[-1].end, "PERSON")
 
 
+# One word closing a message that is no signature.
+CLOSING_WORDS = _words(
+    """cordialement merci salutations amicalement respectueusement bises bisous biz cdlt cdt
+    slt signature urgent bonjour bonsoir bonne voila voilà ps pj nb amities amitiés
+    courage remerciements sincerement sincèrement bien fin"""
+)
+
+
+def _signature_word(token: Token) -> bool:
+    return (
+        token.word
+        and token.cap
+        and not token.upper
+        and len(token.key) > 2
+        and not token.domain
+        and not token.place
+        and token.key not in GLUE
+        and token.key not in SMS_WORDS
+        and token.key not in CLOSING_WORDS
+        and token.key not in ROLES
+        and token.key not in CIVILITIES
+    )
+
+
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
     """A line that is nothing but a name: in an email's signature or quoted reply, as a
     caller's answer to « votre nom ? », or a listed first name alone on the last line."""
@@ -1584,6 +1643,17 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
                 (folded[a:b].strip() for a, b in lines[number + 1 :] if folded[a:b].strip()), ""
             )
             last_line = bool(QUOTE_START_RE.match(following_line))
+        if (
+            last_line
+            and len(run) == 1
+            and number > 0
+            and previous_line.strip()[-1:] in {".", "!", ",", "?"}
+            and _signature_word(run[0])
+        ):
+            # « Merci pour votre réponse.\nFélicité »: one capitalised word under the
+            # message is who signs it, even a French word
+            yield Entity(run[0].start, run[0].end, "PERSON")
+            continue
         nameish = all(
             (t.cap or t.upper or tokens.lowercase or answer)
             and not t.domain

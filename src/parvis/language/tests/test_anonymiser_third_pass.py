@@ -179,3 +179,40 @@ def test_a_form_line_under_a_name_line_is_no_answer():
     text = "Nom : Kerzerho\nPrénom : Tugdual\nMessage : je n'ai pas reçu mon APL"
     masked, _ = anonymise(text)
     assert masked == "Nom : [NOM]\nPrénom : [NOM]\nMessage : je n'ai pas reçu mon APL"
+
+
+# --- spelled names and one-word signatures ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("mon nom c'est B O U A Z I Z A bouaziza", ("B O U A Z I Z A", "bouaziza")),
+        (
+            "alors mon nom c'est spitz S comme Suzanne, P comme Pierre, I comme Irma, T comme "
+            "Thérèse, Z comme Zoé",
+            ("spitz",),
+        ),
+        ("Appelant : mon nom le moigne L, E, M, O, I, G, N, E", ("le moigne",)),
+        (
+            "Merci pour votre réponse.\nFélicité\n\n-----Message d'origine-----\n"
+            "De : CAF <ne-pas-repondre@caf.fr>",
+            ("Félicité",),
+        ),
+        ("Merci pour votre réponse.\nPaskal", ("Paskal",)),
+    ],
+)
+def test_spelled_names_and_one_word_signatures(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merci pour votre réponse.\nCordialement",
+        "Je vous remercie.\nBonne journée",
+        "Merci d'avance.\nAmicalement",
+    ],
+)
+def test_closing_words_are_no_signature(text):
+    assert_untouched(text)
