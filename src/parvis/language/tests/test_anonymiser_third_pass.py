@@ -216,3 +216,30 @@ def test_spelled_names_and_one_word_signatures(text, secrets):
 )
 def test_closing_words_are_no_signature(text):
     assert_untouched(text)
+
+
+# --- business names are not persons -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mon employeur Carrefour Market ne m'a pas envoyé l'attestation",
+        "Je travaille chez Leroy Merlin à mi-temps",
+        "Auchan ne m'a pas payé mes heures",
+        "j'ai acheté le frigo chez Boulanger à crédit",
+    ],
+)
+def test_business_names_are_no_persons(text):
+    assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("J'ai été reçue par Mme Boulanger à l'accueil", "Boulanger"),
+        ("Représentant légal : Daniel Boulanger", "Daniel Boulanger"),
+    ],
+)
+def test_a_person_who_bears_a_firms_name(text, secret):
+    assert_hidden(text, secret)
