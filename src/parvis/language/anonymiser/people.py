@@ -1062,6 +1062,28 @@ CLAUSE_OPENERS = _words(
 )
 
 
+def _before_organisation(tokens: Tokens, index: int) -> int:
+    """Index of « de la CAF », « du service », « de l'accueil » right before ``index``
+    (``index`` when there is none)."""
+    j = index
+    while (
+        j > 0
+        and (tokens[j - 1].domain or tokens[j - 1].key in ORGANISATION_PLACES)
+        and (index - j < 3)
+    ):
+        j -= 1
+    if j == index:
+        return index
+    if j > 0 and tokens[j - 1].key in {"la", "l'", "le", "les"}:
+        j -= 1
+    if j > 0 and tokens[j - 1].key in {"de", "du", "d'", "des"}:
+        return j - 1
+    return index
+
+
+ORGANISATION_PLACES = _words("accueil guichet agence standard antenne plateforme")
+
+
 def _clause_subjects(tokens: Tokens) -> Iterable[Entity]:
     """« esteve m a dit de vous écrire », « et là assitan dos anjos lobo m'a répondu »,
     « félicité est très gentille »: one to four words opening a clause without a
@@ -1073,6 +1095,7 @@ def _clause_subjects(tokens: Tokens) -> Iterable[Entity]:
         rest = text[tokens[index - 1].end : tokens[index - 1].end + 60]
         if not STRONG_VERB_RE.match(rest):
             continue
+        index = _before_organisation(tokens, index)  # « Eliane de la CAF m'a rappelée »
         start = index
         words = 0
         while start > 0 and words < 4:

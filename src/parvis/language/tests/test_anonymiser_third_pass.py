@@ -53,6 +53,7 @@ def test_a_description_after_a_relative_is_no_name(text):
         ("et là anouchka dos reis m'a répondu qu'il fallait attendre", "anouchka dos reis"),
         ("félicité est très gentille mais elle ne peut rien faire", "félicité"),
         ("gwendal kerbrat m'a rappele hier pour mon dossier", "gwendal kerbrat"),
+        ("Eliane de la CAF m'a rappelée hier", "Eliane"),
     ],
 )
 def test_a_clause_opening_on_a_name_before_a_verb_of_contact(text, secret):
