@@ -1365,7 +1365,7 @@ def _before_spelling(tokens: Tokens, folded: str) -> Iterable[Entity]:
             continue
         yield from _name_before(tokens, match.start())
         yield from _same_word_after(tokens, match.end(), letters)
-    for match in SPELLING_ALPHABET_RE.finditer(folded):
+    for match in SPELLING_ALPHABET_RE.finditer(folded) if "comme" in folded else ():
         initials = "".join(re.findall(r"(?<![\w])([a-z])[ \t]+comme\b", match.group().lower()))
         yield from _name_before(tokens, match.start(), initials)
     if not SPELLING_WORDS_RE.search(folded):

@@ -76,8 +76,7 @@ BUSINESS_RE = re.compile(
     r"|caisse[ \t]+d'epargne|banque[ \t]+populaire|boursorama|revolut|vilogia"
     r"|immobiliere[ \t]+3f|paris[ \t]+habitat|domofrance|logirep|cdc[ \t]+habitat|nexity"
     r"|foncia|century[ \t]+21|citya|keolis|transdev|groupama|allianz|macif|maif|matmut)"
-    r"(?![\w])",
-    re.IGNORECASE,
+    r"(?![\w])"
 )
 
 
@@ -90,7 +89,9 @@ def drop_businesses(
     """Person candidates overlapping a firm's name are dropped (« chez Leroy Merlin »),
     unless a civility or a first name stands before it (« Mme Darty », « Daniel
     Boulanger »)."""
-    folded = fold(text)
+    if not any(c.label == "PERSON" for c in candidates):
+        return candidates
+    folded = fold(text).lower()
     firms = []
     for match in BUSINESS_RE.finditer(folded):
         before = folded[max(0, match.start() - 30) : match.start()]
