@@ -23,24 +23,41 @@ def _fold_word(value: str) -> str:
     return _fold(value)
 
 
-def _fold(value: str) -> str:
-    """Accent-free, same length as the input when it has no ligature (used for matching).
+def _fold_char(ch: str) -> str:
+    if ch in "’‘":
+        return "'"
+    if ch in "\u00a0\u202f\u2009\u2007":  # no-break and thin spaces of French typography
+        return " "
+    if ch in "\u2010\u2011\u2012\u2013":  # hyphens and en dash (« AB–123–CD »)
+        return "-"
+    if ch == "º":  # the ordinal indicator typed for « n° »
+        return "°"
+    decomposed = unicodedata.normalize("NFD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base if len(base) == 1 else ch
 
-    Length is kept for every Latin letter with combining accents, so regex offsets found in
-    ``fold(text)`` are offsets into ``text`` as long as :func:`fold_keeps_length` holds.
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character (one character
+    in, one out: the length is kept)."""
+
+    def __missing__(self, code: int) -> str:
+        value = _fold_char(chr(code))
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _fold(value: str) -> str:
+    """Accent-free, same length as the input (used for matching).
+
+    Every character gives one character (a letter without its accents, typographic
+    apostrophes, spaces and hyphens as their ASCII forms, anything else as it is), so regex
+    offsets found in ``fold(text)`` are offsets into ``text``.
     """
-    out = []
-    for ch in value:
-        if ch in "’‘":
-            out.append("'")
-            continue
-        if ch in "\u00a0\u202f\u2009\u2007":  # no-break and thin spaces of French typography
-            out.append(" ")
-            continue
-        decomposed = unicodedata.normalize("NFD", ch)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c))
-        out.append(base if len(base) == 1 else ch)
-    return "".join(out)
+    return value.translate(_FOLD_TABLE)
 
 
 def _normalise_slow(value: str) -> str:

@@ -14,14 +14,15 @@ from parvis.language.text import fold
 # --- Addresses ----------------------------------------------------------------------------
 
 STREET_TYPES = (
-    r"rue|avenue|av\.?|ave|bd|bld|blvd|bvd|boulevard|boul\.?|allee|allees|chemin|che\.?|ch\.|impasse"
+    r"rue|avenue|avnue|avenu|aveune|boulvard|boulevar|impase|av\.?|ave|bd|bld|blvd|bvd|boulevard|boul\.?|allee|allees|chemin|che\.?|ch\.|impasse"
     r"|imp\.?|place|pl\.|route|rte|quai|cours|square|sq\.?|residence|res\.|lotissement|lot\."
     r"|lieu[- ]dit|lieudit|cite|hameau|chaussee|faubourg|fbg|voie|sentier|passage|rond[- ]point"
     r"|promenade|esplanade|parvis|villa|montee|traverse|venelle|clos|domaine|quartier|cour"
     r"|r\.|r(?=[ \t]+(?:de|du|des|d'|[A-Z]))|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre"
-    r"|sente|cavee|val|vallon|plateau"
+    r"|sente|cavee|val|vallon|plateau|morne|servitude|tribu"
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
-    r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue|hlm"
+    r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue"
+    r"|grand'rue|grande-rue|grand-rue|hlm"
 )
 # Street types that are also ordinary words: without a number, only with a capitalised name.
 AMBIGUOUS_STREET_TYPES = frozenset(
@@ -49,17 +50,21 @@ AMBIGUOUS_STREET_TYPES = frozenset(
         "levee",
         "rampe",
         "traverse",
+        "morne",
     ]
 )
 STREET_NEEDS_NO_NUMBER = re.compile(
-    r"residence|res\.|lotissement|lot\.|lieu[- ]?dit|cite|hameau|domaine|clos|hlm|villa",
+    r"residence|res\.|lotissement|lot\.|lieu[- ]?dit|cite|hameau|domaine|clos|hlm|villa|servitude"
+    r"|tribu",
     re.IGNORECASE,
 )
 HOUSE_NUMBER = (
-    rf"(?:\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-d])\b)?|(?:(?:{NUMBER_WORDS})[\s-]+){{1,4}})"
+    rf"(?:\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-d])\b)?|(?:(?:{NUMBER_WORDS})[\s-]+){{1,4}}"
+    r"(?:(?:bis|ter)\s+)?)"
 )
 STREET_RE = re.compile(
-    rf"(?<![\w])(?:(n°\s?|numero\s)?({HOUSE_NUMBER})\s*,?\s*(?:de\s+la\s+|du\s+|de\s+l'|de\s+)?)?"
+    rf"(?<![\w])(?:(n°\s?|numero\s)?({HOUSE_NUMBER})\s*,?\s*(?:(?:euh|heu|ben|bah)\s+)?"
+    r"(?:de\s+la\s+|du\s+|de\s+l'|de\s+)?)?"
     rf"(?:\b)({STREET_TYPES})(?=[\s,.'])",
     re.IGNORECASE,
 )
@@ -265,7 +270,7 @@ POSTCODE_CITY_RE = re.compile(
     r"[A-Z][\w']*(?:-[\w']+)*){0,3}))?(?:\s+(?i:cedex)(?:\s?\d{1,2})?)?",
 )
 CITY_AFTER_RE = re.compile(
-    r"\s*(?:,\s*|\s)(?:(?:euh|heu|alors|donc)[ \t,]+)?(?:a|au|sur)\s+"
+    r"\s*(?:,\s*|\s)(?:(?:euh|heu|alors|donc)[ \t,]+)?(?i:a|au|sur)\s+"
     r"((?:(?i:le|la|les|l')[ \t]?)?(?:[A-Za-z][\w']*)(?:-[\w']+)*"
     r"(?:[\s](?:sur|sous|en|les|le|la|de)[\s\-](?!(?i:code|cp)\b)[A-Za-z][\w'\-]*)?)",
 )
@@ -281,6 +286,19 @@ CLAUSE_END_RE = re.compile(
 )
 TOWN_AFTER_RE = re.compile(r"[ \t]+(?:à|a)[ \t]+(?:(?:Le|La|Les|L')[ \t]?)?[A-ZÀ-Þ][\w'’]+")
 STREET_START_RE = re.compile(rf"(?:{STREET_TYPES})[\s.]", re.IGNORECASE)
+
+
+BRACKET_COMPLEMENT_RE = re.compile(
+    r"[ \t]*\((?i:sonnette|interphone|code|digicode|chez|bo[iî]te|b[aâ]t|appt?|porte)"
+    r"[^()\n]{1,30}\)"
+)
+WHOLE_STREET_RE = re.compile(r"grande?[\s\-']rue", re.IGNORECASE)
+NUMBER_AFTER_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:(?:au[ \t]+)?(?:n°|numero|num\.?|no\.?)[ \t]*\d{1,4}|\d{1,4})"
+    r"(?:[ \t]?(?:bis|ter)\b)?"
+    r"(?=[ \t]*(?:$|[\n,.;!?)]|[ \t](?:a|au|sur|en|depuis|et|mais)\b|[ \t]+\d{5}))",
+    re.IGNORECASE,
+)
 
 
 def _street_name_end(text: str, folded: str, start: int) -> int:
@@ -398,7 +416,8 @@ CITY_BEFORE_POSTCODE_RE = re.compile(
 # complement, or the name of a place (lieu-dit, quartier, lotissement, hamlet, farm…).
 PO_BOX_RE = re.compile(
     r"(?:\bb\.?p\.?|boite\s+postale|\bcs|\btsa|\bpk|\blot|\bbat(?:iment)?\.?|\bappt?\.?|\bapt\.?"
-    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte)\s*n?°?\s*[\w]{1,6}$",
+    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte)\s*n?°?\s*[\w]{1,6}(?:[,.]\d{1,3})?"
+    r"(?:[ \t]+cote[ \t]+(?:mer|montagne))?$",
     re.IGNORECASE,
 )
 PLACE_LEAD_WORDS = (
@@ -408,7 +427,7 @@ PLACE_LEAD_WORDS = (
 PLACE_PARTICLE = r"(?:de|du|des|la|le|les|d'|l'|ar|an|al|en|aux)"
 PLACE_NAME_RE = re.compile(
     rf"(?:(?i:{PLACE_LEAD_WORDS})[ \t]+)?(?:{CITY_WORD}|{PLACE_PARTICLE})"
-    rf"(?:[ \t]+(?:{CITY_WORD}|{PLACE_PARTICLE}|\d{{1,3}})){{0,5}}$"
+    rf"(?:(?:[ \t]+|(?<=['’]))(?:{CITY_WORD}|{PLACE_PARTICLE}|\d{{1,3}})){{0,5}}$"
 )
 ADDRESS_TRIGGER = re.compile(
     r"(?:adresse|habite|habitons|habitent|domicile|domicilie|domiciliee|demeurant|demenage"
@@ -446,7 +465,7 @@ def _postal_parts_before(text: str, folded: str, start: int) -> int:
 
 LOWER_PLACE_BEFORE_RE = re.compile(
     r"(?:adresse|habite|domicilie|domiciliee|demeurant|reside|residons)[ \t]*:?[ \t]+"
-    r"((?:[a-z][\w'\-]*[ \t]+){0,4}[a-z][\w'\-]*)[ \t]*,[ \t]*$"
+    r"((?:[a-z][\w'\-]*[ \t]+){0,4}[a-z][\w'\-]*)[ \t]*,?[ \t]*$"
 )
 
 
@@ -512,12 +531,33 @@ NOT_A_CITY = frozenset(
 )
 
 
+# « Grenoble 38000, 4 rue… », « Lyon 3e, 14 rue… », « rennes 35000 12 rue… », « à Limoges
+# euh 8 rue… »: a town with its postcode or district, or after « à » and a filler, before
+# the street.
+CITY_POSTCODE_FIRST_RE = re.compile(
+    rf"(?:^|(?<=[\s:(,>]))((?:(?i:le|la|les|l')[ \t]?)?(?:{CITY_WORD}|[a-z][\w'’]*(?:-[\w'’]+)*)"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
+    r"[ \t]*(?:\(?[ \t]*(?:\d{5}|\d{2}[ ]\d{3})[ \t]*\)?|\d{1,2}[ \t]?(?:e|er|eme|ème|è)(?![\w]))"
+    r"[ \t]*[,\-–]?[ \t]*(?:(?:au|euh|heu|alors|donc|c'est)[ \t,]+)*$"
+    rf"|(?:(?<=[\s'])(?:a|à)[ \t]+)((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
+    r"[ \t]*,?[ \t]*(?:(?:au|euh|heu|alors|donc)[ \t,]+)+$"
+)
+
+
 def _city_first(text: str, folded: str, start: int) -> int:
     """« Pau, 8 rue Rose »: a city written before the street belongs to the address."""
     window = max(0, start - 60)
     match = CITY_FIRST_RE.search(folded[window:start])
     if not match:
-        return start
+        loose = CITY_POSTCODE_FIRST_RE.search(text[window:start])
+        if not loose:
+            return start
+        group = 1 if loose.group(1) else 2
+        key = fold(loose.group(group)).lower()
+        if key.split()[0] in STREET_STOP_WORDS | NOT_A_CITY:
+            return start
+        return window + loose.start(group)
     group = 1 if match.group(1) else 2
     city = match.group(group)
     key = fold(city).lower()
@@ -528,8 +568,23 @@ def _city_first(text: str, folded: str, start: int) -> int:
     return postcode.start() if postcode else city_start
 
 
+# A PO box or a kilometre point with its town and no postcode (overseas: « BP 123
+# Dzaoudzi », « PK 15 côté montagne, Paea »), « le Bourg » of a village before its town.
+BOX_TOWN_RE = re.compile(
+    r"(?<![\w])(?:(?i:b\.?p\.?|bo[iî]te[ \t]+postale|pk|cs|tsa)[ \t]*n?°?[ \t]*\d{1,5}"
+    r"(?:[,.]\d{1,3})?"
+    r"(?:[ \t]+(?i:c[oô]t[ée])[ \t]+(?i:mer|montagne))?"
+    r"|(?i:au|le)[ \t]+Bourg)"
+    rf"[ \t]*(?:,|[ \t]|[ \t]+(?i:a|à)[ \t]+)[ \t]*((?:(?:Le|La|Les|L')[ \t]?)?{CITY_WORD}"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,2}})"
+)
+
+
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     found: list[Entity] = []
+    for box in BOX_TOWN_RE.finditer(text):
+        if fold(box.group(1)).lower().split()[0] not in NOT_A_CITY | STREET_STOP_WORDS:
+            found.append(Entity(box.start(), box.end(1), "ADDRESS"))
     weak: list[Entity] = []  # a residence without number: kept only next to a full address
     lowercase_text = not any(ch.isupper() for ch in text[1:])
     for match in STREET_RE.finditer(folded):
@@ -540,7 +595,9 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         triggered = bool(HABITAT_TRIGGER.search(folded[max(0, match.start() - 40) : match.start()]))
         start = match.start(2) if number is not None else match.start(3)
         name_end = _street_name_end(text, folded, match.end(3))
-        if name_end <= match.end(3):
+        if name_end <= match.end(3) and number is not None and WHOLE_STREET_RE.fullmatch(street):
+            name_end = match.end(3)  # « 14 Grand Rue »: the type is the whole name
+        elif name_end <= match.end(3):
             continue
         if street.lower() == "r" and number is None:
             continue  # « r » alone is a street only after a house number
@@ -569,8 +626,11 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                     weak.append(Entity(start, name_end, "ADDRESS"))
                 continue
         end = name_end
+        if number is None and (after := NUMBER_AFTER_RE.match(folded, end)):
+            end = after.end()  # « rue de la Paix au numéro 5 », « rue du Faubourg 12 »
+            start = min(start, match.start(3))
         while True:
-            complement = COMPLEMENT_RE.match(text, end)
+            complement = COMPLEMENT_RE.match(text, end) or BRACKET_COMPLEMENT_RE.match(text, end)
             if complement and complement.end() > end:
                 end = complement.end()
                 continue
@@ -717,6 +777,8 @@ SPOKEN_POSTCODE_RE = re.compile(
     rf"(?:[ \t,\-]+(?:{NUMBER_WORDS}|mille|zero))+[ \t]+[a-z][\w'’]*(?:-[\w'’]+)*",
     re.IGNORECASE,
 )
+SPOKEN_NUMBER_RE = re.compile(rf"(?<![\w])(?:{NUMBER_WORDS}|mille|zero)(?![\w])", re.IGNORECASE)
+SPOKEN_NUMBER_END_RE = re.compile(rf"(?<![\w])(?:{NUMBER_WORDS}|zero)$", re.IGNORECASE)
 TOWN_IN_BRACKETS_RE = re.compile(r"[ \t]*\((?:[A-Za-z][\w'’]*(?:[ \t\-]+[\w'’]+){0,3})\)")
 REGION_AFTER_RE = re.compile(
     r"[ \t]*,?[ \t]*(?:\(?(?i:martinique|guadeloupe|guyane|la reunion|reunion|mayotte|corse"
@@ -740,7 +802,11 @@ def _with_city_tail(folded: str, entity: Entity) -> Entity:
             break
         end = chain.end()
     spoken = SPOKEN_POSTCODE_RE.match(folded, end)
-    if spoken and "mille" in spoken.group():
+    if spoken and (
+        "mille" in spoken.group()
+        or len(SPOKEN_NUMBER_RE.findall(spoken.group())) >= 2
+        or SPOKEN_NUMBER_END_RE.search(folded[entity.start : end])
+    ):
         end = spoken.end()  # « … quinze mille aurillac »: a postcode said aloud, then the town
     town = TOWN_IN_BRACKETS_RE.match(folded, end)
     if town and not re.search(r"\d{5}|\(", folded[entity.start : end]):

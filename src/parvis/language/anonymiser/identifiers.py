@@ -412,7 +412,10 @@ BARE_CAF_RE = re.compile(
 CAF_TEXT_CONTEXT = re.compile(
     r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b|\baah\b|\bpaje\b|\bals\b|\balf\b"
     r"|\bars\b|\basf\b|prime d'activite|aide au logement|allocations? familiales"
-    r"|complement familial|allocation de rentree",
+    r"|complement familial|allocation de rentree|allocations?\s+(?:de\s+)?logement"
+    r"|prestations?\s+familiales?|allocations?\s+familiales?|prime\s+de\s+naissance|\baeeh\b"
+    r"|\bcmg\b|soutien\s+familial|quotient\s+familial|\bajpp\b|presence\s+parentale"
+    r"|allocation\s+(?:aux\s+)?adultes?\s+handicapes?|complement\s+de\s+libre\s+choix",
     re.IGNORECASE,
 )
 

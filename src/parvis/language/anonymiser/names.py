@@ -647,6 +647,8 @@ def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterabl
     for match in CLOSING_RE.finditer(folded):
         position = match.end()
         end = _name_tokens(text, folded, position, lexicon, lowercase_ok=lowercase_text)
+        if re.match(r"(?i:[dlmnstcj])['’][a-zà-ÿ]", text[position:end]):
+            continue  # « merci d'envoyer à… »: a verb, not « N'Diaye »
         if end > position:
             rest = text[end:].strip()
             if not rest or rest[:1] in "\n" or text[end : end + 1] in "\n" or len(rest) < 40:

@@ -550,6 +550,7 @@ def find_people(
     found.extend(_after_roles(tokens, keys))
     found.extend(_after_sequences(tokens, keys))
     found.extend(_before_verbs(tokens))
+    found.extend(_clause_subjects(tokens))
     found.extend(_by_shape(tokens))
     found.extend(_spelled(text, folded, tokens))
     found.extend(_header_lines(text, tokens))
@@ -646,8 +647,138 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             after = keys[start + 1] if start + 1 < len(tokens) else ""
             if token.cap or not after or after in AFTER_A_NAME:
                 end = start + 1
+        if end == start and _lone_word_before_verb(tokens, start):
+            end = start + 1  # « mon fils noé a 4 ans », « ma fille prune est malade »
+        end = _extend_before_verb(tokens, start, end)
         if end > start:
             yield _entity(tokens, start, end)
+
+
+# Words after a role or a relative that are not a name but its description (« mon fils
+# aîné a 19 ans », « ma mère malade est à l'hôpital »).
+ROLE_MODIFIERS = _words(
+    """aine ainee cadet cadette benjamine malade majeur majeure mineur mineure unique seul
+    seule actuel actuelle ancien ancienne nouveau nouvelle nouvel jeune petit petite grand
+    grande premier premiere dernier derniere deuxieme second seconde troisieme jumeau
+    jumelle jumeaux jumelles autiste aussi egalement lui elle eux meme adoptif adoptive
+    biologique legitime naturel naturelle age agee ages agees handicape handicapee decede
+    decedee hospitalise hospitalisee scolarise scolarisee etudiant etudiante salarie
+    salariee retraite retraitee chomeur chomeuse actif active enceinte malvoyant
+    malentendant sourd sourde aveugle dependant dependante invalide paralyse francais
+    francaise etranger etrangere referent referente habituel habituelle precedent
+    precedente titulaire principal principale tuteur tutrice adulte bebe ado adolescent
+    adolescente"""
+)
+# Nouns and pronouns that open a sentence without a determiner and are nobody's name.
+SUBJECT_NOT_NAMES = _words(
+    """personne quelqu'un quelqu'une quelqu chacun chacune tout tous rien aucun aucune
+    maman papa mamie mami papi papy dieu internet google site appli application ordi
+    ordinateur telephone standard accueil guichet robot serveur dame monsieur madame
+    mademoiselle gars mec type nana jeune secretaire standardiste hotesse operateur
+    operatrice banque mutuelle notaire huissier medecin docteur pharmacien pharmacie
+    hopital clinique mairie ecole college lycee employeur patron proprio proprietaire
+    bailleur syndic agence boite entreprise societe association asso facteur livreur
+    plateforme messagerie systeme logiciel courrier lettre mail sms texto message
+    quelqu'un qqn qlq"""
+)
+# What follows a lone word that makes it the subject of a clause (« mon fils noé a 4 ans »).
+VERB_FOLLOWERS = _words("a est m' m ma qui ne n' va vient doit devait habite travaille s' se me")
+# The person the citizen talked to, then what says it is someone: « reçue par fleur à
+# l'accueil », « demandez à céleste elle connaît le dossier ».
+STRONG_VERB_RE = re.compile(
+    r"^\s*(?:(?:m['’]\s?|m\s+|nous\s+)(?:a|avait)\s+(?:bien\s+|deja\s+|déjà\s+|encore\s+)?"
+    r"(?:dit|rappel[ée]e?|appel[ée]e?|r[ée]pondu|expliqu[ée]e?|envoy[ée]e?|orient[ée]e?"
+    r"|conseill[ée]e?|demand[ée]e?|re[çc]ue?|donn[ée]e?|promis|assur[ée]e?|raccroch[ée]e?"
+    r"|fait|parl[ée]|refus[ée]e?|[ée]crit|aid[ée]e?|accompagn[ée]e?|renvoy[ée]e?|indiqu[ée]e?"
+    r"|confirm[ée]e?|certifi[ée]e?|affirm[ée]e?|jur[ée]e?|souten[ue]+|transmis|oubli[ée]e?)\b"
+    r"|(?:ma|m['’]\s?a)\s+(?:dit|rappel|appel|r[ée]pondu|expliqu)"
+    r"|(?:doit|devait|va|vient\s+de)\s+(?:me|m['’]|nous)\s*\w"
+    r"|qui\s+(?:m['’]|ma\b|me\b|nous\b|devait|doit|s['’]?\s?occupe|g[eè]re|suit|traite)"
+    r"|(?:est|etait|était)\s+(?:tr[eè]s\s+|trop\s+|super\s+|vraiment\s+|hyper\s+|si\s+)?"
+    r"(?:gentil\w*|sympa\w*|aimable|adorable|serviable|comp[ée]tent\w*|efficace|patient\w*"
+    r"|[àa]\s+l['’]\s?[ée]coute|d[ée]sagr[ée]able|odieu\w*|malpoli\w*|g[ée]nial\w*"
+    r"|formidable|arrogant\w*|partie?\s+en\s+cong[ée]|en\s+cong[ée]|absente?|malade)\b"
+    r")"
+)
+# Said right after the person the citizen dealt with: where they work, who they are.
+SOMEONE_RIGHT_RE = re.compile(
+    r"^\s*(?:,\s*)?(?:(?:elle|il)\s+(?:m['’]|ma\b|a\s+dit|connait|connaît|s['’]occupe|g[eè]re"
+    r"|est\s+)|(?:de|[àa])\s+l['’]\s?accueil|du\s+guichet|au\s+guichet|au\s+t[ée]l\w*"
+    r"|[àa]\s+l['’]?\s?appareil"
+    r"|(?:la|le)\s+(?:fille|fils|m[eè]re|p[eè]re|femme|mari|maman|papa|s(?:oe|œ)ur|fr[eè]re"
+    r"|voisine?|tante|oncle|cousine?|nièce|niece|neveu|compagne|compagnon|conseill[eè]re?)"
+    r"\s+(?:de|du|d['’]))",
+    re.IGNORECASE,
+)
+
+
+def _plain_word(token: Token) -> bool:
+    """A word that may be a name in a sure context, even a French word: not a function
+    word, an administration, a role, a civility or a noun that opens sentences alone."""
+    return (
+        token.word
+        and len(token.key) >= 2
+        and not token.domain
+        and token.key not in GLUE
+        and token.key not in SMS_WORDS
+        and token.key not in PARTICLES
+        and token.key not in ROLES
+        and token.key not in CIVILITIES
+        and token.key not in SUBJECT_NOT_NAMES
+        and token.key not in ROLE_MODIFIERS
+        and token.key not in ADDRESS_WORDS
+        and not (token.upper and len(token.key) <= 5 and not token.known)
+    )
+
+
+def _adjective_like(token: Token) -> bool:
+    """« handicapé », « souffrante », « joyeuse »: a description, unless a listed first
+    name (« rené », « désiré » when listed)."""
+    if token.first:
+        return False
+    return bool(
+        re.search(
+            r"(?:ee|ees|ant|ante|ants|eux|euse|ique|if|ive|able|ible|aire|al|ale|el"
+            r"|elle|ais|aise|ois|oise|ien|ienne)$",
+            token.key,
+        )
+        and token.common_any
+    )
+
+
+def _lone_word_before_verb(tokens: Tokens, index: int) -> bool:
+    """After a role or a relative: one word, then a verb or « qui »."""
+    if index + 1 >= len(tokens):
+        return False
+    token = tokens[index]
+    following = tokens[index + 1]
+    if not _plain_word(token) or token.place or "\n" in token.gap or "\n" in following.gap:
+        return False
+    if token.common_any and _adjective_like(token):
+        return False
+    if token.common and not token.typo:
+        # a French word after a role is mostly what they are (« mon mari artisan a… »):
+        # a name only before a verb said to the writer (« ma fille prune m'a dit »)
+        return _strong_right(tokens, index + 1) and following.key not in {"est"}
+    return following.key in VERB_FOLLOWERS
+
+
+def _extend_before_verb(tokens: Tokens, start: int, end: int) -> int:
+    """« mon mari mikel zebus qui s'occupe »: the word between a name and a verb or « qui »
+    is its last name, even when it is also a French word."""
+    if end == start or end + 1 >= len(tokens):
+        return end
+    token = tokens[end]
+    if token.gap != " " or not _plain_word(token) or token.place or _adjective_like(token):
+        return end
+    if tokens[end + 1].key in {"qui", "m'", "ne", "n'"} and _strong_right(tokens, end + 1):
+        return end + 1
+    return end
+
+
+def _strong_right(tokens: Tokens, end: int) -> bool:
+    rest = tokens.text[tokens[end - 1].end : tokens[end - 1].end + 60]
+    return bool(STRONG_VERB_RE.match(rest) or SOMEONE_RIGHT_RE.match(rest))
 
 
 def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -675,6 +806,11 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 yield _entity(tokens, start, start + 1)  # « merci claire ! », « bonjour rose, »
                 continue
             end = name_run(tokens, start, strength)
+            talked_to = sequence in PERSON_TALK and end == start
+            if talked_to and _lone_talked_to(tokens, start, sequence):
+                # « reçue par fleur à l'accueil », « grâce à hayet j'ai enfin reçu »
+                yield _entity(tokens, start, start + 1)
+                continue
             if weak and end > start and sequence[0] in GREETINGS and _greeted(tokens, start, end):
                 pass  # « Bonsoir Victoire ! », « Bonjour Claire, »
             elif (
@@ -700,6 +836,72 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 end = _confirm_medium(tokens, start, end)
             if end > start:
                 yield _entity(tokens, start, end)
+
+
+# Sequences after which a word is the person the citizen dealt with.
+PERSON_TALK = frozenset(
+    {
+        ("parle", "a"),
+        ("parle", "avec"),
+        ("recu", "par"),
+        ("recue", "par"),
+        ("recus", "par"),
+        ("suivi", "par"),
+        ("suivie", "par"),
+        ("vu", "avec"),
+        ("parler", "a"),
+        ("parler", "avec"),
+        ("j'", "ai", "eu"),
+        ("j", "ai", "eu"),
+        ("j", "ai", "parle", "a"),
+        ("jai", "parle", "a"),
+        ("jai", "eu"),
+        ("g", "eu"),
+        ("dites", "a"),
+        ("dire", "a"),
+        ("demandez", "a"),
+        ("avec",),
+        ("transmettre", "a"),
+        ("ici",),
+        ("c'", "est"),
+        ("c", "est"),
+        ("cest",),
+        ("c",),
+        ("grace", "a"),
+        ("merci", "a"),
+        ("bravo", "a"),
+    }
+)
+# After these a word is as often what something is as who someone is.
+LOOSE_TALK = frozenset({("avec",), ("ici",), ("c'", "est"), ("c", "est"), ("cest",), ("c",)})
+THANKS = frozenset({("grace", "a"), ("merci", "a"), ("bravo", "a")})
+# What comes after « j'ai eu » or « avec » and is no one (« j'ai eu affaire à l'accueil »).
+NOT_TALKED_TO = _words(
+    """affaire besoin peur tort raison droit acces rdv rendez-vous reponse confirmation
+    connaissance mal faim froid chaud honte envie mon ma mes le la les un une des l' d'
+    lui elle eux ca cela ceci ton ta votre vos notre nos leur leurs"""
+)
+THANKS_FOLLOWERS = _words("j' jai g on nous mon ma mes pour qui , ! . de")
+
+
+def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bool:
+    if start + 1 >= len(tokens):
+        return False
+    token = tokens[start]
+    if not _plain_word(token) or token.place or token.key in NOT_TALKED_TO:
+        return False
+    if "\n" in tokens[start + 1].gap or _adjective_like(token):
+        return False
+    if token.common and not token.typo and sequence in LOOSE_TALK:
+        return False  # « c'est fermé à l'accueil », « avec attente au téléphone »
+    if _strong_right(tokens, start + 1):
+        return True
+    previous = tuple(t.key for t in tokens.items[max(0, start - 2) : start])
+    return (
+        previous in THANKS
+        and tokens[start + 1].key in THANKS_FOLLOWERS
+        and (not token.common_any or token.known)
+    )
 
 
 GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
@@ -851,6 +1053,80 @@ def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
         ):
             continue  # in a text with capitals, a lower-case word before a verb is a name
             # only when it is a listed name that is no French word
+        yield _entity(tokens, start, index)
+
+
+CLAUSE_OPENERS = _words(
+    """et mais alors la là puis donc bref ensuite pi coup ben bah euh oui non enfin ok
+    finalement hier aujourd'hui ce matin apres après sinon"""
+)
+
+
+def _before_organisation(tokens: Tokens, index: int) -> int:
+    """Index of « de la CAF », « du service », « de l'accueil » right before ``index``
+    (``index`` when there is none)."""
+    j = index
+    while (
+        j > 0
+        and (tokens[j - 1].domain or tokens[j - 1].key in ORGANISATION_PLACES)
+        and (index - j < 3)
+    ):
+        j -= 1
+    if j == index:
+        return index
+    if j > 0 and tokens[j - 1].key in {"la", "l'", "le", "les"}:
+        j -= 1
+    if j > 0 and tokens[j - 1].key in {"de", "du", "d'", "des"}:
+        return j - 1
+    return index
+
+
+ORGANISATION_PLACES = _words("accueil guichet agence standard antenne plateforme")
+
+
+def _clause_subjects(tokens: Tokens) -> Iterable[Entity]:
+    """« esteve m a dit de vous écrire », « et là assitan dos anjos lobo m'a répondu »,
+    « félicité est très gentille »: one to four words opening a clause without a
+    determiner, then a verb of contact said to the writer, are someone, even French words."""
+    text = tokens.text
+    for index in range(1, len(tokens)):
+        if tokens[index].key not in RIGHT_STARTERS and tokens[index].key not in {"est", "etait"}:
+            continue
+        rest = text[tokens[index - 1].end : tokens[index - 1].end + 60]
+        if not STRONG_VERB_RE.match(rest):
+            continue
+        index = _before_organisation(tokens, index)  # « Eliane de la CAF m'a rappelée »
+        start = index
+        words = 0
+        while start > 0 and words < 4:
+            token = tokens[start - 1]
+            if start < index and (token.gap.strip() or "\n" in tokens[start].gap):
+                break
+            if token.key in PARTICLES and start < index:
+                start -= 1
+                continue
+            if not _plain_word(token) or token.place:
+                break
+            start -= 1
+            words += 1
+        while start < index and tokens[start].key in PARTICLES:
+            start += 1
+        if start == index:
+            continue
+        opener = start == 0 or tokens.sentence_start(start) or tokens[start - 1].text in {",", ";"}
+        if not opener and tokens[start - 1].key in CLAUSE_OPENERS:
+            before = tokens[start - 2] if start >= 2 else None
+            opener = (
+                before is None
+                or tokens.sentence_start(start - 1)
+                or before.text in {",", ";"}
+                or before.key in CLAUSE_OPENERS
+            )
+        if not opener:
+            continue
+        run = tokens.items[start:index]
+        if any(_adjective_like(t) for t in run) or all(t.place for t in run):
+            continue
         yield _entity(tokens, start, index)
 
 
@@ -1088,6 +1364,10 @@ def _before_spelling(tokens: Tokens, folded: str) -> Iterable[Entity]:
         if len(letters) < 3 or letters in SPELLED_NOT_NAMES:
             continue
         yield from _name_before(tokens, match.start())
+        yield from _same_word_after(tokens, match.end(), letters)
+    for match in SPELLING_ALPHABET_RE.finditer(folded) if "comme" in folded else ():
+        initials = "".join(re.findall(r"(?<![\w])([a-z])[ \t]+comme\b", match.group().lower()))
+        yield from _name_before(tokens, match.start(), initials)
     if not SPELLING_WORDS_RE.search(folded):
         return
     for index in range(len(tokens)):
@@ -1101,7 +1381,9 @@ SPELLING_FILLERS = _words(
 )
 
 
-def _name_before(tokens: Tokens, position: int) -> Iterable[Entity]:
+def _name_before(tokens: Tokens, position: int, spelled: str = "") -> Iterable[Entity]:
+    """The words said right before a spelling; with ``spelled`` (the letters spelled), the
+    word they spell even when it is a French word (« spitz S comme Suzanne… »)."""
     end = 0
     while end < len(tokens) and tokens[end].end <= position:
         end += 1
@@ -1114,11 +1396,40 @@ def _name_before(tokens: Tokens, position: int) -> Iterable[Entity]:
             break
         if not token.word or token.key in GLUE or token.domain:
             break
-        if token.common_any and not token.known:
+        if token.common_any and not token.known and not _spells(tokens, start - 1, end, spelled):
             break
         start -= 1
+    if (
+        start < end
+        and start >= 2
+        and tokens[start - 1].key in PARTICLES
+        and tokens[start - 2].key in NAME_ANNOUNCERS
+    ):
+        start -= 1  # « mon nom le moigne L, E, M… »: the particle is part of the name
     if start < end:
         yield _entity(tokens, start, end)
+
+
+# Words after which a particle opens a name (« mon nom le moigne », « c'est de la roche »).
+NAME_ANNOUNCERS = _words("nom prenom est c cest appelle : moi")
+
+
+def _spells(tokens: Tokens, start: int, end: int, spelled: str) -> bool:
+    """Whether the words ``tokens[start:end]`` are the letters spelled after them."""
+    if not spelled:
+        return False
+    said = "".join(t.key for t in tokens.items[start:end] if t.word).replace("'", "")
+    return said.replace("-", "") == spelled
+
+
+def _same_word_after(tokens: Tokens, position: int, letters: str) -> Iterable[Entity]:
+    """« B O U A Z I Z A bouaziza »: the word said right after its spelling."""
+    for index, token in enumerate(tokens.items):
+        if token.start < position:
+            continue
+        if token.word and token.key.replace("-", "").replace("'", "") == letters:
+            yield _entity(tokens, index, index + 1)
+        return
 
 
 NAME_QUESTION_RE = re.compile(
@@ -1240,6 +1551,64 @@ def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:
             yield _entity(tokens, index, end)
 
 
+# The agent's question in a call transcript (« Agent : vous êtes ? »).
+AGENT_QUESTION_RE = re.compile(
+    r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:agent|agente|conseill\w*|operat\w*|accueil|a)[ \t]*:"
+    r"[^\n]*(?:\?|s'il[ \t]+vous[ \t]+pla|svp)",
+    re.IGNORECASE,
+)
+# What a caller says around their name: « euh oui c'est Olive euh Olive Baptiste ».
+ANSWER_FILLERS = _words(
+    """euh heu hum ben bah alors donc oui ouais voila voilà c' c est cest moi je suis m'
+    appelle madame monsieur mme m. mr mademoiselle mlle , . ! ... ah bon ok d'accord"""
+)
+
+
+def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
+    """The answer to « votre nom ? » or « vous êtes ? » with fillers around and between
+    the names: every run of name words, up to three, is the name."""
+    if len(run) > 9:
+        return
+    pieces: list[list[Token]] = [[]]
+    for token in run:
+        if token.key in ANSWER_FILLERS or not token.word:
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    pieces = [p for p in pieces if p]
+    if not pieces or len(pieces) > 3 or any(len(p) > 3 for p in pieces):
+        return
+    for piece in pieces:
+        if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in piece):
+            return
+    for piece in pieces:
+        yield Entity(piece[0].start, piece[-1].end, "PERSON")
+
+
+# One word closing a message that is no signature.
+CLOSING_WORDS = _words(
+    """cordialement merci salutations amicalement respectueusement bises bisous biz cdlt cdt
+    slt signature urgent bonjour bonsoir bonne voila voilà ps pj nb amities amitiés
+    courage remerciements sincerement sincèrement bien fin"""
+)
+
+
+def _signature_word(token: Token) -> bool:
+    return (
+        token.word
+        and token.cap
+        and not token.upper
+        and len(token.key) > 2
+        and not token.domain
+        and not token.place
+        and token.key not in GLUE
+        and token.key not in SMS_WORDS
+        and token.key not in CLOSING_WORDS
+        and token.key not in ROLES
+        and token.key not in CIVILITIES
+    )
+
+
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
     """A line that is nothing but a name: in an email's signature or quoted reply, as a
     caller's answer to « votre nom ? », or a listed first name alone on the last line."""
@@ -1268,6 +1637,14 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             run.pop()
         if run and run[0].key in CIVILITIES and not (run[0].text == "M." and len(run) == 2):
             run = run[1:]  # « M. Mbappé-Ndongo » under a message: « M. » may be an initial
+        previous_line = folded[lines[number - 1][0] : lines[number - 1][1]] if number else ""
+        if (
+            run
+            and NAME_QUESTION_RE.search(previous_line)
+            and AGENT_QUESTION_RE.match(previous_line)
+            and not any(t.text == ":" for t in run)
+        ):
+            yield from _answered_names(tokens, run)
         words = [t for t in run if t.key not in PARTICLES and not _is_initial(t)]
         if not words or len(run) > 5 or any(not t.word for t in run):
             continue
@@ -1289,6 +1666,17 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
                 (folded[a:b].strip() for a, b in lines[number + 1 :] if folded[a:b].strip()), ""
             )
             last_line = bool(QUOTE_START_RE.match(following_line))
+        if (
+            last_line
+            and len(run) == 1
+            and number > 0
+            and previous_line.strip()[-1:] in {".", "!", ",", "?"}
+            and _signature_word(run[0])
+        ):
+            # « Merci pour votre réponse.\nFélicité »: one capitalised word under the
+            # message is who signs it, even a French word
+            yield Entity(run[0].start, run[0].end, "PERSON")
+            continue
         nameish = all(
             (t.cap or t.upper or tokens.lowercase or answer)
             and not t.domain

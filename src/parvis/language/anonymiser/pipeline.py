@@ -64,6 +64,52 @@ NAMESAKE_RE = re.compile(
 )
 
 
+# Firms citizens name (employers, shops, banks, landlords, carriers): a business name is
+# not a person, even when it is made of surnames (« Leroy Merlin »).
+BUSINESS_RE = re.compile(
+    r"(?<![\w])(?:leroy[ \t]+merlin|auchan|carrefour(?:[ \t]+(?:market|city|express))?"
+    r"|e\.?[ \t]?leclerc|intermarche|lidl|aldi|monoprix|franprix|decathlon|darty|boulanger"
+    r"|fnac|ikea|conforama|castorama|brico[ \t]?depot|bricomarche|chronopost|amazon"
+    r"|cdiscount|vinted|leboncoin|bouygues(?:[ \t]+telecom)?|sosh|totalenergies|veolia"
+    r"|adecco|manpower|randstad|sodexo|elior|mcdonald'?s|deliveroo|airbnb|doctolib"
+    r"|harmonie[ \t]+mutuelle|credit[ \t]+mutuel|societe[ \t]+generale|bnp(?:[ \t]+paribas)?"
+    r"|caisse[ \t]+d'epargne|banque[ \t]+populaire|boursorama|revolut|vilogia"
+    r"|immobiliere[ \t]+3f|paris[ \t]+habitat|domofrance|logirep|cdc[ \t]+habitat|nexity"
+    r"|foncia|century[ \t]+21|citya|keolis|transdev|groupama|allianz|macif|maif|matmut)"
+    r"(?![\w])"
+)
+
+
+CIVILITY_BEFORE_RE = re.compile(r"(?:\bm\.|\bmr|\bmme|madame|monsieur|\bdr)[ \t]*$", re.IGNORECASE)
+
+
+def drop_businesses(
+    text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
+) -> list[Entity]:
+    """Person candidates overlapping a firm's name are dropped (« chez Leroy Merlin »),
+    unless a civility or a first name stands before it (« Mme Darty », « Daniel
+    Boulanger »)."""
+    if not any(c.label == "PERSON" for c in candidates):
+        return candidates
+    folded = fold(text).lower()
+    firms = []
+    for match in BUSINESS_RE.finditer(folded):
+        before = folded[max(0, match.start() - 30) : match.start()]
+        if CIVILITY_BEFORE_RE.search(before):
+            continue
+        previous = re.search(r"([\w'\-]+)[ \t]+$", before)
+        if previous and lexicon is not None and lexicon.is_first_name(previous.group(1)):
+            continue
+        firms.append((match.start(), match.end()))
+    if not firms:
+        return candidates
+    return [
+        c
+        for c in candidates
+        if c.label != "PERSON" or not any(c.start < end and start < c.end for start, end in firms)
+    ]
+
+
 def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
     """Person candidates inside the name of a school, a hospital, a street… are dropped,
     with every shorter candidate inside them (« Hugo » of « lycée Victor Hugo »)."""
@@ -143,6 +189,7 @@ class Anonymiser:
                         candidates[index].append(Entity(span[0], span[1], "PERSON"))
         results = []
         for text, found in zip(texts, candidates, strict=True):
-            entities = with_trailing_initials(text, resolve(drop_namesakes(text, found), text))
+            kept = drop_businesses(text, drop_namesakes(text, found), self.lexicon)
+            entities = with_trailing_initials(text, resolve(kept, text))
             results.append((mask(text, entities), entities))
         return results

@@ -239,6 +239,11 @@ SPOKEN_PLATE_RE = re.compile(
 )
 
 
+PLATE_NAMED_BEFORE_RE = re.compile(
+    r"(?:immatriculation|immat|plaque|immatricule|immatriculee)[^\n\d]{0,15}$", re.IGNORECASE
+)
+
+
 def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
     """« A B cent vingt-trois C D », « AB 1 2 3 CD » read on the phone, in a text about a
     vehicle."""
@@ -246,8 +251,11 @@ def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
         return
     for match in SPOKEN_PLATE_RE.finditer(folded):
         letters = "".join(text[match.start(g)] for g in (1, 2, 4, 5))
-        if not letters.isupper():
-            continue  # « il y a deux … »: lower-case letters are words
+        if not letters.isupper() and not PLATE_NAMED_BEFORE_RE.search(
+            folded[max(0, match.start() - 30) : match.start()]
+        ):
+            continue  # « il y a deux … »: lower-case letters are words, unless the plate
+            # was just announced (« l'immatriculation a b cent vingt-trois c d »)
         digits = "".join(read_number_words(_words_of(match.group(3))))
         if 1 <= len(digits) <= 3:
             yield Entity(match.start(), match.end(), "PLATE")
