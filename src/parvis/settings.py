@@ -303,6 +303,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = False
 IDEMPOTENT_TASKS = (
     "contacts.process_inbound",
+    "contacts.process_inbound_batch",
     "contacts.poll_mailboxes",
     "contacts.mask_message",
     "contacts.close_resolved",

@@ -114,6 +114,14 @@ class ContactsConfig(AppConfig):
                 dispatch_uid=f"memo-contacts-queues-{through._meta.label}",
             )
 
+        from parvis.contacts import webhooks
+
+        webhooks.connect()  # the events log and organisations' webhooks (part 6)
+
+        from parvis.contacts import webhook_views
+
+        webhook_views.register_menu()  # « Webhooks » of the organisation admin (part 6)
+
 
 def _organisation_saved(
     sender: type, instance: object, created: bool, raw: bool, **kwargs: object
@@ -124,10 +132,3 @@ def _organisation_saved(
 
         triage_queue_ensure(organisation=instance)  # type: ignore[arg-type]
 
-        from parvis.contacts import webhooks
-
-        webhooks.connect()  # the events log and organisations' webhooks (part 6)
-
-        from parvis.contacts import webhook_views
-
-        webhook_views.register_menu()  # « Webhooks » of the organisation admin (part 6)
