@@ -106,6 +106,9 @@ class ContactsConfig(AppConfig):
             _organisation_saved, sender=Organisation, dispatch_uid="contacts-triage-queue"
         )
         queue_memo.forget_on_change(m.Queue, Motif, Organisation, m.InboundEndpoint)
+        from parvis.contacts.hooks_asgi import endpoint_memo
+
+        endpoint_memo.forget_on_change(m.InboundEndpoint)
         for through in (m.Queue.motifs.through, m.Queue.channels.through):
             m2m_changed.connect(
                 queue_memo.forget,
@@ -131,4 +134,3 @@ def _organisation_saved(
         from parvis.contacts.services.queues import triage_queue_ensure
 
         triage_queue_ensure(organisation=instance)  # type: ignore[arg-type]
-

@@ -31,7 +31,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -322,11 +322,7 @@ def message_receive(
     message into, locked, with its thread serialised by the caller (``None``: a new
     conversation)."""
     now = inbound.received_at or timezone.now()
-    if (
-        contact_point is None
-        and inbound.sender
-        and inbound.sender_kind in ContactKind.values
-    ):
+    if contact_point is None and inbound.sender and inbound.sender_kind in ContactKind.values:
         contact_point = contact_point_find_or_create(
             organisation_id=endpoint.organisation_id,
             kind=inbound.sender_kind,

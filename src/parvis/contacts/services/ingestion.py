@@ -100,8 +100,9 @@ def _insert_new(items: Sequence[RawItem], now: dt.datetime) -> dict[tuple[int, s
                 now,
             ]
         values = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(chunk))
+        # Only the model's own table and column names and placeholders: no value in the text.
         sql = (
-            f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES {values} "
+            f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES {values} "  # noqa: S608
             "ON CONFLICT (endpoint_id, channel, external_id) DO NOTHING "
             "RETURNING id, endpoint_id, channel, external_id"
         )
@@ -112,9 +113,7 @@ def _insert_new(items: Sequence[RawItem], now: dt.datetime) -> dict[tuple[int, s
     return created
 
 
-def inbound_store_many(
-    *, items: Sequence[RawItem], now: dt.datetime | None = None
-) -> list[bool]:
+def inbound_store_many(*, items: Sequence[RawItem], now: dt.datetime | None = None) -> list[bool]:
     """Store raw items, each once per ``(endpoint, channel, external_id)``, in one
     transaction (one durable commit for all: the webhook door gathers the items of the
     requests in flight), then hand the new rows to the worker in one task. Returns, for

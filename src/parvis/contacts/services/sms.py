@@ -65,9 +65,9 @@ def _attach_contact_point(message: Message, point_id: int) -> None:
     """A conversation threaded into without a contact point (opened by another path)
     gets the sender's; the message has it from ``message_receive`` already."""
     if message.conversation.contact_point_id is None:
-        Conversation.objects.filter(
-            pk=message.conversation_id, contact_point__isnull=True
-        ).update(contact_point_id=point_id)
+        Conversation.objects.filter(pk=message.conversation_id, contact_point__isnull=True).update(
+            contact_point_id=point_id
+        )
 
 
 # Nested in the processing transaction without a savepoint (see ``message_receive``).
