@@ -12,8 +12,8 @@ door in front of Django for that one route:
   goes to Django untouched, which answers as before;
 - the checks are the view's (``contacts.hooks.inbound_hook``), in its order, with the
   same answers built by the same functions: unknown or inactive endpoint 404, rate limit
-  429 (``core.ratelimit.ahit``: the same counter, one Redis round trip that never blocks
-  the loop), size 413 (a ``Content-Length`` over the connector's limit is refused before
+  429 (``core.ratelimit.hit``, the same counter, called from a thread so that the loop
+  never waits on Redis), size 413 (a ``Content-Length`` over the connector's limit is refused before
   reading, and reading stops at the limit), signature 401, unreadable body 400, 202;
 - the headers Django's middleware adds (security headers, CSP, ``Vary``,
   ``Content-Language``…) are learnt once per process from one request through Django's
@@ -41,9 +41,10 @@ import io
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import unquote
 
@@ -62,13 +63,13 @@ from django.utils.log import log_response
 from parvis.contacts import hooks
 from parvis.contacts.signatures import HEADER, SignatureError, verify
 from parvis.core.memo import ProcessMemo
-from parvis.core.ratelimit import ahit, configured_limit
+from parvis.core.ratelimit import configured_limit, hit
 
 logger = structlog.get_logger(__name__)
 
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[Any]]
+Send = Callable[[Any], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PATH = re.compile(
@@ -179,19 +180,21 @@ class RowStore:
                     entry = self.waiting.pop(0)
                     batch.append(entry)
                     count += len(entry[0])
-                items = [item for entry, _ in batch for item in entry]
+                items = [item for pending, _ in batch for item in pending]
                 try:
-                    answers = await loop.run_in_executor(self.executor, _store_rows, items)
+                    answers = await loop.run_in_executor(
+                        self.executor, _in_thread, _store_rows, items
+                    )
                 except Exception as error:  # the database refused: each request answers 500
                     for _, future in batch:
                         if not future.done():
                             future.set_exception(error)
                     continue
                 start = 0
-                for entry, future in batch:
+                for pending, future in batch:
                     if not future.done():
-                        future.set_result(answers[start : start + len(entry)])
-                    start += len(entry)
+                        future.set_result(answers[start : start + len(pending)])
+                    start += len(pending)
         finally:
             self.running -= 1
 
@@ -204,6 +207,7 @@ class HookDoor:
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="parvis-hooks")
         self.rows = RowStore(self.executor)
         self._headers: dict[bool, list[tuple[bytes, bytes]]] = {}
+        self._learning = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -240,17 +244,19 @@ class HookDoor:
             structlog.contextvars.unbind_contextvars("request_id")
 
     async def _run(self, function: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+        return await asyncio.get_running_loop().run_in_executor(
+            self.executor, _in_thread, function, *args
+        )
 
     async def _endpoint(self, endpoint_uuid: str, *, fresh: bool = False) -> Endpoint | None:
         if fresh:
             endpoint_memo.forget_key(endpoint_uuid)
         kept = endpoint_memo.peek(endpoint_uuid)
         if kept is not endpoint_memo.MISSING:
-            return kept  # type: ignore[no-any-return]
+            return kept
         endpoint = await self._run(_load_endpoint, endpoint_uuid)
         endpoint_memo.put(endpoint_uuid, endpoint)
-        return endpoint  # type: ignore[no-any-return]
+        return endpoint
 
     async def _answer(
         self, request: ASGIRequest, endpoint_uuid: str, receive: Receive
@@ -259,7 +265,9 @@ class HookDoor:
         if endpoint is None:
             return hooks.unknown_endpoint()
         hits, window = configured_limit("CONTACTS_RATE_LIMITS", "hook_endpoint")
-        limit = await ahit("contacts_hook", endpoint.uuid, limit=hits, window_seconds=window)
+        limit = await self._run(
+            partial(hit, "contacts_hook", endpoint.uuid, limit=hits, window_seconds=window)
+        )
         if not limit.allowed:
             return hooks.rate_limited(limit.retry_after)
         maximum = hooks.connector_max_body_bytes(endpoint.connector)
@@ -322,14 +330,16 @@ class HookDoor:
                 return error
             return None
 
-        return await self._loop_or_thread(len(body), check)  # type: ignore[no-any-return]
+        return await self._loop_or_thread(len(body), check)
 
     async def _send(
         self, response: HttpResponse, request: ASGIRequest, request_id: str, send: Send
     ) -> None:
         secure = request.is_secure()
         if secure not in self._headers:
-            self._headers[secure] = await self._run(_middleware_headers, request)
+            async with self._learning:  # one probe per process and scheme
+                if secure not in self._headers:
+                    self._headers[secure] = await self._run(_middleware_headers, request)
         content = response.content
         headers = [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
@@ -345,6 +355,16 @@ class HookDoor:
             {"type": "http.response.start", "status": response.status_code, "headers": headers}
         )
         await send({"type": "http.response.body", "body": content})
+
+
+def _in_thread(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` in a thread of the door, its database connections closed as
+    Django closes them around each request (returned to the pool in the web process)."""
+    close_old_connections()
+    try:
+        return function(*args)
+    finally:
+        close_old_connections()
 
 
 def _ours(request: ASGIRequest) -> bool:
@@ -417,11 +437,10 @@ def _middleware_headers(request: ASGIRequest) -> list[tuple[bytes, bytes]]:
     }
     handler = BaseHandler()
     handler.load_middleware(is_async=False)
-    close_old_connections()
-    try:
-        response = handler.get_response(ASGIRequest(probe_scope, io.BytesIO()))
-    finally:
-        close_old_connections()
+    # The chain itself, not ``get_response``, which would log the probe's 405.
+    response = handler._middleware_chain(  # type: ignore[attr-defined]
+        ASGIRequest(probe_scope, io.BytesIO())
+    )
     return [
         (name.lower().encode("latin-1"), value.encode("latin-1"))
         for name, value in response.items()
@@ -435,7 +454,7 @@ def _server_error(request: ASGIRequest, error: Exception) -> HttpResponse:
     try:
         raise error
     except Exception:
-        return handler(request)  # type: ignore[no-any-return]
+        return handler(request)
 
 
 def mount(app: ASGIApp) -> HookDoor:

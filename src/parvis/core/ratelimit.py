@@ -7,13 +7,11 @@ refusal into a French message (HTML) or a 429 problem (API) and keep what the us
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from parvis.core.crypto import keyed_digest
@@ -53,47 +51,6 @@ def hit(scope: str, identifier: str, *, limit: int, window_seconds: int) -> Rate
     """Count one hit of ``identifier`` in ``scope``; refuse beyond ``limit`` per window."""
     key, retry_after = _key(scope, identifier, window_seconds)
     return _result(_increment(key, window_seconds), limit, retry_after)
-
-
-async def ahit(scope: str, identifier: str, *, limit: int, window_seconds: int) -> RateLimit:
-    """``hit`` for code running in the event loop (the webhook door in front of Django):
-    one pipelined round trip to the shared Redis, never blocking the loop, on the very
-    key and value ``hit`` uses (so both count together). Without Redis the cache is the
-    process's memory, and ``hit`` itself does not wait on anything."""
-    client = _async_redis()
-    if client is None:
-        return hit(scope, identifier, limit=limit, window_seconds=window_seconds)
-    key, retry_after = _key(scope, identifier, window_seconds)
-    full_key = cache.make_and_validate_key(key)
-    async with client.pipeline(transaction=False) as pipe:
-        pipe.set(full_key, 0, ex=window_seconds + 1, nx=True)
-        pipe.incr(full_key)
-        _, count = await pipe.execute()
-    return _result(int(count), limit, retry_after)
-
-
-_ASYNC_CLIENTS: dict[int, Any] = {}
-
-
-def _async_redis() -> Any:
-    """An asyncio Redis client on the cache's server, one per event loop (a client is
-    bound to the loop it was made in); ``None`` when the cache is not Redis."""
-    from django.core.cache.backends.redis import RedisCache
-
-    if not isinstance(caches["default"], RedisCache):
-        return None
-    loop = asyncio.get_running_loop()
-    client = _ASYNC_CLIENTS.get(id(loop))
-    if client is None:
-        import redis.asyncio
-
-        location = settings.CACHES["default"]["LOCATION"]
-        client = redis.asyncio.Redis.from_url(
-            location[0] if isinstance(location, list) else location
-        )
-        _ASYNC_CLIENTS.clear()  # a loop closed (tests) leaves its client behind: one at a time
-        _ASYNC_CLIENTS[id(loop)] = client
-    return client
 
 
 def hit_distinct(

@@ -17,6 +17,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from django.conf import settings
@@ -84,7 +85,7 @@ def _insert_new(items: Sequence[RawItem], now: dt.datetime) -> dict[tuple[int, s
     created: dict[tuple[int, str, str], int] = {}
     for start in range(0, len(items), STORE_CHUNK):
         chunk = items[start : start + STORE_CHUNK]
-        params: list[object] = []
+        params: list[Any] = []
         for item in chunk:
             params += [
                 item.endpoint_id,
