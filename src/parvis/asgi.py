@@ -1,5 +1,10 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
+The contact hub's webhook door (``POST /hooks/<uuid>/``) is answered in front of Django
+by ``contacts.hooks_asgi`` (same checks and answers, without the middleware stack and
+the sync thread); every other request, and any hook request it does not take, is
+Django's.
+
 Whatever serves this module is the web process: it says so before the settings load, so
 that they give it a PostgreSQL connection pool instead of persistent connections (see
 ``PARVIS_PROCESS`` in settings). A process that loaded the settings before importing this
@@ -23,11 +28,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from parvis.contacts.hooks_asgi import mount as mount_hook_door  # noqa: E402
 from parvis.websocket_urls import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": mount_hook_door(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

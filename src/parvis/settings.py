@@ -304,6 +304,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = False
 IDEMPOTENT_TASKS = (
     "contacts.process_inbound",
+    "contacts.process_inbound_batch",
     "contacts.poll_mailboxes",
     "contacts.mask_message",
     "contacts.close_resolved",
@@ -683,6 +684,11 @@ CONTACTS_HOOK_MAX_BODY_BYTES = {
     "courriel": env.int("CONTACTS_HOOK_MAX_EMAIL_BODY_BYTES", default=40 * 1024 * 1024),
 }
 # (limit, window in seconds): deliveries per inbound endpoint, signed or not.
+# Seconds the webhook door in front of Django keeps an endpoint (its secrets, its
+# connector) in each web process: a deactivation applies within that time everywhere.
+CONTACTS_HOOK_ENDPOINT_CACHE_SECONDS = env.float(
+    "CONTACTS_HOOK_ENDPOINT_CACHE_SECONDS", default=5.0
+)
 CONTACTS_RATE_LIMITS = {
     "hook_endpoint": (env.int("CONTACTS_HOOK_RATE_LIMIT_PER_MINUTE", default=60_000), 60),
 }

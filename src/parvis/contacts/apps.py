@@ -116,6 +116,9 @@ class ContactsConfig(AppConfig):
             _organisation_saved, sender=Organisation, dispatch_uid="contacts-triage-queue"
         )
         queue_memo.forget_on_change(m.Queue, Motif, Organisation, m.InboundEndpoint)
+        from parvis.contacts.hooks_asgi import endpoint_memo
+
+        endpoint_memo.forget_on_change(m.InboundEndpoint)
         for through in (m.Queue.motifs.through, m.Queue.channels.through):
             m2m_changed.connect(
                 queue_memo.forget,
@@ -123,6 +126,14 @@ class ContactsConfig(AppConfig):
                 weak=False,
                 dispatch_uid=f"memo-contacts-queues-{through._meta.label}",
             )
+
+        from parvis.contacts import webhooks
+
+        webhooks.connect()  # the events log and organisations' webhooks (part 6)
+
+        from parvis.contacts import webhook_views
+
+        webhook_views.register_menu()  # « Webhooks » of the organisation admin (part 6)
 
 
 def _organisation_saved(
@@ -133,11 +144,3 @@ def _organisation_saved(
         from parvis.contacts.services.queues import triage_queue_ensure
 
         triage_queue_ensure(organisation=instance)  # type: ignore[arg-type]
-
-        from parvis.contacts import webhooks
-
-        webhooks.connect()  # the events log and organisations' webhooks (part 6)
-
-        from parvis.contacts import webhook_views
-
-        webhook_views.register_menu()  # « Webhooks » of the organisation admin (part 6)

@@ -17,6 +17,13 @@ def process_inbound(row_id: int) -> None:
     services.inbound_process(row_id=row_id)
 
 
+@shared_task(name="contacts.process_inbound_batch", acks_late=True)
+def process_inbound_batch(row_ids: list[int]) -> None:
+    """The rows one delivery or one flush of the door stored together: one task, one
+    count of attempts, each row still processed in its own transaction."""
+    services.inbound_process_many(row_ids=row_ids)
+
+
 @shared_task(name="contacts.requeue_inbound")
 def requeue_inbound() -> int:
     """Beat, every 30 s: rows still pending after ``CONTACTS_INBOUND_REQUEUE_SECONDS``

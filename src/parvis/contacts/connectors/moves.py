@@ -23,12 +23,9 @@ from parvis.contacts.services.lifecycle import apply_move
 def contact_point_for(*, organisation_id: int, number: str, lock: bool = False) -> ContactPoint:
     """The organisation's contact point for the E.164 ``number`` (created if new),
     locked until the transaction ends when ``lock`` (one sender processed at a time)."""
-    point = contact_point_find_or_create(
-        organisation_id=organisation_id, kind=ContactKind.PHONE, value=number
+    return contact_point_find_or_create(
+        organisation_id=organisation_id, kind=ContactKind.PHONE, value=number, lock=lock
     )
-    if lock:
-        point = ContactPoint.objects.select_for_update().get(pk=point.pk)
-    return point
 
 
 def find_contact_point(*, organisation_id: int, number: str) -> ContactPoint | None:

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -81,27 +82,37 @@ def contact_point_digest(kind: str, value: str) -> str:
     return keyed_digest(normalise_contact_value(kind, value), purpose=CONTACT_POINT_PURPOSE)
 
 
-def contact_point_find_or_create(*, organisation_id: int, kind: str, value: str) -> ContactPoint:
-    """The organisation's contact point for ``value`` (created on first contact)."""
+def contact_point_find_or_create(
+    *, organisation_id: int, kind: str, value: str, lock: bool = False
+) -> ContactPoint:
+    """The organisation's contact point for ``value`` (created on first contact), locked
+    until the transaction ends when ``lock`` (one sender processed at a time: a point
+    just inserted is the transaction's own until it commits, so others wait for it).
+
+    The insertion skips a conflict instead of catching it in a savepoint: a point created
+    meanwhile by another worker is then read (after its commit) like any other."""
     normalised = normalise_contact_value(kind, value)
     digest = keyed_digest(normalised, purpose=CONTACT_POINT_PURPOSE)
-    found = ContactPoint.objects.filter(
+    points = ContactPoint.objects.filter(
         organisation_id=organisation_id, kind=kind, value_digest=digest
-    ).first()
+    )
+    if lock:
+        points = points.select_for_update()
+    found = points.first()
     if found is not None:
         return found
-    try:
-        with transaction.atomic():
-            return ContactPoint.objects.create(
+    ContactPoint.objects.bulk_create(
+        [
+            ContactPoint(
                 organisation_id=organisation_id,
                 kind=kind,
                 value_digest=digest,
                 value_encrypted=encrypt_text(normalised),
             )
-    except IntegrityError:  # created meanwhile by another worker
-        return ContactPoint.objects.get(
-            organisation_id=organisation_id, kind=kind, value_digest=digest
-        )
+        ],
+        ignore_conflicts=True,
+    )
+    return points.get()
 
 
 # --- Threading ------------------------------------------------------------------------------
@@ -278,6 +289,7 @@ def _new_conversation(
         urgency_proposed=qualification.urgency,
         vulnerability_proposed=qualification.vulnerability,
         created_at=now,
+        last_message_at=now,
     )
     # The reference counter is locked until commit: taken last, once the engine is done.
     conversation.reference = next_reference("CONV", timezone.localdate(now).year)
@@ -287,27 +299,47 @@ def _new_conversation(
     return conversation
 
 
-@transaction.atomic
+# ``message_receive(thread=...)`` left out: the message is threaded there.
+NOT_THREADED: Any = object()
+
+
+# Nested in the caller's transaction without a savepoint of its own (two round trips
+# saved per message): a failure here fails the caller's whole transaction anyway.
+@transaction.atomic(savepoint=False)
 def message_receive(
-    *, endpoint: InboundEndpoint, inbound: InboundMessage, row: InboundRow | None = None
+    *,
+    endpoint: InboundEndpoint,
+    inbound: InboundMessage,
+    row: InboundRow | None = None,
+    contact_point: ContactPoint | None = None,
+    thread: Conversation | None = NOT_THREADED,
 ) -> Message:
     """Store ``inbound`` in its conversation (a new one, qualified and queued, when it
-    threads nowhere)."""
+    threads nowhere).
+
+    A connector that has already done part of the work passes it on: ``contact_point``,
+    the sender's (found, possibly locked); ``thread``, the conversation it threaded the
+    message into, locked, with its thread serialised by the caller (``None``: a new
+    conversation)."""
     now = inbound.received_at or timezone.now()
-    contact_point = None
-    if inbound.sender and inbound.sender_kind in ContactKind.values:
+    if contact_point is None and inbound.sender and inbound.sender_kind in ContactKind.values:
         contact_point = contact_point_find_or_create(
             organisation_id=endpoint.organisation_id,
             kind=inbound.sender_kind,
             value=inbound.sender,
         )
-    if root := thread_root(inbound):
-        _lock_thread(endpoint.organisation_id, inbound.channel, root)
-    conversation = _thread(endpoint, inbound)
+    if thread is NOT_THREADED:
+        if root := thread_root(inbound):
+            _lock_thread(endpoint.organisation_id, inbound.channel, root)
+        conversation = _thread(endpoint, inbound)
+    else:
+        conversation = thread
     if inbound.is_automatic and conversation is not None:
         pass  # an auto-reply (out of office...) is kept, and moves nothing
-    elif conversation is not None and (
-        not conversation.is_open or conversation.status == Status.WAITING_CITIZEN
+    elif (
+        conversation is not None
+        and thread is NOT_THREADED
+        and (not conversation.is_open or conversation.status == Status.WAITING_CITIZEN)
     ):
         # A move to make: on the row as committed, locked (two messages at once move it once).
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
@@ -322,6 +354,7 @@ def message_receive(
         apply_move(conversation, principal=workflow.INBOUND, move="resume", now=now)
     if conversation is not None and inbound.text.strip():
         _qualify_late(conversation, endpoint=endpoint, inbound=inbound)
+    created = conversation is None
     if conversation is None:
         conversation = _new_conversation(
             endpoint=endpoint, inbound=inbound, contact_point=contact_point, now=now
@@ -343,10 +376,11 @@ def message_receive(
     )
     if inbound.attachments or inbound.refused_files:
         attachments_store(message=message, files=inbound.attachments, refused=inbound.refused_files)
-    # Messages may be processed out of order: the latest one wins.
-    Conversation.objects.filter(
-        Q(last_message_at__isnull=True) | Q(last_message_at__lt=now), pk=conversation.pk
-    ).update(last_message_at=now)
+    if not created:  # a new conversation was saved with it
+        # Messages may be processed out of order: the latest one wins.
+        Conversation.objects.filter(
+            Q(last_message_at__isnull=True) | Q(last_message_at__lt=now), pk=conversation.pk
+        ).update(last_message_at=now)
     events.message_received.send_on_commit(message.pk)
     if inbound.text.strip() and settings.CONTACTS_MASK_ON_ARRIVAL:
         from parvis.contacts.tasks import mask_message

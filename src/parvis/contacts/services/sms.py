@@ -64,16 +64,16 @@ def is_stop(text: str) -> bool:
 
 
 def _attach_contact_point(message: Message, point_id: int) -> None:
-    # Part 1's message_receive may set these itself; set only what is missing.
-    Message.objects.filter(pk=message.pk, contact_point__isnull=True).update(
-        contact_point_id=point_id
-    )
-    Conversation.objects.filter(pk=message.conversation_id, contact_point__isnull=True).update(
-        contact_point_id=point_id
-    )
+    """A conversation threaded into without a contact point (opened by another path)
+    gets the sender's; the message has it from ``message_receive`` already."""
+    if message.conversation.contact_point_id is None:
+        Conversation.objects.filter(pk=message.conversation_id, contact_point__isnull=True).update(
+            contact_point_id=point_id
+        )
 
 
-@transaction.atomic
+# Nested in the processing transaction without a savepoint (see ``message_receive``).
+@transaction.atomic(savepoint=False)
 def sms_receive(
     *,
     endpoint: InboundEndpoint,
@@ -130,14 +130,21 @@ def sms_receive(
             # newest conversation of a key, so it is created without the key, then given
             # it (INTEGRATOR: pass the key if part 1 threads only into open conversations).
             message = message_receive(
-                endpoint=endpoint, inbound=dataclasses.replace(inbound, thread_key=""), row=row
+                endpoint=endpoint,
+                inbound=dataclasses.replace(inbound, thread_key=""),
+                row=row,
+                contact_point=point,
+                thread=None,
             )
             Conversation.objects.filter(pk=message.conversation_id).update(
                 thread_key=key, linked_conversation=last
             )
             _attach_contact_point(message, point.pk)
             return message
-    message = message_receive(endpoint=endpoint, inbound=inbound, row=row)
+    # The sender's point, locked above, serialises their texts: ``last`` is the thread.
+    message = message_receive(
+        endpoint=endpoint, inbound=inbound, row=row, contact_point=point, thread=last
+    )
     _attach_contact_point(message, point.pk)
     return message
 
