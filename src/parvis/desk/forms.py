@@ -20,6 +20,21 @@ def _dsfr_renderer() -> BaseRenderer:
     return DsfrDjangoTemplates()
 
 
+class _ListedChoices(forms.models.ModelChoiceIterator):
+    """Choices read with one plain query: ``ModelChoiceIterator`` uses ``.iterator()``,
+    a server-side cursor on PostgreSQL (three round trips: DECLARE, FETCH, CLOSE)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    iterator = _ListedChoices
+
+
 class DeskForm(ParvisForm):
     """django-dsfr's ``default_renderer`` is its renderer *class*: Django instantiates it
     per form, so each form got a new template engine and parsed every field template
@@ -56,7 +71,7 @@ class NoteForm(DeskForm):
 
 
 class TransferForm(DeskForm):
-    queue = forms.ModelChoiceField(queryset=Queue.objects.none(), label="Vers la file")
+    queue = ListedModelChoiceField(queryset=Queue.objects.none(), label="Vers la file")
     transfer_note = forms.CharField(
         label="Note pour la file (facultative)",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -69,7 +84,7 @@ class TransferForm(DeskForm):
 
 
 class HandoffForm(DeskForm):
-    organisation = forms.ModelChoiceField(
+    organisation = ListedModelChoiceField(
         queryset=Organisation.objects.none(), label="Vers l’organisme"
     )
     handoff_note = forms.CharField(
@@ -91,7 +106,7 @@ class ResolveForm(DeskForm):
 
 
 class MotifForm(DeskForm):
-    motif = forms.ModelChoiceField(queryset=Motif.objects.none(), label="Motif corrigé")
+    motif = ListedModelChoiceField(queryset=Motif.objects.none(), label="Motif corrigé")
 
     def __init__(self, *args: Any, motifs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
