@@ -191,6 +191,7 @@ def main() -> None:
     _reset_database()
     setup_django()
     agent, opened, chat, endpoint, session = _prepare()
+    load_before = os.getloadavg()
     page = _page(agent, opened)
     print(f"page: {page}", flush=True)
 
@@ -226,6 +227,9 @@ def main() -> None:
                 "citizen_interactions": 500,
                 "open_conversation_messages": 100,
                 "stack": "PostgreSQL, Redis channel layer, 1 uvicorn worker (Procfile web)",
+                # 2 cores shared with other jobs: the figures move with the load.
+                "load_average_1_5_15_before": [round(x, 2) for x in load_before],
+                "load_average_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
                 "note": "the timeline slot shows the conversation's own messages until the "
                 "citizen timeline lands; measure again after the integration",
             },

@@ -2,16 +2,53 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, cast
 
 from django import forms
+from django.conf import global_settings, settings
+from django.forms.renderers import BaseRenderer, get_default_renderer
+from dsfr.forms import DsfrDjangoTemplates
 
 from parvis.contacts.models import Outcome, Queue
 from parvis.core.forms import ParvisForm
 from parvis.directory.models import Motif, Organisation
 
 
-class ReplyForm(ParvisForm):
+@cache
+def _dsfr_renderer() -> BaseRenderer:
+    return DsfrDjangoTemplates()
+
+
+class _ListedChoices(forms.models.ModelChoiceIterator):
+    """Choices read with one plain query: ``ModelChoiceIterator`` uses ``.iterator()``,
+    a server-side cursor on PostgreSQL (three round trips: DECLARE, FETCH, CLOSE)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    iterator = _ListedChoices
+
+
+class DeskForm(ParvisForm):
+    """django-dsfr's ``default_renderer`` is its renderer *class*: Django instantiates it
+    per form, so each form got a new template engine and parsed every field template
+    again (about 7 ms a field, most of the conversation page's time). One renderer
+    instance per process keeps its cached loader; the HTML is the same."""
+
+    @property
+    def default_renderer(self) -> BaseRenderer:  # type: ignore[override]
+        if settings.FORM_RENDERER == global_settings.FORM_RENDERER:
+            return _dsfr_renderer()
+        return get_default_renderer()
+
+
+class ReplyForm(DeskForm):
     channel = forms.ChoiceField(label="Répondre par")
     template = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
@@ -26,15 +63,15 @@ class ReplyForm(ParvisForm):
         cast(forms.ChoiceField, self.fields["channel"]).choices = channels
 
 
-class NoteForm(ParvisForm):
+class NoteForm(DeskForm):
     note = forms.CharField(
         label="Note interne (jamais envoyée à l’usager)",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class TransferForm(ParvisForm):
-    queue = forms.ModelChoiceField(queryset=Queue.objects.none(), label="Vers la file")
+class TransferForm(DeskForm):
+    queue = ListedModelChoiceField(queryset=Queue.objects.none(), label="Vers la file")
     transfer_note = forms.CharField(
         label="Note pour la file (facultative)",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -46,8 +83,8 @@ class TransferForm(ParvisForm):
         cast(forms.ModelChoiceField, self.fields["queue"]).queryset = queues
 
 
-class HandoffForm(ParvisForm):
-    organisation = forms.ModelChoiceField(
+class HandoffForm(DeskForm):
+    organisation = ListedModelChoiceField(
         queryset=Organisation.objects.none(), label="Vers l’organisme"
     )
     handoff_note = forms.CharField(
@@ -62,14 +99,14 @@ class HandoffForm(ParvisForm):
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
 
-class ResolveForm(ParvisForm):
+class ResolveForm(DeskForm):
     outcome = forms.ChoiceField(
         label="Issue", choices=[("", "Choisissez l’issue"), *Outcome.choices]
     )
 
 
-class MotifForm(ParvisForm):
-    motif = forms.ModelChoiceField(queryset=Motif.objects.none(), label="Motif corrigé")
+class MotifForm(DeskForm):
+    motif = ListedModelChoiceField(queryset=Motif.objects.none(), label="Motif corrigé")
 
     def __init__(self, *args: Any, motifs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -112,23 +112,18 @@ def waiting_conversations(principal: Any, *, limit: int = 50) -> list[Conversati
 
 def conversation_for_desk(principal: Any, reference: str) -> Conversation:
     """One conversation ``principal`` may open at the desk (``DeskError`` 404 otherwise)."""
-    conversation = (
+    # Few joins on purpose: PostgreSQL's planner cost grows steeply with each one here
+    # (measured planning time: 5 joins 1.5 ms, 7 joins 15-25 ms, 10 joins 20-50 ms; the
+    # query runs in under 1 ms). The contact point, the linked conversation, the site and
+    # the citizen load on use, by primary key, and only when set. ``reference`` is
+    # unique: no ORDER BY.
+    found = list(
         desk_conversations(principal)
-        .select_related(
-            "queue",
-            "queue__local_service",
-            "channel",
-            "motif",
-            "organisation",
-            "assignee",
-            "site",
-            "contact_point",
-            "citizen",
-            "linked_conversation",
-        )
+        .select_related("queue", "channel", "motif", "organisation", "assignee")
         .filter(reference=reference)
-        .first()
+        .order_by()[:1]
     )
+    conversation = found[0] if found else None
     if conversation is None:
         raise DeskError("not_found", NOT_FOUND)
     return conversation
