@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET
 
 from parvis.contacts.backoffice_views import deadline_lateness, duration_fr
 from parvis.contacts.models import Conversation, Status
-from parvis.contacts.selectors import motifs_of
+from parvis.contacts.record_views import timeline_context
+from parvis.contacts.selectors import citizen_record_of, motifs_of
+from parvis.contacts.services.records import record_access_note
 from parvis.core.breadcrumb import breadcrumb
 from parvis.desk import selectors, services, switches
 from parvis.desk.errors import DeskError
@@ -137,6 +139,7 @@ def _conversation_context(
     )
     can_transfer_out = conversation.is_open and selectors.can_transfer_out(user, conversation)
     messages_list, hidden = selectors.conversation_messages(conversation)
+    timeline = _timeline(request, conversation)
     return {
         "title": f"Conversation {conversation.reference}",
         "breadcrumb": breadcrumb((HOME_TITLE, reverse("desk:home"))),
@@ -175,7 +178,21 @@ def _conversation_context(
             if can_reply and conversation.is_open
             else None
         ),
+        **timeline,
     }
+
+
+def _timeline(request: HttpRequest, conversation: Conversation) -> dict[str, Any]:
+    """The citizen's timeline beside the conversation, when it has a record the agent
+    may see (the consultation joins the record's access log)."""
+    if conversation.citizen_id is None:
+        return {}
+    try:
+        citizen = citizen_record_of(request.user, conversation.citizen_id)
+    except Http404:
+        return {}
+    record_access_note(agent=request.user, citizen=citizen)
+    return timeline_context(request, citizen)
 
 
 @never_cache

@@ -234,3 +234,28 @@ def test_reply_options_read_the_citizens_contact_points_once():
     assert options["sms"].available and options["telephone"].available
     assert not options["courriel"].available
     assert switches.phone_number_of(conversation) == "+33622222222"
+
+
+def test_the_conversation_shows_the_citizens_timeline_and_notes_the_consultation(client):
+    from parvis.contacts.models import RecordAccess
+    from parvis.contacts.tests.factories import CitizenRecordFactory
+
+    desk = desk_story()
+    conversation = waiting_conversation(desk.queue)
+    citizen = CitizenRecordFactory(
+        organisation=conversation.organisation, display_name="Léa Martin"
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(citizen=citizen)
+    earlier = waiting_conversation(desk.queue)
+    Conversation.objects.filter(pk=earlier.pk).update(citizen=citizen)
+    client.force_login(desk.agent)
+    html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
+    assert "Historique des contacts" in html and "Léa Martin" in html
+    assert earlier.reference in html  # the other conversation of the same citizen
+    assert RecordAccess.objects.filter(citizen=citizen, agent=desk.agent).count() == 1
+    # Another organisation's agent never reaches it.
+    stranger = UserFactory()
+    MembershipFactory(user=stranger, role=Role.AGENT)
+    client.force_login(stranger)
+    page = client.get(reverse("desk:conversation", args=[conversation.reference]))
+    assert page.status_code == 404
