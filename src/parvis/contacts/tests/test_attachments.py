@@ -20,10 +20,13 @@ MIB = 1024 * 1024
 
 
 def _zip(*members: tuple[str, str, int]) -> bytes:
+    """A zip made the same in every process: its members carry a fixed date, since the
+    bytes are parameters whose ids pytest-xdist's workers must collect identically."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content, method in members:
-            archive.writestr(name, content, compress_type=method)
+            member = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            archive.writestr(member, content, compress_type=method)
     return buffer.getvalue()
 
 
