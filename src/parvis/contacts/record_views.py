@@ -296,24 +296,45 @@ def citizen_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _record_add(
+    request: HttpRequest,
+    pk: int,
+    form_class: Any,
+    add: Any,
+    *,
+    done: str,
+    invalid: str,
+    anchor: str,
+) -> HttpResponse:
+    """Add one item (contact point, file number) to a record of the agent's own
+    organisation from its page's small form, then back to that section."""
+    citizen = _own_record(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            add(principal=request.user, citizen=citizen, **form.cleaned_data)
+        except ContactError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, invalid)
+    return redirect(_record_url(citizen) + anchor)
+
+
 @never_cache
 @login_required
 @require_POST
 def citizen_contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
-    citizen = _own_record(request, pk)
-    form = ContactPointForm(request.POST)
-    if form.is_valid():
-        try:
-            records.citizen_contact_point_add(
-                principal=request.user, citizen=citizen, **form.cleaned_data
-            )
-        except ContactError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "La coordonnée est ajoutée.")
-    else:
-        messages.error(request, "Indiquez le type et la valeur de la coordonnée.")
-    return redirect(_record_url(citizen) + "#coordonnees")
+    return _record_add(
+        request,
+        pk,
+        ContactPointForm,
+        records.citizen_contact_point_add,
+        done="La coordonnée est ajoutée.",
+        invalid="Indiquez le type et la valeur de la coordonnée.",
+        anchor="#coordonnees",
+    )
 
 
 @never_cache
@@ -331,20 +352,15 @@ def citizen_contact_point_remove(request: HttpRequest, pk: int, point: int) -> H
 @login_required
 @require_POST
 def citizen_file_number_add(request: HttpRequest, pk: int) -> HttpResponse:
-    citizen = _own_record(request, pk)
-    form = FileNumberForm(request.POST)
-    if form.is_valid():
-        try:
-            records.citizen_file_number_add(
-                principal=request.user, citizen=citizen, **form.cleaned_data
-            )
-        except ContactError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "Le numéro de dossier est ajouté.")
-    else:
-        messages.error(request, "Indiquez le type et le numéro.")
-    return redirect(_record_url(citizen) + "#numeros")
+    return _record_add(
+        request,
+        pk,
+        FileNumberForm,
+        records.citizen_file_number_add,
+        done="Le numéro de dossier est ajouté.",
+        invalid="Indiquez le type et le numéro.",
+        anchor="#numeros",
+    )
 
 
 @never_cache
