@@ -32,6 +32,15 @@ def _clear_cache() -> None:
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _allow_celery_result_joins() -> None:
+    """Eager tasks run concurrently by an earlier test's threads can leave Celery's
+    process-wide join guard raised; each test starts with it lowered."""
+    from parvis.testing.celery_state import allow_result_joins
+
+    allow_result_joins()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_stray_postgres_sessions(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Before the test database is dropped, end sessions other threads left open.
