@@ -119,6 +119,10 @@ class ContactsConfig(AppConfig):
         from parvis.contacts.hooks_asgi import endpoint_memo
 
         endpoint_memo.forget_on_change(m.InboundEndpoint)
+        from parvis.contacts.selectors import channel_labels_memo
+        from parvis.directory.models import Channel
+
+        channel_labels_memo.forget_on_change(Channel)
         for through in (m.Queue.motifs.through, m.Queue.channels.through):
             m2m_changed.connect(
                 queue_memo.forget,

@@ -46,6 +46,7 @@ from parvis.contacts.models import (
     WebhookEvent,
 )
 from parvis.core.crypto import DecryptionError, decrypt_text
+from parvis.core.memo import ProcessMemo
 from parvis.core.text import search_key
 from parvis.directory.models import Channel, Motif, Organisation, Site
 from parvis.messaging.models import Delivery
@@ -575,51 +576,67 @@ def citizen_timeline(
         conversations = conversations.filter(motif__slug=motif)
         messages = messages.filter(conversation__motif__slug=motif)
         calls = calls.filter(conversation__motif__slug=motif)
-    conversation_related = ("channel", "motif", "organisation", "site", "queue")
+    labels = _channel_labels()
     items: list[TimelineItem] = []
-    for conversation in (
-        conversations.filter(_before("created_at", 0, cursor))
-        .select_related(*conversation_related)
+    shown = {
+        c.pk: c
+        for c in conversations.filter(_before("created_at", 0, cursor))
+        .select_related(*_TIMELINE_CONVERSATION_RELATED)
         .order_by("-created_at", "-pk")[:take]
-    ):
+    }
+    for conversation in shown.values():
         items.append(
             TimelineItem(
                 kind="conversation",
                 pk=conversation.pk,
                 at=conversation.created_at,
                 label=_conversation_label(conversation),
-                channel=conversation.channel.label,
+                channel=labels.get(conversation.channel_id, ""),
                 motif=conversation.motif.label if conversation.motif else "",
                 text=conversation.get_outcome_display() if conversation.outcome else "",
                 conversation=conversation,
                 organisation=conversation.organisation,
             )
         )
-    for message in (
+    # Messages and calls are read narrow (no joins, no encrypted body): the conversations
+    # they belong to come from the page above, the few others in one more query.
+    message_rows = list(
         messages.filter(_before("created_at", 1, cursor))
-        .select_related(*(f"conversation__{r}" for r in conversation_related), "channel")
+        .only("pk", "conversation_id", "direction", "channel_id", "created_at", "body_masked")
         .order_by("-created_at", "-pk")[:take]
-    ):
+    )
+    call_rows = list(
+        calls.filter(_before("started_at", 2, cursor))
+        .only("pk", "conversation_id", "started_at", "answered_at", "ended_at")
+        .order_by("-started_at", "-pk")[:take]
+    )
+    missing = {r.conversation_id for r in (*message_rows, *call_rows)} - shown.keys()
+    if missing:
+        shown.update(
+            (c.pk, c)
+            for c in Conversation.objects.filter(pk__in=missing).select_related(
+                *_TIMELINE_CONVERSATION_RELATED
+            )
+        )
+    for message in message_rows:
+        owner = shown[message.conversation_id]
         items.append(
             TimelineItem(
                 kind="message",
                 pk=message.pk,
                 at=message.created_at,
                 label=str(message.get_direction_display()),
-                channel=message.channel.label,
-                motif=message.conversation.motif.label if message.conversation.motif else "",
+                channel=labels.get(message.channel_id, ""),
+                motif=owner.motif.label if owner.motif else "",
                 text=_excerpt(message.body_masked) or "(texte en cours de masquage)",
-                conversation=message.conversation,
-                organisation=message.conversation.organisation,
+                conversation=owner,
+                organisation=owner.organisation,
                 direction=message.direction,
             )
         )
-    for call in (
-        calls.filter(_before("started_at", 2, cursor))
-        .select_related(*(f"conversation__{r}" for r in conversation_related))
-        .order_by("-started_at", "-pk")[:take]
-    ):
-        assert call.started_at is not None and call.conversation is not None
+    for call in call_rows:
+        assert call.started_at is not None and call.conversation_id is not None
+        owner = shown[call.conversation_id]
         seconds = (
             int((call.ended_at - call.answered_at).total_seconds())
             if call.ended_at and call.answered_at
@@ -632,16 +649,28 @@ def citizen_timeline(
                 at=call.started_at,
                 label="Appel décroché" if call.answered_at else "Appel sans réponse",
                 channel="Téléphone",
-                motif=call.conversation.motif.label if call.conversation.motif else "",
+                motif=owner.motif.label if owner.motif else "",
                 text=f"Durée : {seconds // 60} min {seconds % 60:02d} s" if seconds else "",
-                conversation=call.conversation,
-                organisation=call.conversation.organisation,
+                conversation=owner,
+                organisation=owner.organisation,
             )
         )
     items.extend(_linked_experiences(citizen, channel, motif, cursor, take))
     items.sort(key=lambda i: (i.at, KIND_RANK[i.kind], i.pk), reverse=True)
     page = items[:limit]
     return TimelinePage(page, page[-1].cursor if len(items) > limit else "")
+
+
+_TIMELINE_CONVERSATION_RELATED = ("motif", "organisation", "site")
+
+# Channels are reference data (five rows, relabelled by an admin at most): kept a minute.
+channel_labels_memo = ProcessMemo("channel-labels", ttl=60.0)
+
+
+def _channel_labels() -> dict[str, str]:
+    return channel_labels_memo.get(
+        "labels", lambda: dict(Channel.objects.values_list("slug", "label"))
+    )
 
 
 def _conversation_label(conversation: Conversation) -> str:
