@@ -69,6 +69,20 @@ def is_agent(user: Any) -> bool:
     return bool(grants_for(user)) or any(check(user) for check in _AGENT_RELATIONS)
 
 
+def verified_email(user: Any) -> str:
+    """The address the account's owner proved, or "" when none is.
+
+    There is no stored flag: a citizen's account exists only once the activation link
+    sent to its address was used (``citizen_activate``), and a new address replaces the
+    old one only once the link sent to it was opened (``citizen_email_change_confirm``).
+    So an active citizen's address is proven; an agent's was typed by an administrator,
+    and a pending account's was not proven yet.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active or is_agent(user):
+        return ""
+    return str(user.email)
+
+
 def user_by_email(email: str) -> User | None:
     return User.objects.filter(email=normalize_email(email)).first()
 

@@ -88,6 +88,12 @@ register(
     AuditAction("citizen.unmerged", _("Fusion de fiches usagers annulée")),
     AuditAction("citizen.exported", _("Fiche usager exportée (droit d’accès)")),
     AuditAction(
+        "citizen.experience_linked", _("Expérience publiée jointe à sa fiche par l’usager")
+    ),
+    AuditAction(
+        "citizen.experience_unlinked", _("Expérience publiée retirée de sa fiche par l’usager")
+    ),
+    AuditAction(
         "consent.captured",
         _("Consentement au partage recueilli"),
         values={"purpose": dict(ConsentPurpose.choices)},

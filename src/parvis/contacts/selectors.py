@@ -539,18 +539,22 @@ def citizen_timeline(
     Every conversation (a counter visit is a ``guichet`` conversation), message (masked
     text) and call of the record — and of the same person's records in other
     organisations that share their timeline with the principal by consent
-    (``linked_records``) — that ``visible_to`` lets through, plus the public experiences
-    the citizen linked to the record (published masked text only, from the publication
-    read model). ``channel`` (a channel slug) and ``motif`` (a motif slug) filter;
-    ``before`` is the ``next_cursor`` of the previous page. A bounded number of queries
-    whatever the history's length (the visible conversations' ids, one per kind, plus
-    the scoping's: 8 for 500 interactions). The desk renders it with
+    (``linked_records``) — that ``visible_to`` lets through, plus, for principals of the
+    record's organisation only, the public experiences the citizen joined to the record
+    (published masked text only, from the publication read model). ``channel`` (a
+    channel slug) and ``motif`` (a motif slug) filter; ``before`` is the ``next_cursor``
+    of the previous page. A bounded number of queries whatever the history's length (the
+    visible conversations' ids, one per kind, plus the scoping's: 8 for 500
+    interactions). The desk renders it with
     ``contacts/_timeline.html`` (context: ``record_views.timeline_context``).
     """
+    from parvis.contacts.identity import works_in
+
     limit = max(1, min(limit, 200))
     cursor = parse_timeline_cursor(before)
     records = [citizen.pk] + [r.pk for r in linked_records(principal, citizen)]
-    if DataCategory.TIMELINE not in shared_categories(principal, citizen):
+    own = works_in(principal, citizen.organisation_id)
+    if not own and DataCategory.TIMELINE not in shared_categories(principal, citizen):
         records = records[1:]  # the record's own history is not shared with them
         if not records:
             return TimelinePage([], "")
@@ -655,7 +659,8 @@ def citizen_timeline(
                 organisation=owner.organisation,
             )
         )
-    items.extend(_linked_experiences(citizen, channel, motif, cursor, take))
+    if own:  # the citizen joined it to this organisation's record: a consent never carries it
+        items.extend(_linked_experiences(citizen, channel, motif, cursor, take))
     items.sort(key=lambda i: (i.at, KIND_RANK[i.kind], i.pk), reverse=True)
     page = items[:limit]
     return TimelinePage(page, page[-1].cursor if len(items) > limit else "")
@@ -879,3 +884,40 @@ def citizen_record_export(principal: Any, citizen: CitizenRecord) -> dict[str, A
             for a in record_accesses(principal, citizen)
         ],
     }
+
+
+# --- The citizen's own side: joining a published experience to their record --------------
+#
+# A signed-in citizen is not an agent: ``visible_to`` gives them no record. What they may
+# act on is found by their proven address instead (``accounts.selectors.verified_email``),
+# through the contact points' keyed digest (nothing is decrypted).
+
+
+def citizen_records_of_account(user: Any, *, organisation_id: int) -> QuerySet[CitizenRecord]:
+    """The organisation's records (merged ones left out) holding an email contact point
+    equal to the account's proven address; none when the address is not proven."""
+    from parvis.accounts.selectors import verified_email
+    from parvis.contacts.identity import contact_digest
+
+    email = verified_email(user)
+    if not email:
+        return CitizenRecord.objects.none()
+    points = ContactPoint.objects.filter(
+        organisation_id=organisation_id,
+        kind=ContactKind.EMAIL,
+        value_digest=contact_digest(ContactKind.EMAIL, email),
+        citizen__isnull=False,
+    )
+    return CitizenRecord.objects.filter(
+        organisation_id=organisation_id,
+        merged_into__isnull=True,
+        pk__in=points.values("citizen_id"),
+    ).order_by("pk")
+
+
+def experience_links_of(experience_uuid: Any) -> QuerySet[CitizenExperienceLink]:
+    """Where the experience is joined (oldest first): the caller has proven that the
+    experience is the acting citizen's own (``voice.selectors.experience_of_author``)."""
+    return CitizenExperienceLink.objects.filter(experience_uuid=experience_uuid).order_by(
+        "linked_at", "pk"
+    )

@@ -11,6 +11,9 @@ DEMO_ACCOUNTS: list[tuple[str, str]] = [
     ("agent.caf33@demo.parvis.fr", "agent, accueil de la CAF de la Gironde"),
     ("agent.cpam69@demo.parvis.fr", "agent, CPAM du Rhône"),
     ("agent.fs@demo.parvis.fr", "conseiller d’une France Services"),
-    ("usager@demo.parvis.fr", "usager : ses expériences dans « Mes expériences »"),
+    (
+        "usager@demo.parvis.fr",
+        "usager : ses expériences dans « Mes expériences », dont une jointe à son dossier CAF",
+    ),
 ]
 DEMO_CITIZEN = "usager@demo.parvis.fr"

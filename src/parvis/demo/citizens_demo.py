@@ -1,11 +1,13 @@
 """Demo citizen records (issue 14): CAF de la Gironde citizens whose emails, SMS and calls
 of the demo contacts join their records (through ``citizen_contact_point_add``), with
 file numbers, accessibility needs, a NIR (the CAF's setting allows it), a probable
-duplicate to merge, counter visits, and a France Services visit shared with the CAF by
-the citizen's consent (captured at the counter by « agent.fs »).
+duplicate to merge, counter visits, a France Services visit shared with the CAF by
+the citizen's consent (captured at the counter by « agent.fs »), and the demo citizen's
+account's own CAF record, to which she joined her published CAF experience.
 
-Everything goes through the citizen record services, acting as the demo agents.
-Idempotent: a rerun finds the CAF's demo records and adds nothing.
+Everything goes through the citizen record services, acting as the demo agents (and as
+the demo citizen for her experience). Idempotent: a rerun finds the CAF's demo records
+and adds nothing.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from parvis.accounts.models import User
+from parvis.contacts import selectors
 from parvis.contacts.models import CitizenRecord, ContactSettings, Outcome
 from parvis.contacts.services import records, visit_record
 from parvis.demo import contacts_texts as texts
+from parvis.demo.accounts import DEMO_CITIZEN
 from parvis.directory.models import Motif, Organisation, Site
 
 
@@ -75,7 +79,7 @@ def demo_citizens_seed() -> int:
     if caf is None or counter is None or agent is None:
         return 0
     if CitizenRecord.objects.filter(organisation=caf, last_name="Martin").exists():
-        return 0
+        return len(_demo_citizen_record(caf, agent))  # a demo seeded before it existed
     ContactSettings.objects.update_or_create(organisation=caf, defaults={"nir_allowed": True})
     emails, sms, calls = (
         _caf_indices(texts.EMAILS),
@@ -137,7 +141,46 @@ def demo_citizens_seed() -> int:
             )
     created += _france_services_visit(caf, created[0])
     created += _cpam_citizens()
+    created += _demo_citizen_record(caf, agent)
     return len(created)
+
+
+def _demo_citizen_record(caf: Organisation, agent: User) -> list[CitizenRecord]:
+    """The demo citizen (« usager@ », Camille Usagère) is known to the CAF: the counter
+    agent gave her record her account's address, and she joined her first published CAF
+    experience to it from « Mes expériences », so « agent.caf33 » reads its published
+    masked text in her timeline. Nothing when her record is there already (she may have
+    withdrawn the experience since: her choice stands)."""
+    from parvis.publication.models import PublicExperience
+    from parvis.voice.models import Experience
+
+    citizen = User.objects.filter(email=DEMO_CITIZEN).first()
+    if (
+        citizen is None
+        or selectors.citizen_records_of_account(citizen, organisation_id=caf.pk).exists()
+    ):
+        return []
+    record = records.citizen_record_create(
+        principal=agent,
+        organisation=caf,
+        first_name="Camille",
+        last_name="Usagère",
+        preferred_channel="courriel",
+    )
+    _point(agent, record, "email", DEMO_CITIZEN)
+    published = (
+        PublicExperience.objects.filter(
+            organisation=caf,
+            uuid__in=Experience.objects.filter(author=citizen).values("uuid"),
+        )
+        .order_by("published_at", "pk")
+        .first()
+    )
+    if published is not None:
+        records.citizen_experience_link(
+            actor=citizen, citizen=record, experience_uuid=published.uuid
+        )
+    return [record]
 
 
 def _cpam_citizens() -> list[CitizenRecord]:

@@ -29,6 +29,16 @@ urlpatterns = [
         name="my_experience_withdraw",
     ),
     path(
+        "mes-experiences/<uuid:uuid>/joindre-au-dossier/",
+        account_views.my_experience_record_link,
+        name="my_experience_record_link",
+    ),
+    path(
+        "mes-experiences/<uuid:uuid>/retirer-du-dossier/",
+        account_views.my_experience_record_unlink,
+        name="my_experience_record_unlink",
+    ),
+    path(
         "mes-experiences/<uuid:uuid>/avis/",
         account_views.my_experience_feedback,
         name="my_experience_feedback",

@@ -2,9 +2,11 @@
 NIR, consents to share with other organisations, merges and the access log.
 
 A record is edited only by a principal working in its organisation (a consent lets
-other organisations read, never write). Every change a person makes is audited
-(``citizen.*``, ``consent.*``; French labels in ``contacts/audit.py``); audit data holds
-identifiers and codes only, never a name, an address or the NIR.
+other organisations read, never write); the one exception is the citizen themself, who
+joins their published experiences to the records holding their proven address. Every
+change a person makes is audited (``citizen.*``, ``consent.*``; French labels in
+``contacts/audit.py``); audit data holds identifiers and codes only, never a name, an
+address or the NIR.
 """
 
 from __future__ import annotations
@@ -563,14 +565,65 @@ def citizens_unmerge(*, principal: Any, merge: CitizenMerge) -> CitizenRecord:
 
 @transaction.atomic
 def citizen_experience_link(
-    *, citizen: CitizenRecord, experience_uuid: Any
+    *, actor: Any, citizen: CitizenRecord, experience_uuid: Any
 ) -> CitizenExperienceLink:
-    """The citizen links one of their published experiences to their record (called by
-    the citizen's own pages; the timeline shows its published masked text only)."""
-    link, _ = CitizenExperienceLink.objects.get_or_create(
+    """The citizen (``actor``, signed in) joins one of their published experiences to
+    their record: the record's organisation then sees its published masked text in the
+    timeline, never the original. The caller has proven the experience is the actor's
+    (``voice.selectors.experience_of_author``); the record must hold the actor's proven
+    address (``selectors.citizen_records_of_account``)."""
+    from parvis.contacts.selectors import citizen_records_of_account
+    from parvis.publication.models import PublicExperience
+
+    mine = citizen_records_of_account(actor, organisation_id=citizen.organisation_id)
+    if not mine.filter(pk=citizen.pk).exists():
+        raise ContactError("not_found", "Dossier usager introuvable.", status=404)
+    # The public read model: what the timeline shows, so only what is public now.
+    public = PublicExperience.objects.filter(uuid=experience_uuid).only("organisation_id").first()
+    if public is None:
+        raise ContactError(
+            "experience_not_published",
+            "Seule une expérience publiée peut être jointe à votre dossier usager.",
+        )
+    if public.organisation_id != citizen.organisation_id:
+        raise ContactError(
+            "experience_other_organisation",
+            "Cette expérience concerne un autre organisme que celui de ce dossier usager.",
+        )
+    link, created = CitizenExperienceLink.objects.get_or_create(
         citizen=citizen, experience_uuid=experience_uuid
     )
+    if created:
+        audit_record(
+            actor=actor,
+            action="citizen.experience_linked",
+            target=citizen,
+            data={"link_id": link.pk},
+            organisation=citizen.organisation,
+        )
     return link
+
+
+@transaction.atomic
+def citizen_experience_unlink(*, actor: Any, experience_uuid: Any) -> int:
+    """The citizen withdraws their experience from every record it was joined to (at any
+    time, whatever the record's addresses have become since). The caller has proven the
+    experience is the actor's. Returns how many links went."""
+    links = list(
+        CitizenExperienceLink.objects.filter(experience_uuid=experience_uuid).select_related(
+            "citizen__organisation"
+        )
+    )
+    for link in links:
+        audit_record(
+            actor=actor,
+            action="citizen.experience_unlinked",
+            target=link.citizen,
+            data={"link_id": link.pk},
+            organisation=link.citizen.organisation,
+        )
+    CitizenExperienceLink.objects.filter(pk__in=[link.pk for link in links]).delete()
+    return len(links)
 
 
 def citizen_export_note(*, principal: Any, citizen: CitizenRecord, fmt: str) -> None:

@@ -9,9 +9,12 @@ from django.core.management import call_command
 
 from parvis.accounts.models import User
 from parvis.contacts import selectors
-from parvis.contacts.models import CitizenConsent, CitizenRecord
+from parvis.contacts.models import CitizenConsent, CitizenExperienceLink, CitizenRecord
 from parvis.contacts.services import records
+from parvis.demo.accounts import DEMO_CITIZEN
+from parvis.publication.models import PublicExperience
 from parvis.territories.services import territories_load
+from parvis.voice.models import Experience
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +38,19 @@ def test_demo_citizens_have_histories_and_a_shared_france_services_visit():
     records.consent_withdraw(principal=fs_agent, consent=consent)
     after = selectors.citizen_timeline(agent, lea).items
     assert all(i.organisation.slug == "caf" for i in after if i.organisation)
+    # The demo citizen's account found her CAF record by its address and joined her
+    # published CAF experience to it: the CAF agent reads its masked text there.
+    citizen = User.objects.get(email=DEMO_CITIZEN)
+    (camille,) = selectors.citizen_records_of_account(citizen, organisation_id=lea.organisation_id)
+    assert camille in caf_records
+    joined = [i for i in selectors.citizen_timeline(agent, camille).items if i.kind == "experience"]
+    assert len(joined) == 1
+    public = PublicExperience.objects.get(pk=joined[0].pk)
+    assert joined[0].text and public.text.startswith(joined[0].text.rstrip("…"))
+    assert Experience.objects.get(uuid=public.uuid).author == citizen
     # Idempotent.
     count = CitizenRecord.objects.count()
+    links = CitizenExperienceLink.objects.count()
     call_command("seed_demo", "--scale", "small")
     assert CitizenRecord.objects.count() == count
+    assert CitizenExperienceLink.objects.count() == links

@@ -91,6 +91,12 @@ HTML_ROUTES: dict[str, Route] = {
     "voice:my_experience_feedback": Route(
         "login", kwargs=_citizens(answered=True), agent_status=405, admin_status=405
     ),
+    "voice:my_experience_record_link": Route(
+        "login", kwargs=_citizens(published=True), agent_status=405, admin_status=405
+    ),
+    "voice:my_experience_record_unlink": Route(
+        "login", kwargs=_citizens(published=True), agent_status=405, admin_status=405
+    ),
     # back office: moderation is for platform moderators (and platform admins)
     "voice_backoffice:moderation_queue": Route("platform"),
     "voice_backoffice:moderation_detail": Route("platform", kwargs=_uuid(in_moderation=True)),
