@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
@@ -224,12 +225,13 @@ def test_reply_options_read_the_citizens_contact_points_once():
             kind=ContactKind.PHONE,
             value_digest=contact_point_digest(ContactKind.PHONE, number),
             value_encrypted=encrypt_text(number),
+            sms_consent_at=timezone.now(),
         )
     conversation = Conversation.objects.get(pk=conversation.pk)
     with CaptureQueriesContext(connection) as queries:
         options = {o.switch.channel: o for o in switches.reply_options(conversation)}
     points = [q for q in queries.captured_queries if "contacts_contactpoint" in q["sql"]]
-    # One for the citizen's points, one for the SMS opt-out lookup of the number.
+    # One for the citizen's points, one for the SMS consent lookup of the number.
     assert len(points) == 2
     assert options["sms"].available and options["telephone"].available
     assert not options["courriel"].available
