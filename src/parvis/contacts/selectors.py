@@ -707,6 +707,9 @@ def timeline_filter_choices(citizen: CitizenRecord) -> tuple[list[Channel], list
 # --- Duplicates, merges, access log, export -------------------------------------------------
 
 
+DUPLICATE_GROUP_MAX = 20  # records of one group compared pairwise (20 → 190 pairs)
+
+
 @dataclass(frozen=True)
 class DuplicateProposal:
     first: CitizenRecord
@@ -745,9 +748,13 @@ def duplicate_proposals(
             .values_list("pk", "organisation_id", field)
         ):
             groups.setdefault((org_id, value), []).append(pk)
+        # Every pair of a group (not only its first record against the others): a pair
+        # declared distinct must not hide the other pairs of the same group.
         for ids in groups.values():
-            for other in ids[1:]:
-                add(ids[0], other, reason)
+            ids = ids[:DUPLICATE_GROUP_MAX]
+            for index, one in enumerate(ids):
+                for other in ids[index + 1 :]:
+                    add(one, other, reason)
     crossing = (
         Conversation.objects.filter(citizen__in=own, contact_point__citizen__in=own)
         .exclude(citizen=F("contact_point__citizen"))
