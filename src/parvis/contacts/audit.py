@@ -88,9 +88,7 @@ register(
     AuditAction("citizen.merged", _("Fiches usagers fusionnées")),
     AuditAction("citizen.unmerged", _("Fusion de fiches usagers annulée")),
     AuditAction("citizen.marked_distinct", _("Fiches usagers déclarées distinctes")),
-    AuditAction(
-        "citizen.unmarked_distinct", _("Déclaration de fiches usagers distinctes annulée")
-    ),
+    AuditAction("citizen.unmarked_distinct", _("Déclaration de fiches usagers distinctes annulée")),
     AuditAction("citizen.sms_consent_recorded", _("Accord de l’usager pour les SMS enregistré")),
     AuditAction("citizen.sms_consent_withdrawn", _("Accord de l’usager pour les SMS retiré")),
     AuditAction("citizen.exported", _("Fiche usager exportée (droit d’accès)")),

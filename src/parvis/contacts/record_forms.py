@@ -1,5 +1,6 @@
 """Forms of the citizen record pages (search, identity, contact points and their SMS
-consent, file numbers, consent capture, merge). The rules live in ``services.records``; a form only reads."""
+consent, file numbers, consent capture, merge). The rules live in ``services.records``;
+a form only reads."""
 
 from __future__ import annotations
 

@@ -23,7 +23,9 @@ from parvis.contacts.tests.factories import (  # noqa: F401 - re-exported for th
 )
 
 
-def contact_point(organisation, kind: str, value: str, *, citizen=None, sms_consent: bool = False) -> ContactPoint:  # type: ignore[no-untyped-def]
+def contact_point(  # type: ignore[no-untyped-def]
+    organisation, kind: str, value: str, *, citizen=None, sms_consent: bool = False
+) -> ContactPoint:
     """``sms_consent``: the number accepted SMS (the citizen texted from it)."""
     point = contact_point_find_or_create(organisation_id=organisation.pk, kind=kind, value=value)
     if sms_consent:

@@ -214,15 +214,16 @@ def test_a_proposal_is_dismissed_and_the_dismissal_undone_from_the_duplicates_pa
     from parvis.contacts.models import CitizenDistinctPair
 
     twin = CitizenRecordFactory(
-        organisation=world["org"], first_name="Léa", last_name="Martin", birth_date=dt.date(1990, 1, 2)
+        organisation=world["org"],
+        first_name="Léa",
+        last_name="Martin",
+        birth_date=dt.date(1990, 1, 2),
     )
     client = _client(world["agent"])
     duplicates = reverse("contacts_backoffice:citizen_duplicates")
     page = client.get(duplicates).content.decode()
     assert "Ce ne sont pas les mêmes personnes" in page and 'id="doublons"' in page
-    url = reverse(
-        "contacts_backoffice:citizens_mark_distinct", args=[world["citizen"].pk, twin.pk]
-    )
+    url = reverse("contacts_backoffice:citizens_mark_distinct", args=[world["citizen"].pk, twin.pk])
     assert client.get(url).status_code == 405  # a POST only
     assert _client(world["outsider"]).post(url).status_code == 404
     csrf = Client(enforce_csrf_checks=True)
