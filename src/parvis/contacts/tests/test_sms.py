@@ -302,3 +302,30 @@ def test_a_number_the_gateway_refuses_is_given_up(endpoint, django_capture_on_co
         DeliveryStatus.DEAD_LETTER,
         "SimulatedRefusal",
     )
+
+
+def test_migration_0006_gives_consent_to_the_numbers_that_had_texted(endpoint):  # type: ignore[no-untyped-def]
+    """Before SMS consent existed: a number that texted us accepted SMS (its first text),
+    one that said « STOP » did not, one that never texted did not."""
+    import importlib
+
+    from django.apps import apps
+
+    from parvis.contacts.tests.survey_factories import contact_point
+
+    migration = importlib.import_module(
+        "parvis.contacts.migrations.0006_distinct_pairs_and_sms_consent"
+    )
+    deliver(endpoint, sms("Bonjour", ident="m1"))
+    deliver(endpoint, sms("Bonjour", ident="m2", sender="0698765432"))
+    deliver(endpoint, sms("STOP", ident="m3", sender="0698765432", at=T0 + dt.timedelta(hours=1)))
+    silent = contact_point(endpoint.organisation, "phone", "+33611111111")
+    ContactPoint.objects.update(sms_consent_at=None, sms_consent_channel=None)
+    migration.consent_of_numbers_that_texted(apps, None)
+    texted = ContactPoint.objects.get(
+        pk=Conversation.objects.get(thread_key__endswith=CITIZEN).contact_point_id
+    )
+    assert (texted.sms_consent_at, texted.sms_consent_channel_id) == (T0, "sms")
+    assert ContactPoint.objects.filter(sms_consent_at__isnull=False).count() == 1
+    silent.refresh_from_db()
+    assert not silent.sms_allowed
