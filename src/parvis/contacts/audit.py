@@ -64,7 +64,8 @@ register(
     AuditAction("webhook.deleted", _("Webhook supprimé")),
 )
 
-# Citizen records (issue 14): identity, contact points, file numbers, NIR, consents, merges.
+# Citizen records (issue 14): identity, contact points and SMS consent, file numbers, NIR,
+# consents, merges and pairs declared distinct.
 _KINDS = {**dict(ContactKind.choices), **dict(FileNumberKind.choices)}
 register(
     AuditAction("citizen.created", _("Fiche usager créée")),
@@ -86,6 +87,10 @@ register(
     ),
     AuditAction("citizen.merged", _("Fiches usagers fusionnées")),
     AuditAction("citizen.unmerged", _("Fusion de fiches usagers annulée")),
+    AuditAction("citizen.marked_distinct", _("Fiches usagers déclarées distinctes")),
+    AuditAction("citizen.unmarked_distinct", _("Déclaration de fiches usagers distinctes annulée")),
+    AuditAction("citizen.sms_consent_recorded", _("Accord de l’usager pour les SMS enregistré")),
+    AuditAction("citizen.sms_consent_withdrawn", _("Accord de l’usager pour les SMS retiré")),
     AuditAction("citizen.exported", _("Fiche usager exportée (droit d’accès)")),
     AuditAction(
         "citizen.experience_linked", _("Expérience publiée jointe à sa fiche par l’usager")

@@ -24,6 +24,16 @@ urlpatterns = [
         name="citizen_merge",
     ),
     path(
+        "usagers/<int:pk>/distinctes/<int:other>/",
+        record_views.citizens_mark_distinct,
+        name="citizens_mark_distinct",
+    ),
+    path(
+        "usagers/distinctes/<int:pair>/annuler/",
+        record_views.citizens_unmark_distinct,
+        name="citizens_unmark_distinct",
+    ),
+    path(
         "usagers/fusions/<int:merge>/annuler/",
         record_views.citizen_unmerge,
         name="citizen_unmerge",
@@ -40,6 +50,16 @@ urlpatterns = [
         "usagers/<int:pk>/coordonnees/<int:point>/retirer/",
         record_views.citizen_contact_point_remove,
         name="citizen_contact_point_remove",
+    ),
+    path(
+        "usagers/<int:pk>/coordonnees/<int:point>/accord-sms/",
+        record_views.citizen_sms_consent,
+        name="citizen_sms_consent",
+    ),
+    path(
+        "usagers/<int:pk>/coordonnees/<int:point>/accord-sms/retirer/",
+        record_views.citizen_sms_consent_withdraw,
+        name="citizen_sms_consent_withdraw",
     ),
     path(
         "usagers/<int:pk>/numeros/",

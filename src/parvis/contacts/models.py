@@ -475,6 +475,42 @@ class CitizenMerge(models.Model):
         return f"{self.merged_id} → {self.survivor_id}"
 
 
+class CitizenDistinctPair(models.Model):
+    """Two records of one organisation an agent said are not the same person (« Ce ne
+    sont pas les mêmes personnes »): the duplicate proposals leave the pair out. Stored
+    as an ordered pair (``first`` has the smaller id), one row per pair; undone by
+    deleting it, and a merge of the pair deletes it (the merge keeps it to put back)."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    first = models.ForeignKey(CitizenRecord, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(CitizenRecord, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déclarée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField(_("déclarée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("paire de fiches distinctes")
+        verbose_name_plural = _("paires de fiches distinctes")
+        ordering = ["-dismissed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="contacts_one_distinct_pair"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="contacts_distinct_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
+
 class CitizenExperienceLink(models.Model):
     """A public experience the citizen chose to link to their record: the timeline shows
     its published masked text only (read from ``publication``), never the original."""
@@ -528,7 +564,8 @@ class RecordAccess(models.Model):
 
 class ContactPoint(models.Model):
     """An address parvis talks with, per organisation: found by its keyed digest, read
-    back only decrypted. An SMS opt-out (« STOP ») is recorded here."""
+    back only decrypted. A phone number's SMS consent and opt-out (« STOP ») are recorded
+    here (``sms_allowed``)."""
 
     organisation = models.ForeignKey(
         "directory.Organisation", on_delete=models.CASCADE, related_name="contact_points"
@@ -543,7 +580,35 @@ class ContactPoint(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=ContactKind.choices)
     value_digest = models.CharField(_("empreinte"), max_length=64)
     value_encrypted = models.TextField(_("valeur chiffrée"))
+    # SMS consent (issue 14: « SMS needs a number and consent »): given when the citizen
+    # texts us from this number (``sms_consent_by`` empty, channel ``sms``) or recorded
+    # by an agent; withdrawn by « STOP » (``sms_opt_out_by`` empty) or by an agent.
+    sms_consent_at = models.DateTimeField(_("accord pour les SMS le"), null=True, blank=True)
+    sms_consent_channel = models.ForeignKey(
+        "directory.Channel",
+        verbose_name=_("accord recueilli par le canal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sms_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accord enregistré par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     sms_opt_out_at = models.DateTimeField(_("opposition aux SMS le"), null=True, blank=True)
+    sms_opt_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opposition enregistrée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -558,6 +623,15 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} n° {self.pk}"
+
+    @property
+    def sms_allowed(self) -> bool:
+        """A phone number that accepted SMS and has not withdrawn (« STOP » or an agent)."""
+        return (
+            self.kind == ContactKind.PHONE
+            and self.sms_consent_at is not None
+            and self.sms_opt_out_at is None
+        )
 
 
 # --- Conversations ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Forms of the citizen record pages (search, identity, contact points, file numbers,
-consent capture, merge). The rules live in ``services.records``; a form only reads."""
+"""Forms of the citizen record pages (search, identity, contact points and their SMS
+consent, file numbers, consent capture, merge). The rules live in ``services.records``;
+a form only reads."""
 
 from __future__ import annotations
 
@@ -102,6 +103,17 @@ class NirForm(ParvisForm):
 class ContactPointForm(ParvisForm):
     kind = forms.ChoiceField(label="Type de coordonnée", choices=ContactKind.choices)
     value = forms.CharField(label="Coordonnée", max_length=500)
+
+
+class SmsConsentForm(ParvisForm):
+    """The citizen told the agent that this number may receive SMS."""
+
+    channel = forms.ModelChoiceField(
+        label="Accord donné",
+        queryset=Channel.objects.exclude(slug="sms"),
+        empty_label="Par quel canal ?",
+        error_messages={"required": "Indiquez par quel canal l’usager a donné son accord."},
+    )
 
 
 class FileNumberForm(ParvisForm):

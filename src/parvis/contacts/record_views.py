@@ -1,6 +1,7 @@
 """Citizen record pages of the espace agents (contacts › usagers): search, record with its
-timeline, identity and NIR, contact points, file numbers, consents, duplicates and
-merges, the access log and the right-of-access export.
+timeline, identity and NIR, contact points and their SMS consent, file numbers, consents,
+duplicates (merged or declared distinct) and merges, the access log and the
+right-of-access export.
 
 Reads through ``contacts.selectors`` (scoped: another organisation's record is a 404
 unless a consent shares it), writes through ``contacts.services.records`` (only the
@@ -39,6 +40,7 @@ from parvis.contacts.models import (
     CitizenFileNumber,
     CitizenMerge,
     CitizenRecord,
+    ContactKind,
     ContactPoint,
 )
 from parvis.contacts.record_forms import (
@@ -50,6 +52,7 @@ from parvis.contacts.record_forms import (
     RecordCreateForm,
     RecordIdentityForm,
     RecordSearchForm,
+    SmsConsentForm,
 )
 from parvis.contacts.services import records
 from parvis.core.breadcrumb import breadcrumb
@@ -210,6 +213,8 @@ def citizen_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merges": selectors.citizen_merges(request.user, citizen) if own else [],
         "can_audit": has_permission(request.user, Perm.VIEW_AUDIT, citizen),
         "contact_point_form": ContactPointForm(),
+        # One select per phone number, each with its own id (``SmsConsentForm``'s choices).
+        "sms_consent_channels": SmsConsentForm.base_fields["channel"].queryset,  # type: ignore[attr-defined]
         "file_number_form": FileNumberForm(),
         "now": timezone.now(),
     }
@@ -348,6 +353,51 @@ def citizen_contact_point_remove(request: HttpRequest, pk: int, point: int) -> H
     return redirect(_record_url(citizen) + "#coordonnees")
 
 
+def _own_phone_point(
+    request: HttpRequest, pk: int, point: int
+) -> tuple[CitizenRecord, ContactPoint]:
+    citizen = _own_record(request, pk)
+    return citizen, get_visible_or_404(
+        request.user, ContactPoint.objects.filter(citizen=citizen, kind=ContactKind.PHONE), pk=point
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def citizen_sms_consent(request: HttpRequest, pk: int, point: int) -> HttpResponse:
+    """Note the citizen's consent to SMS on one of their numbers (and by which channel
+    they gave it)."""
+    citizen, found = _own_phone_point(request, pk, point)
+    form = SmsConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez par quel canal l’usager a donné son accord.")
+    else:
+        try:
+            records.sms_consent_record(
+                principal=request.user, point=found, channel=form.cleaned_data["channel"]
+            )
+        except ContactError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "L’accord de l’usager pour recevoir des SMS est noté.")
+    return redirect(_record_url(citizen) + "#coordonnees")
+
+
+@never_cache
+@login_required
+@require_POST
+def citizen_sms_consent_withdraw(request: HttpRequest, pk: int, point: int) -> HttpResponse:
+    citizen, found = _own_phone_point(request, pk, point)
+    try:
+        records.sms_consent_withdraw(principal=request.user, point=found)
+    except ContactError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "L’accord pour les SMS est retiré : plus aucun SMS à ce numéro.")
+    return redirect(_record_url(citizen) + "#coordonnees")
+
+
 @never_cache
 @login_required
 @require_POST
@@ -448,15 +498,66 @@ def consent_withdraw(request: HttpRequest, pk: int, consent: int) -> HttpRespons
     return redirect(_record_url(citizen) + "#consentements")
 
 
+DUPLICATES_ANCHOR = "#doublons"
+DISTINCT_ANCHOR = "#fiches-distinctes"
+
+
 @never_cache
 @login_required
 def duplicates(request: HttpRequest) -> HttpResponse:
-    proposals = selectors.duplicate_proposals(request.user)
+    """The probable duplicates to merge or to declare distinct, and the pairs declared
+    distinct (to undo)."""
     return render(
         request,
         "contacts/backoffice/citizen_duplicates.html",
-        {"title": "Doublons probables", "breadcrumb": _list_crumb(), "proposals": proposals},
+        {
+            "title": "Doublons probables",
+            "breadcrumb": _list_crumb(),
+            "proposals": selectors.duplicate_proposals(request.user),
+            "distinct_pairs": selectors.distinct_pairs_for(request.user),
+        },
     )
+
+
+def _duplicates_url(anchor: str) -> str:
+    return reverse("contacts_backoffice:citizen_duplicates") + anchor
+
+
+@never_cache
+@login_required
+@require_POST
+def citizens_mark_distinct(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    """« Ce ne sont pas les mêmes personnes » : the proposal is dismissed."""
+    first, second = _own_record(request, pk), _own_record(request, other)
+    try:
+        records.citizens_mark_distinct(principal=request.user, first=first, second=second)
+    except ContactError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"C’est noté : les fiches n° {first.pk} et n° {second.pk} concernent deux "
+            "personnes différentes ; elles ne seront plus proposées comme doublon.",
+        )
+    return redirect(_duplicates_url(DUPLICATES_ANCHOR))
+
+
+@never_cache
+@login_required
+@require_POST
+def citizens_unmark_distinct(request: HttpRequest, pair: int) -> HttpResponse:
+    found = selectors.distinct_pair_of(request.user, pair)
+    try:
+        records.citizens_unmark_distinct(principal=request.user, pair=found)
+    except ContactError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"La déclaration est annulée : les fiches n° {found.first_id} et "
+            f"n° {found.second_id} peuvent de nouveau être proposées comme doublon.",
+        )
+    return redirect(_duplicates_url(DISTINCT_ANCHOR))
 
 
 @never_cache

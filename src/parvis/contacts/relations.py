@@ -109,6 +109,7 @@ def register_citizen_records() -> None:
     # The organisations a consent covers see it (how and when it was captured).
     register(m.CitizenConsent, **in_organisation("citizen__"), relations=[_covering_consents()])
     register(m.CitizenMerge, **in_organisation(""))
+    register(m.CitizenDistinctPair, **in_organisation(""))
     register(m.RecordAccess, **in_organisation(""))
     register(m.CitizenExperienceLink, **in_organisation("citizen__"))
     register(m.ContactSettings, organisation="organisation", local_service=None, site=None)

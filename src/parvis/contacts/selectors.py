@@ -26,6 +26,7 @@ from parvis.contacts.models import (
     OPEN_STATUSES,
     Call,
     CitizenConsent,
+    CitizenDistinctPair,
     CitizenExperienceLink,
     CitizenFileNumber,
     CitizenMerge,
@@ -383,9 +384,12 @@ def shared_categories(principal: Any, citizen: CitizenRecord) -> frozenset[str]:
 def citizen_contact_points(
     principal: Any, citizen: CitizenRecord
 ) -> list[tuple[ContactPoint, str]]:
-    """The record's contact points the principal may see, with their values decrypted."""
-    points = visible_to(principal, ContactPoint.objects.filter(citizen=citizen)).order_by(
-        "kind", "pk"
+    """The record's contact points the principal may see, with their values decrypted
+    (and who noted a phone number's SMS consent or withdrawal)."""
+    points = (
+        visible_to(principal, ContactPoint.objects.filter(citizen=citizen))
+        .select_related("sms_consent_channel", "sms_consent_by", "sms_opt_out_by")
+        .order_by("kind", "pk")
     )
     return [(p, _decrypted(p.value_encrypted)) for p in points]
 
@@ -737,6 +741,9 @@ def timeline_filter_choices(citizen: CitizenRecord) -> tuple[list[Channel], list
 # --- Duplicates, merges, access log, export -------------------------------------------------
 
 
+DUPLICATE_GROUP_MAX = 20  # records of one group compared pairwise (20 → 190 pairs)
+
+
 @dataclass(frozen=True)
 class DuplicateProposal:
     first: CitizenRecord
@@ -750,7 +757,7 @@ def duplicate_proposals(
     """Pairs of records of one organisation that look like the same person: same names
     and birth date (identity digest), same NIR, or a conversation of one coming from a
     contact point (email, phone) of the other. Only organisations the principal works in
-    (a merge is theirs to make)."""
+    (a merge is theirs to make); pairs an agent declared distinct are left out."""
     own = CitizenRecord.objects.filter(
         organisation__in=organisations_of(grants_for(principal)), merged_into=None
     )
@@ -775,9 +782,13 @@ def duplicate_proposals(
             .values_list("pk", "organisation_id", field)
         ):
             groups.setdefault((org_id, value), []).append(pk)
+        # Every pair of a group (not only its first record against the others): a pair
+        # declared distinct must not hide the other pairs of the same group.
         for ids in groups.values():
-            for other in ids[1:]:
-                add(ids[0], other, reason)
+            ids = ids[:DUPLICATE_GROUP_MAX]
+            for index, one in enumerate(ids):
+                for other in ids[index + 1 :]:
+                    add(one, other, reason)
     crossing = (
         Conversation.objects.filter(citizen__in=own, contact_point__citizen__in=own)
         .exclude(citizen=F("contact_point__citizen"))
@@ -786,13 +797,39 @@ def duplicate_proposals(
     )
     for a, b, kind in crossing:
         add(a, b, "Même courriel" if kind == ContactKind.EMAIL else "Même numéro de téléphone")
-    keys = sorted(pairs)[:limit]
+    distinct = set(
+        CitizenDistinctPair.objects.filter(first__in=own, second__in=own).values_list(
+            "first_id", "second_id"
+        )
+    )
+    keys = sorted(set(pairs) - distinct)[:limit]
     records = CitizenRecord.objects.in_bulk({pk for key in keys for pk in key})
     return [
         DuplicateProposal(records[a], records[b], tuple(sorted(pairs[(a, b)])))
         for a, b in keys
         if a in records and b in records
     ]
+
+
+def distinct_pairs_for(principal: Any, *, limit: int = 100) -> QuerySet[CitizenDistinctPair]:
+    """The pairs declared distinct the principal may undo (organisations they work in),
+    newest first."""
+    return (
+        visible_to(
+            principal,
+            CitizenDistinctPair.objects.filter(
+                organisation__in=organisations_of(grants_for(principal))
+            ),
+        )
+        .select_related("first", "second", "dismissed_by")
+        .order_by("-dismissed_at", "-pk")[:limit]
+    )
+
+
+def distinct_pair_of(principal: Any, pk: Any) -> CitizenDistinctPair:
+    return get_visible_or_404(
+        principal, CitizenDistinctPair.objects.select_related("first", "second"), pk=pk
+    )
 
 
 def citizen_merges(principal: Any, citizen: CitizenRecord) -> QuerySet[CitizenMerge]:

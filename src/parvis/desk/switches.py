@@ -4,8 +4,9 @@ by ``desk.services.desk_reply``.
 
 - ``courriel``, from any channel: an email address of the citizen is known; the reply
   leaves by email through the outbound door.
-- ``sms``, from any channel: a phone number is known and has not said « STOP »; the
-  reply leaves by SMS through the outbound door.
+- ``sms``, from any channel: a phone number is known and has accepted SMS (the citizen
+  texted us from it, or told an agent, noted on their record) without withdrawing it
+  (« STOP » or an agent); the reply leaves by SMS through the outbound door.
 - ``chat``, from a chat only: the session is live (the citizen wrote within the widget's
   resume window, ``CONTACTS_CHAT_RESUME_MAX_AGE``); the reply reaches the widget.
 - ``telephone``, from any channel: a phone number is known and the conversation is held
@@ -91,11 +92,15 @@ def phone_number_of(conversation: Conversation) -> str:
     return _decrypted(point) if point is not None else ""
 
 
-def sms_opted_out(conversation: Conversation, number: str) -> bool:
+def sms_refusal_of(conversation: Conversation, number: str) -> str:
+    """Why ``number`` may not be texted (``""`` when it may): the contact hub's one rule,
+    ``contacts.services.sms.sms_refusal`` (consent given, not withdrawn)."""
     from parvis.contacts.connectors.moves import find_contact_point
+    from parvis.contacts.services.sms import sms_refusal
 
-    point = find_contact_point(organisation_id=conversation.organisation_id, number=number)
-    return point is not None and point.sms_opt_out_at is not None
+    return sms_refusal(
+        find_contact_point(organisation_id=conversation.organisation_id, number=number)
+    )
 
 
 def chat_session_live(conversation: Conversation, *, now: dt.datetime | None = None) -> bool:
@@ -120,9 +125,7 @@ def _sms_possible(conversation: Conversation) -> str:
     number = phone_number_of(conversation)
     if not number:
         return "Aucun numéro de téléphone de l’usager n’est connu."
-    if sms_opted_out(conversation, number):
-        return "L’usager a demandé à ne plus recevoir de SMS (« STOP »)."
-    return ""
+    return sms_refusal_of(conversation, number)
 
 
 def _chat_possible(conversation: Conversation) -> str:

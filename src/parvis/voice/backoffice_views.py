@@ -598,15 +598,9 @@ def _template_form(
     request: HttpRequest, *, owners: selectors.TemplateOwners, template: Any
 ) -> HttpResponse:
     if template is not None:
-        initial: dict[str, Any] = {
-            "organisation": template.organisation_id,
-            "local_service": template.local_service_id,
-            "title": template.title,
-            "body": template.body,
-            "is_active": template.is_active,
-        }
+        initial: dict[str, Any] = TemplateForm.initial_of(template)
     else:  # the only place one may file a template is chosen already
-        initial = {"is_active": True}
+        initial = {"is_active": True, "must_personalise": "oui"}
         if owners.organisations.count() == 1:
             initial["organisation"] = owners.organisations.get().pk
         if not owners.organisation_wide and owners.local_services.count() == 1:
@@ -616,7 +610,7 @@ def _template_form(
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            data = form.cleaned_data
+            data = form.template_values()
             try:
                 services.answer_template_save(actor=_user(request), template=template, **data)
             except VoiceError as error:

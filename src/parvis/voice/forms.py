@@ -16,7 +16,7 @@ from parvis.core.charter import CharterReason
 from parvis.core.forms import HoneypotMixin, ParvisForm, SearchForm, checked_by
 from parvis.directory.models import Channel, JourneyStage, LocalService, Organisation, Site
 from parvis.voice.analysis import LABEL_PLACEHOLDERS
-from parvis.voice.models import AnswerTemplate, Tone
+from parvis.voice.models import TEMPLATE_LIMIT_BOUNDS, AnswerTemplate, Tone
 from parvis.voice.services import TEXT_MAX, TITLE_MAX, validate_happened_on
 
 PERSONAL_DATA_REMINDER = (
@@ -334,6 +334,29 @@ class AnswerForm(ParvisForm):
             cast(forms.ModelChoiceField, self.fields["template"]).queryset = templates
 
 
+# The form's limit fields → ``AnswerTemplate.channel_limits`` (channel, limit).
+TEMPLATE_LIMIT_FIELDS = {
+    "sms_max_segments": ("sms", "max_segments"),
+    "sms_max_characters": ("sms", "max_characters"),
+    "courriel_max_characters": ("courriel", "max_characters"),
+    "chat_max_characters": ("chat", "max_characters"),
+}
+
+
+def _limit_bounds(key: str, unit: str) -> dict[str, Any]:
+    low, high = TEMPLATE_LIMIT_BOUNDS[key]
+    return {
+        "min_value": low,
+        "max_value": high,
+        "error_messages": {
+            "invalid": "Indiquez un nombre entier, ou laissez vide.",
+            "min_value": f"Indiquez au moins {low} {unit}, ou laissez vide pour ne pas limiter.",
+            "max_value": f"{high} {unit}s au plus.",
+        },
+        "widget": forms.NumberInput(attrs={"min": low, "max": high}),
+    }
+
+
 class TemplateForm(ParvisForm):
     """A template of an organisation, or of one of its local services. The choices are
     where the person may file one (``selectors.template_owners_for``); the service checks
@@ -362,6 +385,45 @@ class TemplateForm(ParvisForm):
         initial=True,
         help_text="Décochez pour retirer le modèle des choix sans le supprimer.",
     )
+    # A radio pair rather than a checkbox: a form sent without it keeps the safe rule
+    # (to personalise), where an unticked box would mean « send as it is ».
+    must_personalise = forms.TypedChoiceField(
+        label="Doit être personnalisé avant envoi",
+        choices=[
+            ("oui", "Oui : l’agent complète chaque passage « [À COMPLÉTER : …] » avant d’envoyer"),
+            ("non", "Non : il peut partir tel quel depuis le poste de travail"),
+        ],
+        coerce=lambda value: value == "oui",
+        empty_value=True,  # type: ignore[arg-type]  # returned as is (the stubs say str)
+        required=False,
+        initial="oui",
+        widget=forms.RadioSelect,
+        help_text="Une réponse publique est toujours personnalisée : seuls les modèles à "
+        "personnaliser y sont proposés.",
+    )
+    sms_max_segments = forms.IntegerField(
+        label="SMS : nombre de segments au plus (facultatif)",
+        required=False,
+        **_limit_bounds("max_segments", "segment"),
+        help_text="Par exemple 2 : « SMS : 2 segments au plus ». Un segment compte 160 "
+        "caractères, 70 seulement avec un emoji ou certains caractères accentués.",
+    )
+    sms_max_characters = forms.IntegerField(
+        label="SMS : nombre de caractères au plus (facultatif)",
+        required=False,
+        **_limit_bounds("max_characters", "caractère"),
+    )
+    courriel_max_characters = forms.IntegerField(
+        label="Courriel : nombre de caractères au plus (facultatif)",
+        required=False,
+        **_limit_bounds("max_characters", "caractère"),
+    )
+    chat_max_characters = forms.IntegerField(
+        label="Chat : nombre de caractères au plus (facultatif)",
+        required=False,
+        **_limit_bounds("max_characters", "caractère"),
+        help_text="Laissez vide pour ne pas limiter les réponses faites de ce modèle.",
+    )
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -377,6 +439,33 @@ class TemplateForm(ParvisForm):
                 "Vos modèles sont proposés pour les expériences de ce service."
             )
             local_service.error_messages["required"] = "Choisissez votre service local."
+
+    @staticmethod
+    def initial_of(template: AnswerTemplate) -> dict[str, Any]:
+        """The form's values for an existing template."""
+        limits = template.channel_limits or {}
+        return {
+            "organisation": template.organisation_id,
+            "local_service": template.local_service_id,
+            "title": template.title,
+            "body": template.body,
+            "is_active": template.is_active,
+            "must_personalise": "oui" if template.must_personalise else "non",
+            **{
+                name: limits.get(channel, {}).get(key)
+                for name, (channel, key) in TEMPLATE_LIMIT_FIELDS.items()
+            },
+        }
+
+    def template_values(self) -> dict[str, Any]:
+        """The cleaned data as ``services.answer_template_save`` takes it."""
+        data = dict(self.cleaned_data)
+        limits: dict[str, dict[str, int]] = {}
+        for name, (channel, key) in TEMPLATE_LIMIT_FIELDS.items():
+            value = data.pop(name, None)
+            if value is not None:
+                limits.setdefault(channel, {})[key] = value
+        return {**data, "channel_limits": limits}
 
 
 class AssistedPlaceForm(ParvisForm):

@@ -413,6 +413,11 @@ TEMPLATE_LIMIT_KEYS = {
     "courriel": frozenset({"max_characters"}),
     "chat": frozenset({"max_characters"}),
 }
+# The bounds of each limit: 10 segments is as long as operators deliver an SMS reliably;
+# 5,000 characters is the desk's longest reply (``desk.services.MAX_REPLY_CHARACTERS``).
+TEMPLATE_LIMIT_BOUNDS = {"max_segments": (1, 10), "max_characters": (1, 5000)}
+TEMPLATE_CHANNEL_LABELS = {"sms": "SMS", "courriel": "Courriel", "chat": "Chat"}
+TEMPLATE_LIMIT_LABELS = {"max_segments": "segments", "max_characters": "caractères"}
 
 
 def template_limits_error(limits: object) -> str:
@@ -422,12 +427,17 @@ def template_limits_error(limits: object) -> str:
     for channel, values in limits.items():
         allowed = TEMPLATE_LIMIT_KEYS.get(channel)
         if allowed is None or not isinstance(values, dict):
-            return f"Canal sans limite possible : {channel}."
+            return f"Aucune limite n’est possible pour le canal « {channel} »."
+        label = TEMPLATE_CHANNEL_LABELS[channel]
         for key, value in values.items():
             if key not in allowed:
-                return f"Limite inconnue pour le canal {channel} : {key}."
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                return f"La limite {key} du canal {channel} doit être un entier positif."
+                return f"{label} : limite inconnue « {key} »."
+            low, high = TEMPLATE_LIMIT_BOUNDS[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                return (
+                    f"{label} : le nombre de {TEMPLATE_LIMIT_LABELS[key]} au plus doit être "
+                    f"un nombre entier de {low} à {high}."
+                )
     return ""
 
 
@@ -470,6 +480,17 @@ class AnswerTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def limit_labels(self) -> list[str]:
+        """The limits in French: « SMS : 2 segments au plus »."""
+        labels = []
+        for channel, limits in (self.channel_limits or {}).items():
+            for key, value in limits.items():
+                if channel in TEMPLATE_CHANNEL_LABELS and key in TEMPLATE_LIMIT_LABELS:
+                    unit = TEMPLATE_LIMIT_LABELS[key]
+                    unit = unit.removesuffix("s") if value == 1 else unit
+                    labels.append(f"{TEMPLATE_CHANNEL_LABELS[channel]} : {value} {unit} au plus")
+        return labels
 
     def clean(self) -> None:
         errors = {}

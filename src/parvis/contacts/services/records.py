@@ -1,5 +1,6 @@
-"""Writes of the citizen record (issue 14): identity, contact points, file numbers, the
-NIR, consents to share with other organisations, merges and the access log.
+"""Writes of the citizen record (issue 14): identity, contact points and their SMS
+consent, file numbers, the NIR, consents to share with other organisations, merges,
+pairs declared distinct and the access log.
 
 A record is edited only by a principal working in its organisation (a consent lets
 other organisations read, never write); the one exception is the citizen themself, who
@@ -39,6 +40,7 @@ from parvis.contacts.models import (
     CATEGORY_FIELDS,
     AccessibilityNeed,
     CitizenConsent,
+    CitizenDistinctPair,
     CitizenExperienceLink,
     CitizenFileNumber,
     CitizenMerge,
@@ -313,6 +315,75 @@ def citizen_contact_point_remove(*, principal: Any, point: ContactPoint) -> None
     )
 
 
+def _phone_point_of_own_record(principal: Any, point: ContactPoint) -> CitizenRecord:
+    citizen = point.citizen
+    if citizen is None:
+        raise ContactError("not_found", "Coordonnée introuvable.", status=404)
+    _require_own(principal, citizen)
+    if point.kind != ContactKind.PHONE:
+        raise ContactError(
+            "not_a_phone", "Seul un numéro de téléphone peut recevoir des SMS.", "point"
+        )
+    return citizen
+
+
+@transaction.atomic
+def sms_consent_record(
+    *, principal: Any, point: ContactPoint, channel: Channel | str, now: dt.datetime | None = None
+) -> ContactPoint:
+    """The citizen told an agent (through ``channel``: at the counter, on the phone…)
+    that this number may receive SMS. A fresh, explicit consent: it also lifts an
+    earlier « STOP » or withdrawal, which is why it is audited with the channel."""
+    citizen = _phone_point_of_own_record(principal, point)
+    if isinstance(channel, str):
+        channel = Channel.objects.get(slug=channel)
+    point.sms_consent_at = now or timezone.now()
+    point.sms_consent_channel = channel
+    point.sms_consent_by = principal if getattr(principal, "is_authenticated", False) else None
+    lifted = point.sms_opt_out_at is not None
+    point.sms_opt_out_at = None
+    point.sms_opt_out_by = None
+    point.save(
+        update_fields=[
+            "sms_consent_at",
+            "sms_consent_channel",
+            "sms_consent_by",
+            "sms_opt_out_at",
+            "sms_opt_out_by",
+        ]
+    )
+    audit_record(
+        actor=principal,
+        action="citizen.sms_consent_recorded",
+        target=citizen,
+        data={"point_id": point.pk, "channel": channel.slug, "opt_out_lifted": lifted},
+        organisation=citizen.organisation,
+    )
+    return point
+
+
+@transaction.atomic
+def sms_consent_withdraw(
+    *, principal: Any, point: ContactPoint, now: dt.datetime | None = None
+) -> ContactPoint:
+    """The citizen told an agent they want no more SMS on this number: recorded like a
+    « STOP » (``sms_opt_out_at``), with the agent who noted it."""
+    citizen = _phone_point_of_own_record(principal, point)
+    if point.sms_opt_out_at is not None:
+        return point
+    point.sms_opt_out_at = now or timezone.now()
+    point.sms_opt_out_by = principal if getattr(principal, "is_authenticated", False) else None
+    point.save(update_fields=["sms_opt_out_at", "sms_opt_out_by"])
+    audit_record(
+        actor=principal,
+        action="citizen.sms_consent_withdrawn",
+        target=citizen,
+        data={"point_id": point.pk},
+        organisation=citizen.organisation,
+    )
+    return point
+
+
 @transaction.atomic
 def citizen_file_number_add(
     *, principal: Any, citizen: CitizenRecord, kind: str, value: str
@@ -497,6 +568,15 @@ def citizens_merge(
     survivor.save()
     merged.merged_into = survivor
     merged.save(update_fields=["merged_into"])
+    # The agent merges two records once declared distinct: that declaration no longer
+    # holds; it is kept in ``moved`` so that undoing the merge puts it back.
+    pair = _distinct_pair_of(survivor, merged).first()
+    if pair is not None:
+        moved["distinct_pair"] = {
+            "dismissed_by": pair.dismissed_by_id,
+            "dismissed_at": pair.dismissed_at.isoformat(),
+        }
+        pair.delete()
     merge = CitizenMerge.objects.create(
         organisation=survivor.organisation,
         survivor=survivor,
@@ -547,6 +627,17 @@ def citizens_unmerge(*, principal: Any, merge: CitizenMerge) -> CitizenRecord:
     survivor.save()
     merged.merged_into = None
     merged.save(update_fields=["merged_into"])
+    if distinct := moved.get("distinct_pair"):
+        first, second = sorted((survivor, merged), key=lambda record: record.pk)
+        CitizenDistinctPair.objects.get_or_create(
+            first=first,
+            second=second,
+            defaults={
+                "organisation_id": survivor.organisation_id,
+                "dismissed_by_id": distinct["dismissed_by"],
+                "dismissed_at": dt.datetime.fromisoformat(distinct["dismissed_at"]),
+            },
+        )
     merge.undone_at = timezone.now()
     merge.undone_by = principal if getattr(principal, "is_authenticated", False) else None
     merge.save(update_fields=["undone_at", "undone_by"])
@@ -558,6 +649,62 @@ def citizens_unmerge(*, principal: Any, merge: CitizenMerge) -> CitizenRecord:
         organisation=survivor.organisation,
     )
     return merged
+
+
+# --- Pairs declared distinct -------------------------------------------------------------
+
+
+def _distinct_pair_of(a: CitizenRecord, b: CitizenRecord) -> Any:
+    first, second = sorted((a.pk, b.pk))
+    return CitizenDistinctPair.objects.filter(first_id=first, second_id=second)
+
+
+@transaction.atomic
+def citizens_mark_distinct(
+    *, principal: Any, first: CitizenRecord, second: CitizenRecord
+) -> CitizenDistinctPair:
+    """« Ce ne sont pas les mêmes personnes » : the agent dismisses a duplicate proposal,
+    so that the pair is no longer proposed. Same rule as a merge (two records of one
+    organisation the principal works in); declaring a pair twice changes nothing."""
+    _require_own(principal, first)
+    if first.pk == second.pk or first.organisation_id != second.organisation_id:
+        raise ContactError(
+            "distinct_not_allowed", "Seules deux fiches d’un même organisme se comparent."
+        )
+    low, high = sorted((first, second), key=lambda record: record.pk)
+    pair, created = CitizenDistinctPair.objects.get_or_create(
+        first=low,
+        second=high,
+        defaults={
+            "organisation_id": low.organisation_id,
+            "dismissed_by": principal if getattr(principal, "is_authenticated", False) else None,
+        },
+    )
+    if created:
+        audit_record(
+            actor=principal,
+            action="citizen.marked_distinct",
+            target=low,
+            data={"other_id": high.pk, "pair_id": pair.pk},
+            organisation=low.organisation,
+        )
+    return pair
+
+
+@transaction.atomic
+def citizens_unmark_distinct(*, principal: Any, pair: CitizenDistinctPair) -> None:
+    """Undo the declaration: the pair may be proposed again."""
+    first = pair.first
+    _require_own(principal, first)
+    other_id, pair_id = pair.second_id, pair.pk
+    pair.delete()
+    audit_record(
+        actor=principal,
+        action="citizen.unmarked_distinct",
+        target=first,
+        data={"other_id": other_id, "pair_id": pair_id},
+        organisation=first.organisation,
+    )
 
 
 # --- Linked experiences ---------------------------------------------------------------------

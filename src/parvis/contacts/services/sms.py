@@ -5,7 +5,9 @@ Threading is on the pair (organisation's number, sender): ``thread_key`` is
 conversation is resolved or closed, a text received within ``CONTACTS_SMS_REOPEN_DAYS``
 of its resolution reopens it, a later one opens a new conversation (linked to the old).
 « STOP » (or « STOP SMS »), alone, records an opt-out on the contact point and is no
-message of any conversation; nothing is sent to an opted-out number afterwards. A reply
+message of any conversation; nothing is sent to an opted-out number afterwards. Any other
+text is the citizen's consent to our SMS on that number (``ContactPoint.sms_consent_at``,
+unless they said « STOP » before). A reply
 to the post-contact questions (« 5 2 oui », ``services.surveys.survey_sms_reply``) is
 stored as answers and is no message either.
 Replies leave through ``parvis.messaging`` (its SMS provider and delivery log), never from
@@ -29,7 +31,14 @@ from django.utils import timezone
 from parvis.contacts.connectors import moves
 from parvis.contacts.errors import ContactError
 from parvis.contacts.inbound import InboundMessage
-from parvis.contacts.models import Conversation, Direction, InboundEndpoint, InboundRow, Message
+from parvis.contacts.models import (
+    ContactPoint,
+    Conversation,
+    Direction,
+    InboundEndpoint,
+    InboundRow,
+    Message,
+)
 from parvis.contacts.services.conversations import message_receive
 from parvis.contacts.sms import normalise, segments
 from parvis.core.crypto import decrypt_text, encrypt_text
@@ -72,6 +81,38 @@ def _attach_contact_point(message: Message, point_id: int) -> None:
         )
 
 
+SMS_NO_CONSENT = (
+    "Le numéro n’a pas accepté les SMS : l’usager n’a jamais écrit par SMS depuis ce "
+    "numéro et aucun accord n’est noté sur sa fiche."
+)
+SMS_STOPPED = "L’usager a demandé à ne plus recevoir de SMS (« STOP »)."
+SMS_WITHDRAWN = "L’usager a retiré son accord pour les SMS (noté sur sa fiche)."
+
+
+def sms_refusal(point: ContactPoint | None) -> str:
+    """The one rule of who may be texted (desk replies and switches, post-contact
+    questions): ``""`` when the number accepted SMS and has not withdrawn, else the
+    French reason. A number parvis does not know has accepted nothing."""
+    if point is not None and point.sms_opt_out_at is not None:
+        return SMS_STOPPED if point.sms_opt_out_by_id is None else SMS_WITHDRAWN
+    if point is None or not point.sms_allowed:
+        return SMS_NO_CONSENT
+    return ""
+
+
+def _consent_from_text(point: ContactPoint, received_at: dt.datetime) -> None:
+    """A citizen who texts us accepts our SMS on that number (implicit consent, the
+    channel ``sms``, no agent). Never over a « STOP »: only a consent the citizen gives
+    an agent lifts it (``records.sms_consent_record``)."""
+    if point.sms_consent_at is not None or point.sms_opt_out_at is not None:
+        return
+    point.sms_consent_at = received_at
+    point.sms_consent_channel_id = SMS
+    point.sms_consent_by = None
+    point.save(update_fields=["sms_consent_at", "sms_consent_channel", "sms_consent_by"])
+    logger.info("sms_consent_from_text", organisation_id=point.organisation_id, point_id=point.pk)
+
+
 # Nested in the processing transaction without a savepoint (see ``message_receive``).
 @transaction.atomic(savepoint=False)
 def sms_receive(
@@ -95,6 +136,7 @@ def sms_receive(
             point.save(update_fields=["sms_opt_out_at"])
         logger.info("sms_opt_out_recorded", organisation_id=organisation_id, point_id=point.pk)
         return None
+    _consent_from_text(point, received_at)
     # After the contact (issue 14, part 5): « 5 2 oui » answering the post-contact
     # questions sent to this number is stored as answers, no message of any conversation.
     from parvis.contacts.services.surveys import survey_sms_reply
@@ -193,7 +235,8 @@ def sms_send(*, conversation: Conversation, author: Any, text: str, to: str = ""
     """An agent's SMS reply: stored as an outbound message of ``conversation`` and handed
     to the outbox of ``parvis.messaging`` (sent by a worker after commit, once, under the
     message's idempotency key). Its typography is normalised first, so that what is
-    stored is what is sent and counted. Refused to an opted-out number. ``to``: a number
+    stored is what is sent and counted. Refused to a number without SMS consent or that
+    withdrew it (``sms_refusal``). ``to``: a number
     of the citizen when the desk switches a conversation of another channel to SMS."""
     if conversation.channel_id != SMS and not to:
         raise ContactError("not_sms", "Cette conversation n’est pas une conversation SMS.")
@@ -202,10 +245,12 @@ def sms_send(*, conversation: Conversation, author: Any, text: str, to: str = ""
         raise ContactError("empty_message", "Le message est vide.", "text")
     number = to or recipient_of(conversation)
     point = moves.find_contact_point(organisation_id=conversation.organisation_id, number=number)
-    if point is not None and point.sms_opt_out_at is not None:
+    refusal = sms_refusal(point)
+    if refusal:
+        opted_out = point is not None and point.sms_opt_out_at is not None
         raise ContactError(
-            "sms_opted_out",
-            "Cet usager a demandé à ne plus recevoir de SMS (« STOP ») : envoi refusé.",
+            "sms_opted_out" if opted_out else "sms_no_consent",
+            f"{refusal} Envoi refusé.",
             status=409,
         )
     now = timezone.now()

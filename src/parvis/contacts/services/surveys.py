@@ -14,8 +14,11 @@ and only through a channel that can reach them:
 - phone: an SMS to the caller's mobile number; counter: an SMS, else an email, to what
   the citizen's record holds.
 
-SMS and email leave through ``parvis.messaging`` (its SMS provider and its log); a number
-that said « STOP » is never texted.
+SMS and email leave through ``parvis.messaging`` (its SMS provider and its log). An SMS
+goes only to a number that accepted SMS and did not withdraw (the desk's rule,
+``services.sms.sms_refusal``): a citizen who texted us, or whose consent an agent noted
+on the record. A caller who never texted and gave no consent is not asked by SMS (nor
+by email: a call gives no address), whatever the sample says.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from parvis.contacts.models import (
     SurveyInvitation,
     SurveyStatus,
 )
+from parvis.contacts.services.sms import sms_refusal
 from parvis.contacts.sms import normalise
 from parvis.core.crypto import decrypt_text
 from parvis.core.http import absolute_url
@@ -81,7 +85,8 @@ def _mobile(number: str) -> bool:
 
 
 def _sms_target(point: ContactPoint | None) -> Target | None:
-    if point is None or point.kind != ContactKind.PHONE or point.sms_opt_out_at is not None:
+    # The desk's rule (``sms_refusal``): a number that accepted SMS and did not withdraw.
+    if point is None or point.kind != ContactKind.PHONE or sms_refusal(point):
         return None
     number = decrypt_text(point.value_encrypted)
     return Target(SurveyChannel.SMS, number, point) if _mobile(number) else None
@@ -105,7 +110,7 @@ def _record_points(conversation: Conversation) -> list[ContactPoint]:
 
 def target_of(conversation: Conversation) -> Target | None:
     """How this conversation's citizen can be asked, per its channel; ``None`` when they
-    cannot (no number or address, a landline, an SMS opt-out)."""
+    cannot (no number or address, a landline, no SMS consent or an opt-out)."""
     point = conversation.contact_point
     slug = conversation.channel_id
     if slug == "chat":

@@ -65,6 +65,23 @@ def _merge(w, k):  # type: ignore[no-untyped-def]
     return {"merge": merge.pk}
 
 
+def _two_records(w, k):  # type: ignore[no-untyped-def]
+    from parvis.contacts.tests.factories import CitizenRecordFactory
+
+    first, other = CitizenRecordFactory.create_batch(2, organisation=w[k].org)
+    return {"pk": first.pk, "other": other.pk}
+
+
+def _distinct_pair(w, k):  # type: ignore[no-untyped-def]
+    from parvis.contacts.models import CitizenDistinctPair
+
+    ids = _two_records(w, k)
+    pair = CitizenDistinctPair.objects.create(
+        organisation=w[k].org, first_id=ids["pk"], second_id=ids["other"]
+    )
+    return {"pair": pair.pk}
+
+
 def _record_child(kind):  # type: ignore[no-untyped-def]
     def build(w, k):  # type: ignore[no-untyped-def]
         from parvis.contacts.models import CitizenFileNumber, ContactPoint
@@ -153,6 +170,16 @@ HTML_ROUTES |= {
         kwargs=lambda w, k: {"pk": _record(w, k)["pk"], "merged": _record(w, k)["pk"]},
     ),
     "contacts_backoffice:citizen_unmerge": Route("login", kwargs=_merge, **POST_ONLY),
+    "contacts_backoffice:citizens_mark_distinct": Route("login", kwargs=_two_records, **POST_ONLY),
+    "contacts_backoffice:citizens_unmark_distinct": Route(
+        "login", kwargs=_distinct_pair, **POST_ONLY
+    ),
+    "contacts_backoffice:citizen_sms_consent": Route(
+        "login", kwargs=_record_child("point"), **POST_ONLY
+    ),
+    "contacts_backoffice:citizen_sms_consent_withdraw": Route(
+        "login", kwargs=_record_child("point"), **POST_ONLY
+    ),
     "contacts_backoffice:citizen_detail": Route("scoped", kwargs=_record, relations=(CONSENT,)),
     "contacts_backoffice:citizen_timeline": Route("scoped", kwargs=_record, relations=(CONSENT,)),
     "contacts_backoffice:citizen_edit": Route("scoped", kwargs=_record),

@@ -23,8 +23,16 @@ from parvis.contacts.tests.factories import (  # noqa: F401 - re-exported for th
 )
 
 
-def contact_point(organisation, kind: str, value: str, *, citizen=None) -> ContactPoint:  # type: ignore[no-untyped-def]
+def contact_point(  # type: ignore[no-untyped-def]
+    organisation, kind: str, value: str, *, citizen=None, sms_consent: bool = False
+) -> ContactPoint:
+    """``sms_consent``: the number accepted SMS (the citizen texted from it)."""
     point = contact_point_find_or_create(organisation_id=organisation.pk, kind=kind, value=value)
+    if sms_consent:
+        ContactPoint.objects.filter(pk=point.pk).update(
+            sms_consent_at=timezone.now(), sms_consent_channel=channel("sms")
+        )
+        point.refresh_from_db()
     if citizen is not None:
         ContactPoint.objects.filter(pk=point.pk).update(citizen=citizen)
         point.citizen = citizen

@@ -210,6 +210,70 @@ def test_duplicates_are_proposed_merged_and_unmerged_from_the_pages(world):
     assert twin.merged_into is None
 
 
+def test_a_proposal_is_dismissed_and_the_dismissal_undone_from_the_duplicates_page(world):
+    from parvis.contacts.models import CitizenDistinctPair
+
+    twin = CitizenRecordFactory(
+        organisation=world["org"],
+        first_name="Léa",
+        last_name="Martin",
+        birth_date=dt.date(1990, 1, 2),
+    )
+    client = _client(world["agent"])
+    duplicates = reverse("contacts_backoffice:citizen_duplicates")
+    page = client.get(duplicates).content.decode()
+    assert "Ce ne sont pas les mêmes personnes" in page and 'id="doublons"' in page
+    url = reverse("contacts_backoffice:citizens_mark_distinct", args=[world["citizen"].pk, twin.pk])
+    assert client.get(url).status_code == 405  # a POST only
+    assert _client(world["outsider"]).post(url).status_code == 404
+    csrf = Client(enforce_csrf_checks=True)
+    csrf.force_login(world["agent"])
+    assert csrf.post(url).status_code == 403  # CSRF token required
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == duplicates + "#doublons"
+    body = response.content.decode()
+    assert "elles ne seront plus proposées comme doublon" in body
+    assert "1 proposition" not in body and "Aucun doublon probable." in body
+    pair = CitizenDistinctPair.objects.get()
+    assert "Fiches déclarées distinctes" in body
+    undo = reverse("contacts_backoffice:citizens_unmark_distinct", args=[pair.pk])
+    assert _client(world["outsider"]).post(undo).status_code == 404
+    response = client.post(undo, follow=True)
+    assert response.redirect_chain[-1][0] == duplicates + "#fiches-distinctes"
+    assert "La déclaration est annulée" in response.content.decode()
+    assert "1 proposition" in response.content.decode()
+    assert not CitizenDistinctPair.objects.exists()
+
+
+def test_the_agent_notes_and_withdraws_sms_consent_on_a_number_of_the_record(world):
+    channel("telephone")
+    citizen = world["citizen"]
+    point = records.citizen_contact_point_add(
+        principal=world["agent"], citizen=citizen, kind="phone", value="06 12 34 56 78"
+    )
+    client = _client(world["agent"])
+    page = client.get(_detail(citizen)).content.decode()
+    assert "N’a pas accepté les SMS." in page
+    consent = reverse("contacts_backoffice:citizen_sms_consent", args=[citizen.pk, point.pk])
+    refused = client.post(consent, {}, follow=True)
+    assert "Indiquez par quel canal" in refused.content.decode()
+    assert _client(world["outsider"]).post(consent, {"channel": "telephone"}).status_code == 404
+    response = client.post(consent, {"channel": "telephone"}, follow=True)
+    assert response.redirect_chain[-1][0] == _detail(citizen) + "#coordonnees"
+    body = response.content.decode()
+    assert "L’accord de l’usager pour recevoir des SMS est noté." in body
+    assert "Accepte les SMS depuis le" in body and world["agent"].get_full_name() in body
+    point.refresh_from_db()
+    assert point.sms_allowed and point.sms_consent_channel_id == "telephone"
+    withdraw = reverse(
+        "contacts_backoffice:citizen_sms_consent_withdraw", args=[citizen.pk, point.pk]
+    )
+    body = client.post(withdraw, follow=True).content.decode()
+    assert "plus aucun SMS à ce numéro" in body and "SMS refusés depuis le" in body
+    point.refresh_from_db()
+    assert not point.sms_allowed and point.sms_opt_out_by == world["agent"]
+
+
 def test_a_visit_recorded_from_the_record_page_joins_the_record(world):
     from parvis.contacts.models import Conversation
     from parvis.directory.tests.factories import MotifFactory

@@ -247,6 +247,57 @@ def test_merge_and_unmerge_are_audited_and_put_everything_back(caf):
         records.citizens_unmerge(principal=agent, merge=merge)
 
 
+def test_a_pair_declared_distinct_is_no_longer_proposed_until_undone(caf):
+    org, _site, agent, _admin = caf
+    first, second = _citizen(org), _citizen(org, display_name="L. Martin")
+    third = _citizen(org, display_name="Léa M.")
+    assert len(selectors.duplicate_proposals(agent)) == 3
+    # Declared from either end, stored once as the ordered pair, audited with ids only.
+    pair = records.citizens_mark_distinct(principal=agent, first=second, second=first)
+    again = records.citizens_mark_distinct(principal=agent, first=first, second=second)
+    assert pair == again
+    assert (pair.first, pair.second, pair.organisation, pair.dismissed_by) == (
+        first,
+        second,
+        org,
+        agent,
+    )
+    event = AuditEvent.objects.get(action="citizen.marked_distinct")
+    assert event.data == {"other_id": second.pk, "pair_id": pair.pk}
+    assert [(p.first, p.second) for p in selectors.duplicate_proposals(agent)] == [
+        (first, third),
+        (second, third),
+    ]
+    # Scoped like the merges: another organisation's agent neither sees nor declares.
+    stranger = MembershipFactory(organisation=OrganisationFactory(), role=Role.AGENT).user
+    assert not visible_to(stranger, type(pair).objects.all()).exists()
+    assert list(selectors.distinct_pairs_for(agent)) == [pair]
+    with pytest.raises(ContactError):
+        records.citizens_mark_distinct(principal=stranger, first=first, second=third)
+    with pytest.raises(ContactError):
+        records.citizens_mark_distinct(
+            principal=agent, first=first, second=_citizen(OrganisationFactory())
+        )
+    records.citizens_unmark_distinct(principal=agent, pair=pair)
+    assert len(selectors.duplicate_proposals(agent)) == 3
+    assert AuditEvent.objects.filter(action="citizen.unmarked_distinct").count() == 1
+
+
+def test_merging_a_pair_declared_distinct_removes_the_declaration_and_unmerging_restores_it(
+    caf,
+):
+    org, _site, agent, _admin = caf
+    first, second = _citizen(org), _citizen(org)
+    pair = records.citizens_mark_distinct(principal=agent, first=first, second=second)
+    merge = records.citizens_merge(principal=agent, survivor=second, merged=first)
+    assert not type(pair).objects.exists()
+    records.citizens_unmerge(principal=agent, merge=merge)
+    restored = type(pair).objects.get()
+    assert (restored.first, restored.second, restored.dismissed_by) == (first, second, agent)
+    assert restored.dismissed_at == pair.dismissed_at
+    assert selectors.duplicate_proposals(agent) == []
+
+
 def test_merge_refuses_another_organisations_records(caf):
     org, _site, agent, _admin = caf
     with pytest.raises(ContactError):

@@ -132,6 +132,38 @@ def test_stop_records_an_opt_out_is_no_message_and_refuses_later_sends(endpoint)
     assert not Delivery.objects.exists()
 
 
+def test_texting_us_is_consent_to_our_sms_but_never_over_a_stop(endpoint):  # type: ignore[no-untyped-def]
+    deliver(endpoint, sms("Bonjour", ident="m1"))
+    deliver(endpoint, sms("Encore moi", ident="m2", at=T0 + dt.timedelta(minutes=3)))
+    point = ContactPoint.objects.get()
+    assert point.sms_allowed
+    assert (point.sms_consent_at, point.sms_consent_channel_id, point.sms_consent_by) == (
+        T0,
+        "sms",
+        None,
+    )
+    deliver(endpoint, sms("STOP", ident="m3", at=T0 + dt.timedelta(minutes=5)))
+    deliver(endpoint, sms("Finalement ?", ident="m4", at=T0 + dt.timedelta(minutes=9)))
+    point.refresh_from_db()
+    assert not point.sms_allowed and point.sms_opt_out_at == T0 + dt.timedelta(minutes=5)
+    with pytest.raises(ContactError) as refused:
+        sms_send(conversation=Conversation.objects.get(), author=None, text="Bonjour")
+    assert refused.value.code == "sms_opted_out"
+
+
+def test_a_number_that_never_texted_is_not_texted(endpoint):  # type: ignore[no-untyped-def]
+    from parvis.contacts.tests.factories import ConversationFactory
+    from parvis.contacts.tests.survey_factories import contact_point
+
+    conversation = ConversationFactory(organisation=endpoint.organisation)
+    contact_point(endpoint.organisation, "phone", CITIZEN)
+    with pytest.raises(ContactError) as refused:
+        sms_send(conversation=conversation, author=None, text="Bonjour", to=CITIZEN)
+    assert refused.value.code == "sms_no_consent"
+    assert "n’a pas accepté les SMS" in refused.value.message
+    assert not Message.objects.exists()
+
+
 def test_a_stop_before_any_conversation_opens_none(endpoint):  # type: ignore[no-untyped-def]
     deliver(endpoint, sms("STOP", ident="m1"))
     assert not Conversation.objects.exists()
@@ -270,3 +302,30 @@ def test_a_number_the_gateway_refuses_is_given_up(endpoint, django_capture_on_co
         DeliveryStatus.DEAD_LETTER,
         "SimulatedRefusal",
     )
+
+
+def test_migration_0006_gives_consent_to_the_numbers_that_had_texted(endpoint):  # type: ignore[no-untyped-def]
+    """Before SMS consent existed: a number that texted us accepted SMS (its first text),
+    one that said « STOP » did not, one that never texted did not."""
+    import importlib
+
+    from django.apps import apps
+
+    from parvis.contacts.tests.survey_factories import contact_point
+
+    migration = importlib.import_module(
+        "parvis.contacts.migrations.0006_distinct_pairs_and_sms_consent"
+    )
+    deliver(endpoint, sms("Bonjour", ident="m1"))
+    deliver(endpoint, sms("Bonjour", ident="m2", sender="0698765432"))
+    deliver(endpoint, sms("STOP", ident="m3", sender="0698765432", at=T0 + dt.timedelta(hours=1)))
+    silent = contact_point(endpoint.organisation, "phone", "+33611111111")
+    ContactPoint.objects.update(sms_consent_at=None, sms_consent_channel=None)
+    migration.consent_of_numbers_that_texted(apps, None)
+    texted = ContactPoint.objects.get(
+        pk=Conversation.objects.get(thread_key__endswith=CITIZEN).contact_point_id
+    )
+    assert (texted.sms_consent_at, texted.sms_consent_channel_id) == (T0, "sms")
+    assert ContactPoint.objects.filter(sms_consent_at__isnull=False).count() == 1
+    silent.refresh_from_db()
+    assert not silent.sms_allowed

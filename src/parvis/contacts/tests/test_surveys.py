@@ -63,7 +63,8 @@ def outbox():  # type: ignore[no-untyped-def]
 
 def sms_conversation(number: str = MOBILE, **kwargs):  # type: ignore[no-untyped-def]
     conversation = ResolvedConversationFactory(channel=channel("sms"), **kwargs)
-    point = contact_point(conversation.organisation, ContactKind.PHONE, number)
+    # The citizen texted from the number: they accepted SMS.
+    point = contact_point(conversation.organisation, ContactKind.PHONE, number, sms_consent=True)
     Conversation.objects.filter(pk=conversation.pk).update(
         contact_point=point, thread_key=f"{ORG_NUMBER}|{number}"
     )
@@ -240,6 +241,22 @@ def test_a_phone_call_is_followed_by_an_sms_to_a_mobile_only(outbox) -> None:  #
     assert SurveyInvitation.objects.get().channel_id == "telephone"
 
 
+def test_a_caller_who_never_accepted_sms_is_not_texted(outbox) -> None:  # type: ignore[no-untyped-def]
+    """The desk's rule (« SMS needs a number and consent ») holds for the questions too:
+    a call is no consent; one an agent notes on the record is."""
+    from parvis.contacts.services import records
+
+    caller = ResolvedConversationFactory(channel=channel("telephone"), thread_key="c3")
+    citizen = CitizenRecordFactory(organisation=caller.organisation)
+    point = contact_point(caller.organisation, ContactKind.PHONE, MOBILE, citizen=citizen)
+    Conversation.objects.filter(pk=caller.pk).update(contact_point=point, citizen=citizen)
+    assert survey_invite(conversation_id=caller.pk) is None
+    agent = MembershipFactory(organisation=caller.organisation, role=Role.AGENT).user
+    records.sms_consent_record(principal=agent, point=point, channel=channel("telephone"))
+    assert survey_invite(conversation_id=caller.pk) is not None
+    assert [m.to for m in outbox] == [MOBILE]
+
+
 def test_an_email_conversation_is_asked_by_email_over_smtp(  # type: ignore[no-untyped-def]
     client, smtp_inbox
 ):
@@ -265,12 +282,18 @@ def test_a_counter_visit_is_followed_by_an_sms_else_an_email(  # type: ignore[no
     motif = MotifFactory(organisation=queue.organisation)
     with_phone = CitizenRecordFactory(organisation=queue.organisation)
     contact_point(queue.organisation, ContactKind.EMAIL, "a@example.org", citizen=with_phone)
-    contact_point(queue.organisation, ContactKind.PHONE, MOBILE, citizen=with_phone)
+    contact_point(
+        queue.organisation, ContactKind.PHONE, MOBILE, citizen=with_phone, sms_consent=True
+    )
     email_only = CitizenRecordFactory(organisation=queue.organisation)
     contact_point(queue.organisation, ContactKind.EMAIL, "b@example.org", citizen=email_only)
+    # A number that never accepted SMS: asked by email instead.
+    no_sms = CitizenRecordFactory(organisation=queue.organisation)
+    contact_point(queue.organisation, ContactKind.EMAIL, "c@example.org", citizen=no_sms)
+    contact_point(queue.organisation, ContactKind.PHONE, "+33698765432", citizen=no_sms)
     nobody = CitizenRecordFactory(organisation=queue.organisation)
     channel("guichet")
-    for citizen in (with_phone, email_only, nobody):
+    for citizen in (with_phone, email_only, no_sms, nobody):
         with django_capture_on_commit_callbacks(execute=True):
             services.visit_record(
                 principal=agent,
@@ -281,8 +304,12 @@ def test_a_counter_visit_is_followed_by_an_sms_else_an_email(  # type: ignore[no
                 citizen=citizen,
             )
     assert [m.to for m in outbox] == [MOBILE]
-    assert [str(m["To"]) for m in smtp_inbox.messages] == ["b@example.org"]
-    assert sorted(SurveyInvitation.objects.values_list("via", flat=True)) == ["email", "sms"]
+    assert sorted(str(m["To"]) for m in smtp_inbox.messages) == ["b@example.org", "c@example.org"]
+    assert sorted(SurveyInvitation.objects.values_list("via", flat=True)) == [
+        "email",
+        "email",
+        "sms",
+    ]
     assert set(SurveyInvitation.objects.values_list("channel_id", flat=True)) == {"guichet"}
 
 

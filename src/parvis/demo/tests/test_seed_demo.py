@@ -350,3 +350,12 @@ def test_demo_agents_find_conversations_waiting_at_their_desk(reference, client)
     html = client.get(reverse("desk:home")).content.decode()
     assert all(c.reference in html for c in waiting[:3])
     assert AnswerTemplate.objects.filter(organisation__slug="caf", must_personalise=False).exists()
+    # The demo citizens texted: their numbers accepted SMS, the agents may answer by SMS.
+    from parvis.contacts.models import Conversation
+    from parvis.desk.switches import reply_options
+
+    texted = Conversation.objects.filter(channel_id="sms")
+    assert texted.exists()
+    for conversation in texted:
+        sms = next(o for o in reply_options(conversation) if o.switch.channel == "sms")
+        assert sms.available, sms.refusal

@@ -77,12 +77,17 @@ def waiting_conversation(
     )
 
 
-def phone_point(conversation: Conversation, number: str = "+33612345678") -> ContactPoint:
+def phone_point(
+    conversation: Conversation, number: str = "+33612345678", *, sms_consent: bool = True
+) -> ContactPoint:
+    """The conversation's phone number; ``sms_consent``: it accepted SMS (it texted us)."""
     point = ContactPoint.objects.create(
         organisation=conversation.organisation,
         kind=ContactKind.PHONE,
         value_digest=contact_point_digest(ContactKind.PHONE, number),
         value_encrypted=encrypt_text(number),
+        sms_consent_at=timezone.now() if sms_consent else None,
+        sms_consent_channel=channel("sms") if sms_consent else None,
     )
     Conversation.objects.filter(pk=conversation.pk).update(contact_point=point)
     conversation.contact_point = point

@@ -197,6 +197,46 @@ def test_sms_is_refused_after_stop():
     assert "STOP" in refused.value.message
 
 
+def test_sms_needs_the_numbers_consent_which_an_agent_can_record_and_withdraw():
+    """« SMS needs a number and consent »: a number that never texted us and whose
+    consent nobody noted is refused with the reason the reply form shows."""
+    from parvis.contacts.services import records
+
+    desk = desk_story()
+    conversation = _held(desk)
+    citizen = CitizenRecordFactory(organisation=desk.organisation)
+    Conversation.objects.filter(pk=conversation.pk).update(citizen=citizen)
+    conversation.citizen = citizen
+    point = phone_point(conversation, sms_consent=False)
+    point.citizen = citizen
+    point.save()
+    options = {o.switch.channel: o for o in switches.reply_options(conversation)}
+    assert options["sms"].refusal.startswith("Le numéro n’a pas accepté les SMS")
+    with pytest.raises(DeskError) as refused:
+        services.desk_reply(
+            principal=desk.agent, conversation=conversation, channel="sms", text="Bonjour"
+        )
+    assert "n’a pas accepté les SMS" in refused.value.message
+    assert not Message.objects.filter(conversation=conversation).exists()
+    # The citizen says yes at the counter: the agent notes it (audited), the SMS leaves.
+    records.sms_consent_record(principal=desk.agent, point=point, channel="guichet")
+    point.refresh_from_db()
+    assert (point.sms_consent_channel_id, point.sms_consent_by) == ("guichet", desk.agent)
+    event = AuditEvent.objects.get(action="citizen.sms_consent_recorded")
+    assert event.data == {"point_id": point.pk, "channel": "guichet", "opt_out_lifted": False}
+    assert services.desk_reply(
+        principal=desk.agent, conversation=conversation, channel="sms", text="Bonjour"
+    )
+    # Then changes their mind: withdrawn by the agent, refused again.
+    records.sms_consent_withdraw(principal=desk.agent, point=point)
+    assert AuditEvent.objects.filter(action="citizen.sms_consent_withdrawn").exists()
+    with pytest.raises(DeskError) as refused:
+        services.desk_reply(
+            principal=desk.agent, conversation=conversation, channel="sms", text="Bonjour"
+        )
+    assert "retiré son accord" in refused.value.message
+
+
 def test_chat_needs_a_live_session(settings):
     settings.CONTACTS_CHAT_RESUME_MAX_AGE = 3600
     desk = desk_story()

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import MembershipFactory, UserFactory
@@ -224,12 +225,13 @@ def test_reply_options_read_the_citizens_contact_points_once():
             kind=ContactKind.PHONE,
             value_digest=contact_point_digest(ContactKind.PHONE, number),
             value_encrypted=encrypt_text(number),
+            sms_consent_at=timezone.now(),
         )
     conversation = Conversation.objects.get(pk=conversation.pk)
     with CaptureQueriesContext(connection) as queries:
         options = {o.switch.channel: o for o in switches.reply_options(conversation)}
     points = [q for q in queries.captured_queries if "contacts_contactpoint" in q["sql"]]
-    # One for the citizen's points, one for the SMS opt-out lookup of the number.
+    # One for the citizen's points, one for the SMS consent lookup of the number.
     assert len(points) == 2
     assert options["sms"].available and options["telephone"].available
     assert not options["courriel"].available
@@ -259,3 +261,71 @@ def test_the_conversation_shows_the_citizens_timeline_and_notes_the_consultation
     client.force_login(stranger)
     page = client.get(reverse("desk:conversation", args=[conversation.reference]))
     assert page.status_code == 404
+
+
+def test_the_reply_form_says_why_a_number_cannot_be_texted(client):
+    """« SMS needs a number and consent »: the reason is on the page, SMS is not offered."""
+    from parvis.desk.tests.factories import phone_point
+
+    desk = desk_story()
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    phone_point(conversation, sms_consent=False)
+    client.force_login(desk.agent)
+    page = client.get(reverse("desk:conversation", args=[conversation.reference]))
+    assert "SMS : Le numéro n’a pas accepté les SMS" in page.content.decode()
+    refused = client.post(
+        reverse("desk:reply", args=[conversation.reference]), {"channel": "sms", "text": "Bonjour"}
+    )
+    assert refused.status_code == 400
+    assert not Message.objects.filter(conversation=conversation).exists()
+
+
+def test_template_fields_edited_in_the_back_office_rule_the_desk(client):
+    """End to end: a quality manager sets « must be personalised » and « SMS : 2 segments
+    at most » on the back-office form; the desk refuses the template sent unchanged and
+    an SMS over the limit, and sends the personalised, short one."""
+    from parvis.desk.tests.factories import phone_point
+    from parvis.voice.models import AnswerTemplate
+
+    desk = desk_story()
+    manager = MembershipFactory(organisation=desk.organisation, role=Role.QUALITY_MANAGER).user
+    client.force_login(manager)
+    body = "Bonjour, votre dossier [À COMPLÉTER : état du dossier]. Cordialement."
+    created = client.post(
+        reverse("voice_backoffice:template_create"),
+        {
+            "organisation": desk.organisation.pk,
+            "title": "Dossier au poste",
+            "body": body,
+            "is_active": "on",
+            "must_personalise": "oui",
+            "sms_max_segments": "2",
+        },
+    )
+    assert created.status_code == 302
+    model = AnswerTemplate.objects.get(title="Dossier au poste")
+    assert model.must_personalise and model.channel_limits == {"sms": {"max_segments": 2}}
+    listing = client.get(reverse("voice_backoffice:template_list")).content.decode()
+    assert "SMS : 2 segments au plus" in listing
+
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    phone_point(conversation)
+    client.force_login(desk.agent)
+    url = reverse("desk:reply", args=[conversation.reference])
+    unchanged = client.post(url, {"channel": "sms", "template": model.pk, "text": body})
+    assert unchanged.status_code == 400
+    assert "Ce modèle doit être personnalisé" in unchanged.content.decode()
+    filled = body.replace("[À COMPLÉTER : état du dossier]", "est complet")
+    too_long = client.post(
+        url, {"channel": "sms", "template": model.pk, "text": filled + " Merci." * 60}
+    )
+    assert too_long.status_code == 400
+    assert "le modèle en permet 2 au plus" in too_long.content.decode()
+    assert not Message.objects.filter(conversation=conversation).exists()
+    sent = client.post(url, {"channel": "sms", "template": model.pk, "text": filled})
+    assert sent.status_code == 302
+    assert Message.objects.filter(conversation=conversation, channel_id="sms").count() == 1

@@ -20,6 +20,7 @@ from parvis.directory.models import LocalService, Organisation
 from parvis.voice import analysis
 from parvis.voice.models import (
     PLACEHOLDER,
+    TEMPLATE_CHANNEL_LABELS,
     TEMPLATE_NEEDS_PLACEHOLDER,
     TEMPLATE_SERVICE_MISMATCH,
     AnswerFeedback,
@@ -27,6 +28,7 @@ from parvis.voice.models import (
     AnswerTemplate,
     Experience,
     PublicAnswer,
+    template_limits_error,
 )
 from parvis.voice.selectors import answer_templates_for
 from parvis.voice.services._common import (
@@ -276,11 +278,19 @@ def answer_template_save(
     local_service: LocalService | None = None,
     template: AnswerTemplate | None = None,
     is_active: bool = True,
+    must_personalise: bool | None = None,
+    channel_limits: dict[str, dict[str, int]] | None = None,
 ) -> AnswerTemplate:
     """Create or change a template of ``organisation``, or of one of its local services
     (``local_service``). Whoever holds ``MANAGE_QUALITY`` over the owner files it: a local
     quality manager their service's, an organisation-level one any of the organisation's.
-    ``is_active=False`` withdraws it from the choices without deleting it."""
+    ``is_active=False`` withdraws it from the choices without deleting it.
+
+    ``must_personalise`` (``None``: unchanged, true for a new template): it then holds a
+    ``[À COMPLÉTER : …]`` passage and nothing leaves with one unfilled; otherwise the desk
+    may send it as it is (and public answers never offer it). ``channel_limits``
+    (``None``: unchanged): the desk's per-channel limits, ``voice.models``'s
+    ``TEMPLATE_LIMIT_KEYS`` within ``TEMPLATE_LIMIT_BOUNDS``."""
     if local_service is not None and local_service.organisation_id != organisation.pk:
         raise VoiceError(
             "template_service_mismatch", TEMPLATE_SERVICE_MISMATCH, field="local_service"
@@ -296,10 +306,29 @@ def answer_template_save(
             field="local_service",
             status=403,
         )
-    body = clean_text(body)
-    if not PLACEHOLDER.search(body):
-        raise VoiceError("placeholder_missing", TEMPLATE_NEEDS_PLACEHOLDER, field="body")
     template = template or AnswerTemplate()
+    if must_personalise is not None:
+        template.must_personalise = must_personalise
+    if channel_limits is not None:
+        template.channel_limits = channel_limits
+    body = clean_text(body)
+    if template.must_personalise and not PLACEHOLDER.search(body):
+        raise VoiceError("placeholder_missing", TEMPLATE_NEEDS_PLACEHOLDER, field="body")
+    limits_error = template_limits_error(template.channel_limits)
+    if limits_error:
+        raise VoiceError("invalid_channel_limits", limits_error, field="channel_limits")
+    if not template.must_personalise:
+        # Sent as it is: a text longer than a channel's limit could never leave on it.
+        for channel, limits in template.channel_limits.items():
+            maximum = limits.get("max_characters")
+            if maximum and len(body) > maximum:
+                raise VoiceError(
+                    "template_over_limit",
+                    f"Le texte compte {len(body)} caractères : plus que la limite "
+                    f"{TEMPLATE_CHANNEL_LABELS[channel]} ({maximum}). Raccourcissez-le ou "
+                    "relevez la limite.",
+                    field="body",
+                )
     template.organisation = organisation
     template.local_service = local_service
     template.title = clean_text(title)
@@ -308,6 +337,13 @@ def answer_template_save(
     template.full_clean()
     template.save()
     audit_record(
-        actor=actor, action="answer_template.saved", target=template, organisation=organisation
+        actor=actor,
+        action="answer_template.saved",
+        target=template,
+        data={
+            "must_personalise": template.must_personalise,
+            "channel_limits": template.channel_limits,
+        },
+        organisation=organisation,
     )
     return template

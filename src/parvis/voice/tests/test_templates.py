@@ -209,3 +209,72 @@ def test_the_template_pages_are_for_quality_roles_only(client, gironde):
         assert MENU_ENTRY not in client.get(reverse("backoffice:dashboard")).content.decode()
         assert client.get(reverse("voice_backoffice:template_list")).status_code == 403
         assert client.get(reverse("voice_backoffice:template_create")).status_code == 403
+
+
+def test_managers_set_personalisation_and_channel_limits_with_french_errors(client, gironde):
+    manager = MembershipFactory(organisation=gironde.organisation, role=Role.QUALITY_MANAGER).user
+    client.force_login(manager)
+    create_url = reverse("voice_backoffice:template_create")
+    page = client.get(create_url).content.decode()
+    assert "Doit être personnalisé avant envoi" in page
+    assert "SMS : 2 segments au plus" in page  # the help text's example
+    base = {"organisation": gironde.organisation_id, "title": "Rendez-vous", "is_active": "on"}
+    for value, message in (("0", "Indiquez au moins 1 segment"), ("11", "10 segments au plus.")):
+        refused = client.post(create_url, {**base, "body": BODY, "sms_max_segments": value})
+        assert refused.status_code == 400
+        assert message in refused.content.decode()
+    refused = client.post(create_url, {**base, "body": BODY, "chat_max_characters": "9000"})
+    assert "5000 caractères au plus." in refused.content.decode()
+    # Without a passage to complete: only if it need not be personalised.
+    fixed = "Bonjour, votre rendez-vous est confirmé."
+    refused = client.post(create_url, {**base, "body": fixed, "must_personalise": "oui"})
+    assert "au moins un passage à compléter" in refused.content.decode()
+    too_long = client.post(
+        create_url,
+        {**base, "body": fixed, "must_personalise": "non", "sms_max_characters": "20"},
+    )
+    assert too_long.status_code == 400
+    assert "plus que la limite SMS (20)" in too_long.content.decode()
+    created = client.post(
+        create_url,
+        {
+            **base,
+            "body": fixed,
+            "must_personalise": "non",
+            "sms_max_segments": "1",
+            "chat_max_characters": "500",
+        },
+    )
+    assert created.status_code == 302
+    template = AnswerTemplate.objects.get(title="Rendez-vous")
+    assert not template.must_personalise
+    assert template.channel_limits == {"sms": {"max_segments": 1}, "chat": {"max_characters": 500}}
+    # Never offered for a public answer; the edit form shows what is stored.
+    assert template not in selectors.answer_templates_for(
+        organisation=gironde.organisation, public_answer=True
+    )
+    edit_url = reverse("voice_backoffice:template_edit", kwargs={"pk": template.pk})
+    form = client.get(edit_url).context["form"]
+    assert form["must_personalise"].value() == "non"
+    assert (form["sms_max_segments"].value(), form["chat_max_characters"].value()) == (1, 500)
+    # Clearing the fields lifts the limits.
+    edited = client.post(edit_url, {**base, "body": fixed, "must_personalise": "non"})
+    assert edited.status_code == 302
+    template.refresh_from_db()
+    assert template.channel_limits == {}
+
+
+def test_the_service_refuses_limits_out_of_bounds():
+    manager = MembershipFactory(role=Role.QUALITY_MANAGER).user
+    organisation = manager.memberships.get().organisation
+    for limits in ({"sms": {"max_segments": 11}}, {"fax": {"max_characters": 5}}):
+        with pytest.raises(VoiceError) as refused:
+            services.answer_template_save(
+                actor=manager,
+                organisation=organisation,
+                title="Limites",
+                body=BODY,
+                channel_limits=limits,
+            )
+        assert refused.value.code == "invalid_channel_limits"
+    assert not AnswerTemplate.objects.exists()
