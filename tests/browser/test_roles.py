@@ -30,7 +30,8 @@ from django.utils import timezone
 from parvis.demo.accounts import DEMO_ACCOUNTS, DEMO_CITIZEN, DEMO_PASSWORD
 from parvis.testing.browser import axe_serious_violations
 
-pytestmark = pytest.mark.browser
+# One worker walks every role: the demo is seeded once per worker that runs this module.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("demo-roles")]
 
 # The SQLite pass runs axe; the PostgreSQL pass checks the rest, faster.
 RUN_AXE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"

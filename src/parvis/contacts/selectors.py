@@ -618,7 +618,8 @@ def citizen_timeline(
         .only("pk", "conversation_id", "started_at", "answered_at", "ended_at")
         .order_by("-started_at", "-pk")[:take]
     )
-    missing = {r.conversation_id for r in (*message_rows, *call_rows)} - shown.keys()
+    owners = {m.conversation_id for m in message_rows} | {c.conversation_id for c in call_rows}
+    missing = owners - shown.keys()
     if missing:
         shown.update(
             (c.pk, c)

@@ -44,7 +44,7 @@ def bearer(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     suppress_health_check=[

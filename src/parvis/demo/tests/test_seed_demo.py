@@ -15,6 +15,7 @@ from django.utils import timezone
 from parvis.accounts.models import Membership, Role, User
 from parvis.demo import voice_texts
 from parvis.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from parvis.demo.tests.citizens_checks import assert_demo_citizens
 from parvis.directory import servicelevels
 from parvis.directory.models import LocalService, Site
 from parvis.territories.services import territories_load
@@ -99,6 +100,7 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
     _delays_on_time_and_late()
     _queues_have_work_of_every_age()
     _figures_show_at_departement_level(client)
+    assert_demo_citizens()  # last: it withdraws a consent and seeds again
 
 
 def _dates_are_in_order():

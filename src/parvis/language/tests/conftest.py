@@ -27,3 +27,20 @@ def isolated_model_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
     engine.reset_model()
     yield settings.LANGUAGE_MODEL_DIR
     engine.reset_model()
+
+
+@pytest.fixture
+def small_corpus(monkeypatch):  # type: ignore[no-untyped-def]
+    """Train on one shipped corpus row in eight: what these tests check (a new motif is
+    learnt, a current model is kept) does not need the whole corpus, whose full training
+    takes the better part of a minute."""
+    from parvis.language import services
+
+    every = services.corpus_rows
+
+    def sampled(path=services.CORPUS_PATH):  # type: ignore[no-untyped-def]
+        for index, row in enumerate(every(path)):
+            if index % 8 == 0:
+                yield row
+
+    monkeypatch.setattr(services, "corpus_rows", sampled)

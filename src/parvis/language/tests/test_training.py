@@ -26,7 +26,7 @@ def test_corpus_sync_is_idempotent():
 def test_training_is_deterministic():
     pairs = sorted(
         (row["text"], f"{row['organisation']}/{row['motif']}")
-        for row in list(services.corpus_rows())[::6]
+        for row in list(services.corpus_rows())[::24]
     )
     texts = [p[0] for p in pairs[:50]]
     one = qualifier.train(pairs).probabilities(texts)
@@ -34,7 +34,9 @@ def test_training_is_deterministic():
     assert np.array_equal(one, two)
 
 
-def test_a_new_motif_is_predicted_only_after_retraining(isolated_model_dir, admin_client):
+def test_a_new_motif_is_predicted_only_after_retraining(
+    isolated_model_dir, small_corpus, admin_client
+):
     organisation = Organisation.objects.create(slug="crous", name="Crous")
     motif = Motif.objects.create(organisation=organisation, slug="bourse", label="Bourse")
     texts = [
@@ -64,6 +66,6 @@ def test_a_new_motif_is_predicted_only_after_retraining(isolated_model_dir, admi
     assert "réentraînement nécessaire" in response.content.decode()
 
 
-def test_ensure_model_does_not_retrain_a_current_model(isolated_model_dir):
+def test_ensure_model_does_not_retrain_a_current_model(isolated_model_dir, small_corpus):
     services.language_model_train()
     assert services.ensure_model()["retrained"] is False

@@ -1,10 +1,9 @@
-"""Demo citizen records (``citizens_demo``): histories across channels for the CAF de la
-Gironde's agent, a duplicate to merge, and a France Services visit the CAF sees only
+"""Checks of the demo citizen records (``citizens_demo``): histories across channels for
+the CAF de la Gironde's agent, a duplicate to merge, and a France Services visit the CAF sees only
 through the citizen's consent."""
 
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 
 from parvis.accounts.models import User
@@ -13,15 +12,12 @@ from parvis.contacts.models import CitizenConsent, CitizenExperienceLink, Citize
 from parvis.contacts.services import records
 from parvis.demo.accounts import DEMO_CITIZEN
 from parvis.publication.models import PublicExperience
-from parvis.territories.services import territories_load
 from parvis.voice.models import Experience
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_citizens_have_histories_and_a_shared_france_services_visit():
-    territories_load()
-    call_command("seed_demo", "--scale", "small")
+def assert_demo_citizens() -> None:
+    """Called by ``test_seed_demo.test_small_demo_is_complete_and_idempotent`` on its
+    seeded demo (one seeding serves every check: it takes a while)."""
     agent = User.objects.get(email="agent.caf33@demo.parvis.fr")
     caf_records = selectors.citizen_records_for(agent).filter(organisation__slug="caf")
     assert caf_records.count() >= 7
