@@ -198,7 +198,12 @@ class Spec:
 
 def demo_voice_seed(*, scale: str, seed: int) -> int:
     """Create the demo experiences of ``scale``; returns how many were created."""
-    from parvis.publication.services import figures_refresh, opendata_export, publication_rebuild
+    from parvis.publication.services import (
+        figures_refresh,
+        opendata_export,
+        publication_rebuild,
+        sync_suspended,
+    )
     from parvis.voice import services
 
     if Experience.objects.filter(Q(uuid=demo_uuid(0)) | Q(source="demo")).exists():
@@ -207,7 +212,8 @@ def demo_voice_seed(*, scale: str, seed: int) -> int:
     people = _People.load()
     if people is None:
         return 0
-    with transaction.atomic():
+    # One rebuild of the public read model at the end, not one sync per change.
+    with sync_suspended(), transaction.atomic():
         templates = _seed_templates(people)
         specs = _Planner(scale=_voice_scales()[scale], seed=seed, people=people).plan()
         if not specs:

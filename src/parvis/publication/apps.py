@@ -4,8 +4,11 @@ from django.apps import AppConfig
 def _on_experience_changed(experience_id: int) -> None:
     """voice calls this after commit whenever something public may have changed."""
     from parvis.core.queue import send
+    from parvis.publication.services import sync_is_suspended
     from parvis.publication.tasks import sync_experience
 
+    if sync_is_suspended():  # a bulk load, rebuilt whole at its end
+        return
     send(sync_experience, experience_id)
 
 

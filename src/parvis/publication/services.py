@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,6 +132,26 @@ def _public_answer(experience: Experience) -> PublicAnswer | None:
         .filter(experience=experience, status=AnswerStatus.PUBLISHED)
         .first()
     )
+
+
+_sync_suspended: ContextVar[bool] = ContextVar("publication_sync_suspended", default=False)
+
+
+@contextmanager
+def sync_suspended() -> Iterator[None]:
+    """Skip the per-change sync of the read model inside the block (the transaction's
+    on-commit announcements included), for a bulk load that ends with
+    ``publication_rebuild``: the demo's seeding makes hundreds of changes, each of which
+    would otherwise rebuild its row once more before the rebuild does it again."""
+    token = _sync_suspended.set(True)
+    try:
+        yield
+    finally:
+        _sync_suspended.reset(token)
+
+
+def sync_is_suspended() -> bool:
+    return _sync_suspended.get()
 
 
 @transaction.atomic
