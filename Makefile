@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/parvis
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= 2
 SCALE ?= small
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -34,7 +35,7 @@ run: install
 
 ## test: the whole suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 test: install
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## lint: ruff, mypy, missing migrations
 lint: $(VENV)/.installed

@@ -107,8 +107,13 @@ def test_a_chat_reaches_the_open_desk_and_the_reply_comes_back_live(page, browse
 def test_two_agents_take_the_same_conversation_and_exactly_one_gets_it(
     browser, transactional_db, tmp_path
 ):
+    from parvis.contacts.tests.factories import CitizenRecordFactory
+
     desk = desk_story()
     conversation = waiting_conversation(desk.queue)
+    earlier = waiting_conversation(desk.queue)
+    citizen = CitizenRecordFactory(organisation=conversation.organisation)
+    Conversation.objects.filter(pk__in=[conversation.pk, earlier.pk]).update(citizen=citizen)
     for user in (desk.agent, desk.colleague):
         _server_password(user)
     with procfile_web(tmp_path, **_shared_layer()) as base_url:
@@ -116,6 +121,8 @@ def test_two_agents_take_the_same_conversation_and_exactly_one_gets_it(
         pages = [_agent_page(browser, base_url, user) for user in (desk.agent, desk.colleague)]
         for page in pages:
             page.goto(url)
+        # The citizen's timeline loads beside the conversation just after the page.
+        pages[0].locator("#timeline-items", has_text=earlier.reference).wait_for()
         buttons = [p.get_by_role("button", name="Prendre en charge") for p in pages]
         for button in buttons:
             button.click(no_wait_after=True)

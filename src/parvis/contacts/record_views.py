@@ -191,6 +191,20 @@ def timeline_context(
     }
 
 
+def deferred_timeline_context(citizen: CitizenRecord) -> dict[str, Any]:
+    """The context of ``contacts/_timeline.html`` whose items load after the page, from
+    the lazy-load endpoint (``citizen_timeline``): the desk renders the conversation at
+    once, whatever the length of the citizen's history, and the timeline follows."""
+    channels, motifs = selectors.timeline_filter_choices(citizen)
+    return {
+        "timeline_citizen": citizen,
+        "timeline_deferred_url": reverse("contacts_backoffice:citizen_timeline", args=[citizen.pk]),
+        "timeline_filters": {"canal": "", "motif": ""},
+        "timeline_channels": channels,
+        "timeline_motifs": motifs,
+    }
+
+
 @never_cache
 @login_required
 def citizen_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from parvis.contacts.backoffice_views import deadline_lateness, duration_fr
 from parvis.contacts.models import Conversation, Status
-from parvis.contacts.record_views import timeline_context
+from parvis.contacts.record_views import deferred_timeline_context
 from parvis.contacts.selectors import citizen_record_of, motifs_of
 from parvis.contacts.services.records import record_access_note
 from parvis.core.breadcrumb import breadcrumb
@@ -184,7 +184,8 @@ def _conversation_context(
 
 def _timeline(request: HttpRequest, conversation: Conversation) -> dict[str, Any]:
     """The citizen's timeline beside the conversation, when it has a record the agent
-    may see (the consultation joins the record's access log)."""
+    may see (the consultation joins the record's access log). Its items load just after
+    the page, so a long history never slows the conversation down."""
     if conversation.citizen_id is None:
         return {}
     try:
@@ -192,7 +193,7 @@ def _timeline(request: HttpRequest, conversation: Conversation) -> dict[str, Any
     except Http404:
         return {}
     record_access_note(agent=request.user, citizen=citizen)
-    return timeline_context(request, citizen)
+    return deferred_timeline_context(citizen)
 
 
 @never_cache

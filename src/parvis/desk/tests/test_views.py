@@ -253,7 +253,11 @@ def test_the_conversation_shows_the_citizens_timeline_and_notes_the_consultation
     client.force_login(desk.agent)
     html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
     assert "Historique des contacts" in html and "Léa Martin" in html
-    assert earlier.reference in html  # the other conversation of the same citizen
+    # The items load just after the page, from the record's lazy-load endpoint.
+    items_url = reverse("contacts_backoffice:citizen_timeline", args=[citizen.pk])
+    assert f'data-timeline-more="{items_url}"' in html and "data-timeline-autoload" in html
+    items = client.get(items_url).content.decode()
+    assert earlier.reference in items  # the other conversation of the same citizen
     assert RecordAccess.objects.filter(citizen=citizen, agent=desk.agent).count() == 1
     # Another organisation's agent never reaches it.
     stranger = UserFactory()
