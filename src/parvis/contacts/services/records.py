@@ -67,6 +67,11 @@ CONSENT_MAX_DAYS = 366  # « 12 months at most », a leap year included
 # --- Rules ----------------------------------------------------------------------------------
 
 
+def _person(principal: Any) -> Any:
+    """The user to name as the one who acted (``None`` for an API token or the system)."""
+    return principal if getattr(principal, "is_authenticated", False) else None
+
+
 def _require_own(principal: Any, citizen: CitizenRecord) -> None:
     if not works_in(principal, citizen.organisation_id):
         raise ContactError("not_found", "Fiche usager introuvable.", status=404)
@@ -339,7 +344,7 @@ def sms_consent_record(
         channel = Channel.objects.get(slug=channel)
     point.sms_consent_at = now or timezone.now()
     point.sms_consent_channel = channel
-    point.sms_consent_by = principal if getattr(principal, "is_authenticated", False) else None
+    point.sms_consent_by = _person(principal)
     lifted = point.sms_opt_out_at is not None
     point.sms_opt_out_at = None
     point.sms_opt_out_by = None
@@ -372,7 +377,7 @@ def sms_consent_withdraw(
     if point.sms_opt_out_at is not None:
         return point
     point.sms_opt_out_at = now or timezone.now()
-    point.sms_opt_out_by = principal if getattr(principal, "is_authenticated", False) else None
+    point.sms_opt_out_by = _person(principal)
     point.save(update_fields=["sms_opt_out_at", "sms_opt_out_by"])
     audit_record(
         actor=principal,
@@ -470,7 +475,7 @@ def consent_capture(
         citizen=citizen,
         purpose=purpose,
         captured_channel=channel,
-        captured_by=principal if getattr(principal, "is_authenticated", False) else None,
+        captured_by=_person(principal),
         captured_at=now,
         expires_at=expires_at,
         **{field: code in categories for code, field in CATEGORY_FIELDS.items()},
@@ -502,7 +507,7 @@ def consent_withdraw(
     if consent.withdrawn_at is not None:
         return consent
     consent.withdrawn_at = now or timezone.now()
-    consent.withdrawn_by = principal if getattr(principal, "is_authenticated", False) else None
+    consent.withdrawn_by = _person(principal)
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     audit_record(
         actor=principal,
@@ -582,7 +587,7 @@ def citizens_merge(
         survivor=survivor,
         merged=merged,
         moved=moved,
-        merged_by=principal if getattr(principal, "is_authenticated", False) else None,
+        merged_by=_person(principal),
     )
     audit_record(
         actor=principal,
@@ -639,7 +644,7 @@ def citizens_unmerge(*, principal: Any, merge: CitizenMerge) -> CitizenRecord:
             },
         )
     merge.undone_at = timezone.now()
-    merge.undone_by = principal if getattr(principal, "is_authenticated", False) else None
+    merge.undone_by = _person(principal)
     merge.save(update_fields=["undone_at", "undone_by"])
     audit_record(
         actor=principal,
@@ -677,7 +682,7 @@ def citizens_mark_distinct(
         second=high,
         defaults={
             "organisation_id": low.organisation_id,
-            "dismissed_by": principal if getattr(principal, "is_authenticated", False) else None,
+            "dismissed_by": _person(principal),
         },
     )
     if created:
