@@ -145,6 +145,9 @@ INSTALLED_APPS = [
     "parvis.simplification",
     "parvis.contacts",
     "parvis.desk",
+    "parvis.routing",
+    "parvis.quality",
+    "parvis.reports",
     "parvis.publication",
     "parvis.api",
     "parvis.portal",
@@ -210,10 +213,13 @@ SQLITE_OPTIONS = {
 }
 # The kind of process loading these settings decides its PostgreSQL connections (below):
 # parvis.asgi marks the web process before the settings load, the Procfile marks Celery's
-# worker and beat; anything else (manage.py, tests) is a command.
+# worker and beat and the routing workers (route); anything else (manage.py, tests) is a
+# command.
 PARVIS_PROCESS = env.str("PARVIS_PROCESS", default="command")
-if PARVIS_PROCESS not in {"web", "worker", "beat", "command"}:
-    raise ImproperlyConfigured("PARVIS_PROCESS must be 'web', 'worker', 'beat' or 'command'.")
+if PARVIS_PROCESS not in {"web", "worker", "beat", "route", "command"}:
+    raise ImproperlyConfigured(
+        "PARVIS_PROCESS must be 'web', 'worker', 'beat', 'route' or 'command'."
+    )
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'parvis.sqlite3'}"),
 }
@@ -223,6 +229,11 @@ else:
     _database_options = DATABASES["default"].setdefault("OPTIONS", {})
     # JIT compilation costs 10–15 ms on short, index-driven queries (listing, search).
     _database_options.setdefault("options", "-c jit=off")
+    if TESTING:
+        # Test databases are thrown away: their commits need not wait for the disk
+        # (transactional and live-server tests commit every save; the PostgreSQL run of
+        # the suite spent a third of its time in WAL flushes).
+        _database_options["options"] += " -c synchronous_commit=off"
     # pg_stat_activity tells which kind of process holds each connection.
     _database_options.setdefault("application_name", f"parvis-{PARVIS_PROCESS}")
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -714,9 +725,35 @@ CONTACTS_CLOSE_AFTER_DAYS = env.int("CONTACTS_CLOSE_AFTER_DAYS", default=7)
 CONTACTS_CORRECTIONS_RETENTION_DAYS = env.int("CONTACTS_CORRECTIONS_RETENTION_DAYS", default=365)
 # Mask each inbound message after commit (a task); off only to measure processing apart.
 CONTACTS_MASK_ON_ARRIVAL = env.bool("CONTACTS_MASK_ON_ARRIVAL", default=True)
+# Quality results: today's and yesterday's facts every 30 minutes, the last 16 days
+# nightly (late resolutions, reopenings and post-contact answers).
+CELERY_BEAT_SCHEDULE["quality-refresh-recent"] = {
+    "task": "quality.refresh_recent",
+    "schedule": 1800.0,
+}
+CELERY_BEAT_SCHEDULE["quality-refresh-nightly"] = {
+    "task": "quality.refresh_nightly",
+    "schedule": crontab(hour=3, minute=30),
+}
 CELERY_BEAT_SCHEDULE["contacts-close-resolved"] = {
     "task": "contacts.close_resolved",
     "schedule": crontab(minute=20),
+}
+# Periodic reports (parvis.reports): a daily sweep generates the previous month's reports
+# from the 16th (after the M+15 freeze, and the nightly quality refresh) and the previous
+# year's from 16 January; reports already made are left alone.
+CELERY_BEAT_SCHEDULE["reports-generate-due"] = {
+    "task": "reports.generate_due",
+    "schedule": crontab(hour=6, minute=0),
+}
+# A subscription's confirmation link is valid this many days; a subscription still
+# unconfirmed then is purged. Subscription form: (limit, window in seconds) per client
+# address and per address typed; confirmation and unsubscribe links per client address.
+REPORTS_CONFIRMATION_DAYS = env.int("REPORTS_CONFIRMATION_DAYS", default=7)
+REPORTS_RATE_LIMITS = {
+    "subscribe_ip": (10, 3600),
+    "subscribe_email": (3, 86400),
+    "link_ip": (30, 3600),
 }
 
 # --- Contact hub: after the contact (post-contact questions) and retention -------------
@@ -753,6 +790,28 @@ CONTACTS_CALLS_RETENTION_DAYS = env.int("CONTACTS_CALLS_RETENTION_DAYS", default
 # Citizen records and contact points (CNIL: contact data three years after the last
 # contact; a number that said « STOP » three years after it).
 CONTACTS_CITIZEN_RETENTION_DAYS = env.int("CONTACTS_CITIZEN_RETENTION_DAYS", default=3 * 365)
+
+# --- Routing (parvis.routing; docs/routing.md) ----------------------------------------------
+# Units a contact takes out of an agent's capacity of 100: a call or a counter visit takes
+# a whole agent, three chats at most, eight emails or SMS.
+ROUTING_CHANNEL_UNITS = {"telephone": 100, "guichet": 100, "chat": 33, "courriel": 12, "sms": 12}
+# Priority bonuses (points; one second of waiting is worth the queue's weight, 1 by
+# default); their sum is capped by the queue's policy.
+ROUTING_URGENCY_BONUS = env.int("ROUTING_URGENCY_BONUS", default=300)
+ROUTING_VULNERABILITY_BONUS = env.int("ROUTING_VULNERABILITY_BONUS", default=300)
+ROUTING_CHANNEL_BONUS = {"telephone": 120, "chat": 90}
+# An agent whose last desk socket went is set away after this grace period.
+ROUTING_AWAY_GRACE_SECONDS = env.int("ROUTING_AWAY_GRACE_SECONDS", default=60)
+# Offers an agent lets lapse in a row before being set away.
+ROUTING_MISSED_OFFERS_AWAY = env.int("ROUTING_MISSED_OFFERS_AWAY", default=2)
+# Estimated wait announced up to this many seconds (« plus de 20 minutes » beyond).
+ROUTING_EWT_CAP_SECONDS = env.int("ROUTING_EWT_CAP_SECONDS", default=20 * 60)
+# Presence history (labour law: agents' activity is not kept longer than needed).
+ROUTING_PRESENCE_RETENTION_DAYS = env.int("ROUTING_PRESENCE_RETENTION_DAYS", default=90)
+# How often the route workers sweep offers, tiers, presence and callbacks (seconds).
+ROUTING_SWEEP_SECONDS = env.float("ROUTING_SWEEP_SECONDS", default=1.0)
+# Run the routing decisions inline after commit (tests, embedded runs without a worker).
+ROUTING_INLINE = env.bool("ROUTING_INLINE", default=TESTING)
 # Transition logs of conversations (who moved what, internal notes).
 CONTACTS_TRANSITIONS_RETENTION_DAYS = env.int(
     "CONTACTS_TRANSITIONS_RETENTION_DAYS", default=3 * 365

@@ -27,6 +27,9 @@ urlpatterns = [
     path("espace-agents/simplification/", include("parvis.simplification.backoffice_urls")),
     path("espace-agents/contacts/", include("parvis.contacts.backoffice_urls")),
     path("espace-agents/poste/", include("parvis.desk.urls")),
+    path("espace-agents/routage/", include("parvis.routing.urls")),
+    path("espace-agents/rappels/", include("parvis.routing.callback_urls")),
+    path("espace-agents/qualite/", include("parvis.quality.backoffice_urls")),
     path("contact/", include("parvis.contacts.urls")),
     path("temoigner/", include("parvis.voice.urls")),
     path("simplification/", include("parvis.simplification.urls")),
@@ -34,6 +37,7 @@ urlpatterns = [
     path("espace-agents/", include("parvis.backoffice.urls")),
     path("annuaire/", include("parvis.directory.urls")),
     path("territoires/", include("parvis.territories.urls")),
+    path("resultats/rapports/", include("parvis.reports.urls")),
     # publication: /experiences/… and /donnees/… (public listing, figures, open data)
     path("", include("parvis.publication.urls")),
     path("", include("parvis.portal.urls")),

@@ -5,6 +5,7 @@ from django.urls import path
 from parvis.contacts.consumers import ChatConsumer
 from parvis.core.consumers import EventsConsumer
 from parvis.desk.consumers import DeskConsumer
+from parvis.routing.consumers import WallboardConsumer
 
 websocket_urlpatterns = [
     path("ws/events/", EventsConsumer.as_asgi()),
@@ -12,4 +13,6 @@ websocket_urlpatterns = [
     path("ws/chat/<slug:organisation>/", ChatConsumer.as_asgi()),
     # The agent desk (signed-in agents; queue and conversation groups after scoping).
     path("ws/desk/", DeskConsumer.as_asgi()),
+    # The supervision wallboard (supervisors; routed queues' groups after scoping).
+    path("ws/routage/supervision/", WallboardConsumer.as_asgi()),
 ]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.accounts.models import User
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, CitizenFactory
@@ -22,7 +23,7 @@ PASSWORD = "un chemin tranquille vers la mairie"
 def _assert_accessible_at_every_width(page):
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 900})
-        assert page.locator("h1").count() == 1
+        expect(page.locator("h1")).to_have_count(1)
         violations = axe_serious_violations(page)
         assert violations == [], (width, violations)
         # Nothing overflows horizontally on a small phone.
@@ -45,7 +46,7 @@ def test_citizen_signs_up_activates_and_finds_their_experiences(
     page.get_by_label(re.compile(r"^\s*Mot de passe")).fill("court")
     page.get_by_label("Confirmation du mot de passe").fill("court")
     page.get_by_role("button", name="Créer mon compte").click()
-    assert page.get_by_text("Ce mot de passe est trop court").is_visible()
+    expect(page.get_by_text("Ce mot de passe est trop court")).to_be_visible()
     assert page.get_by_label("Adresse électronique").input_value() == EMAIL
     _assert_accessible_at_every_width(page)
 
@@ -68,8 +69,8 @@ def test_citizen_signs_up_activates_and_finds_their_experiences(
     page.get_by_label("Mot de passe choisi à la création du compte").fill(PASSWORD)
     page.get_by_role("button", name="Activer mon compte").click()
     page.wait_for_url(live_server.url + reverse("voice:my_experiences"))
-    assert page.get_by_text("Votre compte est activé").is_visible()
-    assert page.get_by_text("Vous n’avez pas encore partagé d’expérience").is_visible()
+    expect(page.get_by_text("Votre compte est activé")).to_be_visible()
+    expect(page.get_by_text("Vous n’avez pas encore partagé d’expérience")).to_be_visible()
     _assert_accessible_at_every_width(page)
 
     citizen = User.objects.get(email=EMAIL)
@@ -80,8 +81,8 @@ def test_citizen_signs_up_activates_and_finds_their_experiences(
     )
     ExperienceFactory(in_moderation=True, author=citizen, masked_title="Attente au téléphone")
     page.reload()
-    assert page.get_by_role("heading", name="Attente au téléphone").is_visible()
-    assert page.get_by_role("link", name=re.compile("^Un conseiller très patient")).is_visible()
+    expect(page.get_by_role("heading", name="Attente au téléphone")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Un conseiller très patient"))).to_be_visible()
     _assert_accessible_at_every_width(page)
     # The header offers the citizen their experiences, not the agents' space.
     header = page.get_by_role("banner")
@@ -185,7 +186,7 @@ def test_citizen_manages_experiences_requests_password_and_address_from_their_ac
     )
     # the real anonymiser runs in the request (eager tasks): its first load is slow
     page.get_by_role("button", name="Enregistrer la correction").click(timeout=120_000)
-    assert page.get_by_text("Votre correction est enregistrée").is_visible()
+    expect(page.get_by_text("Votre correction est enregistrée")).to_be_visible()
     waiting.refresh_from_db()
     assert waiting.status == S.IN_MODERATION and "Martin" not in waiting.masked_text
 
@@ -193,12 +194,12 @@ def test_citizen_manages_experiences_requests_password_and_address_from_their_ac
     page.goto(live_server.url + reverse("voice:my_experience", kwargs={"uuid": published.uuid}))
     page.get_by_role("link", name="Retirer mon expérience").click()
     page.get_by_role("button", name="Retirer mon expérience").click()
-    assert page.get_by_text("Cochez la case pour confirmer le retrait.").first.is_visible()
+    expect(page.get_by_text("Cochez la case pour confirmer le retrait.").first).to_be_visible()
     _assert_accessible_at_every_width(page)
     page.get_by_text("Je veux retirer mon expérience").click()
     page.get_by_role("button", name="Retirer mon expérience").click()
     page.wait_for_url(live_server.url + reverse("voice:my_experiences"))
-    assert page.get_by_role("heading", name="Expérience retirée").is_visible()
+    expect(page.get_by_role("heading", name="Expérience retirée")).to_be_visible()
     published.refresh_from_db()
     assert published.status == S.WITHDRAWN
 
@@ -218,14 +219,14 @@ def test_citizen_manages_experiences_requests_password_and_address_from_their_ac
     page.get_by_label(re.compile(r"^\s*Nouveau mot de passe")).fill(new_password)
     page.get_by_label("Confirmation du nouveau mot de passe").fill(new_password)
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
-    assert page.get_by_text("Ce mot de passe actuel n’est pas le bon.").is_visible()
+    expect(page.get_by_text("Ce mot de passe actuel n’est pas le bon.")).to_be_visible()
     _assert_accessible_at_every_width(page)
     page.get_by_label("Mot de passe actuel").fill(DEFAULT_PASSWORD)
     page.get_by_label(re.compile(r"^\s*Nouveau mot de passe")).fill(new_password)
     page.get_by_label("Confirmation du nouveau mot de passe").fill(new_password)
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
     page.wait_for_url(live_server.url + reverse("accounts:account"))
-    assert page.get_by_text("Votre mot de passe est modifié.").is_visible()
+    expect(page.get_by_text("Votre mot de passe est modifié.")).to_be_visible()
 
     # Change the address: confirmed by the link sent to the new one.
     shared_before = ExperienceFactory(published=True, email="camille.nouvelle@exemple.fr")
@@ -235,7 +236,7 @@ def test_citizen_manages_experiences_requests_password_and_address_from_their_ac
     page.get_by_label("Votre mot de passe, pour confirmer").fill(new_password)
     page.get_by_role("button", name="Recevoir le lien de confirmation").click()
     page.wait_for_url(live_server.url + reverse("accounts:account"))
-    assert page.get_by_text("Nous avons écrit à camille.nouvelle@exemple.fr").is_visible()
+    expect(page.get_by_text("Nous avons écrit à camille.nouvelle@exemple.fr")).to_be_visible()
     [message] = smtp_inbox.to("camille.nouvelle@exemple.fr")
     link = re.search(
         re.escape(live_server.url) + r"/compte/confirmer-adresse/\S+/",
@@ -246,7 +247,7 @@ def test_citizen_manages_experiences_requests_password_and_address_from_their_ac
     _assert_accessible_at_every_width(page)
     page.get_by_role("button", name="Confirmer cette adresse").click()
     page.wait_for_url(live_server.url + reverse("accounts:account"))
-    assert page.get_by_text("Connecté avec l’adresse camille.nouvelle@exemple.fr").is_visible()
+    expect(page.get_by_text("Connecté avec l’adresse camille.nouvelle@exemple.fr")).to_be_visible()
     shared_before.refresh_from_db()
     assert shared_before.author_id == citizen.pk
     # The link served once: a second visit gets a French page.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.accounts.models import AuditEvent, Membership, Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
@@ -40,7 +41,7 @@ def test_organisation_admin_manages_members_and_tokens(page, live_server, settin
     page.get_by_label("Adresse électronique de l’agent").fill(newcomer.email)
     page.locator("#id_role").select_option(Role.SUPERVISOR)
     page.get_by_role("button", name="Attribuer le rôle").click()
-    assert page.get_by_text("a été attribué à nouvel.agent@cpam.fr").is_visible()
+    expect(page.get_by_text("a été attribué à nouvel.agent@cpam.fr")).to_be_visible()
     assert Membership.objects.filter(user=newcomer, role=Role.SUPERVISOR).exists()
     violations = axe_serious_violations(page)
     assert violations == [], violations
@@ -58,8 +59,8 @@ def test_organisation_admin_manages_members_and_tokens(page, live_server, settin
 
     # Audit log lists both actions.
     page.goto(live_server.url + reverse("backoffice:audit", kwargs={"slug": organisation.slug}))
-    assert page.get_by_role("cell", name="Rôle attribué").is_visible()
-    assert page.get_by_role("cell", name="Jeton d’API créé").is_visible()
+    expect(page.get_by_role("cell", name="Rôle attribué")).to_be_visible()
+    expect(page.get_by_role("cell", name="Jeton d’API créé")).to_be_visible()
     assert AuditEvent.objects.filter(organisation=organisation).count() == 2
     violations = axe_serious_violations(page)
     assert violations == [], violations
@@ -67,7 +68,7 @@ def test_organisation_admin_manages_members_and_tokens(page, live_server, settin
 
 def test_platform_admin_dashboard_is_accessible(page, live_server):
     _log_in(page, live_server, UserFactory(platform_admin=True))
-    assert page.get_by_role("link", name="Ouvrir l’administration technique").is_visible()
+    expect(page.get_by_role("link", name="Ouvrir l’administration technique")).to_be_visible()
     violations = axe_serious_violations(page)
     assert violations == [], violations
 
@@ -78,7 +79,9 @@ def test_organisation_switcher_by_keyboard(page, live_server):
     admin = MembershipFactory(organisation=caf, role=Role.ORGANISATION_ADMIN).user
     MembershipFactory(organisation=cpam, role=Role.ORGANISATION_ADMIN, user=admin)
     _log_in(page, live_server, admin)
-    assert page.get_by_role("heading", name="Organisme affiché : CAF de la Gironde").is_visible()
+    expect(
+        page.get_by_role("heading", name="Organisme affiché : CAF de la Gironde")
+    ).to_be_visible()
     violations = axe_serious_violations(page)
     assert violations == [], violations
 
@@ -94,7 +97,7 @@ def test_organisation_switcher_by_keyboard(page, live_server):
     assert page.get_by_text(
         "Le menu et le tableau de bord pointent sur « CPAM du Rhône »"
     ).is_visible()
-    assert page.get_by_role("heading", name="Organisme affiché : CPAM du Rhône").is_visible()
+    expect(page.get_by_role("heading", name="Organisme affiché : CPAM du Rhône")).to_be_visible()
     sidemenu = page.get_by_role("navigation", name="Espace agents")
     sidemenu.get_by_role("button", name="CPAM 69").click()
     sidemenu.get_by_role("link", name="Membres", exact=True).click()

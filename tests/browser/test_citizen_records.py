@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
@@ -92,7 +93,7 @@ def test_france_services_visit_reaches_the_caf_timeline_only_with_consent(
         assert violations == [], violations
         fs_page.get_by_role("button", name="Enregistrer le consentement").click()
         fs_page.wait_for_url(f"**/usagers/{fs_record.pk}/#consentements")
-        assert fs_page.get_by_text("le partage commence").is_visible()
+        expect(fs_page.get_by_text("le partage commence")).to_be_visible()
 
         # The CAF agent's timeline now shows the visit, with the operator's name.
         page.reload()

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
@@ -53,7 +54,7 @@ def test_a_citizen_chats_and_an_agent_answers_live(page, browser, tmp_path):
     with procfile_web(tmp_path, **shared) as base_url:
         widget_url = base_url + reverse("contacts:chat", kwargs={"organisation": "caf-33"})
         page.goto(widget_url)
-        assert page.get_by_role("heading", name="Discuter avec CAF 33").is_visible()
+        expect(page.get_by_role("heading", name="Discuter avec CAF 33")).to_be_visible()
         violations = axe_serious_violations(page)
         assert violations == [], violations
 

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import MembershipFactory
@@ -48,7 +49,7 @@ def test_a_citizen_answers_the_questions_by_keyboard_only(page, live_server) -> 
     )
     response = page.goto(url)
     assert response is not None and response.status == 200
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert axe_serious_violations(page) == []
 
     # Submitting nothing: the errors are listed, in French, and the page stays axe clean.

@@ -1,8 +1,9 @@
 """The agent desk in a real browser, through uvicorn (the Procfile's web command; the
 desk needs its WebSocket): a chat from the public widget reaches the agent's open desk
 and the reply comes back live; two agents take the same conversation and exactly one
-gets it; the conversation page over a throttled link (1.6 Mbit/s, 150 ms) within 3 s and
-500 KB; axe-core on each page."""
+gets it; an SMS and an email thread at the open desk through a running server's webhook
+door and the post-contact questions are answered by SMS; the conversation page over a
+throttled link (1.6 Mbit/s, 150 ms) within 3 s and 500 KB; axe-core on each page."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
@@ -239,7 +241,146 @@ def test_the_conversation_page_over_a_throttled_link(browser, transactional_db, 
         violations = axe_serious_violations(page)
         assert violations == [], violations
         page.keyboard.press("?")
-        assert page.locator("#desk-shortcuts").is_visible()
+        expect(page.locator("#desk-shortcuts")).to_be_visible()
         violations = axe_serious_violations(page)
         assert violations == [], violations
         page.context.close()
+
+
+# --- An SMS and an email at the open desk, and the questions answered by SMS -----------------
+
+CITIZEN_MOBILE = "+33612345678"
+ORGANISATION_NUMBER = "+33556000000"
+
+
+# The server runs Celery eager, so a 202 waits for the processing, and the first one for
+# the language engine to load: more than the simulators' 10 s on a loaded CI machine.
+POST_TIMEOUT = 120.0
+
+
+def _post_sms(base_url: str, endpoint, text: str) -> None:  # type: ignore[no-untyped-def]
+    from parvis.contacts import simulators
+    from parvis.core.crypto import decrypt_text
+
+    status, answer = simulators.send_signed(
+        simulators.hook_url(base_url, str(endpoint.uuid)),
+        simulators.sms_payload(sender=CITIZEN_MOBILE, to=ORGANISATION_NUMBER, text=text),
+        decrypt_text(endpoint.secret_encrypted),
+        timeout=POST_TIMEOUT,
+    )
+    assert status == 202, answer
+
+
+def _post_mail(base_url: str, endpoint, raw: bytes) -> None:  # type: ignore[no-untyped-def]
+    from parvis.contacts import simulators
+    from parvis.contacts.signatures import HEADER, sign
+    from parvis.core.crypto import decrypt_text
+
+    secret = decrypt_text(endpoint.secret_encrypted)
+    status, answer = simulators.post(
+        simulators.hook_url(base_url, str(endpoint.uuid)),
+        raw,
+        {"Content-Type": "message/rfc822", HEADER: sign(raw, [secret])},
+        timeout=POST_TIMEOUT,
+    )
+    assert status == 202, answer
+
+
+def test_an_sms_and_an_email_thread_at_the_open_desk_and_the_questions_are_answered_by_sms(
+    browser, transactional_db, tmp_path
+):
+    """Through the webhook door of a running server: two texts from one number make one
+    conversation, a reply mail (In-Reply-To only) joins its original's, each appears at
+    the open desk without a reload; once the agent resolves the SMS conversation, the
+    post-contact questions go out by SMS and the citizen's « 5 2 oui » stores the answers."""
+    from parvis.contacts.models import SurveyInvitation, SurveyStatus
+    from parvis.contacts.tests.email_fixtures import mail
+
+    for slug in ("sms", "courriel"):
+        channel(slug)
+    organisation = OrganisationFactory(slug="caf-33", name="CAF de la Gironde", short_name="CAF 33")
+    sms_endpoint = InboundEndpointFactory(
+        organisation=organisation, connector="sms", address=ORGANISATION_NUMBER
+    )
+    mail_endpoint = InboundEndpointFactory(
+        organisation=organisation, connector="courriel", address="contact@caf33.example"
+    )
+    agent = MembershipFactory(organisation=organisation, role=Role.AGENT).user
+    _server_password(agent)
+    QueueMemberFactory(queue=organisation.queues.get(is_triage=True), user=agent)
+    server_env = {
+        **_shared_layer(),
+        "CELERY_TASK_ALWAYS_EAGER": "true",  # no worker: the door's task runs in the server
+        "CONTACTS_SURVEY_SAMPLE_RATE": "1",
+    }
+    with procfile_web(tmp_path, **server_env) as base_url:
+        desk = _agent_page(browser, base_url, agent)
+        desk.goto(base_url + reverse("desk:home"))
+        waiting = desk.locator("#desk-waiting")
+
+        # Two texts from one number: one conversation, shown live in the waiting list.
+        _post_sms(base_url, sms_endpoint, "Bonjour je n ai pas recu mon aide au logement")
+        sms = _wait_for(lambda: Conversation.objects.filter(channel_id="sms").first())
+        waiting.locator(f'[data-conversation="{sms.reference}"]').wait_for()
+        _post_sms(base_url, sms_endpoint, "c est pour le mois de mars merci")
+        _wait_for(
+            lambda: (
+                Message.objects.filter(conversation=sms, direction=Direction.INBOUND).count() == 2
+            )
+        )
+        assert Conversation.objects.filter(channel_id="sms").count() == 1
+
+        # A mail, then a reply that names it only in In-Reply-To: one conversation.
+        _post_mail(
+            base_url,
+            mail_endpoint,
+            mail(to="contact@caf33.example", message_id="<original@usager.example>"),
+        )
+        email = _wait_for(lambda: Conversation.objects.filter(channel_id="courriel").first())
+        waiting.locator(f'[data-conversation="{email.reference}"]').wait_for()
+        _post_mail(
+            base_url,
+            mail_endpoint,
+            mail(
+                to="contact@caf33.example",
+                subject="Re: Ma demande d’aide au logement",
+                text="J’ajoute mon avis d’imposition.",
+                message_id="<reply@usager.example>",
+                in_reply_to="<original@usager.example>",
+            ),
+        )
+        inbound = Message.objects.filter(direction=Direction.INBOUND)
+        _wait_for(lambda: inbound.filter(conversation=email).count() == 2)
+        assert Conversation.objects.filter(channel_id="courriel").count() == 1
+
+        # The agent takes the SMS conversation: both texts, in order, in one thread.
+        waiting.locator(f'[data-conversation="{sms.reference}"]').get_by_role(
+            "button", name="Prendre"
+        ).click()
+        desk.wait_for_url(f"**/conversations/{sms.reference}/")
+        thread = desk.locator("#desk-messages").inner_text()
+        assert thread.index("aide au logement") < thread.index("mois de mars")
+
+        # Resolved: the questions leave by SMS; the citizen's answer is stored.
+        desk.get_by_label("Issue").select_option("answered")
+        desk.get_by_role("button", name="Résoudre la conversation").click()
+        desk.wait_for_url("**/poste/")
+        assert f"La conversation {sms.reference} est résolue." in desk.content()
+        invitation = _wait_for(
+            lambda: SurveyInvitation.objects.filter(
+                conversation=sms, status=SurveyStatus.SENT
+            ).first()
+        )
+        _post_sms(base_url, sms_endpoint, "5 2 oui")
+        _wait_for(
+            lambda: SurveyInvitation.objects.get(pk=invitation.pk).status == SurveyStatus.ANSWERED
+        )
+        assert dict(invitation.answers.values_list("question", "value")) == {
+            "satisfaction": 5,
+            "effort": 2,
+            "resolved": 1,
+        }
+        # The answer is no message of the conversation, which stays resolved.
+        assert Message.objects.filter(conversation=sms, direction=Direction.INBOUND).count() == 2
+        assert Conversation.objects.get(pk=sms.pk).status == Status.RESOLVED
+        desk.context.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, SiteFactory
 from parvis.publication.services import publication_sync
@@ -67,7 +68,7 @@ def test_on_a_phone_the_first_result_shows_and_filters_fold(page, live_server, l
     assert _in_viewport(page, first_result)
     toggle = page.locator(f"button[aria-controls='{panel}']")
     assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
-    assert not page.locator(field).is_visible()
+    expect(page.locator(field)).not_to_be_visible()
     # The disabled links of the first page are marked as such, without href.
     for label in ("Première page", "Page précédente"):
         link = page.locator(".fr-pagination__link", has_text=label)
@@ -91,8 +92,8 @@ def test_on_a_desktop_the_filters_stay_open(page, live_server, listed, name):
     panel, field, _ = LIST_PAGES[name]
     page.set_viewport_size(DESKTOP)
     page.goto(live_server.url + reverse(name))
-    assert page.locator(field).is_visible()
-    assert not page.locator(f"button[aria-controls='{panel}']").is_visible()
+    expect(page.locator(field)).to_be_visible()
+    expect(page.locator(f"button[aria-controls='{panel}']")).not_to_be_visible()
     assert axe_serious_violations(page) == []
 
 
@@ -111,7 +112,7 @@ def test_the_last_page_disables_its_next_links(page, live_server, listed):
 def test_a_filter_in_error_opens_the_panel_on_a_phone(page, live_server, listed):
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + reverse("publication:experience_list") + "?published_from=hier")
-    assert page.locator("#id_published_from").is_visible()
+    expect(page.locator("#id_published_from")).to_be_visible()
     assert (
         page.locator("button[aria-controls='experience-filters']").get_attribute("aria-expanded")
         == "true"
@@ -125,7 +126,7 @@ def test_without_javascript_the_filters_stay_open_on_a_phone(browser, live_serve
     try:
         page = context.new_page()
         page.goto(live_server.url + reverse(name))
-        assert page.locator(field).is_visible()
-        assert not page.locator(f"button[aria-controls='{panel}']").is_visible()
+        expect(page.locator(field)).to_be_visible()
+        expect(page.locator(f"button[aria-controls='{panel}']")).not_to_be_visible()
     finally:
         context.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
@@ -50,7 +51,7 @@ def test_public_page_has_no_serious_accessibility_violation(
     response = page.goto(live_server.url + reverse(name))
     assert response is not None and response.status == 200
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     violations = axe_serious_violations(page)
     assert violations == [], violations
 
@@ -85,7 +86,7 @@ def test_agent_logs_in_and_reaches_the_espace_agents(page, live_server):
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(live_server.url + reverse("backoffice:dashboard"))
     assert page.get_by_role("heading", level=1).inner_text() == "Tableau de bord"
-    assert page.get_by_role("cell", name="Organisme : CAF de la Gironde").is_visible()
+    expect(page.get_by_role("cell", name="Organisme : CAF de la Gironde")).to_be_visible()
     violations = axe_serious_violations(page)
     assert violations == [], violations
 
@@ -96,7 +97,7 @@ def test_wrong_password_keeps_the_agent_on_the_login_page(page, live_server):
     page.get_by_label("Adresse électronique").fill(agent.email)
     page.get_by_label("Mot de passe").fill("pas le bon mot de passe")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_text("Adresse électronique ou mot de passe incorrect").is_visible()
+    expect(page.get_by_text("Adresse électronique ou mot de passe incorrect")).to_be_visible()
     assert page.url.startswith(live_server.url + reverse("accounts:login"))
 
 
@@ -107,7 +108,7 @@ def test_skip_link_takes_the_keyboard_to_the_main_content(page, live_server, set
     page.keyboard.press("Tab")
     skip_link = page.evaluate("document.activeElement.textContent.trim()")
     assert skip_link == "Contenu"
-    assert page.locator(":focus").is_visible()  # shown when focused, hidden otherwise
+    expect(page.locator(":focus")).to_be_visible()  # shown when focused, hidden otherwise
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content"
     page.keyboard.press("Tab")

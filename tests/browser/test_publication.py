@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
 from parvis.publication.services import publication_sync
@@ -44,7 +45,7 @@ def test_listing_filters_and_is_accessible(page, live_server, published, width):
     page.set_viewport_size({"width": width, "height": 900})
     response = page.goto(live_server.url + reverse("publication:experience_list"))
     assert response is not None and response.status == 200
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert axe_serious_violations(page) == []
 
     if width < 768:  # below the md breakpoint the form is folded behind a button
@@ -54,7 +55,7 @@ def test_listing_filters_and_is_accessible(page, live_server, published, width):
     page.get_by_role("button", name="Rechercher", exact=True).click()
 
     assert "4 expériences trouvées" not in page.content()
-    assert page.get_by_role("heading", name="3 expériences trouvées").is_visible()
+    expect(page.get_by_role("heading", name="3 expériences trouvées")).to_be_visible()
     assert axe_serious_violations(page) == []
     # Nothing overflows horizontally on a small phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
@@ -65,8 +66,8 @@ def test_permanent_page_is_accessible(page, live_server, published):
         live_server.url + reverse("publication:experience_detail", args=[published.uuid])
     )
     assert response is not None and response.status == 200
-    assert page.get_by_role("heading", name="Accueil chaleureux").is_visible()
-    assert page.get_by_text("nous le transmettons à l’équipe").is_visible()
+    expect(page.get_by_role("heading", name="Accueil chaleureux")).to_be_visible()
+    expect(page.get_by_text("nous le transmettons à l’équipe")).to_be_visible()
     assert axe_serious_violations(page) == []
     page.set_viewport_size({"width": 360, "height": 800})
     assert axe_serious_violations(page) == []
@@ -84,5 +85,5 @@ def test_figures_and_data_pages_are_accessible(
     args = [published.local_service.slug] if name == "service_figures" else []
     response = page.goto(live_server.url + reverse(f"publication:{name}", args=args))
     assert response is not None and response.status == 200
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert axe_serious_violations(page) == []

@@ -50,12 +50,14 @@ TODO_KEYS: dict[str, set[str]] = {
     "agent.caf33@demo.parvis.fr": COUNTER,
     "agent.cpam69@demo.parvis.fr": COUNTER,
     "agent.fs@demo.parvis.fr": COUNTER,
+    "referent.caf33@demo.parvis.fr": COUNTER,
 }
 
 AGENTS_CONTENT = ".parvis-agents-content"
 ROWS = "table tbody tr:not(:has(td[colspan]))"
 # URL name → (what an item of that page is, what offers a way on when there is none).
 # A page of the menu not listed here must show a table row or a card.
+GENERIC_ITEMS_QUALITY = "table tbody tr, .fr-card"
 ITEMS: dict[str, tuple[str, str]] = {
     "voice_backoffice:experience_list": (ROWS, ""),
     "voice_backoffice:overdue": (ROWS, ""),
@@ -68,6 +70,10 @@ ITEMS: dict[str, tuple[str, str]] = {
     "backoffice:tokens": (ROWS, ""),
     "backoffice:audit": (ROWS, ""),
     "contacts_backoffice:conversation_list": (ROWS, ""),
+    # Quality: the targets page is a form; the dashboard may have no figure yet for a
+    # month (the demo's year of contacts is not seeded yet) and then offers the import.
+    "quality_backoffice:targets": ("form button[type=submit]", ""),
+    "quality_backoffice:dashboard": (GENERIC_ITEMS_QUALITY, "a[href*='/qualite/']"),
     "contacts_backoffice:queue_list": (ROWS, ""),
     "contacts_backoffice:visit_record": ("form button[type=submit]", ""),  # a form
     # An organisation may have no citizen record yet: the page offers to create one.

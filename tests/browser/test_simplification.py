@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
@@ -66,7 +67,7 @@ def test_simplification_request_followed_to_done(page, live_server):
     page.goto(live_server.url + reverse("simplification_backoffice:queue"))
     _assert_accessible(page)
     page.get_by_role("link", name=reference).click()
-    assert page.get_by_text("Texte d’origine (confidentiel)").is_visible()
+    expect(page.get_by_text("Texte d’origine (confidentiel)")).to_be_visible()
     _assert_accessible(page)
     _move(page, "Reçue — Publier la demande")
     _move(page, "À l’étude — Mettre à l’étude")
@@ -78,16 +79,16 @@ def test_simplification_request_followed_to_done(page, live_server):
     page.context.clear_cookies()
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(live_server.url + reverse("simplification:detail", args=[reference]))
-    assert page.get_by_role("heading", name="Demande d’aide au logement").is_visible()
+    expect(page.get_by_role("heading", name="Demande d’aide au logement")).to_be_visible()
     history = page.get_by_role("table", name="Historique des statuts de la demande")
     assert history.get_by_role("row").count() == 5  # header + 4 public steps
-    assert history.get_by_text("Le formulaire tient sur une page.").is_visible()
+    expect(history.get_by_text("Le formulaire tient sur une page.")).to_be_visible()
     assert "06 12 34 56 78" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     _assert_accessible(page)
 
     page.goto(live_server.url + reverse("simplification:list") + "?statut=realisee")
-    assert page.get_by_role("link", name="Demande d’aide au logement").is_visible()
+    expect(page.get_by_role("link", name="Demande d’aide au logement")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     _assert_accessible(page)
     page.goto(live_server.url + reverse("simplification:follow_up"))

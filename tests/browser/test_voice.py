@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
@@ -117,7 +118,7 @@ def test_share_moderate_answer_and_email(page, live_server, caf, smtp_inbox, set
     answer_field = service.get_by_label("Votre réponse publique")
     assert "[À COMPLÉTER" in answer_field.input_value()
     service.get_by_role("button", name="Voir l’aperçu masqué").click()
-    assert service.get_by_text("Complétez les passages entre crochets").first.is_visible()
+    expect(service.get_by_text("Complétez les passages entre crochets").first).to_be_visible()
     answer_field.fill(
         answer_field.input_value().replace(
             "[À COMPLÉTER : ce que le service a fait]", "Nous avons transmis vos remerciements"
@@ -128,7 +129,7 @@ def test_share_moderate_answer_and_email(page, live_server, caf, smtp_inbox, set
     violations = axe_serious_violations(service)
     assert violations == [], violations
     service.get_by_role("button", name="Confirmer et publier").click()
-    assert service.get_by_text("Votre réponse est publiée").is_visible()
+    expect(service.get_by_text("Votre réponse est publiée")).to_be_visible()
     context.close()
     experience.refresh_from_db()
     assert experience.status == S.ANSWERED
@@ -231,13 +232,13 @@ def test_moderator_corrects_the_masking_of_an_answer_then_publishes_it(page, liv
     moderation.goto(
         live_server.url + reverse("voice_backoffice:answer_moderation", kwargs={"pk": answer.pk})
     )
-    assert moderation.get_by_role("heading", name="Ajuster le masquage").is_visible()
+    expect(moderation.get_by_role("heading", name="Ajuster le masquage")).to_be_visible()
     violations = axe_serious_violations(moderation)
     assert violations == [], violations
     # the service's office number may stay public: its mask is removed
     moderation.locator("label", has_text="[TÉLÉPHONE] ← « 05 56 00 00 00 »").click()
     moderation.get_by_role("button", name="Masquer à nouveau").click()
-    assert moderation.get_by_text("Le masquage de la réponse est mis à jour.").is_visible()
+    expect(moderation.get_by_text("Le masquage de la réponse est mis à jour.")).to_be_visible()
     moderation.get_by_text("Publier la réponse").click()
     moderation.get_by_role("button", name="Enregistrer la décision").click()
     moderation.wait_for_url("**/moderation/")

@@ -119,6 +119,8 @@ DATA_KEYS: dict[str, str] = {
     "target_working_days": "délai cible (jours ouvrés)",
     "escalation_working_days": "escalade après (jours ouvrés)",
     "due_dates_changed": "échéances recalculées",
+    "commitment": "engagement n°",
+    "evidence": "liens justificatifs",
 }
 
 

@@ -302,6 +302,9 @@ def _mount_routers() -> None:
     from parvis.language.api import legacy_router as language_legacy_router
     from parvis.language.api import router as language_router
     from parvis.publication.api import router as publication_router
+    from parvis.quality.api import router as quality_router
+    from parvis.routing.api import router as routing_router
+    from parvis.routing.callback_api import router as callback_router
     from parvis.simplification.api import router as simplification_router
     from parvis.territories.api import router as territories_router
     from parvis.voice.api import router as voice_router
@@ -313,8 +316,11 @@ def _mount_routers() -> None:
     api.add_router("/experiences", voice_router)
     api.add_router("/simplifications", simplification_router)
     api.add_router("/publications", publication_router)
+    api.add_router("/qualite", quality_router)
     api.add_router("/", accounts_router)
     api.add_router("/", contacts_router)  # /conversations…, /events
+    api.add_router("/routage", routing_router)
+    api.add_router("/rappels", callback_router)
 
 
 _mount_routers()

@@ -393,8 +393,8 @@ def panels_for(user: Any, organisation: Organisation | None) -> list[Panel]:
         if has_permission(user, Perm.SUPERVISE):
             panel.note = (
                 "Les conversations en attente sont dans « Files d’attente » ; le mur de "
-                "supervision en temps réel (présence des agents, niveau de service) n’est "
-                "pas encore disponible."
+                "supervision en temps réel (présence des agents, niveau de service) est "
+                "dans « Supervision »."
             )
         panels.append(panel)
     is_agent = Role.AGENT in scoping.roles_of(user)

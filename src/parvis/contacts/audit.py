@@ -28,6 +28,10 @@ MOVE_VALUES = {
 
 register(
     AuditAction("conversation.open", _("Conversation ouverte"), values=MOVE_VALUES),
+    AuditAction(
+        "conversation.priority_inputs",
+        _("Urgence ou fragilité d’une conversation confirmée ou retirée"),
+    ),
     AuditAction("conversation.queue", _("Conversation mise en file"), values=MOVE_VALUES),
     AuditAction("conversation.assign", _("Conversation prise en charge"), values=MOVE_VALUES),
     AuditAction("conversation.release", _("Conversation remise en file"), values=MOVE_VALUES),

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.models import Membership, User
+from parvis.accounts.scoping import visible_to
 from parvis.contacts import selectors
 from parvis.contacts.errors import ContactError
 from parvis.contacts.forms import ChatReplyForm, ConversationFilterForm, VisitForm
@@ -27,7 +28,7 @@ from parvis.contacts.services.visits import visit_record
 from parvis.core.breadcrumb import breadcrumb
 from parvis.core.pagination import paginate
 from parvis.directory import servicelevels
-from parvis.directory.models import Motif
+from parvis.directory.models import Motif, Organisation
 
 # A chat or phone conversation waits in business time; the others in working days.
 LIVE_CHANNELS = frozenset({"chat", "telephone"})
@@ -78,7 +79,11 @@ def _row(conversation: Conversation, now: dt.datetime) -> dict[str, Any]:
 @login_required
 def conversation_list(request: HttpRequest) -> HttpResponse:
     queues = selectors.queues_for(request.user).filter(is_active=True)
-    form = ConversationFilterForm(request.GET or None, queues=queues)
+    form = ConversationFilterForm(
+        request.GET or None,
+        queues=queues,
+        organisations=visible_to(request.user, Organisation.objects.all()),
+    )
     filters = selectors.ConversationFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -86,6 +91,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             queue=data["file"],
             channel=data["canal"].slug if data["canal"] else "",
             status=data["statut"],
+            **form.drill_down(),
         )
     page = paginate(request, selectors.conversations_for_list(request.user, filters))
     now = timezone.now()
@@ -98,6 +104,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": [_row(c, now) for c in page.object_list],
             "has_criteria": form.has_criteria(),
+            "drill_down": form.drill_down_summary(),
         },
     )
 

@@ -8,7 +8,11 @@ someone can answer now, and what was already said. Messages (``{"type": "message
 "sequence": n, "text": ..., "email": ...}``) go through the hub's normal ingestion; the
 agents' replies come back through the session's group (``parvis.event``), and so do
 the post-contact questions once the conversation is resolved (``{"type": "survey"}``),
-answered with ``{"type": "survey_answer", "token": ..., "answers": {...}}``.
+answered with ``{"type": "survey_answer", "token": ..., "answers": {...}}``. While the
+conversation waits in a routed queue, the widget hears its position and estimated wait
+(``{"type": "wait", "message", "callback"}``, after each message and on a reload) and may
+ask to be called back instead, keeping its place (``{"type": "callback", "number",
+"sms"}`` → ``callback_ok`` or ``callback_error``), through ``contacts.waiting``.
 
 Close codes: 4403 origin or token refused, 4404 no chat for this organisation, 4429 too
 many connections from this address.
@@ -28,12 +32,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from parvis.contacts import chat, selectors
+from parvis.contacts import chat, selectors, waiting
 from parvis.contacts.errors import ContactError
 from parvis.contacts.models import InboundEndpoint
 from parvis.contacts.services.chat import chat_message_accept
 from parvis.contacts.services.surveys import pending_chat_survey, survey_chat_answer
 from parvis.core import ratelimit
+from parvis.core.errors import ParvisError
 from parvis.core.http import client_ip_from_scope
 from parvis.core.realtime import ensure_relay_running
 from parvis.core.text import has_lone_surrogate
@@ -136,6 +141,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
             if survey is not None:
                 await self.send_json(survey)
+            await self._send_news()
 
     async def disconnect(self, code: int) -> None:
         if self.session is not None:
@@ -151,6 +157,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         if isinstance(content, dict) and content.get("type") == "survey_answer":
             await self._survey_answer(content)
+            return
+        if isinstance(content, dict) and content.get("type") == "callback":
+            await self._callback(content)
             return
         if not isinstance(content, dict) or content.get("type") != "message":
             await self._error("bad_request", "Message incompris.")
@@ -200,6 +209,81 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._error(error.code, error.message, sequence)
             return
         await self.send_json({"type": "ack", "sequence": sequence})
+        await self._send_news()
+
+    def _waiting_news(self) -> dict[str, Any] | None:
+        assert self.session is not None
+        room = waiting.room()
+        conversation_id = selectors.chat_conversation_id(
+            organisation_id=self.endpoint.organisation_id, session=self.session.session
+        )
+        if room is None or conversation_id is None:
+            return None
+        news = room.news(conversation_id, now=timezone.now())
+        if news is None:
+            return None
+        return {"type": "wait", "message": news.message, "callback": news.callback_offered}
+
+    async def _send_news(self) -> None:
+        news = await database_sync_to_async(self._waiting_news)()
+        if news is not None:
+            await self.send_json(news)
+
+    def _callback_ask(self, number: str, sms: bool) -> str:
+        assert self.session is not None
+        room = waiting.room()
+        conversation_id = selectors.chat_conversation_id(
+            organisation_id=self.endpoint.organisation_id, session=self.session.session
+        )
+        if room is None or conversation_id is None:
+            raise ContactError(
+                "callback_not_possible", "Le rappel n’est pas proposé pour cette conversation."
+            )
+        return room.callback_ask(
+            conversation_id=conversation_id, number=number, sms_consent=sms, now=timezone.now()
+        )
+
+    async def _callback(self, content: dict[str, Any]) -> None:
+        """« Être rappelé » while waiting: the place is kept, an agent calls back."""
+        number, sms = content.get("number"), content.get("sms", False)
+        if (
+            not isinstance(number, str)
+            or not isinstance(sms, bool)
+            or len(number) > 40
+            or has_lone_surrogate(number)
+        ):
+            await self.send_json(
+                {
+                    "type": "callback_error",
+                    "code": "bad_request",
+                    "field": None,
+                    "message": "Demande de rappel incomprise.",
+                }
+            )
+            return
+        if not (await sync_to_async(_hit)("messages_ip", self.ip)).allowed:
+            await self.send_json(
+                {
+                    "type": "callback_error",
+                    "code": "rate_limited",
+                    "field": None,
+                    "message": "Trop de demandes : réessayez dans une minute.",
+                }
+            )
+            return
+        try:
+            message = await database_sync_to_async(self._callback_ask)(number, sms)
+        except ParvisError as error:
+            await self.send_json(
+                {
+                    "type": "callback_error",
+                    "code": error.code,
+                    "field": error.field,
+                    "message": error.message,
+                }
+            )
+            return
+        await self.send_json({"type": "callback_ok", "message": message})
 
     def _accept_message(self, sequence: int, text: str, email: str) -> None:
         assert self.session is not None

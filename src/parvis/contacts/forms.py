@@ -3,15 +3,39 @@ chat reply (an agent's answer from the conversation page)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 
 from parvis.contacts.models import Outcome, Queue, Status
+from parvis.contacts.selectors import PLACE_LEVELS
 from parvis.contacts.services.visits import MAX_MINUTES
 from parvis.core.forms import ParvisForm, SearchForm
-from parvis.directory.models import Channel, Motif, Site
+from parvis.directory.models import Channel, LocalService, Motif, Organisation, Site
+from parvis.territories.models import Departement, Region
+
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def place_label(level: str, key: str) -> str:
+    """« Lieu : … », « Département : Gironde (33) »… of a drill-down's place."""
+    if level == "site":
+        name = Site.objects.filter(pk=key).values_list("name", flat=True).first()
+        return f"lieu d’accueil : {name or 'inconnu'}"
+    if level == "service":
+        name = LocalService.objects.filter(pk=key).values_list("name", flat=True).first()
+        return f"service local : {name or 'inconnu'}"
+    if level == "departement":
+        name = Departement.objects.filter(code=key).values_list("name", flat=True).first()
+        return f"département : {name or 'inconnu'} ({key})"
+    name = Region.objects.filter(code=key).values_list("name", flat=True).first()
+    return f"région : {name or 'inconnue'}"
+
 
 # Documents an agent commonly sees at a counter; anything else goes in « Autres ».
 COMMON_DOCUMENTS = [
@@ -33,11 +57,83 @@ class ConversationFilterForm(SearchForm):
         label="Statut", choices=[("", "Tous"), *Status.choices], required=False
     )
 
-    def __init__(self, *args: Any, queues: QuerySet[Queue], **kwargs: Any) -> None:
+    # A manager's drill-down from a quality figure (``quality`` back office) names the
+    # organisation, the place (``<level>-<key>``, e.g. ``site-12``, ``departement-33``), the
+    # month and the moment it counts; carried as hidden fields, summed up above the list.
+    organisme = forms.ModelChoiceField(
+        label="Organisme",
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Cet organisme n’est pas dans votre périmètre."},
+    )
+    lieu = forms.RegexField(
+        label="Lieu",
+        regex=rf"^({'|'.join(PLACE_LEVELS)})-[0-9A-Za-z]{{1,10}}$",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Ce lieu n’est pas reconnu."},
+    )
+    mois = forms.RegexField(
+        label="Mois",
+        regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Le mois s’écrit AAAA-MM."},
+    )
+    selon = forms.ChoiceField(
+        label="Date retenue",
+        choices=[("", "Arrivée en file"), ("resolution", "Résolution")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        queues: QuerySet[Queue],
+        organisations: QuerySet[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].queryset = queues  # type: ignore[attr-defined]
         self.fields["file"].empty_label = "Toutes"  # type: ignore[attr-defined]
         self.fields["canal"].empty_label = "Tous"  # type: ignore[attr-defined]
+        if organisations is not None:
+            self.fields["organisme"].queryset = organisations  # type: ignore[attr-defined]
+
+    def drill_down(self) -> dict[str, Any]:
+        """The drill-down criteria as ``ConversationFilters`` takes them (valid form)."""
+        data = self.cleaned_data
+        criteria: dict[str, Any] = {"organisation": data.get("organisme")}
+        if data.get("lieu"):
+            level, _, key = data["lieu"].partition("-")
+            criteria["place"] = (level, key)
+        if data.get("mois"):
+            year, month = map(int, data["mois"].split("-"))
+            first = dt.date(year, month, 1)
+            last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+            criteria["days"] = (first, last)
+            criteria["on"] = "resolved" if data.get("selon") == "resolution" else "queued"
+        return criteria
+
+    def drill_down_summary(self) -> list[str]:
+        """The drill-down criteria in French (shown above the list)."""
+        if not (self.is_bound and self.is_valid()):
+            return []
+        data = self.cleaned_data
+        parts = []
+        if data.get("organisme"):
+            parts.append(str(data["organisme"]))
+        if data.get("lieu"):
+            level, _, key = data["lieu"].partition("-")
+            parts.append(place_label(level, key))
+        if data.get("mois"):
+            year, month = map(int, data["mois"].split("-"))
+            moment = "résolus" if data.get("selon") == "resolution" else "arrivés en file"
+            parts.append(f"contacts {moment} en {MONTHS_FR[month - 1]} {year}")
+        return parts
 
 
 class VisitForm(ParvisForm):

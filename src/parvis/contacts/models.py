@@ -768,6 +768,8 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"], name="contacts_conv_org_status"),
             models.Index(fields=["queue", "status", "queued_at"], name="contacts_conv_queue_wait"),
+            # The wallboard's day per queue, whatever the status (routing.selectors).
+            models.Index(fields=["queue", "queued_at"], name="contacts_conv_queue_day"),
             models.Index(fields=["status", "resolved_at"], name="contacts_conv_sweep"),
             models.Index(fields=["citizen", "-created_at"], name="contacts_conv_citizen"),
         ]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from parvis.accounts.scoping import (
     Perm,
@@ -49,7 +51,9 @@ from parvis.contacts.models import (
 from parvis.core.crypto import DecryptionError, decrypt_text
 from parvis.core.memo import ProcessMemo
 from parvis.core.text import search_key
+from parvis.directory import servicelevels
 from parvis.directory.models import Channel, Motif, Organisation, Site
+from parvis.directory.servicelevels import METROPOLITAN, Place
 from parvis.messaging.models import Delivery
 
 
@@ -135,6 +139,21 @@ def chat_transcript(*, organisation_id: int, session: str) -> list[dict[str, str
     ]
 
 
+def chat_conversation_id(*, organisation_id: int, session: str) -> int | None:
+    """The open conversation of a chat session (the widget's waiting room), if any."""
+    return (
+        Conversation.objects.filter(
+            organisation_id=organisation_id,
+            channel_id="chat",
+            thread_key=session,
+            status__in=OPEN_STATUSES,
+        )
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def chat_next_sequence(*, endpoint: InboundEndpoint, session: str) -> int:
     """The sequence the widget's next message takes (after those already received)."""
     ids = InboundRow.objects.filter(
@@ -158,6 +177,72 @@ class ConversationFilters:
     queue: Queue | None = None
     channel: str = ""
     status: str = ""
+    # The contacts behind a quality figure (a manager's drill-down): the organisation, a
+    # place as the results name it (level and key, see ``PLACE_LEVELS``) and the local
+    # days, inclusive, of the moment the indicator counts (``on``: entered a queue or
+    # resolved).
+    organisation: Organisation | None = None
+    place: tuple[str, str] | None = None
+    days: tuple[dt.date, dt.date] | None = None
+    on: str = "queued"
+
+
+# The place that handled a contact, as ``quality.facts`` reads it: its site, else its
+# queue's; the queue's local service, else the site's; the site's département, else the
+# queue's, else its local service's main one.
+_PLACE = {
+    "site": Coalesce("site_id", "queue__site_id"),
+    "service": Coalesce(
+        "queue__local_service_id", "site__local_service_id", "queue__site__local_service_id"
+    ),
+    "departement": Coalesce(
+        "site__commune__departement_id",
+        "queue__site__commune__departement_id",
+        "queue__departement_id",
+        "queue__local_service__main_departement_id",
+    ),
+}
+PLACE_LEVELS = ("site", "service", "departement", "region")
+DAY_MOMENTS = {"queued": "queued_at", "resolved": "resolved_at"}
+
+
+def _place_filter(queryset: QuerySet[Conversation], level: str, key: str) -> QuerySet[Conversation]:
+    from parvis.territories.models import Departement
+
+    if level == "region":
+        within = Departement.objects.filter(region_id=key).values("code")
+        return queryset.alias(place_departement=_PLACE["departement"]).filter(
+            place_departement__in=within
+        )
+    if level in ("site", "service") and not key.isdigit():
+        return queryset.none()
+    return queryset.alias(place=_PLACE[level]).filter(place=key)
+
+
+def _place_timezone(level: str, key: str) -> zoneinfo.ZoneInfo:
+    """The time zone of a place's local days (Paris for an organisation as a whole)."""
+    from parvis.directory.models import LocalService
+    from parvis.territories import calendar
+    from parvis.territories.models import Departement
+
+    departement: str | None = None
+    if level == "departement":
+        departement = key
+    elif level == "region":
+        departement = (
+            Departement.objects.filter(region_id=key).values_list("code", flat=True).first()
+        )
+    elif level == "site" and key.isdigit():
+        departement = (
+            Site.objects.filter(pk=key).values_list("commune__departement_id", flat=True).first()
+        )
+    elif level == "service" and key.isdigit():
+        departement = (
+            LocalService.objects.filter(pk=key)
+            .values_list("main_departement_id", flat=True)
+            .first()
+        )
+    return zoneinfo.ZoneInfo(calendar.departement_timezone(departement))
 
 
 def conversations_for_list(principal: Any, filters: ConversationFilters) -> QuerySet[Conversation]:
@@ -169,6 +254,23 @@ def conversations_for_list(principal: Any, filters: ConversationFilters) -> Quer
         queryset = queryset.filter(channel_id=filters.channel)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
+    if filters.organisation is not None:
+        queryset = queryset.filter(organisation=filters.organisation)
+    if filters.place is not None:
+        queryset = _place_filter(queryset, *filters.place)
+    if filters.days is not None:
+        level, key = filters.place or ("", "")
+        zone = _place_timezone(level, key)
+        first, last = filters.days
+        moment = DAY_MOMENTS[filters.on]
+        queryset = queryset.filter(
+            **{
+                f"{moment}__gte": dt.datetime.combine(first, dt.time(), tzinfo=zone),
+                f"{moment}__lt": dt.datetime.combine(
+                    last + dt.timedelta(days=1), dt.time(), tzinfo=zone
+                ),
+            }
+        )
     return queryset.order_by("-created_at", "-pk")
 
 
@@ -959,3 +1061,20 @@ def experience_links_of(experience_uuid: Any) -> QuerySet[CitizenExperienceLink]
     return CitizenExperienceLink.objects.filter(experience_uuid=experience_uuid).order_by(
         "linked_at", "pk"
     )
+
+
+# --- Queues' calendars (read by the hub's deadlines and routing's wallboard) ----------------
+
+# Deadlines in business time for these channels, in working days for the others.
+BUSINESS_TIME_CHANNELS = frozenset({"telephone", "chat"})
+
+
+def place_of_queue(queue: Queue) -> Place:
+    """The queue's site (owner) or the site whose calendar it names, else its
+    département, else the metropolitan calendar (the national triage queue)."""
+    site = queue.site or queue.calendar_site
+    if site is not None:
+        return servicelevels.place_of_site(site)
+    if queue.departement_id:
+        return servicelevels.place_of_departement(str(queue.departement_id))
+    return METROPOLITAN

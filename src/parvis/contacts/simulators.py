@@ -42,23 +42,30 @@ def hook_url(base_url: str, endpoint: str) -> str:
     return f"{base_url.rstrip('/')}/hooks/{endpoint}/"
 
 
-def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+POST_TIMEOUT_SECONDS = 10.0
+
+
+def post(
+    url: str, body: bytes, headers: dict[str, str], *, timeout: float = POST_TIMEOUT_SECONDS
+) -> tuple[int, str]:
     """POST ``body``; the status code and response text (the standard library only, so
     that the command runs wherever parvis does). Tests replace it."""
     if not url.startswith(("http://", "https://")):
         raise ValueError("an http(s) address is expected")
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return int(response.status), response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return int(error.code), error.read().decode("utf-8", "replace")
 
 
-def send_signed(url: str, payload: Any, secret: str) -> tuple[int, str]:
+def send_signed(
+    url: str, payload: Any, secret: str, *, timeout: float = POST_TIMEOUT_SECONDS
+) -> tuple[int, str]:
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     headers = {"Content-Type": "application/json", HEADER: sign(body, [secret])}
-    return post(url, body, headers)
+    return post(url, body, headers, timeout=timeout)
 
 
 def sms_payload(*, sender: str, to: str, text: str, message_id: str = "") -> dict[str, str]:

@@ -64,10 +64,12 @@ def on_conversation_resolved(conversation_id: int) -> None:
 
 
 def connect() -> None:
-    """Subscribe the events log to the hub's events (idempotent)."""
-    events.conversation_created.subscribe(on_conversation_created)
-    events.conversation_assigned.subscribe(on_conversation_assigned)
-    events.conversation_resolved.subscribe(on_conversation_resolved)
+    """Subscribe the events log to the hub's events (idempotent), inside the changing
+    transaction: the event is numbered under the conversation's lock and commits with
+    the change, or not at all."""
+    events.conversation_created.subscribe(on_conversation_created, in_transaction=True)
+    events.conversation_assigned.subscribe(on_conversation_assigned, in_transaction=True)
+    events.conversation_resolved.subscribe(on_conversation_resolved, in_transaction=True)
 
 
 def delivery_reference(webhook_id: int, event_id: str) -> str:

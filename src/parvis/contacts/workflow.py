@@ -74,8 +74,10 @@ def can_handle(principal: Any, conversation: Conversation) -> bool:
 
 
 def _queued(conversation: Conversation, step: Step) -> None:
-    # Waiting (again) since now; nobody holds a conversation that waits in a queue.
-    conversation.queued_at = step.now
+    # Waiting (again) since now; nobody holds a conversation that waits in a queue. An
+    # offer nobody accepted returns the contact at its place: its wait goes on.
+    if step.move.name != "offer_expire" or conversation.queued_at is None:
+        conversation.queued_at = step.now
     conversation.assignee = None
 
 

@@ -20,26 +20,45 @@ class Event:
     def __init__(self, name: str) -> None:
         self.name = name
         self._subscribers: list[Subscriber] = []
+        self._in_transaction: list[Subscriber] = []
 
     def __repr__(self) -> str:
         return f"Event({self.name!r})"
 
-    def subscribe(self, callback: Subscriber) -> None:
-        if callback not in self._subscribers:
-            self._subscribers.append(callback)
+    def subscribe(self, callback: Subscriber, *, in_transaction: bool = False) -> None:
+        """``in_transaction``: called at once, inside the sender's transaction, for a
+        subscriber whose rows must commit or roll back with the change (the contact
+        hub's events log: an event recorded after commit is lost when the process dies
+        between the two, and costs a durable commit of its own). Keep such subscribers
+        to cheap writes: a failure fails the sender's transaction."""
+        target = self._in_transaction if in_transaction else self._subscribers
+        if not self.is_subscribed(callback):
+            target.append(callback)
 
     def unsubscribe(self, callback: Subscriber) -> None:
-        if callback in self._subscribers:
-            self._subscribers.remove(callback)
+        for target in (self._subscribers, self._in_transaction):
+            if callback in target:
+                target.remove(callback)
+
+    def is_subscribed(self, callback: Subscriber) -> bool:
+        return callback in self._subscribers or callback in self._in_transaction
 
     def send(self, object_id: int) -> None:
         """Call every subscriber now (the caller is already after commit)."""
-        for callback in list(self._subscribers):
+        for callback in [*self._in_transaction, *self._subscribers]:
             callback(object_id)
 
     __call__ = send
 
     def send_on_commit(self, object_id: int) -> None:
-        """Call every subscriber once the current transaction commits (at once outside
-        a transaction), so no subscriber reads a row that may still roll back."""
-        transaction.on_commit(lambda: self.send(object_id))
+        """Call the in-transaction subscribers now, and every other subscriber once the
+        current transaction commits (at once outside a transaction), so no subscriber
+        reads a row that may still roll back."""
+        for callback in list(self._in_transaction):
+            callback(object_id)
+        if self._subscribers:
+            transaction.on_commit(lambda: self._send_after_commit(object_id))
+
+    def _send_after_commit(self, object_id: int) -> None:
+        for callback in list(self._subscribers):
+            callback(object_id)

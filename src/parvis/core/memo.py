@@ -37,6 +37,27 @@ class ProcessMemo:
         self._values[key] = (now, value)
         return value
 
+    def get_many(
+        self, keys: list[Hashable], load_many: Callable[[list[Hashable]], dict[Hashable, T]]
+    ) -> dict[Hashable, T]:
+        """The values kept under ``keys``; the missing or stale ones loaded together
+        (``load_many`` returns a value for each key it is given)."""
+        now = time.monotonic()
+        found: dict[Hashable, T] = {}
+        missing = []
+        for key in keys:
+            kept = self._values.get(key)
+            if kept is not None and now - kept[0] < self.ttl:
+                found[key] = kept[1]
+            else:
+                missing.append(key)
+        if missing:
+            loaded = load_many(missing)
+            for key in missing:
+                self._values[key] = (now, loaded[key])
+                found[key] = loaded[key]
+        return found
+
     def forget(self, **signal_kwargs: Any) -> None:
         self._values.clear()
 

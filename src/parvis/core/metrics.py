@@ -20,6 +20,7 @@ A ratio over nothing is ``None`` (never 0 nor 100 %): the page says « pas de do
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,16 @@ def abandon_rate(
     if abandoned > entered_queue:
         raise ValueError("more abandons than contacts entered the queue")
     return abandoned / entered_queue if entered_queue else None
+
+
+def abandon_rate_ratio(*, abandoned_after_short: int, entered_queue: int) -> float | None:
+    """The same rate from counts already made (e.g. by SQL, per queue): abandons after
+    the short-abandon limit ÷ contacts that entered the queue."""
+    if abandoned_after_short < 0 or entered_queue < 0:
+        raise ValueError("counts must be >= 0")
+    if abandoned_after_short > entered_queue:
+        raise ValueError("more abandons than contacts entered the queue")
+    return abandoned_after_short / entered_queue if entered_queue else None
 
 
 def handling_time(*, talk: float, hold: float = 0.0, wrap_up: float = 0.0) -> float:
@@ -226,9 +237,11 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t >= 0 else tail
 
 
+@functools.lru_cache(maxsize=65536)
 def t_quantile(p: float, df: float) -> float:
     """Quantile of Student's t (``scipy.stats.t.ppf`` without scipy): bisection on the
-    CDF, to about 1e-12."""
+    CDF, to about 1e-12. Remembered per (p, df): the quality results ask for the same
+    few thousand degrees of freedom again and again, and each costs milliseconds."""
     if not 0 < p < 1:
         raise ValueError("p must be in (0, 1)")
     if df <= 0:
@@ -260,5 +273,21 @@ def t_interval(values: Sequence[float], *, confidence: float = 0.95) -> tuple[fl
         raise ValueError("confidence must be in (0, 1)")
     mean = math.fsum(values) / n
     variance = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
+    margin = t_quantile(0.5 + confidence / 2, n - 1) * math.sqrt(variance / n)
+    return mean - margin, mean + margin
+
+
+def t_interval_from_sums(
+    n: int, total: float, total_of_squares: float, *, confidence: float = 0.95
+) -> tuple[float, float] | None:
+    """Student t interval of a mean known only by its count, Σx and Σx² (how the quality
+    facts store a mean measure); ``None`` with fewer than two values."""
+    if n < 2:
+        return None
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be in (0, 1)")
+    mean = total / n
+    # Σ(x − mean)² = Σx² − n·mean², clamped at 0 against rounding.
+    variance = max(0.0, total_of_squares - n * mean * mean) / (n - 1)
     margin = t_quantile(0.5 + confidence / 2, n - 1) * math.sqrt(variance / n)
     return mean - margin, mean + margin

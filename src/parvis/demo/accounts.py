@@ -9,6 +9,10 @@ DEMO_ACCOUNTS: list[tuple[str, str]] = [
     ("qualite.caf33@demo.parvis.fr", "responsable qualité, CAF de la Gironde"),
     ("superviseur.caf33@demo.parvis.fr", "superviseur, CAF de la Gironde"),
     ("agent.caf33@demo.parvis.fr", "agent, accueil de la CAF de la Gironde"),
+    (
+        "referent.caf33@demo.parvis.fr",
+        "référente de niveau 2 de la CAF de la Gironde (escalades des France Services)",
+    ),
     ("agent.cpam69@demo.parvis.fr", "agent, CPAM du Rhône"),
     ("agent.fs@demo.parvis.fr", "conseiller d’une France Services"),
     (

@@ -218,7 +218,10 @@ def demo_seed(
     before = _counts()
     with transaction.atomic():
         _seed(SCALES[scale], scale, progress)
-    created_experiences = created_requests = created_conversations = 0
+    from parvis.demo.commitments_demo import demo_commitments_seed  # after the accounts
+
+    created_assessments = demo_commitments_seed()
+    created_experiences = created_requests = created_conversations = created_history = 0
     if with_voice:
         from parvis.demo.voice_demo import demo_voice_seed
 
@@ -241,12 +244,22 @@ def demo_seed(
         from parvis.demo.surveys_demo import demo_surveys_seed  # answered, after the contacts
 
         demo_surveys_seed()
+        from parvis.demo.routing_demo import demo_routing_seed  # policies, tiers, skills
+
+        demo_routing_seed()
+        from parvis.demo.quality_demo import demo_quality_seed  # last: reads every contact
+
+        created_history = demo_quality_seed(scale=scale)
+        if progress:
+            progress("Contacts de l’année (résultats de qualité)", created_history)
     after = _counts()
     counts = {name: after[name] - before[name] for name in after}
     return counts | {
         "experiences": created_experiences,
         "simplification_requests": created_requests,
         "conversations": created_conversations,
+        "quality_history_contacts": created_history,
+        "commitment_assessments": created_assessments,
         "total": sum(after.values()),
     }
 
@@ -524,6 +537,12 @@ def _seed_named_accounts(
             _demo_user("agent.caf33@demo.parvis.fr", "Antoine Agent"),
             Role.AGENT,
             site_id=site_ids["accueil-caf-33"],
+        )
+        # The CAF's level-2 referent, who also answers France Services' escalations.
+        _membership(
+            _demo_user("referent.caf33@demo.parvis.fr", "Rachida Référente"),
+            Role.AGENT,
+            local_service=caf33,
         )
     cpam69 = services.get("assurance-maladie-69")
     if cpam69 is not None:

@@ -18,6 +18,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from parvis.core.realtime import ensure_relay_running
 from parvis.desk import realtime, selectors
+from parvis.routing.services import presence
 
 
 def groups_for(user: Any, reference: str) -> list[str] | int:
@@ -55,10 +56,15 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello"})
+        # Routing's presence: the desk is open (its last socket gone → away after grace).
+        self.user_id = user.pk
+        await database_sync_to_async(presence.socket_opened)(user_id=user.pk)
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "user_id", None) is not None:
+            await database_sync_to_async(presence.socket_closed)(user_id=self.user_id)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """The desk only listens; anything sent is ignored."""

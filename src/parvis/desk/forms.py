@@ -111,3 +111,31 @@ class MotifForm(DeskForm):
     def __init__(self, *args: Any, motifs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["motif"]).queryset = motifs
+
+
+class PriorityForm(DeskForm):
+    """Urgency and vulnerability as the agent confirms them (routing's bonuses)."""
+
+    urgency = forms.BooleanField(label="Urgence confirmée", required=False)
+    vulnerability_reason = forms.ChoiceField(
+        label="Situation de fragilité",
+        required=False,
+        help_text="Seul un motif de la liste est enregistré, jamais un texte libre.",
+    )
+    source = forms.ChoiceField(
+        label="Origine",
+        choices=[
+            ("confirmed", "Constatée par moi"),
+            ("declared", "Déclarée par l’usager"),
+        ],
+        initial="confirmed",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from parvis.contacts.services.priority import VULNERABILITY_REASONS
+
+        cast(forms.ChoiceField, self.fields["vulnerability_reason"]).choices = [
+            ("", "Aucune"),
+            *((code, str(label).capitalize()) for code, label in VULNERABILITY_REASONS.items()),
+        ]

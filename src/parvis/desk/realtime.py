@@ -19,7 +19,7 @@ from django.db import transaction
 
 from parvis.contacts import events
 from parvis.contacts.models import Conversation, Message
-from parvis.core.realtime import publish
+from parvis.core.realtime import publish_many
 
 
 def queue_group(queue_id: int) -> str:
@@ -49,8 +49,7 @@ def announce(conversation_id: int, *, extra_queue_ids: Iterable[int | None] = ()
     groups += [queue_group(q) for q in {queue_id, *extra_queue_ids} if q]
     if assignee_id:
         groups.append(user_group(assignee_id))
-    for group in groups:
-        publish(group, payload)
+    publish_many(groups, payload)
 
 
 def announce_on_commit(conversation_id: int, *, extra_queue_ids: Iterable[int | None] = ()) -> None:

@@ -1,9 +1,8 @@
 """Reads of the agent desk, scoped to the acting principal.
 
-What an agent sees at the desk is what ``accounts.scoping`` lets them see, plus the
-conversations assigned to them (a partner's referent has no role in the organisation
-and reaches the desk through the assignment alone; once routing registers assignment as
-a scoping relation, ``desk_conversations`` becomes ``visible_to`` only). Which queues an
+What an agent sees at the desk is what ``accounts.scoping`` lets them see, routing's
+``assignment`` relation included (a partner's referent has no role in the organisation
+and reaches the desk through what is offered or assigned to them, while it is). Which queues an
 agent may take from is ``Perm.TAKE`` on the queue *and* a ``QueueMember`` row.
 """
 
@@ -11,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from parvis.accounts.scoping import Perm, has_permission, visible_to
 from parvis.contacts.models import (
@@ -52,14 +51,10 @@ def has_desk(principal: Any) -> bool:
 
 
 def desk_conversations(principal: Any) -> QuerySet[Conversation]:
-    """The conversations ``principal`` may open at the desk."""
-    base = Conversation.objects.all()
-    visible = visible_to(principal, base).values("pk")
-    user_id = _user_id(principal)
-    condition = Q(pk__in=visible)
-    if user_id is not None:
-        condition |= Q(assignee_id=user_id)
-    return base.filter(condition)
+    """The conversations ``principal`` may open at the desk: what scoping lets them see,
+    routing's ``assignment`` relation included (a referent reaches what is offered or
+    assigned to them while it is)."""
+    return visible_to(principal, Conversation.objects.all())
 
 
 def takeable_queues(principal: Any) -> QuerySet[Queue]:

@@ -168,9 +168,7 @@ def desk_reply(
                     handoff.conversation_note_add(
                         conversation=conversation, author=principal, text=text
                     )
-                handoff.conversation_callback_request(
-                    conversation=conversation, principal=principal
-                )
+                _callback_request(principal, conversation)
                 audit_record(
                     actor=principal,
                     action="desk.callback_requested",
@@ -323,8 +321,13 @@ def desk_transfer_out(
 def desk_resolve(
     *, principal: Any, conversation: Conversation, outcome: str, note: str = ""
 ) -> Conversation:
-    """Resolve with an outcome of the closed table (``contacts.models.Outcome``)."""
+    """Resolve with an outcome of the closed table (``contacts.models.Outcome``); a
+    routed queue may require a wrap-up code (``routing``: the motif set)."""
     _require_reply(principal, conversation)
+    from parvis.routing.services.supervision import resolution_refusal
+
+    if (refusal := resolution_refusal(conversation)) is not None:
+        raise DeskError(refusal.code, refusal.message, refusal.field)
     try:
         resolved = lifecycle.conversation_resolve(
             conversation=conversation, principal=principal, outcome=outcome, note=note
@@ -346,3 +349,48 @@ def desk_requalify(*, principal: Any, conversation: Conversation, motif: Any) ->
         raise _as_desk_error(error) from error
     realtime.announce_on_commit(conversation.pk)
     return conversation
+
+
+def desk_priority_inputs(
+    *,
+    principal: Any,
+    conversation: Conversation,
+    urgency: bool,
+    vulnerability_reason: str,
+    source: str,
+) -> Conversation:
+    """Confirm or withdraw the urgency and the vulnerability (the hub's
+    ``conversation_priority_inputs_set``; routing recomputes the contact's place)."""
+    _require_reply(principal, conversation)
+    from parvis.contacts.services.priority import conversation_priority_inputs_set
+
+    try:
+        conversation_priority_inputs_set(
+            conversation=conversation,
+            principal=principal,
+            urgency=urgency,
+            vulnerability_reason=vulnerability_reason,
+            source=source,
+        )
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+    realtime.announce_on_commit(conversation.pk)
+    return conversation
+
+
+def _callback_request(principal: Any, conversation: Conversation) -> None:
+    """A routed queue books a callback (routing keeps the conversation's place and
+    offers the call to an idle agent); elsewhere the hub's flag puts it back in its
+    queue for someone to call."""
+    from parvis.routing.engine import policy_of
+
+    if policy_of(conversation.queue_id) is None:
+        handoff.conversation_callback_request(conversation=conversation, principal=principal)
+        return
+    from parvis.routing.errors import RoutingError
+    from parvis.routing.services.callbacks import callback_request
+
+    try:
+        callback_request(principal=principal, conversation=conversation)
+    except RoutingError as error:
+        raise DeskError(error.code, error.message, error.field, status=error.status) from error

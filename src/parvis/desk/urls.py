@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("fragments/mes-conversations/", views.fragment_mine, name="fragment_mine"),
     path("fragments/a-prendre/", views.fragment_waiting, name="fragment_waiting"),
+    path("fragments/propositions/", views.fragment_offers, name="fragment_offers"),
+    path("disponibilite/", views.presence, name="presence"),
+    path("conversations/<str:reference>/proposition/", views.offer_answer, name="offer_answer"),
     path("conversations/<str:reference>/", views.conversation, name="conversation"),
     path(
         "conversations/<str:reference>/fragment/",
@@ -23,4 +26,5 @@ urlpatterns = [
     path("conversations/<str:reference>/resoudre/", views.resolve, name="resolve"),
     path("conversations/<str:reference>/remettre-en-file/", views.release, name="release"),
     path("conversations/<str:reference>/motif/", views.motif, name="motif"),
+    path("conversations/<str:reference>/priorite/", views.priority, name="priority"),
 ]

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from parvis.contacts.backoffice_views import deadline_lateness, duration_fr
 from parvis.contacts.models import Conversation, Status
@@ -29,10 +29,15 @@ from parvis.desk.forms import (
     HandoffForm,
     MotifForm,
     NoteForm,
+    PriorityForm,
     ReplyForm,
     ResolveForm,
     TransferForm,
 )
+from parvis.routing import agent_selectors, selectors_callbacks
+from parvis.routing.errors import RoutingError
+from parvis.routing.services import offers as offer_services
+from parvis.routing.services import presence as presence_services
 
 HOME_TITLE = "Poste de travail"
 
@@ -64,6 +69,13 @@ def _row(conversation: Conversation, now: Any) -> dict[str, Any]:
 def _lists(request: HttpRequest) -> dict[str, Any]:
     now = timezone.now()
     return {
+        "offers": [
+            {"conversation": c, "entry": e, "expires_at": e.offer_expires_at}
+            for c, e in agent_selectors.offers_for(request.user)
+        ],
+        "presence": agent_selectors.presence_of(request.user),
+        "presence_choices": agent_selectors.presence_choices(),
+        "presence_reasons": agent_selectors.presence_reason_choices(),
         "mine": [_row(c, now) for c in selectors.my_conversations(request.user)],
         "waiting": [_row(c, now) for c in selectors.waiting_conversations(request.user)],
         "queues": list(selectors.takeable_queues(request.user).order_by("name")),
@@ -111,6 +123,61 @@ def take(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("desk:conversation", reference)
 
 
+@never_cache
+@login_required
+@require_GET
+def fragment_offers(request: HttpRequest) -> HttpResponse:
+    _require_desk(request)
+    return render(request, "desk/_offers.html", _lists(request))
+
+
+@never_cache
+@login_required
+@require_POST
+def presence(request: HttpRequest) -> HttpResponse:
+    """The agent's own availability (routing offers contacts to available agents)."""
+    _require_desk(request)
+    try:
+        presence_services.presence_set(
+            user=request.user,
+            presence=request.POST.get("presence", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except RoutingError as error:
+        messages.error(request, error.message)
+        return redirect("desk:home")
+    state = agent_selectors.presence_of(request.user)
+    label = state.get_presence_display() if state else ""
+    messages.success(request, f"Vous êtes maintenant : {label}.")
+    return redirect("desk:home")
+
+
+@never_cache
+@login_required
+def offer_answer(request: HttpRequest, reference: str) -> HttpResponse:
+    """Accept (``decision=accepter``) or let go (``refuser``) a conversation offered."""
+    conversation = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    decision = request.POST.get("decision")
+    try:
+        if decision == "accepter":
+            offer_services.offer_accept(user=request.user, conversation=conversation)
+        elif decision == "refuser":
+            offer_services.offer_decline(user=request.user, conversation=conversation)
+        else:
+            messages.error(request, "Choisissez d’accepter ou de refuser la proposition.")
+            return redirect("desk:home")
+    except RoutingError as error:
+        messages.error(request, error.message)
+        return redirect("desk:home")
+    if decision == "refuser":
+        messages.info(request, f"La conversation {reference} est proposée à un autre agent.")
+        return redirect("desk:home")
+    messages.success(request, f"Vous avez pris en charge la conversation {reference}.")
+    return redirect("desk:conversation", reference)
+
+
 # --- The conversation page -----------------------------------------------------------------
 
 
@@ -140,7 +207,13 @@ def _conversation_context(
     can_transfer_out = conversation.is_open and selectors.can_transfer_out(user, conversation)
     messages_list, hidden = selectors.conversation_messages(conversation)
     timeline = _timeline(request, conversation)
+    context_routing = agent_selectors.decision_rows(conversation)
     return {
+        "routing_decisions": context_routing,
+        # Only a conversation flagged for a call back can have one (no query otherwise).
+        "callback_card": selectors_callbacks.desk_card(user, conversation)
+        if conversation.callback_requested
+        else None,
         "title": f"Conversation {conversation.reference}",
         "breadcrumb": breadcrumb((HOME_TITLE, reverse("desk:home"))),
         "conversation": conversation,
@@ -174,6 +247,20 @@ def _conversation_context(
             MotifForm(
                 motifs=motifs_of(conversation.organisation),
                 initial={"motif": conversation.motif_id},
+            )
+            if can_reply and conversation.is_open
+            else None
+        ),
+        "priority_form": forms.get("priority")
+        or (
+            PriorityForm(
+                initial={
+                    "urgency": conversation.urgency_confirmed,
+                    "vulnerability_reason": conversation.vulnerability_reason
+                    if conversation.vulnerability_source
+                    else "",
+                    "source": conversation.vulnerability_source or "confirmed",
+                }
             )
             if can_reply and conversation.is_open
             else None
@@ -394,6 +481,28 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("desk:conversation", found.reference)
     messages.success(request, f"La conversation {found.reference} est remise en file.")
     return redirect("desk:home")
+
+
+@never_cache
+@login_required
+def priority(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    form = PriorityForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, found, form, "priority")
+    try:
+        services.desk_priority_inputs(
+            principal=request.user,
+            conversation=found,
+            urgency=form.cleaned_data["urgency"],
+            vulnerability_reason=form.cleaned_data["vulnerability_reason"],
+            source=form.cleaned_data["source"],
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "priority")
+    return _done(request, found, "L’urgence et la situation de fragilité sont enregistrées.")
 
 
 @never_cache

@@ -8,6 +8,10 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from parvis.accounts.scoping import register
         from parvis.directory.menu import register_menu
+        from parvis.directory.models import CommitmentAssessment
 
         register_menu()
+        # An organisation assesses itself: only an organisation-level grant reaches it.
+        register(CommitmentAssessment, organisation="organisation", local_service=None, site=None)

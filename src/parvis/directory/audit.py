@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.audit import AuditAction, register
-from parvis.directory.models import Organisation, Site
+from parvis.directory.models import CommitmentAssessment, Organisation, Site
 
 register(
     AuditAction(
@@ -20,4 +20,9 @@ register(
     AuditAction("site.hours_replaced", _("Horaires d’ouverture remplacés")),
     AuditAction("site.exception_set", _("Fermeture ou horaires exceptionnels enregistrés")),
     AuditAction("site.exception_removed", _("Fermeture ou horaires exceptionnels retirés")),
+    AuditAction(
+        "commitment.assessed",
+        _("Autoévaluation d’un engagement Services Publics+ enregistrée"),
+        values={"to": dict(CommitmentAssessment.Level.choices)},
+    ),
 )

@@ -14,4 +14,10 @@ urlpatterns = [
         views.site_exception_delete,
         name="site_exception_delete",
     ),
+    path("organismes/<slug:slug>/engagements/", views.commitment_list, name="commitment_list"),
+    path(
+        "organismes/<slug:slug>/engagements/<int:number>/",
+        views.commitment_edit,
+        name="commitment_edit",
+    ),
 ]

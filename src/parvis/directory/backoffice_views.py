@@ -1,7 +1,9 @@
-"""Back office of the directory (espace agents › annuaire): sites, weekly hours, exceptions.
+"""Back office of the directory (espace agents › annuaire): sites, weekly hours, exceptions;
+an organisation's self-assessment against the Services Publics+ commitments.
 
-Access rules come from ``accounts.scoping``: a site outside the user's scope is a 404
-(``get_visible_or_404``); a site in scope without ``Perm.MANAGE_DIRECTORY`` is a 403.
+Access rules come from ``accounts.scoping``: a site or an organisation outside the user's
+scope is a 404 (``get_visible_or_404``); a site in scope without
+``Perm.MANAGE_DIRECTORY`` is a 403, an organisation without ``Perm.MANAGE_QUALITY`` too.
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ from parvis.accounts.scoping import Perm, get_visible_or_404, require_permission
 from parvis.core.breadcrumb import Breadcrumb, breadcrumb
 from parvis.core.pagination import paginate
 from parvis.directory import selectors, services
-from parvis.directory.forms import OpeningExceptionForm, WeeklyHoursForm
+from parvis.directory.forms import (
+    CommitmentAssessmentForm,
+    OpeningExceptionForm,
+    WeeklyHoursForm,
+)
 from parvis.directory.hours import opening_schedule, weekly_intervals
-from parvis.directory.models import Site
+from parvis.directory.models import Commitment, Organisation, Site
 from parvis.directory.services import DirectoryError
 
 UPCOMING_DAYS = 90
@@ -166,3 +172,81 @@ def site_exception_delete(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     services.opening_exception_remove(actor=request.user, exception=exception)
     messages.success(request, f"L’exception du {exception.date:%d/%m/%Y} est supprimée.")
     return redirect("directory_backoffice:site_exceptions", slug=site.slug)
+
+
+# Services Publics+ commitments ------------------------------------------------------------
+
+COMMITMENTS_TITLE = "Engagements Services Publics+"
+
+
+def _assessing_organisation(request: HttpRequest, slug: str) -> Organisation:
+    """The organisation named in the URL: 404 outside the scope, 403 without the quality
+    manager's role (organisation admins and platform admins hold it too)."""
+    organisation = get_visible_or_404(request.user, Organisation.objects.all(), slug=slug)
+    require_permission(request.user, Perm.MANAGE_QUALITY, organisation)
+    return organisation
+
+
+@login_required
+@require_http_methods(["GET"])
+def commitment_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _assessing_organisation(request, slug)
+    return render(
+        request,
+        "directory/backoffice/commitment_list.html",
+        {
+            "title": f"{COMMITMENTS_TITLE} — {organisation.name}",
+            "organisation": organisation,
+            "rows": selectors.commitments_for_backoffice(request.user, organisation),
+            "is_public": selectors.organisations_for_public().filter(pk=organisation.pk).exists(),
+            "breadcrumb": breadcrumb(current=COMMITMENTS_TITLE),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    organisation = _assessing_organisation(request, slug)
+    commitment = get_object_or_404(Commitment.objects.all(), number=number)
+    assessment = (
+        selectors.commitment_assessments_visible_to(request.user, organisation)
+        .filter(commitment=commitment)
+        .first()
+    )
+    if request.method == "POST":
+        form = CommitmentAssessmentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.commitment_assessment_save(
+                    actor=request.user,
+                    organisation=organisation,
+                    commitment=commitment,
+                    level=data["level"],
+                    text=data["text"],
+                    evidence=data["evidence"],
+                )
+            except DirectoryError as error:
+                _add_domain_errors(form, error, form.error_fields)
+            else:
+                messages.success(
+                    request, f"L’autoévaluation « {commitment.heading} » est enregistrée."
+                )
+                return redirect("directory_backoffice:commitment_list", slug=organisation.slug)
+    else:
+        form = CommitmentAssessmentForm(initial=CommitmentAssessmentForm.initial_of(assessment))
+    list_url = reverse("directory_backoffice:commitment_list", args=[organisation.slug])
+    return render(
+        request,
+        "directory/backoffice/commitment_edit.html",
+        {
+            "title": f"{commitment.heading} — {organisation.name}",
+            "organisation": organisation,
+            "commitment": commitment,
+            "assessment": assessment,
+            "form": form,
+            "breadcrumb": breadcrumb((COMMITMENTS_TITLE, list_url), current=commitment.heading),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

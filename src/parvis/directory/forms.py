@@ -1,4 +1,5 @@
-"""Forms of the directory: public search, and back-office hours and exceptions.
+"""Forms of the directory: public search, and back-office hours, exceptions and
+self-assessments against the Services Publics+ commitments.
 
 Forms only parse and validate input; the writes and their rules live in ``services``.
 """
@@ -12,10 +13,24 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from parvis.core.forms import ParvisForm, SearchForm
+from parvis.core.forms import ParvisForm, SearchForm, checked_by
+from parvis.core.text import clean_text as normalised_text
 from parvis.directory.hours import Interval
-from parvis.directory.models import Organisation, Site
-from parvis.directory.services import WEEKDAY_LABELS
+from parvis.directory.models import (
+    ASSESSMENT_TEXT_MAX,
+    EVIDENCE_MAX,
+    CommitmentAssessment,
+    Organisation,
+    Site,
+)
+from parvis.directory.services import (
+    WEEKDAY_LABELS,
+    DirectoryError,
+    thousands,
+    validate_assessment_text,
+    validate_evidence_label,
+    validate_evidence_url,
+)
 
 _TIME = r"(\d{1,2})\s*(?:[h:]\s*(\d{2})?)?"
 _INTERVAL = re.compile(rf"^\s*{_TIME}\s*(?:-|–|—|à|a)\s*{_TIME}\s*$", re.IGNORECASE)
@@ -185,3 +200,103 @@ class OpeningExceptionForm(ParvisForm):
             if opens and closes and opens >= closes:
                 self.add_error("closes", "L’heure de fermeture doit suivre l’heure d’ouverture.")
         return cleaned
+
+
+EVIDENCE_ROWS_SHOWN = 3  # empty rows offered when an assessment has no link yet
+
+
+class CommitmentAssessmentForm(ParvisForm):
+    """An organisation's self-assessment against one commitment: a level, a public text
+    and up to ``EVIDENCE_MAX`` links (label and address per row, empty rows ignored).
+
+    The rules are the services' (``validate_assessment_text``, ``validate_evidence_*``),
+    run here so that each refusal shows next to its field."""
+
+    level = forms.ChoiceField(
+        label="Où en est l’organisme ?",
+        widget=forms.RadioSelect,
+        choices=CommitmentAssessment.Level.choices,
+        error_messages={
+            "required": "Choisissez un niveau.",
+            "invalid_choice": "Choisissez un niveau parmi ceux proposés.",
+        },
+    )
+    text = forms.CharField(
+        label="Ce que fait l’organisme",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": ASSESSMENT_TEXT_MAX}),
+        help_text=(
+            "Texte public : ce que vous faites pour tenir cet engagement, en "
+            f"{thousands(ASSESSMENT_TEXT_MAX)} caractères au plus."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in range(EVIDENCE_MAX):
+            self.fields[f"evidence_{row}_label"] = forms.CharField(
+                label=f"Intitulé du lien {row + 1}", required=False
+            )
+            self.fields[f"evidence_{row}_url"] = forms.CharField(
+                label=f"Adresse du lien {row + 1}",
+                required=False,
+                widget=forms.URLInput(attrs={"placeholder": "https://"}),
+                help_text="Une adresse internet publique, commençant par https:// ou http://.",
+            )
+        # Service refusal keys (``evidence_<position>_<field>``, position among the
+        # links sent) → the form's field names (``evidence_<row>_<field>``).
+        self.error_fields: dict[str, str] = {"level": "level", "text": "text"}
+
+    @classmethod
+    def initial_of(cls, assessment: CommitmentAssessment | None) -> dict[str, Any]:
+        if assessment is None:
+            return {}
+        initial: dict[str, Any] = {"level": assessment.level, "text": assessment.text}
+        for row, link in enumerate(assessment.evidence.all()):
+            initial[f"evidence_{row}_label"] = link.label
+            initial[f"evidence_{row}_url"] = link.url
+        return initial
+
+    def clean_text(self) -> str:
+        text = normalised_text(self.cleaned_data.get("text", ""))
+        checked_by(validate_assessment_text, text)
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        links: list[tuple[str, str]] = []
+        for row in range(EVIDENCE_MAX):
+            label_field, url_field = f"evidence_{row}_label", f"evidence_{row}_url"
+            label = " ".join(cleaned.get(label_field, "").split())
+            url = cleaned.get(url_field, "").strip()
+            if not label and not url:
+                continue
+            for field, rule, value in (
+                (label_field, validate_evidence_label, label),
+                (url_field, validate_evidence_url, url),
+            ):
+                if field in self.errors:
+                    continue
+                try:
+                    rule(value)
+                except DirectoryError as error:
+                    self.add_error(field, error.message)
+            for field in ("label", "url"):
+                self.error_fields[f"evidence_{len(links)}_{field}"] = f"evidence_{row}_{field}"
+            links.append((label, url))
+        cleaned["evidence"] = links
+        return cleaned
+
+    def evidence_rows(self) -> list[tuple[Any, Any]]:
+        """The (label, address) fields to show: every row filled in (or in error), then
+        one empty row, at least ``EVIDENCE_ROWS_SHOWN``."""
+        last = -1
+        for row in range(EVIDENCE_MAX):
+            names = (f"evidence_{row}_label", f"evidence_{row}_url")
+            if any(self[name].value() or name in self.errors for name in names):
+                last = row
+        shown = min(EVIDENCE_MAX, max(EVIDENCE_ROWS_SHOWN, last + 2))
+        return [
+            (self[f"evidence_{row}_label"], self[f"evidence_{row}_url"]) for row in range(shown)
+        ]

@@ -1,7 +1,10 @@
-"""The directory's entry in the side menu of the espace agents (see ``core.menu``),
-registered from ``DirectoryConfig.ready()``."""
+"""The directory's entries in the side menu of the espace agents (see ``core.menu``),
+registered from ``DirectoryConfig.ready()``: the sites' hours, and the Services Publics+
+commitments of the organisation the switcher points at."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +27,24 @@ def _views(viewer: Viewer) -> bool:
     return has_permission(viewer.principal, Perm.VIEW)
 
 
+# The organisation section of the shell (``backoffice.menu.ORGANISATION_SECTION``), named
+# by its key: the directory does not import the shell.
+ORGANISATION_SECTION = "backoffice.organisation"
+
+
+def _organisation_slug(viewer: Viewer) -> dict[str, Any] | None:
+    return {"slug": viewer.organisation.slug} if viewer.organisation is not None else None
+
+
+def manages_quality(viewer: Viewer) -> bool:
+    """Whether the viewer manages the quality of the organisation the switcher points at
+    (the commitments here, the quality results' section): asked once per menu."""
+    return viewer.remember(
+        "manages_quality",
+        lambda: has_permission(viewer.principal, Perm.MANAGE_QUALITY, viewer.organisation),
+    )
+
+
 def register_menu() -> None:
     register(
         MenuEntry(
@@ -32,5 +53,15 @@ def register_menu() -> None:
             url_name="directory_backoffice:site_list",
             order=30,
             visible=_views,
-        )
+        ),
+        MenuEntry(
+            key="directory.commitments",
+            label=_("Engagements Services Publics+"),
+            url_name="directory_backoffice:commitment_list",
+            section=ORGANISATION_SECTION,
+            order=40,
+            url_kwargs=_organisation_slug,
+            visible=manages_quality,
+            active_for=("directory_backoffice:commitment_edit",),
+        ),
     )

@@ -1,18 +1,43 @@
 """Directory: organisations, their motifs, local services and sites (with opening hours).
 
-The reference taxonomy (organisations, motifs, themes, journey stages, channels) is data
-loaded from ``taxonomy.yaml``; administrators can edit it.
+The reference taxonomy (organisations, motifs, themes, journey stages, channels, the
+Services Publics+ commitments) is data loaded from ``taxonomy.yaml``; administrators can
+edit it. Each organisation assesses itself against each commitment
+(``CommitmentAssessment``, with its ``CommitmentEvidence`` links), shown publicly.
 """
 
 from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator, URLValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from parvis.territories.models import Commune, Departement
+
+# Services Publics+ and the SIRENE register, where known: the open data of quality results
+# (``publication.opendata``, « resultats-services-publics-plus ») use them, parvis's own
+# codes otherwise.
+SP_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    _("Lettres sans accent, chiffres, points, tirets et soulignés seulement."),
+)
+SIREN_VALIDATOR = RegexValidator(r"^[0-9]{9}$", _("Un SIREN compte 9 chiffres."))
+SIRET_VALIDATOR = RegexValidator(r"^[0-9]{14}$", _("Un SIRET compte 14 chiffres."))
+
+
+def sp_code_field() -> models.CharField:
+    return models.CharField(
+        _("code Services Publics+"), max_length=40, blank=True, validators=[SP_CODE_VALIDATOR]
+    )
+
+
+def siret_field() -> models.CharField:
+    return models.CharField(_("SIRET"), max_length=14, blank=True, validators=[SIRET_VALIDATOR])
 
 
 class Channel(models.Model):
@@ -86,6 +111,8 @@ class Organisation(models.Model):
     kind = models.CharField(
         _("nature"), max_length=30, choices=Kind.choices, default=Kind.ADMINISTRATION
     )
+    sp_code = sp_code_field()
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[SIREN_VALIDATOR])
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -139,6 +166,8 @@ class LocalService(models.Model):
     email = models.EmailField(_("courriel de contact"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     is_active = models.BooleanField(default=True)
+    sp_code = sp_code_field()
+    siret = siret_field()
 
     class Meta:
         ordering = ["sort_key"]
@@ -214,6 +243,8 @@ class Site(models.Model):
         help_text=_("Seulement pour la couverture « Départements listés »."),
     )
     is_active = models.BooleanField(default=True)
+    sp_code = sp_code_field()
+    siret = siret_field()
 
     class Meta:
         ordering = ["sort_key"]
@@ -326,3 +357,114 @@ class OpeningException(models.Model):
     def clean(self) -> None:
         if not self.is_closed and not (self.opens and self.closes and self.opens < self.closes):
             raise ValidationError(_("Indiquez des horaires d’ouverture valides pour cette date."))
+
+
+# --- Services Publics+ commitments -------------------------------------------------------
+
+COMMITMENT_NUMBERS = range(9)  # a preamble (0) and eight numbered commitments
+ASSESSMENT_TEXT_MAX = 2000
+EVIDENCE_MAX = 10
+EVIDENCE_LABEL_MAX = 200
+EVIDENCE_URL_MAX = 500
+
+
+class Commitment(models.Model):
+    """One of the Services Publics+ commitments, numbered as in ``taxonomy.yaml``: 0 is
+    the preamble (courtesy and the right to make mistakes), 1 to 8 the numbered ones.
+    Quality indicators and self-assessments attach to them by number."""
+
+    number = models.PositiveSmallIntegerField(
+        _("numéro"), primary_key=True, validators=[MaxValueValidator(max(COMMITMENT_NUMBERS))]
+    )
+    text = models.TextField(_("texte"))
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("engagement Services Publics+")
+        verbose_name_plural = _("engagements Services Publics+")
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        """« Préambule » for 0, « Engagement n° 3 » for the numbered ones."""
+        if self.number == 0:
+            return gettext("Préambule")
+        return gettext("Engagement n° %(number)s") % {"number": self.number}
+
+
+class CommitmentAssessment(models.Model):
+    """An organisation's self-assessment against one commitment: how far it is, what it
+    does (a public text) and links that show it (``evidence``). Public by nature: the
+    directory's public page of the organisation lists them."""
+
+    class Level(models.TextChoices):
+        NOT_COMMITTED = "non-engage", _("Non engagé")
+        IN_PROGRESS = "en-cours", _("En cours")
+        ACHIEVED = "atteint", _("Atteint")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisme"),
+        on_delete=models.CASCADE,
+        related_name="commitment_assessments",
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("engagement"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    level = models.CharField(_("niveau"), max_length=20, choices=Level.choices)
+    # The length is the services' rule (a ``TextField`` does not enforce it).
+    text = models.TextField(_("ce que fait l’organisme"), blank=True)
+    updated_at = models.DateTimeField(_("mis à jour le"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mis à jour par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["organisation", "commitment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "commitment"], name="unique_assessment_per_commitment"
+            )
+        ]
+        verbose_name = _("autoévaluation d’un engagement")
+        verbose_name_plural = _("autoévaluations des engagements")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.commitment}"
+
+
+class CommitmentEvidence(models.Model):
+    """A public link that backs a self-assessment (a published result, a charter, a
+    report): http or https only, at most ``EVIDENCE_MAX`` per assessment."""
+
+    assessment = models.ForeignKey(
+        CommitmentAssessment,
+        verbose_name=_("autoévaluation"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    label = models.CharField(_("intitulé"), max_length=EVIDENCE_LABEL_MAX)
+    url = models.CharField(
+        _("adresse"),
+        max_length=EVIDENCE_URL_MAX,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["assessment", "position", "pk"]
+        verbose_name = _("lien justificatif")
+        verbose_name_plural = _("liens justificatifs")
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,4 +1,5 @@
-"""Reads of the directory: public search of services and sites, back-office lists.
+"""Reads of the directory: public search of services and sites, back-office lists, the
+organisations' self-assessments against the Services Publics+ commitments.
 
 Public selectors return active rows only, in French order (the stored ``sort_key``), with
 what list pages display already joined or prefetched (no N+1). Back-office selectors go
@@ -18,8 +19,11 @@ from django.db.models.functions import Coalesce
 
 from parvis.accounts.scoping import Perm, visible_to
 from parvis.core.text import search_key, strip_controls
+from parvis.directory.commitments import indicators_for_commitments
 from parvis.directory.models import (
     Channel,
+    Commitment,
+    CommitmentAssessment,
     JourneyStage,
     LocalService,
     Motif,
@@ -546,3 +550,66 @@ def site_exceptions(site: Site, *, since: Any = None) -> QuerySet[OpeningExcepti
     if since is not None:
         queryset = queryset.filter(date__gte=since)
     return queryset.order_by("date")
+
+
+# Services Publics+ commitments ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """A commitment with one organisation's self-assessment (``None``: not assessed yet)
+    and the quality indicators attached to it (``None``: no source of indicators is
+    registered, see ``directory.commitments``)."""
+
+    commitment: Commitment
+    assessment: CommitmentAssessment | None
+    indicators: list[tuple[str, str]] | None = None
+
+
+def commitments() -> QuerySet[Commitment]:
+    """The Services Publics+ commitments, by number (0, the preamble, first)."""
+    return Commitment.objects.order_by("number")
+
+
+def _with_evidence(assessments: QuerySet[CommitmentAssessment]) -> QuerySet[CommitmentAssessment]:
+    return assessments.select_related("commitment").prefetch_related("evidence")
+
+
+def _rows(
+    assessments: Iterable[CommitmentAssessment],
+    indicators: dict[int, list[tuple[str, str]]] | None = None,
+) -> list[CommitmentRow]:
+    by_number = {assessment.commitment_id: assessment for assessment in assessments}
+    return [
+        CommitmentRow(
+            commitment=commitment,
+            assessment=by_number.get(commitment.number),
+            indicators=None if indicators is None else indicators.get(commitment.number, []),
+        )
+        for commitment in commitments()
+    ]
+
+
+def commitments_for_public(organisation: Organisation) -> list[CommitmentRow]:
+    """Every commitment with ``organisation``'s self-assessment (public by nature) and
+    the indicators attached to it (three queries, whatever the evidence)."""
+    assessments = _with_evidence(CommitmentAssessment.objects.filter(organisation=organisation))
+    return _rows(assessments, indicators_for_commitments())
+
+
+def commitment_assessments_visible_to(
+    principal: Any, organisation: Organisation, permission: Perm = Perm.MANAGE_QUALITY
+) -> QuerySet[CommitmentAssessment]:
+    """``organisation``'s self-assessments that ``principal`` may act on with
+    ``permission`` (its quality managers and administrators, platform admins)."""
+    return visible_to(
+        principal,
+        _with_evidence(CommitmentAssessment.objects.filter(organisation=organisation)),
+        permission,
+    )
+
+
+def commitments_for_backoffice(principal: Any, organisation: Organisation) -> list[CommitmentRow]:
+    """Every commitment with ``organisation``'s self-assessment as ``principal`` may
+    manage it (none shown outside their scope)."""
+    return _rows(commitment_assessments_visible_to(principal, organisation))

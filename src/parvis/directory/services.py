@@ -1,4 +1,5 @@
-"""Writes of the directory: reference taxonomy loading, services, sites, opening hours."""
+"""Writes of the directory: reference taxonomy loading, services, sites, opening hours,
+organisations' self-assessments against the Services Publics+ commitments."""
 
 from __future__ import annotations
 
@@ -11,16 +12,27 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from parvis.accounts.models import User
 from parvis.accounts.services import audit_record
 from parvis.core.errors import ParvisError
-from parvis.core.text import sort_key, unaccent
+from parvis.core.text import clean_text, sort_key, unaccent
 from parvis.directory import events
 from parvis.directory.channels import missing_channel_details
 from parvis.directory.models import (
+    ASSESSMENT_TEXT_MAX,
+    COMMITMENT_NUMBERS,
+    EVIDENCE_LABEL_MAX,
+    EVIDENCE_MAX,
+    EVIDENCE_URL_MAX,
     Channel,
+    Commitment,
+    CommitmentAssessment,
+    CommitmentEvidence,
     JourneyStage,
     LocalService,
     Motif,
@@ -44,12 +56,20 @@ def _split_name(name: str) -> str:
 
 @transaction.atomic
 def taxonomy_load(*, path: Path = TAXONOMY_PATH) -> dict[str, int]:
-    """Load (idempotently) organisations, motifs, themes, stages and channels.
+    """Load (idempotently) organisations, motifs, themes, stages, channels and the
+    Services Publics+ commitments.
 
     Existing rows are updated, never deleted: an administrator may have added motifs.
     """
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    counts = {"channels": 0, "journey_stages": 0, "themes": 0, "organisations": 0, "motifs": 0}
+    counts = {
+        "channels": 0,
+        "journey_stages": 0,
+        "themes": 0,
+        "organisations": 0,
+        "motifs": 0,
+        "commitments": 0,
+    }
     for position, (slug, label) in enumerate(data["channels"].items()):
         Channel.objects.update_or_create(slug=slug, defaults={"label": label, "position": position})
         counts["channels"] += 1
@@ -79,6 +99,13 @@ def taxonomy_load(*, path: Path = TAXONOMY_PATH) -> dict[str, int]:
                 defaults={"label": label, "position": position},
             )
             counts["motifs"] += 1
+    for number, text in data.get("commitments", {}).items():
+        if int(number) not in COMMITMENT_NUMBERS:
+            raise DirectoryError(
+                "unknown_commitment", f"Engagement n° {number} inconnu (de 0 à 8 seulement)."
+            )
+        Commitment.objects.update_or_create(number=int(number), defaults={"text": text.strip()})
+        counts["commitments"] += 1
     return counts
 
 
@@ -670,3 +697,132 @@ def opening_exception_remove(*, actor: Any, exception: OpeningException) -> None
         actor=actor, action="site.exception_removed", target=site, data={"date": date.isoformat()}
     )
     events.site_changed.send_on_commit(site.pk)
+
+
+# Services Publics+ commitments: an organisation's self-assessment ---------------------
+
+EVIDENCE_URL_MESSAGE = "Indiquez une adresse internet complète, commençant par https:// ou http://."
+_EVIDENCE_URL = URLValidator(schemes=["http", "https"])
+
+
+def thousands(number: int) -> str:
+    """2000 → « 2 000 » (a narrow no-break space, as French typography writes it)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def validate_assessment_text(text: str) -> None:
+    """Refuse a public text longer than ``ASSESSMENT_TEXT_MAX`` (``text_too_long``)."""
+    if len(text) > ASSESSMENT_TEXT_MAX:
+        message = (
+            f"Le texte ne doit pas dépasser {thousands(ASSESSMENT_TEXT_MAX)} caractères "
+            f"(il en compte {thousands(len(text))})."
+        )
+        raise DirectoryError("text_too_long", message, {"text": [message]})
+
+
+def validate_evidence_url(url: str) -> None:
+    """Refuse a link that is not an http(s) web address (``invalid_evidence_url``): no
+    ``javascript:``, ``data:``, ``mailto:`` or ``ftp:`` link reaches a public page."""
+    if not url:
+        message = "Indiquez l’adresse de ce lien."
+        raise DirectoryError("invalid_evidence_url", message, {"url": [message]})
+    if len(url) > EVIDENCE_URL_MAX:
+        message = f"L’adresse ne doit pas dépasser {EVIDENCE_URL_MAX} caractères."
+        raise DirectoryError("evidence_url_too_long", message, {"url": [message]})
+    try:
+        _EVIDENCE_URL(url)
+    except ValidationError as exc:
+        raise DirectoryError(
+            "invalid_evidence_url", EVIDENCE_URL_MESSAGE, {"url": [EVIDENCE_URL_MESSAGE]}
+        ) from exc
+
+
+def validate_evidence_label(label: str) -> None:
+    """Refuse an empty or over-long label of a link (``invalid_evidence_label``)."""
+    if not label:
+        message = "Indiquez l’intitulé de ce lien."
+    elif len(label) > EVIDENCE_LABEL_MAX:
+        message = f"L’intitulé ne doit pas dépasser {EVIDENCE_LABEL_MAX} caractères."
+    else:
+        return
+    raise DirectoryError("invalid_evidence_label", message, {"label": [message]})
+
+
+def _checked_evidence(evidence: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    links = [(" ".join(label.split()), url.strip()) for label, url in evidence]
+    if len(links) > EVIDENCE_MAX:
+        message = f"Indiquez {EVIDENCE_MAX} liens au plus."
+        raise DirectoryError("too_many_evidence_links", message, {"evidence": [message]})
+    for position, (label, url) in enumerate(links):
+        for rule, value, field in (
+            (validate_evidence_label, label, "label"),
+            (validate_evidence_url, url, "url"),
+        ):
+            try:
+                rule(value)
+            except DirectoryError as error:
+                error.errors = {f"evidence_{position}_{field}": error.errors[field]}
+                raise
+    return links
+
+
+@transaction.atomic
+def commitment_assessment_save(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    commitment: Commitment,
+    level: str,
+    text: str = "",
+    evidence: Iterable[tuple[str, str]] = (),
+) -> CommitmentAssessment:
+    """Record ``organisation``'s self-assessment against ``commitment``: its level, what
+    it does (a public text) and the links that show it (``(label, url)`` pairs, which
+    replace the previous ones; http(s) only, ``EVIDENCE_MAX`` at most).
+
+    The first save creates the assessment, the next ones update it; both are audited
+    (``commitment.assessed``, from the previous level to the new one).
+    """
+    if level not in CommitmentAssessment.Level.values:
+        message = "Choisissez un niveau parmi ceux proposés."
+        raise DirectoryError("unknown_level", message, {"level": [message]})
+    text = clean_text(text)
+    validate_assessment_text(text)
+    links = _checked_evidence(evidence)
+    assessment = (
+        CommitmentAssessment.objects.select_for_update()
+        .filter(organisation=organisation, commitment=commitment)
+        .first()
+    )
+    previous = assessment.level if assessment is not None else ""
+    if assessment is None:
+        assessment = CommitmentAssessment(organisation=organisation, commitment=commitment)
+    assessment.level = level
+    assessment.text = text
+    assessment.updated_at = timezone.now()
+    assessment.updated_by = actor if isinstance(actor, User) else None
+    _full_clean(assessment)
+    assessment.save()
+    rows = [
+        CommitmentEvidence(assessment=assessment, label=label, url=url, position=position)
+        for position, (label, url) in enumerate(links)
+    ]
+    for row in rows:
+        _full_clean(row, exclude=("assessment",))
+    assessment.evidence.all().delete()
+    CommitmentEvidence.objects.bulk_create(rows)
+    audit_record(
+        actor=actor,
+        action="commitment.assessed",
+        target=assessment,
+        organisation=organisation,
+        data={
+            "commitment": commitment.number,
+            "from": previous,
+            "to": level,
+            "evidence": len(rows),
+        },
+    )
+    # No ``directory.events`` here: the assessments are in none of the directory's open
+    # data, and the public page reads them directly.
+    return assessment

@@ -95,6 +95,33 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+def organisation_commitments(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's self-assessment against each Services Publics+ commitment, with
+    its evidence links and the quality indicators attached to the commitment."""
+    try:
+        organisation = selectors.organisations_for_public().get(slug=slug)
+    except Organisation.DoesNotExist as exc:
+        raise Http404("Organisme introuvable.") from exc
+    title = "Engagements Services Publics+"
+    return render(
+        request,
+        "directory/organisation_commitments.html",
+        {
+            "title": f"{title} — {organisation.name}",
+            "organisation": organisation,
+            "rows": selectors.commitments_for_public(organisation),
+            "breadcrumb": _breadcrumb(
+                title,
+                (
+                    reverse("directory:organisation_detail", args=[organisation.slug]),
+                    organisation.name,
+                ),
+            ),
+        },
+    )
+
+
+@require_GET
 def local_service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         local_service = selectors.local_service_for_public(slug)

@@ -240,6 +240,9 @@ class OpenDataQuery(InputSchema):
             "annuaire-lieux-canaux",
             "annuaire-horaires",
             "annuaire-horaires-exceptionnels",
+            "indicateurs-qualite",
+            "resultats-qualite",
+            "resultats-services-publics-plus",
             "catalogue",
         ]
         | None

@@ -28,6 +28,15 @@ def _on_directory_changed(object_id: int) -> None:
     send(note_directory_change, object_id)
 
 
+def _on_quality_results_computed(months: int) -> None:
+    """quality calls this after commit once results are computed: the quality datasets
+    are re-exported by the next 15-minute export."""
+    from parvis.publication import opendata, services
+
+    for dataset in opendata.QUALITY_DATASETS:
+        services.opendata_mark_changed(dataset=dataset)
+
+
 class PublicationConfig(AppConfig):
     name = "parvis.publication"
     label = "publication"
@@ -39,6 +48,7 @@ class PublicationConfig(AppConfig):
         from parvis.directory.models import LocalService, Organisation, Theme
         from parvis.publication.forms import choices_memo
         from parvis.publication.selectors import card_names_memo
+        from parvis.quality import events as quality_events
         from parvis.simplification import events as simplification_events
         from parvis.territories.models import Departement
         from parvis.voice import events as voice_events
@@ -51,3 +61,4 @@ class PublicationConfig(AppConfig):
         simplification_events.request_changed.subscribe(_on_simplification_request_changed)
         for event in directory_events.ALL:
             event.subscribe(_on_directory_changed)
+        quality_events.results_computed.subscribe(_on_quality_results_computed)

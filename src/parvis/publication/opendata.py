@@ -212,9 +212,12 @@ class Dataset:
     primary_key: tuple[str, ...] = ("identifiant",)
     # Datasets of one group (``GROUPS``) are listed together on the data page.
     group: str = ""
+    # What changed in the file's columns, oldest first: (AAAA-MM-JJ, French text), written
+    # into its schema as ``changelog``.
+    changelog: tuple[tuple[str, str], ...] = ()
 
     def schema(self) -> dict[str, Any]:
-        return {
+        schema: dict[str, Any] = {
             "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
             "name": self.name,
             "title": self.title,
@@ -223,6 +226,11 @@ class Dataset:
             "primaryKey": list(self.primary_key),
             "missingValues": [""],
         }
+        if self.changelog:
+            schema["changelog"] = [
+                {"date": date, "description": text} for date, text in self.changelog
+            ]
+        return schema
 
 
 def opendata_root() -> Path:
@@ -773,6 +781,488 @@ def opening_exception_rows() -> Iterator[dict[str, Any]]:
         }
 
 
+# --- Quality results -----------------------------------------------------------------------
+# From the quality app's read side: ``quality.selectors.export_rows`` and
+# ``quality.public.published`` (a figure below the indicator's ``min_n_publish`` leaves
+# with its cells empty and the reason). Shares are written in percent, one decimal.
+
+QUALITY_GROUP = "qualite"
+QUALITY_CHANGELOG: tuple[tuple[str, str], ...] = (
+    (
+        "2026-12-04",
+        "Première publication : catalogue des indicateurs, résultats mensuels, export aux "
+        "colonnes de Services Publics+.",
+    ),
+)
+UNIT_CODES = {
+    "share": "pourcentage",
+    "seconds": "secondes",
+    "working_days": "jours-ouvres",
+    "score": "note-sur-5",
+}
+UNIT_NOTE = (
+    "pourcentage (une part, de 0 à 100, à une décimale), secondes, jours-ouvres ou note-sur-5."
+)
+STRUCTURE_KINDS = (*Site.Kind.values, "service-local", "organisme")
+
+QUALITY_INDICATOR_FIELDS: tuple[Column, ...] = (
+    Column("identifiant", "string", "Code de l’indicateur", required=True),
+    Column("nom", "string", "Nom", required=True),
+    Column("definition", "string", "Définition", "Ce que mesure l’indicateur.", required=True),
+    Column("unite", "string", "Unité", UNIT_NOTE, required=True, enum=tuple(UNIT_CODES.values())),
+    Column(
+        "sens",
+        "string",
+        "Sens",
+        "plus-haut : plus haut, c’est mieux ; plus-bas : plus bas, c’est mieux.",
+        required=True,
+        enum=("plus-haut", "plus-bas"),
+    ),
+    Column(
+        "date_rattachement",
+        "string",
+        "Date qui place un cas dans un mois",
+        "created : arrivée du contact ; resolved : résolution ; published : publication.",
+        required=True,
+        enum=("created", "resolved", "published"),
+    ),
+    Column(
+        "niveaux",
+        "string",
+        "Niveaux calculés",
+        "Séparés par « ; » : site, service, departement, region, organisation, national.",
+        required=True,
+    ),
+    Column(
+        "effectif_min_publication",
+        "integer",
+        "Effectif minimal de publication",
+        "Sous cet effectif, la valeur n’est pas publiée.",
+        required=True,
+    ),
+    Column(
+        "effectif_min_classement",
+        "integer",
+        "Effectif minimal de classement",
+        "Sous cet effectif, un territoire n’est pas classé.",
+        required=True,
+    ),
+    Column("harmonise", "boolean", "Harmonisé entre organismes", required=True),
+    Column(
+        "engagements",
+        "string",
+        "Engagements Services Publics+",
+        "Numéros des engagements que l’indicateur prouve, séparés par « ; ».",
+    ),
+    Column("code_services_publics_plus", "string", "Code de l’indicateur Services Publics+"),
+    Column("version", "integer", "Version du calcul", required=True),
+    Column("calculateur", "string", "Calculateur", "declared : donnée déclarée.", required=True),
+    Column(
+        "parametres",
+        "object",
+        "Paramètres du calcul",
+        "Objet JSON ; encodé en JSON dans le fichier CSV.",
+        required=True,
+    ),
+    Column(
+        "echantillon",
+        "boolean",
+        "Issu d’une enquête",
+        "Vrai : les résultats portent un intervalle de confiance à 95 % et un taux de réponse.",
+        required=True,
+    ),
+    Column("declaratif", "boolean", "Donnée déclarée par les organismes seulement", required=True),
+    Column("tolerance", "string", "Précision d’un percentile"),
+    Column(
+        "seuil_couverture",
+        "number",
+        "Couverture minimale du calcul",
+        "Le résultat calculé l’emporte sur le déclaré quand son effectif atteint cette part "
+        "de l’effectif déclaré (de 0 à 1).",
+        required=True,
+    ),
+    Column(
+        "versions",
+        "array",
+        "Versions (ruptures de série)",
+        "Objets {version, depuis, calculateur, unite, sens, raison} ; encodée en JSON dans le "
+        "fichier CSV.",
+        required=True,
+    ),
+    Column("date_mise_a_jour", "datetime", "Date de mise à jour (UTC)", required=True),
+)
+
+
+def _share_or_value(unit: str, value: float | None, ndigits: int = 1) -> float | None:
+    """A share in percent (one decimal), any other unit as it is (one decimal)."""
+    if value is None:
+        return None
+    return round(value * 100 if unit == "share" else value, ndigits)
+
+
+def quality_indicator_rows() -> Iterator[dict[str, Any]]:
+    from parvis.quality.models import IndicatorVersion
+    from parvis.quality.selectors import published_indicators
+
+    indicators = list(published_indicators())
+    versions: dict[int, list[dict[str, Any]]] = {}
+    for version in IndicatorVersion.objects.filter(indicator__in=indicators):
+        versions.setdefault(version.indicator_id, []).append(
+            {
+                "version": version.version,
+                "depuis": version.started_on.isoformat(),
+                "calculateur": version.calculator,
+                "unite": UNIT_CODES.get(version.unit, version.unit),
+                "sens": "plus-haut" if version.direction == "higher" else "plus-bas",
+                "raison": version.reason,
+            }
+        )
+    for indicator in indicators:
+        yield {
+            "identifiant": indicator.code,
+            "nom": indicator.name,
+            "definition": indicator.definition,
+            "unite": UNIT_CODES[indicator.unit],
+            "sens": "plus-haut" if indicator.direction == "higher" else "plus-bas",
+            "date_rattachement": indicator.date_basis,
+            "niveaux": _joined(indicator.levels),
+            "effectif_min_publication": indicator.min_n_publish,
+            "effectif_min_classement": indicator.min_n_rank,
+            "harmonise": indicator.harmonised,
+            "engagements": _joined(str(c) for c in indicator.commitments),
+            "code_services_publics_plus": indicator.sp_code or None,
+            "version": indicator.version,
+            "calculateur": indicator.calculator,
+            "parametres": indicator.parameters,
+            "echantillon": indicator.is_sample,
+            "declaratif": indicator.is_declared_only,
+            "tolerance": indicator.tolerance or None,
+            "seuil_couverture": indicator.coverage_threshold,
+            "versions": versions.get(indicator.pk, []),
+            "date_mise_a_jour": indicator.updated_at,
+        }
+
+
+QUALITY_RESULT_FIELDS: tuple[Column, ...] = (
+    Column(
+        "identifiant",
+        "string",
+        "Identifiant",
+        "« indicateur:niveau:organisme:territoire:mois » (« - » pour un organisme ou un "
+        "territoire vide) ; stable d’un export à l’autre.",
+        required=True,
+    ),
+    Column("indicateur", "string", "Indicateur (code)", required=True),
+    Column("indicateur_nom", "string", "Indicateur", required=True),
+    Column(
+        "version_catalogue",
+        "integer",
+        "Version du calcul",
+        "Version de l’indicateur avec laquelle le résultat a été calculé (voir "
+        "indicateurs-qualite : une nouvelle version est une rupture de série).",
+        required=True,
+    ),
+    Column(
+        "parametres",
+        "object",
+        "Paramètres du calcul",
+        "Ceux du calcul de ce résultat ; encodés en JSON dans le fichier CSV.",
+        required=True,
+    ),
+    Column(
+        "niveau",
+        "string",
+        "Niveau (code)",
+        "site (lieu d’accueil), service (service local), departement, region, organisation "
+        "(l’organisme au niveau national) ou national (tous organismes, indicateurs "
+        "harmonisés seulement).",
+        required=True,
+        enum=("site", "service", "departement", "region", "organisation", "national"),
+    ),
+    Column("niveau_libelle", "string", "Niveau", required=True),
+    Column(
+        "organisme",
+        "string",
+        "Organisme (code)",
+        "Vide pour tous organismes et pour un lieu France Services pris dans son ensemble "
+        "(tous partenaires).",
+    ),
+    Column("organisme_nom", "string", "Organisme"),
+    Column("siren", "string", "SIREN de l’organisme", "Quand l’annuaire le connaît."),
+    Column(
+        "territoire",
+        "string",
+        "Territoire (code)",
+        "Code du lieu ou du service local (comme dans l’annuaire), code INSEE du département "
+        "ou de la région, code de l’organisme ; vide pour tous organismes.",
+    ),
+    Column("territoire_nom", "string", "Territoire"),
+    Column("siret", "string", "SIRET du lieu", "Niveau site, quand l’annuaire le connaît."),
+    Column("mois", "yearmonth", "Mois", required=True),
+    Column(
+        "mois_definitif",
+        "boolean",
+        "Mois définitif",
+        "Vrai quand le mois est figé (15 jours après sa fin) ; une correction ultérieure est "
+        "une révision datée. Faux : résultat provisoire.",
+        required=True,
+    ),
+    Column("unite", "string", "Unité", UNIT_NOTE, required=True, enum=tuple(UNIT_CODES.values())),
+    Column("valeur", "number", "Valeur", "Vide quand elle n’est pas publiée."),
+    Column(
+        "effectif",
+        "integer",
+        "Effectif (n)",
+        "Nombre de cas ou de réponses ; toujours donné.",
+        required=True,
+    ),
+    Column("numerateur", "number", "Numérateur", "Vide quand la valeur n’est pas publiée."),
+    Column("denominateur", "number", "Dénominateur", "Vide quand la valeur n’est pas publiée."),
+    Column(
+        "intervalle_bas",
+        "number",
+        "Intervalle de confiance à 95 % : borne basse",
+        "Enquêtes seulement (Wilson pour une part, t pour une moyenne).",
+    ),
+    Column("intervalle_haut", "number", "Intervalle de confiance à 95 % : borne haute"),
+    Column(
+        "taux_reponse",
+        "number",
+        "Taux de réponse (%)",
+        "Enquêtes seulement : réponses ÷ questionnaires envoyés. Les personnes qui répondent "
+        "ne ressemblent pas toujours à celles qui ne répondent pas (biais de non-réponse).",
+    ),
+    Column("tolerance", "number", "Précision d’un percentile", "Dans l’unité de l’indicateur."),
+    Column(
+        "source",
+        "string",
+        "Source",
+        "calcule : calculé par parvis ; declare : déclaré par l’organisme.",
+        required=True,
+        enum=("calcule", "declare"),
+    ),
+    Column(
+        "source_declaration",
+        "string",
+        "Source déclarée et date",
+        "Pour une valeur déclarée, ou gardée à côté du calcul quand le calcul l’emporte.",
+    ),
+    Column(
+        "valeur_declaree",
+        "number",
+        "Valeur déclarée",
+        "Quand le calcul l’emporte sur une déclaration (couverture suffisante), la valeur "
+        "déclarée reste visible ici.",
+    ),
+    Column("publie", "boolean", "Valeur publiée", required=True),
+    Column("motif_non_publication", "string", "Motif de non-publication"),
+    Column(
+        "millesime_cog",
+        "string",
+        "Millésime du code officiel géographique",
+        "Année du COG de l’INSEE des codes de départements et de régions.",
+    ),
+    Column("date_calcul", "datetime", "Date du calcul (UTC)", required=True),
+)
+
+
+def _public_places() -> tuple[dict[str, Site], dict[str, Any]]:
+    from parvis.directory.models import LocalService
+
+    sites = {str(site.pk): site for site in Site.objects.select_related("commune")}
+    services = {str(service.pk): service for service in LocalService.objects.all()}
+    return sites, services
+
+
+def quality_result_rows() -> Iterator[dict[str, Any]]:
+    from parvis.quality import public
+    from parvis.quality.models import Level
+    from parvis.quality.selectors import export_rows
+
+    vintage = public.cog_vintage() or None
+    levels = dict(Level.choices)
+    sites, services = _public_places()
+    for result in export_rows().iterator(chunk_size=CHUNK):
+        indicator, organisation = result.indicator, result.organisation
+        figure = public.published(indicator, result)
+        site = sites.get(result.key) if result.level == Level.SITE else None
+        service = services.get(result.key) if result.level == Level.SERVICE else None
+        territory = site.slug if site else service.slug if service else result.key
+        unit = indicator.unit
+        withheld = figure.value is None
+        yield {
+            "identifiant": ":".join(
+                (
+                    indicator.code,
+                    result.level,
+                    organisation.slug if organisation else "-",
+                    territory or "-",
+                    figure.month_code,
+                )
+            ),
+            "indicateur": indicator.code,
+            "indicateur_nom": indicator.name,
+            "version_catalogue": result.version,
+            "parametres": result.parameters,
+            "niveau": result.level,
+            "niveau_libelle": str(levels.get(result.level, result.level)),
+            "organisme": organisation.slug if organisation else None,
+            "organisme_nom": organisation.name if organisation else None,
+            "siren": (organisation.siren or None) if organisation else None,
+            "territoire": territory or None,
+            "territoire_nom": result.label or None,
+            "siret": (site.siret or None) if site else None,
+            "mois": figure.month_code,
+            "mois_definitif": result.frozen,
+            "unite": UNIT_CODES[unit],
+            "valeur": _share_or_value(unit, figure.value),
+            "effectif": figure.n,
+            "numerateur": None if withheld else _rounded(figure.numerator),
+            "denominateur": None if withheld else _rounded(figure.denominator),
+            "intervalle_bas": _share_or_value(unit, figure.ci_low),
+            "intervalle_haut": _share_or_value(unit, figure.ci_high),
+            "taux_reponse": _share_or_value("share", figure.response_rate),
+            "tolerance": figure.tolerance,
+            "source": "declare" if figure.declared else "calcule",
+            "source_declaration": result.declared_source or None,
+            "valeur_declaree": _share_or_value(unit, figure.declared_value),
+            "publie": not withheld,
+            "motif_non_publication": figure.reason or None,
+            "millesime_cog": vintage,
+            "date_calcul": result.computed_at,
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+SP_PLUS_FIELDS: tuple[Column, ...] = (
+    Column(
+        "code_structure",
+        "string",
+        "Code de la structure",
+        "Code Services Publics+ de la structure quand l’annuaire le connaît, code parvis "
+        "sinon (code_parvis).",
+        required=True,
+    ),
+    Column(
+        "typologie",
+        "string",
+        "Typologie",
+        "guichet (accueil physique), centre-contact, france-services, service-local ou "
+        "organisme (résultat national de l’organisme).",
+        required=True,
+        enum=STRUCTURE_KINDS,
+    ),
+    Column("nom_structure", "string", "Nom de la structure", required=True),
+    Column("code_postal", "string", "Code postal", "Lieux d’accueil seulement."),
+    Column("commune", "string", "Commune", "Lieux d’accueil seulement."),
+    Column(
+        "code_indicateur",
+        "string",
+        "Code de l’indicateur",
+        "Code Services Publics+ de l’indicateur quand il existe, code du catalogue parvis "
+        "sinon (indicateurs-qualite).",
+        required=True,
+    ),
+    Column("valeur", "number", "Valeur", f"Unité (colonne unite) : {UNIT_NOTE}", required=True),
+    Column(
+        "frequence",
+        "string",
+        "Fréquence",
+        "mensuelle : la valeur porte sur le mois de la colonne mois.",
+        required=True,
+        enum=("mensuelle",),
+    ),
+    Column("date_mise_a_jour", "date", "Date de mise à jour", required=True),
+    Column("mois", "yearmonth", "Mois du résultat", required=True),
+    Column("unite", "string", "Unité", UNIT_NOTE, required=True, enum=tuple(UNIT_CODES.values())),
+    Column("effectif", "integer", "Effectif (n)", required=True),
+    Column(
+        "code_parvis",
+        "string",
+        "Code parvis de la structure",
+        "Code du lieu, du service local ou de l’organisme dans l’annuaire parvis.",
+        required=True,
+    ),
+    Column("siret", "string", "SIRET", "Lieux d’accueil, quand l’annuaire le connaît."),
+    Column("siren", "string", "SIREN de l’organisme", "Quand l’annuaire le connaît."),
+)
+
+
+def sp_plus_rows() -> Iterator[dict[str, Any]]:
+    """The published results of the latest complete month with results, for every site
+    (a France Services site as a whole), local service and organisation."""
+    from django.db.models import Max
+
+    from parvis.quality import public
+    from parvis.quality.models import Level, Result
+    from parvis.quality.selectors import export_rows
+
+    current = timezone.localdate().replace(day=1)
+    month = Result.objects.filter(month__lt=current).aggregate(latest=Max("month"))["latest"]
+    if month is None:
+        return
+    sites, services = _public_places()
+    results = export_rows().filter(
+        month=month, level__in=[Level.SITE, Level.SERVICE, Level.ORGANISATION]
+    )
+    for result in results.iterator(chunk_size=CHUNK):
+        indicator, organisation = result.indicator, result.organisation
+        figure = public.published(indicator, result)
+        if figure.value is None:
+            continue
+        structure: dict[str, Any]
+        if result.level == Level.SITE:
+            site = sites.get(result.key)
+            if site is None:
+                continue
+            # A France Services site is one structure: its whole-site figure, not each
+            # partner's share of it.
+            if site.kind == Site.Kind.FRANCE_SERVICES and organisation is not None:
+                continue
+            structure = {
+                "code_structure": site.sp_code or site.slug,
+                "typologie": site.kind,
+                "nom_structure": site.name,
+                "code_postal": site.postcode or None,
+                "commune": site.commune.name,
+                "code_parvis": site.slug,
+                "siret": site.siret or None,
+            }
+        elif result.level == Level.SERVICE:
+            service = services.get(result.key)
+            if service is None:
+                continue
+            structure = {
+                "code_structure": service.sp_code or service.slug,
+                "typologie": "service-local",
+                "nom_structure": service.name,
+                "code_parvis": service.slug,
+            }
+        else:
+            if organisation is None:
+                continue
+            structure = {
+                "code_structure": organisation.sp_code or organisation.slug,
+                "typologie": "organisme",
+                "nom_structure": organisation.name,
+                "code_parvis": organisation.slug,
+            }
+        yield {
+            **structure,
+            "siren": (organisation.siren or None) if organisation else None,
+            "code_indicateur": indicator.sp_code or indicator.code,
+            "valeur": _share_or_value(indicator.unit, figure.value),
+            "frequence": "mensuelle",
+            "date_mise_a_jour": timezone.localdate(result.computed_at).isoformat(),
+            "mois": figure.month_code,
+            "unite": UNIT_CODES[indicator.unit],
+            "effectif": figure.n,
+        }
+
+
 GROUPS: dict[str, tuple[str, str]] = {
     DIRECTORY_GROUP: (
         "Annuaire des services publics",
@@ -780,6 +1270,13 @@ GROUPS: dict[str, tuple[str, str]] = {
         "centres de contact, France Services), leurs canaux avec les coordonnées publiques, "
         "horaires hebdomadaires et horaires exceptionnels à venir : un fichier par entité, "
         "reliés par leurs codes.",
+    ),
+    QUALITY_GROUP: (
+        "Résultats de qualité des services publics",
+        "Les indicateurs du catalogue (définitions, unités, seuils de publication, versions) "
+        "et leurs résultats mensuels par lieu, service local, département, région, organisme "
+        "et tous organismes, calculés à partir des contacts, réponses et enquêtes ou déclarés "
+        "par les organismes ; un export aux colonnes de Services Publics+.",
     ),
 }
 
@@ -866,7 +1363,52 @@ DATASETS: dict[str, Dataset] = {
         primary_key=("lieu", "date"),
         group=DIRECTORY_GROUP,
     ),
+    "indicateurs-qualite": Dataset(
+        "indicateurs-qualite",
+        "Qualité : catalogue des indicateurs",
+        "Les indicateurs de qualité publiés : définition en clair, unité, sens, moment qui "
+        "place un contact dans un mois, niveaux, effectifs minimaux de publication et de "
+        "classement, engagements Services Publics+ prouvés, paramètres du calcul et versions "
+        "(une nouvelle version est une rupture de série).",
+        QUALITY_INDICATOR_FIELDS,
+        quality_indicator_rows,
+        group=QUALITY_GROUP,
+        changelog=QUALITY_CHANGELOG,
+    ),
+    "resultats-qualite": Dataset(
+        "resultats-qualite",
+        "Qualité : résultats mensuels",
+        "Les résultats de chaque indicateur par niveau, territoire et mois, avec leur "
+        "effectif n, numérateur et dénominateur, l’intervalle de confiance et le taux de "
+        "réponse des enquêtes, la version et les paramètres du calcul, la source (calculé "
+        "ou déclaré) et le millésime du code officiel géographique. Sous l’effectif minimal "
+        "de publication de l’indicateur, la valeur n’est pas publiée (cellules vides) et "
+        "motif_non_publication dit pourquoi ; l’effectif est toujours donné.",
+        QUALITY_RESULT_FIELDS,
+        quality_result_rows,
+        group=QUALITY_GROUP,
+        changelog=QUALITY_CHANGELOG,
+    ),
+    "resultats-services-publics-plus": Dataset(
+        "resultats-services-publics-plus",
+        "Qualité : export aux colonnes de Services Publics+",
+        "Les résultats publiés du dernier mois complet, par structure (lieu d’accueil, "
+        "service local, organisme) et indicateur, aux colonnes de Services Publics+ : code "
+        "de la structure, typologie, nom, code postal, commune, code de l’indicateur, "
+        "valeur, fréquence, date de mise à jour. Les codes Services Publics+ sont ceux de "
+        "l’annuaire et du catalogue quand ils sont connus, les codes parvis sinon ; "
+        "seules les valeurs publiées y figurent.",
+        SP_PLUS_FIELDS,
+        sp_plus_rows,
+        primary_key=("typologie", "code_parvis", "code_indicateur"),
+        group=QUALITY_GROUP,
+        changelog=QUALITY_CHANGELOG,
+    ),
 }
+# Re-exported together after each computation of the quality results.
+QUALITY_DATASETS: tuple[str, ...] = tuple(
+    name for name, dataset in DATASETS.items() if dataset.group == QUALITY_GROUP
+)
 # Re-exported together when the directory announces a change.
 DIRECTORY_DATASETS: tuple[str, ...] = tuple(
     name for name, dataset in DATASETS.items() if dataset.group == DIRECTORY_GROUP

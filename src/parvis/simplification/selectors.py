@@ -319,3 +319,15 @@ def simplification_requests_for_open_data() -> Iterator[dict[str, Any]]:
                 for change in history
             ],
         }
+
+
+def requests_for_quality(start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    """Published simplification requests received in ``[start, end)``, for the quality
+    indicators: organisation, motif, the moment received and whether a decision was
+    given (accepted, done or declined). Ids and moments only."""
+    rows = (
+        SimplificationRequest.objects.filter(received_at__gte=start, received_at__lt=end)
+        .values("organisation_id", "motif_id", "received_at", "decided_at")
+        .order_by()
+    )
+    return [dict(row) for row in rows]

@@ -22,3 +22,8 @@ def run_in_fresh_loop(coroutine_function: Callable[..., Coroutine[Any, Any, T]],
     """Run ``coroutine_function(*args)`` to completion in a new thread and event loop."""
     with ThreadPoolExecutor(max_workers=1) as executor:
         return executor.submit(asyncio.run, coroutine_function(*args)).result()
+
+
+# Seconds a WebSocket test waits to connect or for a frame: channels' default of 1 s
+# timed out at the start of a loaded CI run (five test workers setting up databases).
+WS_TIMEOUT = 10

@@ -684,3 +684,54 @@ def counter_backlogs(principal: Any, *, now: dt.datetime | None = None) -> dict[
                 counts[S.PUBLISHED], waited, _answer_lateness(oldest, waited, now)
             )
     return backlogs
+
+
+def experiences_for_quality(start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    """Public experiences published in ``[start, end)``, for the quality indicators: their
+    places, publication moment and, when answered publicly, the answer delay in working
+    days (``answer_delay_working_days``). Ids and moments only, never a text."""
+    from parvis.voice.models import PUBLIC_STATUSES, Experience
+
+    experiences = (
+        Experience.objects.filter(
+            published_at__gte=start, published_at__lt=end, status__in=PUBLIC_STATUSES
+        )
+        .select_related("site", "local_service")
+        .only(
+            "organisation_id",
+            "local_service_id",
+            "site_id",
+            "departement_id",
+            "channel_id",
+            "motif_id",
+            "published_at",
+            "answered_at",
+            "site__commune_id",
+            "site__kind",
+            "local_service__main_departement_id",
+        )
+        .order_by()
+    )
+    rows = []
+    for experience in experiences.iterator(chunk_size=2000):
+        assert experience.published_at is not None
+        answered = experience.answered_at
+        rows.append(
+            {
+                "organisation_id": experience.organisation_id,
+                "local_service_id": experience.local_service_id,
+                "site_id": experience.site_id,
+                "departement_id": experience.departement_id
+                or (
+                    experience.local_service.main_departement_id
+                    if experience.local_service
+                    else None
+                ),
+                "motif_id": experience.motif_id,
+                "published_at": experience.published_at,
+                "answer_delay": (
+                    answer_delay_working_days(experience, answered) if answered else None
+                ),
+            }
+        )
+    return rows

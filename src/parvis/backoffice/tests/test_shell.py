@@ -35,7 +35,11 @@ def _session(user: Any) -> Client:
 
 # Routes under /espace-agents/ that answer something else than a page: the timeline's
 # lazy-load fragment (included in the record page) and the right-of-access download.
-NOT_PAGES = {"contacts_backoffice:citizen_timeline", "contacts_backoffice:citizen_export"}
+NOT_PAGES = {
+    "contacts_backoffice:citizen_timeline",
+    "contacts_backoffice:citizen_export",
+    "quality_backoffice:declared_template",  # the CSV template of declared figures
+}
 
 
 def _menu(html: str) -> dict[str, str]:
@@ -77,8 +81,15 @@ def test_every_backoffice_page_has_the_side_menu_and_the_breadcrumb(world):
 
 TODAY = {"Tableau de bord", "Expériences des usagers", "Horaires des lieux"}
 COUNTER = {"Enregistrer une expérience au guichet"}
-QUALITY = {"Réponses en retard", "Modèles de réponse", "Demandes de simplification"}
+QUALITY = {
+    "Réponses en retard",
+    "Modèles de réponse",
+    "Demandes de simplification",
+    "Engagements Services Publics+",
+}
 ORGANISATION = {"Membres", "Jetons d’API", "Webhooks", "Journal d’audit"}
+# Quality results of the organisation (``Perm.MANAGE_QUALITY``), the catalogue (platform).
+QUALITY_RESULTS = {"Indicateurs de l’organisme", "Cibles", "Importer des résultats déclarés"}
 # Every organisation has its national triage queue, and « a » has active sites.
 CONTACTS = {"Conversations", "Files d’attente", "Fiches usagers", "Enregistrer une visite"}
 # Who takes from queues and answers citizens (``Perm.TAKE``).
@@ -90,8 +101,11 @@ DESK = {"Poste de travail"}
     [
         (Role.AGENT, TODAY | COUNTER | CONTACTS | DESK),
         (Role.SUPERVISOR, TODAY | COUNTER | CONTACTS | DESK),
-        (Role.QUALITY_MANAGER, TODAY | COUNTER | CONTACTS | QUALITY),
-        (Role.ORGANISATION_ADMIN, TODAY | COUNTER | CONTACTS | DESK | QUALITY | ORGANISATION),
+        (Role.QUALITY_MANAGER, TODAY | COUNTER | CONTACTS | QUALITY | QUALITY_RESULTS),
+        (
+            Role.ORGANISATION_ADMIN,
+            TODAY | COUNTER | CONTACTS | DESK | QUALITY | QUALITY_RESULTS | ORGANISATION,
+        ),
         (
             "platform_moderator",
             {"Tableau de bord", "Modération des expériences", "Demandes de simplification"},
@@ -103,8 +117,13 @@ DESK = {"Poste de travail"}
             | CONTACTS
             | DESK
             | QUALITY
+            | QUALITY_RESULTS
             | ORGANISATION
-            | {"Modération des expériences", "Administration technique"},
+            | {
+                "Modération des expériences",
+                "Administration technique",
+                "Catalogue des indicateurs",
+            },
         ),
     ],
 )

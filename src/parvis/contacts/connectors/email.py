@@ -203,4 +203,9 @@ def email_reply_send(*, conversation: Conversation, author: User | None, text: s
     message.delivery = delivery
     message.save(update_fields=["delivery"])
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+    # The first agent reply answers the contact (quality indicators, supervision), as a
+    # reply by SMS or chat does; an automatic acknowledgement never comes through here.
+    Conversation.objects.filter(pk=conversation.pk, first_answered_at__isnull=True).update(
+        first_answered_at=now
+    )
     return message

@@ -8,6 +8,7 @@ other channel.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from parvis.contacts import workflow
@@ -20,11 +21,22 @@ from parvis.contacts.services.conversations import (
 from parvis.contacts.services.lifecycle import apply_move
 
 
-def contact_point_for(*, organisation_id: int, number: str, lock: bool = False) -> ContactPoint:
-    """The organisation's contact point for the E.164 ``number`` (created if new),
-    locked until the transaction ends when ``lock`` (one sender processed at a time)."""
+def contact_point_for(
+    *,
+    organisation_id: int,
+    number: str,
+    lock: bool = False,
+    defaults: Mapping[str, Any] | None = None,
+) -> ContactPoint:
+    """The organisation's contact point for the E.164 ``number`` (created if new, with
+    ``defaults``), locked until the transaction ends when ``lock`` (one sender processed
+    at a time)."""
     return contact_point_find_or_create(
-        organisation_id=organisation_id, kind=ContactKind.PHONE, value=number, lock=lock
+        organisation_id=organisation_id,
+        kind=ContactKind.PHONE,
+        value=number,
+        lock=lock,
+        defaults=defaults,
     )
 
 

@@ -17,7 +17,9 @@ nothing). The conversation follows the fold:
   before any answer, with outcome ``abandoned`` (a proposal for part 1's moves: the desk
   may prefer to keep a voicemail open for a call back);
 - ``answered`` and ``ended`` give ``handling_seconds``; an answered call stays with its
-  agent, who codes the outcome.
+  agent, who codes the outcome;
+- an ``ivr_choice`` of ``rappel`` while queued asks the waiting room (``contacts.waiting``,
+  routing) to call the caller back, keeping their place: hanging up then is no abandon.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from parvis.contacts import waiting as waiting_room
 from parvis.contacts.connectors import moves
 from parvis.contacts.inbound import InboundMessage
 from parvis.contacts.models import (
@@ -44,6 +47,7 @@ from parvis.contacts.models import (
     Status,
 )
 from parvis.contacts.services.conversations import message_receive
+from parvis.core.errors import ParvisError
 
 logger = structlog.get_logger(__name__)
 
@@ -67,6 +71,9 @@ OPENS_CONVERSATION = EVENTS - {"call_started", "ivr_choice"}
 # A call has a handful of events; a platform gone mad must not grow its row forever.
 MAX_EVENTS_PER_CALL = 200
 AUTOMATIC_OUTCOMES = frozenset({Outcome.ABANDONED, Outcome.VOICEMAIL})
+# The ``ivr_choice`` a platform sends when a caller waiting in the queue asks to be called
+# back instead of waiting (its IVR script maps its own digit to it).
+CALLBACK_IVR_CHOICE = "rappel"
 
 
 @dataclass(frozen=True)
@@ -227,6 +234,12 @@ def _follow(conversation: Conversation, state: Fold) -> None:
             moves.reopen(conversation, at=state.answered_at or timezone.now())
             conversation.queued_at = queued_at
             conversation.save(update_fields=["queued_at"])
+    if (
+        state.ivr_choice == CALLBACK_IVR_CHOICE
+        and conversation.status == Status.QUEUED
+        and not conversation.callback_requested
+    ):
+        _callback_ask(conversation, state)
     agent = agent_for(state.agent_ref, organisation_id=conversation.organisation_id)
     waiting = (Status.NEW, Status.QUEUED, Status.OFFERED)
     if state.answered_at and agent and conversation.status in waiting:
@@ -236,6 +249,8 @@ def _follow(conversation: Conversation, state: Fold) -> None:
         and state.outcome_at
         and conversation.status in OPEN_STATUSES
         and (conversation.status in waiting or state.outcome == Outcome.VOICEMAIL)
+        # A caller who asked to be called back hangs up: they did not abandon.
+        and not (conversation.callback_requested and state.outcome == Outcome.ABANDONED)
     ):
         moves.resolve(conversation, outcome=state.outcome, at=state.outcome_at)
     if state.handling_seconds is not None and conversation.handling_seconds != (
@@ -243,6 +258,26 @@ def _follow(conversation: Conversation, state: Fold) -> None:
     ):
         conversation.handling_seconds = state.handling_seconds
         conversation.save(update_fields=["handling_seconds"])
+
+
+def _callback_ask(conversation: Conversation, state: Fold) -> None:
+    """The caller chose to be called back: the waiting room (routing) keeps their place.
+    A refusal (hidden number, a queue without callbacks) leaves the call as it is."""
+    room = waiting_room.room()
+    if room is None or not state.caller:
+        logger.info("call_callback_refused", conversation_id=conversation.pk, reason="no_number")
+        return
+    try:
+        room.callback_ask(
+            conversation_id=conversation.pk,
+            number=state.caller,
+            sms_consent=False,  # a call is no consent to SMS
+            now=timezone.now(),
+        )
+    except ParvisError as error:
+        logger.info("call_callback_refused", conversation_id=conversation.pk, reason=error.code)
+        return
+    conversation.refresh_from_db()
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -83,14 +84,21 @@ def contact_point_digest(kind: str, value: str) -> str:
 
 
 def contact_point_find_or_create(
-    *, organisation_id: int, kind: str, value: str, lock: bool = False
+    *,
+    organisation_id: int,
+    kind: str,
+    value: str,
+    lock: bool = False,
+    defaults: Mapping[str, Any] | None = None,
 ) -> ContactPoint:
     """The organisation's contact point for ``value`` (created on first contact), locked
     until the transaction ends when ``lock`` (one sender processed at a time: a point
     just inserted is the transaction's own until it commits, so others wait for it).
 
     The insertion skips a conflict instead of catching it in a savepoint: a point created
-    meanwhile by another worker is then read (after its commit) like any other."""
+    meanwhile by another worker is then read (after its commit) like any other.
+    ``defaults``: fields of a point created here (an SMS sender's consent), saving the
+    update that would follow."""
     normalised = normalise_contact_value(kind, value)
     digest = keyed_digest(normalised, purpose=CONTACT_POINT_PURPOSE)
     points = ContactPoint.objects.filter(
@@ -108,6 +116,7 @@ def contact_point_find_or_create(
                 kind=kind,
                 value_digest=digest,
                 value_encrypted=encrypt_text(normalised),
+                **(defaults or {}),
             )
         ],
         ignore_conflicts=True,

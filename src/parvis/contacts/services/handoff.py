@@ -18,6 +18,7 @@ from django.utils import timezone
 from parvis.contacts import events
 from parvis.contacts.errors import ContactError
 from parvis.contacts.models import (
+    ContactKind,
     ContactPoint,
     Conversation,
     Direction,
@@ -79,9 +80,14 @@ def conversation_queue_change(
 
 
 @transaction.atomic
-def conversation_callback_request(*, conversation: Conversation, principal: Any) -> Conversation:
+def conversation_callback_request(
+    *, conversation: Conversation, principal: Any, number: str = "", sms_consent: bool = False
+) -> Conversation:
     """Flag the conversation for a call back and put it back in its queue (routing
-    schedules the call): assigned → queued, or left queued."""
+    schedules the call): assigned → queued, or left queued. ``number``: the E.164 number
+    the citizen gave (the chat widget, the API), which becomes the conversation's contact
+    point when it has none; ``sms_consent``, ticked with it, is their consent to SMS on
+    that number (never over an earlier « STOP »)."""
     conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
     if conversation.status not in (Status.ASSIGNED, Status.QUEUED):
         raise ContactError(
@@ -91,12 +97,50 @@ def conversation_callback_request(*, conversation: Conversation, principal: Any)
             status=409,
         )
     conversation.callback_requested = True
+    changed = ["callback_requested"]
+    if number:
+        point = _callback_point(conversation, number, sms_consent=sms_consent)
+        if conversation.contact_point_id is None:
+            conversation.contact_point = point
+            changed.append("contact_point")
     if conversation.status == Status.ASSIGNED:
+        conversation.save(update_fields=changed)
         apply_move(conversation, principal=principal, move="release")
     else:
-        conversation.save(update_fields=["callback_requested"])
+        conversation.save(update_fields=changed)
         events.conversation_changed.send_on_commit(conversation.pk)
     return conversation
+
+
+def _callback_point(conversation: Conversation, number: str, *, sms_consent: bool) -> ContactPoint:
+    from parvis.contacts.services.conversations import contact_point_find_or_create
+
+    point = contact_point_find_or_create(
+        organisation_id=conversation.organisation_id, kind=ContactKind.PHONE, value=number
+    )
+    current = conversation.contact_point
+    if current is not None and current.pk != point.pk and current.kind == ContactKind.PHONE:
+        # One number per conversation: the call back goes to the one it already has.
+        raise ContactError(
+            "callback_number_mismatch",
+            "Cette conversation a déjà un numéro de téléphone : le rappel se fera à ce numéro.",
+            "number",
+            status=409,
+        )
+    if current is not None and current.kind != ContactKind.PHONE:
+        raise ContactError(
+            "callback_number_not_attachable",
+            "Ce numéro ne peut pas être rattaché à cette conversation : notez-le sur la fiche "
+            "de l’usager.",
+            "number",
+            status=409,
+        )
+    if sms_consent and point.sms_consent_at is None and point.sms_opt_out_at is None:
+        ContactPoint.objects.filter(pk=point.pk).update(
+            sms_consent_at=timezone.now(), sms_consent_channel_id=conversation.channel_id
+        )
+        point.refresh_from_db()
+    return point
 
 
 @transaction.atomic

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from parvis.contacts.models import Queue
+from parvis.contacts.selectors import BUSINESS_TIME_CHANNELS, place_of_queue
 from parvis.core.memo import ProcessMemo
 from parvis.directory import servicelevels
 from parvis.directory.models import Motif, Organisation
-from parvis.directory.servicelevels import METROPOLITAN, Place
+from parvis.directory.servicelevels import Place
 
 # Channels whose first answer is due in business time (opening hours); the others count
 # working days.
-BUSINESS_TIME_CHANNELS = frozenset({"telephone", "chat"})
 TRIAGE_SLUG = "tri"
 TRIAGE_NAME = "File de tri"
 
@@ -110,17 +110,6 @@ def motifs_of(organisation_id: int) -> dict[str, Motif]:
 
 
 # --- Deadlines ------------------------------------------------------------------------------
-
-
-def place_of_queue(queue: Queue) -> Place:
-    """The queue's site (owner) or the site whose calendar it names, else its
-    département, else the metropolitan calendar (the national triage queue)."""
-    site = queue.site or queue.calendar_site
-    if site is not None:
-        return servicelevels.place_of_site(site)
-    if queue.departement_id:
-        return servicelevels.place_of_departement(str(queue.departement_id))
-    return METROPOLITAN
 
 
 @dataclass(frozen=True)

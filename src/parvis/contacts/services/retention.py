@@ -57,7 +57,8 @@ def messages_purge(*, now: dt.datetime | None = None) -> int:
     """Erase the texts of conversations ended more than ``CONTACTS_MESSAGES_RETENTION_DAYS``
     ago: each message keeps its row without content (direction, channel, author, time:
     the counts and delays of the quality figures), its files are deleted, and the
-    conversation forgets its subject and thread key (a number, a message id). An open
+    conversation forgets its subject, thread key (a number, a message id) and the reason
+    code of a vulnerability (routing's decisions go with the conversation row). An open
     conversation keeps its texts. How many messages were erased."""
     cutoff = _cutoff(now, settings.CONTACTS_MESSAGES_RETENTION_DAYS)
     ended = Conversation.objects.filter(
@@ -85,7 +86,9 @@ def messages_purge(*, now: dt.datetime | None = None) -> int:
             contact_point=None,
         )
     )
-    ended.filter(~Q(subject="") | ~Q(thread_key="")).update(subject="", thread_key="")
+    ended.filter(~Q(subject="") | ~Q(thread_key="") | ~Q(vulnerability_reason="")).update(
+        subject="", thread_key="", vulnerability_reason=""
+    )
     return int(erased)
 
 

@@ -100,10 +100,19 @@ def sms_refusal(point: ContactPoint | None) -> str:
     return ""
 
 
+_CONSENT_BY_TEXT = {"sms_consent_channel_id": SMS, "sms_consent_by": None}
+
+
 def _consent_from_text(point: ContactPoint, received_at: dt.datetime) -> None:
     """A citizen who texts us accepts our SMS on that number (implicit consent, the
     channel ``sms``, no agent). Never over a « STOP »: only a consent the citizen gives
     an agent lifts it (``records.sms_consent_record``)."""
+    if point.sms_consent_at == received_at and point.sms_consent_by_id is None:
+        # Created with it by this text (``sms_receive``).
+        logger.info(
+            "sms_consent_from_text", organisation_id=point.organisation_id, point_id=point.pk
+        )
+        return
     if point.sms_consent_at is not None or point.sms_opt_out_at is not None:
         return
     point.sms_consent_at = received_at
@@ -129,8 +138,15 @@ def sms_receive(
     organisation_id = endpoint.organisation_id
     # Locking the sender's contact point serialises their texts: two texts processed at
     # once cannot open two conversations.
-    point = moves.contact_point_for(organisation_id=organisation_id, number=sender, lock=True)
-    if is_stop(text):
+    stop = is_stop(text)
+    # A new sender's point is created with the consent its text gives (one write less).
+    point = moves.contact_point_for(
+        organisation_id=organisation_id,
+        number=sender,
+        lock=True,
+        defaults=None if stop else _CONSENT_BY_TEXT | {"sms_consent_at": received_at},
+    )
+    if stop:
         if point.sms_opt_out_at is None:
             point.sms_opt_out_at = received_at
             point.save(update_fields=["sms_opt_out_at"])

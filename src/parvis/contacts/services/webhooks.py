@@ -60,12 +60,18 @@ def event_payload(event: WebhookEvent, conversation: Conversation) -> dict[str, 
     }
 
 
-def _next_event(conversation_id: int, kind: str) -> WebhookEvent | None:
+def _next_event(conversation_id: int, kind: str, *, nested: bool) -> WebhookEvent | None:
+    """``nested``: inside the changing transaction (the usual case: the events log
+    subscribes in transaction), whose lock on the conversation already serialises the
+    numbering (on SQLite the write lock too): no savepoint, and no conflict to retry."""
     for attempt in range(SEQUENCE_ATTEMPTS):
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=not nested):
+                # ``of=("self",)``: the organisation is read, not locked (locking it
+                # serialised every move of an organisation and deadlocked two
+                # routing workers).
                 conversation = (
-                    Conversation.objects.select_for_update()
+                    Conversation.objects.select_for_update(of=("self",))
                     .select_related("organisation")
                     .filter(pk=conversation_id)
                     .first()
@@ -86,17 +92,22 @@ def _next_event(conversation_id: int, kind: str) -> WebhookEvent | None:
                 return event
         except IntegrityError:
             # Another process numbered an event of this conversation meanwhile.
-            if attempt == SEQUENCE_ATTEMPTS - 1:
+            if nested or attempt == SEQUENCE_ATTEMPTS - 1:
                 raise
     return None
 
 
-@transaction.atomic
 def webhook_event_record(*, conversation_id: int, kind: str) -> WebhookEvent | None:
     """Log one change of a conversation and queue it to the organisation's webhooks."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
-    event = _next_event(conversation_id, kind)
+    nested = transaction.get_connection().in_atomic_block
+    with transaction.atomic(savepoint=False):
+        return _record_event(conversation_id, kind, nested=nested)
+
+
+def _record_event(conversation_id: int, kind: str, *, nested: bool) -> WebhookEvent | None:
+    event = _next_event(conversation_id, kind, nested=nested)
     if event is None:
         return None
     body = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))

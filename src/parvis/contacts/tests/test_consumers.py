@@ -20,7 +20,7 @@ from parvis.contacts.models import Conversation
 from parvis.contacts.services.chat import chat_reply
 from parvis.contacts.tests.core_support import install_fake_engine
 from parvis.contacts.tests.factories import InboundEndpointFactory, channel
-from parvis.testing.loops import run_in_fresh_loop
+from parvis.testing.loops import WS_TIMEOUT, run_in_fresh_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,11 +51,11 @@ def _communicator(slug: str, token: str = "", origin=ORIGIN) -> WebsocketCommuni
 
 async def _open(slug: str, token: str = "") -> tuple[WebsocketCommunicator, dict]:
     communicator = _communicator(slug, token)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=WS_TIMEOUT)
     assert connected
-    session = await communicator.receive_json_from()
+    session = await communicator.receive_json_from(timeout=WS_TIMEOUT)
     assert session["type"] == "session"
-    status = await communicator.receive_json_from()
+    status = await communicator.receive_json_from(timeout=WS_TIMEOUT)
     assert status["type"] == "status" and status["message"]
     return communicator, session
 
@@ -68,19 +68,22 @@ async def _a_citizen_chats_then_a_reload_resumes_the_conversation(endpoint):
     slug = endpoint.organisation.slug
     communicator, session = await _open(slug)
     await communicator.send_json_to({"type": "message", "sequence": 0, "text": "Bonjour"})
-    assert await communicator.receive_json_from() == {"type": "ack", "sequence": 0}
+    assert await communicator.receive_json_from(timeout=WS_TIMEOUT) == {
+        "type": "ack",
+        "sequence": 0,
+    }
     await communicator.disconnect()
 
     resumed, again = await _open(slug, session["token"])
     assert again["next_sequence"] == 1
-    history = await resumed.receive_json_from()
+    history = await resumed.receive_json_from(timeout=WS_TIMEOUT)
     assert history == {
         "type": "history",
         "messages": [{"direction": "inbound", "text": "Bonjour"}],
     }
     # A message sent again after a reconnection is stored once.
     await resumed.send_json_to({"type": "message", "sequence": 0, "text": "Bonjour"})
-    assert (await resumed.receive_json_from())["type"] == "ack"
+    assert (await resumed.receive_json_from(timeout=WS_TIMEOUT))["type"] == "ack"
     await resumed.disconnect()
     conversation = await database_sync_to_async(Conversation.objects.get)()
     count = await database_sync_to_async(conversation.messages.count)()
@@ -94,7 +97,7 @@ def test_an_agent_reply_reaches_the_widget_live(endpoint):
 async def _an_agent_reply_reaches_the_widget_live(endpoint):
     communicator, _ = await _open(endpoint.organisation.slug)
     await communicator.send_json_to({"type": "message", "sequence": 0, "text": "Bonjour"})
-    await communicator.receive_json_from()
+    await communicator.receive_json_from(timeout=WS_TIMEOUT)
 
     def reply() -> None:
         from django.db import transaction
@@ -118,9 +121,9 @@ async def _a_token_of_another_conversation_or_organisation_is_refused(endpoint):
     other = await database_sync_to_async(InboundEndpointFactory)(connector="chat")
     foreign = chat.session_new(other.organisation_id).token
     communicator = _communicator(endpoint.organisation.slug, foreign)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=WS_TIMEOUT)
     assert connected
-    assert (await communicator.receive_json_from())["code"] == "invalid_token"
+    assert (await communicator.receive_json_from(timeout=WS_TIMEOUT))["code"] == "invalid_token"
     assert (await communicator.receive_output())["code"] == 4403
 
 
@@ -131,8 +134,8 @@ def test_a_forged_token_cannot_join_an_agents_group(endpoint):
 async def _a_forged_token_cannot_join_an_agents_group(endpoint):
     forged = signing.dumps({"s": "user-1", "o": endpoint.organisation_id}, salt="autre")
     communicator = _communicator(endpoint.organisation.slug, forged)
-    await communicator.connect()
-    assert (await communicator.receive_json_from())["code"] == "invalid_token"
+    await communicator.connect(timeout=WS_TIMEOUT)
+    assert (await communicator.receive_json_from(timeout=WS_TIMEOUT))["code"] == "invalid_token"
     await communicator.disconnect()
 
 
@@ -144,7 +147,7 @@ async def _the_agents_event_socket_refuses_anonymous_citizens(endpoint):
     communicator = WebsocketCommunicator(
         application, "/ws/events/", headers=[(b"host", b"127.0.0.1:8000"), ORIGIN]
     )
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=WS_TIMEOUT)
     assert not connected
 
 
@@ -155,7 +158,7 @@ def test_another_origin_is_refused(endpoint, origin):
 
 async def _another_origin_is_refused(endpoint, origin):
     communicator = _communicator(endpoint.organisation.slug, origin=origin)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=WS_TIMEOUT)
     assert not connected
 
 
@@ -165,7 +168,7 @@ def test_an_unknown_organisation_has_no_chat(endpoint):
 
 async def _an_unknown_organisation_has_no_chat(endpoint):
     communicator = _communicator("inconnu")
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=WS_TIMEOUT)
     assert not connected
 
 
@@ -178,13 +181,13 @@ async def _messages_and_connections_are_limited_per_address(endpoint):
     slug = endpoint.organisation.slug
     communicator, _ = await _open(slug)
     await communicator.send_json_to({"type": "message", "sequence": 0, "text": "Un"})
-    assert (await communicator.receive_json_from())["type"] == "ack"
+    assert (await communicator.receive_json_from(timeout=WS_TIMEOUT))["type"] == "ack"
     await communicator.send_json_to({"type": "message", "sequence": 1, "text": "Deux"})
-    refused = await communicator.receive_json_from()
+    refused = await communicator.receive_json_from(timeout=WS_TIMEOUT)
     assert refused["code"] == "rate_limited" and "trop de messages" in refused["message"]
     second, _ = await _open(slug)
     third = _communicator(slug)
-    connected, _ = await third.connect()
+    connected, _ = await third.connect(timeout=WS_TIMEOUT)
     assert not connected
     await communicator.disconnect()
     await second.disconnect()
@@ -197,11 +200,11 @@ def test_malformed_and_oversized_messages_are_refused(endpoint):
 async def _malformed_and_oversized_messages_are_refused(endpoint):
     communicator, _ = await _open(endpoint.organisation.slug)
     await communicator.send_json_to({"type": "message", "sequence": "x", "text": "a"})
-    assert (await communicator.receive_json_from())["code"] == "bad_request"
+    assert (await communicator.receive_json_from(timeout=WS_TIMEOUT))["code"] == "bad_request"
     await communicator.send_json_to({"type": "message", "sequence": 0, "text": "a" * 2001})
-    assert (await communicator.receive_json_from())["code"] == "too_long"
+    assert (await communicator.receive_json_from(timeout=WS_TIMEOUT))["code"] == "too_long"
     await communicator.send_json_to(
         {"type": "message", "sequence": 0, "text": "a", "email": "pas-une-adresse"}
     )
-    assert (await communicator.receive_json_from())["code"] == "bad_email"
+    assert (await communicator.receive_json_from(timeout=WS_TIMEOUT))["code"] == "bad_email"
     await communicator.disconnect()

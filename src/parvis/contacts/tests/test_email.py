@@ -388,6 +388,9 @@ def test_an_agents_reply_goes_by_smtp_with_threading_headers_and_the_answer_thre
     assert "Votre dossier est complet." in smtp_inbox.bodies()[0]
     reply.refresh_from_db()
     assert reply.direction == Direction.OUTBOUND and reply.author == agent
+    # The agent's reply is the contact's first answer (the quality indicators read it).
+    conversation.refresh_from_db()
+    assert conversation.first_answered_at == reply.created_at
     assert reply.delivery.status == DeliveryStatus.SENT
     assert reply.delivery.provider_message_id == reply.external_id
     receive(endpoint, mail(message_id="<q2@example.org>", in_reply_to=reply.external_id))

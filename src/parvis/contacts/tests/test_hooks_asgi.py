@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 import uuid
 from typing import Any
@@ -89,14 +90,16 @@ def _headers(response: Any) -> dict[str, str]:
     return {name.lower(): value for name, value in items if name.lower() not in VARYING}
 
 
-def _same_answer(door: httpx.Response, django: Any) -> None:
+def _same_answer(door: httpx.Response, django: Any, seconds_apart: float = 0.0) -> None:
+    """``seconds_apart``: how long after the door's answer Django's was made, which
+    moves the seconds left in the rate window (a loaded machine takes seconds)."""
     assert door.status_code == django.status_code
     assert door.content == django.content
     door_headers, django_headers = _headers(door), _headers(django)
-    # Seconds left in the rate window: the two answers may fall a second apart.
     retry = door_headers.pop("retry-after", None), django_headers.pop("retry-after", None)
     assert door_headers == django_headers
-    assert retry == (None, None) or abs(int(retry[0] or 0) - int(retry[1] or 0)) <= 1
+    tolerance = math.ceil(seconds_apart) + 1
+    assert retry == (None, None) or abs(int(retry[0] or 0) - int(retry[1] or 0)) <= tolerance
 
 
 def _path(endpoint: Any) -> str:
@@ -268,7 +271,9 @@ def test_the_rate_limit_counts_both_doors_together(sms):  # type: ignore[no-unty
         assert _through_django("POST", _path(sms), b"b", _signed(b"b")).status_code == 202
         door = _through_door([("POST", _path(sms), b"c", _signed(b"c"))])[0]
         assert door.status_code == 429 and int(door.headers["Retry-After"]) >= 1
-        _same_answer(door, _through_django("POST", _path(sms), b"c", _signed(b"c")))
+        started = time.monotonic()
+        django = _through_django("POST", _path(sms), b"c", _signed(b"c"))
+        _same_answer(door, django, seconds_apart=time.monotonic() - started)
     assert InboundRow.objects.count() == 2
 
 

@@ -122,13 +122,28 @@ def test_a_new_sms_conversation_is_announced_in_the_events_log(  # type: ignore[
     assert WebhookEvent.objects.filter(kind="conversation_created").count() == 1
 
 
+def test_the_event_commits_with_the_conversation_not_after_it(  # type: ignore[no-untyped-def]
+    endpoint, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker dying between the processing commit and its after-commit hooks used to
+    lose the event for good: the events log is written inside the processing
+    transaction, so it exists although no after-commit hook ran."""
+    monkeypatch.setattr(ingestion, "send_on_commit", lambda task, *args: None)
+    _store(endpoint, _text("a"))
+    with django_capture_on_commit_callbacks(execute=False):
+        ingestion.inbound_process_many(row_ids=[InboundRow.objects.get().pk])
+    event = WebhookEvent.objects.get(kind="conversation_created")
+    assert event.sequence == 1
+    assert event.payload["conversation"]["status"] == "en-file"
+
+
 def test_the_events_log_is_subscribed_in_a_process_that_creates_no_organisation() -> None:
     """It was subscribed only once an organisation had been created in the process: a
     worker never recorded an event."""
     code = (
         "import django; django.setup()\n"
         "from parvis.contacts import events, webhooks\n"
-        "print(webhooks.on_conversation_created in events.conversation_created._subscribers)"
+        "print(events.conversation_created.is_subscribed(webhooks.on_conversation_created))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

@@ -106,7 +106,12 @@ class Case:
 
 def _resolved_with_texts() -> dict[str, Any]:
     conversation = ResolvedConversationFactory(
-        channel=channel("courriel"), resolved_at=T0, subject="Paul Martin", thread_key="x"
+        channel=channel("courriel"),
+        resolved_at=T0,
+        subject="Paul Martin",
+        thread_key="x",
+        vulnerability_reason="disability",
+        vulnerability_source="confirmed",
     )
     message = _message(conversation, at=T0 - 2 * DAY)
     return {"conversation": conversation, "message": message, "file": _attachment(message)}
@@ -118,7 +123,9 @@ def _texts_kept(made: dict[str, Any]) -> bool:
     if message.body_encrypted:
         return True
     assert message.body_masked == message.subject == "" and message.contact_point is None
-    assert conversation.subject == conversation.thread_key == ""
+    assert (
+        conversation.subject == conversation.thread_key == conversation.vulnerability_reason == ""
+    )
     assert conversation.outcome == Outcome.ANSWERED and conversation.resolved_at == T0
     assert not default_storage.exists(made["file"].file.name)
     return False
@@ -255,6 +262,19 @@ def _record_access() -> RecordAccess:
     )
 
 
+def _presence_change() -> Any:
+    from parvis.accounts.tests.factories import UserFactory
+    from parvis.routing.models import PresenceChange
+
+    return PresenceChange.objects.create(user=UserFactory(), presence="available", at=T0)
+
+
+def _pending_report_subscription() -> Any:
+    from parvis.reports.tests.factories import ReportSubscriptionFactory
+
+    return ReportSubscriptionFactory(requested_at=T0, created_at=T0)
+
+
 def _exists(model: type) -> Callable[[Any], bool]:
     return lambda obj: model.objects.filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
 
@@ -283,6 +303,12 @@ CASES: dict[str, Case] = {
         "CONTACTS_CORRECTIONS_RETENTION_DAYS", _correction, _exists(QualificationCorrection)
     ),
     "contact_events": Case("CONTACTS_EVENTS_RETENTION_DAYS", _event, _exists(WebhookEvent)),
+    # Routing's (its app joins the same daily purge).
+    "routing_presence_history": Case(
+        "ROUTING_PRESENCE_RETENTION_DAYS",
+        _presence_change,
+        lambda made: type(made).objects.filter(pk=made.pk).exists(),
+    ),
     "contact_record_accesses": Case(
         "CONTACTS_ACCESS_LOG_RETENTION_DAYS", _record_access, _exists(RecordAccess)
     ),
@@ -292,6 +318,12 @@ CASES: dict[str, Case] = {
     ),
     "contact_survey_answers": Case(
         "CONTACTS_SURVEY_ANSWERS_RETENTION_DAYS", _answered_invitation, _answers_kept
+    ),
+    # The periodic reports' subscriptions never confirmed.
+    "report_subscriptions_pending": Case(
+        "REPORTS_CONFIRMATION_DAYS",
+        _pending_report_subscription,
+        lambda made: type(made).objects.filter(pk=made.pk).exists(),
     ),
 }
 

@@ -37,7 +37,9 @@ def through_the_test_client(monkeypatch):  # type: ignore[no-untyped-def]
     """The simulators' HTTP post, answered by this process's Django instead of a server."""
     client = Client()
 
-    def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    def post(
+        url: str, body: bytes, headers: dict[str, str], *, timeout: float = 10.0
+    ) -> tuple[int, str]:
         extra = {k: v for k, v in headers.items() if k != "Content-Type"}
         response = client.post(
             urlsplit(url).path, data=body, content_type=headers["Content-Type"], headers=extra

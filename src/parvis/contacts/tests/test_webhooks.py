@@ -98,7 +98,10 @@ def test_each_change_is_one_event_numbered_in_its_conversation():
     }
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_sequence_taken_meanwhile_is_retried(monkeypatch):
+    """Recorded on its own (outside the changing transaction), a sequence another
+    process took is retried; inside it, the conversation's lock rules the race out."""
     conversation = ConversationFactory()
     original = WebhookEvent.save
     calls = {"n": 0}

@@ -214,6 +214,79 @@ def _conversation(w: Any, k: str) -> Any:
     return ConversationFactory(queue=QueueFactory(site=w[k].site, organisation=w[k].org))
 
 
+# routing, callbacks (issue 15): the desk's buttons are POST only (the walk's GET: 405 in
+# scope, 404 outside); the API asks with a write token (a session: 401) and reads scoped.
+def _queued_in_routed_queue(w: Any, k: str) -> Any:
+    from parvis.contacts.tests.factories import QueueFactory
+    from parvis.routing.tests.factories import QueuePolicyFactory, arrive
+
+    policy = QueuePolicyFactory(queue=QueueFactory(site=w[k].site, organisation=w[k].org))
+    return arrive(policy.queue)
+
+
+def _callback_reference(w: Any, k: str) -> dict[str, Any]:
+    from parvis.routing.services.callbacks import CITIZEN, callback_request
+
+    conversation = _queued_in_routed_queue(w, k)
+    callback_request(principal=CITIZEN, conversation=conversation, number="0612345678")
+    return {"reference": conversation.reference}
+
+
+HTML_ROUTES |= {
+    f"routing_callbacks:{name}": Route(
+        "scoped",
+        kwargs=lambda w, k: {"reference": _conversation(w, k).reference},
+        agent_status=405,
+        admin_status=405,
+    )
+    for name in ("dial", "report")
+}
+API_OPERATIONS[("POST", "/api/v1/rappels")] = Operation(
+    "authenticated",
+    body=lambda w, k: {
+        "reference": _queued_in_routed_queue(w, k).reference,
+        "number": "0612345678",
+    },
+    token_status=201,
+    agent_status=401,
+    admin_status=401,
+)
+API_OPERATIONS[("GET", "/api/v1/rappels/{reference}")] = Operation(
+    "scoped", params=_callback_reference
+)
+
+
+# quality (issue 16): the catalogue and the published results are public; declared
+# results come with a write token of the organisation or a quality manager's session (an
+# organisation admin holds that role; an agent gets 403).
+def _declared_results(w: Any, k: str) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    return {
+        "organisme": w[k].org.slug,
+        "source": "Registre des rendez-vous",
+        "lignes": [
+            {
+                "indicateur": "rendez-vous-non-honores",
+                "niveau": "organisation",
+                "mois": last_month.strftime("%Y-%m"),
+                "valeur": 12.5,
+                "effectif": 200,
+            }
+        ],
+    }
+
+
+API_OPERATIONS[("GET", "/api/v1/qualite/indicateurs")] = Operation("public")
+API_OPERATIONS[("GET", "/api/v1/qualite/resultats")] = Operation("public")
+API_OPERATIONS[("POST", "/api/v1/qualite/resultats-declares")] = Operation(
+    "scoped", body=_declared_results, agent_status=403
+)
+
+
 def walk_urls(
     patterns: list[Any], prefix: str = "", namespace: str | None = None
 ) -> Iterator[tuple[str, str | None]]:
@@ -279,6 +352,47 @@ def org_world(key: str) -> OrgWorld:
         agent_membership,
         CitizenFactory(),
     )
+
+
+# routing, supervision wallboard (issue 15): supervisors only (an agent gets 403), a routed
+# queue of A or B in the URL; actions are POST only (the walk's GET: 405 in scope).
+def _routed_queue(w: Any, k: str) -> dict[str, Any]:
+    from parvis.contacts.models import QueueMember
+    from parvis.contacts.tests.factories import QueueFactory
+    from parvis.routing.tests.factories import QueuePolicyFactory
+
+    policy = QueuePolicyFactory(queue=QueueFactory(site=w[k].site, organisation=w[k].org))
+    QueueMember.objects.create(queue=policy.queue, user=w[k].agent)
+    return {"queue_id": policy.queue_id}
+
+
+def _routed_queue_agent(w: Any, k: str) -> dict[str, Any]:
+    return {**_routed_queue(w, k), "user_id": w[k].agent.pk}
+
+
+def _routed_queue_contact(w: Any, k: str) -> dict[str, Any]:
+    return {**_routed_queue(w, k), "reference": "CONV-1999-00000"}
+
+
+_SUPERVISION_POST = {"agent_status": 403, "admin_status": 405}
+HTML_ROUTES |= {
+    "routing:wallboard": Route("login", agent_status=403),
+    "routing:fragment_wallboard": Route("login", agent_status=403),
+    "routing:queue": Route("scoped", kwargs=_routed_queue, agent_status=403),
+    "routing:fragment_queue": Route("scoped", kwargs=_routed_queue, agent_status=403),
+    **{
+        f"routing:{name}": Route("scoped", kwargs=_routed_queue, **_SUPERVISION_POST)
+        for name in ("queue_pause", "queue_resume", "queue_settings", "member_add")
+    },
+    **{
+        f"routing:{name}": Route("scoped", kwargs=_routed_queue_agent, **_SUPERVISION_POST)
+        for name in ("member_remove", "member_move", "agent_presence")
+    },
+    "routing:priority": Route("scoped", kwargs=_routed_queue_contact, **_SUPERVISION_POST),
+}
+API_OPERATIONS[("GET", "/api/v1/routage/wallboard")] = Operation(
+    "authenticated", token_status=403, agent_status=403
+)
 
 
 def _merge_app_registries() -> None:

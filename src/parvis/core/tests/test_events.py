@@ -37,3 +37,22 @@ def test_send_on_commit_waits_for_the_commit_and_skips_a_rollback():
     except RuntimeError:
         pass
     assert seen == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_transaction_subscribers_run_inside_the_senders_transaction():
+    """They write rows that must commit or roll back with the change."""
+    changed = Event("test.changed")
+    inside: list[tuple[int, bool]] = []
+    after: list[int] = []
+    changed.subscribe(
+        lambda pk: inside.append((pk, transaction.get_connection().in_atomic_block)),
+        in_transaction=True,
+    )
+    changed.subscribe(after.append)
+    with transaction.atomic():
+        changed.send_on_commit(1)
+        assert inside == [(1, True)] and after == []
+    assert after == [1]
+    changed.send(2)  # a direct send calls both kinds
+    assert [pk for pk, _ in inside] == [1, 2] and after == [1, 2]

@@ -22,14 +22,14 @@ from django.conf import settings
 from parvis.accounts.tests.factories import UserFactory
 from parvis.core.consumers import EventsConsumer
 from parvis.core.models import WorkerHeartbeat
-from parvis.testing.loops import run_in_fresh_loop
+from parvis.testing.loops import WS_TIMEOUT, run_in_fresh_loop
 from parvis.testing.web import database_url
 
 
 async def _connected(user) -> WebsocketCommunicator:  # type: ignore[no-untyped-def]
     communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
     communicator.scope["user"] = user
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=WS_TIMEOUT)
     assert connected
     return communicator
 
@@ -44,7 +44,7 @@ async def _anonymous_websocket_is_refused():
 
     communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
     communicator.scope["user"] = AnonymousUser()
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=WS_TIMEOUT)
     assert not connected and code == 4401
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
-from django.db.models import QuerySet
 
 from parvis.core.models import ReferenceCounter
 from parvis.core.services import next_reference
@@ -50,16 +49,18 @@ def test_a_counter_created_meanwhile_by_another_transaction_is_incremented(monke
     # The first UPDATE finds no row (the other transaction had not committed), the insert
     # then meets that transaction's row: the number follows its own.
     ReferenceCounter.objects.create(prefix="EXP", year=2026, last=4)
-    real_update = QuerySet.update
+    from parvis.core import services as core_services
+
+    real_increment = core_services._increment
     missed: list[bool] = []
 
-    def first_update_misses(self, **kwargs):
-        if self.model is ReferenceCounter and not missed:
+    def first_update_misses(prefix, year):
+        if not missed:
             missed.append(True)
-            return 0
-        return real_update(self, **kwargs)
+            return None
+        return real_increment(prefix, year)
 
-    monkeypatch.setattr(QuerySet, "update", first_update_misses)
+    monkeypatch.setattr(core_services, "_increment", first_update_misses)
     with transaction.atomic():
         assert next_reference("EXP", 2026) == "EXP-2026-00005"
     assert missed and ReferenceCounter.objects.filter(prefix="EXP").count() == 1

@@ -103,6 +103,7 @@ def _public_urls(client: Client) -> list[str]:
         "/simplification/suivi/",
         "/annuaire/",
         "/annuaire/recherche/?q=caf",
+        "/annuaire/organismes/caf/engagements/",  # the demo's self-assessments
         "/donnees/",
     ]
     if experience is not None:

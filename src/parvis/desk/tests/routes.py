@@ -17,10 +17,23 @@ HTML_ROUTES = {
     "desk:home": Route("login"),
     "desk:fragment_mine": Route("login"),
     "desk:fragment_waiting": Route("login"),
+    "desk:fragment_offers": Route("login"),
+    "desk:presence": Route("login", **_POST_ONLY),
     "desk:conversation": Route("scoped", kwargs=_conversation),
     "desk:fragment_conversation": Route("scoped", kwargs=_conversation),
     **{
         f"desk:{name}": Route("scoped", kwargs=_conversation, **_POST_ONLY)
-        for name in ("take", "reply", "note", "transfer", "handoff", "resolve", "release", "motif")
+        for name in (
+            "take",
+            "reply",
+            "note",
+            "transfer",
+            "handoff",
+            "resolve",
+            "release",
+            "motif",
+            "offer_answer",
+            "priority",
+        )
     },
 }

@@ -16,7 +16,7 @@ from parvis.asgi import application
 from parvis.desk import realtime, services
 from parvis.desk.consumers import groups_for
 from parvis.desk.tests.factories import desk_story, waiting_conversation
-from parvis.testing.loops import run_in_fresh_loop
+from parvis.testing.loops import WS_TIMEOUT, run_in_fresh_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOST = (b"host", b"127.0.0.1:8000")
@@ -60,7 +60,7 @@ def test_groups_follow_the_pages_scoping():
 def test_anonymous_is_refused():
     async def body() -> None:
         communicator = _communicator("/ws/desk/")
-        connected, code = await communicator.connect()
+        connected, code = await communicator.connect(timeout=WS_TIMEOUT)
         assert not connected and code == 4401
 
     run_in_fresh_loop(body)
@@ -73,9 +73,9 @@ def test_a_colleague_taking_a_conversation_reaches_the_open_desk_with_ids_only()
 
     async def body() -> None:
         communicator = _communicator("/ws/desk/", cookie)
-        connected, _ = await communicator.connect()
+        connected, _ = await communicator.connect(timeout=WS_TIMEOUT)
         assert connected
-        assert await communicator.receive_json_from() == {"type": "hello"}
+        assert await communicator.receive_json_from(timeout=WS_TIMEOUT) == {"type": "hello"}
         await database_sync_to_async(services.conversation_take)(
             principal=desk.agent, conversation=conversation
         )
@@ -93,9 +93,9 @@ def test_a_conversation_page_hears_a_new_message():
 
     async def body() -> None:
         communicator = _communicator(f"/ws/desk/?conversation={conversation.reference}", cookie)
-        connected, _ = await communicator.connect()
+        connected, _ = await communicator.connect(timeout=WS_TIMEOUT)
         assert connected
-        await communicator.receive_json_from()
+        await communicator.receive_json_from(timeout=WS_TIMEOUT)
         await database_sync_to_async(services.desk_note)(
             principal=desk.agent, conversation=conversation, text="Vu."
         )

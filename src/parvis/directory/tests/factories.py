@@ -1,10 +1,14 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from parvis.core.text import sort_key
 from parvis.directory.models import (
     Channel,
+    Commitment,
+    CommitmentAssessment,
+    CommitmentEvidence,
     JourneyStage,
     LocalService,
     Motif,
@@ -141,3 +145,38 @@ class OpeningExceptionFactory(factory.django.DjangoModelFactory):
     date = factory.Sequence(lambda n: dt.date(2030, 1, 1) + dt.timedelta(days=n))
     is_closed = True
     label = "Fermeture exceptionnelle"
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A Services Publics+ commitment, found or created by its number (0 to 8)."""
+
+    class Meta:
+        model = Commitment
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n % 9)
+    text = factory.LazyAttribute(lambda o: f"Texte de l’engagement n° {o.number}.")
+
+
+class CommitmentAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitmentAssessment
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    commitment = factory.SubFactory(CommitmentFactory)
+    level = CommitmentAssessment.Level.IN_PROGRESS
+    text = "Nous publions nos délais de réponse chaque trimestre."
+    updated_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        achieved = factory.Trait(level=CommitmentAssessment.Level.ACHIEVED)
+
+
+class CommitmentEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitmentEvidence
+
+    assessment = factory.SubFactory(CommitmentAssessmentFactory)
+    label = factory.Sequence(lambda n: f"Justificatif {n}")
+    url = factory.Sequence(lambda n: f"https://www.example.gouv.fr/justificatif-{n}")
+    position = factory.Sequence(lambda n: n)

@@ -1,7 +1,8 @@
 """Security registry entries of the directory (merged by ``core/tests/route_registry``).
 
 Public pages and read operations are the directory itself; the back office and the hours
-write are scoped to the site's organisation (other organisation → 404, agent → 403).
+write are scoped to the site's organisation (other organisation → 404, agent → 403); so
+are the commitments' self-assessments, which take the quality manager's role.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def _exception(w: Any, k: str) -> dict[str, Any]:
     return {"slug": w[k].site.slug, "pk": OpeningExceptionFactory(site=w[k].site).pk}
 
 
+def _commitment(w: Any, k: str) -> dict[str, Any]:
+    from parvis.directory.tests.factories import CommitmentFactory
+
+    return {"slug": w[k].org.slug, "number": CommitmentFactory(number=3).number}
+
+
 def _hours(w: Any, k: str) -> dict[str, Any]:
     return {"hours": [{"weekday": 0, "opens": "09:00", "closes": "12:00"}]}
 
@@ -39,6 +46,7 @@ HTML_ROUTES: dict[str, Route] = {
     "directory:organisation_detail": Route("public", kwargs=_org),
     "directory:local_service_detail": Route("public", kwargs=_service),
     "directory:site_detail": Route("public", kwargs=_site),
+    "directory:organisation_commitments": Route("public", kwargs=_org),
     "directory_backoffice:site_list": Route("login"),
     "directory_backoffice:site_hours": Route("scoped", kwargs=_site, agent_status=403),
     "directory_backoffice:site_exceptions": Route("scoped", kwargs=_site, agent_status=403),
@@ -48,6 +56,8 @@ HTML_ROUTES: dict[str, Route] = {
         agent_status=403,
         admin_status=405,  # POST only
     ),
+    "directory_backoffice:commitment_list": Route("scoped", kwargs=_org, agent_status=403),
+    "directory_backoffice:commitment_edit": Route("scoped", kwargs=_commitment, agent_status=403),
 }
 
 API = "/api/v1/annuaire"

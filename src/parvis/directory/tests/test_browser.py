@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Role
 from parvis.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
@@ -14,6 +15,7 @@ from parvis.directory import services
 from parvis.directory.models import Site
 from parvis.directory.tests.factories import (
     ChannelFactory,
+    CommitmentFactory,
     LocalServiceFactory,
     MotifFactory,
     OrganisationFactory,
@@ -29,6 +31,21 @@ T = dt.time
 def directory(saint_denis, bordeaux, reunion):
     caf = OrganisationFactory(slug="caf", name="Caisse d’allocations familiales", short_name="CAF")
     MotifFactory(organisation=caf, label="Prime d’activité")
+    for number in range(9):
+        CommitmentFactory(number=number)
+    services.commitment_assessment_save(
+        actor=None,
+        organisation=caf,
+        commitment=CommitmentFactory(number=4),
+        level="en-cours",
+        text="Le délai de traitement de chaque démarche est affiché dans l’espace personnel.",
+        evidence=[
+            (
+                "Résultats de qualité de service publiés sur Services Publics+",
+                "https://www.plus.transformation.gouv.fr/resultats/organismes/caisse-allocations",
+            )
+        ],
+    )
     service = LocalServiceFactory(
         organisation=caf, slug="caf-974", name="CAF de La Réunion", main_departement=reunion
     )
@@ -98,6 +115,7 @@ def _pages(data):
         reverse("directory:search") + "?commune=saint+de",
         reverse("directory:site_detail", args=[data["centre"].slug]),
         reverse("directory:organisation_detail", args=["caf"]),
+        reverse("directory:organisation_commitments", args=["caf"]),
         reverse("directory:local_service_detail", args=["caf-974"]),
         reverse("directory:site_detail", args=[data["counter"].slug]),
         reverse("directory:site_detail", args=[data["fs"].slug]),
@@ -123,7 +141,7 @@ def test_search_works_without_javascript(browser, live_server, directory):
         page.goto(live_server.url + reverse("directory:search"))
         page.get_by_label("Commune").fill("97400")
         page.get_by_role("button", name="Rechercher").click()
-        assert page.get_by_role("link", name="Accueil CAF Saint-Denis").is_visible()
+        expect(page.get_by_role("link", name="Accueil CAF Saint-Denis")).to_be_visible()
         page.get_by_role("link", name="Accueil CAF Saint-Denis").click()
         assert (
             page.get_by_role("table")
@@ -146,11 +164,11 @@ def test_admin_edits_hours_in_the_back_office(page, live_server, directory):
     page.get_by_role("link", name="Horaires de Accueil CAF Saint-Denis").click()
     page.get_by_label("Samedi").fill("09:00-12:00, 11:00-13:00")
     page.get_by_role("button", name="Enregistrer les horaires").click()
-    assert page.get_by_text("les plages horaires se chevauchent").is_visible()
+    expect(page.get_by_text("les plages horaires se chevauchent")).to_be_visible()
     assert axe_serious_violations(page) == []
     page.get_by_label("Samedi").fill("09:00-12:00")
     page.get_by_role("button", name="Enregistrer les horaires").click()
-    assert page.get_by_text("Les horaires habituels ont été enregistrés.").is_visible()
+    expect(page.get_by_text("Les horaires habituels ont été enregistrés.")).to_be_visible()
     page.get_by_role("link", name="Fermetures et horaires exceptionnels").click()
-    assert page.get_by_role("cell", name="Formation de l’équipe").is_visible()
+    expect(page.get_by_role("cell", name="Formation de l’équipe")).to_be_visible()
     assert axe_serious_violations(page) == []

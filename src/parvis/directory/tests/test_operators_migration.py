@@ -15,15 +15,19 @@ BEFORE = [("directory", "0005_motif_commitment_working_days")]
 AFTER = [("directory", "0007_site_organisation_required")]
 
 
+def _migrate_to_the_latest_schema() -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture(autouse=True)
 def _back_to_the_latest_schema():  # type: ignore[no-untyped-def]
     """Going back to directory 0005 also unapplies every migration of other apps that
     depends on a later one (contacts' from 0003 on); going forward to directory 0007
     alone would leave them out for the next tests of this worker: end at every leaf."""
     yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_to_the_latest_schema()
 
 
 def _migrate(targets):  # type: ignore[no-untyped-def]
@@ -56,6 +60,7 @@ def test_each_operator_name_becomes_one_organisation_and_la_poste_is_reused():
     site("counter", kind="guichet", organisation=caf)
 
     _migrate(AFTER)
+    _migrate_to_the_latest_schema()  # which the models below read (later fields included)
 
     owners = dict(Site.objects.values_list("slug", "organisation__slug"))
     assert owners["fs-1"] == owners["fs-2"] == "commune-de-bordeaux"

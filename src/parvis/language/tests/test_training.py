@@ -10,6 +10,7 @@ from parvis.directory.models import Motif, Organisation
 from parvis.language import engine, qualifier, services
 from parvis.language.admin import MotifTrainingStatusAdmin
 from parvis.language.models import MotifTrainingStatus, TrainingExample
+from parvis.testing.ci import once
 
 pytestmark = pytest.mark.usefixtures("reference")
 
@@ -23,6 +24,7 @@ def test_corpus_sync_is_idempotent():
     assert len(per_motif) == 36 and min(per_motif.values()) >= 50
 
 
+@once  # trains models from the corpus: nothing depends on the database
 def test_training_is_deterministic():
     pairs = sorted(
         (row["text"], f"{row['organisation']}/{row['motif']}")
@@ -34,6 +36,7 @@ def test_training_is_deterministic():
     assert np.array_equal(one, two)
 
 
+@once  # trains models from the corpus: nothing depends on the database
 def test_a_new_motif_is_predicted_only_after_retraining(
     isolated_model_dir, small_corpus, admin_client
 ):
@@ -66,6 +69,7 @@ def test_a_new_motif_is_predicted_only_after_retraining(
     assert "réentraînement nécessaire" in response.content.decode()
 
 
+@once  # trains models from the corpus: nothing depends on the database
 def test_ensure_model_does_not_retrain_a_current_model(isolated_model_dir, small_corpus):
     services.language_model_train()
     assert services.ensure_model()["retrained"] is False

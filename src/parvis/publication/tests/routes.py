@@ -43,3 +43,45 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", f"{API}/chiffres"): Operation("public", query="?scope=service"),
     ("GET", f"{API}/donnees"): Operation("public", query="?format=csv"),
 }
+
+
+# Quality results (/resultats/): public pages and downloads, read from quality's selectors.
+def _organisation(w: Any, k: str) -> dict[str, Any]:
+    return {"organisation": w[k].org.slug}
+
+
+def _local_service(w: Any, k: str) -> dict[str, Any]:
+    return {"organisation": w[k].org.slug, "service": w[k].service.slug}
+
+
+def _france_services(w: Any, k: str) -> dict[str, Any]:
+    return {"site": w[k].france_services.slug}
+
+
+RATE = "taux-appels-decroches"
+
+HTML_ROUTES.update(
+    {
+        "publication:quality_index": Route("public"),
+        "publication:quality_methodology": Route("public"),
+        "publication:quality_indicator": Route("public", kwargs=lambda w, k: {"code": RATE}),
+        "publication:quality_ranking_data": Route(
+            "public", kwargs=lambda w, k: {"code": RATE, "fmt": "csv"}
+        ),
+        "publication:quality_map_data": Route(
+            "public", kwargs=lambda w, k: {"code": RATE, "fmt": "json"}
+        ),
+        "publication:quality_organisation": Route("public", kwargs=_organisation),
+        "publication:quality_organisation_data": Route(
+            "public", kwargs=lambda w, k: {**_organisation(w, k), "code": RATE, "fmt": "csv"}
+        ),
+        "publication:quality_service": Route("public", kwargs=_local_service),
+        "publication:quality_service_data": Route(
+            "public", kwargs=lambda w, k: {**_local_service(w, k), "code": RATE, "fmt": "json"}
+        ),
+        "publication:quality_france_services": Route("public", kwargs=_france_services),
+        "publication:quality_france_services_data": Route(
+            "public", kwargs=lambda w, k: {**_france_services(w, k), "code": RATE, "fmt": "csv"}
+        ),
+    }
+)

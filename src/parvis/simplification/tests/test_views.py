@@ -118,10 +118,11 @@ def test_queue_lists_open_requests_oldest_first(client, django_assert_max_num_qu
     closed = SimplificationRequestFactory(organisation=organisation, done=True)
     foreign = SimplificationRequestFactory()
     client.force_login(_quality(organisation))
-    # 14: the side menu asks once whether the scope holds contact queues (its section),
-    # and, for a role that does not take from queues, once whether a conversation is
-    # assigned to them (the desk's entry, for partner referents).
-    with django_assert_max_num_queries(14):
+    # 15: the side menu asks once whether the scope holds contact queues (its section),
+    # for a role that does not take from queues, once whether a conversation is assigned
+    # to them (the desk's entry, for partner referents), and once whether they manage the
+    # organisation's quality (its results and commitments).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("simplification_backoffice:queue"))
     listed = [r.reference for r in response.context["page_obj"].object_list]
     assert listed == [older.reference, newer.reference]

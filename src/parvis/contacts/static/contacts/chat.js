@@ -117,6 +117,12 @@
       surveyDone(data.message);
     } else if (data.type === "survey_error") {
       surveyError(data.message, data.field);
+    } else if (data.type === "wait") {
+      showWait(data.message, Boolean(data.callback));
+    } else if (data.type === "callback_ok") {
+      showWait(data.message, false);
+    } else if (data.type === "callback_error") {
+      callbackError(data.message, data.field);
     } else if (data.type === "ack") {
       delete pending[data.sequence];
     } else if (data.type === "error") {
@@ -245,6 +251,52 @@
       }
       if (socket && socket.readyState === WebSocket.OPEN) {
         socket.send(JSON.stringify({ type: "survey_answer", token: surveyToken, answers: answers }));
+      }
+    });
+  }
+
+  /* While waiting in a routed queue: the position and estimated wait, and « Être
+   * rappelé » instead of waiting (the place in the queue is kept). */
+  var wait = document.getElementById("chat-wait");
+  var waitText = document.getElementById("chat-wait-text");
+  var callbackForm = document.getElementById("chat-callback-form");
+  var callbackNumber = document.getElementById("chat-callback-number");
+  var callbackNumberGroup = document.getElementById("chat-callback-number-group");
+  var callbackMessages = document.getElementById("chat-callback-number-messages");
+  var callbackSms = document.getElementById("chat-callback-sms");
+
+  function showWait(message, callbackOffered) {
+    if (!wait) {
+      return;
+    }
+    wait.hidden = false;
+    waitText.textContent = message;
+    callbackForm.hidden = !callbackOffered;
+  }
+
+  function callbackError(message, field) {
+    callbackMessages.innerHTML = "";
+    if (field === "number") {
+      callbackNumberGroup.classList.add("fr-input-group--error");
+      callbackMessages.appendChild(element("p", "fr-message fr-message--error", message));
+      callbackNumber.focus();
+    } else {
+      showError(message);
+    }
+  }
+
+  if (callbackForm) {
+    callbackForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      callbackNumberGroup.classList.remove("fr-input-group--error");
+      callbackMessages.innerHTML = "";
+      var number = callbackNumber.value.trim();
+      if (!number) {
+        callbackError("Indiquez le numéro de téléphone auquel vous rappeler.", "number");
+        return;
+      }
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify({ type: "callback", number: number, sms: callbackSms.checked }));
       }
     });
   }
