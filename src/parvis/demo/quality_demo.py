@@ -746,3 +746,39 @@ def _declared(first_month: dt.date, today: dt.date) -> None:
                 )
             )
     DeclaredResult.objects.bulk_create(rows)
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+# The organisations whose periodic reports the demo holds from the start, besides the
+# national one; the daily sweep (``reports.generate_due``) makes the others' under
+# ``make run``. A few only: each is a PDF of about a second.
+REPORT_ORGANISATIONS = ("caf", "assurance-maladie")
+
+
+def demo_reports_seed(*, today: dt.date | None = None) -> int:
+    """The latest due monthly and yearly reports, national and of a few organisations,
+    without emailing anyone; how many were made (0 when the demo already holds them)."""
+    from parvis.reports.models import Report
+    from parvis.reports.services import last_due_periods, report_generate
+
+    today = today or timezone.localdate()
+    scopes: list[Organisation | None] = [
+        None,
+        *Organisation.objects.filter(slug__in=REPORT_ORGANISATIONS).order_by("slug"),
+    ]
+    made = 0
+    for period in last_due_periods(today):
+        for organisation in scopes:
+            if Report.objects.filter(
+                organisation=organisation, kind=period.kind, period_start=period.start
+            ).exists():
+                continue
+            report_generate(
+                organisation=organisation,
+                kind=period.kind,
+                period_start=period.start,
+                notify=False,
+            )
+            made += 1
+    return made

@@ -222,6 +222,7 @@ def demo_seed(
 
     created_assessments = demo_commitments_seed()
     created_experiences = created_requests = created_conversations = created_history = 0
+    created_reports = 0
     if with_voice:
         from parvis.demo.voice_demo import demo_voice_seed
 
@@ -247,11 +248,14 @@ def demo_seed(
         from parvis.demo.routing_demo import demo_routing_seed  # policies, tiers, skills
 
         demo_routing_seed()
-        from parvis.demo.quality_demo import demo_quality_seed  # last: reads every contact
+        from parvis.demo.quality_demo import demo_quality_seed, demo_reports_seed
 
-        created_history = demo_quality_seed(scale=scale)
+        created_history = demo_quality_seed(scale=scale)  # last: reads every contact
         if progress:
             progress("Contacts de l’année (résultats de qualité)", created_history)
+        created_reports = demo_reports_seed()  # reads the results just computed
+        if progress:
+            progress("Rapports de qualité", created_reports)
     after = _counts()
     counts = {name: after[name] - before[name] for name in after}
     return counts | {
@@ -259,6 +263,7 @@ def demo_seed(
         "simplification_requests": created_requests,
         "conversations": created_conversations,
         "quality_history_contacts": created_history,
+        "quality_reports": created_reports,
         "commitment_assessments": created_assessments,
         "total": sum(after.values()),
     }

@@ -27,6 +27,7 @@ from django.test import Client
 from parvis.core.ratelimit import RateLimit
 from parvis.core.tests.route_registry import API_OPERATIONS, OrgWorld, org_world
 from parvis.core.tests.test_route_security import _call
+from parvis.testing.ci import once
 
 pytestmark = pytest.mark.django_db
 UNSAFE = {"post", "put", "patch", "delete"}
@@ -108,6 +109,7 @@ def test_the_shape_rules_see_what_they_claim_to(document):
     assert shapes[("get", "/api/v1/moi")] == {400, 401}
 
 
+@once  # every operation called once: long, and about the document, not the database
 def test_an_operation_that_counts_a_rate_limit_declares_its_429(document, monkeypatch):
     """Every counter refuses: each operation that counts one answers 429, and must say so."""
     world: dict[str, OrgWorld] = {"a": org_world("a"), "b": org_world("b")}

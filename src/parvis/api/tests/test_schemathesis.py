@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from parvis.accounts.services import api_token_create
 from parvis.directory.tests.factories import OrganisationFactory, SiteFactory
+from parvis.testing.ci import once
 from parvis.wsgi import application
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -42,6 +43,7 @@ def bearer(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"Authorization": f"Bearer {raw}"}
 
 
+@once  # the fuzz of every operation is long: the PostgreSQL pass of CI runs it
 @schema.parametrize()
 @settings(
     max_examples=15,

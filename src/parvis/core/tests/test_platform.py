@@ -10,6 +10,7 @@ import pytest
 from django.test import RequestFactory
 
 from parvis.core.http import client_ip
+from parvis.testing.ci import once
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,7 @@ def test_production_profile_refuses_to_start_without_secret_and_hosts():
     assert "PARVIS_ENCRYPTION_KEYS" in keyless.stderr
 
 
+@once  # settings checked in a subprocess: no database
 def test_production_profile_passes_check_deploy_without_warning():
     result = _run_parvis(
         {

@@ -20,9 +20,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from parvis.testing.ci import once
 from parvis.testing.web import procfile_web
 
-pytestmark = pytest.mark.integration
+# real server processes on PostgreSQL's pool; slow: once in CI
+pytestmark = [pytest.mark.integration, once]
 
 # Pages that query the database: the health check and anonymous API lists.
 DATABASE_PAGES = ["/healthz", "/api/v1/annuaire/themes", "/api/v1/annuaire/organismes"]

@@ -23,6 +23,7 @@ from django.utils import timezone
 from parvis.accounts.models import User
 from parvis.demo.accounts import DEMO_ACCOUNTS, DEMO_CITIZEN
 from parvis.territories.services import territories_load
+from parvis.testing.ci import once
 from parvis.testing.stored_codes import leaked_codes, visible_text, vocabulary
 
 pytestmark = pytest.mark.django_db
@@ -276,6 +277,7 @@ def _check_audit_journal(walk: Walk) -> None:
     assert "Action enregistrée" not in text
 
 
+@once  # seeds the whole demo; the role walk seeds it on SQLite
 def test_no_stored_code_reaches_a_person(django_capture_on_commit_callbacks):
     _seed()
     walk = Walk()

@@ -116,3 +116,22 @@ def test_the_demo_holds_a_year_of_published_quality_results(client):
     )
     assert DeclaredResult.objects.filter(source=DECLARED_SOURCE).exists()
     assert not Conversation.objects.filter(created_at__date__gte=today + dt.timedelta(days=1))
+
+    # The latest due reports, national and of the CAF and the CPAM, with their figures;
+    # made once, emailing nobody.
+    from django.core import mail
+
+    from parvis.demo.quality_demo import REPORT_ORGANISATIONS, demo_reports_seed
+    from parvis.reports.models import Report
+    from parvis.reports.services import last_due_periods
+
+    assert demo_reports_seed(today=today) == 2 * (1 + len(REPORT_ORGANISATIONS))
+    monthly = Report.objects.get(organisation=None, kind="monthly")
+    assert monthly.period_start == last_due_periods(today)[0].start
+    assert "Taux d’appels décrochés" in monthly.html
+    assert {r.organisation.slug for r in Report.objects.exclude(organisation=None)} == set(
+        REPORT_ORGANISATIONS
+    )
+    assert demo_reports_seed(today=today) == 0
+    assert mail.outbox == []
+    assert client.get("/resultats/rapports/").status_code == 200

@@ -19,6 +19,7 @@ from parvis.demo.tests.citizens_checks import assert_demo_citizens
 from parvis.directory import servicelevels
 from parvis.directory.models import LocalService, Site
 from parvis.territories.services import territories_load
+from parvis.testing.ci import once
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def reference():
     territories_load()
 
 
+@once  # seeds the whole demo; the role walk seeds it on SQLite
 def test_small_demo_is_complete_and_idempotent(reference, client):
     call_command("seed_demo", "--scale", "small")
     counts = (

@@ -8,8 +8,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from parvis.directory.models import Organisation, Site
+from parvis.testing.ci import once
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# a data migration's Python, slow to migrate back and forth: once in CI
+pytestmark = [pytest.mark.django_db(transaction=True), once]
 
 BEFORE = [("directory", "0005_motif_commitment_working_days")]
 AFTER = [("directory", "0007_site_organisation_required")]

@@ -15,6 +15,7 @@ from parvis.testing.ci import once
 pytestmark = pytest.mark.usefixtures("reference")
 
 
+@once  # reads a corpus file: nothing depends on the database
 def test_corpus_sync_is_idempotent():
     first = services.training_examples_sync_corpus()
     assert first["created"] > 3000 and first["skipped"] == 0
