@@ -145,6 +145,6 @@ def _organisation_saved(
 ) -> None:
     """A new organisation gets its triage queue in the same transaction."""
     if created and not raw:
-        from parvis.contacts.services.queues import triage_queue_ensure
+        from parvis.contacts.services.queues import triage_queue_create_for_new
 
-        triage_queue_ensure(organisation=instance)  # type: ignore[arg-type]
+        triage_queue_create_for_new(organisation=instance)  # type: ignore[arg-type]

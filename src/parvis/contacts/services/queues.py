@@ -50,6 +50,15 @@ def triage_queue_ensure(*, organisation: Organisation) -> Queue:
     return queue
 
 
+def triage_queue_create_for_new(*, organisation: Organisation) -> Queue:
+    """The triage queue of an organisation just created (its post-save signal): nothing of
+    it can exist yet, so no lookup and no validation query (an organisation is created
+    in nearly every test: this is the cheap path)."""
+    return Queue.objects.create(
+        organisation=organisation, name=TRIAGE_NAME, slug=TRIAGE_SLUG, is_triage=True
+    )
+
+
 def triage_queue_of(organisation_id: int) -> Queue:
     def load() -> Queue:
         queue = Queue.objects.filter(organisation_id=organisation_id, is_triage=True).first()
