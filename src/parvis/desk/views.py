@@ -5,6 +5,7 @@ refetches on each live event. Thin: reads through ``desk.selectors`` (outside sc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -90,20 +91,22 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/home.html", {"title": HOME_TITLE, **_lists(request)})
 
 
-@never_cache
-@login_required
-@require_GET
-def fragment_mine(request: HttpRequest) -> HttpResponse:
-    _require_desk(request)
-    return render(request, "desk/_mine.html", _lists(request))
+def _list_fragment(template: str) -> Callable[[HttpRequest], HttpResponse]:
+    """A list of the desk's home alone (refreshed in place by the page's script)."""
+
+    @never_cache
+    @login_required
+    @require_GET
+    def view(request: HttpRequest) -> HttpResponse:
+        _require_desk(request)
+        return render(request, template, _lists(request))
+
+    return view
 
 
-@never_cache
-@login_required
-@require_GET
-def fragment_waiting(request: HttpRequest) -> HttpResponse:
-    _require_desk(request)
-    return render(request, "desk/_waiting.html", _lists(request))
+fragment_mine = _list_fragment("desk/_mine.html")
+fragment_waiting = _list_fragment("desk/_waiting.html")
+fragment_offers = _list_fragment("desk/_offers.html")
 
 
 @never_cache
@@ -121,14 +124,6 @@ def take(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("desk:home")
     messages.success(request, f"Vous avez pris en charge la conversation {reference}.")
     return redirect("desk:conversation", reference)
-
-
-@never_cache
-@login_required
-@require_GET
-def fragment_offers(request: HttpRequest) -> HttpResponse:
-    _require_desk(request)
-    return render(request, "desk/_offers.html", _lists(request))
 
 
 @never_cache
