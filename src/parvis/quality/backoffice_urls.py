@@ -14,6 +14,11 @@ urlpatterns = [
         name="indicator_detail",
     ),
     path("organismes/<slug:slug>/cibles/", views.targets, name="targets"),
+    path(
+        "organismes/<slug:slug>/services/<slug:service>/",
+        views.service_dashboard,
+        name="service_dashboard",
+    ),
     path("import/", views.declared_import, name="declared_import"),
     path("import/modele.csv", views.declared_template, name="declared_template"),
     path("indicateurs/", views.catalogue, name="catalogue"),

@@ -4,6 +4,9 @@
   admins) read its indicators of a month against its targets, drill down from an
   indicator to its territories and to the conversations behind a figure, set the
   targets and import declared figures.
+- Managers of a local service only (a quality manager of one caisse) read its
+  indicators of a month beside their organisation's national figure and targets, and
+  drill down to the conversations behind a figure.
 - Platform admins edit the catalogue within the bounds its calculators declare.
 
 Access comes from ``accounts.scoping``: an organisation outside one's scope is a 404
@@ -37,7 +40,7 @@ from parvis.accounts.scoping import (
     visible_to,
 )
 from parvis.core.breadcrumb import breadcrumb
-from parvis.directory.models import Organisation
+from parvis.directory.models import LocalService, Organisation
 from parvis.quality import calculators, declared, selectors, services
 from parvis.quality.forms import DeclaredImportForm, IndicatorForm, TargetsForm, channel_labels
 from parvis.quality.models import DateBasis, Indicator, Level, Unit
@@ -55,6 +58,15 @@ def _managed_organisations(request: HttpRequest) -> Any:
     """The organisations whose quality the signed-in person manages."""
     return visible_to(request.user, Organisation.objects.all(), Perm.MANAGE_QUALITY).order_by(
         "name"
+    )
+
+
+def _managed_services(request: HttpRequest) -> Any:
+    """The active local services whose quality the signed-in person manages."""
+    return (
+        visible_to(request.user, LocalService.objects.filter(is_active=True), Perm.MANAGE_QUALITY)
+        .select_related("organisation")
+        .order_by("organisation__sort_key", "organisation__name", "name")
     )
 
 
@@ -179,18 +191,77 @@ def _dashboard_row(
 @login_required
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard of the one organisation one manages, else the list to choose from."""
+    """The dashboard of the one organisation (or, failing one, local service) one
+    manages, else the list to choose from."""
     organisations = list(_managed_organisations(request))
-    if not organisations:
+    services_managed = [] if organisations else list(_managed_services(request))
+    if not organisations and not services_managed:
         raise PermissionDenied
     if len(organisations) == 1:
         return _dashboard(request, organisations[0])
+    if len(services_managed) == 1 and not organisations:
+        return _service_dashboard(request, services_managed[0])
     return render(
         request,
         "quality/backoffice/home.html",
         {
             "title": TITLE,
             "organisations": organisations,
+            "services": services_managed,
+            "breadcrumb": breadcrumb(current=TITLE),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def service_dashboard(request: HttpRequest, slug: str, service: str) -> HttpResponse:
+    """A local service's indicators: 404 outside the scope, 403 without the quality
+    manager's role over it."""
+    found = get_visible_or_404(
+        request.user,
+        LocalService.objects.filter(organisation__slug=slug).select_related("organisation"),
+        slug=service,
+    )
+    require_permission(request.user, Perm.MANAGE_QUALITY, found)
+    return _service_dashboard(request, found)
+
+
+def _service_dashboard(request: HttpRequest, service: LocalService) -> HttpResponse:
+    months = selectors.service_months(service)
+    month = _month(request, months)
+    organisation = service.organisation
+    rows = []
+    if month is not None:
+        for row in selectors.service_dashboard(service, month=month):
+            indicator = row.card.indicator
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "current": _figure(indicator, row.card.current),
+                    "year_before": _figure(indicator, row.card.year_before),
+                    "national": _figure(indicator, row.card.national),
+                    "target": (
+                        formatted(indicator, row.card.target) if row.card.target is not None else ""
+                    ),
+                    "meets_target": row.card.meets_target,
+                    "drill_url": drill_url(
+                        indicator, organisation, month, Level.SERVICE, str(service.pk)
+                    ),
+                }
+            )
+    return render(
+        request,
+        "quality/backoffice/service_dashboard.html",
+        {
+            "title": f"{TITLE} — {service.name}",
+            "service": service,
+            "organisation": organisation,
+            "month": month,
+            "month_label": month_label(month) if month else "",
+            "months": [(m.strftime("%Y-%m"), month_label(m)) for m in months],
+            "rows": rows,
+            "missed": sum(1 for row in rows if row["meets_target"] is False),
             "breadcrumb": breadcrumb(current=TITLE),
         },
     )

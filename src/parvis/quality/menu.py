@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from parvis.accounts.scoping import is_platform_admin
+from parvis.accounts.scoping import Perm, has_permission, is_platform_admin
 from parvis.core.menu import MenuEntry, MenuSection, Viewer, register
 from parvis.directory.menu import manages_quality
 
@@ -24,13 +24,28 @@ def _platform_admin(viewer: Viewer) -> bool:
     return is_platform_admin(viewer.principal)
 
 
+def _manages_a_service_only(viewer: Viewer) -> bool:
+    """A quality manager of local services (not of the organisation the switcher points
+    at): their services' indicators, through the section's home."""
+    if manages_quality(viewer):
+        return False
+    return viewer.remember(
+        "quality.manages_somewhere",
+        lambda: has_permission(viewer.principal, Perm.MANAGE_QUALITY),
+    )
+
+
 def register_menu() -> None:
     register(
         MenuSection(
             key=SECTION,
             label=_("Résultats de qualité"),
             order=50,
-            visible=lambda viewer: manages_quality(viewer) or _platform_admin(viewer),
+            visible=lambda viewer: (
+                manages_quality(viewer)
+                or _manages_a_service_only(viewer)
+                or _platform_admin(viewer)
+            ),
         ),
         MenuEntry(
             key="quality.dashboard",
@@ -41,6 +56,15 @@ def register_menu() -> None:
             url_kwargs=_organisation_slug,
             visible=manages_quality,
             active_for=("quality_backoffice:indicator_detail", "quality_backoffice:home"),
+        ),
+        MenuEntry(
+            key="quality.services",
+            label=_("Indicateurs du service"),
+            url_name="quality_backoffice:home",
+            section=SECTION,
+            order=15,
+            visible=_manages_a_service_only,
+            active_for=("quality_backoffice:service_dashboard",),
         ),
         MenuEntry(
             key="quality.targets",
@@ -57,7 +81,7 @@ def register_menu() -> None:
             url_name="quality_backoffice:declared_import",
             section=SECTION,
             order=30,
-            visible=manages_quality,
+            visible=lambda viewer: manages_quality(viewer) or _manages_a_service_only(viewer),
         ),
         MenuEntry(
             key="quality.catalogue",

@@ -424,6 +424,19 @@ def organisation_months(organisation_id: int, *, count: int = 13) -> list[dt.dat
     return list(months[:count])
 
 
+def service_months(service: Any, *, count: int = 13) -> list[dt.date]:
+    """The latest ``count`` months holding results of a local service, newest first."""
+    months = (
+        Result.objects.filter(
+            organisation_id=service.organisation_id, level=Level.SERVICE, key=str(service.pk)
+        )
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("-month")
+    )
+    return list(months[:count])
+
+
 @dataclass(frozen=True)
 class DashboardRow:
     card: Card
@@ -459,6 +472,24 @@ def dashboard(organisation: Any, *, month: dt.date) -> list[DashboardRow]:
             alerts.get(found_card.indicator.pk),
             is_contact_indicator(found_card.indicator),
         )
+        for found_card in found
+    ]
+
+
+def service_dashboard(service: Any, *, month: dt.date) -> list[DashboardRow]:
+    """A local service's published indicators for ``month``, beside its organisation's
+    national figure and targets (the targets are the organisation's: no alert is sent
+    for a service), in catalogue order."""
+    indicators = [i for i in published_indicators() if Level.SERVICE in i.levels]
+    found = cards(
+        indicators,
+        level=Level.SERVICE,
+        organisation_id=service.organisation_id,
+        key=str(service.pk),
+        month=month,
+    )
+    return [
+        DashboardRow(found_card, None, is_contact_indicator(found_card.indicator))
         for found_card in found
     ]
 

@@ -20,6 +20,10 @@ def _org_indicator(w: Any, k: str) -> dict[str, Any]:
     return {"slug": w[k].org.slug, "code": "taux-appels-decroches"}
 
 
+def _service(w: Any, k: str) -> dict[str, Any]:
+    return {"slug": w[k].org.slug, "service": w[k].service.slug}
+
+
 def _indicator(w: Any, k: str) -> dict[str, Any]:
     return {"code": "taux-appels-decroches"}
 
@@ -29,6 +33,7 @@ HTML_ROUTES: dict[str, Route] = {
     "quality_backoffice:dashboard": Route("scoped", kwargs=_org, agent_status=403),
     "quality_backoffice:indicator_detail": Route("scoped", kwargs=_org_indicator, agent_status=403),
     "quality_backoffice:targets": Route("scoped", kwargs=_org, agent_status=403),
+    "quality_backoffice:service_dashboard": Route("scoped", kwargs=_service, agent_status=403),
     "quality_backoffice:declared_import": Route("login", agent_status=403),
     "quality_backoffice:declared_template": Route("login", agent_status=403),
     "quality_backoffice:catalogue": Route("platform"),

@@ -279,6 +279,77 @@ def test_another_organisation_is_404_and_an_agent_is_403(caf, cpam, name):
     assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
 
 
+def _service_manager(service):  # type: ignore[no-untyped-def]
+    return MembershipFactory(
+        organisation=None, local_service=service, role=Role.QUALITY_MANAGER
+    ).user
+
+
+def test_a_local_services_quality_manager_reads_its_indicators_from_the_menu(caf, cpam):
+    gironde = LocalServiceFactory(organisation=caf, name="CAF de la Gironde", slug="caf-33")
+    other = LocalServiceFactory(organisation=caf, name="CAF du Rhône", slug="caf-69")
+    key = str(gironde.pk)
+    ResultFactory(organisation=caf, level=Level.SERVICE, key=key, month=MONTH, value=0.7, n=120)
+    ResultFactory(
+        organisation=caf, level=Level.SERVICE, key=key, month=dt.date(2025, 10, 1), value=0.6
+    )
+    ResultFactory(organisation=caf, month=MONTH, value=0.82, n=400)  # the CAF, nationally
+    IndicatorTargetFactory(organisation=caf, value=0.8)  # the organisation's: missed here
+    client = _session(_service_manager(gironde))
+
+    # The menu leads to the section's home, which opens the one service's dashboard.
+    backoffice = _text(client.get(reverse("backoffice:dashboard")))
+    assert "Indicateurs du service" in backoffice
+    assert reverse("quality_backoffice:targets", args=["caf"]) not in backoffice
+    response = client.get(reverse("quality_backoffice:home"))
+    assert response.status_code == 200
+    page = _text(response)
+    assert "Résultats de qualité — CAF de la Gironde" in page
+    row = page.split(f'data-indicator="{RATE}"', 1)[1].split("</tr>", 1)[0]
+    assert "70,0 %" in row and "60,0 %" in row and "82,0 %" in row
+    assert "Cible manquée" in row and "80,0 %" in row
+    assert f"lieu=service-{key}" in row  # the conversations behind the figure
+    assert not leaked_codes(page)
+
+    # Its own URL; another service of the same organisation or another organisation's is
+    # out of its scope; the organisation's dashboard is not its to read.
+    url = reverse("quality_backoffice:service_dashboard", args=["caf", "caf-33"])
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"mois": "2025-10"}).status_code == 200
+    assert client.get(url, {"mois": "1999-01"}).status_code == 404
+    assert (
+        client.get(
+            reverse("quality_backoffice:service_dashboard", args=["caf", other.slug])
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("quality_backoffice:dashboard", args=["caf"])).status_code in {
+        403,
+        404,
+    }
+    # The organisation's own managers read the service too; an agent of the service may not.
+    assert _session(_manager(caf)).get(url).status_code == 200
+    assert _session(_manager(cpam)).get(url).status_code == 404
+    agent = MembershipFactory(organisation=None, local_service=gironde, role=Role.AGENT).user
+    assert _session(agent).get(url).status_code == 403
+
+
+def test_a_manager_of_two_services_chooses_one(caf):
+    first = LocalServiceFactory(organisation=caf, name="CAF de la Gironde")
+    second = LocalServiceFactory(organisation=caf, name="CAF du Rhône")
+    user = _service_manager(first)
+    MembershipFactory(user=user, organisation=None, local_service=second, role=Role.QUALITY_MANAGER)
+    page = _text(_session(user).get(reverse("quality_backoffice:home")))
+    assert "Choisissez le service local" in page
+    assert "CAF de la Gironde" in page and "CAF du Rhône" in page
+    empty = _text(
+        _session(user).get(
+            reverse("quality_backoffice:service_dashboard", args=["caf", second.slug])
+        )
+    )
+    assert "Aucun résultat n’est encore calculé pour CAF du Rhône." in empty
+
+
 # --- Targets -------------------------------------------------------------------------------------
 
 
