@@ -239,21 +239,26 @@ def _queues_have_work_of_every_age():
 
 
 def _figures_show_at_departement_level(client):
-    """The public n ≥ 10 rule leaves figures, delays included, for at least three
-    départements and three local services, on the public figures page too."""
-    from parvis.publication.models import LAST_12_MONTHS, FigureScope, FigureSummary
+    """The indicators' publication minimums leave figures, delays included, for at least
+    three départements and three local services, on the public figures page too (read
+    from the quality catalogue)."""
+    from parvis.publication import selectors
+    from parvis.publication.models import LAST_12_MONTHS, FigureScope
+
+    def published(place: selectors.PlaceFigures) -> bool:
+        return all(
+            (cell := place.cells[column]) is not None and cell.published
+            for column in ("answered", "delay_median")
+        )
 
     for scope in (FigureScope.DEPARTEMENT, FigureScope.SERVICE):
         shown = [
-            f
-            for f in FigureSummary.objects.filter(scope=scope, period=LAST_12_MONTHS)
-            if f.is_rated and f.delays_shown and f.answer_rate is not None
+            p for p in selectors.figures_at(level=scope, period=LAST_12_MONTHS) if published(p)
         ]
         assert len(shown) >= 3, scope
     response = client.get("/experiences/chiffres/", {"scope": "departement"})
     assert response.status_code == 200
-    ranked = [row for row in response.context["ranking"] if row.rank and row.delays_shown]
-    assert len(ranked) >= 3
+    assert len([row for row in response.context["ranking"] if published(row)]) >= 3
 
 
 def test_demo_texts_are_drawn_the_same_way_every_time():
