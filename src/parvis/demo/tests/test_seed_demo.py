@@ -108,8 +108,8 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
 def _dates_are_in_order():
     """happened ≤ submitted ≤ published ≤ answered, for every experience and answer, and
     each history reads in order, over the last fourteen months."""
-    from parvis.publication import services as publication
     from parvis.publication.services import local_date
+    from parvis.quality.selectors import add_months
     from parvis.voice.models import Experience
     from parvis.voice.selectors import place_of
 
@@ -141,7 +141,7 @@ def _dates_are_in_order():
             assert answer_moments[-1] == e.answered_at <= now
     # a monthly history without gaps, not one busy day
     assert len(months) >= 13
-    assert all(publication.add_months(min(months), i) in months for i in range(len(months)))
+    assert all(add_months(min(months), i) in months for i in range(len(months)))
 
 
 def _many_services_many_voices():
