@@ -1,7 +1,9 @@
 """Voice of users, public side: 1,000,000 published experiences on PostgreSQL.
 
 Bulk-loads synthetic, already-masked French experiences straight into publication's read
-model with COPY (never through the language engine), refreshes the figures, then measures
+model with COPY (never through the language engine), derives from them the quality facts
+of the voice of users and computes the experiences' indicators (the figures pages read
+them: ``voice_facts`` below), then measures
 the public pages through Django's test client (full request: URL resolution, form,
 queries, template rendering):
 
@@ -259,6 +261,61 @@ def _text(rng: random.Random, themes: list[str]) -> str:
     return " ".join(p for p in parts if p)
 
 
+def voice_facts() -> dict[str, int]:
+    """The quality facts of the voice of users derived in SQL from the loaded read model
+    (the experiences of this benchmark exist only there, so ``quality.services.
+    voice_refresh`` cannot read them from voice), then the experiences' indicators of
+    every month: what the figures pages read. A day is the Paris one (the builder takes
+    the département's); every publication counts as a moderation decision."""
+    from django.db import connection, transaction
+
+    from parvis.quality import measures
+    from parvis.quality.models import DailyFact, ThemeFact
+    from parvis.quality.services import results_compute, voice_indicators
+
+    delay = "LEAST(answer_delay_days, 31)"
+    expressions = {
+        "experiences": "COUNT(*)",
+        "experiences_moderated": "COUNT(*)",
+        "experiences_answered": "COUNT(*) FILTER (WHERE is_answered)",
+        "experiences_positive": "COUNT(*) FILTER (WHERE tone = 'positif')",
+        "experiences_negative": "COUNT(*) FILTER (WHERE tone = 'negatif')",
+        "answer_delay_n": "COUNT(answer_delay_days)",
+        "answer_delay_sum": "COALESCE(SUM(answer_delay_days), 0)",
+        "answer_delay_sumsq": "COALESCE(SUM(answer_delay_days * answer_delay_days), 0)",
+        **{
+            column: f"COUNT(*) FILTER (WHERE {delay} = {index})"
+            for index, column in enumerate(measures.ANSWER_DELAY.columns())
+        },
+    }
+    columns = measures.all_columns()
+    day = "(published_at AT TIME ZONE 'Europe/Paris')::date"
+    keys = "organisation_id, local_service_id, site_id, departement_id, motif_id"
+    with transaction.atomic(), connection.cursor() as cursor:
+        DailyFact.objects.filter(channel=None).delete()
+        ThemeFact.objects.all().delete()
+        cursor.execute(
+            f"INSERT INTO quality_dailyfact (day, month, {keys}, {', '.join(columns)}) "  # noqa: S608
+            f"SELECT {day}, date_trunc('month', {day})::date, {keys}, "
+            + ", ".join(expressions.get(c, "0") for c in columns)
+            + f" FROM publication_publicexperience GROUP BY {day}, {keys}"
+        )
+        facts = cursor.rowcount
+        cursor.execute(  # fixed SQL, no input
+            "INSERT INTO quality_themefact (day, month, organisation_id, local_service_id, "  # noqa: S608
+            "departement_id, theme_id, experiences) "
+            f"SELECT {day.replace('published_at', 'e.published_at')}, "
+            f"date_trunc('month', {day.replace('published_at', 'e.published_at')})::date, "
+            "e.organisation_id, e.local_service_id, e.departement_id, t.theme_id, COUNT(*) "
+            "FROM publication_publicexperience e "
+            "JOIN publication_publicexperiencetheme t ON t.experience_id = e.id "
+            "GROUP BY 1, 2, 3, 4, 5, 6"
+        )
+    months = sorted(set(DailyFact.objects.filter(channel=None).values_list("month", flat=True)))
+    computed = results_compute(months=months, indicators=voice_indicators(), voice_only=True)
+    return {"facts": facts, "months": len(months), **computed}
+
+
 def load(rows: int, reference: dict[str, Any], rng: random.Random) -> dict[str, float]:
     """COPY ``rows`` experiences and their themes; indexes rebuilt after the load."""
     from django.db import connection
@@ -415,9 +472,9 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from parvis.publication.models import FigureSummary, PublicExperience
+    from parvis.publication.models import PublicExperience
     from parvis.publication.search import RELEVANCE_CANDIDATES
-    from parvis.publication.services import figures_refresh
+    from parvis.quality.models import ThemeFact
 
     call_command("migrate", verbosity=0)
     rng = random.Random(SEED)
@@ -431,13 +488,13 @@ def main() -> None:
     else:
         figures["load"] = {"rows": present, "skipped": "already loaded"}
     loaded = "skipped" not in figures["load"]
-    if args.reload or loaded or not FigureSummary.objects.exists():
+    if args.reload or loaded or not ThemeFact.objects.exists():
         started = time.perf_counter()
-        figures["figures_refresh"] = {
-            "summaries": figures_refresh(),
+        figures["voice_facts"] = {
+            **voice_facts(),
             "seconds": round(time.perf_counter() - started, 1),
         }
-        print(figures["figures_refresh"], flush=True)
+        print(figures["voice_facts"], flush=True)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_size_pretty(pg_total_relation_size('publication_publicexperience'))"

@@ -326,7 +326,6 @@ IDEMPOTENT_TASKS = (
     "parvis.publication.tasks.sync_experience",
     "parvis.publication.tasks.note_simplification_change",
     "parvis.publication.tasks.note_directory_change",
-    "parvis.publication.tasks.refresh_figures",
     "parvis.publication.tasks.export_open_data",
     "parvis.publication.tasks.export_changed_open_data",
     "parvis.publication.tasks.rebuild",
@@ -388,10 +387,6 @@ CELERY_BEAT_SCHEDULE = {
     "voice-answer-reminders": {
         "task": "parvis.voice.tasks.follow_up_answers",
         "schedule": crontab(hour=7, minute=0),
-    },
-    "publication-refresh-figures": {
-        "task": "parvis.publication.tasks.refresh_figures",
-        "schedule": 3600.0,
     },
     "publication-export-open-data": {
         "task": "parvis.publication.tasks.export_open_data",
@@ -739,6 +734,13 @@ CELERY_BEAT_SCHEDULE["quality-refresh-recent"] = {
 CELERY_BEAT_SCHEDULE["quality-refresh-nightly"] = {
     "task": "quality.refresh_nightly",
     "schedule": crontab(hour=3, minute=30),
+}
+# The voice of users' facts and results (experiences, moderation, themes, simplification)
+# of the last 13 months, hourly: an answer or a decision given weeks later still counts in
+# the month of its case (the public figures of the experiences read them).
+CELERY_BEAT_SCHEDULE["quality-refresh-voice"] = {
+    "task": "quality.refresh_voice",
+    "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["contacts-close-resolved"] = {
     "task": "contacts.close_resolved",

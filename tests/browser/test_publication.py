@@ -77,10 +77,11 @@ def test_permanent_page_is_accessible(page, live_server, published):
 def test_figures_and_data_pages_are_accessible(
     page, live_server, published, settings, tmp_path, name
 ):
-    from parvis.publication.services import figures_refresh, opendata_export
+    from parvis.publication.services import opendata_export
+    from parvis.quality.services import voice_refresh
 
     settings.MEDIA_ROOT = tmp_path
-    figures_refresh()
+    voice_refresh()
     opendata_export()
     args = [published.local_service.slug] if name == "service_figures" else []
     response = page.goto(live_server.url + reverse(f"publication:{name}", args=args))

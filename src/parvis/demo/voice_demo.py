@@ -199,11 +199,11 @@ class Spec:
 def demo_voice_seed(*, scale: str, seed: int) -> int:
     """Create the demo experiences of ``scale``; returns how many were created."""
     from parvis.publication.services import (
-        figures_refresh,
         opendata_export,
         publication_rebuild,
         sync_suspended,
     )
+    from parvis.quality.services import voice_refresh
     from parvis.voice import services
 
     if Experience.objects.filter(Q(uuid=demo_uuid(0)) | Q(source="demo")).exists():
@@ -228,7 +228,8 @@ def demo_voice_seed(*, scale: str, seed: int) -> int:
         # Answer deadlines count from publication, which the back-dating just moved.
         services.experiences_answer_due_refresh(include_answered=True)
     publication_rebuild()
-    figures_refresh()
+    # The figures of the experiences: the quality indicators of the voice of users.
+    voice_refresh()
     opendata_export()
     return len(specs)
 

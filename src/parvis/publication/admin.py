@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from parvis.core.admin import ReadOnlyAdmin
-from parvis.publication.models import FigureSummary, OpenDataFile, PublicExperience
+from parvis.publication.models import OpenDataFile, PublicExperience
 
 
 @admin.register(PublicExperience)
@@ -26,13 +26,6 @@ class PublicExperienceAdmin(ReadOnlyAdmin):
     search_fields = ["uuid", "title"]
     list_select_related = ["organisation", "departement"]
     show_full_result_count = False  # the table may hold millions of rows
-
-
-@admin.register(FigureSummary)
-class FigureSummaryAdmin(ReadOnlyAdmin):
-    list_display = ["scope", "key", "label", "period", "experiences", "answered", "refreshed_at"]
-    list_filter = ["scope"]
-    search_fields = ["key", "label", "period"]
 
 
 @admin.register(OpenDataFile)

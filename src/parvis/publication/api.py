@@ -25,6 +25,8 @@ from parvis.core.api_schemas import (
     problems,
 )
 from parvis.core.errors import ParvisError
+from parvis.core.numbers import one_decimal, share
+from parvis.directory.models import Organisation
 from parvis.publication import opendata, selectors
 from parvis.publication.models import LAST_12_MONTHS, FigureScope, PublicExperience
 
@@ -169,35 +171,43 @@ class FigureThemeOut(Schema):
 class FigureOut(Schema):
     scope: FigureScope
     key: str = Field(..., description="Slug, code INSEE, ou vide pour la France entière.")
+    organisation: str | None = Field(
+        None, description="Organisme (slug) d’un organisme, d’un département ou d’un service."
+    )
     label: str
     period: str = Field(..., description="`AAAA-MM` ou `12m` (12 derniers mois).")
-    rank: int | None = Field(None, description="Rang ; absent sous 10 expériences.")
-    experiences: int
-    positive: int
-    neutral: int
-    negative: int
-    positive_share: float | None = Field(
-        None, description="Part de 0 à 1, au millième ; absente sous 10 expériences."
+    rank: int | None = Field(
+        None,
+        description="Rang (partagé quand les intervalles de confiance à 95 % se chevauchent) ; "
+        "absent sous l’effectif minimal de classement de l’indicateur.",
     )
-    negative_share: float | None = None
-    answered: int
-    answer_rate: float | None = None
+    experiences: int = Field(..., description="Expériences publiées (effectif des parts).")
+    positive: int | None = Field(None, description="Absent quand la part n’est pas publiée.")
+    negative: int | None = None
+    positive_share: float | None = Field(
+        None,
+        description="Indicateur experiences-positives : part de 0 à 1, au millième ; absente "
+        "sous l’effectif minimal de publication de l’indicateur.",
+    )
+    negative_share: float | None = Field(None, description="Indicateur experiences-negatives.")
+    answered: int = Field(..., description="Expériences répondues (effectif des délais).")
+    answer_rate: float | None = Field(None, description="Indicateur experiences-repondues.")
     delay_median_days: float | None = Field(
         None,
-        description="Délai médian de réponse, en jours ouvrés depuis la publication de "
-        "l’expérience, à une décimale. Absent sous 10 réponses.",
+        description="Indicateur delai-reponse-experiences : délai médian de réponse, en jours "
+        "ouvrés entiers depuis la publication de l’expérience. Absent sous l’effectif minimal.",
     )
     delay_p90_days: float | None = Field(
         None,
-        description="9e décile du délai de réponse, en jours ouvrés, à une décimale. "
-        "Absent sous 10 réponses.",
+        description="Indicateur delai-reponse-experiences-p90 : 9e décile du délai de "
+        "réponse, en jours ouvrés entiers. Absent sous l’effectif minimal.",
     )
     top_themes: list[FigureThemeOut]
-    moderated: int
-    rejected: int
-    rejection_rate: float | None = None
+    moderated: int = Field(..., description="Décisions de modération (effectif du taux).")
+    rejected: int | None = None
+    rejection_rate: float | None = Field(None, description="Indicateur experiences-refusees.")
     rejections_by_reason: dict[str, int]
-    refreshed_at: dt.datetime
+    computed_at: dt.datetime | None = Field(None, description="Date du calcul des résultats.")
 
 
 class FiguresQuery(InputSchema):
@@ -210,7 +220,10 @@ class FiguresQuery(InputSchema):
     )
     period: str = Field(LAST_12_MONTHS, pattern=PERIOD)
     organisation: str | None = Field(
-        None, pattern=SLUG, max_length=80, description="Services locaux de cet organisme."
+        None,
+        pattern=SLUG,
+        max_length=80,
+        description="Départements ou services locaux de cet organisme.",
     )
     sort: Literal["taux-de-reponse", "part-positive", "nombre"] = "taux-de-reponse"
 
@@ -351,26 +364,88 @@ def experience_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, An
 def figure_list(
     request: HttpRequest, query: Query[FiguresQuery], page: Query[PageParams]
 ) -> dict[str, Any]:
-    """Chiffres précalculés (mis à jour chaque heure) : classés d’abord (10 expériences au
-    moins), puis non classés. Chaque taux s’accompagne de son effectif."""
+    """Chiffres des expériences, lus dans le catalogue des indicateurs de qualité (mis à
+    jour chaque heure) : classés d’abord, puis non classés. Chaque taux s’accompagne de
+    son effectif ; sous l’effectif minimal de l’indicateur, il est absent."""
+    organisation = None
+    if query.organisation:
+        organisation = (
+            Organisation.objects.administrations().filter(slug=query.organisation).first()
+        )
+        if organisation is None:
+            return {
+                "count": 0,
+                "page": page.page,
+                "page_size": page.page_size,
+                "pages": 1,
+                "results": [],
+            }
     ranking = selectors.figures_ranking(
-        scope=query.scope,
-        period=query.period,
-        organisation=query.organisation or "",
-        sort=query.sort,
+        scope=query.scope, period=query.period, organisation=organisation, sort=query.sort
     )
     if query.key:
-        ranking = [row for row in ranking if row.key == query.key]
+        ranking = [row for row in ranking if row.code == query.key]
     start = (page.page - 1) * page.page_size
+    rows = ranking[start : start + page.page_size]
+    owner = organisation.pk if organisation and query.scope != FigureScope.NATIONAL else None
+    themes = selectors.themes_by_place(
+        level=query.scope, period=query.period, organisation_id=owner
+    )
+    reasons = selectors.rejections_by_place(
+        level=query.scope, period=query.period, organisation_id=owner
+    )
     return {
         "count": len(ranking),
         "page": page.page,
         "page_size": page.page_size,
         "pages": max(1, -(-len(ranking) // page.page_size)),
-        "results": [
-            {**row.as_dict(), "rank": row.rank}  # type: ignore[attr-defined]
-            for row in ranking[start : start + page.page_size]
-        ],
+        "results": [_figure_out(row, themes, reasons) for row in rows],
+    }
+
+
+def _figure_out(
+    row: selectors.PlaceFigures,
+    themes: dict[Any, list[dict[str, Any]]],
+    reasons: dict[Any, list[dict[str, Any]]],
+) -> dict[str, Any]:
+    def value(column: str) -> float | None:
+        cell = row.cells.get(column)
+        return cell.shown.value if cell else None
+
+    def numerator(column: str) -> int | None:
+        cell = row.cells.get(column)
+        if cell is None or cell.shown.value is None or cell.shown.numerator is None:
+            return None
+        return int(cell.shown.numerator)
+
+    where = (row.organisation_id, row.key)
+    rejected = row.cells.get("rejected")
+    return {
+        "scope": row.level,
+        "key": row.code,
+        "organisation": row.organisation or None,
+        "label": row.label,
+        "period": row.period,
+        "rank": row.rank,
+        "experiences": row.experiences,
+        "positive": numerator("positive"),
+        "negative": numerator("negative"),
+        "positive_share": share(value("positive")),
+        "negative_share": share(value("negative")),
+        "answered": row.answered,
+        "answer_rate": share(value("answered")),
+        "delay_median_days": one_decimal(value("delay_median")),
+        "delay_p90_days": one_decimal(value("delay_p90")),
+        "top_themes": themes.get(where, []) if row.is_rated else [],
+        "moderated": row.moderated,
+        "rejected": numerator("rejected"),
+        "rejection_rate": share(value("rejected")),
+        "rejections_by_reason": (
+            {r["code"]: r["count"] for r in reasons.get(where, [])}
+            if rejected is not None and rejected.published
+            else {}
+        ),
+        "computed_at": row.computed_at,
     }
 
 

@@ -29,11 +29,12 @@ def _on_directory_changed(object_id: int) -> None:
 
 
 def _on_quality_results_computed(months: int) -> None:
-    """quality calls this after commit once results are computed: the quality datasets
-    are re-exported by the next 15-minute export."""
+    """quality calls this after commit once results are computed: the quality datasets and
+    the figures of the experiences (read from them) are re-exported by the next 15-minute
+    export."""
     from parvis.publication import opendata, services
 
-    for dataset in opendata.QUALITY_DATASETS:
+    for dataset in (*opendata.QUALITY_DATASETS, opendata.FIGURES_DATASET):
         services.opendata_mark_changed(dataset=dataset)
 
 

@@ -300,7 +300,7 @@ class FiguresForm(ParvisForm):
         error_messages={"invalid_choice": "Ce niveau de comparaison n’existe pas."},
     )
     organisation = _slug_field(
-        "Organisme (pour les services locaux)",
+        "Organisme (pour les départements et les services locaux)",
         Organisation.objects.administrations().filter(is_active=True).order_by("sort_key", "pk"),
         "Tous les organismes",
         "Cet organisme n’existe pas.",

@@ -14,9 +14,9 @@ Full-text search lives beside the table and is vendor-specific (``search.py``):
 * SQLite: an FTS5 table ``publication_search`` (``remove_diacritics 2``) kept in step by
   the sync code.
 
-``FigureSummary`` rows are the precomputed figures (per organisation, local service,
-département and nationally; per month and over the last twelve months), refreshed by a
-periodic task so that figure pages never aggregate the big table.
+The figures of the experiences are not stored here: they are indicators of the quality
+catalogue (``parvis.quality``), which the figures pages read through
+``selectors.figures_*``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parvis.core.numbers import one_decimal, share
 from parvis.directory.models import (
     Channel,
     JourneyStage,
@@ -39,10 +38,6 @@ from parvis.directory.models import (
 )
 from parvis.territories.models import Commune, Departement
 from parvis.voice.models import experience_tone_label
-
-# Below this count no rate is shown and the item is not ranked.
-MIN_COUNT_FOR_RATE = 10
-
 
 # Columns the listing filters on (themes aside), carried by each listing index.
 FILTER_COLUMNS = (
@@ -212,6 +207,8 @@ class PublicExperienceTheme(models.Model):
         return f"{self.experience_id} · {self.theme_id}"
 
 
+# Levels of the figures pages, the API and the ``chiffres`` open data: the same codes as
+# the quality results' levels (``quality.models.Level``).
 class FigureScope(models.TextChoices):
     NATIONAL = "national", _("National")
     ORGANISATION = "organisation", _("Organisme")
@@ -221,102 +218,6 @@ class FigureScope(models.TextChoices):
 
 # ``period`` of the rolling window; months are written « 2025-03 ».
 LAST_12_MONTHS = "12m"
-
-
-class FigureSummary(models.Model):
-    """Precomputed figures of one scope (national, organisation, service, département)
-    over one period (a month « YYYY-MM », or ``12m``: the twelve months up to the refresh).
-
-    Rates are derived by properties that return ``None`` below ``MIN_COUNT_FOR_RATE``.
-    """
-
-    scope = models.CharField(max_length=20, choices=FigureScope.choices)
-    key = models.CharField(max_length=120, blank=True)  # slug or INSEE code; "" nationally
-    label = models.CharField(max_length=200, blank=True)
-    organisation_slug = models.CharField(max_length=80, blank=True)  # services only
-    period = models.CharField(max_length=7)
-    month = models.DateField(null=True, blank=True)  # first day of the month; null for 12m
-
-    experiences = models.PositiveIntegerField(default=0)
-    positive = models.PositiveIntegerField(default=0)
-    neutral = models.PositiveIntegerField(default=0)
-    negative = models.PositiveIntegerField(default=0)
-    answered = models.PositiveIntegerField(default=0)
-    delay_median_days = models.FloatField(null=True, blank=True)
-    delay_p90_days = models.FloatField(null=True, blank=True)
-    # [{"slug", "label", "count", "previous"}] most frequent first (top 5).
-    top_themes = models.JSONField(default=list, blank=True)
-    # Moderation: experiences decided in the period, and rejections by coded reason.
-    moderated = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    rejections_by_reason = models.JSONField(default=dict, blank=True)
-    refreshed_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("synthèse de chiffres")
-        verbose_name_plural = _("synthèses de chiffres")
-        constraints = [
-            models.UniqueConstraint(fields=["scope", "key", "period"], name="figure_unique")
-        ]
-        indexes = [models.Index(fields=["scope", "period", "key"], name="figure_scope_period")]
-
-    def __str__(self) -> str:
-        return f"{self.get_scope_display()} {self.key or 'France'} {self.period}"
-
-    @staticmethod
-    def _rate(part: int, whole: int) -> float | None:
-        return part / whole if whole >= MIN_COUNT_FOR_RATE else None
-
-    @property
-    def is_rated(self) -> bool:
-        return self.experiences >= MIN_COUNT_FOR_RATE
-
-    @property
-    def positive_share(self) -> float | None:
-        return self._rate(self.positive, self.experiences)
-
-    @property
-    def negative_share(self) -> float | None:
-        return self._rate(self.negative, self.experiences)
-
-    @property
-    def answer_rate(self) -> float | None:
-        return self._rate(self.answered, self.experiences)
-
-    @property
-    def delays_shown(self) -> bool:
-        return self.answered >= MIN_COUNT_FOR_RATE
-
-    @property
-    def rejection_rate(self) -> float | None:
-        return self._rate(self.rejected, self.moderated)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The summary as the API publishes it: shares to the thousandth (a percentage
-        with one decimal), delays with one decimal (``core.numbers``)."""
-        delays = self.delays_shown
-        return {
-            "scope": self.scope,
-            "key": self.key,
-            "label": self.label,
-            "period": self.period,
-            "experiences": self.experiences,
-            "positive": self.positive,
-            "neutral": self.neutral,
-            "negative": self.negative,
-            "positive_share": share(self.positive_share),
-            "negative_share": share(self.negative_share),
-            "answered": self.answered,
-            "answer_rate": share(self.answer_rate),
-            "delay_median_days": one_decimal(self.delay_median_days) if delays else None,
-            "delay_p90_days": one_decimal(self.delay_p90_days) if delays else None,
-            "top_themes": self.top_themes,
-            "moderated": self.moderated,
-            "rejected": self.rejected,
-            "rejection_rate": share(self.rejection_rate),
-            "rejections_by_reason": self.rejections_by_reason,
-            "refreshed_at": self.refreshed_at,
-        }
 
 
 class OpenDataFile(models.Model):

@@ -9,9 +9,11 @@ Datasets:
   returns an iterable of mappings keyed by the field names of ``SIMPLIFICATION_FIELDS``
   (missing keys are exported empty, other keys ignored; ``historique`` is a list).
   Until that selector exists the dataset is skipped and the data page says so.
-* ``chiffres``: the published figures (``FigureSummary``: national, organisation, local
-  service, département; per month and over twelve months) with their counts ``n``; a
-  rate is empty exactly where the figures pages and the API hide it (n < 10).
+* ``chiffres``: the figures of the experiences (national, organisation, an organisation's
+  département, local service; per month and over twelve months), read from the quality
+  catalogue's indicators (``selectors.figures_at``) with their counts ``n``; a rate is
+  empty exactly where the figures pages and the API withhold it (below the indicator's
+  ``min_n_publish``).
 * the directory, one dataset per entity (group ``annuaire``): ``annuaire-organismes``,
   ``annuaire-services-locaux``, ``annuaire-lieux``, ``annuaire-lieux-canaux`` (each
   channel of a site with its public contact detail), ``annuaire-horaires`` (weekly) and
@@ -43,14 +45,13 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from parvis.core.charter import CharterReason
 from parvis.core.http import absolute_url
 from parvis.directory import selectors as directory_selectors
 from parvis.directory.channels import channel_detail
 from parvis.directory.models import OpeningException, OpeningHours, Organisation, Site
 from parvis.publication.models import (
+    LAST_12_MONTHS,
     FigureScope,
-    FigureSummary,
     PublicExperience,
     PublicExperienceTheme,
 )
@@ -338,13 +339,33 @@ def simplification_rows() -> Iterable[Mapping[str, Any]] | None:
 
 
 # --- Figures -------------------------------------------------------------------------------
+# The experiences' indicators of the quality catalogue (``selectors.figures_at``: stored
+# monthly results, and the twelve months taken together), as the figures pages show them.
+
+FIGURES_CHANGELOG: tuple[tuple[str, str], ...] = (
+    (
+        "2026-12-04",
+        "Chiffres lus dans le catalogue des indicateurs de qualité (indicateurs "
+        "experiences-repondues, experiences-positives, experiences-negatives, "
+        "delai-reponse-experiences, delai-reponse-experiences-p90, experiences-refusees) : "
+        "chaque part et chaque délai est publié à partir de l’effectif minimal de son "
+        "indicateur, sinon la cellule est vide (les effectifs restent donnés) ; les "
+        "nombres d’expériences positives, négatives et refusées sont vides quand leur part "
+        "n’est pas publiée ; colonne « neutres » retirée ; délais au jour ouvré entier, au "
+        "rang le plus proche ; le niveau département est celui d’un organisme (colonne "
+        "organisme renseignée, identifiant « departement:organisme:code:période ») ; les "
+        "thèmes sont ceux des expériences publiées, le refus par motif ceux des décisions ; "
+        "date_calcul est celle du calcul des résultats.",
+    ),
+)
 
 FIGURE_FIELDS: tuple[Column, ...] = (
     Column(
         "identifiant",
         "string",
         "Identifiant",
-        "« niveau:code:période » (code « france » au niveau national) ; stable d’un export "
+        "« niveau:code:période » (code « france » au niveau national), "
+        "« departement:organisme:code:période » au niveau département ; stable d’un export "
         "à l’autre.",
         required=True,
     ),
@@ -352,7 +373,8 @@ FIGURE_FIELDS: tuple[Column, ...] = (
         "niveau",
         "string",
         "Niveau (code)",
-        "national, organisation, service (service local) ou departement.",
+        "national, organisation, service (service local) ou departement (les expériences "
+        "d’un organisme dans un département).",
         required=True,
         enum=tuple(FigureScope.values),
     ),
@@ -365,12 +387,18 @@ FIGURE_FIELDS: tuple[Column, ...] = (
         "national.",
     ),
     Column("libelle", "string", "Nom", required=True),
-    Column("organisme", "string", "Organisme (code)", "Pour un organisme ou un service local."),
+    Column(
+        "organisme",
+        "string",
+        "Organisme (code)",
+        "Pour un organisme, un département ou un service local.",
+    ),
     Column(
         "periode",
         "string",
         "Période",
-        "Un mois « AAAA-MM », ou « 12m » : les douze mois jusqu’au calcul.",
+        "Un mois « AAAA-MM », ou « 12m » : le mois du calcul et les onze précédents, pris "
+        "ensemble.",
         required=True,
     ),
     Column("mois", "yearmonth", "Mois", "Vide pour la période « 12m »."),
@@ -381,20 +409,31 @@ FIGURE_FIELDS: tuple[Column, ...] = (
         "Comptées dans le mois de leur publication ; effectif des parts et du taux de réponse.",
         required=True,
     ),
-    Column("positives", "integer", "Expériences positives", required=True),
-    Column("neutres", "integer", "Expériences neutres", required=True),
-    Column("negatives", "integer", "Expériences négatives", required=True),
+    Column(
+        "positives",
+        "integer",
+        "Expériences positives",
+        "Vide quand la part d’expériences positives n’est pas publiée.",
+    ),
+    Column(
+        "negatives",
+        "integer",
+        "Expériences négatives",
+        "Vide quand la part d’expériences négatives n’est pas publiée.",
+    ),
     Column(
         "part_positive",
         "number",
         "Part d’expériences positives (%)",
-        "Pourcentage à une décimale ; vide sous 10 expériences.",
+        "Indicateur experiences-positives ; pourcentage à une décimale ; vide sous son "
+        "effectif minimal de publication.",
     ),
     Column(
         "part_negative",
         "number",
         "Part d’expériences négatives (%)",
-        "Pourcentage à une décimale ; vide sous 10 expériences.",
+        "Indicateur experiences-negatives ; pourcentage à une décimale ; vide sous son "
+        "effectif minimal de publication.",
     ),
     Column(
         "repondues",
@@ -407,19 +446,22 @@ FIGURE_FIELDS: tuple[Column, ...] = (
         "taux_reponse",
         "number",
         "Taux de réponse (%)",
-        "Pourcentage à une décimale ; vide sous 10 expériences.",
+        "Indicateur experiences-repondues ; pourcentage à une décimale ; vide sous son "
+        "effectif minimal de publication.",
     ),
     Column(
         "delai_median_jours",
         "number",
-        "Délai médian de réponse (jours)",
-        "Compté comme sur les pages de chiffres, à une décimale ; vide sous 10 réponses.",
+        "Délai médian de réponse (jours ouvrés)",
+        "Indicateur delai-reponse-experiences : jours ouvrés entiers, au rang le plus "
+        "proche ; vide sous son effectif minimal de publication.",
     ),
     Column(
         "delai_p90_jours",
         "number",
-        "Délai de réponse du 9e décile (jours)",
-        "90 % des réponses sont publiées en moins de ce délai ; vide sous 10 réponses.",
+        "Délai de réponse du 9e décile (jours ouvrés)",
+        "Indicateur delai-reponse-experiences-p90 : 90 % des réponses sont publiées en au "
+        "plus ce délai ; vide sous son effectif minimal de publication.",
     ),
     Column(
         "moderees",
@@ -428,25 +470,32 @@ FIGURE_FIELDS: tuple[Column, ...] = (
         "Décisions de modération du mois (publication ou refus) ; effectif du taux de refus.",
         required=True,
     ),
-    Column("refusees", "integer", "Expériences refusées en modération", required=True),
+    Column(
+        "refusees",
+        "integer",
+        "Expériences refusées en modération",
+        "Vide quand le taux de refus n’est pas publié.",
+    ),
     Column(
         "taux_refus",
         "number",
         "Taux de refus en modération (%)",
-        "Pourcentage à une décimale ; vide sous 10 décisions.",
+        "Indicateur experiences-refusees ; pourcentage à une décimale ; vide sous son "
+        "effectif minimal de publication.",
     ),
     Column(
         "themes_principaux",
         "array",
         "Thèmes les plus cités",
-        "Cinq au plus : objets {code, libelle, nombre, nombre_periode_precedente} ; encodée "
-        "en JSON dans le fichier CSV.",
+        "Cinq au plus, quand le nombre d’expériences est publié : objets {code, libelle, "
+        "nombre, nombre_periode_precedente} ; encodée en JSON dans le fichier CSV.",
     ),
     Column(
         "refus_par_motif",
         "array",
         "Refus par motif de la charte",
-        "Objets {code, libelle, nombre} ; encodée en JSON dans le fichier CSV.",
+        "Quand le taux de refus est publié : objets {code, libelle, nombre} ; encodée en "
+        "JSON dans le fichier CSV.",
     ),
     Column("date_calcul", "datetime", "Date du calcul (UTC)", required=True),
 )
@@ -461,58 +510,84 @@ def _percent(share: float | None) -> float | None:
     return None if share is None else one_decimal(share * 100)
 
 
-def _charter_label(code: str) -> str:
-    try:
-        return str(CharterReason(code).label)
-    except ValueError:
-        return code
+def _value(place: Any, column: str) -> float | None:
+    cell = place.cells.get(column)
+    return cell.shown.value if cell else None
+
+
+def _numerator(place: Any, column: str) -> int | None:
+    cell = place.cells.get(column)
+    if cell is None or cell.shown.value is None or cell.shown.numerator is None:
+        return None
+    return int(cell.shown.numerator)
+
+
+FIGURE_LEVELS = (
+    FigureScope.NATIONAL,
+    FigureScope.ORGANISATION,
+    FigureScope.DEPARTEMENT,
+    FigureScope.SERVICE,
+)
 
 
 def figure_rows() -> Iterator[dict[str, Any]]:
-    """Every published figure (``FigureSummary``), with the public n ≥ 10 rule applied by
-    ``FigureSummary.as_dict``, the same as on the figures pages and in the API."""
+    """Every place's figures of the twelve months and of each month with results, with
+    each indicator's publication minimum applied (``quality.selectors.shown``), the same
+    as on the figures pages."""
+    from parvis.publication import selectors
+
     levels = dict(FigureScope.choices)
-    summaries = FigureSummary.objects.order_by("scope", "key", "period")
-    for summary in summaries.iterator(chunk_size=CHUNK):
-        public = summary.as_dict()
-        organisation = summary.key if summary.scope == FigureScope.ORGANISATION else ""
-        yield {
-            "identifiant": f"{summary.scope}:{summary.key or 'france'}:{summary.period}",
-            "niveau": summary.scope,
-            "niveau_libelle": str(levels.get(summary.scope, summary.scope)),
-            "code": summary.key or None,
-            "libelle": summary.label,
-            "organisme": summary.organisation_slug or organisation or None,
-            "periode": summary.period,
-            "mois": summary.month.strftime("%Y-%m") if summary.month else None,
-            "experiences": summary.experiences,
-            "positives": summary.positive,
-            "neutres": summary.neutral,
-            "negatives": summary.negative,
-            "part_positive": _percent(public["positive_share"]),
-            "part_negative": _percent(public["negative_share"]),
-            "repondues": summary.answered,
-            "taux_reponse": _percent(public["answer_rate"]),
-            "delai_median_jours": one_decimal(public["delay_median_days"]),
-            "delai_p90_jours": one_decimal(public["delay_p90_days"]),
-            "moderees": summary.moderated,
-            "refusees": summary.rejected,
-            "taux_refus": _percent(public["rejection_rate"]),
-            "themes_principaux": [
-                {
-                    "code": theme["slug"],
-                    "libelle": theme["label"],
-                    "nombre": theme["count"],
-                    "nombre_periode_precedente": theme["previous"],
+    for period in (LAST_12_MONTHS, *reversed(selectors.figures_periods())):
+        for level in FIGURE_LEVELS:
+            places = selectors.figures_at(level=level, period=period)
+            themes = selectors.themes_by_place(level=level, period=period)
+            rejections = selectors.rejections_by_place(level=level, period=period)
+            for place in sorted(places, key=lambda p: (p.organisation, p.code)):
+                where = (place.organisation_id, place.key)
+                code = place.code or "france"
+                if level == FigureScope.DEPARTEMENT:
+                    code = f"{place.organisation}:{place.code}"
+                rejected = place.cells.get("rejected")
+                yield {
+                    "identifiant": f"{level}:{code}:{period}",
+                    "niveau": level,
+                    "niveau_libelle": str(levels.get(level, level)),
+                    "code": place.code or None,
+                    "libelle": place.label if place.code else "France entière",
+                    "organisme": place.organisation or None,
+                    "periode": period,
+                    "mois": place.month.strftime("%Y-%m") if place.month else None,
+                    "experiences": place.experiences,
+                    "positives": _numerator(place, "positive"),
+                    "negatives": _numerator(place, "negative"),
+                    "part_positive": _percent(_value(place, "positive")),
+                    "part_negative": _percent(_value(place, "negative")),
+                    "repondues": place.answered,
+                    "taux_reponse": _percent(_value(place, "answered")),
+                    "delai_median_jours": one_decimal(_value(place, "delay_median")),
+                    "delai_p90_jours": one_decimal(_value(place, "delay_p90")),
+                    "moderees": place.moderated,
+                    "refusees": _numerator(place, "rejected"),
+                    "taux_refus": _percent(_value(place, "rejected")),
+                    "themes_principaux": [
+                        {
+                            "code": theme["slug"],
+                            "libelle": theme["label"],
+                            "nombre": theme["count"],
+                            "nombre_periode_precedente": theme["previous"],
+                        }
+                        for theme in (themes.get(where, []) if place.is_rated else [])
+                    ],
+                    "refus_par_motif": [
+                        {"code": r["code"], "libelle": r["label"], "nombre": r["count"]}
+                        for r in (
+                            rejections.get(where, [])
+                            if rejected is not None and rejected.published
+                            else []
+                        )
+                    ],
+                    "date_calcul": place.computed_at,
                 }
-                for theme in summary.top_themes
-            ],
-            "refus_par_motif": [
-                {"code": code, "libelle": _charter_label(code), "nombre": count}
-                for code, count in summary.rejections_by_reason.items()
-            ],
-            "date_calcul": summary.refreshed_at,
-        }
 
 
 # --- Directory -----------------------------------------------------------------------------
@@ -793,6 +868,13 @@ QUALITY_CHANGELOG: tuple[tuple[str, str], ...] = (
         "Première publication : catalogue des indicateurs, résultats mensuels, export aux "
         "colonnes de Services Publics+.",
     ),
+    (
+        "2026-12-04",
+        "Indicateurs des chiffres des expériences ajoutés au catalogue : "
+        "experiences-positives, experiences-negatives, delai-reponse-experiences-p90, "
+        "experiences-refusees ; date_rattachement peut valoir « moderated » (décision de "
+        "modération).",
+    ),
 )
 UNIT_CODES = {
     "share": "pourcentage",
@@ -822,9 +904,10 @@ QUALITY_INDICATOR_FIELDS: tuple[Column, ...] = (
         "date_rattachement",
         "string",
         "Date qui place un cas dans un mois",
-        "created : arrivée du contact ; resolved : résolution ; published : publication.",
+        "created : arrivée du contact ; resolved : résolution ; published : publication ; "
+        "moderated : décision de modération.",
         required=True,
-        enum=("created", "resolved", "published"),
+        enum=("created", "resolved", "published", "moderated"),
     ),
     Column(
         "niveaux",
@@ -1301,12 +1384,15 @@ DATASETS: dict[str, Dataset] = {
     "chiffres": Dataset(
         "chiffres",
         "Chiffres publiés des expériences",
-        "Indicateurs des pages de chiffres (France entière, organisme, service local, "
-        "département ; par mois et sur douze mois) avec leur effectif n. Sous 10 "
-        "expériences (10 réponses pour les délais, 10 décisions pour le taux de refus), "
-        "le taux n’est pas publié et la cellule est vide ; les effectifs sont toujours donnés.",
+        "Indicateurs des pages de chiffres (France entière, organisme, département d’un "
+        "organisme, service local ; par mois et sur douze mois) avec leur effectif n, lus "
+        "dans le catalogue des indicateurs de qualité. Sous l’effectif minimal de "
+        "publication d’un indicateur (10 expériences pour les parts, 10 réponses pour les "
+        "délais, 10 décisions pour le taux de refus), la valeur n’est pas publiée et la "
+        "cellule est vide ; les effectifs sont toujours donnés.",
         FIGURE_FIELDS,
         figure_rows,
+        changelog=FIGURES_CHANGELOG,
     ),
     "annuaire-organismes": Dataset(
         "annuaire-organismes",

@@ -16,7 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
+from parvis.core import text
+from parvis.core.charter import CharterReason
 from parvis.core.errors import ParvisError
 from parvis.core.memo import ProcessMemo
 from parvis.directory import servicelevels
@@ -25,11 +28,14 @@ from parvis.publication import search
 from parvis.publication.models import (
     LAST_12_MONTHS,
     FigureScope,
-    FigureSummary,
     OpenDataFile,
     PublicExperience,
     PublicExperienceTheme,
 )
+from parvis.quality import measures
+from parvis.quality import public as quality_public
+from parvis.quality import selectors as quality
+from parvis.quality.models import Indicator, Result
 from parvis.territories.models import Departement
 from parvis.voice.selectors import place_of
 
@@ -378,7 +384,22 @@ def answer_wait(experience: PublicExperience, *, now: dt.datetime) -> AnswerWait
     )
 
 
-# --- Figures -----------------------------------------------------------------------------------
+# --- Figures: the experiences' indicators of the quality catalogue ---------------------------
+# The figures pages, their API and the ``chiffres`` open data read the quality results
+# (``quality.selectors``): a month is its stored results, « les 12 derniers mois » the
+# same calculators over the twelve months' facts taken together. Below an indicator's
+# ``min_n_publish`` a figure is withheld (« donnée insuffisante »); its n is always given.
+
+# Column of the figures → code of its indicator in ``quality/catalogue.yaml``.
+FIGURE_INDICATORS = {
+    "answered": "experiences-repondues",
+    "positive": "experiences-positives",
+    "negative": "experiences-negatives",
+    "delay_median": "delai-reponse-experiences",
+    "delay_p90": "delai-reponse-experiences-p90",
+    "rejected": "experiences-refusees",
+}
+TOP_THEMES = 5
 
 
 class FigureSort:
@@ -390,62 +411,339 @@ class FigureSort:
         (POSITIVE, "Part d’expériences positives"),
         (EXPERIENCES, "Nombre d’expériences"),
     )
+    INDICATOR = {ANSWER_RATE: "answered", POSITIVE: "positive"}
 
 
-def figures_for(*, scope: str, key: str = "", period: str = LAST_12_MONTHS) -> FigureSummary | None:
-    return FigureSummary.objects.filter(scope=scope, key=key, period=period).first()
+@dataclass(frozen=True)
+class FigureCell:
+    """One indicator's figure at a place, as the figures pages show it."""
+
+    indicator: Indicator
+    shown: quality.Shown
+    result: Result | None = None  # what the ranking reads (its interval)
+
+    @property
+    def published(self) -> bool:
+        return self.shown.value is not None
+
+    @property
+    def text(self) -> str:
+        """« 87,4 % », « 3,0 j. ouvrés », or « Donnée insuffisante »."""
+        if self.shown.value is None:
+            return "Donnée insuffisante" if self.shown.n else "—"
+        return quality.formatted(self.indicator, self.shown.value)
+
+    @property
+    def n(self) -> int:
+        return self.shown.n
 
 
-def figures_by_month(*, scope: str, key: str = "", months: int = 12) -> list[FigureSummary]:
-    """The latest ``months`` monthly summaries of one item, oldest first."""
-    rows = list(
-        FigureSummary.objects.filter(scope=scope, key=key, month__isnull=False).order_by("-month")[
-            :months
-        ]
-    )
-    return rows[::-1]
+@dataclass
+class PlaceFigures:
+    """The experiences' figures of one place (France, an organisation, a département of
+    an organisation, a local service) for one period."""
+
+    level: str
+    organisation_id: int | None
+    key: str  # the quality results' key (a local service's id, an INSEE code, a slug)
+    code: str  # its public code: slug or INSEE code, "" for France
+    label: str
+    organisation: str  # the organisation's slug ("" for France)
+    organisation_name: str
+    period: str
+    cells: dict[str, FigureCell | None]
+    computed_at: dt.datetime | None = None
+    rank: int | None = None
+
+    def _n(self, column: str) -> int:
+        cell = self.cells.get(column)
+        return cell.n if cell else 0
+
+    @property
+    def experiences(self) -> int:
+        """Experiences published in the period: the n of their shares."""
+        return max(self._n("answered"), self._n("positive"), self._n("negative"))
+
+    @property
+    def answered(self) -> int:
+        """Experiences answered: the n of the answer delays."""
+        return self._n("delay_median")
+
+    @property
+    def moderated(self) -> int:
+        """Moderation decisions of the period: the n of the refusal share."""
+        return self._n("rejected")
+
+    @property
+    def is_rated(self) -> bool:
+        cell = self.cells.get("answered")
+        return bool(cell and cell.published)
+
+    @property
+    def month(self) -> dt.date | None:
+        return None if self.period == LAST_12_MONTHS else _month_of_period(self.period)
+
+
+def figure_indicators() -> dict[str, Indicator | None]:
+    """Column → its published indicator (``None`` when an admin unpublished it)."""
+    found = {
+        i.code: i
+        for i in quality.published_indicators().filter(code__in=FIGURE_INDICATORS.values())
+    }
+    return {column: found.get(code) for column, code in FIGURE_INDICATORS.items()}
+
+
+def _month_of_period(period: str) -> dt.date:
+    year, month = period.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def _window(period: str) -> tuple[dt.date, int]:
+    """(last month, months) of a period: « 12m » is the current month and the 11 before."""
+    if period == LAST_12_MONTHS:
+        return timezone.localdate().replace(day=1), 12
+    return _month_of_period(period), 1
 
 
 def figures_periods() -> list[str]:
     """Months that have figures, newest first (« YYYY-MM »)."""
-    return list(
-        FigureSummary.objects.filter(scope=FigureScope.NATIONAL, month__isnull=False)
-        .order_by("-month")
-        .values_list("period", flat=True)
+    indicator = figure_indicators()["answered"]
+    if indicator is None:
+        return []
+    return [m.strftime("%Y-%m") for m in quality.months_with_results(indicator)]
+
+
+def _places(
+    indicators: dict[str, Indicator | None],
+    results: list[Result],
+    *,
+    period: str,
+) -> list[PlaceFigures]:
+    """``results`` of one level grouped by place, each with every column's figure."""
+    column_of = {i.pk: column for column, i in indicators.items() if i is not None}
+    by_place: dict[tuple[int | None, str], dict[str, Result]] = {}
+    for result in results:
+        by_place.setdefault((result.organisation_id, result.key), {})[
+            column_of[result.indicator_id]
+        ] = result
+    codes = quality_public.territory_codes(results)
+    organisations = dict(Organisation.objects.values_list("pk", "slug"))
+    names = dict(Organisation.objects.values_list("pk", "name"))
+    places = []
+    for (organisation_id, key), found in by_place.items():
+        any_result = next(iter(found.values()))
+        cells: dict[str, FigureCell | None] = {}
+        for column, indicator in indicators.items():
+            if indicator is None:
+                cells[column] = None
+                continue
+            found_result = found.get(column)
+            cells[column] = FigureCell(
+                indicator, quality.shown(indicator, found_result, any_result.month), found_result
+            )
+        places.append(
+            PlaceFigures(
+                level=any_result.level,
+                organisation_id=organisation_id,
+                key=key,
+                code=codes.get((any_result.level, key), key),
+                label=(
+                    "France entière"
+                    if any_result.level == FigureScope.NATIONAL
+                    else any_result.label or key
+                ),
+                organisation=organisations.get(organisation_id, "") if organisation_id else "",
+                organisation_name=names.get(organisation_id, "") if organisation_id else "",
+                period=period,
+                cells=cells,
+                computed_at=max(r.computed_at for r in found.values()),
+            )
+        )
+    return places
+
+
+def figures_at(
+    *,
+    level: str,
+    period: str = LAST_12_MONTHS,
+    organisation_id: int | None = None,
+    key: str | None = None,
+) -> list[PlaceFigures]:
+    """The figures of every place of ``level`` (of one organisation, or one place) for a
+    period, read from the quality results."""
+    indicators = figure_indicators()
+    wanted = [i for i in indicators.values() if i is not None]
+    if not wanted:
+        return []
+    last, months = _window(period)
+    results = quality.results_at(
+        wanted,
+        level=level,
+        last=last,
+        months=months,
+        organisation_id=None if level == FigureScope.NATIONAL else organisation_id,
+        key=key,
     )
+    if level == FigureScope.NATIONAL:
+        results = [r for r in results if r.organisation_id is None]
+    return _places(indicators, results, period=period)
 
 
-def _sort_value(summary: FigureSummary, sort: str) -> float:
-    if sort == FigureSort.POSITIVE:
-        return summary.positive_share or 0.0
-    if sort == FigureSort.EXPERIENCES:
-        return float(summary.experiences)
-    return summary.answer_rate or 0.0
+def figures_for(
+    *,
+    scope: str,
+    organisation_id: int | None = None,
+    key: str = "",
+    period: str = LAST_12_MONTHS,
+) -> PlaceFigures | None:
+    """One place's figures (France: ``scope`` national, no key)."""
+    found = figures_at(level=scope, period=period, organisation_id=organisation_id, key=key)
+    return found[0] if found else None
 
 
 def figures_ranking(
     *,
     scope: str,
     period: str = LAST_12_MONTHS,
-    organisation: str = "",
+    organisation: Organisation | None = None,
     sort: str = FigureSort.ANSWER_RATE,
-) -> list[FigureSummary]:
-    """Items of a scope for one period: ranked items (count ≥ 10) best first, each with a
-    ``rank``; then unranked items (``rank`` None) by name."""
-    rows = FigureSummary.objects.filter(scope=scope, period=period)
-    if organisation and scope == FigureScope.SERVICE:
-        rows = rows.filter(organisation_slug=organisation)
-    items = list(rows)
-    ranked = sorted(
-        (s for s in items if s.is_rated),
-        key=lambda s: (-_sort_value(s, sort), -s.experiences, s.label),
+) -> list[PlaceFigures]:
+    """The places of a level for one period, best first, ranked as the quality results
+    rank (``quality.selectors.ranked``: places whose 95 % intervals overlap share a rank;
+    below the indicator's ``min_n_rank``, unranked); by number of experiences, the most
+    first. Unranked places follow by name."""
+    places = figures_at(
+        level=scope, period=period, organisation_id=organisation.pk if organisation else None
     )
-    unranked = sorted((s for s in items if not s.is_rated), key=lambda s: s.label)
-    for position, summary in enumerate(ranked, start=1):
-        summary.rank = position  # type: ignore[attr-defined]
-    for summary in unranked:
-        summary.rank = None  # type: ignore[attr-defined]
-    return ranked + unranked
+    if scope == FigureScope.ORGANISATION:
+        active = set(
+            Organisation.objects.administrations()
+            .filter(is_active=True)
+            .values_list("pk", flat=True)
+        )
+        places = [p for p in places if p.organisation_id in active]
+    if sort == FigureSort.EXPERIENCES:
+        by_number = sorted(places, key=lambda p: (-p.experiences, text.sort_key(p.label)))
+        for position, place in enumerate(by_number, start=1):
+            place.rank = position
+        return by_number
+    column = FigureSort.INDICATOR.get(sort, "answered")
+    indicator = figure_indicators()[column]
+    if indicator is None:
+        return sorted(places, key=lambda p: text.sort_key(p.label))
+    by_place = {(p.organisation_id, p.key): p for p in places}
+    results = [cell.result for place in places if (cell := place.cells[column]) and cell.result]
+    ordered: list[PlaceFigures] = []
+    for row in quality.ranked(indicator, results, _window(period)[0]):
+        found = by_place.pop((row.organisation_id, row.figure.key), None)
+        if found is not None:
+            found.rank = row.rank
+            ordered.append(found)
+    ranked_places = [p for p in ordered if p.rank is not None]
+    unranked = sorted(
+        [p for p in ordered if p.rank is None] + list(by_place.values()),
+        key=lambda p: text.sort_key(p.label),
+    )
+    return ranked_places + unranked
+
+
+def figures_by_month(
+    *, level: str, organisation_id: int | None = None, key: str = "", months: int = 12
+) -> list[PlaceFigures]:
+    """One place's figures of each of the latest ``months`` months that have any, oldest
+    first (the stored monthly results)."""
+    indicators = figure_indicators()
+    wanted = [i for i in indicators.values() if i is not None]
+    if not wanted:
+        return []
+    results = Result.objects.filter(indicator__in=wanted, level=level, key=key)
+    results = (
+        results.filter(organisation=None)
+        if level == FigureScope.NATIONAL or organisation_id is None
+        else results.filter(organisation_id=organisation_id)
+    )
+    kept = list(results.order_by("-month").values_list("month", flat=True).distinct()[:months])
+    by_month: dict[dt.date, list[Result]] = {}
+    for result in results.filter(month__in=kept):
+        by_month.setdefault(result.month, []).append(result)
+    return [
+        _places(indicators, by_month[month], period=month.strftime("%Y-%m"))[0]
+        for month in sorted(by_month)
+    ]
+
+
+def _place_filters(place: PlaceFigures) -> dict[str, Any]:
+    if place.level == FigureScope.NATIONAL:
+        return {}
+    return {"organisation_id": place.organisation_id, "key": place.key}
+
+
+def themes_by_place(
+    *, level: str, period: str, organisation_id: int | None = None, key: str | None = None
+) -> dict[quality.Place, list[dict[str, Any]]]:
+    """Per place of ``level``: the themes most cited by its experiences of the period
+    (``TOP_THEMES`` at most, from the quality facts), each with its count in the period
+    before, of the same length."""
+    last, months = _window(period)
+    where: dict[str, Any] = {"level": level, "organisation_id": organisation_id, "key": key}
+    current = quality.theme_counts(**where, last=last, months=months)
+    previous = quality.theme_counts(**where, last=quality.add_months(last, -months), months=months)
+    labels = dict(Theme.objects.values_list("slug", "label"))
+    return {
+        place: [
+            {
+                "slug": slug,
+                "label": labels.get(slug, slug),
+                "count": count,
+                "previous": previous.get(place, {}).get(slug, 0),
+            }
+            for slug, count in list(counts.items())[:TOP_THEMES]
+        ]
+        for place, counts in current.items()
+    }
+
+
+def figure_themes(place: PlaceFigures) -> list[dict[str, Any]]:
+    """``themes_by_place`` of one place, only where its count of experiences is
+    published."""
+    if not place.is_rated:
+        return []
+    found = themes_by_place(level=place.level, period=place.period, **_place_filters(place))
+    return found.get((place.organisation_id, place.key), [])
+
+
+def rejections_by_place(
+    *, level: str, period: str, organisation_id: int | None = None, key: str | None = None
+) -> dict[quality.Place, list[dict[str, Any]]]:
+    """Per place of ``level``: the refusals of the period by charter reason."""
+    last, months = _window(period)
+    sums = quality.voice_fact_sums(
+        measures.REJECTION_COLUMNS,
+        level=level,
+        last=last,
+        months=months,
+        organisation_id=organisation_id,
+        key=key,
+    )
+    reasons = zip(measures.REJECTION_REASONS, measures.REJECTION_COLUMNS, strict=True)
+    labels = [(reason, str(CharterReason(reason).label), column) for reason, column in reasons]
+    return {
+        place: [
+            {"code": reason, "label": label, "count": counts[column]}
+            for reason, label, column in labels
+            if counts[column]
+        ]
+        for place, counts in sums.items()
+    }
+
+
+def figure_rejections(place: PlaceFigures) -> list[dict[str, Any]]:
+    """``rejections_by_place`` of one place, only where its refusal share is published."""
+    cell = place.cells.get("rejected")
+    if cell is None or not cell.published:
+        return []
+    found = rejections_by_place(level=place.level, period=place.period, **_place_filters(place))
+    return found.get((place.organisation_id, place.key), [])
 
 
 # --- Open data ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Writes of publication: keep the read model in step with voice, refresh the figures,
-write the open-data exports.
+"""Writes of publication: keep the read model in step with voice, write the open-data
+exports. (The figures of the experiences are quality indicators: ``parvis.quality``.)
 
 The read model only ever receives masked, published data: ``_public_values`` is the one
 place that copies fields out of ``voice``; it never touches an ``*_encrypted`` field, an
@@ -10,45 +10,33 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from parvis.directory.models import LocalService, Organisation, Theme
 from parvis.publication import opendata, search
 from parvis.publication.models import (
-    LAST_12_MONTHS,
-    FigureScope,
-    FigureSummary,
     OpenDataChange,
     OpenDataFile,
     PublicExperience,
     PublicExperienceTheme,
 )
-from parvis.territories.models import Departement
 from parvis.voice.models import (
     PUBLIC_STATUSES,
     AnswerStatus,
     Experience,
     ExperienceStatus,
     PublicAnswer,
-    Tone,
 )
 from parvis.voice.selectors import answer_delay_working_days
 
 logger = structlog.get_logger(__name__)
-
-TOP_THEMES = 5
 
 
 def _zone() -> zoneinfo.ZoneInfo:
@@ -237,273 +225,6 @@ def publication_rebuild(*, batch_size: int = 500) -> dict[str, int]:
         search.reindex_all()
     logger.info("publication_rebuilt", synced=synced, removed=len(stale))
     return {"synced": synced, "removed": len(stale)}
-
-
-# --- Figures -----------------------------------------------------------------------------------
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def percentile(histogram: dict[int, int], q: float) -> float | None:
-    """``q``-quantile of integer values given as {value: count}, linear interpolation
-    between closest ranks (PostgreSQL's ``percentile_cont``, NumPy's default)."""
-    total = sum(histogram.values())
-    if total == 0:
-        return None
-    position = q * (total - 1)
-    low_rank, fraction = int(position), position - int(position)
-
-    def value_at(rank: int) -> int:
-        seen = 0
-        for value in sorted(histogram):
-            seen += histogram[value]
-            if rank < seen:
-                return value
-        raise AssertionError("rank out of range")  # pragma: no cover
-
-    low = value_at(low_rank)
-    if fraction == 0:
-        return float(low)
-    high = value_at(min(low_rank + 1, total - 1))
-    return low + (high - low) * fraction
-
-
-@dataclass
-class _Bucket:
-    experiences: int = 0
-    positive: int = 0
-    neutral: int = 0
-    negative: int = 0
-    answered: int = 0
-    delays: Counter[int] = field(default_factory=Counter)
-    themes: Counter[str] = field(default_factory=Counter)
-    moderated: int = 0
-    rejections: Counter[str] = field(default_factory=Counter)
-
-    def add(self, other: _Bucket) -> None:
-        self.experiences += other.experiences
-        self.positive += other.positive
-        self.neutral += other.neutral
-        self.negative += other.negative
-        self.answered += other.answered
-        self.delays.update(other.delays)
-        self.themes.update(other.themes)
-        self.moderated += other.moderated
-        self.rejections.update(other.rejections)
-
-
-# Scope → the read model's field and voice's field that hold its key.
-_SCOPE_FIELDS: dict[str, str | None] = {
-    FigureScope.NATIONAL: None,
-    FigureScope.ORGANISATION: "organisation_id",
-    FigureScope.SERVICE: "local_service_id",
-    FigureScope.DEPARTEMENT: "departement_id",
-}
-
-
-def _month_of(value: dt.date | dt.datetime) -> dt.date:
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value, _zone()) if timezone.is_aware(value) else value
-        value = value.date()
-    return value.replace(day=1)
-
-
-def _collect(scope: str, since: dt.date) -> dict[tuple[Any, dt.date], _Bucket]:
-    """Per (key, month) buckets of one scope from the read model and voice (aggregates)."""
-    key_field = _SCOPE_FIELDS[scope]
-    group = [key_field] if key_field else []
-    buckets: dict[tuple[Any, dt.date], _Bucket] = defaultdict(_Bucket)
-    public = PublicExperience.objects.filter(published_month__gte=since)
-    if key_field:
-        public = public.filter(**{f"{key_field}__isnull": False})
-
-    def key_of(row: dict[str, Any], name: str | None = key_field) -> Any:
-        return row[name] if name else ""
-
-    counts = (
-        public.values(*group, "published_month")
-        .annotate(
-            n=Count("id"),
-            positive=Count("id", filter=Q(tone=Tone.POSITIVE)),
-            neutral=Count("id", filter=Q(tone=Tone.NEUTRAL)),
-            negative=Count("id", filter=Q(tone=Tone.NEGATIVE)),
-            answered=Count("id", filter=Q(is_answered=True)),
-        )
-        .order_by()
-    )
-    for row in counts:
-        bucket = buckets[(key_of(row), row["published_month"])]
-        bucket.experiences, bucket.answered = row["n"], row["answered"]
-        bucket.positive, bucket.neutral = row["positive"], row["neutral"]
-        bucket.negative = row["negative"]
-    # Delays as a histogram (integer days): exact percentiles from a few rows.
-    delays = (
-        public.filter(is_answered=True, answer_delay_days__isnull=False)
-        .values(*group, "published_month", "answer_delay_days")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in delays:
-        buckets[(key_of(row), row["published_month"])].delays[row["answer_delay_days"]] += row["n"]
-    theme_group = [f"experience__{key_field}"] if key_field else []
-    themes = (
-        PublicExperienceTheme.objects.filter(experience__in=public)
-        .values(*theme_group, "experience__published_month", "theme_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in themes:
-        key = row[theme_group[0]] if key_field else ""
-        buckets[(key, row["experience__published_month"])].themes[row["theme_id"]] += row["n"]
-    # Moderation (voice, aggregated counts only): decisions by month of the decision.
-    since_moment = dt.datetime.combine(since, dt.time.min, tzinfo=_zone())
-    voice_scope = Experience.objects.all()
-    if key_field:
-        voice_scope = voice_scope.filter(**{f"{key_field}__isnull": False})
-    for moment_field, is_rejection in (("published_at", False), ("rejected_at", True)):
-        grouping = [*group, "month", *(["rejection_reason"] if is_rejection else [])]
-        rows = (
-            voice_scope.filter(**{f"{moment_field}__gte": since_moment})
-            .annotate(month=TruncMonth(moment_field, tzinfo=_zone()))
-            .values(*grouping)
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for row in rows:
-            bucket = buckets[(key_of(row), _month_of(row["month"]))]
-            bucket.moderated += row["n"]
-            if is_rejection:
-                bucket.rejections[row["rejection_reason"] or "other"] += row["n"]
-    return buckets
-
-
-def _top_themes(
-    current: Counter[str], previous: Counter[str], labels: dict[str, str]
-) -> list[dict[str, Any]]:
-    ranked = sorted(current.items(), key=lambda item: (-item[1], item[0]))[:TOP_THEMES]
-    return [
-        {
-            "slug": slug,
-            "label": labels.get(slug, slug),
-            "count": count,
-            "previous": previous.get(slug, 0),
-        }
-        for slug, count in ranked
-    ]
-
-
-@dataclass
-class _Labels:
-    names: dict[str, dict[Any, tuple[str, str, str]]]  # scope → id → (key, label, org slug)
-    themes: dict[str, str]
-
-
-def _labels() -> _Labels:
-    organisations = {o.pk: (o.slug, o.name, "") for o in Organisation.objects.only("slug", "name")}
-    services = {
-        s.pk: (s.slug, s.name, organisations.get(s.organisation_id, ("", "", ""))[0])
-        for s in LocalService.objects.only("slug", "name", "organisation_id")
-    }
-    departements = {
-        d.pk: (d.code, f"{d.name} ({d.code})", "") for d in Departement.objects.only("name")
-    }
-    return _Labels(
-        names={
-            FigureScope.NATIONAL: {"": ("", "France entière", "")},
-            FigureScope.ORGANISATION: organisations,
-            FigureScope.SERVICE: services,
-            FigureScope.DEPARTEMENT: departements,
-        },
-        themes=dict(Theme.objects.values_list("slug", "label")),
-    )
-
-
-def _summary(
-    scope: str,
-    ident: tuple[str, str, str],
-    period: str,
-    month: dt.date | None,
-    bucket: _Bucket,
-    previous_themes: Counter[str],
-    labels: _Labels,
-    now: dt.datetime,
-) -> FigureSummary:
-    key, label, organisation_slug = ident
-    return FigureSummary(
-        scope=scope,
-        key=key,
-        label=label,
-        organisation_slug=organisation_slug,
-        period=period,
-        month=month,
-        experiences=bucket.experiences,
-        positive=bucket.positive,
-        neutral=bucket.neutral,
-        negative=bucket.negative,
-        answered=bucket.answered,
-        delay_median_days=percentile(bucket.delays, 0.5),
-        delay_p90_days=percentile(bucket.delays, 0.9),
-        top_themes=_top_themes(bucket.themes, previous_themes, labels.themes),
-        moderated=bucket.moderated,
-        rejected=sum(bucket.rejections.values()),
-        rejections_by_reason=dict(sorted(bucket.rejections.items())),
-        refreshed_at=now,
-    )
-
-
-def figures_refresh(*, today: dt.date | None = None, months: int = 24) -> int:
-    """Recompute every ``FigureSummary``: the last ``months`` months per month, and the
-    twelve months up to ``today`` (``12m``) with the twelve before as the theme trend's
-    reference. Replaces the previous figures in one transaction; returns the row count."""
-    now = timezone.now()
-    current_month = (today or local_date(now)).replace(day=1)
-    first_month = add_months(current_month, -(max(months, 24) - 1))
-    window_start = add_months(current_month, -11)
-    labels = _labels()
-    summaries: list[FigureSummary] = []
-    for scope in _SCOPE_FIELDS:
-        names = labels.names[scope]
-        buckets = _collect(scope, first_month)
-        by_key: dict[Any, dict[dt.date, _Bucket]] = defaultdict(dict)
-        for (key, month), bucket in buckets.items():
-            by_key[key][month] = bucket
-        for key, per_month in by_key.items():
-            ident = names.get(key)
-            if ident is None:
-                continue
-            window, before = _Bucket(), _Bucket()
-            for month, bucket in sorted(per_month.items()):
-                previous = per_month.get(add_months(month, -1))
-                summaries.append(
-                    _summary(
-                        scope,
-                        ident,
-                        month.strftime("%Y-%m"),
-                        month,
-                        bucket,
-                        previous.themes if previous else Counter(),
-                        labels,
-                        now,
-                    )
-                )
-                if window_start <= month <= current_month:
-                    window.add(bucket)
-                elif month < window_start:
-                    before.add(bucket)
-            if window.experiences or window.moderated:
-                summaries.append(
-                    _summary(scope, ident, LAST_12_MONTHS, None, window, before.themes, labels, now)
-                )
-    with transaction.atomic():
-        FigureSummary.objects.all().delete()
-        FigureSummary.objects.bulk_create(summaries, batch_size=1000)
-        # The figures dataset follows the pages within 15 minutes, not the next night.
-        opendata_mark_changed(dataset=opendata.FIGURES_DATASET)
-    logger.info("publication_figures_refreshed", rows=len(summaries))
-    return len(summaries)
 
 
 # --- Open data ---------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Celery tasks of publication: thin wrappers around ``services``.
 
 Periodic entries the platform's beat schedule needs (``settings.CELERY_BEAT_SCHEDULE``):
-``refresh_figures`` hourly, ``export_open_data`` daily, ``export_changed_open_data``
-every 15 minutes (datasets whose published content was withdrawn or corrected,
-simplification requests and the directory after any change, and the figures after each
-refresh, re-exported soon after; new experiences wait for the nightly export).
+``export_open_data`` daily, ``export_changed_open_data`` every 15 minutes (datasets whose
+published content was withdrawn or corrected, simplification requests and the directory
+after any change, and the figures and quality results after each computation of the
+quality results, re-exported soon after; new experiences wait for the nightly export).
+The figures themselves are quality indicators, refreshed by ``quality.refresh_voice``.
 """
 
 from __future__ import annotations
@@ -36,11 +37,6 @@ def note_simplification_change(request_id: int) -> None:
 @shared_task(name="parvis.publication.tasks.note_directory_change")
 def note_directory_change(object_id: int) -> None:
     services.opendata_mark_directory_changed()
-
-
-@shared_task(name="parvis.publication.tasks.refresh_figures")
-def refresh_figures() -> int:
-    return services.figures_refresh()
 
 
 @shared_task(name="parvis.publication.tasks.export_open_data")

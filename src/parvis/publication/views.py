@@ -19,7 +19,8 @@ from parvis.core.pagination import paginate
 from parvis.directory.models import LocalService
 from parvis.publication import opendata, selectors
 from parvis.publication.forms import ExperienceSearchForm, FiguresForm, month_label
-from parvis.publication.models import LAST_12_MONTHS, MIN_COUNT_FOR_RATE, FigureScope, OpenDataFile
+from parvis.publication.models import LAST_12_MONTHS, FigureScope, OpenDataFile
+from parvis.quality.services import MIN_N_FLOOR
 
 PAGE_SIZE = 20
 # Optional fragment the voice app may provide: the « did this help? » vote form.
@@ -89,6 +90,13 @@ def experience_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
+def _min_count(indicators: dict[str, Any]) -> int:
+    """The publication minimum the pages state: the experiences' shares' one (the
+    catalogue's floor when an admin unpublished it)."""
+    answered = indicators.get("answered")
+    return answered.min_n_publish if answered else MIN_N_FLOOR
+
+
 @require_GET
 def service_figures(request: HttpRequest, slug: str) -> HttpResponse:
     try:
@@ -100,33 +108,52 @@ def service_figures(request: HttpRequest, slug: str) -> HttpResponse:
     except LocalService.DoesNotExist as exc:
         raise Http404("Service local introuvable.") from exc
     filters = selectors.ExperienceFilters(service=service.slug)
+    key = str(service.pk)  # the quality results key a local service by its id
+    summary = selectors.figures_for(
+        scope=FigureScope.SERVICE, organisation_id=service.organisation_id, key=key
+    )
     return render(
         request,
         "publication/service_figures.html",
         {
             "title": f"{service.name} : expériences et chiffres",
             "service": service,
-            "summary": selectors.figures_for(scope=FigureScope.SERVICE, key=service.slug),
-            "months": selectors.figures_by_month(scope=FigureScope.SERVICE, key=service.slug),
+            "summary": summary,
+            "themes": selectors.figure_themes(summary) if summary else [],
+            "rejections": selectors.figure_rejections(summary) if summary else [],
+            "months": selectors.figures_by_month(
+                level=FigureScope.SERVICE, organisation_id=service.organisation_id, key=key
+            ),
             "latest": list(
                 selectors.experiences_for_public(
                     filters=filters, relations=selectors.CARD_RELATIONS
                 )[:5]
             ),
-            "min_count": MIN_COUNT_FOR_RATE,
+            "min_count": _min_count(selectors.figure_indicators()),
             "breadcrumb": _breadcrumb(service.name),
         },
     )
+
+
+# Columns of the ranking after the number of experiences: (column, French title).
+RANKING_COLUMNS = (
+    ("positive", "Positives"),
+    ("negative", "Négatives"),
+    ("answered", "Taux de réponse"),
+    ("delay_median", "Délai médian"),
+    ("delay_p90", "9<sup>e</sup> décile"),
+)
 
 
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
     periods = selectors.figures_periods()
     form = FiguresForm(request.GET or None, periods=periods)
+    indicators = selectors.figure_indicators()
     context: dict[str, Any] = {
         "title": "Les chiffres des expériences",
         "form": form,
-        "min_count": MIN_COUNT_FOR_RATE,
+        "min_count": _min_count(indicators),
         "breadcrumb": _breadcrumb("Chiffres"),
     }
     if form.is_bound and not form.is_valid():
@@ -134,7 +161,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound else {}
     scope = data.get("scope") or FigureScope.ORGANISATION
     period = data.get("period") or LAST_12_MONTHS
-    organisation = data.get("organisation")
+    national = selectors.figures_for(scope=FigureScope.NATIONAL, period=period)
     context.update(
         scope=scope,
         scope_label=dict(
@@ -142,14 +169,17 @@ def figures(request: HttpRequest) -> HttpResponse:
         )[scope],
         period=period,
         period_label=month_label(period),
-        national=selectors.figures_for(scope=FigureScope.NATIONAL, period=period),
+        national=national,
+        national_themes=selectors.figure_themes(national) if national else [],
+        national_rejections=selectors.figure_rejections(national) if national else [],
         ranking=selectors.figures_ranking(
             scope=scope,
             period=period,
-            organisation=organisation.slug if organisation else "",
+            organisation=data.get("organisation"),
             sort=data.get("sort") or selectors.FigureSort.ANSWER_RATE,
         ),
-        months=selectors.figures_by_month(scope=FigureScope.NATIONAL),
+        ranking_columns=[(indicators[column], title) for column, title in RANKING_COLUMNS],
+        months=selectors.figures_by_month(level=FigureScope.NATIONAL),
     )
     return render(request, "publication/figures.html", context)
 

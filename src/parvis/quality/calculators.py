@@ -132,7 +132,7 @@ class GroupSums(dict[str | None, Sums]):
     channels: the indicators of a group ask for the same few choices again and again.
 
     ``complete=True`` vouches that each channel's sums hold every measure column and no
-    ``None`` (as ``services._month_sums`` makes them): one channel kept is then its own
+    ``None`` (as ``rollup.month_sums`` makes them): one channel kept is then its own
     sums, read as they are."""
 
     __slots__ = ("complete", "totals")
@@ -375,15 +375,42 @@ register(
 )
 
 
-def _answer_delay_median(by_channel: ByChannel, p: Mapping[str, Any]) -> Figure:
+register(
+    Calculator(
+        "experiences_positive",
+        "Expériences publiées au ton positif ÷ expériences publiées",
+        _count_share("experiences_positive", "experiences"),
+    )
+)
+register(
+    Calculator(
+        "experiences_negative",
+        "Expériences publiées au ton négatif ÷ expériences publiées",
+        _count_share("experiences_negative", "experiences"),
+    )
+)
+register(
+    Calculator(
+        "experiences_rejected",
+        "Expériences refusées en modération ÷ décisions de modération (publication ou refus)",
+        _count_share("experiences_rejected", "experiences_moderated"),
+    )
+)
+
+
+def _answer_delay(by_channel: ByChannel, quantile: float) -> Figure:
     sums = summed(by_channel)
     counts = [int(sums[c]) for c in measures.ANSWER_DELAY.columns()]
-    found = metrics.bucket_percentile(counts, 0.5, bucket_width=1.0, open_last=True)
+    found = metrics.bucket_percentile(counts, quantile, bucket_width=1.0, open_last=True)
     if found is None:
         return Figure(None, n=0)
-    # One bucket per working day: the median is the bucket's own number of days.
+    # One bucket per working day: the percentile is the bucket's own number of days.
     value = None if found.high == float("inf") else found.low
     return Figure(value, n=sum(counts), tolerance=0.0)
+
+
+def _answer_delay_median(by_channel: ByChannel, p: Mapping[str, Any]) -> Figure:
+    return _answer_delay(by_channel, 0.5)
 
 
 register(
@@ -391,6 +418,20 @@ register(
         "answer_delay_median",
         "Médiane du délai de réponse publique (jours ouvrés)",
         _answer_delay_median,
+    )
+)
+
+
+def _answer_delay_percentile(by_channel: ByChannel, p: Mapping[str, Any]) -> Figure:
+    return _answer_delay(by_channel, p["quantile"])
+
+
+register(
+    Calculator(
+        "answer_delay_percentile",
+        "Percentile du délai de réponse publique (jours ouvrés entiers, au rang le plus proche)",
+        _answer_delay_percentile,
+        (Parameter("quantile", "Percentile", 0.9, minimum=0.5, maximum=0.99, step=0.01),),
     )
 )
 register(

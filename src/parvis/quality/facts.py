@@ -39,6 +39,17 @@ class Key(NamedTuple):
 Facts = dict[Key, dict[str, float]]
 
 
+class ThemeKey(NamedTuple):
+    day: dt.date
+    organisation_id: int
+    local_service_id: int | None
+    departement_id: str | None
+    theme_id: str
+
+
+TONE_MEASURES = {"positif": "experiences_positive", "negatif": "experiences_negative"}
+
+
 @cache
 def _zone(departement: str | None) -> ZoneInfo:
     return ZoneInfo(calendar.departement_timezone(departement))
@@ -92,6 +103,8 @@ class Builder:
     def __init__(self, first_day: dt.date, last_day: dt.date) -> None:
         self.first_day, self.last_day = first_day, last_day
         self.facts: Facts = defaultdict(measures.empty)
+        # Published experiences per theme they cite (``models.ThemeFact``).
+        self.themes: dict[ThemeKey, int] = defaultdict(int)
 
     def _row(
         self, moment: dt.datetime, place: _Place, row: dict[str, Any]
@@ -174,19 +187,44 @@ class Builder:
                 measures.add_value(fact, "effort", answers["effort"])
 
     def add_experiences(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Published experiences by their publication day."""
+        """Published experiences by their publication day: count, tone, answer delay, and
+        each theme they cite."""
         for row in rows:
-            place = _Place(row["site_id"], "", row["local_service_id"], row["departement_id"])
+            place = _place_of_experience(row)
             fact = self._row(row["published_at"], place, {**row, "channel_id": None})
             if fact is None:
                 continue
             fact["experiences"] += 1
+            if tone := TONE_MEASURES.get(row["tone"]):
+                fact[tone] += 1
             if row["answer_delay"] is not None:
                 fact["experiences_answered"] += 1
                 measures.add_value(fact, "answer_delay", row["answer_delay"])
                 measures.add_to_histogram(
                     fact, measures.ANSWER_DELAY, row["answer_delay"], measures.WORKING_DAYS
                 )
+            day = local_day(row["published_at"], place.departement_id)
+            for theme in row["theme_ids"]:
+                key = ThemeKey(
+                    day, row["organisation_id"], place.local_service_id, place.departement_id, theme
+                )
+                self.themes[key] += 1
+
+    def add_moderation(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Moderation decisions on experiences (published or refused) by the day they were
+        taken; a refusal by its charter reason (« other » when none was coded)."""
+        for row in rows:
+            place = _place_of_experience(row)
+            fact = self._row(row["decided_at"], place, {**row, "channel_id": None})
+            if fact is None:
+                continue
+            fact["experiences_moderated"] += 1
+            if row["rejected"]:
+                reason = row["rejection_reason"]
+                if reason not in measures.REJECTION_REASONS:
+                    reason = "other"
+                fact["experiences_rejected"] += 1
+                fact[f"experiences_rejected_{reason}"] += 1
 
     def add_simplification(self, rows: Iterable[dict[str, Any]]) -> None:
         """Simplification requests by the day they were received (published)."""
@@ -198,6 +236,10 @@ class Builder:
             fact["simplification_received"] += 1
             if row["decided_at"] is not None:
                 fact["simplification_handled"] += 1
+
+
+def _place_of_experience(row: dict[str, Any]) -> _Place:
+    return _Place(row["site_id"], "", row["local_service_id"], row["departement_id"])
 
 
 def _elapsed(start: dt.datetime, end: dt.datetime, unit: str, departement: str | None) -> float:

@@ -21,8 +21,11 @@ The rules are ``facts``'s, written once more in SQL:
 
 Sums of waits in seconds add floats in another order than Python does: they agree to the
 last bits, not bit for bit; every count, bucket and working-day sum is exact. The
-experiences and simplification requests (few rows) stay with ``facts.Builder``: their
-facts have no channel, the contacts' always have one, so their rows never merge.
+experiences (their tone, answer delay, moderation decisions by charter reason and
+themes) and simplification requests (few rows) stay with ``facts.Builder`` on every
+database, so both paths give them alike: their facts have no channel, the contacts'
+always have one, so their rows never merge (``services.voice_refresh`` rebuilds them
+alone).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ column list from here, so a new measure is one line.
 Each measure is placed in a day by its own moment (``DATE_BASIS``): a contact's entry
 measures by the day it entered the queue, its resolution measures by the day it was
 resolved, a post-contact answer by the day the contact was resolved, an experience by
-its publication day, a simplification request by its submission day.
+its publication day (a moderation decision by the day it was taken), a simplification
+request by its submission day.
 """
 
 from __future__ import annotations
@@ -63,6 +64,11 @@ ABANDON = Histogram("abandon", 7, {SECONDS: 5.0, WORKING_DAYS: 1.0})
 ANSWER_DELAY = Histogram("answer_delay", 32, {WORKING_DAYS: 1.0})
 HISTOGRAMS = (WAIT, ABANDON, ANSWER_DELAY)
 
+# The moderation charter's coded reasons (``core.charter.CharterReason``, a test keeps
+# them equal): one count of refused experiences per reason.
+REJECTION_REASONS = ("insult", "personal_data", "off_topic", "duplicate", "commercial", "other")
+REJECTION_COLUMNS = tuple(f"experiences_rejected_{reason}" for reason in REJECTION_REASONS)
+
 # Measures with a mean: n, Σx and Σx² (a t interval needs nothing else).
 MEANS = ("wait", "satisfaction", "effort", "answer_delay")
 
@@ -88,6 +94,12 @@ COUNTS = (
     # Voice of users.
     "experiences",  # published
     "experiences_answered",  # published and answered publicly
+    "experiences_positive",  # published, with a positive tone
+    "experiences_negative",  # published, with a negative tone
+    # Moderation of experiences, by the day of the decision.
+    "experiences_moderated",  # published or refused
+    "experiences_rejected",  # refused (by reason below)
+    *REJECTION_COLUMNS,
     "simplification_received",  # submitted
     "simplification_handled",  # reached a decision (accepted, done, declined)
 )
@@ -96,6 +108,7 @@ DATE_BASIS = {
     "created": "le jour où le contact est entré dans la file",
     "resolved": "le jour où le contact a été résolu",
     "published": "le jour de publication",
+    "moderated": "le jour de la décision de modération",
 }
 
 

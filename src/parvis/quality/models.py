@@ -40,6 +40,7 @@ class DateBasis(models.TextChoices):
     CREATED = "created", _("Date d’arrivée du contact")
     RESOLVED = "resolved", _("Date de résolution")
     PUBLISHED = "published", _("Date de publication")
+    MODERATED = "moderated", _("Date de la décision de modération")
 
 
 class Level(models.TextChoices):
@@ -182,6 +183,10 @@ class DailyFact(models.Model):
         indexes = [
             models.Index(fields=["day"], name="quality_fact_day"),
             models.Index(fields=["month", "organisation"], name="quality_fact_month"),
+            # The voice of users' facts (no channel): the public figures' 12-month window.
+            models.Index(
+                fields=["month"], condition=models.Q(channel=None), name="quality_fact_voice"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,6 +197,48 @@ for _column in measures.integer_columns():
     DailyFact.add_to_class(_column, models.PositiveIntegerField(default=0))
 for _column in measures.float_columns():
     DailyFact.add_to_class(_column, models.FloatField(default=0.0))
+
+
+class ThemeFact(models.Model):
+    """Published experiences citing one theme, per local day × organisation × local
+    service × département: the theme dimension of the voice of users. An experience cites
+    several themes, so the theme cannot be a dimension of ``DailyFact`` (its experience
+    would count once per theme there). Built with the daily facts, from the same rows."""
+
+    day = models.DateField()
+    month = models.DateField()
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    local_service = models.ForeignKey(
+        "directory.LocalService",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+    )
+    departement = models.ForeignKey(
+        "territories.Departement",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
+    )
+    theme = models.ForeignKey(
+        "directory.Theme", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    experiences = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("fait quotidien par thème")
+        verbose_name_plural = _("faits quotidiens par thème")
+        indexes = [
+            models.Index(fields=["day"], name="quality_theme_fact_day"),
+            models.Index(fields=["month", "organisation"], name="quality_theme_fact_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.organisation_id} {self.theme_id}"
 
 
 class Source(models.TextChoices):

@@ -239,6 +239,7 @@ def card(
 class Ranked:
     figure: Shown
     rank: int | None  # None: too few cases to be ranked
+    organisation_id: int | None = None
 
 
 def ranking(
@@ -256,6 +257,12 @@ def ranking(
         if organisation_id is not None
         else candidates.exclude(organisation=None)
     )
+    return ranked(indicator, results, month)
+
+
+def ranked(indicator: Indicator, results: list[Result], month: dt.date) -> list[Ranked]:
+    """``results`` of one level (stored ones of a month, or a window's from ``window``)
+    best first, ranked as ``ranking`` says."""
     higher = indicator.direction == Direction.HIGHER
     rankable = [
         r
@@ -278,8 +285,10 @@ def ranking(
             for other in rankable
             if other is not r and (bounds(other)[0] > high if higher else bounds(other)[1] < low)
         )
-        ranks[r.pk] = better + 1
-    rows = [Ranked(shown(indicator, r, month), ranks.get(r.pk)) for r in results]
+        ranks[id(r)] = better + 1
+    rows = [
+        Ranked(shown(indicator, r, month), ranks.get(id(r)), r.organisation_id) for r in results
+    ]
 
     def order(row: Ranked) -> tuple[int, float, str]:
         value = row.figure.value
@@ -318,7 +327,8 @@ def formatted(indicator: Indicator, value: float | None) -> str:
         return f"{value * 100:.1f} %".replace(".", ",")
     if indicator.unit == Unit.SECONDS:
         return f"{value:.0f} s"
-    return f"{value:.1f} {unit_suffix(indicator)}".replace(".", ",")
+    # The decimal comma only: « j. ouvrés » keeps its full stop.
+    return f"{value:.1f}".replace(".", ",") + f" {unit_suffix(indicator)}"
 
 
 def export_rows(
@@ -728,3 +738,185 @@ def revisions_recent(*, count: int = 20) -> list[Revision]:
         )
         for r in revisions
     ]
+
+
+# --- A level's results of a month or of several months together; the voice of users' -----
+# --- breakdowns (themes, refusals by reason) read from the facts -----------------------------
+
+
+def results_at(
+    indicators: list[Indicator],
+    *,
+    level: str,
+    last: dt.date,
+    months: int = 1,
+    organisation_id: int | None = None,
+    key: str | None = None,
+) -> list[Result]:
+    """The results of ``indicators`` at ``level``: the stored ones of the month ``last``
+    (``months=1``), or the ``months`` months up to ``last`` taken together, computed from
+    the facts by the catalogue's calculators as ``services.results_compute`` computes a
+    month (unsaved, ``month`` is ``last``; only for indicators whose facts have no channel:
+    the voice of users and simplification, few facts). ``organisation_id`` keeps one
+    organisation's results, ``key`` one territory's."""
+    from django.utils import timezone
+
+    from parvis.quality import rollup
+
+    if months == 1:
+        stored = Result.objects.filter(indicator__in=indicators, level=level, month=last)
+        if organisation_id is not None:
+            stored = stored.filter(organisation_id=organisation_id)
+        if key is not None:
+            stored = stored.filter(key=key)
+        return list(stored.order_by("organisation_id", "key"))
+    # Only the facts of the place asked for, when one is (its level's groups are whole).
+    where = Q()
+    if level != Level.NATIONAL and organisation_id is not None:
+        where &= Q(organisation_id=organisation_id)
+    if key is not None and level in (Level.SERVICE, Level.DEPARTEMENT, Level.REGION):
+        where &= Q(**{_FACT_PLACE_COLUMNS[level][-1]: key})
+    groups = {
+        group: sums
+        for group, sums in rollup.month_sums(
+            month_range(last, months), voice_only=True, window=True, where=where
+        ).items()
+        if group[0] == level
+        and (organisation_id is None or group[1] == organisation_id)
+        and (key is None or group[2] == key)
+    }
+    computed = rollup.compute(indicators, groups, rollup.labels(), timezone.now())
+    return sorted(computed.values(), key=lambda r: (r.organisation_id or 0, r.key))
+
+
+# Level → the facts' columns that name its places (``Result.key`` is the last one's value).
+_FACT_PLACE_COLUMNS: dict[str, tuple[str, ...]] = {
+    Level.NATIONAL: (),
+    Level.ORGANISATION: ("organisation_id",),
+    Level.DEPARTEMENT: ("organisation_id", "departement_id"),
+    Level.REGION: ("organisation_id", "departement__region_id"),
+    Level.SERVICE: ("organisation_id", "local_service_id"),
+}
+Place = tuple[int | None, str]  # organisation (None for all), ``Result.key``
+
+
+def _by_place(
+    facts: QuerySet[Any],
+    sums: dict[str, Any],
+    *,
+    level: str,
+    last: dt.date,
+    months: int,
+    organisation_id: int | None,
+    key: str | None,
+    extra: tuple[str, ...] = (),
+) -> list[tuple[Place, dict[str, Any]]]:
+    """``sums`` of ``facts`` per place of ``level`` (and ``extra`` columns) over
+    the ``months`` months up to ``last``; one place when ``organisation_id`` and ``key``
+    are given."""
+    if level not in _FACT_PLACE_COLUMNS:
+        raise ValueError(f"no voice facts at level {level}")
+    columns = _FACT_PLACE_COLUMNS[level]
+    found = facts.filter(
+        month__gte=add_months(month_of(last), -(months - 1)), month__lte=month_of(last)
+    )
+    if level != Level.NATIONAL:
+        found = found.exclude(**{f"{columns[-1]}__isnull": True})
+        if organisation_id is not None:
+            found = found.filter(organisation_id=organisation_id)
+        if key is not None:
+            # An organisation's results are keyed by its slug, the others by the column.
+            lookup = "organisation__slug" if level == Level.ORGANISATION else columns[-1]
+            found = found.filter(**{lookup: key})
+    if not columns and not extra:
+        # Nationally, nothing to group by: one sum (``values()`` alone would group by
+        # every column).
+        total = found.aggregate(**sums)
+        return [((None, ""), total)] if any(v is not None for v in total.values()) else []
+    rows = found.values(*columns, *extra).annotate(**sums).order_by()
+    slugs: dict[int, str] = {}
+    if level == Level.ORGANISATION:
+        from parvis.directory.models import Organisation
+
+        slugs = dict(Organisation.objects.values_list("pk", "slug"))
+    places = []
+    for row in rows:
+        if not columns:
+            place: Place = (None, "")
+        elif level == Level.ORGANISATION:
+            place = (row["organisation_id"], slugs.get(row["organisation_id"], ""))
+        else:
+            place = (row["organisation_id"], str(row[columns[-1]]))
+        places.append((place, row))
+    return places
+
+
+def theme_counts(
+    *,
+    level: str,
+    last: dt.date,
+    months: int = 1,
+    organisation_id: int | None = None,
+    key: str | None = None,
+) -> dict[Place, dict[str, int]]:
+    """Published experiences citing each theme per place of ``level`` (``ThemeFact``) in
+    the ``months`` months up to ``last``, the most cited first. The caller shows them only
+    where the place's count of experiences is published."""
+    from django.db.models import Sum
+
+    from parvis.quality.models import ThemeFact
+
+    counts: dict[Place, dict[str, int]] = defaultdict(dict)
+    rows = _by_place(
+        ThemeFact.objects.all(),
+        {"count": Sum("experiences")},
+        level=level,
+        last=last,
+        months=months,
+        organisation_id=organisation_id,
+        key=key,
+        extra=("theme_id",),
+    )
+    for place, row in sorted(rows, key=lambda item: (-item[1]["count"], item[1]["theme_id"])):
+        counts[place][row["theme_id"]] = row["count"]
+    return dict(counts)
+
+
+def voice_fact_sums(
+    columns: list[str] | tuple[str, ...],
+    *,
+    level: str,
+    last: dt.date,
+    months: int = 1,
+    organisation_id: int | None = None,
+    key: str | None = None,
+) -> dict[Place, dict[str, int]]:
+    """Measures of the facts without a channel (``measures``: e.g. the refusals by
+    charter reason) summed per place of ``level`` over the ``months`` months up to
+    ``last``."""
+    from django.db.models import Sum
+
+    from parvis.quality.models import DailyFact
+
+    rows = _by_place(
+        DailyFact.objects.filter(channel=None),
+        {f"s_{column}": Sum(column) for column in columns},
+        level=level,
+        last=last,
+        months=months,
+        organisation_id=organisation_id,
+        key=key,
+    )
+    return {
+        place: {column: int(row[f"s_{column}"] or 0) for column in columns} for place, row in rows
+    }
+
+
+def months_with_results(indicator: Indicator, *, level: str = Level.NATIONAL) -> list[dt.date]:
+    """Months holding a result of ``indicator`` at ``level``, newest first."""
+    return list(
+        Result.objects.filter(indicator=indicator, level=level)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()
+    )

@@ -18,14 +18,13 @@ from typing import Any
 import structlog
 import yaml
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateField, DateTimeField, JSONField, Sum
-from django.db.models.base import ModelState
+from django.db.models import DateField, DateTimeField, JSONField
 from django.utils import timezone
 
 from parvis.contacts import selectors_quality as contact_rows
 from parvis.core.errors import ParvisError
-from parvis.directory.models import LocalService, Organisation, Site
-from parvis.quality import calculators, events, facts, facts_sql, measures
+from parvis.directory.models import Organisation
+from parvis.quality import calculators, events, facts, facts_sql, measures, rollup
 from parvis.quality.models import (
     DailyFact,
     DeclaredResult,
@@ -37,10 +36,10 @@ from parvis.quality.models import (
     ResultRevision,
     Source,
     TargetAlert,
+    ThemeFact,
     Unit,
 )
 from parvis.simplification import selectors as simplification_selectors
-from parvis.territories.models import Departement
 from parvis.voice import selectors as voice_selectors
 
 logger = structlog.get_logger(__name__)
@@ -142,6 +141,11 @@ def facts_build(first_day: dt.date, last_day: dt.date, *, contacts: bool = True)
     """The facts of the local days ``[first_day, last_day]`` from platform data;
     ``contacts=False`` leaves out the hub's conversations and questionnaires (computed in
     the database by ``facts_sql`` on PostgreSQL)."""
+    return facts_builder(first_day, last_day, contacts=contacts).facts
+
+
+def facts_builder(first_day: dt.date, last_day: dt.date, *, contacts: bool = True) -> facts.Builder:
+    """``facts_build``'s builder: its ``facts`` and its ``themes`` (``ThemeFact``)."""
     start, end = facts.utc_window(first_day, last_day)
     builder = facts.Builder(first_day, last_day)
     if contacts:
@@ -149,18 +153,33 @@ def facts_build(first_day: dt.date, last_day: dt.date, *, contacts: bool = True)
         builder.add_resolved(contact_rows.conversations_resolved(start, end))
         builder.add_surveys(contact_rows.survey_invitations(start, end))
     builder.add_experiences(voice_selectors.experiences_for_quality(start, end))
+    builder.add_moderation(voice_selectors.experience_decisions_for_quality(start, end))
     builder.add_simplification(simplification_selectors.requests_for_quality(start, end))
-    return builder.facts
+    return builder
 
 
 def facts_refresh(*, first_day: dt.date, last_day: dt.date) -> int:
     """Replace the facts of ``[first_day, last_day]`` (one transaction); returns rows.
     On PostgreSQL the hub's facts are aggregated in the database (``facts_sql``, the
-    same facts as ``facts.Builder``); experiences and simplification requests, few,
-    are built here either way."""
+    same facts as ``facts.Builder``); experiences (with their moderation and themes) and
+    simplification requests, few, are built here either way."""
     in_database = facts_sql.available()
-    built = facts_build(first_day, last_day, contacts=not in_database)
-    # Written by one executemany, not bulk_create: each fact has 140 columns, whose
+    builder = facts_builder(first_day, last_day, contacts=not in_database)
+    with transaction.atomic():
+        DailyFact.objects.filter(day__gte=first_day, day__lte=last_day).delete()
+        inserted = facts_sql.insert_contact_facts(first_day, last_day) if in_database else 0
+        total = inserted + _facts_write(builder)
+    logger.info(
+        "quality_facts_refreshed", first_day=str(first_day), last_day=str(last_day), rows=total
+    )
+    return total
+
+
+def _facts_write(builder: facts.Builder) -> int:
+    """Insert the builder's facts and replace its days' theme facts (in the caller's
+    transaction, its days' daily facts already deleted); returns the daily fact rows."""
+    built = builder.facts
+    # Written by one executemany, not bulk_create: each fact has 150 columns, whose
     # values (dates, ids, numbers) the drivers take as they are.
     measured = measures.all_columns()
     columns = ["day", "month", *facts.Key._fields[1:], *measured]
@@ -179,17 +198,68 @@ def facts_refresh(*, first_day: dt.date, last_day: dt.date) -> int:
         f"INSERT INTO {connection.ops.quote_name(DailyFact._meta.db_table)} ({names})"  # noqa: S608
         f" VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    themes = [
+        ThemeFact(
+            day=key.day,
+            month=key.day.replace(day=1),
+            organisation_id=key.organisation_id,
+            local_service_id=key.local_service_id,
+            departement_id=key.departement_id,
+            theme_id=key.theme_id,
+            experiences=count,
+        )
+        for key, count in builder.themes.items()
+    ]
+    ThemeFact.objects.filter(day__gte=builder.first_day, day__lte=builder.last_day).delete()
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(insert, rows[start : start + 2000])
+    ThemeFact.objects.bulk_create(themes, batch_size=2000)
+    return len(rows)
+
+
+# Calculators of the voice of users and simplification: their facts have no channel and
+# are refreshed apart, over months (an answer, a decision come long after the day that
+# places the case).
+VOICE_CALCULATORS = frozenset(
+    {
+        "experiences_answered",
+        "experiences_positive",
+        "experiences_negative",
+        "experiences_rejected",
+        "answer_delay_median",
+        "answer_delay_percentile",
+        "simplification_handled",
+    }
+)
+# Months the hourly refresh of the voice of users covers (the current one included).
+VOICE_REFRESH_MONTHS = 13
+
+
+def voice_indicators() -> list[Indicator]:
+    return list(Indicator.objects.filter(calculator__in=VOICE_CALCULATORS))
+
+
+def voice_refresh(
+    *, months: int = VOICE_REFRESH_MONTHS, today: dt.date | None = None
+) -> dict[str, int]:
+    """The facts without a channel (experiences, their moderation and themes,
+    simplification requests) of the last ``months`` months rebuilt, the hub's left as
+    they are, then the results of those months for the indicators that read them: a
+    public answer or a decision given weeks later still counts in its month (the hourly
+    beat, ``publication_rebuild --figures``). Frozen months get dated revisions."""
+    today = today or timezone.localdate()
+    first_day = add_months(month_of(today), -(months - 1))
+    builder = facts_builder(first_day, today, contacts=False)
     with transaction.atomic():
-        DailyFact.objects.filter(day__gte=first_day, day__lte=last_day).delete()
-        inserted = facts_sql.insert_contact_facts(first_day, last_day) if in_database else 0
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), 2000):
-                cursor.executemany(insert, rows[start : start + 2000])
-    total = inserted + len(rows)
-    logger.info(
-        "quality_facts_refreshed", first_day=str(first_day), last_day=str(last_day), rows=total
+        DailyFact.objects.filter(day__gte=first_day, day__lte=today, channel=None).delete()
+        rows = _facts_write(builder)
+    month_list = [add_months(first_day, i) for i in range(months)]
+    counts = results_compute(
+        months=month_list, today=today, indicators=voice_indicators(), voice_only=True
     )
-    return total
+    logger.info("quality_voice_refreshed", months=months, rows=rows)
+    return {"facts": rows, **counts}
 
 
 # --- Results ---------------------------------------------------------------------------------
@@ -197,6 +267,11 @@ def facts_refresh(*, first_day: dt.date, last_day: dt.date) -> int:
 
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def next_month(month: dt.date) -> dt.date:
@@ -208,155 +283,25 @@ def is_frozen(month: dt.date, today: dt.date) -> bool:
     return today > next_month(month) - dt.timedelta(days=1) + dt.timedelta(days=FREEZE_DAYS)
 
 
-GroupKey = tuple[str, int | None, str, dt.date]  # level, organisation, key, month
-
-
-def _month_sums(months: list[dt.date]) -> dict[GroupKey, calculators.GroupSums]:
-    """Summed measures per level × organisation × territory × month, split by channel,
-    from one aggregate query at the finest level the results need."""
-    columns = measures.all_columns()
-    dimensions = (
-        "month",
-        "organisation_id",
-        "site_id",
-        "local_service_id",
-        "departement_id",
-        "channel_id",
-    )
-    rows = (
-        DailyFact.objects.filter(month__in=months)
-        .values(*dimensions)
-        .annotate(**{f"s_{c}": Sum(c) for c in columns})
-        .values_list(*dimensions, *(f"s_{c}" for c in columns))
-        .order_by()
-    )
-    regions = dict(Departement.objects.values_list("code", "region_id"))
-    france_services = set(
-        Site.objects.filter(kind=Site.Kind.FRANCE_SERVICES).values_list("pk", flat=True)
-    )
-    slugs = dict(Organisation.objects.values_list("pk", "slug"))
-    # Sums kept as lists in the order of ``columns`` while rolling up (added in the order
-    # of the rows, as ``measures.add`` would), made mappings at the end.
-    lists: dict[GroupKey, dict[str | None, list[float]]] = defaultdict(dict)
-    for month, organisation, site, service, departement, channel, *values in rows.iterator(
-        chunk_size=5000
-    ):
-        sums = [value or 0 for value in values]
-        places: list[tuple[str, int | None, str]] = [
-            (Level.ORGANISATION, organisation, slugs.get(organisation, "")),
-            (Level.NATIONAL, None, ""),
-        ]
-        if site:
-            places.append((Level.SITE, organisation, str(site)))
-            if site in france_services:
-                # A France Services site per partner (above) and as a whole, all partners.
-                places.append((Level.SITE, None, str(site)))
-        if service:
-            places.append((Level.SERVICE, organisation, str(service)))
-        if departement:
-            places.append((Level.DEPARTEMENT, organisation, departement))
-            if region := regions.get(departement):
-                places.append((Level.REGION, organisation, region))
-        for level, owner, key in places:
-            by_channel = lists[(level, owner, key, month)]
-            total = by_channel.get(channel)
-            if total is None:
-                by_channel[channel] = [0 + value for value in sums]
-            else:
-                total[:] = map(operator.add, total, sums)
-    return {
-        group: calculators.GroupSums(
-            {
-                channel: dict(zip(columns, total, strict=True))
-                for channel, total in by_channel.items()
-            },
-            complete=True,
-        )
-        for group, by_channel in lists.items()
-    }
-
-
-def _labels() -> dict[str, dict[str, str]]:
-    return {
-        Level.SITE: {str(pk): name for pk, name in Site.objects.values_list("pk", "name")},
-        Level.SERVICE: {
-            str(pk): name for pk, name in LocalService.objects.values_list("pk", "name")
-        },
-        Level.DEPARTEMENT: {
-            code: f"{name} ({code})"
-            for code, name in Departement.objects.values_list("code", "name")
-        },
-        Level.REGION: dict(
-            Departement.objects.exclude(region=None).values_list("region_id", "region__name")
-        ),
-        Level.ORGANISATION: dict(Organisation.objects.values_list("slug", "name")),
-        Level.NATIONAL: {"": "Tous organismes"},
-    }
-
-
 def results_compute(
     *,
     months: Iterable[dt.date],
     today: dt.date | None = None,
     indicators: Iterable[Indicator] | None = None,
+    voice_only: bool = False,
 ) -> dict[str, int]:
     """Compute every indicator × level × territory of ``months`` from the facts, merge
     the declared figures, and write the results: an open month is replaced; a frozen
-    month keeps its rows and writes a dated revision for each figure that changed."""
+    month keeps its rows and writes a dated revision for each figure that changed.
+    ``voice_only`` reads the facts without a channel only: for ``indicators`` that read
+    nothing else (``VOICE_CALCULATORS``)."""
     today = today or timezone.localdate()
     months = sorted({month_of(m) for m in months})
     indicators = list(indicators if indicators is not None else Indicator.objects.all())
-    groups = _month_sums(months)
-    labels = _labels()
+    groups = rollup.month_sums(months, voice_only=voice_only)
+    labels = rollup.labels()
     now = timezone.now()
-    # A year holds hundreds of thousands of results: each is made with every field's
-    # value set at once (its instance dictionary, as ``Model.__init__`` would fill it,
-    # without its per-field work; Result has no signal receivers), not yet saved.
-    defaults = {f.attname: f.get_default() for f in Result._meta.concrete_fields}
-
-    def new_result(values: dict[str, Any]) -> Result:
-        result = Result.__new__(Result)
-        result.__dict__.update(values)
-        result._state = ModelState()
-        return result
-
-    computed: dict[tuple[int, str, int | None, str, dt.date], Result] = {}
-    for indicator in indicators:
-        calculator = calculators.calculator_of(indicator.calculator)
-        if indicator.is_declared_only:
-            continue
-        # ``calculator.run``'s parameters, merged once for all the groups.
-        parameters = {**calculator.defaults(), **indicator.parameters}
-        common = defaults | {
-            "indicator_id": indicator.pk,
-            "version": indicator.version,
-            "parameters": indicator.parameters,
-            "computed_at": now,
-        }
-        for (level, organisation, key, month), by_channel in groups.items():
-            if level not in indicator.levels and level != Level.NATIONAL:
-                continue
-            if level == Level.NATIONAL and not indicator.harmonised:
-                continue
-            figure = calculator.compute(by_channel, parameters)
-            if figure.n == 0 and figure.value is None:
-                continue
-            values = common | {
-                "level": level,
-                "organisation_id": organisation,
-                "key": key,
-                "label": labels.get(level, {}).get(key, key),
-                "month": month,
-                "value": figure.value,
-                "numerator": figure.numerator,
-                "denominator": figure.denominator,
-                "n": figure.n,
-                "ci_low": figure.ci_low,
-                "ci_high": figure.ci_high,
-                "tolerance": figure.tolerance,
-                "response_rate": figure.response_rate,
-            }
-            computed[(indicator.pk, level, organisation, key, month)] = new_result(values)
+    computed = rollup.compute(indicators, groups, labels, now)
     _merge_declared(computed, indicators, months, labels, now)
     counts = _write(computed, indicators, months, today)
     events.results_computed.send_on_commit(len(months))

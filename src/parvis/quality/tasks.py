@@ -28,6 +28,13 @@ def refresh_nightly() -> dict[str, int]:
     return refresh_recent(NIGHTLY_DAYS)
 
 
+@shared_task(name="quality.refresh_voice")
+def refresh_voice() -> dict[str, int]:
+    """The voice of users' and simplification's facts and results of the last 13 months
+    (hourly: the public figures of the experiences follow answers given weeks later)."""
+    return services.voice_refresh()
+
+
 @shared_task(name="quality.recompute_months")
 def recompute_months(months: list[str], indicators: list[str]) -> dict[str, int]:
     """The results of ``months`` (ISO days) for the indicators of codes ``indicators``, after a

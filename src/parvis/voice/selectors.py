@@ -688,8 +688,12 @@ def counter_backlogs(principal: Any, *, now: dt.datetime | None = None) -> dict[
 
 def experiences_for_quality(start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
     """Public experiences published in ``[start, end)``, for the quality indicators: their
-    places, publication moment and, when answered publicly, the answer delay in working
-    days (``answer_delay_working_days``). Ids and moments only, never a text."""
+    places, publication moment, tone, themes and, when answered publicly, the answer
+    delay in working days (``answer_delay_working_days``). Codes, ids and moments only,
+    never a text."""
+    from django.db.models import Prefetch
+
+    from parvis.directory.models import Theme
     from parvis.voice.models import PUBLIC_STATUSES, Experience
 
     experiences = (
@@ -697,6 +701,7 @@ def experiences_for_quality(start: dt.datetime, end: dt.datetime) -> list[dict[s
             published_at__gte=start, published_at__lt=end, status__in=PUBLIC_STATUSES
         )
         .select_related("site", "local_service")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("pk")))
         .only(
             "organisation_id",
             "local_service_id",
@@ -706,6 +711,7 @@ def experiences_for_quality(start: dt.datetime, end: dt.datetime) -> list[dict[s
             "motif_id",
             "published_at",
             "answered_at",
+            "tone",
             "site__commune_id",
             "site__kind",
             "local_service__main_departement_id",
@@ -729,9 +735,50 @@ def experiences_for_quality(start: dt.datetime, end: dt.datetime) -> list[dict[s
                 ),
                 "motif_id": experience.motif_id,
                 "published_at": experience.published_at,
+                "tone": experience.tone,
+                "theme_ids": sorted(theme.pk for theme in experience.themes.all()),
                 "answer_delay": (
                     answer_delay_working_days(experience, answered) if answered else None
                 ),
             }
         )
+    return rows
+
+
+def experience_decisions_for_quality(start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    """Moderation decisions taken in ``[start, end)`` on experiences, for the quality
+    indicators: a publication (whatever became of the experience since) or a refusal with
+    its charter reason, with the experience's places and the moment of the decision. Ids,
+    codes and moments only."""
+    from parvis.voice.models import Experience
+
+    fields = (
+        "organisation_id",
+        "local_service_id",
+        "site_id",
+        "departement_id",
+        "motif_id",
+        "local_service__main_departement_id",
+    )
+    rows = []
+    for moment, rejected in (("published_at", False), ("rejected_at", True)):
+        decisions = (
+            Experience.objects.filter(**{f"{moment}__gte": start, f"{moment}__lt": end})
+            .values(*fields, moment, "rejection_reason")
+            .order_by()
+        )
+        for row in decisions.iterator(chunk_size=2000):
+            rows.append(
+                {
+                    "organisation_id": row["organisation_id"],
+                    "local_service_id": row["local_service_id"],
+                    "site_id": row["site_id"],
+                    "departement_id": row["departement_id"]
+                    or row["local_service__main_departement_id"],
+                    "motif_id": row["motif_id"],
+                    "decided_at": row[moment],
+                    "rejected": rejected,
+                    "rejection_reason": row["rejection_reason"] if rejected else "",
+                }
+            )
     return rows

@@ -108,8 +108,8 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
 def _dates_are_in_order():
     """happened ≤ submitted ≤ published ≤ answered, for every experience and answer, and
     each history reads in order, over the last fourteen months."""
-    from parvis.publication import services as publication
     from parvis.publication.services import local_date
+    from parvis.quality.selectors import add_months
     from parvis.voice.models import Experience
     from parvis.voice.selectors import place_of
 
@@ -141,7 +141,7 @@ def _dates_are_in_order():
             assert answer_moments[-1] == e.answered_at <= now
     # a monthly history without gaps, not one busy day
     assert len(months) >= 13
-    assert all(publication.add_months(min(months), i) in months for i in range(len(months)))
+    assert all(add_months(min(months), i) in months for i in range(len(months)))
 
 
 def _many_services_many_voices():
@@ -239,21 +239,26 @@ def _queues_have_work_of_every_age():
 
 
 def _figures_show_at_departement_level(client):
-    """The public n ≥ 10 rule leaves figures, delays included, for at least three
-    départements and three local services, on the public figures page too."""
-    from parvis.publication.models import LAST_12_MONTHS, FigureScope, FigureSummary
+    """The indicators' publication minimums leave figures, delays included, for at least
+    three départements and three local services, on the public figures page too (read
+    from the quality catalogue)."""
+    from parvis.publication import selectors
+    from parvis.publication.models import LAST_12_MONTHS, FigureScope
+
+    def published(place: selectors.PlaceFigures) -> bool:
+        return all(
+            (cell := place.cells[column]) is not None and cell.published
+            for column in ("answered", "delay_median")
+        )
 
     for scope in (FigureScope.DEPARTEMENT, FigureScope.SERVICE):
         shown = [
-            f
-            for f in FigureSummary.objects.filter(scope=scope, period=LAST_12_MONTHS)
-            if f.is_rated and f.delays_shown and f.answer_rate is not None
+            p for p in selectors.figures_at(level=scope, period=LAST_12_MONTHS) if published(p)
         ]
         assert len(shown) >= 3, scope
     response = client.get("/experiences/chiffres/", {"scope": "departement"})
     assert response.status_code == 200
-    ranked = [row for row in response.context["ranking"] if row.rank and row.delays_shown]
-    assert len(ranked) >= 3
+    assert len([row for row in response.context["ranking"] if published(row)]) >= 3
 
 
 def test_demo_texts_are_drawn_the_same_way_every_time():

@@ -1,4 +1,4 @@
-"""Formatting of published figures in French (rates with their count, delays, trends)."""
+"""Formatting of published figures in French (delays, trends) and the experience cards."""
 
 from __future__ import annotations
 
@@ -15,16 +15,6 @@ from django.utils.timezone import localtime
 from parvis.core.text import FRENCH_MONTHS as _MONTHS
 
 register = template.Library()
-
-NBSP = "\u202f"  # narrow no-break space before « % », as French typography wants
-
-
-@register.filter
-def percent(value: float | None) -> str:
-    """0.4237 → « 42 % »; None (fewer than 10 items) → « — »."""
-    if value is None:
-        return "—"
-    return f"{round(value * 100)}{NBSP}%"
 
 
 @register.filter
@@ -48,16 +38,6 @@ def trend(theme: dict[str, Any]) -> str:
     if count < previous * 0.9:
         return "en baisse"
     return "stable"
-
-
-@register.filter
-def reason_label(code: str) -> str:
-    from parvis.core.charter import CharterReason
-
-    try:
-        return str(CharterReason(code).label)
-    except ValueError:
-        return code
 
 
 def _escape(value: Any) -> str:

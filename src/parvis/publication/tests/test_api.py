@@ -9,6 +9,7 @@ import pytest
 
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, ThemeFactory
 from parvis.publication import services
+from parvis.quality.services import voice_refresh
 from parvis.voice.tests.factories import AUTHOR_EMAIL, ORIGINAL_TEXT, PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,20 +115,32 @@ def test_publication_days_follow_the_rule_of_the_search_form(client, query, fiel
     assert body["errors"][0]["message"].startswith(("Indiquez", "La date", "Une date"))
 
 
-def test_figures(client, publish):
+def test_figures_read_the_quality_catalogue(client, publish):
     service = LocalServiceFactory(slug="caf-33")
-    for _ in range(10):
+    for _ in range(30):
         publish(local_service=service, tone="positif")
-    services.figures_refresh()
+    small = LocalServiceFactory(slug="cpam-33")
+    for _ in range(3):
+        publish(local_service=small, tone="positif")
+    voice_refresh()
 
     body = client.get(f"{API}/chiffres?scope=service&key=caf-33").json()
 
     assert body["count"] == 1
     figure = body["results"][0]
     assert figure["rank"] == 1 and figure["positive_share"] == 1.0
-    assert figure["experiences"] == 10
+    assert (figure["experiences"], figure["positive"], figure["organisation"]) == (
+        30,
+        30,
+        service.organisation.slug,
+    )
+    below = client.get(f"{API}/chiffres?scope=service&key=cpam-33").json()["results"][0]
+    assert below["experiences"] == 3
+    assert (below["positive_share"], below["positive"], below["rank"]) == (None, None, None)
     national = client.get(f"{API}/chiffres?scope=national").json()["results"][0]
-    assert national["label"] == "France entière"
+    assert national["label"] == "France entière" and national["experiences"] == 33
+    unknown = client.get(f"{API}/chiffres?scope=service&organisation=inconnu").json()
+    assert unknown["count"] == 0
 
 
 def test_open_data_files(client, opendata_root, publish):

@@ -20,6 +20,7 @@ from parvis.directory.tests.factories import LocalServiceFactory
 from parvis.publication import selectors, services
 from parvis.publication.models import FigureScope, PublicExperience
 from parvis.publication.selectors import ExperienceFilters
+from parvis.quality import services as quality_services
 from parvis.territories.tests.factories import DepartementFactory
 from parvis.voice import selectors as voice_selectors
 from parvis.voice.models import Experience, ExperienceStatus
@@ -40,6 +41,7 @@ def _answered(service, **kwargs) -> PublicExperience:
         experience__local_service=service,
         experience__published_at=PUBLISHED,
         experience__status=ExperienceStatus.ANSWERED,
+        experience__answered_at=ANSWERED,
         published_at=ANSWERED,
         **kwargs,
     )
@@ -64,12 +66,20 @@ def test_the_same_delay_on_the_page_in_the_api_the_figures_and_the_open_data(
     body = client.get(f"/api/v1/publications/experiences/{row.uuid}").json()
     assert body["answer"]["delay_days"] == 2
 
-    services.figures_refresh(today=dt.date(2026, 5, 20))
-    summary = selectors.figures_for(scope=FigureScope.SERVICE, key="caf-33", period="2026-04")
-    assert summary is not None and summary.delays_shown
-    assert (summary.delay_median_days, summary.delay_p90_days) == (2.0, 2.0)
+    # The figures: the quality indicators of the months since April 2026.
+    today = timezone.localdate()
+    quality_services.voice_refresh(months=(today.year - 2026) * 12 + today.month - 3)
+    summary = selectors.figures_for(
+        scope=FigureScope.SERVICE,
+        organisation_id=service.organisation_id,
+        key=str(service.pk),
+        period="2026-04",
+    )
+    assert summary is not None
+    delays = (summary.cells["delay_median"], summary.cells["delay_p90"])
+    assert [(cell.shown.value, cell.n) for cell in delays] == [(2.0, 10), (2.0, 10)]
     figures = client.get(reverse("publication:service_figures", args=["caf-33"])).content
-    assert "2 jours ouvrés" in figures.decode() and "jours calendaires" not in figures.decode()
+    assert "2,0 j. ouvrés" in figures.decode() and "jours calendaires" not in figures.decode()
 
     services.opendata_export()
     records = json.loads((tmp_path / "opendata" / "experiences.json").read_text())

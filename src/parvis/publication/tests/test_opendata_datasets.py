@@ -1,5 +1,6 @@
-"""Open data beyond the experiences: the published figures (with the public n ≥ 10 rule,
-rounded to one decimal) and the directory (one file per entity), each valid against its
+"""Open data beyond the experiences: the published figures (the experiences' indicators of
+the quality catalogue, each with its publication minimum, rounded to one decimal) and the
+directory (one file per entity), each valid against its
 Table Schema, listed on the data page and in the API, and re-exported within 15 minutes
 after a figures refresh or a directory change."""
 
@@ -26,17 +27,21 @@ from parvis.directory.tests.factories import (
     OpeningHoursFactory,
     OrganisationFactory,
     SiteFactory,
+    ThemeFactory,
 )
 from parvis.publication import opendata, services
 from parvis.publication.api import OpenDataQuery
 from parvis.publication.models import (
     LAST_12_MONTHS,
     FigureScope,
-    FigureSummary,
     OpenDataChange,
     OpenDataFile,
 )
+from parvis.quality import services as quality_services
+from parvis.quality.models import Result
 from parvis.territories.tests.factories import CommuneFactory, DepartementFactory
+from parvis.voice.models import ExperienceStatus
+from parvis.voice.tests.factories import ExperienceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,105 +68,115 @@ def _records(root, name: str) -> list[dict[str, typing.Any]]:
 # --- Figures -----------------------------------------------------------------------------------
 
 
-def _figure(**values: typing.Any) -> FigureSummary:
-    defaults: dict[str, typing.Any] = {
-        "scope": FigureScope.SERVICE,
-        "key": "caf-33",
-        "label": "CAF de la Gironde",
-        "organisation_slug": "caf",
-        "period": LAST_12_MONTHS,
-        "refreshed_at": timezone.now(),
-    }
-    return FigureSummary.objects.create(**{**defaults, **values})
+THIS_MONTH = timezone.localdate().replace(day=1)
+LAST_MONTH = quality_services.add_months(THIS_MONTH, -1)
+EARLIER = quality_services.add_months(THIS_MONTH, -3)
+
+
+def _experience(service, month: dt.date, **values: typing.Any):
+    moment = timezone.make_aware(dt.datetime.combine(month.replace(day=10), dt.time(12)))
+    return ExperienceFactory(
+        complaint=True, published=True, local_service=service, published_at=moment, **values
+    )
 
 
 @pytest.fixture
 def figures(opendata_root):
-    # 279 / 1000 positive: 27.900000000000002 % in floating point.
-    _figure(
-        scope=FigureScope.NATIONAL,
-        key="",
-        label="France entière",
-        organisation_slug="",
-        experiences=1000,
-        positive=279,
-        neutral=21,
-        negative=700,
-        answered=12,
-        delay_median_days=3.3333333,
-        delay_p90_days=8.05,
-        moderated=10,
-        rejected=1,
-        rejections_by_reason={"insult": 1},
-        top_themes=[{"slug": "delai", "label": "Délais", "count": 7, "previous": 2}],
+    """The experiences of one local service of the CAF, last month and three months ago,
+    through the quality indicators of the voice of users, exported."""
+    service = LocalServiceFactory(
+        slug="caf-33",
+        name="CAF de la Gironde",
+        organisation=OrganisationFactory(slug="caf", name="CAF"),
     )
-    # Below the public threshold everywhere: counts only.
-    _figure(
-        period="2026-05",
-        month=dt.date(2026, 5, 1),
-        experiences=9,
-        positive=3,
-        negative=6,
-        answered=9,
-        delay_median_days=4.0,
-        delay_p90_days=6.0,
-        moderated=9,
-        rejected=2,
+    delay = ThemeFactory(slug="delai", label="Délais")
+    # Last month: 12 experiences, 4 positive, 9 answered (delays withheld: 9 < 10).
+    for index in range(12):
+        answered = {}
+        if index < 9:
+            answered = {
+                "status": ExperienceStatus.ANSWERED,
+                "answered_at": timezone.make_aware(
+                    dt.datetime.combine(LAST_MONTH.replace(day=20), dt.time(12))
+                ),
+            }
+        _experience(
+            service,
+            LAST_MONTH,
+            tone="positif" if index < 4 else "negatif",
+            themes=[delay] if index < 10 else [],
+            **answered,
+        )
+    ExperienceFactory(
+        complaint=True,
+        local_service=service,
+        status=ExperienceStatus.REJECTED,
+        rejection_reason="insult",
+        rejected_at=timezone.make_aware(dt.datetime.combine(LAST_MONTH, dt.time(12))),
     )
-    # Rates shown (12 experiences) but delays hidden (9 answers).
-    _figure(
-        scope=FigureScope.DEPARTEMENT,
-        key="33",
-        label="Gironde (33)",
-        organisation_slug="",
-        experiences=12,
-        positive=4,
-        answered=9,
-        delay_median_days=2.0,
-        delay_p90_days=5.0,
-    )
+    # Three months ago: 9 experiences, below every minimum.
+    for index in range(9):
+        _experience(service, EARLIER, tone="positif" if index < 3 else "negatif")
+    quality_services.voice_refresh()
     services.opendata_export(only=["chiffres"])
     return opendata_root
 
 
 def test_figures_are_valid_against_their_table_schema(figures):
     _validate(figures, "chiffres")
-    assert OpenDataFile.objects.get(name="chiffres.csv").rows == 3
+    # 3 periods (12m and two months) × (national, organisation, département, service).
+    assert OpenDataFile.objects.get(name="chiffres.csv").rows == 12
     schema = json.loads((figures / "chiffres.schema.json").read_text())
     assert schema["primaryKey"] == ["identifiant"]
+    assert schema["changelog"][-1]["date"] == "2026-12-04"
 
 
-def test_figures_are_rounded_to_one_decimal(figures):
-    national = next(r for r in _records(figures, "chiffres") if r["niveau"] == "national")
+def test_figures_are_the_catalogue_results_rounded_to_one_decimal(figures):
+    national = next(
+        r
+        for r in _records(figures, "chiffres")
+        if r["niveau"] == "national" and r["periode"] == LAST_12_MONTHS
+    )
     assert national["identifiant"] == "national:france:12m"
-    assert national["part_positive"] == 27.9 and national["part_negative"] == 70.0
-    assert national["taux_reponse"] == 1.2
-    assert national["delai_median_jours"] == 3.3 and national["delai_p90_jours"] == 8.1
-    assert national["taux_refus"] == 10.0
+    assert national["experiences"] == 21 and national["positives"] == 7
+    assert national["part_positive"] == 33.3 and national["part_negative"] == 66.7
+    assert national["taux_reponse"] == 42.9
+    assert national["delai_median_jours"] is None and national["repondues"] == 9
+    assert (national["moderees"], national["refusees"], national["taux_refus"]) == (22, 1, 4.5)
     assert national["themes_principaux"] == [
-        {"code": "delai", "libelle": "Délais", "nombre": 7, "nombre_periode_precedente": 2}
+        {"code": "delai", "libelle": "Délais", "nombre": 10, "nombre_periode_precedente": 0}
     ]
     assert national["refus_par_motif"] == [
         {"code": "insult", "libelle": "Propos injurieux ou diffamatoires", "nombre": 1}
     ]
-    row = next(r for r in _rows(figures, "chiffres") if r["niveau"] == "national")
-    assert row["part_positive"] == "27.9" and row["delai_median_jours"] == "3.3"
-    assert "27.900000000000002" not in (figures / "chiffres.csv").read_text()
+    row = next(
+        r
+        for r in _rows(figures, "chiffres")
+        if r["niveau"] == "national" and r["periode"] == LAST_12_MONTHS
+    )
+    assert row["part_positive"] == "33.3" and row["delai_median_jours"] == ""
+    month = Result.objects.get(
+        indicator__code="experiences-positives", level="national", month=LAST_MONTH
+    )
+    records = {r["identifiant"]: r for r in _records(figures, "chiffres")}
+    assert records[f"national:france:{LAST_MONTH:%Y-%m}"]["part_positive"] == round(
+        month.value * 100, 1
+    )
 
 
-def test_figures_below_ten_are_empty_with_their_n_given(figures):
+def test_figures_below_the_minimum_are_empty_with_their_n_given(figures):
     rows = {r["identifiant"]: r for r in _rows(figures, "chiffres")}
-    small = rows["service:caf-33:2026-05"]
-    assert small["mois"] == "2026-05" and small["organisme"] == "caf"
-    assert (small["experiences"], small["repondues"], small["moderees"]) == ("9", "9", "9")
-    assert (small["positives"], small["negatives"], small["refusees"]) == ("3", "6", "2")
+    small = rows[f"service:caf-33:{EARLIER:%Y-%m}"]
+    assert small["mois"] == f"{EARLIER:%Y-%m}" and small["organisme"] == "caf"
+    assert (small["experiences"], small["repondues"], small["moderees"]) == ("9", "0", "9")
+    assert (small["positives"], small["negatives"], small["refusees"]) == ("", "", "")
     for rate in ("part_positive", "part_negative", "taux_reponse", "taux_refus"):
         assert small[rate] == "", rate
     assert small["delai_median_jours"] == small["delai_p90_jours"] == ""
-    departement = rows["departement:33:12m"]
+    assert small["themes_principaux"] == "[]"
+    departement = rows[f"departement:caf:33:{LAST_MONTH:%Y-%m}"]
     assert departement["part_positive"] == "33.3" and departement["taux_reponse"] == "75.0"
     assert departement["delai_median_jours"] == "" and departement["repondues"] == "9"
-    assert departement["taux_refus"] == ""  # no moderation decision: no rate
 
 
 def test_figures_hide_exactly_what_the_api_hides(figures, client):
@@ -177,28 +192,45 @@ def test_figures_hide_exactly_what_the_api_hides(figures, client):
     }
     compared = 0
     for scope in FigureScope.values:
-        for period in (LAST_12_MONTHS, "2026-05"):
+        for period in (LAST_12_MONTHS, f"{LAST_MONTH:%Y-%m}", f"{EARLIER:%Y-%m}"):
             answer = client.get("/api/v1/publications/chiffres", {"scope": scope, "period": period})
             for item in answer.json()["results"]:
-                record = records[f"{scope}:{item['key'] or 'france'}:{period}"]
+                code = item["key"] or "france"
+                if scope == FigureScope.DEPARTEMENT:
+                    code = f"{item['organisation']}:{code}"
+                record = records[f"{scope}:{code}:{period}"]
                 assert record["experiences"] == item["experiences"]
                 for api_field, column in pairs.items():
                     assert (item[api_field] is None) == (record[column] is None), column
+                    assert (
+                        item[api_field] is None
+                        or round(
+                            item[api_field]
+                            * (100 if "share" in api_field or "rate" in api_field else 1),
+                            1,
+                        )
+                        == record[column]
+                    ), column
                 compared += 1
-    assert compared == 3
+    assert compared == 12
 
 
-def test_a_figures_refresh_marks_the_figures_for_the_next_export(opendata_root, publish):
+def test_a_figures_refresh_marks_the_figures_for_the_next_export(
+    opendata_root, publish, django_capture_on_commit_callbacks
+):
     publish()
     services.opendata_export()
     assert services.opendata_export_changed() == {"files": [], "skipped": []}
 
-    services.figures_refresh()
+    # The figures are quality indicators: their computation marks the dataset changed.
+    with django_capture_on_commit_callbacks(execute=True):
+        quality_services.voice_refresh()
 
     assert OpenDataChange.objects.get(dataset="chiffres").changed_at
     result = services.opendata_export_changed()
     assert set(result["files"]) >= {"chiffres.csv", "chiffres.json", "chiffres.schema.json"}
     assert not any(name.startswith(("experiences", "annuaire")) for name in result["files"])
+    assert "resultats-qualite.csv" in result["files"]
     levels = {r["niveau"] for r in _records(opendata_root, "chiffres")}
     assert levels == {"national", "organisation", "service", "departement"}
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from parvis.directory.tests.factories import ThemeFactory
 from parvis.publication import services
 from parvis.publication.models import PublicExperience
+from parvis.quality.models import Result
 from parvis.voice import events
 from parvis.voice.models import AnswerStatus, ExperienceStatus
 from parvis.voice.tests.factories import (
@@ -179,4 +180,8 @@ def test_the_rebuild_command(capsys):
     call_command("publication_rebuild", "--figures")
 
     assert PublicExperience.objects.count() == 1
-    assert "1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Expériences publiées : 1" in out
+    # --figures computes the figures of the experiences: the quality indicators.
+    assert "Chiffres (indicateurs de qualité des expériences)" in out
+    assert Result.objects.filter(indicator__code="experiences-repondues", n=1).count() >= 1

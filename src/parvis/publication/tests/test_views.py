@@ -4,12 +4,14 @@ page, service page, figures, open-data page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
 
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory, ThemeFactory
 from parvis.publication import services, views
+from parvis.quality.services import voice_refresh
 from parvis.voice.tests.factories import (
     AUTHOR_EMAIL,
     ORIGINAL_TEXT,
@@ -173,14 +175,15 @@ def test_service_page_with_figures(client, publish):
             tone="positif" if i % 3 else "negatif",
             published_at=now - dt.timedelta(days=i),
         )
-    services.figures_refresh()
+    voice_refresh()
 
     response = client.get("/experiences/services/caf-33/")
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "CAF de la Gironde" in html
-    assert "67\u202f%" in html  # 8 positive of 12
+    assert "66,7 %" in html  # 8 positive of 12, the indicator experiences-positives
+    assert "/resultats/indicateurs/experiences-positives/" in html
     assert "Dernières expériences" in html
 
 
@@ -188,12 +191,13 @@ def test_service_page_below_ten_shows_no_rate(client, publish):
     service = LocalServiceFactory(slug="cpam-33")
     for _ in range(3):
         publish(local_service=service)
-    services.figures_refresh()
+    voice_refresh()
 
     html = client.get("/experiences/services/cpam-33/").content.decode()
 
-    assert "aucun taux n’est calculé" in html
-    assert "\u202f%" not in html
+    assert "donnée insuffisante, aucun taux n’est publié" in html
+    assert "Donnée insuffisante" in html
+    assert not re.search(r"\d,\d %", html)
 
 
 def test_service_page_404(client):
@@ -207,7 +211,7 @@ def test_figures_page(client, publish):
     for _ in range(10):
         publish(local_service=LocalServiceFactory(organisation=caf))
     publish(local_service=LocalServiceFactory(organisation=OrganisationFactory(name="Petit")))
-    services.figures_refresh()
+    voice_refresh()
 
     response = client.get("/experiences/chiffres/")
 
