@@ -158,6 +158,21 @@ def facts_builder(first_day: dt.date, last_day: dt.date, *, contacts: bool = Tru
     return builder
 
 
+# Every write of facts and results takes this lock first. The 30-minute, nightly and
+# hourly refreshes replace rows by delete-then-insert; two at once on PostgreSQL would
+# each insert a day's facts (under READ COMMITTED a DELETE does not see the rows another
+# transaction inserted and committed after it began). SQLite's transactions take the
+# write lock up front (``transaction_mode=IMMEDIATE``): already one at a time.
+REFRESH_LOCK_KEY = 0x7061_7276  # "parv"
+
+
+def serialise_refreshes() -> None:
+    """Wait for any other refresh's transaction to end (in the caller's transaction)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
+
+
 def facts_refresh(*, first_day: dt.date, last_day: dt.date) -> int:
     """Replace the facts of ``[first_day, last_day]`` (one transaction); returns rows.
     On PostgreSQL the hub's facts are aggregated in the database (``facts_sql``, the
@@ -166,6 +181,7 @@ def facts_refresh(*, first_day: dt.date, last_day: dt.date) -> int:
     in_database = facts_sql.available()
     builder = facts_builder(first_day, last_day, contacts=not in_database)
     with transaction.atomic():
+        serialise_refreshes()
         DailyFact.objects.filter(day__gte=first_day, day__lte=last_day).delete()
         inserted = facts_sql.insert_contact_facts(first_day, last_day) if in_database else 0
         total = inserted + _facts_write(builder)
@@ -252,6 +268,7 @@ def voice_refresh(
     first_day = add_months(month_of(today), -(months - 1))
     builder = facts_builder(first_day, today, contacts=False)
     with transaction.atomic():
+        serialise_refreshes()
         DailyFact.objects.filter(day__gte=first_day, day__lte=today, channel=None).delete()
         rows = _facts_write(builder)
     month_list = [add_months(first_day, i) for i in range(months)]
@@ -414,6 +431,7 @@ def _write(
                 )
 
     with transaction.atomic():
+        serialise_refreshes()
         # The open months' results go, their revisions first: two DELETE statements (a
         # queryset's delete() would read every result to cascade).
         stale = Result.objects.filter(indicator__in=indicators, month__in=open_months)

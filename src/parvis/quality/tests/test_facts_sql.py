@@ -233,3 +233,36 @@ def test_facts_refresh_uses_the_database_and_keeps_the_other_facts():
     # Again: the days are replaced, not added to.
     assert services.facts_refresh(first_day=FIRST, last_day=LAST) == rows
     assert _from_table().keys() == expected.keys()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_waits_for_another_refresh_to_end_and_writes_the_facts_once():
+    """Two refreshes at once would each insert the days' facts (delete-then-insert under
+    READ COMMITTED): the second waits on the refresh lock until the first commits."""
+    import threading
+
+    from django.db import connections
+
+    _rows(random.Random(5))
+    expected = len(services.facts_build(FIRST, LAST))
+    started, done = threading.Event(), threading.Event()
+
+    def second_refresh() -> None:
+        try:
+            started.set()
+            services.facts_refresh(first_day=FIRST, last_day=LAST)
+        finally:
+            connections.close_all()
+            done.set()
+
+    with transaction.atomic():
+        services.serialise_refreshes()  # the first refresh, mid-way
+        DailyFact.objects.filter(day__gte=FIRST, day__lte=LAST).delete()
+        worker = threading.Thread(target=second_refresh)
+        worker.start()
+        assert started.wait(5)
+        assert not done.wait(1.5), "the second refresh did not wait for the first"
+        services.facts_refresh(first_day=FIRST, last_day=LAST)  # same transaction
+    assert done.wait(30)
+    worker.join()
+    assert DailyFact.objects.filter(day__gte=FIRST, day__lte=LAST).count() == expected
