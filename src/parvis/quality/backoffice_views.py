@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
@@ -101,9 +102,13 @@ def _indicator(code: str) -> Indicator:
 
 
 def _month(request: HttpRequest, months: list[dt.date]) -> dt.date | None:
-    """The month asked for (``?mois=AAAA-MM``) among ``months``, else the latest one."""
+    """The month asked for (``?mois=AAAA-MM``) among ``months``, else the latest complete
+    one: the month under way, a few days old, would open on « donnée insuffisante »
+    (it stays one choice away)."""
     asked = request.GET.get("mois", "")
     if not asked:
+        if len(months) > 1 and months[0] == timezone.localdate().replace(day=1):
+            return months[1]
         return months[0] if months else None
     for month in months:
         if month.strftime("%Y-%m") == asked:

@@ -334,6 +334,20 @@ def test_a_local_services_quality_manager_reads_its_indicators_from_the_menu(caf
     assert _session(agent).get(url).status_code == 403
 
 
+def test_the_dashboard_opens_on_the_last_complete_month_the_one_under_way_a_choice_away(caf):
+    from django.utils import timezone
+
+    current = timezone.localdate().replace(day=1)
+    previous = (current - dt.timedelta(days=1)).replace(day=1)
+    ResultFactory(organisation=caf, month=current, value=0.5, n=12)
+    ResultFactory(organisation=caf, month=previous, value=0.8, n=400)
+    client = _session(_manager(caf))
+    url = reverse("quality_backoffice:dashboard", args=["caf"])
+    page = _text(client.get(url))
+    assert "80,0 %" in page and "50,0 %" not in page
+    assert "50,0 %" in _text(client.get(url, {"mois": current.strftime("%Y-%m")}))
+
+
 def test_a_manager_of_two_services_chooses_one(caf):
     first = LocalServiceFactory(organisation=caf, name="CAF de la Gironde")
     second = LocalServiceFactory(organisation=caf, name="CAF du Rhône")
