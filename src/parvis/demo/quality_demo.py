@@ -759,26 +759,9 @@ REPORT_ORGANISATIONS = ("caf", "assurance-maladie")
 def demo_reports_seed(*, today: dt.date | None = None) -> int:
     """The latest due monthly and yearly reports, national and of a few organisations,
     without emailing anyone; how many were made (0 when the demo already holds them)."""
-    from parvis.reports.models import Report
-    from parvis.reports.services import last_due_periods, report_generate
+    from parvis.reports.services import reports_generate_due
 
-    today = today or timezone.localdate()
-    scopes: list[Organisation | None] = [
-        None,
-        *Organisation.objects.filter(slug__in=REPORT_ORGANISATIONS).order_by("slug"),
-    ]
-    made = 0
-    for period in last_due_periods(today):
-        for organisation in scopes:
-            if Report.objects.filter(
-                organisation=organisation, kind=period.kind, period_start=period.start
-            ).exists():
-                continue
-            report_generate(
-                organisation=organisation,
-                kind=period.kind,
-                period_start=period.start,
-                notify=False,
-            )
-            made += 1
-    return made
+    organisations = list(
+        Organisation.objects.filter(slug__in=REPORT_ORGANISATIONS).order_by("slug")
+    )
+    return len(reports_generate_due(today=today, organisations=organisations, notify=False))

@@ -168,18 +168,26 @@ def drill_url(
     return f"{reverse('contacts_backoffice:conversation_list')}?{urlencode(params)}"
 
 
+def _card_row(card: selectors.Card) -> dict[str, Any]:
+    """What both dashboards print of an indicator's card (French, with its unit)."""
+    indicator = card.indicator
+    return {
+        "indicator": indicator,
+        "current": _figure(indicator, card.current),
+        "year_before": _figure(indicator, card.year_before),
+        "target": formatted(indicator, card.target) if card.target is not None else "",
+        "meets_target": card.meets_target,
+    }
+
+
 def _dashboard_row(
     row: selectors.DashboardRow, organisation: Organisation, month: dt.date
 ) -> dict[str, Any]:
     card, indicator = row.card, row.card.indicator
     query = urlencode({"mois": month.strftime("%Y-%m")})
     return {
-        "indicator": indicator,
-        "current": _figure(indicator, card.current),
-        "year_before": _figure(indicator, card.year_before),
+        **_card_row(card),
         "all_organisations": _figure(indicator, card.all_organisations),
-        "target": formatted(indicator, card.target) if card.target is not None else "",
-        "meets_target": card.meets_target,
         "alert": row.alert,
         "detail_url": reverse(
             "quality_backoffice:indicator_detail",
@@ -242,14 +250,8 @@ def _service_dashboard(request: HttpRequest, service: LocalService) -> HttpRespo
             indicator = row.card.indicator
             rows.append(
                 {
-                    "indicator": indicator,
-                    "current": _figure(indicator, row.card.current),
-                    "year_before": _figure(indicator, row.card.year_before),
+                    **_card_row(row.card),
                     "national": _figure(indicator, row.card.national),
-                    "target": (
-                        formatted(indicator, row.card.target) if row.card.target is not None else ""
-                    ),
-                    "meets_target": row.card.meets_target,
                     "drill_url": drill_url(
                         indicator, organisation, month, Level.SERVICE, str(service.pk)
                     ),

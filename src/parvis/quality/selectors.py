@@ -422,29 +422,25 @@ def targets_of(organisation_id: int) -> dict[int, float]:
     )
 
 
+def _months_holding(count: int, **place: Any) -> list[dt.date]:
+    """The latest ``count`` months holding results of a place, newest first."""
+    months = (
+        Result.objects.filter(**place).values_list("month", flat=True).distinct().order_by("-month")
+    )
+    return list(months[:count])
+
+
 def organisation_months(organisation_id: int, *, count: int = 13) -> list[dt.date]:
     """The latest ``count`` months holding the organisation's national results, newest
     first."""
-    months = (
-        Result.objects.filter(organisation_id=organisation_id, level=Level.ORGANISATION)
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by("-month")
-    )
-    return list(months[:count])
+    return _months_holding(count, organisation_id=organisation_id, level=Level.ORGANISATION)
 
 
 def service_months(service: Any, *, count: int = 13) -> list[dt.date]:
     """The latest ``count`` months holding results of a local service, newest first."""
-    months = (
-        Result.objects.filter(
-            organisation_id=service.organisation_id, level=Level.SERVICE, key=str(service.pk)
-        )
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by("-month")
+    return _months_holding(
+        count, organisation_id=service.organisation_id, level=Level.SERVICE, key=str(service.pk)
     )
-    return list(months[:count])
 
 
 @dataclass(frozen=True)

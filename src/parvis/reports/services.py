@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 import structlog
 from django.conf import settings
@@ -165,14 +166,25 @@ def last_due_periods(today: dt.date) -> list[Period]:
     ]
 
 
-def reports_generate_due(*, today: dt.date | None = None) -> list[Report]:
-    """Generate the due reports that do not exist yet (see the module docstring)."""
+def reports_generate_due(
+    *,
+    today: dt.date | None = None,
+    organisations: Iterable[Organisation] | None = None,
+    notify: bool = True,
+) -> list[Report]:
+    """Generate the due reports that do not exist yet (see the module docstring): the
+    national one and those of ``organisations`` (default: every organisation with
+    results in the period), emailing their subscribers unless ``notify`` is false."""
     today = today or timezone.localdate()
     made = []
     for period in last_due_periods(today):
         scopes: list[Organisation | None] = [
             None,
-            *report_content_module.organisations_with_results(period),
+            *(
+                report_content_module.organisations_with_results(period)
+                if organisations is None
+                else organisations
+            ),
         ]
         for organisation in scopes:
             exists = Report.objects.filter(
@@ -184,7 +196,10 @@ def reports_generate_due(*, today: dt.date | None = None) -> list[Report]:
                 continue
             made.append(
                 report_generate(
-                    organisation=organisation, kind=period.kind, period_start=period.start
+                    organisation=organisation,
+                    kind=period.kind,
+                    period_start=period.start,
+                    notify=notify,
                 )
             )
     return made
