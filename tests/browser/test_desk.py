@@ -123,8 +123,11 @@ def test_two_agents_take_the_same_conversation_and_exactly_one_gets_it(
         pages = [_agent_page(browser, base_url, user) for user in (desk.agent, desk.colleague)]
         for page in pages:
             page.goto(url)
-        # The citizen's timeline loads beside the conversation just after the page.
-        pages[0].locator("#timeline-items", has_text=earlier.reference).wait_for()
+        # Both desks settled before the race: the citizen's timeline loaded beside the
+        # conversation, the live socket said hello and its first refetch is done.
+        for page in pages:
+            page.locator("#timeline-items", has_text=earlier.reference).wait_for()
+            expect(page.locator("#desk-status")).to_contain_text("Mis à jour")
         buttons = [p.get_by_role("button", name="Prendre en charge") for p in pages]
         for button in buttons:
             button.click(no_wait_after=True)
