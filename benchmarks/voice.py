@@ -303,10 +303,11 @@ def voice_facts() -> dict[str, int]:
         facts = cursor.rowcount
         cursor.execute(  # fixed SQL, no input
             "INSERT INTO quality_themefact (day, month, organisation_id, local_service_id, "  # noqa: S608
-            "departement_id, theme_id, experiences) "
+            "departement_id, theme_id, experiences, negative) "
             f"SELECT {day.replace('published_at', 'e.published_at')}, "
             f"date_trunc('month', {day.replace('published_at', 'e.published_at')})::date, "
-            "e.organisation_id, e.local_service_id, e.departement_id, t.theme_id, COUNT(*) "
+            "e.organisation_id, e.local_service_id, e.departement_id, t.theme_id, COUNT(*), "
+            "COUNT(*) FILTER (WHERE e.tone = 'negatif') "
             "FROM publication_publicexperience e "
             "JOIN publication_publicexperiencetheme t ON t.experience_id = e.id "
             "GROUP BY 1, 2, 3, 4, 5, 6"

@@ -50,6 +50,14 @@ class ThemeKey(NamedTuple):
 TONE_MEASURES = {"positif": "experiences_positive", "negatif": "experiences_negative"}
 
 
+class ThemeCounts(NamedTuple):
+    """A ``ThemeFact``'s measures: published experiences citing the theme, and the
+    negative ones among them."""
+
+    experiences: int = 0
+    negative: int = 0
+
+
 @cache
 def _zone(departement: str | None) -> ZoneInfo:
     return ZoneInfo(calendar.departement_timezone(departement))
@@ -104,7 +112,7 @@ class Builder:
         self.first_day, self.last_day = first_day, last_day
         self.facts: Facts = defaultdict(measures.empty)
         # Published experiences per theme they cite (``models.ThemeFact``).
-        self.themes: dict[ThemeKey, int] = defaultdict(int)
+        self.themes: dict[ThemeKey, ThemeCounts] = defaultdict(ThemeCounts)
 
     def _row(
         self, moment: dt.datetime, place: _Place, row: dict[str, Any]
@@ -188,7 +196,7 @@ class Builder:
 
     def add_experiences(self, rows: Iterable[dict[str, Any]]) -> None:
         """Published experiences by their publication day: count, tone, answer delay, and
-        each theme they cite."""
+        each theme they cite (with the negative ones apart)."""
         for row in rows:
             place = _place_of_experience(row)
             fact = self._row(row["published_at"], place, {**row, "channel_id": None})
@@ -204,11 +212,13 @@ class Builder:
                     fact, measures.ANSWER_DELAY, row["answer_delay"], measures.WORKING_DAYS
                 )
             day = local_day(row["published_at"], place.departement_id)
+            negative = 1 if tone == "experiences_negative" else 0
             for theme in row["theme_ids"]:
                 key = ThemeKey(
                     day, row["organisation_id"], place.local_service_id, place.departement_id, theme
                 )
-                self.themes[key] += 1
+                counts = self.themes[key]
+                self.themes[key] = ThemeCounts(counts.experiences + 1, counts.negative + negative)
 
     def add_moderation(self, rows: Iterable[dict[str, Any]]) -> None:
         """Moderation decisions on experiences (published or refused) by the day they were

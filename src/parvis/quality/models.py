@@ -201,9 +201,10 @@ for _column in measures.float_columns():
 
 class ThemeFact(models.Model):
     """Published experiences citing one theme, per local day × organisation × local
-    service × département: the theme dimension of the voice of users. An experience cites
-    several themes, so the theme cannot be a dimension of ``DailyFact`` (its experience
-    would count once per theme there). Built with the daily facts, from the same rows."""
+    service × département, and the negative ones among them: the theme dimension of the
+    voice of users. An experience cites several themes, so the theme cannot be a dimension
+    of ``DailyFact`` (its experience would count once per theme there). Built with the
+    daily facts, from the same rows."""
 
     day = models.DateField()
     month = models.DateField()
@@ -228,6 +229,8 @@ class ThemeFact(models.Model):
         "directory.Theme", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     experiences = models.PositiveIntegerField(default=0)
+    # ... of which with a negative tone (the reports' main pain points).
+    negative = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("fait quotidien par thème")

@@ -847,6 +847,10 @@ def _by_place(
     return places
 
 
+# ``theme_counts``'s measures: the ``ThemeFact`` columns it may sum.
+THEME_MEASURES = ("experiences", "negative")
+
+
 def theme_counts(
     *,
     level: str,
@@ -854,18 +858,22 @@ def theme_counts(
     months: int = 1,
     organisation_id: int | None = None,
     key: str | None = None,
+    measure: str = "experiences",
 ) -> dict[Place, dict[str, int]]:
     """Published experiences citing each theme per place of ``level`` (``ThemeFact``) in
-    the ``months`` months up to ``last``, the most cited first. The caller shows them only
-    where the place's count of experiences is published."""
+    the ``months`` months up to ``last``, the most cited first; ``measure="negative"``
+    counts the negative ones only (a theme none of them cites is left out). The caller
+    shows them only where the place's count of experiences is published."""
     from django.db.models import Sum
 
     from parvis.quality.models import ThemeFact
 
+    if measure not in THEME_MEASURES:
+        raise ValueError(f"no theme measure {measure!r}")
     counts: dict[Place, dict[str, int]] = defaultdict(dict)
     rows = _by_place(
-        ThemeFact.objects.all(),
-        {"count": Sum("experiences")},
+        ThemeFact.objects.filter(**{f"{measure}__gt": 0}),
+        {"count": Sum(measure)},
         level=level,
         last=last,
         months=months,

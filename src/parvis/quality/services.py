@@ -222,9 +222,10 @@ def _facts_write(builder: facts.Builder) -> int:
             local_service_id=key.local_service_id,
             departement_id=key.departement_id,
             theme_id=key.theme_id,
-            experiences=count,
+            experiences=counts.experiences,
+            negative=counts.negative,
         )
-        for key, count in builder.themes.items()
+        for key, counts in builder.themes.items()
     ]
     ThemeFact.objects.filter(day__gte=builder.first_day, day__lte=builder.last_day).delete()
     with connection.cursor() as cursor:

@@ -1,6 +1,7 @@
 """The voice of users in the quality catalogue: the measures of experiences (tone,
-moderation by charter reason, themes apart), their calculators, and the hourly refresh
-that rebuilds their facts over months without touching the hub's."""
+moderation by charter reason, themes apart with their negative experiences), their
+calculators, and the hourly refresh that rebuilds their facts over months without
+touching the hub's."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from django.utils import timezone
 
 from parvis.core.charter import CharterReason
 from parvis.directory.tests.factories import ChannelFactory, LocalServiceFactory, ThemeFactory
-from parvis.quality import calculators, measures, services
-from parvis.quality.models import DailyFact, Indicator, Result, ThemeFact
-from parvis.voice.models import ExperienceStatus
+from parvis.quality import calculators, measures, selectors, services
+from parvis.quality.models import DailyFact, Indicator, Level, Result, ThemeFact
+from parvis.voice.models import ExperienceStatus, Tone
 from parvis.voice.tests.factories import ExperienceFactory
 
 
@@ -92,3 +93,47 @@ def test_voice_refresh_rebuilds_the_voice_facts_and_leaves_the_hubs():
     assert Indicator.objects.get(code="delai-reponse-experiences-p90").parameters == {
         "quantile": 0.9
     }
+
+
+@pytest.mark.django_db
+def test_theme_facts_count_the_negative_experiences_apart():
+    service = LocalServiceFactory()
+    delay, reception, welcome = (
+        ThemeFactory(slug="delai"),
+        ThemeFactory(slug="accueil"),
+        ThemeFactory(slug="amabilite"),
+    )
+    moment = dt.datetime(2026, 10, 14, 10, 0, tzinfo=dt.UTC)
+    for themes, tone in (
+        ([delay, reception], Tone.NEGATIVE),
+        ([delay, reception], Tone.NEGATIVE),
+        ([reception], Tone.NEGATIVE),
+        ([delay], Tone.POSITIVE),
+        ([delay, welcome], Tone.POSITIVE),
+        ([reception], Tone.NEUTRAL),
+    ):
+        ExperienceFactory(
+            published=True, local_service=service, published_at=moment, tone=tone, themes=themes
+        )
+
+    services.facts_refresh(first_day=dt.date(2026, 10, 1), last_day=dt.date(2026, 10, 31))
+
+    assert set(ThemeFact.objects.values_list("theme_id", "experiences", "negative")) == {
+        ("delai", 4, 2),
+        ("accueil", 4, 3),
+        ("amabilite", 1, 0),
+    }
+    # The selector counts either measure, the most cited first; a theme no negative
+    # experience cites is left out of the negative ones.
+    where = {"last": dt.date(2026, 10, 1), "organisation_id": service.organisation_id}
+    place = (service.organisation_id, service.organisation.slug)
+    experiences = selectors.theme_counts(level=Level.ORGANISATION, **where)
+    assert list(experiences[place].items()) == [("accueil", 4), ("delai", 4), ("amabilite", 1)]
+    negative = selectors.theme_counts(level=Level.ORGANISATION, measure="negative", **where)
+    assert list(negative[place].items()) == [("accueil", 3), ("delai", 2)]
+    national = selectors.theme_counts(
+        level=Level.NATIONAL, last=dt.date(2026, 10, 1), measure="negative"
+    )
+    assert national == {(None, ""): {"accueil": 3, "delai": 2}}
+    with pytest.raises(ValueError, match="no theme measure"):
+        selectors.theme_counts(level=Level.NATIONAL, last=dt.date(2026, 10, 1), measure="tone")
