@@ -13,7 +13,9 @@
   only when the ranks differ (intervals that all overlap rank nobody apart). A year
   reads the ranking of its last month, and says so.
 - Main pain points: the most frequent themes of the negative experiences published in
-  the period (``publication``'s read model: masked, published data only).
+  the period, and the counts of published and negative experiences, from the quality
+  facts (``quality.selectors.theme_counts`` and ``voice_fact_sums``: the figures engine
+  of the indicators, whose day is the publication's local day at the experience's place).
 - Actions on simplification requests: the published requests decided or done in the
   period, with their public status (``simplification.selectors.requests_for_public``).
 """
@@ -25,19 +27,18 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from parvis.core import metrics
 from parvis.core.http import absolute_url
-from parvis.directory.models import Organisation
-from parvis.publication.models import PublicExperience, PublicExperienceTheme
+from parvis.core.text import sort_key
+from parvis.directory.models import Organisation, Theme
 from parvis.quality import selectors as quality
 from parvis.quality.models import Direction, Indicator, IndicatorTarget, Level, Result, Unit
 from parvis.reports.models import PeriodKind
 from parvis.simplification.models import DeclineReason, Status
 from parvis.simplification.selectors import requests_for_public
-from parvis.voice.models import Tone
 
 TOP_THEMES = 5
 TOP_TERRITORIES = 3
@@ -283,6 +284,11 @@ class Place:
             last=last,
         )
 
+    @property
+    def voice_place(self) -> quality.Place:
+        """The place as ``quality.selectors.theme_counts`` and ``voice_fact_sums`` key it."""
+        return (self.organisation_id, self.key)
+
     def card(self, indicator: Indicator, month: dt.date) -> quality.Card:
         return quality.card(
             indicator,
@@ -483,34 +489,42 @@ class PainPoints:
     themes: list[PainPoint]
 
 
-def _published(organisation: Organisation | None, period: Period) -> QuerySet[PublicExperience]:
-    rows = PublicExperience.objects.filter(published_month__in=period.months)
-    if organisation is not None:
-        rows = rows.filter(organisation=organisation)
-    return rows
+def _negative_themes(place: Place, period: Period) -> dict[str, int]:
+    """Negative experiences published in ``period`` citing each theme, the most cited
+    first."""
+    found = quality.theme_counts(
+        level=place.level,
+        organisation_id=place.organisation_id,
+        last=period.last_month,
+        months=len(period.months),
+        measure="negative",
+    )
+    return found.get(place.voice_place, {})
 
 
 def pain_points(organisation: Organisation | None, period: Period) -> PainPoints:
-    """The most frequent themes of the negative experiences published in the period."""
-    published = _published(organisation, period)
-    negative = published.filter(tone=Tone.NEGATIVE)
-
-    def theme_counts(experiences: QuerySet[PublicExperience]) -> dict[str, tuple[str, int]]:
-        rows = (
-            PublicExperienceTheme.objects.filter(experience__in=experiences.values("pk"))
-            .values("theme_id", "theme__label")
-            .annotate(n=Count("id"))
-            .order_by("-n", "theme__label")
-        )
-        return {row["theme_id"]: (row["theme__label"], row["n"]) for row in rows}
-
-    current = theme_counts(negative)
-    previous = theme_counts(_published(organisation, period.previous).filter(tone=Tone.NEGATIVE))
+    """The most frequent themes of the negative experiences published in the period, with
+    their count in the period before (from the quality facts)."""
+    place = _place(organisation)
+    sums = quality.voice_fact_sums(
+        ("experiences", "experiences_negative"),
+        level=place.level,
+        organisation_id=place.organisation_id,
+        last=period.last_month,
+        months=len(period.months),
+    ).get(place.voice_place, {})
+    current = _negative_themes(place, period)
+    previous = _negative_themes(place, period.previous)
+    labels = dict(Theme.objects.filter(pk__in=list(current)).values_list("slug", "label"))
+    # Equal counts in the order of the labels the reader sees (the facts' is the slugs').
+    ranked = sorted(
+        current.items(), key=lambda item: (-item[1], sort_key(labels.get(item[0], item[0])))
+    )
     themes = [
-        PainPoint(label, count, previous.get(slug, ("", 0))[1])
-        for slug, (label, count) in list(current.items())[:TOP_THEMES]
+        PainPoint(labels.get(slug, slug), count, previous.get(slug, 0))
+        for slug, count in ranked[:TOP_THEMES]
     ]
-    return PainPoints(published.count(), negative.count(), themes)
+    return PainPoints(sums.get("experiences", 0), sums.get("experiences_negative", 0), themes)
 
 
 # --- Simplification requests ---------------------------------------------------------------

@@ -1,6 +1,8 @@
 """A world for the reports' tests: the CAF de la Gironde's results for October 2026 (with
 September and October 2025 to compare), its départements, the national figures, a second
-organisation, negative experiences with themes, and decided simplification requests."""
+organisation, published experiences with themes (negative ones, a positive one, one of
+September to compare) and the quality facts built from them, and decided simplification
+requests."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from parvis.directory.models import Organisation
 from parvis.directory.tests.factories import OrganisationFactory, ThemeFactory
 from parvis.publication.services import publication_sync
 from parvis.quality.models import Level
+from parvis.quality.services import facts_refresh
 from parvis.reports.tests.factories import result
 from parvis.simplification.tests.factories import SimplificationRequestFactory
 from parvis.voice.tests.factories import ExperienceFactory
@@ -32,12 +35,14 @@ class World:
     themes: list[Any]
 
 
-def _experience(organisation: Organisation, theme: Any, day: int) -> None:
+def _experience(
+    organisation: Organisation, theme: Any, day: int, *, month: int = 10, negative: bool = True
+) -> None:
     experience = ExperienceFactory(
         organisation=organisation,
-        complaint=True,
+        complaint=negative,
         published=True,
-        published_at=dt.datetime(2026, 10, day, 10, 0, tzinfo=UTC),
+        published_at=dt.datetime(2026, month, day, 10, 0, tzinfo=UTC),
         themes=[theme],
         email=AUTHOR_EMAIL,
     )
@@ -101,6 +106,11 @@ def world(db: None) -> World:
     for day in (3, 7, 12):
         _experience(caf, waiting, day)
     _experience(caf, documents, 20)
+    _experience(caf, documents, 21, negative=False)
+    _experience(caf, waiting, 15, month=9)
+    _experience(cpam, documents, 22)
+    # The reports read the experiences through the quality facts, as published.
+    facts_refresh(first_day=dt.date(2026, 9, 1), last_day=dt.date(2026, 10, 31))
 
     start = dt.datetime(2026, 9, 25, 9, 0, tzinfo=UTC)
     SimplificationRequestFactory(

@@ -70,9 +70,9 @@ def test_the_whole_report_evolution_territories_pain_points_and_simplification(w
     # Best and worst départements: only those ranked apart, never the withheld one.
     assert "Gironde (33)" in text and "Dordogne (24)" in text
     assert "Landes" not in text
-    # The negative experiences' themes, most frequent first.
+    # The negative experiences' themes, most frequent first (the quality facts').
     assert text.index("Temps d’attente") < text.index("Pièces justificatives")
-    assert "4 expériences publiées sur la période, dont 4 négatives" in text
+    assert "5 expériences publiées sur la période, dont 4 négatives" in text
     # Simplification requests decided in October, with their public status.
     assert "Déclaration trimestrielle de ressources" in text and "Acceptée" in text
     assert "Attestation de paiement" in text and "Non retenue" in text
