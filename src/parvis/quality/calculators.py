@@ -8,6 +8,7 @@ the value with its numerator, denominator, ``n`` and, for a sample, its 95 % int
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -85,6 +86,9 @@ class Calculator:
     # A sample (surveys) shows a 95 % interval and the response rate.
     sample: bool = False
     measures: tuple[str, ...] = field(default=())
+    # Reads the facts without a channel only (the voice of users: experiences and
+    # simplification requests); the hub's facts always have one.
+    voice: bool = False
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
@@ -103,6 +107,16 @@ class Calculator:
 
     def run(self, by_channel: ByChannel, parameters: Mapping[str, Any]) -> Figure:
         return self.compute(by_channel, {**self.defaults(), **parameters})
+
+    def channels_read(self, parameters: Mapping[str, Any]) -> frozenset[str | None] | None:
+        """The channels whose facts can count for this calculator with ``parameters``
+        (``None`` for the facts without a channel), or ``None`` when any may: a group
+        holding none of them gives no figure, so ``rollup.compute`` skips it unread."""
+        if self.voice:
+            return frozenset({None})
+        if any(p.name == "channels" for p in self.parameters):
+            return frozenset(parameters["channels"])
+        return None
 
 
 REGISTRY: dict[str, Calculator] = {}
@@ -194,11 +208,16 @@ def _mean(sums: Sums, name: str) -> Figure:
     return Figure(total / n, total, n, n, *(interval or (None, None)))
 
 
-def _unit_of(channels: Sequence[str]) -> str:
+@functools.cache
+def _unit_of_choice(channels: tuple[str, ...]) -> str:
     units = {measures.WAIT_UNIT_OF_CHANNEL[c] for c in channels}
     if len(units) != 1:
         raise ValueError("channels mixing seconds and working days")
     return units.pop()
+
+
+def _unit_of(channels: Sequence[str]) -> str:
+    return _unit_of_choice(tuple(channels))
 
 
 def _response_rate(sums: Sums) -> float | None:
@@ -371,6 +390,7 @@ register(
         "experiences_answered",
         "Expériences publiées ayant reçu une réponse publique ÷ expériences publiées",
         _count_share("experiences_answered", "experiences"),
+        voice=True,
     )
 )
 
@@ -380,6 +400,7 @@ register(
         "experiences_positive",
         "Expériences publiées au ton positif ÷ expériences publiées",
         _count_share("experiences_positive", "experiences"),
+        voice=True,
     )
 )
 register(
@@ -387,6 +408,7 @@ register(
         "experiences_negative",
         "Expériences publiées au ton négatif ÷ expériences publiées",
         _count_share("experiences_negative", "experiences"),
+        voice=True,
     )
 )
 register(
@@ -394,6 +416,7 @@ register(
         "experiences_rejected",
         "Expériences refusées en modération ÷ décisions de modération (publication ou refus)",
         _count_share("experiences_rejected", "experiences_moderated"),
+        voice=True,
     )
 )
 
@@ -418,6 +441,7 @@ register(
         "answer_delay_median",
         "Médiane du délai de réponse publique (jours ouvrés)",
         _answer_delay_median,
+        voice=True,
     )
 )
 
@@ -432,6 +456,7 @@ register(
         "Percentile du délai de réponse publique (jours ouvrés entiers, au rang le plus proche)",
         _answer_delay_percentile,
         (Parameter("quantile", "Percentile", 0.9, minimum=0.5, maximum=0.99, step=0.01),),
+        voice=True,
     )
 )
 register(
@@ -439,6 +464,7 @@ register(
         "simplification_handled",
         "Demandes de simplification tranchées ÷ demandes reçues",
         _count_share("simplification_handled", "simplification_received"),
+        voice=True,
     )
 )
 

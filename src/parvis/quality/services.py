@@ -238,17 +238,7 @@ def _facts_write(builder: facts.Builder) -> int:
 # Calculators of the voice of users and simplification: their facts have no channel and
 # are refreshed apart, over months (an answer, a decision come long after the day that
 # places the case).
-VOICE_CALCULATORS = frozenset(
-    {
-        "experiences_answered",
-        "experiences_positive",
-        "experiences_negative",
-        "experiences_rejected",
-        "answer_delay_median",
-        "answer_delay_percentile",
-        "simplification_handled",
-    }
-)
+VOICE_CALCULATORS = frozenset(c.code for c in calculators.REGISTRY.values() if c.voice)
 # Months the hourly refresh of the voice of users covers (the current one included).
 VOICE_REFRESH_MONTHS = 13
 
