@@ -32,6 +32,19 @@ def _clear_cache() -> None:
         cache.clear()
 
 
+# A moment at the start of a day (UTC): every rate-limit window of a second to a day
+# starts there.
+RATE_LIMIT_CLOCK = 1_798_761_600.0
+
+
+@pytest.fixture(autouse=True)
+def _still_rate_limit_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate-limit windows are fixed: a test whose hits straddled two windows would see
+    its count start again (a flaky 400 instead of 429). In-process, the clock stands
+    still; the servers that browser tests start keep the real one."""
+    monkeypatch.setattr("parvis.core.ratelimit._now", lambda: RATE_LIMIT_CLOCK)
+
+
 @pytest.fixture(autouse=True)
 def _allow_celery_result_joins() -> None:
     """Eager tasks run concurrently by an earlier test's threads can leave Celery's

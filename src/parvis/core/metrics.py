@@ -167,6 +167,7 @@ def bucket_percentile(
 # --- Intervals ------------------------------------------------------------------------------
 
 
+@functools.cache
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError("confidence must be in (0, 1)")

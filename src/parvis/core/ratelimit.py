@@ -25,12 +25,19 @@ class RateLimit:
     retry_after: int  # seconds until the window resets
 
 
+def _now() -> float:
+    """The clock of the windows (the test suite holds it still: a test's hits must not
+    straddle two windows)."""
+    return time.time()
+
+
 def _key(scope: str, identifier: str, window: int) -> tuple[str, int]:
     """The cache key of ``identifier`` (compared trimmed and lowercased) in ``scope`` for
     the current window, and the seconds left in that window."""
     digest = keyed_digest(identifier.strip().lower(), purpose="ratelimit")[:32]
-    bucket = int(time.time()) // window
-    return f"rl:{scope}:{digest}:{bucket}", (bucket + 1) * window - int(time.time())
+    now = int(_now())
+    bucket = now // window
+    return f"rl:{scope}:{digest}:{bucket}", (bucket + 1) * window - now
 
 
 def _increment(key: str, window_seconds: int) -> int:

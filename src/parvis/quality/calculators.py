@@ -145,9 +145,9 @@ class GroupSums(dict[str | None, Sums]):
     passes to every calculator), remembering what ``summed`` gave for each choice of
     channels: the indicators of a group ask for the same few choices again and again.
 
-    ``complete=True`` vouches that each channel's sums hold every measure column and no
-    ``None`` (as ``rollup.month_sums`` makes them): one channel kept is then its own
-    sums, read as they are."""
+    ``complete=True`` vouches that each channel's sums hold every measure column, in
+    ``_COLUMNS`` order, and no ``None`` (as ``rollup.month_sums`` makes them): one
+    channel kept is then its own sums, several are added column by column."""
 
     __slots__ = ("complete", "totals")
 
@@ -163,14 +163,22 @@ def summed(by_channel: ByChannel, channels: Sequence[str] | None = None) -> Sums
     Read-only: for a ``GroupSums`` the same mapping answers every calculator asking for
     the same channels."""
     group = by_channel if isinstance(by_channel, GroupSums) else None
-    choice = tuple(channels) if channels else None
+    choice = (channels if isinstance(channels, tuple) else tuple(channels)) if channels else None
     if group is not None and (known := group.totals.get(choice)) is not None:
         return known
     kept = [sums for channel, sums in by_channel.items() if not channels or channel in channels]
     if not kept:
         total = _NOTHING
-    elif len(kept) == 1 and group is not None and group.complete:
-        total = MappingProxyType(kept[0])  # 0 + x is x: nothing to add
+    elif group is not None and group.complete:
+        # Every channel's sums hold the columns in ``_COLUMNS`` order: added column by
+        # column in C (0 + x is x: one channel is its own total).
+        total = MappingProxyType(
+            kept[0]
+            if len(kept) == 1
+            else dict(
+                zip(_COLUMNS, map(sum, zip(*(k.values() for k in kept), strict=True)), strict=True)
+            )
+        )
     else:
         added: dict[str, float] = dict.fromkeys(_COLUMNS, 0)
         for sums in kept:
