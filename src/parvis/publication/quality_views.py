@@ -302,7 +302,9 @@ def _indicators_at(level: str) -> list[Indicator]:
 
 # The rendered cards of a place are kept this long under a key made of everything they
 # show (figures, targets, indicators' last edit, the place, the month): new figures make
-# a new key. Rendering some twenty charts costs more than reading their figures.
+# a new key. Rendering some twenty charts costs more than reading their figures. An
+# indicator's page body (a ranking may list a thousand places) is keyed by the generation
+# of results instead (``selectors.results_generation``), so a hit reads no figure at all.
 CARDS_CACHE_SECONDS = 15 * 60
 CARDS_TEMPLATE_VERSION = 1  # bump when a cached fragment's templates change
 
@@ -725,22 +727,8 @@ def indicator_results(request: HttpRequest, code: str) -> HttpResponse:
     body = ""
     if choices.month is not None:
         month, org = choices.month, choices.organisation
-        org_card = (
-            selectors.cards(
-                [found], level=Level.ORGANISATION, organisation_id=org.pk, key=org.slug, month=month
-            )[0]
-            if org is not None
-            else None
-        )
-        national_card = (
-            selectors.cards(
-                [found], level=Level.NATIONAL, organisation_id=None, key="", month=month
-            )[0]
-            if found.harmonised and org is None
-            else None
-        )
-        map_figures = _map(found, choices)
-        ranked = _ranking(found, choices)
+        # Everything the body shows comes from results, targets and the catalogue, whose
+        # every write changes the generation: the key needs none of the figures.
         key = _fragment_key(
             "indicator",
             found.pk,
@@ -748,16 +736,38 @@ def indicator_results(request: HttpRequest, code: str) -> HttpResponse:
             month,
             choices.level,
             (org.pk, org.slug, org.name) if org else None,
-            org_card,
-            national_card,
-            map_figures,
-            ranked,
+            selectors.results_generation(),
         )
         body = cache.get(key)
         if body is None:
+            org_card = (
+                selectors.cards(
+                    [found],
+                    level=Level.ORGANISATION,
+                    organisation_id=org.pk,
+                    key=org.slug,
+                    month=month,
+                )[0]
+                if org is not None
+                else None
+            )
+            national_card = (
+                selectors.cards(
+                    [found], level=Level.NATIONAL, organisation_id=None, key="", month=month
+                )[0]
+                if found.harmonised and org is None
+                else None
+            )
             body = render_to_string(
                 "publication/quality/_indicator_body.html",
-                _indicator_body(found, choices, org_card, national_card, map_figures, ranked),
+                _indicator_body(
+                    found,
+                    choices,
+                    org_card,
+                    national_card,
+                    _map(found, choices),
+                    _ranking(found, choices),
+                ),
             )
             cache.set(key, body, CARDS_CACHE_SECONDS)
     return render(

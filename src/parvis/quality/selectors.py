@@ -7,11 +7,16 @@ figure is withheld with its reason, never shown as 0; a sample indicator carries
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import hashlib
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
 
 from parvis.quality.models import (
@@ -70,6 +75,44 @@ class Shown:
 
 
 INSUFFICIENT = "donnée insuffisante"
+
+
+# --- Remembered reads -------------------------------------------------------------------------
+
+# Changed by ``services.results_changed`` whenever results, the catalogue or targets are
+# written: the public pages' heavier reads (rankings of a thousand places, maps, the
+# months and organisations a page offers) are remembered under it, so a new generation
+# forgets them all at once.
+RESULTS_GENERATION_KEY = "quality:results-generation"
+REMEMBERED_SECONDS = 60 * 60
+_T = TypeVar("_T")
+
+
+# What ``shown`` and ``ranked`` never read: left in the database by the pages' long
+# reads (a JSON document and a timestamp per row, for a thousand rows).
+_PROVENANCE = ("parameters", "computed_at", "version")
+
+
+def results_generation() -> int:
+    stamp = cache.get(RESULTS_GENERATION_KEY)
+    if stamp is None:
+        cache.add(RESULTS_GENERATION_KEY, time.time_ns(), None)
+        stamp = cache.get(RESULTS_GENERATION_KEY) or 0
+    return int(stamp)
+
+
+def _remembered(name: str, parts: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+    """``compute()``, remembered for this generation of results under ``name`` and
+    ``parts`` (``None`` is remembered too)."""
+    key = (
+        "quality:read:"
+        + hashlib.sha256(repr((name, results_generation(), *parts)).encode()).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = (compute(),)
+        cache.set(key, found, REMEMBERED_SECONDS)
+    return found[0]
 
 
 def shown(indicator: Indicator, result: Result | None, month: dt.date) -> Shown:
@@ -251,13 +294,21 @@ def ranking(
     only for harmonised indicators; below ``min_n_rank`` a territory is listed unranked."""
     if organisation_id is None and not indicator.harmonised:
         return []
-    candidates = Result.objects.filter(indicator=indicator, level=level, month=month)
-    results = list(
-        candidates.filter(organisation_id=organisation_id)
-        if organisation_id is not None
-        else candidates.exclude(organisation=None)
+
+    def read() -> list[Ranked]:
+        candidates = Result.objects.filter(indicator=indicator, level=level, month=month).defer(
+            *_PROVENANCE
+        )
+        results = list(
+            candidates.filter(organisation_id=organisation_id)
+            if organisation_id is not None
+            else candidates.exclude(organisation=None)
+        )
+        return ranked(indicator, results, month)
+
+    return _remembered(
+        "ranking", (indicator.pk, indicator.updated_at, level, month, organisation_id), read
     )
-    return ranked(indicator, results, month)
 
 
 def ranked(indicator: Indicator, results: list[Result], month: dt.date) -> list[Ranked]:
@@ -277,14 +328,18 @@ def ranked(indicator: Indicator, results: list[Result], month: dt.date) -> list[
             r.ci_high if r.ci_high is not None else r.value,
         )
 
+    # Better: an interval entirely above (higher is better) or below this one's; counted
+    # by bisection in the others' sorted bounds (a thousand places, not a million pairs;
+    # a place's own interval never lies beyond itself).
+    lows = sorted(bounds(r)[0] for r in rankable)
+    highs = sorted(bounds(r)[1] for r in rankable)
     ranks = {}
     for r in rankable:
         low, high = bounds(r)
-        better = sum(
-            1
-            for other in rankable
-            if other is not r and (bounds(other)[0] > high if higher else bounds(other)[1] < low)
-        )
+        if higher:
+            better = len(lows) - bisect.bisect_right(lows, high)
+        else:
+            better = bisect.bisect_left(highs, low)
         ranks[id(r)] = better + 1
     rows = [
         Ranked(shown(indicator, r, month), ranks.get(id(r)), r.organisation_id) for r in results
@@ -303,10 +358,19 @@ def ranked(indicator: Indicator, results: list[Result], month: dt.date) -> list[
 
 def by_departement(indicator: Indicator, *, month: dt.date, organisation_id: int) -> list[Shown]:
     """The organisation's figure in every département where it has one (for the map)."""
-    results = Result.objects.filter(
-        indicator=indicator, level=Level.DEPARTEMENT, month=month, organisation_id=organisation_id
+
+    def read() -> list[Shown]:
+        results = Result.objects.filter(
+            indicator=indicator,
+            level=Level.DEPARTEMENT,
+            month=month,
+            organisation_id=organisation_id,
+        ).defer(*_PROVENANCE)
+        return [shown(indicator, r, month) for r in results.order_by("key")]
+
+    return _remembered(
+        "by_departement", (indicator.pk, indicator.updated_at, month, organisation_id), read
     )
-    return [shown(indicator, r, month) for r in results.order_by("key")]
 
 
 def unit_suffix(indicator: Indicator) -> str:
@@ -670,25 +734,32 @@ def month_bounds(
     place given as level × organisation × key), or ``None`` when there are none."""
     from django.db.models import Min
 
-    results = Result.objects.filter(indicator__is_published=True)
-    if indicator is not None:
-        results = results.filter(indicator=indicator)
-    if place is not None:
-        level, organisation_id, key = place
-        results = results.filter(_place(organisation_id), level=level, key=key)
-    bounds = results.aggregate(first=Min("month"), last=Max("month"))
-    if bounds["last"] is None:
-        return None
-    return bounds["first"], bounds["last"]
+    def read() -> tuple[dt.date, dt.date] | None:
+        results = Result.objects.filter(indicator__is_published=True)
+        if indicator is not None:
+            results = results.filter(indicator=indicator)
+        if place is not None:
+            level, organisation_id, key = place
+            results = results.filter(_place(organisation_id), level=level, key=key)
+        bounds = results.aggregate(first=Min("month"), last=Max("month"))
+        if bounds["last"] is None:
+            return None
+        return bounds["first"], bounds["last"]
+
+    return _remembered("month_bounds", (indicator.pk if indicator else None, place), read)
 
 
 def organisations_with_results(indicator: Indicator, *, level: str) -> set[int]:
     """Organisations holding at least one result of ``indicator`` at ``level``."""
-    return set(
-        Result.objects.filter(indicator=indicator, level=level)
-        .exclude(organisation=None)
-        .values_list("organisation_id", flat=True)
-        .distinct()
+    return _remembered(
+        "organisations_with_results",
+        (indicator.pk, level),
+        lambda: set(
+            Result.objects.filter(indicator=indicator, level=level)
+            .exclude(organisation=None)
+            .values_list("organisation_id", flat=True)
+            .distinct()
+        ),
     )
 
 

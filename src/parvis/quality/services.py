@@ -10,6 +10,7 @@ import functools
 import json
 import operator
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import structlog
 import yaml
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateField, DateTimeField, JSONField
 from django.utils import timezone
@@ -24,7 +26,7 @@ from django.utils import timezone
 from parvis.contacts import selectors_quality as contact_rows
 from parvis.core.errors import ParvisError
 from parvis.directory.models import Organisation
-from parvis.quality import calculators, events, facts, facts_sql, measures, rollup
+from parvis.quality import calculators, events, facts, facts_sql, measures, rollup, selectors
 from parvis.quality.models import (
     DailyFact,
     DeclaredResult,
@@ -482,6 +484,7 @@ def _write(
             Result.objects.filter(month__in=frozen_months, frozen=False).update(frozen=True)
             created += len(new_rows)
             revised = len(revisions)
+    results_changed()
     logger.info("quality_results_computed", months=len(months), created=created, revised=revised)
     return {"results": created, "revised": revised}
 
@@ -504,6 +507,18 @@ _RESULT_FIELDS = [
     "declared_source",
     "computed_at",
 ]
+
+
+def results_changed() -> None:
+    """A new generation of results (``selectors.results_generation``): the public pages
+    forget the reads they remembered. Now, for the writer's own reads, and again at
+    commit, for a reader that remembered the old figures in between."""
+
+    def stamp() -> None:
+        cache.set(selectors.RESULTS_GENERATION_KEY, time.time_ns(), None)
+
+    stamp()
+    transaction.on_commit(stamp)
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -694,6 +709,7 @@ def indicator_update(
     if RECOMPUTING_FIELDS & set(changed):
         today = today or timezone.localdate()
         results_compute(months=open_months(today), today=today, indicators=[locked])
+    results_changed()
     logger.info("quality_indicator_updated", indicator=locked.code, fields=changed)
     return changed
 
@@ -785,6 +801,8 @@ def targets_set(
             data={"from": _target_label(indicator, before), "to": _target_label(indicator, value)},
         )
         changed.append(indicator)
+    if changed:
+        results_changed()
     return changed
 
 
