@@ -1004,15 +1004,6 @@ def _sizes() -> dict[str, int]:
     return sizes
 
 
-# Indexes the hub lacks for a day's facts (its rows by the moment they entered a queue,
-# were resolved, or their contact was resolved): measured here, not created by parvis.
-PROPOSED_INDEXES = {
-    "bench_conv_queued_at": "contacts_conversation (queued_at)",
-    "bench_conv_resolved_at": "contacts_conversation (resolved_at)",
-    "bench_survey_resolved_at": "contacts_surveyinvitation (resolved_at)",
-}
-
-
 def _day_parts(services: Any) -> dict[str, float]:
     """The same day again, its two steps timed apart."""
     _, facts_s = _timed(lambda: services.facts_refresh(first_day=DAY, last_day=DAY))
@@ -1020,33 +1011,6 @@ def _day_parts(services: Any) -> dict[str, float]:
         lambda: services.results_compute(months=[DAY.replace(day=1)], today=DAY_TODAY)
     )
     return {"facts_s": round(facts_s, 2), "results_s": round(results_s, 2)}
-
-
-def _day_with_indexes(services: Any) -> dict[str, Any]:
-    """The incremental day with ``PROPOSED_INDEXES`` (built, measured, then dropped)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        _, build_s = _timed(
-            lambda: [
-                cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-                for name, target in PROPOSED_INDEXES.items()
-            ]
-        )
-        cursor.execute("ANALYZE contacts_conversation")
-        cursor.execute("ANALYZE contacts_surveyinvitation")
-    _, day_s = _timed(lambda: services.refresh(first_day=DAY, last_day=DAY, today=DAY_TODAY))
-    parts = _day_parts(services)
-    with connection.cursor() as cursor:
-        for name in PROPOSED_INDEXES:
-            cursor.execute(f"DROP INDEX IF EXISTS {name}")
-    print(f"  avec les index proposés : {day_s:.2f} s ({parts})", flush=True)
-    return {
-        "indexes": list(PROPOSED_INDEXES.values()),
-        "index_builds_s": round(build_s, 1),
-        "seconds": round(day_s, 2),
-        **parts,
-    }
 
 
 def _seeding_figures() -> dict[str, Any]:
@@ -1273,7 +1237,6 @@ def main() -> int:
     }
     print(f"  {figures['incremental_day']} en {day_s:.2f} s", flush=True)
     figures["incremental_day"] |= _day_parts(services)
-    figures["incremental_day_with_proposed_indexes"] = _day_with_indexes(services)
 
     print(f"Pages publiques d’indicateur ({REQUESTS} GET)…", flush=True)
     pages = _pages(rng)

@@ -772,6 +772,10 @@ class Conversation(models.Model):
             models.Index(fields=["queue", "queued_at"], name="contacts_conv_queue_day"),
             models.Index(fields=["status", "resolved_at"], name="contacts_conv_sweep"),
             models.Index(fields=["citizen", "-created_at"], name="contacts_conv_citizen"),
+            # A day's quality facts: the contacts that entered a queue, or were resolved,
+            # that day (quality.facts_sql; the nightly and 30-minute refreshes).
+            models.Index(fields=["queued_at"], name="contacts_conv_queued"),
+            models.Index(fields=["resolved_at"], name="contacts_conv_resolved"),
         ]
 
     def __str__(self) -> str:
@@ -1199,6 +1203,8 @@ class SurveyInvitation(models.Model):
                 name="contacts_one_survey_per_conversation",
             )
         ]
+        # A day's quality facts: the questionnaires of the contacts resolved that day.
+        indexes = [models.Index(fields=["resolved_at"], name="contacts_survey_resolved")]
 
     def __str__(self) -> str:
         return f"{self.get_via_display()} n° {self.pk}"
