@@ -627,6 +627,10 @@ class IndicatorChoices:
     level: str
     levels: list[tuple[str, str]]
 
+    @property
+    def organisation_options(self) -> list[tuple[str, str]]:
+        return [(o.slug, o.name) for o in self.organisations]
+
 
 def _indicator_choices(request: HttpRequest, indicator: Indicator) -> IndicatorChoices:
     """The month, organisation and ranking level asked on an indicator's page (or its

@@ -256,12 +256,21 @@ class Result(models.Model):
     slug, ``""`` for all organisations); ``organisation`` is null only for the
     cross-organisation national figure of a harmonised indicator."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="results")
+    # No index of their own: the unique constraint leads with the indicator and the place
+    # index with the organisation (a month's results are rewritten at every refresh: each
+    # index costs on every row).
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     version = models.PositiveSmallIntegerField()
     parameters = models.JSONField(default=dict)
     level = models.CharField(max_length=20, choices=Level.choices)
     organisation = models.ForeignKey(
-        "directory.Organisation", on_delete=models.CASCADE, null=True, related_name="+"
+        "directory.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     key = models.CharField(max_length=80, blank=True)
     label = models.CharField(max_length=200, blank=True)

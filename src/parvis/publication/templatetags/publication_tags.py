@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
@@ -212,3 +214,46 @@ def chart_value(value: float | None, unit_label: str = "") -> str:
     if unit_label:
         return format_html("{}&nbsp;{}", number, unit_label)
     return number
+
+
+@register.simple_tag
+def ranking_rows(rows: list[dict[str, Any]], unit_label: str = "") -> str:
+    """The table rows of a ranking (``charts/_bar_chart.html``: rank group, name, value,
+    95 % interval, n), written here rather than by a template loop: a ranking may list
+    a thousand places."""
+
+    def interval(row: dict[str, Any]) -> str:
+        if row["value"] is None or row.get("ci_low") is None or row.get("ci_high") is None:
+            return "—"
+        return format_html(
+            "de {} à {}", floatformat(row["ci_low"], "-1"), chart_value(row["ci_high"], unit_label)
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr><td>{}</td><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                "Non classé" if row.get("group") is None else row["group"],
+                row["label"],
+                chart_value(row["value"], unit_label),
+                interval(row),
+                intcomma(row["n"]),
+            )
+            for row in rows
+        ),
+    )
+
+
+@register.simple_tag
+def options(choices: Iterable[tuple[str, str]], selected: str | None = None) -> str:
+    """``<option>`` elements of a select (value, label), the ``selected`` one marked:
+    written here, not by a template loop, for lists of a thousand organisations."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if value == selected else "", label)
+            for value, label in choices
+        ),
+    )
