@@ -14,7 +14,8 @@ and loaded with the reference data, then:
    10,000,000 ``contacts_conversation`` rows over the year (every required column, a
    unique reference, channel mix phone 45 % / counter 25 % / email 20 % / chat 6 % / SMS
    4 %, waits, outcomes, resolution times, announced deadlines, the local business hours
-   of the place's time zone, overseas included), about 200,000 reopenings
+   of the place's time zone, overseas included; in the order they arrived, as a hub
+   inserts them, so a day's rows sit together), about 200,000 reopenings
    (``contacts_conversationtransition``, the census resolution indicator reads them), and
    post-contact questionnaires: ~1,500,000 invitations of which 500,000 answered (three
    answers each). The tables' secondary indexes and constraints are dropped before the
@@ -613,19 +614,24 @@ class Generator:
         np = self.np
         return np.where(values > 0, values.astype(str), "\\N")
 
-    def chunk(self, n: int) -> tuple[str, str, str, str]:
-        """``n`` conversations (COPY text) and their questionnaires, answers, reopenings."""
+    def chunk(self, n: int, days: tuple[int, int] = (0, 365)) -> tuple[str, str, str, str]:
+        """``n`` conversations (COPY text) and their questionnaires, answers, reopenings,
+        created on the days ``[first, last)`` of the year, in the order they came: a hub
+        inserts its contacts as they arrive, so a day's rows sit together in the table
+        (drawn over the whole year, a day's 27,000 rows would be 27,000 random reads)."""
         np, rng = self.np, self.rng
         stream = rng.choice(len(self.p), size=n, p=self.p)
+        day = rng.integers(days[0], days[1], n)
+        local_seconds = rng.uniform(7.5 * 3600, 18.0 * 3600, n)
+        created = self.start + day * 86400.0 + local_seconds - self.offset[stream]
+        order = np.argsort(created, kind="stable")
+        stream, created = stream[order], created[order]
         channel = self.channel[stream]
         phone_like = (channel == PHONE) | (channel == CHAT)
         written = (channel == EMAIL) | (channel == SMS)
         counter = channel == COUNTER
         fs = self.france_services[stream]
 
-        day = rng.integers(0, 365, n)
-        local_seconds = rng.uniform(7.5 * 3600, 18.0 * 3600, n)
-        created = self.start + day * 86400.0 + local_seconds - self.offset[stream]
         queued = np.where(phone_like, created + np.where(channel == PHONE, 15.0, 0.0), created + 60)
 
         draw = rng.random(n)
@@ -920,7 +926,8 @@ def _seed(streams: Streams, motifs: dict[int, list[int]]) -> dict[str, Any]:
             while done < CONTACTS:
                 n = min(CHUNK, CONTACTS - done)
                 tick = time.perf_counter()
-                conversations, invitations, answers, transitions = generator.chunk(n)
+                days = (365 * done // CONTACTS, max(365 * (done + n) // CONTACTS, 1))
+                conversations, invitations, answers, transitions = generator.chunk(n, days)
                 generated += time.perf_counter() - tick
                 copy.write(conversations + "\n")
                 for name, text in (
