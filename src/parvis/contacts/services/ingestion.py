@@ -255,6 +255,7 @@ def _claim(row_ids: Sequence[int], *, now: dt.datetime) -> list[InboundRow]:
     (it is processing them) are skipped: that worker finishes them, or the sweep sends
     them back. Returns the rows to process, in the order given."""
     with transaction.atomic():
+        _relaxed_commit()
         rows = list(
             InboundRow.objects.select_for_update(skip_locked=True)
             .filter(pk__in=row_ids, status=InboundStatus.PENDING)
@@ -278,12 +279,13 @@ def _claim(row_ids: Sequence[int], *, now: dt.datetime) -> list[InboundRow]:
 def _relaxed_commit() -> None:
     """Let PostgreSQL answer this transaction's COMMIT before its WAL reaches the disk.
 
-    Only for processing: everything it writes can be made again from the raw row, whose
-    own insertion was committed durably before the 202. Were PostgreSQL to crash within
-    the last fraction of a second, the transaction would be lost whole (the row pending
-    again, with its conversation and message), and the sweep would process it again:
-    nothing is lost and nothing is doubled. A later durable commit (any other write)
-    flushes it anyway, the WAL being sequential."""
+    Only for processing and its claim: everything they write can be made again from the
+    raw row, whose own insertion was committed durably before the 202. Were PostgreSQL
+    to crash within the last fraction of a second, the transaction would be lost whole
+    (the row pending again, with its conversation and message, or its attempt not
+    counted), and the sweep would process it again: nothing is lost and nothing is
+    doubled. A worker killed does not lose it: the server commits. A later durable
+    commit (any other write) flushes it anyway, the WAL being sequential."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
