@@ -34,7 +34,7 @@ from parvis.directory import selectors as directory_selectors
 from parvis.directory.models import LocalService, Organisation, Site
 from parvis.quality import selectors
 from parvis.quality.models import DateBasis, Direction, Indicator, Level, Unit
-from parvis.quality.services import FREEZE_DAYS
+from parvis.quality.periods import FREEZE_DAYS
 
 # Months offered by the month selectors, newest first.
 MONTHS_OFFERED = 24

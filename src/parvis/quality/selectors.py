@@ -28,7 +28,7 @@ from parvis.quality.models import (
     Source,
     Unit,
 )
-from parvis.quality.periods import month_of, next_month
+from parvis.quality.periods import add_months, month_of, next_month
 
 MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -38,11 +38,6 @@ MONTHS_FR = (
 
 def month_label(month: dt.date) -> str:
     return f"{MONTHS_FR[month.month - 1]} {month.year}"
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -432,7 +427,7 @@ def as_dict(indicator: Indicator, figure: Shown) -> dict[str, Any]:
     }
 
 
-__all__ = ["next_month"]
+__all__ = ["add_months", "next_month"]
 
 
 # --- Back office: managers' dashboard, drill-down, targets and alerts -------------------------

@@ -41,14 +41,13 @@ from parvis.quality.models import (
     ThemeFact,
     Unit,
 )
+from parvis.quality.periods import add_months, is_frozen, month_of, next_month
 from parvis.simplification import selectors as simplification_selectors
 from parvis.voice import selectors as voice_selectors
 
 logger = structlog.get_logger(__name__)
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
-# A month is frozen this many days after its end; a later change is a dated revision.
-FREEZE_DAYS = 15
 # Bounds no edit may cross (issue 16): publication minimums.
 MIN_N_FLOOR = 10
 MIN_N_FLOOR_SAMPLE = 100
@@ -264,33 +263,17 @@ def voice_refresh(
         serialise_refreshes()
         DailyFact.objects.filter(day__gte=first_day, day__lte=today, channel=None).delete()
         rows = _facts_write(builder)
-    month_list = [add_months(first_day, i) for i in range(months)]
     counts = results_compute(
-        months=month_list, today=today, indicators=voice_indicators(), voice_only=True
+        months=selectors.month_range(today, months),
+        today=today,
+        indicators=voice_indicators(),
+        voice_only=True,
     )
     logger.info("quality_voice_refreshed", months=months, rows=rows)
     return {"facts": rows, **counts}
 
 
 # --- Results ---------------------------------------------------------------------------------
-
-
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def is_frozen(month: dt.date, today: dt.date) -> bool:
-    """A month is frozen ``FREEZE_DAYS`` days after its last day."""
-    return today > next_month(month) - dt.timedelta(days=1) + dt.timedelta(days=FREEZE_DAYS)
 
 
 def results_compute(

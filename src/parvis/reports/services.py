@@ -56,7 +56,7 @@ from parvis.reports.models import (
 
 logger = structlog.get_logger(__name__)
 
-# A month's results are frozen at M+15 days (quality.services.FREEZE_DAYS): its report is
+# A month's results are frozen at M+15 days (quality.periods.FREEZE_DAYS): its report is
 # due from the 16th of the next month.
 GENERATION_DAY = 16
 EMAIL_PURPOSE = "reports"
