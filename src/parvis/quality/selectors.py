@@ -307,7 +307,7 @@ def ranking(
 
 
 def ranked(indicator: Indicator, results: list[Result], month: dt.date) -> list[Ranked]:
-    """``results`` of one level (stored ones of a month, or a window's from ``window``)
+    """``results`` of one level (stored ones of a month, or a window's from ``results_at``)
     best first, ranked as ``ranking`` says."""
     higher = indicator.direction == Direction.HIGHER
     rankable = [
@@ -481,12 +481,13 @@ def targets_of(organisation_id: int) -> dict[int, float]:
     )
 
 
-def _months_holding(count: int, **place: Any) -> list[dt.date]:
-    """The latest ``count`` months holding results of a place, newest first."""
+def _months_holding(count: int | None, **place: Any) -> list[dt.date]:
+    """The latest ``count`` months (all of them for ``None``) holding results of a place
+    or an indicator, newest first."""
     months = (
         Result.objects.filter(**place).values_list("month", flat=True).distinct().order_by("-month")
     )
-    return list(months[:count])
+    return list(months[:count] if count is not None else months)
 
 
 def organisation_months(organisation_id: int, *, count: int = 13) -> list[dt.date]:
@@ -984,9 +985,4 @@ def voice_fact_sums(
 
 def months_with_results(indicator: Indicator, *, level: str = Level.NATIONAL) -> list[dt.date]:
     """Months holding a result of ``indicator`` at ``level``, newest first."""
-    return list(
-        Result.objects.filter(indicator=indicator, level=level)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .distinct()
-    )
+    return _months_holding(None, indicator=indicator, level=level)
