@@ -1,7 +1,7 @@
 """The results of the catalogue's indicators rolled up from the daily facts: the facts
 summed per level × organisation × territory × month in one aggregate query, and each
 indicator's registered calculator run on every group. ``services.results_compute`` writes
-what it gives for months; ``selectors.window`` reads it over several months taken
+what it gives for months; ``selectors.results_at`` reads it over several months taken
 together, unsaved (a percentile over a window is that of its cases, not of its months).
 """
 

@@ -1,4 +1,5 @@
-"""Formatting of published figures in French (delays, trends) and the experience cards."""
+"""Formatting of published figures in French (delays, trends, chart values and ranking
+rows) and the experience cards."""
 
 from __future__ import annotations
 
