@@ -527,11 +527,14 @@ def _places(
             column_of[result.indicator_id]
         ] = result
     codes = quality_public.territory_codes(results)
-    organisations = dict(Organisation.objects.values_list("pk", "slug"))
-    names = dict(Organisation.objects.values_list("pk", "name"))
+    organisations = {
+        pk: (slug, name)
+        for pk, slug, name in Organisation.objects.values_list("pk", "slug", "name")
+    }
     places = []
     for (organisation_id, key), found in by_place.items():
         any_result = next(iter(found.values()))
+        slug, name = organisations.get(organisation_id, ("", "")) if organisation_id else ("", "")
         cells: dict[str, FigureCell | None] = {}
         for column, indicator in indicators.items():
             if indicator is None:
@@ -552,8 +555,8 @@ def _places(
                     if any_result.level == FigureScope.NATIONAL
                     else any_result.label or key
                 ),
-                organisation=organisations.get(organisation_id, "") if organisation_id else "",
-                organisation_name=names.get(organisation_id, "") if organisation_id else "",
+                organisation=slug,
+                organisation_name=name,
                 period=period,
                 cells=cells,
                 computed_at=max(r.computed_at for r in found.values()),
