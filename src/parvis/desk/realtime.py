@@ -13,9 +13,11 @@ conversation created, assigned, resolved or changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from parvis.contacts import events
 from parvis.contacts.models import Conversation, Message
@@ -36,41 +38,90 @@ def user_group(user_id: int) -> str:
 
 def announce(conversation_id: int, *, extra_queue_ids: Iterable[int | None] = ()) -> None:
     """Tell the desks watching this conversation, its queue and its assignee."""
-    row = (
-        Conversation.objects.filter(pk=conversation_id)
-        .values_list("queue_id", "assignee_id")
-        .first()
+    _announce_all(
+        Conversation.objects.filter(pk=conversation_id), {conversation_id: extra_queue_ids}
     )
-    if row is None:
-        return
-    queue_id, assignee_id = row
-    payload = {"type": "desk", "conversation": conversation_id}
-    groups = [conversation_group(conversation_id)]
-    groups += [queue_group(q) for q in {queue_id, *extra_queue_ids} if q]
-    if assignee_id:
-        groups.append(user_group(assignee_id))
-    publish_many(groups, payload)
+
+
+def _announce_all(
+    conversations: QuerySet[Conversation], extra_queue_ids: Mapping[int, Iterable[int | None]]
+) -> None:
+    for conversation_id, queue_id, assignee_id in conversations.values_list(
+        "pk", "queue_id", "assignee_id"
+    ):
+        groups = [conversation_group(conversation_id)]
+        queues = {queue_id, *extra_queue_ids.get(conversation_id, ())}
+        groups += [queue_group(q) for q in sorted(q for q in queues if q)]
+        if assignee_id:
+            groups.append(user_group(assignee_id))
+        publish_many(groups, {"type": "desk", "conversation": conversation_id})
+
+
+class _Batch:
+    """What one transaction asked to announce, announced once when it commits: a message
+    processed sends « conversation created » and « message received », an agent's move
+    an event and the desk's own announcement; each conversation is read and published
+    once (one statement for the batch)."""
+
+    def __init__(self) -> None:
+        self.conversations: dict[int, set[int | None]] = {}
+        self.messages: set[int] = set()
+
+    def flush(self) -> None:
+        if _local.__dict__.get("batch") is self:
+            del _local.batch
+        if not (self.conversations or self.messages):
+            return
+        wanted = Q(pk__in=list(self.conversations))
+        if self.messages:
+            wanted |= Q(
+                pk__in=Message.objects.filter(pk__in=list(self.messages)).values("conversation_id")
+            )
+        _announce_all(Conversation.objects.filter(wanted), self.conversations)
+
+
+_local = threading.local()
+
+
+def _batch() -> _Batch | None:
+    """This transaction's batch (``None`` outside a transaction: announce at once)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    batch: _Batch | None = _local.__dict__.get("batch")
+    # A batch whose hook is gone was flushed or rolled back with its transaction.
+    if batch is None or not any(hook == batch.flush for _, hook, _ in connection.run_on_commit):
+        batch = _local.batch = _Batch()
+        transaction.on_commit(batch.flush)
+    return batch
 
 
 def announce_on_commit(conversation_id: int, *, extra_queue_ids: Iterable[int | None] = ()) -> None:
-    extra = list(extra_queue_ids)
-    transaction.on_commit(lambda: announce(conversation_id, extra_queue_ids=extra))
+    batch = _batch()
+    if batch is None:
+        announce(conversation_id, extra_queue_ids=extra_queue_ids)
+        return
+    batch.conversations.setdefault(conversation_id, set()).update(extra_queue_ids)
 
 
 def _message_received(message_id: int) -> None:
-    conversation_id = (
-        Message.objects.filter(pk=message_id).values_list("conversation_id", flat=True).first()
-    )
-    if conversation_id is not None:
-        announce(conversation_id)
+    batch = _batch()
+    if batch is None:
+        batch = _Batch()
+        batch.messages.add(message_id)
+        batch.flush()
+        return
+    batch.messages.add(message_id)
 
 
 def connect() -> None:
+    """Subscribed inside the sender's transaction, only to gather what to announce: the
+    announcements leave after commit, never for a change rolled back."""
     for event in (
         events.conversation_created,
         events.conversation_assigned,
         events.conversation_resolved,
         events.conversation_changed,
     ):
-        event.subscribe(announce)
-    events.message_received.subscribe(_message_received)
+        event.subscribe(announce_on_commit, in_transaction=True)
+    events.message_received.subscribe(_message_received, in_transaction=True)

@@ -51,7 +51,7 @@ from parvis.contacts.models import (
     Status,
 )
 from parvis.contacts.services.attachments import attachments_store
-from parvis.contacts.services.lifecycle import apply_move
+from parvis.contacts.services.lifecycle import apply_move, open_and_queue
 from parvis.contacts.services.qualification import Qualification, qualify_text
 from parvis.contacts.services.queues import queue_by_id, queue_for_motif, triage_queue_of
 from parvis.core.crypto import encrypt_text, keyed_digest
@@ -109,19 +109,40 @@ def contact_point_find_or_create(
     found = points.first()
     if found is not None:
         return found
-    ContactPoint.objects.bulk_create(
-        [
-            ContactPoint(
-                organisation_id=organisation_id,
-                kind=kind,
-                value_digest=digest,
-                value_encrypted=encrypt_text(normalised),
-                **(defaults or {}),
-            )
-        ],
-        ignore_conflicts=True,
+    point = ContactPoint(
+        organisation_id=organisation_id,
+        kind=kind,
+        value_digest=digest,
+        value_encrypted=encrypt_text(normalised),
+        **(defaults or {}),
     )
+    if _insert_unless_taken(point):
+        return point  # this transaction's own row: nobody else sees it before commit
     return points.get()
+
+
+def _insert_unless_taken(point: ContactPoint) -> bool:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL, SQLite ≥ 3.35):
+    whether the point was inserted, its id set. One round trip for a new sender where
+    Django's ``bulk_create(ignore_conflicts=True)`` returns no id and needs a re-read."""
+    fields = [f for f in ContactPoint._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    values = [f.get_db_prep_save(f.pre_save(point, add=True), connection) for f in fields]
+    # Only the model's own table and column names and placeholders: no value in the text.
+    sql = (
+        f"INSERT INTO {quote(ContactPoint._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    point.pk = row[0]
+    point._state.adding = False
+    point._state.db = connection.alias
+    return True
 
 
 # --- Threading ------------------------------------------------------------------------------
@@ -302,8 +323,7 @@ def _new_conversation(
     )
     # The reference counter is locked until commit: taken last, once the engine is done.
     conversation.reference = next_reference("CONV", timezone.localdate(now).year)
-    apply_move(conversation, principal=workflow.INBOUND, move="open", now=now, announced=False)
-    apply_move(conversation, principal=workflow.INBOUND, move="queue", now=now, announced=False)
+    open_and_queue(conversation, now=now)
     events.conversation_created.send_on_commit(conversation.pk)
     return conversation
 

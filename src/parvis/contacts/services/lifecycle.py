@@ -97,6 +97,18 @@ def apply_move(
     return step
 
 
+def open_and_queue(conversation: Conversation, *, now: dt.datetime) -> list[Step]:
+    """A new conversation opened and queued by the system as it arrives, unsaved until
+    now: one insert of the conversation and one of its two log rows. Not audited (no
+    person acts) and not announced (the caller sends ``conversation_created``)."""
+    try:
+        return workflow.LIFECYCLE.apply_all(
+            conversation, principal=workflow.INBOUND, moves=("open", "queue"), now=now
+        )
+    except WorkflowError as error:
+        raise ContactError(error.code, error.message, error.field, status=error.status) from error
+
+
 def _locked(conversation: Conversation, principal: Any) -> Conversation:
     ensure_visible(principal, conversation)
     return (

@@ -22,7 +22,7 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from parvis.accounts.services import audit_record
@@ -43,27 +43,66 @@ SEQUENCE_ATTEMPTS = 5
 def event_payload(event: WebhookEvent, conversation: Conversation) -> dict[str, Any]:
     """What subscribers receive and the replay returns: identifiers only, never a text
     or an address (a subscriber reads the rest through the API with its token)."""
+    return _payload(
+        event,
+        {
+            "pk": conversation.pk,
+            "organisation__slug": conversation.organisation.slug,
+            "reference": conversation.reference,
+            "status": conversation.status,
+            "queue_id": conversation.queue_id,
+            "channel_id": conversation.channel_id,
+            "assignee_id": conversation.assignee_id,
+        },
+    )
+
+
+def _payload(event: WebhookEvent, conversation: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(event.event_id),
         "type": event.kind,
         "sequence": event.sequence,
         "created_at": event.created_at.isoformat(),
-        "organisation": conversation.organisation.slug,
+        "organisation": conversation["organisation__slug"],
         "conversation": {
-            "id": conversation.pk,
-            "reference": conversation.reference,
-            "status": STATUS_PUBLIC_CODES.public(conversation.status),
-            "queue": conversation.queue_id,
-            "channel": conversation.channel_id,
-            "assignee": conversation.assignee_id,
+            "id": conversation["pk"],
+            "reference": conversation["reference"],
+            "status": STATUS_PUBLIC_CODES.public(conversation["status"]),
+            "queue": conversation["queue_id"],
+            "channel": conversation["channel_id"],
+            "assignee": conversation["assignee_id"],
         },
     }
 
 
-def _next_event(conversation_id: int, kind: str, *, nested: bool) -> WebhookEvent | None:
-    """``nested``: inside the changing transaction (the usual case: the events log
+# What an event carries of its conversation, read with the lock (see ``_next_event``).
+_EVENT_FIELDS = (
+    "pk",
+    "organisation_id",
+    "organisation__slug",
+    "reference",
+    "status",
+    "queue_id",
+    "channel_id",
+    "assignee_id",
+)
+
+
+def _next_event(
+    conversation_id: int, kind: str, *, nested: bool
+) -> tuple[WebhookEvent, bool] | None:
+    """The event, saved, and whether its organisation has an active webhook.
+
+    ``nested``: inside the changing transaction (the usual case: the events log
     subscribes in transaction), whose lock on the conversation already serialises the
-    numbering (on SQLite the write lock too): no savepoint, and no conflict to retry."""
+    numbering (on SQLite the write lock too): no savepoint, and no conflict to retry.
+    The lock's statement also reads what the event needs and whether any webhook
+    listens (an event per message processed: each round trip counts). The last number
+    is read by a statement of its own, after the lock: on PostgreSQL a subquery of the
+    locking statement would see the snapshot taken before the wait."""
+    listening = OrganisationWebhook.objects.filter(
+        organisation_id=OuterRef("organisation_id"), is_active=True
+    )
     for attempt in range(SEQUENCE_ATTEMPTS):
         try:
             with transaction.atomic(savepoint=not nested):
@@ -72,24 +111,25 @@ def _next_event(conversation_id: int, kind: str, *, nested: bool) -> WebhookEven
                 # routing workers).
                 conversation = (
                     Conversation.objects.select_for_update(of=("self",))
-                    .select_related("organisation")
                     .filter(pk=conversation_id)
+                    .annotate(listening=Exists(listening))
+                    .values(*_EVENT_FIELDS, "listening")
                     .first()
                 )
                 if conversation is None:
                     return None
-                last = WebhookEvent.objects.filter(conversation=conversation).aggregate(
+                last = WebhookEvent.objects.filter(conversation_id=conversation_id).aggregate(
                     last=Max("sequence")
                 )["last"]
                 event = WebhookEvent(
-                    organisation_id=conversation.organisation_id,
-                    conversation=conversation,
+                    organisation_id=conversation["organisation_id"],
+                    conversation_id=conversation_id,
                     kind=kind,
                     sequence=(last or 0) + 1,
                 )
-                event.payload = event_payload(event, conversation)
+                event.payload = _payload(event, conversation)
                 event.save()
-                return event
+                return event, bool(conversation["listening"])
         except IntegrityError:
             # Another process numbered an event of this conversation meanwhile.
             if nested or attempt == SEQUENCE_ATTEMPTS - 1:
@@ -107,13 +147,15 @@ def webhook_event_record(*, conversation_id: int, kind: str) -> WebhookEvent | N
 
 
 def _record_event(conversation_id: int, kind: str, *, nested: bool) -> WebhookEvent | None:
-    event = _next_event(conversation_id, kind, nested=nested)
-    if event is None:
+    numbered = _next_event(conversation_id, kind, nested=nested)
+    if numbered is None:
         return None
+    event, listening = numbered
     body = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
-    for webhook in OrganisationWebhook.objects.filter(
+    webhooks = OrganisationWebhook.objects.filter(
         organisation_id=event.organisation_id, is_active=True
-    ).order_by("pk"):
+    ).order_by("pk")
+    for webhook in webhooks if listening else ():
         if kind not in (webhook.events or EVENT_KINDS):
             continue
         from parvis.contacts.webhooks import delivery_reference
