@@ -10,8 +10,16 @@ imports its subscribers, so the dependency arrows keep pointing one way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from django.db import transaction
+
+M = TypeVar("M")
+
+# The instance a sender passed with the event its in-transaction subscribers are being
+# told about (``Event.send_on_commit(..., instance=)``).
+_sending: ContextVar[Any] = ContextVar("parvis_event_instance", default=None)
 
 Subscriber = Callable[[int], None]
 
@@ -50,15 +58,31 @@ class Event:
 
     __call__ = send
 
-    def send_on_commit(self, object_id: int) -> None:
+    def send_on_commit(self, object_id: int, *, instance: Any = None) -> None:
         """Call the in-transaction subscribers now, and every other subscriber once the
         current transaction commits (at once outside a transaction), so no subscriber
-        reads a row that may still roll back."""
-        for callback in list(self._in_transaction):
-            callback(object_id)
+        reads a row that may still roll back. ``instance``: the object the sender holds,
+        which in-transaction subscribers may read (``sent_instance``) instead of the row
+        they are told about."""
+        token = _sending.set(instance)
+        try:
+            for callback in list(self._in_transaction):
+                callback(object_id)
+        finally:
+            _sending.reset(token)
         if self._subscribers:
             transaction.on_commit(lambda: self._send_after_commit(object_id))
 
     def _send_after_commit(self, object_id: int) -> None:
         for callback in list(self._subscribers):
             callback(object_id)
+
+
+def sent_instance(model: type[M], object_id: int) -> M | None:
+    """Inside an in-transaction subscriber: the ``model`` instance ``object_id`` its
+    sender passed with the event (``None`` when it passed none), as the sender holds it
+    in this transaction."""
+    instance = _sending.get()
+    if isinstance(instance, model) and getattr(instance, "pk", None) == object_id:
+        return instance
+    return None

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from parvis.contacts import events
 from parvis.contacts.models import Conversation, Message
+from parvis.core.events import sent_instance
 from parvis.core.realtime import publish_many
 
 
@@ -105,6 +106,10 @@ def announce_on_commit(conversation_id: int, *, extra_queue_ids: Iterable[int | 
 
 
 def _message_received(message_id: int) -> None:
+    message = sent_instance(Message, message_id)
+    if message is not None:  # its conversation is known: no lookup at commit
+        announce_on_commit(message.conversation_id)
+        return
     batch = _batch()
     if batch is None:
         batch = _Batch()

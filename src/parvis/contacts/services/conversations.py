@@ -324,7 +324,7 @@ def _new_conversation(
     # The reference counter is locked until commit: taken last, once the engine is done.
     conversation.reference = next_reference("CONV", timezone.localdate(now).year)
     open_and_queue(conversation, now=now)
-    events.conversation_created.send_on_commit(conversation.pk)
+    events.conversation_created.send_on_commit(conversation.pk, instance=conversation)
     return conversation
 
 
@@ -410,7 +410,7 @@ def message_receive(
         Conversation.objects.filter(
             Q(last_message_at__isnull=True) | Q(last_message_at__lt=now), pk=conversation.pk
         ).update(last_message_at=now)
-    events.message_received.send_on_commit(message.pk)
+    events.message_received.send_on_commit(message.pk, instance=message)
     if inbound.text.strip() and settings.CONTACTS_MASK_ON_ARRIVAL:
         from parvis.contacts.tasks import mask_message
 

@@ -30,6 +30,7 @@ from parvis.contacts.codes import EVENT_KINDS, STATUS_PUBLIC_CODES
 from parvis.contacts.errors import ContactError
 from parvis.contacts.models import Conversation, OrganisationWebhook, WebhookEvent
 from parvis.core.crypto import encrypt_text
+from parvis.core.events import sent_instance
 from parvis.directory.models import Organisation
 from parvis.messaging.models import Channel
 from parvis.messaging.services import message_queue
@@ -91,7 +92,8 @@ _EVENT_FIELDS = (
 def _next_event(
     conversation_id: int, kind: str, *, nested: bool
 ) -> tuple[WebhookEvent, bool] | None:
-    """The event, saved, and whether its organisation has an active webhook.
+    """The event, saved, and whether its organisation may have an active webhook (the
+    caller then reads them).
 
     ``nested``: inside the changing transaction (the usual case: the events log
     subscribes in transaction), whose lock on the conversation already serialises the
@@ -100,6 +102,9 @@ def _next_event(
     listens (an event per message processed: each round trip counts). The last number
     is read by a statement of its own, after the lock: on PostgreSQL a subquery of the
     locking statement would see the snapshot taken before the wait."""
+    created = sent_instance(Conversation, conversation_id) if nested else None
+    if created is not None and kind == "conversation_created":
+        return _first_event(created), True
     listening = OrganisationWebhook.objects.filter(
         organisation_id=OuterRef("organisation_id"), is_active=True
     )
@@ -135,6 +140,35 @@ def _next_event(
             if nested or attempt == SEQUENCE_ATTEMPTS - 1:
                 raise
     return None
+
+
+def _first_event(conversation: Conversation) -> WebhookEvent:
+    """The creation event of a conversation created by this transaction, from the
+    instance its creator holds: nothing to lock (no other transaction sees the row yet)
+    and no number to read (it is the conversation's first event). Its organisation's
+    webhooks are read by the caller (``listening`` is unknown here)."""
+    from parvis.contacts.services.queues import organisation_slug
+
+    event = WebhookEvent(
+        organisation_id=conversation.organisation_id,
+        conversation_id=conversation.pk,
+        kind="conversation_created",
+        sequence=1,
+    )
+    event.payload = _payload(
+        event,
+        {
+            "pk": conversation.pk,
+            "organisation__slug": organisation_slug(conversation.organisation_id),
+            "reference": conversation.reference,
+            "status": conversation.status,
+            "queue_id": conversation.queue_id,
+            "channel_id": conversation.channel_id,
+            "assignee_id": conversation.assignee_id,
+        },
+    )
+    event.save()
+    return event
 
 
 def webhook_event_record(*, conversation_id: int, kind: str) -> WebhookEvent | None:

@@ -112,6 +112,33 @@ def test_an_sms_threads_with_one_contact_point_and_a_bounded_number_of_queries( 
     assert conversation.last_message_at is not None
 
 
+def test_a_new_sender_opens_a_conversation_in_a_bounded_number_of_queries(  # type: ignore[no-untyped-def]
+    endpoint, monkeypatch, django_assert_max_num_queries
+):
+    """A new conversation is the hub's most frequent work: its point inserted without a
+    re-read, opened and queued in one write, its creation event numbered from the
+    instance (no lock, no count), the desk's announcement gathered for after commit."""
+    monkeypatch.setattr(ingestion, "send_on_commit", lambda task, *args: None)
+    _store(endpoint, _text("a"), _text("b", sender="+33698765432"))
+    first, second = InboundRow.objects.order_by("pk")
+    ingestion.inbound_process_many(row_ids=[first.pk])  # warms the process's memos
+    # Claim (4), then the row, the point looked up and inserted, the thread, the
+    # reference, the conversation and its two log rows, the event and the webhooks, the
+    # routing's reading, the message and the row's state.
+    with django_assert_max_num_queries(18):
+        ingestion.inbound_process_many(row_ids=[second.pk])
+    conversation = Conversation.objects.order_by("pk").last()
+    assert conversation is not None
+    event = WebhookEvent.objects.get(conversation=conversation)
+    assert (event.kind, event.sequence) == ("conversation_created", 1)
+    assert event.payload["organisation"] == endpoint.organisation.slug
+    assert event.payload["conversation"]["reference"] == conversation.reference
+    assert list(conversation.transitions.values_list("move", flat=True).order_by("pk")) == [
+        "open",
+        "queue",
+    ]
+
+
 def test_a_new_sms_conversation_is_announced_in_the_events_log(  # type: ignore[no-untyped-def]
     endpoint, monkeypatch, django_capture_on_commit_callbacks
 ):

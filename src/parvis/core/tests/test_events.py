@@ -56,3 +56,21 @@ def test_in_transaction_subscribers_run_inside_the_senders_transaction():
     assert after == [1]
     changed.send(2)  # a direct send calls both kinds
     assert [pk for pk, _ in inside] == [1, 2] and after == [1, 2]
+
+
+def test_in_transaction_subscribers_may_read_the_instance_the_sender_holds():
+    from parvis.core.events import sent_instance
+
+    class Thing:
+        def __init__(self, pk: int) -> None:
+            self.pk = pk
+
+    event = Event("test.instance")
+    seen: list[object] = []
+    event.subscribe(lambda pk: seen.append(sent_instance(Thing, pk)), in_transaction=True)
+    thing = Thing(7)
+    event.send_on_commit(7, instance=thing)
+    event.send_on_commit(8, instance=thing)  # another id: not that instance
+    event.send_on_commit(7)
+    assert seen == [thing, None, None]
+    assert sent_instance(Thing, 7) is None  # only while the subscribers run
