@@ -18,6 +18,12 @@ def _sync(conversation_id: int) -> None:
     entry_sync(conversation_id)
 
 
+def _sync_created(conversation_id: int) -> None:
+    from parvis.routing.services.entries import entry_sync_created
+
+    entry_sync_created(conversation_id)
+
+
 def assignment_relation(prefix: str) -> Relation:
     """What is assigned to the principal (or offered to them) while it is: the
     conversation and what hangs from it, across sites and organisations."""
@@ -42,8 +48,8 @@ def connect() -> None:
     from parvis.contacts import models as contacts_models
     from parvis.routing import engine
 
+    events.conversation_created.subscribe(_sync_created, in_transaction=True)
     for event in (
-        events.conversation_created,
         events.conversation_assigned,
         events.conversation_resolved,
         events.conversation_changed,

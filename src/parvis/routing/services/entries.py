@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from parvis.contacts.models import Conversation, PreferredLanguage, Status
 from parvis.contacts.workflow import HANDLED
+from parvis.core.events import sent_instance
 from parvis.routing import core, engine
 from parvis.routing.models import (
     AgentState,
@@ -68,6 +69,21 @@ FIELDS = (
     "callback_requested",
     "citizen__preferred_language",
 )
+
+
+def entry_sync_created(conversation_id: int) -> None:
+    """``entry_sync`` of a conversation just created. When its creator passed the
+    instance (``contacts.events``) and it waits in a queue routing does not route, there
+    is nothing to mirror and nothing to read: no row of routing exists yet for it (the
+    hub's most frequent case, once per new contact)."""
+    created = sent_instance(Conversation, conversation_id)
+    if (
+        created is not None
+        and created.status == Status.QUEUED
+        and engine.policy_of(created.queue_id) is None
+    ):
+        return
+    entry_sync(conversation_id)
 
 
 def entry_sync(conversation_id: int, *, now: dt.datetime | None = None) -> None:
