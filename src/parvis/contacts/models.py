@@ -776,6 +776,14 @@ class Conversation(models.Model):
             # that day (quality.facts_sql; the nightly and 30-minute refreshes).
             models.Index(fields=["queued_at"], name="contacts_conv_queued"),
             models.Index(fields=["resolved_at"], name="contacts_conv_resolved"),
+            # Threading, once per inbound SMS, chat line or call event: the newest
+            # conversation of a thread (services.sms, services.conversations._thread).
+            # Without it, a table grown faster than its statistics were refreshed had
+            # PostgreSQL intersect the organisation's and the channel's rows instead.
+            models.Index(
+                fields=["organisation", "channel", "thread_key", "-created_at"],
+                name="contacts_conv_thread",
+            ),
         ]
 
     def __str__(self) -> str:
