@@ -387,7 +387,8 @@ class Machine:
         """Make several moves in a row with one save and one insert of their log rows
         (a conversation opened and queued as it arrives: two round trips fewer per
         message). Each move is checked from the state the previous one left; nothing is
-        written when one raises."""
+        written when one raises (the object in memory keeps the earlier moves' effects:
+        drop it with the transaction)."""
         now = now or timezone.now()
         steps: list[Step] = []
         for move in moves:

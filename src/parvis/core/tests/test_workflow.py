@@ -46,9 +46,16 @@ class Rows:
         self.rows.append(columns)
         return columns
 
+    def bulk_create(self, logs: list[DoorLog]) -> list[dict[str, Any]]:
+        self.rows += [log.columns for log in logs]
+        return [log.columns for log in logs]
+
 
 class DoorLog:
     objects = Rows()
+
+    def __init__(self, **columns: Any) -> None:
+        self.columns = columns
 
 
 def _save(door: Door, step: Step) -> None:
@@ -332,3 +339,25 @@ def test_the_log_actor_is_the_account_behind_the_principal():
     user = UserFactory()
     assert user_of(user) == user
     assert user_of(Acting(user, "modérateur")) == user
+
+
+def test_several_moves_in_a_row_save_once_and_log_each(door_machine):
+    door = Door(pk=None, status="")
+    steps = door_machine.apply_all(door, principal=System("timer"), moves=("build", "open"))
+    assert [step.source for step in steps] == [CREATION, "closed"]
+    assert door.status == "open" and door.opened_at is not None and door.saved == 1
+    assert [
+        (row["from_status"], row["to_status"], row["move"]) for row in DoorLog.objects.rows
+    ] == [
+        (CREATION, "closed", "build"),
+        ("closed", "open", "open"),
+    ]
+    assert [step.log for step in steps] == DoorLog.objects.rows
+
+
+def test_several_moves_write_nothing_when_one_is_refused(door_machine):
+    door = Door(status="closed")
+    with pytest.raises(WorkflowError) as refused:
+        door_machine.apply_all(door, principal=System("timer"), moves=("open", "lock"))
+    assert refused.value.code == "transition_not_allowed"  # locking starts from closed
+    assert door.saved == 0 and not DoorLog.objects.rows
