@@ -39,7 +39,7 @@ from parvis.contacts.models import (
     InboundRow,
     Message,
 )
-from parvis.contacts.services.conversations import message_receive
+from parvis.contacts.services.conversations import message_receive, newest_of_thread
 from parvis.contacts.sms import normalise, segments
 from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.messaging import providers
@@ -172,12 +172,7 @@ def sms_receive(
         received_at=received_at,
         register="sms",
     )
-    last = (
-        Conversation.objects.select_for_update()
-        .filter(organisation_id=organisation_id, channel_id=SMS, thread_key=key)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    last = newest_of_thread(organisation_id=organisation_id, channel=SMS, key=key, lock=True)
     if last is not None and not last.is_open:
         ended = last.resolved_at or last.closed_at
         window = dt.timedelta(days=settings.CONTACTS_SMS_REOPEN_DAYS)
