@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -67,8 +68,10 @@ class _Batch:
     def __init__(self) -> None:
         self.conversations: dict[int, set[int | None]] = {}
         self.messages: set[int] = set()
+        self.hooks: list[Any] | None = None  # the connection's commit hooks it joined
 
     def flush(self) -> None:
+        self.hooks = None  # what comes next starts a new batch
         if _local.__dict__.get("batch") is self:
             del _local.batch
         if not (self.conversations or self.messages):
@@ -90,10 +93,14 @@ def _batch() -> _Batch | None:
     if not connection.in_atomic_block:
         return None
     batch: _Batch | None = _local.__dict__.get("batch")
-    # A batch whose hook is gone was flushed or rolled back with its transaction.
-    if batch is None or not any(hook == batch.flush for _, hook, _ in connection.run_on_commit):
+    # Django replaces its list of commit hooks at each commit and at each rollback (of a
+    # savepoint too): a batch registered in another list was flushed, or may have been
+    # rolled back. A new one is started then (at worst one extra announcement), without
+    # searching the hooks (a seeding transaction may hold thousands).
+    if batch is None or batch.hooks is not connection.run_on_commit:
         batch = _local.batch = _Batch()
         transaction.on_commit(batch.flush)
+        batch.hooks = connection.run_on_commit
     return batch
 
 

@@ -68,3 +68,13 @@ def test_outside_a_transaction_the_announcement_leaves_at_once(published):
     message = inbound(conversation)
     events.message_received.send(message.pk)
     assert [payload["conversation"] for _, payload in published] == [conversation.pk]
+
+
+def test_each_commit_of_a_test_capturing_its_hooks_announces_again(
+    published, django_capture_on_commit_callbacks
+):
+    conversation = waiting_conversation(QueueFactory())
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            events.conversation_changed.send_on_commit(conversation.pk)
+    assert [payload["conversation"] for _, payload in published] == [conversation.pk] * 2
