@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -204,8 +204,28 @@ def _json_list(value: Any) -> list[Any]:
     return list(value or [])
 
 
+@contextmanager
+def _cursor() -> Iterator[Any]:
+    """Django's cursor (statements logged, errors wrapped), on PostgreSQL with
+    server-side binding: a decision's statements are the same texts every time, so
+    psycopg prepares each after a few runs and PostgreSQL plans it once per connection
+    instead of at every decision (planning took as long as running them)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw: Any = psycopg.Cursor(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(raw) as cursor:
+        yield cursor
+
+
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -281,44 +301,34 @@ def _waiting_entry(entry_id: int) -> Waiting | None:
     return _waiting(rows[0]) if rows else None
 
 
-def _locked_agent(user_id: int) -> tuple[str, int, int, dt.datetime] | None:
-    """The agent's presence, capacity, units in use and idle since, their row locked
-    (``SKIP LOCKED``: an agent another worker is deciding for is skipped)."""
+def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView | None:
+    """The agent as the core sees them, their row locked (``SKIP LOCKED``: an agent
+    another worker is deciding for is skipped, ``None``), in one statement: presence,
+    capacity, units in use, idle since, their level in each routed queue they belong to
+    (the queue's skill, 1 without one) and their languages."""
     rows = _fetch(
-        f"SELECT presence, capacity, used_units, idle_since FROM {_STATE} "
-        f"WHERE user_id = %s{_skip_locked()}",
-        [user_id],
-    )
-    if not rows:
-        return None
-    presence, capacity, used, idle_since = rows[0]
-    return presence, capacity, used, _aware(idle_since)
-
-
-def _agent(
-    user_id: int,
-    state: tuple[str, int, int, dt.datetime],
-    routed: dict[int, PolicyView],
-) -> core.AgentView:
-    """The agent as the core sees them: their level in each routed queue they belong to
-    (the queue's skill, 1 without one) and their languages, in one statement."""
-    presence, capacity, used, idle_since = state
-    rows = _fetch(
-        f"SELECT m.queue_id, COALESCE(a.level, 1), '' FROM {_MEMBER} m "
-        f"JOIN {_POLICY} p ON p.queue_id = m.queue_id "
+        f"WITH s AS (SELECT presence, capacity, used_units, idle_since FROM {_STATE} "
+        f"WHERE user_id = %s{_skip_locked()}), "
+        f"l AS (SELECT m.queue_id AS queue_id, COALESCE(a.level, 1) AS level, '' AS language "
+        f"FROM {_MEMBER} m JOIN {_POLICY} p ON p.queue_id = m.queue_id "
         f"LEFT JOIN {_SKILLED} a ON a.user_id = m.user_id AND a.skill_id = p.skill_id "
         "WHERE m.user_id = %s "
         f"UNION ALL SELECT NULL, NULL, k.language FROM {_SKILLED} a "
-        f"JOIN {_SKILL} k ON k.id = a.skill_id WHERE a.user_id = %s AND k.language <> ''",
-        [user_id, user_id],
+        f"JOIN {_SKILL} k ON k.id = a.skill_id WHERE a.user_id = %s AND k.language <> '') "
+        "SELECT s.presence, s.capacity, s.used_units, s.idle_since, l.queue_id, l.level, "
+        "l.language FROM s LEFT JOIN l ON 1 = 1",
+        [user_id, user_id, user_id],
     )
+    if not rows:
+        return None
+    presence, capacity, used, idle_since = rows[0][:4]
     levels: dict[int, int] = {}
     languages: set[str] = set()
-    for queue_id, level, language in rows:
-        if queue_id is None:
-            languages.add(language)
-        elif queue_id in routed:
+    for queue_id, level, language in (row[4:] for row in rows):
+        if queue_id is not None and queue_id in routed:
             levels[queue_id] = level
+        elif language:
+            languages.add(language)
     sites: frozenset[int] = frozenset()
     organisations: frozenset[int] = frozenset()
     if any(routed[queue_id].scoped for queue_id in levels):
@@ -328,7 +338,7 @@ def _agent(
         presence=presence,
         capacity=capacity,
         used=used,
-        idle_since=epoch(idle_since),
+        idle_since=epoch(_aware(idle_since)),
         levels=levels,
         languages=frozenset(languages),
         sites=sites,
@@ -358,7 +368,7 @@ _TRIGGER_INSERT = (
 
 def trigger_add(kind: str, object_id: int, *, due_at: dt.datetime, now: dt.datetime) -> None:
     """Work for the workers (inside the caller's transaction); they are woken after commit."""
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(_TRIGGER_INSERT, [kind, object_id, _db_time(due_at), _db_time(now)])
     if due_at <= now:
         transaction.on_commit(wake)
@@ -370,19 +380,45 @@ def wake() -> None:
     worker.wake()
 
 
-def take_trigger(now: dt.datetime) -> Trigger | None:
+@dataclass(frozen=True)
+class Taken:
+    """A trigger taken (its row deleted) and, on PostgreSQL, the waiting entry a contact
+    trigger names, read by the same statement (``entry_read``)."""
+
+    pk: int
+    kind: str
+    object_id: int
+    due_at: dt.datetime
+    created_at: dt.datetime
+    entry: Waiting | None = None
+    entry_read: bool = False
+
+
+def take_trigger(now: dt.datetime) -> Taken | None:
     """The oldest due trigger, removed in one statement (inside the caller's
     transaction: a decision that fails puts it back). ``SKIP LOCKED`` lets several
     workers take at once on PostgreSQL; SQLite serialises them."""
-    rows = _fetch(
+    taking = (
         f"DELETE FROM {_TRIGGER} WHERE id = (SELECT id FROM {_TRIGGER} WHERE due_at <= %s "
-        f"ORDER BY due_at, id LIMIT 1{_skip_locked()}) RETURNING id, kind, object_id, due_at",
-        [_db_time(now)],
+        f"ORDER BY due_at, id LIMIT 1{_skip_locked()}) RETURNING id, kind, object_id, due_at"
+    )
+    if connection.vendor != "postgresql":
+        rows = _fetch(taking, [_db_time(now)])
+        if not rows:
+            return None
+        pk, kind, object_id, due_at = rows[0]
+        return Taken(pk, kind, object_id, _aware(due_at), now)
+    columns = ", ".join(f"e.{column}" for column in _ENTRY_COLUMNS.split(", "))
+    rows = _fetch(
+        f"WITH t AS ({taking}) SELECT t.id, t.kind, t.object_id, t.due_at, {columns} "
+        f"FROM t LEFT JOIN {_ENTRY} e ON t.kind = %s AND e.id = t.object_id AND e.state = %s",
+        [_db_time(now), TriggerKind.CONTACT, EntryState.WAITING],
     )
     if not rows:
         return None
-    row = rows[0]
-    return Trigger(pk=row[0], kind=row[1], object_id=row[2], due_at=_aware(row[3]), created_at=now)
+    pk, kind, object_id, due_at = rows[0][:4]
+    entry = _waiting(rows[0][4:]) if rows[0][4] is not None else None
+    return Taken(pk, kind, object_id, _aware(due_at), now, entry, entry_read=True)
 
 
 # --- Decisions -----------------------------------------------------------------------------
@@ -487,11 +523,10 @@ def offer_best_to(
 ) -> Outcome | None:
     """Give ``user_id`` the work they should get now, if any (inside the caller's
     transaction)."""
-    state = _locked_agent(user_id)
-    if state is None or state[0] != Presence.AVAILABLE:
-        return None
     routed = policies()
-    agent = _agent(user_id, state, routed)
+    agent = _locked_agent(user_id, routed)
+    if agent is None or agent.presence != Presence.AVAILABLE:
+        return None
     heads, rows_read = _heads(agent, routed, now)
     if not heads:
         return None
@@ -557,7 +592,7 @@ def _write(statements: list[tuple[str, list[Any]]], last: tuple[str, list[Any]])
     """Run routing's writes of a decision and return the first column of ``last``'s
     ``RETURNING`` row: on PostgreSQL in one round trip (data-modifying ``WITH``), on
     SQLite one after another."""
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = ", ".join(f"w{index} AS ({s})" for index, (s, _) in enumerate(statements))
             params = [p for _, ps in statements for p in ps]
@@ -624,10 +659,11 @@ def _apply(
             (f"UPDATE {_POLICY} SET round_robin_last = %s WHERE queue_id = %s", [agent.id, rule.id])
         )
     if room_left:
+        # Nobody is woken for it: the process deciding goes on taking due triggers (the
+        # worker's loop, ``process_due``) and takes it in its turn.
         writes.append(
             (_TRIGGER_INSERT, [TriggerKind.AGENT, agent.id, _db_time(now), _db_time(now)])
         )
-        transaction.on_commit(wake)
     decision = Decision(
         conversation_id=entry.conversation_id,
         queue_id=rule.id,
@@ -733,11 +769,13 @@ def _candidates(entry: Waiting, view: PolicyView) -> list[core.AgentView]:
     return agents
 
 
-def route_contact(entry_id: int, *, now: dt.datetime, trigger: str) -> Outcome | None:
+def route_contact(
+    entry_id: int, *, now: dt.datetime, trigger: str, taken: Taken | None = None
+) -> Outcome | None:
     """A contact arrived (or a tier opened): rank the agents eligible for it by the
     queue's strategy and let each, in that order, take their best work, until this
     contact is placed (an agent may take another contact first: its score was higher)."""
-    entry = _waiting_entry(entry_id)
+    entry = taken.entry if taken is not None and taken.entry_read else _waiting_entry(entry_id)
     if entry is None:
         return None
     view = policies().get(entry.view.queue_id)
@@ -757,7 +795,7 @@ def route_contact(entry_id: int, *, now: dt.datetime, trigger: str) -> Outcome |
         ev.id, _agent_candidates(ranked), _skips_for_agents(agents, ev, rule, now)
     )
     if rule.strategy == core.RING_ALL and view.offer_mode == OfferMode.OFFER:
-        if _locked_agent(ranked[0][0].id) is None:
+        if _locked_agent(ranked[0][0].id, policies()) is None:
             return None
         return _apply(
             agent=ranked[0][0],
@@ -799,13 +837,13 @@ def _skips_for_agents(
     return skipped
 
 
-def process(trigger: Trigger, *, now: dt.datetime) -> Outcome | None:
+def process(trigger: Taken, *, now: dt.datetime) -> Outcome | None:
     """One decision per trigger (one transaction): an agent with room left after it gets
     a trigger of their own (written with the decision), so a freed agent takes work until
     full or nothing fits (three chats after a call), one short transaction at a time."""
     if trigger.kind == TriggerKind.AGENT:
         return offer_best_to(int(trigger.object_id), now=now, trigger="agent_freed")
-    return route_contact(int(trigger.object_id), now=now, trigger="contact")
+    return route_contact(int(trigger.object_id), now=now, trigger="contact", taken=trigger)
 
 
 def process_next(*, now: dt.datetime | None = None) -> tuple[bool, Outcome | None]:
