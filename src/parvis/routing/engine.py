@@ -11,6 +11,24 @@ or ``assign`` for a queue that assigns directly), book the units and write the d
 No contact goes to two agents (the entry's row and the hub's status move once), no agent
 beyond capacity (the agent's row is locked while its units change).
 
+One trigger, one decision, a handful of indexed statements and no model instances on
+routing's side (PostgreSQL; psycopg prepares them, so each is planned once per
+connection):
+
+1. the trigger deleted, and for a contact its waiting entry read, in one statement;
+2. a contact: the members of its queue present with room for it, with their level in the
+   queue, in one join (ranked in Python by the strategy, round robin's cursor read fresh);
+3. the agent's row locked with their levels and languages (``_locked_agent``);
+4. the heads of all their queues in one ``UNION ALL`` of per-queue index scans
+   (``routing_entry_head``: queue, state, sort key, id), ``LIMIT`` and ``SKIP LOCKED``;
+5. routing's writes in one data-modifying ``WITH`` (entry, work, units, round robin's
+   cursor, the agent's next trigger when room is left) ending with the decision row;
+
+then the hub's move (``contacts.services.lifecycle``), whose own statements are most of a
+decision's cost. SQLite runs the same statements, the writes one by one. An agent with
+room left after a decision (three chats) gets a trigger of their own written with it:
+one short transaction per assignment.
+
 Every function takes ``now`` (the injectable clock of the simulator and the tests).
 """
 
