@@ -40,6 +40,17 @@ EVENT_TEMPLATE = "contacts/webhooks/event"
 SEQUENCE_ATTEMPTS = 5
 
 
+# The conversation's fields ``event_payload`` reads.
+PAYLOAD_FIELDS = (
+    "organisation__slug",
+    "reference",
+    "status",
+    "queue",
+    "channel",
+    "assignee",
+)
+
+
 def event_payload(event: WebhookEvent, conversation: Conversation) -> dict[str, Any]:
     """What subscribers receive and the replay returns: identifiers only, never a text
     or an address (a subscriber reads the rest through the API with its token)."""
@@ -73,6 +84,10 @@ def _next_event(conversation_id: int, kind: str, *, nested: bool) -> WebhookEven
                 conversation = (
                     Conversation.objects.select_for_update(of=("self",))
                     .select_related("organisation")
+                    # What the payload says, no more: this runs at every move (routing's
+                    # assignments included), and compiling and loading the two full rows
+                    # cost more than the rest of the numbering.
+                    .only(*PAYLOAD_FIELDS)
                     .filter(pk=conversation_id)
                     .first()
                 )
