@@ -111,6 +111,11 @@ def units_of(channel: str) -> int:
     return core.units_for(channel, settings.ROUTING_CHANNEL_UNITS)
 
 
+def _smallest_units() -> int:
+    """The fewest units a contact takes (an agent with less free can take nothing)."""
+    return min(settings.ROUTING_CHANNEL_UNITS.values(), default=1)
+
+
 # --- Policies, as the pure core sees them ---------------------------------------------------
 
 
@@ -648,7 +653,7 @@ def _apply(
     booked = not ring
     # An agent with room left (a chat among three; a ring-all offer books nothing) is
     # given their next decision as a trigger of their own, one decision per transaction.
-    room_left = requeue and agent.free - (ev.units if booked else 0) > 0
+    room_left = requeue and agent.free - (ev.units if booked else 0) >= _smallest_units()
     writes: list[tuple[str, list[Any]]] = []
     if view.offer_mode == OfferMode.ASSIGN:
         writes.append((f"DELETE FROM {_ENTRY} WHERE id = %s", [ev.id]))
