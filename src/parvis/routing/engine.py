@@ -796,8 +796,9 @@ def route_contact(
     entry_id: int, *, now: dt.datetime, trigger: str, taken: Taken | None = None
 ) -> Outcome | None:
     """A contact arrived (or a tier opened): rank the agents eligible for it by the
-    queue's strategy and let each, in that order, take their best work, until this
-    contact is placed (an agent may take another contact first: its score was higher)."""
+    queue's strategy; the first that can be decided for takes their best work. It may be
+    another contact (its score was higher): this one then gets a new trigger, and the
+    next agents their turn with it, one decision per transaction."""
     entry = taken.entry if taken is not None and taken.entry_read else _waiting_entry(entry_id)
     if entry is None:
         return None
@@ -833,10 +834,18 @@ def route_contact(
         )
     for agent, _key in ranked[:CANDIDATES_LOGGED]:
         outcome = offer_best_to(agent.id, now=now, trigger=trigger, contact=context)
-        if outcome is not None and outcome.entry_id == ev.id:
-            return outcome
-        # Else the agent took a better contact (with room left, their own trigger was
-        # written with it) or could not be decided for: the next agent.
+        if outcome is None:
+            continue  # locked by another worker, or nothing of theirs fits: the next one
+        if outcome.entry_id != ev.id:
+            # The agent took a better contact (with room left, their own trigger was
+            # written with it): this one goes on to its next agent in a trigger of its
+            # own, so a transaction holds one decision. Taken by the same process next,
+            # like an agent's: nobody is woken.
+            with _cursor() as cursor:
+                cursor.execute(
+                    _TRIGGER_INSERT, [TriggerKind.CONTACT, ev.id, _db_time(now), _db_time(now)]
+                )
+        return outcome
     return None
 
 
