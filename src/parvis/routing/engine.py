@@ -227,21 +227,43 @@ def _json_list(value: Any) -> list[Any]:
     return list(value or [])
 
 
+_NEVER = 2**31
+
+
+@lru_cache(maxsize=1)
+def _prepared_cursor_class() -> type:
+    import psycopg
+
+    class PreparedCursor(psycopg.Cursor):
+        """Server-side binding, every statement prepared (Django turns psycopg's
+        automatic preparation off for the whole connection, for connection poolers)."""
+
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            kwargs.setdefault("prepare", True)
+            return super().execute(query, params, **kwargs)
+
+    return PreparedCursor
+
+
 @contextmanager
 def _cursor() -> Iterator[Any]:
     """Django's cursor (statements logged, errors wrapped), on PostgreSQL with
-    server-side binding: a decision's statements are the same texts every time, so
-    psycopg prepares each after a few runs and PostgreSQL plans it once per connection
-    instead of at every decision (planning took as long as running them)."""
-    if connection.vendor != "postgresql":
+    server-side binding and prepared statements (``ROUTING_PREPARED_STATEMENTS``): a
+    decision's statements are the same few texts every time, so PostgreSQL plans each
+    once per connection instead of at every decision (planning took as long as running
+    them)."""
+    if connection.vendor != "postgresql" or not settings.ROUTING_PREPARED_STATEMENTS:
         with connection.cursor() as cursor:
             yield cursor
         return
-    import psycopg
-
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    raw: Any = psycopg.Cursor(connection.connection)
+    if connection.connection.prepare_threshold is None:
+        # Django disables preparing for the connection (``None``): allow it, with a
+        # threshold never reached, so only the engine's explicit ``prepare`` prepares
+        # (Django's own cursors bind on the client and never prepare).
+        connection.connection.prepare_threshold = _NEVER
+    raw: Any = _prepared_cursor_class()(connection.connection)
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(raw) as cursor:
         yield cursor
