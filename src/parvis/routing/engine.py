@@ -261,8 +261,13 @@ def _cursor() -> Iterator[Any]:
     if connection.connection.prepare_threshold is None:
         # Django disables preparing for the connection (``None``): allow it, with a
         # threshold never reached, so only the engine's explicit ``prepare`` prepares
-        # (Django's own cursors bind on the client and never prepare).
+        # (Django's own cursors bind on the client and never prepare). The engine's
+        # statements are index lookups whose plan does not depend on the values: plan
+        # them once (PostgreSQL otherwise kept planning the heads at every execution,
+        # their generic estimate being above the custom one for the same index scan).
         connection.connection.prepare_threshold = _NEVER
+        with connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
     raw: Any = _prepared_cursor_class()(connection.connection)
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(raw) as cursor:
@@ -504,13 +509,18 @@ def _heads_sql(
     marks = ", ".join(["%s"] * len(languages))
     lock = _skip_locked()
     parts, params = [], []
+    # The state and the limit are the code's own constants, written in the statement: a
+    # prepared statement's generic plan then knows them (a parameter ``LIMIT`` made
+    # PostgreSQL plan every execution again).
+    state = f"'{EntryState.WAITING.value}'"
     for index, (queue_id, cutoff) in enumerate(queues):
         parts.append(
             f"SELECT * FROM (SELECT {_ENTRY_COLUMNS} FROM {_ENTRY} "
-            f"WHERE queue_id = %s AND state = %s AND units <= %s AND language IN ({marks}) "
-            f"AND (arrived_at <= %s OR escalated) ORDER BY sort_key, id LIMIT %s{lock}) h{index}"
+            f"WHERE queue_id = %s AND state = {state} AND units <= %s "
+            f"AND language IN ({marks}) AND (arrived_at <= %s OR escalated) "
+            f"ORDER BY sort_key, id LIMIT {int(limit)}{lock}) h{index}"
         )
-        params += [queue_id, EntryState.WAITING, agent.free, *languages, _db_time(cutoff), limit]
+        params += [queue_id, agent.free, *languages, _db_time(cutoff)]
     return " UNION ALL ".join(parts), params
 
 
