@@ -50,6 +50,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -269,9 +270,18 @@ def _cursor() -> Iterator[Any]:
         with connection.cursor() as cursor:
             cursor.execute("SET plan_cache_mode = force_generic_plan")
     raw: Any = _prepared_cursor_class()(connection.connection)
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(raw) as cursor:
+    wrapped = _LoggedCursor(raw, connection) if connection.queries_logged else None
+    with wrapped or connection.make_cursor(raw) as cursor:
         yield cursor
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Logs the engine's statements with the text it gave (Django reads the executed
+    text back from the cursor, which psycopg leaves empty for a prepared statement)."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
