@@ -819,6 +819,10 @@ ROUTING_PRESENCE_RETENTION_DAYS = env.int("ROUTING_PRESENCE_RETENTION_DAYS", def
 ROUTING_SWEEP_SECONDS = env.float("ROUTING_SWEEP_SECONDS", default=1.0)
 # Run the routing decisions inline after commit (tests, embedded runs without a worker).
 ROUTING_INLINE = env.bool("ROUTING_INLINE", default=TESTING)
+# The routing engine's statements are prepared on PostgreSQL (each planned once per
+# connection, not at every decision). Behind PgBouncer in transaction mode, this needs
+# PgBouncer >= 1.21 with max_prepared_statements set, or false here.
+ROUTING_PREPARED_STATEMENTS = env.bool("ROUTING_PREPARED_STATEMENTS", default=True)
 # Transition logs of conversations (who moved what, internal notes).
 CONTACTS_TRANSITIONS_RETENTION_DAYS = env.int(
     "CONTACTS_TRANSITIONS_RETENTION_DAYS", default=3 * 365

@@ -11,30 +11,56 @@ or ``assign`` for a queue that assigns directly), book the units and write the d
 No contact goes to two agents (the entry's row and the hub's status move once), no agent
 beyond capacity (the agent's row is locked while its units change).
 
+One trigger, one decision, a handful of indexed statements and no model instances on
+routing's side (PostgreSQL; psycopg prepares them, so each is planned once per
+connection):
+
+1. the trigger deleted, and for a contact its waiting entry read, in one statement;
+2. a contact: the members of its queue present with room for it, with their level in the
+   queue, in one join (ranked in Python by the strategy, round robin's cursor read fresh);
+3. the agent's row locked with their levels and languages (``_locked_agent``);
+4. the heads of all their queues in one ``UNION ALL`` of per-queue index scans
+   (``routing_entry_head``: queue, state, sort key, id), ``LIMIT`` and ``SKIP LOCKED``;
+5. routing's writes in one data-modifying ``WITH`` (entry, work, units, round robin's
+   cursor, the agent's next trigger when room is left) ending with the decision row;
+
+then the hub's move (``contacts.services.lifecycle``), whose own statements are most of a
+decision's cost. SQLite runs the same statements, the writes one by one. An agent with
+room left after a decision (three chats) gets a trigger of their own written with it:
+one short transaction per assignment.
+
 Every function takes ``now`` (the injectable clock of the simulator and the tests).
 """
+
+# The statements name their tables from the models' ``db_table``, never from input.
+# ruff: noqa: S608
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import structlog
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from parvis.accounts.models import Membership
+from parvis.accounts.models import Membership, User
 from parvis.contacts.models import Conversation, QueueMember
 from parvis.contacts.services import lifecycle
 from parvis.core.memo import ProcessMemo
 from parvis.core.workflow import System
+from parvis.directory.models import LocalService, Site
 from parvis.routing import core
 from parvis.routing.models import (
     AgentSkill,
@@ -46,6 +72,7 @@ from parvis.routing.models import (
     OfferMode,
     Presence,
     QueuePolicy,
+    Skill,
     Strategy,
     Tier,
     Trigger,
@@ -60,19 +87,21 @@ HEAD_SIZE_FALLBACK = 200
 CANDIDATES_LOGGED = 5
 
 _policies = ProcessMemo("routing.policies", ttl=5.0)
-_profiles = ProcessMemo("routing.profiles", ttl=5.0)
+# Agents' sites and organisations, read only for queues whose tiers name some.
+_scopes = ProcessMemo("routing.scopes", ttl=5.0)
 
 
 def forget_caches(**kwargs: Any) -> None:
     _policies.forget()
-    _profiles.forget()
+    _scopes.forget()
 
 
 def connect_caches() -> None:
     """Clear this process's caches on every change of what they hold (``AppConfig.ready``);
-    another process sees the change within the memo's few seconds."""
+    another process sees the change within the memo's few seconds. Levels, languages
+    and memberships of queues are read at each decision, never kept."""
     _policies.forget_on_change(QueuePolicy, Tier)
-    _profiles.forget_on_change(QueuePolicy, Tier, QueueMember, AgentSkill, Membership)
+    _scopes.forget_on_change(Membership)
 
 
 def epoch(moment: dt.datetime) -> float:
@@ -83,7 +112,12 @@ def units_of(channel: str) -> int:
     return core.units_for(channel, settings.ROUTING_CHANNEL_UNITS)
 
 
-# --- Policies and agents, as the pure core sees them ----------------------------------------
+def _smallest_units() -> int:
+    """The fewest units a contact takes (an agent with less free can take nothing)."""
+    return min(settings.ROUTING_CHANNEL_UNITS.values(), default=1)
+
+
+# --- Policies, as the pure core sees them ---------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -93,6 +127,8 @@ class PolicyView:
     offer_seconds: int
     skill_id: int | None
     queue_name: str
+    # Some tier names sites or organisations: the agents' memberships are read.
+    scoped: bool = False
 
 
 def _load_policies() -> dict[int, PolicyView]:
@@ -112,13 +148,14 @@ def _load_policies() -> dict[int, PolicyView]:
         )
     views: dict[int, PolicyView] = {}
     for policy in QueuePolicy.objects.select_related("queue").filter(queue__is_active=True):
+        rules = tuple(tiers.get(policy.pk, ())) or core.OPEN_TO_ALL
         views[policy.queue_id] = PolicyView(
             rule=core.QueueRule(
                 id=policy.queue_id,
                 strategy=policy.strategy,
                 weight=policy.priority_weight,
                 cap=float(policy.bonus_cap),
-                tiers=tuple(tiers.get(policy.pk, ())) or core.OPEN_TO_ALL,
+                tiers=rules,
                 round_robin_last=policy.round_robin_last,
                 paused=policy.is_paused,
             ),
@@ -126,6 +163,7 @@ def _load_policies() -> dict[int, PolicyView]:
             offer_seconds=policy.offer_seconds,
             skill_id=policy.skill_id,
             queue_name=policy.queue.name,
+            scoped=any(tier.sites or tier.organisations for tier in rules),
         )
     return views
 
@@ -143,83 +181,228 @@ def policy_of(queue_id: int | None, *, fresh: bool = False) -> PolicyView | None
     return policies().get(queue_id)
 
 
-@dataclass(frozen=True)
-class Profile:
-    """What does not change between two decisions for an agent: levels per routed queue,
-    languages, sites and organisations."""
+# --- The rows of a decision, read with plain statements ---------------------------------------
+#
+# A decision is on the hot path of every contact: it reads with a handful of indexed
+# statements and no model instances (the values the pure core needs, converted here).
 
-    levels: dict[int, int]
-    languages: frozenset[str]
-    sites: frozenset[int]
-    organisations: frozenset[int]
+_ENTRY = Entry._meta.db_table
+_STATE = AgentState._meta.db_table
+_WORK = AgentWork._meta.db_table
+_DECISION = Decision._meta.db_table
+_TRIGGER = Trigger._meta.db_table
+_POLICY = QueuePolicy._meta.db_table
+_SKILLED = AgentSkill._meta.db_table
+_SKILL = Skill._meta.db_table
+_MEMBER = QueueMember._meta.db_table
 
 
-def _load_profiles(user_ids: list[Any]) -> dict[Any, Profile]:
-    """Profiles of many agents in three statements (a contact ranks every member)."""
-    routed = policies()
-    queues: dict[int, list[int]] = defaultdict(list)
-    for user_id, queue_id in QueueMember.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "queue_id"
-    ):
-        if queue_id in routed:
-            queues[user_id].append(queue_id)
-    held: dict[int, dict[int, int]] = defaultdict(dict)
-    languages: dict[int, set[str]] = defaultdict(set)
-    for user_id, skill_id, level, language in AgentSkill.objects.filter(
-        user_id__in=user_ids
-    ).values_list("user_id", "skill_id", "level", "skill__language"):
-        held[user_id][skill_id] = level
-        if language:
-            languages[user_id].add(language)
+def _skip_locked() -> str:
+    """Rows another worker is deciding on are passed over, never waited for (PostgreSQL;
+    SQLite serialises the whole transaction)."""
+    return (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+
+
+def _aware(value: Any) -> dt.datetime:
+    """A timestamp as a plain statement returns it (SQLite: text or naive UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _db_time(moment: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _db_json(value: Any) -> Any:
+    return connection.ops.adapt_json_value(value, None)
+
+
+def _json_list(value: Any) -> list[Any]:
+    if isinstance(value, (str, bytes)):
+        value = json.loads(value)
+    return list(value or [])
+
+
+_NEVER = 2**31
+
+
+@lru_cache(maxsize=1)
+def _prepared_cursor_class() -> type:
+    import psycopg
+
+    class PreparedCursor(psycopg.Cursor):
+        """Server-side binding, every statement prepared (Django turns psycopg's
+        automatic preparation off for the whole connection, for connection poolers)."""
+
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            kwargs.setdefault("prepare", True)
+            return super().execute(query, params, **kwargs)
+
+    return PreparedCursor
+
+
+@contextmanager
+def _cursor() -> Iterator[Any]:
+    """Django's cursor (statements logged, errors wrapped), on PostgreSQL with
+    server-side binding and prepared statements (``ROUTING_PREPARED_STATEMENTS``): a
+    decision's statements are the same few texts every time, so PostgreSQL plans each
+    once per connection instead of at every decision (planning took as long as running
+    them)."""
+    if connection.vendor != "postgresql" or not settings.ROUTING_PREPARED_STATEMENTS:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    if connection.connection.prepare_threshold is None:
+        # Django disables preparing for the connection (``None``): allow it, with a
+        # threshold never reached, so only the engine's explicit ``prepare`` prepares
+        # (Django's own cursors bind on the client and never prepare). The engine's
+        # statements are index lookups whose plan does not depend on the values: plan
+        # them once (PostgreSQL otherwise kept planning the heads at every execution,
+        # their generic estimate being above the custom one for the same index scan).
+        connection.connection.prepare_threshold = _NEVER
+        with connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
+    raw: Any = _prepared_cursor_class()(connection.connection)
+    wrapped = _LoggedCursor(raw, connection) if connection.queries_logged else None
+    with wrapped or connection.make_cursor(raw) as cursor:
+        yield cursor
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Logs the engine's statements with the text it gave (Django reads the executed
+    text back from the cursor, which psycopg leaves empty for a prepared statement)."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@lru_cache(maxsize=1)
+def _scopes_sql() -> str:
+    return (
+        "SELECT m.user_id, m.organisation_id, ls.organisation_id, m.site_id, si.organisation_id "
+        f"FROM {Membership._meta.db_table} m "
+        f"LEFT JOIN {LocalService._meta.db_table} ls ON ls.id = m.local_service_id "
+        f"LEFT JOIN {Site._meta.db_table} si ON si.id = m.site_id "
+        "WHERE m.user_id IN ({ids})"
+    )
+
+
+def _load_scopes(user_ids: list[Any]) -> dict[Any, tuple[frozenset[int], frozenset[int]]]:
+    """Sites and organisations of agents (read only for queues whose tiers name some)."""
     sites: dict[int, set[int]] = defaultdict(set)
     organisations: dict[int, set[int]] = defaultdict(set)
-    for user_id, org, service_org, site, site_org in Membership.objects.filter(
-        user_id__in=user_ids
-    ).values_list(
-        "user_id",
-        "organisation_id",
-        "local_service__organisation_id",
-        "site_id",
-        "site__organisation_id",
-    ):
+    sql = _scopes_sql().format(ids=", ".join(["%s"] * len(user_ids)))
+    for user_id, org, service_org, site, site_org in _fetch(sql, list(user_ids)):
         organisations[user_id].update(o for o in (org, service_org, site_org) if o)
         if site:
             sites[user_id].add(site)
-    profiles = {}
-    for user_id in user_ids:
-        levels: dict[int, int] = {}
-        for queue_id in queues[user_id]:
-            required = routed[queue_id].skill_id
-            levels[queue_id] = held[user_id].get(required, 1) if required is not None else 1
-        profiles[user_id] = Profile(
-            levels,
-            frozenset(languages[user_id]),
-            frozenset(sites[user_id]),
-            frozenset(organisations[user_id]),
-        )
-    return profiles
+    return {
+        user_id: (frozenset(sites[user_id]), frozenset(organisations[user_id]))
+        for user_id in user_ids
+    }
 
 
-def profiles_of(user_ids: list[int]) -> dict[int, Profile]:
-    return _profiles.get_many(list(user_ids), _load_profiles)  # type: ignore[return-value]
+def scopes_of(user_ids: list[int]) -> dict[int, tuple[frozenset[int], frozenset[int]]]:
+    return _scopes.get_many(list(user_ids), _load_scopes)  # type: ignore[return-value]
 
 
-def profile_of(user_id: int) -> Profile:
-    return profiles_of([user_id])[user_id]
+@dataclass(frozen=True)
+class Waiting:
+    """An entry read for a decision: the core's view and what the write needs."""
+
+    view: core.EntryView
+    conversation_id: int
+    arrived_at: dt.datetime
 
 
-def agent_view(state: AgentState) -> core.AgentView:
-    profile = profile_of(state.user_id)
+_ENTRY_COLUMNS = (
+    "id, conversation_id, queue_id, arrived_at, bonus, units, language, escalated, declined_by"
+)
+
+
+def _waiting(row: tuple[Any, ...]) -> Waiting:
+    pk, conversation_id, queue_id, arrived, bonus, units, language, escalated, declined = row
+    arrived_at = _aware(arrived)
+    return Waiting(
+        core.EntryView(
+            id=pk,
+            queue_id=queue_id,
+            arrived_at=arrived_at.timestamp(),
+            bonus=float(bonus),
+            units=units,
+            language=language,
+            escalated=bool(escalated),
+            declined=frozenset(_json_list(declined)),
+        ),
+        conversation_id,
+        arrived_at,
+    )
+
+
+def _waiting_entry(entry_id: int) -> Waiting | None:
+    rows = _fetch(
+        f"SELECT {_ENTRY_COLUMNS} FROM {_ENTRY} WHERE id = %s AND state = %s",
+        [entry_id, EntryState.WAITING],
+    )
+    return _waiting(rows[0]) if rows else None
+
+
+def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView | None:
+    """The agent as the core sees them, their row locked (``SKIP LOCKED``: an agent
+    another worker is deciding for is skipped, ``None``), in one statement: presence,
+    capacity, units in use, idle since, their level in each routed queue they belong to
+    (the queue's skill, 1 without one) and their languages."""
+    rows = _fetch(
+        f"WITH s AS (SELECT presence, capacity, used_units, idle_since FROM {_STATE} "
+        f"WHERE user_id = %s{_skip_locked()}), "
+        f"l AS (SELECT m.queue_id AS queue_id, COALESCE(a.level, 1) AS level, '' AS language "
+        f"FROM {_MEMBER} m JOIN {_POLICY} p ON p.queue_id = m.queue_id "
+        f"LEFT JOIN {_SKILLED} a ON a.user_id = m.user_id AND a.skill_id = p.skill_id "
+        "WHERE m.user_id = %s "
+        f"UNION ALL SELECT NULL, NULL, k.language FROM {_SKILLED} a "
+        f"JOIN {_SKILL} k ON k.id = a.skill_id WHERE a.user_id = %s AND k.language <> '') "
+        "SELECT s.presence, s.capacity, s.used_units, s.idle_since, l.queue_id, l.level, "
+        "l.language FROM s LEFT JOIN l ON 1 = 1",
+        [user_id, user_id, user_id],
+    )
+    if not rows:
+        return None
+    presence, capacity, used, idle_since = rows[0][:4]
+    levels: dict[int, int] = {}
+    languages: set[str] = set()
+    for queue_id, level, language in (row[4:] for row in rows):
+        if queue_id is not None and queue_id in routed:
+            levels[queue_id] = level
+        elif language:
+            languages.add(language)
+    sites: frozenset[int] = frozenset()
+    organisations: frozenset[int] = frozenset()
+    if any(routed[queue_id].scoped for queue_id in levels):
+        sites, organisations = scopes_of([user_id])[user_id]
     return core.AgentView(
-        id=state.user_id,
-        presence=state.presence,
-        capacity=state.capacity,
-        used=state.used_units,
-        idle_since=epoch(state.idle_since),
-        levels=profile.levels,
-        languages=profile.languages,
-        sites=profile.sites,
-        organisations=profile.organisations,
+        id=user_id,
+        presence=presence,
+        capacity=capacity,
+        used=used,
+        idle_since=epoch(_aware(idle_since)),
+        levels=levels,
+        languages=frozenset(languages),
+        sites=sites,
+        organisations=organisations,
     )
 
 
@@ -238,10 +421,15 @@ def entry_view(entry: Entry) -> core.EntryView:
 
 # --- Triggers ------------------------------------------------------------------------------
 
+_TRIGGER_INSERT = (
+    f"INSERT INTO {_TRIGGER} (kind, object_id, due_at, created_at) VALUES (%s, %s, %s, %s)"
+)
+
 
 def trigger_add(kind: str, object_id: int, *, due_at: dt.datetime, now: dt.datetime) -> None:
     """Work for the workers (inside the caller's transaction); they are woken after commit."""
-    Trigger.objects.create(kind=kind, object_id=object_id, due_at=due_at, created_at=now)
+    with _cursor() as cursor:
+        cursor.execute(_TRIGGER_INSERT, [kind, object_id, _db_time(due_at), _db_time(now)])
     if due_at <= now:
         transaction.on_commit(wake)
 
@@ -252,22 +440,45 @@ def wake() -> None:
     worker.wake()
 
 
-def take_trigger(now: dt.datetime) -> Trigger | None:
+@dataclass(frozen=True)
+class Taken:
+    """A trigger taken (its row deleted) and, on PostgreSQL, the waiting entry a contact
+    trigger names, read by the same statement (``entry_read``)."""
+
+    pk: int
+    kind: str
+    object_id: int
+    due_at: dt.datetime
+    created_at: dt.datetime
+    entry: Waiting | None = None
+    entry_read: bool = False
+
+
+def take_trigger(now: dt.datetime) -> Taken | None:
     """The oldest due trigger, removed in one statement (inside the caller's
     transaction: a decision that fails puts it back). ``SKIP LOCKED`` lets several
     workers take at once on PostgreSQL; SQLite serialises them."""
-    table = Trigger._meta.db_table
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE id = (SELECT id FROM {table} WHERE due_at <= %s "  # noqa: S608 — table name from the model
-            f"ORDER BY due_at, id LIMIT 1{lock}) RETURNING id, kind, object_id, due_at",
-            [now],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    taking = (
+        f"DELETE FROM {_TRIGGER} WHERE id = (SELECT id FROM {_TRIGGER} WHERE due_at <= %s "
+        f"ORDER BY due_at, id LIMIT 1{_skip_locked()}) RETURNING id, kind, object_id, due_at"
+    )
+    if connection.vendor != "postgresql":
+        rows = _fetch(taking, [_db_time(now)])
+        if not rows:
+            return None
+        pk, kind, object_id, due_at = rows[0]
+        return Taken(pk, kind, object_id, _aware(due_at), now)
+    columns = ", ".join(f"e.{column}" for column in _ENTRY_COLUMNS.split(", "))
+    rows = _fetch(
+        f"WITH t AS ({taking}) SELECT t.id, t.kind, t.object_id, t.due_at, {columns} "
+        f"FROM t LEFT JOIN {_ENTRY} e ON t.kind = %s AND e.id = t.object_id AND e.state = %s",
+        [_db_time(now), TriggerKind.CONTACT, EntryState.WAITING],
+    )
+    if not rows:
         return None
-    return Trigger(pk=row[0], kind=row[1], object_id=row[2], due_at=row[3], created_at=now)
+    pk, kind, object_id, due_at = rows[0][:4]
+    entry = _waiting(rows[0][4:]) if rows[0][4] is not None else None
+    return Taken(pk, kind, object_id, _aware(due_at), now, entry, entry_read=True)
 
 
 # --- Decisions -----------------------------------------------------------------------------
@@ -288,29 +499,47 @@ def _applying() -> Any:
 
 @dataclass
 class Outcome:
-    """What a decision did (the decision row is ``decision``)."""
+    """What a decision did (the decision row is ``decision``; ``room_left``: the agent
+    can still take more)."""
 
     decision: Decision
     entry_id: int
     agent_id: int | None
     ring_all: tuple[int, ...] = ()
+    room_left: bool = False
 
 
-def _locked_state(user_id: int) -> AgentState | None:
-    rows = AgentState.objects.filter(user_id=user_id).select_related("user")
-    if connection.features.has_select_for_update_skip_locked:
-        rows = rows.select_for_update(skip_locked=True, of=("self",))
-    return rows.first()
+def _heads_sql(
+    queues: list[tuple[int, dt.datetime]], agent: core.AgentView, limit: int
+) -> tuple[str, list[Any]]:
+    """One statement for the heads of several queues: per queue, the first waiting
+    entries in sort order that fit the agent and whose wait reached the agent's tier
+    (or escalated), locked ``SKIP LOCKED``."""
+    languages = ["", *sorted(agent.languages)]
+    marks = ", ".join(["%s"] * len(languages))
+    lock = _skip_locked()
+    parts, params = [], []
+    # The state and the limit are the code's own constants, written in the statement: a
+    # prepared statement's generic plan then knows them (a parameter ``LIMIT`` made
+    # PostgreSQL plan every execution again).
+    state = f"'{EntryState.WAITING.value}'"
+    for index, (queue_id, cutoff) in enumerate(queues):
+        parts.append(
+            f"SELECT * FROM (SELECT {_ENTRY_COLUMNS} FROM {_ENTRY} "
+            f"WHERE queue_id = %s AND state = {state} AND units <= %s "
+            f"AND language IN ({marks}) AND (arrived_at <= %s OR escalated) "
+            f"ORDER BY sort_key, id LIMIT {int(limit)}{lock}) h{index}"
+        )
+        params += [queue_id, agent.free, *languages, _db_time(cutoff)]
+    return " UNION ALL ".join(parts), params
 
 
 def _heads(
     agent: core.AgentView, routed: dict[int, PolicyView], now: dt.datetime
-) -> tuple[dict[int, list[core.EntryView]], dict[int, Entry]]:
+) -> tuple[dict[int, list[core.EntryView]], dict[int, Waiting]]:
     """Per queue of the agent, its first waiting entries in sort order that may be
-    theirs (locked, ``SKIP LOCKED``), and the rows read by id."""
-    heads: dict[int, list[core.EntryView]] = {}
-    rows_read: dict[int, Entry] = {}
-    lock = connection.features.has_select_for_update_skip_locked
+    theirs (locked, ``SKIP LOCKED``), read in one statement, and the rows by id."""
+    queues: list[tuple[int, dt.datetime]] = []
     for queue_id in agent.levels:
         view = routed.get(queue_id)
         if view is None or view.rule.paused:
@@ -318,27 +547,25 @@ def _heads(
         threshold = core.wait_threshold(agent, view.rule)
         if threshold is None:
             continue
-        rows = Entry.objects.filter(
-            queue_id=queue_id,
-            state=EntryState.WAITING,
-            units__lte=agent.free,
-            language__in=["", *agent.languages],
-        ).filter(Q(arrived_at__lte=now - dt.timedelta(seconds=threshold)) | Q(escalated=True))
-        if lock:
-            rows = rows.select_for_update(skip_locked=True)
-        rows = rows.order_by("sort_key", "pk")
-        found = list(rows[:HEAD_SIZE])
-        if len(found) == HEAD_SIZE and not any(
-            core.skip_reason(agent, entry_view(e), view.rule, now.timestamp()) is None
-            for e in found
+        queues.append((queue_id, now - dt.timedelta(seconds=threshold)))
+    if not queues:
+        return {}, {}
+    found: dict[int, list[Waiting]] = defaultdict(list)
+    for row in _fetch(*_heads_sql(queues, agent, HEAD_SIZE)):
+        waiting = _waiting(row)
+        found[waiting.view.queue_id].append(waiting)
+    clock = now.timestamp()
+    for queue_id, cutoff in queues:
+        rows = found.get(queue_id, [])
+        if len(rows) == HEAD_SIZE and not any(
+            core.skip_reason(agent, w.view, routed[queue_id].rule, clock) is None for w in rows
         ):
             # The first ones were let go by this agent, or wait for a tier not open to
             # them: read further, so no eligible contact hides behind them.
-            found = list(rows[:HEAD_SIZE_FALLBACK])
-        for row in found:
-            rows_read[row.pk] = row
-        if found:
-            heads[queue_id] = [entry_view(e) for e in found]
+            sql, params = _heads_sql([(queue_id, cutoff)], agent, HEAD_SIZE_FALLBACK)
+            found[queue_id] = [_waiting(row) for row in _fetch(sql, params)]
+    heads = {queue_id: [w.view for w in rows] for queue_id, rows in found.items() if rows}
+    rows_read = {w.view.id: w for rows in found.values() for w in rows}
     return heads, rows_read
 
 
@@ -358,20 +585,19 @@ def offer_best_to(
     now: dt.datetime,
     trigger: str,
     contact: ContactContext | None = None,
-    state: AgentState | None = None,
 ) -> Outcome | None:
     """Give ``user_id`` the work they should get now, if any (inside the caller's
     transaction)."""
-    state = state or _locked_state(user_id)
-    if state is None or state.presence != Presence.AVAILABLE:
-        return None
-    agent = agent_view(state)
     routed = policies()
+    agent = _locked_agent(user_id, routed)
+    if agent is None or agent.presence != Presence.AVAILABLE:
+        return None
     heads, rows_read = _heads(agent, routed, now)
     if not heads:
         return None
     rules = {queue_id: routed[queue_id].rule for queue_id in heads}
-    chosen = core.pick_work(agent, heads, rules, now.timestamp())
+    clock = now.timestamp()
+    chosen = core.pick_work(agent, heads, rules, clock)
     if chosen is None:
         return None
     if contact is not None and contact.entry_id == chosen.id:
@@ -379,21 +605,20 @@ def offer_best_to(
     else:
         alternatives = sorted(
             (e for entries in heads.values() for e in entries),
-            key=lambda e: -core.entry_score(now.timestamp(), e, rules[e.queue_id]),
+            key=lambda e: -core.entry_score(clock, e, rules[e.queue_id]),
         )[:CANDIDATES_LOGGED]
         candidates = [
             {
                 "entry": e.id,
                 "conversation": rows_read[e.id].conversation_id,
                 "queue": e.queue_id,
-                "score": round(core.entry_score(now.timestamp(), e, rules[e.queue_id]), 1),
+                "score": round(core.entry_score(clock, e, rules[e.queue_id]), 1),
                 "chosen": e.id == chosen.id,
             }
             for e in alternatives
         ]
         skipped = _skips_for_entries(agent, heads, rules, now)
     return _apply(
-        state=state,
         agent=agent,
         entry=rows_read[chosen.id],
         view=routed[chosen.queue_id],
@@ -428,48 +653,83 @@ def _tier_rule(
     return ""
 
 
+def _write(statements: list[tuple[str, list[Any]]], last: tuple[str, list[Any]]) -> Any:
+    """Run routing's writes of a decision and return the first column of ``last``'s
+    ``RETURNING`` row: on PostgreSQL in one round trip (data-modifying ``WITH``), on
+    SQLite one after another."""
+    with _cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = ", ".join(f"w{index} AS ({s})" for index, (s, _) in enumerate(statements))
+            params = [p for _, ps in statements for p in ps]
+            cursor.execute(f"WITH {sql} {last[0]}" if statements else last[0], [*params, *last[1]])
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+            cursor.execute(*last)
+        return cursor.fetchone()[0]
+
+
 def _apply(
     *,
-    state: AgentState,
     agent: core.AgentView,
-    entry: Entry,
+    entry: Waiting,
     view: PolicyView,
     now: dt.datetime,
     trigger: str,
     candidates: list[dict[str, Any]],
     skipped: dict[str, int],
     ring_all_agents: Iterable[core.AgentView] = (),
+    requeue: bool = True,
 ) -> Outcome:
+    """Routing's rows (entry, work, the agent's units, the decision, the round robin's
+    cursor, the agent's next trigger) and the hub's move, in the caller's transaction."""
     rule = view.rule
-    ev = entry_view(entry)
-    score = core.entry_score(now.timestamp(), ev, rule)
+    ev = entry.view
+    clock = now.timestamp()
+    score = core.entry_score(clock, ev, rule)
     strategy = rule.strategy
-    label = f"{Strategy(strategy).label} · {_tier_rule(agent, ev, rule, now.timestamp())}"
+    label = f"{Strategy(strategy).label} · {_tier_rule(agent, ev, rule, clock)}"
     conversation = Conversation(pk=entry.conversation_id)
-    entry_id = entry.pk
     ring = strategy == core.RING_ALL and view.offer_mode == OfferMode.OFFER
     offered_all = [agent.id, *(a.id for a in ring_all_agents if a.id != agent.id)] if ring else []
-    with _applying():
-        if view.offer_mode == OfferMode.ASSIGN:
-            Entry.objects.filter(pk=entry.pk).delete()
-            _book(state, entry.conversation_id, entry.units, now)
-            lifecycle.conversation_assign(
-                conversation=conversation, principal=ROUTING, agent=state.user
-            )
-        else:
-            Entry.objects.filter(pk=entry.pk).update(
-                state=EntryState.OFFERED,
-                offered_to_id=None if ring else agent.id,
-                offered_to_all=offered_all,
-                offered_at=now,
-                offer_expires_at=now + dt.timedelta(seconds=view.offer_seconds),
-            )
-            if not ring:
-                _book(state, entry.conversation_id, entry.units, now)
-            lifecycle.conversation_offer(conversation=conversation, principal=ROUTING)
+    booked = not ring
+    # An agent with room left (a chat among three; a ring-all offer books nothing) is
+    # given their next decision as a trigger of their own, one decision per transaction.
+    room_left = requeue and agent.free - (ev.units if booked else 0) >= _smallest_units()
+    writes: list[tuple[str, list[Any]]] = []
+    if view.offer_mode == OfferMode.ASSIGN:
+        writes.append((f"DELETE FROM {_ENTRY} WHERE id = %s", [ev.id]))
+    else:
+        Entry.objects.filter(pk=ev.id).update(
+            state=EntryState.OFFERED,
+            offered_to_id=None if ring else agent.id,
+            offered_to_all=offered_all,
+            offered_at=now,
+            offer_expires_at=now + dt.timedelta(seconds=view.offer_seconds),
+        )
+    if booked:
+        writes += [
+            (
+                f"INSERT INTO {_WORK} (conversation_id, user_id, units, since) "
+                "VALUES (%s, %s, %s, %s)",
+                [entry.conversation_id, agent.id, ev.units, _db_time(now)],
+            ),
+            (
+                f"UPDATE {_STATE} SET used_units = used_units + %s WHERE user_id = %s",
+                [ev.units, agent.id],
+            ),
+        ]
     if strategy == core.ROUND_ROBIN:
-        QueuePolicy.objects.filter(queue_id=rule.id).update(round_robin_last=agent.id)
-    decision = Decision.objects.create(
+        writes.append(
+            (f"UPDATE {_POLICY} SET round_robin_last = %s WHERE queue_id = %s", [agent.id, rule.id])
+        )
+    if room_left:
+        # Nobody is woken for it: the process deciding goes on taking due triggers (the
+        # worker's loop, ``process_due``) and takes it in its turn.
+        writes.append(
+            (_TRIGGER_INSERT, [TriggerKind.AGENT, agent.id, _db_time(now), _db_time(now)])
+        )
+    decision = Decision(
         conversation_id=entry.conversation_id,
         queue_id=rule.id,
         at=now,
@@ -481,8 +741,35 @@ def _apply(
         candidates=candidates,
         skipped=skipped,
     )
+    decision.pk = _write(
+        writes,
+        (
+            f"INSERT INTO {_DECISION} (conversation_id, queue_id, at, trigger, rule, agent_id, "
+            "score, wait_seconds, candidates, skipped) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            [
+                decision.conversation_id,
+                decision.queue_id,
+                _db_time(now),
+                trigger,
+                decision.rule,
+                agent.id,
+                decision.score,
+                decision.wait_seconds,
+                _db_json(candidates),
+                _db_json(skipped),
+            ],
+        ),
+    )
+    with _applying():
+        if view.offer_mode == OfferMode.ASSIGN:
+            lifecycle.conversation_assign(
+                conversation=conversation, principal=ROUTING, agent=User(pk=agent.id)
+            )
+        else:
+            lifecycle.conversation_offer(conversation=conversation, principal=ROUTING)
     _announce_offer(entry.conversation_id, offered_all or [agent.id])
-    return Outcome(decision, entry_id, agent.id, tuple(offered_all))
+    return Outcome(decision, ev.id, agent.id, tuple(offered_all), room_left)
 
 
 def book(*, user_id: int, conversation_id: int, units: int, now: dt.datetime) -> None:
@@ -495,11 +782,6 @@ def book(*, user_id: int, conversation_id: int, units: int, now: dt.datetime) ->
     AgentState.objects.filter(user_id=user_id).update(used_units=F("used_units") + units)
 
 
-def _book(state: AgentState, conversation_id: int, units: int, now: dt.datetime) -> None:
-    book(user_id=state.user_id, conversation_id=conversation_id, units=units, now=now)
-    state.used_units += units
-
-
 def _announce_offer(conversation_id: int, user_ids: list[int]) -> None:
     from parvis.routing import realtime
 
@@ -508,49 +790,80 @@ def _announce_offer(conversation_id: int, user_ids: list[int]) -> None:
 
 def _round_robin_last(queue_id: int) -> int | None:
     """Read at decision time: the cached policy's cursor is stale by design."""
-    return (
-        QueuePolicy.objects.filter(queue_id=queue_id)
-        .values_list("round_robin_last", flat=True)
-        .first()
+    rows = _fetch(f"SELECT round_robin_last FROM {_POLICY} WHERE queue_id = %s", [queue_id])
+    return rows[0][0] if rows else None
+
+
+def _candidates(entry: Waiting, view: PolicyView) -> list[core.AgentView]:
+    """The members of the entry's queue present with room for it, with their level in
+    the queue (and, when it needs one, whether they speak its language), in one
+    statement; their sites and organisations only when a tier names some."""
+    ev = entry.view
+    speaks = ""
+    params: list[Any] = []
+    if ev.language:
+        speaks = (
+            f", EXISTS (SELECT 1 FROM {_SKILLED} b JOIN {_SKILL} k ON k.id = b.skill_id "
+            "WHERE b.user_id = s.user_id AND k.language = %s)"
+        )
+        params.append(ev.language)
+    rows = _fetch(
+        f"SELECT s.user_id, s.capacity, s.used_units, s.idle_since, COALESCE(a.level, 1){speaks} "
+        f"FROM {_MEMBER} m JOIN {_STATE} s ON s.user_id = m.user_id "
+        f"LEFT JOIN {_SKILLED} a ON a.user_id = m.user_id AND a.skill_id = %s "
+        "WHERE m.queue_id = %s AND s.presence = %s AND s.used_units <= s.capacity - %s",
+        [*params, view.skill_id, ev.queue_id, Presence.AVAILABLE, ev.units],
     )
+    scopes = scopes_of([row[0] for row in rows]) if view.scoped else {}
+    agents = []
+    for row in rows:
+        user_id, capacity, used, idle_since, level = row[:5]
+        sites, organisations = scopes.get(user_id, (frozenset(), frozenset()))
+        agents.append(
+            core.AgentView(
+                id=user_id,
+                capacity=capacity,
+                used=used,
+                idle_since=epoch(_aware(idle_since)),
+                levels={ev.queue_id: level},
+                languages=frozenset([ev.language]) if ev.language and row[5] else frozenset(),
+                sites=sites,
+                organisations=organisations,
+            )
+        )
+    return agents
 
 
-def route_contact(entry_id: int, *, now: dt.datetime, trigger: str) -> Outcome | None:
+def route_contact(
+    entry_id: int, *, now: dt.datetime, trigger: str, taken: Taken | None = None
+) -> Outcome | None:
     """A contact arrived (or a tier opened): rank the agents eligible for it by the
-    queue's strategy and let each, in that order, take their best work, until this
-    contact is placed (an agent may take another contact first: its score was higher)."""
-    entry = Entry.objects.filter(pk=entry_id, state=EntryState.WAITING).first()
+    queue's strategy; the first that can be decided for takes their best work. It may be
+    another contact (its score was higher): this one then gets a new trigger, and the
+    next agents their turn with it, one decision per transaction."""
+    entry = taken.entry if taken is not None and taken.entry_read else _waiting_entry(entry_id)
     if entry is None:
         return None
-    view = policies().get(entry.queue_id)
+    view = policies().get(entry.view.queue_id)
     if view is None or view.rule.paused:
         return None
     rule = view.rule
     if rule.strategy == core.ROUND_ROBIN:
         rule = replace(rule, round_robin_last=_round_robin_last(rule.id))
-    ev = entry_view(entry)
-    states = list(
-        AgentState.objects.filter(
-            presence=Presence.AVAILABLE,
-            used_units__lte=F("capacity") - entry.units,
-            user__queue_memberships__queue_id=entry.queue_id,
-        ).select_related("user")
-    )
-    profiles_of([state.user_id for state in states])
-    agents = [agent_view(state) for state in states]
-    eligible = [a for a in agents if core.skip_reason(a, ev, rule, now.timestamp()) is None]
+    ev = entry.view
+    clock = now.timestamp()
+    agents = _candidates(entry, view)
+    eligible = [a for a in agents if core.skip_reason(a, ev, rule, clock) is None]
     if not eligible:
         return None
     ranked = core.rank_agents(eligible, rule)
     context = ContactContext(
-        entry.pk, _agent_candidates(ranked), _skips_for_agents(agents, ev, rule, now)
+        ev.id, _agent_candidates(ranked), _skips_for_agents(agents, ev, rule, now)
     )
     if rule.strategy == core.RING_ALL and view.offer_mode == OfferMode.OFFER:
-        state = _locked_state(ranked[0][0].id)
-        if state is None:
+        if _locked_agent(ranked[0][0].id, policies()) is None:
             return None
         return _apply(
-            state=state,
             agent=ranked[0][0],
             entry=entry,
             view=view,
@@ -559,15 +872,22 @@ def route_contact(entry_id: int, *, now: dt.datetime, trigger: str) -> Outcome |
             candidates=context.candidates,
             skipped=context.skipped,
             ring_all_agents=[a for a, _ in ranked],
+            requeue=False,
         )
     for agent, _key in ranked[:CANDIDATES_LOGGED]:
         outcome = offer_best_to(agent.id, now=now, trigger=trigger, contact=context)
-        if outcome is not None and outcome.entry_id == entry.pk:
-            return outcome
-        if outcome is not None:
-            # The agent took a better contact; with room left they may take this one
-            # (or another) next: their own trigger, one decision at a time.
-            trigger_add(TriggerKind.AGENT, agent.id, due_at=now, now=now)
+        if outcome is None:
+            continue  # locked by another worker, or nothing of theirs fits: the next one
+        if outcome.entry_id != ev.id:
+            # The agent took a better contact (with room left, their own trigger was
+            # written with it): this one goes on to its next agent in a trigger of its
+            # own, so a transaction holds one decision. Taken by the same process next,
+            # like an agent's: nobody is woken.
+            with _cursor() as cursor:
+                cursor.execute(
+                    _TRIGGER_INSERT, [TriggerKind.CONTACT, ev.id, _db_time(now), _db_time(now)]
+                )
+        return outcome
     return None
 
 
@@ -591,28 +911,13 @@ def _skips_for_agents(
     return skipped
 
 
-# An agent freed takes work until full or nothing fits (three chats after a call).
-AGENT_DECISIONS_PER_TRIGGER = 10
-
-
-def process(trigger: Trigger, *, now: dt.datetime) -> Outcome | None:
+def process(trigger: Taken, *, now: dt.datetime) -> Outcome | None:
+    """One decision per trigger (one transaction): an agent with room left after it gets
+    a trigger of their own (written with the decision), so a freed agent takes work until
+    full or nothing fits (three chats after a call), one short transaction at a time."""
     if trigger.kind == TriggerKind.AGENT:
-        first: Outcome | None = None
-        for _ in range(AGENT_DECISIONS_PER_TRIGGER):
-            outcome = offer_best_to(int(trigger.object_id), now=now, trigger="agent_freed")
-            if outcome is None:
-                break
-            first = first or outcome
-        return first
-    outcome = route_contact(int(trigger.object_id), now=now, trigger="contact")
-    if outcome is not None and outcome.agent_id is not None and not outcome.ring_all:
-        # Room left (a chat among three): the agent may take what else waits for them.
-        left = AgentState.objects.filter(
-            user_id=outcome.agent_id, used_units__lt=F("capacity")
-        ).exists()
-        if left:
-            trigger_add(TriggerKind.AGENT, outcome.agent_id, due_at=now, now=now)
-    return outcome
+        return offer_best_to(int(trigger.object_id), now=now, trigger="agent_freed")
+    return route_contact(int(trigger.object_id), now=now, trigger="contact", taken=trigger)
 
 
 def process_next(*, now: dt.datetime | None = None) -> tuple[bool, Outcome | None]:

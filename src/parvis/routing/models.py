@@ -334,7 +334,8 @@ class Entry(models.Model):
         verbose_name = _("contact en attente")
         verbose_name_plural = _("contacts en attente")
         indexes = [
-            models.Index(fields=["queue", "state", "sort_key"], name="routing_entry_order"),
+            # The heads of a queue in sort order (ties by id), read at every decision.
+            models.Index(fields=["queue", "state", "sort_key", "id"], name="routing_entry_head"),
             models.Index(fields=["state", "offer_expires_at"], name="routing_entry_expiry"),
         ]
 

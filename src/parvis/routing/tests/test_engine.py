@@ -12,7 +12,16 @@ from parvis.contacts.models import Outcome, Status
 from parvis.contacts.services import lifecycle
 from parvis.routing import engine
 from parvis.routing.errors import RoutingError
-from parvis.routing.models import AgentState, AgentWork, Decision, Entry, EntryState, OfferMode
+from parvis.routing.models import (
+    AgentState,
+    AgentWork,
+    Decision,
+    Entry,
+    EntryState,
+    OfferMode,
+    Trigger,
+    TriggerKind,
+)
 from parvis.routing.services import offers
 from parvis.routing.tests.factories import QueuePolicyFactory, agent, arrive
 
@@ -79,6 +88,27 @@ def test_capacity_three_chats_then_nothing():
     statuses = [c.__class__.objects.get(pk=c.pk).status for c in conversations]
     assert statuses.count(Status.ASSIGNED) == 3
     assert AgentState.objects.get(user=alice).used_units == 99
+
+
+def test_one_decision_per_trigger_and_an_agent_with_room_left_gets_the_next(settings):
+    settings.ROUTING_INLINE = False  # decisions only when taken, one at a time
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    queue = policy.queue
+    alice = agent(queue)
+    conversations = [arrive(queue) for _ in range(4)]
+
+    found, outcome = engine.process_next()
+    assert found and outcome is not None and outcome.room_left
+    assert Decision.objects.count() == 1
+    # Her next decision is a trigger of her own, written with the first one.
+    assert Trigger.objects.filter(kind=TriggerKind.AGENT, object_id=alice.pk).count() == 1
+
+    engine.process_due()
+    statuses = [c.__class__.objects.get(pk=c.pk).status for c in conversations]
+    assert statuses.count(Status.ASSIGNED) == 3
+    assert Decision.objects.filter(agent=alice).count() == 3
+    assert AgentState.objects.get(user=alice).used_units == 99
+    assert not Trigger.objects.exists()
 
 
 def test_only_the_agent_offered_may_accept():
