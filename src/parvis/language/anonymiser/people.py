@@ -299,8 +299,27 @@ def _first_of_a_pair(tokens: Tokens, i: int) -> bool:
     if token.key in SMS_WORDS or len(token.key) < 3 or i + 1 >= len(tokens):
         return False
     following = tokens[i + 1]
+    if following.gap != " " or following.cap:
+        return False
+    if following.known and not following.common_any:
+        return True
+    # « avec louise goyhenetche demain »: a listed first name, then a word that is no
+    # French word, not even with a typo
+    return token.first and _clean_unknown(tokens, following)
+
+
+def _clean_unknown(tokens: Tokens, token: Token) -> bool:
+    """A word of four letters or more that is no French word, not even with a typo (in
+    any case), no place, administration or SMS abbreviation."""
     return (
-        following.known and not following.common_any and not following.cap and following.gap == " "
+        token.word
+        and len(token.key) > 3
+        and not token.common_any
+        and not token.typo
+        and not token.place
+        and not token.domain
+        and token.key not in SMS_WORDS
+        and not tokens.lexicon.word_like(token.key, typos=True)
     )
 
 
@@ -632,14 +651,26 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 start = len(tokens)
                 break
             start += 1
-        if start >= len(tokens) or keys[start] in ROLE_FOLLOWERS_NOT_NAMES:
+        if start >= len(tokens):
+            continue
+        if key == "famille" and keys[start] in {"de", "des", "du", "le", "la"}:
+            # « la famille des rieux est hébergée chez moi »: the particle opens the name
+            end = name_run(tokens, start, MEDIUM)
+            if end > start + 1 and any(
+                t.known or not t.common_any for t in tokens.items[start + 1 : end]
+            ):
+                yield _entity(tokens, start, end)
+            continue
+        if keys[start] in ROLE_FOLLOWERS_NOT_NAMES:
             continue
         if keys[start] in CIVILITIES:
             continue  # the civility rule takes it
         token = tokens[start]
         if "\n" in token.gap:
             continue
-        strength = MEDIUM
+        # « la famille Petit », « la famille Ta Quang »: a capitalised word after « famille »
+        # is the family's name, even a French word
+        strength = STRONG if key == "famille" and (token.cap or token.upper) else MEDIUM
         end = name_run(tokens, start, strength)
         if end == start and token.known and token.common_any:
             # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
@@ -649,6 +680,14 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 end = start + 1
         if end == start and _lone_word_before_verb(tokens, start):
             end = start + 1  # « mon fils noé a 4 ans », « ma fille prune est malade »
+        if end <= start + 1:
+            end = max(end, _pair_before_verb(tokens, start))
+        if end == start:
+            joined = _coordinated_names(tokens, start)
+            if joined > start:
+                yield _entity(tokens, start, start + 1)
+                yield _entity(tokens, joined - 1, joined)
+                continue
         end = _extend_before_verb(tokens, start, end)
         if end > start:
             yield _entity(tokens, start, end)
@@ -758,9 +797,43 @@ def _lone_word_before_verb(tokens: Tokens, index: int) -> bool:
         return False
     if token.common and not token.typo:
         # a French word after a role is mostly what they are (« mon mari artisan a… »):
-        # a name only before a verb said to the writer (« ma fille prune m'a dit »)
-        return _strong_right(tokens, index + 1) and following.key not in {"est"}
+        # a name only before a verb said to the writer (« ma fille prune m'a dit ») or
+        # their age (« mon fils félicité a 3 ans »)
+        return (_strong_right(tokens, index + 1) and following.key not in {"est"}) or bool(
+            AGE_RE.match(tokens.text, token.end)
+        )
     return following.key in VERB_FOLLOWERS
+
+
+# « … a 3 ans », « … aura six ans »: someone's age, said right after their name.
+AGE_RE = re.compile(
+    r"[ \t]+(?:a|aura|va[ \t]+avoir|vient[ \t]+d['’][ \t]?avoir|a[ \t]+eu)[ \t]+"
+    r"(?:\d{1,2}|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze"
+    r"|quinze|seize|dix-sept|dix-huit|dix-neuf)[ \t]+ans\b",
+    re.IGNORECASE,
+)
+
+
+def _pair_before_verb(tokens: Tokens, index: int) -> int:
+    """After a role or a relative, two words then a verb: « mon ex felicite do ne paie
+    plus », « ma fille rose kerbrat a 4 ans ». The second is a listed name or no French
+    word; the first is no description. Index after the pair (``index`` when there is
+    none)."""
+    if index + 2 >= len(tokens):
+        return index
+    first, second, verb = tokens[index], tokens[index + 1], tokens[index + 2]
+    if second.gap != " " or "\n" in verb.gap or "\n" in first.gap:
+        return index
+    for token in (first, second):
+        if not _plain_word(token) or (token.place and not token.known) or _adjective_like(token):
+            return index
+    if not (second.known or not (second.common_any or second.typo)):
+        return index
+    if first.common and not first.typo and not second.known:
+        return index
+    if verb.key in VERB_FOLLOWERS or AGE_RE.match(tokens.text, second.end):
+        return index + 2
+    return index
 
 
 def _extend_before_verb(tokens: Tokens, start: int, end: int) -> int:
@@ -805,6 +878,15 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             if sequence[0] in GREETINGS and _greeted_word(tokens, start):
                 yield _entity(tokens, start, start + 1)  # « merci claire ! », « bonjour rose, »
                 continue
+            if (
+                sequence in INTRO_AFTER_GREETING | {("ici",)}
+                and index
+                and keys[index - 1] in GREETINGS | {"allo", "oui", "re"}
+            ):
+                introduced = _introduced_name(tokens, start)
+                if introduced > start:
+                    yield _entity(tokens, start, introduced)
+                    continue
             end = name_run(tokens, start, strength)
             talked_to = sequence in PERSON_TALK and end == start
             if talked_to and _lone_talked_to(tokens, start, sequence):
@@ -833,7 +915,14 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                     and all(not t.common_any for t in tokens.items[start:end])
                 )
             ):
-                end = _confirm_medium(tokens, start, end)
+                confirmed = _confirm_medium(tokens, start, end)
+                if (
+                    confirmed == start
+                    and sequence in PERSON_TALK
+                    and _lone_talked_to(tokens, start, sequence)
+                ):
+                    confirmed = start + 1  # « grâce à hayet j'ai enfin reçu mes droits »
+                end = confirmed
             if end > start:
                 yield _entity(tokens, start, end)
 
@@ -906,6 +995,65 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
 
 GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
 INTRO_AFTER_GREETING = frozenset({("c'", "est"), ("c", "est"), ("cest",), ("c",)})
+
+
+# What follows a caller's or writer's name after « bonjour c'est … » (« bjr c X pour mon
+# dossier », « slt ici X, je … », « c'est X de … »).
+INTRO_BOUNDARY = _words(
+    """pour je j' jai jsuis chui g de d' du ici et mon ma mes concernant au a , . ! ? : ;"""
+)
+
+
+def _intro_word(token: Token) -> bool:
+    return (
+        _plain_word(token)
+        and not (token.place and not token.known)
+        and not (token.common_any and not token.known and token.key.endswith("ment"))
+        and not (_adjective_like(token) and not token.known)
+    )
+
+
+def _introduced_name(tokens: Tokens, start: int) -> int:
+    """« bjr c anouk le cam pour mon dossier », « slt ici esteve la fille de … », « oui
+    bonjour c'est emine dos anjos lobo je suis née … »: right after a greeting, what the
+    writer introduces themselves with is their name, in lower case and even when its words
+    are also French words, as long as a listed name or a word that is no French word is in
+    it and the name ends where a sentence goes on. Index after the name (``start`` when
+    there is none)."""
+    words: list[Token] = []
+    i = end = start
+    while i < len(tokens) and len(words) < 4:
+        token = tokens[i]
+        if i > start and (token.gap != " " or "\n" in token.gap):
+            break
+        if words and token.key in PARTICLES:
+            j = i
+            while j < len(tokens) and j - i < 2 and tokens[j].key in PARTICLES:
+                j += 1
+            if j < len(tokens) and tokens[j].gap == " " and _intro_word(tokens[j]):
+                i = j
+                continue
+            break
+        if not _intro_word(token):
+            break
+        words.append(token)
+        i += 1
+        end = i
+    if not words:
+        return start
+    if end < len(tokens):
+        following = tokens[end]
+        rest = tokens.text[tokens[end - 1].end : tokens[end - 1].end + 60]
+        if (
+            "\n" not in following.gap
+            and following.key not in INTRO_BOUNDARY
+            and not SOMEONE_RIGHT_RE.match(rest)
+        ):
+            return start
+    if len(words) == 1:
+        word = words[0]
+        return end if word.first or (not word.common_any and len(word.key) > 2) else start
+    return end if any(t.known or not t.common_any for t in words) else start
 
 
 def _greeted_word(tokens: Tokens, start: int) -> bool:
@@ -1167,6 +1315,9 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
                 break
             if not (candidate.cap or candidate.upper) and not tokens.lowercase:
                 break
+            if tokens.lowercase and candidate.typo and _typo_in_a_pair(tokens, index, end):
+                end += 1  # « mikel nakamura dossier bloqué »: a typo-like word by a name
+                continue
             if tokens.lowercase and (
                 (candidate.common_any and not candidate.known)
                 or candidate.typo
@@ -1192,6 +1343,24 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
                 start -= 1  # « LE SQUEREN Hayet »: a particle in capitals opens the name
             yield _entity(tokens, start, end)
         index = end
+
+
+def _typo_in_a_pair(tokens: Tokens, index: int, end: int) -> bool:
+    """In a lower-case text, a word one typo away from a French word, first or second of
+    a pair whose other word is no French word at all, opening a sentence: a name."""
+    token = tokens[end]
+    if len(token.key) <= 3 or token.place or token.domain or token.key in SMS_WORDS:
+        return False
+    if end == index:
+        return (
+            tokens.sentence_start(index)
+            and end + 1 < len(tokens)
+            and tokens[end + 1].gap == " "
+            and _clean_unknown(tokens, tokens[end + 1])
+        )
+    return (
+        end == index + 1 and tokens.sentence_start(index) and _clean_unknown(tokens, tokens[index])
+    )
 
 
 SENTENCE_VERBS = _words(
@@ -1251,6 +1420,20 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
             )
             or (words[0].first and not words[0].common_any and not words[1].common)
             or (words[0].first and words[1].known and not words[1].common)
+            # « martins gérard, dossier en attente »: two listed names, one of them a first
+            # name that is no French word
+            or (
+                len(words) == 2
+                and all(t.known for t in words)
+                and any(t.first and not t.common_any for t in words)
+            )
+            # « mikel nakamura dossier bloqué », opening the text
+            or (
+                len(words) == 2
+                and sentence_start
+                and any(_clean_unknown(tokens, t) for t in words)
+                and all(_clean_unknown(tokens, t) or (t.typo and len(t.key) > 3) for t in words)
+            )
         ):
             return not any(t.key in SMS_WORDS for t in words)
         return False
@@ -1802,16 +1985,54 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
             if tokens[i].key == "et" and tokens[start].key == "de" and start + 1 < len(tokens):
                 start += 1  # « la maman de noa et de lyam »
             end = name_run(tokens, start, MEDIUM, max_words=3)
-            if end == start:
-                break
             run = tokens.items[start:end]
-            if not all(t.known or t.cap or t.upper or not t.typo for t in run):
-                break
             if not (
-                any(t.known for t in run)
-                or all(t.cap or t.upper for t in run)
-                or (tokens.lowercase and all(not t.common_any and not t.typo for t in run))
+                run
+                and all(t.known or t.cap or t.upper or not t.typo for t in run)
+                and (
+                    any(t.known for t in run)
+                    or all(t.cap or t.upper for t in run)
+                    or (tokens.lowercase and all(not t.common_any and not t.typo for t in run))
+                )
             ):
-                break
+                if not _lone_conjunct(tokens, start):
+                    break
+                end = start + 1
             yield _entity(tokens, start, end)
             i = end
+
+
+# What follows the last of names joined by « et »: their verb, or the end of a clause.
+CONJUNCT_FOLLOWERS = _words(
+    """sont ont vont font doivent habitent vivent etaient avaient vont ne n' qui m' me nous
+    , . ! ? ; :"""
+)
+
+
+def _lone_conjunct(tokens: Tokens, index: int) -> bool:
+    """« mes enfants aïcha et estève sont scolarisés », « la maman de heimana et de
+    taras »: one word joined to a name, then a verb or the end of the clause, is a name
+    too, even one typo away from a French word or a French word itself."""
+    token = tokens[index]
+    if not _intro_word(token) or "\n" in token.gap:
+        return False
+    if index + 1 >= len(tokens):
+        return True
+    following = tokens[index + 1]
+    return "\n" in following.gap or following.key in CONJUNCT_FOLLOWERS
+
+
+def _coordinated_names(tokens: Tokens, start: int) -> int:
+    """After a role: « mes enfants Ndeye et Caroline sont scolarisés », « mes enfants
+    emine et chamsia sont à ma charge »: two words joined by « et » then a verb, one of
+    them a listed name or no French word. Index after the second (``start`` when none)."""
+    if start + 2 >= len(tokens) or tokens[start + 1].key != "et":
+        return start
+    first, second = tokens[start], tokens[start + 2]
+    if not (_intro_word(first) and _lone_conjunct(tokens, start + 2)):
+        return start
+    if start + 3 >= len(tokens) or tokens[start + 3].key not in CONJUNCT_FOLLOWERS - {",", "."}:
+        return start
+    if not any(t.known or not t.common_any for t in (first, second)):
+        return start
+    return start + 3

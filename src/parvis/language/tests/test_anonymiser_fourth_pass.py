@@ -1,0 +1,118 @@
+"""Anonymisation, issue 12 fourth pass: names in contact registers written in lower case
+(introduced after a greeting, joined by « et », a relative's age, a family name), and the
+letter after an allocataire number.
+
+Every name and number below is invented for this file; none comes from an evaluation set.
+Each category has its false-positive guards next to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- a name introduced right after a greeting -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bjr c rosalie le bihan pour mon dossier de rsa", "rosalie le bihan"),
+        ("slt ici gwenfrog la fille de mon voisin", "gwenfrog"),
+        ("bonjour c'est clothilde marin pour ma demande", "clothilde marin"),
+        ("oui bonjour c'est anaelle dos reis je vous appelle pour", "anaelle dos reis"),
+    ],
+)
+def test_a_name_introduced_after_a_greeting(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bonjour c'est urgent pour mon dossier",
+        "bonjour c'est vraiment long pour une simple demande",
+        "bjr c normal pour le délai ?",
+        "bonjour c'est super long pour avoir une réponse",
+        "bonjour c'est encore moi pour ma demande",
+    ],
+)
+def test_what_follows_a_greeting_is_not_always_a_name(text):
+    assert_untouched(text)
+
+
+# --- relatives: their age, two words before a verb, names joined by « et » -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("mon fils clément a 6 ans et la caf ne le compte pas", ["clément"]),
+        ("mon ex rosine kerbraz ne paie plus la pension", ["rosine kerbraz"]),
+        ("mes enfants yanis et maëlle sont scolarisés", ["yanis", "maëlle"]),
+        ("mes enfants Soukaina et Clarisse sont à ma charge", ["Soukaina", "Clarisse"]),
+        ("je suis la maman de tiavina et de rose", ["tiavina", "rose"]),
+        ("la famille des landrieux est hébergée chez moi", ["des landrieux"]),
+        ("la famille Lac Quang nous héberge", ["Lac Quang"]),
+    ],
+)
+def test_relatives_named_in_lower_case(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon fils aîné a 19 ans",
+        "ma fille cadette a six ans",
+        "mon mari artisan maçon a fermé son entreprise",
+        "mes enfants malades et handicapés sont à la maison",
+        "la famille de mon mari est là",
+        "la famille des enfants placés",
+        "la famille d'accueil",
+    ],
+)
+def test_descriptions_of_relatives_are_no_names(text):
+    assert_untouched(text)
+
+
+# --- a first name then a word that is no French word; two names opening a message -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("je vois avec sophie tcharkovsky demain pour le dossier", "sophie tcharkovsky"),
+        ("martins gérard, dossier en attente depuis 2 mois", "martins gérard"),
+        ("mikol zabrowski dossier bloque merci de me rappeler", "mikol zabrowski"),
+        ("grâce à nayet j'ai enfin reçu mes droits", "nayet"),
+    ],
+)
+def test_lower_case_names_by_their_neighbours(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_typo_at_the_start_of_a_message_is_no_name():
+    assert_untouched("Aucnu generaaliste veut me prendre cmme patiente")
+
+
+# --- the letter after an allocataire number ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("jsuis allocataire num 4418203 a jai rien recu", "4418203 a"),
+        ("dossier caf 7720431 a svp", "7720431 a"),
+    ],
+)
+def test_the_letter_after_an_allocataire_number(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_the_verb_after_an_allocataire_number_stays():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("mon dossier caf 7720431 a été radié")
+    assert masked.endswith(" a été radié")
