@@ -532,8 +532,8 @@ NOT_A_CITY = frozenset(
 
 
 # « Grenoble 38000, 4 rue… », « Lyon 3e, 14 rue… », « rennes 35000 12 rue… », « à Limoges
-# euh 8 rue… »: a town with its postcode or district, or after « à » and a filler, before
-# the street.
+# euh 8 rue… », « à Saint-Denis 12 rue… »: a town with its postcode or district, or after
+# « à » (and a filler), before the street.
 CITY_POSTCODE_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\s:(,>]))((?:(?i:le|la|les|l')[ \t]?)?(?:{CITY_WORD}|[a-z][\w'’]*(?:-[\w'’]+)*)"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
@@ -541,7 +541,7 @@ CITY_POSTCODE_FIRST_RE = re.compile(
     r"[ \t]*[,\-–]?[ \t]*(?:(?:au|euh|heu|alors|donc|c'est)[ \t,]+)*$"
     rf"|(?:(?<=[\s'])(?:a|à)[ \t]+)((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
-    r"[ \t]*,?[ \t]*(?:(?:au|euh|heu|alors|donc)[ \t,]+)+$"
+    r"[ \t]*,?[ \t]*(?:(?:au|euh|heu|alors|donc)[ \t,]+)*$"
 )
 
 

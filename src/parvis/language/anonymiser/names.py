@@ -550,6 +550,10 @@ DOMAIN_WORDS = {
     "aid",
     "pentecote",
     "ascension",
+    # form labels written as initials (« DDN : 12/11/1975 »)
+    "ddn",
+    "dn",
+    "nss",
 }
 
 

@@ -579,6 +579,7 @@ def find_people(
     found.extend(_form_lines(folded, tokens))
     found.extend(_speaker_labels(text, tokens))
     found.extend(_final_signature(tokens))
+    found.extend(_signed_sentences(tokens))
     found.extend(_before_roles(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
@@ -1163,6 +1164,7 @@ def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
         rest = text[end_char : end_char + 60]
         if not (RIGHT_VERBS_RE.match(rest) or RIGHT_CLAUSE_RE.match(rest)):
             continue
+        index = _before_organisation(tokens, index)  # « c martine de la caf qui m'a dit »
         # walk back over name-like words
         start = index
         while start > 0 and index - start < 3:
@@ -1709,6 +1711,133 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         t.first or len(t.key) > 3 for t in run
     ):
         yield _entity(tokens, start, end)
+
+
+# What an SMS signature is followed by: the writer's identifiers and contact details.
+CONTACT_FOLLOWERS = _words(
+    """alloc allocataire num numero n° no nº tel tél telephone tele portable port mob mobile
+    ne nee né née bp secu sécu nir matricule dossier mail email courriel adresse ld lieu-dit
+    res residence rue chemin avenue av bd boulevard impasse allee route cite lotissement
+    domicilie domiciliee iban rib ref"""
+)
+# « ne », « née » follow a name as its birth only before « le », « à », « en ».
+BIRTH_WORDS = _words("ne nee né née")
+SIGNATURE_INTROS = _words("c cest c' est ici moi")
+
+
+def _ends_sentence(token: Token) -> bool:
+    """« . », « ! », « ? », « , », or a word that swallowed its full stop (« svp. »)."""
+    if token.text in {".", "!", "?", ",", ";", "…"}:
+        return True
+    return (
+        token.word
+        and token.text.endswith(".")
+        and len(token.key) > 1
+        and token.key not in CIVILITIES
+        and not _is_initial(token)
+    )
+
+
+def _signing_word(token: Token, position: int) -> bool:
+    """A word of a name signing an SMS: « bah » of « kadiatou bah » may be an interjection
+    elsewhere, not after a first word."""
+    if not token.word or len(token.key) < 2 or token.domain or token.key in GLUE:
+        return False
+    if token.key in CONTACT_FOLLOWERS or token.key in CLOSING_WORDS:
+        return False
+    if token.key in SMS_WORDS and position == 0:
+        return False
+    if token.key in ROLES or token.key in CIVILITIES or token.key in SUBJECT_NOT_NAMES:
+        return False
+    if token.place and not token.known:
+        return False
+    if token.common_any and not token.known and token.key.endswith("ment"):
+        return False
+    return not (_adjective_like(token) and not token.known)
+
+
+def _signed_sentences(tokens: Tokens) -> Iterable[Entity]:
+    """SMS signatures: « … rien depuis. amaia irigoyen alloc 5449757 », « … possible ?
+    estelle castagne, lieu-dit … », « … svp. oleksandr », « … ? cest goulven coadou le
+    fils, 02 … »: a sentence that is nothing but a name, followed by the writer's
+    identifiers or contact details, or closing the message."""
+    items = tokens.items
+    count = len(items)
+    for index in range(count):
+        if index and not _ends_sentence(items[index - 1]):
+            continue
+        start = index
+        while start < count and start - index < 2 and items[start].key in SIGNATURE_INTROS:
+            start += 1
+        words: list[Token] = []
+        i = end = start
+        while i < count and len(words) < 4:
+            token = items[i]
+            if i > start and token.gap != " ":
+                break
+            if words and token.key in PARTICLES:
+                j = i
+                while j < count and j - i < 2 and items[j].key in PARTICLES:
+                    j += 1
+                if j < count and items[j].gap == " " and _signing_word(items[j], 1):
+                    i = j
+                    continue
+                break
+            if not _signing_word(token, len(words)):
+                break
+            if words and words[0].cap and not token.cap and not tokens.lowercase:
+                break  # « Nathalie Kerhervé nouveau rib … »: the name is what is capitalised
+            words.append(token)
+            i += 1
+            end = i
+        if not words or not _signature_follows(tokens, end):
+            continue
+        if len(words) == 1:
+            word = words[0]
+            final = all(not t.word for t in items[end:])
+            if start == 0 and final:
+                continue  # a message of one word is no signature
+            if not (
+                (word.first and not word.common_any)
+                or (_clean_unknown(tokens, word))
+                or (final and word.typo and len(word.key) > 3 and items[start - 1].text == ",")
+            ):
+                continue
+        else:
+            if not any(t.known or not t.common_any for t in words):
+                continue
+            if sum(t.common_any and not t.known for t in words) > 1:
+                continue
+        yield _entity(tokens, start, end)
+
+
+def _signature_follows(tokens: Tokens, end: int) -> bool:
+    """After a name signing an SMS: nothing, an identifier or a contact detail (not a
+    postcode: a town before its postcode is no name), « le fils »."""
+    items = tokens.items
+    rest = items[end:]
+    if all(not t.word and not t.text[0].isdigit() for t in rest):
+        return True
+    following = items[end]
+    if following.text == "," and end + 1 < len(items):
+        following = items[end + 1]
+    if following.text[0].isdigit():
+        return not re.fullmatch(r"\d{5}", following.text)
+    if following.key in CONTACT_FOLLOWERS:
+        if following.key in BIRTH_WORDS:
+            index = items.index(following)
+            return index + 1 < len(items) and items[index + 1].key in {"le", "a", "en"}
+        return True
+    text = tokens.text
+    return bool(SIGNING_RELATIVE_RE.match(text, items[end - 1].end))
+
+
+# « … cest goulven coadou le fils, 02 98 … »: who the writer is to the person concerned.
+SIGNING_RELATIVE_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:le|la|sa|son)[ \t]+(?:fils|fille|m[eè]re|p[eè]re|femme|mari"
+    r"|s(?:oe|œ)ur|fr[eè]re|voisine?|tante|oncle|ni[eè]ce|neveu|petite?-(?:fils|fille))\b",
+    re.IGNORECASE,
+)
 
 
 def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:

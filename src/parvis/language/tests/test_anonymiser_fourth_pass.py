@@ -116,3 +116,60 @@ def test_the_verb_after_an_allocataire_number_stays():
 
     masked, _ = anonymise("mon dossier caf 7720431 a été radié")
     assert masked.endswith(" a été radié")
+
+
+# --- an SMS signed with a name, then contact details ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("jai rien recu depuis. ximena oyarzabal alloc 4410273", "ximena oyarzabal"),
+        ("je peux pas payer. tsiory combo 4410273 appelez moi", "tsiory combo"),
+        ("combien de temps ? anne-laure pietrucci ne le 9 mai 1990", "anne-laure pietrucci"),
+        ("echeancier possible ? odile castagne, lieu-dit le moulin 46160 cajarc", "odile castagne"),
+        ("vs pouvez me rappeler svp. bohdan", "bohdan"),
+        ("on attend quoi ? cest gwenole kervella le fils, 02 98 00 00 00", "gwenole kervella"),
+    ],
+)
+def test_a_name_signing_an_sms(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "perrsonne repond au telephone pour ma pension",
+        "jsui passe chez l urssaf hier",
+        "Boonjuor",
+        "ca fait 3 mois. taxe fonciere 812e",
+        "merci. saint denis 97400 cest ma ville",
+    ],
+)
+def test_a_sentence_before_a_number_is_no_signature(text):
+    assert_untouched(text)
+
+
+def test_a_capitalised_signature_stops_at_the_lower_case_word():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("Merci.\nNadège Kerhuel nouveau rib FR76 3000 6000 0112 3456 7890 189")
+    assert "nouveau rib" in masked
+
+
+# --- a name before « de la CAF qui m'a dit »; a town before the house number; form labels -----
+
+
+def test_a_name_before_its_organisation_and_a_verb():
+    assert_hidden("c ghislaine de la caf qui m'a dit de renvoyer", "ghislaine")
+
+
+def test_a_town_before_the_house_number_belongs_to_the_address():
+    assert_hidden("j'habite à Saint-Avold 12 rue Maréchal Foch", "Saint-Avold 12 rue Maréchal Foch")
+
+
+def test_form_labels_in_initials_are_no_names():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("DDN : 12-11-1975")
+    assert masked.startswith("DDN : ")
