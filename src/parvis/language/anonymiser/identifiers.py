@@ -494,6 +494,17 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
     for match in OLD_PLATE_RE.finditer(text):
         if _context(folded, match.start(), PLATE_CONTEXT, 80):
             yield Entity(match.start(), match.end(), "PLATE")
+    # « immatriculée 452 dkz 29 », « plaque 741 tkb 13 »: the old format in lower case,
+    # only right after the word that names it
+    for match in OLD_PLATE_LOWER_RE.finditer(folded):
+        if PLATE_NAMED_RE.search(folded[max(0, match.start() - 25) : match.start()]):
+            yield Entity(match.start(), match.end(), "PLATE")
+
+
+OLD_PLATE_LOWER_RE = re.compile(
+    r"(?<![\w])\d{1,4}[ -]?[a-z]{2,3}[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])", re.IGNORECASE
+)
+PLATE_NAMED_RE = re.compile(r"(?:immatricul\w*|immat|plaque|plaques)[^\n\d]{0,12}$", re.IGNORECASE)
 
 
 def find_birthdates(text: str, folded: str) -> Iterable[Entity]:

@@ -67,7 +67,7 @@ SMS_WORDS = _words(
     ds ke koi kan kel kelle vs vx pa pas rien ya y'a g t'es tes mm meme tt tte tts ok okay
     oki wesh bref bah ben beh euh heu hein hum mmh voila voilà alors allo allô nn non oui
     ouais wi ptn merci mrc mci bonjour bonsoir dac dacc daccord d'accord re rebonjour aprem
-    apres aprés demain hier ajourd'hui aujourdhui"""
+    apres aprés demain hier ajourd'hui aujourdhui quil quelle lol ptdr jpp"""
 )
 CIVILITIES = _words(
     """m. mr mr. m mme mme. mmes mlle mlle. melle madame monsieur mademoiselle messieurs
@@ -226,6 +226,8 @@ def _token(
             # « marie-lourdes », « line-rose »: a compound first name, not two words
             common_any = key in GLUE
             first = known = True
+        if "-" in key and key in places and not _known(key, lexicon):
+            known = first = False  # « Seine-Saint-Denis », « Saint-Denis »: a place by its parts
         # typos only count in lower case (« Santoni » is a name, « drooit » a typo), never
         # for listed names (« julie » is no typo of « jolie »)
         typo = (
@@ -1005,10 +1007,12 @@ INTRO_BOUNDARY = _words(
 )
 
 
-def _intro_word(token: Token) -> bool:
+def _intro_word(token: Token, later: bool = False) -> bool:
+    """A word of a name in lower case; a place only after the first word (« alexandrie
+    sainte-rose »)."""
     return (
         _plain_word(token)
-        and not (token.place and not token.known)
+        and not (token.place and not token.known and not later)
         and not (token.common_any and not token.known and token.key.endswith("ment"))
         and not (_adjective_like(token) and not token.known)
     )
@@ -1031,11 +1035,11 @@ def _introduced_name(tokens: Tokens, start: int) -> int:
             j = i
             while j < len(tokens) and j - i < 2 and tokens[j].key in PARTICLES:
                 j += 1
-            if j < len(tokens) and tokens[j].gap == " " and _intro_word(tokens[j]):
+            if j < len(tokens) and tokens[j].gap == " " and _intro_word(tokens[j], True):
                 i = j
                 continue
             break
-        if not _intro_word(token):
+        if not _intro_word(token, bool(words)):
             break
         words.append(token)
         i += 1

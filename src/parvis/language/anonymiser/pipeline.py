@@ -75,7 +75,12 @@ BUSINESS_RE = re.compile(
     r"|harmonie[ \t]+mutuelle|credit[ \t]+mutuel|societe[ \t]+generale|bnp(?:[ \t]+paribas)?"
     r"|caisse[ \t]+d'epargne|banque[ \t]+populaire|boursorama|revolut|vilogia"
     r"|immobiliere[ \t]+3f|paris[ \t]+habitat|domofrance|logirep|cdc[ \t]+habitat|nexity"
-    r"|foncia|century[ \t]+21|citya|keolis|transdev|groupama|allianz|macif|maif|matmut)"
+    r"|foncia|century[ \t]+21|citya|keolis|transdev|groupama|allianz|macif|maif|matmut"
+    # vehicles, phones, browsers, operators and more landlords citizens name (not the makes
+    # that are also common surnames: Renault, Peugeot, Citroën)
+    r"|dacia|toyota|volkswagen|opel|nissan|hyundai|skoda|tesla"
+    r"|samsung|xiaomi|huawei|motorola|firefox|chrome|safari|orange|sfr|free[ \t]+mobile"
+    r"|erilia|habitat[ \t]+76|sogima|icf[ \t]+habitat|lcl|hsbc|axa|generali|ag2r)"
     r"(?![\w])"
 )
 

@@ -249,13 +249,27 @@ def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
     vehicle."""
     if not PLATE_TEXT_CONTEXT.search(folded):
         return
+    read: set[str] = set()
     for match in SPOKEN_PLATE_RE.finditer(folded):
         letters = "".join(text[match.start(g)] for g in (1, 2, 4, 5))
-        if not letters.isupper() and not PLATE_NAMED_BEFORE_RE.search(
-            folded[max(0, match.start() - 30) : match.start()]
+        said = " ".join(match.group().lower().split())
+        if (
+            not letters.isupper()
+            and said not in read
+            and not PLATE_NAMED_BEFORE_RE.search(folded[max(0, match.start() - 30) : match.start()])
+            and not PLATE_ASKED_RE.search(folded[max(0, match.start() - 90) : match.start()])
         ):
             continue  # « il y a deux … »: lower-case letters are words, unless the plate
-            # was just announced (« l'immatriculation a b cent vingt-trois c d »)
+            # was just announced (« l'immatriculation a b cent vingt-trois c d »), asked
+            # for on the line before, or read back
         digits = "".join(read_number_words(_words_of(match.group(3))))
         if 1 <= len(digits) <= 3:
+            read.add(said)
             yield Entity(match.start(), match.end(), "PLATE")
+
+
+# The agent's question on the line before the answer: « quelle est l'immatriculation du
+# véhicule / usager : c'est h k quatre cent douze b z ».
+PLATE_ASKED_RE = re.compile(
+    r"(?:immatriculation|immat|plaque)[^\n\d]{0,40}\n[^\n\d]{0,30}$", re.IGNORECASE
+)

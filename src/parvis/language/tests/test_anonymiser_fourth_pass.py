@@ -173,3 +173,48 @@ def test_form_labels_in_initials_are_no_names():
 
     masked, _ = anonymise("DDN : 12-11-1975")
     assert masked.startswith("DDN : ")
+
+
+# --- old plates in lower case, a plate read back, brands and places that are no persons -----
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("ma vieille 205 immatriculee 318 bkz 56 au nouveau format", "318 bkz 56"),
+        ("plaque 902 tfl 31, elle a pas été passée au nouveau système", "902 tfl 31"),
+        (
+            "agent: quelle est l'immatriculation du véhicule\n"
+            "usager: c'est f m deux cent six c t\nagent: f m deux cent six c t",
+            "f m deux cent six c t",
+        ),
+    ],
+)
+def test_plates_in_lower_case_and_read_back(text, secret):
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise(text)
+    assert secret not in masked, masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai essayé avec Firefox et Chrome, rien à faire.",
+        "Mon téléphone est un Samsung A52.",
+        "Je loue un appartement HLM, bailleur Erilia.",
+        "La préfecture de la Seine-Saint-Denis ne répond pas.",
+    ],
+)
+def test_brands_places_and_numbers_are_no_personal_data(text):
+    assert_untouched(text)
+
+
+def test_a_car_make_that_is_a_surname_stays_a_name():
+    assert_hidden("Cordialement,\nGwenaëlle Renault", "Gwenaëlle Renault")
+
+
+def test_a_place_name_may_end_an_introduced_name():
+    assert_hidden(
+        "oui bonjour c'est lucienne sainte-marie je vous appelle", "lucienne sainte-marie"
+    )
