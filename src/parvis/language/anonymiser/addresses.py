@@ -260,7 +260,8 @@ TITLES = frozenset(
 COMPLEMENT_RE = re.compile(
     r"\s*[,\-–—]?\s*(?:(?i:n°|b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
     r"|esc(?:alier)?\.?|[ée]tage|porte|logement|log\.?|r[ée]sidence|r[ée]s\.|bo[iî]te\s(?:aux\s)?lettres"
-    r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
+    r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio"
+    r"|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
     r"(?:\s(?i:[ée]tage|et\.))?(?:\s+[A-Z][\w\-']*){0,2}|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage))",
 )
 POSTCODE_CITY_RE = re.compile(
@@ -416,7 +417,8 @@ CITY_BEFORE_POSTCODE_RE = re.compile(
 # complement, or the name of a place (lieu-dit, quartier, lotissement, hamlet, farm…).
 PO_BOX_RE = re.compile(
     r"(?:\bb\.?p\.?|boite\s+postale|\bcs|\btsa|\bpk|\blot|\bbat(?:iment)?\.?|\bappt?\.?|\bapt\.?"
-    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte)\s*n?°?\s*[\w]{1,6}(?:[,.]\d{1,3})?"
+    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte|\bchambre|\bemplacement|\bbloc)"
+    r"\s*n?°?\s*[\w]{1,6}(?:[,.]\d{1,3})?"
     r"(?:[ \t]+cote[ \t]+(?:mer|montagne))?$",
     re.IGNORECASE,
 )
@@ -428,6 +430,12 @@ PLACE_PARTICLE = r"(?:de|du|des|la|le|les|d'|l'|ar|an|al|en|aux)"
 PLACE_NAME_RE = re.compile(
     rf"(?:(?i:{PLACE_LEAD_WORDS})[ \t]+)?(?:{CITY_WORD}|{PLACE_PARTICLE})"
     rf"(?:(?:[ \t]+|(?<=['’]))(?:{CITY_WORD}|{PLACE_PARTICLE}|\d{{1,3}})){{0,5}}$"
+)
+# A site named in lower case before the postcode (« camping municipal, emplacement 14, 51160
+# … », « aire d'accueil des gens du voyage, route de Lens, 59260 … »).
+HOUSING_PART_RE = re.compile(
+    r"(?<![\w])(?:camping|aire|foyer|chrs|residence|res|cite|maison|ferme|lieu[- ]?dit|hameau"
+    r"|village|mas|quartier)(?:[ \t]+[\w'’\-]+){1,6}$"
 )
 ADDRESS_TRIGGER = re.compile(
     r"(?:adresse|habite|habitons|habitent|domicile|domicilie|domiciliee|demeurant|demenage"
@@ -450,14 +458,15 @@ def _postal_parts_before(text: str, folded: str, start: int) -> int:
             break
         head = folded[max(0, separator.start() - 80) : separator.start()]
         original = text[max(0, separator.start() - 80) : separator.start()]
-        part = PO_BOX_RE.search(head) or PLACE_NAME_RE.search(original)
+        unit = PO_BOX_RE.search(head)
+        part = unit or HOUSING_PART_RE.search(head) or PLACE_NAME_RE.search(original)
         if not part or part.end() - part.start() < 2:
             break
         words = re.findall(r"[\w'’]+", part.group())
         if not words or all(w.lower() in PLACE_GLUE for w in words):
             break
-        if any(w.lower() in PLACE_STOP_WORDS for w in words[1:]):
-            break
+        if not unit and any(w.lower() in PLACE_STOP_WORDS for w in words[1:]):
+            break  # (a unit's letter may be any: « bât c », « esc a »)
         start = separator.start() - (len(head) - part.start())
         # a single capitalised word right after a sentence is not a place (« Merci, 33000 »)
     return start
@@ -684,7 +693,7 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         unit = UNIT_BEFORE_NUMBER_RE.search(folded[max(0, start - 20) : start])
         if unit:
             start -= len(unit.group())  # « bât. 3, cité des Fleurs »: the number was the unit's
-        before = PREFIX_COMPLEMENT_RE.search(folded[max(0, start - 60) : start])
+        before = PREFIX_COMPLEMENT_RE.search(folded[max(0, start - 90) : start])
         start = start - len(before.group()) if before else start
         if re.match(r"\d", folded[start : start + 1]) or STREET_START_RE.match(folded, start):
             start = _city_first(text, folded, start)
@@ -823,10 +832,15 @@ UNIT_BEFORE_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 PREFIX_COMPLEMENT_RE = re.compile(
-    r"(?:(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
-    r"|porte|logement|log\.?|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}"
-    r"|(?:residence|res\.|lotissement|lot\.|quartier|cite|immeuble|hameau|domaine|tour)"
-    r"(?:[ \t]+[\w'\-]+){1,4})"
+    r"(?:(?<![\w'’])(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
+    r"|porte|logement|log\.?|chambre|emplacement|bloc|studio"
+    r"|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}"
+    # a named building or site before the street (« Foyer Adoma, chambre 17, 12 rue … »,
+    # « CHRS L'Escale, 3 rue … », « res les alizes bat b apt 12 … »)
+    r"|(?:residence|res\.?|lotissement|lot\.|quartier|cite|immeuble|hameau|domaine|tour|foyer"
+    r"|chrs|camping|aire|maison|ferme|(?:les[ \t]+)?jardins|village|mas|bastide|villa|hlm"
+    r"|ehpad|internat)"
+    r"(?:[ \t]+[\w'’\-]+){1,5})"
     r"\s*[,\-]?\s*)+$",
     re.IGNORECASE,
 )

@@ -218,3 +218,52 @@ def test_a_place_name_may_end_an_introduced_name():
     assert_hidden(
         "oui bonjour c'est lucienne sainte-marie je vous appelle", "lucienne sainte-marie"
     )
+
+
+# --- a named building or site before the street, a room or pitch before the postcode --------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Rose Tanguy\nFoyer Coallia, chambre 21, 8 rue Danton, 93100 Montreuil",
+            "Foyer Coallia, chambre 21, 8 rue Danton, 93100 Montreuil",
+        ),
+        (
+            "Cordialement,\nLes Jardins du Lac, 4 allée Monet, 13100 Aix",
+            "Les Jardins du Lac, 4 allée Monet, 13100 Aix",
+        ),
+        (
+            "je suis hébergé au CHRS Le Phare, 2 rue Kléber, 29200 Brest",
+            "CHRS Le Phare, 2 rue Kléber, 29200 Brest",
+        ),
+        (
+            "j'habite aire d'accueil des gens du voyage, route de Douai, 59500 Lambres",
+            "aire d'accueil des gens du voyage, route de Douai, 59500 Lambres",
+        ),
+        (
+            "Merci.\nRésidence Vauban, chambre 108, 35000 Rennes",
+            "Résidence Vauban, chambre 108, 35000 Rennes",
+        ),
+        (
+            "Karim Haddad, camping des Pins, emplacement 9, 40200 Mimizan",
+            "camping des Pins, emplacement 9, 40200 Mimizan",
+        ),
+        (
+            "nouvelle adresse res les flamboyants bat c apt 4 97460 st paul",
+            "res les flamboyants bat c apt 4 97460 st paul",
+        ),
+        ("possible ? odile marty, lieu-dit le bourdil 46160 cajarc", "lieu-dit le bourdil 46160"),
+    ],
+)
+def test_named_sites_rooms_and_pitches_belong_to_the_address(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_word_ending_like_a_site_is_no_address_prefix():
+    from parvis.language.engine import anonymise
+
+    _, entities = anonymise("Cordialement,\nClaire Antoine\n6 rue des Acacias\n97400 Saint-Denis")
+    text = "Cordialement,\nClaire Antoine\n6 rue des Acacias\n97400 Saint-Denis"
+    assert ("PERSON", "Claire Antoine") in [(e.label, text[e.start : e.end]) for e in entities]
