@@ -513,3 +513,51 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
         while end > start and folded[end - 1] in " -":
             end -= 1
         yield Entity(start, end, "BIRTHDATE")
+        # « j'ai indiqué le 12/05/1999 au lieu du 21/05/1999 », « vous êtes né le huit août
+        # / usager : non le dix-huit août »: the right date, said after the wrong one
+        correction = BIRTH_CORRECTION_RE.match(folded, end)
+        if correction:
+            yield Entity(*_trimmed(folded, correction.start(1), correction.end(1)), "BIRTHDATE")
+    # the answer on its own line to « votre date de naissance ? » asked a few lines above
+    for match in DATE_LINE_RE.finditer(folded) if "\n" in folded else ():
+        above = folded[max(0, match.start() - 240) : match.start()].split("\n")[-4:]
+        if any(BIRTH_ASKED_RE.search(line) for line in above):
+            yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")
+    # « nos enfants Fatou (03/05/2012) et Ibrahim (17/09/2015) »
+    for match in DATE_AFTER_NAME_RE.finditer(text):
+        if RELATIVES_BEFORE_RE.search(folded[max(0, match.start() - 80) : match.start()]):
+            yield Entity(match.start(1), match.end(1), "BIRTHDATE")
+    # « mon fils a 25 ans le 14 avril »: a birthday
+    for match in BIRTHDAY_RE.finditer(folded):
+        yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")
+
+
+def _trimmed(folded: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and folded[end - 1] in " -":
+        end -= 1
+    return start, end
+
+
+BIRTH_CORRECTION_RE = re.compile(
+    r"(?:[^\n.?!]{0,40}?|[^\n]{0,25}\n[^\n:]{0,25}:[^\n]{0,10}?)"
+    r"(?:\bau\s+lieu\s+(?:du|de|d')|\bet\s+non(?:\s+pas)?(?:\s+le|\s+du)?|\bnon,?\s+(?:c'est\s+)?le"
+    r"|\bpas\s+le|\bplutot\s+le)\s*"
+    rf"(?<![\w])({DATE_RE})(?![\w/])",
+    re.IGNORECASE,
+)
+DATE_LINE_RE = re.compile(
+    rf"^[ \t>]*(?:[^\n:\d]{{1,25}}:)?[ \t]*(?:le[ \t]+)?({DATE_RE})[ \t.]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+BIRTH_ASKED_RE = re.compile(r"naissance|\bnee?\b|\bne\(e\)|\bddn\b", re.IGNORECASE)
+DATE_AFTER_NAME_RE = re.compile(
+    r"(?<![\w])[A-ZÀ-Þ][a-zà-ÿ'’\-]{1,30}[ \t]*\((\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d{2})\)"
+)
+RELATIVES_BEFORE_RE = re.compile(
+    r"\b(?:enfants?|fils|filles?|bebes?|petite?s?-(?:fils|filles?)|jumea\w+|jumelles?)\b",
+    re.IGNORECASE,
+)
+BIRTHDAY_RE = re.compile(
+    rf"\b(?:a|aura|fete|fetera|fera)\s+\d{{1,3}}\s+ans\s+le\s+({DATE_RE})(?![\w/])",
+    re.IGNORECASE,
+)

@@ -267,3 +267,38 @@ def test_a_word_ending_like_a_site_is_no_address_prefix():
     _, entities = anonymise("Cordialement,\nClaire Antoine\n6 rue des Acacias\n97400 Saint-Denis")
     text = "Cordialement,\nClaire Antoine\n6 rue des Acacias\n97400 Saint-Denis"
     assert ("PERSON", "Claire Antoine") in [(e.label, text[e.start : e.end]) for e in entities]
+
+
+# --- birth dates: corrected, answered on their own line, after a child's name, birthdays -----
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("ma date de naissance : j'ai mis le 03/07/1988 au lieu du 30/07/1988", ["30/07/1988"]),
+        (
+            "agent: vous êtes née le deux mai\nusager: non le douze mai\nagent: pardon",
+            ["douze mai"],
+        ),
+        (
+            "Agent : votre nom et votre date de naissance ?\nVous : Soto Inès\nVous : 09/10/1981",
+            ["09/10/1981"],
+        ),
+        ("nos enfants Lila (04/02/2013) et Yanis (22/11/2016)", ["04/02/2013", "22/11/2016"]),
+        ("ma fille Jade a 18 ans le 3 juin, a-t-elle droit", ["3 juin"]),
+    ],
+)
+def test_birth_dates_by_their_context(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rendez-vous à Paris (12/03/2026) pour le dossier",
+        "j'ai eu un rdv le 12/03/2024 au lieu du 15/03/2024",
+        "la lettre du 03/02/2025\nVous : 12/02/2025",
+    ],
+)
+def test_other_dates_stay(text):
+    assert_untouched(text)
