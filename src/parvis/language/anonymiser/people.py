@@ -87,7 +87,8 @@ ROLES = _words(
     belle-mère belle-mere gendre belle-fille beau-fils belle-soeur beau-frère beau-frere ex
     concubin concubine fiancé fiancée fiance fiancee filleul filleule aidant aidante
     infirmier infirmière infirmiere kiné kine auxiliaire responsable directeur directrice
-    chef cheffe superviseur superviseure juge greffier greffière maire"""
+    chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
+    facteur factrice ergothérapeute ergotherapeute ergo orthophoniste"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -105,7 +106,15 @@ ROLE_SKIPPED = _words(
 )
 # What may follow a first name that is also a word, for it to be a name.
 AFTER_A_NAME = _words(
-    """ , . m' ma a qui est et m me ne n' va doit devait il elle ! ? : l' le la"""
+    """ , . m' ma a qui est et m me ne n' va doit devait il elle ! ? : l' le la peut pourra
+    pourrait dit disait touche touchait habite vit vient travaille paie paye gere sait veut
+    voudrait part s' se"""
+)
+# The verbs of AFTER_A_NAME a relative's last name may stand before (« mon ex teddy vainqueur
+# touche les allocs »).
+VERBS_AFTER_A_NAME = _words(
+    """peut pourra pourrait dit disait touche touchait habite vit vient travaille paie paye
+    gere sait veut voudrait"""
 )
 # Verbs that, right after a run of words, say the run is someone (« X m'a rappelé »).
 RIGHT_VERBS_RE = re.compile(
@@ -679,8 +688,11 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
             # is also a word, when what follows is not the rest of a noun phrase
             after = keys[start + 1] if start + 1 < len(tokens) else ""
-            if token.cap or not after or after in AFTER_A_NAME:
-                end = start + 1
+            phone_after = after == "au" and bool(
+                re.match(r"[ \t]*\+?\d", tokens.text[tokens[start + 1].end :])
+            )
+            if token.cap or not after or after in AFTER_A_NAME or phone_after:
+                end = start + 1  # « ma soeur blanche au 06 … »
         if end == start and _lone_word_before_verb(tokens, start):
             end = start + 1  # « mon fils noé a 4 ans », « ma fille prune est malade »
         if end <= start + 1:
@@ -802,10 +814,42 @@ def _lone_word_before_verb(tokens: Tokens, index: int) -> bool:
         # a French word after a role is mostly what they are (« mon mari artisan a… »):
         # a name only before a verb said to the writer (« ma fille prune m'a dit ») or
         # their age (« mon fils félicité a 3 ans »)
-        return (_strong_right(tokens, index + 1) and following.key not in {"est"}) or bool(
-            AGE_RE.match(tokens.text, token.end)
+        return (
+            (_strong_right(tokens, index + 1) and following.key not in {"est"})
+            or bool(AGE_RE.match(tokens.text, token.end))
+            or (
+                # « ma fille fleur peut y aller », « ma soeur blanche au 06 … »: after a
+                # relative, a French word that is no trade, then a verb or a phone number
+                index > 0
+                and tokens[index - 1].key in RELATIVES
+                and not _trade_like(token)
+                and token.key not in AFTER_A_NAME | VERB_FOLLOWERS
+                and (
+                    following.key in VERBS_AFTER_A_NAME
+                    or (
+                        following.key == "au"
+                        and bool(re.match(r"[ \t]*\+?\d", tokens.text[following.end :]))
+                    )
+                )
+            )
         )
     return following.key in VERB_FOLLOWERS
+
+
+# Relatives (not professionals): a French word after them before a verb is their first name.
+RELATIVES = _words(
+    """fils fille soeur sœur frere frère mere mère pere père mari femme epouse épouse epoux
+    époux enfant fille-ainee neveu niece nièce cousin cousine tante oncle ex compagnon compagne
+    conjoint conjointe maman papa mamie papi"""
+)
+
+
+def _trade_like(token: Token) -> bool:
+    """« artisan », « agriculteur », « infirmière », « plombier »: what a relative does."""
+    return bool(
+        re.search(r"(?:teur|trice|ier|iere|ien|ienne|iste|an|ant|ante|eur|euse)$", token.key)
+        and len(token.key) > 5
+    )
 
 
 # « … a 3 ans », « … aura six ans »: someone's age, said right after their name.
@@ -848,6 +892,8 @@ def _extend_before_verb(tokens: Tokens, start: int, end: int) -> int:
     if token.gap != " " or not _plain_word(token) or token.place or _adjective_like(token):
         return end
     if tokens[end + 1].key in {"qui", "m'", "ne", "n'"} and _strong_right(tokens, end + 1):
+        return end + 1
+    if tokens[end + 1].key in VERBS_AFTER_A_NAME and tokens[start].first and end == start + 1:
         return end + 1
     return end
 
@@ -1049,15 +1095,24 @@ def _introduced_name(tokens: Tokens, start: int) -> int:
     if end < len(tokens):
         following = tokens[end]
         rest = tokens.text[tokens[end - 1].end : tokens[end - 1].end + 60]
+        glued_role = following.key[:1] in {"l", "m", "s"} and following.key[1:] in ROLES
         if (
             "\n" not in following.gap
             and following.key not in INTRO_BOUNDARY
+            and not glued_role  # « bjr cest blanche lassistante sociale de … »
             and not SOMEONE_RIGHT_RE.match(rest)
         ):
             return start
     if len(words) == 1:
         word = words[0]
-        return end if word.first or (not word.common_any and len(word.key) > 2) else start
+        if word.first or (not word.common_any and len(word.key) > 2):
+            return end
+        # « bjr cest blanche lassistante sociale de … », « ici rose la fille de … »
+        described = end < len(tokens) and (
+            SOMEONE_RIGHT_RE.match(tokens.text[word.end : word.end + 60])
+            or (tokens[end].key[:1] in {"l", "m", "s"} and tokens[end].key[1:] in ROLES)
+        )
+        return end if described and not _trade_like(word) else start
     return end if any(t.known or not t.common_any for t in words) else start
 
 
@@ -1736,7 +1791,7 @@ def _ends_sentence(token: Token) -> bool:
     return (
         token.word
         and token.text.endswith(".")
-        and len(token.key) > 1
+        and (len(token.key) > 1 or token.text.islower())  # « … un avis de 812e. »
         and token.key not in CIVILITIES
         and not _is_initial(token)
     )

@@ -302,3 +302,33 @@ def test_birth_dates_by_their_context(text, secrets):
 )
 def test_other_dates_stay(text):
     assert_untouched(text)
+
+
+# --- a relative's first name that is a French word, before a verb or a phone number ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("rappelez ma soeur violette au 06 12 34 56 78", "violette"),
+        ("je suis a lhopital, ma fille perle peut y aller ?", "perle"),
+        ("le livreur anselme dit quil le prend pas", "anselme"),
+        ("mon ex julien bonheur touche les allocs", "julien bonheur"),
+        ("bjr cest colombe lassistante sociale de mon pere", "colombe"),
+    ],
+)
+def test_a_relatives_first_name_that_is_a_word(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon mari artisan touche le chômage",
+        "ma fille vient vient de naître",
+        "mes remboursements de dentiste arrivent pas",
+        "mon fils aîné peut venir",
+    ],
+)
+def test_what_a_relative_does_is_no_name(text):
+    assert_untouched(text)
