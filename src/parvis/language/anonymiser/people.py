@@ -361,6 +361,8 @@ def name_run(
                 ):
                     i = j
                     continue
+            if words > 0 and _particle_surname(tokens, i, j):
+                end = j  # « Riwal Le Du. »: the last particle is the name
             break
         if not _nameish(token, strength, lowercase, words) and not (
             words == 0 and _first_of_a_pair(tokens, i)
@@ -375,6 +377,22 @@ def name_run(
     if end == index + 1 and _is_initial(tokens[index]):
         return index
     return end
+
+
+def _particle_surname(tokens: Tokens, i: int, j: int) -> bool:
+    """« Le Du », « Le Ny » closing a name: two capitalised particles, then nothing more on
+    the line; the last one is the surname."""
+    return (
+        j - i == 2
+        and j <= len(tokens)
+        and all(tokens[k].cap and tokens[k].gap == " " for k in range(i, j))
+        and (
+            j >= len(tokens)
+            or not tokens[j].word
+            or "\n" in tokens[j].gap
+            or tokens[j - 1].text.endswith(".")
+        )
+    )
 
 
 def _entity(tokens: Tokens, start: int, end: int) -> Entity:
@@ -1367,6 +1385,13 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
             if (
                 candidate.key in PARTICLES
                 and end > index
+                and _particle_surname(tokens, end, end + 2)
+            ):
+                end += 2  # « Jean-Marie Le Du »
+                break
+            if (
+                candidate.key in PARTICLES
+                and end > index
                 and end + 1 < count
                 and (tokens[end + 1].cap or tokens.lowercase)
             ):
@@ -1387,8 +1412,9 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
                 # « mikel nakamura dossier bloqué »: the name ends at the first French word
                 break
             end += 1
-        while end > index and tokens[end - 1].key in PARTICLES:
-            end -= 1
+        if not (end - index > 2 and _particle_surname(tokens, end - 2, end)):
+            while end > index and tokens[end - 1].key in PARTICLES:
+                end -= 1
         if end == index:
             index += 1
             continue
@@ -1431,6 +1457,13 @@ SENTENCE_VERBS = _words(
 
 def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     words = [t for t in run if t.key not in PARTICLES]
+    if (
+        words
+        and len(run) >= 3
+        and _particle_surname(tokens, index + len(run) - 2, index + len(run))
+    ):
+        # « Jean-Marie Le Du »: name words, then the surname that is a particle
+        return all((t.cap or t.upper) and (t.known or not t.common_any) for t in words)
     if not words:
         return False
     if tokens.uppercase_share > 0.5 and not tokens.lowercase:
@@ -1551,10 +1584,59 @@ def _spelled(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         end = match.end()
         if folded[end - 1] == "." and len(letters) < 4:
             continue
+        spelled_word = _spelled_word(folded, tokens, match.start(), letters)
         before = folded[max(0, match.start() - 80) : match.start()].lower()
-        if len(letters) < 4 and not re.search(r"epel|s'ecrit|ecrit|nom|lettre|comme", before):
+        if (
+            len(letters) < 4
+            and spelled_word is None
+            and not re.search(r"epel|s'ecrit|ecrit|nom|lettre|comme", before)
+        ):
             continue
         yield Entity(match.start(), end, "PERSON")
+        if spelled_word is not None:
+            yield spelled_word
+        yield from _said_after_spelling(tokens, end)
+    # two letters, only when they spell a word said just before (« Ye Shufang Y E et … »)
+    for match in TWO_LETTERS_RE.finditer(text):
+        if not match.group().isupper():
+            continue  # « m a dit »: lower-case letters are words
+        letters = _letters(match.group()).lower()
+        word = _spelled_word(folded, tokens, match.start(), letters)
+        if word is not None:
+            yield Entity(match.start(), match.end(), "PERSON")
+            yield word
+
+
+TWO_LETTERS_RE = re.compile(r"(?<![\w'’])[A-Za-z][ \t]+[A-Za-z](?![\w'’])")
+
+
+def _spelled_word(folded: str, tokens: Tokens, position: int, letters: str) -> Entity | None:
+    """The word, among the six said before ``position`` on the same line, that the letters
+    spell (« Ait Ouarab A I T », « N'Diaye avec un n apostrophe N D I A Y E »)."""
+    line_start = folded.rfind("\n", 0, position) + 1
+    before = [t for t in tokens.items if line_start <= t.start and t.end <= position and t.word]
+    for token in reversed(before[-6:]):
+        said = token.key.replace("'", "").replace("-", "")
+        if len(letters) >= 2 and (
+            said == letters or (len(said) >= 4 and letters.endswith(said))  # « n apostrophe N D … »
+        ):
+            return Entity(token.start, token.end, "PERSON")
+    return None
+
+
+def _said_after_spelling(tokens: Tokens, position: int) -> Iterable[Entity]:
+    """« le bihan L E B I H A N yannig »: the first name said right after a spelled last
+    name, on the same line."""
+    for index, token in enumerate(tokens.items):
+        if token.start < position:
+            continue
+        if "\n" in token.gap or not token.word or token.domain or token.key in GLUE:
+            return
+        if token.key in SMS_WORDS or token.key in SPELLING_FILLERS or len(token.key) < 3:
+            return
+        if (token.first and not token.common_any) or (not token.common_any and not token.place):
+            yield _entity(tokens, index, index + 1)
+        return
 
 
 ATTRIBUTION_RE = re.compile(

@@ -332,3 +332,38 @@ def test_a_relatives_first_name_that_is_a_word(text, secret):
 )
 def test_what_a_relative_does_is_no_name(text):
     assert_untouched(text)
+
+
+# --- spelled names: the word they spell, two letters, the first name said after --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("agent: vous êtes madame\nusager: Aït Lahcen A I T et ensuite L A H C E N", ["A I T"]),
+        ("usager: oui elle s'appelle Xu Lingling X U et L I N G L I N G", ["Xu", "X U"]),
+        ("usager: N'Goran avec un n apostrophe N G O R A N\nagent: merci", ["N'Goran"]),
+        ("usager: le guern L E G U E R N maelig\nagent: d'accord", ["maelig"]),
+        ("agent: à quel nom\nusager: Teriitehau T E R I I T E H A U Hinano\nagent: ok", ["Hinano"]),
+    ],
+)
+def test_spelled_names_and_their_neighbours(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+def test_lower_case_letters_are_words():
+    assert_untouched("les impots ont preleve sur ma pension, la carsat m a verse moins")
+
+
+# --- a surname that is a particle ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bonjour\nmon père est retraité\nJean-Yves Le Ny\nil est en EHPAD", "Jean-Yves Le Ny"),
+        ("Mon conseiller actuel est M. Goulven Le Du. Merci", "Goulven Le Du"),
+    ],
+)
+def test_a_surname_that_is_a_particle(text, secret):
+    assert_hidden(text, secret)
