@@ -259,13 +259,23 @@ def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
         if not any(w.isalpha() and w != "et" for w in words):
             continue  # digits only: the written-number rule handles them
         digits = "".join(spoken_groups(words))
-        if len(digits) == 10 and re.fullmatch(r"0[1-79]\d{8}", digits):
+        start = match.start()
+        plus = re.search(r"(?<![\w])plus[ \t]+$", folded[max(0, start - 8) : start])
+        if plus:
+            # « plus six huit neuf quatre-vingt-sept … »: an international number
+            start -= len(plus.group())
+            international = 9 <= len(digits) <= 13
+        else:
+            international = False
+        # a number read in pairs may be one pair too long (« zéro six quatre-vingt-dix zéro
+        # trois … » for an overseas mobile): 10 to 12 digits from « 0X »
+        if international or (10 <= len(digits) <= 12 and re.fullmatch(r"0[1-79]\d{8,10}", digits)):
             end = match.end()
             while end > match.start() and not folded[end - 1].isalnum():
                 end -= 1
             if re.search(r"(?i)[\s,.\-]et$", folded[match.start() : end]):
                 end -= 3
-            yield Entity(match.start(), end, "PHONE")
+            yield Entity(start, end, "PHONE")
 
 
 _KEY_WORDS = (

@@ -165,6 +165,11 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
             for chunk in folded[start:end].split(",")
         )
         before = folded[max(0, start - 80) : start]
+        country = SPOKEN_COUNTRY_RE.search(before)
+        if country and len(digits) >= 6 and BANK_CONTEXT.search(folded):
+            # « f r quatre-vingt-six trente mille … »: an IBAN read aloud, or read back
+            yield Entity(start - (len(before) - country.start(1)), end, "IBAN")
+            continue
         if len(spoken) < 3 and not (
             # « un 85 03 75 123 456 clé 78 »: digits and a word or two, after its name
             13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before)
@@ -188,6 +193,10 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
             6 <= len(digits) <= 8 and CAF_CONTEXT.search(folded)
         ):
             yield Entity(start, end, "CAF_NUMBER")
+
+
+# The two letters of an IBAN's country read aloud before its digits (« f r », « F R »).
+SPOKEN_COUNTRY_RE = re.compile(r"(?<![\w])((?:f[ \t.\-]*r|fr))[ \t,.\-]+$", re.IGNORECASE)
 
 
 # --- Bank numbers copied by hand ----------------------------------------------------------

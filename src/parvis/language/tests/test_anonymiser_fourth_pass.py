@@ -367,3 +367,32 @@ def test_lower_case_letters_are_words():
 )
 def test_a_surname_that_is_a_particle(text, secret):
     assert_hidden(text, secret)
+
+
+# --- phones and IBANs read aloud ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "rappelez-moi au zéro six quatre-vingt-dix douze trente et un quarante vingt-deux",
+            "zéro six quatre-vingt-dix douze trente et un quarante vingt-deux",
+        ),
+        (
+            "mon numéro c'est le plus six huit neuf quatre-vingt-sept douze trente quarante onze",
+            "plus six huit neuf quatre-vingt-sept douze trente quarante onze",
+        ),
+        (
+            "agent: votre nouveau rib\nusager: f r soixante-seize trente mille six un deux trois"
+            " quatre cinq six sept huit neuf zéro un deux trois quatre cinq six",
+            "f r soixante-seize trente mille six un deux trois quatre cinq six sept huit neuf",
+        ),
+    ],
+)
+def test_phones_and_ibans_read_aloud(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_amounts_read_aloud_are_no_phone():
+    assert_untouched("j'ai payé deux cent trente euros et six et sept plus quatre")
