@@ -778,8 +778,8 @@ def filter_spacy_person(
     if any(not plausible(word) for word in words):
         return None
     whole = fold(text[tokens[0][0] : tokens[-1][1]]).lower()
-    if whole in lexicon.places and not lexicon.is_known_name(whole):
-        return None  # « la préfecture de la Seine-Saint-Denis »: a place
+    if (whole in lexicon.places or whole.endswith("-ville")) and not lexicon.is_known_name(whole):
+        return None  # « la préfecture de la Seine-Saint-Denis », « Hô Chi Minh-Ville »: a place
     strong = any(
         lexicon.is_known_name(w) or not lexicon.is_common_word(w.strip(".")) for w in words
     )

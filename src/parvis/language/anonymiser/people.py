@@ -220,6 +220,7 @@ def _token(
     key = folded[start:end].lower().rstrip(".").replace("’", "'")
     letters = [c for c in raw if c.isalpha()]
     known = first = common_any = typo = False
+    place = key in places
     if word:
         parts = (
             [p for p in re.split(r"[-']", key) if len(p) > 1] if "-" in key or "'" in key else []
@@ -235,8 +236,9 @@ def _token(
             # « marie-lourdes », « line-rose »: a compound first name, not two words
             common_any = key in GLUE
             first = known = True
-        if "-" in key and key in places and not _known(key, lexicon):
+        if "-" in key and (key in places or key.endswith("-ville")) and not _known(key, lexicon):
             known = first = False  # « Seine-Saint-Denis », « Saint-Denis »: a place by its parts
+            place = True
         # typos only count in lower case (« Santoni » is a name, « drooit » a typo), never
         # for listed names (« julie » is no typo of « jolie »)
         typo = (
@@ -259,7 +261,7 @@ def _token(
         common_any=common_any,
         typo=typo,
         domain=key in DOMAIN_WORDS or (key in NOT_NAMES and key not in PARTICLES),
-        place=key in places,
+        place=place,
         gap=text[previous_end:start],
     )
 

@@ -58,8 +58,11 @@ NAMESAKE_RE = re.compile(
     r"\b(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
     r"|cite|pont|gare|mediatheque|bibliotheque|ehpad|foyer|fondation|institut|universite"
     r"|faculte|musee|theatre|piscine|metro|station|arret|campus|maison|groupe\s+scolaire"
-    r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours)"
-    r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l')?$",
+    r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours"
+    # shops, firms and associations named after people or things
+    r"|espace|sci|sarl|sas|boulangerie|boucherie|pharmacie|restaurant|cabinet|garage"
+    r"|association|entreprise|societe|boutique|magasin|hotel|auberge|epicerie)"
+    r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l'|la[ \t]+|le[ \t]+|les[ \t]+)?$",
     re.IGNORECASE,
 )
 
@@ -80,7 +83,10 @@ BUSINESS_RE = re.compile(
     # that are also common surnames: Renault, Peugeot, Citroën)
     r"|dacia|toyota|volkswagen|opel|nissan|hyundai|skoda|tesla"
     r"|samsung|xiaomi|huawei|motorola|firefox|chrome|safari|orange|sfr|free[ \t]+mobile"
-    r"|erilia|habitat[ \t]+76|sogima|icf[ \t]+habitat|lcl|hsbc|axa|generali|ag2r)"
+    r"|erilia|habitat[ \t]+76|sogima|icf[ \t]+habitat|lcl|hsbc|axa|generali|ag2r"
+    # a firm by its legal form and the name after it (« SCI des Quatre Vents »)
+    r"|(?:sci|sarl|sasu?|eurl|selarl)[ \t]+(?:(?:de|du|des|la|le|les)[ \t]+|l'|d')?"
+    r"[\w'\-]+(?:[ \t]+[\w'\-]+)?)"
     r"(?![\w])"
 )
 

@@ -396,3 +396,19 @@ def test_phones_and_ibans_read_aloud(text, secret):
 
 def test_amounts_read_aloud_are_no_phone():
     assert_untouched("j'ai payé deux cent trente euros et six et sept plus quatre")
+
+
+# --- shops, firms by their legal form, foreign cities -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon employeur, la boulangerie La Marguerite Dorée, a transmis l'attestation",
+        "Bien cordialement,\nL'équipe de l'Espace Jasmin des Sables",
+        "Propriétaire du logement : SCI des Trois Chênes",
+        "Je dois partir à Hô Chi Minh-Ville le 2 mai",
+    ],
+)
+def test_shops_firms_and_foreign_cities_are_no_persons(text):
+    assert_untouched(text)
