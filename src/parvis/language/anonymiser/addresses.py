@@ -699,9 +699,60 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             start = _city_first(text, folded, start)
         extended.append(Entity(start, entity.end, "ADDRESS"))
     extended.extend(find_postal_blocks(text, folded))
+    extended.extend(_answered_addresses(text, folded))
     return _merge_adjacent(
         [_with_labelled_parts(folded, _with_city_tail(folded, e)) for e in extended], folded
     )
+
+
+# The agent's question in a call or chat: the caller's next line is where they live.
+ADDRESS_QUESTION_RE = re.compile(
+    r"(?:quelle[ \t]+adresse|votre[ \t]+adresse|habitez|vous[ \t]+vivez|installee?s?[ \t]+o[uù]"
+    r"|domicili\w*[ \t]+o[uù]"
+    r"|o[uù][ \t]+(?:est-ce[ \t]+que[ \t]+)?vous[ \t]+(?:habitez|vivez|[eê]tes))",
+    re.IGNORECASE,
+)
+ANSWER_LINE_RE = re.compile(
+    r"[ \t>]*(?:[^\n:\d]{1,25}:)[ \t]*(?:(?:oui|non|alors|euh|ben|bah|c'est|toujours|j'habite"
+    r"|au|a|à)[ \t,]+)*(?P<value>[^\n]{3,80}?)[ \t.]*$",
+    re.IGNORECASE,
+)
+# In the answer: a street or place word, then « à Town »
+ANSWERED_PLACE_RE = re.compile(
+    rf"(?:\b(?:{STREET_TYPES}|ferme|village|mas)\b[^\n]*|[^\n]*)[ \t]+(?:a|à)[ \t]+"
+    r"[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+)?",
+    re.IGNORECASE,
+)
+
+
+def _answered_addresses(text: str, folded: str) -> Iterable[Entity]:
+    """« agent: vous habitez à quelle adresse / usager: Kawéni village rue du stade à
+    Mamoudzou », « agent: vous êtes installé où / usager: ferme Etxeparea à Larrau »: the
+    answer on the caller's line, a place and its town."""
+    if "\n" not in text or not ADDRESS_QUESTION_RE.search(folded):
+        return
+    lines = text.split("\n")
+    position = 0
+    offsets = []
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    for number in range(1, len(lines)):
+        if not ADDRESS_QUESTION_RE.search(fold(lines[number - 1])):
+            continue
+        answer = ANSWER_LINE_RE.fullmatch(lines[number])
+        if not answer:
+            continue
+        value = answer.group("value")
+        words = value.split()
+        if not 2 <= len(words) <= 8 or not ANSWERED_PLACE_RE.fullmatch(value):
+            continue
+        if not any(w[:1].isupper() for w in words[:-1]) and not re.search(
+            rf"\b(?:{STREET_TYPES}|ferme|village|mas)\b", fold(value), re.IGNORECASE
+        ):
+            continue  # « je suis à Paris »: a town alone is no address
+        start = offsets[number] + answer.start("value")
+        yield Entity(start, start + len(value), "ADDRESS")
 
 
 # « …, code postal 19000 Tulle », « CP : 19000 » / « Ville : Tulle » on the next lines

@@ -218,6 +218,9 @@ def _token(
     raw = text[start:end]
     word = raw[0].isalpha()
     key = folded[start:end].lower().rstrip(".").replace("’", "'")
+    accented = key in PARTICLES and raw.lower().rstrip(".") != key and raw.lower() not in GLUE
+    if accented:
+        key = raw.lower().rstrip(".")  # « Lê », « Dô »: a name, not the article « le »
     letters = [c for c in raw if c.isalpha()]
     known = first = common_any = typo = False
     place = key in places
@@ -231,7 +234,7 @@ def _token(
         known = _known(key, lexicon) or (len(parts) > 1 and all(_known(p, lexicon) for p in parts))
         if key in PARTICLES:
             known = first = False
-        common_any = key in GLUE or lexicon.word_like(key, typos=False)
+        common_any = not accented and (key in GLUE or lexicon.word_like(key, typos=False))
         if common_any and "-" in key and any(p in lexicon.first_names for p in parts):
             # « marie-lourdes », « line-rose »: a compound first name, not two words
             common_any = key in GLUE
@@ -2132,19 +2135,38 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             # message is who signs it, even a French word
             yield Entity(run[0].start, run[0].end, "PERSON")
             continue
-        nameish = all(
-            (t.cap or t.upper or tokens.lowercase or answer)
-            and not t.domain
-            and not t.place
-            and (t.known or not (t.common_any or t.typo))
-            for t in words
-        ) or (
-            # the answer to « votre nom ? »: two or three words, even French ones
-            answer
-            and 2 <= len(words) <= 3
-            and all(
-                t.word and not t.domain and t.key not in GLUE and t.key not in SMS_WORDS
+        nameish = (
+            all(
+                (t.cap or t.upper or tokens.lowercase or answer)
+                and not t.domain
+                and not t.place
+                and (t.known or not (t.common_any or t.typo))
                 for t in words
+            )
+            or (
+                # « Vo Thanh Tam » under the message: capitalised words, half of them a listed
+                # name or no French word
+                last_line
+                and 2 <= len(words) <= 3
+                and all(
+                    t.cap
+                    and not t.domain
+                    and not t.place
+                    and t.key not in GLUE
+                    and t.key not in CLOSING_WORDS
+                    and t.key not in SMS_WORDS
+                    for t in words
+                )
+                and 2 * sum(t.known or not t.common_any for t in words) >= len(words)
+            )
+            or (
+                # the answer to « votre nom ? »: two or three words, even French ones
+                answer
+                and 2 <= len(words) <= 3
+                and all(
+                    t.word and not t.domain and t.key not in GLUE and t.key not in SMS_WORDS
+                    for t in words
+                )
             )
         )
         if not nameish:

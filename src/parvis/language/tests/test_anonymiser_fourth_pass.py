@@ -412,3 +412,37 @@ def test_amounts_read_aloud_are_no_phone():
 )
 def test_shops_firms_and_foreign_cities_are_no_persons(text):
     assert_untouched(text)
+
+
+# --- accented particles are names; an email's last line; the answer to « vous habitez où ? » --
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("agent: votre oncle c'était\nusager: Lê Minh Tuan le restaurant", "Lê Minh Tuan"),
+        ("Merci de me répondre directement.\nDo Thanh Binh", "Do Thanh Binh"),
+        (
+            "agent: vous habitez à quelle adresse\nusager: Cavani village rue du marché à Sada",
+            "Cavani village rue du marché à Sada",
+        ),
+        (
+            "agent: vous êtes installé où\nusager: ferme Oihanburu à Larrau",
+            "ferme Oihanburu à Larrau",
+        ),
+    ],
+)
+def test_accented_particles_last_lines_and_answered_addresses(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merci pour tout.\nBonne Journée",
+        "agent: vous habitez où\nusager: je suis à Paris\nagent: ok",
+        "je vais là demain",
+    ],
+)
+def test_closings_and_towns_alone_stay(text):
+    assert_untouched(text)
