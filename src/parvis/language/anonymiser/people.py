@@ -615,6 +615,8 @@ def find_people(
     found.extend(_final_signature(tokens))
     found.extend(_signed_sentences(tokens))
     found.extend(_before_roles(tokens, keys))
+    found.extend(_aged(tokens))
+    found.extend(_role_speakers(text))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -2253,6 +2255,50 @@ def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             start -= 1
         if start < end:
             yield _entity(tokens, start, end)
+
+
+AGE_AFTER_RE = re.compile(r"[ \t]*(?:,[ \t]*|\([ \t]*)\d{1,2}[ \t]*ans\b")
+
+
+def _aged(tokens: Tokens) -> Iterable[Entity]:
+    """« mes enfants (Lina, 8 ans et Noé, 5 ans) »: a first name followed by an age."""
+    if "ans" not in tokens.text:
+        return
+    for index, token in enumerate(tokens.items):
+        if not token.word or token.domain or token.key in GLUE or token.place:
+            continue
+        listed = index > 0 and tokens[index - 1].key in {"et", ",", "("}
+        if not (
+            token.first
+            or (token.cap and not token.common_any and len(token.key) > 2)
+            # « (Lina, 8 ans et Noé, 5 ans) »
+            or (
+                token.cap
+                and listed
+                and (tokens[index - 1].key == "(" or not tokens.sentence_start(index))
+            )
+        ):
+            continue
+        if token.key in ROLES or token.key in CIVILITIES:
+            continue
+        if AGE_AFTER_RE.match(tokens.text, token.end):
+            yield _entity(tokens, index, index + 1)
+
+
+# « Conseillère (Julie) : … », « Agent (Karim B.) : … »: the name of a speaker after their role
+ROLE_SPEAKER_RE = re.compile(
+    r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?i:conseill[eè]re?|agent|agente|op[ée]rat(?:eur|rice)"
+    r"|interlocut(?:eur|rice)|gestionnaire|assistante?|r[ée]f[ée]rente?)[ \t]*\("
+    r"(?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]*\.?){0,2})\)[ \t]*:",
+    re.MULTILINE,
+)
+
+
+def _role_speakers(text: str) -> Iterable[Entity]:
+    if "(" not in text:
+        return
+    for match in ROLE_SPEAKER_RE.finditer(text):
+        yield Entity(match.start("name"), match.end("name"), "PERSON")
 
 
 def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:

@@ -446,3 +446,24 @@ def test_accented_particles_last_lines_and_answered_addresses(text, secret):
 )
 def test_closings_and_towns_alone_stay(text):
     assert_untouched(text)
+
+
+# --- a name followed by an age in a list; a speaker's name after their role ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("mes enfants (Maya, 8 ans et Élie, 5 ans) sont à ma charge", ["Maya", "Élie"]),
+        ("Conseillère (Solène) : bonjour, que puis-je faire ?\nVous : bonjour", ["Solène"]),
+    ],
+)
+def test_names_with_an_age_and_speakers_after_their_role(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text", ["Retraite, 62 ans", "j'ai 3 enfants, 8 ans et 5 ans", "depuis Paris, 10 ans"]
+)
+def test_ages_alone_stay(text):
+    assert_untouched(text)
