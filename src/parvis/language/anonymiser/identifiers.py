@@ -475,6 +475,17 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
 
 
+# Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »):
+# the writer's allocataire number, given as a signature.
+CLOSING_NUMBER_RE = re.compile(r"(?:[.!?\n][ \t]*)(\d{7}(?:[ ]?[A-Z])?)[ \t.]*$")
+
+
+def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
+    match = CLOSING_NUMBER_RE.search(text)
+    if match:
+        yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+
+
 def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
     for match in TAX_RE.finditer(folded):
         yield Entity(match.start(1), match.end(1), "TAX_NUMBER")

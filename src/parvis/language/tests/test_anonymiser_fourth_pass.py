@@ -467,3 +467,12 @@ def test_names_with_an_age_and_speakers_after_their_role(text, secrets):
 )
 def test_ages_alone_stay(text):
     assert_untouched(text)
+
+
+def test_seven_digits_closing_a_message_are_an_allocataire_number():
+    assert_hidden("cest fait depuis le 2. je suis a bout. 6204417", "6204417")
+
+
+@pytest.mark.parametrize("text", ["le montant est de 1234567", "j'ai payé. 1500"])
+def test_other_closing_numbers_stay(text):
+    assert_untouched(text)
