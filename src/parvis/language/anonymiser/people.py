@@ -424,6 +424,8 @@ INTRO_SEQUENCES = (
     ("mon", "prenom", "c'", "est"),
     ("mon", "prenom", ":"),
     ("moi", "c'", "est"),
+    ("c'", "est", "moi"),
+    ("c", "est", "moi"),
     ("ce", "moi"),
     ("c", "moi"),
     ("cest", "moi"),

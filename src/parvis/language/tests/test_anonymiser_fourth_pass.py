@@ -476,3 +476,12 @@ def test_seven_digits_closing_a_message_are_an_allocataire_number():
 @pytest.mark.parametrize("text", ["le montant est de 1234567", "j'ai payé. 1500"])
 def test_other_closing_numbers_stay(text):
     assert_untouched(text)
+
+
+def test_a_name_after_cest_moi():
+    assert_hidden("oui c'est moi maëlys qui ai appelé hier", "maëlys")
+
+
+@pytest.mark.parametrize("text", ["c'est moi qui ai appelé", "c'est moi encore pour mon dossier"])
+def test_cest_moi_alone_stays(text):
+    assert_untouched(text)
