@@ -260,7 +260,8 @@ TITLES = frozenset(
 COMPLEMENT_RE = re.compile(
     r"\s*[,\-–—]?\s*(?:(?i:n°|b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
     r"|esc(?:alier)?\.?|[ée]tage|porte|logement|log\.?|r[ée]sidence|r[ée]s\.|bo[iî]te\s(?:aux\s)?lettres"
-    r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
+    r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio"
+    r"|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
     r"(?:\s(?i:[ée]tage|et\.))?(?:\s+[A-Z][\w\-']*){0,2}|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage))",
 )
 POSTCODE_CITY_RE = re.compile(
@@ -416,7 +417,8 @@ CITY_BEFORE_POSTCODE_RE = re.compile(
 # complement, or the name of a place (lieu-dit, quartier, lotissement, hamlet, farm…).
 PO_BOX_RE = re.compile(
     r"(?:\bb\.?p\.?|boite\s+postale|\bcs|\btsa|\bpk|\blot|\bbat(?:iment)?\.?|\bappt?\.?|\bapt\.?"
-    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte)\s*n?°?\s*[\w]{1,6}(?:[,.]\d{1,3})?"
+    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte|\bchambre|\bemplacement|\bbloc)"
+    r"\s*n?°?\s*[\w]{1,6}(?:[,.]\d{1,3})?"
     r"(?:[ \t]+cote[ \t]+(?:mer|montagne))?$",
     re.IGNORECASE,
 )
@@ -428,6 +430,12 @@ PLACE_PARTICLE = r"(?:de|du|des|la|le|les|d'|l'|ar|an|al|en|aux)"
 PLACE_NAME_RE = re.compile(
     rf"(?:(?i:{PLACE_LEAD_WORDS})[ \t]+)?(?:{CITY_WORD}|{PLACE_PARTICLE})"
     rf"(?:(?:[ \t]+|(?<=['’]))(?:{CITY_WORD}|{PLACE_PARTICLE}|\d{{1,3}})){{0,5}}$"
+)
+# A site named in lower case before the postcode (« camping municipal, emplacement 14, 51160
+# … », « aire d'accueil des gens du voyage, route de Lens, 59260 … »).
+HOUSING_PART_RE = re.compile(
+    r"(?<![\w])(?:camping|aire|foyer|chrs|residence|res|cite|maison|ferme|lieu[- ]?dit|hameau"
+    r"|village|mas|quartier)(?:[ \t]+[\w'’\-]+){1,6}$"
 )
 ADDRESS_TRIGGER = re.compile(
     r"(?:adresse|habite|habitons|habitent|domicile|domicilie|domiciliee|demeurant|demenage"
@@ -450,14 +458,15 @@ def _postal_parts_before(text: str, folded: str, start: int) -> int:
             break
         head = folded[max(0, separator.start() - 80) : separator.start()]
         original = text[max(0, separator.start() - 80) : separator.start()]
-        part = PO_BOX_RE.search(head) or PLACE_NAME_RE.search(original)
+        unit = PO_BOX_RE.search(head)
+        part = unit or HOUSING_PART_RE.search(head) or PLACE_NAME_RE.search(original)
         if not part or part.end() - part.start() < 2:
             break
         words = re.findall(r"[\w'’]+", part.group())
         if not words or all(w.lower() in PLACE_GLUE for w in words):
             break
-        if any(w.lower() in PLACE_STOP_WORDS for w in words[1:]):
-            break
+        if not unit and any(w.lower() in PLACE_STOP_WORDS for w in words[1:]):
+            break  # (a unit's letter may be any: « bât c », « esc a »)
         start = separator.start() - (len(head) - part.start())
         # a single capitalised word right after a sentence is not a place (« Merci, 33000 »)
     return start
@@ -532,8 +541,8 @@ NOT_A_CITY = frozenset(
 
 
 # « Grenoble 38000, 4 rue… », « Lyon 3e, 14 rue… », « rennes 35000 12 rue… », « à Limoges
-# euh 8 rue… »: a town with its postcode or district, or after « à » and a filler, before
-# the street.
+# euh 8 rue… », « à Saint-Denis 12 rue… »: a town with its postcode or district, or after
+# « à » (and a filler), before the street.
 CITY_POSTCODE_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\s:(,>]))((?:(?i:le|la|les|l')[ \t]?)?(?:{CITY_WORD}|[a-z][\w'’]*(?:-[\w'’]+)*)"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
@@ -541,7 +550,7 @@ CITY_POSTCODE_FIRST_RE = re.compile(
     r"[ \t]*[,\-–]?[ \t]*(?:(?:au|euh|heu|alors|donc|c'est)[ \t,]+)*$"
     rf"|(?:(?<=[\s'])(?:a|à)[ \t]+)((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
-    r"[ \t]*,?[ \t]*(?:(?:au|euh|heu|alors|donc)[ \t,]+)+$"
+    r"[ \t]*,?[ \t]*(?:(?:au|euh|heu|alors|donc)[ \t,]+)*$"
 )
 
 
@@ -684,15 +693,66 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         unit = UNIT_BEFORE_NUMBER_RE.search(folded[max(0, start - 20) : start])
         if unit:
             start -= len(unit.group())  # « bât. 3, cité des Fleurs »: the number was the unit's
-        before = PREFIX_COMPLEMENT_RE.search(folded[max(0, start - 60) : start])
+        before = PREFIX_COMPLEMENT_RE.search(folded[max(0, start - 90) : start])
         start = start - len(before.group()) if before else start
         if re.match(r"\d", folded[start : start + 1]) or STREET_START_RE.match(folded, start):
             start = _city_first(text, folded, start)
         extended.append(Entity(start, entity.end, "ADDRESS"))
     extended.extend(find_postal_blocks(text, folded))
+    extended.extend(_answered_addresses(text, folded))
     return _merge_adjacent(
         [_with_labelled_parts(folded, _with_city_tail(folded, e)) for e in extended], folded
     )
+
+
+# The agent's question in a call or chat: the caller's next line is where they live.
+ADDRESS_QUESTION_RE = re.compile(
+    r"(?:quelle[ \t]+adresse|votre[ \t]+adresse|habitez|vous[ \t]+vivez|installee?s?[ \t]+o[uù]"
+    r"|domicili\w*[ \t]+o[uù]"
+    r"|o[uù][ \t]+(?:est-ce[ \t]+que[ \t]+)?vous[ \t]+(?:habitez|vivez|[eê]tes))",
+    re.IGNORECASE,
+)
+ANSWER_LINE_RE = re.compile(
+    r"[ \t>]*(?:[^\n:\d]{1,25}:)[ \t]*(?:(?:oui|non|alors|euh|ben|bah|c'est|toujours|j'habite"
+    r"|au|a|à)[ \t,]+)*(?P<value>[^\n]{3,80}?)[ \t.]*$",
+    re.IGNORECASE,
+)
+# In the answer: a street or place word, then « à Town »
+ANSWERED_PLACE_RE = re.compile(
+    rf"(?:\b(?:{STREET_TYPES}|ferme|village|mas)\b[^\n]*|[^\n]*)[ \t]+(?:a|à)[ \t]+"
+    r"[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+)?",
+    re.IGNORECASE,
+)
+
+
+def _answered_addresses(text: str, folded: str) -> Iterable[Entity]:
+    """« agent: vous habitez à quelle adresse / usager: Kawéni village rue du stade à
+    Mamoudzou », « agent: vous êtes installé où / usager: ferme Etxeparea à Larrau »: the
+    answer on the caller's line, a place and its town."""
+    if "\n" not in text or not ADDRESS_QUESTION_RE.search(folded):
+        return
+    lines = text.split("\n")
+    position = 0
+    offsets = []
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    for number in range(1, len(lines)):
+        if not ADDRESS_QUESTION_RE.search(fold(lines[number - 1])):
+            continue
+        answer = ANSWER_LINE_RE.fullmatch(lines[number])
+        if not answer:
+            continue
+        value = answer.group("value")
+        words = value.split()
+        if not 2 <= len(words) <= 8 or not ANSWERED_PLACE_RE.fullmatch(value):
+            continue
+        if not any(w[:1].isupper() for w in words[:-1]) and not re.search(
+            rf"\b(?:{STREET_TYPES}|ferme|village|mas)\b", fold(value), re.IGNORECASE
+        ):
+            continue  # « je suis à Paris »: a town alone is no address
+        start = offsets[number] + answer.start("value")
+        yield Entity(start, start + len(value), "ADDRESS")
 
 
 # « …, code postal 19000 Tulle », « CP : 19000 » / « Ville : Tulle » on the next lines
@@ -823,10 +883,15 @@ UNIT_BEFORE_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 PREFIX_COMPLEMENT_RE = re.compile(
-    r"(?:(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
-    r"|porte|logement|log\.?|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}"
-    r"|(?:residence|res\.|lotissement|lot\.|quartier|cite|immeuble|hameau|domaine|tour)"
-    r"(?:[ \t]+[\w'\-]+){1,4})"
+    r"(?:(?<![\w'’])(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
+    r"|porte|logement|log\.?|chambre|emplacement|bloc|studio"
+    r"|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}"
+    # a named building or site before the street (« Foyer Adoma, chambre 17, 12 rue … »,
+    # « CHRS L'Escale, 3 rue … », « res les alizes bat b apt 12 … »)
+    r"|(?:residence|res\.?|lotissement|lot\.|quartier|cite|immeuble|hameau|domaine|tour|foyer"
+    r"|chrs|camping|aire|maison|ferme|(?:les[ \t]+)?jardins|village|mas|bastide|villa|hlm"
+    r"|ehpad|internat)"
+    r"(?:[ \t]+[\w'’\-]+){1,5})"
     r"\s*[,\-]?\s*)+$",
     re.IGNORECASE,
 )

@@ -99,10 +99,17 @@ IBAN_RE = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ .\-]?[A-Za-z0-9]){11,34}", 
 CARD_RE = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){12,18}(?!\w)")
 LONG_DIGITS_RE = re.compile(r"(?<![\w])\d(?:(?:[ \t]{1,2}|[.\-])?\d){11,14}(?!\w)")
 
+# The letter some caisses add after the allocataire number, in lower case after a space;
+# « a » and « y » only where they cannot be the verb or the pronoun (« 1234567 a svp »,
+# « num 1234567 a, j'ai rien reçu », but « 1234567 a été radié »).
+_CAF_LOWER_LETTER = (
+    r"[ ](?:(?![ay]\b)(?-i:[a-z])|(?-i:[ay])(?=[ \t]*(?:$|[\n,.;:!?)]"
+    r"|(?:svp|stp|merci|jai|j'ai|je|jsuis|et|mais|cordialement|bonjour|bjr)\b)))"
+)
 CAF_RE = re.compile(
     r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
     r"(?:[^\n\d.?!]|\.(?!\s)){0,50}?(?<![\w])(\d(?:[ .\-]?\d){4,9}"
-    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
+    rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\d\w]|[ .\-]\d)",
     re.IGNORECASE,
 )
@@ -252,13 +259,23 @@ def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
         if not any(w.isalpha() and w != "et" for w in words):
             continue  # digits only: the written-number rule handles them
         digits = "".join(spoken_groups(words))
-        if len(digits) == 10 and re.fullmatch(r"0[1-79]\d{8}", digits):
+        start = match.start()
+        plus = re.search(r"(?<![\w])plus[ \t]+$", folded[max(0, start - 8) : start])
+        if plus:
+            # « plus six huit neuf quatre-vingt-sept … »: an international number
+            start -= len(plus.group())
+            international = 9 <= len(digits) <= 13
+        else:
+            international = False
+        # a number read in pairs may be one pair too long (« zéro six quatre-vingt-dix zéro
+        # trois … » for an overseas mobile): 10 to 12 digits from « 0X »
+        if international or (10 <= len(digits) <= 12 and re.fullmatch(r"0[1-79]\d{8,10}", digits)):
             end = match.end()
             while end > match.start() and not folded[end - 1].isalnum():
                 end -= 1
             if re.search(r"(?i)[\s,.\-]et$", folded[match.start() : end]):
                 end -= 3
-            yield Entity(match.start(), end, "PHONE")
+            yield Entity(start, end, "PHONE")
 
 
 _KEY_WORDS = (
@@ -404,7 +421,7 @@ BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
     r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
     r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})"
-    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
+    rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     # a comma ends the number unless a decimal part follows (« 1234567,50 »)
     r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
@@ -425,7 +442,7 @@ NUMBERED_RE = re.compile(
     r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?"
     r"[^\n\d€]{0,25}?(?<![\w])"
     r"(\d(?:[ .\-]?\d){4,8}"
-    r"(?:(?:[ /\-]?(?-i:[A-Z])|[ ](?![ay]\b)(?-i:[a-z])|(?-i:[a-z]))(?![\w'’]))?)"
+    rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\w/*-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )
@@ -458,6 +475,17 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
 
 
+# Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »):
+# the writer's allocataire number, given as a signature.
+CLOSING_NUMBER_RE = re.compile(r"(?:[.!?\n][ \t]*)(\d{7}(?:[ ]?[A-Z])?)[ \t.]*$")
+
+
+def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
+    match = CLOSING_NUMBER_RE.search(text)
+    if match:
+        yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+
+
 def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
     for match in TAX_RE.finditer(folded):
         yield Entity(match.start(1), match.end(1), "TAX_NUMBER")
@@ -487,6 +515,17 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
     for match in OLD_PLATE_RE.finditer(text):
         if _context(folded, match.start(), PLATE_CONTEXT, 80):
             yield Entity(match.start(), match.end(), "PLATE")
+    # « immatriculée 452 dkz 29 », « plaque 741 tkb 13 »: the old format in lower case,
+    # only right after the word that names it
+    for match in OLD_PLATE_LOWER_RE.finditer(folded):
+        if PLATE_NAMED_RE.search(folded[max(0, match.start() - 25) : match.start()]):
+            yield Entity(match.start(), match.end(), "PLATE")
+
+
+OLD_PLATE_LOWER_RE = re.compile(
+    r"(?<![\w])\d{1,4}[ -]?[a-z]{2,3}[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])", re.IGNORECASE
+)
+PLATE_NAMED_RE = re.compile(r"(?:immatricul\w*|immat|plaque|plaques)[^\n\d]{0,12}$", re.IGNORECASE)
 
 
 def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
@@ -495,3 +534,51 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
         while end > start and folded[end - 1] in " -":
             end -= 1
         yield Entity(start, end, "BIRTHDATE")
+        # « j'ai indiqué le 12/05/1999 au lieu du 21/05/1999 », « vous êtes né le huit août
+        # / usager : non le dix-huit août »: the right date, said after the wrong one
+        correction = BIRTH_CORRECTION_RE.match(folded, end)
+        if correction:
+            yield Entity(*_trimmed(folded, correction.start(1), correction.end(1)), "BIRTHDATE")
+    # the answer on its own line to « votre date de naissance ? » asked a few lines above
+    for match in DATE_LINE_RE.finditer(folded) if "\n" in folded else ():
+        above = folded[max(0, match.start() - 240) : match.start()].split("\n")[-4:]
+        if any(BIRTH_ASKED_RE.search(line) for line in above):
+            yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")
+    # « nos enfants Fatou (03/05/2012) et Ibrahim (17/09/2015) »
+    for match in DATE_AFTER_NAME_RE.finditer(text):
+        if RELATIVES_BEFORE_RE.search(folded[max(0, match.start() - 80) : match.start()]):
+            yield Entity(match.start(1), match.end(1), "BIRTHDATE")
+    # « mon fils a 25 ans le 14 avril »: a birthday
+    for match in BIRTHDAY_RE.finditer(folded):
+        yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")
+
+
+def _trimmed(folded: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and folded[end - 1] in " -":
+        end -= 1
+    return start, end
+
+
+BIRTH_CORRECTION_RE = re.compile(
+    r"(?:[^\n.?!]{0,40}?|[^\n]{0,25}\n[^\n:]{0,25}:[^\n]{0,10}?)"
+    r"(?:\bau\s+lieu\s+(?:du|de|d')|\bet\s+non(?:\s+pas)?(?:\s+le|\s+du)?|\bnon,?\s+(?:c'est\s+)?le"
+    r"|\bpas\s+le|\bplutot\s+le)\s*"
+    rf"(?<![\w])({DATE_RE})(?![\w/])",
+    re.IGNORECASE,
+)
+DATE_LINE_RE = re.compile(
+    rf"^[ \t>]*(?:[^\n:\d]{{1,25}}:)?[ \t]*(?:le[ \t]+)?({DATE_RE})[ \t.]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+BIRTH_ASKED_RE = re.compile(r"naissance|\bnee?\b|\bne\(e\)|\bddn\b", re.IGNORECASE)
+DATE_AFTER_NAME_RE = re.compile(
+    r"(?<![\w])[A-ZÀ-Þ][a-zà-ÿ'’\-]{1,30}[ \t]*\((\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d{2})\)"
+)
+RELATIVES_BEFORE_RE = re.compile(
+    r"\b(?:enfants?|fils|filles?|bebes?|petite?s?-(?:fils|filles?)|jumea\w+|jumelles?)\b",
+    re.IGNORECASE,
+)
+BIRTHDAY_RE = re.compile(
+    rf"\b(?:a|aura|fete|fetera|fera)\s+\d{{1,3}}\s+ans\s+le\s+({DATE_RE})(?![\w/])",
+    re.IGNORECASE,
+)

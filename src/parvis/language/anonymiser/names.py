@@ -550,6 +550,10 @@ DOMAIN_WORDS = {
     "aid",
     "pentecote",
     "ascension",
+    # form labels written as initials (« DDN : 12/11/1975 »)
+    "ddn",
+    "dn",
+    "nss",
 }
 
 
@@ -773,6 +777,9 @@ def filter_spacy_person(
     words = [token[2] for token in tokens]
     if any(not plausible(word) for word in words):
         return None
+    whole = fold(text[tokens[0][0] : tokens[-1][1]]).lower()
+    if (whole in lexicon.places or whole.endswith("-ville")) and not lexicon.is_known_name(whole):
+        return None  # « la préfecture de la Seine-Saint-Denis », « Hô Chi Minh-Ville »: a place
     strong = any(
         lexicon.is_known_name(w) or not lexicon.is_common_word(w.strip(".")) for w in words
     )

@@ -67,7 +67,7 @@ SMS_WORDS = _words(
     ds ke koi kan kel kelle vs vx pa pas rien ya y'a g t'es tes mm meme tt tte tts ok okay
     oki wesh bref bah ben beh euh heu hein hum mmh voila voilà alors allo allô nn non oui
     ouais wi ptn merci mrc mci bonjour bonsoir dac dacc daccord d'accord re rebonjour aprem
-    apres aprés demain hier ajourd'hui aujourdhui"""
+    apres aprés demain hier ajourd'hui aujourdhui quil quelle lol ptdr jpp"""
 )
 CIVILITIES = _words(
     """m. mr mr. m mme mme. mmes mlle mlle. melle madame monsieur mademoiselle messieurs
@@ -87,7 +87,8 @@ ROLES = _words(
     belle-mère belle-mere gendre belle-fille beau-fils belle-soeur beau-frère beau-frere ex
     concubin concubine fiancé fiancée fiance fiancee filleul filleule aidant aidante
     infirmier infirmière infirmiere kiné kine auxiliaire responsable directeur directrice
-    chef cheffe superviseur superviseure juge greffier greffière maire"""
+    chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
+    facteur factrice ergothérapeute ergotherapeute ergo orthophoniste"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -105,7 +106,15 @@ ROLE_SKIPPED = _words(
 )
 # What may follow a first name that is also a word, for it to be a name.
 AFTER_A_NAME = _words(
-    """ , . m' ma a qui est et m me ne n' va doit devait il elle ! ? : l' le la"""
+    """ , . m' ma a qui est et m me ne n' va doit devait il elle ! ? : l' le la peut pourra
+    pourrait dit disait touche touchait habite vit vient travaille paie paye gere sait veut
+    voudrait part s' se"""
+)
+# The verbs of AFTER_A_NAME a relative's last name may stand before (« mon ex teddy vainqueur
+# touche les allocs »).
+VERBS_AFTER_A_NAME = _words(
+    """peut pourra pourrait dit disait touche touchait habite vit vient travaille paie paye
+    gere sait veut voudrait"""
 )
 # Verbs that, right after a run of words, say the run is someone (« X m'a rappelé »).
 RIGHT_VERBS_RE = re.compile(
@@ -209,8 +218,12 @@ def _token(
     raw = text[start:end]
     word = raw[0].isalpha()
     key = folded[start:end].lower().rstrip(".").replace("’", "'")
+    accented = key in PARTICLES and raw.lower().rstrip(".") != key and raw.lower() not in GLUE
+    if accented:
+        key = raw.lower().rstrip(".")  # « Lê », « Dô »: a name, not the article « le »
     letters = [c for c in raw if c.isalpha()]
     known = first = common_any = typo = False
+    place = key in places
     if word:
         parts = (
             [p for p in re.split(r"[-']", key) if len(p) > 1] if "-" in key or "'" in key else []
@@ -221,11 +234,14 @@ def _token(
         known = _known(key, lexicon) or (len(parts) > 1 and all(_known(p, lexicon) for p in parts))
         if key in PARTICLES:
             known = first = False
-        common_any = key in GLUE or lexicon.word_like(key, typos=False)
+        common_any = not accented and (key in GLUE or lexicon.word_like(key, typos=False))
         if common_any and "-" in key and any(p in lexicon.first_names for p in parts):
             # « marie-lourdes », « line-rose »: a compound first name, not two words
             common_any = key in GLUE
             first = known = True
+        if "-" in key and (key in places or key.endswith("-ville")) and not _known(key, lexicon):
+            known = first = False  # « Seine-Saint-Denis », « Saint-Denis »: a place by its parts
+            place = True
         # typos only count in lower case (« Santoni » is a name, « drooit » a typo), never
         # for listed names (« julie » is no typo of « jolie »)
         typo = (
@@ -248,7 +264,7 @@ def _token(
         common_any=common_any,
         typo=typo,
         domain=key in DOMAIN_WORDS or (key in NOT_NAMES and key not in PARTICLES),
-        place=key in places,
+        place=place,
         gap=text[previous_end:start],
     )
 
@@ -299,8 +315,27 @@ def _first_of_a_pair(tokens: Tokens, i: int) -> bool:
     if token.key in SMS_WORDS or len(token.key) < 3 or i + 1 >= len(tokens):
         return False
     following = tokens[i + 1]
+    if following.gap != " " or following.cap:
+        return False
+    if following.known and not following.common_any:
+        return True
+    # « avec louise goyhenetche demain »: a listed first name, then a word that is no
+    # French word, not even with a typo
+    return token.first and _clean_unknown(tokens, following)
+
+
+def _clean_unknown(tokens: Tokens, token: Token) -> bool:
+    """A word of four letters or more that is no French word, not even with a typo (in
+    any case), no place, administration or SMS abbreviation."""
     return (
-        following.known and not following.common_any and not following.cap and following.gap == " "
+        token.word
+        and len(token.key) > 3
+        and not token.common_any
+        and not token.typo
+        and not token.place
+        and not token.domain
+        and token.key not in SMS_WORDS
+        and not tokens.lexicon.word_like(token.key, typos=True)
     )
 
 
@@ -331,6 +366,8 @@ def name_run(
                 ):
                     i = j
                     continue
+            if words > 0 and _particle_surname(tokens, i, j):
+                end = j  # « Riwal Le Du. »: the last particle is the name
             break
         if not _nameish(token, strength, lowercase, words) and not (
             words == 0 and _first_of_a_pair(tokens, i)
@@ -345,6 +382,22 @@ def name_run(
     if end == index + 1 and _is_initial(tokens[index]):
         return index
     return end
+
+
+def _particle_surname(tokens: Tokens, i: int, j: int) -> bool:
+    """« Le Du », « Le Ny » closing a name: two capitalised particles, then nothing more on
+    the line; the last one is the surname."""
+    return (
+        j - i == 2
+        and j <= len(tokens)
+        and all(tokens[k].cap and tokens[k].gap == " " for k in range(i, j))
+        and (
+            j >= len(tokens)
+            or not tokens[j].word
+            or "\n" in tokens[j].gap
+            or tokens[j - 1].text.endswith(".")
+        )
+    )
 
 
 def _entity(tokens: Tokens, start: int, end: int) -> Entity:
@@ -371,6 +424,8 @@ INTRO_SEQUENCES = (
     ("mon", "prenom", "c'", "est"),
     ("mon", "prenom", ":"),
     ("moi", "c'", "est"),
+    ("c'", "est", "moi"),
+    ("c", "est", "moi"),
     ("ce", "moi"),
     ("c", "moi"),
     ("cest", "moi"),
@@ -560,7 +615,10 @@ def find_people(
     found.extend(_form_lines(folded, tokens))
     found.extend(_speaker_labels(text, tokens))
     found.extend(_final_signature(tokens))
+    found.extend(_signed_sentences(tokens))
     found.extend(_before_roles(tokens, keys))
+    found.extend(_aged(tokens))
+    found.extend(_role_speakers(text))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -632,23 +690,46 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 start = len(tokens)
                 break
             start += 1
-        if start >= len(tokens) or keys[start] in ROLE_FOLLOWERS_NOT_NAMES:
+        if start >= len(tokens):
+            continue
+        if key == "famille" and keys[start] in {"de", "des", "du", "le", "la"}:
+            # « la famille des rieux est hébergée chez moi »: the particle opens the name
+            end = name_run(tokens, start, MEDIUM)
+            if end > start + 1 and any(
+                t.known or not t.common_any for t in tokens.items[start + 1 : end]
+            ):
+                yield _entity(tokens, start, end)
+            continue
+        if keys[start] in ROLE_FOLLOWERS_NOT_NAMES:
             continue
         if keys[start] in CIVILITIES:
             continue  # the civility rule takes it
         token = tokens[start]
         if "\n" in token.gap:
             continue
-        strength = MEDIUM
+        # « la famille Petit », « la famille Ta Quang »: a capitalised word after « famille »
+        # is the family's name, even a French word
+        strength = STRONG if key == "famille" and (token.cap or token.upper) else MEDIUM
         end = name_run(tokens, start, strength)
         if end == start and token.known and token.common_any:
             # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
             # is also a word, when what follows is not the rest of a noun phrase
             after = keys[start + 1] if start + 1 < len(tokens) else ""
-            if token.cap or not after or after in AFTER_A_NAME:
-                end = start + 1
+            phone_after = after == "au" and bool(
+                re.match(r"[ \t]*\+?\d", tokens.text[tokens[start + 1].end :])
+            )
+            if token.cap or not after or after in AFTER_A_NAME or phone_after:
+                end = start + 1  # « ma soeur blanche au 06 … »
         if end == start and _lone_word_before_verb(tokens, start):
             end = start + 1  # « mon fils noé a 4 ans », « ma fille prune est malade »
+        if end <= start + 1:
+            end = max(end, _pair_before_verb(tokens, start))
+        if end == start:
+            joined = _coordinated_names(tokens, start)
+            if joined > start:
+                yield _entity(tokens, start, start + 1)
+                yield _entity(tokens, joined - 1, joined)
+                continue
         end = _extend_before_verb(tokens, start, end)
         if end > start:
             yield _entity(tokens, start, end)
@@ -758,9 +839,75 @@ def _lone_word_before_verb(tokens: Tokens, index: int) -> bool:
         return False
     if token.common and not token.typo:
         # a French word after a role is mostly what they are (« mon mari artisan a… »):
-        # a name only before a verb said to the writer (« ma fille prune m'a dit »)
-        return _strong_right(tokens, index + 1) and following.key not in {"est"}
+        # a name only before a verb said to the writer (« ma fille prune m'a dit ») or
+        # their age (« mon fils félicité a 3 ans »)
+        return (
+            (_strong_right(tokens, index + 1) and following.key not in {"est"})
+            or bool(AGE_RE.match(tokens.text, token.end))
+            or (
+                # « ma fille fleur peut y aller », « ma soeur blanche au 06 … »: after a
+                # relative, a French word that is no trade, then a verb or a phone number
+                index > 0
+                and tokens[index - 1].key in RELATIVES
+                and not _trade_like(token)
+                and token.key not in AFTER_A_NAME | VERB_FOLLOWERS
+                and (
+                    following.key in VERBS_AFTER_A_NAME
+                    or (
+                        following.key == "au"
+                        and bool(re.match(r"[ \t]*\+?\d", tokens.text[following.end :]))
+                    )
+                )
+            )
+        )
     return following.key in VERB_FOLLOWERS
+
+
+# Relatives (not professionals): a French word after them before a verb is their first name.
+RELATIVES = _words(
+    """fils fille soeur sœur frere frère mere mère pere père mari femme epouse épouse epoux
+    époux enfant fille-ainee neveu niece nièce cousin cousine tante oncle ex compagnon compagne
+    conjoint conjointe maman papa mamie papi"""
+)
+
+
+def _trade_like(token: Token) -> bool:
+    """« artisan », « agriculteur », « infirmière », « plombier »: what a relative does."""
+    return bool(
+        re.search(r"(?:teur|trice|ier|iere|ien|ienne|iste|an|ant|ante|eur|euse)$", token.key)
+        and len(token.key) > 5
+    )
+
+
+# « … a 3 ans », « … aura six ans »: someone's age, said right after their name.
+AGE_RE = re.compile(
+    r"[ \t]+(?:a|aura|va[ \t]+avoir|vient[ \t]+d['’][ \t]?avoir|a[ \t]+eu)[ \t]+"
+    r"(?:\d{1,2}|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze"
+    r"|quinze|seize|dix-sept|dix-huit|dix-neuf)[ \t]+ans\b",
+    re.IGNORECASE,
+)
+
+
+def _pair_before_verb(tokens: Tokens, index: int) -> int:
+    """After a role or a relative, two words then a verb: « mon ex felicite do ne paie
+    plus », « ma fille rose kerbrat a 4 ans ». The second is a listed name or no French
+    word; the first is no description. Index after the pair (``index`` when there is
+    none)."""
+    if index + 2 >= len(tokens):
+        return index
+    first, second, verb = tokens[index], tokens[index + 1], tokens[index + 2]
+    if second.gap != " " or "\n" in verb.gap or "\n" in first.gap:
+        return index
+    for token in (first, second):
+        if not _plain_word(token) or (token.place and not token.known) or _adjective_like(token):
+            return index
+    if not (second.known or not (second.common_any or second.typo)):
+        return index
+    if first.common and not first.typo and not second.known:
+        return index
+    if verb.key in VERB_FOLLOWERS or AGE_RE.match(tokens.text, second.end):
+        return index + 2
+    return index
 
 
 def _extend_before_verb(tokens: Tokens, start: int, end: int) -> int:
@@ -772,6 +919,8 @@ def _extend_before_verb(tokens: Tokens, start: int, end: int) -> int:
     if token.gap != " " or not _plain_word(token) or token.place or _adjective_like(token):
         return end
     if tokens[end + 1].key in {"qui", "m'", "ne", "n'"} and _strong_right(tokens, end + 1):
+        return end + 1
+    if tokens[end + 1].key in VERBS_AFTER_A_NAME and tokens[start].first and end == start + 1:
         return end + 1
     return end
 
@@ -805,6 +954,15 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             if sequence[0] in GREETINGS and _greeted_word(tokens, start):
                 yield _entity(tokens, start, start + 1)  # « merci claire ! », « bonjour rose, »
                 continue
+            if (
+                sequence in INTRO_AFTER_GREETING | {("ici",)}
+                and index
+                and keys[index - 1] in GREETINGS | {"allo", "oui", "re"}
+            ):
+                introduced = _introduced_name(tokens, start)
+                if introduced > start:
+                    yield _entity(tokens, start, introduced)
+                    continue
             end = name_run(tokens, start, strength)
             talked_to = sequence in PERSON_TALK and end == start
             if talked_to and _lone_talked_to(tokens, start, sequence):
@@ -833,7 +991,14 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                     and all(not t.common_any for t in tokens.items[start:end])
                 )
             ):
-                end = _confirm_medium(tokens, start, end)
+                confirmed = _confirm_medium(tokens, start, end)
+                if (
+                    confirmed == start
+                    and sequence in PERSON_TALK
+                    and _lone_talked_to(tokens, start, sequence)
+                ):
+                    confirmed = start + 1  # « grâce à hayet j'ai enfin reçu mes droits »
+                end = confirmed
             if end > start:
                 yield _entity(tokens, start, end)
 
@@ -906,6 +1071,76 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
 
 GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
 INTRO_AFTER_GREETING = frozenset({("c'", "est"), ("c", "est"), ("cest",), ("c",)})
+
+
+# What follows a caller's or writer's name after « bonjour c'est … » (« bjr c X pour mon
+# dossier », « slt ici X, je … », « c'est X de … »).
+INTRO_BOUNDARY = _words(
+    """pour je j' jai jsuis chui g de d' du ici et mon ma mes concernant au a , . ! ? : ;"""
+)
+
+
+def _intro_word(token: Token, later: bool = False) -> bool:
+    """A word of a name in lower case; a place only after the first word (« alexandrie
+    sainte-rose »)."""
+    return (
+        _plain_word(token)
+        and not (token.place and not token.known and not later)
+        and not (token.common_any and not token.known and token.key.endswith("ment"))
+        and not (_adjective_like(token) and not token.known)
+    )
+
+
+def _introduced_name(tokens: Tokens, start: int) -> int:
+    """« bjr c anouk le cam pour mon dossier », « slt ici esteve la fille de … », « oui
+    bonjour c'est emine dos anjos lobo je suis née … »: right after a greeting, what the
+    writer introduces themselves with is their name, in lower case and even when its words
+    are also French words, as long as a listed name or a word that is no French word is in
+    it and the name ends where a sentence goes on. Index after the name (``start`` when
+    there is none)."""
+    words: list[Token] = []
+    i = end = start
+    while i < len(tokens) and len(words) < 4:
+        token = tokens[i]
+        if i > start and (token.gap != " " or "\n" in token.gap):
+            break
+        if words and token.key in PARTICLES:
+            j = i
+            while j < len(tokens) and j - i < 2 and tokens[j].key in PARTICLES:
+                j += 1
+            if j < len(tokens) and tokens[j].gap == " " and _intro_word(tokens[j], True):
+                i = j
+                continue
+            break
+        if not _intro_word(token, bool(words)):
+            break
+        words.append(token)
+        i += 1
+        end = i
+    if not words:
+        return start
+    if end < len(tokens):
+        following = tokens[end]
+        rest = tokens.text[tokens[end - 1].end : tokens[end - 1].end + 60]
+        glued_role = following.key[:1] in {"l", "m", "s"} and following.key[1:] in ROLES
+        if (
+            "\n" not in following.gap
+            and following.key not in INTRO_BOUNDARY
+            and not glued_role  # « bjr cest blanche lassistante sociale de … »
+            and not SOMEONE_RIGHT_RE.match(rest)
+        ):
+            return start
+    if len(words) == 1:
+        word = words[0]
+        if word.first or (not word.common_any and len(word.key) > 2):
+            return end
+        # « bjr cest blanche lassistante sociale de … », « ici rose la fille de … »
+        described = end < len(tokens) and (
+            SOMEONE_RIGHT_RE.match(tokens.text[word.end : word.end + 60])
+            or (tokens[end].key[:1] in {"l", "m", "s"} and tokens[end].key[1:] in ROLES)
+        )
+        return end if described and not _trade_like(word) else start
+    return end if any(t.known or not t.common_any for t in words) else start
 
 
 def _greeted_word(tokens: Tokens, start: int) -> bool:
@@ -1015,6 +1250,7 @@ def _before_verbs(tokens: Tokens) -> Iterable[Entity]:
         rest = text[end_char : end_char + 60]
         if not (RIGHT_VERBS_RE.match(rest) or RIGHT_CLAUSE_RE.match(rest)):
             continue
+        index = _before_organisation(tokens, index)  # « c martine de la caf qui m'a dit »
         # walk back over name-like words
         start = index
         while start > 0 and index - start < 3:
@@ -1158,6 +1394,13 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
             if (
                 candidate.key in PARTICLES
                 and end > index
+                and _particle_surname(tokens, end, end + 2)
+            ):
+                end += 2  # « Jean-Marie Le Du »
+                break
+            if (
+                candidate.key in PARTICLES
+                and end > index
                 and end + 1 < count
                 and (tokens[end + 1].cap or tokens.lowercase)
             ):
@@ -1167,6 +1410,9 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
                 break
             if not (candidate.cap or candidate.upper) and not tokens.lowercase:
                 break
+            if tokens.lowercase and candidate.typo and _typo_in_a_pair(tokens, index, end):
+                end += 1  # « mikel nakamura dossier bloqué »: a typo-like word by a name
+                continue
             if tokens.lowercase and (
                 (candidate.common_any and not candidate.known)
                 or candidate.typo
@@ -1175,8 +1421,9 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
                 # « mikel nakamura dossier bloqué »: the name ends at the first French word
                 break
             end += 1
-        while end > index and tokens[end - 1].key in PARTICLES:
-            end -= 1
+        if not (end - index > 2 and _particle_surname(tokens, end - 2, end)):
+            while end > index and tokens[end - 1].key in PARTICLES:
+                end -= 1
         if end == index:
             index += 1
             continue
@@ -1194,6 +1441,24 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
         index = end
 
 
+def _typo_in_a_pair(tokens: Tokens, index: int, end: int) -> bool:
+    """In a lower-case text, a word one typo away from a French word, first or second of
+    a pair whose other word is no French word at all, opening a sentence: a name."""
+    token = tokens[end]
+    if len(token.key) <= 3 or token.place or token.domain or token.key in SMS_WORDS:
+        return False
+    if end == index:
+        return (
+            tokens.sentence_start(index)
+            and end + 1 < len(tokens)
+            and tokens[end + 1].gap == " "
+            and _clean_unknown(tokens, tokens[end + 1])
+        )
+    return (
+        end == index + 1 and tokens.sentence_start(index) and _clean_unknown(tokens, tokens[index])
+    )
+
+
 SENTENCE_VERBS = _words(
     "est a m' m ma nous vous etait était ne n' va doit devait peut sait qui me t' avait"
 )
@@ -1201,6 +1466,13 @@ SENTENCE_VERBS = _words(
 
 def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
     words = [t for t in run if t.key not in PARTICLES]
+    if (
+        words
+        and len(run) >= 3
+        and _particle_surname(tokens, index + len(run) - 2, index + len(run))
+    ):
+        # « Jean-Marie Le Du »: name words, then the surname that is a particle
+        return all((t.cap or t.upper) and (t.known or not t.common_any) for t in words)
     if not words:
         return False
     if tokens.uppercase_share > 0.5 and not tokens.lowercase:
@@ -1251,6 +1523,20 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
             )
             or (words[0].first and not words[0].common_any and not words[1].common)
             or (words[0].first and words[1].known and not words[1].common)
+            # « martins gérard, dossier en attente »: two listed names, one of them a first
+            # name that is no French word
+            or (
+                len(words) == 2
+                and all(t.known for t in words)
+                and any(t.first and not t.common_any for t in words)
+            )
+            # « mikel nakamura dossier bloqué », opening the text
+            or (
+                len(words) == 2
+                and sentence_start
+                and any(_clean_unknown(tokens, t) for t in words)
+                and all(_clean_unknown(tokens, t) or (t.typo and len(t.key) > 3) for t in words)
+            )
         ):
             return not any(t.key in SMS_WORDS for t in words)
         return False
@@ -1307,10 +1593,59 @@ def _spelled(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         end = match.end()
         if folded[end - 1] == "." and len(letters) < 4:
             continue
+        spelled_word = _spelled_word(folded, tokens, match.start(), letters)
         before = folded[max(0, match.start() - 80) : match.start()].lower()
-        if len(letters) < 4 and not re.search(r"epel|s'ecrit|ecrit|nom|lettre|comme", before):
+        if (
+            len(letters) < 4
+            and spelled_word is None
+            and not re.search(r"epel|s'ecrit|ecrit|nom|lettre|comme", before)
+        ):
             continue
         yield Entity(match.start(), end, "PERSON")
+        if spelled_word is not None:
+            yield spelled_word
+        yield from _said_after_spelling(tokens, end)
+    # two letters, only when they spell a word said just before (« Ye Shufang Y E et … »)
+    for match in TWO_LETTERS_RE.finditer(text):
+        if not match.group().isupper():
+            continue  # « m a dit »: lower-case letters are words
+        letters = _letters(match.group()).lower()
+        word = _spelled_word(folded, tokens, match.start(), letters)
+        if word is not None:
+            yield Entity(match.start(), match.end(), "PERSON")
+            yield word
+
+
+TWO_LETTERS_RE = re.compile(r"(?<![\w'’])[A-Za-z][ \t]+[A-Za-z](?![\w'’])")
+
+
+def _spelled_word(folded: str, tokens: Tokens, position: int, letters: str) -> Entity | None:
+    """The word, among the six said before ``position`` on the same line, that the letters
+    spell (« Ait Ouarab A I T », « N'Diaye avec un n apostrophe N D I A Y E »)."""
+    line_start = folded.rfind("\n", 0, position) + 1
+    before = [t for t in tokens.items if line_start <= t.start and t.end <= position and t.word]
+    for token in reversed(before[-6:]):
+        said = token.key.replace("'", "").replace("-", "")
+        if len(letters) >= 2 and (
+            said == letters or (len(said) >= 4 and letters.endswith(said))  # « n apostrophe N D … »
+        ):
+            return Entity(token.start, token.end, "PERSON")
+    return None
+
+
+def _said_after_spelling(tokens: Tokens, position: int) -> Iterable[Entity]:
+    """« le bihan L E B I H A N yannig »: the first name said right after a spelled last
+    name, on the same line."""
+    for index, token in enumerate(tokens.items):
+        if token.start < position:
+            continue
+        if "\n" in token.gap or not token.word or token.domain or token.key in GLUE:
+            return
+        if token.key in SMS_WORDS or token.key in SPELLING_FILLERS or len(token.key) < 3:
+            return
+        if (token.first and not token.common_any) or (not token.common_any and not token.place):
+            yield _entity(tokens, index, index + 1)
+        return
 
 
 ATTRIBUTION_RE = re.compile(
@@ -1528,6 +1863,133 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         yield _entity(tokens, start, end)
 
 
+# What an SMS signature is followed by: the writer's identifiers and contact details.
+CONTACT_FOLLOWERS = _words(
+    """alloc allocataire num numero n° no nº tel tél telephone tele portable port mob mobile
+    ne nee né née bp secu sécu nir matricule dossier mail email courriel adresse ld lieu-dit
+    res residence rue chemin avenue av bd boulevard impasse allee route cite lotissement
+    domicilie domiciliee iban rib ref"""
+)
+# « ne », « née » follow a name as its birth only before « le », « à », « en ».
+BIRTH_WORDS = _words("ne nee né née")
+SIGNATURE_INTROS = _words("c cest c' est ici moi")
+
+
+def _ends_sentence(token: Token) -> bool:
+    """« . », « ! », « ? », « , », or a word that swallowed its full stop (« svp. »)."""
+    if token.text in {".", "!", "?", ",", ";", "…"}:
+        return True
+    return (
+        token.word
+        and token.text.endswith(".")
+        and (len(token.key) > 1 or token.text.islower())  # « … un avis de 812e. »
+        and token.key not in CIVILITIES
+        and not _is_initial(token)
+    )
+
+
+def _signing_word(token: Token, position: int) -> bool:
+    """A word of a name signing an SMS: « bah » of « kadiatou bah » may be an interjection
+    elsewhere, not after a first word."""
+    if not token.word or len(token.key) < 2 or token.domain or token.key in GLUE:
+        return False
+    if token.key in CONTACT_FOLLOWERS or token.key in CLOSING_WORDS:
+        return False
+    if token.key in SMS_WORDS and position == 0:
+        return False
+    if token.key in ROLES or token.key in CIVILITIES or token.key in SUBJECT_NOT_NAMES:
+        return False
+    if token.place and not token.known:
+        return False
+    if token.common_any and not token.known and token.key.endswith("ment"):
+        return False
+    return not (_adjective_like(token) and not token.known)
+
+
+def _signed_sentences(tokens: Tokens) -> Iterable[Entity]:
+    """SMS signatures: « … rien depuis. amaia irigoyen alloc 5449757 », « … possible ?
+    estelle castagne, lieu-dit … », « … svp. oleksandr », « … ? cest goulven coadou le
+    fils, 02 … »: a sentence that is nothing but a name, followed by the writer's
+    identifiers or contact details, or closing the message."""
+    items = tokens.items
+    count = len(items)
+    for index in range(count):
+        if index and not _ends_sentence(items[index - 1]):
+            continue
+        start = index
+        while start < count and start - index < 2 and items[start].key in SIGNATURE_INTROS:
+            start += 1
+        words: list[Token] = []
+        i = end = start
+        while i < count and len(words) < 4:
+            token = items[i]
+            if i > start and token.gap != " ":
+                break
+            if words and token.key in PARTICLES:
+                j = i
+                while j < count and j - i < 2 and items[j].key in PARTICLES:
+                    j += 1
+                if j < count and items[j].gap == " " and _signing_word(items[j], 1):
+                    i = j
+                    continue
+                break
+            if not _signing_word(token, len(words)):
+                break
+            if words and words[0].cap and not token.cap and not tokens.lowercase:
+                break  # « Nathalie Kerhervé nouveau rib … »: the name is what is capitalised
+            words.append(token)
+            i += 1
+            end = i
+        if not words or not _signature_follows(tokens, end):
+            continue
+        if len(words) == 1:
+            word = words[0]
+            final = all(not t.word for t in items[end:])
+            if start == 0 and final:
+                continue  # a message of one word is no signature
+            if not (
+                (word.first and not word.common_any)
+                or (_clean_unknown(tokens, word))
+                or (final and word.typo and len(word.key) > 3 and items[start - 1].text == ",")
+            ):
+                continue
+        else:
+            if not any(t.known or not t.common_any for t in words):
+                continue
+            if sum(t.common_any and not t.known for t in words) > 1:
+                continue
+        yield _entity(tokens, start, end)
+
+
+def _signature_follows(tokens: Tokens, end: int) -> bool:
+    """After a name signing an SMS: nothing, an identifier or a contact detail (not a
+    postcode: a town before its postcode is no name), « le fils »."""
+    items = tokens.items
+    rest = items[end:]
+    if all(not t.word and not t.text[0].isdigit() for t in rest):
+        return True
+    following = items[end]
+    if following.text == "," and end + 1 < len(items):
+        following = items[end + 1]
+    if following.text[0].isdigit():
+        return not re.fullmatch(r"\d{5}", following.text)
+    if following.key in CONTACT_FOLLOWERS:
+        if following.key in BIRTH_WORDS:
+            index = items.index(following)
+            return index + 1 < len(items) and items[index + 1].key in {"le", "a", "en"}
+        return True
+    text = tokens.text
+    return bool(SIGNING_RELATIVE_RE.match(text, items[end - 1].end))
+
+
+# « … cest goulven coadou le fils, 02 98 … »: who the writer is to the person concerned.
+SIGNING_RELATIVE_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:le|la|sa|son)[ \t]+(?:fils|fille|m[eè]re|p[eè]re|femme|mari"
+    r"|s(?:oe|œ)ur|fr[eè]re|voisine?|tante|oncle|ni[eè]ce|neveu|petite?-(?:fils|fille))\b",
+    re.IGNORECASE,
+)
+
+
 def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:
     """« Léa (conseillère) : … », « Nadia - CAF : … »: a name as a chat or call speaker."""
     if ":" not in text:
@@ -1677,19 +2139,38 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             # message is who signs it, even a French word
             yield Entity(run[0].start, run[0].end, "PERSON")
             continue
-        nameish = all(
-            (t.cap or t.upper or tokens.lowercase or answer)
-            and not t.domain
-            and not t.place
-            and (t.known or not (t.common_any or t.typo))
-            for t in words
-        ) or (
-            # the answer to « votre nom ? »: two or three words, even French ones
-            answer
-            and 2 <= len(words) <= 3
-            and all(
-                t.word and not t.domain and t.key not in GLUE and t.key not in SMS_WORDS
+        nameish = (
+            all(
+                (t.cap or t.upper or tokens.lowercase or answer)
+                and not t.domain
+                and not t.place
+                and (t.known or not (t.common_any or t.typo))
                 for t in words
+            )
+            or (
+                # « Vo Thanh Tam » under the message: capitalised words, half of them a listed
+                # name or no French word
+                last_line
+                and 2 <= len(words) <= 3
+                and all(
+                    t.cap
+                    and not t.domain
+                    and not t.place
+                    and t.key not in GLUE
+                    and t.key not in CLOSING_WORDS
+                    and t.key not in SMS_WORDS
+                    for t in words
+                )
+                and 2 * sum(t.known or not t.common_any for t in words) >= len(words)
+            )
+            or (
+                # the answer to « votre nom ? »: two or three words, even French ones
+                answer
+                and 2 <= len(words) <= 3
+                and all(
+                    t.word and not t.domain and t.key not in GLUE and t.key not in SMS_WORDS
+                    for t in words
+                )
             )
         )
         if not nameish:
@@ -1778,6 +2259,50 @@ def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             yield _entity(tokens, start, end)
 
 
+AGE_AFTER_RE = re.compile(r"[ \t]*(?:,[ \t]*|\([ \t]*)\d{1,2}[ \t]*ans\b")
+
+
+def _aged(tokens: Tokens) -> Iterable[Entity]:
+    """« mes enfants (Lina, 8 ans et Noé, 5 ans) »: a first name followed by an age."""
+    if "ans" not in tokens.text:
+        return
+    for index, token in enumerate(tokens.items):
+        if not token.word or token.domain or token.key in GLUE or token.place:
+            continue
+        listed = index > 0 and tokens[index - 1].key in {"et", ",", "("}
+        if not (
+            token.first
+            or (token.cap and not token.common_any and len(token.key) > 2)
+            # « (Lina, 8 ans et Noé, 5 ans) »
+            or (
+                token.cap
+                and listed
+                and (tokens[index - 1].key == "(" or not tokens.sentence_start(index))
+            )
+        ):
+            continue
+        if token.key in ROLES or token.key in CIVILITIES:
+            continue
+        if AGE_AFTER_RE.match(tokens.text, token.end):
+            yield _entity(tokens, index, index + 1)
+
+
+# « Conseillère (Julie) : … », « Agent (Karim B.) : … »: the name of a speaker after their role
+ROLE_SPEAKER_RE = re.compile(
+    r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?i:conseill[eè]re?|agent|agente|op[ée]rat(?:eur|rice)"
+    r"|interlocut(?:eur|rice)|gestionnaire|assistante?|r[ée]f[ée]rente?)[ \t]*\("
+    r"(?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]*\.?){0,2})\)[ \t]*:",
+    re.MULTILINE,
+)
+
+
+def _role_speakers(text: str) -> Iterable[Entity]:
+    if "(" not in text:
+        return
+    for match in ROLE_SPEAKER_RE.finditer(text):
+        yield Entity(match.start("name"), match.end("name"), "PERSON")
+
+
 def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
     """« mes enfants Lina et Noah », « Lina, Noah et Adam »: names joined to a name; and the
     first name said right after a spelled last name (« D U P O N T Jean »)."""
@@ -1802,16 +2327,54 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
             if tokens[i].key == "et" and tokens[start].key == "de" and start + 1 < len(tokens):
                 start += 1  # « la maman de noa et de lyam »
             end = name_run(tokens, start, MEDIUM, max_words=3)
-            if end == start:
-                break
             run = tokens.items[start:end]
-            if not all(t.known or t.cap or t.upper or not t.typo for t in run):
-                break
             if not (
-                any(t.known for t in run)
-                or all(t.cap or t.upper for t in run)
-                or (tokens.lowercase and all(not t.common_any and not t.typo for t in run))
+                run
+                and all(t.known or t.cap or t.upper or not t.typo for t in run)
+                and (
+                    any(t.known for t in run)
+                    or all(t.cap or t.upper for t in run)
+                    or (tokens.lowercase and all(not t.common_any and not t.typo for t in run))
+                )
             ):
-                break
+                if not _lone_conjunct(tokens, start):
+                    break
+                end = start + 1
             yield _entity(tokens, start, end)
             i = end
+
+
+# What follows the last of names joined by « et »: their verb, or the end of a clause.
+CONJUNCT_FOLLOWERS = _words(
+    """sont ont vont font doivent habitent vivent etaient avaient vont ne n' qui m' me nous
+    , . ! ? ; :"""
+)
+
+
+def _lone_conjunct(tokens: Tokens, index: int) -> bool:
+    """« mes enfants aïcha et estève sont scolarisés », « la maman de heimana et de
+    taras »: one word joined to a name, then a verb or the end of the clause, is a name
+    too, even one typo away from a French word or a French word itself."""
+    token = tokens[index]
+    if not _intro_word(token) or "\n" in token.gap:
+        return False
+    if index + 1 >= len(tokens):
+        return True
+    following = tokens[index + 1]
+    return "\n" in following.gap or following.key in CONJUNCT_FOLLOWERS
+
+
+def _coordinated_names(tokens: Tokens, start: int) -> int:
+    """After a role: « mes enfants Ndeye et Caroline sont scolarisés », « mes enfants
+    emine et chamsia sont à ma charge »: two words joined by « et » then a verb, one of
+    them a listed name or no French word. Index after the second (``start`` when none)."""
+    if start + 2 >= len(tokens) or tokens[start + 1].key != "et":
+        return start
+    first, second = tokens[start], tokens[start + 2]
+    if not (_intro_word(first) and _lone_conjunct(tokens, start + 2)):
+        return start
+    if start + 3 >= len(tokens) or tokens[start + 3].key not in CONJUNCT_FOLLOWERS - {",", "."}:
+        return start
+    if not any(t.known or not t.common_any for t in (first, second)):
+        return start
+    return start + 3

@@ -12,6 +12,7 @@ from parvis.language.anonymiser.identifiers import (
     find_birthdates,
     find_caf_numbers,
     find_cards,
+    find_closing_numbers,
     find_emails,
     find_ibans,
     find_nirs,
@@ -41,6 +42,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_cards,
     find_tax_numbers,
     find_caf_numbers,
+    find_closing_numbers,
     find_phones,
     find_spoken_phones,
     find_spoken_identifiers,
@@ -58,8 +60,11 @@ NAMESAKE_RE = re.compile(
     r"\b(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
     r"|cite|pont|gare|mediatheque|bibliotheque|ehpad|foyer|fondation|institut|universite"
     r"|faculte|musee|theatre|piscine|metro|station|arret|campus|maison|groupe\s+scolaire"
-    r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours)"
-    r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l')?$",
+    r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours"
+    # shops, firms and associations named after people or things
+    r"|espace|sci|sarl|sas|boulangerie|boucherie|pharmacie|restaurant|cabinet|garage"
+    r"|association|entreprise|societe|boutique|magasin|hotel|auberge|epicerie)"
+    r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l'|la[ \t]+|le[ \t]+|les[ \t]+)?$",
     re.IGNORECASE,
 )
 
@@ -75,7 +80,15 @@ BUSINESS_RE = re.compile(
     r"|harmonie[ \t]+mutuelle|credit[ \t]+mutuel|societe[ \t]+generale|bnp(?:[ \t]+paribas)?"
     r"|caisse[ \t]+d'epargne|banque[ \t]+populaire|boursorama|revolut|vilogia"
     r"|immobiliere[ \t]+3f|paris[ \t]+habitat|domofrance|logirep|cdc[ \t]+habitat|nexity"
-    r"|foncia|century[ \t]+21|citya|keolis|transdev|groupama|allianz|macif|maif|matmut)"
+    r"|foncia|century[ \t]+21|citya|keolis|transdev|groupama|allianz|macif|maif|matmut"
+    # vehicles, phones, browsers, operators and more landlords citizens name (not the makes
+    # that are also common surnames: Renault, Peugeot, Citroën)
+    r"|dacia|toyota|volkswagen|opel|nissan|hyundai|skoda|tesla"
+    r"|samsung|xiaomi|huawei|motorola|firefox|chrome|safari|orange|sfr|free[ \t]+mobile"
+    r"|erilia|habitat[ \t]+76|sogima|icf[ \t]+habitat|lcl|hsbc|axa|generali|ag2r"
+    # a firm by its legal form and the name after it (« SCI des Quatre Vents »)
+    r"|(?:sci|sarl|sasu?|eurl|selarl)[ \t]+(?:(?:de|du|des|la|le|les)[ \t]+|l'|d')?"
+    r"[\w'\-]+(?:[ \t]+[\w'\-]+)?)"
     r"(?![\w])"
 )
 

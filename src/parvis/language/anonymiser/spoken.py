@@ -165,6 +165,11 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
             for chunk in folded[start:end].split(",")
         )
         before = folded[max(0, start - 80) : start]
+        country = SPOKEN_COUNTRY_RE.search(before)
+        if country and len(digits) >= 6 and BANK_CONTEXT.search(folded):
+            # « f r quatre-vingt-six trente mille … »: an IBAN read aloud, or read back
+            yield Entity(start - (len(before) - country.start(1)), end, "IBAN")
+            continue
         if len(spoken) < 3 and not (
             # « un 85 03 75 123 456 clé 78 »: digits and a word or two, after its name
             13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before)
@@ -188,6 +193,10 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
             6 <= len(digits) <= 8 and CAF_CONTEXT.search(folded)
         ):
             yield Entity(start, end, "CAF_NUMBER")
+
+
+# The two letters of an IBAN's country read aloud before its digits (« f r », « F R »).
+SPOKEN_COUNTRY_RE = re.compile(r"(?<![\w])((?:f[ \t.\-]*r|fr))[ \t,.\-]+$", re.IGNORECASE)
 
 
 # --- Bank numbers copied by hand ----------------------------------------------------------
@@ -249,13 +258,27 @@ def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
     vehicle."""
     if not PLATE_TEXT_CONTEXT.search(folded):
         return
+    read: set[str] = set()
     for match in SPOKEN_PLATE_RE.finditer(folded):
         letters = "".join(text[match.start(g)] for g in (1, 2, 4, 5))
-        if not letters.isupper() and not PLATE_NAMED_BEFORE_RE.search(
-            folded[max(0, match.start() - 30) : match.start()]
+        said = " ".join(match.group().lower().split())
+        if (
+            not letters.isupper()
+            and said not in read
+            and not PLATE_NAMED_BEFORE_RE.search(folded[max(0, match.start() - 30) : match.start()])
+            and not PLATE_ASKED_RE.search(folded[max(0, match.start() - 90) : match.start()])
         ):
             continue  # « il y a deux … »: lower-case letters are words, unless the plate
-            # was just announced (« l'immatriculation a b cent vingt-trois c d »)
+            # was just announced (« l'immatriculation a b cent vingt-trois c d »), asked
+            # for on the line before, or read back
         digits = "".join(read_number_words(_words_of(match.group(3))))
         if 1 <= len(digits) <= 3:
+            read.add(said)
             yield Entity(match.start(), match.end(), "PLATE")
+
+
+# The agent's question on the line before the answer: « quelle est l'immatriculation du
+# véhicule / usager : c'est h k quatre cent douze b z ».
+PLATE_ASKED_RE = re.compile(
+    r"(?:immatriculation|immat|plaque)[^\n\d]{0,40}\n[^\n\d]{0,30}$", re.IGNORECASE
+)
