@@ -485,3 +485,21 @@ def test_a_name_after_cest_moi():
 @pytest.mark.parametrize("text", ["c'est moi qui ai appelé", "c'est moi encore pour mon dossier"])
 def test_cest_moi_alone_stays(text):
     assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Merci de me répondre : do.thanhbinh@exemple.fr.\nDo Thanh Binh", "Do Thanh Binh"),
+        ("la jai un avis de 812e. hilaire kerbrazic ne le 08/08/48", "hilaire kerbrazic"),
+    ],
+)
+def test_signatures_with_french_looking_words(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_maiden_name_keeps_nee_outside():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("Salutations.\nAline Brisebarre, née Chabrolles\n7 place de l'Église")
+    assert "née" in masked
