@@ -503,3 +503,24 @@ def test_a_maiden_name_keeps_nee_outside():
 
     masked, _ = anonymise("Salutations.\nAline Brisebarre, née Chabrolles\n7 place de l'Église")
     assert "née" in masked
+
+
+# --- a street type closing the text; a town before a house number read aloud; shelters -------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("j'habite 14 grand rue", "14 grand rue"),
+        ("usager: c'est à Ploërmel, trois rue du port", "Ploërmel, trois rue du port"),
+    ],
+)
+def test_street_at_the_end_and_town_before_a_spoken_number(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_shelter_acronyms_are_no_names():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("Je suis SDF, domicilié au CCAS, 1 place de la mairie")
+    assert masked.startswith("Je suis SDF, ")
