@@ -65,7 +65,7 @@ HOUSE_NUMBER = (
 STREET_RE = re.compile(
     rf"(?<![\w])(?:(n°\s?|numero\s)?({HOUSE_NUMBER})\s*,?\s*(?:(?:euh|heu|ben|bah)\s+)?"
     r"(?:de\s+la\s+|du\s+|de\s+l'|de\s+)?)?"
-    rf"(?:\b)({STREET_TYPES})(?=[\s,.'])",
+    rf"(?:\b)({STREET_TYPES})(?=[\s,.']|$)",
     re.IGNORECASE,
 )
 HABITAT_TRIGGER = re.compile(
@@ -695,7 +695,11 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             start -= len(unit.group())  # « bât. 3, cité des Fleurs »: the number was the unit's
         before = PREFIX_COMPLEMENT_RE.search(folded[max(0, start - 90) : start])
         start = start - len(before.group()) if before else start
-        if re.match(r"\d", folded[start : start + 1]) or STREET_START_RE.match(folded, start):
+        if (
+            re.match(r"\d", folded[start : start + 1])
+            or STREET_START_RE.match(folded, start)
+            or SPOKEN_NUMBER_RE.match(folded, start)  # « à Vannes, trois rue du port »
+        ):
             start = _city_first(text, folded, start)
         extended.append(Entity(start, entity.end, "ADDRESS"))
     extended.extend(find_postal_blocks(text, folded))

@@ -550,6 +550,12 @@ DOMAIN_WORDS = {
     "aid",
     "pentecote",
     "ascension",
+    # housing and shelter acronyms (« je suis SDF », « hébergée au CHRS »)
+    "sdf",
+    "chrs",
+    "cada",
+    "huda",
+    "ehpad",
     # form labels written as initials (« DDN : 12/11/1975 »)
     "ddn",
     "dn",

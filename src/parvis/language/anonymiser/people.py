@@ -1933,7 +1933,17 @@ def _signed_sentences(tokens: Tokens) -> Iterable[Entity]:
                     i = j
                     continue
                 break
-            if not _signing_word(token, len(words)):
+            if not _signing_word(token, len(words)) and not (
+                # « hilaire troufflard ne le … »: a first name that looks like an adjective,
+                # before a word that is no French word
+                not words
+                and _adjective_like(token)
+                and _plain_word(token)
+                and token.key not in CONTACT_FOLLOWERS
+                and i + 1 < count
+                and items[i + 1].gap == " "
+                and _clean_unknown(tokens, items[i + 1])
+            ):
                 break
             if words and words[0].cap and not token.cap and not tokens.lowercase:
                 break  # « Nathalie Kerhervé nouveau rib … »: the name is what is capitalised
@@ -2148,7 +2158,7 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
                 for t in words
             )
             or (
-                # « Vo Thanh Tam » under the message: capitalised words, half of them a listed
+                # « Vo Thanh Tam » under the message: capitalised words, one of them a listed
                 # name or no French word
                 last_line
                 and 2 <= len(words) <= 3
@@ -2161,7 +2171,7 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
                     and t.key not in SMS_WORDS
                     for t in words
                 )
-                and 2 * sum(t.known or not t.common_any for t in words) >= len(words)
+                and any(t.known or not t.common_any for t in words)
             )
             or (
                 # the answer to « votre nom ? »: two or three words, even French ones

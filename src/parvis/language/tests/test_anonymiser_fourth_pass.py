@@ -485,3 +485,42 @@ def test_a_name_after_cest_moi():
 @pytest.mark.parametrize("text", ["c'est moi qui ai appelé", "c'est moi encore pour mon dossier"])
 def test_cest_moi_alone_stays(text):
     assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Merci de me répondre : do.thanhbinh@exemple.fr.\nDo Thanh Binh", "Do Thanh Binh"),
+        ("la jai un avis de 812e. hilaire kerbrazic ne le 08/08/48", "hilaire kerbrazic"),
+    ],
+)
+def test_signatures_with_french_looking_words(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_maiden_name_keeps_nee_outside():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("Salutations.\nAline Brisebarre, née Chabrolles\n7 place de l'Église")
+    assert "née" in masked
+
+
+# --- a street type closing the text; a town before a house number read aloud; shelters -------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("j'habite 14 grand rue", "14 grand rue"),
+        ("usager: c'est à Ploërmel, trois rue du port", "Ploërmel, trois rue du port"),
+    ],
+)
+def test_street_at_the_end_and_town_before_a_spoken_number(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_shelter_acronyms_are_no_names():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("Je suis SDF, domicilié au CCAS, 1 place de la mairie")
+    assert masked.startswith("Je suis SDF, ")
