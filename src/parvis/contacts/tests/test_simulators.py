@@ -168,6 +168,12 @@ def test_simulate_call_voicemail(django_capture_on_commit_callbacks):  # type: i
 def test_simulate_sms_against_a_live_server(live_server, monkeypatch):  # type: ignore[no-untyped-def]
     """The real HTTP post (urllib) to a running server: accepted, processed (eager
     Celery in the server's thread after commit), threaded."""
+    from parvis.language import engine
+
+    # The anonymiser (spaCy) loads once per process, seconds on a busy machine: loaded
+    # here, the server's thread (the same process) does not load it within the post's
+    # timeout.
+    engine.get_anonymiser()
     monkeypatch.setattr(simulators, "post", REAL_POST)
     channel("sms")
     endpoint = InboundEndpointFactory(connector="sms", address="+33140000000")
