@@ -153,8 +153,8 @@ def newest_of_thread(
 ) -> Conversation | None:
     """The newest conversation of a channel's thread, locked until the transaction ends
     when ``lock``. Written in SQL on the threading index (``contacts_conv_thread``): it
-    runs once per inbound SMS, and building the ORM's statement for a model of fifty
-    columns cost more than running it."""
+    runs once per inbound SMS, chat line and call event, and building the ORM's
+    statement for a model of fifty columns cost more than running it."""
     table = connection.ops.quote_name(Conversation._meta.db_table)
     # Only the model's own table name and placeholders: no value in the text.
     sql = (
@@ -170,10 +170,10 @@ def newest_of_thread(
 def _thread(endpoint: InboundEndpoint, inbound: InboundMessage) -> Conversation | None:
     conversations = Conversation.objects.filter(organisation_id=endpoint.organisation_id)
     if inbound.thread_key:
-        return (
-            conversations.filter(thread_key=inbound.thread_key, channel_id=inbound.channel)
-            .order_by("-created_at", "-pk")
-            .first()
+        return newest_of_thread(
+            organisation_id=endpoint.organisation_id,
+            channel=inbound.channel,
+            key=inbound.thread_key,
         )
     ids = [i for i in (inbound.in_reply_to, *inbound.references) if i]
     if ids:

@@ -82,14 +82,6 @@ def queue_by_id(queue_id: int) -> Queue:
     )
 
 
-def organisation_slug(organisation_id: int) -> str:
-    """An organisation's slug (the events log's payload names it, once per message)."""
-    return queue_memo.get(
-        ("organisation-slug", organisation_id),
-        lambda: Organisation.objects.values_list("slug", flat=True).get(pk=organisation_id),
-    )
-
-
 def queue_for_motif(*, organisation_id: int, motif_id: int, channel: str) -> Queue | None:
     """An active queue of the organisation serving the motif: one that also lists the
     channel first, then one open to every channel (no channel listed)."""

@@ -41,24 +41,10 @@ EVENT_TEMPLATE = "contacts/webhooks/event"
 SEQUENCE_ATTEMPTS = 5
 
 
-def event_payload(event: WebhookEvent, conversation: Conversation) -> dict[str, Any]:
-    """What subscribers receive and the replay returns: identifiers only, never a text
-    or an address (a subscriber reads the rest through the API with its token)."""
-    return _payload(
-        event,
-        {
-            "pk": conversation.pk,
-            "organisation__slug": conversation.organisation.slug,
-            "reference": conversation.reference,
-            "status": conversation.status,
-            "queue_id": conversation.queue_id,
-            "channel_id": conversation.channel_id,
-            "assignee_id": conversation.assignee_id,
-        },
-    )
-
-
 def _payload(event: WebhookEvent, conversation: dict[str, Any]) -> dict[str, Any]:
+    """What subscribers receive and the replay returns: identifiers only, never a text
+    or an address (a subscriber reads the rest through the API with its token).
+    ``conversation``: its ``_EVENT_FIELDS``."""
     return {
         "id": str(event.event_id),
         "type": event.kind,
@@ -147,7 +133,7 @@ def _first_event(conversation: Conversation) -> WebhookEvent:
     instance its creator holds: nothing to lock (no other transaction sees the row yet)
     and no number to read (it is the conversation's first event). Its organisation's
     webhooks are read by the caller (``listening`` is unknown here)."""
-    from parvis.contacts.services.queues import organisation_slug
+    from parvis.contacts.services.qualification import organisation_slug
 
     event = WebhookEvent(
         organisation_id=conversation.organisation_id,
