@@ -14,8 +14,9 @@ again, seeded with ``bulk_create`` (the entry sync is not what is measured):
   available with capacity 100).
 - 50,000 waiting contacts (``Conversation`` queued + ``Entry`` with its sort key) in 160
   "backlog" queues; the 40 other "live" queues start empty. The 4,000 backlog agents are
-  members of backlog queues only and start full (a call of 100 units each: everyone
-  busy, contacts waiting), the 1,000 live agents of live queues only and start free.
+  members of backlog queues only and start full (eight emails of 12 units each, 96 of
+  100: everyone busy, contacts waiting), the 1,000 live agents of live queues only and
+  start free.
 
 Phase A, decision latency, one worker (``worker.run``, the ``parvis route`` loop, in this
 process), open loop: a feeder process inserts triggers on a schedule of
@@ -26,10 +27,14 @@ wake-up as ``engine.trigger_add`` does:
   trigger (free live agents are there); the feeder also ends live work held more than
   ``HOLD_SECONDS`` (the agents' capacity comes back, without a trigger: nothing waits
   in the live queues);
-- agent frees: a backlog agent's held work ends and its AGENT trigger is queued, in one
-  transaction; the agent takes the best contact of their queues.
+- agent frees: one piece of a backlog agent's held work ends and their AGENT trigger is
+  queued, in one transaction; the agent takes the best contact of their queues that fits
+  the 12 units freed: one decision per trigger (before 6 December the feeder ended all
+  of an agent's work, a call of 100 units, and each trigger made the agent refill with
+  about eight emails, one decision each: eight times the rate the issue asks for).
 
-A decision's latency runs from the start of ``take_trigger`` (dequeue) to the commit
+The worker takes triggers by batches (``ROUTING_BATCH_SIZE``): a decision's latency
+runs from the start of its batch's ``take_triggers`` (dequeue) to the batch's commit
 (the first ``on_commit`` callback, registered at dequeue, runs right after the commit and
 before the notifications: desk and wallboard publishes, measured apart as
 ``with_notifications``); also reported from the trigger's scheduled time (queueing in the
@@ -148,6 +153,7 @@ def _seed() -> dict[str, Any]:
     """Queues, policies, agents and waiting contacts; what the phases need to know."""
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -233,28 +239,37 @@ def _seed() -> dict[str, Any]:
         for (user_id, skill_id), level in agent_skills.items()
     )
 
-    # Backlog agents are on a call (100 units), live agents free.
+    # Backlog agents are full: eight emails each (8 × 12 = 96 of 100 units, no room for
+    # another), so the end of one frees room for exactly one contact (the agent direction
+    # offers one decision per freed agent); live agents are free.
+    held_per_agent = 100 // settings.ROUTING_CHANNEL_UNITS["courriel"]
+    holders = [user for user in backlog_agents for _ in range(held_per_agent)]
     held = Conversation.objects.bulk_create(
         (
             Conversation(
                 organisation=organisation,
                 queue_id=rng.choice(backlog_queues),
-                channel_id="telephone",
+                channel_id="courriel",
                 reference=f"BR-H-{i:06d}",
                 status=Status.ASSIGNED,
                 assignee=user,
                 created_at=now - dt.timedelta(minutes=10),
                 queued_at=now - dt.timedelta(minutes=10),
-                assigned_at=now - dt.timedelta(minutes=5),
+                assigned_at=now - dt.timedelta(minutes=5, seconds=i % held_per_agent),
             )
-            for i, user in enumerate(backlog_agents)
+            for i, user in enumerate(holders)
         ),
         batch_size=2000,
     )
     AgentWork.objects.bulk_create(
         (
-            AgentWork(conversation=c, user=user, units=100, since=now - dt.timedelta(minutes=5))
-            for c, user in zip(held, backlog_agents, strict=True)
+            AgentWork(
+                conversation=c,
+                user=user,
+                units=settings.ROUTING_CHANNEL_UNITS["courriel"],
+                since=c.assigned_at,
+            )
+            for c, user in zip(held, holders, strict=True)
         ),
         batch_size=2000,
     )
@@ -265,7 +280,11 @@ def _seed() -> dict[str, Any]:
                 presence=Presence.AVAILABLE,
                 presence_since=now - dt.timedelta(hours=1),
                 capacity=100,
-                used_units=100 if index < len(backlog_agents) else 0,
+                used_units=(
+                    held_per_agent * settings.ROUTING_CHANNEL_UNITS["courriel"]
+                    if index < len(backlog_agents)
+                    else 0
+                ),
                 idle_since=now - dt.timedelta(seconds=rng.uniform(60, 3600)),
                 sockets=1,
             )
@@ -420,7 +439,7 @@ def _feeder(direction: str, seed: dict[str, Any], count: int, start_at: float, d
                         now=at,
                         where="user_id = %(user)s",
                         params={"user": user_id},
-                        limit=10,
+                        limit=1,
                     )
                 engine.trigger_add(TriggerKind.AGENT, user_id, due_at=at, now=at)
     done.set()
@@ -430,25 +449,27 @@ def _feeder(direction: str, seed: dict[str, Any], count: int, start_at: float, d
 
 
 class Timing:
-    """Dequeue → commit of each decision, taken around the engine's own functions."""
+    """Dequeue → commit of each decision, taken around the engine's own functions: a
+    batch's decisions share its dequeue (``take_triggers``) and its commit."""
 
     def __init__(self) -> None:
         from parvis.routing import engine
 
         self.engine = engine
-        self.take, self.process_next = engine.take_trigger, engine.process_next
+        self.take, self.process_batch = engine.take_triggers, engine.process_batch
         self.samples: list[dict[str, Any]] = []
         self.empty = 0
+        self.batches: list[int] = []
         self._current: dict[str, Any] = {}
 
     def install(self) -> None:
         from django.db import transaction
 
-        def take_trigger(now: dt.datetime) -> Any:
+        def take_triggers(now: dt.datetime, limit: int = 1) -> Any:
             started = time.perf_counter()
-            trigger = self.take(now)
-            if trigger is not None:
-                self._current = {"started": started, "trigger": trigger}
+            triggers = self.take(now, limit)
+            if triggers:
+                self._current = {"started": started}
                 current = self._current
 
                 def committed() -> None:
@@ -456,36 +477,38 @@ class Timing:
                     current["committed_wall"] = time.time()
 
                 transaction.on_commit(committed)
-            return trigger
+            return triggers
 
-        def process_next(*, now: dt.datetime | None = None) -> tuple[bool, Any]:
-            found, outcome = self.process_next(now=now)
+        def process_batch(*, now: dt.datetime | None = None, limit: int = 1) -> Any:
+            decided = self.process_batch(now=now, limit=limit)
             ended = time.perf_counter()
             current, self._current = self._current, {}
-            if found and outcome is not None and "committed" in current:
-                trigger = current["trigger"]
+            if decided:
+                self.batches.append(len(decided))
+            for trigger, outcome in decided:
+                if outcome is None or "committed" not in current:
+                    self.empty += 1
+                    continue
                 self.samples.append(
                     {
                         "kind": trigger.kind,
-                        "scheduled": trigger.created_at.timestamp(),
+                        "scheduled": trigger.due_at.timestamp(),
                         "decision_ms": (current["committed"] - current["started"]) * 1000,
                         "with_notifications_ms": (ended - current["started"]) * 1000,
                         "from_schedule_ms": (
-                            current["committed_wall"] - trigger.created_at.timestamp()
+                            current["committed_wall"] - trigger.due_at.timestamp()
                         )
                         * 1000,
                     }
                 )
-            elif found:
-                self.empty += 1
-            return found, outcome
+            return decided
 
-        self.engine.take_trigger = take_trigger
-        self.engine.process_next = process_next
+        self.engine.take_triggers = take_triggers
+        self.engine.process_batch = process_batch
 
     def uninstall(self) -> None:
-        self.engine.take_trigger = self.take
-        self.engine.process_next = self.process_next
+        self.engine.take_triggers = self.take
+        self.engine.process_batch = self.process_batch
 
 
 def _open_loop(direction: str, seed: dict[str, Any]) -> dict[str, Any]:
@@ -540,6 +563,11 @@ def _open_loop(direction: str, seed: dict[str, Any]) -> dict[str, Any]:
         "dequeue_to_commit": _percentiles([s["decision_ms"] for s in samples]),
         "with_notifications": _percentiles([s["with_notifications_ms"] for s in samples]),
         "from_scheduled_time": _percentiles([s["from_schedule_ms"] for s in samples]),
+        "batch_size": {
+            "batches": len(timing.batches),
+            "mean": round(statistics.fmean(timing.batches), 2) if timing.batches else 0,
+            "max": max(timing.batches, default=0),
+        },
     }
     per_trigger = Counter(
         Decision.objects.filter(trigger="contact" if direction == "contact" else "agent_freed")

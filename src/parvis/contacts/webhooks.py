@@ -59,6 +59,12 @@ def on_conversation_assigned(conversation_id: int) -> None:
     _record(conversation_id, "conversation_assigned")
 
 
+def on_conversations_assigned(conversation_ids: list[int]) -> None:
+    from parvis.contacts.services.webhooks import webhook_events_record_many
+
+    webhook_events_record_many(conversation_ids=conversation_ids, kind="conversation_assigned")
+
+
 def on_conversation_resolved(conversation_id: int) -> None:
     _record(conversation_id, "conversation_resolved")
 
@@ -68,7 +74,9 @@ def connect() -> None:
     transaction: the event is numbered under the conversation's lock and commits with
     the change, or not at all."""
     events.conversation_created.subscribe(on_conversation_created, in_transaction=True)
-    events.conversation_assigned.subscribe(on_conversation_assigned, in_transaction=True)
+    events.conversation_assigned.subscribe(
+        on_conversation_assigned, in_transaction=True, many=on_conversations_assigned
+    )
     events.conversation_resolved.subscribe(on_conversation_resolved, in_transaction=True)
 
 

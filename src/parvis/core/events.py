@@ -9,7 +9,7 @@ imports its subscribers, so the dependency arrows keep pointing one way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -22,6 +22,8 @@ M = TypeVar("M")
 _sending: ContextVar[Any] = ContextVar("parvis_event_instance", default=None)
 
 Subscriber = Callable[[int], None]
+# An in-transaction subscriber's variant for several objects at once (``send_many_on_commit``).
+ManySubscriber = Callable[[list[int]], None]
 
 
 class Event:
@@ -29,24 +31,36 @@ class Event:
         self.name = name
         self._subscribers: list[Subscriber] = []
         self._in_transaction: list[Subscriber] = []
+        self._many: dict[Subscriber, ManySubscriber] = {}
 
     def __repr__(self) -> str:
         return f"Event({self.name!r})"
 
-    def subscribe(self, callback: Subscriber, *, in_transaction: bool = False) -> None:
+    def subscribe(
+        self,
+        callback: Subscriber,
+        *,
+        in_transaction: bool = False,
+        many: ManySubscriber | None = None,
+    ) -> None:
         """``in_transaction``: called at once, inside the sender's transaction, for a
         subscriber whose rows must commit or roll back with the change (the contact
         hub's events log: an event recorded after commit is lost when the process dies
         between the two, and costs a durable commit of its own). Keep such subscribers
-        to cheap writes: a failure fails the sender's transaction."""
+        to cheap writes: a failure fails the sender's transaction. ``many``: the same
+        subscriber for several objects at once, called by ``send_many_on_commit`` (one
+        write for a batch instead of one per object)."""
         target = self._in_transaction if in_transaction else self._subscribers
         if not self.is_subscribed(callback):
             target.append(callback)
+        if many is not None and in_transaction:
+            self._many[callback] = many
 
     def unsubscribe(self, callback: Subscriber) -> None:
         for target in (self._subscribers, self._in_transaction):
             if callback in target:
                 target.remove(callback)
+        self._many.pop(callback, None)
 
     def is_subscribed(self, callback: Subscriber) -> bool:
         return callback in self._subscribers or callback in self._in_transaction
@@ -73,6 +87,34 @@ class Event:
         if self._subscribers:
             transaction.on_commit(lambda: self._send_after_commit(object_id))
 
+    def send_many_on_commit(
+        self, object_ids: Sequence[int], *, instances: Mapping[int, Any] | None = None
+    ) -> None:
+        """``send_on_commit`` for several objects one transaction changed the same way
+        (routing's decisions of one transaction): in-transaction subscribers with a
+        ``many`` variant are called once with every id, the others once per id.
+        ``instances``: the objects the sender holds, by id (``sent_instance``)."""
+        ids = list(object_ids)
+        if not ids:
+            return
+        token = _sending.set(dict(instances or {}))
+        try:
+            for callback in list(self._in_transaction):
+                many = self._many.get(callback)
+                if many is not None:
+                    many(ids)
+                    continue
+                for object_id in ids:
+                    callback(object_id)
+        finally:
+            _sending.reset(token)
+        if self._subscribers:
+            transaction.on_commit(lambda: self._send_many_after_commit(ids))
+
+    def _send_many_after_commit(self, object_ids: list[int]) -> None:
+        for object_id in object_ids:
+            self._send_after_commit(object_id)
+
     def _send_after_commit(self, object_id: int) -> None:
         for callback in list(self._subscribers):
             callback(object_id)
@@ -83,6 +125,8 @@ def sent_instance(model: type[M], object_id: int) -> M | None:
     sender passed with the event (``None`` when it passed none), as the sender holds it
     in this transaction."""
     instance = _sending.get()
+    if isinstance(instance, Mapping):
+        instance = instance.get(object_id)
     if isinstance(instance, model) and getattr(instance, "pk", None) == object_id:
         return instance
     return None

@@ -69,9 +69,10 @@ class _PublisherLoop:
 _publisher = _PublisherLoop()
 
 
-async def _send_all(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
-    for group in groups:
-        await layer.group_send(group, message)
+async def _send_all(layer: Any, messages: list[tuple[list[str], dict[str, Any]]]) -> None:
+    for groups, message in messages:
+        for group in groups:
+            await layer.group_send(group, message)
 
 
 def publish(group: str, payload: dict[str, Any]) -> None:
@@ -82,29 +83,44 @@ def publish(group: str, payload: dict[str, Any]) -> None:
 def publish_many(groups: Iterable[str], payload: dict[str, Any]) -> None:
     """Send ``payload`` to every WebSocket subscribed to any of ``groups`` (one trip to
     the channel layer for all of them)."""
-    groups = list(dict.fromkeys(groups))
-    if not groups:
+    publish_batch([(groups, payload)])
+
+
+def publish_batch(items: Iterable[tuple[Iterable[str], dict[str, Any]]]) -> None:
+    """Several payloads, each to its groups, in one trip to the channel layer (a
+    transaction's announcements: one hand-over to the publishing loop, not one each)."""
+    sends = [(list(dict.fromkeys(groups)), payload) for groups, payload in items]
+    sends = [(groups, payload) for groups, payload in sends if groups]
+    if not sends:
         return
     if settings.REALTIME_DB_RELAY:
         RealtimeEvent.objects.bulk_create(
-            [RealtimeEvent(group=group, payload=payload) for group in groups]
+            [
+                RealtimeEvent(group=group, payload=payload)
+                for groups, payload in sends
+                for group in groups
+            ]
         )
         return
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "parvis.event", "payload": payload}
+    messages = [(groups, {"type": "parvis.event", "payload": payload}) for groups, payload in sends]
     try:
         if type(layer).__module__.startswith("channels_redis."):
-            _publisher.run(_send_all(layer, groups, message))
+            _publisher.run(_send_all(layer, messages))
         else:
             # The in-memory layer's queues belong to the loop of the ASGI process, which
             # ``async_to_sync`` reaches from the threads that process runs sync code in.
-            async_to_sync(_send_all)(layer, groups, message)
+            async_to_sync(_send_all)(layer, messages)
     except Exception as error:  # Redis down: real time is best effort, the data is saved
         # Pages refetch through HTTP on every (re)connection, so nothing is lost; the
         # caller (a webhook's processing, an agent's reply) must not fail for it.
-        logger.warning("realtime_publish_failed", groups=len(groups), error=type(error).__name__)
+        logger.warning(
+            "realtime_publish_failed",
+            groups=sum(len(groups) for groups, _ in sends),
+            error=type(error).__name__,
+        )
 
 
 def _fetch_after(last_id: int) -> list[RealtimeEvent]:

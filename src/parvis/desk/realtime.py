@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from parvis.contacts import events
 from parvis.contacts.models import Conversation, Message
 from parvis.core.events import sent_instance
-from parvis.core.realtime import publish_many
+from parvis.core.realtime import publish_batch
 
 
 def queue_group(queue_id: int) -> str:
@@ -48,6 +48,7 @@ def announce(conversation_id: int, *, extra_queue_ids: Iterable[int | None] = ()
 def _announce_all(
     conversations: QuerySet[Conversation], extra_queue_ids: Mapping[int, Iterable[int | None]]
 ) -> None:
+    items = []
     for conversation_id, queue_id, assignee_id in conversations.values_list(
         "pk", "queue_id", "assignee_id"
     ):
@@ -56,7 +57,8 @@ def _announce_all(
         groups += [queue_group(q) for q in sorted(q for q in queues if q)]
         if assignee_id:
             groups.append(user_group(assignee_id))
-        publish_many(groups, {"type": "desk", "conversation": conversation_id})
+        items.append((groups, {"type": "desk", "conversation": conversation_id}))
+    publish_batch(items)
 
 
 class _Batch:

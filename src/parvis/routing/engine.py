@@ -43,7 +43,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -55,7 +55,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from parvis.accounts.models import Membership, User
+from parvis.accounts.models import Membership
 from parvis.contacts.models import Conversation, QueueMember
 from parvis.contacts.services import lifecycle
 from parvis.core.memo import ProcessMemo
@@ -382,6 +382,7 @@ def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView
     if not rows:
         return None
     presence, capacity, used, idle_since = rows[0][:4]
+    used += _booked_in_this_batch(user_id)
     levels: dict[int, int] = {}
     languages: set[str] = set()
     for queue_id, level, language in (row[4:] for row in rows):
@@ -404,6 +405,11 @@ def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView
         sites=sites,
         organisations=organisations,
     )
+
+
+def _booked_in_this_batch(user_id: int) -> int:
+    batch = _batch.get()
+    return batch.units.get(user_id, 0) if batch is not None else 0
 
 
 def entry_view(entry: Entry) -> core.EntryView:
@@ -454,31 +460,44 @@ class Taken:
     entry_read: bool = False
 
 
-def take_trigger(now: dt.datetime) -> Taken | None:
-    """The oldest due trigger, removed in one statement (inside the caller's
-    transaction: a decision that fails puts it back). ``SKIP LOCKED`` lets several
-    workers take at once on PostgreSQL; SQLite serialises them."""
+def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
+    """The oldest due triggers (at most ``limit``), removed in one statement (inside the
+    caller's transaction: decisions that fail put them back). ``SKIP LOCKED`` lets
+    several workers take at once on PostgreSQL; SQLite serialises them. On PostgreSQL
+    the same statement reads the waiting entry of each contact trigger."""
     taking = (
-        f"DELETE FROM {_TRIGGER} WHERE id = (SELECT id FROM {_TRIGGER} WHERE due_at <= %s "
-        f"ORDER BY due_at, id LIMIT 1{_skip_locked()}) RETURNING id, kind, object_id, due_at"
+        f"DELETE FROM {_TRIGGER} WHERE id IN (SELECT id FROM {_TRIGGER} WHERE due_at <= %s "
+        f"ORDER BY due_at, id LIMIT {int(limit)}{_skip_locked()}) "
+        "RETURNING id, kind, object_id, due_at"
     )
     if connection.vendor != "postgresql":
-        rows = _fetch(taking, [_db_time(now)])
-        if not rows:
-            return None
-        pk, kind, object_id, due_at = rows[0]
-        return Taken(pk, kind, object_id, _aware(due_at), now)
+        rows = sorted(_fetch(taking, [_db_time(now)]), key=lambda row: (str(row[3]), row[0]))
+        return [Taken(pk, kind, pk_of, _aware(due_at), now) for pk, kind, pk_of, due_at in rows]
     columns = ", ".join(f"e.{column}" for column in _ENTRY_COLUMNS.split(", "))
     rows = _fetch(
         f"WITH t AS ({taking}) SELECT t.id, t.kind, t.object_id, t.due_at, {columns} "
-        f"FROM t LEFT JOIN {_ENTRY} e ON t.kind = %s AND e.id = t.object_id AND e.state = %s",
+        f"FROM t LEFT JOIN {_ENTRY} e ON t.kind = %s AND e.id = t.object_id AND e.state = %s "
+        "ORDER BY t.due_at, t.id",
         [_db_time(now), TriggerKind.CONTACT, EntryState.WAITING],
     )
-    if not rows:
-        return None
-    pk, kind, object_id, due_at = rows[0][:4]
-    entry = _waiting(rows[0][4:]) if rows[0][4] is not None else None
-    return Taken(pk, kind, object_id, _aware(due_at), now, entry, entry_read=True)
+    return [
+        Taken(
+            row[0],
+            row[1],
+            row[2],
+            _aware(row[3]),
+            now,
+            _waiting(row[4:]) if row[4] is not None else None,
+            entry_read=True,
+        )
+        for row in rows
+    ]
+
+
+def take_trigger(now: dt.datetime) -> Taken | None:
+    """The oldest due trigger (``take_triggers`` of one)."""
+    taken = take_triggers(now, 1)
+    return taken[0] if taken else None
 
 
 # --- Decisions -----------------------------------------------------------------------------
@@ -509,21 +528,74 @@ class Outcome:
     room_left: bool = False
 
 
+@dataclass
+class _Batch:
+    """The decisions of one transaction, written together when it ends (``_flush``):
+    routing's rows in one statement, the hub's assignments in one update
+    (``lifecycle.conversations_assign_by_system``). Decisions read through it what the
+    earlier ones took and booked (the rows are written only at the end): an entry taken
+    is no longer a head, an agent's units include what they were just given, a round
+    robin's cursor has moved."""
+
+    entries: set[int] = field(default_factory=set)
+    taken_by_queue: dict[int, int] = field(default_factory=dict)
+    units: dict[int, int] = field(default_factory=dict)
+    round_robin: dict[int, int] = field(default_factory=dict)
+    deleted: list[int] = field(default_factory=list)
+    works: list[tuple[int, int, int]] = field(default_factory=list)
+    triggers: list[tuple[str, int]] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    assigned: list[tuple[int, int]] = field(default_factory=list)
+    offers: list[tuple[int, list[int]]] = field(default_factory=list)
+
+    def head_size(self, queue_id: int, size: int) -> int:
+        """Entries to read from a queue so that ``size`` remain besides those this
+        batch took (by steps of 8: a handful of statement texts to prepare)."""
+        taken = self.taken_by_queue.get(queue_id, 0)
+        return size + -(-taken // 8) * 8
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("routing_batch", default=None)
+
+
+def _current() -> _Batch:
+    batch = _batch.get()
+    if batch is None:
+        raise RuntimeError("a routing decision runs inside engine.deciding()")
+    return batch
+
+
+@contextmanager
+def deciding(now: dt.datetime) -> Iterator[_Batch]:
+    """The scope of one transaction's decisions: their writes are made when it ends
+    (inside the caller's transaction; nested scopes share the outer one's batch)."""
+    if _batch.get() is not None:
+        yield _current()
+        return
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield batch
+        _flush(batch, now)
+    finally:
+        _batch.reset(token)
+
+
 def _heads_sql(
-    queues: list[tuple[int, dt.datetime]], agent: core.AgentView, limit: int
+    queues: list[tuple[int, dt.datetime, int]], agent: core.AgentView
 ) -> tuple[str, list[Any]]:
     """One statement for the heads of several queues: per queue, the first waiting
     entries in sort order that fit the agent and whose wait reached the agent's tier
-    (or escalated), locked ``SKIP LOCKED``."""
+    (or escalated), locked ``SKIP LOCKED``; ``queues``: (queue, cutoff, how many)."""
     languages = ["", *sorted(agent.languages)]
     marks = ", ".join(["%s"] * len(languages))
     lock = _skip_locked()
     parts, params = [], []
-    # The state and the limit are the code's own constants, written in the statement: a
+    # The state and the limits are the code's own constants, written in the statement: a
     # prepared statement's generic plan then knows them (a parameter ``LIMIT`` made
     # PostgreSQL plan every execution again).
     state = f"'{EntryState.WAITING.value}'"
-    for index, (queue_id, cutoff) in enumerate(queues):
+    for index, (queue_id, cutoff, limit) in enumerate(queues):
         parts.append(
             f"SELECT * FROM (SELECT {_ENTRY_COLUMNS} FROM {_ENTRY} "
             f"WHERE queue_id = %s AND state = {state} AND units <= %s "
@@ -538,8 +610,10 @@ def _heads(
     agent: core.AgentView, routed: dict[int, PolicyView], now: dt.datetime
 ) -> tuple[dict[int, list[core.EntryView]], dict[int, Waiting]]:
     """Per queue of the agent, its first waiting entries in sort order that may be
-    theirs (locked, ``SKIP LOCKED``), read in one statement, and the rows by id."""
-    queues: list[tuple[int, dt.datetime]] = []
+    theirs (locked, ``SKIP LOCKED``), read in one statement, and the rows by id. Entries
+    this transaction's earlier decisions took are passed over."""
+    batch = _current()
+    queues: list[tuple[int, dt.datetime, int]] = []
     for queue_id in agent.levels:
         view = routed.get(queue_id)
         if view is None or view.rule.paused:
@@ -547,23 +621,27 @@ def _heads(
         threshold = core.wait_threshold(agent, view.rule)
         if threshold is None:
             continue
-        queues.append((queue_id, now - dt.timedelta(seconds=threshold)))
+        cutoff = now - dt.timedelta(seconds=threshold)
+        queues.append((queue_id, cutoff, batch.head_size(queue_id, HEAD_SIZE)))
     if not queues:
         return {}, {}
     found: dict[int, list[Waiting]] = defaultdict(list)
-    for row in _fetch(*_heads_sql(queues, agent, HEAD_SIZE)):
+    for row in _fetch(*_heads_sql(queues, agent)):
         waiting = _waiting(row)
         found[waiting.view.queue_id].append(waiting)
     clock = now.timestamp()
-    for queue_id, cutoff in queues:
+    for queue_id, cutoff, limit in queues:
         rows = found.get(queue_id, [])
-        if len(rows) == HEAD_SIZE and not any(
-            core.skip_reason(agent, w.view, routed[queue_id].rule, clock) is None for w in rows
+        free = [w for w in rows if w.view.id not in batch.entries]
+        if len(rows) == limit and not any(
+            core.skip_reason(agent, w.view, routed[queue_id].rule, clock) is None for w in free
         ):
             # The first ones were let go by this agent, or wait for a tier not open to
             # them: read further, so no eligible contact hides behind them.
-            sql, params = _heads_sql([(queue_id, cutoff)], agent, HEAD_SIZE_FALLBACK)
-            found[queue_id] = [_waiting(row) for row in _fetch(sql, params)]
+            wider = batch.head_size(queue_id, HEAD_SIZE_FALLBACK)
+            sql, params = _heads_sql([(queue_id, cutoff, wider)], agent)
+            free = [w for w in map(_waiting, _fetch(sql, params)) if w.view.id not in batch.entries]
+        found[queue_id] = free
     heads = {queue_id: [w.view for w in rows] for queue_id, rows in found.items() if rows}
     rows_read = {w.view.id: w for rows in found.values() for w in rows}
     return heads, rows_read
@@ -653,22 +731,6 @@ def _tier_rule(
     return ""
 
 
-def _write(statements: list[tuple[str, list[Any]]], last: tuple[str, list[Any]]) -> Any:
-    """Run routing's writes of a decision and return the first column of ``last``'s
-    ``RETURNING`` row: on PostgreSQL in one round trip (data-modifying ``WITH``), on
-    SQLite one after another."""
-    with _cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sql = ", ".join(f"w{index} AS ({s})" for index, (s, _) in enumerate(statements))
-            params = [p for _, ps in statements for p in ps]
-            cursor.execute(f"WITH {sql} {last[0]}" if statements else last[0], [*params, *last[1]])
-        else:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-            cursor.execute(*last)
-        return cursor.fetchone()[0]
-
-
 def _apply(
     *,
     agent: core.AgentView,
@@ -681,54 +743,34 @@ def _apply(
     ring_all_agents: Iterable[core.AgentView] = (),
     requeue: bool = True,
 ) -> Outcome:
-    """Routing's rows (entry, work, the agent's units, the decision, the round robin's
-    cursor, the agent's next trigger) and the hub's move, in the caller's transaction."""
+    """A decision, in this transaction's batch: routing's rows (entry, work, the agent's
+    units, the decision, the round robin's cursor, the agent's next trigger) and the
+    hub's assignment are written when the transaction's decisions end (``_flush``); an
+    offer (chat, ring-all) is made at once."""
+    batch = _current()
     rule = view.rule
     ev = entry.view
     clock = now.timestamp()
     score = core.entry_score(clock, ev, rule)
     strategy = rule.strategy
     label = f"{Strategy(strategy).label} · {_tier_rule(agent, ev, rule, clock)}"
-    conversation = Conversation(pk=entry.conversation_id)
     ring = strategy == core.RING_ALL and view.offer_mode == OfferMode.OFFER
     offered_all = [agent.id, *(a.id for a in ring_all_agents if a.id != agent.id)] if ring else []
     booked = not ring
     # An agent with room left (a chat among three; a ring-all offer books nothing) is
-    # given their next decision as a trigger of their own, one decision per transaction.
+    # given their next decision as a trigger of their own, taken after this batch.
     room_left = requeue and agent.free - (ev.units if booked else 0) >= _smallest_units()
-    writes: list[tuple[str, list[Any]]] = []
-    if view.offer_mode == OfferMode.ASSIGN:
-        writes.append((f"DELETE FROM {_ENTRY} WHERE id = %s", [ev.id]))
-    else:
-        Entry.objects.filter(pk=ev.id).update(
-            state=EntryState.OFFERED,
-            offered_to_id=None if ring else agent.id,
-            offered_to_all=offered_all,
-            offered_at=now,
-            offer_expires_at=now + dt.timedelta(seconds=view.offer_seconds),
-        )
+    batch.entries.add(ev.id)
+    batch.taken_by_queue[rule.id] = batch.taken_by_queue.get(rule.id, 0) + 1
     if booked:
-        writes += [
-            (
-                f"INSERT INTO {_WORK} (conversation_id, user_id, units, since) "
-                "VALUES (%s, %s, %s, %s)",
-                [entry.conversation_id, agent.id, ev.units, _db_time(now)],
-            ),
-            (
-                f"UPDATE {_STATE} SET used_units = used_units + %s WHERE user_id = %s",
-                [ev.units, agent.id],
-            ),
-        ]
+        batch.works.append((entry.conversation_id, agent.id, ev.units))
+        batch.units[agent.id] = batch.units.get(agent.id, 0) + ev.units
     if strategy == core.ROUND_ROBIN:
-        writes.append(
-            (f"UPDATE {_POLICY} SET round_robin_last = %s WHERE queue_id = %s", [agent.id, rule.id])
-        )
+        batch.round_robin[rule.id] = agent.id
     if room_left:
         # Nobody is woken for it: the process deciding goes on taking due triggers (the
         # worker's loop, ``process_due``) and takes it in its turn.
-        writes.append(
-            (_TRIGGER_INSERT, [TriggerKind.AGENT, agent.id, _db_time(now), _db_time(now)])
-        )
+        batch.triggers.append((TriggerKind.AGENT, agent.id))
     decision = Decision(
         conversation_id=entry.conversation_id,
         queue_id=rule.id,
@@ -741,35 +783,123 @@ def _apply(
         candidates=candidates,
         skipped=skipped,
     )
-    decision.pk = _write(
-        writes,
-        (
-            f"INSERT INTO {_DECISION} (conversation_id, queue_id, at, trigger, rule, agent_id, "
-            "score, wait_seconds, candidates, skipped) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            [
-                decision.conversation_id,
-                decision.queue_id,
-                _db_time(now),
-                trigger,
-                decision.rule,
-                agent.id,
-                decision.score,
-                decision.wait_seconds,
-                _db_json(candidates),
-                _db_json(skipped),
-            ],
-        ),
+    batch.decisions.append(decision)
+    batch.offers.append((entry.conversation_id, offered_all or [agent.id]))
+    if view.offer_mode == OfferMode.ASSIGN:
+        batch.deleted.append(ev.id)
+        batch.assigned.append((entry.conversation_id, agent.id))
+    else:
+        Entry.objects.filter(pk=ev.id).update(
+            state=EntryState.OFFERED,
+            offered_to_id=None if ring else agent.id,
+            offered_to_all=offered_all,
+            offered_at=now,
+            offer_expires_at=now + dt.timedelta(seconds=view.offer_seconds),
+        )
+        with _applying():
+            lifecycle.conversation_offer(
+                conversation=Conversation(pk=entry.conversation_id), principal=ROUTING
+            )
+    return Outcome(decision, ev.id, agent.id, tuple(offered_all), room_left)
+
+
+def _marks(count: int, row: str = "%s") -> str:
+    return ", ".join([row] * count)
+
+
+def _flush(batch: _Batch, now: dt.datetime) -> None:
+    """Write the batch's decisions: routing's rows in one statement on PostgreSQL (a
+    data-modifying ``WITH`` ending with the decision rows), one after another on
+    SQLite; then the hub's assignments in one go, and the offers announced after
+    commit."""
+    if not batch.decisions:
+        return
+    moment = _db_time(now)
+    writes: list[tuple[str, list[Any]]] = []
+    if batch.deleted:
+        writes.append(
+            (f"DELETE FROM {_ENTRY} WHERE id IN ({_marks(len(batch.deleted))})", batch.deleted)
+        )
+    if batch.works:
+        writes.append(
+            (
+                f"INSERT INTO {_WORK} (conversation_id, user_id, units, since) "
+                f"VALUES {_marks(len(batch.works), '(%s, %s, %s, %s)')}",
+                [value for work in batch.works for value in (*work, moment)],
+            )
+        )
+    postgres = connection.vendor == "postgresql"
+    if postgres and batch.units:
+        writes.append(
+            (
+                f"UPDATE {_STATE} SET used_units = {_STATE}.used_units + v.units FROM (VALUES "
+                f"{_marks(len(batch.units), '(CAST(%s AS bigint), CAST(%s AS integer))')}) "
+                f"AS v(user_id, units) WHERE {_STATE}.user_id = v.user_id",
+                [value for pair in batch.units.items() for value in pair],
+            )
+        )
+    elif batch.units:
+        writes += [
+            (f"UPDATE {_STATE} SET used_units = used_units + %s WHERE user_id = %s", [units, user])
+            for user, units in batch.units.items()
+        ]
+    writes += [
+        (f"UPDATE {_POLICY} SET round_robin_last = %s WHERE queue_id = %s", [user, queue])
+        for queue, user in batch.round_robin.items()
+    ]
+    if batch.triggers:
+        writes.append(
+            (
+                f"INSERT INTO {_TRIGGER} (kind, object_id, due_at, created_at) "
+                f"VALUES {_marks(len(batch.triggers), '(%s, %s, %s, %s)')}",
+                [value for kind, pk in batch.triggers for value in (kind, pk, moment, moment)],
+            )
+        )
+    decisions = (
+        f"INSERT INTO {_DECISION} (conversation_id, queue_id, at, trigger, rule, agent_id, "
+        "score, wait_seconds, candidates, skipped) "
+        f"VALUES {_marks(len(batch.decisions), '(' + _marks(10) + ')')} RETURNING id",
+        [
+            value
+            for d in batch.decisions
+            for value in (
+                d.conversation_id,
+                d.queue_id,
+                moment,
+                d.trigger,
+                d.rule,
+                d.agent_id,
+                d.score,
+                d.wait_seconds,
+                _db_json(d.candidates),
+                _db_json(d.skipped),
+            )
+        ],
     )
-    with _applying():
-        if view.offer_mode == OfferMode.ASSIGN:
-            lifecycle.conversation_assign(
-                conversation=conversation, principal=ROUTING, agent=User(pk=agent.id)
+    with _cursor() as cursor:
+        if postgres and batch.round_robin:
+            # Several workers move the cursors of the same queues: their rows are locked
+            # in one order, so two batches wait for each other instead of deadlocking.
+            cursor.execute(
+                f"SELECT queue_id FROM {_POLICY} WHERE queue_id IN "
+                f"({_marks(len(batch.round_robin))}) ORDER BY queue_id FOR UPDATE",
+                sorted(batch.round_robin),
+            )
+        if postgres:
+            sql = ", ".join(f"w{index} AS ({s})" for index, (s, _) in enumerate(writes))
+            params = [p for _, ps in writes for p in ps]
+            cursor.execute(
+                f"WITH {sql} {decisions[0]}" if writes else decisions[0], [*params, *decisions[1]]
             )
         else:
-            lifecycle.conversation_offer(conversation=conversation, principal=ROUTING)
-    _announce_offer(entry.conversation_id, offered_all or [agent.id])
-    return Outcome(decision, ev.id, agent.id, tuple(offered_all), room_left)
+            for sql, params in writes:
+                cursor.execute(sql, params)
+            cursor.execute(*decisions)
+        for decision, (pk,) in zip(batch.decisions, cursor.fetchall(), strict=True):
+            decision.pk = pk
+    with _applying():
+        lifecycle.conversations_assign_by_system(batch.assigned, principal=ROUTING, now=now)
+    _announce_offers(list(batch.offers))
 
 
 def book(*, user_id: int, conversation_id: int, units: int, now: dt.datetime) -> None:
@@ -782,14 +912,18 @@ def book(*, user_id: int, conversation_id: int, units: int, now: dt.datetime) ->
     AgentState.objects.filter(user_id=user_id).update(used_units=F("used_units") + units)
 
 
-def _announce_offer(conversation_id: int, user_ids: list[int]) -> None:
+def _announce_offers(offers: list[tuple[int, list[int]]]) -> None:
     from parvis.routing import realtime
 
-    transaction.on_commit(lambda: realtime.offer_made(conversation_id, user_ids))
+    conversation_ids = [conversation_id for conversation_id, _ in offers]
+    transaction.on_commit(lambda: realtime.offers_made(conversation_ids))
 
 
 def _round_robin_last(queue_id: int) -> int | None:
     """Read at decision time: the cached policy's cursor is stale by design."""
+    batch = _batch.get()
+    if batch is not None and queue_id in batch.round_robin:
+        return batch.round_robin[queue_id]
     rows = _fetch(f"SELECT round_robin_last FROM {_POLICY} WHERE queue_id = %s", [queue_id])
     return rows[0][0] if rows else None
 
@@ -818,6 +952,9 @@ def _candidates(entry: Waiting, view: PolicyView) -> list[core.AgentView]:
     agents = []
     for row in rows:
         user_id, capacity, used, idle_since, level = row[:5]
+        used += _booked_in_this_batch(user_id)
+        if used > capacity - ev.units:
+            continue  # given work by this transaction's earlier decisions
         sites, organisations = scopes.get(user_id, (frozenset(), frozenset()))
         agents.append(
             core.AgentView(
@@ -842,7 +979,7 @@ def route_contact(
     another contact (its score was higher): this one then gets a new trigger, and the
     next agents their turn with it, one decision per transaction."""
     entry = taken.entry if taken is not None and taken.entry_read else _waiting_entry(entry_id)
-    if entry is None:
+    if entry is None or entry.view.id in _current().entries:
         return None
     view = policies().get(entry.view.queue_id)
     if view is None or view.rule.paused:
@@ -883,10 +1020,7 @@ def route_contact(
             # written with it): this one goes on to its next agent in a trigger of its
             # own, so a transaction holds one decision. Taken by the same process next,
             # like an agent's: nobody is woken.
-            with _cursor() as cursor:
-                cursor.execute(
-                    _TRIGGER_INSERT, [TriggerKind.CONTACT, ev.id, _db_time(now), _db_time(now)]
-                )
+            _current().triggers.append((TriggerKind.CONTACT, ev.id))
         return outcome
     return None
 
@@ -920,25 +1054,49 @@ def process(trigger: Taken, *, now: dt.datetime) -> Outcome | None:
     return route_contact(int(trigger.object_id), now=now, trigger="contact", taken=trigger)
 
 
+def process_batch(
+    *, now: dt.datetime | None = None, limit: int = 1
+) -> list[tuple[Taken, Outcome | None]]:
+    """Take up to ``limit`` due triggers and decide each, in one transaction whose
+    writes are made together at its end (``deciding``): what each trigger decided. A
+    failure rolls the whole batch back, its triggers with it (the worker then retries
+    them one by one)."""
+    now = now or timezone.now()
+    with transaction.atomic(), deciding(now):
+        triggers = take_triggers(now, limit)
+        if triggers:
+            _relaxed_commit()
+        return [(trigger, process(trigger, now=now)) for trigger in triggers]
+
+
+def _relaxed_commit() -> None:
+    """Let PostgreSQL answer the decisions' COMMIT before its WAL reaches the disk (the
+    flush took longer than the decisions). A decision is made again from what it
+    started from: were PostgreSQL to crash within the last fraction of a second, the
+    transaction would be lost whole (its triggers due again, the entries waiting, the
+    agents' units free) and the next worker decides again; nothing is doubled. Only an
+    offer already announced to a desk could vanish, and the desk reloads what is."""
+    if connection.vendor == "postgresql":
+        with _cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def process_next(*, now: dt.datetime | None = None) -> tuple[bool, Outcome | None]:
     """Take one due trigger and decide, in one transaction: (whether one was due, what
     was decided)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        trigger = take_trigger(now)
-        if trigger is None:
-            return False, None
-        return True, process(trigger, now=now)
+    decided = process_batch(now=now, limit=1)
+    return bool(decided), decided[0][1] if decided else None
 
 
-def process_due(*, now: dt.datetime | None = None, limit: int = 10_000) -> int:
-    """Every due trigger (tests, the inline mode, the simulator); how many were taken."""
+def process_due(*, now: dt.datetime | None = None, limit: int = 10_000, batch: int = 32) -> int:
+    """Every due trigger (tests, the inline mode, the simulator), ``batch`` per
+    transaction; how many were taken."""
     taken = 0
     while taken < limit:
-        found, _ = process_next(now=now)
-        if not found:
+        decided = process_batch(now=now, limit=min(batch, limit - taken))
+        if not decided:
             break
-        taken += 1
+        taken += len(decided)
     return taken
 
 

@@ -10,7 +10,21 @@ WALLBOARD_GROUP = "routing-wallboard"
 
 
 def offer_made(conversation_id: int, user_ids: list[int]) -> None:
-    publish_many([WALLBOARD_GROUP], {"type": "routing", "conversation": conversation_id})
+    offers_made([conversation_id])
+
+
+def offers_made(conversation_ids: list[int]) -> None:
+    """A batch of decisions: the wallboards refetch once (they read no more than that
+    something moved)."""
+    if conversation_ids:
+        publish_many(
+            [WALLBOARD_GROUP],
+            {
+                "type": "routing",
+                "conversation": conversation_ids[0],
+                "count": len(conversation_ids),
+            },
+        )
 
 
 def presence_changed(user_id: int) -> None:

@@ -1,8 +1,9 @@
 """The ``parvis route`` worker: a plain process (a Procfile line, not Celery), stateless,
-the database being the source of truth. It takes due triggers one decision at a time and,
-every ``ROUTING_SWEEP_SECONDS``, sweeps offers past their time, wrap-ups ended, desks
-gone, callbacks due and overflows. Several may run at once (``SKIP LOCKED`` on
-PostgreSQL; SQLite serialises them).
+the database being the source of truth. It takes due triggers by batches
+(``ROUTING_BATCH_SIZE`` per transaction, their writes made together; after a failed
+batch, one by one for a while) and, every ``ROUTING_SWEEP_SECONDS``, sweeps offers past
+their time, wrap-ups ended, desks gone, callbacks due and overflows. Several may run at
+once (``SKIP LOCKED`` on PostgreSQL; SQLite serialises them).
 
 Waking: with Redis, a trigger committed pushes onto a list the idle workers block on
 (``BRPOP``); without it, idle workers poll the trigger table every ``POLL_SECONDS``.
@@ -95,6 +96,8 @@ def run(
 
     taken = 0
     last_sweep = 0.0
+    batch = max(1, settings.ROUTING_BATCH_SIZE)
+    solo = 0  # after a failed batch, its triggers are retried one by one
     while not stop():
         if time.monotonic() - last_sweep >= settings.ROUTING_SWEEP_SECONDS:
             last_sweep = time.monotonic()
@@ -103,14 +106,19 @@ def run(
                 sweep(now=clock())
             except Exception:
                 logger.exception("routing_sweep_failed")
+        limit = 1 if solo else batch
+        if max_decisions is not None:
+            limit = min(limit, max_decisions - taken)
         try:
-            found, _ = engine.process_next(now=clock())
+            decided = len(engine.process_batch(now=clock(), limit=limit))
+            solo = max(0, solo - decided)
         except Exception:
-            logger.exception("routing_decision_failed")
-            found = False
+            logger.exception("routing_decision_failed", batch=limit)
+            decided = 0
+            solo = batch  # a trigger that fails then fails alone
             time.sleep(POLL_SECONDS)
-        if found:
-            taken += 1
+        if decided:
+            taken += decided
             if max_decisions is not None and taken >= max_decisions:
                 break
             continue

@@ -11,19 +11,27 @@ refuses is a ``ContactError`` with the kit's code and status.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from parvis.accounts.scoping import visible_to
 from parvis.accounts.services import audit_record
 from parvis.contacts import events, workflow
 from parvis.contacts.errors import ContactError
-from parvis.contacts.models import Conversation, Status
-from parvis.core.workflow import Step, WorkflowError, is_system, person_of, user_of
+from parvis.contacts.models import Conversation, ConversationTransition, Status
+from parvis.core.workflow import (
+    Step,
+    System,
+    WorkflowError,
+    is_system,
+    label_of,
+    person_of,
+    user_of,
+)
 
 NOT_FOUND = "Conversation introuvable."
 
@@ -143,6 +151,114 @@ def conversation_assign(
     conversation.assignee = agent
     apply_move(conversation, principal=principal, move="assign")
     return conversation
+
+
+# What the system's assignment changes (``workflow.LIFECYCLE``'s ``assign`` move and the
+# effects of entering ``assigned``), written by ``conversations_assign_by_system`` as one
+# statement; ``LEAN_ASSIGN_EFFECTS`` says which effects that statement reproduces.
+LEAN_ASSIGN_EFFECTS = (workflow._assigned,)
+
+
+def _lean_assign_matches_the_table() -> bool:
+    move = workflow.LIFECYCLE.moves["assign"]
+    effects = (*move.effects, *workflow.LIFECYCLE.on_enter.get(move.target, ()))
+    return Status.QUEUED in move.sources and effects == LEAN_ASSIGN_EFFECTS
+
+
+def conversations_assign_by_system(
+    assignments: Sequence[tuple[int, int]], *, principal: System, now: dt.datetime
+) -> list[int]:
+    """queued → assigned for several conversations at once, each to its agent, by the
+    system (routing's decisions of one transaction): one update of the conversations,
+    one insert of their log rows, ``conversation_assigned`` sent for all at once. The
+    same move as ``conversation_assign`` (the table is checked: it falls back to it if
+    the move or its effects change), without loading, cleaning and saving every field of
+    each conversation: the decision's hot path. A conversation no longer queued is a
+    ``ContactError`` (the caller's transaction rolls back). Inside the caller's
+    transaction; returns the ids moved."""
+    if not assignments:
+        return []
+    if not is_system(principal, None):
+        raise ContactError("forbidden", "Action réservée au système.", status=403)
+    if not _lean_assign_matches_the_table():
+        for conversation_id, agent_id in assignments:
+            conversation_assign(
+                conversation=Conversation(pk=conversation_id),
+                principal=principal,
+                agent=_user(agent_id),
+            )
+        return [conversation_id for conversation_id, _ in assignments]
+    moved = _assign_rows(assignments, label=label_of(principal), now=now)
+    if len(moved) != len(assignments):
+        raise ContactError(
+            "transition_not_allowed", "Une conversation n’est plus en file.", "status"
+        )
+    agents = dict(assignments)
+    instances = {
+        pk: Conversation(
+            pk=pk,
+            organisation_id=organisation_id,
+            reference=reference,
+            queue_id=queue_id,
+            channel_id=channel_id,
+            status=Status.ASSIGNED,
+            assignee_id=agents[pk],
+            assigned_at=now,
+        )
+        for pk, organisation_id, reference, queue_id, channel_id in moved
+    }
+    ids = [conversation_id for conversation_id, _ in assignments]
+    events.conversation_assigned.send_many_on_commit(ids, instances=instances)
+    return ids
+
+
+def _assign_rows(
+    assignments: Sequence[tuple[int, int]], *, label: str, now: dt.datetime
+) -> list[tuple[Any, ...]]:
+    """The update of ``conversations_assign_by_system`` and its log rows: one statement
+    on PostgreSQL (a data-modifying ``WITH``), an update and a bulk insert on SQLite;
+    the rows moved (id, organisation, reference, queue, channel)."""
+    table = Conversation._meta.db_table
+    log = ConversationTransition._meta.db_table
+    rows = ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint))"] * len(assignments))
+    moment = connection.ops.adapt_datetimefield_value(now)
+    pairs = [value for pair in assignments for value in pair]
+    update = (
+        f"UPDATE {table} SET status = %s, assignee_id = v.agent, assigned_at = %s "  # noqa: S608
+        f"FROM v WHERE {table}.id = v.id AND status = %s "
+        f"RETURNING {table}.id, organisation_id, reference, queue_id, channel_id"
+    )
+    params = [Status.ASSIGNED, moment, Status.QUEUED]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH v(id, agent) AS (VALUES {rows}), u AS ({update}), "  # noqa: S608
+                f"t AS (INSERT INTO {log} (conversation_id, from_status, to_status, move, "
+                "actor_id, actor_label, reason_code, note, created_at) "
+                "SELECT u.id, %s, %s, 'assign', NULL, %s, '', '', %s FROM u) SELECT * FROM u",
+                [*pairs, *params, Status.QUEUED, Status.ASSIGNED, label, moment],
+            )
+            return cursor.fetchall()
+        cursor.execute(f"WITH v(id, agent) AS (VALUES {rows}) {update}", [*pairs, *params])
+        moved = cursor.fetchall()
+    ConversationTransition.objects.bulk_create(
+        ConversationTransition(
+            conversation_id=conversation_id,
+            from_status=Status.QUEUED,
+            to_status=Status.ASSIGNED,
+            move="assign",
+            actor_label=label,
+            created_at=now,
+        )
+        for conversation_id, *_ in moved
+    )
+    return moved
+
+
+def _user(user_id: int) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()(pk=user_id)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
@@ -171,15 +171,25 @@ def _record_event(conversation_id: int, kind: str, *, nested: bool) -> WebhookEv
     if numbered is None:
         return None
     event, listening = numbered
+    if listening:
+        _queue_deliveries(event, kind)
+    logger.info(
+        "contact_event_recorded", event_id=str(event.event_id), kind=kind, sequence=event.sequence
+    )
+    return event
+
+
+def _queue_deliveries(event: WebhookEvent, kind: str) -> None:
+    """One delivery per active webhook of the event's organisation subscribed to its kind."""
+    from parvis.contacts.webhooks import delivery_reference
+
     body = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
     webhooks = OrganisationWebhook.objects.filter(
         organisation_id=event.organisation_id, is_active=True
     ).order_by("pk")
-    for webhook in webhooks if listening else ():
+    for webhook in webhooks:
         if kind not in (webhook.events or EVENT_KINDS):
             continue
-        from parvis.contacts.webhooks import delivery_reference
-
         message_queue(
             template=EVENT_TEMPLATE,
             to=webhook.url,
@@ -188,10 +198,104 @@ def _record_event(conversation_id: int, kind: str, *, nested: bool) -> WebhookEv
             idempotency_key=delivery_reference(webhook.pk, str(event.event_id)),
             channel=Channel.WEBHOOK,
         )
-    logger.info(
-        "contact_event_recorded", event_id=str(event.event_id), kind=kind, sequence=event.sequence
-    )
-    return event
+
+
+_EVENT_COLUMNS = (
+    "event_id",
+    "organisation_id",
+    "conversation_id",
+    "kind",
+    "sequence",
+    "payload",
+    "created_at",
+)
+
+
+def _numbers_and_listeners(conversation_ids: list[int]) -> tuple[dict[int, int], set[int]]:
+    """In one statement: the last event number of each conversation and those whose
+    organisation has an active webhook. A statement of its own, after the change that
+    locked the conversations (a subquery of that change would read the snapshot taken
+    before its wait)."""
+    table = Conversation._meta.db_table
+    marks = ", ".join(["%s"] * len(conversation_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, (SELECT MAX(e.sequence) FROM {WebhookEvent._meta.db_table} e "  # noqa: S608
+            "WHERE e.conversation_id = c.id), EXISTS (SELECT 1 FROM "
+            f"{OrganisationWebhook._meta.db_table} w WHERE w.organisation_id = "
+            f"c.organisation_id AND w.is_active) FROM {table} c WHERE c.id IN ({marks})",
+            conversation_ids,
+        )
+        rows = cursor.fetchall()
+    return {pk: last for pk, last, _ in rows if last}, {pk for pk, _, heard in rows if heard}
+
+
+def _insert_events(events: list[WebhookEvent]) -> None:
+    """One insert of several events, their values prepared by their fields (the uuid and
+    the JSON as each database stores them)."""
+    fields = [WebhookEvent._meta.get_field(name) for name in _EVENT_COLUMNS]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {WebhookEvent._meta.db_table} ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608
+            f"VALUES {', '.join([row] * len(events))}",
+            [
+                f.get_db_prep_save(getattr(event, f.attname), connection)
+                for event in events
+                for f in fields
+            ],
+        )
+
+
+def webhook_events_record_many(*, conversation_ids: list[int], kind: str) -> list[WebhookEvent]:
+    """``webhook_event_record`` for conversations one transaction moved the same way
+    (routing's assignments): one read of their last numbers, one insert, one read of the
+    organisations listening. Only for conversations whose sender passed the instance
+    (``sent_instance``): it changed their rows, so this transaction holds their locks
+    and the numbering is serialised; any other is recorded one by one."""
+    from parvis.contacts.services.qualification import organisation_slug
+
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    held = {pk: sent_instance(Conversation, pk) for pk in conversation_ids}
+    recorded = [
+        event
+        for pk, conversation in held.items()
+        if conversation is None
+        for event in [webhook_event_record(conversation_id=pk, kind=kind)]
+        if event is not None
+    ]
+    batch = {pk: conversation for pk, conversation in held.items() if conversation is not None}
+    if not batch:
+        return recorded
+    last, listening = _numbers_and_listeners(list(batch))
+    events = []
+    for pk, conversation in batch.items():
+        event = WebhookEvent(
+            organisation_id=conversation.organisation_id,
+            conversation_id=pk,
+            kind=kind,
+            sequence=(last.get(pk) or 0) + 1,
+        )
+        event.payload = _payload(
+            event,
+            {
+                "pk": pk,
+                "organisation__slug": organisation_slug(conversation.organisation_id),
+                "reference": conversation.reference,
+                "status": conversation.status,
+                "queue_id": conversation.queue_id,
+                "channel_id": conversation.channel_id,
+                "assignee_id": conversation.assignee_id,
+            },
+        )
+        events.append(event)
+    _insert_events(events)
+    for event in events:
+        if event.conversation_id in listening:
+            _queue_deliveries(event, kind)
+    logger.info("contact_events_recorded", kind=kind, count=len(events))
+    return [*recorded, *events]
 
 
 # --- Webhooks ---------------------------------------------------------------------------------

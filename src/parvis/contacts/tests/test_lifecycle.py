@@ -210,3 +210,78 @@ def test_close_task_runs_the_sweep(queue):
 
     conversation_in(queue, Status.RESOLVED, resolved_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     assert close_resolved() == 1
+
+
+def _assignment_facts(conversation_id):
+    from parvis.contacts.models import WebhookEvent
+
+    row = Conversation.objects.values("status", "assignee_id", "assigned_at").get(
+        pk=conversation_id
+    )
+    log = Conversation.objects.get(pk=conversation_id).transitions.order_by("pk").last()
+    event = WebhookEvent.objects.filter(conversation_id=conversation_id).order_by("sequence")
+    return (
+        row,
+        (log.from_status, log.to_status, log.move, log.actor_id, log.actor_label, log.created_at),
+        [(e.kind, e.sequence, e.payload["conversation"]) for e in event],
+    )
+
+
+def test_the_systems_assignment_in_bulk_is_the_tables_move(
+    queue, agent, django_capture_on_commit_callbacks
+):
+    """``conversations_assign_by_system`` (routing's decisions of a transaction) writes
+    what the move ``assign`` writes, conversation by conversation: the row, the log row,
+    the numbered event; ``conversation_assigned`` reaches every subscriber."""
+    from parvis.contacts.services import lifecycle
+    from parvis.contacts.webhooks import on_conversation_created
+
+    engine = System("routing", "routage")
+    now = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
+    one_by_one, in_bulk, second = (conversation_in(queue) for _ in range(3))
+    for conversation in (one_by_one, in_bulk, second):
+        on_conversation_created(conversation.pk)  # an event numbered before: sequence 2
+    seen: list[int] = []
+    events.conversation_assigned.subscribe(seen.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            lifecycle.conversation_assign(conversation=one_by_one, principal=engine, agent=agent)
+            Conversation.objects.filter(pk=one_by_one.pk).update(assigned_at=now)
+            one_by_one.transitions.update(created_at=now)
+            moved = lifecycle.conversations_assign_by_system(
+                [(in_bulk.pk, agent.pk), (second.pk, agent.pk)], principal=engine, now=now
+            )
+    finally:
+        events.conversation_assigned.unsubscribe(seen.append)
+    assert moved == [in_bulk.pk, second.pk] and seen == [one_by_one.pk, in_bulk.pk, second.pk]
+    expected = _assignment_facts(one_by_one.pk)
+    for conversation in (in_bulk, second):
+        row, log, numbered = _assignment_facts(conversation.pk)
+        assert row == expected[0] and log == expected[1]
+        assert [(kind, sequence) for kind, sequence, _ in numbered] == [
+            ("conversation_created", 1),
+            ("conversation_assigned", 2),
+        ]
+        assert numbered[1][2] == {
+            **expected[2][1][2],
+            "id": conversation.pk,
+            "reference": conversation.reference,
+        }
+
+
+def test_the_systems_bulk_assignment_refuses_a_conversation_no_longer_queued(queue, agent):
+    from parvis.contacts.services import lifecycle
+
+    waiting, resolved = conversation_in(queue), conversation_in(queue, status=Status.RESOLVED)
+    with pytest.raises(ContactError) as refused:
+        lifecycle.conversations_assign_by_system(
+            [(waiting.pk, agent.pk), (resolved.pk, agent.pk)],
+            principal=System("routing", "routage"),
+            now=dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC),
+        )
+    assert refused.value.code == "transition_not_allowed"
+    with pytest.raises(ContactError) as forbidden:
+        lifecycle.conversations_assign_by_system(
+            [(waiting.pk, agent.pk)], principal=agent, now=dt.datetime.now(dt.UTC)
+        )
+    assert forbidden.value.status == 403

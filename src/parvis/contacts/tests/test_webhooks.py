@@ -314,3 +314,38 @@ def test_concurrent_events_of_one_conversation_get_distinct_sequences():
         WebhookEvent.objects.filter(conversation=conversation).values_list("sequence", flat=True)
     )
     assert sequences == list(range(1, 21))
+
+
+def test_routings_assignments_in_bulk_reach_the_webhooks(
+    server, django_capture_on_commit_callbacks
+):
+    """The events log's batch path (``webhook_events_record_many``): numbered after the
+    events already there, delivered to a subscribed webhook, not to an organisation
+    without one."""
+    import datetime as dt
+
+    from parvis.accounts.tests.factories import UserFactory
+    from parvis.contacts.models import Status
+    from parvis.contacts.services import lifecycle
+    from parvis.core.workflow import System
+
+    url, recorder = server
+    heard = ConversationFactory(status=Status.QUEUED)
+    unheard = ConversationFactory(status=Status.QUEUED)
+    services.webhook_create(actor=None, organisation=heard.organisation, url=f"{url}/parvis")
+    _send(events.conversation_created, heard.pk, django_capture_on_commit_callbacks)
+    agent = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.conversations_assign_by_system(
+            [(heard.pk, agent.pk), (unheard.pk, agent.pk)],
+            principal=System("routing", "routage"),
+            now=dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC),
+        )
+    assigned = WebhookEvent.objects.get(conversation=heard, kind="conversation_assigned")
+    assert assigned.sequence == 2 and assigned.payload["conversation"]["assignee"] == agent.pk
+    assert WebhookEvent.objects.get(conversation=unheard).sequence == 1
+    assert [json.loads(r["body"])["type"] for r in recorder.requests] == [
+        "conversation_created",
+        "conversation_assigned",
+    ]
+    assert json.loads(recorder.requests[1]["body"]) == assigned.payload

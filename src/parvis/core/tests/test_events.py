@@ -74,3 +74,35 @@ def test_in_transaction_subscribers_may_read_the_instance_the_sender_holds():
     event.send_on_commit(7)
     assert seen == [thing, None, None]
     assert sent_instance(Thing, 7) is None  # only while the subscribers run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_many_calls_a_many_variant_once_and_the_others_per_id():
+    """Routing's decisions of one transaction: the events log writes them in one go."""
+    from parvis.core.events import sent_instance
+
+    changed = Event("test.changed")
+    batches: list[list[int]] = []
+    singles: list[tuple[int, object]] = []
+    after: list[int] = []
+
+    class Thing:
+        def __init__(self, pk: int) -> None:
+            self.pk = pk
+
+    three = Thing(3)
+
+    def single(pk: int) -> None:
+        singles.append((pk, sent_instance(Thing, pk)))
+
+    changed.subscribe(lambda pk: None, in_transaction=True, many=batches.append)
+    changed.subscribe(single, in_transaction=True)
+    changed.subscribe(after.append)
+    with transaction.atomic():
+        changed.send_many_on_commit([3, 4], instances={3: three})
+        assert batches == [[3, 4]]
+        assert singles == [(3, three), (4, None)]
+        assert after == []
+    assert after == [3, 4]
+    changed.send_many_on_commit([])
+    assert batches == [[3, 4]]

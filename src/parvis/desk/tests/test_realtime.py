@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str, Any]]]:
     sent: list[tuple[list[str], dict[str, Any]]] = []
     monkeypatch.setattr(
-        realtime, "publish_many", lambda groups, payload: sent.append((list(groups), payload))
+        realtime,
+        "publish_batch",
+        lambda items: sent.extend((list(groups), payload) for groups, payload in items),
     )
     return sent
 
