@@ -22,7 +22,7 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Field, Max, OuterRef
 from django.utils import timezone
 
 from parvis.accounts.services import audit_record
@@ -230,10 +230,16 @@ def _numbers_and_listeners(conversation_ids: list[int]) -> tuple[dict[int, int],
     return {pk: last for pk, last, _ in rows if last}, {pk for pk, _, heard in rows if heard}
 
 
+def _concrete(name: str) -> Field[Any, Any]:
+    found = WebhookEvent._meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
+
+
 def _insert_events(events: list[WebhookEvent]) -> None:
     """One insert of several events, their values prepared by their fields (the uuid and
     the JSON as each database stores them)."""
-    fields = [WebhookEvent._meta.get_field(name) for name in _EVENT_COLUMNS]
+    fields = [_concrete(name) for name in _EVENT_COLUMNS]
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
         cursor.execute(
