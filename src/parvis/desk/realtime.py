@@ -46,12 +46,22 @@ def announce(conversation_id: int, *, extra_queue_ids: Iterable[int | None] = ()
 
 
 def _announce_all(
-    conversations: QuerySet[Conversation], extra_queue_ids: Mapping[int, Iterable[int | None]]
+    conversations: QuerySet[Conversation] | None,
+    extra_queue_ids: Mapping[int, Iterable[int | None]],
+    known: Mapping[int, tuple[int | None, int | None]] | None = None,
 ) -> None:
+    """Publish each conversation to its groups: those of ``known`` (queue, assignee as
+    its sender held them) without reading, the others as ``conversations`` reads them."""
+    rows = list((known or {}).items())
+    if conversations is not None:
+        rows += [
+            (pk, (queue_id, assignee_id))
+            for pk, queue_id, assignee_id in conversations.values_list(
+                "pk", "queue_id", "assignee_id"
+            )
+        ]
     items = []
-    for conversation_id, queue_id, assignee_id in conversations.values_list(
-        "pk", "queue_id", "assignee_id"
-    ):
+    for conversation_id, (queue_id, assignee_id) in rows:
         groups = [conversation_group(conversation_id)]
         queues = {queue_id, *extra_queue_ids.get(conversation_id, ())}
         groups += [queue_group(q) for q in sorted(q for q in queues if q)]
@@ -65,10 +75,13 @@ class _Batch:
     """What one transaction asked to announce, announced once when it commits: a message
     processed sends « conversation created » and « message received », an agent's move
     an event and the desk's own announcement; each conversation is read and published
-    once (one statement for the batch)."""
+    once (one statement for the batch, none for a conversation whose sender passed the
+    instance: routing's assignments)."""
 
     def __init__(self) -> None:
         self.conversations: dict[int, set[int | None]] = {}
+        # Queue and assignee of conversations whose every event came with the instance.
+        self.known: dict[int, tuple[int | None, int | None]] = {}
         self.messages: set[int] = set()
         self.hooks: list[Any] | None = None  # the connection's commit hooks it joined
 
@@ -78,12 +91,19 @@ class _Batch:
             del _local.batch
         if not (self.conversations or self.messages):
             return
-        wanted = Q(pk__in=list(self.conversations))
+        unknown = [pk for pk in self.conversations if pk not in self.known]
+        known = {pk: self.known[pk] for pk in self.conversations if pk in self.known}
+        if not (unknown or self.messages):
+            _announce_all(None, self.conversations, known)
+            return
+        wanted = Q(pk__in=unknown)
         if self.messages:
             wanted |= Q(
                 pk__in=Message.objects.filter(pk__in=list(self.messages)).values("conversation_id")
             )
-        _announce_all(Conversation.objects.filter(wanted), self.conversations)
+        # A message's conversation may be known too: announced once, as read.
+        reading = Conversation.objects.filter(wanted)
+        _announce_all(reading.exclude(pk__in=list(known)), self.conversations, known)
 
 
 _local = threading.local()
@@ -111,6 +131,12 @@ def announce_on_commit(conversation_id: int, *, extra_queue_ids: Iterable[int | 
     if batch is None:
         announce(conversation_id, extra_queue_ids=extra_queue_ids)
         return
+    held = sent_instance(Conversation, conversation_id)
+    first = conversation_id not in batch.conversations
+    if held is not None and (first or conversation_id in batch.known):
+        batch.known[conversation_id] = (held.queue_id, held.assignee_id)
+    else:
+        batch.known.pop(conversation_id, None)
     batch.conversations.setdefault(conversation_id, set()).update(extra_queue_ids)
 
 

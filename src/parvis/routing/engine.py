@@ -50,7 +50,6 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -59,6 +58,7 @@ from parvis.accounts.models import Membership
 from parvis.contacts.models import Conversation, QueueMember
 from parvis.contacts.services import lifecycle
 from parvis.core.memo import ProcessMemo
+from parvis.core.prepared import prepared_cursor
 from parvis.core.workflow import System
 from parvis.directory.models import LocalService, Site
 from parvis.routing import core
@@ -228,60 +228,7 @@ def _json_list(value: Any) -> list[Any]:
     return list(value or [])
 
 
-_NEVER = 2**31
-
-
-@lru_cache(maxsize=1)
-def _prepared_cursor_class() -> type:
-    import psycopg
-
-    class PreparedCursor(psycopg.Cursor):
-        """Server-side binding, every statement prepared (Django turns psycopg's
-        automatic preparation off for the whole connection, for connection poolers)."""
-
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            kwargs.setdefault("prepare", True)
-            return super().execute(query, params, **kwargs)
-
-    return PreparedCursor
-
-
-@contextmanager
-def _cursor() -> Iterator[Any]:
-    """Django's cursor (statements logged, errors wrapped), on PostgreSQL with
-    server-side binding and prepared statements (``ROUTING_PREPARED_STATEMENTS``): a
-    decision's statements are the same few texts every time, so PostgreSQL plans each
-    once per connection instead of at every decision (planning took as long as running
-    them)."""
-    if connection.vendor != "postgresql" or not settings.ROUTING_PREPARED_STATEMENTS:
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    if connection.connection.prepare_threshold is None:
-        # Django disables preparing for the connection (``None``): allow it, with a
-        # threshold never reached, so only the engine's explicit ``prepare`` prepares
-        # (Django's own cursors bind on the client and never prepare). The engine's
-        # statements are index lookups whose plan does not depend on the values: plan
-        # them once (PostgreSQL otherwise kept planning the heads at every execution,
-        # their generic estimate being above the custom one for the same index scan).
-        connection.connection.prepare_threshold = _NEVER
-        with connection.cursor() as cursor:
-            cursor.execute("SET plan_cache_mode = force_generic_plan")
-    raw: Any = _prepared_cursor_class()(connection.connection)
-    wrapped = _LoggedCursor(raw, connection) if connection.queries_logged else None
-    with wrapped or connection.make_cursor(raw) as cursor:
-        yield cursor
-
-
-class _LoggedCursor(CursorDebugWrapper):
-    """Logs the engine's statements with the text it gave (Django reads the executed
-    text back from the cursor, which psycopg leaves empty for a prepared statement)."""
-
-    def execute(self, sql: Any, params: Any = None) -> Any:
-        with self.debug_sql(sql, params):
-            return CursorWrapper.execute(self, sql, params)
+_cursor = prepared_cursor
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -474,10 +421,13 @@ def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
         rows = sorted(_fetch(taking, [_db_time(now)]), key=lambda row: (str(row[3]), row[0]))
         return [Taken(pk, kind, pk_of, _aware(due_at), now) for pk, kind, pk_of, due_at in rows]
     columns = ", ".join(f"e.{column}" for column in _ENTRY_COLUMNS.split(", "))
+    # ``set_config``: the decisions' relaxed commit (``process_batch``), set by this
+    # statement rather than by a round trip of its own.
     rows = _fetch(
-        f"WITH t AS ({taking}) SELECT t.id, t.kind, t.object_id, t.due_at, {columns} "
-        f"FROM t LEFT JOIN {_ENTRY} e ON t.kind = %s AND e.id = t.object_id AND e.state = %s "
-        "ORDER BY t.due_at, t.id",
+        f"WITH t AS ({taking}), r AS (SELECT set_config('synchronous_commit', 'off', true)) "
+        f"SELECT t.id, t.kind, t.object_id, t.due_at, {columns} "
+        f"FROM t CROSS JOIN r LEFT JOIN {_ENTRY} e "
+        "ON t.kind = %s AND e.id = t.object_id AND e.state = %s ORDER BY t.due_at, t.id",
         [_db_time(now), TriggerKind.CONTACT, EntryState.WAITING],
     )
     return [
@@ -1060,25 +1010,19 @@ def process_batch(
     """Take up to ``limit`` due triggers and decide each, in one transaction whose
     writes are made together at its end (``deciding``): what each trigger decided. A
     failure rolls the whole batch back, its triggers with it (the worker then retries
-    them one by one)."""
+    them one by one).
+
+    On PostgreSQL the transaction's commit is relaxed (``synchronous_commit`` off, set by
+    ``take_triggers``): PostgreSQL answers before its WAL reaches the disk, which took
+    longer than the decisions. A decision is made again from what it started from: were
+    PostgreSQL to crash within the last fraction of a second, the transaction would be
+    lost whole (its triggers due again, the entries waiting, the agents' units free) and
+    a worker decides again; nothing is doubled. Only an offer already announced to a
+    desk could vanish, and the desk reloads what is."""
     now = now or timezone.now()
     with transaction.atomic(), deciding(now):
-        triggers = take_triggers(now, limit)
-        if triggers:
-            _relaxed_commit()
+        triggers = take_triggers(now, limit)  # on PostgreSQL, with the relaxed commit
         return [(trigger, process(trigger, now=now)) for trigger in triggers]
-
-
-def _relaxed_commit() -> None:
-    """Let PostgreSQL answer the decisions' COMMIT before its WAL reaches the disk (the
-    flush took longer than the decisions). A decision is made again from what it
-    started from: were PostgreSQL to crash within the last fraction of a second, the
-    transaction would be lost whole (its triggers due again, the entries waiting, the
-    agents' units free) and the next worker decides again; nothing is doubled. Only an
-    offer already announced to a desk could vanish, and the desk reloads what is."""
-    if connection.vendor == "postgresql":
-        with _cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def process_next(*, now: dt.datetime | None = None) -> tuple[bool, Outcome | None]:

@@ -23,6 +23,7 @@ from parvis.accounts.services import audit_record
 from parvis.contacts import events, workflow
 from parvis.contacts.errors import ContactError
 from parvis.contacts.models import Conversation, ConversationTransition, Status
+from parvis.core.prepared import prepared_cursor
 from parvis.core.workflow import (
     Step,
     System,
@@ -229,7 +230,7 @@ def _assign_rows(
         f"RETURNING {table}.id, organisation_id, reference, queue_id, channel_id"
     )
     params = [Status.ASSIGNED, moment, Status.QUEUED]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"WITH v(id, agent) AS (VALUES {rows}), u AS ({update}), "  # noqa: S608

@@ -31,6 +31,7 @@ from parvis.contacts.errors import ContactError
 from parvis.contacts.models import Conversation, OrganisationWebhook, WebhookEvent
 from parvis.core.crypto import encrypt_text
 from parvis.core.events import sent_instance
+from parvis.core.prepared import prepared_cursor
 from parvis.directory.models import Organisation
 from parvis.messaging.models import Channel
 from parvis.messaging.services import message_queue
@@ -218,7 +219,7 @@ def _numbers_and_listeners(conversation_ids: list[int]) -> tuple[dict[int, int],
     before its wait)."""
     table = Conversation._meta.db_table
     marks = ", ".join(["%s"] * len(conversation_ids))
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT c.id, (SELECT MAX(e.sequence) FROM {WebhookEvent._meta.db_table} e "  # noqa: S608
             "WHERE e.conversation_id = c.id), EXISTS (SELECT 1 FROM "
@@ -241,7 +242,7 @@ def _insert_events(events: list[WebhookEvent]) -> None:
     the JSON as each database stores them)."""
     fields = [_concrete(name) for name in _EVENT_COLUMNS]
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {WebhookEvent._meta.db_table} ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608
             f"VALUES {', '.join([row] * len(events))}",

@@ -80,3 +80,36 @@ def test_each_commit_of_a_test_capturing_its_hooks_announces_again(
         with django_capture_on_commit_callbacks(execute=True):
             events.conversation_changed.send_on_commit(conversation.pk)
     assert [payload["conversation"] for _, payload in published] == [conversation.pk] * 2
+
+
+def test_routings_assignments_are_announced_without_reading_them(
+    published, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The hub's bulk assignment passes the conversations it holds: the desk knows their
+    queue and assignee and publishes them to the agent's group without a statement."""
+    import datetime as dt
+
+    from parvis.accounts.tests.factories import UserFactory
+    from parvis.contacts.services import lifecycle
+    from parvis.core.workflow import System
+
+    queue = QueueFactory()
+    first, second = waiting_conversation(queue), waiting_conversation(queue)
+    agent = UserFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        lifecycle.conversations_assign_by_system(
+            [(first.pk, agent.pk), (second.pk, agent.pk)],
+            principal=System("routing", "routage"),
+            now=dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC),
+        )
+    with django_assert_num_queries(0):
+        for callback in callbacks:
+            callback()
+    assert [groups for groups, _ in published] == [
+        [
+            realtime.conversation_group(conversation.pk),
+            realtime.queue_group(queue.pk),
+            realtime.user_group(agent.pk),
+        ]
+        for conversation in (first, second)
+    ]
