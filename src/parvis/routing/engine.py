@@ -312,7 +312,15 @@ def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView
     """The agent as the core sees them, their row locked (``SKIP LOCKED``: an agent
     another worker is deciding for is skipped, ``None``), in one statement: presence,
     capacity, units in use, idle since, their level in each routed queue they belong to
-    (the queue's skill, 1 without one) and their languages."""
+    (the queue's skill, 1 without one) and their languages. Units this transaction's
+    earlier decisions gave them are counted."""
+    batch = _batch.get()
+    if batch is not None and user_id in batch.agents:
+        # Read (and locked) with the other agents of the batch (``_prefetch``).
+        held = batch.agents[user_id]
+        if held is None:
+            return None
+        return replace(held, used=held.used + _booked_in_this_batch(user_id))
     rows = _fetch(
         f"WITH s AS (SELECT presence, capacity, used_units, idle_since FROM {_STATE} "
         f"WHERE user_id = %s{_skip_locked()}), "
@@ -328,8 +336,16 @@ def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView
     )
     if not rows:
         return None
+    agent = _agent_view(user_id, rows, routed)
+    return replace(agent, used=agent.used + _booked_in_this_batch(user_id))
+
+
+def _agent_view(
+    user_id: int, rows: list[tuple[Any, ...]], routed: dict[int, PolicyView]
+) -> core.AgentView:
+    """An agent from their rows (presence, capacity, used, idle since, then a queue and
+    level or a language on each row)."""
     presence, capacity, used, idle_since = rows[0][:4]
-    used += _booked_in_this_batch(user_id)
     levels: dict[int, int] = {}
     languages: set[str] = set()
     for queue_id, level, language in (row[4:] for row in rows):
@@ -352,6 +368,69 @@ def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView
         sites=sites,
         organisations=organisations,
     )
+
+
+_AGENTS_LOCKED = (
+    f"WITH s AS (SELECT user_id, presence, capacity, used_units, idle_since FROM {_STATE} "
+    "WHERE user_id = ANY(%s::bigint[]) ORDER BY user_id FOR UPDATE SKIP LOCKED), "
+    f"l AS (SELECT m.user_id, m.queue_id, COALESCE(a.level, 1) AS level, '' AS language "
+    f"FROM {_MEMBER} m JOIN {_POLICY} p ON p.queue_id = m.queue_id "
+    f"LEFT JOIN {_SKILLED} a ON a.user_id = m.user_id AND a.skill_id = p.skill_id "
+    "WHERE m.user_id = ANY(%s::bigint[]) "
+    f"UNION ALL SELECT a.user_id, NULL, NULL, k.language FROM {_SKILLED} a "
+    f"JOIN {_SKILL} k ON k.id = a.skill_id WHERE a.user_id = ANY(%s::bigint[]) AND k.language <> '') "
+    "SELECT s.user_id, s.presence, s.capacity, s.used_units, s.idle_since, l.queue_id, "
+    "l.level, l.language FROM s LEFT JOIN l ON l.user_id = s.user_id"
+)
+
+_HEADS_OF_QUEUES = (
+    f"SELECT e.* FROM unnest(%s::bigint[], %s::timestamptz[], %s::integer[]) "
+    "AS q(queue_id, cutoff, head) CROSS JOIN LATERAL ("
+    f"SELECT {_ENTRY_COLUMNS} FROM {_ENTRY} x WHERE x.queue_id = q.queue_id "
+    f"AND x.state = '{EntryState.WAITING.value}' AND x.units <= %s "
+    "AND x.language = ANY(%s) AND (x.arrived_at <= q.cutoff OR x.escalated) "
+    "ORDER BY x.sort_key, x.id LIMIT q.head FOR UPDATE SKIP LOCKED) e"
+)
+
+
+def _prefetch(batch: _Batch, user_ids: list[int], now: dt.datetime) -> None:
+    """The agents of a batch's agent triggers, read and locked in one statement, and the
+    heads of all their queues in another (PostgreSQL): the batch's decisions then read
+    nothing more, unless a queue's heads run out (``_heads`` reads that queue again)."""
+    routed = policies()
+    ids = sorted(set(user_ids))
+    by_user: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in _fetch(_AGENTS_LOCKED, [ids, ids, ids]):
+        by_user[row[0]].append(row[1:])
+    queues: dict[int, tuple[float, int]] = {}  # queue: (smallest threshold, agents)
+    free, languages = 0, {""}
+    for user_id in ids:
+        rows = by_user.get(user_id)
+        agent = _agent_view(user_id, rows, routed) if rows else None
+        batch.agents[user_id] = agent  # None: another worker decides for them
+        if agent is None or agent.presence != Presence.AVAILABLE:
+            continue
+        free, languages = max(free, agent.free), languages | agent.languages
+        for queue_id in agent.levels:
+            view = routed.get(queue_id)
+            threshold = (
+                None if view is None or view.rule.paused else core.wait_threshold(agent, view.rule)
+            )
+            if threshold is not None:
+                least, count = queues.get(queue_id, (threshold, 0))
+                queues[queue_id] = (min(least, threshold), count + 1)
+    if not queues:
+        return
+    order = sorted(queues)
+    limits = [min(HEAD_SIZE * queues[q][1], HEAD_SIZE_FALLBACK) for q in order]
+    cutoffs = [now - dt.timedelta(seconds=queues[q][0]) for q in order]
+    rows = _fetch(_HEADS_OF_QUEUES, [order, cutoffs, limits, free, sorted(languages)])
+    for queue_id, limit in zip(order, limits, strict=True):
+        batch.heads[queue_id] = []
+        batch.head_limits[queue_id] = limit
+    for row in rows:
+        waiting = _waiting(row)
+        batch.heads[waiting.view.queue_id].append(waiting)
 
 
 def _booked_in_this_batch(user_id: int) -> int:
@@ -497,6 +576,11 @@ class _Batch:
     decisions: list[Decision] = field(default_factory=list)
     assigned: list[tuple[int, int]] = field(default_factory=list)
     offers: list[tuple[int, list[int]]] = field(default_factory=list)
+    # Read once for the batch's agent triggers (``_prefetch``): the agents (None: locked
+    # by another worker) and the heads of their queues with the count asked of each.
+    agents: dict[int, core.AgentView | None] = field(default_factory=dict)
+    heads: dict[int, list[Waiting]] = field(default_factory=dict)
+    head_limits: dict[int, int] = field(default_factory=dict)
 
     def head_size(self, queue_id: int, size: int) -> int:
         """Entries to read from a queue so that ``size`` remain besides those this
@@ -576,9 +660,14 @@ def _heads(
     if not queues:
         return {}, {}
     found: dict[int, list[Waiting]] = defaultdict(list)
-    for row in _fetch(*_heads_sql(queues, agent)):
-        waiting = _waiting(row)
-        found[waiting.view.queue_id].append(waiting)
+    prefetched = all(queue_id in batch.heads for queue_id, _, _ in queues)
+    if prefetched:
+        queues = [(q, cutoff, batch.head_limits[q]) for q, cutoff, _ in queues]
+        found.update({q: batch.heads[q] for q, _, _ in queues})
+    else:
+        for row in _fetch(*_heads_sql(queues, agent)):
+            waiting = _waiting(row)
+            found[waiting.view.queue_id].append(waiting)
     clock = now.timestamp()
     for queue_id, cutoff, limit in queues:
         rows = found.get(queue_id, [])
@@ -1022,6 +1111,9 @@ def process_batch(
     now = now or timezone.now()
     with transaction.atomic(), deciding(now):
         triggers = take_triggers(now, limit)  # on PostgreSQL, with the relaxed commit
+        agents = [t.object_id for t in triggers if t.kind == TriggerKind.AGENT]
+        if len(agents) > 1 and connection.vendor == "postgresql":
+            _prefetch(_current(), agents, now)
         return [(trigger, process(trigger, now=now)) for trigger in triggers]
 
 

@@ -1,0 +1,109 @@
+"""Decisions by batches (``ROUTING_BATCH_SIZE`` triggers per transaction, their writes
+made together at its end; on PostgreSQL the agents of a batch and the heads of their
+queues read in one statement each): the same outcome as one decision per transaction,
+no contact twice, no agent beyond capacity, score order kept."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from parvis.contacts.models import ConversationTransition, Outcome, Status, WebhookEvent
+from parvis.contacts.services import lifecycle
+from parvis.routing import engine
+from parvis.routing.models import AgentState, AgentWork, Decision, Entry, OfferMode, Trigger
+from parvis.routing.tests.factories import QueuePolicyFactory, agent, arrive
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def deferred(settings):
+    """Triggers wait for the test to process them (no inline decision)."""
+    settings.ROUTING_INLINE = False
+
+
+def _emails(queue, count):
+    return [arrive(queue, channel_slug="courriel") for _ in range(count)]
+
+
+@pytest.mark.parametrize("batch", [1, 32])
+def test_a_batch_assigns_the_oldest_contacts_once_each_within_capacity(deferred, batch):
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    agents = [agent(policy.queue, capacity=12) for _ in range(3)]  # one email each
+    emails = _emails(policy.queue, 5)
+
+    taken = engine.process_due(batch=batch)
+
+    assert taken >= 5
+    held = dict(AgentWork.objects.values_list("conversation_id", "user_id"))
+    assert set(held) == {c.pk for c in emails[:3]}  # the three that waited longest
+    assert sorted(held.values()) == sorted(a.pk for a in agents)  # one each
+    assert set(AgentState.objects.values_list("used_units", flat=True)) == {12}
+    assert Decision.objects.count() == 3
+    for conversation in emails[:3]:
+        conversation.refresh_from_db()
+        assert conversation.status == Status.ASSIGNED
+        assert conversation.assignee_id == held[conversation.pk]
+        assert (
+            ConversationTransition.objects.filter(conversation=conversation, move="assign").count()
+            == 1
+        )
+        # The factory records no creation event: the assignment is the first one.
+        assert (
+            WebhookEvent.objects.get(
+                conversation=conversation, kind="conversation_assigned"
+            ).sequence
+            == 1
+        )
+    assert set(Entry.objects.values_list("conversation_id", flat=True)) == {
+        c.pk for c in emails[3:]
+    }
+
+    # The three agents free up at once: their triggers are taken in one batch.
+    for conversation in emails[:3]:
+        lifecycle.conversation_resolve(
+            conversation=conversation,
+            principal=conversation.assignee,
+            outcome=Outcome.ANSWERED,
+        )
+    engine.process_due(batch=batch)
+    rest = dict(AgentWork.objects.values_list("conversation_id", "user_id"))
+    assert set(rest) == {c.pk for c in emails[3:]}
+    assert len(set(rest.values())) == 2
+    assert not Entry.objects.exists()
+    assert AgentState.objects.filter(used_units__gt=12).count() == 0
+
+
+def test_an_agent_with_room_takes_several_contacts_of_one_batch(deferred):
+    """Units booked by a batch's earlier decisions count for its later ones."""
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    busy = agent(policy.queue, capacity=36)  # three emails
+    emails = _emails(policy.queue, 5)
+    engine.process_due(batch=32)
+    held = list(AgentWork.objects.filter(user=busy).values_list("conversation_id", flat=True))
+    assert sorted(held) == sorted(c.pk for c in emails[:3])
+    assert AgentState.objects.get(user=busy).used_units == 36
+    assert Entry.objects.count() == 2
+
+
+def test_a_failed_batch_rolls_back_whole(deferred, monkeypatch):
+    """The hub refusing one assignment undoes every decision of the batch (its triggers
+    come back): nothing half written."""
+    from parvis.contacts.errors import ContactError
+
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    agent(policy.queue)
+    _emails(policy.queue, 2)
+    triggers = Trigger.objects.count()
+
+    def refuse(*args, **kwargs):
+        raise ContactError("transition_not_allowed", "refusé", "status")
+
+    monkeypatch.setattr(lifecycle, "conversations_assign_by_system", refuse)
+    with pytest.raises(ContactError):
+        engine.process_batch(now=timezone.now(), limit=32)
+    assert not Decision.objects.exists() and not AgentWork.objects.exists()
+    assert AgentState.objects.get().used_units == 0
+    assert Entry.objects.count() == 2
+    assert Trigger.objects.count() == triggers
