@@ -378,7 +378,8 @@ _AGENTS_LOCKED = (
     f"LEFT JOIN {_SKILLED} a ON a.user_id = m.user_id AND a.skill_id = p.skill_id "
     "WHERE m.user_id = ANY(%s::bigint[]) "
     f"UNION ALL SELECT a.user_id, NULL, NULL, k.language FROM {_SKILLED} a "
-    f"JOIN {_SKILL} k ON k.id = a.skill_id WHERE a.user_id = ANY(%s::bigint[]) AND k.language <> '') "
+    f"JOIN {_SKILL} k ON k.id = a.skill_id "
+    "WHERE a.user_id = ANY(%s::bigint[]) AND k.language <> '') "
     "SELECT s.user_id, s.presence, s.capacity, s.used_units, s.idle_since, l.queue_id, "
     "l.level, l.language FROM s LEFT JOIN l ON l.user_id = s.user_id"
 )
@@ -882,10 +883,28 @@ def _flush(batch: _Batch, now: dt.datetime) -> None:
             (f"UPDATE {_STATE} SET used_units = used_units + %s WHERE user_id = %s", [units, user])
             for user, units in batch.units.items()
         ]
-    writes += [
-        (f"UPDATE {_POLICY} SET round_robin_last = %s WHERE queue_id = %s", [user, queue])
-        for queue, user in batch.round_robin.items()
-    ]
+    if postgres and batch.round_robin:
+        # A round robin's cursor is moved unless another worker is moving it at this
+        # moment (``SKIP LOCKED``): its move stands, and workers never queue behind one
+        # another on a policy's row (50 such queues serialised four workers' commits).
+        writes.append(
+            (
+                f"UPDATE {_POLICY} SET round_robin_last = v.user_id FROM (VALUES "
+                f"{_marks(len(batch.round_robin), '(CAST(%s AS bigint), CAST(%s AS bigint))')}) "
+                f"AS v(queue_id, user_id) WHERE {_POLICY}.queue_id = v.queue_id "
+                f"AND {_POLICY}.queue_id IN (SELECT queue_id FROM {_POLICY} "
+                f"WHERE queue_id = ANY(%s::bigint[]) FOR UPDATE SKIP LOCKED)",
+                [
+                    *(value for pair in batch.round_robin.items() for value in pair),
+                    sorted(batch.round_robin),
+                ],
+            )
+        )
+    elif batch.round_robin:
+        writes += [
+            (f"UPDATE {_POLICY} SET round_robin_last = %s WHERE queue_id = %s", [user, queue])
+            for queue, user in batch.round_robin.items()
+        ]
     if batch.triggers:
         writes.append(
             (
@@ -916,14 +935,6 @@ def _flush(batch: _Batch, now: dt.datetime) -> None:
         ],
     )
     with _cursor() as cursor:
-        if postgres and batch.round_robin:
-            # Several workers move the cursors of the same queues: their rows are locked
-            # in one order, so two batches wait for each other instead of deadlocking.
-            cursor.execute(
-                f"SELECT queue_id FROM {_POLICY} WHERE queue_id IN "
-                f"({_marks(len(batch.round_robin))}) ORDER BY queue_id FOR UPDATE",
-                sorted(batch.round_robin),
-            )
         if postgres:
             sql = ", ".join(f"w{index} AS ({s})" for index, (s, _) in enumerate(writes))
             params = [p for _, ps in writes for p in ps]
