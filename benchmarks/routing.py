@@ -23,8 +23,11 @@ process), open loop: a feeder process inserts triggers on a schedule of
 ``BENCH_ROUTING_RATE`` (200) per second, whatever the worker's pace, and pushes the Redis
 wake-up as ``engine.trigger_add`` does:
 
-- contact arrives: a fresh conversation and entry in a live queue and its CONTACT
-  trigger (free live agents are there); the feeder also ends live work held more than
+- contact arrives: an entry in a live queue and its CONTACT trigger, written in one
+  statement for a conversation created queued before the clock starts (the hub's own
+  arrival is measured by ``contact_hub.py``; before 6 December the feeder created the
+  conversation with the ORM and fell behind the schedule on the shared cores); free live
+  agents are there; the feeder also ends live work held more than
   ``HOLD_SECONDS`` (the agents' capacity comes back, without a trigger: nothing waits
   in the live queues);
 - agent frees: one piece of a backlog agent's held work ends and their AGENT trigger is
@@ -153,7 +156,6 @@ def _seed() -> dict[str, Any]:
     """Queues, policies, agents and waiting contacts; what the phases need to know."""
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -376,20 +378,70 @@ def end_work(
     cursor.execute(END_WORK.format(where=where, limit=limit), {"now": now, **params})
 
 
-def _feeder(direction: str, seed: dict[str, Any], count: int, start_at: float, done: Any) -> None:
+ARRIVAL = """
+WITH e AS (
+    INSERT INTO routing_entry (conversation_id, queue_id, channel, units, arrived_at, bonus,
+        bonus_reasons, language, sort_key, state, escalated, declined_by, offered_to_all)
+    VALUES (%(conversation)s, %(queue)s, %(channel)s, %(units)s, %(at)s, %(bonus)s, '[]', '',
+        %(sort_key)s, 'waiting', false, '[]', '[]')
+    RETURNING id
+)
+INSERT INTO routing_trigger (kind, object_id, due_at, created_at)
+SELECT 'contact', e.id, %(at)s, %(at)s FROM e
+"""
+
+
+def _arrivals(seed: dict[str, Any], count: int) -> list[tuple[int, int, str]]:
+    """The contact direction's conversations, created queued before the clock starts
+    (the feeder then writes only what routing reads: the entry and its trigger)."""
+    from django.utils import timezone
+
+    from parvis.contacts.models import Conversation, Status
+
+    rng = random.Random("arrivals")
+    now = timezone.now()
+    queues = [rng.choice(seed["live_queues"]) for _ in range(count)]
+    channels = _channels(rng, count)
+    created = Conversation.objects.bulk_create(
+        (
+            Conversation(
+                organisation_id=seed["organisation"],
+                queue_id=queue_id,
+                channel_id=channels[index],
+                reference=f"BR-C-{index:06d}",
+                status=Status.QUEUED,
+                created_at=now,
+                queued_at=now,
+            )
+            for index, queue_id in enumerate(queues)
+        ),
+        batch_size=2000,
+    )
+    return [
+        (queue_id, c.pk, channel)
+        for queue_id, c, channel in zip(queues, created, channels, strict=True)
+    ]
+
+
+def _feeder(
+    direction: str,
+    seed: dict[str, Any],
+    count: int,
+    start_at: float,
+    done: Any,
+    arrivals: list[tuple[int, int, str]] | None = None,
+) -> None:
     setup_django()
     from django.conf import settings
     from django.db import connection, transaction
 
-    from parvis.contacts.models import Conversation, Status
     from parvis.routing import core, engine
-    from parvis.routing.models import Entry, TriggerKind
+    from parvis.routing.models import TriggerKind
 
     rng = random.Random(direction)
     live_min = min(seed["live_agents"])
     agents = list(seed["backlog_agents"])
     rng.shuffle(agents)
-    channels = _channels(rng, count)
     units = settings.ROUTING_CHANNEL_UNITS
     for index in range(count):
         scheduled = start_at + index / RATE
@@ -398,30 +450,27 @@ def _feeder(direction: str, seed: dict[str, Any], count: int, start_at: float, d
             time.sleep(delay)
         at = dt.datetime.fromtimestamp(scheduled, tz=dt.UTC)
         if direction == "contact":
-            queue_id = rng.choice(seed["live_queues"])
-            with transaction.atomic():
-                conversation = Conversation.objects.create(
-                    organisation_id=seed["organisation"],
-                    queue_id=queue_id,
-                    channel_id=channels[index],
-                    reference=f"BR-C-{index:06d}",
-                    status=Status.QUEUED,
-                    created_at=at,
-                    queued_at=at,
+            # The conversation was created beforehand (``_arrivals``): what arrives is its
+            # entry and its trigger, in one statement, as the hub's entry sync writes them.
+            assert arrivals is not None
+            queue_id, conversation_id, channel_slug = arrivals[index]
+            bonus = settings.ROUTING_CHANNEL_BONUS.get(channel_slug, 0)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    ARRIVAL,
+                    {
+                        "conversation": conversation_id,
+                        "queue": queue_id,
+                        "channel": channel_slug,
+                        "units": units.get(channel_slug, 100),
+                        "at": at,
+                        "bonus": bonus,
+                        "sort_key": core.sort_key(
+                            scheduled, bonus, seed["weights"][queue_id], seed["caps"][queue_id]
+                        ),
+                    },
                 )
-                bonus = settings.ROUTING_CHANNEL_BONUS.get(channels[index], 0)
-                entry = Entry.objects.create(
-                    conversation=conversation,
-                    queue_id=queue_id,
-                    channel=channels[index],
-                    units=units.get(channels[index], 100),
-                    arrived_at=at,
-                    bonus=bonus,
-                    sort_key=core.sort_key(
-                        scheduled, bonus, seed["weights"][queue_id], seed["caps"][queue_id]
-                    ),
-                )
-                engine.trigger_add(TriggerKind.CONTACT, entry.pk, due_at=at, now=at)
+                transaction.on_commit(engine.wake)
             with transaction.atomic(), connection.cursor() as cursor:
                 end_work(
                     cursor,
@@ -495,9 +544,7 @@ class Timing:
                         "scheduled": trigger.due_at.timestamp(),
                         "decision_ms": (current["committed"] - current["started"]) * 1000,
                         "with_notifications_ms": (ended - current["started"]) * 1000,
-                        "from_schedule_ms": (
-                            current["committed_wall"] - trigger.due_at.timestamp()
-                        )
+                        "from_schedule_ms": (current["committed_wall"] - trigger.due_at.timestamp())
                         * 1000,
                     }
                 )
@@ -520,8 +567,11 @@ def _open_loop(direction: str, seed: dict[str, Any]) -> dict[str, Any]:
     count = DECISIONS + WARMUP
     context = mp.get_context("spawn")
     done = context.Event()
+    arrivals = _arrivals(seed, count) if direction == "contact" else None
     start_at = time.time() + 3.0  # the feeder's Django set-up
-    feeder = context.Process(target=_feeder, args=(direction, seed, count, start_at, done))
+    feeder = context.Process(
+        target=_feeder, args=(direction, seed, count, start_at, done, arrivals)
+    )
     decisions_before = Decision.objects.count()
     timing = Timing()
     timing.install()
