@@ -85,6 +85,7 @@ ROUTING = System("routing", "routage")
 HEAD_SIZE = 5  # entries read per queue: enough, nearly always, for the first eligible one
 HEAD_SIZE_FALLBACK = 200
 CANDIDATES_LOGGED = 5
+LOCKED_RETRY_SECONDS = 0.05  # a contact whose agents were all being decided for
 
 _policies = ProcessMemo("routing.policies", ttl=5.0)
 # Agents' sites and organisations, read only for queues whose tiers name some.
@@ -319,6 +320,7 @@ def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView
         # Read (and locked) with the other agents of the batch (``_prefetch``).
         held = batch.agents[user_id]
         if held is None:
+            batch.locked_out.add(user_id)
             return None
         return replace(held, used=held.used + _booked_in_this_batch(user_id))
     rows = _fetch(
@@ -335,6 +337,8 @@ def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView
         [user_id, user_id, user_id],
     )
     if not rows:
+        if batch is not None:
+            batch.locked_out.add(user_id)
         return None
     agent = _agent_view(user_id, rows, routed)
     return replace(agent, used=agent.used + _booked_in_this_batch(user_id))
@@ -573,13 +577,15 @@ class _Batch:
     round_robin: dict[int, int] = field(default_factory=dict)
     deleted: list[int] = field(default_factory=list)
     works: list[tuple[int, int, int]] = field(default_factory=list)
-    triggers: list[tuple[str, int]] = field(default_factory=list)
+    triggers: list[tuple[str, int, float]] = field(default_factory=list)  # kind, id, delay
     decisions: list[Decision] = field(default_factory=list)
     assigned: list[tuple[int, int]] = field(default_factory=list)
     offers: list[tuple[int, list[int]]] = field(default_factory=list)
     # Read once for the batch's agent triggers (``_prefetch``): the agents (None: locked
     # by another worker) and the heads of their queues with the count asked of each.
     agents: dict[int, core.AgentView | None] = field(default_factory=dict)
+    # Agents another worker was deciding for when this batch wanted them.
+    locked_out: set[int] = field(default_factory=set)
     heads: dict[int, list[Waiting]] = field(default_factory=dict)
     head_limits: dict[int, int] = field(default_factory=dict)
 
@@ -736,6 +742,12 @@ def offer_best_to(
             for e in alternatives
         ]
         skipped = _skips_for_entries(agent, heads, rules, now)
+    after = replace(agent, used=agent.used + chosen.units)
+    others = any(
+        e.id != chosen.id and core.skip_reason(after, e, rules[e.queue_id], clock) is None
+        for entries in heads.values()
+        for e in entries
+    )
     return _apply(
         agent=agent,
         entry=rows_read[chosen.id],
@@ -744,6 +756,7 @@ def offer_best_to(
         trigger=trigger,
         candidates=candidates,
         skipped=skipped,
+        more_work=others,
     )
 
 
@@ -782,6 +795,7 @@ def _apply(
     skipped: dict[str, int],
     ring_all_agents: Iterable[core.AgentView] = (),
     requeue: bool = True,
+    more_work: bool = True,
 ) -> Outcome:
     """A decision, in this transaction's batch: routing's rows (entry, work, the agent's
     units, the decision, the round robin's cursor, the agent's next trigger) and the
@@ -799,7 +813,13 @@ def _apply(
     booked = not ring
     # An agent with room left (a chat among three; a ring-all offer books nothing) is
     # given their next decision as a trigger of their own, taken after this batch.
-    room_left = requeue and agent.free - (ev.units if booked else 0) >= _smallest_units()
+    free_after = agent.free - (ev.units if booked else 0)
+    room_left = requeue and free_after >= _smallest_units()
+    if room_left and not more_work:
+        # Nothing else they could take was among the heads read: a trigger of their own
+        # would only find that again, unless some work waits unseen (locked by another
+        # worker, or past the heads read), which one statement tells.
+        room_left = _work_may_wait(agent, free_after, batch)
     batch.entries.add(ev.id)
     batch.taken_by_queue[rule.id] = batch.taken_by_queue.get(rule.id, 0) + 1
     if booked:
@@ -810,7 +830,7 @@ def _apply(
     if room_left:
         # Nobody is woken for it: the process deciding goes on taking due triggers (the
         # worker's loop, ``process_due``) and takes it in its turn.
-        batch.triggers.append((TriggerKind.AGENT, agent.id))
+        batch.triggers.append((TriggerKind.AGENT, agent.id, 0.0))
     decision = Decision(
         conversation_id=entry.conversation_id,
         queue_id=rule.id,
@@ -843,6 +863,34 @@ def _apply(
     return Outcome(decision, ev.id, agent.id, tuple(offered_all), room_left)
 
 
+def _triggers_insert(batch: _Batch, now: dt.datetime) -> tuple[str, list[Any]]:
+    return (
+        f"INSERT INTO {_TRIGGER} (kind, object_id, due_at, created_at) "
+        f"VALUES {_marks(len(batch.triggers), '(%s, %s, %s, %s)')}",
+        [
+            value
+            for kind, pk, delay in batch.triggers
+            for value in (kind, pk, _db_time(now + dt.timedelta(seconds=delay)), _db_time(now))
+        ],
+    )
+
+
+def _work_may_wait(agent: core.AgentView, free: int, batch: _Batch) -> bool:
+    """Whether a waiting entry of the agent's routed queues fits ``free`` units, besides
+    those this batch took (read without locks: an entry another worker holds counts)."""
+    routed = policies()
+    queues = [q for q in agent.levels if q in routed and not routed[q].rule.paused]
+    if not queues:
+        return False
+    taken = sorted(batch.entries) or [0]
+    rows = _fetch(
+        f"SELECT EXISTS (SELECT 1 FROM {_ENTRY} WHERE queue_id IN ({_marks(len(queues))}) "
+        f"AND state = %s AND units <= %s AND id NOT IN ({_marks(len(taken))}))",
+        [*queues, EntryState.WAITING, free, *taken],
+    )
+    return bool(rows[0][0])
+
+
 def _marks(count: int, row: str = "%s") -> str:
     return ", ".join([row] * count)
 
@@ -853,6 +901,9 @@ def _flush(batch: _Batch, now: dt.datetime) -> None:
     SQLite; then the hub's assignments in one go, and the offers announced after
     commit."""
     if not batch.decisions:
+        if batch.triggers:
+            with _cursor() as cursor:
+                cursor.execute(*_triggers_insert(batch, now))
         return
     moment = _db_time(now)
     writes: list[tuple[str, list[Any]]] = []
@@ -906,13 +957,7 @@ def _flush(batch: _Batch, now: dt.datetime) -> None:
             for queue, user in batch.round_robin.items()
         ]
     if batch.triggers:
-        writes.append(
-            (
-                f"INSERT INTO {_TRIGGER} (kind, object_id, due_at, created_at) "
-                f"VALUES {_marks(len(batch.triggers), '(%s, %s, %s, %s)')}",
-                [value for kind, pk in batch.triggers for value in (kind, pk, moment, moment)],
-            )
-        )
+        writes.append(_triggers_insert(batch, now))
     decisions = (
         f"INSERT INTO {_DECISION} (conversation_id, queue_id, at, trigger, rule, agent_id, "
         "score, wait_seconds, candidates, skipped) "
@@ -1049,6 +1094,7 @@ def route_contact(
     )
     if rule.strategy == core.RING_ALL and view.offer_mode == OfferMode.OFFER:
         if _locked_agent(ranked[0][0].id, policies()) is None:
+            _current().triggers.append((TriggerKind.CONTACT, ev.id, LOCKED_RETRY_SECONDS))
             return None
         return _apply(
             agent=ranked[0][0],
@@ -1070,8 +1116,13 @@ def route_contact(
             # written with it): this one goes on to its next agent in a trigger of its
             # own, so a transaction holds one decision. Taken by the same process next,
             # like an agent's: nobody is woken.
-            _current().triggers.append((TriggerKind.CONTACT, ev.id))
+            _current().triggers.append((TriggerKind.CONTACT, ev.id, 0.0))
         return outcome
+    if any(agent.id in _current().locked_out for agent, _ in ranked[:CANDIDATES_LOGGED]):
+        # Eligible agents were being decided for by another worker: this contact tries
+        # again once they are written (they may still have room), rather than waiting
+        # for their next trigger, which nothing guarantees.
+        _current().triggers.append((TriggerKind.CONTACT, ev.id, LOCKED_RETRY_SECONDS))
     return None
 
 

@@ -107,3 +107,37 @@ def test_a_failed_batch_rolls_back_whole(deferred, monkeypatch):
     assert AgentState.objects.get().used_units == 0
     assert Entry.objects.count() == 2
     assert Trigger.objects.count() == triggers
+
+
+def test_an_agent_with_room_and_nothing_else_waiting_gets_no_trigger_of_their_own(deferred):
+    """Their own trigger would only find nothing: no decision is wasted on it."""
+    from parvis.routing.models import TriggerKind
+
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    alice = agent(policy.queue)  # room for eight emails
+    (email,) = _emails(policy.queue, 1)
+    engine.process_due(batch=32)
+    assert AgentWork.objects.get().conversation_id == email.pk
+    assert not Trigger.objects.filter(kind=TriggerKind.AGENT, object_id=alice.pk).exists()
+    assert Decision.objects.count() == 1
+
+
+def test_a_contact_whose_agents_are_being_decided_for_tries_again(deferred):
+    """Its only agent is locked by another worker: the contact gets a trigger of its own
+    a moment later instead of waiting for that agent's next trigger."""
+    from parvis.routing.models import TriggerKind
+
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    alice = agent(policy.queue)
+    (email,) = _emails(policy.queue, 1)
+    entry = Entry.objects.get(conversation=email)
+    Trigger.objects.all().delete()
+    now = timezone.now()
+    with engine.deciding(now) as batch:
+        batch.agents[alice.pk] = None  # another worker holds their row
+        assert engine.route_contact(entry.pk, now=now, trigger="contact") is None
+    retry = Trigger.objects.get()
+    assert (retry.kind, retry.object_id) == (TriggerKind.CONTACT, entry.pk)
+    assert retry.due_at > now
+    engine.process_due(now=retry.due_at, batch=32)
+    assert AgentWork.objects.get().user_id == alice.pk
