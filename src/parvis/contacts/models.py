@@ -638,11 +638,16 @@ class ContactPoint(models.Model):
 
 
 class Conversation(models.Model):
+    # No index of their own for the organisation, the queue and the citizen: composite
+    # indexes lead with each (``contacts_conv_org_status``, ``contacts_conv_queue_day``,
+    # ``contacts_conv_citizen``) and serve their lookups; every index is one more write at
+    # each move of a conversation (routing's assignments update thousands a second).
     organisation = models.ForeignKey(
         "directory.Organisation",
         verbose_name=_("organisme"),
         on_delete=models.PROTECT,
         related_name="conversations",
+        db_index=False,
     )
     queue = models.ForeignKey(
         Queue,
@@ -651,6 +656,7 @@ class Conversation(models.Model):
         null=True,
         blank=True,
         related_name="conversations",
+        db_index=False,
     )
     # The site that handled the contact (a counter visit), when it is not the queue's.
     site = models.ForeignKey(
@@ -682,6 +688,7 @@ class Conversation(models.Model):
         null=True,
         blank=True,
         related_name="conversations",
+        db_index=False,
     )
     contact_point = models.ForeignKey(
         ContactPoint,

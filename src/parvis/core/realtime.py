@@ -8,6 +8,7 @@ the in-memory layer lives only in the ASGI process, so ``publish`` writes a
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import datetime as dt
 import os
@@ -46,6 +47,9 @@ class _PublisherLoop:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pid = 0
+        # ``publish_in_background``: sends are not waited for, at most this many at once.
+        self.background = False
+        self._in_flight: collections.deque[concurrent.futures.Future[Any]] = collections.deque()
 
     def loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
@@ -59,6 +63,19 @@ class _PublisherLoop:
 
     def run(self, coroutine: Any) -> None:
         future = asyncio.run_coroutine_threadsafe(coroutine, self.loop())
+        if self.background:
+            future.add_done_callback(_log_failure)
+            self._in_flight.append(future)
+            while self._in_flight and (
+                self._in_flight[0].done() or len(self._in_flight) > BACKGROUND_IN_FLIGHT
+            ):
+                future = self._in_flight.popleft()
+                self._wait(future)
+            return
+        self._wait(future)
+
+    @staticmethod
+    def _wait(future: concurrent.futures.Future[Any]) -> None:
         try:
             future.result(timeout=PUBLISH_TIMEOUT_SECONDS)
         except concurrent.futures.TimeoutError:
@@ -67,6 +84,23 @@ class _PublisherLoop:
 
 
 _publisher = _PublisherLoop()
+
+# Sends a background publisher may have under way before it waits for the oldest.
+BACKGROUND_IN_FLIGHT = 64
+
+
+def _log_failure(future: concurrent.futures.Future[Any]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("realtime_publish_failed", error=type(future.exception()).__name__)
+
+
+def publish_in_background(enabled: bool = True) -> bool:
+    """Whether this process waits for its live updates to reach Redis; the previous
+    choice. A routing worker does not: its next decision goes on while the publishing
+    loop sends (at most ``BACKGROUND_IN_FLIGHT`` sends under way). Best effort either
+    way: pages refetch on every (re)connection."""
+    previous, _publisher.background = _publisher.background, enabled
+    return previous
 
 
 async def _send_all(layer: Any, messages: list[tuple[list[str], dict[str, Any]]]) -> None:

@@ -92,8 +92,24 @@ def run(
     max_decisions: int | None = None,
 ) -> int:
     """Decide until ``stop()``; how many triggers were taken."""
+    from parvis.core.realtime import publish_in_background
     from parvis.routing import engine
 
+    # The desks and wallboards hear a batch while the next one is decided.
+    waited = publish_in_background()
+    try:
+        return _loop(engine, clock=clock, stop=stop, max_decisions=max_decisions)
+    finally:
+        publish_in_background(waited)
+
+
+def _loop(
+    engine: Any,
+    *,
+    clock: Callable[[], dt.datetime],
+    stop: Callable[[], bool],
+    max_decisions: int | None,
+) -> int:
     taken = 0
     last_sweep = 0.0
     batch = max(1, settings.ROUTING_BATCH_SIZE)
