@@ -129,18 +129,16 @@ def _next_event(
     return None
 
 
-def _first_event(conversation: Conversation) -> WebhookEvent:
-    """The creation event of a conversation created by this transaction, from the
-    instance its creator holds: nothing to lock (no other transaction sees the row yet)
-    and no number to read (it is the conversation's first event). Its organisation's
-    webhooks are read by the caller (``listening`` is unknown here)."""
+def _held_event(conversation: Conversation, kind: str, *, sequence: int) -> WebhookEvent:
+    """An event of a conversation its sender holds (unsaved): its payload from the
+    instance, nothing read but the organisation's slug (kept by the process)."""
     from parvis.contacts.services.qualification import organisation_slug
 
     event = WebhookEvent(
         organisation_id=conversation.organisation_id,
         conversation_id=conversation.pk,
-        kind="conversation_created",
-        sequence=1,
+        kind=kind,
+        sequence=sequence,
     )
     event.payload = _payload(
         event,
@@ -154,6 +152,15 @@ def _first_event(conversation: Conversation) -> WebhookEvent:
             "assignee_id": conversation.assignee_id,
         },
     )
+    return event
+
+
+def _first_event(conversation: Conversation) -> WebhookEvent:
+    """The creation event of a conversation created by this transaction, from the
+    instance its creator holds: nothing to lock (no other transaction sees the row yet)
+    and no number to read (it is the conversation's first event). Its organisation's
+    webhooks are read by the caller (``listening`` is unknown here)."""
+    event = _held_event(conversation, "conversation_created", sequence=1)
     event.save()
     return event
 
@@ -256,12 +263,10 @@ def _insert_events(events: list[WebhookEvent]) -> None:
 
 def webhook_events_record_many(*, conversation_ids: list[int], kind: str) -> list[WebhookEvent]:
     """``webhook_event_record`` for conversations one transaction moved the same way
-    (routing's assignments): one read of their last numbers, one insert, one read of the
-    organisations listening. Only for conversations whose sender passed the instance
+    (routing's assignments): one statement reads their last numbers and whether their
+    organisations listen, one inserts the events. Only for conversations whose sender passed the instance
     (``sent_instance``): it changed their rows, so this transaction holds their locks
     and the numbering is serialised; any other is recorded one by one."""
-    from parvis.contacts.services.qualification import organisation_slug
-
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     held = {pk: sent_instance(Conversation, pk) for pk in conversation_ids}
@@ -276,27 +281,10 @@ def webhook_events_record_many(*, conversation_ids: list[int], kind: str) -> lis
     if not batch:
         return recorded
     last, listening = _numbers_and_listeners(list(batch))
-    events = []
-    for pk, conversation in batch.items():
-        event = WebhookEvent(
-            organisation_id=conversation.organisation_id,
-            conversation_id=pk,
-            kind=kind,
-            sequence=(last.get(pk) or 0) + 1,
-        )
-        event.payload = _payload(
-            event,
-            {
-                "pk": pk,
-                "organisation__slug": organisation_slug(conversation.organisation_id),
-                "reference": conversation.reference,
-                "status": conversation.status,
-                "queue_id": conversation.queue_id,
-                "channel_id": conversation.channel_id,
-                "assignee_id": conversation.assignee_id,
-            },
-        )
-        events.append(event)
+    events = [
+        _held_event(conversation, kind, sequence=(last.get(pk) or 0) + 1)
+        for pk, conversation in batch.items()
+    ]
     _insert_events(events)
     for event in events:
         if event.conversation_id in listening:
