@@ -428,7 +428,7 @@ PLACE_LEAD_WORDS = (
 )
 PLACE_PARTICLE = r"(?:de|du|des|la|le|les|d'|l'|ar|an|al|en|aux)"
 PLACE_NAME_RE = re.compile(
-    rf"(?:(?i:{PLACE_LEAD_WORDS})[ \t]+)?(?:{CITY_WORD}|{PLACE_PARTICLE})"
+    rf"(?<![\w])(?:(?i:{PLACE_LEAD_WORDS})[ \t]+)?(?:{CITY_WORD}|{PLACE_PARTICLE})"
     rf"(?:(?:[ \t]+|(?<=['’]))(?:{CITY_WORD}|{PLACE_PARTICLE}|\d{{1,3}})){{0,5}}$"
 )
 # A site named in lower case before the postcode (« camping municipal, emplacement 14, 51160
@@ -546,9 +546,14 @@ NOT_A_CITY = frozenset(
 CITY_POSTCODE_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\s:(,>]))((?:(?i:le|la|les|l')[ \t]?)?(?:{CITY_WORD}|[a-z][\w'’]*(?:-[\w'’]+)*)"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
-    r"[ \t]*(?:\(?[ \t]*(?:\d{5}|\d{2}[ ]\d{3})[ \t]*\)?|\d{1,2}[ \t]?(?:e|er|eme|ème|è)(?![\w]))"
+    r"[ \t]*,?[ \t]*(?:\(?[ \t]*(?:\d{5}|\d{2}[ ]\d{3})[ \t]*\)?"
+    r"|\d{1,2}[ \t]?(?:e|er|eme|ème|è)(?![\w]))"
     r"[ \t]*[,\-–]?[ \t]*(?:(?:au|euh|heu|alors|donc|c'est)[ \t,]+)*$"
-    rf"|(?:(?<=[\s'])(?:a|à)[ \t]+)((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
+    # « à Toulouse, 8 allée … », « j'habite Villeurbanne 15 cours … »: a town after « à » or
+    # after the verb of living, right before the house number
+    rf"|(?:(?:(?<=[\s'])(?:a|à)|(?<![\w])(?:(?i:habite|habitons|habitent|habitant|habitante"
+    r"|demeurant|demeurante|domicili[ée]e?|r[ée]side|r[ée]sidant|r[ée]sidons)))[ \t]+)"
+    rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
     r"[ \t]*,?[ \t]*(?:(?:au|euh|heu|alors|donc)[ \t,]+)*$"
 )
