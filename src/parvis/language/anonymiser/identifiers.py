@@ -284,7 +284,8 @@ _KEY_WORDS = (
     r"(?:[ \t-]+|(?![\w]))){1,5}"
 )
 NIR_KEY_AFTER_RE = re.compile(
-    r"[ \t]*[-,/(]?[ \t]*(?:et[ \t]+)?(?:(?:la|sa)[ \t]+)?(?:cle|clef|key)[ \t]*:?[ \t]*"
+    r"[ \t]*[-,/(]?[ \t]*(?:(?:et|euh+|heu+|alors|avec|puis)[ \t,]+){0,3}(?:(?:la|sa)[ \t]+)?"
+    r"(?:cle|clef|key)[ \t]*(?::|(?:c'est|c|est)(?:[ \t]+le)?)?[ \t]*"
     rf"(?:\d{{2}}(?!\d)|{_KEY_WORDS})\)?",
     re.IGNORECASE,
 )
@@ -420,14 +421,14 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
 BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
     r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
-    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})"
+    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2}|\d(?:[ ]\d){6})"
     rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     # a comma ends the number unless a decimal part follows (« 1234567,50 »)
     r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
     re.IGNORECASE,
 )
 CAF_TEXT_CONTEXT = re.compile(
-    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b|\baah\b|\bpaje\b|\bals\b|\balf\b"
+    r"allocataire|\ballocs?\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b|\baah\b|\bpaje\b|\bals\b|\balf\b"
     r"|\bars\b|\basf\b|prime d'activite|aide au logement|allocations? familiales"
     r"|complement familial|allocation de rentree|allocations?\s+(?:de\s+)?logement"
     r"|prestations?\s+familiales?|allocations?\s+familiales?|prime\s+de\s+naissance|\baeeh\b"

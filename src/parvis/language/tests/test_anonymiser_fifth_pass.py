@@ -1,0 +1,79 @@
+"""Anonymisation, issue 12 fifth pass: addresses written town first, allocataire numbers
+written loosely, a NIR whose key is said apart.
+
+Every name, number and address below is invented for this file; none comes from an
+evaluation set. Each category has its false-positive guards next to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.engine import anonymise
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- addresses written town first -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Vierzon, 18100, 3 place Gambetta", "Vierzon, 18100, 3 place Gambetta"),
+        ("Cahors, 46000 – 11 rue Wilson", "Cahors, 46000 – 11 rue Wilson"),
+        ("j'habite Oyonnax 15 cours Verdun", "Oyonnax 15 cours Verdun"),
+        ("habitant Morlaix 12 rue de Brest je voudrais", "Morlaix 12 rue de Brest"),
+        ("je réside 7 rue Lieutenant 59000 Lille", "7 rue Lieutenant 59000 Lille"),
+    ],
+)
+def test_an_address_written_town_first(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_verb_is_not_the_start_of_an_address():
+    masked, _ = anonymise("je réside 7 rue Lieutenant 59000 Lille")
+    assert masked.startswith("je réside ")
+
+
+# --- allocataire numbers written loosely ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("jai pas recu mes allocs. numero 4451207", "4451207"),
+        ("agent: votre numéro allocataire ?\nusager: 4 4 5 1 2 0 7", "4 4 5 1 2 0 7"),
+    ],
+)
+def test_an_allocataire_number_written_loosely(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "les étapes 1 2 3 4 5 6 7 du formulaire",
+        "mes allocs ont baissé de 120 euros",
+    ],
+)
+def test_digits_one_by_one_without_a_caf_are_kept(text):
+    assert_untouched(text)
+
+
+# --- a NIR with its key said apart ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "usager: mon numéro de sécu c'est 2 90 12 93 055 008 euh clé 42",
+            "2 90 12 93 055 008 euh clé 42",
+        ),
+        (
+            "usager: mon numéro de sécu c'est 2 90 12 93 055 008 et la clé c'est 42",
+            "2 90 12 93 055 008 et la clé c'est 42",
+        ),
+    ],
+)
+def test_a_nir_with_its_key_said_apart(text, secret):
+    assert_hidden(text, secret)
