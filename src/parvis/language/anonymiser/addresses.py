@@ -388,7 +388,10 @@ def _merge_adjacent(entities: list[Entity], folded: str) -> list[Entity]:
 
 # --- Postal blocks: what stands before a postcode and its city -------------------------------
 
-POSTCODE_RE = re.compile(r"(?<![\w€$])((?:[0-9]{2}|2[AB])[ ]?\d{3})(?![\w,.]?\d)", re.IGNORECASE)
+# never the tail of a longer number written in groups (« 22 05 613 »)
+POSTCODE_RE = re.compile(
+    r"(?<![\w€$])((?:[0-9]{2}|2[AB])(?:(?<!\d[ .]\d\d)[ ])?\d{3})(?![\w,.]?\d)", re.IGNORECASE
+)
 NOT_A_POSTCODE_AFTER = re.compile(
     r"^\s*(?:€|euros?\b|eur\b|e\b|habitants|km|m2|m²|personnes|h\b|\*|%|/|dollars|francs|cv\b)",
     re.IGNORECASE,

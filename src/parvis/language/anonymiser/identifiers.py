@@ -58,8 +58,8 @@ EMAIL_RE = re.compile(
     r"(?<![\w.+-])[\w.+'-]+"
     # an address read aloud: « marie point dupont arobase gmail point com »
     r"(?:\s(?:point|tiret|underscore|tiret\s+du\s+bas|tiret\s+bas|trait\s+d'union)\s[\w.+'-]+){0,3}"
-    r"(?:@|\s?\(at\)\s?|\s?\[at\]\s?|\s(?:arobase|arobas|at)\s)"
-    r"[\w-]+(?:(?:\.|\s(?:point|dot)\s)[\w-]+)*(?:\.|\s(?:point|dot)\s)"
+    r"(?:\s?@\s?|\s?\(at\)\s?|\s?\[at\]\s?|\s(?:arobase|arobas|at)\s)"
+    r"[\w-]+(?:(?:\.|\s(?:point|dot)\s)[\w-]+)*(?:\.|\s\.\s|\s(?:point|dot)\s)"
     r"(?:fr|com|net|org|eu|be|ch|info|io|biz|gouv\.fr|[a-z]{2,6})\b",
     re.IGNORECASE,
 )
@@ -478,13 +478,25 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
 
 # Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »):
 # the writer's allocataire number, given as a signature.
-CLOSING_NUMBER_RE = re.compile(r"(?:[.!?\n][ \t]*)(\d{7}(?:[ ]?[A-Z])?)[ \t.]*$")
+CLOSING_NUMBER_RE = re.compile(r"(?:^|[.!?\n][ \t]*)(\d{7}(?:[ ]?[A-Z])?)[ \t.]*$")
+# « Identifiant : 9034412 »: seven digits under a form's label for an identifier, whatever
+# the text is about (the allocataire number's shape; a France Travail identifier has a
+# letter, a tax number thirteen digits).
+IDENTIFIER_LINE_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:identifiant|n°[ \t]*(?:de[ \t]+)?dossier|num[ée]ro(?:[ \t]+de[ \t]+dossier)?"
+    r"|n°)[ \t]*:[ \t]*(\d{7})[ \t]*(?=$|\n)",
+    re.IGNORECASE,
+)
 
 
 def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
+    """Seven digits closing a message on their own (or making the whole message), or under
+    a form's identifier label: the writer's allocataire number."""
     match = CLOSING_NUMBER_RE.search(text)
     if match:
         yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+    for line in IDENTIFIER_LINE_RE.finditer(folded):
+        yield Entity(line.start(1), line.end(1), "CAF_NUMBER")
 
 
 def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:

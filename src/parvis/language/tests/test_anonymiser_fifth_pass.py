@@ -77,3 +77,45 @@ def test_digits_one_by_one_without_a_caf_are_kept(text):
 )
 def test_a_nir_with_its_key_said_apart(text, secret):
     assert_hidden(text, secret)
+
+
+# --- identifiers alone, under a form's label, read with a pause, answered apart -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("5081236", "5081236"),  # the whole message
+        ("Identifiant : 7712094\nNom : Sarr\nObjet : remise de dette", "7712094"),
+        ("mon mail l.quemeneur @ free . fr merci", "l.quemeneur @ free . fr"),
+        (
+            "conseillère votre numéro d'allocataire\nappelant c'est le 31 07 548 attendez "
+            "trente et un zéro sept cinq quatre huit oui",
+            "trente et un zéro sept cinq quatre huit",
+        ),
+        (
+            "agent votre numéro de sécurité sociale\nappelante un soixante-dix zéro deux "
+            "trente-trois cent douze quatre cent cinq\nagent et la clé\nappelante trente-sept",
+            "trente-sept",
+        ),
+        (
+            "agent votre numéro fiscal s'il vous plaît\nusager deux quarante et un "
+            "quatre-vingt-deux trente-trois dix-neuf quarante-quatre cent un",
+            "deux quarante et un quatre-vingt-deux trente-trois dix-neuf quarante-quatre cent un",
+        ),
+    ],
+)
+def test_identifiers_alone_labelled_paused_or_answered_apart(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent: la clé de votre boîte aux lettres\nusager: 42",
+        "Montant : 1250 euros\nObjet : remboursement",
+        "j'ai appelé 3 fois attendez 2 jours",
+    ],
+)
+def test_numbers_that_are_no_identifier_stay(text):
+    assert_untouched(text)
