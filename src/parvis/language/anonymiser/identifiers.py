@@ -523,7 +523,15 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
         separators = match.group(2) + match.group(4)
         if context is None:
             context = bool(PLATE_CONTEXT.search(folded))
-        if context or (match.group(1).upper() != "SS" and (letters.isupper() or "-" in separators)):
+        if (
+            context
+            or (match.group(1).upper() != "SS" and (letters.isupper() or "-" in separators))
+            or not (
+                # « de 150 km », « et 100 ml »: a word and a unit, not a plate
+                match.group(1).lower() in NOT_PLATE_LETTERS
+                or match.group(5).lower() in NOT_PLATE_LETTERS
+            )
+        ):
             yield Entity(match.start(), match.end(), "PLATE")
     for match in OLD_PLATE_RE.finditer(text):
         if _context(folded, match.start(), PLATE_CONTEXT, 80):
@@ -531,14 +539,25 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
     # « immatriculée 452 dkz 29 », « plaque 741 tkb 13 »: the old format in lower case,
     # only right after the word that names it
     for match in OLD_PLATE_LOWER_RE.finditer(folded):
-        if PLATE_NAMED_RE.search(folded[max(0, match.start() - 25) : match.start()]):
+        before = folded[max(0, match.start() - 80) : match.start()]
+        if PLATE_NAMED_RE.search(before[-40:]) or (
+            # « la plaque … c l'ancienne 318 bvx 56 »: named earlier in the sentence
+            PLATE_CONTEXT.search(re.split(r"[.!?\n]", before)[-1])
+            and match.group(1).lower() not in NOT_PLATE_LETTERS
+        ):
             yield Entity(match.start(), match.end(), "PLATE")
 
 
 OLD_PLATE_LOWER_RE = re.compile(
-    r"(?<![\w])\d{1,4}[ -]?[a-z]{2,3}[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])", re.IGNORECASE
+    r"(?<![\w])\d{1,4}[ -]?([a-z]{2,3})[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])", re.IGNORECASE
 )
-PLATE_NAMED_RE = re.compile(r"(?:immatricul\w*|immat|plaque|plaques)[^\n\d]{0,12}$", re.IGNORECASE)
+# « immatriculée 452 dkz 29 », « Immatriculation (ancien format) : 417 bhx 56 »
+PLATE_NAMED_RE = re.compile(r"(?:immatricul\w*|immat|plaque|plaques)[^\n\d]{0,25}$", re.IGNORECASE)
+# Two or three letters between numbers that are words or units, not a plate's letters.
+NOT_PLATE_LETTERS = frozenset(
+    """de du et le la les en un une au ou se ce ne me te sa ma ta es on il va vu eu an ans km
+    kg ml cl mm cm mg mn ms hr ht tt ca rue bis ter fois mois min sur par pas""".split()  # noqa: SIM905
+)
 
 
 def find_birthdates(text: str, folded: str) -> Iterable[Entity]:

@@ -287,31 +287,55 @@ PLATE_TEXT_CONTEXT = re.compile(
     r"|amende|radar|fourriere",
     re.IGNORECASE,
 )
+# A letter said by its name on the phone (« bé », « enne », « hache », « double v »), or
+# written alone.
+LETTER = (
+    r"(?:double[ \t]+ve?|i[ \t]+grec|hache|ache|effe|elle|emme|enne|erre|esse|zede|zed"
+    r"|[bcdgptv]e|ef|el|em|en|er|es|cu|ku|ka|ji|ix|[a-z])(?![\w])"
+)
+_SEP = r"[ \t,.\-]+"
 SPOKEN_PLATE_RE = re.compile(
-    r"(?<![\w])([a-z])[ \t,.\-]+([a-z])[ \t,.\-]+"
-    rf"((?:(?:{NUMBER_WORD}|\d{{1,3}})[ \t,.\-]+){{1,4}})"
-    r"([a-z])[ \t,.\-]+([a-z])(?![\w])",
+    rf"(?<![\w])({LETTER}){_SEP}({LETTER}){_SEP}"
+    rf"((?:(?:{NUMBER_WORD}|\d{{1,3}}){_SEP}){{1,4}})"
+    rf"({LETTER}){_SEP}({LETTER})",
+    re.IGNORECASE,
+)
+# « GH deux cent huit RW »: the two letters glued, in capitals.
+GLUED_PLATE_RE = re.compile(
+    rf"(?<![\w])([A-Z]{{2}})[ \t]+((?:(?:{NUMBER_WORD}|\d{{1,3}})[ \t\-]+){{1,4}})"
+    r"([A-Z]{2})(?![\w])"
+)
+# The old format read aloud: « deux mille trois cent quarante-cinq z t vingt-neuf ».
+OLD_SPOKEN_PLATE_RE = re.compile(
+    rf"(?<![\w])((?:(?:{NUMBER_WORD}|\d{{1,4}}){_SEP}){{1,7}})"
+    rf"({LETTER}){_SEP}({LETTER})(?:{_SEP}({LETTER}))?"
+    rf"((?:{_SEP}(?:{NUMBER_WORD}|\d{{2}}))(?:[ \t\-]+(?:{NUMBER_WORD})){{0,3}})(?![\w])",
     re.IGNORECASE,
 )
 
 
 PLATE_NAMED_BEFORE_RE = re.compile(
-    r"(?:immatriculation|immat|plaque|immatricule|immatriculee)[^\n\d]{0,15}$", re.IGNORECASE
+    r"(?:immatriculation|immat|plaque|immatricule|immatriculee|(?:voiture|vehicule|moto|scooter)"
+    r"[ \t]+(?:c'est|c|est))[^\n\d]{0,15}$",
+    re.IGNORECASE,
 )
 
 
 def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
-    """« A B cent vingt-trois C D », « AB 1 2 3 CD » read on the phone, in a text about a
-    vehicle."""
+    """« A B cent vingt-trois C D », « bé enne sept cent quarante-quatre cu hache », « AB 1 2
+    3 CD » read on the phone, in a text about a vehicle; the old format read aloud after its
+    name."""
     if not PLATE_TEXT_CONTEXT.search(folded):
         return
     read: set[str] = set()
+    last_end = -1000
     for match in SPOKEN_PLATE_RE.finditer(folded):
-        letters = "".join(text[match.start(g)] for g in (1, 2, 4, 5))
+        letters = "".join(text[match.start(g) : match.end(g)] for g in (1, 2, 4, 5))
         said = " ".join(match.group().lower().split())
         if (
-            not letters.isupper()
+            not (letters.isupper() and len(letters) == 4)
             and said not in read
+            and match.start() - last_end > 40  # « … h j non é f quatre cent douze h g »
             and not PLATE_NAMED_BEFORE_RE.search(folded[max(0, match.start() - 30) : match.start()])
             and not PLATE_ASKED_RE.search(folded[max(0, match.start() - 90) : match.start()])
         ):
@@ -321,6 +345,18 @@ def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
         digits = "".join(read_number_words(_words_of(match.group(3))))
         if 1 <= len(digits) <= 3:
             read.add(said)
+            last_end = match.end()
+            yield Entity(match.start(), match.end(), "PLATE")
+    for match in GLUED_PLATE_RE.finditer(text):
+        digits = "".join(read_number_words(_words_of(folded[match.start(2) : match.end(2)])))
+        if len(digits) == 3 or (1 <= len(digits) <= 3 and re.search(r"[a-z]", match.group(2))):
+            yield Entity(match.start(), match.end(), "PLATE")
+    for match in OLD_SPOKEN_PLATE_RE.finditer(folded):
+        if not PLATE_NAMED_BEFORE_RE.search(folded[max(0, match.start() - 40) : match.start()]):
+            continue
+        number = "".join(read_number_words(_words_of(match.group(1))))
+        department = "".join(read_number_words(_words_of(match.group(5))))
+        if 1 <= len(number) <= 4 and 1 <= len(department) <= 3:
             yield Entity(match.start(), match.end(), "PLATE")
 
 

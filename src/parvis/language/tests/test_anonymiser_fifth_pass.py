@@ -119,3 +119,40 @@ def test_identifiers_alone_labelled_paused_or_answered_apart(text, secret):
 )
 def test_numbers_that_are_no_identifier_stay(text):
     assert_untouched(text)
+
+
+# --- number plates: letters said by their names, old format, lower case ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "agent la plaque du véhicule\nusager pé erre cinq cent six ka elle",
+            "pé erre cinq cent six ka elle",
+        ),
+        ("la voiture c'est dé té trois cent un effe ji merci", "dé té trois cent un effe ji"),
+        ("agent l'immatriculation\nusager HT deux cent six LM", "HT deux cent six LM"),
+        (
+            "l'ancienne plaque mille deux cent douze ka zède quarante et un",
+            "mille deux cent douze ka zède quarante et un",
+        ),
+        ("Immatriculation (ancien format) : 902 vkr 35", "902 vkr 35"),
+        ("la plaque correspond pas, c l ancienne 88 tpw 22 qui est dessus", "88 tpw 22"),
+        ("j'ai vendu la twingo fh 283 wk en mars", "fh 283 wk"),
+    ],
+)
+def test_a_plate_read_aloud_or_written_loosely(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai fait 150 km pour aller à la caf",
+        "mon fils a 12 ans et fait 150 cm de haut",
+        "la voiture c'est de la famille depuis deux cent ans et le moteur",
+    ],
+)
+def test_units_and_words_are_no_plate(text):
+    assert_untouched(text)
