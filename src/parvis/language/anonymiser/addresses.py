@@ -23,6 +23,22 @@ STREET_TYPES = (
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue"
     r"|grand'rue|grande-rue|grand-rue|hlm"
+    # the street type left out, a title opening the name (« 12 Général de Gaulle »): only
+    # after a house number (see ``TITLE_STREET``)
+    r"|general|president|marechal|amiral|commandant|colonel|capitaine|docteur|professeur"
+)
+TITLE_STREET = frozenset(
+    (
+        "general",
+        "president",
+        "marechal",
+        "amiral",
+        "commandant",
+        "colonel",
+        "capitaine",
+        "docteur",
+        "professeur",
+    )
 )
 # Street types that are also ordinary words: without a number, only with a capitalised name.
 AMBIGUOUS_STREET_TYPES = frozenset(
@@ -262,7 +278,8 @@ COMPLEMENT_RE = re.compile(
     r"|esc(?:alier)?\.?|[ée]tage|porte|logement|log\.?|r[ée]sidence|r[ée]s\.|bo[iî]te\s(?:aux\s)?lettres"
     r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio"
     r"|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
-    r"(?:\s(?i:[ée]tage|et\.))?(?:\s+[A-Z][\w\-']*){0,2}|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage))",
+    r"(?:\s(?i:[ée]tage|et\.))?(?:[ \t]+[A-Z][\w\-']*){0,2}"
+    r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage))",
 )
 POSTCODE_CITY_RE = re.compile(
     r"\s*[,\-–—]?\s*(?<!\d)((?:[0-9]{2}|2[ABab])\s?\d{3})(?!\d)"
@@ -281,6 +298,10 @@ CITY_AFTER_COMMA_RE = re.compile(
     r"[ \t]*,[ \t]*((?:(?:Le|La|Les|L')[ \t]?)?[A-Z][a-z'’]+(?:-[A-Za-z'’]+)*"
     r"(?:[ \t]+(?:sur|sous|en|les|le|la|de|du)[ \t\-]+[A-Z][\w'’\-]*)?)"
     r"(?=[ \t]*(?:$|[\n.,;!?)]|[ \t](?:depuis|et|mais|pour|je|j'|car|donc|ou|avec|svp|merci)\b))"
+)
+LOWER_CITY_AFTER_COMMA_RE = re.compile(
+    r"[ \t]*,[ \t]*([a-z][a-z'’]{2,}(?:[\- ](?:sur|sous|en|les|le|la|de|du)[\- ][a-z'’]+"
+    r"|-[a-z'’]+)*)(?=[ \t]*(?:$|[\n.,;!?)]))"
 )
 CLAUSE_END_RE = re.compile(
     r"[ \t]*(?:$|[\n.,;!?)]|(?:depuis|et|mais|pour|je|j'|car|donc|ou|avec|svp|merci|stp)\b)"
@@ -390,7 +411,9 @@ def _merge_adjacent(entities: list[Entity], folded: str) -> list[Entity]:
 
 # never the tail of a longer number written in groups (« 22 05 613 »)
 POSTCODE_RE = re.compile(
-    r"(?<![\w€$])((?:[0-9]{2}|2[AB])(?:(?<!\d[ .]\d\d)[ ])?\d{3})(?![\w,.]?\d)", re.IGNORECASE
+    r"(?<![\w€$])(?<![A-Za-z]-)((?:[0-9]{2}|2[AB])(?:(?<!\d[ .]\d\d)[ ])?\d{3})"
+    r"(?![\w,.]?\d|-\w\b)",
+    re.IGNORECASE,
 )
 NOT_A_POSTCODE_AFTER = re.compile(
     r"^\s*(?:€|euros?\b|eur\b|e\b|habitants|km|m2|m²|personnes|h\b|\*|%|/|dollars|francs|cv\b)",
@@ -420,7 +443,8 @@ CITY_BEFORE_POSTCODE_RE = re.compile(
 # complement, or the name of a place (lieu-dit, quartier, lotissement, hamlet, farm…).
 PO_BOX_RE = re.compile(
     r"(?:\bb\.?p\.?|boite\s+postale|\bcs|\btsa|\bpk|\blot|\bbat(?:iment)?\.?|\bappt?\.?|\bapt\.?"
-    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte|\bchambre|\bemplacement|\bbloc)"
+    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte|\bchambre|\bch\.|\bemplacement|\bbloc"
+    r"|\bvilla|\bmaison|\bbureau|\blocal)"
     r"\s*n?°?\s*[\w]{1,6}(?:[,.]\d{1,3})?"
     r"(?:[ \t]+cote[ \t]+(?:mer|montagne))?$",
     re.IGNORECASE,
@@ -618,6 +642,16 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             continue
         if street.lower() == "r" and number is None:
             continue  # « r » alone is a street only after a house number
+        if street.lower() in TITLE_STREET and (
+            number is None
+            or not text[match.start(3)].isupper()
+            or not (
+                triggered
+                or POSTCODE_CITY_RE.match(folded, name_end)
+                or TOWN_AFTER_RE.match(text, name_end)
+            )
+        ):
+            continue  # a title opens a street's name only after a number, where one lives
         if number is None:
             name = text[match.end(3) : name_end].strip()
             name_words = [w for w in re.split(r"[\s']+", name) if w]
@@ -664,10 +698,20 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 tail = re.match(r"\s+([a-z][\w'\-]*)", folded[end:])
                 if tail and tail.group(1).lower() not in STREET_STOP_WORDS:
                     end += tail.end()
-        elif city_comma := CITY_AFTER_COMMA_RE.match(folded, end):
+        elif (
+            city_comma := (
+                CITY_AFTER_COMMA_RE.match(folded, end)
+                # « 4 rue du commandant, brest »: a street in lower case, its town too
+                or (
+                    None
+                    if any(ch.isupper() for ch in text[start:end])
+                    else LOWER_CITY_AFTER_COMMA_RE.match(folded, end)
+                )
+            )
+        ):
             if (
                 fold(city_comma.group(1)).lower().split("-")[0]
-                not in NOT_A_CITY | STREET_STOP_WORDS
+                not in NOT_A_CITY | STREET_STOP_WORDS | NOT_TOWN_WORDS
             ):
                 end = city_comma.end(1)
         else:
@@ -712,9 +756,78 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         extended.append(Entity(start, entity.end, "ADDRESS"))
     extended.extend(find_postal_blocks(text, folded))
     extended.extend(_answered_addresses(text, folded))
+    extended.extend(_labelled_values(folded))
     return _merge_adjacent(
-        [_with_labelled_parts(folded, _with_city_tail(folded, e)) for e in extended], folded
+        [
+            _from_label(folded, _with_labelled_parts(folded, _with_city_tail(folded, e)))
+            for e in extended
+        ],
+        folded,
     )
+
+
+# « Adresse : … », « Adresse de domiciliation : … », « Nouvelle adresse : … », « reçoit son
+# courrier en domiciliation : … »: what the label announces, up to the street found, is the
+# address (a building, a flat, a host organisation, the town written first).
+ADDRESS_LABEL_RE = re.compile(
+    r"(?:adresse|domiciliation)[^\n:.!?]{0,40}:[ \t]*$|(?:^|\n)[ \t]*(?:complement|domicile)"
+    r"[^\n:.!?]{0,20}:[ \t]*$",
+    re.IGNORECASE,
+)
+LABEL_GAP_STOP_WORDS = PLACE_STOP_WORDS - {
+    "n", "c", "batiment", "appartement", "appart", "logement", "bt", "cedex"
+} | {"j'habite", "habite", "suis", "vis"}  # fmt: skip
+
+
+def _from_label(folded: str, entity: Entity) -> Entity:
+    """An address found after its label's colon starts at the colon, when what lies between
+    is a list of address parts on the same line (no sentence, no verb)."""
+    line_start = folded.rfind("\n", 0, entity.start) + 1
+    head = folded[max(line_start, entity.start - 130) : entity.start]
+    labels = list(re.finditer(r":[ \t]*", head))
+    label = labels[-1] if labels else None
+    if label is None or label.end() == len(head):
+        return entity
+    if not ADDRESS_LABEL_RE.search(head[: label.end()]):
+        return entity
+    gap = head[label.end() :]
+    if len(gap) > 90 or re.search(r"[.!?;](?:\s|$)|\d{5}", gap):
+        return entity
+    words = [w for w in re.findall(r"[\w'’]+", gap.lower()) if len(w) > 1]
+    if any(w in LABEL_GAP_STOP_WORDS for w in words):
+        return entity
+    return Entity(entity.start - len(gap), entity.end, entity.label)
+
+
+# « Code postal : 97 200 », « CP 38100 »: a postcode under its label is the person's; a
+# « Complément : bât C, 4e étage » line is part of the address.
+LABELLED_VALUE_RE = re.compile(
+    r"(?:\bcode[ \t]+postal|\bc\.?p\.?)[ \t]*(?:c'est[ \t]+|est[ \t]+|:[ \t]*)?"
+    r"((?:\d{2}|2[ab])[ ]?\d{3})(?![\w])"
+    r"|(?:^|\n)[ \t]*compl[ée]ment(?:[ \t]+d'adresse)?[ \t]*:[ \t]*([^\n]{2,80}?)[ \t.]*(?=$|\n)",
+    re.IGNORECASE,
+)
+# « conseiller le code postal / usager soixante-neuf cent »: the postcode said on the line
+# after the question.
+SPOKEN_POSTCODE_ANSWER_RE = re.compile(
+    r"code[ \t]+postal[^\n\d]{0,20}\n[ \t>]*(?:[a-z]+(?:[ \t]+[a-z]+)?[ \t]*:?[ \t]+)??"
+    r"(?:(?:c'est|alors|euh|oui|le)[ \t,]+)*"
+    rf"((?:(?:{NUMBER_WORDS}|zero|mille|\d{{1,5}})(?:[ \t\-]+|(?=[ \t.]*(?:$|\n)))){{1,8}})"
+    r"[ \t.]*(?=$|\n)",
+    re.IGNORECASE,
+)
+
+
+def _labelled_values(folded: str) -> Iterable[Entity]:
+    for match in LABELLED_VALUE_RE.finditer(folded):
+        group = 1 if match.group(1) else 2
+        yield Entity(match.start(group), match.end(group), "ADDRESS")
+    if "\n" in folded:
+        for match in SPOKEN_POSTCODE_ANSWER_RE.finditer(folded):
+            start, end = match.start(1), match.end(1)
+            while end > start and not folded[end - 1].isalnum():
+                end -= 1
+            yield Entity(start, end, "ADDRESS")
 
 
 # The agent's question in a call or chat: the caller's next line is where they live.

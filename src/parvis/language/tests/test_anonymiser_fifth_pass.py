@@ -156,3 +156,49 @@ def test_a_plate_read_aloud_or_written_loosely(text, secret):
 )
 def test_units_and_words_are_no_plate(text):
     assert_untouched(text)
+
+
+# --- addresses under their label, postcodes under theirs, titles without street type ------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Adresse : Résidence Les Glycines, bât. D, ch. 12, 86000 Poitiers\nTél : aucun",
+            "Résidence Les Glycines, bât. D, ch. 12, 86000 Poitiers",
+        ),
+        (
+            "Adresse de domiciliation : Restos du Cœur, 4 rue du Lieutenant, 03100 Montluçon",
+            "Restos du Cœur, 4 rue du Lieutenant, 03100 Montluçon",
+        ),
+        ("Nouvelle adresse : Agen – 9 impasse des Pruniers, appt 3\nDate : mars", None),
+        ("Complément : bât F, 2e étage, porte gauche\nVille : Arles", "bât F, 2e étage"),
+        ("Code postal : 84 100", "84 100"),
+        ("conseiller le code postal\nusager quatre-vingt-quatre cent", "quatre-vingt-quatre cent"),
+        ("Adresse d'envoi : Lotissement Les Oliviers, villa 9, 20290 Borgo", None),
+        ("je vis 12 Général de Gaulle à Metz", "12 Général de Gaulle à Metz"),
+        ("mon adresse est 4 rue du commandant, quimperlé", "4 rue du commandant, quimperlé"),
+    ],
+)
+def test_addresses_under_a_label_or_with_a_bare_title(text, secret):
+    if secret is None:
+        secret = text.split(" : ", 1)[1].split("\n")[0]
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Numéro de dossier : 2025-PC-11872-B",
+        "le Général de Gaulle a signé ce décret",
+        "Nouvelle adresse : je vous la donne demain",
+    ],
+)
+def test_references_and_titles_are_no_address(text):
+    assert_untouched(text)
+
+
+def test_a_form_line_after_a_complement_is_kept():
+    masked, _ = anonymise("Adresse : 3 rue des Pins, appt 5\nDate du déménagement : mai")
+    assert "Date du déménagement" in masked
