@@ -88,7 +88,8 @@ ROLES = _words(
     concubin concubine fiancé fiancée fiance fiancee filleul filleule aidant aidante
     infirmier infirmière infirmiere kiné kine auxiliaire responsable directeur directrice
     chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
-    facteur factrice ergothérapeute ergotherapeute ergo orthophoniste"""
+    facteur factrice ergothérapeute ergotherapeute ergo orthophoniste secrétaire secretaire
+    standardiste"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -665,8 +666,27 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         if keys[start] in {"et", "&"}:
             continue
         end = name_run(tokens, start, STRONG)
+        if end == start and key in SHORT_CIVILITIES and _civility_name(tokens, start):
+            # « c'est mr chabrol qui me livre »: after an abbreviated civility, a word in
+            # lower case is the name even when it is also a French word
+            end = max(start + 1, name_run(tokens, start + 1, WEAK))
         if end > start:
             yield _entity(tokens, start, end)
+
+
+# Civilities written short: what follows them is a name, in any case.
+SHORT_CIVILITIES = _words("m. mr mr. mme mme. mlle mlle. melle dr dr.")
+
+
+def _civility_name(tokens: Tokens, index: int) -> bool:
+    token = tokens[index]
+    return (
+        _plain_word(token)
+        and not token.place
+        and token.gap == " "
+        and "\n" not in token.gap
+        and token.key not in AFTER_A_NAME
+    )
 
 
 def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -711,6 +731,17 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         # is the family's name, even a French word
         strength = STRONG if key == "famille" and (token.cap or token.upper) else MEDIUM
         end = name_run(tokens, start, strength)
+        if (
+            end == start
+            and token.cap
+            and not token.upper
+            and _plain_word(token)
+            and not token.place
+            and token.gap == " "
+        ):
+            # « la secrétaire Patience m'a dit », « l'agent Fleur que j'ai eue »: a
+            # capitalised word right after a role is a name, even when it is a French word
+            end = max(start + 1, name_run(tokens, start + 1, MEDIUM))
         if end == start and token.known and token.common_any:
             # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
             # is also a word, when what follows is not the rest of a noun phrase
@@ -845,14 +876,21 @@ def _lone_word_before_verb(tokens: Tokens, index: int) -> bool:
             (_strong_right(tokens, index + 1) and following.key not in {"est"})
             or bool(AGE_RE.match(tokens.text, token.end))
             or (
-                # « ma fille fleur peut y aller », « ma soeur blanche au 06 … »: after a
-                # relative, a French word that is no trade, then a verb or a phone number
+                # « ma fille fleur peut y aller », « ma soeur blanche au 06 … », « mon
+                # conseiller modeste dit que », « mon fils ange il a eu 16 ans »: after a
+                # relative or a role, a French word that is no trade, then a verb, the
+                # subject said again, or a phone number
                 index > 0
-                and tokens[index - 1].key in RELATIVES
+                and (tokens[index - 1].key in RELATIVES or tokens[index - 1].key in ROLES)
                 and not _trade_like(token)
                 and token.key not in AFTER_A_NAME | VERB_FOLLOWERS
                 and (
                     following.key in VERBS_AFTER_A_NAME
+                    or (
+                        following.key in {"il", "elle"}
+                        and index + 2 < len(tokens)
+                        and tokens[index + 2].key in VERB_FOLLOWERS | VERBS_AFTER_A_NAME
+                    )
                     or (
                         following.key == "au"
                         and bool(re.match(r"[ \t]*\+?\d", tokens.text[following.end :]))

@@ -202,3 +202,34 @@ def test_references_and_titles_are_no_address(text):
 def test_a_form_line_after_a_complement_is_kept():
     masked, _ = anonymise("Adresse : 3 rue des Pins, appt 5\nDate du déménagement : mai")
     assert "Date du déménagement" in masked
+
+
+# --- first names that are French words, after a civility or a role -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Usager : c est mr pommier qui me livre\nAgent : Bien noté.", "pommier"),
+        ("Usager : mon patron c mme vigne la fleuriste\nAgent : D'accord.", "vigne"),
+        ("la secrétaire Clémence Hoarau m'a dit de rappeler", "Clémence Hoarau"),
+        ("c'est l'agent Prospère que j'ai eu la semaine dernière", "Prospère"),
+        ("mon conseiller honoré dit que la formation est refusée", "honoré"),
+        ("une carte vitale pour mon fils céleste il a eu 16 ans", "céleste"),
+    ],
+)
+def test_a_word_name_after_a_civility_or_a_role(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Usager : mon conseiller Pôle emploi ne répond pas\nAgent : Bien noté.",
+        "ma conseillère habituelle dit que c'est bon",
+        "mon fils aîné il a eu 16 ans",
+        "Madame, Monsieur, je vous écris pour ma demande",
+    ],
+)
+def test_what_follows_a_role_is_not_always_a_name(text):
+    assert_untouched(text)
