@@ -2426,3 +2426,66 @@ def _coordinated_names(tokens: Tokens, start: int) -> int:
     if not any(t.known or not t.common_any for t in (first, second)):
         return start
     return start + 3
+
+
+# --- The rest of a name found in part -------------------------------------------------------
+
+
+def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
+    """Whether the word next to a name found in part is the rest of it: a word that is no
+    French word (« ibrahima sow », « lê hoàng », « gaëlle n'guessan »), or on the left a
+    capitalised word inside a sentence (« le vendeur Florin Stoica », « Prudence Ah-Thion
+    Lebon »)."""
+    token = tokens[index]
+    if not _plain_word(token) or token.place or len(token.key) < 2:
+        return False
+    # a word one letter from a French word is still a name when written as names are
+    # (« n'dongo », « lê »: an apostrophe after « n », a letter French words lack)
+    name_spelling = "'" in token.key or fold(token.text) != token.text
+    if not token.common_any and (not token.typo or name_spelling) and (left or len(token.key) >= 3):
+        return True
+    return (
+        left
+        and token.cap
+        and not token.upper
+        and (token.known or not tokens.sentence_start(index))
+        and token.key not in AFTER_A_NAME
+    )
+
+
+def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """A name masked in part is masked whole: its neighbours on the same line, one space
+    apart, that look like the rest of a name."""
+    if not any(e.label == "PERSON" for e in entities) or not len(tokens):
+        return entities
+    starts = {t.start: i for i, t in enumerate(tokens.items)}
+    ends = {t.end: i for i, t in enumerate(tokens.items)}
+    taken = [(e.start, e.end) for e in entities]
+    out = []
+    for entity in entities:
+        first, last = starts.get(entity.start), ends.get(entity.end)
+        if entity.label != "PERSON" or first is None or last is None:
+            out.append(entity)
+            continue
+        for _ in range(2):
+            i = first - 1
+            if (
+                i < 0
+                or tokens[first].gap != " "
+                or any(s < tokens[i].end and tokens[i].start < e for s, e in taken)
+                or not _name_neighbour(tokens, i, left=True)
+            ):
+                break
+            first = i
+        for _ in range(2):
+            i = last + 1
+            if (
+                i >= len(tokens)
+                or tokens[i].gap != " "
+                or any(s < tokens[i].end and tokens[i].start < e for s, e in taken)
+                or not _name_neighbour(tokens, i, left=False)
+            ):
+                break
+            last = i
+        out.append(Entity(tokens[first].start, tokens[last].end, "PERSON"))
+    return out

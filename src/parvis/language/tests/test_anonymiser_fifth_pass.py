@@ -233,3 +233,31 @@ def test_a_word_name_after_a_civility_or_a_role(text, secret):
 )
 def test_what_follows_a_role_is_not_always_a_name(text):
     assert_untouched(text)
+
+
+# --- a name found in part is masked whole ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("le vendeur Anatol Ciobanu a donné un faux code", "Anatol Ciobanu"),
+        ("c est pour le dossier de mon frere\nmamadou kouyate\nil a pas d internet", None),
+        ("mon colocataire lê minh est parti le 15/10", "lê minh"),
+        ("ok bon je m appelle aminata n'dongo, num caf 4512093", "aminata n'dongo"),
+    ],
+)
+def test_the_rest_of_a_name_found_in_part(text, secret):
+    assert_hidden(text, secret or "mamadou kouyate")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour Madame, ma fille Julie est malade",
+        "j'ai vu Julie Martin hier mdr",
+    ],
+)
+def test_words_next_to_a_name_stay_words(text):
+    masked, _ = anonymise(text)
+    assert "Madame" in masked or "mdr" in masked
