@@ -421,10 +421,12 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
 BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
     r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
-    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2}|\d(?:[ ]\d){6})"
+    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2}|\d(?:[ ]\d){6}"
+    # eight digits, the longer numbers some caisses give (never a date: see below)
+    r"|\d{8}|\d{4}[ .]\d{4}|\d{2}[ .]\d{2}[ .]\d{2}[ .]\d{2})"
     rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     # a comma ends the number unless a decimal part follows (« 1234567,50 »)
-    r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|centimes?\b|%))",
     re.IGNORECASE,
 )
 CAF_TEXT_CONTEXT = re.compile(
@@ -457,6 +459,14 @@ CAF_BEFORE_NAME_RE = re.compile(
 )
 
 
+def _date_like(number: str) -> bool:
+    """Eight digits that read as a date (day, month, year from 1900)."""
+    digits = re.sub(r"\D", "", number)
+    return len(digits) == 8 and bool(
+        re.fullmatch(r"(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d", digits)
+    )
+
+
 def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
     if CAF_CONTEXT.search(folded):
         for match in CAF_BEFORE_NAME_RE.finditer(folded):
@@ -471,6 +481,8 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
     # even when « mon numéro » stands far from the word « allocataire »
     if CAF_TEXT_CONTEXT.search(folded):
         for match in BARE_CAF_RE.finditer(folded):
+            if _date_like(match.group(1)):
+                continue  # « 05122025 », « 12 05 2023 »: a date
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
         for match in NUMBERED_RE.finditer(folded):
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")

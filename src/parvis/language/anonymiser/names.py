@@ -611,6 +611,14 @@ def _name_tokens(
 
 
 def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
+    """Names after civilities, introductions and relatives, on the folded text; a question's
+    verb and pronoun (« Souhaitez-vous ») is never one."""
+    for entity in _names_by_rules(text, folded, lexicon):
+        if not VERB_PRONOUN_RE.search(folded[entity.start : entity.end].lower()):
+            yield entity
+
+
+def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
     lowercase_text = sum(ch.isupper() for ch in text) <= 2
     for match in CIVILITY_RE.finditer(folded):
         if match.end() < len(folded) and folded[match.end() - 1 : match.end()] == ",":
@@ -754,6 +762,9 @@ def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_t
     return position
 
 
+VERB_PRONOUN_RE = re.compile(r"-(?:t-)?(?:vous|nous|tu|je|il|elle|ils|elles|on)$")
+
+
 def filter_spacy_person(
     text: str, start: int, end: int, lexicon: NameLexicon
 ) -> tuple[int, int] | None:
@@ -770,6 +781,8 @@ def filter_spacy_person(
             return False
         if key in NOT_NAMES or key in DOMAIN_WORDS or ELISION_RE.match(key):
             return False
+        if VERB_PRONOUN_RE.search(key):
+            return False  # « Souhaitez-vous », « pouvez-vous »: a question, no name
         if not word[:1].isupper():
             return lexicon.is_known_name(word) and not lexicon.is_common_word(word)
         return not (word.isupper() and len(word) <= 5 and key in lexicon.vocabulary)

@@ -26,7 +26,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from parvis.language.anonymiser.base import Entity
-from parvis.language.anonymiser.names import DOMAIN_WORDS, NOT_NAMES, NameLexicon
+from parvis.language.anonymiser.names import (
+    DOMAIN_WORDS,
+    NOT_NAMES,
+    VERB_PRONOUN_RE,
+    NameLexicon,
+)
 from parvis.language.text import fold
 
 
@@ -235,7 +240,11 @@ def _token(
         known = _known(key, lexicon) or (len(parts) > 1 and all(_known(p, lexicon) for p in parts))
         if key in PARTICLES:
             known = first = False
-        common_any = not accented and (key in GLUE or lexicon.word_like(key, typos=False))
+        common_any = not accented and (
+            key in GLUE
+            or lexicon.word_like(key, typos=False)
+            or bool(VERB_PRONOUN_RE.search(key))  # « pouvez-vous », « Souhaitez-vous »
+        )
         if common_any and "-" in key and any(p in lexicon.first_names for p in parts):
             # « marie-lourdes », « line-rose »: a compound first name, not two words
             common_any = key in GLUE

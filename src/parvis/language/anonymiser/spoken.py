@@ -18,6 +18,7 @@ from parvis.language.anonymiser.base import Entity, _compact
 from parvis.language.anonymiser.identifiers import (
     _KEY_WORDS,
     CAF_CONTEXT,
+    CAF_TEXT_CONTEXT,
     IBAN_LENGTHS,
     NIR_CONTEXT,
     NIR_KEY_AFTER_RE,
@@ -217,7 +218,7 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
     if 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
         return Entity(start, end, "NIR")
     if (5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:])) or (
-        6 <= len(digits) <= 8 and CAF_CONTEXT.search(folded)
+        6 <= len(digits) <= 8 and (CAF_CONTEXT.search(folded) or CAF_TEXT_CONTEXT.search(folded))
     ):
         return Entity(start, end, "CAF_NUMBER")
     return None

@@ -261,3 +261,38 @@ def test_the_rest_of_a_name_found_in_part(text, secret):
 def test_words_next_to_a_name_stay_words(text):
     masked, _ = anonymise(text)
     assert "Madame" in masked or "mdr" in masked
+
+
+# --- allocataire numbers of eight digits, read in pairs in a text about a benefit ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bonjour, je n'ai pas reçu mon RSA ce mois-ci. 40218876. merci", "40218876"),
+        ("Objet : APL - 3310 2287", "3310 2287"),
+        ("agent: numéro d'allocataire?\nusager: 55 01 72 93", "55 01 72 93"),
+        (
+            "usager: pour l'apl mon numéro c'est le quarante et un vingt-deux dix-sept trente",
+            "quarante et un vingt-deux dix-sept trente",
+        ),
+        (
+            "usager: la prime d'activité, mon numéro c'est le sept un un deux trois huit quatre",
+            "sept un un deux trois huit quatre",
+        ),
+    ],
+)
+def test_an_allocataire_number_of_eight_digits_or_read_in_pairs(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma demande d'APL date du 05122025, toujours rien",
+        "mon APL a baissé de 12345678 centimes",
+    ],
+)
+def test_a_date_or_an_amount_is_no_allocataire_number(text):
+    masked, _ = anonymise(text)
+    assert "05122025" in masked or "12345678" in masked
