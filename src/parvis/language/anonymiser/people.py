@@ -629,6 +629,7 @@ def find_people(
     found.extend(_before_roles(tokens, keys))
     found.extend(_aged(tokens))
     found.extend(_role_speakers(text))
+    found.extend(_word_names(tokens))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -2498,3 +2499,81 @@ def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
             last = i
         out.append(Entity(tokens[first].start, tokens[last].end, "PERSON"))
     return out
+
+
+# --- First names that are French words, by the clause around them ---------------------------
+
+# « s'occupe », « s occupe », « m'a dit »: what someone does, right after their name.
+_TOLD = r"(?:dit|rappel\w*|appel\w*|r[ée]pondu|expliqu\w*)"
+DOING_RE = re.compile(
+    rf"^[ \t]+(?:s['’ ][ \t]?occupe|m['’ ][ \t]?a[ \t]+{_TOLD}|ma[ \t]+{_TOLD}"
+    r"|g[eè]re[ \t]|traite[ \t])",
+    re.IGNORECASE,
+)
+PRONOUNS_BEFORE_CEST = _words("elle lui il moi toi")
+APPOSITION_DETERMINERS = _words("mon ma notre")
+
+
+def _word_names(tokens: Tokens) -> Iterable[Entity]:
+    """A word that is also a French word is a name by the clause around it (see
+    ``_word_name_at``)."""
+    for index in range(len(tokens)):
+        token = tokens[index]
+        if (
+            _plain_word(token)
+            and not token.place
+            and not token.upper
+            and _word_name_at(tokens, index)
+        ):
+            yield _entity(tokens, index, index + 1)
+
+
+def _word_name_at(tokens: Tokens, index: int) -> bool:
+    """* capitalised inside a sentence, then what someone does (« on m'a dit que Fleur
+      s'occupe des aides »), or then « , » and a role (« je suis Désiré, conseiller RSA »);
+    * capitalised after a role and « c'est » (« mon conseiller c'est Bonheur mais … »);
+    * a listed first name after « elle c'est » and before a comma (« elle c'est constance,
+      moi c'est … »);
+    * capitalised with « et moi » (« Victoire et moi on est … »);
+    * capitalised or listed, then a relative in apposition (« titulaire Pierre mon
+      compagnon »)."""
+    count = len(tokens)
+    token = tokens[index]
+    following = tokens[index + 1] if index + 1 < count else None
+    second = tokens[index + 2] if index + 2 < count else None
+    previous = tokens[index - 1].key if index else ""
+    before = tokens[index - 2].key if index >= 2 else ""
+    earlier = tokens[index - 3].key if index >= 3 else ""
+    mid_sentence = not tokens.sentence_start(index)
+    if token.cap and mid_sentence and DOING_RE.match(tokens.text[token.end : token.end + 40]):
+        return True
+    if following is None or second is None:
+        return bool(
+            token.first
+            and previous in {"est", "c", "cest"}
+            and (before in PRONOUNS_BEFORE_CEST or earlier in PRONOUNS_BEFORE_CEST)
+        )
+    if token.cap and following.text == "," and second.key in ROLES:
+        return previous in {"suis", "est", "c", "moi", "ici"}
+    if (
+        token.cap
+        and previous in {"c", "c'", "est", "cest"}
+        and (before in ROLES or (earlier in ROLES and previous == "est"))
+    ):
+        return True
+    if (
+        token.first
+        and previous in {"est", "c", "cest"}
+        and (before in PRONOUNS_BEFORE_CEST or earlier in PRONOUNS_BEFORE_CEST)
+        and (following.text in {",", ".", "!"} or "\n" in following.gap)
+    ):
+        return True
+    if token.cap and following.key == "et" and second.key == "moi":
+        return True
+    return bool(
+        (token.cap or token.first)
+        and following.key in APPOSITION_DETERMINERS
+        and following.gap == " "
+        and second.key in RELATIVES
+        and (mid_sentence or token.first)
+    )

@@ -296,3 +296,34 @@ def test_an_allocataire_number_of_eight_digits_or_read_in_pairs(text, secret):
 def test_a_date_or_an_amount_is_no_allocataire_number(text):
     masked, _ = anonymise(text)
     assert "05122025" in masked or "12345678" in masked
+
+
+# --- first names that are French words, by the clause around them ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("on m a dit que Célestine s occupe des dossiers", "Célestine"),
+        ("Conseiller : Bonjour, je suis Félicité, conseillère RSA.", "Félicité"),
+        ("usager: mon conseiller c Fidèle mais il répond jamais", "Fidèle"),
+        ("Usager : elle c'est victoire, moi c'est le père", "victoire"),
+        ("pour info Sérénité et moi on est plus en colocation", "Sérénité"),
+        ("rib au nom de Pierre mon compagnon", "Pierre"),
+    ],
+)
+def test_a_word_name_by_the_clause_around_it(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon conseiller c'est Pôle emploi qui le paie",
+        "pour info mon fils est malade",
+        "Usager : elle c'est normal, moi non",
+        "La Sécurité sociale m'a dit que c'était bon",
+    ],
+)
+def test_words_in_the_same_clauses_stay_words(text):
+    assert_untouched(text)
