@@ -554,10 +554,12 @@ def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
 
 CITY_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\n:(\s]))[ \t>]*((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
-    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)[ \t]*,[ \t]*$"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)"
+    r"[ \t]*(?:,|[ \t][\-–])[ \t]*$"
     r"|(?:habite|habitons|adresse|domicile|demeurant|vis|vit|loge|au|a|est|:)[ \t]+"
     rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
-    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)[ \t]*,[ \t]*$",
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)"
+    r"[ \t]*(?:,|[ \t][\-–])[ \t]*$",
 )
 
 
@@ -570,17 +572,21 @@ NOT_A_CITY = frozenset(
 # « Grenoble 38000, 4 rue… », « Lyon 3e, 14 rue… », « rennes 35000 12 rue… », « à Limoges
 # euh 8 rue… », « à Saint-Denis 12 rue… »: a town with its postcode or district, or after
 # « à » (and a filler), before the street.
+# a town in lower case, one word or hyphenated (« a bordeaux », « à saint-nazaire »)
+LOWER_CITY = r"[a-z][a-z'’]{2,}(?:-[a-z'’]+)*"
 CITY_POSTCODE_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\s:(,>]))((?:(?i:le|la|les|l')[ \t]?)?(?:{CITY_WORD}|[a-z][\w'’]*(?:-[\w'’]+)*)"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
     r"[ \t]*,?[ \t]*(?:\(?[ \t]*(?:\d{5}|\d{2}[ ]\d{3})[ \t]*\)?"
-    r"|\d{1,2}[ \t]?(?:e|er|eme|ème|è)(?![\w]))"
+    r"|\d{1,2}[ \t]?(?:e|er|eme|ème|è)(?![\w])"
+    # a postcode said aloud (« Nantes quarante-quatre mille trois rue … »)
+    rf"|(?:(?:{NUMBER_WORDS}|zero)[ \t\-]+){{1,4}}mille(?:[ \t\-]+(?:{NUMBER_WORDS}|zero)){{0,3}})"
     r"[ \t]*[,\-–]?[ \t]*(?:(?:au|euh|heu|alors|donc|c'est)[ \t,]+)*$"
     # « à Toulouse, 8 allée … », « j'habite Villeurbanne 15 cours … »: a town after « à » or
     # after the verb of living, right before the house number
-    rf"|(?:(?:(?<=[\s'])(?:a|à)|(?<![\w])(?:(?i:habite|habitons|habitent|habitant|habitante"
-    r"|demeurant|demeurante|domicili[ée]e?|r[ée]side|r[ée]sidant|r[ée]sidons)))[ \t]+)"
-    rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
+    rf"|(?:(?:(?<=[\s'])(?:a|à|sur)|(?<![\w])(?:(?i:habite|habitons|habitent|habitant|habitante"
+    r"|demeurant|demeurante|domicili[ée]e?|r[ée]side|r[ée]sidant|r[ée]sidons|c'est)))[ \t]+)"
+    rf"((?:(?i:le|la|les|l')[ \t]?)?(?:{CITY_WORD}|{LOWER_CITY})"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
     r"[ \t]*,?[ \t]*(?:(?:au|euh|heu|alors|donc)[ \t,]+)*$"
 )
@@ -595,10 +601,12 @@ def _city_first(text: str, folded: str, start: int) -> int:
         if not loose:
             return start
         group = 1 if loose.group(1) else 2
-        key = fold(loose.group(group)).lower()
-        if key.split()[0] in STREET_STOP_WORDS | NOT_A_CITY:
-            return start
-        return window + loose.start(group)
+        city_start = window + loose.start(group)
+        # « reside a Lens 62300 8 rue … »: the town starts after the words that lead to it
+        for word in re.finditer(r"[\w'’\-]+", fold(loose.group(group)).lower()):
+            if word.group() not in STREET_STOP_WORDS | NOT_A_CITY | NOT_TOWN_WORDS | {"sur"}:
+                return city_start + word.start()
+        return start
     group = 1 if match.group(1) else 2
     city = match.group(group)
     key = fold(city).lower()

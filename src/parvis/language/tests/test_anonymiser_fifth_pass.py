@@ -327,3 +327,34 @@ def test_a_word_name_by_the_clause_around_it(text, secret):
 )
 def test_words_in_the_same_clauses_stay_words(text):
     assert_untouched(text)
+
+
+# --- more towns written first ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("jhabite a bergerac 12 bd amiral", "bergerac 12 bd amiral"),
+        ("je vis sur albi au 5 rue du capitaine", "albi au 5 rue du capitaine"),
+        ("Lannion - 12 rue du Commandant", "Lannion - 12 rue du Commandant"),
+        ("je reside a Lens 62300 8 rue du colonel", "Lens 62300 8 rue du colonel"),
+        (
+            "usager: c'est Rodez douze mille trois rue Président",
+            "Rodez douze mille trois rue Président",
+        ),
+    ],
+)
+def test_more_towns_written_first(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis allé à pied jusqu'à la mairie",
+        "Merci - 12 euros de frais",
+    ],
+)
+def test_no_town_before_no_street(text):
+    assert_untouched(text)
