@@ -26,6 +26,17 @@ STREET_TYPES = (
     # the street type left out, a title opening the name (« 12 Général de Gaulle »): only
     # after a house number (see ``TITLE_STREET``)
     r"|general|president|marechal|amiral|commandant|colonel|capitaine|docteur|professeur"
+    # abroad (pensions paid to Portugal, Spain, Italy, Germany, Belgium…)
+    r"|rua|avenida|travessa|largo|calle|carrer|via|viale|piazza|strasse|straße|weg|straat"
+    r"|res(?=[ \t]+(?:les?[ \t]+|la[ \t]+)?[A-Z])"
+)
+FOREIGN_STREET_TYPES = frozenset(
+    "rua avenida travessa largo calle carrer via viale piazza strasse straße weg straat".split()  # noqa: SIM905
+)
+# « 4700-309 Braga », « 1050 Bruxelles », « 28013 Madrid »: a foreign postcode and its town.
+FOREIGN_POSTCODE_CITY_RE = re.compile(
+    r"[ \t]*(?:,|\n)?[ \t]*(?:[A-Z]-)?\d{4,5}(?:-\d{3})?"
+    r"[ \t]+[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+)?"
 )
 TITLE_STREET = frozenset(
     (
@@ -70,7 +81,7 @@ AMBIGUOUS_STREET_TYPES = frozenset(
     ]
 )
 STREET_NEEDS_NO_NUMBER = re.compile(
-    r"residence|res\.|lotissement|lot\.|lieu[- ]?dit|cite|hameau|domaine|clos|hlm|villa|servitude"
+    r"residence|res\.?|lotissement|lot\.|lieu[- ]?dit|cite|hameau|domaine|clos|hlm|villa|servitude"
     r"|tribu",
     re.IGNORECASE,
 )
@@ -276,10 +287,11 @@ TITLES = frozenset(
 COMPLEMENT_RE = re.compile(
     r"\s*[,\-–—]?\s*(?:(?i:n°|b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
     r"|esc(?:alier)?\.?|[ée]tage|porte|logement|log\.?|r[ée]sidence|r[ée]s\.|bo[iî]te\s(?:aux\s)?lettres"
-    r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio"
+    r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio|esq\.?|dto\.?"
     r"|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
     r"(?:\s(?i:[ée]tage|et\.))?(?:[ \t]+[A-Z][\w\-']*){0,2}"
-    r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage))",
+    r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage)"
+    r"|\d{1,2}\s?[º°ª](?:\s+(?i:esq|dto|dta|andar|piso|izq|dcha)\.?)?)",
 )
 POSTCODE_CITY_RE = re.compile(
     r"\s*[,\-–—]?\s*(?<!\d)((?:[0-9]{2}|2[ABab])\s?\d{3})(?!\d)"
@@ -678,6 +690,12 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             ambiguous = street.lower() in AMBIGUOUS_STREET_TYPES  # « un mail », « le parc »
             if not (
                 (triggered and (capitalised_name or (lowercase_text and not ambiguous)))
+                # « Rua do Carmo 15 »: abroad the number follows the street's name
+                or (
+                    street.lower() in FOREIGN_STREET_TYPES
+                    and capitalised_name
+                    and NUMBER_AFTER_RE.match(folded, name_end)
+                )
                 or (capitalised_name and STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()))
                 or town_after
             ):
@@ -700,7 +718,11 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         ):
             end += skipped.end()  # the rest of a lower-case residence name before the postcode
         postcode = POSTCODE_CITY_RE.match(folded, end)
-        if postcode:
+        if street.lower() in FOREIGN_STREET_TYPES and (
+            foreign := FOREIGN_POSTCODE_CITY_RE.match(text, end)
+        ):
+            end = foreign.end()
+        elif postcode:
             end = postcode.end()
             if postcode.group(2) is None:
                 tail = re.match(r"\s+([a-z][\w'\-]*)", folded[end:])
@@ -974,8 +996,11 @@ SPOKEN_NUMBER_RE = re.compile(rf"(?<![\w])(?:{NUMBER_WORDS}|mille|zero)(?![\w])"
 SPOKEN_NUMBER_END_RE = re.compile(rf"(?<![\w])(?:{NUMBER_WORDS}|zero)$", re.IGNORECASE)
 TOWN_IN_BRACKETS_RE = re.compile(r"[ \t]*\((?:[A-Za-z][\w'’]*(?:[ \t\-]+[\w'’]+){0,3})\)")
 REGION_AFTER_RE = re.compile(
-    r"[ \t]*,?[ \t]*(?:\(?(?i:martinique|guadeloupe|guyane|la reunion|reunion|mayotte|corse"
-    r"|france|cedex(?:[ \t]?\d{1,2})?)\)?)(?![\w])"
+    # on the same line, or alone on the next one (a signature's last address line)
+    r"(?:[ \t]*,?[ \t]*|[ \t]*\n[ \t]*(?=[^\n]{4,12}(?:\n|$)))"
+    r"(?:\(?(?i:martinique|guadeloupe|guyane|la reunion|reunion|mayotte|corse"
+    r"|france|cedex(?:[ \t]?\d{1,2})?|portugal|espagne|italie|allemagne|belgique|suisse"
+    r"|luxembourg|maroc|alg[eé]rie|tunisie|s[eé]n[eé]gal|turquie|pologne|roumanie)\)?)(?![\w])"
 )
 
 

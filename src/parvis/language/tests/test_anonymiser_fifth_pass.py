@@ -358,3 +358,27 @@ def test_more_towns_written_first(text, secret):
 )
 def test_no_town_before_no_street(text):
     assert_untouched(text)
+
+
+# --- addresses abroad, a residence written « res » ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Je vis au Portugal :\nRua das Flores 27, 2º dto.\n4050-262 Porto\nPortugal\n\nZé",
+            "Rua das Flores 27, 2º dto.\n4050-262 Porto\nPortugal",
+        ),
+        ("Fernanda Lopes\nRua do Sol 8, 4700-112 Braga, Portugal", "Rua do Sol 8, 4700-112 Braga"),
+        ("je suis plus a Vitré mais res Ker Maria appt 3 35500", "res Ker Maria appt 3 35500"),
+        ("le courrier chez Mme Ollivier res les Ajoncs bat D esc 1", "res les Ajoncs bat D esc 1"),
+    ],
+)
+def test_an_address_abroad_or_in_a_residence(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize("text", ["j'ai vu les res de mon examen", "via le site internet"])
+def test_res_and_via_alone_are_no_street(text):
+    assert_untouched(text)
