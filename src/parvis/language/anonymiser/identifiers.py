@@ -129,8 +129,15 @@ OLD_PLATE_RE = re.compile(r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|9
 
 _YEAR_WORDS = rf"(?:(?:mille|mil|deux\s+mille|dix[\s-]neuf\s+cent)(?:[\s-]+(?:{NUMBER_WORDS}))*)"
 _NUMBER_WORD_RUN = rf"(?:(?:{NUMBER_WORDS}|zero)(?:[\s-]+|,\s*)){{2,7}}(?:{NUMBER_WORDS}|zero)"
+_WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
 DATE_RE = (
-    r"(?:\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}"
+    # the year first (« 1979-07-23 », « 1993 04 30 »), the month and year only (« 07-1969 »,
+    # « oct. 1959 »), the weekday before (« samedi 5 mai 1962 »)
+    r"(?:(?:19|20)\d{2}[-/. ](?:0?[1-9]|1[0-2])[-/. ](?:0?[1-9]|[12]\d|3[01])(?![\d])"
+    r"|(?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}(?![\d])"
+    rf"|(?:{MONTHS})\.?\s+(?:19|20)\d{{2}}(?![\d])"
+    rf"|{_WEEKDAY}(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?\s+(?:19|20)\d{{2}}"
+    r"|\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}"
     r"|\d{1,2}[ ]\d{1,2}[ ](?:19|20)\d{2}"
     r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}"
     rf"|(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?(?:\s+(?:(?:19|20)?\d{{2}}|{_YEAR_WORDS}))?"
@@ -604,14 +611,18 @@ def _trimmed(folded: str, start: int, end: int) -> tuple[int, int]:
 
 
 BIRTH_CORRECTION_RE = re.compile(
-    r"(?:[^\n.?!]{0,40}?|[^\n]{0,25}\n[^\n:]{0,25}:[^\n]{0,10}?)"
-    r"(?:\bau\s+lieu\s+(?:du|de|d')|\bet\s+non(?:\s+pas)?(?:\s+le|\s+du)?|\bnon,?\s+(?:c'est\s+)?le"
-    r"|\bpas\s+le|\bplutot\s+le)\s*"
+    r"(?:[^\n.?!]{0,40}?|[^\n]{0,25}\n[^\n:\]]{0,25}[:\]][^\n]{0,10}?)"
+    r"(?:\bau\s+lieu\s+(?:du|de|d')|\bet\s+non(?:\s+pas)?(?:\s+le|\s+du)?"
+    r"|\bnon,?\s+(?:pardon,?\s+)?(?:c'est\s+)?le|\bpas\s+le|\bplutot\s+le"
+    # « … mais sur ameli ils ont mis le 21/03/1987 »: the date written in the file
+    r"|\b(?:mis|marque|ecrit|indique|enregistre|note)\s+le)\s*"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
 DATE_LINE_RE = re.compile(
-    rf"^[ \t>]*(?:[^\n:\d]{{1,25}}:)?[ \t]*(?:le[ \t]+)?({DATE_RE})[ \t.]*$",
+    # after the speaker (« usager : », « [Vous] », « appelante ») or a list's dash
+    rf"^[ \t>]*(?:[^\n:\d]{{1,25}}:|\[[^\n\]]{{1,25}}\]|[a-zé]+(?:[ \t]+[a-zé]+)??[ \t]+|[-*•])??"
+    rf"[ \t]*(?:le[ \t]+)?({DATE_RE})[ \t.]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 BIRTH_ASKED_RE = re.compile(r"naissance|\bnee?\b|\bne\(e\)|\bddn\b", re.IGNORECASE)
@@ -623,6 +634,9 @@ RELATIVES_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 BIRTHDAY_RE = re.compile(
-    rf"\b(?:a|aura|fete|fetera|fera)\s+\d{{1,3}}\s+ans\s+le\s+({DATE_RE})(?![\w/])",
+    r"\b(?:(?:a|aura|fete|fetera|fera|a\s+eu|va\s+avoir|vient\s+d'avoir|aura\s+eu)\s+\d{1,3}\s+ans"
+    # « ma femme a accouché le 12 nov »: the day a child was born
+    r"|accouch[ée]e?s?|a\s+accouch[ée]e?)"
+    rf"\s+le\s+({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )

@@ -382,3 +382,42 @@ def test_an_address_abroad_or_in_a_residence(text, secret):
 @pytest.mark.parametrize("text", ["j'ai vu les res de mon examen", "via le site internet"])
 def test_res_and_via_alone_are_no_street(text):
     assert_untouched(text)
+
+
+# --- birth dates in more forms -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Usager : Omar Haddad né le 1984-11-02 à Fès", "1984-11-02"),
+        ("Date de naissance : 1991 06 17\nMerci", "1991 06 17"),
+        ("Date de naissance : 03-1958\nAdresse : inconnue", "03-1958"),
+        ("Date de naissance : févr. 1961", "févr. 1961"),
+        ("Né le mardi 4 juin 1957 à Lorient", "mardi 4 juin 1957"),
+        ("agent et votre date de naissance\nappelante le trois avril soixante-deux", None),
+        ("agent vous êtes né le\nusager vingt et un mai quatre-vingt-un", None),
+        ("ma fille a eu 18 ans le 9 mars et la caf a tout coupé", "9 mars"),
+        ("ma femme a accouché le 3 janv, je déclare la naissance", "3 janv"),
+        ("je suis née le 4/5/90 mais ils ont mis le 05/04/1990 sur ameli", "05/04/1990"),
+        ("Les dates de naissance de mes enfants :\n- 02/06/2013\n- 2016-01-20", "2016-01-20"),
+        ("[Vous] date de naissance : 30/11/2025\n[Vous] non pardon c'est le 30/10/2025", None),
+    ],
+)
+def test_a_birth_date_in_more_forms(text, secret):
+    if secret is None:
+        secret = text.rsplit("\n", 1)[1].split(" ", 1)[1].removeprefix("non pardon c'est le ")
+        secret = secret.removeprefix("le ")
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rendez-vous le 2025-12-03 à 10 h",
+        "payé en 03-2024 puis plus rien",
+        "le samedi 5 mai 2025 j'ai appelé",
+    ],
+)
+def test_other_dates_stay(text):
+    assert_untouched(text)
