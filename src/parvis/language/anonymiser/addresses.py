@@ -259,6 +259,10 @@ STREET_STOP_WORDS = {
     "logement",
     "cedex",
 }
+# Stop words that never open a street's name (« rue Sans-Souci », « rue aux Ours » may).
+_NO_STREET_START = """et mais car donc je j on il elle nous vous ils elles qui que qu ou est suis
+ai sont ont ne n pas plus svp merci bonjour alors puis quand si parce c ca cela"""
+NO_STREET_START = frozenset(_NO_STREET_START.split())
 STREET_PARTICLES = {
     "de",
     "du",
@@ -377,8 +381,8 @@ def _street_name_end(text: str, folded: str, start: int) -> int:
             or lowered in {"l'", "d'"}
             or (bool(re.fullmatch(r"[ld]'.*", lowered)) and not original[2:3].isupper() and False)
         )
-        if lowered in STREET_STOP_WORDS and words > 0:
-            break
+        if lowered in STREET_STOP_WORDS and (words > 0 or lowered in NO_STREET_START):
+            break  # (« l'office HLM mais la gardienne »: no street is named « mais »)
         if "'" in lowered and lowered.split("'")[0] in {"j", "qu", "n", "c", "s", "m"}:
             break
         if not particle and capitalised is None and not re.fullmatch(r"\d+", word):

@@ -293,6 +293,8 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
     ``position`` counts the name words already taken."""
     if not token.word or len(token.key) < 2 or token.domain or token.key in GLUE:
         return token.word and position == 0 and _is_initial(token)
+    if VERB_PRONOUN_RE.search(token.key):
+        return False  # « monsieur pouvez-vous … »
     if token.key in PARTICLES:
         return False
     if token.upper and len(token.key) <= 4 and token.common_any and not token.known:
@@ -672,6 +674,8 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         following = tokens[index + 1]
         if following.text in {",", ";"} or "\n" in following.gap:
             continue
+        if following.key in WISHES and index + 2 < len(tokens):
+            continue  # « merci madame bonne journée »
         start = index + 1
         if keys[start] in {"et", "&"}:
             continue
@@ -684,6 +688,8 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             yield _entity(tokens, start, end)
 
 
+# « bonne journée », « bon week-end », « belle soirée » said after « madame »
+WISHES = _words("bonne bon belle excellente excellent")
 # Civilities written short: what follows them is a name, in any case.
 SHORT_CIVILITIES = _words("m. mr mr. mme mme. mlle mlle. melle dr dr.")
 

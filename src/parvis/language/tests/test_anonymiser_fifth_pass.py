@@ -421,3 +421,20 @@ def test_a_birth_date_in_more_forms(text, secret):
 )
 def test_other_dates_stay(text):
     assert_untouched(text)
+
+
+# --- false positives: a wish after « madame », a question, a form's next line, acronyms ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "usager non c'est bon merci madame bonne journée",
+        "conseillère bonjour monsieur pouvez-vous me rappeler votre situation",
+        "Civilité : Monsieur\nNom de famille : à compléter",
+        "usager c'est l'office HLM mais la gardienne est gentille",
+        "Les places PMR du parking sont toujours occupées.",
+    ],
+)
+def test_no_name_nor_address_in_these(text):
+    assert_untouched(text)
