@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from parvis.language.anonymiser.base import MONTHS, NUMBER_WORDS, Entity
+from parvis.language.anonymiser.spoken import read_number_words
 from parvis.language.text import fold
 
 # --- Addresses ----------------------------------------------------------------------------
@@ -791,6 +792,7 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     extended.extend(find_postal_blocks(text, folded))
     extended.extend(_answered_addresses(text, folded))
     extended.extend(_labelled_values(folded))
+    extended.extend(_spoken_postcodes(text, folded))
     return _merge_adjacent(
         [
             _from_label(folded, _with_labelled_parts(folded, _with_city_tail(folded, e)))
@@ -850,6 +852,48 @@ SPOKEN_POSTCODE_ANSWER_RE = re.compile(
     r"[ \t.]*(?=$|\n)",
     re.IGNORECASE,
 )
+
+
+# A postcode said aloud in a call: the département, then the rest in hundreds or thousands
+# (« soixante-quatre quatre cent trente », « quatre-vingt-dix-sept trois cent », « douze
+# quatre cent quatre-vingt-dix »), then maybe the town.
+_NUMBER_WORD = rf"(?:{NUMBER_WORDS}|zero)"
+SPOKEN_POSTCODE_FULL_RE = re.compile(
+    rf"(?<![\w])((?:{_NUMBER_WORD}[ \t\-]+){{1,4}}(?:(?:{_NUMBER_WORD}[ \t\-]+)?cents?"
+    rf"|mille)(?:[ \t\-]+{_NUMBER_WORD}){{0,4}})(?![\w])"
+    rf"(?:[ \t]+(?:(?:Le|La|Les|L')[ \t]?)?({CITY_WORD}))?",
+    re.IGNORECASE,
+)
+SPOKEN_PLACE_LEAD_RE = re.compile(
+    rf"(?<![\w])(?:{STREET_TYPES}|ferme|maison|mas|lieu[- ]?dit|bo[iî]te[ \t]+postale|b\.?p\.?"
+    r"|hameau|quartier|village|cite|lotissement|residence|association)(?![\w])",
+    re.IGNORECASE,
+)
+ADDRESS_TALK_RE = re.compile(
+    r"adresse|habite|domicili|code[ \t]+postal|envoy|commune|ville", re.IGNORECASE
+)
+
+
+def _spoken_postcodes(text: str, folded: str) -> Iterable[Entity]:
+    """A postcode read aloud in an address (« ferme Bordaberria soixante-quatre quatre cent
+    trente Banca »): with the place said before it on its line and the town after it."""
+    if "cent" not in folded and "mille" not in folded:
+        return
+    for match in SPOKEN_POSTCODE_FULL_RE.finditer(text):
+        words = re.findall(r"[a-z]+", fold(match.group(1)).lower())
+        digits = "".join(read_number_words(words))
+        if len(digits) != 5 or not "01" <= digits[:2] <= "98":
+            continue
+        line_start = folded.rfind("\n", 0, match.start()) + 1
+        lead = SPOKEN_PLACE_LEAD_RE.search(folded, line_start, match.start())
+        if lead is None and not ADDRESS_TALK_RE.search(folded[max(0, match.start() - 200) :]):
+            continue
+        start = lead.start() if lead else match.start(1)
+        town = CITY_BEFORE_POSTCODE_RE.search(text[max(line_start, start - 60) : start])
+        if lead is None and town:
+            start -= len(text[max(line_start, start - 60) : start]) - town.start(1)
+        end = match.end(2) if match.group(2) else match.end(1)
+        yield Entity(start, end, "ADDRESS")
 
 
 def _labelled_values(folded: str) -> Iterable[Entity]:

@@ -442,7 +442,11 @@ CAF_TEXT_CONTEXT = re.compile(
     r"|complement familial|allocation de rentree|allocations?\s+(?:de\s+)?logement"
     r"|prestations?\s+familiales?|allocations?\s+familiales?|prime\s+de\s+naissance|\baeeh\b"
     r"|\bcmg\b|soutien\s+familial|quotient\s+familial|\bajpp\b|presence\s+parentale"
-    r"|allocation\s+(?:aux\s+)?adultes?\s+handicapes?|complement\s+de\s+libre\s+choix",
+    r"|allocation\s+(?:aux\s+)?adultes?\s+handicapes?|complement\s+de\s+libre\s+choix"
+    # the benefits spelled out, and those named without their acronym
+    r"|revenu\s+de\s+solidarite|aide\s+personnalisee\s+au\s+logement|prime\s+a\s+la\s+naissance"
+    r"|\bprepare\b|prestation\s+partagee|allocation\s+de\s+base|mode\s+de\s+garde|\bajpa\b"
+    r"|allocation\s+journaliere|\baripa\b|\bcaisse\s+d'allocations|\bprime\s+de\s+noel",
     re.IGNORECASE,
 )
 

@@ -438,3 +438,41 @@ def test_other_dates_stay(text):
 )
 def test_no_name_nor_address_in_these(text):
     assert_untouched(text)
+
+
+# --- postcodes said aloud in an address; benefits spelled out --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "agent vous habitez où\nusager à la ferme Larrondo soixante-quatre deux cent vingt "
+            "Ossès",
+            "ferme Larrondo soixante-quatre deux cent vingt Ossès",
+        ),
+        (
+            "agent la commune\nusager Saint-Affrique douze quatre cents",
+            "Saint-Affrique douze quatre cents",
+        ),
+        (
+            "le courrier doit être envoyé boîte postale douze à Kourou quatre-vingt-dix-sept "
+            "trois cent dix",
+            "boîte postale douze à Kourou quatre-vingt-dix-sept trois cent dix",
+        ),
+        ("revenu de solidarité active suspendu, mon numéro 4471029", "4471029"),
+    ],
+)
+def test_a_spoken_postcode_or_a_benefit_spelled_out(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai payé deux cent cinquante euros en trois fois",
+        "il y a trois cent quarante personnes dans la file",
+    ],
+)
+def test_amounts_in_words_are_no_postcode(text):
+    assert_untouched(text)
