@@ -464,6 +464,9 @@ INTRO_SEQUENCES = (
     ("signature", ":"),
     ("qui", "s'", "appelle"),
     ("s'", "appelle"),
+    ("qui", "s'", "appelait"),
+    ("s'", "appelait"),  # « la dame s'appelait rose je crois »
+    ("s'", "appele"),
     ("nomme",),
     ("nommee",),
     ("prenomme",),
@@ -492,6 +495,10 @@ TALK_SEQUENCES = (
     ("vu", "avec"),
     ("passe", "voir"),
     ("passee", "voir"),
+    # « on m'a passé régis puis plus rien »: the call put through to someone
+    ("m'", "a", "passe"),
+    ("m", "a", "passe"),
+    ("ma", "passe"),
     ("parler", "a"),
     ("parler", "avec"),
     ("j'", "ai", "eu"),
@@ -2541,6 +2548,7 @@ def _word_name_at(tokens: Tokens, index: int) -> bool:
     * a listed first name after « elle c'est » and before a comma (« elle c'est constance,
       moi c'est … »);
     * capitalised with « et moi » (« Victoire et moi on est … »);
+    * thanked for something (« merci à blanche pour son aide »);
     * capitalised or listed, then a relative in apposition (« titulaire Pierre mon
       compagnon »)."""
     count = len(tokens)
@@ -2576,6 +2584,8 @@ def _word_name_at(tokens: Tokens, index: int) -> bool:
         return True
     if token.cap and following.key == "et" and second.key == "moi":
         return True
+    if previous in {"a", "à"} and before in {"merci", "bravo"} and following.key == "pour":
+        return True  # « merci à blanche pour son aide »
     return bool(
         (token.cap or token.first)
         and following.key in APPOSITION_DETERMINERS

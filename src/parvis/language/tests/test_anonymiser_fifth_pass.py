@@ -476,3 +476,19 @@ def test_a_spoken_postcode_or_a_benefit_spelled_out(text, secret):
 )
 def test_amounts_in_words_are_no_postcode(text):
     assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("merci a capucine pour son aide", "capucine"),
+        ("la dame s'appelait prudence je crois", "prudence"),
+    ],
+)
+def test_a_word_name_thanked_or_remembered(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize("text", ["merci à tous pour votre aide", "merci a vous pour tout"])
+def test_thanks_to_everyone_name_no_one(text):
+    assert_untouched(text)
