@@ -1841,7 +1841,7 @@ LINE_PREFIX_RE = re.compile(
 
 # A line of contact details under a name: a number (street, phone), « tél », an address.
 CONTACT_LINE_RE = re.compile(
-    r"(?:\d|t[ée]l|tel\b|portable|mobile|mail|courriel|b[aâ]t|appt|r[ée]sidence|lieu|bp\b"
+    r"(?:\+?\d|t[ée]l|tel\b|portable|mobile|mail|courriel|b[aâ]t|appt|r[ée]sidence|lieu|bp\b"
     r"|[\w.+-]+@)",
     re.IGNORECASE,
 )
@@ -2210,6 +2210,11 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             # message is who signs it, even a French word
             yield Entity(run[0].start, run[0].end, "PERSON")
             continue
+        following = next(
+            (folded[a:b].strip(" >") for a, b in lines[number + 1 :] if folded[a:b].strip(" >")),
+            "",
+        )
+        contact_line = bool(CONTACT_LINE_RE.match(following))
         nameish = (
             all(
                 (t.cap or t.upper or tokens.lowercase or answer)
@@ -2219,9 +2224,9 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
                 for t in words
             )
             or (
-                # « Vo Thanh Tam » under the message: capitalised words, one of them a listed
-                # name or no French word
-                last_line
+                # « Vo Thanh Tam » under the message (or above the writer's phone number):
+                # capitalised words, one of them a listed name or no French word
+                (last_line or contact_line)
                 and 2 <= len(words) <= 3
                 and all(
                     t.cap
@@ -2246,13 +2251,7 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         )
         if not nameish:
             continue
-        following = next(
-            (folded[a:b].strip(" >") for a, b in lines[number + 1 :] if folded[a:b].strip(" >")),
-            "",
-        )
-        contact_below = bool(CONTACT_LINE_RE.match(following)) and all(
-            t.cap or t.upper for t in words
-        )
+        contact_below = contact_line and all(t.cap or t.upper for t in words)
         if not (
             in_signature
             or answer

@@ -492,3 +492,10 @@ def test_a_word_name_thanked_or_remembered(text, secret):
 @pytest.mark.parametrize("text", ["merci à tous pour votre aide", "merci a vous pour tout"])
 def test_thanks_to_everyone_name_no_one(text):
     assert_untouched(text)
+
+
+def test_a_signature_above_an_international_phone_number():
+    assert_hidden(
+        "Bonjour,\n\nJe n'ai plus de médecin traitant.\n\nWaïa Gorodé\n+687 75 12 40",
+        "Waïa Gorodé",
+    )
