@@ -87,7 +87,8 @@ STREET_NEEDS_NO_NUMBER = re.compile(
     re.IGNORECASE,
 )
 HOUSE_NUMBER = (
-    rf"(?:\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-d])\b)?|(?:(?:{NUMBER_WORDS})[\s-]+){{1,4}}"
+    # « 12 », « 12 bis », « 12-14 », « 12/14 »
+    rf"(?:(?:\d{{1,4}}\s?[-/]\s?)?\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-d])\b)?|(?:(?:{NUMBER_WORDS})[\s-]+){{1,4}}"
     r"(?:(?:bis|ter)\s+)?)"
 )
 STREET_RE = re.compile(
@@ -517,8 +518,11 @@ def _postal_parts_before(text: str, folded: str, start: int) -> int:
 
 
 LOWER_PLACE_BEFORE_RE = re.compile(
-    r"(?:adresse|habite|domicilie|domiciliee|demeurant|reside|residons)[ \t]*:?[ \t]+"
-    r"((?:[a-z][\w'\-]*[ \t]+){0,4}[a-z][\w'\-]*)[ \t]*,?[ \t]*$"
+    r"(?:adresse|habite|domicilie|domiciliee|demeurant|reside|residons)"
+    r"[ \t]*(?::|c'est|c|est)?[ \t]+"
+    # « mon adresse c 12 les hauts de chantepie 35135 … »: a house number, then the place
+    r"((?:\d{1,4}(?:[ \t]?(?:bis|ter))?[ \t]+)?(?:[a-z][\w'\-]*[ \t]+){0,4}[a-z][\w'\-]*)"
+    r"[ \t]*,?[ \t]*$"
 )
 
 

@@ -499,3 +499,18 @@ def test_a_signature_above_an_international_phone_number():
         "Bonjour,\n\nJe n'ai plus de médecin traitant.\n\nWaïa Gorodé\n+687 75 12 40",
         "Waïa Gorodé",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Cordialement,\nMme Morvan\n12-14 rue des Halles\n49000 Angers", "12-14 rue des Halles"),
+        ("j'habite 12/14 avenue Jean Jaurès à Vierzon", "12/14 avenue Jean Jaurès à Vierzon"),
+        (
+            "mon adresse c 7 les hauts de vilaine 35510 cesson",
+            "7 les hauts de vilaine 35510 cesson",
+        ),
+    ],
+)
+def test_a_house_number_range_or_a_lower_case_place_with_its_number(text, secret):
+    assert_hidden(text, secret)
