@@ -495,6 +495,11 @@ TALK_SEQUENCES = (
     ("vu", "avec"),
     ("passe", "voir"),
     ("passee", "voir"),
+    # « je vis avec laura depuis 2019 »: who one lives with
+    ("vis", "avec"),
+    ("vit", "avec"),
+    ("vivons", "avec"),
+    ("habite", "avec"),
     # « on m'a passé régis puis plus rien »: the call put through to someone
     ("m'", "a", "passe"),
     ("m", "a", "passe"),
@@ -2353,8 +2358,18 @@ def _aged(tokens: Tokens) -> Iterable[Entity]:
             continue
         if token.key in ROLES or token.key in CIVILITIES:
             continue
-        if AGE_AFTER_RE.match(tokens.text, token.end):
+        if AGE_AFTER_RE.match(tokens.text, token.end) or (
+            # « 2 enfants, lena 4 ans et axel 2 ans »: a listed first name in a list of
+            # children, its age right after it
+            token.first
+            and listed
+            and not token.cap
+            and AGE_PLAIN_AFTER_RE.match(tokens.text, token.end)
+        ):
             yield _entity(tokens, index, index + 1)
+
+
+AGE_PLAIN_AFTER_RE = re.compile(r"[ \t]+\d{1,2}[ \t]*ans\b")
 
 
 # « Conseillère (Julie) : … », « Agent (Karim B.) : … »: the name of a speaker after their role
@@ -2581,7 +2596,7 @@ def _word_name_at(tokens: Tokens, index: int) -> bool:
         and (following.text in {",", ".", "!"} or "\n" in following.gap)
     ):
         return True
-    if token.cap and following.key == "et" and second.key == "moi":
+    if (token.cap or token.first) and following.key == "et" and second.key == "moi":
         return True
     if previous in {"a", "à"} and before in {"merci", "bravo"} and following.key == "pour":
         return True  # « merci à blanche pour son aide »

@@ -514,3 +514,27 @@ def test_a_signature_above_an_international_phone_number():
 )
 def test_a_house_number_range_or_a_lower_case_place_with_its_number(text, secret):
     assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("je vis avec laura depuis 2019 et la caf veut", "laura"),
+        ("j'ai 2 enfants, lena 4 ans et axel 2 ans", "axel"),
+        ("vincent et moi on est séparés depuis mai", "vincent"),
+    ],
+)
+def test_listed_names_in_lower_case_with_whom_one_lives(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je vis avec mes enfants depuis 2019",
+        "mes enfants ont 4 ans et 2 ans",
+        "le dossier et moi on est fatigués",
+    ],
+)
+def test_no_name_with_whom_one_lives(text):
+    assert_untouched(text)
