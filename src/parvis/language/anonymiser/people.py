@@ -243,7 +243,7 @@ def _token(
         common_any = not accented and (
             key in GLUE
             or lexicon.word_like(key, typos=False)
-            or bool(VERB_PRONOUN_RE.search(key))  # « pouvez-vous », « Souhaitez-vous »
+            or ("-" in key and bool(VERB_PRONOUN_RE.search(key)))  # « pouvez-vous »
         )
         if common_any and "-" in key and any(p in lexicon.first_names for p in parts):
             # « marie-lourdes », « line-rose »: a compound first name, not two words
@@ -293,7 +293,7 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
     ``position`` counts the name words already taken."""
     if not token.word or len(token.key) < 2 or token.domain or token.key in GLUE:
         return token.word and position == 0 and _is_initial(token)
-    if VERB_PRONOUN_RE.search(token.key):
+    if "-" in token.key and VERB_PRONOUN_RE.search(token.key):
         return False  # « monsieur pouvez-vous … »
     if token.key in PARTICLES:
         return False
@@ -2546,6 +2546,8 @@ def _word_names(tokens: Tokens) -> Iterable[Entity]:
     ``_word_name_at``)."""
     for index in range(len(tokens)):
         token = tokens[index]
+        if not (token.cap or token.first or (index and tokens[index - 1].key in {"a", "à"})):
+            continue  # every clause below needs one of these
         if (
             _plain_word(token)
             and not token.place
