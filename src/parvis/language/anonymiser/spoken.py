@@ -213,10 +213,11 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
         12 <= len(digits) <= 14 and digits[:1] in "0123" and TAX_CONTEXT.search(before)
     ):
         return Entity(start, end, "TAX_NUMBER")
+    if 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
+        # a NIR's shape in a text about the carte Vitale, even named after the number
+        return Entity(start, end, "NIR")
     if len(digits) in {15, 16} and CARD_CONTEXT.search(folded):
         return Entity(start, end, "CARD")
-    if 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
-        return Entity(start, end, "NIR")
     if (5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:])) or (
         6 <= len(digits) <= 8 and (CAF_CONTEXT.search(folded) or CAF_TEXT_CONTEXT.search(folded))
     ):
@@ -254,7 +255,9 @@ BANK_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 CARD_CONTEXT = re.compile(
-    r"\b(?:carte|cb|visa|mastercard|bancaire|bleue|debit|debitee|paiement)\b", re.IGNORECASE
+    r"\b(?:carte(?![ \t]+(?:vitale|grise|d'identite|de[ \t]+sejour|d'invalidite|mobilite))|cb"
+    r"|visa|mastercard|bancaire|bleue|debit|debitee|paiement)\b",
+    re.IGNORECASE,
 )
 LOOSE_IBAN_RE = re.compile(
     r"(?<![\w])[a-z]{2}\d{2}(?:[ .\-]?[a-z0-9]){10,32}(?![\w])", re.IGNORECASE

@@ -538,3 +538,12 @@ def test_listed_names_in_lower_case_with_whom_one_lives(text, secret):
 )
 def test_no_name_with_whom_one_lives(text):
     assert_untouched(text)
+
+
+def test_a_nir_read_aloud_before_the_carte_vitale_is_named():
+    text = (
+        "usager: c'est le deux cent quatre-vingt-onze zéro sept trente-trois zéro "
+        "quarante-deux zéro zéro neuf clé dix-huit\nagent: c'est pour la carte vitale"
+    )
+    masked, entities = anonymise(text)
+    assert [e.label for e in entities] == ["NIR"], masked
