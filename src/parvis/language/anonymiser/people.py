@@ -495,6 +495,8 @@ TALK_SEQUENCES = (
     ("vu", "avec"),
     ("passe", "voir"),
     ("passee", "voir"),
+    # « déclarer la naissance de Wiktoria »: the child born
+    ("naissance", "de"),
     # « je vis avec laura depuis 2019 »: who one lives with
     ("vis", "avec"),
     ("vit", "avec"),
@@ -2280,9 +2282,17 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         yield Entity(run[0].start, run[-1].end, "PERSON")
 
 
+# One letter said: « m comme marcel », « deux s », or the letter alone.
+_SPELLING_ITEM = (
+    r"(?:[a-z][ \t]+comme[ \t]+[a-z][\w'\-]*|(?:deux|double)[ \t]+[a-z](?![\w'])"
+    r"|[a-z](?![\w']))"
+)
+_SPELLING_SEP = r"(?:[ \t]*,[ \t]*|[ \t]+puis[ \t]+|[ \t]+et[ \t]+|[ \t]*-[ \t]*|[ \t]+)"
 SPELLING_ALPHABET_RE = re.compile(
     r"(?<![\w])(?:[a-z][ \t]+comme[ \t]+[a-z][\w'\-]*"
-    r"(?:[ \t]*,[ \t]*|[ \t]+puis[ \t]+|[ \t]+et[ \t]+|[ \t]*-[ \t]*|[ \t]+)?){2,}",
+    r"(?:[ \t]*,[ \t]*|[ \t]+puis[ \t]+|[ \t]+et[ \t]+|[ \t]*-[ \t]*|[ \t]+)?){2,}"
+    # « m comme marcel o u t o u deux s a m y »: one letter by its word, the others alone
+    rf"|(?<![\w]){_SPELLING_ITEM}(?:{_SPELLING_SEP}{_SPELLING_ITEM}){{3,}}",
     re.IGNORECASE,
 )
 
@@ -2290,6 +2300,8 @@ SPELLING_ALPHABET_RE = re.compile(
 def _spelling_alphabet(folded: str) -> Iterable[Entity]:
     """« D comme Désiré, U comme Ursule… »: a name spelled with the phone alphabet."""
     for match in SPELLING_ALPHABET_RE.finditer(folded):
+        if " comme " not in match.group().lower():
+            continue  # letters alone are read by the spelling rule
         end = match.end()
         while end > match.start() and not folded[end - 1].isalnum():
             end -= 1

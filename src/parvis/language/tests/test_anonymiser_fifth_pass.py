@@ -547,3 +547,25 @@ def test_a_nir_read_aloud_before_the_carte_vitale_is_named():
     )
     masked, entities = anonymise(text)
     assert [e.label for e in entities] == ["NIR"], masked
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "agent le nom de famille\nappelante Ramassamy r comme robert a m a deux s a m y",
+            "r comme robert a m a deux s a m y",
+        ),
+        ("c pour declarer la naissance de Ludmila a la caf", "Ludmila"),
+    ],
+)
+def test_a_name_spelled_with_one_word_or_a_child_born(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["un certificat de naissance de Madagascar", "je demande l'acte de naissance de mon fils"],
+)
+def test_a_birth_certificate_names_no_one(text):
+    assert_untouched(text)
