@@ -297,7 +297,8 @@ COMPLEMENT_RE = re.compile(
     r"|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
     r"(?:\s(?i:[ée]tage|et\.))?(?:[ \t]+[A-Z][\w\-']*){0,2}"
     r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage)"
-    r"|\d{1,2}\s?[º°ª](?:\s+(?i:esq|dto|dta|andar|piso|izq|dcha)\.?)?)",
+    r"|\d{1,2}\s?[º°ª](?:\s+(?i:esq|dto|dta|andar|piso|izq|dcha)\.?)?"
+    r"|(?i:sans\s+num[ée]ro|s/n))",
 )
 POSTCODE_CITY_RE = re.compile(
     r"\s*[,\-–—]?\s*(?<!\d)((?:[0-9]{2}|2[ABab])\s?\d{3})(?!\d)"
@@ -328,6 +329,8 @@ TOWN_AFTER_RE = re.compile(r"[ \t]+(?:à|a)[ \t]+(?:(?:Le|La|Les|L')[ \t]?)?[A-Z
 STREET_START_RE = re.compile(rf"(?:{STREET_TYPES})[\s.]", re.IGNORECASE)
 
 
+# A street named by a number (« rue n° 4 » in a mining town's cité)
+NUMBERED_STREET_RE = re.compile(r"[ \t]+(?:n°|no|numero)[ \t]*\d{1,4}(?![\w])", re.IGNORECASE)
 BRACKET_COMPLEMENT_RE = re.compile(
     r"[ \t]*\((?i:sonnette|interphone|code|digicode|chez|bo[iî]te|b[aâ]t|appt?|porte)"
     r"[^()\n]{1,30}\)"
@@ -667,8 +670,13 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         name_end = _street_name_end(text, folded, match.end(3))
         if name_end <= match.end(3) and number is not None and WHOLE_STREET_RE.fullmatch(street):
             name_end = match.end(3)  # « 14 Grand Rue »: the type is the whole name
+        elif name_end <= match.end(3) and (
+            numbered := NUMBERED_STREET_RE.match(folded, match.end(3))
+        ):
+            name_end = numbered.end()  # « Cité des Mineurs, rue n° 4, maison 17 »
         elif name_end <= match.end(3):
             continue
+        numbered_street = bool(NUMBERED_STREET_RE.fullmatch(folded, match.end(3), name_end))
         if street.lower() == "r" and number is None:
             continue  # « r » alone is a street only after a house number
         if street.lower() in TITLE_STREET and (
@@ -698,7 +706,8 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             )
             ambiguous = street.lower() in AMBIGUOUS_STREET_TYPES  # « un mail », « le parc »
             if not (
-                (triggered and (capitalised_name or (lowercase_text and not ambiguous)))
+                numbered_street
+                or (triggered and (capitalised_name or (lowercase_text and not ambiguous)))
                 # « Rua do Carmo 15 »: abroad the number follows the street's name
                 or (
                     street.lower() in FOREIGN_STREET_TYPES

@@ -569,3 +569,20 @@ def test_a_name_spelled_with_one_word_or_a_child_born(text, secret):
 )
 def test_a_birth_certificate_names_no_one(text):
     assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Merci,\nJan Kowalczyk\nCité des Alouettes, rue n° 7, maison 3\n59590 Raismes",
+            "Cité des Alouettes, rue n° 7, maison 3\n59590 Raismes",
+        ),
+        (
+            "Usager : adresse Lieu-dit Les Granges sans numéro 23000 Glénic\nAgent : Merci",
+            "Lieu-dit Les Granges sans numéro 23000 Glénic",
+        ),
+    ],
+)
+def test_a_numbered_street_or_a_place_without_number(text, secret):
+    assert_hidden(text, secret)
