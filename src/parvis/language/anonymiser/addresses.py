@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from parvis.language.anonymiser.base import MONTHS, NUMBER_WORDS, Entity
+from parvis.language.anonymiser.spoken import read_number_words
 from parvis.language.text import fold
 
 # --- Addresses ----------------------------------------------------------------------------
@@ -23,6 +24,33 @@ STREET_TYPES = (
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue"
     r"|grand'rue|grande-rue|grand-rue|hlm"
+    # the street type left out, a title opening the name (« 12 Général de Gaulle »): only
+    # after a house number (see ``TITLE_STREET``)
+    r"|general|president|marechal|amiral|commandant|colonel|capitaine|docteur|professeur"
+    # abroad (pensions paid to Portugal, Spain, Italy, Germany, Belgium…)
+    r"|rua|avenida|travessa|largo|calle|carrer|via|viale|piazza|strasse|straße|weg|straat"
+    r"|res(?=[ \t]+(?:les?[ \t]+|la[ \t]+)?[A-Z])"
+)
+FOREIGN_STREET_TYPES = frozenset(
+    "rua avenida travessa largo calle carrer via viale piazza strasse straße weg straat".split()  # noqa: SIM905
+)
+# « 4700-309 Braga », « 1050 Bruxelles », « 28013 Madrid »: a foreign postcode and its town.
+FOREIGN_POSTCODE_CITY_RE = re.compile(
+    r"[ \t]*(?:,|\n)?[ \t]*(?:[A-Z]-)?\d{4,5}(?:-\d{3})?"
+    r"[ \t]+[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+)?"
+)
+TITLE_STREET = frozenset(
+    (
+        "general",
+        "president",
+        "marechal",
+        "amiral",
+        "commandant",
+        "colonel",
+        "capitaine",
+        "docteur",
+        "professeur",
+    )
 )
 # Street types that are also ordinary words: without a number, only with a capitalised name.
 AMBIGUOUS_STREET_TYPES = frozenset(
@@ -54,12 +82,13 @@ AMBIGUOUS_STREET_TYPES = frozenset(
     ]
 )
 STREET_NEEDS_NO_NUMBER = re.compile(
-    r"residence|res\.|lotissement|lot\.|lieu[- ]?dit|cite|hameau|domaine|clos|hlm|villa|servitude"
+    r"residence|res\.?|lotissement|lot\.|lieu[- ]?dit|cite|hameau|domaine|clos|hlm|villa|servitude"
     r"|tribu",
     re.IGNORECASE,
 )
 HOUSE_NUMBER = (
-    rf"(?:\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-d])\b)?|(?:(?:{NUMBER_WORDS})[\s-]+){{1,4}}"
+    # « 12 », « 12 bis », « 12-14 », « 12/14 »
+    rf"(?:(?:\d{{1,4}}\s?[-/]\s?)?\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-d])\b)?|(?:(?:{NUMBER_WORDS})[\s-]+){{1,4}}"
     r"(?:(?:bis|ter)\s+)?)"
 )
 STREET_RE = re.compile(
@@ -232,6 +261,10 @@ STREET_STOP_WORDS = {
     "logement",
     "cedex",
 }
+# Stop words that never open a street's name (« rue Sans-Souci », « rue aux Ours » may).
+_NO_STREET_START = """et mais car donc je j on il elle nous vous ils elles qui que qu ou est suis
+ai sont ont ne n pas plus svp merci bonjour alors puis quand si parce c ca cela"""
+NO_STREET_START = frozenset(_NO_STREET_START.split())
 STREET_PARTICLES = {
     "de",
     "du",
@@ -260,9 +293,12 @@ TITLES = frozenset(
 COMPLEMENT_RE = re.compile(
     r"\s*[,\-–—]?\s*(?:(?i:n°|b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
     r"|esc(?:alier)?\.?|[ée]tage|porte|logement|log\.?|r[ée]sidence|r[ée]s\.|bo[iî]te\s(?:aux\s)?lettres"
-    r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio"
+    r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio|esq\.?|dto\.?"
     r"|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
-    r"(?:\s(?i:[ée]tage|et\.))?(?:\s+[A-Z][\w\-']*){0,2}|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage))",
+    r"(?:\s(?i:[ée]tage|et\.))?(?:[ \t]+[A-Z][\w\-']*){0,2}"
+    r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage)"
+    r"|\d{1,2}\s?[º°ª](?:\s+(?i:esq|dto|dta|andar|piso|izq|dcha)\.?)?"
+    r"|(?i:sans\s+num[ée]ro|s/n))",
 )
 POSTCODE_CITY_RE = re.compile(
     r"\s*[,\-–—]?\s*(?<!\d)((?:[0-9]{2}|2[ABab])\s?\d{3})(?!\d)"
@@ -282,6 +318,10 @@ CITY_AFTER_COMMA_RE = re.compile(
     r"(?:[ \t]+(?:sur|sous|en|les|le|la|de|du)[ \t\-]+[A-Z][\w'’\-]*)?)"
     r"(?=[ \t]*(?:$|[\n.,;!?)]|[ \t](?:depuis|et|mais|pour|je|j'|car|donc|ou|avec|svp|merci)\b))"
 )
+LOWER_CITY_AFTER_COMMA_RE = re.compile(
+    r"[ \t]*,[ \t]*([a-z][a-z'’]{2,}(?:[\- ](?:sur|sous|en|les|le|la|de|du)[\- ][a-z'’]+"
+    r"|-[a-z'’]+)*)(?=[ \t]*(?:$|[\n.,;!?)]))"
+)
 CLAUSE_END_RE = re.compile(
     r"[ \t]*(?:$|[\n.,;!?)]|(?:depuis|et|mais|pour|je|j'|car|donc|ou|avec|svp|merci|stp)\b)"
 )
@@ -289,6 +329,8 @@ TOWN_AFTER_RE = re.compile(r"[ \t]+(?:à|a)[ \t]+(?:(?:Le|La|Les|L')[ \t]?)?[A-Z
 STREET_START_RE = re.compile(rf"(?:{STREET_TYPES})[\s.]", re.IGNORECASE)
 
 
+# A street named by a number (« rue n° 4 » in a mining town's cité)
+NUMBERED_STREET_RE = re.compile(r"[ \t]+(?:n°|no|numero)[ \t]*\d{1,4}(?![\w])", re.IGNORECASE)
 BRACKET_COMPLEMENT_RE = re.compile(
     r"[ \t]*\((?i:sonnette|interphone|code|digicode|chez|bo[iî]te|b[aâ]t|appt?|porte)"
     r"[^()\n]{1,30}\)"
@@ -344,8 +386,8 @@ def _street_name_end(text: str, folded: str, start: int) -> int:
             or lowered in {"l'", "d'"}
             or (bool(re.fullmatch(r"[ld]'.*", lowered)) and not original[2:3].isupper() and False)
         )
-        if lowered in STREET_STOP_WORDS and words > 0:
-            break
+        if lowered in STREET_STOP_WORDS and (words > 0 or lowered in NO_STREET_START):
+            break  # (« l'office HLM mais la gardienne »: no street is named « mais »)
         if "'" in lowered and lowered.split("'")[0] in {"j", "qu", "n", "c", "s", "m"}:
             break
         if not particle and capitalised is None and not re.fullmatch(r"\d+", word):
@@ -388,7 +430,12 @@ def _merge_adjacent(entities: list[Entity], folded: str) -> list[Entity]:
 
 # --- Postal blocks: what stands before a postcode and its city -------------------------------
 
-POSTCODE_RE = re.compile(r"(?<![\w€$])((?:[0-9]{2}|2[AB])[ ]?\d{3})(?![\w,.]?\d)", re.IGNORECASE)
+# never the tail of a longer number written in groups (« 22 05 613 »)
+POSTCODE_RE = re.compile(
+    r"(?<![\w€$])(?<![A-Za-z]-)((?:[0-9]{2}|2[AB])(?:(?<!\d[ .]\d\d)[ ])?\d{3})"
+    r"(?![\w,.]?\d|-\w\b)",
+    re.IGNORECASE,
+)
 NOT_A_POSTCODE_AFTER = re.compile(
     r"^\s*(?:€|euros?\b|eur\b|e\b|habitants|km|m2|m²|personnes|h\b|\*|%|/|dollars|francs|cv\b)",
     re.IGNORECASE,
@@ -417,7 +464,8 @@ CITY_BEFORE_POSTCODE_RE = re.compile(
 # complement, or the name of a place (lieu-dit, quartier, lotissement, hamlet, farm…).
 PO_BOX_RE = re.compile(
     r"(?:\bb\.?p\.?|boite\s+postale|\bcs|\btsa|\bpk|\blot|\bbat(?:iment)?\.?|\bappt?\.?|\bapt\.?"
-    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte|\bchambre|\bemplacement|\bbloc)"
+    r"|\bappartement|\besc(?:alier)?\.?|\betage|\bporte|\bchambre|\bch\.|\bemplacement|\bbloc"
+    r"|\bvilla|\bmaison|\bbureau|\blocal)"
     r"\s*n?°?\s*[\w]{1,6}(?:[,.]\d{1,3})?"
     r"(?:[ \t]+cote[ \t]+(?:mer|montagne))?$",
     re.IGNORECASE,
@@ -428,7 +476,7 @@ PLACE_LEAD_WORDS = (
 )
 PLACE_PARTICLE = r"(?:de|du|des|la|le|les|d'|l'|ar|an|al|en|aux)"
 PLACE_NAME_RE = re.compile(
-    rf"(?:(?i:{PLACE_LEAD_WORDS})[ \t]+)?(?:{CITY_WORD}|{PLACE_PARTICLE})"
+    rf"(?<![\w])(?:(?i:{PLACE_LEAD_WORDS})[ \t]+)?(?:{CITY_WORD}|{PLACE_PARTICLE})"
     rf"(?:(?:[ \t]+|(?<=['’]))(?:{CITY_WORD}|{PLACE_PARTICLE}|\d{{1,3}})){{0,5}}$"
 )
 # A site named in lower case before the postcode (« camping municipal, emplacement 14, 51160
@@ -473,8 +521,11 @@ def _postal_parts_before(text: str, folded: str, start: int) -> int:
 
 
 LOWER_PLACE_BEFORE_RE = re.compile(
-    r"(?:adresse|habite|domicilie|domiciliee|demeurant|reside|residons)[ \t]*:?[ \t]+"
-    r"((?:[a-z][\w'\-]*[ \t]+){0,4}[a-z][\w'\-]*)[ \t]*,?[ \t]*$"
+    r"(?:adresse|habite|domicilie|domiciliee|demeurant|reside|residons)"
+    r"[ \t]*(?::|c'est|c|est)?[ \t]+"
+    # « mon adresse c 12 les hauts de chantepie 35135 … »: a house number, then the place
+    r"((?:\d{1,4}(?:[ \t]?(?:bis|ter))?[ \t]+)?(?:[a-z][\w'\-]*[ \t]+){0,4}[a-z][\w'\-]*)"
+    r"[ \t]*,?[ \t]*$"
 )
 
 
@@ -527,10 +578,12 @@ def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
 
 CITY_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\n:(\s]))[ \t>]*((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
-    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)[ \t]*,[ \t]*$"
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)"
+    r"[ \t]*(?:,|[ \t][\-–])[ \t]*$"
     r"|(?:habite|habitons|adresse|domicile|demeurant|vis|vit|loge|au|a|est|:)[ \t]+"
     rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
-    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)[ \t]*,[ \t]*$",
+    rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}}(?:[ \t]*\(\d{{5}}\))?)"
+    r"[ \t]*(?:,|[ \t][\-–])[ \t]*$",
 )
 
 
@@ -543,12 +596,21 @@ NOT_A_CITY = frozenset(
 # « Grenoble 38000, 4 rue… », « Lyon 3e, 14 rue… », « rennes 35000 12 rue… », « à Limoges
 # euh 8 rue… », « à Saint-Denis 12 rue… »: a town with its postcode or district, or after
 # « à » (and a filler), before the street.
+# a town in lower case, one word or hyphenated (« a bordeaux », « à saint-nazaire »)
+LOWER_CITY = r"[a-z][a-z'’]{2,}(?:-[a-z'’]+)*"
 CITY_POSTCODE_FIRST_RE = re.compile(
     rf"(?:^|(?<=[\s:(,>]))((?:(?i:le|la|les|l')[ \t]?)?(?:{CITY_WORD}|[a-z][\w'’]*(?:-[\w'’]+)*)"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
-    r"[ \t]*(?:\(?[ \t]*(?:\d{5}|\d{2}[ ]\d{3})[ \t]*\)?|\d{1,2}[ \t]?(?:e|er|eme|ème|è)(?![\w]))"
+    r"[ \t]*,?[ \t]*(?:\(?[ \t]*(?:\d{5}|\d{2}[ ]\d{3})[ \t]*\)?"
+    r"|\d{1,2}[ \t]?(?:e|er|eme|ème|è)(?![\w])"
+    # a postcode said aloud (« Nantes quarante-quatre mille trois rue … »)
+    rf"|(?:(?:{NUMBER_WORDS}|zero)[ \t\-]+){{1,4}}mille(?:[ \t\-]+(?:{NUMBER_WORDS}|zero)){{0,3}})"
     r"[ \t]*[,\-–]?[ \t]*(?:(?:au|euh|heu|alors|donc|c'est)[ \t,]+)*$"
-    rf"|(?:(?<=[\s'])(?:a|à)[ \t]+)((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
+    # « à Toulouse, 8 allée … », « j'habite Villeurbanne 15 cours … »: a town after « à » or
+    # after the verb of living, right before the house number
+    rf"|(?:(?:(?<=[\s'])(?:a|à|sur)|(?<![\w])(?:(?i:habite|habitons|habitent|habitant|habitante"
+    r"|demeurant|demeurante|domicili[ée]e?|r[ée]side|r[ée]sidant|r[ée]sidons|c'est)))[ \t]+)"
+    rf"((?:(?i:le|la|les|l')[ \t]?)?(?:{CITY_WORD}|{LOWER_CITY})"
     rf"(?:(?:[ \t]+{CITY_PARTICLE})?[ \t]+{CITY_WORD}){{0,3}})"
     r"[ \t]*,?[ \t]*(?:(?:au|euh|heu|alors|donc)[ \t,]+)*$"
 )
@@ -563,10 +625,12 @@ def _city_first(text: str, folded: str, start: int) -> int:
         if not loose:
             return start
         group = 1 if loose.group(1) else 2
-        key = fold(loose.group(group)).lower()
-        if key.split()[0] in STREET_STOP_WORDS | NOT_A_CITY:
-            return start
-        return window + loose.start(group)
+        city_start = window + loose.start(group)
+        # « reside a Lens 62300 8 rue … »: the town starts after the words that lead to it
+        for word in re.finditer(r"[\w'’\-]+", fold(loose.group(group)).lower()):
+            if word.group() not in STREET_STOP_WORDS | NOT_A_CITY | NOT_TOWN_WORDS | {"sur"}:
+                return city_start + word.start()
+        return start
     group = 1 if match.group(1) else 2
     city = match.group(group)
     key = fold(city).lower()
@@ -606,10 +670,25 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         name_end = _street_name_end(text, folded, match.end(3))
         if name_end <= match.end(3) and number is not None and WHOLE_STREET_RE.fullmatch(street):
             name_end = match.end(3)  # « 14 Grand Rue »: the type is the whole name
+        elif name_end <= match.end(3) and (
+            numbered := NUMBERED_STREET_RE.match(folded, match.end(3))
+        ):
+            name_end = numbered.end()  # « Cité des Mineurs, rue n° 4, maison 17 »
         elif name_end <= match.end(3):
             continue
+        numbered_street = bool(NUMBERED_STREET_RE.fullmatch(folded, match.end(3), name_end))
         if street.lower() == "r" and number is None:
             continue  # « r » alone is a street only after a house number
+        if street.lower() in TITLE_STREET and (
+            number is None
+            or not text[match.start(3)].isupper()
+            or not (
+                triggered
+                or POSTCODE_CITY_RE.match(folded, name_end)
+                or TOWN_AFTER_RE.match(text, name_end)
+            )
+        ):
+            continue  # a title opens a street's name only after a number, where one lives
         if number is None:
             name = text[match.end(3) : name_end].strip()
             name_words = [w for w in re.split(r"[\s']+", name) if w]
@@ -627,7 +706,14 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             )
             ambiguous = street.lower() in AMBIGUOUS_STREET_TYPES  # « un mail », « le parc »
             if not (
-                (triggered and (capitalised_name or (lowercase_text and not ambiguous)))
+                numbered_street
+                or (triggered and (capitalised_name or (lowercase_text and not ambiguous)))
+                # « Rua do Carmo 15 »: abroad the number follows the street's name
+                or (
+                    street.lower() in FOREIGN_STREET_TYPES
+                    and capitalised_name
+                    and NUMBER_AFTER_RE.match(folded, name_end)
+                )
                 or (capitalised_name and STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()))
                 or town_after
             ):
@@ -650,16 +736,30 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         ):
             end += skipped.end()  # the rest of a lower-case residence name before the postcode
         postcode = POSTCODE_CITY_RE.match(folded, end)
-        if postcode:
+        if street.lower() in FOREIGN_STREET_TYPES and (
+            foreign := FOREIGN_POSTCODE_CITY_RE.match(text, end)
+        ):
+            end = foreign.end()
+        elif postcode:
             end = postcode.end()
             if postcode.group(2) is None:
                 tail = re.match(r"\s+([a-z][\w'\-]*)", folded[end:])
                 if tail and tail.group(1).lower() not in STREET_STOP_WORDS:
                     end += tail.end()
-        elif city_comma := CITY_AFTER_COMMA_RE.match(folded, end):
+        elif (
+            city_comma := (
+                CITY_AFTER_COMMA_RE.match(folded, end)
+                # « 4 rue du commandant, brest »: a street in lower case, its town too
+                or (
+                    None
+                    if any(ch.isupper() for ch in text[start:end])
+                    else LOWER_CITY_AFTER_COMMA_RE.match(folded, end)
+                )
+            )
+        ):
             if (
                 fold(city_comma.group(1)).lower().split("-")[0]
-                not in NOT_A_CITY | STREET_STOP_WORDS
+                not in NOT_A_CITY | STREET_STOP_WORDS | NOT_TOWN_WORDS
             ):
                 end = city_comma.end(1)
         else:
@@ -704,9 +804,121 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         extended.append(Entity(start, entity.end, "ADDRESS"))
     extended.extend(find_postal_blocks(text, folded))
     extended.extend(_answered_addresses(text, folded))
+    extended.extend(_labelled_values(folded))
+    extended.extend(_spoken_postcodes(text, folded))
     return _merge_adjacent(
-        [_with_labelled_parts(folded, _with_city_tail(folded, e)) for e in extended], folded
+        [
+            _from_label(folded, _with_labelled_parts(folded, _with_city_tail(folded, e)))
+            for e in extended
+        ],
+        folded,
     )
+
+
+# « Adresse : … », « Adresse de domiciliation : … », « Nouvelle adresse : … », « reçoit son
+# courrier en domiciliation : … »: what the label announces, up to the street found, is the
+# address (a building, a flat, a host organisation, the town written first).
+ADDRESS_LABEL_RE = re.compile(
+    r"(?:adresse|domiciliation)[^\n:.!?]{0,40}:[ \t]*$|(?:^|\n)[ \t]*(?:complement|domicile)"
+    r"[^\n:.!?]{0,20}:[ \t]*$",
+    re.IGNORECASE,
+)
+LABEL_GAP_STOP_WORDS = PLACE_STOP_WORDS - {
+    "n", "c", "batiment", "appartement", "appart", "logement", "bt", "cedex"
+} | {"j'habite", "habite", "suis", "vis"}  # fmt: skip
+
+
+def _from_label(folded: str, entity: Entity) -> Entity:
+    """An address found after its label's colon starts at the colon, when what lies between
+    is a list of address parts on the same line (no sentence, no verb)."""
+    line_start = folded.rfind("\n", 0, entity.start) + 1
+    head = folded[max(line_start, entity.start - 130) : entity.start]
+    labels = list(re.finditer(r":[ \t]*", head))
+    label = labels[-1] if labels else None
+    if label is None or label.end() == len(head):
+        return entity
+    if not ADDRESS_LABEL_RE.search(head[: label.end()]):
+        return entity
+    gap = head[label.end() :]
+    if len(gap) > 90 or re.search(r"[.!?;](?:\s|$)|\d{5}", gap):
+        return entity
+    words = [w for w in re.findall(r"[\w'’]+", gap.lower()) if len(w) > 1]
+    if any(w in LABEL_GAP_STOP_WORDS for w in words):
+        return entity
+    return Entity(entity.start - len(gap), entity.end, entity.label)
+
+
+# « Code postal : 97 200 », « CP 38100 »: a postcode under its label is the person's; a
+# « Complément : bât C, 4e étage » line is part of the address.
+LABELLED_VALUE_RE = re.compile(
+    r"(?:\bcode[ \t]+postal|\bc\.?p\.?)[ \t]*(?:c'est[ \t]+|est[ \t]+|:[ \t]*)?"
+    r"((?:\d{2}|2[ab])[ ]?\d{3})(?![\w])"
+    r"|(?:^|\n)[ \t]*compl[ée]ment(?:[ \t]+d'adresse)?[ \t]*:[ \t]*([^\n]{2,80}?)[ \t.]*(?=$|\n)",
+    re.IGNORECASE,
+)
+# « conseiller le code postal / usager soixante-neuf cent »: the postcode said on the line
+# after the question.
+SPOKEN_POSTCODE_ANSWER_RE = re.compile(
+    r"code[ \t]+postal[^\n\d]{0,20}\n[ \t>]*(?:[a-z]+(?:[ \t]+[a-z]+)?[ \t]*:?[ \t]+)??"
+    r"(?:(?:c'est|alors|euh|oui|le)[ \t,]+)*"
+    rf"((?:(?:{NUMBER_WORDS}|zero|mille|\d{{1,5}})(?:[ \t\-]+|(?=[ \t.]*(?:$|\n)))){{1,8}})"
+    r"[ \t.]*(?=$|\n)",
+    re.IGNORECASE,
+)
+
+
+# A postcode said aloud in a call: the département, then the rest in hundreds or thousands
+# (« soixante-quatre quatre cent trente », « quatre-vingt-dix-sept trois cent », « douze
+# quatre cent quatre-vingt-dix »), then maybe the town.
+_NUMBER_WORD = rf"(?:{NUMBER_WORDS}|zero)"
+SPOKEN_POSTCODE_FULL_RE = re.compile(
+    rf"(?<![\w])((?:{_NUMBER_WORD}[ \t\-]+){{1,4}}(?:(?:{_NUMBER_WORD}[ \t\-]+)?cents?"
+    rf"|mille)(?:[ \t\-]+{_NUMBER_WORD}){{0,4}})(?![\w])"
+    rf"(?:[ \t]+(?:(?:Le|La|Les|L')[ \t]?)?({CITY_WORD}))?",
+    re.IGNORECASE,
+)
+SPOKEN_PLACE_LEAD_RE = re.compile(
+    rf"(?<![\w])(?:{STREET_TYPES}|ferme|maison|mas|lieu[- ]?dit|bo[iî]te[ \t]+postale|b\.?p\.?"
+    r"|hameau|quartier|village|cite|lotissement|residence|association)(?![\w])",
+    re.IGNORECASE,
+)
+ADDRESS_TALK_RE = re.compile(
+    r"adresse|habite|domicili|code[ \t]+postal|envoy|commune|ville", re.IGNORECASE
+)
+
+
+def _spoken_postcodes(text: str, folded: str) -> Iterable[Entity]:
+    """A postcode read aloud in an address (« ferme Bordaberria soixante-quatre quatre cent
+    trente Banca »): with the place said before it on its line and the town after it."""
+    if "cent" not in folded and "mille" not in folded:
+        return
+    for match in SPOKEN_POSTCODE_FULL_RE.finditer(text):
+        words = re.findall(r"[a-z]+", fold(match.group(1)).lower())
+        digits = "".join(read_number_words(words))
+        if len(digits) != 5 or not "01" <= digits[:2] <= "98":
+            continue
+        line_start = folded.rfind("\n", 0, match.start()) + 1
+        lead = SPOKEN_PLACE_LEAD_RE.search(folded, line_start, match.start())
+        if lead is None and not ADDRESS_TALK_RE.search(folded[max(0, match.start() - 200) :]):
+            continue
+        start = lead.start() if lead else match.start(1)
+        town = CITY_BEFORE_POSTCODE_RE.search(text[max(line_start, start - 60) : start])
+        if lead is None and town:
+            start -= len(text[max(line_start, start - 60) : start]) - town.start(1)
+        end = match.end(2) if match.group(2) else match.end(1)
+        yield Entity(start, end, "ADDRESS")
+
+
+def _labelled_values(folded: str) -> Iterable[Entity]:
+    for match in LABELLED_VALUE_RE.finditer(folded):
+        group = 1 if match.group(1) else 2
+        yield Entity(match.start(group), match.end(group), "ADDRESS")
+    if "\n" in folded:
+        for match in SPOKEN_POSTCODE_ANSWER_RE.finditer(folded):
+            start, end = match.start(1), match.end(1)
+            while end > start and not folded[end - 1].isalnum():
+                end -= 1
+            yield Entity(start, end, "ADDRESS")
 
 
 # The agent's question in a call or chat: the caller's next line is where they live.
@@ -845,8 +1057,11 @@ SPOKEN_NUMBER_RE = re.compile(rf"(?<![\w])(?:{NUMBER_WORDS}|mille|zero)(?![\w])"
 SPOKEN_NUMBER_END_RE = re.compile(rf"(?<![\w])(?:{NUMBER_WORDS}|zero)$", re.IGNORECASE)
 TOWN_IN_BRACKETS_RE = re.compile(r"[ \t]*\((?:[A-Za-z][\w'’]*(?:[ \t\-]+[\w'’]+){0,3})\)")
 REGION_AFTER_RE = re.compile(
-    r"[ \t]*,?[ \t]*(?:\(?(?i:martinique|guadeloupe|guyane|la reunion|reunion|mayotte|corse"
-    r"|france|cedex(?:[ \t]?\d{1,2})?)\)?)(?![\w])"
+    # on the same line, or alone on the next one (a signature's last address line)
+    r"(?:[ \t]*,?[ \t]*|[ \t]*\n[ \t]*(?=[^\n]{4,12}(?:\n|$)))"
+    r"(?:\(?(?i:martinique|guadeloupe|guyane|la reunion|reunion|mayotte|corse"
+    r"|france|cedex(?:[ \t]?\d{1,2})?|portugal|espagne|italie|allemagne|belgique|suisse"
+    r"|luxembourg|maroc|alg[eé]rie|tunisie|s[eé]n[eé]gal|turquie|pologne|roumanie)\)?)(?![\w])"
 )
 
 

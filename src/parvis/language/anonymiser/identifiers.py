@@ -58,8 +58,8 @@ EMAIL_RE = re.compile(
     r"(?<![\w.+-])[\w.+'-]+"
     # an address read aloud: « marie point dupont arobase gmail point com »
     r"(?:\s(?:point|tiret|underscore|tiret\s+du\s+bas|tiret\s+bas|trait\s+d'union)\s[\w.+'-]+){0,3}"
-    r"(?:@|\s?\(at\)\s?|\s?\[at\]\s?|\s(?:arobase|arobas|at)\s)"
-    r"[\w-]+(?:(?:\.|\s(?:point|dot)\s)[\w-]+)*(?:\.|\s(?:point|dot)\s)"
+    r"(?:\s?@\s?|\s?\(at\)\s?|\s?\[at\]\s?|\s(?:arobase|arobas|at)\s)"
+    r"[\w-]+(?:(?:\.|\s(?:point|dot)\s)[\w-]+)*(?:\.|\s\.\s|\s(?:point|dot)\s)"
     r"(?:fr|com|net|org|eu|be|ch|info|io|biz|gouv\.fr|[a-z]{2,6})\b",
     re.IGNORECASE,
 )
@@ -129,8 +129,15 @@ OLD_PLATE_RE = re.compile(r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|9
 
 _YEAR_WORDS = rf"(?:(?:mille|mil|deux\s+mille|dix[\s-]neuf\s+cent)(?:[\s-]+(?:{NUMBER_WORDS}))*)"
 _NUMBER_WORD_RUN = rf"(?:(?:{NUMBER_WORDS}|zero)(?:[\s-]+|,\s*)){{2,7}}(?:{NUMBER_WORDS}|zero)"
+_WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
 DATE_RE = (
-    r"(?:\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}"
+    # the year first (« 1979-07-23 », « 1993 04 30 »), the month and year only (« 07-1969 »,
+    # « oct. 1959 »), the weekday before (« samedi 5 mai 1962 »)
+    r"(?:(?:19|20)\d{2}[-/. ](?:0?[1-9]|1[0-2])[-/. ](?:0?[1-9]|[12]\d|3[01])(?![\d])"
+    r"|(?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}(?![\d])"
+    rf"|(?:{MONTHS})\.?\s+(?:19|20)\d{{2}}(?![\d])"
+    rf"|{_WEEKDAY}(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?\s+(?:19|20)\d{{2}}"
+    r"|\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}"
     r"|\d{1,2}[ ]\d{1,2}[ ](?:19|20)\d{2}"
     r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}"
     rf"|(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?(?:\s+(?:(?:19|20)?\d{{2}}|{_YEAR_WORDS}))?"
@@ -284,7 +291,8 @@ _KEY_WORDS = (
     r"(?:[ \t-]+|(?![\w]))){1,5}"
 )
 NIR_KEY_AFTER_RE = re.compile(
-    r"[ \t]*[-,/(]?[ \t]*(?:et[ \t]+)?(?:(?:la|sa)[ \t]+)?(?:cle|clef|key)[ \t]*:?[ \t]*"
+    r"[ \t]*[-,/(]?[ \t]*(?:(?:et|euh+|heu+|alors|avec|puis)[ \t,]+){0,3}(?:(?:la|sa)[ \t]+)?"
+    r"(?:cle|clef|key)[ \t]*(?::|(?:c'est|c|est)(?:[ \t]+le)?)?[ \t]*"
     rf"(?:\d{{2}}(?!\d)|{_KEY_WORDS})\)?",
     re.IGNORECASE,
 )
@@ -420,19 +428,25 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
 BARE_CAF_RE = re.compile(
     r"(?<![\w.,/€+(-])(?<!\d[ .])"
     r"((?:\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
-    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2})"
+    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2}|\d(?:[ ]\d){6}"
+    # eight digits, the longer numbers some caisses give (never a date: see below)
+    r"|\d{8}|\d{4}[ .]\d{4}|\d{2}[ .]\d{2}[ .]\d{2}[ .]\d{2})"
     rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     # a comma ends the number unless a decimal part follows (« 1234567,50 »)
-    r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
+    r"(?![\w/-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|centimes?\b|%))",
     re.IGNORECASE,
 )
 CAF_TEXT_CONTEXT = re.compile(
-    r"allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b|\baah\b|\bpaje\b|\bals\b|\balf\b"
+    r"allocataire|\ballocs?\b|\bcaf\b|\bmsa\b|\bapl\b|\brsa\b|\baah\b|\bpaje\b|\bals\b|\balf\b"
     r"|\bars\b|\basf\b|prime d'activite|aide au logement|allocations? familiales"
     r"|complement familial|allocation de rentree|allocations?\s+(?:de\s+)?logement"
     r"|prestations?\s+familiales?|allocations?\s+familiales?|prime\s+de\s+naissance|\baeeh\b"
     r"|\bcmg\b|soutien\s+familial|quotient\s+familial|\bajpp\b|presence\s+parentale"
-    r"|allocation\s+(?:aux\s+)?adultes?\s+handicapes?|complement\s+de\s+libre\s+choix",
+    r"|allocation\s+(?:aux\s+)?adultes?\s+handicapes?|complement\s+de\s+libre\s+choix"
+    # the benefits spelled out, and those named without their acronym
+    r"|revenu\s+de\s+solidarite|aide\s+personnalisee\s+au\s+logement|prime\s+a\s+la\s+naissance"
+    r"|\bprepare\b|prestation\s+partagee|allocation\s+de\s+base|mode\s+de\s+garde|\bajpa\b"
+    r"|allocation\s+journaliere|\baripa\b|\bcaisse\s+d'allocations|\bprime\s+de\s+noel",
     re.IGNORECASE,
 )
 
@@ -456,6 +470,14 @@ CAF_BEFORE_NAME_RE = re.compile(
 )
 
 
+def _date_like(number: str) -> bool:
+    """Eight digits that read as a date (day, month, year from 1900)."""
+    digits = re.sub(r"\D", "", number)
+    return len(digits) == 8 and bool(
+        re.fullmatch(r"(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d", digits)
+    )
+
+
 def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
     if CAF_CONTEXT.search(folded):
         for match in CAF_BEFORE_NAME_RE.finditer(folded):
@@ -470,6 +492,8 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
     # even when « mon numéro » stands far from the word « allocataire »
     if CAF_TEXT_CONTEXT.search(folded):
         for match in BARE_CAF_RE.finditer(folded):
+            if _date_like(match.group(1)):
+                continue  # « 05122025 », « 12 05 2023 »: a date
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
         for match in NUMBERED_RE.finditer(folded):
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
@@ -477,13 +501,25 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
 
 # Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »):
 # the writer's allocataire number, given as a signature.
-CLOSING_NUMBER_RE = re.compile(r"(?:[.!?\n][ \t]*)(\d{7}(?:[ ]?[A-Z])?)[ \t.]*$")
+CLOSING_NUMBER_RE = re.compile(r"(?:^|[.!?\n][ \t]*)(\d{7}(?:[ ]?[A-Z])?)[ \t.]*$")
+# « Identifiant : 9034412 »: seven digits under a form's label for an identifier, whatever
+# the text is about (the allocataire number's shape; a France Travail identifier has a
+# letter, a tax number thirteen digits).
+IDENTIFIER_LINE_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:identifiant|n°[ \t]*(?:de[ \t]+)?dossier|num[ée]ro(?:[ \t]+de[ \t]+dossier)?"
+    r"|n°)[ \t]*:[ \t]*(\d{7})[ \t]*(?=$|\n)",
+    re.IGNORECASE,
+)
 
 
 def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
+    """Seven digits closing a message on their own (or making the whole message), or under
+    a form's identifier label: the writer's allocataire number."""
     match = CLOSING_NUMBER_RE.search(text)
     if match:
         yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+    for line in IDENTIFIER_LINE_RE.finditer(folded):
+        yield Entity(line.start(1), line.end(1), "CAF_NUMBER")
 
 
 def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
@@ -510,7 +546,15 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
         separators = match.group(2) + match.group(4)
         if context is None:
             context = bool(PLATE_CONTEXT.search(folded))
-        if context or (match.group(1).upper() != "SS" and (letters.isupper() or "-" in separators)):
+        if (
+            context
+            or (match.group(1).upper() != "SS" and (letters.isupper() or "-" in separators))
+            or not (
+                # « de 150 km », « et 100 ml »: a word and a unit, not a plate
+                match.group(1).lower() in NOT_PLATE_LETTERS
+                or match.group(5).lower() in NOT_PLATE_LETTERS
+            )
+        ):
             yield Entity(match.start(), match.end(), "PLATE")
     for match in OLD_PLATE_RE.finditer(text):
         if _context(folded, match.start(), PLATE_CONTEXT, 80):
@@ -518,14 +562,25 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
     # « immatriculée 452 dkz 29 », « plaque 741 tkb 13 »: the old format in lower case,
     # only right after the word that names it
     for match in OLD_PLATE_LOWER_RE.finditer(folded):
-        if PLATE_NAMED_RE.search(folded[max(0, match.start() - 25) : match.start()]):
+        before = folded[max(0, match.start() - 80) : match.start()]
+        if PLATE_NAMED_RE.search(before[-40:]) or (
+            # « la plaque … c l'ancienne 318 bvx 56 »: named earlier in the sentence
+            PLATE_CONTEXT.search(re.split(r"[.!?\n]", before)[-1])
+            and match.group(1).lower() not in NOT_PLATE_LETTERS
+        ):
             yield Entity(match.start(), match.end(), "PLATE")
 
 
 OLD_PLATE_LOWER_RE = re.compile(
-    r"(?<![\w])\d{1,4}[ -]?[a-z]{2,3}[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])", re.IGNORECASE
+    r"(?<![\w])\d{1,4}[ -]?([a-z]{2,3})[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])", re.IGNORECASE
 )
-PLATE_NAMED_RE = re.compile(r"(?:immatricul\w*|immat|plaque|plaques)[^\n\d]{0,12}$", re.IGNORECASE)
+# « immatriculée 452 dkz 29 », « Immatriculation (ancien format) : 417 bhx 56 »
+PLATE_NAMED_RE = re.compile(r"(?:immatricul\w*|immat|plaque|plaques)[^\n\d]{0,25}$", re.IGNORECASE)
+# Two or three letters between numbers that are words or units, not a plate's letters.
+NOT_PLATE_LETTERS = frozenset(
+    """de du et le la les en un une au ou se ce ne me te sa ma ta es on il va vu eu an ans km
+    kg ml cl mm cm mg mn ms hr ht tt ca rue bis ter fois mois min sur par pas""".split()  # noqa: SIM905
+)
 
 
 def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
@@ -560,14 +615,18 @@ def _trimmed(folded: str, start: int, end: int) -> tuple[int, int]:
 
 
 BIRTH_CORRECTION_RE = re.compile(
-    r"(?:[^\n.?!]{0,40}?|[^\n]{0,25}\n[^\n:]{0,25}:[^\n]{0,10}?)"
-    r"(?:\bau\s+lieu\s+(?:du|de|d')|\bet\s+non(?:\s+pas)?(?:\s+le|\s+du)?|\bnon,?\s+(?:c'est\s+)?le"
-    r"|\bpas\s+le|\bplutot\s+le)\s*"
+    r"(?:[^\n.?!]{0,40}?|[^\n]{0,25}\n[^\n:\]]{0,25}[:\]][^\n]{0,10}?)"
+    r"(?:\bau\s+lieu\s+(?:du|de|d')|\bet\s+non(?:\s+pas)?(?:\s+le|\s+du)?"
+    r"|\bnon,?\s+(?:pardon,?\s+)?(?:c'est\s+)?le|\bpas\s+le|\bplutot\s+le"
+    # « … mais sur ameli ils ont mis le 21/03/1987 »: the date written in the file
+    r"|\b(?:mis|marque|ecrit|indique|enregistre|note)\s+le)\s*"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
 DATE_LINE_RE = re.compile(
-    rf"^[ \t>]*(?:[^\n:\d]{{1,25}}:)?[ \t]*(?:le[ \t]+)?({DATE_RE})[ \t.]*$",
+    # after the speaker (« usager : », « [Vous] », « appelante ») or a list's dash
+    rf"^[ \t>]*(?:[^\n:\d]{{1,25}}:|\[[^\n\]]{{1,25}}\]|[a-zé]+(?:[ \t]+[a-zé]+)??[ \t]+|[-*•])??"
+    rf"[ \t]*(?:le[ \t]+)?({DATE_RE})[ \t.]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 BIRTH_ASKED_RE = re.compile(r"naissance|\bnee?\b|\bne\(e\)|\bddn\b", re.IGNORECASE)
@@ -579,6 +638,9 @@ RELATIVES_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 BIRTHDAY_RE = re.compile(
-    rf"\b(?:a|aura|fete|fetera|fera)\s+\d{{1,3}}\s+ans\s+le\s+({DATE_RE})(?![\w/])",
+    r"\b(?:(?:a|aura|fete|fetera|fera|a\s+eu|va\s+avoir|vient\s+d'avoir|aura\s+eu)\s+\d{1,3}\s+ans"
+    # « ma femme a accouché le 12 nov »: the day a child was born
+    r"|accouch[ée]e?s?|a\s+accouch[ée]e?)"
+    rf"\s+le\s+({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )

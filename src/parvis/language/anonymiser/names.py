@@ -17,9 +17,11 @@ CIVILITY = (
     r"m\.|mr\.?|mme\.?|mmes|mlle\.?|melle|monsieur|madame|mademoiselle|maitre|dr\.?"
     r"|docteur|pr\.|professeur"
 )
-CIVILITY_RE = re.compile(rf"(?<![\w])(?:{CIVILITY})(?:(?<=\.)|(?![\w]))\s*", re.IGNORECASE)
+# the name follows on the same line (« Civilité : Monsieur\nNom : … » names no one)
+CIVILITY_RE = re.compile(rf"(?<![\w])(?:{CIVILITY})(?:(?<=\.)|(?![\w]))[ \t]*", re.IGNORECASE)
 INTRO_RE = re.compile(
-    r"(?:je\s+m'?\s?appel+e?s?|j\s+m'?appel+e?|je\s+me\s+nomme|mon\s+nom\s+(?:est|c'est|c\s+est|:)"
+    # never the end of a word (« les places PMR », « les vacances Martin »)
+    r"(?<![\w])(?:je\s+m'?\s?appel+e?s?|j\s+m'?appel+e?|je\s+me\s+nomme|mon\s+nom\s+(?:est|c'est|c\s+est|:)"
     r"|mon\s+nom\s+et\s+pr[eé]nom\s+(?:sont|:)|moi\s+c'?\s?est|c'?\s?est\s+moi|ici|de\s+la\s+part\s+de"
     r"|je\s+suis|c'est|c\s+est|ces|\bc(?=\s)|nom\s*:|pr[eé]nom\s*:|nom\s+et\s+pr[eé]nom\s*:"
     r"|nom\s+de\s+naissance\s*:|nom\s+d'usage\s*:|signe|sign[eé]e?\s*:?|pour\s+le\s+compte\s+de"
@@ -27,7 +29,7 @@ INTRO_RE = re.compile(
     re.IGNORECASE,
 )
 RELATIVE_RE = re.compile(
-    r"(?:mon|ma|notre|son|sa|leur|votre|le|la)\s+(?:fils|fille|mari|femme|epouse|epoux|pere|mere"
+    r"(?<![\w'])(?:mon|ma|notre|son|sa|leur|votre|le|la)\s+(?:fils|fille|mari|femme|epouse|epoux|pere|mere"
     r"|frere|soeur|conjoint|conjointe|compagnon|compagne|enfant|bebe|petit-fils|petite-fille"
     r"|petit\s+fils|petite\s+fille|neveu|niece|oncle|tante|beau-pere|belle-mere|cousin|cousine"
     r"|grand-mere|grand-pere|voisin|voisine|ami|amie|copain|copine|concubin|concubine|ex"
@@ -611,6 +613,14 @@ def _name_tokens(
 
 
 def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
+    """Names after civilities, introductions and relatives, on the folded text; a question's
+    verb and pronoun (« Souhaitez-vous ») is never one."""
+    for entity in _names_by_rules(text, folded, lexicon):
+        if not VERB_PRONOUN_RE.search(folded[entity.start : entity.end].lower()):
+            yield entity
+
+
+def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
     lowercase_text = sum(ch.isupper() for ch in text) <= 2
     for match in CIVILITY_RE.finditer(folded):
         if match.end() < len(folded) and folded[match.end() - 1 : match.end()] == ",":
@@ -754,6 +764,9 @@ def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_t
     return position
 
 
+VERB_PRONOUN_RE = re.compile(r"-(?:t-)?(?:vous|nous|tu|je|il|elle|ils|elles|on)$")
+
+
 def filter_spacy_person(
     text: str, start: int, end: int, lexicon: NameLexicon
 ) -> tuple[int, int] | None:
@@ -770,6 +783,8 @@ def filter_spacy_person(
             return False
         if key in NOT_NAMES or key in DOMAIN_WORDS or ELISION_RE.match(key):
             return False
+        if VERB_PRONOUN_RE.search(key):
+            return False  # « Souhaitez-vous », « pouvez-vous »: a question, no name
         if not word[:1].isupper():
             return lexicon.is_known_name(word) and not lexicon.is_common_word(word)
         return not (word.isupper() and len(word) <= 5 and key in lexicon.vocabulary)
@@ -783,6 +798,8 @@ def filter_spacy_person(
     words = [token[2] for token in tokens]
     if any(not plausible(word) for word in words):
         return None
+    if len(words) == 1 and words[0].isupper() and len(words[0]) <= 3:
+        return None  # « PMR », « BP »: an acronym alone
     whole = fold(text[tokens[0][0] : tokens[-1][1]]).lower()
     if (whole in lexicon.places or whole.endswith("-ville")) and not lexicon.is_known_name(whole):
         return None  # « la préfecture de la Seine-Saint-Denis », « Hô Chi Minh-Ville »: a place

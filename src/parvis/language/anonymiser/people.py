@@ -26,7 +26,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from parvis.language.anonymiser.base import Entity
-from parvis.language.anonymiser.names import DOMAIN_WORDS, NOT_NAMES, NameLexicon
+from parvis.language.anonymiser.names import (
+    DOMAIN_WORDS,
+    NOT_NAMES,
+    VERB_PRONOUN_RE,
+    NameLexicon,
+)
 from parvis.language.text import fold
 
 
@@ -88,7 +93,8 @@ ROLES = _words(
     concubin concubine fiancé fiancée fiance fiancee filleul filleule aidant aidante
     infirmier infirmière infirmiere kiné kine auxiliaire responsable directeur directrice
     chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
-    facteur factrice ergothérapeute ergotherapeute ergo orthophoniste"""
+    facteur factrice ergothérapeute ergotherapeute ergo orthophoniste secrétaire secretaire
+    standardiste"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -234,7 +240,11 @@ def _token(
         known = _known(key, lexicon) or (len(parts) > 1 and all(_known(p, lexicon) for p in parts))
         if key in PARTICLES:
             known = first = False
-        common_any = not accented and (key in GLUE or lexicon.word_like(key, typos=False))
+        common_any = not accented and (
+            key in GLUE
+            or lexicon.word_like(key, typos=False)
+            or ("-" in key and bool(VERB_PRONOUN_RE.search(key)))  # « pouvez-vous »
+        )
         if common_any and "-" in key and any(p in lexicon.first_names for p in parts):
             # « marie-lourdes », « line-rose »: a compound first name, not two words
             common_any = key in GLUE
@@ -283,6 +293,8 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
     ``position`` counts the name words already taken."""
     if not token.word or len(token.key) < 2 or token.domain or token.key in GLUE:
         return token.word and position == 0 and _is_initial(token)
+    if "-" in token.key and VERB_PRONOUN_RE.search(token.key):
+        return False  # « monsieur pouvez-vous … »
     if token.key in PARTICLES:
         return False
     if token.upper and len(token.key) <= 4 and token.common_any and not token.known:
@@ -452,6 +464,9 @@ INTRO_SEQUENCES = (
     ("signature", ":"),
     ("qui", "s'", "appelle"),
     ("s'", "appelle"),
+    ("qui", "s'", "appelait"),
+    ("s'", "appelait"),  # « la dame s'appelait rose je crois »
+    ("s'", "appele"),
     ("nomme",),
     ("nommee",),
     ("prenomme",),
@@ -480,6 +495,17 @@ TALK_SEQUENCES = (
     ("vu", "avec"),
     ("passe", "voir"),
     ("passee", "voir"),
+    # « déclarer la naissance de Wiktoria »: the child born
+    ("naissance", "de"),
+    # « je vis avec laura depuis 2019 »: who one lives with
+    ("vis", "avec"),
+    ("vit", "avec"),
+    ("vivons", "avec"),
+    ("habite", "avec"),
+    # « on m'a passé régis puis plus rien »: the call put through to someone
+    ("m'", "a", "passe"),
+    ("m", "a", "passe"),
+    ("ma", "passe"),
     ("parler", "a"),
     ("parler", "avec"),
     ("j'", "ai", "eu"),
@@ -619,6 +645,7 @@ def find_people(
     found.extend(_before_roles(tokens, keys))
     found.extend(_aged(tokens))
     found.extend(_role_speakers(text))
+    found.extend(_word_names(tokens))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -661,12 +688,35 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         following = tokens[index + 1]
         if following.text in {",", ";"} or "\n" in following.gap:
             continue
+        if following.key in WISHES and index + 2 < len(tokens):
+            continue  # « merci madame bonne journée »
         start = index + 1
         if keys[start] in {"et", "&"}:
             continue
         end = name_run(tokens, start, STRONG)
+        if end == start and key in SHORT_CIVILITIES and _civility_name(tokens, start):
+            # « c'est mr chabrol qui me livre »: after an abbreviated civility, a word in
+            # lower case is the name even when it is also a French word
+            end = max(start + 1, name_run(tokens, start + 1, WEAK))
         if end > start:
             yield _entity(tokens, start, end)
+
+
+# « bonne journée », « bon week-end », « belle soirée » said after « madame »
+WISHES = _words("bonne bon belle excellente excellent")
+# Civilities written short: what follows them is a name, in any case.
+SHORT_CIVILITIES = _words("m. mr mr. mme mme. mlle mlle. melle dr dr.")
+
+
+def _civility_name(tokens: Tokens, index: int) -> bool:
+    token = tokens[index]
+    return (
+        _plain_word(token)
+        and not token.place
+        and token.gap == " "
+        and "\n" not in token.gap
+        and token.key not in AFTER_A_NAME
+    )
 
 
 def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -711,6 +761,17 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         # is the family's name, even a French word
         strength = STRONG if key == "famille" and (token.cap or token.upper) else MEDIUM
         end = name_run(tokens, start, strength)
+        if (
+            end == start
+            and token.cap
+            and not token.upper
+            and _plain_word(token)
+            and not token.place
+            and token.gap == " "
+        ):
+            # « la secrétaire Patience m'a dit », « l'agent Fleur que j'ai eue »: a
+            # capitalised word right after a role is a name, even when it is a French word
+            end = max(start + 1, name_run(tokens, start + 1, MEDIUM))
         if end == start and token.known and token.common_any:
             # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
             # is also a word, when what follows is not the rest of a noun phrase
@@ -845,14 +906,21 @@ def _lone_word_before_verb(tokens: Tokens, index: int) -> bool:
             (_strong_right(tokens, index + 1) and following.key not in {"est"})
             or bool(AGE_RE.match(tokens.text, token.end))
             or (
-                # « ma fille fleur peut y aller », « ma soeur blanche au 06 … »: after a
-                # relative, a French word that is no trade, then a verb or a phone number
+                # « ma fille fleur peut y aller », « ma soeur blanche au 06 … », « mon
+                # conseiller modeste dit que », « mon fils ange il a eu 16 ans »: after a
+                # relative or a role, a French word that is no trade, then a verb, the
+                # subject said again, or a phone number
                 index > 0
-                and tokens[index - 1].key in RELATIVES
+                and (tokens[index - 1].key in RELATIVES or tokens[index - 1].key in ROLES)
                 and not _trade_like(token)
                 and token.key not in AFTER_A_NAME | VERB_FOLLOWERS
                 and (
                     following.key in VERBS_AFTER_A_NAME
+                    or (
+                        following.key in {"il", "elle"}
+                        and index + 2 < len(tokens)
+                        and tokens[index + 2].key in VERB_FOLLOWERS | VERBS_AFTER_A_NAME
+                    )
                     or (
                         following.key == "au"
                         and bool(re.match(r"[ \t]*\+?\d", tokens.text[following.end :]))
@@ -1780,7 +1848,7 @@ LINE_PREFIX_RE = re.compile(
 
 # A line of contact details under a name: a number (street, phone), « tél », an address.
 CONTACT_LINE_RE = re.compile(
-    r"(?:\d|t[ée]l|tel\b|portable|mobile|mail|courriel|b[aâ]t|appt|r[ée]sidence|lieu|bp\b"
+    r"(?:\+?\d|t[ée]l|tel\b|portable|mobile|mail|courriel|b[aâ]t|appt|r[ée]sidence|lieu|bp\b"
     r"|[\w.+-]+@)",
     re.IGNORECASE,
 )
@@ -2149,6 +2217,11 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             # message is who signs it, even a French word
             yield Entity(run[0].start, run[0].end, "PERSON")
             continue
+        following = next(
+            (folded[a:b].strip(" >") for a, b in lines[number + 1 :] if folded[a:b].strip(" >")),
+            "",
+        )
+        contact_line = bool(CONTACT_LINE_RE.match(following))
         nameish = (
             all(
                 (t.cap or t.upper or tokens.lowercase or answer)
@@ -2158,9 +2231,9 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
                 for t in words
             )
             or (
-                # « Vo Thanh Tam » under the message: capitalised words, one of them a listed
-                # name or no French word
-                last_line
+                # « Vo Thanh Tam » under the message (or above the writer's phone number):
+                # capitalised words, one of them a listed name or no French word
+                (last_line or contact_line)
                 and 2 <= len(words) <= 3
                 and all(
                     t.cap
@@ -2185,13 +2258,7 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         )
         if not nameish:
             continue
-        following = next(
-            (folded[a:b].strip(" >") for a, b in lines[number + 1 :] if folded[a:b].strip(" >")),
-            "",
-        )
-        contact_below = bool(CONTACT_LINE_RE.match(following)) and all(
-            t.cap or t.upper for t in words
-        )
+        contact_below = contact_line and all(t.cap or t.upper for t in words)
         if not (
             in_signature
             or answer
@@ -2215,9 +2282,17 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         yield Entity(run[0].start, run[-1].end, "PERSON")
 
 
+# One letter said: « m comme marcel », « deux s », or the letter alone.
+_SPELLING_ITEM = (
+    r"(?:[a-z][ \t]+comme[ \t]+[a-z][\w'\-]*|(?:deux|double)[ \t]+[a-z](?![\w'])"
+    r"|[a-z](?![\w']))"
+)
+_SPELLING_SEP = r"(?:[ \t]*,[ \t]*|[ \t]+puis[ \t]+|[ \t]+et[ \t]+|[ \t]*-[ \t]*|[ \t]+)"
 SPELLING_ALPHABET_RE = re.compile(
     r"(?<![\w])(?:[a-z][ \t]+comme[ \t]+[a-z][\w'\-]*"
-    r"(?:[ \t]*,[ \t]*|[ \t]+puis[ \t]+|[ \t]+et[ \t]+|[ \t]*-[ \t]*|[ \t]+)?){2,}",
+    r"(?:[ \t]*,[ \t]*|[ \t]+puis[ \t]+|[ \t]+et[ \t]+|[ \t]*-[ \t]*|[ \t]+)?){2,}"
+    # « m comme marcel o u t o u deux s a m y »: one letter by its word, the others alone
+    rf"|(?<![\w]){_SPELLING_ITEM}(?:{_SPELLING_SEP}{_SPELLING_ITEM}){{3,}}",
     re.IGNORECASE,
 )
 
@@ -2225,6 +2300,8 @@ SPELLING_ALPHABET_RE = re.compile(
 def _spelling_alphabet(folded: str) -> Iterable[Entity]:
     """« D comme Désiré, U comme Ursule… »: a name spelled with the phone alphabet."""
     for match in SPELLING_ALPHABET_RE.finditer(folded):
+        if " comme " not in match.group().lower():
+            continue  # letters alone are read by the spelling rule
         end = match.end()
         while end > match.start() and not folded[end - 1].isalnum():
             end -= 1
@@ -2293,8 +2370,18 @@ def _aged(tokens: Tokens) -> Iterable[Entity]:
             continue
         if token.key in ROLES or token.key in CIVILITIES:
             continue
-        if AGE_AFTER_RE.match(tokens.text, token.end):
+        if AGE_AFTER_RE.match(tokens.text, token.end) or (
+            # « 2 enfants, lena 4 ans et axel 2 ans »: a listed first name in a list of
+            # children, its age right after it
+            token.first
+            and listed
+            and not token.cap
+            and AGE_PLAIN_AFTER_RE.match(tokens.text, token.end)
+        ):
             yield _entity(tokens, index, index + 1)
+
+
+AGE_PLAIN_AFTER_RE = re.compile(r"[ \t]+\d{1,2}[ \t]*ans\b")
 
 
 # « Conseillère (Julie) : … », « Agent (Karim B.) : … »: the name of a speaker after their role
@@ -2388,3 +2475,149 @@ def _coordinated_names(tokens: Tokens, start: int) -> int:
     if not any(t.known or not t.common_any for t in (first, second)):
         return start
     return start + 3
+
+
+# --- The rest of a name found in part -------------------------------------------------------
+
+
+def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
+    """Whether the word next to a name found in part is the rest of it: a word that is no
+    French word (« ibrahima sow », « lê hoàng », « gaëlle n'guessan »), or on the left a
+    capitalised word inside a sentence (« le vendeur Florin Stoica », « Prudence Ah-Thion
+    Lebon »)."""
+    token = tokens[index]
+    if not _plain_word(token) or token.place or len(token.key) < 2:
+        return False
+    # a word one letter from a French word is still a name when written as names are
+    # (« n'dongo », « lê »: an apostrophe after « n », a letter French words lack)
+    name_spelling = "'" in token.key or fold(token.text) != token.text
+    if not token.common_any and (not token.typo or name_spelling) and (left or len(token.key) >= 3):
+        return True
+    return (
+        left
+        and token.cap
+        and not token.upper
+        and (token.known or not tokens.sentence_start(index))
+        and token.key not in AFTER_A_NAME
+    )
+
+
+def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """A name masked in part is masked whole: its neighbours on the same line, one space
+    apart, that look like the rest of a name."""
+    if not any(e.label == "PERSON" for e in entities) or not len(tokens):
+        return entities
+    starts = {t.start: i for i, t in enumerate(tokens.items)}
+    ends = {t.end: i for i, t in enumerate(tokens.items)}
+    taken = [(e.start, e.end) for e in entities]
+    out = []
+    for entity in entities:
+        first, last = starts.get(entity.start), ends.get(entity.end)
+        if entity.label != "PERSON" or first is None or last is None:
+            out.append(entity)
+            continue
+        for _ in range(2):
+            i = first - 1
+            if (
+                i < 0
+                or tokens[first].gap != " "
+                or any(s < tokens[i].end and tokens[i].start < e for s, e in taken)
+                or not _name_neighbour(tokens, i, left=True)
+            ):
+                break
+            first = i
+        for _ in range(2):
+            i = last + 1
+            if (
+                i >= len(tokens)
+                or tokens[i].gap != " "
+                or any(s < tokens[i].end and tokens[i].start < e for s, e in taken)
+                or not _name_neighbour(tokens, i, left=False)
+            ):
+                break
+            last = i
+        out.append(Entity(tokens[first].start, tokens[last].end, "PERSON"))
+    return out
+
+
+# --- First names that are French words, by the clause around them ---------------------------
+
+# « s'occupe », « s occupe », « m'a dit »: what someone does, right after their name.
+_TOLD = r"(?:dit|rappel\w*|appel\w*|r[ée]pondu|expliqu\w*)"
+DOING_RE = re.compile(
+    rf"^[ \t]+(?:s['’ ][ \t]?occupe|m['’ ][ \t]?a[ \t]+{_TOLD}|ma[ \t]+{_TOLD}"
+    r"|g[eè]re[ \t]|traite[ \t])",
+    re.IGNORECASE,
+)
+PRONOUNS_BEFORE_CEST = _words("elle lui il moi toi")
+APPOSITION_DETERMINERS = _words("mon ma notre")
+
+
+def _word_names(tokens: Tokens) -> Iterable[Entity]:
+    """A word that is also a French word is a name by the clause around it (see
+    ``_word_name_at``)."""
+    for index in range(len(tokens)):
+        token = tokens[index]
+        if not (token.cap or token.first or (index and tokens[index - 1].key in {"a", "à"})):
+            continue  # every clause below needs one of these
+        if (
+            _plain_word(token)
+            and not token.place
+            and not token.upper
+            and _word_name_at(tokens, index)
+        ):
+            yield _entity(tokens, index, index + 1)
+
+
+def _word_name_at(tokens: Tokens, index: int) -> bool:
+    """* capitalised inside a sentence, then what someone does (« on m'a dit que Fleur
+      s'occupe des aides »), or then « , » and a role (« je suis Désiré, conseiller RSA »);
+    * capitalised after a role and « c'est » (« mon conseiller c'est Bonheur mais … »);
+    * a listed first name after « elle c'est » and before a comma (« elle c'est constance,
+      moi c'est … »);
+    * capitalised with « et moi » (« Victoire et moi on est … »);
+    * thanked for something (« merci à blanche pour son aide »);
+    * capitalised or listed, then a relative in apposition (« titulaire Pierre mon
+      compagnon »)."""
+    count = len(tokens)
+    token = tokens[index]
+    following = tokens[index + 1] if index + 1 < count else None
+    second = tokens[index + 2] if index + 2 < count else None
+    previous = tokens[index - 1].key if index else ""
+    before = tokens[index - 2].key if index >= 2 else ""
+    earlier = tokens[index - 3].key if index >= 3 else ""
+    mid_sentence = not tokens.sentence_start(index)
+    if token.cap and mid_sentence and DOING_RE.match(tokens.text[token.end : token.end + 40]):
+        return True
+    if following is None or second is None:
+        return bool(
+            token.first
+            and previous in {"est", "c", "cest"}
+            and (before in PRONOUNS_BEFORE_CEST or earlier in PRONOUNS_BEFORE_CEST)
+        )
+    if token.cap and following.text == "," and second.key in ROLES:
+        return previous in {"suis", "est", "c", "moi", "ici"}
+    if (
+        token.cap
+        and previous in {"c", "c'", "est", "cest"}
+        and (before in ROLES or (earlier in ROLES and previous == "est"))
+    ):
+        return True
+    if (
+        token.first
+        and previous in {"est", "c", "cest"}
+        and (before in PRONOUNS_BEFORE_CEST or earlier in PRONOUNS_BEFORE_CEST)
+        and (following.text in {",", ".", "!"} or "\n" in following.gap)
+    ):
+        return True
+    if (token.cap or token.first) and following.key == "et" and second.key == "moi":
+        return True
+    if previous in {"a", "à"} and before in {"merci", "bravo"} and following.key == "pour":
+        return True  # « merci à blanche pour son aide »
+    return bool(
+        (token.cap or token.first)
+        and following.key in APPOSITION_DETERMINERS
+        and following.gap == " "
+        and second.key in RELATIVES
+        and (mid_sentence or token.first)
+    )

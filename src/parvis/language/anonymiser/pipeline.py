@@ -22,7 +22,7 @@ from parvis.language.anonymiser.identifiers import (
     find_tax_numbers,
 )
 from parvis.language.anonymiser.names import NameLexicon, filter_spacy_person, find_names_by_rules
-from parvis.language.anonymiser.people import Tokens, find_people, needs_ner
+from parvis.language.anonymiser.people import Tokens, extend_names, find_people, needs_ner
 from parvis.language.anonymiser.resolution import mask, resolve
 from parvis.language.anonymiser.spoken import (
     find_loose_bank_numbers,
@@ -166,8 +166,9 @@ class Anonymiser:
     def rule_entities(self, text: str) -> list[Entity]:
         return self._rules(text)[0]
 
-    def _rules(self, text: str) -> tuple[list[Entity], bool]:
-        """Rule entities, and whether spaCy could still find a name the rules left."""
+    def _rules(self, text: str) -> tuple[list[Entity], bool, Tokens]:
+        """Rule entities, whether spaCy could still find a name the rules left, and the
+        tokens (to complete names found in part)."""
         folded = fold(text)
         found: list[Entity] = []
         for rule in RULES:
@@ -175,16 +176,18 @@ class Anonymiser:
         found.extend(find_names_by_rules(text, folded, self.lexicon))
         tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
         found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
-        return found, needs_ner(tokens, found)
+        return found, needs_ner(tokens, found), tokens
 
     def anonymise_many(
         self, texts: Sequence[str], batch_size: int = 64
     ) -> list[tuple[str, list[Entity]]]:
         candidates: list[list[Entity]] = []
+        all_tokens: list[Tokens] = []
         for_ner: list[int] = []
         for index, text in enumerate(texts):
-            found, ner = self._rules(text)
+            found, ner, tokens = self._rules(text)
             candidates.append(found)
+            all_tokens.append(tokens)
             if ner:
                 for_ner.append(index)
         if self.nlp is not None and for_ner:
@@ -201,8 +204,8 @@ class Anonymiser:
                     if span:
                         candidates[index].append(Entity(span[0], span[1], "PERSON"))
         results = []
-        for text, found in zip(texts, candidates, strict=True):
+        for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found), self.lexicon)
-            entities = with_trailing_initials(text, resolve(kept, text))
+            entities = with_trailing_initials(text, extend_names(tokens, resolve(kept, text)))
             results.append((mask(text, entities), entities))
         return results

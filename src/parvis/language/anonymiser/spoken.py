@@ -16,7 +16,9 @@ from collections.abc import Iterable
 
 from parvis.language.anonymiser.base import Entity, _compact
 from parvis.language.anonymiser.identifiers import (
+    _KEY_WORDS,
     CAF_CONTEXT,
+    CAF_TEXT_CONTEXT,
     IBAN_LENGTHS,
     NIR_CONTEXT,
     NIR_KEY_AFTER_RE,
@@ -151,48 +153,95 @@ def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# A caller who stops to check (« … 22 05 613 attendez vingt-deux zéro cinq six un trois »):
+# when the whole run is no identifier, each side of the pause is read on its own.
+PAUSE_RE = re.compile(r"(?<![\w])(?:attendez|attends|pardon|non|je\s+recommence)(?![\w])")
+
+
 def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
     """NIR, allocataire and tax numbers read aloud (or mixed words and digits)."""
     for match in SPOKEN_RUN_RE.finditer(folded):
         start, end = _trim(folded, match.start(), match.end())
-        words = _words_of(folded[start:end])
-        spoken = [w for w in words if not w.isdigit() and w not in SKIPPED | {"et"}]
-        if len(words) < 4 or not spoken:
+        entity = _spoken_identifier(folded, start, end)
+        if entity is not None:
+            yield entity
             continue
-        # commas mark the groups people say (« neuf cinq cinq, cent quatre-vingt-douze »)
-        digits = "".join(
-            "".join(read_number_words([w for w in _words_of(chunk) if w not in SKIPPED]))
-            for chunk in folded[start:end].split(",")
-        )
-        before = folded[max(0, start - 80) : start]
-        country = SPOKEN_COUNTRY_RE.search(before)
-        if country and len(digits) >= 6 and BANK_CONTEXT.search(folded):
-            # « f r quatre-vingt-six trente mille … »: an IBAN read aloud, or read back
-            yield Entity(start - (len(before) - country.start(1)), end, "IBAN")
-            continue
-        if len(spoken) < 3 and not (
-            # « un 85 03 75 123 456 clé 78 »: digits and a word or two, after its name
-            13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before)
-        ):
-            continue
-        if len(digits) >= 10 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before):
-            # a NIR read aloud, even when a group was misread or misspoken
-            key = NIR_KEY_AFTER_RE.match(folded, end)
-            if key:
-                end = key.end()
-                while end > start and not folded[end - 1].isalnum():
-                    end -= 1
+        position = start
+        for pause in [*PAUSE_RE.finditer(folded, start, end), None]:
+            stop = pause.start() if pause else end
+            while position < stop and not folded[position].isalnum():
+                position += 1
+            part = _trim(folded, position, stop)
+            entity = _spoken_identifier(folded, *part) if part[1] > part[0] else None
+            if entity is not None:
+                yield entity
+            position = pause.end() if pause else end
+    yield from _keys_answered(folded)
+
+
+def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
+    """What a run of number words (and digits) between ``start`` and ``end`` is, if any."""
+    words = _words_of(folded[start:end])
+    spoken = [w for w in words if not w.isdigit() and w not in SKIPPED | {"et"}]
+    if len(words) < 4 or not spoken:
+        return None
+    # commas mark the groups people say (« neuf cinq cinq, cent quatre-vingt-douze »)
+    digits = "".join(
+        "".join(read_number_words([w for w in _words_of(chunk) if w not in SKIPPED]))
+        for chunk in folded[start:end].split(",")
+    )
+    before = folded[max(0, start - 80) : start]
+    country = SPOKEN_COUNTRY_RE.search(before)
+    if country and len(digits) >= 6 and BANK_CONTEXT.search(folded):
+        # « f r quatre-vingt-six trente mille … »: an IBAN read aloud, or read back
+        return Entity(start - (len(before) - country.start(1)), end, "IBAN")
+    if len(spoken) < 3 and not (
+        # « un 85 03 75 123 456 clé 78 »: digits and a word or two, after its name
+        13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before)
+    ):
+        return None
+    if len(digits) >= 10 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before):
+        # a NIR read aloud, even when a group was misread or misspoken
+        key = NIR_KEY_AFTER_RE.match(folded, end)
+        if key:
+            end = key.end()
+            while end > start and not folded[end - 1].isalnum():
+                end -= 1
+        return Entity(start, end, "NIR")
+    if (len(digits) == 13 and TAX_CONTEXT.search(folded)) or (
+        # a group misread (one digit too many or too few) right after its name
+        12 <= len(digits) <= 14 and digits[:1] in "0123" and TAX_CONTEXT.search(before)
+    ):
+        return Entity(start, end, "TAX_NUMBER")
+    if 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
+        # a NIR's shape in a text about the carte Vitale, even named after the number
+        return Entity(start, end, "NIR")
+    if len(digits) in {15, 16} and CARD_CONTEXT.search(folded):
+        return Entity(start, end, "CARD")
+    if (5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:])) or (
+        6 <= len(digits) <= 8 and (CAF_CONTEXT.search(folded) or CAF_TEXT_CONTEXT.search(folded))
+    ):
+        return Entity(start, end, "CAF_NUMBER")
+    return None
+
+
+# « agent et la clé / appelante quatre-vingt-seize »: the NIR's key asked for, answered on
+# the next line (after the speaker's name, with or without a colon).
+KEY_ANSWER_RE = re.compile(
+    r"(?:\bcle|\bclef)\b[^\n\d]{0,20}\n[ \t>]*(?:[a-z]+(?:[ \t]+[a-z]+)?[ \t]*:?[ \t]+)??"
+    r"(?:(?:c'est|alors|euh|oui|la[ \t]+cle)[ \t,]+)*"
+    rf"(\d{{2}}(?!\d)|{_KEY_WORDS})[ \t.]*(?=$|\n)",
+    re.IGNORECASE,
+)
+
+
+def _keys_answered(folded: str) -> Iterable[Entity]:
+    if "\n" not in folded or not NIR_CONTEXT.search(folded):
+        return
+    for match in KEY_ANSWER_RE.finditer(folded):
+        start, end = _trim(folded, match.start(1), match.end(1))
+        if end > start:
             yield Entity(start, end, "NIR")
-        elif len(digits) == 13 and TAX_CONTEXT.search(folded):
-            yield Entity(start, end, "TAX_NUMBER")
-        elif len(digits) in {15, 16} and CARD_CONTEXT.search(folded):
-            yield Entity(start, end, "CARD")
-        elif 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
-            yield Entity(start, end, "NIR")
-        elif (5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:])) or (
-            6 <= len(digits) <= 8 and CAF_CONTEXT.search(folded)
-        ):
-            yield Entity(start, end, "CAF_NUMBER")
 
 
 # The two letters of an IBAN's country read aloud before its digits (« f r », « F R »).
@@ -206,7 +255,9 @@ BANK_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 CARD_CONTEXT = re.compile(
-    r"\b(?:carte|cb|visa|mastercard|bancaire|bleue|debit|debitee|paiement)\b", re.IGNORECASE
+    r"\b(?:carte(?![ \t]+(?:vitale|grise|d'identite|de[ \t]+sejour|d'invalidite|mobilite))|cb"
+    r"|visa|mastercard|bancaire|bleue|debit|debitee|paiement)\b",
+    re.IGNORECASE,
 )
 LOOSE_IBAN_RE = re.compile(
     r"(?<![\w])[a-z]{2}\d{2}(?:[ .\-]?[a-z0-9]){10,32}(?![\w])", re.IGNORECASE
@@ -240,31 +291,55 @@ PLATE_TEXT_CONTEXT = re.compile(
     r"|amende|radar|fourriere",
     re.IGNORECASE,
 )
+# A letter said by its name on the phone (« bé », « enne », « hache », « double v »), or
+# written alone.
+LETTER = (
+    r"(?:double[ \t]+ve?|i[ \t]+grec|hache|ache|effe|elle|emme|enne|erre|esse|zede|zed"
+    r"|[bcdgptv]e|ef|el|em|en|er|es|cu|ku|ka|ji|ix|[a-z])(?![\w])"
+)
+_SEP = r"[ \t,.\-]+"
 SPOKEN_PLATE_RE = re.compile(
-    r"(?<![\w])([a-z])[ \t,.\-]+([a-z])[ \t,.\-]+"
-    rf"((?:(?:{NUMBER_WORD}|\d{{1,3}})[ \t,.\-]+){{1,4}})"
-    r"([a-z])[ \t,.\-]+([a-z])(?![\w])",
+    rf"(?<![\w])({LETTER}){_SEP}({LETTER}){_SEP}"
+    rf"((?:(?:{NUMBER_WORD}|\d{{1,3}}){_SEP}){{1,4}})"
+    rf"({LETTER}){_SEP}({LETTER})",
+    re.IGNORECASE,
+)
+# « GH deux cent huit RW »: the two letters glued, in capitals.
+GLUED_PLATE_RE = re.compile(
+    rf"(?<![\w])([A-Z]{{2}})[ \t]+((?:(?:{NUMBER_WORD}|\d{{1,3}})[ \t\-]+){{1,4}})"
+    r"([A-Z]{2})(?![\w])"
+)
+# The old format read aloud: « deux mille trois cent quarante-cinq z t vingt-neuf ».
+OLD_SPOKEN_PLATE_RE = re.compile(
+    rf"(?<![\w])((?:(?:{NUMBER_WORD}|\d{{1,4}}){_SEP}){{1,7}})"
+    rf"({LETTER}){_SEP}({LETTER})(?:{_SEP}({LETTER}))?"
+    rf"((?:{_SEP}(?:{NUMBER_WORD}|\d{{2}}))(?:[ \t\-]+(?:{NUMBER_WORD})){{0,3}})(?![\w])",
     re.IGNORECASE,
 )
 
 
 PLATE_NAMED_BEFORE_RE = re.compile(
-    r"(?:immatriculation|immat|plaque|immatricule|immatriculee)[^\n\d]{0,15}$", re.IGNORECASE
+    r"(?:immatriculation|immat|plaque|immatricule|immatriculee|(?:voiture|vehicule|moto|scooter)"
+    r"[ \t]+(?:c'est|c|est))[^\n\d]{0,15}$",
+    re.IGNORECASE,
 )
 
 
 def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
-    """« A B cent vingt-trois C D », « AB 1 2 3 CD » read on the phone, in a text about a
-    vehicle."""
+    """« A B cent vingt-trois C D », « bé enne sept cent quarante-quatre cu hache », « AB 1 2
+    3 CD » read on the phone, in a text about a vehicle; the old format read aloud after its
+    name."""
     if not PLATE_TEXT_CONTEXT.search(folded):
         return
     read: set[str] = set()
+    last_end = -1000
     for match in SPOKEN_PLATE_RE.finditer(folded):
-        letters = "".join(text[match.start(g)] for g in (1, 2, 4, 5))
+        letters = "".join(text[match.start(g) : match.end(g)] for g in (1, 2, 4, 5))
         said = " ".join(match.group().lower().split())
         if (
-            not letters.isupper()
+            not (letters.isupper() and len(letters) == 4)
             and said not in read
+            and match.start() - last_end > 40  # « … h j non é f quatre cent douze h g »
             and not PLATE_NAMED_BEFORE_RE.search(folded[max(0, match.start() - 30) : match.start()])
             and not PLATE_ASKED_RE.search(folded[max(0, match.start() - 90) : match.start()])
         ):
@@ -274,6 +349,18 @@ def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
         digits = "".join(read_number_words(_words_of(match.group(3))))
         if 1 <= len(digits) <= 3:
             read.add(said)
+            last_end = match.end()
+            yield Entity(match.start(), match.end(), "PLATE")
+    for match in GLUED_PLATE_RE.finditer(text):
+        digits = "".join(read_number_words(_words_of(folded[match.start(2) : match.end(2)])))
+        if len(digits) == 3 or (1 <= len(digits) <= 3 and re.search(r"[a-z]", match.group(2))):
+            yield Entity(match.start(), match.end(), "PLATE")
+    for match in OLD_SPOKEN_PLATE_RE.finditer(folded):
+        if not PLATE_NAMED_BEFORE_RE.search(folded[max(0, match.start() - 40) : match.start()]):
+            continue
+        number = "".join(read_number_words(_words_of(match.group(1))))
+        department = "".join(read_number_words(_words_of(match.group(5))))
+        if 1 <= len(number) <= 4 and 1 <= len(department) <= 3:
             yield Entity(match.start(), match.end(), "PLATE")
 
 
