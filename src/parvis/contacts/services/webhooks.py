@@ -264,9 +264,9 @@ def _insert_events(events: list[WebhookEvent]) -> None:
 def webhook_events_record_many(*, conversation_ids: list[int], kind: str) -> list[WebhookEvent]:
     """``webhook_event_record`` for conversations one transaction moved the same way
     (routing's assignments): one statement reads their last numbers and whether their
-    organisations listen, one inserts the events. Only for conversations whose sender passed the instance
-    (``sent_instance``): it changed their rows, so this transaction holds their locks
-    and the numbering is serialised; any other is recorded one by one."""
+    organisations listen, one inserts the events. Only for conversations whose sender
+    passed the instance (``sent_instance``): it changed their rows, so this transaction
+    holds their locks and the numbering is serialised; any other is recorded one by one."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     held = {pk: sent_instance(Conversation, pk) for pk in conversation_ids}
