@@ -275,6 +275,8 @@ class Waiting:
     view: core.EntryView
     conversation_id: int
     arrived_at: dt.datetime
+    # A trigger of its own is due (read with the heads): its decision will place it.
+    own_trigger: bool = False
 
 
 _ENTRY_COLUMNS = (
@@ -283,7 +285,7 @@ _ENTRY_COLUMNS = (
 
 
 def _waiting(row: tuple[Any, ...]) -> Waiting:
-    pk, conversation_id, queue_id, arrived, bonus, units, language, escalated, declined = row
+    pk, conversation_id, queue_id, arrived, bonus, units, language, escalated, declined = row[:9]
     arrived_at = _aware(arrived)
     return Waiting(
         core.EntryView(
@@ -298,6 +300,7 @@ def _waiting(row: tuple[Any, ...]) -> Waiting:
         ),
         conversation_id,
         arrived_at,
+        own_trigger=bool(row[9]) if len(row) > 9 else False,
     )
 
 
@@ -388,10 +391,17 @@ _AGENTS_LOCKED = (
     "l.level, l.language FROM s LEFT JOIN l ON l.user_id = s.user_id"
 )
 
+# Read with the heads: whether an entry's own contact trigger is due (index
+# ``routing_trigger_object``).
+_OWN_TRIGGER = (
+    f"EXISTS (SELECT 1 FROM {_TRIGGER} t WHERE t.object_id = x.id "
+    f"AND t.kind = '{TriggerKind.CONTACT.value}' AND t.due_at <= %s)"
+)
+
 _HEADS_OF_QUEUES = (
     f"SELECT e.* FROM unnest(%s::bigint[], %s::timestamptz[], %s::integer[]) "
     "AS q(queue_id, cutoff, head) CROSS JOIN LATERAL ("
-    f"SELECT {_ENTRY_COLUMNS} FROM {_ENTRY} x WHERE x.queue_id = q.queue_id "
+    f"SELECT {_ENTRY_COLUMNS}, {_OWN_TRIGGER} FROM {_ENTRY} x WHERE x.queue_id = q.queue_id "
     f"AND x.state = '{EntryState.WAITING.value}' AND x.units <= %s "
     "AND x.language = ANY(%s) AND (x.arrived_at <= q.cutoff OR x.escalated) "
     "ORDER BY x.sort_key, x.id LIMIT q.head FOR UPDATE SKIP LOCKED) e"
@@ -429,7 +439,9 @@ def _prefetch(batch: _Batch, user_ids: list[int], now: dt.datetime) -> None:
     order = sorted(queues)
     limits = [min(HEAD_SIZE * queues[q][1], HEAD_SIZE_FALLBACK) for q in order]
     cutoffs = [now - dt.timedelta(seconds=queues[q][0]) for q in order]
-    rows = _fetch(_HEADS_OF_QUEUES, [order, cutoffs, limits, free, sorted(languages)])
+    rows = _fetch(
+        _HEADS_OF_QUEUES, [order, cutoffs, limits, _db_time(now), free, sorted(languages)]
+    )
     for queue_id, limit in zip(order, limits, strict=True):
         batch.heads[queue_id] = []
         batch.head_limits[queue_id] = limit
@@ -623,7 +635,7 @@ def deciding(now: dt.datetime) -> Iterator[_Batch]:
 
 
 def _heads_sql(
-    queues: list[tuple[int, dt.datetime, int]], agent: core.AgentView
+    queues: list[tuple[int, dt.datetime, int]], agent: core.AgentView, now: dt.datetime
 ) -> tuple[str, list[Any]]:
     """One statement for the heads of several queues: per queue, the first waiting
     entries in sort order that fit the agent and whose wait reached the agent's tier
@@ -638,12 +650,12 @@ def _heads_sql(
     state = f"'{EntryState.WAITING.value}'"
     for index, (queue_id, cutoff, limit) in enumerate(queues):
         parts.append(
-            f"SELECT * FROM (SELECT {_ENTRY_COLUMNS} FROM {_ENTRY} "
+            f"SELECT * FROM (SELECT {_ENTRY_COLUMNS}, {_OWN_TRIGGER} FROM {_ENTRY} x "
             f"WHERE queue_id = %s AND state = {state} AND units <= %s "
             f"AND language IN ({marks}) AND (arrived_at <= %s OR escalated) "
             f"ORDER BY sort_key, id LIMIT {int(limit)}{lock}) h{index}"
         )
-        params += [queue_id, agent.free, *languages, _db_time(cutoff)]
+        params += [_db_time(now), queue_id, agent.free, *languages, _db_time(cutoff)]
     return " UNION ALL ".join(parts), params
 
 
@@ -672,7 +684,7 @@ def _heads(
         queues = [(q, cutoff, batch.head_limits[q]) for q, cutoff, _ in queues]
         found.update({q: batch.heads[q] for q, _, _ in queues})
     else:
-        for row in _fetch(*_heads_sql(queues, agent)):
+        for row in _fetch(*_heads_sql(queues, agent, now)):
             waiting = _waiting(row)
             found[waiting.view.queue_id].append(waiting)
     clock = now.timestamp()
@@ -685,7 +697,7 @@ def _heads(
             # The first ones were let go by this agent, or wait for a tier not open to
             # them: read further, so no eligible contact hides behind them.
             wider = batch.head_size(queue_id, HEAD_SIZE_FALLBACK)
-            sql, params = _heads_sql([(queue_id, cutoff, wider)], agent)
+            sql, params = _heads_sql([(queue_id, cutoff, wider)], agent, now)
             free = [w for w in map(_waiting, _fetch(sql, params)) if w.view.id not in batch.entries]
         found[queue_id] = free
     heads = {queue_id: [w.view for w in rows] for queue_id, rows in found.items() if rows}
@@ -744,7 +756,9 @@ def offer_best_to(
         skipped = _skips_for_entries(agent, heads, rules, now)
     after = replace(agent, used=agent.used + chosen.units)
     others = any(
-        e.id != chosen.id and core.skip_reason(after, e, rules[e.queue_id], clock) is None
+        e.id != chosen.id
+        and not rows_read[e.id].own_trigger
+        and core.skip_reason(after, e, rules[e.queue_id], clock) is None
         for entries in heads.values()
         for e in entries
     )
@@ -815,13 +829,14 @@ def _apply(
     # given their next decision as a trigger of their own, taken after this batch.
     free_after = agent.free - (ev.units if booked else 0)
     room_left = requeue and free_after >= _smallest_units()
-    if room_left and not more_work:
-        # Nothing else they could take was among the heads read: a trigger of their own
-        # would only find that again, unless some work waits unseen (locked by another
-        # worker, or past the heads read), which one statement tells.
-        room_left = _work_may_wait(agent, free_after, batch)
     batch.entries.add(ev.id)
     batch.taken_by_queue[rule.id] = batch.taken_by_queue.get(rule.id, 0) + 1
+    if room_left and not more_work:
+        # Nothing else they could take was among the heads read (but contacts whose
+        # own trigger is due: it places them): a trigger of their own would only find
+        # that again, unless some work waits unseen (locked by another worker, or past
+        # the heads read), which one statement tells.
+        room_left = _work_may_wait(agent, free_after, batch, now)
     if booked:
         batch.works.append((entry.conversation_id, agent.id, ev.units))
         batch.units[agent.id] = batch.units.get(agent.id, 0) + ev.units
@@ -875,18 +890,23 @@ def _triggers_insert(batch: _Batch, now: dt.datetime) -> tuple[str, list[Any]]:
     )
 
 
-def _work_may_wait(agent: core.AgentView, free: int, batch: _Batch) -> bool:
+def _work_may_wait(agent: core.AgentView, free: int, batch: _Batch, now: dt.datetime) -> bool:
     """Whether a waiting entry of the agent's routed queues fits ``free`` units, besides
-    those this batch took (read without locks: an entry another worker holds counts)."""
+    those this batch took and those with a due trigger of their own (read without
+    locks: an entry another worker holds counts; one whose trigger another worker is
+    taking too, and its decision considers this agent, or retries when it finds them
+    locked)."""
     routed = policies()
     queues = [q for q in agent.levels if q in routed and not routed[q].rule.paused]
     if not queues:
         return False
     taken = sorted(batch.entries) or [0]
     rows = _fetch(
-        f"SELECT EXISTS (SELECT 1 FROM {_ENTRY} WHERE queue_id IN ({_marks(len(queues))}) "
-        f"AND state = %s AND units <= %s AND id NOT IN ({_marks(len(taken))}))",
-        [*queues, EntryState.WAITING, free, *taken],
+        f"SELECT EXISTS (SELECT 1 FROM {_ENTRY} e WHERE e.queue_id IN ({_marks(len(queues))}) "
+        f"AND e.state = %s AND e.units <= %s AND e.id NOT IN ({_marks(len(taken))}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {_TRIGGER} t WHERE t.kind = %s "
+        "AND t.object_id = e.id AND t.due_at <= %s))",
+        [*queues, EntryState.WAITING, free, *taken, TriggerKind.CONTACT, _db_time(now)],
     )
     return bool(rows[0][0])
 

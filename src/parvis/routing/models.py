@@ -380,7 +380,11 @@ class Trigger(models.Model):
     class Meta:
         verbose_name = _("déclencheur de routage")
         verbose_name_plural = _("déclencheurs de routage")
-        indexes = [models.Index(fields=["due_at", "id"], name="routing_trigger_due")]
+        indexes = [
+            models.Index(fields=["due_at", "id"], name="routing_trigger_due"),
+            # Whether a contact has a due trigger of its own (``engine._work_may_wait``).
+            models.Index(fields=["object_id", "kind"], name="routing_trigger_object"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} @ {self.due_at:%H:%M:%S}"

@@ -141,3 +141,22 @@ def test_a_contact_whose_agents_are_being_decided_for_tries_again(deferred):
     assert retry.due_at > now
     engine.process_due(now=retry.due_at, batch=32)
     assert AgentWork.objects.get().user_id == alice.pk
+
+
+def test_a_contact_with_its_own_due_trigger_gives_the_agent_no_second_one(deferred):
+    """Two contacts arrive for one agent with room: each contact's own trigger places
+    it; the agent gets no trigger of their own on top (a decision that would find
+    nothing: half the triggers of a busy hub)."""
+    from parvis.routing.models import TriggerKind
+
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    alice = agent(policy.queue)
+    emails = _emails(policy.queue, 2)
+    first = engine.process_batch(now=timezone.now(), limit=1)
+    assert [outcome.agent_id for _, outcome in first] == [alice.pk]
+    assert not Trigger.objects.filter(kind=TriggerKind.AGENT).exists()
+    engine.process_due(batch=32)
+    assert set(AgentWork.objects.values_list("conversation_id", flat=True)) == {
+        c.pk for c in emails
+    }
+    assert Decision.objects.count() == 2

@@ -98,9 +98,17 @@ def test_one_decision_per_trigger_and_an_agent_with_room_left_gets_the_next(sett
     conversations = [arrive(queue) for _ in range(4)]
 
     found, outcome = engine.process_next()
-    assert found and outcome is not None and outcome.room_left
+    assert found and outcome is not None
     assert Decision.objects.count() == 1
-    # Her next decision is a trigger of her own, written with the first one.
+    # The other contacts have their own triggers, which place them: no trigger of hers.
+    assert not outcome.room_left
+    assert not Trigger.objects.filter(kind=TriggerKind.AGENT, object_id=alice.pk).exists()
+    # Contacts waiting without a trigger (theirs taken earlier): her next decision is a
+    # trigger of her own, written with the current one.
+    Trigger.objects.filter(kind=TriggerKind.CONTACT).delete()
+    engine.trigger_add(TriggerKind.AGENT, alice.pk, due_at=timezone.now(), now=timezone.now())
+    found, outcome = engine.process_next()
+    assert found and outcome is not None and outcome.room_left
     assert Trigger.objects.filter(kind=TriggerKind.AGENT, object_id=alice.pk).count() == 1
 
     engine.process_due()
