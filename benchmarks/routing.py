@@ -25,16 +25,17 @@ wake-up as ``engine.trigger_add`` does:
 
 - contact arrives: an entry in a live queue and its CONTACT trigger, written in one
   statement for a conversation created queued before the clock starts (the hub's own
-  arrival is measured by ``contact_hub.py``; before 6 December the feeder created the
-  conversation with the ORM and fell behind the schedule on the shared cores); free live
-  agents are there; the feeder also ends live work held more than
+  arrival is measured by ``contact_hub.py``; until the morning of 5 December the feeder
+  created the conversation with the ORM and fell behind the schedule on the shared
+  cores); free live agents are there; the feeder also ends live work held more than
   ``HOLD_SECONDS`` (the agents' capacity comes back, without a trigger: nothing waits
   in the live queues);
 - agent frees: one piece of a backlog agent's held work ends and their AGENT trigger is
   queued, in one transaction; the agent takes the best contact of their queues that fits
-  the 12 units freed: one decision per trigger (before 6 December the feeder ended all
-  of an agent's work, a call of 100 units, and each trigger made the agent refill with
-  about eight emails, one decision each: eight times the rate the issue asks for).
+  the 12 units freed: one decision per trigger (until the morning of 5 December the
+  feeder ended all of an agent's work, a call of 100 units, and each trigger made the
+  agent refill with about eight emails, one decision each: eight times the rate the
+  issue asks for).
 
 The worker takes triggers by batches (``ROUTING_BATCH_SIZE``): a decision's latency
 runs from the start of its batch's ``take_triggers`` (dequeue) to the batch's commit
