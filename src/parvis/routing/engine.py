@@ -540,12 +540,6 @@ def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
     ]
 
 
-def take_trigger(now: dt.datetime) -> Taken | None:
-    """The oldest due trigger (``take_triggers`` of one)."""
-    taken = take_triggers(now, 1)
-    return taken[0] if taken else None
-
-
 # --- Decisions -----------------------------------------------------------------------------
 
 # Set while the engine makes the hub's move, so routing's own follower of the hub's

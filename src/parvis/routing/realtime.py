@@ -9,10 +9,6 @@ from parvis.core.realtime import publish_many
 WALLBOARD_GROUP = "routing-wallboard"
 
 
-def offer_made(conversation_id: int, user_ids: list[int]) -> None:
-    offers_made([conversation_id])
-
-
 def offers_made(conversation_ids: list[int]) -> None:
     """A batch of decisions: the wallboards refetch once (they read no more than that
     something moved)."""
