@@ -221,9 +221,7 @@ def _assign_rows(
     the rows moved (id, organisation, reference, queue, channel)."""
     table = Conversation._meta.db_table
     log = ConversationTransition._meta.db_table
-    rows = ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint))"] * len(assignments))
     moment = connection.ops.adapt_datetimefield_value(now)
-    pairs = [value for pair in assignments for value in pair]
     update = (
         f"UPDATE {table} SET status = %s, assignee_id = v.agent, assigned_at = %s "  # noqa: S608
         f"FROM v WHERE {table}.id = v.id AND status = %s "
@@ -232,14 +230,27 @@ def _assign_rows(
     params = [Status.ASSIGNED, moment, Status.QUEUED]
     with prepared_cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Arrays rather than a row of values per conversation: one text whatever the
+            # number, converted and planned once per connection.
             cursor.execute(
-                f"WITH v(id, agent) AS (VALUES {rows}), u AS ({update}), "  # noqa: S608
+                "WITH v(id, agent) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])), "  # noqa: S608
+                f"u AS ({update}), "
                 f"t AS (INSERT INTO {log} (conversation_id, from_status, to_status, move, "
                 "actor_id, actor_label, reason_code, note, created_at) "
                 "SELECT u.id, %s, %s, 'assign', NULL, %s, '', '', %s FROM u) SELECT * FROM u",
-                [*pairs, *params, Status.QUEUED, Status.ASSIGNED, label, moment],
+                [
+                    [pk for pk, _ in assignments],
+                    [agent for _, agent in assignments],
+                    *params,
+                    Status.QUEUED,
+                    Status.ASSIGNED,
+                    label,
+                    moment,
+                ],
             )
             return cursor.fetchall()
+        rows = ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint))"] * len(assignments))
+        pairs = [value for pair in assignments for value in pair]
         cursor.execute(f"WITH v(id, agent) AS (VALUES {rows}) {update}", [*pairs, *params])
         moved = cursor.fetchall()
     ConversationTransition.objects.bulk_create(

@@ -225,14 +225,18 @@ def _numbers_and_listeners(conversation_ids: list[int]) -> tuple[dict[int, int],
     locked the conversations (a subquery of that change would read the snapshot taken
     before its wait)."""
     table = Conversation._meta.db_table
-    marks = ", ".join(["%s"] * len(conversation_ids))
+    params: list[Any]
+    if connection.vendor == "postgresql":  # an array: one text whatever the number
+        which, params = "= ANY(%s::bigint[])", [conversation_ids]
+    else:
+        which, params = f"IN ({', '.join(['%s'] * len(conversation_ids))})", conversation_ids
     with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT c.id, (SELECT MAX(e.sequence) FROM {WebhookEvent._meta.db_table} e "  # noqa: S608
             "WHERE e.conversation_id = c.id), EXISTS (SELECT 1 FROM "
             f"{OrganisationWebhook._meta.db_table} w WHERE w.organisation_id = "
-            f"c.organisation_id AND w.is_active) FROM {table} c WHERE c.id IN ({marks})",
-            conversation_ids,
+            f"c.organisation_id AND w.is_active) FROM {table} c WHERE c.id {which}",
+            params,
         )
         rows = cursor.fetchall()
     return {pk: last for pk, last, _ in rows if last}, {pk for pk, _, heard in rows if heard}
@@ -247,6 +251,9 @@ def _concrete(name: str) -> Field[Any, Any]:
 def _insert_events(events: list[WebhookEvent]) -> None:
     """One insert of several events, their values prepared by their fields (the uuid and
     the JSON as each database stores them)."""
+    if connection.vendor == "postgresql":
+        _insert_events_by_arrays(events)
+        return
     fields = [_concrete(name) for name in _EVENT_COLUMNS]
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with prepared_cursor() as cursor:
@@ -257,6 +264,34 @@ def _insert_events(events: list[WebhookEvent]) -> None:
                 f.get_db_prep_save(getattr(event, f.attname), connection)
                 for event in events
                 for f in fields
+            ],
+        )
+
+
+_INSERT_EVENTS = (
+    f"INSERT INTO {WebhookEvent._meta.db_table} ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608
+    "SELECT v.e, v.o, v.c, %s, v.s, j.payload, v.t FROM unnest(%s::uuid[], %s::bigint[], "
+    "%s::bigint[], %s::integer[], %s::timestamptz[]) WITH ORDINALITY AS v(e, o, c, s, t, n) "
+    "JOIN jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS j(payload, n) ON j.n = v.n"
+)
+
+
+def _insert_events_by_arrays(events: list[WebhookEvent]) -> None:
+    """PostgreSQL's insert of several events: a column per array, one text whatever the
+    number of events of one kind (converted and planned once per connection); the
+    payloads in one JSON list (psycopg would escape a text array's elements one by one)."""
+    (kind,) = {event.kind for event in events}
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            _INSERT_EVENTS,
+            [
+                kind,
+                [event.event_id for event in events],
+                [event.organisation_id for event in events],
+                [event.conversation_id for event in events],
+                [event.sequence for event in events],
+                [event.created_at for event in events],
+                json.dumps([event.payload for event in events]),
             ],
         )
 

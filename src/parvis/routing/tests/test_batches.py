@@ -160,3 +160,45 @@ def test_a_contact_with_its_own_due_trigger_gives_the_agent_no_second_one(deferr
         c.pk for c in emails
     }
     assert Decision.objects.count() == 2
+
+
+def test_the_writes_of_a_batch_keep_one_text_whatever_its_size(deferred):
+    """On PostgreSQL the batch's writes (routing's rows, the hub's assignment, the
+    events log) are sent as arrays: one statement text for any number of decisions, so
+    psycopg converts it and PostgreSQL plans it once per connection. The rows they
+    write are those of each decision (its texts and JSON included)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    for _ in range(4):
+        agent(policy.queue, capacity=12)
+    emails = _emails(policy.queue, 4)
+    texts = []
+    for size in (1, 3):
+        with CaptureQueriesContext(connection) as captured:
+            engine.process_due(batch=size, limit=size)
+        texts.append({q["sql"] for q in captured.captured_queries})
+    assert AgentWork.objects.count() == 4
+    if connection.vendor == "postgresql":
+        heads = (
+            "WITH w0 ",
+            "WITH v(id, agent) ",
+            "INSERT INTO contacts_webhookevent",
+            "SELECT c.id",
+        )
+        writes = [{sql for sql in batch if sql.startswith(heads)} for batch in texts]
+        assert len(writes[0]) == len(heads)
+        assert writes[0] == writes[1]
+    for conversation in emails:
+        decision = Decision.objects.get(conversation=conversation)
+        assert decision.trigger == "contact"
+        assert decision.rule.startswith("agent libre depuis le plus longtemps · palier")
+        assert decision.candidates and decision.candidates[0]["chosen"] is True
+        assert isinstance(decision.skipped, dict)
+        event = WebhookEvent.objects.get(conversation=conversation)
+        assert event.kind == "conversation_assigned"
+        assert event.payload["id"] == str(event.event_id)
+        assert event.payload["created_at"] == event.created_at.isoformat()
+        assert event.payload["conversation"]["id"] == conversation.pk
+        assert event.payload["conversation"]["assignee"] == decision.agent_id
