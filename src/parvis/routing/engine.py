@@ -587,6 +587,11 @@ class _Batch:
     decisions: list[Decision] = field(default_factory=list)
     assigned: list[tuple[int, int]] = field(default_factory=list)
     offers: list[tuple[int, list[int]]] = field(default_factory=list)
+    # Decisions that left their agent room and nothing in sight: whether work may wait
+    # for them is read once for the batch (``_resolve_work_may_wait``); the free units.
+    may_wait: list[tuple[Outcome, int]] = field(default_factory=list)
+    # The routed queues of each agent decided for (their levels), for that reading.
+    levels: dict[int, tuple[int, ...]] = field(default_factory=dict)
     # Read once for the batch's agent triggers (``_prefetch``): the agents (None: locked
     # by another worker) and the heads of their queues with the count asked of each.
     agents: dict[int, core.AgentView | None] = field(default_factory=dict)
@@ -825,12 +830,15 @@ def _apply(
     room_left = requeue and free_after >= _smallest_units()
     batch.entries.add(ev.id)
     batch.taken_by_queue[rule.id] = batch.taken_by_queue.get(rule.id, 0) + 1
-    if room_left and not more_work:
+    unseen = room_left and not more_work
+    batch.levels[agent.id] = tuple(agent.levels)
+    if unseen:
         # Nothing else they could take was among the heads read (but contacts whose
         # own trigger is due: it places them): a trigger of their own would only find
         # that again, unless some work waits unseen (locked by another worker, or past
-        # the heads read), which one statement tells.
-        room_left = _work_may_wait(agent, free_after, batch, now)
+        # the heads read), which one statement tells for the whole batch when it ends
+        # (``_resolve_work_may_wait``).
+        room_left = False
     if booked:
         batch.works.append((entry.conversation_id, agent.id, ev.units))
         batch.units[agent.id] = batch.units.get(agent.id, 0) + ev.units
@@ -869,7 +877,10 @@ def _apply(
             lifecycle.conversation_offer(
                 conversation=Conversation(pk=entry.conversation_id), principal=ROUTING
             )
-    return Outcome(decision, ev.id, agent.id, tuple(offered_all), room_left)
+    outcome = Outcome(decision, ev.id, agent.id, tuple(offered_all), room_left)
+    if unseen:
+        batch.may_wait.append((outcome, free_after))
+    return outcome
 
 
 def _triggers_insert(batch: _Batch, now: dt.datetime) -> tuple[str, list[Any]]:
@@ -884,33 +895,62 @@ def _triggers_insert(batch: _Batch, now: dt.datetime) -> tuple[str, list[Any]]:
     )
 
 
-def _work_may_wait(agent: core.AgentView, free: int, batch: _Batch, now: dt.datetime) -> bool:
-    """Whether a waiting entry of the agent's routed queues fits ``free`` units, besides
-    those this batch took and those with a due trigger of their own (read without
-    locks: an entry another worker holds counts; one whose trigger another worker is
-    taking too, and its decision considers this agent, or retries when it finds them
-    locked)."""
+_WORK_MAY_WAIT = (
+    "SELECT DISTINCT v.agent FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) "
+    f"AS v(agent, queue, free) WHERE EXISTS (SELECT 1 FROM {_ENTRY} e "
+    f"WHERE e.queue_id = v.queue AND e.state = '{EntryState.WAITING.value}' "
+    "AND e.units <= v.free AND e.id <> ALL(%s::bigint[]) AND NOT EXISTS (SELECT 1 "
+    f"FROM {_TRIGGER} t WHERE t.kind = '{TriggerKind.CONTACT.value}' AND t.object_id = e.id "
+    "AND t.due_at <= %s))"
+)
+
+
+def _resolve_work_may_wait(batch: _Batch, now: dt.datetime) -> None:
+    """For the agents this batch left with room and nothing else in sight
+    (``batch.may_wait``): whether a waiting entry of their routed queues fits their free
+    units, besides those the batch took and those with a due trigger of their own (read
+    without locks: an entry another worker holds counts; one whose trigger another
+    worker is taking too, and its decision considers this agent, or retries when it
+    finds them locked). Those get a trigger of their own, written with the batch. One
+    statement for the batch on PostgreSQL."""
+    if not batch.may_wait:
+        return
     routed = policies()
-    queues = [q for q in agent.levels if q in routed and not routed[q].rule.paused]
-    if not queues:
-        return False
+    pairs: list[tuple[int, int, int]] = []  # agent, queue, free units
+    for outcome, free in batch.may_wait:
+        agent_id = outcome.agent_id
+        assert agent_id is not None
+        levels = batch.levels.get(agent_id, ())
+        pairs += [(agent_id, q, free) for q in levels if q in routed and not routed[q].rule.paused]
     taken = sorted(batch.entries) or [0]
-    params: list[Any]
-    excluded: list[Any]
-    if connection.vendor == "postgresql":  # arrays: one text whatever the numbers
-        in_queues, params = "= ANY(%s::bigint[])", [queues]
-        not_taken, excluded = "<> ALL(%s::bigint[])", [taken]
-    else:
-        in_queues, params = f"IN ({_marks(len(queues))})", queues
-        not_taken, excluded = f"NOT IN ({_marks(len(taken))})", taken
-    rows = _fetch(
-        f"SELECT EXISTS (SELECT 1 FROM {_ENTRY} e WHERE e.queue_id {in_queues} "
-        f"AND e.state = %s AND e.units <= %s AND e.id {not_taken} "
-        f"AND NOT EXISTS (SELECT 1 FROM {_TRIGGER} t WHERE t.kind = %s "
-        "AND t.object_id = e.id AND t.due_at <= %s))",
-        [*params, EntryState.WAITING, free, *excluded, TriggerKind.CONTACT, _db_time(now)],
-    )
-    return bool(rows[0][0])
+    waiting: set[int] = set()
+    if pairs and connection.vendor == "postgresql":
+        rows = _fetch(
+            _WORK_MAY_WAIT,
+            [[p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs], taken, now],
+        )
+        waiting = {row[0] for row in rows}
+    elif pairs:
+        for agent_id, queue_id, free in pairs:
+            if agent_id in waiting:
+                continue
+            rows = _fetch(
+                f"SELECT EXISTS (SELECT 1 FROM {_ENTRY} e WHERE e.queue_id = %s "
+                f"AND e.state = %s AND e.units <= %s AND e.id NOT IN ({_marks(len(taken))}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {_TRIGGER} t WHERE t.kind = %s "
+                "AND t.object_id = e.id AND t.due_at <= %s))",
+                [queue_id, EntryState.WAITING, free, *taken, TriggerKind.CONTACT, _db_time(now)],
+            )
+            if rows[0][0]:
+                waiting.add(agent_id)
+    queued = {pk for kind, pk, _ in batch.triggers if kind == TriggerKind.AGENT}
+    for outcome, _free in batch.may_wait:
+        if outcome.agent_id in waiting:
+            outcome.room_left = True
+            if outcome.agent_id not in queued:
+                queued.add(outcome.agent_id)
+                batch.triggers.append((TriggerKind.AGENT, outcome.agent_id, 0.0))
+    batch.may_wait.clear()
 
 
 def _marks(count: int, row: str = "%s") -> str:
@@ -986,6 +1026,7 @@ def _flush(batch: _Batch, now: dt.datetime) -> None:
     data-modifying ``WITH`` ending with the decision rows, ``_FLUSH``), one after
     another on SQLite; then the hub's assignments in one go, and the offers announced
     after commit."""
+    _resolve_work_may_wait(batch, now)
     if not batch.decisions:
         if batch.triggers:
             with _cursor() as cursor:
