@@ -202,3 +202,29 @@ def test_the_writes_of_a_batch_keep_one_text_whatever_its_size(deferred):
         assert event.payload["created_at"] == event.created_at.isoformat()
         assert event.payload["conversation"]["id"] == conversation.pk
         assert event.payload["conversation"]["assignee"] == decision.agent_id
+
+
+@pytest.mark.parametrize("batch", [1, 32])
+def test_contacts_arriving_together_go_each_to_an_agent_read_once(deferred, batch):
+    """A batch of contact triggers reads their candidates in one statement and locks
+    each one's first agent with the batch's others (PostgreSQL): the same outcome as one
+    contact per transaction, and no statement per contact for candidates."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    agents = [agent(policy.queue, capacity=12) for _ in range(3)]
+    emails = _emails(policy.queue, 4)
+
+    with CaptureQueriesContext(connection) as captured:
+        engine.process_due(batch=batch)
+
+    held = dict(AgentWork.objects.values_list("conversation_id", "user_id"))
+    assert set(held) == {c.pk for c in emails[:3]}
+    assert sorted(held.values()) == sorted(a.pk for a in agents)
+    assert Decision.objects.filter(agent__isnull=False).count() == 3
+    assert set(Entry.objects.values_list("conversation_id", flat=True)) == {emails[3].pk}
+    if connection.vendor == "postgresql" and batch > 1:
+        sqls = [q["sql"] for q in captured.captured_queries]
+        assert sum(sql.startswith("SELECT q.n, s.user_id") for sql in sqls) == 1
+        assert not any(sql.startswith("SELECT s.user_id, s.capacity") for sql in sqls)
