@@ -220,23 +220,20 @@ _EVENT_COLUMNS = (
 
 
 def _numbers_and_listeners(conversation_ids: list[int]) -> tuple[dict[int, int], set[int]]:
-    """In one statement: the last event number of each conversation and those whose
-    organisation has an active webhook. A statement of its own, after the change that
+    """In one statement (SQLite; PostgreSQL numbers in the insert,
+    ``_NUMBER_AND_INSERT_EVENTS``): the last event number of each conversation and
+    those whose organisation has an active webhook. A statement of its own, after the change that
     locked the conversations (a subquery of that change would read the snapshot taken
     before its wait)."""
     table = Conversation._meta.db_table
-    params: list[Any]
-    if connection.vendor == "postgresql":  # an array: one text whatever the number
-        which, params = "= ANY(%s::bigint[])", [conversation_ids]
-    else:
-        which, params = f"IN ({', '.join(['%s'] * len(conversation_ids))})", conversation_ids
-    with prepared_cursor() as cursor:
+    marks = ", ".join(["%s"] * len(conversation_ids))
+    with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT c.id, (SELECT MAX(e.sequence) FROM {WebhookEvent._meta.db_table} e "  # noqa: S608
             "WHERE e.conversation_id = c.id), EXISTS (SELECT 1 FROM "
             f"{OrganisationWebhook._meta.db_table} w WHERE w.organisation_id = "
-            f"c.organisation_id AND w.is_active) FROM {table} c WHERE c.id {which}",
-            params,
+            f"c.organisation_id AND w.is_active) FROM {table} c WHERE c.id IN ({marks})",
+            conversation_ids,
         )
         rows = cursor.fetchall()
     return {pk: last for pk, last, _ in rows if last}, {pk for pk, _, heard in rows if heard}
@@ -251,9 +248,6 @@ def _concrete(name: str) -> Field[Any, Any]:
 def _insert_events(events: list[WebhookEvent]) -> None:
     """One insert of several events, their values prepared by their fields (the uuid and
     the JSON as each database stores them)."""
-    if connection.vendor == "postgresql":
-        _insert_events_by_arrays(events)
-        return
     fields = [_concrete(name) for name in _EVENT_COLUMNS]
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with prepared_cursor() as cursor:
@@ -268,40 +262,61 @@ def _insert_events(events: list[WebhookEvent]) -> None:
         )
 
 
-_INSERT_EVENTS = (
-    f"INSERT INTO {WebhookEvent._meta.db_table} ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608
-    "SELECT v.e, v.o, v.c, %s, v.s, j.payload, v.t FROM unnest(%s::uuid[], %s::bigint[], "
-    "%s::bigint[], %s::integer[], %s::timestamptz[]) WITH ORDINALITY AS v(e, o, c, s, t, n) "
-    "JOIN jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS j(payload, n) ON j.n = v.n"
+_NUMBER_AND_INSERT_EVENTS = (
+    # Each conversation's next number and whether its organisation listens, read in the
+    # statement that inserts the events: its snapshot is taken after the change that
+    # locked the conversations (the previous statement), so it sees every number
+    # committed before. Arrays and one JSON list of payloads: one text whatever the
+    # number of events (converted and planned once per connection; psycopg would escape
+    # a text array's elements one by one).
+    "WITH v AS (SELECT v.e, v.c, v.t, j.payload FROM unnest(%s::uuid[], %s::bigint[], "  # noqa: S608
+    "%s::timestamptz[]) WITH ORDINALITY AS v(e, c, t, n) JOIN jsonb_array_elements(%s::jsonb) "
+    "WITH ORDINALITY AS j(payload, n) ON j.n = v.n), "
+    "c AS (SELECT c.id, c.organisation_id, COALESCE((SELECT MAX(e.sequence) "
+    f"FROM {WebhookEvent._meta.db_table} e WHERE e.conversation_id = c.id), 0) + 1 AS seq, "
+    f"EXISTS (SELECT 1 FROM {OrganisationWebhook._meta.db_table} w "
+    "WHERE w.organisation_id = c.organisation_id AND w.is_active) AS heard "
+    f"FROM {Conversation._meta.db_table} c WHERE c.id = ANY(%s::bigint[])), "
+    f"i AS (INSERT INTO {WebhookEvent._meta.db_table} ({', '.join(_EVENT_COLUMNS)}) "
+    "SELECT v.e, c.organisation_id, v.c, %s, c.seq, "
+    "v.payload || jsonb_build_object('sequence', c.seq), v.t FROM v JOIN c ON c.id = v.c "
+    "RETURNING conversation_id, sequence) "
+    "SELECT i.conversation_id, i.sequence, c.heard FROM i JOIN c ON c.id = i.conversation_id"
 )
 
 
-def _insert_events_by_arrays(events: list[WebhookEvent]) -> None:
-    """PostgreSQL's insert of several events: a column per array, one text whatever the
-    number of events of one kind (converted and planned once per connection); the
-    payloads in one JSON list (psycopg would escape a text array's elements one by one)."""
+def _number_and_insert(events: list[WebhookEvent]) -> set[int]:
+    """PostgreSQL: number and insert events of one kind in one statement
+    (``_NUMBER_AND_INSERT_EVENTS``), their ``sequence`` (and the payload's) set from it;
+    the conversations whose organisation listens."""
     (kind,) = {event.kind for event in events}
     with prepared_cursor() as cursor:
         cursor.execute(
-            _INSERT_EVENTS,
+            _NUMBER_AND_INSERT_EVENTS,
             [
-                kind,
                 [event.event_id for event in events],
-                [event.organisation_id for event in events],
                 [event.conversation_id for event in events],
-                [event.sequence for event in events],
                 [event.created_at for event in events],
                 json.dumps([event.payload for event in events]),
+                [event.conversation_id for event in events],
+                kind,
             ],
         )
+        rows = cursor.fetchall()
+    numbers = {conversation_id: sequence for conversation_id, sequence, _ in rows}
+    for event in events:
+        event.sequence = numbers[event.conversation_id]
+        event.payload["sequence"] = event.sequence
+    return {conversation_id for conversation_id, _, heard in rows if heard}
 
 
 def webhook_events_record_many(*, conversation_ids: list[int], kind: str) -> list[WebhookEvent]:
     """``webhook_event_record`` for conversations one transaction moved the same way
-    (routing's assignments): one statement reads their last numbers and whether their
-    organisations listen, one inserts the events. Only for conversations whose sender
-    passed the instance (``sent_instance``): it changed their rows, so this transaction
-    holds their locks and the numbering is serialised; any other is recorded one by one."""
+    (routing's assignments): on PostgreSQL one statement numbers and inserts the events
+    and tells whether their organisations listen (elsewhere one reads, one inserts).
+    Only for conversations whose sender passed the instance (``sent_instance``): it
+    changed their rows, so this transaction holds their locks and the numbering is
+    serialised; any other is recorded one by one."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     held = {pk: sent_instance(Conversation, pk) for pk in conversation_ids}
@@ -315,12 +330,16 @@ def webhook_events_record_many(*, conversation_ids: list[int], kind: str) -> lis
     batch = {pk: conversation for pk, conversation in held.items() if conversation is not None}
     if not batch:
         return recorded
-    last, listening = _numbers_and_listeners(list(batch))
-    events = [
-        _held_event(conversation, kind, sequence=(last.get(pk) or 0) + 1)
-        for pk, conversation in batch.items()
-    ]
-    _insert_events(events)
+    if connection.vendor == "postgresql":
+        events = [_held_event(c, kind, sequence=0) for c in batch.values()]  # numbered next
+        listening = _number_and_insert(events)
+    else:
+        last, listening = _numbers_and_listeners(list(batch))
+        events = [
+            _held_event(conversation, kind, sequence=(last.get(pk) or 0) + 1)
+            for pk, conversation in batch.items()
+        ]
+        _insert_events(events)
     for event in events:
         if event.conversation_id in listening:
             _queue_deliveries(event, kind)

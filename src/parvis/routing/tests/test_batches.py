@@ -181,12 +181,7 @@ def test_the_writes_of_a_batch_keep_one_text_whatever_its_size(deferred):
         texts.append({q["sql"] for q in captured.captured_queries})
     assert AgentWork.objects.count() == 4
     if connection.vendor == "postgresql":
-        heads = (
-            "WITH w0 ",
-            "WITH v(id, agent) ",
-            "INSERT INTO contacts_webhookevent",
-            "SELECT c.id",
-        )
+        heads = ("WITH w0 ", "WITH v(id, agent) ", "WITH v AS (SELECT v.e")
         writes = [{sql for sql in batch if sql.startswith(heads)} for batch in texts]
         assert len(writes[0]) == len(heads)
         assert writes[0] == writes[1]
