@@ -382,7 +382,7 @@ class Trigger(models.Model):
         verbose_name_plural = _("déclencheurs de routage")
         indexes = [
             models.Index(fields=["due_at", "id"], name="routing_trigger_due"),
-            # Whether a contact has a due trigger of its own (``engine._work_may_wait``).
+            # Whether a contact has a due trigger of its own (``engine._resolve_work_may_wait``).
             models.Index(fields=["object_id", "kind"], name="routing_trigger_object"),
         ]
 
