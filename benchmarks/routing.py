@@ -598,15 +598,19 @@ def _open_loop(direction: str, seed: dict[str, Any]) -> dict[str, Any]:
     samples = [s for s in timing.samples if s["scheduled"] >= warm]
     left = Trigger.objects.count()
     inserted = taken + left
+    fed = done.is_set()  # the feeder queued its whole schedule (it is stopped if not)
     Trigger.objects.all().delete()
     # Contacts still waiting in the live queues would go before the next fresh ones.
     Entry.objects.filter(queue_id__in=seed["live_queues"]).delete()
     figures: dict[str, Any] = {
         "triggers_scheduled": count,
-        "triggers_queued_by_the_feeder": inserted,
+        "triggers_queued_by_the_feeder": count if fed else None,
+        # The engine's own triggers (an agent's next decision, a contact's retry) are
+        # taken by the worker too: they are not the feeder's.
+        "triggers_queued_by_the_engine": inserted - count if fed else None,
         "triggers_taken": taken,
         "triggers_left_undecided": left,
-        "kept_up": left == 0 and inserted == count,
+        "kept_up": fed and left == 0,
         "triggers_without_assignment": timing.empty,
         "decision_rows": Decision.objects.count() - decisions_before,
         "measured": len(samples),
