@@ -16,14 +16,17 @@ def groups_for_user(user: Any) -> list[str]:
     return groups
 
 
-class EventsConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=4401)
-            return
+class GroupsConsumer(AsyncJsonWebsocketConsumer):
+    """A WebSocket that joins channel-layer groups and forwards their events
+    (``parvis.event``, ids only) as they come; it leaves them when it closes. The
+    consumers of each page choose the groups (after their own scoping check)."""
+
+    groups_joined: list[str]
+
+    async def join(self, groups: list[str]) -> None:
+        """Join ``groups`` (the relay of the embedded mode started) and accept."""
         ensure_relay_running()
-        self.groups_joined = groups_for_user(user)
+        self.groups_joined = list(groups)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -34,3 +37,12 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def parvis_event(self, message: dict[str, Any]) -> None:
         await self.send_json(message["payload"])
+
+
+class EventsConsumer(GroupsConsumer):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        await self.join(groups_for_user(user))

@@ -14,9 +14,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from parvis.core.realtime import ensure_relay_running
+from parvis.core.consumers import GroupsConsumer
 from parvis.desk import realtime, selectors
 from parvis.routing.services import presence
 
@@ -38,7 +37,7 @@ def groups_for(user: Any, reference: str) -> list[str] | int:
     return groups
 
 
-class DeskConsumer(AsyncJsonWebsocketConsumer):
+class DeskConsumer(GroupsConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -50,24 +49,16 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         if isinstance(groups, int):
             await self.close(code=groups)
             return
-        ensure_relay_running()
-        self.groups_joined = groups
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
+        await self.join(groups)
         await self.send_json({"type": "hello"})
         # Routing's presence: the desk is open (its last socket gone → away after grace).
         self.user_id = user.pk
         await database_sync_to_async(presence.socket_opened)(user_id=user.pk)
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await super().disconnect(code)
         if getattr(self, "user_id", None) is not None:
             await database_sync_to_async(presence.socket_closed)(user_id=self.user_id)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """The desk only listens; anything sent is ignored."""
-
-    async def parvis_event(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["payload"])

@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from parvis.core.realtime import ensure_relay_running
+from parvis.core.consumers import GroupsConsumer
 from parvis.desk.realtime import queue_group
 from parvis.routing import selectors
 from parvis.routing.realtime import WALLBOARD_GROUP
@@ -29,7 +28,7 @@ def groups_for(user: Any) -> list[str] | int:
     return [WALLBOARD_GROUP, *(queue_group(pk) for pk in ids)]
 
 
-class WallboardConsumer(AsyncJsonWebsocketConsumer):
+class WallboardConsumer(GroupsConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -39,19 +38,8 @@ class WallboardConsumer(AsyncJsonWebsocketConsumer):
         if isinstance(groups, int):
             await self.close(code=groups)
             return
-        ensure_relay_running()
-        self.groups_joined = groups
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
+        await self.join(groups)
         await self.send_json({"type": "hello"})
-
-    async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """The wallboard only listens; anything sent is ignored."""
-
-    async def parvis_event(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["payload"])
