@@ -467,6 +467,11 @@ INTRO_SEQUENCES = (
     ("qui", "s'", "appelait"),
     ("s'", "appelait"),  # « la dame s'appelait rose je crois »
     ("s'", "appele"),
+    # an SMS without its apostrophe (« ma fille s appelle grâce »)
+    ("s", "appelle"),
+    ("s", "appelait"),
+    ("sappelle",),
+    ("je", "m", "appelle"),
     ("nomme",),
     ("nommee",),
     ("prenomme",),
@@ -783,6 +788,8 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 end = start + 1  # « ma soeur blanche au 06 … »
         if end == start and _lone_word_before_verb(tokens, start):
             end = start + 1  # « mon fils noé a 4 ans », « ma fille prune est malade »
+        if end == start and key in RELATIVES and _relative_at_clause_end(tokens, start):
+            end = start + 1  # « c est pour ma fille espérance\n », « la maman de bonheur »
         if end <= start + 1:
             end = max(end, _pair_before_verb(tokens, start))
         if end == start:
@@ -929,6 +936,38 @@ def _lone_word_before_verb(tokens: Tokens, index: int) -> bool:
             )
         )
     return following.key in VERB_FOLLOWERS
+
+
+# What a relative is, said after them, that no suffix tells (« ma mère veuve »).
+RELATIVE_STATES = _words(
+    """veuf veuve absent absente seul seule mort morte vivant vivante malade enceinte ici
+    la-bas labas aussi encore actuellement maintenant svp stp merci ensemble commun communs
+    adopte adoptee naturel naturelle legitime mineur mineure majeur majeure handicape
+    handicapee hospitalise hospitalisee decede decedee"""
+)
+
+
+def _relative_at_clause_end(tokens: Tokens, index: int) -> bool:
+    """After a relative, one lower-case word ending the line or the message is their first
+    name, even a French word (« c est pour ma fille espérance », « je suis la maman de
+    bonheur »), unless it describes them: an adjective, a participle, a trade, an
+    adverb, a state (« ma fille aînée », « mon père décédé », « mon mari routier »)."""
+    token = tokens[index]
+    if (
+        token.cap
+        or token.upper
+        or not _plain_word(token)
+        or token.place
+        or "\n" in token.gap
+        or token.key in RELATIVE_STATES
+        or (not token.first and (_adjective_like(token) or _trade_like(token)))
+        or (not token.first and token.key.endswith("ment"))
+        or (not token.first and bool(re.search(r"é(?:e|es|s)?$", token.text)))
+    ):
+        return False
+    # the end of a chat line or of the message, not of a clause inside a sentence, where a
+    # description is as likely (« un enfant ensemble, Léon »)
+    return index + 1 >= len(tokens) or "\n" in tokens[index + 1].gap
 
 
 # Relatives (not professionals): a French word after them before a verb is their first name.
@@ -1123,10 +1162,16 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
     token = tokens[start]
     if not _plain_word(token) or token.place or token.key in NOT_TALKED_TO:
         return False
-    if "\n" in tokens[start + 1].gap or _adjective_like(token):
+    if _adjective_like(token):
         return False
     if token.common and not token.typo and sequence in LOOSE_TALK:
         return False  # « c'est fermé à l'accueil », « avec attente au téléphone »
+    if "\n" in tokens[start + 1].gap:
+        # a chat line ending on the person talked to, the next line saying what they did
+        # (« j'ai parlé avec prudence\nelle m'a dit… »)
+        return sequence not in THANKS and bool(
+            PRONOUN_TOLD_RE.match(tokens.text, tokens[start + 1].start)
+        )
     if _strong_right(tokens, start + 1):
         return True
     previous = tuple(t.key for t in tokens.items[max(0, start - 2) : start])
@@ -1137,6 +1182,11 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
     )
 
 
+PRONOUN_TOLD_RE = re.compile(
+    r"(?:elle|il)[ \t]+(?:m['’ ][ \t]?a|ma|m['’ ][ \t]?avait|nous[ \t]+a|a)[ \t]+"
+    r"(?:dit|r[ée]pondu|expliqu|conseill|demand|promis|assur|rappel|envoy|orient|fait)",
+    re.IGNORECASE,
+)
 GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
 INTRO_AFTER_GREETING = frozenset({("c'", "est"), ("c", "est"), ("cest",), ("c",)})
 
@@ -2497,9 +2547,50 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
         left
         and token.cap
         and not token.upper
-        and (token.known or not tokens.sentence_start(index))
+        and (token.known or not tokens.sentence_start(index) or _opening_first_name(token))
         and token.key not in AFTER_A_NAME
     )
+
+
+# Capitalised words that open a line or a sentence before a name and are not its first
+# word: closings, labels, question words.
+NOT_OPENING_NAMES = _words(
+    """salutations sincerement sinceres bisous bises signe signee objet nom noms prenom
+    prenoms ref reference dossier pourquoi comment combien cher chere chers cheres urgent
+    urgence attention rappel relance suite reponse question demande re tr fwd"""
+)
+
+
+def _opening_first_name(token: Token) -> bool:
+    """« Patience Lebon » opening a line: a capitalised French word right before a name
+    found in part is its first name (« Fleur », « Victoire »), unless it is a closing, a
+    label, an adverb or a participle (« Cordialement Lebon », « Objet », « Désolé »)."""
+    return (
+        token.key not in NOT_OPENING_NAMES
+        and not token.key.endswith("ment")
+        and not re.search(r"é(?:e|es|s)?$", token.text)
+        and token.key not in AFTER_A_NAME
+    )
+
+
+def _joined_before(tokens: Tokens, first: int, taken: list[tuple[int, int]]) -> Entity | None:
+    """« Rose et Pierre Lamour, locataires »: a capitalised word joined by « et » to a
+    capitalised name, opening the sentence or after a comma, is a first name too."""
+    i = first - 2
+    if i < 0 or tokens[first - 1].key != "et" or not tokens[first].cap:
+        return None
+    token = tokens[i]
+    if (
+        not token.cap
+        or token.upper
+        or not _plain_word(token)
+        or token.place
+        or not _opening_first_name(token)
+        or any(s < token.end and token.start < e for s, e in taken)
+        or not (tokens.sentence_start(i) or tokens[i - 1].key == ",")
+    ):
+        return None
+    return _entity(tokens, i, i + 1)
 
 
 def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
@@ -2516,6 +2607,9 @@ def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
         if entity.label != "PERSON" or first is None or last is None:
             out.append(entity)
             continue
+        joined = _joined_before(tokens, first, taken)
+        if joined is not None:
+            out.append(joined)
         for _ in range(2):
             i = first - 1
             if (

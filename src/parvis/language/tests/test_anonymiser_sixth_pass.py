@@ -58,3 +58,49 @@ def test_an_address_line_with_its_town_and_no_postcode(text, secret):
 def test_a_town_with_a_date_or_in_a_sentence_is_kept(text):
     masked, _ = anonymise(text)
     assert "[ADRESSE]" not in masked
+
+
+# --- first names that are French words, by the line or the clause around them ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a chat line ending on the person talked to, the next line saying what they did
+        ("bonjour\nj'ai parlé avec prudence\nelle m'a dit de renvoyer", "prudence"),
+        ("j ai eu patience au tel\nelle ma dit que c etait bon", "patience"),
+        # a relative, then one word ending the chat line or the message
+        ("slt\nc est pour ma fille espérance\nelle a pas sa carte vitale", "espérance"),
+        ("bonjour\nc'est pour mon fils victoire", "victoire"),
+        # « s appelle » without its apostrophe
+        ("ma fille s appelle grâce", "grâce"),
+        ("la dame s appelait colombe je crois", "colombe"),
+        # a capitalised French word opening the line before a name found in part
+        ("Patience Lebon\nJe souhaite savoir où en est mon dossier.", "Patience Lebon"),
+        # a capitalised first name joined by « et » to a name
+        ("Rose et Pierre Lamour, locataires, demandent l'aide au logement.", "Rose"),
+        ("Fleur et Prosper Guillou sont retraités.", "Fleur"),
+    ],
+)
+def test_a_first_name_that_is_a_word_by_its_line(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("bonjour\nc'est pour ma fille aînée\nelle a 19 ans", "aînée"),
+        ("c'est pour mon père décédé", "décédé"),
+        ("c est pour ma mère veuve", "veuve"),
+        ("c'est pour mon mari routier", "routier"),
+        ("c'est pour mon fils maintenant", "maintenant"),
+        ("nous avons un enfant ensemble, Léon, né en janvier", "ensemble"),
+        ("j'ai parlé avec attention\net j'ai tout relu", "attention"),
+        ("Cordialement Lebon", "Cordialement"),
+        ("Objet Dupont et fils", "Objet"),
+        ("Merci et Bonne journée Mme Lebon", "Merci"),
+    ],
+)
+def test_a_word_that_describes_or_closes_is_kept(text, kept):
+    masked, _ = anonymise(text)
+    assert kept in masked
