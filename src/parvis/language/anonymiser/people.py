@@ -1559,6 +1559,49 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
         index = end
 
 
+# French words that are given names (virtues, flowers, hopes), listed or not in the name
+# lexicon: capitalised before another capitalised word, they open a full name (« Fleur
+# Lamour », « Colombe Rivière »).
+WORD_FIRST_NAMES = _words(
+    """fleur rose colombe prudence patience blanche celeste esperance fortune victoire
+    constance clemence modeste fidele constant desire desiree aime aimee ange olive marine
+    prosper parfait bonheur innocent felicite grace joie lumiere oceane capucine violette
+    jasmine perle aurore sylvestre reine prince princesse cerise prune melodie harmonie
+    serenite espoir merveille aube avril noel dieudonne bienvenu pierre claire margot
+    hyacinthe marguerite pervenche camelia capucine iris lys ambre ocean soleil etoile
+    sage juste honorine honore fabuleux bijou precieuse"""
+)
+
+
+def _word_first_name_pair(tokens: Tokens, run: list[Token]) -> bool:
+    """Two capitalised words, the first a French word that is a given name, the second no
+    description, administration, place or role (« Fleur Lamour », not « Marine
+    nationale », « Pierre Tombale », « Rose Trémière »)."""
+    if len(run) != 2 or tokens.uppercase_share > 0.5:
+        return False
+    first, second = run
+    return (
+        all(t.cap and not t.upper and t.word for t in run)
+        and (first.first or first.key in WORD_FIRST_NAMES)
+        and not first.domain
+        and not second.domain
+        and not second.place
+        and second.key not in ROLES | CIVILITIES | GLUE | SUBJECT_NOT_NAMES | ROLE_MODIFIERS
+        and second.key not in WORD_FIRST_NAME_FOLLOWERS
+        and not (_adjective_like(second) and not second.known)
+        and not re.search(r"é(?:e|es|s)?$", second.text)
+        and not VERB_PRONOUN_RE.search(second.key)  # « … Prudence Pouvez-vous préciser »
+        and len(second.key) > 2
+    )
+
+
+# Words that make a given name a thing (« Rose Trémière », « Fleur Bleue »).
+WORD_FIRST_NAME_FOLLOWERS = _words(
+    """tremiere bleue bleu rouge noire noir blanche blanc verte vert jaune tombale angulaire
+    gardien gardienne divine nationale rouges bleues pascale"""
+)
+
+
 def _typo_in_a_pair(tokens: Tokens, index: int, end: int) -> bool:
     """In a lower-case text, a word one typo away from a French word, first or second of
     a pair whose other word is no French word at all, opening a sentence: a name."""
@@ -1600,6 +1643,8 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
             and any(t.first and not t.common_any for t in words)
             and all(not t.common for t in words)
         )
+    if _word_first_name_pair(tokens, run):
+        return True
     if any(t.common and not (t.cap and len(words) >= 2 and t.known) for t in words):
         # a French word that is no name inside the run: trim to the name-like part
         return False

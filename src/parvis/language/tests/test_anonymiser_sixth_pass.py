@@ -104,3 +104,31 @@ def test_a_first_name_that_is_a_word_by_its_line(text, secret):
 def test_a_word_that_describes_or_closes_is_kept(text, kept):
     masked, _ = anonymise(text)
     assert kept in masked
+
+
+# --- a full name whose first name is a French word ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Message :\nFleur Lamour, je n'ai pas reçu mon RSA.", "Fleur Lamour"),
+        ("Je n'ai pas reçu mon RSA.\nFleur Lamour", "Fleur Lamour"),
+        ("Merci de répondre à Colombe Rivière.", "Colombe Rivière"),
+        ("Dossier de Prudence Sauvageot", "Prudence Sauvageot"),
+    ],
+)
+def test_a_full_name_whose_first_name_is_a_word(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Je m'appelle Prudence Pouvez-vous préciser", "Pouvez-vous"),
+        ("Patience Exigée au guichet", "Exigée"),
+    ],
+)
+def test_a_word_name_before_a_description_is_kept(text, kept):
+    masked, _ = anonymise(text)
+    assert kept in masked
