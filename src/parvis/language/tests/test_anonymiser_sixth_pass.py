@@ -132,3 +132,39 @@ def test_a_full_name_whose_first_name_is_a_word(text, secret):
 def test_a_word_name_before_a_description_is_kept(text, kept):
     masked, _ = anonymise(text)
     assert kept in masked
+
+
+# --- allocataire numbers without the CAF's name ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bjr ma prime dactivite a baisse ce mois ci pk ? 4829113 merci", "4829113"),
+        ("Bonjour, un trop-perçu de 450 euros. Mon numéro : 4829113. Je conteste.", "4829113"),
+        ("Bonjour, pas de déclaration trimestrielle à remplir, voici 4829113", "4829113"),
+        ("slt la mutualité sociale agricole me répond pas, 482 91 13", "482 91 13"),
+        ("bjr mon aide logement a pas ete versee 482.9113", "482.9113"),
+        ("Bonjour, la pension alimentaire n'est plus versée, 4829113", "4829113"),
+        # seven digits in one run, alone in the sentence, whatever the text is about
+        ("bjr toujours rien recu ce mois ci 4829113 merci de regarder", "4829113"),
+    ],
+)
+def test_an_allocataire_number_without_the_caf_named(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ma commande 4829113 n'est jamais arrivée.",
+        "Le colis suivi 4829113 est bloqué.",
+        "J'ai payé 1500000 de francs à l'époque",
+        "mon numéro de facture 4829113",
+        "le contrat n° 4829113 de mon assurance",
+        "mon allocation chômage 482 91 13",
+    ],
+)
+def test_seven_digits_announced_as_another_reference_are_kept(text):
+    masked, _ = anonymise(text)
+    assert "[N° ALLOCATAIRE]" not in masked
