@@ -651,6 +651,7 @@ def find_people(
     found.extend(_aged(tokens))
     found.extend(_role_speakers(text))
     found.extend(_word_names(tokens))
+    found.extend(_introduced_word_names(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -2760,3 +2761,52 @@ def _word_name_at(tokens: Tokens, index: int) -> bool:
         and second.key in RELATIVES
         and (mid_sentence or token.first)
     )
+
+
+# --- A given name that is a French word, introduced in lower case (sixth pass) ---------------
+
+# Words that, introduced as someone (« c est prudence qui vous ecrit », « ici patience »),
+# are a name: nouns given as names, not the adjectives a sentence says after « c'est »
+# (« parfait », « juste », « modeste », « grâce à »).
+INTRODUCED_WORD_NAMES = _words(
+    """fleur rose colombe prudence patience blanche celeste esperance fortune victoire
+    constance clemence ange olive marine prosper bonheur felicite capucine violette jasmine
+    perle aurore reine cerise prune melodie oceane desire desiree aime aimee lumiere joie
+    pervenche marguerite hyacinthe"""
+)
+# What introduces the writer or the person who answers: « c », « c'est », « ici », « je
+# suis », « moi c ».
+INTRODUCING_TAILS: tuple[tuple[str, ...], ...] = (
+    ("c",),
+    ("c'", "est"),
+    ("c", "est"),
+    ("cest",),
+    ("ici",),
+    ("je", "suis"),
+    ("jsuis",),
+    ("chui",),
+)
+# What may follow an introduced name: the end, a comma, « qui », « de », the next clause.
+INTRODUCED_FOLLOWERS = _words(
+    """, . ! ? : ; qui de d' du pour j' jai je g et la le ma mon mes svp stp merci"""
+)
+
+
+def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« bjr c colombe jai un pb », « bonjour c est prudence qui vous ecrit », « ici
+    patience pr mon dossier », « je suis clémence »: a French word given as a name, in
+    lower case, right after what introduces someone, then the end of the line, a comma or
+    the next clause."""
+    for index, token in enumerate(tokens.items):
+        if token.key not in INTRODUCED_WORD_NAMES or token.cap or token.upper:
+            continue
+        if not any(
+            index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
+            for tail in INTRODUCING_TAILS
+        ):
+            continue
+        if index + 1 < len(tokens):
+            following = tokens[index + 1]
+            if "\n" not in following.gap and following.key not in INTRODUCED_FOLLOWERS | {"pr"}:
+                continue
+        yield _entity(tokens, index, index + 1)

@@ -168,3 +168,36 @@ def test_an_allocataire_number_without_the_caf_named(text, secret):
 def test_seven_digits_announced_as_another_reference_are_kept(text):
     masked, _ = anonymise(text)
     assert "[N° ALLOCATAIRE]" not in masked
+
+
+# --- a given name that is a French word, introduced in lower case ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bjr c colombe jai un pb avec mon dossier", "colombe"),
+        ("bonjour c est prudence qui vous ecrit", "prudence"),
+        ("cc ici patience pr mon dossier", "patience"),
+        ("bonjour je suis clémence", "clémence"),
+        ("bonjour\nje suis colombe\nma caf a bloqué mes droits", "colombe"),
+        ("slt cest victoire, tjs rien recu", "victoire"),
+    ],
+)
+def test_a_word_name_introduced_in_lower_case(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("c'est parfait merci", "parfait"),
+        ("c est juste pour savoir", "juste"),
+        ("c'est grâce à vous", "grâce"),
+        ("je suis fidèle à la caf depuis 20 ans", "fidèle"),
+        ("c'est rose pâle sur le formulaire", "rose"),
+    ],
+)
+def test_a_word_after_c_est_that_says_what_something_is_is_kept(text, kept):
+    masked, _ = anonymise(text)
+    assert kept in masked
