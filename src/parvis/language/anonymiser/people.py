@@ -652,6 +652,7 @@ def find_people(
     found.extend(_role_speakers(text))
     found.extend(_word_names(tokens))
     found.extend(_introduced_word_names(tokens, keys))
+    found.extend(_capitalised_word_names(tokens))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -2639,6 +2640,28 @@ def _joined_before(tokens: Tokens, first: int, taken: list[tuple[int, int]]) -> 
     return _entity(tokens, i, i + 1)
 
 
+def _joined_after(tokens: Tokens, last: int, taken: list[tuple[int, int]]) -> Entity | None:
+    """« mes enfants Lucas et Fleur »: a capitalised word joined by « et » to a name, then
+    the end of the line, of the message or of the clause, is a name too."""
+    i = last + 2
+    if i >= len(tokens) or tokens[last + 1].key != "et" or not tokens[last].cap:
+        return None
+    token = tokens[i]
+    if (
+        not token.cap
+        or token.upper
+        or "\n" in token.gap
+        or not _intro_word(token)
+        or any(s < token.end and token.start < e for s, e in taken)
+    ):
+        return None
+    if i + 1 < len(tokens) and not (
+        "\n" in tokens[i + 1].gap or tokens[i + 1].key in CONJUNCT_FOLLOWERS
+    ):
+        return None
+    return _entity(tokens, i, i + 1)
+
+
 def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
     """A name masked in part is masked whole: its neighbours on the same line, one space
     apart, that look like the rest of a name."""
@@ -2654,6 +2677,9 @@ def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
             out.append(entity)
             continue
         joined = _joined_before(tokens, first, taken)
+        if joined is not None:
+            out.append(joined)
+        joined = _joined_after(tokens, last, taken)
         if joined is not None:
             out.append(joined)
         for _ in range(2):
@@ -2808,5 +2834,37 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         if index + 1 < len(tokens):
             following = tokens[index + 1]
             if "\n" not in following.gap and following.key not in INTRODUCED_FOLLOWERS | {"pr"}:
+                continue
+        yield _entity(tokens, index, index + 1)
+
+
+DETERMINERS_BEFORE_WORDS = _words(
+    """le la les l' un une des du au aux ce cette ces mon ma mes ton ta tes son sa ses notre
+    nos votre vos leur leurs quelle quel sainte saint st ste rue avenue place allee"""
+)
+
+
+def _capitalised_word_names(tokens: Tokens) -> Iterable[Entity]:
+    """« Je demande l'allocation de rentrée pour Colombe », « au sujet de Prudence »: a
+    noun given as a name, capitalised inside a sentence without a determiner, alone (no
+    capitalised word next to it, which would make a place or a title)."""
+    for index, token in enumerate(tokens.items):
+        if (
+            token.key not in INTRODUCED_WORD_NAMES
+            or not token.cap
+            or token.upper
+            or index == 0
+            or tokens.sentence_start(index)
+            or tokens.uppercase_share > 0.5
+        ):
+            continue
+        previous = tokens[index - 1]
+        if previous.key in DETERMINERS_BEFORE_WORDS or previous.cap or "\n" in token.gap:
+            continue
+        if index + 1 < len(tokens):
+            following = tokens[index + 1]
+            if (following.cap and following.word and "\n" not in following.gap) or (
+                following.key in {"de", "du", "des", "d'", "-"}
+            ):
                 continue
         yield _entity(tokens, index, index + 1)

@@ -201,3 +201,33 @@ def test_a_word_name_introduced_in_lower_case(text, secret):
 def test_a_word_after_c_est_that_says_what_something_is_is_kept(text, kept):
     masked, _ = anonymise(text)
     assert kept in masked
+
+
+# --- a capitalised noun given as a name, inside a sentence or joined to a name --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Je souhaite ajouter mes enfants à ma carte vitale : Lucas et Fleur", "Fleur"),
+        ("mes deux filles Inès et Prudence sont scolarisées", "Prudence"),
+        ("Je demande l'allocation de rentrée pour Colombe", "Colombe"),
+        ("Bonjour, je vous contacte au sujet de Patience", "Patience"),
+    ],
+)
+def test_a_capitalised_word_name_inside_a_sentence(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Mon fils s'est engagé dans la Marine", "Marine"),
+        ("Nous partons pour Noël chez ma mère", "Noël"),
+        ("Le tarif Rose de la SNCF ne me concerne pas", "Rose"),
+        ("Le centre Espérance Banlieue nous aide", "Espérance"),
+    ],
+)
+def test_a_capitalised_word_with_a_determiner_or_a_title_is_kept(text, kept):
+    masked, _ = anonymise(text)
+    assert kept in masked
