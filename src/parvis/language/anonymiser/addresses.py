@@ -1212,7 +1212,24 @@ def find_town_lines(text: str, folded: str, places: frozenset[str]) -> Iterable[
             _known_town(town_last, places)
             and all(_town_line_part(p, signature=under_name) for p in parts[:-1])
         ) or (
-            _known_town(town_first, places)
+            _town_first(town_first, places)
             and all(_town_line_part(p, signature=False) for p in parts[1:])
         ):
             yield Entity(start, line.end(1), "ADDRESS")
+
+
+# « Villeurbanne 12 les Tilleuls »: a town, then a house number and the place, no comma
+TOWN_THEN_NUMBER_RE = re.compile(r"^(.+?)[ \t]+(\d{1,4}(?:[ \t]?(?:bis|ter))?[ \t]+[^\d].*)$")
+
+
+def _town_first(part: str, places: frozenset[str]) -> bool:
+    """The first part of a town line: a known town alone, or followed by a house number
+    and the place it numbers."""
+    if _known_town(part, places):
+        return True
+    split = TOWN_THEN_NUMBER_RE.match(part)
+    return bool(
+        split
+        and _known_town(split.group(1), places)
+        and _town_line_part(split.group(2), signature=False)
+    )

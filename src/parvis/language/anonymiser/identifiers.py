@@ -532,7 +532,10 @@ OTHER_REFERENCE_RE = re.compile(
     r"|contrat|police|sinistre|client|abonne|compteur|pdl|pce|siret|siren|fiscal|spi"
     r"|declarant|demande|plainte|pv|proces|proces-verbal|teleservice|courrier|lettre|cheque"
     r"|transaction|virement|badge|carte|permis|passeport|immatriculation|vitale|secu"
-    r"|securite|nir|adeli|rpps|finess|urssaf|pole|france\s+travail|identifiant\s+france)"
+    r"|securite|nir|adeli|rpps|finess|urssaf|pole|france\s+travail|identifiant\s+france"
+    # an amount said without its currency (« le montant est de 1234567 »)
+    r"|montant|somme|total|solde|dette|cout|prix|salaire|revenus?|loyer|rembourse\w*|paye\w*"
+    r"|verse\w*|dois|doit|devons|credit|pret|capital|patrimoine|epargne)"
     r"[^\n\d]{0,25}$",
     re.IGNORECASE,
 )
