@@ -37,6 +37,10 @@ from parvis.language.tests.test_anonymiser_second_pass import assert_hidden
             "Cordialement\nimmeuble Les Cèdres, Créteil\n06 12 34 56 78",
             "immeuble Les Cèdres, Créteil",
         ),
+        (
+            "Bonjour,\nMerci.\nAnne Roux\nVilleurbanne 12 les Tilleuls, appt 4",
+            "Villeurbanne 12 les Tilleuls, appt 4",
+        ),
     ],
 )
 def test_an_address_line_with_its_town_and_no_postcode(text, secret):
@@ -163,6 +167,8 @@ def test_an_allocataire_number_without_the_caf_named(text, secret):
         "mon numéro de facture 4829113",
         "le contrat n° 4829113 de mon assurance",
         "mon allocation chômage 482 91 13",
+        "le montant est de 4829113",
+        "j'ai remboursé 4829113 en tout",
     ],
 )
 def test_seven_digits_announced_as_another_reference_are_kept(text):
