@@ -23,6 +23,7 @@ from parvis.language import qualifier
 from parvis.language.anonymiser import Anonymiser, Entity
 from parvis.language.corpus.build import split_of
 from parvis.language.corpus.names import name_in_lexicon, name_lexicon
+from parvis.language.leak_profile import leak_breakdown, span_features
 from parvis.language.services import CORPUS_DIR, corpus_rows
 
 
@@ -139,11 +140,15 @@ def evaluate_qualification(threshold: float, path: Path | None = None) -> dict[s
     }
 
 
-def _caught(gold: dict[str, Any], masked: list[bool], text: str) -> bool:
+def _masked_share(gold: dict[str, Any], masked: list[bool], text: str) -> float:
     positions = [i for i in range(gold["start"], gold["end"]) if not text[i].isspace()]
     if not positions:
-        return True
-    return sum(masked[i] for i in positions) / len(positions) >= 0.9
+        return 1.0
+    return sum(masked[i] for i in positions) / len(positions)
+
+
+def _caught(gold: dict[str, Any], masked: list[bool], text: str) -> bool:
+    return _masked_share(gold, masked, text) >= 0.9
 
 
 def evaluate_anonymisation(anonymiser: Anonymiser, path: Path | None = None) -> dict[str, Any]:
@@ -226,6 +231,7 @@ def score_anonymisation(
     clean_texts = clean_with_mask = 0
     misses: list[dict[str, Any]] = []
     false_positives: list[dict[str, Any]] = []
+    leak_profiles: list[tuple[str, dict[str, str]]] = []
     for row, (_masked_text, entities) in zip(rows, results, strict=True):
         text = row["text"]
         masked = [False] * len(text)
@@ -253,7 +259,13 @@ def score_anonymisation(
                 masked_chars += 1
                 masked_chars_on_gold += on_gold[i]
         for gold in row["entities"]:
-            ok = _caught(gold, masked, text)
+            share = _masked_share(gold, masked, text)
+            ok = share >= 0.9
+            if not ok:
+                names = getattr(anonymiser, "lexicon", None)
+                leak_profiles.append(
+                    (gold["label"], span_features(row, gold, share, lexicon, names))
+                )
             caught[gold["label"]].append(ok)
             by_register[row.get("register") or "-"].append(ok)
             if gold["label"] == "PERSON":
@@ -296,6 +308,8 @@ def score_anonymisation(
         "char_precision": _ratio(masked_chars_on_gold, masked_chars),
         "texts_without_pii": clean_texts,
         "false_positive_rate": _ratio(clean_with_mask, clean_texts),
+        # counts of coarse features of the leaked spans, never their text (leak_profile.py)
+        "leak_breakdown": leak_breakdown(leak_profiles),
     }
     if show_misses:
         report["misses"] = misses

@@ -1114,3 +1114,122 @@ PREFIX_COMPLEMENT_RE = re.compile(
     r"\s*[,\-]?\s*)+$",
     re.IGNORECASE,
 )
+
+
+# --- A town line without postcode (issue 12, sixth pass) ------------------------------------
+
+# What may stand beside a town on a signature's address line when no postcode is written:
+# a building part, a named site, a house number before a place (« bât. B, Villeurbanne »,
+# « Ferme de la Haie, Saint-Aubin », « 7 les Bruyères, Saint-Malo », « Nantes, quartier
+# Malakoff »).
+TOWN_LINE_PART_RE = re.compile(
+    r"(?:b[aâ]t(?:iment)?\.?|bt|appt?\.?|apt\.?|appart(?:ement)?\.?|esc(?:alier)?\.?|[ée]tage"
+    r"|porte|logement|log\.|r[ée]sidence|r[ée]s\.|tour|immeuble|bloc|entr[ée]e|chambre|villa"
+    r"|maison|ferme|domaine|lieu[- ]?dit|lieudit|hameau|quartier|lotissement|lot\.?|cit[ée]"
+    r"|mas|clos|chalet|moulin|manoir|camping|foyer|chez)(?![\w])[ \t.]*[\w'’]"
+    r"|\d{1,2}[ \t]?(?:e|[eè]me|er|[eè]re)[ \t]+[ée]tage"
+    r"|\d{1,4}(?:[ \t]?(?:bis|ter))?[ \t]+[A-Za-zÀ-ÿ]",
+    re.IGNORECASE,
+)
+TOWN_LINE_RE = re.compile(r"^[ \t>]*(\S[^\n]*?)[ \t.]*$", re.MULTILINE)
+# A named site in capitals (« Le Clos Fleuri », « Les Hauts de Chantepie »): only on a
+# signature's line, after the writer's name.
+CAPITALISED_SITE_RE = re.compile(
+    r"(?:Le|La|Les|L['’])[ \t]?[A-ZÀ-Þ][\w'’\-]*(?:[ \t]+(?:de|du|des|la|le|les|d['’]|l['’])?"
+    r"[ \t]*[A-ZÀ-Þ][\w'’\-]*){0,3}"
+)
+NAME_LINE_RE = re.compile(
+    r"^[ \t>]*(?:[A-ZÀ-Þ][\w'’\-]*\.?)"
+    r"(?:[ \t]+(?:[A-ZÀ-Þ][\w'’\-]*\.?|de|du|da|dos|van|ben|el|le|la)){0,4}[ \t,]*$"
+)
+MONTH_WORD_RE = re.compile(rf"(?<![\w])(?:{MONTHS})(?![\w])", re.IGNORECASE)
+NEXT_LINE_CONTACT_RE = re.compile(r"\+?\d[\d .\-]{7,}\d|@|\barobase\b", re.IGNORECASE)
+LINE_ADDRESS_TRIGGER = re.compile(
+    r"(?:adresse|habite|domicile|domicili[ée]e?|demeurant|coordonn[ée]es)[^\n]{0,20}[:\-]?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _town_key(value: str) -> str:
+    key = fold(value).lower().strip(" .")
+    return re.sub(r"[ \t]+cedex(?:[ \t]*\d{1,2})?$", "", key)
+
+
+def _known_town(value: str, places: frozenset[str]) -> bool:
+    key = _town_key(value)
+    return value[:1].isupper() and (key in places or bool(re.match(r"saint?e?-\w", key)))
+
+
+# An administration's or a desk's place is no one's address (« Maison France Services,
+# Vannes », « Accueil CAF, bâtiment A, Quimper »).
+PUBLIC_PLACE_RE = re.compile(
+    r"(?<![\w])(?:caf|cpam|msa|carsat|urssaf|france[ \t]+services|france[ \t]+travail|pole"
+    r"[ \t]+emploi|mairie|ccas|prefecture|sous-prefecture|tribunal|impots|sip|tresorerie"
+    r"|accueil|agence|antenne|permanence|centre[ \t]+social|hotel[ \t]+de[ \t]+ville)(?![\w])"
+)
+
+
+def _town_line_part(part: str, *, signature: bool) -> bool:
+    part = part.strip()
+    if not part or len(part) > 45 or len(part.split()) > 6:
+        return False
+    if PUBLIC_PLACE_RE.search(fold(part).lower()):
+        return False
+    if MONTH_WORD_RE.search(fold(part)) and re.search(r"\d", part):
+        return False  # « Nantes, 12 mars »: a date
+    if TOWN_LINE_PART_RE.match(part):
+        return True
+    return signature and bool(CAPITALISED_SITE_RE.fullmatch(part))
+
+
+def find_town_lines(text: str, folded: str, places: frozenset[str]) -> Iterable[Entity]:
+    """A line of parts and a known town, comma apart, with no postcode (« bât. B,
+    Villeurbanne », « Nantes, quartier Malakoff »), where addresses stand: under the
+    writer's name, above their phone or e-mail, or after « adresse : »."""
+    if "," not in text or not places:
+        return
+    lines = list(TOWN_LINE_RE.finditer(text))
+    for index, line in enumerate(lines):
+        content = line.group(1)
+        if "," not in content or len(content) > 90 or re.search(r"\d{5}", content):
+            continue
+        previous = next(
+            (lines[i].group(1) for i in range(index - 1, -1, -1) if lines[i].group(1).strip()), ""
+        )
+        following = lines[index + 1].group(1) if index + 1 < len(lines) else ""
+        under_name = bool(NAME_LINE_RE.match(previous)) and not previous.rstrip().endswith(".")
+        context = (
+            under_name
+            or bool(LINE_ADDRESS_TRIGGER.search(previous))
+            or bool(NEXT_LINE_CONTACT_RE.search(following))
+        )
+        if not context:
+            continue
+        parts = content.split(",")
+        town_last, town_first = parts[-1].strip(), parts[0].strip()
+        start = line.start(1)
+        if (
+            _known_town(town_last, places)
+            and all(_town_line_part(p, signature=under_name) for p in parts[:-1])
+        ) or (
+            _town_first(town_first, places)
+            and all(_town_line_part(p, signature=False) for p in parts[1:])
+        ):
+            yield Entity(start, line.end(1), "ADDRESS")
+
+
+# « Villeurbanne 12 les Tilleuls »: a town, then a house number and the place, no comma
+TOWN_THEN_NUMBER_RE = re.compile(r"^(.+?)[ \t]+(\d{1,4}(?:[ \t]?(?:bis|ter))?[ \t]+[^\d].*)$")
+
+
+def _town_first(part: str, places: frozenset[str]) -> bool:
+    """The first part of a town line: a known town alone, or followed by a house number
+    and the place it numbers."""
+    if _known_town(part, places):
+        return True
+    split = TOWN_THEN_NUMBER_RE.match(part)
+    return bool(
+        split
+        and _known_town(split.group(1), places)
+        and _town_line_part(split.group(2), signature=False)
+    )

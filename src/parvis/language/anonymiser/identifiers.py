@@ -446,7 +446,14 @@ CAF_TEXT_CONTEXT = re.compile(
     # the benefits spelled out, and those named without their acronym
     r"|revenu\s+de\s+solidarite|aide\s+personnalisee\s+au\s+logement|prime\s+a\s+la\s+naissance"
     r"|\bprepare\b|prestation\s+partagee|allocation\s+de\s+base|mode\s+de\s+garde|\bajpa\b"
-    r"|allocation\s+journaliere|\baripa\b|\bcaisse\s+d'allocations|\bprime\s+de\s+noel",
+    r"|allocation\s+journaliere|\baripa\b|\bcaisse\s+d'allocations|\bprime\s+de\s+noel"
+    # as SMS and hurried messages write them (« prime dactivite », « trop percu »), and the
+    # CAF's words without its name (« déclaration trimestrielle », « pension alimentaire »)
+    r"|\bprime\s+d['’ ]?\s?activite|\bprime\s+activite|\btrop[\s\-]?percus?\b"
+    r"|declaration\s+trimestrielle|\bdtr\b|mutualite\s+sociale\s+agricole"
+    r"|\baide\s+(?:au\s+|a\s+la\s+|de\s+)?logement|pension\s+alimentaire"
+    r"|\ballocations?\b(?!\s+(?:de\s+)?(?:chomage|retour|solidarite\s+specifique|d['’]aide))"
+    r"|\balloc\s+fam|\balloc\s+logement|\ballocs\b",
     re.IGNORECASE,
 )
 
@@ -512,12 +519,43 @@ IDENTIFIER_LINE_RE = re.compile(
 )
 
 
+# Seven digits in one run, alone in the sentence (« toujours rien recu 4829113 merci »):
+# the allocataire number, the only seven-digit number citizens write, unless announced as
+# another reference (a file, an order, a parcel, a contract, a meter, a tax notice).
+LONE_SEVEN_RE = re.compile(
+    r"(?<![\w.,/€+(#*°º-])(?<!\d[ .])(\d{7})"
+    r"(?![\w/*-]|,\d|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%|ans\b|km\b|h\b)"
+    r"|[ ]+(?:de[ ]+)?(?:francs?|euros?|habitants?|personnes?|km|kilom[eè]tres?)\b)"
+)
+OTHER_REFERENCE_RE = re.compile(
+    r"(?:ref|reference|dossier|commande|facture|avis|cerfa|colis|suivi|recommande|ticket"
+    r"|contrat|police|sinistre|client|abonne|compteur|pdl|pce|siret|siren|fiscal|spi"
+    r"|declarant|demande|plainte|pv|proces|proces-verbal|teleservice|courrier|lettre|cheque"
+    r"|transaction|virement|badge|carte|permis|passeport|immatriculation|vitale|secu"
+    r"|securite|nir|adeli|rpps|finess|urssaf|pole|france\s+travail|identifiant\s+france"
+    # an amount said without its currency (« le montant est de 1234567 »)
+    r"|montant|somme|total|solde|dette|cout|prix|salaire|revenus?|loyer|rembourse\w*|paye\w*"
+    r"|verse\w*|dois|doit|devons|credit|pret|capital|patrimoine|epargne)"
+    r"[^\n\d]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+def _lone_seven(folded: str) -> Iterable[Entity]:
+    for match in LONE_SEVEN_RE.finditer(folded):
+        if OTHER_REFERENCE_RE.search(folded[max(0, match.start() - 40) : match.start()]):
+            continue
+        yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+
+
 def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
     """Seven digits closing a message on their own (or making the whole message), or under
-    a form's identifier label: the writer's allocataire number."""
+    a form's identifier label, or alone in one run of digits: the writer's allocataire
+    number."""
     match = CLOSING_NUMBER_RE.search(text)
     if match:
         yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+    yield from _lone_seven(folded)
     for line in IDENTIFIER_LINE_RE.finditer(folded):
         yield Entity(line.start(1), line.end(1), "CAF_NUMBER")
 

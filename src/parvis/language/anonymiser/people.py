@@ -467,6 +467,11 @@ INTRO_SEQUENCES = (
     ("qui", "s'", "appelait"),
     ("s'", "appelait"),  # « la dame s'appelait rose je crois »
     ("s'", "appele"),
+    # an SMS without its apostrophe (« ma fille s appelle grâce »)
+    ("s", "appelle"),
+    ("s", "appelait"),
+    ("sappelle",),
+    ("je", "m", "appelle"),
     ("nomme",),
     ("nommee",),
     ("prenomme",),
@@ -646,6 +651,8 @@ def find_people(
     found.extend(_aged(tokens))
     found.extend(_role_speakers(text))
     found.extend(_word_names(tokens))
+    found.extend(_introduced_word_names(tokens, keys))
+    found.extend(_capitalised_word_names(tokens))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -783,6 +790,8 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 end = start + 1  # « ma soeur blanche au 06 … »
         if end == start and _lone_word_before_verb(tokens, start):
             end = start + 1  # « mon fils noé a 4 ans », « ma fille prune est malade »
+        if end == start and key in RELATIVES and _relative_at_clause_end(tokens, start):
+            end = start + 1  # « c est pour ma fille espérance\n », « la maman de bonheur »
         if end <= start + 1:
             end = max(end, _pair_before_verb(tokens, start))
         if end == start:
@@ -929,6 +938,38 @@ def _lone_word_before_verb(tokens: Tokens, index: int) -> bool:
             )
         )
     return following.key in VERB_FOLLOWERS
+
+
+# What a relative is, said after them, that no suffix tells (« ma mère veuve »).
+RELATIVE_STATES = _words(
+    """veuf veuve absent absente seul seule mort morte vivant vivante malade enceinte ici
+    la-bas labas aussi encore actuellement maintenant svp stp merci ensemble commun communs
+    adopte adoptee naturel naturelle legitime mineur mineure majeur majeure handicape
+    handicapee hospitalise hospitalisee decede decedee"""
+)
+
+
+def _relative_at_clause_end(tokens: Tokens, index: int) -> bool:
+    """After a relative, one lower-case word ending the line or the message is their first
+    name, even a French word (« c est pour ma fille espérance », « je suis la maman de
+    bonheur »), unless it describes them: an adjective, a participle, a trade, an
+    adverb, a state (« ma fille aînée », « mon père décédé », « mon mari routier »)."""
+    token = tokens[index]
+    if (
+        token.cap
+        or token.upper
+        or not _plain_word(token)
+        or token.place
+        or "\n" in token.gap
+        or token.key in RELATIVE_STATES
+        or (not token.first and (_adjective_like(token) or _trade_like(token)))
+        or (not token.first and token.key.endswith("ment"))
+        or (not token.first and bool(re.search(r"é(?:e|es|s)?$", token.text)))
+    ):
+        return False
+    # the end of a chat line or of the message, not of a clause inside a sentence, where a
+    # description is as likely (« un enfant ensemble, Léon »)
+    return index + 1 >= len(tokens) or "\n" in tokens[index + 1].gap
 
 
 # Relatives (not professionals): a French word after them before a verb is their first name.
@@ -1123,10 +1164,16 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
     token = tokens[start]
     if not _plain_word(token) or token.place or token.key in NOT_TALKED_TO:
         return False
-    if "\n" in tokens[start + 1].gap or _adjective_like(token):
+    if _adjective_like(token):
         return False
     if token.common and not token.typo and sequence in LOOSE_TALK:
         return False  # « c'est fermé à l'accueil », « avec attente au téléphone »
+    if "\n" in tokens[start + 1].gap:
+        # a chat line ending on the person talked to, the next line saying what they did
+        # (« j'ai parlé avec prudence\nelle m'a dit… »)
+        return sequence not in THANKS and bool(
+            PRONOUN_TOLD_RE.match(tokens.text, tokens[start + 1].start)
+        )
     if _strong_right(tokens, start + 1):
         return True
     previous = tuple(t.key for t in tokens.items[max(0, start - 2) : start])
@@ -1137,6 +1184,11 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
     )
 
 
+PRONOUN_TOLD_RE = re.compile(
+    r"(?:elle|il)[ \t]+(?:m['’ ][ \t]?a|ma|m['’ ][ \t]?avait|nous[ \t]+a|a)[ \t]+"
+    r"(?:dit|r[ée]pondu|expliqu|conseill|demand|promis|assur|rappel|envoy|orient|fait)",
+    re.IGNORECASE,
+)
 GREETINGS = _words("bonjour bonsoir coucou hello salut slt bjr cher chere merci")
 INTRO_AFTER_GREETING = frozenset({("c'", "est"), ("c", "est"), ("cest",), ("c",)})
 
@@ -1509,6 +1561,49 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
         index = end
 
 
+# French words that are given names (virtues, flowers, hopes), listed or not in the name
+# lexicon: capitalised before another capitalised word, they open a full name (« Fleur
+# Lamour », « Colombe Rivière »).
+WORD_FIRST_NAMES = _words(
+    """fleur rose colombe prudence patience blanche celeste esperance fortune victoire
+    constance clemence modeste fidele constant desire desiree aime aimee ange olive marine
+    prosper parfait bonheur innocent felicite grace joie lumiere oceane capucine violette
+    jasmine perle aurore sylvestre reine prince princesse cerise prune melodie harmonie
+    serenite espoir merveille aube avril noel dieudonne bienvenu pierre claire margot
+    hyacinthe marguerite pervenche camelia capucine iris lys ambre ocean soleil etoile
+    sage juste honorine honore fabuleux bijou precieuse"""
+)
+
+
+def _word_first_name_pair(tokens: Tokens, run: list[Token]) -> bool:
+    """Two capitalised words, the first a French word that is a given name, the second no
+    description, administration, place or role (« Fleur Lamour », not « Marine
+    nationale », « Pierre Tombale », « Rose Trémière »)."""
+    if len(run) != 2 or tokens.uppercase_share > 0.5:
+        return False
+    first, second = run
+    return (
+        all(t.cap and not t.upper and t.word for t in run)
+        and (first.first or first.key in WORD_FIRST_NAMES)
+        and not first.domain
+        and not second.domain
+        and not second.place
+        and second.key not in ROLES | CIVILITIES | GLUE | SUBJECT_NOT_NAMES | ROLE_MODIFIERS
+        and second.key not in WORD_FIRST_NAME_FOLLOWERS
+        and not (_adjective_like(second) and not second.known)
+        and not re.search(r"é(?:e|es|s)?$", second.text)
+        and not VERB_PRONOUN_RE.search(second.key)  # « … Prudence Pouvez-vous préciser »
+        and len(second.key) > 2
+    )
+
+
+# Words that make a given name a thing (« Rose Trémière », « Fleur Bleue »).
+WORD_FIRST_NAME_FOLLOWERS = _words(
+    """tremiere bleue bleu rouge noire noir blanche blanc verte vert jaune tombale angulaire
+    gardien gardienne divine nationale rouges bleues pascale"""
+)
+
+
 def _typo_in_a_pair(tokens: Tokens, index: int, end: int) -> bool:
     """In a lower-case text, a word one typo away from a French word, first or second of
     a pair whose other word is no French word at all, opening a sentence: a name."""
@@ -1550,6 +1645,8 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
             and any(t.first and not t.common_any for t in words)
             and all(not t.common for t in words)
         )
+    if _word_first_name_pair(tokens, run):
+        return True
     if any(t.common and not (t.cap and len(words) >= 2 and t.known) for t in words):
         # a French word that is no name inside the run: trim to the name-like part
         return False
@@ -2497,9 +2594,72 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
         left
         and token.cap
         and not token.upper
-        and (token.known or not tokens.sentence_start(index))
+        and (token.known or not tokens.sentence_start(index) or _opening_first_name(token))
         and token.key not in AFTER_A_NAME
     )
+
+
+# Capitalised words that open a line or a sentence before a name and are not its first
+# word: closings, labels, question words.
+NOT_OPENING_NAMES = _words(
+    """salutations sincerement sinceres bisous bises signe signee objet nom noms prenom
+    prenoms ref reference dossier pourquoi comment combien cher chere chers cheres urgent
+    urgence attention rappel relance suite reponse question demande re tr fwd"""
+)
+
+
+def _opening_first_name(token: Token) -> bool:
+    """« Patience Lebon » opening a line: a capitalised French word right before a name
+    found in part is its first name (« Fleur », « Victoire »), unless it is a closing, a
+    label, an adverb or a participle (« Cordialement Lebon », « Objet », « Désolé »)."""
+    return (
+        token.key not in NOT_OPENING_NAMES
+        and not token.key.endswith("ment")
+        and not re.search(r"é(?:e|es|s)?$", token.text)
+        and token.key not in AFTER_A_NAME
+    )
+
+
+def _joined_before(tokens: Tokens, first: int, taken: list[tuple[int, int]]) -> Entity | None:
+    """« Rose et Pierre Lamour, locataires »: a capitalised word joined by « et » to a
+    capitalised name, opening the sentence or after a comma, is a first name too."""
+    i = first - 2
+    if i < 0 or tokens[first - 1].key != "et" or not tokens[first].cap:
+        return None
+    token = tokens[i]
+    if (
+        not token.cap
+        or token.upper
+        or not _plain_word(token)
+        or token.place
+        or not _opening_first_name(token)
+        or any(s < token.end and token.start < e for s, e in taken)
+        or not (tokens.sentence_start(i) or tokens[i - 1].key == ",")
+    ):
+        return None
+    return _entity(tokens, i, i + 1)
+
+
+def _joined_after(tokens: Tokens, last: int, taken: list[tuple[int, int]]) -> Entity | None:
+    """« mes enfants Lucas et Fleur »: a capitalised word joined by « et » to a name, then
+    the end of the line, of the message or of the clause, is a name too."""
+    i = last + 2
+    if i >= len(tokens) or tokens[last + 1].key != "et" or not tokens[last].cap:
+        return None
+    token = tokens[i]
+    if (
+        not token.cap
+        or token.upper
+        or "\n" in token.gap
+        or not _intro_word(token)
+        or any(s < token.end and token.start < e for s, e in taken)
+    ):
+        return None
+    if i + 1 < len(tokens) and not (
+        "\n" in tokens[i + 1].gap or tokens[i + 1].key in CONJUNCT_FOLLOWERS
+    ):
+        return None
+    return _entity(tokens, i, i + 1)
 
 
 def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
@@ -2516,6 +2676,12 @@ def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
         if entity.label != "PERSON" or first is None or last is None:
             out.append(entity)
             continue
+        joined = _joined_before(tokens, first, taken)
+        if joined is not None:
+            out.append(joined)
+        joined = _joined_after(tokens, last, taken)
+        if joined is not None:
+            out.append(joined)
         for _ in range(2):
             i = first - 1
             if (
@@ -2621,3 +2787,84 @@ def _word_name_at(tokens: Tokens, index: int) -> bool:
         and second.key in RELATIVES
         and (mid_sentence or token.first)
     )
+
+
+# --- A given name that is a French word, introduced in lower case (sixth pass) ---------------
+
+# Words that, introduced as someone (« c est prudence qui vous ecrit », « ici patience »),
+# are a name: nouns given as names, not the adjectives a sentence says after « c'est »
+# (« parfait », « juste », « modeste », « grâce à »).
+INTRODUCED_WORD_NAMES = _words(
+    """fleur rose colombe prudence patience blanche celeste esperance fortune victoire
+    constance clemence ange olive marine prosper bonheur felicite capucine violette jasmine
+    perle aurore reine cerise prune melodie oceane desire desiree aime aimee lumiere joie
+    pervenche marguerite hyacinthe"""
+)
+# What introduces the writer or the person who answers: « c », « c'est », « ici », « je
+# suis », « moi c ».
+INTRODUCING_TAILS: tuple[tuple[str, ...], ...] = (
+    ("c",),
+    ("c'", "est"),
+    ("c", "est"),
+    ("cest",),
+    ("ici",),
+    ("je", "suis"),
+    ("jsuis",),
+    ("chui",),
+)
+# What may follow an introduced name: the end, a comma, « qui », « de », the next clause.
+INTRODUCED_FOLLOWERS = _words(
+    """, . ! ? : ; qui de d' du pour j' jai je g et la le ma mon mes svp stp merci"""
+)
+
+
+def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« bjr c colombe jai un pb », « bonjour c est prudence qui vous ecrit », « ici
+    patience pr mon dossier », « je suis clémence »: a French word given as a name, in
+    lower case, right after what introduces someone, then the end of the line, a comma or
+    the next clause."""
+    for index, token in enumerate(tokens.items):
+        if token.key not in INTRODUCED_WORD_NAMES or token.cap or token.upper:
+            continue
+        if not any(
+            index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
+            for tail in INTRODUCING_TAILS
+        ):
+            continue
+        if index + 1 < len(tokens):
+            following = tokens[index + 1]
+            if "\n" not in following.gap and following.key not in INTRODUCED_FOLLOWERS | {"pr"}:
+                continue
+        yield _entity(tokens, index, index + 1)
+
+
+DETERMINERS_BEFORE_WORDS = _words(
+    """le la les l' un une des du au aux ce cette ces mon ma mes ton ta tes son sa ses notre
+    nos votre vos leur leurs quelle quel sainte saint st ste rue avenue place allee"""
+)
+
+
+def _capitalised_word_names(tokens: Tokens) -> Iterable[Entity]:
+    """« Je demande l'allocation de rentrée pour Colombe », « au sujet de Prudence »: a
+    noun given as a name, capitalised inside a sentence without a determiner, alone (no
+    capitalised word next to it, which would make a place or a title)."""
+    for index, token in enumerate(tokens.items):
+        if (
+            token.key not in INTRODUCED_WORD_NAMES
+            or not token.cap
+            or token.upper
+            or index == 0
+            or tokens.sentence_start(index)
+            or tokens.uppercase_share > 0.5
+        ):
+            continue
+        previous = tokens[index - 1]
+        if previous.key in DETERMINERS_BEFORE_WORDS or previous.cap or "\n" in token.gap:
+            continue
+        if index + 1 < len(tokens):
+            following = tokens[index + 1]
+            if (following.cap and following.word and "\n" not in following.gap) or (
+                following.key in {"de", "du", "des", "d'", "-"}
+            ):
+                continue
+        yield _entity(tokens, index, index + 1)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from parvis.language.anonymiser.addresses import find_addresses
+from parvis.language.anonymiser.addresses import find_addresses, find_town_lines
 from parvis.language.anonymiser.base import Entity
 from parvis.language.anonymiser.identifiers import (
     find_birthdates,
@@ -174,6 +174,7 @@ class Anonymiser:
         for rule in RULES:
             found.extend(rule(text, folded))
         found.extend(find_names_by_rules(text, folded, self.lexicon))
+        found.extend(find_town_lines(text, folded, self.lexicon.places))
         tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
         found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
         return found, needs_ner(tokens, found), tokens

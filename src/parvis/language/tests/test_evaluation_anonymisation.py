@@ -127,3 +127,22 @@ def test_evaluate_language_refuses_a_missing_extra_set(tmp_path):
         call_command(
             "evaluate_language", "--skip-qualification", "--extra-set", str(tmp_path / "no.jsonl")
         )
+
+
+def test_leaks_are_described_by_coarse_features_never_by_their_text():
+    report = evaluation.score_anonymisation(
+        FixedAnonymiser([("Martin Dupont", "PERSON")]),
+        ROWS,
+        lexicon=frozenset({"martin", "dupont"}),
+    )
+    breakdown = report["leak_breakdown"]
+    assert set(breakdown) == {"ADDRESS", "PERSON"}
+    address = breakdown["ADDRESS"]
+    assert address["(spans)"] == {"all": 1}
+    assert address["register"] == {"sms": 1}
+    assert address["street type"] == {"yes": 1} and address["postcode"] == {"yes": 1}
+    person = breakdown["PERSON"]
+    assert person["lexicon"] == {"out": 1} and person["left"] == {"civility": 1}
+    assert person["casing"] == {"Title": 1}
+    printed = json.dumps(breakdown, ensure_ascii=False)
+    assert "Kerbrat" not in printed and "rue Haute" not in printed and "Pau" not in printed

@@ -232,3 +232,12 @@ class Command(BaseCommand):
             f"  textes sans donnée personnelle avec un masque : "
             f"{figure(anon['false_positive_rate'])} ({anon['texts_without_pii']} textes)"
         )
+        if anon.get("leak_breakdown"):
+            # counts of coarse features only: never a span's text (the set is not read)
+            write("  valeurs en clair par caractéristique (comptes seulement) :")
+            for label, features in anon["leak_breakdown"].items():
+                write(f"    {label} ({features['(spans)']['all']})")
+                for feature, counts in features.items():
+                    if feature != "(spans)":
+                        cells = ", ".join(f"{value} {count}" for value, count in counts.items())
+                        write(f"      {feature} : {cells}")
