@@ -8,7 +8,9 @@ entered a queue today and ended (answered after an exponential wait, abandoned, 
 short abandons), written with ``bulk_create``. The JSON is fetched in process through
 Django's test client (session login, no network): p50, p95 and the query count, counting the
 day at every request (``wallboard_ms``) and as served, the day's figures kept 5 s
-(``wallboard_cached_ms``); the HTML page's p95 for comparison.
+(``wallboard_cached_ms``); the HTML page's p95 for comparison. Before measuring, the
+process freezes what it loaded out of the garbage collector's scans, as the web process
+does (``parvis.startup.freeze_loaded``).
 
 Environment: ``BENCH_DATABASE_URL`` (default a ``parvis_bench_wallboard`` database on the
 local PostgreSQL), ``BENCH_WALLBOARD_CONTACTS`` (200,000), ``BENCH_WALLBOARD_QUEUES``
@@ -203,6 +205,12 @@ def main() -> int:
     else:
         print(f"Préparation : {QUEUES} files, {CONTACTS} contacts terminés du jour…", flush=True)
         supervisor = _prepare()
+
+    # As the web process does once its application is built (parvis.asgi, parvis.wsgi):
+    # what is loaded lives as long as the process, out of the garbage collector's scans.
+    from parvis.startup import freeze_loaded
+
+    freeze_loaded()
 
     def json_check(response) -> None:  # type: ignore[no-untyped-def]
         queues = response.json()["queues"]

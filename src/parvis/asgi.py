@@ -8,7 +8,8 @@ Django's.
 Whatever serves this module is the web process: it says so before the settings load, so
 that they give it a PostgreSQL connection pool instead of persistent connections (see
 ``PARVIS_PROCESS`` in settings). A process that loaded the settings before importing this
-module (a test) keeps its own kind.
+module (a test) keeps its own kind. Once the application is built, what it loaded is
+frozen out of the garbage collector's scans (``startup.freeze_loaded``).
 """
 
 import os
@@ -16,7 +17,7 @@ import os
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 
-from parvis.startup import settings_or_exit
+from parvis.startup import freeze_loaded, settings_or_exit
 
 if not settings.configured:
     os.environ["PARVIS_PROCESS"] = "web"
@@ -39,3 +40,4 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+freeze_loaded()  # what is loaded now lives as long as the process: out of the GC's scans

@@ -1078,3 +1078,21 @@ def place_of_queue(queue: Queue) -> Place:
     if queue.departement_id:
         return servicelevels.place_of_departement(str(queue.departement_id))
     return METROPOLITAN
+
+
+# ``place_of_queue``'s département as one SQL expression (a commune always has one), for
+# reads of many queues that need their calendar (time zone, public holidays) and not
+# their sites' opening hours: annotate it rather than load two sites per queue.
+QUEUE_CALENDAR_DEPARTEMENT = Coalesce(
+    "site__commune__departement_id",
+    "calendar_site__commune__departement_id",
+    "departement_id",
+)
+
+
+def calendar_of_queue(departement_code: str | None) -> Place:
+    """The place of a queue whose ``QUEUE_CALENDAR_DEPARTEMENT`` is ``departement_code``:
+    the time zone and holidays of ``place_of_queue(queue)``, without the site's hours."""
+    if departement_code:
+        return servicelevels.place_of_departement(str(departement_code))
+    return METROPOLITAN

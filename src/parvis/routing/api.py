@@ -14,7 +14,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router
+from pydantic import BaseModel
 
 from parvis.accounts.api_auth import principal_of
 from parvis.accounts.models import ApiToken
@@ -25,7 +26,12 @@ from parvis.routing import selectors
 router = Router(tags=["routage"])
 
 
-class TargetOut(Schema):
+# The output schemas are plain pydantic models, not ninja ``Schema``s: the view builds
+# dicts, and a ``Schema`` wraps each nested dict in ninja's attribute getter before
+# validating it (about 9 ms for 200 queues, against well under 1 ms natively).
+
+
+class TargetOut(BaseModel):
     share: float = Field(..., description="Part visée, entre 0 et 1.")
     seconds: int | None = Field(None, description="Délai en secondes (téléphone, chat).")
     working_days: int | None = Field(
@@ -33,7 +39,7 @@ class TargetOut(Schema):
     )
 
 
-class PeriodOut(Schema):
+class PeriodOut(BaseModel):
     entered: int = Field(..., description="Contacts entrés dans la file sur la période.")
     answered: int
     answered_within: int = Field(..., description="Répondus dans le délai visé.")
@@ -51,7 +57,7 @@ class PeriodOut(Schema):
     )
 
 
-class QueueOut(Schema):
+class QueueOut(BaseModel):
     id: int
     name: str
     organisation: str = Field(..., description="Slug de l’organisme.")
@@ -71,7 +77,7 @@ class QueueOut(Schema):
     )
 
 
-class WallboardOut(Schema):
+class WallboardOut(BaseModel):
     generated_at: dt.datetime
     queues: list[QueueOut]
 

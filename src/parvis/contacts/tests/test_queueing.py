@@ -388,3 +388,45 @@ def test_an_automatic_reply_moves_nothing(engine):
     auto = receive(endpoint, channel="sms", thread_key="k-auto", is_automatic=True)
     assert auto.conversation_id == first.conversation_id
     assert Conversation.objects.get(pk=first.conversation_id).status == Status.RESOLVED
+
+
+def test_a_queues_calendar_read_in_sql_is_the_calendar_of_its_place():
+    """``QUEUE_CALENDAR_DEPARTEMENT`` (many queues' calendars in one read) gives the time
+    zone and holidays of ``place_of_queue``: its site, else the site it names, else its
+    département, else the metropolitan calendar (the national triage queue)."""
+    from parvis.contacts.selectors import (
+        QUEUE_CALENDAR_DEPARTEMENT,
+        calendar_of_queue,
+        place_of_queue,
+    )
+    from parvis.territories.tests.factories import CommuneFactory, DepartementFactory
+
+    reunion = SiteFactory(commune=CommuneFactory(departement=DepartementFactory(code="974")))
+    guyane = DepartementFactory(code="973")
+    organisation = OrganisationFactory()
+    queues = [
+        QueueFactory(organisation=organisation, site=reunion, departement=guyane),
+        QueueFactory(
+            organisation=organisation, site=None, calendar_site=reunion, departement=guyane
+        ),
+        QueueFactory(organisation=organisation, site=None, departement=guyane),
+        triage_queue(organisation),
+    ]
+    read = Queue.objects.filter(pk__in=[q.pk for q in queues]).annotate(
+        calendar_departement=QUEUE_CALENDAR_DEPARTEMENT
+    )
+    codes = {q.pk: q.calendar_departement for q in read}
+    calendars = []
+    for queue in queues:
+        expected, place = place_of_queue(queue), calendar_of_queue(codes[queue.pk])
+        calendars.append((place.timezone, place.departement_code))
+        assert (place.timezone, place.departement_code) == (
+            expected.timezone,
+            expected.departement_code,
+        )
+    assert calendars == [
+        ("Indian/Reunion", "974"),
+        ("Indian/Reunion", "974"),
+        ("America/Cayenne", "973"),
+        ("Europe/Paris", None),
+    ]

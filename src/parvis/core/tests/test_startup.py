@@ -160,3 +160,22 @@ def test_production_prints_the_createdb_command_instead(missing_database, tmp_pa
     assert f"createdb -h {_server()['host']} -p {_server()['port']}" in sentence
     assert sentence.endswith(f" {name}")
     assert not exists()
+
+
+def test_a_web_process_freezes_what_it_loaded_and_tests_never_do(settings):
+    """``freeze_loaded`` moves what the web application loaded out of the garbage
+    collector's scans (``parvis.asgi`` and ``parvis.wsgi`` call it); under tests it does
+    nothing, so that connections and servers stay collectable between tests."""
+    import gc
+
+    from parvis.startup import freeze_loaded
+
+    before = gc.get_freeze_count()
+    freeze_loaded()
+    assert gc.get_freeze_count() == before
+    settings.TESTING = False
+    try:
+        freeze_loaded()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
