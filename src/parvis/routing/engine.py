@@ -654,9 +654,6 @@ class _Batch:
     # The candidates of the batch's contact triggers, read in one statement
     # (``_prefetch_candidates``), by entry: the rows ``_candidates`` reads.
     candidate_rows: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
-    # The entries of the batch's contact triggers not decided yet: their own decisions,
-    # later in the batch, place them (an agent gets no trigger of their own for them).
-    pending_contacts: set[int] = field(default_factory=set)
     head_limits: dict[int, int] = field(default_factory=dict)
 
     def head_size(self, queue_id: int, size: int) -> int:
@@ -813,11 +810,9 @@ def offer_best_to(
         ]
         skipped = _skips_for_entries(agent, heads, rules, now)
     after = replace(agent, used=agent.used + chosen.units)
-    pending = _current().pending_contacts
     others = any(
         e.id != chosen.id
         and not rows_read[e.id].own_trigger
-        and e.id not in pending
         and core.skip_reason(after, e, rules[e.queue_id], clock) is None
         for entries in heads.values()
         for e in entries
@@ -1319,11 +1314,7 @@ def process(trigger: Taken, *, now: dt.datetime) -> Outcome | None:
     full or nothing fits (three chats after a call), one short transaction at a time."""
     if trigger.kind == TriggerKind.AGENT:
         return offer_best_to(int(trigger.object_id), now=now, trigger="agent_freed")
-    try:
-        return route_contact(int(trigger.object_id), now=now, trigger="contact", taken=trigger)
-    finally:
-        # Decided (or given a trigger of its own again): no longer the batch's to place.
-        _current().pending_contacts.discard(int(trigger.object_id))
+    return route_contact(int(trigger.object_id), now=now, trigger="contact", taken=trigger)
 
 
 def process_batch(
@@ -1344,9 +1335,6 @@ def process_batch(
     now = now or timezone.now()
     with transaction.atomic(), deciding(now):
         triggers = take_triggers(now, limit)  # on PostgreSQL, with the relaxed commit
-        _current().pending_contacts.update(
-            t.object_id for t in triggers if t.kind == TriggerKind.CONTACT
-        )
         agents = [t.object_id for t in triggers if t.kind == TriggerKind.AGENT]
         contacts = [t.entry for t in triggers if t.entry is not None]
         if connection.vendor == "postgresql":

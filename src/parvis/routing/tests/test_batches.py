@@ -223,22 +223,3 @@ def test_contacts_arriving_together_go_each_to_an_agent_read_once(deferred, batc
         sqls = [q["sql"] for q in captured.captured_queries]
         assert sum(sql.startswith("SELECT q.n, s.user_id") for sql in sqls) == 1
         assert not any(sql.startswith("SELECT s.user_id, s.capacity") for sql in sqls)
-
-
-def test_no_trigger_of_their_own_for_contacts_the_batch_places_itself(deferred):
-    """An agent with room left gets no trigger of their own for a contact whose trigger
-    the same batch holds and has not decided yet: its own decision places it (when
-    batches grow, such triggers found nothing and fed the backlog)."""
-    from parvis.routing.models import TriggerKind
-
-    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
-    alice = agent(policy.queue, capacity=100)
-    emails = _emails(policy.queue, 3)
-
-    decided = engine.process_batch(limit=32)
-
-    assert len(decided) == 3
-    assert set(AgentWork.objects.values_list("conversation_id", flat=True)) == {
-        c.pk for c in emails
-    }
-    assert not Trigger.objects.filter(kind=TriggerKind.AGENT, object_id=alice.pk).exists()
