@@ -55,7 +55,9 @@ def python_loop_ms() -> float:
     """A fixed piece of pure Python (three million additions), best of three, timed when
     the figures are written: how fast this machine ran at that moment. Virtual machines
     share their cores with their host: the same code measured 0.26 s here one hour and
-    0.5 s the next, with nothing else running; figures are compared at a like loop."""
+    0.5 s the next, with nothing else running. A first sign only: it measures the
+    processor's arithmetic, and a database-bound benchmark slowed twofold once while
+    this loop did not; compare codes back to back."""
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
