@@ -641,10 +641,9 @@ class _Batch:
     assigned: list[tuple[int, int]] = field(default_factory=list)
     offers: list[tuple[int, list[int]]] = field(default_factory=list)
     # Decisions that left their agent room and nothing in sight: whether work may wait
-    # for them is read once for the batch (``_resolve_work_may_wait``); the free units.
-    may_wait: list[tuple[Outcome, int]] = field(default_factory=list)
-    # The routed queues of each agent decided for (their levels), for that reading.
-    levels: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # for them is read once for the batch (``_resolve_work_may_wait``); their free units
+    # and the queues they belong to.
+    may_wait: list[tuple[Outcome, int, tuple[int, ...]]] = field(default_factory=list)
     # Read once for the batch's agent triggers (``_prefetch``): the agents (None: locked
     # by another worker) and the heads of their queues with the count asked of each.
     agents: dict[int, core.AgentView | None] = field(default_factory=dict)
@@ -887,7 +886,6 @@ def _apply(
     batch.entries.add(ev.id)
     batch.taken_by_queue[rule.id] = batch.taken_by_queue.get(rule.id, 0) + 1
     unseen = room_left and not more_work
-    batch.levels[agent.id] = tuple(agent.levels)
     if unseen:
         # Nothing else they could take was among the heads read (but contacts whose
         # own trigger is due: it places them): a trigger of their own would only find
@@ -935,7 +933,7 @@ def _apply(
             )
     outcome = Outcome(decision, ev.id, agent.id, tuple(offered_all), room_left)
     if unseen:
-        batch.may_wait.append((outcome, free_after))
+        batch.may_wait.append((outcome, free_after, tuple(agent.levels)))
     return outcome
 
 
@@ -973,10 +971,9 @@ def _resolve_work_may_wait(batch: _Batch, now: dt.datetime) -> None:
         return
     routed = policies()
     pairs: list[tuple[int, int, int]] = []  # agent, queue, free units
-    for outcome, free in batch.may_wait:
+    for outcome, free, levels in batch.may_wait:
         agent_id = outcome.agent_id
         assert agent_id is not None
-        levels = batch.levels.get(agent_id, ())
         pairs += [(agent_id, q, free) for q in levels if q in routed and not routed[q].rule.paused]
     taken = sorted(batch.entries) or [0]
     waiting: set[int] = set()
@@ -1000,7 +997,7 @@ def _resolve_work_may_wait(batch: _Batch, now: dt.datetime) -> None:
             if rows[0][0]:
                 waiting.add(agent_id)
     queued = {pk for kind, pk, _ in batch.triggers if kind == TriggerKind.AGENT}
-    for outcome, _free in batch.may_wait:
+    for outcome, _free, _levels in batch.may_wait:
         if outcome.agent_id in waiting:
             outcome.room_left = True
             if outcome.agent_id not in queued:
