@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 from parvis.core import realtime
 
@@ -22,10 +21,9 @@ def test_background_sends_do_not_wait_and_failures_are_only_logged():
 
     previous = realtime.publish_in_background()
     try:
-        started = time.monotonic()
         realtime._publisher.run(slow())
         realtime._publisher.run(broken())  # not raised here
-        assert time.monotonic() - started < 0.2 and not done.is_set()
+        assert not done.is_set()  # run() did not wait for the coroutine (no stopwatch)
         assert done.wait(2)
     finally:
         assert realtime.publish_in_background(previous) is True
