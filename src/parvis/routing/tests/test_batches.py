@@ -223,3 +223,41 @@ def test_contacts_arriving_together_go_each_to_an_agent_read_once(deferred, batc
         sqls = [q["sql"] for q in captured.captured_queries]
         assert sum(sql.startswith("SELECT q.n, s.user_id") for sql in sqls) == 1
         assert not any(sql.startswith("SELECT s.user_id, s.capacity") for sql in sqls)
+
+
+@pytest.mark.parametrize(("due_in", "agent_trigger"), [(0.5, False), (5.0, True)])
+def test_an_agent_with_room_gets_no_trigger_for_a_contact_its_own_trigger_places_soon(
+    deferred, due_in, agent_trigger
+):
+    """A contact that arrived while a batch was decided has a trigger due just after the
+    batch's ``now``: its own decision places it, so the agent the batch left with room
+    gets no trigger of their own for it (it found nothing: a quarter of the triggers of
+    the benchmark's contact direction). A contact whose trigger is due later (a tier's
+    delay) does not hold the agent back."""
+    import datetime as dt
+
+    from parvis.routing.models import TriggerKind
+
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN)
+    alice = agent(policy.queue, capacity=100)
+    first, second = _emails(policy.queue, 2)
+    now = timezone.now()
+    Trigger.objects.filter(kind=TriggerKind.CONTACT).update(due_at=now)
+    late = Entry.objects.get(conversation=second).pk
+    Trigger.objects.filter(kind=TriggerKind.CONTACT, object_id=late).update(
+        due_at=now + dt.timedelta(seconds=due_in)
+    )
+
+    decided = engine.process_batch(now=now, limit=32)
+
+    assert [outcome.agent_id for _taken, outcome in decided if outcome] == [alice.pk]
+    assert AgentWork.objects.get().conversation_id == first.pk
+    assert (
+        Trigger.objects.filter(kind=TriggerKind.AGENT, object_id=alice.pk).exists() is agent_trigger
+    )
+    # Either way the second contact reaches the agent who has room.
+    engine.process_due(now=now + dt.timedelta(seconds=due_in + 0.1))
+    assert set(AgentWork.objects.values_list("conversation_id", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
