@@ -9,6 +9,8 @@ PYTEST_WORKERS ?= 2
 SCALE ?= small
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address links in pages, emails and open data point to: the server `make run` starts.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install run test lint bench ci clean demo reference
 
@@ -28,10 +30,10 @@ install: $(VENV)/.installed
 
 ## run: install, load demo data, start web server + worker + beat, print the URL and logins
 run: install
-	$(MANAGE) seed_demo --scale $(SCALE)
+	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo --scale $(SCALE)
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	@$(MANAGE) demo_logins --url http://$(HOST):$(PORT)
-	PORT=$(PORT) HOST=$(HOST) $(BIN)/honcho start -f Procfile
+	@$(MANAGE) demo_logins --url $(SITE_URL)
+	SITE_URL=$(SITE_URL) PORT=$(PORT) HOST=$(HOST) $(BIN)/honcho start -f Procfile
 
 ## test: the whole suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 test: install
