@@ -89,6 +89,10 @@ def _period(period: selectors.Period) -> dict[str, Any]:
         "entered": period.entered,
         "answered": period.answered,
         "short_abandons": period.short_abandons,
+        # The ratio's terms, so a level reads with its base (« 0 % » of one late email
+        # answered today, in a queue nobody entered today).
+        "within": period.answered_within,
+        "counted": period.answered + period.abandoned_after_threshold,
     }
 
 

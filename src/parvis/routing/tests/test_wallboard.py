@@ -259,3 +259,26 @@ def test_a_live_wallboard_counts_the_day_once_for_a_few_seconds():
     selectors.forget_figures()
     [fresh] = selectors.wallboard(supervisor)
     assert fresh.recent.entered == 2
+
+
+def test_a_level_reads_with_its_base_and_the_status_time_is_the_servers():
+    """An email queue nobody entered today but with one late email answered today shows
+    « 0 % » with « 0 sur 1 dans le délai, 0 entré », not a bare 0 % beside « 0 entré »;
+    the live status line takes the time the server wrote in the fragment."""
+    policy = QueuePolicyFactory(service_level_seconds=None, service_level_working_days=2)
+    queue = policy.queue
+    answered_at = timezone.now() - dt.timedelta(minutes=5)
+    ConversationFactory(
+        queue=queue,
+        status=Status.ASSIGNED,
+        queued_at=answered_at - dt.timedelta(days=20),
+        assigned_at=answered_at,
+        first_answered_at=answered_at,
+    )
+    client = session(supervisor_of(queue.organisation))
+
+    fragment = client.get(reverse("routing:fragment_wallboard")).content.decode()
+
+    day = fragment.split("data-service-level-day>")[1].split("</td>")[0]
+    assert "0 sur 1 dans le délai" in day and "0 entré" in day
+    assert "data-updated-at=" in fragment

@@ -22,7 +22,10 @@
       .then(function (html) {
         if (root.contains(document.activeElement) && document.activeElement !== document.body) return;
         root.innerHTML = html;
-        if (status) status.textContent = "Mis à jour à " + new Date().toLocaleTimeString("fr-FR");
+        // The server's time, in the queues' time zone as the table's caption says it,
+        // not the browser's (an agent overseas read two different times).
+        var stamp = root.querySelector("[data-updated-at]");
+        if (status && stamp) status.textContent = "Mis à jour à " + stamp.getAttribute("data-updated-at");
       })
       .catch(function () { /* the next event, tick or reconnection refetches */ });
   }
