@@ -301,6 +301,8 @@ def test_a_local_services_quality_manager_reads_its_indicators_from_the_menu(caf
     backoffice = _text(client.get(reverse("backoffice:dashboard")))
     assert "Indicateurs du service" in backoffice
     assert reverse("quality_backoffice:targets", args=["caf"]) not in backoffice
+    # The reports they prepare are in their menu too, not only on the public site.
+    assert reverse("reports:organisation", args=["caf"]) in backoffice
     response = client.get(reverse("quality_backoffice:home"))
     assert response.status_code == 200
     page = _text(response)
