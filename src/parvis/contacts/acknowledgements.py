@@ -26,6 +26,7 @@ from django.utils import formats, timezone
 
 from parvis.contacts.mime import ParsedMail, is_machine_sender
 from parvis.contacts.models import Direction, InboundEndpoint, Message
+from parvis.contacts.services.conversations import message_mask_after_commit
 from parvis.core.crypto import encrypt_text
 from parvis.messaging.models import Delivery
 from parvis.messaging.providers import make_message_id
@@ -164,6 +165,7 @@ def acknowledgement_send(
                 raise _AlreadyAcknowledged  # another worker acknowledged this address today
             acknowledgement.delivery = delivery
             acknowledgement.save(update_fields=["delivery"])
+            message_mask_after_commit(acknowledgement)
     except _AlreadyAcknowledged:
         return None
     logger.info("acknowledgement_queued", conversation=conversation.pk, delivery=delivery.pk)

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Coalesce
 
 from parvis.accounts.scoping import (
@@ -712,7 +721,16 @@ def citizen_timeline(
     # they belong to come from the page above, the few others in one more query.
     message_rows = list(
         messages.filter(_before("created_at", 1, cursor))
-        .only("pk", "conversation_id", "direction", "channel_id", "created_at", "body_masked")
+        .only(
+            "pk",
+            "conversation_id",
+            "direction",
+            "channel_id",
+            "created_at",
+            "body_masked",
+            "subject",
+        )
+        .annotate(has_text=ExpressionWrapper(~Q(body_encrypted=""), output_field=BooleanField()))
         .order_by("-created_at", "-pk")[:take]
     )
     call_rows = list(
@@ -739,7 +757,8 @@ def citizen_timeline(
                 label=str(message.get_direction_display()),
                 channel=labels.get(message.channel_id, ""),
                 motif=owner.motif.label if owner.motif else "",
-                text=_excerpt(message.body_masked) or "(texte en cours de masquage)",
+                text=_excerpt(message.body_masked)
+                or ("(texte en cours de masquage)" if message.has_text else message.subject),
                 conversation=owner,
                 organisation=owner.organisation,
                 direction=message.direction,

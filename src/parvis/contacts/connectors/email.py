@@ -45,6 +45,7 @@ from parvis.contacts.models import (
     Message,
 )
 from parvis.contacts.services import message_receive
+from parvis.contacts.services.conversations import message_mask_after_commit
 from parvis.contacts.services.ingestion import payload_of
 from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.messaging.providers import make_message_id
@@ -186,6 +187,7 @@ def email_reply_send(*, conversation: Conversation, author: User | None, text: s
         references=" ".join(references),
         created_at=now,
     )
+    message_mask_after_commit(message)
     headers = {"Message-ID": message_id}
     if in_reply_to:
         headers["In-Reply-To"] = in_reply_to

@@ -20,6 +20,7 @@ from django.utils import timezone
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.contacts.errors import ContactError
 from parvis.contacts.models import Conversation, Direction, InboundEndpoint, InboundRow, Message
+from parvis.contacts.services.conversations import message_mask_after_commit
 from parvis.contacts.services.ingestion import inbound_accept, inbound_process
 from parvis.core.crypto import encrypt_text
 from parvis.core.text import clean_text
@@ -103,6 +104,7 @@ def chat_reply(*, principal: Any, conversation: Conversation, text: str) -> Mess
         body_encrypted=encrypt_text(text),
         created_at=now,
     )
+    message_mask_after_commit(message)
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
     Conversation.objects.filter(pk=conversation.pk, first_answered_at__isnull=True).update(
         first_answered_at=now

@@ -430,11 +430,21 @@ def message_receive(
             Q(last_message_at__isnull=True) | Q(last_message_at__lt=now), pk=conversation.pk
         ).update(last_message_at=now)
     events.message_received.send_on_commit(message.pk, instance=message)
-    if inbound.text.strip() and settings.CONTACTS_MASK_ON_ARRIVAL:
-        from parvis.contacts.tasks import mask_message
-
-        send_on_commit(mask_message, message.pk)
+    if inbound.text.strip():
+        message_mask_after_commit(message)
     return message
+
+
+def message_mask_after_commit(message: Message) -> None:
+    """Mask the message's text once its transaction commits (``contacts.mask_message``):
+    a citizen's message and what the service wrote alike, since the citizen's history
+    shows only masked text (outbound messages were never masked and read « texte en
+    cours de masquage » there for ever)."""
+    if not settings.CONTACTS_MASK_ON_ARRIVAL:
+        return
+    from parvis.contacts.tasks import mask_message
+
+    send_on_commit(mask_message, message.pk)
 
 
 def conversation_reopen_by_message(conversation: Conversation, *, now: dt.datetime) -> None:

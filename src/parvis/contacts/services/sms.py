@@ -39,7 +39,11 @@ from parvis.contacts.models import (
     InboundRow,
     Message,
 )
-from parvis.contacts.services.conversations import message_receive, newest_of_thread
+from parvis.contacts.services.conversations import (
+    message_mask_after_commit,
+    message_receive,
+    newest_of_thread,
+)
 from parvis.contacts.sms import normalise, segments
 from parvis.core.crypto import decrypt_text, encrypt_text
 from parvis.messaging import providers
@@ -274,6 +278,7 @@ def sms_send(*, conversation: Conversation, author: Any, text: str, to: str = ""
         body_encrypted=encrypt_text(body),
         created_at=now,
     )
+    message_mask_after_commit(message)
     delivery = message_queue(
         template=REPLY_TEMPLATE,
         to=number,

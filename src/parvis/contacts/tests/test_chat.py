@@ -151,6 +151,8 @@ def test_an_agent_reply_is_stored_sent_and_published_to_the_session(
     assert event.payload["text"] == "Bonjour, je regarde."
     conversation.refresh_from_db()
     assert conversation.first_answered_at is not None
+    # Masked like the citizen's messages: the citizen's history shows only masked text.
+    assert reply.body_masked == "Bonjour, je regarde."
 
 
 def test_an_agent_of_another_organisation_cannot_reply(endpoint):

@@ -429,3 +429,22 @@ def test_a_visit_elsewhere_reaches_the_timeline_only_with_a_consent_sharing_it(
     assert items[0].is_visit
     records.consent_withdraw(principal=fs_agent, consent=consent)
     assert selectors.citizen_timeline(caf_agent, caf_record).items == []
+
+
+def test_the_timeline_shows_a_message_without_text_by_its_subject(caf):
+    """A call's record has no text: it is no « texte en cours de masquage » for ever."""
+    org, site, agent, _admin = caf
+    citizen = _citizen(org)
+    _history(org, site, citizen, 1)
+    conversation = Conversation.objects.filter(citizen=citizen).first()
+    Message.objects.create(
+        conversation=conversation,
+        direction=Direction.INBOUND,
+        channel_id="telephone",
+        subject="Appel téléphonique",
+    )
+    texts = [
+        i.text for i in selectors.citizen_timeline(agent, citizen).items if i.kind == "message"
+    ]
+    assert "Appel téléphonique" in texts
+    assert "(texte en cours de masquage)" not in texts
