@@ -358,6 +358,11 @@ def test_demo_agents_find_conversations_waiting_at_their_desk(reference, client)
     client.force_login(agent)
     html = client.get(reverse("desk:home")).content.decode()
     assert all(c.reference in html for c in waiting[:3])
+    # Put back in their queue, they wait since they were taken, days ago, not « 1 min »
+    # against a deadline of days ago.
+    for conversation in waiting:
+        due = conversation.first_answer_due_at or conversation.resolution_due_at
+        assert due is None or conversation.queued_at <= due, conversation.reference
     assert AnswerTemplate.objects.filter(organisation__slug="caf", must_personalise=False).exists()
     # The demo citizens texted: their numbers accepted SMS, the agents may answer by SMS.
     from parvis.contacts.models import Conversation
