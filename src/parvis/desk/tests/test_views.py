@@ -395,3 +395,28 @@ def test_a_met_first_answer_deadline_says_so_without_a_resolution_deadline():
     assert standing.due == conversation.first_answer_due_at
     assert (standing.label, standing.badge) == ("répondu dans les délais", "success")
 
+
+def test_email_is_not_offered_when_the_send_would_find_no_address(client):
+    """A phone conversation whose citizen wrote by email in another conversation: the
+    outbound door sends only to this conversation's address, so « Courriel » is not
+    offered (its reason is listed) and the form defaults to the conversation's channel."""
+    from parvis.contacts.tests.factories import CitizenRecordFactory
+    from parvis.desk.tests.factories import phone_point
+
+    desk = desk_story()
+    citizen = CitizenRecordFactory(organisation=desk.organisation)
+    earlier = waiting_conversation(desk.queue, citizen=citizen)
+    point = email_point(earlier)
+    ContactPoint.objects.filter(pk=point.pk).update(citizen=citizen)
+    conversation = services.conversation_take(
+        principal=desk.agent,
+        conversation=waiting_conversation(desk.queue, channel_slug="telephone", citizen=citizen),
+    )
+    phone_point(conversation, sms_consent=False)
+    client.force_login(desk.agent)
+    html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
+    select = html.split('name="channel"', 1)[1].split("</select>", 1)[0]
+    assert 'value="courriel"' not in select
+    assert 'value="telephone" selected' in select
+    assert "Courriel : Aucune adresse électronique de l’usager n’est connue." in html
+
