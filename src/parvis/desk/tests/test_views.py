@@ -420,3 +420,24 @@ def test_email_is_not_offered_when_the_send_would_find_no_address(client):
     assert 'value="telephone" selected' in select
     assert "Courriel : Aucune adresse électronique de l’usager n’est connue." in html
 
+
+def test_the_live_clock_is_given_the_sites_time_zone(client, settings):
+    """« Mis à jour à » is written by the page's script: it formats the time in the zone
+    the server renders every other time in, not the browser's."""
+    from pathlib import Path
+
+    from parvis.desk import views
+
+    desk = desk_story()
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    client.force_login(desk.agent)
+    for url in (
+        reverse("desk:home"),
+        reverse("desk:conversation", args=[conversation.reference]),
+    ):
+        html = client.get(url).content.decode()
+        assert f'data-desk-time-zone="{settings.TIME_ZONE}"' in html
+    script = Path(views.__file__).parent / "static" / "desk" / "desk.js"
+    assert "timeZone: timeZone" in script.read_text()
