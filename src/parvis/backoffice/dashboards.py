@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -55,10 +56,17 @@ class Todo:
     oldest_days: int | None = None
     lateness: servicelevels.Lateness | None = None
     detail: str = ""
+    # The oldest wait said otherwise than in working days (« 13 j 5 h » for contacts,
+    # which wait in clock time).
+    oldest_wait: str = ""
 
     @property
     def oldest(self) -> str:
-        return _days(self.oldest_days)
+        return self.oldest_wait or _days(self.oldest_days)
+
+    @property
+    def has_oldest(self) -> bool:
+        return bool(self.oldest_wait) or self.oldest_days is not None
 
     @classmethod
     def of(cls, key: str, label: str, backlog: voice.Backlog, url: str, detail: str = "") -> Todo:
@@ -83,6 +91,8 @@ class Panel:
     todo: list[Todo] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     note: str = ""
+    link_label: str = ""  # a link under the panel (e.g. to the agent desk)
+    link_url: str = ""
 
 
 def _url(name: str, query: dict[str, str] | None = None, **kwargs: Any) -> str:
@@ -255,11 +265,21 @@ def counter_panel(user: Any, now: dt.datetime) -> Panel:
             _url("voice_backoffice:experience_list", {"statut": S.ANSWERED}),
         ),
     ]
-    panel.note = (
-        "Le bureau des agents (historique de l’usager, demandes à traiter) n’est pas encore "
-        "disponible."
-    )
     return panel
+
+
+def _link_the_desk(user: Any, panels: list[Panel]) -> None:
+    """The agent desk, where conversations are taken and answered with the citizen's
+    history, for whoever has it: under the contacts panel, else the counter's."""
+    from parvis.desk.selectors import has_desk
+
+    panel = next((p for p in panels if p.key == "contacts"), None)
+    panel = panel or next((p for p in panels if p.key == "counter"), None)
+    if panel is not None and has_desk(user):
+        panel.link_label = (
+            "Ouvrir le poste de travail (conversations à traiter, historique de l’usager)"
+        )
+        panel.link_url = _url("desk:home")
 
 
 def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bool) -> Panel | None:
@@ -268,20 +288,25 @@ def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bo
     list's own selector (the count and its list agree). A quality manager may read the
     conversations (the menu leads there) but taking them is not their work: no panel."""
     from parvis.contacts import selectors as contacts
+    from parvis.contacts.backoffice_views import duration_fr
 
     takes_contacts = is_agent or has_permission(user, Perm.SUPERVISE)
     if not takes_contacts or not contacts.has_contact_queues(user, organisation):
         return None
-    waiting = contacts.conversations_for_list(
-        user, contacts.ConversationFilters(status="queued")
-    ).count()
+    waiting = (
+        contacts.conversations_for_list(user, contacts.ConversationFilters(status="queued"))
+        .order_by()
+        .aggregate(count=Count("pk"), since=Min("queued_at"))
+    )
+    since = waiting["since"]
     panel = Panel("contacts", "Contacts des usagers")
     panel.todo.append(
         Todo(
             "contacts.queued",
             "Conversations en attente d’un agent",
-            waiting,
+            waiting["count"],
             _url("contacts_backoffice:conversation_list", {"statut": "queued"}),
+            oldest_wait=duration_fr(timezone.now() - since) if since else "",
         )
     )
     panel.figures.append(
@@ -406,4 +431,5 @@ def panels_for(user: Any, organisation: Organisation | None) -> list[Panel]:
         panels.append(organisation_panel(user, organisation))
     if scoping.is_platform_admin(user):
         panels.append(platform_panel(user))
+    _link_the_desk(user, panels)
     return panels

@@ -5,6 +5,7 @@ scope → 404; anonymous → login redirect."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -46,32 +47,70 @@ def duration_fr(delta: dt.timedelta) -> str:
     return f"{days} j {hours} h" if hours else f"{days} j"
 
 
-def deadline_lateness(
-    conversation: Conversation, now: dt.datetime
-) -> servicelevels.Lateness | None:
-    """How the open conversation stands against its stored deadline: late once past it,
-    at risk in its last fifth (the share of the span from arrival to the deadline)."""
-    due = conversation.first_answered_at and conversation.resolution_due_at
-    due = due or conversation.first_answer_due_at or conversation.resolution_due_at
-    if due is None or conversation.status not in OPEN_STATUSES:
-        return None
-    start = conversation.queued_at or conversation.created_at
+@dataclass(frozen=True)
+class DeadlineStanding:
+    """The one deadline a conversation is judged against, what it is for and how it
+    stands: the date shown next to a badge is always the date the badge judges."""
+
+    due: dt.datetime
+    kind: str  # « première réponse » or « résolution »
+    label: str
+    badge: str  # DSFR badge modifier: fr-badge--<badge>
+
+
+def _standing(due: dt.datetime, start: dt.datetime, now: dt.datetime) -> servicelevels.Lateness:
+    """Late once ``due`` is past; at risk in the last fifth of the span from ``start``."""
+    if now >= due:
+        return servicelevels.Lateness.LATE
     span = max((due - start).total_seconds(), 1.0)
     return servicelevels.lateness(
         (now - start).total_seconds(), at_risk_from=0.8 * span, late_from=span
     )
 
 
+def deadline_standing(conversation: Conversation, now: dt.datetime) -> DeadlineStanding | None:
+    """The deadline that matters now for an open conversation: the first answer's while
+    none was given, then the resolution's. Without a resolution deadline, an answered
+    conversation shows its first answer's deadline as met (« répondu dans les délais ») or
+    not (« répondu en retard »)."""
+    if conversation.status not in OPEN_STATUSES:
+        return None
+    # The span runs from arrival: a conversation put back in its queue keeps its deadlines.
+    arrived = conversation.created_at
+    first_due, answered = conversation.first_answer_due_at, conversation.first_answered_at
+    if first_due is not None and answered is None:
+        late = _standing(first_due, arrived, now)
+        return DeadlineStanding(first_due, "première réponse", str(late.label), late.badge)
+    if conversation.resolution_due_at is not None:
+        late = _standing(conversation.resolution_due_at, arrived, now)
+        return DeadlineStanding(
+            conversation.resolution_due_at, "résolution", str(late.label), late.badge
+        )
+    if first_due is not None and answered is not None:
+        met = answered <= first_due
+        return DeadlineStanding(
+            first_due,
+            "première réponse",
+            "répondu dans les délais" if met else "répondu en retard",
+            "success" if met else "error",
+        )
+    return None
+
+
 def _row(conversation: Conversation, now: dt.datetime) -> dict[str, Any]:
     waiting = None
     if conversation.status == Status.QUEUED and conversation.queued_at:
         waiting = duration_fr(now - conversation.queued_at)
-    due = conversation.first_answer_due_at or conversation.resolution_due_at
+    deadline = deadline_standing(conversation, now)
     return {
         "conversation": conversation,
         "waiting": waiting,
-        "due": due,
-        "lateness": deadline_lateness(conversation, now),
+        # ``due`` and ``lateness`` come from the same deadline: they never disagree.
+        "deadline": deadline,
+        "due": deadline.due
+        if deadline
+        else conversation.resolution_due_at or conversation.first_answer_due_at,
+        "lateness": deadline,
     }
 
 

@@ -5,7 +5,9 @@ connector, then ``inbound_process``): threading, qualification and deadlines are
 hub's own. Agents then take, answer and resolve some of them through the lifecycle
 services, and counter visits are recorded with ``visit_record``. Finally, like
 ``voice_demo._backdate``, the rows are spread over the last two weeks (every time of a
-conversation shifted by the same amount, so its stored deadlines keep their meaning): the
+conversation shifted by the same amount; its deadlines then computed again by the hub's
+``deadlines_of`` at its moved arrival, and its acknowledgement made to say the moved
+dates): the
 one place outside ``contacts`` that writes contacts rows, as a bulk loader.
 
 The demo endpoints share one documented secret (``DEMO_HOOK_SECRET``), so that the
@@ -31,6 +33,7 @@ from parvis.contacts.models import (
     Call,
     Conversation,
     ConversationTransition,
+    Direction,
     InboundEndpoint,
     InboundRow,
     InboundStatus,
@@ -318,7 +321,8 @@ def demo_contacts_seed() -> int:
 
 def _backdate(conversation_ids: list[int], rng: random.Random) -> None:
     """Spread the demo conversations over the last two weeks: every time of one
-    conversation (its messages, transitions and call too) moves back by the same delta."""
+    conversation (its messages, transitions and call too) moves back by the same delta,
+    then its deadlines are the hub's at its moved arrival (``_redate_deadlines``)."""
     fields = [
         f.name
         for f in Conversation._meta.get_fields()
@@ -340,3 +344,50 @@ def _backdate(conversation_ids: list[int], rng: random.Random) -> None:
             answered_at=F("answered_at") - delta,
             ended_at=F("ended_at") - delta,
         )
+        _redate_deadlines(pk, delta)
+
+
+def _redate_deadlines(conversation_id: int, delta: dt.timedelta) -> None:
+    """The deadlines the hub would have stored at the conversation's moved arrival, and
+    its acknowledgement saying the moved dates. Moved by the same delta of days and hours,
+    deadlines fell at odd times (« 29 novembre à 06:50 ») or on days off, and the
+    acknowledgement still said « reçue le 5 décembre » under a message of 30 November."""
+    from django.utils import formats
+
+    from parvis.contacts.services.queues import deadlines_of
+    from parvis.core.crypto import decrypt_text
+
+    conversation = Conversation.objects.select_related("queue", "motif").get(pk=conversation_id)
+    if conversation.queue is None or conversation.resolution_due_at is None:
+        return
+    deadlines = deadlines_of(
+        queue=conversation.queue,
+        channel=conversation.channel_id,
+        motif=conversation.motif,
+        now=conversation.created_at,  # queued on arrival (a call: seconds later)
+    )
+    moved_announcement = conversation.announced_deadline
+    Conversation.objects.filter(pk=conversation_id).update(
+        first_answer_due_at=deadlines.first_answer_due_at,
+        resolution_due_at=deadlines.resolution_due_at,
+        announced_deadline=deadlines.announced_deadline,
+    )
+
+    def day(moment: dt.datetime) -> str:
+        return str(formats.date_format(timezone.localtime(moment), "j F Y"))
+
+    def received(moment: dt.datetime) -> str:
+        local = timezone.localtime(moment)
+        return day(local) + " à " + str(formats.time_format(local, "H\\hi"))
+
+    first = conversation.messages.filter(direction=Direction.INBOUND).order_by("created_at").first()
+    if first is None:
+        return
+    swaps = [(received(first.created_at + delta), received(first.created_at))]
+    if moved_announcement is not None:
+        swaps.append((day(moved_announcement + delta), day(deadlines.announced_deadline)))
+    for message in conversation.messages.filter(is_automatic=True, direction=Direction.OUTBOUND):
+        text = decrypt_text(message.body_encrypted)
+        for said, meant in swaps:
+            text = text.replace(said, meant)
+        Message.objects.filter(pk=message.pk).update(body_encrypted=encrypt_text(text))

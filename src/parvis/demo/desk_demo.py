@@ -5,7 +5,15 @@ with members, one of them for a call back. Idempotent."""
 
 from __future__ import annotations
 
-from parvis.contacts.models import Conversation, Queue, QueueMember, Status
+import datetime as dt
+
+from parvis.contacts.models import (
+    Conversation,
+    ConversationTransition,
+    Queue,
+    QueueMember,
+    Status,
+)
 from parvis.directory.models import Organisation
 from parvis.voice.models import AnswerTemplate
 
@@ -28,6 +36,21 @@ TEMPLATES = [
     },
 ]
 WAITING_PER_QUEUE = 3
+
+
+def _put_back_when_taken(conversation_id: int, taken: dt.datetime) -> None:
+    """Date the release to when the conversation was taken (the contacts demo spread it
+    over the last two weeks): released « now », it would wait « 1 min » against
+    deadlines of days ago. A bulk loader's write, like ``contacts_demo._backdate``."""
+    Conversation.objects.filter(pk=conversation_id).update(queued_at=taken)
+    last = (
+        ConversationTransition.objects.filter(conversation_id=conversation_id)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if last is not None:
+        ConversationTransition.objects.filter(pk=last).update(created_at=taken)
 
 
 def demo_desk_seed() -> int:
@@ -64,7 +87,9 @@ def demo_desk_seed() -> int:
         ).select_related("assignee")
         for conversation in held.order_by("pk")[: max(0, WAITING_PER_QUEUE - waiting)]:
             assert conversation.assignee is not None
+            taken = conversation.assigned_at or conversation.created_at
             conversation_release(conversation=conversation, principal=conversation.assignee)
+            _put_back_when_taken(conversation.pk, taken)
         phoned = Conversation.objects.filter(
             queue_id=queue_id, status=Status.QUEUED, callback_requested=True
         ).exists()

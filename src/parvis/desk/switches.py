@@ -2,8 +2,9 @@
 the one table of channel switches (``SWITCHES``), read by the reply form and enforced
 by ``desk.services.desk_reply``.
 
-- ``courriel``, from any channel: an email address of the citizen is known; the reply
-  leaves by email through the outbound door.
+- ``courriel``, from any channel: the conversation has an email address (its email
+  contact point, or the sender of its mail); the reply leaves by email through the
+  outbound door, which sends to that address only.
 - ``sms``, from any channel: a phone number is known and has accepted SMS (the citizen
   texted us from it, or told an agent, noted on their record) without withdrawing it
   (« STOP » or an agent); the reply leaves by SMS through the outbound door.
@@ -70,9 +71,12 @@ def _point_of_kind(conversation: Conversation, kind: str) -> ContactPoint | None
 
 
 def email_address_of(conversation: Conversation) -> str:
-    """The citizen's email address for this conversation, or ``""``."""
-    point = _point_of_kind(conversation, ContactKind.EMAIL)
-    if point is not None:
+    """The address the outbound door will send the reply to, or ``""``: the
+    conversation's email contact point, else the sender of an email conversation's latest
+    mail (``contacts.connectors.email.citizen_address``). An address of the citizen known
+    from another conversation is not enough: the door would refuse to send."""
+    point = conversation.contact_point
+    if point is not None and point.kind == ContactKind.EMAIL:
         return _decrypted(point)
     if conversation.channel_id == "courriel":
         from parvis.contacts.connectors.email import citizen_address

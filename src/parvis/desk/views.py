@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from parvis.contacts.backoffice_views import deadline_lateness, duration_fr
+from parvis.contacts.backoffice_views import deadline_standing, duration_fr
 from parvis.contacts.models import Conversation, Status
 from parvis.contacts.record_views import deferred_timeline_context
 from parvis.contacts.selectors import citizen_record_of, motifs_of
@@ -59,11 +59,17 @@ def _row(conversation: Conversation, now: Any) -> dict[str, Any]:
     waiting = None
     if conversation.status == Status.QUEUED and conversation.queued_at:
         waiting = duration_fr(now - conversation.queued_at)
+    deadline = deadline_standing(conversation, now)
     return {
         "conversation": conversation,
         "waiting": waiting,
-        "due": conversation.first_answer_due_at or conversation.resolution_due_at,
-        "lateness": deadline_lateness(conversation, now),
+        # The date shown is the one the badge judges (the first answer's, then the
+        # resolution's).
+        "deadline": deadline,
+        "due": deadline.due
+        if deadline
+        else conversation.resolution_due_at or conversation.first_answer_due_at,
+        "lateness": deadline,
     }
 
 

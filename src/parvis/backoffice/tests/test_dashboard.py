@@ -235,7 +235,7 @@ def test_agent_sees_what_they_recorded_and_where_it_stands(client, service):
     assert _links(html)["counter.in_moderation"] == (
         reverse("backoffice:recordings") + "?statut=in_moderation"
     )
-    assert "bureau des agents" in html  # the desk: not built yet
+    assert "n’est pas encore disponible" not in html  # the desk is built: linked
     assert "Réponses aux usagers" not in html
 
     page = client.get(reverse("backoffice:recordings") + "?statut=in_moderation")
@@ -335,3 +335,30 @@ def test_dashboard_queries_do_not_grow_with_the_scope(
     add(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("backoffice:dashboard"))
+
+
+# --- Contacts -----------------------------------------------------------------------------
+
+
+def test_the_contacts_panel_says_how_long_the_oldest_waits_and_links_the_desk(client):
+    """« Le plus ancien attend depuis » reads the queued conversations' oldest wait (it
+    said « — » beside conversations waiting for 13 days), and the agent desk is linked
+    (the page said it was not available yet)."""
+    from parvis.contacts.tests.factories import (
+        ConversationFactory,
+        QueueFactory,
+        QueueMemberFactory,
+    )
+
+    site = SiteFactory()
+    agent = MembershipFactory(organisation=site.organisation, role=Role.AGENT).user
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    QueueMemberFactory(queue=queue, user=agent)
+    now = timezone.now()
+    ConversationFactory(queue=queue, queued_at=now - dt.timedelta(days=13, hours=5, minutes=1))
+    ConversationFactory(queue=queue, queued_at=now - dt.timedelta(minutes=3))
+    html = _dashboard(client, agent)
+    assert _todo(html)["contacts.queued"] == 2
+    assert "13 j 5 h" in _row(html, "contacts.queued")
+    assert f'href="{reverse("desk:home")}"' in html and "Ouvrir le poste de travail" in html
+    assert "n’est pas encore disponible" not in html

@@ -358,6 +358,41 @@ def test_demo_agents_find_conversations_waiting_at_their_desk(reference, client)
     client.force_login(agent)
     html = client.get(reverse("desk:home")).content.decode()
     assert all(c.reference in html for c in waiting[:3])
+    # Put back in their queue, they wait since they were taken, days ago, not « 1 min »
+    # against a deadline of days ago.
+    for conversation in waiting:
+        due = conversation.first_answer_due_at or conversation.resolution_due_at
+        assert due is None or conversation.queued_at <= due, conversation.reference
+    # Spread over two weeks, the conversations keep the deadlines the hub computes at
+    # their arrival, and their acknowledgement says the day they arrived.
+    from django.utils import formats, timezone
+
+    from parvis.contacts.models import Conversation
+    from parvis.contacts.services.queues import deadlines_of
+    from parvis.core.crypto import decrypt_text
+
+    acknowledged = 0
+    for conversation in Conversation.objects.filter(queue__isnull=False).select_related(
+        "queue", "motif"
+    ):
+        if conversation.resolution_due_at is None:
+            continue
+        expected = deadlines_of(
+            queue=conversation.queue,
+            channel=conversation.channel_id,
+            motif=conversation.motif,
+            now=conversation.created_at,
+        )
+        assert conversation.resolution_due_at == expected.resolution_due_at
+        assert conversation.first_answer_due_at == expected.first_answer_due_at
+        acknowledgement = conversation.messages.filter(is_automatic=True, channel_id="courriel")
+        for message in acknowledgement:
+            acknowledged += 1
+            arrived = timezone.localtime(conversation.messages.order_by("created_at")[0].created_at)
+            assert f"votre demande le {formats.date_format(arrived, 'j F Y')}" in decrypt_text(
+                message.body_encrypted
+            )
+    assert acknowledged
     assert AnswerTemplate.objects.filter(organisation__slug="caf", must_personalise=False).exists()
     # The demo citizens texted: their numbers accepted SMS, the agents may answer by SMS.
     from parvis.contacts.models import Conversation

@@ -4,6 +4,8 @@ queries."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -334,3 +336,108 @@ def test_template_fields_edited_in_the_back_office_rule_the_desk(client):
     sent = client.post(url, {"channel": "sms", "template": model.pk, "text": filled})
     assert sent.status_code == 302
     assert Message.objects.filter(conversation=conversation, channel_id="sms").count() == 1
+
+
+def _deadlines(conversation: Conversation, **values: Any) -> Conversation:
+    Conversation.objects.filter(pk=conversation.pk).update(**values)
+    return Conversation.objects.get(pk=conversation.pk)
+
+
+def test_the_deadline_shown_is_the_one_the_badge_judges(client):
+    """An answered conversation is judged on its resolution deadline: that date is shown,
+    not the first answer's (past) one next to « dans les délais »; an unanswered one past
+    its first answer's deadline is late, whatever its wait in the queue."""
+    import datetime as dt
+
+    desk = desk_story()
+    now = timezone.now()
+    arrived = now - dt.timedelta(days=10)
+    answered = _deadlines(
+        waiting_conversation(desk.queue, channel_slug="telephone"),
+        created_at=arrived,
+        first_answered_at=arrived + dt.timedelta(hours=1),
+        first_answer_due_at=now - dt.timedelta(days=6),
+        resolution_due_at=now + dt.timedelta(days=3),
+    )
+    late = _deadlines(
+        waiting_conversation(desk.queue),
+        created_at=arrived,
+        queued_at=now - dt.timedelta(minutes=1),
+        first_answer_due_at=now - dt.timedelta(days=10) + dt.timedelta(hours=2),
+        resolution_due_at=now + dt.timedelta(days=1),
+    )
+    client.force_login(desk.agent)
+    html = client.get(reverse("desk:fragment_waiting")).content.decode()
+    row = html.split(f'data-conversation="{answered.reference}"', 1)[1].split("</li>", 1)[0]
+    resolution = timezone.localtime(answered.resolution_due_at)
+    assert f"échéance de résolution {resolution.day} " in row
+    assert "dans les délais" in row and "en retard" not in row
+    row = html.split(f'data-conversation="{late.reference}"', 1)[1].split("</li>", 1)[0]
+    first = timezone.localtime(late.first_answer_due_at)
+    assert f"échéance de première réponse {first.day} " in row and "en retard" in row
+
+
+def test_a_met_first_answer_deadline_says_so_without_a_resolution_deadline():
+    import datetime as dt
+
+    from parvis.contacts.backoffice_views import deadline_standing
+
+    desk = desk_story()
+    now = timezone.now()
+    conversation = _deadlines(
+        waiting_conversation(desk.queue),
+        first_answered_at=now - dt.timedelta(days=2),
+        first_answer_due_at=now - dt.timedelta(days=1),
+        status=Status.ASSIGNED,
+    )
+    standing = deadline_standing(conversation, now)
+    assert standing is not None
+    assert standing.due == conversation.first_answer_due_at
+    assert (standing.label, standing.badge) == ("répondu dans les délais", "success")
+
+
+def test_email_is_not_offered_when_the_send_would_find_no_address(client):
+    """A phone conversation whose citizen wrote by email in another conversation: the
+    outbound door sends only to this conversation's address, so « Courriel » is not
+    offered (its reason is listed) and the form defaults to the conversation's channel."""
+    from parvis.contacts.tests.factories import CitizenRecordFactory
+    from parvis.desk.tests.factories import phone_point
+
+    desk = desk_story()
+    citizen = CitizenRecordFactory(organisation=desk.organisation)
+    earlier = waiting_conversation(desk.queue, citizen=citizen)
+    point = email_point(earlier)
+    ContactPoint.objects.filter(pk=point.pk).update(citizen=citizen)
+    conversation = services.conversation_take(
+        principal=desk.agent,
+        conversation=waiting_conversation(desk.queue, channel_slug="telephone", citizen=citizen),
+    )
+    phone_point(conversation, sms_consent=False)
+    client.force_login(desk.agent)
+    html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
+    select = html.split('name="channel"', 1)[1].split("</select>", 1)[0]
+    assert 'value="courriel"' not in select
+    assert 'value="telephone" selected' in select
+    assert "Courriel : Aucune adresse électronique de l’usager n’est connue." in html
+
+
+def test_the_live_clock_is_given_the_sites_time_zone(client, settings):
+    """« Mis à jour à » is written by the page's script: it formats the time in the zone
+    the server renders every other time in, not the browser's."""
+    from pathlib import Path
+
+    from parvis.desk import views
+
+    desk = desk_story()
+    conversation = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    client.force_login(desk.agent)
+    for url in (
+        reverse("desk:home"),
+        reverse("desk:conversation", args=[conversation.reference]),
+    ):
+        html = client.get(url).content.decode()
+        assert f'data-desk-time-zone="{settings.TIME_ZONE}"' in html
+    script = Path(views.__file__).parent / "static" / "desk" / "desk.js"
+    assert "timeZone: timeZone" in script.read_text()

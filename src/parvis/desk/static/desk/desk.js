@@ -9,6 +9,20 @@
   var status = document.getElementById("desk-status");
   var pending = null;
   var delay = 1000;
+  // The site's time zone, as the server renders every other time of the page: the
+  // browser's own zone would show another hour beside them.
+  var timeZone = root.getAttribute("data-desk-time-zone") || undefined;
+
+  function clock() {
+    var now = new Date();
+    try {
+      return new Intl.DateTimeFormat("fr-FR", {
+        hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: timeZone
+      }).format(now);
+    } catch (error) {  // an unknown zone name: the browser's time rather than nothing
+      return now.toLocaleTimeString("fr-FR");
+    }
+  }
 
   function refresh() {
     var parts = document.querySelectorAll("[data-desk-fragment]");
@@ -19,7 +33,7 @@
           if (part.contains(document.activeElement) && document.activeElement !== document.body) return;
           part.innerHTML = html;
         });
-    })).then(function () { if (status) status.textContent = "Mis à jour à " + new Date().toLocaleTimeString("fr-FR"); })
+    })).then(function () { if (status) status.textContent = "Mis à jour à " + clock(); })
       .catch(function () { /* the next event or reconnection refetches */ });
   }
 
