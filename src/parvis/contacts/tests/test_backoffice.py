@@ -196,3 +196,14 @@ def test_the_contacts_panel_is_for_who_takes_or_follows_contacts(client, site):
     assert panel_of(Role.SUPERVISOR) and panel_of(Role.ORGANISATION_ADMIN)
     # A quality manager may read the conversations, but taking them is not their to-do.
     assert not panel_of(Role.QUALITY_MANAGER)
+
+
+def test_a_closed_conversation_reads_cloturee_not_the_verb_fermer(client, site, agent):
+    # « Close » was the msgid: Django's French catalog made it the verb « Fermer ».
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    ConversationFactory(queue=queue, status=Status.CLOSED)
+    client.force_login(agent)
+    page = client.get(reverse("contacts_backoffice:conversation_list")).content.decode()
+    assert f'<option value="{Status.CLOSED}">Clôturée</option>' in page
+    assert page.count("Clôturée") == 2  # the filter's option and the conversation's row
+    assert "Fermer<" not in page.replace('title="Fermer le menu">Fermer<', "")
