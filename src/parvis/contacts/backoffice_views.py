@@ -28,7 +28,7 @@ from parvis.contacts.services.visits import visit_record
 from parvis.core.breadcrumb import breadcrumb
 from parvis.core.pagination import paginate
 from parvis.directory import servicelevels
-from parvis.directory.models import Motif, Organisation
+from parvis.directory.models import Organisation
 
 # A chat or phone conversation waits in business time; the others in working days.
 LIVE_CHANNELS = frozenset({"chat", "telephone"})
@@ -186,10 +186,6 @@ def visit_record_view(request: HttpRequest) -> HttpResponse:
     sites = selectors.visit_sites_for(request.user)
     if not sites.exists():
         raise PermissionDenied
-    organisations = {selectors.organisation_of_site(site) for site in sites}
-    motifs = Motif.objects.filter(
-        organisation__in=[o for o in organisations if o is not None], is_active=True
-    ).order_by("organisation__slug", "position", "label")
     prior = None
     prior_ref = request.GET.get("conversation") or request.POST.get("conversation") or ""
     if prior_ref:
@@ -206,7 +202,7 @@ def visit_record_view(request: HttpRequest) -> HttpResponse:
     form = VisitForm(
         request.POST or None,
         sites=sites,
-        motifs=motifs,
+        motifs=selectors.visit_motifs_for(sites),
         initial={"site": default_site, "motif": prior.motif if prior else None},
     )
     status = 200

@@ -21,7 +21,7 @@ from parvis.contacts.tests.factories import (
     channel,
 )
 from parvis.core.menu import Viewer, build
-from parvis.directory.tests.factories import MotifFactory, SiteFactory
+from parvis.directory.tests.factories import MotifFactory, OrganisationFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +132,56 @@ def test_an_agent_records_a_visit_in_a_few_fields(client, site, agent):
     assert visit.handling_seconds == 720 and visit.outcome == Outcome.ANSWERED
     assert visit.transitions.get().move == "record_visit"
     assert "Relevé CAF" in visit.qualification["visit"]["documents"]
+
+
+def test_a_france_services_adviser_records_a_visit_about_a_partners_motif(client):
+    channel("guichet")
+    fs_site = SiteFactory(france_services=True)
+    caf, cpam = OrganisationFactory(name="CAF"), OrganisationFactory(name="CPAM")
+    fs_site.partners.add(caf, cpam)
+    caf_motif = MotifFactory(organisation=caf, label="Prime d’activité")
+    MotifFactory(organisation=cpam, label="Carte Vitale")
+    foreign = MotifFactory(label="Motif d’un organisme non partenaire")
+    adviser = MembershipFactory(organisation=None, site=fs_site, role=Role.AGENT).user
+    client.force_login(adviser)
+    url = reverse("contacts_backoffice:visit_record")
+    page = client.get(url).content.decode()
+    # The partners' motifs, grouped by organisation; none outside the partners.
+    assert '<optgroup label="CAF">' in page and '<optgroup label="CPAM">' in page
+    assert "Prime d’activité" in page and "Carte Vitale" in page
+    assert foreign.label not in page
+    fields = {"site": fs_site.pk, "outcome": Outcome.ANSWERED, "minutes": 15}
+    response = client.post(url, {**fields, "motif": caf_motif.pk})
+    assert response.status_code == 302
+    visit = Conversation.objects.get(channel_id="guichet")
+    # The motif says whom the visit was about; the operator keeps its conversation.
+    assert visit.motif == caf_motif and visit.site == fs_site
+    assert visit.organisation == fs_site.organisation
+    refused = client.post(url, {**fields, "motif": foreign.pk})
+    assert refused.status_code == 400
+    assert "Sélectionnez un choix valide" in refused.content.decode()
+
+
+def test_a_motif_outside_the_sites_partners_is_refused_in_french(site, agent):
+    from parvis.contacts.errors import ContactError
+
+    fs_site = SiteFactory(france_services=True, organisation=site.organisation)
+    fs_site.partners.add(OrganisationFactory())
+    outsider = MotifFactory()
+    with pytest.raises(ContactError) as refused:
+        visit_record(principal=agent, site=fs_site, motif=outsider, outcome="answered", minutes=5)
+    assert refused.value.message == (
+        "Ce motif n’appartient ni à l’organisme du lieu d’accueil ni à l’un de ses "
+        "organismes partenaires."
+    )
+    partner_motif = MotifFactory(organisation=fs_site.partners.get())
+    # A partner's motif is for its France Services sites only, not another counter.
+    with pytest.raises(ContactError):
+        visit_record(principal=agent, site=site, motif=partner_motif, outcome="answered", minutes=5)
+    visit = visit_record(
+        principal=agent, site=fs_site, motif=partner_motif, outcome="answered", minutes=5
+    )
+    assert visit.motif == partner_motif
 
 
 def test_a_visit_follows_a_prior_conversation(site, agent):
