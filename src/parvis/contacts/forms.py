@@ -148,7 +148,9 @@ def motif_choices(motifs: QuerySet[Motif]) -> list[Any]:
 
 
 class VisitForm(ParvisForm):
-    site = forms.ModelChoiceField(label="Lieu d’accueil", queryset=Site.objects.none())
+    site = forms.ModelChoiceField(
+        label="Lieu d’accueil", queryset=Site.objects.none(), empty_label="Choisir"
+    )
     visitor = forms.CharField(
         label="Usager (facultatif)",
         help_text="Nom, courriel ou téléphone, si l’usager souhaite être recontacté.",

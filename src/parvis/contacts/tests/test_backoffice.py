@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -150,6 +151,9 @@ def test_a_france_services_adviser_records_a_visit_about_a_partners_motif(client
     assert '<optgroup label="CAF">' in page and '<optgroup label="CPAM">' in page
     assert "Prime d’activité" in page and "Carte Vitale" in page
     assert foreign.label not in page
+    # French empty choices (site, motif, outcome), not Django's « --------- ».
+    empty = re.findall(r'<option value=""[^>]*>([^<]*)</option>', page)
+    assert empty == ["Choisir", "Choisir", "Choisir"]  # site, motif, outcome
     fields = {"site": fs_site.pk, "outcome": Outcome.ANSWERED, "minutes": 15}
     response = client.post(url, {**fields, "motif": caf_motif.pk})
     assert response.status_code == 302
