@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.models import Membership, User
-from parvis.accounts.scoping import visible_to
 from parvis.contacts import selectors
 from parvis.contacts.errors import ContactError
 from parvis.contacts.forms import ChatReplyForm, ConversationFilterForm, VisitForm
@@ -28,7 +27,6 @@ from parvis.contacts.services.visits import visit_record
 from parvis.core.breadcrumb import breadcrumb
 from parvis.core.pagination import paginate
 from parvis.directory import servicelevels
-from parvis.directory.models import Organisation
 
 # A chat or phone conversation waits in business time; the others in working days.
 LIVE_CHANNELS = frozenset({"chat", "telephone"})
@@ -82,10 +80,11 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     form = ConversationFilterForm(
         request.GET or None,
         queues=queues,
-        organisations=visible_to(request.user, Organisation.objects.all()),
+        organisations=selectors.filter_organisations_for(request.user),
     )
     filters = selectors.ConversationFilters()
-    if form.is_bound and form.is_valid():
+    invalid = form.is_bound and not form.is_valid()
+    if form.is_bound and not invalid:
         data = form.cleaned_data
         filters = selectors.ConversationFilters(
             queue=data["file"],
@@ -93,7 +92,10 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             status=data["statut"],
             **form.drill_down(),
         )
-    page = paginate(request, selectors.conversations_for_list(request.user, filters))
+    conversations = selectors.conversations_for_list(request.user, filters)
+    # Invalid filters list nothing: every conversation under a filter that seems applied
+    # would mislead (a drill-down's figure against the whole scope).
+    page = paginate(request, conversations.none() if invalid else conversations)
     now = timezone.now()
     return render(
         request,
@@ -104,6 +106,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": [_row(c, now) for c in page.object_list],
             "has_criteria": form.has_criteria(),
+            "invalid": invalid,
             "drill_down": form.drill_down_summary(),
         },
     )

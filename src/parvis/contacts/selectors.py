@@ -245,6 +245,17 @@ def _place_timezone(level: str, key: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(calendar.departement_timezone(departement))
 
 
+def filter_organisations_for(principal: Any) -> QuerySet[Organisation]:
+    """The organisations the « Conversations » list may be narrowed to: those the principal
+    works in, through an organisation grant or the organisation of their local service or
+    site (a local service's quality manager drills down on its organisation's figures:
+    the organisation itself is out of their territorial scope, its conversations at their
+    service are not). The list stays scoped by ``conversations_for``: this only narrows."""
+    if is_platform_admin(principal):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=organisations_of(grants_for(principal)))
+
+
 def conversations_for_list(principal: Any, filters: ConversationFilters) -> QuerySet[Conversation]:
     """The « Conversations » list: scoped, filtered, open ones first then the newest."""
     queryset = conversations_for(principal).select_related("queue__site", "organisation")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -261,3 +262,39 @@ def test_a_closed_conversation_reads_cloturee_not_the_verb_fermer(client, site, 
     assert f'<option value="{Status.CLOSED}">Clôturée</option>' in page
     assert page.count("Clôturée") == 2  # the filter's option and the conversation's row
     assert "Fermer<" not in page.replace('title="Fermer le menu">Fermer<', "")
+
+
+def test_invalid_filters_list_nothing_and_say_why(client, site, agent):
+    # The whole scope under filters that seemed applied read as the drill-down's contacts.
+    shown = ConversationFactory(queue=QueueFactory(site=site, organisation=site.organisation))
+    client.force_login(agent)
+    url = reverse("contacts_backoffice:conversation_list")
+    assert shown.reference in client.get(url).content.decode()
+    for query, error in (
+        ({"organisme": OrganisationFactory().slug}, "Organisme : Cet organisme n’est pas dans"),
+        ({"mois": "2026-13"}, "Mois : Le mois s’écrit AAAA-MM."),
+    ):
+        response = client.get(url, {**query, "lieu": f"site-{site.pk}"})
+        page = unescape(response.content.decode())
+        assert response.status_code == 200
+        assert "Aucune conversation n’est affichée : certains filtres sont invalides" in page
+        assert error in page and shown.reference not in page
+    # The invalid criterion is not carried again by the filters' form.
+    assert 'name="mois"' not in page and f'value="site-{site.pk}"' in page
+
+
+def test_a_local_service_manager_filters_on_the_organisation_of_their_service(client, site):
+    # The organisation is outside a local service's territorial scope, not its own contacts.
+    manager = MembershipFactory(
+        organisation=None, local_service=site.local_service, role=Role.QUALITY_MANAGER
+    ).user
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    own = ConversationFactory(queue=queue)
+    client.force_login(manager)
+    response = client.get(
+        reverse("contacts_backoffice:conversation_list"),
+        {"organisme": site.organisation.slug, "lieu": f"service-{site.local_service_id}"},
+    )
+    page = unescape(response.content.decode())
+    assert "invalides" not in page and own.reference in page
+    assert str(site.organisation) in page  # the drill-down's summary
