@@ -133,6 +133,9 @@ class ConversationFilterForm(SearchForm):
             year, month = map(int, data["mois"].split("-"))
             moment = "résolus" if data.get("selon") == "resolution" else "arrivés en file"
             parts.append(f"contacts {moment} en {MONTHS_FR[month - 1]} {year}")
+        if parts and data.get("canal"):
+            # The channel an indicator counts: a visible filter, but in a folded panel.
+            parts.append(f"canal : {data['canal'].label}")
         return parts
 
 

@@ -521,6 +521,7 @@ def test_a_local_services_manager_drills_down_to_its_services_contacts(caf):
     for other in ("CONV-1999-G0002", "CONV-1999-G0003", "CONV-1999-E0001"):
         assert other not in listing, other
     assert "CAF de la Gironde" in listing and "octobre 2026" in listing
+    assert "canal : Téléphone" in listing
 
 
 def test_a_resolution_indicator_drills_on_the_resolution_month(caf):
