@@ -19,7 +19,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.models import Membership, User
-from parvis.accounts.scoping import visible_to
 from parvis.contacts import selectors
 from parvis.contacts.errors import ContactError
 from parvis.contacts.forms import ChatReplyForm, ConversationFilterForm, VisitForm
@@ -29,7 +28,6 @@ from parvis.contacts.services.visits import visit_record
 from parvis.core.breadcrumb import breadcrumb
 from parvis.core.pagination import paginate
 from parvis.directory import servicelevels
-from parvis.directory.models import Motif, Organisation
 
 # A chat or phone conversation waits in business time; the others in working days.
 LIVE_CHANNELS = frozenset({"chat", "telephone"})
@@ -121,10 +119,11 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     form = ConversationFilterForm(
         request.GET or None,
         queues=queues,
-        organisations=visible_to(request.user, Organisation.objects.all()),
+        organisations=selectors.filter_organisations_for(request.user),
     )
     filters = selectors.ConversationFilters()
-    if form.is_bound and form.is_valid():
+    invalid = form.is_bound and not form.is_valid()
+    if form.is_bound and not invalid:
         data = form.cleaned_data
         filters = selectors.ConversationFilters(
             queue=data["file"],
@@ -132,7 +131,10 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             status=data["statut"],
             **form.drill_down(),
         )
-    page = paginate(request, selectors.conversations_for_list(request.user, filters))
+    conversations = selectors.conversations_for_list(request.user, filters)
+    # Invalid filters list nothing: every conversation under a filter that seems applied
+    # would mislead (a drill-down's figure against the whole scope).
+    page = paginate(request, conversations.none() if invalid else conversations)
     now = timezone.now()
     return render(
         request,
@@ -143,6 +145,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": [_row(c, now) for c in page.object_list],
             "has_criteria": form.has_criteria(),
+            "invalid": invalid,
             "drill_down": form.drill_down_summary(),
         },
     )
@@ -225,10 +228,6 @@ def visit_record_view(request: HttpRequest) -> HttpResponse:
     sites = selectors.visit_sites_for(request.user)
     if not sites.exists():
         raise PermissionDenied
-    organisations = {selectors.organisation_of_site(site) for site in sites}
-    motifs = Motif.objects.filter(
-        organisation__in=[o for o in organisations if o is not None], is_active=True
-    ).order_by("organisation__slug", "position", "label")
     prior = None
     prior_ref = request.GET.get("conversation") or request.POST.get("conversation") or ""
     if prior_ref:
@@ -245,7 +244,7 @@ def visit_record_view(request: HttpRequest) -> HttpResponse:
     form = VisitForm(
         request.POST or None,
         sites=sites,
-        motifs=motifs,
+        motifs=selectors.visit_motifs_for(sites),
         initial={"site": default_site, "motif": prior.motif if prior else None},
     )
     status = 200

@@ -4,7 +4,7 @@ chat reply (an agent's answer from the conversation page)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -133,11 +133,27 @@ class ConversationFilterForm(SearchForm):
             year, month = map(int, data["mois"].split("-"))
             moment = "résolus" if data.get("selon") == "resolution" else "arrivés en file"
             parts.append(f"contacts {moment} en {MONTHS_FR[month - 1]} {year}")
+        if parts and data.get("canal"):
+            # The channel an indicator counts: a visible filter, but in a folded panel.
+            parts.append(f"canal : {data['canal'].label}")
         return parts
 
 
+def motif_choices(motifs: QuerySet[Motif]) -> list[Any]:
+    """The motifs grouped by organisation (an ``optgroup`` each, no JavaScript needed)
+    when they come from several, as at a France Services site and its partners."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for motif in motifs.select_related("organisation"):
+        groups.setdefault(motif.organisation.name, []).append((motif.pk, motif.label))
+    if len(groups) == 1:
+        return [("", "Choisir"), *next(iter(groups.values()))]
+    return [("", "Choisir"), *groups.items()]
+
+
 class VisitForm(ParvisForm):
-    site = forms.ModelChoiceField(label="Lieu d’accueil", queryset=Site.objects.none())
+    site = forms.ModelChoiceField(
+        label="Lieu d’accueil", queryset=Site.objects.none(), empty_label="Choisir"
+    )
     visitor = forms.CharField(
         label="Usager (facultatif)",
         help_text="Nom, courriel ou téléphone, si l’usager souhaite être recontacté.",
@@ -173,8 +189,12 @@ class VisitForm(ParvisForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
-        self.fields["motif"].queryset = motifs  # type: ignore[attr-defined]
-        self.fields["motif"].empty_label = "Choisir"  # type: ignore[attr-defined]
+        motif = cast(forms.ModelChoiceField, self.fields["motif"])
+        motif.queryset = motifs
+        motif.empty_label = "Choisir"
+        motif.choices = choices = motif_choices(motifs)
+        if any(isinstance(labels, list) for _, labels in choices):
+            motif.help_text = "Regroupés par organisme : celui dont l’usager vous a parlé."
 
     def document_labels(self) -> list[str]:
         labels = dict(COMMON_DOCUMENTS)

@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parvis.core.models import TransitionLog
 
@@ -39,7 +40,8 @@ class Status(models.TextChoices):
     WAITING_CITIZEN = "waiting_citizen", _("En attente de l’usager")
     WAITING_PARTNER = "waiting_partner", _("En attente d’un partenaire")
     RESOLVED = "resolved", _("Résolue")
-    CLOSED = "closed", _("Close")
+    # Not « Close »: Django's own French catalog translates that msgid as the verb « Fermer ».
+    CLOSED = "closed", _("Clôturée")
 
 
 OPEN_STATUSES = frozenset(
@@ -137,7 +139,8 @@ class Queue(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(max_length=120)
     is_triage = models.BooleanField(_("file de tri"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    # With a context: Django's catalog translates a bare « active » as « actif ».
+    is_active = models.BooleanField(pgettext_lazy("file d’attente", "active"), default=True)
     motifs = models.ManyToManyField(
         "directory.Motif", verbose_name=_("motifs"), blank=True, related_name="queues"
     )

@@ -55,7 +55,10 @@ class RecordIdentityForm(ParvisForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     preferred_channel = forms.ModelChoiceField(
-        label="Canal préféré (facultatif)", queryset=Channel.objects.all(), required=False
+        label="Canal préféré (facultatif)",
+        queryset=Channel.objects.all(),
+        required=False,
+        empty_label="Aucun",
     )
     preferred_language = forms.ChoiceField(
         label="Langue préférée", choices=PreferredLanguage.choices, initial="fr"
@@ -80,7 +83,9 @@ class RecordIdentityForm(ParvisForm):
 
 
 class RecordCreateForm(RecordIdentityForm):
-    organisation = forms.ModelChoiceField(label="Organisme", queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label="Organisme", queryset=Organisation.objects.none(), empty_label="Choisir"
+    )
     field_order = ["organisation"]
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:

@@ -254,6 +254,17 @@ def _place_timezone(level: str, key: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(calendar.departement_timezone(departement))
 
 
+def filter_organisations_for(principal: Any) -> QuerySet[Organisation]:
+    """The organisations the « Conversations » list may be narrowed to: those the principal
+    works in, through an organisation grant or the organisation of their local service or
+    site (a local service's quality manager drills down on its organisation's figures:
+    the organisation itself is out of their territorial scope, its conversations at their
+    service are not). The list stays scoped by ``conversations_for``: this only narrows."""
+    if is_platform_admin(principal):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=organisations_of(grants_for(principal)))
+
+
 def conversations_for_list(principal: Any, filters: ConversationFilters) -> QuerySet[Conversation]:
     """The « Conversations » list: scoped, filtered, open ones first then the newest."""
     queryset = conversations_for(principal).select_related("queue__site", "organisation")
@@ -338,12 +349,26 @@ def visit_sites_for(principal: Any) -> QuerySet[Site]:
     return sites_visible_to(principal).filter(is_active=True)
 
 
-def organisation_of_site(site: Site) -> Organisation | None:
-    if site.organisation_id:
-        return site.organisation
-    if site.local_service_id:
-        return site.local_service.organisation  # type: ignore[union-attr]
-    return None
+def visit_organisations_of(sites: QuerySet[Site]) -> QuerySet[Organisation]:
+    """The organisations a counter visit at one of ``sites`` may be about: each site's own,
+    and at a France Services site its active partners (the adviser helps the citizen with
+    the CAF, the CPAM, the DGFiP…: the visit's motif is then the partner's)."""
+    return Organisation.objects.filter(
+        Q(sites__in=sites)
+        | Q(
+            partner_sites__in=sites.filter(kind=Site.Kind.FRANCE_SERVICES),
+            is_active=True,
+        )
+    ).distinct()
+
+
+def visit_motifs_for(sites: QuerySet[Site]) -> QuerySet[Motif]:
+    """The active motifs of ``visit_organisations_of(sites)``, by organisation."""
+    return (
+        Motif.objects.filter(organisation__in=visit_organisations_of(sites), is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__sort_key", "organisation__slug", "position", "label")
+    )
 
 
 def motifs_of(organisation: Organisation | None) -> QuerySet[Motif]:

@@ -476,11 +476,13 @@ class AssistedPlaceForm(ParvisForm):
     accueil = forms.ModelChoiceField(
         label="Votre lieu d’accueil",
         queryset=Site.objects.none(),
+        empty_label="Choisir",
         error_messages={"invalid_choice": "Choisissez l’un de vos lieux d’accueil."},
     )
     organisme = forms.ModelChoiceField(
         label="Organisme dont l’usager parle",
         queryset=_organisations(),
+        empty_label="Choisir",
         help_text="Dans une France Services : l’organisme partenaire concerné "
         "(CAF, Assurance maladie, impôts…).",
         error_messages={"invalid_choice": "Cet organisme n’existe pas dans l’annuaire."},

@@ -2,7 +2,10 @@
 
 ``visit_record`` creates a conversation of the « guichet » channel at the counter's site,
 resolved at once by the ``record_visit`` move (who, motif, outcome, time spent, documents
-seen). Given a prior conversation still open (the citizen wrote, then came), the visit
+seen). At a France Services site the motif may be a partner organisation's (the CAF's,
+the CPAM's…): the conversation still belongs to the site's operator, partners never reach
+a France Services site's conversations, and the motif tells whom the visit was about.
+Given a prior conversation still open (the citizen wrote, then came), the visit
 resolves that one instead; a prior conversation already ended is linked to the new visit.
 """
 
@@ -23,6 +26,7 @@ from parvis.contacts.models import (
     Direction,
     Message,
 )
+from parvis.contacts.selectors import visit_organisations_of
 from parvis.contacts.services.lifecycle import apply_move, ensure_visible
 from parvis.core.crypto import encrypt_text
 from parvis.core.services import next_reference
@@ -46,10 +50,16 @@ def _check(*, principal: Any, site: Site, motif: Motif | None, minutes: int) -> 
             "Ce lieu d’accueil n’est rattaché à aucun organisme.",
             "site",
         )
-    if motif is not None and motif.organisation_id != site.organisation_id:
+    if (
+        motif is not None
+        and not visit_organisations_of(Site.objects.filter(pk=site.pk))
+        .filter(pk=motif.organisation_id)
+        .exists()
+    ):
         raise ContactError(
             "motif_of_other_organisation",
-            "Ce motif n’appartient pas à l’organisme du lieu d’accueil.",
+            "Ce motif n’appartient ni à l’organisme du lieu d’accueil ni à l’un de ses "
+            "organismes partenaires.",
             "motif",
         )
     if not 0 <= minutes <= MAX_MINUTES:

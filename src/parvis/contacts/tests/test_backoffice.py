@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -21,7 +23,7 @@ from parvis.contacts.tests.factories import (
     channel,
 )
 from parvis.core.menu import Viewer, build
-from parvis.directory.tests.factories import MotifFactory, SiteFactory
+from parvis.directory.tests.factories import MotifFactory, OrganisationFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +136,59 @@ def test_an_agent_records_a_visit_in_a_few_fields(client, site, agent):
     assert "Relevé CAF" in visit.qualification["visit"]["documents"]
 
 
+def test_a_france_services_adviser_records_a_visit_about_a_partners_motif(client):
+    channel("guichet")
+    fs_site = SiteFactory(france_services=True)
+    caf, cpam = OrganisationFactory(name="CAF"), OrganisationFactory(name="CPAM")
+    fs_site.partners.add(caf, cpam)
+    caf_motif = MotifFactory(organisation=caf, label="Prime d’activité")
+    MotifFactory(organisation=cpam, label="Carte Vitale")
+    foreign = MotifFactory(label="Motif d’un organisme non partenaire")
+    adviser = MembershipFactory(organisation=None, site=fs_site, role=Role.AGENT).user
+    client.force_login(adviser)
+    url = reverse("contacts_backoffice:visit_record")
+    page = client.get(url).content.decode()
+    # The partners' motifs, grouped by organisation; none outside the partners.
+    assert '<optgroup label="CAF">' in page and '<optgroup label="CPAM">' in page
+    assert "Prime d’activité" in page and "Carte Vitale" in page
+    assert foreign.label not in page
+    # French empty choices (site, motif, outcome), not Django's « --------- ».
+    empty = re.findall(r'<option value=""[^>]*>([^<]*)</option>', page)
+    assert empty == ["Choisir", "Choisir", "Choisir"]  # site, motif, outcome
+    fields = {"site": fs_site.pk, "outcome": Outcome.ANSWERED, "minutes": 15}
+    response = client.post(url, {**fields, "motif": caf_motif.pk})
+    assert response.status_code == 302
+    visit = Conversation.objects.get(channel_id="guichet")
+    # The motif says whom the visit was about; the operator keeps its conversation.
+    assert visit.motif == caf_motif and visit.site == fs_site
+    assert visit.organisation == fs_site.organisation
+    refused = client.post(url, {**fields, "motif": foreign.pk})
+    assert refused.status_code == 400
+    assert "Sélectionnez un choix valide" in refused.content.decode()
+
+
+def test_a_motif_outside_the_sites_partners_is_refused_in_french(site, agent):
+    from parvis.contacts.errors import ContactError
+
+    fs_site = SiteFactory(france_services=True, organisation=site.organisation)
+    fs_site.partners.add(OrganisationFactory())
+    outsider = MotifFactory()
+    with pytest.raises(ContactError) as refused:
+        visit_record(principal=agent, site=fs_site, motif=outsider, outcome="answered", minutes=5)
+    assert refused.value.message == (
+        "Ce motif n’appartient ni à l’organisme du lieu d’accueil ni à l’un de ses "
+        "organismes partenaires."
+    )
+    partner_motif = MotifFactory(organisation=fs_site.partners.get())
+    # A partner's motif is for its France Services sites only, not another counter.
+    with pytest.raises(ContactError):
+        visit_record(principal=agent, site=site, motif=partner_motif, outcome="answered", minutes=5)
+    visit = visit_record(
+        principal=agent, site=fs_site, motif=partner_motif, outcome="answered", minutes=5
+    )
+    assert visit.motif == partner_motif
+
+
 def test_a_visit_follows_a_prior_conversation(site, agent):
     prior = ConversationFactory(queue=QueueFactory(site=site, organisation=site.organisation))
     visit = visit_record(
@@ -196,3 +251,50 @@ def test_the_contacts_panel_is_for_who_takes_or_follows_contacts(client, site):
     assert panel_of(Role.SUPERVISOR) and panel_of(Role.ORGANISATION_ADMIN)
     # A quality manager may read the conversations, but taking them is not their to-do.
     assert not panel_of(Role.QUALITY_MANAGER)
+
+
+def test_a_closed_conversation_reads_cloturee_not_the_verb_fermer(client, site, agent):
+    # « Close » was the msgid: Django's French catalog made it the verb « Fermer ».
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    ConversationFactory(queue=queue, status=Status.CLOSED)
+    client.force_login(agent)
+    page = client.get(reverse("contacts_backoffice:conversation_list")).content.decode()
+    assert f'<option value="{Status.CLOSED}">Clôturée</option>' in page
+    assert page.count("Clôturée") == 2  # the filter's option and the conversation's row
+    assert "Fermer<" not in page.replace('title="Fermer le menu">Fermer<', "")
+
+
+def test_invalid_filters_list_nothing_and_say_why(client, site, agent):
+    # The whole scope under filters that seemed applied read as the drill-down's contacts.
+    shown = ConversationFactory(queue=QueueFactory(site=site, organisation=site.organisation))
+    client.force_login(agent)
+    url = reverse("contacts_backoffice:conversation_list")
+    assert shown.reference in client.get(url).content.decode()
+    for query, error in (
+        ({"organisme": OrganisationFactory().slug}, "Organisme : Cet organisme n’est pas dans"),
+        ({"mois": "2026-13"}, "Mois : Le mois s’écrit AAAA-MM."),
+    ):
+        response = client.get(url, {**query, "lieu": f"site-{site.pk}"})
+        page = unescape(response.content.decode())
+        assert response.status_code == 200
+        assert "Aucune conversation n’est affichée : certains filtres sont invalides" in page
+        assert error in page and shown.reference not in page
+    # The invalid criterion is not carried again by the filters' form.
+    assert 'name="mois"' not in page and f'value="site-{site.pk}"' in page
+
+
+def test_a_local_service_manager_filters_on_the_organisation_of_their_service(client, site):
+    # The organisation is outside a local service's territorial scope, not its own contacts.
+    manager = MembershipFactory(
+        organisation=None, local_service=site.local_service, role=Role.QUALITY_MANAGER
+    ).user
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    own = ConversationFactory(queue=queue)
+    client.force_login(manager)
+    response = client.get(
+        reverse("contacts_backoffice:conversation_list"),
+        {"organisme": site.organisation.slug, "lieu": f"service-{site.local_service_id}"},
+    )
+    page = unescape(response.content.decode())
+    assert "invalides" not in page and own.reference in page
+    assert str(site.organisation) in page  # the drill-down's summary

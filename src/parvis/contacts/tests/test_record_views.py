@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -301,3 +302,15 @@ def test_a_visit_recorded_from_the_record_page_joins_the_record(world):
         client.get(reverse("contacts_backoffice:visit_record") + f"?usager={other.pk}").status_code
         == 404
     )
+
+
+def test_the_record_forms_offer_french_empty_choices(world):
+    # Django's « --------- » was the empty choice of the organisation and the channel.
+    client = _client(world["admin"])
+    new = client.get(reverse("contacts_backoffice:citizen_create")).content.decode()
+    edit = client.get(
+        reverse("contacts_backoffice:citizen_edit", args=[world["citizen"].pk])
+    ).content.decode()
+    empty = re.compile(r'<option value=""[^>]*>([^<]*)</option>')
+    assert empty.findall(new) == ["Choisir", "Aucun"]  # organisation, preferred channel
+    assert empty.findall(edit) == ["Aucun"]

@@ -492,6 +492,40 @@ def test_the_drill_down_leads_to_the_conversations_behind_a_figure_and_stays_sco
         assert "CONV-1999-B0001" not in _text(response)
 
 
+def test_a_local_services_manager_drills_down_to_its_services_contacts(caf):
+    # The link names the organisation, which a local service's scope does not reach: the
+    # list refused it (« pas dans votre périmètre ») and showed every conversation.
+    gironde = LocalServiceFactory(organisation=caf, name="CAF de la Gironde")
+    bordeaux = SiteFactory(local_service=gironde, name="Accueil de Bordeaux")
+    elsewhere = SiteFactory(local_service=LocalServiceFactory(organisation=caf))
+    phone = channel("telephone")
+
+    def contact(site, reference: str, day: int, month: int = 10, **extra):  # type: ignore[no-untyped-def]
+        return ConversationFactory(
+            queue=QueueFactory(site=site, organisation=caf),
+            reference=reference,
+            queued_at=dt.datetime(2026, month, day, 9, tzinfo=UTC),
+            **{"channel": phone, **extra},
+        )
+
+    contact(bordeaux, "CONV-1999-G0001", 5)
+    contact(bordeaux, "CONV-1999-G0002", 6, month=11)  # another month
+    contact(bordeaux, "CONV-1999-G0003", 7, channel=channel("courriel"))  # another channel
+    contact(elsewhere, "CONV-1999-E0001", 8)  # another service
+    ResultFactory(organisation=caf, level=Level.SERVICE, key=str(gironde.pk), month=MONTH)
+    client = _session(_service_manager(gironde))
+    page = _text(client.get(reverse("quality_backoffice:home")))
+    link = re.search(r'href="(/espace-agents/contacts/conversations/\?[^"]+)"', page)
+    assert link is not None and f"lieu=service-{gironde.pk}" in link.group(1)
+    listing = _text(client.get(link.group(1)))
+    assert "invalides" not in listing and "périmètre" not in listing
+    assert "CONV-1999-G0001" in listing
+    for other in ("CONV-1999-G0002", "CONV-1999-G0003", "CONV-1999-E0001"):
+        assert other not in listing, other
+    assert "CAF de la Gironde" in listing and "octobre 2026" in listing
+    assert "canal : Téléphone" in listing
+
+
 def test_a_resolution_indicator_drills_on_the_resolution_month(caf):
     site = SiteFactory(local_service=LocalServiceFactory(organisation=caf))
     queue = QueueFactory(site=site, organisation=caf)

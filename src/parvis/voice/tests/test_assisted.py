@@ -5,6 +5,7 @@ of the private link, what happens next) that cannot be printed again."""
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,9 @@ def test_an_adviser_records_for_a_citizen_and_prints_a_receipt_once(
     first = client.get(reverse(CREATE))
     assert first.status_code == 200
     assert first.context["place_form"]["accueil"].value() == site.pk
+    # French empty choices, not Django's « --------- ».
+    empty = re.findall(r'<option value=""[^>]*>([^<]*)</option>', first.content.decode())
+    assert empty == ["Choisir", "Choisir"]  # site, organisation
     # step 2: the organisation's active local services, the competent one preselected
     second = client.get(reverse(CREATE), {"accueil": site.pk, "organisme": organisation.pk})
     assert second.status_code == 200
