@@ -226,11 +226,13 @@ def _france_services_visit(caf: Organisation, caf_record: CitizenRecord) -> list
         last_name=caf_record.last_name,
         birth_date=caf_record.birth_date,
     )
-    # The operator may have no motif of its own: the visit is then recorded without one.
+    # About one of the CAF's motifs, a partner of the site (the operator may have none).
     visit_record(
         principal=fs_agent,
         site=site,
-        motif=Motif.objects.filter(organisation=site.organisation, is_active=True).first(),
+        motif=selectors.visit_motifs_for(Site.objects.filter(pk=site.pk))
+        .filter(organisation=caf)
+        .first(),
         outcome=Outcome.ANSWERED_END_TO_END,
         minutes=25,
         documents=["Avis d’imposition", "Attestation"],

@@ -43,6 +43,7 @@ from parvis.contacts.models import (
     QueueMember,
     Status,
 )
+from parvis.contacts.selectors import visit_motifs_for
 from parvis.contacts.services import (
     conversation_assign,
     conversation_resolve,
@@ -295,17 +296,13 @@ def demo_contacts_seed() -> int:
                 conversation=conversation, principal=person, outcome=outcomes[index % len(outcomes)]
             )
     # Counter visits: at the CAF's counter, and at the France Services site of its
-    # adviser (whose organisation, the site's operator, may have no motif).
+    # adviser, about its partners' motifs (the site's operator may have none).
     counters = {"caf": (agent, counter), "france-services": (fs_agent, fs_site)}
     for index, (org, documents, minutes, outcome) in enumerate(texts.VISITS):
         who, where = counters[org]
         if who is None or where is None:
             continue
-        motifs = list(
-            Motif.objects.filter(organisation=where.organisation, is_active=True).order_by(
-                "position"
-            )
-        )
+        motifs = list(visit_motifs_for(Site.objects.filter(pk=where.pk)))
         visit_record(
             principal=who,
             site=where,
