@@ -715,6 +715,16 @@ def _legend(indicator: Indicator, values: Iterable[float | None]) -> list[dict[s
     ]
 
 
+def _map_national_text(organisation_card: CardView | None) -> str:
+    """What the map's side panel says for France when the organisation's figure is not
+    published: its reason when withheld (too few cases), else the template's « Pas de
+    donnée publiée pour ce mois ». Never a blank, which the map prints « NaN »."""
+    if organisation_card is None or organisation_card.current.published:
+        return ""
+    withheld = organisation_card.card.current.reason.startswith(selectors.INSUFFICIENT)
+    return organisation_card.current.text if withheld else ""
+
+
 def _choice_query(choices: IndicatorChoices) -> str:
     query = f"?mois={choices.month:%Y-%m}" if choices.month else "?"
     if choices.organisation is not None:
@@ -842,6 +852,7 @@ def _indicator_body(
         "map_national": (
             _display(found, organisation_card.card.current.value) if organisation_card else None
         ),
+        "map_national_text": _map_national_text(organisation_card),
         "map_csv": map_url + query,
         "map_json": map_url.replace(".csv", ".json") + query,
         "ranking": ranked,

@@ -420,3 +420,26 @@ def test_rendered_cards_are_kept_only_while_their_figures_last(client, caf):
     Result.objects.filter(pk=result.pk).update(value=0.5)
     html = client.get(url).content.decode()
     assert "50,0 %" in html and "87,4 %" not in html
+
+
+def test_the_map_panel_says_why_france_has_no_figure_never_nan(client, caf):
+    """The map's side panel (DSFR Chart) printed « NaN » when the organisation's figure
+    for France was missing or withheld: it gets a French text instead."""
+    DepartementFactory(code="33", name="Gironde")
+    _result(RATE, Level.DEPARTEMENT, caf, "33", value=None, n=4, label="Gironde (33)")
+    url = reverse("publication:quality_indicator", args=[RATE])
+
+    html = client.get(url, {"organisme": "caf"}).content.decode()
+    assert 'data-parvis-chart-national-text="Pas de donnée publiée pour ce mois"' in html
+    assert "data-parvis-chart-national=" not in html
+
+    _result(RATE, Level.ORGANISATION, caf, "caf", value=None, n=6, label=caf.name)
+    services.results_changed()
+    html = client.get(url, {"organisme": "caf"}).content.decode()
+    assert 'data-parvis-chart-national-text="Donnée insuffisante (moins de 10 cas)"' in html
+
+    Result.objects.filter(level=Level.ORGANISATION).update(value=0.874, n=200)
+    services.results_changed()
+    html = client.get(url, {"organisme": "caf"}).content.decode()
+    assert 'data-parvis-chart-national="87.4"' in html
+    assert "data-parvis-chart-national-text" not in html
