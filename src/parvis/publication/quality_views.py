@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parvis.core.breadcrumb import Breadcrumb, breadcrumb
@@ -34,7 +35,7 @@ from parvis.directory import selectors as directory_selectors
 from parvis.directory.models import LocalService, Organisation, Site
 from parvis.quality import selectors
 from parvis.quality.models import DateBasis, Direction, Indicator, Level, Unit
-from parvis.quality.periods import FREEZE_DAYS
+from parvis.quality.periods import FREEZE_DAYS, is_frozen, month_of
 
 # Months offered by the month selectors, newest first.
 MONTHS_OFFERED = 24
@@ -92,25 +93,64 @@ def _root() -> tuple[str, str]:
 @dataclass(frozen=True)
 class MonthChoice:
     code: str
-    label: str
+    label: str  # with its state: « décembre 2026 (en cours) », « novembre 2026 (provisoire) »
     selected: bool
+
+
+def _month_state(month: dt.date, today: dt.date) -> str:
+    """« en cours » for the current month, « provisoire » for a month not yet frozen
+    (``FREEZE_DAYS`` after its end its results are final), else ""."""
+    if month >= month_of(today):
+        return "en cours"
+    return "" if is_frozen(month, today) else "provisoire"
+
+
+def _default_month(offered: list[dt.date], today: dt.date) -> dt.date:
+    """The latest complete month with results: the current month, a few days in, holds
+    too few cases to publish most figures. The current month when it is the only one."""
+    current = month_of(today)
+    return next((m for m in offered if m < current), offered[0])
+
+
+def _month_note(month: dt.date | None) -> str:
+    """What the page says of the month shown when its results may still change."""
+    if month is None:
+        return ""
+    state = _month_state(month, timezone.localdate())
+    if state == "en cours":
+        return (
+            "Mois en cours : les chiffres ne portent que sur les jours déjà écoulés et "
+            "changeront d’ici la fin du mois."
+        )
+    if state == "provisoire":
+        return (
+            f"Résultats provisoires : ils peuvent encore changer jusqu’à {FREEZE_DAYS} jours "
+            "après la fin du mois."
+        )
+    return ""
+
+
+def _offered(bounds: tuple[dt.date, dt.date]) -> list[dt.date]:
+    """The months a selector offers within ``bounds`` (first, last), newest first."""
+    first, last = bounds
+    return [
+        m for m in (selectors.add_months(last, -i) for i in range(MONTHS_OFFERED)) if m >= first
+    ]
 
 
 def _month(
     request: HttpRequest, bounds: tuple[dt.date, dt.date] | None
 ) -> tuple[dt.date | None, list[MonthChoice]]:
-    """The month asked in ``?mois=AAAA-MM`` (the latest with results by default) and the
-    months offered, newest first."""
+    """The month asked in ``?mois=AAAA-MM`` (by default the latest complete month with
+    results, ``_default_month``) and the months offered, newest first."""
     asked = request.GET.get("mois", "").strip()
     if bounds is None:
         if asked:
             raise Refused("Aucun résultat n’est encore publié ici : aucun mois n’est disponible.")
         return None, []
-    first, last = bounds
-    offered = [
-        m for m in (selectors.add_months(last, -i) for i in range(MONTHS_OFFERED)) if m >= first
-    ]
-    month = last
+    offered = _offered(bounds)
+    today = timezone.localdate()
+    month = _default_month(offered, today)
     if asked:
         match = MONTH_FORMAT.fullmatch(asked)
         if not match or int(match[1]) < 1:
@@ -124,9 +164,11 @@ def _month(
                 "Aucun résultat n’est publié ici pour ce mois : choisissez un mois "
                 f"{_of_month(offered[-1])} à {selectors.month_label(offered[0])}."
             )
-    choices = [
-        MonthChoice(m.strftime("%Y-%m"), selectors.month_label(m), m == month) for m in offered
-    ]
+    choices = []
+    for m in offered:
+        state = _month_state(m, today)
+        label = selectors.month_label(m) + (f" ({state})" if state else "")
+        choices.append(MonthChoice(m.strftime("%Y-%m"), label, m == month))
     return month, choices
 
 
@@ -376,6 +418,7 @@ def _place_page(
             "place": place,
             "month": month,
             "of_month": _of_month(month) if month else "",
+            "month_note": _month_note(month),
             "months": months,
             # A SafeString from render_to_string, kept as such by the cache's pickling.
             "cards_html": cards_html,
@@ -487,7 +530,8 @@ def _france_services_place(
 
 @_public
 def results_index(request: HttpRequest) -> HttpResponse:
-    latest = selectors.latest_month()
+    bounds = selectors.month_bounds()
+    latest = _default_month(_offered(bounds), timezone.localdate()) if bounds else None
     return render(
         request,
         "publication/quality/index.html",
@@ -792,6 +836,7 @@ def indicator_results(request: HttpRequest, code: str) -> HttpResponse:
             "breadcrumb": breadcrumb(_root(), current=found.name),
             "indicator": found,
             "choices": choices,
+            "month_note": _month_note(choices.month),
             "sample": found.is_sample,
             # A SafeString from render_to_string, kept as such by the cache's pickling.
             "body": body,

@@ -443,3 +443,36 @@ def test_the_map_panel_says_why_france_has_no_figure_never_nan(client, caf):
     html = client.get(url, {"organisme": "caf"}).content.decode()
     assert 'data-parvis-chart-national="87.4"' in html
     assert "data-parvis-chart-national-text" not in html
+
+
+def test_pages_open_on_the_latest_complete_month_the_current_one_marked(client, caf, monkeypatch):
+    """Five days into a month its figures are mostly withheld (too few cases): the pages
+    open on the last complete month; the current one stays selectable, « en cours », and
+    a month not frozen yet is « provisoire »."""
+    from parvis.publication import quality_views
+
+    monkeypatch.setattr(
+        quality_views.timezone, "localdate", lambda *args, **kwargs: MONTH.replace(day=5)
+    )
+    for month in (selectors.add_months(MONTH, -2), selectors.add_months(MONTH, -1), MONTH):
+        _result(RATE, Level.ORGANISATION, caf, "caf", month, label=caf.name)
+        _result(RATE, Level.DEPARTEMENT, caf, "33", month, label="Gironde (33)")
+
+    html = client.get(reverse("publication:quality_organisation", args=["caf"])).content.decode()
+    assert "Résultats de septembre 2026" in html
+    assert '<option value="2026-10">octobre 2026 (en cours)</option>' in html
+    assert '<option value="2026-09" selected>septembre 2026 (provisoire)</option>' in html
+    assert '<option value="2026-08">août 2026</option>' in html
+    assert "Résultats provisoires : ils peuvent encore changer" in html
+
+    current = client.get(
+        reverse("publication:quality_organisation", args=["caf"]), {"mois": "2026-10"}
+    ).content.decode()
+    assert "Résultats d’octobre 2026" in current
+    assert "Mois en cours : les chiffres ne portent que sur les jours déjà écoulés" in current
+
+    indicator = client.get(reverse("publication:quality_indicator", args=[RATE])).content.decode()
+    assert '<option value="2026-09" selected>septembre 2026 (provisoire)</option>' in indicator
+    assert "par département, septembre 2026" in indicator
+    index = client.get(reverse("publication:quality_index")).content.decode()
+    assert "Derniers résultats : septembre 2026." in index
