@@ -395,6 +395,10 @@ def test_the_index_and_the_navigation(client, caf):
     link = f'<a class="fr-nav__link" href="{index}" aria-current="page">Résultats de qualité</a>'
     assert link in html
     assert 'aria-current="page">Expériences des usagers' not in html
+    # The definitions wrap (DSFR keeps cells on one line otherwise: the column was cut at
+    # 1280 px, read by scrolling sideways).
+    before = html.split("<caption>Indicateurs publiés</caption>")[0]
+    assert before.rfind('class="fr-table fr-table--multiline"') > before.rfind("Par indicateur")
 
 
 def test_the_organisation_page_reads_in_a_bounded_number_of_queries(
