@@ -480,3 +480,20 @@ def test_pages_open_on_the_latest_complete_month_the_current_one_marked(client, 
     assert "par département, septembre 2026" in indicator
     index = client.get(reverse("publication:quality_index")).content.decode()
     assert "Derniers résultats : septembre 2026." in index
+
+
+def test_chart_tables_group_thousands_as_the_rest_of_the_product():
+    from parvis.publication.templatetags.publication_tags import chart_value, ranking_rows
+
+    assert chart_value(1234.0, "s") == "1\xa0234&nbsp;s"  # not « 1234 s »
+    assert chart_value(72.4, "%") == "72,4&#8239;%"
+    row = {
+        "group": "1er",
+        "label": "Gironde",
+        "value": 1234.0,
+        "ci_low": 1100.5,
+        "ci_high": 1300.0,
+        "n": 2779,
+    }
+    html = ranking_rows([row], "s")
+    assert "de 1\xa0100,5 à 1\xa0300&nbsp;s" in html and "2\xa0779" in html
