@@ -739,7 +739,9 @@ def _departement_name(shown: selectors.Shown) -> str:
 def _number(indicator: Indicator, value: float) -> str:
     """A display value (``_display``) in French with its unit."""
     unit = selectors.unit_suffix(indicator)
-    text = f"{value:.0f}" if indicator.unit == Unit.SECONDS else f"{value:.1f}".replace(".", ",")
+    # Thousands grouped by a non-breaking space, as ``intcomma``: « 1 234 s ».
+    text = f"{value:,.0f}" if indicator.unit == Unit.SECONDS else f"{value:,.1f}"
+    text = text.replace(",", "\xa0").replace(".", ",")
     return f"{text} {unit}"
 
 

@@ -497,3 +497,9 @@ def test_chart_tables_group_thousands_as_the_rest_of_the_product():
     }
     html = ranking_rows([row], "s")
     assert "de 1\xa0100,5 à 1\xa0300&nbsp;s" in html and "2\xa0779" in html
+
+    from parvis.publication.quality_views import _legend
+
+    wait = Indicator.objects.get(code="attente-moyenne-telephone")
+    legend = _legend(wait, [900.0, 1100.0, 1300.0, 1500.0, 1700.0, 1900.0])
+    assert legend[0]["label"] == "Moins de 1\xa0300 s"
