@@ -1,5 +1,6 @@
-"""Demo quality results: thirteen months of contacts behind every public indicator page,
-map and report (issue 16).
+"""Demo quality results: fifteen months of contacts behind every public indicator page,
+map and report (issue 16), so that the latest due report and the last complete month
+each have their month a year before.
 
 A bulk loader, like ``voice_demo._backdate``: the hub's rows are written as the hub would
 have left them once each contact was over, never through its services (tens of thousands
@@ -22,7 +23,7 @@ of contacts in seconds; no transition log but the reopenings, no message, no eve
   missed appointments (``rendez-vous-non-honores``, declared only) with their source, and
   a declared answer rate that the computed one covers, shown beside it;
 
-then ``quality.services.refresh`` over the thirteen months. Deterministic (its own
+then ``quality.services.refresh`` over the fifteen months. Deterministic (its own
 seeded generator; dates relative to today) and created once: a rerun finds the demo's
 declared figures and adds nothing.
 """
@@ -62,7 +63,10 @@ from parvis.quality import services as quality
 from parvis.quality.models import DeclaredResult, Indicator, IndicatorTarget, Level
 
 SEED = 1616
-MONTHS = 13
+# The month under way and the fourteen before: the latest due monthly report (the month
+# before last until the 16th) compares itself with the same month a year earlier, as do
+# the cards of the last complete month (« Un an avant »).
+MONTHS = 15
 DECLARED_SOURCE = "Agenda des rendez-vous (export mensuel)"
 # Contacts a month for the whole demo, by scale (spread over its places by weight).
 MONTHLY_CONTACTS = {"small": 2000, "medium": 4000, "large": 8000}

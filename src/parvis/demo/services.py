@@ -203,7 +203,8 @@ def demo_seed(
     """Create the demo data of ``scale`` (small, medium, large); returns row counts.
 
     ``with_voice`` also creates experiences through the voice services (language engine,
-    moderation, answers) and refreshes the public read model, figures and open data.
+    moderation, answers), the rest of the demo's activity, and refreshes the public read
+    model, figures and, last, the open-data files.
     """
     if settings.IS_PRODUCTION:
         raise DemoRefused("Les données de démonstration sont refusées en production.")
@@ -256,6 +257,12 @@ def demo_seed(
         created_reports = demo_reports_seed()  # reads the results just computed
         if progress:
             progress("Rapports de qualité", created_reports)
+        from parvis.publication.services import opendata_export
+
+        # Last, every time (a rerun refreshes a demo's stale files): the open-data files
+        # read everything seeded above, simplification requests and quality results
+        # included. The beat's exports take over from there (within 15 minutes of a change).
+        opendata_export()
     after = _counts()
     counts = {name: after[name] - before[name] for name in after}
     return counts | {

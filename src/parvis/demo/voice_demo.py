@@ -198,11 +198,7 @@ class Spec:
 
 def demo_voice_seed(*, scale: str, seed: int) -> int:
     """Create the demo experiences of ``scale``; returns how many were created."""
-    from parvis.publication.services import (
-        opendata_export,
-        publication_rebuild,
-        sync_suspended,
-    )
+    from parvis.publication.services import publication_rebuild, sync_suspended
     from parvis.quality.services import voice_refresh
     from parvis.voice import services
 
@@ -230,7 +226,8 @@ def demo_voice_seed(*, scale: str, seed: int) -> int:
     publication_rebuild()
     # The figures of the experiences: the quality indicators of the voice of users.
     voice_refresh()
-    opendata_export()
+    # The open-data files are written at the end of ``demo_seed``, once every dataset's
+    # source is seeded.
     return len(specs)
 
 

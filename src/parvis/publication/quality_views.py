@@ -27,14 +27,16 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parvis.core.breadcrumb import Breadcrumb, breadcrumb
+from parvis.core.text import of
 from parvis.directory import selectors as directory_selectors
 from parvis.directory.models import LocalService, Organisation, Site
 from parvis.quality import selectors
 from parvis.quality.models import DateBasis, Direction, Indicator, Level, Unit
-from parvis.quality.periods import FREEZE_DAYS
+from parvis.quality.periods import FREEZE_DAYS, is_frozen, month_of
 
 # Months offered by the month selectors, newest first.
 MONTHS_OFFERED = 24
@@ -92,25 +94,64 @@ def _root() -> tuple[str, str]:
 @dataclass(frozen=True)
 class MonthChoice:
     code: str
-    label: str
+    label: str  # with its state: « décembre 2026 (en cours) », « novembre 2026 (provisoire) »
     selected: bool
+
+
+def _month_state(month: dt.date, today: dt.date) -> str:
+    """« en cours » for the current month, « provisoire » for a month not yet frozen
+    (``FREEZE_DAYS`` after its end its results are final), else ""."""
+    if month >= month_of(today):
+        return "en cours"
+    return "" if is_frozen(month, today) else "provisoire"
+
+
+def _default_month(offered: list[dt.date], today: dt.date) -> dt.date:
+    """The latest complete month with results: the current month, a few days in, holds
+    too few cases to publish most figures. The current month when it is the only one."""
+    current = month_of(today)
+    return next((m for m in offered if m < current), offered[0])
+
+
+def _month_note(month: dt.date | None) -> str:
+    """What the page says of the month shown when its results may still change."""
+    if month is None:
+        return ""
+    state = _month_state(month, timezone.localdate())
+    if state == "en cours":
+        return (
+            "Mois en cours : les chiffres ne portent que sur les jours déjà écoulés et "
+            "changeront d’ici la fin du mois."
+        )
+    if state == "provisoire":
+        return (
+            f"Résultats provisoires : ils peuvent encore changer jusqu’à {FREEZE_DAYS} jours "
+            "après la fin du mois."
+        )
+    return ""
+
+
+def _offered(bounds: tuple[dt.date, dt.date]) -> list[dt.date]:
+    """The months a selector offers within ``bounds`` (first, last), newest first."""
+    first, last = bounds
+    return [
+        m for m in (selectors.add_months(last, -i) for i in range(MONTHS_OFFERED)) if m >= first
+    ]
 
 
 def _month(
     request: HttpRequest, bounds: tuple[dt.date, dt.date] | None
 ) -> tuple[dt.date | None, list[MonthChoice]]:
-    """The month asked in ``?mois=AAAA-MM`` (the latest with results by default) and the
-    months offered, newest first."""
+    """The month asked in ``?mois=AAAA-MM`` (by default the latest complete month with
+    results, ``_default_month``) and the months offered, newest first."""
     asked = request.GET.get("mois", "").strip()
     if bounds is None:
         if asked:
             raise Refused("Aucun résultat n’est encore publié ici : aucun mois n’est disponible.")
         return None, []
-    first, last = bounds
-    offered = [
-        m for m in (selectors.add_months(last, -i) for i in range(MONTHS_OFFERED)) if m >= first
-    ]
-    month = last
+    offered = _offered(bounds)
+    today = timezone.localdate()
+    month = _default_month(offered, today)
     if asked:
         match = MONTH_FORMAT.fullmatch(asked)
         if not match or int(match[1]) < 1:
@@ -124,16 +165,17 @@ def _month(
                 "Aucun résultat n’est publié ici pour ce mois : choisissez un mois "
                 f"{_of_month(offered[-1])} à {selectors.month_label(offered[0])}."
             )
-    choices = [
-        MonthChoice(m.strftime("%Y-%m"), selectors.month_label(m), m == month) for m in offered
-    ]
+    choices = []
+    for m in offered:
+        state = _month_state(m, today)
+        label = selectors.month_label(m) + (f" ({state})" if state else "")
+        choices.append(MonthChoice(m.strftime("%Y-%m"), label, m == month))
     return month, choices
 
 
 def _of_month(month: dt.date) -> str:
     """« d’octobre 2026 », « de mars 2026 »."""
-    label = selectors.month_label(month)
-    return f"d’{label}" if label[0] in "aeiou" else f"de {label}"
+    return of(selectors.month_label(month))
 
 
 # --- Figures as the pages show them --------------------------------------------------------------
@@ -376,6 +418,7 @@ def _place_page(
             "place": place,
             "month": month,
             "of_month": _of_month(month) if month else "",
+            "month_note": _month_note(month),
             "months": months,
             # A SafeString from render_to_string, kept as such by the cache's pickling.
             "cards_html": cards_html,
@@ -487,7 +530,8 @@ def _france_services_place(
 
 @_public
 def results_index(request: HttpRequest) -> HttpResponse:
-    latest = selectors.latest_month()
+    bounds = selectors.month_bounds()
+    latest = _default_month(_offered(bounds), timezone.localdate()) if bounds else None
     return render(
         request,
         "publication/quality/index.html",
@@ -570,7 +614,7 @@ def france_services_results(request: HttpRequest, site: str) -> HttpResponse:
         context={
             "heading": found.name,
             "lead": (
-                f"Les résultats de l’espace France Services de {found.commune.name}"
+                f"Les résultats de l’espace France Services {of(found.commune.name)}"
                 + (
                     f", pour les demandes traitées avec l’organisme {partner.name}."
                     if partner
@@ -695,7 +739,9 @@ def _departement_name(shown: selectors.Shown) -> str:
 def _number(indicator: Indicator, value: float) -> str:
     """A display value (``_display``) in French with its unit."""
     unit = selectors.unit_suffix(indicator)
-    text = f"{value:.0f}" if indicator.unit == Unit.SECONDS else f"{value:.1f}".replace(".", ",")
+    # Thousands grouped by a non-breaking space, as ``intcomma``: « 1 234 s ».
+    text = f"{value:,.0f}" if indicator.unit == Unit.SECONDS else f"{value:,.1f}"
+    text = text.replace(",", "\xa0").replace(".", ",")
     return f"{text} {unit}"
 
 
@@ -713,6 +759,16 @@ def _legend(indicator: Indicator, values: Iterable[float | None]) -> list[dict[s
         },
         {"label": f"{_number(indicator, high)} et plus", "below": None},
     ]
+
+
+def _map_national_text(organisation_card: CardView | None) -> str:
+    """What the map's side panel says for France when the organisation's figure is not
+    published: its reason when withheld (too few cases), else the template's « Pas de
+    donnée publiée pour ce mois ». Never a blank, which the map prints « NaN »."""
+    if organisation_card is None or organisation_card.current.published:
+        return ""
+    withheld = organisation_card.card.current.reason.startswith(selectors.INSUFFICIENT)
+    return organisation_card.current.text if withheld else ""
 
 
 def _choice_query(choices: IndicatorChoices) -> str:
@@ -782,6 +838,7 @@ def indicator_results(request: HttpRequest, code: str) -> HttpResponse:
             "breadcrumb": breadcrumb(_root(), current=found.name),
             "indicator": found,
             "choices": choices,
+            "month_note": _month_note(choices.month),
             "sample": found.is_sample,
             # A SafeString from render_to_string, kept as such by the cache's pickling.
             "body": body,
@@ -842,6 +899,7 @@ def _indicator_body(
         "map_national": (
             _display(found, organisation_card.card.current.value) if organisation_card else None
         ),
+        "map_national_text": _map_national_text(organisation_card),
         "map_csv": map_url + query,
         "map_json": map_url.replace(".csv", ".json") + query,
         "ranking": ranked,

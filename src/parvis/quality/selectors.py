@@ -385,7 +385,8 @@ def formatted(indicator: Indicator, value: float | None) -> str:
     if indicator.unit == Unit.SHARE:
         return f"{value * 100:.1f} %".replace(".", ",")
     if indicator.unit == Unit.SECONDS:
-        return f"{value:.0f} s"
+        # Thousands grouped as ``intcomma`` does in French: « 1 234 s ».
+        return f"{value:,.0f}".replace(",", "\xa0") + " s"
     # The decimal comma only: « j. ouvrés » keeps its full stop.
     return f"{value:.1f}".replace(".", ",") + f" {unit_suffix(indicator)}"
 

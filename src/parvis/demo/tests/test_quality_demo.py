@@ -49,6 +49,14 @@ def test_the_demo_holds_a_year_of_published_quality_results(client):
     answered = _published("taux-appels-decroches", Level.ORGANISATION)
     for slug in (*MAIN, "assurance-retraite"):
         assert year <= {r.month for r in answered if r.organisation.slug == slug}, slug
+    # « Un an avant »: the last complete month's and the latest due report's month a year
+    # earlier are there too (they read « pas de données » with thirteen months).
+    from parvis.reports.services import last_due_periods
+
+    report_month = last_due_periods(today)[0].start
+    earlier = {selectors.add_months(last, -12), selectors.add_months(report_month, -12)}
+    for slug in MAIN:
+        assert earlier <= {r.month for r in answered if r.organisation.slug == slug}, slug
     by_departement = _published("taux-appels-decroches", Level.DEPARTEMENT)
     for code in ("33", "69", "57", "974"):
         assert year <= {r.month for r in by_departement if r.key == code}, code

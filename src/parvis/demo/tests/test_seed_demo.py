@@ -403,3 +403,71 @@ def test_demo_agents_find_conversations_waiting_at_their_desk(reference, client)
     for conversation in texted:
         sms = next(o for o in reply_options(conversation) if o.switch.channel == "sms")
         assert sms.available, sms.refusal
+
+
+def test_demo_open_data_files_hold_what_the_demo_seeded_last(
+    reference, settings, tmp_path, monkeypatch
+):
+    """The open data was exported in the middle of the seeding, before the simplification
+    requests and the quality results: « demandes-simplification » had no row and the
+    Services Publics+ export only its header until the beat's next export. The slow parts
+    (experiences, contacts, a year of results) are replaced by a result of last month."""
+    import csv
+
+    from parvis.demo import (
+        citizens_demo,
+        contacts_demo,
+        quality_demo,
+        routing_demo,
+        services,
+        surveys_demo,
+        voice_demo,
+    )
+    from parvis.directory.models import Organisation
+    from parvis.quality.models import Indicator, Level, Result
+    from parvis.quality.selectors import add_months
+    from parvis.simplification.models import SimplificationRequest
+    from parvis.simplification.selectors import PUBLIC_STATUSES
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def a_result_of_last_month(**kwargs: object) -> int:
+        indicator = Indicator.objects.get(code="taux-appels-decroches")
+        caf = Organisation.objects.get(slug="caf")
+        Result.objects.create(
+            indicator=indicator,
+            version=indicator.version,
+            level=Level.ORGANISATION,
+            organisation=caf,
+            key=caf.slug,
+            label=caf.name,
+            month=add_months(timezone.localdate().replace(day=1), -1),
+            value=0.875,
+            numerator=175,
+            denominator=200,
+            n=200,
+        )
+        return 200
+
+    for module, name in (
+        (voice_demo, "demo_voice_seed"),
+        (contacts_demo, "demo_contacts_seed"),
+        (services, "demo_desk_seed"),
+        (citizens_demo, "demo_citizens_seed"),
+        (surveys_demo, "demo_surveys_seed"),
+        (routing_demo, "demo_routing_seed"),
+        (quality_demo, "demo_reports_seed"),
+    ):
+        monkeypatch.setattr(module, name, lambda **kwargs: 0)
+    monkeypatch.setattr(quality_demo, "demo_quality_seed", a_result_of_last_month)
+
+    services.demo_seed(scale="small")
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (tmp_path / "opendata" / name).open(encoding="utf-8") as file:
+            return list(csv.DictReader(file))
+
+    published = SimplificationRequest.objects.filter(status__in=PUBLIC_STATUSES).count()
+    assert published and len(rows("demandes-simplification.csv")) == published
+    sp_plus = rows("resultats-services-publics-plus.csv")
+    assert [(r["code_parvis"], r["valeur"]) for r in sp_plus] == [("caf", "87.5")]

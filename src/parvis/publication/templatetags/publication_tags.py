@@ -209,7 +209,7 @@ def chart_value(value: float | None, unit_label: str = "") -> str:
     writes it for a thousand rows."""
     if value is None:
         return "Donnée insuffisante"
-    number = floatformat(value, "-1")
+    number = floatformat(value, "-1g")  # « 1 234 s », grouped as intcomma
     if unit_label == "%":
         return format_html("{}&#8239;%", number)
     if unit_label:
@@ -227,7 +227,7 @@ def ranking_rows(rows: list[dict[str, Any]], unit_label: str = "") -> str:
         if row["value"] is None or row.get("ci_low") is None or row.get("ci_high") is None:
             return "—"
         return format_html(
-            "de {} à {}", floatformat(row["ci_low"], "-1"), chart_value(row["ci_high"], unit_label)
+            "de {} à {}", floatformat(row["ci_low"], "-1g"), chart_value(row["ci_high"], unit_label)
         )
 
     return format_html_join(

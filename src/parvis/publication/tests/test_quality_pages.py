@@ -395,6 +395,10 @@ def test_the_index_and_the_navigation(client, caf):
     link = f'<a class="fr-nav__link" href="{index}" aria-current="page">Résultats de qualité</a>'
     assert link in html
     assert 'aria-current="page">Expériences des usagers' not in html
+    # The definitions wrap (DSFR keeps cells on one line otherwise: the column was cut at
+    # 1280 px, read by scrolling sideways).
+    before = html.split("<caption>Indicateurs publiés</caption>")[0]
+    assert before.rfind('class="fr-table fr-table--multiline"') > before.rfind("Par indicateur")
 
 
 def test_the_organisation_page_reads_in_a_bounded_number_of_queries(
@@ -420,3 +424,82 @@ def test_rendered_cards_are_kept_only_while_their_figures_last(client, caf):
     Result.objects.filter(pk=result.pk).update(value=0.5)
     html = client.get(url).content.decode()
     assert "50,0 %" in html and "87,4 %" not in html
+
+
+def test_the_map_panel_says_why_france_has_no_figure_never_nan(client, caf):
+    """The map's side panel (DSFR Chart) printed « NaN » when the organisation's figure
+    for France was missing or withheld: it gets a French text instead."""
+    DepartementFactory(code="33", name="Gironde")
+    _result(RATE, Level.DEPARTEMENT, caf, "33", value=None, n=4, label="Gironde (33)")
+    url = reverse("publication:quality_indicator", args=[RATE])
+
+    html = client.get(url, {"organisme": "caf"}).content.decode()
+    assert 'data-parvis-chart-national-text="Pas de donnée publiée pour ce mois"' in html
+    assert "data-parvis-chart-national=" not in html
+
+    _result(RATE, Level.ORGANISATION, caf, "caf", value=None, n=6, label=caf.name)
+    services.results_changed()
+    html = client.get(url, {"organisme": "caf"}).content.decode()
+    assert 'data-parvis-chart-national-text="Donnée insuffisante (moins de 10 cas)"' in html
+
+    Result.objects.filter(level=Level.ORGANISATION).update(value=0.874, n=200)
+    services.results_changed()
+    html = client.get(url, {"organisme": "caf"}).content.decode()
+    assert 'data-parvis-chart-national="87.4"' in html
+    assert "data-parvis-chart-national-text" not in html
+
+
+def test_pages_open_on_the_latest_complete_month_the_current_one_marked(client, caf, monkeypatch):
+    """Five days into a month its figures are mostly withheld (too few cases): the pages
+    open on the last complete month; the current one stays selectable, « en cours », and
+    a month not frozen yet is « provisoire »."""
+    from parvis.publication import quality_views
+
+    monkeypatch.setattr(
+        quality_views.timezone, "localdate", lambda *args, **kwargs: MONTH.replace(day=5)
+    )
+    for month in (selectors.add_months(MONTH, -2), selectors.add_months(MONTH, -1), MONTH):
+        _result(RATE, Level.ORGANISATION, caf, "caf", month, label=caf.name)
+        _result(RATE, Level.DEPARTEMENT, caf, "33", month, label="Gironde (33)")
+
+    html = client.get(reverse("publication:quality_organisation", args=["caf"])).content.decode()
+    assert "Résultats de septembre 2026" in html
+    assert '<option value="2026-10">octobre 2026 (en cours)</option>' in html
+    assert '<option value="2026-09" selected>septembre 2026 (provisoire)</option>' in html
+    assert '<option value="2026-08">août 2026</option>' in html
+    assert "Résultats provisoires : ils peuvent encore changer" in html
+
+    current = client.get(
+        reverse("publication:quality_organisation", args=["caf"]), {"mois": "2026-10"}
+    ).content.decode()
+    assert "Résultats d’octobre 2026" in current
+    assert "Mois en cours : les chiffres ne portent que sur les jours déjà écoulés" in current
+
+    indicator = client.get(reverse("publication:quality_indicator", args=[RATE])).content.decode()
+    assert '<option value="2026-09" selected>septembre 2026 (provisoire)</option>' in indicator
+    assert "par département, septembre 2026" in indicator
+    index = client.get(reverse("publication:quality_index")).content.decode()
+    assert "Derniers résultats : septembre 2026." in index
+
+
+def test_chart_tables_group_thousands_as_the_rest_of_the_product():
+    from parvis.publication.templatetags.publication_tags import chart_value, ranking_rows
+
+    assert chart_value(1234.0, "s") == "1\xa0234&nbsp;s"  # not « 1234 s »
+    assert chart_value(72.4, "%") == "72,4&#8239;%"
+    row = {
+        "group": "1er",
+        "label": "Gironde",
+        "value": 1234.0,
+        "ci_low": 1100.5,
+        "ci_high": 1300.0,
+        "n": 2779,
+    }
+    html = ranking_rows([row], "s")
+    assert "de 1\xa0100,5 à 1\xa0300&nbsp;s" in html and "2\xa0779" in html
+
+    from parvis.publication.quality_views import _legend
+
+    wait = Indicator.objects.get(code="attente-moyenne-telephone")
+    legend = _legend(wait, [900.0, 1100.0, 1300.0, 1500.0, 1700.0, 1900.0])
+    assert legend[0]["label"] == "Moins de 1\xa0300 s"

@@ -236,7 +236,7 @@ def test_only_platform_admins_edit_the_catalogue(caf):
 
 
 def test_the_dashboard_shows_the_month_against_the_targets(caf):
-    ResultFactory(organisation=caf, month=MONTH, value=0.82, n=400)
+    ResultFactory(organisation=caf, month=MONTH, value=0.82, n=2779)
     ResultFactory(
         organisation=caf, month=MONTH, indicator=indicator("attente-moyenne-telephone"), value=95
     )
@@ -254,6 +254,9 @@ def test_the_dashboard_shows_the_month_against_the_targets(caf):
     wait_row = page.split('data-indicator="attente-moyenne-telephone"', 1)[1].split("</tr>")[0]
     assert "Cible atteinte" in wait_row and "95 s" in wait_row
     assert "1 cible manquée en octobre 2026" in page
+    # Counts grouped by thousands as everywhere in the product, the month elided.
+    assert "n = 2\xa0779" in rate_row and "2779" not in page
+    assert "indicateurs d’octobre 2026" in page
     assert not leaked_codes(page)
 
 

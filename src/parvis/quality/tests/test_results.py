@@ -189,3 +189,12 @@ def test_the_catalogue_refuses_a_minimum_below_the_floor_and_loads_idempotently(
     assert Indicator.objects.count() == before >= 20
     satisfaction = Indicator.objects.get(code="satisfaction-moyenne")
     assert satisfaction.min_n_publish >= 100
+
+
+def test_figures_read_in_french_thousands_grouped() -> None:
+    from parvis.quality.selectors import formatted
+
+    wait = Indicator.objects.get(code="attente-moyenne-telephone")
+    assert formatted(wait, 2779.4) == "2\xa0779 s"  # not « 2779 s »
+    assert formatted(wait, 95) == "95 s"
+    assert formatted(Indicator.objects.get(code="taux-appels-decroches"), 0.874) == "87,4 %"

@@ -149,7 +149,10 @@
     });
     var element = mount(root, "map-chart", {
       data: JSON.stringify(texts),
-      value: national === undefined ? "" : withUnit(Number(national), plain(unit)),
+      // Without a number the component prints « NaN »: a text is printed as is.
+      value: national === undefined
+        ? plain(root.dataset.parvisChartNationalText || "Pas de donnée publiée pour ce mois")
+        : withUnit(Number(national), plain(unit)),
       date: plain(root.dataset.parvisChartUpdated),
       name: plain(root.dataset.parvisChartName),
       level: "dep"
