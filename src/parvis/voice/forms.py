@@ -213,6 +213,17 @@ class ContactForm(HoneypotMixin, ParvisForm):
         },
     )
 
+    def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if signed_in:
+            help_text = (
+                "L’adresse de votre compte, pour être prévenu de la réponse du service. "
+                "Vous pouvez en indiquer une autre ou l’effacer : votre expérience reste "
+                "dans « Mes expériences ». Elle n’est jamais publiée."
+            )
+            # The bound field (already made by the DSFR form) copied the field's text.
+            self.fields["email"].help_text = self["email"].help_text = help_text
+
 
 class CorrectionForm(ParvisForm):
     title = StoryForm.base_fields["title"]
