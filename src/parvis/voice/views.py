@@ -344,7 +344,7 @@ def share_contact(request: HttpRequest) -> HttpResponse:
         initial={
             # A signed-in citizen starts from their account's address; they may give
             # another one or none (then kept as they left it when they come back).
-            "email": draft.get("email", request.user.email if signed_in else ""),
+            "email": draft.get("email", cast(User, request.user).email if signed_in else ""),
             "notify_on_publication": draft.get("notify_on_publication", True),
         },
         signed_in=signed_in,
