@@ -157,10 +157,18 @@ def _happened_on_field(label: str) -> forms.DateField:
     )
 
 
+# The choices answer « Globalement, votre expérience était… »: they agree with it.
+EXPERIENCE_TONE_CHOICES = [
+    (Tone.POSITIVE.value, "Positive"),
+    (Tone.NEUTRAL.value, "Neutre"),
+    (Tone.NEGATIVE.value, "Négative"),
+]
+
+
 def _tone_field(label: str, *, required: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
-        choices=Tone.choices,
+        choices=EXPERIENCE_TONE_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": required},
     )

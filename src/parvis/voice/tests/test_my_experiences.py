@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from parvis.accounts.tests.factories import CitizenFactory
+from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
 from parvis.voice.models import AnswerFeedback, ExperienceStatus, PublicAnswer
 from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
@@ -164,3 +165,14 @@ def test_writes_need_the_csrf_token(citizen):
     )
     experience.refresh_from_db()
     assert experience.status == S.ANSWERED and not AnswerFeedback.objects.exists()
+
+
+def test_the_answer_is_titled_with_the_services_article(signed_in, citizen):
+    caf = OrganisationFactory(
+        name="Caisse d’allocations familiales (CAF)", short_name="CAF", article="la"
+    )
+    gironde = LocalServiceFactory(organisation=caf, name="CAF de la Gironde")
+    experience = ExperienceFactory(answered=True, author=citizen, local_service=gironde)
+    detail = signed_in.get(_url("my_experience", experience)).content.decode()
+    assert "Réponse de la CAF de la Gironde" in detail
+    assert "Réponse de CAF" not in detail

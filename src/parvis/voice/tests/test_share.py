@@ -382,3 +382,12 @@ def test_assisted_site_must_be_in_the_agent_scope(client):
     )
     assert response.status_code in {400, 403}
     assert not Experience.objects.exists()
+
+
+def test_the_tone_choices_agree_with_experience(client, site):
+    _choose(client, site)
+    html = client.get(reverse("voice:share_story")).content.decode()
+    assert "Globalement, votre expérience était…" in html
+    for label in ("Positive", "Neutre", "Négative"):
+        assert f"{label}\n" in html or f">{label}<" in html or f"{label} " in html, label
+    assert "Positif" not in html and "Négatif" not in html
