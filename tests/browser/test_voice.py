@@ -74,7 +74,7 @@ def test_share_moderate_answer_and_email(page, live_server, caf, smtp_inbox, set
     page.get_by_label("Titre de votre expérience").fill("Rappel rapide de Jean Dupont")
     page.get_by_label("Ce qui s’est passé").fill(STORY)
     assert page.locator("#personal-data-live").inner_text().startswith("Votre texte semble")
-    page.get_by_text("Positif", exact=True).click()
+    page.get_by_text("Positive", exact=True).click()
     violations = axe_serious_violations(page)
     assert violations == [], violations
     page.get_by_role("button", name="Continuer").click()
@@ -175,7 +175,7 @@ def test_agent_records_an_experience_at_the_counter(page, live_server, caf):
     counter.get_by_label("Ce que l’usager raconte").fill(
         "L'usager explique que l'agent l'a aidé à déclarer ses ressources trimestrielles."
     )
-    counter.get_by_text("Positif", exact=True).click()
+    counter.get_by_text("Positive", exact=True).click()
     counter.get_by_text("L’usager a demandé que son expérience soit déposée").click()
     violations = axe_serious_violations(counter)
     assert violations == [], violations

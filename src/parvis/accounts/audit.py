@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 UNKNOWN_ACTION = _("Action enregistrée")
 SYSTEM = _("Système")
+UNNAMED_CITIZEN = _("Un usager")
 
 # Labels = {code: French label}, e.g. ``dict(ExperienceStatus.choices)``.
 Labels = Mapping[str, Any]
@@ -70,10 +71,13 @@ def action_label(code: str) -> str:
 
 
 def actor_label(actor_label: str) -> str:
-    """The stored ``actor_label`` of a row without an account: « Système », or the API
+    """The stored ``actor_label`` of a row without an account: « Système », « Un usager »
+    (a citizen on their own experience, never named to the organisation), or the API
     token's prefix."""
     if actor_label == "system":
         return str(SYSTEM)
+    if actor_label == "citizen":
+        return str(UNNAMED_CITIZEN)
     if actor_label.startswith("token:"):
         return f"Jeton d’API {actor_label.removeprefix('token:')}…"
     return actor_label

@@ -37,6 +37,8 @@ from parvis.messaging.services import message_queue, message_send_now
 
 logger = structlog.get_logger(__name__)
 TOKEN_PREFIX = "pvs"  # noqa: S105 - a public marker, not a secret
+# ``AuditEvent.actor_label`` of a citizen whose identity the organisation may not see.
+CITIZEN_ACTOR = "citizen"
 
 
 class AccountsError(ParvisError):
@@ -60,14 +62,23 @@ def audit_record(
     target: models.Model,
     data: dict[str, Any] | None = None,
     organisation: Organisation | None = None,
+    unnamed_citizen: bool = False,
 ) -> AuditEvent:
-    """Write one audit row. ``data`` holds identifiers and codes, never personal data."""
+    """Write one audit row. ``data`` holds identifiers and codes, never personal data.
+
+    ``unnamed_citizen``: a citizen acted on their own experience, which the organisation
+    must not tie to them unless they share it (joined to their citizen record). The row
+    then keeps neither account nor name: the organisation's journal reads « Un usager »
+    (``audit.actor_label``)."""
+    if unnamed_citizen:
+        actor = None
     user = actor if isinstance(actor, User) else None
-    label = (
-        str(actor.pk)
-        if user
-        else (f"token:{actor.prefix}" if isinstance(actor, ApiToken) else "system")
-    )
+    if unnamed_citizen:
+        label = CITIZEN_ACTOR
+    elif user:
+        label = str(actor.pk)
+    else:
+        label = f"token:{actor.prefix}" if isinstance(actor, ApiToken) else "system"
     event = AuditEvent.objects.create(
         actor=user,
         actor_label=label,

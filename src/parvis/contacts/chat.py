@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.http.request import split_domain_port, validate_host
+from django.utils import formats
 
 from parvis.contacts.models import InboundEndpoint, Queue, QueueMember
 from parvis.directory import servicelevels
@@ -117,12 +118,30 @@ def agents_available(queue: Queue) -> bool:
     return QueueMember.objects.filter(queue=queue, user__is_active=True).exists()
 
 
+OPENING_HORIZON_DAYS = 14  # how far the closed chat looks for its next opening
+
+
+def _french_time(moment: dt.datetime) -> str:
+    """« 8 h 30 », « 14 h »."""
+    return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
+
+
+def opening_wording(opening: dt.datetime, *, now: dt.datetime) -> str:
+    """« aujourd’hui à 13 h 30 », « demain à 8 h 30 », « lundi 7 décembre à 8 h 30 »
+    (``opening`` in its place's zone)."""
+    days = (opening.date() - now.astimezone(opening.tzinfo).date()).days
+    day = {0: "aujourd’hui", 1: "demain"}.get(days) or formats.date_format(opening, "l j F")
+    return f"{day} à {_french_time(opening)}"
+
+
 @dataclass(frozen=True)
 class Availability:
-    """What the widget tells the citizen as it opens."""
+    """What the widget tells the citizen as it opens. ``reopens``: when a closed chat
+    opens next (« lundi 7 décembre à 8 h 30 »), "" beyond ``OPENING_HORIZON_DAYS``."""
 
     is_open: bool
     has_agents: bool
+    reopens: str = ""
 
     @property
     def live(self) -> bool:
@@ -131,9 +150,10 @@ class Availability:
     @property
     def message(self) -> str:
         if not self.is_open:
+            reopens = f" Il ouvre {self.reopens}." if self.reopens else ""
             return (
-                "Le chat est fermé en ce moment (en dehors des horaires d’ouverture). "
-                "Laissez-nous un message : nous vous répondrons dès que possible, par "
+                f"Le chat est fermé en ce moment.{reopens} Vous pouvez déjà nous laisser "
+                "un message : il sera lu à l’ouverture, et nous vous répondrons par "
                 "courriel si vous nous indiquez votre adresse."
             )
         if not self.has_agents:
@@ -154,4 +174,29 @@ def chat_queue(endpoint: InboundEndpoint) -> Queue:
 
 def availability(endpoint: InboundEndpoint, *, now: dt.datetime) -> Availability:
     queue = chat_queue(endpoint)
-    return Availability(queue_is_open(queue, now=now), agents_available(queue))
+    if queue_is_open(queue, now=now):
+        return Availability(True, agents_available(queue))
+    opening = next_opening(queue, now=now)
+    reopens = opening_wording(opening, now=now) if opening is not None else ""
+    return Availability(False, agents_available(queue), reopens=reopens)
+
+
+def next_opening(queue: Queue, *, now: dt.datetime) -> dt.datetime | None:
+    """Start of the queue's next opening interval after ``now``, in its place's zone."""
+    place = queue_place(queue)
+    local = now.astimezone(place.tzinfo)
+    for day, intervals in servicelevels.business_intervals(
+        place, local.date(), OPENING_HORIZON_DAYS
+    ):
+        for interval in intervals:
+            start = dt.datetime.combine(day, interval.opens, tzinfo=place.tzinfo)
+            if start > local:
+                return start
+    return None
+
+
+def week_hours(endpoint: InboundEndpoint, *, now: dt.datetime) -> list[tuple[dt.date, tuple]]:
+    """(local date, opening intervals) of the chat's next seven days, today first: the
+    hours a closed chat shows."""
+    place = queue_place(chat_queue(endpoint))
+    return servicelevels.business_intervals(place, servicelevels.local_date(now, place), 7)

@@ -131,7 +131,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             {"type": "session", "token": session.token, "next_sequence": opening.next_sequence}
         )
         await self.send_json(
-            {"type": "status", "live": availability.live, "message": availability.message}
+            {
+                "type": "status",
+                "live": availability.live,
+                "open": availability.is_open,
+                "message": availability.message,
+            }
         )
         if opening.history:
             await self.send_json({"type": "history", "messages": opening.history})

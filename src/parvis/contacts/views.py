@@ -19,14 +19,17 @@ def chat_page(request: HttpRequest, organisation: str) -> HttpResponse:
     endpoint = selectors.chat_endpoint_of(organisation)
     if endpoint is None:
         raise Http404("Cet organisme ne propose pas de chat.")
-    name = endpoint.organisation.short_name or endpoint.organisation.name
+    now = timezone.now()
+    availability = chat.availability(endpoint, now=now)
     return render(
         request,
         "contacts/chat.html",
         {
-            "title": f"Discuter avec {name}",
+            "title": f"Discuter avec {endpoint.organisation.name_with_article}",
             "organisation": endpoint.organisation,
-            "availability": chat.availability(endpoint, now=timezone.now()),
+            "availability": availability,
+            # Closed: the hours, said before the citizen writes.
+            "week_hours": [] if availability.is_open else chat.week_hours(endpoint, now=now),
             "max_chars": settings.CONTACTS_CHAT_MAX_MESSAGE_CHARS,
         },
     )

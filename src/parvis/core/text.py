@@ -20,8 +20,6 @@ FRENCH_MONTHS = (
     "novembre",
     "décembre",
 )
-# Words starting with these take « d’ » rather than « de »: « d’octobre », « d’août ».
-_ELIDING = frozenset("aàâæeéèêëiîïoôœuùûüyAÀÂÆEÉÈÊËIÎÏOÔŒUÙÛÜY")
 # C0 control characters but tab, line feed and carriage return, and DEL. NUL among them
 # breaks PostgreSQL (SQLite stores it); the others have no business in a text either.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -75,9 +73,3 @@ def sort_key(value: str) -> str:
     # \x01, not \x00: PostgreSQL text refuses NUL; \x01 still sorts before any letter.
     return f"{base}\x01{value.casefold()}"[:200]
 
-
-def of(text: str) -> str:
-    """« de » before ``text``, elided before a vowel: « d’octobre 2026 », « de mars 2026 »
-    (month labels, names of years and places). Not before an « h »: most of those words
-    never take the elision, and none of ours is spelt with a mute one."""
-    return f"d’{text}" if text[:1] in _ELIDING else f"de {text}"

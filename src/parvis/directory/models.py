@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.french import article_before
 from parvis.territories.models import Commune, Departement
 
 # Services Publics+ and the SIRENE register, where known: the open data of quality results
@@ -91,6 +92,14 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(kind=Organisation.Kind.ADMINISTRATION)
 
 
+class Article(models.TextChoices):
+    NONE = "", _("aucun (France Travail)")
+    LE = "le", "le"
+    LA = "la", "la"
+    ELIDED = "l’", "l’"
+    LES = "les", "les"
+
+
 class Organisation(models.Model):
     """An administration (CAF, France Travail…) or a structure that runs France Services
     sites (a commune, La Poste, an association): every site has one, which owns its
@@ -106,6 +115,11 @@ class Organisation(models.Model):
     slug = models.SlugField(unique=True, max_length=80)
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("nom court"), max_length=80, blank=True)
+    # The article of the short name in a sentence: « Discuter avec la CAF », « Réponse de
+    # la CAF de la Gironde »; none for a proper name (« France Travail »).
+    article = models.CharField(
+        _("article du nom court"), max_length=3, choices=Article.choices, blank=True
+    )
     sort_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     is_active = models.BooleanField(default=True)
     kind = models.CharField(
@@ -123,6 +137,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_with_article(self) -> str:
+        """The short name as a sentence says it: « la CAF », « France Travail »."""
+        return article_before(self.article, self.short_name or self.name)
 
 
 class Motif(models.Model):
@@ -180,6 +199,16 @@ class LocalService(models.Model):
     @property
     def timezone(self) -> str:
         return self.main_departement.timezone if self.main_departement else "Europe/Paris"
+
+    @property
+    def name_with_article(self) -> str:
+        """« la CAF de la Gironde »: a name that starts with its organisation's short name
+        takes the organisation's article; any other name is said as it is."""
+        organisation = self.organisation
+        short = organisation.short_name
+        if organisation.article and short and (self.name + " ").startswith(short + " "):
+            return article_before(organisation.article, self.name)
+        return self.name
 
 
 class Site(models.Model):

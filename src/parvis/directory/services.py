@@ -88,7 +88,13 @@ def taxonomy_load(*, path: Path = TAXONOMY_PATH) -> dict[str, int]:
         name = organisation_data["name"]
         organisation, _ = Organisation.objects.update_or_create(
             slug=slug,
-            defaults={"name": name, "short_name": _split_name(name), "sort_key": sort_key(name)},
+            defaults={
+                "name": name,
+                "short_name": _split_name(name),
+                # « la » (CAF): how a sentence says the short name; none for a proper name.
+                "article": organisation_data.get("article", ""),
+                "sort_key": sort_key(name),
+            },
         )
         counts["organisations"] += 1
         events.organisation_changed.send_on_commit(organisation.pk)

@@ -68,13 +68,20 @@ def _charter_context() -> dict[str, Any]:
 
 
 def _page(
-    template: str, title: str, extra: Callable[[], dict[str, Any]] | None = None
+    template: str,
+    title: str,
+    extra: Callable[[], dict[str, Any]] | None = None,
+    *,
+    with_breadcrumb: bool = True,
 ) -> Callable[[HttpRequest], HttpResponse]:
+    """A public page; ``with_breadcrumb=False`` for the home page, whose trail would read
+    « Accueil › Accueil »."""
+
     @require_GET
     def view(request: HttpRequest) -> HttpResponse:
         context: dict[str, Any] = {
             "title": title,
-            "breadcrumb": breadcrumb(),
+            "breadcrumb": breadcrumb() if with_breadcrumb else None,
         }
         if extra is not None:
             context.update(extra())
@@ -105,7 +112,7 @@ def _site_context() -> dict[str, Any]:
     }
 
 
-home = _page("portal/home.html", "Accueil")
+home = _page("portal/home.html", "Accueil", with_breadcrumb=False)
 sitemap = _page("portal/sitemap.html", "Plan du site")
 accessibility = _page("portal/accessibility.html", "Déclaration d’accessibilité", _site_context)
 legal_notice = _page("portal/legal_notice.html", "Mentions légales", _site_context)

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parvis.core.breadcrumb import Breadcrumb, breadcrumb
-from parvis.core.text import of
+from parvis.core.french import de
 from parvis.directory import selectors as directory_selectors
 from parvis.directory.models import LocalService, Organisation, Site
 from parvis.quality import selectors
@@ -175,7 +175,7 @@ def _month(
 
 def _of_month(month: dt.date) -> str:
     """« d’octobre 2026 », « de mars 2026 »."""
-    return of(selectors.month_label(month))
+    return de(selectors.month_label(month))
 
 
 # --- Figures as the pages show them --------------------------------------------------------------
@@ -614,7 +614,7 @@ def france_services_results(request: HttpRequest, site: str) -> HttpResponse:
         context={
             "heading": found.name,
             "lead": (
-                f"Les résultats de l’espace France Services {of(found.commune.name)}"
+                f"Les résultats de l’espace France Services {de(found.commune.name)}"
                 + (
                     f", pour les demandes traitées avec l’organisme {partner.name}."
                     if partner

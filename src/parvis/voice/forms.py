@@ -157,10 +157,18 @@ def _happened_on_field(label: str) -> forms.DateField:
     )
 
 
+# The choices answer « Globalement, votre expérience était… »: they agree with it.
+EXPERIENCE_TONE_CHOICES = [
+    (Tone.POSITIVE.value, "Positive"),
+    (Tone.NEUTRAL.value, "Neutre"),
+    (Tone.NEGATIVE.value, "Négative"),
+]
+
+
 def _tone_field(label: str, *, required: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
-        choices=Tone.choices,
+        choices=EXPERIENCE_TONE_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": required},
     )
@@ -212,6 +220,17 @@ class ContactForm(HoneypotMixin, ParvisForm):
             "required": "Acceptez la charte de modération pour envoyer votre expérience."
         },
     )
+
+    def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if signed_in:
+            help_text = (
+                "L’adresse de votre compte, pour être prévenu de la réponse du service. "
+                "Vous pouvez en indiquer une autre ou l’effacer : votre expérience reste "
+                "dans « Mes expériences ». Elle n’est jamais publiée."
+            )
+            # The bound field (already made by the DSFR form) copied the field's text.
+            self.fields["email"].help_text = self["email"].help_text = help_text
 
 
 class CorrectionForm(ParvisForm):

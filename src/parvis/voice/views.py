@@ -338,12 +338,16 @@ def share_contact(request: HttpRequest) -> HttpResponse:
     if service is None or story is None:
         messages.info(request, "Il manque une étape : reprenons où vous en étiez.")
         return redirect("voice:share" if service is None else "voice:share_story")
+    signed_in = request.user.is_authenticated
     form = ContactForm(
         request.POST or None,
         initial={
-            "email": draft.get("email", ""),
+            # A signed-in citizen starts from their account's address; they may give
+            # another one or none (then kept as they left it when they come back).
+            "email": draft.get("email", cast(User, request.user).email if signed_in else ""),
             "notify_on_publication": draft.get("notify_on_publication", True),
         },
+        signed_in=signed_in,
     )
     status = 200
     if request.method == "POST":
@@ -375,6 +379,7 @@ def share_contact(request: HttpRequest) -> HttpResponse:
                         "token": encrypt_text(submitted.private_token),
                         "email": bool(email),
                         "reference": submitted.experience.reference,
+                        "in_account": submitted.experience.author_id is not None,
                     }
                     return redirect("voice:share_done")
     return render(
@@ -408,6 +413,8 @@ def share_done(request: HttpRequest) -> HttpResponse:
                 "link": link,
                 "emailed": last.get("email", False),
                 "reference": last.get("reference", ""),
+                # Found in « Mes expériences »: the link is only a spare way back.
+                "in_account": last.get("in_account", False) and request.user.is_authenticated,
             },
         )
     )

@@ -415,3 +415,13 @@ def test_granting_an_existing_role_again_changes_nothing(client, org_a, admin_a,
     assert Membership.objects.filter(user=agent_a).count() == 1
     assert not AuditEvent.objects.exists()
     assert "a déjà ce rôle" in client.get(url).content.decode()
+
+
+def test_members_page_elides_before_a_vowel(client, org_a, admin_a):
+    MembershipFactory(organisation=org_a, role=Role.AGENT, user__full_name="Antoine Agent")
+    html = (
+        _login(client, admin_a)
+        .get(reverse("backoffice:members", kwargs={"slug": org_a.slug}))
+        .content.decode()
+    )
+    assert "le rôle d’Antoine Agent" in html and "le rôle de Antoine" not in html

@@ -291,3 +291,14 @@ def test_a_national_contact_centre_page_says_whom_it_serves(client, bordeaux, ca
     html = client.get(reverse("directory:site_detail", args=[site.slug])).content.decode()
     assert "répond à distance pour toute la France" in html
     assert "rattaché à Bordeaux pour ses horaires" in html
+
+
+def test_the_experience_box_names_the_service_with_its_article(client):
+    caf = OrganisationFactory(
+        name="Caisse d’allocations familiales (CAF)", short_name="CAF", article="la"
+    )
+    gironde = LocalServiceFactory(organisation=caf, name="CAF de la Gironde")
+    html = client.get(reverse("directory:local_service_detail", args=[gironde.slug])).content
+    assert "Votre expérience avec la CAF de la Gironde" in html.decode()
+    html = client.get(reverse("directory:organisation_detail", args=[caf.slug])).content
+    assert "Votre expérience avec la CAF" in html.decode()

@@ -215,3 +215,10 @@ def test_home_says_what_a_citizen_can_do_here(client):
     ]:
         assert f'<a href="{reverse(url_name)}">{title}</a>' in html, title
         assert client.get(reverse(url_name)).status_code == 200, url_name
+
+
+def test_home_has_no_breadcrumb_and_says_parvis_is_free_software_once(client):
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "fr-breadcrumb" not in html
+    assert "parvis fonctionne avec parvis" not in html
+    assert "parvis est un logiciel libre" in html

@@ -278,3 +278,12 @@ def test_a_local_quality_team_has_no_simplification_queue(client):
     assert reverse("simplification_backoffice:queue") not in dashboard
     client.force_login(_quality(service.organisation))
     assert client.get(reverse("simplification_backoffice:queue")).status_code == 200
+
+
+def test_counts_of_supports_are_singular_at_zero_and_one(client):
+    SimplificationRequestFactory(received=True, support_count=0)
+    SimplificationRequestFactory(received=True, support_count=1)
+    SimplificationRequestFactory(received=True, support_count=2)
+    html = client.get(LIST).content.decode()
+    assert "· 0 soutien<" in html and "· 1 soutien<" in html and "· 2 soutiens<" in html
+    assert "0 soutiens" not in html

@@ -38,6 +38,14 @@ class Actor:
     PARTNER = "site partenaire (API)"
 
 
+def unnamed_author(actor: Any, actor_label: str) -> Any:
+    """Who the logs of a move keep: nobody for the author's own moves. Staff of the
+    organisation read the history and the audit journal; they must not learn who wrote
+    an experience (the citizen may share it by joining it to their citizen record). The
+    experience's ``author`` keeps the account for « Mes expériences »."""
+    return None if actor_label == Actor.AUTHOR else actor
+
+
 def _voice_error(error: WorkflowError) -> VoiceError:
     return VoiceError(error.code, error.message, field=error.field, status=error.status)
 

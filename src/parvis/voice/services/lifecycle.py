@@ -34,7 +34,14 @@ from parvis.voice.models import (
     PublicAnswer,
 )
 from parvis.voice.selectors import answer_due_at_for
-from parvis.voice.services._common import Actor, S, _changed_on_commit, _voice_error, logger
+from parvis.voice.services._common import (
+    Actor,
+    S,
+    _changed_on_commit,
+    _voice_error,
+    logger,
+    unnamed_author,
+)
 from parvis.voice.services.privacy import _erase_personal_data, retention_days
 
 # Moderators are checked on the person too (``scoping.can_moderate``): platform moderators
@@ -195,7 +202,11 @@ def experience_transition(
     note: str = "",
 ) -> Experience:
     """Apply ``move`` to ``experience`` if the table allows it for ``actor`` acting as
-    ``actor_label``; record and audit it, tell ``publication`` after commit."""
+    ``actor_label``; record and audit it, tell ``publication`` after commit.
+
+    The author's own moves keep no account in the history nor in the organisation's
+    journal (``unnamed_author``)."""
+    actor = unnamed_author(actor, actor_label)
     try:
         step = EXPERIENCE_LIFECYCLE.apply(
             experience,
@@ -211,6 +222,7 @@ def experience_transition(
         action=f"experience.{move}",
         target=experience,
         data={"from": step.source, "to": step.target, "reason": reason_code},
+        unnamed_citizen=actor_label == Actor.AUTHOR,
     )
     logger.info(
         "experience_transition", experience_id=experience.pk, move=move, to_status=step.target

@@ -35,6 +35,7 @@ from parvis.voice.services._common import (
     VoiceError,
     _voice_error,
     logger,
+    unnamed_author,
 )
 from parvis.voice.services.lifecycle import EXPERIENCE_LIFECYCLE, MOVES, experience_transition
 
@@ -249,6 +250,7 @@ def experience_submit(
 
 
 def _record_creation(experience: Experience, *, actor: Any, actor_label: str) -> None:
+    actor = unnamed_author(actor, actor_label)
     try:
         EXPERIENCE_LIFECYCLE.apply(
             experience,
@@ -263,6 +265,7 @@ def _record_creation(experience: Experience, *, actor: Any, actor_label: str) ->
         action="experience.submit",
         target=experience,
         data={"from": "", "to": S.SUBMITTED, "source": experience.source},
+        unnamed_citizen=actor_label == Actor.AUTHOR,
     )
 
 
@@ -437,7 +440,9 @@ def experience_attach_author(*, experience: Experience, user: User) -> Experienc
             "other_author", "Cette expérience est déjà rattachée à un autre compte.", status=409
         )
     experience.author = user
-    audit_record(actor=user, action="experience.author_attached", target=experience)
+    audit_record(
+        actor=user, action="experience.author_attached", target=experience, unnamed_citizen=True
+    )
     return experience
 
 

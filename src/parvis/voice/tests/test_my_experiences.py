@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from parvis.accounts.tests.factories import CitizenFactory
+from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
 from parvis.voice.models import AnswerFeedback, ExperienceStatus, PublicAnswer
 from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
@@ -51,7 +52,8 @@ def test_the_author_corrects_before_publication_and_it_is_masked_again(
     assert "rapide et efficace" in experience.masked_text
     assert "Martin" not in experience.masked_text
     correction = experience.transitions.get(move="correct")
-    assert correction.actor_label == "auteur" and correction.actor == citizen
+    # the author's capacity, never their account: staff read this history
+    assert correction.actor_label == "auteur" and correction.actor is None
 
 
 def test_a_published_experience_cannot_be_corrected_but_can_be_withdrawn(signed_in, citizen):
@@ -163,3 +165,14 @@ def test_writes_need_the_csrf_token(citizen):
     )
     experience.refresh_from_db()
     assert experience.status == S.ANSWERED and not AnswerFeedback.objects.exists()
+
+
+def test_the_answer_is_titled_with_the_services_article(signed_in, citizen):
+    caf = OrganisationFactory(
+        name="Caisse d’allocations familiales (CAF)", short_name="CAF", article="la"
+    )
+    gironde = LocalServiceFactory(organisation=caf, name="CAF de la Gironde")
+    experience = ExperienceFactory(answered=True, author=citizen, local_service=gironde)
+    detail = signed_in.get(_url("my_experience", experience)).content.decode()
+    assert "Réponse de la CAF de la Gironde" in detail
+    assert "Réponse de CAF" not in detail

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from parvis.accounts.models import Role
-from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+from parvis.accounts.tests.factories import CitizenFactory, MembershipFactory, UserFactory
+from parvis.core.crypto import decrypt_text
 from parvis.directory.tests.factories import SiteFactory
 from parvis.voice.models import Experience
 from parvis.voice.models import ExperienceStatus as S
@@ -189,6 +190,49 @@ def test_logged_in_citizen_finds_their_experiences(client, site):
     assert experience.get_status_display() in page
 
 
+def test_a_signed_in_citizen_starts_from_their_account_address(client, site):
+    citizen = CitizenFactory(email="camille@exemple.fr")
+    client.force_login(citizen)
+    _choose(client, site)
+    _tell(client)
+    step = client.get(reverse("voice:share_contact")).content.decode()
+    assert 'value="camille@exemple.fr"' in step
+    assert "L’adresse de votre compte" in step
+    sent = client.post(
+        reverse("voice:share_contact"), {"email": "camille@exemple.fr", "accept_charter": "on"}
+    )
+    assert sent.status_code == 302
+    experience = Experience.objects.get()
+    assert experience.author == citizen
+    assert decrypt_text(experience.author_email_encrypted) == "camille@exemple.fr"
+    done = client.get(reverse("voice:share_done")).content.decode()
+    assert "Dans « Mes expériences »" in done
+    assert f'id="my-experiences-link" href="{reverse("voice:my_experiences")}"' in done
+    assert "nous ne pourrons pas vous le renvoyer" not in done
+    assert "Créer un compte" not in done
+
+
+def test_a_signed_in_citizen_may_give_no_address_and_still_finds_it_in_their_account(client, site):
+    client.force_login(CitizenFactory(email="camille@exemple.fr"))
+    _choose(client, site)
+    _tell(client)
+    sent = client.post(reverse("voice:share_contact"), {"email": "", "accept_charter": "on"})
+    assert sent.status_code == 302
+    assert Experience.objects.get().author_email_encrypted == ""
+    done = client.get(reverse("voice:share_done")).content.decode()
+    assert "Dans « Mes expériences »" in done
+    assert "Vous n’avez pas donné d’adresse" not in done
+
+
+def test_a_signed_out_citizen_gets_no_address_and_keeps_the_link_warning(client, site):
+    _choose(client, site)
+    _tell(client)
+    assert 'name="email" value=' not in client.get(reverse("voice:share_contact")).content.decode()
+    client.post(reverse("voice:share_contact"), {"email": "", "accept_charter": "on"})
+    done = client.get(reverse("voice:share_done")).content.decode()
+    assert "Vous n’avez pas donné d’adresse" in done and "Mes expériences »" not in done
+
+
 def test_an_experience_shared_without_account_is_attached_through_the_private_link(client):
     experience = ExperienceFactory(published=True, token="jeton-a-rattacher")
     follow = reverse("voice:follow", kwargs={"token": "jeton-a-rattacher"})
@@ -338,3 +382,12 @@ def test_assisted_site_must_be_in_the_agent_scope(client):
     )
     assert response.status_code in {400, 403}
     assert not Experience.objects.exists()
+
+
+def test_the_tone_choices_agree_with_experience(client, site):
+    _choose(client, site)
+    html = client.get(reverse("voice:share_story")).content.decode()
+    assert "Globalement, votre expérience était…" in html
+    for label in ("Positive", "Neutre", "Négative"):
+        assert f"{label}\n" in html or f">{label}<" in html or f"{label} " in html, label
+    assert "Positif" not in html and "Négatif" not in html

@@ -35,6 +35,9 @@
   var socket = null;
   var attempts = 0;
   var live = root.dataset.live === "true";
+  // Closed (outside the opening hours): no queue position, the message waits for the
+  // opening, and a callback (when offered) comes after it.
+  var open = root.dataset.open !== "false";
 
   function save() {
     try {
@@ -56,8 +59,12 @@
     item.appendChild(author);
     item.appendChild(body);
     log.appendChild(item);
-    empty.hidden = true;
+    showEmpty();
     scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function showEmpty() {
+    empty.hidden = log.children.length > 0;
   }
 
   function showError(message) {
@@ -73,8 +80,9 @@
     errorBox.appendChild(alert);
   }
 
-  function setLive(value, message) {
+  function setLive(value, isOpen, message) {
     live = value;
+    open = isOpen;
     statusText.textContent = message;
     emailGroup.hidden = live;
   }
@@ -103,12 +111,13 @@
       state.sequence = Math.max(state.sequence, data.next_sequence || 0);
       save();
     } else if (data.type === "status") {
-      setLive(Boolean(data.live), data.message);
+      setLive(Boolean(data.live), data.open !== false, data.message);
     } else if (data.type === "history") {
       log.innerHTML = "";
       data.messages.forEach(function (message) {
         append(message.direction, message.text);
       });
+      showEmpty();
     } else if (data.type === "message") {
       append("outbound", data.text);
     } else if (data.type === "survey") {
@@ -120,7 +129,7 @@
     } else if (data.type === "wait") {
       showWait(data.message, Boolean(data.callback));
     } else if (data.type === "callback_ok") {
-      showWait(data.message, false);
+      showWait(data.message, false, true);
     } else if (data.type === "callback_error") {
       callbackError(data.message, data.field);
     } else if (data.type === "ack") {
@@ -265,12 +274,24 @@
   var callbackMessages = document.getElementById("chat-callback-number-messages");
   var callbackSms = document.getElementById("chat-callback-sms");
 
-  function showWait(message, callbackOffered) {
+  var callbackLegend = document.getElementById("chat-callback-legend-text");
+  var callbackHint = document.getElementById("chat-callback-hint");
+
+  function showWait(message, callbackOffered, confirmation) {
     if (!wait) {
       return;
     }
     wait.hidden = false;
-    waitText.textContent = message;
+    // Closed: nobody is answering, so no position nor estimated wait.
+    waitText.textContent = open || confirmation ? message :
+      "Votre message est enregistré. Le chat est fermé : il sera lu dès l’ouverture.";
+    if (callbackLegend) {
+      callbackLegend.textContent = open ? "Être rappelé plutôt qu’attendre" :
+        "Être rappelé à l’ouverture";
+      callbackHint.textContent = open ?
+        "Vous gardez votre place dans la file : un agent vous appelle quand votre tour vient." :
+        "Un agent vous appelle après l’ouverture du chat, à votre tour.";
+    }
     callbackForm.hidden = !callbackOffered;
   }
 
@@ -323,6 +344,7 @@
         state = { token: "", sequence: 0 };
         save();
         log.innerHTML = "";
+        showEmpty();
         connect();
         return;
       }
