@@ -72,4 +72,3 @@ def sort_key(value: str) -> str:
     base = search_key(value)
     # \x01, not \x00: PostgreSQL text refuses NUL; \x01 still sorts before any letter.
     return f"{base}\x01{value.casefold()}"[:200]
-
