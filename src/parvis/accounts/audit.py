@@ -21,11 +21,14 @@ not registered.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.utils.formats import date_format
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -128,11 +131,17 @@ DATA_KEYS: dict[str, str] = {
 }
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _value(value: Any, labels: Labels) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, (list, tuple)):
         return ", ".join(_value(item, labels) for item in value)
+    if isinstance(value, str) and value not in labels and _ISO_DATE.fullmatch(value):
+        # Dates are stored as ISO text in the row's JSON: « 1 janvier 2025 » on the page.
+        return date_format(dt.date.fromisoformat(value), "j F Y")
     return str(labels.get(value, value)) if isinstance(value, str) else str(value)
 
 
@@ -146,9 +155,9 @@ def details(code: str, data: Mapping[str, Any], *, field_labels: Labels | None =
     values = {**values, "fields": field_labels or {}}
     parts: list[str] = []
     source, target = data.get("from"), data.get("to")
-    if target:
+    if target not in (None, ""):
         states = values.get("to", {})
-        if source:
+        if source not in (None, ""):  # « de « 0 » à « 300 » », not « état : « 300 » »
             parts.append(f"de « {_value(source, states)} » à « {_value(target, states)} »")
         else:
             parts.append(f"état : « {_value(target, states)} »")
