@@ -199,6 +199,8 @@ def _register_accounts_actions() -> None:
         ),
         AuditAction("account.signed_up", _("Compte usager créé")),
         AuditAction("account.activated", _("Compte usager activé")),
+        AuditAction("account.invited", _("Agent invité à créer son mot de passe")),
+        AuditAction("account.invitation_accepted", _("Invitation acceptée, compte activé")),
         AuditAction("account.deleted_by_owner", _("Compte supprimé par son titulaire")),
         AuditAction("account.password_changed", _("Mot de passe changé par son titulaire")),
         AuditAction(

@@ -262,7 +262,7 @@ def purge_expired_data(*, now: dt.datetime | None = None) -> dict[str, int]:
 # address is already registered (the owner of the address learns it by email instead).
 
 # Templates ``accounts/emails/<kind>{_subject,}.txt``, sent through parvis.messaging.
-AccountEmail = Literal["activation", "already_registered"]
+AccountEmail = Literal["activation", "already_registered", "invitation"]
 # Emails sent to one address, whatever the source: a sign-up form cannot be used to
 # flood someone's inbox.
 
@@ -291,6 +291,23 @@ def _pending_citizens(*, joined_before: dt.datetime) -> models.QuerySet[User]:
         memberships__isnull=True,
         date_joined__lt=joined_before,
     )
+
+
+def is_pending_invitation(user: User) -> bool:
+    """Invited by an organisation's administrator and never signed in: an account with a
+    role but no password yet (``staff_invite``)."""
+    return (
+        not user.is_active
+        and user.last_login is None
+        and not user.has_usable_password()
+        and user.memberships.exists()
+    )
+
+
+def invitation_link(user: User) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return absolute_url(reverse("accounts:invitation", kwargs={"uidb64": uidb64, "token": token}))
 
 
 def activation_link(user: User) -> str:
@@ -323,6 +340,7 @@ def send_account_email(user_id: int, kind: AccountEmail) -> None:
     context = {
         "site_title": settings.PARVIS_SITE_TITLE,
         "activation_link": activation_link(user) if kind == "activation" else "",
+        "invitation_link": invitation_link(user) if kind == "invitation" else "",
         "validity": activation_validity(),
         "login_link": absolute_url(reverse("accounts:login")),
     }
@@ -408,6 +426,40 @@ def citizen_activate(*, user: User, password: str) -> User:
     user.full_clean()
     user.save(update_fields=["is_active"])
     audit_record(actor=user, action="account.activated", target=user)
+    return user
+
+
+@transaction.atomic
+def staff_invite(*, actor: Any, email: str, full_name: str) -> User:
+    """An account for a person the organisation's administrator adds to its members and
+    who has none: inactive and without a password until they open the invitation sent
+    after commit (``staff_invitation_accept``). The caller grants its role in the same
+    transaction: a pending invitation is an account with a role
+    (``is_pending_invitation``), never purged as an unfinished sign-up."""
+    email = normalize_email(email)
+    if User.objects.filter(email=email).exists():
+        raise AccountsError("exists", "Un compte existe déjà pour cette adresse.")
+    user = User.objects.create_user(email, None, full_name=full_name.strip(), is_active=False)
+    audit_record(actor=actor, action="account.invited", target=user)
+    _queue_account_email(user.pk, "invitation")
+    return user
+
+
+def staff_invitation_resend(*, user: User) -> None:
+    """A new link for an invitation not accepted yet (the first one expires)."""
+    if is_pending_invitation(user):
+        _queue_account_email(user.pk, "invitation")
+
+
+@transaction.atomic
+def staff_invitation_accept(*, user: User, password: str) -> User:
+    """The invited person chooses their password: the account becomes active."""
+    if not is_pending_invitation(user):
+        raise AccountsError("not_pending", "Cette invitation a déjà servi ou n’est plus valable.")
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    audit_record(actor=user, action="account.invitation_accepted", target=user)
     return user
 
 

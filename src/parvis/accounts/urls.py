@@ -15,6 +15,7 @@ urlpatterns = [
     path("creer/verifiez-vos-courriels/", views.signup_sent, name="signup_sent"),
     path("activer/nouveau-lien/", views.activation_resend, name="activation_resend"),
     path("activer/<str:uidb64>/<str:token>/", views.activate, name="activate"),
+    path("invitation/<str:uidb64>/<str:token>/", views.invitation, name="invitation"),
     path("mot-de-passe-oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe-oublie/envoye/",

@@ -183,6 +183,55 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     )
 
 
+# --- Invitation of an agent by their organisation's administrator ----------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The invited agent chooses their password (GET only shows the form: mail scanners
+    open links); then signed in, on the espace agents."""
+    user = selectors.user_of_activation_link(uidb64, token)
+    if user is None or not services.is_pending_invitation(user):
+        return _private(
+            render(
+                request,
+                "accounts/invitation.html",
+                {"title": "Invitation expirée ou déjà utilisée", "validlink": False},
+                status=400,
+            )
+        )
+    form = NewPasswordForm(user, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = _refusal_status(request, form, "activate") or 200
+        if status == 200:
+            try:
+                services.staff_invitation_accept(
+                    user=user, password=form.cleaned_data["new_password1"]
+                )
+            except services.AccountsError as error:
+                form.add_error(None, error.message)
+                status = 400
+            else:
+                login(request, user, backend=MODEL_BACKEND)
+                messages.success(request, "Votre mot de passe est enregistré : bienvenue.")
+                return redirect("backoffice:dashboard")
+    return _private(
+        render(
+            request,
+            "accounts/invitation.html",
+            {
+                "title": "Choisir votre mot de passe",
+                "validlink": True,
+                "form": form,
+                "email": user.email,
+            },
+            status=status,
+        )
+    )
+
+
 # --- Forgotten password (citizens and agents) ------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import ApiToken, Role, User, normalize_email
+from parvis.accounts.services import is_pending_invitation
 from parvis.core.forms import ParvisForm
 from parvis.directory.models import LocalService, Organisation, Site
 
@@ -20,13 +21,24 @@ TOKEN_LIFETIMES = [
 
 
 class MembershipGrantForm(ParvisForm):
-    """Give a role to an existing account, within the organisation or one of its units."""
+    """Give a role within the organisation or one of its units to an account, or to a
+    person without one, who is then invited by email to choose a password."""
 
     email = forms.EmailField(
         label=_("Adresse électronique de l’agent"),
-        help_text=_("L’agent doit déjà avoir un compte. Format attendu : nom@domaine.fr"),
+        help_text=_("Format attendu : nom@domaine.fr"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    full_name = forms.CharField(
+        label=_("Prénom et nom"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Seulement pour une personne qui n’a pas encore de compte : elle reçoit une "
+            "invitation à choisir son mot de passe."
+        ),
+    )
+    account: User | None = None  # the address's account, when it has one (``clean_email``)
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
     scope = forms.ChoiceField(
         label=_("Périmètre"),
@@ -60,17 +72,30 @@ class MembershipGrantForm(ParvisForm):
         assert isinstance(scope_field, forms.ChoiceField)
         scope_field.choices = choices
 
-    def clean_email(self) -> User:
+    def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])
-        user = User.objects.filter(email=email, is_active=True).first()
-        if user is None:
+        user = User.objects.filter(email=email).first()
+        if user is not None and not user.is_active and not is_pending_invitation(user):
             raise forms.ValidationError(
                 _(
-                    "Aucun compte actif ne correspond à cette adresse. Demandez à "
-                    "l’administrateur de la plateforme de créer le compte."
+                    "Le compte de cette adresse est désactivé ou n’est pas encore activé : "
+                    "demandez à l’administrateur de la plateforme de le réactiver."
                 )
             )
-        return user
+        self.account = user
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.account is None and "email" in cleaned and not cleaned.get("full_name"):
+            self.add_error(
+                "full_name",
+                _(
+                    "Aucun compte ne correspond à cette adresse : indiquez le prénom et "
+                    "le nom de la personne pour lui envoyer une invitation."
+                ),
+            )
+        return cleaned
 
     def scope_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``membership_grant``: exactly one scope object."""

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -169,6 +170,29 @@ def recordings(request: HttpRequest) -> HttpResponse:
 # --- Members ------------------------------------------------------------------------
 
 
+@transaction.atomic
+def _grant_or_invite(
+    request: HttpRequest, form: MembershipGrantForm, *, role: str, scope: dict[str, Any]
+) -> str:
+    """The role, to the account or to a new one invited by email (one transaction: no
+    invitation without its role). What to tell the administrator."""
+    user, email = form.account, form.cleaned_data["email"]
+    invited = user is None
+    if user is None:
+        user = accounts.staff_invite(
+            actor=request.user,
+            email=email,
+            full_name=form.cleaned_data["full_name"],
+        )
+    accounts.membership_grant(actor=request.user, user=user, role=role, **scope)
+    if invited:
+        return (
+            f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {email}, qui reçoit une "
+            "invitation à choisir son mot de passe."
+        )
+    return f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {email}."
+
+
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation_for(request, slug, Perm.MANAGE_MEMBERS)
@@ -182,23 +206,26 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         sites=sites,
     )
     if request.method == "POST" and form.is_valid():
-        user = form.cleaned_data["email"]
+        user, email = form.account, form.cleaned_data["email"]
         role, scope = form.cleaned_data["role"], form.scope_kwargs()
         if (
-            organisation_members(request.user, organisation)
+            user is not None
+            and organisation_members(request.user, organisation)
             .filter(user=user, role=role, **scope)
             .exists()
         ):
-            messages.info(request, f"{user.email} a déjà ce rôle sur ce périmètre.")
+            if accounts.is_pending_invitation(user):
+                accounts.staff_invitation_resend(user=user)
+                messages.info(request, f"{email} a déjà ce rôle : l’invitation est renvoyée.")
+            else:
+                messages.info(request, f"{email} a déjà ce rôle sur ce périmètre.")
             return redirect("backoffice:members", slug=organisation.slug)
         try:
-            accounts.membership_grant(actor=request.user, user=user, role=role, **scope)
+            message = _grant_or_invite(request, form, role=role, scope=scope)
         except AccountsError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
-                request, f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {user.email}."
-            )
+            messages.success(request, message)
             return redirect("backoffice:members", slug=organisation.slug)
     return render(
         request,

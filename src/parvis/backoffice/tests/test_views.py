@@ -166,8 +166,8 @@ def test_grant_refuses_an_unknown_email_and_an_outside_scope(client, org_a, org_
         url,
         {"email": "personne@exemple.fr", "role": Role.AGENT, "scope": f"organisation:{org_a.pk}"},
     )
-    assert unknown.status_code == 400
-    assert "Aucun compte actif" in unknown.content.decode()
+    assert unknown.status_code == 400  # no account and no name to invite it
+    assert "indiquez le prénom et le nom" in unknown.content.decode()
     someone = UserFactory()
     outside = client.post(
         url, {"email": someone.email, "role": Role.AGENT, "scope": f"organisation:{org_b.pk}"}
