@@ -1,7 +1,7 @@
 """Quality results' entries in the side menu of the espace agents (see ``core.menu``),
-registered from ``QualityConfig.ready()``: the dashboard, the targets, the import of
-declared figures and the published reports of the organisation the switcher points at
-(for who manages its quality), and the indicator catalogue (platform admins)."""
+registered from ``QualityConfig.ready()``: the dashboard, the targets and the import of
+declared figures of the organisation the switcher points at (for who manages its
+quality), and the indicator catalogue (platform admins)."""
 
 from __future__ import annotations
 
@@ -33,27 +33,6 @@ def _manages_a_service_only(viewer: Viewer) -> bool:
         "quality.manages_somewhere",
         lambda: has_permission(viewer.principal, Perm.MANAGE_QUALITY),
     )
-
-
-def _reports_slug(viewer: Viewer) -> dict[str, Any] | None:
-    """The organisation whose published reports the quality manager prepares: the one the
-    switcher points at, else that of the local services they manage."""
-    if viewer.organisation is not None:
-        return {"slug": viewer.organisation.slug}
-    from parvis.accounts.models import Membership, Role
-
-    slug = viewer.remember(
-        "quality.service_organisation",
-        lambda: (
-            Membership.objects.filter(
-                user=viewer.principal, role=Role.QUALITY_MANAGER, local_service__isnull=False
-            )
-            .values_list("local_service__organisation__slug", flat=True)
-            .order_by("local_service__organisation__sort_key")
-            .first()
-        ),
-    )
-    return {"slug": slug} if slug else None
 
 
 def register_menu() -> None:
@@ -102,17 +81,6 @@ def register_menu() -> None:
             url_name="quality_backoffice:declared_import",
             section=SECTION,
             order=30,
-            visible=lambda viewer: manages_quality(viewer) or _manages_a_service_only(viewer),
-        ),
-        MenuEntry(
-            # The published monthly and yearly reports of the organisation (public pages):
-            # who prepares them found them only through the public site.
-            key="quality.reports",
-            label=_("Rapports publiés"),
-            url_name="reports:organisation",
-            section=SECTION,
-            order=35,
-            url_kwargs=_reports_slug,
             visible=lambda viewer: manages_quality(viewer) or _manages_a_service_only(viewer),
         ),
         MenuEntry(

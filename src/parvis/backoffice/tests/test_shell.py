@@ -89,12 +89,7 @@ QUALITY = {
 }
 ORGANISATION = {"Membres", "Jetons d’API", "Webhooks", "Journal d’audit"}
 # Quality results of the organisation (``Perm.MANAGE_QUALITY``), the catalogue (platform).
-QUALITY_RESULTS = {
-    "Indicateurs de l’organisme",
-    "Cibles",
-    "Importer des résultats déclarés",
-    "Rapports publiés",
-}
+QUALITY_RESULTS = {"Indicateurs de l’organisme", "Cibles", "Importer des résultats déclarés"}
 # Every organisation has its national triage queue, and « a » has active sites.
 CONTACTS = {"Conversations", "Files d’attente", "Fiches usagers", "Enregistrer une visite"}
 # Who takes from queues and answers citizens (``Perm.TAKE``).

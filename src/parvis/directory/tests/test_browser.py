@@ -161,7 +161,7 @@ def test_admin_edits_hours_in_the_back_office(page, live_server, directory):
     page.get_by_role("button", name="Se connecter").click()
     page.goto(live_server.url + reverse("directory_backoffice:site_list"))
     assert axe_serious_violations(page) == []
-    page.get_by_role("link", name="Horaires de Accueil CAF Saint-Denis").click()
+    page.get_by_role("link", name="Horaires d’Accueil CAF Saint-Denis").click()
     page.get_by_label("Samedi").fill("09:00-12:00, 11:00-13:00")
     page.get_by_role("button", name="Enregistrer les horaires").click()
     expect(page.get_by_text("les plages horaires se chevauchent")).to_be_visible()
