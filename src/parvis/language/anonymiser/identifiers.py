@@ -506,9 +506,17 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
 
 
-# Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »):
-# the writer's allocataire number, given as a signature.
-CLOSING_NUMBER_RE = re.compile(r"(?:^|[.!?\n][ \t]*)(\d{7}(?:[ ]?[A-Z])?)[ \t.]*$")
+# Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »,
+# « … merci.\n12 34 567 »), or under a form's last label (« Réf. : 123 45 67 »): the
+# writer's allocataire number, given as a signature, in any of its written groupings.
+_SEVEN_GROUPS = (
+    r"\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
+    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2}|\d(?:[ ]\d){6}"
+)
+CLOSING_NUMBER_RE = re.compile(
+    rf"(?:^|[.!?\n][ \t]*|(?:^|\n)[ \t]*([^\W\d][^\n:\d]{{0,30}}):[ \t]*)"
+    rf"((?:{_SEVEN_GROUPS})(?:[ ]?[A-Z])?)[ \t.]*$"
+)
 # « Identifiant : 9034412 »: seven digits under a form's label for an identifier, whatever
 # the text is about (the allocataire number's shape; a France Travail identifier has a
 # letter, a tax number thirteen digits).
@@ -552,9 +560,9 @@ def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
     """Seven digits closing a message on their own (or making the whole message), or under
     a form's identifier label, or alone in one run of digits: the writer's allocataire
     number."""
-    match = CLOSING_NUMBER_RE.search(text)
-    if match:
-        yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+    match = CLOSING_NUMBER_RE.search(folded)
+    if match and not (match.group(1) and OTHER_REFERENCE_RE.search(match.group(1))):
+        yield Entity(match.start(2), match.end(2), "CAF_NUMBER")
     yield from _lone_seven(folded)
     for line in IDENTIFIER_LINE_RE.finditer(folded):
         yield Entity(line.start(1), line.end(1), "CAF_NUMBER")

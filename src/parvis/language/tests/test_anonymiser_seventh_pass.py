@@ -1,0 +1,46 @@
+"""Anonymisation, issue 12 seventh pass: categories read on the independent set's text-free
+breakdown of leaks (`leak_profile.py`) and on the development sets' errors: an allocataire
+number in any written grouping closing a form, …
+
+Every name, number and address below is invented for this file; none comes from an
+evaluation set. Each category has its false-positive guards next to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.engine import anonymise
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- seven digits with separators closing a form ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Nom : Lambert\nQuestion : je n'ai pas reçu le paiement, pouvez-vous vérifier ?\n"
+            "12 34 567",
+            "12 34 567",
+        ),
+        ("Question : pouvez-vous vérifier mon dossier ? 123 45 67", "123 45 67"),
+        ("Question : pouvez-vous vérifier ?\nCode : 123.45.67", "123.45.67"),
+        ("Objet : attestation\nMessage : merci de me l'envoyer.\n1234-567", "1234-567"),
+    ],
+)
+def test_seven_digits_in_groups_closing_a_form(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Question : pouvez-vous vérifier ?\nRéférence : 123 45 67",
+        "Question : combien vais-je toucher ?\nMontant : 1 234 567",
+        "Question : où en est mon colis ?\nN° de commande : 123 45 67",
+        "Merci de votre aide.\nLe 12.03.2024",
+    ],
+)
+def test_seven_digits_closing_a_form_under_another_reference_are_kept(text):
+    assert_untouched(text)
