@@ -476,6 +476,8 @@ DOMAIN_WORDS = {
     "iban",
     "rib",
     "cerfa",
+    "crit'air",
+    "critair",
     "sip",
     "sie",
     "ppa",

@@ -21,7 +21,12 @@ from parvis.language.anonymiser.identifiers import (
     find_spoken_phones,
     find_tax_numbers,
 )
-from parvis.language.anonymiser.names import NameLexicon, filter_spacy_person, find_names_by_rules
+from parvis.language.anonymiser.names import (
+    DOMAIN_WORDS,
+    NameLexicon,
+    filter_spacy_person,
+    find_names_by_rules,
+)
 from parvis.language.anonymiser.people import Tokens, extend_names, find_people, needs_ner
 from parvis.language.anonymiser.resolution import mask, resolve
 from parvis.language.anonymiser.spoken import (
@@ -96,6 +101,22 @@ BUSINESS_RE = re.compile(
 CIVILITY_BEFORE_RE = re.compile(r"(?:\bm\.|\bmr|\bmme|madame|monsieur|\bdr)[ \t]*$", re.IGNORECASE)
 
 
+def _first_name_before(word: str, lexicon: NameLexicon) -> bool:
+    """A listed first name, or a capitalised word that is no French word, no place and no
+    administration (« Ignace Boulanger »), stands before a firm's name: a person's."""
+    if lexicon.is_first_name(word):
+        return True
+    key = fold(word).lower()
+    return (
+        word[:1].isupper()
+        and not word.isupper()
+        and len(key) > 2
+        and key not in DOMAIN_WORDS
+        and key not in lexicon.places
+        and not lexicon.word_like(word, typos=False)
+    )
+
+
 def drop_businesses(
     text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
 ) -> list[Entity]:
@@ -111,8 +132,10 @@ def drop_businesses(
         if CIVILITY_BEFORE_RE.search(before):
             continue
         previous = re.search(r"([\w'\-]+)[ \t]+$", before)
-        if previous and lexicon is not None and lexicon.is_first_name(previous.group(1)):
-            continue
+        if previous and lexicon is not None:
+            offset = max(0, match.start() - 30) + previous.start(1)
+            if _first_name_before(text[offset : offset + len(previous.group(1))], lexicon):
+                continue
         firms.append((match.start(), match.end()))
     if not firms:
         return candidates
@@ -139,6 +162,33 @@ def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
         for c in candidates
         if c.label != "PERSON" or not any(n.start <= c.start and c.end <= n.end for n in namesakes)
     ]
+
+
+# « Adresse de l'accueil : 10 rue … », « Adresse de la CAF : … »: a desk's address, given
+# by the label of its line, is no one's.
+PUBLIC_ADDRESS_LABEL_RE = re.compile(
+    r"adresse[ \t]+(?:de[ \t]+l'|de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d')?"
+    r"(?:accueil|agence|antenne|permanence|guichet|siege|bureau|centre|caf|cpam|msa|carsat"
+    r"|urssaf|mairie|ccas|prefecture|sous-prefecture|tribunal|tresorerie|sip|caisse"
+    r"|france[ \t]+services|france[ \t]+travail|maison[ \t]+france|organisme|service)\b"
+    r"[^\n:]{0,40}:[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
+    """Address candidates under a desk's address label (« Adresse de l'accueil : ») are
+    dropped."""
+    if not any(c.label == "ADDRESS" for c in candidates):
+        return candidates
+    kept = []
+    for c in candidates:
+        if c.label == "ADDRESS":
+            line_start = text.rfind("\n", 0, c.start) + 1
+            if PUBLIC_ADDRESS_LABEL_RE.search(fold(text[line_start : c.start])):
+                continue
+        kept.append(c)
+    return kept
 
 
 TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
@@ -207,6 +257,7 @@ class Anonymiser:
         results = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found), self.lexicon)
+            kept = drop_public_addresses(text, kept)
             entities = with_trailing_initials(text, extend_names(tokens, resolve(kept, text)))
             results.append((mask(text, entities), entities))
         return results

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from parvis.language.engine import anonymise
 from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
 
 # --- seven digits with separators closing a form ---------------------------------------------
@@ -44,3 +43,40 @@ def test_seven_digits_in_groups_closing_a_form(text, secret):
 )
 def test_seven_digits_closing_a_form_under_another_reference_are_kept(text):
     assert_untouched(text)
+
+
+# --- a name before a firm's name, a desk's address, a vehicle's sticker ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Question : Mon voisin Ignace Boulanger ne reçoit plus ses courriers",
+            "Ignace Boulanger",
+        ),
+        ("J'ai vu Ignace Boulanger hier.", "Ignace Boulanger"),
+    ],
+)
+def test_an_unknown_first_name_before_a_firms_name_makes_a_person(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai acheté un frigo chez Boulanger et Darty",
+        "Question : j'ai travaillé chez Auchan puis chez Boulanger",
+        "Question : Magasin Boulanger de Rennes, je suis vendeur",
+        "Objet : voiture\nMessage : mon véhicule Crit'Air 4 peut-il circuler ?",
+        "Organisme : CAF de la Loire-Atlantique\nAdresse de l'accueil : 10 rue de la Victoire, "
+        "Nantes\nHoraires : du lundi au vendredi",
+        "Adresse de l'agence : 4 place Graslin, 44000 Nantes",
+    ],
+)
+def test_firms_desks_and_stickers_are_kept(text):
+    assert_untouched(text)
+
+
+def test_a_citizens_address_under_its_label_is_masked():
+    assert_hidden("Adresse : 10 rue de la Victoire, Nantes", "10 rue de la Victoire, Nantes")
