@@ -177,6 +177,81 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
                 yield entity
             position = pause.end() if pause else end
     yield from _keys_answered(folded)
+    yield from _nirs_across_turns(folded)
+
+
+# A NIR read in parts, the agent acknowledging each (« usager un quatre-vingt-cinq zéro
+# trois / agent oui / usager soixante-quinze cent douze … »): the parts, read together.
+_SPEAKER_PREFIX = re.compile(
+    r"[ \t>]*(?:\[?[a-z]+(?:[ \t][a-z]+)?\]?[ \t]*:|(?:agent|agente|usager|usagere|appelant"
+    r"|appelante|conseiller|conseillere|operateur|operatrice|client|cliente|assure|assuree"
+    r"|beneficiaire|allocataire|interlocuteur|interlocutrice)(?![\w']))[ \t]*",
+    re.IGNORECASE,
+)
+_ACKNOWLEDGEMENT = re.compile(
+    r"(?:(?:oui|ouais|d'accord|daccord|ok|hm+|mm+|mhm|je\s+note|c'est\s+note|note|allez-y"
+    r"|continuez|je\s+vous\s+ecoute|tres\s+bien|et\s+ensuite|ensuite|la\s+suite|et\s+apres"
+    r"|oui\s+et)[\s,.!?]*)+$",
+    re.IGNORECASE,
+)
+
+
+def _line_content(folded: str, line_start: int) -> tuple[int, int]:
+    """Where a line's words start, after its speaker, and where it ends."""
+    line_end = folded.find("\n", line_start)
+    line_end = len(folded) if line_end < 0 else line_end
+    prefix = _SPEAKER_PREFIX.match(folded, line_start, line_end)
+    return (prefix.end() if prefix else line_start), line_end
+
+
+def _run_digits(folded: str, start: int, end: int) -> str:
+    return "".join(
+        "".join(read_number_words([w for w in _words_of(chunk) if w not in SKIPPED]))
+        for chunk in folded[start:end].split(",")
+    )
+
+
+def _nirs_across_turns(folded: str) -> Iterable[Entity]:
+    if "\n" not in folded or not NIR_CONTEXT.search(folded):
+        return
+    for match in SPOKEN_RUN_RE.finditer(folded):
+        start, end = _trim(folded, match.start(), match.end())
+        line_end = folded.find("\n", end)
+        if line_end < 0 or folded[end:line_end].strip(" \t,.") or end <= start:
+            continue
+        if not NIR_CONTEXT.search(folded[max(0, start - 120) : start]):
+            continue
+        digits = _run_digits(folded, start, end)
+        if digits[:1] not in {"1", "2"} or len(digits) >= 13:
+            continue
+        last = end
+        position = line_end + 1
+        for _ in range(6):
+            if len(digits) >= 15 or position >= len(folded):
+                break
+            content, next_end = _line_content(folded, position)
+            line = folded[content:next_end].strip()
+            if _ACKNOWLEDGEMENT.fullmatch(line) if line else False:
+                position = next_end + 1
+                continue
+            part = SPOKEN_RUN_RE.match(folded, content, next_end)
+            if not part or (len(digits) >= 13 and not re.match(r"cle", line)):
+                break  # once the thirteen digits are read, only the key may follow
+            part_start, part_end = _trim(folded, part.start(), part.end())
+            if part_end <= part_start:
+                break
+            digits += _run_digits(folded, part_start, part_end)
+            last = part_end
+            if folded[part_end:next_end].strip(" \t,."):
+                break
+            position = next_end + 1
+        if last > end and 13 <= len(digits) <= 15:
+            key = NIR_KEY_AFTER_RE.match(folded, last)
+            if key:
+                last = key.end()
+                while last > start and not folded[last - 1].isalnum():
+                    last -= 1
+            yield Entity(start, last, "NIR")
 
 
 def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:

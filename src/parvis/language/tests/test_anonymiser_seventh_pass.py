@@ -80,3 +80,43 @@ def test_firms_desks_and_stickers_are_kept(text):
 
 def test_a_citizens_address_under_its_label_is_masked():
     assert_hidden("Adresse : 10 rue de la Victoire, Nantes", "10 rue de la Victoire, Nantes")
+
+
+# --- a NIR read aloud in parts, the agent acknowledging each ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        (
+            "agent votre numéro de sécurité sociale\nusager un quatre-vingt-cinq zéro trois\n"
+            "agent oui\nusager soixante-quinze cent douze trois cent quarante-cinq vingt-deux",
+            ("un quatre-vingt-cinq zéro trois", "soixante-quinze cent douze trois cent"),
+        ),
+        (
+            "agent: votre numéro de sécu\nusager: un quatre-vingt-cinq zéro trois soixante-quinze"
+            "\nagent: d'accord je note\nusager: cent douze trois cent quarante-cinq\nagent: oui\n"
+            "usager: clé vingt-deux",
+            ("cent douze trois cent quarante-cinq", "clé vingt-deux"),
+        ),
+        (
+            "agent votre numéro de sécurité sociale\nusager un quatre-vingt-cinq\nagent oui\n"
+            "usager zéro trois\nagent hm\nusager soixante-quinze cent douze\nagent oui\n"
+            "usager trois cent quarante-cinq vingt-deux",
+            ("un quatre-vingt-cinq", "zéro trois", "trois cent quarante-cinq vingt-deux"),
+        ),
+    ],
+)
+def test_a_nir_read_in_parts_across_turns(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent votre numéro de sécurité sociale\nusager deux\nagent oui\nusager trois enfants",
+        "agent vous avez quel âge\nusager un\nagent oui\nusager quatre-vingt-cinq ans",
+    ],
+)
+def test_numbers_in_turns_that_make_no_nir_are_kept(text):
+    assert_untouched(text)
