@@ -21,6 +21,8 @@ STREET_TYPES = (
     r"|promenade|esplanade|parvis|villa|montee|traverse|venelle|clos|domaine|quartier|cour"
     r"|r\.|r(?=[ \t]+(?:de|du|des|d'|[A-Z]))|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre"
     r"|sente|cavee|val|vallon|plateau|morne|servitude|tribu"
+    # regional: a Provençal farmstead, a Breton road (« 7 mas des Saules », « 8 hent Kerouel »)
+    r"|(?:mas|hent)(?=[ \t]+(?:(?:de[ \t]+la|des|du|de|le|la|les)[ \t]+|d'|l')?(?-i:[A-ZÀ-Þ]))"
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue"
     r"|grand'rue|grande-rue|grand-rue|hlm"
@@ -79,6 +81,8 @@ AMBIGUOUS_STREET_TYPES = frozenset(
         "rampe",
         "traverse",
         "morne",
+        "mas",
+        "hent",
     ]
 )
 STREET_NEEDS_NO_NUMBER = re.compile(
@@ -1150,6 +1154,11 @@ LINE_ADDRESS_TRIGGER = re.compile(
 )
 
 
+INLINE_ADDRESS_LABEL_RE = re.compile(
+    r"[^\n:]{0,25}?(?:adresse|domicile|coordonn[ée]es)[^\n:]{0,15}:[ \t]*", re.IGNORECASE
+)
+
+
 def _town_key(value: str) -> str:
     key = fold(value).lower().strip(" .")
     return re.sub(r"[ \t]+cedex(?:[ \t]*\d{1,2})?$", "", key)
@@ -1191,6 +1200,21 @@ def find_town_lines(text: str, folded: str, places: frozenset[str]) -> Iterable[
     lines = list(TOWN_LINE_RE.finditer(text))
     for index, line in enumerate(lines):
         content = line.group(1)
+        label = INLINE_ADDRESS_LABEL_RE.match(content)
+        if label and label.end() < len(content):
+            # « mon adresse : 12 les Hauts de Kerlann, Vannes »: the line after its label
+            parts = content[label.end() :].split(",")
+            if (
+                len(parts) > 1
+                and not re.search(r"(?i)mail|electronique|courriel", fold(content[: label.end()]))
+                and not any(re.fullmatch(r"[ \t]*\d+[ \t]+[a-zà-ÿ]+[ \t]*", p) for p in parts)
+                and "\n" not in content
+                and not re.search(r"\d{5}", content)
+                and _known_town(parts[-1].strip(), places)
+                and all(_town_line_part(p, signature=False) for p in parts[:-1])
+            ):
+                yield Entity(line.start(1) + label.end(), line.end(1), "ADDRESS")
+                continue
         if "," not in content or len(content) > 90 or re.search(r"\d{5}", content):
             continue
         previous = next(

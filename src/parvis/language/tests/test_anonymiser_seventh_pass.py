@@ -120,3 +120,44 @@ def test_a_nir_read_in_parts_across_turns(text, secrets):
 )
 def test_numbers_in_turns_that_make_no_nir_are_kept(text):
     assert_untouched(text)
+
+
+# --- an address at the end of an email's body: a town first, a regional street type --------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Bonjour,\npouvez-vous m'envoyer le document à Trégunc, 8 hent Kerouel",
+            "Trégunc, 8 hent Kerouel",
+        ),
+        ("Bonjour,\nje loge chez un ami à Arles, 7 mas des Saules", "Arles, 7 mas des Saules"),
+        (
+            "Bonjour,\nmon adresse : 12 les Hauts de Kerlann, Vannes",
+            "12 les Hauts de Kerlann, Vannes",
+        ),
+        (
+            "Bonjour,\nje vous écris car j'ai déménagé, nouvelle adresse Sète, 12 quai de Bosc",
+            "Sète, 12 quai de Bosc",
+        ),
+        ("Bonjour,\nVoici mon adresse : Gap, 3 montée des Cèdres", "Gap, 3 montée des Cèdres"),
+    ],
+)
+def test_an_address_ending_an_email_town_first(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour,\nj'ai rendez-vous à Arles, 7 mas ont brûlé cet été.",
+        "Mon adresse mail a changé : 3 jours, Lyon",
+        "Objet : adresse\nCoordonnées : 2 enfants, Lyon",
+        "Les mas de Provence sont beaux.",
+        "Nous avons visité 3 mas en Camargue.",
+        "Adresse de l'accueil : bâtiment B, Nantes",
+    ],
+)
+def test_numbers_and_towns_that_make_no_address_are_kept(text):
+    assert_untouched(text)
