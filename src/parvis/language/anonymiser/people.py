@@ -653,8 +653,97 @@ def find_people(
     found.extend(_word_names(tokens))
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
+    found.extend(_after_prepositions(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
+
+
+# Prepositions and thanks a person's first name follows in lower case (« pour gaspard hier »,
+# « le dossier de lilou », « merci bcp ghislaine »).
+NAME_PREPOSITIONS = _words("pour de d' d a à avec chez par bcp beaucoup")
+# Words after « de » that are no one's name even before « mon fils » (« de nouveau »).
+NOT_APPOSED = _words(
+    """nouveau suite plus meme toute tout fois retour temps part loin pres cote coup
+    rien encore moins peur besoin chance honte envie droit quoi"""
+)
+POSSESSIVES = _words("mon ma")
+
+
+def _apposed_relative(tokens: Tokens, index: int) -> bool:
+    """« la carte de modeste mon fils »: a word, then « mon fils » / « ma fille » and the end
+    of the clause."""
+    if index + 2 >= len(tokens):
+        return False
+    owner, relative = tokens[index + 1], tokens[index + 2]
+    if owner.key not in POSSESSIVES or relative.key not in RELATIVES or owner.gap != " ":
+        return False
+    after = tokens[index + 3] if index + 3 < len(tokens) else None
+    return after is None or "\n" in after.gap or after.key in {",", ".", "!", "?", "qui"}
+
+
+PERSON_FOLLOWERS = _words("qui est etait a avait va doit ne n' il elle")
+PERSON_FOLLOWERS_WITH = _words("son sa ses")
+
+
+def _person_follows(tokens: Tokens, index: int, *, typo: bool) -> bool:
+    """What follows a word says it is someone: « qui », a verb said of a person, « avec son
+    père », a relative in apposition; for a word one typo away from a French word, only
+    « qui » or the apposition."""
+    if _apposed_relative(tokens, index):
+        return True
+    thanked = tokens[index - 1].key in {"bcp", "beaucoup", "merci"}
+    if index + 1 >= len(tokens):
+        return thanked and not typo  # « ok merci bcp ghislaine »
+    after = tokens[index + 1]
+    if thanked and not typo and ("\n" in after.gap or after.key in {",", ".", "!"}):
+        return True
+    if "\n" in after.gap or after.gap != " ":
+        return False
+    if typo:
+        return after.key == "qui"
+    if after.key in PERSON_FOLLOWERS:
+        return True
+    if after.key in {"de", "d'"} and index + 2 < len(tokens):
+        # « la conseillère a dit a yanis de rappeler »: told to do something
+        verb = tokens[index + 2]
+        return verb.common_any and bool(re.search(r"(?:er|ir|re)$", verb.key))
+    return (
+        after.key == "avec"
+        and index + 2 < len(tokens)
+        and tokens[index + 2].key in PERSON_FOLLOWERS_WITH
+    )
+
+
+def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    for index in range(1, len(tokens)):
+        token = tokens[index]
+        if not token.word or token.cap or token.upper or token.gap != " ":
+            continue
+        if keys[index - 1] not in NAME_PREPOSITIONS or len(token.key) < 3:
+            continue
+        if token.domain or token.place or token.key in GLUE or token.key in SMS_WORDS:
+            continue
+        if token.known and token.first and not token.common_any:
+            # a listed first name that is no French word
+            yield _entity(tokens, index, index + 1)
+        elif (
+            not token.known
+            and not token.common_any
+            and len(token.key) >= 4
+            and re.fullmatch(r"[a-zà-ÿ\-]+", token.text)
+            and _person_follows(tokens, index, typo=token.typo)
+        ):
+            # « pour yanis qui … », « le dossier de lilou est incomplet »: a word that is no
+            # French word, then what is said of a person
+            yield _entity(tokens, index, index + 1)
+        elif (
+            token.common
+            and len(token.key) >= 4
+            and token.key not in NOT_APPOSED
+            and not re.search(r"(?:er|ir|re|oir|ment)$", token.key)
+            and _apposed_relative(tokens, index)
+        ):
+            yield _entity(tokens, index, index + 1)
 
 
 def needs_ner(tokens: Tokens, found: Iterable[Entity]) -> bool:

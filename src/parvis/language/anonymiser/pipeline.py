@@ -82,6 +82,7 @@ BUSINESS_RE = re.compile(
     r"|fnac|ikea|conforama|castorama|brico[ \t]?depot|bricomarche|chronopost|amazon"
     r"|cdiscount|vinted|leboncoin|bouygues(?:[ \t]+telecom)?|sosh|totalenergies|veolia"
     r"|adecco|manpower|randstad|sodexo|elior|mcdonald'?s|deliveroo|airbnb|doctolib"
+    r"|uber(?:[ \t]?eats)?"
     r"|harmonie[ \t]+mutuelle|credit[ \t]+mutuel|societe[ \t]+generale|bnp(?:[ \t]+paribas)?"
     r"|caisse[ \t]+d'epargne|banque[ \t]+populaire|boursorama|revolut|vilogia"
     r"|immobiliere[ \t]+3f|paris[ \t]+habitat|domofrance|logirep|cdc[ \t]+habitat|nexity"

@@ -161,3 +161,39 @@ def test_an_address_ending_an_email_town_first(text, secret):
 )
 def test_numbers_and_towns_that_make_no_address_are_kept(text):
     assert_untouched(text)
+
+
+# --- a first name in lower case after a preposition or thanks, by what follows --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("[Vous] bjr c pour la carte vitale de modeste mon fils", "modeste"),
+        ("[Vous] la conseillère a dit a yanis de rappeler", "yanis"),
+        ("[Vous] je remplis pour noémie qui est handicapée", "noémie"),
+        ("[Vous] ok merci bcp ghislaine", "ghislaine"),
+        ("[Vous] jai la garde alternée de maëlys avec son père", "maëlys"),
+    ],
+)
+def test_a_lower_case_name_after_a_preposition_by_what_follows(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Vous] j'ai un rdv avec pole emploi qui est fermé",
+        "[Vous] merci bcp bisous",
+        "[Vous] merci beaucoup cdt",
+        "[Vous] je suis allé chez darty qui m'a refusé",
+        "[Vous] je travaille pour ubereats qui ne paye pas",
+        "[Vous] c'est pour la paje qui est en retard",
+        "[Vous] jai vu le courier de lalocation est arrivé",
+        "[Vous] je vais sur doctolib qui marche pas",
+        "[Vous] je fais ça pour aider mon fils.",
+        "[Vous] de nouveau mon fils est malade",
+    ],
+)
+def test_words_after_a_preposition_that_are_nobody_are_kept(text):
+    assert_untouched(text)
