@@ -1593,6 +1593,17 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
         if not token.word or not (token.cap or token.upper or tokens.lowercase):
             index += 1
             continue
+        if (
+            tokens.lowercase
+            and token.cap
+            and index + 1 < count
+            and tokens[index + 1].gap == " "
+            and _word_first_name_pair(tokens, tokens.items[index : index + 2])
+        ):
+            # « Modeste Pasteur, retraité, … »: the only two capitals of a short text
+            yield _entity(tokens, index, index + 2)
+            index += 2
+            continue
         end = index
         while end < count:
             candidate = tokens[end]
@@ -1676,8 +1687,11 @@ def _word_first_name_pair(tokens: Tokens, run: list[Token]) -> bool:
         and (first.first or first.key in WORD_FIRST_NAMES)
         and not first.domain
         and not second.domain
-        and not second.place
-        and second.key not in ROLES | CIVILITIES | GLUE | SUBJECT_NOT_NAMES | ROLE_MODIFIERS
+        # a listed last name that is also a place or a relative (« Constant Marin », « Blanche
+        # Neveu ») still closes the name
+        and (not second.place or second.known)
+        and (second.key not in ROLES or second.known)
+        and second.key not in CIVILITIES | GLUE | SUBJECT_NOT_NAMES | ROLE_MODIFIERS
         and second.key not in WORD_FIRST_NAME_FOLLOWERS
         and not (_adjective_like(second) and not second.known)
         and not re.search(r"é(?:e|es|s)?$", second.text)

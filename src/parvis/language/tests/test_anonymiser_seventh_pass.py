@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from parvis.language.engine import anonymise
 from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
 
 # --- seven digits with separators closing a form ---------------------------------------------
@@ -197,3 +198,29 @@ def test_a_lower_case_name_after_a_preposition_by_what_follows(text, secret):
 )
 def test_words_after_a_preposition_that_are_nobody_are_kept(text):
     assert_untouched(text)
+
+
+# --- a full name of French words opening a form's line ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Message : Bonjour\nConstant Marin souhaite un rendez-vous.", "Constant Marin"),
+        ("Message : Bonjour\nBlanche Neveu souhaite un rendez-vous.", "Blanche Neveu"),
+        ("Modeste Pasteur, retraité, demande la révision de sa pension.", "Modeste Pasteur"),
+    ],
+)
+def test_a_full_name_of_french_words_opening_a_line(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fleur Bleue est le nom de la crèche.",
+    ],
+)
+def test_word_pairs_that_are_things_are_kept(text):
+    masked, _ = anonymise(text)
+    assert "[NOM]" not in masked
