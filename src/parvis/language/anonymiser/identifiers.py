@@ -108,7 +108,7 @@ _CAF_LOWER_LETTER = (
 )
 CAF_RE = re.compile(
     r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
-    r"(?:[^\n\d.?!]|\.(?!\s)){0,50}?(?<![\w])(\d(?:[ .\-]?\d){4,9}"
+    r"(?:[^\n\d.?!]|\.(?!\s)){0,50}?(?<![\w])(?<![A-Za-z]-)(\d(?:[ .\-]?\d){4,9}"
     rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\d\w]|[ .\-]\d)",
     re.IGNORECASE,
@@ -571,11 +571,20 @@ def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
 def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
     for match in TAX_RE.finditer(folded):
         yield Entity(match.start(1), match.end(1), "TAX_NUMBER")
-    # A bare 13-digit number starting 0-3 is the shape of a tax number (SPI).
+    # A bare 13-digit number starting 0-3 is the shape of a tax number (SPI), unless it is
+    # the reference of a tax notice (« Référence de l'avis : 26 59 1234567 89 », « avis 26 33
+    # 7712045 12 »), which names no one.
     for match in LONG_DIGITS_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
         if len(compact) == 13 and compact[0] in "0123" and not compact.startswith("0033"):
+            if NOTICE_REFERENCE_RE.search(folded[max(0, match.start() - 30) : match.start()]):
+                continue
             yield Entity(offsets[0], offsets[-1] + 1, "TAX_NUMBER")
+
+
+NOTICE_REFERENCE_RE = re.compile(
+    r"(?:\bavis|reference(?:[ \t]+de[ \t]+l'avis)?)[ \t]*(?:n°|no|:)?[ \t:]*$", re.IGNORECASE
+)
 
 
 ANY_PLATE_RE = re.compile(

@@ -476,6 +476,7 @@ DOMAIN_WORDS = {
     "iban",
     "rib",
     "cerfa",
+    "greta",
     "crit'air",
     "critair",
     "sip",

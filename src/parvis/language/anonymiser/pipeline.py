@@ -72,6 +72,14 @@ NAMESAKE_RE = re.compile(
     r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l'|la[ \t]+|le[ \t]+|les[ \t]+)?$",
     re.IGNORECASE,
 )
+# A title between a street and the name it bears (« rue du Docteur Nancel-Pénard »).
+STREET_TITLE_NAMESAKE_RE = re.compile(
+    r"\b(?:rue|avenue|boulevard|allee|quai|impasse|chemin|cours|place|square|route|passage)"
+    r"[ \t]+(?:du[ \t]+|de[ \t]+l'|de[ \t]+la[ \t]+|de[ \t]+)?(?:docteur|general|president"
+    r"|marechal|professeur|commandant|colonel|capitaine|abbe|amiral|pere|cardinal|chanoine)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
 
 
 # Firms citizens name (employers, shops, banks, landlords, carriers): a business name is
@@ -154,7 +162,11 @@ def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
     namesakes = [
         c
         for c in candidates
-        if c.label == "PERSON" and NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+        if c.label == "PERSON"
+        and (
+            NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+            or STREET_TITLE_NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+        )
     ]
     if not namesakes:
         return candidates
@@ -177,19 +189,47 @@ PUBLIC_ADDRESS_LABEL_RE = re.compile(
 )
 
 
+# « l'accueil de la CAF, 50 rue … à Bordeaux, est-il ouvert », « le Casier judiciaire
+# national à Nantes, 107 rue … »: an administration's address given in a sentence.
+PUBLIC_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:caf|cpam|msa|carsat|urssaf|ccas|mairie|prefecture|sous-prefecture|tribunal"
+    r"|casier[ \t]+judiciaire|accueil|agence|antenne|france[ \t]+services|france[ \t]+travail"
+    r"|pole[ \t]+emploi|impots|tresorerie|centre[ \t]+des[ \t]+finances|ants|cnav|cnaf"
+    r"|consulat|ambassade|commissariat|gendarmerie)(?![\w])"
+    r"[^.!?\n\d]{0,40}$",
+    re.IGNORECASE,
+)
+# What makes an address the writer's (or someone's) all the same.
+PERSONAL_ADDRESS_RE = re.compile(
+    r"(?<![\w])(?:mon|ma|mes|notre|nos|son|sa|ses|leur|adresse|j'?habite|habite|habitons|domicili\w*"
+    r"|heberg\w*|demeurant|demenag\w*|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _public_address(text: str, entity: Entity) -> bool:
+    line_start = text.rfind("\n", 0, entity.start) + 1
+    if PUBLIC_ADDRESS_LABEL_RE.search(fold(text[line_start : entity.start])):
+        return True
+    sentence_start = max(text.rfind(ch, 0, entity.start) for ch in ".!?\n") + 1
+    head = text[entity.start : entity.end]
+    first_digit = re.search(r"\d", head)
+    before = fold(
+        text[sentence_start : entity.start]
+        + head[: first_digit.start() if first_digit else len(head)]
+    )
+    if not PUBLIC_BEFORE_RE.search(before):
+        return False
+    return not PERSONAL_ADDRESS_RE.search(fold(text[max(0, entity.start - 120) : entity.start]))
+
+
 def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
-    """Address candidates under a desk's address label (« Adresse de l'accueil : ») are
-    dropped."""
+    """Address candidates under a desk's address label (« Adresse de l'accueil : ») or
+    after an administration's name in a sentence, with nothing that makes them someone's,
+    are dropped."""
     if not any(c.label == "ADDRESS" for c in candidates):
         return candidates
-    kept = []
-    for c in candidates:
-        if c.label == "ADDRESS":
-            line_start = text.rfind("\n", 0, c.start) + 1
-            if PUBLIC_ADDRESS_LABEL_RE.search(fold(text[line_start : c.start])):
-                continue
-        kept.append(c)
-    return kept
+    return [c for c in candidates if c.label != "ADDRESS" or not _public_address(text, c)]
 
 
 TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")

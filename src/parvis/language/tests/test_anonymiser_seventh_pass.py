@@ -224,3 +224,42 @@ def test_a_full_name_of_french_words_opening_a_line(text, secret):
 def test_word_pairs_that_are_things_are_kept(text):
     masked, _ = anonymise(text)
     assert "[NOM]" not in masked
+
+
+# --- what names no one: a tax notice's reference, a reference code, an administration's
+# address in a sentence, a street named after a doctor, the GRETA ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Objet : taxe foncière\nRéférence de l'avis : 25 44 7654321 18. Le montant a doublé.",
+        "Bjr je peux payer en 3 fois la taxe foncière ? avis 25 71 8812034 33",
+        "Dossier MSA Bretagne, référence ADH-2025-443812. L'appel est arrivé en retard.",
+        "Bonjour,\nl'accueil de la CAF, 12 rue des Lilas à Rennes, est-il ouvert le lundi ?",
+        "Bonjour,\nLe tribunal judiciaire à Lyon, 67 rue Servient, reçoit-il sans rendez-vous ?",
+        "J'ai envoyé le dossier à la CPAM, rue du Docteur Moreau-Lasalle.\nMerci",
+        "Bonjour,\nLe Greta du Velay propose-t-il la formation d'aide-soignant ?",
+    ],
+)
+def test_references_and_public_addresses_are_kept(text):
+    assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Mon numéro fiscal : 1234567890123", "1234567890123"),
+        (
+            "Je suis domicilié au CCAS :\nAngers, CCAS, 3 rue des Ardoises, 49000 Angers",
+            "3 rue des Ardoises, 49000 Angers",
+        ),
+        (
+            "Adresse : aire d'accueil des gens du voyage, emplacement 9, route de Metz, 57000 Metz",
+            "emplacement 9, route de Metz, 57000 Metz",
+        ),
+        ("c'est le cabinet du docteur Olive à Sarlat", "Olive"),
+    ],
+)
+def test_personal_data_beside_an_administration_is_masked(text, secret):
+    assert_hidden(text, secret)
