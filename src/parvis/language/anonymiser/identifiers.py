@@ -512,9 +512,12 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
 _SEVEN_GROUPS = (
     r"\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
     r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2}|\d(?:[ ]\d){6}"
+    r"|\d[ .]\d{2}[ .]\d{2}[ .]\d{2}"
 )
 CLOSING_NUMBER_RE = re.compile(
-    rf"(?:^|[.!?\n][ \t]*|(?:^|\n)[ \t]*([^\W\d][^\n:\d]{{0,30}}):[ \t]*)"
+    rf"(?:^|[.!?\n][ \t]*|(?:^|\n)[ \t]*([^\W\d][^\n:\d]{{0,30}}):[ \t]*"
+    # « … et le numéro c'est 7320 481 »: announced as a number, ending the message
+    rf"|(?<![\w])((?:numero|num|n°)(?![\w])[^\n\d.?!:]{{0,20}}?)[ \t])"
     rf"((?:{_SEVEN_GROUPS})(?:[ ]?[A-Z])?)[ \t.]*$"
 )
 # « Identifiant : 9034412 »: seven digits under a form's label for an identifier, whatever
@@ -561,8 +564,9 @@ def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
     a form's identifier label, or alone in one run of digits: the writer's allocataire
     number."""
     match = CLOSING_NUMBER_RE.search(folded)
-    if match and not (match.group(1) and OTHER_REFERENCE_RE.search(match.group(1))):
-        yield Entity(match.start(2), match.end(2), "CAF_NUMBER")
+    cue = match and (match.group(1) or match.group(2))
+    if match and not (cue and OTHER_REFERENCE_RE.search(cue + " ")):
+        yield Entity(match.start(3), match.end(3), "CAF_NUMBER")
     yield from _lone_seven(folded)
     for line in IDENTIFIER_LINE_RE.finditer(folded):
         yield Entity(line.start(1), line.end(1), "CAF_NUMBER")

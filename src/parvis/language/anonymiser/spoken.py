@@ -204,10 +204,13 @@ def _line_content(folded: str, line_start: int) -> tuple[int, int]:
     return (prefix.end() if prefix else line_start), line_end
 
 
+GROUP_BREAK_RE = re.compile(r",|(?<![\w])(?:cle|clef)(?![\w])", re.IGNORECASE)
+
+
 def _run_digits(folded: str, start: int, end: int) -> str:
     return "".join(
         "".join(read_number_words([w for w in _words_of(chunk) if w not in SKIPPED]))
-        for chunk in folded[start:end].split(",")
+        for chunk in GROUP_BREAK_RE.split(folded[start:end])
     )
 
 
@@ -260,11 +263,9 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
     spoken = [w for w in words if not w.isdigit() and w not in SKIPPED | {"et"}]
     if len(words) < 4 or not spoken:
         return None
-    # commas mark the groups people say (« neuf cinq cinq, cent quatre-vingt-douze »)
-    digits = "".join(
-        "".join(read_number_words([w for w in _words_of(chunk) if w not in SKIPPED]))
-        for chunk in folded[start:end].split(",")
-    )
+    # commas mark the groups people say (« neuf cinq cinq, cent quatre-vingt-douze »), and
+    # so does the key's name (« … zéro quarante clé quatre-vingt-seize »)
+    digits = _run_digits(folded, start, end)
     before = folded[max(0, start - 80) : start]
     country = SPOKEN_COUNTRY_RE.search(before)
     if country and len(digits) >= 6 and BANK_CONTEXT.search(folded):
@@ -289,7 +290,13 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
     ):
         return Entity(start, end, "TAX_NUMBER")
     if 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
-        # a NIR's shape in a text about the carte Vitale, even named after the number
+        # a NIR's shape in a text about the carte Vitale, even named after the number, with
+        # its key said after it (« … et la clé c'est vingt-huit »)
+        key = NIR_KEY_AFTER_RE.match(folded, end) if len(digits) == 13 else None
+        if key:
+            end = key.end()
+            while end > start and not folded[end - 1].isalnum():
+                end -= 1
         return Entity(start, end, "NIR")
     if len(digits) in {15, 16} and CARD_CONTEXT.search(folded):
         return Entity(start, end, "CARD")

@@ -263,3 +263,32 @@ def test_references_and_public_addresses_are_kept(text):
 )
 def test_personal_data_beside_an_administration_is_masked(text, secret):
     assert_hidden(text, secret)
+
+
+# --- an allocataire number announced at the end of a chat; a NIR's key said after it ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("ok merci\nje suis jade\net le numéro c'est 6120 448", ("6120 448",)),
+        ("Rédigé par la locataire\n5 37 21 09", ("5 37 21 09",)),
+        (
+            "mon numéro de sécurité sociale il passe pas je vérifie avec vous c'est un "
+            "quatre-vingt-sept zéro cinq trente-trois zéro douze zéro quarante-quatre et la clé "
+            "c'est trente et un",
+            ("quarante-quatre", "trente et un"),
+        ),
+        (
+            "je voudrais ma carte vitale j'ai mon numéro définitif c'est deux zéro quatre zéro "
+            "six vingt-neuf trois cent douze zéro dix-huit clé quatre-vingt-deux",
+            ("deux zéro quatre zéro six", "quatre-vingt-deux"),
+        ),
+    ],
+)
+def test_numbers_announced_at_the_end_and_nir_keys(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+def test_a_number_announced_as_an_order_is_kept():
+    assert_untouched("le numéro de commande c'est 123 45 67")
