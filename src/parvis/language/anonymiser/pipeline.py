@@ -6,7 +6,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from parvis.language.anonymiser.addresses import find_addresses, find_town_lines
+from parvis.language.anonymiser.addresses import (
+    extend_with_town,
+    find_addresses,
+    find_town_lines,
+    find_town_then_place,
+)
 from parvis.language.anonymiser.base import Entity
 from parvis.language.anonymiser.identifiers import (
     find_birthdates,
@@ -266,6 +271,7 @@ class Anonymiser:
             found.extend(rule(text, folded))
         found.extend(find_names_by_rules(text, folded, self.lexicon))
         found.extend(find_town_lines(text, folded, self.lexicon.places))
+        found.extend(find_town_then_place(text, folded, self.lexicon.places))
         tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
         found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
         return found, needs_ner(tokens, found), tokens
@@ -298,7 +304,7 @@ class Anonymiser:
         results = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found), self.lexicon)
-            kept = drop_public_addresses(text, kept)
+            kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
             entities = with_trailing_initials(text, extend_names(tokens, resolve(kept, text)))
             results.append((mask(text, entities), entities))
         return results

@@ -292,3 +292,53 @@ def test_numbers_announced_at_the_end_and_nir_keys(text, secrets):
 
 def test_a_number_announced_as_an_order_is_kept():
     assert_untouched("le numéro de commande c'est 123 45 67")
+
+
+# --- a town written before its street, with or without the number ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Merci.\n\nLucie Arnaud\nSaint-Girons, avenue de la Gare",
+            "Saint-Girons, avenue de la Gare",
+        ),
+        (
+            "Bonjour,\nLe dossier concerne la maison de Moissac, chemin des Vignes. Merci.",
+            "Moissac, chemin des Vignes",
+        ),
+        ("c'est pour l'appart de quimper, résidence penhars", "quimper, résidence penhars"),
+        (
+            "je confirme l'adresse c'est bien eysines, 9 rue des lilas, merci",
+            "eysines, 9 rue des lilas",
+        ),
+        ("Domiciliée au CCAS :\nBéziers, CCAS, 4 rue du Temple", "Béziers, CCAS, 4 rue du Temple"),
+        (
+            "Je n'ai pas déménagé.\nJean Hoarau\nLe Tampon, 12e km, 8 rue de la Plaine",
+            "Le Tampon, 12e km, 8 rue de la Plaine",
+        ),
+        (
+            "Je déclare ses revenus. Adresse inchangée : Le Lamentin, quartier Bois Rouge",
+            "Le Lamentin, quartier Bois Rouge",
+        ),
+    ],
+)
+def test_a_town_before_its_street(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, je vais à Lyon, rue de la République il y a du monde.",
+        "Bonjour, la réunion est à Lyon, place Bellecour.",
+        "Bonjour, j'habite à Nantes, 12 mars je déménage",
+        "Bonjour, le rendez-vous est à la CAF de Nantes, rue Paul Bellamy.",
+        "Bonjour, c'est à Paris, 3 fois par semaine",
+        "Bonjour, Paris, 12 mars 2026",
+    ],
+)
+def test_a_town_before_no_street_is_kept(text):
+    masked, _ = anonymise(text)
+    assert "[ADRESSE]" not in masked
