@@ -660,7 +660,7 @@ def find_people(
 
 # Prepositions and thanks a person's first name follows in lower case (« pour gaspard hier »,
 # « le dossier de lilou », « merci bcp ghislaine »).
-NAME_PREPOSITIONS = _words("pour de d' d a à avec chez par bcp beaucoup")
+NAME_PREPOSITIONS = _words("pour de d' d a à avec chez par bcp beaucoup c cest")
 # Words after « de » that are no one's name even before « mon fils » (« de nouveau »).
 NOT_APPOSED = _words(
     """nouveau suite plus meme toute tout fois retour temps part loin pres cote coup
@@ -691,17 +691,31 @@ def _person_follows(tokens: Tokens, index: int, *, typo: bool) -> bool:
     « qui » or the apposition."""
     if _apposed_relative(tokens, index):
         return True
-    thanked = tokens[index - 1].key in {"bcp", "beaucoup", "merci"}
+    previous = tokens[index - 1].key
+    thanked = previous in {"bcp", "beaucoup", "merci"}
+    # « vous pouvez demander à fatou\n », « en couple avec djibril »: the last word of the
+    # line after someone is talked with or to
+    closing = previous in {"avec", "a", "à", "par", "chez"} or (
+        not typo and previous in {"de", "d'", "d", "pour"}
+    )
     if index + 1 >= len(tokens):
-        return thanked and not typo  # « ok merci bcp ghislaine »
+        return (thanked and not typo) or closing
     after = tokens[index + 1]
+    if "\n" in after.gap and closing:
+        return True
     if thanked and not typo and ("\n" in after.gap or after.key in {",", ".", "!"}):
         return True
     if "\n" in after.gap or after.gap != " ":
         return False
+    if (
+        after.key in {"du", "de"}
+        and previous in {"avec", "a", "à", "par"}
+        and _organisation_after(tokens, index + 1)
+    ):
+        return True  # « voir avec solène du ccas »
     if typo:
         return after.key == "qui"
-    if after.key in PERSON_FOLLOWERS:
+    if after.key in PERSON_FOLLOWERS or (previous == "chez" and after.key == "et"):
         return True
     if after.key in {"de", "d'"} and index + 2 < len(tokens):
         # « la conseillère a dit a yanis de rappeler »: told to do something
@@ -714,6 +728,23 @@ def _person_follows(tokens: Tokens, index: int, *, typo: bool) -> bool:
     )
 
 
+def _organisation_after(tokens: Tokens, index: int) -> bool:
+    """« du ccas », « de la caf », « de l'association »: an organisation after ``index``."""
+    following = tokens.items[index + 1 : index + 3]
+    return any(t.domain or t.key in ORGANISATION_WORDS for t in following[:2]) and not (
+        following
+        and following[0].key not in {"la", "l'", "l"}
+        and not following[0].domain
+        and following[0].key not in ORGANISATION_WORDS
+    )
+
+
+ORGANISATION_WORDS = _words("association mairie ccas caf cpam msa accueil agence")
+
+
+VERB_A_SUBJECTS = _words("m' t' l' m t l j n il elle on qui y j' n' ca ça ce cela lui")
+
+
 def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index in range(1, len(tokens)):
         token = tokens[index]
@@ -721,6 +752,8 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             continue
         if keys[index - 1] not in NAME_PREPOSITIONS or len(token.key) < 3:
             continue
+        if keys[index - 1] == "a" and index >= 2 and keys[index - 2] in VERB_A_SUBJECTS:
+            continue  # « on m'a désinscrit »: the verb, not the preposition
         if token.domain or token.place or token.key in GLUE or token.key in SMS_WORDS:
             continue
         if token.known and token.first and not token.common_any:
@@ -819,8 +852,16 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index, key in enumerate(keys):
         if key not in ROLES or index + 1 >= len(tokens) or tokens[index].text.endswith("."):
             continue
-        # a role needs a determiner before it, or « l'agent »
-        if index == 0 or keys[index - 1] not in ROLE_DETERMINERS:
+        # a role needs a determiner before it, or « l'agent »; « mon grand père » too
+        if index == 0 or (
+            keys[index - 1] not in ROLE_DETERMINERS
+            and not (
+                keys[index - 1] in ROLE_PREFIXES
+                and index >= 2
+                and keys[index - 2] in ROLE_DETERMINERS
+                and key in RELATIVES
+            )
+        ):
             continue
         start = index + 1
         # « ma conseillère, Mme X » / « l'assistante sociale X » / « mon fils qui s'appelle X »
@@ -868,6 +909,15 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             # « la secrétaire Patience m'a dit », « l'agent Fleur que j'ai eue »: a
             # capitalised word right after a role is a name, even when it is a French word
             end = max(start + 1, name_run(tokens, start + 1, MEDIUM))
+        if (
+            end == start
+            and (key in RELATIVES or key in IN_LAWS)
+            and token.key in WORD_FIRST_NAMES
+            and not token.cap
+            and start + 1 < len(tokens)
+            and keys[start + 1] in RELATIVE_NAME_FOLLOWERS
+        ):
+            end = start + 1  # « ma sœur prudence depuis mars », « ma belle-mère espérance garde »
         if end == start and token.known and token.common_any:
             # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
             # is also a word, when what follows is not the rest of a noun phrase
@@ -892,6 +942,17 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         end = _extend_before_verb(tokens, start, end)
         if end > start:
             yield _entity(tokens, start, end)
+
+
+ROLE_PREFIXES = _words("grand grande arriere petit petite belle beau")
+IN_LAWS = _words(
+    "belle-mere beau-pere grand-mere grand-pere belle-soeur beau-frere belle-fille beau-fils"
+)
+# What follows a relative's first name that is a French word (« ma sœur prudence depuis mars »)
+RELATIVE_NAME_FOLLOWERS = _words(
+    """depuis qui est a garde gardait vit habite et avec chez ne n' m' me aussi va doit
+    devait travaille touche"""
+)
 
 
 # Words after a role or a relative that are not a name but its description (« mon fils

@@ -342,3 +342,40 @@ def test_a_town_before_its_street(text, secret):
 def test_a_town_before_no_street_is_kept(text):
     masked, _ = anonymise(text)
     assert "[ADRESSE]" not in masked
+
+
+# --- first names in lower case by their line and their relatives ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("vous pouvez demander à fatima\nc'est elle qui suit le dossier", "fatima"),
+        (
+            "je viens de me mettre en couple avec djamel\non habite ensemble, je dois le dire ?",
+            "djamel",
+        ),
+        ("j'ai hérité de la maison de mon grand père anselme\nje paye la taxe ?", "anselme"),
+        ("je vis avec ma sœur prudence depuis mars, c'est déclaré", "prudence"),
+        ("ma belle-mère espérance garde les enfants le mercredi", "espérance"),
+        ("il faut voir avec yaelle du ccas mais elle est en congé", "yaelle"),
+        ("j'étais saisonnier chez schmitz et je voudrais savoir", "schmitz"),
+        ("bonsoir le vendeur c gaëtan il repond plus", "gaëtan"),
+    ],
+)
+def test_a_lower_case_first_name_by_its_line_or_relative(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on m'a désinscrit de pôle emploi pour une absence",
+        "on m a désinscrit de pôle emploi pour une absence",
+        "je vis avec ma sœur aînée depuis mars",
+        "je suis allée voir avec la dame du ccas",
+        "je ne sais pas quoi faire avec\nla caf",
+    ],
+)
+def test_verbs_and_descriptions_after_a_preposition_are_kept(text):
+    assert_untouched(text)
