@@ -559,6 +559,14 @@ def _lone_seven(folded: str) -> Iterable[Entity]:
         yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
 
 
+# France Travail's identifiers and files have other shapes; its texts' numbers are not the
+# allocataire's (« mon allocation chômage 482 91 13 »).
+JOBSEEKER_CONTEXT = re.compile(
+    r"chomage|france[ \t]+travail|pole[ \t]+emploi|\bare\b|demandeur[ \t]+d'emploi", re.IGNORECASE
+)
+LAST_SEVEN_RE = re.compile(rf"(?<![\w.,/€+(#*°º:-])(?<!\d[ .])[ \t]*({_SEVEN_GROUPS})[ \t.!]*$")
+
+
 def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
     """Seven digits closing a message on their own (or making the whole message), or under
     a form's identifier label, or alone in one run of digits: the writer's allocataire
@@ -568,6 +576,15 @@ def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
     if match and not (cue and OTHER_REFERENCE_RE.search(cue + " ")):
         yield Entity(match.start(3), match.end(3), "CAF_NUMBER")
     yield from _lone_seven(folded)
+    # « … je n'ai rien reçu 123 45 67 »: seven digits in groups ending the message after a
+    # word, unless announced as another reference or an amount
+    last = LAST_SEVEN_RE.search(folded)
+    if (
+        last
+        and not OTHER_REFERENCE_RE.search(folded[max(0, last.start() - 40) : last.start()])
+        and not JOBSEEKER_CONTEXT.search(folded)
+    ):
+        yield Entity(last.start(1), last.end(1), "CAF_NUMBER")
     for line in IDENTIFIER_LINE_RE.finditer(folded):
         yield Entity(line.start(1), line.end(1), "CAF_NUMBER")
 

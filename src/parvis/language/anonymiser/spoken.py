@@ -31,13 +31,21 @@ UNITS = {
     "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
     "quatorze": 14, "quinze": 15, "seize": 16,
 }  # fmt: skip
-TENS = {"vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+TENS = {
+    "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+    # as Belgians and the Swiss say them
+    "septante": 70, "octante": 80, "huitante": 80, "nonante": 90,
+}  # fmt: skip
 NUMBER_WORD = (
     r"zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze"
-    r"|quinze|seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|mil|et"
+    r"|quinze|seize|vingts?|trente|quarante|cinquante|soixante|septante|octante|huitante"
+    r"|nonante|cents?|mille|mil|et"
 )
 # A run of number words and digits, with the separators people put between groups.
-FILLER = r"euh+|heu+|hum+|alors|attendez|attends|donc|pardon|voila"
+FILLER = (
+    r"euh+|heu+|hum+|alors|attendez|attends|donc|pardon|voila|puis|ensuite|apres|ben|bah|bon"
+    r"|hein|enfin|hmm+|mmh+|voyons|je[ \t]+regarde"
+)
 SPOKEN_RUN_RE = re.compile(
     rf"(?<![\w])(?:(?:{NUMBER_WORD}|\d{{1,4}}|cle|clef|double|[ab](?=[\s,]))"
     rf"(?:[\s,.\-]+(?:(?:{FILLER})[\s,.\-]+)*|$))+",
@@ -147,7 +155,7 @@ def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
     while end > start and not folded[end - 1].isalnum():
         end -= 1
     # a trailing « et » or a lone letter is not part of the number
-    tail = re.search(r"(?i)[\s,.\-]+(?:et|a|b)$", folded[start:end])
+    tail = re.search(rf"(?i)(?:[\s,.\-]+(?:et|a|b|{FILLER}))+$", folded[start:end])
     if tail:
         end = start + tail.start()
     return start, end
@@ -276,7 +284,12 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
         13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before)
     ):
         return None
-    if len(digits) >= 10 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before):
+    if (len(digits) >= 10 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before)) or (
+        # a temporary number (NIA) starts with 7 or 8, a NIR abroad with 3 or 4
+        13 <= len(digits) <= 15
+        and digits[:1] in {"3", "4", "7", "8"}
+        and NIR_CONTEXT.search(before)
+    ):
         # a NIR read aloud, even when a group was misread or misspoken
         key = NIR_KEY_AFTER_RE.match(folded, end)
         if key:

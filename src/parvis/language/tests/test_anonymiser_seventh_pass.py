@@ -379,3 +379,55 @@ def test_a_lower_case_first_name_by_its_line_or_relative(text, secret):
 )
 def test_verbs_and_descriptions_after_a_preposition_are_kept(text):
     assert_untouched(text)
+
+
+# --- a NIR read with fillers, a temporary number, Belgian tens; seven digits ending a form --
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "agent votre numéro de sécurité sociale\nusager alors c'est un quatre-vingt-cinq zéro "
+            "trois puis soixante-quinze cent douze ensuite trois cent quarante-cinq et vingt-deux",
+            "un quatre-vingt-cinq zéro trois puis soixante-quinze cent douze ensuite trois cent",
+        ),
+        (
+            "usager mon numéro de sécu c'est sept cinquante-cinq zéro trois quatre-vingt-dix-neuf "
+            "trois cent douze trois cent quarante-cinq vingt-deux",
+            "sept cinquante-cinq zéro trois quatre-vingt-dix-neuf trois cent douze",
+        ),
+        (
+            "usager mon numéro de sécu c'est un quatre-vingt-cinq zéro trois septante-cinq cent "
+            "douze trois cent quarante-cinq vingt-deux",
+            "un quatre-vingt-cinq zéro trois septante-cinq cent douze",
+        ),
+        (
+            "Objet : paiement\nMessage : je n'ai toujours rien reçu ce mois-ci merci 123 45 67",
+            "123 45 67",
+        ),
+    ],
+)
+def test_nirs_with_fillers_and_seven_digits_ending_a_form(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Question : je dois rembourser combien 1 234 567",
+        "Objet : colis\nMessage : mon suivi 123 45 67",
+        "Question : le loyer est de 1 234 567",
+        "Question : il y a 1 234 567 habitants",
+    ],
+)
+def test_seven_digits_ending_a_form_as_an_amount_or_reference_are_kept(text):
+    assert_untouched(text)
+
+
+def test_a_filler_after_a_nir_is_not_masked():
+    masked, _ = anonymise(
+        "usager mon numéro de sécu c'est un quatre-vingt-cinq zéro trois soixante-quinze cent "
+        "douze trois cent quarante-cinq enfin je crois"
+    )
+    assert masked.endswith("[NIR] enfin je crois")
