@@ -2181,7 +2181,12 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     start = end
     while start and end - start < 2 and items[start - 1].word:
         start -= 1
-    if start == end or start == 0 or items[start - 1].text not in {"!", ".", ",", "?"}:
+    if start == end or start == 0:
+        return
+    # « … merci de mettre à jour pour\nMélusine Garrigues »: two capitalised words alone on
+    # the last line close the message as well
+    own_line = "\n" in items[start].gap and all(t.cap and not t.upper for t in items[start:end])
+    if items[start - 1].text not in {"!", ".", ",", "?"} and not (own_line and end - start == 2):
         return
     run = items[start:end]
     if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in run):
@@ -2190,6 +2195,14 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         t.first or len(t.key) > 3 for t in run
     ):
         yield _entity(tokens, start, end)
+    elif (
+        own_line
+        and items[start - 1].text not in {"!", ".", ",", "?"}
+        and ((run[0].first and not run[0].common_any) or not (run[0].common_any or run[0].typo))
+        and len(run[1].key) > 3
+        and run[1].key not in ROLES | SUBJECT_NOT_NAMES
+    ):
+        yield _entity(tokens, start, end)  # « Mélusine Garrigues »: a surname that is a word
 
 
 # What an SMS signature is followed by: the writer's identifiers and contact details.

@@ -160,7 +160,32 @@ def drop_businesses(
     ]
 
 
-def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
+OWNER_BEFORE_RE = re.compile(
+    r"\b(?:foyer|societe|entreprise|boulangerie|boucherie|garage|cabinet|epicerie|magasin"
+    r"|restaurant|exploitation|ferme|boutique)[ \t]+(?:de|d')[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _owner(text: str, folded: str, candidate: Entity, lexicon: NameLexicon) -> bool:
+    """« le foyer de Killian Rozenn Tanguy », « la société de Gaspard Lelièvre »: a household
+    or a firm *of* someone named in full (a first name that is no French word first)."""
+    if not OWNER_BEFORE_RE.search(folded[max(0, candidate.start - 30) : candidate.start]):
+        return False
+    words = text[candidate.start : candidate.end].split()
+    return (
+        len(words) >= 2
+        and all(w[:1].isupper() for w in words)
+        and (
+            lexicon.is_first_name(words[0])
+            or any(not lexicon.word_like(w.strip(",."), typos=False) for w in words)
+        )
+    )
+
+
+def drop_namesakes(
+    text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
+) -> list[Entity]:
     """Person candidates inside the name of a school, a hospital, a street… are dropped,
     with every shorter candidate inside them (« Hugo » of « lycée Victor Hugo »)."""
     folded = fold(text)
@@ -172,6 +197,7 @@ def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
             NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
             or STREET_TITLE_NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
         )
+        and not (lexicon is not None and _owner(text, folded, c, lexicon))
     ]
     if not namesakes:
         return candidates
@@ -303,7 +329,7 @@ class Anonymiser:
                         candidates[index].append(Entity(span[0], span[1], "PERSON"))
         results = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
-            kept = drop_businesses(text, drop_namesakes(text, found), self.lexicon)
+            kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
             entities = with_trailing_initials(text, extend_names(tokens, resolve(kept, text)))
             results.append((mask(text, entities), entities))

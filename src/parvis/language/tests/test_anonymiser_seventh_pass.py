@@ -431,3 +431,39 @@ def test_a_filler_after_a_nir_is_not_masked():
         "douze trois cent quarante-cinq enfin je crois"
     )
     assert masked.endswith("[NIR] enfin je crois")
+
+
+# --- a household or a firm of someone named in full; a full name alone on the last line -----
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Déclaration faite pour le foyer de Killian Rozenn Tanguy\n5.602.481",
+            "Killian Rozenn Tanguy",
+        ),
+        (
+            "Mon employeur est la société de Gaspard Lelièvre, qui m'a remis l'attestation.",
+            "Gaspard Lelièvre",
+        ),
+        ("Merci de mettre à jour pour\nYolaine Kerbiriou", "Yolaine Kerbiriou"),
+        ("Merci de mettre à jour pour\nYolaine Marchand", "Yolaine Marchand"),
+    ],
+)
+def test_a_household_of_someone_or_a_name_closing_the_form(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis au lycée Victor Hugo depuis septembre",
+        "Question : où en est mon dossier\nCaisse Primaire",
+        "Question : où en est mon dossier\nService Client",
+        "je travaille à la boulangerie de la Gare",
+    ],
+)
+def test_namesakes_and_closing_labels_are_kept(text):
+    masked, _ = anonymise(text)
+    assert "[NOM]" not in masked
