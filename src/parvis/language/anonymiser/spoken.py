@@ -24,6 +24,7 @@ from parvis.language.anonymiser.identifiers import (
     NIR_KEY_AFTER_RE,
     TAX_CONTEXT,
     luhn_valid,
+    nir_key,
 )
 
 UNITS = {
@@ -311,6 +312,10 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
             while end > start and not folded[end - 1].isalnum():
                 end -= 1
         return Entity(start, end, "NIR")
+    if _nir_shaped(digits, before):
+        # a NIR read aloud where nothing names it: its key checks, or « numéro » before
+        # thirteen digits whose month is one
+        return Entity(start, end, "NIR")
     if len(digits) in {15, 16} and CARD_CONTEXT.search(folded):
         return Entity(start, end, "CARD")
     if (5 <= len(digits) <= 10 and CAF_CONTEXT.search(before[-60:])) or (
@@ -318,6 +323,17 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
     ):
         return Entity(start, end, "CAF_NUMBER")
     return None
+
+
+def _nir_shaped(digits: str, before: str) -> bool:
+    if digits[:1] not in {"1", "2"} or len(digits) not in {13, 15}:
+        return False
+    month = int(digits[3:5])
+    if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
+        return False
+    if len(digits) == 15:
+        return nir_key(digits[:13]) == int(digits[13:])
+    return bool(re.search(r"numero|\bnum\b|n°", before[-60:]))
 
 
 # « agent et la clé / appelante quatre-vingt-seize »: the NIR's key asked for, answered on

@@ -467,3 +467,26 @@ def test_a_household_of_someone_or_a_name_closing_the_form(text, secret):
 def test_namesakes_and_closing_labels_are_kept(text):
     masked, _ = anonymise(text)
     assert "[NOM]" not in masked
+
+
+# --- a NIR read aloud where nothing names it ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent vous avez votre numéro\nusager oui c'est un quatre-vingt-cinq zéro trois "
+        "soixante-quinze cent douze trois cent quarante-cinq",
+        "agent je vous écoute\nusager alors un quatre-vingt-cinq zéro trois soixante-quinze cent "
+        "douze trois cent quarante-cinq quatre-vingt-quatorze",
+    ],
+)
+def test_a_nir_read_aloud_by_its_shape(text):
+    assert_hidden(text, "quatre-vingt-cinq zéro trois soixante-quinze cent douze")
+
+
+def test_an_amount_read_aloud_is_no_nir():
+    assert_untouched(
+        "usager j'ai payé un quatre-vingt-cinq zéro trois soixante-quinze cent douze trois cent "
+        "quarante-cinq euros"
+    )
