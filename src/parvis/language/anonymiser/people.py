@@ -94,7 +94,7 @@ ROLES = _words(
     infirmier infirmière infirmiere kiné kine auxiliaire responsable directeur directrice
     chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
     facteur factrice ergothérapeute ergotherapeute ergo orthophoniste secrétaire secretaire
-    standardiste"""
+    standardiste client cliente"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -742,6 +742,10 @@ def _organisation_after(tokens: Tokens, index: int) -> bool:
 ORGANISATION_WORDS = _words("association mairie ccas caf cpam msa accueil agence")
 
 
+TRADES = _words(
+    """boulanger boulangere boucher bouchere coiffeur coiffeuse plombier garagiste epicier
+    epiciere menuisier macon pharmacien fleuriste patron patronne"""
+)
 VERB_A_SUBJECTS = _words("m' t' l' m t l j n il elle on qui y j' n' ca ça ce cela lui")
 
 
@@ -750,10 +754,34 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         token = tokens[index]
         if not token.word or token.cap or token.upper or token.gap != " ":
             continue
-        if keys[index - 1] not in NAME_PREPOSITIONS or len(token.key) < 3:
+        introduced = keys[index - 1] == "est" and index >= 2 and keys[index - 2] in {"c'", "c"}
+        if (keys[index - 1] not in NAME_PREPOSITIONS and not introduced) or len(token.key) < 3:
             continue
         if keys[index - 1] == "a" and index >= 2 and keys[index - 2] in VERB_A_SUBJECTS:
             continue  # « on m'a désinscrit »: the verb, not the preposition
+        if keys[index - 1] == "chez" and (token.first or not token.common_any) and not token.domain:
+            # « chez albert fourcade dans les vignes », « chez pierre le boulanger »: a first
+            # name after « chez », with its surname or its trade
+            nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (
+                nxt is not None
+                and nxt.gap == " "
+                and nxt.word
+                and not nxt.cap
+                and not nxt.common_any
+                and not nxt.domain
+                and len(nxt.key) > 3
+            ):
+                yield _entity(tokens, index, index + 2)
+                continue
+            if (
+                nxt is not None
+                and nxt.key in {"le", "la"}
+                and index + 2 < len(tokens)
+                and (_trade_like(tokens[index + 2]) or tokens[index + 2].key in TRADES)
+            ):
+                yield _entity(tokens, index, index + 1)
+                continue
         if token.domain or token.place or token.key in GLUE or token.key in SMS_WORDS:
             continue
         if token.known and token.first and not token.common_any:

@@ -490,3 +490,31 @@ def test_an_amount_read_aloud_is_no_nir():
         "usager j'ai payé un quatre-vingt-cinq zéro trois soixante-quinze cent douze trois cent "
         "quarante-cinq euros"
     )
+
+
+# --- « chez » a first name, « c'est » a name, a lawyer's client ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("je bosse chez pierre le boulanger depuis septembre", "pierre"),
+        ("j'étais saisonnier chez albert fourcade dans les vignes", "albert fourcade"),
+        ("elle s'appelle maëlle et le petit c'est noham elle me demande", "noham"),
+        ("pour le dossier de ma cliente sandra elle a déposé une demande", "sandra"),
+    ],
+)
+def test_a_first_name_after_chez_c_est_or_a_client(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je vais chez carrefour market",
+        "c'est ameli qui rembourse",
+    ],
+)
+def test_firms_and_administrations_after_chez_or_c_est_are_kept(text):
+    masked, _ = anonymise(text)
+    assert "[NOM]" not in masked
