@@ -278,6 +278,35 @@ def with_trailing_initials(text: str, entities: list[Entity]) -> list[Entity]:
     return out
 
 
+LEADING_WORD_RE = re.compile(r"[ \t]*([A-ZÀ-Þ][\w'’\-]+)[ \t]+")
+
+
+def with_leading_first_name(
+    text: str, entities: list[Entity], lexicon: NameLexicon
+) -> list[Entity]:
+    """« Mai Linh Nguyen » alone on a line: a listed first name that is also a word (a
+    month, a flower) opening the line of a name found after it belongs to the name."""
+    out = []
+    for entity in entities:
+        if entity.label == "PERSON":
+            line_start = text.rfind("\n", 0, entity.start) + 1
+            line_end = text.find("\n", entity.end)
+            rest = text[entity.end : len(text) if line_end < 0 else line_end]
+            leading = LEADING_WORD_RE.fullmatch(text, line_start, entity.start)
+            if (
+                leading
+                and not rest.strip(" \t,.")
+                and lexicon.is_first_name(leading.group(1))
+                and not any(
+                    e is not entity and e.start < entity.start and e.end > line_start
+                    for e in entities
+                )
+            ):
+                entity = Entity(leading.start(1), entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
 class Anonymiser:
     """Rules plus an optional spaCy pipeline (``ner`` only) and a name lexicon."""
 
@@ -331,6 +360,10 @@ class Anonymiser:
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
-            entities = with_trailing_initials(text, extend_names(tokens, resolve(kept, text)))
+            entities = with_leading_first_name(
+                text,
+                with_trailing_initials(text, extend_names(tokens, resolve(kept, text))),
+                self.lexicon,
+            )
             results.append((mask(text, entities), entities))
         return results

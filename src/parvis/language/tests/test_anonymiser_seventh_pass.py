@@ -518,3 +518,15 @@ def test_a_first_name_after_chez_c_est_or_a_client(text, secret):
 def test_firms_and_administrations_after_chez_or_c_est_are_kept(text):
     masked, _ = anonymise(text)
     assert "[NOM]" not in masked
+
+
+def test_a_first_name_that_is_a_word_opening_a_name_line():
+    assert_hidden(
+        "Merci.\n\nCordialement,\nMai Linh Nguyen\nVilleurbanne, 128 cours Émile Zola",
+        "Mai Linh Nguyen",
+    )
+
+
+def test_a_greeting_before_a_name_is_not_the_name():
+    masked, _ = anonymise("Cordialement\nMerci Julien Kerbiriou")
+    assert masked.startswith("Cordialement\nMerci [NOM]")
