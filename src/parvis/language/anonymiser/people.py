@@ -654,6 +654,7 @@ def find_people(
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
     found.extend(_after_prepositions(tokens, keys))
+    found.extend(_before_identifiers(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -746,6 +747,24 @@ TRADES = _words(
     """boulanger boulangere boucher bouchere coiffeur coiffeuse plombier garagiste epicier
     epiciere menuisier macon pharmacien fleuriste patron patronne"""
 )
+IDENTIFIER_CUES = _words("id identifiant n° no num numero alloc allocataire matricule dossier")
+
+
+def _before_identifiers(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« … bug. Loup Estève id 4471203Z »: two capitalised words, the second no French
+    word, right before an identifier or its name: the writer signing."""
+    for index in range(len(tokens) - 2):
+        first, second, cue = tokens[index], tokens[index + 1], tokens[index + 2]
+        if not (first.word and second.word and first.cap and second.cap) or first.upper:
+            continue
+        if second.gap != " " or cue.gap != " " or second.common_any or len(second.key) < 3:
+            continue
+        if any(t.domain or t.place or t.key in GLUE for t in (first, second)):
+            continue
+        if keys[index + 2] in IDENTIFIER_CUES or (cue.text.isdigit() and len(cue.text) >= 5):
+            yield _entity(tokens, index, index + 2)
+
+
 VERB_A_SUBJECTS = _words("m' t' l' m t l j n il elle on qui y j' n' ca ça ce cela lui")
 
 

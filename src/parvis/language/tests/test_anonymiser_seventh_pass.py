@@ -530,3 +530,23 @@ def test_a_first_name_that_is_a_word_opening_a_name_line():
 def test_a_greeting_before_a_name_is_not_the_name():
     masked, _ = anonymise("Cordialement\nMerci Julien Kerbiriou")
     assert masked.startswith("Cordialement\nMerci [NOM]")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bjr jai pas pu mactualiser le site bug. Loup Estève id 4471203Z", "Loup Estève"),
+        ("merci d'avance. Colombe Kerbiriou n° 1234567", "Colombe Kerbiriou"),
+    ],
+)
+def test_a_name_signing_before_an_identifier(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ma Carte Vitale n° 123", "Pôle Emploi id 1234567", "Service Client n° 12345"],
+)
+def test_capitalised_words_before_an_identifier_that_are_no_name_are_kept(text):
+    masked, _ = anonymise(text)
+    assert "[NOM]" not in masked
