@@ -659,6 +659,12 @@ NOT_PLATE_LETTERS = frozenset(
 )
 
 
+BORN_DAY_MONTH_RE = re.compile(
+    r"(?<![\w])nee?s?[ \t]+le[ \t]+((?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2]))(?![/.\-]?\d)",
+    re.IGNORECASE,
+)
+
+
 def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
     for match in BIRTH_RE.finditer(folded):
         start, end = match.start(1), match.end(1)
@@ -679,6 +685,9 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
     for match in DATE_AFTER_NAME_RE.finditer(text):
         if RELATIVES_BEFORE_RE.search(folded[max(0, match.start() - 80) : match.start()]):
             yield Entity(match.start(1), match.end(1), "BIRTHDATE")
+    # « elle est née le 3/11 »: a day and a month after « né(e) le »
+    for match in BORN_DAY_MONTH_RE.finditer(folded):
+        yield Entity(match.start(1), match.end(1), "BIRTHDATE")
     # « mon fils a 25 ans le 14 avril »: a birthday
     for match in BIRTHDAY_RE.finditer(folded):
         yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")

@@ -655,6 +655,7 @@ def find_people(
     found.extend(_capitalised_word_names(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
+    found.extend(_introduced_with_a_relative(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -716,8 +717,8 @@ def _person_follows(tokens: Tokens, index: int, *, typo: bool) -> bool:
         return True  # « voir avec solène du ccas »
     if typo:
         return after.key == "qui"
-    if after.key in PERSON_FOLLOWERS or (previous == "chez" and after.key == "et"):
-        return True
+    if after.key in PERSON_FOLLOWERS or (previous in {"chez", "est"} and after.key == "et"):
+        return True  # « chez schmit et … », « maintenant c'est kervella et … »
     if after.key in {"de", "d'"} and index + 2 < len(tokens):
         # « la conseillère a dit a yanis de rappeler »: told to do something
         verb = tokens[index + 2]
@@ -747,6 +748,29 @@ TRADES = _words(
     """boulanger boulangere boucher bouchere coiffeur coiffeuse plombier garagiste epicier
     epiciere menuisier macon pharmacien fleuriste patron patronne"""
 )
+
+
+def _introduced_with_a_relative(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« moi je suis pascale bernardini sa sœur »: one or two words after « je suis », then
+    the relative the speaker is, are the speaker's name."""
+    for index in range(1, len(tokens) - 3):
+        if keys[index] != "suis" or keys[index - 1] not in {"je", "j'", "moi"}:
+            continue
+        for size in (2, 1):
+            end = index + 1 + size
+            if end + 1 >= len(tokens):
+                continue
+            words = tokens.items[index + 1 : end]
+            if keys[end] not in {"sa", "son", "mon", "ma"} or keys[end + 1] not in RELATIVES:
+                continue
+            if all(
+                t.word and t.gap == " " and not t.domain and t.key not in GLUE and len(t.key) > 2
+                for t in words
+            ) and any(not t.common_any or t.first for t in words):
+                yield _entity(tokens, index + 1, end)
+                break
+
+
 IDENTIFIER_CUES = _words("id identifiant n° no num numero alloc allocataire matricule dossier")
 
 

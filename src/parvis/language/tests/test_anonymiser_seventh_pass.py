@@ -550,3 +550,31 @@ def test_a_name_signing_before_an_identifier(text, secret):
 def test_capitalised_words_before_an_identifier_that_are_no_name_are_kept(text):
     masked, _ = anonymise(text)
     assert "[NOM]" not in masked
+
+
+# --- a birth day and month, « c'est X et », « je suis X Y sa sœur » --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("cc c pour ma fille elle est née le 3/11 merci de me rappeler", "3/11"),
+        ("je me suis mariée, maintenant c'est kerbiriou et je voudrais changer", "kerbiriou"),
+        ("moi je suis pascale bernardini sa sœur et son numéro de sécu", "pascale bernardini"),
+    ],
+)
+def test_a_birth_day_a_new_name_and_a_speaker_named_with_a_relative(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis allée voir sa sœur",
+        "je suis partie chez sa sœur",
+        "je suis arrivé le 3/11",
+        "c'est bloqué et je ne sais pas",
+    ],
+)
+def test_visits_arrivals_and_states_are_kept(text):
+    assert_untouched(text)
