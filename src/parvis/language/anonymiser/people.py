@@ -831,6 +831,15 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             # a listed first name that is no French word
             yield _entity(tokens, index, index + 1)
         elif (
+            token.known
+            and token.first
+            and keys[index - 1] in {"par", "avec", "chez"}
+            and (index + 1 >= len(tokens) or "\n" in tokens[index + 1].gap)
+        ):
+            # « envoyé hier par aurore\n »: a listed first name that is also a word, ending
+            # the line after whom something was done with or by
+            yield _entity(tokens, index, index + 1)
+        elif (
             not token.known
             and not token.common_any
             and len(token.key) >= 4

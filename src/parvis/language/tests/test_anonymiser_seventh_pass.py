@@ -578,3 +578,12 @@ def test_a_birth_day_a_new_name_and_a_speaker_named_with_a_relative(text, secret
 )
 def test_visits_arrivals_and_states_are_kept(text):
     assert_untouched(text)
+
+
+def test_a_listed_first_name_that_is_a_word_ending_the_line_after_par():
+    assert_hidden("envoyé hier par aurore\nc'est moi qui ai fait la demande", "aurore")
+
+
+@pytest.mark.parametrize("text", ["j'ai envoyé par courrier\nmerci", "je paie par carte\nmerci"])
+def test_means_ending_the_line_after_par_are_kept(text):
+    assert_untouched(text)
