@@ -21,6 +21,8 @@ STREET_TYPES = (
     r"|promenade|esplanade|parvis|villa|montee|traverse|venelle|clos|domaine|quartier|cour"
     r"|r\.|r(?=[ \t]+(?:de|du|des|d'|[A-Z]))|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre"
     r"|sente|cavee|val|vallon|plateau|morne|servitude|tribu"
+    # regional: a Provençal farmstead, a Breton road (« 7 mas des Saules », « 8 hent Kerouel »)
+    r"|(?:mas|hent)(?=[ \t]+(?:(?:de[ \t]+la|des|du|de|le|la|les)[ \t]+|d'|l')?(?-i:[A-ZÀ-Þ]))"
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue"
     r"|grand'rue|grande-rue|grand-rue|hlm"
@@ -79,6 +81,8 @@ AMBIGUOUS_STREET_TYPES = frozenset(
         "rampe",
         "traverse",
         "morne",
+        "mas",
+        "hent",
     ]
 )
 STREET_NEEDS_NO_NUMBER = re.compile(
@@ -1126,7 +1130,10 @@ TOWN_LINE_PART_RE = re.compile(
     r"(?:b[aâ]t(?:iment)?\.?|bt|appt?\.?|apt\.?|appart(?:ement)?\.?|esc(?:alier)?\.?|[ée]tage"
     r"|porte|logement|log\.|r[ée]sidence|r[ée]s\.|tour|immeuble|bloc|entr[ée]e|chambre|villa"
     r"|maison|ferme|domaine|lieu[- ]?dit|lieudit|hameau|quartier|lotissement|lot\.?|cit[ée]"
-    r"|mas|clos|chalet|moulin|manoir|camping|foyer|chez)(?![\w])[ \t.]*[\w'’]"
+    r"|mas|clos|chalet|moulin|manoir|camping|foyer|chez"
+    # a street without its number (« Saint-Girons, rue du Pont »)
+    r"|rue|avenue|av\.|boulevard|bd|chemin|impasse|all[ée]e|route|place|zone|za|zi|quai|cours"
+    r"|traverse|mont[ée]e|sente|venelle)(?![\w])[ \t.]*[\w'’]"
     r"|\d{1,2}[ \t]?(?:e|[eè]me|er|[eè]re)[ \t]+[ée]tage"
     r"|\d{1,4}(?:[ \t]?(?:bis|ter))?[ \t]+[A-Za-zÀ-ÿ]",
     re.IGNORECASE,
@@ -1147,6 +1154,11 @@ NEXT_LINE_CONTACT_RE = re.compile(r"\+?\d[\d .\-]{7,}\d|@|\barobase\b", re.IGNOR
 LINE_ADDRESS_TRIGGER = re.compile(
     r"(?:adresse|habite|domicile|domicili[ée]e?|demeurant|coordonn[ée]es)[^\n]{0,20}[:\-]?[ \t]*$",
     re.IGNORECASE,
+)
+
+
+INLINE_ADDRESS_LABEL_RE = re.compile(
+    r"(?<![\w])(?:adresse|domicile|coordonn[ée]es)[^\n:]{0,15}:[ \t]*", re.IGNORECASE
 )
 
 
@@ -1191,6 +1203,31 @@ def find_town_lines(text: str, folded: str, places: frozenset[str]) -> Iterable[
     lines = list(TOWN_LINE_RE.finditer(text))
     for index, line in enumerate(lines):
         content = line.group(1)
+        # the last label of the line (« … décembre. Adresse inchangée : … »)
+        labels = list(INLINE_ADDRESS_LABEL_RE.finditer(content))
+        label = labels[-1] if labels else None
+        if label and label.end() < len(content):
+            # « mon adresse : 12 les Hauts de Kerlann, Vannes »: the line after its label
+            parts = content[label.end() :].split(",")
+            if (
+                len(parts) > 1
+                and not re.search(r"(?i)mail|electronique|courriel", fold(content[: label.end()]))
+                and not any(re.fullmatch(r"[ \t]*\d+[ \t]+[a-zà-ÿ]+[ \t]*", p) for p in parts)
+                and "\n" not in content
+                and not re.search(r"\d{5}", content)
+                and (
+                    (
+                        _known_town(parts[-1].strip(), places)
+                        and all(_town_line_part(p, signature=False) for p in parts[:-1])
+                    )
+                    or (
+                        _known_town(parts[0].strip(), places)
+                        and all(_town_line_part(p, signature=False) for p in parts[1:])
+                    )
+                )
+            ):
+                yield Entity(line.start(1) + label.end(), line.end(1), "ADDRESS")
+                continue
         if "," not in content or len(content) > 90 or re.search(r"\d{5}", content):
             continue
         previous = next(
@@ -1216,6 +1253,86 @@ def find_town_lines(text: str, folded: str, places: frozenset[str]) -> Iterable[
             and all(_town_line_part(p, signature=False) for p in parts[1:])
         ):
             yield Entity(start, line.end(1), "ADDRESS")
+
+
+# « éleveur à Arette, quartier Lanne », « la maison de Moissac, chemin de Rouzet. »,
+# « l'appart de quimper, résidence kerfeunteun »: a town after « à » or « de », then a street
+# or a place without its number, closing the sentence or the line.
+TOWN_THEN_PLACE_RE = re.compile(
+    r"(?<![\w])(?:a|de|d')[ \t]+((?:[a-z][\w'\-]*)(?:[ \t]+[a-z][\w'\-]*){0,2}),[ \t]*"
+    r"((?:quartier|residence|res\.|lieu-dit|lieudit|hameau|lotissement|cite|rue|avenue"
+    r"|boulevard|chemin|impasse|allee|route|zone|quai|cours|traverse|montee|mas"
+    r"|domaine)(?![\w])[^\n.,;!?]{2,40}?)[ \t]*(?=$|\n|[.;!?])",
+    re.IGNORECASE,
+)
+
+
+def _town_anycase(value: str, places: frozenset[str], lowercase: bool) -> bool:
+    key = _town_key(value)
+    keys = {key, key.replace(" ", "-")}
+    return (value[:1].isupper() or lowercase) and any(k in places for k in keys)
+
+
+def find_town_then_place(text: str, folded: str, places: frozenset[str]) -> Iterable[Entity]:
+    """A town and its street or place, no number, after « à » or « de »; and a town (with
+    up to two short parts) written before an address found on its own."""
+    if "," not in text or not places:
+        return
+    lowercase = sum(ch.isupper() for ch in text) <= 2
+    for match in TOWN_THEN_PLACE_RE.finditer(folded):
+        town = text[match.start(1) : match.end(1)]
+        if not _town_anycase(town, places, lowercase):
+            continue
+        if MONTH_WORD_RE.search(folded[match.start(2) : match.end(2)]):
+            continue
+        name = text[match.start(2) : match.end(2)].split()[1:]
+        if len(name) > 5 or not (
+            lowercase
+            or all(w[:1].isupper() or fold(w).lower() in PLACE_NAME_PARTICLES for w in name)
+        ):
+            continue  # « à Lyon, rue de la République il y a du monde »: a sentence goes on
+        yield Entity(match.start(1), match.end(2), "ADDRESS")
+
+
+PLACE_NAME_PARTICLES = frozenset(
+    ["de", "du", "des", "la", "le", "les", "d'", "l'", "d", "l", "aux", "au"]
+)
+
+
+# « eysines, 6 rue de la pierre », « Le Tampon, 14e km, 22 rue … »: the town and the short
+# parts written before an address.
+TOWN_BEFORE_RE = re.compile(
+    r"(?:^|(?<=[\s:]))((?:[\w'\-]+[ \t]+){0,2}[\w'\-]+)[ \t]*"
+    r"(,[ \t]*(?:[^,\n]{1,16},[ \t]*){0,2}|[ \t]+)$"
+)
+
+
+def extend_with_town(text: str, entities: list[Entity], places: frozenset[str]) -> list[Entity]:
+    """Address entities preceded on their line by a known town (« eysines, 6 rue … »,
+    « Béziers, CCAS, 2 rue … ») start at the town."""
+    if not any(e.label == "ADDRESS" for e in entities):
+        return entities
+    lowercase = sum(ch.isupper() for ch in text) <= 2
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS":
+            entity = _with_town(text, entity, places, lowercase)
+        out.append(entity)
+    return out
+
+
+def _with_town(text: str, entity: Entity, places: frozenset[str], lowercase: bool) -> Entity:
+    line_start = text.rfind("\n", 0, entity.start) + 1
+    before = fold(text[line_start : entity.start])
+    match = TOWN_BEFORE_RE.search(before)
+    if not match or MONTH_WORD_RE.search(match.group(2)) or re.search(r"\d{3}", match.group(2)):
+        return entity
+    words = list(re.finditer(r"[\w'\-]+", match.group(1)))
+    for first in words:  # the longest run of words that is a known town
+        start = line_start + match.start(1) + first.start()
+        if _town_anycase(text[start : line_start + match.end(1)], places, lowercase):
+            return Entity(start, entity.end, entity.label)
+    return entity
 
 
 # « Villeurbanne 12 les Tilleuls »: a town, then a house number and the place, no comma

@@ -108,7 +108,7 @@ _CAF_LOWER_LETTER = (
 )
 CAF_RE = re.compile(
     r"(?:allocataire|\balloc\b|\bcaf\b|\bmsa\b|\bmatricule|dossier|n°\s?d'alloc)"
-    r"(?:[^\n\d.?!]|\.(?!\s)){0,50}?(?<![\w])(\d(?:[ .\-]?\d){4,9}"
+    r"(?:[^\n\d.?!]|\.(?!\s)){0,50}?(?<![\w])(?<![A-Za-z]-)(\d(?:[ .\-]?\d){4,9}"
     rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\d\w]|[ .\-]\d)",
     re.IGNORECASE,
@@ -506,9 +506,20 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
 
 
-# Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »):
-# the writer's allocataire number, given as a signature.
-CLOSING_NUMBER_RE = re.compile(r"(?:^|[.!?\n][ \t]*)(\d{7}(?:[ ]?[A-Z])?)[ \t.]*$")
+# Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »,
+# « … merci.\n12 34 567 »), or under a form's last label (« Réf. : 123 45 67 »): the
+# writer's allocataire number, given as a signature, in any of its written groupings.
+_SEVEN_GROUPS = (
+    r"\d{7}|\d{3}[ .\-]\d{4}|\d{4}[ .\-]\d{3}|\d{2}[ .\-]\d{2}[ .\-]\d{3}|\d[ .]\d{3}[ .]\d{3}"
+    r"|\d{3}[ .\-]\d{2}[ .\-]\d{2}|\d{2}[ .\-]\d{3}[ .\-]\d{2}|\d(?:[ ]\d){6}"
+    r"|\d[ .]\d{2}[ .]\d{2}[ .]\d{2}"
+)
+CLOSING_NUMBER_RE = re.compile(
+    rf"(?:^|[.!?\n][ \t]*|(?:^|\n)[ \t]*([^\W\d][^\n:\d]{{0,30}}):[ \t]*"
+    # « … et le numéro c'est 7320 481 »: announced as a number, ending the message
+    rf"|(?<![\w])((?:numero|num|n°)(?![\w])[^\n\d.?!:]{{0,20}}?)[ \t])"
+    rf"((?:{_SEVEN_GROUPS})(?:[ ]?[A-Z])?)[ \t.]*$"
+)
 # « Identifiant : 9034412 »: seven digits under a form's label for an identifier, whatever
 # the text is about (the allocataire number's shape; a France Travail identifier has a
 # letter, a tax number thirteen digits).
@@ -548,14 +559,32 @@ def _lone_seven(folded: str) -> Iterable[Entity]:
         yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
 
 
+# France Travail's identifiers and files have other shapes; its texts' numbers are not the
+# allocataire's (« mon allocation chômage 482 91 13 »).
+JOBSEEKER_CONTEXT = re.compile(
+    r"chomage|france[ \t]+travail|pole[ \t]+emploi|\bare\b|demandeur[ \t]+d'emploi", re.IGNORECASE
+)
+LAST_SEVEN_RE = re.compile(rf"(?<![\w.,/€+(#*°º:-])(?<!\d[ .])[ \t]*({_SEVEN_GROUPS})[ \t.!]*$")
+
+
 def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
     """Seven digits closing a message on their own (or making the whole message), or under
     a form's identifier label, or alone in one run of digits: the writer's allocataire
     number."""
-    match = CLOSING_NUMBER_RE.search(text)
-    if match:
-        yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+    match = CLOSING_NUMBER_RE.search(folded)
+    cue = match and (match.group(1) or match.group(2))
+    if match and not (cue and OTHER_REFERENCE_RE.search(cue + " ")):
+        yield Entity(match.start(3), match.end(3), "CAF_NUMBER")
     yield from _lone_seven(folded)
+    # « … je n'ai rien reçu 123 45 67 »: seven digits in groups ending the message after a
+    # word, unless announced as another reference or an amount
+    last = LAST_SEVEN_RE.search(folded)
+    if (
+        last
+        and not OTHER_REFERENCE_RE.search(folded[max(0, last.start() - 40) : last.start()])
+        and not JOBSEEKER_CONTEXT.search(folded)
+    ):
+        yield Entity(last.start(1), last.end(1), "CAF_NUMBER")
     for line in IDENTIFIER_LINE_RE.finditer(folded):
         yield Entity(line.start(1), line.end(1), "CAF_NUMBER")
 
@@ -563,11 +592,20 @@ def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
 def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
     for match in TAX_RE.finditer(folded):
         yield Entity(match.start(1), match.end(1), "TAX_NUMBER")
-    # A bare 13-digit number starting 0-3 is the shape of a tax number (SPI).
+    # A bare 13-digit number starting 0-3 is the shape of a tax number (SPI), unless it is
+    # the reference of a tax notice (« Référence de l'avis : 26 59 1234567 89 », « avis 26 33
+    # 7712045 12 »), which names no one.
     for match in LONG_DIGITS_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
         if len(compact) == 13 and compact[0] in "0123" and not compact.startswith("0033"):
+            if NOTICE_REFERENCE_RE.search(folded[max(0, match.start() - 30) : match.start()]):
+                continue
             yield Entity(offsets[0], offsets[-1] + 1, "TAX_NUMBER")
+
+
+NOTICE_REFERENCE_RE = re.compile(
+    r"(?:\bavis|reference(?:[ \t]+de[ \t]+l'avis)?)[ \t]*(?:n°|no|:)?[ \t:]*$", re.IGNORECASE
+)
 
 
 ANY_PLATE_RE = re.compile(
@@ -621,6 +659,12 @@ NOT_PLATE_LETTERS = frozenset(
 )
 
 
+BORN_DAY_MONTH_RE = re.compile(
+    r"(?<![\w])nee?s?[ \t]+le[ \t]+((?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2]))(?![/.\-]?\d)",
+    re.IGNORECASE,
+)
+
+
 def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
     for match in BIRTH_RE.finditer(folded):
         start, end = match.start(1), match.end(1)
@@ -641,6 +685,9 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
     for match in DATE_AFTER_NAME_RE.finditer(text):
         if RELATIVES_BEFORE_RE.search(folded[max(0, match.start() - 80) : match.start()]):
             yield Entity(match.start(1), match.end(1), "BIRTHDATE")
+    # « elle est née le 3/11 »: a day and a month after « né(e) le »
+    for match in BORN_DAY_MONTH_RE.finditer(folded):
+        yield Entity(match.start(1), match.end(1), "BIRTHDATE")
     # « mon fils a 25 ans le 14 avril »: a birthday
     for match in BIRTHDAY_RE.finditer(folded):
         yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")

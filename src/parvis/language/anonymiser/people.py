@@ -94,7 +94,7 @@ ROLES = _words(
     infirmier infirmière infirmiere kiné kine auxiliaire responsable directeur directrice
     chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
     facteur factrice ergothérapeute ergotherapeute ergo orthophoniste secrétaire secretaire
-    standardiste"""
+    standardiste client cliente"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -653,8 +653,210 @@ def find_people(
     found.extend(_word_names(tokens))
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
+    found.extend(_after_prepositions(tokens, keys))
+    found.extend(_before_identifiers(tokens, keys))
+    found.extend(_introduced_with_a_relative(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
+
+
+# Prepositions and thanks a person's first name follows in lower case (« pour gaspard hier »,
+# « le dossier de lilou », « merci bcp ghislaine »).
+NAME_PREPOSITIONS = _words("pour de d' d a à avec chez par bcp beaucoup c cest")
+# Words after « de » that are no one's name even before « mon fils » (« de nouveau »).
+NOT_APPOSED = _words(
+    """nouveau suite plus meme toute tout fois retour temps part loin pres cote coup
+    rien encore moins peur besoin chance honte envie droit quoi"""
+)
+POSSESSIVES = _words("mon ma")
+
+
+def _apposed_relative(tokens: Tokens, index: int) -> bool:
+    """« la carte de modeste mon fils »: a word, then « mon fils » / « ma fille » and the end
+    of the clause."""
+    if index + 2 >= len(tokens):
+        return False
+    owner, relative = tokens[index + 1], tokens[index + 2]
+    if owner.key not in POSSESSIVES or relative.key not in RELATIVES or owner.gap != " ":
+        return False
+    after = tokens[index + 3] if index + 3 < len(tokens) else None
+    return after is None or "\n" in after.gap or after.key in {",", ".", "!", "?", "qui"}
+
+
+PERSON_FOLLOWERS = _words("qui est etait a avait va doit ne n' il elle")
+PERSON_FOLLOWERS_WITH = _words("son sa ses")
+
+
+def _person_follows(tokens: Tokens, index: int, *, typo: bool) -> bool:
+    """What follows a word says it is someone: « qui », a verb said of a person, « avec son
+    père », a relative in apposition; for a word one typo away from a French word, only
+    « qui » or the apposition."""
+    if _apposed_relative(tokens, index):
+        return True
+    previous = tokens[index - 1].key
+    thanked = previous in {"bcp", "beaucoup", "merci"}
+    # « vous pouvez demander à fatou\n », « en couple avec djibril »: the last word of the
+    # line after someone is talked with or to
+    closing = previous in {"avec", "a", "à", "par", "chez"} or (
+        not typo and previous in {"de", "d'", "d", "pour"}
+    )
+    if index + 1 >= len(tokens):
+        return (thanked and not typo) or closing
+    after = tokens[index + 1]
+    if "\n" in after.gap and closing:
+        return True
+    if thanked and not typo and ("\n" in after.gap or after.key in {",", ".", "!"}):
+        return True
+    if "\n" in after.gap or after.gap != " ":
+        return False
+    if (
+        after.key in {"du", "de"}
+        and previous in {"avec", "a", "à", "par"}
+        and _organisation_after(tokens, index + 1)
+    ):
+        return True  # « voir avec solène du ccas »
+    if typo:
+        return after.key == "qui"
+    if after.key in PERSON_FOLLOWERS or (previous in {"chez", "est"} and after.key == "et"):
+        return True  # « chez schmit et … », « maintenant c'est kervella et … »
+    if after.key in {"de", "d'"} and index + 2 < len(tokens):
+        # « la conseillère a dit a yanis de rappeler »: told to do something
+        verb = tokens[index + 2]
+        return verb.common_any and bool(re.search(r"(?:er|ir|re)$", verb.key))
+    return (
+        after.key == "avec"
+        and index + 2 < len(tokens)
+        and tokens[index + 2].key in PERSON_FOLLOWERS_WITH
+    )
+
+
+def _organisation_after(tokens: Tokens, index: int) -> bool:
+    """« du ccas », « de la caf », « de l'association »: an organisation after ``index``."""
+    following = tokens.items[index + 1 : index + 3]
+    return any(t.domain or t.key in ORGANISATION_WORDS for t in following[:2]) and not (
+        following
+        and following[0].key not in {"la", "l'", "l"}
+        and not following[0].domain
+        and following[0].key not in ORGANISATION_WORDS
+    )
+
+
+ORGANISATION_WORDS = _words("association mairie ccas caf cpam msa accueil agence")
+
+
+TRADES = _words(
+    """boulanger boulangere boucher bouchere coiffeur coiffeuse plombier garagiste epicier
+    epiciere menuisier macon pharmacien fleuriste patron patronne"""
+)
+
+
+def _introduced_with_a_relative(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« moi je suis pascale bernardini sa sœur »: one or two words after « je suis », then
+    the relative the speaker is, are the speaker's name."""
+    for index in range(1, len(tokens) - 3):
+        if keys[index] != "suis" or keys[index - 1] not in {"je", "j'", "moi"}:
+            continue
+        for size in (2, 1):
+            end = index + 1 + size
+            if end + 1 >= len(tokens):
+                continue
+            words = tokens.items[index + 1 : end]
+            if keys[end] not in {"sa", "son", "mon", "ma"} or keys[end + 1] not in RELATIVES:
+                continue
+            if all(
+                t.word and t.gap == " " and not t.domain and t.key not in GLUE and len(t.key) > 2
+                for t in words
+            ) and any(not t.common_any or t.first for t in words):
+                yield _entity(tokens, index + 1, end)
+                break
+
+
+IDENTIFIER_CUES = _words("id identifiant n° no num numero alloc allocataire matricule dossier")
+
+
+def _before_identifiers(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« … bug. Loup Estève id 4471203Z »: two capitalised words, the second no French
+    word, right before an identifier or its name: the writer signing."""
+    for index in range(len(tokens) - 2):
+        first, second, cue = tokens[index], tokens[index + 1], tokens[index + 2]
+        if not (first.word and second.word and first.cap and second.cap) or first.upper:
+            continue
+        if second.gap != " " or cue.gap != " " or second.common_any or len(second.key) < 3:
+            continue
+        if any(t.domain or t.place or t.key in GLUE for t in (first, second)):
+            continue
+        if keys[index + 2] in IDENTIFIER_CUES or (cue.text.isdigit() and len(cue.text) >= 5):
+            yield _entity(tokens, index, index + 2)
+
+
+VERB_A_SUBJECTS = _words("m' t' l' m t l j n il elle on qui y j' n' ca ça ce cela lui")
+
+
+def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    for index in range(1, len(tokens)):
+        token = tokens[index]
+        if not token.word or token.cap or token.upper or token.gap != " ":
+            continue
+        introduced = keys[index - 1] == "est" and index >= 2 and keys[index - 2] in {"c'", "c"}
+        if (keys[index - 1] not in NAME_PREPOSITIONS and not introduced) or len(token.key) < 3:
+            continue
+        if keys[index - 1] == "a" and index >= 2 and keys[index - 2] in VERB_A_SUBJECTS:
+            continue  # « on m'a désinscrit »: the verb, not the preposition
+        if keys[index - 1] == "chez" and (token.first or not token.common_any) and not token.domain:
+            # « chez albert fourcade dans les vignes », « chez pierre le boulanger »: a first
+            # name after « chez », with its surname or its trade
+            nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (
+                nxt is not None
+                and nxt.gap == " "
+                and nxt.word
+                and not nxt.cap
+                and not nxt.common_any
+                and not nxt.domain
+                and len(nxt.key) > 3
+            ):
+                yield _entity(tokens, index, index + 2)
+                continue
+            if (
+                nxt is not None
+                and nxt.key in {"le", "la"}
+                and index + 2 < len(tokens)
+                and (_trade_like(tokens[index + 2]) or tokens[index + 2].key in TRADES)
+            ):
+                yield _entity(tokens, index, index + 1)
+                continue
+        if token.domain or token.place or token.key in GLUE or token.key in SMS_WORDS:
+            continue
+        if token.known and token.first and not token.common_any:
+            # a listed first name that is no French word
+            yield _entity(tokens, index, index + 1)
+        elif (
+            token.known
+            and token.first
+            and keys[index - 1] in {"par", "avec", "chez"}
+            and (index + 1 >= len(tokens) or "\n" in tokens[index + 1].gap)
+        ):
+            # « envoyé hier par aurore\n »: a listed first name that is also a word, ending
+            # the line after whom something was done with or by
+            yield _entity(tokens, index, index + 1)
+        elif (
+            not token.known
+            and not token.common_any
+            and len(token.key) >= 4
+            and re.fullmatch(r"[a-zà-ÿ\-]+", token.text)
+            and _person_follows(tokens, index, typo=token.typo)
+        ):
+            # « pour yanis qui … », « le dossier de lilou est incomplet »: a word that is no
+            # French word, then what is said of a person
+            yield _entity(tokens, index, index + 1)
+        elif (
+            token.common
+            and len(token.key) >= 4
+            and token.key not in NOT_APPOSED
+            and not re.search(r"(?:er|ir|re|oir|ment)$", token.key)
+            and _apposed_relative(tokens, index)
+        ):
+            yield _entity(tokens, index, index + 1)
 
 
 def needs_ner(tokens: Tokens, found: Iterable[Entity]) -> bool:
@@ -730,8 +932,16 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index, key in enumerate(keys):
         if key not in ROLES or index + 1 >= len(tokens) or tokens[index].text.endswith("."):
             continue
-        # a role needs a determiner before it, or « l'agent »
-        if index == 0 or keys[index - 1] not in ROLE_DETERMINERS:
+        # a role needs a determiner before it, or « l'agent »; « mon grand père » too
+        if index == 0 or (
+            keys[index - 1] not in ROLE_DETERMINERS
+            and not (
+                keys[index - 1] in ROLE_PREFIXES
+                and index >= 2
+                and keys[index - 2] in ROLE_DETERMINERS
+                and key in RELATIVES
+            )
+        ):
             continue
         start = index + 1
         # « ma conseillère, Mme X » / « l'assistante sociale X » / « mon fils qui s'appelle X »
@@ -779,6 +989,15 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             # « la secrétaire Patience m'a dit », « l'agent Fleur que j'ai eue »: a
             # capitalised word right after a role is a name, even when it is a French word
             end = max(start + 1, name_run(tokens, start + 1, MEDIUM))
+        if (
+            end == start
+            and (key in RELATIVES or key in IN_LAWS)
+            and token.key in WORD_FIRST_NAMES
+            and not token.cap
+            and start + 1 < len(tokens)
+            and keys[start + 1] in RELATIVE_NAME_FOLLOWERS
+        ):
+            end = start + 1  # « ma sœur prudence depuis mars », « ma belle-mère espérance garde »
         if end == start and token.known and token.common_any:
             # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
             # is also a word, when what follows is not the rest of a noun phrase
@@ -803,6 +1022,17 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         end = _extend_before_verb(tokens, start, end)
         if end > start:
             yield _entity(tokens, start, end)
+
+
+ROLE_PREFIXES = _words("grand grande arriere petit petite belle beau")
+IN_LAWS = _words(
+    "belle-mere beau-pere grand-mere grand-pere belle-soeur beau-frere belle-fille beau-fils"
+)
+# What follows a relative's first name that is a French word (« ma sœur prudence depuis mars »)
+RELATIVE_NAME_FOLLOWERS = _words(
+    """depuis qui est a garde gardait vit habite et avec chez ne n' m' me aussi va doit
+    devait travaille touche"""
+)
 
 
 # Words after a role or a relative that are not a name but its description (« mon fils
@@ -1504,6 +1734,17 @@ def _by_shape(tokens: Tokens) -> Iterable[Entity]:
         if not token.word or not (token.cap or token.upper or tokens.lowercase):
             index += 1
             continue
+        if (
+            tokens.lowercase
+            and token.cap
+            and index + 1 < count
+            and tokens[index + 1].gap == " "
+            and _word_first_name_pair(tokens, tokens.items[index : index + 2])
+        ):
+            # « Modeste Pasteur, retraité, … »: the only two capitals of a short text
+            yield _entity(tokens, index, index + 2)
+            index += 2
+            continue
         end = index
         while end < count:
             candidate = tokens[end]
@@ -1587,8 +1828,11 @@ def _word_first_name_pair(tokens: Tokens, run: list[Token]) -> bool:
         and (first.first or first.key in WORD_FIRST_NAMES)
         and not first.domain
         and not second.domain
-        and not second.place
-        and second.key not in ROLES | CIVILITIES | GLUE | SUBJECT_NOT_NAMES | ROLE_MODIFIERS
+        # a listed last name that is also a place or a relative (« Constant Marin », « Blanche
+        # Neveu ») still closes the name
+        and (not second.place or second.known)
+        and (second.key not in ROLES or second.known)
+        and second.key not in CIVILITIES | GLUE | SUBJECT_NOT_NAMES | ROLE_MODIFIERS
         and second.key not in WORD_FIRST_NAME_FOLLOWERS
         and not (_adjective_like(second) and not second.known)
         and not re.search(r"é(?:e|es|s)?$", second.text)
@@ -2017,7 +2261,12 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     start = end
     while start and end - start < 2 and items[start - 1].word:
         start -= 1
-    if start == end or start == 0 or items[start - 1].text not in {"!", ".", ",", "?"}:
+    if start == end or start == 0:
+        return
+    # « … merci de mettre à jour pour\nMélusine Garrigues »: two capitalised words alone on
+    # the last line close the message as well
+    own_line = "\n" in items[start].gap and all(t.cap and not t.upper for t in items[start:end])
+    if items[start - 1].text not in {"!", ".", ",", "?"} and not (own_line and end - start == 2):
         return
     run = items[start:end]
     if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in run):
@@ -2026,6 +2275,14 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         t.first or len(t.key) > 3 for t in run
     ):
         yield _entity(tokens, start, end)
+    elif (
+        own_line
+        and items[start - 1].text not in {"!", ".", ",", "?"}
+        and ((run[0].first and not run[0].common_any) or not (run[0].common_any or run[0].typo))
+        and len(run[1].key) > 3
+        and run[1].key not in ROLES | SUBJECT_NOT_NAMES
+    ):
+        yield _entity(tokens, start, end)  # « Mélusine Garrigues »: a surname that is a word
 
 
 # What an SMS signature is followed by: the writer's identifiers and contact details.

@@ -6,7 +6,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from parvis.language.anonymiser.addresses import find_addresses, find_town_lines
+from parvis.language.anonymiser.addresses import (
+    extend_with_town,
+    find_addresses,
+    find_town_lines,
+    find_town_then_place,
+)
 from parvis.language.anonymiser.base import Entity
 from parvis.language.anonymiser.identifiers import (
     find_birthdates,
@@ -21,7 +26,12 @@ from parvis.language.anonymiser.identifiers import (
     find_spoken_phones,
     find_tax_numbers,
 )
-from parvis.language.anonymiser.names import NameLexicon, filter_spacy_person, find_names_by_rules
+from parvis.language.anonymiser.names import (
+    DOMAIN_WORDS,
+    NameLexicon,
+    filter_spacy_person,
+    find_names_by_rules,
+)
 from parvis.language.anonymiser.people import Tokens, extend_names, find_people, needs_ner
 from parvis.language.anonymiser.resolution import mask, resolve
 from parvis.language.anonymiser.spoken import (
@@ -67,6 +77,14 @@ NAMESAKE_RE = re.compile(
     r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l'|la[ \t]+|le[ \t]+|les[ \t]+)?$",
     re.IGNORECASE,
 )
+# A title between a street and the name it bears (« rue du Docteur Nancel-Pénard »).
+STREET_TITLE_NAMESAKE_RE = re.compile(
+    r"\b(?:rue|avenue|boulevard|allee|quai|impasse|chemin|cours|place|square|route|passage)"
+    r"[ \t]+(?:du[ \t]+|de[ \t]+l'|de[ \t]+la[ \t]+|de[ \t]+)?(?:docteur|general|president"
+    r"|marechal|professeur|commandant|colonel|capitaine|abbe|amiral|pere|cardinal|chanoine)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
 
 
 # Firms citizens name (employers, shops, banks, landlords, carriers): a business name is
@@ -77,6 +95,7 @@ BUSINESS_RE = re.compile(
     r"|fnac|ikea|conforama|castorama|brico[ \t]?depot|bricomarche|chronopost|amazon"
     r"|cdiscount|vinted|leboncoin|bouygues(?:[ \t]+telecom)?|sosh|totalenergies|veolia"
     r"|adecco|manpower|randstad|sodexo|elior|mcdonald'?s|deliveroo|airbnb|doctolib"
+    r"|uber(?:[ \t]?eats)?"
     r"|harmonie[ \t]+mutuelle|credit[ \t]+mutuel|societe[ \t]+generale|bnp(?:[ \t]+paribas)?"
     r"|caisse[ \t]+d'epargne|banque[ \t]+populaire|boursorama|revolut|vilogia"
     r"|immobiliere[ \t]+3f|paris[ \t]+habitat|domofrance|logirep|cdc[ \t]+habitat|nexity"
@@ -96,6 +115,22 @@ BUSINESS_RE = re.compile(
 CIVILITY_BEFORE_RE = re.compile(r"(?:\bm\.|\bmr|\bmme|madame|monsieur|\bdr)[ \t]*$", re.IGNORECASE)
 
 
+def _first_name_before(word: str, lexicon: NameLexicon) -> bool:
+    """A listed first name, or a capitalised word that is no French word, no place and no
+    administration (« Ignace Boulanger »), stands before a firm's name: a person's."""
+    if lexicon.is_first_name(word):
+        return True
+    key = fold(word).lower()
+    return (
+        word[:1].isupper()
+        and not word.isupper()
+        and len(key) > 2
+        and key not in DOMAIN_WORDS
+        and key not in lexicon.places
+        and not lexicon.word_like(word, typos=False)
+    )
+
+
 def drop_businesses(
     text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
 ) -> list[Entity]:
@@ -111,8 +146,10 @@ def drop_businesses(
         if CIVILITY_BEFORE_RE.search(before):
             continue
         previous = re.search(r"([\w'\-]+)[ \t]+$", before)
-        if previous and lexicon is not None and lexicon.is_first_name(previous.group(1)):
-            continue
+        if previous and lexicon is not None:
+            offset = max(0, match.start() - 30) + previous.start(1)
+            if _first_name_before(text[offset : offset + len(previous.group(1))], lexicon):
+                continue
         firms.append((match.start(), match.end()))
     if not firms:
         return candidates
@@ -123,14 +160,44 @@ def drop_businesses(
     ]
 
 
-def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
+OWNER_BEFORE_RE = re.compile(
+    r"\b(?:foyer|societe|entreprise|boulangerie|boucherie|garage|cabinet|epicerie|magasin"
+    r"|restaurant|exploitation|ferme|boutique)[ \t]+(?:de|d')[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _owner(text: str, folded: str, candidate: Entity, lexicon: NameLexicon) -> bool:
+    """« le foyer de Killian Rozenn Tanguy », « la société de Gaspard Lelièvre »: a household
+    or a firm *of* someone named in full (a first name that is no French word first)."""
+    if not OWNER_BEFORE_RE.search(folded[max(0, candidate.start - 30) : candidate.start]):
+        return False
+    words = text[candidate.start : candidate.end].split()
+    return (
+        len(words) >= 2
+        and all(w[:1].isupper() for w in words)
+        and (
+            lexicon.is_first_name(words[0])
+            or any(not lexicon.word_like(w.strip(",."), typos=False) for w in words)
+        )
+    )
+
+
+def drop_namesakes(
+    text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
+) -> list[Entity]:
     """Person candidates inside the name of a school, a hospital, a street… are dropped,
     with every shorter candidate inside them (« Hugo » of « lycée Victor Hugo »)."""
     folded = fold(text)
     namesakes = [
         c
         for c in candidates
-        if c.label == "PERSON" and NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+        if c.label == "PERSON"
+        and (
+            NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+            or STREET_TITLE_NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+        )
+        and not (lexicon is not None and _owner(text, folded, c, lexicon))
     ]
     if not namesakes:
         return candidates
@@ -139,6 +206,61 @@ def drop_namesakes(text: str, candidates: list[Entity]) -> list[Entity]:
         for c in candidates
         if c.label != "PERSON" or not any(n.start <= c.start and c.end <= n.end for n in namesakes)
     ]
+
+
+# « Adresse de l'accueil : 10 rue … », « Adresse de la CAF : … »: a desk's address, given
+# by the label of its line, is no one's.
+PUBLIC_ADDRESS_LABEL_RE = re.compile(
+    r"adresse[ \t]+(?:de[ \t]+l'|de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d')?"
+    r"(?:accueil|agence|antenne|permanence|guichet|siege|bureau|centre|caf|cpam|msa|carsat"
+    r"|urssaf|mairie|ccas|prefecture|sous-prefecture|tribunal|tresorerie|sip|caisse"
+    r"|france[ \t]+services|france[ \t]+travail|maison[ \t]+france|organisme|service)\b"
+    r"[^\n:]{0,40}:[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+# « l'accueil de la CAF, 50 rue … à Bordeaux, est-il ouvert », « le Casier judiciaire
+# national à Nantes, 107 rue … »: an administration's address given in a sentence.
+PUBLIC_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:caf|cpam|msa|carsat|urssaf|ccas|mairie|prefecture|sous-prefecture|tribunal"
+    r"|casier[ \t]+judiciaire|accueil|agence|antenne|france[ \t]+services|france[ \t]+travail"
+    r"|pole[ \t]+emploi|impots|tresorerie|centre[ \t]+des[ \t]+finances|ants|cnav|cnaf"
+    r"|consulat|ambassade|commissariat|gendarmerie)(?![\w])"
+    r"[^.!?\n\d]{0,40}$",
+    re.IGNORECASE,
+)
+# What makes an address the writer's (or someone's) all the same.
+PERSONAL_ADDRESS_RE = re.compile(
+    r"(?<![\w])(?:mon|ma|mes|notre|nos|son|sa|ses|leur|adresse|j'?habite|habite|habitons|domicili\w*"
+    r"|heberg\w*|demeurant|demenag\w*|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _public_address(text: str, entity: Entity) -> bool:
+    line_start = text.rfind("\n", 0, entity.start) + 1
+    if PUBLIC_ADDRESS_LABEL_RE.search(fold(text[line_start : entity.start])):
+        return True
+    sentence_start = max(text.rfind(ch, 0, entity.start) for ch in ".!?\n") + 1
+    head = text[entity.start : entity.end]
+    first_digit = re.search(r"\d", head)
+    before = fold(
+        text[sentence_start : entity.start]
+        + head[: first_digit.start() if first_digit else len(head)]
+    )
+    if not PUBLIC_BEFORE_RE.search(before):
+        return False
+    return not PERSONAL_ADDRESS_RE.search(fold(text[max(0, entity.start - 120) : entity.start]))
+
+
+def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
+    """Address candidates under a desk's address label (« Adresse de l'accueil : ») or
+    after an administration's name in a sentence, with nothing that makes them someone's,
+    are dropped."""
+    if not any(c.label == "ADDRESS" for c in candidates):
+        return candidates
+    return [c for c in candidates if c.label != "ADDRESS" or not _public_address(text, c)]
 
 
 TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
@@ -152,6 +274,35 @@ def with_trailing_initials(text: str, entities: list[Entity]) -> list[Entity]:
         initial = TRAILING_INITIAL_RE.match(text, entity.end) if entity.label == "PERSON" else None
         if initial and not any(entity.end < s < initial.end() for s in starts):
             entity = Entity(entity.start, initial.end(), entity.label)
+        out.append(entity)
+    return out
+
+
+LEADING_WORD_RE = re.compile(r"[ \t]*([A-ZÀ-Þ][\w'’\-]+)[ \t]+")
+
+
+def with_leading_first_name(
+    text: str, entities: list[Entity], lexicon: NameLexicon
+) -> list[Entity]:
+    """« Mai Linh Nguyen » alone on a line: a listed first name that is also a word (a
+    month, a flower) opening the line of a name found after it belongs to the name."""
+    out = []
+    for entity in entities:
+        if entity.label == "PERSON":
+            line_start = text.rfind("\n", 0, entity.start) + 1
+            line_end = text.find("\n", entity.end)
+            rest = text[entity.end : len(text) if line_end < 0 else line_end]
+            leading = LEADING_WORD_RE.fullmatch(text, line_start, entity.start)
+            if (
+                leading
+                and not rest.strip(" \t,.")
+                and lexicon.is_first_name(leading.group(1))
+                and not any(
+                    e is not entity and e.start < entity.start and e.end > line_start
+                    for e in entities
+                )
+            ):
+                entity = Entity(leading.start(1), entity.end, entity.label)
         out.append(entity)
     return out
 
@@ -175,6 +326,7 @@ class Anonymiser:
             found.extend(rule(text, folded))
         found.extend(find_names_by_rules(text, folded, self.lexicon))
         found.extend(find_town_lines(text, folded, self.lexicon.places))
+        found.extend(find_town_then_place(text, folded, self.lexicon.places))
         tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
         found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
         return found, needs_ner(tokens, found), tokens
@@ -206,7 +358,12 @@ class Anonymiser:
                         candidates[index].append(Entity(span[0], span[1], "PERSON"))
         results = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
-            kept = drop_businesses(text, drop_namesakes(text, found), self.lexicon)
-            entities = with_trailing_initials(text, extend_names(tokens, resolve(kept, text)))
+            kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
+            kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
+            entities = with_leading_first_name(
+                text,
+                with_trailing_initials(text, extend_names(tokens, resolve(kept, text))),
+                self.lexicon,
+            )
             results.append((mask(text, entities), entities))
         return results

@@ -24,6 +24,7 @@ from parvis.language.anonymiser.identifiers import (
     NIR_KEY_AFTER_RE,
     TAX_CONTEXT,
     luhn_valid,
+    nir_key,
 )
 
 UNITS = {
@@ -31,13 +32,21 @@ UNITS = {
     "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
     "quatorze": 14, "quinze": 15, "seize": 16,
 }  # fmt: skip
-TENS = {"vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+TENS = {
+    "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+    # as Belgians and the Swiss say them
+    "septante": 70, "octante": 80, "huitante": 80, "nonante": 90,
+}  # fmt: skip
 NUMBER_WORD = (
     r"zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze"
-    r"|quinze|seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|mil|et"
+    r"|quinze|seize|vingts?|trente|quarante|cinquante|soixante|septante|octante|huitante"
+    r"|nonante|cents?|mille|mil|et"
 )
 # A run of number words and digits, with the separators people put between groups.
-FILLER = r"euh+|heu+|hum+|alors|attendez|attends|donc|pardon|voila"
+FILLER = (
+    r"euh+|heu+|hum+|alors|attendez|attends|donc|pardon|voila|puis|ensuite|apres|ben|bah|bon"
+    r"|hein|enfin|hmm+|mmh+|voyons|je[ \t]+regarde"
+)
 SPOKEN_RUN_RE = re.compile(
     rf"(?<![\w])(?:(?:{NUMBER_WORD}|\d{{1,4}}|cle|clef|double|[ab](?=[\s,]))"
     rf"(?:[\s,.\-]+(?:(?:{FILLER})[\s,.\-]+)*|$))+",
@@ -147,7 +156,7 @@ def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
     while end > start and not folded[end - 1].isalnum():
         end -= 1
     # a trailing « et » or a lone letter is not part of the number
-    tail = re.search(r"(?i)[\s,.\-]+(?:et|a|b)$", folded[start:end])
+    tail = re.search(rf"(?i)(?:[\s,.\-]+(?:et|a|b|{FILLER}))+$", folded[start:end])
     if tail:
         end = start + tail.start()
     return start, end
@@ -177,6 +186,84 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
                 yield entity
             position = pause.end() if pause else end
     yield from _keys_answered(folded)
+    yield from _nirs_across_turns(folded)
+
+
+# A NIR read in parts, the agent acknowledging each (« usager un quatre-vingt-cinq zéro
+# trois / agent oui / usager soixante-quinze cent douze … »): the parts, read together.
+_SPEAKER_PREFIX = re.compile(
+    r"[ \t>]*(?:\[?[a-z]+(?:[ \t][a-z]+)?\]?[ \t]*:|(?:agent|agente|usager|usagere|appelant"
+    r"|appelante|conseiller|conseillere|operateur|operatrice|client|cliente|assure|assuree"
+    r"|beneficiaire|allocataire|interlocuteur|interlocutrice)(?![\w']))[ \t]*",
+    re.IGNORECASE,
+)
+_ACKNOWLEDGEMENT = re.compile(
+    r"(?:(?:oui|ouais|d'accord|daccord|ok|hm+|mm+|mhm|je\s+note|c'est\s+note|note|allez-y"
+    r"|continuez|je\s+vous\s+ecoute|tres\s+bien|et\s+ensuite|ensuite|la\s+suite|et\s+apres"
+    r"|oui\s+et)[\s,.!?]*)+$",
+    re.IGNORECASE,
+)
+
+
+def _line_content(folded: str, line_start: int) -> tuple[int, int]:
+    """Where a line's words start, after its speaker, and where it ends."""
+    line_end = folded.find("\n", line_start)
+    line_end = len(folded) if line_end < 0 else line_end
+    prefix = _SPEAKER_PREFIX.match(folded, line_start, line_end)
+    return (prefix.end() if prefix else line_start), line_end
+
+
+GROUP_BREAK_RE = re.compile(r",|(?<![\w])(?:cle|clef)(?![\w])", re.IGNORECASE)
+
+
+def _run_digits(folded: str, start: int, end: int) -> str:
+    return "".join(
+        "".join(read_number_words([w for w in _words_of(chunk) if w not in SKIPPED]))
+        for chunk in GROUP_BREAK_RE.split(folded[start:end])
+    )
+
+
+def _nirs_across_turns(folded: str) -> Iterable[Entity]:
+    if "\n" not in folded or not NIR_CONTEXT.search(folded):
+        return
+    for match in SPOKEN_RUN_RE.finditer(folded):
+        start, end = _trim(folded, match.start(), match.end())
+        line_end = folded.find("\n", end)
+        if line_end < 0 or folded[end:line_end].strip(" \t,.") or end <= start:
+            continue
+        if not NIR_CONTEXT.search(folded[max(0, start - 120) : start]):
+            continue
+        digits = _run_digits(folded, start, end)
+        if digits[:1] not in {"1", "2"} or len(digits) >= 13:
+            continue
+        last = end
+        position = line_end + 1
+        for _ in range(6):
+            if len(digits) >= 15 or position >= len(folded):
+                break
+            content, next_end = _line_content(folded, position)
+            line = folded[content:next_end].strip()
+            if _ACKNOWLEDGEMENT.fullmatch(line) if line else False:
+                position = next_end + 1
+                continue
+            part = SPOKEN_RUN_RE.match(folded, content, next_end)
+            if not part or (len(digits) >= 13 and not re.match(r"cle", line)):
+                break  # once the thirteen digits are read, only the key may follow
+            part_start, part_end = _trim(folded, part.start(), part.end())
+            if part_end <= part_start:
+                break
+            digits += _run_digits(folded, part_start, part_end)
+            last = part_end
+            if folded[part_end:next_end].strip(" \t,."):
+                break
+            position = next_end + 1
+        if last > end and 13 <= len(digits) <= 15:
+            key = NIR_KEY_AFTER_RE.match(folded, last)
+            if key:
+                last = key.end()
+                while last > start and not folded[last - 1].isalnum():
+                    last -= 1
+            yield Entity(start, last, "NIR")
 
 
 def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
@@ -185,11 +272,9 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
     spoken = [w for w in words if not w.isdigit() and w not in SKIPPED | {"et"}]
     if len(words) < 4 or not spoken:
         return None
-    # commas mark the groups people say (« neuf cinq cinq, cent quatre-vingt-douze »)
-    digits = "".join(
-        "".join(read_number_words([w for w in _words_of(chunk) if w not in SKIPPED]))
-        for chunk in folded[start:end].split(",")
-    )
+    # commas mark the groups people say (« neuf cinq cinq, cent quatre-vingt-douze »), and
+    # so does the key's name (« … zéro quarante clé quatre-vingt-seize »)
+    digits = _run_digits(folded, start, end)
     before = folded[max(0, start - 80) : start]
     country = SPOKEN_COUNTRY_RE.search(before)
     if country and len(digits) >= 6 and BANK_CONTEXT.search(folded):
@@ -200,7 +285,12 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
         13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before)
     ):
         return None
-    if len(digits) >= 10 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before):
+    if (len(digits) >= 10 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(before)) or (
+        # a temporary number (NIA) starts with 7 or 8, a NIR abroad with 3 or 4
+        13 <= len(digits) <= 15
+        and digits[:1] in {"3", "4", "7", "8"}
+        and NIR_CONTEXT.search(before)
+    ):
         # a NIR read aloud, even when a group was misread or misspoken
         key = NIR_KEY_AFTER_RE.match(folded, end)
         if key:
@@ -214,7 +304,17 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
     ):
         return Entity(start, end, "TAX_NUMBER")
     if 13 <= len(digits) <= 15 and digits[:1] in {"1", "2"} and NIR_CONTEXT.search(folded):
-        # a NIR's shape in a text about the carte Vitale, even named after the number
+        # a NIR's shape in a text about the carte Vitale, even named after the number, with
+        # its key said after it (« … et la clé c'est vingt-huit »)
+        key = NIR_KEY_AFTER_RE.match(folded, end) if len(digits) == 13 else None
+        if key:
+            end = key.end()
+            while end > start and not folded[end - 1].isalnum():
+                end -= 1
+        return Entity(start, end, "NIR")
+    if _nir_shaped(digits, before):
+        # a NIR read aloud where nothing names it: its key checks, or « numéro » before
+        # thirteen digits whose month is one
         return Entity(start, end, "NIR")
     if len(digits) in {15, 16} and CARD_CONTEXT.search(folded):
         return Entity(start, end, "CARD")
@@ -223,6 +323,17 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
     ):
         return Entity(start, end, "CAF_NUMBER")
     return None
+
+
+def _nir_shaped(digits: str, before: str) -> bool:
+    if digits[:1] not in {"1", "2"} or len(digits) not in {13, 15}:
+        return False
+    month = int(digits[3:5])
+    if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
+        return False
+    if len(digits) == 15:
+        return nir_key(digits[:13]) == int(digits[13:])
+    return bool(re.search(r"numero|\bnum\b|n°", before[-60:]))
 
 
 # « agent et la clé / appelante quatre-vingt-seize »: the NIR's key asked for, answered on
