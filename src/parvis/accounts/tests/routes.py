@@ -21,6 +21,21 @@ def _activation(world: Any, key: str) -> dict[str, Any]:
     }
 
 
+def _invitation(world: Any, key: str) -> dict[str, Any]:
+    """An agent invited by the organisation's administrator: inactive, no password."""
+    from parvis.accounts.models import Role
+    from parvis.accounts.tests.factories import MembershipFactory, UserFactory
+
+    invited = UserFactory(is_active=False, password=None)
+    invited.set_unusable_password()
+    invited.save()
+    MembershipFactory(user=invited, organisation=world[key].org, role=Role.AGENT)
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(invited.pk)),
+        "token": default_token_generator.make_token(invited),
+    }
+
+
 def _reset(world: Any, key: str) -> dict[str, Any]:
     from parvis.accounts.tests.factories import CitizenFactory
 
@@ -44,6 +59,8 @@ HTML_ROUTES: dict[str, Route] = {
     "accounts:signup_sent": Route("public"),
     "accounts:activation_resend": Route("public"),
     "accounts:activate": Route("public", kwargs=_activation),
+    # the invitation link is the credential (GET only shows the password form)
+    "accounts:invitation": Route("public", kwargs=_invitation),
     "accounts:delete": Route("login", agent_status=403, admin_status=403),
     # « Mon compte »: everyone changes their password; agents' addresses are their
     # organisation's to change
