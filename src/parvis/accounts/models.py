@@ -149,7 +149,9 @@ class ApiToken(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     prefix = models.CharField(max_length=16, unique=True)
     digest = models.CharField(max_length=64, unique=True)
-    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    scope = models.CharField(
+        verbose_name=_("droits"), max_length=10, choices=Scope.choices, default=Scope.READ
+    )
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -178,7 +180,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=100, db_index=True)
-    target_type = models.CharField(max_length=100)
+    target_type = models.CharField(verbose_name=_("type d’objet"), max_length=100)
     target_id = models.CharField(max_length=64)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

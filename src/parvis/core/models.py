@@ -85,7 +85,7 @@ class ReferenceCounter(models.Model):
     """Last number given to the references ``<prefix>-<year>-<n>`` of one prefix in one
     year (``services.next_reference`` increments it under a row lock)."""
 
-    prefix = models.CharField(max_length=10)
+    prefix = models.CharField(verbose_name=_("préfixe"), max_length=10)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 

@@ -121,7 +121,7 @@ class Organisation(models.Model):
         _("article du nom court"), max_length=3, choices=Article.choices, blank=True
     )
     sort_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(verbose_name=_("actif"), default=True)
     kind = models.CharField(
         _("nature"), max_length=30, choices=Kind.choices, default=Kind.ADMINISTRATION
     )
@@ -148,7 +148,7 @@ class Motif(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="motifs")
     slug = models.SlugField(max_length=80)
     label = models.CharField(_("libellé"), max_length=200)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(verbose_name=_("actif"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
     # The deadline announced to the citizen for this motif (contact hub), in working days;
     # empty: the queue's own commitment applies.
@@ -184,7 +184,7 @@ class LocalService(models.Model):
     )
     email = models.EmailField(_("courriel de contact"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(verbose_name=_("actif"), default=True)
     sp_code = sp_code_field()
     siret = siret_field()
 
@@ -271,7 +271,7 @@ class Site(models.Model):
         verbose_name=_("départements servis"),
         help_text=_("Seulement pour la couverture « Départements listés »."),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(verbose_name=_("actif"), default=True)
     sp_code = sp_code_field()
     siret = siret_field()
 

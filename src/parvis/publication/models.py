@@ -128,7 +128,7 @@ class PublicExperience(models.Model):
     answer_delay_days = models.PositiveIntegerField(null=True, blank=True)
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
-    is_archived = models.BooleanField(default=False)
+    is_archived = models.BooleanField(verbose_name=_("archivée"), default=False)
 
     synced_at = models.DateTimeField(auto_now=True)
 

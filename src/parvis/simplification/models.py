@@ -91,9 +91,13 @@ class SimplificationRequest(models.Model):
     # Human-readable permanent reference: SIMP-<year>-<5 digits>, numbered per year by
     # ``core.services.next_reference``.
     reference = models.CharField(max_length=20, unique=True, editable=False)
-    year = models.PositiveSmallIntegerField(db_index=True, editable=False)
+    year = models.PositiveSmallIntegerField(verbose_name=_("année"), db_index=True, editable=False)
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+        verbose_name=_("statut"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.SUBMITTED,
+        db_index=True,
     )
 
     organisation = models.ForeignKey(
@@ -118,7 +122,10 @@ class SimplificationRequest(models.Model):
     search_text = models.TextField(blank=True, editable=False)  # core.text.search_key
 
     proposer_kind = models.CharField(
-        max_length=10, choices=ProposerKind.choices, default=ProposerKind.CITIZEN
+        verbose_name=_("proposée par"),
+        max_length=10,
+        choices=ProposerKind.choices,
+        default=ProposerKind.CITIZEN,
     )
     proposer_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,7 +136,9 @@ class SimplificationRequest(models.Model):
     )
     proposer_email_encrypted = models.TextField(blank=True)
     proposer_email_digest = models.CharField(max_length=64, blank=True, db_index=True)
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    source = models.CharField(
+        verbose_name=_("origine"), max_length=10, choices=Source.choices, default=Source.WEB
+    )
     api_token = models.ForeignKey(
         "accounts.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -31,7 +31,12 @@ class Departement(models.Model):
     sort_key = models.CharField(max_length=200, db_index=True, editable=False)
     # Null for overseas collectivités (975, 977, 978, 98x) which belong to no région.
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="departements"
+        Region,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departements",
     )
     is_overseas = models.BooleanField(_("outre-mer"), default=False)
     # Overseas collectivités (COM) are kept but excluded from région aggregates.
@@ -56,7 +61,12 @@ class Commune(models.Model):
     sort_key = models.CharField(max_length=200, db_index=True, editable=False)
     # Accent- and case-free name (``core.text.search_key``) for prefix search.
     search_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    departement = models.ForeignKey(
+        Departement,
+        verbose_name=_("département"),
+        on_delete=models.PROTECT,
+        related_name="communes",
+    )
     postcodes = models.JSONField(_("codes postaux"), default=list, blank=True)
     population = models.PositiveIntegerField(null=True, blank=True)
 

@@ -129,6 +129,7 @@ class Experience(models.Model):
         _("référence"), max_length=20, unique=True, null=True, blank=True, editable=False
     )
     status = models.CharField(
+        verbose_name=_("statut"),
         max_length=20,
         choices=ExperienceStatus.choices,
         default=ExperienceStatus.SUBMITTED,
@@ -182,7 +183,9 @@ class Experience(models.Model):
         Motif, on_delete=models.SET_NULL, null=True, blank=True, related_name="experiences"
     )
     themes = models.ManyToManyField(Theme, blank=True, related_name="experiences")
-    is_sensitive = models.BooleanField(default=False)  # needs an individual decision
+    is_sensitive = models.BooleanField(
+        verbose_name=_("sensible"), default=False
+    )  # needs an individual decision
     sensitive_categories = models.JSONField(default=list, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)  # engine ran
 
@@ -334,7 +337,10 @@ class PublicAnswer(models.Model):
 
     experience = models.OneToOneField(Experience, on_delete=models.CASCADE, related_name="answer")
     status = models.CharField(
-        max_length=20, choices=AnswerStatus.choices, default=AnswerStatus.DRAFT
+        verbose_name=_("statut"),
+        max_length=20,
+        choices=AnswerStatus.choices,
+        default=AnswerStatus.DRAFT,
     )
     signed_by_service = models.ForeignKey(
         LocalService, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -347,8 +353,8 @@ class PublicAnswer(models.Model):
     )
     original_text_encrypted = models.TextField(blank=True)
     masked_text = models.TextField(blank=True)
-    masking_changed = models.BooleanField(default=False)
-    is_sensitive = models.BooleanField(default=False)
+    masking_changed = models.BooleanField(verbose_name=_("masquage modifié"), default=False)
+    is_sensitive = models.BooleanField(verbose_name=_("sensible"), default=False)
     # Spans masked by the engine on the original answer: [{start, end, label}].
     entities = models.JSONField(default=list, blank=True)
     template = models.ForeignKey(
@@ -464,7 +470,7 @@ class AnswerTemplate(models.Model):
     motif = models.ForeignKey(
         Motif, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(verbose_name=_("actif"), default=True)
     # Public answers must be personalised: such a template holds ``[À COMPLÉTER : …]``
     # passages, and neither a public answer nor a desk reply leaves with one unfilled.
     must_personalise = models.BooleanField(_("à personnaliser"), default=True)
@@ -533,9 +539,11 @@ class AnswerFeedback(models.Model):
     """« Cette réponse vous a-t-elle aidé ? », once per voter (hashed key)."""
 
     answer = models.ForeignKey(PublicAnswer, on_delete=models.CASCADE, related_name="feedback")
-    helpful = models.BooleanField()
+    helpful = models.BooleanField(
+        verbose_name=_("utile"),
+    )
     voter_digest = models.CharField(max_length=64)
-    is_author = models.BooleanField(default=False)
+    is_author = models.BooleanField(verbose_name=_("donné par l’auteur"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
