@@ -95,7 +95,9 @@ def deadline_standing(conversation: Conversation, now: dt.datetime) -> DeadlineS
     return None
 
 
-def _row(conversation: Conversation, now: dt.datetime) -> dict[str, Any]:
+def conversation_row(conversation: Conversation, now: dt.datetime) -> dict[str, Any]:
+    """A conversation as the lists, its page and the desk show it: its wait while queued,
+    the deadline that matters now (``deadline``, whose date and badge never disagree)."""
     waiting = None
     if conversation.status == Status.QUEUED and conversation.queued_at:
         waiting = duration_fr(now - conversation.queued_at)
@@ -108,7 +110,6 @@ def _row(conversation: Conversation, now: dt.datetime) -> dict[str, Any]:
         "due": deadline.due
         if deadline
         else conversation.resolution_due_at or conversation.first_answer_due_at,
-        "lateness": deadline,
     }
 
 
@@ -143,7 +144,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             "title": "Conversations",
             "form": form,
             "page_obj": page,
-            "rows": [_row(c, now) for c in page.object_list],
+            "rows": [conversation_row(c, now) for c in page.object_list],
             "has_criteria": form.has_criteria(),
             "invalid": invalid,
             "drill_down": form.drill_down_summary(),
@@ -186,7 +187,7 @@ def conversation_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 ("Conversations", reverse("contacts_backoffice:conversation_list"))
             ),
             "conversation": conversation,
-            "row": _row(conversation, now),
+            "row": conversation_row(conversation, now),
             "messages_list": selectors.conversation_messages(conversation),
             "transitions": conversation.transitions.select_related("actor").order_by(
                 "created_at", "id"

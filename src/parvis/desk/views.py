@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from parvis.contacts.backoffice_views import deadline_standing, duration_fr
+from parvis.contacts.backoffice_views import conversation_row
 from parvis.contacts.models import Conversation, Status
 from parvis.contacts.record_views import deferred_timeline_context
 from parvis.contacts.selectors import citizen_record_of, motifs_of
@@ -55,24 +55,6 @@ def _conversation(request: HttpRequest, reference: str) -> Conversation:
         raise Http404 from error
 
 
-def _row(conversation: Conversation, now: Any) -> dict[str, Any]:
-    waiting = None
-    if conversation.status == Status.QUEUED and conversation.queued_at:
-        waiting = duration_fr(now - conversation.queued_at)
-    deadline = deadline_standing(conversation, now)
-    return {
-        "conversation": conversation,
-        "waiting": waiting,
-        # The date shown is the one the badge judges (the first answer's, then the
-        # resolution's).
-        "deadline": deadline,
-        "due": deadline.due
-        if deadline
-        else conversation.resolution_due_at or conversation.first_answer_due_at,
-        "lateness": deadline,
-    }
-
-
 def _lists(request: HttpRequest) -> dict[str, Any]:
     now = timezone.now()
     return {
@@ -83,8 +65,10 @@ def _lists(request: HttpRequest) -> dict[str, Any]:
         "presence": agent_selectors.presence_of(request.user),
         "presence_choices": agent_selectors.presence_choices(),
         "presence_reasons": agent_selectors.presence_reason_choices(),
-        "mine": [_row(c, now) for c in selectors.my_conversations(request.user)],
-        "waiting": [_row(c, now) for c in selectors.waiting_conversations(request.user)],
+        "mine": [conversation_row(c, now) for c in selectors.my_conversations(request.user)],
+        "waiting": [
+            conversation_row(c, now) for c in selectors.waiting_conversations(request.user)
+        ],
         "queues": list(selectors.takeable_queues(request.user).order_by("name")),
     }
 
@@ -218,7 +202,7 @@ def _conversation_context(
         "title": f"Conversation {conversation.reference}",
         "breadcrumb": breadcrumb((HOME_TITLE, reverse("desk:home"))),
         "conversation": conversation,
-        "row": _row(conversation, timezone.now()),
+        "row": conversation_row(conversation, timezone.now()),
         "messages_list": messages_list,
         "hidden_messages": hidden,
         "can_reply": can_reply,
@@ -303,7 +287,7 @@ def fragment_conversation(request: HttpRequest, reference: str) -> HttpResponse:
         "desk/_live.html",
         {
             "conversation": found,
-            "row": _row(found, timezone.now()),
+            "row": conversation_row(found, timezone.now()),
             "messages_list": messages_list,
             "hidden_messages": hidden,
         },
