@@ -35,6 +35,8 @@ from django.utils.translation import gettext_lazy as _
 UNKNOWN_ACTION = _("Action enregistrée")
 SYSTEM = _("Système")
 UNNAMED_CITIZEN = _("Un usager")
+# ``AuditEvent.actor_label`` of a citizen whose identity the organisation may not see.
+CITIZEN_ACTOR = "citizen"
 
 # Labels = {code: French label}, e.g. ``dict(ExperienceStatus.choices)``.
 Labels = Mapping[str, Any]
@@ -79,7 +81,7 @@ def actor_label(actor_label: str) -> str:
     token's prefix."""
     if actor_label == "system":
         return str(SYSTEM)
-    if actor_label == "citizen":
+    if actor_label == CITIZEN_ACTOR:
         return str(UNNAMED_CITIZEN)
     if actor_label.startswith("token:"):
         return f"Jeton d’API {actor_label.removeprefix('token:')}…"

@@ -25,6 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from parvis.accounts import selectors
+from parvis.accounts.audit import CITIZEN_ACTOR
 from parvis.accounts.events import email_verified
 from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role, User, normalize_email
 from parvis.core import ratelimit
@@ -37,8 +38,6 @@ from parvis.messaging.services import message_queue, message_send_now
 
 logger = structlog.get_logger(__name__)
 TOKEN_PREFIX = "pvs"  # noqa: S105 - a public marker, not a secret
-# ``AuditEvent.actor_label`` of a citizen whose identity the organisation may not see.
-CITIZEN_ACTOR = "citizen"
 
 
 class AccountsError(ParvisError):
@@ -304,16 +303,20 @@ def is_pending_invitation(user: User) -> bool:
     )
 
 
-def invitation_link(user: User) -> str:
+def _token_link(user: User, url_name: str) -> str:
+    """An emailed link naming the account and a password-reset token (it dies at the first
+    login or change of password): activation and invitation."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return absolute_url(reverse("accounts:invitation", kwargs={"uidb64": uidb64, "token": token}))
+    return absolute_url(reverse(url_name, kwargs={"uidb64": uidb64, "token": token}))
+
+
+def invitation_link(user: User) -> str:
+    return _token_link(user, "accounts:invitation")
 
 
 def activation_link(user: User) -> str:
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return absolute_url(reverse("accounts:activate", kwargs={"uidb64": uidb64, "token": token}))
+    return _token_link(user, "accounts:activate")
 
 
 def activation_validity() -> str:
@@ -430,25 +433,29 @@ def citizen_activate(*, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def staff_invite(*, actor: Any, email: str, full_name: str) -> User:
-    """An account for a person the organisation's administrator adds to its members and
-    who has none: inactive and without a password until they open the invitation sent
-    after commit (``staff_invitation_accept``). The caller grants its role in the same
-    transaction: a pending invitation is an account with a role
-    (``is_pending_invitation``), never purged as an unfinished sign-up."""
+def staff_invite(*, actor: Any, email: str, full_name: str, role: str, **scope: Any) -> Membership:
+    """A person the organisation's administrator adds to its members and who has no
+    account: one inactive and without a password until they open the invitation sent
+    after commit (``staff_invitation_accept``), with its role (``membership_grant``, same
+    scope arguments) in the same transaction: a pending invitation is an account with a
+    role (``is_pending_invitation``), never purged as an unfinished sign-up."""
     email = normalize_email(email)
     if User.objects.filter(email=email).exists():
         raise AccountsError("exists", "Un compte existe déjà pour cette adresse.")
     user = User.objects.create_user(email, None, full_name=full_name.strip(), is_active=False)
     audit_record(actor=actor, action="account.invited", target=user)
+    membership = membership_grant(actor=actor, user=user, role=role, **scope)
     _queue_account_email(user.pk, "invitation")
-    return user
+    return membership
 
 
-def staff_invitation_resend(*, user: User) -> None:
-    """A new link for an invitation not accepted yet (the first one expires)."""
-    if is_pending_invitation(user):
-        _queue_account_email(user.pk, "invitation")
+def staff_invitation_resend(*, user: User) -> bool:
+    """A new link for an invitation not accepted yet (the first one expires); whether
+    there was one to send again."""
+    if not is_pending_invitation(user):
+        return False
+    _queue_account_email(user.pk, "invitation")
+    return True
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -170,29 +169,6 @@ def recordings(request: HttpRequest) -> HttpResponse:
 # --- Members ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def _grant_or_invite(
-    request: HttpRequest, form: MembershipGrantForm, *, role: str, scope: dict[str, Any]
-) -> str:
-    """The role, to the account or to a new one invited by email (one transaction: no
-    invitation without its role). What to tell the administrator."""
-    user, email = form.account, form.cleaned_data["email"]
-    invited = user is None
-    if user is None:
-        user = accounts.staff_invite(
-            actor=request.user,
-            email=email,
-            full_name=form.cleaned_data["full_name"],
-        )
-    accounts.membership_grant(actor=request.user, user=user, role=role, **scope)
-    if invited:
-        return (
-            f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {email}, qui reçoit une "
-            "invitation à choisir son mot de passe."
-        )
-    return f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {email}."
-
-
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation_for(request, slug, Perm.MANAGE_MEMBERS)
@@ -214,18 +190,28 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             .filter(user=user, role=role, **scope)
             .exists()
         ):
-            if accounts.is_pending_invitation(user):
-                accounts.staff_invitation_resend(user=user)
+            if accounts.staff_invitation_resend(user=user):
                 messages.info(request, f"{email} a déjà ce rôle : l’invitation est renvoyée.")
             else:
                 messages.info(request, f"{email} a déjà ce rôle sur ce périmètre.")
             return redirect("backoffice:members", slug=organisation.slug)
+        granted = f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {email}"
         try:
-            message = _grant_or_invite(request, form, role=role, scope=scope)
+            if user is None:
+                accounts.staff_invite(
+                    actor=request.user,
+                    email=email,
+                    full_name=form.cleaned_data["full_name"],
+                    role=role,
+                    **scope,
+                )
+                granted += ", qui reçoit une invitation à choisir son mot de passe"
+            else:
+                accounts.membership_grant(actor=request.user, user=user, role=role, **scope)
         except AccountsError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, message)
+            messages.success(request, f"{granted}.")
             return redirect("backoffice:members", slug=organisation.slug)
     return render(
         request,
