@@ -22,6 +22,7 @@ from parvis.accounts import scoping
 from parvis.accounts.models import Role
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.backoffice import selectors
+from parvis.core.french import plural_suffix
 from parvis.directory import servicelevels
 from parvis.directory.models import Organisation
 from parvis.simplification.models import STATUS_PUBLIC_CODES
@@ -107,10 +108,6 @@ def _days(value: float | None) -> str:
     return f"{shown} jour ouvré" if value < 2 else f"{shown} jours ouvrés"
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return one if count < 2 else many
-
-
 # --- Panels -------------------------------------------------------------------------------
 
 
@@ -125,7 +122,7 @@ def moderation_panel(user: Any, now: dt.datetime) -> Panel:
             "Expériences à modérer",
             backlog.experiences,
             queue,
-            detail=f"dont {sensitive} {_plural(sensitive, 'sensible', 'sensibles')} "
+            detail=f"dont {sensitive} {plural_suffix(sensitive, 'sensible,sensibles')} "
             "(décision individuelle)"
             if sensitive
             else "",
@@ -225,7 +222,7 @@ def answers_panel(user: Any, now: dt.datetime, *, answers: bool, moderates: bool
             "Délai médian de réponse, depuis la publication",
             _days(figures.median_working_days),
             answered,
-            detail=f"sur {figures.median_n} {_plural(figures.median_n, 'réponse', 'réponses')}"
+            detail=f"sur {figures.median_n} {plural_suffix(figures.median_n, 'réponse,réponses')}"
             if figures.median_n
             else "aucune réponse ces 12 derniers mois",
         ),
