@@ -460,12 +460,18 @@ def _prefetch(batch: _Batch, user_ids: list[int], now: dt.datetime) -> None:
         batch.heads[waiting.view.queue_id].append(waiting)
 
 
+# ``idle_since`` comes as seconds since the epoch (a float: no timestamp to parse for
+# each of a queue's members); a round robin's cursor comes fresh with its queue's rows,
+# so the agent ranked first here is the one the decision ranks first.
 _CANDIDATES_OF_ENTRIES = (
-    "SELECT q.n, s.user_id, s.capacity, s.used_units, s.idle_since, COALESCE(a.level, 1), "
+    "SELECT q.n, s.user_id, s.capacity, s.used_units, "
+    "EXTRACT(EPOCH FROM s.idle_since)::double precision, COALESCE(a.level, 1), "
     f"q.language <> '' AND EXISTS (SELECT 1 FROM {_SKILLED} b JOIN {_SKILL} k "
-    "ON k.id = b.skill_id WHERE b.user_id = s.user_id AND k.language = q.language) "
+    "ON k.id = b.skill_id WHERE b.user_id = s.user_id AND k.language = q.language), "
+    "p.round_robin_last "
     "FROM unnest(%s::bigint[], %s::bigint[], %s::integer[], %s::text[]) WITH ORDINALITY "
     f"AS q(queue_id, skill_id, units, language, n) JOIN {_MEMBER} m ON m.queue_id = q.queue_id "
+    f"JOIN {_POLICY} p ON p.queue_id = q.queue_id "
     f"JOIN {_STATE} s ON s.user_id = m.user_id LEFT JOIN {_SKILLED} a "
     "ON a.user_id = m.user_id AND a.skill_id = q.skill_id "
     f"WHERE s.presence = '{Presence.AVAILABLE.value}' AND s.used_units <= s.capacity - q.units"
@@ -499,17 +505,14 @@ def _prefetch_candidates(batch: _Batch, entries: list[Waiting], now: dt.datetime
     )
     for row in rows:
         by_index[row[0]].append(row[1:])
+        if row[-1] is not None:
+            batch.round_robin_read[wanted[row[0] - 1][1].rule.id] = row[-1]
     firsts = []
-    clock = now.timestamp()
     for index, (waiting, view) in enumerate(wanted, start=1):
-        found = by_index.get(index, [])
-        batch.candidate_rows[waiting.view.id] = found
-        agents = _candidates_of_rows(waiting, view, found)
-        eligible = [
-            a for a in agents if core.skip_reason(a, waiting.view, view.rule, clock) is None
-        ]
-        if eligible:
-            firsts.append(core.rank_agents(eligible, view.rule)[0][0].id)
+        batch.candidate_rows[waiting.view.id] = by_index.get(index, [])
+        ranking = _ranking(waiting, view, now)
+        if ranking.ranked:
+            firsts.append(ranking.ranked[0][0].id)
     return firsts
 
 
@@ -663,6 +666,9 @@ class _Batch:
     # The candidates of the batch's contact triggers, read in one statement
     # (``_prefetch_candidates``), by entry: the rows ``_candidates`` reads.
     candidate_rows: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
+    # Their rankings (``_ranking``), and the round robins' cursors read with them.
+    rankings: dict[int, _Ranking] = field(default_factory=dict)
+    round_robin_read: dict[int, int] = field(default_factory=dict)
     head_limits: dict[int, int] = field(default_factory=dict)
 
     def head_size(self, queue_id: int, size: int) -> int:
@@ -959,74 +965,62 @@ def _triggers_insert(batch: _Batch, now: dt.datetime) -> tuple[str, list[Any]]:
     )
 
 
-_WORK_MAY_WAIT = (
-    "SELECT DISTINCT v.agent FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) "
-    f"AS v(agent, queue, free) WHERE EXISTS (SELECT 1 FROM {_ENTRY} e "
-    f"WHERE e.queue_id = v.queue AND e.state = '{EntryState.WAITING.value}' "
-    "AND e.units <= v.free AND e.id <> ALL(%s::bigint[]) AND NOT EXISTS (SELECT 1 "
-    f"FROM {_TRIGGER} t WHERE t.kind = '{TriggerKind.CONTACT.value}' AND t.object_id = e.id "
-    "AND t.due_at <= %s))"
-)
-
-
-def _resolve_work_may_wait(batch: _Batch, now: dt.datetime) -> None:
-    """For the agents this batch left with room and nothing else in sight
-    (``batch.may_wait``): whether a waiting entry of their routed queues fits their free
-    units, besides those the batch took and those with a due trigger of their own (read
-    without locks: an entry another worker holds counts; one whose trigger another
-    worker is taking too, and its decision considers this agent, or retries when it
-    finds them locked). Those get a trigger of their own, written with the batch. One
-    statement for the batch on PostgreSQL."""
-    if not batch.may_wait:
-        return
+def _work_may_wait_pairs(batch: _Batch) -> list[tuple[int, int, int]]:
+    """(agent, queue, free units) for each routed queue of the agents this batch left
+    with room and nothing else in sight (``batch.may_wait``)."""
     routed = policies()
-    pairs: list[tuple[int, int, int]] = []  # agent, queue, free units
+    pairs: list[tuple[int, int, int]] = []
     for outcome, free, levels in batch.may_wait:
         agent_id = outcome.agent_id
         assert agent_id is not None
         pairs += [(agent_id, q, free) for q in levels if q in routed and not routed[q].rule.paused]
-    taken = sorted(batch.entries) or [0]
-    waiting: set[int] = set()
-    if pairs and connection.vendor == "postgresql":
-        rows = _fetch(
-            _WORK_MAY_WAIT,
-            [
-                [p[0] for p in pairs],
-                [p[1] for p in pairs],
-                [p[2] for p in pairs],
-                taken,
-                now + PLACED_SOON,
-            ],
-        )
-        waiting = {row[0] for row in rows}
-    elif pairs:
-        for agent_id, queue_id, free in pairs:
-            if agent_id in waiting:
-                continue
-            rows = _fetch(
-                f"SELECT EXISTS (SELECT 1 FROM {_ENTRY} e WHERE e.queue_id = %s "
-                f"AND e.state = %s AND e.units <= %s AND e.id NOT IN ({_marks(len(taken))}) "
-                f"AND NOT EXISTS (SELECT 1 FROM {_TRIGGER} t WHERE t.kind = %s "
-                "AND t.object_id = e.id AND t.due_at <= %s))",
-                [
-                    queue_id,
-                    EntryState.WAITING,
-                    free,
-                    *taken,
-                    TriggerKind.CONTACT,
-                    _db_time(now + PLACED_SOON),
-                ],
-            )
-            if rows[0][0]:
-                waiting.add(agent_id)
+    return pairs
+
+
+def _work_may_wait_for(batch: _Batch, waiting: set[int], *, written: bool = False) -> None:
+    """The agents of ``batch.may_wait`` for whom work may wait have room left; those
+    without a trigger yet get one, written with the batch (unless ``written``: the
+    batch's writes already made them)."""
     queued = {pk for kind, pk, _ in batch.triggers if kind == TriggerKind.AGENT}
     for outcome, _free, _levels in batch.may_wait:
         if outcome.agent_id in waiting:
             outcome.room_left = True
-            if outcome.agent_id not in queued:
+            if not written and outcome.agent_id not in queued:
                 queued.add(outcome.agent_id)
                 batch.triggers.append((TriggerKind.AGENT, outcome.agent_id, 0.0))
     batch.may_wait.clear()
+
+
+def _resolve_work_may_wait(batch: _Batch, now: dt.datetime) -> None:
+    """SQLite's reading of whether work may wait for the agents this batch left with
+    room and nothing else in sight: a waiting entry of their routed queues fits their
+    free units, besides those the batch took and those with a due trigger of their own.
+    Those get a trigger of their own, written with the batch. (PostgreSQL answers it
+    inside the batch's writes: ``_FLUSH``'s ``w5``.)"""
+    if not batch.may_wait:
+        return
+    taken = sorted(batch.entries) or [0]
+    waiting: set[int] = set()
+    for agent_id, queue_id, free in _work_may_wait_pairs(batch):
+        if agent_id in waiting:
+            continue
+        rows = _fetch(
+            f"SELECT EXISTS (SELECT 1 FROM {_ENTRY} e WHERE e.queue_id = %s "
+            f"AND e.state = %s AND e.units <= %s AND e.id NOT IN ({_marks(len(taken))}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {_TRIGGER} t WHERE t.kind = %s "
+            "AND t.object_id = e.id AND t.due_at <= %s))",
+            [
+                queue_id,
+                EntryState.WAITING,
+                free,
+                *taken,
+                TriggerKind.CONTACT,
+                _db_time(now + PLACED_SOON),
+            ],
+        )
+        if rows[0][0]:
+            waiting.add(agent_id)
+    _work_may_wait_for(batch, waiting)
 
 
 def _marks(count: int, row: str = "%s") -> str:
@@ -1052,21 +1046,40 @@ _FLUSH = (
     f"WHERE {_POLICY}.queue_id = v.queue_id AND {_POLICY}.queue_id IN (SELECT queue_id "
     f"FROM {_POLICY} WHERE queue_id = ANY(%s::bigint[]) FOR UPDATE SKIP LOCKED)), "
     f"w4 AS (INSERT INTO {_TRIGGER} (kind, object_id, due_at, created_at) "
-    "SELECT k, o, d, %s FROM unnest(%s::text[], %s::bigint[], %s::timestamptz[]) AS t(k, o, d)) "
+    "SELECT k, o, d, %s FROM unnest(%s::text[], %s::bigint[], %s::timestamptz[]) AS t(k, o, d)), "
+    # The agents the batch left with room and nothing else in sight (``batch.may_wait``:
+    # agent, queue, free units) get a trigger of their own when a waiting entry of one of
+    # their routed queues fits, besides those the batch took and those whose own trigger
+    # is due (read without locks: an entry another worker holds counts; one whose
+    # trigger another worker is taking too, and its decision considers this agent, or
+    # retries when it finds them locked). Answered here rather than by a statement of
+    # its own: the statement sees the rows as they were before its writes, as that one
+    # did.
+    f"w5 AS (INSERT INTO {_TRIGGER} (kind, object_id, due_at, created_at) "
+    f"SELECT DISTINCT '{TriggerKind.AGENT.value}', v.agent, %s, %s "
+    "FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) AS v(agent, queue, free) "
+    f"WHERE v.agent <> ALL(%s::bigint[]) AND EXISTS (SELECT 1 FROM {_ENTRY} e "
+    f"WHERE e.queue_id = v.queue AND e.state = '{EntryState.WAITING.value}' "
+    "AND e.units <= v.free AND e.id <> ALL(%s::bigint[]) AND NOT EXISTS (SELECT 1 "
+    f"FROM {_TRIGGER} t WHERE t.kind = '{TriggerKind.CONTACT.value}' AND t.object_id = e.id "
+    "AND t.due_at <= %s)) RETURNING object_id), "
     # The decisions' texts and JSON come in one JSON document, a list of [trigger, rule,
     # candidates, skipped] in the order of the arrays: psycopg escapes a text array's
     # elements one regular expression at a time (a tenth of a batch's time), never a
     # single text.
-    f"INSERT INTO {_DECISION} (conversation_id, queue_id, at, trigger, rule, agent_id, score, "
-    "wait_seconds, candidates, skipped) SELECT d.c, d.q, %s, j.doc->>0, j.doc->>1, d.a, d.s, "
-    "d.w, j.doc->2, j.doc->3 FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], "
+    f"w6 AS (INSERT INTO {_DECISION} (conversation_id, queue_id, at, trigger, rule, agent_id, "
+    "score, wait_seconds, candidates, skipped) SELECT d.c, d.q, %s, j.doc->>0, j.doc->>1, d.a, "
+    "d.s, d.w, j.doc->2, j.doc->3 FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], "
     "%s::double precision[], %s::double precision[]) WITH ORDINALITY AS d(c, q, a, s, w, n) "
     "JOIN jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS j(doc, n) ON j.n = d.n "
-    "ORDER BY d.n RETURNING conversation_id, id"
+    "ORDER BY d.n RETURNING conversation_id, id) "
+    # Decision rows (conversation, id), then the agents given a trigger (NULL, agent).
+    "SELECT conversation_id, id FROM w6 UNION ALL SELECT NULL, object_id FROM w5"
 )
 
 
 def _flush_params(batch: _Batch, now: dt.datetime) -> list[Any]:
+    pairs = _work_may_wait_pairs(batch) if batch.may_wait else []
     works = batch.works
     decisions = batch.decisions
     return [
@@ -1085,6 +1098,14 @@ def _flush_params(batch: _Batch, now: dt.datetime) -> list[Any]:
         [pk for _, pk, _ in batch.triggers],
         [now + dt.timedelta(seconds=delay) for _, _, delay in batch.triggers],
         now,
+        now,
+        [p[0] for p in pairs],
+        [p[1] for p in pairs],
+        [p[2] for p in pairs],
+        sorted({pk for kind, pk, _ in batch.triggers if kind == TriggerKind.AGENT}),
+        sorted(batch.entries),
+        now + PLACED_SOON,
+        now,
         [d.conversation_id for d in decisions],
         [d.queue_id for d in decisions],
         [d.agent_id for d in decisions],
@@ -1102,20 +1123,26 @@ def _flush(batch: _Batch, now: dt.datetime) -> None:
     data-modifying ``WITH`` ending with the decision rows, ``_FLUSH``), one after
     another on SQLite; then the hub's assignments in one go, and the offers announced
     after commit."""
-    _resolve_work_may_wait(batch, now)
-    if not batch.decisions:
+    postgresql = connection.vendor == "postgresql"
+    if not postgresql:
+        _resolve_work_may_wait(batch, now)
+    if not batch.decisions:  # then nothing may wait either (a decision makes it)
         if batch.triggers:
             with _cursor() as cursor:
                 cursor.execute(*_triggers_insert(batch, now))
         return
     with _cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgresql:
             cursor.execute(_FLUSH, _flush_params(batch, now))
         else:
             _flush_one_by_one(cursor, batch, now)
         # Matched by conversation (one decision each in a batch), not by the order rows
         # come back in.
-        ids = dict(cursor.fetchall())
+        rows = cursor.fetchall()
+    ids = {conversation_id: pk for conversation_id, pk in rows if conversation_id is not None}
+    if postgresql:
+        agents = {pk for conversation_id, pk in rows if conversation_id is None}
+        _work_may_wait_for(batch, agents, written=True)
     for decision in batch.decisions:
         decision.pk = ids[decision.conversation_id]
     with _applying():
@@ -1189,10 +1216,13 @@ def _announce_offers(offers: list[tuple[int, list[int]]]) -> None:
 
 
 def _round_robin_last(queue_id: int) -> int | None:
-    """Read at decision time: the cached policy's cursor is stale by design."""
+    """Read at decision time: the cached policy's cursor is stale by design (this
+    batch's own move first, then the cursor read with the batch's candidates)."""
     batch = _batch.get()
     if batch is not None and queue_id in batch.round_robin:
         return batch.round_robin[queue_id]
+    if batch is not None and queue_id in batch.round_robin_read:
+        return batch.round_robin_read[queue_id]
     rows = _fetch(f"SELECT round_robin_last FROM {_POLICY} WHERE queue_id = %s", [queue_id])
     return rows[0][0] if rows else None
 
@@ -1203,7 +1233,7 @@ def _candidates(entry: Waiting, view: PolicyView) -> list[core.AgentView]:
     statement; their sites and organisations only when a tier names some."""
     ev = entry.view
     batch = _batch.get()
-    rows = batch.candidate_rows.pop(ev.id, None) if batch is not None else None
+    rows = batch.candidate_rows.get(ev.id) if batch is not None else None
     if rows is None:
         speaks = ""
         params: list[Any] = []
@@ -1235,6 +1265,8 @@ def _candidates_of_rows(
     agents = []
     for row in rows:
         user_id, capacity, used, idle_since, level = row[:5]
+        if not isinstance(idle_since, float):  # SQLite's, or a single entry's statement
+            idle_since = epoch(_aware(idle_since))
         used += _booked_in_this_batch(user_id)
         if used > capacity - ev.units:
             continue  # given work by this transaction's earlier decisions
@@ -1244,7 +1276,7 @@ def _candidates_of_rows(
                 id=user_id,
                 capacity=capacity,
                 used=used,
-                idle_since=epoch(_aware(idle_since)),
+                idle_since=idle_since,
                 levels={ev.queue_id: level},
                 languages=frozenset([ev.language]) if ev.language and row[5] else frozenset(),
                 sites=sites,
@@ -1252,6 +1284,55 @@ def _candidates_of_rows(
             )
         )
     return agents
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """The agents eligible for an entry in its queue's order (with the keys that
+    ordered them) and the others counted by reason; what it was computed from: the
+    batch's bookings so far and the round robin's cursor."""
+
+    ranked: list[tuple[core.AgentView, tuple[float, ...]]]
+    skipped: dict[str, int]
+    booked: int
+    round_robin_last: int | None
+
+
+def _ranking(entry: Waiting, view: PolicyView, now: dt.datetime) -> _Ranking:
+    """Rank the candidates of ``entry`` (one reading of each agent: eligible, or
+    counted by reason), once per state of the batch: the prefetch of a batch's contacts
+    ranks them to know whom to lock, and the decision reuses it unless an earlier
+    decision of the batch booked units or moved the round robin since."""
+    batch = _batch.get()
+    rule = view.rule
+    if rule.strategy == core.ROUND_ROBIN:
+        rule = replace(rule, round_robin_last=_round_robin_last(rule.id))
+    booked = len(batch.works) if batch is not None else 0
+    cached = batch.rankings.get(entry.view.id) if batch is not None else None
+    if cached is not None and (cached.booked, cached.round_robin_last) == (
+        booked,
+        rule.round_robin_last,
+    ):
+        return cached
+    ev = entry.view
+    clock = now.timestamp()
+    eligible: list[core.AgentView] = []
+    skipped: dict[str, int] = {}
+    for agent in _candidates(entry, view):
+        reason = core.skip_reason(agent, ev, rule, clock)
+        if reason is None:
+            eligible.append(agent)
+        else:
+            skipped[reason] = skipped.get(reason, 0) + 1
+    ranking = _Ranking(
+        core.rank_agents(eligible, rule) if eligible else [],
+        skipped,
+        booked,
+        rule.round_robin_last,
+    )
+    if batch is not None:
+        batch.rankings[ev.id] = ranking
+    return ranking
 
 
 def route_contact(
@@ -1267,25 +1348,13 @@ def route_contact(
     view = policies().get(entry.view.queue_id)
     if view is None or view.rule.paused:
         return None
-    rule = view.rule
-    if rule.strategy == core.ROUND_ROBIN:
-        rule = replace(rule, round_robin_last=_round_robin_last(rule.id))
     ev = entry.view
-    clock = now.timestamp()
-    agents = _candidates(entry, view)
-    eligible: list[core.AgentView] = []
-    skipped: dict[str, int] = {}
-    for agent in agents:  # one reading of each agent: eligible, or counted by reason
-        reason = core.skip_reason(agent, ev, rule, clock)
-        if reason is None:
-            eligible.append(agent)
-        else:
-            skipped[reason] = skipped.get(reason, 0) + 1
-    if not eligible:
+    ranking = _ranking(entry, view, now)
+    ranked = ranking.ranked
+    if not ranked:
         return None
-    ranked = core.rank_agents(eligible, rule)
-    context = ContactContext(ev.id, _agent_candidates(ranked), skipped)
-    if rule.strategy == core.RING_ALL and view.offer_mode == OfferMode.OFFER:
+    context = ContactContext(ev.id, _agent_candidates(ranked), ranking.skipped)
+    if view.rule.strategy == core.RING_ALL and view.offer_mode == OfferMode.OFFER:
         if _locked_agent(ranked[0][0].id, policies()) is None:
             _current().triggers.append((TriggerKind.CONTACT, ev.id, LOCKED_RETRY_SECONDS))
             return None
