@@ -505,8 +505,7 @@ def _prefetch_candidates(batch: _Batch, entries: list[Waiting], now: dt.datetime
     )
     for row in rows:
         by_index[row[0]].append(row[1:])
-        if row[-1] is not None:
-            batch.round_robin_read[wanted[row[0] - 1][1].rule.id] = row[-1]
+        batch.round_robin_read[wanted[row[0] - 1][1].rule.id] = row[-1]
     firsts = []
     for index, (waiting, view) in enumerate(wanted, start=1):
         batch.candidate_rows[waiting.view.id] = by_index.get(index, [])
@@ -668,7 +667,7 @@ class _Batch:
     candidate_rows: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
     # Their rankings (``_ranking``), and the round robins' cursors read with them.
     rankings: dict[int, _Ranking] = field(default_factory=dict)
-    round_robin_read: dict[int, int] = field(default_factory=dict)
+    round_robin_read: dict[int, int | None] = field(default_factory=dict)
     head_limits: dict[int, int] = field(default_factory=dict)
 
     def head_size(self, queue_id: int, size: int) -> int:

@@ -261,3 +261,34 @@ def test_an_agent_with_room_gets_no_trigger_for_a_contact_its_own_trigger_places
         first.pk,
         second.pk,
     }
+
+
+def test_a_round_robin_contact_is_decided_from_its_batch_statements(deferred):
+    """A round robin's cursor moves with every decision, so the policies' cached cursor
+    is stale: it is read fresh with the contact's candidates, and the agent ranked first
+    there is the one the decision locks. On PostgreSQL no statement reads the cursor,
+    locks an agent or reads heads alone, and whether work may wait for the agent left
+    with room is answered inside the batch's writes (no statement of its own)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN, strategy="round_robin")
+    agents = sorted((agent(policy.queue) for _ in range(3)), key=lambda a: a.pk)
+    chosen = []
+    for _ in range(4):
+        arrive(policy.queue, channel_slug="courriel")
+        with CaptureQueriesContext(connection) as captured:
+            ((_, outcome),) = engine.process_batch(now=timezone.now(), limit=1)
+        chosen.append(outcome.agent_id)
+        if connection.vendor == "postgresql":
+            sqls = [q["sql"] for q in captured.captured_queries]
+            assert not any(sql.startswith("SELECT round_robin_last") for sql in sqls)
+            assert not any(sql.startswith("WITH s AS (SELECT presence") for sql in sqls)
+            assert not any(sql.startswith("SELECT DISTINCT v.agent") for sql in sqls)
+            # The ORM's reads are the caches' (policies, an organisation's slug).
+            decision = [s for s in sqls if s not in ("BEGIN", "COMMIT") and s[:8] != 'SELECT "']
+            assert len(decision) == 7
+    ids = [a.pk for a in agents]
+    # In turn after the last one, wrapping around.
+    start = ids.index(chosen[0])
+    assert chosen == [ids[(start + n) % 3] for n in range(4)]
