@@ -193,6 +193,7 @@ _WORK = AgentWork._meta.db_table
 _DECISION = Decision._meta.db_table
 _TRIGGER = Trigger._meta.db_table
 _POLICY = QueuePolicy._meta.db_table
+_TIER = Tier._meta.db_table
 _SKILLED = AgentSkill._meta.db_table
 _SKILL = Skill._meta.db_table
 _MEMBER = QueueMember._meta.db_table
@@ -377,20 +378,6 @@ def _agent_view(
     )
 
 
-_AGENTS_LOCKED = (
-    f"WITH s AS (SELECT user_id, presence, capacity, used_units, idle_since FROM {_STATE} "
-    "WHERE user_id = ANY(%s::bigint[]) ORDER BY user_id FOR UPDATE SKIP LOCKED), "
-    f"l AS (SELECT m.user_id, m.queue_id, COALESCE(a.level, 1) AS level, '' AS language "
-    f"FROM {_MEMBER} m JOIN {_POLICY} p ON p.queue_id = m.queue_id "
-    f"LEFT JOIN {_SKILLED} a ON a.user_id = m.user_id AND a.skill_id = p.skill_id "
-    "WHERE m.user_id = ANY(%s::bigint[]) "
-    f"UNION ALL SELECT a.user_id, NULL, NULL, k.language FROM {_SKILLED} a "
-    f"JOIN {_SKILL} k ON k.id = a.skill_id "
-    "WHERE a.user_id = ANY(%s::bigint[]) AND k.language <> '') "
-    "SELECT s.user_id, s.presence, s.capacity, s.used_units, s.idle_since, l.queue_id, "
-    "l.level, l.language FROM s LEFT JOIN l ON l.user_id = s.user_id"
-)
-
 # A contact whose own trigger is due by then is placed by that trigger's decision, which
 # considers every agent with room: an agent left with room gets no trigger of their own
 # for it. The margin covers the contacts that arrive while a batch is being decided (their
@@ -407,62 +394,78 @@ _OWN_TRIGGER = (
     f"AND t.kind = '{TriggerKind.CONTACT.value}' AND t.due_at <= %s)"
 )
 
-_HEADS_OF_QUEUES = (
-    f"SELECT e.* FROM unnest(%s::bigint[], %s::timestamptz[], %s::integer[]) "
-    "AS q(queue_id, cutoff, head) CROSS JOIN LATERAL ("
+# The agents of a batch, locked and read with their levels and languages, and the heads
+# of all their queues, in one statement. Rows of three kinds, told apart by which columns
+# are set: an agent's (presence, capacity, units in use, idle since; then one of their
+# queues and their level in it, or one of their languages: columns 0–7), a queue read
+# (its id and the number of heads asked of it: columns 8–9) and a head entry (columns
+# 10–19, ``_ENTRY_COLUMNS`` and whether its own trigger is due). A queue is read for the
+# agents present that some tier may admit (its tiers' smallest wait at their level, or
+# none: open to all at once); its cutoff is the smallest of those waits, which the
+# decisions then narrow to each agent's (``core.skip_reason``: a tier naming sites or
+# organisations is taken as open here), and it gives ``HEAD_SIZE`` heads per agent.
+_AGENTS_AND_HEADS = (
+    f"WITH s AS (SELECT user_id, presence, capacity, used_units, idle_since FROM {_STATE} "
+    "WHERE user_id = ANY(%s::bigint[]) ORDER BY user_id FOR UPDATE SKIP LOCKED), "
+    "l AS (SELECT m.user_id, m.queue_id, COALESCE(a.level, 1) AS level, '' AS language, "
+    "p.is_paused AS paused, (SELECT CASE WHEN count(*) = 0 THEN 0 ELSE "
+    "min(t.min_wait_seconds) FILTER (WHERE t.min_level <= COALESCE(a.level, 1)) END "
+    f"FROM {_TIER} t WHERE t.policy_id = p.id) AS wait "
+    f"FROM {_MEMBER} m JOIN {_POLICY} p ON p.queue_id = m.queue_id "
+    f"LEFT JOIN {_SKILLED} a ON a.user_id = m.user_id AND a.skill_id = p.skill_id "
+    "WHERE m.user_id = ANY(%s::bigint[]) "
+    "UNION ALL SELECT a.user_id, NULL, NULL, k.language, NULL, NULL "
+    f"FROM {_SKILLED} a JOIN {_SKILL} k ON k.id = a.skill_id "
+    "WHERE a.user_id = ANY(%s::bigint[]) AND k.language <> ''), "
+    "r AS (SELECT l.* FROM l JOIN s ON s.user_id = l.user_id "
+    f"WHERE s.presence = '{Presence.AVAILABLE.value}'), "
+    f"q AS (SELECT queue_id, LEAST({HEAD_SIZE} * count(*), {HEAD_SIZE_FALLBACK}) AS head, "
+    "%s::timestamptz - make_interval(secs => min(wait)) AS cutoff FROM r "
+    "WHERE queue_id IS NOT NULL AND wait IS NOT NULL AND NOT paused GROUP BY queue_id), "
+    "h AS (SELECT e.* FROM q CROSS JOIN LATERAL ("
     f"SELECT {_ENTRY_COLUMNS}, {_OWN_TRIGGER} FROM {_ENTRY} x WHERE x.queue_id = q.queue_id "
-    f"AND x.state = '{EntryState.WAITING.value}' AND x.units <= %s "
-    "AND x.language = ANY(%s) AND (x.arrived_at <= q.cutoff OR x.escalated) "
-    "ORDER BY x.sort_key, x.id LIMIT q.head FOR UPDATE SKIP LOCKED) e"
+    f"AND x.state = '{EntryState.WAITING.value}' "
+    "AND x.units <= (SELECT max(capacity - used_units) FROM s "
+    f"WHERE presence = '{Presence.AVAILABLE.value}') "
+    "AND (x.language = '' OR x.language IN (SELECT language FROM r)) "
+    "AND (x.arrived_at <= q.cutoff OR x.escalated) "
+    "ORDER BY x.sort_key, x.id LIMIT q.head FOR UPDATE SKIP LOCKED) e) "
+    "SELECT s.user_id, s.presence, s.capacity, s.used_units, s.idle_since, l.queue_id, "
+    "l.level, l.language, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, "
+    "NULL::bigint, NULL::timestamptz, NULL::integer, NULL::integer, NULL::text, "
+    "NULL::boolean, NULL::jsonb, NULL::boolean FROM s LEFT JOIN l ON l.user_id = s.user_id "
+    "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, queue_id, head, NULL, "
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM q "
+    "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, h.* FROM h"
 )
 
 
 def _prefetch(batch: _Batch, user_ids: list[int], now: dt.datetime) -> None:
-    """The agents of a batch's agent triggers, read and locked in one statement, and the
-    heads of all their queues in another (PostgreSQL): the batch's decisions then read
-    nothing more, unless a queue's heads run out (``_heads`` reads that queue again)."""
+    """The agents of a batch's agent triggers and its contacts' first agents, read and
+    locked with the heads of all their queues in one statement (PostgreSQL,
+    ``_AGENTS_AND_HEADS``): the batch's decisions then read nothing more, unless a
+    queue's heads run out for an agent (``_heads`` reads that queue again)."""
     routed = policies()
     ids = sorted(set(user_ids))
     by_user: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in _fetch(_AGENTS_LOCKED, [ids, ids, ids]):
-        by_user[row[0]].append(row[1:])
-    queues: dict[int, tuple[float, int]] = {}  # queue: (smallest threshold, agents)
-    free, languages = 0, {""}
-    for user_id in ids:
-        rows = by_user.get(user_id)
-        agent = _agent_view(user_id, rows, routed) if rows else None
-        batch.agents[user_id] = agent  # None: another worker decides for them
-        if agent is None or agent.presence != Presence.AVAILABLE:
-            continue
-        free, languages = max(free, agent.free), languages | agent.languages
-        for queue_id in agent.levels:
-            view = routed.get(queue_id)
-            threshold = (
-                None if view is None or view.rule.paused else core.wait_threshold(agent, view.rule)
-            )
-            if threshold is not None:
-                least, count = queues.get(queue_id, (threshold, 0))
-                queues[queue_id] = (min(least, threshold), count + 1)
-    if not queues:
-        return
-    order = sorted(queues)
-    limits = [min(HEAD_SIZE * queues[q][1], HEAD_SIZE_FALLBACK) for q in order]
-    cutoffs = [now - dt.timedelta(seconds=queues[q][0]) for q in order]
-    rows = _fetch(
-        _HEADS_OF_QUEUES,
-        [order, cutoffs, limits, _db_time(now + PLACED_SOON), free, sorted(languages)],
-    )
-    for queue_id, limit in zip(order, limits, strict=True):
-        batch.heads[queue_id] = []
+    limits: dict[int, int] = {}
+    heads: dict[int, list[Waiting]] = defaultdict(list)
+    for row in _fetch(_AGENTS_AND_HEADS, [ids, ids, ids, now, now + PLACED_SOON]):
+        if row[0] is not None:
+            by_user[row[0]].append(row[1:8])
+        elif row[8] is not None:
+            limits[row[8]] = row[9]
+        else:
+            waiting = _waiting(row[10:])
+            heads[waiting.view.queue_id].append(waiting)
+    for user_id in ids:  # None: another worker decides for them
+        found = by_user.get(user_id)
+        batch.agents[user_id] = _agent_view(user_id, found, routed) if found else None
+    for queue_id, limit in limits.items():
+        batch.heads[queue_id] = heads.get(queue_id, [])
         batch.head_limits[queue_id] = limit
-    for row in rows:
-        waiting = _waiting(row)
-        batch.heads[waiting.view.queue_id].append(waiting)
 
 
-# ``idle_since`` comes as seconds since the epoch (a float: no timestamp to parse for
-# each of a queue's members); a round robin's cursor comes fresh with its queue's rows,
-# so the agent ranked first here is the one the decision ranks first.
 _CANDIDATES_OF_ENTRIES = (
     "SELECT q.n, s.user_id, s.capacity, s.used_units, "
     "EXTRACT(EPOCH FROM s.idle_since)::double precision, COALESCE(a.level, 1), "
@@ -1428,7 +1431,7 @@ def process_batch(
         if connection.vendor == "postgresql":
             if contacts:
                 agents += _prefetch_candidates(_current(), contacts, now)
-            if len(agents) > 1 or (contacts and agents):
+            if agents:
                 _prefetch(_current(), agents, now)
         return [(trigger, process(trigger, now=now)) for trigger in triggers]
 
