@@ -466,52 +466,21 @@ def _prefetch(batch: _Batch, user_ids: list[int], now: dt.datetime) -> None:
         batch.head_limits[queue_id] = limit
 
 
-_CANDIDATES_OF_ENTRIES = (
-    "SELECT q.n, s.user_id, s.capacity, s.used_units, "
-    "EXTRACT(EPOCH FROM s.idle_since)::double precision, COALESCE(a.level, 1), "
-    f"q.language <> '' AND EXISTS (SELECT 1 FROM {_SKILLED} b JOIN {_SKILL} k "
-    "ON k.id = b.skill_id WHERE b.user_id = s.user_id AND k.language = q.language), "
-    "p.round_robin_last "
-    "FROM unnest(%s::bigint[], %s::bigint[], %s::integer[], %s::text[]) WITH ORDINALITY "
-    f"AS q(queue_id, skill_id, units, language, n) JOIN {_MEMBER} m ON m.queue_id = q.queue_id "
-    f"JOIN {_POLICY} p ON p.queue_id = q.queue_id "
-    f"JOIN {_STATE} s ON s.user_id = m.user_id LEFT JOIN {_SKILLED} a "
-    "ON a.user_id = m.user_id AND a.skill_id = q.skill_id "
-    f"WHERE s.presence = '{Presence.AVAILABLE.value}' AND s.used_units <= s.capacity - q.units"
-)
-
-
-def _prefetch_candidates(batch: _Batch, entries: list[Waiting], now: dt.datetime) -> list[int]:
-    """The candidates of the batch's contacts, read in one statement (PostgreSQL), kept
-    for ``_candidates``; the agent each contact's queue ranks first, whom the batch then
-    locks and reads with its agent triggers' (``_prefetch``): a batch of contacts reads
-    three statements, not three per contact. The ranking here uses the policies as
-    cached (a round robin's cursor may be stale): a contact whose first agent differs
-    at decision time locks that one on its own."""
+def _prefetch_candidates(batch: _Batch, taken: list[Taken], now: dt.datetime) -> list[int]:
+    """The candidates of the batch's contacts, read with their triggers
+    (``take_triggers``), kept for ``_candidates`` with their queues' round robin cursors;
+    the agent each contact's queue ranks first, whom the batch then locks and reads with
+    its agent triggers' (``_prefetch``): a batch of contacts reads two statements, not
+    three per contact. The ranking is kept for the decision (``_ranking``)."""
     routed = policies()
-    wanted = [
-        (w, routed[w.view.queue_id])
-        for w in entries
-        if w.view.queue_id in routed and not routed[w.view.queue_id].rule.paused
-    ]
-    if not wanted:
-        return []
-    by_index: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    rows = _fetch(
-        _CANDIDATES_OF_ENTRIES,
-        [
-            [w.view.queue_id for w, _ in wanted],
-            [view.skill_id for _, view in wanted],
-            [w.view.units for w, _ in wanted],
-            [w.view.language for w, _ in wanted],
-        ],
-    )
-    for row in rows:
-        by_index[row[0]].append(row[1:])
-        batch.round_robin_read[wanted[row[0] - 1][1].rule.id] = row[-1]
     firsts = []
-    for index, (waiting, view) in enumerate(wanted, start=1):
-        batch.candidate_rows[waiting.view.id] = by_index.get(index, [])
+    for trigger in taken:
+        waiting = trigger.entry
+        view = routed.get(waiting.view.queue_id) if waiting is not None else None
+        if waiting is None or view is None or view.rule.paused:
+            continue
+        batch.candidate_rows[waiting.view.id] = list(trigger.candidates)
+        batch.round_robin_read[view.rule.id] = trigger.round_robin_last
         ranking = _ranking(waiting, view, now)
         if ranking.ranked:
             firsts.append(ranking.ranked[0][0].id)
@@ -569,13 +538,51 @@ class Taken:
     created_at: dt.datetime
     entry: Waiting | None = None
     entry_read: bool = False
+    # On PostgreSQL, read with it too: the members of the entry's queue present with room
+    # for it (``_candidates``' rows) and the queue's round robin cursor.
+    candidates: tuple[tuple[Any, ...], ...] = ()
+    round_robin_last: int | None = None
+
+
+_ENTRY_OF_TRIGGER = ", ".join(f"e.{column}" for column in _ENTRY_COLUMNS.split(", "))
+
+# PostgreSQL: the triggers taken (``{taking}``, a ``DELETE … RETURNING``) with the waiting
+# entry each contact trigger names and its queue's policy, and the candidates of those
+# entries: the members of the queue present with room for it, their level in it, whether
+# they speak its language and the time they are idle since, as seconds (a float: no
+# timestamp to parse for each member). Rows of two kinds: a trigger's (columns 0–15: the
+# trigger, ``_ENTRY_COLUMNS``, the round robin's cursor, read fresh: the agent ranked
+# first is the one the decision ranks first) and a candidate's (columns 16–22: the
+# entry, then the agent). ``set_config``: the decisions' relaxed commit
+# (``process_batch``), set by this statement rather than by a round trip of its own.
+_TAKE_TRIGGERS = (
+    "WITH t AS ({taking}), r AS (SELECT set_config('synchronous_commit', 'off', true)), "
+    f"x AS (SELECT t.id AS trigger_id, t.kind, t.object_id, t.due_at, {_ENTRY_OF_TRIGGER}, "
+    "p.round_robin_last, p.skill_id, p.is_paused FROM t CROSS JOIN r "
+    f"LEFT JOIN {_ENTRY} e ON t.kind = '{TriggerKind.CONTACT.value}' AND e.id = t.object_id "
+    f"AND e.state = '{EntryState.WAITING.value}' "
+    f"LEFT JOIN {_POLICY} p ON p.queue_id = e.queue_id) "
+    "SELECT x.*, NULL::bigint, NULL::bigint, NULL::integer, NULL::integer, "
+    "NULL::double precision, NULL::integer, NULL::boolean FROM x "
+    "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL, NULL, x.id, s.user_id, s.capacity, s.used_units, "
+    "EXTRACT(EPOCH FROM s.idle_since)::double precision, COALESCE(a.level, 1), "
+    f"x.language <> '' AND EXISTS (SELECT 1 FROM {_SKILLED} b JOIN {_SKILL} k "
+    "ON k.id = b.skill_id WHERE b.user_id = s.user_id AND k.language = x.language) "
+    f"FROM x JOIN {_MEMBER} m ON m.queue_id = x.queue_id "
+    f"JOIN {_STATE} s ON s.user_id = m.user_id LEFT JOIN {_SKILLED} a "
+    "ON a.user_id = m.user_id AND a.skill_id = x.skill_id "
+    f"WHERE NOT x.is_paused AND s.presence = '{Presence.AVAILABLE.value}' "
+    "AND s.used_units <= s.capacity - x.units"
+)
 
 
 def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
     """The oldest due triggers (at most ``limit``), removed in one statement (inside the
     caller's transaction: decisions that fail put them back). ``SKIP LOCKED`` lets
     several workers take at once on PostgreSQL; SQLite serialises them. On PostgreSQL
-    the same statement reads the waiting entry of each contact trigger."""
+    the same statement reads the waiting entry of each contact trigger and its
+    candidates (``_TAKE_TRIGGERS``)."""
     taking = (
         f"DELETE FROM {_TRIGGER} WHERE id IN (SELECT id FROM {_TRIGGER} WHERE due_at <= %s "
         f"ORDER BY due_at, id LIMIT {int(limit)}{_skip_locked()}) "
@@ -584,16 +591,15 @@ def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
     if connection.vendor != "postgresql":
         rows = sorted(_fetch(taking, [_db_time(now)]), key=lambda row: (str(row[3]), row[0]))
         return [Taken(pk, kind, pk_of, _aware(due_at), now) for pk, kind, pk_of, due_at in rows]
-    columns = ", ".join(f"e.{column}" for column in _ENTRY_COLUMNS.split(", "))
-    # ``set_config``: the decisions' relaxed commit (``process_batch``), set by this
-    # statement rather than by a round trip of its own.
-    rows = _fetch(
-        f"WITH t AS ({taking}), r AS (SELECT set_config('synchronous_commit', 'off', true)) "
-        f"SELECT t.id, t.kind, t.object_id, t.due_at, {columns} "
-        f"FROM t CROSS JOIN r LEFT JOIN {_ENTRY} e "
-        "ON t.kind = %s AND e.id = t.object_id AND e.state = %s ORDER BY t.due_at, t.id",
-        [_db_time(now), TriggerKind.CONTACT, EntryState.WAITING],
-    )
+    rows = _fetch(_TAKE_TRIGGERS.format(taking=taking), [_db_time(now)])
+    taken: list[tuple[Any, ...]] = []
+    candidates: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        if row[0] is not None:
+            taken.append(row)
+        else:
+            candidates[row[16]].append(row[17:])
+    taken.sort(key=lambda row: (row[3], row[0]))
     return [
         Taken(
             row[0],
@@ -601,10 +607,12 @@ def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
             row[2],
             _aware(row[3]),
             now,
-            _waiting(row[4:]) if row[4] is not None else None,
+            _waiting(row[4:13]) if row[4] is not None else None,
             entry_read=True,
+            candidates=tuple(candidates.get(row[4], ())) if row[4] is not None else (),
+            round_robin_last=row[13],
         )
-        for row in rows
+        for row in taken
     ]
 
 
@@ -1430,7 +1438,7 @@ def process_batch(
         contacts = [t.entry for t in triggers if t.entry is not None]
         if connection.vendor == "postgresql":
             if contacts:
-                agents += _prefetch_candidates(_current(), contacts, now)
+                agents += _prefetch_candidates(_current(), triggers, now)
             if agents:
                 _prefetch(_current(), agents, now)
         return [(trigger, process(trigger, now=now)) for trigger in triggers]
