@@ -41,6 +41,7 @@ from parvis.accounts.scoping import (
     visible_to,
 )
 from parvis.core.breadcrumb import breadcrumb
+from parvis.core.french import percent
 from parvis.directory.models import LocalService, Organisation
 from parvis.quality import calculators, declared, selectors, services
 from parvis.quality.forms import DeclaredImportForm, IndicatorForm, TargetsForm, channel_labels
@@ -140,7 +141,7 @@ def _figure(indicator: Indicator, figure: Shown | None) -> dict[str, Any]:
         "declared": figure.declared,
         "interval": interval,
         "response_rate": (
-            f"{figure.response_rate * 100:.0f} %" if figure.response_rate is not None else ""
+            percent(figure.response_rate, 0) if figure.response_rate is not None else ""
         ),
     }
 

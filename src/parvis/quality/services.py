@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from parvis.contacts import selectors_quality as contact_rows
 from parvis.core.errors import ParvisError
+from parvis.core.french import number
 from parvis.directory.models import Organisation
 from parvis.quality import calculators, events, facts, facts_sql, measures, rollup, selectors
 from parvis.quality.models import (
@@ -597,7 +598,7 @@ def _indicator_errors(indicator: Indicator, changes: dict[str, Any]) -> dict[str
                 + (" pour un indicateur de satisfaction." if floor > MIN_N_FLOOR else ".")
             )
         elif value > MIN_N_CEILING:
-            errors[name].append(f"{label} ne dépasse pas {MIN_N_CEILING:,}.".replace(",", " "))
+            errors[name].append(f"{label} ne dépasse pas {number(MIN_N_CEILING)}.")
     publish = changes.get("min_n_publish", indicator.min_n_publish)
     rank = changes.get("min_n_rank", indicator.min_n_rank)
     if (

@@ -31,6 +31,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from parvis.core import metrics
+from parvis.core.french import number, percent, plural_suffix, with_unit
 from parvis.core.http import absolute_url
 from parvis.core.text import sort_key
 from parvis.directory.models import Organisation, Theme
@@ -106,25 +107,21 @@ def period_of(kind: str, start: dt.date) -> Period:
 # --- Numbers in French -------------------------------------------------------------------------
 
 
-def _decimal(value: float, digits: int) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 def change_text(indicator: Indicator, delta: float) -> str:
     """A difference in the indicator's unit: « +2,3 pts », « −12 s », « +0,4 j. ouvrés »."""
     if indicator.unit == Unit.SHARE:
         points = round(delta * 100, 1)
-        text = f"{_decimal(abs(points), 1)} pt{'s' if abs(points) >= 2 else ''}"
+        text = with_unit(number(abs(points), 1), f"pt{plural_suffix(abs(points))}")
         signed = points
     elif indicator.unit == Unit.SECONDS:
         signed = round(delta)
-        text = f"{abs(signed):.0f} s"
+        text = with_unit(number(abs(signed)), "s")
     elif indicator.unit == Unit.WORKING_DAYS:
         signed = round(delta, 1)
-        text = f"{_decimal(abs(signed), 1)} j. ouvrés"
+        text = with_unit(number(abs(signed), 1), "j. ouvrés")
     else:
         signed = round(delta, 1)
-        text = _decimal(abs(signed), 1)
+        text = number(abs(signed), 1)
     if signed == 0:
         return "stable"
     return f"{'+' if signed > 0 else MINUS}{text}"
@@ -229,7 +226,7 @@ class KeyFigure:
         rate = self.current.response_rate
         if self.current.value is None or rate is None:
             return ""
-        return f"taux de réponse : {_decimal(rate * 100, 1)} %"
+        return f"taux de réponse : {percent(rate)}"
 
     @property
     def target_text(self) -> str:

@@ -82,3 +82,50 @@ def test_organisations_and_their_local_services_say_their_article():
     assert french.de(urssaf) == "de l’Urssaf"
     travail = OrganisationFactory(name="France Travail", short_name="France Travail")
     assert french.de(travail) == "de France Travail"
+
+
+# Figures: one convention of spaces ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "trim", "expected"),
+    [
+        (2779.4, 0, False, "2\xa0779"),
+        (1234567.25, 1, False, "1\xa0234\xa0567,2"),
+        (87.0, 1, False, "87,0"),
+        (87.0, 1, True, "87"),
+        (2.5, 1, True, "2,5"),
+        (999, 0, False, "999"),
+    ],
+)
+def test_numbers_group_thousands_by_a_no_break_space_and_take_a_decimal_comma(
+    value, decimals, trim, expected
+):
+    assert french.number(value, decimals, trim=trim) == expected
+
+
+def test_a_unit_never_leaves_its_figure_on_another_line():
+    assert french.with_unit("87,4", "%") == "87,4\u202f%"
+    assert french.with_unit("1\xa0234", "s") == "1\xa0234\xa0s"
+    assert french.with_unit("2,1", "j. ouvrés") == "2,1\xa0j. ouvrés"
+    assert french.with_unit("12", "") == "12"
+    assert french.percent(0.8742) == "87,4\u202f%"
+    assert french.percent(0.9, 0) == "90\u202f%"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, "0\xa0jour ouvré"),
+        (1.5, "1,5\xa0jour ouvré"),
+        (2, "2\xa0jours ouvrés"),
+        (2.54, "2,5\xa0jours ouvrés"),
+    ],
+)
+def test_working_days_are_singular_under_two(value, expected):
+    assert french.working_days(value) == expected
+
+
+def test_the_with_unit_filter_writes_a_number_in_french_before_its_unit():
+    rendered = Template('{% load french %}{{ rate|with_unit:"%" }} · {{ wait|with_unit:"s" }}')
+    assert rendered.render(Context({"rate": 66.67, "wait": 1234})) == "66,7\u202f% · 1\xa0234\xa0s"
