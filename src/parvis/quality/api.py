@@ -29,6 +29,7 @@ from parvis.accounts.api_auth import AUTH, principal_of
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import grants_for, is_platform_admin
 from parvis.core.api_schemas import InputSchema, PageParams, page_of, problems
+from parvis.core.french import plural_suffix
 from parvis.core.numbers import share
 from parvis.core.problems import problem_response
 from parvis.core.text import has_lone_surrogate, strip_controls
@@ -649,7 +650,7 @@ def declared_create(request: HttpRequest) -> Any:
         return problem_response(
             status=422,
             code="declared_refused",
-            detail=f"{count} erreur{'s' if count > 1 else ''} : rien n’a été enregistré. "
+            detail=f"{count} erreur{plural_suffix(count)} : rien n’a été enregistré. "
             "Corrigez le fichier et envoyez-le de nouveau en entier.",
             errors=[
                 {"field": _line_field(kind, e), "code": "invalid_line", "message": e.message}

@@ -331,7 +331,7 @@ def _year_figure(indicator: Indicator, months: list[quality.Shown]) -> Figure:
         reasons = [m.reason for m in months if m.n]
         return Figure(None, reason=reasons[0] if reasons else "pas de données")
     count = len(published)
-    note = f"{count} mois publié{'s' if count > 1 else ''} sur {len(months)}"
+    note = f"{count} mois publié{plural_suffix(count)} sur {len(months)}"
     if _poolable(indicator, published):
         numerator = sum(m.numerator or 0 for m in published)
         denominator = sum(m.denominator or 0 for m in published)

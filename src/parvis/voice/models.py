@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.charter import CharterReason
+from parvis.core.french import plural_suffix
 from parvis.core.models import TransitionLog
 from parvis.directory.models import (
     Channel,
@@ -494,7 +495,7 @@ class AnswerTemplate(models.Model):
             for key, value in limits.items():
                 if channel in TEMPLATE_CHANNEL_LABELS and key in TEMPLATE_LIMIT_LABELS:
                     unit = TEMPLATE_LIMIT_LABELS[key]
-                    unit = unit.removesuffix("s") if value == 1 else unit
+                    unit = unit if plural_suffix(value) else unit.removesuffix("s")
                     labels.append(f"{TEMPLATE_CHANNEL_LABELS[channel]} : {value} {unit} au plus")
         return labels
 
