@@ -405,7 +405,7 @@ def panels_for(user: Any, organisation: Organisation | None) -> list[Panel]:
     """The panels of ``user``'s home, in the order of their work."""
     now = timezone.now()
     moderates = scoping.can_moderate(user)
-    answers = has_permission(user, Perm.MANAGE_QUALITY)
+    answers = voice.may_answer(user)
     panels = []
     if moderates:
         panels.append(moderation_panel(user, now))
