@@ -34,6 +34,7 @@ from parvis.core.breadcrumb import Breadcrumb, breadcrumb
 from parvis.core.french import de, number, percent, with_unit
 from parvis.directory import selectors as directory_selectors
 from parvis.directory.models import LocalService, Organisation, Site
+from parvis.publication.forms import ResultsSearchForm
 from parvis.quality import selectors
 from parvis.quality.models import DateBasis, Direction, Indicator, Level, Unit
 from parvis.quality.periods import FREEZE_DAYS, is_frozen, month_of
@@ -532,11 +533,16 @@ def _france_services_place(
 def results_index(request: HttpRequest) -> HttpResponse:
     bounds = selectors.month_bounds()
     latest = _default_month(_offered(bounds), timezone.localdate()) if bounds else None
+    search = ResultsSearchForm(request.GET or None)
     return render(
         request,
         "publication/quality/index.html",
         {
             "title": ROOT_LABEL,
+            "search": search,
+            "found": directory_selectors.places_named(search.cleaned_data["q"])
+            if search.has_criteria()
+            else None,
             "latest_label": selectors.month_label(latest) if latest else "",
             "indicators": list(selectors.published_indicators()),
             "organisations": list(
