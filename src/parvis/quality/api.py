@@ -91,7 +91,8 @@ class IndicatorOut(Schema):
     calculator: str = Field(..., description="Calculateur enregistré (« declared » : déclaratif).")
     parameters: dict[str, Any]
     sample: bool = Field(
-        ..., description="Issu d’une enquête : intervalle de confiance à 95 % et taux de réponse."
+        ...,
+        description="Issu d’une enquête : intervalle de confiance à 95\u202f% et taux de réponse.",
     )
     declared_only: bool = Field(..., description="Donnée déclarée par les organismes seulement.")
     tolerance: str | None = Field(None, description="Précision d’un percentile (seuils).")
@@ -217,7 +218,9 @@ class ResultOut(Schema):
     n: int = Field(..., description="Effectif : cas ou réponses.")
     numerator: float | None = None
     denominator: float | None = None
-    ci_low: float | None = Field(None, description="Intervalle de confiance à 95 % (enquêtes).")
+    ci_low: float | None = Field(
+        None, description="Intervalle de confiance à 95\u202f% (enquêtes)."
+    )
     ci_high: float | None = None
     response_rate: float | None = Field(
         None, description="Enquêtes : réponses ÷ questionnaires envoyés (biais de non-réponse)."

@@ -217,7 +217,7 @@ class KeyFigure:
         if self.current.value is None or low is None or high is None:
             return ""
         return (
-            f"intervalle de confiance à 95 % : {quality.formatted(self.indicator, low)} "
+            f"intervalle de confiance à 95\u202f% : {quality.formatted(self.indicator, low)} "
             f"à {quality.formatted(self.indicator, high)}"
         )
 

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -137,8 +138,10 @@ def test_a_sample_indicator_shows_its_interval_and_response_rate(client, caf):
         ci_high=0.8357,
         response_rate=0.312,
     )
-    html = client.get(reverse("publication:quality_organisation", args=["caf"])).content.decode()
-    assert "Intervalle de confiance à 95 % : de 75,8\u202f% à 83,6\u202f%" in html
+    html = unescape(
+        client.get(reverse("publication:quality_organisation", args=["caf"])).content.decode()
+    )
+    assert "Intervalle de confiance à 95\u202f% : de 75,8\u202f% à 83,6\u202f%" in html
     assert "Taux de réponse au questionnaire : 31,2\u202f%" in html
     assert "n’ont pas répondu" in html  # the non-response caveat
 

@@ -193,7 +193,7 @@ def test_the_edit_page_offers_each_declared_parameter_and_saves(admin):
             {"min_n_publish": "40", "min_n_rank": "30"},
             "ne peut être inférieur à l’effectif minimal publié",
         ),
-        (RATE, {"coverage_threshold": "120"}, "entre 0 et 100 %"),
+        (RATE, {"coverage_threshold": "120"}, "entre 0 et 100\u202f%"),
         (RATE, {"sp_code": "code avec espaces"}, "ne contient que des lettres"),
     ],
 )
@@ -406,7 +406,7 @@ def test_a_manager_sets_removes_targets_in_the_unit_of_each_indicator(caf):
 @pytest.mark.parametrize(
     ("code", "value", "message"),
     [
-        (RATE, "120", "Une cible en pourcentage est comprise entre 0 et 100 %."),
+        (RATE, "120", "Une cible en pourcentage est comprise entre 0 et 100\u202f%."),
         ("attente-moyenne-telephone", "-5", "Une cible en secondes est positive ou nulle."),
         ("satisfaction-moyenne", "6", "Une cible de note est comprise entre 1 et 5."),
     ],
