@@ -7,7 +7,8 @@
 - ``plural_suffix(count)``: French counts 0 and 1 in the singular (« 0 soutien »), where
   Django's ``pluralize`` says « 0 soutiens ».
 - ``number(value, decimals)``: « 1 234,5 », thousands grouped by a no-break space and a
-  decimal comma; ``with_unit(text, unit)``: « 87,4 % », « 1 234 s ».
+  decimal comma; ``with_unit(text, unit)``: « 87,4 % », « 1 234 s »; ``percent(share)``:
+  0.874 → « 87,4 % »; ``working_days(value)``: « 1 jour ouvré », « 2,5 jours ouvrés ».
 
 Spaces in figures, one convention for the whole product (pages, emails, PDF, charts.js):
 thousands are grouped by a no-break space U+00A0, as Django's ``intcomma`` does in French;
@@ -16,7 +17,8 @@ a unit follows its number after a no-break space U+00A0 (« 42 s », « 2,1 j. o
 figure.
 
 Template filters: ``{% load french %}`` then ``{{ organisation|de_elide }}``,
-``{{ organisation|with_article }}``, ``{{ n }} soutien{{ n|pluralize_fr }}``.
+``{{ organisation|with_article }}``, ``{{ n }} soutien{{ n|pluralize_fr }}``,
+``{{ rate|with_unit:"%" }}``. In a template's fixed text, « 95&#8239;% ».
 """
 
 from __future__ import annotations
