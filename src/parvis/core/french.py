@@ -8,7 +8,8 @@
   Django's ``pluralize`` says « 0 soutiens ».
 - ``number(value, decimals)``: « 1 234,5 », thousands grouped by a no-break space and a
   decimal comma; ``with_unit(text, unit)``: « 87,4 % », « 1 234 s »; ``percent(share)``:
-  0.874 → « 87,4 % »; ``working_days(value)``: « 1 jour ouvré », « 2,5 jours ouvrés ».
+  0.874 → « 87,4 % »; ``working_days(value)``: « 1 jour ouvré », « 2,5 jours ouvrés »;
+  ``time_of_day(value)``: « 9 h », « 13 h 30 ».
 
 Spaces in figures, one convention for the whole product (pages, emails, PDF, charts.js):
 thousands are grouped by a no-break space U+00A0, as Django's ``intcomma`` does in French;
@@ -23,6 +24,7 @@ Template filters: ``{% load french %}`` then ``{{ organisation|de_elide }}``,
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 # A name starting with one of these takes « d’ » (« d’Accueil CPAM », « d’Émilie »). An
@@ -105,3 +107,9 @@ def working_days(value: float) -> str:
 def percent(share: float, decimals: int = 1) -> str:
     """A share between 0 and 1 as a percentage: ``0.8742`` → « 87,4 % »."""
     return with_unit(number(share * 100, decimals), "%")
+
+
+def time_of_day(value: dt.time | dt.datetime) -> str:
+    """09:00 → « 9 h », 13:30 → « 13 h 30 », on one line (no-break spaces)."""
+    hours = with_unit(str(value.hour), "h")
+    return hours if value.minute == 0 else f"{hours}{NO_BREAK_SPACE}{value.minute:02d}"

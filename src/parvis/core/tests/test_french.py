@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -127,6 +128,11 @@ def test_a_unit_never_leaves_its_figure_on_another_line():
 )
 def test_working_days_are_singular_under_two(value, expected):
     assert french.working_days(value) == expected
+
+
+def test_a_time_of_day_is_written_the_french_way_on_one_line():
+    assert french.time_of_day(dt.time(9, 0)) == "9\xa0h"
+    assert french.time_of_day(dt.datetime(2026, 3, 10, 13, 5, tzinfo=dt.UTC)) == "13\xa0h\xa005"
 
 
 def test_the_with_unit_filter_writes_a_number_in_french_before_its_unit():
