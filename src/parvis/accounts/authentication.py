@@ -24,6 +24,7 @@ from django.shortcuts import render
 
 from parvis.accounts.models import normalize_email
 from parvis.core import ratelimit
+from parvis.core.french import plural_suffix
 from parvis.core.http import wants_json
 from parvis.core.problems import problem_response
 
@@ -91,7 +92,7 @@ def lockout_response(
     if wants_json(request):
         detail = (
             "Trop de connexions ont échoué depuis cette adresse, sur plusieurs comptes : "
-            f"réessayez dans {minutes} minute{'s' if minutes and minutes > 1 else ''}."
+            f"réessayez dans {minutes} minute{plural_suffix(minutes)}."
             if by_address
             else "Trop de connexions ont échoué pour ce compte : réessayez plus tard."
         )

@@ -147,7 +147,7 @@ class ApiToken(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(_("nom"), max_length=100)
-    prefix = models.CharField(max_length=16, unique=True)
+    prefix = models.CharField(_("préfixe"), max_length=16, unique=True)
     digest = models.CharField(max_length=64, unique=True)
     scope = models.CharField(
         verbose_name=_("droits"), max_length=10, choices=Scope.choices, default=Scope.READ
@@ -155,10 +155,10 @@ class ApiToken(models.Model):
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dernier usage le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -186,7 +186,7 @@ class AuditEvent(models.Model):
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("date et heure"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -31,6 +31,7 @@ from parvis.accounts.models import ApiToken, AuditEvent, Membership, Role, User,
 from parvis.core import ratelimit
 from parvis.core.crypto import encrypt_text
 from parvis.core.errors import ParvisError
+from parvis.core.french import plural_suffix
 from parvis.core.http import absolute_url
 from parvis.core.queue import send_on_commit
 from parvis.directory.models import LocalService, Organisation, Site
@@ -323,8 +324,8 @@ def activation_validity() -> str:
     hours = max(1, int(settings.PASSWORD_RESET_TIMEOUT) // 3600)
     if hours % 24 == 0:
         days = hours // 24
-        return f"{days} jour{'s' if days > 1 else ''}"
-    return f"{hours} heure{'s' if hours > 1 else ''}"
+        return f"{days} jour{plural_suffix(days)}"
+    return f"{hours} heure{plural_suffix(hours)}"
 
 
 def send_account_email(user_id: int, kind: AccountEmail) -> None:

@@ -22,7 +22,7 @@ from parvis.accounts import scoping
 from parvis.accounts.models import Role
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.backoffice import selectors
-from parvis.core.french import plural_suffix
+from parvis.core.french import number, plural_suffix, with_unit, working_days
 from parvis.directory import servicelevels
 from parvis.directory.models import Organisation
 from parvis.simplification.models import STATUS_PUBLIC_CODES
@@ -104,8 +104,7 @@ def _url(name: str, query: dict[str, str] | None = None, **kwargs: Any) -> str:
 def _days(value: float | None) -> str:
     if value is None:
         return "—"
-    shown = f"{value:g}".replace(".", ",")
-    return f"{shown} jour ouvré" if value < 2 else f"{shown} jours ouvrés"
+    return working_days(value)
 
 
 # --- Panels -------------------------------------------------------------------------------
@@ -213,7 +212,7 @@ def answers_panel(user: Any, now: dt.datetime, *, answers: bool, moderates: bool
         Figure(
             "answers.rate",
             "Taux de réponse (expériences publiées ces 12 derniers mois)",
-            "—" if rate is None else f"{rate:g} %".replace(".", ","),
+            "—" if rate is None else with_unit(number(rate, 1, trim=True), "%"),
             answered,
             detail=f"{figures.answered_in_window} sur {figures.published_in_window}",
         ),
@@ -406,7 +405,7 @@ def panels_for(user: Any, organisation: Organisation | None) -> list[Panel]:
     """The panels of ``user``'s home, in the order of their work."""
     now = timezone.now()
     moderates = scoping.can_moderate(user)
-    answers = has_permission(user, Perm.MANAGE_QUALITY)
+    answers = voice.may_answer(user)
     panels = []
     if moderates:
         panels.append(moderation_panel(user, now))

@@ -22,6 +22,7 @@ from django.http.request import split_domain_port, validate_host
 from django.utils import formats
 
 from parvis.contacts.models import InboundEndpoint, Queue, QueueMember
+from parvis.core.french import time_of_day
 from parvis.directory import servicelevels
 
 TOKEN_SALT = "parvis.contacts.chat.session"  # noqa: S105 - a salt, not a secret
@@ -121,17 +122,12 @@ def agents_available(queue: Queue) -> bool:
 OPENING_HORIZON_DAYS = 14  # how far the closed chat looks for its next opening
 
 
-def _french_time(moment: dt.datetime) -> str:
-    """« 8 h 30 », « 14 h »."""
-    return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
-
-
 def opening_wording(opening: dt.datetime, *, now: dt.datetime) -> str:
     """« aujourd’hui à 13 h 30 », « demain à 8 h 30 », « lundi 7 décembre à 8 h 30 »
     (``opening`` in its place's zone)."""
     days = (opening.date() - now.astimezone(opening.tzinfo).date()).days
     day = {0: "aujourd’hui", 1: "demain"}.get(days) or formats.date_format(opening, "l j F")
-    return f"{day} à {_french_time(opening)}"
+    return f"{day} à {time_of_day(opening)}"
 
 
 @dataclass(frozen=True)

@@ -973,7 +973,10 @@ class Mailbox(models.Model):
     """An IMAP mailbox polled for an email endpoint, with its checkpoint."""
 
     endpoint = models.OneToOneField(
-        InboundEndpoint, on_delete=models.CASCADE, related_name="mailbox"
+        InboundEndpoint,
+        on_delete=models.CASCADE,
+        related_name="mailbox",
+        verbose_name=_("point d’entrée"),
     )
     host = models.CharField(max_length=200)
     port = models.PositiveIntegerField(default=993)
@@ -981,9 +984,11 @@ class Mailbox(models.Model):
     username = models.CharField(max_length=200)
     password_encrypted = models.TextField(blank=True)
     folder = models.CharField(max_length=200, default="INBOX")
-    uidvalidity = models.PositiveBigIntegerField(null=True, blank=True)
-    last_uid = models.PositiveBigIntegerField(default=0)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
+    uidvalidity = models.PositiveBigIntegerField(
+        _("validité des UID (IMAP)"), null=True, blank=True
+    )
+    last_uid = models.PositiveBigIntegerField(_("dernier UID relevé"), default=0)
+    last_polled_at = models.DateTimeField(_("dernière relève le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("boîte aux lettres")
@@ -1006,7 +1011,10 @@ class InboundRow(models.Model):
     sweep, quarantined after too many attempts, purged after processing."""
 
     endpoint = models.ForeignKey(
-        InboundEndpoint, on_delete=models.CASCADE, related_name="inbound_rows"
+        InboundEndpoint,
+        on_delete=models.CASCADE,
+        related_name="inbound_rows",
+        verbose_name=_("point d’entrée"),
     )
     channel = models.CharField(_("canal"), max_length=20)
     kind = models.CharField(_("nature"), max_length=30, default="message")

@@ -58,6 +58,7 @@ from parvis.contacts.models import (
     WebhookEvent,
 )
 from parvis.core.crypto import DecryptionError, decrypt_text
+from parvis.core.french import NO_BREAK_SPACE, with_unit
 from parvis.core.memo import ProcessMemo
 from parvis.core.text import search_key
 from parvis.directory import servicelevels
@@ -665,6 +666,13 @@ def _excerpt(text: str, length: int = 280) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def _call_duration(seconds: int) -> str:
+    """« Durée : 3 min 05 s »."""
+    return f"Durée : {with_unit(str(seconds // 60), 'min')}{NO_BREAK_SPACE}" + with_unit(
+        f"{seconds % 60:02d}", "s"
+    )
+
+
 def citizen_timeline(
     principal: Any,
     citizen: CitizenRecord,
@@ -805,7 +813,7 @@ def citizen_timeline(
                 label="Appel décroché" if call.answered_at else "Appel sans réponse",
                 channel="Téléphone",
                 motif=owner.motif.label if owner.motif else "",
-                text=f"Durée : {seconds // 60} min {seconds % 60:02d} s" if seconds else "",
+                text=_call_duration(seconds) if seconds else "",
                 conversation=owner,
                 organisation=owner.organisation,
             )

@@ -6,19 +6,33 @@
 - ``with_article(value)``: « la CAF », « France Travail ».
 - ``plural_suffix(count)``: French counts 0 and 1 in the singular (« 0 soutien »), where
   Django's ``pluralize`` says « 0 soutiens ».
+- ``number(value, decimals)``: « 1 234,5 », thousands grouped by a no-break space and a
+  decimal comma; ``with_unit(text, unit)``: « 87,4 % », « 1 234 s »; ``percent(share)``:
+  0.874 → « 87,4 % »; ``working_days(value)``: « 1 jour ouvré », « 2,5 jours ouvrés »;
+  ``time_of_day(value)``: « 9 h », « 13 h 30 ».
+
+Spaces in figures, one convention for the whole product (pages, emails, PDF, charts.js):
+thousands are grouped by a no-break space U+00A0, as Django's ``intcomma`` does in French;
+a unit follows its number after a no-break space U+00A0 (« 42 s », « 2,1 j. ouvrés »),
+« % » after a narrow no-break space U+202F (« 87,4 % »). A line never breaks inside a
+figure.
 
 Template filters: ``{% load french %}`` then ``{{ organisation|de_elide }}``,
-``{{ organisation|with_article }}``, ``{{ n }} soutien{{ n|pluralize_fr }}``.
+``{{ organisation|with_article }}``, ``{{ n }} soutien{{ n|pluralize_fr }}``,
+``{{ rate|with_unit:"%" }}``. In a template's fixed text, « 95&#8239;% ».
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 # A name starting with one of these takes « d’ » (« d’Accueil CPAM », « d’Émilie »). An
 # initial h is left out: mute or aspirated cannot be told from the spelling.
 ELIDING_INITIALS = frozenset("aeiouyàâäéèêëîïôöûùüœæ")
 APOSTROPHE = "’"
+NO_BREAK_SPACE = "\u00a0"
+NARROW_NO_BREAK_SPACE = "\u202f"
 
 
 def with_article(value: Any) -> str:
@@ -61,3 +75,41 @@ def plural_suffix(count: Any, suffix: str = "s") -> str:
         except TypeError:
             return singular
     return plural if number >= 2 else singular
+
+
+def number(value: float, decimals: int = 0, *, trim: bool = False) -> str:
+    """``1234.56`` → « 1 234,6 » (``decimals=1``): thousands grouped by a no-break space,
+    as ``intcomma`` writes them, and a decimal comma. ``trim`` drops trailing zeros of the
+    decimals, as ``floatformat:"-1g"`` does: « 2 », « 2,5 »."""
+    text = f"{value:,.{decimals}f}".replace(",", NO_BREAK_SPACE).replace(".", ",")
+    if trim and "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A figure and its unit on one line: « 87,4 % » (narrow no-break space before « % »),
+    « 42 s », « 2,1 j. ouvrés » (no-break space); no unit → the figure alone."""
+    if not unit:
+        return text
+    space = NARROW_NO_BREAK_SPACE if unit == "%" else NO_BREAK_SPACE
+    return f"{text}{space}{unit}"
+
+
+def working_days(value: float) -> str:
+    """A delay in working days, one decimal at most: « 1 jour ouvré », « 2,5 jours ouvrés »."""
+    rounded = round(value, 1)
+    return with_unit(
+        number(rounded, 1, trim=True), f"jour{plural_suffix(rounded)} ouvré{plural_suffix(rounded)}"
+    )
+
+
+def percent(share: float, decimals: int = 1) -> str:
+    """A share between 0 and 1 as a percentage: ``0.8742`` → « 87,4 % »."""
+    return with_unit(number(share * 100, decimals), "%")
+
+
+def time_of_day(value: dt.time | dt.datetime) -> str:
+    """09:00 → « 9 h », 13:30 → « 13 h 30 », on one line (no-break spaces)."""
+    hours = with_unit(str(value.hour), "h")
+    return hours if value.minute == 0 else f"{hours}{NO_BREAK_SPACE}{value.minute:02d}"

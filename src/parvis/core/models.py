@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkerHeartbeat(models.Model):
     """Last sign of life of each Celery worker, shown to platform admins and /healthz."""
 
-    hostname = models.CharField(max_length=255, unique=True)
-    last_seen = models.DateTimeField()
+    hostname = models.CharField(_("nom d’hôte"), max_length=255, unique=True)
+    last_seen = models.DateTimeField(_("dernier signe de vie"))
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -86,8 +86,8 @@ class ReferenceCounter(models.Model):
     year (``services.next_reference`` increments it under a row lock)."""
 
     prefix = models.CharField(verbose_name=_("préfixe"), max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("année"))
+    last = models.PositiveIntegerField(_("dernier numéro attribué"), default=0)
 
     class Meta:
         verbose_name = _("compteur de références")

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from parvis.core.crypto import keyed_digest
+from parvis.core.french import plural_suffix
 from parvis.core.http import client_ip
 
 
@@ -128,5 +129,5 @@ def refusal_message(
     where = "depuis votre connexion" + (" ou avec cette adresse" if by_address else "")
     return (
         f"Trop d’{attempts} en peu de temps {where}. Vos saisies sont conservées : "
-        f"réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+        f"réessayez dans {minutes} minute{plural_suffix(minutes)}."
     )

@@ -192,16 +192,14 @@ def demo_contacts_seed() -> int:
         )
         _members(fs_q, "agent.fs@demo.parvis.fr")
 
+    # A mailbox answers at the address its service publishes (directory, open data): the
+    # acknowledgement's « Courriel » and Reply-To are the address the citizen already knows.
     endpoints = {
-        (caf.slug, "courriel"): _endpoint(
-            caf, "courriel", written_q, "contact.caf33@demo.parvis.fr"
-        ),
+        (caf.slug, "courriel"): _endpoint(caf, "courriel", written_q, caf33.email),
         (caf.slug, "sms"): _endpoint(caf, "sms", written_q, "+33900000033"),
         (caf.slug, "telephone"): _endpoint(caf, "telephone", phone_q, "+33969320033"),
         (caf.slug, "chat"): _endpoint(caf, "chat", phone_q, ""),
-        (cpam.slug, "courriel"): _endpoint(
-            cpam, "courriel", cpam_q, "contact.cpam69@demo.parvis.fr"
-        ),
+        (cpam.slug, "courriel"): _endpoint(cpam, "courriel", cpam_q, cpam69.email),
         (cpam.slug, "sms"): _endpoint(cpam, "sms", cpam_q, "+33900000069"),
         (cpam.slug, "telephone"): _endpoint(cpam, "telephone", cpam_q, "+33936460069"),
     }

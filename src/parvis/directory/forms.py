@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from parvis.core import french
 from parvis.core.forms import ParvisForm, SearchForm, checked_by
 from parvis.core.text import clean_text as normalised_text
 from parvis.directory.hours import Interval
@@ -26,7 +27,6 @@ from parvis.directory.models import (
 from parvis.directory.services import (
     WEEKDAY_LABELS,
     DirectoryError,
-    thousands,
     validate_assessment_text,
     validate_evidence_label,
     validate_evidence_url,
@@ -228,7 +228,7 @@ class CommitmentAssessmentForm(ParvisForm):
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": ASSESSMENT_TEXT_MAX}),
         help_text=(
             "Texte public : ce que vous faites pour tenir cet engagement, en "
-            f"{thousands(ASSESSMENT_TEXT_MAX)} caractères au plus."
+            f"{french.number(ASSESSMENT_TEXT_MAX)} caractères au plus."
         ),
     )
 

@@ -42,7 +42,7 @@ def siret_field() -> models.CharField:
 
 
 class Channel(models.Model):
-    slug = models.SlugField(primary_key=True, max_length=50)
+    slug = models.SlugField(_("identifiant court"), primary_key=True, max_length=50)
     label = models.CharField(_("libellé"), max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -56,7 +56,7 @@ class Channel(models.Model):
 
 
 class JourneyStage(models.Model):
-    slug = models.SlugField(primary_key=True, max_length=50)
+    slug = models.SlugField(_("identifiant court"), primary_key=True, max_length=50)
     label = models.CharField(_("libellé"), max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -70,7 +70,7 @@ class JourneyStage(models.Model):
 
 
 class Theme(models.Model):
-    slug = models.SlugField(primary_key=True, max_length=50)
+    slug = models.SlugField(_("identifiant court"), primary_key=True, max_length=50)
     label = models.CharField(_("libellé"), max_length=200)
     sp_tag = models.SlugField(_("étiquette Services Publics+"), max_length=50)
     position = models.PositiveSmallIntegerField(default=0)
@@ -112,7 +112,7 @@ class Organisation(models.Model):
             _("Structure porteuse France Services"),
         )
 
-    slug = models.SlugField(unique=True, max_length=80)
+    slug = models.SlugField(_("identifiant court"), unique=True, max_length=80)
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("nom court"), max_length=80, blank=True)
     # The article of the short name in a sentence: « Discuter avec la CAF », « Réponse de
@@ -146,7 +146,7 @@ class Organisation(models.Model):
 
 class Motif(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="motifs")
-    slug = models.SlugField(max_length=80)
+    slug = models.SlugField(_("identifiant court"), max_length=80)
     label = models.CharField(_("libellé"), max_length=200)
     is_active = models.BooleanField(verbose_name=_("actif"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -180,7 +180,12 @@ class LocalService(models.Model):
     # The territory it covers; its first département gives its time zone.
     departements = models.ManyToManyField(Departement, related_name="local_services", blank=True)
     main_departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("département principal"),
     )
     email = models.EmailField(_("courriel de contact"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)

@@ -355,6 +355,63 @@ def sites_serving(
 
 
 @dataclass(frozen=True)
+class PlacesNamed:
+    """Local services and France Services sites a visitor's words designate, each list in
+    French order and cut at the limit (``more``: there were others)."""
+
+    services: list[LocalService]
+    france_services: list[Site]
+    more: bool
+
+
+PLACES_NAMED_LIMIT = 50
+
+
+def departement_named(text: str) -> Departement | None:
+    """The département ``text`` names whole, by its number (« 33 », « 2a ») or its name,
+    accents and case ignored (« gironde », « Rhone »), else ``None``."""
+    text = _search_text(text)
+    key = search_key(text)
+    if not key:
+        return None
+    return Departement.objects.filter(
+        Q(pk=text.upper()) | Q(sort_key__startswith=f"{key}\x01")
+    ).first()
+
+
+def places_named(text: str, *, limit: int = PLACES_NAMED_LIMIT) -> PlacesNamed:
+    """Active local services and France Services sites that ``text`` designates: every
+    word in their name (accents and case ignored), the commune a France Services site
+    stands in, or the département (number or name) a service covers or a site stands in."""
+    if not _name_tokens(text):
+        return PlacesNamed([], [], more=False)
+    departement = departement_named(text)
+    services_q = _name_filter(text)
+    sites_q = _site_condition(q=text, kind=Site.Kind.FRANCE_SERVICES) | _site_condition(
+        commune=text, kind=Site.Kind.FRANCE_SERVICES, local_only=True
+    )
+    if departement is not None:
+        services_q |= Q(departements=departement)
+        sites_q |= _site_condition(
+            departement=departement, kind=Site.Kind.FRANCE_SERVICES, local_only=True
+        )
+    services = list(
+        LocalService.objects.filter(services_q, is_active=True, organisation__is_active=True)
+        .distinct()
+        .select_related("organisation")
+        .order_by("sort_key", "pk")[: limit + 1]
+    )
+    sites = list(
+        Site.objects.filter(sites_q)
+        .distinct()
+        .select_related("commune")
+        .order_by("sort_key", "pk")[: limit + 1]
+    )
+    more = len(services) > limit or len(sites) > limit
+    return PlacesNamed(services[:limit], sites[:limit], more=more)
+
+
+@dataclass(frozen=True)
 class NearestSites:
     """Sites near a commune, as near as parvis can tell without coordinates: those of
     its département, else of its région (``scope`` says which, ``area`` names it)."""

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from parvis.accounts.models import User
 from parvis.accounts.services import audit_record
+from parvis.core import french
 from parvis.core.errors import ParvisError
 from parvis.core.text import clean_text, sort_key, unaccent
 from parvis.directory import events
@@ -711,17 +712,12 @@ EVIDENCE_URL_MESSAGE = "Indiquez une adresse internet complète, commençant par
 _EVIDENCE_URL = URLValidator(schemes=["http", "https"])
 
 
-def thousands(number: int) -> str:
-    """2000 → « 2 000 » (a narrow no-break space, as French typography writes it)."""
-    return f"{number:,}".replace(",", "\u202f")
-
-
 def validate_assessment_text(text: str) -> None:
     """Refuse a public text longer than ``ASSESSMENT_TEXT_MAX`` (``text_too_long``)."""
     if len(text) > ASSESSMENT_TEXT_MAX:
         message = (
-            f"Le texte ne doit pas dépasser {thousands(ASSESSMENT_TEXT_MAX)} caractères "
-            f"(il en compte {thousands(len(text))})."
+            f"Le texte ne doit pas dépasser {french.number(ASSESSMENT_TEXT_MAX)} caractères "
+            f"(il en compte {french.number(len(text))})."
         )
         raise DirectoryError("text_too_long", message, {"text": [message]})
 

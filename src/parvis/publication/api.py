@@ -178,8 +178,8 @@ class FigureOut(Schema):
     period: str = Field(..., description="`AAAA-MM` ou `12m` (12 derniers mois).")
     rank: int | None = Field(
         None,
-        description="Rang (partagé quand les intervalles de confiance à 95 % se chevauchent) ; "
-        "absent sous l’effectif minimal de classement de l’indicateur.",
+        description="Rang (partagé quand les intervalles de confiance à 95\u202f% se "
+        "chevauchent) ; absent sous l’effectif minimal de classement de l’indicateur.",
     )
     experiences: int = Field(..., description="Expériences publiées (effectif des parts).")
     positive: int | None = Field(None, description="Absent quand la part n’est pas publiée.")

@@ -1,4 +1,5 @@
-"""Forms of publication: the public listing's filters and the figures' criteria (GET)."""
+"""Forms of publication: the public listing's filters, the figures' criteria and the quality
+results' search (GET)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from parvis.core.errors import ParvisError
-from parvis.core.forms import ParvisForm, checked_by
+from parvis.core.forms import ParvisForm, SearchForm, checked_by
 from parvis.core.memo import ProcessMemo
 from parvis.core.text import FRENCH_MONTHS as MONTHS
 from parvis.directory.models import (
@@ -323,6 +324,22 @@ class FiguresForm(ParvisForm):
             (LAST_12_MONTHS, "Les 12 derniers mois"),
             *[(p, month_label(p)) for p in periods],
         ]
+
+
+class ResultsSearchForm(SearchForm):
+    """The search of ``/resultats/``: a local service or a France Services site by name,
+    commune or département."""
+
+    q = forms.CharField(
+        label="Rechercher un service local ou un espace France Services",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput,
+        help_text=(
+            "Un nom, une commune, un département ou son numéro (« CAF de la Gironde », "
+            "« Bordeaux », « 33 ») ; les accents et les majuscules ne comptent pas."
+        ),
+    )
 
 
 def month_label(period: str) -> str:

@@ -58,7 +58,7 @@ class PublicExperience(models.Model):
     # voice.Experience primary key: internal, for the sync only (never shown, never exported).
     experience_id = models.BigIntegerField(unique=True)
     # Stable public identifier: permanent URL, API and open data.
-    uuid = models.UUIDField(unique=True)
+    uuid = models.UUIDField(_("identifiant public"), unique=True)
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
@@ -81,6 +81,7 @@ class PublicExperience(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        verbose_name=_("département"),
     )
     commune = models.ForeignKey(
         Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -223,15 +224,17 @@ LAST_12_MONTHS = "12m"
 class OpenDataFile(models.Model):
     """One published open-data file (the latest of its dataset and format)."""
 
-    name = models.CharField(max_length=100, unique=True)  # file name under MEDIA_ROOT/opendata
-    dataset = models.CharField(max_length=50)
+    name = models.CharField(
+        _("nom"), max_length=100, unique=True
+    )  # file name under MEDIA_ROOT/opendata
+    dataset = models.CharField(_("jeu de données"), max_length=50)
     format = models.CharField(max_length=20)  # csv, json, schema, datapackage
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    rows = models.PositiveIntegerField(null=True, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
+    rows = models.PositiveIntegerField(_("lignes"), null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("taille"), default=0)
     sha256 = models.CharField(max_length=64)
-    generated_at = models.DateTimeField()
+    generated_at = models.DateTimeField(_("généré le"))
 
     class Meta:
         ordering = ["dataset", "format"]

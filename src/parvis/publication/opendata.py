@@ -460,7 +460,7 @@ FIGURE_FIELDS: tuple[Column, ...] = (
         "delai_p90_jours",
         "number",
         "Délai de réponse du 9e décile (jours ouvrés)",
-        "Indicateur delai-reponse-experiences-p90 : 90 % des réponses sont publiées en au "
+        "Indicateur delai-reponse-experiences-p90 : 90\u202f% des réponses sont publiées en au "
         "plus ce délai ; vide sous son effectif minimal de publication.",
     ),
     Column(
@@ -951,7 +951,8 @@ QUALITY_INDICATOR_FIELDS: tuple[Column, ...] = (
         "echantillon",
         "boolean",
         "Issu d’une enquête",
-        "Vrai : les résultats portent un intervalle de confiance à 95 % et un taux de réponse.",
+        "Vrai : les résultats portent un intervalle de confiance à 95\u202f% "
+        "et un taux de réponse.",
         required=True,
     ),
     Column("declaratif", "boolean", "Donnée déclarée par les organismes seulement", required=True),
@@ -1104,10 +1105,10 @@ QUALITY_RESULT_FIELDS: tuple[Column, ...] = (
     Column(
         "intervalle_bas",
         "number",
-        "Intervalle de confiance à 95 % : borne basse",
+        "Intervalle de confiance à 95\u202f% : borne basse",
         "Enquêtes seulement (Wilson pour une part, t pour une moyenne).",
     ),
-    Column("intervalle_haut", "number", "Intervalle de confiance à 95 % : borne haute"),
+    Column("intervalle_haut", "number", "Intervalle de confiance à 95\u202f% : borne haute"),
     Column(
         "taux_reponse",
         "number",

@@ -31,9 +31,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parvis.core.breadcrumb import Breadcrumb, breadcrumb
-from parvis.core.french import de
+from parvis.core.french import de, number, percent, with_unit
 from parvis.directory import selectors as directory_selectors
 from parvis.directory.models import LocalService, Organisation, Site
+from parvis.publication.forms import ResultsSearchForm
 from parvis.quality import selectors
 from parvis.quality.models import DateBasis, Direction, Indicator, Level, Unit
 from parvis.quality.periods import FREEZE_DAYS, is_frozen, month_of
@@ -215,7 +216,7 @@ def _figure(indicator: Indicator, shown: selectors.Shown) -> Figure:
         interval = f"de {low} à {selectors.formatted(indicator, shown.ci_high)}"
     rate = ""
     if shown.response_rate is not None:
-        rate = f"{shown.response_rate * 100:.1f} %".replace(".", ",")
+        rate = percent(shown.response_rate)
     return Figure(shown, selectors.formatted(indicator, shown.value), interval, rate)
 
 
@@ -282,7 +283,7 @@ def _source(indicator: Indicator, shown: selectors.Shown) -> tuple[str, str]:
         beside = (
             f"L’organisme a aussi déclaré {selectors.formatted(indicator, shown.declared_value)} "
             f"({shown.declared_source}) ; le calcul, qui couvre au moins "
-            f"{indicator.coverage_threshold * 100:.0f} % des cas déclarés, est retenu."
+            f"{percent(indicator.coverage_threshold, 0)} des cas déclarés, est retenu."
         )
     if indicator.is_sample:
         return (
@@ -532,11 +533,16 @@ def _france_services_place(
 def results_index(request: HttpRequest) -> HttpResponse:
     bounds = selectors.month_bounds()
     latest = _default_month(_offered(bounds), timezone.localdate()) if bounds else None
+    search = ResultsSearchForm(request.GET or None)
     return render(
         request,
         "publication/quality/index.html",
         {
             "title": ROOT_LABEL,
+            "search": search,
+            "found": directory_selectors.places_named(search.cleaned_data["q"])
+            if search.has_criteria()
+            else None,
             "latest_label": selectors.month_label(latest) if latest else "",
             "indicators": list(selectors.published_indicators()),
             "organisations": list(
@@ -738,11 +744,8 @@ def _departement_name(shown: selectors.Shown) -> str:
 
 def _number(indicator: Indicator, value: float) -> str:
     """A display value (``_display``) in French with its unit."""
-    unit = selectors.unit_suffix(indicator)
-    # Thousands grouped by a non-breaking space, as ``intcomma``: « 1 234 s ».
-    text = f"{value:,.0f}" if indicator.unit == Unit.SECONDS else f"{value:,.1f}"
-    text = text.replace(",", "\xa0").replace(".", ",")
-    return f"{text} {unit}"
+    decimals = 0 if indicator.unit == Unit.SECONDS else 1
+    return with_unit(number(value, decimals), selectors.unit_suffix(indicator))
 
 
 def _legend(indicator: Indicator, values: Iterable[float | None]) -> list[dict[str, Any]]:
@@ -970,7 +973,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
             direction=str(Direction(i.direction).label),
             date_basis=str(DateBasis(i.date_basis).label),
             kind=_kind(i),
-            coverage=f"{i.coverage_threshold * 100:.0f} % des cas déclarés",
+            coverage=f"{percent(i.coverage_threshold, 0)} des cas déclarés",
             commitments=[
                 f"{commitments[int(n)].heading} : {commitments[int(n)].text}"
                 if int(n) in commitments

@@ -29,6 +29,7 @@ from parvis.accounts.api_auth import AUTH, principal_of
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import grants_for, is_platform_admin
 from parvis.core.api_schemas import InputSchema, PageParams, page_of, problems
+from parvis.core.french import plural_suffix
 from parvis.core.numbers import share
 from parvis.core.problems import problem_response
 from parvis.core.text import has_lone_surrogate, strip_controls
@@ -90,7 +91,8 @@ class IndicatorOut(Schema):
     calculator: str = Field(..., description="Calculateur enregistré (« declared » : déclaratif).")
     parameters: dict[str, Any]
     sample: bool = Field(
-        ..., description="Issu d’une enquête : intervalle de confiance à 95 % et taux de réponse."
+        ...,
+        description="Issu d’une enquête : intervalle de confiance à 95\u202f% et taux de réponse.",
     )
     declared_only: bool = Field(..., description="Donnée déclarée par les organismes seulement.")
     tolerance: str | None = Field(None, description="Précision d’un percentile (seuils).")
@@ -216,7 +218,9 @@ class ResultOut(Schema):
     n: int = Field(..., description="Effectif : cas ou réponses.")
     numerator: float | None = None
     denominator: float | None = None
-    ci_low: float | None = Field(None, description="Intervalle de confiance à 95 % (enquêtes).")
+    ci_low: float | None = Field(
+        None, description="Intervalle de confiance à 95\u202f% (enquêtes)."
+    )
     ci_high: float | None = None
     response_rate: float | None = Field(
         None, description="Enquêtes : réponses ÷ questionnaires envoyés (biais de non-réponse)."
@@ -649,7 +653,7 @@ def declared_create(request: HttpRequest) -> Any:
         return problem_response(
             status=422,
             code="declared_refused",
-            detail=f"{count} erreur{'s' if count > 1 else ''} : rien n’a été enregistré. "
+            detail=f"{count} erreur{plural_suffix(count)} : rien n’a été enregistré. "
             "Corrigez le fichier et envoyez-le de nouveau en entier.",
             errors=[
                 {"field": _line_field(kind, e), "code": "invalid_line", "message": e.message}

@@ -41,6 +41,7 @@ from parvis.accounts.scoping import (
     visible_to,
 )
 from parvis.core.breadcrumb import breadcrumb
+from parvis.core.french import percent, plural_suffix
 from parvis.directory.models import LocalService, Organisation
 from parvis.quality import calculators, declared, selectors, services
 from parvis.quality.forms import DeclaredImportForm, IndicatorForm, TargetsForm, channel_labels
@@ -140,7 +141,7 @@ def _figure(indicator: Indicator, figure: Shown | None) -> dict[str, Any]:
         "declared": figure.declared,
         "interval": interval,
         "response_rate": (
-            f"{figure.response_rate * 100:.0f} %" if figure.response_rate is not None else ""
+            percent(figure.response_rate, 0) if figure.response_rate is not None else ""
         ),
     }
 
@@ -414,8 +415,8 @@ def targets(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{len(changed)} cible{'s' if len(changed) > 1 else ''} modifiée"
-                    f"{'s' if len(changed) > 1 else ''}."
+                    f"{len(changed)} cible{plural_suffix(changed)} modifiée"
+                    f"{plural_suffix(changed)}."
                     if changed
                     else "Aucune cible n’a changé.",
                 )
@@ -476,8 +477,8 @@ def declared_import(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     f"Import réussi pour {data['organisation'].name} : {report.created} "
-                    f"résultat{'s' if report.created > 1 else ''} ajouté"
-                    f"{'s' if report.created > 1 else ''}, {report.updated} mis à jour.",
+                    f"résultat{plural_suffix(report.created)} ajouté"
+                    f"{plural_suffix(report.created)}, {report.updated} mis à jour.",
                 )
                 return redirect("quality_backoffice:declared_import")
             status = 422

@@ -62,6 +62,7 @@ from django.utils import timezone
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, grants_for, has_permission, is_platform_admin
 from parvis.accounts.services import audit_record
+from parvis.core.french import number, percent
 from parvis.core.text import has_lone_surrogate, strip_controls
 from parvis.directory.models import LocalService, Organisation, Site
 from parvis.quality.models import DeclaredResult, Indicator, Level, Unit
@@ -225,10 +226,6 @@ class ImportReport:
         return not self.errors
 
 
-def _thousands(count: int) -> str:
-    return f"{count:,}".replace(",", "\u202f")
-
-
 def _refused(*errors: LineError, too_large: bool = False) -> ImportReport:
     return ImportReport(created=0, updated=0, errors=list(errors), too_large=too_large)
 
@@ -365,9 +362,7 @@ def _read_csv(data: bytes) -> _Parsed:
         if len(parsed.rows) >= MAX_LINES:
             parsed.too_long = True
             parsed.errors.append(
-                LineError(
-                    start, "", f"Le fichier dépasse {_thousands(MAX_LINES)} lignes de résultats."
-                )
+                LineError(start, "", f"Le fichier dépasse {number(MAX_LINES)} lignes de résultats.")
             )
             return parsed
         if len(cells) != len(names):
@@ -461,12 +456,12 @@ def _check_field(descriptor: Mapping[str, Any], raw: str) -> tuple[Any, str | No
         if not re.fullmatch(r"[0-9]+", raw):
             return None, "Un nombre entier est attendu (sans espace ni décimale)."
         if len(raw.lstrip("0")) > 15:
-            return None, f"Au plus {_thousands(constraints.get('maximum', MAX_N))}."
+            return None, f"Au plus {number(constraints.get('maximum', MAX_N))}."
         value = int(raw)
         if (minimum := constraints.get("minimum")) is not None and value < minimum:
             return None, f"Au moins {minimum}."
         if (maximum := constraints.get("maximum")) is not None and value > maximum:
-            return None, f"Au plus {_thousands(maximum)}."
+            return None, f"Au plus {number(maximum)}."
     elif kind == "yearmonth":
         match = YEARMONTH.fullmatch(raw)
         if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
@@ -702,7 +697,7 @@ def _check_row(
                 LineError(
                     line,
                     "numerateur" if numerator > MAX_COUNT else "denominateur",
-                    f"Au plus {_thousands(int(MAX_COUNT))}.",
+                    f"Au plus {number(int(MAX_COUNT))}.",
                 )
             )
             return None
@@ -726,8 +721,9 @@ def _check_row(
                     LineError(
                         line,
                         "valeur",
-                        f"La valeur ({written:g} %) ne correspond pas au numérateur divisé "
-                        f"par le dénominateur ({numerator / denominator * 100:.1f} %).",
+                        f"La valeur ({percent(written / 100)}) ne correspond pas au "
+                        "numérateur divisé par le dénominateur "
+                        f"({percent(numerator / denominator)}).",
                     )
                 )
                 return None

@@ -78,7 +78,7 @@ class IndicatorForm(ParvisForm):
         label="Couverture minimale du calcul (%)",
         help_text=(
             "Le chiffre calculé remplace le chiffre déclaré quand il couvre au moins cette "
-            "part des cas déclarés (entre 0 et 100 %)."
+            "part des cas déclarés (entre 0 et 100\u202f%)."
         ),
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
     )

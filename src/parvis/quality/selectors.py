@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
 
+from parvis.core import french
 from parvis.quality.models import (
     Direction,
     Indicator,
@@ -383,12 +384,9 @@ def formatted(indicator: Indicator, value: float | None) -> str:
     if value is None:
         return "—"
     if indicator.unit == Unit.SHARE:
-        return f"{value * 100:.1f} %".replace(".", ",")
-    if indicator.unit == Unit.SECONDS:
-        # Thousands grouped as ``intcomma`` does in French: « 1 234 s ».
-        return f"{value:,.0f}".replace(",", "\xa0") + " s"
-    # The decimal comma only: « j. ouvrés » keeps its full stop.
-    return f"{value:.1f}".replace(".", ",") + f" {unit_suffix(indicator)}"
+        return french.percent(value)
+    decimals = 0 if indicator.unit == Unit.SECONDS else 1
+    return french.with_unit(french.number(value, decimals), unit_suffix(indicator))
 
 
 def export_rows(

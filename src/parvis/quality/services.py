@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from parvis.contacts import selectors_quality as contact_rows
 from parvis.core.errors import ParvisError
+from parvis.core.french import number
 from parvis.directory.models import Organisation
 from parvis.quality import calculators, events, facts, facts_sql, measures, rollup, selectors
 from parvis.quality.models import (
@@ -597,7 +598,7 @@ def _indicator_errors(indicator: Indicator, changes: dict[str, Any]) -> dict[str
                 + (" pour un indicateur de satisfaction." if floor > MIN_N_FLOOR else ".")
             )
         elif value > MIN_N_CEILING:
-            errors[name].append(f"{label} ne dépasse pas {MIN_N_CEILING:,}.".replace(",", " "))
+            errors[name].append(f"{label} ne dépasse pas {number(MIN_N_CEILING)}.")
     publish = changes.get("min_n_publish", indicator.min_n_publish)
     rank = changes.get("min_n_rank", indicator.min_n_rank)
     if (
@@ -626,7 +627,7 @@ def _indicator_errors(indicator: Indicator, changes: dict[str, Any]) -> dict[str
         value = changes["coverage_threshold"]
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             errors["coverage_threshold"].append(
-                "La couverture minimale du calcul est comprise entre 0 et 100 %."
+                "La couverture minimale du calcul est comprise entre 0 et 100\u202f%."
             )
     return dict(errors)
 
@@ -705,7 +706,7 @@ TARGET_BOUNDS: dict[str, tuple[float, float | None]] = {
     Unit.SCORE: (1.0, 5.0),
 }
 TARGET_BOUNDS_MESSAGES: dict[str, str] = {
-    Unit.SHARE: "Une cible en pourcentage est comprise entre 0 et 100 %.",
+    Unit.SHARE: "Une cible en pourcentage est comprise entre 0 et 100\u202f%.",
     Unit.SECONDS: "Une cible en secondes est positive ou nulle.",
     Unit.WORKING_DAYS: "Une cible en jours ouvrés est positive ou nulle.",
     Unit.SCORE: "Une cible de note est comprise entre 1 et 5.",

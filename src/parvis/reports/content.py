@@ -31,6 +31,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from parvis.core import metrics
+from parvis.core.french import number, percent, plural_suffix, with_unit
 from parvis.core.http import absolute_url
 from parvis.core.text import sort_key
 from parvis.directory.models import Organisation, Theme
@@ -106,25 +107,21 @@ def period_of(kind: str, start: dt.date) -> Period:
 # --- Numbers in French -------------------------------------------------------------------------
 
 
-def _decimal(value: float, digits: int) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 def change_text(indicator: Indicator, delta: float) -> str:
     """A difference in the indicator's unit: « +2,3 pts », « −12 s », « +0,4 j. ouvrés »."""
     if indicator.unit == Unit.SHARE:
         points = round(delta * 100, 1)
-        text = f"{_decimal(abs(points), 1)} pt{'s' if abs(points) >= 2 else ''}"
+        text = with_unit(number(abs(points), 1), f"pt{plural_suffix(abs(points))}")
         signed = points
     elif indicator.unit == Unit.SECONDS:
         signed = round(delta)
-        text = f"{abs(signed):.0f} s"
+        text = with_unit(number(abs(signed)), "s")
     elif indicator.unit == Unit.WORKING_DAYS:
         signed = round(delta, 1)
-        text = f"{_decimal(abs(signed), 1)} j. ouvrés"
+        text = with_unit(number(abs(signed), 1), "j. ouvrés")
     else:
         signed = round(delta, 1)
-        text = _decimal(abs(signed), 1)
+        text = number(abs(signed), 1)
     if signed == 0:
         return "stable"
     return f"{'+' if signed > 0 else MINUS}{text}"
@@ -220,7 +217,7 @@ class KeyFigure:
         if self.current.value is None or low is None or high is None:
             return ""
         return (
-            f"intervalle de confiance à 95 % : {quality.formatted(self.indicator, low)} "
+            f"intervalle de confiance à 95\u202f% : {quality.formatted(self.indicator, low)} "
             f"à {quality.formatted(self.indicator, high)}"
         )
 
@@ -229,7 +226,7 @@ class KeyFigure:
         rate = self.current.response_rate
         if self.current.value is None or rate is None:
             return ""
-        return f"taux de réponse : {_decimal(rate * 100, 1)} %"
+        return f"taux de réponse : {percent(rate)}"
 
     @property
     def target_text(self) -> str:
@@ -334,7 +331,7 @@ def _year_figure(indicator: Indicator, months: list[quality.Shown]) -> Figure:
         reasons = [m.reason for m in months if m.n]
         return Figure(None, reason=reasons[0] if reasons else "pas de données")
     count = len(published)
-    note = f"{count} mois publié{'s' if count > 1 else ''} sur {len(months)}"
+    note = f"{count} mois publié{plural_suffix(count)} sur {len(months)}"
     if _poolable(indicator, published):
         numerator = sum(m.numerator or 0 for m in published)
         denominator = sum(m.denominator or 0 for m in published)

@@ -107,7 +107,7 @@ ACTIVE = (SubscriptionStatus.PENDING, SubscriptionStatus.CONFIRMED)
 
 
 class ReportSubscription(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("identifiant"), default=uuid.uuid4, unique=True, editable=False)
     # None: the national reports.
     organisation = models.ForeignKey(
         Organisation,

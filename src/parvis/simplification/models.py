@@ -90,7 +90,7 @@ class SimplificationRequest(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Human-readable permanent reference: SIMP-<year>-<5 digits>, numbered per year by
     # ``core.services.next_reference``.
-    reference = models.CharField(max_length=20, unique=True, editable=False)
+    reference = models.CharField(_("référence"), max_length=20, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(verbose_name=_("année"), db_index=True, editable=False)
     status = models.CharField(
         verbose_name=_("statut"),
@@ -143,12 +143,12 @@ class SimplificationRequest(models.Model):
         "accounts.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    support_count = models.PositiveIntegerField(default=0)
+    support_count = models.PositiveIntegerField(_("soutiens"), default=0)
     rejection_reason = models.CharField(max_length=30, choices=CharterReason.choices, blank=True)
     decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
     decline_explanation = models.TextField(blank=True)  # masked, public
 
-    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    submitted_at = models.DateTimeField(_("déposée le"), default=timezone.now, db_index=True)
     received_at = models.DateTimeField(null=True, blank=True, db_index=True)  # published
     decided_at = models.DateTimeField(null=True, blank=True)  # first accepted / declined
     done_at = models.DateTimeField(null=True, blank=True)
@@ -210,13 +210,21 @@ class Support(models.Model):
     digest only) and once per account."""
 
     request = models.ForeignKey(
-        SimplificationRequest, on_delete=models.CASCADE, related_name="supports"
+        SimplificationRequest,
+        on_delete=models.CASCADE,
+        related_name="supports",
+        verbose_name=_("demande"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compte"),
     )
     email_digest = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("apporté le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("soutien")

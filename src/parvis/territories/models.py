@@ -42,7 +42,9 @@ class Departement(models.Model):
     # Overseas collectivités (COM) are kept but excluded from région aggregates.
     is_collectivity = models.BooleanField(_("collectivité d'outre-mer"), default=False)
     timezone = models.CharField(_("fuseau horaire"), max_length=64, default="Europe/Paris")
-    holiday_subdivision = models.CharField(max_length=8, blank=True, default="")
+    holiday_subdivision = models.CharField(
+        _("subdivision des jours fériés"), max_length=8, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["code"]
@@ -110,9 +112,9 @@ class CommuneAlias(models.Model):
 class ReferenceVintage(models.Model):
     """Which edition of a reference dataset is loaded (e.g. COG 2025)."""
 
-    dataset = models.CharField(max_length=100, unique=True)
+    dataset = models.CharField(_("jeu de données"), max_length=100, unique=True)
     version = models.CharField(max_length=100)
-    loaded_at = models.DateTimeField(auto_now=True)
+    loaded_at = models.DateTimeField(_("chargé le"), auto_now=True)
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:

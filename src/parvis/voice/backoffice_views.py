@@ -368,7 +368,7 @@ def experience_list(request: HttpRequest) -> HttpResponse:
             ],
             "is_moderator": services.is_moderator(request.user),
             # Links to pages this role opens with content (no empty or forbidden page).
-            "answers": has_permission(request.user, Perm.MANAGE_QUALITY),
+            "answers": selectors.may_answer(request.user),
             "records": sites_visible_to(request.user).filter(is_active=True).exists(),
         },
     )
@@ -396,7 +396,7 @@ def experience_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "target": selectors.answer_targets(experience.organisation)[0],
             "late": selectors.is_late(experience, now=now),
             "can_answer": experience.status == S.PUBLISHED
-            and has_permission(request.user, Perm.MANAGE_QUALITY, experience)
+            and selectors.may_answer(request.user, experience)
             and (answer is None or answer.status in {AnswerStatus.DRAFT, AnswerStatus.REJECTED}),
         },
     )
@@ -407,7 +407,7 @@ def experience_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def answer_compose(request: HttpRequest, uuid: Any) -> HttpResponse:
     experience = selectors.experience_for_service(
-        request.user, uuid, permission=Perm.MANAGE_QUALITY
+        request.user, uuid, permission=selectors.ANSWER_PERMISSION
     )
     templates = selectors.answer_templates_for(
         organisation=experience.organisation_id,
@@ -482,7 +482,7 @@ def _int(value: str | None) -> int | None:
 @require_http_methods(["GET", "POST"])
 def answer_preview(request: HttpRequest, uuid: Any) -> HttpResponse:
     experience = selectors.experience_for_service(
-        request.user, uuid, permission=Perm.MANAGE_QUALITY
+        request.user, uuid, permission=selectors.ANSWER_PERMISSION
     )
     answer = selectors.answer_of(experience)
     if answer is None:
@@ -783,7 +783,7 @@ def assisted_done(request: HttpRequest) -> HttpResponse:
                 "emailed": last.get("email", False),
                 "moderation_days": moderation_days,
                 "answer_days": selectors.answer_targets(experience.organisation)[0],
-                "can_answer": has_permission(request.user, Perm.MANAGE_QUALITY),
+                "can_answer": selectors.may_answer(request.user),
             },
         )
     response["Referrer-Policy"] = "same-origin"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.scoping import Perm, has_permission
 from parvis.core.menu import MenuEntry, Viewer, register
+from parvis.voice.selectors import ANSWER_PERMISSION
 
 
 def _can(permission: Perm) -> Callable[[Viewer], bool]:
@@ -45,7 +46,7 @@ def register_menu() -> None:
             label=_("Réponses en retard"),
             url_name="voice_backoffice:overdue",
             order=15,
-            visible=_can(Perm.MANAGE_QUALITY),
+            visible=_can(ANSWER_PERMISSION),
         ),
         MenuEntry(
             key="voice.assisted",

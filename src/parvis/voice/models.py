@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.charter import CharterReason
+from parvis.core.french import plural_suffix
 from parvis.core.models import TransitionLog
 from parvis.directory.models import (
     Channel,
@@ -122,7 +123,9 @@ class ExperienceQuerySet(models.QuerySet["Experience"]):
 
 class Experience(models.Model):
     # Stable public identifier (permanent URLs, open data); never the database id alone.
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(
+        _("identifiant public"), default=uuid.uuid4, unique=True, editable=False
+    )
     # Short reference a citizen can read out at a counter or on the phone
     # (``EXP-2026-00042``, from ``core.services.next_reference``); printed on the receipt.
     reference = models.CharField(
@@ -237,11 +240,11 @@ class Experience(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    submitted_at = models.DateTimeField(_("déposée le"), auto_now_add=True, db_index=True)
     # A worker took this version for analysis (batches: see ``experiences_analyse_batch``);
     # a claim older than a few minutes is abandoned (worker killed) and taken again.
     analysis_claimed_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True, db_index=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -335,7 +338,9 @@ class AnswerStatus(models.TextChoices):
 class PublicAnswer(models.Model):
     """The concerned service's public answer, signed by the service."""
 
-    experience = models.OneToOneField(Experience, on_delete=models.CASCADE, related_name="answer")
+    experience = models.OneToOneField(
+        Experience, on_delete=models.CASCADE, related_name="answer", verbose_name=_("expérience")
+    )
     status = models.CharField(
         verbose_name=_("statut"),
         max_length=20,
@@ -343,10 +348,18 @@ class PublicAnswer(models.Model):
         default=AnswerStatus.DRAFT,
     )
     signed_by_service = models.ForeignKey(
-        LocalService, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        LocalService,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signée au nom du service"),
     )
     signed_by_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signée au nom de l’organisme"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -368,9 +381,9 @@ class PublicAnswer(models.Model):
     author_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    helpful_yes = models.PositiveIntegerField(default=0)
-    helpful_no = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    helpful_yes = models.PositiveIntegerField(_("votes « utile »"), default=0)
+    helpful_no = models.PositiveIntegerField(_("votes « pas utile »"), default=0)
 
     class Meta:
         verbose_name = _("réponse publique")
@@ -464,8 +477,9 @@ class AnswerTemplate(models.Model):
         null=True,
         blank=True,
         related_name="answer_templates",
+        verbose_name=_("service local"),
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("titre"), max_length=200)
     body = models.TextField()
     motif = models.ForeignKey(
         Motif, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -494,7 +508,7 @@ class AnswerTemplate(models.Model):
             for key, value in limits.items():
                 if channel in TEMPLATE_CHANNEL_LABELS and key in TEMPLATE_LIMIT_LABELS:
                     unit = TEMPLATE_LIMIT_LABELS[key]
-                    unit = unit.removesuffix("s") if value == 1 else unit
+                    unit = unit if plural_suffix(value) else unit.removesuffix("s")
                     labels.append(f"{TEMPLATE_CHANNEL_LABELS[channel]} : {value} {unit} au plus")
         return labels
 
@@ -538,13 +552,15 @@ class AnswerPolicy(models.Model):
 class AnswerFeedback(models.Model):
     """« Cette réponse vous a-t-elle aidé ? », once per voter (hashed key)."""
 
-    answer = models.ForeignKey(PublicAnswer, on_delete=models.CASCADE, related_name="feedback")
+    answer = models.ForeignKey(
+        PublicAnswer, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("réponse")
+    )
     helpful = models.BooleanField(
         verbose_name=_("utile"),
     )
     voter_digest = models.CharField(max_length=64)
     is_author = models.BooleanField(verbose_name=_("donné par l’auteur"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("donné le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("avis sur une réponse")

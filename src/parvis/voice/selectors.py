@@ -150,6 +150,17 @@ def answer_due_at_for(experience: Experience, *, target: int | None = None) -> d
     )
 
 
+# Who answers a published experience: the quality managers of its scope (and platform
+# admins). The answer service, the answer pages and the dashboards' lateness alerts all
+# ask ``may_answer``: nobody is told an answer is late who could not write it.
+ANSWER_PERMISSION = Perm.MANAGE_QUALITY
+
+
+def may_answer(principal: Any, experience: Experience | None = None) -> bool:
+    """Whether ``principal`` may answer ``experience`` (some experience, if None)."""
+    return scoping.has_permission(principal, ANSWER_PERMISSION, experience)
+
+
 def is_late(experience: Experience, *, now: dt.datetime | None = None) -> bool:
     """Unanswered past its stored due date, compared with ``now`` (the time of reading)."""
     return (
@@ -292,7 +303,7 @@ def overdue_for(principal: Any, *, now: dt.datetime | None = None) -> QuerySet[E
         visible_to(
             principal,
             Experience.objects.filter(status=S.PUBLISHED, answer_due_at__lte=now or timezone.now()),
-            Perm.MANAGE_QUALITY,
+            ANSWER_PERMISSION,
         )
         .select_related(*_RELATED)
         .order_by("answer_due_at", "published_at", "pk")
@@ -655,7 +666,8 @@ def counter_recordings(principal: Any, *, status: str = "") -> QuerySet[Experien
 
 def counter_backlogs(principal: Any, *, now: dt.datetime | None = None) -> dict[str, Backlog]:
     """Status → the principal's counter recordings in it; for those waiting (a moderator,
-    an answer), the oldest one's age and colour."""
+    an answer), the oldest one's age and colour. An answer's lateness is an alert for
+    whoever may answer (``may_answer``), not for the agent who recorded the experience."""
     now = now or timezone.now()
     recordings = counter_recordings(principal)
     counts = dict(
@@ -680,9 +692,8 @@ def counter_backlogs(principal: Any, *, now: dt.datetime | None = None) -> dict[
         )
         if oldest is not None and oldest.published_at is not None:
             waited = working_days_waited(oldest, since=oldest.published_at, now=now)
-            backlogs[S.PUBLISHED] = Backlog(
-                counts[S.PUBLISHED], waited, _answer_lateness(oldest, waited, now)
-            )
+            lateness = _answer_lateness(oldest, waited, now) if may_answer(principal) else None
+            backlogs[S.PUBLISHED] = Backlog(counts[S.PUBLISHED], waited, lateness)
     return backlogs
 
 

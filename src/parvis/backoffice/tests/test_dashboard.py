@@ -193,7 +193,7 @@ def test_quality_manager_dashboard_counts_match_the_lists(client, service):
     )
     assert links["answers.overdue"] == reverse("voice_backoffice:overdue")
     assert links["answers.rate"] == reverse("voice_backoffice:experience_list") + "?statut=answered"
-    assert "50 %" in html  # one answered of the two published this year
+    assert "50\u202f%" in html  # one answered of the two published this year
     assert "Modération" not in html
 
 
@@ -214,6 +214,30 @@ def test_supervisor_follows_the_answers_without_the_overdue_page(client, service
 
 
 # --- Agents at a counter ------------------------------------------------------------------
+
+
+def test_only_who_may_answer_is_told_a_recorded_experience_awaits_a_late_answer(client, service):
+    """An agent records an experience; the service's quality managers answer it. The
+    agent follows it, but « En retard » is an alert for those who can act on it."""
+    site = SiteFactory(local_service=service, organisation=service.organisation)
+    agent = MembershipFactory(organisation=None, site=site, role=Role.AGENT).user
+    manager = MembershipFactory(organisation=service.organisation, role=Role.QUALITY_MANAGER).user
+    recorded = {"is_assisted": True, "assisted_site": site, "site": site, "local_service": service}
+    for author in (agent, manager):
+        late = ExperienceFactory(published=True, assisted_by=author, **recorded)
+        Experience.objects.filter(pk=late.pk).update(
+            published_at=NOW - dt.timedelta(days=40), answer_due_at=NOW - dt.timedelta(days=10)
+        )
+
+    assert not voice.may_answer(agent) and voice.may_answer(manager)
+    published = ExperienceStatus.PUBLISHED
+    assert voice.counter_backlogs(manager, now=NOW)[published].lateness == Lateness.LATE
+    as_agent = voice.counter_backlogs(agent, now=NOW)[published]
+    assert as_agent.count == 1 and as_agent.lateness is None
+
+    html = _dashboard(client, agent)
+    assert _todo(html)["counter.published"] == 1
+    assert "En retard" not in html and "fr-badge" not in _row(html, "counter.published")
 
 
 def test_agent_sees_what_they_recorded_and_where_it_stands(client, service):
@@ -359,6 +383,6 @@ def test_the_contacts_panel_says_how_long_the_oldest_waits_and_links_the_desk(cl
     ConversationFactory(queue=queue, queued_at=now - dt.timedelta(minutes=3))
     html = _dashboard(client, agent)
     assert _todo(html)["contacts.queued"] == 2
-    assert "13 j 5 h" in _row(html, "contacts.queued")
+    assert "13\xa0j\xa05\xa0h" in _row(html, "contacts.queued")
     assert f'href="{reverse("desk:home")}"' in html and "Ouvrir le poste de travail" in html
     assert "n’est pas encore disponible" not in html

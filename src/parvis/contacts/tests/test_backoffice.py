@@ -40,9 +40,10 @@ def agent(site):
 
 
 def test_duration_in_french():
-    assert duration_fr(dt.timedelta(minutes=4)) == "4 min"
-    assert duration_fr(dt.timedelta(hours=2, minutes=5)) == "2 h 05"
-    assert duration_fr(dt.timedelta(days=4, hours=3)) == "4 j 3 h"
+    assert duration_fr(dt.timedelta(minutes=4)) == "4\xa0min"
+    assert duration_fr(dt.timedelta(hours=2, minutes=5)) == "2\xa0h\xa005"
+    assert duration_fr(dt.timedelta(days=4, hours=3)) == "4\xa0j\xa03\xa0h"
+    assert duration_fr(dt.timedelta(days=4)) == "4\xa0j"
 
 
 def test_the_list_shows_the_scope_with_wait_and_lateness(client, site, agent):
@@ -58,7 +59,7 @@ def test_the_list_shows_the_scope_with_wait_and_lateness(client, site, agent):
     response = client.get(reverse("contacts_backoffice:conversation_list"))
     page = response.content.decode()
     assert late.reference in page and other.reference not in page
-    assert "3 h 00" in page and "fr-badge--error" in page
+    assert "3\xa0h\xa000" in page and "fr-badge--error" in page
     filtered = client.get(
         reverse("contacts_backoffice:conversation_list"), {"statut": Status.RESOLVED}
     )
@@ -82,7 +83,7 @@ def test_queues_show_waiting_counts_and_the_oldest_wait(client, site, agent):
     ConversationFactory(queue=queue, status=Status.ASSIGNED)
     client.force_login(agent)
     page = client.get(reverse("contacts_backoffice:queue_list")).content.decode()
-    assert "Accueil téléphonique" in page and "42 min" in page
+    assert "Accueil téléphonique" in page and "42\xa0min" in page
     assert f'data-queue="{queue.pk}"' in page
 
 

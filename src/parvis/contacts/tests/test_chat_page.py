@@ -47,10 +47,10 @@ def _page(endpoint, now):
 def test_a_closed_chat_says_when_it_opens(endpoint):
     closed = chat.availability(endpoint, now=TUESDAY_NIGHT)
     assert not closed.is_open
-    assert "Le chat est fermé en ce moment. Il ouvre demain à 9 h." in closed.message
+    assert "Le chat est fermé en ce moment. Il ouvre demain à 9\xa0h." in closed.message
     assert "lu à l’ouverture" in closed.message
     weekend = chat.availability(endpoint, now=FRIDAY_NIGHT)
-    assert "Il ouvre lundi 16 mars à 9 h." in weekend.message
+    assert "Il ouvre lundi 16 mars à 9\xa0h." in weekend.message
     assert chat.availability(endpoint, now=TUESDAY_TEN).reopens == ""
 
 
@@ -58,9 +58,9 @@ def test_the_closed_page_shows_the_hours_and_no_queue_position(endpoint):
     html = _page(endpoint, TUESDAY_NIGHT)
     assert "<h1>Discuter avec la CAF</h1>" in html
     assert 'data-open="false"' in html
-    assert "Il ouvre demain à 9 h." in html
+    assert "Il ouvre demain à 9\xa0h." in html
     assert "Horaires d’ouverture du chat" in html
-    assert "Aujourd’hui : 9 h à 12 h et 13 h 30 à 17 h" in html
+    assert "Aujourd’hui : 9\xa0h à 12\xa0h et 13\xa0h\xa030 à 17\xa0h" in html
     assert "Samedi 14 mars : Fermé" in html
     assert "Être rappelé à l’ouverture" in html
     assert "attendent avant vous" not in html

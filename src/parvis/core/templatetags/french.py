@@ -1,8 +1,9 @@
 """Template filters of ``parvis.core.french``: ``de_elide``, ``with_article``,
-``pluralize_fr``."""
+``pluralize_fr``, ``with_unit``."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -28,3 +29,12 @@ def with_article(value: Any) -> str:
 def pluralize_fr(count: Any, suffix: str = "s") -> str:
     """``{{ n }} soutien{{ n|pluralize_fr }}``: « 0 soutien », « 1 soutien », « 2 soutiens »."""
     return french.plural_suffix(count, suffix)
+
+
+@register.filter(name="with_unit")
+def with_unit(value: Any, unit: str) -> str:
+    """``{{ rate|with_unit:"%" }}`` → « 87,5 % »; ``{{ seconds|with_unit:"s" }}`` → « 1 234 s »:
+    a number in French (one decimal at most), then its unit after a no-break space."""
+    if isinstance(value, int | float | Decimal):
+        value = french.number(float(value), 1, trim=True)
+    return french.with_unit(str(value), unit)

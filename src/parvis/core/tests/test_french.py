@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from pathlib import Path
+
 import pytest
 from django.template import Context, Template
 
@@ -82,3 +86,108 @@ def test_organisations_and_their_local_services_say_their_article():
     assert french.de(urssaf) == "de l’Urssaf"
     travail = OrganisationFactory(name="France Travail", short_name="France Travail")
     assert french.de(travail) == "de France Travail"
+
+
+# Figures: one convention of spaces ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "trim", "expected"),
+    [
+        (2779.4, 0, False, "2\xa0779"),
+        (1234567.25, 1, False, "1\xa0234\xa0567,2"),
+        (87.0, 1, False, "87,0"),
+        (87.0, 1, True, "87"),
+        (2.5, 1, True, "2,5"),
+        (999, 0, False, "999"),
+    ],
+)
+def test_numbers_group_thousands_by_a_no_break_space_and_take_a_decimal_comma(
+    value, decimals, trim, expected
+):
+    assert french.number(value, decimals, trim=trim) == expected
+
+
+def test_a_unit_never_leaves_its_figure_on_another_line():
+    assert french.with_unit("87,4", "%") == "87,4\u202f%"
+    assert french.with_unit("1\xa0234", "s") == "1\xa0234\xa0s"
+    assert french.with_unit("2,1", "j. ouvrés") == "2,1\xa0j. ouvrés"
+    assert french.with_unit("12", "") == "12"
+    assert french.percent(0.8742) == "87,4\u202f%"
+    assert french.percent(0.9, 0) == "90\u202f%"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, "0\xa0jour ouvré"),
+        (1.5, "1,5\xa0jour ouvré"),
+        (2, "2\xa0jours ouvrés"),
+        (2.54, "2,5\xa0jours ouvrés"),
+    ],
+)
+def test_working_days_are_singular_under_two(value, expected):
+    assert french.working_days(value) == expected
+
+
+def test_a_time_of_day_is_written_the_french_way_on_one_line():
+    assert french.time_of_day(dt.time(9, 0)) == "9\xa0h"
+    assert french.time_of_day(dt.datetime(2026, 3, 10, 13, 5, tzinfo=dt.UTC)) == "13\xa0h\xa005"
+
+
+def test_the_with_unit_filter_writes_a_number_in_french_before_its_unit():
+    rendered = Template('{% load french %}{{ rate|with_unit:"%" }} · {{ wait|with_unit:"s" }}')
+    assert rendered.render(Context({"rate": 66.67, "wait": 1234})) == "66,7\u202f% · 1\xa0234\xa0s"
+
+
+# Plurals: one rule, one place -----------------------------------------------------------
+
+PARVIS = Path(__file__).resolve().parents[2]
+# Counted plurals written by hand: « {n} cible{'s' if n > 1 else ''} ».
+INLINE_PLURAL = re.compile(r"""["'](?:s|es|x)["'] if [^"'\n]*(?:[<>]=?|[!=]=) ?[12]\b""")
+# Django's ``pluralize`` says « 0 cibles »; French says « 0 cible » (``pluralize_fr``).
+DJANGO_PLURALIZE = re.compile(r"\|pluralize(?!_fr)\b")
+# Worked on in another branch at the time of writing; to be folded in the same way.
+NOT_YET_FOLDED = {"routing"}
+
+
+def _own_files(*suffixes: str) -> list[Path]:
+    return [
+        path
+        for path in sorted(PARVIS.rglob("*"))
+        if path.suffix in suffixes
+        and not {"tests", *NOT_YET_FOLDED} & set(path.relative_to(PARVIS).parts)
+    ]
+
+
+def test_counted_words_take_their_plural_from_plural_suffix_only():
+    inline = [
+        f"{path.relative_to(PARVIS)}:{number}"
+        for path in _own_files(".py")
+        if path.name != "french.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if INLINE_PLURAL.search(line)
+    ]
+    pluralize = [
+        f"{path.relative_to(PARVIS)}:{number}"
+        for path in _own_files(".html", ".txt")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if DJANGO_PLURALIZE.search(line)
+    ]
+    assert inline == [], "use parvis.core.french.plural_suffix"
+    assert pluralize == [], "use the pluralize_fr filter ({% load french %})"
+
+
+def test_a_limit_of_zero_or_one_is_written_in_the_singular():
+    from parvis.voice.models import AnswerTemplate
+
+    limits = {
+        "sms": {"max_segments": 0},
+        "chat": {"max_segments": 1},
+        "courriel": {"max_characters": 2},
+    }
+    assert AnswerTemplate(channel_limits=limits).limit_labels() == [
+        "SMS : 0 segment au plus",
+        "Chat : 1 segment au plus",
+        "Courriel : 2 caractères au plus",
+    ]

@@ -393,6 +393,19 @@ def test_demo_agents_find_conversations_waiting_at_their_desk(reference, client)
                 message.body_encrypted
             )
     assert acknowledged
+    # One address per service: the acknowledgement's (the mailbox the citizen writes to)
+    # is the one the directory publishes, « contact.caf-33@ », not a « contact.caf33@ » twin.
+    from parvis.contacts.models import InboundEndpoint
+
+    mailboxes = InboundEndpoint.objects.filter(connector="courriel").values_list(
+        "address", flat=True
+    )
+    published = set(LocalService.objects.values_list("email", flat=True))
+    assert sorted(mailboxes) == [
+        "contact.assurance-maladie-69@demo.parvis.fr",
+        "contact.caf-33@demo.parvis.fr",
+    ]
+    assert set(mailboxes) <= published
     assert AnswerTemplate.objects.filter(organisation__slug="caf", must_personalise=False).exists()
     # The demo citizens texted: their numbers accepted SMS, the agents may answer by SMS.
     from parvis.contacts.models import Conversation

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django import template
 from django.utils import formats
 
+from parvis.core.french import time_of_day
 from parvis.directory.channels import ChannelContact, channel_contacts
 from parvis.directory.hours import Interval
 from parvis.directory.models import Site
@@ -18,9 +19,7 @@ register = template.Library()
 @register.filter
 def french_time(value: dt.time | dt.datetime | None) -> str:
     """09:00 → « 9 h », 13:30 → « 13 h 30 »."""
-    if value is None:
-        return ""
-    return f"{value.hour} h" if value.minute == 0 else f"{value.hour} h {value.minute:02d}"
+    return "" if value is None else time_of_day(value)
 
 
 @register.filter

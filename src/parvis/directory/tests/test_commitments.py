@@ -211,7 +211,7 @@ def test_the_text_limit_speaks_french(caf, quality_manager):
     with pytest.raises(DirectoryError) as refused:
         services.validate_assessment_text("x" * 2001)
     assert refused.value.message == (
-        "Le texte ne doit pas dépasser 2\u202f000 caractères (il en compte 2\u202f001)."
+        "Le texte ne doit pas dépasser 2\xa0000 caractères (il en compte 2\xa0001)."
     )
 
 
@@ -326,7 +326,7 @@ def test_a_text_too_long_and_a_missing_level_are_refused_in_french(client, caf, 
     response = client.post(_edit_url(caf, 1), {"text": "é" * 2001})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Le texte ne doit pas dépasser 2\u202f000 caractères" in html
+    assert "Le texte ne doit pas dépasser 2\xa0000 caractères" in html
     assert "Choisissez un niveau." in html
     response = _post(client, caf, 1, level="parfait")
     assert "Choisissez un niveau parmi ceux proposés." in response.content.decode()

@@ -96,11 +96,11 @@ def test_site_detail_shows_hours_partners_and_status_in_local_time(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Ouvert en ce moment" in html
-    assert "Ouvert jusqu’à 12 h" in html
-    assert "il est 8 h 30 sur place" in html
+    assert "Ouvert jusqu’à 12\xa0h" in html
+    assert "il est 8\xa0h\xa030 sur place" in html
     assert "Indian/Reunion" in html
     assert "<caption>Horaires habituels" in html
-    assert "8 h à 12 h" in html
+    assert "8\xa0h à 12\xa0h" in html
     assert "Organismes partenaires" in html and "Caisse d’allocations familiales" in html
     assert "Accueil physique" in html
 
@@ -125,7 +125,7 @@ def test_site_detail_lists_upcoming_holidays_and_exceptions(client, france_servi
     html = client.get(url).content.decode()
     assert "Lundi 22 avril 2030</strong> (Lundi de Pâques) :\n              fermé" in html
     assert "Mercredi 1 mai 2030</strong> (Fête du Travail)" in html
-    assert "ouvert 9 h à 11 h — Permanence" in html
+    assert "ouvert 9\xa0h à 11\xa0h — Permanence" in html
     assert "fermé — Formation de l’équipe" in html
 
 

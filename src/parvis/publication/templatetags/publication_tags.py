@@ -10,13 +10,13 @@ from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from parvis.core.french import number, with_unit, working_days
 from parvis.core.text import FRENCH_MONTHS as _MONTHS
 
 register = template.Library()
@@ -27,9 +27,7 @@ def days(value: float | None) -> str:
     """A delay of the figures, in working days: 2.5 → « 2,5 jours ouvrés »."""
     if value is None:
         return "—"
-    rounded = round(value, 1)
-    text = f"{rounded:g}".replace(".", ",")
-    return f"{text} jour ouvré" if rounded < 2 else f"{text} jours ouvrés"
+    return working_days(value)
 
 
 @register.filter
@@ -209,12 +207,7 @@ def chart_value(value: float | None, unit_label: str = "") -> str:
     writes it for a thousand rows."""
     if value is None:
         return "Donnée insuffisante"
-    number = floatformat(value, "-1g")  # « 1 234 s », grouped as intcomma
-    if unit_label == "%":
-        return format_html("{}&#8239;%", number)
-    if unit_label:
-        return format_html("{}&nbsp;{}", number, unit_label)
-    return number
+    return conditional_escape(with_unit(number(value, 1, trim=True), unit_label))
 
 
 @register.simple_tag
@@ -227,7 +220,9 @@ def ranking_rows(rows: list[dict[str, Any]], unit_label: str = "") -> str:
         if row["value"] is None or row.get("ci_low") is None or row.get("ci_high") is None:
             return "—"
         return format_html(
-            "de {} à {}", floatformat(row["ci_low"], "-1g"), chart_value(row["ci_high"], unit_label)
+            "de {} à {}",
+            number(row["ci_low"], 1, trim=True),
+            chart_value(row["ci_high"], unit_label),
         )
 
     return format_html_join(

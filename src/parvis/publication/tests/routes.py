@@ -62,7 +62,7 @@ RATE = "taux-appels-decroches"
 
 HTML_ROUTES.update(
     {
-        "publication:quality_index": Route("public"),
+        "publication:quality_index": Route("public", query="?q=gironde"),
         "publication:quality_methodology": Route("public"),
         "publication:quality_indicator": Route("public", kwargs=lambda w, k: {"code": RATE}),
         "publication:quality_ranking_data": Route(

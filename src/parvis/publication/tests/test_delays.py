@@ -60,7 +60,7 @@ def test_the_same_delay_on_the_page_in_the_api_the_figures_and_the_open_data(
     assert row.answer_delay_days == 2
 
     page = client.get(reverse("publication:experience_detail", args=[row.uuid])).content
-    assert "2 jours ouvrés après la publication de l’expérience" in page.decode()
+    assert "2\xa0jours ouvrés après la publication de l’expérience" in page.decode()
     assert "après l’expérience" not in page.decode()
 
     body = client.get(f"/api/v1/publications/experiences/{row.uuid}").json()
@@ -79,7 +79,7 @@ def test_the_same_delay_on_the_page_in_the_api_the_figures_and_the_open_data(
     delays = (summary.cells["delay_median"], summary.cells["delay_p90"])
     assert [(cell.shown.value, cell.n) for cell in delays] == [(2.0, 10), (2.0, 10)]
     figures = client.get(reverse("publication:service_figures", args=["caf-33"])).content
-    assert "2,0 j. ouvrés" in figures.decode() and "jours calendaires" not in figures.decode()
+    assert "2,0\xa0j. ouvrés" in figures.decode() and "jours calendaires" not in figures.decode()
 
     services.opendata_export()
     records = json.loads((tmp_path / "opendata" / "experiences.json").read_text())
@@ -151,11 +151,12 @@ def test_an_unanswered_page_says_how_long_the_service_has_been_silent(client, se
     )
 
     html = client.get(reverse("publication:experience_detail", args=[old.uuid])).content.decode()
-    assert f"Sans réponse depuis {silent} jours ouvrés (délai cible : 10 jours ouvrés)" in html
+    target = "(délai cible : 10\xa0jours ouvrés)"
+    assert f"Sans réponse depuis {silent}\xa0jours ouvrés {target}" in html
     assert '<span class="fr-badge fr-badge--sm fr-badge--error">En retard</span>' in html
 
     html = client.get(reverse("publication:experience_detail", args=[fresh.uuid])).content.decode()
-    assert "Sans réponse depuis 0 jour ouvré (délai cible : 10 jours ouvrés)" in html
+    assert "Sans réponse depuis 0\xa0jour ouvré (délai cible : 10\xa0jours ouvrés)" in html
     assert "En retard" not in html
 
     # the listing: its filter and its cards

@@ -80,7 +80,7 @@ def test_service_figures_on_known_data():
         # Whole working days, nearest rank: the 5th and the 9th of ten delays.
         assert cells["delay_median"].shown.value == 5
         assert cells["delay_p90"].shown.value == 9
-        assert cells["delay_median"].text == "5,0 j. ouvrés"
+        assert cells["delay_median"].text == "5,0\xa0j. ouvrés"
     assert window.period == LAST_12_MONTHS and window.month is None
     assert month.month == LAST_MONTH
     # The month is the stored quality result itself.
@@ -272,13 +272,13 @@ def test_the_figures_pages_read_the_quality_results(client):
     page = client.get("/experiences/chiffres/", {"period": PERIOD})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "100,0 %" in html
+    assert "100,0\u202f%" in html
     assert "/resultats/indicateurs/experiences-repondues/" in html
     Result.objects.filter(indicator__code="experiences-repondues", month=LAST_MONTH).update(
         value=0.25
     )
     html = client.get("/experiences/chiffres/", {"period": PERIOD}).content.decode()
-    assert "25,0 %" in html
+    assert "25,0\u202f%" in html
 
     service_page = client.get("/experiences/services/caf-33/")
     assert service_page.status_code == 200

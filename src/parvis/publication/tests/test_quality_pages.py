@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -100,10 +101,10 @@ def test_the_organisation_page_shows_each_indicator_in_french(client, caf):
     html = response.content.decode()
     assert "<h1>Caisse d’allocations familiales</h1>" in html
     assert "Résultats d’octobre 2026" in html
-    assert "87,4 %" in html and "1\xa0234 cas" in html
-    assert "Cible de l’organisme : 85,0 %" in html and "Cible atteinte" in html
-    assert "Même mois un an plus tôt (octobre 2025) : 80,0 %" in html
-    assert "Tous organismes : 79,1 %" in html
+    assert "87,4\u202f%" in html and "1\xa0234 cas" in html
+    assert "Cible de l’organisme : 85,0\u202f%" in html and "Cible atteinte" in html
+    assert "Même mois un an plus tôt (octobre 2025) : 80,0\u202f%" in html
+    assert "Tous organismes : 79,1\u202f%" in html
     assert rate.indicator.definition in html
     assert "Calculé par la plateforme à partir des contacts" in html
     # Indicators without any figure here are named apart, not drawn empty.
@@ -137,9 +138,11 @@ def test_a_sample_indicator_shows_its_interval_and_response_rate(client, caf):
         ci_high=0.8357,
         response_rate=0.312,
     )
-    html = client.get(reverse("publication:quality_organisation", args=["caf"])).content.decode()
-    assert "Intervalle de confiance à 95 % : de 75,8 % à 83,6 %" in html
-    assert "Taux de réponse au questionnaire : 31,2 %" in html
+    html = unescape(
+        client.get(reverse("publication:quality_organisation", args=["caf"])).content.decode()
+    )
+    assert "Intervalle de confiance à 95\u202f% : de 75,8\u202f% à 83,6\u202f%" in html
+    assert "Taux de réponse au questionnaire : 31,2\u202f%" in html
     assert "n’ont pas répondu" in html  # the non-response caveat
 
 
@@ -155,7 +158,7 @@ def test_a_declared_figure_says_so_with_its_source(client, caf):
         declared_source="Outil de rendez-vous (03/11/2026)",
     )
     html = client.get(reverse("publication:quality_organisation", args=["caf"])).content.decode()
-    assert "12,0 %" in html
+    assert "12,0\u202f%" in html
     assert "Déclaré par l’organisme : Outil de rendez-vous (03/11/2026)" in html
 
 
@@ -185,7 +188,7 @@ def test_a_service_page_from_the_real_pipeline(client):
     html = client.get(url).content.decode()
 
     assert f"<h1>{service.name}</h1>" in html
-    assert "75,0 %" in html  # 30 answered of 40 (no abandon under 5 s)
+    assert "75,0\u202f%" in html  # 30 answered of 40 (no abandon under 5 s)
     assert "sur 40\xa0cas" in html or "sur 40 cas" in html
     for conversation in made:
         assert conversation.reference not in html
@@ -303,7 +306,7 @@ def test_the_indicator_page_ranks_and_maps(client, caf):
     assert "1er ex æquo" in html and "3e" in html
     assert "moins de 30 cas pour être classé" in html
     # The map's table: every département, overseas collectivités included.
-    assert "Gironde (33)" in html and "91&#8239;%" in html
+    assert "Gironde (33)" in html and "91\u202f%" in html
     assert "Saint-Pierre-et-Miquelon (975)" in html
     assert "« Donnée insuffisante » : moins de 10 cas sur le mois" in html
 
@@ -350,10 +353,10 @@ def test_a_france_services_site_as_a_whole_and_per_partner(client, caf):
     url = reverse("publication:quality_france_services", args=["fs-bazas"])
 
     whole = client.get(url).content.decode()
-    assert "80,0 %" in whole and "tous partenaires confondus" in whole
+    assert "80,0\u202f%" in whole and "tous partenaires confondus" in whole
     partner = client.get(url, {"partenaire": "caf"}).content.decode()
-    assert "70,0 %" in partner
-    assert "Caisse d’allocations familiales (national) : 90,0 %" in partner
+    assert "70,0\u202f%" in partner
+    assert "Caisse d’allocations familiales (national) : 90,0\u202f%" in partner
     refused = client.get(url, {"partenaire": "cpam"})
     assert refused.status_code == 400
     assert "n’est pas partenaire de cet espace France Services" in refused.content.decode()
@@ -376,8 +379,8 @@ def test_the_methodology_page(client, caf):
     for indicator in selectors.published_indicators():
         assert f'id="{indicator.code}"' in html
     assert "15 jours après la fin du mois" in html
-    assert "75,0 %" in html and "80,0 %" in html
-    assert "40,0 %" not in html and "50,0 %" not in html  # below the minimum, withheld
+    assert "75,0\u202f%" in html and "80,0\u202f%" in html
+    assert "40,0\u202f%" not in html and "50,0\u202f%" not in html  # below the minimum, withheld
     assert "Échantillon : réponses au questionnaire" in html
     # The Services Publics+ commitments an indicator proves, in words.
     assert "Engagement n° 1 : Nous sommes joignables par téléphone ou sur place" in html
@@ -419,11 +422,11 @@ def test_the_organisation_page_reads_in_a_bounded_number_of_queries(
 def test_rendered_cards_are_kept_only_while_their_figures_last(client, caf):
     result = _result(RATE, Level.ORGANISATION, caf, "caf", value=0.874, n=1234)
     url = reverse("publication:quality_organisation", args=["caf"])
-    assert "87,4 %" in client.get(url).content.decode()
-    assert "87,4 %" in client.get(url).content.decode()  # from the cache, unescaped
+    assert "87,4\u202f%" in client.get(url).content.decode()
+    assert "87,4\u202f%" in client.get(url).content.decode()  # from the cache, unescaped
     Result.objects.filter(pk=result.pk).update(value=0.5)
     html = client.get(url).content.decode()
-    assert "50,0 %" in html and "87,4 %" not in html
+    assert "50,0\u202f%" in html and "87,4\u202f%" not in html
 
 
 def test_the_map_panel_says_why_france_has_no_figure_never_nan(client, caf):
@@ -485,8 +488,8 @@ def test_pages_open_on_the_latest_complete_month_the_current_one_marked(client, 
 def test_chart_tables_group_thousands_as_the_rest_of_the_product():
     from parvis.publication.templatetags.publication_tags import chart_value, ranking_rows
 
-    assert chart_value(1234.0, "s") == "1\xa0234&nbsp;s"  # not « 1234 s »
-    assert chart_value(72.4, "%") == "72,4&#8239;%"
+    assert chart_value(1234.0, "s") == "1\xa0234\xa0s"  # not « 1234 s »
+    assert chart_value(72.4, "%") == "72,4\u202f%"
     row = {
         "group": "1er",
         "label": "Gironde",
@@ -496,10 +499,10 @@ def test_chart_tables_group_thousands_as_the_rest_of_the_product():
         "n": 2779,
     }
     html = ranking_rows([row], "s")
-    assert "de 1\xa0100,5 à 1\xa0300&nbsp;s" in html and "2\xa0779" in html
+    assert "de 1\xa0100,5 à 1\xa0300\xa0s" in html and "2\xa0779" in html
 
     from parvis.publication.quality_views import _legend
 
     wait = Indicator.objects.get(code="attente-moyenne-telephone")
     legend = _legend(wait, [900.0, 1100.0, 1300.0, 1500.0, 1700.0, 1900.0])
-    assert legend[0]["label"] == "Moins de 1\xa0300 s"
+    assert legend[0]["label"] == "Moins de 1\xa0300\xa0s"

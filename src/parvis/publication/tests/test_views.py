@@ -182,7 +182,7 @@ def test_service_page_with_figures(client, publish):
     html = response.content.decode()
     assert response.status_code == 200
     assert "CAF de la Gironde" in html
-    assert "66,7 %" in html  # 8 positive of 12, the indicator experiences-positives
+    assert "66,7\u202f%" in html  # 8 positive of 12, the indicator experiences-positives
     assert "/resultats/indicateurs/experiences-positives/" in html
     assert "Dernières expériences" in html
 

@@ -63,7 +63,7 @@ def test_a_missed_target_is_told_once_to_each_quality_manager(
         "Caisse d’allocations familiales : 1 cible manquée en octobre 2026"
     )
     body = smtp_inbox.bodies()[0]
-    assert "Taux d’appels décrochés : 82,0 % pour une cible de 90,0 %" in body
+    assert "Taux d’appels décrochés : 82,0\u202f% pour une cible de 90,0\u202f%" in body
     assert "/espace-agents/qualite/organismes/caf/" in body
 
     # The next refresh, and the one after: nothing new, nothing sent again.
@@ -90,7 +90,7 @@ def test_several_missed_targets_make_one_email_per_manager(
     [message] = smtp_inbox.messages
     assert "2 cibles manquées" in message["Subject"]
     body = smtp_inbox.bodies()[0]
-    assert "Temps d’attente moyen au téléphone : 140 s pour une cible de 120 s" in body
+    assert "Temps d’attente moyen au téléphone : 140\xa0s pour une cible de 120\xa0s" in body
 
 
 @pytest.mark.parametrize(

@@ -193,7 +193,7 @@ def test_the_edit_page_offers_each_declared_parameter_and_saves(admin):
             {"min_n_publish": "40", "min_n_rank": "30"},
             "ne peut être inférieur à l’effectif minimal publié",
         ),
-        (RATE, {"coverage_threshold": "120"}, "entre 0 et 100 %"),
+        (RATE, {"coverage_threshold": "120"}, "entre 0 et 100\u202f%"),
         (RATE, {"sp_code": "code avec espaces"}, "ne contient que des lettres"),
     ],
 )
@@ -248,11 +248,11 @@ def test_the_dashboard_shows_the_month_against_the_targets(caf):
     response = _session(_manager(caf)).get(reverse("quality_backoffice:dashboard", args=["caf"]))
     assert response.status_code == 200
     page = _text(response)
-    assert "octobre 2026" in page and "82,0 %" in page and "75,0 %" in page
+    assert "octobre 2026" in page and "82,0\u202f%" in page and "75,0\u202f%" in page
     rate_row = page.split(f'data-indicator="{RATE}"', 1)[1].split("</tr>", 1)[0]
-    assert "Cible manquée" in rate_row and "90,0 %" in rate_row
+    assert "Cible manquée" in rate_row and "90,0\u202f%" in rate_row
     wait_row = page.split('data-indicator="attente-moyenne-telephone"', 1)[1].split("</tr>")[0]
-    assert "Cible atteinte" in wait_row and "95 s" in wait_row
+    assert "Cible atteinte" in wait_row and "95\xa0s" in wait_row
     assert "1 cible manquée en octobre 2026" in page
     # Counts grouped by thousands as everywhere in the product, the month elided.
     assert "n = 2\xa0779" in rate_row and "2779" not in page
@@ -309,8 +309,8 @@ def test_a_local_services_quality_manager_reads_its_indicators_from_the_menu(caf
     page = _text(response)
     assert "Résultats de qualité — CAF de la Gironde" in page
     row = page.split(f'data-indicator="{RATE}"', 1)[1].split("</tr>", 1)[0]
-    assert "70,0 %" in row and "60,0 %" in row and "82,0 %" in row
-    assert "Cible manquée" in row and "80,0 %" in row
+    assert "70,0\u202f%" in row and "60,0\u202f%" in row and "82,0\u202f%" in row
+    assert "Cible manquée" in row and "80,0\u202f%" in row
     assert f"lieu=service-{key}" in row  # the conversations behind the figure
     # The reports they prepare are a link away, not only on the public site.
     assert reverse("reports:organisation", args=["caf"]) in response.content.decode()
@@ -349,8 +349,8 @@ def test_the_dashboard_opens_on_the_last_complete_month_the_one_under_way_a_choi
     client = _session(_manager(caf))
     url = reverse("quality_backoffice:dashboard", args=["caf"])
     page = _text(client.get(url))
-    assert "80,0 %" in page and "50,0 %" not in page
-    assert "50,0 %" in _text(client.get(url, {"mois": current.strftime("%Y-%m")}))
+    assert "80,0\u202f%" in page and "50,0\u202f%" not in page
+    assert "50,0\u202f%" in _text(client.get(url, {"mois": current.strftime("%Y-%m")}))
 
 
 def test_a_manager_of_two_services_chooses_one(caf):
@@ -397,8 +397,8 @@ def test_a_manager_sets_removes_targets_in_the_unit_of_each_indicator(caf):
     assert targets == {RATE: 0.875, "attente-moyenne-telephone": 90}
     events = AuditEvent.objects.filter(organisation=caf, action__startswith="quality.target")
     assert {(e.action, e.data["to"]) for e in events} == {
-        ("quality.target_set", "87,5 %"),
-        ("quality.target_set", "90 s"),
+        ("quality.target_set", "87,5\u202f%"),
+        ("quality.target_set", "90\xa0s"),
         ("quality.target_removed", "aucune"),
     }
 
@@ -406,7 +406,7 @@ def test_a_manager_sets_removes_targets_in_the_unit_of_each_indicator(caf):
 @pytest.mark.parametrize(
     ("code", "value", "message"),
     [
-        (RATE, "120", "Une cible en pourcentage est comprise entre 0 et 100 %."),
+        (RATE, "120", "Une cible en pourcentage est comprise entre 0 et 100\u202f%."),
         ("attente-moyenne-telephone", "-5", "Une cible en secondes est positive ou nulle."),
         ("satisfaction-moyenne", "6", "Une cible de note est comprise entre 1 et 5."),
     ],

@@ -178,12 +178,12 @@ def test_a_file_with_one_bad_line_is_refused_with_a_clear_report_and_nothing_cha
         (
             f"rendez-vous-non-honores,organisation,,{M},10,50,30,50",
             "valeur",
-            "ne correspond pas au numérateur divisé par le dénominateur (60.0 %)",
+            "ne correspond pas au numérateur divisé par le dénominateur (60,0\u202f%)",
         ),
         (
             f"rendez-vous-non-honores,organisation,,{M},10,{'9' * 5000},,",
             "effectif",
-            "Au plus 1\u202f000\u202f000\u202f000.",
+            "Au plus 1\xa0000\xa0000\xa0000.",
         ),
         (
             f"rendez-vous-non-honores,organisation,,{M},10,50,{'9' * 5000},{'9' * 5000}",

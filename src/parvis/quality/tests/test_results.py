@@ -195,6 +195,6 @@ def test_figures_read_in_french_thousands_grouped() -> None:
     from parvis.quality.selectors import formatted
 
     wait = Indicator.objects.get(code="attente-moyenne-telephone")
-    assert formatted(wait, 2779.4) == "2\xa0779 s"  # not « 2779 s »
-    assert formatted(wait, 95) == "95 s"
-    assert formatted(Indicator.objects.get(code="taux-appels-decroches"), 0.874) == "87,4 %"
+    assert formatted(wait, 2779.4) == "2\xa0779\xa0s"  # not « 2779 s »
+    assert formatted(wait, 95) == "95\xa0s"
+    assert formatted(Indicator.objects.get(code="taux-appels-decroches"), 0.874) == "87,4\u202f%"

@@ -41,7 +41,7 @@ def test_the_archive_the_report_page_and_its_pdf(client, report):
     html = page.content.decode()
     assert page.status_code == 200
     assert html.count("<h1") == 1 and f"<h1>{report.title}</h1>" in html
-    assert "Chiffres clés" in html and "87,4 %" in html
+    assert "Chiffres clés" in html and "87,4\u202f%" in html
     assert "Synthèse du mois d’octobre 2026" in html  # never « du mois de octobre »
     assert "Classement d’octobre 2026" in html
     assert 'href="/resultats/rapports/organismes/caf-gironde/2026-10/rapport.pdf"' in html

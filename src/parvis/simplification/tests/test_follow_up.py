@@ -95,7 +95,7 @@ def test_follow_up_page_and_api(client, caf, django_assert_max_num_queries):
         response = client.get(reverse("simplification:follow_up"), {"annee": 2025})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "100,0 %" in body or "100.0 %" in body
+    assert "100\u202f%" in body
     assert "(n = 10)" in body
     data = client.get("/api/v1/simplifications/suivi", {"organisation": "caf"}).json()
     assert data == [

@@ -30,7 +30,7 @@ from parvis.voice.models import (
     PublicAnswer,
     template_limits_error,
 )
-from parvis.voice.selectors import answer_templates_for
+from parvis.voice.selectors import answer_templates_for, may_answer
 from parvis.voice.services._common import (
     ANSWER_MIN,
     TEXT_MAX,
@@ -50,7 +50,7 @@ def placeholders_in(text: str) -> list[str]:
 
 
 def _require_quality(actor: Any, experience: Experience) -> None:
-    if not has_permission(actor, Perm.MANAGE_QUALITY, experience):
+    if not may_answer(actor, experience):
         raise VoiceError("forbidden", "Votre rôle ne permet pas de répondre.", status=403)
 
 

@@ -23,8 +23,10 @@
     return String(text).replace(/</g, "‹").replace(/>/g, "›");
   }
 
+  // The convention of parvis.core.french: thousands grouped by U+00A0 (Intl writes U+202F),
+  // U+202F before « % », U+00A0 before any other unit.
   function withUnit(value, unit) {
-    var text = NUMBER.format(value);
+    var text = NUMBER.format(value).replace(/\u202f/g, "\u00a0");
     if (unit === "%") return text + "\u202f%";
     return unit ? text + "\u00a0" + unit : text;
   }
