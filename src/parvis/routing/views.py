@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from parvis.accounts.scoping import Perm, has_permission, visible_to
 from parvis.contacts.models import Queue
+from parvis.core import french
 from parvis.routing import selectors
 from parvis.routing.errors import RoutingError
 from parvis.routing.forms import (
@@ -54,31 +55,28 @@ PRESENCE_COLUMNS = (
 
 def percent(value: float | None) -> str:
     """« 83 % » (French spacing), « — » without data."""
-    if value is None:
-        return "—"
-    return f"{round(value * 100)}\u202f%"
+    return "—" if value is None else french.percent(value, 0)
 
 
 def seconds_fr(value: float | None) -> str:
-    """« 45 s », « 3 min 05 », « 1 h 12 »; « — » without data."""
+    """« 45 s », « 3 min 05 », « 1 h 12 » (on one line); « — » without data."""
     if value is None:
         return "—"
     total = round(value)
     if total < 60:
-        return f"{total} s"
+        return french.with_unit(str(total), "s")
     minutes, seconds = divmod(total, 60)
     if minutes < 60:
-        return f"{minutes} min {seconds:02d}"
+        return f"{french.with_unit(str(minutes), 'min')}{french.NO_BREAK_SPACE}{seconds:02d}"
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d}"
+    return f"{french.with_unit(str(hours), 'h')}{french.NO_BREAK_SPACE}{minutes:02d}"
 
 
 def target_fr(policy: Any) -> str:
     share = percent(policy.service_level_share)
     if policy.service_level_working_days is not None:
-        days = policy.service_level_working_days
-        return f"{share} en {days} jour{'s' if days > 1 else ''} ouvré{'s' if days > 1 else ''}"
-    return f"{share} en {policy.service_level_seconds or 0} s"
+        return f"{share} en {french.working_days(policy.service_level_working_days)}"
+    return f"{share} en {french.with_unit(str(policy.service_level_seconds or 0), 's')}"
 
 
 def _period(period: selectors.Period) -> dict[str, Any]:
