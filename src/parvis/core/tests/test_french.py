@@ -153,8 +153,7 @@ def _own_files(*suffixes: str) -> list[Path]:
     return [
         path
         for path in sorted(PARVIS.rglob("*"))
-        if path.suffix in suffixes
-        and "tests" not in path.relative_to(PARVIS).parts
+        if path.suffix in suffixes and "tests" not in path.relative_to(PARVIS).parts
     ]
 
 
