@@ -1,5 +1,5 @@
 """Template filters of ``parvis.core.french``: ``de_elide``, ``with_article``,
-``pluralize_fr``, ``with_unit``."""
+``pluralize_fr``, ``with_unit``, ``time_fr``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.timezone import template_localtime
 
 from parvis.core import french
 
@@ -38,3 +39,10 @@ def with_unit(value: Any, unit: str) -> str:
     if isinstance(value, int | float | Decimal):
         value = french.number(float(value), 1, trim=True)
     return french.with_unit(str(value), unit)
+
+
+@register.filter
+def time_fr(value: Any) -> str:
+    """``{{ moment|time_fr }}`` → « 9 h », « 13 h 30 » (on one line); a moment in the
+    current time zone, as Django's ``time`` filter shows it; « » for none."""
+    return "" if value is None else french.time_of_day(template_localtime(value))

@@ -188,3 +188,13 @@ def test_a_limit_of_zero_or_one_is_written_in_the_singular():
         "Chat : 1 segment au plus",
         "Courriel : 2 caractères au plus",
     ]
+
+
+def test_time_fr_shows_a_moment_in_the_current_time_zone_the_french_way():
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    rendered = Template("{% load french %}{{ moment|time_fr }}|{{ none|time_fr }}")
+    moment = dt.datetime(2026, 12, 5, 8, 5, tzinfo=dt.UTC)  # 9 h 05 in Paris
+    assert rendered.render(Context({"moment": moment, "none": None})) == "9\xa0h\xa005|"
