@@ -1350,3 +1350,62 @@ def _town_first(part: str, places: frozenset[str]) -> bool:
         and _known_town(split.group(1), places)
         and _town_line_part(split.group(2), signature=False)
     )
+
+
+# --- A street without its number closing a message (issue 12, eighth pass) ----------------
+
+# A street or a place named alone on its line, no number: its type, then capitalised words
+# and particles (« impasse du Moulin », « allée des Peupliers »), a known town after it or
+# not (« route de Vannes Pontivy », « chemin des Vignes à Béziers »).
+BARE_STREET_LINE_RE = re.compile(
+    r"[ \t>]*((?i:rue|avenue|av\.|boulevard|bd|chemin|impasse|all[ée]e|route|place|quai|cours"
+    r"|square|r[ée]sidence|lotissement|lieu[- ]?dit|hameau|quartier|cit[ée]|domaine|clos"
+    r"|traverse|mont[ée]e|sente|venelle|passage|villa|mas)(?![\w])"
+    r"(?:[ \t]+(?:(?i:de|du|des|la|le|les|d'|l'|d’|l’|aux|au)[ \t]*|[A-ZÀ-Þ][\w'’\-]*)){1,6}"
+    r"(?:[ \t]*,[ \t]*|[ \t]+(?:à|a)[ \t]+|[ \t]+)?)[ \t.]*$"
+)
+LINE_POSTCODE_RE = re.compile(r"[ \t>]*((?:\d{2}|2[AB])[ \t]?\d{3})(?:[ \t]+(\S.*?))?[ \t.]*$")
+
+
+def _street_line_town(line: str, places: frozenset[str]) -> int | None:
+    """Where the known town that ends a bare street line starts, or None."""
+    words = list(re.finditer(r"[\w'’\-]+", line))
+    for index in range(1, len(words)):
+        if _known_town(line[words[index].start() : words[-1].end()], places):
+            return words[index].start()
+    return None
+
+
+def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iterable[Entity]:
+    """A street or a place without its number on the last lines of a message, with its
+    town (on the line or the next) or its postcode, or under the writer's name, a closing
+    or an announcement of the address (« Cordialement\\nallée des Peupliers\\nRennes »,
+    « voici ma nouvelle adresse.\\nimpasse du Moulin\\nAngers »)."""
+    if "\n" not in text or not places:
+        return
+    lines = [m for m in TOWN_LINE_RE.finditer(text) if m.group(1).strip(" >")]
+    for index, line in enumerate(lines[-3:], start=max(0, len(lines) - 3)):
+        street = BARE_STREET_LINE_RE.fullmatch(line.group(0))
+        if not street or PUBLIC_PLACE_RE.search(fold(line.group(1)).lower()):
+            continue
+        rest = lines[index + 1 :]
+        end = line.end(1)
+        town = _street_line_town(line.group(1), places) is not None
+        if rest:
+            following = rest[0].group(1)
+            postcode = LINE_POSTCODE_RE.fullmatch(following)
+            if _known_town(following.strip(" ."), places) or (
+                postcode and (not postcode.group(2) or postcode.group(2)[:1].isupper())
+            ):
+                end, town, rest = rest[0].end(1), True, rest[1:]
+        if any(not NEXT_LINE_CONTACT_RE.search(other.group(1)) for other in rest):
+            continue  # the message goes on: a street named in passing
+        previous = lines[index - 1].group(1) if index else ""
+        announced = (
+            bool(NAME_LINE_RE.match(previous))
+            or bool(LINE_ADDRESS_TRIGGER.search(previous))
+            or bool(re.search(r"(?i)adresse", fold(previous)))
+            or fold(previous).strip(" ,.!").lower() in {"cordialement", "merci", "bien a vous"}
+        )
+        if town or announced:
+            yield Entity(line.start(1), end, "ADDRESS")

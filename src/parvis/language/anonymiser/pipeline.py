@@ -9,6 +9,7 @@ from typing import Any
 from parvis.language.anonymiser.addresses import (
     extend_with_town,
     find_addresses,
+    find_closing_streets,
     find_town_lines,
     find_town_then_place,
 )
@@ -327,6 +328,7 @@ class Anonymiser:
         found.extend(find_names_by_rules(text, folded, self.lexicon))
         found.extend(find_town_lines(text, folded, self.lexicon.places))
         found.extend(find_town_then_place(text, folded, self.lexicon.places))
+        found.extend(find_closing_streets(text, folded, self.lexicon.places))
         tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
         found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
         return found, needs_ner(tokens, found), tokens

@@ -312,9 +312,9 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
             while end > start and not folded[end - 1].isalnum():
                 end -= 1
         return Entity(start, end, "NIR")
-    if _nir_shaped(digits, before):
+    if _nir_shaped(digits, before, ends_text=not folded[end:].strip(" \t\n.,!?")):
         # a NIR read aloud where nothing names it: its key checks, or « numéro » before
-        # thirteen digits whose month is one
+        # twelve to fifteen digits whose month is one, or they end the transcript
         return Entity(start, end, "NIR")
     if len(digits) in {15, 16} and CARD_CONTEXT.search(folded):
         return Entity(start, end, "CARD")
@@ -325,15 +325,19 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
     return None
 
 
-def _nir_shaped(digits: str, before: str) -> bool:
-    if digits[:1] not in {"1", "2"} or len(digits) not in {13, 15}:
+def _nir_shaped(digits: str, before: str, *, ends_text: bool = False) -> bool:
+    """A sex, a year and a month: a NIR when its key checks, or when « numéro » announces it
+    (a group misheard, the key wrong or cut off), or when the caller ends on it."""
+    if digits[:1] not in {"1", "2"} or not 12 <= len(digits) <= 15:
         return False
     month = int(digits[3:5])
     if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
         return False
-    if len(digits) == 15:
-        return nir_key(digits[:13]) == int(digits[13:])
-    return bool(re.search(r"numero|\bnum\b|n°", before[-60:]))
+    if len(digits) == 15 and nir_key(digits[:13]) == int(digits[13:]):
+        return True
+    if CAF_CONTEXT.search(before[-60:]) or TAX_CONTEXT.search(before[-60:]):
+        return False  # another number was asked for
+    return bool(re.search(r"numero|\bnum\b|n°", before[-60:])) or (ends_text and len(digits) >= 13)
 
 
 # « agent et la clé / appelante quatre-vingt-seize »: the NIR's key asked for, answered on
