@@ -615,6 +615,17 @@ def _name_tokens(
     return end
 
 
+# What follows a first name that is a French word when it is used as that word (« Marine
+# nationale », « Fleur bleue », « Pierre tombale »), even capitalised.
+WORD_FIRST_NAME_FOLLOWERS = frozenset(
+    re.split(
+        r"\s+",
+        """tremiere bleue bleu rouge noire noir blanche blanc verte vert jaune tombale
+        angulaire gardien gardienne divine nationale rouges bleues pascale marchande""",
+    )
+)
+
+
 def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
     """Names after civilities, introductions and relatives, on the folded text; a question's
     verb and pronoun (« Souhaitez-vous ») is never one."""
@@ -689,6 +700,13 @@ def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[En
         end = _name_tokens(
             text, folded, match.start(), lexicon, lowercase_ok=lowercase_text or capitalised
         )
+        second = re.match(r"[ \t]+([\w'\-]+)", folded[match.end() : end])
+        if (
+            second
+            and second.group(1).lower() in WORD_FIRST_NAME_FOLLOWERS
+            and lexicon.is_common_word(word)
+        ):
+            continue  # « Marine Nationale : … » opening a line
         surname = re.search(r"(?<![\w'])([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'\-]+)[ \t]+$", text[: match.start()])
         if (
             capitalised

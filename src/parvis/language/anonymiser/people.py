@@ -30,6 +30,7 @@ from parvis.language.anonymiser.names import (
     DOMAIN_WORDS,
     NOT_NAMES,
     VERB_PRONOUN_RE,
+    WORD_FIRST_NAME_FOLLOWERS,
     NameLexicon,
 )
 from parvis.language.text import fold
@@ -315,7 +316,18 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
         # a word one typo away from a French word may still be a name (« bintou »): the
         # confirmation of weak contexts decides
         return not token.place and token.key not in SMS_WORDS
-    return strength >= STRONG and position == 0 and lowercase and token.key not in SMS_WORDS
+    return (
+        strength >= STRONG
+        and position == 0
+        and lowercase
+        and token.key not in SMS_WORDS
+        and not PARTICIPLE_RE.search(token.text.lower())
+    )
+
+
+# « madame monsieur trouvé l'accueil fermé », « … déçue de l'accueil »: a participle or a
+# conjugated verb in lower case after a civility is what the writer says, not a name.
+PARTICIPLE_RE = re.compile(r"(?:é|ée|és|ées|ue|ues|ait|ais|aient|ez|ons)$")
 
 
 def _first_of_a_pair(tokens: Tokens, i: int) -> bool:
@@ -653,6 +665,7 @@ def find_people(
     found.extend(_word_names(tokens))
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
+    found.extend(_title_pairs(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
     found.extend(_introduced_with_a_relative(tokens, keys))
@@ -797,6 +810,9 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         token = tokens[index]
         if not token.word or token.cap or token.upper or token.gap != " ":
             continue
+        if _word_named_by_context(tokens, keys, index):
+            yield _entity(tokens, index, index + 1)
+            continue
         introduced = keys[index - 1] == "est" and index >= 2 and keys[index - 2] in {"c'", "c"}
         if (keys[index - 1] not in NAME_PREPOSITIONS and not introduced) or len(token.key) < 3:
             continue
@@ -859,6 +875,80 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             yield _entity(tokens, index, index + 1)
 
 
+# « à cause du ccas », « à côté de la mairie »: the noun of a locution, not a person.
+LOCUTIONS = _words("cause cote propos partir travers force raison lieu part titre nom aide")
+
+
+def _organisation_named(tokens: Tokens, index: int) -> bool:
+    """« du ccas », « de la caf », « de l'accueil »: an organisation named from ``index``."""
+    keys = [t.key for t in tokens.items[index : index + 3]]
+    if keys[:1] == ["du"] and len(keys) > 1:
+        organisation = tokens[index + 1]
+    elif keys[:2] in (["de", "la"], ["de", "l'"]) and len(keys) > 2:
+        organisation = tokens[index + 2]
+    else:
+        return False
+    return tokens[index].gap == " " and (
+        organisation.key in ORGANISATION_WORDS or (organisation.domain and organisation.upper)
+    )
+
+
+NAME_CHANGE_RE = re.compile(
+    r"mari[ée]|divorc|jeune fille|changement de nom|nom d'usage|[ée]pous|nom de naissance"
+)
+NEXT_LINE_PERSON = _words("elle il")
+
+
+def _word_named_by_context(tokens: Tokens, keys: list[str], index: int) -> bool:
+    """A word in lower case that is a name by what stands around it, even a French word:
+    someone to see at an organisation (« voir avec solène du ccas »), a listed first name
+    ending the line whose next line speaks of a person (« le dossier de victoire\nelle a 3
+    ans »), a listed surname given as a boss's or a maiden name at the end of the clause
+    (« le patron c'était marchand », « avant j'étais fontaine et maintenant … »)."""
+    token, previous = tokens[index], keys[index - 1]
+    if len(token.key) < 4 or not _plain_word(token) or (token.place and not token.known):
+        return False
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    line_end = after is None or "\n" in after.gap
+    # a town's name (« fontaine ») only as a surname, below
+    if (
+        not token.place
+        and previous in {"avec", "a", "à", "par"}
+        and not (previous == "a" and keys[index - 2] in VERB_A_SUBJECTS)
+        and not token.known
+        and _organisation_named(tokens, index + 1)
+        and not re.search(r"(?:er|ir|re|oir|ment|tion|é|ée|i|u|is|it|us)$", token.text.lower())
+        and token.key not in NOT_APPOSED
+        and token.key not in LOCUTIONS
+    ):
+        return True
+    if (
+        not token.place
+        and token.first
+        and previous in {"de", "pour", "avec", "a", "à"}
+        and after is not None
+        and "\n" in after.gap
+        and after.key in NEXT_LINE_PERSON
+        and index + 2 < len(tokens)
+        and tokens[index + 2].key in VERB_FOLLOWERS | {"est", "a", "va", "doit"}
+    ):
+        return True
+    clause_end = line_end or (after is not None and after.key in {",", ".", "et", "mais"})
+    if not (token.known and clause_end and index >= 3):
+        return False
+    boss = (
+        previous in {"est", "etait"}
+        and keys[index - 2] in {"c'", "c"}
+        and keys[index - 3] in {"patron", "patronne", "employeur", "chef", "proprietaire"}
+    )
+    maiden = (
+        previous == "etais"
+        and keys[index - 2] in {"j'", "j"}
+        and bool(NAME_CHANGE_RE.search(fold(tokens.text).lower()))
+    )
+    return boss or maiden
+
+
 def needs_ner(tokens: Tokens, found: Iterable[Entity]) -> bool:
     """Whether a word could still be a name the rules did not mask: a capitalised word that
     is no French word, place or administration, or a listed name, outside every span."""
@@ -902,6 +992,11 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         start = index + 1
         if keys[start] in {"et", "&"}:
             continue
+        before = keys[index - 2] if index >= 2 and keys[index - 1] == "," else keys[index - 1]
+        if index and before in {"madame", "monsieur", "mesdames", "messieurs"}:
+            following = tokens[start]
+            if not following.cap and following.common_any and not following.known:
+                continue  # « Madame, Monsieur, trouvé l'accueil … »: the greeting, then words
         end = name_run(tokens, start, STRONG)
         if end == start and key in SHORT_CIVILITIES and _civility_name(tokens, start):
             # « c'est mr chabrol qui me livre »: after an abbreviated civility, a word in
@@ -1175,7 +1270,8 @@ RELATIVE_STATES = _words(
     """veuf veuve absent absente seul seule mort morte vivant vivante malade enceinte ici
     la-bas labas aussi encore actuellement maintenant svp stp merci ensemble commun communs
     adopte adoptee naturel naturelle legitime mineur mineure majeur majeure handicape
-    handicapee hospitalise hospitalisee decede decedee"""
+    handicapee hospitalise hospitalisee decede decedee invalide retraite retraitee chomeur
+    chomeuse etudiant etudiante"""
 )
 
 
@@ -1842,10 +1938,6 @@ def _word_first_name_pair(tokens: Tokens, run: list[Token]) -> bool:
 
 
 # Words that make a given name a thing (« Rose Trémière », « Fleur Bleue »).
-WORD_FIRST_NAME_FOLLOWERS = _words(
-    """tremiere bleue bleu rouge noire noir blanche blanc verte vert jaune tombale angulaire
-    gardien gardienne divine nationale rouges bleues pascale"""
-)
 
 
 def _typo_in_a_pair(tokens: Tokens, index: int, end: int) -> bool:
@@ -2856,6 +2948,32 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     )
 
 
+SURNAME_FOLLOWERS = _words("elle il qui , . ! ?")
+
+
+def _surname_of_someone(tokens: Tokens, first: int) -> bool:
+    """« pour mon papa antoine sauveterre\n », « ma cliente sandra tétu elle a … »: after a
+    relative or a role, a first name found in lower case and one more word closing the
+    clause: the surname, even a French word, unless a description or a state."""
+    name, word = tokens[first], tokens[first + 1]
+    if first == 0 or name.cap or tokens[first - 1].key not in ROLES:
+        return False
+    if (
+        word.cap
+        or len(word.key) < 4
+        or not _plain_word(word)
+        or word.place
+        or word.key in RELATIVE_STATES
+        or word.key in TRADES
+        or _adjective_like(word)
+        or _trade_like(word)
+        or (re.search(r"(?:ee|es|er|ir|ment)$", word.key) and word.common_any and not word.known)
+    ):
+        return False
+    after = tokens[first + 2] if first + 2 < len(tokens) else None
+    return after is None or "\n" in after.gap or after.key in SURNAME_FOLLOWERS
+
+
 # Capitalised words that open a line or a sentence before a name and are not its first
 # word: closings, labels, question words.
 NOT_OPENING_NAMES = _words(
@@ -2901,11 +3019,17 @@ def _joined_after(tokens: Tokens, last: int, taken: list[tuple[int, int]]) -> En
     """« mes enfants Lucas et Fleur »: a capitalised word joined by « et » to a name, then
     the end of the line, of the message or of the clause, is a name too."""
     i = last + 2
-    if i >= len(tokens) or tokens[last + 1].key != "et" or not tokens[last].cap:
+    if i >= len(tokens) or tokens[last + 1].key != "et":
         return None
     token = tokens[i]
+    # « les petits lenny et kaïs\n »: in lower case, a word that is no French word
+    lower = not tokens[last].cap and not token.cap and token.word and len(token.key) >= 3
+    if lower and (token.common_any or token.typo or token.place or token.domain):
+        return None
+    if not (lower or tokens[last].cap):
+        return None
     if (
-        not token.cap
+        not (token.cap or lower)
         or token.upper
         or "\n" in token.gap
         or not _intro_word(token)
@@ -2955,12 +3079,143 @@ def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
                 i >= len(tokens)
                 or tokens[i].gap != " "
                 or any(s < tokens[i].end and tokens[i].start < e for s, e in taken)
-                or not _name_neighbour(tokens, i, left=False)
+                or not (
+                    _name_neighbour(tokens, i, left=False)
+                    or (i == first + 1 and _surname_of_someone(tokens, first))
+                )
             ):
                 break
             last = i
         out.append(Entity(tokens[first].start, tokens[last].end, "PERSON"))
     return out
+
+
+# A form's value opens with its label (« Question : Mélusine Garrigues, locataire … »).
+VALUE_LABEL_RE = re.compile(r"[ \t>]*[A-Za-zÀ-ÿ' ]{2,30}:[ \t]*")
+TITLE_PAIR_BEFORE = _words("par pour signe signé")
+TITLE_PAIR_LINE_BEFORE = _words("pour par de merci cordialement salutations signe signé")
+FORM_ROLES = _words("locataire allocataire assure assuree beneficiaire demandeur demandeuse")
+TITLE_PAIR_VERBS = _words(
+    """souhaite demande voudrait veut voulait ne n' est a habite vit reside réside travaille
+    sollicite signale declare déclare percoit perçoit touche attend"""
+)
+
+
+def _title_pair_word(token: Token, first: bool) -> bool:
+    return (
+        token.word
+        and (token.cap or (token.upper and not first))
+        and len(token.key) >= 3
+        and _plain_word(token)
+        and not token.place
+        and token.key not in CLOSING_WORDS
+        and token.key not in NOT_OPENING_NAMES
+        and token.key not in AFTER_A_NAME
+        and token.key not in MONTH_AND_DAY_WORDS
+        and (
+            _opening_first_name(token)
+            if first
+            else not _adjective_like(token) and token.key not in WORD_FIRST_NAME_FOLLOWERS
+        )
+    )
+
+
+MONTH_AND_DAY_WORDS = _words(
+    """janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    lundi mardi mercredi jeudi vendredi samedi dimanche"""
+)
+
+
+def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
+    """Two or three capitalised words, French words or not, where a form or a message
+    puts a person's name: alone on the last line or under a line left open (« Merci de
+    mettre à jour pour\nMélusine Garrigues »), ending a line after « par » / « pour »
+    (« Demande faite par Mélusine Garrigues »), or opening a line or a form's value before
+    a verb or an apposition (« Question : Mélusine Garrigues, locataire, ne reçoit … »)."""
+    text, items = tokens.text, tokens.items
+    line_starts = [i for i, t in enumerate(items) if i == 0 or "\n" in t.gap]
+    for number, begin in enumerate(line_starts):
+        end = line_starts[number + 1] if number + 1 < len(line_starts) else len(items)
+        label = VALUE_LABEL_RE.match(text, items[begin].start - 0)
+        start = begin
+        if label:
+            while start < end and items[start].start < label.end():
+                start += 1
+        for i in range(start, end - 1):
+            size = 0
+            while (
+                size < 3
+                and i + size < end
+                and (size == 0 or items[i + size].gap == " ")
+                and _title_pair_word(items[i + size], size == 0)
+            ):
+                size += 1
+            if size < 2:
+                continue
+            stop = i + size
+            line_end = stop == end or (stop + 1 == end and items[stop].text in {".", ","})
+            alone = i == start and line_end
+            if alone and number:
+                previous = items[begin - 1].key
+                last_line = end == len(items)
+                if last_line or previous in TITLE_PAIR_LINE_BEFORE:
+                    yield _entity(tokens, i, stop)
+                break
+            if line_end and i > start and items[i - 1].key in TITLE_PAIR_BEFORE:
+                yield _entity(tokens, i, stop)
+                break
+            if i == start and stop < end:
+                after = items[stop]
+                apposed = (
+                    after.text == ","
+                    and stop + 1 < end
+                    and items[stop + 1].word
+                    and not items[stop + 1].cap
+                    and (
+                        items[stop + 1].key in ROLES
+                        or items[stop + 1].key in FORM_ROLES
+                        or _trade_like(items[stop + 1])
+                    )
+                )
+                if apposed or (after.gap == " " and after.key in TITLE_PAIR_VERBS):
+                    yield _entity(tokens, i, stop)
+            break
+
+
+def repeat_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """A name found once is masked wherever it comes back in the text (« la menuiserie
+    rouxel enfin c'est monsieur rouxel »): every word of a found name that is no French
+    word."""
+    people = [e for e in entities if e.label == "PERSON"]
+    if not people:
+        return entities
+    items = tokens.items
+    keys = {
+        t.key
+        for t in items
+        if t.word
+        and len(t.key) >= 3
+        and not (t.common_any or t.typo or t.place or t.domain)
+        and t.key not in PARTICLES
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
+    if not keys:
+        return entities
+    # « Ferreira da Silva … le da silva »: the particle said before it, as in the name
+    particles = {
+        (items[i - 1].key, t.key)
+        for i, t in enumerate(items)
+        if i and t.key in keys and items[i - 1].key in PARTICLES
+    }
+    added = []
+    for i, t in enumerate(items):
+        if t.key not in keys or any(e.start < t.end and t.start < e.end for e in entities):
+            continue
+        start = t.start
+        if i and (items[i - 1].key, t.key) in particles and items[i].gap == " ":
+            start = items[i - 1].start
+        added.append(Entity(start, t.end, "PERSON"))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
 
 
 # --- First names that are French words, by the clause around them ---------------------------

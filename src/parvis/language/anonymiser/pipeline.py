@@ -33,7 +33,13 @@ from parvis.language.anonymiser.names import (
     filter_spacy_person,
     find_names_by_rules,
 )
-from parvis.language.anonymiser.people import Tokens, extend_names, find_people, needs_ner
+from parvis.language.anonymiser.people import (
+    Tokens,
+    extend_names,
+    find_people,
+    needs_ner,
+    repeat_names,
+)
 from parvis.language.anonymiser.resolution import mask, resolve
 from parvis.language.anonymiser.spoken import (
     find_loose_bank_numbers,
@@ -92,7 +98,8 @@ STREET_TITLE_NAMESAKE_RE = re.compile(
 # not a person, even when it is made of surnames (« Leroy Merlin »).
 BUSINESS_RE = re.compile(
     r"(?<![\w])(?:leroy[ \t]+merlin|auchan|carrefour(?:[ \t]+(?:market|city|express))?"
-    r"|e\.?[ \t]?leclerc|intermarche|lidl|aldi|monoprix|franprix|decathlon|darty|boulanger"
+    r"|e\.?[ \t]?leclerc|(?<=chez[ \t])leclerc|(?<=au[ \t])leclerc"
+    r"|intermarche|lidl|aldi|monoprix|franprix|decathlon|darty|boulanger"
     r"|fnac|ikea|conforama|castorama|brico[ \t]?depot|bricomarche|chronopost|amazon"
     r"|cdiscount|vinted|leboncoin|bouygues(?:[ \t]+telecom)?|sosh|totalenergies|veolia"
     r"|adecco|manpower|randstad|sodexo|elior|mcdonald'?s|deliveroo|airbnb|doctolib"
@@ -364,7 +371,9 @@ class Anonymiser:
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
             entities = with_leading_first_name(
                 text,
-                with_trailing_initials(text, extend_names(tokens, resolve(kept, text))),
+                with_trailing_initials(
+                    text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
+                ),
                 self.lexicon,
             )
             results.append((mask(text, entities), entities))

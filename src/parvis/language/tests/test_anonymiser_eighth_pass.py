@@ -104,3 +104,129 @@ def test_a_street_without_number_closing_a_message(text, secret):
 )
 def test_streets_named_in_passing_or_public_are_kept(text):
     assert_untouched(text)
+
+
+# --- capitalised names of French words where a form puts a name --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Objet : médecin traitant\nMerci de mettre à jour pour\nMélusine Garrigues",
+            "Mélusine Garrigues",
+        ),
+        (
+            "Objet : attestation\nMessage : merci de l'envoyer.\nDemande faite par Solène Tétu",
+            "Solène Tétu",
+        ),
+        ("Objet : attestation\nMélusine Garrigues souhaite recevoir son attestation.", "Mélusine"),
+        (
+            "Question : Mélusine Garrigues, locataire au 2e étage, ne reçoit plus l'APL.",
+            "Garrigues",
+        ),
+        ("Objet : attestation\nMessage : merci.\nDe la part de\nRose Fontaine", "Rose Fontaine"),
+    ],
+)
+def test_capitalised_words_where_a_form_puts_a_name(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Objet : Caution Locapass\nMessage : la caution est-elle remboursée ?",
+        "Objet : retraite\nMessage : merci de me répondre pour\nPrime Exceptionnelle",
+        "Objet : Formation Pierre et Patrimoine\nMessage : est-elle financée ?",
+        "Message : j'ai payé par Carte Bancaire hier.",
+        "Question : Prime Activité, est-elle versée en décembre ?",
+        "Merci pour votre aide.\nBonne Journée",
+    ],
+)
+def test_capitalised_common_words_in_forms_are_kept(text):
+    assert_untouched(text)
+
+
+# --- names in lower case by their context ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("on m'a dit de voir avec solène du ccas mais elle est en congé", "solène"),
+        ("les petits lenny et kaïs\non a droit à la css ?", "kaïs"),
+        ("pour mon papa antoine sauveterre\nsa pension a pas été versée", "antoine sauveterre"),
+        ("le dossier de ma cliente sandra tétu elle a déposé une demande", "sandra tétu"),
+        (
+            "j'ai travaillé 10 ans dans le bâtiment, le patron c'était marchand\nc'est pas noté",
+            "marchand",
+        ),
+        ("c'est encore moi pour le dossier de victoire\nelle a 3 ans", "victoire"),
+        (
+            "je me suis mariée en mai, avant j'étais fontaine et maintenant c'est kervella",
+            "fontaine",
+        ),
+        ("la menuiserie rouxel enfin c'est monsieur rouxel le patron", "menuiserie rouxel"),
+        ("usager: Ferreira da Silva avec le da silva\nagent: je vois", "le da silva"),
+    ],
+)
+def test_lower_case_names_by_their_context(text, secret):
+    assert_hidden(text, secret.split()[-1] if secret.startswith(("menuiserie", "le ")) else secret)
+    if secret.startswith("le "):
+        assert_hidden(text, secret[3:])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pourtant mon rsa a baissé à cause de mes revenus déclarés.",
+        "l'urssaf m'a radié de mon statut d'auto-entrepreneur",
+        "on m'a désinscrit de pole emploi pour absence",
+        "j'ai perdu mes droits à cause du ccas",
+        "pour mon papa malade\nsa pension a pas été versée",
+        "le patron c'était sympa\nc'est pas noté",
+        "avant j'étais marchand et maintenant je suis au chômage",
+        "le dossier de maladie\nelle a été refusée",
+        "j'ai vu avec plaisir du ccas la réponse",
+    ],
+)
+def test_lower_case_words_in_those_contexts_are_kept(text):
+    assert_untouched(text)
+
+
+def test_a_relative_s_state_after_the_first_name_is_not_the_surname():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("pour ma fille lina hospitalisée\nelle a besoin de la css")
+    assert "hospitalisée" in masked
+
+
+# --- known false positives ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Marine Nationale : je voudrais savoir si mes années comptent pour la retraite.",
+        "Objet : retraite\nMarine Nationale de 1990 à 2000, ces années comptent-elles ?",
+        "je travaille chez leclerc depuis 3 ans et ma prime a baissé",
+        "jsuis caissiere chez Leclerc",
+        "Madame Monsieur trouvé l’accueil fermé ce matin",
+        "Madame Monsieur déçue de l’accueil",
+        "Madame, Monsieur, J’ai trouvé l’accueil très désagréable hier.",
+    ],
+)
+def test_known_false_positives_are_kept(text):
+    assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("J'ai eu Marine Lemoine au téléphone hier.", "Marine Lemoine"),
+        ("J'ai rendez-vous avec Mme Leclerc lundi.", "Leclerc"),
+        ("Madame Monsieur, je suis Madame Rosine Akpa.", "Rosine Akpa"),
+    ],
+)
+def test_names_beside_those_false_positives_are_still_masked(text, secret):
+    assert_hidden(text, secret)
