@@ -1376,14 +1376,85 @@ def _street_line_town(line: str, places: frozenset[str]) -> int | None:
     return None
 
 
+# A place without number beside its town (« Moulin de Kerbrat », « Les Hauts de Kerbrat »,
+# « Kerbrat »): capitalised words and particles, or a street without its number in any case
+# (« brest, rue des lilas »).
+SITE_RE = re.compile(
+    r"(?:(?:Le|La|Les|L['’])[ \t]?)?[A-ZÀ-Þ][\w'’\-]+"
+    r"(?:[ \t]+(?:(?:de|du|des|la|le|les|d['’]|l['’])[ \t]*)?[A-ZÀ-Þ][\w'’\-]+){0,3}"
+)
+LOOSE_STREET_RE = re.compile(
+    r"(?i:rue|avenue|boulevard|chemin|impasse|all[ée]e|route|place|quai|r[ée]sidence"
+    r"|lotissement|lieu[- ]?dit|hameau|quartier|cit[ée]|domaine)(?:[ \t]+[\w'’\-]+){1,5}"
+)
+POSTCODE_TOWN_RE = re.compile(r"((?:\d{2}|2[AB])[ \t]?\d{3})[ \t]+(\S.*)")
+# What a place and its town follow when they close the message inline (« je vis au Moulin de
+# Kerbrat, Brest », « j'habite Les Hauts de Kerbrat, Brest », « à mon domicile … »), not
+# « je suis au Secours populaire, Brest ».
+SITE_BEFORE_RE = re.compile(
+    r"(?:(?<![\w])(?:habite|habitons|domicile|vis|vit|demeure|reside|installee?)"
+    r"(?:[ \t]+(?:toujours|maintenant|desormais|actuellement))?[ \t]+(?:a[ \t]+la|au|aux|a)?"
+    r"|(?<![\w])(?:adresse|domicile)[ \t]*:?)[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _town_part(part: str, places: frozenset[str], lowercase: bool) -> bool:
+    part = part.strip(" .")
+    postcode = POSTCODE_TOWN_RE.fullmatch(part)
+    if postcode:
+        part = postcode.group(2)
+    return _town_anycase(part, places, lowercase) or (
+        bool(postcode) and part[:1].isupper() and len(part) > 2
+    )
+
+
+def _site_part(part: str, places: frozenset[str], lowercase: bool) -> bool:
+    part = part.strip(" .")
+    if not part or len(part) > 45 or PUBLIC_PLACE_RE.search(fold(part).lower()):
+        return False
+    if LOOSE_STREET_RE.fullmatch(part):
+        return True
+    if lowercase or part.isupper() or not SITE_RE.fullmatch(part) or _town_key(part) in places:
+        return False
+    return _town_key(part) not in NOT_A_SITE
+
+
+# Capitalised words that are no place beside a town (« Brest, Bretagne », « Brest, France »).
+NOT_A_SITE = frozenset(
+    re.split(
+        r"\s+",
+        """france bretagne normandie provence alsace corse guadeloupe martinique reunion
+        guyane mayotte belgique suisse merci cordialement bonjour""",
+    )
+)
+
+
+def _place_and_town(line: str, places: frozenset[str], lowercase: bool) -> bool:
+    """« Brest, rue des Lilas », « 29200 Brest, Kerbrat », « Les Hauts de Kerbrat, Brest »: a
+    known town (or a postcode and a town) and a place without number, comma apart."""
+    parts = line.split(",")
+    if len(parts) != 2:
+        return False
+    first, second = parts
+    return (_town_part(first, places, lowercase) and _site_part(second, places, lowercase)) or (
+        _town_part(second, places, lowercase) and _site_part(first, places, lowercase)
+    )
+
+
 def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iterable[Entity]:
     """A street or a place without its number on the last lines of a message, with its
     town (on the line or the next) or its postcode, or under the writer's name, a closing
     or an announcement of the address (« Cordialement\\nallée des Peupliers\\nRennes »,
     « voici ma nouvelle adresse.\\nimpasse du Moulin\\nAngers »)."""
-    if "\n" not in text or not places:
+    if not places:
         return
     lines = [m for m in TOWN_LINE_RE.finditer(text) if m.group(1).strip(" >")]
+    lowercase = sum(ch.isupper() for ch in text) <= 2
+    if lines:
+        yield from _closing_place(text, lines, places, lowercase)
+    if "\n" not in text:
+        return
     for index, line in enumerate(lines[-3:], start=max(0, len(lines) - 3)):
         street = BARE_STREET_LINE_RE.fullmatch(line.group(0))
         if not street or PUBLIC_PLACE_RE.search(fold(line.group(1)).lower()):
@@ -1409,3 +1480,32 @@ def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iter
         )
         if town or announced:
             yield Entity(line.start(1), end, "ADDRESS")
+
+
+def _closing_place(
+    text: str, lines: list[re.Match[str]], places: frozenset[str], lowercase: bool
+) -> Iterable[Entity]:
+    """A place and its town ending the message: its last line, under the text (« …
+    attestation.\nBrest, rue des Lilas »), or its last words after « j'habite », « je suis
+    au », « adresse : » (« je suis au Moulin de Kerbrat, Brest »)."""
+    last = lines[-1]
+    content = last.group(1)
+    if "\n" in text and _place_and_town(content, places, lowercase):
+        yield Entity(last.start(1), last.end(1), "ADDRESS")
+        return
+    if content.count(",") < 1:
+        return
+    comma = content.rfind(",")
+    town = content[comma + 1 :]
+    if not _town_part(town, places, lowercase):
+        return
+    head = content[:comma].rstrip()
+    for word in re.finditer(r"(?<![\w'’])(?=[A-ZÀ-Þ])", head):
+        site = head[word.start() :]
+        if (
+            SITE_RE.fullmatch(site)
+            and SITE_BEFORE_RE.search(fold(head[: word.start()]))
+            and _site_part(site, places, lowercase)
+        ):
+            yield Entity(last.start(1) + word.start(), last.end(1), "ADDRESS")
+            return

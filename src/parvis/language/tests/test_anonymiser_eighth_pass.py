@@ -230,3 +230,43 @@ def test_known_false_positives_are_kept(text):
 )
 def test_names_beside_those_false_positives_are_still_masked(text, secret):
     assert_hidden(text, secret)
+
+
+# --- a place and its town closing an email's body, no house number ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Bonjour,\n\nJe n'ai pas reçu mon attestation.\nBrest, rue des Lilas", "rue des Lilas"),
+        ("Bonjour,\n\nje n'ai pas reçu mon attestation.\nbrest, rue des lilas", "rue des lilas"),
+        ("Bonjour,\n\nJe n'ai pas reçu mon attestation.\n29200 Brest, Kerbrat", "Kerbrat"),
+        ("Bonjour,\n\nJe n'ai pas reçu mon attestation.\nSaint-Renan, Kerbrat", "Kerbrat"),
+        ("Bonjour,\n\nJe n'ai pas reçu mon attestation.\nLes Hauts de Kerbrat, Brest", "Hauts"),
+        (
+            "Bonjour,\n\nJe n'ai pas reçu mon attestation. J'habite Les Hauts de Kerbrat, Brest",
+            "Les Hauts de Kerbrat, Brest",
+        ),
+        (
+            "Bonjour,\n\nJe n'ai pas reçu mon attestation, je vis au Moulin de Kerbrat, Brest",
+            "Moulin de Kerbrat, Brest",
+        ),
+    ],
+)
+def test_a_place_and_its_town_closing_a_message(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour,\n\nJe suis née à Brest.\nBrest, Bretagne",
+        "Bonjour,\n\nJe suis au Secours Populaire, Brest",
+        "Bonjour,\n\nJe vis au CHU, Brest",
+        "Bonjour,\n\nL'accueil de la CAF, Brest, est-il ouvert ?",
+        "Bonjour,\n\nJ'ai appelé Brest, Quimper et Morlaix.",
+        "Bonjour,\n\nJe n'ai pas reçu mon attestation.\nBrest, Mairie annexe",
+    ],
+)
+def test_towns_and_words_closing_a_message_are_kept(text):
+    assert_untouched(text)
