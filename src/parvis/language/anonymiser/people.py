@@ -1470,6 +1470,12 @@ PERSON_TALK = frozenset(
         ("grace", "a"),
         ("merci", "a"),
         ("bravo", "a"),
+        ("j", "ai", "vu"),
+        ("j'", "ai", "vu"),
+        ("jai", "vu"),
+        ("passe", "voir"),
+        ("passee", "voir"),
+        ("demander", "a"),
     }
 )
 # After these a word is as often what something is as who someone is.
@@ -1485,15 +1491,26 @@ THANKS_FOLLOWERS = _words("j' jai g on nous mon ma mes pour qui , ! . de")
 
 
 def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bool:
-    if start + 1 >= len(tokens):
-        return False
     token = tokens[start]
     if not _plain_word(token) or token.place or token.key in NOT_TALKED_TO:
         return False
     if _adjective_like(token):
         return False
+    if start + 1 >= len(tokens):
+        # « on m'a dit de demander à solène »: the message ends on the person
+        return sequence not in LOOSE_TALK | THANKS and not NOT_TALKED_TO_RE.search(token.key)
     if token.common and not token.typo and sequence in LOOSE_TALK:
-        return False  # « c'est fermé à l'accueil », « avec attente au téléphone »
+        # « c'est fermé à l'accueil », « avec attente au téléphone »; but « c'est garance
+        # qui s'occupe de mon dossier »: someone said to do something
+        return (
+            sequence not in {("avec",), ("ici",)}
+            and tokens[start + 1].key == "qui"
+            and not PARTICIPLE_RE.search(token.text.lower())
+        )
+    if sequence not in THANKS and TALK_TIME_RE.match(tokens.text, tokens[start].end):
+        # « j'ai parlé avec mélusine ce matin », « passée voir solène à l'accueil »: when or
+        # where the person was dealt with
+        return not NOT_TALKED_TO_RE.search(token.key)
     if "\n" in tokens[start + 1].gap:
         # a chat line ending on the person talked to, the next line saying what they did
         # (« j'ai parlé avec prudence\nelle m'a dit… »)
@@ -1510,6 +1527,16 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
     )
 
 
+# Verbs and abstract nouns that follow talk words (« parlé avec attention », « voir
+# ensuite »): no one dealt with.
+NOT_TALKED_TO_RE = re.compile(r"(?:er|ir|oir|tion|sion|ment)$")
+TALK_TIME_RE = re.compile(
+    r"[ \t]+(?:hier|avant-hier|ce[ \t]+(?:matin|midi|soir|jour)|aujourd'hui|ajd|tout[ \t]+a"
+    r"[ \t]+l'heure|lundi|mardi|mercredi|jeudi|vendredi|samedi|la[ \t]+semaine[ \t]+derniere"
+    r"|au[ \t]+(?:telephone|tel|guichet|standard)|(?:a|à)[ \t]+l['’](?:accueil|agence))(?![\w])"
+    r"|[ \t]*$",
+    re.IGNORECASE,
+)
 PRONOUN_TOLD_RE = re.compile(
     r"(?:elle|il)[ \t]+(?:m['’ ][ \t]?a|ma|m['’ ][ \t]?avait|nous[ \t]+a|a)[ \t]+"
     r"(?:dit|r[ée]pondu|expliqu|conseill|demand|promis|assur|rappel|envoy|orient|fait)",

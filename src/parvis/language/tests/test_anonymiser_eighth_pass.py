@@ -270,3 +270,35 @@ def test_a_place_and_its_town_closing_a_message(text, secret):
 )
 def test_towns_and_words_closing_a_message_are_kept(text):
     assert_untouched(text)
+
+
+# --- a first name in lower case, the person dealt with --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("j'ai parlé avec mélusine ce matin", "mélusine"),
+        ("c'est garance qui s'occupe de mon dossier", "garance"),
+        ("je suis passée voir solène à l'accueil", "solène"),
+        ("jai vu solène hier elle ma dit que c bon", "solène"),
+    ],
+)
+def test_a_lower_case_name_by_when_or_where_the_person_was_dealt_with(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c'est fermé qui l'eût cru",
+        "c'est normal qui doit payer ?",
+        "j'ai parlé avec attention ce matin mais rien",
+        "je suis passée voir ce matin à l'accueil",
+        "j'ai vu rien hier",
+        "c'est moi qui ai fait la demande",
+        "c'est maman qui a rempli le dossier",
+    ],
+)
+def test_words_where_the_person_dealt_with_stands_are_kept(text):
+    assert_untouched(text)
