@@ -302,3 +302,52 @@ def test_a_lower_case_name_by_when_or_where_the_person_was_dealt_with(text, secr
 )
 def test_words_where_the_person_dealt_with_stands_are_kept(text):
     assert_untouched(text)
+
+
+# --- a NIR read in turns, its key said on its own turn ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        (
+            "agent : votre numéro de sécurité sociale\nusager : un quatre-vingt-cinq zéro trois "
+            "soixante-quinze\nagent : mm-hm\nusager : cent douze trois cent quarante-cinq",
+            ["cent douze trois cent quarante-cinq"],
+        ),
+        (
+            "agent : votre numéro de sécu\nusager : un quatre-vingt-cinq zéro trois "
+            "soixante-quinze cent douze trois cent quarante-cinq\nagent : d'accord\n"
+            "usager : et la clé c'est quatre-vingt-quatorze",
+            ["quatre-vingt-quatorze"],
+        ),
+        (
+            "agent : votre numéro de sécu\nusager : un quatre-vingt-cinq zéro trois "
+            "soixante-quinze\nagent : oui\nusager : cent douze trois cent quarante-cinq\n"
+            "agent : hm hm\nusager : quatre-vingt-quatorze",
+            ["cent douze trois cent quarante-cinq", "quatre-vingt-quatorze"],
+        ),
+        (
+            # the NIR's context said long before, « numéro » asked right before
+            "agent : assurance maladie bonjour\nusager : c'est pour la carte vitale de mon père"
+            " il est en maison de retraite depuis l'été et il ne peut plus se déplacer\n"
+            "agent : et son numéro\nusager : un quatre-vingt-cinq zéro trois soixante-quinze\n"
+            "agent : oui je note\nusager : cent douze trois cent quarante-cinq",
+            ["un quatre-vingt-cinq zéro trois soixante-quinze"],
+        ),
+    ],
+)
+def test_a_nir_read_in_turns_with_its_key(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+def test_a_number_after_a_nir_that_is_no_key_is_kept():
+    from parvis.language.engine import anonymise
+
+    text = (
+        "agent : votre numéro de sécu\nusager : un quatre-vingt-cinq zéro trois soixante-quinze"
+        " cent douze trois cent quarante-cinq quatre-vingt-quatorze\nagent : d'accord\n"
+        "usager : et j'ai trois enfants"
+    )
+    masked, _ = anonymise(text)
+    assert masked.endswith("et j'ai trois enfants")
