@@ -476,7 +476,8 @@ PO_BOX_RE = re.compile(
 )
 PLACE_LEAD_WORDS = (
     r"lieu[- ]?dit|lieudit|hameau|quartier|lotissement|residence|cite|tribu|village|servitude"
-    r"|morne|mas|ferme|domaine|chemin|route|impasse|rue|allee|les|le|la|l'|au"
+    r"|morne|mas|ferme|domaine|chemin|route|impasse|rue|allee|manoir|moulin"
+    r"|les|le|la|l'|au"
 )
 PLACE_PARTICLE = r"(?:de|du|des|la|le|les|d'|l'|ar|an|al|en|aux)"
 PLACE_NAME_RE = re.compile(
@@ -487,7 +488,7 @@ PLACE_NAME_RE = re.compile(
 # … », « aire d'accueil des gens du voyage, route de Lens, 59260 … »).
 HOUSING_PART_RE = re.compile(
     r"(?<![\w])(?:camping|aire|foyer|chrs|residence|res|cite|maison|ferme|lieu[- ]?dit|hameau"
-    r"|village|mas|quartier)(?:[ \t]+[\w'’\-]+){1,6}$"
+    r"|village|mas|quartier|manoir|moulin)(?:[ \t]+[\w'’\-]+){1,6}$"
 )
 ADDRESS_TRIGGER = re.compile(
     r"(?:adresse|habite|habitons|habitent|domicile|domicilie|domiciliee|demeurant|demenage"
@@ -657,6 +658,17 @@ BOX_TOWN_RE = re.compile(
 )
 
 
+# « la résidence secondaire », « la résidence change de gestionnaire »: what a residence
+# is or does, not its name.
+NOT_A_RESIDENCE_NAME = frozenset(
+    re.split(
+        r"\s+",
+        """secondaire secondaires principale principales fiscale habituelle change a est
+        sera etait va ferme fermee""",
+    )
+)
+
+
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     found: list[Entity] = []
     for box in BOX_TOWN_RE.finditer(text):
@@ -721,7 +733,9 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 or (capitalised_name and STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()))
                 or town_after
             ):
-                if STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()):
+                if STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()) and not (
+                    name_words and name_words[0].lower() in NOT_A_RESIDENCE_NAME
+                ):
                     weak.append(Entity(start, name_end, "ADDRESS"))
                 continue
         end = name_end
@@ -1509,3 +1523,40 @@ def _closing_place(
         ):
             yield Entity(last.start(1) + word.start(), last.end(1), "ADDRESS")
             return
+
+
+# « j'ai déménagé à la cité des fleurs à Nîmes », « je suis à la résidence les peupliers a
+# bobigny », « au moulin de la roche a saint-yrieix », « le logement se trouve au hameau de
+# Chez Gaudin, Confolens »: a named place without number, then its known town, in any case.
+PLACE_AT_TOWN_RE = re.compile(
+    r"(?<![\w])((?:(?:la|le)[ \t]+)?(?:cite|residence|hameau|moulin|manoir|lotissement|domaine"
+    r"|ferme|lieu-dit|lieudit|terrain|camping)(?:[ \t]+[\w'\-]+){1,5}?)"
+    r"(?:[ \t]*,[ \t]*|[ \t]+a[ \t]+)([a-z][\w'\-]*(?:[ \t\-](?:sur|sous|en|les|le|la|de|du)"
+    r"[ \t\-][\w'\-]+)?)((?:[ \t]+\d{1,2}(?:e|eme))?)(?=[ \t]*(?:$|[\n.,;!?]))",
+    re.IGNORECASE | re.MULTILINE,
+)
+PLACE_AT_TOWN_CUE_RE = re.compile(
+    r"(?:habit|demenag|suis|sommes|trouve|adresse|logement|maison|vis\b|vit\b|domicil"
+    r"|install|heberg|au|chez|c'est|cest)[^.!?\n]{0,30}$"
+    r"|^[ \t>]*(?:\w+[ \t]*:[ \t]*)?(?:au|a[ \t]+la)?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def find_places_at_towns(text: str, folded: str, places: frozenset[str]) -> Iterable[Entity]:
+    """A named place without its number (a cité, a résidence, a hamlet, a mill…) and its
+    known town after « à » or a comma, closing the clause, where someone lives."""
+    if not places:
+        return
+    for match in PLACE_AT_TOWN_RE.finditer(folded):
+        town = match.group(2).lower()
+        if not (
+            town in places or town.replace(" ", "-") in places or re.match(r"saint?e?-\w", town)
+        ):
+            continue
+        line_start = folded.rfind("\n", 0, match.start()) + 1
+        if not PLACE_AT_TOWN_CUE_RE.search(folded[line_start : match.start()]):
+            continue
+        if PUBLIC_PLACE_RE.search(folded[match.start(1) : match.end(1)].lower()):
+            continue
+        yield Entity(match.start(1), match.end(3) if match.group(3) else match.end(2), "ADDRESS")

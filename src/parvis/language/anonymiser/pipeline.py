@@ -10,6 +10,7 @@ from parvis.language.anonymiser.addresses import (
     extend_with_town,
     find_addresses,
     find_closing_streets,
+    find_places_at_towns,
     find_town_lines,
     find_town_then_place,
 )
@@ -336,6 +337,7 @@ class Anonymiser:
         found.extend(find_town_lines(text, folded, self.lexicon.places))
         found.extend(find_town_then_place(text, folded, self.lexicon.places))
         found.extend(find_closing_streets(text, folded, self.lexicon.places))
+        found.extend(find_places_at_towns(text, folded, self.lexicon.places))
         tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
         found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
         return found, needs_ner(tokens, found), tokens

@@ -351,3 +351,61 @@ def test_a_number_after_a_nir_that_is_no_key_is_kept():
     )
     masked, _ = anonymise(text)
     assert masked.endswith("et j'ai trois enfants")
+
+
+# --- a named place without number, then its town --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "bonjour mon numero dallocataire 3004 718 jai demenagé a la cité des lilas à Rennes",
+            "cité des lilas à Rennes",
+        ),
+        (
+            "Usager : je suis a la résidence les tilleuls a bobigny\nAgent : Merci",
+            "résidence les tilleuls a bobigny",
+        ),
+        (
+            "Usager : c pour la maison de ma tante\nUsager : au moulin de la roche a saint-yrieix"
+            "\nAgent : Êtes-vous mandataire ?",
+            "moulin de la roche a saint-yrieix",
+        ),
+        (
+            "usager : c'est résidence les mimosas bâtiment c à creil\nagent : d'accord",
+            "résidence les mimosas bâtiment c à creil",
+        ),
+        (
+            "Bonjour,\nJ'ai vendu la maison.\nSalutations\nYann Le Bihan\nmanoir de Kerlan, "
+            "29410 Pleyber-Christ",
+            "manoir de Kerlan, 29410 Pleyber-Christ",
+        ),
+    ],
+)
+def test_a_named_place_and_its_town_where_someone_lives(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "Bonjour,\nJe conteste la taxe d'habitation de la résidence secondaire.\nMerci",
+            "résidence secondaire",
+        ),
+        (
+            "Bonjour,\nLa résidence change de gestionnaire en janvier.\nYann Le Bihan\n"
+            "Résidence Les Tilleuls, 69008",
+            "résidence change de gestionnaire",
+        ),
+        ("le moulin de la galette à Paris est un tableau que j'aime", "moulin de la galette"),
+        ("la cité des sciences à Paris organise une journée", "cité des sciences"),
+        ("la résidence autonomie du ccas a rennes est-elle ouverte ?", "résidence autonomie"),
+    ],
+)
+def test_places_that_are_no_one_s_home_are_kept(text, kept):
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise(text)
+    assert kept in masked, masked
