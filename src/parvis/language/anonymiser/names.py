@@ -430,6 +430,8 @@ def _edits(word: str) -> Iterable[str]:
 
 # Names of administrations, programmes and documents: never a person.
 DOMAIN_WORDS = {
+    "csg",
+    "crds",
     "caf",
     "cpam",
     "cnaf",

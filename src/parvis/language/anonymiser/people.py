@@ -172,10 +172,23 @@ class Tokens:
             for start, end in _split_elision(text, folded, match.start(), match.end(), lexicon):
                 self.items.append(_token(text, folded, start, end, lexicon, places, previous_end))
                 previous_end = end
-        self.lowercase = sum(ch.isupper() for ch in text) <= 2
+        self.lowercase = self._capitals() <= 2
         self.uppercase_share = sum(t.upper for t in self.items if t.word) / max(
             1, sum(t.word for t in self.items)
         )
+
+    def _capitals(self) -> int:
+        """Capital letters, but for an ordinary word opening a sentence, a line or a turn:
+        a chat or a transcript whose speakers are labelled (« Usager : Il … ») is still
+        written in lower case."""
+        count = 0
+        for index, token in enumerate(self.items):
+            if not token.word or not (token.cap or token.upper):
+                continue
+            if token.common_any and not token.known and self.sentence_start(index):
+                continue
+            count += sum(ch.isupper() for ch in token.text)
+        return count
 
     def __len__(self) -> int:
         return len(self.items)
@@ -321,7 +334,7 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
         and position == 0
         and lowercase
         and token.key not in SMS_WORDS
-        and not PARTICIPLE_RE.search(token.text.lower())
+        and not PARTICIPLE_RE.search(token.text.lower().rstrip("."))
     )
 
 
@@ -827,7 +840,7 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 and nxt.gap == " "
                 and nxt.word
                 and not nxt.cap
-                and not nxt.common_any
+                and (not nxt.common_any or (token.first and nxt.known and not nxt.first))
                 and not nxt.domain
                 and len(nxt.key) > 3
             ):
@@ -1379,6 +1392,16 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 base == STRONG and start + 1 < len(tokens) and tokens[start].cap
             ):
                 continue
+            if (
+                sequence[-1] in {"nom", "prenom"}
+                and keys[start] in {"du", "de", "des", "d'"}
+                and start + 1 < len(tokens)
+                and tokens[start + 1].common_any
+                and not tokens[start + 1].cap
+            ):
+                continue  # « nom du parent déclarant », « au nom de jeune fille »: a label
+            if sequence in {("nee",), ("veuve",)} and "\n" in tokens[start].gap:
+                continue  # « notre fille est née.\nNom du parent »: the sentence ended
             strength = base
             weak = sequence in WEAK_TALK
             if weak:
@@ -1505,7 +1528,7 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
         return (
             sequence not in {("avec",), ("ici",)}
             and tokens[start + 1].key == "qui"
-            and not PARTICIPLE_RE.search(token.text.lower())
+            and not PARTICIPLE_RE.search(token.text.lower().rstrip("."))
         )
     if sequence not in THANKS and TALK_TIME_RE.match(tokens.text, tokens[start].end):
         # « j'ai parlé avec mélusine ce matin », « passée voir solène à l'accueil »: when or

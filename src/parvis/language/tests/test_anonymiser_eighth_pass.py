@@ -409,3 +409,39 @@ def test_places_that_are_no_one_s_home_are_kept(text, kept):
 
     masked, _ = anonymise(text)
     assert kept in masked, masked
+
+
+# --- a chat or a transcript in lower case under its speakers' labels --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Usager : le vendeur s'appelle ange lucciani\nUsager : il m'a rien donné\n"
+            "Agent : Il doit vous le transmettre, c'est obligatoire.",
+            "ange lucciani",
+        ),
+        (
+            "Usager : l'opticien c'est chez gilles moreau à Poitiers\nAgent : Avez-vous la "
+            "facture ?",
+            "gilles moreau",
+        ),
+    ],
+)
+def test_lower_case_names_under_speaker_labels(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CLIENT : oui bonjour la csg csg prelevee sur ma retraite a augmenté",
+        "Sujet : naissance\nNotre fille est née.\nNom du parent déclarant\nNuméro\n5 213 870 12",
+    ],
+)
+def test_labelled_lower_case_texts_keep_their_words(text):
+    from parvis.language.engine import anonymise
+
+    _, entities = anonymise(text)
+    assert not any(e.label == "PERSON" for e in entities), entities
