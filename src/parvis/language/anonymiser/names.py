@@ -753,8 +753,9 @@ def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_t
             or ELISION_RE.match(key)
             or len(key) < 2
             or re.search(r"\d", key)
+            or NUMBER_WORDS_RE.fullmatch(key)
         ):
-            break
+            break  # « c'est vingt-six trente-trois »: a number read aloud
         run.append((cursor + match.end(), word))
         gap = re.match(r"[ \t]+", text[cursor + match.end() :])
         if not gap:
@@ -787,6 +788,11 @@ def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_t
     return position
 
 
+NUMBER_WORDS_RE = re.compile(
+    r"(?:zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize"
+    r"|quatorze|quinze|seize|vingt|vingts|trente|quarante|cinquante|soixante|cent|cents|mille"
+    r"|et|-)+"
+)
 VERB_PRONOUN_RE = re.compile(r"-(?:t-)?(?:vous|nous|tu|je|il|elle|ils|elles|on)$")
 
 

@@ -1386,12 +1386,14 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             start = index + len(sequence)
             if start >= len(tokens):
                 continue
-            if keys[start] in CIVILITIES or keys[start] in {",", "un"}:
-                continue
+            if keys[start] in CIVILITIES or keys[start] in {",", "un", "comment", "quoi", "pas"}:
+                continue  # « elle s'appelle comment » asks for the name
             if keys[start] in {"le", "la", "l'"} and not (
                 base == STRONG and start + 1 < len(tokens) and tokens[start].cap
             ):
                 continue
+            if sequence == ("au", "nom", "de") and keys[start] in {"jeune", "naissance", "famille"}:
+                continue  # « au nom de jeune fille de ma femme »
             if (
                 sequence[-1] in {"nom", "prenom"}
                 and keys[start] in {"du", "de", "des", "d'"}
@@ -2319,7 +2321,8 @@ def _same_word_after(tokens: Tokens, position: int, letters: str) -> Iterable[En
 
 
 NAME_QUESTION_RE = re.compile(
-    r"(?:nom|pr[ée]nom|honneur|qui\s+(?:est|ai-je)|vous\s+[êe]tes|epel|[ée]pel|appelez|identit)",
+    r"(?:nom|pr[ée]nom|honneur|qui\s+(?:est|ai-je)|vous\s+[êe]tes|epel|[ée]pel|appelez|identit"
+    r"|appelle\s+comment)",
     re.IGNORECASE,
 )
 LINE_PREFIX_RE = re.compile(

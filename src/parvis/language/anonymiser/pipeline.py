@@ -78,6 +78,9 @@ NAMESAKE_RE = re.compile(
     r"\b(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
     r"|cite|pont|gare|mediatheque|bibliotheque|ehpad|foyer|fondation|institut|universite"
     r"|faculte|musee|theatre|piscine|metro|station|arret|campus|maison|groupe\s+scolaire"
+    # a desk named after its town (« l'agence de Pierrefitte », « la poste de Pierre-Bénite »)
+    r"|agence|poste|antenne|permanence|mairie|commune|ville|prefecture|gendarmerie"
+    r"|commissariat|tribunal"
     r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours"
     # shops, firms and associations named after people or things
     r"|espace|sci|sarl|sas|boulangerie|boucherie|pharmacie|restaurant|cabinet|garage"

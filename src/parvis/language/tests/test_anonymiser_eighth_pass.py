@@ -445,3 +445,26 @@ def test_labelled_lower_case_texts_keep_their_words(text):
 
     _, entities = anonymise(text)
     assert not any(e.label == "PERSON" for e in entities), entities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Usager : ma carte est au nom de jeune fille de ma femme\nUsager : elle est mariée",
+        "Usager : rdv le 9 à l'agence de Marseille Prado c bien ça ?\nAgent : Oui.",
+        "Bonjour,\nMon agence de Pierrefitte m'a dit de vous écrire.\nMerci.",
+        "Usager : le bureau de poste de Pierre-Bénite ferme à quelle heure\nAgent : À 12 h.",
+        "usager : la référence de l'avis c'est vingt-six trente-trois quarante-quatre\n"
+        "agent : d'accord",
+    ],
+)
+def test_desks_named_after_their_town_and_numbers_said_are_no_names(text):
+    assert_untouched(text)
+
+
+def test_the_answer_to_elle_s_appelle_comment_is_the_name_not_the_question():
+    from parvis.language.engine import anonymise
+
+    text = "agent : elle s'appelle comment\nusager : yvette carrère\nagent : merci"
+    masked, _ = anonymise(text)
+    assert "comment" in masked and "carrère" not in masked, masked
