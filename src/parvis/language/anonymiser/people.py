@@ -679,6 +679,7 @@ def find_people(
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
     found.extend(_title_pairs(tokens))
+    found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
     found.extend(_introduced_with_a_relative(tokens, keys))
@@ -3233,6 +3234,62 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
                 if apposed or (after.gap == " " and after.key in TITLE_PAIR_VERBS):
                     yield _entity(tokens, i, stop)
             break
+
+
+LINE_ROLES = (
+    ROLES
+    | FORM_ROLES
+    | _words(
+        "titulaire proprietaire locataire vendeur vendeuse acheteur acheteuse declarant declarante"
+    )
+)
+
+
+def _role_line_word(token: Token, first: bool) -> bool:
+    """A word of a name after a role on a form's line: a town's or a feast's name too
+    (« Teva », « Toussaint ») when capitalised, not a description."""
+    return (
+        token.word
+        and (token.cap or (token.upper and not first))
+        and token.key not in GLUE | PARTICLES | CLOSING_WORDS | CIVILITIES | MONTH_AND_DAY_WORDS
+        and (not token.domain or token.known)
+        and (first or not _adjective_like(token))
+    )
+
+
+def _role_lines(tokens: Tokens) -> Iterable[Entity]:
+    """A form's line opened by a role, then names to its end (« Propriétaire Ange-Marie
+    Santoni », « Titulaire Alexandre Toussaint », « Maman de Hinano et Teva »): two or three
+    capitalised words, or one that is no French word, joined by « et » or commas."""
+    items = tokens.items
+    line_starts = [i for i, t in enumerate(items) if i == 0 or "\n" in t.gap]
+    for number, begin in enumerate(line_starts):
+        end = line_starts[number + 1] if number + 1 < len(line_starts) else len(items)
+        while end > begin and items[end - 1].text in {".", ","}:
+            end -= 1
+        if end - begin < 2 or not items[begin].cap or items[begin].key not in LINE_ROLES:
+            continue
+        i = begin + 1
+        if items[i].key in {"de", "du", "des"}:
+            i += 1
+        groups: list[tuple[int, int]] = []
+        while i < end:
+            j = i
+            while j < end and j - i < 3 and _role_line_word(items[j], j == i):
+                j += 1
+            size = j - i
+            if size == 0 or (
+                size == 1 and (items[i].common_any or items[i].upper)
+            ):
+                groups = []
+                break
+            groups.append((i, j))
+            if j < end and items[j].key not in {"et", ","}:
+                groups = []
+                break
+            i = j + 1
+        for start, stop in groups:
+            yield _entity(tokens, start, stop)
 
 
 def repeat_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:

@@ -468,3 +468,38 @@ def test_the_answer_to_elle_s_appelle_comment_is_the_name_not_the_question():
     text = "agent : elle s'appelle comment\nusager : yvette carrère\nagent : merci"
     masked, _ = anonymise(text)
     assert "comment" in masked and "carrère" not in masked, masked
+
+
+# --- a form's line opened by a role, then names ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        (
+            "Signalement\nLe bailleur refuse l'attestation.\nPropriétaire Ange-Marie Santoni\n"
+            "Locataire Jovan Petrović",
+            ["Ange-Marie Santoni", "Jovan Petrović"],
+        ),
+        ("Changement d'adresse.\nTitulaire Ambroise Toussaint", ["Ambroise Toussaint"]),
+        (
+            "Comment déclarer un médecin pour nos enfants ?\nMaman de Hinano et Teva",
+            ["Hinano", "Teva"],
+        ),
+    ],
+)
+def test_names_after_a_role_opening_a_form_line(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Question : que faire ?\nMandataire Judiciaire",
+        "Question : que faire ?\nTitulaire Carte Vitale",
+        "Question : que faire ?\nLocataire Depuis 2019",
+        "Question : que faire ?\nMaman Solo",
+    ],
+)
+def test_roles_opening_a_line_before_words_are_kept(text):
+    assert_untouched(text)
