@@ -95,7 +95,8 @@ ROLES = _words(
     infirmier infirmière infirmiere kiné kine auxiliaire responsable directeur directrice
     chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
     facteur factrice ergothérapeute ergotherapeute ergo orthophoniste secrétaire secretaire
-    standardiste client cliente"""
+    standardiste client cliente artisan vendeur vendeuse coloc colocataire opticien
+    opticienne"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -3006,11 +3007,16 @@ SURNAME_FOLLOWERS = _words("elle il qui , . ! ?")
 
 
 def _surname_of_someone(tokens: Tokens, first: int) -> bool:
-    """« pour mon papa antoine sauveterre\n », « ma cliente sandra tétu elle a … »: after a
-    relative or a role, a first name found in lower case and one more word closing the
-    clause: the surname, even a French word, unless a description or a state."""
+    """« pour mon papa antoine sauveterre\n », « ma cliente sandra tétu elle a … », « au nom
+    de aurore pain\n »: after a relative, a role or what names someone, a first name found
+    in lower case and one more word closing the clause: the surname, even a French word,
+    unless a description or a state."""
     name, word = tokens[first], tokens[first + 1]
-    if first == 0 or name.cap or tokens[first - 1].key not in ROLES:
+    before = tokens[first - 1].key if first else ""
+    named = before == "appelle" or (
+        before == "de" and first >= 2 and tokens[first - 2].key == "nom"
+    )
+    if first == 0 or name.cap or not (before in ROLES or named):
         return False
     if (
         word.cap
@@ -3278,9 +3284,7 @@ def _role_lines(tokens: Tokens) -> Iterable[Entity]:
             while j < end and j - i < 3 and _role_line_word(items[j], j == i):
                 j += 1
             size = j - i
-            if size == 0 or (
-                size == 1 and (items[i].common_any or items[i].upper)
-            ):
+            if size == 0 or (size == 1 and (items[i].common_any or items[i].upper)):
                 groups = []
                 break
             groups.append((i, j))
@@ -3436,7 +3440,8 @@ INTRODUCING_TAILS: tuple[tuple[str, ...], ...] = (
 )
 # What may follow an introduced name: the end, a comma, « qui », « de », the next clause.
 INTRODUCED_FOLLOWERS = _words(
-    """, . ! ? : ; qui de d' du pour j' jai je g et la le ma mon mes svp stp merci"""
+    """, . ! ? : ; qui de d' du pour j' jai je g et la le ma mon mes svp stp merci jhabite
+    jsuis jvoudrais jveux jviens jtravaille"""
 )
 
 

@@ -503,3 +503,27 @@ def test_names_after_a_role_opening_a_form_line(text, secrets):
 )
 def test_roles_opening_a_line_before_words_are_kept(text):
     assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Usager : l'artisan ludovic me dit qu'il est RGE\nAgent : Vérifiez.", "ludovic"),
+        ("Usager : l'avis est au nom de aurore pain\nUsager : c'est ma coloc", "aurore pain"),
+        ("bjr cest rose jhabite maintenant a lyon", "rose"),
+    ],
+)
+def test_more_lower_case_names_by_their_context(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Usager : l'artisan agréé me dit qu'il est RGE\nAgent : Vérifiez.",
+        "Usager : l'avis est au nom de jeune fille\nUsager : c'est noté",
+        "bjr cest bon jhabite maintenant a lyon",
+    ],
+)
+def test_words_in_those_contexts_are_kept(text):
+    assert_untouched(text)
