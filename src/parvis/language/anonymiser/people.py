@@ -3156,8 +3156,10 @@ TITLE_PAIR_BEFORE = _words("par pour signe signé")
 TITLE_PAIR_LINE_BEFORE = _words("pour par de merci cordialement salutations signe signé")
 FORM_ROLES = _words("locataire allocataire assure assuree beneficiaire demandeur demandeuse")
 TITLE_PAIR_VERBS = _words(
-    """souhaite demande voudrait veut voulait ne n' est a habite vit reside réside travaille
-    sollicite signale declare déclare percoit perçoit touche attend"""
+    """souhaite souhaiterait demande voudrait aimerait veut voulait ne n' est etait a avait
+    habite vit reside réside travaille sollicite signale declare déclare percoit perçoit
+    touche attend doit peut recoit reçoit conteste certifie atteste confirme informe
+    rappelle depose dépose"""
 )
 
 
@@ -3172,6 +3174,7 @@ def _title_pair_word(token: Token, first: bool) -> bool:
         and token.key not in NOT_OPENING_NAMES
         and token.key not in AFTER_A_NAME
         and token.key not in MONTH_AND_DAY_WORDS
+        and token.key not in SERVICE_NOUNS
         and (
             _opening_first_name(token)
             if first
@@ -3180,6 +3183,17 @@ def _title_pair_word(token: Token, first: bool) -> bool:
     )
 
 
+# Nouns of the services' vocabulary a form capitalises (« Allocation Logement a baissé »,
+# « Taxe Foncière est trop élevée »): never a name's word.
+SERVICE_NOUNS = _words(
+    """allocation allocations aide aides prime primes caution taxe taxes impot impots
+    assurance carte pension retraite revenu revenus logement action caisse contribution
+    cotisation cotisations declaration demande dossier attestation avis facture frais
+    remboursement indemnite indemnites conge arret prestation prestations bourse credit
+    dette solde compte espace service services centre direction complement fonciere
+    habitation foncier locapass activite solidarite famille familiale handicap sante
+    maladie travail emploi chomage formation permis titre sejour passeport"""
+)
 MONTH_AND_DAY_WORDS = _words(
     """janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
     lundi mardi mercredi jeudi vendredi samedi dimanche"""

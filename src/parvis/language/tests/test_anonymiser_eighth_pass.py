@@ -141,6 +141,10 @@ def test_capitalised_words_where_a_form_puts_a_name(text, secret):
         "Message : j'ai payé par Carte Bancaire hier.",
         "Question : Prime Activité, est-elle versée en décembre ?",
         "Merci pour votre aide.\nBonne Journée",
+        "Objet : APL\nAllocation Logement a baissé depuis mars.",
+        "Objet : impots\nTaxe Foncière est trop élevée.",
+        "Objet : bail\nAction Logement refuse mon dossier.",
+        "Objet : retraite\nAssurance Retraite ne répond pas.",
     ],
 )
 def test_capitalised_common_words_in_forms_are_kept(text):
