@@ -964,6 +964,45 @@ def _word_named_by_context(tokens: Tokens, keys: list[str], index: int) -> bool:
     return boss or maiden
 
 
+NER_CANDIDATE_BEFORE = _words("par pour avec de chez a à")
+NER_CANDIDATE_AFTER = _words(". , ! ? est a m' m qui ne n' et")
+# How one pays or writes, capitalised after « par »: never someone (« par Chèque »).
+NOT_NER_CANDIDATES = _words(
+    """cheque virement prelevement carte especes courrier mail email telephone internet
+    poste recommande fax sms appli application site"""
+)
+
+
+def ner_candidates(tokens: Tokens, found: Iterable[Entity]) -> list[tuple[int, int]]:
+    """Capitalised French words where a form puts a name, after « par », « pour », « de »…
+    inside a sentence and ending it or before a verb (« Demande faite par Solène », « le
+    dossier de Mélusine est bloqué »): a name when spaCy reads a person there, though the
+    vocabulary knows the word."""
+    spans = [(e.start, e.end) for e in found]
+    out = []
+    items = tokens.items
+    for index in range(1, len(items)):
+        token = items[index]
+        if not (token.cap and not token.upper and token.common_any and not token.known):
+            continue
+        if items[index - 1].key not in NER_CANDIDATE_BEFORE or tokens.sentence_start(index):
+            continue
+        if (
+            len(token.key) < 3
+            or not _plain_word(token)
+            or token.place
+            or token.key in SERVICE_NOUNS | NOT_NER_CANDIDATES | MONTH_AND_DAY_WORDS
+            or token.key in CLOSING_WORDS
+        ):
+            continue
+        after = items[index + 1] if index + 1 < len(items) else None
+        if after is not None and "\n" not in after.gap and after.key not in NER_CANDIDATE_AFTER:
+            continue
+        if not any(s < token.end and token.start < e for s, e in spans):
+            out.append((token.start, token.end))
+    return out
+
+
 def needs_ner(tokens: Tokens, found: Iterable[Entity]) -> bool:
     """Whether a word could still be a name the rules did not mask: a capitalised word that
     is no French word, place or administration, or a listed name, outside every span."""

@@ -39,6 +39,7 @@ from parvis.language.anonymiser.people import (
     extend_names,
     find_people,
     needs_ner,
+    ner_candidates,
     repeat_names,
 )
 from parvis.language.anonymiser.resolution import mask, resolve
@@ -332,6 +333,10 @@ class Anonymiser:
     def _rules(self, text: str) -> tuple[list[Entity], bool, Tokens]:
         """Rule entities, whether spaCy could still find a name the rules left, and the
         tokens (to complete names found in part)."""
+        found, tokens = self._rule_candidates(text)
+        return found, needs_ner(tokens, found), tokens
+
+    def _rule_candidates(self, text: str) -> tuple[list[Entity], Tokens]:
         folded = fold(text)
         found: list[Entity] = []
         for rule in RULES:
@@ -343,7 +348,7 @@ class Anonymiser:
         found.extend(find_places_at_towns(text, folded, self.lexicon.places))
         tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
         found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
-        return found, needs_ner(tokens, found), tokens
+        return found, tokens
 
     def anonymise_many(
         self, texts: Sequence[str], batch_size: int = 64
@@ -351,12 +356,20 @@ class Anonymiser:
         candidates: list[list[Entity]] = []
         all_tokens: list[Tokens] = []
         for_ner: list[int] = []
+        to_confirm: dict[int, list[tuple[int, int]]] = {}
+        confirm_only: set[int] = set()  # spaCy read only to confirm words the rules left
         for index, text in enumerate(texts):
-            found, ner, tokens = self._rules(text)
+            found, tokens = self._rule_candidates(text)
             candidates.append(found)
             all_tokens.append(tokens)
-            if ner:
+            confirm = ner_candidates(tokens, found)
+            if confirm:
+                to_confirm[index] = confirm
+            if needs_ner(tokens, found):
                 for_ner.append(index)
+            elif confirm:
+                for_ner.append(index)
+                confirm_only.add(index)
         if self.nlp is not None and for_ner:
             # spaCy (most of the time spent) reads only the texts where a capitalised or
             # listed word is left unmasked by the rules
@@ -365,11 +378,21 @@ class Anonymiser:
                 for ent in doc.ents:
                     if ent.label_ != "PER":
                         continue
-                    span = filter_spacy_person(
-                        texts[index], ent.start_char, ent.end_char, self.lexicon
+                    span = (
+                        None
+                        if index in confirm_only
+                        else filter_spacy_person(
+                            texts[index], ent.start_char, ent.end_char, self.lexicon
+                        )
                     )
                     if span:
                         candidates[index].append(Entity(span[0], span[1], "PERSON"))
+                    # a word the vocabulary knows, where a form puts a name, read as a person
+                    candidates[index].extend(
+                        Entity(start, end, "PERSON")
+                        for start, end in to_confirm.get(index, ())
+                        if ent.start_char <= start and end <= ent.end_char
+                    )
         results = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)

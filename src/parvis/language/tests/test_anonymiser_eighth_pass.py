@@ -531,3 +531,31 @@ def test_more_lower_case_names_by_their_context(text, secret):
 )
 def test_words_in_those_contexts_are_kept(text):
     assert_untouched(text)
+
+
+# --- a capitalised French word where a form puts a name, read by spaCy as a person -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Objet : attestation\nMessage : merci de l'envoyer.\nDemande faite par Solène", "Solène"),
+        ("Objet : attestation\nMessage : le dossier de Mélusine est bloqué", "Mélusine"),
+    ],
+)
+def test_a_capitalised_word_after_par_or_de_confirmed_as_a_person(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Objet : attestation\nMessage : merci de l'envoyer.\nEnvoyé par Courrier",
+        "Objet : attestation\nMessage : je paie par Chèque",
+        "Objet : attestation\nMessage : c'est pour Noël",
+        "Bonsoir,\nMon RIS ne tient pas compte de mes périodes d'AVPF quand je gardais mes "
+        "enfants.\nEnvoyé à partir de Courrier pour Windows",
+    ],
+)
+def test_capitalised_words_after_par_or_de_that_are_things_are_kept(text):
+    assert_untouched(text)
