@@ -1273,7 +1273,7 @@ def find_town_lines(text: str, folded: str, places: frozenset[str]) -> Iterable[
 # « l'appart de quimper, résidence kerfeunteun »: a town after « à » or « de », then a street
 # or a place without its number, closing the sentence or the line.
 TOWN_THEN_PLACE_RE = re.compile(
-    r"(?<![\w])(?:a|de|d')[ \t]+((?:[a-z][\w'\-]*)(?:[ \t]+[a-z][\w'\-]*){0,2}),[ \t]*"
+    r"(?<![\w])(?:a|de|d'|depuis)[ \t]+((?:[a-z][\w'\-]*)(?:[ \t]+[a-z][\w'\-]*){0,2}),[ \t]*"
     r"((?:quartier|residence|res\.|lieu-dit|lieudit|hameau|lotissement|cite|rue|avenue"
     r"|boulevard|chemin|impasse|allee|route|zone|quai|cours|traverse|montee|mas"
     r"|domaine)(?![\w])[^\n.,;!?]{2,40}?)[ \t]*(?=$|\n|[.;!?])",
@@ -1506,6 +1506,13 @@ def _closing_place(
     content = last.group(1)
     if "\n" in text and _place_and_town(content, places, lowercase):
         yield Entity(last.start(1), last.end(1), "ADDRESS")
+        return
+    label = INLINE_ADDRESS_LABEL_RE.search(content) or re.search(
+        r"(?i)adresse[^:\n]{0,20}:[ \t]*", content
+    )
+    if label and _place_and_town(content[label.end() :], places, lowercase):
+        # « Mon adresse a changé : Brest, Kerbrat »
+        yield Entity(last.start(1) + label.end(), last.end(1), "ADDRESS")
         return
     if content.count(",") < 1:
         return

@@ -559,3 +559,21 @@ def test_a_capitalised_word_after_par_or_de_confirmed_as_a_person(text, secret):
 )
 def test_capitalised_words_after_par_or_de_that_are_things_are_kept(text):
     assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Bonjour,\n\nJe vous écris depuis Brest, quartier de Recouvrance",
+            "quartier de Recouvrance",
+        ),
+        ("Bonjour,\n\nje ne reçois rien. Mon adresse a changé : Brest, Kerbrat", "Brest, Kerbrat"),
+    ],
+)
+def test_a_town_and_its_place_after_depuis_or_an_address_label(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_town_named_after_depuis_alone_is_kept():
+    assert_untouched("Bonjour,\n\nJe vous écris depuis Brest, la CAF est fermée.")
