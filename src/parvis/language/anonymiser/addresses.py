@@ -1399,7 +1399,8 @@ SITE_RE = re.compile(
 )
 LOOSE_STREET_RE = re.compile(
     r"(?i:rue|avenue|boulevard|chemin|impasse|all[ée]e|route|place|quai|r[ée]sidence"
-    r"|lotissement|lieu[- ]?dit|hameau|quartier|cit[ée]|domaine)(?:[ \t]+[\w'’\-]+){1,5}"
+    r"|lotissement|lieu[- ]?dit|hameau|quartier|cit[ée]|domaine|cours|square|passage"
+    r"|(?:av|bd|bld|blvd|imp|all|rte|pl|che|r)\.?)(?:[ \t]+[\w'’\-]+){1,5}"
 )
 POSTCODE_TOWN_RE = re.compile(r"((?:\d{2}|2[AB])[ \t]?\d{3})[ \t]+(\S.*)")
 # What a place and its town follow when they close the message inline (« je vis au Moulin de

@@ -577,3 +577,15 @@ def test_a_town_and_its_place_after_depuis_or_an_address_label(text, secret):
 
 def test_a_town_named_after_depuis_alone_is_kept():
     assert_untouched("Bonjour,\n\nJe vous écris depuis Brest, la CAF est fermée.")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Bonjour,\n\nJe n'ai pas reçu mon attestation\nr. de Siam, Brest", "r. de Siam"),
+        ("Bonjour,\n\nJe n'ai pas reçu mon attestation\ncours Dajot, Brest", "cours Dajot"),
+        ("Bonjour,\n\nJe n'ai pas reçu mon attestation\nBrest, pl. de la Liberté", "pl. de la"),
+    ],
+)
+def test_an_abbreviated_street_and_its_town_closing_a_message(text, secret):
+    assert_hidden(text, secret)
