@@ -55,6 +55,10 @@ NAME_TOKEN_RE = re.compile(
 )
 NOT_NAMES = {
     # words that follow a civility or a trigger without being a name
+    "bonne",  # « Merci d'avance\nBonne journée »
+    "journee",
+    "soiree",
+    "attestation",
     "le",
     "la",
     "les",

@@ -985,17 +985,24 @@ def ner_candidates(tokens: Tokens, found: Iterable[Entity]) -> list[tuple[int, i
         token = items[index]
         if not (token.cap and not token.upper and token.common_any and not token.known):
             continue
-        if items[index - 1].key not in NER_CANDIDATE_BEFORE or tokens.sentence_start(index):
+        after = items[index + 1] if index + 1 < len(items) else None
+        # alone on the text's last line, or closing it after its last sentence
+        # (« … rien reçu\nSolène », « … rien reçu. Solène »)
+        signing = after is None and tokens.sentence_start(index) and index > 2
+        if not signing and (
+            items[index - 1].key not in NER_CANDIDATE_BEFORE or tokens.sentence_start(index)
+        ):
             continue
         if (
             len(token.key) < 3
             or not _plain_word(token)
             or token.place
             or token.key in SERVICE_NOUNS | NOT_NER_CANDIDATES | MONTH_AND_DAY_WORDS
-            or token.key in CLOSING_WORDS
+            or token.key in CLOSING_WORDS | TRADES | FORM_ROLES
+            or _trade_like(token)
+            or re.search(r"(?:ante|ant|iste|ienne|ien)$", token.key.split("-")[-1])
         ):
             continue
-        after = items[index + 1] if index + 1 < len(items) else None
         if after is not None and "\n" not in after.gap and after.key not in NER_CANDIDATE_AFTER:
             continue
         if not any(s < token.end and token.start < e for s, e in spans):

@@ -589,3 +589,26 @@ def test_a_town_named_after_depuis_alone_is_kept():
 )
 def test_an_abbreviated_street_and_its_town_closing_a_message(text, secret):
     assert_hidden(text, secret)
+
+
+def test_a_capitalised_word_alone_on_the_last_line_read_as_a_person():
+    assert_hidden("Objet : attestation\nMessage : je n'ai rien reçu\nSolène", "Solène")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Objet : attestation\nMessage : je n'ai rien reçu.\nMerci d'avance\nBonne journée",
+        "Objet : attestation\nMessage : je n'ai rien reçu.\nCordialement\nAttestation",
+        "Objet : attestation\nMessage : je n'ai rien reçu.\nUrgent",
+        "Bonjour,\n\nMerci,\nJosiane Calixte\nAide-soignante",
+    ],
+)
+def test_closings_service_words_and_trades_on_the_last_line_are_kept(text):
+    from parvis.language.engine import anonymise
+
+    _, entities = anonymise(text)
+    assert not any(
+        text[e.start : e.end] in {"Bonne", "Attestation", "Urgent", "Aide-soignante"}
+        for e in entities
+    ), entities
