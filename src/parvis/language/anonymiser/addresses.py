@@ -476,7 +476,8 @@ PO_BOX_RE = re.compile(
 )
 PLACE_LEAD_WORDS = (
     r"lieu[- ]?dit|lieudit|hameau|quartier|lotissement|residence|cite|tribu|village|servitude"
-    r"|morne|mas|ferme|domaine|chemin|route|impasse|rue|allee|les|le|la|l'|au"
+    r"|morne|mas|ferme|domaine|chemin|route|impasse|rue|allee|manoir|moulin"
+    r"|les|le|la|l'|au"
 )
 PLACE_PARTICLE = r"(?:de|du|des|la|le|les|d'|l'|ar|an|al|en|aux)"
 PLACE_NAME_RE = re.compile(
@@ -487,7 +488,7 @@ PLACE_NAME_RE = re.compile(
 # … », « aire d'accueil des gens du voyage, route de Lens, 59260 … »).
 HOUSING_PART_RE = re.compile(
     r"(?<![\w])(?:camping|aire|foyer|chrs|residence|res|cite|maison|ferme|lieu[- ]?dit|hameau"
-    r"|village|mas|quartier)(?:[ \t]+[\w'’\-]+){1,6}$"
+    r"|village|mas|quartier|manoir|moulin)(?:[ \t]+[\w'’\-]+){1,6}$"
 )
 ADDRESS_TRIGGER = re.compile(
     r"(?:adresse|habite|habitons|habitent|domicile|domicilie|domiciliee|demeurant|demenage"
@@ -657,6 +658,17 @@ BOX_TOWN_RE = re.compile(
 )
 
 
+# « la résidence secondaire », « la résidence change de gestionnaire »: what a residence
+# is or does, not its name.
+NOT_A_RESIDENCE_NAME = frozenset(
+    re.split(
+        r"\s+",
+        """secondaire secondaires principale principales fiscale habituelle change a est
+        sera etait va ferme fermee""",
+    )
+)
+
+
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     found: list[Entity] = []
     for box in BOX_TOWN_RE.finditer(text):
@@ -721,7 +733,9 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 or (capitalised_name and STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()))
                 or town_after
             ):
-                if STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()):
+                if STREET_NEEDS_NO_NUMBER.fullmatch(street.lower()) and not (
+                    name_words and name_words[0].lower() in NOT_A_RESIDENCE_NAME
+                ):
                     weak.append(Entity(start, name_end, "ADDRESS"))
                 continue
         end = name_end
@@ -1259,7 +1273,7 @@ def find_town_lines(text: str, folded: str, places: frozenset[str]) -> Iterable[
 # « l'appart de quimper, résidence kerfeunteun »: a town after « à » or « de », then a street
 # or a place without its number, closing the sentence or the line.
 TOWN_THEN_PLACE_RE = re.compile(
-    r"(?<![\w])(?:a|de|d')[ \t]+((?:[a-z][\w'\-]*)(?:[ \t]+[a-z][\w'\-]*){0,2}),[ \t]*"
+    r"(?<![\w])(?:a|de|d'|depuis)[ \t]+((?:[a-z][\w'\-]*)(?:[ \t]+[a-z][\w'\-]*){0,2}),[ \t]*"
     r"((?:quartier|residence|res\.|lieu-dit|lieudit|hameau|lotissement|cite|rue|avenue"
     r"|boulevard|chemin|impasse|allee|route|zone|quai|cours|traverse|montee|mas"
     r"|domaine)(?![\w])[^\n.,;!?]{2,40}?)[ \t]*(?=$|\n|[.;!?])",
@@ -1350,3 +1364,207 @@ def _town_first(part: str, places: frozenset[str]) -> bool:
         and _known_town(split.group(1), places)
         and _town_line_part(split.group(2), signature=False)
     )
+
+
+# --- A street without its number closing a message (issue 12, eighth pass) ----------------
+
+# A street or a place named alone on its line, no number: its type, then capitalised words
+# and particles (« impasse du Moulin », « allée des Peupliers »), a known town after it or
+# not (« route de Vannes Pontivy », « chemin des Vignes à Béziers »).
+BARE_STREET_LINE_RE = re.compile(
+    r"[ \t>]*((?i:rue|avenue|av\.|boulevard|bd|chemin|impasse|all[ée]e|route|place|quai|cours"
+    r"|square|r[ée]sidence|lotissement|lieu[- ]?dit|hameau|quartier|cit[ée]|domaine|clos"
+    r"|traverse|mont[ée]e|sente|venelle|passage|villa|mas)(?![\w])"
+    r"(?:[ \t]+(?:(?i:de|du|des|la|le|les|d'|l'|d’|l’|aux|au)[ \t]*|[A-ZÀ-Þ][\w'’\-]*)){1,6}"
+    r"(?:[ \t]*,[ \t]*|[ \t]+(?:à|a)[ \t]+|[ \t]+)?)[ \t.]*$"
+)
+LINE_POSTCODE_RE = re.compile(r"[ \t>]*((?:\d{2}|2[AB])[ \t]?\d{3})(?:[ \t]+(\S.*?))?[ \t.]*$")
+
+
+def _street_line_town(line: str, places: frozenset[str]) -> int | None:
+    """Where the known town that ends a bare street line starts, or None."""
+    words = list(re.finditer(r"[\w'’\-]+", line))
+    for index in range(1, len(words)):
+        if _known_town(line[words[index].start() : words[-1].end()], places):
+            return words[index].start()
+    return None
+
+
+# A place without number beside its town (« Moulin de Kerbrat », « Les Hauts de Kerbrat »,
+# « Kerbrat »): capitalised words and particles, or a street without its number in any case
+# (« brest, rue des lilas »).
+SITE_RE = re.compile(
+    r"(?:(?:Le|La|Les|L['’])[ \t]?)?[A-ZÀ-Þ][\w'’\-]+"
+    r"(?:[ \t]+(?:(?:de|du|des|la|le|les|d['’]|l['’])[ \t]*)?[A-ZÀ-Þ][\w'’\-]+){0,3}"
+)
+LOOSE_STREET_RE = re.compile(
+    r"(?i:rue|avenue|boulevard|chemin|impasse|all[ée]e|route|place|quai|r[ée]sidence"
+    r"|lotissement|lieu[- ]?dit|hameau|quartier|cit[ée]|domaine|cours|square|passage"
+    r"|(?:av|bd|bld|blvd|imp|all|rte|pl|che|r)\.?)(?:[ \t]+[\w'’\-]+){1,5}"
+)
+POSTCODE_TOWN_RE = re.compile(r"((?:\d{2}|2[AB])[ \t]?\d{3})[ \t]+(\S.*)")
+# What a place and its town follow when they close the message inline (« je vis au Moulin de
+# Kerbrat, Brest », « j'habite Les Hauts de Kerbrat, Brest », « à mon domicile … »), not
+# « je suis au Secours populaire, Brest ».
+SITE_BEFORE_RE = re.compile(
+    r"(?:(?<![\w])(?:habite|habitons|domicile|vis|vit|demeure|reside|installee?)"
+    r"(?:[ \t]+(?:toujours|maintenant|desormais|actuellement))?[ \t]+(?:a[ \t]+la|au|aux|a)?"
+    r"|(?<![\w])(?:adresse|domicile)[ \t]*:?)[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _town_part(part: str, places: frozenset[str], lowercase: bool) -> bool:
+    part = part.strip(" .")
+    postcode = POSTCODE_TOWN_RE.fullmatch(part)
+    if postcode:
+        part = postcode.group(2)
+    return _town_anycase(part, places, lowercase) or (
+        bool(postcode) and part[:1].isupper() and len(part) > 2
+    )
+
+
+def _site_part(part: str, places: frozenset[str], lowercase: bool) -> bool:
+    part = part.strip(" .")
+    if not part or len(part) > 45 or PUBLIC_PLACE_RE.search(fold(part).lower()):
+        return False
+    if LOOSE_STREET_RE.fullmatch(part):
+        return True
+    if lowercase or part.isupper() or not SITE_RE.fullmatch(part) or _town_key(part) in places:
+        return False
+    return _town_key(part) not in NOT_A_SITE
+
+
+# Capitalised words that are no place beside a town (« Brest, Bretagne », « Brest, France »).
+NOT_A_SITE = frozenset(
+    re.split(
+        r"\s+",
+        """france bretagne normandie provence alsace corse guadeloupe martinique reunion
+        guyane mayotte belgique suisse merci cordialement bonjour""",
+    )
+)
+
+
+def _place_and_town(line: str, places: frozenset[str], lowercase: bool) -> bool:
+    """« Brest, rue des Lilas », « 29200 Brest, Kerbrat », « Les Hauts de Kerbrat, Brest »: a
+    known town (or a postcode and a town) and a place without number, comma apart."""
+    parts = line.split(",")
+    if len(parts) != 2:
+        return False
+    first, second = parts
+    return (_town_part(first, places, lowercase) and _site_part(second, places, lowercase)) or (
+        _town_part(second, places, lowercase) and _site_part(first, places, lowercase)
+    )
+
+
+def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iterable[Entity]:
+    """A street or a place without its number on the last lines of a message, with its
+    town (on the line or the next) or its postcode, or under the writer's name, a closing
+    or an announcement of the address (« Cordialement\\nallée des Peupliers\\nRennes »,
+    « voici ma nouvelle adresse.\\nimpasse du Moulin\\nAngers »)."""
+    if not places:
+        return
+    lines = [m for m in TOWN_LINE_RE.finditer(text) if m.group(1).strip(" >")]
+    lowercase = sum(ch.isupper() for ch in text) <= 2
+    if lines:
+        yield from _closing_place(text, lines, places, lowercase)
+    if "\n" not in text:
+        return
+    for index, line in enumerate(lines[-3:], start=max(0, len(lines) - 3)):
+        street = BARE_STREET_LINE_RE.fullmatch(line.group(0))
+        if not street or PUBLIC_PLACE_RE.search(fold(line.group(1)).lower()):
+            continue
+        rest = lines[index + 1 :]
+        end = line.end(1)
+        town = _street_line_town(line.group(1), places) is not None
+        if rest:
+            following = rest[0].group(1)
+            postcode = LINE_POSTCODE_RE.fullmatch(following)
+            if _known_town(following.strip(" ."), places) or (
+                postcode and (not postcode.group(2) or postcode.group(2)[:1].isupper())
+            ):
+                end, town, rest = rest[0].end(1), True, rest[1:]
+        if any(not NEXT_LINE_CONTACT_RE.search(other.group(1)) for other in rest):
+            continue  # the message goes on: a street named in passing
+        previous = lines[index - 1].group(1) if index else ""
+        announced = (
+            bool(NAME_LINE_RE.match(previous))
+            or bool(LINE_ADDRESS_TRIGGER.search(previous))
+            or bool(re.search(r"(?i)adresse", fold(previous)))
+            or fold(previous).strip(" ,.!").lower() in {"cordialement", "merci", "bien a vous"}
+        )
+        if town or announced:
+            yield Entity(line.start(1), end, "ADDRESS")
+
+
+def _closing_place(
+    text: str, lines: list[re.Match[str]], places: frozenset[str], lowercase: bool
+) -> Iterable[Entity]:
+    """A place and its town ending the message: its last line, under the text (« …
+    attestation.\nBrest, rue des Lilas »), or its last words after « j'habite », « je suis
+    au », « adresse : » (« je suis au Moulin de Kerbrat, Brest »)."""
+    last = lines[-1]
+    content = last.group(1)
+    if "\n" in text and _place_and_town(content, places, lowercase):
+        yield Entity(last.start(1), last.end(1), "ADDRESS")
+        return
+    label = INLINE_ADDRESS_LABEL_RE.search(content) or re.search(
+        r"(?i)adresse[^:\n]{0,20}:[ \t]*", content
+    )
+    if label and _place_and_town(content[label.end() :], places, lowercase):
+        # « Mon adresse a changé : Brest, Kerbrat »
+        yield Entity(last.start(1) + label.end(), last.end(1), "ADDRESS")
+        return
+    if content.count(",") < 1:
+        return
+    comma = content.rfind(",")
+    town = content[comma + 1 :]
+    if not _town_part(town, places, lowercase):
+        return
+    head = content[:comma].rstrip()
+    for word in re.finditer(r"(?<![\w'’])(?=[A-ZÀ-Þ])", head):
+        site = head[word.start() :]
+        if (
+            SITE_RE.fullmatch(site)
+            and SITE_BEFORE_RE.search(fold(head[: word.start()]))
+            and _site_part(site, places, lowercase)
+        ):
+            yield Entity(last.start(1) + word.start(), last.end(1), "ADDRESS")
+            return
+
+
+# « j'ai déménagé à la cité des fleurs à Nîmes », « je suis à la résidence les peupliers a
+# bobigny », « au moulin de la roche a saint-yrieix », « le logement se trouve au hameau de
+# Chez Gaudin, Confolens »: a named place without number, then its known town, in any case.
+PLACE_AT_TOWN_RE = re.compile(
+    r"(?<![\w])((?:(?:la|le)[ \t]+)?(?:cite|residence|hameau|moulin|manoir|lotissement|domaine"
+    r"|ferme|lieu-dit|lieudit|terrain|camping)(?:[ \t]+[\w'\-]+){1,5}?)"
+    r"(?:[ \t]*,[ \t]*|[ \t]+a[ \t]+)([a-z][\w'\-]*(?:[ \t\-](?:sur|sous|en|les|le|la|de|du)"
+    r"[ \t\-][\w'\-]+)?)((?:[ \t]+\d{1,2}(?:e|eme))?)(?=[ \t]*(?:$|[\n.,;!?]))",
+    re.IGNORECASE | re.MULTILINE,
+)
+PLACE_AT_TOWN_CUE_RE = re.compile(
+    r"(?:habit|demenag|suis|sommes|trouve|adresse|logement|maison|vis\b|vit\b|domicil"
+    r"|install|heberg|au|chez|c'est|cest)[^.!?\n]{0,30}$"
+    r"|^[ \t>]*(?:\w+[ \t]*:[ \t]*)?(?:au|a[ \t]+la)?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def find_places_at_towns(text: str, folded: str, places: frozenset[str]) -> Iterable[Entity]:
+    """A named place without its number (a cité, a résidence, a hamlet, a mill…) and its
+    known town after « à » or a comma, closing the clause, where someone lives."""
+    if not places:
+        return
+    for match in PLACE_AT_TOWN_RE.finditer(folded):
+        town = match.group(2).lower()
+        if not (
+            town in places or town.replace(" ", "-") in places or re.match(r"saint?e?-\w", town)
+        ):
+            continue
+        line_start = folded.rfind("\n", 0, match.start()) + 1
+        if not PLACE_AT_TOWN_CUE_RE.search(folded[line_start : match.start()]):
+            continue
+        if PUBLIC_PLACE_RE.search(folded[match.start(1) : match.end(1)].lower()):
+            continue
+        yield Entity(match.start(1), match.end(3) if match.group(3) else match.end(2), "ADDRESS")

@@ -55,6 +55,10 @@ NAME_TOKEN_RE = re.compile(
 )
 NOT_NAMES = {
     # words that follow a civility or a trigger without being a name
+    "bonne",  # « Merci d'avance\nBonne journée »
+    "journee",
+    "soiree",
+    "attestation",
     "le",
     "la",
     "les",
@@ -430,6 +434,8 @@ def _edits(word: str) -> Iterable[str]:
 
 # Names of administrations, programmes and documents: never a person.
 DOMAIN_WORDS = {
+    "csg",
+    "crds",
     "caf",
     "cpam",
     "cnaf",
@@ -615,6 +621,17 @@ def _name_tokens(
     return end
 
 
+# What follows a first name that is a French word when it is used as that word (« Marine
+# nationale », « Fleur bleue », « Pierre tombale »), even capitalised.
+WORD_FIRST_NAME_FOLLOWERS = frozenset(
+    re.split(
+        r"\s+",
+        """tremiere bleue bleu rouge noire noir blanche blanc verte vert jaune tombale
+        angulaire gardien gardienne divine nationale rouges bleues pascale marchande""",
+    )
+)
+
+
 def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
     """Names after civilities, introductions and relatives, on the folded text; a question's
     verb and pronoun (« Souhaitez-vous ») is never one."""
@@ -689,6 +706,13 @@ def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[En
         end = _name_tokens(
             text, folded, match.start(), lexicon, lowercase_ok=lowercase_text or capitalised
         )
+        second = re.match(r"[ \t]+([\w'\-]+)", folded[match.end() : end])
+        if (
+            second
+            and second.group(1).lower() in WORD_FIRST_NAME_FOLLOWERS
+            and lexicon.is_common_word(word)
+        ):
+            continue  # « Marine Nationale : … » opening a line
         surname = re.search(r"(?<![\w'])([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'\-]+)[ \t]+$", text[: match.start()])
         if (
             capitalised
@@ -733,8 +757,9 @@ def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_t
             or ELISION_RE.match(key)
             or len(key) < 2
             or re.search(r"\d", key)
+            or NUMBER_WORDS_RE.fullmatch(key)
         ):
-            break
+            break  # « c'est vingt-six trente-trois »: a number read aloud
         run.append((cursor + match.end(), word))
         gap = re.match(r"[ \t]+", text[cursor + match.end() :])
         if not gap:
@@ -767,6 +792,11 @@ def _strict_names(text: str, position: int, lexicon: NameLexicon, *, lowercase_t
     return position
 
 
+NUMBER_WORDS_RE = re.compile(
+    r"(?:zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize"
+    r"|quatorze|quinze|seize|vingt|vingts|trente|quarante|cinquante|soixante|cent|cents|mille"
+    r"|et|-)+"
+)
 VERB_PRONOUN_RE = re.compile(r"-(?:t-)?(?:vous|nous|tu|je|il|elle|ils|elles|on)$")
 
 

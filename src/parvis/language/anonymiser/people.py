@@ -30,6 +30,7 @@ from parvis.language.anonymiser.names import (
     DOMAIN_WORDS,
     NOT_NAMES,
     VERB_PRONOUN_RE,
+    WORD_FIRST_NAME_FOLLOWERS,
     NameLexicon,
 )
 from parvis.language.text import fold
@@ -94,7 +95,8 @@ ROLES = _words(
     infirmier infirmière infirmiere kiné kine auxiliaire responsable directeur directrice
     chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
     facteur factrice ergothérapeute ergotherapeute ergo orthophoniste secrétaire secretaire
-    standardiste client cliente"""
+    standardiste client cliente artisan vendeur vendeuse coloc colocataire opticien
+    opticienne"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -171,10 +173,23 @@ class Tokens:
             for start, end in _split_elision(text, folded, match.start(), match.end(), lexicon):
                 self.items.append(_token(text, folded, start, end, lexicon, places, previous_end))
                 previous_end = end
-        self.lowercase = sum(ch.isupper() for ch in text) <= 2
+        self.lowercase = self._capitals() <= 2
         self.uppercase_share = sum(t.upper for t in self.items if t.word) / max(
             1, sum(t.word for t in self.items)
         )
+
+    def _capitals(self) -> int:
+        """Capital letters, but for an ordinary word opening a sentence, a line or a turn:
+        a chat or a transcript whose speakers are labelled (« Usager : Il … ») is still
+        written in lower case."""
+        count = 0
+        for index, token in enumerate(self.items):
+            if not token.word or not (token.cap or token.upper):
+                continue
+            if token.common_any and not token.known and self.sentence_start(index):
+                continue
+            count += sum(ch.isupper() for ch in token.text)
+        return count
 
     def __len__(self) -> int:
         return len(self.items)
@@ -315,7 +330,18 @@ def _nameish(token: Token, strength: int, lowercase: bool, position: int) -> boo
         # a word one typo away from a French word may still be a name (« bintou »): the
         # confirmation of weak contexts decides
         return not token.place and token.key not in SMS_WORDS
-    return strength >= STRONG and position == 0 and lowercase and token.key not in SMS_WORDS
+    return (
+        strength >= STRONG
+        and position == 0
+        and lowercase
+        and token.key not in SMS_WORDS
+        and not PARTICIPLE_RE.search(token.text.lower().rstrip("."))
+    )
+
+
+# « madame monsieur trouvé l'accueil fermé », « … déçue de l'accueil »: a participle or a
+# conjugated verb in lower case after a civility is what the writer says, not a name.
+PARTICIPLE_RE = re.compile(r"(?:é|ée|és|ées|ue|ues|ait|ais|aient|ez|ons)$")
 
 
 def _first_of_a_pair(tokens: Tokens, i: int) -> bool:
@@ -653,6 +679,8 @@ def find_people(
     found.extend(_word_names(tokens))
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
+    found.extend(_title_pairs(tokens))
+    found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
     found.extend(_introduced_with_a_relative(tokens, keys))
@@ -797,6 +825,9 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         token = tokens[index]
         if not token.word or token.cap or token.upper or token.gap != " ":
             continue
+        if _word_named_by_context(tokens, keys, index):
+            yield _entity(tokens, index, index + 1)
+            continue
         introduced = keys[index - 1] == "est" and index >= 2 and keys[index - 2] in {"c'", "c"}
         if (keys[index - 1] not in NAME_PREPOSITIONS and not introduced) or len(token.key) < 3:
             continue
@@ -811,7 +842,7 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 and nxt.gap == " "
                 and nxt.word
                 and not nxt.cap
-                and not nxt.common_any
+                and (not nxt.common_any or (token.first and nxt.known and not nxt.first))
                 and not nxt.domain
                 and len(nxt.key) > 3
             ):
@@ -859,6 +890,126 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             yield _entity(tokens, index, index + 1)
 
 
+# « à cause du ccas », « à côté de la mairie »: the noun of a locution, not a person.
+LOCUTIONS = _words("cause cote propos partir travers force raison lieu part titre nom aide")
+
+
+def _organisation_named(tokens: Tokens, index: int) -> bool:
+    """« du ccas », « de la caf », « de l'accueil »: an organisation named from ``index``."""
+    keys = [t.key for t in tokens.items[index : index + 3]]
+    if keys[:1] == ["du"] and len(keys) > 1:
+        organisation = tokens[index + 1]
+    elif keys[:2] in (["de", "la"], ["de", "l'"]) and len(keys) > 2:
+        organisation = tokens[index + 2]
+    else:
+        return False
+    return tokens[index].gap == " " and (
+        organisation.key in ORGANISATION_WORDS or (organisation.domain and organisation.upper)
+    )
+
+
+NAME_CHANGE_RE = re.compile(
+    r"mari[ée]|divorc|jeune fille|changement de nom|nom d'usage|[ée]pous|nom de naissance"
+)
+NEXT_LINE_PERSON = _words("elle il")
+
+
+def _word_named_by_context(tokens: Tokens, keys: list[str], index: int) -> bool:
+    """A word in lower case that is a name by what stands around it, even a French word:
+    someone to see at an organisation (« voir avec solène du ccas »), a listed first name
+    ending the line whose next line speaks of a person (« le dossier de victoire\nelle a 3
+    ans »), a listed surname given as a boss's or a maiden name at the end of the clause
+    (« le patron c'était marchand », « avant j'étais fontaine et maintenant … »)."""
+    token, previous = tokens[index], keys[index - 1]
+    if len(token.key) < 4 or not _plain_word(token) or (token.place and not token.known):
+        return False
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    line_end = after is None or "\n" in after.gap
+    # a town's name (« fontaine ») only as a surname, below
+    if (
+        not token.place
+        and previous in {"avec", "a", "à", "par"}
+        and not (previous == "a" and keys[index - 2] in VERB_A_SUBJECTS)
+        and not token.known
+        and _organisation_named(tokens, index + 1)
+        and not re.search(r"(?:er|ir|re|oir|ment|tion|é|ée|i|u|is|it|us)$", token.text.lower())
+        and token.key not in NOT_APPOSED
+        and token.key not in LOCUTIONS
+    ):
+        return True
+    if (
+        not token.place
+        and token.first
+        and previous in {"de", "pour", "avec", "a", "à"}
+        and after is not None
+        and "\n" in after.gap
+        and after.key in NEXT_LINE_PERSON
+        and index + 2 < len(tokens)
+        and tokens[index + 2].key in VERB_FOLLOWERS | {"est", "a", "va", "doit"}
+    ):
+        return True
+    clause_end = line_end or (after is not None and after.key in {",", ".", "et", "mais"})
+    if not (token.known and clause_end and index >= 3):
+        return False
+    boss = (
+        previous in {"est", "etait"}
+        and keys[index - 2] in {"c'", "c"}
+        and keys[index - 3] in {"patron", "patronne", "employeur", "chef", "proprietaire"}
+    )
+    maiden = (
+        previous == "etais"
+        and keys[index - 2] in {"j'", "j"}
+        and bool(NAME_CHANGE_RE.search(fold(tokens.text).lower()))
+    )
+    return boss or maiden
+
+
+NER_CANDIDATE_BEFORE = _words("par pour avec de chez a à")
+NER_CANDIDATE_AFTER = _words(". , ! ? est a m' m qui ne n' et")
+# How one pays or writes, capitalised after « par »: never someone (« par Chèque »).
+NOT_NER_CANDIDATES = _words(
+    """cheque virement prelevement carte especes courrier mail email telephone internet
+    poste recommande fax sms appli application site"""
+)
+
+
+def ner_candidates(tokens: Tokens, found: Iterable[Entity]) -> list[tuple[int, int]]:
+    """Capitalised French words where a form puts a name, after « par », « pour », « de »…
+    inside a sentence and ending it or before a verb (« Demande faite par Solène », « le
+    dossier de Mélusine est bloqué »): a name when spaCy reads a person there, though the
+    vocabulary knows the word."""
+    spans = [(e.start, e.end) for e in found]
+    out = []
+    items = tokens.items
+    for index in range(1, len(items)):
+        token = items[index]
+        if not (token.cap and not token.upper and token.common_any and not token.known):
+            continue
+        after = items[index + 1] if index + 1 < len(items) else None
+        # alone on the text's last line, or closing it after its last sentence
+        # (« … rien reçu\nSolène », « … rien reçu. Solène »)
+        signing = after is None and tokens.sentence_start(index) and index > 2
+        if not signing and (
+            items[index - 1].key not in NER_CANDIDATE_BEFORE or tokens.sentence_start(index)
+        ):
+            continue
+        if (
+            len(token.key) < 3
+            or not _plain_word(token)
+            or token.place
+            or token.key in SERVICE_NOUNS | NOT_NER_CANDIDATES | MONTH_AND_DAY_WORDS
+            or token.key in CLOSING_WORDS | TRADES | FORM_ROLES
+            or _trade_like(token)
+            or re.search(r"(?:ante|ant|iste|ienne|ien)$", token.key.split("-")[-1])
+        ):
+            continue
+        if after is not None and "\n" not in after.gap and after.key not in NER_CANDIDATE_AFTER:
+            continue
+        if not any(s < token.end and token.start < e for s, e in spans):
+            out.append((token.start, token.end))
+    return out
+
+
 def needs_ner(tokens: Tokens, found: Iterable[Entity]) -> bool:
     """Whether a word could still be a name the rules did not mask: a capitalised word that
     is no French word, place or administration, or a listed name, outside every span."""
@@ -902,6 +1053,11 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         start = index + 1
         if keys[start] in {"et", "&"}:
             continue
+        before = keys[index - 2] if index >= 2 and keys[index - 1] == "," else keys[index - 1]
+        if index and before in {"madame", "monsieur", "mesdames", "messieurs"}:
+            following = tokens[start]
+            if not following.cap and following.common_any and not following.known:
+                continue  # « Madame, Monsieur, trouvé l'accueil … »: the greeting, then words
         end = name_run(tokens, start, STRONG)
         if end == start and key in SHORT_CIVILITIES and _civility_name(tokens, start):
             # « c'est mr chabrol qui me livre »: after an abbreviated civility, a word in
@@ -1175,7 +1331,8 @@ RELATIVE_STATES = _words(
     """veuf veuve absent absente seul seule mort morte vivant vivante malade enceinte ici
     la-bas labas aussi encore actuellement maintenant svp stp merci ensemble commun communs
     adopte adoptee naturel naturelle legitime mineur mineure majeur majeure handicape
-    handicapee hospitalise hospitalisee decede decedee"""
+    handicapee hospitalise hospitalisee decede decedee invalide retraite retraitee chomeur
+    chomeuse etudiant etudiante"""
 )
 
 
@@ -1277,12 +1434,24 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             start = index + len(sequence)
             if start >= len(tokens):
                 continue
-            if keys[start] in CIVILITIES or keys[start] in {",", "un"}:
-                continue
+            if keys[start] in CIVILITIES or keys[start] in {",", "un", "comment", "quoi", "pas"}:
+                continue  # « elle s'appelle comment » asks for the name
             if keys[start] in {"le", "la", "l'"} and not (
                 base == STRONG and start + 1 < len(tokens) and tokens[start].cap
             ):
                 continue
+            if sequence == ("au", "nom", "de") and keys[start] in {"jeune", "naissance", "famille"}:
+                continue  # « au nom de jeune fille de ma femme »
+            if (
+                sequence[-1] in {"nom", "prenom"}
+                and keys[start] in {"du", "de", "des", "d'"}
+                and start + 1 < len(tokens)
+                and tokens[start + 1].common_any
+                and not tokens[start + 1].cap
+            ):
+                continue  # « nom du parent déclarant », « au nom de jeune fille »: a label
+            if sequence in {("nee",), ("veuve",)} and "\n" in tokens[start].gap:
+                continue  # « notre fille est née.\nNom du parent »: the sentence ended
             strength = base
             weak = sequence in WEAK_TALK
             if weak:
@@ -1374,6 +1543,12 @@ PERSON_TALK = frozenset(
         ("grace", "a"),
         ("merci", "a"),
         ("bravo", "a"),
+        ("j", "ai", "vu"),
+        ("j'", "ai", "vu"),
+        ("jai", "vu"),
+        ("passe", "voir"),
+        ("passee", "voir"),
+        ("demander", "a"),
     }
 )
 # After these a word is as often what something is as who someone is.
@@ -1389,15 +1564,26 @@ THANKS_FOLLOWERS = _words("j' jai g on nous mon ma mes pour qui , ! . de")
 
 
 def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bool:
-    if start + 1 >= len(tokens):
-        return False
     token = tokens[start]
     if not _plain_word(token) or token.place or token.key in NOT_TALKED_TO:
         return False
     if _adjective_like(token):
         return False
+    if start + 1 >= len(tokens):
+        # « on m'a dit de demander à solène »: the message ends on the person
+        return sequence not in LOOSE_TALK | THANKS and not NOT_TALKED_TO_RE.search(token.key)
     if token.common and not token.typo and sequence in LOOSE_TALK:
-        return False  # « c'est fermé à l'accueil », « avec attente au téléphone »
+        # « c'est fermé à l'accueil », « avec attente au téléphone »; but « c'est garance
+        # qui s'occupe de mon dossier »: someone said to do something
+        return (
+            sequence not in {("avec",), ("ici",)}
+            and tokens[start + 1].key == "qui"
+            and not PARTICIPLE_RE.search(token.text.lower().rstrip("."))
+        )
+    if sequence not in THANKS and TALK_TIME_RE.match(tokens.text, tokens[start].end):
+        # « j'ai parlé avec mélusine ce matin », « passée voir solène à l'accueil »: when or
+        # where the person was dealt with
+        return not NOT_TALKED_TO_RE.search(token.key)
     if "\n" in tokens[start + 1].gap:
         # a chat line ending on the person talked to, the next line saying what they did
         # (« j'ai parlé avec prudence\nelle m'a dit… »)
@@ -1414,6 +1600,16 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
     )
 
 
+# Verbs and abstract nouns that follow talk words (« parlé avec attention », « voir
+# ensuite »): no one dealt with.
+NOT_TALKED_TO_RE = re.compile(r"(?:er|ir|oir|tion|sion|ment)$")
+TALK_TIME_RE = re.compile(
+    r"[ \t]+(?:hier|avant-hier|ce[ \t]+(?:matin|midi|soir|jour)|aujourd'hui|ajd|tout[ \t]+a"
+    r"[ \t]+l'heure|lundi|mardi|mercredi|jeudi|vendredi|samedi|la[ \t]+semaine[ \t]+derniere"
+    r"|au[ \t]+(?:telephone|tel|guichet|standard)|(?:a|à)[ \t]+l['’](?:accueil|agence))(?![\w])"
+    r"|[ \t]*$",
+    re.IGNORECASE,
+)
 PRONOUN_TOLD_RE = re.compile(
     r"(?:elle|il)[ \t]+(?:m['’ ][ \t]?a|ma|m['’ ][ \t]?avait|nous[ \t]+a|a)[ \t]+"
     r"(?:dit|r[ée]pondu|expliqu|conseill|demand|promis|assur|rappel|envoy|orient|fait)",
@@ -1842,10 +2038,6 @@ def _word_first_name_pair(tokens: Tokens, run: list[Token]) -> bool:
 
 
 # Words that make a given name a thing (« Rose Trémière », « Fleur Bleue »).
-WORD_FIRST_NAME_FOLLOWERS = _words(
-    """tremiere bleue bleu rouge noire noir blanche blanc verte vert jaune tombale angulaire
-    gardien gardienne divine nationale rouges bleues pascale"""
-)
 
 
 def _typo_in_a_pair(tokens: Tokens, index: int, end: int) -> bool:
@@ -2177,7 +2369,8 @@ def _same_word_after(tokens: Tokens, position: int, letters: str) -> Iterable[En
 
 
 NAME_QUESTION_RE = re.compile(
-    r"(?:nom|pr[ée]nom|honneur|qui\s+(?:est|ai-je)|vous\s+[êe]tes|epel|[ée]pel|appelez|identit)",
+    r"(?:nom|pr[ée]nom|honneur|qui\s+(?:est|ai-je)|vous\s+[êe]tes|epel|[ée]pel|appelez|identit"
+    r"|appelle\s+comment)",
     re.IGNORECASE,
 )
 LINE_PREFIX_RE = re.compile(
@@ -2856,6 +3049,37 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     )
 
 
+SURNAME_FOLLOWERS = _words("elle il qui , . ! ?")
+
+
+def _surname_of_someone(tokens: Tokens, first: int) -> bool:
+    """« pour mon papa antoine sauveterre\n », « ma cliente sandra tétu elle a … », « au nom
+    de aurore pain\n »: after a relative, a role or what names someone, a first name found
+    in lower case and one more word closing the clause: the surname, even a French word,
+    unless a description or a state."""
+    name, word = tokens[first], tokens[first + 1]
+    before = tokens[first - 1].key if first else ""
+    named = before == "appelle" or (
+        before == "de" and first >= 2 and tokens[first - 2].key == "nom"
+    )
+    if first == 0 or name.cap or not (before in ROLES or named):
+        return False
+    if (
+        word.cap
+        or len(word.key) < 4
+        or not _plain_word(word)
+        or word.place
+        or word.key in RELATIVE_STATES
+        or word.key in TRADES
+        or _adjective_like(word)
+        or _trade_like(word)
+        or (re.search(r"(?:ee|es|er|ir|ment)$", word.key) and word.common_any and not word.known)
+    ):
+        return False
+    after = tokens[first + 2] if first + 2 < len(tokens) else None
+    return after is None or "\n" in after.gap or after.key in SURNAME_FOLLOWERS
+
+
 # Capitalised words that open a line or a sentence before a name and are not its first
 # word: closings, labels, question words.
 NOT_OPENING_NAMES = _words(
@@ -2901,11 +3125,17 @@ def _joined_after(tokens: Tokens, last: int, taken: list[tuple[int, int]]) -> En
     """« mes enfants Lucas et Fleur »: a capitalised word joined by « et » to a name, then
     the end of the line, of the message or of the clause, is a name too."""
     i = last + 2
-    if i >= len(tokens) or tokens[last + 1].key != "et" or not tokens[last].cap:
+    if i >= len(tokens) or tokens[last + 1].key != "et":
         return None
     token = tokens[i]
+    # « les petits lenny et kaïs\n »: in lower case, a word that is no French word
+    lower = not tokens[last].cap and not token.cap and token.word and len(token.key) >= 3
+    if lower and (token.common_any or token.typo or token.place or token.domain):
+        return None
+    if not (lower or tokens[last].cap):
+        return None
     if (
-        not token.cap
+        not (token.cap or lower)
         or token.upper
         or "\n" in token.gap
         or not _intro_word(token)
@@ -2955,12 +3185,211 @@ def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
                 i >= len(tokens)
                 or tokens[i].gap != " "
                 or any(s < tokens[i].end and tokens[i].start < e for s, e in taken)
-                or not _name_neighbour(tokens, i, left=False)
+                or not (
+                    _name_neighbour(tokens, i, left=False)
+                    or (i == first + 1 and _surname_of_someone(tokens, first))
+                )
             ):
                 break
             last = i
         out.append(Entity(tokens[first].start, tokens[last].end, "PERSON"))
     return out
+
+
+# A form's value opens with its label (« Question : Mélusine Garrigues, locataire … »).
+VALUE_LABEL_RE = re.compile(r"[ \t>]*[A-Za-zÀ-ÿ' ]{2,30}:[ \t]*")
+TITLE_PAIR_BEFORE = _words("par pour signe signé")
+TITLE_PAIR_LINE_BEFORE = _words("pour par de merci cordialement salutations signe signé")
+FORM_ROLES = _words("locataire allocataire assure assuree beneficiaire demandeur demandeuse")
+TITLE_PAIR_VERBS = _words(
+    """souhaite souhaiterait demande voudrait aimerait veut voulait ne n' est etait a avait
+    habite vit reside réside travaille sollicite signale declare déclare percoit perçoit
+    touche attend doit peut recoit reçoit conteste certifie atteste confirme informe
+    rappelle depose dépose"""
+)
+
+
+def _title_pair_word(token: Token, first: bool) -> bool:
+    return (
+        token.word
+        and (token.cap or (token.upper and not first))
+        and len(token.key) >= 3
+        and _plain_word(token)
+        and not token.place
+        and token.key not in CLOSING_WORDS
+        and token.key not in NOT_OPENING_NAMES
+        and token.key not in AFTER_A_NAME
+        and token.key not in MONTH_AND_DAY_WORDS
+        and token.key not in SERVICE_NOUNS
+        and (
+            _opening_first_name(token)
+            if first
+            else not _adjective_like(token) and token.key not in WORD_FIRST_NAME_FOLLOWERS
+        )
+    )
+
+
+# Nouns of the services' vocabulary a form capitalises (« Allocation Logement a baissé »,
+# « Taxe Foncière est trop élevée »): never a name's word.
+SERVICE_NOUNS = _words(
+    """allocation allocations aide aides prime primes caution taxe taxes impot impots
+    assurance carte pension retraite revenu revenus logement action caisse contribution
+    cotisation cotisations declaration demande dossier attestation avis facture frais
+    remboursement indemnite indemnites conge arret prestation prestations bourse credit
+    dette solde compte espace service services centre direction complement fonciere
+    habitation foncier locapass activite solidarite famille familiale handicap sante
+    maladie travail emploi chomage formation permis titre sejour passeport"""
+)
+MONTH_AND_DAY_WORDS = _words(
+    """janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    lundi mardi mercredi jeudi vendredi samedi dimanche"""
+)
+
+
+def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
+    """Two or three capitalised words, French words or not, where a form or a message
+    puts a person's name: alone on the last line or under a line left open (« Merci de
+    mettre à jour pour\nMélusine Garrigues »), ending a line after « par » / « pour »
+    (« Demande faite par Mélusine Garrigues »), or opening a line or a form's value before
+    a verb or an apposition (« Question : Mélusine Garrigues, locataire, ne reçoit … »)."""
+    text, items = tokens.text, tokens.items
+    line_starts = [i for i, t in enumerate(items) if i == 0 or "\n" in t.gap]
+    for number, begin in enumerate(line_starts):
+        end = line_starts[number + 1] if number + 1 < len(line_starts) else len(items)
+        label = VALUE_LABEL_RE.match(text, items[begin].start - 0)
+        start = begin
+        if label:
+            while start < end and items[start].start < label.end():
+                start += 1
+        for i in range(start, end - 1):
+            size = 0
+            while (
+                size < 3
+                and i + size < end
+                and (size == 0 or items[i + size].gap == " ")
+                and _title_pair_word(items[i + size], size == 0)
+            ):
+                size += 1
+            if size < 2:
+                continue
+            stop = i + size
+            line_end = stop == end or (stop + 1 == end and items[stop].text in {".", ","})
+            alone = i == start and line_end
+            if alone and number:
+                previous = items[begin - 1].key
+                last_line = end == len(items)
+                if last_line or previous in TITLE_PAIR_LINE_BEFORE:
+                    yield _entity(tokens, i, stop)
+                break
+            if line_end and i > start and items[i - 1].key in TITLE_PAIR_BEFORE:
+                yield _entity(tokens, i, stop)
+                break
+            if i == start and stop < end:
+                after = items[stop]
+                apposed = (
+                    after.text == ","
+                    and stop + 1 < end
+                    and items[stop + 1].word
+                    and not items[stop + 1].cap
+                    and (
+                        items[stop + 1].key in ROLES
+                        or items[stop + 1].key in FORM_ROLES
+                        or _trade_like(items[stop + 1])
+                    )
+                )
+                if apposed or (after.gap == " " and after.key in TITLE_PAIR_VERBS):
+                    yield _entity(tokens, i, stop)
+            break
+
+
+LINE_ROLES = (
+    ROLES
+    | FORM_ROLES
+    | _words(
+        "titulaire proprietaire locataire vendeur vendeuse acheteur acheteuse declarant declarante"
+    )
+)
+
+
+def _role_line_word(token: Token, first: bool) -> bool:
+    """A word of a name after a role on a form's line: a town's or a feast's name too
+    (« Teva », « Toussaint ») when capitalised, not a description."""
+    return (
+        token.word
+        and (token.cap or (token.upper and not first))
+        and token.key not in GLUE | PARTICLES | CLOSING_WORDS | CIVILITIES | MONTH_AND_DAY_WORDS
+        and (not token.domain or token.known)
+        and (first or not _adjective_like(token))
+    )
+
+
+def _role_lines(tokens: Tokens) -> Iterable[Entity]:
+    """A form's line opened by a role, then names to its end (« Propriétaire Ange-Marie
+    Santoni », « Titulaire Alexandre Toussaint », « Maman de Hinano et Teva »): two or three
+    capitalised words, or one that is no French word, joined by « et » or commas."""
+    items = tokens.items
+    line_starts = [i for i, t in enumerate(items) if i == 0 or "\n" in t.gap]
+    for number, begin in enumerate(line_starts):
+        end = line_starts[number + 1] if number + 1 < len(line_starts) else len(items)
+        while end > begin and items[end - 1].text in {".", ","}:
+            end -= 1
+        if end - begin < 2 or not items[begin].cap or items[begin].key not in LINE_ROLES:
+            continue
+        i = begin + 1
+        if items[i].key in {"de", "du", "des"}:
+            i += 1
+        groups: list[tuple[int, int]] = []
+        while i < end:
+            j = i
+            while j < end and j - i < 3 and _role_line_word(items[j], j == i):
+                j += 1
+            size = j - i
+            if size == 0 or (size == 1 and (items[i].common_any or items[i].upper)):
+                groups = []
+                break
+            groups.append((i, j))
+            if j < end and items[j].key not in {"et", ","}:
+                groups = []
+                break
+            i = j + 1
+        for start, stop in groups:
+            yield _entity(tokens, start, stop)
+
+
+def repeat_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """A name found once is masked wherever it comes back in the text (« la menuiserie
+    rouxel enfin c'est monsieur rouxel »): every word of a found name that is no French
+    word."""
+    people = [e for e in entities if e.label == "PERSON"]
+    if not people:
+        return entities
+    items = tokens.items
+    keys = {
+        t.key
+        for t in items
+        if t.word
+        and len(t.key) >= 3
+        and not (t.common_any or t.typo or t.place or t.domain)
+        and t.key not in PARTICLES
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
+    if not keys:
+        return entities
+    # « Ferreira da Silva … le da silva »: the particle said before it, as in the name
+    particles = {
+        (items[i - 1].key, t.key)
+        for i, t in enumerate(items)
+        if i and t.key in keys and items[i - 1].key in PARTICLES
+    }
+    added = []
+    for i, t in enumerate(items):
+        if t.key not in keys or any(e.start < t.end and t.start < e.end for e in entities):
+            continue
+        start = t.start
+        if i and (items[i - 1].key, t.key) in particles and items[i].gap == " ":
+            start = items[i - 1].start
+        added.append(Entity(start, t.end, "PERSON"))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
 
 
 # --- First names that are French words, by the clause around them ---------------------------
@@ -3071,7 +3500,8 @@ INTRODUCING_TAILS: tuple[tuple[str, ...], ...] = (
 )
 # What may follow an introduced name: the end, a comma, « qui », « de », the next clause.
 INTRODUCED_FOLLOWERS = _words(
-    """, . ! ? : ; qui de d' du pour j' jai je g et la le ma mon mes svp stp merci"""
+    """, . ! ? : ; qui de d' du pour j' jai je g et la le ma mon mes svp stp merci jhabite
+    jsuis jvoudrais jveux jviens jtravaille"""
 )
 
 

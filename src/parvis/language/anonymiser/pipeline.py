@@ -9,6 +9,8 @@ from typing import Any
 from parvis.language.anonymiser.addresses import (
     extend_with_town,
     find_addresses,
+    find_closing_streets,
+    find_places_at_towns,
     find_town_lines,
     find_town_then_place,
 )
@@ -32,7 +34,14 @@ from parvis.language.anonymiser.names import (
     filter_spacy_person,
     find_names_by_rules,
 )
-from parvis.language.anonymiser.people import Tokens, extend_names, find_people, needs_ner
+from parvis.language.anonymiser.people import (
+    Tokens,
+    extend_names,
+    find_people,
+    needs_ner,
+    ner_candidates,
+    repeat_names,
+)
 from parvis.language.anonymiser.resolution import mask, resolve
 from parvis.language.anonymiser.spoken import (
     find_loose_bank_numbers,
@@ -70,6 +79,9 @@ NAMESAKE_RE = re.compile(
     r"\b(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
     r"|cite|pont|gare|mediatheque|bibliotheque|ehpad|foyer|fondation|institut|universite"
     r"|faculte|musee|theatre|piscine|metro|station|arret|campus|maison|groupe\s+scolaire"
+    # a desk named after its town (« l'agence de Pierrefitte », « la poste de Pierre-Bénite »)
+    r"|agence|poste|antenne|permanence|mairie|commune|ville|prefecture|gendarmerie"
+    r"|commissariat|tribunal"
     r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours"
     # shops, firms and associations named after people or things
     r"|espace|sci|sarl|sas|boulangerie|boucherie|pharmacie|restaurant|cabinet|garage"
@@ -91,7 +103,8 @@ STREET_TITLE_NAMESAKE_RE = re.compile(
 # not a person, even when it is made of surnames (« Leroy Merlin »).
 BUSINESS_RE = re.compile(
     r"(?<![\w])(?:leroy[ \t]+merlin|auchan|carrefour(?:[ \t]+(?:market|city|express))?"
-    r"|e\.?[ \t]?leclerc|intermarche|lidl|aldi|monoprix|franprix|decathlon|darty|boulanger"
+    r"|e\.?[ \t]?leclerc|(?<=chez[ \t])leclerc|(?<=au[ \t])leclerc"
+    r"|intermarche|lidl|aldi|monoprix|franprix|decathlon|darty|boulanger"
     r"|fnac|ikea|conforama|castorama|brico[ \t]?depot|bricomarche|chronopost|amazon"
     r"|cdiscount|vinted|leboncoin|bouygues(?:[ \t]+telecom)?|sosh|totalenergies|veolia"
     r"|adecco|manpower|randstad|sodexo|elior|mcdonald'?s|deliveroo|airbnb|doctolib"
@@ -320,6 +333,10 @@ class Anonymiser:
     def _rules(self, text: str) -> tuple[list[Entity], bool, Tokens]:
         """Rule entities, whether spaCy could still find a name the rules left, and the
         tokens (to complete names found in part)."""
+        found, tokens = self._rule_candidates(text)
+        return found, needs_ner(tokens, found), tokens
+
+    def _rule_candidates(self, text: str) -> tuple[list[Entity], Tokens]:
         folded = fold(text)
         found: list[Entity] = []
         for rule in RULES:
@@ -327,9 +344,11 @@ class Anonymiser:
         found.extend(find_names_by_rules(text, folded, self.lexicon))
         found.extend(find_town_lines(text, folded, self.lexicon.places))
         found.extend(find_town_then_place(text, folded, self.lexicon.places))
+        found.extend(find_closing_streets(text, folded, self.lexicon.places))
+        found.extend(find_places_at_towns(text, folded, self.lexicon.places))
         tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
         found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
-        return found, needs_ner(tokens, found), tokens
+        return found, tokens
 
     def anonymise_many(
         self, texts: Sequence[str], batch_size: int = 64
@@ -337,12 +356,20 @@ class Anonymiser:
         candidates: list[list[Entity]] = []
         all_tokens: list[Tokens] = []
         for_ner: list[int] = []
+        to_confirm: dict[int, list[tuple[int, int]]] = {}
+        confirm_only: set[int] = set()  # spaCy read only to confirm words the rules left
         for index, text in enumerate(texts):
-            found, ner, tokens = self._rules(text)
+            found, tokens = self._rule_candidates(text)
             candidates.append(found)
             all_tokens.append(tokens)
-            if ner:
+            confirm = ner_candidates(tokens, found)
+            if confirm:
+                to_confirm[index] = confirm
+            if needs_ner(tokens, found):
                 for_ner.append(index)
+            elif confirm:
+                for_ner.append(index)
+                confirm_only.add(index)
         if self.nlp is not None and for_ner:
             # spaCy (most of the time spent) reads only the texts where a capitalised or
             # listed word is left unmasked by the rules
@@ -351,18 +378,30 @@ class Anonymiser:
                 for ent in doc.ents:
                     if ent.label_ != "PER":
                         continue
-                    span = filter_spacy_person(
-                        texts[index], ent.start_char, ent.end_char, self.lexicon
+                    span = (
+                        None
+                        if index in confirm_only
+                        else filter_spacy_person(
+                            texts[index], ent.start_char, ent.end_char, self.lexicon
+                        )
                     )
                     if span:
                         candidates[index].append(Entity(span[0], span[1], "PERSON"))
+                    # a word the vocabulary knows, where a form puts a name, read as a person
+                    candidates[index].extend(
+                        Entity(start, end, "PERSON")
+                        for start, end in to_confirm.get(index, ())
+                        if ent.start_char <= start and end <= ent.end_char
+                    )
         results = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
             entities = with_leading_first_name(
                 text,
-                with_trailing_initials(text, extend_names(tokens, resolve(kept, text))),
+                with_trailing_initials(
+                    text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
+                ),
                 self.lexicon,
             )
             results.append((mask(text, entities), entities))

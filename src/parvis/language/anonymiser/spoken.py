@@ -200,7 +200,7 @@ _SPEAKER_PREFIX = re.compile(
 _ACKNOWLEDGEMENT = re.compile(
     r"(?:(?:oui|ouais|d'accord|daccord|ok|hm+|mm+|mhm|je\s+note|c'est\s+note|note|allez-y"
     r"|continuez|je\s+vous\s+ecoute|tres\s+bien|et\s+ensuite|ensuite|la\s+suite|et\s+apres"
-    r"|oui\s+et)[\s,.!?]*)+$",
+    r"|oui\s+et)[\s,.!?\-]*)+$",
     re.IGNORECASE,
 )
 
@@ -223,6 +223,17 @@ def _run_digits(folded: str, start: int, end: int) -> str:
     )
 
 
+# « et la clé c'est soixante-neuf », « la clé douze »: the key said on its own turn.
+KEY_SAID_RE = re.compile(r"(?:et[ \t]+)?(?:la[ \t]+)?cle(?:f)?[ \t]+(?:c'est[ \t]+|est[ \t]+)?")
+
+
+def _bare_key(folded: str, start: int, end: int) -> bool:
+    """A turn that is nothing but a number of two digits at most, up to 97: the key read
+    after the thirteen digits (« agent d'accord / usager trente-deux »)."""
+    digits = _run_digits(folded, start, end)
+    return bool(digits) and len(digits) <= 2 and int(digits) <= 97
+
+
 def _nirs_across_turns(folded: str) -> Iterable[Entity]:
     if "\n" not in folded or not NIR_CONTEXT.search(folded):
         return
@@ -231,11 +242,13 @@ def _nirs_across_turns(folded: str) -> Iterable[Entity]:
         line_end = folded.find("\n", end)
         if line_end < 0 or folded[end:line_end].strip(" \t,.") or end <= start:
             continue
-        if not NIR_CONTEXT.search(folded[max(0, start - 120) : start]):
-            continue
+        if not NIR_CONTEXT.search(folded[max(0, start - 120) : start]) and not re.search(
+            r"numero", folded[max(0, start - 60) : start]
+        ):
+            continue  # the NIR asked for near, or its number in a text about it
         digits = _run_digits(folded, start, end)
-        if digits[:1] not in {"1", "2"} or len(digits) >= 13:
-            continue
+        if digits[:1] not in {"1", "2"} or len(digits) > 13:
+            continue  # thirteen digits read at once may still be followed by their key
         last = end
         position = line_end + 1
         for _ in range(6):
@@ -246,8 +259,15 @@ def _nirs_across_turns(folded: str) -> Iterable[Entity]:
             if _ACKNOWLEDGEMENT.fullmatch(line) if line else False:
                 position = next_end + 1
                 continue
+            key_said = KEY_SAID_RE.match(folded, content, next_end)
+            if key_said:
+                content = key_said.end()
             part = SPOKEN_RUN_RE.match(folded, content, next_end)
-            if not part or (len(digits) >= 13 and not re.match(r"cle", line)):
+            if not part or (
+                len(digits) >= 13
+                and not key_said
+                and not (len(digits) == 13 and _bare_key(folded, part.start(), next_end))
+            ):
                 break  # once the thirteen digits are read, only the key may follow
             part_start, part_end = _trim(folded, part.start(), part.end())
             if part_end <= part_start:
@@ -312,9 +332,9 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
             while end > start and not folded[end - 1].isalnum():
                 end -= 1
         return Entity(start, end, "NIR")
-    if _nir_shaped(digits, before):
+    if _nir_shaped(digits, before, ends_text=not folded[end:].strip(" \t\n.,!?")):
         # a NIR read aloud where nothing names it: its key checks, or « numéro » before
-        # thirteen digits whose month is one
+        # twelve to fifteen digits whose month is one, or they end the transcript
         return Entity(start, end, "NIR")
     if len(digits) in {15, 16} and CARD_CONTEXT.search(folded):
         return Entity(start, end, "CARD")
@@ -325,15 +345,19 @@ def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
     return None
 
 
-def _nir_shaped(digits: str, before: str) -> bool:
-    if digits[:1] not in {"1", "2"} or len(digits) not in {13, 15}:
+def _nir_shaped(digits: str, before: str, *, ends_text: bool = False) -> bool:
+    """A sex, a year and a month: a NIR when its key checks, or when « numéro » announces it
+    (a group misheard, the key wrong or cut off), or when the caller ends on it."""
+    if digits[:1] not in {"1", "2"} or not 12 <= len(digits) <= 15:
         return False
     month = int(digits[3:5])
     if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
         return False
-    if len(digits) == 15:
-        return nir_key(digits[:13]) == int(digits[13:])
-    return bool(re.search(r"numero|\bnum\b|n°", before[-60:]))
+    if len(digits) == 15 and nir_key(digits[:13]) == int(digits[13:]):
+        return True
+    if CAF_CONTEXT.search(before[-60:]) or TAX_CONTEXT.search(before[-60:]):
+        return False  # another number was asked for
+    return bool(re.search(r"numero|\bnum\b|n°", before[-60:])) or (ends_text and len(digits) >= 13)
 
 
 # « agent et la clé / appelante quatre-vingt-seize »: the NIR's key asked for, answered on
