@@ -1381,6 +1381,26 @@ BARE_STREET_LINE_RE = re.compile(
 LINE_POSTCODE_RE = re.compile(r"[ \t>]*((?:\d{2}|2[AB])[ \t]?\d{3})(?:[ \t]+(\S.*?))?[ \t.]*$")
 
 
+# « sentier des mimosas, arcachon »: a street or a place in lower case, any of its types
+# (those a sentence also uses as words: « voie », « parc », « mail », « côte »…), then a
+# comma and a town, alone on a line among a message's last ones (``find_closing_streets``
+# checks the town is known and that nothing but contact lines follows).
+LOWER_STREET_TOWN_LINE_RE = re.compile(
+    r"[ \t>]*((?:rue|avenue|av\.|boulevard|bd|chemin|impasse|all[ée]e|route|place|quai|cours"
+    r"|square|r[ée]sidence|lotissement|lieu[- ]?dit|hameau|quartier|cit[ée]|domaine|clos"
+    r"|traverse|mont[ée]e|sente|sentier|venelle|passage|villa|mas|voie|mail|rampe|rocade"
+    r"|carrefour|c[ôo]te|lev[ée]e|dr[èe]ve|zone|parc|coteau|galerie|corniche|pont|esplanade"
+    r"|promenade|parvis|ruelle|faubourg|chauss[ée]e)(?![\w])"
+    r"(?:[ \t]+[a-zà-ÿ'’\-]+){1,5})[ \t]*,[ \t]*([a-zà-ÿ][a-zà-ÿ'’\- ]{1,40}?)[ \t.]*$"
+)
+
+
+# A phone's or a mail program's line under the message (« Envoyé de mon iPhone »).
+SENT_FROM_RE = re.compile(
+    r"(?i)(?:envoy[ée] (?:de|depuis) (?:mon|ma)|sent from my|obtenir outlook)"
+)
+
+
 def _street_line_town(line: str, places: frozenset[str]) -> int | None:
     """Where the known town that ends a bare street line starts, or None."""
     words = list(re.finditer(r"[\w'’\-]+", line))
@@ -1495,6 +1515,18 @@ def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iter
         )
         if town or announced:
             yield Entity(line.start(1), end, "ADDRESS")
+    for index, line in enumerate(lines[-3:], start=max(0, len(lines) - 3)):
+        lower = LOWER_STREET_TOWN_LINE_RE.fullmatch(line.group(0))
+        if (
+            lower
+            and not PUBLIC_PLACE_RE.search(fold(lower.group(1)).lower())
+            and _town_anycase(lower.group(2).strip(), places, True)
+            and all(
+                NEXT_LINE_CONTACT_RE.search(other.group(1)) or SENT_FROM_RE.match(other.group(1))
+                for other in lines[index + 1 :]
+            )
+        ):
+            yield Entity(line.start(0) + lower.start(1), line.start(0) + lower.end(2), "ADDRESS")
 
 
 def _closing_place(

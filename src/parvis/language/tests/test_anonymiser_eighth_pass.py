@@ -612,3 +612,35 @@ def test_closings_service_words_and_trades_on_the_last_line_are_kept(text):
         text[e.start : e.end] in {"Bonne", "Attestation", "Urgent", "Aide-soignante"}
         for e in entities
     ), entities
+
+
+# --- a street in lower case, any of its types, and its town ending a message ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Bonjour\nje déménage le mois prochain\nsentier des mimosas, arcachon", "sentier"),
+        ("bonjour je n'ai rien reçu\nmerci\nvoie des tilleuls, mérignac", "voie des tilleuls"),
+        (
+            "Bonjour,\nmon courrier revient.\nparc des chênes, cestas\n\nEnvoyé de mon iPhone",
+            "parc",
+        ),
+        ("Bonjour\nvoici où j'habite\ncôte des vignes, lormont.", "côte des vignes"),
+    ],
+)
+def test_a_lower_case_street_of_any_type_and_its_town_ending_a_message(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the message goes on after it, or the town is no known town
+        "Bonjour\nvoie rapide, bouchons\nje serai en retard au rendez-vous",
+        "Bonjour\nj'ai pris la voie des airs, tout va bien",
+        "Bonjour\nplace de la mairie, merci",
+    ],
+)
+def test_lower_case_street_words_elsewhere_are_kept(text):
+    assert_untouched(text)
