@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from parvis.language.anonymiser.base import MONTHS, NUMBER_WORDS, Entity
 from parvis.language.anonymiser.spoken import read_number_words
+from parvis.language.registers import split_email
 from parvis.language.text import fold
 
 # --- Addresses ----------------------------------------------------------------------------
@@ -1515,15 +1516,22 @@ def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iter
         )
         if town or announced:
             yield Entity(line.start(1), end, "ADDRESS")
-    for index, line in enumerate(lines[-3:], start=max(0, len(lines) - 3)):
+    # In the body's last lines or in the signature (a closing, a name, a quoted reply may
+    # follow), never in the quoted reply itself (the other party's words).
+    for index, line in enumerate(lines):
         lower = LOWER_STREET_TOWN_LINE_RE.fullmatch(line.group(0))
+        if not lower:
+            continue
+        parts = split_email(text)
+        body_end = parts.body.end
         if (
-            lower
+            line.end(1) <= parts.signature.end
             and not PUBLIC_PLACE_RE.search(fold(lower.group(1)).lower())
             and _town_anycase(lower.group(2).strip(), places, True)
             and all(
                 NEXT_LINE_CONTACT_RE.search(other.group(1)) or SENT_FROM_RE.match(other.group(1))
                 for other in lines[index + 1 :]
+                if other.start(1) < body_end
             )
         ):
             yield Entity(line.start(0) + lower.start(1), line.start(0) + lower.end(2), "ADDRESS")

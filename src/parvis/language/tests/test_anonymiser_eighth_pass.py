@@ -627,6 +627,12 @@ def test_closings_service_words_and_trades_on_the_last_line_are_kept(text):
             "parc",
         ),
         ("Bonjour\nvoici où j'habite\ncôte des vignes, lormont.", "côte des vignes"),
+        # the body ends on it: a closing and a signature follow
+        (
+            "Bonjour,\nje n'ai pas reçu mon attestation.\nrue des lilas, rennes\n\n"
+            "Cordialement,\nMarie Durand",
+            "rue des lilas",
+        ),
     ],
 )
 def test_a_lower_case_street_of_any_type_and_its_town_ending_a_message(text, secret):
@@ -640,6 +646,7 @@ def test_a_lower_case_street_of_any_type_and_its_town_ending_a_message(text, sec
         "Bonjour\nvoie rapide, bouchons\nje serai en retard au rendez-vous",
         "Bonjour\nj'ai pris la voie des airs, tout va bien",
         "Bonjour\nplace de la mairie, merci",
+        "Bonjour,\nrue des lilas, rennes\nle facteur ne passe plus depuis lundi.\nCordialement",
     ],
 )
 def test_lower_case_street_words_elsewhere_are_kept(text):
