@@ -3403,6 +3403,7 @@ DOING_RE = re.compile(
 )
 PRONOUNS_BEFORE_CEST = _words("elle lui il moi toi")
 APPOSITION_DETERMINERS = _words("mon ma notre")
+ARTICLES = _words("un une le la l' les des du de d'")
 
 
 def _word_names(tokens: Tokens) -> Iterable[Entity]:
@@ -3429,8 +3430,8 @@ def _word_name_at(tokens: Tokens, index: int) -> bool:
       moi c'est … »);
     * capitalised with « et moi » (« Victoire et moi on est … »);
     * thanked for something (« merci à blanche pour son aide »);
-    * capitalised or listed, then a relative in apposition (« titulaire Pierre mon
-      compagnon »)."""
+    * capitalised or listed, then a relative or a role in apposition (« titulaire Pierre
+      mon compagnon », « c'est pierre mon conseiller qui … »)."""
     count = len(tokens)
     token = tokens[index]
     following = tokens[index + 1] if index + 1 < count else None
@@ -3470,7 +3471,9 @@ def _word_name_at(tokens: Tokens, index: int) -> bool:
         (token.cap or token.first)
         and following.key in APPOSITION_DETERMINERS
         and following.gap == " "
-        and second.key in RELATIVES
+        # a relative, or a role (« c'est pierre mon conseiller qui … »; not a thing's
+        # name: « une rose ma voisine … »)
+        and (second.key in RELATIVES or (second.key in ROLES and previous not in ARTICLES))
         and (mid_sentence or token.first)
     )
 

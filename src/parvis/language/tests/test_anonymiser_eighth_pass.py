@@ -651,3 +651,21 @@ def test_a_lower_case_street_of_any_type_and_its_town_ending_a_message(text, sec
 )
 def test_lower_case_street_words_elsewhere_are_kept(text):
     assert_untouched(text)
+
+
+# --- a first name that is a word, then a role in apposition ---------------------------------
+
+
+def test_a_listed_first_name_then_a_role_in_apposition():
+    assert_hidden("bonjour c'est pierre mon conseiller qui s'occupe du dossier", "pierre")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c'est rare mon conseiller ne répond jamais",
+        "on m'a offert une rose ma voisine et moi pour la fête",
+    ],
+)
+def test_a_word_before_a_role_in_apposition_is_kept(text):
+    assert_untouched(text)
