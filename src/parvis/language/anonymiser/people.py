@@ -3401,6 +3401,15 @@ DOING_RE = re.compile(
     r"|g[eè]re[ \t]|traite[ \t])",
     re.IGNORECASE,
 )
+# What a person's life does, said right after a noun given as a name opening a sentence
+# (« Fortune a déménagé », « Espérance n'a toujours pas reçu », « Victoire est née »).
+PERSON_DOING_RE = re.compile(
+    r"^[ \t]+(?:n['’][ \t]?a(?:[ \t]+(?:toujours|jamais|plus|pas|rien|encore))+[ \t]+"
+    r"(?:re[çc]u|eu|touch[ée]|pu)|a[ \t]+(?:d[ée]m[ée]nag[ée]|re[çc]u|perdu|sign[ée]|eu[ \t]"
+    r"|besoin|demand[ée])|est[ \t]+(?:n[ée]e?|malade|hospitalis[ée]e?|d[ée]c[ée]d[ée]e?"
+    r"|enceinte|scolaris[ée]e?|handicap[ée]e?)|habite[ \t]|travaille[ \t]|vit[ \t])",
+    re.IGNORECASE,
+)
 PRONOUNS_BEFORE_CEST = _words("elle lui il moi toi")
 APPOSITION_DETERMINERS = _words("mon ma notre")
 ARTICLES = _words("un une le la l' les des du de d'")
@@ -3411,7 +3420,12 @@ def _word_names(tokens: Tokens) -> Iterable[Entity]:
     ``_word_name_at``)."""
     for index in range(len(tokens)):
         token = tokens[index]
-        if not (token.cap or token.first or (index and tokens[index - 1].key in {"a", "à"})):
+        if not (
+            token.cap
+            or token.first
+            or token.key in INTRODUCED_WORD_NAMES
+            or (index and tokens[index - 1].key in {"a", "à"})
+        ):
             continue  # every clause below needs one of these
         if (
             _plain_word(token)
@@ -3465,10 +3479,26 @@ def _word_name_at(tokens: Tokens, index: int) -> bool:
         return True
     if (token.cap or token.first) and following.key == "et" and second.key == "moi":
         return True
+    third = tokens[index + 3] if index + 3 < count else None
+    if (
+        token.cap
+        and following.key == "est"
+        and second.key in APPOSITION_DETERMINERS
+        and third is not None
+        and (third.key in RELATIVES or third.key in ROLES)
+    ):
+        return True  # « Perle est ma fille »
+    if (
+        token.cap
+        and token.key in INTRODUCED_WORD_NAMES
+        and not mid_sentence
+        and PERSON_DOING_RE.match(tokens.text[token.end : token.end + 40])
+    ):
+        return True  # « Fortune a déménagé à Lyon », « Espérance n'a pas reçu sa carte »
     if previous in {"a", "à"} and before in {"merci", "bravo"} and following.key == "pour":
         return True  # « merci à blanche pour son aide »
     return bool(
-        (token.cap or token.first)
+        (token.cap or token.first or token.key in INTRODUCED_WORD_NAMES)
         and following.key in APPOSITION_DETERMINERS
         and following.gap == " "
         # a relative, or a role (« c'est pierre mon conseiller qui … »; not a thing's

@@ -669,3 +669,28 @@ def test_a_listed_first_name_then_a_role_in_apposition():
 )
 def test_a_word_before_a_role_in_apposition_is_kept(text):
     assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Formulaire\nMessage : Bonjour. Perle est ma fille, elle a 17 ans.", "Perle"),
+        ("Formulaire\nMessage : Fortune a déménagé à Lyon en mars.", "Fortune"),
+        ("Formulaire\nMessage : Espérance n'a toujours pas reçu sa carte.", "Espérance"),
+        ("chat: c'est pour prosper mon grand-père", "prosper"),
+    ],
+)
+def test_a_word_given_as_a_name_by_what_follows_it(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Formulaire\nMessage : Patience est ma seule qualité dans ce dossier.",
+        "Formulaire\nMessage : Victoire a été obtenue au tribunal, merci.",
+        "Rose est ma couleur préférée.",
+    ],
+)
+def test_a_noun_opening_a_sentence_is_kept(text):
+    assert_untouched(text)
