@@ -27,6 +27,7 @@ from parvis.core.breadcrumb import breadcrumb
 from parvis.desk import selectors, services, switches
 from parvis.desk.errors import DeskError
 from parvis.desk.forms import (
+    EscalateForm,
     HandoffForm,
     MotifForm,
     NoteForm,
@@ -223,6 +224,14 @@ def _conversation_context(
         or (
             HandoffForm(organisations=selectors.handoff_organisations(conversation))
             if can_transfer_out
+            else None
+        ),
+        "escalate_form": forms.get("escalate")
+        or (
+            EscalateForm()
+            if can_reply
+            and conversation.is_open
+            and agent_selectors.escalation_tier(conversation) is not None
             else None
         ),
         "resolve_form": forms.get("resolve")
@@ -428,6 +437,32 @@ def handoff(request: HttpRequest, reference: str) -> HttpResponse:
         f"La conversation est transmise à {form.cleaned_data['organisation'].name} "
         f"(référence {linked.reference}).",
     )
+
+
+@never_cache
+@login_required
+def escalate(request: HttpRequest, reference: str) -> HttpResponse:
+    """Ask the queue's level-2 referents at once (the France Services escalation)."""
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    form = EscalateForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, found, form, "escalate")
+    try:
+        services.desk_escalate(
+            principal=request.user,
+            conversation=found,
+            reason=form.cleaned_data["escalation_reason"],
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "escalate")
+    messages.success(
+        request,
+        f"La conversation {found.reference} est remontée au niveau 2 : elle est proposée "
+        "aux référents des partenaires.",
+    )
+    return redirect("desk:home")
 
 
 @never_cache

@@ -14,6 +14,7 @@ from parvis.routing.models import (
     EntryState,
     Presence,
     PresenceReason,
+    Tier,
 )
 from parvis.routing.services.presence import CHOSEN_BY_AGENT
 
@@ -50,6 +51,22 @@ def offers_for(user: Any) -> list[tuple[Conversation, Entry]]:
         for entry in entries
         if entry.offered_to_id == user.pk or user.pk in (entry.offered_to_all or [])
     ]
+
+
+def escalation_tier(conversation: Conversation) -> Tier | None:
+    """The level-2 tier an agent may open at once for ``conversation`` (« on request »):
+    one of its queue's tiers that admits level ≥ 2 later than the queue's first tier (the
+    France Services escalation). ``None`` for a queue without one: an expert queue, whose
+    referents come first, widens to level 1 by its delay alone."""
+    if conversation.queue_id is None:
+        return None
+    tiers = list(Tier.objects.filter(policy__queue_id=conversation.queue_id).order_by("position"))
+    if not tiers:
+        return None
+    first = min(tier.min_wait_seconds for tier in tiers)
+    return next(
+        (tier for tier in tiers if tier.min_level >= 2 and tier.min_wait_seconds > first), None
+    )
 
 
 TRIGGERS = {
