@@ -38,6 +38,7 @@ from parvis.desk.forms import (
 )
 from parvis.routing import agent_selectors, selectors_callbacks
 from parvis.routing.errors import RoutingError
+from parvis.routing.models import EntryState
 from parvis.routing.services import offers as offer_services
 from parvis.routing.services import presence as presence_services
 
@@ -63,6 +64,9 @@ def _lists(request: HttpRequest) -> dict[str, Any]:
             {"conversation": c, "entry": e, "expires_at": e.offer_expires_at}
             for c, e in agent_selectors.offers_for(request.user)
         ],
+        "escalations": agent_selectors.escalations_for(request.user)
+        .filter(state=EntryState.WAITING)
+        .count(),
         "presence": agent_selectors.presence_of(request.user),
         "presence_choices": agent_selectors.presence_choices(),
         "presence_reasons": agent_selectors.presence_reason_choices(),
@@ -231,7 +235,7 @@ def _conversation_context(
             EscalateForm()
             if can_reply
             and conversation.is_open
-            and agent_selectors.escalation_tier(conversation) is not None
+            and agent_selectors.escalation_position(conversation.queue_id) is not None
             else None
         ),
         "resolve_form": forms.get("resolve")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from parvis.contacts.models import Conversation
 from parvis.routing.models import (
+    AgentSkill,
     AgentState,
     Decision,
     Entry,
@@ -53,19 +54,49 @@ def offers_for(user: Any) -> list[tuple[Conversation, Entry]]:
     ]
 
 
+def escalation_position(queue_id: int | None) -> int | None:
+    """The position of the level-2 tier an agent may open at once in ``queue_id`` (« on
+    request »): a tier admitting level ≥ 2 later than the queue's first (the France
+    Services escalation). ``None`` for a queue without one: an expert queue, whose
+    referents come first, widens to level 1 by its delay alone. Read from the engine's
+    memo of the policies: no query on a warm process (the desk asks on every page)."""
+    from parvis.routing import engine
+
+    view = engine.policy_of(queue_id)
+    if view is None:
+        return None
+    tiers = view.rule.tiers
+    first = min(tier.min_wait for tier in tiers)
+    return next((t.position for t in tiers if t.min_level >= 2 and t.min_wait > first), None)
+
+
 def escalation_tier(conversation: Conversation) -> Tier | None:
-    """The level-2 tier an agent may open at once for ``conversation`` (« on request »):
-    one of its queue's tiers that admits level ≥ 2 later than the queue's first tier (the
-    France Services escalation). ``None`` for a queue without one: an expert queue, whose
-    referents come first, widens to level 1 by its delay alone."""
-    if conversation.queue_id is None:
+    """The level-2 tier an escalation of ``conversation`` opens (see
+    ``escalation_position``), with its name."""
+    position = escalation_position(conversation.queue_id)
+    if position is None:
         return None
-    tiers = list(Tier.objects.filter(policy__queue_id=conversation.queue_id).order_by("position"))
-    if not tiers:
-        return None
-    first = min(tier.min_wait_seconds for tier in tiers)
-    return next(
-        (tier for tier in tiers if tier.min_level >= 2 and tier.min_wait_seconds > first), None
+    return Tier.objects.filter(policy__queue_id=conversation.queue_id, position=position).first()
+
+
+def escalations_for(user: Any) -> QuerySet[Entry]:
+    """Contacts an adviser escalated (« remonter au niveau 2 ») that wait in a queue where
+    ``user`` is a member holding level ≥ 2 in its skill, or are offered to them: what a
+    partner's referent is there for. They are offered only while the referent is
+    available, so the dashboard and the desk count them before."""
+    if not getattr(user, "is_authenticated", False):
+        return Entry.objects.none()
+    expert = AgentSkill.objects.filter(
+        user=user, skill_id=OuterRef("queue__policy__skill_id"), level__gte=2
+    )
+    return (
+        Entry.objects.filter(escalated=True, queue__members__user=user)
+        .filter(
+            Q(state=EntryState.WAITING, queue__policy__skill__isnull=True)
+            | Q(state=EntryState.WAITING) & Exists(expert)
+            | Q(state=EntryState.OFFERED, offered_to=user)
+        )
+        .distinct()
     )
 
 

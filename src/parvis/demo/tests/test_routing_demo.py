@@ -35,7 +35,19 @@ def test_the_referent_is_offered_the_escalated_france_services_chat(client):
     entry = Entry.objects.get(conversation=escalated)
     assert entry.escalated and entry.state == EntryState.WAITING
 
+    # Before the referent is available: the dashboard and the desk say it waits for them.
     referent = User.objects.get(email="referent.caf33@demo.parvis.fr")
+    client.force_login(referent)
+    dashboard = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert 'data-todo="contacts.escalations"' in dashboard
+    assert "Contacts remontés au niveau 2 qui vous attendent" in dashboard
+    desk = client.get(reverse("desk:home")).content.decode()
+    assert 'data-escalations="1"' in desk and "passez « disponible » pour le recevoir" in desk
+    # The adviser who escalated it is not counted as a referent.
+    client.force_login(User.objects.get(email="agent.fs@demo.parvis.fr"))
+    dashboard = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert 'data-todo="contacts.escalations"' not in dashboard
+
     presence_set(user=referent, presence="available")
     engine.process_due()
     entry.refresh_from_db()
