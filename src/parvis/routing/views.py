@@ -198,6 +198,7 @@ def queue_detail(request: HttpRequest, queue_id: int) -> HttpResponse:
         "title": f"Supervision : {queue.name}",
         "settings_form": settings_form,
         "candidates": list(selectors.member_candidates(request.user, queue)[:200]),
+        "tiers": selectors.queue_tiers(queue),
         **_queue_context(request, queue),
     }
     return render(request, "routing/queue.html", context)
