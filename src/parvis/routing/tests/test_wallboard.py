@@ -306,3 +306,4 @@ def test_the_queue_page_shows_its_tiers_in_french():
     assert "1. Conseillers France Services" in html and "dès l’arrivée" in html
     assert "2. Référents des partenaires" in html and "après 120\u00a0s" in html
     assert "2 – expert" in html and "<td>CAF</td>" in html
+    assert "data-escalation" in html  # its level-2 tier opens later: advisers may ask
