@@ -74,7 +74,7 @@ def escalation_tier(conversation: Conversation) -> Tier | None:
     """The level-2 tier an escalation of ``conversation`` opens (see
     ``escalation_position``), with its name."""
     position = escalation_position(conversation.queue_id)
-    if position is None:
+    if position is None or conversation.queue_id is None:
         return None
     return Tier.objects.filter(policy__queue_id=conversation.queue_id, position=position).first()
 
