@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from parvis.contacts.models import Conversation
+from parvis.core.french import number
 from parvis.routing.models import (
     AgentSkill,
     AgentState,
@@ -144,7 +145,9 @@ def decision_rows(conversation: Conversation) -> list[dict[str, Any]]:
                 label = _name(users, candidate["agent"])
             else:
                 label = references.get(candidate.get("conversation") or 0, "contact")
-                label = f"{label} (score {candidate.get('score')})"
+                score = candidate.get("score")
+                if isinstance(score, int | float):
+                    label = f"{label} (score {number(float(score), 1, trim=True)})"
             candidates.append({"label": label, "chosen": candidate.get("chosen", False)})
         rows.append(
             {

@@ -110,3 +110,17 @@ def test_an_expert_queue_offers_no_escalation(client):
     )
     assert response.status_code == 400
     assert "pas de référents de niveau 2" in response.content.decode()
+
+
+def test_the_routing_panel_says_candidates_scores_in_french(client):
+    queue, adviser, _referent = _france_services()
+    conversation = arrive(queue)
+    engine.process_due()
+    from parvis.routing.models import Decision
+
+    Decision.objects.filter(conversation=conversation).update(
+        candidates=[{"conversation": conversation.pk, "score": 388.6, "chosen": True}]
+    )
+    client.force_login(adviser)
+    html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
+    assert f"{conversation.reference} (score 388,6) (retenu)" in html
