@@ -194,8 +194,11 @@ def _france_services_escalation(fs_queue: Queue, caf: Organisation) -> None:
         )
     conversation.refresh_from_db()
     if conversation.queue_id != fs_queue.pk:
-        # Not qualified for the site's queue (its motifs are the partners'): the adviser
-        # triages it there.
+        # Not qualified for the site's queue (its motifs are the partners'): it waits in
+        # the operator's triage queue, which the adviser triages (as the desk demo makes
+        # every member of an organisation's queues), into the site's queue.
+        if conversation.queue is not None and conversation.queue.is_triage:
+            QueueMember.objects.get_or_create(queue=conversation.queue, user=adviser)
         conversation = handoff.conversation_queue_change(
             conversation=conversation, principal=adviser, queue=fs_queue
         )

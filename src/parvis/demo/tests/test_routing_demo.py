@@ -32,6 +32,14 @@ def test_the_referent_is_offered_the_escalated_france_services_chat(client):
     demo_routing_seed()  # idempotent
     (escalated,) = Conversation.objects.filter(thread_key=FS_CHAT_SESSION)
     assert escalated.queue.slug.startswith("fs-") and escalated.citizen is not None
+    # The next chat of the site that the engine cannot qualify waits in a triage queue
+    # its adviser takes from.
+    from parvis.contacts.models import Queue
+
+    adviser = User.objects.get(email="agent.fs@demo.parvis.fr")
+    assert Queue.objects.filter(
+        organisation=escalated.organisation, is_triage=True, members__user=adviser
+    ).exists()
     entry = Entry.objects.get(conversation=escalated)
     assert entry.escalated and entry.state == EntryState.WAITING
 
