@@ -305,6 +305,22 @@ def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bo
             oldest_wait=duration_fr(timezone.now() - since) if since else "",
         )
     )
+    from parvis.desk.selectors import has_desk
+    from parvis.routing.agent_selectors import escalations_for
+
+    escalations = escalations_for(user).aggregate(count=Count("pk"), since=Min("arrived_at"))
+    if escalations["count"] and has_desk(user):
+        # A partner's referent: the France Services' escalations wait for them at the desk
+        # (the queues are the partner's, not in the conversations list of their scope).
+        panel.todo.append(
+            Todo(
+                "contacts.escalations",
+                "Contacts remontés au niveau 2 qui vous attendent",
+                escalations["count"],
+                _url("desk:home"),
+                oldest_wait=duration_fr(timezone.now() - escalations["since"]),
+            )
+        )
     panel.figures.append(
         Figure(
             "contacts.queues",

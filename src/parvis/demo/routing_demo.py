@@ -12,6 +12,11 @@ agents' presence. Idempotent.
 
 The referent (referent.caf33@) holds level 2 in « prestations familiales » and English;
 the CAF agent level 1. The wallboard moves with ``parvis routing_burst`` (README).
+
+The France Services queue also takes chats, and one waits escalated: Léa Martin wrote on
+the site's chat, the adviser (agent.fs@) took it and asked the CAF's referent (« remonter
+au niveau 2 », with the question as an internal note). The referent finds it among the
+conversations offered to them as soon as they set themselves available at the desk.
 """
 
 from __future__ import annotations
@@ -32,6 +37,19 @@ from parvis.routing.models import (
 from parvis.routing.services.entries import queue_entries_rebuild
 
 REFERENT = "referent.caf33@demo.parvis.fr"
+FS_ADVISER = "agent.fs@demo.parvis.fr"
+FS_CHAT_SESSION = "demo-france-services-escalade"
+FS_CHAT_EMAIL = "lea.martin@exemple.fr"
+FS_CHAT_TEXT = (
+    "Bonjour, la CAF me demande de rembourser 1 240 € de prime d’activité et je ne comprends "
+    "pas pourquoi : ma situation n’a pas changé. Le conseiller de la France Services m’a "
+    "aidée hier mais il faut quelqu’un de la CAF."
+)
+FS_ESCALATION_REASON = (
+    "Indu de prime d’activité de 1 240 € notifié le mois dernier ; l’usagère conteste, "
+    "ses ressources déclarées n’ont pas changé. Pouvez-vous vérifier le calcul et, si "
+    "l’indu est fondé, lui proposer un échéancier ?"
+)
 
 
 def _skill(code: str, name: str, language: str = "") -> Skill:
@@ -110,6 +128,8 @@ def demo_routing_seed() -> int:
         referent = User.objects.filter(email=REFERENT).first()
         if referent is not None:
             QueueMember.objects.get_or_create(queue=fs_queue, user=referent)
+    if fs_policy is not None and fs_queue is not None:
+        _france_services_escalation(fs_queue, caf)
     referent = User.objects.filter(email=REFERENT).first()
     if referent is not None and phone is not None:
         QueueMember.objects.get_or_create(queue=phone, user=referent)
@@ -126,3 +146,62 @@ def demo_routing_seed() -> int:
     for policy in routed:
         queue_entries_rebuild(queue_id=policy.queue_id)
     return len(routed)
+
+
+def _france_services_escalation(fs_queue: Queue, caf: Organisation) -> None:
+    """A chat at the France Services site that its adviser escalated to the CAF's
+    referent, through the services an agent's clicks call (once: its chat session is
+    its key)."""
+    from parvis.contacts.models import CitizenRecord, Conversation, InboundEndpoint
+    from parvis.contacts.services import handoff, records
+    from parvis.contacts.services.chat import chat_message_accept
+    from parvis.core.crypto import encrypt_text
+    from parvis.demo.contacts_demo import DEMO_HOOK_SECRET
+    from parvis.desk.services import conversation_take, desk_escalate
+    from parvis.directory.models import Channel
+
+    adviser = User.objects.filter(email=FS_ADVISER).first()
+    if adviser is None:
+        return
+    fs_queue.channels.add(*Channel.objects.filter(slug="chat"))
+    endpoint, _ = InboundEndpoint.objects.get_or_create(
+        organisation=fs_queue.organisation,
+        connector="chat",
+        name=f"Démo – {fs_queue.site or fs_queue.organisation} – chat",
+        defaults={"queue": fs_queue, "secret_encrypted": encrypt_text(DEMO_HOOK_SECRET)},
+    )
+    _row, created = chat_message_accept(
+        endpoint=endpoint,
+        session=FS_CHAT_SESSION,
+        sequence=0,
+        text=FS_CHAT_TEXT,
+        email=FS_CHAT_EMAIL,
+    )
+    conversation = Conversation.objects.filter(
+        channel_id="chat", thread_key=FS_CHAT_SESSION
+    ).first()
+    if not created or conversation is None:
+        return
+    # Her record at the site (citizens_demo): the chat joins her history there.
+    citizen = (
+        CitizenRecord.objects.filter(organisation=fs_queue.organisation, last_name="Martin")
+        .order_by("pk")
+        .first()
+    )
+    if citizen is not None and conversation.contact_point is not None:
+        records.citizen_contact_point_add(
+            principal=adviser, citizen=citizen, kind="email", value=FS_CHAT_EMAIL
+        )
+    conversation.refresh_from_db()
+    if conversation.queue_id != fs_queue.pk:
+        # Not qualified for the site's queue (its motifs are the partners'): it waits in
+        # the operator's triage queue, which the adviser triages (as the desk demo makes
+        # every member of an organisation's queues), into the site's queue.
+        if conversation.queue is not None and conversation.queue.is_triage:
+            QueueMember.objects.get_or_create(queue=conversation.queue, user=adviser)
+        conversation = handoff.conversation_queue_change(
+            conversation=conversation, principal=adviser, queue=fs_queue
+        )
+    conversation_take(principal=adviser, conversation=conversation)
+    conversation.refresh_from_db()
+    desk_escalate(principal=adviser, conversation=conversation, reason=FS_ESCALATION_REASON)

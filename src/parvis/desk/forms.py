@@ -70,6 +70,16 @@ class NoteForm(DeskForm):
     )
 
 
+class EscalateForm(DeskForm):
+    escalation_reason = forms.CharField(
+        label="Ce que vous demandez au référent",
+        help_text="La situation de l’usager et la question posée : le référent la lit avant "
+        "d’accepter (note interne, jamais envoyée à l’usager).",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
 class TransferForm(DeskForm):
     queue = ListedModelChoiceField(queryset=Queue.objects.none(), label="Vers la file")
     transfer_note = forms.CharField(

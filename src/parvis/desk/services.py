@@ -92,6 +92,52 @@ def conversation_release_to_queue(*, principal: Any, conversation: Conversation)
     return released
 
 
+@transaction.atomic
+def desk_escalate(*, principal: Any, conversation: Conversation, reason: str) -> Conversation:
+    """Ask a level-2 referent (the France Services escalation « on request »): the reason
+    becomes an internal note the referent reads, a conversation one holds goes back to its
+    queue, and routing opens its referents' tier at once (``routing.escalated`` audited)."""
+    from parvis.routing import agent_selectors
+    from parvis.routing.errors import RoutingError
+    from parvis.routing.services import offers
+
+    _require_reply(principal, conversation)
+    _require_open(conversation)
+    tier = agent_selectors.escalation_tier(conversation)
+    if tier is None:
+        raise DeskError(
+            "no_escalation", "La file de cette conversation n’a pas de référents de niveau 2."
+        )
+    held_by_me = conversation.status == Status.ASSIGNED and conversation.assignee_id == getattr(
+        principal, "pk", None
+    )
+    if not held_by_me and conversation.status not in (Status.QUEUED, Status.OFFERED):
+        raise DeskError(
+            "transition_not_allowed",
+            "Seule une conversation en attente ou que vous avez prise en charge peut être "
+            "remontée au niveau 2.",
+        )
+    text = clean_text(reason)
+    try:
+        handoff.conversation_note_add(
+            conversation=conversation,
+            author=principal,
+            text=f"Remontée au niveau 2 ({tier}) : {text}",
+        )
+        if held_by_me:
+            conversation = lifecycle.conversation_release(
+                conversation=conversation, principal=principal, note=text
+            )
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+    try:
+        offers.entry_escalate(principal=principal, conversation=conversation)
+    except RoutingError as error:
+        raise DeskError(error.code, error.message, status=409) from error
+    realtime.announce_on_commit(conversation.pk)
+    return conversation
+
+
 # --- Reply ------------------------------------------------------------------------------------
 
 

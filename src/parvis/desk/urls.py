@@ -23,6 +23,7 @@ urlpatterns = [
     path("conversations/<str:reference>/note/", views.note, name="note"),
     path("conversations/<str:reference>/transferer/", views.transfer, name="transfer"),
     path("conversations/<str:reference>/transmettre/", views.handoff, name="handoff"),
+    path("conversations/<str:reference>/niveau-2/", views.escalate, name="escalate"),
     path("conversations/<str:reference>/resoudre/", views.resolve, name="resolve"),
     path("conversations/<str:reference>/remettre-en-file/", views.release, name="release"),
     path("conversations/<str:reference>/motif/", views.motif, name="motif"),

@@ -27,6 +27,7 @@ from parvis.core.breadcrumb import breadcrumb
 from parvis.desk import selectors, services, switches
 from parvis.desk.errors import DeskError
 from parvis.desk.forms import (
+    EscalateForm,
     HandoffForm,
     MotifForm,
     NoteForm,
@@ -37,6 +38,7 @@ from parvis.desk.forms import (
 )
 from parvis.routing import agent_selectors, selectors_callbacks
 from parvis.routing.errors import RoutingError
+from parvis.routing.models import EntryState
 from parvis.routing.services import offers as offer_services
 from parvis.routing.services import presence as presence_services
 
@@ -62,6 +64,9 @@ def _lists(request: HttpRequest) -> dict[str, Any]:
             {"conversation": c, "entry": e, "expires_at": e.offer_expires_at}
             for c, e in agent_selectors.offers_for(request.user)
         ],
+        "escalations": agent_selectors.escalations_for(request.user)
+        .filter(state=EntryState.WAITING)
+        .count(),
         "presence": agent_selectors.presence_of(request.user),
         "presence_choices": agent_selectors.presence_choices(),
         "presence_reasons": agent_selectors.presence_reason_choices(),
@@ -223,6 +228,14 @@ def _conversation_context(
         or (
             HandoffForm(organisations=selectors.handoff_organisations(conversation))
             if can_transfer_out
+            else None
+        ),
+        "escalate_form": forms.get("escalate")
+        or (
+            EscalateForm()
+            if can_reply
+            and conversation.is_open
+            and agent_selectors.escalation_position(conversation.queue_id) is not None
             else None
         ),
         "resolve_form": forms.get("resolve")
@@ -428,6 +441,32 @@ def handoff(request: HttpRequest, reference: str) -> HttpResponse:
         f"La conversation est transmise à {form.cleaned_data['organisation'].name} "
         f"(référence {linked.reference}).",
     )
+
+
+@never_cache
+@login_required
+def escalate(request: HttpRequest, reference: str) -> HttpResponse:
+    """Ask the queue's level-2 referents at once (the France Services escalation)."""
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    form = EscalateForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, found, form, "escalate")
+    try:
+        services.desk_escalate(
+            principal=request.user,
+            conversation=found,
+            reason=form.cleaned_data["escalation_reason"],
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "escalate")
+    messages.success(
+        request,
+        f"La conversation {found.reference} est remontée au niveau 2 : elle est proposée "
+        "aux référents des partenaires.",
+    )
+    return redirect("desk:home")
 
 
 @never_cache

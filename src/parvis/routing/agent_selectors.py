@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from parvis.contacts.models import Conversation
+from parvis.core.french import number
 from parvis.routing.models import (
+    AgentSkill,
     AgentState,
     Decision,
     Entry,
     EntryState,
     Presence,
     PresenceReason,
+    Tier,
 )
 from parvis.routing.services.presence import CHOSEN_BY_AGENT
 
@@ -50,6 +53,52 @@ def offers_for(user: Any) -> list[tuple[Conversation, Entry]]:
         for entry in entries
         if entry.offered_to_id == user.pk or user.pk in (entry.offered_to_all or [])
     ]
+
+
+def escalation_position(queue_id: int | None) -> int | None:
+    """The position of the level-2 tier an agent may open at once in ``queue_id`` (« on
+    request »): a tier admitting level ≥ 2 later than the queue's first (the France
+    Services escalation). ``None`` for a queue without one: an expert queue, whose
+    referents come first, widens to level 1 by its delay alone. Read from the engine's
+    memo of the policies: no query on a warm process (the desk asks on every page)."""
+    from parvis.routing import engine
+
+    view = engine.policy_of(queue_id)
+    if view is None:
+        return None
+    tiers = view.rule.tiers
+    first = min(tier.min_wait for tier in tiers)
+    return next((t.position for t in tiers if t.min_level >= 2 and t.min_wait > first), None)
+
+
+def escalation_tier(conversation: Conversation) -> Tier | None:
+    """The level-2 tier an escalation of ``conversation`` opens (see
+    ``escalation_position``), with its name."""
+    position = escalation_position(conversation.queue_id)
+    if position is None or conversation.queue_id is None:
+        return None
+    return Tier.objects.filter(policy__queue_id=conversation.queue_id, position=position).first()
+
+
+def escalations_for(user: Any) -> QuerySet[Entry]:
+    """Contacts an adviser escalated (« remonter au niveau 2 ») that wait in a queue where
+    ``user`` is a member holding level ≥ 2 in its skill, or are offered to them: what a
+    partner's referent is there for. They are offered only while the referent is
+    available, so the dashboard and the desk count them before."""
+    if not getattr(user, "is_authenticated", False):
+        return Entry.objects.none()
+    expert = AgentSkill.objects.filter(
+        user=user, skill_id=OuterRef("queue__policy__skill_id"), level__gte=2
+    )
+    return (
+        Entry.objects.filter(escalated=True, queue__members__user=user)
+        .filter(
+            Q(state=EntryState.WAITING, queue__policy__skill__isnull=True)
+            | Q(state=EntryState.WAITING) & Exists(expert)
+            | Q(state=EntryState.OFFERED, offered_to=user)
+        )
+        .distinct()
+    )
 
 
 TRIGGERS = {
@@ -96,7 +145,9 @@ def decision_rows(conversation: Conversation) -> list[dict[str, Any]]:
                 label = _name(users, candidate["agent"])
             else:
                 label = references.get(candidate.get("conversation") or 0, "contact")
-                label = f"{label} (score {candidate.get('score')})"
+                score = candidate.get("score")
+                if isinstance(score, int | float):
+                    label = f"{label} (score {number(float(score), 1, trim=True)})"
             candidates.append({"label": label, "chosen": candidate.get("chosen", False)})
         rows.append(
             {

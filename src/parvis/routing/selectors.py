@@ -62,6 +62,7 @@ from parvis.contacts.selectors import (
     calendar_of_queue,
 )
 from parvis.core import metrics
+from parvis.core.french import number, with_unit
 from parvis.core.memo import ProcessMemo
 from parvis.directory import servicelevels
 from parvis.directory.servicelevels import Place
@@ -74,6 +75,7 @@ from parvis.routing.models import (
     EntryState,
     Presence,
     QueuePolicy,
+    Tier,
 )
 
 RECENT_MINUTES = 30
@@ -635,3 +637,26 @@ def waiting_entries(queue: Queue, *, limit: int = 50) -> list[Entry]:
 def forget_figures() -> None:
     """Recount the periods' figures at the next read (tests, benchmarks)."""
     _figures.forget()
+
+
+def queue_tiers(queue: Queue) -> list[dict[str, Any]]:
+    """A queue's tiers in order, said in French for its supervisor: who is admitted
+    (minimum level, the sites or organisations named) and after how long a wait."""
+    rows = []
+    tiers = Tier.objects.filter(policy__queue=queue).prefetch_related("sites", "organisations")
+    for tier in tiers.order_by("position"):
+        wait = tier.min_wait_seconds
+        rows.append(
+            {
+                "position": tier.position,
+                "name": str(tier),
+                "level": tier.get_min_level_display(),
+                "after": "dès l’arrivée" if wait == 0 else f"après {with_unit(number(wait), 's')}",
+                "among": ", ".join(
+                    [str(site) for site in tier.sites.all()]
+                    + [org.short_name or org.name for org in tier.organisations.all()]
+                )
+                or "tous les agents de la file",
+            }
+        )
+    return rows

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from parvis.accounts.scoping import Perm, has_permission, visible_to
 from parvis.contacts.models import Queue
 from parvis.core import french
-from parvis.routing import selectors
+from parvis.routing import agent_selectors, selectors
 from parvis.routing.errors import RoutingError
 from parvis.routing.forms import (
     AgentChoiceForm,
@@ -198,6 +198,8 @@ def queue_detail(request: HttpRequest, queue_id: int) -> HttpResponse:
         "title": f"Supervision : {queue.name}",
         "settings_form": settings_form,
         "candidates": list(selectors.member_candidates(request.user, queue)[:200]),
+        "tiers": selectors.queue_tiers(queue),
+        "escalation": agent_selectors.escalation_position(queue.pk) is not None,
         **_queue_context(request, queue),
     }
     return render(request, "routing/queue.html", context)

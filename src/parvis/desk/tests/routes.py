@@ -29,6 +29,7 @@ HTML_ROUTES = {
             "note",
             "transfer",
             "handoff",
+            "escalate",
             "resolve",
             "release",
             "motif",

@@ -441,3 +441,22 @@ def test_the_live_clock_is_given_the_sites_time_zone(client, settings):
         assert f'data-desk-time-zone="{settings.TIME_ZONE}"' in html
     script = Path(views.__file__).parent / "static" / "desk" / "desk.js"
     assert "timeZone: timeZone" in script.read_text()
+
+
+def test_the_citizens_record_is_named_by_the_names_an_agent_typed(client):
+    """A record made at the counter has a first and last name and no « nom affiché »: the
+    desk names it, not « sans nom »."""
+    from parvis.contacts.tests.factories import CitizenRecordFactory
+
+    desk = desk_story()
+    conversation = waiting_conversation(desk.queue)
+    citizen = CitizenRecordFactory(
+        organisation=conversation.organisation,
+        first_name="Léa",
+        last_name="Martin",
+        display_name="",
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(citizen=citizen)
+    client.force_login(desk.agent)
+    html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
+    assert "Fiche usager : Léa Martin" in html and "sans nom" not in html

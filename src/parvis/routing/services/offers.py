@@ -101,7 +101,8 @@ def sweep_offers(*, now: dt.datetime) -> int:
 def entry_escalate(
     *, principal: Any, conversation: Conversation, now: dt.datetime | None = None
 ) -> None:
-    """Open every tier at once (a level-1 agent asks a referent): audited."""
+    """Open every tier at once (a level-1 agent asks a referent): audited. The agent who
+    asks is not offered the contact again (they asked for someone else)."""
     from parvis.accounts.services import audit_record
 
     now = now or timezone.now()
@@ -109,7 +110,12 @@ def entry_escalate(
     if entry is None:
         raise RoutingError("not_waiting", "Ce contact n’est pas en attente dans une file routée.")
     entry.escalated = True
-    entry.save(update_fields=["escalated"])
+    asker = (
+        getattr(principal, "pk", None) if getattr(principal, "is_authenticated", False) else None
+    )
+    if asker is not None and asker not in entry.declined_by:
+        entry.declined_by = [*entry.declined_by, asker]
+    entry.save(update_fields=["escalated", "declined_by"])
     engine.trigger_add(TriggerKind.CONTACT, entry.pk, due_at=now, now=now)
     audit_record(
         actor=principal,

@@ -282,3 +282,28 @@ def test_a_level_reads_with_its_base_and_the_status_time_is_the_servers():
     day = fragment.split("data-service-level-day>")[1].split("</td>")[0]
     assert "0 sur 1 dans le délai" in day and "0 entré" in day and "0 entrés" not in day
     assert "data-updated-at=" in fragment
+
+
+def test_the_queue_page_shows_its_tiers_in_french():
+    """The France Services escalation as its supervisor reads it: who is admitted at each
+    tier, from which wait, among which sites or organisations."""
+    from parvis.directory.tests.factories import OrganisationFactory
+    from parvis.routing.tests.factories import TierFactory
+
+    policy = QueuePolicyFactory()
+    TierFactory(policy=policy, position=1, name="Conseillers France Services", min_level=1)
+    caf = OrganisationFactory(short_name="CAF")
+    TierFactory(
+        policy=policy,
+        position=2,
+        name="Référents des partenaires",
+        min_level=2,
+        min_wait_seconds=120,
+    ).organisations.add(caf)
+    client = session(supervisor_of(policy.queue.organisation))
+    html = client.get(reverse("routing:queue", args=[policy.queue.pk])).content.decode()
+    assert "Paliers" in html
+    assert "1. Conseillers France Services" in html and "dès l’arrivée" in html
+    assert "2. Référents des partenaires" in html and "après 120\u00a0s" in html
+    assert "2 – expert" in html and "<td>CAF</td>" in html
+    assert "data-escalation" in html  # its level-2 tier opens later: advisers may ask

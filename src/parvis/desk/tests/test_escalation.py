@@ -1,0 +1,126 @@
+"""The France Services escalation « on request », as its people do it at the desk: the
+adviser who holds a citizen's chat asks the partner's level-2 referent with a question;
+the referent, available, is offered it at once (not the adviser again), reads the
+question and takes it. An expert queue, whose referents come first, has no such button."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from parvis.accounts.models import AuditEvent
+from parvis.contacts.models import Direction, Status
+from parvis.contacts.tests.factories import QueueFactory
+from parvis.core.crypto import decrypt_text
+from parvis.desk import services
+from parvis.directory.tests.factories import OrganisationFactory, SiteFactory
+from parvis.routing import engine
+from parvis.routing.models import Entry, EntryState
+from parvis.routing.services import offers
+from parvis.routing.tests.factories import (
+    QueuePolicyFactory,
+    SkillFactory,
+    TierFactory,
+    agent,
+    arrive,
+)
+
+pytestmark = pytest.mark.django_db
+
+QUESTION = "Indu de prime d’activité contesté : pouvez-vous vérifier le calcul ?"
+
+
+def _france_services():  # type: ignore[no-untyped-def]
+    site = SiteFactory()
+    caf = OrganisationFactory()
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    policy = QueuePolicyFactory(queue=queue, skill=SkillFactory())
+    TierFactory(policy=policy, position=1, min_level=1, min_wait_seconds=0).sites.add(site)
+    TierFactory(policy=policy, position=2, min_level=2, min_wait_seconds=120).organisations.add(caf)
+    adviser = agent(queue, level=1, site=site)
+    referent = agent(queue, level=2, organisation=caf)
+    return queue, adviser, referent
+
+
+def test_the_adviser_escalates_a_chat_they_hold_and_the_referent_is_offered_it(client):
+    queue, adviser, referent = _france_services()
+    conversation = arrive(queue)
+    engine.process_due()
+    assert Entry.objects.get(conversation=conversation).offered_to == adviser
+    offers.offer_accept(user=adviser, conversation=conversation)
+
+    client.force_login(adviser)
+    page = client.get(reverse("desk:conversation", args=[conversation.reference]))
+    assert "Remonter au niveau 2" in page.content.decode()
+    response = client.post(
+        reverse("desk:escalate", args=[conversation.reference]),
+        {"escalation_reason": QUESTION},
+    )
+    assert response.status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.status == Status.QUEUED and conversation.assignee is None
+    note = conversation.messages.get(direction=Direction.NOTE)
+    assert QUESTION in decrypt_text(note.body_encrypted)
+    assert AuditEvent.objects.filter(action="routing.escalated").exists()
+
+    # Well before the referents' tier opens (120 s), and not back to the adviser.
+    engine.process_due()
+    entry = Entry.objects.get(conversation=conversation)
+    assert entry.state == EntryState.OFFERED and entry.offered_to == referent
+
+    client.force_login(referent)
+    home = client.get(reverse("desk:home")).content.decode()
+    assert conversation.reference in home and "Remontée au niveau 2" in home
+    page = client.get(reverse("desk:conversation", args=[conversation.reference]))
+    assert page.status_code == 200 and QUESTION in page.content.decode()
+    client.post(
+        reverse("desk:offer_answer", args=[conversation.reference]), {"decision": "accepter"}
+    )
+    conversation.refresh_from_db()
+    assert conversation.assignee == referent and conversation.status == Status.ASSIGNED
+
+
+def test_an_escalation_needs_its_question(client):
+    queue, adviser, _referent = _france_services()
+    conversation = arrive(queue)
+    services.conversation_take(principal=adviser, conversation=conversation)
+    client.force_login(adviser)
+    response = client.post(
+        reverse("desk:escalate", args=[conversation.reference]), {"escalation_reason": " "}
+    )
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire" in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.assignee == adviser
+
+
+def test_an_expert_queue_offers_no_escalation(client):
+    policy = QueuePolicyFactory(skill=SkillFactory())
+    TierFactory(policy=policy, position=1, min_level=2, min_wait_seconds=0)
+    TierFactory(policy=policy, position=2, min_level=1, min_wait_seconds=60)
+    generalist = agent(policy.queue, level=1)
+    conversation = arrive(policy.queue)
+    services.conversation_take(principal=generalist, conversation=conversation)
+    client.force_login(generalist)
+    page = client.get(reverse("desk:conversation", args=[conversation.reference]))
+    assert page.status_code == 200 and "Remonter au niveau 2" not in page.content.decode()
+    response = client.post(
+        reverse("desk:escalate", args=[conversation.reference]),
+        {"escalation_reason": QUESTION},
+    )
+    assert response.status_code == 400
+    assert "pas de référents de niveau 2" in response.content.decode()
+
+
+def test_the_routing_panel_says_candidates_scores_in_french(client):
+    queue, adviser, _referent = _france_services()
+    conversation = arrive(queue)
+    engine.process_due()
+    from parvis.routing.models import Decision
+
+    Decision.objects.filter(conversation=conversation).update(
+        candidates=[{"conversation": conversation.pk, "score": 388.6, "chosen": True}]
+    )
+    client.force_login(adviser)
+    html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
+    assert f"{conversation.reference} (score 388,6) (retenu)" in html
