@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.timezone import template_localtime
+from django.utils import timezone
 
 from parvis.core import french
 
@@ -45,4 +46,8 @@ def with_unit(value: Any, unit: str) -> str:
 def time_fr(value: Any) -> str:
     """``{{ moment|time_fr }}`` → « 9 h », « 13 h 30 » (on one line); a moment in the
     current time zone, as Django's ``time`` filter shows it; « » for none."""
-    return "" if value is None else french.time_of_day(template_localtime(value))
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return french.time_of_day(value)
