@@ -10,6 +10,7 @@
   decimal comma; ``with_unit(text, unit)``: « 87,4 % », « 1 234 s »; ``percent(share)``:
   0.874 → « 87,4 % »; ``working_days(value)``: « 1 jour ouvré », « 2,5 jours ouvrés »;
   ``time_of_day(value)``: « 9 h », « 13 h 30 ».
+  ``duration(seconds)``: « 45 s », « 3 min 05 », « 1 h 12 », « 12 j 6 h ».
 
 Spaces in figures, one convention for the whole product (pages, emails, PDF, charts.js):
 thousands are grouped by a no-break space U+00A0, as Django's ``intcomma`` does in French;
@@ -107,6 +108,21 @@ def working_days(value: float) -> str:
 def percent(share: float, decimals: int = 1) -> str:
     """A share between 0 and 1 as a percentage: ``0.8742`` → « 87,4 % »."""
     return with_unit(number(share * 100, decimals), "%")
+
+
+def duration(seconds: float) -> str:
+    """A wait or a handling time, on one line: « 45 s », « 3 min 05 », « 1 h 12 », « 12 j 6 h »."""
+    total = round(seconds)
+    if total < 60:
+        return with_unit(str(total), "s")
+    minutes, rest = divmod(total, 60)
+    if minutes < 60:
+        return f"{with_unit(str(minutes), 'min')}{NO_BREAK_SPACE}{rest:02d}"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{with_unit(str(hours), 'h')}{NO_BREAK_SPACE}{minutes:02d}"
+    days, hours = divmod(hours, 24)
+    return f"{with_unit(number(days), 'j')}{NO_BREAK_SPACE}{with_unit(str(hours), 'h')}"
 
 
 def time_of_day(value: dt.time | dt.datetime) -> str:

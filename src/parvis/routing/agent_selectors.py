@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from parvis.contacts.models import Conversation
-from parvis.core.french import number
+from parvis.core.french import duration, number
 from parvis.routing.models import (
     AgentSkill,
     AgentState,
@@ -157,6 +157,7 @@ def decision_rows(conversation: Conversation) -> list[dict[str, Any]]:
                 "agent": _name(users, decision.agent_id),
                 "score": decision.score,
                 "wait_seconds": round(decision.wait_seconds),
+                "wait": duration(decision.wait_seconds),
                 "candidates": candidates,
                 "skipped": [
                     f"{SKIP_LABELS.get(code, code)} : {count}"

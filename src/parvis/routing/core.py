@@ -1,6 +1,7 @@
-"""The routing rules, pure (stdlib only): one engine that the database adapter
-(``routing.engine``) and the in-memory adapter (``routing.memory``, used by the
-simulator and the property tests) both call, so both route alike.
+"""The routing rules, pure (the standard library and ``parvis.core.french`` only): one
+engine that the database adapter (``routing.engine``) and the in-memory adapter
+(``routing.memory``, used by the simulator and the property tests) both call, so both
+route alike.
 
 **Priority.** ``score = w × wait + min(bonus, cap)`` where ``bonus`` sums the urgency,
 vulnerability, channel and supervisor bonuses: waiting counts without limit and bonuses
@@ -29,6 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from parvis.core.french import plural_suffix, with_unit
 
 AVAILABLE = "available"
 
@@ -293,13 +296,14 @@ def pick_work(
 
 
 def describe_tier(tier: TierRule) -> str:
+    """« palier 2 : niveau ≥ 2 après 120 s, 1 organisme » (the decision log's rule)."""
     where = []
-    if tier.sites:
-        where.append(f"{len(tier.sites)} site(s)")
-    if tier.organisations:
-        where.append(f"{len(tier.organisations)} organisme(s)")
+    for count, noun in ((len(tier.sites), "site"), (len(tier.organisations), "organisme")):
+        if count:
+            where.append(f"{count} {noun}{plural_suffix(count)}")
     scope = f", {' et '.join(where)}" if where else ""
-    return f"palier {tier.position} : niveau ≥ {tier.min_level} après {tier.min_wait:g} s{scope}"
+    wait = with_unit(f"{tier.min_wait:g}", "s")
+    return f"palier {tier.position} : niveau ≥ {tier.min_level} après {wait}{scope}"
 
 
 # --- Estimated wait ------------------------------------------------------------------------

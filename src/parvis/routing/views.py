@@ -59,17 +59,8 @@ def percent(value: float | None) -> str:
 
 
 def seconds_fr(value: float | None) -> str:
-    """« 45 s », « 3 min 05 », « 1 h 12 » (on one line); « — » without data."""
-    if value is None:
-        return "—"
-    total = round(value)
-    if total < 60:
-        return french.with_unit(str(total), "s")
-    minutes, seconds = divmod(total, 60)
-    if minutes < 60:
-        return f"{french.with_unit(str(minutes), 'min')}{french.NO_BREAK_SPACE}{seconds:02d}"
-    hours, minutes = divmod(minutes, 60)
-    return f"{french.with_unit(str(hours), 'h')}{french.NO_BREAK_SPACE}{minutes:02d}"
+    """« 45 s », « 3 min 05 », « 1 h 12 », « 12 j 6 h » (on one line); « — » without data."""
+    return "—" if value is None else french.duration(value)
 
 
 def target_fr(policy: Any) -> str:

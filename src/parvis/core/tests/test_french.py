@@ -198,3 +198,12 @@ def test_time_fr_shows_a_moment_in_the_current_time_zone_the_french_way():
     rendered = Template("{% load french %}{{ moment|time_fr }}|{{ none|time_fr }}")
     moment = dt.datetime(2026, 12, 5, 8, 5, tzinfo=dt.UTC)  # 9 h 05 in Paris
     assert rendered.render(Context({"moment": moment, "none": None})) == "9\xa0h\xa005|"
+
+
+def test_duration_reads_a_wait_in_french_on_one_line():
+    from parvis.core.french import duration
+
+    assert duration(45) == "45\xa0s"
+    assert duration(185) == "3\xa0min\xa005"
+    assert duration(4320) == "1\xa0h\xa012"
+    assert duration(1_058_701) == "12\xa0j\xa06\xa0h"

@@ -189,7 +189,7 @@ def test_expert_queue_widens_to_level_one_after_its_delay():
 
 def test_describe_tier_in_french():
     text = core.describe_tier(FRANCE_SERVICES.tiers[1])
-    assert text == "palier 2 : niveau ≥ 2 après 90 s, 1 organisme(s)"
+    assert text == "palier 2 : niveau ≥ 2 après 90\xa0s, 1 organisme"
 
 
 # --- Strategies ----------------------------------------------------------------------------
