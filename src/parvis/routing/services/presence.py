@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from parvis.accounts.services import audit_record
@@ -151,16 +151,19 @@ def sweep_presence(*, now: dt.datetime) -> int:
     """Wrap-ups ended → available; desks gone for the grace period → away. How many
     agents changed."""
     changed = 0
-    for state in AgentState.objects.filter(presence=Presence.WRAP_UP, wrap_up_until__lte=now):
+    lost = now - dt.timedelta(seconds=settings.ROUTING_AWAY_GRACE_SECONDS)
+    ended_wrap_up = Q(presence=Presence.WRAP_UP, wrap_up_until__lte=now)
+    desk_gone = Q(
+        presence__in=(Presence.AVAILABLE, Presence.WRAP_UP), sockets=0, socket_lost_at__lte=lost
+    )
+    # Every second in each worker: one read says whether anyone changes at all.
+    if not AgentState.objects.filter(ended_wrap_up | desk_gone).exists():
+        return 0
+    for state in AgentState.objects.filter(ended_wrap_up):
         with transaction.atomic():
             _set(state, presence=Presence.AVAILABLE, reason="", now=now)
             changed += 1
-    lost = now - dt.timedelta(seconds=settings.ROUTING_AWAY_GRACE_SECONDS)
-    for state in AgentState.objects.filter(
-        presence__in=(Presence.AVAILABLE, Presence.WRAP_UP),
-        sockets=0,
-        socket_lost_at__lte=lost,
-    ):
+    for state in AgentState.objects.filter(desk_gone):
         with transaction.atomic():
             _set(state, presence=Presence.AWAY, reason=PresenceReason.CONNECTION_LOST, now=now)
             changed += 1

@@ -428,7 +428,11 @@ def _overflow_one(conversation_id: int, policy: QueuePolicy, why: str, now: dt.d
 
 
 def sweep_overflow(*, now: dt.datetime) -> int:
-    """Move the waiting contacts that exceed their queue's overflow rules; how many moved."""
+    """Move the waiting contacts that exceed their queue's overflow rules; how many moved.
+    Every second in each worker: a queue with an overflow is looked for first, alone (the
+    read with its sites and calendars is planned again each time)."""
+    if not QueuePolicy.objects.filter(overflow_queue__isnull=False).exists():
+        return 0
     policies = QueuePolicy.objects.filter(
         overflow_queue__isnull=False, queue__is_active=True, overflow_queue__is_active=True
     ).select_related(
