@@ -1382,7 +1382,8 @@ BARE_STREET_LINE_RE = re.compile(
 LINE_POSTCODE_RE = re.compile(r"[ \t>]*((?:\d{2}|2[AB])[ \t]?\d{3})(?:[ \t]+(\S.*?))?[ \t.]*$")
 
 
-# « sentier des mimosas, arcachon »: a street or a place in lower case, any of its types
+# « sentier des mimosas, arcachon », « Chemin des vignes, pessac »: a street or a place in
+# any case (lower or mixed: the capitalised ones have rules of their own), any of its types
 # (those a sentence also uses as words: « voie », « parc », « mail », « côte »…), then a
 # comma and a town, alone on a line among a message's last ones (``find_closing_streets``
 # checks the town is known and that nothing but contact lines follows).
@@ -1392,7 +1393,8 @@ LOWER_STREET_TOWN_LINE_RE = re.compile(
     r"|traverse|mont[ée]e|sente|sentier|venelle|passage|villa|mas|voie|mail|rampe|rocade"
     r"|carrefour|c[ôo]te|lev[ée]e|dr[èe]ve|zone|parc|coteau|galerie|corniche|pont|esplanade"
     r"|promenade|parvis|ruelle|faubourg|chauss[ée]e)(?![\w])"
-    r"(?:[ \t]+[a-zà-ÿ'’\-]+){1,5})[ \t]*,[ \t]*([a-zà-ÿ][a-zà-ÿ'’\- ]{1,40}?)[ \t.]*$"
+    r"(?:[ \t]+[a-zà-ÿ'’\-]+){1,6})[ \t]*,[ \t]*([a-zà-ÿ][a-zà-ÿ'’\- ]{1,40}?)[ \t.]*$",
+    re.IGNORECASE,
 )
 
 

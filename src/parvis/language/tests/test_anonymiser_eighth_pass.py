@@ -627,6 +627,13 @@ def test_closings_service_words_and_trades_on_the_last_line_are_kept(text):
             "parc",
         ),
         ("Bonjour\nvoici où j'habite\ncôte des vignes, lormont.", "côte des vignes"),
+        # mixed case
+        (
+            "Bonjour,\nje n'ai toujours pas reçu ma carte.\n"
+            "Sentier de la Croix blanche, Saint-Médard-en-Jalles",
+            "Sentier de la Croix blanche",
+        ),
+        ("Bonjour,\nrien reçu.\nParc des Chênes, cestas\nCordialement\nM. Petit", "Parc des"),
         # the body ends on it: a closing and a signature follow
         (
             "Bonjour,\nje n'ai pas reçu mon attestation.\nrue des lilas, rennes\n\n"
