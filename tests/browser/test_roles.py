@@ -50,7 +50,8 @@ TODO_KEYS: dict[str, set[str]] = {
     "agent.caf33@demo.parvis.fr": COUNTER,
     "agent.cpam69@demo.parvis.fr": COUNTER,
     "agent.fs@demo.parvis.fr": COUNTER,
-    "referent.caf33@demo.parvis.fr": COUNTER,
+    # the demo's France Services chat escalated to level 2 waits for her
+    "referent.caf33@demo.parvis.fr": COUNTER | {"contacts.escalations"},
 }
 
 AGENTS_CONTENT = ".parvis-agents-content"
@@ -149,6 +150,7 @@ def _log_in(page: Any, base: str, email: str) -> None:
 def _expected_todo(user: Any, key: str, now: dt.datetime) -> int:
     """The count of a to-do line, read with the selector of the list it links to."""
     from parvis.contacts import selectors as contacts
+    from parvis.routing import agent_selectors
     from parvis.simplification.models import Status as RequestStatus
     from parvis.simplification.selectors import requests_for_backoffice
     from parvis.voice import selectors as voice
@@ -171,6 +173,7 @@ def _expected_todo(user: Any, key: str, now: dt.datetime) -> int:
             .filter(answer_due_at__lte=now)
             .count()
         ),
+        "contacts.escalations": lambda: agent_selectors.escalations_for(user).count(),
     }
     if key.startswith("counter."):
         return voice.counter_recordings(user, status=key.removeprefix("counter.")).count()
