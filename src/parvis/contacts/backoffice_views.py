@@ -26,7 +26,7 @@ from parvis.contacts.models import OPEN_STATUSES, Conversation, Status
 from parvis.contacts.services.chat import chat_reply
 from parvis.contacts.services.visits import visit_record
 from parvis.core.breadcrumb import breadcrumb
-from parvis.core.french import NO_BREAK_SPACE, with_unit
+from parvis.core.french import duration
 from parvis.core.pagination import paginate
 from parvis.directory import servicelevels
 
@@ -37,15 +37,7 @@ LIVE_CHANNELS = frozenset({"chat", "telephone"})
 def duration_fr(delta: dt.timedelta) -> str:
     """« 3 min », « 2 h 05 », « 4 j 3 h »: a waiting time read at a glance, never broken
     across two lines."""
-    minutes = max(0, int(delta.total_seconds() // 60))
-    if minutes < 60:
-        return with_unit(str(minutes), "min")
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return with_unit(str(hours), "h") + f"{NO_BREAK_SPACE}{minutes:02d}"
-    days, hours = divmod(hours, 24)
-    in_days = with_unit(str(days), "j")
-    return f"{in_days}{NO_BREAK_SPACE}{with_unit(str(hours), 'h')}" if hours else in_days
+    return duration(delta.total_seconds(), with_seconds=False)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@
   decimal comma; ``with_unit(text, unit)``: « 87,4 % », « 1 234 s »; ``percent(share)``:
   0.874 → « 87,4 % »; ``working_days(value)``: « 1 jour ouvré », « 2,5 jours ouvrés »;
   ``time_of_day(value)``: « 9 h », « 13 h 30 ».
-  ``duration(seconds)``: « 45 s », « 3 min 05 », « 1 h 12 », « 12 j 6 h ».
+  ``duration(seconds)``: « 45 s », « 3 min 05 », « 1 h 12 », « 12 j 6 h »; to the
+  minute with ``with_seconds=False``.
 
 Spaces in figures, one convention for the whole product (pages, emails, PDF, charts.js):
 thousands are grouped by a no-break space U+00A0, as Django's ``intcomma`` does in French;
@@ -110,19 +111,26 @@ def percent(share: float, decimals: int = 1) -> str:
     return with_unit(number(share * 100, decimals), "%")
 
 
-def duration(seconds: float) -> str:
-    """A wait or a handling time, on one line: « 45 s », « 3 min 05 », « 1 h 12 », « 12 j 6 h »."""
-    total = round(seconds)
-    if total < 60:
-        return with_unit(str(total), "s")
+def duration(seconds: float, *, with_seconds: bool = True) -> str:
+    """A wait or a handling time, on one line: « 45 s », « 3 min 05 », « 1 h 12 »,
+    « 12 j 6 h », « 4 j »; ``with_seconds=False`` for a wait read at a glance, to the
+    minute: « 3 min », « 2 h 05 »."""
+    if with_seconds:
+        total = round(seconds)
+        if total < 60:
+            return with_unit(str(total), "s")
+    else:
+        total = max(0, int(seconds // 60)) * 60
     minutes, rest = divmod(total, 60)
     if minutes < 60:
-        return f"{with_unit(str(minutes), 'min')}{NO_BREAK_SPACE}{rest:02d}"
+        in_minutes = with_unit(str(minutes), "min")
+        return f"{in_minutes}{NO_BREAK_SPACE}{rest:02d}" if with_seconds else in_minutes
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
         return f"{with_unit(str(hours), 'h')}{NO_BREAK_SPACE}{minutes:02d}"
     days, hours = divmod(hours, 24)
-    return f"{with_unit(number(days), 'j')}{NO_BREAK_SPACE}{with_unit(str(hours), 'h')}"
+    in_days = with_unit(str(days), "j")
+    return f"{in_days}{NO_BREAK_SPACE}{with_unit(str(hours), 'h')}" if hours else in_days
 
 
 def time_of_day(value: dt.time | dt.datetime) -> str:
