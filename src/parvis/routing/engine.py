@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -479,7 +479,7 @@ def _prefetch_candidates(batch: _Batch, taken: list[Taken], now: dt.datetime) ->
         view = routed.get(waiting.view.queue_id) if waiting is not None else None
         if waiting is None or view is None or view.rule.paused:
             continue
-        batch.candidate_rows[waiting.view.id] = list(trigger.candidates)
+        batch.candidate_rows[waiting.view.id] = trigger.candidates
         batch.round_robin_read[view.rule.id] = trigger.round_robin_last
         ranking = _ranking(waiting, view, now)
         if ranking.ranked:
@@ -675,7 +675,7 @@ class _Batch:
     heads: dict[int, list[Waiting]] = field(default_factory=dict)
     # The candidates of the batch's contact triggers, read in one statement
     # (``_prefetch_candidates``), by entry: the rows ``_candidates`` reads.
-    candidate_rows: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
+    candidate_rows: dict[int, Sequence[tuple[Any, ...]]] = field(default_factory=dict)
     # Their rankings (``_ranking``), and the round robins' cursors read with them.
     rankings: dict[int, _Ranking] = field(default_factory=dict)
     round_robin_read: dict[int, int | None] = field(default_factory=dict)
@@ -987,11 +987,16 @@ def _work_may_wait_pairs(batch: _Batch) -> list[tuple[int, int, int]]:
     return pairs
 
 
+def _agents_with_a_trigger(batch: _Batch) -> set[int]:
+    """The agents this batch already gives a trigger of their own."""
+    return {pk for kind, pk, _ in batch.triggers if kind == TriggerKind.AGENT}
+
+
 def _work_may_wait_for(batch: _Batch, waiting: set[int], *, written: bool = False) -> None:
     """The agents of ``batch.may_wait`` for whom work may wait have room left; those
     without a trigger yet get one, written with the batch (unless ``written``: the
     batch's writes already made them)."""
-    queued = {pk for kind, pk, _ in batch.triggers if kind == TriggerKind.AGENT}
+    queued = _agents_with_a_trigger(batch)
     for outcome, _free, _levels in batch.may_wait:
         if outcome.agent_id in waiting:
             outcome.room_left = True
@@ -1112,7 +1117,7 @@ def _flush_params(batch: _Batch, now: dt.datetime) -> list[Any]:
         [p[0] for p in pairs],
         [p[1] for p in pairs],
         [p[2] for p in pairs],
-        sorted({pk for kind, pk, _ in batch.triggers if kind == TriggerKind.AGENT}),
+        sorted(_agents_with_a_trigger(batch)),
         sorted(batch.entries),
         now + PLACED_SOON,
         now,
@@ -1265,7 +1270,7 @@ def _candidates(entry: Waiting, view: PolicyView) -> list[core.AgentView]:
 
 
 def _candidates_of_rows(
-    entry: Waiting, view: PolicyView, rows: list[tuple[Any, ...]]
+    entry: Waiting, view: PolicyView, rows: Sequence[tuple[Any, ...]]
 ) -> list[core.AgentView]:
     """The candidates as the core sees them, from their rows (user, capacity, used, idle
     since, level, whether they speak the entry's language), the units this
@@ -1435,10 +1440,8 @@ def process_batch(
     with transaction.atomic(), deciding(now):
         triggers = take_triggers(now, limit)  # on PostgreSQL, with the relaxed commit
         agents = [t.object_id for t in triggers if t.kind == TriggerKind.AGENT]
-        contacts = [t.entry for t in triggers if t.entry is not None]
         if connection.vendor == "postgresql":
-            if contacts:
-                agents += _prefetch_candidates(_current(), triggers, now)
+            agents += _prefetch_candidates(_current(), triggers, now)
             if agents:
                 _prefetch(_current(), agents, now)
         return [(trigger, process(trigger, now=now)) for trigger in triggers]
