@@ -1520,11 +1520,13 @@ def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iter
             yield Entity(line.start(1), end, "ADDRESS")
     # In the body's last lines or in the signature (a closing, a name, a quoted reply may
     # follow), never in the quoted reply itself (the other party's words).
+    parts = None  # split once, and only when a line has the shape
     for index, line in enumerate(lines):
         lower = LOWER_STREET_TOWN_LINE_RE.fullmatch(line.group(0))
         if not lower:
             continue
-        parts = split_email(text)
+        if parts is None:
+            parts = split_email(text)
         body_end = parts.body.end
         if (
             line.end(1) <= parts.signature.end
