@@ -1602,7 +1602,9 @@ def write_dataset(dataset: Dataset, root: Path) -> list[WrittenFile] | None:
     root.mkdir(parents=True, exist_ok=True)
     names = {fmt: f"{dataset.name}.{fmt}" for fmt in ("csv", "json")}
     names["schema"] = f"{dataset.name}.schema.json"
-    tmp = {fmt: root / f".{name}.tmp" for fmt, name in names.items()}
+    # A temporary name of this process's own: two processes exporting at once (two test
+    # suites side by side, a command beside the beat) never move each other's file.
+    tmp = {fmt: root / f".{name}.{os.getpid()}.tmp" for fmt, name in names.items()}
     with (
         tmp["csv"].open("w", encoding="utf-8", newline="") as csv_file,
         tmp["json"].open("w", encoding="utf-8") as json_file,
@@ -1658,7 +1660,7 @@ def write_datapackage(root: Path, files: Iterable[WrittenFile]) -> WrittenFile:
         "created": _iso(timezone.now()),
         "resources": resources,
     }
-    tmp, final = root / ".datapackage.json.tmp", root / "datapackage.json"
+    tmp, final = root / f".datapackage.json.{os.getpid()}.tmp", root / "datapackage.json"
     tmp.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     size, sha = _finish(tmp, final)
     return WrittenFile(
