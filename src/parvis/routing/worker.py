@@ -14,6 +14,7 @@ in the process that queued.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import signal
 import time
 from collections.abc import Callable
@@ -97,10 +98,20 @@ def run(
 
     # The desks and wallboards hear a batch while the next one is decided.
     waited = publish_in_background()
+    _freeze_startup_objects()
     try:
         return _loop(engine, clock=clock, stop=stop, max_decisions=max_decisions)
     finally:
         publish_in_background(waited)
+
+
+def _freeze_startup_objects() -> None:
+    """Move what the process holds before its first decision (modules, settings,
+    policies) out of the collector's reach: a full collection walks every tracked
+    object, and one stopped a decision for 420 ms on the benchmark's worker. The loop's
+    own garbage is still collected."""
+    gc.collect()
+    gc.freeze()
 
 
 def _loop(

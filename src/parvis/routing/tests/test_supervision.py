@@ -321,3 +321,18 @@ def test_an_idle_sweep_reads_one_statement_per_kind_of_work_and_writes_nothing(
         swept = worker.sweep(now=timezone.now())
     assert set(swept.values()) == {0}
     assert not any(q["sql"].startswith(("UPDATE", "INSERT", "DELETE")) for q in captured)
+
+
+def test_the_worker_freezes_what_it_holds_before_its_first_decision():
+    """A full collection walks every tracked object: what the worker loaded before its
+    first decision is frozen, so the collections that run between decisions stay short."""
+    import gc
+
+    from parvis.routing import worker
+
+    gc.unfreeze()
+    try:
+        worker.run(stop=lambda: True)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
