@@ -14,8 +14,8 @@ at decision time.
 **Eligibility.** An agent may get a contact when present (``available``), with the free
 units its channel takes, a member of its queue, not among those who let the offer lapse,
 holding the language skill it needs, and admitted by one of the queue's tiers open at this
-wait (``min_wait`` reached, or every tier when the escalation was asked). A queue without
-tiers has one: any member, at once.
+wait (``min_wait`` reached; when an adviser asked a referent, the tiers of level ≥ 2 at
+once and only them). A queue without tiers has one: any member, at once.
 
 **Referents.** Work of a queue where the agent holds a level below 2 is level-1 work for
 them; an agent holding level ≥ 2 somewhere takes level-1 work only when none of those
@@ -182,9 +182,16 @@ def tier_opens_at(arrived_at: float, tier: TierRule) -> float:
     return arrived_at + tier.min_wait
 
 
+def escalation_tiers(queue: QueueRule) -> list[TierRule]:
+    """The tiers an escalation opens at once, for good: those admitting level ≥ 2. The
+    adviser asked for a referent, so another adviser of level 1 does not take the contact
+    back, however long it waits; in a queue without such a tier, every tier."""
+    return [tier for tier in queue.tiers if tier.min_level >= 2] or list(queue.tiers)
+
+
 def open_tiers(queue: QueueRule, entry: EntryView, now: float) -> list[TierRule]:
     if entry.escalated:
-        return list(queue.tiers)
+        return escalation_tiers(queue)
     return [tier for tier in queue.tiers if tier_opens_at(entry.arrived_at, tier) <= now]
 
 
@@ -295,15 +302,17 @@ def pick_work(
     return best_entry(now, expert_work or firsts, queues)
 
 
-def describe_tier(tier: TierRule) -> str:
-    """« palier 2 : niveau ≥ 2 après 120 s, 1 organisme » (the decision log's rule)."""
+def describe_tier(tier: TierRule, *, escalated: bool = False) -> str:
+    """« palier 2 : niveau ≥ 2 après 120 s, 1 organisme » (the decision log's rule);
+    « palier 2 : niveau ≥ 2 sur demande de remontée, 1 organisme » when an adviser asked."""
     where = []
     for count, noun in ((len(tier.sites), "site"), (len(tier.organisations), "organisme")):
         if count:
             where.append(f"{count} {noun}{plural_suffix(count)}")
     scope = f", {' et '.join(where)}" if where else ""
     wait = with_unit(f"{tier.min_wait:g}", "s")
-    return f"palier {tier.position} : niveau ≥ {tier.min_level} après {wait}{scope}"
+    when = "sur demande de remontée" if escalated else f"après {wait}"
+    return f"palier {tier.position} : niveau ≥ {tier.min_level} {when}{scope}"
 
 
 # --- Estimated wait ------------------------------------------------------------------------

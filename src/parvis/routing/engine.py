@@ -874,7 +874,7 @@ def _tier_rule(
 ) -> str:
     for tier in core.open_tiers(rule, entry, now):
         if core.tier_admits(tier, agent, rule.id):
-            return core.describe_tier(tier)
+            return core.describe_tier(tier, escalated=entry.escalated)
     return ""
 
 

@@ -265,7 +265,8 @@ class MemoryRouter:
         raise RoutingError("offer_gone", f"Le contact {entry_id} n’attend plus.")
 
     def escalate(self, entry_id: int, now: float) -> list[Decision]:
-        """Every tier opens for this contact (asked by the agent or the citizen)."""
+        """The referents' tiers open for this contact at once, and only them
+        (``core.escalation_tiers``: an adviser asked for a referent)."""
         decisions = self.advance(now)
         entry = self.entry(entry_id)
         entry.escalated = True

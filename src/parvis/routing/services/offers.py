@@ -101,8 +101,9 @@ def sweep_offers(*, now: dt.datetime) -> int:
 def entry_escalate(
     *, principal: Any, conversation: Conversation, now: dt.datetime | None = None
 ) -> None:
-    """Open every tier at once (a level-1 agent asks a referent): audited. The agent who
-    asks is not offered the contact again (they asked for someone else)."""
+    """Open the tiers of level ≥ 2 at once, and only them (a level-1 adviser asks a
+    referent, ``core.escalation_tiers``): audited. The adviser who asks is not offered
+    the contact again (they asked for someone else), nor is any other of level 1."""
     from parvis.accounts.services import audit_record
 
     now = now or timezone.now()
@@ -115,7 +116,8 @@ def entry_escalate(
     )
     if asker is not None and asker not in entry.declined_by:
         entry.declined_by = [*entry.declined_by, asker]
-    entry.save(update_fields=["escalated", "declined_by"])
+    entry.next_tier_at = None  # what it waits for is open now; nothing else will open
+    entry.save(update_fields=["escalated", "declined_by", "next_tier_at"])
     engine.trigger_add(TriggerKind.CONTACT, entry.pk, due_at=now, now=now)
     audit_record(
         actor=principal,

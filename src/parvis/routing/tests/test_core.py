@@ -175,6 +175,24 @@ def test_france_services_partner_referents_after_the_delay_or_on_request():
     assert core.skip_reason(referent, asked, generalist_only, 0.0) is None
 
 
+def test_an_escalation_opens_the_referents_tiers_at_once_and_closes_level_one():
+    """« Remonter au niveau 2 »: the adviser asked for a referent, so no adviser of level
+    1 takes the contact back, however long it waits; the referents' tier opens at once."""
+    adviser = agent(2, levels={1: 1})
+    referent = agent(3, levels={1: 2}, organisations=frozenset({7}))
+    asked = entry(1, 0.0, escalated=True)
+    assert core.skip_reason(referent, asked, FRANCE_SERVICES, 0.0) is None
+    assert core.skip_reason(adviser, asked, FRANCE_SERVICES, 0.0) == core.SKIP_TIER
+    assert core.skip_reason(adviser, asked, FRANCE_SERVICES, 10_000.0) == core.SKIP_TIER
+    assert core.escalation_tiers(FRANCE_SERVICES) == [FRANCE_SERVICES.tiers[1]]
+    # A queue without a tier of level ≥ 2: every tier opens.
+    plain = core.QueueRule(id=1, tiers=(core.TierRule(min_wait=60.0, min_level=1),))
+    assert core.skip_reason(adviser, asked, plain, 0.0) is None
+    assert core.describe_tier(FRANCE_SERVICES.tiers[1], escalated=True) == (
+        "palier 2 : niveau ≥ 2 sur demande de remontée, 1 organisme"
+    )
+
+
 def test_expert_queue_widens_to_level_one_after_its_delay():
     generalist = agent(levels={1: 1})
     contact = entry(1, 0.0)

@@ -170,19 +170,20 @@ def test_france_services_escalation_level_two_first_then_level_one_after_the_del
     assert (decision.entry_id, decision.agent_ids, decision.trigger) == (2, (1,), "tier")
 
 
-def test_an_escalated_contact_opens_every_tier_at_once():
+def test_an_escalated_contact_opens_the_referents_tier_at_once_and_only_it():
     queue = core.QueueRule(
         id=1,
-        tiers=(core.TierRule(min_wait=0.0, min_level=2), core.TierRule(min_wait=600.0)),
+        tiers=(core.TierRule(min_wait=0.0), core.TierRule(min_wait=600.0, min_level=2)),
     )
     router = MemoryRouter(queues=[queue])
-    router.add_agent(agent(1), 0.0)
     router.arrive(entry(1, 0.0), 0.0)
 
-    (decision,) = router.escalate(1, 5.0)
-
-    assert decision.agent_ids == (1,)
+    assert router.escalate(1, 5.0) == []
     assert router.next_tier_times() == {}
+    assert router.add_agent(agent(1, levels={1: 1}), 6.0) == []  # an adviser: not for them
+    assert router.advance(1_000.0) == []
+    (decision,) = router.add_agent(agent(2, levels={1: 2}), 1_001.0)
+    assert (decision.entry_id, decision.agent_ids) == (1, (2,))
 
 
 def test_a_referent_takes_expert_work_before_level_one_work():

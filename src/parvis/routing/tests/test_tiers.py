@@ -76,10 +76,14 @@ def test_france_services_escalates_to_the_partner_referent_after_n_seconds_or_on
         offers.offer_decline(user=fs_agent, conversation=second)
     assert Entry.objects.get(conversation=second).offered_to != referent
 
-    # On request: every tier opens at once.
+    # On request: the referents' tier opens at once, and an adviser of level 1 free
+    # since long (first for the longest idle strategy) does not take the contact back.
     offers.entry_escalate(principal=fs_agent, conversation=second)
+    agent(queue, level=1, site=site, idle_since=timezone.now() - dt.timedelta(hours=1))
     engine.process_due()
     assert _offered_to(second) == referent
+    decision = Decision.objects.filter(conversation=second).latest("pk")
+    assert "sur demande de remontée" in decision.rule
 
 
 def test_a_referent_takes_level_1_work_only_when_no_expert_work_waits():
