@@ -4,6 +4,7 @@ experiences tell a true story (dates in order, many services, delays, queues, fi
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import re
 
@@ -38,7 +39,11 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
         User.objects.count(),
         Membership.objects.count(),
     )
-    call_command("seed_demo", "--scale", "small")
+    summary = io.StringIO()
+    call_command("seed_demo", "--scale", "small", stdout=summary)
+    # The summary is French, row by row: no count is shown by its code.
+    assert "Conversations" in summary.getvalue() and "Comptes" in summary.getvalue()
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", summary.getvalue())
     assert counts == (
         LocalService.objects.count(),
         Site.objects.count(),

@@ -12,6 +12,23 @@ from rich.table import Table
 
 from parvis.demo.services import SCALES, DemoRefused, demo_seed
 
+# The summary's rows in French (``demo_seed`` returns its counts by code).
+ROW_LABELS = {
+    "local_services": "Services locaux",
+    "sites": "Lieux d’accueil",
+    "opening_hours": "Horaires d’ouverture",
+    "site_partners": "Partenaires des lieux",
+    "site_channels": "Canaux des lieux",
+    "users": "Comptes",
+    "memberships": "Rattachements (rôles)",
+    "experiences": "Expériences",
+    "simplification_requests": "Demandes de simplification",
+    "conversations": "Conversations",
+    "quality_history_contacts": "Contacts de l’historique de qualité",
+    "quality_reports": "Rapports de qualité",
+    "commitment_assessments": "Autoévaluations Services Publics+",
+}
+
 
 class Command(BaseCommand):
     help = "Crée des données de démonstration déterministes (refusé en production)."
@@ -48,6 +65,6 @@ class Command(BaseCommand):
         table.add_column("Créées", justify="right")
         for name, value in counts.items():
             if name != "total":
-                table.add_row(name, str(value))
+                table.add_row(ROW_LABELS.get(name, name), str(value))
         table.add_row("lignes en base (ces tables)", str(counts["total"]))
         console.print(table)
