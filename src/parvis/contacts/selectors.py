@@ -372,6 +372,25 @@ def visit_motifs_for(sites: QuerySet[Site]) -> QuerySet[Motif]:
     )
 
 
+def motifs_for_conversation(conversation: Conversation) -> QuerySet[Motif]:
+    """The motifs an agent may set on ``conversation``: its organisation's, and when it
+    is handled at a France Services site (its own site, or its queue's) the active
+    partners' too, as for a counter visit there (``visit_organisations_of``): the partner's
+    referent who takes an escalated chat corrects it to the CAF's or the CPAM's motif."""
+    sites = Site.objects.filter(
+        Q(pk__in=[conversation.site_id] if conversation.site_id else [])
+        | Q(pk__in=Queue.objects.filter(conversations=conversation).values("site_id"))
+    )
+    where = Q(organisation_id=conversation.organisation_id) | Q(
+        organisation__in=visit_organisations_of(sites)
+    )
+    return (
+        Motif.objects.filter(where, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__sort_key", "organisation__slug", "position", "label")
+    )
+
+
 def motifs_of(organisation: Organisation | None) -> QuerySet[Motif]:
     if organisation is None:
         return Motif.objects.none()

@@ -116,11 +116,23 @@ class ResolveForm(DeskForm):
 
 
 class MotifForm(DeskForm):
+    """A partner's motif (a France Services conversation) is named with its organisation:
+    « CAF : Aide au logement »."""
+
     motif = ListedModelChoiceField(queryset=Motif.objects.none(), label="Motif corrigé")
 
-    def __init__(self, *args: Any, motifs: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, motifs: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["motif"]).queryset = motifs
+        field = cast(forms.ModelChoiceField, self.fields["motif"])
+        field.queryset = motifs
+
+        def label(motif: Motif) -> str:
+            if motif.organisation_id == organisation_id:
+                return motif.label
+            partner = motif.organisation
+            return f"{partner.short_name or partner.name} : {motif.label}"
+
+        field.label_from_instance = label  # type: ignore[method-assign,assignment]
 
 
 class PriorityForm(DeskForm):

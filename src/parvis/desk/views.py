@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parvis.contacts.backoffice_views import conversation_row
 from parvis.contacts.models import Conversation, Status
 from parvis.contacts.record_views import deferred_timeline_context
-from parvis.contacts.selectors import citizen_record_of, motifs_of
+from parvis.contacts.selectors import citizen_record_of, motifs_for_conversation
 from parvis.contacts.services.records import record_access_note
 from parvis.core.breadcrumb import breadcrumb
 from parvis.desk import selectors, services, switches
@@ -243,7 +243,8 @@ def _conversation_context(
         "motif_form": forms.get("motif")
         or (
             MotifForm(
-                motifs=motifs_of(conversation.organisation),
+                motifs=motifs_for_conversation(conversation),
+                organisation_id=conversation.organisation_id,
                 initial={"motif": conversation.motif_id},
             )
             if can_reply and conversation.is_open
@@ -535,7 +536,11 @@ def motif(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
     if request.method != "POST":  # after the scope check: outside it, 404
         return HttpResponseNotAllowed(["POST"])
-    form = MotifForm(request.POST, motifs=motifs_of(found.organisation))
+    form = MotifForm(
+        request.POST,
+        motifs=motifs_for_conversation(found),
+        organisation_id=found.organisation_id,
+    )
     if not form.is_valid():
         return _invalid(request, found, form, "motif")
     try:

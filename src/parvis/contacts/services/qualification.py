@@ -148,32 +148,40 @@ def masked_text_of(conversation: Conversation) -> str:
 @transaction.atomic
 def conversation_requalify(
     *, conversation: Conversation, principal: Any, motif: Motif
-) -> QualificationCorrection:
+) -> QualificationCorrection | None:
     """An agent sets the motif. The correction is kept as a training example (masked
-    text only). A conversation still waiting in the triage queue moves to the motif's
-    queue, if any; its deadlines stay those stored at queueing."""
+    text only), when there is a text to learn from (a call or a visit has none: the motif
+    is set all the same). A conversation still waiting in the triage queue moves to the
+    motif's queue, if any; its deadlines stay those stored at queueing."""
+    from parvis.contacts.selectors import motifs_for_conversation
     from parvis.contacts.services.lifecycle import ensure_visible
 
     ensure_visible(principal, conversation)
-    if motif.organisation_id != conversation.organisation_id:
+    if (
+        motif.organisation_id != conversation.organisation_id
+        and not motifs_for_conversation(conversation).filter(pk=motif.pk).exists()
+    ):
         raise ContactError(
             "motif_of_other_organisation",
-            "Ce motif n’appartient pas à l’organisme de la conversation.",
+            "Ce motif n’appartient ni à l’organisme de la conversation ni à l’un des "
+            "organismes partenaires de son lieu France Services.",
             "motif",
         )
     details = dict(conversation.qualification or {})
     proposed = details.get("motif") or ""
     proposed_org = details.get("organisation") or ""
-    correction = QualificationCorrection(
-        organisation_id=conversation.organisation_id,
-        conversation=conversation,
-        masked_text=masked_text_of(conversation),
-        proposed_motif=f"{proposed_org}/{proposed}" if proposed else "",
-        corrected_motif=motif,
-        author=user_of(principal),
-    )
-    correction.full_clean()
-    correction.save()
+    correction = None
+    if masked := masked_text_of(conversation):
+        correction = QualificationCorrection(
+            organisation_id=conversation.organisation_id,
+            conversation=conversation,
+            masked_text=masked,
+            proposed_motif=f"{proposed_org}/{proposed}" if proposed else "",
+            corrected_motif=motif,
+            author=user_of(principal),
+        )
+        correction.full_clean()
+        correction.save()
     previous_motif = conversation.motif_id
     conversation.motif = motif
     conversation.needs_triage = False

@@ -254,3 +254,45 @@ def test_raw_rows_are_for_platform_admins_only(client):
     client.force_login(UserFactory(is_staff=True))
     response = client.get(reverse("admin:contacts_inboundrow_changelist"))
     assert response.status_code in (302, 403)
+
+
+def test_a_france_services_conversation_takes_a_partners_motif_and_no_other():
+    """At a France Services site the adviser (or the partner's referent who took an
+    escalated chat) helps with the CAF, the CPAM…: the motif may be a partner's, as for a
+    counter visit there, and the desk names it with its organisation."""
+    from parvis.desk.forms import MotifForm
+    from parvis.directory.models import Site
+    from parvis.directory.tests.factories import OrganisationFactory
+
+    operator, caf = OrganisationFactory(), OrganisationFactory(short_name="CAF")
+    site = SiteFactory(organisation=operator, kind=Site.Kind.FRANCE_SERVICES)
+    site.partners.add(caf)
+    housing = MotifFactory(organisation=caf, label="Aide au logement")
+    own = MotifFactory(organisation=operator, label="Accompagnement numérique")
+    elsewhere = MotifFactory(label="Carte grise")
+    conversation = ConversationFactory(
+        organisation=operator, queue=QueueFactory(organisation=operator, site=site)
+    )
+    agent = MembershipFactory(organisation=operator, role=Role.AGENT).user
+
+    assert set(selectors.motifs_for_conversation(conversation)) == {housing, own}
+    form = MotifForm(
+        motifs=selectors.motifs_for_conversation(conversation),
+        organisation_id=operator.pk,
+    )
+    labels = [label for _value, label in form.fields["motif"].choices]
+    assert "CAF : Aide au logement" in labels and "Accompagnement numérique" in labels
+    # No written message (a call, a visit): the motif is set, no training example kept.
+    assert (
+        services.conversation_requalify(conversation=conversation, principal=agent, motif=housing)
+        is None
+    )
+    conversation.refresh_from_db()
+    assert conversation.motif == housing
+    assert not QualificationCorrection.objects.exists()
+    with pytest.raises(ContactError) as refused:
+        services.conversation_requalify(conversation=conversation, principal=agent, motif=elsewhere)
+    assert refused.value.code == "motif_of_other_organisation"
+    # Away from a France Services site: the conversation's organisation only.
+    plain = ConversationFactory(organisation=operator, queue=QueueFactory(organisation=operator))
+    assert set(selectors.motifs_for_conversation(plain)) == {own}
