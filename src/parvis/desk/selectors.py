@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from parvis.accounts.scoping import Perm, has_permission, visible_to
 from parvis.contacts.models import (
@@ -85,12 +85,20 @@ def my_conversations(principal: Any) -> QuerySet[Conversation]:
 def waiting_conversations(principal: Any, *, limit: int = 50) -> list[Conversation]:
     """Conversations waiting in the queues ``principal`` takes from, by priority inputs
     (urgency confirmed, vulnerability, priority bonus, urgency proposed), then deadline,
-    then the longest wait. Routing computes the real score; this is the desk's order."""
+    then the longest wait. Routing computes the real score; this is the desk's order.
+    A contact an adviser escalated shows to the referents only (``escalated`` marks it)."""
+    from parvis.routing.agent_selectors import escalated_out_of_reach
+    from parvis.routing.models import Entry
+
     return list(
         Conversation.objects.filter(
             status=Status.QUEUED,
             assignee__isnull=True,
             queue__in=takeable_queues(principal).values("pk"),
+        )
+        .exclude(pk__in=escalated_out_of_reach(principal).values("conversation_id"))
+        .annotate(
+            escalated=Exists(Entry.objects.filter(conversation=OuterRef("pk"), escalated=True))
         )
         .select_related("channel", "motif", "queue", "organisation")
         .order_by(

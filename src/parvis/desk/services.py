@@ -57,6 +57,13 @@ def conversation_take(*, principal: Any, conversation: Conversation) -> Conversa
     loser gets ``already_taken`` naming who holds it."""
     if not selectors.takeable_queues(principal).filter(pk=conversation.queue_id or 0).exists():
         raise DeskError("forbidden", "Vous ne pouvez pas prendre les conversations de cette file.")
+    from parvis.routing.agent_selectors import escalated_out_of_reach
+
+    if escalated_out_of_reach(principal).filter(conversation=conversation).exists():
+        raise DeskError(
+            "escalated",
+            "Ce contact a été remonté au niveau 2 : un référent le prendra en charge.",
+        )
     with transaction.atomic():
         claimed = Conversation.objects.filter(
             pk=conversation.pk, status=Status.QUEUED, assignee__isnull=True

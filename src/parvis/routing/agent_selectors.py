@@ -64,7 +64,7 @@ def escalation_position(queue_id: int | None) -> int | None:
     from parvis.routing import engine
 
     view = engine.policy_of(queue_id)
-    if view is None:
+    if view is None or view.skill_id is None:  # without a skill, nobody holds level 2
         return None
     tiers = view.rule.tiers
     first = min(tier.min_wait for tier in tiers)
@@ -78,6 +78,19 @@ def escalation_tier(conversation: Conversation) -> Tier | None:
     if position is None or conversation.queue_id is None:
         return None
     return Tier.objects.filter(policy__queue_id=conversation.queue_id, position=position).first()
+
+
+def escalated_out_of_reach(user: Any) -> QuerySet[Entry]:
+    """Escalated contacts ``user`` may not take from the desk's waiting list: the adviser
+    asked for a referent, and ``user`` does not hold level ≥ 2 in the queue's skill
+    (``core.escalation_tiers``: routing offers them to referents only)."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return Entry.objects.filter(escalated=True)
+    expert = AgentSkill.objects.filter(
+        user_id=user_id, skill_id=OuterRef("queue__policy__skill_id"), level__gte=2
+    )
+    return Entry.objects.filter(escalated=True).exclude(Exists(expert))
 
 
 def escalations_for(user: Any) -> QuerySet[Entry]:

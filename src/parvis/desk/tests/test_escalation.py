@@ -124,3 +124,38 @@ def test_the_routing_panel_says_candidates_scores_in_french(client):
     client.force_login(adviser)
     html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
     assert f"{conversation.reference} (score 388,6) (retenu)" in html
+
+
+def test_an_escalated_contact_waits_for_a_referent_not_for_an_adviser(client):
+    """The adviser asked for a referent: neither they nor another adviser of level 1 can
+    take it back from the waiting list (routing offers it to referents only); an agent of
+    level 2 sees it there, marked « Remontée au niveau 2 »."""
+    from parvis.desk.errors import DeskError
+    from parvis.routing.models import Presence
+
+    queue, adviser, referent = _france_services()
+    site = queue.site
+    other_adviser = agent(queue, level=1, site=site, presence=Presence.BREAK)
+    conversation = arrive(queue)
+    conversation = services.conversation_take(principal=adviser, conversation=conversation)
+    # The referent is on a break: the escalated contact waits in the queue.
+    type(referent.routing_state).objects.filter(user=referent).update(presence=Presence.BREAK)
+    services.desk_escalate(principal=adviser, conversation=conversation, reason=QUESTION)
+    engine.process_due()
+    assert Entry.objects.get(conversation=conversation).state == EntryState.WAITING
+
+    for someone in (adviser, other_adviser):
+        client.force_login(someone)
+        home = client.get(reverse("desk:home")).content.decode()
+        assert conversation.reference not in home
+        with pytest.raises(DeskError) as refused:
+            services.conversation_take(principal=someone, conversation=conversation)
+        assert refused.value.code == "escalated"
+    # A level-2 agent of the site sees it in the waiting list, marked, and may take it.
+    expert = agent(queue, level=2, site=site, presence=Presence.BREAK)
+    client.force_login(expert)
+    home = client.get(reverse("desk:home")).content.decode()
+    assert conversation.reference in home and "Remontée au niveau 2" in home
+    services.conversation_take(principal=expert, conversation=conversation)
+    conversation.refresh_from_db()
+    assert conversation.assignee == expert

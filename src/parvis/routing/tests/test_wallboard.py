@@ -288,9 +288,9 @@ def test_the_queue_page_shows_its_tiers_in_french():
     """The France Services escalation as its supervisor reads it: who is admitted at each
     tier, from which wait, among which sites or organisations."""
     from parvis.directory.tests.factories import OrganisationFactory
-    from parvis.routing.tests.factories import TierFactory
+    from parvis.routing.tests.factories import SkillFactory, TierFactory
 
-    policy = QueuePolicyFactory()
+    policy = QueuePolicyFactory(skill=SkillFactory())  # the levels are held in its skill
     TierFactory(policy=policy, position=1, name="Conseillers France Services", min_level=1)
     caf = OrganisationFactory(short_name="CAF")
     TierFactory(
