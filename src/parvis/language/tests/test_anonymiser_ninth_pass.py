@@ -1,0 +1,57 @@
+"""Anonymisation, issue 12 ninth pass: categories measured on the fifth development set
+(``devset/dev5.jsonl``): a NIR read in parts with an aside between them, single words that
+are names where a form or a chat puts a person, loosely written birth dates and addresses
+closing a message.
+
+Every name, number and address below is invented for this file; none comes from an
+evaluation set. Each category has its false-positive guards next to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- a NIR read in parts, an aside or the agent's turn between them ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        (
+            "agent votre numéro de sécurité sociale\nappelant un quatre-vingt-un zéro "
+            "sept vingt-deux oui cent trente-quatre deux cent six et la clé quinze",
+            ["un quatre-vingt-un zéro sept vingt-deux", "cent trente-quatre deux cent six",
+             "quinze"],
+        ),
+        (
+            "agent votre numéro\nappelant deux soixante-trois dix quarante-quatre je "
+            "regarde bien cent dix-sept zéro quarante\nagent oui\nappelant trente et un",
+            ["deux soixante-trois dix quarante-quatre", "cent dix-sept zéro quarante",
+             "trente et un"],
+        ),
+        (
+            # the first part alone already looks like a NIR, the rest after « d'accord »
+            "agent carte vitale, votre numéro\nappelant un cinquante-huit zéro deux "
+            "quatre-vingt-douze zéro treize d'accord zéro soixante-dix clé quarante",
+            ["un cinquante-huit zéro deux quatre-vingt-douze zéro treize",
+             "zéro soixante-dix clé quarante"],
+        ),
+    ],
+)  # fmt: skip
+def test_a_nir_read_in_parts_with_an_aside(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a date and a count after the number was asked for: no NIR's length
+        "agent votre numéro\nappelant je l'ai pas, j'ai appelé deux fois oui à onze heures",
+        "agent votre numéro de sécurité sociale\nappelant deux trois quatre oui cinq six",
+        "agent votre numéro de sécurité sociale\nappelant un instant je cherche\nagent oui",
+    ],
+)
+def test_numbers_around_a_nir_request_that_add_up_to_none_are_kept(text):
+    assert_untouched(text)
