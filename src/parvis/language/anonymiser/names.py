@@ -800,10 +800,16 @@ NUMBER_WORDS_RE = re.compile(
 VERB_PRONOUN_RE = re.compile(r"-(?:t-)?(?:vous|nous|tu|je|il|elle|ils|elles|on)$")
 
 
+FORM_LABEL_AFTER_RE = re.compile(r"[ \t]*:")
+
+
 def filter_spacy_person(
     text: str, start: int, end: int, lexicon: NameLexicon
 ) -> tuple[int, int] | None:
     """Trim a spaCy PER span to its name-like tokens; None when nothing plausible remains."""
+    line_break = text.find("\n", start, end)
+    if line_break >= 0 and FORM_LABEL_AFTER_RE.match(text, end):
+        end = line_break  # « Vendeur : Boucher\nAcheteur : … »: the next line's label is no name
     tokens = [
         (m.start() + start, m.end() + start, m.group())
         for m in re.finditer(r"[\w'\-\.]+", text[start:end])

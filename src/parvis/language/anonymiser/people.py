@@ -2395,11 +2395,15 @@ PERSON_LABEL_RE = re.compile(
     r"\b(?:nom|prenoms?|agent|conseill\w*|interlocut\w*|contact|referent\w*|signataire"
     r"|demandeu\w*|beneficiaire|assure\w*|allocataire|enfants?|conjoint\w*|epou\w*|parents?"
     r"|pere|mere|tut\w+|curat\w+|representant\w*|personne|auteur|expediteur|destinataire"
-    r"|titulaire|mandataire|temoin|locataire|proprietaire|declarant\w*|identite)\b",
+    r"|titulaire|mandataire|temoin|locataire|proprietaire|declarant\w*|identite"
+    # the parties a form names by their role: a sale, a lease, a lodging, a job at home, a
+    # farm's partners, a carer (« Vendeur : …, Hébergeant : …, Salariée : … »)
+    r"|personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
+    r"|associe\w*|aidant\w*|gerant\w*)\b",
     re.IGNORECASE,
 )
 NOT_PERSON_LABEL_RE = re.compile(
-    r"\b(?:commune|ville|organisme|service|entreprise|employeur|societe|structure|caisse"
+    r"\b(?:commune|ville|organisme|service|entreprise|societe|structure|caisse"
     r"|fichier|domaine|rue|voie|banque|dossier|produit|logiciel|site)\b",
     re.IGNORECASE,
 )
@@ -2421,8 +2425,28 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         if start < len(tokens) and tokens[start].key in CIVILITIES:
             start += 1
         end = name_run(tokens, start, STRONG)
-        if end > start:
+        while end > start:
             yield _entity(tokens, start, end)
+            start = _next_listed_name(tokens, end)
+            end = name_run(tokens, start, STRONG) if start > end else start
+
+
+def _next_listed_name(tokens: Tokens, index: int) -> int:
+    """Where the next name of a form's list starts (« Enfants : Alix (2019), Jade (2021) »,
+    « Associés : Kerhervé, Le Dantec »): after a bracket and a comma or « et », a
+    capitalised word on the same line; ``index`` when the list stops."""
+    i = index
+    if i < len(tokens) and tokens[i].text == "(":
+        while i < len(tokens) and tokens[i].text != ")" and "\n" not in tokens[i].gap:
+            i += 1
+        i += 1
+    listed = (
+        i + 1 < len(tokens)
+        and tokens[i].key in {",", "et"}
+        and tokens[i + 1].cap
+        and "\n" not in tokens[i].gap + tokens[i + 1].gap
+    )
+    return i + 1 if listed else index
 
 
 QUOTE_START_RE = re.compile(

@@ -55,3 +55,38 @@ def test_a_nir_read_in_parts_with_an_aside(text, secrets):
 )
 def test_numbers_around_a_nir_request_that_add_up_to_none_are_kept(text):
     assert_untouched(text)
+
+
+# --- the parties a form names by their role, one or several on the line ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Vendeur : Charron\nAcheteur : Tessier\nObjet : le code de cession est refusé",
+         ["Charron", "Tessier"]),
+        ("Bailleur : Meunier\nObjet : il refuse l'attestation de loyer", ["Meunier"]),
+        ("Salariée : Prosper\nObjet : le compte CESU a disparu", ["Prosper"]),
+        ("Hébergeant : Tisserand\nHébergée : Zoé Fabre", ["Tisserand", "Zoé Fabre"]),
+        ("Associés : Kerhervé, Le Dantec\nObjet : cotisations mensuelles",
+         ["Kerhervé", "Le Dantec"]),
+        ("Personnes à charge : Prosper (fils), Violette (fille)\nObjet : C2S",
+         ["Prosper", "Violette"]),
+        # a firm's name alone where the form asks for a person's name
+        ("Nom : Darty\nPrénom : Anaëlle\nObjet : APL", ["Darty", "Anaëlle"]),
+    ],
+)  # fmt: skip
+def test_the_parties_a_form_names_by_their_role(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Employeur : Carrefour\nObjet : attestation employeur manquante",
+        "Propriétaire : SCI des Trois Chênes\nObjet : attestation de loyer",
+        "Vendeur : un garage de la ville\nObjet : le code de cession est refusé",
+    ],
+)
+def test_firms_and_words_under_those_roles_are_kept(text):
+    assert_untouched(text)
