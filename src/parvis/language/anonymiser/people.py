@@ -684,6 +684,7 @@ def find_people(
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
     found.extend(_introduced_with_a_relative(tokens, keys))
+    found.extend(_word_names_by_cue(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -745,6 +746,8 @@ def _person_follows(tokens: Tokens, index: int, *, typo: bool) -> bool:
         return True  # « voir avec solène du ccas »
     if typo:
         return after.key == "qui"
+    if after.key == "et" and index + 2 < len(tokens) and tokens[index + 2].key == "moi":
+        return True  # « refusée pour kalinda et moi »
     if after.key in PERSON_FOLLOWERS or (previous in {"chez", "est"} and after.key == "et"):
         return True  # « chez schmit et … », « maintenant c'est kervella et … »
     if after.key in {"de", "d'"} and index + 2 < len(tokens):
@@ -3612,3 +3615,83 @@ def _capitalised_word_names(tokens: Tokens) -> Iterable[Entity]:
             ):
                 continue
         yield _entity(tokens, index, index + 1)
+
+
+# --- Given names that are words, by the cue around them (ninth pass) ------------------------
+
+# Prepositions a person is named after in a chat (« je demande a pierre », « rdv avec
+# constant », « chez modeste le voisin »).
+CUE_PREPOSITIONS = _words("avec a à chez par de pour")
+# A pronoun subject right after the word: the person the clause goes on about (« je demande
+# a pierre il a gardé le code », « avec fleur on a appelé »).
+CUE_SUBJECTS = _words("il elle qui")
+# A role or relative in apposition after « le », « la », « mon », « ma » (« chez modeste le
+# voisin du dessous », « avec ange mon petit »).
+APPOSED_ROLES = ROLES | RELATIVES | _words("petit petite grand grande")
+APPOSED_DETERMINERS = _words("mon ma le la notre")
+
+
+def _may_be_word_name(token: Token) -> bool:
+    return (
+        token.word
+        and not token.cap
+        and not token.upper
+        and (token.first or token.key in WORD_FIRST_NAMES)
+        and _plain_word(token)
+        and not token.place
+        and len(token.key) >= 3
+    )
+
+
+def _apposed_role_after(tokens: Tokens, index: int) -> bool:
+    """« … ange mon petit », « … modeste le voisin du dessous », « … olive ma fille a »."""
+    if index + 2 >= len(tokens):
+        return False
+    owner, role = tokens[index + 1], tokens[index + 2]
+    return (
+        owner.gap == " "
+        and role.gap == " "
+        and owner.key in APPOSED_DETERMINERS
+        and role.key in APPOSED_ROLES
+        and (owner.key in POSSESSIVES or role.key in ROLES)
+    )
+
+
+def _cued_after_preposition(tokens: Tokens, index: int, previous: str) -> bool:
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if following is None or "\n" in following.gap:
+        return False  # the end of a line after a preposition: the eighth pass's rules
+    if _apposed_role_after(tokens, index):
+        return True
+    if following.gap != " ":
+        return False
+    if following.key in CUE_SUBJECTS or (previous == "avec" and following.key == "on"):
+        return True
+    if following.key == "et" and index + 2 < len(tokens) and tokens[index + 2].key == "moi":
+        return True  # « pour kalinda et moi »
+    return previous in {"avec", "par"} and bool(TALK_TIME_RE.match(tokens.text, tokens[index].end))
+
+
+def _word_names_by_cue(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """A given name that is also a French word (or a listed first name), in lower case,
+    where a chat names a person: after a preposition, then a pronoun subject, « et moi »,
+    a day, or a role in apposition (« je demande a pierre il a le code », « rdv avec
+    constant lundi », « chez modeste le voisin »); or opening a sentence before a relative
+    in apposition (« olive ma fille a 3 ans »). The cue, not the word, makes the name:
+    « une pierre », « c'est clair », « la fontaine » have none of them."""
+    for index in range(len(tokens)):
+        token = tokens[index]
+        if not _may_be_word_name(token):
+            continue
+        previous = keys[index - 1] if index else ""
+        if previous in CUE_PREPOSITIONS and tokens[index].gap == " ":
+            if previous == "a" and index >= 2 and keys[index - 2] in VERB_A_SUBJECTS:
+                continue  # « il a rose … »: the verb, not the preposition
+            if _cued_after_preposition(tokens, index, previous):
+                yield _entity(tokens, index, index + 1)
+        elif (
+            tokens.sentence_start(index)
+            and _apposed_role_after(tokens, index)
+            and tokens[index + 1].key in POSSESSIVES
+        ):
+            yield _entity(tokens, index, index + 1)

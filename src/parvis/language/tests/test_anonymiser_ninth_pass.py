@@ -90,3 +90,38 @@ def test_the_parties_a_form_names_by_their_role(text, secrets):
 )
 def test_firms_and_words_under_those_roles_are_kept(text):
     assert_untouched(text)
+
+
+# --- a given name that is a word, in lower case, by the cue around it -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("je demande a rose elle a gardé le courrier", "rose"),
+        ("avec victoire on a rappelé deux fois sans réponse", "victoire"),
+        ("rdv avec constant lundi et toujours pas de convocation", "constant"),
+        ("le colis est chez prosper le voisin d'en face", "prosper"),
+        ("j'etais aux urgences avec colombe mon petit", "colombe"),
+        ("violette ma fille a 4 ans en mars, je dois declarer ?", "violette"),
+        ("aide refusée pour kalinda et moi, pourquoi ?", "kalinda"),
+    ],
+)
+def test_a_word_given_as_a_name_by_its_cue(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai posé une pierre et une fleur sur la tombe",
+        "c'est clair avec la fontaine du square",
+        "il a une fleur qui pousse sur le balcon",
+        "avec plaisir on a fini le dossier",
+        "une tarte a la rose il faut commander",
+        "la marine nationale a envoyé un courrier, place blanche",
+        "un boulanger m'a dit que la mairie était fermée",
+    ],
+)
+def test_words_without_a_person_s_cue_are_kept(text):
+    assert_untouched(text)
