@@ -96,7 +96,7 @@ ROLES = _words(
     chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
     facteur factrice ergothérapeute ergotherapeute ergo orthophoniste secrétaire secretaire
     standardiste client cliente artisan vendeur vendeuse coloc colocataire opticien
-    opticienne"""
+    opticienne moniteur monitrice"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -1150,13 +1150,19 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             end = max(start + 1, name_run(tokens, start + 1, MEDIUM))
         if (
             end == start
-            and (key in RELATIVES or key in IN_LAWS)
             and token.key in WORD_FIRST_NAMES
             and not token.cap
             and start + 1 < len(tokens)
-            and keys[start + 1] in RELATIVE_NAME_FOLLOWERS
+            and keys[start + 1]
+            in (
+                RELATIVE_NAME_FOLLOWERS
+                if key in RELATIVES or key in IN_LAWS
+                else ROLE_NAME_FOLLOWERS
+            )
         ):
-            end = start + 1  # « ma sœur prudence depuis mars », « ma belle-mère espérance garde »
+            # « ma sœur prudence depuis mars », « ma belle-mère espérance garde », « mon
+            # gendre vital qui a rempli » (any role: the follower says a person)
+            end = start + 1
         if end == start and token.known and token.common_any:
             # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
             # is also a word, when what follows is not the rest of a noun phrase
@@ -1192,6 +1198,11 @@ RELATIVE_NAME_FOLLOWERS = _words(
     """depuis qui est a garde gardait vit habite et avec chez ne n' m' me aussi va doit
     devait travaille touche"""
 )
+
+
+# What follows a given name that is a word after another role (« mon gendre vital qui a
+# rempli », « mon moniteur bienvenu m'a dit »): the person acting, not an adjective.
+ROLE_NAME_FOLLOWERS = _words("qui a m' m ma")
 
 
 # Words after a role or a relative that are not a name but its description (« mon fils
@@ -2473,7 +2484,8 @@ SPEAKERS = _words(
 
 def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     """« ok merci bcp ! tiphaine »: one or two words closing a message after « ! », « . »
-    or « , », each a listed first name or no French word, not even with a typo."""
+    or « , », each a listed first name or no French word, not even with a typo; one listed
+    first name alone after « . » or « ! », even a French word."""
     items = tokens.items
     end = len(items)
     while end and items[end - 1].text in {".", "!"}:
@@ -2494,6 +2506,16 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     if all((t.first and not t.common_any) or not (t.common_any or t.typo) for t in run) and any(
         t.first or len(t.key) > 3 for t in run
     ):
+        yield _entity(tokens, start, end)
+    elif (
+        len(run) == 1
+        and run[0].first
+        and items[start - 1].text in {".", "!"}
+        and run[0].key not in CLOSING_WORDS
+        and len(run[0].key) > 3
+    ):
+        # « rien reçu. aurore »: a listed first name that is also a word, alone after the
+        # last sentence (not after a comma: « … pas clair, claire » is rare, « …, merci » not)
         yield _entity(tokens, start, end)
     elif (
         own_line

@@ -125,3 +125,29 @@ def test_a_word_given_as_a_name_by_its_cue(text, secret):
 )
 def test_words_without_a_person_s_cue_are_kept(text):
     assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # after any role, when the person acts next (not only after a relative)
+        ("mon moniteur constant a dit que le dossier était perdu", "constant"),
+        ("hier mon gendre fidèle qui a tout rempli sur le site", "fidèle"),
+        # a listed first name, even a word, alone after the last sentence
+        ("toujours pas de paiement depuis le 3. aurore", "aurore"),
+    ],
+)
+def test_a_word_given_as_a_name_after_a_role_or_closing_a_message(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon patron constant depuis dix ans ne répond plus",
+        "toujours pas de paiement, merci.",
+        "le dossier est complet. Cordialement",
+    ],
+)
+def test_adjectives_after_a_role_and_closing_words_are_kept(text):
+    assert_untouched(text)
