@@ -151,3 +151,31 @@ def test_a_word_given_as_a_name_after_a_role_or_closing_a_message(text, secret):
 )
 def test_adjectives_after_a_role_and_closing_words_are_kept(text):
     assert_untouched(text)
+
+
+# --- birth dates written loosely --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Nom : Rakoto\nEnfants : Maël (2017), Jade (2020)\nObjet : RIB changé",
+         ["2017", "2020"]),
+        ("Bénéficiaire : Lamarque\nNée en : 1941\nDemande : monte-escalier", ["1941"]),
+        ("Année de naissance : 1961\nObjet : relevé de carrière", ["1961"]),
+        ("naissance de mon fils le 4/09, je dois envoyer quoi ?", ["4/09"]),
+    ],
+)  # fmt: skip
+def test_a_birth_year_in_a_form_or_a_child_s_brackets_and_a_day_of_birth(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Objet : avis d'imposition (2024) reçu en double",
+        "j'ai eu mon fils en 2019 et le loyer a augmenté depuis",
+    ],
+)
+def test_years_that_are_no_one_s_birth_are_kept(text):
+    assert_untouched(text)
