@@ -179,3 +179,42 @@ def test_a_birth_year_in_a_form_or_a_child_s_brackets_and_a_day_of_birth(text, s
 )
 def test_years_that_are_no_one_s_birth_are_kept(text):
     assert_untouched(text)
+
+
+# --- an address said on the caller's turn after the agent asks for it ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "agent bonjour\nappelant j'ai vendu une maison\nagent l'adresse du bien\n"
+            "appelant lieu-dit les granges le haut à saint-méen-le-grand\nagent vendue quand",
+            "lieu-dit les granges le haut à saint-méen-le-grand",
+        ),
+        (
+            "agent la poste bonjour\nagent l'adresse\nappelant le moulin du pont "
+            "vingt-neuf deux cent soixante plabennec",
+            "le moulin du pont vingt-neuf deux cent soixante plabennec",
+        ),
+        (
+            "agent votre nouvelle adresse madame\nappelant résidence les pins bâtiment c "
+            "appartement douze à pessac\nagent votre téléphone",
+            "résidence les pins bâtiment c appartement douze à pessac",
+        ),
+    ],
+)
+def test_an_address_answered_in_lower_case_on_the_caller_s_turn(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent vous habitez où\nappelant à paris\nagent merci",
+        "agent l'adresse\nappelant je sais plus du tout\nagent pas grave",
+        "agent votre adresse\nappelant toujours la même depuis deux mille dix\nagent merci",
+    ],
+)
+def test_answers_that_are_no_address_are_kept(text):
+    assert_untouched(text)
