@@ -2493,12 +2493,24 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     start = end
     while start and end - start < 2 and items[start - 1].word:
         start -= 1
+        if (
+            start < end - 1
+            and items[start].text.endswith(".")
+            and items[start].key not in CIVILITIES
+        ):
+            start += 1  # « … rien recu. aurore »: the sentence's last word keeps its full stop
+            break
     if start == end or start == 0:
         return
     # « … merci de mettre à jour pour\nMélusine Garrigues »: two capitalised words alone on
     # the last line close the message as well
     own_line = "\n" in items[start].gap and all(t.cap and not t.upper for t in items[start:end])
-    if items[start - 1].text not in {"!", ".", ",", "?"} and not (own_line and end - start == 2):
+    stop_on_word = items[start - 1].word and items[start - 1].text.endswith(".")
+    if (
+        items[start - 1].text not in {"!", ".", ",", "?"}
+        and not (own_line and end - start == 2)
+        and not stop_on_word
+    ):
         return
     run = items[start:end]
     if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in run):
@@ -2510,7 +2522,10 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     elif (
         len(run) == 1
         and run[0].first
-        and items[start - 1].text in {".", "!"}
+        and (
+            items[start - 1].text in {".", "!"}
+            or (items[start - 1].text.endswith(".") and items[start - 1].key not in CIVILITIES)
+        )
         and run[0].key not in CLOSING_WORDS
         and len(run[0].key) > 3
     ):
@@ -3694,19 +3709,51 @@ def _cued_after_preposition(tokens: Tokens, index: int, previous: str) -> bool:
     return previous in {"avec", "par"} and bool(TALK_TIME_RE.match(tokens.text, tokens[index].end))
 
 
+# The agent's greeting in a transcript, after the service and the agent's first name
+# (« agent caisse de retraite colombe à votre écoute », « agent france travail rose bonjour »).
+AGENT_GREETING_RE = re.compile(
+    r"[ \t]+(?:bonjour|bonsoir|(?:a|à)[ \t]+votre[ \t]+[ée]coute|je[ \t]+vous[ \t]+[ée]coute)"
+    r"[ \t.,!]*(?:\n|$)",
+    re.IGNORECASE,
+)
+AGENT_LINE_RE = re.compile(r"[ \t>]*(?:agent|agente|conseill[eè]re?|operat\w+)\b[ \t:]*")
+
+
+def _agent_introduction(tokens: Tokens, index: int) -> bool:
+    """The word right before the agent's greeting, on the agent's line, after the service."""
+    token = tokens[index]
+    if not AGENT_GREETING_RE.match(tokens.text, token.end):
+        return False
+    line_start = tokens.text.rfind("\n", 0, token.start) + 1
+    speaker = AGENT_LINE_RE.match(tokens.text, line_start)
+    return bool(speaker and speaker.end() < token.start)
+
+
+def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:
+    """« appelant bonjour rose … »: the agent's first name, greeted or thanked again."""
+    for index in range(1, len(tokens)):
+        if keys[index] in introduced and keys[index - 1] in {"bonjour", "merci", "revoir"}:
+            yield _entity(tokens, index, index + 1)
+
+
 def _word_names_by_cue(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     """A given name that is also a French word (or a listed first name), in lower case,
     where a chat names a person: after a preposition, then a pronoun subject, « et moi »,
     a day, or a role in apposition (« je demande a pierre il a le code », « rdv avec
     constant lundi », « chez modeste le voisin »); or opening a sentence before a relative
     in apposition (« olive ma fille a 3 ans »). The cue, not the word, makes the name:
-    « une pierre », « c'est clair », « la fontaine » have none of them."""
+    « une pierre », « c'est clair », « la fontaine » have none of them. In a transcript,
+    the agent's first name before their greeting (« agent france travail rose bonjour »)."""
+    introduced: set[str] = set()
     for index in range(len(tokens)):
         token = tokens[index]
         if not _may_be_word_name(token):
             continue
         previous = keys[index - 1] if index else ""
-        if previous in CUE_PREPOSITIONS and tokens[index].gap == " ":
+        if _agent_introduction(tokens, index):
+            introduced.add(token.key)
+            yield _entity(tokens, index, index + 1)
+        elif previous in CUE_PREPOSITIONS and tokens[index].gap == " ":
             if previous == "a" and index >= 2 and keys[index - 2] in VERB_A_SUBJECTS:
                 continue  # « il a rose … »: the verb, not the preposition
             if _cued_after_preposition(tokens, index, previous):
@@ -3717,3 +3764,5 @@ def _word_names_by_cue(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             and tokens[index + 1].key in POSSESSIVES
         ):
             yield _entity(tokens, index, index + 1)
+    if introduced:
+        yield from _greeted_again(tokens, keys, introduced)

@@ -218,3 +218,41 @@ def test_an_address_answered_in_lower_case_on_the_caller_s_turn(text, secret):
 )
 def test_answers_that_are_no_address_are_kept(text):
     assert_untouched(text)
+
+
+# --- the agent's first name before the greeting; a name after the last full stop -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("agent caisse de retraite colombe à votre écoute\nappelant bonjour je viens pour ma "
+         "pension", ["colombe"]),
+        # the last word of the sentence keeps its full stop, the name follows
+        ("toujours rien reçu depuis le 4 nov, rien recu. aurore", ["aurore"]),
+        ("toujours rien reçu, dossier bloqué. Kelyan", ["Kelyan"]),
+    ],
+)  # fmt: skip
+def test_the_agent_s_first_name_and_a_name_after_the_last_full_stop(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+def test_the_agent_s_first_name_greeted_again_by_the_caller():
+    from parvis.language.engine import anonymise
+
+    text = "agent france travail victoire bonjour\nappelant bonjour victoire je veux me réinscrire"
+    masked, _ = anonymise(text)
+    assert "victoire" not in masked, masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent caisse d'allocations familiales bonjour\nappelant bonjour je viens pour l'apl",
+        "agent service des impôts à votre écoute\nappelant oui bonjour",
+        "j'ai payé 20 euros hier. merci",
+        "merci de votre aide. Cordialement",
+    ],
+)
+def test_services_before_a_greeting_and_closing_words_are_kept(text):
+    assert_untouched(text)
