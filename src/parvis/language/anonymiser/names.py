@@ -632,6 +632,13 @@ WORD_FIRST_NAME_FOLLOWERS = frozenset(
 )
 
 
+# The wishes that close a message (« Bonnes fêtes », « Joyeux Noël », « Belle journée »).
+WISHES = frozenset(
+    """bonne bonnes bon bons belle belles joyeux joyeuse joyeuses excellente excellentes
+    excellent meilleurs meilleures heureuse heureux""".split()  # noqa: SIM905
+)
+
+
 def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
     """Names after civilities, introductions and relatives, on the folded text; a question's
     verb and pronoun (« Souhaitez-vous ») is never one."""
@@ -689,6 +696,8 @@ def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[En
         end = _name_tokens(text, folded, position, lexicon, lowercase_ok=lowercase_text)
         if re.match(r"(?i:[dlmnstcj])['’][a-zà-ÿ]", text[position:end]):
             continue  # « merci d'envoyer à… »: a verb, not « N'Diaye »
+        if folded[position:end].split()[:1] and folded[position:end].split()[0].lower() in WISHES:
+            continue  # « merci.\n\nBonnes fêtes de Noël »: a wish, not a signature
         if end > position:
             rest = text[end:].strip()
             if not rest or rest[:1] in "\n" or text[end : end + 1] in "\n" or len(rest) < 40:
@@ -834,6 +843,8 @@ def filter_spacy_person(
         tokens.pop()
     if not tokens:
         return None
+    if fold(tokens[0][2]).lower() in WISHES:
+        return None  # « Joyeux Noël », « Belle Journée »: a wish
     words = [token[2] for token in tokens]
     if any(not plausible(word) for word in words):
         return None

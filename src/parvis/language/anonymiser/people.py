@@ -2417,7 +2417,10 @@ PERSON_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 NOT_PERSON_LABEL_RE = re.compile(
-    r"\b(?:commune|ville|organisme|service|entreprise|societe|structure|caisse"
+    # the reason of a contact (« Motif du contact : »), a firm's trade name (« Nom
+    # commercial : »)
+    r"\b(?:motif|objet|sujet|commercial|enseigne|raison[ \t]+sociale"
+    r"|commune|ville|organisme|service|entreprise|societe|structure|caisse"
     r"|fichier|domaine|rue|voie|banque|dossier|produit|logiciel|site)\b",
     re.IGNORECASE,
 )
@@ -2740,7 +2743,8 @@ def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
 CLOSING_WORDS = _words(
     """cordialement merci salutations amicalement respectueusement bises bisous biz cdlt cdt
     slt signature urgent bonjour bonsoir bonne voila voilà ps pj nb amities amitiés
-    courage remerciements sincerement sincèrement bien fin"""
+    courage remerciements sincerement sincèrement bien fin
+    bonnes joyeux joyeuse joyeuses belle belles excellente excellentes meilleurs"""
 )
 
 
@@ -2799,6 +2803,8 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         words = [t for t in run if t.key not in PARTICLES and not _is_initial(t)]
         if not words or len(run) > 5 or any(not t.word for t in run):
             continue
+        if len(words) > 1 and words[0].key in WISH_WORDS:
+            continue  # « Joyeux Noël », « Bonnes fêtes »: a wish closing the message
         in_signature = parts is not None and (
             (line_start >= parts.signature.start and parts.signature.end > parts.signature.start)
             or (line_start >= parts.quoted.start and parts.quoted.end > parts.quoted.start)
@@ -2891,6 +2897,9 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             ):
                 continue
         yield Entity(run[0].start, run[-1].end, "PERSON")
+
+
+WISH_WORDS = _words("bonne bonnes bon joyeux joyeuse joyeuses belle belles excellente meilleurs")
 
 
 # One letter said: « m comme marcel », « deux s », or the letter alone.

@@ -262,7 +262,9 @@ PUBLIC_BEFORE_RE = re.compile(
     r"(?<![\w])(?:caf|cpam|msa|carsat|urssaf|ccas|mairie|prefecture|sous-prefecture|tribunal"
     r"|casier[ \t]+judiciaire|accueil|agence|antenne|france[ \t]+services|france[ \t]+travail"
     r"|pole[ \t]+emploi|impots|tresorerie|centre[ \t]+des[ \t]+finances|ants|cnav|cnaf"
-    r"|consulat|ambassade|commissariat|gendarmerie)(?![\w])"
+    r"|consulat|ambassade|commissariat|gendarmerie"
+    # a public desk in a street (« le bureau de poste de la rue du Moulin »)
+    r"|bureau[ \t]+de[ \t]+poste|la[ \t]+poste|mediatheque|bibliotheque|piscine)(?![\w])"
     r"[^.!?\n\d]{0,40}$",
     re.IGNORECASE,
 )

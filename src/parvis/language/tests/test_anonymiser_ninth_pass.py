@@ -256,3 +256,31 @@ def test_the_agent_s_first_name_greeted_again_by_the_caller():
 )
 def test_services_before_a_greeting_and_closing_words_are_kept(text):
     assert_untouched(text)
+
+
+# --- known false positives: a wish closing a message, a reason's label, a public desk ---------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour,\n\nTout est en ordre, merci.\n\nBonnes fêtes de fin d'année",
+        "Bonjour,\n\nTout est en ordre, merci.\n\nJoyeux Noël",
+        "Motif du contact : erreur sur mon avis\nDescription : le montant est faux",
+        "Le bureau de poste de la rue des Lilas à Saint-Denis est fermé le samedi.",
+    ],
+)
+def test_wishes_reasons_and_public_desks_are_kept(text):
+    assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Bonjour,\n\nTout est en ordre, merci.\n\nBernadette Roux", "Bernadette Roux"),
+        ("J'habite 3 rue des Lilas à Saint-Denis près de la poste.", "3 rue des Lilas"),
+        ("Nom commercial : Les Délices du Port\nNom du gérant : Lemoine", "Lemoine"),
+    ],
+)
+def test_names_and_homes_beside_those_are_still_masked(text, secret):
+    assert_hidden(text, secret)
