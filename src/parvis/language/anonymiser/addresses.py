@@ -1139,7 +1139,25 @@ def _with_city_tail(folded: str, entity: Entity) -> Entity:
     region = REGION_AFTER_RE.match(folded, end)
     if region:
         end = region.end()
+    if end == entity.end and re.search(r"(?<!\d)\d{5}$", folded[entity.start : end]):
+        tail = TOWN_TO_LINE_END_RE.match(folded, end)
+        if tail and not any(
+            word in NOT_TOWN_WORDS | STREET_STOP_WORDS | TAIL_STOP_WORDS
+            for word in re.split(r"[ \t\-]+", tail.group(1).lower())
+        ):
+            end = tail.end(1)
     return entity if end == entity.end else Entity(entity.start, end, entity.label)
+
+
+# « …, ferme de Kerlann 29420 plouvorn », « Lot Bellevue 98600 uvea »: a town in lower case
+# after the postcode, closing the line or the message.
+TOWN_TO_LINE_END_RE = re.compile(
+    r"[ \t]+((?:(?:le|la|les|l')[ \t]+)?[a-zà-ÿ][a-zà-ÿ'’]+(?:[ \t\-]+[a-zà-ÿ'’]+){0,2})"
+    r"[ \t.!]*(?=\n|$)"
+)
+TAIL_STOP_WORDS = frozenset(
+    """merci svp stp cordialement bonjour urgent depuis encore toujours aussi svp""".split()  # noqa: SIM905
+)
 
 
 UNIT_BEFORE_NUMBER_RE = re.compile(

@@ -284,3 +284,25 @@ def test_wishes_reasons_and_public_desks_are_kept(text):
 )
 def test_names_and_homes_beside_those_are_still_masked(text, secret):
     assert_hidden(text, secret)
+
+
+# --- a town in lower case after the postcode, closing the line --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("appel de cotisation reçu deux fois, ferme du Bois Joli 35430 saint-jouan",
+         "ferme du Bois Joli 35430 saint-jouan"),
+        ("mon adresse a changé : Lot Les Hauts 97430 le tampon", "Lot Les Hauts 97430 le tampon"),
+    ],
+)  # fmt: skip
+def test_a_lower_case_town_after_the_postcode_closing_the_line(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_words_after_a_postcode_that_are_no_town_stay():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("mon adresse a changé : Lot Les Hauts 97430 merci")
+    assert masked.endswith(" merci"), masked
