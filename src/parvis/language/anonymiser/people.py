@@ -2711,6 +2711,15 @@ AGENT_QUESTION_RE = re.compile(
     r"[^\n]*(?:\?|s'il[ \t]+vous[ \t]+pla|svp)",
     re.IGNORECASE,
 )
+# The agent's line that is nothing but the name question, without a colon or a question
+# mark (« agent et vous êtes », « agent votre nom »).
+BARE_NAME_QUESTION_RE = re.compile(
+    r"[ \t>]*(?:agent|agente|conseill\w*|operat\w*)[ \t]+(?:et[ \t]+|alors[ \t]+)?"
+    r"(?:vous[ \t]+[êe]tes|votre[ \t]+(?:nom|pr[ée]nom)(?:[ \t]+de[ \t]+famille)?"
+    r"|c'est[ \t]+(?:de[ \t]+la[ \t]+part[ \t]+de[ \t]+qui|[àa][ \t]+quel[ \t]+nom))"
+    r"[ \t?]*",
+    re.IGNORECASE,
+)
 # What a caller says around their name: « euh oui c'est Olive euh Olive Baptiste ».
 ANSWER_FILLERS = _words(
     """euh heu hum ben bah alors donc oui ouais voila voilà c' c est cest moi je suis m'
@@ -2800,6 +2809,15 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             and not any(t.text == ":" for t in run)
         ):
             yield from _answered_names(tokens, run)
+        elif run and BARE_NAME_QUESTION_RE.fullmatch(previous_line):
+            # « agent et vous êtes / appelant fortuné payet le papa »: the name, then who
+            # the caller is
+            said = run[1:] if run[0].key in SPEAKERS else run
+            cut = next(
+                (i for i, t in enumerate(said) if t.key in GLUE or t.key in ROLES), len(said)
+            )
+            if cut and any(t.known or not t.common_any for t in said[:cut]):
+                yield from _answered_names(tokens, said[:cut])
         words = [t for t in run if t.key not in PARTICLES and not _is_initial(t)]
         if not words or len(run) > 5 or any(not t.word for t in run):
             continue

@@ -306,3 +306,29 @@ def test_words_after_a_postcode_that_are_no_town_stay():
 
     masked, _ = anonymise("mon adresse a changé : Lot Les Hauts 97430 merci")
     assert masked.endswith(" merci"), masked
+
+
+# --- the name answered to the agent's bare question (no colon, no question mark) -------------
+
+
+def test_the_name_answered_to_a_bare_question_without_who_the_caller_is():
+    from parvis.language.engine import anonymise
+
+    text = (
+        "agent caf bonjour\nappelant c'est pour mon fils\nagent et vous êtes\n"
+        "appelant constant hoarau le papa\nagent merci"
+    )
+    masked, _ = anonymise(text)
+    assert "constant" not in masked and "hoarau" not in masked, masked
+    assert "le papa" in masked, masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent caf bonjour\nagent votre nom\nappelant euh attendez je cherche\nagent merci",
+        "agent caf bonjour\nagent et vous êtes\nappelant oui c'est ça\nagent merci",
+    ],
+)
+def test_answers_to_a_bare_name_question_that_are_no_name_are_kept(text):
+    assert_untouched(text)
