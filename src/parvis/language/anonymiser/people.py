@@ -2773,6 +2773,14 @@ def _signature_word(token: Token) -> bool:
     )
 
 
+# A line of the writer's contact details: a phone number or an email, labelled or not.
+CONTACT_ABOVE_RE = re.compile(
+    r"[ \t>]*(?:(?:t[ée]l[ée]phone|tel|t[ée]l\.?|portable|mobile|mail|e-mail|email|courriel)"
+    r"[^\n:]{0,15}:?[ \t]*)?(?:\+?\d[\d .\-]{7,}\d|[\w.+-]+@[\w.-]+)[ \t.]*$",
+    re.IGNORECASE,
+)
+
+
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
     """A line that is nothing but a name: in an email's signature or quoted reply, as a
     caller's answer to « votre nom ? », or a listed first name alone on the last line."""
@@ -2850,6 +2858,18 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         ):
             # « Merci pour votre réponse.\nFélicité »: one capitalised word under the
             # message is who signs it, even a French word
+            yield Entity(run[0].start, run[0].end, "PERSON")
+            continue
+        if (
+            last_line
+            and len(run) == 1
+            and number > 0
+            and CONTACT_ABOVE_RE.match(previous_line)
+            and _signature_word(run[0])
+            and (run[0].first or run[0].key in WORD_FIRST_NAMES or not run[0].common_any)
+        ):
+            # « Téléphone : 06 …\nCéleste »: a first name, even a word, under the writer's
+            # phone number or email closing a form
             yield Entity(run[0].start, run[0].end, "PERSON")
             continue
         following = next(
@@ -3721,6 +3741,24 @@ def _apposed_role_after(tokens: Tokens, index: int) -> bool:
     )
 
 
+def _surname_after(tokens: Tokens, index: int) -> bool:
+    """« c pour claire bidegain »: a lower-case word that is no French word, not even with
+    a typo, right after the given name: its surname."""
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return bool(
+        following is not None
+        and following.gap == " "
+        and following.word
+        and not following.cap
+        and not following.common_any
+        and not following.typo
+        and not following.domain
+        and not following.place
+        and following.key not in SMS_WORDS
+        and len(following.key) >= 4
+    )
+
+
 def _cued_after_preposition(tokens: Tokens, index: int, previous: str) -> bool:
     following = tokens[index + 1] if index + 1 < len(tokens) else None
     if following is None or "\n" in following.gap:
@@ -3783,7 +3821,9 @@ def _word_names_by_cue(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         elif previous in CUE_PREPOSITIONS and tokens[index].gap == " ":
             if previous == "a" and index >= 2 and keys[index - 2] in VERB_A_SUBJECTS:
                 continue  # « il a rose … »: the verb, not the preposition
-            if _cued_after_preposition(tokens, index, previous):
+            if _surname_after(tokens, index):
+                yield _entity(tokens, index, index + 2)
+            elif _cued_after_preposition(tokens, index, previous):
                 yield _entity(tokens, index, index + 1)
         elif (
             tokens.sentence_start(index)
@@ -3793,3 +3833,36 @@ def _word_names_by_cue(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             yield _entity(tokens, index, index + 1)
     if introduced:
         yield from _greeted_again(tokens, keys, introduced)
+    for index in range(2, len(tokens)):
+        if keys[index - 1] in NAMED_CUES | SOMEONE_CALLED and _someone_called(tokens, index):
+            yield _entity(tokens, index, index + 1)
+
+
+# « un dénommé fontaine », « une nommée Perle »: whoever is named after these is a person.
+NAMED_CUES = _words("denomme denommee nomme nommee surnomme surnommee")
+# « un certain renard il répond plus »: after « un certain », a listed name then what says
+# it is someone (« un certain temps il faut » is no one: « temps » is no name).
+SOMEONE_CALLED = _words("certain certaine")
+
+
+def _someone_called(tokens: Tokens, index: int) -> bool:
+    token = tokens[index]
+    if not token.word or token.gap != " " or token.domain or token.key in GLUE:
+        return False
+    if len(token.key) < 3 or token.key in SMS_WORDS:
+        return False
+    before = tokens[index - 2].key if index >= 2 else ""
+    if tokens[index - 1].key in NAMED_CUES:
+        return before in {"un", "une", "le", "la"} or not token.common_any
+    if token.place:
+        return False
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return (
+        before in {"un", "une"}
+        and token.known
+        and (
+            following is None
+            or "\n" in following.gap
+            or following.key in CUE_SUBJECTS | {",", ".", "!", "?", "m'", "m", "ma", "a"}
+        )
+    )

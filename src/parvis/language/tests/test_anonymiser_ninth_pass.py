@@ -332,3 +332,43 @@ def test_the_name_answered_to_a_bare_question_without_who_the_caller_is():
 )
 def test_answers_to_a_bare_name_question_that_are_no_name_are_kept(text):
     assert_untouched(text)
+
+
+# --- a first name under the writer's phone, a pair after « pour », « un certain … » ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Message : mon allocation a baissé. Pouvez-vous me rappeler ?\n"
+         "Téléphone : 06 12 34 56 78\nPrudence", "Prudence"),
+        ("bjr c pour claire bidegain, nee le 3 mars 1950, pas de remboursement",
+         "claire bidegain"),
+        ("j'ai acheté la voiture a un certain dupuis il répond plus", "dupuis"),
+        ("un dénommé fontaine m'a appelé pour mon dossier", "fontaine"),
+    ],
+)  # fmt: skip
+def test_a_name_under_a_phone_after_a_preposition_or_named_by_un_certain(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ça fait un certain temps il faut dire",
+        "une certaine somme a été prélevée sur mon compte",
+        "il a été nommé directeur de l'agence",
+        "j'ai vu une pierre blanche devant la mairie",
+    ],
+)
+def test_words_in_those_places_that_are_no_names_are_kept(text):
+    assert_untouched(text)
+
+
+def test_a_french_word_under_the_phone_is_kept():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise(
+        "Message : le site ne marche pas.\nTéléphone : 06 12 34 56 78\nDisponible"
+    )
+    assert masked.endswith("\nDisponible"), masked
