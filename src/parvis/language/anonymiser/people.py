@@ -2537,6 +2537,7 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         yield _entity(tokens, start, end)
     elif (
         own_line
+        and len(run) == 2
         and items[start - 1].text not in {"!", ".", ",", "?"}
         and ((run[0].first and not run[0].common_any) or not (run[0].common_any or run[0].typo))
         and len(run[1].key) > 3

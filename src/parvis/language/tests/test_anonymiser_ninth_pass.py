@@ -372,3 +372,19 @@ def test_a_french_word_under_the_phone_is_kept():
         "Message : le site ne marche pas.\nTéléphone : 06 12 34 56 78\nDisponible"
     )
     assert masked.endswith("\nDisponible"), masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merci pour tout, dossier envoyé le 3 nov.\nDisponible",
+        "dossier envoyé. Disponible",
+        "Merci pour tout, dossier envoyé le 3 nov.\nRose",
+        "envoyé le 3 nov.\nCordialement",
+    ],
+)
+def test_one_word_after_a_sentence_s_last_word_and_its_full_stop_never_fails(text):
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise(text)  # a name's word taken alone after it once failed here
+    assert masked.startswith(text.split()[0]), masked
