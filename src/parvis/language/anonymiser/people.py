@@ -96,7 +96,7 @@ ROLES = _words(
     chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
     facteur factrice ergothérapeute ergotherapeute ergo orthophoniste secrétaire secretaire
     standardiste client cliente artisan vendeur vendeuse coloc colocataire opticien
-    opticienne moniteur monitrice"""
+    opticienne moniteur monitrice jumeaux jumelles"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -105,7 +105,7 @@ ROLE_FOLLOWERS_NOT_NAMES = _words(
 )
 # Words before a role that make it someone's (« ma conseillère », « l'agent »).
 ROLE_DETERMINERS = _words(
-    """mon ma mes ton ta son sa notre votre leur le la l' un une du de cette ce vos nos"""
+    """mon ma mes ton ta son sa notre votre leur le la l' un une du de cette ce vos nos les"""
 )
 # Words between a role and the name (« l'assistante sociale de la CAF X »).
 ROLE_SKIPPED = _words(
@@ -3065,6 +3065,7 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
     ends = {e.end for e in found if e.label == "PERSON"}
     if not ends:
         return
+    yield from _joined_before_a_name(tokens, {e.start for e in found if e.label == "PERSON"})
     for index, token in enumerate(tokens.items[:-1]):
         if token.end not in ends:
             continue
@@ -3098,6 +3099,21 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                 end = start + 1
             yield _entity(tokens, start, end)
             i = end
+
+
+def _joined_before_a_name(tokens: Tokens, starts: set[int]) -> Iterable[Entity]:
+    """« en coloc avec victoire et yannick le goff », « les jumeaux prosper et Noé »: a
+    given name, even a word, joined by « et » to a name found after it, when a preposition,
+    a role or the start of the sentence stands before it."""
+    for index in range(2, len(tokens)):
+        if tokens[index].start not in starts or tokens[index - 1].key != "et":
+            continue
+        word = tokens[index - 2]
+        if not (_may_be_word_name(word) or (word.cap and word.first and not word.upper)):
+            continue
+        before = tokens[index - 3].key if index >= 3 else ""
+        if index == 2 or tokens.sentence_start(index - 2) or before in CUE_PREPOSITIONS | ROLES:
+            yield _entity(tokens, index - 2, index - 1)
 
 
 # What follows the last of names joined by « et »: their verb, or the end of a clause.

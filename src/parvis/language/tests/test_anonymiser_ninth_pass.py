@@ -388,3 +388,31 @@ def test_one_word_after_a_sentence_s_last_word_and_its_full_stop_never_fails(tex
 
     masked, _ = anonymise(text)  # a name's word taken alone after it once failed here
     assert masked.startswith(text.split()[0]), masked
+
+
+# --- a given name joined to a name, twins named after their role ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("on est en coloc avec victoire et yannick le goff, chacun sa demande ?",
+         ["victoire", "yannick le goff"]),
+        ("les jumeaux prosper et victoire sont nés le 3/10, je déclare comment ?",
+         ["prosper", "victoire"]),
+    ],
+)  # fmt: skip
+def test_a_given_name_joined_to_a_name_and_twins_named(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "entre la pierre et le mur il y a une fuite",
+        "les enfants sont partis en vacances",
+        "les jumeaux sont nés en mars",
+    ],
+)
+def test_words_joined_to_no_name_are_kept(text):
+    assert_untouched(text)
