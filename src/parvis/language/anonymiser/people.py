@@ -105,7 +105,8 @@ ROLE_FOLLOWERS_NOT_NAMES = _words(
 )
 # Words before a role that make it someone's (« ma conseillère », « l'agent »).
 ROLE_DETERMINERS = _words(
-    """mon ma mes ton ta son sa notre votre leur le la l' un une du de cette ce vos nos les"""
+    """mon ma mes ton ta son sa notre votre leur le la l' un une du de cette ce vos nos les
+    avec"""
 )
 # Words between a role and the name (« l'assistante sociale de la CAF X »).
 ROLE_SKIPPED = _words(
@@ -1153,11 +1154,18 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             and token.key in WORD_FIRST_NAMES
             and not token.cap
             and start + 1 < len(tokens)
-            and keys[start + 1]
-            in (
-                RELATIVE_NAME_FOLLOWERS
-                if key in RELATIVES or key in IN_LAWS
-                else ROLE_NAME_FOLLOWERS
+            and (
+                keys[start + 1]
+                in (
+                    RELATIVE_NAME_FOLLOWERS
+                    if key in RELATIVES or key in IN_LAWS
+                    else ROLE_NAME_FOLLOWERS
+                )
+                # « rdv avec l'assistante sociale colombe mardi »: when the person is met
+                or (
+                    "avec" in keys[max(0, index - 2) : index]
+                    and bool(TALK_TIME_RE.match(tokens.text, token.end))
+                )
             )
         ):
             # « ma sœur prudence depuis mars », « ma belle-mère espérance garde », « mon
@@ -3534,7 +3542,9 @@ DOING_RE = re.compile(
 PERSON_DOING_RE = re.compile(
     r"^[ \t]+(?:n['’][ \t]?a(?:[ \t]+(?:toujours|jamais|plus|pas|rien|encore))+[ \t]+"
     r"(?:re[çc]u|eu|touch[ée]|pu)|a[ \t]+(?:d[ée]m[ée]nag[ée]|re[çc]u|perdu|sign[ée]|eu[ \t]"
-    r"|besoin|demand[ée])|est[ \t]+(?:n[ée]e?|malade|hospitalis[ée]e?|d[ée]c[ée]d[ée]e?"
+    # a job that ends (« Prudence a fini chez nous », « … a démissionné »)
+    r"|besoin|demand[ée]|fini[ \t]+chez|d[ée]missionn[ée]|quitt[ée][ \t]+(?:son|sa|le|la|l['’]))"
+    r"|est[ \t]+(?:n[ée]e?|malade|hospitalis[ée]e?|d[ée]c[ée]d[ée]e?"
     r"|enceinte|scolaris[ée]e?|handicap[ée]e?)|habite[ \t]|travaille[ \t]|vit[ \t])",
     re.IGNORECASE,
 )

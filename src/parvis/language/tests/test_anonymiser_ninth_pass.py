@@ -416,3 +416,32 @@ def test_a_given_name_joined_to_a_name_and_twins_named(text, secrets):
 )
 def test_words_joined_to_no_name_are_kept(text):
     assert_untouched(text)
+
+
+# --- a role after « avec » without its article, a job that ends -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("rdv avec assistante sociale colombe mardi, c'est bon pour le rsa ?", "colombe"),
+        ("rdv avec conseillère victoire jeudi et toujours rien", "victoire"),
+        ("Prudence a fini chez nous fin novembre, comment la retirer du cesu ?", "Prudence"),
+        ("Victoire a démissionné le mois dernier, que faire pour le cesu ?", "Victoire"),
+    ],
+)
+def test_a_word_given_as_a_name_after_avec_and_a_role_or_leaving_a_job(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon patron juste hier m'a dit non",
+        "rdv avec conseillère de la caf mardi",
+        "j'ai rdv avec conseiller emploi mardi",
+        "la saison a fini chez nous en octobre",
+    ],
+)
+def test_words_after_a_role_or_before_a_job_s_end_are_kept(text):
+    assert_untouched(text)
