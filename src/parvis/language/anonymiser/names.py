@@ -809,7 +809,7 @@ NUMBER_WORDS_RE = re.compile(
 VERB_PRONOUN_RE = re.compile(r"-(?:t-)?(?:vous|nous|tu|je|il|elle|ils|elles|on)$")
 
 
-FORM_LABEL_AFTER_RE = re.compile(r"[ \t]*:")
+FORM_LABEL_AFTER_RE = re.compile(r"[^\n:]{1,40}:")
 
 
 def filter_spacy_person(
@@ -817,7 +817,7 @@ def filter_spacy_person(
 ) -> tuple[int, int] | None:
     """Trim a spaCy PER span to its name-like tokens; None when nothing plausible remains."""
     line_break = text.find("\n", start, end)
-    if line_break >= 0 and FORM_LABEL_AFTER_RE.match(text, end):
+    if line_break >= 0 and FORM_LABEL_AFTER_RE.match(text, line_break + 1):
         end = line_break  # « Vendeur : Boucher\nAcheteur : … »: the next line's label is no name
     tokens = [
         (m.start() + start, m.end() + start, m.group())

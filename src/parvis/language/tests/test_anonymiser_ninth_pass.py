@@ -445,3 +445,13 @@ def test_a_word_given_as_a_name_after_avec_and_a_role_or_leaving_a_job(text, sec
 )
 def test_words_after_a_role_or_before_a_job_s_end_are_kept(text):
     assert_untouched(text)
+
+
+def test_a_name_read_by_spacy_stops_before_the_next_line_s_label():
+    from parvis.language.anonymiser.names import filter_spacy_person
+    from parvis.language.engine import get_anonymiser
+
+    text = "Demandeur : Maëlle Kerlidou\nLogement concerné : maison, route du port"
+    start, end = text.index("Maëlle"), text.index("Logement") + len("Logement")
+    span = filter_spacy_person(text, start, end, get_anonymiser().lexicon)
+    assert span == (start, text.index("\n")), span
