@@ -2418,9 +2418,16 @@ PERSON_LABEL_RE = re.compile(
     r"|demandeu\w*|beneficiaire|assure\w*|allocataire|enfants?|conjoint\w*|epou\w*|parents?"
     r"|pere|mere|tut\w+|curat\w+|representant\w*|personne|auteur|expediteur|destinataire"
     r"|titulaire|mandataire|temoin|locataire|proprietaire|declarant\w*|identite"
-    # the parties a form names by their role: a sale, a lease, a lodging, a job at home, a
-    # farm's partners, a carer (« Vendeur : …, Hébergeant : …, Salariée : … »)
     r"|personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
+    r"|associe\w*|aidant\w*|gerant\w*)\b",
+    re.IGNORECASE,
+)
+# The parties a form names by their role: a sale, a lease, a lodging, a job at home, a
+# farm's partners, a carer (« Vendeur : …, Hébergeant : …, Salariée : … »). They may be
+# no one (« Vendeur : particulier », « Employeur : garage »): a French word in lower case
+# is kept there.
+PARTY_LABEL_RE = re.compile(
+    r"\b(?:personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
     r"|associe\w*|aidant\w*|gerant\w*)\b",
     re.IGNORECASE,
 )
@@ -2449,6 +2456,14 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
             start += 1
         if start < len(tokens) and tokens[start].key in CIVILITIES:
             start += 1
+        if (
+            start < len(tokens)
+            and not tokens[start].cap
+            and tokens[start].common_any
+            and PARTY_LABEL_RE.search(label)
+            and not re.search(r"\bnom\b", label, re.IGNORECASE)
+        ):
+            continue
         end = name_run(tokens, start, STRONG)
         while end > start:
             yield _entity(tokens, start, end)
@@ -3794,11 +3809,19 @@ def _cued_after_preposition(tokens: Tokens, index: int, previous: str) -> bool:
         return True
     if following.gap != " ":
         return False
-    if following.key in CUE_SUBJECTS or (previous == "avec" and following.key == "on"):
-        return True
     if following.key == "et" and index + 2 < len(tokens) and tokens[index + 2].key == "moi":
         return True  # « pour kalinda et moi »
-    return previous in {"avec", "par"} and bool(TALK_TIME_RE.match(tokens.text, tokens[index].end))
+    token = tokens[index]
+    if previous in {"avec", "par"} and not token.first and MANNER_NOUN_RE.search(token.key):
+        return False  # « avec espoir il faut dire », « avec patience on y arrive »: a manner
+    if following.key in CUE_SUBJECTS or (previous == "avec" and following.key == "on"):
+        return True
+    return previous in {"avec", "par"} and bool(TALK_TIME_RE.match(tokens.text, token.end))
+
+
+# Abstract nouns given as names that also say how something is done after « avec »
+# (« avec patience », « avec espoir », « avec grâce », « avec joie »).
+MANNER_NOUN_RE = re.compile(r"(?:ance|ence|ite|ie|oir|eur|ace)$")
 
 
 # The agent's greeting in a transcript, after the service and the agent's first name

@@ -455,3 +455,18 @@ def test_a_name_read_by_spacy_stops_before_the_next_line_s_label():
     start, end = text.index("Maëlle"), text.index("Logement") + len("Logement")
     span = filter_spacy_person(text, start, end, get_anonymiser().lexicon)
     assert span == (start, text.index("\n")), span
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a manner after « avec », whatever follows it
+        "j'ai appelé avec espoir il faut dire",
+        "avec patience on y arrive toujours",
+        "avec grace on y arrivera",
+        # a party a form names that is no one
+        "Vendeur : particulier\nAcheteur : garage\nObjet : cession",
+    ],
+)
+def test_manners_after_avec_and_parties_that_are_no_one_are_kept(text):
+    assert_untouched(text)
