@@ -942,13 +942,18 @@ def _labelled_values(folded: str) -> Iterable[Entity]:
 
 # The agent's question in a call or chat: the caller's next line is where they live.
 ADDRESS_QUESTION_RE = re.compile(
-    r"(?:quelle[ \t]+adresse|votre[ \t]+adresse|habitez|vous[ \t]+vivez|installee?s?[ \t]+o[uù]"
-    r"|domicili\w*[ \t]+o[uù]"
+    r"(?:quelle[ \t]+adresse|votre[ \t]+(?:nouvelle[ \t]+)?adresse|habitez|vous[ \t]+vivez"
+    # « agent l'adresse du bien »: the agent's line asking for it in two words
+    r"|^[ \t]*(?:agent|agente|conseill[eè]re?)[ \t:]+(?:et[ \t]+)?l'adresse\b"
+    r"|installee?s?[ \t]+o[uù]|domicili\w*[ \t]+o[uù]"
     r"|o[uù][ \t]+(?:est-ce[ \t]+que[ \t]+)?vous[ \t]+(?:habitez|vivez|[eê]tes))",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 ANSWER_LINE_RE = re.compile(
-    r"[ \t>]*(?:[^\n:\d]{1,25}:)[ \t]*(?:(?:oui|non|alors|euh|ben|bah|c'est|toujours|j'habite"
+    # the speaker before a colon, or named without one (« appelant chemin des … »)
+    r"[ \t>]*(?:[^\n:\d]{1,25}:|(?:appelant|appelante|usager|usagere|usagère|client|cliente"
+    r"|assure|assuree|assuré|assurée|allocataire)[ \t]+)[ \t]*"
+    r"(?:(?:oui|non|alors|euh|ben|bah|c'est|toujours|j'habite"
     r"|au|a|à)[ \t,]+)*(?P<value>[^\n]{3,80}?)[ \t.]*$",
     re.IGNORECASE,
 )
@@ -958,6 +963,24 @@ ANSWERED_PLACE_RE = re.compile(
     r"[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+)?",
     re.IGNORECASE,
 )
+
+
+def _spoken_place_answer(value: str) -> bool:
+    """The whole answer is an address said in lower case: it opens on a street or place word
+    (« lieu-dit la rivière le bourg à … », « résidence le parc bâtiment b … ») or holds a
+    postcode, written or read aloud (« ty nevez kerguidal vingt-neuf cent quatre-vingt-dix
+    plouider »)."""
+    folded = fold(value).lower()
+    if SPOKEN_PLACE_LEAD_RE.match(folded):
+        return bool(re.search(r"[ \t](?:a|à)[ \t]+\S", folded) or re.search(r"\d", folded))
+    if re.search(r"(?<!\d)\d{5}(?!\d)", folded):
+        return True
+    for match in SPOKEN_POSTCODE_FULL_RE.finditer(folded):
+        words = re.findall(r"[a-z]+", match.group(1))
+        digits = "".join(read_number_words(words))
+        if len(digits) == 5 and "01" <= digits[:2] <= "98":
+            return True
+    return False
 
 
 def _answered_addresses(text: str, folded: str) -> Iterable[Entity]:
@@ -980,9 +1003,13 @@ def _answered_addresses(text: str, folded: str) -> Iterable[Entity]:
             continue
         value = answer.group("value")
         words = value.split()
-        if not 2 <= len(words) <= 8 or not ANSWERED_PLACE_RE.fullmatch(value):
+        if not 2 <= len(words) <= 12:
             continue
-        if not any(w[:1].isupper() for w in words[:-1]) and not re.search(
+        if _spoken_place_answer(value):
+            pass
+        elif not (len(words) <= 8 and ANSWERED_PLACE_RE.fullmatch(value)):
+            continue
+        elif not any(w[:1].isupper() for w in words[:-1]) and not re.search(
             rf"\b(?:{STREET_TYPES}|ferme|village|mas)\b", fold(value), re.IGNORECASE
         ):
             continue  # « je suis à Paris »: a town alone is no address
@@ -1112,7 +1139,25 @@ def _with_city_tail(folded: str, entity: Entity) -> Entity:
     region = REGION_AFTER_RE.match(folded, end)
     if region:
         end = region.end()
+    if end == entity.end and re.search(r"(?<!\d)\d{5}$", folded[entity.start : end]):
+        tail = TOWN_TO_LINE_END_RE.match(folded, end)
+        if tail and not any(
+            word in NOT_TOWN_WORDS | STREET_STOP_WORDS | TAIL_STOP_WORDS
+            for word in re.split(r"[ \t\-]+", tail.group(1).lower())
+        ):
+            end = tail.end(1)
     return entity if end == entity.end else Entity(entity.start, end, entity.label)
+
+
+# « …, ferme de Kerlann 29420 plouvorn », « Lot Bellevue 98600 uvea »: a town in lower case
+# after the postcode, closing the line or the message.
+TOWN_TO_LINE_END_RE = re.compile(
+    r"[ \t]+((?:(?:le|la|les|l')[ \t]+)?[a-zà-ÿ][a-zà-ÿ'’]+(?:[ \t\-]+[a-zà-ÿ'’]+){0,2})"
+    r"[ \t.!]*(?=\n|$)"
+)
+TAIL_STOP_WORDS = frozenset(
+    """merci svp stp cordialement bonjour urgent depuis encore toujours aussi svp""".split()  # noqa: SIM905
+)
 
 
 UNIT_BEFORE_NUMBER_RE = re.compile(

@@ -660,7 +660,9 @@ NOT_PLATE_LETTERS = frozenset(
 
 
 BORN_DAY_MONTH_RE = re.compile(
-    r"(?<![\w])nee?s?[ \t]+le[ \t]+((?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2]))(?![/.\-]?\d)",
+    # « elle est née le 3/11 », « naissance de ma fille le 3/11 »
+    r"(?<![\w])(?:nee?s?|naissance[^\n.?!\d,]{0,30}?)[ \t]+le[ \t]+"
+    r"((?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2]))(?![/.\-]?\d)",
     re.IGNORECASE,
 )
 
@@ -687,6 +689,8 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(match.start(1), match.end(1), "BIRTHDATE")
     # « elle est née le 3/11 »: a day and a month after « né(e) le »
     for match in BORN_DAY_MONTH_RE.finditer(folded):
+        yield Entity(match.start(1), match.end(1), "BIRTHDATE")
+    for match in BIRTH_YEAR_FIELD_RE.finditer(folded):
         yield Entity(match.start(1), match.end(1), "BIRTHDATE")
     # « mon fils a 25 ans le 14 avril »: a birthday
     for match in BIRTHDAY_RE.finditer(folded):
@@ -716,7 +720,15 @@ DATE_LINE_RE = re.compile(
 )
 BIRTH_ASKED_RE = re.compile(r"naissance|\bnee?\b|\bne\(e\)|\bddn\b", re.IGNORECASE)
 DATE_AFTER_NAME_RE = re.compile(
-    r"(?<![\w])[A-ZÀ-Þ][a-zà-ÿ'’\-]{1,30}[ \t]*\((\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d{2})\)"
+    # the year alone too: in a list of children, a year in brackets is a birth year
+    r"(?<![\w])[A-ZÀ-Þ][a-zà-ÿ'’\-]{1,30}[ \t]*\("
+    r"((?:\d{1,2}[/.]\d{1,2}[/.])?(?:19|20)\d{2})\)"
+)
+# « Né(e) en : 1938 », « Année de naissance : 1961 »: a form's field that asks for the year.
+BIRTH_YEAR_FIELD_RE = re.compile(
+    r"^[ \t>]*(?:nee?s?|ne\(e\)|annee[ \t]+de[ \t]+naissance)(?:[ \t]+en)?[ \t]*:[ \t]*"
+    r"((?:19|20)\d{2})(?![\w/])",
+    re.IGNORECASE | re.MULTILINE,
 )
 RELATIVES_BEFORE_RE = re.compile(
     r"\b(?:enfants?|fils|filles?|bebes?|petite?s?-(?:fils|filles?)|jumea\w+|jumelles?)\b",

@@ -632,6 +632,13 @@ WORD_FIRST_NAME_FOLLOWERS = frozenset(
 )
 
 
+# The wishes that close a message (« Bonnes fêtes », « Joyeux Noël », « Belle journée »).
+WISHES = frozenset(
+    """bonne bonnes bon bons belle belles joyeux joyeuse joyeuses excellente excellentes
+    excellent meilleurs meilleures heureuse heureux""".split()  # noqa: SIM905
+)
+
+
 def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
     """Names after civilities, introductions and relatives, on the folded text; a question's
     verb and pronoun (« Souhaitez-vous ») is never one."""
@@ -689,6 +696,8 @@ def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[En
         end = _name_tokens(text, folded, position, lexicon, lowercase_ok=lowercase_text)
         if re.match(r"(?i:[dlmnstcj])['’][a-zà-ÿ]", text[position:end]):
             continue  # « merci d'envoyer à… »: a verb, not « N'Diaye »
+        if folded[position:end].split()[:1] and folded[position:end].split()[0].lower() in WISHES:
+            continue  # « merci.\n\nBonnes fêtes de Noël »: a wish, not a signature
         if end > position:
             rest = text[end:].strip()
             if not rest or rest[:1] in "\n" or text[end : end + 1] in "\n" or len(rest) < 40:
@@ -800,10 +809,16 @@ NUMBER_WORDS_RE = re.compile(
 VERB_PRONOUN_RE = re.compile(r"-(?:t-)?(?:vous|nous|tu|je|il|elle|ils|elles|on)$")
 
 
+FORM_LABEL_AFTER_RE = re.compile(r"[^\n:]{1,40}:")
+
+
 def filter_spacy_person(
     text: str, start: int, end: int, lexicon: NameLexicon
 ) -> tuple[int, int] | None:
     """Trim a spaCy PER span to its name-like tokens; None when nothing plausible remains."""
+    line_break = text.find("\n", start, end)
+    if line_break >= 0 and FORM_LABEL_AFTER_RE.match(text, line_break + 1):
+        end = line_break  # « Vendeur : Boucher\nAcheteur : … »: the next line's label is no name
     tokens = [
         (m.start() + start, m.end() + start, m.group())
         for m in re.finditer(r"[\w'\-\.]+", text[start:end])
@@ -828,6 +843,8 @@ def filter_spacy_person(
         tokens.pop()
     if not tokens:
         return None
+    if fold(tokens[0][2]).lower() in WISHES:
+        return None  # « Joyeux Noël », « Belle Journée »: a wish
     words = [token[2] for token in tokens]
     if any(not plausible(word) for word in words):
         return None

@@ -96,7 +96,7 @@ ROLES = _words(
     chef cheffe superviseur superviseure juge greffier greffière maire livreur livreuse
     facteur factrice ergothérapeute ergotherapeute ergo orthophoniste secrétaire secretaire
     standardiste client cliente artisan vendeur vendeuse coloc colocataire opticien
-    opticienne"""
+    opticienne moniteur monitrice jumeaux jumelles"""
 )
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
@@ -105,7 +105,8 @@ ROLE_FOLLOWERS_NOT_NAMES = _words(
 )
 # Words before a role that make it someone's (« ma conseillère », « l'agent »).
 ROLE_DETERMINERS = _words(
-    """mon ma mes ton ta son sa notre votre leur le la l' un une du de cette ce vos nos"""
+    """mon ma mes ton ta son sa notre votre leur le la l' un une du de cette ce vos nos les
+    avec"""
 )
 # Words between a role and the name (« l'assistante sociale de la CAF X »).
 ROLE_SKIPPED = _words(
@@ -684,6 +685,7 @@ def find_people(
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
     found.extend(_introduced_with_a_relative(tokens, keys))
+    found.extend(_word_names_by_cue(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -745,6 +747,8 @@ def _person_follows(tokens: Tokens, index: int, *, typo: bool) -> bool:
         return True  # « voir avec solène du ccas »
     if typo:
         return after.key == "qui"
+    if after.key == "et" and index + 2 < len(tokens) and tokens[index + 2].key == "moi":
+        return True  # « refusée pour kalinda et moi »
     if after.key in PERSON_FOLLOWERS or (previous in {"chez", "est"} and after.key == "et"):
         return True  # « chez schmit et … », « maintenant c'est kervella et … »
     if after.key in {"de", "d'"} and index + 2 < len(tokens):
@@ -1147,13 +1151,26 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             end = max(start + 1, name_run(tokens, start + 1, MEDIUM))
         if (
             end == start
-            and (key in RELATIVES or key in IN_LAWS)
             and token.key in WORD_FIRST_NAMES
             and not token.cap
             and start + 1 < len(tokens)
-            and keys[start + 1] in RELATIVE_NAME_FOLLOWERS
+            and (
+                keys[start + 1]
+                in (
+                    RELATIVE_NAME_FOLLOWERS
+                    if key in RELATIVES or key in IN_LAWS
+                    else ROLE_NAME_FOLLOWERS
+                )
+                # « rdv avec l'assistante sociale colombe mardi »: when the person is met
+                or (
+                    "avec" in keys[max(0, index - 2) : index]
+                    and bool(TALK_TIME_RE.match(tokens.text, token.end))
+                )
+            )
         ):
-            end = start + 1  # « ma sœur prudence depuis mars », « ma belle-mère espérance garde »
+            # « ma sœur prudence depuis mars », « ma belle-mère espérance garde », « mon
+            # gendre vital qui a rempli » (any role: the follower says a person)
+            end = start + 1
         if end == start and token.known and token.common_any:
             # « ma fille Rose », « ma conseillère claire m'a dit »: a listed first name that
             # is also a word, when what follows is not the rest of a noun phrase
@@ -1189,6 +1206,11 @@ RELATIVE_NAME_FOLLOWERS = _words(
     """depuis qui est a garde gardait vit habite et avec chez ne n' m' me aussi va doit
     devait travaille touche"""
 )
+
+
+# What follows a given name that is a word after another role (« mon gendre vital qui a
+# rempli », « mon moniteur bienvenu m'a dit »): the person acting, not an adjective.
+ROLE_NAME_FOLLOWERS = _words("qui a m' m ma")
 
 
 # Words after a role or a relative that are not a name but its description (« mon fils
@@ -2395,11 +2417,25 @@ PERSON_LABEL_RE = re.compile(
     r"\b(?:nom|prenoms?|agent|conseill\w*|interlocut\w*|contact|referent\w*|signataire"
     r"|demandeu\w*|beneficiaire|assure\w*|allocataire|enfants?|conjoint\w*|epou\w*|parents?"
     r"|pere|mere|tut\w+|curat\w+|representant\w*|personne|auteur|expediteur|destinataire"
-    r"|titulaire|mandataire|temoin|locataire|proprietaire|declarant\w*|identite)\b",
+    r"|titulaire|mandataire|temoin|locataire|proprietaire|declarant\w*|identite"
+    r"|personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
+    r"|associe\w*|aidant\w*|gerant\w*)\b",
+    re.IGNORECASE,
+)
+# The parties a form names by their role: a sale, a lease, a lodging, a job at home, a
+# farm's partners, a carer (« Vendeur : …, Hébergeant : …, Salariée : … »). They may be
+# no one (« Vendeur : particulier », « Employeur : garage »): a French word in lower case
+# is kept there.
+PARTY_LABEL_RE = re.compile(
+    r"\b(?:personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
+    r"|associe\w*|aidant\w*|gerant\w*)\b",
     re.IGNORECASE,
 )
 NOT_PERSON_LABEL_RE = re.compile(
-    r"\b(?:commune|ville|organisme|service|entreprise|employeur|societe|structure|caisse"
+    # the reason of a contact (« Motif du contact : »), a firm's trade name (« Nom
+    # commercial : »)
+    r"\b(?:motif|objet|sujet|commercial|enseigne|raison[ \t]+sociale"
+    r"|commune|ville|organisme|service|entreprise|societe|structure|caisse"
     r"|fichier|domaine|rue|voie|banque|dossier|produit|logiciel|site)\b",
     re.IGNORECASE,
 )
@@ -2420,9 +2456,37 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
             start += 1
         if start < len(tokens) and tokens[start].key in CIVILITIES:
             start += 1
+        if (
+            start < len(tokens)
+            and not tokens[start].cap
+            and tokens[start].common_any
+            and PARTY_LABEL_RE.search(label)
+            and not re.search(r"\bnom\b", label, re.IGNORECASE)
+        ):
+            continue
         end = name_run(tokens, start, STRONG)
-        if end > start:
+        while end > start:
             yield _entity(tokens, start, end)
+            start = _next_listed_name(tokens, end)
+            end = name_run(tokens, start, STRONG) if start > end else start
+
+
+def _next_listed_name(tokens: Tokens, index: int) -> int:
+    """Where the next name of a form's list starts (« Enfants : Alix (2019), Jade (2021) »,
+    « Associés : Kerhervé, Le Dantec »): after a bracket and a comma or « et », a
+    capitalised word on the same line; ``index`` when the list stops."""
+    i = index
+    if i < len(tokens) and tokens[i].text == "(":
+        while i < len(tokens) and tokens[i].text != ")" and "\n" not in tokens[i].gap:
+            i += 1
+        i += 1
+    listed = (
+        i + 1 < len(tokens)
+        and tokens[i].key in {",", "et"}
+        and tokens[i + 1].cap
+        and "\n" not in tokens[i].gap + tokens[i + 1].gap
+    )
+    return i + 1 if listed else index
 
 
 QUOTE_START_RE = re.compile(
@@ -2446,7 +2510,8 @@ SPEAKERS = _words(
 
 def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     """« ok merci bcp ! tiphaine »: one or two words closing a message after « ! », « . »
-    or « , », each a listed first name or no French word, not even with a typo."""
+    or « , », each a listed first name or no French word, not even with a typo; one listed
+    first name alone after « . » or « ! », even a French word."""
     items = tokens.items
     end = len(items)
     while end and items[end - 1].text in {".", "!"}:
@@ -2454,12 +2519,24 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     start = end
     while start and end - start < 2 and items[start - 1].word:
         start -= 1
+        if (
+            start < end - 1
+            and items[start].text.endswith(".")
+            and items[start].key not in CIVILITIES
+        ):
+            start += 1  # « … rien recu. aurore »: the sentence's last word keeps its full stop
+            break
     if start == end or start == 0:
         return
     # « … merci de mettre à jour pour\nMélusine Garrigues »: two capitalised words alone on
     # the last line close the message as well
     own_line = "\n" in items[start].gap and all(t.cap and not t.upper for t in items[start:end])
-    if items[start - 1].text not in {"!", ".", ",", "?"} and not (own_line and end - start == 2):
+    stop_on_word = items[start - 1].word and items[start - 1].text.endswith(".")
+    if (
+        items[start - 1].text not in {"!", ".", ",", "?"}
+        and not (own_line and end - start == 2)
+        and not stop_on_word
+    ):
         return
     run = items[start:end]
     if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in run):
@@ -2469,7 +2546,21 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     ):
         yield _entity(tokens, start, end)
     elif (
+        len(run) == 1
+        and run[0].first
+        and (
+            items[start - 1].text in {".", "!"}
+            or (items[start - 1].text.endswith(".") and items[start - 1].key not in CIVILITIES)
+        )
+        and run[0].key not in CLOSING_WORDS
+        and len(run[0].key) > 3
+    ):
+        # « rien reçu. aurore »: a listed first name that is also a word, alone after the
+        # last sentence (not after a comma: « … pas clair, claire » is rare, « …, merci » not)
+        yield _entity(tokens, start, end)
+    elif (
         own_line
+        and len(run) == 2
         and items[start - 1].text not in {"!", ".", ",", "?"}
         and ((run[0].first and not run[0].common_any) or not (run[0].common_any or run[0].typo))
         and len(run[1].key) > 3
@@ -2644,6 +2735,15 @@ AGENT_QUESTION_RE = re.compile(
     r"[^\n]*(?:\?|s'il[ \t]+vous[ \t]+pla|svp)",
     re.IGNORECASE,
 )
+# The agent's line that is nothing but the name question, without a colon or a question
+# mark (« agent et vous êtes », « agent votre nom »).
+BARE_NAME_QUESTION_RE = re.compile(
+    r"[ \t>]*(?:agent|agente|conseill\w*|operat\w*)[ \t]+(?:et[ \t]+|alors[ \t]+)?"
+    r"(?:vous[ \t]+[êe]tes|votre[ \t]+(?:nom|pr[ée]nom)(?:[ \t]+de[ \t]+famille)?"
+    r"|c'est[ \t]+(?:de[ \t]+la[ \t]+part[ \t]+de[ \t]+qui|[àa][ \t]+quel[ \t]+nom))"
+    r"[ \t?]*",
+    re.IGNORECASE,
+)
 # What a caller says around their name: « euh oui c'est Olive euh Olive Baptiste ».
 ANSWER_FILLERS = _words(
     """euh heu hum ben bah alors donc oui ouais voila voilà c' c est cest moi je suis m'
@@ -2676,7 +2776,8 @@ def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
 CLOSING_WORDS = _words(
     """cordialement merci salutations amicalement respectueusement bises bisous biz cdlt cdt
     slt signature urgent bonjour bonsoir bonne voila voilà ps pj nb amities amitiés
-    courage remerciements sincerement sincèrement bien fin"""
+    courage remerciements sincerement sincèrement bien fin
+    bonnes joyeux joyeuse joyeuses belle belles excellente excellentes meilleurs"""
 )
 
 
@@ -2694,6 +2795,14 @@ def _signature_word(token: Token) -> bool:
         and token.key not in ROLES
         and token.key not in CIVILITIES
     )
+
+
+# A line of the writer's contact details: a phone number or an email, labelled or not.
+CONTACT_ABOVE_RE = re.compile(
+    r"[ \t>]*(?:(?:t[ée]l[ée]phone|tel|t[ée]l\.?|portable|mobile|mail|e-mail|email|courriel)"
+    r"[^\n:]{0,15}:?[ \t]*)?(?:\+?\d[\d .\-]{7,}\d|[\w.+-]+@[\w.-]+)[ \t.]*$",
+    re.IGNORECASE,
+)
 
 
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
@@ -2732,9 +2841,20 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             and not any(t.text == ":" for t in run)
         ):
             yield from _answered_names(tokens, run)
+        elif run and BARE_NAME_QUESTION_RE.fullmatch(previous_line):
+            # « agent et vous êtes / appelant fortuné payet le papa »: the name, then who
+            # the caller is
+            said = run[1:] if run[0].key in SPEAKERS else run
+            cut = next(
+                (i for i, t in enumerate(said) if t.key in GLUE or t.key in ROLES), len(said)
+            )
+            if cut and any(t.known or not t.common_any for t in said[:cut]):
+                yield from _answered_names(tokens, said[:cut])
         words = [t for t in run if t.key not in PARTICLES and not _is_initial(t)]
         if not words or len(run) > 5 or any(not t.word for t in run):
             continue
+        if len(words) > 1 and words[0].key in WISH_WORDS:
+            continue  # « Joyeux Noël », « Bonnes fêtes »: a wish closing the message
         in_signature = parts is not None and (
             (line_start >= parts.signature.start and parts.signature.end > parts.signature.start)
             or (line_start >= parts.quoted.start and parts.quoted.end > parts.quoted.start)
@@ -2762,6 +2882,18 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         ):
             # « Merci pour votre réponse.\nFélicité »: one capitalised word under the
             # message is who signs it, even a French word
+            yield Entity(run[0].start, run[0].end, "PERSON")
+            continue
+        if (
+            last_line
+            and len(run) == 1
+            and number > 0
+            and CONTACT_ABOVE_RE.match(previous_line)
+            and _signature_word(run[0])
+            and (run[0].first or run[0].key in WORD_FIRST_NAMES or not run[0].common_any)
+        ):
+            # « Téléphone : 06 …\nCéleste »: a first name, even a word, under the writer's
+            # phone number or email closing a form
             yield Entity(run[0].start, run[0].end, "PERSON")
             continue
         following = next(
@@ -2827,6 +2959,9 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             ):
                 continue
         yield Entity(run[0].start, run[-1].end, "PERSON")
+
+
+WISH_WORDS = _words("bonne bonnes bon joyeux joyeuse joyeuses belle belles excellente meilleurs")
 
 
 # One letter said: « m comme marcel », « deux s », or the letter alone.
@@ -2953,6 +3088,7 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
     ends = {e.end for e in found if e.label == "PERSON"}
     if not ends:
         return
+    yield from _joined_before_a_name(tokens, {e.start for e in found if e.label == "PERSON"})
     for index, token in enumerate(tokens.items[:-1]):
         if token.end not in ends:
             continue
@@ -2986,6 +3122,21 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                 end = start + 1
             yield _entity(tokens, start, end)
             i = end
+
+
+def _joined_before_a_name(tokens: Tokens, starts: set[int]) -> Iterable[Entity]:
+    """« en coloc avec victoire et yannick le goff », « les jumeaux prosper et Noé »: a
+    given name, even a word, joined by « et » to a name found after it, when a preposition,
+    a role or the start of the sentence stands before it."""
+    for index in range(2, len(tokens)):
+        if tokens[index].start not in starts or tokens[index - 1].key != "et":
+            continue
+        word = tokens[index - 2]
+        if not (_may_be_word_name(word) or (word.cap and word.first and not word.upper)):
+            continue
+        before = tokens[index - 3].key if index >= 3 else ""
+        if index == 2 or tokens.sentence_start(index - 2) or before in CUE_PREPOSITIONS | ROLES:
+            yield _entity(tokens, index - 2, index - 1)
 
 
 # What follows the last of names joined by « et »: their verb, or the end of a clause.
@@ -3406,7 +3557,9 @@ DOING_RE = re.compile(
 PERSON_DOING_RE = re.compile(
     r"^[ \t]+(?:n['’][ \t]?a(?:[ \t]+(?:toujours|jamais|plus|pas|rien|encore))+[ \t]+"
     r"(?:re[çc]u|eu|touch[ée]|pu)|a[ \t]+(?:d[ée]m[ée]nag[ée]|re[çc]u|perdu|sign[ée]|eu[ \t]"
-    r"|besoin|demand[ée])|est[ \t]+(?:n[ée]e?|malade|hospitalis[ée]e?|d[ée]c[ée]d[ée]e?"
+    # a job that ends (« Prudence a fini chez nous », « … a démissionné »)
+    r"|besoin|demand[ée]|fini[ \t]+chez|d[ée]missionn[ée]|quitt[ée][ \t]+(?:son|sa|le|la|l['’]))"
+    r"|est[ \t]+(?:n[ée]e?|malade|hospitalis[ée]e?|d[ée]c[ée]d[ée]e?"
     r"|enceinte|scolaris[ée]e?|handicap[ée]e?)|habite[ \t]|travaille[ \t]|vit[ \t])",
     re.IGNORECASE,
 )
@@ -3588,3 +3741,178 @@ def _capitalised_word_names(tokens: Tokens) -> Iterable[Entity]:
             ):
                 continue
         yield _entity(tokens, index, index + 1)
+
+
+# --- Given names that are words, by the cue around them (ninth pass) ------------------------
+
+# Prepositions a person is named after in a chat (« je demande a pierre », « rdv avec
+# constant », « chez modeste le voisin »).
+CUE_PREPOSITIONS = _words("avec a à chez par de pour")
+# A pronoun subject right after the word: the person the clause goes on about (« je demande
+# a pierre il a gardé le code », « avec fleur on a appelé »).
+CUE_SUBJECTS = _words("il elle qui")
+# A role or relative in apposition after « le », « la », « mon », « ma » (« chez modeste le
+# voisin du dessous », « avec ange mon petit »).
+APPOSED_ROLES = ROLES | RELATIVES | _words("petit petite grand grande")
+APPOSED_DETERMINERS = _words("mon ma le la notre")
+
+
+def _may_be_word_name(token: Token) -> bool:
+    return (
+        token.word
+        and not token.cap
+        and not token.upper
+        and (token.first or token.key in WORD_FIRST_NAMES)
+        and _plain_word(token)
+        and not token.place
+        and len(token.key) >= 3
+    )
+
+
+def _apposed_role_after(tokens: Tokens, index: int) -> bool:
+    """« … ange mon petit », « … modeste le voisin du dessous », « … olive ma fille a »."""
+    if index + 2 >= len(tokens):
+        return False
+    owner, role = tokens[index + 1], tokens[index + 2]
+    return (
+        owner.gap == " "
+        and role.gap == " "
+        and owner.key in APPOSED_DETERMINERS
+        and role.key in APPOSED_ROLES
+        and (owner.key in POSSESSIVES or role.key in ROLES)
+    )
+
+
+def _surname_after(tokens: Tokens, index: int) -> bool:
+    """« c pour claire bidegain »: a lower-case word that is no French word, not even with
+    a typo, right after the given name: its surname."""
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return bool(
+        following is not None
+        and following.gap == " "
+        and following.word
+        and not following.cap
+        and not following.common_any
+        and not following.typo
+        and not following.domain
+        and not following.place
+        and following.key not in SMS_WORDS
+        and len(following.key) >= 4
+    )
+
+
+def _cued_after_preposition(tokens: Tokens, index: int, previous: str) -> bool:
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if following is None or "\n" in following.gap:
+        return False  # the end of a line after a preposition: the eighth pass's rules
+    if _apposed_role_after(tokens, index):
+        return True
+    if following.gap != " ":
+        return False
+    if following.key == "et" and index + 2 < len(tokens) and tokens[index + 2].key == "moi":
+        return True  # « pour kalinda et moi »
+    token = tokens[index]
+    if previous in {"avec", "par"} and not token.first and MANNER_NOUN_RE.search(token.key):
+        return False  # « avec espoir il faut dire », « avec patience on y arrive »: a manner
+    if following.key in CUE_SUBJECTS or (previous == "avec" and following.key == "on"):
+        return True
+    return previous in {"avec", "par"} and bool(TALK_TIME_RE.match(tokens.text, token.end))
+
+
+# Abstract nouns given as names that also say how something is done after « avec »
+# (« avec patience », « avec espoir », « avec grâce », « avec joie »).
+MANNER_NOUN_RE = re.compile(r"(?:ance|ence|ite|ie|oir|eur|ace)$")
+
+
+# The agent's greeting in a transcript, after the service and the agent's first name
+# (« agent caisse de retraite colombe à votre écoute », « agent france travail rose bonjour »).
+AGENT_GREETING_RE = re.compile(
+    r"[ \t]+(?:bonjour|bonsoir|(?:a|à)[ \t]+votre[ \t]+[ée]coute|je[ \t]+vous[ \t]+[ée]coute)"
+    r"[ \t.,!]*(?:\n|$)",
+    re.IGNORECASE,
+)
+AGENT_LINE_RE = re.compile(r"[ \t>]*(?:agent|agente|conseill[eè]re?|operat\w+)\b[ \t:]*")
+
+
+def _agent_introduction(tokens: Tokens, index: int) -> bool:
+    """The word right before the agent's greeting, on the agent's line, after the service."""
+    token = tokens[index]
+    if not AGENT_GREETING_RE.match(tokens.text, token.end):
+        return False
+    line_start = tokens.text.rfind("\n", 0, token.start) + 1
+    speaker = AGENT_LINE_RE.match(tokens.text, line_start)
+    return bool(speaker and speaker.end() < token.start)
+
+
+def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:
+    """« appelant bonjour rose … »: the agent's first name, greeted or thanked again."""
+    for index in range(1, len(tokens)):
+        if keys[index] in introduced and keys[index - 1] in {"bonjour", "merci", "revoir"}:
+            yield _entity(tokens, index, index + 1)
+
+
+def _word_names_by_cue(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """A given name that is also a French word (or a listed first name), in lower case,
+    where a chat names a person: after a preposition, then a pronoun subject, « et moi »,
+    a day, or a role in apposition (« je demande a pierre il a le code », « rdv avec
+    constant lundi », « chez modeste le voisin »); or opening a sentence before a relative
+    in apposition (« olive ma fille a 3 ans »). The cue, not the word, makes the name:
+    « une pierre », « c'est clair », « la fontaine » have none of them. In a transcript,
+    the agent's first name before their greeting (« agent france travail rose bonjour »)."""
+    introduced: set[str] = set()
+    for index in range(len(tokens)):
+        token = tokens[index]
+        if not _may_be_word_name(token):
+            continue
+        previous = keys[index - 1] if index else ""
+        if _agent_introduction(tokens, index):
+            introduced.add(token.key)
+            yield _entity(tokens, index, index + 1)
+        elif previous in CUE_PREPOSITIONS and tokens[index].gap == " ":
+            if previous == "a" and index >= 2 and keys[index - 2] in VERB_A_SUBJECTS:
+                continue  # « il a rose … »: the verb, not the preposition
+            if _surname_after(tokens, index):
+                yield _entity(tokens, index, index + 2)
+            elif _cued_after_preposition(tokens, index, previous):
+                yield _entity(tokens, index, index + 1)
+        elif (
+            tokens.sentence_start(index)
+            and _apposed_role_after(tokens, index)
+            and tokens[index + 1].key in POSSESSIVES
+        ):
+            yield _entity(tokens, index, index + 1)
+    if introduced:
+        yield from _greeted_again(tokens, keys, introduced)
+    for index in range(2, len(tokens)):
+        if keys[index - 1] in NAMED_CUES | SOMEONE_CALLED and _someone_called(tokens, index):
+            yield _entity(tokens, index, index + 1)
+
+
+# « un dénommé fontaine », « une nommée Perle »: whoever is named after these is a person.
+NAMED_CUES = _words("denomme denommee nomme nommee surnomme surnommee")
+# « un certain renard il répond plus »: after « un certain », a listed name then what says
+# it is someone (« un certain temps il faut » is no one: « temps » is no name).
+SOMEONE_CALLED = _words("certain certaine")
+
+
+def _someone_called(tokens: Tokens, index: int) -> bool:
+    token = tokens[index]
+    if not token.word or token.gap != " " or token.domain or token.key in GLUE:
+        return False
+    if len(token.key) < 3 or token.key in SMS_WORDS:
+        return False
+    before = tokens[index - 2].key if index >= 2 else ""
+    if tokens[index - 1].key in NAMED_CUES:
+        return before in {"un", "une", "le", "la"} or not token.common_any
+    if token.place:
+        return False
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return (
+        before in {"un", "une"}
+        and token.known
+        and (
+            following is None
+            or "\n" in following.gap
+            or following.key in CUE_SUBJECTS | {",", ".", "!", "?", "m'", "m", "ma", "a"}
+        )
+    )

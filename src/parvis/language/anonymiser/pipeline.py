@@ -35,6 +35,8 @@ from parvis.language.anonymiser.names import (
     find_names_by_rules,
 )
 from parvis.language.anonymiser.people import (
+    NOT_PERSON_LABEL_RE,
+    PERSON_LABEL_RE,
     Tokens,
     extend_names,
     find_people,
@@ -144,6 +146,24 @@ def _first_name_before(word: str, lexicon: NameLexicon) -> bool:
     )
 
 
+def _under_person_label(folded: str, start: int) -> bool:
+    """« Nom : Boulanger », « Bailleur : Darty »: a firm's name alone where a form's label
+    asks for a person is that person's surname."""
+    line_start = folded.rfind("\n", 0, start) + 1
+    label = FORM_LABEL_BEFORE_RE.fullmatch(folded, line_start, start)
+    return bool(
+        label
+        and PERSON_LABEL_RE.search(label.group(1))
+        and not NOT_PERSON_LABEL_RE.search(label.group(1))
+        and not EMPLOYER_LABEL_RE.search(label.group(1))
+    )
+
+
+FORM_LABEL_BEFORE_RE = re.compile(r"[ \t>]*([^:\n]{2,40}?)[ \t]*:[ \t]*")
+# an employer is a firm more often than a person: its name stays a firm's
+EMPLOYER_LABEL_RE = re.compile(r"\bemployeur\b")
+
+
 def drop_businesses(
     text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
 ) -> list[Entity]:
@@ -156,7 +176,10 @@ def drop_businesses(
     firms = []
     for match in BUSINESS_RE.finditer(folded):
         before = folded[max(0, match.start() - 30) : match.start()]
-        if CIVILITY_BEFORE_RE.search(before):
+        if CIVILITY_BEFORE_RE.search(before) or (
+            # one word (a brand, not « SCI des Quatre Vents ») alone where a name is asked
+            " " not in match.group() and _under_person_label(folded, match.start())
+        ):
             continue
         previous = re.search(r"([\w'\-]+)[ \t]+$", before)
         if previous and lexicon is not None:
@@ -239,7 +262,9 @@ PUBLIC_BEFORE_RE = re.compile(
     r"(?<![\w])(?:caf|cpam|msa|carsat|urssaf|ccas|mairie|prefecture|sous-prefecture|tribunal"
     r"|casier[ \t]+judiciaire|accueil|agence|antenne|france[ \t]+services|france[ \t]+travail"
     r"|pole[ \t]+emploi|impots|tresorerie|centre[ \t]+des[ \t]+finances|ants|cnav|cnaf"
-    r"|consulat|ambassade|commissariat|gendarmerie)(?![\w])"
+    r"|consulat|ambassade|commissariat|gendarmerie"
+    # a public desk in a street (« le bureau de poste de la rue du Moulin »)
+    r"|bureau[ \t]+de[ \t]+poste|la[ \t]+poste|mediatheque|bibliotheque|piscine)(?![\w])"
     r"[^.!?\n\d]{0,40}$",
     re.IGNORECASE,
 )

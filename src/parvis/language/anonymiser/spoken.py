@@ -187,6 +187,7 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
             position = pause.end() if pause else end
     yield from _keys_answered(folded)
     yield from _nirs_across_turns(folded)
+    yield from _nirs_in_pieces(folded)
 
 
 # A NIR read in parts, the agent acknowledging each (« usager un quatre-vingt-cinq zéro
@@ -284,6 +285,66 @@ def _nirs_across_turns(folded: str) -> Iterable[Entity]:
                 while last > start and not folded[last - 1].isalnum():
                     last -= 1
             yield Entity(start, last, "NIR")
+
+
+# What a caller may say between two parts of a NIR (« … trente-trois d'accord cent deux … »,
+# « … quarante-quatre je vous le dis doucement cent neuf … »), or the agent's turn between
+# them (« agent oui / appelant vingt-neuf »): a few words, no digit, no question.
+_PIECE_GAP_RE = re.compile(r"[^\d?]{1,60}")
+_GAP_WORD_RE = re.compile(r"[a-z']+")
+
+
+def _nirs_in_pieces(folded: str) -> Iterable[Entity]:
+    """A NIR read in parts with an aside or an acknowledgement between them, in one turn or
+    across turns: the parts after the number was asked for, when they add up to thirteen to
+    fifteen digits from a sex, a year and a month. Each part is masked, not the words
+    between them."""
+    if not (NIR_CONTEXT.search(folded) or "numero" in folded):
+        return
+    runs: list[tuple[int, int, str]] = []
+    for match in SPOKEN_RUN_RE.finditer(folded):
+        start, end = _trim(folded, match.start(), match.end())
+        if end > start:
+            digits = _run_digits(folded, start, end)
+            if digits:
+                runs.append((start, end, digits))
+    index = 0
+    while index < len(runs):
+        start, end, digits = runs[index]
+        before = folded[max(0, start - 120) : start]
+        month = digits[3:5]
+        if (
+            len(digits) < 5
+            or len(digits) > 12
+            or digits[:1] not in {"1", "2"}
+            or not (month.isdigit() and (1 <= int(month) <= 12 or 20 <= int(month) <= 99))
+            or not (NIR_CONTEXT.search(before) or "numero" in before[-60:])
+        ):
+            index += 1
+            continue
+        pieces = [(start, end)]
+        total = digits
+        following = index + 1
+        while following < len(runs) and len(total) < 15:
+            next_start, next_end, next_digits = runs[following]
+            gap = folded[pieces[-1][1] : next_start]
+            if (
+                not _PIECE_GAP_RE.fullmatch(gap)
+                or gap.count("\n") > 2
+                or len(_GAP_WORD_RE.findall(gap)) > 6
+                or len(total) + len(next_digits) > 15
+                or len(next_digits) < 2
+            ):
+                break
+            total += next_digits
+            pieces.append((next_start, next_end))
+            following += 1
+        if len(pieces) > 1 and 13 <= len(total) <= 15:
+            for piece_start, piece_end in pieces:
+                yield Entity(piece_start, piece_end, "NIR")
+            index = following
+        else:
+            index += 1
 
 
 def _spoken_identifier(folded: str, start: int, end: int) -> Entity | None:
