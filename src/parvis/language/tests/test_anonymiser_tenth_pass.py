@@ -1,0 +1,50 @@
+"""Anonymisation, issue 12 tenth pass: categories measured on the sixth development set
+(``devset/dev6.jsonl``, written blind): the address where an appointment or a desk is held
+(or the answer to where a desk is) kept in clean texts, ...
+
+Every name, number and address below is invented for this file; none comes from an
+evaluation set. Each category has its guards (what must still be masked) next to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- where an appointment or a desk is held: no one's home -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, ma convocation indique un rendez-vous le 3 mars à 10h30 au 7 rue Paul Bert. "
+        "Je suis en formation ce jour-là, peut-on le déplacer ?",
+        "Vous m'avez donné rdv jeudi à 14h au 22 avenue des Tilleuls, c'est bien ça ?",
+        "J'ai lu que les permanences ont lieu à la Maison des services, 5 place Carnot. "
+        "Faut-il prendre rendez-vous ?",
+        "Agent : Bonjour.\nAppelant : vous êtes où exactement ? J'ai l'adresse place du "
+        "Marché mais je trouve pas.\nAgent : À côté de la pharmacie.",
+        "Appelant : je cherche l'adresse pour déposer un dossier, on m'a parlé du bâtiment "
+        "Marcel Pagnol.\nAgent : Oui, 12 boulevard Marcel Pagnol, au rez-de-chaussée.",
+    ],
+)
+def test_where_an_appointment_or_a_desk_is_held_is_kept(text):
+    assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        # the writer's own address beside an appointment
+        ("j'ai raté le rendez-vous car j'habite au 9 rue des Glycines 64000 Pau",
+         ["9 rue des Glycines 64000 Pau"]),
+        # asked where the desk is, but the address given is the writer's
+        ("vous êtes où ? moi j'habite 4 impasse des Lilas 31200 Toulouse",
+         ["4 impasse des Lilas 31200 Toulouse"]),
+        ("Agent : où se trouve le logement ?\nAppelant : 6 allée des Pins 33600 Pessac",
+         ["6 allée des Pins 33600 Pessac"]),
+    ],
+)  # fmt: skip
+def test_a_home_address_near_an_appointment_is_still_masked(text, secrets):
+    assert_hidden(text, *secrets)
