@@ -48,3 +48,31 @@ def test_where_an_appointment_or_a_desk_is_held_is_kept(text):
 )  # fmt: skip
 def test_a_home_address_near_an_appointment_is_still_masked(text, secrets):
     assert_hidden(text, *secrets)
+
+
+# --- a town in lower case after a postcode, in a text with capitals elsewhere -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Merci de répondre vite. Ibrahim Sow res les glycines bat D apt 4 47000 agen",
+         ["res les glycines bat D apt 4 47000 agen"]),
+        ("Mon ancienne adresse: cité les mouettes esc C 17000 la rochelle, merci Mme Roy",
+         ["cité les mouettes esc C 17000 la rochelle"]),
+    ],
+)  # fmt: skip
+def test_a_lower_case_town_after_address_parts_in_a_mixed_text(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a five-digit number with no address part before it is no postcode
+        "Nous étions 15000 selon la Préfecture, merci de le noter",
+        "J'ai payé 12500 euros à la CAF pour rien",
+    ],
+)
+def test_a_lone_number_before_a_lower_case_word_stays(text):
+    assert_untouched(text)
