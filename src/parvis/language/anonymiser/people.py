@@ -3916,3 +3916,40 @@ def _someone_called(tokens: Tokens, index: int) -> bool:
             or following.key in CUE_SUBJECTS | {",", ".", "!", "?", "m'", "m", "ma", "a"}
         )
     )
+
+
+# --- Children listed with their birth year (tenth pass) ------------------------------------
+
+# « j'ai 3 enfants : léo (2016), jade (2019) et noa (mars 2023) »: after « enfants », « fils »,
+# « filles » and a colon, each word followed by a year or a date in brackets is a child's
+# name and the bracket their birth date, whatever the case of the name.
+CHILD_LIST_HEAD_RE = re.compile(
+    r"(?<![\w])(?:enfants?|fils|filles?|petits?-enfants|garcons?|jumeaux|jumelles?)"
+    r"[^\n:.!?]{0,20}:[ \t]*",
+    re.IGNORECASE,
+)
+MONTHS = r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+CHILD_ITEM_RE = re.compile(
+    r"([A-Za-z][\w'\-]*(?:[ \t]+[A-Z][\w'\-]*)?)[ \t]*\([ \t]*(?:(?:nee?s?|n\.)[ \t]+)?"
+    r"(?:(?:le|en)[ \t]+)?"
+    rf"((?:\d{{1,2}}(?:er)?[ \t]+)?(?:(?i:{MONTHS})[ \t]+)?(?:19|20)\d\d"
+    r"|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2}))[ \t]*\)"
+)
+CHILD_SEPARATOR_RE = re.compile(r"[ \t]*(?:,|;|et)[ \t]*(?:et[ \t]+)?")
+
+
+def find_listed_children(text: str, folded: str) -> Iterable[Entity]:
+    """Children named after a colon, each with their birth year or date in brackets: the
+    names (French words or not, in lower case or not) and the dates."""
+    for head in CHILD_LIST_HEAD_RE.finditer(folded):
+        position = head.end()
+        while True:
+            item = CHILD_ITEM_RE.match(folded, position)
+            if item is None:
+                break
+            yield Entity(item.start(1), item.end(1), "PERSON")
+            yield Entity(item.start(2), item.end(2), "BIRTHDATE")
+            separator = CHILD_SEPARATOR_RE.match(folded, item.end())
+            if separator is None or separator.end() == item.end():
+                break
+            position = separator.end()

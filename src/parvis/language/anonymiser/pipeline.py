@@ -39,6 +39,7 @@ from parvis.language.anonymiser.people import (
     PERSON_LABEL_RE,
     Tokens,
     extend_names,
+    find_listed_children,
     find_people,
     needs_ner,
     ner_candidates,
@@ -72,6 +73,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_plates,
     find_birthdates,
     find_addresses,
+    find_listed_children,
 )
 
 

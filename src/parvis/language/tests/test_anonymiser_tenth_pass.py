@@ -76,3 +76,30 @@ def test_a_lower_case_town_after_address_parts_in_a_mixed_text(text, secrets):
 )
 def test_a_lone_number_before_a_lower_case_word_stays(text):
     assert_untouched(text)
+
+
+# --- children listed after a colon, each with a birth year in brackets ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("j'ai deux enfants : prune (2017) et léandre (avril 2020), on m'a refusé l'ARS",
+         ["prune", "2017", "léandre", "avril 2020"]),
+        ("Enfants à charge : jade (12/03/2015), noa (2018)", ["jade", "12/03/2015", "noa", "2018"]),
+    ],
+)  # fmt: skip
+def test_children_listed_with_their_birth_year(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no colon, or no bracketed year after each word: a count, not a list of names
+        "mes enfants sont nés en 2017 et 2020, la CAF le sait",
+        "Pour les enfants : la rentrée (2025) coûte trop cher",
+    ],
+)
+def test_children_without_a_list_of_years_stay(text):
+    assert_untouched(text)
