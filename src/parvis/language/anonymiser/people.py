@@ -1264,7 +1264,9 @@ SOMEONE_RIGHT_RE = re.compile(
     r"^\s*(?:,\s*)?(?:(?:elle|il)\s+(?:m['’]|ma\b|a\s+dit|connait|connaît|s['’]occupe|g[eè]re"
     r"|est\s+)|(?:de|[àa])\s+l['’]\s?accueil|du\s+guichet|au\s+guichet|au\s+t[ée]l\w*"
     r"|[àa]\s+l['’]?\s?appareil"
-    r"|(?:la|le)\s+(?:fille|fils|m[eè]re|p[eè]re|femme|mari|maman|papa|s(?:oe|œ)ur|fr[eè]re"
+    # « c'est nadine la belle-soeur de … »: a relative by marriage or a grandchild too
+    r"|(?:la|le)\s+(?:(?:belle|beau|grand|grande|petite?|arri[eè]re)[\s\-]+)?"
+    r"(?:fille|fils|m[eè]re|p[eè]re|femme|mari|maman|papa|s(?:oe|œ)ur|fr[eè]re"
     r"|voisine?|tante|oncle|cousine?|nièce|niece|neveu|compagne|compagnon|conseill[eè]re?)"
     r"\s+(?:de|du|d['’]))",
     re.IGNORECASE,
@@ -3689,6 +3691,10 @@ INTRODUCED_FOLLOWERS = _words(
     """, . ! ? : ; qui de d' du pour j' jai je g et la le ma mon mes svp stp merci jhabite
     jsuis jvoudrais jveux jviens jtravaille"""
 )
+# A subject pronoun after the name says the next clause only when the introduction opens
+# the message or follows a greeting (« coucou c'est prune on s'était parlé »; not « la
+# couleur c'est rose on dirait »).
+OPENING_FOLLOWERS = _words("on nous vous")
 
 
 def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -3699,14 +3705,27 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index, token in enumerate(tokens.items):
         if token.key not in INTRODUCED_WORD_NAMES or token.cap or token.upper:
             continue
-        if not any(
-            index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
-            for tail in INTRODUCING_TAILS
-        ):
+        tail = next(
+            (
+                tail
+                for tail in INTRODUCING_TAILS
+                if index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
+            ),
+            None,
+        )
+        if tail is None:
             continue
         if index + 1 < len(tokens):
             following = tokens[index + 1]
-            if "\n" not in following.gap and following.key not in INTRODUCED_FOLLOWERS | {"pr"}:
+            opening = index == len(tail) or (
+                keys[index - len(tail) - 1] in GREETINGS
+                and (index == len(tail) + 1 or "\n" in tokens[index - len(tail) - 1].gap)
+            )
+            if (
+                "\n" not in following.gap
+                and following.key not in INTRODUCED_FOLLOWERS | {"pr"}
+                and not (opening and following.key in OPENING_FOLLOWERS)
+            ):
                 continue
         yield _entity(tokens, index, index + 1)
 

@@ -103,3 +103,31 @@ def test_children_listed_with_their_birth_year(text, secrets):
 )
 def test_children_without_a_list_of_years_stay(text):
     assert_untouched(text)
+
+
+# --- a writer introduced by a relative by marriage, or by a word name then « on » -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("bonsoir c'est solène la belle-fille de M. Roux, je vous écris pour lui", ["solène"]),
+        ("bonjour c'est maëlys la petite fille de Mme Picard, elle n'a plus de téléphone",
+         ["maëlys"]),
+        ("coucou c'est prune on s'était parlé lundi pour le dossier", ["prune"]),
+        ("salut\nc'est colombe vous m'aviez dit de rappeler", ["colombe"]),
+    ],
+)  # fmt: skip
+def test_a_writer_introduced_by_a_relative_or_before_a_pronoun(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la couleur du formulaire c'est rose on dirait",
+        "le plus dur c'est patience vous savez",
+    ],
+)
+def test_a_word_after_c_est_inside_a_sentence_stays(text):
+    assert_untouched(text)
