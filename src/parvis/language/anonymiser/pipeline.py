@@ -330,7 +330,17 @@ def _meeting_or_desk_address(text: str, entity: Entity, before: str) -> bool:
     return bool(DESK_WHERE_RE.search(window)) and not ADDRESS_OWNER_RE.search(window)
 
 
+# « résidence alternée », « résidence principale »: a legal notion, no housing estate.
+RESIDENCE_NOTION_RE = re.compile(
+    r"r[ée]sidences?[ \t]+(?:altern[ée]e?s?|principales?|secondaires?|habituelles?|fiscales?"
+    r"|partag[ée]e?s?)[ \t,.]*$",
+    re.IGNORECASE,
+)
+
+
 def _public_address(text: str, entity: Entity) -> bool:
+    if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
+        return True
     line_start = text.rfind("\n", 0, entity.start) + 1
     if PUBLIC_ADDRESS_LABEL_RE.search(fold(text[line_start : entity.start])):
         return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from parvis.language.engine import anonymise
 from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
 
 # --- where an appointment or a desk is held: no one's home -----------------------------------
@@ -131,3 +132,23 @@ def test_a_writer_introduced_by_a_relative_or_before_a_pronoun(text, secrets):
 )
 def test_a_word_after_c_est_inside_a_sentence_stays(text):
     assert_untouched(text)
+
+
+# --- « résidence alternée »: a legal notion, no housing estate -------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agent : en cas de résidence alternée, les allocations peuvent être partagées.",
+        "Les enfants sont en résidence alternée depuis la rentrée, qui touche l'ARS ?",
+    ],
+)
+def test_a_residence_notion_is_no_address(text):
+    # after a street line (the line after an address is read as its continuation)
+    masked, _ = anonymise("je suis à Talant, 2 rue Paul Bert\n" + text)
+    assert "résidence alternée" in masked
+
+
+def test_a_housing_estate_named_residence_is_still_masked():
+    assert_hidden("j'habite résidence les Pins, 33600 Pessac", "résidence les Pins, 33600 Pessac")
