@@ -1,6 +1,8 @@
 """Anonymisation, issue 12 tenth pass: categories measured on the sixth development set
 (``devset/dev6.jsonl``, written blind): the address where an appointment or a desk is held
-(or the answer to where a desk is) kept in clean texts, ...
+(or the answer to where a desk is) kept in clean texts, a town in lower case after a
+postcode in a mixed-case text, children listed with their birth year, a writer introduced in
+lower case, and « résidence alternée », which is no address.
 
 Every name, number and address below is invented for this file; none comes from an
 evaluation set. Each category has its guards (what must still be masked) next to it.
