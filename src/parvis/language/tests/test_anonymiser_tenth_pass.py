@@ -154,3 +154,26 @@ def test_a_residence_notion_is_no_address(text):
 
 def test_a_housing_estate_named_residence_is_still_masked():
     assert_hidden("j'habite résidence les Pins, 33600 Pessac", "résidence les Pins, 33600 Pessac")
+
+
+# --- a second birth date said in parallel right after the first -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("mon frère a le même nom (lui il est né le 3 juin 1975, moi le 12 octobre 1980)",
+         ["3 juin 1975", "12 octobre 1980"]),
+        ("je suis née le 02/03/1990 et ma fille le 14/05/2015, merci",
+         ["02/03/1990", "14/05/2015"]),
+    ],
+)  # fmt: skip
+def test_a_second_birth_date_in_parallel(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+def test_a_later_date_that_is_no_birth_stays():
+    masked, _ = anonymise(
+        "je suis née le 02/03/1990, et moi le dossier je l'ai envoyé le 4 mai 2024"
+    )
+    assert "4 mai 2024" in masked
