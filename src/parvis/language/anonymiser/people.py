@@ -686,6 +686,7 @@ def find_people(
     found.extend(_before_identifiers(tokens, keys))
     found.extend(_introduced_with_a_relative(tokens, keys))
     found.extend(_word_names_by_cue(tokens, keys))
+    found.extend(_relative_word_names(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -3972,3 +3973,43 @@ def find_listed_children(text: str, folded: str) -> Iterable[Entity]:
             if separator is None or separator.end() == item.end():
                 break
             position = separator.end()
+
+
+# --- A word name after a child or a spouse, by what follows it (tenth pass) ---------------
+
+RELATIVE_POSSESSIVES = _words("mon ma notre son sa leur")
+OBJECT_CLITICS = _words("le la les l' lui leur")
+
+
+def _relative_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« mon fils innocent le chercher », « ma fille perle 340 € », « mon fils constant,
+    il a 16 ans »: after « mon fils », « ma fille »…, a word from the list of given names
+    that are words (``WORD_FIRST_NAMES``), in lower case, then an object pronoun and an
+    infinitive, an amount or a number, or a comma and « il » / « elle »: the relative's
+    name (« mon fils unique », « ma fille aînée » are no listed names)."""
+    for index in range(2, len(tokens) - 1):
+        token = tokens[index]
+        if (
+            token.key not in WORD_FIRST_NAMES
+            or token.key == "juste"  # « mon fils juste l'accompagner »: an adverb
+            or token.cap
+            or token.upper
+            or keys[index - 1] not in RELATIVES
+            or keys[index - 2] not in RELATIVE_POSSESSIVES
+            or "\n" in token.gap
+        ):
+            continue
+        following = tokens[index + 1]
+        if "\n" in following.gap:
+            continue
+        after = tokens[index + 2] if index + 2 < len(tokens) else None
+        if (
+            following.text[:1].isdigit()
+            or (
+                following.key in OBJECT_CLITICS
+                and after is not None
+                and re.fullmatch(r"[a-z]{3,}(?:er|ir|re)", after.key) is not None
+            )
+            or (following.text == "," and after is not None and after.key in {"il", "elle"})
+        ):
+            yield _entity(tokens, index, index + 1)

@@ -177,3 +177,31 @@ def test_a_later_date_that_is_no_birth_stays():
         "je suis née le 02/03/1990, et moi le dossier je l'ai envoyé le 4 mai 2024"
     )
     assert "4 mai 2024" in masked
+
+
+# --- a given name that is a word, after « mon fils » / « ma fille », by what follows ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("je peux envoyer mon fils sylvestre le chercher avec ma carte ?", ["sylvestre"]),
+        ("je peux envoyer ma fille harmonie la récupérer demain ?", ["harmonie"]),
+        ("jai payé la cantine pour ma fille cerise 120€ et rien", ["cerise"]),
+        ("c'est pour mon fils constant, il a eu 16 ans en mai", ["constant"]),
+    ],
+)
+def test_a_word_name_after_a_child_by_what_follows(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma fille aînée, elle a 16 ans",
+        "mon fils juste l'accompagner au collège",
+        "mon fils unique le chercher à l'école",
+    ],
+)
+def test_a_description_after_a_child_stays(text):
+    assert_untouched(text)
