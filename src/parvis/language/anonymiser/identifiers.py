@@ -408,11 +408,19 @@ def _card_in(digits: str) -> int:
     return 0
 
 
+# « votre SIRET ? — c'est le 912 … »: a business registration number, no payment card.
+SIRET_BEFORE_RE = re.compile(r"(?<![\w])(?:siret|siren)(?![\w])", re.IGNORECASE)
+
+
 def find_cards(text: str, folded: str) -> Iterable[Entity]:
     for match in CARD_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
         if len(compact) == 13 and _context(folded, match.start(), TAX_CONTEXT, 80):
             continue  # a tax number that happens to pass Luhn
+        if len(compact) in (9, 14) and SIRET_BEFORE_RE.search(
+            folded[max(0, match.start() - 60) : match.start()]
+        ):
+            continue  # a firm's SIRET or SIREN asked for, that happens to pass Luhn (both do)
         # The run may start with other digits (« 12 4000 0000 0000 0002 »): also try from
         # each group boundary, where a separator precedes the digit.
         starts = [0] + [i for i in range(1, len(compact)) if offsets[i] - offsets[i - 1] > 1]

@@ -205,3 +205,16 @@ def test_a_word_name_after_a_child_by_what_follows(text, secrets):
 )
 def test_a_description_after_a_child_stays(text):
     assert_untouched(text)
+
+
+# --- a SIRET asked for is no payment card -----------------------------------------------------
+
+
+def test_a_siret_is_no_card():
+    text = "Agent : Vous avez votre SIRET ?\nAppelant : oui c'est le 732 829 320 00074."
+    masked, entities = anonymise(text)
+    assert "732 829 320 00074" in masked, entities
+
+
+def test_a_card_near_no_siret_is_still_masked():
+    assert_hidden("ma carte 4970 1012 3456 7899 a été débitée deux fois", "4970 1012 3456 7899")
