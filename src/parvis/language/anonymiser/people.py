@@ -1461,6 +1461,8 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 continue
             if keys[start] in CIVILITIES or keys[start] in {",", "un", "comment", "quoi", "pas"}:
                 continue  # « elle s'appelle comment » asks for the name
+            if keys[start] in {"pareil", "pareille", "pareils", "comme", "aussi", "pareillement"}:
+                continue  # « mon père qui s'appelle pareil que moi »: the name follows later
             if keys[start] in {"le", "la", "l'"} and not (
                 base == STRONG and start + 1 < len(tokens) and tokens[start].cap
             ):

@@ -218,3 +218,19 @@ def test_a_siret_is_no_card():
 
 def test_a_card_near_no_siret_is_still_masked():
     assert_hidden("ma carte 4970 1012 3456 7899 a été débitée deux fois", "4970 1012 3456 7899")
+
+
+# --- « s'appelle pareil que moi »: the name comes later --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c'est peut-être mon père qui s'appelle pareil que moi Karim Haddad",
+        "mon fils s'appelle comme son grand-père, Lucien Marchal",
+    ],
+)
+def test_named_the_same_as_someone_is_no_name(text):
+    masked, _ = anonymise(text)
+    assert "pareil" in masked or "comme" in masked
+    assert "Haddad" not in masked and "Marchal" not in masked
