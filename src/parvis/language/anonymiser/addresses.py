@@ -544,9 +544,14 @@ def find_postal_blocks(text: str, folded: str) -> Iterable[Entity]:
         ):
             continue
         city = CITY_AFTER_POSTCODE_RE.match(text, end)
-        if city is None and lowercase_text:
+        if city is None and (lowercase_text or _postal_parts_before(text, folded, start) < start):
+            # a town in lower case after a postcode: in a text all in lower case, or in a
+            # mixed one when address parts come first (« hlm les fauvettes esc B 16000
+            # angouleme », « res les tilleuls bat C apt 12 33300 bordeaux »)
             city = CITY_AFTER_POSTCODE_LOWER_RE.match(folded, end)
-            if city and city.group(1).lower() in STREET_STOP_WORDS:
+            if city and (
+                city.group(1).lower() in STREET_STOP_WORDS or city.group(1).lower() in NOT_A_CITY
+            ):
                 city = None
         block_start = start
         before = CITY_BEFORE_POSTCODE_RE.search(text[max(0, start - 60) : start])

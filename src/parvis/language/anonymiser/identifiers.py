@@ -408,11 +408,19 @@ def _card_in(digits: str) -> int:
     return 0
 
 
+# « votre SIRET ? — c'est le 912 … »: a business registration number, no payment card.
+SIRET_BEFORE_RE = re.compile(r"(?<![\w])(?:siret|siren)(?![\w])", re.IGNORECASE)
+
+
 def find_cards(text: str, folded: str) -> Iterable[Entity]:
     for match in CARD_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
         if len(compact) == 13 and _context(folded, match.start(), TAX_CONTEXT, 80):
             continue  # a tax number that happens to pass Luhn
+        if len(compact) in (9, 14) and SIRET_BEFORE_RE.search(
+            folded[max(0, match.start() - 60) : match.start()]
+        ):
+            continue  # a firm's SIRET or SIREN asked for, that happens to pass Luhn (both do)
         # The run may start with other digits (« 12 4000 0000 0000 0002 »): also try from
         # each group boundary, where a separator precedes the digit.
         starts = [0] + [i for i in range(1, len(compact)) if offsets[i] - offsets[i - 1] > 1]
@@ -675,7 +683,7 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
         yield Entity(start, end, "BIRTHDATE")
         # « j'ai indiqué le 12/05/1999 au lieu du 21/05/1999 », « vous êtes né le huit août
         # / usager : non le dix-huit août »: the right date, said after the wrong one
-        correction = BIRTH_CORRECTION_RE.match(folded, end)
+        correction = BIRTH_CORRECTION_RE.match(folded, end) or PARALLEL_BIRTH_RE.match(folded, end)
         if correction:
             yield Entity(*_trimmed(folded, correction.start(1), correction.end(1)), "BIRTHDATE")
     # the answer on its own line to « votre date de naissance ? » asked a few lines above
@@ -710,6 +718,14 @@ BIRTH_CORRECTION_RE = re.compile(
     # « … mais sur ameli ils ont mis le 21/03/1987 »: the date written in the file
     r"|\b(?:mis|marque|ecrit|indique|enregistre|note)\s+le)\s*"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
+    re.IGNORECASE,
+)
+# « lui il est né le 4 avril 1968, moi le 19 mars 2002 », « ma femme le … »: a second
+# person's birth date said in parallel right after the first one.
+PARALLEL_BIRTH_RE = re.compile(
+    r"[ \t)]*(?:,|;|\bet\b)[ \t]*(?:moi|lui|elle|(?:mon|ma)[ \t]+[a-z\-]+(?:[ \t]+[a-z\-]+)?)"
+    r"[ \t]*,?[ \t]*(?:(?:je[ \t]+suis|il[ \t]+est|elle[ \t]+est)[ \t]+nee?[ \t]+)?"
+    rf"(?:le|en)[ \t]+(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
 DATE_LINE_RE = re.compile(

@@ -686,6 +686,7 @@ def find_people(
     found.extend(_before_identifiers(tokens, keys))
     found.extend(_introduced_with_a_relative(tokens, keys))
     found.extend(_word_names_by_cue(tokens, keys))
+    found.extend(_relative_word_names(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -1264,7 +1265,9 @@ SOMEONE_RIGHT_RE = re.compile(
     r"^\s*(?:,\s*)?(?:(?:elle|il)\s+(?:m['’]|ma\b|a\s+dit|connait|connaît|s['’]occupe|g[eè]re"
     r"|est\s+)|(?:de|[àa])\s+l['’]\s?accueil|du\s+guichet|au\s+guichet|au\s+t[ée]l\w*"
     r"|[àa]\s+l['’]?\s?appareil"
-    r"|(?:la|le)\s+(?:fille|fils|m[eè]re|p[eè]re|femme|mari|maman|papa|s(?:oe|œ)ur|fr[eè]re"
+    # « c'est nadine la belle-soeur de … »: a relative by marriage or a grandchild too
+    r"|(?:la|le)\s+(?:(?:belle|beau|grand|grande|petite?|arri[eè]re)[\s\-]+)?"
+    r"(?:fille|fils|m[eè]re|p[eè]re|femme|mari|maman|papa|s(?:oe|œ)ur|fr[eè]re"
     r"|voisine?|tante|oncle|cousine?|nièce|niece|neveu|compagne|compagnon|conseill[eè]re?)"
     r"\s+(?:de|du|d['’]))",
     re.IGNORECASE,
@@ -1458,6 +1461,8 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 continue
             if keys[start] in CIVILITIES or keys[start] in {",", "un", "comment", "quoi", "pas"}:
                 continue  # « elle s'appelle comment » asks for the name
+            if keys[start] in {"pareil", "pareille", "pareils", "comme", "aussi", "pareillement"}:
+                continue  # « mon père qui s'appelle pareil que moi »: the name follows later
             if keys[start] in {"le", "la", "l'"} and not (
                 base == STRONG and start + 1 < len(tokens) and tokens[start].cap
             ):
@@ -3689,6 +3694,10 @@ INTRODUCED_FOLLOWERS = _words(
     """, . ! ? : ; qui de d' du pour j' jai je g et la le ma mon mes svp stp merci jhabite
     jsuis jvoudrais jveux jviens jtravaille"""
 )
+# A subject pronoun after the name says the next clause only when the introduction opens
+# the message or follows a greeting (« coucou c'est prune on s'était parlé »; not « la
+# couleur c'est rose on dirait »).
+OPENING_FOLLOWERS = _words("on nous vous")
 
 
 def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -3699,14 +3708,27 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index, token in enumerate(tokens.items):
         if token.key not in INTRODUCED_WORD_NAMES or token.cap or token.upper:
             continue
-        if not any(
-            index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
-            for tail in INTRODUCING_TAILS
-        ):
+        tail = next(
+            (
+                tail
+                for tail in INTRODUCING_TAILS
+                if index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
+            ),
+            None,
+        )
+        if tail is None:
             continue
         if index + 1 < len(tokens):
             following = tokens[index + 1]
-            if "\n" not in following.gap and following.key not in INTRODUCED_FOLLOWERS | {"pr"}:
+            opening = index == len(tail) or (
+                keys[index - len(tail) - 1] in GREETINGS
+                and (index == len(tail) + 1 or "\n" in tokens[index - len(tail) - 1].gap)
+            )
+            if (
+                "\n" not in following.gap
+                and following.key not in INTRODUCED_FOLLOWERS | {"pr"}
+                and not (opening and following.key in OPENING_FOLLOWERS)
+            ):
                 continue
         yield _entity(tokens, index, index + 1)
 
@@ -3916,3 +3938,80 @@ def _someone_called(tokens: Tokens, index: int) -> bool:
             or following.key in CUE_SUBJECTS | {",", ".", "!", "?", "m'", "m", "ma", "a"}
         )
     )
+
+
+# --- Children listed with their birth year (tenth pass) ------------------------------------
+
+# « j'ai 3 enfants : léo (2016), jade (2019) et noa (mars 2023) »: after « enfants », « fils »,
+# « filles » and a colon, each word followed by a year or a date in brackets is a child's
+# name and the bracket their birth date, whatever the case of the name.
+CHILD_LIST_HEAD_RE = re.compile(
+    r"(?<![\w])(?:enfants?|fils|filles?|petits?-enfants|garcons?|jumeaux|jumelles?)"
+    r"[^\n:.!?]{0,20}:[ \t]*",
+    re.IGNORECASE,
+)
+MONTHS = r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+CHILD_ITEM_RE = re.compile(
+    r"([A-Za-z][\w'\-]*(?:[ \t]+[A-Z][\w'\-]*)?)[ \t]*\([ \t]*(?:(?:nee?s?|n\.)[ \t]+)?"
+    r"(?:(?:le|en)[ \t]+)?"
+    rf"((?:\d{{1,2}}(?:er)?[ \t]+)?(?:(?i:{MONTHS})[ \t]+)?(?:19|20)\d\d"
+    r"|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2}))[ \t]*\)"
+)
+CHILD_SEPARATOR_RE = re.compile(r"[ \t]*(?:,|;|et)[ \t]*(?:et[ \t]+)?")
+
+
+def find_listed_children(text: str, folded: str) -> Iterable[Entity]:
+    """Children named after a colon, each with their birth year or date in brackets: the
+    names (French words or not, in lower case or not) and the dates."""
+    for head in CHILD_LIST_HEAD_RE.finditer(folded):
+        position = head.end()
+        while True:
+            item = CHILD_ITEM_RE.match(folded, position)
+            if item is None:
+                break
+            yield Entity(item.start(1), item.end(1), "PERSON")
+            yield Entity(item.start(2), item.end(2), "BIRTHDATE")
+            separator = CHILD_SEPARATOR_RE.match(folded, item.end())
+            if separator is None or separator.end() == item.end():
+                break
+            position = separator.end()
+
+
+# --- A word name after a child or a spouse, by what follows it (tenth pass) ---------------
+
+RELATIVE_POSSESSIVES = _words("mon ma notre son sa leur")
+OBJECT_CLITICS = _words("le la les l' lui leur")
+
+
+def _relative_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« mon fils innocent le chercher », « ma fille perle 340 € », « mon fils constant,
+    il a 16 ans »: after « mon fils », « ma fille »…, a word from the list of given names
+    that are words (``WORD_FIRST_NAMES``), in lower case, then an object pronoun and an
+    infinitive, an amount or a number, or a comma and « il » / « elle »: the relative's
+    name (« mon fils unique », « ma fille aînée » are no listed names)."""
+    for index in range(2, len(tokens) - 1):
+        token = tokens[index]
+        if (
+            token.key not in WORD_FIRST_NAMES
+            or token.key == "juste"  # « mon fils juste l'accompagner »: an adverb
+            or token.cap
+            or token.upper
+            or keys[index - 1] not in RELATIVES
+            or keys[index - 2] not in RELATIVE_POSSESSIVES
+            or "\n" in token.gap
+        ):
+            continue
+        following = tokens[index + 1]
+        if "\n" in following.gap:
+            continue
+        after = tokens[index + 2] if index + 2 < len(tokens) else None
+        if (
+            following.text[:1].isdigit()
+            or (
+                following.key in OBJECT_CLITICS
+                and after is not None
+                and re.fullmatch(r"[a-z]{3,}(?:er|ir|re)", after.key) is not None
+            )
+            or (following.text == "," and after is not None and after.key in {"il", "elle"})
+        ):
+            yield _entity(tokens, index, index + 1)

@@ -39,6 +39,7 @@ from parvis.language.anonymiser.people import (
     PERSON_LABEL_RE,
     Tokens,
     extend_names,
+    find_listed_children,
     find_people,
     needs_ner,
     ner_candidates,
@@ -72,6 +73,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_plates,
     find_birthdates,
     find_addresses,
+    find_listed_children,
 )
 
 
@@ -81,6 +83,8 @@ NAMESAKE_RE = re.compile(
     r"\b(?:lycee|college|ecole|hopital|clinique|centre|stade|gymnase|salle|residence|quartier"
     r"|cite|pont|gare|mediatheque|bibliotheque|ehpad|foyer|fondation|institut|universite"
     r"|faculte|musee|theatre|piscine|metro|station|arret|campus|maison|groupe\s+scolaire"
+    # a building or a maternity ward named after someone (« bâtiment Victor Schoelcher »)
+    r"|batiment|immeuble|pavillon|maternite"
     # a desk named after its town (« l'agence de Pierrefitte », « la poste de Pierre-Bénite »)
     r"|agence|poste|antenne|permanence|mairie|commune|ville|prefecture|gendarmerie"
     r"|commissariat|tribunal"
@@ -276,7 +280,67 @@ PERSONAL_ADDRESS_RE = re.compile(
 )
 
 
+# « votre courrier indique un rendez-vous le 2 mai à 9h au 18 rue … », « les permanences se
+# tiennent à la Maison des services, 2 place … »: where an appointment or a desk is held,
+# dates and hours allowed between the cue and the address.
+MEETING_PLACE_RE = re.compile(
+    r"(?<![\w])(?:rendez-vous|rdv|convoqu\w*|convocation|permanences?|se[ \t]+tien(?:t|nent)"
+    r"|maison[ \t]+(?:des|de[ \t]+la|de[ \t]+l'|du)[ \t]+"
+    r"(?:services?|justice|emploi|solidarite\w*))"
+    r"(?![\w])[^.!?\n]{0,60}$",
+    re.IGNORECASE,
+)
+# « vous êtes où exactement ? J'ai l'adresse place … », « je cherche l'adresse pour déposer
+# un dossier … Agent : 3 boulevard … »: the writer asks where the desk is; the address given
+# (by either party) is the desk's.
+DESK_WHERE_RE = re.compile(
+    r"(?<![\w])(?:vous[ \t]+etes[ \t]+ou|ou[ \t]+etes-vous|ou[ \t]+vous[ \t]+trouver"
+    r"|ou[ \t]+se[ \t]+trouve(?:nt)?[ \t]+(?:vos|votre|le|la|les|l')[ \t]*(?:bureaux?|locaux"
+    r"|services?|agence|accueil|permanence|antenne|centre|maison|batiment)"
+    r"|cherche\w*[ \t]+l'adresse[ \t]+(?:pour|de[ \t]+vos|du|de[ \t]+la|de[ \t]+l'|des))(?![\w])",
+    re.IGNORECASE,
+)
+# The words that make an address someone's in the sentence before it (« mon », « j'habite »),
+# without the bare noun « adresse » (« j'ai l'adresse place … » is the desk's).
+ADDRESS_OWNER_RE = re.compile(
+    r"(?<![\w])(?:mon|ma|mes|notre|nos|son|sa|ses|leur|j'?habite|habite|habitons|domicili\w*"
+    r"|heberg\w*|demeurant|demenag\w*|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit)(?![\w])",
+    re.IGNORECASE,
+)
+
+# Living somewhere, said before an address (« j'habite », « mon adresse »).
+HOME_RE = re.compile(
+    r"(?<![\w])(?:j'?habite|habite|habitons|domicili\w*|heberg\w*|demeurant|demenag\w*"
+    r"|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit|(?:mon|ma|notre|son|sa|leur)[ \t]+"
+    r"(?:adresse|domicile|logement|maison|appartement))(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _meeting_or_desk_address(text: str, entity: Entity, before: str) -> bool:
+    """An address where an appointment or a desk is held, or the answer to where a desk
+    is: no one's home (the ninth pass masked « au 18 rue … » of a convocation)."""
+    meeting = MEETING_PLACE_RE.search(before)
+    if meeting:
+        # « ma convocation indique … »: a possessive before the cue is the meeting's
+        return not ADDRESS_OWNER_RE.search(before, meeting.start() + 1) and not HOME_RE.search(
+            fold(text[max(0, entity.start - 120) : entity.start])
+        )
+    window = fold(text[max(0, entity.start - 160) : entity.start])
+    return bool(DESK_WHERE_RE.search(window)) and not ADDRESS_OWNER_RE.search(window)
+
+
+# « résidence alternée », « résidence principale »: a legal notion, no housing estate.
+RESIDENCE_NOTION_RE = re.compile(
+    r"r[ée]sidences?[ \t]+(?:altern[ée]e?s?|principales?|secondaires?|habituelles?|fiscales?"
+    r"|partag[ée]e?s?)[ \t,.]*$",
+    re.IGNORECASE,
+)
+
+
 def _public_address(text: str, entity: Entity) -> bool:
+    if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
+        return True
     line_start = text.rfind("\n", 0, entity.start) + 1
     if PUBLIC_ADDRESS_LABEL_RE.search(fold(text[line_start : entity.start])):
         return True
@@ -288,7 +352,7 @@ def _public_address(text: str, entity: Entity) -> bool:
         + head[: first_digit.start() if first_digit else len(head)]
     )
     if not PUBLIC_BEFORE_RE.search(before):
-        return False
+        return _meeting_or_desk_address(text, entity, before)
     return not PERSONAL_ADDRESS_RE.search(fold(text[max(0, entity.start - 120) : entity.start]))
 
 
