@@ -272,11 +272,15 @@ PUBLIC_BEFORE_RE = re.compile(
     r"[^.!?\n\d]{0,40}$",
     re.IGNORECASE,
 )
+# Living somewhere (« j'habite », « domicilié », « chez moi »), and whose it is.
+_LIVING = (
+    r"j'?habite|habite|habitons|domicili\w*|heberg\w*|demeurant|demenag\w*"
+    r"|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit"
+)
+_POSSESSIVES = r"mon|ma|mes|notre|nos|son|sa|ses|leur"
 # What makes an address the writer's (or someone's) all the same.
 PERSONAL_ADDRESS_RE = re.compile(
-    r"(?<![\w])(?:mon|ma|mes|notre|nos|son|sa|ses|leur|adresse|j'?habite|habite|habitons|domicili\w*"
-    r"|heberg\w*|demeurant|demenag\w*|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit)(?![\w])",
-    re.IGNORECASE,
+    rf"(?<![\w])(?:{_POSSESSIVES}|adresse|{_LIVING})(?![\w])", re.IGNORECASE
 )
 
 
@@ -302,16 +306,11 @@ DESK_WHERE_RE = re.compile(
 )
 # The words that make an address someone's in the sentence before it (« mon », « j'habite »),
 # without the bare noun « adresse » (« j'ai l'adresse place … » is the desk's).
-ADDRESS_OWNER_RE = re.compile(
-    r"(?<![\w])(?:mon|ma|mes|notre|nos|son|sa|ses|leur|j'?habite|habite|habitons|domicili\w*"
-    r"|heberg\w*|demeurant|demenag\w*|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit)(?![\w])",
-    re.IGNORECASE,
-)
+ADDRESS_OWNER_RE = re.compile(rf"(?<![\w])(?:{_POSSESSIVES}|{_LIVING})(?![\w])", re.IGNORECASE)
 
 # Living somewhere, said before an address (« j'habite », « mon adresse »).
 HOME_RE = re.compile(
-    r"(?<![\w])(?:j'?habite|habite|habitons|domicili\w*|heberg\w*|demeurant|demenag\w*"
-    r"|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit|(?:mon|ma|notre|son|sa|leur)[ \t]+"
+    rf"(?<![\w])(?:{_LIVING}|(?:mon|ma|notre|son|sa|leur)[ \t]+"
     r"(?:adresse|domicile|logement|maison|appartement))(?![\w])",
     re.IGNORECASE,
 )
