@@ -80,6 +80,14 @@ def escalation_tier(conversation: Conversation) -> Tier | None:
     return Tier.objects.filter(policy__queue_id=conversation.queue_id, position=position).first()
 
 
+def _level_two_in_skill(user_id: int) -> QuerySet[AgentSkill]:
+    """The user's level ≥ 2 in the skill of an entry's queue (``OuterRef`` on an
+    ``Entry``): what makes them a referent for it."""
+    return AgentSkill.objects.filter(
+        user_id=user_id, skill_id=OuterRef("queue__policy__skill_id"), level__gte=2
+    )
+
+
 def escalated_out_of_reach(user: Any) -> QuerySet[Entry]:
     """Escalated contacts ``user`` may not take from the desk's waiting list: the adviser
     asked for a referent, and ``user`` does not hold level ≥ 2 in the queue's skill
@@ -87,10 +95,7 @@ def escalated_out_of_reach(user: Any) -> QuerySet[Entry]:
     user_id = getattr(user, "pk", None)
     if user_id is None:
         return Entry.objects.filter(escalated=True)
-    expert = AgentSkill.objects.filter(
-        user_id=user_id, skill_id=OuterRef("queue__policy__skill_id"), level__gte=2
-    )
-    return Entry.objects.filter(escalated=True).exclude(Exists(expert))
+    return Entry.objects.filter(escalated=True).exclude(Exists(_level_two_in_skill(user_id)))
 
 
 def escalations_for(user: Any) -> QuerySet[Entry]:
@@ -100,9 +105,7 @@ def escalations_for(user: Any) -> QuerySet[Entry]:
     available, so the dashboard and the desk count them before."""
     if not getattr(user, "is_authenticated", False):
         return Entry.objects.none()
-    expert = AgentSkill.objects.filter(
-        user=user, skill_id=OuterRef("queue__policy__skill_id"), level__gte=2
-    )
+    expert = _level_two_in_skill(user.pk)
     return (
         Entry.objects.filter(escalated=True, queue__members__user=user)
         .filter(
