@@ -363,12 +363,16 @@ def visit_organisations_of(sites: QuerySet[Site]) -> QuerySet[Organisation]:
     ).distinct()
 
 
+# Motifs listed by organisation (an ``optgroup`` each in ``contacts.forms.motif_choices``).
+MOTIFS_BY_ORGANISATION = ("organisation__sort_key", "organisation__slug", "position", "label")
+
+
 def visit_motifs_for(sites: QuerySet[Site]) -> QuerySet[Motif]:
     """The active motifs of ``visit_organisations_of(sites)``, by organisation."""
     return (
         Motif.objects.filter(organisation__in=visit_organisations_of(sites), is_active=True)
         .select_related("organisation")
-        .order_by("organisation__sort_key", "organisation__slug", "position", "label")
+        .order_by(*MOTIFS_BY_ORGANISATION)
     )
 
 
@@ -387,7 +391,7 @@ def motifs_for_conversation(conversation: Conversation) -> QuerySet[Motif]:
     return (
         Motif.objects.filter(where, is_active=True)
         .select_related("organisation")
-        .order_by("organisation__sort_key", "organisation__slug", "position", "label")
+        .order_by(*MOTIFS_BY_ORGANISATION)
     )
 
 
