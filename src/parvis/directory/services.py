@@ -91,7 +91,9 @@ def taxonomy_load(*, path: Path = TAXONOMY_PATH) -> dict[str, int]:
             slug=slug,
             defaults={
                 "name": name,
-                "short_name": _split_name(name),
+                # The bracket's content unless the taxonomy names it (« impots.gouv »,
+                # « services de proximité » are not what a page calls the organisation).
+                "short_name": organisation_data.get("short_name") or _split_name(name),
                 # « la » (CAF): how a sentence says the short name; none for a proper name.
                 "article": organisation_data.get("article", ""),
                 "sort_key": sort_key(name),

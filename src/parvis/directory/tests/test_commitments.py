@@ -92,6 +92,17 @@ def test_the_taxonomy_brings_the_nine_commitments_and_loading_again_changes_noth
     assert CommitmentAssessment.objects.filter(pk=assessment.pk).exists()
 
 
+def test_short_names_come_from_the_bracket_unless_the_taxonomy_names_one():
+    taxonomy_load()
+    short = dict(Organisation.objects.values_list("slug", "short_name"))
+    assert short["caf"] == "CAF"
+    # « Finances publiques (impots.gouv) »: a page says « la DGFiP », not « impots.gouv ».
+    assert short["dgfip"] == "DGFiP"
+    assert short["la-poste"] == "La Poste"
+    assert short["assurance-retraite"] == "Assurance retraite"
+    assert Organisation.objects.get(slug="anah").name_with_article == "l’Anah"
+
+
 def test_a_commitment_outside_0_to_8_is_refused(tmp_path):
     taxonomy = tmp_path / "taxonomy.yaml"
     taxonomy.write_text(
