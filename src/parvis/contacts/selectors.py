@@ -376,11 +376,15 @@ def visit_motifs_for(sites: QuerySet[Site]) -> QuerySet[Motif]:
     )
 
 
-def motifs_for_conversation(conversation: Conversation) -> QuerySet[Motif]:
+def motifs_for_conversation(
+    conversation: Conversation, *, principal: Any | None = None
+) -> QuerySet[Motif]:
     """The motifs an agent may set on ``conversation``: its organisation's, and when it
     is handled at a France Services site (its own site, or its queue's) the active
     partners' too, as for a counter visit there (``visit_organisations_of``): the partner's
-    referent who takes an escalated chat corrects it to the CAF's or the CPAM's motif."""
+    referent who takes an escalated chat corrects it to the CAF's or the CPAM's motif.
+    With ``principal``, the motifs of the organisations they work in come first (the
+    CAF's referent finds the CAF's before the other partners')."""
     sites = Site.objects.filter(
         Q(pk__in=[conversation.site_id] if conversation.site_id else [])
         | Q(pk__in=Queue.objects.filter(conversations=conversation).values("site_id"))
@@ -388,10 +392,12 @@ def motifs_for_conversation(conversation: Conversation) -> QuerySet[Motif]:
     where = Q(organisation_id=conversation.organisation_id) | Q(
         organisation__in=visit_organisations_of(sites)
     )
-    return (
-        Motif.objects.filter(where, is_active=True)
-        .select_related("organisation")
-        .order_by(*MOTIFS_BY_ORGANISATION)
+    motifs = Motif.objects.filter(where, is_active=True).select_related("organisation")
+    if principal is None:
+        return motifs.order_by(*MOTIFS_BY_ORGANISATION)
+    own = Q(organisation__in=organisations_of(grants_for(principal)))
+    return motifs.annotate(not_own=ExpressionWrapper(~own, output_field=BooleanField())).order_by(
+        "not_own", *MOTIFS_BY_ORGANISATION
     )
 
 

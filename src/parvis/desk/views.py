@@ -243,7 +243,7 @@ def _conversation_context(
         "motif_form": forms.get("motif")
         or (
             MotifForm(
-                motifs=motifs_for_conversation(conversation),
+                motifs=motifs_for_conversation(conversation, principal=user),
                 organisation_id=conversation.organisation_id,
                 initial={"motif": conversation.motif_id},
             )
@@ -538,7 +538,7 @@ def motif(request: HttpRequest, reference: str) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = MotifForm(
         request.POST,
-        motifs=motifs_for_conversation(found),
+        motifs=motifs_for_conversation(found, principal=request.user),
         organisation_id=found.organisation_id,
     )
     if not form.is_valid():

@@ -296,3 +296,30 @@ def test_a_france_services_conversation_takes_a_partners_motif_and_no_other():
     # Away from a France Services site: the conversation's organisation only.
     plain = ConversationFactory(organisation=operator, queue=QueueFactory(organisation=operator))
     assert set(selectors.motifs_for_conversation(plain)) == {own}
+
+
+def test_a_partners_referent_finds_their_organisations_motifs_first():
+    from parvis.directory.models import Site
+    from parvis.directory.tests.factories import OrganisationFactory
+
+    operator = OrganisationFactory(name="Aaa opérateur", short_name="Aaa")
+    caf = OrganisationFactory(name="Zzz caisse", short_name="CAF")
+    site = SiteFactory(organisation=operator, kind=Site.Kind.FRANCE_SERVICES)
+    site.partners.add(caf)
+    housing = MotifFactory(organisation=caf, label="Aide au logement")
+    own = MotifFactory(organisation=operator, label="Accompagnement numérique")
+    conversation = ConversationFactory(
+        organisation=operator, queue=QueueFactory(organisation=operator, site=site)
+    )
+    referent = MembershipFactory(organisation=caf, role=Role.AGENT).user
+    adviser = MembershipFactory(organisation=operator, role=Role.AGENT).user
+
+    assert list(selectors.motifs_for_conversation(conversation)) == [own, housing]
+    assert list(selectors.motifs_for_conversation(conversation, principal=referent)) == [
+        housing,
+        own,
+    ]
+    assert list(selectors.motifs_for_conversation(conversation, principal=adviser)) == [
+        own,
+        housing,
+    ]
