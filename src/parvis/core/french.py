@@ -137,3 +137,29 @@ def time_of_day(value: dt.time | dt.datetime) -> str:
     """09:00 → « 9 h », 13:30 → « 13 h 30 », on one line (no-break spaces)."""
     hours = with_unit(str(value.hour), "h")
     return hours if value.minute == 0 else f"{hours}{NO_BREAK_SPACE}{value.minute:02d}"
+
+
+# Numbers dialled in France with the national prefix: the metropolitan ones and those of
+# the overseas départements and collectivités sharing the French numbering plan.
+_NATIONAL_REGIONS = frozenset({"FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF"})
+
+
+def phone(value: str) -> str:
+    """A stored number (E.164) as a French reader writes it: « +33612345678 » →
+    « 06 12 34 56 78 », « +262692123456 » → « 0692 12 34 56 »; another country's in the
+    international form (« +687 75.12.34 »); what is not a number, unchanged."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(parsed):
+        return value
+    national = phonenumbers.region_code_for_number(parsed) in _NATIONAL_REGIONS
+    return phonenumbers.format_number(
+        parsed,
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if national
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    )

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from parvis.contacts import selectors as contact_selectors
 from parvis.contacts.models import ContactKind, Conversation, QueueMember, Status
+from parvis.core import french
 from parvis.core.crypto import DecryptionError, decrypt_text
 from parvis.routing import core
 from parvis.routing.models import (
@@ -171,9 +172,14 @@ def phone_number_of(conversation: Conversation) -> str:
 
 
 def masked_number(number: str) -> str:
-    """« 06 •• •• •• 78 »-like: enough for the agent to recognise, not to copy."""
-    digits = number.replace(" ", "")
-    return f"{digits[:4]}•••{digits[-2:]}" if len(digits) > 6 else "•••"
+    """« 06 •• •• •• 78 »: enough for the agent to recognise, not to copy (the number as
+    a French reader writes it, its middle digits hidden)."""
+    shown = french.phone(number)
+    digits = [i for i, c in enumerate(shown) if c.isdigit()]
+    if len(digits) <= 6:
+        return "•••"
+    hidden = set(digits[2:-2])
+    return "".join("•" if i in hidden else c for i, c in enumerate(shown))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Template filters of ``parvis.core.french``: ``de_elide``, ``with_article``,
-``pluralize_fr``, ``with_unit``, ``time_fr``."""
+``pluralize_fr``, ``with_unit``, ``time_fr``, ``phone_fr``."""
 
 from __future__ import annotations
 
@@ -51,3 +51,9 @@ def time_fr(value: Any) -> str:
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return french.time_of_day(value)
+
+
+@register.filter
+def phone_fr(value: Any) -> str:
+    """``{{ number|phone_fr }}`` → « 06 12 34 56 78 » for « +33612345678 »."""
+    return french.phone(str(value)) if value else ""

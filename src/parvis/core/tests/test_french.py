@@ -207,3 +207,26 @@ def test_duration_reads_a_wait_in_french_on_one_line():
     assert duration(185) == "3\xa0min\xa005"
     assert duration(4320) == "1\xa0h\xa012"
     assert duration(1_058_701) == "12\xa0j\xa06\xa0h"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+33612345678", "06 12 34 56 78"),
+        ("+33556001122", "05 56 00 11 22"),
+        ("+262692123456", "0692 12 34 56"),  # La Réunion: dialled from France as 0692…
+        ("+687751234", "+687 75.12.34"),  # New Caledonia has a numbering plan of its own
+        ("+447911123456", "+44 7911 123456"),
+        ("n/a", "n/a"),
+    ],
+)
+def test_a_phone_number_is_shown_as_a_french_reader_writes_it(stored, shown):
+    assert french.phone(stored) == shown
+
+
+def test_a_masked_number_keeps_its_first_and_last_two_digits():
+    from parvis.routing.selectors_callbacks import masked_number
+
+    assert masked_number("+33612345678") == "06 •• •• •• 78"
+    assert masked_number("+262692123456") == "06•• •• •• 56"
+    assert masked_number("123") == "•••"
