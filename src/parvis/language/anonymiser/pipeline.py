@@ -316,14 +316,26 @@ HOME_RE = re.compile(
 )
 
 
+# An appointment held at someone's home: « un rendez-vous à domicile », « pour l'état des
+# lieux », « chez ma mère » (the address is then a home, whoever's it is).
+HOME_VISIT_RE = re.compile(
+    r"(?<![\w])(?:domicile|chez|etat[ \t]+des[ \t]+lieux|visite[ \t]+de[ \t]+conformite)(?![\w])",
+    re.IGNORECASE,
+)
+
+
 def _meeting_or_desk_address(text: str, entity: Entity, before: str) -> bool:
     """An address where an appointment or a desk is held, or the answer to where a desk
-    is: no one's home (the ninth pass masked « au 18 rue … » of a convocation)."""
+    is: no one's home (the ninth pass masked « au 18 rue … » of a convocation), unless
+    the appointment is at home (``HOME_VISIT_RE``)."""
     meeting = MEETING_PLACE_RE.search(before)
     if meeting:
         # « ma convocation indique … »: a possessive before the cue is the meeting's
-        return not ADDRESS_OWNER_RE.search(before, meeting.start() + 1) and not HOME_RE.search(
-            fold(text[max(0, entity.start - 120) : entity.start])
+        window = fold(text[max(0, entity.start - 120) : entity.start])
+        return (
+            not ADDRESS_OWNER_RE.search(before, meeting.start() + 1)
+            and not HOME_RE.search(window)
+            and not HOME_VISIT_RE.search(before, meeting.start())
         )
     window = fold(text[max(0, entity.start - 160) : entity.start])
     return bool(DESK_WHERE_RE.search(window)) and not ADDRESS_OWNER_RE.search(window)

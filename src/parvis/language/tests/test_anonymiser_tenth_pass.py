@@ -47,6 +47,14 @@ def test_where_an_appointment_or_a_desk_is_held_is_kept(text):
          ["4 impasse des Lilas 31200 Toulouse"]),
         ("Agent : où se trouve le logement ?\nAppelant : 6 allée des Pins 33600 Pessac",
          ["6 allée des Pins 33600 Pessac"]),
+        # an appointment held at someone's home: the address is a home (noticed after the
+        # pass, on made-up cases: the rule had kept them)
+        ("L'assistante sociale a fixé un rendez-vous à domicile le 4 mai au 12 rue des "
+         "Lilas, 33000 Bordeaux.", ["12 rue des Lilas, 33000 Bordeaux"]),
+        ("J'ai rendez-vous pour l'état des lieux le 2 juin au 8 allée des Pins, 33600 Pessac.",
+         ["8 allée des Pins, 33600 Pessac"]),
+        ("rdv chez ma tante mardi à 15h au 3 chemin Vert 31000 Toulouse",
+         ["3 chemin Vert 31000 Toulouse"]),
     ],
 )  # fmt: skip
 def test_a_home_address_near_an_appointment_is_still_masked(text, secrets):
