@@ -298,6 +298,8 @@ def test_a_local_services_quality_manager_reads_its_indicators_from_the_menu(caf
     )
     ResultFactory(organisation=caf, month=MONTH, value=0.82, n=400)  # the CAF, nationally
     IndicatorTargetFactory(organisation=caf, value=0.8)  # the organisation's: missed here
+    caf.short_name, caf.article = "CAF", "la"  # « le résultat national de la CAF »
+    caf.save()
     client = _session(_service_manager(gironde))
 
     # The menu leads to the section's home, which opens the one service's dashboard.
@@ -308,6 +310,7 @@ def test_a_local_services_quality_manager_reads_its_indicators_from_the_menu(caf
     assert response.status_code == 200
     page = _text(response)
     assert "Résultats de qualité — CAF de la Gironde" in page
+    assert "à côté du résultat national de la CAF et de ses cibles" in page
     row = page.split(f'data-indicator="{RATE}"', 1)[1].split("</tr>", 1)[0]
     assert "70,0\u202f%" in row and "60,0\u202f%" in row and "82,0\u202f%" in row
     assert "Cible manquée" in row and "80,0\u202f%" in row
