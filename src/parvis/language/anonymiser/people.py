@@ -2544,7 +2544,9 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     ):
         return
     run = items[start:end]
-    if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in run):
+    if any(
+        t.domain or t.key in GLUE or t.key in SMS_WORDS or (t.place and not t.known) for t in run
+    ):
         return
     if all((t.first and not t.common_any) or not (t.common_any or t.typo) for t in run) and any(
         t.first or len(t.key) > 3 for t in run
@@ -2552,7 +2554,7 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         yield _entity(tokens, start, end)
     elif (
         len(run) == 1
-        and run[0].first
+        and (run[0].first or (run[0].known and run[0].cap and not run[0].upper))
         and (
             items[start - 1].text in {".", "!"}
             or (items[start - 1].text.endswith(".") and items[start - 1].key not in CIVILITIES)

@@ -168,6 +168,16 @@ FORM_LABEL_BEFORE_RE = re.compile(r"[ \t>]*([^:\n]{2,40}?)[ \t]*:[ \t]*")
 EMPLOYER_LABEL_RE = re.compile(r"\bemployeur\b")
 
 
+# What names a shop that is also a surname (« Boulanger », « Leclerc »): a preposition, an
+# article or a verb of buying before it (« acheté chez Boulanger », « au Leclerc »); without
+# it the surname is a person's (« Cordialement,\nBoulanger », « je m'appelle Boulanger »).
+SHOP_CUE_BEFORE_RE = re.compile(
+    r"(?:(?<![\w'])(?:chez|au|aux|a|le|la|les|un|une|des|du|sur|via|magasin|enseigne|boutique"
+    r"|site|marque|command\w*|achet\w*|livr\w*|employeur|pour)|(?<!part )(?<!nom )(?<![\w'])de"
+    r"|(?<![\w])d')[ \t]*:?[ \t]*$"
+)
+
+
 def drop_businesses(
     text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
 ) -> list[Entity]:
@@ -185,6 +195,13 @@ def drop_businesses(
             " " not in match.group() and _under_person_label(folded, match.start())
         ):
             continue
+        if (
+            lexicon is not None
+            and " " not in match.group()
+            and lexicon.is_known_name(match.group())
+            and not SHOP_CUE_BEFORE_RE.search(before)
+        ):
+            continue  # « Cordialement,\nBoulanger »: a surname, the shop needs its cue
         previous = re.search(r"([\w'\-]+)[ \t]+$", before)
         if previous and lexicon is not None:
             offset = max(0, match.start() - 30) + previous.start(1)

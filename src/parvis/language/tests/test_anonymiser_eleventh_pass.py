@@ -1,0 +1,71 @@
+"""Anonymisation, issue 12 eleventh pass: names that are French words where only a name
+fits (a surname that is also a shop alone at the end, a listed surname after the last full
+stop, « Fait à …, » before a signature, more of a form's person labels), given names that
+are words after their cue in chats, and the categories left on the fifth and sixth
+development sets.
+
+Every name, number and address below is invented for this file; none comes from an
+evaluation set. Each category has its guards (what must stay unmasked) next to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- a surname that is also a shop's name, where only a name fits ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Bonjour, mon dossier est bloqué depuis un mois.\nMerci\nBoulanger", "Boulanger"),
+        ("Je n'ai pas eu de réponse.\n\nCordialement,\nBoulanger", "Boulanger"),
+        ("Bonjour, je m'appelle Boulanger, j'ai un souci avec ma pension", "Boulanger"),
+        ("merci de rappeler, c'est de la part de Boulanger", "Boulanger"),
+    ],
+)  # fmt: skip
+def test_a_surname_that_is_a_shop_where_a_name_fits(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai acheté un lave-linge chez Boulanger, la facture suffit-elle ?",
+        "Je travaille au Leclerc de la zone commerciale depuis mars.",
+        "le boulanger m'a dit que la boutique fermait en août",
+        "J'ai commandé sur Boulanger un frigo, il est arrivé cassé.",
+    ],
+)
+def test_a_shop_with_its_cue_stays(text):
+    assert_untouched(text)
+
+
+# --- a listed surname alone after the last full stop ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Toujours rien reçu pour mon remboursement, je suis très déçu. Renard", "Renard"),
+        ("Trois relances sans réponse. Boucher", "Boucher"),
+        # a surname that is also a town's name
+        ("Je vous remercie de traiter ma demande rapidement. Blanc", "Blanc"),
+    ],
+)  # fmt: skip
+def test_a_listed_surname_after_the_last_full_stop(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je n'ai rien reçu. Urgent",
+        "Le courrier est arrivé abîmé. Dommage",
+        "Je voudrais savoir où en est mon dossier, merci. Cordialement",
+    ],
+)
+def test_a_closing_word_after_the_last_full_stop_stays(text):
+    assert_untouched(text)
