@@ -673,6 +673,7 @@ def find_people(
     found.extend(_form_lines(folded, tokens))
     found.extend(_speaker_labels(text, tokens))
     found.extend(_final_signature(tokens))
+    found.extend(_made_at(tokens))
     found.extend(_signed_sentences(tokens))
     found.extend(_before_roles(tokens, keys))
     found.extend(_aged(tokens))
@@ -2424,7 +2425,10 @@ PERSON_LABEL_RE = re.compile(
     r"|pere|mere|tut\w+|curat\w+|representant\w*|personne|auteur|expediteur|destinataire"
     r"|titulaire|mandataire|temoin|locataire|proprietaire|declarant\w*|identite"
     r"|personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
-    r"|associe\w*|aidant\w*|gerant\w*)\b",
+    r"|associe\w*|aidant\w*|gerant\w*"
+    # who pays, who died, who is treated or taught, who signs, who shares the home
+    r"|contribuable|redevable|defunte?|decedee?|patiente?|eleve|etudiante?|soussignee?"
+    r"|concubine?|pacsee?)\b",
     re.IGNORECASE,
 )
 # The parties a form names by their role: a sale, a lease, a lodging, a job at home, a
@@ -2574,6 +2578,36 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         and run[1].key not in ROLES | SUBJECT_NOT_NAMES
     ):
         yield _entity(tokens, start, end)  # « Mélusine Garrigues »: a surname that is a word
+
+
+# « Fait à Lyon, le 3 mars 2025, Petit »: a letter's place and date, then who signs it.
+MADE_AT_RE = re.compile(
+    r"(?<![\w])fait[ \t]+(?:a|à|au)[ \t]+[^\n,.:;!?]{2,40}?"
+    r"(?:[ \t]*,?[ \t]*le[ \t]+[^\n,:;!?]{1,30}?)?[ \t]*(?:,[ \t]*|\n[ \t]*)",
+    re.IGNORECASE,
+)
+NOT_SIGNING = _words("signature signe signé lu certifie pour le la")
+
+
+def _made_at(tokens: Tokens) -> Iterable[Entity]:
+    """« Fait à Lyon, le 3 mars 2025, Blanc »: the name after the place and date of a
+    letter, a capitalised French word too, alone to the end of its line."""
+    text = tokens.text
+    if "fait" not in text.lower():
+        return
+    by_start = {t.start: i for i, t in enumerate(tokens.items)}
+    for match in MADE_AT_RE.finditer(text):
+        index = by_start.get(match.end())
+        if index is None:
+            continue
+        first = tokens[index]
+        if not first.cap or first.key in NOT_SIGNING or first.key in CLOSING_WORDS:
+            continue
+        end = name_run(tokens, index, STRONG)
+        if end > index and (
+            end == len(tokens) or "\n" in tokens[end].gap or tokens[end].text in {".", ","}
+        ):
+            yield _entity(tokens, index, end)
 
 
 # What an SMS signature is followed by: the writer's identifiers and contact details.

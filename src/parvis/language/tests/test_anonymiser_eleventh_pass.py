@@ -69,3 +69,57 @@ def test_a_listed_surname_after_the_last_full_stop(text, secret):
 )
 def test_a_closing_word_after_the_last_full_stop_stays(text):
     assert_untouched(text)
+
+
+# --- « Fait à …, le …, » before who signs ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Je demande le réexamen de mes droits.\nFait à Niort, le 4 avril 2025, Chevalier",
+         "Chevalier"),
+        ("Je certifie l'exactitude de ces informations.\nFait à Dax, Boucher", "Boucher"),
+    ],
+)  # fmt: skip
+def test_the_signer_after_the_place_and_date_of_a_letter(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fait à Rennes, le 2 mai 2025,\nSignature",
+        "Fait à Tours, Pour servir et valoir ce que de droit.",
+        "Le travail est fait à Brest, Merci de votre aide.",
+    ],
+)
+def test_what_follows_a_letter_s_place_and_date_that_is_no_name_stays(text):
+    assert_untouched(text)
+
+
+# --- a form's person labels: who pays, who died, who is treated or taught, who signs ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Demande en ligne\nContribuable : Marchand\nObjet : taxe foncière", "Marchand"),
+        ("Redevable : Petit\nMontant : 138 €", "Petit"),
+        ("Patiente : Lebrun Aurore\nService : cardiologie", "Lebrun Aurore"),
+        ("Élève : Chevalier Ambre\nClasse : CM2", "Chevalier Ambre"),
+    ],
+)  # fmt: skip
+def test_more_of_a_form_s_person_labels(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Contribuable : non imposable\nObjet : taxe foncière",
+        "Patient : hospitalisé depuis lundi",
+    ],
+)
+def test_a_description_under_a_person_label_stays(text):
+    assert_untouched(text)
