@@ -688,6 +688,7 @@ def find_people(
     found.extend(_introduced_with_a_relative(tokens, keys))
     found.extend(_word_names_by_cue(tokens, keys))
     found.extend(_relative_word_names(tokens, keys))
+    found.extend(_word_names_by_more_cues(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -2036,7 +2037,8 @@ WORD_FIRST_NAMES = _words(
     jasmine perle aurore sylvestre reine prince princesse cerise prune melodie harmonie
     serenite espoir merveille aube avril noel dieudonne bienvenu pierre claire margot
     hyacinthe marguerite pervenche camelia capucine iris lys ambre ocean soleil etoile
-    sage juste honorine honore fabuleux bijou precieuse"""
+    sage juste honorine honore fabuleux bijou precieuse
+    vital clement martial urbain marin serge pascal jasmin"""
 )
 
 
@@ -3870,7 +3872,7 @@ def _cued_after_preposition(tokens: Tokens, index: int, previous: str) -> bool:
     if following.key == "et" and index + 2 < len(tokens) and tokens[index + 2].key == "moi":
         return True  # « pour kalinda et moi »
     token = tokens[index]
-    if previous in {"avec", "par"} and not token.first and MANNER_NOUN_RE.search(token.key):
+    if previous in {"avec", "par"} and not token.first and token.key in MANNER_NOUNS:
         return False  # « avec espoir il faut dire », « avec patience on y arrive »: a manner
     if following.key in CUE_SUBJECTS or (previous == "avec" and following.key == "on"):
         return True
@@ -3879,7 +3881,12 @@ def _cued_after_preposition(tokens: Tokens, index: int, previous: str) -> bool:
 
 # Abstract nouns given as names that also say how something is done after « avec »
 # (« avec patience », « avec espoir », « avec grâce », « avec joie »).
-MANNER_NOUN_RE = re.compile(r"(?:ance|ence|ite|ie|oir|eur|ace)$")
+# (a list: « avec fleur on a appelé », « avec mélodie il » name someone; the eleventh pass
+# replaced the suffixes that read « fleur » and « mélodie » as manners)
+MANNER_NOUNS = _words(
+    """patience prudence esperance constance clemence felicite grace serenite harmonie
+    bonheur espoir joie innocence lumiere"""
+)
 
 
 # The agent's greeting in a transcript, after the service and the agent's first name
@@ -4051,3 +4058,88 @@ def _relative_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             or (following.text == "," and after is not None and after.key in {"il", "elle"})
         ):
             yield _entity(tokens, index, index + 1)
+
+
+# --- Word names by more cues (eleventh pass) -----------------------------------------------
+
+# Relatives a word name is apposed to (« mon gendre vital qui … », « ma nièce perle. »).
+RELATIVE_NOUNS = RELATIVES | _words(
+    """gendre belle-fille beau-fils petit-fils petite-fille bebe filleul filleule beau-frere
+    belle-soeur belle-mere beau-pere"""
+)
+# What follows the name of a relative: the end, a pronoun subject, a verb of its clause.
+RELATIVE_NAME_ENDS = _words(
+    ". , ! ? ; qui il elle est a va doit vient m' ma me ne n' et svp stp merci"
+)
+# Word names that are adverbs after « mon fils » (« mon fils juste avant », « sage »).
+NOT_RELATIVE_NAMES = _words("juste sage")
+# Who or what a person's name follows after « de » (« la mère de prudence », « les soins de
+# céleste », « le mariage de perle »).
+PERSON_OF_CUES = _words(
+    """mere pere maman papa tante oncle marraine parrain mamie papi nounou soeur frere
+    grand-mere grand-pere soins naissance mariage deces obseques anniversaire bapteme"""
+)
+# Word names that make phrases after « de » (« une maison de fortune », « coup de soleil »).
+NOT_NAMES_AFTER_DE = MANNER_NOUNS | _words("fortune soleil noel avril aube ocean etoile lys")
+TALK_ENDS = _words("tel telephone phone bout")
+
+
+def _word_names_by_more_cues(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """Given names that are words (``WORD_FIRST_NAMES``), in lower case, by their cue:
+
+    * « de » not elided before a vowel (« le mariage de aimé », « la mère de olive »): a
+      French word would take « d' »;
+    * after a relative's or an event's « de » (« la mère de prudence », « les soins de
+      céleste »), at the end of the clause;
+    * after « mon fils », « mon gendre »…, at the end of the clause or before its verb
+      (« mon gendre vital qui a rempli », « ma nièce perle. »);
+    * « j'ai eu fleur au téléphone »;
+
+    and a family after « chez les » (« saisonnier chez les Berger à … »): a listed surname
+    or no French word, capitalised."""
+    count = len(tokens)
+    for index in range(2, count):
+        token = tokens[index]
+        if not token.word or "\n" in token.gap or token.gap != " ":
+            continue
+        previous, before = keys[index - 1], keys[index - 2]
+        following = tokens[index + 1] if index + 1 < count else None
+        at_end = (
+            following is None
+            or "\n" in following.gap
+            or following.key in RELATIVE_NAME_ENDS
+            or _apposed_role_after(tokens, index)
+        )
+        if previous == "les" and before == "chez":
+            if (
+                token.cap
+                and not token.upper
+                and (token.known or not token.common_any)
+                and not token.place
+                and _plain_word(token)
+                and (following is None or not following.cap)
+            ):
+                yield _entity(tokens, index, index + 1)
+            continue
+        if token.cap or token.upper or token.key not in WORD_FIRST_NAMES:
+            continue
+        if not _plain_word(token) or token.key in NOT_RELATIVE_NAMES:
+            continue
+        if _word_name_cued(tokens, keys, index, at_end):
+            yield _entity(tokens, index, index + 1)
+
+
+def _word_name_cued(tokens: Tokens, keys: list[str], index: int, at_end: bool) -> bool:
+    """The cues of :func:`_word_names_by_more_cues` for a word of ``WORD_FIRST_NAMES``."""
+    token = tokens[index]
+    previous, before = keys[index - 1], keys[index - 2]
+    if previous == "de" and token.key not in NOT_NAMES_AFTER_DE:
+        return token.key[0] in "aeiouy" or (before in PERSON_OF_CUES and at_end)
+    if previous in RELATIVE_NOUNS and before in RELATIVE_POSSESSIVES:
+        return at_end
+    return (
+        previous == "eu"
+        and index + 2 < len(tokens)
+        and keys[index + 1] == "au"
+        and keys[index + 2] in TALK_ENDS
+    )

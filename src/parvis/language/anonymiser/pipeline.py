@@ -240,6 +240,15 @@ def _owner(text: str, folded: str, candidate: Entity, lexicon: NameLexicon) -> b
     )
 
 
+# « la maison de fortuné mon oncle »: a relative in apposition makes the name a person's.
+APPOSED_RELATIVE_AFTER_RE = re.compile(
+    r"[ \t]+(?:mon|ma|notre|son|sa)[ \t]+(?:oncle|tante|pere|mere|grand-pere|grand-mere|fils"
+    r"|fille|frere|soeur|mari|femme|epoux|epouse|cousin|cousine|neveu|niece|beau-pere"
+    r"|belle-mere|parrain|marraine|voisin|voisine)\b",
+    re.IGNORECASE,
+)
+
+
 def drop_namesakes(
     text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
 ) -> list[Entity]:
@@ -255,6 +264,7 @@ def drop_namesakes(
             or STREET_TITLE_NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
         )
         and not (lexicon is not None and _owner(text, folded, c, lexicon))
+        and not APPOSED_RELATIVE_AFTER_RE.match(folded, c.end)
     ]
     if not namesakes:
         return candidates

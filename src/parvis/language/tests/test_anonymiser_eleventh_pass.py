@@ -123,3 +123,52 @@ def test_more_of_a_form_s_person_labels(text, secret):
 )
 def test_a_description_under_a_person_label_stays(text):
     assert_untouched(text)
+
+
+# --- given names that are words, in lower case, by their cue ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # « de » not elided before a vowel: a name, not a word
+        ("bjr j'ai raté le baptême de ambre samedi, je peux avoir l'attestation ?", "ambre"),
+        ("ok je suis la mère de olive voila", "olive"),
+        # after an event's « de », at the end of the clause
+        ("c pour les soins de céleste svp", "céleste"),
+        # word given names added to the list (« vital », « urbain », « martial »…), after a
+        # relative, before the clause's verb or at the end of the line
+        ("c'est mon gendre vital qui a fait la demande en ligne", "vital"),
+        ("c'est pour la naissance de mon fils vital\nil est né le 2 mars", "vital"),
+        ("mon beau-frère urbain, il paye le loyer", "urbain"),
+        # who the writer had on the phone
+        ("ok alors j'ai eu olive au téléphone hier voila", "olive"),
+        # « avec » then « on »: no manner
+        ("avec mélodie on a appelé deux fois", "mélodie"),
+        # a relative in apposition: no namesake of a house
+        ("la taxe de la maison de ambre ma tante est arrivée chez moi", "ambre"),
+        # a family after « chez les »
+        ("je travaille chez les Marchand à la ferme depuis mai", "Marchand"),
+    ],
+)  # fmt: skip
+def test_a_word_name_by_its_cue(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c'est une maison de fortune, on attend le relogement.",
+        "il a attrapé un coup de soleil au travail",
+        "je demande un délai de grâce svp",
+        "la mère de famille est venue au guichet",
+        "avec patience on y arrive",
+        "mon fils juste avant a appelé le service",
+        "je suis hébergé chez les Restos du coeur",
+        "les cours vont de avril à juin",
+        "j'ai eu peur au téléphone, la dame criait",
+        "il y a une fleur au milieu du logo",
+    ],
+)
+def test_the_same_words_as_words_stay(text):
+    assert_untouched(text)
