@@ -2452,13 +2452,25 @@ NOT_PERSON_LABEL_RE = re.compile(
 )
 
 
+# « Nom - Petit », « Prénom = Rose »: a name's label with a dash or an equals sign (only the
+# labels of a name: « Objet - ma demande » is no one).
+DASH_FORM_LINE_RE = re.compile(
+    r"^[ \t>]*(?P<label>(?:votre[ \t]+)?(?:nom|prenoms?|nom[ \t]+de[ \t]+naissance"
+    r"|nom[ \t]+d'usage|nom[ \t]+de[ \t]+famille|nom[ \t]+et[ \t]+prenoms?"
+    r"|nom[ \t]*/?[ \t]*prenoms?))[ \t]+[-=–][ \t]+(?P<value>[^\n]+)$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
 def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
     """« Nom de l'agent : X », « Enfant à charge : Y », « Personne à contacter : Z »."""
-    if ":" not in folded:
+    if ":" not in folded and "-" not in folded and "=" not in folded and "–" not in folded:
         return
-    for match in FORM_LINE_RE.finditer(folded):
+    matches = list(FORM_LINE_RE.finditer(folded)) if ":" in folded else []
+    matches.extend(DASH_FORM_LINE_RE.finditer(folded))
+    for match in matches:
         label = match.group("label")
-        if fold(label).strip(" >").lower() in SPEAKERS:
+        if match.re is FORM_LINE_RE and fold(label).strip(" >").lower() in SPEAKERS:
             continue  # « Agent : Caisse d'allocations… » is a speaker's turn, not a form
         if not PERSON_LABEL_RE.search(label) or NOT_PERSON_LABEL_RE.search(label):
             continue

@@ -172,3 +172,31 @@ def test_a_word_name_by_its_cue(text, secret):
 )
 def test_the_same_words_as_words_stay(text):
     assert_untouched(text)
+
+
+# --- a name's label with a dash or an equals sign -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Nom - Fontaine\nPrénom - Claire\nObjet - ma demande de logement",
+         ["Fontaine", "Claire"]),
+        ("Nom = Petit\nPrénom = Rose\nMessage = où en est mon dossier ?", ["Petit"]),
+        ("Nom de naissance – Chevalier\nPrénom – Olive", ["Chevalier", "Olive"]),
+    ],
+)  # fmt: skip
+def test_a_name_after_a_dash_or_an_equals_sign(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nom - non renseigné\nObjet - ma demande de logement",
+        "Objet - Petit souci avec mon dossier",
+        "Prénom - à compléter",
+    ],
+)
+def test_no_name_after_a_dash_stays(text):
+    assert_untouched(text)
