@@ -3756,7 +3756,10 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     lower case, right after what introduces someone, then the end of the line, a comma or
     the next clause."""
     for index, token in enumerate(tokens.items):
-        if token.key not in INTRODUCED_WORD_NAMES or token.cap or token.upper:
+        if token.cap or token.upper:
+            continue
+        listed = token.key not in INTRODUCED_WORD_NAMES
+        if listed and not _listed_word_name(token):
             continue
         tail = next(
             (
@@ -3768,12 +3771,14 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         )
         if tail is None:
             continue
+        opening = index == len(tail) or (
+            keys[index - len(tail) - 1] in GREETINGS
+            and _opens_turn(tokens, keys, index - len(tail) - 1)
+        )
+        if listed and not (opening and tail in LISTED_NAME_TAILS):
+            continue  # « je suis boucher »: a trade; « ça c'est petit »: a description
         if index + 1 < len(tokens):
             following = tokens[index + 1]
-            opening = index == len(tail) or (
-                keys[index - len(tail) - 1] in GREETINGS
-                and (index == len(tail) + 1 or "\n" in tokens[index - len(tail) - 1].gap)
-            )
             if (
                 "\n" not in following.gap
                 and following.key not in INTRODUCED_FOLLOWERS | {"pr"}
@@ -3781,6 +3786,35 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             ):
                 continue
         yield _entity(tokens, index, index + 1)
+
+
+# A listed surname or first name that is a word, in lower case, introduced at the opening of
+# a message or a turn (« bonjour c'est fontaine je vous appelle pour … »; eleventh pass).
+LISTED_NAME_TAILS = frozenset({("c",), ("c'", "est"), ("c", "est"), ("cest",), ("ici",)})
+NOT_INTRODUCED_LISTED = _words("parent cousin neveu voisin martin")
+
+
+def _listed_word_name(token: Token) -> bool:
+    return (
+        token.known
+        and len(token.key) >= 4
+        and _plain_word(token)
+        and not _adjective_like(token)
+        and token.key not in RELATIVES
+        and token.key not in NOT_INTRODUCED_LISTED
+    )
+
+
+def _opens_turn(tokens: Tokens, keys: list[str], index: int) -> bool:
+    """The token at ``index`` opens the text, a line, or a speaker's turn (« usager : »)."""
+    if index == 0 or "\n" in tokens[index].gap:
+        return True
+    return (
+        index >= 2
+        and tokens[index - 1].text == ":"
+        and keys[index - 2] in SPEAKERS
+        and (index == 2 or "\n" in tokens[index - 2].gap)
+    )
 
 
 DETERMINERS_BEFORE_WORDS = _words(

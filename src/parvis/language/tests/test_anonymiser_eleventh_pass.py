@@ -200,3 +200,30 @@ def test_a_name_after_a_dash_or_an_equals_sign(text, secrets):
 )
 def test_no_name_after_a_dash_stays(text):
     assert_untouched(text)
+
+
+# --- a listed surname that is a word, introduced in lower case at the opening of a turn -----
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bonjour c'est fontaine je vous appelle pour mon dossier", "fontaine"),
+        ("usager: bonjour c'est boulanger je voulais savoir pour la prime", "boulanger"),
+        ("agent: caf bonjour\nusager: bonjour c'est prune on s'était parlé hier", "prune"),
+    ],
+)  # fmt: skip
+def test_a_listed_word_name_introduced_at_the_opening(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bonjour je suis boucher de métier et je cherche du travail",
+        "bonjour c'est bon je viens de recevoir le papier",
+        "usager: le plus simple c'est fontaine de la place je pense",
+    ],
+)
+def test_a_word_after_an_introduction_that_is_no_name_stays(text):
+    assert_untouched(text)
