@@ -2583,6 +2583,8 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         # « rien reçu. aurore »: a listed first name that is also a word, alone after the
         # last sentence (not after a comma: « … pas clair, claire » is rare, « …, merci » not)
         yield _entity(tokens, start, end)
+    elif len(run) == 1 and _final_capitalised_noun(tokens, start):
+        yield _entity(tokens, start, end)  # « … je suis très mécontent. Marteau »
     elif (
         own_line
         and len(run) == 2
@@ -2622,6 +2624,46 @@ def _made_at(tokens: Tokens) -> Iterable[Entity]:
             end == len(tokens) or "\n" in tokens[end].gap or tokens[end].text in {".", ","}
         ):
             yield _entity(tokens, index, end)
+
+
+# One word closing a message after its last full stop that says something, not who writes
+# (« … toujours rien. Urgent », « … Dommage », « … Bref »).
+LAST_WORDS_NOT_NAMES = _words(
+    """urgent urgence dommage bref desole desolee help encore attention rappel relance
+    pourquoi enfin ridicule super parfait bravo oui non rien vite svp stp amen salut ciao
+    inadmissible honteux lamentable scandaleux incroyable inacceptable voila ok merci
+    annexe annexes facture factures question questions document documents dossier demande
+    reponse piece pieces justificatif justificatifs attestation formulaire courrier objet
+    suite precision info infos information informations remarque note reclamation
+    contestation recours probleme erreur rectification signe signature"""
+)
+
+
+def _final_capitalised_noun(tokens: Tokens, start: int) -> bool:
+    """« … je suis très mécontent. Marteau »: one capitalised French word (a surname that is
+    a noun), alone after the message's last full stop or « ! »: no closing word,
+    interjection, administrative noun, adjective, participle or adverb."""
+    token = tokens[start]
+    previous = tokens[start - 1]
+    return (
+        token.cap
+        and not token.upper
+        and start >= 4
+        and "\n" not in token.gap
+        and (
+            previous.text in {".", "!"}
+            or (previous.word and previous.text.endswith(".") and previous.key not in CIVILITIES)
+        )
+        and len(token.key) > 3
+        and token.key not in CLOSING_WORDS
+        and token.key not in LAST_WORDS_NOT_NAMES
+        and _plain_word(token)
+        and not _adjective_like(token)
+        and not PARTICIPLE_RE.search(token.text.lower())
+        and not token.key.endswith("ment")
+        and "-" not in token.key  # « Aidez-moi »
+        and not (token.place and not token.known)
+    )
 
 
 # What an SMS signature is followed by: the writer's identifiers and contact details.

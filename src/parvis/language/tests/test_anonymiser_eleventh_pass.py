@@ -53,6 +53,9 @@ def test_a_shop_with_its_cue_stays(text):
         ("Trois relances sans réponse. Boucher", "Boucher"),
         # a surname that is also a town's name
         ("Je vous remercie de traiter ma demande rapidement. Blanc", "Blanc"),
+        # a surname that is a noun, listed or not
+        ("Toujours rien reçu, je suis très mécontent. Marteau", "Marteau"),
+        ("Merci de me rappeler avant vendredi ! Pommier", "Pommier"),
     ],
 )  # fmt: skip
 def test_a_listed_surname_after_the_last_full_stop(text, secret):
@@ -65,6 +68,11 @@ def test_a_listed_surname_after_the_last_full_stop(text, secret):
         "Je n'ai rien reçu. Urgent",
         "Le courrier est arrivé abîmé. Dommage",
         "Je voudrais savoir où en est mon dossier, merci. Cordialement",
+        "Vous trouverez le document en pièce jointe. Annexe",
+        "Je ne comprends pas. Aidez-moi",
+        "J'ai payé le 3 mars. Facture",
+        "J'attends depuis trois mois. Relance",
+        "Tout est réglé. Parfait",
     ],
 )
 def test_a_closing_word_after_the_last_full_stop_stays(text):
