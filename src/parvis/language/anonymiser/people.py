@@ -2038,7 +2038,7 @@ WORD_FIRST_NAMES = _words(
     serenite espoir merveille aube avril noel dieudonne bienvenu pierre claire margot
     hyacinthe marguerite pervenche camelia capucine iris lys ambre ocean soleil etoile
     sage juste honorine honore fabuleux bijou precieuse
-    vital clement martial urbain marin serge pascal jasmin"""
+    vital clement martial urbain serge pascal jasmin"""
 )
 
 
@@ -4170,6 +4170,11 @@ PERSON_OF_CUES = _words(
 # Word names that make phrases after « de » (« une maison de fortune », « coup de soleil »).
 NOT_NAMES_AFTER_DE = MANNER_NOUNS | _words("fortune soleil noel avril aube ocean etoile lys")
 TALK_ENDS = _words("tel telephone phone bout")
+# Who one is partnered with or separated from (« pacsés avec », « divorcée de »).
+PARTNERED = _words(
+    """pacse pacsee pacses pacsees marie mariee maries mariees separe separee separes
+    divorce divorcee divorces concubinage couple remarie remariee"""
+)
 
 
 def _word_names_by_more_cues(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -4221,6 +4226,9 @@ def _word_name_cued(tokens: Tokens, keys: list[str], index: int, at_end: bool) -
     """The cues of :func:`_word_names_by_more_cues` for a word of ``WORD_FIRST_NAMES``."""
     token = tokens[index]
     previous, before = keys[index - 1], keys[index - 2]
+    if previous in {"avec", "de"} and before in PARTNERED:
+        # « on s'est pacsés avec perle », « je suis séparée de constant »
+        return token.key not in MANNER_NOUNS
     if previous == "de" and token.key not in NOT_NAMES_AFTER_DE:
         return token.key[0] in "aeiouy" or (before in PERSON_OF_CUES and at_end)
     if previous in RELATIVE_NOUNS and before in RELATIVE_POSSESSIVES:

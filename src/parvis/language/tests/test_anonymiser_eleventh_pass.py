@@ -155,6 +155,10 @@ def test_a_description_under_a_person_label_stays(text):
         ("avec mélodie on a appelé deux fois", "mélodie"),
         # a relative in apposition: no namesake of a house
         ("la taxe de la maison de ambre ma tante est arrivée chez moi", "ambre"),
+        # who one is partnered with or separated from
+        ("on s'est pacsés avec perle en mai, je dois le déclarer ?", "perle"),
+        ("je suis séparée de constant depuis janvier", "constant"),
+        ("je suis mariée avec prosper depuis 2010", "prosper"),
         # a family after « chez les »
         ("je travaille chez les Marchand à la ferme depuis mai", "Marchand"),
     ],
@@ -171,6 +175,7 @@ def test_a_word_name_by_its_cue(text, secret):
         "je demande un délai de grâce svp",
         "la mère de famille est venue au guichet",
         "avec patience on y arrive",
+        "on s'est mariés avec joie et on déclare ensemble",
         "mon fils juste avant a appelé le service",
         "je suis hébergé chez les Restos du coeur",
         "les cours vont de avril à juin",
