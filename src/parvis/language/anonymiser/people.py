@@ -4233,9 +4233,25 @@ def _word_name_cued(tokens: Tokens, keys: list[str], index: int, at_end: bool) -
         return token.key[0] in "aeiouy" or (before in PERSON_OF_CUES and at_end)
     if previous in RELATIVE_NOUNS and before in RELATIVE_POSSESSIVES:
         return at_end
+    if previous in CLAUSE_CONJUNCTIONS and index + 1 < len(tokens):
+        # « depuis que fortuné est parti », « quand olive m'a appelé »: a subject without
+        # an article, before its verb
+        following = tokens[index + 1]
+        return (
+            following.gap == " "
+            and following.key in SUBJECT_VERBS
+            and token.key not in MANNER_NOUNS | NOT_SUBJECT_NAMES
+            and not _adjective_like(token)
+        )
     return (
         previous == "eu"
         and index + 2 < len(tokens)
         and keys[index + 1] == "au"
         and keys[index + 2] in TALK_ENDS
     )
+
+
+# What opens a clause whose subject follows (« depuis que », « quand », « parce qu' »).
+CLAUSE_CONJUNCTIONS = _words("que qu' quand lorsque puisque comme si")
+SUBJECT_VERBS = _words("est a m' ne n' va vient doit devait etait avait s' se me m")
+NOT_SUBJECT_NAMES = _words("noel avril soleil aube ocean etoile lys fleur")

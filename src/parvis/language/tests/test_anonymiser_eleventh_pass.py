@@ -159,6 +159,10 @@ def test_a_description_under_a_person_label_stays(text):
         ("on s'est pacsés avec perle en mai, je dois le déclarer ?", "perle"),
         ("je suis séparée de constant depuis janvier", "constant"),
         ("je suis mariée avec prosper depuis 2010", "prosper"),
+        # a subject without an article after « que », « quand », before its verb
+        ("le loyer est impayé depuis que prosper est parti", "prosper"),
+        ("je vous écris parce que céleste ne paye plus la pension", "céleste"),
+        ("ok et quand perle m'a appelé j'étais au travail", "perle"),
         # a family after « chez les »
         ("je travaille chez les Marchand à la ferme depuis mai", "Marchand"),
     ],
@@ -176,6 +180,8 @@ def test_a_word_name_by_its_cue(text, secret):
         "la mère de famille est venue au guichet",
         "avec patience on y arrive",
         "on s'est mariés avec joie et on déclare ensemble",
+        "il faut attendre depuis que patience est notre seule option",
+        "je pense que noel est le 25 cette année",
         "mon fils juste avant a appelé le service",
         "je suis hébergé chez les Restos du coeur",
         "les cours vont de avril à juin",
