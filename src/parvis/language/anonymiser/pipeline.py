@@ -391,6 +391,44 @@ def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
     return [c for c in candidates if c.label != "ADDRESS" or not _public_address(text, c)]
 
 
+# « Nom Prénom\nc/o Secours catholique, 14 rue … », « …\nterrain familial, chemin … »: on the
+# line under a signature, what comes before the street (a care-of, an association, a site)
+# is part of the writer's address.
+CARE_OF_PREFIX_RE = re.compile(
+    r"[ \t>]*(?P<care>c/o|chez|aux[ \t]+bons[ \t]+soins[ \t]+de)?[ \t]*[^\n,.:;!?\d]{2,40},[ \t]*"
+)
+
+
+def with_care_of_prefixes(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address extended to the start of its line over a care-of or a place's name before
+    a comma, when the line is the writer's address under their name (the line above is a
+    person's name) or says « c/o »."""
+    persons = {(e.start, e.end) for e in entities if e.label == "PERSON"}
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS":
+            line_start = text.rfind("\n", 0, entity.start) + 1
+            prefix = CARE_OF_PREFIX_RE.fullmatch(text, line_start, entity.start)
+            if prefix and line_start:
+                above_start = text.rfind("\n", 0, line_start - 1) + 1
+                above = text[above_start : line_start - 1]
+                stripped = above.strip()
+                name_above = bool(stripped) and any(
+                    start <= above_start + above.index(stripped)
+                    and above_start + above.index(stripped) + len(stripped) <= end
+                    for start, end in persons
+                )
+                if prefix.group("care") or name_above:
+                    start = (
+                        line_start
+                        + len(text[line_start : entity.start])
+                        - len(text[line_start : entity.start].lstrip(" \t>"))
+                    )
+                    entity = Entity(start, entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
 TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
 
 
@@ -512,12 +550,15 @@ class Anonymiser:
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
-            entities = with_leading_first_name(
+            entities = with_care_of_prefixes(
                 text,
-                with_trailing_initials(
-                    text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
+                with_leading_first_name(
+                    text,
+                    with_trailing_initials(
+                        text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
+                    ),
+                    self.lexicon,
                 ),
-                self.lexicon,
             )
             results.append((mask(text, entities), entities))
         return results

@@ -246,3 +246,32 @@ def test_a_listed_word_name_introduced_at_the_opening(text, secret):
 )
 def test_a_word_after_an_introduction_that_is_no_name_stays(text):
     assert_untouched(text)
+
+
+# --- a care-of or a site's name before the street, under the writer's name ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Bonjour,\n\nCi-joint mon attestation de domiciliation.\n\nAlix Fermier\n"
+         "c/o Secours populaire, 9 rue des Acacias 75020 paris\nalloc 1234567",
+         "c/o Secours populaire, 9 rue des Acacias 75020 paris"),
+        ("Bonjour,\nJe suis sans domicile fixe.\nMerci.\nMarc Trébuchet\n"
+         "Secours populaire, 9 rue des Acacias, 31000 Toulouse",
+         "Secours populaire, 9 rue des Acacias, 31000 Toulouse"),
+        ("Bonjour,\nje vis en caravane depuis mai.\nJordan Lagrue\n"
+         "aire des Gens du voyage, route de Lens, Douai",
+         "aire des Gens du voyage, route de Lens, Douai"),
+    ],
+)  # fmt: skip
+def test_a_care_of_before_the_street_under_the_writer_s_name(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_desk_before_a_street_in_a_sentence_is_not_extended():
+    from parvis.language.engine import anonymise
+
+    text = "Bonjour,\nle guichet de la mairie est fermé, 9 rue des Acacias. Pourquoi ?"
+    masked, _ = anonymise(text)
+    assert "le guichet de la mairie est fermé" in masked
