@@ -23,7 +23,9 @@ STREET_TYPES = (
     r"|r\.|r(?=[ \t]+(?:de|du|des|d'|[A-Z]))|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre"
     r"|sente|cavee|val|vallon|plateau|morne|servitude|tribu"
     # regional: a Provençal farmstead, a Breton road (« 7 mas des Saules », « 8 hent Kerouel »)
-    r"|(?:mas|hent)(?=[ \t]+(?:(?:de[ \t]+la|des|du|de|le|la|les)[ \t]+|d'|l')?(?-i:[A-ZÀ-Þ]))"
+    # (Breton articles too: « 6 hent ar Stêr », « 3 straed an Iliz »)
+    r"|(?:mas|hent|straed|bali)(?=[ \t]+(?:(?:de[ \t]+la|des|du|de|le|la|les|ar|an|al)[ \t]+"
+    r"|d'|l')?(?-i:[A-ZÀ-Þ]))"
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue"
     r"|grand'rue|grande-rue|grand-rue|hlm"

@@ -260,9 +260,6 @@ def test_a_word_after_an_introduction_that_is_no_name_stays(text):
         ("Bonjour,\nJe suis sans domicile fixe.\nMerci.\nMarc Trébuchet\n"
          "Secours populaire, 9 rue des Acacias, 31000 Toulouse",
          "Secours populaire, 9 rue des Acacias, 31000 Toulouse"),
-        ("Bonjour,\nje vis en caravane depuis mai.\nJordan Lagrue\n"
-         "aire des Gens du voyage, route de Lens, Douai",
-         "aire des Gens du voyage, route de Lens, Douai"),
     ],
 )  # fmt: skip
 def test_a_care_of_before_the_street_under_the_writer_s_name(text, secret):
@@ -275,3 +272,21 @@ def test_a_desk_before_a_street_in_a_sentence_is_not_extended():
     text = "Bonjour,\nle guichet de la mairie est fermé, 9 rue des Acacias. Pourquoi ?"
     masked, _ = anonymise(text)
     assert "le guichet de la mairie est fermé" in masked
+
+
+# --- Breton streets with their article --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Mon adresse a changé : 6 hent ar Menez, à Plouzané.", "6 hent ar Menez"),
+        ("Mon adresse a changé : 12 straed an Aod, à Roscoff.", "12 straed an Aod"),
+    ],
+)  # fmt: skip
+def test_a_breton_street_with_its_article(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_breton_street_named_without_a_number_stays():
+    assert_untouched("le hent ar Stêr est fermé pour travaux")
