@@ -429,6 +429,55 @@ def with_care_of_prefixes(text: str, entities: list[Entity]) -> list[Entity]:
     return out
 
 
+_ORDINALS = (
+    r"premier|deuxi[eè]me|troisi[eè]me|quatri[eè]me|cinqui[eè]me|sixi[eè]me|septi[eè]me"
+    r"|huiti[eè]me|neuvi[eè]me|dixi[eè]me|onzi[eè]me|douzi[eè]me|treizi[eè]me|quatorzi[eè]me"
+    r"|quinzi[eè]me|seizi[eè]me|dix-septi[eè]me|dix-huiti[eè]me|dix-neuvi[eè]me|vingti[eè]me"
+)
+# « …, Paris 11e », « …, Lyon troisième », « … 13008 Marseille 8e »: a city's district after
+# the address, spoken or written.
+ARRONDISSEMENT_AFTER_RE = re.compile(
+    r"(?:[ \t]*,?[ \t]*(?:paris|lyon|marseille))?[ \t]+"
+    rf"(?:\d{{1,2}}[ \t]?(?:e|eme|ème|er|ere|ère)|{_ORDINALS})(?![\w])",
+    re.IGNORECASE,
+)
+# « … 33200 bordeaux caudéran. »: a district after a postcode and its town, no French word,
+# before the end of the sentence or the line.
+DISTRICT_AFTER_RE = re.compile(r"[ \t]+([A-Za-zÀ-ÿ][\w'’\-]{3,})(?=[ \t]*(?:[.,;!?]|\n|$))")
+POSTCODE_TOWN_END_RE = re.compile(r"\b\d{5}[ \t]+[\w'’\- ]{2,40}$")
+
+
+def with_districts(text: str, entities: list[Entity], lexicon: NameLexicon) -> list[Entity]:
+    """An address extended over the city's district after it (« Paris onzième », « Marseille
+    8e », « bordeaux caudéran »); whatever the extension covers is part of it."""
+    extended: list[Entity] = []
+    for entity in entities:
+        if entity.label == "ADDRESS":
+            end = entity.end
+            district = ARRONDISSEMENT_AFTER_RE.match(text, end)
+            if district:
+                end = district.end()
+            elif POSTCODE_TOWN_END_RE.search(text, entity.start, end):
+                word = DISTRICT_AFTER_RE.match(text, end)
+                if (
+                    word
+                    and not lexicon.word_like(word.group(1))
+                    and not lexicon.is_known_name(word.group(1))
+                ):
+                    end = word.end()
+            if not any(
+                other.start < end < other.end and other.start >= entity.end for other in entities
+            ):
+                entity = Entity(entity.start, end, entity.label)
+        extended.append(entity)
+    addresses = [e for e in extended if e.label == "ADDRESS"]
+    return [
+        e
+        for e in extended
+        if e.label == "ADDRESS" or not any(a.start <= e.start and e.end <= a.end for a in addresses)
+    ]
+
+
 TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
 
 
@@ -552,10 +601,14 @@ class Anonymiser:
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
             entities = with_care_of_prefixes(
                 text,
-                with_leading_first_name(
+                with_districts(
                     text,
-                    with_trailing_initials(
-                        text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
+                    with_leading_first_name(
+                        text,
+                        with_trailing_initials(
+                            text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
+                        ),
+                        self.lexicon,
                     ),
                     self.lexicon,
                 ),

@@ -290,3 +290,27 @@ def test_a_breton_street_with_its_article(text, secret):
 
 def test_a_breton_street_named_without_a_number_stays():
     assert_untouched("le hent ar Stêr est fermé pour travaux")
+
+
+# --- a city's district after the address -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("j'habite 3 rue des Pins 13008 Marseille 8e", "3 rue des Pins 13008 Marseille 8e"),
+        ("j'habite 4 rue Oberkampf, Paris 11e depuis mars", "4 rue Oberkampf, Paris 11e"),
+        ("mon adresse : 8 rue Garibaldi, Lyon troisième", "8 rue Garibaldi, Lyon troisième"),
+        ("la nouvelle c'est 3 av de la gare 33200 bordeaux caudéran. le bail commence",
+         "3 av de la gare 33200 bordeaux caudéran"),
+    ],
+)  # fmt: skip
+def test_a_city_s_district_after_the_address(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_french_word_after_the_town_is_no_district():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("j'habite 3 rue des Pins 33000 Bordeaux depuis. merci")
+    assert masked.endswith(" depuis. merci")
