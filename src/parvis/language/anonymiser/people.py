@@ -2844,8 +2844,25 @@ BARE_NAME_QUESTION_RE = re.compile(
 # What a caller says around their name: « euh oui c'est Olive euh Olive Baptiste ».
 ANSWER_FILLERS = _words(
     """euh heu hum ben bah alors donc oui ouais voila voilà c' c est cest moi je suis m'
-    appelle madame monsieur mme m. mr mademoiselle mlle , . ! ... ah bon ok d'accord"""
+    appelle madame monsieur mme m. mr mademoiselle mlle , . ! ... ah bon ok d'accord
+    nee née ne né epouse épouse ep veuve"""
 )
+
+
+def _first_sentence(run: list[Token]) -> list[Token]:
+    """« Morgane Le Goff, née Tanguy. Née le 3 mai. »: the answer's first sentence."""
+    for i, token in enumerate(run):
+        if token.text in {".", "!", "?"}:
+            return run[:i]
+        if (
+            token.word
+            and token.text.endswith(".")
+            and i < len(run) - 1
+            and not _is_initial(token)
+            and token.key not in CIVILITIES
+        ):
+            return run[: i + 1]
+    return run
 
 
 def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
@@ -2863,7 +2880,13 @@ def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
     if not pieces or len(pieces) > 3 or any(len(p) > 3 for p in pieces):
         return
     for piece in pieces:
-        if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in piece):
+        if any(
+            t.domain
+            or (t.key in GLUE and not (i and t.cap and t.key in PARTICLES))  # « Le Goff »
+            or t.key in SMS_WORDS
+            or t.place
+            for i, t in enumerate(piece)
+        ):
             return
     for piece in pieces:
         yield Entity(piece[0].start, piece[-1].end, "PERSON")
@@ -2937,7 +2960,9 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             and AGENT_QUESTION_RE.match(previous_line)
             and not any(t.text == ":" for t in run)
         ):
-            yield from _answered_names(tokens, run)
+            answered = list(_answered_names(tokens, run))
+            # « Morgane Le Goff, née Tanguy. Née le … »: else the answer's first sentence
+            yield from answered or _answered_names(tokens, _first_sentence(run))
         elif run and BARE_NAME_QUESTION_RE.fullmatch(previous_line):
             # « agent et vous êtes / appelant fortuné payet le papa »: the name, then who
             # the caller is

@@ -314,3 +314,20 @@ def test_a_french_word_after_the_town_is_no_district():
 
     masked, _ = anonymise("j'habite 3 rue des Pins 33000 Bordeaux depuis. merci")
     assert masked.endswith(" depuis. merci")
+
+
+# --- the answer to « votre nom ? » with a maiden or married name -----------------------------
+
+
+def test_a_name_answered_with_a_maiden_name_then_a_birth_date():
+    assert_hidden(
+        "Agent : Votre nom ?\nAppelant : Morgane Le Bihan, née Kerjean. Née le douze mars.",
+        "Morgane Le Bihan",
+        "Kerjean",
+    )
+
+
+def test_a_second_sentence_of_the_answer_is_still_read():
+    assert_hidden(
+        "Agent : Vous êtes son fils ?\nAppelant : oui, Sékou. Sékou Camara.", "Sékou Camara"
+    )
