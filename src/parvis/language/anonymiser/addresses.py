@@ -1374,6 +1374,13 @@ TOWN_BEFORE_RE = re.compile(
 )
 
 
+ADDRESS_CUE_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:adresse|habite|j'habite|domicile|domicilie\w*|appart\w*|demenage\w*)"
+    r"[ \t]*(?::|c'est|c|est)?[ \t]*(?:a|au|sur)?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
 def extend_with_town(text: str, entities: list[Entity], places: frozenset[str]) -> list[Entity]:
     """Address entities preceded on their line by a known town (« eysines, 6 rue … »,
     « Béziers, CCAS, 2 rue … ») start at the town."""
@@ -1395,9 +1402,14 @@ def _with_town(text: str, entity: Entity, places: frozenset[str], lowercase: boo
     if not match or MONTH_WORD_RE.search(match.group(2)) or re.search(r"\d{3}", match.group(2)):
         return entity
     words = list(re.finditer(r"[\w'\-]+", match.group(1)))
+    # « adresse kervignac, 3 impasse … »: a town in lower case right after an address's cue,
+    # even in a text with capitals (eleventh pass)
     for first in words:  # the longest run of words that is a known town
         start = line_start + match.start(1) + first.start()
-        if _town_anycase(text[start : line_start + match.end(1)], places, lowercase):
+        cued = lowercase or bool(
+            ADDRESS_CUE_BEFORE_RE.search(before, 0, match.start(1) + first.start())
+        )
+        if _town_anycase(text[start : line_start + match.end(1)], places, cued):
             return Entity(start, entity.end, entity.label)
     return entity
 

@@ -331,3 +331,21 @@ def test_a_second_sentence_of_the_answer_is_still_read():
     assert_hidden(
         "Agent : Vous êtes son fils ?\nAppelant : oui, Sékou. Sékou Camara.", "Sékou Camara"
     )
+
+
+# --- a town in lower case before the street, after an address's cue, in a mixed text --------
+
+
+def test_a_lower_case_town_after_an_address_cue_in_a_mixed_text():
+    assert_hidden(
+        "bjr ma carte est arrivée au nom de Dupuis Léa alors que je suis Dupuis-Le Gall. "
+        "adresse lorient, 3 impasse des lilas si besoin",
+        "lorient, 3 impasse des lilas",
+    )
+
+
+def test_a_lower_case_town_without_an_address_cue_is_not_taken():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("Bonjour Mme Roy, je passe par lorient, 3 rue du port est fermé")
+    assert "je passe par lorient," in masked
