@@ -689,6 +689,7 @@ def find_people(
     found.extend(_word_names_by_cue(tokens, keys))
     found.extend(_relative_word_names(tokens, keys))
     found.extend(_word_names_by_more_cues(tokens, keys))
+    found.extend(_greeted_or_topic_word_names(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -4280,3 +4281,47 @@ def _word_name_cued(tokens: Tokens, keys: list[str], index: int, at_end: bool) -
 CLAUSE_CONJUNCTIONS = _words("que qu' quand lorsque puisque comme si")
 SUBJECT_VERBS = _words("est a m' ne n' va vient doit devait etait avait s' se me m")
 NOT_SUBJECT_NAMES = _words("noel avril soleil aube ocean etoile lys fleur")
+
+
+# After a greeting, who is greeted (« bonjour claire c'est encore moi »): the end, a comma
+# or the next clause.
+GREETED_FOLLOWERS = _words(". , ! ? c c' cest je j' jai merci")
+TOPIC_PRONOUNS = _words("il elle")
+TOPIC_VERBS = _words("a est va doit m' ne n' veut peut vient fait")
+
+
+def _greeted_or_topic_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """A given name that is a word (listed, or of ``WORD_FIRST_NAMES``), in lower case:
+    greeted (« bonjour claire c'est encore moi »), or opening a turn as its topic before
+    « il » / « elle » and a verb (« usager: jade elle a eu son bac »; « maman elle a » is a
+    role)."""
+    count = len(tokens)
+    for index, token in enumerate(tokens.items):
+        if (
+            token.cap
+            or token.upper
+            or not (token.first or token.key in WORD_FIRST_NAMES)
+            or token.key in NOT_RELATIVE_NAMES | MANNER_NOUNS
+            or not _plain_word(token)
+            or token.key in RELATIVES
+            or index + 1 >= count
+            or tokens[index + 1].gap not in {" ", ""}
+        ):
+            continue
+        following = tokens[index + 1]
+        greeted = (
+            index > 0
+            and keys[index - 1] in {"bonjour", "bonsoir", "coucou", "salut"}
+            and token.gap == " "
+            and _opens_turn(tokens, keys, index - 1)
+            and (following.key in GREETED_FOLLOWERS or "\n" in following.gap)
+        )
+        topic = (
+            _opens_turn(tokens, keys, index)
+            and following.key in TOPIC_PRONOUNS
+            and following.gap == " "
+            and index + 2 < count
+            and keys[index + 2] in TOPIC_VERBS
+        )
+        if greeted or topic:
+            yield _entity(tokens, index, index + 1)

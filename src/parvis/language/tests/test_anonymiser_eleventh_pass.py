@@ -349,3 +349,30 @@ def test_a_lower_case_town_without_an_address_cue_is_not_taken():
 
     masked, _ = anonymise("Bonjour Mme Roy, je passe par lorient, 3 rue du port est fermé")
     assert "je passe par lorient," in masked
+
+
+# --- a word name greeted, or opening a turn before « il » / « elle » -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("usager: bonjour claire c'est encore moi pour le dossier", "claire"),
+        ("agent: caf bonjour\nusager: jade elle a eu son bac, elle garde l'apl ?", "jade"),
+        ("capucine elle va avoir 18 ans en mai, on fait quoi", "capucine"),
+    ],
+)  # fmt: skip
+def test_a_word_name_greeted_or_opening_a_turn(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "usager: maman elle a 80 ans et elle vit seule",
+        "usager: bonjour juste une question sur la prime",
+        "usager: bonjour madame c'est pour l'apl",
+    ],
+)
+def test_a_role_or_a_word_after_a_greeting_stays(text):
+    assert_untouched(text)
