@@ -2431,7 +2431,13 @@ PERSON_LABEL_RE = re.compile(
     r"|associe\w*|aidant\w*|gerant\w*"
     # who pays, who died, who is treated or taught, who signs, who shares the home
     r"|contribuable|redevable|defunte?|decedee?|patiente?|eleve|etudiante?|soussignee?"
-    r"|concubine?|pacsee?)\b",
+    r"|concubine?|pacsee?"
+    # who sends or is represented, who shares a lease or an account, who inherits or is
+    # widowed, a godparent, a doctor (« Émetteur : », « Colocataire : »; not « Garant : »,
+    # « Caution : », « Famille : », often a body or a description)
+    r"|emett\w+|mandant\w*|colocataire\w*|cotitulaire\w*|co-titulaire\w*"
+    r"|ayants?[ -]droits?|accompagnant\w*|veu[fv]e?|orphelin\w*|heriti\w+"
+    r"|parrain|marraine|medecin|qui[ \t]+etes)\b",
     re.IGNORECASE,
 )
 # The parties a form names by their role: a sale, a lease, a lodging, a job at home, a
@@ -2440,7 +2446,9 @@ PERSON_LABEL_RE = re.compile(
 # is kept there.
 PARTY_LABEL_RE = re.compile(
     r"\b(?:personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
-    r"|associe\w*|aidant\w*|gerant\w*)\b",
+    r"|associe\w*|aidant\w*|gerant\w*"
+    r"|emett\w+|mandant\w*|colocataire\w*|ayants?[ -]droits?|accompagnant\w*|heriti\w+"
+    r"|medecin)\b",
     re.IGNORECASE,
 )
 NOT_PERSON_LABEL_RE = re.compile(

@@ -376,3 +376,36 @@ def test_a_word_name_greeted_or_opening_a_turn(text, secret):
 )
 def test_a_role_or_a_word_after_a_greeting_stays(text):
     assert_untouched(text)
+
+
+# --- more of a form's person labels: who sends, shares a lease, inherits, is widowed --------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Formulaire de contact\nÉmetteur : Pommier\nMessage : merci de me répondre.",
+         "Pommier"),
+        ("Colocataire : Marteau Capucine\nLoyer : 640 €", "Marteau Capucine"),
+        ("Ayant droit : Chapeau\nLien : fils", "Chapeau"),
+        ("Veuve : Pigeon\nDate du décès : 3 janvier", "Pigeon"),
+        ("Héritier : Rossignol\nNotaire : Maître Dubreuil", "Rossignol"),
+    ],
+)  # fmt: skip
+def test_more_person_labels_of_a_form(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Famille : monoparentale\nMessage : merci",
+        "Garant : Action Logement",
+        "Caution : Visale",
+        "Accompagnant : association Emmaüs",
+        "Émetteur : CAF de la Gironde",
+        "Ayant droit : mon fils",
+    ],
+)
+def test_a_body_or_a_description_under_those_labels_stays(text):
+    assert_untouched(text)
