@@ -690,6 +690,7 @@ def find_people(
     found.extend(_relative_word_names(tokens, keys))
     found.extend(_word_names_by_more_cues(tokens, keys))
     found.extend(_greeted_or_topic_word_names(tokens, keys))
+    found.extend(_closing_lowercase_name(tokens))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -2776,9 +2777,11 @@ def _signed_sentences(tokens: Tokens) -> Iterable[Entity]:
             ):
                 continue
         else:
-            if not any(t.known or not t.common_any for t in words):
+            # « … rien recu. blanche chapeau 06 … »: a given name that is a word opens it
+            named = [t.known or (i == 0 and t.key in WORD_FIRST_NAMES) for i, t in enumerate(words)]
+            if not any(k or not t.common_any for k, t in zip(named, words, strict=True)):
                 continue
-            if sum(t.common_any and not t.known for t in words) > 1:
+            if sum(t.common_any and not k for k, t in zip(named, words, strict=True)) > 1:
                 continue
         yield _entity(tokens, start, end)
 
@@ -4333,3 +4336,41 @@ def _greeted_or_topic_word_names(tokens: Tokens, keys: list[str]) -> Iterable[En
         )
         if greeted or topic:
             yield _entity(tokens, index, index + 1)
+
+
+THANKS_TAILS = _words("bcp beaucoup avance d'avance")
+
+
+def _closing_lowercase_name(tokens: Tokens) -> Iterable[Entity]:
+    """« cordialement rose marteau », « merci bcp jade », « cordialement\nmarteau capucine »:
+    one or two words in lower case ending the message right after a closing word, one of
+    them a given name (listed, or a word of ``WORD_FIRST_NAMES``): the writer's name, its
+    other word their surname even when it is a French word."""
+    items = tokens.items
+    end = len(items)
+    while end and not items[end - 1].word and items[end - 1].text in {".", "!"}:
+        end -= 1
+    for size in (2, 1):
+        start = end - size
+        if start < 1:
+            continue
+        run = items[start:end]
+        before = start - 1
+        while before > 0 and items[before].key in THANKS_TAILS | {","}:
+            before -= 1
+        if items[before].key not in CLOSING_WORDS or items[before].key in {"bonjour", "bonsoir"}:
+            continue
+        if any(
+            not t.word
+            or t.cap
+            or t.upper
+            or len(t.key) < 3
+            or t.domain
+            or t.key in GLUE | SMS_WORDS | CLOSING_WORDS | THANKS_TAILS
+            or (t.place and not t.known)
+            for t in run
+        ):
+            continue
+        if any(t.first or t.key in WORD_FIRST_NAMES for t in run):
+            yield _entity(tokens, start, end)
+            return

@@ -409,3 +409,35 @@ def test_more_person_labels_of_a_form(text, secret):
 )
 def test_a_body_or_a_description_under_those_labels_stays(text):
     assert_untouched(text)
+
+
+# --- a name in lower case closing a message after a closing word ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bonjour je voudrais savoir pour mon dossier\ncordialement rose marteau",
+         "rose marteau"),
+        ("slt c'est pour l'apl de ma fille. merci bcp jade", "jade"),
+        ("la prime est pas arrivée\ncordialement\nmarteau capucine", "marteau capucine"),
+        # a given name that is a word opening an SMS signature before a phone number
+        ("toujours rien recu. blanche chapeau 06 12 34 56 78", "blanche chapeau"),
+    ],
+)  # fmt: skip
+def test_a_lower_case_name_closing_a_message(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "merci pour votre aide",
+        "cordialement et bonne journée",
+        "merci d'avance pour la réponse",
+        "cordialement votre allocataire",
+        "merci bien",
+    ],
+)
+def test_a_closing_phrase_in_lower_case_stays(text):
+    assert_untouched(text)
