@@ -3658,6 +3658,28 @@ def repeat_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
         and t.key not in PARTICLES
         and any(e.start <= t.start and t.end <= e.end for e in people)
     }
+    # « s'appelle perle … perle gaudichon »: a given name that is a word, found as a name,
+    # comes back before a word that is no French word (its surname; eleventh pass)
+    word_names = {
+        t.key
+        for t in items
+        if t.word
+        and t.common_any
+        and (t.first or t.key in WORD_FIRST_NAMES)
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
+    surnamed = [
+        Entity(t.start, items[i + 1].end, "PERSON")
+        for i, t in enumerate(items[:-1])
+        if t.key in word_names
+        and items[i + 1].gap == " "
+        and items[i + 1].word
+        and len(items[i + 1].key) >= 3
+        and not (items[i + 1].common_any or items[i + 1].typo or items[i + 1].domain)
+        and not any(e.start < items[i + 1].end and t.start < e.end for e in entities)
+    ]
+    if surnamed:
+        entities = sorted(entities + surnamed, key=lambda e: e.start)
     if not keys:
         return entities
     # « Ferreira da Silva … le da silva »: the particle said before it, as in the name

@@ -441,3 +441,20 @@ def test_a_lower_case_name_closing_a_message(text, secret):
 )
 def test_a_closing_phrase_in_lower_case_stays(text):
     assert_untouched(text)
+
+
+# --- a word name found once, back with its surname ------------------------------------------
+
+
+def test_a_word_name_found_once_comes_back_with_its_surname():
+    assert_hidden(
+        "usager : ma propriétaire s'appelle perle\nusager : perle gaudichon\nagent : merci",
+        "perle gaudichon",
+    )
+
+
+def test_a_word_name_as_a_word_elsewhere_stays_a_word():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("usager : ma fille s'appelle perle\nusager : une perle rare cette petite")
+    assert masked.endswith("une perle rare cette petite")
