@@ -691,6 +691,7 @@ def find_people(
     found.extend(_word_names_by_more_cues(tokens, keys))
     found.extend(_greeted_or_topic_word_names(tokens, keys))
     found.extend(_closing_lowercase_name(tokens))
+    found.extend(_agent_self_introductions(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -4396,3 +4397,47 @@ def _closing_lowercase_name(tokens: Tokens) -> Iterable[Entity]:
         if any(t.first or t.key in WORD_FIRST_NAMES for t in run):
             yield _entity(tokens, start, end)
             return
+
+
+AGENT_INTRO_TAILS = (("je", "suis"), ("moi", "c'", "est"), ("moi", "c", "est"), ("ici",))
+AGENT_INTRO_FOLLOWERS = _words(". , ! ? ; votre de du et pour a à je")
+AGENT_TURN_RE = re.compile(
+    r"[ \t>]*(?:agent|agente|conseill[eè]re?|operat\w+)\b[ \t]*:?[ \t]*", re.IGNORECASE
+)
+
+
+def _agent_self_introductions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« Agent : Bonjour, je suis Aurélien. », « Conseillère : moi c'est Prune, … »: in an
+    agent's turn, the capitalised word after « je suis », « moi c'est », « ici » is the
+    agent's first name, even a French word (an agent states no nationality or trade)."""
+    if "\n" not in tokens.text and not AGENT_TURN_RE.match(tokens.text):
+        return
+    for index, token in enumerate(tokens.items):
+        if not token.cap or token.upper or not _plain_word(token) or token.key in ROLES:
+            continue
+        if PARTICIPLE_RE.search(token.text.lower().rstrip(".")) or (
+            _adjective_like(token) and not token.key.endswith("ien")
+        ):
+            continue  # « je suis Navrée, … », « je suis Désolé » (« Aurélien » is a name)
+        tail = next(
+            (
+                tail
+                for tail in AGENT_INTRO_TAILS
+                if index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
+            ),
+            None,
+        )
+        if tail is None:
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if not (
+            following is None
+            or "\n" in following.gap
+            or following.key in AGENT_INTRO_FOLLOWERS
+            or token.text.endswith(".")
+        ):
+            continue
+        line_start = tokens.text.rfind("\n", 0, token.start) + 1
+        speaker = AGENT_TURN_RE.match(tokens.text, line_start)
+        if speaker and speaker.end() < token.start:
+            yield _entity(tokens, index, index + 1)

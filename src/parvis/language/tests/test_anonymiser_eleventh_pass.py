@@ -458,3 +458,32 @@ def test_a_word_name_as_a_word_elsewhere_stays_a_word():
 
     masked, _ = anonymise("usager : ma fille s'appelle perle\nusager : une perle rare cette petite")
     assert masked.endswith("une perle rare cette petite")
+
+
+# --- an agent introducing themself ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a first name the vocabulary knows as a word (« aurélien », « lucien »)
+        ("salut je comprends pas\nAgent : Bonjour, je suis Aurélien. Le trop-perçu date "
+         "de mars.", "Aurélien"),
+        ("Usager : bonjour\nConseiller : Bonjour, je suis Aurélien, que puis-je faire ?",
+         "Aurélien"),
+    ],
+)  # fmt: skip
+def test_an_agent_introducing_themself(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Usager : bonjour\nAgent : je suis Navrée, le service est fermé.",
+        "Usager : bonjour\nAgent : Bonjour, je suis Conseillère à la CAF.",
+        "Usager : bonjour je suis Algérien, j'ai une carte de résident",
+    ],
+)
+def test_an_agent_s_state_or_a_nationality_stays(text):
+    assert_untouched(text)
