@@ -3252,7 +3252,7 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                     or (tokens.lowercase and all(not t.common_any and not t.typo for t in run))
                 )
             ):
-                if not _lone_conjunct(tokens, start):
+                if not (_lone_conjunct(tokens, start) or _capitalised_word_name(tokens[start])):
                     break
                 end = start + 1
             yield _entity(tokens, start, end)
@@ -4441,3 +4441,15 @@ def _agent_self_introductions(tokens: Tokens, keys: list[str]) -> Iterable[Entit
         speaker = AGENT_TURN_RE.match(tokens.text, line_start)
         if speaker and speaker.end() < token.start:
             yield _entity(tokens, index, index + 1)
+
+
+def _capitalised_word_name(token: Token) -> bool:
+    """« Perle et Constant »: a capitalised given name that is a word (« Constant » reads
+    as an adjective), joined to a name."""
+    return (
+        token.word
+        and token.cap
+        and not token.upper
+        and (token.first or token.key in WORD_FIRST_NAMES)
+        and token.key not in NOT_RELATIVE_NAMES
+    )

@@ -487,3 +487,25 @@ def test_an_agent_introducing_themself(text, secret):
 )
 def test_an_agent_s_state_or_a_nationality_stays(text):
     assert_untouched(text)
+
+
+# --- a capitalised word name joined to a name -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("mes enfants Perle et Constant vont à l'école du quartier", "Constant"),
+        ("conseillère je vois deux enfants à charge\nappelante oui Perle et Constant\n"
+         "conseillère d'accord", "Constant"),
+    ],
+)  # fmt: skip
+def test_a_capitalised_word_name_joined_to_a_name(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_capitalised_word_joined_to_a_name_that_is_no_given_name_stays():
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("J'ai vu Mme Perrot et Associés pour le bail.")
+    assert "et Associés" in masked
