@@ -2609,8 +2609,11 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
 
 # « Fait à Lyon, le 3 mars 2025, Petit »: a letter's place and date, then who signs it.
 MADE_AT_RE = re.compile(
-    r"(?<![\w])fait[ \t]+(?:a|à|au)[ \t]+[^\n,.:;!?]{2,40}?"
-    r"(?:[ \t]*,?[ \t]*le[ \t]+[^\n,:;!?]{1,30}?)?[ \t]*(?:,[ \t]*|\n[ \t]*)",
+    r"(?<![\w])fait[ \t]+(?:(?:a|à|au)[ \t]+[^\n,.:;!?]{2,40}?"
+    r"(?:[ \t]*,?[ \t]*le[ \t]+[^\n,:;!?]{1,30}?)?"
+    # « Fait le 3 mars 2025 à Lyon, … »
+    r"|le[ \t]+[^\n,:;!?]{1,30}?[ \t]+(?:a|à|au)[ \t]+[^\n,.:;!?]{2,40}?)"
+    r"[ \t]*(?:,[ \t]*|\n[ \t]*)",
     re.IGNORECASE,
 )
 NOT_SIGNING = _words("signature signe signé lu certifie pour le la")

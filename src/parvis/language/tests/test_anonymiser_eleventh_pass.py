@@ -88,6 +88,8 @@ def test_a_closing_word_after_the_last_full_stop_stays(text):
         ("Je demande le réexamen de mes droits.\nFait à Niort, le 4 avril 2025, Chevalier",
          "Chevalier"),
         ("Je certifie l'exactitude de ces informations.\nFait à Dax, Boucher", "Boucher"),
+        # the date first, then the place
+        ("Je conteste la décision.\nFait le 3 mars 2025 à Lyon, Pommier", "Pommier"),
     ],
 )  # fmt: skip
 def test_the_signer_after_the_place_and_date_of_a_letter(text, secret):
@@ -100,6 +102,7 @@ def test_the_signer_after_the_place_and_date_of_a_letter(text, secret):
         "Fait à Rennes, le 2 mai 2025,\nSignature",
         "Fait à Tours, Pour servir et valoir ce que de droit.",
         "Le travail est fait à Brest, Merci de votre aide.",
+        "Le dépôt a été fait le 3 mars à Lyon, Pour information.",
     ],
 )
 def test_what_follows_a_letter_s_place_and_date_that_is_no_name_stays(text):
