@@ -3880,7 +3880,13 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             keys[index - len(tail) - 1] in GREETINGS
             and _opens_turn(tokens, keys, index - len(tail) - 1)
         )
-        if listed and not (opening and tail in LISTED_NAME_TAILS):
+        cleft = (
+            index + 2 < len(tokens)
+            and keys[index + 1] == "qui"
+            and keys[index + 2] in {"m'", "m", "a", "va", "doit", "s'", "me", "nous"}
+        )  # « c'est fontaine qui m'a dit »: who did it
+        after_qui = index + 1 < len(tokens) and keys[index + 1] == "qui"
+        if listed and not ((cleft or (opening and not after_qui)) and tail in LISTED_NAME_TAILS):
             continue  # « je suis boucher »: a trade; « ça c'est petit »: a description
         if index + 1 < len(tokens):
             following = tokens[index + 1]
@@ -4220,7 +4226,7 @@ RELATIVE_NOUNS = RELATIVES | _words(
 )
 # What follows the name of a relative: the end, a pronoun subject, a verb of its clause.
 RELATIVE_NAME_ENDS = _words(
-    ". , ! ? ; qui il elle est a va doit vient m' ma me ne n' et svp stp merci"
+    ". , ! ? ; qui il elle est a va doit vient m' ma me ne n' et svp stp merci voila voilà"
 )
 # Word names that are adverbs after « mon fils » (« mon fils juste avant », « sage »).
 NOT_RELATIVE_NAMES = _words("juste sage")

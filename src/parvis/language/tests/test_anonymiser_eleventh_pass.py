@@ -512,3 +512,30 @@ def test_a_capitalised_word_joined_to_a_name_that_is_no_given_name_stays():
 
     masked, _ = anonymise("J'ai vu Mme Perrot et Associés pour le bail.")
     assert "et Associés" in masked
+
+
+# --- a listed surname that is a word, in a cleft (« c'est … qui m'a dit ») --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("ok alors c'est fontaine qui m'a dit d'attendre", "fontaine"),
+        ("je vous écris car c'est berger qui s'occupe de mon dossier", "berger"),
+        ("ok je suis la mère de olive voila", "olive"),
+        ("ok alors je suis la mère de mélodie voila", "mélodie"),
+    ],
+)  # fmt: skip
+def test_a_listed_word_name_in_a_cleft_or_before_voila(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le plus dur c'est petit qui le dit",
+        "c'est blanc qui est écrit sur le papier",
+    ],
+)
+def test_a_description_in_a_cleft_stays(text):
+    assert_untouched(text)
