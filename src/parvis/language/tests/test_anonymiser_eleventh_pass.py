@@ -1,8 +1,10 @@
 """Anonymisation, issue 12 eleventh pass: names that are French words where only a name
-fits (a surname that is also a shop alone at the end, a listed surname after the last full
-stop, « Fait à …, » before a signature, more of a form's person labels), given names that
-are words after their cue in chats, and the categories left on the fifth and sixth
-development sets.
+fits (a surname that is also a shop, one word after the last full stop, « Fait à …, »
+before a signature, more of a form's person labels, « Nom - … »), given names that are
+words by their cue or their place in chats (in lower case, an agent's self-introduction,
+joined by « et »), the answer to « votre nom ? » with a maiden name, and addresses (a
+care-of before the street, a city's district, Breton streets, a lower-case town after an
+address's cue).
 
 Every name, number and address below is invented for this file; none comes from an
 evaluation set. Each category has its guards (what must stay unmasked) next to it.
