@@ -23,7 +23,9 @@ STREET_TYPES = (
     r"|r\.|r(?=[ \t]+(?:de|du|des|d'|[A-Z]))|crs|q\.|all\.|cote|rampe|levee|digue|butte|tertre"
     r"|sente|cavee|val|vallon|plateau|morne|servitude|tribu"
     # regional: a Provençal farmstead, a Breton road (« 7 mas des Saules », « 8 hent Kerouel »)
-    r"|(?:mas|hent)(?=[ \t]+(?:(?:de[ \t]+la|des|du|de|le|la|les)[ \t]+|d'|l')?(?-i:[A-ZÀ-Þ]))"
+    # (Breton articles too: « 6 hent ar Stêr », « 3 straed an Iliz »)
+    r"|(?:mas|hent|straed|bali)(?=[ \t]+(?:(?:de[ \t]+la|des|du|de|le|la|les|ar|an|al)[ \t]+"
+    r"|d'|l')?(?-i:[A-ZÀ-Þ]))"
     r"|ancien\s+chemin|petite\s+rue|grande\s+rue|rond-point|voie\s+communale"
     r"|parc|mail|ruelle|carrefour|galerie|zone|za|zi|zac|lieu dit|grande rue|grand rue"
     r"|grand'rue|grande-rue|grand-rue|hlm"
@@ -1372,6 +1374,13 @@ TOWN_BEFORE_RE = re.compile(
 )
 
 
+ADDRESS_CUE_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:adresse|habite|j'habite|domicile|domicilie\w*|appart\w*|demenage\w*)"
+    r"[ \t]*(?::|c'est|c|est)?[ \t]*(?:a|au|sur)?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
 def extend_with_town(text: str, entities: list[Entity], places: frozenset[str]) -> list[Entity]:
     """Address entities preceded on their line by a known town (« eysines, 6 rue … »,
     « Béziers, CCAS, 2 rue … ») start at the town."""
@@ -1393,9 +1402,14 @@ def _with_town(text: str, entity: Entity, places: frozenset[str], lowercase: boo
     if not match or MONTH_WORD_RE.search(match.group(2)) or re.search(r"\d{3}", match.group(2)):
         return entity
     words = list(re.finditer(r"[\w'\-]+", match.group(1)))
+    # « adresse kervignac, 3 impasse … »: a town in lower case right after an address's cue,
+    # even in a text with capitals (eleventh pass)
     for first in words:  # the longest run of words that is a known town
         start = line_start + match.start(1) + first.start()
-        if _town_anycase(text[start : line_start + match.end(1)], places, lowercase):
+        cued = lowercase or bool(
+            ADDRESS_CUE_BEFORE_RE.search(before, 0, match.start(1) + first.start())
+        )
+        if _town_anycase(text[start : line_start + match.end(1)], places, cued):
             return Entity(start, entity.end, entity.label)
     return entity
 

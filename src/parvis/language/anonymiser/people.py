@@ -673,6 +673,7 @@ def find_people(
     found.extend(_form_lines(folded, tokens))
     found.extend(_speaker_labels(text, tokens))
     found.extend(_final_signature(tokens))
+    found.extend(_made_at(tokens))
     found.extend(_signed_sentences(tokens))
     found.extend(_before_roles(tokens, keys))
     found.extend(_aged(tokens))
@@ -687,6 +688,10 @@ def find_people(
     found.extend(_introduced_with_a_relative(tokens, keys))
     found.extend(_word_names_by_cue(tokens, keys))
     found.extend(_relative_word_names(tokens, keys))
+    found.extend(_word_names_by_more_cues(tokens, keys))
+    found.extend(_greeted_or_topic_word_names(tokens, keys))
+    found.extend(_closing_lowercase_name(tokens))
+    found.extend(_agent_self_introductions(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -2035,7 +2040,8 @@ WORD_FIRST_NAMES = _words(
     jasmine perle aurore sylvestre reine prince princesse cerise prune melodie harmonie
     serenite espoir merveille aube avril noel dieudonne bienvenu pierre claire margot
     hyacinthe marguerite pervenche camelia capucine iris lys ambre ocean soleil etoile
-    sage juste honorine honore fabuleux bijou precieuse"""
+    sage juste honorine honore fabuleux bijou precieuse
+    vital clement martial urbain serge pascal jasmin"""
 )
 
 
@@ -2424,7 +2430,16 @@ PERSON_LABEL_RE = re.compile(
     r"|pere|mere|tut\w+|curat\w+|representant\w*|personne|auteur|expediteur|destinataire"
     r"|titulaire|mandataire|temoin|locataire|proprietaire|declarant\w*|identite"
     r"|personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
-    r"|associe\w*|aidant\w*|gerant\w*)\b",
+    r"|associe\w*|aidant\w*|gerant\w*"
+    # who pays, who died, who is treated or taught, who signs, who shares the home
+    r"|contribuable|redevable|defunte?|decedee?|patiente?|eleve|etudiante?|soussignee?"
+    r"|concubine?|pacsee?"
+    # who sends or is represented, who shares a lease or an account, who inherits or is
+    # widowed, a godparent, a doctor (« Émetteur : », « Colocataire : »; not « Garant : »,
+    # « Caution : », « Famille : », often a body or a description)
+    r"|emett\w+|mandant\w*|colocataire\w*|cotitulaire\w*|co-titulaire\w*"
+    r"|ayants?[ -]droits?|accompagnant\w*|veu[fv]e?|orphelin\w*|heriti\w+"
+    r"|parrain|marraine|medecin|qui[ \t]+etes)\b",
     re.IGNORECASE,
 )
 # The parties a form names by their role: a sale, a lease, a lodging, a job at home, a
@@ -2433,7 +2448,9 @@ PERSON_LABEL_RE = re.compile(
 # is kept there.
 PARTY_LABEL_RE = re.compile(
     r"\b(?:personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
-    r"|associe\w*|aidant\w*|gerant\w*)\b",
+    r"|associe\w*|aidant\w*|gerant\w*"
+    r"|emett\w+|mandant\w*|colocataire\w*|ayants?[ -]droits?|accompagnant\w*|heriti\w+"
+    r"|medecin)\b",
     re.IGNORECASE,
 )
 NOT_PERSON_LABEL_RE = re.compile(
@@ -2446,13 +2463,25 @@ NOT_PERSON_LABEL_RE = re.compile(
 )
 
 
+# « Nom - Petit », « Prénom = Rose »: a name's label with a dash or an equals sign (only the
+# labels of a name: « Objet - ma demande » is no one).
+DASH_FORM_LINE_RE = re.compile(
+    r"^[ \t>]*(?P<label>(?:votre[ \t]+)?(?:nom|prenoms?|nom[ \t]+de[ \t]+naissance"
+    r"|nom[ \t]+d'usage|nom[ \t]+de[ \t]+famille|nom[ \t]+et[ \t]+prenoms?"
+    r"|nom[ \t]*/?[ \t]*prenoms?))[ \t]+[-=–][ \t]+(?P<value>[^\n]+)$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
 def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
     """« Nom de l'agent : X », « Enfant à charge : Y », « Personne à contacter : Z »."""
-    if ":" not in folded:
+    if ":" not in folded and "-" not in folded and "=" not in folded and "–" not in folded:
         return
-    for match in FORM_LINE_RE.finditer(folded):
+    matches = list(FORM_LINE_RE.finditer(folded)) if ":" in folded else []
+    matches.extend(DASH_FORM_LINE_RE.finditer(folded))
+    for match in matches:
         label = match.group("label")
-        if fold(label).strip(" >").lower() in SPEAKERS:
+        if match.re is FORM_LINE_RE and fold(label).strip(" >").lower() in SPEAKERS:
             continue  # « Agent : Caisse d'allocations… » is a speaker's turn, not a form
         if not PERSON_LABEL_RE.search(label) or NOT_PERSON_LABEL_RE.search(label):
             continue
@@ -2544,7 +2573,9 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     ):
         return
     run = items[start:end]
-    if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in run):
+    if any(
+        t.domain or t.key in GLUE or t.key in SMS_WORDS or (t.place and not t.known) for t in run
+    ):
         return
     if all((t.first and not t.common_any) or not (t.common_any or t.typo) for t in run) and any(
         t.first or len(t.key) > 3 for t in run
@@ -2552,7 +2583,7 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         yield _entity(tokens, start, end)
     elif (
         len(run) == 1
-        and run[0].first
+        and (run[0].first or (run[0].known and run[0].cap and not run[0].upper))
         and (
             items[start - 1].text in {".", "!"}
             or (items[start - 1].text.endswith(".") and items[start - 1].key not in CIVILITIES)
@@ -2563,6 +2594,8 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         # « rien reçu. aurore »: a listed first name that is also a word, alone after the
         # last sentence (not after a comma: « … pas clair, claire » is rare, « …, merci » not)
         yield _entity(tokens, start, end)
+    elif len(run) == 1 and _final_capitalised_noun(tokens, start):
+        yield _entity(tokens, start, end)  # « … je suis très mécontent. Marteau »
     elif (
         own_line
         and len(run) == 2
@@ -2572,6 +2605,79 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         and run[1].key not in ROLES | SUBJECT_NOT_NAMES
     ):
         yield _entity(tokens, start, end)  # « Mélusine Garrigues »: a surname that is a word
+
+
+# « Fait à Lyon, le 3 mars 2025, Petit »: a letter's place and date, then who signs it.
+MADE_AT_RE = re.compile(
+    r"(?<![\w])fait[ \t]+(?:(?:a|à|au)[ \t]+[^\n,.:;!?]{2,40}?"
+    r"(?:[ \t]*,?[ \t]*le[ \t]+[^\n,:;!?]{1,30}?)?"
+    # « Fait le 3 mars 2025 à Lyon, … »
+    r"|le[ \t]+[^\n,:;!?]{1,30}?[ \t]+(?:a|à|au)[ \t]+[^\n,.:;!?]{2,40}?)"
+    r"[ \t]*(?:,[ \t]*|\n[ \t]*)",
+    re.IGNORECASE,
+)
+NOT_SIGNING = _words("signature signe signé lu certifie pour le la")
+
+
+def _made_at(tokens: Tokens) -> Iterable[Entity]:
+    """« Fait à Lyon, le 3 mars 2025, Blanc »: the name after the place and date of a
+    letter, a capitalised French word too, alone to the end of its line."""
+    text = tokens.text
+    if "fait" not in text.lower():
+        return
+    by_start = {t.start: i for i, t in enumerate(tokens.items)}
+    for match in MADE_AT_RE.finditer(text):
+        index = by_start.get(match.end())
+        if index is None:
+            continue
+        first = tokens[index]
+        if not first.cap or first.key in NOT_SIGNING or first.key in CLOSING_WORDS:
+            continue
+        end = name_run(tokens, index, STRONG)
+        if end > index and (
+            end == len(tokens) or "\n" in tokens[end].gap or tokens[end].text in {".", ","}
+        ):
+            yield _entity(tokens, index, end)
+
+
+# One word closing a message after its last full stop that says something, not who writes
+# (« … toujours rien. Urgent », « … Dommage », « … Bref »).
+LAST_WORDS_NOT_NAMES = _words(
+    """urgent urgence dommage bref desole desolee help encore attention rappel relance
+    pourquoi enfin ridicule super parfait bravo oui non rien vite svp stp amen salut ciao
+    inadmissible honteux lamentable scandaleux incroyable inacceptable voila ok merci
+    annexe annexes facture factures question questions document documents dossier demande
+    reponse piece pieces justificatif justificatifs attestation formulaire courrier objet
+    suite precision info infos information informations remarque note reclamation
+    contestation recours probleme erreur rectification signe signature"""
+)
+
+
+def _final_capitalised_noun(tokens: Tokens, start: int) -> bool:
+    """« … je suis très mécontent. Marteau »: one capitalised French word (a surname that is
+    a noun), alone after the message's last full stop or « ! »: no closing word,
+    interjection, administrative noun, adjective, participle or adverb."""
+    token = tokens[start]
+    previous = tokens[start - 1]
+    return (
+        token.cap
+        and not token.upper
+        and start >= 4
+        and "\n" not in token.gap
+        and (
+            previous.text in {".", "!"}
+            or (previous.word and previous.text.endswith(".") and previous.key not in CIVILITIES)
+        )
+        and len(token.key) > 3
+        and token.key not in CLOSING_WORDS
+        and token.key not in LAST_WORDS_NOT_NAMES
+        and _plain_word(token)
+        and not _adjective_like(token)
+        and not PARTICIPLE_RE.search(token.text.lower())
+        and not token.key.endswith("ment")
+        and "-" not in token.key  # « Aidez-moi »
+        and not (token.place and not token.known)
+    )
 
 
 # What an SMS signature is followed by: the writer's identifiers and contact details.
@@ -2675,9 +2781,11 @@ def _signed_sentences(tokens: Tokens) -> Iterable[Entity]:
             ):
                 continue
         else:
-            if not any(t.known or not t.common_any for t in words):
+            # « … rien recu. blanche chapeau 06 … »: a given name that is a word opens it
+            named = [t.known or (i == 0 and t.key in WORD_FIRST_NAMES) for i, t in enumerate(words)]
+            if not any(k or not t.common_any for k, t in zip(named, words, strict=True)):
                 continue
-            if sum(t.common_any and not t.known for t in words) > 1:
+            if sum(t.common_any and not k for k, t in zip(named, words, strict=True)) > 1:
                 continue
         yield _entity(tokens, start, end)
 
@@ -2752,8 +2860,25 @@ BARE_NAME_QUESTION_RE = re.compile(
 # What a caller says around their name: « euh oui c'est Olive euh Olive Baptiste ».
 ANSWER_FILLERS = _words(
     """euh heu hum ben bah alors donc oui ouais voila voilà c' c est cest moi je suis m'
-    appelle madame monsieur mme m. mr mademoiselle mlle , . ! ... ah bon ok d'accord"""
+    appelle madame monsieur mme m. mr mademoiselle mlle , . ! ... ah bon ok d'accord
+    nee née ne né epouse épouse ep veuve"""
 )
+
+
+def _first_sentence(run: list[Token]) -> list[Token]:
+    """« Morgane Le Goff, née Tanguy. Née le 3 mai. »: the answer's first sentence."""
+    for i, token in enumerate(run):
+        if token.text in {".", "!", "?"}:
+            return run[:i]
+        if (
+            token.word
+            and token.text.endswith(".")
+            and i < len(run) - 1
+            and not _is_initial(token)
+            and token.key not in CIVILITIES
+        ):
+            return run[: i + 1]
+    return run
 
 
 def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
@@ -2771,7 +2896,13 @@ def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
     if not pieces or len(pieces) > 3 or any(len(p) > 3 for p in pieces):
         return
     for piece in pieces:
-        if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in piece):
+        if any(
+            t.domain
+            or (t.key in GLUE and not (i and t.cap and t.key in PARTICLES))  # « Le Goff »
+            or t.key in SMS_WORDS
+            or t.place
+            for i, t in enumerate(piece)
+        ):
             return
     for piece in pieces:
         yield Entity(piece[0].start, piece[-1].end, "PERSON")
@@ -2845,7 +2976,9 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             and AGENT_QUESTION_RE.match(previous_line)
             and not any(t.text == ":" for t in run)
         ):
-            yield from _answered_names(tokens, run)
+            answered = list(_answered_names(tokens, run))
+            # « Morgane Le Goff, née Tanguy. Née le … »: else the answer's first sentence
+            yield from answered or _answered_names(tokens, _first_sentence(run))
         elif run and BARE_NAME_QUESTION_RE.fullmatch(previous_line):
             # « agent et vous êtes / appelant fortuné payet le papa »: the name, then who
             # the caller is
@@ -3122,7 +3255,7 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                     or (tokens.lowercase and all(not t.common_any and not t.typo for t in run))
                 )
             ):
-                if not _lone_conjunct(tokens, start):
+                if not (_lone_conjunct(tokens, start) or _capitalised_word_name(tokens[start])):
                     break
                 end = start + 1
             yield _entity(tokens, start, end)
@@ -3529,6 +3662,28 @@ def repeat_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
         and t.key not in PARTICLES
         and any(e.start <= t.start and t.end <= e.end for e in people)
     }
+    # « s'appelle perle … perle gaudichon »: a given name that is a word, found as a name,
+    # comes back before a word that is no French word (its surname; eleventh pass)
+    word_names = {
+        t.key
+        for t in items
+        if t.word
+        and t.common_any
+        and (t.first or t.key in WORD_FIRST_NAMES)
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
+    surnamed = [
+        Entity(t.start, items[i + 1].end, "PERSON")
+        for i, t in enumerate(items[:-1])
+        if t.key in word_names
+        and items[i + 1].gap == " "
+        and items[i + 1].word
+        and len(items[i + 1].key) >= 3
+        and not (items[i + 1].common_any or items[i + 1].typo or items[i + 1].domain)
+        and not any(e.start < items[i + 1].end and t.start < e.end for e in entities)
+    ]
+    if surnamed:
+        entities = sorted(entities + surnamed, key=lambda e: e.start)
     if not keys:
         return entities
     # « Ferreira da Silva … le da silva »: the particle said before it, as in the name
@@ -3706,7 +3861,10 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     lower case, right after what introduces someone, then the end of the line, a comma or
     the next clause."""
     for index, token in enumerate(tokens.items):
-        if token.key not in INTRODUCED_WORD_NAMES or token.cap or token.upper:
+        if token.cap or token.upper:
+            continue
+        listed = token.key not in INTRODUCED_WORD_NAMES
+        if listed and not _listed_word_name(token):
             continue
         tail = next(
             (
@@ -3718,12 +3876,20 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         )
         if tail is None:
             continue
+        opening = index == len(tail) or (
+            keys[index - len(tail) - 1] in GREETINGS
+            and _opens_turn(tokens, keys, index - len(tail) - 1)
+        )
+        cleft = (
+            index + 2 < len(tokens)
+            and keys[index + 1] == "qui"
+            and keys[index + 2] in {"m'", "m", "a", "va", "doit", "s'", "me", "nous"}
+        )  # « c'est fontaine qui m'a dit »: who did it
+        after_qui = index + 1 < len(tokens) and keys[index + 1] == "qui"
+        if listed and not ((cleft or (opening and not after_qui)) and tail in LISTED_NAME_TAILS):
+            continue  # « je suis boucher »: a trade; « ça c'est petit »: a description
         if index + 1 < len(tokens):
             following = tokens[index + 1]
-            opening = index == len(tail) or (
-                keys[index - len(tail) - 1] in GREETINGS
-                and (index == len(tail) + 1 or "\n" in tokens[index - len(tail) - 1].gap)
-            )
             if (
                 "\n" not in following.gap
                 and following.key not in INTRODUCED_FOLLOWERS | {"pr"}
@@ -3731,6 +3897,35 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             ):
                 continue
         yield _entity(tokens, index, index + 1)
+
+
+# A listed surname or first name that is a word, in lower case, introduced at the opening of
+# a message or a turn (« bonjour c'est fontaine je vous appelle pour … »; eleventh pass).
+LISTED_NAME_TAILS = frozenset({("c",), ("c'", "est"), ("c", "est"), ("cest",), ("ici",)})
+NOT_INTRODUCED_LISTED = _words("parent cousin neveu voisin martin")
+
+
+def _listed_word_name(token: Token) -> bool:
+    return (
+        token.known
+        and len(token.key) >= 4
+        and _plain_word(token)
+        and not _adjective_like(token)
+        and token.key not in RELATIVES
+        and token.key not in NOT_INTRODUCED_LISTED
+    )
+
+
+def _opens_turn(tokens: Tokens, keys: list[str], index: int) -> bool:
+    """The token at ``index`` opens the text, a line, or a speaker's turn (« usager : »)."""
+    if index == 0 or "\n" in tokens[index].gap:
+        return True
+    return (
+        index >= 2
+        and tokens[index - 1].text == ":"
+        and keys[index - 2] in SPEAKERS
+        and (index == 2 or "\n" in tokens[index - 2].gap)
+    )
 
 
 DETERMINERS_BEFORE_WORDS = _words(
@@ -3834,7 +4029,7 @@ def _cued_after_preposition(tokens: Tokens, index: int, previous: str) -> bool:
     if following.key == "et" and index + 2 < len(tokens) and tokens[index + 2].key == "moi":
         return True  # « pour kalinda et moi »
     token = tokens[index]
-    if previous in {"avec", "par"} and not token.first and MANNER_NOUN_RE.search(token.key):
+    if previous in {"avec", "par"} and not token.first and token.key in MANNER_NOUNS:
         return False  # « avec espoir il faut dire », « avec patience on y arrive »: a manner
     if following.key in CUE_SUBJECTS or (previous == "avec" and following.key == "on"):
         return True
@@ -3843,7 +4038,12 @@ def _cued_after_preposition(tokens: Tokens, index: int, previous: str) -> bool:
 
 # Abstract nouns given as names that also say how something is done after « avec »
 # (« avec patience », « avec espoir », « avec grâce », « avec joie »).
-MANNER_NOUN_RE = re.compile(r"(?:ance|ence|ite|ie|oir|eur|ace)$")
+# (a list: « avec fleur on a appelé », « avec mélodie il » name someone; the eleventh pass
+# replaced the suffixes that read « fleur » and « mélodie » as manners)
+MANNER_NOUNS = _words(
+    """patience prudence esperance constance clemence felicite grace serenite harmonie
+    bonheur espoir joie innocence lumiere"""
+)
 
 
 # The agent's greeting in a transcript, after the service and the agent's first name
@@ -4015,3 +4215,250 @@ def _relative_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             or (following.text == "," and after is not None and after.key in {"il", "elle"})
         ):
             yield _entity(tokens, index, index + 1)
+
+
+# --- Word names by more cues (eleventh pass) -----------------------------------------------
+
+# Relatives a word name is apposed to (« mon gendre vital qui … », « ma nièce perle. »).
+RELATIVE_NOUNS = RELATIVES | _words(
+    """gendre belle-fille beau-fils petit-fils petite-fille bebe filleul filleule beau-frere
+    belle-soeur belle-mere beau-pere"""
+)
+# What follows the name of a relative: the end, a pronoun subject, a verb of its clause.
+RELATIVE_NAME_ENDS = _words(
+    ". , ! ? ; qui il elle est a va doit vient m' ma me ne n' et svp stp merci voila voilà"
+)
+# Word names that are adverbs after « mon fils » (« mon fils juste avant », « sage »).
+NOT_RELATIVE_NAMES = _words("juste sage")
+# Who or what a person's name follows after « de » (« la mère de prudence », « les soins de
+# céleste », « le mariage de perle »).
+PERSON_OF_CUES = _words(
+    """mere pere maman papa tante oncle marraine parrain mamie papi nounou soeur frere
+    grand-mere grand-pere soins naissance mariage deces obseques anniversaire bapteme"""
+)
+# Word names that make phrases after « de » (« une maison de fortune », « coup de soleil »).
+NOT_NAMES_AFTER_DE = MANNER_NOUNS | _words("fortune soleil noel avril aube ocean etoile lys")
+TALK_ENDS = _words("tel telephone phone bout")
+# Who one is partnered with or separated from (« pacsés avec », « divorcée de »).
+PARTNERED = _words(
+    """pacse pacsee pacses pacsees marie mariee maries mariees separe separee separes
+    divorce divorcee divorces concubinage couple remarie remariee"""
+)
+
+
+def _word_names_by_more_cues(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """Given names that are words (``WORD_FIRST_NAMES``), in lower case, by their cue:
+
+    * « de » not elided before a vowel (« le mariage de aimé », « la mère de olive »): a
+      French word would take « d' »;
+    * after a relative's or an event's « de » (« la mère de prudence », « les soins de
+      céleste »), at the end of the clause;
+    * after « mon fils », « mon gendre »…, at the end of the clause or before its verb
+      (« mon gendre vital qui a rempli », « ma nièce perle. »);
+    * « j'ai eu fleur au téléphone »;
+
+    and a family after « chez les » (« saisonnier chez les Berger à … »): a listed surname
+    or no French word, capitalised."""
+    count = len(tokens)
+    for index in range(2, count):
+        token = tokens[index]
+        if not token.word or "\n" in token.gap or token.gap != " ":
+            continue
+        previous, before = keys[index - 1], keys[index - 2]
+        following = tokens[index + 1] if index + 1 < count else None
+        at_end = (
+            following is None
+            or "\n" in following.gap
+            or following.key in RELATIVE_NAME_ENDS
+            or _apposed_role_after(tokens, index)
+        )
+        if previous == "les" and before == "chez":
+            if (
+                token.cap
+                and not token.upper
+                and (token.known or not token.common_any)
+                and not token.place
+                and _plain_word(token)
+                and (following is None or not following.cap)
+            ):
+                yield _entity(tokens, index, index + 1)
+            continue
+        if token.cap or token.upper or token.key not in WORD_FIRST_NAMES:
+            continue
+        if not _plain_word(token) or token.key in NOT_RELATIVE_NAMES:
+            continue
+        if _word_name_cued(tokens, keys, index, at_end):
+            yield _entity(tokens, index, index + 1)
+
+
+def _word_name_cued(tokens: Tokens, keys: list[str], index: int, at_end: bool) -> bool:
+    """The cues of :func:`_word_names_by_more_cues` for a word of ``WORD_FIRST_NAMES``."""
+    token = tokens[index]
+    previous, before = keys[index - 1], keys[index - 2]
+    if previous in {"avec", "de"} and before in PARTNERED:
+        # « on s'est pacsés avec perle », « je suis séparée de constant »
+        return token.key not in MANNER_NOUNS
+    if previous == "de" and token.key not in NOT_NAMES_AFTER_DE:
+        return token.key[0] in "aeiouy" or (before in PERSON_OF_CUES and at_end)
+    if previous in RELATIVE_NOUNS and before in RELATIVE_POSSESSIVES:
+        return at_end
+    if previous in CLAUSE_CONJUNCTIONS and index + 1 < len(tokens):
+        # « depuis que fortuné est parti », « quand olive m'a appelé »: a subject without
+        # an article, before its verb
+        following = tokens[index + 1]
+        return (
+            following.gap == " "
+            and following.key in SUBJECT_VERBS
+            and token.key not in MANNER_NOUNS | NOT_SUBJECT_NAMES
+            and not _adjective_like(token)
+        )
+    return (
+        previous == "eu"
+        and index + 2 < len(tokens)
+        and keys[index + 1] == "au"
+        and keys[index + 2] in TALK_ENDS
+    )
+
+
+# What opens a clause whose subject follows (« depuis que », « quand », « parce qu' »).
+CLAUSE_CONJUNCTIONS = _words("que qu' quand lorsque puisque comme si")
+SUBJECT_VERBS = _words("est a m' ne n' va vient doit devait etait avait s' se me m")
+NOT_SUBJECT_NAMES = _words("noel avril soleil aube ocean etoile lys fleur")
+
+
+# After a greeting, who is greeted (« bonjour claire c'est encore moi »): the end, a comma
+# or the next clause.
+GREETED_FOLLOWERS = _words(". , ! ? c c' cest je j' jai merci")
+TOPIC_PRONOUNS = _words("il elle")
+TOPIC_VERBS = _words("a est va doit m' ne n' veut peut vient fait")
+
+
+def _greeted_or_topic_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """A given name that is a word (listed, or of ``WORD_FIRST_NAMES``), in lower case:
+    greeted (« bonjour claire c'est encore moi »), or opening a turn as its topic before
+    « il » / « elle » and a verb (« usager: jade elle a eu son bac »; « maman elle a » is a
+    role)."""
+    count = len(tokens)
+    for index, token in enumerate(tokens.items):
+        if (
+            token.cap
+            or token.upper
+            or not (token.first or token.key in WORD_FIRST_NAMES)
+            or token.key in NOT_RELATIVE_NAMES | MANNER_NOUNS
+            or not _plain_word(token)
+            or token.key in RELATIVES
+            or index + 1 >= count
+            or tokens[index + 1].gap not in {" ", ""}
+        ):
+            continue
+        following = tokens[index + 1]
+        greeted = (
+            index > 0
+            and keys[index - 1] in {"bonjour", "bonsoir", "coucou", "salut"}
+            and token.gap == " "
+            and _opens_turn(tokens, keys, index - 1)
+            and (following.key in GREETED_FOLLOWERS or "\n" in following.gap)
+        )
+        topic = (
+            _opens_turn(tokens, keys, index)
+            and following.key in TOPIC_PRONOUNS
+            and following.gap == " "
+            and index + 2 < count
+            and keys[index + 2] in TOPIC_VERBS
+        )
+        if greeted or topic:
+            yield _entity(tokens, index, index + 1)
+
+
+THANKS_TAILS = _words("bcp beaucoup avance d'avance")
+
+
+def _closing_lowercase_name(tokens: Tokens) -> Iterable[Entity]:
+    """« cordialement rose marteau », « merci bcp jade », « cordialement\nmarteau capucine »:
+    one or two words in lower case ending the message right after a closing word, one of
+    them a given name (listed, or a word of ``WORD_FIRST_NAMES``): the writer's name, its
+    other word their surname even when it is a French word."""
+    items = tokens.items
+    end = len(items)
+    while end and not items[end - 1].word and items[end - 1].text in {".", "!"}:
+        end -= 1
+    for size in (2, 1):
+        start = end - size
+        if start < 1:
+            continue
+        run = items[start:end]
+        before = start - 1
+        while before > 0 and items[before].key in THANKS_TAILS | {","}:
+            before -= 1
+        if items[before].key not in CLOSING_WORDS or items[before].key in {"bonjour", "bonsoir"}:
+            continue
+        if any(
+            not t.word
+            or t.cap
+            or t.upper
+            or len(t.key) < 3
+            or t.domain
+            or t.key in GLUE | SMS_WORDS | CLOSING_WORDS | THANKS_TAILS
+            or (t.place and not t.known)
+            for t in run
+        ):
+            continue
+        if any(t.first or t.key in WORD_FIRST_NAMES for t in run):
+            yield _entity(tokens, start, end)
+            return
+
+
+AGENT_INTRO_TAILS = (("je", "suis"), ("moi", "c'", "est"), ("moi", "c", "est"), ("ici",))
+AGENT_INTRO_FOLLOWERS = _words(". , ! ? ; votre de du et pour a à je")
+AGENT_TURN_RE = re.compile(
+    r"[ \t>]*(?:agent|agente|conseill[eè]re?|operat\w+)\b[ \t]*:?[ \t]*", re.IGNORECASE
+)
+
+
+def _agent_self_introductions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« Agent : Bonjour, je suis Aurélien. », « Conseillère : moi c'est Prune, … »: in an
+    agent's turn, the capitalised word after « je suis », « moi c'est », « ici » is the
+    agent's first name, even a French word (an agent states no nationality or trade)."""
+    if "\n" not in tokens.text and not AGENT_TURN_RE.match(tokens.text):
+        return
+    for index, token in enumerate(tokens.items):
+        if not token.cap or token.upper or not _plain_word(token) or token.key in ROLES:
+            continue
+        if PARTICIPLE_RE.search(token.text.lower().rstrip(".")) or (
+            _adjective_like(token) and not token.key.endswith("ien")
+        ):
+            continue  # « je suis Navrée, … », « je suis Désolé » (« Aurélien » is a name)
+        tail = next(
+            (
+                tail
+                for tail in AGENT_INTRO_TAILS
+                if index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
+            ),
+            None,
+        )
+        if tail is None:
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if not (
+            following is None
+            or "\n" in following.gap
+            or following.key in AGENT_INTRO_FOLLOWERS
+            or token.text.endswith(".")
+        ):
+            continue
+        line_start = tokens.text.rfind("\n", 0, token.start) + 1
+        speaker = AGENT_TURN_RE.match(tokens.text, line_start)
+        if speaker and speaker.end() < token.start:
+            yield _entity(tokens, index, index + 1)
+
+
+def _capitalised_word_name(token: Token) -> bool:
+    """« Perle et Constant »: a capitalised given name that is a word (« Constant » reads
+    as an adjective), joined to a name."""
+    return (
+        token.word
+        and token.cap
+        and not token.upper
+        and (token.first or token.key in WORD_FIRST_NAMES)
+        and token.key not in NOT_RELATIVE_NAMES
+    )

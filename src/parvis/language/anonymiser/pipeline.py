@@ -168,6 +168,16 @@ FORM_LABEL_BEFORE_RE = re.compile(r"[ \t>]*([^:\n]{2,40}?)[ \t]*:[ \t]*")
 EMPLOYER_LABEL_RE = re.compile(r"\bemployeur\b")
 
 
+# What names a shop that is also a surname (« Boulanger », « Leclerc »): a preposition, an
+# article or a verb of buying before it (« acheté chez Boulanger », « au Leclerc »); without
+# it the surname is a person's (« Cordialement,\nBoulanger », « je m'appelle Boulanger »).
+SHOP_CUE_BEFORE_RE = re.compile(
+    r"(?:(?<![\w'])(?:chez|au|aux|a|le|la|les|un|une|des|du|sur|via|magasin|enseigne|boutique"
+    r"|site|marque|command\w*|achet\w*|livr\w*|employeur|pour)|(?<!part )(?<!nom )(?<![\w'])de"
+    r"|(?<![\w])d')[ \t]*:?[ \t]*$"
+)
+
+
 def drop_businesses(
     text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
 ) -> list[Entity]:
@@ -185,6 +195,13 @@ def drop_businesses(
             " " not in match.group() and _under_person_label(folded, match.start())
         ):
             continue
+        if (
+            lexicon is not None
+            and " " not in match.group()
+            and lexicon.is_known_name(match.group())
+            and not SHOP_CUE_BEFORE_RE.search(before)
+        ):
+            continue  # « Cordialement,\nBoulanger »: a surname, the shop needs its cue
         previous = re.search(r"([\w'\-]+)[ \t]+$", before)
         if previous and lexicon is not None:
             offset = max(0, match.start() - 30) + previous.start(1)
@@ -223,6 +240,15 @@ def _owner(text: str, folded: str, candidate: Entity, lexicon: NameLexicon) -> b
     )
 
 
+# « la maison de fortuné mon oncle »: a relative in apposition makes the name a person's.
+APPOSED_RELATIVE_AFTER_RE = re.compile(
+    r"[ \t]+(?:mon|ma|notre|son|sa)[ \t]+(?:oncle|tante|pere|mere|grand-pere|grand-mere|fils"
+    r"|fille|frere|soeur|mari|femme|epoux|epouse|cousin|cousine|neveu|niece|beau-pere"
+    r"|belle-mere|parrain|marraine|voisin|voisine)\b",
+    re.IGNORECASE,
+)
+
+
 def drop_namesakes(
     text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
 ) -> list[Entity]:
@@ -238,6 +264,7 @@ def drop_namesakes(
             or STREET_TITLE_NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
         )
         and not (lexicon is not None and _owner(text, folded, c, lexicon))
+        and not APPOSED_RELATIVE_AFTER_RE.match(folded, c.end)
     ]
     if not namesakes:
         return candidates
@@ -376,6 +403,93 @@ def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
     return [c for c in candidates if c.label != "ADDRESS" or not _public_address(text, c)]
 
 
+# « Nom Prénom\nc/o Secours catholique, 14 rue … », « …\nterrain familial, chemin … »: on the
+# line under a signature, what comes before the street (a care-of, an association, a site)
+# is part of the writer's address.
+CARE_OF_PREFIX_RE = re.compile(
+    r"[ \t>]*(?P<care>c/o|chez|aux[ \t]+bons[ \t]+soins[ \t]+de)?[ \t]*[^\n,.:;!?\d]{2,40},[ \t]*"
+)
+
+
+def with_care_of_prefixes(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address extended to the start of its line over a care-of or a place's name before
+    a comma, when the line is the writer's address under their name (the line above is a
+    person's name) or says « c/o »."""
+    persons = {(e.start, e.end) for e in entities if e.label == "PERSON"}
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS":
+            line_start = text.rfind("\n", 0, entity.start) + 1
+            prefix = CARE_OF_PREFIX_RE.fullmatch(text, line_start, entity.start)
+            if prefix and line_start:
+                above_start = text.rfind("\n", 0, line_start - 1) + 1
+                above = text[above_start : line_start - 1]
+                stripped = above.strip()
+                name_above = bool(stripped) and any(
+                    start <= above_start + above.index(stripped)
+                    and above_start + above.index(stripped) + len(stripped) <= end
+                    for start, end in persons
+                )
+                if prefix.group("care") or name_above:
+                    start = (
+                        line_start
+                        + len(text[line_start : entity.start])
+                        - len(text[line_start : entity.start].lstrip(" \t>"))
+                    )
+                    entity = Entity(start, entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
+_ORDINALS = (
+    r"premier|deuxi[eè]me|troisi[eè]me|quatri[eè]me|cinqui[eè]me|sixi[eè]me|septi[eè]me"
+    r"|huiti[eè]me|neuvi[eè]me|dixi[eè]me|onzi[eè]me|douzi[eè]me|treizi[eè]me|quatorzi[eè]me"
+    r"|quinzi[eè]me|seizi[eè]me|dix-septi[eè]me|dix-huiti[eè]me|dix-neuvi[eè]me|vingti[eè]me"
+)
+# « …, Paris 11e », « …, Lyon troisième », « … 13008 Marseille 8e »: a city's district after
+# the address, spoken or written.
+ARRONDISSEMENT_AFTER_RE = re.compile(
+    r"(?:[ \t]*,?[ \t]*(?:paris|lyon|marseille))?[ \t]+"
+    rf"(?:\d{{1,2}}[ \t]?(?:e|eme|ème|er|ere|ère)|{_ORDINALS})(?![\w])",
+    re.IGNORECASE,
+)
+# « … 33200 bordeaux caudéran. »: a district after a postcode and its town, no French word,
+# before the end of the sentence or the line.
+DISTRICT_AFTER_RE = re.compile(r"[ \t]+([A-Za-zÀ-ÿ][\w'’\-]{3,})(?=[ \t]*(?:[.,;!?]|\n|$))")
+POSTCODE_TOWN_END_RE = re.compile(r"\b\d{5}[ \t]+[\w'’\- ]{2,40}$")
+
+
+def with_districts(text: str, entities: list[Entity], lexicon: NameLexicon) -> list[Entity]:
+    """An address extended over the city's district after it (« Paris onzième », « Marseille
+    8e », « bordeaux caudéran »); whatever the extension covers is part of it."""
+    extended: list[Entity] = []
+    for entity in entities:
+        if entity.label == "ADDRESS":
+            end = entity.end
+            district = ARRONDISSEMENT_AFTER_RE.match(text, end)
+            if district:
+                end = district.end()
+            elif POSTCODE_TOWN_END_RE.search(text, entity.start, end):
+                word = DISTRICT_AFTER_RE.match(text, end)
+                if (
+                    word
+                    and not lexicon.word_like(word.group(1))
+                    and not lexicon.is_known_name(word.group(1))
+                ):
+                    end = word.end()
+            if not any(
+                other.start < end < other.end and other.start >= entity.end for other in entities
+            ):
+                entity = Entity(entity.start, end, entity.label)
+        extended.append(entity)
+    addresses = [e for e in extended if e.label == "ADDRESS"]
+    return [
+        e
+        for e in extended
+        if e.label == "ADDRESS" or not any(a.start <= e.start and e.end <= a.end for a in addresses)
+    ]
+
+
 TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
 
 
@@ -497,12 +611,19 @@ class Anonymiser:
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
-            entities = with_leading_first_name(
+            entities = with_care_of_prefixes(
                 text,
-                with_trailing_initials(
-                    text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
+                with_districts(
+                    text,
+                    with_leading_first_name(
+                        text,
+                        with_trailing_initials(
+                            text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
+                        ),
+                        self.lexicon,
+                    ),
+                    self.lexicon,
                 ),
-                self.lexicon,
             )
             results.append((mask(text, entities), entities))
         return results
