@@ -673,6 +673,19 @@ NOT_A_RESIDENCE_NAME = frozenset(
         sera etait va ferme fermee""",
     )
 )
+# « rue Pasteur à partir de janvier », « à compter du 1er »: a locution after « à », no town.
+LOCUTIONS_AFTER_A = frozenset(
+    re.split(r"\s+", "partir compter cause peine condition moins part nouveau cote propos temps")
+)
+# « une résidence étudiante », « résidence seniors »: what kind of residence it is, not its
+# name (a word in lower case after it).
+RESIDENCE_KINDS = frozenset(
+    re.split(
+        r"\s+",
+        """etudiante etudiantes universitaire universitaires senior seniors sociale sociales
+        autonomie services hoteliere jeunes""",
+    )
+)
 
 
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
@@ -717,6 +730,8 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             capitalised_name = any(
                 w[:1].isupper() and w.lower() not in STREET_PARTICLES for w in name_words
             )
+            if name_words and fold(name_words[0]).lower() in RESIDENCE_KINDS:
+                continue  # « une résidence étudiante rue … »: a kind of residence
             # « rue des Lilas à Tulle »: a named street followed by its town
             town_after = (capitalised_name or (triggered and lowercase_text)) and bool(
                 TOWN_AFTER_RE.match(text, name_end)
@@ -724,6 +739,7 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 or (
                     (town := CITY_AFTER_RE.match(folded, name_end))
                     and CLAUSE_END_RE.match(folded, town.end(1))
+                    and town.group(1).split()[0].lower() not in LOCUTIONS_AFTER_A
                 )
             )
             ambiguous = street.lower() in AMBIGUOUS_STREET_TYPES  # « un mail », « le parc »
@@ -798,6 +814,7 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                     or CLAUSE_END_RE.match(folded, city.end(1))
                 )
                 and city.group(1).split()[0].lower() not in STREET_STOP_WORDS
+                and city.group(1).split()[0].lower() not in LOCUTIONS_AFTER_A
             ):
                 end = city.end(1)
         while end > start and folded[end - 1] in " ,-.":

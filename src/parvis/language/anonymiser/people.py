@@ -2445,6 +2445,14 @@ NOT_PERSON_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A form's label naming a place, a firm or a thing (« Nom de l'établissement : », « Nom de
+# la crèche : », « Nom de l'exploitation : », « Type de véhicule : »): its value names no one.
+ESTABLISHMENT_LABEL_RE = re.compile(
+    r"\b(?:etablissement|exploitation|creche|ecole|college|lycee|clinique|hopital|pharmacie"
+    r"|fournisseur|association|vehicule|marque|modele|magasin|commerce|residence|foyer[ \t]+d)",
+    re.IGNORECASE,
+)
+
 
 def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
     """« Nom de l'agent : X », « Enfant à charge : Y », « Personne à contacter : Z »."""
@@ -2455,6 +2463,8 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         if fold(label).strip(" >").lower() in SPEAKERS:
             continue  # « Agent : Caisse d'allocations… » is a speaker's turn, not a form
         if not PERSON_LABEL_RE.search(label) or NOT_PERSON_LABEL_RE.search(label):
+            continue
+        if ESTABLISHMENT_LABEL_RE.search(label):
             continue
         start = 0
         while start < len(tokens) and tokens[start].start < match.start("value"):
@@ -3413,6 +3423,8 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
     for number, begin in enumerate(line_starts):
         end = line_starts[number + 1] if number + 1 < len(line_starts) else len(items)
         label = VALUE_LABEL_RE.match(text, items[begin].start - 0)
+        if label and ESTABLISHMENT_LABEL_RE.search(fold(label.group())):
+            continue
         start = begin
         if label:
             while start < end and items[start].start < label.end():

@@ -200,6 +200,34 @@ def drop_businesses(
     ]
 
 
+# A firm's or an establishment's name opened by what it is (« Boulangerie du Centre »,
+# « Établissements Charpentier », « Menuiserie Lefort », « Clinique de la Fontaine »,
+# « Domaine de la Reine Blanche »): no person, even when a surname follows.
+ESTABLISHMENT_HEAD_RE = re.compile(
+    r"(?<![\w'’-])(?:boulangerie|patisserie|boucherie|charcuterie|poissonnerie|fromagerie"
+    r"|epicerie|menuiserie|plomberie|maconnerie|serrurerie|carrosserie|miroiterie|ebenisterie"
+    r"|charpente|couverture|toiture|etablissements|ets|transports|ambulances|taxis"
+    r"|clinique|pharmacie|domaine|chateau|creche|librairie|brasserie|restaurant|pizzeria"
+    r"|garage|imprimerie|quincaillerie|jardinerie|pepiniere|scierie|laverie|pressing"
+    r"|auto-ecole|supermarche|hypermarche|cabinet|atelier|ateliers|agence|salon)"
+    r"[ \t]+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
+    """Person candidates holding the head noun of an establishment followed by its name
+    (« Employeur : Boulangerie du Centre ») are dropped."""
+    if not any(c.label == "PERSON" for c in candidates):
+        return candidates
+    folded = fold(text)
+    return [
+        c
+        for c in candidates
+        if c.label != "PERSON" or not ESTABLISHMENT_HEAD_RE.search(folded, c.start, c.end)
+    ]
+
+
 OWNER_BEFORE_RE = re.compile(
     r"\b(?:foyer|societe|entreprise|boulangerie|boucherie|garage|cabinet|epicerie|magasin"
     r"|restaurant|exploitation|ferme|boutique)[ \t]+(?:de|d')[ \t]*$",
@@ -337,11 +365,58 @@ RESIDENCE_NOTION_RE = re.compile(
 )
 
 
+# « Organisme : Centre de formation …, 3 rue … », « Adresse de la crèche : … », « Nom de
+# l'exploitation : Domaine de … »: a form's line naming an establishment; its address is
+# the establishment's, not someone's home.
+ESTABLISHMENT_LINE_RE = re.compile(
+    r"[ \t>\-•*]*(?:(?:nom|adresse|coordonnees)[ \t]+(?:de[ \t]+l'|de[ \t]+la[ \t]+|du[ \t]+"
+    r"|des[ \t]+|de[ \t]+|d')?)?(?:organisme|etablissement|creche|ecole|college|lycee|clinique"
+    r"|hopital|pharmacie|fournisseur|association|structure|centre[ \t]+de[ \t]+formation"
+    r"|(?<=nom de l')exploitation)\b[^:\n]{0,30}:",
+    re.IGNORECASE,
+)
+# The agent's turn in a chat or a transcript (« Agent : … », « Conseillère : … »).
+AGENT_TURN_RE = re.compile(
+    r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:", re.IGNORECASE
+)
+# A desk the agent points to (« la mairie de …, ou celle de …, 5 rue … », « une borne à la
+# pharmacie de …, 2 place … », « le service des impôts est désormais 3 boulevard … »).
+AGENT_DESK_RE = re.compile(
+    r"(?<![\w])(?:mairies?|pharmacies?|espaces?|poles?|services?|bornes?|bureaux?|accueil"
+    r"|agences?|antennes?|centres?|maisons?|permanences?|points?|guichets?|celle|celui|locaux"
+    r"|sieges?|caf|cpam|msa|carsat|urssaf|ccas|prefecture|tribunal|impots|tresorerie)(?![\w])",
+    re.IGNORECASE,
+)
+# What makes the address the agent says someone's (« vous habitez toujours au … », « votre
+# adresse c'est … », « elle habite bien au … », « à l'adresse … », « immatriculé au … »).
+AGENT_HOME_RE = re.compile(
+    r"(?<![\w])(?:votre|vos|habit\w*|domicil\w*|adresse|chez|heberg\w*|loge\w*|immatricul\w*"
+    r"|demenag\w*|vous[ \t]+etes|il[ \t]+est|elle[ \t]+est|au[ \t]+nom)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _establishment_or_desk_line(text: str, entity: Entity, line_start: int) -> bool:
+    """An address on a form's line naming an establishment, or said by the agent pointing
+    to a desk (with nothing on the agent's line that makes it someone's home)."""
+    line = fold(text[line_start : entity.start])
+    if ESTABLISHMENT_LINE_RE.match(line):
+        return True
+    turn = AGENT_TURN_RE.match(line)
+    return bool(
+        turn
+        and AGENT_DESK_RE.search(line, turn.end())
+        and not AGENT_HOME_RE.search(line, turn.end())
+    )
+
+
 def _public_address(text: str, entity: Entity) -> bool:
     if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
         return True
     line_start = text.rfind("\n", 0, entity.start) + 1
     if PUBLIC_ADDRESS_LABEL_RE.search(fold(text[line_start : entity.start])):
+        return True
+    if _establishment_or_desk_line(text, entity, line_start):
         return True
     sentence_start = max(text.rfind(ch, 0, entity.start) for ch in ".!?\n") + 1
     head = text[entity.start : entity.end]
@@ -484,6 +559,7 @@ class Anonymiser:
         results = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
+            kept = drop_establishments(text, kept)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
             entities = with_leading_first_name(
                 text,

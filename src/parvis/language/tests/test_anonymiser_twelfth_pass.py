@@ -1,0 +1,120 @@
+"""Anonymisation, issue 12 twelfth pass: categories measured on the seventh development set
+(``devset/dev7.jsonl``, written blind: web forms and chats full of names that are French
+words). False positives first: an establishment named by a form's label or by its head noun
+(« Nom de la crèche : … », « Employeur : Boulangerie du … »), an address on an
+establishment's line or pointed to by the agent in a chat, a locution after « à » read as a
+town, a kind of residence read as its name.
+
+Every name, number and address below is invented for this file; none comes from an
+evaluation set. Each category has its guards (what must still be masked) next to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- an establishment named by a form's label or by its head noun -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nom de l'établissement : Clinique des Tilleuls Rivière\nService : cardiologie\n"
+        "Question : le forfait hospitalier est-il remboursé ?",
+        "Nom de la crèche : Les Petits Chaperons\nMessage : quelle attestation fournir ?",
+        "Nom de l'exploitation : Domaine du Grand Chêne\nType : arboriculture\n"
+        "Message : la prime n'est pas arrivée.",
+        "Type de véhicule : Peugeot Partner, couleur grise\n"
+        "Message : le certificat de cession est-il valable sans signature ?",
+    ],
+)
+def test_an_establishment_named_by_a_form_label_is_kept(text):
+    assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets", "kept"),
+    [
+        ("Nom : Fourcade\nPrénom : Anselme\nEmployeur : Boulangerie du Lavoir\n"
+         "Message : mes indemnités ne sont pas versées.",
+         ["Fourcade", "Anselme"], "Boulangerie du Lavoir"),
+        ("Bonjour, mon dernier employeur (Menuiserie Castagnet, Pau) ne m'a pas donné "
+         "l'attestation.\nCordialement,\nIsaure Dambielle",
+         ["Isaure Dambielle"], "Menuiserie Castagnet"),
+        ("Fournisseur : granulés, Établissements Larrouturou\nNom : Lagarde\nPrénom : Émeric",
+         ["Lagarde", "Émeric"], "Établissements Larrouturou"),
+    ],
+)  # fmt: skip
+def test_a_firm_opened_by_its_trade_is_kept_beside_the_person(text, secrets, kept):
+    from parvis.language.engine import anonymise
+
+    assert_hidden(text, *secrets)
+    assert kept in anonymise(text)[0]
+
+
+def test_a_person_under_a_form_label_is_still_masked():
+    assert_hidden(
+        "Nom de l'allocataire : Sauveterre\nNom de l'enfant : Capucine Sauveterre\n"
+        "Message : la crèche demande une attestation.",
+        "Sauveterre",
+        "Capucine Sauveterre",
+    )
+
+
+# --- an address on an establishment's line, or pointed to by the agent ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Organisme : Institut de formation des Bâtisseurs, 8 rue Condorcet\nDurée : 6 mois\n"
+        "Message : puis-je garder mon allocation pendant la formation ?",
+        "Nom de la crèche : Les Lutins\nAdresse de la crèche : 4 rue Voltaire\n"
+        "Message : où télécharger l'attestation ?",
+        "Citoyen : la borne pour la carte vitale est où ?\nAgent : Bonjour, il y a une borne à "
+        "la pharmacie du Marché, 6 place Carnot, et une autre à l'accueil.\nCitoyen : merci",
+        "Citoyen : le centre des impôts a déménagé ?\nAgent : Oui, le service des impôts "
+        "est désormais 11 boulevard Gambetta, au 1er étage.\nCitoyen : merci",
+        "Vous : où faire mon passeport ?\nAgent : Vous pouvez prendre rendez-vous à la mairie "
+        "de Brive, ou à celle de Malemort, 3 rue Grande.\nVous : ok",
+    ],
+)
+def test_an_establishment_or_desk_address_is_kept(text):
+    assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Agent : Bonjour, vous habitez toujours au 14 rue Voltaire à Tulle ?",
+         ["14 rue Voltaire à Tulle"]),
+        ("Agent : Votre adresse est bien 6 place Carnot, 19100 Brive, près de la mairie ?",
+         ["6 place Carnot, 19100 Brive"]),
+        ("Adresse de l'employeur : 9 chemin des Vignes, 24100 Bergerac",
+         ["9 chemin des Vignes, 24100 Bergerac"]),
+    ],
+)  # fmt: skip
+def test_a_home_address_said_by_the_agent_is_still_masked(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+# --- a locution after « à » is no town; a kind of residence is no residence's name ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je vais louer un studio dans une résidence étudiante rue Condorcet à partir de mars. "
+        "Faut-il faire la demande avant ?",
+        "Ma mère entre dans une résidence autonomie rue Voltaire à compter de janvier, que "
+        "faut-il déclarer ?",
+    ],
+)
+def test_a_locution_or_a_kind_of_residence_is_no_address(text):
+    assert_untouched(text)
+
+
+def test_a_numbered_street_before_a_locution_is_still_masked():
+    assert_hidden("J'habite au 5 rue Condorcet à partir de mars.", "5 rue Condorcet")
