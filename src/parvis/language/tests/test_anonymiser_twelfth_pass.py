@@ -118,3 +118,30 @@ def test_a_locution_or_a_kind_of_residence_is_no_address(text):
 
 def test_a_numbered_street_before_a_locution_is_still_masked():
     assert_hidden("J'habite au 5 rue Condorcet à partir de mars.", "5 rue Condorcet")
+
+
+# --- a reference under its label, a file's number after « dossier » --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nom de l'organisme : Service des impôts de Tulle\n"
+        "Référence de l'avis : 18 43 260 715 338 21\nObjet : taxe d'habitation",
+        "Bonjour, la consultation du 4/10 n'est pas remboursée, dossier 31-207-5586. Merci",
+    ],
+)
+def test_a_reference_or_a_file_number_is_no_identifier(text):
+    assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a valid NIR under a reference's label stays a NIR
+        ("Référence : 1 84 07 75 116 023 21", "1 84 07 75 116 023 21"),
+        ("mon dossier caf 7 204 318 est bloqué", "7 204 318"),
+    ],
+)
+def test_a_nir_or_an_allocataire_number_is_still_masked(text, secret):
+    assert_hidden(text, secret)
