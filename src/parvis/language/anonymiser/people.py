@@ -681,6 +681,7 @@ def find_people(
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
     found.extend(_title_pairs(tokens))
+    found.extend(_agent_self_introductions(tokens))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -3876,6 +3877,62 @@ def _agent_introduction(tokens: Tokens, index: int) -> bool:
     line_start = tokens.text.rfind("\n", 0, token.start) + 1
     speaker = AGENT_LINE_RE.match(tokens.text, line_start)
     return bool(speaker and speaker.end() < token.start)
+
+
+# The agent's own turn, labelled with a colon (« Agent : … », « Conseillère : … »).
+AGENT_TURN_RE = re.compile(r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)[ \t]*:", re.IGNORECASE)
+AGENT_INTRO_CUES = (("je", "suis"), ("je", "m'", "appelle"), ("ici",))
+
+
+def _agent_name_word(token: Token) -> bool:
+    """A capitalised word that may be the agent's first name, French word or not
+    (« Je suis Amandine », « Coline », « Patrice »)."""
+    return (
+        token.word
+        and token.cap
+        and not token.upper
+        and len(token.key) >= 3
+        and not token.domain
+        and not token.place
+        and token.key not in ROLES
+        and token.key not in SERVICE_NOUNS
+        and token.key not in CLOSING_WORDS
+    )
+
+
+def _agent_self_introductions(tokens: Tokens) -> Iterable[Entity]:
+    """On the agent's turn, the capitalised word the agent introduces themself with
+    (« Je suis Ophélie. », « je m'appelle Coline, … ») or gives before their greeting
+    (« CAF, bonjour, Morgane à votre écoute. »), a French word or not."""
+    text, items = tokens.text, tokens.items
+    keys = [t.key for t in items]
+    for index, token in enumerate(items):
+        if not _agent_name_word(token):
+            continue
+        line_start = text.rfind("\n", 0, token.start) + 1
+        turn = AGENT_TURN_RE.match(text, line_start)
+        if not turn or turn.end() > token.start:
+            continue
+        introduced = any(
+            index >= len(cue) and tuple(keys[index - len(cue) : index]) == cue
+            for cue in AGENT_INTRO_CUES
+        )
+        greeting = bool(AGENT_GREETING_RE.match(text, token.end)) and items[index - 1].text == ","
+        if not (introduced or greeting):
+            continue
+        end = index + 1
+        if (
+            not token.text.endswith(".")
+            and end < len(items)
+            and items[end].gap == " "
+            and _agent_name_word(items[end])
+            and not tokens.lexicon.word_like(items[end].key, typos=False)
+        ):
+            end += 1  # « je suis Marc Lenoir »
+        closing = end >= len(items) or items[end - 1].text.endswith(".")
+        closing = closing or items[end].text in {",", ".", "!", "?", ";"} or "\n" in items[end].gap
+        if greeting or closing or keys[end] in {"de", "du", "et", "a", "à", "pour"}:
+            yield _entity(tokens, index, end)
 
 
 def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:

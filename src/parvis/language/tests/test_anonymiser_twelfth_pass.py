@@ -145,3 +145,32 @@ def test_a_reference_or_a_file_number_is_no_identifier(text):
 )
 def test_a_nir_or_an_allocataire_number_is_still_masked(text, secret):
     assert_hidden(text, secret)
+
+
+# --- the agent introduces themself with a word (« Je suis Romane. ») ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Citoyen : bonjour ma prime a baissé\nAgent : Bonjour, je suis Romane. Je regarde "
+         "votre dossier.", "Romane"),
+        ("Vous : salut\nAgent : Bonsoir, je suis Fortunée. Que puis-je faire ?", "Fortunée"),
+        ("Agent : MSA, bonjour, Célestine à votre écoute.\nAppelant : oui bonjour", "Célestine"),
+        ("Citoyen : allo\nAgent : Bonjour, ici Séraphine de la CAF.", "Séraphine"),
+    ],
+)  # fmt: skip
+def test_the_agent_introducing_themself_with_a_word_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Citoyen : bonjour\nAgent : Bonjour, je suis Conseillère à la CAF, que puis-je faire ?",
+        "Citoyen : c'est où ?\nAgent : Bonjour, ici France Services, au rez-de-chaussée.",
+        "Citoyen : Je suis Désolé pour le retard.\nAgent : Pas de souci.",
+    ],
+)
+def test_no_agent_name_without_the_agent_introducing_themself(text):
+    assert_untouched(text)
