@@ -2463,7 +2463,9 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         label = match.group("label")
         if fold(label).strip(" >").lower() in SPEAKERS:
             continue  # « Agent : Caisse d'allocations… » is a speaker's turn, not a form
-        if not PERSON_LABEL_RE.search(label) or NOT_PERSON_LABEL_RE.search(label):
+        if (
+            not PERSON_LABEL_RE.search(label) and not ROLE_LABEL_RE.fullmatch(label.strip(" >-"))
+        ) or NOT_PERSON_LABEL_RE.search(label):
             continue
         if ESTABLISHMENT_LABEL_RE.search(label):
             continue
@@ -2480,11 +2482,42 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
             and not re.search(r"\bnom\b", label, re.IGNORECASE)
         ):
             continue
-        end = name_run(tokens, start, STRONG)
+        end = _closing_value_word(tokens, start, name_run(tokens, start, STRONG), label)
         while end > start:
             yield _entity(tokens, start, end)
             start = _next_listed_name(tokens, end)
             end = name_run(tokens, start, STRONG) if start > end else start
+
+
+# A form's label for a person by their state or their part (« Retraité : », « Exploitant : »,
+# « Mineur : », « Stagiaire : »), the whole label.
+ROLE_LABEL_RE = re.compile(
+    r"(?:nom[ \t]+(?:du|de[ \t]+la|de[ \t]+l')[ \t]*)?(?:co-?)?(?:retraitee?|exploitante?"
+    r"|mineure?|majeure?(?:[ \t]+protegee?)?|pensionnee?|apprentie?|stagiaire|candidate?"
+    r"|residente?|accompagnante?|accompagnee?|nourrice|assistante?[ \t]+maternelle)"
+    r"(?:[ \t]*\d)?(?:[ \t]*\([^)\n]*\))?",
+    re.IGNORECASE,
+)
+
+NOM_LABEL_RE = re.compile(r"\bnom\b", re.IGNORECASE)
+
+
+def _closing_value_word(tokens: Tokens, start: int, end: int, label: str) -> int:
+    """Where a form's name value ends, with the word a name run leaves that closes the
+    line: a capitalised surname that is also a day or a word (« Conjoint : Hippolyte
+    Lundi »), or a surname in capitals alone under a name's label (« Nom marital : PIE »)."""
+    if end >= len(tokens):
+        return end
+    token = tokens[end]
+    closes = end + 1 == len(tokens) or "\n" in tokens[end + 1].gap
+    if not (closes and token.word and len(token.key) >= 3):
+        return end
+    if end > start and token.gap == " " and token.cap and not token.upper:
+        if not token.domain or token.key in MONTH_AND_DAY_WORDS:
+            return end + 1  # « Hippolyte Lundi »
+    elif end == start and token.upper and not token.domain and NOM_LABEL_RE.search(label):
+        return end + 1  # « Nom marital : PIE »
+    return end
 
 
 def _next_listed_name(tokens: Tokens, index: int) -> int:
@@ -2498,7 +2531,7 @@ def _next_listed_name(tokens: Tokens, index: int) -> int:
         i += 1
     listed = (
         i + 1 < len(tokens)
-        and tokens[i].key in {",", "et"}
+        and tokens[i].key in {",", "et", "/"}
         and tokens[i + 1].cap
         and "\n" not in tokens[i].gap + tokens[i + 1].gap
     )

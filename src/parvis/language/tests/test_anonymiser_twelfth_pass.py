@@ -174,3 +174,36 @@ def test_the_agent_introducing_themself_with_a_word_is_masked(text, secret):
 )
 def test_no_agent_name_without_the_agent_introducing_themself(text):
     assert_untouched(text)
+
+
+# --- a form's value: a person by their state, a surname that is a day, capitals, a slash ----
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Retraité : Mouton Sylvain\nMotif : changement de banque", ["Mouton Sylvain"]),
+        ("Exploitant : Fermier Sylvain\nDemande : échéancier des cotisations",
+         ["Fermier Sylvain"]),
+        ("Mineure : Hermine, née le 3 mai 2015\nQuestion : faut-il les deux parents ?",
+         ["Hermine"]),
+        ("Conjoint : Barthélémy Samedi\nDéclarante : Ursule Samedi\nQuestion : rattachement",
+         ["Barthélémy Samedi", "Ursule Samedi"]),
+        ("Nom marital : COQ\nPrénom : Héloïse", ["COQ"]),
+        ("Nom / Prénom : Corbeau / Sylvain\nMessage : le chèque est refusé", ["Sylvain"]),
+    ],
+)  # fmt: skip
+def test_a_form_value_names_the_person(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date du rendez-vous : Jeudi\nMotif : renouvellement de la carte vitale",
+        "Nom de l'organisme : CAF\nObjet : attestation de paiement",
+        "Stagiaire : non\nDurée de la formation : six mois",
+    ],
+)
+def test_a_form_value_that_names_no_one_is_kept(text):
+    assert_untouched(text)
