@@ -4077,6 +4077,18 @@ def find_listed_children(text: str, folded: str) -> Iterable[Entity]:
             if separator is None or separator.end() == item.end():
                 break
             position = separator.end()
+    for line in CHILD_LINE_YEAR_RE.finditer(folded):
+        yield Entity(line.start(1), line.end(1), "PERSON")
+        yield Entity(line.start(2), line.end(2), "BIRTHDATE")
+
+
+# « Enfant 1 : Lilas Ormeau, 2016 »: a child's line of a form, the birth year after a comma.
+CHILD_LINE_YEAR_RE = re.compile(
+    r"(?:^|\n)[ \t>\-]*(?:enfants?|fils|filles?)\b[^\n:]{0,20}:[ \t]*"
+    r"([A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z][\w'\-]*){0,2}?)[ \t]*,[ \t]*"
+    r"(?:(?i:nee?s?)[ \t]+(?:(?i:en)[ \t]+)?)?((?:19|20)\d\d)[ \t.]*(?=\n|$)",
+    re.IGNORECASE,
+)
 
 
 # --- A word name after a child or a spouse, by what follows it (tenth pass) ---------------

@@ -207,3 +207,23 @@ def test_a_form_value_names_the_person(text, secrets):
 )
 def test_a_form_value_that_names_no_one_is_kept(text):
     assert_untouched(text)
+
+
+# --- a child's line of a form with the birth year after a comma -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Demandeur : Ormeau Théodule\nEnfant 1 : Lilas Ormeau, 2016\nEnfant 2 : Basile Ormeau, "
+         "2019\nObservation : bulletins envoyés", ["2016", "2019", "Lilas Ormeau"]),
+        ("Fille : Capucine, née en 2012\nQuestion : la bourse est-elle maintenue ?",
+         ["2012", "Capucine"]),
+    ],
+)  # fmt: skip
+def test_a_childs_birth_year_after_a_comma_is_masked(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+def test_a_year_after_a_comma_on_another_line_is_kept():
+    assert_untouched("Montant : 120 €, 2026\nObjet : régularisation de l'avance")
