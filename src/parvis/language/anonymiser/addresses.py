@@ -301,7 +301,7 @@ COMPLEMENT_RE = re.compile(
     r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio|esq\.?|dto\.?"
     r"|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
     r"(?:\s(?i:[ée]tage|et\.))?(?:[ \t]+[A-Z][\w\-']*){0,2}"
-    r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage)"
+    r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage|gauche|droite)"
     r"|\d{1,2}\s?[º°ª](?:\s+(?i:esq|dto|dta|andar|piso|izq|dcha)\.?)?"
     r"|(?i:sans\s+num[ée]ro|s/n))",
 )
@@ -892,7 +892,8 @@ def _from_label(folded: str, entity: Entity) -> Entity:
 # « Code postal : 97 200 », « CP 38100 »: a postcode under its label is the person's; a
 # « Complément : bât C, 4e étage » line is part of the address.
 LABELLED_VALUE_RE = re.compile(
-    r"(?:\bcode[ \t]+postal|\bc\.?p\.?)[ \t]*(?:c'est[ \t]+|est[ \t]+|:[ \t]*)?"
+    r"(?:\bcode[ \t]+postal(?:[ \t]+(?:de[ \t]+r[ée]sidence|du[ \t]+domicile))?|\bc\.?p\.?)"
+    r"[ \t]*(?:c'est[ \t]+|est[ \t]+|:[ \t]*)?"
     r"((?:\d{2}|2[ab])[ ]?\d{3})(?![\w])"
     r"|(?:^|\n)[ \t]*compl[ée]ment(?:[ \t]+d'adresse)?[ \t]*:[ \t]*([^\n]{2,80}?)[ \t.]*(?=$|\n)",
     re.IGNORECASE,
@@ -1196,7 +1197,9 @@ PREFIX_COMPLEMENT_RE = re.compile(
     r"|(?:residence|res\.?|lotissement|lot\.|quartier|cite|immeuble|hameau|domaine|tour|foyer"
     r"|chrs|camping|aire|maison|ferme|(?:les[ \t]+)?jardins|village|mas|bastide|villa|hlm"
     r"|ehpad|internat)"
-    r"(?:[ \t]+[\w'’\-]+){1,5})"
+    r"(?:[ \t]+[\w'’\-]+){1,5}"
+    # « appt 3, 2e étage, 9 rue … »: the floor or the side of the landing
+    r"|\d{1,2}[ \t]?(?:e|eme|er|ere)[ \t]+(?:etage|gauche|droite))"
     r"\s*[,\-]?\s*)+$",
     re.IGNORECASE,
 )

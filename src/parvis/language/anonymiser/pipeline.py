@@ -395,6 +395,12 @@ AGENT_HOME_RE = re.compile(
     re.IGNORECASE,
 )
 
+# « Adresse du siège : Ferme du … » alone on a farmer's or a sole trader's form: the seat is
+# where they live (an administration's seat is named: « Adresse du siège de la CAF : »).
+OWN_SEAT_LABEL_RE = re.compile(
+    r"[ \t>\-•*]*adresse[ \t]+du[ \t]+siege(?:[ \t]+social)?[ \t]*:[ \t]*", re.IGNORECASE
+)
+
 
 def _establishment_or_desk_line(text: str, entity: Entity, line_start: int) -> bool:
     """An address on a form's line naming an establishment, or said by the agent pointing
@@ -414,6 +420,8 @@ def _public_address(text: str, entity: Entity) -> bool:
     if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
         return True
     line_start = text.rfind("\n", 0, entity.start) + 1
+    if OWN_SEAT_LABEL_RE.fullmatch(fold(text[line_start : entity.start])):
+        return False
     if PUBLIC_ADDRESS_LABEL_RE.search(fold(text[line_start : entity.start])):
         return True
     if _establishment_or_desk_line(text, entity, line_start):
@@ -437,6 +445,30 @@ def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
     if not any(c.label == "ADDRESS" for c in candidates):
         return candidates
     return [c for c in candidates if c.label != "ADDRESS" or not _public_address(text, c)]
+
+
+# « Nouvelle adresse : Blagnac\n6 allée … »: the town alone on the label's line, the street on
+# the next one.
+TOWN_LABEL_LINE_RE = re.compile(
+    r"[ \t>\-•*]*[^\n:]{0,30}\badresse\b[^\n:]{0,30}:[ \t]*"
+    r"((?:(?:Le|La|Les|L')[ \t]?)?[A-ZÀ-Þ][\w'’]+(?:[ \t\-]+(?:sur|sous|en|lès|les|le|la|de|du"
+    r"|des|d'|l'|[A-ZÀ-Þ][\w'’]+))*)[ \t]*\n[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def with_town_line_above(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address opening its line under a label's line that holds only its town starts
+    at the town."""
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS" and "\n" in text[: entity.start]:
+            above = text.rfind("\n", 0, text.rfind("\n", 0, entity.start)) + 1
+            town = TOWN_LABEL_LINE_RE.fullmatch(text, above, entity.start)
+            if town and not any(e.end > above and e.start < entity.start for e in entities):
+                entity = Entity(town.start(1), entity.end, entity.label)
+        out.append(entity)
+    return out
 
 
 TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
@@ -561,6 +593,7 @@ class Anonymiser:
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
             kept = drop_establishments(text, kept)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
+            kept = with_town_line_above(text, kept)
             entities = with_leading_first_name(
                 text,
                 with_trailing_initials(

@@ -227,3 +227,33 @@ def test_a_childs_birth_year_after_a_comma_is_masked(text, secrets):
 
 def test_a_year_after_a_comma_on_another_line_is_kept():
     assert_untouched("Montant : 120 €, 2026\nObjet : régularisation de l'avance")
+
+
+# --- addresses: the floor before the street, a landing's side, a postcode of residence, ------
+# --- a farm's seat, the town alone on the label's line ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Citoyen : bonjour jhabite appt 8, 3e étage, 21 rue Lamartine, 87000 Limoges",
+         "appt 8, 3e étage, 21 rue Lamartine, 87000 Limoges"),
+        ("Citoyen : merci. Mon adresse : 5 rue Voltaire, 4e droite, 69003 Lyon",
+         "5 rue Voltaire, 4e droite, 69003 Lyon"),
+        ("Code postal de résidence : 97430\nCommune : Le Tampon\nMessage : réinscription",
+         "97430"),
+        ("Exploitante : Garrigues Odile\nAdresse du siège : Ferme des Trois Chênes, 12200 "
+         "Villefranche-de-Rouergue\nDemande : échéancier",
+         "Ferme des Trois Chênes, 12200 Villefranche-de-Rouergue"),
+        ("Nouvelle adresse : Colomiers\n9 allée du Pinson, bâtiment C, appt 4\n"
+         "Date du déménagement : 2 mars", "Colomiers\n9 allée du Pinson, bâtiment C, appt 4"),
+    ],
+)  # fmt: skip
+def test_a_home_address_with_its_parts_is_masked_whole(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_the_seat_of_an_administration_is_kept():
+    assert_untouched(
+        "Adresse du siège de la caisse : 10 rue de la Paix, 75002 Paris\nObjet : réclamation"
+    )
