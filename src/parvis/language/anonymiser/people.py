@@ -2403,7 +2403,8 @@ NAME_QUESTION_RE = re.compile(
 )
 LINE_PREFIX_RE = re.compile(
     r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:(?:appelant|appelante|usager|usagere|client|cliente"
-    r"|allocataire|assure|assuree|interlocuteur|interlocutrice|u|c)[ \t]*:[ \t]*)?",
+    r"|allocataire|assure|assuree|interlocuteur|interlocutrice|u|c"
+    r"|citoyen|citoyenne|vous|moi|demandeur|demandeuse|beneficiaire)[ \t]*:[ \t]*)?",
     re.IGNORECASE,
 )
 
@@ -2817,8 +2818,17 @@ def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
     for piece in pieces:
         if any(t.domain or t.key in GLUE or t.key in SMS_WORDS or t.place for t in piece):
             return
+        if any(t.common_any and not t.known and ANSWER_VERB_RE.search(t.key) for t in piece):
+            return  # « attendez », « je cherche », « pardon »: no name given
     for piece in pieces:
         yield Entity(piece[0].start, piece[-1].end, "PERSON")
+
+
+# What a caller says instead of their name: a verb (« attendez », « cherche », « sais »).
+ANSWER_VERB_RE = re.compile(
+    r"(?:ez|ons)$|^(?:cherche|attends|attend|pardon|comment|quoi|desole|desolee|minute"
+    r"|instant|sais|regarde|sors|trouve)$"
+)
 
 
 # One word closing a message that is no signature.
@@ -2854,6 +2864,26 @@ CONTACT_ABOVE_RE = re.compile(
 )
 
 
+# A caller's short line before the one read (« Citoyen : bonheur »): the answer goes on.
+SHORT_ANSWER_LINE_RE = re.compile(
+    r"[ \t>]*(?:appelant|appelante|usager|usagere|citoyen|citoyenne|vous|client|cliente)"
+    r"[ \t]*:[ \t]*[\w'’\-]+(?:[ \t]+[\w'’\-]+){0,2}[ \t.,!]*",
+    re.IGNORECASE,
+)
+
+
+def _asked_line(folded: str, lines: list[tuple[int, int]], number: int) -> str:
+    """The line a caller's line answers: the one above it, or the one above the caller's
+    own short answer (« Agent : Votre nom ? / Citoyen : bonheur / Citoyen : joséphine
+    bonheur »)."""
+    if not number:
+        return ""
+    above = folded[lines[number - 1][0] : lines[number - 1][1]]
+    if number >= 2 and SHORT_ANSWER_LINE_RE.fullmatch(above):
+        return folded[lines[number - 2][0] : lines[number - 2][1]]
+    return above
+
+
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
     """A line that is nothing but a name: in an email's signature or quoted reply, as a
     caller's answer to « votre nom ? », or a listed first name alone on the last line."""
@@ -2883,10 +2913,11 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         if run and run[0].key in CIVILITIES and not (run[0].text == "M." and len(run) == 2):
             run = run[1:]  # « M. Mbappé-Ndongo » under a message: « M. » may be an initial
         previous_line = folded[lines[number - 1][0] : lines[number - 1][1]] if number else ""
+        asked_line = _asked_line(folded, lines, number)
         if (
             run
-            and NAME_QUESTION_RE.search(previous_line)
-            and AGENT_QUESTION_RE.match(previous_line)
+            and NAME_QUESTION_RE.search(asked_line)
+            and AGENT_QUESTION_RE.match(asked_line)
             and not any(t.text == ":" for t in run)
         ):
             yield from _answered_names(tokens, run)

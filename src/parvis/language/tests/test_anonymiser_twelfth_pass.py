@@ -257,3 +257,28 @@ def test_the_seat_of_an_administration_is_kept():
     assert_untouched(
         "Adresse du siège de la caisse : 10 rue de la Paix, 75002 Paris\nObjet : réclamation"
     )
+
+
+# --- the answer to the agent's name question on « Citoyen : » / « Vous : » lines -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Citoyen : ma voisine n'a pas reçu son chèque\nAgent : Bonjour. Quel est son nom ?\n"
+         "Citoyen : Cerfeuil. Amandine Cerfeuil.\nAgent : Merci.", ["Cerfeuil. Amandine Cerfeuil"]),
+        ("Vous : mon dossier est bloqué\nAgent : Bonjour, votre nom svp ?\nVous : marronnier\n"
+         "Vous : éloïse marronnier\nAgent : Merci.", ["marronnier", "éloïse marronnier"]),
+        ("Citoyen : mon nom c'est tilleul\nAgent : Merci, et votre prénom ?\nCitoyen : hortense",
+         ["hortense"]),
+    ],
+)  # fmt: skip
+def test_the_callers_answer_to_the_name_question_is_masked(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+def test_an_answer_that_is_no_name_is_kept():
+    assert_untouched(
+        "Citoyen : bonjour\nAgent : Bonjour, votre nom svp ?\nCitoyen : attendez\n"
+        "Citoyen : je cherche la lettre\nAgent : Prenez votre temps."
+    )
