@@ -682,6 +682,7 @@ def find_people(
     found.extend(_capitalised_word_names(tokens))
     found.extend(_title_pairs(tokens))
     found.extend(_agent_self_introductions(tokens))
+    found.extend(_explained_word_names(tokens))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -3997,6 +3998,30 @@ def _agent_self_introductions(tokens: Tokens) -> Iterable[Entity]:
         closing = closing or items[end].text in {",", ".", "!", "?", ";"} or "\n" in items[end].gap
         if greeting or closing or keys[end] in {"de", "du", "et", "a", "à", "pour"}:
             yield _entity(tokens, index, end)
+
+
+COMPARED_ARTICLES = _words("le la l' un une les des du de")
+
+
+def _explained_word_names(tokens: Tokens) -> Iterable[Entity]:
+    """« Pain, comme le pain », « Poisson. Comme un poisson », « Lamour comme l'amour ? »:
+    a capitalised word the speaker explains by the same French word is their name."""
+    items = tokens.items
+    for index, token in enumerate(items):
+        if not (token.word and token.cap and not token.upper and len(token.key) >= 3):
+            continue
+        j = index + 1
+        if j < len(items) and items[j].text in {",", ".", "…"}:
+            j += 1
+        if j >= len(items) or items[j].key != "comme":
+            continue
+        j += 1
+        said = ""
+        if j < len(items) and items[j].key in COMPARED_ARTICLES:
+            said = items[j].key.rstrip("'") if items[j].key.endswith("'") else ""
+            j += 1
+        if j < len(items) and items[j].word and said + items[j].key == token.key:
+            yield _entity(tokens, index, index + 1)
 
 
 def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:

@@ -282,3 +282,23 @@ def test_an_answer_that_is_no_name_is_kept():
         "Citoyen : bonjour\nAgent : Bonjour, votre nom svp ?\nCitoyen : attendez\n"
         "Citoyen : je cherche la lettre\nAgent : Prenez votre temps."
     )
+
+
+# --- a name explained by the same French word (« Cerise, comme le fruit » is not it) ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Agent : Le nom de votre bailleur ?\nAppelant : euh Citron, comme le citron, il "
+         "habite à côté.", "Citron, comme"),
+        ("Agent : Monsieur ?\nAppelant : Bouleau. Comme un bouleau. Voilà.", "Bouleau"),
+        ("Agent : Lhirondelle comme l'hirondelle ?\nAppelant : oui, en un mot.", "Lhirondelle"),
+    ],
+)  # fmt: skip
+def test_a_name_explained_by_the_same_word_is_masked(text, secret):
+    assert_hidden(text, secret.split(",")[0])
+
+
+def test_a_comparison_with_another_word_is_kept():
+    assert_untouched("Agent : C'est Rapide comme un éclair, ce service ?\nAppelant : oui.")
