@@ -2774,6 +2774,9 @@ def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:
             not t.word or t.key in SPEAKERS or t.domain or t.key in GLUE or t.place for t in run
         ):
             continue
+        name = fold(match.group("name"))
+        if PERSON_LABEL_RE.search(name) or ROLE_LABEL_RE.fullmatch(name):
+            continue  # « Co-titulaire : … », « Retraitée : … »: a form's label, no speaker
         if all((t.first or t.known) or not (t.common_any or t.typo) for t in run) and any(
             t.first or not t.common_any for t in run
         ):
@@ -3201,6 +3204,8 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                 if not _lone_conjunct(tokens, start):
                     break
                 end = start + 1
+            if end < len(tokens) and tokens[end].text == ":":
+                break  # « Nom : Laforêt, prénom : … »: the next label of the form
             yield _entity(tokens, start, end)
             i = end
 

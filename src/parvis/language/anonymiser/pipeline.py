@@ -486,6 +486,27 @@ def with_trailing_initials(text: str, entities: list[Entity]) -> list[Entity]:
     return out
 
 
+# « Cordialement, T. Vasseur »: a first name's initial before the surname found (not « M. »,
+# a civility).
+LEADING_INITIAL_RE = re.compile(r"(?<![\w.’'])((?:[A-LN-Z]|[A-Z]\.-[A-Z])\.)[ \t]?$")
+
+
+def with_leading_initials(text: str, entities: list[Entity]) -> list[Entity]:
+    """The initial of a first name right before a surname found belongs to the name."""
+    ends = {e.end for e in entities}
+    out = []
+    for entity in entities:
+        initial = (
+            LEADING_INITIAL_RE.search(text, max(0, entity.start - 8), entity.start)
+            if entity.label == "PERSON"
+            else None
+        )
+        if initial and not any(initial.start() < end <= entity.start for end in ends):
+            entity = Entity(initial.start(1), entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
 LEADING_WORD_RE = re.compile(r"[ \t]*([A-ZÀ-Þ][\w'’\-]+)[ \t]+")
 
 
@@ -601,5 +622,6 @@ class Anonymiser:
                 ),
                 self.lexicon,
             )
+            entities = with_leading_initials(text, entities)
             results.append((mask(text, entities), entities))
         return results

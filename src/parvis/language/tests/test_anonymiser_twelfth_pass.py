@@ -302,3 +302,38 @@ def test_a_name_explained_by_the_same_word_is_masked(text, secret):
 
 def test_a_comparison_with_another_word_is_kept():
     assert_untouched("Agent : C'est Rapide comme un éclair, ce service ?\nAppelant : oui.")
+
+
+# --- a form's labels are no names; an initial before a surname belongs to the name ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Titulaire : Anselme Garrigou\nCo-titulaire : Blanche Garrigou\nVéhicule : vendu",
+         "Co-titulaire"),
+        ("Message : mon loyer a augmenté.\nNom : Sorbier, prénom : Ambroisine, n° allocataire : "
+         "4410732", "prénom"),
+    ],
+)  # fmt: skip
+def test_a_forms_label_is_no_name(text, label):
+    from parvis.language.engine import anonymise
+
+    assert label in anonymise(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Déclarant : Théophile Marchal\nMessage : l'APL baisse-t-elle ?\nCordialement, "
+         "T. Marchal", "T. Marchal"),
+    ],
+)  # fmt: skip
+def test_an_initial_before_a_surname_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_civility_before_a_surname_is_not_an_initial():
+    from parvis.language.engine import anonymise
+
+    assert anonymise("Bonjour, M. Sorbier m'a dit de vous écrire.")[0].startswith("Bonjour, M. ")
