@@ -683,6 +683,7 @@ def find_people(
     found.extend(_title_pairs(tokens))
     found.extend(_agent_self_introductions(tokens))
     found.extend(_explained_word_names(tokens))
+    found.extend(_introduced_pairs(tokens, keys))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -4027,6 +4028,70 @@ def _explained_word_names(tokens: Tokens) -> Iterable[Entity]:
             j += 1
         if j < len(items) and items[j].word and said + items[j].key == token.key:
             yield _entity(tokens, index, index + 1)
+
+
+# What a writer introduces their name (or the name asked about) with in a chat.
+PAIR_INTRO_CUES = (
+    ("je", "m'", "appelle"),
+    ("je", "suis"),
+    ("c'", "est"),
+    ("c",),
+    ("cest",),
+    ("ici",),
+    ("moi", "c'", "est"),
+)
+
+
+def _pair_word(token: Token) -> bool:
+    return (
+        token.word
+        and not token.cap
+        and not token.upper
+        and len(token.key) >= 3
+        and _plain_word(token)
+        and not token.place
+        and not token.domain
+        and token.key not in GLUE
+        and token.key not in SMS_WORDS
+        and token.key not in ROLES
+    )
+
+
+def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« enfin je suis boucher kevin », « je m'appelle constant meunier », « dites lui que
+    c ludovic pain »: two words in lower case after what introduces a name, closing the
+    line or the sentence, one a listed first name or a given name that is a word, the
+    other a listed name or a word that is none."""
+    items = tokens.items
+    for index in range(1, len(items) - 1):
+        first, second = items[index], items[index + 1]
+        if second.gap != " " or not (_pair_word(first) and _pair_word(second)):
+            continue
+        if not any(
+            index >= len(cue) and tuple(keys[index - len(cue) : index]) == cue
+            for cue in PAIR_INTRO_CUES
+        ):
+            continue
+        after = index + 2
+        if not (
+            after >= len(items)
+            or "\n" in items[after].gap
+            or items[after].text in {".", ",", "!", "?"}
+        ):
+            continue
+        given = [t for t in (first, second) if t.first or t.key in WORD_FIRST_NAMES]
+        if not given:
+            continue
+        other = second if given[0] is first else first
+        listed = any(t.first and not t.common_any for t in given)  # « ludovic pain »
+        if (
+            other.known
+            or other.first
+            or other.key in WORD_FIRST_NAMES
+            or not other.common_any
+            or (listed and other is second and not _adjective_like(other))
+        ):
+            yield _entity(tokens, index, index + 2)
 
 
 def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:

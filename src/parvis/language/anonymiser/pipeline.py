@@ -507,6 +507,41 @@ def with_leading_initials(text: str, entities: list[Entity]) -> list[Entity]:
     return out
 
 
+# Parts of a compound that make it a place, not a person's double name.
+PLACE_COMPOUND_PARTS = frozenset(
+    re.split(r"\s+", "saint sainte st ste sur sous les la le en de du des aux les")
+)
+
+
+def repeat_in_compounds(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« au nom de rousseau … maintenant c rousseau-bonnet »: a hyphenated name holding a
+    name found in the text is the same person's (a married or a double name)."""
+    found = {
+        t.key
+        for t in tokens.items
+        if t.word
+        and "-" not in t.key
+        and len(t.key) >= 3
+        and not t.place
+        and any(e.label == "PERSON" and e.start <= t.start and t.end <= e.end for e in entities)
+    }
+    if not found:
+        return entities
+    added = []
+    for t in tokens.items:
+        parts = t.key.split("-")
+        if (
+            len(parts) < 2
+            or t.place
+            or not found.intersection(parts)
+            or PLACE_COMPOUND_PARTS.intersection(parts)
+            or any(e.start < t.end and t.start < e.end for e in entities)
+        ):
+            continue
+        added.append(Entity(t.start, t.end, "PERSON"))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
+
+
 LEADING_WORD_RE = re.compile(r"[ \t]*([A-ZÀ-Þ][\w'’\-]+)[ \t]+")
 
 
@@ -623,5 +658,6 @@ class Anonymiser:
                 self.lexicon,
             )
             entities = with_leading_initials(text, entities)
+            entities = repeat_in_compounds(tokens, entities)
             results.append((mask(text, entities), entities))
         return results

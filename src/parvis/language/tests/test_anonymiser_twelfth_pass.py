@@ -337,3 +337,35 @@ def test_a_civility_before_a_surname_is_not_an_initial():
     from parvis.language.engine import anonymise
 
     assert anonymise("Bonjour, M. Sorbier m'a dit de vous écrire.")[0].startswith("Bonjour, M. ")
+
+
+# --- two words in lower case after « je m'appelle », « c »; a compound of a found name -------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Citoyen : bonjour je m'appelle désiré fournier\nAgent : Bonjour monsieur.",
+         "désiré fournier"),
+        ("Citoyen : ok merci dites lui que c thomas gateau", "thomas gateau"),
+        ("Vous : mon permis est au nom de lemarchand\nVous : maintenant c lemarchand-dufour\n"
+         "Agent : Bonjour.", "lemarchand-dufour"),
+    ],
+)  # fmt: skip
+def test_a_name_introduced_in_lower_case_or_compounded_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Citoyen : bonjour c'est claire maintenant\nAgent : Très bien.",
+        "Citoyen : je suis très contente\nAgent : Tant mieux.",
+        "Vous : j'ai rendez-vous à Saint-Pierre avec Pierre Lebon\nAgent : noté",
+    ],
+)
+def test_no_pair_or_compound_without_a_name(text):
+    from parvis.language.engine import anonymise
+
+    masked = anonymise(text)[0]
+    assert "claire maintenant" in masked or "très contente" in masked or "Saint-Pierre" in masked
