@@ -37,6 +37,7 @@ from parvis.language.anonymiser.names import (
 from parvis.language.anonymiser.people import (
     NOT_PERSON_LABEL_RE,
     PERSON_LABEL_RE,
+    WORD_FIRST_NAMES,
     Tokens,
     extend_names,
     find_listed_children,
@@ -542,6 +543,59 @@ def repeat_in_compounds(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
     return sorted(entities + added, key=lambda e: e.start) if added else entities
 
 
+# Articles and possessives before a capitalised word make it a thing or a place.
+NOT_BEFORE_A_NAME = frozenset(
+    re.split(r"\s+", "le la les l' de d' du des un une au aux ma mon sa son ta ton notre votre")
+)
+
+
+def repeat_capitalised_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« Brun. B-R-U-N. Constant Brun. »: a capitalised name that is also a French word,
+    found once, comes back capitalised inside a sentence (with the given name before it);
+    the word in lower case stays a word (« Pain, comme le pain »)."""
+    items = tokens.items
+    people = [e for e in entities if e.label == "PERSON"]
+    found = {
+        t.key
+        for t in items
+        if t.word
+        and t.cap
+        and not t.upper
+        and t.common_any
+        and len(t.key) >= 3
+        and not (t.place or t.domain)
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
+    if not found:
+        return entities
+    added = []
+    for i, t in enumerate(items):
+        if (
+            t.key not in found
+            or not t.cap
+            or tokens.sentence_start(i)
+            or any(e.start < t.end and t.start < e.end for e in entities)
+        ):
+            continue
+        start = t.start
+        previous = items[i - 1]
+        if previous.key in NOT_BEFORE_A_NAME or NAMESAKE_RE.search(
+            fold(tokens.text[max(0, start - 40) : start])
+        ):
+            continue  # « de la Marine nationale », « la boulangerie Mercier »
+        if (
+            previous.word
+            and previous.cap
+            and previous.gap != ""
+            and t.gap == " "
+            and (previous.first or previous.key in WORD_FIRST_NAMES)
+            and not any(e.start < previous.end and previous.start < e.end for e in entities)
+        ):
+            start = previous.start  # « Constant Brun »
+        added.append(Entity(start, t.end, "PERSON"))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
+
+
 LEADING_WORD_RE = re.compile(r"[ \t]*([A-ZÀ-Þ][\w'’\-]+)[ \t]+")
 
 
@@ -659,5 +713,6 @@ class Anonymiser:
             )
             entities = with_leading_initials(text, entities)
             entities = repeat_in_compounds(tokens, entities)
+            entities = repeat_capitalised_names(tokens, entities)
             results.append((mask(text, entities), entities))
         return results

@@ -369,3 +369,26 @@ def test_no_pair_or_compound_without_a_name(text):
 
     masked = anonymise(text)[0]
     assert "claire maintenant" in masked or "très contente" in masked or "Saint-Pierre" in masked
+
+
+# --- a capitalised word-name found once comes back capitalised --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Agent : Votre nom ?\nAppelant : Vert. V-E-R-T. Prosper Vert.\nAgent : Merci.",
+         "Prosper Vert"),
+    ],
+)  # fmt: skip
+def test_a_found_word_name_is_masked_where_it_comes_back(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_the_word_after_an_article_stays_a_word():
+    from parvis.language.engine import anonymise
+
+    masked = anonymise(
+        "Bonjour,\nMme Marine Soubeyran, ancienne de la Marine nationale, demande sa pension."
+    )[0]
+    assert "de la Marine nationale" in masked
