@@ -684,6 +684,7 @@ def find_people(
     found.extend(_agent_self_introductions(tokens))
     found.extend(_explained_word_names(tokens))
     found.extend(_introduced_pairs(tokens, keys))
+    found.extend(_opening_capitalised_intro(tokens, keys))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -4092,6 +4093,41 @@ def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             or (listed and other is second and not _adjective_like(other))
         ):
             yield _entity(tokens, index, index + 2)
+
+
+OPENING_INTRO_CUES = (("ici",), ("c",), ("c'", "est"), ("cest",))
+POSSESSIVE_ROLES = _words("ta ton votre vos")
+
+
+def _opening_capitalised_intro(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« Bonjour, ici Printemps, arrêt depuis … », « Coucou c Muguette ta femme de ménage
+    … »: at the opening of a message, after a greeting, the capitalised word the writer
+    introduces themself with, a French word or not, then a comma or who they are to the
+    reader."""
+    items = tokens.items
+    index = 0
+    while index < len(items) and (keys[index] in GREETINGS or items[index].text in {",", "!"}):
+        index += 1
+    if not any(key in GREETINGS for key in keys[:index]):
+        return
+    for cue in OPENING_INTRO_CUES:
+        if tuple(keys[index : index + len(cue)]) != cue:
+            continue
+        at = index + len(cue)
+        if at + 1 >= len(items):
+            return
+        token, after = items[at], items[at + 1]
+        if not (
+            _agent_name_word(token)
+            and not token.text.endswith(".")
+            and not (token.common_any and _adjective_like(token))
+        ):
+            return
+        if after.text == "," or (
+            after.key in POSSESSIVE_ROLES and at + 2 < len(items) and keys[at + 2] in ROLES
+        ):
+            yield _entity(tokens, at, at + 1)
+        return
 
 
 def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:

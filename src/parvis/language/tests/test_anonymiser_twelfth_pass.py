@@ -392,3 +392,28 @@ def test_the_word_after_an_article_stays_a_word():
         "Bonjour,\nMme Marine Soubeyran, ancienne de la Marine nationale, demande sa pension."
     )[0]
     assert "de la Marine nationale" in masked
+
+
+# --- the writer's capitalised word after a greeting and « ici » / « c » -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Bonjour, ici Lavande, en arrêt depuis le 3/11, toujours pas d'IJ. Merci", "Lavande"),
+        ("Coucou c Pâquerette ta nounou, pas reçu le cesu de novembre", "Pâquerette"),
+    ],
+)  # fmt: skip
+def test_the_writer_opening_with_a_capitalised_word_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, ici Pôle solidarité, votre dossier est complet.",
+        "Bonjour, c'est Urgent, mon RSA n'est pas arrivé.",
+    ],
+)
+def test_an_opening_capitalised_word_that_names_no_one_is_kept(text):
+    assert_untouched(text)
