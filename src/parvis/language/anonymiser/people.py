@@ -685,6 +685,7 @@ def find_people(
     found.extend(_explained_word_names(tokens))
     found.extend(_introduced_pairs(tokens, keys))
     found.extend(_opening_capitalised_intro(tokens, keys))
+    found.extend(_relative_pairs(tokens, keys))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -4091,6 +4092,31 @@ def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             or other.key in WORD_FIRST_NAMES
             or not other.common_any
             or (listed and other is second and not _adjective_like(other))
+        ):
+            yield _entity(tokens, index, index + 2)
+
+
+PAIR_FOLLOWERS = _words("est a etait avait va vient ne n' qui doit , . ! ?")
+
+
+def _relative_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« mon père désiré rossignol est décédé », « mon mari\nsylvestre chapeau »: after « mon
+    père », « ma fille »…, two words in lower case, the first a listed first name or a given
+    name that is a word, then the end of the line or what a subject is followed by."""
+    items = tokens.items
+    for index in range(2, len(items) - 1):
+        first, second = items[index], items[index + 1]
+        if keys[index - 2] not in RELATIVE_POSSESSIVES or keys[index - 1] not in RELATIVES:
+            continue
+        if second.gap != " " or not (_pair_word(first) and _pair_word(second)):
+            continue
+        if not (first.first or first.key in WORD_FIRST_NAMES) or _adjective_like(second):
+            continue
+        after = index + 2
+        if (
+            after >= len(items)
+            or "\n" in items[after].gap
+            or (items[after].key in PAIR_FOLLOWERS and not second.typo)
         ):
             yield _entity(tokens, index, index + 2)
 

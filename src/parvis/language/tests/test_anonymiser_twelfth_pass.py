@@ -417,3 +417,32 @@ def test_the_writer_opening_with_a_capitalised_word_is_masked(text, secret):
 )
 def test_an_opening_capitalised_word_that_names_no_one_is_kept(text):
     assert_untouched(text)
+
+
+# --- two words in lower case after « mon père », « ma fille » ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Citoyen : bonjour mon père prosper tilleul est décédé en mars", "prosper tilleul"),
+        ("Citoyen : c'est pour ma fille aurore marronnier\nAgent : Bonjour.",
+         "aurore marronnier"),
+    ],
+)  # fmt: skip
+def test_a_relative_named_in_lower_case_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Citoyen : mon fils constant travaille bien à l'école\nAgent : Très bien.",
+        "Citoyen : ma fille aînée est partie\nAgent : D'accord.",
+    ],
+)
+def test_a_relative_followed_by_words_is_kept(text):
+    from parvis.language.engine import anonymise
+
+    masked = anonymise(text)[0]
+    assert "travaille bien" in masked or "aînée est" in masked
