@@ -673,7 +673,7 @@ NOT_A_RESIDENCE_NAME = frozenset(
         sera etait va ferme fermee""",
     )
 )
-# « rue Pasteur à partir de janvier », « à compter du 1er »: a locution after « à », no town.
+# « rue Condorcet à partir de mars », « à compter du 1er »: a locution after « à », no town.
 LOCUTIONS_AFTER_A = frozenset(
     re.split(r"\s+", "partir compter cause peine condition moins part nouveau cote propos temps")
 )

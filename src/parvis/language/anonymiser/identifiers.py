@@ -298,7 +298,7 @@ NIR_KEY_AFTER_RE = re.compile(
 )
 
 
-# « Référence de l'avis : 26 76 … », « N° de dossier : … »: a reference under its label, with
+# « Référence de l'avis : 18 43 … », « N° de dossier : … »: a reference under its label, with
 # a key that does not check, is the notice's or the file's number, not a NIR.
 REFERENCE_LABEL_RE = re.compile(
     r"[ \t>\-]*(?:r[ée]f[ée]rence|ref\.?|(?:n°|num[ée]ro)[ \t]*(?:de[ \t]+|du[ \t]+)?"
@@ -505,7 +505,7 @@ CAF_BEFORE_NAME_RE = re.compile(
 )
 
 
-# « dossier 26-118-4471 »: after « dossier » alone, more digits than an allocataire number
+# « dossier 31-207-5586 »: after « dossier » alone, more digits than an allocataire number
 # has (seven, at most eight) make a file's reference.
 def _file_reference(cued: str, number: str, digits: str) -> bool:
     return cued.lower().startswith("dossier") and len(digits) > 8

@@ -2509,7 +2509,7 @@ NOM_LABEL_RE = re.compile(r"\bnom\b", re.IGNORECASE)
 
 def _closing_value_word(tokens: Tokens, start: int, end: int, label: str) -> int:
     """Where a form's name value ends, with the word a name run leaves that closes the
-    line: a capitalised surname that is also a day or a word (« Conjoint : Hippolyte
+    line: a capitalised surname that is also a day or a word (« Conjoint : Barthélémy
     Lundi »), or a surname in capitals alone under a name's label (« Nom marital : PIE »)."""
     if end >= len(tokens):
         return end
@@ -2519,7 +2519,7 @@ def _closing_value_word(tokens: Tokens, start: int, end: int, label: str) -> int
         return end
     if end > start and token.gap == " " and token.cap and not token.upper:
         if not token.domain or token.key in MONTH_AND_DAY_WORDS:
-            return end + 1  # « Hippolyte Lundi »
+            return end + 1  # « Barthélémy Lundi »
     elif end == start and token.upper and not token.domain and NOM_LABEL_RE.search(label):
         return end + 1  # « Nom marital : PIE »
     return end
@@ -2871,7 +2871,7 @@ CONTACT_ABOVE_RE = re.compile(
 )
 
 
-# A caller's short line before the one read (« Citoyen : bonheur »): the answer goes on.
+# A caller's short line before the one read (« Vous : marronnier »): the answer goes on.
 SHORT_ANSWER_LINE_RE = re.compile(
     r"[ \t>]*(?:appelant|appelante|usager|usagere|citoyen|citoyenne|vous|client|cliente)"
     r"[ \t]*:[ \t]*[\w'’\-]+(?:[ \t]+[\w'’\-]+){0,2}[ \t.,!]*",
@@ -2881,8 +2881,8 @@ SHORT_ANSWER_LINE_RE = re.compile(
 
 def _asked_line(folded: str, lines: list[tuple[int, int]], number: int) -> str:
     """The line a caller's line answers: the one above it, or the one above the caller's
-    own short answer (« Agent : Votre nom ? / Citoyen : bonheur / Citoyen : joséphine
-    bonheur »)."""
+    own short answer (« Agent : Votre nom ? / Vous : marronnier / Vous : éloïse
+    marronnier »)."""
     if not number:
         return ""
     above = folded[lines[number - 1][0] : lines[number - 1][1]]
@@ -3208,7 +3208,7 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                     break
                 end = start + 1
             if end < len(tokens) and tokens[end].text == ":":
-                break  # « Nom : Laforêt, prénom : … »: the next label of the form
+                break  # « Nom : Sorbier, prénom : … »: the next label of the form
             yield _entity(tokens, start, end)
             i = end
 
@@ -3959,7 +3959,7 @@ AGENT_INTRO_CUES = (("je", "suis"), ("je", "m'", "appelle"), ("ici",))
 
 def _agent_name_word(token: Token) -> bool:
     """A capitalised word that may be the agent's first name, French word or not
-    (« Je suis Amandine », « Coline », « Patrice »)."""
+    (« Je suis Romane », « Séraphine », « Fortunée »)."""
     return (
         token.word
         and token.cap
@@ -3975,8 +3975,8 @@ def _agent_name_word(token: Token) -> bool:
 
 def _agent_self_introductions(tokens: Tokens) -> Iterable[Entity]:
     """On the agent's turn, the capitalised word the agent introduces themself with
-    (« Je suis Ophélie. », « je m'appelle Coline, … ») or gives before their greeting
-    (« CAF, bonjour, Morgane à votre écoute. »), a French word or not."""
+    (« Je suis Romane. », « je suis Fortunée, … ») or gives before their greeting
+    (« MSA, bonjour, Célestine à votre écoute. »), a French word or not."""
     text, items = tokens.text, tokens.items
     keys = [t.key for t in items]
     for index, token in enumerate(items):
@@ -4001,7 +4001,7 @@ def _agent_self_introductions(tokens: Tokens) -> Iterable[Entity]:
             and _agent_name_word(items[end])
             and not tokens.lexicon.word_like(items[end].key, typos=False)
         ):
-            end += 1  # « je suis Marc Lenoir »
+            end += 1  # « je suis Marc Tessier »
         closing = end >= len(items) or items[end - 1].text.endswith(".")
         closing = closing or items[end].text in {",", ".", "!", "?", ";"} or "\n" in items[end].gap
         if greeting or closing or keys[end] in {"de", "du", "et", "a", "à", "pour"}:
@@ -4012,7 +4012,8 @@ COMPARED_ARTICLES = _words("le la l' un une les des du de")
 
 
 def _explained_word_names(tokens: Tokens) -> Iterable[Entity]:
-    """« Pain, comme le pain », « Poisson. Comme un poisson », « Lamour comme l'amour ? »:
+    """« Citron, comme le citron », « Bouleau. Comme un bouleau », « Lhirondelle comme
+    l'hirondelle ? »:
     a capitalised word the speaker explains by the same French word is their name."""
     items = tokens.items
     for index, token in enumerate(items):
@@ -4060,8 +4061,8 @@ def _pair_word(token: Token) -> bool:
 
 
 def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
-    """« enfin je suis boucher kevin », « je m'appelle constant meunier », « dites lui que
-    c ludovic pain »: two words in lower case after what introduces a name, closing the
+    """« enfin je suis tonnelier kevin », « je m'appelle désiré fournier », « dites lui que
+    c thomas gateau »: two words in lower case after what introduces a name, closing the
     line or the sentence, one a listed first name or a given name that is a word, the
     other a listed name or a word that is none."""
     items = tokens.items
@@ -4085,7 +4086,7 @@ def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         if not given:
             continue
         other = second if given[0] is first else first
-        listed = any(t.first and not t.common_any for t in given)  # « ludovic pain »
+        listed = any(t.first and not t.common_any for t in given)  # « thomas gateau »
         if (
             other.known
             or other.first
@@ -4100,7 +4101,7 @@ PAIR_FOLLOWERS = _words("est a etait avait va vient ne n' qui doit , . ! ?")
 
 
 def _relative_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
-    """« mon père désiré rossignol est décédé », « mon mari\nsylvestre chapeau »: after « mon
+    """« mon père prosper tilleul est décédé », « pour ma fille aurore marronnier »: after « mon
     père », « ma fille »…, two words in lower case, the first a listed first name or a given
     name that is a word, then the end of the line or what a subject is followed by."""
     items = tokens.items
@@ -4126,7 +4127,7 @@ POSSESSIVE_ROLES = _words("ta ton votre vos")
 
 
 def _opening_capitalised_intro(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
-    """« Bonjour, ici Printemps, arrêt depuis … », « Coucou c Muguette ta femme de ménage
+    """« Bonjour, ici Lavande, en arrêt depuis … », « Coucou c Pâquerette ta nounou
     … »: at the opening of a message, after a greeting, the capitalised word the writer
     introduces themself with, a French word or not, then a comma or who they are to the
     reader."""

@@ -201,9 +201,9 @@ def drop_businesses(
     ]
 
 
-# A firm's or an establishment's name opened by what it is (« Boulangerie du Centre »,
-# « Établissements Charpentier », « Menuiserie Lefort », « Clinique de la Fontaine »,
-# « Domaine de la Reine Blanche »): no person, even when a surname follows.
+# A firm's or an establishment's name opened by what it is (« Boulangerie du Lavoir »,
+# « Établissements Larrouturou », « Menuiserie Castagnet », « Clinique des Tilleuls »,
+# « Domaine du Grand Chêne »): no person, even when a surname follows.
 ESTABLISHMENT_HEAD_RE = re.compile(
     r"(?<![\w'’-])(?:boulangerie|patisserie|boucherie|charcuterie|poissonnerie|fromagerie"
     r"|epicerie|menuiserie|plomberie|maconnerie|serrurerie|carrosserie|miroiterie|ebenisterie"
@@ -218,7 +218,7 @@ ESTABLISHMENT_HEAD_RE = re.compile(
 
 def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
     """Person candidates holding the head noun of an establishment followed by its name
-    (« Employeur : Boulangerie du Centre ») are dropped."""
+    (« Employeur : Boulangerie du Lavoir ») are dropped."""
     if not any(c.label == "PERSON" for c in candidates):
         return candidates
     folded = fold(text)
@@ -448,7 +448,22 @@ def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
     return [c for c in candidates if c.label != "ADDRESS" or not _public_address(text, c)]
 
 
-# « Nouvelle adresse : Blagnac\n6 allée … »: the town alone on the label's line, the street on
+TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
+
+
+def with_trailing_initials(text: str, entities: list[Entity]) -> list[Entity]:
+    """« Sophie M. de l'accueil »: the initial of the last name belongs to the name."""
+    starts = {e.start for e in entities}
+    out = []
+    for entity in entities:
+        initial = TRAILING_INITIAL_RE.match(text, entity.end) if entity.label == "PERSON" else None
+        if initial and not any(entity.end < s < initial.end() for s in starts):
+            entity = Entity(entity.start, initial.end(), entity.label)
+        out.append(entity)
+    return out
+
+
+# « Nouvelle adresse : Colomiers\n9 allée … »: the town alone on the label's line, the street on
 # the next one.
 TOWN_LABEL_LINE_RE = re.compile(
     r"[ \t>\-•*]*[^\n:]{0,30}\badresse\b[^\n:]{0,30}:[ \t]*"
@@ -472,22 +487,7 @@ def with_town_line_above(text: str, entities: list[Entity]) -> list[Entity]:
     return out
 
 
-TRAILING_INITIAL_RE = re.compile(r"[ \t](?:[A-ZÀ-Þ]\.(?![\w])|[a-z]\.[ \t]*(?=\n|$))")
-
-
-def with_trailing_initials(text: str, entities: list[Entity]) -> list[Entity]:
-    """« Sophie M. de l'accueil »: the initial of the last name belongs to the name."""
-    starts = {e.start for e in entities}
-    out = []
-    for entity in entities:
-        initial = TRAILING_INITIAL_RE.match(text, entity.end) if entity.label == "PERSON" else None
-        if initial and not any(entity.end < s < initial.end() for s in starts):
-            entity = Entity(entity.start, initial.end(), entity.label)
-        out.append(entity)
-    return out
-
-
-# « Cordialement, T. Vasseur »: a first name's initial before the surname found (not « M. »,
+# « Cordialement, T. Marchal »: a first name's initial before the surname found (not « M. »,
 # a civility).
 LEADING_INITIAL_RE = re.compile(r"(?<![\w.’'])((?:[A-LN-Z]|[A-Z]\.-[A-Z])\.)[ \t]?$")
 
@@ -515,7 +515,7 @@ PLACE_COMPOUND_PARTS = frozenset(
 
 
 def repeat_in_compounds(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
-    """« au nom de rousseau … maintenant c rousseau-bonnet »: a hyphenated name holding a
+    """« au nom de lemarchand … maintenant c lemarchand-dufour »: a hyphenated name holding a
     name found in the text is the same person's (a married or a double name)."""
     found = {
         t.key
@@ -550,9 +550,9 @@ NOT_BEFORE_A_NAME = frozenset(
 
 
 def repeat_capitalised_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
-    """« Brun. B-R-U-N. Constant Brun. »: a capitalised name that is also a French word,
+    """« Vert. V-E-R-T. Prosper Vert. »: a capitalised name that is also a French word,
     found once, comes back capitalised inside a sentence (with the given name before it);
-    the word in lower case stays a word (« Pain, comme le pain »)."""
+    the word in lower case stays a word (« Citron, comme le citron »)."""
     items = tokens.items
     people = [e for e in entities if e.label == "PERSON"]
     found = {
@@ -582,7 +582,7 @@ def repeat_capitalised_names(tokens: Tokens, entities: list[Entity]) -> list[Ent
         if previous.key in NOT_BEFORE_A_NAME or NAMESAKE_RE.search(
             fold(tokens.text[max(0, start - 40) : start])
         ):
-            continue  # « de la Marine nationale », « la boulangerie Mercier »
+            continue  # « de la Marine nationale », « la boulangerie Tessier »
         if (
             previous.word
             and previous.cap
@@ -591,7 +591,7 @@ def repeat_capitalised_names(tokens: Tokens, entities: list[Entity]) -> list[Ent
             and (previous.first or previous.key in WORD_FIRST_NAMES)
             and not any(e.start < previous.end and previous.start < e.end for e in entities)
         ):
-            start = previous.start  # « Constant Brun »
+            start = previous.start  # « Prosper Vert »
         added.append(Entity(start, t.end, "PERSON"))
     return sorted(entities + added, key=lambda e: e.start) if added else entities
 
@@ -703,7 +703,6 @@ class Anonymiser:
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
             kept = drop_establishments(text, kept)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
-            kept = with_town_line_above(text, kept)
             entities = with_leading_first_name(
                 text,
                 with_trailing_initials(
@@ -712,6 +711,7 @@ class Anonymiser:
                 self.lexicon,
             )
             entities = with_leading_initials(text, entities)
+            entities = with_town_line_above(text, entities)
             entities = repeat_in_compounds(tokens, entities)
             entities = repeat_capitalised_names(tokens, entities)
             results.append((mask(text, entities), entities))
