@@ -681,7 +681,7 @@ def find_people(
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
     found.extend(_title_pairs(tokens))
-    found.extend(_agent_self_introductions(tokens))
+    found.extend(_agents_own_names(tokens))
     found.extend(_explained_word_names(tokens))
     found.extend(_introduced_pairs(tokens, keys))
     found.extend(_opening_capitalised_intro(tokens, keys))
@@ -3953,7 +3953,9 @@ def _agent_introduction(tokens: Tokens, index: int) -> bool:
 
 
 # The agent's own turn, labelled with a colon (« Agent : … », « Conseillère : … »).
-AGENT_TURN_RE = re.compile(r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)[ \t]*:", re.IGNORECASE)
+AGENT_COLON_TURN_RE = re.compile(
+    r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)[ \t]*:", re.IGNORECASE
+)
 AGENT_INTRO_CUES = (("je", "suis"), ("je", "m'", "appelle"), ("ici",))
 
 
@@ -3973,7 +3975,7 @@ def _agent_name_word(token: Token) -> bool:
     )
 
 
-def _agent_self_introductions(tokens: Tokens) -> Iterable[Entity]:
+def _agents_own_names(tokens: Tokens) -> Iterable[Entity]:
     """On the agent's turn, the capitalised word the agent introduces themself with
     (« Je suis Romane. », « je suis Fortunée, … ») or gives before their greeting
     (« MSA, bonjour, Célestine à votre écoute. »), a French word or not."""
@@ -3983,7 +3985,7 @@ def _agent_self_introductions(tokens: Tokens) -> Iterable[Entity]:
         if not _agent_name_word(token):
             continue
         line_start = text.rfind("\n", 0, token.start) + 1
-        turn = AGENT_TURN_RE.match(text, line_start)
+        turn = AGENT_COLON_TURN_RE.match(text, line_start)
         if not turn or turn.end() > token.start:
             continue
         introduced = any(

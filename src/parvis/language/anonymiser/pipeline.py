@@ -377,7 +377,7 @@ ESTABLISHMENT_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 # The agent's turn in a chat or a transcript (« Agent : … », « Conseillère : … »).
-AGENT_TURN_RE = re.compile(
+DESK_AGENT_TURN_RE = re.compile(
     r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:", re.IGNORECASE
 )
 # A desk the agent points to (« la mairie de …, ou celle de …, 5 rue … », « une borne à la
@@ -409,7 +409,7 @@ def _establishment_or_desk_line(text: str, entity: Entity, line_start: int) -> b
     line = fold(text[line_start : entity.start])
     if ESTABLISHMENT_LINE_RE.match(line):
         return True
-    turn = AGENT_TURN_RE.match(line)
+    turn = DESK_AGENT_TURN_RE.match(line)
     return bool(
         turn
         and AGENT_DESK_RE.search(line, turn.end())
