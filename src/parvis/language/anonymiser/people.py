@@ -3972,6 +3972,13 @@ def _agent_name_word(token: Token) -> bool:
         and token.key not in ROLES
         and token.key not in SERVICE_NOUNS
         and token.key not in CLOSING_WORDS
+        and not (
+            token.common_any
+            and PARTICIPLE_RE.search(token.text.lower())
+            and not token.first
+            and token.key not in WORD_FIRST_NAMES
+            and token.key[:-1] not in WORD_FIRST_NAMES  # « Fortunée », not « Désolée »
+        )
     )
 
 

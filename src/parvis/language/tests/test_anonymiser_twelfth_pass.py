@@ -170,6 +170,7 @@ def test_the_agent_introducing_themself_with_a_word_is_masked(text, secret):
         "Citoyen : bonjour\nAgent : Bonjour, je suis Conseillère à la CAF, que puis-je faire ?",
         "Citoyen : c'est où ?\nAgent : Bonjour, ici France Services, au rez-de-chaussée.",
         "Citoyen : Je suis Désolé pour le retard.\nAgent : Pas de souci.",
+        "Citoyen : allo ?\nAgent : Bonjour, je suis Désolée, le site est en panne.",
     ],
 )
 def test_no_agent_name_without_the_agent_introducing_themself(text):
