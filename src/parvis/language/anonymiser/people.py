@@ -686,6 +686,7 @@ def find_people(
     found.extend(_introduced_pairs(tokens, keys))
     found.extend(_opening_capitalised_intro(tokens, keys))
     found.extend(_relative_pairs(tokens, keys))
+    found.extend(_name_only_turns(tokens))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -4129,6 +4130,57 @@ def _relative_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             or (items[after].key in PAIR_FOLLOWERS and not second.typo)
         ):
             yield _entity(tokens, index, index + 2)
+
+
+# A caller's turn in a chat (« Vous : », « Citoyen : »), nothing before it on the line.
+CALLER_TURN_RE = re.compile(
+    r"[ \t>]*(?:vous|citoyen|citoyenne|usager|usagere|appelant|appelante|client|cliente)"
+    r"[ \t]*:[ \t]*",
+    re.IGNORECASE,
+)
+
+
+def _name_only_turns(tokens: Tokens) -> Iterable[Entity]:
+    """« Vous : sylvain cormier »: a caller's turn that is nothing but two words in lower
+    case, one a given name (listed or a word), the other no adjective nor verb form."""
+    items = tokens.items
+    for index in range(len(items) - 1):
+        first, second = items[index], items[index + 1]
+        if second.gap != " " or not (_pair_word(first) and _pair_word(second)):
+            continue
+        line_start = tokens.text.rfind("\n", 0, first.start) + 1
+        turn = CALLER_TURN_RE.fullmatch(tokens.text, line_start, first.start)
+        after = index + 2
+        if not turn or not (
+            after >= len(items)
+            or "\n" in items[after].gap
+            or (
+                items[after].text in {".", "!"}
+                and (after + 1 >= len(items) or "\n" in items[after + 1].gap)
+            )
+        ):
+            continue
+        given = [t for t in (first, second) if t.first or t.key in WORD_FIRST_NAMES]
+        if not given or not line_start:
+            continue
+        above = fold(tokens.text[tokens.text.rfind("\n", 0, line_start - 1) + 1 : line_start])
+        if not (RELATIVE_LINE_END_RE.search(above) or NAME_QUESTION_RE.search(above)):
+            continue  # the line above names a relative or asks for a name
+        other = second if given[0] is first else first
+        if (
+            other.known
+            or other.first
+            or not (_adjective_like(other) or PARTICIPLE_RE.search(other.text.lower()))
+        ):
+            yield _entity(tokens, index, index + 2)
+
+
+# « … la retraite de mon mari »: a line ending on a relative, whose name may come next.
+RELATIVE_LINE_END_RE = re.compile(
+    r"(?<![\w])(?:mon|ma|notre|son|sa)[ \t]+(?:mari|femme|epoux|epouse|pere|mere|fils|fille"
+    r"|frere|soeur|compagnon|compagne|conjoint|conjointe|enfant)[ \t.,:!?]*$",
+    re.IGNORECASE,
+)
 
 
 OPENING_INTRO_CUES = (("ici",), ("c",), ("c'", "est"), ("cest",))

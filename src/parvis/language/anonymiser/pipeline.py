@@ -543,6 +543,40 @@ def repeat_in_compounds(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
     return sorted(entities + added, key=lambda e: e.start) if added else entities
 
 
+def repeat_lowercase_pairs(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« Vous : sylvain cormier … cormier sylvain c bien lui », « madame Cormier … c'est
+    sylvain cormier »: a name found once, in lower case beside a given name (listed, a word
+    of the given names' list, or found too), is the same person again."""
+    items = tokens.items
+    people = [e for e in entities if e.label == "PERSON"]
+    found = {
+        t.key
+        for t in items
+        if t.word
+        and len(t.key) >= 3
+        and not (t.place or t.domain)
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
+    if not found:
+        return entities
+    added: list[Entity] = []
+    for i in range(len(items) - 1):
+        a, b = items[i], items[i + 1]
+        if b.gap != " " or not (a.word and b.word) or a.cap or b.cap:
+            continue
+        if a.key not in found and b.key not in found:
+            continue
+        given = any(t.first or t.key in WORD_FIRST_NAMES for t in (a, b))
+        if not (given and (a.key in found or a.first or a.key in WORD_FIRST_NAMES)):
+            continue
+        if not (b.key in found or b.first or b.key in WORD_FIRST_NAMES):
+            continue
+        if any(e.start < b.end and a.start < e.end for e in entities + added):
+            continue
+        added.append(Entity(a.start, b.end, "PERSON"))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
+
+
 # Articles and possessives before a capitalised word make it a thing or a place.
 NOT_BEFORE_A_NAME = frozenset(
     re.split(r"\s+", "le la les l' de d' du des un une au aux ma mon sa son ta ton notre votre")
@@ -714,5 +748,6 @@ class Anonymiser:
             entities = with_town_line_above(text, entities)
             entities = repeat_in_compounds(tokens, entities)
             entities = repeat_capitalised_names(tokens, entities)
+            entities = repeat_lowercase_pairs(tokens, entities)
             results.append((mask(text, entities), entities))
         return results

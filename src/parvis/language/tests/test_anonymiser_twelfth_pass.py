@@ -447,3 +447,30 @@ def test_a_relative_followed_by_words_is_kept(text):
 
     masked = anonymise(text)[0]
     assert "travaille bien" in masked or "aînée est" in masked
+
+
+# --- a caller's turn that is nothing but a name; the name again in lower case -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Vous : je prépare la retraite de mon père\nVous : prosper cormier\nAgent : Bonjour.\n"
+         "Vous : cormier prosper c bien lui", ["prosper cormier", "cormier prosper"]),
+        ("Citoyen : le dossier de ma femme\nCitoyen : aurore noisetier\nAgent : Bien reçu.",
+         ["aurore noisetier"]),
+    ],
+)  # fmt: skip
+def test_a_name_alone_on_a_callers_turn_or_repeated_in_lower_case_is_masked(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vous : je voudrais une attestation\nVous : claire nette\nAgent : Bien sûr.",
+        "Citoyen : merci beaucoup\nAgent : Avec plaisir.",
+    ],
+)
+def test_a_callers_short_turn_without_a_name_is_kept(text):
+    assert_untouched(text)
