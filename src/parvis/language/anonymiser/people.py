@@ -687,6 +687,7 @@ def find_people(
     found.extend(_opening_capitalised_intro(tokens, keys))
     found.extend(_relative_pairs(tokens, keys))
     found.extend(_name_only_turns(tokens))
+    found.extend(_given_names_by_kind(tokens, keys))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -4216,6 +4217,27 @@ def _opening_capitalised_intro(tokens: Tokens, keys: list[str]) -> Iterable[Enti
         ):
             yield _entity(tokens, at, at + 1)
         return
+
+
+# « olive comme le fruit », « violette comme la fleur »: what a given name is also the word for.
+NAME_KINDS = _words("fruit fleur arbre oiseau animal couleur mois saison plante")
+
+
+def _given_names_by_kind(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« olive comme le fruit lol », « Violette, comme la fleur »: a given name the writer
+    explains by what the word names."""
+    for index in range(len(tokens) - 3):
+        token = tokens[index]
+        if not (token.word and (token.first or token.key in WORD_FIRST_NAMES)):
+            continue
+        j = index + 1 + (keys[index + 1] == ",")
+        if (
+            j + 2 < len(keys)
+            and keys[j] == "comme"
+            and keys[j + 1] in COMPARED_ARTICLES
+            and keys[j + 2] in NAME_KINDS
+        ):
+            yield _entity(tokens, index, index + 1)
 
 
 def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:

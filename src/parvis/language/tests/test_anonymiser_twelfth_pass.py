@@ -474,3 +474,22 @@ def test_a_name_alone_on_a_callers_turn_or_repeated_in_lower_case_is_masked(text
 )
 def test_a_callers_short_turn_without_a_name_is_kept(text):
     assert_untouched(text)
+
+
+# --- a given name explained by what the word names --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Citoyen : bonjour c'est pour ma belle-mère\nCitoyen : violette comme la fleur lol\n"
+         "Agent : Bonjour.", "violette"),
+        ("Appelante : Le prénom ? Prune, comme le fruit.\nAgent : Merci.", "Prune"),
+    ],
+)  # fmt: skip
+def test_a_given_name_explained_by_what_it_names_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_comparison_with_a_kind_without_a_given_name_is_kept():
+    assert_untouched("Citoyen : c'est clair comme le jour\nAgent : Tant mieux.")
