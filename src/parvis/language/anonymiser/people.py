@@ -688,6 +688,7 @@ def find_people(
     found.extend(_relative_pairs(tokens, keys))
     found.extend(_name_only_turns(tokens))
     found.extend(_given_names_by_kind(tokens, keys))
+    found.extend(_spelled_on_the_next_line(tokens))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -4238,6 +4239,31 @@ def _given_names_by_kind(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             and keys[j + 2] in NAME_KINDS
         ):
             yield _entity(tokens, index, index + 1)
+
+
+# A line that is nothing but a word spelled letter by letter (« Citoyen : T I L L E U L »).
+SPELLED_LINE_RE = re.compile(
+    r"^[ \t>]*(?:[^\W\d_][\w]*[ \t]*:[ \t]*)?((?:[A-Za-z][ \t,.\-]+){2,}[A-Za-z])[ \t.]*$",
+    re.MULTILINE,
+)
+
+
+def _spelled_on_the_next_line(tokens: Tokens) -> Iterable[Entity]:
+    """« mon nom c'est tilleul / T I L L E U L »: the word closing a line, spelled on the next
+    line, is a name, even a French word in lower case."""
+    text, items = tokens.text, tokens.items
+    for match in SPELLED_LINE_RE.finditer(text):
+        letters = re.sub(r"[^A-Za-z]", "", match.group(1)).lower()
+        line_start = match.start()
+        if not line_start or len(letters) < 3:
+            continue
+        before = [t for t in items if t.end <= line_start - 1 and t.word]
+        if (
+            before
+            and before[-1].key == letters
+            and not text[before[-1].end : line_start].strip(" \t.,!\n")
+        ):
+            yield Entity(before[-1].start, before[-1].end, "PERSON")
 
 
 def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:

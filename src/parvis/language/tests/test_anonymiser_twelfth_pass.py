@@ -493,3 +493,18 @@ def test_a_given_name_explained_by_what_it_names_is_masked(text, secret):
 
 def test_a_comparison_with_a_kind_without_a_given_name_is_kept():
     assert_untouched("Citoyen : c'est clair comme le jour\nAgent : Tant mieux.")
+
+
+# --- a word closing a line, spelled on the next one -------------------------------------------
+
+
+def test_a_word_spelled_on_the_next_line_is_masked():
+    assert_hidden(
+        "Citoyen : mon nom c'est tilleul\nCitoyen : T I L L E U L\nAgent : Merci.", "tilleul"
+    )
+
+
+def test_a_word_followed_by_other_letters_is_kept():
+    from parvis.language.engine import anonymise
+
+    assert "dossier" in anonymise("Citoyen : j'ai le dossier\nCitoyen : A B C\nAgent : ok")[0]
