@@ -689,6 +689,7 @@ def find_people(
     found.extend(_name_only_turns(tokens))
     found.extend(_given_names_by_kind(tokens, keys))
     found.extend(_spelled_on_the_next_line(tokens))
+    found.extend(_surnames_in_apposition(tokens, keys))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -4264,6 +4265,25 @@ def _spelled_on_the_next_line(tokens: Tokens) -> Iterable[Entity]:
             and not text[before[-1].end : line_start].strip(" \t.,!\n")
         ):
             yield Entity(before[-1].start, before[-1].end, "PERSON")
+
+
+APPOSITION_HEADS = _words("un une le la mon ma notre")
+APPOSED_NOUNS = ROLES | RELATIVES | TRADES | _words("pote paysagiste plombier macon beau belle")
+
+
+def _surnames_in_apposition(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« je dors chez cormier un pote », « j'ai travaillé chez tonnelier le paysagiste », « la
+    carte grise de sorbier mon beau-père »: after « chez », « de », « pour », « avec », a
+    listed name in lower case, then who the person is."""
+    items = tokens.items
+    for index in range(1, len(items) - 2):
+        token = items[index]
+        if keys[index - 1] not in {"chez", "de", "pour", "avec"} or token.cap:
+            continue
+        if not (token.word and token.known and _pair_word(token)):
+            continue
+        if keys[index + 1] in APPOSITION_HEADS and keys[index + 2] in APPOSED_NOUNS:
+            yield _entity(tokens, index, index + 1)
 
 
 def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:

@@ -508,3 +508,22 @@ def test_a_word_followed_by_other_letters_is_kept():
     from parvis.language.engine import anonymise
 
     assert "dossier" in anonymise("Citoyen : j'ai le dossier\nCitoyen : A B C\nAgent : ok")[0]
+
+
+# --- a listed surname in lower case, then who the person is -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Citoyen : je dors chez fournier un pote depuis une semaine", "fournier"),
+        ("Citoyen : la voiture de bourdon mon beau-frère est à mon nom", "bourdon"),
+        ("Citoyen : j'ai travaillé chez cordier le plombier jusqu'en mai", "cordier"),
+    ],
+)
+def test_a_surname_followed_by_who_the_person_is_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_trade_after_an_article_is_kept():
+    assert_untouched("Citoyen : je passe chez le boulanger un peu plus tard\nAgent : ok")
