@@ -690,6 +690,7 @@ def find_people(
     found.extend(_given_names_by_kind(tokens, keys))
     found.extend(_spelled_on_the_next_line(tokens))
     found.extend(_surnames_in_apposition(tokens, keys))
+    found.extend(_newborns_and_twins(tokens, keys))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -4284,6 +4285,37 @@ def _surnames_in_apposition(tokens: Tokens, keys: list[str]) -> Iterable[Entity]
             continue
         if keys[index + 1] in APPOSITION_HEADS and keys[index + 2] in APPOSED_NOUNS:
             yield _entity(tokens, index, index + 1)
+
+
+CHILDREN_WORDS = _words("jumeaux jumelles triples enfants filles fils bebes")
+
+
+def _given_name_word(token: Token) -> bool:
+    return token.word and (token.first or token.key in WORD_FIRST_NAMES) and _pair_word(token)
+
+
+def _newborns_and_twins(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« j'ai accouché le 2 mai de capucine », « les jumeaux prosper et aimé sont nés »: the
+    given name of a newborn after « accouché … de », and two given names joined by « et »
+    right after « les jumeaux », « mes enfants »."""
+    items = tokens.items
+    for index, key in enumerate(keys):
+        if key.startswith("accouch"):
+            for j in range(index + 1, min(index + 7, len(items) - 1)):
+                if "\n" in items[j].gap:
+                    break
+                if keys[j] in {"de", "d'"} and _given_name_word(items[j + 1]):
+                    yield _entity(tokens, j + 1, j + 2)
+                    break
+        elif (
+            key in CHILDREN_WORDS
+            and index + 3 < len(items)
+            and keys[index + 2] == "et"
+            and _given_name_word(items[index + 1])
+            and _given_name_word(items[index + 3])
+        ):
+            yield _entity(tokens, index + 1, index + 2)
+            yield _entity(tokens, index + 3, index + 4)
 
 
 def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:

@@ -527,3 +527,29 @@ def test_a_surname_followed_by_who_the_person_is_is_masked(text, secret):
 
 def test_a_trade_after_an_article_is_kept():
     assert_untouched("Citoyen : je passe chez le boulanger un peu plus tard\nAgent : ok")
+
+
+# --- a newborn's given name after « accouché … de », twins' given names -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("Citoyen : jai accouché le 4 mars de capucine\nAgent : Félicitations !", ["capucine"]),
+        ("Citoyen : les jumelles fleur et perle sont nées hier\nAgent : Félicitations !",
+         ["fleur", "perle"]),
+    ],
+)  # fmt: skip
+def test_a_newborns_or_twins_given_names_are_masked(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Citoyen : j'ai accouché d'une fille le 4 mars\nAgent : Félicitations !",
+        "Citoyen : les jumeaux dorment mieux maintenant\nAgent : Tant mieux !",
+    ],
+)
+def test_a_birth_without_a_given_name_is_kept(text):
+    assert_untouched(text)
