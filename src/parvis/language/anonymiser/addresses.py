@@ -303,7 +303,7 @@ COMPLEMENT_RE = re.compile(
     r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio|esq\.?|dto\.?"
     r"|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
     r"(?:\s(?i:[ée]tage|et\.))?(?:[ \t]+[A-Z][\w\-']*){0,2}"
-    r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage)"
+    r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage|gauche|droite)"
     r"|\d{1,2}\s?[º°ª](?:\s+(?i:esq|dto|dta|andar|piso|izq|dcha)\.?)?"
     r"|(?i:sans\s+num[ée]ro|s/n))",
 )
@@ -675,6 +675,19 @@ NOT_A_RESIDENCE_NAME = frozenset(
         sera etait va ferme fermee""",
     )
 )
+# « rue Condorcet à partir de mars », « à compter du 1er »: a locution after « à », no town.
+LOCUTIONS_AFTER_A = frozenset(
+    re.split(r"\s+", "partir compter cause peine condition moins part nouveau cote propos temps")
+)
+# « une résidence étudiante », « résidence seniors »: what kind of residence it is, not its
+# name (a word in lower case after it).
+RESIDENCE_KINDS = frozenset(
+    re.split(
+        r"\s+",
+        """etudiante etudiantes universitaire universitaires senior seniors sociale sociales
+        autonomie services hoteliere jeunes""",
+    )
+)
 
 
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
@@ -719,6 +732,8 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
             capitalised_name = any(
                 w[:1].isupper() and w.lower() not in STREET_PARTICLES for w in name_words
             )
+            if name_words and fold(name_words[0]).lower() in RESIDENCE_KINDS:
+                continue  # « une résidence étudiante rue … »: a kind of residence
             # « rue des Lilas à Tulle »: a named street followed by its town
             town_after = (capitalised_name or (triggered and lowercase_text)) and bool(
                 TOWN_AFTER_RE.match(text, name_end)
@@ -726,6 +741,7 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 or (
                     (town := CITY_AFTER_RE.match(folded, name_end))
                     and CLAUSE_END_RE.match(folded, town.end(1))
+                    and town.group(1).split()[0].lower() not in LOCUTIONS_AFTER_A
                 )
             )
             ambiguous = street.lower() in AMBIGUOUS_STREET_TYPES  # « un mail », « le parc »
@@ -800,6 +816,7 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                     or CLAUSE_END_RE.match(folded, city.end(1))
                 )
                 and city.group(1).split()[0].lower() not in STREET_STOP_WORDS
+                and city.group(1).split()[0].lower() not in LOCUTIONS_AFTER_A
             ):
                 end = city.end(1)
         while end > start and folded[end - 1] in " ,-.":
@@ -877,7 +894,8 @@ def _from_label(folded: str, entity: Entity) -> Entity:
 # « Code postal : 97 200 », « CP 38100 »: a postcode under its label is the person's; a
 # « Complément : bât C, 4e étage » line is part of the address.
 LABELLED_VALUE_RE = re.compile(
-    r"(?:\bcode[ \t]+postal|\bc\.?p\.?)[ \t]*(?:c'est[ \t]+|est[ \t]+|:[ \t]*)?"
+    r"(?:\bcode[ \t]+postal(?:[ \t]+(?:de[ \t]+r[ée]sidence|du[ \t]+domicile))?|\bc\.?p\.?)"
+    r"[ \t]*(?:c'est[ \t]+|est[ \t]+|:[ \t]*)?"
     r"((?:\d{2}|2[ab])[ ]?\d{3})(?![\w])"
     r"|(?:^|\n)[ \t]*compl[ée]ment(?:[ \t]+d'adresse)?[ \t]*:[ \t]*([^\n]{2,80}?)[ \t.]*(?=$|\n)",
     re.IGNORECASE,
@@ -1181,7 +1199,9 @@ PREFIX_COMPLEMENT_RE = re.compile(
     r"|(?:residence|res\.?|lotissement|lot\.|quartier|cite|immeuble|hameau|domaine|tour|foyer"
     r"|chrs|camping|aire|maison|ferme|(?:les[ \t]+)?jardins|village|mas|bastide|villa|hlm"
     r"|ehpad|internat)"
-    r"(?:[ \t]+[\w'’\-]+){1,5})"
+    r"(?:[ \t]+[\w'’\-]+){1,5}"
+    # « appt 3, 2e étage, 9 rue … »: the floor or the side of the landing
+    r"|\d{1,2}[ \t]?(?:e|eme|er|ere)[ \t]+(?:etage|gauche|droite))"
     r"\s*[,\-]?\s*)+$",
     re.IGNORECASE,
 )

@@ -298,8 +298,28 @@ NIR_KEY_AFTER_RE = re.compile(
 )
 
 
+# « Référence de l'avis : 18 43 … », « N° de dossier : … »: a reference under its label, with
+# a key that does not check, is the notice's or the file's number, not a NIR.
+REFERENCE_LABEL_RE = re.compile(
+    r"[ \t>\-]*(?:r[ée]f[ée]rence|ref\.?|(?:n°|num[ée]ro)[ \t]*(?:de[ \t]+|du[ \t]+)?"
+    r"(?:l'avis|avis|dossier|contrat|facture|commande|recommande|suivi))"
+    r"[^:\n]{0,30}:[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _reference_not_nir(folded: str, entity: Entity) -> bool:
+    line_start = folded.rfind("\n", 0, entity.start) + 1
+    compact = re.sub(r"[^0-9A-Za-z]", "", folded[entity.start : entity.end])
+    return bool(REFERENCE_LABEL_RE.fullmatch(folded, line_start, entity.start)) and not nir_valid(
+        compact
+    )
+
+
 def find_nirs(text: str, folded: str) -> Iterable[Entity]:
     for entity in _find_nirs(text, folded):
+        if _reference_not_nir(folded, entity):
+            continue
         key = NIR_KEY_AFTER_RE.match(folded, entity.end)
         if key is None:
             yield entity
@@ -485,6 +505,12 @@ CAF_BEFORE_NAME_RE = re.compile(
 )
 
 
+# « dossier 31-207-5586 »: after « dossier » alone, more digits than an allocataire number
+# has (seven, at most eight) make a file's reference.
+def _file_reference(cued: str, number: str, digits: str) -> bool:
+    return cued.lower().startswith("dossier") and len(digits) > 8
+
+
 def _date_like(number: str) -> bool:
     """Eight digits that read as a date (day, month, year from 1900)."""
     digits = re.sub(r"\D", "", number)
@@ -499,6 +525,8 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
     for match in CAF_RE.finditer(folded):
         digits = re.sub(r"\D", "", match.group(1))
+        if _file_reference(match.group(0), match.group(1), digits):
+            continue
         if len(digits) == 5 and re.match(r"[ \t]+[A-Z]", folded[match.end(1) :]):
             continue  # a postcode and its town
         if 5 <= len(digits) <= 10:

@@ -682,6 +682,16 @@ def find_people(
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
     found.extend(_title_pairs(tokens))
+    found.extend(_agents_own_names(tokens))
+    found.extend(_explained_word_names(tokens))
+    found.extend(_introduced_pairs(tokens, keys))
+    found.extend(_opening_capitalised_intro(tokens, keys))
+    found.extend(_relative_pairs(tokens, keys))
+    found.extend(_name_only_turns(tokens))
+    found.extend(_given_names_by_kind(tokens, keys))
+    found.extend(_spelled_on_the_next_line(tokens))
+    found.extend(_surnames_in_apposition(tokens, keys))
+    found.extend(_newborns_and_twins(tokens, keys))
     found.extend(_role_lines(tokens))
     found.extend(_after_prepositions(tokens, keys))
     found.extend(_before_identifiers(tokens, keys))
@@ -2408,7 +2418,8 @@ NAME_QUESTION_RE = re.compile(
 )
 LINE_PREFIX_RE = re.compile(
     r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:(?:appelant|appelante|usager|usagere|client|cliente"
-    r"|allocataire|assure|assuree|interlocuteur|interlocutrice|u|c)[ \t]*:[ \t]*)?",
+    r"|allocataire|assure|assuree|interlocuteur|interlocutrice|u|c"
+    r"|citoyen|citoyenne|vous|moi|demandeur|demandeuse|beneficiaire)[ \t]*:[ \t]*)?",
     re.IGNORECASE,
 )
 
@@ -2462,6 +2473,14 @@ NOT_PERSON_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A form's label naming a place, a firm or a thing (« Nom de l'établissement : », « Nom de
+# la crèche : », « Nom de l'exploitation : », « Type de véhicule : »): its value names no one.
+ESTABLISHMENT_LABEL_RE = re.compile(
+    r"\b(?:etablissement|exploitation|creche|ecole|college|lycee|clinique|hopital|pharmacie"
+    r"|fournisseur|association|vehicule|marque|modele|magasin|commerce|residence|foyer[ \t]+d)",
+    re.IGNORECASE,
+)
+
 
 # « Nom - Petit », « Prénom = Rose »: a name's label with a dash or an equals sign (only the
 # labels of a name: « Objet - ma demande » is no one).
@@ -2483,7 +2502,11 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         label = match.group("label")
         if match.re is FORM_LINE_RE and fold(label).strip(" >").lower() in SPEAKERS:
             continue  # « Agent : Caisse d'allocations… » is a speaker's turn, not a form
-        if not PERSON_LABEL_RE.search(label) or NOT_PERSON_LABEL_RE.search(label):
+        if (
+            not PERSON_LABEL_RE.search(label) and not ROLE_LABEL_RE.fullmatch(label.strip(" >-"))
+        ) or NOT_PERSON_LABEL_RE.search(label):
+            continue
+        if ESTABLISHMENT_LABEL_RE.search(label):
             continue
         start = 0
         while start < len(tokens) and tokens[start].start < match.start("value"):
@@ -2498,11 +2521,42 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
             and not re.search(r"\bnom\b", label, re.IGNORECASE)
         ):
             continue
-        end = name_run(tokens, start, STRONG)
+        end = _closing_value_word(tokens, start, name_run(tokens, start, STRONG), label)
         while end > start:
             yield _entity(tokens, start, end)
             start = _next_listed_name(tokens, end)
             end = name_run(tokens, start, STRONG) if start > end else start
+
+
+# A form's label for a person by their state or their part (« Retraité : », « Exploitant : »,
+# « Mineur : », « Stagiaire : »), the whole label.
+ROLE_LABEL_RE = re.compile(
+    r"(?:nom[ \t]+(?:du|de[ \t]+la|de[ \t]+l')[ \t]*)?(?:co-?)?(?:retraitee?|exploitante?"
+    r"|mineure?|majeure?(?:[ \t]+protegee?)?|pensionnee?|apprentie?|stagiaire|candidate?"
+    r"|residente?|accompagnante?|accompagnee?|nourrice|assistante?[ \t]+maternelle)"
+    r"(?:[ \t]*\d)?(?:[ \t]*\([^)\n]*\))?",
+    re.IGNORECASE,
+)
+
+NOM_LABEL_RE = re.compile(r"\bnom\b", re.IGNORECASE)
+
+
+def _closing_value_word(tokens: Tokens, start: int, end: int, label: str) -> int:
+    """Where a form's name value ends, with the word a name run leaves that closes the
+    line: a capitalised surname that is also a day or a word (« Conjoint : Barthélémy
+    Lundi »), or a surname in capitals alone under a name's label (« Nom marital : PIE »)."""
+    if end >= len(tokens):
+        return end
+    token = tokens[end]
+    closes = end + 1 == len(tokens) or "\n" in tokens[end + 1].gap
+    if not (closes and token.word and len(token.key) >= 3):
+        return end
+    if end > start and token.gap == " " and token.cap and not token.upper:
+        if not token.domain or token.key in MONTH_AND_DAY_WORDS:
+            return end + 1  # « Barthélémy Lundi »
+    elif end == start and token.upper and not token.domain and NOM_LABEL_RE.search(label):
+        return end + 1  # « Nom marital : PIE »
+    return end
 
 
 def _next_listed_name(tokens: Tokens, index: int) -> int:
@@ -2516,7 +2570,7 @@ def _next_listed_name(tokens: Tokens, index: int) -> int:
         i += 1
     listed = (
         i + 1 < len(tokens)
-        and tokens[i].key in {",", "et"}
+        and tokens[i].key in {",", "et", "/"}
         and tokens[i + 1].cap
         and "\n" not in tokens[i].gap + tokens[i + 1].gap
     )
@@ -2836,6 +2890,9 @@ def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:
             not t.word or t.key in SPEAKERS or t.domain or t.key in GLUE or t.place for t in run
         ):
             continue
+        name = fold(match.group("name"))
+        if PERSON_LABEL_RE.search(name) or ROLE_LABEL_RE.fullmatch(name):
+            continue  # « Co-titulaire : … », « Retraitée : … »: a form's label, no speaker
         if all((t.first or t.known) or not (t.common_any or t.typo) for t in run) and any(
             t.first or not t.common_any for t in run
         ):
@@ -2904,8 +2961,17 @@ def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
             for i, t in enumerate(piece)
         ):
             return
+        if any(t.common_any and not t.known and ANSWER_VERB_RE.search(t.key) for t in piece):
+            return  # « attendez », « je cherche », « pardon »: no name given
     for piece in pieces:
         yield Entity(piece[0].start, piece[-1].end, "PERSON")
+
+
+# What a caller says instead of their name: a verb (« attendez », « cherche », « sais »).
+ANSWER_VERB_RE = re.compile(
+    r"(?:ez|ons)$|^(?:cherche|attends|attend|pardon|comment|quoi|desole|desolee|minute"
+    r"|instant|sais|regarde|sors|trouve)$"
+)
 
 
 # One word closing a message that is no signature.
@@ -2941,6 +3007,26 @@ CONTACT_ABOVE_RE = re.compile(
 )
 
 
+# A caller's short line before the one read (« Vous : marronnier »): the answer goes on.
+SHORT_ANSWER_LINE_RE = re.compile(
+    r"[ \t>]*(?:appelant|appelante|usager|usagere|citoyen|citoyenne|vous|client|cliente)"
+    r"[ \t]*:[ \t]*[\w'’\-]+(?:[ \t]+[\w'’\-]+){0,2}[ \t.,!]*",
+    re.IGNORECASE,
+)
+
+
+def _asked_line(folded: str, lines: list[tuple[int, int]], number: int) -> str:
+    """The line a caller's line answers: the one above it, or the one above the caller's
+    own short answer (« Agent : Votre nom ? / Vous : marronnier / Vous : éloïse
+    marronnier »)."""
+    if not number:
+        return ""
+    above = folded[lines[number - 1][0] : lines[number - 1][1]]
+    if number >= 2 and SHORT_ANSWER_LINE_RE.fullmatch(above):
+        return folded[lines[number - 2][0] : lines[number - 2][1]]
+    return above
+
+
 def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
     """A line that is nothing but a name: in an email's signature or quoted reply, as a
     caller's answer to « votre nom ? », or a listed first name alone on the last line."""
@@ -2970,10 +3056,11 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         if run and run[0].key in CIVILITIES and not (run[0].text == "M." and len(run) == 2):
             run = run[1:]  # « M. Mbappé-Ndongo » under a message: « M. » may be an initial
         previous_line = folded[lines[number - 1][0] : lines[number - 1][1]] if number else ""
+        asked_line = _asked_line(folded, lines, number)
         if (
             run
-            and NAME_QUESTION_RE.search(previous_line)
-            and AGENT_QUESTION_RE.match(previous_line)
+            and NAME_QUESTION_RE.search(asked_line)
+            and AGENT_QUESTION_RE.match(asked_line)
             and not any(t.text == ":" for t in run)
         ):
             answered = list(_answered_names(tokens, run))
@@ -3258,6 +3345,8 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                 if not (_lone_conjunct(tokens, start) or _capitalised_word_name(tokens[start])):
                     break
                 end = start + 1
+            if end < len(tokens) and tokens[end].text == ":":
+                break  # « Nom : Sorbier, prénom : … »: the next label of the form
             yield _entity(tokens, start, end)
             i = end
 
@@ -3546,6 +3635,8 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
     for number, begin in enumerate(line_starts):
         end = line_starts[number + 1] if number + 1 < len(line_starts) else len(items)
         label = VALUE_LABEL_RE.match(text, items[begin].start - 0)
+        if label and ESTABLISHMENT_LABEL_RE.search(fold(label.group())):
+            continue
         start = begin
         if label:
             while start < end and items[start].start < label.end():
@@ -4066,6 +4157,367 @@ def _agent_introduction(tokens: Tokens, index: int) -> bool:
     return bool(speaker and speaker.end() < token.start)
 
 
+# The agent's own turn, labelled with a colon (« Agent : … », « Conseillère : … »).
+AGENT_COLON_TURN_RE = re.compile(
+    r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)[ \t]*:", re.IGNORECASE
+)
+AGENT_INTRO_CUES = (("je", "suis"), ("je", "m'", "appelle"), ("ici",))
+
+
+def _agent_name_word(token: Token) -> bool:
+    """A capitalised word that may be the agent's first name, French word or not
+    (« Je suis Romane », « Séraphine », « Fortunée »)."""
+    return (
+        token.word
+        and token.cap
+        and not token.upper
+        and len(token.key) >= 3
+        and not token.domain
+        and not token.place
+        and token.key not in ROLES
+        and token.key not in SERVICE_NOUNS
+        and token.key not in CLOSING_WORDS
+        and not (
+            token.common_any
+            and PARTICIPLE_RE.search(token.text.lower())
+            and not token.first
+            and token.key not in WORD_FIRST_NAMES
+            and token.key[:-1] not in WORD_FIRST_NAMES  # « Fortunée », not « Désolée »
+        )
+    )
+
+
+def _agents_own_names(tokens: Tokens) -> Iterable[Entity]:
+    """On the agent's turn, the capitalised word the agent introduces themself with
+    (« Je suis Romane. », « je suis Fortunée, … ») or gives before their greeting
+    (« MSA, bonjour, Célestine à votre écoute. »), a French word or not."""
+    text, items = tokens.text, tokens.items
+    keys = [t.key for t in items]
+    for index, token in enumerate(items):
+        if not _agent_name_word(token):
+            continue
+        line_start = text.rfind("\n", 0, token.start) + 1
+        turn = AGENT_COLON_TURN_RE.match(text, line_start)
+        if not turn or turn.end() > token.start:
+            continue
+        introduced = any(
+            index >= len(cue) and tuple(keys[index - len(cue) : index]) == cue
+            for cue in AGENT_INTRO_CUES
+        )
+        greeting = bool(AGENT_GREETING_RE.match(text, token.end)) and items[index - 1].text == ","
+        if not (introduced or greeting):
+            continue
+        end = index + 1
+        if (
+            not token.text.endswith(".")
+            and end < len(items)
+            and items[end].gap == " "
+            and _agent_name_word(items[end])
+            and not tokens.lexicon.word_like(items[end].key, typos=False)
+        ):
+            end += 1  # « je suis Marc Tessier »
+        closing = end >= len(items) or items[end - 1].text.endswith(".")
+        closing = closing or items[end].text in {",", ".", "!", "?", ";"} or "\n" in items[end].gap
+        if greeting or closing or keys[end] in {"de", "du", "et", "a", "à", "pour"}:
+            yield _entity(tokens, index, end)
+
+
+COMPARED_ARTICLES = _words("le la l' un une les des du de")
+
+
+def _explained_word_names(tokens: Tokens) -> Iterable[Entity]:
+    """« Citron, comme le citron », « Bouleau. Comme un bouleau », « Lhirondelle comme
+    l'hirondelle ? »:
+    a capitalised word the speaker explains by the same French word is their name."""
+    items = tokens.items
+    for index, token in enumerate(items):
+        if not (token.word and token.cap and not token.upper and len(token.key) >= 3):
+            continue
+        j = index + 1
+        if j < len(items) and items[j].text in {",", ".", "…"}:
+            j += 1
+        if j >= len(items) or items[j].key != "comme":
+            continue
+        j += 1
+        said = ""
+        if j < len(items) and items[j].key in COMPARED_ARTICLES:
+            said = items[j].key.rstrip("'") if items[j].key.endswith("'") else ""
+            j += 1
+        if j < len(items) and items[j].word and said + items[j].key == token.key:
+            yield _entity(tokens, index, index + 1)
+
+
+# What a writer introduces their name (or the name asked about) with in a chat.
+PAIR_INTRO_CUES = (
+    ("je", "m'", "appelle"),
+    ("je", "suis"),
+    ("c'", "est"),
+    ("c",),
+    ("cest",),
+    ("ici",),
+    ("moi", "c'", "est"),
+)
+
+
+def _pair_word(token: Token) -> bool:
+    return (
+        token.word
+        and not token.cap
+        and not token.upper
+        and len(token.key) >= 3
+        and _plain_word(token)
+        and not token.place
+        and not token.domain
+        and token.key not in GLUE
+        and token.key not in SMS_WORDS
+        and token.key not in ROLES
+    )
+
+
+def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« enfin je suis tonnelier kevin », « je m'appelle désiré fournier », « dites lui que
+    c thomas gateau »: two words in lower case after what introduces a name, closing the
+    line or the sentence, one a listed first name or a given name that is a word, the
+    other a listed name or a word that is none."""
+    items = tokens.items
+    for index in range(1, len(items) - 1):
+        first, second = items[index], items[index + 1]
+        if second.gap != " " or not (_pair_word(first) and _pair_word(second)):
+            continue
+        if not any(
+            index >= len(cue) and tuple(keys[index - len(cue) : index]) == cue
+            for cue in PAIR_INTRO_CUES
+        ):
+            continue
+        after = index + 2
+        if not (
+            after >= len(items)
+            or "\n" in items[after].gap
+            or items[after].text in {".", ",", "!", "?"}
+        ):
+            continue
+        given = [t for t in (first, second) if t.first or t.key in WORD_FIRST_NAMES]
+        if not given:
+            continue
+        other = second if given[0] is first else first
+        listed = any(t.first and not t.common_any for t in given)  # « thomas gateau »
+        if (
+            other.known
+            or other.first
+            or other.key in WORD_FIRST_NAMES
+            or not other.common_any
+            or (listed and other is second and not _adjective_like(other))
+        ):
+            yield _entity(tokens, index, index + 2)
+
+
+PAIR_FOLLOWERS = _words("est a etait avait va vient ne n' qui doit , . ! ?")
+
+
+def _relative_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« mon père prosper tilleul est décédé », « pour ma fille aurore marronnier »: after « mon
+    père », « ma fille »…, two words in lower case, the first a listed first name or a given
+    name that is a word, then the end of the line or what a subject is followed by."""
+    items = tokens.items
+    for index in range(2, len(items) - 1):
+        first, second = items[index], items[index + 1]
+        if keys[index - 2] not in RELATIVE_POSSESSIVES or keys[index - 1] not in RELATIVES:
+            continue
+        if second.gap != " " or not (_pair_word(first) and _pair_word(second)):
+            continue
+        if not (first.first or first.key in WORD_FIRST_NAMES) or _adjective_like(second):
+            continue
+        after = index + 2
+        if (
+            after >= len(items)
+            or "\n" in items[after].gap
+            or (items[after].key in PAIR_FOLLOWERS and not second.typo)
+        ):
+            yield _entity(tokens, index, index + 2)
+
+
+# A caller's turn in a chat (« Vous : », « Citoyen : »), nothing before it on the line.
+CALLER_TURN_RE = re.compile(
+    r"[ \t>]*(?:vous|citoyen|citoyenne|usager|usagere|appelant|appelante|client|cliente)"
+    r"[ \t]*:[ \t]*",
+    re.IGNORECASE,
+)
+
+
+def _name_only_turns(tokens: Tokens) -> Iterable[Entity]:
+    """« Vous : sylvain cormier »: a caller's turn that is nothing but two words in lower
+    case, one a given name (listed or a word), the other no adjective nor verb form."""
+    items = tokens.items
+    for index in range(len(items) - 1):
+        first, second = items[index], items[index + 1]
+        if second.gap != " " or not (_pair_word(first) and _pair_word(second)):
+            continue
+        line_start = tokens.text.rfind("\n", 0, first.start) + 1
+        turn = CALLER_TURN_RE.fullmatch(tokens.text, line_start, first.start)
+        after = index + 2
+        if not turn or not (
+            after >= len(items)
+            or "\n" in items[after].gap
+            or (
+                items[after].text in {".", "!"}
+                and (after + 1 >= len(items) or "\n" in items[after + 1].gap)
+            )
+        ):
+            continue
+        given = [t for t in (first, second) if t.first or t.key in WORD_FIRST_NAMES]
+        if not given or not line_start:
+            continue
+        above = fold(tokens.text[tokens.text.rfind("\n", 0, line_start - 1) + 1 : line_start])
+        if not (RELATIVE_LINE_END_RE.search(above) or NAME_QUESTION_RE.search(above)):
+            continue  # the line above names a relative or asks for a name
+        other = second if given[0] is first else first
+        if (
+            other.known
+            or other.first
+            or not (_adjective_like(other) or PARTICIPLE_RE.search(other.text.lower()))
+        ):
+            yield _entity(tokens, index, index + 2)
+
+
+# « … la retraite de mon mari »: a line ending on a relative, whose name may come next.
+RELATIVE_LINE_END_RE = re.compile(
+    r"(?<![\w])(?:mon|ma|notre|son|sa)[ \t]+(?:mari|femme|epoux|epouse|pere|mere|fils|fille"
+    r"|frere|soeur|compagnon|compagne|conjoint|conjointe|enfant)[ \t.,:!?]*$",
+    re.IGNORECASE,
+)
+
+
+OPENING_INTRO_CUES = (("ici",), ("c",), ("c'", "est"), ("cest",))
+POSSESSIVE_ROLES = _words("ta ton votre vos")
+
+
+def _opening_capitalised_intro(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« Bonjour, ici Lavande, en arrêt depuis … », « Coucou c Pâquerette ta nounou
+    … »: at the opening of a message, after a greeting, the capitalised word the writer
+    introduces themself with, a French word or not, then a comma or who they are to the
+    reader."""
+    items = tokens.items
+    index = 0
+    while index < len(items) and (keys[index] in GREETINGS or items[index].text in {",", "!"}):
+        index += 1
+    if not any(key in GREETINGS for key in keys[:index]):
+        return
+    for cue in OPENING_INTRO_CUES:
+        if tuple(keys[index : index + len(cue)]) != cue:
+            continue
+        at = index + len(cue)
+        if at + 1 >= len(items):
+            return
+        token, after = items[at], items[at + 1]
+        if not (
+            _agent_name_word(token)
+            and not token.text.endswith(".")
+            and not (token.common_any and _adjective_like(token))
+        ):
+            return
+        if after.text == "," or (
+            after.key in POSSESSIVE_ROLES and at + 2 < len(items) and keys[at + 2] in ROLES
+        ):
+            yield _entity(tokens, at, at + 1)
+        return
+
+
+# « olive comme le fruit », « violette comme la fleur »: what a given name is also the word for.
+NAME_KINDS = _words("fruit fleur arbre oiseau animal couleur mois saison plante")
+
+
+def _given_names_by_kind(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« olive comme le fruit lol », « Violette, comme la fleur »: a given name the writer
+    explains by what the word names."""
+    for index in range(len(tokens) - 3):
+        token = tokens[index]
+        if not (token.word and (token.first or token.key in WORD_FIRST_NAMES)):
+            continue
+        j = index + 1 + (keys[index + 1] == ",")
+        if (
+            j + 2 < len(keys)
+            and keys[j] == "comme"
+            and keys[j + 1] in COMPARED_ARTICLES
+            and keys[j + 2] in NAME_KINDS
+        ):
+            yield _entity(tokens, index, index + 1)
+
+
+# A line that is nothing but a word spelled letter by letter (« Citoyen : T I L L E U L »).
+SPELLED_LINE_RE = re.compile(
+    r"^[ \t>]*(?:[^\W\d_][\w]*[ \t]*:[ \t]*)?((?:[A-Za-z][ \t,.\-]+){2,}[A-Za-z])[ \t.]*$",
+    re.MULTILINE,
+)
+
+
+def _spelled_on_the_next_line(tokens: Tokens) -> Iterable[Entity]:
+    """« mon nom c'est tilleul / T I L L E U L »: the word closing a line, spelled on the next
+    line, is a name, even a French word in lower case."""
+    text, items = tokens.text, tokens.items
+    for match in SPELLED_LINE_RE.finditer(text):
+        letters = re.sub(r"[^A-Za-z]", "", match.group(1)).lower()
+        line_start = match.start()
+        if not line_start or len(letters) < 3:
+            continue
+        before = [t for t in items if t.end <= line_start - 1 and t.word]
+        if (
+            before
+            and before[-1].key == letters
+            and not text[before[-1].end : line_start].strip(" \t.,!\n")
+        ):
+            yield Entity(before[-1].start, before[-1].end, "PERSON")
+
+
+APPOSITION_HEADS = _words("un une le la mon ma notre")
+APPOSED_NOUNS = ROLES | RELATIVES | TRADES | _words("pote paysagiste plombier macon beau belle")
+
+
+def _surnames_in_apposition(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« je dors chez cormier un pote », « j'ai travaillé chez tonnelier le paysagiste », « la
+    carte grise de sorbier mon beau-père »: after « chez », « de », « pour », « avec », a
+    listed name in lower case, then who the person is."""
+    items = tokens.items
+    for index in range(1, len(items) - 2):
+        token = items[index]
+        if keys[index - 1] not in {"chez", "de", "pour", "avec"} or token.cap:
+            continue
+        if not (token.word and token.known and _pair_word(token)):
+            continue
+        if keys[index + 1] in APPOSITION_HEADS and keys[index + 2] in APPOSED_NOUNS:
+            yield _entity(tokens, index, index + 1)
+
+
+CHILDREN_WORDS = _words("jumeaux jumelles triples enfants filles fils bebes")
+
+
+def _given_name_word(token: Token) -> bool:
+    return token.word and (token.first or token.key in WORD_FIRST_NAMES) and _pair_word(token)
+
+
+def _newborns_and_twins(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« j'ai accouché le 2 mai de capucine », « les jumeaux prosper et aimé sont nés »: the
+    given name of a newborn after « accouché … de », and two given names joined by « et »
+    right after « les jumeaux », « mes enfants »."""
+    items = tokens.items
+    for index, key in enumerate(keys):
+        if key.startswith("accouch"):
+            for j in range(index + 1, min(index + 7, len(items) - 1)):
+                if "\n" in items[j].gap:
+                    break
+                if keys[j] in {"de", "d'"} and _given_name_word(items[j + 1]):
+                    yield _entity(tokens, j + 1, j + 2)
+                    break
+        elif (
+            key in CHILDREN_WORDS
+            and index + 3 < len(items)
+            and keys[index + 2] == "et"
+            and _given_name_word(items[index + 1])
+            and _given_name_word(items[index + 3])
+        ):
+            yield _entity(tokens, index + 1, index + 2)
+            yield _entity(tokens, index + 3, index + 4)
+
+
 def _greeted_again(tokens: Tokens, keys: list[str], introduced: set[str]) -> Iterable[Entity]:
     """« appelant bonjour rose … »: the agent's first name, greeted or thanked again."""
     for index in range(1, len(tokens)):
@@ -4175,6 +4627,18 @@ def find_listed_children(text: str, folded: str) -> Iterable[Entity]:
             if separator is None or separator.end() == item.end():
                 break
             position = separator.end()
+    for line in CHILD_LINE_YEAR_RE.finditer(folded):
+        yield Entity(line.start(1), line.end(1), "PERSON")
+        yield Entity(line.start(2), line.end(2), "BIRTHDATE")
+
+
+# « Enfant 1 : Lilas Ormeau, 2016 »: a child's line of a form, the birth year after a comma.
+CHILD_LINE_YEAR_RE = re.compile(
+    r"(?:^|\n)[ \t>\-]*(?:enfants?|fils|filles?)\b[^\n:]{0,20}:[ \t]*"
+    r"([A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z][\w'\-]*){0,2}?)[ \t]*,[ \t]*"
+    r"(?:(?i:nee?s?)[ \t]+(?:(?i:en)[ \t]+)?)?((?:19|20)\d\d)[ \t.]*(?=\n|$)",
+    re.IGNORECASE,
+)
 
 
 # --- A word name after a child or a spouse, by what follows it (tenth pass) ---------------

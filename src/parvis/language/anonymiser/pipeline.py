@@ -37,6 +37,7 @@ from parvis.language.anonymiser.names import (
 from parvis.language.anonymiser.people import (
     NOT_PERSON_LABEL_RE,
     PERSON_LABEL_RE,
+    WORD_FIRST_NAMES,
     Tokens,
     extend_names,
     find_listed_children,
@@ -217,6 +218,34 @@ def drop_businesses(
     ]
 
 
+# A firm's or an establishment's name opened by what it is (« Boulangerie du Lavoir »,
+# « Établissements Larrouturou », « Menuiserie Castagnet », « Clinique des Tilleuls »,
+# « Domaine du Grand Chêne »): no person, even when a surname follows.
+ESTABLISHMENT_HEAD_RE = re.compile(
+    r"(?<![\w'’-])(?:boulangerie|patisserie|boucherie|charcuterie|poissonnerie|fromagerie"
+    r"|epicerie|menuiserie|plomberie|maconnerie|serrurerie|carrosserie|miroiterie|ebenisterie"
+    r"|charpente|couverture|toiture|etablissements|ets|transports|ambulances|taxis"
+    r"|clinique|pharmacie|domaine|chateau|creche|librairie|brasserie|restaurant|pizzeria"
+    r"|garage|imprimerie|quincaillerie|jardinerie|pepiniere|scierie|laverie|pressing"
+    r"|auto-ecole|supermarche|hypermarche|cabinet|atelier|ateliers|agence|salon)"
+    r"[ \t]+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
+    """Person candidates holding the head noun of an establishment followed by its name
+    (« Employeur : Boulangerie du Lavoir ») are dropped."""
+    if not any(c.label == "PERSON" for c in candidates):
+        return candidates
+    folded = fold(text)
+    return [
+        c
+        for c in candidates
+        if c.label != "PERSON" or not ESTABLISHMENT_HEAD_RE.search(folded, c.start, c.end)
+    ]
+
+
 OWNER_BEFORE_RE = re.compile(
     r"\b(?:foyer|societe|entreprise|boulangerie|boucherie|garage|cabinet|epicerie|magasin"
     r"|restaurant|exploitation|ferme|boutique)[ \t]+(?:de|d')[ \t]*$",
@@ -376,11 +405,66 @@ RESIDENCE_NOTION_RE = re.compile(
 )
 
 
+# « Organisme : Centre de formation …, 3 rue … », « Adresse de la crèche : … », « Nom de
+# l'exploitation : Domaine de … »: a form's line naming an establishment; its address is
+# the establishment's, not someone's home.
+ESTABLISHMENT_LINE_RE = re.compile(
+    r"[ \t>\-•*]*(?:(?:nom|adresse|coordonnees)[ \t]+(?:de[ \t]+l'|de[ \t]+la[ \t]+|du[ \t]+"
+    r"|des[ \t]+|de[ \t]+|d')?)?(?:organisme|etablissement|creche|ecole|college|lycee|clinique"
+    r"|hopital|pharmacie|fournisseur|association|structure|centre[ \t]+de[ \t]+formation"
+    r"|(?<=nom de l')exploitation)\b[^:\n]{0,30}:",
+    re.IGNORECASE,
+)
+# The agent's turn in a chat or a transcript (« Agent : … », « Conseillère : … »).
+DESK_AGENT_TURN_RE = re.compile(
+    r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:", re.IGNORECASE
+)
+# A desk the agent points to (« la mairie de …, ou celle de …, 5 rue … », « une borne à la
+# pharmacie de …, 2 place … », « le service des impôts est désormais 3 boulevard … »).
+AGENT_DESK_RE = re.compile(
+    r"(?<![\w])(?:mairies?|pharmacies?|espaces?|poles?|services?|bornes?|bureaux?|accueil"
+    r"|agences?|antennes?|centres?|maisons?|permanences?|points?|guichets?|celle|celui|locaux"
+    r"|sieges?|caf|cpam|msa|carsat|urssaf|ccas|prefecture|tribunal|impots|tresorerie)(?![\w])",
+    re.IGNORECASE,
+)
+# What makes the address the agent says someone's (« vous habitez toujours au … », « votre
+# adresse c'est … », « elle habite bien au … », « à l'adresse … », « immatriculé au … »).
+AGENT_HOME_RE = re.compile(
+    r"(?<![\w])(?:votre|vos|habit\w*|domicil\w*|adresse|chez|heberg\w*|loge\w*|immatricul\w*"
+    r"|demenag\w*|vous[ \t]+etes|il[ \t]+est|elle[ \t]+est|au[ \t]+nom)(?![\w])",
+    re.IGNORECASE,
+)
+
+# « Adresse du siège : Ferme du … » alone on a farmer's or a sole trader's form: the seat is
+# where they live (an administration's seat is named: « Adresse du siège de la CAF : »).
+OWN_SEAT_LABEL_RE = re.compile(
+    r"[ \t>\-•*]*adresse[ \t]+du[ \t]+siege(?:[ \t]+social)?[ \t]*:[ \t]*", re.IGNORECASE
+)
+
+
+def _establishment_or_desk_line(text: str, entity: Entity, line_start: int) -> bool:
+    """An address on a form's line naming an establishment, or said by the agent pointing
+    to a desk (with nothing on the agent's line that makes it someone's home)."""
+    line = fold(text[line_start : entity.start])
+    if ESTABLISHMENT_LINE_RE.match(line):
+        return True
+    turn = DESK_AGENT_TURN_RE.match(line)
+    return bool(
+        turn
+        and AGENT_DESK_RE.search(line, turn.end())
+        and not AGENT_HOME_RE.search(line, turn.end())
+    )
+
+
 def _public_address(text: str, entity: Entity) -> bool:
     if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
         return True
     line_start = text.rfind("\n", 0, entity.start) + 1
+    if OWN_SEAT_LABEL_RE.fullmatch(fold(text[line_start : entity.start])):
+        return False
     if PUBLIC_ADDRESS_LABEL_RE.search(fold(text[line_start : entity.start])):
+        return True
+    if _establishment_or_desk_line(text, entity, line_start):
         return True
     sentence_start = max(text.rfind(ch, 0, entity.start) for ch in ".!?\n") + 1
     head = text[entity.start : entity.end]
@@ -505,6 +589,173 @@ def with_trailing_initials(text: str, entities: list[Entity]) -> list[Entity]:
     return out
 
 
+# « Nouvelle adresse : Colomiers\n9 allée … »: the town alone on the label's line, the street on
+# the next one.
+TOWN_LABEL_LINE_RE = re.compile(
+    r"[ \t>\-•*]*[^\n:]{0,30}\badresse\b[^\n:]{0,30}:[ \t]*"
+    r"((?:(?:Le|La|Les|L')[ \t]?)?[A-ZÀ-Þ][\w'’]+(?:[ \t\-]+(?:sur|sous|en|lès|les|le|la|de|du"
+    r"|des|d'|l'|[A-ZÀ-Þ][\w'’]+))*)[ \t]*\n[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def with_town_line_above(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address opening its line under a label's line that holds only its town starts
+    at the town."""
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS" and "\n" in text[: entity.start]:
+            above = text.rfind("\n", 0, text.rfind("\n", 0, entity.start)) + 1
+            town = TOWN_LABEL_LINE_RE.fullmatch(text, above, entity.start)
+            if town and not any(e.end > above and e.start < entity.start for e in entities):
+                entity = Entity(town.start(1), entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
+# « Cordialement, T. Marchal »: a first name's initial before the surname found (not « M. »,
+# a civility).
+LEADING_INITIAL_RE = re.compile(r"(?<![\w.’'])((?:[A-LN-Z]|[A-Z]\.-[A-Z])\.)[ \t]?$")
+
+
+def with_leading_initials(text: str, entities: list[Entity]) -> list[Entity]:
+    """The initial of a first name right before a surname found belongs to the name."""
+    ends = {e.end for e in entities}
+    out = []
+    for entity in entities:
+        initial = (
+            LEADING_INITIAL_RE.search(text, max(0, entity.start - 8), entity.start)
+            if entity.label == "PERSON"
+            else None
+        )
+        if initial and not any(initial.start() < end <= entity.start for end in ends):
+            entity = Entity(initial.start(1), entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
+# Parts of a compound that make it a place, not a person's double name.
+PLACE_COMPOUND_PARTS = frozenset(
+    re.split(r"\s+", "saint sainte st ste sur sous les la le en de du des aux les")
+)
+
+
+def repeat_in_compounds(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« au nom de lemarchand … maintenant c lemarchand-dufour »: a hyphenated name holding a
+    name found in the text is the same person's (a married or a double name)."""
+    found = {
+        t.key
+        for t in tokens.items
+        if t.word
+        and "-" not in t.key
+        and len(t.key) >= 3
+        and not t.place
+        and any(e.label == "PERSON" and e.start <= t.start and t.end <= e.end for e in entities)
+    }
+    if not found:
+        return entities
+    added = []
+    for t in tokens.items:
+        parts = t.key.split("-")
+        if (
+            len(parts) < 2
+            or t.place
+            or not found.intersection(parts)
+            or PLACE_COMPOUND_PARTS.intersection(parts)
+            or any(e.start < t.end and t.start < e.end for e in entities)
+        ):
+            continue
+        added.append(Entity(t.start, t.end, "PERSON"))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
+
+
+def repeat_lowercase_pairs(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« Vous : sylvain cormier … cormier sylvain c bien lui », « madame Cormier … c'est
+    sylvain cormier »: a name found once, in lower case beside a given name (listed, a word
+    of the given names' list, or found too), is the same person again."""
+    items = tokens.items
+    people = [e for e in entities if e.label == "PERSON"]
+    found = {
+        t.key
+        for t in items
+        if t.word
+        and len(t.key) >= 3
+        and not (t.place or t.domain)
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
+    if not found:
+        return entities
+    added: list[Entity] = []
+    for i in range(len(items) - 1):
+        a, b = items[i], items[i + 1]
+        if b.gap != " " or not (a.word and b.word) or a.cap or b.cap:
+            continue
+        if a.key not in found and b.key not in found:
+            continue
+        given = any(t.first or t.key in WORD_FIRST_NAMES for t in (a, b))
+        if not (given and (a.key in found or a.first or a.key in WORD_FIRST_NAMES)):
+            continue
+        if not (b.key in found or b.first or b.key in WORD_FIRST_NAMES):
+            continue
+        if any(e.start < b.end and a.start < e.end for e in entities + added):
+            continue
+        added.append(Entity(a.start, b.end, "PERSON"))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
+
+
+# Articles and possessives before a capitalised word make it a thing or a place.
+NOT_BEFORE_A_NAME = frozenset(
+    re.split(r"\s+", "le la les l' de d' du des un une au aux ma mon sa son ta ton notre votre")
+)
+
+
+def repeat_capitalised_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« Vert. V-E-R-T. Prosper Vert. »: a capitalised name that is also a French word,
+    found once, comes back capitalised inside a sentence (with the given name before it);
+    the word in lower case stays a word (« Citron, comme le citron »)."""
+    items = tokens.items
+    people = [e for e in entities if e.label == "PERSON"]
+    found = {
+        t.key
+        for t in items
+        if t.word
+        and t.cap
+        and not t.upper
+        and t.common_any
+        and len(t.key) >= 3
+        and not (t.place or t.domain)
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
+    if not found:
+        return entities
+    added = []
+    for i, t in enumerate(items):
+        if (
+            t.key not in found
+            or not t.cap
+            or tokens.sentence_start(i)
+            or any(e.start < t.end and t.start < e.end for e in entities)
+        ):
+            continue
+        start = t.start
+        previous = items[i - 1]
+        if previous.key in NOT_BEFORE_A_NAME or NAMESAKE_RE.search(
+            fold(tokens.text[max(0, start - 40) : start])
+        ):
+            continue  # « de la Marine nationale », « la boulangerie Tessier »
+        if (
+            previous.word
+            and previous.cap
+            and previous.gap != ""
+            and t.gap == " "
+            and (previous.first or previous.key in WORD_FIRST_NAMES)
+            and not any(e.start < previous.end and previous.start < e.end for e in entities)
+        ):
+            start = previous.start  # « Prosper Vert »
+        added.append(Entity(start, t.end, "PERSON"))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
+
+
 LEADING_WORD_RE = re.compile(r"[ \t]*([A-ZÀ-Þ][\w'’\-]+)[ \t]+")
 
 
@@ -610,6 +861,7 @@ class Anonymiser:
         results = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
+            kept = drop_establishments(text, kept)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
             entities = with_care_of_prefixes(
                 text,
@@ -625,5 +877,10 @@ class Anonymiser:
                     self.lexicon,
                 ),
             )
+            entities = with_leading_initials(text, entities)
+            entities = with_town_line_above(text, entities)
+            entities = repeat_in_compounds(tokens, entities)
+            entities = repeat_capitalised_names(tokens, entities)
+            entities = repeat_lowercase_pairs(tokens, entities)
             results.append((mask(text, entities), entities))
         return results
