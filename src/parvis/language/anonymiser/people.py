@@ -1646,8 +1646,8 @@ def _lone_talked_to(tokens: Tokens, start: int, sequence: tuple[str, ...]) -> bo
 # ensuite »): no one dealt with.
 NOT_TALKED_TO_RE = re.compile(r"(?:er|ir|oir|tion|sion|ment)$")
 TALK_TIME_RE = re.compile(
-    r"[ \t]+(?:hier|avant-hier|ce[ \t]+(?:matin|midi|soir|jour)|aujourd'hui|ajd|tout[ \t]+a"
-    r"[ \t]+l'heure|lundi|mardi|mercredi|jeudi|vendredi|samedi|la[ \t]+semaine[ \t]+derniere"
+    r"[ \t]+(?:hier|avant-hier|ce[ \t]+(?:matin|midi|soir|jour)|aujourd['’]hui|ajd|tout[ \t]+[aà]"
+    r"[ \t]+l['’]heure|lundi|mardi|mercredi|jeudi|vendredi|samedi|la[ \t]+semaine[ \t]+derniere"
     r"|au[ \t]+(?:telephone|tel|guichet|standard)|(?:a|à)[ \t]+l['’](?:accueil|agence))(?![\w])"
     r"|[ \t]*$",
     re.IGNORECASE,

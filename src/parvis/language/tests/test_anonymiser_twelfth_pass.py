@@ -553,3 +553,19 @@ def test_a_newborns_or_twins_given_names_are_masked(text, secrets):
 )
 def test_a_birth_without_a_given_name_is_kept(text):
     assert_untouched(text)
+
+
+# --- found after the pass, on made-up probes: « tout à l'heure » with its accent ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("oui c'est moi qui ai parlé avec gaspard tout à l'heure", ["gaspard"]),
+        ("j'ai parlé avec ysaline aujourd’hui", ["ysaline"]),
+    ],
+)
+def test_a_lower_case_name_talked_with_before_when_written_with_accents(text, secrets):
+    # The time after the person (« tout à l'heure », « aujourd’hui ») was read without its
+    # accent or with a straight apostrophe only.
+    assert_hidden(text, *secrets)
