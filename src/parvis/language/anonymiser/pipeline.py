@@ -674,15 +674,7 @@ def repeat_lowercase_pairs(tokens: Tokens, entities: list[Entity]) -> list[Entit
     sylvain cormier »: a name found once, in lower case beside a given name (listed, a word
     of the given names' list, or found too), is the same person again."""
     items = tokens.items
-    people = [e for e in entities if e.label == "PERSON"]
-    found = {
-        t.key
-        for t in items
-        if t.word
-        and len(t.key) >= 3
-        and not (t.place or t.domain)
-        and any(e.start <= t.start and t.end <= e.end for e in people)
-    }
+    found = _found_name_keys(tokens, entities, lambda t: True)
     if not found:
         return entities
     added: list[Entity] = []
@@ -703,6 +695,21 @@ def repeat_lowercase_pairs(tokens: Tokens, entities: list[Entity]) -> list[Entit
     return sorted(entities + added, key=lambda e: e.start) if added else entities
 
 
+def _found_name_keys(tokens: Tokens, entities: list[Entity], keep: Any) -> set[str]:
+    """The words (three letters or more, no place or domain word) of the names found, those
+    ``keep`` accepts: what may come back as the same person further on."""
+    people = [e for e in entities if e.label == "PERSON"]
+    return {
+        t.key
+        for t in tokens.items
+        if t.word
+        and len(t.key) >= 3
+        and not (t.place or t.domain)
+        and keep(t)
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
+
+
 # Articles and possessives before a capitalised word make it a thing or a place.
 NOT_BEFORE_A_NAME = frozenset(
     re.split(r"\s+", "le la les l' de d' du des un une au aux ma mon sa son ta ton notre votre")
@@ -714,18 +721,7 @@ def repeat_capitalised_names(tokens: Tokens, entities: list[Entity]) -> list[Ent
     found once, comes back capitalised inside a sentence (with the given name before it);
     the word in lower case stays a word (« Citron, comme le citron »)."""
     items = tokens.items
-    people = [e for e in entities if e.label == "PERSON"]
-    found = {
-        t.key
-        for t in items
-        if t.word
-        and t.cap
-        and not t.upper
-        and t.common_any
-        and len(t.key) >= 3
-        and not (t.place or t.domain)
-        and any(e.start <= t.start and t.end <= e.end for e in people)
-    }
+    found = _found_name_keys(tokens, entities, lambda t: t.cap and not t.upper and t.common_any)
     if not found:
         return entities
     added = []
