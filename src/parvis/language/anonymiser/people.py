@@ -22,7 +22,7 @@ Every finder yields ``PERSON`` entities; the resolver merges them with the other
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from parvis.language.anonymiser.base import Entity
@@ -3912,6 +3912,17 @@ def _word_name_at(tokens: Tokens, index: int) -> bool:
     )
 
 
+def _cue_before(
+    keys: Sequence[str], index: int, cues: Iterable[tuple[str, ...]]
+) -> tuple[str, ...] | None:
+    """The first of ``cues`` whose words end right before ``keys[index]`` (« je suis »,
+    « ici » before a name), ``None`` when none does."""
+    return next(
+        (cue for cue in cues if index >= len(cue) and tuple(keys[index - len(cue) : index]) == cue),
+        None,
+    )
+
+
 # --- A given name that is a French word, introduced in lower case (sixth pass) ---------------
 
 # Words that, introduced as someone (« c est prudence qui vous ecrit », « ici patience »),
@@ -3957,14 +3968,7 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         listed = token.key not in INTRODUCED_WORD_NAMES
         if listed and not _listed_word_name(token):
             continue
-        tail = next(
-            (
-                tail
-                for tail in INTRODUCING_TAILS
-                if index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
-            ),
-            None,
-        )
+        tail = _cue_before(keys, index, INTRODUCING_TAILS)
         if tail is None:
             continue
         opening = index == len(tail) or (
@@ -4200,10 +4204,7 @@ def _agents_own_names(tokens: Tokens) -> Iterable[Entity]:
         turn = AGENT_COLON_TURN_RE.match(text, line_start)
         if not turn or turn.end() > token.start:
             continue
-        introduced = any(
-            index >= len(cue) and tuple(keys[index - len(cue) : index]) == cue
-            for cue in AGENT_INTRO_CUES
-        )
+        introduced = _cue_before(keys, index, AGENT_INTRO_CUES) is not None
         greeting = bool(AGENT_GREETING_RE.match(text, token.end)) and items[index - 1].text == ","
         if not (introduced or greeting):
             continue
@@ -4284,10 +4285,7 @@ def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         first, second = items[index], items[index + 1]
         if second.gap != " " or not (_pair_word(first) and _pair_word(second)):
             continue
-        if not any(
-            index >= len(cue) and tuple(keys[index - len(cue) : index]) == cue
-            for cue in PAIR_INTRO_CUES
-        ):
+        if _cue_before(keys, index, PAIR_INTRO_CUES) is None:
             continue
         after = index + 2
         if not (
@@ -4892,14 +4890,7 @@ def _agent_self_introductions(tokens: Tokens, keys: list[str]) -> Iterable[Entit
             _adjective_like(token) and not token.key.endswith("ien")
         ):
             continue  # « je suis Navrée, … », « je suis Désolé » (« Aurélien » is a name)
-        tail = next(
-            (
-                tail
-                for tail in AGENT_INTRO_TAILS
-                if index >= len(tail) and tuple(keys[index - len(tail) : index]) == tail
-            ),
-            None,
-        )
+        tail = _cue_before(keys, index, AGENT_INTRO_TAILS)
         if tail is None:
             continue
         following = tokens[index + 1] if index + 1 < len(tokens) else None
