@@ -144,17 +144,28 @@ def time_of_day(value: dt.time | dt.datetime) -> str:
 _NATIONAL_REGIONS = frozenset({"FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF"})
 
 
+def parsed_phone(value: str) -> Any:
+    """``value`` read as a phone number (``phonenumbers.PhoneNumber``; a national number in
+    ``CONTACTS_PHONE_REGION``, France), ``None`` when it is no possible number: where the
+    connectors' E.164 and the pages' French form both start."""
+    import phonenumbers
+    from django.conf import settings
+
+    try:
+        parsed = phonenumbers.parse(str(value).strip(), settings.CONTACTS_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    return parsed if phonenumbers.is_possible_number(parsed) else None
+
+
 def phone(value: str) -> str:
     """A stored number (E.164) as a French reader writes it: « +33612345678 » →
     « 06 12 34 56 78 », « +262692123456 » → « 0692 12 34 56 »; another country's in the
     international form (« +687 75.12.34 »); what is not a number, unchanged."""
     import phonenumbers
 
-    try:
-        parsed = phonenumbers.parse(value, "FR")
-    except phonenumbers.NumberParseException:
-        return value
-    if not phonenumbers.is_possible_number(parsed):
+    parsed = parsed_phone(value)
+    if parsed is None:
         return value
     national = phonenumbers.region_code_for_number(parsed) in _NATIONAL_REGIONS
     return phonenumbers.format_number(

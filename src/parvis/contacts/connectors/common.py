@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import phonenumbers
-from django.conf import settings
 
 from parvis.contacts.errors import ContactError
+from parvis.core.french import parsed_phone
 
 
 class InvalidPayload(ContactError, ValueError):
@@ -23,11 +23,8 @@ class InvalidPayload(ContactError, ValueError):
 def e164(number: str, *, field: str = "from") -> str:
     """``number`` in E.164 (``+33612345678``); a national number is read in
     ``CONTACTS_PHONE_REGION`` (France). ``InvalidPayload`` (400) when it is no number."""
-    try:
-        parsed = phonenumbers.parse(str(number).strip(), settings.CONTACTS_PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_possible_number(parsed):
+    parsed = parsed_phone(number)
+    if parsed is None:
         raise InvalidPayload("Numéro de téléphone invalide.", field)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
