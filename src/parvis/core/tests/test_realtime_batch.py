@@ -1,0 +1,101 @@
+"""A batch of announcements sent to Redis in a few trips (``_send_all_redis``) reaches
+every channel as channels-redis's own ``group_send`` would, message by message, in the
+batch's order, on a real Redis and through the layer's own ``receive``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from typing import Any
+
+import pytest
+import redis
+from channels_redis.core import RedisChannelLayer
+
+from parvis.core import realtime
+from parvis.testing.loops import run_in_fresh_loop
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def _redis_reachable() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _redis_reachable(), reason="no Redis on this machine")
+
+BATCH = [
+    (["desk-conversation-7", "desk-queue-3", "desk-user-11"], {"type": "e", "n": 1}),
+    (["desk-conversation-8", "desk-queue-3"], {"type": "e", "n": 2}),
+    (["routing-wallboard"], {"type": "e", "n": 3}),
+    (["nobody-listens"], {"type": "e", "n": 4}),
+]
+
+
+async def _deliveries(send: Any) -> dict[str, list[int]]:
+    """Subscribe channels to the batch's groups, send the batch with ``send``, and read
+    what each channel receives."""
+    layer = RedisChannelLayer(hosts=[REDIS_URL], prefix=f"test-{uuid.uuid4().hex[:8]}")
+    desk_agent = await layer.new_channel()  # a desk page: its queue and its own list
+    viewer = await layer.new_channel()  # a page open on conversation 7
+    supervisor = await layer.new_channel()
+    for group, channel in [
+        ("desk-queue-3", desk_agent),
+        ("desk-user-11", desk_agent),
+        ("desk-conversation-7", viewer),
+        ("routing-wallboard", supervisor),
+        ("desk-queue-3", supervisor),
+    ]:
+        await layer.group_add(group, channel)
+    await send(layer, BATCH)
+    received: dict[str, list[int]] = {}
+    for name, channel in [("desk_agent", desk_agent), ("viewer", viewer), ("sup", supervisor)]:
+        received[name] = []
+        while True:
+            try:
+                message = await asyncio.wait_for(layer.receive(channel), 0.3)
+            except TimeoutError:
+                break
+            received[name].append(message["n"])
+    await layer.flush()
+    await layer.close_pools()
+    return received
+
+
+def test_a_batch_reaches_each_channel_as_group_send_does_in_the_batch_order():
+    expected = run_in_fresh_loop(_deliveries, realtime._send_all)
+    batched = run_in_fresh_loop(_deliveries, realtime._send_all_redis)
+    assert expected == {"desk_agent": [1, 1, 2], "viewer": [1], "sup": [1, 2, 3]}
+    assert batched == expected
+
+
+def test_a_batch_stops_at_a_channel_s_capacity_as_group_send_does():
+    async def scenario(send: Any) -> tuple[list[int], list[int]]:
+        layer = RedisChannelLayer(
+            hosts=[REDIS_URL], prefix=f"test-{uuid.uuid4().hex[:8]}", capacity=3
+        )
+        # a process's channels share one Redis key, and its capacity
+        first, second = await layer.new_channel(), await layer.new_channel()
+        await layer.group_add("g-first", first)
+        await layer.group_add("g-second", second)
+        await send(layer, [(["g-first", "g-second"], {"type": "e", "n": n}) for n in range(4)])
+        read = []
+        for channel in (first, second):
+            got = []
+            while True:
+                try:
+                    got.append((await asyncio.wait_for(layer.receive(channel), 0.3))["n"])
+                except TimeoutError:
+                    break
+            read.append(got)
+        await layer.flush()
+        await layer.close_pools()
+        return read[0], read[1]
+
+    expected = run_in_fresh_loop(scenario, realtime._send_all)
+    assert expected == ([0, 1], [0])  # three messages fit, the rest is dropped
+    assert run_in_fresh_loop(scenario, realtime._send_all_redis) == expected
