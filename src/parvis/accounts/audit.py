@@ -122,6 +122,7 @@ DATA_KEYS: dict[str, str] = {
     "fields": "champs modifiés",
     "intervals": "plages horaires",
     "date": "date",
+    "period": "période",
     "is_closed": "fermé",
     "created": "nouvelle date",
     "is_platform_admin": "administrateur de la plateforme",

@@ -150,7 +150,8 @@ def _report_save(
         action="reports.report_generated" if created else "reports.report_regenerated",
         target=report,
         organisation=organisation,
-        data={"kind": period.kind, "date": period.start.isoformat()},
+        # « octobre 2026 » or « 2026 »: a year's report is not « du 1 janvier »
+        data={"kind": period.kind, "period": period.label},
     )
     return report
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from parvis.accounts import audit
 from parvis.accounts.models import AuditEvent
 from parvis.reports import services
 from parvis.reports.models import PeriodKind, Report
@@ -96,6 +97,9 @@ def test_the_daily_sweep_makes_the_due_reports_once(world):
     ]  # no national report for 2025: no national figure that year
     assert services.reports_generate_due(today=dt.date(2026, 11, 17)) == []
     assert AuditEvent.objects.filter(action="reports.report_generated").count() == 4
+    # the journal names the period as the report does, a year as a year
+    yearly = AuditEvent.objects.get(action="reports.report_generated", data__kind="yearly")
+    assert audit.details(yearly.action, yearly.data) == "type : Annuel, période : 2025"
     # From 16 January, the year before.
     periods = services.last_due_periods(dt.date(2027, 1, 16))
     assert [(p.kind, p.code) for p in periods] == [("monthly", "2026-12"), ("yearly", "2026")]
