@@ -437,6 +437,8 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
         compact, offsets = _compact(folded, match.start(), match.end())
         if len(compact) == 13 and _context(folded, match.start(), TAX_CONTEXT, 80):
             continue  # a tax number that happens to pass Luhn
+        if NOTICE_REFERENCE_RE.search(folded[max(0, match.start() - 30) : match.start()]):
+            continue  # « avis de taxe, reference 26 75 1234567 89 »: a notice's reference
         if len(compact) in (9, 14) and SIRET_BEFORE_RE.search(
             folded[max(0, match.start() - 60) : match.start()]
         ):
@@ -486,10 +488,11 @@ CAF_TEXT_CONTEXT = re.compile(
 )
 
 
-# « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text.
+# « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text; never
+# the digits of a reference glued to its letters (« ticket INC-2026-3381 », « DOC-88412 »).
 NUMBERED_RE = re.compile(
     r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?"
-    r"[^\n\d€]{0,25}?(?<![\w])"
+    r"[^\n\d€]{0,25}?(?<![\w])(?<![A-Za-z]-)"
     r"(\d(?:[ .\-]?\d){4,8}"
     rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\w/*-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",

@@ -65,7 +65,7 @@ GLUE = _words(
     derrière derriere contre avant après apres ici là ailleurs souvent parfois bientôt
     bientot enfin ensuite hier demain moins peu beaucoup assez trop tant autant presque
     environ voire mieux moi toi eux du le la les de d' l' peut peux dois doit faut veux veut
-    c' j' m' t' s' n' qu'"""
+    c' j' m' t' s' n' qu' jusqu' lorsqu' puisqu' quoiqu' presqu'"""
 )
 SMS_WORDS = _words(
     """bjr bsr slt cc coucou jai jsuis chui jss jpeux jveux jcrois jsais ct cetait c cest dc pk
@@ -884,6 +884,7 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         elif (
             token.known
             and token.first
+            and token.key not in FEAST_DAYS
             and keys[index - 1] in {"par", "avec", "chez"}
             and (index + 1 >= len(tokens) or "\n" in tokens[index + 1].gap)
         ):
@@ -908,6 +909,10 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             and _apposed_relative(tokens, index)
         ):
             yield _entity(tokens, index, index + 1)
+
+
+# Feasts that are also first names: « même avec noël », « payé avant pâques » name a time.
+FEAST_DAYS = _words("noel paques toussaint pentecote ascension")
 
 
 # « à cause du ccas », « à côté de la mairie »: the noun of a locution, not a person.
