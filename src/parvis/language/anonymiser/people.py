@@ -702,6 +702,9 @@ def find_people(
     found.extend(_greeted_or_topic_word_names(tokens, keys))
     found.extend(_closing_lowercase_name(tokens))
     found.extend(_agent_self_introductions(tokens, keys))
+    found.extend(_given_name_answers(tokens))
+    found.extend(_given_name_after_spelling(tokens))
+    found.extend(_relative_unknown_words(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -4922,3 +4925,101 @@ def _capitalised_word_name(token: Token) -> bool:
         and (token.first or token.key in WORD_FIRST_NAMES)
         and token.key not in NOT_RELATIVE_NAMES
     )
+
+
+# --- Given names answered, spelled past and after a relative (thirteenth pass) -------------
+
+# A turn asking for the given name (« prénom », « et votre prénom ? »), or calling the caller
+# by civility and surname (« madame Vasilescu »): the next turn may be the given name alone.
+GIVEN_NAME_ASKED_RE = re.compile(
+    r"(?:^|:)[ \t]*(?:et[ \t]+)?(?:(?:votre|son|sa|le|ton|leur)[ \t]+)?prenoms?[ \t?.]*$",
+    re.IGNORECASE,
+)
+SURNAME_CALLED_RE = re.compile(
+    r"(?:^|:)[ \t]*(?:madame|monsieur|mme|mr|m\.)[ \t]+[A-Z][\w'\-]+[ \t?.]*$"
+)
+# A speaker's label opening a turn (« B : », « appelante : », « [10:02] Vous : »).
+TURN_LABEL_RE = re.compile(r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{1,25}:[ \t]*")
+ANSWER_FILLERS = _words("oui euh ben alors c'est cest voila voilà")
+
+
+def _given_name_answers(tokens: Tokens) -> Iterable[Entity]:
+    """« A : prénom\nB : Harena », « conseiller : madame Vasilescu\nappelante : oui Ionela »: a
+    turn that is one word (after « oui », « euh ») answering a turn that asks for the given
+    name (then even a French word) or calls the caller by surname (then a capitalised word
+    that is no French word)."""
+    items = tokens.items
+    text = tokens.text
+    for index, token in enumerate(items):
+        if not _plain_word(token) or token.place:
+            continue
+        after = index + 1
+        if not (
+            after >= len(items)
+            or "\n" in items[after].gap
+            or (
+                items[after].text in {".", "!"}
+                and (after + 1 >= len(items) or "\n" in items[after + 1].gap)
+            )
+        ):
+            continue
+        line_start = text.rfind("\n", 0, token.start) + 1
+        label = TURN_LABEL_RE.match(text, line_start) if line_start else None
+        if label is None or label.end() > token.start:
+            continue
+        if any(fold(w).lower() not in ANSWER_FILLERS for w in text[label.end() : token.start].split()):
+            continue
+        above = fold(text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1])
+        if GIVEN_NAME_ASKED_RE.search(above) or (
+            SURNAME_CALLED_RE.search(above) and token.cap and not token.common_any
+        ):
+            yield _entity(tokens, index, index + 1)
+
+
+def _given_name_after_spelling(tokens: Tokens) -> Iterable[Entity]:
+    """« Tetuanui t e t u a n u i Teva », « Tuilagi t u i l a g i Sione il est de … »: a
+    capitalised word that is no French word, right after a name spelled letter by letter:
+    the given name said after the surname."""
+    items = tokens.items
+    letters = 0
+    for index, token in enumerate(items):
+        single = len(token.text) == 1 and token.text.isalpha()
+        if single and (letters == 0 or token.gap == " "):
+            letters += 1
+            continue
+        if (
+            letters >= 4
+            and token.gap == " "
+            and token.cap
+            and not token.upper
+            and _plain_word(token)
+            and not token.place
+            and (token.first or not token.common_any)
+        ):
+            yield _entity(tokens, index, index + 1)
+        letters = 0
+
+
+def _relative_unknown_words(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« mon fils teva a eu son code »: after « mon fils », « ma cousine »…, a word in lower
+    case that is no French word nor a listed one, then what follows a subject (a verb, a
+    pronoun, the end of the clause), in a text of any case."""
+    for index in range(2, len(tokens) - 1):
+        token = tokens[index]
+        if (
+            keys[index - 2] not in RELATIVE_POSSESSIVES
+            or keys[index - 1] not in RELATIVE_NOUNS
+            or token.cap
+            or token.upper
+            or token.common_any
+            or token.typo
+            or token.place
+            or len(token.key) < 3
+            or not _plain_word(token)
+            or token.gap != " "
+        ):
+            continue
+        following = tokens[index + 1]
+        if "\n" not in following.gap and following.key not in RELATIVE_NAME_ENDS:
+            continue
+        yield _entity(tokens, index, index + 1)
