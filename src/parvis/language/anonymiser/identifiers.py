@@ -779,12 +779,32 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
                 continue  # « né à Lyon, le 3 mai j'ai … »: a day alone may be anything
             start, end = _trimmed(folded, match.start(1), match.end(1))
             yield Entity(start, end, "BIRTHDATE")
+            answer = pattern is BIRTH_ANSWER_RE
+            if answer:
+                yield from _named_before(folded, folded.rfind("\n", 0, start) + 1, start)
             parallel = PARALLEL_BIRTH_RE.match(folded, end)
             if parallel:
                 yield Entity(*_trimmed(folded, parallel.start(1), parallel.end(1)), "BIRTHDATE")
+                if answer:
+                    yield from _named_before(folded, end, parallel.start(1))
     for match in CHILD_YEARS_BRACKET_RE.finditer(folded):
         for year in re.finditer(r"(?:19|20)\d{2}", match.group(1)):
             yield Entity(match.start(1) + year.start(), match.start(1) + year.end(), "BIRTHDATE")
+
+
+# « Vous : aïcha le 12/05/2014 et moussa le 30/01/2018 », answering « les prénoms et dates de
+# naissance des enfants ? »: the word before « le » and the date is the child's name.
+NAMED_BEFORE_DATE_RE = re.compile(
+    r"(?:^|:|\bet)[ \t]+(?!(?:moi|lui|elle|il|ne|nee|est|suis|oui|euh|c'est|cest|et|mon|ma)\b)"
+    r"([a-z][a-z'\-]{2,})[ \t]+(?:le|en)[ \t]+$",
+    re.IGNORECASE,
+)
+
+
+def _named_before(folded: str, start: int, end: int) -> Iterable[Entity]:
+    named = NAMED_BEFORE_DATE_RE.search(folded, start, end)
+    if named:
+        yield Entity(named.start(1), named.end(1), "PERSON")
 
 
 def _trimmed(folded: str, start: int, end: int) -> tuple[int, int]:

@@ -703,6 +703,7 @@ def find_people(
     found.extend(_closing_lowercase_name(tokens))
     found.extend(_agent_self_introductions(tokens, keys))
     found.extend(_given_name_answers(tokens))
+    found.extend(_names_said_in_parallel(tokens, keys))
     found.extend(_given_name_after_spelling(tokens))
     found.extend(_relative_unknown_words(tokens, keys))
     found.extend(_coordinated(tokens, found))
@@ -3781,6 +3782,17 @@ def repeat_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
         and not (items[i + 1].common_any or items[i + 1].typo or items[i + 1].domain)
         and not any(e.start < items[i + 1].end and t.start < e.end for e in entities)
     ]
+    # « Conseiller : je suis Marc Quéré … Vous : bonjour marc »: greeted in lower case
+    # (thirteenth pass)
+    surnamed += [
+        Entity(t.start, t.end, "PERSON")
+        for i, t in enumerate(items)
+        if i
+        and t.key in word_names
+        and items[i - 1].key in GREETINGS
+        and t.gap == " "
+        and not any(e.start < t.end and t.start < e.end for e in entities)
+    ]
     if surnamed:
         entities = sorted(entities + surnamed, key=lambda e: e.start)
     if not keys:
@@ -4976,10 +4988,28 @@ def _given_name_answers(tokens: Tokens) -> Iterable[Entity]:
             yield _entity(tokens, index, index + 1)
 
 
+NAMING_KEYS = _words("appelle sappelle s'appelle nom prenom")
+
+
+def _names_said_in_parallel(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« elle s'appelle sevda kaya et moi murat kaya »: after someone's name is given, « et
+    moi » then the writer's own name, in lower case and even French words, up to the end
+    of the clause."""
+    for index in range(2, len(tokens) - 2):
+        if keys[index] != "et" or keys[index + 1] != "moi":
+            continue
+        if not any(k in NAMING_KEYS for k in keys[max(0, index - 8) : index]):
+            continue
+        start = index + 2
+        end = _introduced_name(tokens, start)
+        if end > start:
+            yield _entity(tokens, start, end)
+
+
 def _given_name_after_spelling(tokens: Tokens) -> Iterable[Entity]:
     """« Tetuanui t e t u a n u i Teva », « Tuilagi t u i l a g i Sione il est de … »: a
-    capitalised word that is no French word, right after a name spelled letter by letter:
-    the given name said after the surname."""
+    capitalised word right after a name spelled letter by letter, no French word or ending
+    the turn: the given name said after the surname."""
     items = tokens.items
     letters = 0
     for index, token in enumerate(items):
@@ -4987,14 +5017,21 @@ def _given_name_after_spelling(tokens: Tokens) -> Iterable[Entity]:
         if single and (letters == 0 or token.gap == " "):
             letters += 1
             continue
+        following = items[index + 1] if index + 1 < len(items) else None
+        # the turn ends there or goes on about the person (« Sione il est de Wallis »): then
+        # even a word the vocabulary or the map knows
+        said_alone = (
+            following is None
+            or "\n" in following.gap
+            or following.key in {",", ".", "il", "elle", "euh"}
+        )
         if (
             letters >= 4
             and token.gap == " "
             and token.cap
             and not token.upper
             and _plain_word(token)
-            and not token.place
-            and (token.first or not token.common_any)
+            and (said_alone or (not token.place and (token.first or not token.common_any)))
         ):
             yield _entity(tokens, index, index + 1)
         letters = 0
@@ -5002,8 +5039,8 @@ def _given_name_after_spelling(tokens: Tokens) -> Iterable[Entity]:
 
 def _relative_unknown_words(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     """« mon fils teva a eu son code »: after « mon fils », « ma cousine »…, a word in lower
-    case that is no French word nor a listed one, then what follows a subject (a verb, a
-    pronoun, the end of the clause), in a text of any case."""
+    case that is no French word (a town's name allowed: « teva »), then what follows a
+    subject (a verb, a pronoun, the end of the clause), in a text of any case."""
     for index in range(2, len(tokens) - 1):
         token = tokens[index]
         if (
@@ -5013,7 +5050,6 @@ def _relative_unknown_words(tokens: Tokens, keys: list[str]) -> Iterable[Entity]
             or token.upper
             or token.common_any
             or token.typo
-            or token.place
             or len(token.key) < 3
             or not _plain_word(token)
             or token.gap != " "

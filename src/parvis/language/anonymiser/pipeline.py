@@ -788,13 +788,19 @@ def repeat_capitalised_names(tokens: Tokens, entities: list[Entity]) -> list[Ent
 
 
 LEADING_WORD_RE = re.compile(r"[ \t]*([A-ZÀ-Þ][\w'’\-]+)[ \t]+")
+# « Ma sœur, Pervenche Le Corre, peut-elle … »: a capitalised given name, then a surname
+# found with its particle.
+GIVEN_BEFORE_PARTICLE_RE = re.compile(r"(?<![\w'’-])([A-ZÀ-Þ][a-zà-ÿ'’\-]+)[ \t]$")
+PARTICLE_SURNAME_RE = re.compile(r"(?:Le|La|Du|De|Da|Dos|Van|Von|El|Ben|Ould)[ \t][A-ZÀ-Þ]")
 
 
 def with_leading_first_name(
     text: str, entities: list[Entity], lexicon: NameLexicon
 ) -> list[Entity]:
     """« Mai Linh Nguyen » alone on a line: a listed first name that is also a word (a
-    month, a flower) opening the line of a name found after it belongs to the name."""
+    month, a flower) opening the line of a name found after it belongs to the name; so does
+    a capitalised given name right before a surname with its particle (« Pervenche Le
+    Corre »)."""
     out = []
     for entity in entities:
         if entity.label == "PERSON":
@@ -812,6 +818,17 @@ def with_leading_first_name(
                 )
             ):
                 entity = Entity(leading.start(1), entity.end, entity.label)
+            given = GIVEN_BEFORE_PARTICLE_RE.search(text, max(0, entity.start - 30), entity.start)
+            if (
+                given
+                and PARTICLE_SURNAME_RE.match(text, entity.start)
+                and (
+                    lexicon.is_first_name(given.group(1))
+                    or fold(given.group(1)).lower() in WORD_FIRST_NAMES
+                )
+                and not any(e is not entity and e.start < entity.start < e.end + 2 for e in entities)
+            ):
+                entity = Entity(given.start(1), entity.end, entity.label)
         out.append(entity)
     return out
 
