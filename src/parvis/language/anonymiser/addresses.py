@@ -701,7 +701,8 @@ RESIDENCE_POSTCODE_RE = re.compile(
     r"(?P<address>(?:(?:la|le|les|l')[ \t]?[a-z][\w'\-]*,?[ \t]+|[a-z][\w'\-]{2,}[ \t]+)?"
     r"(?:0[1-9]|[1-8]\d|9[0-5]|97|98|2a|2b)\d{3}"
     r"(?![\w,.]?\d|[ \t]*(?:€|euros?\b|eur\b|km\b|m\b|habitants?\b))"
-    r"(?:[ \t]+(?!(?:et|mais|je|j|on|il|elle|pour|depuis|car|donc|merci|svp|stp)\b)[a-z][\w'\-]{2,})?)",
+    r"(?:[ \t]+(?!(?:et|mais|je|j|on|il|elle|pour|depuis|car|donc|merci|svp|stp|maintenant"
+    r"|desormais|aussi|encore|toujours|avec|chez)\b)[a-z][\w'\-]{2,})?)",
     re.IGNORECASE,
 )
 

@@ -704,6 +704,7 @@ def find_people(
     found.extend(_agent_self_introductions(tokens, keys))
     found.extend(_given_name_answers(tokens))
     found.extend(_names_said_in_parallel(tokens, keys))
+    found.extend(_relatives_in_apposition(tokens, keys))
     found.extend(_given_name_after_spelling(tokens))
     found.extend(_relative_unknown_words(tokens, keys))
     found.extend(_coordinated(tokens, found))
@@ -4958,8 +4959,8 @@ ANSWER_FILLERS = _words("oui euh ben alors c'est cest voila voilà")
 def _given_name_answers(tokens: Tokens) -> Iterable[Entity]:
     """« A : prénom\nB : Harena », « conseiller : madame Vasilescu\nappelante : oui Ionela »: a
     turn that is one word (after « oui », « euh ») answering a turn that asks for the given
-    name (then even a French word) or calls the caller by surname (then a capitalised word
-    that is no French word)."""
+    name (a listed name, even a French word, or no French word: never « attendez ») or calls
+    the caller by surname (then a capitalised word that is no French word)."""
     items = tokens.items
     text = tokens.text
     for index, token in enumerate(items):
@@ -4982,9 +4983,10 @@ def _given_name_answers(tokens: Tokens) -> Iterable[Entity]:
         if any(fold(w).lower() not in ANSWER_FILLERS for w in text[label.end() : token.start].split()):
             continue
         above = fold(text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1])
-        if GIVEN_NAME_ASKED_RE.search(above) or (
-            SURNAME_CALLED_RE.search(above) and token.cap and not token.common_any
-        ):
+        if (
+            GIVEN_NAME_ASKED_RE.search(above)
+            and (token.first or token.key in WORD_FIRST_NAMES or not token.common_any)
+        ) or (SURNAME_CALLED_RE.search(above) and token.cap and not token.common_any):
             yield _entity(tokens, index, index + 1)
 
 
@@ -5059,3 +5061,30 @@ def _relative_unknown_words(tokens: Tokens, keys: list[str]) -> Iterable[Entity]
         if "\n" not in following.gap and following.key not in RELATIVE_NAME_ENDS:
             continue
         yield _entity(tokens, index, index + 1)
+
+
+def _relatives_in_apposition(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« Ma sœur, Violette Le Goff, viendra … »: after « ma sœur », « mon fils »… and a
+    comma, capitalised words (particles allowed) closed by a comma: the relative's name,
+    even French words."""
+    items = tokens.items
+    for index in range(2, len(items) - 2):
+        if (
+            items[index].text != ","
+            or keys[index - 1] not in RELATIVE_NOUNS
+            or keys[index - 2] not in RELATIVE_POSSESSIVES
+        ):
+            continue
+        i = index + 1
+        words = 0
+        while i < len(items) and words < 4:
+            token = items[i]
+            if words and token.key in PARTICLES and token.cap:
+                i += 1
+                continue
+            if not (token.cap and not token.upper and _plain_word(token)) or token.place:
+                break
+            words += 1
+            i += 1
+        if words and i < len(items) and items[i].text == "," and items[index + 1].cap:
+            yield _entity(tokens, index + 1, i)
