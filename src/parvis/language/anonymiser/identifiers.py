@@ -848,7 +848,8 @@ BIRTH_ASKED_RE = re.compile(r"naissance|\bnee?\b|\bne\(e\)|\bddn\b", re.IGNORECA
 DATE_AFTER_NAME_RE = re.compile(
     # the year alone too: in a list of children, a year in brackets is a birth year
     r"(?<![\w])[A-ZÀ-Þ][a-zà-ÿ'’\-]{1,30}[ \t]*\("
-    rf"((?:\d{{1,2}}[/.]\d{{1,2}}[/.]|(?:1er|\d{{1,2}})[ \t]+(?i:{MONTHS})[ \t]+)?(?:19|20)\d{{2}})\)"
+    r"((?:\d{1,2}[/.]\d{1,2}[/.]"
+    rf"|(?:1er|\d{{1,2}})[ \t]+(?i:{MONTHS})[ \t]+)?(?:19|20)\d{{2}})\)"
 )
 # « Né(e) en : 1938 », « Année de naissance : 1961 »: a form's field that asks for the year.
 BIRTH_YEAR_FIELD_RE = re.compile(

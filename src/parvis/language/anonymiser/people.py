@@ -4980,7 +4980,9 @@ def _given_name_answers(tokens: Tokens) -> Iterable[Entity]:
         label = TURN_LABEL_RE.match(text, line_start) if line_start else None
         if label is None or label.end() > token.start:
             continue
-        if any(fold(w).lower() not in ANSWER_FILLERS for w in text[label.end() : token.start].split()):
+        if any(
+            fold(w).lower() not in ANSWER_FILLERS for w in text[label.end() : token.start].split()
+        ):
             continue
         above = fold(text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1])
         if (

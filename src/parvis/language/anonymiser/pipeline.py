@@ -246,9 +246,7 @@ def _namesake_led(text: str, folded: str, candidate: Entity) -> bool:
     """« salle Pierre-Loti », « gymnase Jean Moulin » read as one run: a place's head noun
     in lower case, then a capitalised name."""
     head = re.match(r"([a-z]+)[ \t]+(?=[A-Z])", folded[candidate.start : candidate.end])
-    return bool(
-        head and text[candidate.start].islower() and NAMESAKE_RE.search(head.group(0))
-    )
+    return bool(head and text[candidate.start].islower() and NAMESAKE_RE.search(head.group(0)))
 
 
 def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
@@ -826,7 +824,9 @@ def with_leading_first_name(
                     lexicon.is_first_name(given.group(1))
                     or fold(given.group(1)).lower() in WORD_FIRST_NAMES
                 )
-                and not any(e is not entity and e.start < entity.start < e.end + 2 for e in entities)
+                and not any(
+                    e is not entity and e.start < entity.start < e.end + 2 for e in entities
+                )
             ):
                 entity = Entity(given.start(1), entity.end, entity.label)
         out.append(entity)
