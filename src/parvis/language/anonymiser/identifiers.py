@@ -169,14 +169,6 @@ BORN_AT_THEN_DATE_RE = re.compile(
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
-# « le petit lucas ne en 2019 », « ma fille est née en 2016 »: a child's birth year (a year
-# alone is kept for the writer: « je suis né en 1964 »).
-CHILD_BORN_YEAR_RE = re.compile(
-    r"(?<![\w])(?:fils|fille|filles|enfants?|bebes?|petite?s?|aine\w*|cadet\w*|jumea\w+"
-    r"|jumelles?|neveu|niece)(?![\w])[^\n.!?]{0,40}?(?<!suis )(?<![\w])nee?s?[ \t]+en[ \t]+"
-    rf"((?:19|20)\d{{2}}|{_YEAR_WORDS})(?![\w])",
-    re.IGNORECASE,
-)
 # « les 2 grands (2012 et 2015) »: years alone in brackets after children, their birth years.
 CHILD_YEARS_BRACKET_RE = re.compile(
     r"(?<![\w])(?:enfants?|fils|filles|grands|petits|aine\w*|cadet\w*|jumea\w+|jumelles)"
@@ -771,7 +763,7 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
     # « mon fils a 25 ans le 14 avril »: a birthday
     for match in BIRTHDAY_RE.finditer(folded):
         yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")
-    for pattern in (BIRTH_ANSWER_RE, BORN_AT_THEN_DATE_RE, CHILD_BORN_YEAR_RE, HOUSEHOLD_LINE_RE):
+    for pattern in (BIRTH_ANSWER_RE, BORN_AT_THEN_DATE_RE, HOUSEHOLD_LINE_RE):
         for match in pattern.finditer(folded):
             if pattern is BORN_AT_THEN_DATE_RE and not re.search(
                 rf"(?:19|20)\d\d|{_YEAR_WORDS}", match.group(1)
