@@ -2502,12 +2502,23 @@ DASH_FORM_LINE_RE = re.compile(
 )
 
 
+# « nom=MENDIBOURE ; prénom=Ane »: a name's field written as key=value, several on a line
+# (thirteenth pass).
+KEY_VALUE_NAME_RE = re.compile(
+    r"(?:^|[;|&][ \t]*|(?<=\n)[ \t]+)(?P<label>nom|prenoms?|nom[ \t]+de[ \t]+naissance"
+    r"|nom[ \t]+d'usage|nom[ \t]+de[ \t]+famille)[ \t]*=[ \t]*(?P<value>[^;|&=\n]+)",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
 def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
     """« Nom de l'agent : X », « Enfant à charge : Y », « Personne à contacter : Z »."""
     if ":" not in folded and "-" not in folded and "=" not in folded and "–" not in folded:
         return
     matches = list(FORM_LINE_RE.finditer(folded)) if ":" in folded else []
     matches.extend(DASH_FORM_LINE_RE.finditer(folded))
+    if "=" in folded:
+        matches.extend(KEY_VALUE_NAME_RE.finditer(folded))
     for match in matches:
         label = match.group("label")
         if match.re is FORM_LINE_RE and fold(label).strip(" >").lower() in SPEAKERS:
