@@ -872,13 +872,43 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     extended.extend(_labelled_values(folded))
     extended.extend(_spoken_postcodes(text, folded))
     extended.extend(_residence_postcodes(folded))
-    return _merge_adjacent(
-        [
-            _from_label(folded, _with_labelled_parts(folded, _with_city_tail(folded, e)))
-            for e in extended
-        ],
+    return _repeated_towns(
         folded,
+        _merge_adjacent(
+            [
+                _from_label(folded, _with_labelled_parts(folded, _with_city_tail(folded, e)))
+                for e in extended
+            ],
+            folded,
+        ),
     )
+
+
+# A postcode and its town inside an address found (« … 2B 20250 corte »).
+POSTCODE_TOWN_RE = re.compile(
+    r"(?<![\w])(?:\d{5}|\d{2}[ ]\d{3})[ \t]+[a-z][\w'\-]{2,}", re.IGNORECASE
+)
+
+
+def _repeated_towns(folded: str, entities: list[Entity]) -> list[Entity]:
+    """« … je suis a 1 rue du pont neuf 20250 corte / Vous : pardon 20250 corte »: the
+    postcode and town of an address found, said again, are masked again (thirteenth
+    pass)."""
+    said = {
+        match.group().lower()
+        for e in entities
+        if e.label == "ADDRESS"
+        for match in POSTCODE_TOWN_RE.finditer(folded, e.start, e.end)
+    }
+    if not said:
+        return entities
+    again = [
+        Entity(match.start(), match.end(), "ADDRESS")
+        for match in POSTCODE_TOWN_RE.finditer(folded)
+        if match.group().lower() in said
+        and not any(e.start < match.end() and match.start() < e.end for e in entities)
+    ]
+    return sorted(entities + again, key=lambda e: e.start) if again else entities
 
 
 # « Adresse : … », « Adresse de domiciliation : … », « Nouvelle adresse : … », « reçoit son

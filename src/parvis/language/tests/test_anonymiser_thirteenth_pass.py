@@ -212,3 +212,28 @@ def test_a_residence_given_by_its_postcode_is_masked(text, secret):
 )
 def test_sums_and_birthplaces_are_no_residence(text):
     assert not {label for label, _ in labelled(text)} & {"ADDRESS"}
+
+
+# --- a name's field written key=value, an address's town said again ---------------------------
+
+
+def test_a_name_field_written_key_equals_value_is_masked():
+    assert_hidden(
+        "Déclarant\n  nom=LARRALDE ; prénom=Lune ; numéro fiscal=3104 552 781 064\n"
+        "Question : faut-il une déclaration commune ?",
+        "LARRALDE",
+        "Lune",
+    )
+
+
+def test_a_postcode_and_town_said_again_are_masked_again():
+    text = (
+        "Vous : je bloque sur l'adresse, j'habite 4 rue de la fontaine 2A 20167 sarrola\n"
+        "Conseiller : Pouvez-vous répéter le code postal ?\nVous : oui 20167 sarrola"
+    )
+    assert anonymise(text)[0].endswith("Vous : oui [ADRESSE]")
+
+
+def test_a_postcode_and_town_alone_stay_a_town():
+    text = "la formation commence le 5 janvier au centre de 35000 rennes, c'est loin"
+    assert "ADDRESS" not in {label for label, _ in labelled(text)}
