@@ -690,6 +690,28 @@ RESIDENCE_KINDS = frozenset(
 )
 
 
+# « moi j'habite 22190 », « hébergée chez ma cousine ndeye à 91000 », « je suis à mamoudzou
+# 97600 », « je reste à la bergerie, 46500 gramat »: where one lives, given by its postcode
+# (a place or a town in lower case before it, a town after it); never « né à 97300 », a
+# sum (« je suis à 15000 euros ») nor « je n'habite plus à … ».
+RESIDENCE_POSTCODE_RE = re.compile(
+    r"(?<![\w])(?:j'?habite|habitons|habitent|on[ \t]+habite|je[ \t]+vis|on[ \t]+vit"
+    r"|je[ \t]+reste|je[ \t]+suis|heberge\w*|domicilie\w*)[ \t]+"
+    r"(?:chez[ \t]+(?:[a-z][\w'\-]*[ \t]+){1,3}?)?(?:(?:a|au|sur)[ \t]+)?"
+    r"(?P<address>(?:(?:la|le|les|l')[ \t]?[a-z][\w'\-]*,?[ \t]+|[a-z][\w'\-]{2,}[ \t]+)?"
+    r"(?:0[1-9]|[1-8]\d|9[0-5]|97|98|2a|2b)\d{3}"
+    r"(?![\w,.]?\d|[ \t]*(?:€|euros?\b|eur\b|km\b|m\b|habitants?\b))"
+    r"(?:[ \t]+(?!(?:et|mais|je|j|on|il|elle|pour|depuis|car|donc|merci|svp|stp|maintenant"
+    r"|desormais|aussi|encore|toujours|avec|chez)\b)[a-z][\w'\-]{2,})?)",
+    re.IGNORECASE,
+)
+
+
+def _residence_postcodes(folded: str) -> Iterable[Entity]:
+    for match in RESIDENCE_POSTCODE_RE.finditer(folded):
+        yield Entity(match.start("address"), match.end("address"), "ADDRESS")
+
+
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     found: list[Entity] = []
     for box in BOX_TOWN_RE.finditer(text):
@@ -849,13 +871,44 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     extended.extend(_answered_addresses(text, folded))
     extended.extend(_labelled_values(folded))
     extended.extend(_spoken_postcodes(text, folded))
-    return _merge_adjacent(
-        [
-            _from_label(folded, _with_labelled_parts(folded, _with_city_tail(folded, e)))
-            for e in extended
-        ],
+    extended.extend(_residence_postcodes(folded))
+    return _repeated_towns(
         folded,
+        _merge_adjacent(
+            [
+                _from_label(folded, _with_labelled_parts(folded, _with_city_tail(folded, e)))
+                for e in extended
+            ],
+            folded,
+        ),
     )
+
+
+# A postcode and its town inside an address found (« … 2B 20250 corte »).
+POSTCODE_TOWN_RE = re.compile(
+    r"(?<![\w])(?:\d{5}|\d{2}[ ]\d{3})[ \t]+[a-z][\w'\-]{2,}", re.IGNORECASE
+)
+
+
+def _repeated_towns(folded: str, entities: list[Entity]) -> list[Entity]:
+    """« … je suis a 1 rue du pont neuf 20250 corte / Vous : pardon 20250 corte »: the
+    postcode and town of an address found, said again, are masked again (thirteenth
+    pass)."""
+    said = {
+        match.group().lower()
+        for e in entities
+        if e.label == "ADDRESS"
+        for match in POSTCODE_TOWN_RE.finditer(folded, e.start, e.end)
+    }
+    if not said:
+        return entities
+    again = [
+        Entity(match.start(), match.end(), "ADDRESS")
+        for match in POSTCODE_TOWN_RE.finditer(folded)
+        if match.group().lower() in said
+        and not any(e.start < match.end() and match.start() < e.end for e in entities)
+    ]
+    return sorted(entities + again, key=lambda e: e.start) if again else entities
 
 
 # « Adresse : … », « Adresse de domiciliation : … », « Nouvelle adresse : … », « reçoit son

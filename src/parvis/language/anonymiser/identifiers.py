@@ -153,6 +153,37 @@ BIRTH_RE = re.compile(
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
+# « votre nom et votre date de naissance\nB : Ahamada Soilihi euh dix-sept octobre … »,
+# « … dates de naissance des enfants ?\nVous : aïcha le 12/05/2014 »: the next turn answers
+# the question, a name or a filler before the date.
+BIRTH_ANSWER_RE = re.compile(
+    r"(?:date|dates)[ \t]+de[ \t]+naissance[^\n.!\d]{0,40}?\n(?:\[[\d:.,]+\][ \t]*)?"
+    r"[^\n:\d]{0,25}:[ \t]*(?:[^\n\d.?!:]{0,40}?[ \t])?(?:le[ \t]+)?"
+    rf"(?<![\w])({DATE_RE})(?![\w/])",
+    re.IGNORECASE,
+)
+# « je suis né à 97300 ... enfin à Cayenne quoi, le 30 juin 1991 »: born in a place, then the
+# date with its year, whatever is said of the place.
+BORN_AT_THEN_DATE_RE = re.compile(
+    r"(?<![\w])nee?s?[ \t]+(?:a|au|en)[ \t][^\n?!]{1,50}?,?[ \t]+le[ \t]+"
+    rf"(?<![\w])({DATE_RE})(?![\w/])",
+    re.IGNORECASE,
+)
+# « les 2 grands (2012 et 2015) »: years alone in brackets after children, their birth years.
+CHILD_YEARS_BRACKET_RE = re.compile(
+    r"(?<![\w])(?:enfants?|fils|filles|grands|petits|aine\w*|cadet\w*|jumea\w+|jumelles)"
+    r"[ \t]*\(([ \t]*(?:19|20)\d{2}(?:[ \t]*(?:,|et|&)[ \t]*(?:19|20)\d{2})*)[ \t]*\)",
+    re.IGNORECASE,
+)
+# « 2. Bensalem Ilyes — 05/10/2011 — fils »: a household's numbered line, a name, a date and
+# the person's place in the household; the date is their birth date.
+HOUSEHOLD_LINE_RE = re.compile(
+    r"^[ \t>]*(?:\d{1,2}[.)]|[-*•])[ \t]+[^\n\d]{2,60}?"
+    rf"(?<![\w])({DATE_RE})(?![\w/])[ \t]*[—–\-,;(/][ \t]*"
+    r"(?:demandeu\w+|declarant\w*|conjoint\w*|epou\w+|fils|fille|enfant|pere|mere|concubin\w*"
+    r"|partenaire|allocataire|beneficiaire)(?![\w])",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 SPOKEN_AT_RE = re.compile(r"\s(?:arobase|arobas|at)\s", re.IGNORECASE)
@@ -437,6 +468,8 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
         compact, offsets = _compact(folded, match.start(), match.end())
         if len(compact) == 13 and _context(folded, match.start(), TAX_CONTEXT, 80):
             continue  # a tax number that happens to pass Luhn
+        if NOTICE_REFERENCE_RE.search(folded[max(0, match.start() - 30) : match.start()]):
+            continue  # « avis de taxe, reference 26 75 1234567 89 »: a notice's reference
         if len(compact) in (9, 14) and SIRET_BEFORE_RE.search(
             folded[max(0, match.start() - 60) : match.start()]
         ):
@@ -486,10 +519,11 @@ CAF_TEXT_CONTEXT = re.compile(
 )
 
 
-# « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text.
+# « num 482991 », « ref. 48299133 »: a number announced as such, in a CAF or MSA text; never
+# the digits of a reference glued to its letters (« ticket INC-2026-3381 », « DOC-88412 »).
 NUMBERED_RE = re.compile(
     r"(?:\bnum(?:ero)?|\bn°|\bno\b|\bref(?:erence)?|identifiant|matricule)\.?"
-    r"[^\n\d€]{0,25}?(?<![\w])"
+    r"[^\n\d€]{0,25}?(?<![\w])(?<![A-Za-z]-)"
     r"(\d(?:[ .\-]?\d){4,8}"
     rf"(?:(?:[ /\-]?(?-i:[A-Z])|{_CAF_LOWER_LETTER}|(?-i:[a-z]))(?![\w'’]))?)"
     r"(?![\w/*-]|,\S|[ .]?\d|[ ]?(?:€|euros?\b|eur\b|%))",
@@ -705,9 +739,7 @@ BORN_DAY_MONTH_RE = re.compile(
 
 def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
     for match in BIRTH_RE.finditer(folded):
-        start, end = match.start(1), match.end(1)
-        while end > start and folded[end - 1] in " -":
-            end -= 1
+        start, end = _trimmed(folded, match.start(1), match.end(1))
         yield Entity(start, end, "BIRTHDATE")
         # « j'ai indiqué le 12/05/1999 au lieu du 21/05/1999 », « vous êtes né le huit août
         # / usager : non le dix-huit août »: the right date, said after the wrong one
@@ -720,7 +752,7 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
         if any(BIRTH_ASKED_RE.search(line) for line in above):
             yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")
     # « nos enfants Fatou (03/05/2012) et Ibrahim (17/09/2015) »
-    for match in DATE_AFTER_NAME_RE.finditer(text):
+    for match in DATE_AFTER_NAME_RE.finditer(folded):
         if RELATIVES_BEFORE_RE.search(folded[max(0, match.start() - 80) : match.start()]):
             yield Entity(match.start(1), match.end(1), "BIRTHDATE")
     # « elle est née le 3/11 »: a day and a month after « né(e) le »
@@ -731,11 +763,49 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
     # « mon fils a 25 ans le 14 avril »: a birthday
     for match in BIRTHDAY_RE.finditer(folded):
         yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")
+    for pattern in (BIRTH_ANSWER_RE, BORN_AT_THEN_DATE_RE, HOUSEHOLD_LINE_RE):
+        for match in pattern.finditer(folded):
+            if pattern is BORN_AT_THEN_DATE_RE and not re.search(
+                rf"(?:19|20)\d\d|{_YEAR_WORDS}", match.group(1)
+            ):
+                continue  # « né à Lyon, le 3 mai j'ai … »: a day alone may be anything
+            start, end = _trimmed(folded, match.start(1), match.end(1))
+            yield Entity(start, end, "BIRTHDATE")
+            answer = pattern is BIRTH_ANSWER_RE
+            if answer:
+                yield from _named_before(folded, folded.rfind("\n", 0, start) + 1, start)
+            parallel = PARALLEL_BIRTH_RE.match(folded, end)
+            if parallel:
+                yield Entity(*_trimmed(folded, parallel.start(1), parallel.end(1)), "BIRTHDATE")
+                if answer:
+                    yield from _named_before(folded, end, parallel.start(1))
+    for match in CHILD_YEARS_BRACKET_RE.finditer(folded):
+        for year in re.finditer(r"(?:19|20)\d{2}", match.group(1)):
+            yield Entity(match.start(1) + year.start(), match.start(1) + year.end(), "BIRTHDATE")
+
+
+# « Vous : aïcha le 12/05/2014 et moussa le 30/01/2018 », answering « les prénoms et dates de
+# naissance des enfants ? »: the word before « le » and the date is the child's name.
+NAMED_BEFORE_DATE_RE = re.compile(
+    r"(?:^|:|\bet)[ \t]+(?!(?:moi|lui|elle|il|ne|nee|est|suis|oui|euh|c'est|cest|et|mon|ma)\b)"
+    r"([a-z][a-z'\-]{2,})[ \t]+(?:le|en)[ \t]+$",
+    re.IGNORECASE,
+)
+
+
+def _named_before(folded: str, start: int, end: int) -> Iterable[Entity]:
+    named = NAMED_BEFORE_DATE_RE.search(folded, start, end)
+    if named:
+        yield Entity(named.start(1), named.end(1), "PERSON")
 
 
 def _trimmed(folded: str, start: int, end: int) -> tuple[int, int]:
     while end > start and folded[end - 1] in " -":
         end -= 1
+    # « deux mille douze et Sofia en … »: the « et » of « vingt et un » ends no year
+    tail = re.search(r"[ \t]+et$", folded[start:end])
+    if tail:
+        end = start + tail.start()
     return start, end
 
 
@@ -751,7 +821,11 @@ BIRTH_CORRECTION_RE = re.compile(
 # « lui il est né le 4 avril 1968, moi le 19 mars 2002 », « ma femme le … »: a second
 # person's birth date said in parallel right after the first one.
 PARALLEL_BIRTH_RE = re.compile(
-    r"[ \t)]*(?:,|;|\bet\b)[ \t]*(?:moi|lui|elle|(?:mon|ma)[ \t]+[a-z\-]+(?:[ \t]+[a-z\-]+)?)"
+    r"[ \t)]*(?:,|;|\bet\b)[ \t]*(?:moi|lui|elle|(?:mon|ma)[ \t]+[a-z\-]+(?:[ \t]+[a-z\-]+)?"
+    # « aïcha le 12/05/2014 et moussa le 30/01/2018 », « Andrei né en 2012 et Sofia en 2015 »:
+    # a name, never a participle (« et mariée le … »)
+    r"|(?!(?:mari|divorc|separ|pacs|arriv|decede|entre|install|inscri|embauch|licenci|parti"
+    r"|venu|revenu|demenag)\w*\b)[a-z][a-z'\-]+)"
     r"[ \t]*,?[ \t]*(?:(?:je[ \t]+suis|il[ \t]+est|elle[ \t]+est)[ \t]+nee?[ \t]+)?"
     rf"(?:le|en)[ \t]+(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
@@ -766,7 +840,8 @@ BIRTH_ASKED_RE = re.compile(r"naissance|\bnee?\b|\bne\(e\)|\bddn\b", re.IGNORECA
 DATE_AFTER_NAME_RE = re.compile(
     # the year alone too: in a list of children, a year in brackets is a birth year
     r"(?<![\w])[A-ZÀ-Þ][a-zà-ÿ'’\-]{1,30}[ \t]*\("
-    r"((?:\d{1,2}[/.]\d{1,2}[/.])?(?:19|20)\d{2})\)"
+    r"((?:\d{1,2}[/.]\d{1,2}[/.]"
+    rf"|(?:1er|\d{{1,2}})[ \t]+(?i:{MONTHS})[ \t]+)?(?:19|20)\d{{2}})\)"
 )
 # « Né(e) en : 1938 », « Année de naissance : 1961 »: a form's field that asks for the year.
 BIRTH_YEAR_FIELD_RE = re.compile(
@@ -775,13 +850,16 @@ BIRTH_YEAR_FIELD_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 RELATIVES_BEFORE_RE = re.compile(
-    r"\b(?:enfants?|fils|filles?|bebes?|petite?s?-(?:fils|filles?)|jumea\w+|jumelles?)\b",
+    r"\b(?:enfants?|fils|filles?|bebes?|petite?s?-(?:fils|filles?)|jumea\w+|jumelles?"
+    r"|aine(?:e|s|es)?|cadet(?:te)?s?)\b",
     re.IGNORECASE,
 )
 BIRTHDAY_RE = re.compile(
     r"\b(?:(?:a|aura|fete|fetera|fera|a\s+eu|va\s+avoir|vient\s+d'avoir|aura\s+eu)\s+\d{1,3}\s+ans"
     # « ma femme a accouché le 12 nov »: the day a child was born
-    r"|accouch[ée]e?s?|a\s+accouch[ée]e?)"
+    r"|accouch[ée]e?s?|a\s+accouch[ée]e?"
+    # « j'ai eu le bébé le 2 décembre »
+    r"|eu\s+(?:le|mon|ma|notre|un|une|mon\s+petit|ma\s+petite)\s+(?:bebe|fils|fille|enfant))"
     rf"\s+le\s+({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )

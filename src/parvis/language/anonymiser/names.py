@@ -647,6 +647,14 @@ def find_names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterabl
             yield entity
 
 
+# A signature opened by an article whose line goes on past the name run (« Le Point Justice
+# de Vienne », « La Maison du Droit de … »): an office, not a person (« Le Bihan » ends it).
+ORGANISATION_SIGNATURE_RE = re.compile(r"(?:L[ea]s?[ \t]+|L['’])[A-ZÀ-Þ]")
+# « arrêt Rose des Sables », « le Bois des Fées »: a first name, « des » and a common noun
+# name a place, not a person.
+PLACE_NAME_TAIL_RE = re.compile(r"[ \t]+des[ \t]+([\w'\-]+)[ \t]*$", re.IGNORECASE)
+
+
 def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
     lowercase_text = sum(ch.isupper() for ch in text) <= 2
     for match in CIVILITY_RE.finditer(folded):
@@ -698,6 +706,10 @@ def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[En
             continue  # « merci d'envoyer à… »: a verb, not « N'Diaye »
         if folded[position:end].split()[:1] and folded[position:end].split()[0].lower() in WISHES:
             continue  # « merci.\n\nBonnes fêtes de Noël »: a wish, not a signature
+        if ORGANISATION_SIGNATURE_RE.match(text, position, end) and text[
+            end : (text.find("\n", end) + 1 or len(text) + 1) - 1
+        ].strip(" \t,."):
+            continue  # « Cordialement,\nLe Point Justice de Vienne »: a desk signs, not a person
         if end > position:
             rest = text[end:].strip()
             if not rest or rest[:1] in "\n" or text[end : end + 1] in "\n" or len(rest) < 40:
@@ -715,6 +727,9 @@ def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[En
         end = _name_tokens(
             text, folded, match.start(), lexicon, lowercase_ok=lowercase_text or capitalised
         )
+        place_tail = PLACE_NAME_TAIL_RE.match(folded, match.end(), end)
+        if place_tail and lexicon.is_common_word(place_tail.group(1)):
+            continue
         second = re.match(r"[ \t]+([\w'\-]+)", folded[match.end() : end])
         if (
             second

@@ -65,7 +65,7 @@ GLUE = _words(
     derrière derriere contre avant après apres ici là ailleurs souvent parfois bientôt
     bientot enfin ensuite hier demain moins peu beaucoup assez trop tant autant presque
     environ voire mieux moi toi eux du le la les de d' l' peut peux dois doit faut veux veut
-    c' j' m' t' s' n' qu'"""
+    c' j' m' t' s' n' qu' jusqu' lorsqu' puisqu' quoiqu' presqu'"""
 )
 SMS_WORDS = _words(
     """bjr bsr slt cc coucou jai jsuis chui jss jpeux jveux jcrois jsais ct cetait c cest dc pk
@@ -702,6 +702,11 @@ def find_people(
     found.extend(_greeted_or_topic_word_names(tokens, keys))
     found.extend(_closing_lowercase_name(tokens))
     found.extend(_agent_self_introductions(tokens, keys))
+    found.extend(_given_name_answers(tokens))
+    found.extend(_names_said_in_parallel(tokens, keys))
+    found.extend(_relatives_in_apposition(tokens, keys))
+    found.extend(_given_name_after_spelling(tokens))
+    found.extend(_relative_unknown_words(tokens, keys))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -884,6 +889,7 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         elif (
             token.known
             and token.first
+            and token.key not in FEAST_DAYS
             and keys[index - 1] in {"par", "avec", "chez"}
             and (index + 1 >= len(tokens) or "\n" in tokens[index + 1].gap)
         ):
@@ -908,6 +914,10 @@ def _after_prepositions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             and _apposed_relative(tokens, index)
         ):
             yield _entity(tokens, index, index + 1)
+
+
+# Feasts that are also first names: « même avec noël », « payé avant pâques » name a time.
+FEAST_DAYS = _words("noel paques toussaint pentecote ascension")
 
 
 # « à cause du ccas », « à côté de la mairie »: the noun of a locution, not a person.
@@ -2492,12 +2502,23 @@ DASH_FORM_LINE_RE = re.compile(
 )
 
 
+# « nom=MENDIBOURE ; prénom=Ane »: a name's field written as key=value, several on a line
+# (thirteenth pass).
+KEY_VALUE_NAME_RE = re.compile(
+    r"(?:^|[;|&][ \t]*|(?<=\n)[ \t]+)(?P<label>nom|prenoms?|nom[ \t]+de[ \t]+naissance"
+    r"|nom[ \t]+d'usage|nom[ \t]+de[ \t]+famille)[ \t]*=[ \t]*(?P<value>[^;|&=\n]+)",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
 def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
     """« Nom de l'agent : X », « Enfant à charge : Y », « Personne à contacter : Z »."""
     if ":" not in folded and "-" not in folded and "=" not in folded and "–" not in folded:
         return
     matches = list(FORM_LINE_RE.finditer(folded)) if ":" in folded else []
     matches.extend(DASH_FORM_LINE_RE.finditer(folded))
+    if "=" in folded:
+        matches.extend(KEY_VALUE_NAME_RE.finditer(folded))
     for match in matches:
         label = match.group("label")
         if match.re is FORM_LINE_RE and fold(label).strip(" >").lower() in SPEAKERS:
@@ -3773,6 +3794,17 @@ def repeat_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
         and not (items[i + 1].common_any or items[i + 1].typo or items[i + 1].domain)
         and not any(e.start < items[i + 1].end and t.start < e.end for e in entities)
     ]
+    # « Conseiller : je suis Marc Quéré … Vous : bonjour marc »: greeted in lower case
+    # (thirteenth pass)
+    surnamed += [
+        Entity(t.start, t.end, "PERSON")
+        for i, t in enumerate(items)
+        if i
+        and t.key in word_names
+        and items[i - 1].key in GREETINGS
+        and t.gap == " "
+        and not any(e.start < t.end and t.start < e.end for e in entities)
+    ]
     if surnamed:
         entities = sorted(entities + surnamed, key=lambda e: e.start)
     if not keys:
@@ -4917,3 +4949,155 @@ def _capitalised_word_name(token: Token) -> bool:
         and (token.first or token.key in WORD_FIRST_NAMES)
         and token.key not in NOT_RELATIVE_NAMES
     )
+
+
+# --- Given names answered, spelled past and after a relative (thirteenth pass) -------------
+
+# A turn asking for the given name (« prénom », « et votre prénom ? »), or calling the caller
+# by civility and surname (« madame Vasilescu »): the next turn may be the given name alone.
+GIVEN_NAME_ASKED_RE = re.compile(
+    r"(?:^|:)[ \t]*(?:et[ \t]+)?(?:(?:votre|son|sa|le|ton|leur)[ \t]+)?prenoms?[ \t?.]*$",
+    re.IGNORECASE,
+)
+SURNAME_CALLED_RE = re.compile(
+    r"(?:^|:)[ \t]*(?:madame|monsieur|mme|mr|m\.)[ \t]+[A-Z][\w'\-]+[ \t?.]*$"
+)
+# A speaker's label opening a turn (« B : », « appelante : », « [10:02] Vous : »).
+TURN_LABEL_RE = re.compile(r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{1,25}:[ \t]*")
+ANSWER_FILLERS = _words("oui euh ben alors c'est cest voila voilà")
+
+
+def _given_name_answers(tokens: Tokens) -> Iterable[Entity]:
+    """« A : prénom\nB : Harena », « conseiller : madame Vasilescu\nappelante : oui Ionela »: a
+    turn that is one word (after « oui », « euh ») answering a turn that asks for the given
+    name (a listed name, even a French word, or no French word: never « attendez ») or calls
+    the caller by surname (then a capitalised word that is no French word)."""
+    items = tokens.items
+    text = tokens.text
+    for index, token in enumerate(items):
+        if not _plain_word(token) or token.place:
+            continue
+        after = index + 1
+        if not (
+            after >= len(items)
+            or "\n" in items[after].gap
+            or (
+                items[after].text in {".", "!"}
+                and (after + 1 >= len(items) or "\n" in items[after + 1].gap)
+            )
+        ):
+            continue
+        line_start = text.rfind("\n", 0, token.start) + 1
+        label = TURN_LABEL_RE.match(text, line_start) if line_start else None
+        if label is None or label.end() > token.start:
+            continue
+        if any(
+            fold(w).lower() not in ANSWER_FILLERS for w in text[label.end() : token.start].split()
+        ):
+            continue
+        above = fold(text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1])
+        if (
+            GIVEN_NAME_ASKED_RE.search(above)
+            and (token.first or token.key in WORD_FIRST_NAMES or not token.common_any)
+        ) or (SURNAME_CALLED_RE.search(above) and token.cap and not token.common_any):
+            yield _entity(tokens, index, index + 1)
+
+
+NAMING_KEYS = _words("appelle sappelle s'appelle nom prenom")
+
+
+def _names_said_in_parallel(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« elle s'appelle sevda kaya et moi murat kaya »: after someone's name is given, « et
+    moi » then the writer's own name, in lower case and even French words, up to the end
+    of the clause."""
+    for index in range(2, len(tokens) - 2):
+        if keys[index] != "et" or keys[index + 1] != "moi":
+            continue
+        if not any(k in NAMING_KEYS for k in keys[max(0, index - 8) : index]):
+            continue
+        start = index + 2
+        end = _introduced_name(tokens, start)
+        if end > start:
+            yield _entity(tokens, start, end)
+
+
+def _given_name_after_spelling(tokens: Tokens) -> Iterable[Entity]:
+    """« Tetuanui t e t u a n u i Teva », « Tuilagi t u i l a g i Sione il est de … »: a
+    capitalised word right after a name spelled letter by letter, no French word or ending
+    the turn: the given name said after the surname."""
+    items = tokens.items
+    letters = 0
+    for index, token in enumerate(items):
+        single = len(token.text) == 1 and token.text.isalpha()
+        if single and (letters == 0 or token.gap == " "):
+            letters += 1
+            continue
+        following = items[index + 1] if index + 1 < len(items) else None
+        # the turn ends there or goes on about the person (« Sione il est de Wallis »): then
+        # even a word the vocabulary or the map knows
+        said_alone = (
+            following is None
+            or "\n" in following.gap
+            or following.key in {",", ".", "il", "elle", "euh"}
+        )
+        if (
+            letters >= 4
+            and token.gap == " "
+            and token.cap
+            and not token.upper
+            and _plain_word(token)
+            and (said_alone or (not token.place and (token.first or not token.common_any)))
+        ):
+            yield _entity(tokens, index, index + 1)
+        letters = 0
+
+
+def _relative_unknown_words(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« mon fils teva a eu son code »: after « mon fils », « ma cousine »…, a word in lower
+    case that is no French word (a town's name allowed: « teva »), then what follows a
+    subject (a verb, a pronoun, the end of the clause), in a text of any case."""
+    for index in range(2, len(tokens) - 1):
+        token = tokens[index]
+        if (
+            keys[index - 2] not in RELATIVE_POSSESSIVES
+            or keys[index - 1] not in RELATIVE_NOUNS
+            or token.cap
+            or token.upper
+            or token.common_any
+            or token.typo
+            or len(token.key) < 3
+            or not _plain_word(token)
+            or token.gap != " "
+        ):
+            continue
+        following = tokens[index + 1]
+        if "\n" not in following.gap and following.key not in RELATIVE_NAME_ENDS:
+            continue
+        yield _entity(tokens, index, index + 1)
+
+
+def _relatives_in_apposition(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« Ma sœur, Violette Le Goff, viendra … »: after « ma sœur », « mon fils »… and a
+    comma, capitalised words (particles allowed) closed by a comma: the relative's name,
+    even French words."""
+    items = tokens.items
+    for index in range(2, len(items) - 2):
+        if (
+            items[index].text != ","
+            or keys[index - 1] not in RELATIVE_NOUNS
+            or keys[index - 2] not in RELATIVE_POSSESSIVES
+        ):
+            continue
+        i = index + 1
+        words = 0
+        while i < len(items) and words < 4:
+            token = items[i]
+            if words and token.key in PARTICLES and token.cap:
+                i += 1
+                continue
+            if not (token.cap and not token.upper and _plain_word(token)) or token.place:
+                break
+            words += 1
+            i += 1
+        if words and i < len(items) and items[i].text == "," and items[index + 1].cap:
+            yield _entity(tokens, index + 1, i)

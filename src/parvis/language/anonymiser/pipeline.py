@@ -227,22 +227,44 @@ ESTABLISHMENT_HEAD_RE = re.compile(
     r"|charpente|couverture|toiture|etablissements|ets|transports|ambulances|taxis"
     r"|clinique|pharmacie|domaine|chateau|creche|librairie|brasserie|restaurant|pizzeria"
     r"|garage|imprimerie|quincaillerie|jardinerie|pepiniere|scierie|laverie|pressing"
-    r"|auto-ecole|supermarche|hypermarche|cabinet|atelier|ateliers|agence|salon)"
+    r"|auto-ecole|supermarche|hypermarche|cabinet|atelier|ateliers|agence|salon|tissages?|filature|distillerie)"
     r"[ \t]+(?=\S)",
     re.IGNORECASE,
 )
 
 
+# « je suis Alex, votre assistant virtuel »: a chatbot's name, nobody's.
+VIRTUAL_AGENT_AFTER_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:(?:votre|ton|notre|un|l')[ \t]*)?(?:assistant(?:e)?[ \t]+"
+    r"(?:virtuel(?:le)?|numerique|automatique|conversationnel(?:le)?)|agent[ \t]+virtuel"
+    r"|chatbot|robot|conseill\w+[ \t]+virtuel(?:le)?)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _namesake_led(text: str, folded: str, candidate: Entity) -> bool:
+    """« salle Pierre-Loti », « gymnase Jean Moulin » read as one run: a place's head noun
+    in lower case, then a capitalised name."""
+    head = re.match(r"([a-z]+)[ \t]+(?=[A-Z])", folded[candidate.start : candidate.end])
+    return bool(head and text[candidate.start].islower() and NAMESAKE_RE.search(head.group(0)))
+
+
 def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
     """Person candidates holding the head noun of an establishment followed by its name
-    (« Employeur : Boulangerie du Lavoir ») are dropped."""
+    (« Employeur : Boulangerie du Lavoir »), opened by a place's head noun (« salle
+    Pierre-Loti ») or naming a chatbot (« Alex, votre assistant virtuel ») are dropped."""
     if not any(c.label == "PERSON" for c in candidates):
         return candidates
     folded = fold(text)
     return [
         c
         for c in candidates
-        if c.label != "PERSON" or not ESTABLISHMENT_HEAD_RE.search(folded, c.start, c.end)
+        if c.label != "PERSON"
+        or not (
+            ESTABLISHMENT_HEAD_RE.search(folded, c.start, c.end)
+            or VIRTUAL_AGENT_AFTER_RE.match(folded, c.end)
+            or _namesake_led(text, folded, c)
+        )
     ]
 
 
@@ -323,8 +345,10 @@ PUBLIC_BEFORE_RE = re.compile(
     r"|casier[ \t]+judiciaire|accueil|agence|antenne|france[ \t]+services|france[ \t]+travail"
     r"|pole[ \t]+emploi|impots|tresorerie|centre[ \t]+des[ \t]+finances|ants|cnav|cnaf"
     r"|consulat|ambassade|commissariat|gendarmerie"
-    # a public desk in a street (« le bureau de poste de la rue du Moulin »)
-    r"|bureau[ \t]+de[ \t]+poste|la[ \t]+poste|mediatheque|bibliotheque|piscine)(?![\w])"
+    # a public desk in a street (« le bureau de poste de la rue du Moulin », « le bureau
+    # au 8 rue … »)
+    r"|bureau[ \t]+de[ \t]+poste|(?:le|les|au|aux|du|des)[ \t]+bureaux?|la[ \t]+poste"
+    r"|mediatheque|bibliotheque|piscine)(?![\w])"
     r"[^.!?\n\d]{0,40}$",
     re.IGNORECASE,
 )
@@ -336,7 +360,12 @@ _LIVING = (
 _POSSESSIVES = r"mon|ma|mes|notre|nos|son|sa|ses|leur"
 # What makes an address the writer's (or someone's) all the same.
 PERSONAL_ADDRESS_RE = re.compile(
-    rf"(?<![\w])(?:{_POSSESSIVES}|adresse|{_LIVING})(?![\w])", re.IGNORECASE
+    rf"(?<![\w])(?:{_POSSESSIVES}|adresse|{_LIVING})(?![\w])"
+    # « je ne veux pas laisser mon numéro, je passerai à l'accueil … »: what is one's own is
+    # not the address
+    r"(?![ \t]+(?:numero|telephone|tel|portable|mail|courriel|nom|prenom|identifiant|compte"
+    r"|dossier|espace|conseill\w+|rendez-vous|rdv)\b)",
+    re.IGNORECASE,
 )
 
 
@@ -345,8 +374,10 @@ PERSONAL_ADDRESS_RE = re.compile(
 # dates and hours allowed between the cue and the address.
 MEETING_PLACE_RE = re.compile(
     r"(?<![\w])(?:rendez-vous|rdv|convoqu\w*|convocation|permanences?|se[ \t]+tien(?:t|nent)"
-    r"|maison[ \t]+(?:des|de[ \t]+la|de[ \t]+l'|du)[ \t]+"
-    r"(?:services?|justice|emploi|solidarite\w*))"
+    # « la réunion … aura lieu le 13 janvier à 14 h, salle …, 2 rue … »
+    r"|reunions?|(?:a|aura|auront|ont)[ \t]+lieu"
+    r"|maison[ \t]+(?:des|de[ \t]+la|de[ \t]+l'|du)[ \t]*"
+    r"(?:services?|justice|emploi|solidarite\w*|habitat|droit|sante|associations))"
     r"(?![\w])[^.!?\n]{0,60}$",
     re.IGNORECASE,
 )
@@ -424,7 +455,9 @@ DESK_AGENT_TURN_RE = re.compile(
 AGENT_DESK_RE = re.compile(
     r"(?<![\w])(?:mairies?|pharmacies?|espaces?|poles?|services?|bornes?|bureaux?|accueil"
     r"|agences?|antennes?|centres?|maisons?|permanences?|points?|guichets?|celle|celui|locaux"
-    r"|sieges?|caf|cpam|msa|carsat|urssaf|ccas|prefecture|tribunal|impots|tresorerie)(?![\w])",
+    r"|sieges?|caf|cpam|msa|carsat|urssaf|ccas|prefecture|tribunal|impots|tresorerie"
+    # the way to a desk (« la ligne 4, arrêt …, puis cinq minutes à pied jusqu'au 3 … »)
+    r"|arret|ligne|bus|tram\w*|metro|a[ \t]+pied)(?![\w])",
     re.IGNORECASE,
 )
 # What makes the address the agent says someone's (« vous habitez toujours au … », « votre
@@ -753,13 +786,19 @@ def repeat_capitalised_names(tokens: Tokens, entities: list[Entity]) -> list[Ent
 
 
 LEADING_WORD_RE = re.compile(r"[ \t]*([A-ZÀ-Þ][\w'’\-]+)[ \t]+")
+# « Ma sœur, Pervenche Le Corre, peut-elle … »: a capitalised given name, then a surname
+# found with its particle.
+GIVEN_BEFORE_PARTICLE_RE = re.compile(r"(?<![\w'’-])([A-ZÀ-Þ][a-zà-ÿ'’\-]+)[ \t]$")
+PARTICLE_SURNAME_RE = re.compile(r"(?:Le|La|Du|De|Da|Dos|Van|Von|El|Ben|Ould)[ \t][A-ZÀ-Þ]")
 
 
 def with_leading_first_name(
     text: str, entities: list[Entity], lexicon: NameLexicon
 ) -> list[Entity]:
     """« Mai Linh Nguyen » alone on a line: a listed first name that is also a word (a
-    month, a flower) opening the line of a name found after it belongs to the name."""
+    month, a flower) opening the line of a name found after it belongs to the name; so does
+    a capitalised given name right before a surname with its particle (« Pervenche Le
+    Corre »)."""
     out = []
     for entity in entities:
         if entity.label == "PERSON":
@@ -777,6 +816,19 @@ def with_leading_first_name(
                 )
             ):
                 entity = Entity(leading.start(1), entity.end, entity.label)
+            given = GIVEN_BEFORE_PARTICLE_RE.search(text, max(0, entity.start - 30), entity.start)
+            if (
+                given
+                and PARTICLE_SURNAME_RE.match(text, entity.start)
+                and (
+                    lexicon.is_first_name(given.group(1))
+                    or fold(given.group(1)).lower() in WORD_FIRST_NAMES
+                )
+                and not any(
+                    e is not entity and e.start < entity.start < e.end + 2 for e in entities
+                )
+            ):
+                entity = Entity(given.start(1), entity.end, entity.label)
         out.append(entity)
     return out
 
