@@ -781,6 +781,23 @@ def with_leading_first_name(
     return out
 
 
+def _joined_to_names(text: str, learned: list[Entity], kept: list[Entity]) -> list[Entity]:
+    """A word found by the learned detector right before or after a name of the rules, a
+    space or a hyphen apart (« anatole » found, « brissac » learned), makes one name with
+    it: one placeholder for one person."""
+    people = [e for e in kept if e.label == "PERSON"]
+    joined = []
+    for entity in learned:
+        start, end = entity.start, entity.end
+        for person in people:
+            if person.end <= start and text[person.end : start] in {" ", "-"}:
+                start = min(start, person.start)
+            elif end <= person.start and text[end : person.start] in {" ", "-"}:
+                end = max(end, person.end)
+        joined.append(Entity(start, end, "PERSON"))
+    return joined
+
+
 class Anonymiser:
     """Rules plus an optional spaCy pipeline (``ner`` only), a name lexicon and an optional
     learned name detector (``learned.NameDetector``: rules alone when it is ``None``)."""
@@ -844,6 +861,7 @@ class Anonymiser:
             if learned:
                 learned = drop_namesakes(text, learned, self.lexicon)
                 learned = drop_establishments(text, drop_businesses(text, learned, self.lexicon))
+                learned = _joined_to_names(text, learned, kept)
             out.append((kept + learned, tokens) if learned else (kept, tokens))
         return out
 
