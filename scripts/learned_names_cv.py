@@ -46,18 +46,19 @@ def main() -> None:
 
     thresholds = [float(t) for t in args.thresholds.split(",")]
     weight = learned.GENERATOR_WEIGHT if args.generator_weight is None else args.generator_weight
-    anonymiser = engine.get_anonymiser()
-    anonymiser.names_model = None  # the rules alone, whatever the model dir holds
+    anonymiser = engine.rules_anonymiser()  # the rules alone, whatever the model dir holds
     started = time.monotonic()
     sets: dict[str, dict[str, Any]] = {}
     for path in [*learned.DEV_SETS, *learned.GENERATOR_SETS]:
         rows = evaluation.read_set(path)
-        train_featured, _ = learned.featurise_set(anonymiser, rows, every_word=not args.residual)
-        featured, detected = learned.featurise_set(anonymiser, rows)
+        train_featured, detected, results = learned.featurise_set(
+            anonymiser, rows, every_word=not args.residual
+        )
         sets[path.stem] = {
             "rows": rows,
             "train": train_featured,
             "detected": detected,
+            "results": results,
             "generator": path in learned.GENERATOR_SETS,
         }
     print(f"rules and features of {len(sets)} sets: {time.monotonic() - started:.1f} s")
@@ -77,14 +78,12 @@ def main() -> None:
     def score(name: str, model: learned.NameDetector | None, threshold: float) -> dict[str, Any]:
         data = sets[name]
         texts = [r["text"] for r in data["rows"]]
-        detected = data["detected"]
+        results = data["results"]
         if model is not None:
             model.threshold = threshold
-            detected = anonymiser.with_learned_names(texts, detected, names_model=model)
-        results = [
-            anonymiser.finish(text, kept, tokens)
-            for text, (kept, tokens) in zip(texts, detected, strict=True)
-        ]
+            results = anonymiser.with_learned_names(
+                texts, data["detected"], results, names_model=model
+            )
         report = evaluation.score_anonymisation(anonymiser, data["rows"], results=results)
         return {
             "leaks": report["leaks"],

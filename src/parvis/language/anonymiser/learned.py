@@ -29,7 +29,7 @@ FORMAT_VERSION = 1
 SEED = 0
 # Only words the model is this sure of are masked: chosen on the development sets but the
 # eighth (scripts/learned_names_cv.py), for precision.
-DEFAULT_THRESHOLD = 0.75
+DEFAULT_THRESHOLD = 0.7
 
 DEVSET_DIR = Path(__file__).resolve().parent.parent / "devset"
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
@@ -69,7 +69,7 @@ STOP_WORDS = _stop_words()
 
 
 def _covered(tokens: Tokens, entities: Sequence[Entity]) -> tuple[list[bool], list[bool]]:
-    """For each token: inside a ``PERSON`` candidate, inside any candidate."""
+    """For each token: inside a ``PERSON`` span, inside any span."""
     person = [False] * len(tokens.items)
     anything = [False] * len(tokens.items)
     if not entities:
@@ -333,9 +333,10 @@ def training_files() -> list[Path]:
 
 
 def training_hash(paths: Sequence[Path] | None = None) -> str:
-    """Digest of the training files and the feature format: a stored model trained from
-    other files or other features is stale."""
-    digest = hashlib.sha256(f"format {FORMAT_VERSION}\n".encode())
+    """Digest of the training files, the feature format and the settings of training: a
+    stored model trained from other files, features or settings is stale."""
+    settings = f"format {FORMAT_VERSION} C {C} weight {GENERATOR_WEIGHT} threshold {DEFAULT_THRESHOLD}"
+    digest = hashlib.sha256(f"{settings}\n".encode())
     for path in paths or training_files():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -352,16 +353,22 @@ class Featured:
 
 def featurise_set(
     anonymiser: Any, rows: Sequence[dict[str, Any]], *, every_word: bool = False
-) -> tuple[Featured, list[tuple[list[Entity], Tokens]]]:
-    """The features and labels of a labelled set's candidate words, and what the rules
-    found in each text (kept to score the set again without running them twice)."""
-    detected = anonymiser.detect_many([r["text"] for r in rows])
+) -> tuple[Featured, list[tuple[list[Entity], Tokens]], list[tuple[str, list[Entity]]]]:
+    """The features and labels of a labelled set's candidate words, with what the rules
+    found in each text and their answer (kept to score the set again without running the
+    rules twice)."""
+    texts = [r["text"] for r in rows]
+    detected = anonymiser.detect_many(texts)
+    results = [
+        anonymiser.finish(text, kept, tokens)
+        for text, (kept, tokens) in zip(texts, detected, strict=True)
+    ]
     featured = Featured()
-    for row, (kept, tokens) in zip(rows, detected, strict=True):
-        indices, features = text_features(tokens, kept, every_word=every_word)
+    for row, (_, tokens), (_, entities) in zip(rows, detected, results, strict=True):
+        indices, features = text_features(tokens, entities, every_word=every_word)
         featured.rows.extend(features)
         featured.labels.extend(gold_labels(tokens, indices, row["entities"]))
-    return featured, detected
+    return featured, detected, results
 
 
 def train(anonymiser: Any, *, threshold: float = DEFAULT_THRESHOLD) -> NameDetector:
@@ -377,7 +384,7 @@ def train(anonymiser: Any, *, threshold: float = DEFAULT_THRESHOLD) -> NameDetec
     for path in training_files():
         # every word, masked or not: the rules leave too few names in the sets they were
         # written from for a model of their residue alone (33 words in seven sets)
-        featured, _ = featurise_set(anonymiser, read_rows(path), every_word=True)
+        featured, _, _ = featurise_set(anonymiser, read_rows(path), every_word=True)
         weight = GENERATOR_WEIGHT if path in GENERATOR_SETS else 1.0
         rows.extend(featured.rows)
         labels.extend(featured.labels)

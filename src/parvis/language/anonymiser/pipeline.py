@@ -836,41 +836,50 @@ class Anonymiser:
         self, texts: Sequence[str], batch_size: int = 64
     ) -> list[tuple[str, list[Entity]]]:
         detected = self.detect_many(texts, batch_size)
-        if self.names_model is not None:
-            detected = self.with_learned_names(texts, detected)
-        return [
+        results = [
             self.finish(text, kept, tokens)
             for text, (kept, tokens) in zip(texts, detected, strict=True)
         ]
+        if self.names_model is not None:
+            results = self.with_learned_names(texts, detected, results)
+        return results
 
     def with_learned_names(
         self,
         texts: Sequence[str],
         detected: Sequence[tuple[list[Entity], Tokens]],
+        results: Sequence[tuple[str, list[Entity]]],
         names_model: Any | None = None,
-    ) -> list[tuple[list[Entity], Tokens]]:
+    ) -> list[tuple[str, list[Entity]]]:
         """The names the learned detector (``learned.NameDetector``) finds among the words
-        the rules left, added to the candidates, kept only where a rule would keep a name
-        (not inside a school's, a firm's or an establishment's name)."""
+        the rules left unmasked, kept only where a rule would keep a name (not inside a
+        school's, a firm's or an establishment's name), added to the rules' candidates of
+        the texts where it finds one: they are resolved again, so the names found are
+        completed and repeated like the rules' own."""
         model = names_model or self.names_model
         if model is None:
-            return list(detected)
-        found = model.find_many([(tokens, kept) for kept, tokens in detected])
-        out = []
-        for text, (kept, tokens), learned in zip(texts, detected, found, strict=True):
+            return list(results)
+        found = model.find_many(
+            [(tokens, entities) for (_, tokens), (_, entities) in zip(detected, results, strict=True)]
+        )
+        out = list(results)
+        for index, learned in enumerate(found):
+            if not learned:
+                continue
+            text = texts[index]
+            kept, tokens = detected[index]
+            learned = drop_namesakes(text, learned, self.lexicon)
+            learned = drop_establishments(text, drop_businesses(text, learned, self.lexicon))
             if learned:
-                learned = drop_namesakes(text, learned, self.lexicon)
-                learned = drop_establishments(text, drop_businesses(text, learned, self.lexicon))
-                learned = _joined_to_names(text, learned, kept)
-            out.append((kept + learned, tokens) if learned else (kept, tokens))
+                learned = _joined_to_names(text, learned, results[index][1])
+                out[index] = self.finish(text, kept + learned, tokens)
         return out
 
     def detect_many(
         self, texts: Sequence[str], batch_size: int = 64
     ) -> list[tuple[list[Entity], Tokens]]:
         """Every candidate of the rules and spaCy, with what names a firm, a school or a
-        public desk dropped, and the tokens of each text: what the learned detector reads
-        and :meth:`finish` resolves."""
+        public desk dropped, and the tokens of each text: what :meth:`finish` resolves."""
         candidates: list[list[Entity]] = []
         all_tokens: list[Tokens] = []
         for_ner: list[int] = []
