@@ -36,6 +36,12 @@ def main() -> None:
         action="store_true",
         help="train on the rules' residue only (the words they leave), not on every word",
     )
+    parser.add_argument(
+        "--french-words",
+        action="store_true",
+        help="let the model judge French words too (« patience », « rose »), not only the "
+        "words no vocabulary knows",
+    )
     args = parser.parse_args()
 
     import django
@@ -52,7 +58,7 @@ def main() -> None:
     for path in [*learned.DEV_SETS, *learned.GENERATOR_SETS]:
         rows = evaluation.read_set(path)
         train_featured, detected, results = learned.featurise_set(
-            anonymiser, rows, every_word=not args.residual
+            anonymiser, rows, every_word=not args.residual, french_words=args.french_words
         )
         sets[path.stem] = {
             "rows": rows,
@@ -73,7 +79,9 @@ def main() -> None:
             rows.extend(data["train"].rows)
             labels.extend(data["train"].labels)
             weights.extend([weight if data["generator"] else 1.0] * len(data["train"].rows))
-        return learned.fit(rows, labels, weights, c=args.c or learned.C)
+        return learned.fit(
+            rows, labels, weights, c=args.c or learned.C, french_words=args.french_words
+        )
 
     def score(name: str, model: learned.NameDetector | None, threshold: float) -> dict[str, Any]:
         data = sets[name]
@@ -94,12 +102,14 @@ def main() -> None:
             "masked": report["masked_spans"],
             "on_gold": round((report["precision"] or 0) * report["masked_spans"]),
             "clean": report["texts_without_pii"],
-            "clean_masked": round((report["false_positive_rate"] or 0) * report["texts_without_pii"]),
+            "clean_masked": round(
+                (report["false_positive_rate"] or 0) * report["texts_without_pii"]
+            ),
         }
 
     dev_names = [p.stem for p in learned.DEV_SETS]
     started = time.monotonic()
-    table: dict[str, dict[str, Any]] = {}
+    table: dict[str, dict[str | float, Any]] = {}
     for name in dev_names:
         model = model_without(name)
         table[name] = {"rules": score(name, None, 1.0)}
@@ -120,14 +130,18 @@ def main() -> None:
         f"{'FP':>7} {'min prec':>9} {'max FP':>8}"
     )
     choosing = [n for n in dev_names if n != "dev8"]
-    for key in ["rules", *thresholds]:
+    keys: list[str | float] = ["rules", *thresholds]
+    for key in keys:
         cells = [table[n][key] for n in choosing]
+        masked = sum(c["masked"] for c in cells)
+        precision = sum(c["on_gold"] for c in cells) / masked
+        fp = sum(c["clean_masked"] for c in cells) / sum(c["clean"] for c in cells)
+        worst_precision = min(c["precision"] for c in cells)
+        worst_fp = max(c["fp"] for c in cells)
         print(
             f"{key!s:<10} {sum(c['leaks'] for c in cells):>5} "
-            f"{sum(c['person'] for c in cells):>6} {sum(c['masked'] for c in cells):>7} "
-            f"{sum(c['on_gold'] for c in cells) / sum(c['masked'] for c in cells):>9.4f} "
-            f"{sum(c['clean_masked'] for c in cells) / sum(c['clean'] for c in cells) * 100:>5.1f} %"
-            f" {min(c['precision'] for c in cells):>9.4f} {max(c['fp'] for c in cells) * 100:>6.1f} %"
+            f"{sum(c['person'] for c in cells):>6} {masked:>7} {precision:>9.4f} "
+            f"{fp * 100:>5.1f} % {worst_precision:>9.4f} {worst_fp * 100:>6.1f} %"
         )
     for threshold in thresholds:
         print(f"\nLeave one set out, threshold {threshold}: rules alone → rules + learned")

@@ -860,7 +860,10 @@ class Anonymiser:
         if model is None:
             return list(results)
         found = model.find_many(
-            [(tokens, entities) for (_, tokens), (_, entities) in zip(detected, results, strict=True)]
+            [
+                (tokens, entities)
+                for (_, tokens), (_, entities) in zip(detected, results, strict=True)
+            ]
         )
         out = list(results)
         for index, learned in enumerate(found):

@@ -45,7 +45,8 @@ class Command(BaseCommand):
             )
         )
         names_summary = {
-            k: names.get(k) for k in ("words", "names", "training_seconds", "trained_at", "retrained")
+            k: names.get(k)
+            for k in ("words", "names", "training_seconds", "trained_at", "retrained")
         }
         self.stdout.write(
             self.style.SUCCESS(
