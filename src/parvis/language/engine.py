@@ -30,6 +30,7 @@ SPACY_MODEL = "fr_core_news_md"
 
 _lock = threading.RLock()
 _anonymiser: Anonymiser | None = None
+_rules_anonymiser: Anonymiser | None = None
 _model: MotifModel | None = None
 
 
@@ -110,11 +111,13 @@ def _vocabulary() -> frozenset[str]:
     return vocabulary
 
 
-def get_anonymiser() -> Anonymiser:
-    global _anonymiser
-    if _anonymiser is None:
+def rules_anonymiser() -> Anonymiser:
+    """The rules and spaCy alone, without the learned name detector (what it is trained
+    on); shares spaCy and the lexicon with :func:`get_anonymiser`."""
+    global _rules_anonymiser
+    if _rules_anonymiser is None:
         with _lock:
-            if _anonymiser is None:
+            if _rules_anonymiser is None:
                 nlp = _load_nlp()
                 lexicon = NameLexicon(
                     first_names=_read_names("first_names.txt"),
@@ -122,9 +125,40 @@ def get_anonymiser() -> Anonymiser:
                     vocabulary=_vocabulary(),
                     places=_read_places("places.txt"),
                 )
-                _anonymiser = Anonymiser(nlp, lexicon)
+                _rules_anonymiser = Anonymiser(nlp, lexicon)
+    return _rules_anonymiser
+
+
+def get_anonymiser() -> Anonymiser:
+    """The rules, spaCy and the learned name detector."""
+    global _anonymiser
+    if _anonymiser is None:
+        with _lock:
+            if _anonymiser is None:
+                rules = rules_anonymiser()
+                _anonymiser = Anonymiser(rules.nlp, rules.lexicon, _names_model(rules))
                 logger.info("language_anonymiser_loaded")
     return _anonymiser
+
+
+def reset_anonymiser() -> None:
+    """Forget the learned name detector loaded (after training) so the next call reloads it."""
+    global _anonymiser
+    with _lock:
+        _anonymiser = None
+
+
+def _names_model(anonymiser: Anonymiser) -> Any:
+    """The learned name detector as stored; trained on the spot (its rules read every
+    development set: about half a minute, once) when missing or stale."""
+    from parvis.language import services
+
+    model = services.load_stored_names_model()
+    if model is None:
+        logger.info("language_names_model_training_on_load")
+        services.names_model_train(anonymiser=anonymiser)
+        model = services.load_stored_names_model()
+    return model
 
 
 def get_model() -> MotifModel:

@@ -20,6 +20,7 @@ from django.db import transaction
 from parvis.core.errors import ParvisError
 from parvis.directory.models import Motif
 from parvis.language import qualifier
+from parvis.language.anonymiser import Anonymiser, learned
 from parvis.language.models import TrainingExample, text_digest
 
 logger = structlog.get_logger(__name__)
@@ -28,6 +29,8 @@ CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 CORPUS_PATH = CORPUS_DIR / "qualification.jsonl"
 MODEL_FILENAME = "qualifier.joblib"
 METADATA_FILENAME = "qualifier.json"
+NAMES_MODEL_FILENAME = "names.joblib"
+NAMES_METADATA_FILENAME = "names.json"
 # Fewer examples than this and a motif is left out of the model ("retrain needed").
 MIN_EXAMPLES_PER_MOTIF = 5
 
@@ -290,3 +293,62 @@ def ensure_model() -> dict[str, Any]:
         assert metadata is not None
         return metadata | {"retrained": False}
     return language_model_train() | {"retrained": True}
+
+
+# --- The learned name detector of the anonymiser ------------------------------------------
+
+
+def names_model_train(*, anonymiser: Anonymiser) -> dict[str, Any]:
+    """Train the learned name detector (``anonymiser/learned.py``) on the development sets
+    and the generator's corpora, read by ``anonymiser``'s rules; store it under the var dir."""
+    model = learned.train(anonymiser)
+    metadata = model.metadata
+    directory = model_dir()
+    _atomic_dump({"model": model, "metadata": metadata}, directory / NAMES_MODEL_FILENAME)
+    (directory / NAMES_METADATA_FILENAME).write_text(
+        json.dumps(metadata, indent=2), encoding="utf-8"
+    )
+    logger.info(
+        "language_names_model_trained",
+        words=metadata["words"],
+        seconds=metadata["training_seconds"],
+    )
+    return metadata
+
+
+def names_model_is_current(metadata: dict[str, Any] | None) -> bool:
+    """Usable as stored: same features, same scikit-learn, same training files."""
+    return bool(
+        metadata
+        and metadata.get("format_version") == learned.FORMAT_VERSION
+        and metadata.get("sklearn_version") == sklearn.__version__
+        and metadata.get("training_hash") == learned.training_hash()
+        and (model_dir() / NAMES_MODEL_FILENAME).exists()
+    )
+
+
+def stored_names_metadata() -> dict[str, Any] | None:
+    path = model_dir() / NAMES_METADATA_FILENAME
+    if not path.exists():
+        return None
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data
+
+
+def load_stored_names_model() -> learned.NameDetector | None:
+    if not names_model_is_current(stored_names_metadata()):
+        return None
+    model: learned.NameDetector = joblib.load(model_dir() / NAMES_MODEL_FILENAME)["model"]
+    return model
+
+
+def ensure_names_model(*, anonymiser: Anonymiser) -> dict[str, Any]:
+    """Train the name detector when the stored one is missing or stale."""
+    metadata = stored_names_metadata()
+    if names_model_is_current(metadata):
+        assert metadata is not None
+        return metadata | {"retrained": False}
+    return names_model_train(anonymiser=anonymiser) | {"retrained": True}

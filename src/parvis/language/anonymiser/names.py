@@ -450,6 +450,7 @@ DOMAIN_WORDS = {
     "ameli",
     "cesu",
     "vitale",
+    "visale",  # Action Logement's rent guarantee (« Caution : Visale »)
     "franceconnect",
     "colissimo",
     "siret",

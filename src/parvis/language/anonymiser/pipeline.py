@@ -833,12 +833,33 @@ def with_leading_first_name(
     return out
 
 
-class Anonymiser:
-    """Rules plus an optional spaCy pipeline (``ner`` only) and a name lexicon."""
+def _joined_to_names(text: str, learned: list[Entity], kept: list[Entity]) -> list[Entity]:
+    """A word found by the learned detector right before or after a name of the rules, a
+    space or a hyphen apart (« anatole » found, « brissac » learned), makes one name with
+    it: one placeholder for one person."""
+    people = [e for e in kept if e.label == "PERSON"]
+    joined = []
+    for entity in learned:
+        start, end = entity.start, entity.end
+        for person in people:
+            if person.end <= start and text[person.end : start] in {" ", "-"}:
+                start = min(start, person.start)
+            elif end <= person.start and text[end : person.start] in {" ", "-"}:
+                end = max(end, person.end)
+        joined.append(Entity(start, end, "PERSON"))
+    return joined
 
-    def __init__(self, nlp: Any | None, lexicon: NameLexicon) -> None:
+
+class Anonymiser:
+    """Rules plus an optional spaCy pipeline (``ner`` only), a name lexicon and an optional
+    learned name detector (``learned.NameDetector``: rules alone when it is ``None``)."""
+
+    def __init__(
+        self, nlp: Any | None, lexicon: NameLexicon, names_model: Any | None = None
+    ) -> None:
         self.nlp = nlp
         self.lexicon = lexicon
+        self.names_model = names_model
 
     def rule_entities(self, text: str) -> list[Entity]:
         return self._rules(text)[0]
@@ -866,6 +887,54 @@ class Anonymiser:
     def anonymise_many(
         self, texts: Sequence[str], batch_size: int = 64
     ) -> list[tuple[str, list[Entity]]]:
+        detected = self.detect_many(texts, batch_size)
+        results = [
+            self.finish(text, kept, tokens)
+            for text, (kept, tokens) in zip(texts, detected, strict=True)
+        ]
+        if self.names_model is not None:
+            results = self.with_learned_names(texts, detected, results)
+        return results
+
+    def with_learned_names(
+        self,
+        texts: Sequence[str],
+        detected: Sequence[tuple[list[Entity], Tokens]],
+        results: Sequence[tuple[str, list[Entity]]],
+        names_model: Any | None = None,
+    ) -> list[tuple[str, list[Entity]]]:
+        """The names the learned detector (``learned.NameDetector``) finds among the words
+        the rules left unmasked, kept only where a rule would keep a name (not inside a
+        school's, a firm's or an establishment's name), added to the rules' candidates of
+        the texts where it finds one: they are resolved again, so the names found are
+        completed and repeated like the rules' own."""
+        model = names_model or self.names_model
+        if model is None:
+            return list(results)
+        found = model.find_many(
+            [
+                (tokens, entities)
+                for (_, tokens), (_, entities) in zip(detected, results, strict=True)
+            ]
+        )
+        out = list(results)
+        for index, learned in enumerate(found):
+            if not learned:
+                continue
+            text = texts[index]
+            kept, tokens = detected[index]
+            learned = drop_namesakes(text, learned, self.lexicon)
+            learned = drop_establishments(text, drop_businesses(text, learned, self.lexicon))
+            if learned:
+                learned = _joined_to_names(text, learned, results[index][1])
+                out[index] = self.finish(text, kept + learned, tokens)
+        return out
+
+    def detect_many(
+        self, texts: Sequence[str], batch_size: int = 64
+    ) -> list[tuple[list[Entity], Tokens]]:
+        """Every candidate of the rules and spaCy, with what names a firm, a school or a
+        public desk dropped, and the tokens of each text: what :meth:`finish` resolves."""
         candidates: list[list[Entity]] = []
         all_tokens: list[Tokens] = []
         for_ner: list[int] = []
@@ -906,29 +975,33 @@ class Anonymiser:
                         for start, end in to_confirm.get(index, ())
                         if ent.start_char <= start and end <= ent.end_char
                     )
-        results = []
+        detected = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
             kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
             kept = drop_establishments(text, kept)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
-            entities = with_care_of_prefixes(
+            detected.append((kept, tokens))
+        return detected
+
+    def finish(self, text: str, kept: list[Entity], tokens: Tokens) -> tuple[str, list[Entity]]:
+        """Resolve the candidates, complete and repeat the names found, mask."""
+        entities = with_care_of_prefixes(
+            text,
+            with_districts(
                 text,
-                with_districts(
+                with_leading_first_name(
                     text,
-                    with_leading_first_name(
-                        text,
-                        with_trailing_initials(
-                            text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
-                        ),
-                        self.lexicon,
+                    with_trailing_initials(
+                        text, repeat_names(tokens, extend_names(tokens, resolve(kept, text)))
                     ),
                     self.lexicon,
                 ),
-            )
-            entities = with_leading_initials(text, entities)
-            entities = with_town_line_above(text, entities)
-            entities = repeat_in_compounds(tokens, entities)
-            entities = repeat_capitalised_names(tokens, entities)
-            entities = repeat_lowercase_pairs(tokens, entities)
-            results.append((mask(text, entities), entities))
-        return results
+                self.lexicon,
+            ),
+        )
+        entities = with_leading_initials(text, entities)
+        entities = with_town_line_above(text, entities)
+        entities = repeat_in_compounds(tokens, entities)
+        entities = repeat_capitalised_names(tokens, entities)
+        entities = repeat_lowercase_pairs(tokens, entities)
+        return mask(text, entities), entities

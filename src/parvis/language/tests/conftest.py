@@ -1,8 +1,9 @@
 """Fixtures of the language engine tests.
 
 spaCy takes seconds to load: the engine keeps it in a module-level singleton, so it loads
-once per test process. The trained qualifier is the stored one (``VAR_DIR/language``) when
-it is current, or is trained once from the shipped corpus.
+once per test process. The trained qualifier and the anonymiser's learned name detector
+are the stored ones (``VAR_DIR/language``, written by ``make install``) when they are
+current, or are trained once from the shipped corpus and development sets.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""``parvis train_language``: retrain the qualifier from the corpus and the database."""
+"""``parvis train_language``: retrain the qualifier from the corpus and the database, and
+the anonymiser's learned name detector from the development sets."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from parvis.language import services
 class Command(BaseCommand):
     help = (
         "Entraîne le qualificateur (déterministe) à partir du corpus livré et des exemples "
-        "en base. --if-stale : seulement si le modèle stocké manque ou est périmé."
+        "en base, et le détecteur appris de noms de l'anonymiseur à partir des jeux de "
+        "développement. --if-stale : seulement si un modèle stocké manque ou est périmé."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,6 +31,7 @@ class Command(BaseCommand):
                 metadata = services.ensure_model()
             else:
                 metadata = services.language_model_train()
+            names = _train_names(if_stale=options["if_stale"])
         except services.LanguageError as exc:
             raise CommandError(exc.message, returncode=2) from exc
         summary = {
@@ -41,3 +44,24 @@ class Command(BaseCommand):
                 "Modèle de qualification prêt : " + json.dumps(summary, ensure_ascii=False)
             )
         )
+        names_summary = {
+            k: names.get(k)
+            for k in ("words", "names", "training_seconds", "trained_at", "retrained")
+        }
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Détecteur de noms prêt : " + json.dumps(names_summary, ensure_ascii=False)
+            )
+        )
+
+
+def _train_names(*, if_stale: bool) -> dict[str, Any]:
+    """The learned name detector, read by the rules of an anonymiser without it."""
+    from parvis.language import engine
+
+    anonymiser = engine.rules_anonymiser()
+    if if_stale:
+        return services.ensure_names_model(anonymiser=anonymiser)
+    metadata = services.names_model_train(anonymiser=anonymiser)
+    engine.reset_anonymiser()
+    return metadata
