@@ -46,6 +46,7 @@ DEV_SETS = tuple(
         "dev6.jsonl",
         "dev7.jsonl",
         "dev8.jsonl",
+        "dev9.jsonl",
     )
 )
 GENERATOR_SETS = (CORPUS_DIR / "pii.jsonl", CORPUS_DIR / "pii_contact.jsonl")
