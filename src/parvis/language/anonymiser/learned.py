@@ -357,12 +357,14 @@ def training_files() -> list[Path]:
 
 
 def training_hash(paths: Sequence[Path] | None = None) -> str:
-    """Digest of the training files, the feature format and the settings of training: a
-    stored model trained from other files, features or settings is stale."""
+    """Digest of the training files, the feature format, the settings of training and this
+    module's code: a stored model trained from other files, features or settings is stale
+    (the code's digest catches a feature changed without ``FORMAT_VERSION``)."""
     settings = (
         f"format {FORMAT_VERSION} C {C} weight {GENERATOR_WEIGHT} threshold {DEFAULT_THRESHOLD}"
     )
     digest = hashlib.sha256(f"{settings}\n".encode())
+    digest.update(Path(__file__).read_bytes())
     for path in paths or training_files():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
