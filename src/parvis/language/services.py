@@ -256,8 +256,10 @@ def _atomic_dump(value: Any, path: Path) -> None:
     os.replace(temporary, path)
 
 
-def stored_metadata() -> dict[str, Any] | None:
-    path = model_dir() / METADATA_FILENAME
+def _read_metadata(filename: str) -> dict[str, Any] | None:
+    """A stored model's metadata; None when missing or unreadable (the model is then
+    trained again)."""
+    path = model_dir() / filename
     if not path.exists():
         return None
     try:
@@ -265,6 +267,10 @@ def stored_metadata() -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data
+
+
+def stored_metadata() -> dict[str, Any] | None:
+    return _read_metadata(METADATA_FILENAME)
 
 
 def model_is_current(metadata: dict[str, Any] | None) -> bool:
@@ -328,14 +334,7 @@ def names_model_is_current(metadata: dict[str, Any] | None) -> bool:
 
 
 def stored_names_metadata() -> dict[str, Any] | None:
-    path = model_dir() / NAMES_METADATA_FILENAME
-    if not path.exists():
-        return None
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data
+    return _read_metadata(NAMES_METADATA_FILENAME)
 
 
 def load_stored_names_model() -> learned.NameDetector | None:

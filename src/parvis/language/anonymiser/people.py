@@ -4374,6 +4374,19 @@ CALLER_TURN_RE = re.compile(
 )
 
 
+
+def _turn_ends_at(items: Sequence[Token], after: int) -> bool:
+    """Whether the words end their line at ``after``: the text's end, a line break, or a
+    full stop or « ! » closing the line (an answer said alone on its turn)."""
+    return (
+        after >= len(items)
+        or "\n" in items[after].gap
+        or (
+            items[after].text in {".", "!"}
+            and (after + 1 >= len(items) or "\n" in items[after + 1].gap)
+        )
+    )
+
 def _name_only_turns(tokens: Tokens) -> Iterable[Entity]:
     """« Vous : sylvain cormier »: a caller's turn that is nothing but two words in lower
     case, one a given name (listed or a word), the other no adjective nor verb form."""
@@ -4384,15 +4397,7 @@ def _name_only_turns(tokens: Tokens) -> Iterable[Entity]:
             continue
         line_start = tokens.text.rfind("\n", 0, first.start) + 1
         turn = CALLER_TURN_RE.fullmatch(tokens.text, line_start, first.start)
-        after = index + 2
-        if not turn or not (
-            after >= len(items)
-            or "\n" in items[after].gap
-            or (
-                items[after].text in {".", "!"}
-                and (after + 1 >= len(items) or "\n" in items[after + 1].gap)
-            )
-        ):
+        if not turn or not _turn_ends_at(items, index + 2):
             continue
         given = [t for t in (first, second) if t.first or t.key in WORD_FIRST_NAMES]
         if not given or not line_start:
@@ -4977,15 +4982,7 @@ def _given_name_answers(tokens: Tokens) -> Iterable[Entity]:
     for index, token in enumerate(items):
         if not _plain_word(token) or token.place:
             continue
-        after = index + 1
-        if not (
-            after >= len(items)
-            or "\n" in items[after].gap
-            or (
-                items[after].text in {".", "!"}
-                and (after + 1 >= len(items) or "\n" in items[after + 1].gap)
-            )
-        ):
+        if not _turn_ends_at(items, index + 1):
             continue
         line_start = text.rfind("\n", 0, token.start) + 1
         label = TURN_LABEL_RE.match(text, line_start) if line_start else None
