@@ -4374,7 +4374,6 @@ CALLER_TURN_RE = re.compile(
 )
 
 
-
 def _turn_ends_at(items: Sequence[Token], after: int) -> bool:
     """Whether the words end their line at ``after``: the text's end, a line break, or a
     full stop or « ! » closing the line (an answer said alone on its turn)."""
@@ -4386,6 +4385,7 @@ def _turn_ends_at(items: Sequence[Token], after: int) -> bool:
             and (after + 1 >= len(items) or "\n" in items[after + 1].gap)
         )
     )
+
 
 def _name_only_turns(tokens: Tokens) -> Iterable[Entity]:
     """« Vous : sylvain cormier »: a caller's turn that is nothing but two words in lower
