@@ -357,14 +357,18 @@ def training_files() -> list[Path]:
 
 
 def training_hash(paths: Sequence[Path] | None = None) -> str:
-    """Digest of the training files, the feature format, the settings of training and this
-    module's code: a stored model trained from other files, features or settings is stale
-    (the code's digest catches a feature changed without ``FORMAT_VERSION``)."""
+    """Digest of the training files, the feature format, the settings of training and the
+    anonymiser's code and word lists: a model trained from other files, features,
+    settings, rules or lists is stale (its features read what the rules masked; the
+    code's digest also catches a feature changed without ``FORMAT_VERSION``)."""
     settings = (
         f"format {FORMAT_VERSION} C {C} weight {GENERATOR_WEIGHT} threshold {DEFAULT_THRESHOLD}"
     )
     digest = hashlib.sha256(f"{settings}\n".encode())
-    digest.update(Path(__file__).read_bytes())
+    here = Path(__file__).parent
+    for source in [*sorted(here.glob("*.py")), *sorted((here.parent / "data").glob("*.txt"))]:
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
     for path in paths or training_files():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -8,6 +8,9 @@ current, or are trained once from the shipped corpus and development sets.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from parvis.directory.services import taxonomy_load
@@ -21,10 +24,19 @@ def reference(db) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def isolated_model_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Train into a temporary directory, and forget the loaded model before and after."""
-    from parvis.language import engine
+    """Train the qualifier into a temporary directory, and forget the loaded model before
+    and after. The stored name detector comes along (when ``make install`` stored it):
+    these tests are about the qualifier, and ``train_language --if-stale`` would otherwise
+    train the detector too (the rules reading every development set, a minute on a
+    loaded CI)."""
+    from parvis.language import engine, services
 
+    stored = Path(settings.LANGUAGE_MODEL_DIR)
     settings.LANGUAGE_MODEL_DIR = tmp_path / "language"
+    settings.LANGUAGE_MODEL_DIR.mkdir(parents=True)
+    for name in (services.NAMES_MODEL_FILENAME, services.NAMES_METADATA_FILENAME):
+        if (stored / name).exists():
+            shutil.copy2(stored / name, settings.LANGUAGE_MODEL_DIR / name)
     engine.reset_model()
     yield settings.LANGUAGE_MODEL_DIR
     engine.reset_model()
