@@ -4374,6 +4374,12 @@ CALLER_TURN_RE = re.compile(
 )
 
 
+def _folded_line_above(text: str, line_start: int) -> str:
+    """The line before the one starting at ``line_start`` (> 0), folded, without its line
+    break: the turn a one-line answer answers."""
+    return fold(text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1])
+
+
 def _turn_ends_at(items: Sequence[Token], after: int) -> bool:
     """Whether the words end their line at ``after``: the text's end, a line break, or a
     full stop or « ! » closing the line (an answer said alone on its turn)."""
@@ -4402,7 +4408,7 @@ def _name_only_turns(tokens: Tokens) -> Iterable[Entity]:
         given = [t for t in (first, second) if t.first or t.key in WORD_FIRST_NAMES]
         if not given or not line_start:
             continue
-        above = fold(tokens.text[tokens.text.rfind("\n", 0, line_start - 1) + 1 : line_start])
+        above = _folded_line_above(tokens.text, line_start)
         if not (RELATIVE_LINE_END_RE.search(above) or NAME_QUESTION_RE.search(above)):
             continue  # the line above names a relative or asks for a name
         other = second if given[0] is first else first
@@ -4992,7 +4998,7 @@ def _given_name_answers(tokens: Tokens) -> Iterable[Entity]:
             fold(w).lower() not in ANSWER_FILLERS for w in text[label.end() : token.start].split()
         ):
             continue
-        above = fold(text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1])
+        above = _folded_line_above(text, line_start)
         if (
             GIVEN_NAME_ASKED_RE.search(above)
             and (token.first or token.key in WORD_FIRST_NAMES or not token.common_any)

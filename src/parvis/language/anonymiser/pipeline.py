@@ -923,8 +923,7 @@ class Anonymiser:
                 continue
             text = texts[index]
             kept, tokens = detected[index]
-            learned = drop_namesakes(text, learned, self.lexicon)
-            learned = drop_establishments(text, drop_businesses(text, learned, self.lexicon))
+            learned = self._drop_non_people(text, learned)
             if learned:
                 learned = _joined_to_names(text, learned, results[index][1])
                 out[index] = self.finish(text, kept + learned, tokens)
@@ -977,11 +976,17 @@ class Anonymiser:
                     )
         detected = []
         for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
-            kept = drop_businesses(text, drop_namesakes(text, found, self.lexicon), self.lexicon)
-            kept = drop_establishments(text, kept)
+            kept = self._drop_non_people(text, found)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
             detected.append((kept, tokens))
         return detected
+
+    def _drop_non_people(self, text: str, candidates: list[Entity]) -> list[Entity]:
+        """Name candidates that are a street's or a school's namesake, a firm or an
+        establishment dropped: the same judgement for the rules' names and the learned
+        detector's."""
+        kept = drop_businesses(text, drop_namesakes(text, candidates, self.lexicon), self.lexicon)
+        return drop_establishments(text, kept)
 
     def finish(self, text: str, kept: list[Entity], tokens: Tokens) -> tuple[str, list[Entity]]:
         """Resolve the candidates, complete and repeat the names found, mask."""

@@ -61,7 +61,9 @@ def _train_names(*, if_stale: bool) -> dict[str, Any]:
 
     anonymiser = engine.rules_anonymiser()
     if if_stale:
-        return services.ensure_names_model(anonymiser=anonymiser)
-    metadata = services.names_model_train(anonymiser=anonymiser)
-    engine.reset_anonymiser()
+        metadata = services.ensure_names_model(anonymiser=anonymiser)
+    else:
+        metadata = services.names_model_train(anonymiser=anonymiser) | {"retrained": True}
+    if metadata["retrained"]:
+        engine.reset_anonymiser()  # this process reads the new model from now on
     return metadata
