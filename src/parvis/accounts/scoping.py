@@ -26,7 +26,7 @@ agree. ``holders`` stays territorial (who to alert is decided by grants).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -171,10 +171,16 @@ def organisations_of(grants: Iterable[Grant]) -> models.QuerySet[Any]:
     ).values("pk")
 
 
-def _relations_q(model: type[models.Model], principal: Any, grants: list[Grant], perm: Perm) -> Q:
+def _relations_q(
+    model: type[models.Model],
+    principal: Any,
+    grants: list[Grant],
+    perm: Perm,
+    names: Collection[str] | None = None,
+) -> Q:
     condition = Q(pk__in=[])
     for relation in _RELATIONS.get(model, {}).values():
-        if perm not in relation.permissions:
+        if perm not in relation.permissions or (names is not None and relation.name not in names):
             continue
         reached = relation.condition(principal, grants)
         if reached is not None:
@@ -182,12 +188,18 @@ def _relations_q(model: type[models.Model], principal: Any, grants: list[Grant],
     return condition
 
 
-def _access_q(model: type[models.Model], principal: Any, permission: Perm) -> Q | None:
-    """Territorial scope OR relations, for ``permission``; ``None`` when nothing."""
+def _access_q(
+    model: type[models.Model],
+    principal: Any,
+    permission: Perm,
+    relations: Collection[str] | None = None,
+) -> Q | None:
+    """Territorial scope OR relations (all, or those named), for ``permission``;
+    ``None`` when nothing."""
     grants = [g for g in grants_for(principal) if permission in g.permissions]
     condition = _scope_q(_REGISTRY[model], grants) if grants else Q(pk__in=[])
     if _RELATIONS.get(model) and not isinstance(principal, ApiToken):
-        condition |= _relations_q(model, principal, grants, permission)
+        condition |= _relations_q(model, principal, grants, permission, relations)
     if condition == Q(pk__in=[]):
         return None
     return condition
@@ -270,15 +282,24 @@ def _scope_q(paths: ScopePaths, grants: Iterable[Grant]) -> Q:
 
 
 def visible_to(
-    principal: Any, queryset: models.QuerySet[M], permission: Perm = Perm.VIEW
+    principal: Any,
+    queryset: models.QuerySet[M],
+    permission: Perm = Perm.VIEW,
+    *,
+    relations: Collection[str] | None = None,
 ) -> models.QuerySet[M]:
-    """``queryset`` restricted to what ``principal`` may access with ``permission``."""
+    """``queryset`` restricted to what ``principal`` may access with ``permission``.
+
+    ``relations``: the names of the relations that count beside the territorial scope
+    (all by default). A list of work names only its own (``queue_membership``,
+    ``assignment``): a conversation reached through its citizen's record (``organisation``,
+    a consent) belongs in that record's history, not among the conversations to take."""
     model = queryset.model
     if model not in _REGISTRY:
         raise LookupError(f"{model.__name__} is not registered for scoping.")
     if is_platform_admin(principal):
         return queryset
-    condition = _access_q(model, principal, permission)
+    condition = _access_q(model, principal, permission, relations)
     if condition is None:
         return queryset.none()
     return queryset.filter(condition).distinct()

@@ -46,15 +46,19 @@ class ContactsConfig(AppConfig):
             m.SurveyAnswer, organisation="invitation__organisation", local_service=None, site=None
         )
 
-        # A queue sits where its owner sits; a conversation where its queue does, and also
-        # at the site that handled it (a counter visit).
+        # A queue sits where its owner sits, and its members see it (a national triage
+        # queue, a partner's France Services queue): the queues listed to a person are
+        # those whose conversations their list shows. A conversation sits where its queue
+        # does, and also at the site that handled it (a counter visit).
+        from parvis.contacts import relations
+
         register(
             m.Queue,
             organisation="organisation",
             local_service=("local_service", "site__local_service"),
             site="site",
+            relations=[relations.queue_membership_relation("pk")],
         )
-        from parvis.contacts import relations
 
         register(
             m.Conversation,

@@ -66,6 +66,12 @@ from parvis.directory.models import Channel, Motif, Organisation, Site
 from parvis.directory.servicelevels import METROPOLITAN, Place
 from parvis.messaging.models import Delivery
 
+# What makes a conversation someone's work, beside their scope: the queues they are a
+# member of and what is assigned or offered to them (routing's relation). A conversation
+# reached only through its citizen's record (the record's organisation, a consent) is
+# read in that record's history, never listed among the conversations to take.
+WORK_RELATIONS = frozenset({"queue_membership", "assignment"})
+
 
 def conversations_for(
     principal: Any,
@@ -73,6 +79,7 @@ def conversations_for(
     status: str | None = None,
     queue: Queue | int | None = None,
     channel: str | None = None,
+    work_only: bool = False,
 ) -> QuerySet[Conversation]:
     conversations = Conversation.objects.select_related(
         "queue", "channel", "motif", "organisation", "assignee", "site"
@@ -83,7 +90,7 @@ def conversations_for(
         conversations = conversations.filter(queue=queue)
     if channel:
         conversations = conversations.filter(channel_id=channel)
-    return visible_to(principal, conversations)
+    return visible_to(principal, conversations, relations=WORK_RELATIONS if work_only else None)
 
 
 def queues_for(principal: Any, *, active: bool | None = None) -> QuerySet[Queue]:
@@ -267,8 +274,11 @@ def filter_organisations_for(principal: Any) -> QuerySet[Organisation]:
 
 
 def conversations_for_list(principal: Any, filters: ConversationFilters) -> QuerySet[Conversation]:
-    """The « Conversations » list: scoped, filtered, open ones first then the newest."""
-    queryset = conversations_for(principal).select_related("queue__site", "organisation")
+    """The « Conversations » list: the principal's work (their scope, their queues, what
+    is assigned to them: ``WORK_RELATIONS``), filtered, the newest first."""
+    queryset = conversations_for(principal, work_only=True).select_related(
+        "queue__site", "organisation"
+    )
     if filters.queue is not None:
         queryset = queryset.filter(queue=filters.queue)
     if filters.channel:

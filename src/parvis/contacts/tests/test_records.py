@@ -448,3 +448,39 @@ def test_the_timeline_shows_a_message_without_text_by_its_subject(caf):
     ]
     assert "Appel téléphonique" in texts
     assert "(texte en cours de masquage)" not in texts
+
+
+def test_a_conversation_reached_through_a_consent_is_in_the_history_not_in_the_work_lists(
+    caf, france_services, client
+):
+    """A France Services visit shared by the citizen's consent is read from the record
+    (and may be opened), but it is not the CAF's work: neither the conversations list, nor
+    the dashboard's « en attente d'un agent » count it; the queues listed to a person are
+    those whose conversations that list shows (a member of a queue outside their scope
+    sees it)."""
+    org, site, caf_agent, _admin = caf
+    operator, fs_site, _fs_agent = france_services
+    fs_record = _citizen(operator)
+    fs_queue = QueueFactory(site=fs_site)
+    waiting_at_fs = ConversationFactory(queue=fs_queue, citizen=fs_record)
+    own_queue = QueueFactory(site=site)
+    QueueMemberFactory(queue=own_queue, user=caf_agent)
+    own = ConversationFactory(queue=own_queue)
+    CitizenConsentFactory(citizen=fs_record, organisations=[org], shares_timeline=True)
+    forget_grants(caf_agent)
+
+    # Readable through the consent ...
+    assert selectors.conversation_for(caf_agent, waiting_at_fs.reference) == waiting_at_fs
+    # ... but not listed as work.
+    queued = selectors.ConversationFilters(status=Status.QUEUED)
+    assert list(selectors.conversations_for_list(caf_agent, queued)) == [own]
+    assert [load.queue for load in selectors.queue_loads(caf_agent)] == [own_queue]
+    client.force_login(caf_agent)
+    page = client.get("/espace-agents/contacts/conversations/?statut=queued")
+    assert own.reference in page.content.decode()
+    assert waiting_at_fs.reference not in page.content.decode()
+
+    # A member of the France Services queue (a partner's referent) works it: listed.
+    QueueMemberFactory(queue=fs_queue, user=caf_agent)
+    assert set(selectors.conversations_for_list(caf_agent, queued)) == {own, waiting_at_fs}
+    assert {load.queue for load in selectors.queue_loads(caf_agent)} == {own_queue, fs_queue}
