@@ -66,6 +66,11 @@ class QueueOut(BaseModel):
     waiting: int = Field(..., description="Contacts en attente d’une proposition.")
     offered: int = Field(..., description="Contacts proposés à un agent, pas encore acceptés.")
     longest_wait_seconds: float | None
+    past_target: int = Field(
+        ...,
+        description="Contacts en attente ou proposés depuis plus longtemps que le délai visé "
+        "(en jours ouvrés sur le calendrier de la file pour une cible en jours).",
+    )
     agents: dict[str, int] = Field(
         ..., description="Membres de la file par présence (available, busy, wrap_up…)."
     )
@@ -111,6 +116,7 @@ def board_json(board: selectors.QueueBoard) -> dict[str, Any]:
         "waiting": board.waiting,
         "offered": board.offered,
         "longest_wait_seconds": board.longest_wait_seconds,
+        "past_target": board.past_target,
         "agents": board.presence,
         "day": _period(board.day),
         "last_30_minutes": _period(board.recent),

@@ -245,11 +245,14 @@ class Period:
         return metrics.handling_time(talk=self.talk_seconds, wrap_up=float(self.wrap_up_seconds))
 
 
+# Read after the queue's name and joined by « ; » (« File X : file en pause ; des contacts
+# attendent… »): lower case.
 ALERTS = {
-    "service_level_day": _("Niveau de service du jour sous la cible"),
-    "service_level_recent": _("Niveau de service des 30 dernières minutes sous la cible"),
-    "nobody_staffed": _("Des contacts attendent et aucun agent n’est en service"),
-    "paused": _("File en pause"),
+    "service_level_day": _("niveau de service du jour sous la cible"),
+    "service_level_recent": _("niveau de service des 30 dernières minutes sous la cible"),
+    "nobody_staffed": _("des contacts attendent et aucun agent n’est en service"),
+    "waiting_past_target": _("des contacts attendent depuis plus longtemps que le délai visé"),
+    "paused": _("file en pause"),
 }
 
 
@@ -267,6 +270,10 @@ class QueueBoard:
     recent: Period
     now: dt.datetime
     alerts: tuple[str, ...] = field(default=())
+    # Waiting or offered past the target's delay (seconds, or working days on the
+    # queue's calendar): late already, though no service level counts them until they
+    # are answered or abandoned.
+    past_target: int = 0
 
     @property
     def longest_wait_seconds(self) -> float | None:
@@ -298,6 +305,8 @@ def _alerts(board: QueueBoard) -> tuple[str, ...]:
             alerts.append(code)
     if board.waiting + board.offered and not board.staffed:
         alerts.append("nobody_staffed")
+    if board.past_target:
+        alerts.append("waiting_past_target")
     return tuple(alerts)
 
 
@@ -498,8 +507,32 @@ def _answered_in_working_days(
             )
 
 
-def _live(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, int]]]:
-    """Entries waiting and offered, oldest arrival, and members by presence, per queue."""
+def _late_arrivals(
+    queues: Sequence[Queue],
+    policies: dict[int, QueuePolicy],
+    places: dict[int, Place],
+    now: dt.datetime,
+) -> dict[dt.datetime, list[int]]:
+    """Queues grouped by the arrival before which a contact still waiting is past the
+    target: ``now`` less the target's seconds, or the working-days cutoff of the queue's
+    calendar (``_working_days_cutoff``)."""
+    by_cutoff: dict[dt.datetime, list[int]] = defaultdict(list)
+    for queue in queues:
+        policy = policies[queue.pk]
+        if policy.service_level_working_days is not None:
+            cutoff = _working_days_cutoff(places[queue.pk], policy.service_level_working_days, now)
+        else:
+            cutoff = now - dt.timedelta(seconds=policy.service_level_seconds or 0)
+        by_cutoff[cutoff].append(queue.pk)
+    return by_cutoff
+
+
+def _live(
+    ids: list[int], late: dict[dt.datetime, list[int]] | None = None
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, int]]]:
+    """Entries waiting and offered, oldest arrival, those past the target (``late``:
+    ``_late_arrivals``), and members by presence, per queue."""
+    past_target = _grouped(late, lambda cutoff: Q(arrived_at__lt=cutoff)) if late else None
     entries = {
         row["queue_id"]: row
         for row in Entry.objects.filter(queue_id__in=ids)
@@ -508,6 +541,7 @@ def _live(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str
             waiting=Count("pk", filter=Q(state=EntryState.WAITING)),
             offered=Count("pk", filter=Q(state=EntryState.OFFERED)),
             oldest=Min("arrived_at"),
+            past_target=Count("pk", filter=past_target) if past_target else Value(0),
         )
         .order_by()
     }
@@ -545,7 +579,7 @@ def wallboard(
     policies = {queue.pk: queue.policy for queue in queues}
     places = {queue.pk: calendar_of_queue(queue.calendar_departement) for queue in queues}
     ids = list(policies)
-    entries, presence = _live(ids)
+    entries, presence = _live(ids, _late_arrivals(queues, policies, places, now))
     if kept:
         moment = now
         periods = _figures.get(tuple(ids), lambda: _periods(queues, policies, places, moment))
@@ -564,6 +598,7 @@ def wallboard(
             day=periods[(queue.pk, "day")],
             recent=periods[(queue.pk, "recent")],
             now=now,
+            past_target=live.get("past_target", 0),
         )
         boards.append(_with_alerts(board))
     return boards

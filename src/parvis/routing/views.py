@@ -98,7 +98,10 @@ def board_row(board: selectors.QueueBoard) -> dict[str, Any]:
         "day": _period(board.day),
         "recent": _period(board.recent),
         "alerts": board.alert_labels,
-        "breaks_target": any(code.startswith("service_level") for code in board.alerts),
+        "breaks_target": any(
+            code.startswith("service_level") or code == "waiting_past_target"
+            for code in board.alerts
+        ),
     }
 
 
@@ -231,8 +234,14 @@ def _act(
 
 
 def _first_error(form: Any) -> str:
-    for errors in form.errors.values():
-        return f"{errors[0]}"
+    """The first error with its field's label (« Motif : ce champ est obligatoire. »): the
+    message shows at the top of the page, away from the field."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        if field is None or not field.label:
+            return f"{errors[0]}"
+        message = str(errors[0])
+        return f"{field.label} : {message[:1].lower()}{message[1:]}"
     return "Le formulaire est invalide."
 
 

@@ -165,7 +165,7 @@ def test_force_an_agent_offline():
     busy = client.post(
         reverse("routing:agent_presence", args=[queue.pk, member.pk]), {"presence": "busy"}
     )
-    assert "Sélectionnez un choix valide" in said(busy)[0]
+    assert "sélectionnez un choix valide" in said(busy)[0]
     refused = client.post(
         reverse("routing:agent_presence", args=[queue.pk, outsider.pk]), {"presence": "offline"}
     )
@@ -191,7 +191,7 @@ def test_change_a_contacts_priority_within_the_cap_with_a_reason():
     too_much = client.post(url, {"bonus": 601, "reason": "urgent_need"})
     assert said(too_much) == ["Le bonus doit être compris entre 0 et 600 points."]
     no_reason = client.post(url, {"bonus": 100, "reason": ""})
-    assert said(no_reason) == ["Ce champ est obligatoire."]
+    assert said(no_reason) == ["Motif : ce champ est obligatoire."]
 
     done = client.post(url, {"bonus": 100, "reason": "fragile_situation"})
     assert said(done) == [f"La priorité du contact {conversation.reference} est modifiée."]
@@ -229,7 +229,7 @@ def test_settings_require_a_wrap_up_code_and_an_overflow_queue_of_the_organisati
     url = reverse("routing:queue_settings", args=[queue.pk])
 
     refused = client.post(url, {"overflow_queue": foreign.pk})
-    assert "Sélectionnez un choix valide" in said(refused)[0]
+    assert "sélectionnez un choix valide" in said(refused)[0]
     no_queue = client.post(url, {"overflow_waiting": 3})
     assert said(no_queue) == ["Choisissez la file de débordement avant ses seuils."]
 

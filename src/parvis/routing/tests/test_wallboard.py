@@ -205,6 +205,7 @@ def test_the_api_gives_the_figures_of_the_page():
         "waiting",
         "offered",
         "longest_wait_seconds",
+        "past_target",
         "agents",
         "day",
         "last_30_minutes",
@@ -308,3 +309,33 @@ def test_the_queue_page_shows_its_tiers_in_french():
     assert "2. Référents des partenaires" in html and "après 120\u00a0s" in html
     assert "2 – expert" in html and "<td>CAF</td>" in html
     assert "data-escalation" in html  # its level-2 tier opens later: advisers may ask
+
+
+def test_contacts_waiting_past_the_target_are_counted_and_alerted_before_any_answer():
+    """A contact still waiting past the target's delay counts in no service level until it
+    is answered or abandoned (the formula): the wallboard says it waits late, in seconds
+    or in working days on the queue's calendar, and alerts."""
+    from parvis.routing.models import Entry
+
+    emails = QueuePolicyFactory(service_level_seconds=None, service_level_working_days=2)
+    calls = QueuePolicyFactory(service_level_seconds=20, queue=QueueFactory(site=emails.queue.site))
+    for queue, arrived_at in (
+        (emails.queue, dt.datetime(2025, 3, 10, 9, 0, tzinfo=PARIS)),  # Monday: still within
+        (emails.queue, dt.datetime(2025, 3, 3, 9, 0, tzinfo=PARIS)),  # last week: late
+        (calls.queue, NOON - dt.timedelta(seconds=10)),  # within 20 s
+        (calls.queue, NOON - dt.timedelta(minutes=3)),  # late
+        (calls.queue, NOON - dt.timedelta(minutes=4)),  # late
+    ):
+        Entry.objects.filter(conversation=arrive(queue)).update(arrived_at=arrived_at)
+    supervisor = supervisor_of(emails.queue.organisation)
+
+    boards = {b.queue: b for b in selectors.wallboard(supervisor, now=NOON)}
+
+    assert boards[emails.queue].past_target == 1 and boards[calls.queue].past_target == 2
+    assert all("waiting_past_target" in b.alerts for b in boards.values())
+    assert boards[emails.queue].day.service_level is None  # nobody answered: no level
+    page = session(supervisor).get(reverse("routing:fragment_wallboard"))
+    assert "au-delà du délai" in page.content.decode()
+    assert "des contacts attendent depuis plus longtemps que le délai visé" in (
+        page.content.decode()
+    )
