@@ -100,6 +100,12 @@ def conversation_row(conversation: Conversation, now: dt.datetime) -> dict[str, 
     return {
         "conversation": conversation,
         "waiting": waiting,
+        # The date the acknowledgement promised the citizen (the organisation's or the
+        # motif's commitment), beside the queue's own first-answer target, which is
+        # stricter: a conversation « late » on the target may still be within the promise.
+        "announced": conversation.announced_deadline
+        if conversation.status in OPEN_STATUSES
+        else None,
         # ``due`` and ``lateness`` come from the same deadline: they never disagree.
         "deadline": deadline,
         "due": deadline.due

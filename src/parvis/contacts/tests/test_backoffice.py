@@ -299,3 +299,25 @@ def test_a_local_service_manager_filters_on_the_organisation_of_their_service(cl
     page = unescape(response.content.decode())
     assert "invalides" not in page and own.reference in page
     assert str(site.organisation) in page  # the drill-down's summary
+
+
+def test_a_conversation_late_on_its_target_shows_the_date_promised_to_the_citizen(
+    client, site, agent
+):
+    """The queue's first-answer target (stricter) and the commitment the acknowledgement
+    announced are two dates: the page shows both, each named, so « en retard » never reads
+    as a broken promise when the promise still holds."""
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    now = timezone.now()
+    conversation = ConversationFactory(
+        queue=queue,
+        queued_at=now - dt.timedelta(days=3),
+        first_answer_due_at=now - dt.timedelta(days=1),
+        announced_deadline=dt.datetime(2031, 1, 9, 18, 0, tzinfo=dt.UTC),
+    )
+    client.force_login(agent)
+    page = client.get(
+        reverse("contacts_backoffice:conversation_detail", args=[conversation.reference])
+    ).content.decode()
+    assert "fr-badge--error" in page
+    assert "Délai annoncé à l’usager</dt><dd>9 janvier 2031" in page
