@@ -69,6 +69,17 @@ def is_agent(user: Any) -> bool:
     return bool(grants_for(user)) or any(check(user) for check in _AGENT_RELATIONS)
 
 
+def is_citizen_account(user: User) -> bool:
+    """An account that works for no public service: a citizen's, opened on the public
+    site to gather their experiences. Unlike ``is_agent``, an invited person whose account
+    is not active yet counts by their roles."""
+    if user.is_staff or user.is_platform_admin or user.is_platform_moderator:
+        return False
+    if Membership.objects.filter(user=user).exists():
+        return False
+    return not any(check(user) for check in _AGENT_RELATIONS)
+
+
 def verified_email(user: Any) -> str:
     """The address the account's owner proved, or "" when none is.
 

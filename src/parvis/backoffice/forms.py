@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import ApiToken, Role, User, normalize_email
+from parvis.accounts.selectors import is_citizen_account
 from parvis.accounts.services import is_pending_invitation
 from parvis.core.forms import ParvisForm
 from parvis.directory.models import LocalService, Organisation, Site
@@ -27,6 +28,7 @@ class MembershipGrantForm(ParvisForm):
     email = forms.EmailField(
         label=_("Adresse électronique de l’agent"),
         help_text=_("Format attendu : nom@domaine.fr"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     full_name = forms.CharField(
@@ -43,6 +45,14 @@ class MembershipGrantForm(ParvisForm):
     scope = forms.ChoiceField(
         label=_("Périmètre"),
         help_text=_("Un rôle donné sur l’organisme vaut pour tous ses services et accueils."),
+    )
+    confirm_citizen_account = forms.BooleanField(
+        label=_("Je confirme donner ce rôle à un compte qui n’en a aucun"),
+        required=False,
+        help_text=_(
+            "Demandé seulement quand l’adresse est celle d’un compte sans rôle, le plus "
+            "souvent un compte d’usager : il verra alors les données de l’organisme."
+        ),
     )
 
     def __init__(
@@ -74,6 +84,10 @@ class MembershipGrantForm(ParvisForm):
 
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])
+        if len(email.rpartition("@")[0]) > 64:  # RFC 5321: no mail server takes more
+            raise forms.ValidationError(
+                _("Cette adresse est trop longue : 64 caractères au plus avant « @ ».")
+            )
         user = User.objects.filter(email=email).first()
         if user is not None and not user.is_active and not is_pending_invitation(user):
             raise forms.ValidationError(
@@ -87,6 +101,22 @@ class MembershipGrantForm(ParvisForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if (
+            self.account is not None
+            and is_citizen_account(self.account)
+            and not cleaned.get("confirm_citizen_account")
+        ):
+            # An agent works under a professional address: a role on a citizen's own
+            # account (their experiences, their record) is rarely meant.
+            self.add_error(
+                "email",
+                _(
+                    "Cette adresse est celle d’un compte sans aucun rôle dans un service "
+                    "public : le plus souvent un compte d’usager, ouvert sur le site public. "
+                    "Un agent utilise son adresse professionnelle ; pour donner quand même "
+                    "ce rôle à ce compte, cochez la confirmation."
+                ),
+            )
         if self.account is None and "email" in cleaned and not cleaned.get("full_name"):
             self.add_error(
                 "full_name",

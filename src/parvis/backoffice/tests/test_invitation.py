@@ -111,3 +111,34 @@ def test_an_invitation_is_resent_and_a_deactivated_account_is_refused(
     assert "désactivé" in refused.content.decode()
     assert not Membership.objects.filter(user=gone).exists()
     assert DEFAULT_PASSWORD  # the factory's accounts keep a usable password
+
+
+def test_a_role_is_refused_to_an_impossible_address_and_asks_confirmation_for_a_citizen(
+    client, django_capture_on_commit_callbacks
+):
+    """A local part over 64 characters (no mail server takes it) and a name over 200 are
+    refused in French; a citizen's own account (no role, opened on the public site) gets a
+    role only once the administrator confirms it."""
+    organisation = OrganisationFactory()
+    client.force_login(_admin_of(organisation))
+    capture = django_capture_on_commit_callbacks
+
+    too_long = _invite(client, organisation, capture, email=f"{'a' * 65}@caf.fr", full_name="A B")
+    assert too_long.status_code == 400
+    assert "64 caractères au plus avant « @ »" in too_long.content.decode()
+    long_name = _invite(client, organisation, capture, full_name="N" * 201)
+    assert long_name.status_code == 400 and not User.objects.filter(email=EMAIL).exists()
+
+    citizen = UserFactory(email="lea.martin@example.fr")
+    asked = _invite(client, organisation, capture, email=citizen.email)
+    assert asked.status_code == 400
+    assert "compte sans aucun rôle" in asked.content.decode()
+    assert not Membership.objects.filter(user=citizen).exists()
+    confirmed = _invite(
+        client, organisation, capture, email=citizen.email, confirm_citizen_account="on"
+    )
+    assert confirmed.status_code == 302
+    assert Membership.objects.get(user=citizen).role == Role.AGENT
+    # An agent of another organisation is no citizen: no confirmation asked.
+    other_agent = MembershipFactory(role=Role.AGENT).user
+    assert _invite(client, organisation, capture, email=other_agent.email).status_code == 302

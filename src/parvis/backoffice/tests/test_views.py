@@ -149,6 +149,8 @@ def test_grant_a_role_by_email_is_audited(client, org_a, admin_a):
             "email": "Nouvelle.Agente@caf.fr",
             "role": Role.SUPERVISOR,
             "scope": f"service:{service.pk}",
+            # An account without any role yet: the form asks to confirm it.
+            "confirm_citizen_account": "on",
         },
     )
     assert response.status_code == 302 and response["Location"] == url
