@@ -253,6 +253,9 @@ def test_the_dashboard_shows_the_month_against_the_targets(caf):
     assert "Cible manquée" in rate_row and "90,0\u202f%" in rate_row
     wait_row = page.split('data-indicator="attente-moyenne-telephone"', 1)[1].split("</tr>")[0]
     assert "Cible atteinte" in wait_row and "95\xa0s" in wait_row
+    # Each indicator reads with its definition: what it counts, so two figures of
+    # different bases (the answered emails, the received ones) never seem to disagree.
+    assert "pour les appels décrochés" in wait_row and "data-definition" in wait_row
     assert "1 cible manquée en octobre 2026" in page
     # Counts grouped by thousands as everywhere in the product, the month elided.
     assert "n = 2\xa0779" in rate_row and "2779" not in page
