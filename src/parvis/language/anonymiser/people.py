@@ -3610,8 +3610,16 @@ TITLE_PAIR_VERBS = _words(
 
 def _title_pair_word(token: Token, first: bool) -> bool:
     return (
+        token.word and (token.cap or (token.upper and not first)) and _name_pair_word(token, first)
+    )
+
+
+def _name_pair_word(token: Token, first: bool) -> bool:
+    """A word of a pair where a name stands, whatever its case: no closing, label, month,
+    service noun, word that follows a name; the first no adverb or participle, the second
+    no description."""
+    return (
         token.word
-        and (token.cap or (token.upper and not first))
         and len(token.key) >= 3
         and _plain_word(token)
         and not token.place
@@ -3652,6 +3660,7 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
     (« Demande faite par Mélusine Garrigues »), or opening a line or a form's value before
     a verb or an apposition (« Question : Mélusine Garrigues, locataire, ne reçoit … »)."""
     text, items = tokens.text, tokens.items
+    keys = _keys(tokens)
     line_starts = [i for i, t in enumerate(items) if i == 0 or "\n" in t.gap]
     for number, begin in enumerate(line_starts):
         end = line_starts[number + 1] if number + 1 < len(line_starts) else len(items)
@@ -3685,6 +3694,9 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
             if line_end and i > start and items[i - 1].key in TITLE_PAIR_BEFORE:
                 yield _entity(tokens, i, stop)
                 break
+            if i > start and _title_pair_in_sentence(tokens, keys, i, stop):
+                yield _entity(tokens, i, stop)
+                break
             if i == start and stop < end:
                 after = items[stop]
                 apposed = (
@@ -3701,6 +3713,31 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
                 if apposed or (after.gap == " " and after.key in TITLE_PAIR_VERBS):
                     yield _entity(tokens, i, stop)
             break
+
+
+# Words a person met, written to or signing is named after, inside a sentence.
+TITLE_PAIR_CUES = PERSON_TALK | {("par",), ("a",), ("chez",), ("pour",), ("je", "suis")}
+
+
+def _title_pair_in_sentence(tokens: Tokens, keys: list[str], start: int, stop: int) -> bool:
+    """Capitalised words inside a sentence after a word in lower case, one a given name, a
+    listed name or a word that is no French word, after whom the writer dealt with or
+    wrote to (« rendez-vous avec Garance Kerjean la semaine dernière », « reçue par Blanche
+    Chapelle ») or closing the message (« … rien depuis deux mois Garance Boulanger »)."""
+    items = tokens.items
+    run = items[start:stop]
+    previous = items[start - 1]
+    if tokens.uppercase_share > 0.2 or tokens.sentence_start(start) or previous.cap:
+        return False
+    if not any(t.known or t.key in WORD_FIRST_NAMES or _clean_unknown(tokens, t) for t in run):
+        return False
+    if _cue_before(keys, start, TITLE_PAIR_CUES) is not None:
+        return True
+    return (
+        previous.word
+        and previous.key not in GLUE | DETERMINERS | PLACE_PREPOSITIONS
+        and all(not t.word for t in items[stop:])
+    )
 
 
 LINE_ROLES = (
@@ -4311,20 +4348,26 @@ def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     """« enfin je suis tonnelier kevin », « je m'appelle désiré fournier », « dites lui que
     c thomas gateau »: two words in lower case after what introduces a name, closing the
     line or the sentence, one a listed first name or a given name that is a word, the
-    other a listed name or a word that is none."""
+    other a listed name or a word that is none. After the person talked to or introduced
+    (« j'ai vu avec rose prairie hier », « cest rose chapelle jai une question »), a given
+    name then a noun closing the clause: the surname, even a French word. Ending a chat
+    message after any word (« … toujours rien pour ma prime capucine fontaine »), a given
+    name and a listed name or a word that is none."""
     items = tokens.items
     for index in range(1, len(items) - 1):
         first, second = items[index], items[index + 1]
         if second.gap != " " or not (_pair_word(first) and _pair_word(second)):
             continue
-        if _cue_before(keys, index, PAIR_INTRO_CUES) is None:
-            continue
         after = index + 2
-        if not (
+        ends = (
             after >= len(items)
             or "\n" in items[after].gap
             or items[after].text in {".", ",", "!", "?"}
-        ):
+        )
+        talked_to = _cue_before(keys, index, PERSON_TALK) is not None
+        introduced = talked_to or _cue_before(keys, index, PAIR_INTRO_CUES) is not None
+        closing = tokens.lowercase and all(not t.word for t in items[after:])
+        if not (introduced and (ends or _clause_goes_on(tokens, after))) and not closing:
             continue
         given = [t for t in (first, second) if t.first or t.key in WORD_FIRST_NAMES]
         if not given:
@@ -4336,9 +4379,35 @@ def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             or other.first
             or other.key in WORD_FIRST_NAMES
             or not other.common_any
-            or (listed and other is second and not _adjective_like(other))
+            or (introduced and (listed or first in given) and _surname_word(other, second))
         ):
             yield _entity(tokens, index, index + 2)
+
+
+def _clause_goes_on(tokens: Tokens, after: int) -> bool:
+    """Right after a name in a chat, the next clause opens (« … jai une question », « …
+    pour mon dossier »), or when and where the person was met (« … hier », « … à
+    l'accueil »), or what they did (« … elle m'a dit »)."""
+    return (
+        tokens[after].key in INTRO_BOUNDARY | SURNAME_FOLLOWERS
+        or bool(TALK_TIME_RE.match(tokens.text, tokens[after - 1].end))
+        or _strong_right(tokens, after)
+    )
+
+
+def _surname_word(token: Token, second: Token) -> bool:
+    """The second word of a given name and surname that is a French word: a noun of four
+    letters or more, no description, trade, state or participle (« rose prairie », not
+    « rose pâle », « claire vendeuse », « aurore enceinte »)."""
+    return (
+        token is second
+        and len(token.key) > 3
+        and not _adjective_like(token)
+        and not _trade_like(token)
+        and not PARTICIPLE_RE.search(token.text.lower())
+        and not token.key.endswith("ment")
+        and token.key not in RELATIVE_STATES | WORD_FIRST_NAME_FOLLOWERS | CLOSING_WORDS
+    )
 
 
 PAIR_FOLLOWERS = _words("est a etait avait va vient ne n' qui doit , . ! ?")
