@@ -707,6 +707,7 @@ def find_people(
     found.extend(_relatives_in_apposition(tokens, keys))
     found.extend(_given_name_after_spelling(tokens))
     found.extend(_relative_unknown_words(tokens, keys))
+    found.extend(_given_names_opening_a_clause(tokens))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -5173,3 +5174,39 @@ def _relatives_in_apposition(tokens: Tokens, keys: list[str]) -> Iterable[Entity
             i += 1
         if words and i < len(items) and items[i].text == "," and items[index + 1].cap:
             yield _entity(tokens, index + 1, i)
+
+
+# An auxiliary then a past participle (« a déposé », « est venue », « m'a fait »): what
+# someone did.
+AUXILIARY_PARTICIPLE_RE = re.compile(
+    r"[ \t]+(?:m['’][ \t]?|nous[ \t]+|l['’][ \t]?)?(?:a|avait|est|etait|était)[ \t]+"
+    r"(?:bien[ \t]+|deja[ \t]+|déjà[ \t]+|encore[ \t]+)?"
+    r"[a-zà-ÿ]{2,}(?:é|ée|és|ées|i|ie|is|u|ue|us|it|ert|erte|ort|orte|int|ainte)\b"
+)
+
+
+def _given_names_opening_a_clause(tokens: Tokens) -> Iterable[Entity]:
+    """« Bonjour,\nRose a déposé une demande pour moi »: a capitalised given name that is a
+    French word, alone opening a line or a sentence (no determiner: a noun would need one),
+    then an auxiliary and a past participle: someone who did something (not « a été »:
+    « Patience a été mise à rude épreuve »)."""
+    items = tokens.items
+    for index, token in enumerate(items[:-1]):
+        if (
+            not token.cap
+            or token.upper
+            or not (token.first or token.key in WORD_FIRST_NAMES)
+            or not _plain_word(token)
+            or token.place
+            or token.key in FEAST_DAYS | MONTH_AND_DAY_WORDS | CLOSING_WORDS
+            or not (
+                tokens.sentence_start(index)
+                or _ends_sentence(items[index - 1])
+                or items[index - 1].key in CLAUSE_OPENERS
+            )
+            or items[index + 1].cap
+        ):
+            continue
+        match = AUXILIARY_PARTICIPLE_RE.match(tokens.text, token.end)
+        if match and not match.group().rstrip().endswith(("été", "ete")):
+            yield _entity(tokens, index, index + 1)
