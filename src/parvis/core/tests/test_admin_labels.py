@@ -47,3 +47,21 @@ def test_every_list_column_of_parvis_admins_has_a_french_header():
             if header.casefold() == default.casefold() and name not in FRENCH_AS_IS:
                 untranslated.append(f"{model._meta.label}.{name}")
     assert not untranslated, untranslated
+
+
+def test_third_party_admin_columns_read_in_french_too():
+    """django-axes' French catalogue leaves « User Agent » and « HTTP Accept » in English:
+    parvis's catalogue (``LOCALE_PATHS``, read before the apps') translates them, and
+    every column of the axes admins then reads in French."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        headers = {
+            str(label_for_field(column, model, model_admin))
+            for model, model_admin in admin.site._registry.items()
+            if type(model_admin).__module__.startswith("axes.")
+            for column in model_admin.list_display
+            if isinstance(column, str)
+        }
+    assert "Navigateur (user agent)" in headers
+    assert not headers & {"User Agent", "HTTP Accept", "IP Address", "Username"}, headers
