@@ -708,6 +708,9 @@ def find_people(
     found.extend(_given_name_after_spelling(tokens))
     found.extend(_relative_unknown_words(tokens, keys))
     found.extend(_given_names_opening_a_clause(tokens))
+    found.extend(_unknown_words_joined(tokens))
+    found.extend(_hosts_in_apposition(tokens))
+    found.extend(_answering_agents(tokens))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -3717,7 +3720,7 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
 
 
 # Words a person met, written to or signing is named after, inside a sentence.
-TITLE_PAIR_CUES = PERSON_TALK | {("par",), ("a",), ("chez",), ("pour",), ("je", "suis")}
+TITLE_PAIR_CUES = PERSON_TALK | {("par",), ("a",), ("pour",), ("je", "suis")}
 
 
 def _title_pair_in_sentence(tokens: Tokens, keys: list[str], start: int, stop: int) -> bool:
@@ -5209,4 +5212,116 @@ def _given_names_opening_a_clause(tokens: Tokens) -> Iterable[Entity]:
             continue
         match = AUXILIARY_PARTICIPLE_RE.match(tokens.text, token.end)
         if match and not match.group().rstrip().endswith(("été", "ete")):
+            yield _entity(tokens, index, index + 1)
+
+
+def _joinable(token: Token) -> bool:
+    """A word that may be a given name joined to others: no French word (one typo away
+    allowed: « lilou », « kenzo »), no place, administration or abbreviation."""
+    return (
+        _plain_word(token)
+        and len(token.key) > 3
+        and not token.common_any
+        and not token.place
+        and token.key not in SMS_WORDS
+    )
+
+
+def _spelled_as_a_name(tokens: Tokens, token: Token) -> bool:
+    """No French word, not even with a typo, or written with a letter French words lack
+    (« ismaël », « maëlys »)."""
+    return _clean_unknown(tokens, token) or bool(re.search(r"[ëïüÿ]", token.text.lower()))
+
+
+def _unknown_words_joined(tokens: Tokens) -> Iterable[Entity]:
+    """« avec ezio et loan », « mes enfants noam, lilou et ismaël »: single words joined by
+    « et » (and commas before it), each no French word, one at least not even with a typo
+    or spelled as names are: given names, in any case."""
+    items = tokens.items
+    for index in range(1, len(items) - 1):
+        if items[index].key != "et":
+            continue
+        left, right = items[index - 1], items[index + 1]
+        if not (_joinable(left) and _joinable(right)) or right.gap != " ":
+            continue
+        joined = [index - 1, index + 1]
+        i = index - 2
+        while i >= 1 and items[i].text == "," and _joinable(items[i - 1]):
+            joined.append(i - 1)
+            i -= 2
+        # one word each: the words around are no part of them
+        if (
+            index + 2 < len(items)
+            and items[index + 2].gap == " "
+            and items[index + 2].word
+            and _clean_unknown(tokens, items[index + 2])
+        ):
+            continue
+        if (
+            i >= 0
+            and items[i].word
+            and _clean_unknown(tokens, items[i])
+            and items[i + 1].gap == " "
+        ):
+            continue
+        if not any(_spelled_as_a_name(tokens, items[j]) for j in joined):
+            continue
+        for j in joined:
+            yield _entity(tokens, j, j + 1)
+
+
+# Who hosts someone or whom they live with, said after the name (« chez patience une
+# copine », « chez olive mon ancienne coloc »).
+HOST_NOUNS = RELATIVES | _words(
+    """copine copain ami amie pote coloc colocataire colocatrice voisin voisine collegue
+    cousin cousine marraine parrain"""
+)
+HOST_DETERMINERS = _words("un une mon ma son sa notre")
+HOST_ADJECTIVES = _words("ancien ancienne meilleur meilleure")
+
+
+def _hosts_in_apposition(tokens: Tokens) -> Iterable[Entity]:
+    """After « chez » or « avec », one word then who they are to the writer (« hébergé chez
+    patience une copine », « envoyé chez olive mon ancienne coloc »): their given name,
+    even a French word."""
+    items = tokens.items
+    for index in range(1, len(items) - 2):
+        if items[index - 1].key not in {"chez", "avec"}:
+            continue
+        token = items[index]
+        if not _plain_word(token) or token.place or token.key in HOST_NOUNS:
+            continue
+        j = index + 1
+        if items[j].text == ",":
+            j += 1
+        if j >= len(items) or items[j].key not in HOST_DETERMINERS:
+            continue
+        j += 1
+        if j < len(items) and (_adjective_like(items[j]) or items[j].key in HOST_ADJECTIVES):
+            j += 1
+        if j < len(items) and items[j].key in HOST_NOUNS:
+            yield _entity(tokens, index, index + 1)
+
+
+# An agent answering the phone says their name before these (« caf bonjour maëlle à votre
+# écoute », « bonjour céleste à l'appareil »).
+ANSWERING_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:[àa][ \t]+votre[ \t]+(?:[ée]coute|service)|[àa][ \t]+l['’][ \t]?appareil"
+    r"|pour[ \t]+vous[ \t]+servir)",
+    re.IGNORECASE,
+)
+
+
+def _answering_agents(tokens: Tokens) -> Iterable[Entity]:
+    """« bonjour céleste à l'appareil », « caf bonjour maëlle à votre écoute »: one word
+    after a greeting, then what someone answering the phone says: their name, even a French
+    word."""
+    items = tokens.items
+    for index in range(1, len(items) - 1):
+        token = items[index]
+        if items[index - 1].key not in {"bonjour", "bonsoir"} or token.gap != " ":
+            continue
+        if not _plain_word(token) or token.place or token.key in CLOSING_WORDS:
+            continue
+        if ANSWERING_RE.match(tokens.text, token.end):
             yield _entity(tokens, index, index + 1)
