@@ -2676,6 +2676,18 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     elif len(run) == 1 and _final_capitalised_noun(tokens, start):
         yield _entity(tokens, start, end)  # « … je suis très mécontent. Marteau »
     elif (
+        len(run) == 1
+        and tokens.lowercase
+        and run[0].known
+        and items[start - 1].text in {".", "!", "?"}
+        and len(run[0].key) > 3
+        and _plain_word(run[0])
+        and run[0].key not in CLOSING_WORDS | LAST_WORDS_NOT_NAMES
+    ):
+        # « … on continue a toucher les allocs ? rivière »: a chat signed by a listed
+        # surname that is also a word, alone after its last sentence
+        yield _entity(tokens, start, end)
+    elif (
         own_line
         and len(run) == 2
         and items[start - 1].text not in {"!", ".", ",", "?"}
@@ -3434,7 +3446,7 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     """Whether the word next to a name found in part is the rest of it: a word that is no
     French word (« ibrahima sow », « lê hoàng », « gaëlle n'guessan »), or on the left a
     capitalised word inside a sentence (« le vendeur Florin Stoica », « Prudence Ah-Thion
-    Lebon »)."""
+    Lebon ») or a given name in lower case (« fidèle mercier »)."""
     token = tokens[index]
     if not _plain_word(token) or token.place or len(token.key) < 2:
         return False
@@ -3443,6 +3455,22 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     name_spelling = "'" in token.key or fold(token.text) != token.text
     if not token.common_any and (not token.typo or name_spelling) and (left or len(token.key) >= 3):
         return True
+    if left and not token.cap and not tokens[index + 1].cap:
+        # « fidèle mercier m e r c i e r », « ma prime rose kerbellec »: a given name in lower
+        # case before a surname found, not after a determiner, a number or « de » (« une
+        # robe rose », « le 3 avril »)
+        before = tokens[index - 1] if index else None
+        return (
+            (token.first or token.key in WORD_FIRST_NAMES)
+            and token.key not in MONTH_AND_DAY_WORDS
+            and not (
+                before is not None
+                and (
+                    before.key in DETERMINERS | {"de", "du", "des", "d'", "en"}
+                    or before.text[:1].isdigit()
+                )
+            )
+        )
     return (
         left
         and token.cap

@@ -176,3 +176,32 @@ def test_a_street_and_its_capitalised_town_on_a_body_line_are_masked(text, secre
 )
 def test_streets_named_in_passing_are_kept(text):
     assert_untouched(text)
+
+
+# --- a chat signed by a listed surname; a given name before a surname found ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("c est quand le paiement des allocs ? fontaine", "fontaine"),
+        (
+            "A retraite bonjour\nB c'est pour mon père\nA il s'appelait comment\n"
+            "B fidèle pradier p r a d i e r\nA merci",
+            "fidèle",
+        ),
+    ],
+)
+def test_a_signing_surname_and_a_given_name_before_a_surname_are_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rien recu. merci",
+        "je voulais savoir si c est normal ? bref",
+    ],
+)
+def test_closing_words_after_the_last_sentence_are_kept(text):
+    assert_untouched(text)
