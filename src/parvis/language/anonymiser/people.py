@@ -5304,26 +5304,31 @@ HOST_NOUNS = RELATIVES | _words(
     """copine copain ami amie pote coloc colocataire colocatrice voisin voisine collegue
     cousin cousine marraine parrain"""
 )
-HOST_DETERMINERS = _words("un une mon ma son sa notre")
+HOST_DETERMINERS = _words("un une mon ma son sa notre le la")
+HOST_PREPOSITIONS = _words("chez avec a à de d' pour pr par")
+NOT_HOSTS = NOT_APPOSED | FEAST_DAYS | _words("midi matin soir demain hier nuit")
 HOST_ADJECTIVES = _words("ancien ancienne meilleur meilleure")
 
 
 def _hosts_in_apposition(tokens: Tokens) -> Iterable[Entity]:
-    """After « chez » or « avec », one word then who they are to the writer (« hébergé chez
-    patience une copine », « envoyé chez olive mon ancienne coloc »): their given name,
-    even a French word."""
+    """After « chez », « avec », « à », « de », « pour », one word then who they are to the
+    writer (« hébergé chez patience une copine », « remis à berger le voisin », « les
+    revenus de ezio mon fils majeur »): their name, a listed name or a given name even when
+    a French word, or a word that is none."""
     items = tokens.items
     for index in range(1, len(items) - 2):
-        if items[index - 1].key not in {"chez", "avec"}:
+        if items[index - 1].key not in HOST_PREPOSITIONS:
             continue
         token = items[index]
-        if not _plain_word(token) or token.place or token.key in HOST_NOUNS:
+        if not _plain_word(token) or token.place or token.key in HOST_NOUNS | NOT_HOSTS:
             continue
+        if token.key in MONTH_AND_DAY_WORDS | LAST_WORDS_NOT_NAMES | SERVICE_NOUNS:
+            continue  # « pour info le voisin … », « avec demande … »
+        if token.common_any and not (token.known or token.key in WORD_FIRST_NAMES):
+            continue  # « pour aider mon fils », « changement de situation mon conjoint … »
         j = index + 1
-        if items[j].text == ",":
-            j += 1
-        if j >= len(items) or items[j].key not in HOST_DETERMINERS:
-            continue
+        if items[j].key not in HOST_DETERMINERS or items[j].gap != " ":
+            continue  # « … à l'hôpital, ma fille … », « … de situation\nMon conjoint … »
         j += 1
         if j < len(items) and (_adjective_like(items[j]) or items[j].key in HOST_ADJECTIVES):
             j += 1
@@ -5345,11 +5350,35 @@ def _answering_agents(tokens: Tokens) -> Iterable[Entity]:
     after a greeting, then what someone answering the phone says: their name, even a French
     word."""
     items = tokens.items
-    for index in range(1, len(items) - 1):
+    for index in range(1, len(items)):
         token = items[index]
-        if items[index - 1].key not in {"bonjour", "bonsoir"} or token.gap != " ":
+        greeting = index - 1
+        if items[greeting].text == "," and index >= 2:
+            greeting -= 1
+        if items[greeting].key not in {"bonjour", "bonsoir"} or "\n" in token.gap:
             continue
-        if not _plain_word(token) or token.place or token.key in CLOSING_WORDS:
+        if not _plain_word(token) or token.place or token.key in CLOSING_WORDS | SERVICE_NOUNS:
             continue
-        if ANSWERING_RE.match(tokens.text, token.end):
+        if index + 1 < len(items) and ANSWERING_RE.match(tokens.text, token.end):
+            yield _entity(tokens, index, index + 1)
+            continue
+        # on an agent's turn, the word after the greeting ending the line or set between
+        # commas before the service (« conseillère caf bonjour perrine », « Conseiller :
+        # Bonjour, Célestin, Finances publiques. »)
+        line_start = tokens.text.rfind("\n", 0, token.start) + 1
+        if not AGENT_TURN_RE.match(tokens.text, line_start) or (
+            PARTICIPLE_RE.search(token.text.lower()) or _adjective_like(token)
+        ):
+            continue
+        following = items[index + 1] if index + 1 < len(items) else None
+        if (
+            following is None
+            or "\n" in following.gap
+            or (
+                following.text == ","
+                and items[greeting + 1].text == ","
+                and index + 2 < len(items)
+                and items[index + 2].cap
+            )
+        ):
             yield _entity(tokens, index, index + 1)

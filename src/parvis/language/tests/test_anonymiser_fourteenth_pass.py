@@ -205,3 +205,33 @@ def test_a_signing_surname_and_a_given_name_before_a_surname_are_masked(text, se
 )
 def test_closing_words_after_the_last_sentence_are_kept(text):
     assert_untouched(text)
+
+
+# --- who someone is to the writer after a preposition; an agent greeting --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("mon colis a été remis à chevalier le voisin, il dit rien recu", "chevalier"),
+        ("bjr jai oublie de declarer les revenus de tiago mon fils majeur", "tiago"),
+        ("conseillère caf bonjour ombeline\nappelant bonjour je voulais savoir", "ombeline"),
+        ("Conseiller : Bonjour, Anthelme, Finances publiques.\nVous : bonjour", "Anthelme"),
+    ],
+)
+def test_a_name_before_who_they_are_and_an_agents_greeting_are_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Objet : changement de situation\nMon conjoint a trouvé un CDD.",
+        "jai un courrier a retirer mais je suis a lhopital, ma fille peut y aller ?",
+        "changement de situation mon conjoint a trouvé un cdd",
+        "Conseiller : Bonjour, Madame, que puis-je faire ?",
+        "Agent : Bonjour, Bienvenue à la CAF.",
+    ],
+)
+def test_nouns_before_a_relative_and_greetings_of_agents_are_kept(text):
+    assert_untouched(text)
