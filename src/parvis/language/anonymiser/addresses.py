@@ -1535,6 +1535,14 @@ LOWER_STREET_TOWN_LINE_RE = re.compile(
 )
 
 
+# The types of a street no sentence uses as a word (not « place », « voie », « parc »…).
+PLAIN_STREET_TYPE_RE = re.compile(
+    r"(?:rue|avenue|boulevard|bd|chemin|impasse|all[ée]e|route|quai|lotissement|lieu[- ]?dit"
+    r"|hameau|sentier|venelle|ruelle|faubourg)[ \t]",
+    re.IGNORECASE,
+)
+
+
 # A phone's or a mail program's line under the message (« Envoyé de mon iPhone »).
 SENT_FROM_RE = re.compile(
     r"(?i)(?:envoy[ée] (?:de|depuis) (?:mon|ma)|sent from my|obtenir outlook)"
@@ -1669,10 +1677,17 @@ def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iter
             line.end(1) <= parts.signature.end
             and not PUBLIC_PLACE_RE.search(fold(lower.group(1)).lower())
             and _town_anycase(lower.group(2).strip(), places, True)
-            and all(
-                NEXT_LINE_CONTACT_RE.search(other.group(1)) or SENT_FROM_RE.match(other.group(1))
-                for other in lines[index + 1 :]
-                if other.start(1) < body_end
+            and (
+                # a street's own type (never a word of a sentence) and its town written
+                # with its capital stand in the body's middle too (« …\nrue des lilas,
+                # Colmar\nle chauffage … »)
+                (PLAIN_STREET_TYPE_RE.match(lower.group(1)) and lower.group(2)[:1].isupper())
+                or all(
+                    NEXT_LINE_CONTACT_RE.search(other.group(1))
+                    or SENT_FROM_RE.match(other.group(1))
+                    for other in lines[index + 1 :]
+                    if other.start(1) < body_end
+                )
             )
         ):
             yield Entity(line.start(0) + lower.start(1), line.start(0) + lower.end(2), "ADDRESS")

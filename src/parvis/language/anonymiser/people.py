@@ -707,6 +707,10 @@ def find_people(
     found.extend(_relatives_in_apposition(tokens, keys))
     found.extend(_given_name_after_spelling(tokens))
     found.extend(_relative_unknown_words(tokens, keys))
+    found.extend(_given_names_opening_a_clause(tokens))
+    found.extend(_unknown_words_joined(tokens))
+    found.extend(_hosts_in_apposition(tokens))
+    found.extend(_answering_agents(tokens))
     found.extend(_coordinated(tokens, found))
     return found
 
@@ -2672,6 +2676,18 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
     elif len(run) == 1 and _final_capitalised_noun(tokens, start):
         yield _entity(tokens, start, end)  # « … je suis très mécontent. Marteau »
     elif (
+        len(run) == 1
+        and tokens.lowercase
+        and run[0].known
+        and items[start - 1].text in {".", "!", "?"}
+        and len(run[0].key) > 3
+        and _plain_word(run[0])
+        and run[0].key not in CLOSING_WORDS | LAST_WORDS_NOT_NAMES
+    ):
+        # « … on continue a toucher les allocs ? rivière »: a chat signed by a listed
+        # surname that is also a word, alone after its last sentence
+        yield _entity(tokens, start, end)
+    elif (
         own_line
         and len(run) == 2
         and items[start - 1].text not in {"!", ".", ",", "?"}
@@ -3430,7 +3446,7 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     """Whether the word next to a name found in part is the rest of it: a word that is no
     French word (« ibrahima sow », « lê hoàng », « gaëlle n'guessan »), or on the left a
     capitalised word inside a sentence (« le vendeur Florin Stoica », « Prudence Ah-Thion
-    Lebon »)."""
+    Lebon ») or a given name in lower case (« fidèle mercier »)."""
     token = tokens[index]
     if not _plain_word(token) or token.place or len(token.key) < 2:
         return False
@@ -3439,6 +3455,22 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     name_spelling = "'" in token.key or fold(token.text) != token.text
     if not token.common_any and (not token.typo or name_spelling) and (left or len(token.key) >= 3):
         return True
+    if left and not token.cap and not tokens[index + 1].cap:
+        # « fidèle mercier m e r c i e r », « ma prime rose kerbellec »: a given name in lower
+        # case before a surname found, not after a determiner, a number or « de » (« une
+        # robe rose », « le 3 avril »)
+        before = tokens[index - 1] if index else None
+        return (
+            (token.first or token.key in WORD_FIRST_NAMES)
+            and token.key not in MONTH_AND_DAY_WORDS
+            and not (
+                before is not None
+                and (
+                    before.key in DETERMINERS | {"de", "du", "des", "d'", "en"}
+                    or before.text[:1].isdigit()
+                )
+            )
+        )
     return (
         left
         and token.cap
@@ -3610,8 +3642,16 @@ TITLE_PAIR_VERBS = _words(
 
 def _title_pair_word(token: Token, first: bool) -> bool:
     return (
+        token.word and (token.cap or (token.upper and not first)) and _name_pair_word(token, first)
+    )
+
+
+def _name_pair_word(token: Token, first: bool) -> bool:
+    """A word of a pair where a name stands, whatever its case: no closing, label, month,
+    service noun, word that follows a name; the first no adverb or participle, the second
+    no description."""
+    return (
         token.word
-        and (token.cap or (token.upper and not first))
         and len(token.key) >= 3
         and _plain_word(token)
         and not token.place
@@ -3652,6 +3692,7 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
     (« Demande faite par Mélusine Garrigues »), or opening a line or a form's value before
     a verb or an apposition (« Question : Mélusine Garrigues, locataire, ne reçoit … »)."""
     text, items = tokens.text, tokens.items
+    keys = _keys(tokens)
     line_starts = [i for i, t in enumerate(items) if i == 0 or "\n" in t.gap]
     for number, begin in enumerate(line_starts):
         end = line_starts[number + 1] if number + 1 < len(line_starts) else len(items)
@@ -3685,6 +3726,9 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
             if line_end and i > start and items[i - 1].key in TITLE_PAIR_BEFORE:
                 yield _entity(tokens, i, stop)
                 break
+            if i > start and _title_pair_in_sentence(tokens, keys, i, stop):
+                yield _entity(tokens, i, stop)
+                break
             if i == start and stop < end:
                 after = items[stop]
                 apposed = (
@@ -3701,6 +3745,31 @@ def _title_pairs(tokens: Tokens) -> Iterable[Entity]:
                 if apposed or (after.gap == " " and after.key in TITLE_PAIR_VERBS):
                     yield _entity(tokens, i, stop)
             break
+
+
+# Words a person met, written to or signing is named after, inside a sentence.
+TITLE_PAIR_CUES = PERSON_TALK | {("par",), ("a",), ("pour",), ("je", "suis")}
+
+
+def _title_pair_in_sentence(tokens: Tokens, keys: list[str], start: int, stop: int) -> bool:
+    """Capitalised words inside a sentence after a word in lower case, one a given name, a
+    listed name or a word that is no French word, after whom the writer dealt with or
+    wrote to (« rendez-vous avec Garance Kerjean la semaine dernière », « reçue par Blanche
+    Chapelle ») or closing the message (« … rien depuis deux mois Garance Boulanger »)."""
+    items = tokens.items
+    run = items[start:stop]
+    previous = items[start - 1]
+    if tokens.uppercase_share > 0.2 or tokens.sentence_start(start) or previous.cap:
+        return False
+    if not any(t.known or t.key in WORD_FIRST_NAMES or _clean_unknown(tokens, t) for t in run):
+        return False
+    if _cue_before(keys, start, TITLE_PAIR_CUES) is not None:
+        return True
+    return (
+        previous.word
+        and previous.key not in GLUE | DETERMINERS | PLACE_PREPOSITIONS
+        and all(not t.word for t in items[stop:])
+    )
 
 
 LINE_ROLES = (
@@ -4311,20 +4380,26 @@ def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     """« enfin je suis tonnelier kevin », « je m'appelle désiré fournier », « dites lui que
     c thomas gateau »: two words in lower case after what introduces a name, closing the
     line or the sentence, one a listed first name or a given name that is a word, the
-    other a listed name or a word that is none."""
+    other a listed name or a word that is none. After the person talked to or introduced
+    (« j'ai vu avec rose prairie hier », « cest rose chapelle jai une question »), a given
+    name then a noun closing the clause: the surname, even a French word. Ending a chat
+    message after any word (« … toujours rien pour ma prime capucine fontaine »), a given
+    name and a listed name or a word that is none."""
     items = tokens.items
     for index in range(1, len(items) - 1):
         first, second = items[index], items[index + 1]
         if second.gap != " " or not (_pair_word(first) and _pair_word(second)):
             continue
-        if _cue_before(keys, index, PAIR_INTRO_CUES) is None:
-            continue
         after = index + 2
-        if not (
+        ends = (
             after >= len(items)
             or "\n" in items[after].gap
             or items[after].text in {".", ",", "!", "?"}
-        ):
+        )
+        talked_to = _cue_before(keys, index, PERSON_TALK) is not None
+        introduced = talked_to or _cue_before(keys, index, PAIR_INTRO_CUES) is not None
+        closing = tokens.lowercase and all(not t.word for t in items[after:])
+        if not (introduced and (ends or _clause_goes_on(tokens, after))) and not closing:
             continue
         given = [t for t in (first, second) if t.first or t.key in WORD_FIRST_NAMES]
         if not given:
@@ -4336,9 +4411,35 @@ def _introduced_pairs(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             or other.first
             or other.key in WORD_FIRST_NAMES
             or not other.common_any
-            or (listed and other is second and not _adjective_like(other))
+            or (introduced and (listed or first in given) and _surname_word(other, second))
         ):
             yield _entity(tokens, index, index + 2)
+
+
+def _clause_goes_on(tokens: Tokens, after: int) -> bool:
+    """Right after a name in a chat, the next clause opens (« … jai une question », « …
+    pour mon dossier »), or when and where the person was met (« … hier », « … à
+    l'accueil »), or what they did (« … elle m'a dit »)."""
+    return (
+        tokens[after].key in INTRO_BOUNDARY | SURNAME_FOLLOWERS
+        or bool(TALK_TIME_RE.match(tokens.text, tokens[after - 1].end))
+        or _strong_right(tokens, after)
+    )
+
+
+def _surname_word(token: Token, second: Token) -> bool:
+    """The second word of a given name and surname that is a French word: a noun of four
+    letters or more, no description, trade, state or participle (« rose prairie », not
+    « rose pâle », « claire vendeuse », « aurore enceinte »)."""
+    return (
+        token is second
+        and len(token.key) > 3
+        and not _adjective_like(token)
+        and not _trade_like(token)
+        and not PARTICIPLE_RE.search(token.text.lower())
+        and not token.key.endswith("ment")
+        and token.key not in RELATIVE_STATES | WORD_FIRST_NAME_FOLLOWERS | CLOSING_WORDS
+    )
 
 
 PAIR_FOLLOWERS = _words("est a etait avait va vient ne n' qui doit , . ! ?")
@@ -5104,3 +5205,180 @@ def _relatives_in_apposition(tokens: Tokens, keys: list[str]) -> Iterable[Entity
             i += 1
         if words and i < len(items) and items[i].text == "," and items[index + 1].cap:
             yield _entity(tokens, index + 1, i)
+
+
+# An auxiliary then a past participle (« a déposé », « est venue », « m'a fait »): what
+# someone did.
+AUXILIARY_PARTICIPLE_RE = re.compile(
+    r"[ \t]+(?:m['’][ \t]?|nous[ \t]+|l['’][ \t]?)?(?:a|avait|est|etait|était)[ \t]+"
+    r"(?:bien[ \t]+|deja[ \t]+|déjà[ \t]+|encore[ \t]+)?"
+    r"[a-zà-ÿ]{2,}(?:é|ée|és|ées|i|ie|is|u|ue|us|it|ert|erte|ort|orte|int|ainte)\b"
+)
+
+
+def _given_names_opening_a_clause(tokens: Tokens) -> Iterable[Entity]:
+    """« Bonjour,\nRose a déposé une demande pour moi »: a capitalised given name that is a
+    French word, alone opening a line or a sentence (no determiner: a noun would need one),
+    then an auxiliary and a past participle: someone who did something (not « a été »:
+    « Patience a été mise à rude épreuve »)."""
+    items = tokens.items
+    for index, token in enumerate(items[:-1]):
+        if (
+            not token.cap
+            or token.upper
+            or not (token.first or token.key in WORD_FIRST_NAMES)
+            or not _plain_word(token)
+            or token.place
+            or token.key in FEAST_DAYS | MONTH_AND_DAY_WORDS | CLOSING_WORDS
+            or not (
+                tokens.sentence_start(index)
+                or _ends_sentence(items[index - 1])
+                or items[index - 1].key in CLAUSE_OPENERS
+            )
+            or items[index + 1].cap
+        ):
+            continue
+        match = AUXILIARY_PARTICIPLE_RE.match(tokens.text, token.end)
+        if match and not match.group().rstrip().endswith(("été", "ete")):
+            yield _entity(tokens, index, index + 1)
+
+
+def _joinable(token: Token) -> bool:
+    """A word that may be a given name joined to others: no French word (one typo away
+    allowed: « lilou », « kenzo »), no place, administration or abbreviation."""
+    return (
+        _plain_word(token)
+        and len(token.key) > 3
+        and not token.common_any
+        and not token.place
+        and token.key not in SMS_WORDS
+    )
+
+
+def _spelled_as_a_name(tokens: Tokens, token: Token) -> bool:
+    """No French word, not even with a typo, or written with a letter French words lack
+    (« ismaël », « maëlys »)."""
+    return _clean_unknown(tokens, token) or bool(re.search(r"[ëïüÿ]", token.text.lower()))
+
+
+def _unknown_words_joined(tokens: Tokens) -> Iterable[Entity]:
+    """« avec ezio et loan », « mes enfants noam, lilou et ismaël »: single words joined by
+    « et » (and commas before it), each no French word, one at least not even with a typo
+    or spelled as names are: given names, in any case."""
+    items = tokens.items
+    for index in range(1, len(items) - 1):
+        if items[index].key != "et":
+            continue
+        left, right = items[index - 1], items[index + 1]
+        if not (_joinable(left) and _joinable(right)) or right.gap != " ":
+            continue
+        joined = [index - 1, index + 1]
+        i = index - 2
+        while i >= 1 and items[i].text == "," and _joinable(items[i - 1]):
+            joined.append(i - 1)
+            i -= 2
+        # one word each: the words around are no part of them
+        if (
+            index + 2 < len(items)
+            and items[index + 2].gap == " "
+            and items[index + 2].word
+            and _clean_unknown(tokens, items[index + 2])
+        ):
+            continue
+        if (
+            i >= 0
+            and items[i].word
+            and _clean_unknown(tokens, items[i])
+            and items[i + 1].gap == " "
+        ):
+            continue
+        if not any(_spelled_as_a_name(tokens, items[j]) for j in joined):
+            continue
+        for j in joined:
+            yield _entity(tokens, j, j + 1)
+
+
+# Who hosts someone or whom they live with, said after the name (« chez patience une
+# copine », « chez olive mon ancienne coloc »).
+HOST_NOUNS = RELATIVES | _words(
+    """copine copain ami amie pote coloc colocataire colocatrice voisin voisine collegue
+    cousin cousine marraine parrain"""
+)
+HOST_DETERMINERS = _words("un une mon ma son sa notre le la")
+HOST_PREPOSITIONS = _words("chez avec a à de d' pour pr par")
+NOT_HOSTS = NOT_APPOSED | FEAST_DAYS | _words("midi matin soir demain hier nuit")
+HOST_ADJECTIVES = _words("ancien ancienne meilleur meilleure")
+
+
+def _hosts_in_apposition(tokens: Tokens) -> Iterable[Entity]:
+    """After « chez », « avec », « à », « de », « pour », one word then who they are to the
+    writer (« hébergé chez patience une copine », « remis à berger le voisin », « les
+    revenus de ezio mon fils majeur »): their name, a listed name or a given name even when
+    a French word, or a word that is none."""
+    items = tokens.items
+    for index in range(1, len(items) - 2):
+        if items[index - 1].key not in HOST_PREPOSITIONS:
+            continue
+        token = items[index]
+        if not _plain_word(token) or token.place or token.key in HOST_NOUNS | NOT_HOSTS:
+            continue
+        if token.key in MONTH_AND_DAY_WORDS | LAST_WORDS_NOT_NAMES | SERVICE_NOUNS:
+            continue  # « pour info le voisin … », « avec demande … »
+        if token.common_any and not (token.known or token.key in WORD_FIRST_NAMES):
+            continue  # « pour aider mon fils », « changement de situation mon conjoint … »
+        j = index + 1
+        if items[j].key not in HOST_DETERMINERS or items[j].gap != " ":
+            continue  # « … à l'hôpital, ma fille … », « … de situation\nMon conjoint … »
+        j += 1
+        if j < len(items) and (_adjective_like(items[j]) or items[j].key in HOST_ADJECTIVES):
+            j += 1
+        if j < len(items) and items[j].key in HOST_NOUNS:
+            yield _entity(tokens, index, index + 1)
+
+
+# An agent answering the phone says their name before these (« caf bonjour maëlle à votre
+# écoute », « bonjour céleste à l'appareil »).
+ANSWERING_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:[àa][ \t]+votre[ \t]+(?:[ée]coute|service)|[àa][ \t]+l['’][ \t]?appareil"
+    r"|pour[ \t]+vous[ \t]+servir)",
+    re.IGNORECASE,
+)
+
+
+def _answering_agents(tokens: Tokens) -> Iterable[Entity]:
+    """« bonjour céleste à l'appareil », « caf bonjour maëlle à votre écoute »: one word
+    after a greeting, then what someone answering the phone says: their name, even a French
+    word."""
+    items = tokens.items
+    for index in range(1, len(items)):
+        token = items[index]
+        greeting = index - 1
+        if items[greeting].text == "," and index >= 2:
+            greeting -= 1
+        if items[greeting].key not in {"bonjour", "bonsoir"} or "\n" in token.gap:
+            continue
+        if not _plain_word(token) or token.place or token.key in CLOSING_WORDS | SERVICE_NOUNS:
+            continue
+        if index + 1 < len(items) and ANSWERING_RE.match(tokens.text, token.end):
+            yield _entity(tokens, index, index + 1)
+            continue
+        # on an agent's turn, the word after the greeting ending the line or set between
+        # commas before the service (« conseillère caf bonjour perrine », « Conseiller :
+        # Bonjour, Célestin, Finances publiques. »)
+        line_start = tokens.text.rfind("\n", 0, token.start) + 1
+        if not AGENT_TURN_RE.match(tokens.text, line_start) or (
+            PARTICIPLE_RE.search(token.text.lower()) or _adjective_like(token)
+        ):
+            continue
+        following = items[index + 1] if index + 1 < len(items) else None
+        if (
+            following is None
+            or "\n" in following.gap
+            or (
+                following.text == ","
+                and items[greeting + 1].text == ","
+                and index + 2 < len(items)
+                and items[index + 2].cap
+            )
+        ):
+            yield _entity(tokens, index, index + 1)

@@ -146,9 +146,10 @@ def trained() -> Anonymiser:
         ("Rdv avec gwenola le 12 mai", "gwenola"),
         # a capitalised first name after « Appel de », the rules' tests keep « de » + word
         ("Appel de Léonce ce matin au sujet du dossier", "Léonce"),
-        # a capitalised first name joined by « et » to a name the rules found
-        ("j'ai croisé Marcelline et Fabrice chez le médecin", "Marcelline"),
-        ("hier soir j'ai croisé marcelline et fabrice chez le médecin", "marcelline"),
+        # a capitalised first name joined by « et » to a name the rules found (two words
+        # no vocabulary knows joined by « et » are the rules' since the fourteenth pass)
+        ("j'ai croisé Marcelline et Rose chez le médecin", "Marcelline"),
+        ("hier soir j'ai croisé marcelline et rose chez le médecin", "marcelline"),
     ],
 )
 def test_the_trained_model_finds_names_the_rules_miss(
