@@ -47,6 +47,7 @@ DEV_SETS = tuple(
         "dev7.jsonl",
         "dev8.jsonl",
         "dev9.jsonl",
+        "dev10.jsonl",
     )
 )
 GENERATOR_SETS = (CORPUS_DIR / "pii.jsonl", CORPUS_DIR / "pii_contact.jsonl")
