@@ -124,7 +124,7 @@ def test_site_detail_lists_upcoming_holidays_and_exceptions(client, france_servi
     url = reverse("directory:site_detail", args=[france_services.slug])
     html = client.get(url).content.decode()
     assert "Lundi 22 avril 2030</strong> (Lundi de Pâques) :\n              fermé" in html
-    assert "Mercredi 1 mai 2030</strong> (Fête du Travail)" in html
+    assert "Mercredi 1er mai 2030</strong> (Fête du Travail)" in html
     assert "ouvert 9\xa0h à 11\xa0h — Permanence" in html
     assert "fermé — Formation de l’équipe" in html
 
