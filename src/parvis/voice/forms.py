@@ -270,7 +270,10 @@ class PublishForm(ParvisForm):
 
 class RejectForm(ParvisForm):
     reason = forms.ChoiceField(
-        label="Motif de la charte", choices=CharterReason.choices, widget=forms.RadioSelect
+        label="Motif de la charte",
+        choices=CharterReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le motif de la charte qui justifie le refus."},
     )
     note = forms.CharField(
         label="Précision (interne)",

@@ -106,6 +106,23 @@ def test_sensitive_needs_a_reason_and_refuses_bulk(client, moderator):
     assert transition.note == "Témoignage utile, rien d’identifiant"
 
 
+def test_a_refused_decision_reads_as_not_recorded_and_names_the_field(client, moderator):
+    """« La publication a été refusée » read as if the experience were refused."""
+    sensitive = ExperienceFactory(in_moderation=True, sensitive=True)
+    client.force_login(moderator)
+    html = client.post(_detail(sensitive), {"action": "publish", "note": ""}).content.decode()
+    assert "La publication n’a pas été enregistrée" in html
+    assert "a été refusée" not in html
+    assert 'href="#id_note">Raison de la décision</a> : Ce témoignage est signalé' in html
+    html = client.post(_detail(sensitive), {"action": "reject", "note": ""}).content.decode()
+    assert "Le refus n’a pas été enregistré" in html
+    assert "Ce champ est obligatoire" not in html
+    assert (
+        'href="#id_reason_0">Motif de la charte</a> : Choisissez le motif de la charte qui '
+        "justifie le refus." in html
+    )
+
+
 def test_bulk_publish_through_the_queue(client, moderator):
     first, second = ExperienceFactory.create_batch(2, in_moderation=True)
     sensitive = ExperienceFactory(in_moderation=True, sensitive=True)
