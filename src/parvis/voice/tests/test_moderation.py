@@ -266,3 +266,22 @@ def test_the_moderation_charter_is_public_and_linked(client):
     sitemap = client.get(reverse("footer-sitemap")).content.decode()
     assert reverse("portal:charter") in sitemap
     assert reverse("portal:charter") in share
+
+
+def test_the_agents_page_labels_each_date_of_the_experience(client):
+    experience = ExperienceFactory(published=True, happened_on=dt.date(2026, 11, 3))
+    Experience.objects.filter(pk=experience.pk).update(
+        submitted_at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC),
+        published_at=dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC),
+    )
+    manager = MembershipFactory(
+        organisation=experience.organisation, role=Role.QUALITY_MANAGER
+    ).user
+    client.force_login(manager)
+    html = client.get(
+        reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid})
+    ).content.decode()
+    assert "<li>Expérience vécue le 3 novembre 2026</li>" in html
+    assert "<li>Déposée le 20 novembre 2026</li>" in html
+    assert "<li>Publiée le 4 décembre 2026</li>" in html
+    assert "— le 3 novembre 2026" not in html
