@@ -286,7 +286,7 @@ HISTORY_TOPICS: dict[str, list[tuple[str, str, str, str]]] = {
         ),
     ],
 }
-HISTORY_COUNTS = {"caf": 30, "assurance-maladie": 20, "france-travail": 16, "dgfip": 6}
+HISTORY_COUNTS = {"caf": 30, "assurance-maladie": 26, "france-travail": 18, "dgfip": 6}
 HISTORY_PROCEDURES = {topic[1] for topics in HISTORY_TOPICS.values() for topic in topics}
 HISTORY_DAYS = 425  # some fourteen months
 HISTORY_SEED = 2026
