@@ -197,6 +197,8 @@ TEMPLATES = [
                 "parvis.core.context_processors.site",
                 "parvis.accounts.context_processors.roles",
             ],
+            # After Django's: its ``date`` filter writes « 1er » for the first of the month.
+            "builtins": ["parvis.core.templatetags.dates"],
         },
     },
 ]

@@ -20,7 +20,7 @@ from django.core.exceptions import (
 )
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -52,6 +52,12 @@ def _forbid_nul(schema: dict[str, Any]) -> None:
         _forbid_nul(option)
 
 
+class ParvisSwagger(Swagger):
+    """Swagger UI in a page that declares its language, French (ninja's own has no ``lang``)."""
+
+    template = "api/swagger.html"
+
+
 class ParvisNinjaAPI(NinjaAPI):
     """Documents error responses under ``application/problem+json``, as they are sent,
     the 400 every operation may answer, and that no parameter may hold NUL."""
@@ -80,6 +86,7 @@ api = ParvisNinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    docs=ParvisSwagger(),
     openapi_url="/openapi.json",
     auth=AUTH,
 )

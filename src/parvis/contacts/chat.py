@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.http.request import split_domain_port, validate_host
-from django.utils import formats
 
 from parvis.contacts.models import InboundEndpoint, Queue, QueueMember
+from parvis.core import french
 from parvis.core.french import time_of_day
 from parvis.directory import servicelevels
 
@@ -126,7 +126,7 @@ def opening_wording(opening: dt.datetime, *, now: dt.datetime) -> str:
     """« aujourd’hui à 13 h 30 », « demain à 8 h 30 », « lundi 7 décembre à 8 h 30 »
     (``opening`` in its place's zone)."""
     days = (opening.date() - now.astimezone(opening.tzinfo).date()).days
-    day = {0: "aujourd’hui", 1: "demain"}.get(days) or formats.date_format(opening, "l j F")
+    day = {0: "aujourd’hui", 1: "demain"}.get(days) or french.date(opening, "l j F")
     return f"{day} à {time_of_day(opening)}"
 
 

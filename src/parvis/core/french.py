@@ -10,6 +10,10 @@
   decimal comma; ``with_unit(text, unit)``: « 87,4 % », « 1 234 s »; ``percent(share)``:
   0.874 → « 87,4 % »; ``working_days(value)``: « 1 jour ouvré », « 2,5 jours ouvrés »;
   ``time_of_day(value)``: « 9 h », « 13 h 30 ».
+- ``date(value, format)``: Django's ``date`` in French, the first of the month written
+  « 1er » before a month name: « 1er décembre 2026 », « 3 décembre 2026 ». Templates get it
+  through the ``date`` filter itself (``parvis.core.templatetags.dates``, a builtin that
+  replaces Django's), so ``{{ value|date:"j F Y" }}`` already writes « 1er ».
   ``duration(seconds)``: « 45 s », « 3 min 05 », « 1 h 12 », « 12 j 6 h »; to the
   minute with ``with_seconds=False``.
 
@@ -27,7 +31,9 @@ Template filters: ``{% load french %}`` then ``{{ organisation|de_elide }}``,
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
+
+from django.utils import dateformat, formats, translation
 
 # A name starting with one of these takes « d’ » (« d’Accueil CPAM », « d’Émilie »). An
 # initial h is left out: mute or aspirated cannot be told from the spelling.
@@ -137,6 +143,36 @@ def time_of_day(value: dt.time | dt.datetime) -> str:
     """09:00 → « 9 h », 13:30 → « 13 h 30 », on one line (no-break spaces)."""
     hours = with_unit(str(value.hour), "h")
     return hours if value.minute == 0 else f"{hours}{NO_BREAK_SPACE}{value.minute:02d}"
+
+
+# Format characters that write the month as a word (« décembre », « déc. »): after them a
+# day number reads « 1er ». In « j/m/Y » the first stays « 1 ».
+_MONTH_NAMES = frozenset("bEFMN")
+
+
+def day_of_month(day: int) -> str:
+    """A day number before a month name: « 1er » for the first, « 3 » for the others."""
+    return "1er" if day == 1 else str(day)
+
+
+class _FirstOfTheMonthFormat(dateformat.DateFormat):
+    """Django's ``DateFormat`` whose ``j`` writes the first of the month « 1er »."""
+
+    def j(self) -> str:  # type: ignore[override]  # « 1er » is text, not Django's int
+        return day_of_month(cast(dt.date, self.data).day)
+
+
+def date(value: dt.date | dt.datetime, format_string: str | None = None) -> str:
+    """``value`` as Django's ``date_format`` writes it (``format_string`` a format or a
+    setting's name, ``DATE_FORMAT`` by default), with the ordinal French gives the first of
+    the month: « 1er décembre 2026 », « lundi 1er juin ». Only in French and only before a
+    month name, so « 1/12/2026 » and other languages are left alone."""
+    pattern = str(formats.get_format(format_string or "DATE_FORMAT"))
+    used = set(dateformat.re_formatchars.findall(pattern))
+    language = translation.get_language() or "fr"
+    if "j" in used and used & _MONTH_NAMES and language.startswith("fr"):
+        return _FirstOfTheMonthFormat(value).format(pattern)
+    return dateformat.format(value, pattern)
 
 
 # Numbers dialled in France with the national prefix: the metropolitan ones and those of

@@ -1,9 +1,11 @@
 """Pagination of list pages: one reading of ``?page=`` for every app.
 
-``paginate`` serves the pages where an unreadable or out-of-range ``page`` is a 404 (public
-lists, back-office lists). The page it returns carries ``pages_list``, the elided range of
-page numbers that ``core/pagination.html`` draws (``{% include "core/pagination.html" %}``;
-it marks the links that lead nowhere ``aria-disabled``, which django-dsfr's tag does not).
+``paginate`` serves every list page (public lists, back-office lists): an unreadable
+``page`` (« abc », 0, -1) shows the first page, as ``requested_page_number`` reads it; a
+page past the last is a 404 (« Cette page de résultats n’existe pas. »). The page it
+returns carries ``pages_list``, the elided range of page numbers that
+``core/pagination.html`` draws (``{% include "core/pagination.html" %}``; it marks the
+links that lead nowhere ``aria-disabled``, which django-dsfr's tag does not).
 ``requested_page_number`` reads the number leniently (first page when unreadable), for a
 caller that sizes its query before paginating; ``querystring_without_page`` keeps the
 current filters for the pagination links.
@@ -57,14 +59,15 @@ def paginate(
     per_page: int = PAGE_SIZE,
     count: int | None = None,
 ) -> ListPage:
-    """The requested page; an unreadable or out-of-range ``page`` is a 404, not a 500.
+    """The requested page: the first when ``page`` is unreadable (a hand-edited or truncated
+    link still lists something), a 404 past the last page.
 
     ``count`` is the number of items when the caller already knows it (e.g. a capped
     count from its selector), so the paginator does not count again.
     """
     paginator = ListPaginator(object_list, per_page, count=count)
     try:
-        page = paginator.page(request.GET.get("page", "1"))
+        page = paginator.page(requested_page_number(request))
     except InvalidPage as exc:
         raise Http404("Cette page de résultats n’existe pas.") from exc
     return page

@@ -62,7 +62,7 @@ from django.utils import timezone
 from parvis.accounts.models import ApiToken
 from parvis.accounts.scoping import Perm, grants_for, has_permission, is_platform_admin
 from parvis.accounts.services import audit_record
-from parvis.core.french import number, percent
+from parvis.core.french import number, percent, with_article
 from parvis.core.text import has_lone_surrogate, strip_controls
 from parvis.directory.models import LocalService, Organisation, Site
 from parvis.quality.models import DeclaredResult, Indicator, Level, Unit
@@ -495,6 +495,7 @@ class _Context:
         self._sites: dict[str, Site | None] = {}
         self._services: dict[str, LocalService | None] = {}
         self._allowed: dict[tuple[str, int], bool] = {}
+        self._scope_message: str | None = None
         self.departements = set(Departement.objects.values_list("code", flat=True))
         self.regions = set(Region.objects.values_list("code", flat=True))
 
@@ -513,6 +514,35 @@ class _Context:
         if cell not in self._allowed:
             self._allowed[cell] = _may_declare(self.principal, self.organisation, obj)
         return self._allowed[cell]
+
+    def out_of_scope(self) -> str:
+        """Why a territory was refused, naming what the person's quality role covers in the
+        organisation: « Votre rôle se limite à la CAF de la Gironde : … ». A quality
+        manager of a local service or a site is one, just not for this territory."""
+        if self._scope_message is None:
+            names: list[str] = []
+            if not isinstance(self.principal, ApiToken):
+                grants = [
+                    g for g in grants_for(self.principal) if Perm.MANAGE_QUALITY in g.permissions
+                ]
+                services = {g.local_service_id for g in grants if g.local_service_id}
+                sites = {g.site_id for g in grants if g.site_id}
+                names = [
+                    with_article(service)
+                    for service in LocalService.objects.filter(
+                        pk__in=services, organisation=self.organisation
+                    ).order_by("name")
+                ] + [
+                    with_article(site)
+                    for site in Site.objects.filter(pk__in=sites).order_by("name")
+                ]
+            refused = "vous ne pouvez pas déclarer de résultats pour ce territoire."
+            if names:
+                scope = " et ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+                self._scope_message = f"Votre rôle se limite à {scope} : {refused}"
+            else:
+                self._scope_message = refused[0].upper() + refused[1:]
+        return self._scope_message
 
 
 def _may_declare(principal: Any, organisation: Organisation, obj: Any) -> bool:
@@ -620,6 +650,7 @@ def _check_row(
     context: _Context, line: int, row: dict[str, str], errors: list[LineError]
 ) -> _Declared | None:
     typed: dict[str, Any] = {}
+    first = len(errors)
     failed = False
     for descriptor in TABLE_SCHEMA["fields"]:
         name = descriptor["name"]
@@ -628,19 +659,22 @@ def _check_row(
             errors.append(LineError(line, name, message))
             failed = True
         typed[name] = value
-    if failed:
-        return None
     indicator = context.indicators.get(typed["indicateur"])
-    if indicator is None or not indicator.is_published:
+    if typed["indicateur"] and (indicator is None or not indicator.is_published):
+        # Said even when another cell of the line is wrong too: a code that names no
+        # indicator is the first thing to fix, and the other errors may follow from it.
         state = "inconnu" if indicator is None else "non publié"
-        errors.append(
+        errors.insert(
+            first,
             LineError(
                 line,
                 "indicateur",
                 f"Indicateur {state} « {typed['indicateur']} » : voir le catalogue "
                 "(/api/v1/qualite/indicateurs).",
-            )
+            ),
         )
+        return None
+    if failed or indicator is None:
         return None
     level = typed["niveau"]
     if level not in indicator.levels:
@@ -663,8 +697,7 @@ def _check_row(
             LineError(
                 line,
                 "territoire",
-                "Votre rôle ne permet pas de déclarer des résultats pour ce territoire "
-                "(responsable qualité requis).",
+                context.out_of_scope(),
             )
         )
         return None

@@ -150,7 +150,7 @@ def _report_save(
         action="reports.report_generated" if created else "reports.report_regenerated",
         target=report,
         organisation=organisation,
-        # « octobre 2026 » or « 2026 »: a year's report is not « du 1 janvier »
+        # « octobre 2026 » or « 2026 »: a year's report is not « du 1er janvier »
         data={"kind": period.kind, "period": period.label},
     )
     return report

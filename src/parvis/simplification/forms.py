@@ -29,12 +29,12 @@ class MotifChoiceField(forms.ModelChoiceField):
 
 
 def _motif_choices() -> list[Any]:
-    """Motifs grouped by organisation: works without JavaScript."""
+    """Motifs grouped by organisation, an ``optgroup`` each: works without JavaScript;
+    ``simplification/propose.js`` then shows only the chosen organisation's group."""
     groups: dict[str, list[tuple[int, str]]] = {}
-    for motif in (
-        Motif.objects.filter(is_active=True, organisation__is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__sort_key", "position", "slug")
+    motifs = Motif.objects.filter(is_active=True, organisation__is_active=True)
+    for motif in motifs.select_related("organisation").order_by(
+        "organisation__sort_key", "position", "slug"
     ):
         groups.setdefault(motif.organisation.name, []).append((motif.pk, motif.label))
     return [("", "Je ne sais pas"), *list(groups.items())]
@@ -62,7 +62,8 @@ class ProposalForm(HoneypotMixin, ParvisForm):
         label="Sujet de la démarche",
         required=False,
         queryset=Motif.objects.filter(is_active=True),
-        help_text="Il doit correspondre à l’organisme choisi.",
+        help_text="Les sujets sont rangés par organisme : choisissez-en un de l’organisme "
+        "indiqué plus haut.",
     )
     theme = forms.ModelChoiceField(
         label="Domaine",
@@ -107,6 +108,8 @@ class ProposalForm(HoneypotMixin, ParvisForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["motif"]).choices = _motif_choices()
+        # propose.js: the motif list shows the group of the organisation chosen there.
+        self.fields["motif"].widget.attrs["data-narrowed-by"] = self["organisation"].auto_id
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -55,6 +55,19 @@ class ServiceSearchForm(SearchForm):
         help_text="Par exemple : France Services de Mérignac, accueil CAF de Bordeaux.",
     )
 
+    def clean(self) -> dict[str, Any]:
+        """The search sent with every criterion empty says what to fill in, rather than
+        reloading the same page (a link's ``?lieu=`` or ``?service=`` alone is no search)."""
+        cleaned = super().clean() or {}
+        sent = any(name in self.data for name in self.fields)
+        if sent and not self.errors and not any(cleaned.get(name) for name in self.fields):
+            self.add_error(
+                "organisation",
+                "Choisissez un organisme, ou indiquez une commune ou le nom du lieu, "
+                "pour trouver le service concerné.",
+            )
+        return cleaned
+
 
 class ServiceChoiceForm(ParvisForm):
     """Step 1 (POST): the chosen organisation, local service or site (``kind:id``)."""
@@ -108,11 +121,27 @@ class ServiceChoiceForm(ParvisForm):
 # (``AssistedForm``); limits, choices and formats are the same both ways.
 
 
+def _length_messages(what: str, *, required: str, minimum: int) -> dict[str, str]:
+    """Plain-language errors naming the field, in place of Django's « Assurez-vous que
+    cette valeur comporte au moins 3 caractères (actuellement 1). »"""
+    return {
+        "required": required,
+        "min_length": f"{what} est trop court : écrivez au moins {minimum} caractères.",
+        "max_length": f"{what} est trop long : %(limit_value)d caractères au plus "
+        "(il en compte %(show_value)d).",
+    }
+
+
 def _title_field(label: str) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=TITLE_MAX,
         min_length=3,
+        error_messages=_length_messages(
+            "Le titre",
+            required="Donnez un titre : quelques mots qui résument l’expérience.",
+            minimum=3,
+        ),
         help_text=f"En quelques mots ({TITLE_MAX} caractères au plus). "
         "Par exemple : « Rendez-vous obtenu rapidement ».",
     )
@@ -123,6 +152,9 @@ def _text_field(label: str, *, help_text: str) -> forms.CharField:
         label=label,
         max_length=TEXT_MAX,
         min_length=10,
+        error_messages=_length_messages(
+            "Le récit", required="Racontez ce qui s’est passé.", minimum=10
+        ),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=f"{help_text} ({TEXT_MAX} caractères au plus).",
     )
@@ -154,6 +186,10 @@ def _happened_on_field(label: str) -> forms.DateField:
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Approximative si besoin. Format : jj/mm/aaaa.",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={
+            "invalid": "La date n’est pas valide : écrivez-la au format jj/mm/aaaa, "
+            "par exemple 14/03/2026."
+        },
     )
 
 
@@ -270,7 +306,10 @@ class PublishForm(ParvisForm):
 
 class RejectForm(ParvisForm):
     reason = forms.ChoiceField(
-        label="Motif de la charte", choices=CharterReason.choices, widget=forms.RadioSelect
+        label="Motif de la charte",
+        choices=CharterReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le motif de la charte qui justifie le refus."},
     )
     note = forms.CharField(
         label="Précision (interne)",

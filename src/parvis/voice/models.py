@@ -322,10 +322,28 @@ class ExperienceTransition(TransitionLog):
         return self.get_to_status_display()
 
     @property
+    def actor_for_author(self) -> str:
+        """Who made the move, as the author reads it on their own experience's pages:
+        « Vous », « La modération », « La plateforme » rather than the logs' role words
+        (``services.Actor``: « auteur », « modérateur », « système »)."""
+        return AUTHOR_VIEW_ACTORS.get(self.actor_label, self.actor_label.capitalize())
+
+    @property
     def reason_label(self) -> str:
         if not self.from_status and self.reason_code in SUBMISSION_STEPS:
             return ""  # already said by ``step_label``
         return transition_reason_label(self.reason_code)
+
+
+# The logs' ``actor_label`` (``services.Actor``) as the experience's author reads it.
+AUTHOR_VIEW_ACTORS = {
+    "auteur": "Vous",
+    "modérateur": "La modération",
+    "système": "La plateforme",
+    "agent d’accueil": "L’agent d’accueil qui a recueilli votre récit",
+    "service concerné": "Le service concerné",
+    "site partenaire (API)": "Le site partenaire",
+}
 
 
 class AnswerStatus(models.TextChoices):

@@ -250,3 +250,8 @@ def test_docs_are_served_without_any_cdn(client):
         assert cdn not in html
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["info"]["title"] == "API parvis"
+
+
+def test_the_docs_page_declares_french(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert '<html lang="fr">' in html and "/static/ninja/swagger-ui-init.js" in html

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from parvis.core import french
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
@@ -230,3 +231,30 @@ def test_a_masked_number_keeps_its_first_and_last_two_digits():
     assert masked_number("+33612345678") == "06 •• •• •• 78"
     assert masked_number("+262692123456") == "06•• •• •• 56"
     assert masked_number("123") == "•••"
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern", "expected"),
+    [
+        (dt.date(2026, 12, 1), "j F Y", "1er décembre 2026"),
+        (dt.date(2026, 12, 3), "j F Y", "3 décembre 2026"),
+        (dt.date(2026, 6, 1), "l j F", "lundi 1er juin"),
+        (dt.date(2026, 12, 1), "j/m/Y", "1/12/2026"),
+        (dt.date(2026, 12, 1), None, "1er décembre 2026"),
+    ],
+)
+def test_date_writes_the_first_of_the_month_as_an_ordinal(value, pattern, expected):
+    assert french.date(value, pattern) == expected
+
+
+def test_the_date_filter_of_every_template_writes_1er():
+    """The builtin ``date`` filter replaces Django's: no ``{% load %}`` needed."""
+    moment = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    rendered = Template('{{ day|date:"j F Y" }}, {{ day|date }}, {{ moment|date:"j F Y à H:i" }}')
+    text = rendered.render(Context({"day": dt.date(2026, 12, 1), "moment": moment}))
+    assert text == "1er décembre 2026, 1er décembre 2026, 1er décembre 2026 à 10:00"
+    assert Template('{{ t|date:"H:i" }}').render(Context({"t": dt.time(9, 5)})) == "09:05"
+    with translation.override("en"):
+        assert Template('{{ d|date:"j F Y" }}').render(Context({"d": dt.date(2026, 12, 1)})) == (
+            "1 December 2026"
+        )

@@ -23,10 +23,15 @@ def test_paginate_returns_the_page_with_its_elided_links():
     assert list(page.pages_list) == [1, 2, 3]
 
 
-@pytest.mark.parametrize("value", ["0", "4", "abc", ""])
-def test_an_unusable_page_is_a_404(value):
+def test_a_page_past_the_last_is_a_404():
     with pytest.raises(Http404):
-        paginate(_get(f"page={value}"), list(range(45)), per_page=20)
+        paginate(_get("page=4"), list(range(45)), per_page=20)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", ""])
+def test_an_unreadable_page_is_the_first(value):
+    """« ?page=abc » lists the first page, as ``requested_page_number`` reads it."""
+    assert paginate(_get(f"page={value}"), list(range(45)), per_page=20).number == 1
 
 
 def test_a_known_count_is_not_counted_again():

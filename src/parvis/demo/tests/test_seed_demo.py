@@ -84,10 +84,12 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
     assert Experience.objects.filter(author__email="usager@demo.parvis.fr").count() == 3
     # Simplification requests in every state, through the services (masked, with their
     # dated public history), created once.
+    from parvis.demo.simplification_demo import DEMO_PROCEDURES, HISTORY_COUNTS
     from parvis.simplification.models import SimplificationRequest, Status
 
-    requests = SimplificationRequest.objects.all()
-    assert {r.status for r in requests} == set(Status.values)
+    assert {r.status for r in SimplificationRequest.objects.all()} == set(Status.values)
+    assert SimplificationRequest.objects.count() == 8 + sum(HISTORY_COUNTS.values())
+    requests = SimplificationRequest.objects.filter(procedure_name__in=DEMO_PROCEDURES)
     assert requests.count() == 8
     assert all("06 12 34 56 78" not in r.difficulty for r in requests)
     done = requests.get(status=Status.DONE)

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django import template
-from django.utils import formats
 
+from parvis.core import french
 from parvis.core.french import time_of_day
 from parvis.directory.channels import ChannelContact, channel_contacts
 from parvis.directory.hours import Interval
@@ -33,8 +33,8 @@ def intervals(value: Iterable[Interval]) -> str:
 
 @register.filter
 def french_date(value: dt.date | dt.datetime) -> str:
-    """« lundi 6 janvier 2030 »."""
-    return formats.date_format(value, "l j F Y")
+    """« lundi 6 janvier 2030 », « mardi 1er janvier 2030 »."""
+    return french.date(value, "l j F Y")
 
 
 @register.filter

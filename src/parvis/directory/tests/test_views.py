@@ -124,7 +124,7 @@ def test_site_detail_lists_upcoming_holidays_and_exceptions(client, france_servi
     url = reverse("directory:site_detail", args=[france_services.slug])
     html = client.get(url).content.decode()
     assert "Lundi 22 avril 2030</strong> (Lundi de Pâques) :\n              fermé" in html
-    assert "Mercredi 1 mai 2030</strong> (Fête du Travail)" in html
+    assert "Mercredi 1er mai 2030</strong> (Fête du Travail)" in html
     assert "ouvert 9\xa0h à 11\xa0h — Permanence" in html
     assert "fermé — Formation de l’équipe" in html
 
@@ -181,10 +181,16 @@ def test_search_paginates_with_query_count_independent_of_results(
     assert 'aria-label="Pagination"' in html or "fr-pagination" in html
 
 
-@pytest.mark.parametrize("page", ["0", "abc", "99", "-1"])
-def test_invalid_page_is_a_404(client, page):
+@pytest.mark.parametrize("page", ["0", "abc", "-1"])
+def test_an_unreadable_page_number_shows_the_first_page(client, page):
     SiteFactory()
     response = client.get(reverse("directory:search"), {"page": page})
+    assert response.status_code == 200 and response.context["page_obj"].number == 1
+
+
+def test_a_page_past_the_last_is_a_404(client):
+    SiteFactory()
+    response = client.get(reverse("directory:search"), {"page": "99"})
     assert response.status_code == 404
     assert "n’existe pas" in response.content.decode()
 

@@ -16,6 +16,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from parvis.core import french
 from parvis.core.french import number, with_unit, working_days
 from parvis.core.text import FRENCH_MONTHS as _MONTHS
 
@@ -123,8 +124,9 @@ _LATE = mark_safe('<li><p class="fr-badge fr-badge--sm fr-badge--error">En retar
 
 
 def _french_date(moment: Any) -> str:
-    """« 3 mars 2026 » (``date:"j F Y"`` in French, without a translation lookup per card)."""
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    """« 3 mars 2026 », « 1er mars 2026 » (``date:"j F Y"`` in French, without a translation
+    lookup per card)."""
+    return f"{french.day_of_month(moment.day)} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
 @functools.cache

@@ -627,3 +627,32 @@ def test_the_dashboard_reads_its_indicators_in_a_few_queries(caf, django_assert_
     client.get(url)  # the menu's and session's first reads
     with django_assert_max_num_queries(25):
         assert client.get(url).status_code == 200
+
+
+def test_a_local_quality_manager_is_told_the_scope_the_unknown_code_and_keeps_the_form(caf):
+    gironde = LocalServiceFactory(organisation=caf, slug="caf-gironde", name="CAF de la Gironde")
+    landes = LocalServiceFactory(organisation=caf, slug="caf-landes", name="CAF des Landes")
+    manager = MembershipFactory(
+        organisation=None, local_service=gironde, role=Role.QUALITY_MANAGER
+    ).user
+    client = _session(manager)
+    bad = "\n".join(
+        [
+            HEADER,
+            f"rendez-vous-non-honores,service,{landes.slug},2026-03,12,1840,,",
+            "foo,departement,33,2026-13,12,1840,,",
+        ]
+    )
+    response = _upload(client, caf, bad)
+    assert response.status_code == 422
+    text = _text(response)
+    assert "responsable qualité requis" not in text
+    assert (
+        "Votre rôle se limite à CAF de la Gironde : vous ne pouvez pas déclarer de résultats "
+        "pour ce territoire." in text
+    )
+    assert "Indicateur inconnu « foo »" in text
+    form = response.context["form"]
+    assert form["organisation"].value() == caf.slug
+    assert 'value="Outil de suivi des rendez-vous"' in text
+    assert re.search(rf'<option value="{caf.slug}"[^>]*selected', text)

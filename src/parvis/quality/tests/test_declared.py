@@ -217,8 +217,13 @@ def test_every_error_of_the_file_is_reported_in_line_order(caf, manager):
         f"rendez-vous-non-honores,organisation,,{M},11,50,,",
     )
     report = declared_import(principal=manager, organisation=caf[0], data=data, source="SI")
-    assert [(e.line, e.column) for e in report.errors] == [(3, "effectif"), (4, "")]
-    assert "Même indicateur, niveau, territoire et mois qu’à la ligne 2" in report.errors[1].message
+    assert [(e.line, e.column) for e in report.errors] == [
+        (3, "indicateur"),  # unknown, said beside the other error of its line
+        (3, "effectif"),
+        (4, ""),
+    ]
+    assert "Indicateur inconnu « inconnu »" in report.errors[0].message
+    assert "Même indicateur, niveau, territoire et mois qu’à la ligne 2" in report.errors[2].message
     assert not DeclaredResult.objects.exists()
 
 
@@ -308,7 +313,10 @@ def test_a_local_service_manager_declares_for_their_service_only(caf):
     )
     report = declared_import(principal=manager, organisation=organisation, data=data, source="SI")
     assert [(e.line, e.column) for e in report.errors] == [(4, "territoire"), (5, "territoire")]
-    assert "Votre rôle ne permet pas" in report.errors[0].message
+    assert report.errors[0].message == (
+        f"Votre rôle se limite à {service.name} : vous ne pouvez pas déclarer de résultats "
+        "pour ce territoire."
+    )
     data = _csv(
         f"rendez-vous-non-honores,service,caf-gironde,{M},9,400,,",
         f"rendez-vous-non-honores,site,caf-bordeaux-accueil,{M},9,400,,",

@@ -106,6 +106,23 @@ def test_sensitive_needs_a_reason_and_refuses_bulk(client, moderator):
     assert transition.note == "Témoignage utile, rien d’identifiant"
 
 
+def test_a_refused_decision_reads_as_not_recorded_and_names_the_field(client, moderator):
+    """« La publication a été refusée » read as if the experience were refused."""
+    sensitive = ExperienceFactory(in_moderation=True, sensitive=True)
+    client.force_login(moderator)
+    html = client.post(_detail(sensitive), {"action": "publish", "note": ""}).content.decode()
+    assert "La publication n’a pas été enregistrée" in html
+    assert "a été refusée" not in html
+    assert 'href="#id_note">Raison de la décision</a> : Ce témoignage est signalé' in html
+    html = client.post(_detail(sensitive), {"action": "reject", "note": ""}).content.decode()
+    assert "Le refus n’a pas été enregistré" in html
+    assert "Ce champ est obligatoire" not in html
+    assert (
+        'href="#id_reason_0">Motif de la charte</a> : Choisissez le motif de la charte qui '
+        "justifie le refus." in html
+    )
+
+
 def test_bulk_publish_through_the_queue(client, moderator):
     first, second = ExperienceFactory.create_batch(2, in_moderation=True)
     sensitive = ExperienceFactory(in_moderation=True, sensitive=True)
@@ -249,3 +266,22 @@ def test_the_moderation_charter_is_public_and_linked(client):
     sitemap = client.get(reverse("footer-sitemap")).content.decode()
     assert reverse("portal:charter") in sitemap
     assert reverse("portal:charter") in share
+
+
+def test_the_agents_page_labels_each_date_of_the_experience(client):
+    experience = ExperienceFactory(published=True, happened_on=dt.date(2026, 11, 3))
+    Experience.objects.filter(pk=experience.pk).update(
+        submitted_at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC),
+        published_at=dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC),
+    )
+    manager = MembershipFactory(
+        organisation=experience.organisation, role=Role.QUALITY_MANAGER
+    ).user
+    client.force_login(manager)
+    html = client.get(
+        reverse("voice_backoffice:experience_detail", kwargs={"uuid": experience.uuid})
+    ).content.decode()
+    assert "<li>Expérience vécue le 3 novembre 2026</li>" in html
+    assert "<li>Déposée le 20 novembre 2026</li>" in html
+    assert "<li>Publiée le 4 décembre 2026</li>" in html
+    assert "— le 3 novembre 2026" not in html

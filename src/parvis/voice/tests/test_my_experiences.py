@@ -3,13 +3,20 @@ their experiences without the private link, under the same rules as the link."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from parvis.accounts.tests.factories import CitizenFactory
 from parvis.directory.tests.factories import LocalServiceFactory, OrganisationFactory
-from parvis.voice.models import AnswerFeedback, ExperienceStatus, PublicAnswer
+from parvis.voice.models import (
+    AnswerFeedback,
+    ExperienceStatus,
+    ExperienceTransition,
+    PublicAnswer,
+)
 from parvis.voice.tests.factories import ExperienceFactory, PublicAnswerFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +183,23 @@ def test_the_answer_is_titled_with_the_services_article(signed_in, citizen):
     detail = signed_in.get(_url("my_experience", experience)).content.decode()
     assert "Réponse de la CAF de la Gironde" in detail
     assert "Réponse de CAF" not in detail
+
+
+def test_the_history_names_who_acted_as_the_author_reads_it(signed_in, citizen):
+    experience = ExperienceFactory(published=True, author=citizen)
+    for actor_label, status in (("auteur", S.SUBMITTED), ("modérateur", S.PUBLISHED)):
+        ExperienceTransition.objects.create(
+            experience=experience, to_status=status, move="x", actor_label=actor_label
+        )
+    html = signed_in.get(_url("my_experience", experience)).content.decode()
+    by = re.findall(r"<tr>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>", html)
+    assert by and "Vous" in by and "La modération" in by
+    assert not {"auteur", "système", "modérateur"} & set(by)
+
+
+def test_every_actor_has_its_words_for_the_author():
+    from parvis.voice.models import AUTHOR_VIEW_ACTORS
+    from parvis.voice.services import Actor
+
+    labels = {v for k, v in vars(Actor).items() if k.isupper()}
+    assert labels == set(AUTHOR_VIEW_ACTORS)

@@ -88,7 +88,7 @@ def test_steps_keep_what_was_typed_and_need_their_predecessors(client, site):
     too_long = client.post(reverse("voice:share_story"), {**STORY, "title": "x" * 201})
     assert too_long.status_code == 400
     body = too_long.content.decode()
-    assert "au plus 200 caractères" in body
+    assert "Le titre est trop long : 200 caractères au plus (il en compte 201)." in body
     assert "joignable au 06 11 22 33 44" in body  # the story typed is kept
     assert "N’écrivez pas de données personnelles" in body
     assert (
@@ -97,6 +97,29 @@ def test_steps_keep_what_was_typed_and_need_their_predecessors(client, site):
     _tell(client)
     back = client.get(reverse("voice:share_story")).content.decode()
     assert "Paul Martin" in back  # going back shows the draft
+
+
+def test_step_two_errors_are_plain_french_naming_the_field_in_a_summary(client, site):
+    _choose(client, site)
+    response = client.post(reverse("voice:share_story"), {**STORY, "title": "x", "text": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Assurez-vous" not in body and "Ce champ est obligatoire" not in body
+    assert (
+        '<a href="#id_title">Titre de votre expérience</a> : '
+        "Le titre est trop court : écrivez au moins 3 caractères." in body
+    )
+    assert '<a href="#id_text">Ce qui s’est passé</a> : Racontez ce qui s’est passé.' in body
+
+
+def test_step_one_sent_empty_says_what_to_fill_in(client):
+    response = client.get(reverse("voice:share"), {"organisation": "", "commune": "", "q": ""})
+    body = response.content.decode()
+    assert "La recherche n’a pas pu être lancée" in body
+    assert "Choisissez un organisme, ou indiquez une commune ou le nom du lieu" in body
+    assert "La recherche n’a pas pu être lancée" not in (
+        client.get(reverse("voice:share")).content.decode()
+    )
 
 
 @pytest.mark.parametrize(
