@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.utils.formats import date_format
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from parvis.core import french
 
 UNKNOWN_ACTION = _("Action enregistrée")
 SYSTEM = _("Système")
@@ -143,8 +144,8 @@ def _value(value: Any, labels: Labels) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_value(item, labels) for item in value)
     if isinstance(value, str) and value not in labels and _ISO_DATE.fullmatch(value):
-        # Dates are stored as ISO text in the row's JSON: « 1 janvier 2025 » on the page.
-        return date_format(dt.date.fromisoformat(value), "j F Y")
+        # Dates are stored as ISO text in the row's JSON: « 1er janvier 2025 » on the page.
+        return french.date(dt.date.fromisoformat(value), "j F Y")
     return str(labels.get(value, value)) if isinstance(value, str) else str(value)
 
 

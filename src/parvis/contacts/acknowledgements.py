@@ -23,10 +23,12 @@ import datetime as dt
 import structlog
 from django.db import transaction
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 
 from parvis.contacts.mime import ParsedMail, is_machine_sender
 from parvis.contacts.models import Direction, InboundEndpoint, Message
 from parvis.contacts.services.conversations import message_mask_after_commit
+from parvis.core import french
 from parvis.core.crypto import encrypt_text
 from parvis.messaging.models import Delivery
 from parvis.messaging.providers import make_message_id
@@ -66,15 +68,19 @@ def _context(message: Message, endpoint: InboundEndpoint) -> dict[str, object]:
     queue = conversation.queue
     organisation = conversation.organisation
     service = organisation.name
+    # Who received it, as a sentence opens with it: « La CAF de la Gironde a bien reçu ».
+    receiver: object = organisation
     phone = address = ""
     email = endpoint.address if "@" in endpoint.address else ""
     if queue is not None and queue.local_service is not None:
         service = queue.local_service.name
+        receiver = queue.local_service
         phone = queue.local_service.phone
         email = email or queue.local_service.email
     if queue is not None and queue.site is not None:
         site = queue.site
-        service = site.name if queue.local_service is None else service
+        if queue.local_service is None:
+            service = receiver = site.name
         phone = phone or site.phone
         email = email or site.email
         address = ", ".join(
@@ -90,13 +96,12 @@ def _context(message: Message, endpoint: InboundEndpoint) -> dict[str, object]:
     return {
         "organisation": organisation.name,
         "service": service,
+        "receiver": capfirst(french.with_article(receiver)),
         "reference": conversation.reference,
         "subject": message.subject,
-        "received_on": formats.date_format(received, "j F Y"),
+        "received_on": french.date(received, "j F Y"),
         "received_at_time": formats.time_format(received, "H\\hi"),
-        "deadline_date": (
-            formats.date_format(timezone.localtime(deadline), "j F Y") if deadline else ""
-        ),
+        "deadline_date": (french.date(timezone.localtime(deadline), "j F Y") if deadline else ""),
         "deadline_days": deadline_days or "",
         "contact_email": email,
         "contact_phone": phone,

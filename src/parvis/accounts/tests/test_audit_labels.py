@@ -104,4 +104,4 @@ def test_a_change_from_zero_and_a_date_read_in_french():
     """A supervisor's priority from 0 to 300 read « état : « 300 » » and a report's period
     « date : 2025-01-01 »."""
     assert audit.details("routing.priority_changed", {"from": 0, "to": 300}) == "de « 0 » à « 300 »"
-    assert audit.details("report.published", {"date": "2025-01-01"}) == "date : 1 janvier 2025"
+    assert audit.details("report.published", {"date": "2025-01-01"}) == "date : 1er janvier 2025"

@@ -220,6 +220,9 @@ def test_a_mail_from_an_agents_address_stays_inbound(endpoint, receive):
 def test_a_request_gets_its_acknowledgement_stored_as_an_automatic_outbound_message(
     endpoint, receive
 ):
+    organisation = endpoint.organisation
+    organisation.article, organisation.short_name = "la", "CAF"
+    organisation.save()
     receive(endpoint, mail())
     [sent] = django_mail.outbox
     conversation = Conversation.objects.get()
@@ -229,6 +232,8 @@ def test_a_request_gets_its_acknowledgement_stored_as_an_automatic_outbound_mess
     assert sent.extra_headers["Reply-To"] == "contact@caf.example"
     assert conversation.reference in sent.subject
     assert "a bien reçu votre demande le" in sent.body
+    # The sentence opens with the receiver as French says it (« La CAF a bien reçu »).
+    assert "\nLa CAF a bien reçu votre demande le" in sent.body
     assert "contact@caf.example" in sent.body  # contact details
     assert "jours ouvrés" in sent.body  # the deadline that applies
     assert "L. 112-3" in sent.body
