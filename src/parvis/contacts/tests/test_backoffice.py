@@ -222,6 +222,7 @@ def test_an_agent_answers_a_chat_from_the_conversation_page(
     url = reverse("contacts_backoffice:conversation_detail", args=[conversation.reference])
     page = client.get(url).content.decode()
     assert "Bonjour" in page and "Répondre sur le chat" in page
+    assert "<dt>Agent</dt><dd>non attribuée</dd>" in page  # not « personne »
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"text": "Bonjour, que puis-je faire ?"})
     assert response.status_code == 302

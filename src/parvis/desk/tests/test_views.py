@@ -136,6 +136,14 @@ def test_the_conversation_page_and_its_forms(client):
     assert conversation.status == Status.RESOLVED
 
 
+def test_a_waiting_conversation_says_it_is_not_assigned(client):
+    desk = desk_story()
+    conversation = waiting_conversation(desk.queue)
+    client.force_login(desk.agent)
+    html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
+    assert "<dt>Agent</dt><dd>non attribuée</dd>" in html  # not « personne »
+
+
 def test_a_supervisor_sees_the_hand_over_form(client):
     desk = desk_story()
     conversation = services.conversation_take(
