@@ -49,18 +49,30 @@ class DeskForm(ParvisForm):
 
 
 class ReplyForm(DeskForm):
+    """A written answer only: a call back is its own form (``CallbackForm``), so an empty
+    send is an error of the text, never a call back."""
+
     channel = forms.ChoiceField(label="Répondre par")
     template = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label="Votre réponse",
         widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        help_text="Pour un rappel téléphonique, ce texte devient une note interne.",
+        error_messages={"required": "Écrivez votre réponse avant de l’envoyer."},
     )
 
     def __init__(self, *args: Any, channels: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["channel"]).choices = channels
+
+
+class CallbackForm(DeskForm):
+    callback_note = forms.CharField(
+        label="Note pour l’agent qui rappellera (facultative)",
+        help_text="Note interne, jamais envoyée à l’usager.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
 
 
 class NoteForm(DeskForm):

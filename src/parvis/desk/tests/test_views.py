@@ -31,6 +31,7 @@ from parvis.desk.tests.factories import (
     desk_story,
     email_point,
     inbound,
+    phone_point,
     template,
     waiting_conversation,
 )
@@ -142,6 +143,47 @@ def test_a_waiting_conversation_says_it_is_not_assigned(client):
     client.force_login(desk.agent)
     html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
     assert "<dt>Agent</dt><dd>non attribuée</dd>" in html  # not « personne »
+
+
+def test_an_empty_reply_is_an_error_of_the_text_and_a_callback_is_asked_for_apart(client):
+    """A phone conversation: the reply form never offers the call back, an empty send
+    names the text in an error summary and changes nothing; « Demander un rappel » does."""
+    desk = desk_story()
+    conversation = services.conversation_take(
+        principal=desk.agent,
+        conversation=waiting_conversation(desk.queue, channel_slug="telephone"),
+    )
+    phone_point(conversation)
+    client.force_login(desk.agent)
+    url = reverse("desk:conversation", args=[conversation.reference])
+    html = client.get(url).content.decode()
+    assert 'value="telephone"' not in html  # not a reply channel
+    assert "Demander un rappel" in html and "Aucun message n’est envoyé" in html
+    empty = client.post(
+        reverse("desk:reply", args=[conversation.reference]), {"channel": "sms", "text": ""}
+    )
+    assert empty.status_code == 400
+    page = empty.content.decode()
+    assert 'id="reply-errors"' in page
+    assert "Votre réponse : Écrivez votre réponse avant de l’envoyer." in page
+    refused = client.post(
+        reverse("desk:reply", args=[conversation.reference]), {"channel": "telephone", "text": ""}
+    )
+    assert refused.status_code == 400
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.callback_requested) == (Status.ASSIGNED, False)
+    asked = client.post(
+        reverse("desk:callback", args=[conversation.reference]),
+        {"callback_note": "Joignable le matin."},
+        follow=True,
+    )
+    assert "Le rappel de la conversation" in asked.content.decode()
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.callback_requested) == (Status.QUEUED, True)
+    assert "Demander un rappel" not in client.get(url).content.decode()  # already asked
+    again = client.post(reverse("desk:callback", args=[conversation.reference]), {})
+    assert again.status_code == 409
+    assert "Un rappel est déjà demandé" in again.content.decode()
 
 
 def test_a_supervisor_sees_the_hand_over_form(client):
@@ -407,7 +449,8 @@ def test_a_met_first_answer_deadline_says_so_without_a_resolution_deadline():
 def test_email_is_not_offered_when_the_send_would_find_no_address(client):
     """A phone conversation whose citizen wrote by email in another conversation: the
     outbound door sends only to this conversation's address, so « Courriel » is not
-    offered (its reason is listed) and the form defaults to the conversation's channel."""
+    offered (its reason is listed); with no SMS consent either, no written answer is
+    possible, and the call back stays its own action."""
     from parvis.contacts.tests.factories import CitizenRecordFactory
     from parvis.desk.tests.factories import phone_point
 
@@ -423,9 +466,9 @@ def test_email_is_not_offered_when_the_send_would_find_no_address(client):
     phone_point(conversation, sms_consent=False)
     client.force_login(desk.agent)
     html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
-    select = html.split('name="channel"', 1)[1].split("</select>", 1)[0]
-    assert 'value="courriel"' not in select
-    assert 'value="telephone" selected' in select
+    assert 'name="channel"' not in html
+    assert "Aucune réponse écrite n’est possible pour cette conversation." in html
+    assert "Demander un rappel" in html
     assert "Courriel : Aucune adresse électronique de l’usager n’est connue." in html
 
 
