@@ -146,13 +146,13 @@ def motif_choices(motifs: QuerySet[Motif]) -> list[Any]:
     for motif in motifs.select_related("organisation"):
         groups.setdefault(motif.organisation.name, []).append((motif.pk, motif.label))
     if len(groups) == 1:
-        return [("", "Choisir"), *next(iter(groups.values()))]
-    return [("", "Choisir"), *groups.items()]
+        return [("", "Choisir un motif"), *next(iter(groups.values()))]
+    return [("", "Choisir un motif"), *groups.items()]
 
 
 class VisitForm(ParvisForm):
     site = forms.ModelChoiceField(
-        label="Lieu d’accueil", queryset=Site.objects.none(), empty_label="Choisir"
+        label="Lieu d’accueil", queryset=Site.objects.none(), empty_label="Choisir un lieu"
     )
     visitor = forms.CharField(
         label="Usager (facultatif)",
@@ -161,7 +161,9 @@ class VisitForm(ParvisForm):
         max_length=200,
     )
     motif = forms.ModelChoiceField(label="Motif", queryset=Motif.objects.none())
-    outcome = forms.ChoiceField(label="Issue", choices=[("", "Choisir"), *Outcome.choices])
+    outcome = forms.ChoiceField(
+        label="Issue", choices=[("", "Choisir une issue"), *Outcome.choices]
+    )
     minutes = forms.IntegerField(
         label="Temps passé (minutes)", min_value=1, max_value=MAX_MINUTES, initial=10
     )
@@ -191,7 +193,7 @@ class VisitForm(ParvisForm):
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
         motif = cast(forms.ModelChoiceField, self.fields["motif"])
         motif.queryset = motifs
-        motif.empty_label = "Choisir"
+        motif.empty_label = "Choisir un motif"
         motif.choices = choices = motif_choices(motifs)
         if any(isinstance(labels, list) for _, labels in choices):
             motif.help_text = "Regroupés par organisme : celui dont l’usager vous a parlé."

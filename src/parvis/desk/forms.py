@@ -93,7 +93,9 @@ class EscalateForm(DeskForm):
 
 
 class TransferForm(DeskForm):
-    queue = ListedModelChoiceField(queryset=Queue.objects.none(), label="Vers la file")
+    queue = ListedModelChoiceField(
+        queryset=Queue.objects.none(), label="Vers la file", empty_label="Choisir une file"
+    )
     transfer_note = forms.CharField(
         label="Note pour la file (facultative)",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -107,7 +109,9 @@ class TransferForm(DeskForm):
 
 class HandoffForm(DeskForm):
     organisation = ListedModelChoiceField(
-        queryset=Organisation.objects.none(), label="Vers l’organisme"
+        queryset=Organisation.objects.none(),
+        label="Vers l’organisme",
+        empty_label="Choisir un organisme",
     )
     handoff_note = forms.CharField(
         label="Note de transmission",
@@ -123,7 +127,7 @@ class HandoffForm(DeskForm):
 
 class ResolveForm(DeskForm):
     outcome = forms.ChoiceField(
-        label="Issue", choices=[("", "Choisissez l’issue"), *Outcome.choices]
+        label="Issue", choices=[("", "Choisir une issue"), *Outcome.choices]
     )
 
 
@@ -131,7 +135,9 @@ class MotifForm(DeskForm):
     """A partner's motif (a France Services conversation) is named with its organisation:
     « CAF : Aide au logement »."""
 
-    motif = ListedModelChoiceField(queryset=Motif.objects.none(), label="Motif corrigé")
+    motif = ListedModelChoiceField(
+        queryset=Motif.objects.none(), label="Motif corrigé", empty_label="Choisir un motif"
+    )
 
     def __init__(self, *args: Any, motifs: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

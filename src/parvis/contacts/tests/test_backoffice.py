@@ -155,7 +155,8 @@ def test_a_france_services_adviser_records_a_visit_about_a_partners_motif(client
     assert foreign.label not in page
     # French empty choices (site, motif, outcome), not Django's « --------- ».
     empty = re.findall(r'<option value=""[^>]*>([^<]*)</option>', page)
-    assert empty == ["Choisir", "Choisir", "Choisir"]  # site, motif, outcome
+    assert empty == ["Choisir un lieu", "Choisir un motif", "Choisir une issue"]
+    assert "---------" not in page
     fields = {"site": fs_site.pk, "outcome": Outcome.ANSWERED, "minutes": 15}
     response = client.post(url, {**fields, "motif": caf_motif.pk})
     assert response.status_code == 302

@@ -4,6 +4,7 @@ queries."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -110,6 +111,10 @@ def test_the_conversation_page_and_its_forms(client):
     assert "où en est mon dossier" in html
     assert "data-timeline-slot" in html
     assert "Transmettre à un autre organisme" not in html  # agents do not transfer out
+    # French empty choices, never Django's « --------- ».
+    empty = re.findall(r'<option value=""[^>]*>([^<]*)</option>', html)
+    assert {"Choisir un motif", "Choisir une file", "Choisir une issue"} <= set(empty)
+    assert "---------" not in html
     # A must-personalise template, prefilled, sent as is: refused in French.
     prefilled = client.get(url, {"modele": model.pk}).content.decode()
     assert "À COMPLÉTER" in prefilled
@@ -194,6 +199,7 @@ def test_a_supervisor_sees_the_hand_over_form(client):
     client.force_login(desk.supervisor)
     html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
     assert "Transmettre à un autre organisme" in html
+    assert '<option value="" selected>Choisir un organisme</option>' in html
 
 
 def test_a_partner_referent_reaches_the_desk_through_an_assignment(client):
