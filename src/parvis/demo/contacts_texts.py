@@ -92,7 +92,7 @@ VISITS = [
     ("caf", ("Attestation de loyer",), 8, "answered"),
     ("caf", ("Relevé d’identité bancaire",), 5, "answered_end_to_end"),
     ("caf", (), 15, "oriented_partner"),
-    ("caf", ("Courrier de trop-perçu",), 20, "escalated_level2"),
+    ("caf", ("Courrier de trop-perçu",), 20, "answered"),
     # At the France Services counter of « agent.fs »: their own visits in the hub.
     ("france-services", ("Pièce d’identité", "Avis d’imposition"), 25, "answered"),
     ("france-services", ("Courrier de trop-perçu",), 15, "oriented_partner"),

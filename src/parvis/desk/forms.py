@@ -10,7 +10,7 @@ from django.conf import global_settings, settings
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from dsfr.forms import DsfrDjangoTemplates
 
-from parvis.contacts.models import Outcome, Queue
+from parvis.contacts.models import Queue, outcomes_for_channel
 from parvis.core.forms import ParvisForm
 from parvis.directory.models import Motif, Organisation
 
@@ -126,9 +126,16 @@ class HandoffForm(DeskForm):
 
 
 class ResolveForm(DeskForm):
-    outcome = forms.ChoiceField(
-        label="Issue", choices=[("", "Choisir une issue"), *Outcome.choices]
-    )
+    """Only the outcomes of the conversation's channel (``contacts.models.CHANNEL_OUTCOMES``)."""
+
+    outcome = forms.ChoiceField(label="Issue")
+
+    def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
+            ("", "Choisir une issue"),
+            *((outcome.value, outcome.label) for outcome in outcomes_for_channel(channel)),
+        ]
 
 
 class MotifForm(DeskForm):

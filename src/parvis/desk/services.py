@@ -16,7 +16,7 @@ from django.db import transaction
 
 from parvis.accounts.services import audit_record
 from parvis.contacts.errors import ContactError
-from parvis.contacts.models import Conversation, Message, Queue, Status
+from parvis.contacts.models import Conversation, Message, Queue, Status, outcomes_for_channel
 from parvis.contacts.services import handoff, lifecycle
 from parvis.contacts.sms import segments
 from parvis.core.text import clean_text
@@ -396,9 +396,16 @@ def desk_transfer_out(
 def desk_resolve(
     *, principal: Any, conversation: Conversation, outcome: str, note: str = ""
 ) -> Conversation:
-    """Resolve with an outcome of the closed table (``contacts.models.Outcome``); a
-    routed queue may require a wrap-up code (``routing``: the motif set)."""
+    """Resolve with an outcome of the closed table that fits the conversation's channel
+    (``contacts.models.CHANNEL_OUTCOMES``); a routed queue may require a wrap-up code
+    (``routing``: the motif set)."""
     _require_reply(principal, conversation)
+    if outcome and outcome not in outcomes_for_channel(conversation.channel_id):
+        raise DeskError(
+            "outcome_not_for_channel",
+            "Cette issue ne convient pas au canal de cette conversation.",
+            "outcome",
+        )
     from parvis.routing.services.supervision import resolution_refusal
 
     if (refusal := resolution_refusal(conversation)) is not None:

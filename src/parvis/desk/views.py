@@ -247,7 +247,11 @@ def _conversation_context(
             else None
         ),
         "resolve_form": forms.get("resolve")
-        or (ResolveForm() if can_reply and conversation.is_open else None),
+        or (
+            ResolveForm(channel=conversation.channel_id)
+            if can_reply and conversation.is_open
+            else None
+        ),
         "motif_form": forms.get("motif")
         or (
             MotifForm(
@@ -514,7 +518,7 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
     if request.method != "POST":  # after the scope check: outside it, 404
         return HttpResponseNotAllowed(["POST"])
-    form = ResolveForm(request.POST)
+    form = ResolveForm(request.POST, channel=found.channel_id)
     if not form.is_valid():
         return _invalid(request, found, form, "resolve")
     try:

@@ -27,6 +27,7 @@ from parvis.contacts.models import (
 from parvis.contacts.services.conversations import contact_point_digest
 from parvis.core.crypto import encrypt_text
 from parvis.desk import services, switches
+from parvis.desk.errors import DeskError
 from parvis.desk.forms import NoteForm, ResolveForm
 from parvis.desk.tests.factories import (
     desk_story,
@@ -191,6 +192,34 @@ def test_an_empty_reply_is_an_error_of_the_text_and_a_callback_is_asked_for_apar
     assert "Un rappel est déjà demandé" in again.content.decode()
 
 
+def test_the_resolve_form_offers_the_outcomes_of_the_conversations_channel(client):
+    desk = desk_story()
+    email = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    call = services.conversation_take(
+        principal=desk.agent,
+        conversation=waiting_conversation(desk.queue, channel_slug="telephone"),
+    )
+    client.force_login(desk.agent)
+
+    def outcomes(conversation: Conversation) -> str:
+        html = client.get(
+            reverse("desk:conversation", args=[conversation.reference])
+        ).content.decode()
+        return html.split('name="outcome"', 1)[1].split("</select>", 1)[0]
+
+    assert 'value="voicemail"' not in outcomes(email)
+    assert 'value="voicemail"' in outcomes(call)
+    refused = client.post(reverse("desk:resolve", args=[email.reference]), {"outcome": "voicemail"})
+    assert refused.status_code == 400
+    with pytest.raises(DeskError) as refused_by_service:
+        services.desk_resolve(principal=desk.agent, conversation=email, outcome="voicemail")
+    assert refused_by_service.value.code == "outcome_not_for_channel"
+    email.refresh_from_db()
+    assert email.status == Status.ASSIGNED
+
+
 def test_a_supervisor_sees_the_hand_over_form(client):
     desk = desk_story()
     conversation = services.conversation_take(
@@ -265,7 +294,7 @@ def test_the_conversation_page_query_count_is_bounded(client, django_assert_max_
 def test_desk_forms_share_one_renderer_and_render_the_dsfr_markup():
     """django-dsfr hands Django its renderer class, one new template engine per form:
     the desk's forms share one instance (its cached templates), same DSFR markup."""
-    note, resolve = NoteForm(), ResolveForm()
+    note, resolve = NoteForm(), ResolveForm(channel="courriel")
     assert note.renderer is resolve.renderer
     html = str(note["note"].as_field_group())
     assert 'class="fr-input-group' in html and 'class="fr-input"' in html
