@@ -16,7 +16,14 @@ from django.db import transaction
 
 from parvis.accounts.services import audit_record
 from parvis.contacts.errors import ContactError
-from parvis.contacts.models import Conversation, Message, Queue, Status, outcomes_for_channel
+from parvis.contacts.models import (
+    Conversation,
+    Message,
+    Outcome,
+    Queue,
+    Status,
+    outcomes_for_channel,
+)
 from parvis.contacts.services import handoff, lifecycle
 from parvis.contacts.sms import segments
 from parvis.core.text import clean_text
@@ -400,7 +407,7 @@ def desk_resolve(
     (``contacts.models.CHANNEL_OUTCOMES``); a routed queue may require a wrap-up code
     (``routing``: the motif set)."""
     _require_reply(principal, conversation)
-    if outcome and outcome not in outcomes_for_channel(conversation.channel_id):
+    if outcome in Outcome.values and outcome not in outcomes_for_channel(conversation.channel_id):
         raise DeskError(
             "outcome_not_for_channel",
             "Cette issue ne convient pas au canal de cette conversation.",

@@ -25,6 +25,7 @@ from parvis.contacts.models import (
     Conversation,
     Direction,
     Message,
+    Outcome,
     outcomes_for_channel,
 )
 from parvis.contacts.selectors import visit_organisations_of
@@ -67,7 +68,7 @@ def _check(*, principal: Any, site: Site, motif: Motif | None, outcome: str, min
         raise ContactError(
             "minutes_out_of_range", "Indiquez une durée entre 0 et 480 minutes.", "minutes"
         )
-    if outcome and outcome not in outcomes_for_channel(COUNTER):
+    if outcome in Outcome.values and outcome not in outcomes_for_channel(COUNTER):
         raise ContactError(
             "outcome_not_for_channel",
             "Cette issue ne convient pas à une visite au guichet.",
