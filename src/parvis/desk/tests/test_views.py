@@ -164,6 +164,8 @@ def test_an_empty_reply_is_an_error_of_the_text_and_a_callback_is_asked_for_apar
     url = reverse("desk:conversation", args=[conversation.reference])
     html = client.get(url).content.decode()
     assert 'value="telephone"' not in html  # not a reply channel
+    # The server says what is missing (error summary), not the browser's bubble.
+    assert 'aria-labelledby="reply-title" novalidate' in html
     assert "Demander un rappel" in html and "Aucun message n’est envoyé" in html
     empty = client.post(
         reverse("desk:reply", args=[conversation.reference]), {"channel": "sms", "text": ""}
