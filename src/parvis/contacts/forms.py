@@ -9,9 +9,9 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from parvis.contacts.models import Outcome, Queue, Status
+from parvis.contacts.models import Queue, Status, outcomes_for_channel
 from parvis.contacts.selectors import PLACE_LEVELS
-from parvis.contacts.services.visits import MAX_MINUTES
+from parvis.contacts.services.visits import COUNTER, MAX_MINUTES
 from parvis.core.forms import ParvisForm, SearchForm
 from parvis.directory.models import Channel, LocalService, Motif, Organisation, Site
 from parvis.territories.models import Departement, Region
@@ -146,13 +146,16 @@ def motif_choices(motifs: QuerySet[Motif]) -> list[Any]:
     for motif in motifs.select_related("organisation"):
         groups.setdefault(motif.organisation.name, []).append((motif.pk, motif.label))
     if len(groups) == 1:
-        return [("", "Choisir"), *next(iter(groups.values()))]
-    return [("", "Choisir"), *groups.items()]
+        return [("", "Choisir un motif"), *next(iter(groups.values()))]
+    return [("", "Choisir un motif"), *groups.items()]
 
 
 class VisitForm(ParvisForm):
     site = forms.ModelChoiceField(
-        label="Lieu d’accueil", queryset=Site.objects.none(), empty_label="Choisir"
+        label="Lieu d’accueil",
+        queryset=Site.objects.none(),
+        empty_label="Choisir un lieu",
+        error_messages={"required": "Choisissez le lieu d’accueil de la visite."},
     )
     visitor = forms.CharField(
         label="Usager (facultatif)",
@@ -160,8 +163,19 @@ class VisitForm(ParvisForm):
         required=False,
         max_length=200,
     )
-    motif = forms.ModelChoiceField(label="Motif", queryset=Motif.objects.none())
-    outcome = forms.ChoiceField(label="Issue", choices=[("", "Choisir"), *Outcome.choices])
+    motif = forms.ModelChoiceField(
+        label="Motif",
+        queryset=Motif.objects.none(),
+        error_messages={"required": "Choisissez le motif de la visite."},
+    )
+    outcome = forms.ChoiceField(
+        label="Issue",
+        error_messages={"required": "Choisissez l’issue de la visite."},
+        choices=[
+            ("", "Choisir une issue"),
+            *((outcome.value, outcome.label) for outcome in outcomes_for_channel(COUNTER)),
+        ],
+    )
     minutes = forms.IntegerField(
         label="Temps passé (minutes)", min_value=1, max_value=MAX_MINUTES, initial=10
     )
@@ -191,7 +205,7 @@ class VisitForm(ParvisForm):
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
         motif = cast(forms.ModelChoiceField, self.fields["motif"])
         motif.queryset = motifs
-        motif.empty_label = "Choisir"
+        motif.empty_label = "Choisir un motif"
         motif.choices = choices = motif_choices(motifs)
         if any(isinstance(labels, list) for _, labels in choices):
             motif.help_text = "Regroupés par organisme : celui dont l’usager vous a parlé."

@@ -73,6 +73,30 @@ class Outcome(models.TextChoices):
     SPAM = "spam", _("Indésirable")
 
 
+# The outcomes an agent may code per channel, in the table's order. A voicemail is a
+# call's; a counter visit is recorded once done, face to face, so it was never abandoned,
+# left on voicemail or called back, is no spam or duplicate, and is not escalated (level
+# 2 is a queue flow). A channel not listed offers the whole table.
+_REMOTE_OUTCOMES = tuple(outcome for outcome in Outcome if outcome != Outcome.VOICEMAIL)
+CHANNEL_OUTCOMES: dict[str, tuple[Outcome, ...]] = {
+    "guichet": (
+        Outcome.ANSWERED,
+        Outcome.ANSWERED_END_TO_END,
+        Outcome.ORIENTED_PARTNER,
+        Outcome.OUT_OF_SCOPE,
+    ),
+    "telephone": tuple(Outcome),
+    "courriel": _REMOTE_OUTCOMES,
+    "sms": _REMOTE_OUTCOMES,
+    "chat": _REMOTE_OUTCOMES,
+}
+
+
+def outcomes_for_channel(channel_id: str) -> tuple[Outcome, ...]:
+    """The outcomes of ``CHANNEL_OUTCOMES`` for a channel (the whole table if unlisted)."""
+    return CHANNEL_OUTCOMES.get(channel_id, tuple(Outcome))
+
+
 class Direction(models.TextChoices):
     INBOUND = "inbound", _("Reçu")
     OUTBOUND = "outbound", _("Envoyé")

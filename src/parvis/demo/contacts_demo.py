@@ -149,13 +149,15 @@ def demo_contacts_seed() -> int:
         channels=["telephone", "chat"],
         site=counter,
     )
+    # Answered by the counter's team: the site makes it theirs (a site-level agent takes
+    # only from the queues of their site), the local service names the whole service.
     written_q = _queue(
         "caf33-ecrits",
         organisation=caf,
         name="CAF de la Gironde – courriels et SMS",
         channels=["courriel", "sms"],
+        site=counter,
         local_service=caf33,
-        calendar_site=counter,
     )
     counter_q = _queue(
         "caf33-guichet",
@@ -288,6 +290,7 @@ def demo_contacts_seed() -> int:
             continue
         conversation = conversation_assign(conversation=conversation, principal=person)
         if index % 4 == 1:
+            _answer(conversation, person)
             conversation_wait(conversation=conversation, principal=person, on="citizen")
         elif index % 4 == 2:
             conversation_resolve(
@@ -312,6 +315,24 @@ def demo_contacts_seed() -> int:
     created = list(Conversation.objects.exclude(pk__in=before).values_list("pk", flat=True))
     _backdate(created, rng)
     return len(created)
+
+
+def _answer(conversation: Conversation, person: User) -> None:
+    """The agent's answer that a wait for the citizen follows (a bulk loader's row, as
+    ``_backdate``'s: the channels' senders would queue real deliveries to made-up
+    addresses)."""
+    now = timezone.now()
+    Message.objects.create(
+        conversation=conversation,
+        direction=Direction.OUTBOUND,
+        channel_id=conversation.channel_id,
+        author=person,
+        body_encrypted=encrypt_text(texts.ANSWERS[conversation.channel_id]),
+        created_at=now,
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_message_at=now, first_answered_at=now
+    )
 
 
 def _backdate(conversation_ids: list[int], rng: random.Random) -> None:

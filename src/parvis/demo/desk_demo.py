@@ -1,7 +1,8 @@
 """Demo data of the agent desk: reply templates for the desk (one to personalise, one
 short SMS that need not be), the queues' members also in their organisation's triage
 queue and, whatever the contacts demo left, a few conversations waiting in each queue
-with members, one of them for a call back. Idempotent."""
+with members, one of them for a call back, and something to answer in writing (at least
+two emails and one SMS, sorted out of the triage queue if need be). Idempotent."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ TEMPLATES = [
     },
 ]
 WAITING_PER_QUEUE = 3
+# What waits in a queue with members that takes these channels: an agent at the desk
+# always has something to answer in writing, not only calls and ended chats.
+WRITTEN_WAITING = {"courriel": 2, "sms": 1}
 
 
 def _put_back_when_taken(conversation_id: int, taken: dt.datetime) -> None:
@@ -51,6 +55,33 @@ def _put_back_when_taken(conversation_id: int, taken: dt.datetime) -> None:
     )
     if last is not None:
         ConversationTransition.objects.filter(pk=last).update(created_at=taken)
+
+
+def _sort_out_of_triage(queue_id: int) -> None:
+    """The triage done: emails and SMS waiting in the organisation's triage queue move to
+    this queue (the hub's change of queue) until it has ``WRITTEN_WAITING`` of each
+    channel it takes, oldest first."""
+    from parvis.contacts.services.handoff import conversation_queue_change
+
+    queue = Queue.objects.get(pk=queue_id)
+    if queue.is_triage:
+        return
+    taken = set(queue.channels.values_list("slug", flat=True))
+    for channel, wanted in WRITTEN_WAITING.items():
+        if channel not in taken:
+            continue
+        waiting = Conversation.objects.filter(
+            queue=queue, status=Status.QUEUED, assignee__isnull=True, channel_id=channel
+        ).count()
+        triaged = Conversation.objects.filter(
+            queue__organisation_id=queue.organisation_id,
+            queue__is_triage=True,
+            status=Status.QUEUED,
+            assignee__isnull=True,
+            channel_id=channel,
+        ).order_by("pk")
+        for conversation in triaged[: max(0, wanted - waiting)]:
+            conversation_queue_change(conversation=conversation, principal=None, queue=queue)
 
 
 def demo_desk_seed() -> int:
@@ -80,6 +111,8 @@ def demo_desk_seed() -> int:
     from parvis.contacts.services.handoff import conversation_callback_request
     from parvis.contacts.services.lifecycle import conversation_release
 
+    for queue_id in sorted(queue_ids):
+        _sort_out_of_triage(queue_id)
     for queue_id in sorted(queue_ids):
         waiting = Conversation.objects.filter(queue_id=queue_id, status=Status.QUEUED).count()
         held = Conversation.objects.filter(

@@ -10,7 +10,7 @@ from django.conf import global_settings, settings
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from dsfr.forms import DsfrDjangoTemplates
 
-from parvis.contacts.models import Outcome, Queue
+from parvis.contacts.models import Queue, outcomes_for_channel
 from parvis.core.forms import ParvisForm
 from parvis.directory.models import Motif, Organisation
 
@@ -49,18 +49,30 @@ class DeskForm(ParvisForm):
 
 
 class ReplyForm(DeskForm):
+    """A written answer only: a call back is its own form (``CallbackForm``), so an empty
+    send is an error of the text, never a call back."""
+
     channel = forms.ChoiceField(label="Répondre par")
     template = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label="Votre réponse",
         widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        help_text="Pour un rappel téléphonique, ce texte devient une note interne.",
+        error_messages={"required": "Écrivez votre réponse avant de l’envoyer."},
     )
 
     def __init__(self, *args: Any, channels: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["channel"]).choices = channels
+
+
+class CallbackForm(DeskForm):
+    callback_note = forms.CharField(
+        label="Note pour l’agent qui rappellera (facultative)",
+        help_text="Note interne, jamais envoyée à l’usager.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
 
 
 class NoteForm(DeskForm):
@@ -81,7 +93,9 @@ class EscalateForm(DeskForm):
 
 
 class TransferForm(DeskForm):
-    queue = ListedModelChoiceField(queryset=Queue.objects.none(), label="Vers la file")
+    queue = ListedModelChoiceField(
+        queryset=Queue.objects.none(), label="Vers la file", empty_label="Choisir une file"
+    )
     transfer_note = forms.CharField(
         label="Note pour la file (facultative)",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -95,7 +109,9 @@ class TransferForm(DeskForm):
 
 class HandoffForm(DeskForm):
     organisation = ListedModelChoiceField(
-        queryset=Organisation.objects.none(), label="Vers l’organisme"
+        queryset=Organisation.objects.none(),
+        label="Vers l’organisme",
+        empty_label="Choisir un organisme",
     )
     handoff_note = forms.CharField(
         label="Note de transmission",
@@ -110,16 +126,25 @@ class HandoffForm(DeskForm):
 
 
 class ResolveForm(DeskForm):
-    outcome = forms.ChoiceField(
-        label="Issue", choices=[("", "Choisissez l’issue"), *Outcome.choices]
-    )
+    """Only the outcomes of the conversation's channel (``contacts.models.CHANNEL_OUTCOMES``)."""
+
+    outcome = forms.ChoiceField(label="Issue")
+
+    def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
+            ("", "Choisir une issue"),
+            *((outcome.value, outcome.label) for outcome in outcomes_for_channel(channel)),
+        ]
 
 
 class MotifForm(DeskForm):
     """A partner's motif (a France Services conversation) is named with its organisation:
     « CAF : Aide au logement »."""
 
-    motif = ListedModelChoiceField(queryset=Motif.objects.none(), label="Motif corrigé")
+    motif = ListedModelChoiceField(
+        queryset=Motif.objects.none(), label="Motif corrigé", empty_label="Choisir un motif"
+    )
 
     def __init__(self, *args: Any, motifs: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

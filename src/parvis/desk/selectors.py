@@ -153,6 +153,21 @@ def can_transfer_out(principal: Any, conversation: Conversation) -> bool:
     return has_permission(principal, Perm.TRANSFER_OUT, conversation)
 
 
+def callback_pending(conversation: Conversation) -> bool:
+    """A call back is already asked for: routing's open callback on a routed queue, the
+    hub's flag elsewhere (no query unless the conversation is flagged)."""
+    if not conversation.callback_requested:
+        return False
+    from parvis.routing.engine import policy_of
+
+    if policy_of(conversation.queue_id) is None:
+        return True
+    from parvis.routing.selectors_callbacks import OPEN_STATUSES, callback_of
+
+    callback = callback_of(conversation)
+    return callback is not None and callback.status in OPEN_STATUSES
+
+
 def _text(message: Message) -> str:
     if not message.body_encrypted:
         return ""

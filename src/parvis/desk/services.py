@@ -16,7 +16,14 @@ from django.db import transaction
 
 from parvis.accounts.services import audit_record
 from parvis.contacts.errors import ContactError
-from parvis.contacts.models import Conversation, Message, Queue, Status
+from parvis.contacts.models import (
+    Conversation,
+    Message,
+    Outcome,
+    Queue,
+    Status,
+    outcomes_for_channel,
+)
 from parvis.contacts.services import handoff, lifecycle
 from parvis.contacts.sms import segments
 from parvis.core.text import clean_text
@@ -199,11 +206,11 @@ def desk_reply(
     channel: str,
     text: str,
     template: AnswerTemplate | None = None,
-) -> Message | None:
+) -> Message:
     """Answer the citizen on ``channel`` (the conversation's own or a switch of
-    ``switches.SWITCHES``). A call back sends nothing: the conversation is flagged and
-    queued for routing (``None`` is returned). A template must be one offered for the
-    conversation."""
+    ``switches.SWITCHES``). A template must be one offered for the conversation. A call
+    back is not a reply (nothing is sent): it is its own action,
+    ``desk_callback_request``, so an empty or mistaken send never books one."""
     _require_reply(principal, conversation)
     _require_open(conversation)
     if (
@@ -214,24 +221,14 @@ def desk_reply(
             "template_mismatch", "Ce modèle n’est pas proposé pour cette conversation.", "template"
         )
     switch = switches.switch_check(conversation, channel)
+    if switch.callback:
+        raise DeskError(
+            "callback_not_a_reply",
+            "Un rappel ne s’envoie pas comme une réponse : utilisez « Demander un rappel ».",
+            "channel",
+        )
+    text = reply_text_check(text=text, channel=channel, template=template)
     try:
-        if switch.callback:
-            with transaction.atomic():
-                if text.strip():
-                    handoff.conversation_note_add(
-                        conversation=conversation, author=principal, text=text
-                    )
-                _callback_request(principal, conversation)
-                audit_record(
-                    actor=principal,
-                    action="desk.callback_requested",
-                    target=conversation,
-                    data={"reference": conversation.reference},
-                    organisation=conversation.organisation,
-                )
-                realtime.announce_on_commit(conversation.pk)
-            return None
-        text = reply_text_check(text=text, channel=channel, template=template)
         with transaction.atomic():
             message = _send(
                 conversation=conversation, principal=principal, channel=channel, text=text
@@ -250,6 +247,38 @@ def desk_reply(
                 )
             realtime.announce_on_commit(conversation.pk)
         return message
+    except ContactError as error:
+        raise _as_desk_error(error) from error
+
+
+def desk_callback_request(*, principal: Any, conversation: Conversation, note: str = "") -> None:
+    """Ask for the citizen to be called back (the ``telephone`` row of
+    ``switches.SWITCHES``): nothing is sent; the conversation goes back to its queue,
+    where routing schedules the call. ``note``, if any, becomes an internal note for
+    whoever calls. Refused while a call back is already pending."""
+    _require_reply(principal, conversation)
+    _require_open(conversation)
+    switches.switch_check(conversation, "telephone")
+    if selectors.callback_pending(conversation):
+        raise DeskError(
+            "callback_exists", "Un rappel est déjà demandé pour cette conversation.", status=409
+        )
+    note = clean_text(note)
+    try:
+        with transaction.atomic():
+            if note:
+                handoff.conversation_note_add(
+                    conversation=conversation, author=principal, text=note
+                )
+            _callback_request(principal, conversation)
+            audit_record(
+                actor=principal,
+                action="desk.callback_requested",
+                target=conversation,
+                data={"reference": conversation.reference},
+                organisation=conversation.organisation,
+            )
+            realtime.announce_on_commit(conversation.pk)
     except ContactError as error:
         raise _as_desk_error(error) from error
 
@@ -374,9 +403,16 @@ def desk_transfer_out(
 def desk_resolve(
     *, principal: Any, conversation: Conversation, outcome: str, note: str = ""
 ) -> Conversation:
-    """Resolve with an outcome of the closed table (``contacts.models.Outcome``); a
-    routed queue may require a wrap-up code (``routing``: the motif set)."""
+    """Resolve with an outcome of the closed table that fits the conversation's channel
+    (``contacts.models.CHANNEL_OUTCOMES``); a routed queue may require a wrap-up code
+    (``routing``: the motif set)."""
     _require_reply(principal, conversation)
+    if outcome in Outcome.values and outcome not in outcomes_for_channel(conversation.channel_id):
+        raise DeskError(
+            "outcome_not_for_channel",
+            "Cette issue ne convient pas au canal de cette conversation.",
+            "outcome",
+        )
     from parvis.routing.services.supervision import resolution_refusal
 
     if (refusal := resolution_refusal(conversation)) is not None:

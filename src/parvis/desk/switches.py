@@ -1,6 +1,6 @@
 """Which channel an agent may answer on, from which channel, and on what condition:
 the one table of channel switches (``SWITCHES``), read by the reply form and enforced
-by ``desk.services.desk_reply``.
+by ``desk.services.desk_reply`` (and ``desk_callback_request`` for the call back).
 
 - ``courriel``, from any channel: the conversation has an email address (its email
   contact point, or the sender of its mail); the reply leaves by email through the
@@ -11,8 +11,10 @@ by ``desk.services.desk_reply``.
 - ``chat``, from a chat only: the session is live (the citizen wrote within the widget's
   resume window, ``CONTACTS_CHAT_RESUME_MAX_AGE``); the reply reaches the widget.
 - ``telephone``, from any channel: a phone number is known and the conversation is held
-  or queued; nothing is sent: it is flagged ``callback_requested`` and put back in its
-  queue, where routing schedules the call (the text, if any, becomes an internal note).
+  or queued; not a reply but its own action (``desk.services.desk_callback_request``,
+  « Demander un rappel »): nothing is sent, it is flagged ``callback_requested`` and put
+  back in its queue, where routing schedules the call (the note, if any, becomes an
+  internal note).
 
 The counter (``guichet``) is never a reply channel: a visit is recorded, not sent.
 """

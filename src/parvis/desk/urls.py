@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("conversations/<str:reference>/prendre/", views.take, name="take"),
     path("conversations/<str:reference>/repondre/", views.reply, name="reply"),
+    path("conversations/<str:reference>/rappel/", views.callback, name="callback"),
     path("conversations/<str:reference>/note/", views.note, name="note"),
     path("conversations/<str:reference>/transferer/", views.transfer, name="transfer"),
     path("conversations/<str:reference>/transmettre/", views.handoff, name="handoff"),

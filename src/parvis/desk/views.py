@@ -27,6 +27,7 @@ from parvis.core.breadcrumb import breadcrumb
 from parvis.desk import selectors, services, switches
 from parvis.desk.errors import DeskError
 from parvis.desk.forms import (
+    CallbackForm,
     EscalateForm,
     HandoffForm,
     MotifForm,
@@ -181,7 +182,8 @@ def _conversation_context(
     chosen = None
     if request.method == "GET" and request.GET.get("modele", "").isdigit():
         chosen = next((t for t in templates if t.pk == int(request.GET["modele"])), None)
-    channels = [(o.switch.channel, o.switch.label) for o in options if o.available]
+    channels = _written_channels(options)
+    callback_possible = any(o.available and o.switch.callback for o in options)
     reply_form = forms.get("reply") or (
         ReplyForm(
             channels=channels,
@@ -217,6 +219,12 @@ def _conversation_context(
         "templates": templates,
         "chosen_template": chosen,
         "reply_form": reply_form,
+        "callback_form": forms.get("callback")
+        or (
+            CallbackForm()
+            if callback_possible and not selectors.callback_pending(conversation)
+            else None
+        ),
         "note_form": forms.get("note") or (NoteForm() if can_reply else None),
         "transfer_form": forms.get("transfer")
         or (
@@ -239,7 +247,11 @@ def _conversation_context(
             else None
         ),
         "resolve_form": forms.get("resolve")
-        or (ResolveForm() if can_reply and conversation.is_open else None),
+        or (
+            ResolveForm(channel=conversation.channel_id)
+            if can_reply and conversation.is_open
+            else None
+        ),
         "motif_form": forms.get("motif")
         or (
             MotifForm(
@@ -266,6 +278,14 @@ def _conversation_context(
         ),
         **timeline,
     }
+
+
+def _written_channels(options: list[switches.ReplyOption]) -> list[tuple[str, str]]:
+    """The channels the reply form offers: those that send a text now (a call back has
+    its own form)."""
+    return [
+        (o.switch.channel, o.switch.label) for o in options if o.available and not o.switch.callback
+    ]
 
 
 def _timeline(request: HttpRequest, conversation: Conversation) -> dict[str, Any]:
@@ -350,8 +370,7 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
     options = switches.reply_options(found)
     form = ReplyForm(
         request.POST,
-        channels=[(o.switch.channel, o.switch.label) for o in options if o.available]
-        or [(found.channel_id, found.channel.label)],
+        channels=_written_channels(options) or [(found.channel_id, found.channel.label)],
     )
     if not form.is_valid():
         return _invalid(request, found, form, "reply")
@@ -360,7 +379,7 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
     if data["template"]:
         template = selectors.reply_templates(found).filter(pk=data["template"]).first()
     try:
-        sent = services.desk_reply(
+        services.desk_reply(
             principal=request.user,
             conversation=found,
             channel=data["channel"],
@@ -369,9 +388,32 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except DeskError as error:
         return _refused(request, found, error, form, "reply")
-    if sent is None:
-        return _done(request, found, "Le rappel est demandé : la conversation attend dans sa file.")
     return _done(request, found, "Votre réponse est envoyée.")
+
+
+@never_cache
+@login_required
+def callback(request: HttpRequest, reference: str) -> HttpResponse:
+    """« Demander un rappel »: the deliberate action that puts the conversation back in
+    its queue for a call (nothing is sent to the citizen)."""
+    found = _conversation(request, reference)
+    if request.method != "POST":  # after the scope check: outside it, 404
+        return HttpResponseNotAllowed(["POST"])
+    form = CallbackForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, found, form, "callback")
+    try:
+        services.desk_callback_request(
+            principal=request.user, conversation=found, note=form.cleaned_data["callback_note"]
+        )
+    except DeskError as error:
+        return _refused(request, found, error, form, "callback")
+    messages.success(
+        request,
+        f"Le rappel de la conversation {found.reference} est demandé : elle est remise dans "
+        "sa file, où un agent rappellera l’usager.",
+    )
+    return redirect("desk:home")
 
 
 @never_cache
@@ -476,7 +518,7 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
     found = _conversation(request, reference)
     if request.method != "POST":  # after the scope check: outside it, 404
         return HttpResponseNotAllowed(["POST"])
-    form = ResolveForm(request.POST)
+    form = ResolveForm(request.POST, channel=found.channel_id)
     if not form.is_valid():
         return _invalid(request, found, form, "resolve")
     try:

@@ -25,6 +25,8 @@ from parvis.contacts.models import (
     Conversation,
     Direction,
     Message,
+    Outcome,
+    outcomes_for_channel,
 )
 from parvis.contacts.selectors import visit_organisations_of
 from parvis.contacts.services.lifecycle import apply_move, ensure_visible
@@ -38,7 +40,7 @@ MAX_DOCUMENTS = 20
 MAX_MINUTES = 8 * 60
 
 
-def _check(*, principal: Any, site: Site, motif: Motif | None, minutes: int) -> None:
+def _check(*, principal: Any, site: Site, motif: Motif | None, outcome: str, minutes: int) -> None:
     person = person_of(principal)
     if person is None or not visible_to(person, Site.objects.filter(pk=site.pk)).exists():
         raise ContactError("not_found", "Lieu d’accueil introuvable.", status=404)
@@ -65,6 +67,12 @@ def _check(*, principal: Any, site: Site, motif: Motif | None, minutes: int) -> 
     if not 0 <= minutes <= MAX_MINUTES:
         raise ContactError(
             "minutes_out_of_range", "Indiquez une durée entre 0 et 480 minutes.", "minutes"
+        )
+    if outcome in Outcome.values and outcome not in outcomes_for_channel(COUNTER):
+        raise ContactError(
+            "outcome_not_for_channel",
+            "Cette issue ne convient pas à une visite au guichet.",
+            "outcome",
         )
 
 
@@ -96,7 +104,7 @@ def visit_record(
     """Record a counter visit (``minutes`` spent → ``handling_seconds``; ``documents``
     seen, a short list of labels, kept in the qualification). ``citizen`` (a record of the
     site's organisation) or ``display_name`` say who came, when known."""
-    _check(principal=principal, site=site, motif=motif, minutes=minutes)
+    _check(principal=principal, site=site, motif=motif, outcome=outcome, minutes=minutes)
     organisation_id = site.organisation_id
     assert organisation_id is not None  # checked above
     now = timezone.now()

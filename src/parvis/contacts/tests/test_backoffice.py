@@ -155,7 +155,8 @@ def test_a_france_services_adviser_records_a_visit_about_a_partners_motif(client
     assert foreign.label not in page
     # French empty choices (site, motif, outcome), not Django's « --------- ».
     empty = re.findall(r'<option value=""[^>]*>([^<]*)</option>', page)
-    assert empty == ["Choisir", "Choisir", "Choisir"]  # site, motif, outcome
+    assert empty == ["Choisir un lieu", "Choisir un motif", "Choisir une issue"]
+    assert "---------" not in page
     fields = {"site": fs_site.pk, "outcome": Outcome.ANSWERED, "minutes": 15}
     response = client.post(url, {**fields, "motif": caf_motif.pk})
     assert response.status_code == 302
@@ -204,6 +205,35 @@ def test_a_visit_follows_a_prior_conversation(site, agent):
     assert visit == prior and visit.status == Status.RESOLVED
 
 
+def test_a_visit_offers_only_counter_outcomes_and_names_what_is_missing(client, site, agent):
+    client.force_login(agent)
+    url = reverse("contacts_backoffice:visit_record")
+    page = client.get(url).content.decode()
+    select = page.split('name="outcome"', 1)[1].split("</select>", 1)[0]
+    offered = re.findall(r'<option value="([^"]*)"', select)
+    assert offered == ["", "answered", "answered_end_to_end", "oriented_partner", "out_of_scope"]
+    for phone_or_mail in ("Message vocal", "Rappel sans réponse", "Indésirable", "Abandon"):
+        assert phone_or_mail not in select
+    assert "Transmis au niveau 2" not in select
+    empty = client.post(url, {"site": site.pk, "minutes": 10})
+    assert empty.status_code == 400
+    html = unescape(empty.content.decode())
+    summary = html.split('id="visit-errors"', 1)[1].split("</div>", 1)[0]
+    assert "La visite n’a pas été enregistrée" in summary
+    assert "Motif : Choisissez le motif de la visite." in summary
+    assert "Issue : Choisissez l’issue de la visite." in summary
+    assert "Ce champ est obligatoire" not in html
+
+
+def test_a_visit_refuses_a_phone_or_mail_outcome(site, agent):
+    from parvis.contacts.errors import ContactError
+
+    with pytest.raises(ContactError) as refused:
+        visit_record(principal=agent, site=site, motif=None, outcome="voicemail", minutes=5)
+    assert (refused.value.code, refused.value.field) == ("outcome_not_for_channel", "outcome")
+    assert not Conversation.objects.exists()
+
+
 def test_a_visit_elsewhere_is_refused(site, agent):
     from parvis.contacts.errors import ContactError
 
@@ -222,6 +252,7 @@ def test_an_agent_answers_a_chat_from_the_conversation_page(
     url = reverse("contacts_backoffice:conversation_detail", args=[conversation.reference])
     page = client.get(url).content.decode()
     assert "Bonjour" in page and "Répondre sur le chat" in page
+    assert "<dt>Agent</dt><dd>non attribuée</dd>" in page  # not « personne »
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"text": "Bonjour, que puis-je faire ?"})
     assert response.status_code == 302

@@ -423,6 +423,34 @@ def test_demo_agents_find_conversations_waiting_at_their_desk(reference, client)
     for conversation in texted:
         sms = next(o for o in reply_options(conversation) if o.switch.channel == "sms")
         assert sms.available, sms.refusal
+    # Something to answer in writing at the desk: two emails and an SMS wait in the
+    # agent's queues, each with a written channel open.
+    written = [c for c in waiting if c.channel_id in ("courriel", "sms")]
+    assert sum(c.channel_id == "courriel" for c in written) >= 2
+    assert any(c.channel_id == "sms" for c in written)
+    for conversation in written:
+        assert any(o.available and not o.switch.callback for o in reply_options(conversation))
+        page = client.get(reverse("desk:conversation", args=[conversation.reference]))
+        assert 'name="text"' in page.content.decode(), conversation.reference
+    # Waiting for the citizen only after an agent's answer, never after the
+    # acknowledgement alone.
+    from parvis.contacts.models import Direction, Status
+
+    for conversation in Conversation.objects.filter(status=Status.WAITING_CITIZEN):
+        answers = conversation.messages.filter(direction=Direction.OUTBOUND, is_automatic=False)
+        assert answers.exclude(author=None).exists(), conversation.reference
+        assert conversation.first_answered_at is not None
+
+
+def test_demo_emails_are_signed_by_the_records_they_join():
+    """The n-th CAF email's sender is a contact point of the n-th demo record
+    (``citizens_demo``): its signature is that person's."""
+    from parvis.demo.citizens_demo import CAF_CITIZENS
+    from parvis.demo.contacts_texts import EMAILS
+
+    caf_emails = [text for org, _subject, text in EMAILS if org == "caf"]
+    for text, (first, last, *_rest) in zip(caf_emails, CAF_CITIZENS, strict=False):
+        assert f"{first} {last}" in text, (first, last)
 
 
 def test_demo_open_data_files_hold_what_the_demo_seeded_last(

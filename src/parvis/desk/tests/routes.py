@@ -26,6 +26,7 @@ HTML_ROUTES = {
         for name in (
             "take",
             "reply",
+            "callback",
             "note",
             "transfer",
             "handoff",

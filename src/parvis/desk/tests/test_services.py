@@ -256,21 +256,27 @@ def test_chat_needs_a_live_session(settings):
     assert refused.value.code == "switch_not_allowed"
 
 
-def test_phone_means_a_callback_queued_for_routing():
+def test_a_callback_is_its_own_action_queued_for_routing():
     desk = desk_story()
     conversation = _held(desk)
     phone_point(conversation)
-    sent = services.desk_reply(
-        principal=desk.agent,
-        conversation=conversation,
-        channel="telephone",
-        text="Rappeler après 14 h.",
+    with pytest.raises(DeskError) as refused:  # never through the reply, text or not
+        services.desk_reply(
+            principal=desk.agent, conversation=conversation, channel="telephone", text=""
+        )
+    assert refused.value.code == "callback_not_a_reply"
+    conversation.refresh_from_db()
+    assert not conversation.callback_requested and conversation.status == Status.ASSIGNED
+    services.desk_callback_request(
+        principal=desk.agent, conversation=conversation, note="Rappeler après 14 h."
     )
-    assert sent is None
     conversation.refresh_from_db()
     assert conversation.callback_requested
     assert (conversation.status, conversation.assignee) == (Status.QUEUED, None)
     assert conversation.messages.get().direction == Direction.NOTE
+    with pytest.raises(DeskError) as again:
+        services.desk_callback_request(principal=desk.agent, conversation=conversation)
+    assert (again.value.code, again.value.status) == ("callback_exists", 409)
 
 
 def test_a_must_personalise_template_left_unfilled_is_refused():

@@ -4,6 +4,7 @@ queries."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -26,11 +27,13 @@ from parvis.contacts.models import (
 from parvis.contacts.services.conversations import contact_point_digest
 from parvis.core.crypto import encrypt_text
 from parvis.desk import services, switches
+from parvis.desk.errors import DeskError
 from parvis.desk.forms import NoteForm, ResolveForm
 from parvis.desk.tests.factories import (
     desk_story,
     email_point,
     inbound,
+    phone_point,
     template,
     waiting_conversation,
 )
@@ -109,6 +112,10 @@ def test_the_conversation_page_and_its_forms(client):
     assert "où en est mon dossier" in html
     assert "data-timeline-slot" in html
     assert "Transmettre à un autre organisme" not in html  # agents do not transfer out
+    # French empty choices, never Django's « --------- ».
+    empty = re.findall(r'<option value=""[^>]*>([^<]*)</option>', html)
+    assert {"Choisir un motif", "Choisir une file", "Choisir une issue"} <= set(empty)
+    assert "---------" not in html
     # A must-personalise template, prefilled, sent as is: refused in French.
     prefilled = client.get(url, {"modele": model.pk}).content.decode()
     assert "À COMPLÉTER" in prefilled
@@ -136,6 +143,85 @@ def test_the_conversation_page_and_its_forms(client):
     assert conversation.status == Status.RESOLVED
 
 
+def test_a_waiting_conversation_says_it_is_not_assigned(client):
+    desk = desk_story()
+    conversation = waiting_conversation(desk.queue)
+    client.force_login(desk.agent)
+    html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
+    assert "<dt>Agent</dt><dd>non attribuée</dd>" in html  # not « personne »
+
+
+def test_an_empty_reply_is_an_error_of_the_text_and_a_callback_is_asked_for_apart(client):
+    """A phone conversation: the reply form never offers the call back, an empty send
+    names the text in an error summary and changes nothing; « Demander un rappel » does."""
+    desk = desk_story()
+    conversation = services.conversation_take(
+        principal=desk.agent,
+        conversation=waiting_conversation(desk.queue, channel_slug="telephone"),
+    )
+    phone_point(conversation)
+    client.force_login(desk.agent)
+    url = reverse("desk:conversation", args=[conversation.reference])
+    html = client.get(url).content.decode()
+    assert 'value="telephone"' not in html  # not a reply channel
+    # The server says what is missing (error summary), not the browser's bubble.
+    assert 'aria-labelledby="reply-title" novalidate' in html
+    assert "Demander un rappel" in html and "Aucun message n’est envoyé" in html
+    empty = client.post(
+        reverse("desk:reply", args=[conversation.reference]), {"channel": "sms", "text": ""}
+    )
+    assert empty.status_code == 400
+    page = empty.content.decode()
+    assert 'id="reply-errors"' in page
+    assert "Votre réponse : Écrivez votre réponse avant de l’envoyer." in page
+    refused = client.post(
+        reverse("desk:reply", args=[conversation.reference]), {"channel": "telephone", "text": ""}
+    )
+    assert refused.status_code == 400
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.callback_requested) == (Status.ASSIGNED, False)
+    asked = client.post(
+        reverse("desk:callback", args=[conversation.reference]),
+        {"callback_note": "Joignable le matin."},
+        follow=True,
+    )
+    assert "Le rappel de la conversation" in asked.content.decode()
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.callback_requested) == (Status.QUEUED, True)
+    assert "Demander un rappel" not in client.get(url).content.decode()  # already asked
+    again = client.post(reverse("desk:callback", args=[conversation.reference]), {})
+    assert again.status_code == 409
+    assert "Un rappel est déjà demandé" in again.content.decode()
+
+
+def test_the_resolve_form_offers_the_outcomes_of_the_conversations_channel(client):
+    desk = desk_story()
+    email = services.conversation_take(
+        principal=desk.agent, conversation=waiting_conversation(desk.queue)
+    )
+    call = services.conversation_take(
+        principal=desk.agent,
+        conversation=waiting_conversation(desk.queue, channel_slug="telephone"),
+    )
+    client.force_login(desk.agent)
+
+    def outcomes(conversation: Conversation) -> str:
+        html = client.get(
+            reverse("desk:conversation", args=[conversation.reference])
+        ).content.decode()
+        return html.split('name="outcome"', 1)[1].split("</select>", 1)[0]
+
+    assert 'value="voicemail"' not in outcomes(email)
+    assert 'value="voicemail"' in outcomes(call)
+    refused = client.post(reverse("desk:resolve", args=[email.reference]), {"outcome": "voicemail"})
+    assert refused.status_code == 400
+    with pytest.raises(DeskError) as refused_by_service:
+        services.desk_resolve(principal=desk.agent, conversation=email, outcome="voicemail")
+    assert refused_by_service.value.code == "outcome_not_for_channel"
+    email.refresh_from_db()
+    assert email.status == Status.ASSIGNED
+
+
 def test_a_supervisor_sees_the_hand_over_form(client):
     desk = desk_story()
     conversation = services.conversation_take(
@@ -144,6 +230,7 @@ def test_a_supervisor_sees_the_hand_over_form(client):
     client.force_login(desk.supervisor)
     html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
     assert "Transmettre à un autre organisme" in html
+    assert '<option value="" selected>Choisir un organisme</option>' in html
 
 
 def test_a_partner_referent_reaches_the_desk_through_an_assignment(client):
@@ -209,7 +296,7 @@ def test_the_conversation_page_query_count_is_bounded(client, django_assert_max_
 def test_desk_forms_share_one_renderer_and_render_the_dsfr_markup():
     """django-dsfr hands Django its renderer class, one new template engine per form:
     the desk's forms share one instance (its cached templates), same DSFR markup."""
-    note, resolve = NoteForm(), ResolveForm()
+    note, resolve = NoteForm(), ResolveForm(channel="courriel")
     assert note.renderer is resolve.renderer
     html = str(note["note"].as_field_group())
     assert 'class="fr-input-group' in html and 'class="fr-input"' in html
@@ -399,7 +486,8 @@ def test_a_met_first_answer_deadline_says_so_without_a_resolution_deadline():
 def test_email_is_not_offered_when_the_send_would_find_no_address(client):
     """A phone conversation whose citizen wrote by email in another conversation: the
     outbound door sends only to this conversation's address, so « Courriel » is not
-    offered (its reason is listed) and the form defaults to the conversation's channel."""
+    offered (its reason is listed); with no SMS consent either, no written answer is
+    possible, and the call back stays its own action."""
     from parvis.contacts.tests.factories import CitizenRecordFactory
     from parvis.desk.tests.factories import phone_point
 
@@ -415,9 +503,9 @@ def test_email_is_not_offered_when_the_send_would_find_no_address(client):
     phone_point(conversation, sms_consent=False)
     client.force_login(desk.agent)
     html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
-    select = html.split('name="channel"', 1)[1].split("</select>", 1)[0]
-    assert 'value="courriel"' not in select
-    assert 'value="telephone" selected' in select
+    assert 'name="channel"' not in html
+    assert "Aucune réponse écrite n’est possible pour cette conversation." in html
+    assert "Demander un rappel" in html
     assert "Courriel : Aucune adresse électronique de l’usager n’est connue." in html
 
 
