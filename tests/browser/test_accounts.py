@@ -196,7 +196,8 @@ def test_citizen_manages_experiences_requests_password_and_address_from_their_ac
     page.get_by_role("button", name="Retirer mon expérience").click()
     expect(page.get_by_text("Cochez la case pour confirmer le retrait.").first).to_be_visible()
     _assert_accessible_at_every_width(page)
-    page.get_by_text("Je veux retirer mon expérience").click()
+    # The label, not the error summary's link that repeats it.
+    page.locator("label[for=id_confirm]").click()
     page.get_by_role("button", name="Retirer mon expérience").click()
     page.wait_for_url(live_server.url + reverse("voice:my_experiences"))
     expect(page.get_by_role("heading", name="Expérience retirée")).to_be_visible()

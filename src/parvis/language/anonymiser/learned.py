@@ -47,7 +47,6 @@ DEV_SETS = tuple(
         "dev7.jsonl",
         "dev8.jsonl",
         "dev9.jsonl",
-        "dev10.jsonl",
     )
 )
 GENERATOR_SETS = (CORPUS_DIR / "pii.jsonl", CORPUS_DIR / "pii_contact.jsonl")
