@@ -41,6 +41,10 @@ def test_organisation_admin_manages_members_and_tokens(page, live_server, settin
     page.get_by_label("Adresse électronique de l’agent").fill(newcomer.email)
     page.locator("#id_role").select_option(Role.SUPERVISOR)
     page.get_by_role("button", name="Attribuer le rôle").click()
+    # An account without any role yet: the form asks to confirm, then grants.
+    expect(page.get_by_text("compte sans aucun rôle").first).to_be_visible()
+    page.locator("label[for=id_confirm_citizen_account]").click()
+    page.get_by_role("button", name="Attribuer le rôle").click()
     expect(page.get_by_text("a été attribué à nouvel.agent@cpam.fr")).to_be_visible()
     assert Membership.objects.filter(user=newcomer, role=Role.SUPERVISOR).exists()
     violations = axe_serious_violations(page)
