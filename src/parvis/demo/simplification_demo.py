@@ -117,6 +117,15 @@ def demo_simplification_seed() -> int:
     return _showcase_seed() + demo_simplification_history_seed()
 
 
+def _demo_staff() -> tuple[User, User] | None:
+    """The demo's moderator and deciding admin (None before the accounts are seeded)."""
+    moderator = User.objects.filter(email="moderation@demo.parvis.fr").first()
+    decider = User.objects.filter(email="admin@demo.parvis.fr").first()
+    if moderator is None or decider is None:
+        return None
+    return moderator, decider
+
+
 def _showcase_seed() -> int:
     """One or more requests in every state, filed today."""
     from parvis.simplification.services import (
@@ -128,11 +137,11 @@ def _showcase_seed() -> int:
 
     if SimplificationRequest.objects.filter(procedure_name__in=DEMO_PROCEDURES).exists():
         return 0
-    moderator = User.objects.filter(email="moderation@demo.parvis.fr").first()
-    decider = User.objects.filter(email="admin@demo.parvis.fr").first()
+    staff = _demo_staff()
     citizen = User.objects.filter(email=DEMO_CITIZEN).first()
-    if moderator is None or decider is None:
+    if staff is None:
         return 0
+    moderator, decider = staff
     organisations = {o.slug: o for o in Organisation.objects.all()}
     themes = {t.slug: t for t in Theme.objects.all()}
     created = 0
@@ -345,10 +354,10 @@ def demo_simplification_history_seed(*, today: dt.datetime | None = None) -> int
 
     if SimplificationRequest.objects.filter(procedure_name__in=HISTORY_PROCEDURES).exists():
         return 0
-    moderator = User.objects.filter(email="moderation@demo.parvis.fr").first()
-    decider = User.objects.filter(email="admin@demo.parvis.fr").first()
-    if moderator is None or decider is None:
+    staff = _demo_staff()
+    if staff is None:
         return 0
+    moderator, decider = staff
     organisations = {o.slug: o for o in Organisation.objects.all()}
     themes = {t.slug: t for t in Theme.objects.all()}
     created = 0
