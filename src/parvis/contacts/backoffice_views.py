@@ -159,7 +159,8 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 def conversation_detail(request: HttpRequest, reference: str) -> HttpResponse:
     conversation = selectors.conversation_for(request.user, reference)
     is_chat = conversation.channel_id == "chat" and bool(conversation.thread_key)
-    reply_form = ChatReplyForm() if is_chat and conversation.is_open else None
+    may_reply = is_chat and conversation.is_open and selectors.can_reply(request.user, conversation)
+    reply_form = ChatReplyForm() if may_reply else None
     status = 200
     if request.method == "POST":
         if reply_form is None:

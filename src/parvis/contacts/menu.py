@@ -20,11 +20,17 @@ def _has_queues(viewer: Viewer) -> bool:
 
 
 def _records_visits(viewer: Viewer) -> bool:
-    # The visit page refuses (403) anyone with no active site in scope
-    # (``selectors.visit_sites_for``: the active sites of the scope).
+    # The visit page refuses (403) anyone with no active site where they serve citizens
+    # (``selectors.visit_sites_for``); the menu asks the shared question (an active site
+    # in scope) and the role (no query: the grants are the principal's, cached).
+    from parvis.accounts.scoping import Perm, has_permission
     from parvis.directory.menu import has_active_sites
 
-    return _has_queues(viewer) and has_active_sites(viewer)
+    return (
+        _has_queues(viewer)
+        and has_permission(viewer.principal, Perm.REPLY)
+        and has_active_sites(viewer)
+    )
 
 
 def register_menu() -> None:

@@ -893,6 +893,16 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.get_direction_display()} n° {self.pk}"
 
+    @property
+    def undelivered(self) -> bool:
+        """An outbound message whose sending failed (retried later or given up): its
+        agents must see that the citizen may not have it."""
+        from parvis.messaging.models import DeliveryStatus
+
+        if self.delivery_id is None or self.delivery is None:
+            return False
+        return str(self.delivery.status) in {DeliveryStatus.FAILED, DeliveryStatus.DEAD_LETTER}
+
 
 class Attachment(models.Model):
     """A file of a message. A refused file keeps its row (name, reason) and no content."""

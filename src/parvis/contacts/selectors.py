@@ -29,6 +29,7 @@ from parvis.accounts.scoping import (
     Perm,
     get_visible_or_404,
     grants_for,
+    has_permission,
     is_platform_admin,
     organisations_of,
     visible_to,
@@ -316,10 +317,20 @@ def conversation_for(principal: Any, reference: str) -> Conversation:
     )
 
 
+def can_reply(principal: Any, conversation: Conversation) -> bool:
+    """Answer the citizen, write a note, resolve: ``Perm.REPLY`` on the conversation, or
+    it is assigned to them. Seeing it (``Perm.VIEW``: a quality manager, an agent reaching
+    a partner's conversation through the citizen's consent) is not answering it."""
+    user_id = principal.pk if getattr(principal, "is_authenticated", False) else None
+    if conversation.assignee_id is not None and conversation.assignee_id == user_id:
+        return True
+    return has_permission(principal, Perm.REPLY, conversation)
+
+
 def conversation_messages(conversation: Conversation) -> list[tuple[Message, str]]:
     """The messages of a conversation with their text decrypted (for its agents)."""
     messages = (
-        conversation.messages.select_related("author", "channel")
+        conversation.messages.select_related("author", "channel", "delivery")
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
@@ -353,11 +364,12 @@ def queue_loads(principal: Any) -> list[QueueLoad]:
 
 
 def visit_sites_for(principal: Any) -> QuerySet[Site]:
-    """Where an agent may record a counter visit: the active sites of their scope, their
-    own site-level membership first."""
+    """Where an agent may record a counter visit: the active sites of their scope where
+    they serve citizens (``Perm.REPLY``: not a quality manager, whose figures the visits
+    feed), their own site-level membership first."""
     from parvis.directory.selectors import sites_visible_to
 
-    return sites_visible_to(principal).filter(is_active=True)
+    return sites_visible_to(principal, Perm.REPLY).filter(is_active=True)
 
 
 def visit_organisations_of(sites: QuerySet[Site]) -> QuerySet[Organisation]:

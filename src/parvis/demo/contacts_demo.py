@@ -18,6 +18,7 @@ play against ``make run``. Idempotent: a rerun finds its queues and adds nothing
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import random
 from email.message import EmailMessage
@@ -58,6 +59,13 @@ from parvis.directory.models import Channel, LocalService, Motif, Organisation, 
 
 DEMO_HOOK_SECRET = "parvis-demo-webhooks-2026"  # noqa: S105 - demo data only, documented
 SEED = 2026
+
+
+def demo_chat_session(name: str) -> str:
+    """A genuine chat session id (32 hex digits, like the widget's), the same at every
+    seed: an agent's reply publishes to it as to a live session (the citizen is simply
+    not connected), where a made-up key would make the sending fail."""
+    return hashlib.sha256(f"parvis-demo-{name}".encode()).hexdigest()[:32]
 
 
 def _queue(
@@ -229,7 +237,10 @@ def demo_contacts_seed() -> int:
         from parvis.contacts.services.chat import chat_message_accept
 
         chat_message_accept(
-            endpoint=chat_endpoint, session=f"demo-chat-{index:04d}", sequence=0, text=text
+            endpoint=chat_endpoint,
+            session=demo_chat_session(f"chat-{index}"),
+            sequence=0,
+            text=text,
         )
     agent = User.objects.filter(email="agent.caf33@demo.parvis.fr").first()
     cpam_agent = User.objects.filter(email="agent.cpam69@demo.parvis.fr").first()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from parvis.accounts.models import User
 from parvis.contacts.models import Queue, QueueMember
+from parvis.demo.contacts_demo import demo_chat_session
 from parvis.directory.models import Organisation
 from parvis.routing.models import (
     AgentSkill,
@@ -38,7 +39,7 @@ from parvis.routing.services.entries import queue_entries_rebuild
 
 REFERENT = "referent.caf33@demo.parvis.fr"
 FS_ADVISER = "agent.fs@demo.parvis.fr"
-FS_CHAT_SESSION = "demo-france-services-escalade"
+FS_CHAT_SESSION = demo_chat_session("france-services-escalade")
 FS_CHAT_EMAIL = "lea.martin@exemple.fr"
 FS_CHAT_TEXT = (
     "Bonjour, la CAF me demande de rembourser 1 240 € de prime d’activité et je ne comprends "

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from parvis.accounts.scoping import Perm, has_permission, visible_to
+from parvis.contacts import selectors as contacts_selectors
 from parvis.contacts.models import (
     CitizenConsent,
     Conversation,
@@ -142,11 +143,8 @@ def conversation_id_for_desk(principal: Any, reference: str) -> int | None:
     )
 
 
-def can_reply(principal: Any, conversation: Conversation) -> bool:
-    """Answer, note, resolve: ``Perm.REPLY`` on it, or it is assigned to them."""
-    if conversation.assignee_id is not None and conversation.assignee_id == _user_id(principal):
-        return True
-    return has_permission(principal, Perm.REPLY, conversation)
+# The hub's rule, one for both: the desk answers through the hub's services.
+can_reply = contacts_selectors.can_reply
 
 
 def can_transfer_out(principal: Any, conversation: Conversation) -> bool:
@@ -182,9 +180,9 @@ def conversation_messages(
 ) -> tuple[list[tuple[Message, str]], int]:
     """The newest ``limit`` messages (oldest first) with their text decrypted, and how
     many older ones are not shown. Two queries, whatever the conversation's size."""
-    queryset = conversation.messages.select_related("author", "channel").prefetch_related(
-        Prefetch("attachments")
-    )
+    queryset = conversation.messages.select_related(
+        "author", "channel", "delivery"
+    ).prefetch_related(Prefetch("attachments"))
     newest = list(queryset.order_by("-created_at", "-pk")[: limit + 1])
     hidden = 0
     if len(newest) > limit:

@@ -25,6 +25,7 @@ from parvis.contacts.services.ingestion import inbound_accept, inbound_process
 from parvis.core.crypto import encrypt_text
 from parvis.core.text import clean_text
 from parvis.messaging.models import Channel as MessagingChannel
+from parvis.messaging.models import Delivery
 from parvis.messaging.services import message_send_now
 
 logger = structlog.get_logger(__name__)
@@ -69,17 +70,30 @@ def chat_message_accept(
 
 
 def _send_reply(message_id: int, session: str) -> None:
+    """Publish a stored reply to the citizen's session. Runs after the reply committed:
+    a transport that fails (the session gone, the channel layer down) leaves the reply
+    stored with its failed delivery, which the agent's pages show, instead of an error
+    page for a message that was kept (and would be sent twice if the agent tried again)."""
     message = Message.objects.get(pk=message_id)
     from parvis.core.crypto import decrypt_text
 
-    delivery = message_send_now(
-        template=REPLY_TEMPLATE,
-        to=session,
-        context={"text": decrypt_text(message.body_encrypted), "message_id": message.pk},
-        owner=message,
-        idempotency_key=f"contacts-chat-reply-{message.pk}",
-        channel=MessagingChannel.CHAT,
-    )
+    key = f"contacts-chat-reply-{message.pk}"
+    try:
+        delivery = message_send_now(
+            template=REPLY_TEMPLATE,
+            to=session,
+            context={"text": decrypt_text(message.body_encrypted), "message_id": message.pk},
+            owner=message,
+            idempotency_key=key,
+            channel=MessagingChannel.CHAT,
+        )
+    except Exception as error:  # recorded on the delivery row by the messaging service
+        logger.warning(
+            "chat_reply_not_delivered", message_id=message.pk, error=type(error).__name__
+        )
+        delivery = Delivery.objects.filter(idempotency_key=key).first()  # type: ignore[assignment]
+        if delivery is None:
+            return
     Message.objects.filter(pk=message.pk).update(delivery=delivery)
 
 
@@ -87,9 +101,17 @@ def _send_reply(message_id: int, session: str) -> None:
 def chat_reply(*, principal: Any, conversation: Conversation, text: str) -> Message:
     """An agent's answer in a chat conversation: stored as an outbound message, then sent
     through the outbound door (the chat provider publishes it to the session) once the
-    transaction commits."""
+    transaction commits. Answering takes ``Perm.REPLY`` or the assignment: seeing the
+    conversation is not enough."""
+    from parvis.contacts.selectors import can_reply
+
     if not has_permission(principal, Perm.VIEW, conversation):
         raise ContactError("out_of_scope", "Cette conversation n’est pas de votre ressort.")
+    if not can_reply(principal, conversation):
+        raise ContactError(
+            "not_allowed",
+            "Votre rôle vous permet de consulter cette conversation, pas d’y répondre.",
+        )
     if conversation.channel_id != CHAT or not conversation.thread_key:
         raise ContactError("not_a_chat", "Cette conversation n’est pas une conversation de chat.")
     text = clean_text(text)

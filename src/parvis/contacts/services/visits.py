@@ -44,7 +44,7 @@ def _check(*, principal: Any, site: Site, motif: Motif | None, outcome: str, min
     person = person_of(principal)
     if person is None or not visible_to(person, Site.objects.filter(pk=site.pk)).exists():
         raise ContactError("not_found", "Lieu d’accueil introuvable.", status=404)
-    if not has_permission(person, Perm.VIEW, site):
+    if not has_permission(person, Perm.REPLY, site):
         raise ContactError("forbidden", "Action non permise.", status=403)
     if site.organisation_id is None:
         raise ContactError(
