@@ -36,6 +36,7 @@ from parvis.routing.tests.factories import (
     arrive,
     france_services_policy,
 )
+from parvis.testing.stored_codes import leaked_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -436,6 +437,7 @@ def test_the_settings_page_saves_and_refuses_in_french_with_a_400():
     for legend in ("Attribution des contacts", "Niveau de service visé", "Débordement"):
         assert legend in html
     assert "ne passe jamais devant lui" in html and "600 ÷ 1 = 10\u00a0min" in html
+    assert leaked_codes(html) == []
 
     done = client.post(url, settings_data(policy, strategy="best_skill", wrap_up_seconds=30))
     assert done.status_code == 302
@@ -545,6 +547,7 @@ def test_the_skills_page_lists_members_and_sets_levels():
     assert "Prestations familiales : niveau 2 – expert" in html
     assert "Anglais (langue)" in html  # offered as a skill
     assert "gérées par son organisme" in html
+    assert leaked_codes(html) == []
 
     done = client.post(url, {"user": member.pk, "skill": english.pk, "level": 1})
     assert done.status_code == 302
