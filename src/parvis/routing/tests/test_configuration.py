@@ -11,8 +11,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from parvis.accounts import audit
 from parvis.accounts.models import AuditEvent, Role
 from parvis.accounts.tests.factories import MembershipFactory
+from parvis.backoffice.views import _field_labels
 from parvis.contacts.tests.factories import QueueFactory, channel
 from parvis.directory.tests.factories import OrganisationFactory, SiteFactory
 from parvis.routing import engine
@@ -570,3 +572,35 @@ def test_the_queue_page_and_the_wallboard_link_to_the_settings():
     assert settings_url in page and "Réglages de la file" in page
     assert reverse("routing:queue_skills", args=[queue.pk]) in page
     assert settings_url in client.get(reverse("routing:wallboard")).content.decode()
+
+
+def test_every_form_needs_its_csrf_token():
+    policy = QueuePolicyFactory()
+    tier = TierFactory(policy=policy)
+    queue = policy.queue
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(supervisor_of(queue.organisation))
+    for url in (
+        reverse("routing:queue_settings", args=[queue.pk]),
+        reverse("routing:tier_add", args=[queue.pk]),
+        reverse("routing:tier_update", args=[queue.pk, tier.pk]),
+        reverse("routing:tier_move", args=[queue.pk, tier.pk]),
+        reverse("routing:tier_delete", args=[queue.pk, tier.pk]),
+        reverse("routing:queue_skills", args=[queue.pk]),
+    ):
+        assert client.post(url, {}).status_code == 403, url
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_audit_journal_says_what_changed_in_french():
+    policy = QueuePolicyFactory()
+    configuration.policy_update(
+        principal=supervisor_of(policy.queue.organisation),
+        queue_id=policy.queue_id,
+        changes={"strategy": Strategy.BEST_SKILL, "wrap_up_seconds": 20},
+    )
+    event = AuditEvent.objects.get()
+    assert audit.action_label(event.action) == "Règle de routage d’une file modifiée"
+    assert audit.details(
+        event.action, event.data, field_labels=_field_labels(event.target_type)
+    ) == ("champs modifiés : stratégie, temps d’après-contact (secondes)")
