@@ -342,15 +342,16 @@ REMOVE = 0
 class SkillLevelForm(ParvisForm):
     """Set or remove an agent's skill (the agents and skills offered are the page's)."""
 
-    user = forms.ModelChoiceField(label="Agent", queryset=get_user_model().objects.none())
-    skill = SkillChoiceField(label="Compétence", queryset=Skill.objects.none())
+    user = forms.ModelChoiceField(
+        label="Agent", queryset=get_user_model().objects.none(), empty_label="Choisir un agent"
+    )
+    skill = SkillChoiceField(
+        label="Compétence", queryset=Skill.objects.none(), empty_label="Choisir une compétence"
+    )
     level = forms.TypedChoiceField(
         label="Niveau",
         choices=[*Level.choices, (REMOVE, "retirer la compétence")],
         coerce=int,
-        help_text="1 généraliste, 2 expert, 3 référent. Une langue se déclare comme une "
-        "compétence : le contact d’un usager qui a choisi cette langue ne va qu’aux agents "
-        "qui la parlent.",
     )
 
     def __init__(self, *args: Any, agents: Any, skills: Any, **kwargs: Any) -> None:
