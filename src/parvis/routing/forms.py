@@ -216,6 +216,7 @@ class PolicyForm(ParvisForm):
         self, *args: Any, queues: Any, skills: Any, policy: QueuePolicy, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.policy = policy
         self.fields["overflow_queue"].queryset = queues  # type: ignore[attr-defined]
         self.fields["skill"].queryset = skills  # type: ignore[attr-defined]
         if policy.priority_weight:
@@ -266,7 +267,9 @@ class PolicyForm(ParvisForm):
             data.pop("service_level_delay"),
             data.pop("service_level_unit"),
         )
-        data["service_level_share"] = percent / 100
+        share = self.policy.service_level_share
+        # A share shown rounded (87.5 % as « 88 ») is kept when its field was not touched.
+        data["service_level_share"] = share if round(share * 100) == percent else percent / 100
         data["service_level_seconds"] = delay if unit == "seconds" else None
         data["service_level_working_days"] = delay if unit == "working_days" else None
         return data

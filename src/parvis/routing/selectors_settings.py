@@ -23,7 +23,7 @@ from parvis.contacts.models import Queue, QueueMember
 from parvis.contacts.selectors import BUSINESS_TIME_CHANNELS
 from parvis.directory.models import Organisation, Site
 from parvis.routing.errors import RoutingError
-from parvis.routing.models import AgentSkill, Skill, Tier
+from parvis.routing.models import AgentSkill, QueuePolicy, Skill, Tier
 
 # The roles whose holders take contacts, so hold skills.
 TAKING_ROLES = (Role.AGENT, Role.SUPERVISOR)
@@ -53,8 +53,6 @@ def overflow_chain_reaches(start: Queue, target_id: int) -> bool:
     """Whether following the overflow queues from ``start`` (``start`` included) comes
     back to ``target_id``: setting ``target_id`` to overflow to ``start`` would then make
     a cycle (A → B → A), which would send contacts round for ever."""
-    from parvis.routing.models import QueuePolicy
-
     seen: set[int] = set()
     current: int | None = start.pk
     while current is not None and current not in seen:
@@ -176,8 +174,8 @@ def organisation_of_agent(principal: Any, user: Any) -> Organisation | None:
 
 @dataclass(frozen=True)
 class SkillRow:
-    """A member of a queue and their skills: (skill, level label) by skill name,
-    languages last; ``editable`` when the supervisor may change them (a partner's
+    """A member of a queue and their skills: (skill, level, level's label) by skill
+    name, languages last; ``editable`` when the supervisor may change them (a partner's
     referent who is a member of the queue is shown, and changed by their own
     organisation)."""
 

@@ -441,10 +441,13 @@ def test_the_settings_page_saves_and_refuses_in_french_with_a_400():
     assert "ne passe jamais devant lui" in html and "600 ÷ 1 = 10\u00a0min" in html
     assert leaked_codes(html) == []
 
+    QueuePolicy.objects.filter(pk=policy.pk).update(service_level_share=0.875)
+    policy.refresh_from_db()
     done = client.post(url, settings_data(policy, strategy="best_skill", wrap_up_seconds=30))
     assert done.status_code == 302
     policy.refresh_from_db()
     assert policy.strategy == "best_skill" and policy.wrap_up_seconds == 30
+    assert policy.service_level_share == 0.875  # shown as 88 %, untouched
 
     wrong_unit = client.post(url, settings_data(policy, service_level_unit="working_days"))
     assert wrong_unit.status_code == 400
