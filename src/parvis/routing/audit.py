@@ -33,5 +33,11 @@ register(
     AuditAction("routing.member_added", _("Agent ajouté à une file")),
     AuditAction("routing.member_removed", _("Agent retiré d’une file")),
     AuditAction("routing.policy_changed", _("Règle de routage d’une file modifiée")),
+    AuditAction("routing.tier_added", _("Palier ajouté à une file")),
+    AuditAction("routing.tier_changed", _("Palier d’une file modifié")),
+    AuditAction("routing.tier_moved", _("Palier d’une file déplacé")),
+    AuditAction("routing.tier_removed", _("Palier retiré d’une file")),
+    AuditAction("routing.skill_level_set", _("Niveau de compétence d’un agent modifié")),
+    AuditAction("routing.skill_level_removed", _("Compétence retirée à un agent")),
     AuditAction("routing.escalated", _("Contact remonté au niveau 2")),
 )

@@ -87,9 +87,13 @@ HEAD_SIZE_FALLBACK = 200
 CANDIDATES_LOGGED = 5
 LOCKED_RETRY_SECONDS = 0.05  # a contact whose agents were all being decided for
 
-_policies = ProcessMemo("routing.policies", ttl=5.0)
+# How long a process keeps the policies and the agents' scopes: a change saved in another
+# process reaches this one within that time (``services.configuration`` wakes the queue
+# again once it has passed).
+MEMO_SECONDS = 5.0
+_policies = ProcessMemo("routing.policies", ttl=MEMO_SECONDS)
 # Agents' sites and organisations, read only for queues whose tiers name some.
-_scopes = ProcessMemo("routing.scopes", ttl=5.0)
+_scopes = ProcessMemo("routing.scopes", ttl=MEMO_SECONDS)
 
 
 def forget_caches(**kwargs: Any) -> None:

@@ -4,7 +4,10 @@ current work, no ranking) and waiting contacts, and the supervisors' actions.
 
 Thin: reads through ``routing.selectors`` (a queue outside the scope → 404; in scope
 without ``Perm.SUPERVISE`` → 403), writes through ``routing.services.supervision``
-(refusals → French messages, then back to the page). The live part of each page is an
+(refusals → French messages, then back to the page). A queue's « Réglages » (its policy
+and tiers) and « Compétences des agents » pages read ``routing.selectors_settings`` and
+write through ``routing.services.configuration``: a bad input is a 400 with the page's
+error summary naming the fields. The live part of each page is an
 HTML fragment the page refetches on each WebSocket event (``ws/routage/supervision/``).
 """
 
@@ -18,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -25,17 +29,22 @@ from django.views.decorators.http import require_GET
 from parvis.accounts.scoping import Perm, has_permission, visible_to
 from parvis.contacts.models import Queue
 from parvis.core import french
-from parvis.routing import agent_selectors, selectors
+from parvis.core.breadcrumb import breadcrumb
+from parvis.routing import agent_selectors, selectors, selectors_settings
 from parvis.routing.errors import RoutingError
 from parvis.routing.forms import (
+    REMOVE,
     AgentChoiceForm,
     MoveForm,
+    PolicyForm,
     PresenceForm,
     PriorityForm,
-    SettingsForm,
+    SkillLevelForm,
+    TierForm,
+    TierMoveForm,
 )
 from parvis.routing.models import Presence
-from parvis.routing.services import supervision
+from parvis.routing.services import configuration, supervision
 
 TITLE = "Supervision"
 # The presences shown as columns, in the order a supervisor reads them.
@@ -178,19 +187,8 @@ def _queue_context(request: HttpRequest, queue: Queue) -> dict[str, Any]:
 @require_GET
 def queue_detail(request: HttpRequest, queue_id: int) -> HttpResponse:
     queue = _queue(request, queue_id)
-    policy = queue.policy
-    settings_form = SettingsForm(
-        queues=selectors.overflow_targets(request.user, queue),
-        initial={
-            "overflow_queue": policy.overflow_queue_id,
-            "overflow_waiting": policy.overflow_waiting,
-            "overflow_wait_seconds": policy.overflow_wait_seconds,
-            "wrap_up_code_required": policy.wrap_up_code_required,
-        },
-    )
     context = {
         "title": f"Supervision : {queue.name}",
-        "settings_form": settings_form,
         "candidates": list(selectors.member_candidates(request.user, queue)[:200]),
         "tiers": selectors.queue_tiers(queue),
         "escalation": agent_selectors.escalation_position(queue.pk) is not None,
@@ -277,19 +275,6 @@ def queue_resume(request: HttpRequest, queue_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def queue_settings(request: HttpRequest, queue_id: int) -> HttpResponse:
-    def action(queue: Queue) -> str:
-        data = _valid(
-            SettingsForm(request.POST, queues=selectors.overflow_targets(request.user, queue))
-        )
-        supervision.policy_update(principal=request.user, queue_id=queue.pk, **data)
-        return "Les réglages de la file sont enregistrés."
-
-    return _act(request, queue_id, action)
-
-
-@never_cache
-@login_required
 def member_add(request: HttpRequest, queue_id: int) -> HttpResponse:
     def action(queue: Queue) -> str:
         data = _valid(AgentChoiceForm(request.POST))
@@ -355,3 +340,278 @@ def priority(request: HttpRequest, queue_id: int, reference: str) -> HttpRespons
         return f"La priorité du contact {reference} est modifiée."
 
     return _act(request, queue_id, action)
+
+
+# --- A queue's settings, tiers and agents' skills ----------------------------------------------
+
+
+def _show_refusal(
+    form: Any, error: RoutingError, field_of: Callable[[str], Any] | None = None
+) -> None:
+    """A service's refusal next to the fields it names (or on the whole form); out of
+    scope, the status the other pages give."""
+    if error.status == 404:
+        raise Http404 from error
+    if error.status == 403:
+        raise PermissionDenied from error
+    pairs = error.field_errors or (("", error.message),)
+    for field, message in pairs:
+        name = field_of(field) if field_of is not None else field
+        form.add_error(name if name in form.fields else None, message)
+
+
+def _queue_crumbs(queue: Queue) -> list[tuple[str, str]]:
+    return [
+        (TITLE, reverse("routing:wallboard")),
+        (queue.name, reverse("routing:queue", args=[queue.pk])),
+    ]
+
+
+def _policy_form(request: HttpRequest, queue: Queue, data: Any = None) -> PolicyForm:
+    return PolicyForm(
+        data,
+        queues=selectors.overflow_targets(request.user, queue),
+        skills=selectors_settings.skill_choices(),
+        policy=queue.policy,
+        initial=PolicyForm.initial_of(queue.policy),
+    )
+
+
+def _tier_form(queue: Queue, *, prefix: str, data: Any = None, tier: Any = None) -> TierForm:
+    return TierForm(
+        data,
+        prefix=prefix,
+        sites=selectors_settings.tier_site_choices(queue),
+        organisations=selectors_settings.tier_organisation_choices(queue),
+        initial=TierForm.initial_of(tier) if tier is not None else {"min_level": 1},
+    )
+
+
+def _render_settings(
+    request: HttpRequest,
+    queue: Queue,
+    *,
+    form: PolicyForm | None = None,
+    bound_tier: tuple[int | None, TierForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The settings page; ``form`` or ``bound_tier`` (a tier's id, ``None`` for a new
+    one, and its form) as posted when refused."""
+    tiers = []
+    for tier in selectors_settings.tiers_of(queue):
+        if bound_tier is not None and bound_tier[0] == tier.pk:
+            tier_form = bound_tier[1]
+        else:
+            tier_form = _tier_form(queue, prefix=f"tier-{tier.pk}", tier=tier)
+        tiers.append((tier, tier_form))
+    new_tier = (
+        bound_tier[1]
+        if bound_tier is not None and bound_tier[0] is None
+        else _tier_form(queue, prefix="new-tier")
+    )
+    context = {
+        "title": f"Réglages de la file : {queue.name}",
+        "breadcrumb": breadcrumb(*_queue_crumbs(queue), current="Réglages de la file"),
+        "queue": queue,
+        "policy": queue.policy,
+        "form": form or _policy_form(request, queue),
+        "tiers": tiers,
+        "new_tier": new_tier,
+        "unit": selectors_settings.service_level_unit(queue),
+    }
+    return render(request, "routing/queue_settings.html", context, status=status)
+
+
+@never_cache
+@login_required
+def queue_settings(request: HttpRequest, queue_id: int) -> HttpResponse:
+    """« Réglages de la file »: the policy's settings, and its tiers below."""
+    queue = _queue(request, queue_id)
+    if request.method == "GET":
+        return _render_settings(request, queue)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form = _policy_form(request, queue, request.POST)
+    if form.is_valid():
+        try:
+            configuration.policy_update(
+                principal=request.user, queue_id=queue.pk, changes=form.changes()
+            )
+        except RoutingError as error:
+            _show_refusal(form, error, form.field_of)
+        else:
+            messages.success(request, "Les réglages de la file sont enregistrés.")
+            return redirect("routing:queue_settings", queue.pk)
+    return _render_settings(request, queue, form=form, status=400)
+
+
+def _post_only(request: HttpRequest, queue_id: int) -> Queue | HttpResponse:
+    """Scope (404), then role (403), then method (405), as ``_act``."""
+    queue = _queue(request, queue_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return queue
+
+
+def _tier_data(form: TierForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "min_wait_seconds": data["min_wait_seconds"],
+        "min_level": data["min_level"],
+        "sites": list(data["sites"]),
+        "organisations": list(data["organisations"]),
+    }
+
+
+@never_cache
+@login_required
+def tier_add(request: HttpRequest, queue_id: int) -> HttpResponse:
+    queue = _post_only(request, queue_id)
+    if isinstance(queue, HttpResponse):
+        return queue
+    form = _tier_form(queue, prefix="new-tier", data=request.POST)
+    if form.is_valid():
+        try:
+            tier = configuration.tier_add(
+                principal=request.user, queue_id=queue.pk, **_tier_data(form)
+            )
+        except RoutingError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, f"Le palier {tier.position} est ajouté.")
+            return redirect("routing:queue_settings", queue.pk)
+    return _render_settings(request, queue, bound_tier=(None, form), status=400)
+
+
+@never_cache
+@login_required
+def tier_update(request: HttpRequest, queue_id: int, tier_id: int) -> HttpResponse:
+    queue = _post_only(request, queue_id)
+    if isinstance(queue, HttpResponse):
+        return queue
+    tier = _in_scope(lambda: selectors_settings.tier_of(queue, tier_id))
+    form = _tier_form(queue, prefix=f"tier-{tier.pk}", data=request.POST, tier=tier)
+    if form.is_valid():
+        try:
+            configuration.tier_update(
+                principal=request.user, queue_id=queue.pk, tier_id=tier.pk, **_tier_data(form)
+            )
+        except RoutingError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, f"Le palier {tier.position} est enregistré.")
+            return redirect("routing:queue_settings", queue.pk)
+    return _render_settings(request, queue, bound_tier=(tier.pk, form), status=400)
+
+
+def _in_scope(read: Callable[[], Any]) -> Any:
+    try:
+        return read()
+    except RoutingError as error:
+        if error.status == 404:
+            raise Http404 from error
+        raise
+
+
+def _tier_act(request: HttpRequest, queue_id: int, action: Callable[[Queue], str]) -> HttpResponse:
+    """A tier's move or removal: a refusal (already first) is a message on the page."""
+    queue = _post_only(request, queue_id)
+    if isinstance(queue, HttpResponse):
+        return queue
+    try:
+        done = action(queue)
+    except RoutingError as error:
+        if error.status == 404:
+            raise Http404 from error
+        if error.status == 403:
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("routing:queue_settings", queue.pk)
+
+
+@never_cache
+@login_required
+def tier_move(request: HttpRequest, queue_id: int, tier_id: int) -> HttpResponse:
+    def action(queue: Queue) -> str:
+        data = _valid(TierMoveForm(request.POST))
+        tier = configuration.tier_move(
+            principal=request.user,
+            queue_id=queue.pk,
+            tier_id=tier_id,
+            up=data["direction"] == "up",
+        )
+        return f"Le palier est maintenant le palier {tier.position}."
+
+    return _tier_act(request, queue_id, action)
+
+
+@never_cache
+@login_required
+def tier_delete(request: HttpRequest, queue_id: int, tier_id: int) -> HttpResponse:
+    def action(queue: Queue) -> str:
+        configuration.tier_delete(principal=request.user, queue_id=queue.pk, tier_id=tier_id)
+        return "Le palier est supprimé ; les suivants remontent d’un rang."
+
+    return _tier_act(request, queue_id, action)
+
+
+def _skill_form(request: HttpRequest, queue: Queue, data: Any = None) -> SkillLevelForm:
+    members = queue.members.values("user_id")
+    return SkillLevelForm(
+        data,
+        agents=selectors_settings.skill_agents(request.user)
+        .filter(pk__in=members)
+        .order_by("full_name", "email"),
+        skills=selectors_settings.skill_choices(),
+    )
+
+
+@never_cache
+@login_required
+def queue_skills(request: HttpRequest, queue_id: int) -> HttpResponse:
+    """« Compétences des agents »: the queue's members with their skills and levels;
+    the supervisor sets, changes or removes those of the agents of their scope."""
+    queue = _queue(request, queue_id)
+    status = 200
+    if request.method == "POST":
+        form = _skill_form(request, queue, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            level = data["level"]
+            try:
+                configuration.agent_skill_set(
+                    principal=request.user,
+                    user_id=data["user"].pk,
+                    skill_id=data["skill"].pk,
+                    level=None if level == REMOVE else level,
+                )
+            except RoutingError as error:
+                _show_refusal(form, error)
+            else:
+                name = data["user"].get_full_name() or data["user"].email
+                skill = selectors_settings.skill_label(data["skill"])
+                messages.success(
+                    request,
+                    f"{name} n’a plus la compétence « {skill} »."
+                    if level == REMOVE
+                    else f"{name} a maintenant la compétence « {skill} » au niveau {level}.",
+                )
+                return redirect("routing:queue_skills", queue.pk)
+        status = 400
+    elif request.method == "GET":
+        form = _skill_form(request, queue)
+    else:
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = {
+        "title": f"Compétences des agents : {queue.name}",
+        "breadcrumb": breadcrumb(*_queue_crumbs(queue), current="Compétences des agents"),
+        "queue": queue,
+        "policy": queue.policy,
+        "form": form,
+        "rows": selectors_settings.queue_skill_rows(request.user, queue),
+        "remove": REMOVE,
+    }
+    return render(request, "routing/queue_skills.html", context, status=status)

@@ -370,6 +370,15 @@ def _routed_queue_agent(w: Any, k: str) -> dict[str, Any]:
     return {**_routed_queue(w, k), "user_id": w[k].agent.pk}
 
 
+def _routed_queue_tier(w: Any, k: str) -> dict[str, Any]:
+    from parvis.routing.models import QueuePolicy
+    from parvis.routing.tests.factories import TierFactory
+
+    kwargs = _routed_queue(w, k)
+    tier = TierFactory(policy=QueuePolicy.objects.get(queue_id=kwargs["queue_id"]))
+    return {**kwargs, "tier_id": tier.pk}
+
+
 def _routed_queue_contact(w: Any, k: str) -> dict[str, Any]:
     return {**_routed_queue(w, k), "reference": "CONV-1999-00000"}
 
@@ -380,9 +389,15 @@ HTML_ROUTES |= {
     "routing:fragment_wallboard": Route("login", agent_status=403),
     "routing:queue": Route("scoped", kwargs=_routed_queue, agent_status=403),
     "routing:fragment_queue": Route("scoped", kwargs=_routed_queue, agent_status=403),
+    "routing:queue_settings": Route("scoped", kwargs=_routed_queue, agent_status=403),
+    "routing:queue_skills": Route("scoped", kwargs=_routed_queue, agent_status=403),
     **{
         f"routing:{name}": Route("scoped", kwargs=_routed_queue, **_SUPERVISION_POST)
-        for name in ("queue_pause", "queue_resume", "queue_settings", "member_add")
+        for name in ("queue_pause", "queue_resume", "member_add", "tier_add")
+    },
+    **{
+        f"routing:{name}": Route("scoped", kwargs=_routed_queue_tier, **_SUPERVISION_POST)
+        for name in ("tier_update", "tier_move", "tier_delete")
     },
     **{
         f"routing:{name}": Route("scoped", kwargs=_routed_queue_agent, **_SUPERVISION_POST)

@@ -5,7 +5,8 @@ Each action checks that the supervisor holds ``Perm.SUPERVISE`` over the queue (
 (routing's own ``QueuePolicy`` here; the hub's rows through
 ``contacts.services.supervision`` and ``handoff.conversation_queue_change``), writes the
 audit row with routing's codes (``routing/audit.py``) and tells the wallboards after
-commit (ids only).
+commit (ids only). A queue's settings, tiers and agents' skills are
+``services.configuration``'s.
 
 ``sweep_overflow`` (the ``parvis route`` workers' sweep) moves the contacts waiting in a
 queue with an overflow queue to it: all of them while the queue is closed on its
@@ -21,7 +22,6 @@ import datetime as dt
 from typing import Any
 
 import structlog
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -88,7 +88,7 @@ def _policy(queue: Queue) -> QueuePolicy:
     return QueuePolicy.objects.select_for_update().get(queue=queue)
 
 
-# --- Queues: pause, settings ---------------------------------------------------------------
+# --- Queues: pause ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -128,74 +128,6 @@ def _set_paused(
         action="routing.queue_paused" if paused else "routing.queue_resumed",
         target=queue,
         data={"queue": queue.pk},
-        organisation=queue.organisation,
-    )
-    announce([queue.pk])
-    return policy
-
-
-@transaction.atomic
-def policy_update(
-    *,
-    principal: Any,
-    queue_id: int,
-    overflow_queue: Queue | None,
-    overflow_waiting: int | None,
-    overflow_wait_seconds: int | None,
-    wrap_up_code_required: bool,
-    now: dt.datetime | None = None,
-) -> QueuePolicy:
-    """The supervisor's settings of a queue: where it overflows and when, and whether a
-    wrap-up code (the contact's motif) is required before resolving."""
-    now = now or timezone.now()
-    queue = selectors.queue_for_supervisor(principal, queue_id)
-    if (
-        overflow_queue is not None
-        and not selectors.overflow_targets(principal, queue).filter(pk=overflow_queue.pk).exists()
-    ):
-        raise RoutingError(
-            "overflow_queue_not_allowed",
-            "Choisissez une autre file active de l’organisme.",
-            "overflow_queue",
-        )
-    if overflow_queue is None and (overflow_waiting is not None or overflow_wait_seconds):
-        raise RoutingError(
-            "overflow_queue_required",
-            "Choisissez la file de débordement avant ses seuils.",
-            "overflow_queue",
-        )
-    policy = _policy(queue)
-    before = {
-        "overflow_queue": policy.overflow_queue_id,
-        "overflow_waiting": policy.overflow_waiting,
-        "overflow_wait_seconds": policy.overflow_wait_seconds,
-        "wrap_up_code_required": policy.wrap_up_code_required,
-    }
-    policy.overflow_queue = overflow_queue
-    policy.overflow_waiting = overflow_waiting
-    policy.overflow_wait_seconds = overflow_wait_seconds or None
-    policy.wrap_up_code_required = wrap_up_code_required
-    after = {
-        "overflow_queue": policy.overflow_queue_id,
-        "overflow_waiting": policy.overflow_waiting,
-        "overflow_wait_seconds": policy.overflow_wait_seconds,
-        "wrap_up_code_required": policy.wrap_up_code_required,
-    }
-    changed = {key: value for key, value in after.items() if before[key] != value}
-    if not changed:
-        return policy
-    policy.updated_at = now
-    try:
-        policy.full_clean()
-    except ValidationError as error:
-        raise RoutingError("invalid_policy", " ".join(error.messages)) from error
-    policy.save(update_fields=[*changed, "updated_at"])
-    engine.forget_caches()
-    audit_record(
-        actor=principal,
-        action="routing.policy_changed",
-        target=queue,
-        data={"queue": queue.pk, **changed},
         organisation=queue.organisation,
     )
     announce([queue.pk])

@@ -92,3 +92,15 @@ def arrive(queue: Any, *, channel_slug: str = "chat", **fields: Any) -> Conversa
         lifecycle.conversation_queue(conversation=conversation)
     conversation.refresh_from_db()
     return conversation
+
+
+def france_services_policy(*, partner: Any = None, **values: Any) -> QueuePolicy:
+    """The policy of a France Services site's queue (its operator's), whose site has
+    ``partner`` (an administration) among its partners: the demo's escalation."""
+    from parvis.contacts.tests.factories import QueueFactory
+    from parvis.directory.tests.factories import OrganisationFactory, SiteFactory
+
+    site = SiteFactory(france_services=True)
+    site.partners.add(partner or OrganisationFactory())
+    queue = QueueFactory(site=site, organisation=site.organisation)
+    return QueuePolicyFactory(queue=queue, **values)

@@ -1,6 +1,7 @@
 """Supervisors' actions: pause and resume a queue, move agents between queues, force an
 agent offline, change a contact's priority, require a wrap-up code, and the overflow
-sweep. Each action is audited with routing's codes and refused in French."""
+sweep (a queue's settings page: ``test_configuration``). Each action is audited with
+routing's codes and refused in French."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from parvis.routing.models import (
     Trigger,
     TriggerKind,
 )
-from parvis.routing.services import supervision
+from parvis.routing.services import configuration, supervision
 from parvis.routing.tests.factories import QueuePolicyFactory, agent, arrive
 
 pytestmark = pytest.mark.django_db
@@ -221,30 +222,14 @@ def test_a_contact_no_longer_waiting_cannot_change_priority():
     assert response.status_code == 404
 
 
-def test_settings_require_a_wrap_up_code_and_an_overflow_queue_of_the_organisation():
+def test_a_required_wrap_up_code_refuses_to_resolve_without_a_motif():
     queue = QueuePolicyFactory().queue
     target = QueueFactory(organisation=queue.organisation, site=queue.site)
-    foreign = QueueFactory()
-    client = session(supervisor_of(queue.organisation))
-    url = reverse("routing:queue_settings", args=[queue.pk])
-
-    refused = client.post(url, {"overflow_queue": foreign.pk})
-    assert "sélectionnez un choix valide" in said(refused)[0]
-    no_queue = client.post(url, {"overflow_waiting": 3})
-    assert said(no_queue) == ["Choisissez la file de débordement avant ses seuils."]
-
-    client.post(
-        url,
-        {
-            "overflow_queue": target.pk,
-            "overflow_waiting": 3,
-            "overflow_wait_seconds": 120,
-            "wrap_up_code_required": "on",
-        },
+    configuration.policy_update(
+        principal=supervisor_of(queue.organisation),
+        queue_id=queue.pk,
+        changes={"wrap_up_code_required": True},
     )
-    policy = QueuePolicy.objects.get(queue=queue)
-    assert policy.overflow_queue == target and policy.overflow_waiting == 3
-    assert policy.overflow_wait_seconds == 120 and policy.wrap_up_code_required
     event = AuditEvent.objects.get(action="routing.policy_changed")
     assert event.data["wrap_up_code_required"] is True
 
