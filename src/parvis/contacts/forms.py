@@ -219,5 +219,8 @@ class VisitForm(ParvisForm):
 
 class ChatReplyForm(ParvisForm):
     text = forms.CharField(
-        label="Votre réponse", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Votre réponse",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Écrivez votre réponse avant de l’envoyer."},
     )
