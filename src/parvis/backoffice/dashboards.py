@@ -290,7 +290,7 @@ def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bo
     if not takes_contacts or not contacts.has_contact_queues(user, organisation):
         return None
     waiting = (
-        contacts.conversations_for_list(user, contacts.ConversationFilters(status="queued"))
+        contacts.conversations_for_list(user, contacts.ConversationFilters(takeable=True))
         .order_by()
         .aggregate(count=Count("pk"), since=Min("queued_at"))
     )
@@ -301,7 +301,7 @@ def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bo
             "contacts.queued",
             "Conversations en attente d’un agent",
             waiting["count"],
-            _url("contacts_backoffice:conversation_list", {"statut": "queued"}),
+            _url("contacts_backoffice:conversation_list", {"statut": "queued", "a_prendre": "1"}),
             oldest_wait=duration_fr(timezone.now() - since) if since else "",
         )
     )

@@ -88,6 +88,9 @@ class ConversationFilterForm(SearchForm):
         required=False,
         widget=forms.HiddenInput,
     )
+    # From the dashboard's « Conversations en attente d'un agent »: what waits for the
+    # person to take it (``ConversationFilters.takeable``), the list that count counts.
+    a_prendre = forms.BooleanField(label="À prendre", required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,

@@ -286,7 +286,7 @@ def test_the_dashboard_counts_what_waits_and_links_to_its_list(client, site, age
     client.force_login(agent)
     page = client.get(reverse("backoffice:dashboard")).content.decode()
     assert 'data-todo="contacts.queued"' in page
-    listed = reverse("contacts_backoffice:conversation_list") + "?statut=queued"
+    listed = reverse("contacts_backoffice:conversation_list") + "?statut=queued&amp;a_prendre=1"
     assert f'href="{listed}" data-count="1"' in page
 
 
