@@ -429,9 +429,9 @@ def panels_for(user: Any, organisation: Organisation | None) -> list[Panel]:
         panel = answers_panel(user, now, answers=answers, moderates=moderates)
         if has_permission(user, Perm.SUPERVISE):
             panel.note = (
-                "Les conversations en attente sont dans « Files d’attente » ; le mur de "
+                "Les conversations en attente sont dans « Files d’attente » ; le mur de "
                 "supervision en temps réel (présence des agents, niveau de service) est "
-                "dans « Supervision »."
+                "dans « Supervision »."
             )
         panels.append(panel)
     is_agent = Role.AGENT in scoping.roles_of(user)
