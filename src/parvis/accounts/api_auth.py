@@ -52,7 +52,7 @@ class ApiTokenAuth(HttpBearer):
         value = _authorization(request)
         if value and value.split(" ", 1)[0].lower() != self.openapi_scheme:
             raise AuthenticationError(
-                401, "Seule l’authentification « Authorization: Bearer <jeton> » est acceptée."
+                401, "Seule l’authentification « Authorization: Bearer <jeton> » est acceptée."
             )
         return super().__call__(request)
 

@@ -162,9 +162,9 @@ def details(code: str, data: Mapping[str, Any], *, field_labels: Labels | None =
     if target not in (None, ""):
         states = values.get("to", {})
         if source not in (None, ""):  # « de « 0 » à « 300 » », not « état : « 300 » »
-            parts.append(f"de « {_value(source, states)} » à « {_value(target, states)} »")
+            parts.append(f"de « {_value(source, states)} » à « {_value(target, states)} »")
         else:
-            parts.append(f"état : « {_value(target, states)} »")
+            parts.append(f"état : « {_value(target, states)} »")
     for key, name in DATA_KEYS.items():
         value = data.get(key)
         if value is None or value == "" or value == []:

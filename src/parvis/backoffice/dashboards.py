@@ -290,7 +290,7 @@ def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bo
     if not takes_contacts or not contacts.has_contact_queues(user, organisation):
         return None
     waiting = (
-        contacts.conversations_for_list(user, contacts.ConversationFilters(status="queued"))
+        contacts.conversations_for_list(user, contacts.ConversationFilters(takeable=True))
         .order_by()
         .aggregate(count=Count("pk"), since=Min("queued_at"))
     )
@@ -301,7 +301,7 @@ def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bo
             "contacts.queued",
             "Conversations en attente d’un agent",
             waiting["count"],
-            _url("contacts_backoffice:conversation_list", {"statut": "queued"}),
+            _url("contacts_backoffice:conversation_list", {"statut": "queued", "a_prendre": "1"}),
             oldest_wait=duration_fr(timezone.now() - since) if since else "",
         )
     )
@@ -429,9 +429,9 @@ def panels_for(user: Any, organisation: Organisation | None) -> list[Panel]:
         panel = answers_panel(user, now, answers=answers, moderates=moderates)
         if has_permission(user, Perm.SUPERVISE):
             panel.note = (
-                "Les conversations en attente sont dans « Files d’attente » ; le mur de "
+                "Les conversations en attente sont dans « Files d’attente » ; le mur de "
                 "supervision en temps réel (présence des agents, niveau de service) est "
-                "dans « Supervision »."
+                "dans « Supervision »."
             )
         panels.append(panel)
     is_agent = Role.AGENT in scoping.roles_of(user)

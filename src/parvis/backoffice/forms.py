@@ -86,7 +86,7 @@ class MembershipGrantForm(ParvisForm):
         email = normalize_email(self.cleaned_data["email"])
         if len(email.rpartition("@")[0]) > 64:  # RFC 5321: no mail server takes more
             raise forms.ValidationError(
-                _("Cette adresse est trop longue : 64 caractères au plus avant « @ ».")
+                _("Cette adresse est trop longue : 64 caractères au plus avant « @ ».")
             )
         user = User.objects.filter(email=email).first()
         if user is not None and not user.is_active and not is_pending_invitation(user):
@@ -145,7 +145,7 @@ class ApiTokenCreateForm(ParvisForm):
     name = forms.CharField(
         label=_("Nom du jeton"),
         max_length=100,
-        help_text=_("Pour reconnaître le logiciel qui l’utilise, par exemple « Portail usagers »."),
+        help_text=_("Pour reconnaître le logiciel qui l’utilise, par exemple « Portail usagers »."),
     )
     scope = forms.ChoiceField(
         label=_("Droits"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ

@@ -78,7 +78,7 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
             {"title": "Organisme non disponible", "message": SWITCH_REFUSED},
             status=403,
         )
-    messages.success(request, f"Le menu et le tableau de bord pointent sur « {chosen} ».")
+    messages.success(request, f"Le menu et le tableau de bord pointent sur « {chosen} ».")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -195,7 +195,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.info(request, f"{email} a déjà ce rôle sur ce périmètre.")
             return redirect("backoffice:members", slug=organisation.slug)
-        granted = f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {email}"
+        granted = f"Le rôle « {ROLE_LABELS[role]} » a été attribué à {email}"
         try:
             if user is None:
                 accounts.staff_invite(
@@ -270,7 +270,7 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{membership.user.email} a maintenant le rôle « {ROLE_LABELS[membership.role]} ».",
+                f"{membership.user.email} a maintenant le rôle « {ROLE_LABELS[membership.role]} ».",
             )
         return _back_to_members(membership)
     return render(
@@ -297,7 +297,7 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         response = _back_to_members(membership)
         label, email = ROLE_LABELS[membership.role], membership.user.email
         accounts.membership_revoke(actor=request.user, membership=membership)
-        messages.success(request, f"Le rôle « {label} » de {email} a été retiré.")
+        messages.success(request, f"Le rôle « {label} » de {email} a été retiré.")
         return response
     return render(
         request,
@@ -334,7 +334,7 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             # Shown once on the next page, then gone: only its digest is stored.
             request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "secret": secret}
-            messages.success(request, f"Le jeton « {token.name} » a été créé.")
+            messages.success(request, f"Le jeton « {token.name} » a été créé.")
             return redirect("backoffice:tokens", slug=organisation.slug)
     new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     token_list = list(organisation_api_tokens(request.user, organisation))
@@ -362,7 +362,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     if request.method == "POST":
         accounts.api_token_revoke(actor=request.user, token=token)
-        messages.success(request, f"Le jeton « {token.name} » a été révoqué.")
+        messages.success(request, f"Le jeton « {token.name} » a été révoqué.")
         return redirect("backoffice:tokens", slug=token.organisation.slug)
     return render(
         request,

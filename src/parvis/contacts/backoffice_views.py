@@ -131,6 +131,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             queue=data["file"],
             channel=data["canal"].slug if data["canal"] else "",
             status=data["statut"],
+            takeable=data["a_prendre"],
             **form.drill_down(),
         )
     conversations = selectors.conversations_for_list(request.user, filters)
@@ -149,6 +150,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             "has_criteria": form.has_criteria(),
             "invalid": invalid,
             "drill_down": form.drill_down_summary(),
+            "takeable": filters.takeable,
         },
     )
 

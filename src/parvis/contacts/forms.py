@@ -88,6 +88,9 @@ class ConversationFilterForm(SearchForm):
         required=False,
         widget=forms.HiddenInput,
     )
+    # From the dashboard's « Conversations en attente d'un agent »: what waits for the
+    # person to take it (``ConversationFilters.takeable``), the list that count counts.
+    a_prendre = forms.BooleanField(label="À prendre", required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -219,5 +222,8 @@ class VisitForm(ParvisForm):
 
 class ChatReplyForm(ParvisForm):
     text = forms.CharField(
-        label="Votre réponse", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Votre réponse",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Écrivez votre réponse avant de l’envoyer."},
     )

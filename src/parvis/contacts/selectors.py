@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +73,20 @@ from parvis.messaging.models import Delivery
 # reached only through its citizen's record (the record's organisation, a consent) is
 # read in that record's history, never listed among the conversations to take.
 WORK_RELATIONS = frozenset({"queue_membership", "assignment"})
+
+# A queued conversation may sit in one of a principal's queues and yet wait for someone
+# else: routing keeps a contact an adviser escalated to level 2 for the partners'
+# referents. Each rule gives, for a principal, the ids of the conversations kept from
+# them; the desk registers routing's (``routing.agent_selectors.escalated_out_of_reach``)
+# at start-up, as contacts does not depend on routing.
+KeptFrom = Callable[[Any], QuerySet[Any]]
+_KEPT_FROM: list[KeptFrom] = []
+
+
+def register_kept_from(rule: KeptFrom) -> None:
+    """Add a rule keeping queued conversations from principals (once per rule)."""
+    if rule not in _KEPT_FROM:
+        _KEPT_FROM.append(rule)
 
 
 def conversations_for(
@@ -203,6 +218,9 @@ class ConversationFilters:
     place: tuple[str, str] | None = None
     days: tuple[dt.date, dt.date] | None = None
     on: str = "queued"
+    # What waits for the principal to take it (a dashboard's « en attente d'un agent »):
+    # queued, unassigned and not kept for someone else (``register_kept_from``).
+    takeable: bool = False
 
 
 # The place that handled a contact, as ``quality.facts`` reads it: its site, else its
@@ -276,7 +294,8 @@ def filter_organisations_for(principal: Any) -> QuerySet[Organisation]:
 
 def conversations_for_list(principal: Any, filters: ConversationFilters) -> QuerySet[Conversation]:
     """The « Conversations » list: the principal's work (their scope, their queues, what
-    is assigned to them: ``WORK_RELATIONS``), filtered, the newest first."""
+    is assigned to them: ``WORK_RELATIONS``), filtered, the newest first. With
+    ``filters.takeable``, only what waits for them: the dashboard counts that list."""
     queryset = conversations_for(principal, work_only=True).select_related(
         "queue__site", "organisation"
     )
@@ -286,6 +305,10 @@ def conversations_for_list(principal: Any, filters: ConversationFilters) -> Quer
         queryset = queryset.filter(channel_id=filters.channel)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
+    if filters.takeable:
+        queryset = queryset.filter(status=Status.QUEUED, assignee__isnull=True)
+        for rule in _KEPT_FROM:
+            queryset = queryset.exclude(pk__in=rule(principal))
     if filters.organisation is not None:
         queryset = queryset.filter(organisation=filters.organisation)
     if filters.place is not None:

@@ -35,7 +35,7 @@ class SurveyForm(ParvisForm):
                 choices=[(str(v), label) for v, label in question.choices()],
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Répondez à la question « {question.label} »."},
+                error_messages={"required": f"Répondez à la question « {question.label} »."},
             )
 
     def groups(self) -> list[dict[str, Any]]:

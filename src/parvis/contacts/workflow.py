@@ -143,8 +143,8 @@ LIFECYCLE = Machine(
     log_object_field="conversation",
     save=_save,
     messages={
-        "transition_not_allowed": "Une conversation « {source} » ne peut pas passer à l’état "
-        "« {target} »."
+        "transition_not_allowed": "Une conversation « {source} » ne peut pas passer à l’état "
+        "« {target} »."
     },
     not_allowed_field="status",
     creation_label="création",

@@ -147,7 +147,7 @@ def _iso_datetime_only(value: Any) -> Any:
         return value
     if isinstance(value, str) and _UNENCODED_PLUS.fullmatch(value):
         message = (
-            "Le « + » du décalage horaire doit s’écrire %2B dans l’adresse, par exemple "
+            "Le « + » du décalage horaire doit s’écrire %2B dans l’adresse, par exemple "
             "2030-01-07T08:30:00%2B01:00."
         )
     else:

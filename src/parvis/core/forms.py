@@ -23,7 +23,7 @@ Value = TypeVar("Value")
 HONEYPOT_FIELD = "site_internet"
 HONEYPOT_MESSAGE = (
     "Votre envoi n’a pas pu être pris en compte car il ressemble à un envoi automatique. "
-    "Vos saisies sont conservées : laissez vide le champ « Ne pas remplir » et envoyez de nouveau."
+    "Vos saisies sont conservées : laissez vide le champ « Ne pas remplir » et envoyez de nouveau."
 )
 
 

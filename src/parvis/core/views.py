@@ -104,7 +104,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     message = (
         "Votre session a expiré ou le formulaire a été envoyé depuis une autre page. "
         "Rechargez la page et recommencez : ce que vous aviez saisi peut être récupéré "
-        "avec le bouton « Retour » de votre navigateur."
+        "avec le bouton « Retour » de votre navigateur."
     )
     if wants_json(request):
         return problem_response(status=403, code="csrf_failed", detail=message)

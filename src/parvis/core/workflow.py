@@ -182,7 +182,7 @@ class WorkflowError(ParvisError):
 
 MESSAGES: dict[str, str] = {
     "unknown_move": "Ce changement d’état n’existe pas.",
-    "transition_not_allowed": "Impossible de passer de « {source} » à « {target} ».",
+    "transition_not_allowed": "Impossible de passer de « {source} » à « {target} ».",
     "forbidden": "Ce changement d’état ne vous est pas permis.",
 }
 STATUSES: dict[str, int] = {"unknown_move": 422, "transition_not_allowed": 409, "forbidden": 403}

@@ -17,7 +17,7 @@ DEMO_ACCOUNTS: list[tuple[str, str]] = [
     ("agent.fs@demo.parvis.fr", "conseiller d’une France Services"),
     (
         "usager@demo.parvis.fr",
-        "usager : ses expériences dans « Mes expériences », dont une jointe à son dossier CAF",
+        "usager : ses expériences dans « Mes expériences », dont une jointe à son dossier CAF",
     ),
 ]
 DEMO_CITIZEN = "usager@demo.parvis.fr"

@@ -212,7 +212,7 @@ def demo_seed(
         raise DemoRefused(f"Échelle inconnue : {scale} (small, medium ou large).")
     if not Commune.objects.exists():
         raise DemoRefused(
-            "Les territoires ne sont pas chargés : lancez d’abord « parvis load_reference »."
+            "Les territoires ne sont pas chargés : lancez d’abord « parvis load_reference »."
         )
     if not Organisation.objects.exists():
         taxonomy_load()

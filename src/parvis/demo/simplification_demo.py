@@ -113,8 +113,12 @@ PATHS: dict[str, list[str]] = {
 
 
 def demo_simplification_seed() -> int:
-    """Create the demo requests and their history; how many were created (0 on a rerun)."""
-    return _showcase_seed() + demo_simplification_history_seed()
+    """Create the demo requests and their history; how many were created (0 on a rerun).
+
+    The history goes first: references are numbered per year in the order requests are
+    filed (``core.services.next_reference``), and today's showcase is filed last."""
+    history = demo_simplification_history_seed()
+    return history + _showcase_seed()
 
 
 def _demo_staff() -> tuple[User, User] | None:

@@ -83,12 +83,21 @@ def my_conversations(principal: Any) -> QuerySet[Conversation]:
     )
 
 
+def escalations_kept_from(principal: Any) -> QuerySet[Any]:
+    """Ids of the conversations an adviser escalated to level 2 that ``principal`` may not
+    take (``routing.agent_selectors.escalated_out_of_reach``): kept out of the desk's
+    waiting list and, registered with ``contacts.selectors.register_kept_from``, out of
+    the count of conversations waiting for them."""
+    from parvis.routing.agent_selectors import escalated_out_of_reach
+
+    return escalated_out_of_reach(principal).values("conversation_id")
+
+
 def waiting_conversations(principal: Any, *, limit: int = 50) -> list[Conversation]:
     """Conversations waiting in the queues ``principal`` takes from, by priority inputs
     (urgency confirmed, vulnerability, priority bonus, urgency proposed), then deadline,
     then the longest wait. Routing computes the real score; this is the desk's order.
     A contact an adviser escalated shows to the referents only (``escalated`` marks it)."""
-    from parvis.routing.agent_selectors import escalated_out_of_reach
     from parvis.routing.models import Entry
 
     return list(
@@ -97,7 +106,7 @@ def waiting_conversations(principal: Any, *, limit: int = 50) -> list[Conversati
             assignee__isnull=True,
             queue__in=takeable_queues(principal).values("pk"),
         )
-        .exclude(pk__in=escalated_out_of_reach(principal).values("conversation_id"))
+        .exclude(pk__in=escalations_kept_from(principal))
         .annotate(
             escalated=Exists(Entry.objects.filter(conversation=OuterRef("pk"), escalated=True))
         )

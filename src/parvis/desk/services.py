@@ -224,7 +224,7 @@ def desk_reply(
     if switch.callback:
         raise DeskError(
             "callback_not_a_reply",
-            "Un rappel ne s’envoie pas comme une réponse : utilisez « Demander un rappel ».",
+            "Un rappel ne s’envoie pas comme une réponse : utilisez « Demander un rappel ».",
             "channel",
         )
     text = reply_text_check(text=text, channel=channel, template=template)

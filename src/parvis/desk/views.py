@@ -453,7 +453,7 @@ def transfer(request: HttpRequest, reference: str) -> HttpResponse:
     except DeskError as error:
         return _refused(request, found, error, form, "transfer")
     messages.success(
-        request, f"La conversation est transférée vers « {form.cleaned_data['queue'].name} »."
+        request, f"La conversation est transférée vers « {form.cleaned_data['queue'].name} »."
     )
     return redirect("desk:home")
 

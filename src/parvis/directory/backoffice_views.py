@@ -231,7 +231,7 @@ def commitment_edit(request: HttpRequest, slug: str, number: int) -> HttpRespons
                 _add_domain_errors(form, error, form.error_fields)
             else:
                 messages.success(
-                    request, f"L’autoévaluation « {commitment.heading} » est enregistrée."
+                    request, f"L’autoévaluation « {commitment.heading} » est enregistrée."
                 )
                 return redirect("directory_backoffice:commitment_list", slug=organisation.slug)
     else:

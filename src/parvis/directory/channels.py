@@ -49,7 +49,7 @@ def missing_channel_details(
         if need is None or any(str(values.get(field) or "").strip() for field in need.fields):
             continue
         errors.setdefault(need.fields[0], []).append(
-            f"Le canal « {channel.label} » demande {need.wording}."
+            f"Le canal « {channel.label} » demande {need.wording}."
         )
     return errors
 

@@ -85,7 +85,7 @@ def parse_intervals(text: str) -> list[Interval]:
         match = _INTERVAL.match(part)
         if match is None:
             raise ValidationError(
-                f"« {part.strip()} » n’est pas une plage horaire lisible : écrivez par exemple "
+                f"« {part.strip()} » n’est pas une plage horaire lisible : écrivez par exemple "
                 "09:00-12:00.",
                 code="unreadable",
             )
@@ -94,7 +94,7 @@ def parse_intervals(text: str) -> list[Interval]:
             closes = parse_time(match.group(3), match.group(4))
         except ValueError as exc:
             raise ValidationError(
-                f"« {part.strip()} » contient une heure qui n’existe pas.", code="invalid_time"
+                f"« {part.strip()} » contient une heure qui n’existe pas.", code="invalid_time"
             ) from exc
         intervals.append(Interval(opens, closes))
     return intervals

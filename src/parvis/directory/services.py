@@ -389,7 +389,7 @@ def coverage_errors(
         return {
             "covered_departements": [
                 "Les départements servis ne s’indiquent qu’avec la couverture "
-                "« Départements listés »."
+                "« Départements listés »."
             ]
         }
     return {}

@@ -336,8 +336,8 @@ class ResultsSearchForm(SearchForm):
         max_length=100,
         widget=forms.SearchInput,
         help_text=(
-            "Un nom, une commune, un département ou son numéro (« CAF de la Gironde », "
-            "« Bordeaux », « 33 ») ; les accents et les majuscules ne comptent pas."
+            "Un nom, une commune, un département ou son numéro (« CAF de la Gironde », "
+            "« Bordeaux », « 33 ») ; les accents et les majuscules ne comptent pas."
         ),
     )
 

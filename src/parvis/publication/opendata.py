@@ -122,7 +122,7 @@ EXPERIENCE_FIELDS: tuple[Column, ...] = (
     Column("commune_nom", "string", "Commune"),
     Column("motif", "string", "Motif (code, propre à l’organisme)"),
     Column("motif_libelle", "string", "Motif"),
-    Column("themes", "string", "Thèmes", "Codes des thèmes séparés par « ; »."),
+    Column("themes", "string", "Thèmes", "Codes des thèmes séparés par « ; »."),
     Column("etape_parcours", "string", "Étape du parcours (code)"),
     Column("canal", "string", "Canal (code)"),
     Column(
@@ -150,7 +150,7 @@ EXPERIENCE_FIELDS: tuple[Column, ...] = (
         "calendrier du lieu de l’expérience (samedis, dimanches et jours fériés de son "
         "département exclus ; calendrier métropolitain pour un service national). Le même "
         "nombre que la page de l’expérience et les délais médians des chiffres publiés. "
-        "Remplace la colonne « delai_reponse_jours » (jours calendaires).",
+        "Remplace la colonne « delai_reponse_jours » (jours calendaires).",
     ),
     Column("reponse_utile_oui", "integer", "Lecteurs pour qui la réponse a aidé"),
     Column("reponse_utile_non", "integer", "Lecteurs pour qui la réponse n’a pas aidé"),
@@ -351,9 +351,9 @@ FIGURES_CHANGELOG: tuple[tuple[str, str], ...] = (
         "chaque part et chaque délai est publié à partir de l’effectif minimal de son "
         "indicateur, sinon la cellule est vide (les effectifs restent donnés) ; les "
         "nombres d’expériences positives, négatives et refusées sont vides quand leur part "
-        "n’est pas publiée ; colonne « neutres » retirée ; délais au jour ouvré entier, au "
+        "n’est pas publiée ; colonne « neutres » retirée ; délais au jour ouvré entier, au "
         "rang le plus proche ; le niveau département est celui d’un organisme (colonne "
-        "organisme renseignée, identifiant « departement:organisme:code:période ») ; les "
+        "organisme renseignée, identifiant « departement:organisme:code:période ») ; les "
         "thèmes sont ceux des expériences publiées, le refus par motif ceux des décisions ; "
         "date_calcul est celle du calcul des résultats.",
     ),
@@ -364,8 +364,8 @@ FIGURE_FIELDS: tuple[Column, ...] = (
         "identifiant",
         "string",
         "Identifiant",
-        "« niveau:code:période » (code « france » au niveau national), "
-        "« departement:organisme:code:période » au niveau département ; stable d’un export "
+        "« niveau:code:période » (code « france » au niveau national), "
+        "« departement:organisme:code:période » au niveau département ; stable d’un export "
         "à l’autre.",
         required=True,
     ),
@@ -397,11 +397,11 @@ FIGURE_FIELDS: tuple[Column, ...] = (
         "periode",
         "string",
         "Période",
-        "Un mois « AAAA-MM », ou « 12m » : le mois du calcul et les onze précédents, pris "
+        "Un mois « AAAA-MM », ou « 12m » : le mois du calcul et les onze précédents, pris "
         "ensemble.",
         required=True,
     ),
-    Column("mois", "yearmonth", "Mois", "Vide pour la période « 12m »."),
+    Column("mois", "yearmonth", "Mois", "Vide pour la période « 12m »."),
     Column(
         "experiences",
         "integer",
@@ -613,7 +613,7 @@ LOCAL_SERVICE_FIELDS: tuple[Column, ...] = (
         "departements",
         "string",
         "Départements couverts",
-        "Codes INSEE des départements couverts, séparés par « ; ».",
+        "Codes INSEE des départements couverts, séparés par « ; ».",
     ),
     Column("fuseau_horaire", "string", "Fuseau horaire", "Nom IANA (Europe/Paris…)."),
     Column("telephone", "string", "Téléphone", CONTACT_NOTE),
@@ -648,7 +648,7 @@ SITE_FIELDS: tuple[Column, ...] = (
         "partenaires",
         "string",
         "Organismes partenaires",
-        "France Services : codes des organismes partenaires, séparés par « ; ».",
+        "France Services : codes des organismes partenaires, séparés par « ; ».",
     ),
     Column("adresse", "string", "Adresse"),
     Column("code_postal", "string", "Code postal"),
@@ -676,7 +676,7 @@ SITE_FIELDS: tuple[Column, ...] = (
         "departements_couverts",
         "string",
         "Départements couverts (codes INSEE)",
-        "Séparés par « ; », seulement quand couverture vaut departements.",
+        "Séparés par « ; », seulement quand couverture vaut departements.",
     ),
     Column("telephone", "string", "Téléphone", CONTACT_NOTE),
     Column("courriel", "string", "Courriel", CONTACT_NOTE),
@@ -685,7 +685,7 @@ SITE_FIELDS: tuple[Column, ...] = (
         "canaux",
         "string",
         "Canaux proposés",
-        "Codes des canaux séparés par « ; » (détail dans annuaire-lieux-canaux).",
+        "Codes des canaux séparés par « ; » (détail dans annuaire-lieux-canaux).",
     ),
     Column("url", "string", "Adresse de la page publique", required=True, format="uri"),
 )
@@ -872,7 +872,7 @@ QUALITY_CHANGELOG: tuple[tuple[str, str], ...] = (
         "2026-12-04",
         "Indicateurs des chiffres des expériences ajoutés au catalogue : "
         "experiences-positives, experiences-negatives, delai-reponse-experiences-p90, "
-        "experiences-refusees ; date_rattachement peut valoir « moderated » (décision de "
+        "experiences-refusees ; date_rattachement peut valoir « moderated » (décision de "
         "modération).",
     ),
 )
@@ -913,7 +913,7 @@ QUALITY_INDICATOR_FIELDS: tuple[Column, ...] = (
         "niveaux",
         "string",
         "Niveaux calculés",
-        "Séparés par « ; » : site, service, departement, region, organisation, national.",
+        "Séparés par « ; » : site, service, departement, region, organisation, national.",
         required=True,
     ),
     Column(
@@ -935,7 +935,7 @@ QUALITY_INDICATOR_FIELDS: tuple[Column, ...] = (
         "engagements",
         "string",
         "Engagements Services Publics+",
-        "Numéros des engagements que l’indicateur prouve, séparés par « ; ».",
+        "Numéros des engagements que l’indicateur prouve, séparés par « ; ».",
     ),
     Column("code_services_publics_plus", "string", "Code de l’indicateur Services Publics+"),
     Column("version", "integer", "Version du calcul", required=True),
@@ -1032,7 +1032,7 @@ QUALITY_RESULT_FIELDS: tuple[Column, ...] = (
         "identifiant",
         "string",
         "Identifiant",
-        "« indicateur:niveau:organisme:territoire:mois » (« - » pour un organisme ou un "
+        "« indicateur:niveau:organisme:territoire:mois » (« - » pour un organisme ou un "
         "territoire vide) ; stable d’un export à l’autre.",
         required=True,
     ),

@@ -88,7 +88,7 @@ class IndicatorOut(Schema):
     commitments: list[int] = Field(..., description="Engagements Services Publics+ prouvés.")
     sp_code: str | None = Field(None, description="Code de l’indicateur Services Publics+.")
     version: int
-    calculator: str = Field(..., description="Calculateur enregistré (« declared » : déclaratif).")
+    calculator: str = Field(..., description="Calculateur enregistré (« declared » : déclaratif).")
     parameters: dict[str, Any]
     sample: bool = Field(
         ...,
@@ -176,7 +176,7 @@ class ResultsQuery(InputSchema):
         max_length=140,
         description="Code du territoire : code du lieu ou du service local, code INSEE du "
         "département ou de la région, code de l’organisme. Sans `niveau`, à tous les niveaux "
-        "(« 75 » : Paris et la Nouvelle-Aquitaine). 404 s’il n’existe pas.",
+        "(« 75 » : Paris et la Nouvelle-Aquitaine). 404 s’il n’existe pas.",
     )
     depuis: str | None = Field(None, pattern=MONTH, description="Premier mois, AAAA-MM.")
     jusqu_a: str | None = Field(None, pattern=MONTH, description="Dernier mois, AAAA-MM.")
@@ -544,7 +544,7 @@ def _body(request: HttpRequest) -> tuple[str, str, str, Any]:
         lines = payload.get("lignes")
         if not isinstance(lines, list) or not lines:
             raise _refuse(
-                422, "invalid_body", "« lignes » : une liste non vide de résultats.", "body.lignes"
+                422, "invalid_body", "« lignes » : une liste non vide de résultats.", "body.lignes"
             )
         if len(lines) > declared.MAX_LINES:
             raise _refuse(

@@ -584,7 +584,7 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"L’indicateur « {indicator.name} » est enregistré."
+                    f"L’indicateur « {indicator.name} » est enregistré."
                     if changed
                     else "Aucune modification à enregistrer.",
                 )

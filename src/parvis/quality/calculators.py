@@ -38,17 +38,17 @@ class Parameter:
         """A French explanation when ``value`` is out of bounds, else ``None``."""
         if self.choices:
             if not isinstance(value, list | tuple) or not value:
-                return f"« {self.label} » : choisissez au moins une valeur."
+                return f"« {self.label} » : choisissez au moins une valeur."
             unknown = [v for v in value if v not in self.choices]
             if unknown:
-                return f"« {self.label} » : valeur inconnue {', '.join(map(str, unknown))}."
+                return f"« {self.label} » : valeur inconnue {', '.join(map(str, unknown))}."
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"« {self.label} » doit être un nombre."
+            return f"« {self.label} » doit être un nombre."
         if self.minimum is not None and value < self.minimum:
-            return f"« {self.label} » doit valoir au moins {self.minimum:g}."
+            return f"« {self.label} » doit valoir au moins {self.minimum:g}."
         if self.maximum is not None and value > self.maximum:
-            return f"« {self.label} » doit valoir au plus {self.maximum:g}."
+            return f"« {self.label} » doit valoir au plus {self.maximum:g}."
         if (
             self.step
             and abs(
@@ -57,7 +57,7 @@ class Parameter:
             )
             > 1e-9
         ):
-            return f"« {self.label} » va par pas de {self.step:g}."
+            return f"« {self.label} » va par pas de {self.step:g}."
         return None
 
 
@@ -381,7 +381,7 @@ def _survey(kind: str):
 
 _SURVEY_CHANNELS = Parameter("channels", "Canaux", list(CONTACT_CHANNELS), choices=CONTACT_CHANNELS)
 for _code, _label in (
-    ("fcr", "Réponses « oui » à « Votre demande a-t-elle été résolue ? » ÷ réponses"),
+    ("fcr", "Réponses « oui » à « Votre demande a-t-elle été résolue ? » ÷ réponses"),
     ("satisfaction", "Moyenne des notes de satisfaction (1 à 5)"),
     ("satisfaction_share", "Notes de satisfaction de 4 ou 5 ÷ notes"),
     ("effort", "Moyenne des notes d’effort (1 facile à 5 difficile)"),

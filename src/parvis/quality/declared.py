@@ -185,7 +185,7 @@ TABLE_SCHEMA: dict[str, Any] = {
 PATTERN_HINTS = {
     "indicateur": "Code d’indicateur attendu : minuscules, chiffres et tirets.",
     "territoire": "Code attendu : lettres, chiffres, tirets (par exemple caf-gironde, 33, 2A).",
-    "valeur": "Un nombre est attendu, par exemple 87,5 ou 87.5 (sans espace ni « % »).",
+    "valeur": "Un nombre est attendu, par exemple 87,5 ou 87.5 (sans espace ni « % »).",
     "numerateur": "Un nombre est attendu, par exemple 230.",
     "denominateur": "Un nombre est attendu, par exemple 1840.",
 }
@@ -248,20 +248,20 @@ def _header_errors(header: list[str]) -> tuple[list[str], list[LineError]]:
                 1,
                 "",
                 "Le séparateur attendu est la virgule ; ce fichier semble séparé par des "
-                "points-virgules. Enregistrez-le en « CSV UTF-8 (délimité par des virgules) ».",
+                "points-virgules. Enregistrez-le en « CSV UTF-8 (délimité par des virgules) ».",
             )
         ]
     seen: set[str] = set()
     for position, name in enumerate(names, start=1):
         if name in seen:
-            errors.append(LineError(1, name, f"La colonne « {name} » figure deux fois."))
+            errors.append(LineError(1, name, f"La colonne « {name} » figure deux fois."))
         elif name not in COLUMNS:
             shown = name or f"n° {position} (sans nom)"
             errors.append(
                 LineError(
                     1,
                     name,
-                    f"Colonne inconnue « {shown} » ; colonnes attendues : {', '.join(COLUMNS)}.",
+                    f"Colonne inconnue « {shown} » ; colonnes attendues : {', '.join(COLUMNS)}.",
                 )
             )
         seen.add(name)
@@ -318,7 +318,7 @@ def _read_csv(data: bytes) -> _Parsed:
                 line,
                 "",
                 "Le fichier n’est pas encodé en UTF-8 (premier octet invalide à cette ligne) : "
-                "enregistrez-le en « CSV UTF-8 ».",
+                "enregistrez-le en « CSV UTF-8 ».",
             )
         )
         return parsed
@@ -468,7 +468,7 @@ def _check_field(descriptor: Mapping[str, Any], raw: str) -> tuple[Any, str | No
             return None, "Un mois AAAA-MM est attendu, par exemple 2026-03."
         value = dt.date(int(match.group(1)), int(match.group(2)), 1)
     if (choices := constraints.get("enum")) and value not in choices:
-        return None, f"Valeur inconnue « {raw} » ; valeurs possibles : {', '.join(choices)}."
+        return None, f"Valeur inconnue « {raw} » ; valeurs possibles : {', '.join(choices)}."
     if (pattern := constraints.get("pattern")) and not re.fullmatch(pattern, raw):
         return None, PATTERN_HINTS.get(name, "Le format n’est pas valide.")
     return value, None
@@ -591,7 +591,7 @@ def _place(context: _Context, level: str, raw: str) -> tuple[_Place | None, str 
         if raw and raw != organisation.slug:
             return None, (
                 f"Au niveau organisation, le territoire est le code de l’organisme "
-                f"(« {organisation.slug} ») ou reste vide."
+                f"(« {organisation.slug} ») ou reste vide."
             )
         return _Place(organisation.slug, organisation), None
     if not raw:
@@ -601,31 +601,31 @@ def _place(context: _Context, level: str, raw: str) -> tuple[_Place | None, str 
         if site is None:
             return (
                 None,
-                f"Lieu inconnu « {raw} » : indiquez le code du lieu tel que dans l’annuaire.",
+                f"Lieu inconnu « {raw} » : indiquez le code du lieu tel que dans l’annuaire.",
             )
         if (
             site.organisation_id != organisation.pk
             and not site.partners.filter(pk=organisation.pk).exists()
         ):
-            return None, f"Le lieu « {raw} » n’appartient pas à {organisation.name}."
+            return None, f"Le lieu « {raw} » n’appartient pas à {organisation.name}."
         return _Place(str(site.pk), site), None
     if level == Level.SERVICE:
         service = context.service(raw)
         if service is None:
             return None, (
-                f"Service local inconnu « {raw} » : indiquez le code du service tel que "
+                f"Service local inconnu « {raw} » : indiquez le code du service tel que "
                 "dans l’annuaire."
             )
         if service.organisation_id != organisation.pk:
-            return None, f"Le service local « {raw} » n’appartient pas à {organisation.name}."
+            return None, f"Le service local « {raw} » n’appartient pas à {organisation.name}."
         return _Place(str(service.pk), service), None
     code = insee_code(raw)
     if level == Level.DEPARTEMENT:
         if code not in context.departements:
-            return None, f"Département inconnu « {raw} » : code INSEE attendu (33, 2A, 974…)."
+            return None, f"Département inconnu « {raw} » : code INSEE attendu (33, 2A, 974…)."
         return _Place(code, organisation), None
     if code not in context.regions:
-        return None, f"Région inconnue « {raw} » : code INSEE attendu (75, 11, 04…)."
+        return None, f"Région inconnue « {raw} » : code INSEE attendu (75, 11, 04…)."
     return _Place(code, organisation), None
 
 
@@ -669,7 +669,7 @@ def _check_row(
             LineError(
                 line,
                 "indicateur",
-                f"Indicateur {state} « {typed['indicateur']} » : voir le catalogue "
+                f"Indicateur {state} « {typed['indicateur']} » : voir le catalogue "
                 "(/api/v1/qualite/indicateurs).",
             ),
         )
@@ -683,7 +683,7 @@ def _check_row(
             LineError(
                 line,
                 "niveau",
-                f"L’indicateur « {indicator.code} » ne se déclare pas au niveau {level} "
+                f"L’indicateur « {indicator.code} » ne se déclare pas au niveau {level} "
                 f"(niveaux : {possible}).",
             )
         )

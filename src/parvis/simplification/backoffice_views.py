@@ -127,7 +127,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
                     messages.success(
                         request,
                         f"La demande {simplification.reference} est "
-                        f"désormais « {Status(to_status).label} ».",
+                        f"désormais « {Status(to_status).label} ».",
                     )
                     return redirect("simplification_backoffice:detail", simplification.reference)
                 status = 400

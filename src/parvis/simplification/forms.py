@@ -50,7 +50,7 @@ class ProposalForm(HoneypotMixin, ParvisForm):
     procedure_name = forms.CharField(
         label="Démarche ou formulaire à simplifier",
         max_length=PROCEDURE_MAX,
-        help_text="Par exemple : « Demande d’aide personnalisée au logement ».",
+        help_text="Par exemple : « Demande d’aide personnalisée au logement ».",
     )
     cerfa_number = forms.CharField(
         label="Numéro Cerfa",
@@ -175,7 +175,7 @@ class TransitionForm(ParvisForm):
         required=False,
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Publié dans l’historique de la demande (obligatoire pour « Réalisée »). "
+        help_text="Publié dans l’historique de la demande (obligatoire pour « Réalisée »). "
         "Sans donnée personnelle.",
     )
     decline_reason = forms.ChoiceField(

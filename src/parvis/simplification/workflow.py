@@ -115,8 +115,8 @@ LIFECYCLE = Machine(
     log_object_field="request",
     save=_save,
     messages={
-        "transition_not_allowed": "Une demande « {source} » ne peut pas passer au statut "
-        "« {target} »."
+        "transition_not_allowed": "Une demande « {source} » ne peut pas passer au statut "
+        "« {target} »."
     },
     not_allowed_field="status",
     on_enter={

@@ -165,7 +165,7 @@ def departement_list(request: HttpRequest, filters: Query[DepartementFilters]) -
 def _departement(code: str) -> Departement:
     departement = selectors.departement_get(code)
     if departement is None:
-        raise ParvisError("not_found", f"Département introuvable : « {code} ».", status=404)
+        raise ParvisError("not_found", f"Département introuvable : « {code} ».", status=404)
     return departement
 
 
@@ -205,7 +205,7 @@ def departement_holidays(
     auth=None,
     summary="Recherche de communes",
     description=(
-        "Par début de nom (« saint etienne » trouve « Saint-Étienne »), code postal ou "
+        "Par début de nom (« saint etienne » trouve « Saint-Étienne »), code postal ou "
         "code INSEE, y compris ancien ; tri alphabétique français."
     ),
 )
@@ -228,7 +228,7 @@ def commune_detail(request: HttpRequest, code: CommuneCode) -> Any:
     resolved = selectors.resolve_commune(code)
     if resolved is None:
         raise ParvisError(
-            "not_found", f"Commune introuvable : aucun code INSEE « {code} ».", status=404
+            "not_found", f"Commune introuvable : aucun code INSEE « {code} ».", status=404
         )
     commune, alias = resolved
     commune.requested_code = selectors.normalize_code(code)  # type: ignore[attr-defined]

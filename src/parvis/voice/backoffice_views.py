@@ -191,7 +191,7 @@ def _span_choices(
         field = span.get("field", "text")
         fragment = originals.get(field, "")[span.get("start", 0) : span.get("end", 0)]
         placeholder = LABEL_PLACEHOLDERS.get(span.get("label", ""), LABEL_PLACEHOLDERS["OTHER"])
-        label = f"{placeholder} ← « {fragment} »"
+        label = f"{placeholder} ← « {fragment} »"
         if len(originals) > 1:
             label += " (titre)" if field == "title" else " (récit)"
         choices.append((index, label))

@@ -143,7 +143,7 @@ def _title_field(label: str) -> forms.CharField:
             minimum=3,
         ),
         help_text=f"En quelques mots ({TITLE_MAX} caractères au plus). "
-        "Par exemple : « Rendez-vous obtenu rapidement ».",
+        "Par exemple : « Rendez-vous obtenu rapidement ».",
     )
 
 
@@ -263,7 +263,7 @@ class ContactForm(HoneypotMixin, ParvisForm):
             help_text = (
                 "L’adresse de votre compte, pour être prévenu de la réponse du service. "
                 "Vous pouvez en indiquer une autre ou l’effacer : votre expérience reste "
-                "dans « Mes expériences ». Elle n’est jamais publiée."
+                "dans « Mes expériences ». Elle n’est jamais publiée."
             )
             # The bound field (already made by the DSFR form) copied the field's text.
             self.fields["email"].help_text = self["email"].help_text = help_text
@@ -320,7 +320,7 @@ class RejectForm(ParvisForm):
     duplicate_of = forms.UUIDField(
         label="Doublon de (identifiant)",
         required=False,
-        help_text="Pour le motif « Doublon » : l’identifiant de l’expérience d’origine.",
+        help_text="Pour le motif « Doublon » : l’identifiant de l’expérience d’origine.",
     )
 
 
@@ -379,7 +379,7 @@ class AnswerForm(ParvisForm):
         label="Votre réponse publique",
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Remplacez chaque passage « [À COMPLÉTER : …] ». La réponse sera masquée "
+        help_text="Remplacez chaque passage « [À COMPLÉTER : …] ». La réponse sera masquée "
         "comme les témoignages (noms, numéros…) et signée par votre service.",
     )
     template = forms.ModelChoiceField(
@@ -435,7 +435,7 @@ class TemplateForm(ParvisForm):
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="Marquez ce qui doit être adapté à chaque réponse par "
-        "« [À COMPLÉTER : ce qu’il faut écrire] ».",
+        "« [À COMPLÉTER : ce qu’il faut écrire] ».",
     )
     is_active = forms.BooleanField(
         label="Proposé pour répondre",
@@ -448,7 +448,7 @@ class TemplateForm(ParvisForm):
     must_personalise = forms.TypedChoiceField(
         label="Doit être personnalisé avant envoi",
         choices=[
-            ("oui", "Oui : l’agent complète chaque passage « [À COMPLÉTER : …] » avant d’envoyer"),
+            ("oui", "Oui : l’agent complète chaque passage « [À COMPLÉTER : …] » avant d’envoyer"),
             ("non", "Non : il peut partir tel quel depuis le poste de travail"),
         ],
         coerce=lambda value: value == "oui",
@@ -463,7 +463,7 @@ class TemplateForm(ParvisForm):
         label="SMS : nombre de segments au plus (facultatif)",
         required=False,
         **_limit_bounds("max_segments", "segment"),
-        help_text="Par exemple 2 : « SMS : 2 segments au plus ». Un segment compte 160 "
+        help_text="Par exemple 2 : « SMS : 2 segments au plus ». Un segment compte 160 "
         "caractères, 70 seulement avec un emoji ou certains caractères accentués.",
     )
     sms_max_characters = forms.IntegerField(

@@ -436,7 +436,7 @@ class AnswerTransition(TransitionLog):
 PLACEHOLDER = re.compile(r"\[\s*(?:À|A)\s+COMPL(?:É|E)TER\b[^\]]*\]", re.IGNORECASE)
 TEMPLATE_NEEDS_PLACEHOLDER = (
     "Un modèle doit contenir au moins un passage à compléter, par exemple "
-    "« [À COMPLÉTER : ce que le service a fait] » : une réponse n’est jamais le seul modèle."
+    "« [À COMPLÉTER : ce que le service a fait] » : une réponse n’est jamais le seul modèle."
 )
 TEMPLATE_SERVICE_MISMATCH = (
     "Ce service local n’appartient pas à l’organisme choisi : choisissez l’un de ses "
@@ -464,11 +464,11 @@ def template_limits_error(limits: object) -> str:
     for channel, values in limits.items():
         allowed = TEMPLATE_LIMIT_KEYS.get(channel)
         if allowed is None or not isinstance(values, dict):
-            return f"Aucune limite n’est possible pour le canal « {channel} »."
+            return f"Aucune limite n’est possible pour le canal « {channel} »."
         label = TEMPLATE_CHANNEL_LABELS[channel]
         for key, value in values.items():
             if key not in allowed:
-                return f"{label} : limite inconnue « {key} »."
+                return f"{label} : limite inconnue « {key} »."
             low, high = TEMPLATE_LIMIT_BOUNDS[key]
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 return (

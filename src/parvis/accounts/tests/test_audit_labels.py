@@ -55,7 +55,7 @@ def test_details_are_french_and_hide_codes():
     line = audit.details(
         "experience.reject", {"from": "in_moderation", "to": "rejected", "reason": "off_topic"}
     )
-    assert line == "de « En modération » à « Refusée », motif : Hors sujet"
+    assert line == "de « En modération » à « Refusée », motif : Hors sujet"
     assert audit.details("experience.submit", {"from": "", "to": "submitted", "source": "assisted"})
     assert "recueillie au guichet" in audit.details(
         "experience.submit", {"from": "", "to": "submitted", "source": "assisted"}
@@ -69,11 +69,11 @@ def test_details_are_french_and_hide_codes():
             "reason": "contrainte-juridique",
         },
     )
-    assert "« À l’étude » à « Non retenue »" in line
+    assert "« À l’étude » à « Non retenue »" in line
     assert "Contrainte juridique" in line and "SIMP-2026-00001" in line
     assert audit.details(
         "membership.role_changed", {"user_id": 3, "from": "agent", "to": "supervisor"}
-    ) == ("de « Agent » à « Superviseur », compte n° : 3")
+    ) == ("de « Agent » à « Superviseur », compte n° : 3")
     # Updated fields by their French names; unknown keys are left out.
     assert (
         audit.details(
@@ -94,7 +94,7 @@ def test_actor_labels():
 def test_registering_an_action():
     audit.register(AuditAction("test.thing_done", "Chose faite", values={"to": {"x_y": "X Y"}}))
     try:
-        assert audit.details("test.thing_done", {"to": "x_y"}) == "état : « X Y »"
+        assert audit.details("test.thing_done", {"to": "x_y"}) == "état : « X Y »"
         assert "x_y" in set(audit.vocabulary())
     finally:
         audit.registered().pop("test.thing_done")
@@ -103,5 +103,5 @@ def test_registering_an_action():
 def test_a_change_from_zero_and_a_date_read_in_french():
     """A supervisor's priority from 0 to 300 read « état : « 300 » » and a report's period
     « date : 2025-01-01 »."""
-    assert audit.details("routing.priority_changed", {"from": 0, "to": 300}) == "de « 0 » à « 300 »"
+    assert audit.details("routing.priority_changed", {"from": 0, "to": 300}) == "de « 0 » à « 300 »"
     assert audit.details("report.published", {"date": "2025-01-01"}) == "date : 1er janvier 2025"

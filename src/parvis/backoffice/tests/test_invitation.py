@@ -125,7 +125,7 @@ def test_a_role_is_refused_to_an_impossible_address_and_asks_confirmation_for_a_
 
     too_long = _invite(client, organisation, capture, email=f"{'a' * 65}@caf.fr", full_name="A B")
     assert too_long.status_code == 400
-    assert "64 caractères au plus avant « @ »" in too_long.content.decode()
+    assert "64 caractères au plus avant « @ »" in too_long.content.decode()
     long_name = _invite(client, organisation, capture, full_name="N" * 201)
     assert long_name.status_code == 400 and not User.objects.filter(email=EMAIL).exists()
 

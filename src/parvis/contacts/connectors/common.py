@@ -43,10 +43,10 @@ def json_object(body: bytes) -> dict[str, Any]:
 def required_text(data: dict[str, Any], name: str, *, max_length: int = 200) -> str:
     value = data.get(name)
     if not isinstance(value, str | int) or not str(value).strip():
-        raise InvalidPayload(f"Champ « {name} » manquant.", name)
+        raise InvalidPayload(f"Champ « {name} » manquant.", name)
     text = str(value).strip()
     if len(text) > max_length:
-        raise InvalidPayload(f"Champ « {name} » trop long.", name)
+        raise InvalidPayload(f"Champ « {name} » trop long.", name)
     return text
 
 
@@ -56,7 +56,7 @@ def timestamp(value: Any, *, field: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(str(value).strip())
     except ValueError:
         raise InvalidPayload(
-            f"Horodatage « {field} » invalide (ISO 8601 attendu).", field
+            f"Horodatage « {field} » invalide (ISO 8601 attendu).", field
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)

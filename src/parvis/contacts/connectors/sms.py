@@ -67,7 +67,7 @@ class SmsConnector(Connector):
             e164(str(data["to"]), field="to")
         text = data.get("text")
         if not isinstance(text, str) or len(text) > MAX_TEXT:
-            raise InvalidPayload("Champ « text » manquant.", "text")
+            raise InvalidPayload("Champ « text » manquant.", "text")
         if data.get("received_at"):
             timestamp(data["received_at"], field="received_at")
         return [("message", provider_id or hashlib.sha256(body).hexdigest(), body)]

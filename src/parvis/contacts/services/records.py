@@ -400,7 +400,7 @@ def citizen_file_number_add(
     if not re.fullmatch(r"[0-9A-Z./-]{1,40}", value):
         raise ContactError(
             "invalid_file_number",
-            "Le numéro ne peut contenir que des chiffres, des lettres, « . », « / » ou « - ».",
+            "Le numéro ne peut contenir que des chiffres, des lettres, « . », « / » ou « - ».",
             "value",
         )
     number, created = CitizenFileNumber.objects.get_or_create(

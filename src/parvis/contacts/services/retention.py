@@ -199,7 +199,7 @@ def register() -> None:
         citizens_purge,
         data=_(
             "Fiche usager d’un organisme et coordonnées (adresse électronique, numéro de "
-            "téléphone, chiffrés), y compris une opposition aux SMS (« STOP »)"
+            "téléphone, chiffrés), y compris une opposition aux SMS (« STOP »)"
         ),
         purpose=_("Retrouver l’historique de l’usager et lui répondre sur le bon canal"),
         duration=lambda: days(

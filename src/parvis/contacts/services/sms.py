@@ -89,7 +89,7 @@ SMS_NO_CONSENT = (
     "Le numéro n’a pas accepté les SMS : l’usager n’a jamais écrit par SMS depuis ce "
     "numéro et aucun accord n’est noté sur sa fiche."
 )
-SMS_STOPPED = "L’usager a demandé à ne plus recevoir de SMS (« STOP »)."
+SMS_STOPPED = "L’usager a demandé à ne plus recevoir de SMS (« STOP »)."
 SMS_WITHDRAWN = "L’usager a retiré son accord pour les SMS (noté sur sa fiche)."
 
 

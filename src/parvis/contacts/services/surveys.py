@@ -345,7 +345,7 @@ def clean_answers(invitation: SurveyInvitation, answers: Mapping[str, Any]) -> d
         if not isinstance(value, int) or isinstance(value, bool) or not question.accepts(value):
             raise ContactError(
                 "survey_answer_invalid",
-                f"Répondez à la question « {question.label} ».",
+                f"Répondez à la question « {question.label} ».",
                 question.code,
             )
         cleaned[question.code] = value

@@ -259,6 +259,26 @@ def test_an_agent_answers_a_chat_from_the_conversation_page(
     assert conversation.messages.filter(direction=Direction.OUTBOUND).count() == 1
 
 
+def test_an_empty_chat_reply_is_summarised_as_on_the_desk(client, agent, site):
+    channel("chat")
+    endpoint = InboundEndpointFactory(organisation=site.organisation, connector="chat")
+    chat_message_accept(endpoint=endpoint, session="e" * 32, sequence=0, text="Bonjour")
+    conversation = Conversation.objects.get(channel_id="chat")
+    client.force_login(agent)
+    url = reverse("contacts_backoffice:conversation_detail", args=[conversation.reference])
+    response = client.post(url, {"text": ""})
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    # The desk's DSFR error summary (contacts/_form_errors.html), the field named and linked.
+    summary = html.split('id="reply-errors"', 1)[1].split("</div>", 1)[0]
+    assert "data-error-summary" in html
+    assert "Votre réponse n’a pas été envoyée" in summary
+    assert 'href="#id_text"' in summary
+    assert "Votre réponse : Écrivez votre réponse avant de l’envoyer." in summary
+    assert "Ce champ est obligatoire" not in html
+    assert not conversation.messages.filter(direction=Direction.OUTBOUND).exists()
+
+
 def test_the_dashboard_counts_what_waits_and_links_to_its_list(client, site, agent):
     queue = QueueFactory(site=site, organisation=site.organisation)
     ConversationFactory(queue=queue, queued_at=timezone.now())
@@ -266,7 +286,7 @@ def test_the_dashboard_counts_what_waits_and_links_to_its_list(client, site, age
     client.force_login(agent)
     page = client.get(reverse("backoffice:dashboard")).content.decode()
     assert 'data-todo="contacts.queued"' in page
-    listed = reverse("contacts_backoffice:conversation_list") + "?statut=queued"
+    listed = reverse("contacts_backoffice:conversation_list") + "?statut=queued&amp;a_prendre=1"
     assert f'href="{listed}" data-count="1"' in page
 
 

@@ -62,7 +62,7 @@ def test_every_move_a_person_makes_has_a_french_audit_label():
     line = audit.details(
         "conversation.resolve", {"from": "assigned", "to": "resolved", "outcome": "answered"}
     )
-    assert line == "de « Prise en charge » à « Résolue », issue : Réponse apportée"
+    assert line == "de « Prise en charge » à « Résolue », issue : Réponse apportée"
 
 
 def test_assign_wait_resume_resolve_with_log_audit_and_events(

@@ -408,7 +408,7 @@ def test_the_page_asks_three_questions_and_stores_the_answers_once(client) -> No
         assert label in html
     incomplete = client.post(url, {"satisfaction": "4"})
     assert incomplete.status_code == 400
-    assert "Répondez à la question « Votre démarche a-t-elle été facile ? »" in (
+    assert "Répondez à la question « Votre démarche a-t-elle été facile ? »" in (
         incomplete.content.decode()
     )
     answered = client.post(url, {"satisfaction": "4", "effort": "1", "resolved": "0"})

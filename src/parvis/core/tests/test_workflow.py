@@ -180,7 +180,7 @@ def test_move_not_allowed_from_this_state(door_machine, how, value):
         door_machine.apply(door, principal=System("timer"), **{how: value})
     assert (refused.value.code, refused.value.status) == ("transition_not_allowed", 409)
     target = "Fermée" if how == "move" else "Ouverte"
-    assert refused.value.message == f"Impossible de passer de « Verrouillée » à « {target} »."
+    assert refused.value.message == f"Impossible de passer de « Verrouillée » à « {target} »."
     assert door.status == "locked" and door.saved == 0 and not DoorLog.objects.rows
 
 
@@ -188,7 +188,7 @@ def test_unknown_target_state_is_named_as_given(door_machine):
     with pytest.raises(WorkflowError) as refused:
         door_machine.apply(Door(), to="ajar", principal=None)
     assert refused.value.code == "transition_not_allowed"
-    assert "« ajar »" in refused.value.message
+    assert "« ajar »" in refused.value.message
 
 
 def test_guard_refuses(door_machine):

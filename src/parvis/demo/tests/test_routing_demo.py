@@ -50,7 +50,7 @@ def test_the_referent_is_offered_the_escalated_france_services_chat(client):
     assert 'data-todo="contacts.escalations"' in dashboard
     assert "Contacts remontés au niveau 2 qui vous attendent" in dashboard
     desk = client.get(reverse("desk:home")).content.decode()
-    assert 'data-escalations="1"' in desk and "passez « disponible » pour le recevoir" in desk
+    assert 'data-escalations="1"' in desk and "passez « disponible » pour le recevoir" in desk
     # The adviser who escalated it is not counted as a referent.
     client.force_login(User.objects.get(email="agent.fs@demo.parvis.fr"))
     dashboard = client.get(reverse("backoffice:dashboard")).content.decode()

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.utils import timezone
 
 from parvis.accounts.tests.factories import UserFactory
 from parvis.demo import simplification_demo as demo
@@ -51,3 +52,27 @@ def test_the_seeded_history_makes_the_follow_up_publish_its_rates():
     assert len({moment.date() for moment in changes}) > 40
     caf = next(row for row in follow_up(organisation="caf", year=2026))
     assert caf.done_rate is not None and caf.median_days_to_decision is not None
+
+
+@pytest.mark.django_db
+def test_each_reference_carries_its_filing_year_numbered_in_filing_order():
+    """A request filed in 2025 reads SIMP-2025-…, not the year of the seeding; within a
+    year the numbers follow the filing days (the history is filed before today's
+    showcase, so a request filed in January is not numbered after one filed today)."""
+    for slug in demo.HISTORY_COUNTS:
+        OrganisationFactory(slug=slug)
+    UserFactory(email="moderation@demo.parvis.fr", platform_moderator=True)
+    UserFactory(email="admin@demo.parvis.fr", platform_admin=True)
+    assert demo.demo_simplification_seed() > sum(demo.HISTORY_COUNTS.values())
+    requests = list(SimplificationRequest.objects.order_by("submitted_at", "pk"))
+    references = [request.reference for request in requests]
+    assert len(set(references)) == len(references)
+    by_year: dict[int, list[int]] = {}
+    for request in requests:
+        prefix, year, number = request.reference.split("-")
+        filed = timezone.localtime(request.submitted_at).year
+        assert (prefix, int(year), request.year) == ("SIMP", filed, filed), request.reference
+        by_year.setdefault(filed, []).append(int(number))
+    assert len(by_year) >= 2  # fourteen months span two years
+    for numbers in by_year.values():
+        assert numbers == list(range(1, len(numbers) + 1))

@@ -159,3 +159,31 @@ def test_an_escalated_contact_waits_for_a_referent_not_for_an_adviser(client):
     services.conversation_take(principal=expert, conversation=conversation)
     conversation.refresh_from_db()
     assert conversation.assignee == expert
+
+
+def test_the_advisers_dashboard_does_not_count_their_own_escalation(client):
+    """The adviser escalated a chat to the partner's referent: it waits in their queue
+    for the referent, so « Conversations en attente d'un agent » counts only the contact
+    they can take, and the list behind the count shows that one (same selector)."""
+    import re
+
+    queue, adviser, _referent = _france_services()
+    escalated = arrive(queue)
+    engine.process_due()
+    offers.offer_accept(user=adviser, conversation=escalated)
+    escalated.refresh_from_db()
+    services.desk_escalate(principal=adviser, conversation=escalated, reason=QUESTION)
+    waiting = arrive(queue)
+
+    client.force_login(adviser)
+    dashboard = client.get(reverse("backoffice:dashboard")).content.decode()
+    row = dashboard.split('data-todo="contacts.queued"', 1)[1].split("</tr>", 1)[0]
+    href, count = re.search(r'href="([^"]+)" data-count="(\d+)"', row).groups()
+    assert count == "1"
+    listed = client.get(href.replace("&amp;", "&")).content.decode()
+    assert waiting.reference in listed and escalated.reference not in listed
+    assert "1 conversation correspondant à ces filtres" in listed
+    assert "data-takeable" in listed
+    # The desk's waiting list, what the adviser can take, agrees.
+    desk = client.get(reverse("desk:home")).content.decode()
+    assert waiting.reference in desk and escalated.reference not in desk

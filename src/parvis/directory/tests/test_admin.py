@@ -83,7 +83,7 @@ def test_admin_refuses_a_channel_without_its_detail_in_french(staff_client):
     url = reverse("admin:directory_site_change", args=[site.pk])
     response = staff_client.post(url, _site_form(site, channels=["telephone"]))
     assert response.status_code == 200
-    assert "Le canal « Téléphone » demande un numéro de téléphone." in response.content.decode()
+    assert "Le canal « Téléphone » demande un numéro de téléphone." in response.content.decode()
     response = staff_client.post(
         url, _site_form(site, channels=["telephone"], phone="05 56 00 00 00")
     )

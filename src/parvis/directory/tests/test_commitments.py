@@ -157,7 +157,7 @@ def test_an_assessment_is_created_then_updated_with_its_links_replaced(caf, qual
     assert rows[-1].data == {"commitment": 4, "from": "en-cours", "to": "atteint", "evidence": 1}
     described = audit.details(rows[-1].action, rows[-1].data)
     assert described == (
-        "de « En cours » à « Atteint », engagement n° : 4, liens justificatifs : 1"
+        "de « En cours » à « Atteint », engagement n° : 4, liens justificatifs : 1"
     )
     assert audit.action_label("commitment.assessed").startswith("Autoévaluation")
 
@@ -305,7 +305,7 @@ def test_the_form_saves_the_assessment_and_its_links(client, caf, quality_manage
         "Résultats",
     ]
     page = client.get(_list_url(caf)).content.decode()
-    assert "L’autoévaluation « Engagement n° 3 » est enregistrée." in page
+    assert "L’autoévaluation « Engagement n° 3 » est enregistrée." in page
     assert "Atteint" in page
     edit = client.get(_edit_url(caf, 3)).content.decode()
     assert 'value="https://www.caf.fr/charte"' in edit

@@ -317,7 +317,7 @@ def test_the_name_field_finds_a_town(client, bordeaux, gironde, caf):
 
 def test_an_unknown_commune_offers_the_communes_that_start_so(client, bordeaux):
     html = client.get(reverse("directory:search"), {"commune": "Bordeau"}).content.decode()
-    assert "Aucune commune ne s’appelle « Bordeau »" in html
+    assert "Aucune commune ne s’appelle « Bordeau »" in html
     assert "commune=33063" in html
     html = client.get(reverse("directory:search"), {"commune": "Xyzzy"}).content.decode()
     assert "Vérifiez l’orthographe de la commune" in html

@@ -330,8 +330,8 @@ def test_opening_times_with_a_utc_offset_are_refused_not_dropped():
 @pytest.mark.parametrize(
     ("slug", "label", "field", "message"),
     [
-        ("telephone", "Téléphone", "phone", "Le canal « Téléphone » demande un numéro"),
-        ("sms", "SMS", "phone", "Le canal « SMS » demande le numéro"),
+        ("telephone", "Téléphone", "phone", "Le canal « Téléphone » demande un numéro"),
+        ("sms", "SMS", "phone", "Le canal « SMS » demande le numéro"),
         ("courriel", "Courriel / formulaire", "email", "demande un courriel ou l’adresse"),
         ("chat", "Messagerie instantanée", "website", "demande l’adresse du site"),
         ("en_ligne", "Service en ligne", "website", "demande l’adresse du service en ligne"),

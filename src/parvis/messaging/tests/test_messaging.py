@@ -63,7 +63,7 @@ def test_an_email_reaches_a_real_smtp_server_and_the_log_keeps_no_address(smtp_i
     [message] = smtp_inbox.to(ADDRESS)
     assert message["Subject"] == "Confirmez votre soutien à la demande SIM-2026-0001"
     body = message.get_body(("plain",)).get_content()
-    assert "« Demande de carte grise » (Préfecture de la Gironde)" in body
+    assert "« Demande de carte grise » (Préfecture de la Gironde)" in body
     assert "https://parvis.example.fr/lien" in body and "valable 48 heures" in body
     assert delivery.status == S.SENT and delivery.attempts == 1 and delivery.sent_at
     assert delivery.provider == "django-email" and delivery.template == TEMPLATE

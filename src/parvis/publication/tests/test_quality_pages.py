@@ -308,7 +308,7 @@ def test_the_indicator_page_ranks_and_maps(client, caf):
     # The map's table: every département, overseas collectivités included.
     assert "Gironde (33)" in html and "91\u202f%" in html
     assert "Saint-Pierre-et-Miquelon (975)" in html
-    assert "« Donnée insuffisante » : moins de 10 cas sur le mois" in html
+    assert "« Donnée insuffisante » : moins de 10 cas sur le mois" in html
 
     ranking = reverse("publication:quality_ranking_data", args=[RATE, "csv"])
     rows = list(

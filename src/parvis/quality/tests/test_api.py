@@ -317,7 +317,7 @@ def test_a_bad_line_is_a_422_naming_line_and_column_and_changes_nothing(client, 
         {
             "field": "fichier.ligne.4.territoire",
             "code": "invalid_line",
-            "message": "Département inconnu « 99 » : code INSEE attendu (33, 2A, 974…).",
+            "message": "Département inconnu « 99 » : code INSEE attendu (33, 2A, 974…).",
         }
     ]
     assert not DeclaredResult.objects.exists()

@@ -178,10 +178,10 @@ def test_the_edit_page_offers_each_declared_parameter_and_saves(admin):
         (
             RATE,
             {"param_short_abandon_seconds": "45"},
-            "« Abandons exclus en deçà de (secondes) » doit valoir au plus 30.",
+            "« Abandons exclus en deçà de (secondes) » doit valoir au plus 30.",
         ),
         ("attente-p90-telephone", {"param_quantile": "0,905"}, "va par pas de 0.01"),
-        (RATE, {"param_channels": []}, "« Canaux » : choisissez au moins une valeur."),
+        (RATE, {"param_channels": []}, "« Canaux » : choisissez au moins une valeur."),
         (RATE, {"min_n_publish": "9"}, "L’effectif minimal publié ne descend jamais sous 10."),
         (
             "satisfaction-moyenne",
@@ -651,7 +651,7 @@ def test_a_local_quality_manager_is_told_the_scope_the_unknown_code_and_keeps_th
         "Votre rôle se limite à CAF de la Gironde : vous ne pouvez pas déclarer de résultats "
         "pour ce territoire." in text
     )
-    assert "Indicateur inconnu « foo »" in text
+    assert "Indicateur inconnu « foo »" in text
     form = response.context["form"]
     assert form["organisation"].value() == caf.slug
     assert 'value="Outil de suivi des rendez-vous"' in text

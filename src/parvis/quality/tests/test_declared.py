@@ -128,7 +128,7 @@ def test_a_file_with_one_bad_line_is_refused_with_a_clear_report_and_nothing_cha
 @pytest.mark.parametrize(
     ("line", "column", "message"),
     [
-        (f"inconnu,organisation,,{M},10,50,,", "indicateur", "Indicateur inconnu « inconnu »"),
+        (f"inconnu,organisation,,{M},10,50,,", "indicateur", "Indicateur inconnu « inconnu »"),
         (
             f"simplifications-traitees,site,caf-bordeaux-accueil,{M},10,50,,",
             "niveau",
@@ -138,19 +138,19 @@ def test_a_file_with_one_bad_line_is_refused_with_a_clear_report_and_nothing_cha
             f"rendez-vous-non-honores,national,,{M},10,50,,",
             "niveau",
             "Valeur inconnue "
-            "« national » ; valeurs possibles : site, service, departement, region, organisation",
+            "« national » ; valeurs possibles : site, service, departement, region, organisation",
         ),
         (f"rendez-vous-non-honores,site,nulle-part,{M},10,50,,", "territoire", "Lieu inconnu"),
         (f"rendez-vous-non-honores,site,,{M},10,50,,", "territoire", "Territoire obligatoire"),
         (
             f"rendez-vous-non-honores,departement,99,{M},10,50,,",
             "territoire",
-            "Département inconnu « 99 »",
+            "Département inconnu « 99 »",
         ),
         (
             f"rendez-vous-non-honores,organisation,cnav,{M},10,50,,",
             "territoire",
-            "le code de l’organisme (« caf ») ou reste vide",
+            "le code de l’organisme (« caf ») ou reste vide",
         ),
         (
             "rendez-vous-non-honores,organisation,,2099-01,10,50,,",
@@ -222,7 +222,7 @@ def test_every_error_of_the_file_is_reported_in_line_order(caf, manager):
         (3, "effectif"),
         (4, ""),
     ]
-    assert "Indicateur inconnu « inconnu »" in report.errors[0].message
+    assert "Indicateur inconnu « inconnu »" in report.errors[0].message
     assert "Même indicateur, niveau, territoire et mois qu’à la ligne 2" in report.errors[2].message
     assert not DeclaredResult.objects.exists()
 
@@ -237,7 +237,7 @@ def test_every_error_of_the_file_is_reported_in_line_order(caf, manager):
             "territoire",
             "Colonne obligatoire absente : territoire.",
         ),
-        (HEADER.encode() + b",commentaire\n", 1, "commentaire", "Colonne inconnue « commentaire »"),
+        (HEADER.encode() + b",commentaire\n", 1, "commentaire", "Colonne inconnue « commentaire »"),
         (b"", 1, "", "Le fichier est vide"),
         (HEADER.encode() + b"\n", 0, "", "aucun résultat"),
         (

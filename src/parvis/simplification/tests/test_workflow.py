@@ -326,6 +326,6 @@ def test_refusal_message_names_both_statuses(quality_manager):
             request=request, to_status="teleportee", actor=quality_manager(request.organisation)
         )
     assert error.value.message == (
-        "Une demande « Réalisée » ne peut pas passer au statut « teleportee »."
+        "Une demande « Réalisée » ne peut pas passer au statut « teleportee »."
     )
     assert error.value.field == "status"

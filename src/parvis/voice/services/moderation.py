@@ -104,7 +104,7 @@ def experience_reject(
     if reason not in CharterReason.values:
         raise VoiceError("invalid_reason", "Choisissez un motif de la charte.", field="reason")
     if reason == CharterReason.OTHER and not note.strip():
-        raise VoiceError("note_required", "Précisez le motif « Autre ».", field="note")
+        raise VoiceError("note_required", "Précisez le motif « Autre ».", field="note")
     if duplicate_of is not None:
         if duplicate_of.pk == experience.pk:
             raise VoiceError(

@@ -305,7 +305,7 @@ def test_moderator_adjusts_the_masking_of_an_answer_before_publishing_it(
     client.force_login(moderator)
     page = client.get(url).content.decode()
     # each masked span is listed with what it hides, to keep or remove
-    assert "[TÉLÉPHONE] ← « 05 56 00 00 00 »" in page and "Ajuster le masquage" in page
+    assert "[TÉLÉPHONE] ← « 05 56 00 00 00 »" in page and "Ajuster le masquage" in page
     # a fragment absent from the original: French error, nothing changed, input kept
     refused = client.post(
         url, {"action": "masking", "add_fragment": "introuvable", "add_label": "OTHER"}

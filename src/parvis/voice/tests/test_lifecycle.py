@@ -147,7 +147,7 @@ def test_refusal_messages_are_french_and_name_the_states(moderator):
         experience_transition(
             experience=experience, move="publish", actor=moderator, actor_label=Actor.MODERATOR
         )
-    assert refused.value.message == "Impossible de passer de « Publiée » à « Publiée »."
+    assert refused.value.message == "Impossible de passer de « Publiée » à « Publiée »."
     with pytest.raises(VoiceError) as refused:
         experience_transition(experience=experience, move="withdraw", actor_label=Actor.SYSTEM)
     assert refused.value.message == "Ce changement d’état ne vous est pas permis."

@@ -229,7 +229,7 @@ def test_a_signed_in_citizen_starts_from_their_account_address(client, site):
     assert experience.author == citizen
     assert decrypt_text(experience.author_email_encrypted) == "camille@exemple.fr"
     done = client.get(reverse("voice:share_done")).content.decode()
-    assert "Dans « Mes expériences »" in done
+    assert "Dans « Mes expériences »" in done
     assert f'id="my-experiences-link" href="{reverse("voice:my_experiences")}"' in done
     assert "nous ne pourrons pas vous le renvoyer" not in done
     assert "Créer un compte" not in done
@@ -243,7 +243,7 @@ def test_a_signed_in_citizen_may_give_no_address_and_still_finds_it_in_their_acc
     assert sent.status_code == 302
     assert Experience.objects.get().author_email_encrypted == ""
     done = client.get(reverse("voice:share_done")).content.decode()
-    assert "Dans « Mes expériences »" in done
+    assert "Dans « Mes expériences »" in done
     assert "Vous n’avez pas donné d’adresse" not in done
 
 
@@ -253,7 +253,7 @@ def test_a_signed_out_citizen_gets_no_address_and_keeps_the_link_warning(client,
     assert 'name="email" value=' not in client.get(reverse("voice:share_contact")).content.decode()
     client.post(reverse("voice:share_contact"), {"email": "", "accept_charter": "on"})
     done = client.get(reverse("voice:share_done")).content.decode()
-    assert "Vous n’avez pas donné d’adresse" in done and "Mes expériences »" not in done
+    assert "Vous n’avez pas donné d’adresse" in done and "Mes expériences »" not in done
 
 
 def test_an_experience_shared_without_account_is_attached_through_the_private_link(client):

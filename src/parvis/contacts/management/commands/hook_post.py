@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("endpoint", help="UUID du point d’entrée")
-        parser.add_argument("file", help="Fichier à envoyer (« - » : entrée standard)")
+        parser.add_argument("file", help="Fichier à envoyer (« - » : entrée standard)")
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Adresse de parvis")
         parser.add_argument("--content-type", default="application/octet-stream")
         parser.add_argument("--message-id", default="", help=f"En-tête {MESSAGE_ID_HEADER}")

@@ -254,7 +254,7 @@
       });
       if (missing) {
         var legend = document.getElementById("survey-" + missing + "-legend");
-        surveyError("Répondez à la question « " + legend.firstChild.textContent.trim() + " ».",
+        surveyError("Répondez à la question « " + legend.firstChild.textContent.trim() + " ».",
           missing);
         return;
       }

@@ -59,7 +59,7 @@ class Command(BaseCommand):
             except DemoRefused as refused:
                 raise CommandError(str(refused)) from refused
         table = Table(
-            title=f"Démonstration « {options['scale']} » ({time.perf_counter() - start:.1f} s)"
+            title=f"Démonstration « {options['scale']} » ({time.perf_counter() - start:.1f} s)"
         )
         table.add_column("Données")
         table.add_column("Créées", justify="right")

@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "--figures",
             action="store_true",
             help="Recalcule aussi les chiffres des expériences (indicateurs de qualité des "
-            "13 derniers mois ; « parvis quality_rebuild » pour tous les indicateurs).",
+            "13 derniers mois ; « parvis quality_rebuild » pour tous les indicateurs).",
         )
         parser.add_argument(
             "--opendata", action="store_true", help="Écrit aussi les exports de données ouvertes."

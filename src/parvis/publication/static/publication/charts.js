@@ -65,7 +65,7 @@
       canvas.setAttribute("role", "img");
       canvas.setAttribute(
         "aria-label",
-        root.dataset.parvisChartCaption + " (les valeurs sont dans l’onglet « Tableau »)"
+        root.dataset.parvisChartCaption + " (les valeurs sont dans l’onglet « Tableau »)"
       );
     });
   }
