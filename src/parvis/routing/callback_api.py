@@ -68,7 +68,7 @@ class CallbackOut(Schema):
     ended_at: dt.datetime | None
     waiting_ahead: int | None = Field(None, description="Contacts attendant avant celui-ci.")
     estimated_wait_seconds: int | None
-    estimated_wait: str | None = Field(None, description="« environ 4 minutes »…")
+    estimated_wait: str | None = Field(None, description="« environ 4 minutes »…")
 
 
 def _out(callback: Callback) -> dict[str, Any]:

@@ -58,10 +58,10 @@ UNITS = (
     ("working_days", "jours ouvrés (courriel, SMS)"),
 )
 STRATEGY_HELP = (
-    "Parmi les agents qui peuvent prendre le contact : « agent libre depuis le plus "
-    "longtemps » répartit la charge ; « agent le moins occupé » donne à qui a le plus de "
-    "place (utile pour les écrits) ; « meilleur niveau de compétence » donne d’abord au "
-    "plus expert ; « tour de rôle » donne à chacun à son tour ; « proposition à tous » "
+    "Parmi les agents qui peuvent prendre le contact : « agent libre depuis le plus "
+    "longtemps » répartit la charge ; « agent le moins occupé » donne à qui a le plus de "
+    "place (utile pour les écrits) ; « meilleur niveau de compétence » donne d’abord au "
+    "plus expert ; « tour de rôle » donne à chacun à son tour ; « proposition à tous » "
     "présente le contact à tous les agents libres à la fois, le premier qui accepte le prend."
 )
 
@@ -288,7 +288,7 @@ class TierForm(ParvisForm):
         label="Nom du palier",
         max_length=120,
         required=False,
-        help_text="Pour le reconnaître, par exemple « Référents des partenaires ».",
+        help_text="Pour le reconnaître, par exemple « Référents des partenaires ».",
     )
     min_wait_seconds = forms.IntegerField(
         label="Ouvert après une attente de (secondes)",

@@ -354,6 +354,16 @@ def _grouped(ids_by_key: dict[Any, list[int]], build: Any, *, whole: bool = True
     return condition
 
 
+def _target(policy: QueuePolicy, place: Place, now: dt.datetime) -> tuple[int | None, dt.datetime]:
+    """A queue's service-level target at ``now``: its seconds (``None`` when the target
+    is in working days) and the arrival before which a contact not yet answered is past
+    it (``now`` less the seconds, or the working-days cutoff on the queue's calendar)."""
+    if policy.service_level_working_days is not None:
+        return None, _working_days_cutoff(place, policy.service_level_working_days, now)
+    seconds = policy.service_level_seconds or 0
+    return seconds, now - dt.timedelta(seconds=seconds)
+
+
 DAY, RECENT = "day", "recent"
 
 
@@ -385,13 +395,12 @@ def _periods(
     by_seconds: dict[int, list[int]] = defaultdict(list)
     by_cutoff: dict[dt.datetime, list[int]] = defaultdict(list)
     for queue in queues:
-        policy = policies[queue.pk]
         by_start[starts[queue.pk]].append(queue.pk)
-        if policy.service_level_working_days is not None:
-            cutoff = _working_days_cutoff(places[queue.pk], policy.service_level_working_days, now)
+        seconds, cutoff = _target(policies[queue.pk], places[queue.pk], now)
+        if seconds is None:
             by_cutoff[cutoff].append(queue.pk)
         else:
-            by_seconds[policy.service_level_seconds or 0].append(queue.pk)
+            by_seconds[seconds].append(queue.pk)
     short = dt.timedelta(seconds=metrics.SHORT_ABANDON_SECONDS)
 
     # The rows read have a queue and a ``queued_at`` (the WHERE), so an answer is an
@@ -518,11 +527,7 @@ def _late_arrivals(
     calendar (``_working_days_cutoff``)."""
     by_cutoff: dict[dt.datetime, list[int]] = defaultdict(list)
     for queue in queues:
-        policy = policies[queue.pk]
-        if policy.service_level_working_days is not None:
-            cutoff = _working_days_cutoff(places[queue.pk], policy.service_level_working_days, now)
-        else:
-            cutoff = now - dt.timedelta(seconds=policy.service_level_seconds or 0)
+        _, cutoff = _target(policies[queue.pk], places[queue.pk], now)
         by_cutoff[cutoff].append(queue.pk)
     return by_cutoff
 

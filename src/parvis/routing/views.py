@@ -258,7 +258,7 @@ def _valid(form: Any) -> dict[str, Any]:
 def queue_pause(request: HttpRequest, queue_id: int) -> HttpResponse:
     def action(queue: Queue) -> str:
         supervision.queue_pause(principal=request.user, queue_id=queue.pk)
-        return f"La file « {queue.name} » est en pause : ses contacts gardent leur place."
+        return f"La file « {queue.name} » est en pause : ses contacts gardent leur place."
 
     return _act(request, queue_id, action)
 
@@ -268,7 +268,7 @@ def queue_pause(request: HttpRequest, queue_id: int) -> HttpResponse:
 def queue_resume(request: HttpRequest, queue_id: int) -> HttpResponse:
     def action(queue: Queue) -> str:
         supervision.queue_resume(principal=request.user, queue_id=queue.pk)
-        return f"La file « {queue.name} » reprend."
+        return f"La file « {queue.name} » reprend."
 
     return _act(request, queue_id, action)
 
@@ -320,7 +320,7 @@ def agent_presence(request: HttpRequest, queue_id: int, user_id: int) -> HttpRes
         state = supervision.agent_force_presence(
             principal=request.user, user_id=user_id, presence=data["presence"]
         )
-        return f"La présence de l’agent est maintenant « {state.get_presence_display()} »."
+        return f"La présence de l’agent est maintenant « {state.get_presence_display()} »."
 
     return _act(request, queue_id, action)
 
@@ -595,9 +595,9 @@ def queue_skills(request: HttpRequest, queue_id: int) -> HttpResponse:
                 skill = selectors_settings.skill_label(data["skill"])
                 messages.success(
                     request,
-                    f"{name} n’a plus la compétence « {skill} »."
+                    f"{name} n’a plus la compétence « {skill} »."
                     if level == REMOVE
-                    else f"{name} a maintenant la compétence « {skill} » au niveau {level}.",
+                    else f"{name} a maintenant la compétence « {skill} » au niveau {level}.",
                 )
                 return redirect("routing:queue_skills", queue.pk)
         status = 400

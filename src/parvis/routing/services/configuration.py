@@ -145,7 +145,7 @@ def _check_overflow(principal: Any, queue: Queue, policy: QueuePolicy) -> None:
     if selectors_settings.overflow_chain_reaches(target, queue.pk):
         raise RoutingError(
             "overflow_cycle",
-            f"La file « {target.name} » déborde déjà, directement ou non, vers cette file : "
+            f"La file « {target.name} » déborde déjà, directement ou non, vers cette file : "
             "les contacts tourneraient de l’une à l’autre. Choisissez une autre file.",
             "overflow_queue",
         )

@@ -352,7 +352,7 @@ def _overflow_one(conversation_id: int, policy: QueuePolicy, why: str, now: dt.d
         queue_id=policy.queue_id,
         at=now,
         trigger=OVERFLOW_TRIGGER,
-        rule=f"débordement vers « {target.name} » : {REASONS[why]}"[:200],
+        rule=f"débordement vers « {target.name} » : {REASONS[why]}"[:200],
         wait_seconds=round((now - entry.arrived_at).total_seconds(), 3),
         skipped={"overflow": 1},
     )

@@ -474,7 +474,7 @@ def test_an_overflow_cycle_is_refused_on_the_page():
         settings_data(first, overflow_queue=second.queue_id),
     )
     assert response.status_code == 400
-    assert "File de débordement : La file « " in response.content.decode()
+    assert "File de débordement : La file « " in response.content.decode()
 
 
 def test_tiers_are_added_changed_and_refused_on_the_page():

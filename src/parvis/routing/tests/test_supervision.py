@@ -158,7 +158,7 @@ def test_force_an_agent_offline():
     response = client.post(
         reverse("routing:agent_presence", args=[queue.pk, member.pk]), {"presence": "offline"}
     )
-    assert said(response) == ["La présence de l’agent est maintenant « hors ligne »."]
+    assert said(response) == ["La présence de l’agent est maintenant « hors ligne »."]
     state = AgentState.objects.get(user=member)
     assert state.presence == Presence.OFFLINE and state.reason == "supervisor"
     assert actions() == ["routing.presence_forced"]
