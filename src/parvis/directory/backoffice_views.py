@@ -107,6 +107,7 @@ def site_hours(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "breadcrumb": _breadcrumb("Horaires habituels", site),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -159,6 +160,7 @@ def site_exceptions(request: HttpRequest, slug: str) -> HttpResponse:
             "upcoming_days": UPCOMING_DAYS,
             "breadcrumb": _breadcrumb("Fermetures et horaires exceptionnels", site),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -171,13 +171,14 @@ def propose(request: HttpRequest) -> HttpResponse:
 
     form = ProposalForm(request.POST)
     context["form"] = form
-    throttled = throttle_ip(request, "propose")
-    if not throttled.allowed:
-        form.is_valid()
-        form.add_error(None, refusal_message(throttled, by_address=True))
-        return render(request, "simplification/propose.html", context, status=429)
+    # Validate first, as voice's forms do: a request with a typo is corrected, not
+    # counted against the address (five typos locked a France Services counter out).
     if not form.is_valid():
         return render(request, "simplification/propose.html", context, status=400)
+    throttled = throttle_ip(request, "propose")
+    if not throttled.allowed:
+        form.add_error(None, refusal_message(throttled, by_address=True))
+        return render(request, "simplification/propose.html", context, status=429)
     data = form.cleaned_data
     if data["email"]:
         throttled = throttle_email("propose", data["email"])

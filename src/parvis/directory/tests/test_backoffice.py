@@ -117,7 +117,7 @@ def test_invalid_hours_are_refused_in_french_and_input_is_kept(client, admin, si
     client.force_login(admin)
     response = client.post(_hours_url(site), {"day_0": value, "day_1": "10:00-11:00"})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in html
     assert "Les horaires n’ont pas été enregistrés" in html
     assert 'value="10:00-11:00"' in html
@@ -170,7 +170,7 @@ def test_exception_form_errors_are_french_and_keep_input(client, admin, site):
         },
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Indiquez l’heure de fermeture." in html
     assert 'value="Permanence"' in html
     response = client.post(url, {"date": "pas une date", "status": "closed"})
@@ -185,7 +185,7 @@ def test_an_exception_outside_the_directory_range_is_refused_next_to_its_date(
     client.force_login(admin)
     url = reverse("directory_backoffice:site_exceptions", args=[site.slug])
     response = client.post(url, {"date": day, "status": "closed"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Indiquez une date entre le 01/01/2000 et le 31/12/2100." in response.content.decode()
     assert response.context["form"].errors["date"]
     assert not OpeningException.objects.exists()

@@ -151,6 +151,18 @@ def test_ip_rate_limit_refuses_politely_and_keeps_the_text(client, caf, settings
     assert SimplificationRequest.objects.count() == 2
 
 
+def test_a_refused_form_does_not_count_against_the_address(client, caf, settings):
+    # a counter's shared address: typos are corrected, not counted (security review)
+    settings.SIMPLIFICATION_RATE_LIMITS = {
+        **settings.SIMPLIFICATION_RATE_LIMITS,
+        "propose_ip": (1, 3600),
+    }
+    for _ in range(3):
+        assert client.post(URL, _form(caf, proposal="x" * 3001)).status_code == 400
+    assert client.post(URL, _form(caf)).status_code == 302
+    assert client.post(URL, _form(caf)).status_code == 429
+
+
 def test_email_rate_limit_counts_per_address(client, caf, settings):
     settings.SIMPLIFICATION_RATE_LIMITS = {
         **settings.SIMPLIFICATION_RATE_LIMITS,
