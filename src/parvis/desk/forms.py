@@ -89,6 +89,7 @@ class EscalateForm(DeskForm):
         "d’accepter (note interne, jamais envoyée à l’usager).",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={"required": "Écrivez la question que vous posez au référent."},
     )
 
 

@@ -89,7 +89,11 @@ def test_an_escalation_needs_its_question(client):
         reverse("desk:escalate", args=[conversation.reference]), {"escalation_reason": " "}
     )
     assert response.status_code == 400
-    assert "Ce champ est obligatoire" in response.content.decode()
+    html = response.content.decode()
+    summary = html.split('id="escalate-errors"', 1)[1].split("</div>", 1)[0]
+    assert "Le contact n’a pas été remonté" in summary
+    assert "Écrivez la question que vous posez au référent." in summary
+    assert "Ce champ est obligatoire" not in html
     conversation.refresh_from_db()
     assert conversation.assignee == adviser
 
