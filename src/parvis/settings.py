@@ -631,6 +631,10 @@ PUBLICATION_OPENDATA_ROOT = env.str("PUBLICATION_OPENDATA_ROOT", default="")
 # Trained language models (qualifier) and their metadata.
 LANGUAGE_MODEL_DIR = Path(env.str("LANGUAGE_MODEL_DIR", default=str(VAR_DIR / "language")))
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
+# /healthz answers its status to anyone; the checks, backends and latencies only to platform
+# admins and to a monitoring probe sending "Authorization: Bearer <HEALTHZ_TOKEN>" (empty:
+# no probe gets them).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 # Language engine: qualifications below this confidence go to a human triage queue. The
 # confidence is calibrated (the probability that the answer is right); at 0.85 two thirds
 # of the independent evaluation set are routed with 96 % accuracy (docs/language.md).

@@ -9,14 +9,42 @@ import sys
 import pytest
 from django.test import RequestFactory
 
+from parvis.accounts.tests.factories import UserFactory
 from parvis.core.http import client_ip
 from parvis.testing.ci import once
 
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_cache_and_broker(client):
-    response = client.get("/healthz")
+PROBE_TOKEN = "sonde-de-supervision-0123456789abcdef"
+
+
+@pytest.fixture
+def probe(settings):  # type: ignore[no-untyped-def]
+    settings.HEALTHZ_TOKEN = PROBE_TOKEN
+    return {"HTTP_AUTHORIZATION": f"Bearer {PROBE_TOKEN}"}
+
+
+def test_healthz_tells_anyone_the_status_only(client, settings):
+    settings.HEALTHZ_TOKEN = PROBE_TOKEN
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer devine"}, {"HTTP_AUTHORIZATION": ""}):
+        response = client.get("/healthz", **headers)
+        assert response.status_code == 200
+        # No backend names nor latencies: a map of the deployment for anyone.
+        assert response.json() == {"status": "ok"}
+        assert response["Cache-Control"].startswith("max-age=0")
+    # A signed-in agent who is not a platform admin is anyone here.
+    client.force_login(UserFactory())
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_healthz_without_a_configured_token_gives_no_probe_the_details(client, settings):
+    settings.HEALTHZ_TOKEN = ""
+    assert client.get("/healthz", HTTP_AUTHORIZATION="Bearer ").json() == {"status": "ok"}
+
+
+def test_healthz_reports_database_cache_and_broker_to_the_probe(client, probe):
+    response = client.get("/healthz", **probe)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -24,15 +52,23 @@ def test_healthz_reports_database_cache_and_broker(client):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_healthz_answers_503_when_the_broker_is_down(client, settings):
+def test_healthz_reports_the_checks_to_a_platform_admin(client):
+    client.force_login(UserFactory(is_platform_admin=True))
+    assert set(client.get("/healthz").json()["checks"]) == {"database", "cache", "broker"}
+
+
+def test_healthz_answers_503_when_the_broker_is_down(client, probe):
     from parvis.celery import app
 
     previous = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
-        response = client.get("/healthz")
+        anonymous = client.get("/healthz")
+        response = client.get("/healthz", **probe)
     finally:
         app.conf.broker_url = previous
+    assert anonymous.status_code == 503
+    assert anonymous.json() == {"status": "error"}
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False
 
