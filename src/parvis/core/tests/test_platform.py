@@ -87,6 +87,9 @@ def test_security_headers_and_csp_nonce_on_pages(client):
     response = client.get("/")
     csp = response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp
+    # WebSockets to this host only ('self' covers ws:/wss: here); never to any host.
+    assert "connect-src 'self';" in csp + ";"
+    assert "wss:" not in csp and "ws:" not in csp
     assert "script-src 'self' 'nonce-" in csp
     nonce = csp.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.content.decode()
