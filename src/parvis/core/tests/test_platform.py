@@ -167,6 +167,56 @@ def test_production_profile_passes_check_deploy_without_warning():
     assert "no issues" in result.stdout
 
 
+def test_the_embedded_broker_lives_beside_the_sqlite_database_it_serves(tmp_path):
+    from parvis.settings import embedded_broker_file
+
+    var = tmp_path / "var"
+
+    def sqlite(name: str) -> dict[str, str]:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+
+    # Two instances of one checkout on two databases: two queues, one beside each.
+    first = embedded_broker_file(sqlite(str(tmp_path / "a" / "parvis.sqlite3")), var)
+    second = embedded_broker_file(sqlite(str(tmp_path / "b" / "parvis.sqlite3")), var)
+    assert first == tmp_path / "a" / "parvis.sqlite3.celery-broker.sqlite"
+    assert second == tmp_path / "b" / "parvis.sqlite3.celery-broker.sqlite"
+    # The default database, and a PostgreSQL one, keep today's file.
+    assert embedded_broker_file(sqlite(str(var / "parvis.sqlite3")), var) == (
+        var / "celery-broker.sqlite"
+    )
+    postgres = {"ENGINE": "django.db.backends.postgresql", "NAME": "parvis"}
+    assert embedded_broker_file(postgres, var) == var / "celery-broker.sqlite"
+
+
+READ_BROKER_URL = "from parvis import settings; print(settings.CELERY_BROKER_URL)"
+
+
+@once  # settings read in subprocesses: no database
+def test_the_settings_put_the_broker_beside_the_database_of_database_url(tmp_path):
+    def broker_url(**env: str) -> str:
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "PARVIS_ENV"}
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", READ_BROKER_URL],
+            env={**inherited, "PARVIS_VAR_DIR": str(tmp_path / "var"), **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    database = tmp_path / "instance-2" / "parvis.sqlite3"
+    assert broker_url(DATABASE_URL=f"sqlite:///{database}") == (
+        f"sqla+sqlite:///{database}.celery-broker.sqlite"
+    )
+    assert broker_url() == f"sqla+sqlite:///{tmp_path / 'var' / 'celery-broker.sqlite'}"
+
+
 @pytest.mark.django_db
 def test_the_dsfr_configuration_costs_one_query_then_none(django_assert_num_queries, rf):
     """With or without a configuration row (a flushed database has none), one query fills
