@@ -222,8 +222,30 @@ if PARVIS_PROCESS not in {"web", "worker", "beat", "route", "command"}:
     raise ImproperlyConfigured(
         "PARVIS_PROCESS must be 'web', 'worker', 'beat', 'route' or 'command'."
     )
+
+
+def embedded_broker_file(database: dict[str, Any], var_dir: Path) -> Path:
+    """The embedded Celery broker's SQLite file: its own file, never the application
+    database. Beside a SQLite database named by ``DATABASE_URL`` and named after it
+    (``<database>.celery-broker.sqlite``): two instances of one checkout on two databases
+    then never share a queue (a worker would apply the other's tasks, which carry row
+    ids, to the wrong rows). The default database keeps ``var/celery-broker.sqlite``."""
+    name = str(database.get("NAME", ""))
+    if (
+        database["ENGINE"] != "django.db.backends.sqlite3"
+        or not name
+        or name == ":memory:"
+        or name.startswith("file:")
+        or Path(name).resolve() == (var_dir / "parvis.sqlite3").resolve()
+    ):
+        return var_dir / "celery-broker.sqlite"
+    path = Path(name).resolve()
+    return path.with_name(f"{path.name}.celery-broker.sqlite")
+
+
+DEFAULT_SQLITE_DATABASE = VAR_DIR / "parvis.sqlite3"
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'parvis.sqlite3'}"),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{DEFAULT_SQLITE_DATABASE}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
@@ -302,8 +324,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    # Its own SQLite file, never the application database.
-    CELERY_BROKER_URL = f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite'}"
+    CELERY_BROKER_URL = f"sqla+sqlite:///{embedded_broker_file(DATABASES['default'], VAR_DIR)}"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -462,7 +483,10 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
-        "connect-src": [SELF, "wss:"] if IS_PRODUCTION else [SELF, "ws:", "wss:"],
+        # 'self' covers the WebSockets (ws:/wss: on this host and port, CSP Level 3): the
+        # desk, chat and wallboard open theirs on location.host. A bare "wss:" would let a
+        # page, or a script injected in one, connect to any host.
+        "connect-src": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],
@@ -631,6 +655,10 @@ PUBLICATION_OPENDATA_ROOT = env.str("PUBLICATION_OPENDATA_ROOT", default="")
 # Trained language models (qualifier) and their metadata.
 LANGUAGE_MODEL_DIR = Path(env.str("LANGUAGE_MODEL_DIR", default=str(VAR_DIR / "language")))
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
+# /healthz answers its status to anyone; the checks, backends and latencies only to platform
+# admins and to a monitoring probe sending "Authorization: Bearer <HEALTHZ_TOKEN>" (empty:
+# no probe gets them).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 # Language engine: qualifications below this confidence go to a human triage queue. The
 # confidence is calibrated (the probability that the answer is right); at 0.85 two thirds
 # of the independent evaluation set are routed with 96 % accuracy (docs/language.md).

@@ -52,6 +52,19 @@ def _shared_layer() -> dict[str, str]:
     return {"CHANNEL_LAYER_PREFIX": layer["prefix"]} if "prefix" in layer else {}
 
 
+def _csp_refusals(*pages) -> list[str]:  # type: ignore[no-untyped-def]
+    """The Content-Security-Policy refusals the browser reports on ``pages``, as they come."""
+    refused: list[str] = []
+    for page in pages:
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+    return refused
+
+
 def _agent_page(browser, base_url: str, user):  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
     context.set_default_timeout(20_000)
@@ -73,6 +86,8 @@ def test_a_chat_reaches_the_open_desk_and_the_reply_comes_back_live(page, browse
     QueueMemberFactory(queue=organisation.queues.get(is_triage=True), user=agent)
     with procfile_web(tmp_path, **_shared_layer()) as base_url:
         desk = _agent_page(browser, base_url, agent)
+        # connect-src is 'self' alone: the desk's and the widget's WebSockets must pass it.
+        refused = _csp_refusals(desk, page)
         desk.goto(base_url + reverse("desk:home"))
         assert "Aucune conversation n’attend" in desk.locator("#desk-waiting").inner_text()
         violations = axe_serious_violations(desk)
@@ -103,6 +118,7 @@ def test_a_chat_reaches_the_open_desk_and_the_reply_comes_back_live(page, browse
         page.locator("#chat-text").fill("Merci beaucoup !")
         page.locator("#chat-send").click()
         desk.locator("#desk-messages").get_by_text("Merci beaucoup !").wait_for()
+        assert refused == []
         desk.context.close()
 
 

@@ -26,7 +26,6 @@ from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -38,6 +37,7 @@ from parvis.contacts.models import InboundEndpoint
 from parvis.contacts.services.chat import chat_message_accept
 from parvis.contacts.services.surveys import pending_chat_survey, survey_chat_answer
 from parvis.core import ratelimit
+from parvis.core.consumers import JsonConsumer
 from parvis.core.errors import ParvisError
 from parvis.core.http import client_ip_from_scope
 from parvis.core.realtime import ensure_relay_running
@@ -92,7 +92,7 @@ def _opening(slug: str, token: str) -> Opening:
     )
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):
+class ChatConsumer(JsonConsumer):
     endpoint: InboundEndpoint
     session: chat.ChatSession | None = None
 

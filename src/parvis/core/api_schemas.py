@@ -15,11 +15,16 @@ from pydantic import AfterValidator, BeforeValidator, create_model, field_valida
 from pydantic_core import PydanticCustomError
 
 from parvis.core.errors import ParvisError
-from parvis.core.text import LONE_SURROGATE_MESSAGE, has_lone_surrogate, strip_controls
+from parvis.core.text import (
+    BIDI_CONTROLS,
+    LONE_SURROGATE_MESSAGE,
+    has_lone_surrogate,
+    strip_controls,
+)
 
 # A free text that must say something: at least one character that is neither a space
 # nor a control character (those the cleaner drops), so cleaning cannot leave it empty.
-VISIBLE_PATTERN = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+VISIBLE_PATTERN = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + BIDI_CONTROLS + "]"
 
 
 def clean_input(value: Any) -> Any:

@@ -22,7 +22,14 @@ FRENCH_MONTHS = (
 )
 # C0 control characters but tab, line feed and carriage return, and DEL. NUL among them
 # breaks PostgreSQL (SQLite stores it); the others have no business in a text either.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# And the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069):
+# an override reverses what follows it on screen, so a published title or answer could
+# read otherwise than it is written (text spoofing, in the page, its <title>, the API and
+# open data). The marks LRM, RLM and ALM (U+200E, U+200F, U+061C) stay: they only set the
+# direction of the characters beside them, and text mixing Arabic or Hebrew with Latin
+# needs them.
+BIDI_CONTROLS = r"\u202a-\u202e\u2066-\u2069"  # ranges, for a regex character class
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + BIDI_CONTROLS + "]")
 # Half of a UTF-16 surrogate pair: JSON can carry one ("\ud800"), UTF-8 cannot encode it.
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 LONE_SURROGATE_MESSAGE = (
@@ -35,7 +42,8 @@ _ARTICLE = re.compile(r"^(l'|l’|le |la |les )", re.IGNORECASE)
 
 
 def strip_controls(value: str) -> str:
-    """``value`` without C0 control characters (tab and line ends kept) nor DEL.
+    """``value`` without C0 control characters (tab and line ends kept), DEL, nor the
+    bidirectional embeddings, overrides and isolates (``BIDI_CONTROLS``).
 
     The one cleaner of user input: forms (``core.forms.ParvisFormMixin``), API schemas
     (``core.api_schemas.InputSchema``) and services (``clean_text``) use it.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
 import sys
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -32,20 +34,31 @@ ERROR_MESSAGES = {
 OVERLOAD_RETRY_AFTER = "5"
 
 
+def _may_read_health_details(request: HttpRequest) -> bool:
+    """Platform admins, and a monitoring probe with the configured ``HEALTHZ_TOKEN``."""
+    if getattr(request.user, "is_platform_admin", False):
+        return True
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    return bool(settings.HEALTHZ_TOKEN) and (
+        scheme.lower() == "bearer"
+        and hmac.compare_digest(credentials.strip().encode(), settings.HEALTHZ_TOKEN.encode())
+    )
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 ``{"status": "ok"}`` or 503 ``{"status": "error"}`` for anyone (load
+    balancers, uptime probes); which backends answer and how fast is a map of the
+    deployment, given only to platform admins and to the probe holding ``HEALTHZ_TOKEN``."""
     checks = health_checks()
     healthy = all(check.ok for check in checks)
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "error",
-            "checks": {
-                c.name: {"ok": c.ok, "detail": c.detail, "ms": c.duration_ms} for c in checks
-            },
-        },
-        status=200 if healthy else 503,
-    )
+    body: dict[str, object] = {"status": "ok" if healthy else "error"}
+    if _may_read_health_details(request):
+        body["checks"] = {
+            c.name: {"ok": c.ok, "detail": c.detail, "ms": c.duration_ms} for c in checks
+        }
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 NULL_CHARACTER = (
