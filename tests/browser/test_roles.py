@@ -157,8 +157,9 @@ def _expected_todo(user: Any, key: str, now: dt.datetime) -> int:
     from parvis.voice.models import ExperienceStatus
 
     counts: dict[str, Callable[[], int]] = {
+        # what waits for the person (the list « à prendre » the line links to)
         "contacts.queued": lambda: contacts.conversations_for_list(
-            user, contacts.ConversationFilters(status="queued")
+            user, contacts.ConversationFilters(takeable=True)
         ).count(),
         "moderation.experiences": lambda: voice.moderation_queue().count(),
         "moderation.answers": lambda: voice.answers_awaiting_moderation().count(),
