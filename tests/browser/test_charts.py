@@ -63,7 +63,7 @@ def test_charts_load_from_the_site_only(page, charts_url):
     # The canvases say what they draw and where the values are.
     expect(page.locator("#evolution canvas")).to_have_attribute(
         "aria-label",
-        "Satisfaction par canal, par mois (les valeurs sont dans l’onglet « Tableau »)",
+        "Satisfaction par canal, par mois (les valeurs sont dans l’onglet « Tableau »)",
     )
     assert axe_serious_violations(page) == []
 

@@ -101,7 +101,11 @@ DESK = {"Poste de travail"}
     [
         (Role.AGENT, TODAY | COUNTER | CONTACTS | DESK),
         (Role.SUPERVISOR, TODAY | COUNTER | CONTACTS | DESK),
-        (Role.QUALITY_MANAGER, TODAY | COUNTER | CONTACTS | QUALITY | QUALITY_RESULTS),
+        # reads the conversations, records no visit (the visits feed the figures it manages)
+        (
+            Role.QUALITY_MANAGER,
+            TODAY | COUNTER | CONTACTS - {"Enregistrer une visite"} | QUALITY | QUALITY_RESULTS,
+        ),
         (
             Role.ORGANISATION_ADMIN,
             TODAY | COUNTER | CONTACTS | DESK | QUALITY | QUALITY_RESULTS | ORGANISATION,
