@@ -46,7 +46,8 @@ CLOSING_RE = re.compile(
     r"(?<![\w])(?:cordialement|bien\s+cordialement|salutations(?:\s+distinguees)?|distinguees|respectueusement"
     r"|bien\s+a\s+vous|merci(?:\s+d'avance|\s+par\s+avance|\s+beaucoup|\s+a\s+vous)?"
     r"|bonne\s+journee|bonne\s+soiree|a\s+bientot|sinceres\s+salutations|signature|cdlt|cdt"
-    r"|slt|bisous|amicalement)\s*[.,!]?\s*(?:\n\s*)*",
+    # a whole word: « Mercier » is a surname, not « merci » and a name « er »
+    r"|slt|bisous|amicalement)(?![\w'])\s*[.,!]?\s*(?:\n\s*)*",
     re.IGNORECASE,
 )
 NAME_TOKEN_RE = re.compile(

@@ -328,3 +328,11 @@ def test_an_address_named_then_said_to_be_a_relatives_home_is_masked():
         "je dois aller au 8 rue des Lilas 35000 Rennes chez ma fille",
         "8 rue des Lilas 35000 Rennes",
     )
+
+
+def test_a_surname_that_opens_with_a_closing_word_is_one_name():
+    """« merci » inside « Mercier » is no closing formula followed by a name « er »."""
+    from parvis.language.engine import anonymise
+
+    masked, _ = anonymise("c est pour mercier sandrine alloc 1234567")
+    assert masked == "c est pour [NOM] alloc [N° ALLOCATAIRE]", masked
