@@ -5687,8 +5687,8 @@ def _closing_given_name_word(tokens: Tokens) -> Iterable[Entity]:
     if len(items) < 3 or not tokens.lowercase:
         return
     last = items[-1]
-    if items[-2].text not in {"?", "!"} or last.key not in WORD_FIRST_NAMES:
-        return
+    if items[-2].text not in {"?", "!"} or last.key not in INTRODUCED_WORD_NAMES:
+        return  # nouns given as names, never a month, a feast or an adjective (« avril »)
     if not last.word or last.cap or COLOUR_TALK_RE.search(tokens.text):
         return
     yield _entity(tokens, len(items) - 1, len(items))
@@ -5765,14 +5765,20 @@ def _given_name_said_after(tokens: Tokens, index: int) -> bool:
     (listed or one of `WORD_FIRST_NAMES`) right after a surname said first, before « né(e) »
     or an identifier's name."""
     token, previous = tokens[index], tokens[index - 1]
+    if index + 1 >= len(tokens):
+        return False
+    cue = tokens[index + 1].key
+    born = cue in BIRTH_WORDS and (
+        cue != "ne" or (index + 2 < len(tokens) and tokens[index + 2].key in {"le", "en"})
+    )  # « ne » is also the negation (« … rose ne bouge pas »)
     return (
-        index + 1 < len(tokens)
-        and token.word
+        token.word
         and not token.cap
         and not previous.cap
         and (token.first or token.key in WORD_FIRST_NAMES)
+        and token.key not in MONTH_AND_DAY_WORDS
         and _plain_word(token)
-        and tokens[index + 1].key in BIRTH_WORDS | SIGNATURE_ID_CUES
+        and (born or cue in SIGNATURE_ID_CUES)
     )
 
 

@@ -161,6 +161,7 @@ def test_names_completed_or_signed_before_an_identifier_are_masked(text, secrets
         "jai une robe rose nee le jour de mes 20 ans",
         "Vu M. le maire (Lyon), dossier complet.",
         "de quelle couleur est le formulaire ? rose",
+        "c quand le paiement ? avril",
         "La CAF et moi ne sommes pas d'accord sur le montant.",
         "Le formulaire : le prénom composé doit être écrit en entier.",
     ],
