@@ -5445,6 +5445,10 @@ def _answering_agents(tokens: Tokens) -> Iterable[Entity]:
             PARTICIPLE_RE.search(token.text.lower()) or _adjective_like(token)
         ):
             continue
+        if token.key in AGENT_GREETING_NOT_NAMES or (
+            token.common_any and not token.first and token.key.endswith("ment")
+        ):
+            continue  # « Bonsoir, Absolument. », « Bonjour, Compris. »: an answer, no name
         following = items[index + 1] if index + 1 < len(items) else None
         if (
             following is None
@@ -5467,7 +5471,9 @@ GREETING_SERVICE_GLUE = _words("de du des d' la l' le")
 # Capitalised words an agent says after « Bonjour, » that are no name.
 AGENT_GREETING_NOT_NAMES = _words(
     """bienvenue merci enchante enchantee ravi ravie desole desolee tous toutes madame
-    monsieur mademoiselle messieurs mesdames oui non alors voici effectivement"""
+    monsieur mademoiselle messieurs mesdames oui non alors voici effectivement entendu
+    compris super certes volontiers parfait exact exactement bien ok okay voila tres
+    attention patientez precisement justement evidemment"""
 )
 TIMESTAMP_RE = re.compile(r"[ \t]*\[[\d:.,hH ]{3,12}\][ \t]*")
 SPEAKER_LETTER_RE = re.compile(r"[ \t>]*(?:[A-Z][ \t]*:?|[—–-])[ \t]+")
@@ -5484,6 +5490,7 @@ def _greeting_name_word(token: Token) -> bool:
         and token.key not in GREETINGS | CLOSING_WORDS | SERVICE_NOUNS
         and token.key not in AGENT_GREETING_NOT_NAMES | MONTH_AND_DAY_WORDS
         and not PARTICIPLE_RE.search(token.text.lower().rstrip(".!"))
+        and not (token.common_any and not token.first and token.key.endswith("ment"))
     )
 
 

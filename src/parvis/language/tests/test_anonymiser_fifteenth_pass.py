@@ -53,6 +53,9 @@ def test_the_agents_first_name_in_their_greeting_is_masked(text, secrets):
         "Agent : Bonjour, Merci de votre patience.",
         "A bonjour France Travail Lyon\nB bonjour je voudrais un rendez-vous",
         "Agent : Bonjour, Pour quelle raison ?",
+        "Agent : Bonjour, Entendu. Je regarde votre dossier.",
+        "Agent : Bonsoir, Absolument.",
+        "Agent : Bonjour, Compris.",
     ],
 )
 def test_greetings_without_a_name_are_kept(text):
