@@ -5701,6 +5701,12 @@ def _closing_given_name_word(tokens: Tokens) -> Iterable[Entity]:
     yield _entity(tokens, len(items) - 1, len(items))
 
 
+FORM_LABEL_WORDS = _words(
+    """adresse telephone ville code email courriel signature naissance age sexe nationalite
+    profession situation date lieu numero"""
+)
+
+
 def _given_name_after_spelled_name(tokens: Tokens) -> Iterable[Entity]:
     """« Kaboré K A B O R E prénom Élie »: the capitalised word said after « prénom » in a
     transcript's answer, even a short or a French one."""
@@ -5713,8 +5719,8 @@ def _given_name_after_spelled_name(tokens: Tokens) -> Iterable[Entity]:
             continue
         if not (token.word and token.cap and not token.upper) or not _plain_word(token):
             continue
-        if token.place and not token.known:
-            continue
+        if (token.place and not token.known) or token.key in SPEAKERS | FORM_LABEL_WORDS:
+            continue  # « Nom prénom Adresse Téléphone »: a form's headings
         yield _name_entity(tokens, index)
 
 

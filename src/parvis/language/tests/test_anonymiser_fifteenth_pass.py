@@ -167,6 +167,7 @@ def test_names_completed_or_signed_before_an_identifier_are_masked(text, secrets
         "c quand le paiement ? avril",
         "La CAF et moi ne sommes pas d'accord sur le montant.",
         "Le formulaire : le prénom composé doit être écrit en entier.",
+        "Nom prénom Adresse Téléphone",
     ],
 )
 def test_words_next_to_such_cues_are_kept(text):
