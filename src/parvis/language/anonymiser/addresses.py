@@ -6,7 +6,7 @@ spaCy has no address label (it tags street names as LOC), so addresses come from
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from parvis.language.anonymiser.base import MONTHS, NUMBER_WORDS, Entity
 from parvis.language.anonymiser.spoken import read_number_words
@@ -309,7 +309,7 @@ COMPLEMENT_RE = re.compile(
 )
 POSTCODE_CITY_RE = re.compile(
     r"\s*[,\-–—]?\s*(?<!\d)((?:[0-9]{2}|2[ABab])\s?\d{3})(?!\d)"
-    r"(?:[ \t]*[,\-]?[ \t]*((?:(?i:le|la|les|l')[ \t]?)?(?:[A-Za-z][\w']*(?:-[\w']+)*)"
+    r"(?:[ \t]*[,\-]?[ \t]*((?:(?i:les|le|la)[ \t]+|(?i:l')[ \t]?)?(?:[A-Za-z][\w']*(?:-[\w']+)*)"
     r"(?:[ \t]+(?:(?:sur|sous|en|les|le|la|de|du|des|d'|l'|aux|et)[ \t]+)?"
     r"[A-Z][\w']*(?:-[\w']+)*){0,3}))?(?:\s+(?i:cedex)(?:\s?\d{1,2})?)?",
 )
@@ -460,7 +460,7 @@ CITY_AFTER_POSTCODE_RE = re.compile(
     r"(?:[ \t]+(?i:cedex)(?:[ \t]?\d{1,2})?)?)"
 )
 CITY_AFTER_POSTCODE_LOWER_RE = re.compile(
-    r"[ \t]*[,\-]?[ \t]*((?:(?:le|la|les|l')[ \t]?)?[a-z][\w'’]*(?:-[\w'’]+)*)"
+    r"[ \t]*[,\-]?[ \t]*((?:(?:les|le|la)[ \t]+|l'[ \t]?)?[a-z][\w'’]*(?:-[\w'’]+)*)"
 )
 CITY_BEFORE_POSTCODE_RE = re.compile(
     rf"((?:(?i:le|la|les|l')[ \t]?)?{CITY_WORD}"
@@ -515,13 +515,20 @@ def _postal_parts_before(text: str, folded: str, start: int) -> int:
         head = folded[max(0, separator.start() - 80) : separator.start()]
         original = text[max(0, separator.start() - 80) : separator.start()]
         unit = PO_BOX_RE.search(head)
-        part = unit or HOUSING_PART_RE.search(head) or PLACE_NAME_RE.search(original)
+        housing = None if unit else HOUSING_PART_RE.search(head)
+        part = unit or housing or PLACE_NAME_RE.search(original)
         if not part or part.end() - part.start() < 2:
             break
         words = re.findall(r"[\w'’]+", part.group())
         if not words or all(w.lower() in PLACE_GLUE for w in words):
             break
-        if not unit and any(w.lower() in PLACE_STOP_WORDS for w in words[1:]):
+        stops = [w for w in words[1:] if w.lower() in PLACE_STOP_WORDS]
+        named_place = (
+            housing is not None
+            and all(w.lower() in PLACE_GLUE for w in stops)
+            and re.search(r"[A-Z]", original[part.start() :])
+        )  # « ferme de la Croix aux Moines, 51300 … »: « aux » inside a place's name
+        if not unit and stops and not named_place:
             break  # (a unit's letter may be any: « bât c », « esc a »)
         start = separator.start() - (len(head) - part.start())
         # a single capitalised word right after a sentence is not a place (« Merci, 33000 »)
@@ -1413,10 +1420,33 @@ def _town_anycase(value: str, places: frozenset[str], lowercase: bool) -> bool:
     return (value[:1].isupper() or lowercase) and any(k in places for k in keys)
 
 
+# A home placed by its town then its street, no number and no comma (« la maison à Bidart
+# chemin Xyzetxea », « j'habite à Sare route Ibarla »).
+HOME_TOWN_STREET_RE = re.compile(
+    r"(?<![\w])(?:maison|logement|appartement|appart|terrain|propriete|ferme|habite|habitons"
+    r"|vis|vivons|domicilie\w*|demeurant)[ \t]+(?:a|au|en)[ \t]+"
+    r"((?:[A-Za-z][\w'\-]*)(?:[ \t]+[A-Za-z][\w'\-]*){0,2}?)[ \t]+"
+    r"((?:quartier|residence|lieu-dit|lieudit|hameau|lotissement|rue|avenue|boulevard|chemin"
+    r"|impasse|allee|route|quai|traverse|montee)[ \t]+[^\n.,;!?]{2,40}?)[ \t]*(?=$|\n|[.,;!?])",
+    re.IGNORECASE,
+)
+
+
 def find_town_then_place(text: str, folded: str, places: frozenset[str]) -> Iterable[Entity]:
     """A town and its street or place, no number, after « à » or « de »; and a town (with
     up to two short parts) written before an address found on its own."""
-    if "," not in text or not places:
+    if not places:
+        return
+    for match in HOME_TOWN_STREET_RE.finditer(folded):
+        town = text[match.start(1) : match.end(1)]
+        name = text[match.start(2) : match.end(2)].split()[1:]
+        if (
+            _town_anycase(town, places, False)
+            and name
+            and all(w[:1].isupper() or fold(w).lower() in PLACE_NAME_PARTICLES for w in name)
+        ):
+            yield Entity(match.start(1), match.end(2), "ADDRESS")
+    if "," not in text:
         return
     lowercase = sum(ch.isupper() for ch in text) <= 2
     for match in TOWN_THEN_PLACE_RE.finditer(folded):
@@ -1764,3 +1794,39 @@ def find_places_at_towns(text: str, folded: str, places: frozenset[str]) -> Iter
         if PUBLIC_PLACE_RE.search(folded[match.start(1) : match.end(1)].lower()):
             continue
         yield Entity(match.start(1), match.end(3) if match.group(3) else match.end(2), "ADDRESS")
+
+
+# A postcode and its known town closing a message (an SMS signed with the writer's address:
+# « … odile le goff 12 ker an dour 29860 plabennec »), with the house's number and name
+# before it when a word of the name is no French word.
+CLOSING_POSTCODE_RE = re.compile(
+    r"(?<![\w])(\d{5})[ \t]+((?:(?:les|le|la)[ \t]+|l')?[a-z][\w'’]*(?:[- ][\w'’]+){0,3}?)"
+    r"[ \t.!]*$",
+    re.IGNORECASE,
+)
+HOUSE_BEFORE_POSTCODE_RE = re.compile(
+    r"(?<![\w,/.])(\d{1,4})(?:[ \t]+(?:bis|ter))?(?:[ \t]+[a-z][\w'’\-]*){1,4}[ \t]*,?[ \t]*$",
+    re.IGNORECASE,
+)
+BORN_AT_BEFORE_RE = re.compile(r"\bn[ée]e?s?[ \t]+(?:a|à)[ \t]*$", re.IGNORECASE)
+
+
+def find_closing_postcodes(
+    text: str, folded: str, places: frozenset[str], is_word: Callable[[str], bool]
+) -> Iterable[Entity]:
+    """« … 12 ker an dour 29860 plabennec »: a postcode and a known town ending the message,
+    in any case, with the house's number and name before them; never a birthplace."""
+    match = CLOSING_POSTCODE_RE.search(folded)
+    if not match or _town_key(match.group(2)) not in places:
+        return
+    before = folded[: match.start(1)]
+    if NOT_A_POSTCODE_BEFORE.search(before) or BORN_AT_BEFORE_RE.search(before):
+        return
+    start = match.start(1)
+    house = HOUSE_BEFORE_POSTCODE_RE.search(before)
+    if house:
+        words = re.findall(r"[a-z][\w'’\-]*", house.group().lower())
+        if any(not is_word(word) for word in words if len(word) > 2):
+            start = house.start(1)  # « 12 ker an dour », not « 3 enfants a nourrir »
+    end = match.end(2)
+    yield Entity(start, end, "ADDRESS")

@@ -129,6 +129,17 @@ OLD_PLATE_RE = re.compile(r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|9
 
 _YEAR_WORDS = rf"(?:(?:mille|mil|deux\s+mille|dix[\s-]neuf\s+cent)(?:[\s-]+(?:{NUMBER_WORDS}))*)"
 _NUMBER_WORD_RUN = rf"(?:(?:{NUMBER_WORDS}|zero)(?:[\s-]+|,\s*)){{2,7}}(?:{NUMBER_WORDS}|zero)"
+_TENS = r"(?:vingt|trente|quarante|cinquante|soixante|quatre[\s-]vingts?)"
+_SMALL = (
+    r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze"
+    r"|seize)"
+)
+# a year said in words without its century (« soixante-quatre », « quatre-vingt-dix-neuf »)
+# or with it (« mille neuf cent quatre-vingt-deux », « deux mille douze »)
+_SPOKEN_YEAR = (
+    rf"(?:(?:mille[\s-]+neuf[\s-]+cents?|dix[\s-]neuf[\s-]+cents?|deux[\s-]+mille)[\s-]+)?"
+    rf"(?:{_TENS}(?:[\s-]+(?:et[\s-]+)?{_SMALL})*|(?<=mille[\s-]){_SMALL})(?![\w-])"
+)
 _WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
 DATE_RE = (
     # the year first (« 1979-07-23 », « 1993 04 30 »), the month and year only (« 07-1969 »,
@@ -136,6 +147,10 @@ DATE_RE = (
     r"(?:(?:19|20)\d{2}[-/. ](?:0?[1-9]|1[0-2])[-/. ](?:0?[1-9]|[12]\d|3[01])(?![\d])"
     r"|(?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}(?![\d])"
     rf"|(?:{MONTHS})\.?\s+(?:19|20)\d{{2}}(?![\d])"
+    # the month and a year of two digits or said in words (« né en mars 84 », « née en
+    # décembre soixante-seize »)
+    rf"|(?:{MONTHS})\.?\s+\d{{2}}(?![\d\w/,.]|\s*(?:ans|€|euros?)\b)"
+    rf"|(?:{MONTHS})\.?\s+{_SPOKEN_YEAR}"
     rf"|{_WEEKDAY}(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?\s+(?:19|20)\d{{2}}"
     r"|\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}"
     r"|\d{1,2}[ ]\d{1,2}[ ](?:19|20)\d{2}"
@@ -157,8 +172,11 @@ BIRTH_RE = re.compile(
 # « … dates de naissance des enfants ?\nVous : aïcha le 12/05/2014 »: the next turn answers
 # the question, a name or a filler before the date.
 BIRTH_ANSWER_RE = re.compile(
-    r"(?:date|dates)[ \t]+de[ \t]+naissance[^\n.!\d]{0,40}?\n(?:\[[\d:.,]+\][ \t]*)?"
-    r"[^\n:\d]{0,25}:[ \t]*(?:[^\n\d.?!:]{0,40}?[ \t])?(?:le[ \t]+)?"
+    r"(?:date|dates)(?:[ \t]+et[ \t]+lieux?)?[ \t]+de[ \t]+naissance[^\n.!\d]{0,40}?\n"
+    r"(?:\[[\d:.,]+\][ \t]*)?"
+    # the speaker with a colon, or a transcript's bare label (« appelant », « B », « — »)
+    r"(?:[^\n:\d]{0,25}:|[ \t]*(?:appelant\w*|usager\w*|client\w*|a|b|[—–\-])(?=[ \t]))"
+    r"[ \t]*(?:[^\n\d.?!:]{0,40}?[ \t])??(?:le[ \t]+)?"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
@@ -193,9 +211,19 @@ EMAIL_STOP_WORDS = frozenset(
 )
 
 
+# A service's address that nobody reads (« ne-pas-repondre@caf.fr », « noreply@… »).
+NO_REPLY_RE = re.compile(
+    r"(?:ne[-_.]?pas[-_.]?repondre|no[-_.]?reply|do[-_.]?not[-_.]?reply|nepasrepondre)"
+    r"[\w.\-]*@",
+    re.IGNORECASE,
+)
+
+
 def find_emails(text: str, folded: str) -> Iterable[Entity]:
     for match in EMAIL_RE.finditer(folded):
         start = match.start()
+        if NO_REPLY_RE.match(match.group()):
+            continue
         spoken_at = SPOKEN_AT_RE.search(match.group())
         if spoken_at and " " not in match.group()[: spoken_at.start()].strip():
             # « walid jacquet arobase … »: the first name said before the local part
@@ -205,9 +233,33 @@ def find_emails(text: str, folded: str) -> Iterable[Entity]:
         yield Entity(start, match.end(), "EMAIL")
 
 
+# A public line, not a person's phone: announced as a service's or an association's
+# (« Téléphone de l'association : … », « le numéro de la mairie c'est … ») or called its
+# switchboard right after (« 03 88 … , standard public »).
+PUBLIC_LINE_BEFORE_RE = re.compile(
+    r"(?:t[ée]l[ée]phone|t[ée]l\.?|num[ée]ro|ligne|standard)[ \t]+(?:de[ \t]+l'|du|de[ \t]+la|des)"
+    r"[ \t]*(?:association|centre|mairie|maison|service|agence|accueil|caisse|antenne|point"
+    r"|permanence|tribunal|prefecture|ccas|espace|plateforme)\b[^\n]{0,50}$",
+    re.IGNORECASE,
+)
+PUBLIC_LINE_AFTER_RE = re.compile(
+    r"[ \t]*[,(\-–][ \t]*(?:le[ \t]+|du[ \t]+)?(?:standard|accueil[ \t]+t[ée]l[ée]phonique"
+    r"|num[ée]ro[ \t]+(?:vert|unique|national))\b",
+    re.IGNORECASE,
+)
+
+
+def _public_line(folded: str, start: int, end: int) -> bool:
+    line_start = folded.rfind("\n", 0, start) + 1
+    before = folded[line_start:start]
+    return bool(PUBLIC_LINE_BEFORE_RE.search(before) or PUBLIC_LINE_AFTER_RE.match(folded, end))
+
+
 def find_phones(text: str, folded: str) -> Iterable[Entity]:
     for match in PHONE_RE.finditer(folded):
         start, end = match.start(), match.end()
+        if _public_line(folded, start, end):
+            continue
         while end > start and folded[end - 1] in _SEPARATOR_CHARS:
             end -= 1
         yield Entity(start, end, "PHONE")
@@ -571,9 +623,26 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
         for match in BARE_CAF_RE.finditer(folded):
             if _date_like(match.group(1)):
                 continue  # « 05122025 », « 12 05 2023 »: a date
+            if _job_seeker_identifier(folded, match.start(1)):
+                continue
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
         for match in NUMBERED_RE.finditer(folded):
+            if _job_seeker_identifier(folded, match.start(1)):
+                continue
             yield Entity(match.start(1), match.end(1), "CAF_NUMBER")
+
+
+# « Identifiant France Travail : 5520837X », « mon identifiant pôle emploi 1234567A »: the
+# job seeker's identifier, not the allocataire number (not personal data by the sets'
+# conventions), even in a text about the CAF.
+JOB_SEEKER_ID_BEFORE_RE = re.compile(
+    r"(?:france[ \t]+travail|pole[ \t\-]+emploi|identifiant[ \t]+(?:ft|pe))[^\n\d]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+def _job_seeker_identifier(folded: str, start: int) -> bool:
+    return bool(JOB_SEEKER_ID_BEFORE_RE.search(folded[max(0, start - 50) : start]))
 
 
 # Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »,

@@ -46,7 +46,8 @@ CLOSING_RE = re.compile(
     r"(?<![\w])(?:cordialement|bien\s+cordialement|salutations(?:\s+distinguees)?|distinguees|respectueusement"
     r"|bien\s+a\s+vous|merci(?:\s+d'avance|\s+par\s+avance|\s+beaucoup|\s+a\s+vous)?"
     r"|bonne\s+journee|bonne\s+soiree|a\s+bientot|sinceres\s+salutations|signature|cdlt|cdt"
-    r"|slt|bisous|amicalement)\s*[.,!]?\s*(?:\n\s*)*",
+    # a whole word: « Mercier » is a surname, not « merci » and a name « er »
+    r"|slt|bisous|amicalement)(?![\w'])\s*[.,!]?\s*(?:\n\s*)*",
     re.IGNORECASE,
 )
 NAME_TOKEN_RE = re.compile(
@@ -55,6 +56,15 @@ NAME_TOKEN_RE = re.compile(
 )
 NOT_NAMES = {
     # words that follow a civility or a trigger without being a name
+    # SMS shorthand of grammatical words (« merci pr le rdv », « ds la boite »)
+    "pr",
+    "ds",
+    "pq",
+    "pcq",
+    "tt",
+    "tjrs",
+    "qd",
+    "dc",
     "bonne",  # « Merci d'avance\nBonne journée »
     "journee",
     "soiree",
@@ -434,6 +444,13 @@ def _edits(word: str) -> Iterable[str]:
 
 # Names of administrations, programmes and documents: never a person.
 DOMAIN_WORDS = {
+    # administrations' words written short (« Alloc n° 5 221 904 », « Décla faite »)
+    "alloc",
+    "allocs",
+    "decla",
+    "declas",
+    "secu",
+    "mutu",
     "csg",
     "crds",
     "caf",
@@ -656,11 +673,21 @@ ORGANISATION_SIGNATURE_RE = re.compile(r"(?:L[ea]s?[ \t]+|L['’])[A-ZÀ-Þ]")
 PLACE_NAME_TAIL_RE = re.compile(r"[ \t]+des[ \t]+([\w'\-]+)[ \t]*$", re.IGNORECASE)
 
 
+OFFICE_AFTER_CIVILITY_RE = re.compile(r"(?:le|la)[ \t]+([A-Za-z][a-z\-]+)(?![\w'])")
+
+
 def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[Entity]:
     lowercase_text = sum(ch.isupper() for ch in text) <= 2
     for match in CIVILITY_RE.finditer(folded):
         if match.end() < len(folded) and folded[match.end() - 1 : match.end()] == ",":
             continue
+        office = OFFICE_AFTER_CIVILITY_RE.match(folded, match.end())
+        if (
+            office
+            and lexicon.is_common_word(office.group(1))
+            and not lexicon.is_known_name(office.group(1))
+        ):
+            continue  # « Monsieur le Conciliateur »: an office, not « M. Le Goff »
         end = _name_tokens(text, folded, match.end(), lexicon, lowercase_ok=lowercase_text)
         if end > match.end():
             yield Entity(match.end(), end, "PERSON")
@@ -874,6 +901,14 @@ def filter_spacy_person(
     )
     if not strong:
         return None
+    if len(words) == 1 and lexicon.is_common_word(words[0]):
+        pair = re.match(r"[ \t]+et[ \t]+([a-zà-ÿ][\w\-]*)", text[tokens[0][1] :])
+        if (
+            pair
+            and lexicon.is_common_word(pair.group(1))
+            and not lexicon.is_known_name(pair.group(1))
+        ):
+            return None  # « Claire et nette », « Rose et blanc »: two adjectives
     if len(words) == 1:
         before = text[: tokens[0][0]].rstrip()
         sentence_start = not before or before[-1] in ".!?\n:"

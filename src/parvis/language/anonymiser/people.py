@@ -98,6 +98,12 @@ ROLES = _words(
     standardiste client cliente artisan vendeur vendeuse coloc colocataire opticien
     opticienne moniteur monitrice jumeaux jumelles"""
 )
+# Roles that SMS writers glue to « l' » (« lemployee », « lagent »).
+GLUED_ROLES = _words(
+    """agent agente employe employee employeur assistante assistant avocat avocate
+    infirmier infirmiere interlocuteur interlocutrice educateur educatrice huissier
+    auxiliaire aidante aidant ami amie oncle"""
+)
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
     """traitant traitante social sociale sociaux familial familiale de du des d' à a en qui que
@@ -711,7 +717,15 @@ def find_people(
     found.extend(_unknown_words_joined(tokens))
     found.extend(_hosts_in_apposition(tokens))
     found.extend(_answering_agents(tokens))
+    found.extend(_greeting_agents(tokens))
+    found.extend(_lower_case_self_introductions(tokens, keys))
+    found.extend(_signed_before_identifier(tokens))
+    found.extend(_closing_given_name_word(tokens))
+    found.extend(_given_name_after_spelled_name(tokens))
+    found.extend(_listed_with_the_writer(tokens))
+    found.extend(_lower_case_surname_hosts(tokens))
     found.extend(_coordinated(tokens, found))
+    found.extend(_names_completed(tokens, found))
     return found
 
 
@@ -1087,6 +1101,8 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         start = index + 1
         if keys[start] in {"et", "&"}:
             continue
+        if _office_after_civility(tokens, start):
+            continue  # « Monsieur le Conciliateur », « Madame la Médiatrice »
         before = keys[index - 2] if index >= 2 and keys[index - 1] == "," else keys[index - 1]
         if index and before in {"madame", "monsieur", "mesdames", "messieurs"}:
             following = tokens[start]
@@ -1099,6 +1115,16 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             end = max(start + 1, name_run(tokens, start + 1, WEAK))
         if end > start:
             yield _entity(tokens, start, end)
+
+
+def _office_after_civility(tokens: Tokens, start: int) -> bool:
+    """« Monsieur le Conciliateur », « Madame la Médiatrice »: a civility, an article in lower
+    case and a French word no list gives as a name address an office (« M. Le Goff »,
+    « madame Le Bras », « Mme le roux » stay names)."""
+    if tokens[start].text not in {"le", "la"} or start + 1 >= len(tokens):
+        return False  # « madame Le Bras »: the article of a name takes its capital
+    office = tokens[start + 1]
+    return office.word and office.common_any and not office.known and not office.upper
 
 
 # « bonne journée », « bon week-end », « belle soirée » said after « madame »
@@ -2539,6 +2565,12 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         if start < len(tokens) and tokens[start].key in CIVILITIES:
             start += 1
         if (
+            start + 1 < len(tokens)
+            and tokens[start].key in SERVICE_NOUNS | ORGANISATION_WORDS
+            and tokens[start + 1].key in {"de", "des", "du", "d'"}
+        ):
+            continue  # « Destinataire : Centre des finances publiques de … »: an office
+        if (
             start < len(tokens)
             and not tokens[start].cap
             and tokens[start].common_any
@@ -2656,6 +2688,8 @@ def _final_signature(tokens: Tokens) -> Iterable[Entity]:
         t.domain or t.key in GLUE or t.key in SMS_WORDS or (t.place and not t.known) for t in run
     ):
         return
+    if len(run) == 1 and run[0].key in WORD_FIRST_NAMES and COLOUR_TALK_RE.search(tokens.text):
+        return  # « de quelle couleur est le formulaire ? rose »
     if all((t.first and not t.common_any) or not (t.common_any or t.typo) for t in run) and any(
         t.first or len(t.key) > 3 for t in run
     ):
@@ -3260,6 +3294,8 @@ def _before_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index, key in enumerate(keys):
         if key not in ROLES or index < 2 or keys[index - 1] not in ROLE_DETERMINERS:
             continue
+        if "\n" in tokens[index - 1].gap:
+            continue  # « Monsieur le Conciliateur,\n\nMon voisin … »: a new line, no apposition
         if keys[index - 2] != "," or index < 3:
             # « claire ma conseillère est partie »: a name opening the sentence, no comma
             name = tokens[index - 2]
@@ -3382,6 +3418,13 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                 if not (_lone_conjunct(tokens, start) or _capitalised_word_name(tokens[start])):
                     break
                 end = start + 1
+                if (
+                    tokens[i].key == ","
+                    and tokens[start].common_any
+                    and not tokens[start].first
+                    and not (end < len(tokens) and tokens[end].key in {"et", ","})
+                ):
+                    break  # « Son père, Pierre Arrieta, affirme ne pas … »: a verb, no list
             if end < len(tokens) and tokens[end].text == ":":
                 break  # « Nom : Sorbier, prénom : … »: the next label of the form
             yield _entity(tokens, start, end)
@@ -3460,8 +3503,14 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
         # case before a surname found, not after a determiner, a number or « de » (« une
         # robe rose », « le 3 avril »)
         before = tokens[index - 1] if index else None
+        after_role = (
+            before is not None
+            and (before.key in ROLES or (before.key[:1] == "l" and before.key[1:] in GLUED_ROLES))
+            and not _adjective_like(token)
+            and not PARTICIPLE_RE.search(token.key)
+        )  # « l'employée rosalie hoarau »: the given name between the role and the surname
         return (
-            (token.first or token.key in WORD_FIRST_NAMES)
+            (token.first or token.key in WORD_FIRST_NAMES or after_role)
             and token.key not in MONTH_AND_DAY_WORDS
             and not (
                 before is not None
@@ -3610,6 +3659,8 @@ def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
             ):
                 break
             first = i
+        if first >= 1 and _article_of_a_name(tokens, first - 1, first):
+            first -= 1
         for _ in range(2):
             i = last + 1
             if (
@@ -3619,12 +3670,34 @@ def extend_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
                 or not (
                     _name_neighbour(tokens, i, left=False)
                     or (i == first + 1 and _surname_of_someone(tokens, first))
+                    or (i == last + 1 and _given_name_said_after(tokens, i))
                 )
             ):
                 break
             last = i
         out.append(Entity(tokens[first].start, tokens[last].end, "PERSON"))
     return out
+
+
+# The capitalised article a surname opens with, said first on an answer's line
+# (« appelant Le Roux Goulven », « — La Selve Marie »).
+NAME_ARTICLES = frozenset({"Le", "La", "Du", "De", "Des", "Da", "Di", "Van", "Von", "Ben", "El"})
+LINE_SPEAKERS = _words(
+    """appelant appelante usager usagere client cliente assure assuree beneficiaire
+    interlocuteur interlocutrice a b"""
+)
+
+
+def _article_of_a_name(tokens: Tokens, index: int, first: int) -> bool:
+    token = tokens[index]
+    if token.text not in NAME_ARTICLES or tokens[first].gap != " " or not tokens[first].cap:
+        return False
+    if index == 0 or "\n" in token.gap:
+        return True
+    previous = tokens[index - 1]
+    return ("\n" in previous.gap or index == 1) and (
+        previous.key in LINE_SPEAKERS or previous.text in {"-", "—", "–", ":"}
+    )
 
 
 # A form's value opens with its label (« Question : Mélusine Garrigues, locataire … »).
@@ -4147,6 +4220,8 @@ def _capitalised_word_names(tokens: Tokens) -> Iterable[Entity]:
         previous = tokens[index - 1]
         if previous.key in DETERMINERS_BEFORE_WORDS or previous.cap or "\n" in token.gap:
             continue
+        if previous.key == "ou" or (index + 1 < len(tokens) and tokens[index + 1].key == "ou"):
+            continue  # « Rose, Blanche ou Violette ? »: colours offered as a choice
         if index + 1 < len(tokens):
             following = tokens[index + 1]
             if (following.cap and following.word and "\n" not in following.gap) or (
@@ -5370,6 +5445,10 @@ def _answering_agents(tokens: Tokens) -> Iterable[Entity]:
             PARTICIPLE_RE.search(token.text.lower()) or _adjective_like(token)
         ):
             continue
+        if token.key in AGENT_GREETING_NOT_NAMES or (
+            token.common_any and not token.first and token.key.endswith("ment")
+        ):
+            continue  # « Bonsoir, Absolument. », « Bonjour, Compris. »: an answer, no name
         following = items[index + 1] if index + 1 < len(items) else None
         if (
             following is None
@@ -5380,5 +5459,375 @@ def _answering_agents(tokens: Tokens) -> Iterable[Entity]:
                 and index + 2 < len(items)
                 and items[index + 2].cap
             )
+        ):
+            yield _entity(tokens, index, index + 1)
+
+
+# --- Fifteenth pass ---------------------------------------------------------------------------
+
+# What stands between an agent's greeting and their name: the service they answer for
+# (« bonjour France Travail Marin à votre écoute », « conseiller bonjour CAF Blanche … »).
+GREETING_SERVICE_GLUE = _words("de du des d' la l' le")
+# Capitalised words an agent says after « Bonjour, » that are no name.
+AGENT_GREETING_NOT_NAMES = _words(
+    """bienvenue merci enchante enchantee ravi ravie desole desolee tous toutes madame
+    monsieur mademoiselle messieurs mesdames oui non alors voici effectivement entendu
+    compris super certes volontiers parfait exact exactement bien ok okay voila tres
+    attention patientez precisement justement evidemment"""
+)
+TIMESTAMP_RE = re.compile(r"[ \t]*\[[\d:.,hH ]{3,12}\][ \t]*")
+SPEAKER_LETTER_RE = re.compile(r"[ \t>]*(?:[A-Z][ \t]*:?|[—–-])[ \t]+")
+
+
+def _greeting_name_word(token: Token) -> bool:
+    return (
+        token.word
+        and token.cap
+        and not token.upper
+        and len(token.key) >= 3
+        and _plain_word(token)
+        and not (token.place and not token.known)
+        and token.key not in GREETINGS | CLOSING_WORDS | SERVICE_NOUNS
+        and token.key not in AGENT_GREETING_NOT_NAMES | MONTH_AND_DAY_WORDS
+        and not PARTICIPLE_RE.search(token.text.lower().rstrip(".!"))
+        and not (token.common_any and not token.first and token.key.endswith("ment"))
+    )
+
+
+def _service_word(token: Token) -> bool:
+    return (
+        token.word
+        and (token.domain or token.key in SERVICE_NOUNS or token.upper)
+        and token.key not in GREETINGS
+    )
+
+
+def _name_entity(tokens: Tokens, index: int) -> Entity:
+    """One word's entity, without the full stop a token keeps (« Bonsoir, Serge. »)."""
+    token = tokens[index]
+    end = token.end - 1 if token.text.endswith(".") else token.end
+    return Entity(token.start, end, "PERSON")
+
+
+def _agent_line(tokens: Tokens, token: Token, *, first_turn: bool) -> bool:
+    """The token stands on an agent's turn (« Agent : », « Conseillère », « conseiller »),
+    or, with ``first_turn``, on the first line of a transcript whatever its speaker label
+    (« A bonjour France Travail Aurore »: who picks up the phone speaks first)."""
+    text = tokens.text
+    line_start = text.rfind("\n", 0, token.start) + 1
+    stamp = TIMESTAMP_RE.match(text, line_start)  # « [10:02] Agent : … »
+    line_start = stamp.end() if stamp else line_start
+    speaker = AGENT_TURN_RE.match(text, line_start)
+    if speaker and speaker.group().strip() and speaker.end() <= token.start:
+        return True
+    if not first_turn or text[: text.rfind("\n", 0, token.start) + 1].strip():
+        return False
+    return bool(SPEAKER_LETTER_RE.match(text, line_start))
+
+
+def _greeting_agents(tokens: Tokens) -> Iterable[Entity]:
+    """The agent's first name in their greeting, even a French word: on an agent's turn,
+    « Bonjour, Violette de la CAF », « Bonjour, Prudence du service des impôts », « Bonjour,
+    Pierre, service des impôts », « Bonsoir, Serge. »; and after the greeting and the service
+    they answer for, before « à votre écoute » or ending the opening line (« bonjour France
+    Travail Marin à votre écoute », « A bonjour France Travail Aurore »)."""
+    text, items = tokens.text, tokens.items
+    for index in range(1, len(items)):
+        token = items[index]
+        if not _greeting_name_word(token) or "\n" in token.gap:
+            continue
+        before = index - 1
+        comma = items[before].text == ","
+        if comma:
+            before -= 1
+        following = items[index + 1] if index + 1 < len(items) else None
+        line_ends = following is None or "\n" in following.gap
+        if before >= 0 and items[before].key in {"bonjour", "bonsoir"}:
+            if not _agent_line(tokens, token, first_turn=False):
+                continue
+            if token.text.endswith(".") or following is None or line_ends:
+                yield _name_entity(tokens, index)
+                continue
+            if following.text in {".", "!"}:
+                yield _name_entity(tokens, index)
+                continue
+            j = index + 1
+            if following.text == "," and j + 1 < len(items):
+                j += 1  # « Bonjour, Pierre, service des impôts »
+            elif following.key in {"de", "du", "d'"}:
+                j += 1
+                while j < len(items) and items[j].key in GREETING_SERVICE_GLUE:
+                    j += 1
+            else:
+                continue
+            if j < len(items) and _service_word(items[j]):
+                yield _name_entity(tokens, index)
+            continue
+        # after the greeting and the service's words
+        j = before
+        while j >= 0 and (_service_word(items[j]) or items[j].key in GREETING_SERVICE_GLUE):
+            if "\n" in items[j + 1].gap or items[j].key in {"bonjour", "bonsoir"}:
+                break
+            j -= 1
+        if j == before or j < 0 or items[j].key not in {"bonjour", "bonsoir"}:
+            continue
+        if comma or not _service_word(items[before]):
+            continue
+        answering = following is not None and bool(ANSWERING_RE.match(text, token.end))
+        if answering or (line_ends and _agent_line(tokens, token, first_turn=True)):
+            yield _name_entity(tokens, index)
+
+
+# The writer introducing themself in lower case at the end of their line, in a chat or a
+# transcript whose other turns are written with capitals (« Vous : ok merci je suis
+# firmin ben amor »): the text is not « lower case » as a whole, the turn is.
+SELF_INTRO_CUES = (("je", "suis"), ("jsuis",), ("chui",), ("moi", "c'", "est"), ("moi", "c"))
+NAME_PARTICLES_IN_LOWER_CASE = _words("ben bin ibn el al da dos das di del de du le la van von")
+
+
+def _lower_case_word_of_a_name(token: Token, first: bool) -> bool:
+    if not token.word or token.cap or token.upper or not _plain_word(token):
+        return False
+    if token.key in MONTH_AND_DAY_WORDS or PARTICIPLE_RE.search(token.key):
+        return bool(token.first) and not first
+    if first:
+        return token.first or not (token.common_any or token.typo)
+    if token.place:
+        return True  # a surname that is also a town's name (« laval », « vienne »)
+    return (token.known or not token.common_any) and not _adjective_like(token)
+
+
+def _lower_case_self_introductions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """After « je suis », « jsuis », « moi c'est », a listed given name that is no French
+    word, then a surname (listed or no French word, particles allowed: « ben », « le »),
+    ending the line: the writer's name, whatever the case of the other lines (« retraité
+    depuis mai, jsuis gisèle marchand », never « je suis marié depuis », « je suis perdue »)."""
+    items = tokens.items
+    for index, token in enumerate(items):
+        if _cue_before(keys, index, SELF_INTRO_CUES) is None:
+            continue
+        particle_next = (
+            index + 2 < len(items)
+            and items[index + 1].key in NAME_PARTICLES_IN_LOWER_CASE
+            and _lower_case_word_of_a_name(items[index + 2], first=False)
+        )
+        if not (
+            _lower_case_word_of_a_name(token, first=True)
+            or (
+                particle_next
+                and _plain_word(token)
+                and not token.cap
+                and not _adjective_like(token)
+            )
+        ):
+            continue
+        end = index + 1
+        while end < len(items) and end - index < 4 and "\n" not in items[end].gap:
+            if items[end].key in NAME_PARTICLES_IN_LOWER_CASE and end + 1 < len(items):
+                after = items[end + 1]
+                if _lower_case_word_of_a_name(after, first=False) and not (
+                    after.place and not after.known
+                ):
+                    end += 2
+                    continue
+                break  # « je suis simone de lyon »: where she is from
+            if not _lower_case_word_of_a_name(items[end], first=False):
+                break
+            end += 1
+        if end == index + 1:
+            continue
+        if (
+            end < len(items)
+            and "\n" not in items[end].gap
+            and items[end].text
+            not in {
+                ",",
+                ".",
+                "!",
+            }
+        ):
+            continue
+        yield _entity(tokens, index, end)
+
+
+# A signature before the writer's identifier, after their last sentence, in lower case
+# (« … cmt corriger ? prosper le bihan siret 812… »).
+SIGNATURE_ID_CUES = IDENTIFIER_CUES | _words("siret siren tel tél portable secu nir fiscal")
+
+
+def _signed_before_identifier(tokens: Tokens) -> Iterable[Entity]:
+    """After « ? », « . » or « ! » in a lower-case text, a given name (listed or one of
+    `WORD_FIRST_NAMES`), a particle and a surname (listed or no French word), then an
+    identifier's name and its digits: the writer signing with their number."""
+    if not tokens.lowercase:
+        return
+    items = tokens.items
+    for index in range(1, len(items) - 2):
+        if items[index - 1].text not in {"?", ".", "!"} and items[index - 1].key not in {
+            "pr",
+            "pour",
+        }:
+            continue  # « … ? prosper le bihan siret … », « c pr capucine diallo alloc … »
+        first = items[index]
+        if not (first.first or first.key in WORD_FIRST_NAMES) or not _plain_word(first):
+            continue
+        end = index + 1
+        if items[end].key in NAME_PARTICLES_IN_LOWER_CASE:
+            end += 1
+        if end >= len(items) or not _lower_case_word_of_a_name(items[end], first=False):
+            continue
+        end += 1
+        if end + 1 >= len(items) or items[end].key not in SIGNATURE_ID_CUES:
+            continue
+        if not any(ch.isdigit() for ch in items[end + 1].text):
+            continue
+        yield _entity(tokens, index, end)
+
+
+# A given name that is a word closing a lower-case message after its last question
+# (« … c normal ? capucine »), never where colours are asked about.
+COLOUR_TALK_RE = re.compile(r"couleur|teinte|\bvert\b|\bbleu", re.IGNORECASE)
+
+
+def _closing_given_name_word(tokens: Tokens) -> Iterable[Entity]:
+    items = tokens.items
+    if len(items) < 3 or not tokens.lowercase:
+        return
+    last = items[-1]
+    if items[-2].text not in {"?", "!"} or last.key not in INTRODUCED_WORD_NAMES:
+        return  # nouns given as names, never a month, a feast or an adjective (« avril »)
+    if not last.word or last.cap or COLOUR_TALK_RE.search(tokens.text):
+        return
+    yield _entity(tokens, len(items) - 1, len(items))
+
+
+FORM_LABEL_WORDS = _words(
+    """adresse telephone ville code email courriel signature naissance age sexe nationalite
+    profession situation date lieu numero"""
+)
+
+
+def _given_name_after_spelled_name(tokens: Tokens) -> Iterable[Entity]:
+    """« Kaboré K A B O R E prénom Élie »: the capitalised word said after « prénom » in a
+    transcript's answer, even a short or a French one."""
+    items = tokens.items
+    for index in range(1, len(items)):
+        token = items[index]
+        if items[index - 1].key != "prenom" or "\n" in token.gap:
+            continue
+        if items[index - 2].key in DETERMINERS | {"votre", "ton", "son", "mon", "quel"}:
+            continue
+        if not (token.word and token.cap and not token.upper) or not _plain_word(token):
+            continue
+        if (token.place and not token.known) or token.key in SPEAKERS | FORM_LABEL_WORDS:
+            continue  # « Nom prénom Adresse Téléphone »: a form's headings
+        yield _name_entity(tokens, index)
+
+
+# Given names listed with the writer (« Prosper, Capucine et moi avons … »).
+def _listed_with_the_writer(tokens: Tokens) -> Iterable[Entity]:
+    items = tokens.items
+    for index in range(len(items) - 2):
+        if items[index].key != "et" or items[index + 1].key != "moi":
+            continue
+        j = index - 1
+        names: list[int] = []
+        while j >= 0:
+            token = items[j]
+            if not (
+                token.word
+                and token.cap
+                and not token.upper
+                and (token.first or token.key in WORD_FIRST_NAMES)
+                and _plain_word(token)
+                and not token.place
+            ):
+                break
+            names.append(j)
+            if j >= 1 and items[j - 1].text == ",":
+                j -= 2
+                continue
+            break
+        for n in names:
+            yield _name_entity(tokens, n)
+
+
+def _names_completed(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
+    """A name found completed by its given name in brackets right after it (« M. Rivière
+    (Prosper) »)."""
+    ends = {e.end for e in found if e.label == "PERSON"}
+    items = tokens.items
+    for index, token in enumerate(items[:-1]):
+        if token.end not in ends:
+            continue
+        nxt = items[index + 1]
+        if (
+            nxt.text == "("
+            and index + 3 < len(items)
+            and items[index + 3].text == ")"
+            and items[index + 2].cap
+            and (items[index + 2].first or items[index + 2].key in WORD_FIRST_NAMES)
+            and _plain_word(items[index + 2])
+        ):
+            yield _entity(tokens, index + 2, index + 3)
+            continue
+
+
+def _given_name_said_after(tokens: Tokens, index: int) -> bool:
+    """« dupont olive née le … », « martin ange alloc 1234567 »: in lower case, a given name
+    (listed or one of `WORD_FIRST_NAMES`) right after a surname said first, before « né(e) »
+    or an identifier's name."""
+    token, previous = tokens[index], tokens[index - 1]
+    if index + 1 >= len(tokens):
+        return False
+    cue = tokens[index + 1].key
+    born = cue in BIRTH_WORDS and (
+        cue != "ne" or (index + 2 < len(tokens) and tokens[index + 2].key in {"le", "en"})
+    )  # « ne » is also the negation (« … rose ne bouge pas »)
+    return (
+        token.word
+        and not token.cap
+        and not previous.cap
+        and (token.first or token.key in WORD_FIRST_NAMES)
+        and token.key not in MONTH_AND_DAY_WORDS
+        and _plain_word(token)
+        and (born or cue in SIGNATURE_ID_CUES)
+    )
+
+
+# Who a letter or a parcel is for, or whom someone works for, by their surname in lower
+# case without an article (« colis pr mercier au 2 rue … », « saisonnier chez charpentier au
+# lieu-dit … »): a trade's noun needs its article (« chez le charpentier »), a name does not.
+ADDRESS_AFTER_NAME_RE = re.compile(
+    r"[ \t]+(?:au[ \t]+|,[ \t]*)?\d{1,4}(?:[ \t]*(?:bis|ter))?[ \t]+(?:rue|avenue|bd|boulevard"
+    r"|chemin|allee|allée|impasse|place|route|quai|cours|lotissement|residence|résidence)\b",
+    re.IGNORECASE,
+)
+HOST_FOLLOWERS = _words("au a à depuis pour en comme , . ! ?")
+NOT_HOSTED_BY = _words(
+    """moi toi lui elle nous vous eux elles soi ma mon mes ta ton tes sa son ses leur leurs
+    notre votre nos vos un une le la les l' des du"""
+)
+
+
+def _lower_case_surname_hosts(tokens: Tokens) -> Iterable[Entity]:
+    items = tokens.items
+    for index in range(1, len(items)):
+        token = items[index]
+        previous = items[index - 1].key
+        if previous not in {"chez", "pour", "pr"} or token.gap != " ":
+            continue
+        if token.cap or token.upper or not token.word or not token.known or token.first:
+            continue
+        if token.key in NOT_HOSTED_BY or not _plain_word(token) or token.place:
+            continue
+        if token.key in SERVICE_NOUNS | MONTH_AND_DAY_WORDS | LAST_WORDS_NOT_NAMES:
+            continue
+        if ADDRESS_AFTER_NAME_RE.match(tokens.text, token.end):
+            yield _entity(tokens, index, index + 1)
+            continue
+        following = items[index + 1] if index + 1 < len(items) else None
+        if previous == "chez" and (
+            following is None or "\n" in following.gap or following.key in HOST_FOLLOWERS
         ):
             yield _entity(tokens, index, index + 1)

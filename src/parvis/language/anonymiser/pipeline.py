@@ -9,6 +9,7 @@ from typing import Any
 from parvis.language.anonymiser.addresses import (
     extend_with_town,
     find_addresses,
+    find_closing_postcodes,
     find_closing_streets,
     find_places_at_towns,
     find_town_lines,
@@ -96,6 +97,14 @@ NAMESAKE_RE = re.compile(
     r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l'|la[ \t]+|le[ \t]+|les[ \t]+)?$",
     re.IGNORECASE,
 )
+# The second of two people a street, a school or a room is named after (« rue Pierre et
+# Marie Curie », « école Jules et Jim »).
+JOINED_NAMESAKE_RE = re.compile(
+    r"\b(?:rue|avenue|boulevard|allee|quai|impasse|chemin|cours|place|square|route|passage"
+    r"|lycee|college|ecole|groupe[ \t]+scolaire|salle|centre|residence|hopital|mediatheque)"
+    r"[ \t]+[A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z][\w'\-]*)?[ \t]+et[ \t]+$",
+    re.IGNORECASE,
+)
 # A title between a street and the name it bears (« rue du Docteur Nancel-Pénard »).
 STREET_TITLE_NAMESAKE_RE = re.compile(
     r"\b(?:rue|avenue|boulevard|allee|quai|impasse|chemin|cours|place|square|route|passage)"
@@ -125,6 +134,12 @@ BUSINESS_RE = re.compile(
     r"|dacia|toyota|volkswagen|opel|nissan|hyundai|skoda|tesla"
     r"|samsung|xiaomi|huawei|motorola|firefox|chrome|safari|orange|sfr|free[ \t]+mobile"
     r"|erilia|habitat[ \t]+76|sogima|icf[ \t]+habitat|lcl|hsbc|axa|generali|ag2r"
+    # the makes that are surnames too, as a car: its model after it (« une Peugeot 208 »,
+    # « Renault Clio »)
+    r"|(?:renault|peugeot|citroen)(?=[ \t]+(?:\d{3,4}|[a-z]\d|clio|megane|twingo|captur|kangoo"
+    r"|scenic|zoe|partner|berlingo|picasso|expert|trafic|master|rifter|boxer|jumpy)(?![\w]))"
+    # a firm named after its founder and his sons or brothers (« Petit et Fils »)
+    r"|[\w'\-]+[ \t]+(?:et|&)[ \t]+fils|[\w'\-]+[ \t]+freres"
     # a firm by its legal form and the name after it (« SCI des Quatre Vents »)
     r"|(?:sci|sarl|sasu?|eurl|selarl)[ \t]+(?:(?:de|du|des|la|le|les)[ \t]+|l'|d')?"
     r"[\w'\-]+(?:[ \t]+[\w'\-]+)?)"
@@ -227,7 +242,8 @@ ESTABLISHMENT_HEAD_RE = re.compile(
     r"|charpente|couverture|toiture|etablissements|ets|transports|ambulances|taxis"
     r"|clinique|pharmacie|domaine|chateau|creche|librairie|brasserie|restaurant|pizzeria"
     r"|garage|imprimerie|quincaillerie|jardinerie|pepiniere|scierie|laverie|pressing"
-    r"|auto-ecole|supermarche|hypermarche|cabinet|atelier|ateliers|agence|salon|tissages?|filature|distillerie)"
+    r"|auto-ecole|supermarche|hypermarche|cabinet|atelier|ateliers|agence|salon|tissages?|filature|distillerie"
+    r"|fonderie|immo|tannerie|verrerie|chaudronnerie|laiterie|minoterie|cidrerie|vannerie)"
     r"[ \t]+(?=\S)",
     re.IGNORECASE,
 )
@@ -313,6 +329,7 @@ def drop_namesakes(
         and (
             NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
             or STREET_TITLE_NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+            or JOINED_NAMESAKE_RE.search(folded[max(0, c.start - 50) : c.start])
         )
         and not (lexicon is not None and _owner(text, folded, c, lexicon))
         and not APPOSED_RELATIVE_AFTER_RE.match(folded, c.end)
@@ -376,6 +393,8 @@ MEETING_PLACE_RE = re.compile(
     r"(?<![\w])(?:rendez-vous|rdv|convoqu\w*|convocation|permanences?|se[ \t]+tien(?:t|nent)"
     # « la réunion … aura lieu le 13 janvier à 14 h, salle …, 2 rue … »
     r"|reunions?|(?:a|aura|auront|ont)[ \t]+lieu"
+    # where someone was sent to (« un agent m'a dit d'aller au 12 rue … »)
+    r"|aller[ \t]+(?:au|a|à)|(?:me|se|vous|nous)[ \t]+(?:rendre|presenter)[ \t]+(?:au|a|à)"
     r"|maison[ \t]+(?:des|de[ \t]+la|de[ \t]+l'|du)[ \t]*"
     r"(?:services?|justice|emploi|solidarite\w*|habitat|droit|sante|associations))"
     r"(?![\w])[^.!?\n]{0,60}$",
@@ -423,9 +442,18 @@ def _meeting_or_desk_address(text: str, entity: Entity, before: str) -> bool:
             not ADDRESS_OWNER_RE.search(before, meeting.start() + 1)
             and not HOME_RE.search(window)
             and not HOME_VISIT_RE.search(before, meeting.start())
+            and not SOMEONES_HOME_AFTER_RE.search(fold(text[entity.start : entity.end + 40]))
         )
     window = fold(text[max(0, entity.start - 160) : entity.start])
     return bool(DESK_WHERE_RE.search(window)) and not ADDRESS_OWNER_RE.search(window)
+
+
+# « … aller au 8 rue des Lilas chez ma fille »: the place one goes to is someone's home.
+SOMEONES_HOME_AFTER_RE = re.compile(
+    r"(?<![\w])chez[ \t]+(?:ma|mon|mes|notre|nos|sa|son|ses|leur|un|une|des|m\.|mr|mme|madame"
+    r"|monsieur)(?![\w])",
+    re.IGNORECASE,
+)
 
 
 # « résidence alternée », « résidence principale »: a legal notion, no housing estate.
@@ -880,6 +908,16 @@ class Anonymiser:
         found.extend(find_town_then_place(text, folded, self.lexicon.places))
         found.extend(find_closing_streets(text, folded, self.lexicon.places))
         found.extend(find_places_at_towns(text, folded, self.lexicon.places))
+        found.extend(
+            find_closing_postcodes(
+                text,
+                folded,
+                self.lexicon.places,
+                lambda word: (
+                    self.lexicon.word_like(word, typos=False) or self.lexicon.is_known_name(word)
+                ),
+            )
+        )
         tokens = Tokens(text, folded, self.lexicon, self.lexicon.places)
         found.extend(find_people(text, folded, self.lexicon, self.lexicon.places, tokens))
         return found, tokens

@@ -40,7 +40,7 @@ TENS = {
 NUMBER_WORD = (
     r"zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze"
     r"|quinze|seize|vingts?|trente|quarante|cinquante|soixante|septante|octante|huitante"
-    r"|nonante|cents?|mille|mil|et"
+    r"|nonante|cents?|mille|mil|millions?|et"
 )
 # A run of number words and digits, with the separators people put between groups.
 FILLER = (
@@ -122,6 +122,17 @@ def read_number_words(words: list[str]) -> list[str]:
         value, j = _below_thousand(words, i)
         if value is None:
             i += 1
+            continue
+        if j < n and words[j] in {"million", "millions"}:
+            # « quatre millions cinq cent dix mille deux cent trois »: one number
+            thousands, k = _below_thousand(words, j + 1)
+            if k < n and words[k] in {"mille", "mil"}:
+                rest, k = _below_thousand(words, k + 1)
+                total = value * 1_000_000 + (thousands or 1) * 1000 + (rest or 0)
+            else:
+                total = value * 1_000_000 + (thousands or 0)
+            groups.append(str(total))
+            i = k
             continue
         if j < n and words[j] in {"mille", "mil"}:  # « deux mille onze »
             rest, k = _below_thousand(words, j + 1)
@@ -292,6 +303,18 @@ def _nirs_across_turns(folded: str) -> Iterable[Entity]:
 # them (« agent oui / appelant vingt-neuf »): a few words, no digit, no question.
 _PIECE_GAP_RE = re.compile(r"[^\d?]{1,60}")
 _GAP_WORD_RE = re.compile(r"[a-z']+")
+# Between two parts, what asks for something else than the NIR (« et l'adresse ? »), or a
+# street after the number (the house's number, not a part of the NIR).
+OTHER_ITEM_ASKED_RE = re.compile(
+    r"adresse|\brue\b|code[ \t]+postal|t[ée]l[ée]phone|\bmail|naissance|immatricul|plaque"
+    r"|\biban\b|\brib\b|montant|euros?\b|allocataire|fiscal",
+    re.IGNORECASE,
+)
+HOUSE_NUMBER_AFTER_RE = re.compile(
+    r"[ \t]+(?:bis[ \t]+|ter[ \t]+)?(?:rue|avenue|boulevard|bd|chemin|allee|impasse|place|route"
+    r"|quai|cours|lotissement|residence)\b",
+    re.IGNORECASE,
+)
 
 
 def _nirs_in_pieces(folded: str) -> Iterable[Entity]:
@@ -334,8 +357,10 @@ def _nirs_in_pieces(folded: str) -> Iterable[Entity]:
                 or len(_GAP_WORD_RE.findall(gap)) > 6
                 or len(total) + len(next_digits) > 15
                 or len(next_digits) < 2
+                or OTHER_ITEM_ASKED_RE.search(gap)
+                or HOUSE_NUMBER_AFTER_RE.match(folded, next_end)
             ):
-                break
+                break  # « … et l'adresse de livraison / trente et un rue … »: not the NIR
             total += next_digits
             pieces.append((next_start, next_end))
             following += 1

@@ -839,8 +839,10 @@ def slot_value(name: str, state: TextState) -> tuple[str | None, str]:
         "CARD_TYPO": lambda: ("CARD", bank_format(mistype(card(rng), rng), rng)),
         "PLATE": lambda: ("PLATE", plate(rng)),
         "TAX": lambda: ("TAX_NUMBER", tax_number(rng)),
-        "ORG_EMAIL": lambda: (
-            "EMAIL",
+        # a service's address: masked like anyone's (the rules cannot tell a service's
+        # inbox from a person's), but for a no-reply address, which names nobody (the
+        # hand-written sets' convention, fifteenth pass)
+        "ORG_EMAIL": lambda: _org_email(
             rng.choice(
                 [
                     "ne-pas-repondre@caf.fr",
@@ -849,7 +851,7 @@ def slot_value(name: str, state: TextState) -> tuple[str | None, str]:
                     "accueil@ccas-ville.fr",
                     "service.usagers@cpam-paris.fr",
                 ]
-            ),
+            )
         ),
         "DATE": lambda: (
             None,
@@ -1380,6 +1382,11 @@ CLEAN = [
     ("formulaire", "J'ai rendez-vous à la CAF de Tulle le 12 mars, salle 3."),
     ("sms", "c pas claire votre lettre, le montant de 1 234 euros est faux"),
 ]
+
+
+def _org_email(address: str) -> tuple[str | None, str]:
+    no_reply = address.startswith(("ne-pas-repondre@", "noreply@"))
+    return (None if no_reply else "EMAIL", address)
 
 
 def build_contact(
