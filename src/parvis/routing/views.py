@@ -212,9 +212,12 @@ def _act(
     request: HttpRequest,
     queue_id: int,
     action: Callable[[Queue], str],
+    *,
+    back_to: str = "routing:queue",
 ) -> HttpResponse:
     """Scope (404), then role (403), then method (405); the action's refusal becomes a
-    French message and the supervisor goes back to the queue's page."""
+    French message and the supervisor goes back to ``back_to`` (the queue's page, or its
+    settings for a tier's move or removal)."""
     queue = _queue(request, queue_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -228,7 +231,7 @@ def _act(
         messages.error(request, error.message)
     else:
         messages.success(request, done)
-    return redirect("routing:queue", queue.pk)
+    return redirect(back_to, queue.pk)
 
 
 def _first_error(form: Any) -> str:
@@ -516,20 +519,7 @@ def _in_scope(read: Callable[[], Any]) -> Any:
 
 def _tier_act(request: HttpRequest, queue_id: int, action: Callable[[Queue], str]) -> HttpResponse:
     """A tier's move or removal: a refusal (already first) is a message on the page."""
-    queue = _post_only(request, queue_id)
-    if isinstance(queue, HttpResponse):
-        return queue
-    try:
-        done = action(queue)
-    except RoutingError as error:
-        if error.status == 404:
-            raise Http404 from error
-        if error.status == 403:
-            raise PermissionDenied from error
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-    return redirect("routing:queue_settings", queue.pk)
+    return _act(request, queue_id, action, back_to="routing:queue_settings")
 
 
 @never_cache

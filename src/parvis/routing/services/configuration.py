@@ -261,6 +261,13 @@ def policy_update(
 # --- Tiers -----------------------------------------------------------------------------------
 
 
+def _only_among(chosen: Iterable[Any], choices: Any, refusal: RoutingError) -> None:
+    """Refuse (``refusal``) when one of ``chosen`` is not among ``choices`` (a queryset)."""
+    ids = {item.pk for item in chosen}
+    if choices.filter(pk__in=ids).count() != len(ids):
+        raise refusal
+
+
 def _check_tier(
     queue: Queue,
     policy: QueuePolicy,
@@ -276,23 +283,23 @@ def _check_tier(
             "choisissez le niveau 1, ou d’abord une compétence requise dans les réglages.",
             "min_level",
         )
-    site_ids = {site.pk for site in sites}
-    allowed_sites = selectors_settings.tier_site_choices(queue).filter(pk__in=site_ids)
-    if allowed_sites.count() != len(site_ids):
-        raise RoutingError(
-            "tier_site_not_allowed",
-            "Choisissez des sites de l’organisme de la file.",
-            "sites",
-        )
-    organisation_ids = {organisation.pk for organisation in organisations}
-    allowed = selectors_settings.tier_organisation_choices(queue).filter(pk__in=organisation_ids)
-    if allowed.count() != len(organisation_ids):
-        raise RoutingError(
+    _only_among(
+        sites,
+        selectors_settings.tier_site_choices(queue),
+        RoutingError(
+            "tier_site_not_allowed", "Choisissez des sites de l’organisme de la file.", "sites"
+        ),
+    )
+    _only_among(
+        organisations,
+        selectors_settings.tier_organisation_choices(queue),
+        RoutingError(
             "tier_organisation_not_allowed",
             "Choisissez l’organisme de la file, un partenaire de ses France Services ou un "
             "organisme dont des agents sont membres de la file.",
             "organisations",
-        )
+        ),
+    )
 
 
 def _tier_changed(queue: Queue, policy: QueuePolicy, *, now: dt.datetime) -> None:
