@@ -96,13 +96,16 @@ def tier_of(queue: Queue, tier_id: int) -> Tier:
     return tier
 
 
-def tier_site_choices(queue: Queue) -> QuerySet[Site]:
+def tier_site_choices(queue: Queue, principal: Any) -> QuerySet[Site]:
     """The sites a tier may name: the active sites of the queue's organisation (its
-    counters, contact centres, France Services sites), the queue's own site, and any site
-    a tier of the queue already names (what is set stays expressible)."""
+    counters, contact centres, France Services sites) that ``principal`` supervises (a
+    département's supervisor is not offered another département's counters), the
+    queue's own site, and any site a tier of the queue already names (what is set stays
+    expressible)."""
     named = Tier.sites.through.objects.filter(tier__policy__queue=queue).values("site_id")
+    supervised = visible_to(principal, Site.objects.all(), Perm.SUPERVISE).values("pk")
     return Site.objects.filter(
-        Q(organisation_id=queue.organisation_id, is_active=True)
+        Q(organisation_id=queue.organisation_id, is_active=True, pk__in=supervised)
         | Q(pk=queue.site_id)
         | Q(pk__in=named)
     ).order_by("sort_key")

@@ -380,11 +380,13 @@ def _policy_form(request: HttpRequest, queue: Queue, data: Any = None) -> Policy
     )
 
 
-def _tier_form(queue: Queue, *, prefix: str, data: Any = None, tier: Any = None) -> TierForm:
+def _tier_form(
+    queue: Queue, principal: Any, *, prefix: str, data: Any = None, tier: Any = None
+) -> TierForm:
     return TierForm(
         data,
         prefix=prefix,
-        sites=selectors_settings.tier_site_choices(queue),
+        sites=selectors_settings.tier_site_choices(queue, principal),
         organisations=selectors_settings.tier_organisation_choices(queue),
         initial=TierForm.initial_of(tier) if tier is not None else {"min_level": 1},
     )
@@ -405,12 +407,12 @@ def _render_settings(
         if bound_tier is not None and bound_tier[0] == tier.pk:
             tier_form = bound_tier[1]
         else:
-            tier_form = _tier_form(queue, prefix=f"tier-{tier.pk}", tier=tier)
+            tier_form = _tier_form(queue, request.user, prefix=f"tier-{tier.pk}", tier=tier)
         tiers.append((tier, tier_form))
     new_tier = (
         bound_tier[1]
         if bound_tier is not None and bound_tier[0] is None
-        else _tier_form(queue, prefix="new-tier")
+        else _tier_form(queue, request.user, prefix="new-tier")
     )
     context = {
         "title": f"Réglages de la file : {queue.name}",
@@ -473,7 +475,7 @@ def tier_add(request: HttpRequest, queue_id: int) -> HttpResponse:
     queue = _post_only(request, queue_id)
     if isinstance(queue, HttpResponse):
         return queue
-    form = _tier_form(queue, prefix="new-tier", data=request.POST)
+    form = _tier_form(queue, request.user, prefix="new-tier", data=request.POST)
     if form.is_valid():
         try:
             tier = configuration.tier_add(
@@ -494,7 +496,7 @@ def tier_update(request: HttpRequest, queue_id: int, tier_id: int) -> HttpRespon
     if isinstance(queue, HttpResponse):
         return queue
     tier = _in_scope(lambda: selectors_settings.tier_of(queue, tier_id))
-    form = _tier_form(queue, prefix=f"tier-{tier.pk}", data=request.POST, tier=tier)
+    form = _tier_form(queue, request.user, prefix=f"tier-{tier.pk}", data=request.POST, tier=tier)
     if form.is_valid():
         try:
             configuration.tier_update(

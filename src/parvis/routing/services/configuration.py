@@ -271,6 +271,7 @@ def _only_among(chosen: Iterable[Any], choices: Any, refusal: RoutingError) -> N
 def _check_tier(
     queue: Queue,
     policy: QueuePolicy,
+    principal: Any,
     *,
     min_level: int,
     sites: Iterable[Site],
@@ -285,7 +286,7 @@ def _check_tier(
         )
     _only_among(
         sites,
-        selectors_settings.tier_site_choices(queue),
+        selectors_settings.tier_site_choices(queue, principal),
         RoutingError(
             "tier_site_not_allowed", "Choisissez des sites de l’organisme de la file.", "sites"
         ),
@@ -339,7 +340,9 @@ def tier_add(
     queue = selectors.queue_for_supervisor(principal, queue_id)
     policy = _locked_policy(queue)
     sites, organisations = list(sites), list(organisations)
-    _check_tier(queue, policy, min_level=min_level, sites=sites, organisations=organisations)
+    _check_tier(
+        queue, policy, principal, min_level=min_level, sites=sites, organisations=organisations
+    )
     last = policy.tiers.aggregate(last=Max("position"))["last"] or 0
     tier = Tier(
         policy=policy,
@@ -385,7 +388,9 @@ def tier_update(
     policy = _locked_policy(queue)
     tier = selectors_settings.tier_of(queue, tier_id)
     sites, organisations = list(sites), list(organisations)
-    _check_tier(queue, policy, min_level=min_level, sites=sites, organisations=organisations)
+    _check_tier(
+        queue, policy, principal, min_level=min_level, sites=sites, organisations=organisations
+    )
     before = _tier_state(tier)
     tier.name, tier.min_wait_seconds, tier.min_level = name, min_wait_seconds, min_level
     try:

@@ -229,6 +229,28 @@ def test_another_organisations_queue_is_not_found():
 # --- Tiers -----------------------------------------------------------------------------------
 
 
+def test_a_local_supervisor_is_offered_the_sites_of_their_scope_only():
+    # A département's supervisor (a grant on its local service) names its own counters,
+    # not another département's of the same organisation.
+    from parvis.directory.tests.factories import LocalServiceFactory
+    from parvis.routing import selectors_settings
+
+    gironde = LocalServiceFactory()
+    moselle = LocalServiceFactory(organisation=gironde.organisation)
+    bordeaux = SiteFactory(local_service=gironde)
+    metz = SiteFactory(local_service=moselle)
+    queue = QueueFactory(organisation=gironde.organisation, local_service=gironde)
+    QueuePolicyFactory(queue=queue)
+    local = MembershipFactory(local_service=gironde, organisation=None, role=Role.SUPERVISOR).user
+    offered = set(selectors_settings.tier_site_choices(queue, local))
+    assert bordeaux in offered and metz not in offered
+    with pytest.raises(RoutingError) as error:
+        configuration.tier_add(principal=local, queue_id=queue.pk, sites=[metz])
+    assert refusal(error) == ("tier_site_not_allowed", "sites")
+    national = supervisor_of(gironde.organisation)
+    assert {bordeaux, metz} <= set(selectors_settings.tier_site_choices(queue, national))
+
+
 def test_the_france_services_escalation_can_be_built_moved_and_removed():
     caf = OrganisationFactory(name="Caisse d’allocations familiales")
     policy = france_services_policy(partner=caf, skill=SkillFactory())
