@@ -218,20 +218,26 @@ def _act(
     """Scope (404), then role (403), then method (405); the action's refusal becomes a
     French message and the supervisor goes back to ``back_to`` (the queue's page, or its
     settings for a tier's move or removal)."""
-    queue = _queue(request, queue_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    queue = _post_only(request, queue_id)
+    if isinstance(queue, HttpResponse):
+        return queue
     try:
         done = action(queue)
     except RoutingError as error:
-        if error.status == 404:
-            raise Http404 from error
-        if error.status == 403:
-            raise PermissionDenied from error
+        _raise_out_of_scope(error)
         messages.error(request, error.message)
     else:
         messages.success(request, done)
     return redirect(back_to, queue.pk)
+
+
+def _raise_out_of_scope(error: RoutingError) -> None:
+    """A refusal for scope (404) or role (403) is that status, as the pages' reads give;
+    any other is the caller's to show."""
+    if error.status == 404:
+        raise Http404 from error
+    if error.status == 403:
+        raise PermissionDenied from error
 
 
 def _first_error(form: Any) -> str:
@@ -353,10 +359,7 @@ def _show_refusal(
 ) -> None:
     """A service's refusal next to the fields it names (or on the whole form); out of
     scope, the status the other pages give."""
-    if error.status == 404:
-        raise Http404 from error
-    if error.status == 403:
-        raise PermissionDenied from error
+    _raise_out_of_scope(error)
     pairs = error.field_errors or (("", error.message),)
     for field, message in pairs:
         name = field_of(field) if field_of is not None else field
@@ -451,7 +454,7 @@ def queue_settings(request: HttpRequest, queue_id: int) -> HttpResponse:
 
 
 def _post_only(request: HttpRequest, queue_id: int) -> Queue | HttpResponse:
-    """Scope (404), then role (403), then method (405), as ``_act``."""
+    """Scope (404), then role (403), then method (405): the queue, or the 405."""
     queue = _queue(request, queue_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -48,7 +48,7 @@ from parvis.routing.models import (
     TriggerKind,
 )
 from parvis.routing.services import entries
-from parvis.routing.services.supervision import announce
+from parvis.routing.services.supervision import announce, locked_policy
 
 # The policy's fields a supervisor sets (the pause has its own action, the round robin's
 # cursor is the engine's).
@@ -94,10 +94,15 @@ def _invalid(error: ValidationError, code: str) -> RoutingError:
     )
 
 
-def _reroute(queue: Queue, *, now: dt.datetime, recompute_entries: bool) -> None:
-    """Make the engine see a changed policy (see the module's docstring)."""
+def _forget_policies() -> None:
+    """This process's memo of the policies, forgotten now and again after commit."""
     engine.forget_caches()
     transaction.on_commit(engine.forget_caches)
+
+
+def _reroute(queue: Queue, *, now: dt.datetime, recompute_entries: bool) -> None:
+    """Make the engine see a changed policy (see the module's docstring)."""
+    _forget_policies()
     if recompute_entries:
         entries.queue_entries_rebuild(queue_id=queue.pk, now=now)
     available = AgentState.objects.filter(
@@ -111,10 +116,6 @@ def _wake_agents(user_ids: Iterable[int], *, now: dt.datetime) -> None:
     for user_id in user_ids:
         engine.trigger_add(TriggerKind.AGENT, user_id, due_at=now, now=now)
         engine.trigger_add(TriggerKind.AGENT, user_id, due_at=reloaded, now=now)
-
-
-def _locked_policy(queue: Queue) -> QueuePolicy:
-    return QueuePolicy.objects.select_for_update().get(queue=queue)
 
 
 def _stored(policy: QueuePolicy, name: str) -> Any:
@@ -222,7 +223,7 @@ def policy_update(
         raise TypeError(f"not a supervisor's setting: {sorted(unknown)}")
     now = now or timezone.now()
     queue = selectors.queue_for_supervisor(principal, queue_id)
-    policy = _locked_policy(queue)
+    policy = locked_policy(queue)
     before = {name: _stored(policy, name) for name in POLICY_FIELDS}
     for name, value in changes.items():
         setattr(policy, name, value)
@@ -245,8 +246,7 @@ def policy_update(
     if WAKING_FIELDS & set(changed):
         _reroute(queue, now=now, recompute_entries=bool(ORDER_FIELDS & set(changed)))
     else:
-        engine.forget_caches()
-        transaction.on_commit(engine.forget_caches)
+        _forget_policies()
     audit_record(
         actor=principal,
         action="routing.policy_changed",
@@ -338,7 +338,7 @@ def tier_add(
     any member of the queue)."""
     now = now or timezone.now()
     queue = selectors.queue_for_supervisor(principal, queue_id)
-    policy = _locked_policy(queue)
+    policy = locked_policy(queue)
     sites, organisations = list(sites), list(organisations)
     _check_tier(
         queue, policy, principal, min_level=min_level, sites=sites, organisations=organisations
@@ -385,7 +385,7 @@ def tier_update(
     """Change a tier of a supervised queue (its place: ``tier_move``)."""
     now = now or timezone.now()
     queue = selectors.queue_for_supervisor(principal, queue_id)
-    policy = _locked_policy(queue)
+    policy = locked_policy(queue)
     tier = selectors_settings.tier_of(queue, tier_id)
     sites, organisations = list(sites), list(organisations)
     _check_tier(
@@ -427,7 +427,7 @@ def tier_move(
     """Swap a tier with the one before it (``up``) or after it; positions stay unique."""
     now = now or timezone.now()
     queue = selectors.queue_for_supervisor(principal, queue_id)
-    policy = _locked_policy(queue)
+    policy = locked_policy(queue)
     tier = selectors_settings.tier_of(queue, tier_id)
     others = policy.tiers.exclude(pk=tier.pk)
     neighbour = (
@@ -464,7 +464,7 @@ def tier_delete(
     any tier, every member of the queue is eligible as soon as a contact arrives."""
     now = now or timezone.now()
     queue = selectors.queue_for_supervisor(principal, queue_id)
-    policy = _locked_policy(queue)
+    policy = locked_policy(queue)
     tier = selectors_settings.tier_of(queue, tier_id)
     audit_record(
         actor=principal,

@@ -84,7 +84,8 @@ def announce(queue_ids: list[int]) -> None:
     transaction.on_commit(send)
 
 
-def _policy(queue: Queue) -> QueuePolicy:
+def locked_policy(queue: Queue) -> QueuePolicy:
+    """The queue's policy, locked until the transaction ends (every change of it)."""
     return QueuePolicy.objects.select_for_update().get(queue=queue)
 
 
@@ -108,7 +109,7 @@ def _set_paused(
 ) -> QueuePolicy:
     now = now or timezone.now()
     queue = selectors.queue_for_supervisor(principal, queue_id)
-    policy = _policy(queue)
+    policy = locked_policy(queue)
     if policy.is_paused == paused:
         message = "Cette file est déjà en pause." if paused else "Cette file n’est pas en pause."
         raise RoutingError("unchanged", message, "is_paused", status=409)
