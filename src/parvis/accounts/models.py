@@ -126,6 +126,16 @@ class Membership(models.Model):
     def scope_object(self) -> Organisation | LocalService | Site | None:
         return self.organisation or self.local_service or self.site
 
+    @property
+    def owning_organisation(self) -> Organisation | None:
+        """The organisation the role is held in: its own, its local service's, or its
+        site's (a site without an organisation: ``None``)."""
+        if self.organisation is not None:
+            return self.organisation
+        if self.local_service is not None:
+            return self.local_service.organisation
+        return self.site.organisation if self.site is not None else None
+
     def clean(self) -> None:
         if (
             sum(x is not None for x in (self.organisation_id, self.local_service_id, self.site_id))

@@ -94,16 +94,8 @@ def _organisation_for(request: HttpRequest, slug: str, permission: Perm) -> Orga
     return organisation
 
 
-def _organisation_of_membership(membership: Membership) -> Organisation | None:
-    if membership.organisation is not None:
-        return membership.organisation
-    if membership.local_service is not None:
-        return membership.local_service.organisation
-    return membership.site.organisation if membership.site is not None else None
-
-
 def _back_to_members(membership: Membership) -> HttpResponse:
-    organisation = _organisation_of_membership(membership)
+    organisation = membership.owning_organisation
     if organisation is None:
         return redirect("backoffice:dashboard")
     return redirect("backoffice:members", slug=organisation.slug)
@@ -279,7 +271,7 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": "Modifier un rôle",
             "membership": membership,
-            "organisation": _organisation_of_membership(membership),
+            "organisation": membership.owning_organisation,
             "form": form,
         },
         status=400 if request.method == "POST" else 200,
@@ -305,7 +297,7 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": "Retirer un rôle",
             "membership": membership,
-            "organisation": _organisation_of_membership(membership),
+            "organisation": membership.owning_organisation,
         },
     )
 

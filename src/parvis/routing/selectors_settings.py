@@ -166,13 +166,7 @@ def organisation_of_agent(principal: Any, user: Any) -> Organisation | None:
         .order_by("pk")
         .first()
     )
-    if membership is None:
-        return None
-    if membership.organisation is not None:
-        return membership.organisation
-    if membership.local_service is not None:
-        return membership.local_service.organisation
-    return membership.site.organisation if membership.site is not None else None
+    return membership.owning_organisation if membership is not None else None
 
 
 @dataclass(frozen=True)
