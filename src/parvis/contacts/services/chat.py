@@ -105,9 +105,10 @@ def chat_reply(*, principal: Any, conversation: Conversation, text: str) -> Mess
     conversation is not enough."""
     from parvis.contacts.selectors import can_reply
 
-    if not has_permission(principal, Perm.VIEW, conversation):
-        raise ContactError("out_of_scope", "Cette conversation n’est pas de votre ressort.")
     if not can_reply(principal, conversation):
+        # which refusal: out of scope altogether, or seen without the right to answer
+        if not has_permission(principal, Perm.VIEW, conversation):
+            raise ContactError("out_of_scope", "Cette conversation n’est pas de votre ressort.")
         raise ContactError(
             "not_allowed",
             "Votre rôle vous permet de consulter cette conversation, pas d’y répondre.",
