@@ -223,6 +223,9 @@ if PARVIS_PROCESS not in {"web", "worker", "beat", "route", "command"}:
         "PARVIS_PROCESS must be 'web', 'worker', 'beat', 'route' or 'command'."
     )
 
+DEFAULT_SQLITE_NAME = "parvis.sqlite3"
+DEFAULT_SQLITE_DATABASE = VAR_DIR / DEFAULT_SQLITE_NAME
+
 
 def embedded_broker_file(database: dict[str, Any], var_dir: Path) -> Path:
     """The embedded Celery broker's SQLite file: its own file, never the application
@@ -236,14 +239,13 @@ def embedded_broker_file(database: dict[str, Any], var_dir: Path) -> Path:
         or not name
         or name == ":memory:"
         or name.startswith("file:")
-        or Path(name).resolve() == (var_dir / "parvis.sqlite3").resolve()
+        or Path(name).resolve() == (var_dir / DEFAULT_SQLITE_NAME).resolve()
     ):
         return var_dir / "celery-broker.sqlite"
     path = Path(name).resolve()
     return path.with_name(f"{path.name}.celery-broker.sqlite")
 
 
-DEFAULT_SQLITE_DATABASE = VAR_DIR / "parvis.sqlite3"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DEFAULT_SQLITE_DATABASE}"),
 }
