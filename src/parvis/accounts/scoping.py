@@ -313,14 +313,60 @@ def get_visible_or_404(principal: Any, queryset: models.QuerySet[M], **lookup: A
         raise Http404 from exc
 
 
-def has_permission(principal: Any, permission: Perm, obj: models.Model | None = None) -> bool:
-    """Whether ``principal`` holds ``permission`` on ``obj`` (or anywhere, if ``obj`` is None)."""
+_NOT_LOADED = object()
+
+
+def _loaded_value(obj: models.Model, lookup: str) -> Any:
+    """The value ``lookup`` reaches from ``obj`` through what is already in memory (its
+    own columns, related objects fetched with it), else ``_NOT_LOADED``."""
+    *hops, last = lookup.split("__")
+    current: Any = obj
+    for hop in hops:
+        field = current._meta.get_field(hop)
+        if not (field.many_to_one or field.one_to_one) or not field.is_cached(current):
+            return _NOT_LOADED
+        current = getattr(current, hop)
+        if current is None:
+            return None
+    field = current._meta.pk if last == "pk" else current._meta.get_field(last)
+    if not field.concrete or field.many_to_many:
+        return _NOT_LOADED
+    return getattr(current, field.attname)
+
+
+def _scope_covers_loaded(obj: models.Model, paths: ScopePaths, grants: list[Grant]) -> bool:
+    """Whether a grant's territorial scope covers ``obj`` as loaded: the OR of the scope
+    query, evaluated in Python on the lookups that need no query. ``False`` means "ask
+    the database", not "refused"."""
+    for ids, lookups in (
+        ({g.organisation_id for g in grants if g.organisation_id}, paths.organisation),
+        ({g.local_service_id for g in grants if g.local_service_id}, paths.local_service),
+        ({g.site_id for g in grants if g.site_id}, paths.site),
+    ):
+        for lookup in lookups if ids else ():
+            value = _loaded_value(obj, lookup)
+            if value is not _NOT_LOADED and value in ids:
+                return True
+    return False
+
+
+def has_permission(
+    principal: Any, permission: Perm, obj: models.Model | None = None, *, fresh: bool = False
+) -> bool:
+    """Whether ``principal`` holds ``permission`` on ``obj`` (or anywhere, if ``obj`` is None).
+
+    ``fresh``: ``obj`` was just read from the database and not changed since (a row the
+    caller has locked), so its territorial scope can be read off the instance: no query
+    when a grant covers it that way, the full query otherwise. Never for an instance
+    changed in memory: the answer must be about the stored row."""
     if is_platform_admin(principal):
         return True
     grants = [g for g in grants_for(principal) if permission in g.permissions]
     if obj is None:
         return bool(grants)
     model = type(obj)
+    if fresh and grants and _scope_covers_loaded(obj, _REGISTRY[model], grants):
+        return True
     condition = _access_q(model, principal, permission)
     if condition is None:
         return False

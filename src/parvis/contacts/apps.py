@@ -123,10 +123,11 @@ class ContactsConfig(AppConfig):
         from parvis.contacts.hooks_asgi import endpoint_memo
 
         endpoint_memo.forget_on_change(m.InboundEndpoint)
-        from parvis.contacts.selectors import channel_labels_memo
-        from parvis.directory.models import Channel
+        from parvis.contacts.selectors import channel_labels_memo, queue_place_memo
+        from parvis.directory.models import Channel, Site
 
         channel_labels_memo.forget_on_change(Channel)
+        queue_place_memo.forget_on_change(Site)
         for through in (m.Queue.motifs.through, m.Queue.channels.through):
             m2m_changed.connect(
                 queue_memo.forget,

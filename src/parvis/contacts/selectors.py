@@ -1195,9 +1195,22 @@ def experience_links_of(experience_uuid: Any) -> QuerySet[CitizenExperienceLink]
 BUSINESS_TIME_CHANNELS = frozenset({"telephone", "chat"})
 
 
+# Every contact queued reads its queue's calendar (two rows: the site and its commune).
+# Kept by the ids that decide it; saving a site in this process clears it
+# (``ContactsConfig.ready``).
+queue_place_memo = ProcessMemo("queue-places", ttl=60.0)
+
+
 def place_of_queue(queue: Queue) -> Place:
     """The queue's site (owner) or the site whose calendar it names, else its
     département, else the metropolitan calendar (the national triage queue)."""
+    return queue_place_memo.get(
+        (queue.site_id, queue.calendar_site_id, queue.departement_id),
+        lambda: _place_of_queue(queue),
+    )
+
+
+def _place_of_queue(queue: Queue) -> Place:
     site = queue.site or queue.calendar_site
     if site is not None:
         return servicelevels.place_of_site(site)

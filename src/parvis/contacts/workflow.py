@@ -57,6 +57,16 @@ _NOT_CLEANED = [
 ]
 
 
+# The person a lifecycle service found, on the row it locked, to see the conversation.
+_SEEN_BY = "_parvis_seen_by"
+
+
+def remember_seen_by(conversation: Conversation, person: Any) -> None:
+    """Record on a conversation just locked and checked that ``person`` sees it, so the
+    move's guard does not ask the database the same question again."""
+    setattr(conversation, _SEEN_BY, person)
+
+
 def can_handle(principal: Any, conversation: Conversation) -> bool:
     """The system; an agent who sees the conversation; a write token of its organisation."""
     if is_system(principal, conversation):
@@ -66,6 +76,8 @@ def can_handle(principal: Any, conversation: Conversation) -> bool:
         return False
     permission = Perm.API_WRITE if isinstance(person, ApiToken) else Perm.VIEW
     if conversation.pk is None:  # a visit being recorded: the service checked the site
+        return True
+    if permission is Perm.VIEW and getattr(conversation, _SEEN_BY, None) is person:
         return True
     return has_permission(person, permission, conversation)
 

@@ -28,6 +28,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.memo import ProcessMemo
 from parvis.directory.hours import Interval, opening_schedule
 from parvis.directory.models import LocalService, Site
 from parvis.territories import calendar
@@ -136,11 +137,23 @@ def default_business_hours() -> tuple[Interval, ...]:
     )
 
 
+# A site's business days as deadlines and business time read them: every contact that
+# arrives computes three deadlines on its queue's calendar, and the hours behind them
+# change a few times a year. Saving hours, exceptions or a site in this process clears it
+# (``DirectoryConfig.ready``); other processes follow within ``ttl``.
+site_business_days_memo = ProcessMemo("site-business-days", ttl=30.0)
+
+
 def business_intervals(place: Place, start: dt.date, days: int) -> list[tuple[dt.date, tuple]]:
     """(local date, opening intervals) for ``days`` days from ``start``: a site's own
     hours and exceptions, else the default business hours on working days."""
-    if place.site is not None:
-        return [(day.date, day.intervals) for day in opening_schedule(place.site, start, days)]
+    site = place.site
+    if site is not None:
+        kept = site_business_days_memo.get(
+            (site.pk, start, days),
+            lambda: [(day.date, day.intervals) for day in opening_schedule(site, start, days)],
+        )
+        return list(kept)  # the caller's own list: the kept one stays as loaded
     hours = default_business_hours()
     result = []
     for offset in range(days):

@@ -134,6 +134,7 @@ class PolicyView:
     queue_name: str
     # Some tier names sites or organisations: the agents' memberships are read.
     scoped: bool = False
+    wrap_up_seconds: int = 0
 
 
 def _load_policies() -> dict[int, PolicyView]:
@@ -169,6 +170,7 @@ def _load_policies() -> dict[int, PolicyView]:
             skill_id=policy.skill_id,
             queue_name=policy.queue.name,
             scoped=any(tier.sites or tier.organisations for tier in rules),
+            wrap_up_seconds=policy.wrap_up_seconds,
         )
     return views
 

@@ -88,23 +88,33 @@ def hub_followers_muted() -> Iterator[None]:
     nobody watches a throwaway database, and a survey task sent to the developer's
     broker would run against the wrong database. The in-transaction followers (routing's
     entry sync, the webhooks' event log) stay: they are the day being measured."""
+    from parvis.desk.realtime import announce_on_commit
+
     conversation_events = (
         events.conversation_created,
         events.conversation_assigned,
         events.conversation_resolved,
         events.conversation_changed,
     )
-    # ``Event`` has no public list of its after-commit followers.
+    # ``Event`` has no public list of its after-commit followers. The desks' announcer
+    # follows inside the transaction only to gather what it publishes after commit.
     saved = {event: list(event._subscribers) for event in conversation_events}
+    announcing = [
+        event for event in conversation_events if announce_on_commit in event._in_transaction
+    ]
     for event, followers in saved.items():
         for follower in followers:
             event.unsubscribe(follower)
+    for event in announcing:
+        event.unsubscribe(announce_on_commit)
     try:
         yield
     finally:
         for event, followers in saved.items():
             for follower in followers:
                 event.subscribe(follower)
+        for event in announcing:
+            event.subscribe(announce_on_commit, in_transaction=True)
 
 
 class DatabaseAdapter:

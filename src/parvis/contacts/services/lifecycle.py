@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from parvis.accounts.scoping import visible_to
+from parvis.accounts.scoping import Perm, has_permission, visible_to
 from parvis.accounts.services import audit_record
 from parvis.contacts import events, workflow
 from parvis.contacts.errors import ContactError
@@ -37,15 +37,25 @@ from parvis.core.workflow import (
 NOT_FOUND = "Conversation introuvable."
 
 
-def ensure_visible(principal: Any, conversation: Conversation) -> None:
-    """404 (``ContactError``) unless the system acts or the person sees the conversation."""
+def ensure_visible(principal: Any, conversation: Conversation, *, fresh: bool = False) -> None:
+    """404 (``ContactError``) unless the system acts or the person sees the conversation.
+
+    ``fresh``: the conversation was just read (locked) and not changed, so its scope can
+    be read off the instance (``scoping.has_permission``); the person is then remembered
+    on it as one who sees it, for the move's guard (``workflow.can_handle``)."""
     if is_system(principal, conversation):
         return
     person = person_of(principal)
-    if person is None or not (
-        visible_to(person, Conversation.objects.filter(pk=conversation.pk)).exists()
-    ):
+    if person is None:
         raise ContactError("not_found", NOT_FOUND, status=404)
+    if fresh:
+        visible = has_permission(person, Perm.VIEW, conversation, fresh=True)
+    else:
+        visible = visible_to(person, Conversation.objects.filter(pk=conversation.pk)).exists()
+    if not visible:
+        raise ContactError("not_found", NOT_FOUND, status=404)
+    if fresh:
+        workflow.remember_seen_by(conversation, person)
 
 
 def announce(conversation_id: int, move: str) -> None:
@@ -119,12 +129,18 @@ def open_and_queue(conversation: Conversation, *, now: dt.datetime) -> list[Step
 
 
 def _locked(conversation: Conversation, principal: Any) -> Conversation:
-    ensure_visible(principal, conversation)
-    return (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("queue", "organisation")
-        .get(pk=conversation.pk)
-    )
+    """The conversation read again and locked, then checked against the principal: the
+    row the move starts from is the one the scope is checked on."""
+    try:
+        locked = (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("queue", "organisation")
+            .get(pk=conversation.pk)
+        )
+    except Conversation.DoesNotExist:
+        raise ContactError("not_found", NOT_FOUND, status=404) from None
+    ensure_visible(principal, locked, fresh=True)
+    return locked
 
 
 # --- One service per move -------------------------------------------------------------------

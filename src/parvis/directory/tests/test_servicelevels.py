@@ -229,3 +229,21 @@ def test_holders_of_a_role_over_an_object_follow_the_scope_downwards():
     assert set(scoping.holders(site, roles=[Role.QUALITY_MANAGER], levels=["organisation"])) == {
         at_org
     }
+
+
+@pytest.mark.django_db
+def test_a_sites_business_days_are_kept_and_an_edit_is_seen_at_once(django_assert_num_queries):
+    """Deadlines read a site's hours for every contact queued: they are kept a short
+    while, and an edit of the hours or an exception saved here is seen by the next one."""
+    site = SiteFactory()
+    hours = OpeningHoursFactory(site=site, weekday=0, opens=dt.time(8), closes=dt.time(12))
+    place = sl.place_of_site(site)
+    monday = paris(2026, 6, 8, 8)
+    assert sl.business_time_between(monday, paris(2026, 6, 8, 18), place) == dt.timedelta(hours=4)
+    with django_assert_num_queries(0):
+        sl.business_time_between(monday, paris(2026, 6, 8, 18), place)
+    hours.closes = dt.time(17)
+    hours.save()
+    assert sl.business_time_between(monday, paris(2026, 6, 8, 18), place) == dt.timedelta(hours=9)
+    OpeningExceptionFactory(site=site, date=dt.date(2026, 6, 8), is_closed=True)
+    assert sl.business_time_between(monday, paris(2026, 6, 8, 18), place) == dt.timedelta()

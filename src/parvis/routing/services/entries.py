@@ -113,7 +113,7 @@ def entry_sync(conversation_id: int, *, now: dt.datetime | None = None) -> None:
             if row["has_entry"]:
                 Entry.objects.filter(conversation_id=conversation_id).delete()
             return
-        _enter(row, view, now=now)
+        _enter(row, view, now=now, has_entry=row["has_entry"])
         return
     if row["has_entry"]:
         Entry.objects.filter(conversation_id=conversation_id).delete()
@@ -124,25 +124,29 @@ def entry_sync(conversation_id: int, *, now: dt.datetime | None = None) -> None:
         _unbook_and_free(conversation_id, now=now, queue_id=row["queue_id"])
 
 
-def _enter(row: dict[str, Any], view: engine.PolicyView, *, now: dt.datetime) -> None:
+def _enter(
+    row: dict[str, Any], view: engine.PolicyView, *, now: dt.datetime, has_entry: bool = True
+) -> None:
     from parvis.routing.services.callbacks import callback_terms
 
     # A callback waits for its slot or its next attempt without an entry (the sweep
     # brings it back), then is offered as a phone call: 100 units, an idle agent.
     terms = callback_terms(row["pk"], now=now) if row["callback_requested"] else None
     if terms is not None and not terms.due:
-        Entry.objects.filter(conversation_id=row["pk"]).delete()
+        if has_entry:
+            Entry.objects.filter(conversation_id=row["pk"]).delete()
         return
     bonus, reasons = bonus_of(row, cap=view.rule.cap)
     language = row["citizen__preferred_language"] or ""
     if language == PreferredLanguage.FRENCH:
         language = ""
-    entry = Entry.objects.filter(conversation_id=row["pk"]).first()
+    entry = Entry.objects.filter(conversation_id=row["pk"]).first() if has_entry else None
     if entry is not None and entry.queue_id == row["queue_id"]:
         arrived = entry.arrived_at  # back at its place
         entry.state = EntryState.WAITING
     else:
-        Entry.objects.filter(conversation_id=row["pk"]).delete()
+        if has_entry:
+            Entry.objects.filter(conversation_id=row["pk"]).delete()
         arrived = row["queued_at"] or now
         entry = Entry(conversation_id=row["pk"], queue_id=row["queue_id"], arrived_at=arrived)
     entry.channel = terms.channel if terms is not None else (row["channel_id"] or "")
@@ -185,13 +189,14 @@ def _unbook_and_free(
     freed = engine.unbook(conversation_id, now=now)
     if freed is None:
         return
-    wrap_up = (
-        QueuePolicy.objects.filter(queue_id=queue_id)
-        .values_list("wrap_up_seconds", flat=True)
-        .first()
-        if queue_id
-        else 0
-    )
+    view = engine.policy_of(queue_id)
+    wrap_up: int | None = view.wrap_up_seconds if view is not None else 0
+    if view is None and queue_id:  # a queue no longer active keeps its policy's wrap-up
+        wrap_up = (
+            QueuePolicy.objects.filter(queue_id=queue_id)
+            .values_list("wrap_up_seconds", flat=True)
+            .first()
+        )
     if wrap_up:
         from parvis.routing.services.presence import wrap_up_start
 
