@@ -17,7 +17,7 @@ Mapping. The scenario's ids are not the database's: contact ``n`` is the convers
 contact's channel is the one whose units (``ROUTING_CHANNEL_UNITS``) it takes (100: a
 call, 33: a chat, 12: an email); its bonus is the conversation's ``priority_bonus``.
 
-Decisions are taken only when the adapter asks (``engine.process_next`` until no trigger
+Decisions are taken only when the adapter asks (``engine.process_batch`` until no trigger
 is due), never after commit: run it with ``ROUTING_INLINE`` off (``engine_settings``).
 """
 
@@ -272,22 +272,23 @@ class DatabaseAdapter:
     # --- Decisions ----------------------------------------------------------------------
 
     def _decide(self, moment: dt.datetime) -> list[Offered]:
-        """Every due trigger, one decision (one transaction) each, as ``process_due``
-        does, keeping what each decided."""
+        """Every due trigger, by batches of ``ROUTING_BATCH_SIZE`` per transaction as the
+        ``parvis route`` worker takes them (a decision may queue more: an agent with room
+        left), keeping what each decided."""
         offered: list[Offered] = []
-        while True:
-            found, outcome = engine.process_next(now=moment)
-            if not found:
-                return offered
-            if outcome is None or outcome.agent_id is None:
-                continue
-            agents = outcome.ring_all or (outcome.agent_id,)
-            offered.append(
-                Offered(
-                    self._contact_of[outcome.decision.conversation_id],
-                    tuple(self._agent_of[user_id] for user_id in agents),
+        batch = max(1, settings.ROUTING_BATCH_SIZE)
+        while decided := engine.process_batch(now=moment, limit=batch):
+            for _trigger, outcome in decided:
+                if outcome is None or outcome.agent_id is None:
+                    continue
+                agents = outcome.ring_all or (outcome.agent_id,)
+                offered.append(
+                    Offered(
+                        self._contact_of[outcome.decision.conversation_id],
+                        tuple(self._agent_of[user_id] for user_id in agents),
+                    )
                 )
-            )
+        return offered
 
     def _assigned_directly(self, entry_id: int, agent_id: int) -> bool:
         """A queue in ``assign`` mode gives the contact without an offer to accept."""
