@@ -213,7 +213,7 @@ def _skip_locked() -> str:
     )
 
 
-def _aware(value: Any) -> dt.datetime:
+def aware_moment(value: Any) -> dt.datetime:
     """A timestamp as a plain statement returns it (SQLite: text or naive UTC)."""
     if isinstance(value, str):
         value = parse_datetime(value)
@@ -239,7 +239,7 @@ def _json_list(value: Any) -> list[Any]:
 _cursor = prepared_cursor
 
 
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+def fetch_rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with _cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -261,7 +261,7 @@ def _load_scopes(user_ids: list[Any]) -> dict[Any, tuple[frozenset[int], frozens
     sites: dict[int, set[int]] = defaultdict(set)
     organisations: dict[int, set[int]] = defaultdict(set)
     sql = _scopes_sql().format(ids=", ".join(["%s"] * len(user_ids)))
-    for user_id, org, service_org, site, site_org in _fetch(sql, list(user_ids)):
+    for user_id, org, service_org, site, site_org in fetch_rows(sql, list(user_ids)):
         organisations[user_id].update(o for o in (org, service_org, site_org) if o)
         if site:
             sites[user_id].add(site)
@@ -293,7 +293,7 @@ _ENTRY_COLUMNS = (
 
 def _waiting(row: tuple[Any, ...]) -> Waiting:
     pk, conversation_id, queue_id, arrived, bonus, units, language, escalated, declined = row[:9]
-    arrived_at = _aware(arrived)
+    arrived_at = aware_moment(arrived)
     return Waiting(
         core.EntryView(
             id=pk,
@@ -312,7 +312,7 @@ def _waiting(row: tuple[Any, ...]) -> Waiting:
 
 
 def _waiting_entry(entry_id: int) -> Waiting | None:
-    rows = _fetch(
+    rows = fetch_rows(
         f"SELECT {_ENTRY_COLUMNS} FROM {_ENTRY} WHERE id = %s AND state = %s",
         [entry_id, EntryState.WAITING],
     )
@@ -333,7 +333,7 @@ def _locked_agent(user_id: int, routed: dict[int, PolicyView]) -> core.AgentView
             batch.locked_out.add(user_id)
             return None
         return replace(held, used=held.used + _booked_in_this_batch(user_id))
-    rows = _fetch(
+    rows = fetch_rows(
         f"WITH s AS (SELECT presence, capacity, used_units, idle_since FROM {_STATE} "
         f"WHERE user_id = %s{_skip_locked()}), "
         f"l AS (SELECT m.queue_id AS queue_id, COALESCE(a.level, 1) AS level, '' AS language "
@@ -376,7 +376,7 @@ def _agent_view(
         presence=presence,
         capacity=capacity,
         used=used,
-        idle_since=epoch(_aware(idle_since)),
+        idle_since=epoch(aware_moment(idle_since)),
         levels=levels,
         languages=frozenset(languages),
         sites=sites,
@@ -456,7 +456,7 @@ def _prefetch(batch: _Batch, user_ids: list[int], now: dt.datetime) -> None:
     by_user: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     limits: dict[int, int] = {}
     heads: dict[int, list[Waiting]] = defaultdict(list)
-    for row in _fetch(_AGENTS_AND_HEADS, [ids, ids, ids, now, now + PLACED_SOON]):
+    for row in fetch_rows(_AGENTS_AND_HEADS, [ids, ids, ids, now, now + PLACED_SOON]):
         if row[0] is not None:
             by_user[row[0]].append(row[1:8])
         elif row[8] is not None:
@@ -595,9 +595,11 @@ def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
         "RETURNING id, kind, object_id, due_at"
     )
     if connection.vendor != "postgresql":
-        rows = sorted(_fetch(taking, [_db_time(now)]), key=lambda row: (str(row[3]), row[0]))
-        return [Taken(pk, kind, pk_of, _aware(due_at), now) for pk, kind, pk_of, due_at in rows]
-    rows = _fetch(_TAKE_TRIGGERS.format(taking=taking), [_db_time(now)])
+        rows = sorted(fetch_rows(taking, [_db_time(now)]), key=lambda row: (str(row[3]), row[0]))
+        return [
+            Taken(pk, kind, pk_of, aware_moment(due_at), now) for pk, kind, pk_of, due_at in rows
+        ]
+    rows = fetch_rows(_TAKE_TRIGGERS.format(taking=taking), [_db_time(now)])
     taken: list[tuple[Any, ...]] = []
     candidates: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in rows:
@@ -611,7 +613,7 @@ def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
             row[0],
             row[1],
             row[2],
-            _aware(row[3]),
+            aware_moment(row[3]),
             now,
             _waiting(row[4:13]) if row[4] is not None else None,
             entry_read=True,
@@ -770,7 +772,7 @@ def _heads(
         queues = [(q, cutoff, batch.head_limits[q]) for q, cutoff, _ in queues]
         found.update({q: batch.heads[q] for q, _, _ in queues})
     else:
-        for row in _fetch(*_heads_sql(queues, agent, now)):
+        for row in fetch_rows(*_heads_sql(queues, agent, now)):
             waiting = _waiting(row)
             found[waiting.view.queue_id].append(waiting)
     clock = now.timestamp()
@@ -784,7 +786,9 @@ def _heads(
             # them: read further, so no eligible contact hides behind them.
             wider = batch.head_size(queue_id, HEAD_SIZE_FALLBACK)
             sql, params = _heads_sql([(queue_id, cutoff, wider)], agent, now)
-            free = [w for w in map(_waiting, _fetch(sql, params)) if w.view.id not in batch.entries]
+            free = [
+                w for w in map(_waiting, fetch_rows(sql, params)) if w.view.id not in batch.entries
+            ]
         found[queue_id] = free
     heads = {queue_id: [w.view for w in rows] for queue_id, rows in found.items() if rows}
     rows_read = {w.view.id: w for rows in found.values() for w in rows}
@@ -1025,7 +1029,7 @@ def _resolve_work_may_wait(batch: _Batch, now: dt.datetime) -> None:
     for agent_id, queue_id, free in _work_may_wait_pairs(batch):
         if agent_id in waiting:
             continue
-        rows = _fetch(
+        rows = fetch_rows(
             f"SELECT EXISTS (SELECT 1 FROM {_ENTRY} e WHERE e.queue_id = %s "
             f"AND e.state = %s AND e.units <= %s AND e.id NOT IN ({_marks(len(taken))}) "
             f"AND NOT EXISTS (SELECT 1 FROM {_TRIGGER} t WHERE t.kind = %s "
@@ -1244,7 +1248,7 @@ def _round_robin_last(queue_id: int) -> int | None:
         return batch.round_robin[queue_id]
     if batch is not None and queue_id in batch.round_robin_read:
         return batch.round_robin_read[queue_id]
-    rows = _fetch(f"SELECT round_robin_last FROM {_POLICY} WHERE queue_id = %s", [queue_id])
+    rows = fetch_rows(f"SELECT round_robin_last FROM {_POLICY} WHERE queue_id = %s", [queue_id])
     return rows[0][0] if rows else None
 
 
@@ -1264,7 +1268,7 @@ def _candidates(entry: Waiting, view: PolicyView) -> list[core.AgentView]:
                 "WHERE b.user_id = s.user_id AND k.language = %s)"
             )
             params.append(ev.language)
-        rows = _fetch(
+        rows = fetch_rows(
             f"SELECT s.user_id, s.capacity, s.used_units, s.idle_since, "
             f"COALESCE(a.level, 1){speaks} "
             f"FROM {_MEMBER} m JOIN {_STATE} s ON s.user_id = m.user_id "
@@ -1287,7 +1291,7 @@ def _candidates_of_rows(
     for row in rows:
         user_id, capacity, used, idle_since, level = row[:5]
         if not isinstance(idle_since, float):  # SQLite's, or a single entry's statement
-            idle_since = epoch(_aware(idle_since))
+            idle_since = epoch(aware_moment(idle_since))
         used += _booked_in_this_batch(user_id)
         if used > capacity - ev.units:
             continue  # given work by this transaction's earlier decisions

@@ -58,13 +58,17 @@ def ensure_visible(principal: Any, conversation: Conversation, *, fresh: bool = 
         workflow.remember_seen_by(conversation, person)
 
 
-def announce(conversation_id: int, move: str) -> None:
+def announce(conversation: Conversation, move: str) -> None:
+    """The move's event, with the conversation as saved: this transaction changed its
+    row and holds its lock, so the in-transaction followers (the events log, routing,
+    the desks) read the instance instead of the row (``core.events.sent_instance``)."""
     if move in workflow.ASSIGNING_MOVES:
-        events.conversation_assigned.send_on_commit(conversation_id)
+        event = events.conversation_assigned
     elif move in workflow.RESOLVING_MOVES:
-        events.conversation_resolved.send_on_commit(conversation_id)
+        event = events.conversation_resolved
     else:
-        events.conversation_changed.send_on_commit(conversation_id)
+        event = events.conversation_changed
+    event.send_on_commit(conversation.pk, instance=conversation)
 
 
 def apply_move(
@@ -112,7 +116,7 @@ def apply_move(
             organisation=conversation.organisation,
         )
     if announced:
-        announce(conversation.pk, move)
+        announce(conversation, move)
     return step
 
 

@@ -170,6 +170,15 @@ def webhook_event_record(*, conversation_id: int, kind: str) -> WebhookEvent | N
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     nested = transaction.get_connection().in_atomic_block
+    if (
+        nested
+        and kind != "conversation_created"
+        and sent_instance(Conversation, conversation_id) is not None
+    ):
+        # A move whose sender holds the conversation it changed (a lifecycle service):
+        # its row is locked by this transaction, so the held-instance path numbers it.
+        recorded = webhook_events_record_many(conversation_ids=[conversation_id], kind=kind)
+        return recorded[0] if recorded else None
     with transaction.atomic(savepoint=False):
         return _record_event(conversation_id, kind, nested=nested)
 

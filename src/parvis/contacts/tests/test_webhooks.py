@@ -349,3 +349,35 @@ def test_routings_assignments_in_bulk_reach_the_webhooks(
         "conversation_assigned",
     ]
     assert json.loads(recorder.requests[1]["body"]) == assigned.payload
+
+
+def test_a_lifecycle_move_is_logged_from_the_conversation_it_holds():
+    """A lifecycle service changed (and locked) the row it sends: the events log numbers
+    the event after the existing ones and writes its payload from the instance, without
+    reading the conversation again."""
+    from parvis.accounts.models import Role
+    from parvis.accounts.tests.factories import MembershipFactory
+    from parvis.contacts import services as hub
+    from parvis.contacts.models import Conversation, Status
+
+    conversation = ConversationFactory(status=Status.QUEUED)
+    agent = MembershipFactory(organisation=conversation.organisation, role=Role.AGENT).user
+    events.conversation_created.send(conversation.pk)
+    reads: list[str] = []
+
+    def count_reads(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if 'AS "listening"' in sql:  # the events log's own locking read of the row
+            reads.append(sql)
+        return execute(sql, params, many, context)
+
+    from django.db import connection
+
+    with connection.execute_wrapper(count_reads):
+        hub.conversation_assign(conversation=conversation, principal=agent)
+    assert reads == []
+    event = WebhookEvent.objects.filter(conversation=conversation).latest("sequence")
+    assert (event.kind, event.sequence) == ("conversation_assigned", 2)
+    assert event.payload["sequence"] == 2
+    assert event.payload["conversation"]["status"] == "prise-en-charge"
+    assert event.payload["conversation"]["assignee"] == agent.pk
+    assert Conversation.objects.get(pk=conversation.pk).assignee_id == agent.pk

@@ -14,13 +14,13 @@ conversation is now, inside the transaction that changed it (subscribed in trans
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from parvis.contacts.models import Conversation, PreferredLanguage, Status
+from parvis.contacts.models import CitizenRecord, Conversation, PreferredLanguage, Status
 from parvis.contacts.workflow import HANDLED
 from parvis.core.events import sent_instance
 from parvis.routing import core, engine
@@ -56,6 +56,7 @@ def bonus_of(conversation: dict[str, Any], *, cap: float) -> tuple[int, list[str
     return int(core.capped(total, cap)), reasons
 
 
+# What routing reads of a conversation, as the keys of ``_conversation_row``.
 FIELDS = (
     "pk",
     "status",
@@ -68,7 +69,38 @@ FIELDS = (
     "priority_bonus",
     "callback_requested",
     "citizen__preferred_language",
+    "has_entry",
+    "has_work",
 )
+
+
+@lru_cache(maxsize=1)
+def _conversation_sql() -> str:
+    # Table and column names from the models; the one value is a parameter.
+    own = FIELDS[1 : FIELDS.index("citizen__preferred_language")]
+    columns = [f"c.{Conversation._meta.get_field(name).column}" for name in own]  # type: ignore[union-attr]
+    return (
+        f"SELECT c.id, {', '.join(columns)}, r.preferred_language, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {Entry._meta.db_table} e WHERE e.conversation_id = c.id), "
+        f"EXISTS (SELECT 1 FROM {AgentWork._meta.db_table} w WHERE w.conversation_id = c.id) "
+        f"FROM {Conversation._meta.db_table} c "
+        f"LEFT JOIN {CitizenRecord._meta.db_table} r ON r.id = c.citizen_id "
+        "WHERE c.id = %s"
+    )
+
+
+def _conversation_row(conversation_id: int) -> dict[str, Any] | None:
+    """One plain statement (it runs at every move of every conversation; the ORM spent
+    longer building it than the database running it)."""
+    rows = engine.fetch_rows(_conversation_sql(), [conversation_id])
+    if not rows:
+        return None
+    row = dict(zip(FIELDS, rows[0], strict=True))
+    if row["queued_at"] is not None:
+        row["queued_at"] = engine.aware_moment(row["queued_at"])
+    for name in ("urgency_confirmed", "callback_requested", "has_entry", "has_work"):
+        row[name] = bool(row[name])
+    return row
 
 
 def entry_sync_created(conversation_id: int) -> None:
@@ -93,15 +125,7 @@ def entry_sync(conversation_id: int, *, now: dt.datetime | None = None) -> None:
     if engine.applying.get():
         return  # the engine's own move: it wrote routing's rows itself
     now = now or timezone.now()
-    row = (
-        Conversation.objects.filter(pk=conversation_id)
-        .annotate(
-            has_entry=Exists(Entry.objects.filter(conversation_id=OuterRef("pk"))),
-            has_work=Exists(AgentWork.objects.filter(conversation_id=OuterRef("pk"))),
-        )
-        .values(*FIELDS, "has_entry", "has_work")
-        .first()
-    )
+    row = _conversation_row(conversation_id)
     if row is None or row["status"] in (Status.NEW, Status.OFFERED):
         return  # nothing to mirror yet; an offer is the engine's own move
     status = row["status"]
