@@ -37,10 +37,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
+    Expression,
     F,
     FloatField,
     Func,
@@ -208,6 +211,38 @@ class Seconds(Func):
             arg_joiner=") - julianday(",
             **extra,
         )
+
+
+class AmongQueues(Expression):
+    """``queue_id IN (…)``: the supervisor's queues, as a condition. On PostgreSQL the ids
+    are one parameter, an array (``queue_id = ANY(%s::bigint[])``), rather than one
+    parameter each: the wallboard names its 200 queues in four statements, and each id
+    bound apart went through Django's lookup and psycopg's quoting. The plan is the same
+    (PostgreSQL hashes the list either way); elsewhere (SQLite) a plain ``IN``. No ids:
+    no row (Django's ``EmptyResultSet``, as ``queue_id__in=[]``)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, ids: Sequence[int], column: str = "queue_id") -> None:
+        super().__init__()
+        self.column: Any = F(column)
+        self.ids = [int(pk) for pk in ids]
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if not self.ids:
+            raise EmptyResultSet
+        column, params = compiler.compile(self.column)
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s::bigint[])", (*params, self.ids)
+        placeholders = ", ".join(["%s"] * len(self.ids))
+        return f"{column} IN ({placeholders})", (*params, *self.ids)
 
 
 @dataclass(frozen=True)
@@ -445,15 +480,16 @@ def _periods(
         "handled": _count(handled),
         "talk": Avg(talk, filter=handled),
     }
-    ids = [queue.pk for queue in queues]
+    # The aggregates are resolved once, for both halves (each clones it with its window).
+    grouped = (
+        Conversation.objects.filter(AmongQueues([queue.pk for queue in queues]))
+        .values("queue_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
 
     def half(name: str, window: Q) -> QuerySet[Conversation, dict[str, Any]]:
-        return (
-            Conversation.objects.filter(window, queue_id__in=ids)
-            .values("queue_id")
-            .annotate(period=Value(name), **aggregates)
-            .order_by()
-        )
+        return grouped.filter(window).annotate(period=Value(name))
 
     day = _grouped(by_start, lambda start: Q(queued_at__gte=start))
     if len(by_start) > 1:  # overseas queues: the earliest midnight bounds the index range
@@ -504,7 +540,7 @@ def _answered_in_working_days(
         aggregates[f"{name}_answered"] = _count(window)
         aggregates[f"{name}_within"] = _count(window & within)
     rows = (
-        Conversation.objects.filter(queue_id__in=ids, first_answered_at__gte=earliest)
+        Conversation.objects.filter(AmongQueues(ids), first_answered_at__gte=earliest)
         .values("queue_id")
         .annotate(**aggregates)
         .order_by()
@@ -540,7 +576,7 @@ def _live(
     past_target = _grouped(late, lambda cutoff: Q(arrived_at__lt=cutoff)) if late else None
     entries = {
         row["queue_id"]: row
-        for row in Entry.objects.filter(queue_id__in=ids)
+        for row in Entry.objects.filter(AmongQueues(ids))
         .values("queue_id")
         .annotate(
             waiting=Count("pk", filter=Q(state=EntryState.WAITING)),
@@ -552,7 +588,7 @@ def _live(
     }
     presence: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
-        QueueMember.objects.filter(queue_id__in=ids, user__is_active=True)
+        QueueMember.objects.filter(AmongQueues(ids), user__is_active=True)
         .values("queue_id", "user__routing_state__presence")
         .annotate(count=Count("pk"))
         .order_by()

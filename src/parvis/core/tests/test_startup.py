@@ -168,7 +168,9 @@ def test_a_web_process_freezes_what_it_loaded_and_tests_never_do(settings):
     nothing, so that connections and servers stay collectable between tests."""
     import gc
 
-    from parvis.startup import freeze_loaded
+    from django.core.signals import request_finished
+
+    from parvis.startup import _AFTER_FIRST_REQUEST, freeze_loaded
 
     before = gc.get_freeze_count()
     freeze_loaded()
@@ -179,3 +181,33 @@ def test_a_web_process_freezes_what_it_loaded_and_tests_never_do(settings):
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()
+        request_finished.disconnect(dispatch_uid=_AFTER_FIRST_REQUEST)
+
+
+def test_a_web_process_freezes_again_after_its_first_request(settings):
+    """What the first request built (middleware chain, resolvers, schemas) is frozen at
+    its end, once: the next requests find no receiver left."""
+    import gc
+
+    from django.core.signals import request_finished
+
+    from parvis.startup import (
+        _AFTER_FIRST_REQUEST,
+        _freeze_after_first_request,
+        freeze_loaded,
+    )
+
+    settings.TESTING = False
+    try:
+        freeze_loaded()
+        gc.unfreeze()
+        assert request_finished.has_listeners()
+        # Called as ``request_finished`` calls it (sending the signal would run the other
+        # receivers, which close the test's database connections).
+        built_by_the_first_request = [[n] for n in range(100)]
+        _freeze_after_first_request(sender=None, signal=request_finished)
+        assert gc.get_freeze_count() >= len(built_by_the_first_request)
+        assert not request_finished.disconnect(dispatch_uid=_AFTER_FIRST_REQUEST)
+    finally:
+        gc.unfreeze()
+        request_finished.disconnect(dispatch_uid=_AFTER_FIRST_REQUEST)
