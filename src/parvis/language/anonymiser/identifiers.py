@@ -260,10 +260,22 @@ NO_REPLY_RE = re.compile(
 )
 
 
+# A desk's address: a function, no one's name, before an administration's domain
+# (« conciliation.accueil@justice.fr », « contact@caf.fr », « accueil.sip@dgfip.finances.gouv.fr »).
+DESK_EMAIL_RE = re.compile(
+    r"(?:(?:accueil|contact|conciliation|conciliateur|secretariat|courrier|info|infos"
+    r"|service|services|permanence|direction|greffe|sip|sie|standard|juridique|social"
+    r"|usagers?|public|rdv|mediation|mediateur)[.\-_]?)+@"
+    r"(?:[\w\-]+\.)*(?:gouv\.fr|justice\.fr|caf\.fr|ameli\.fr|msa\.fr|urssaf\.fr"
+    r"|francetravail\.fr|ants\.fr|laposte\.fr|carsat[\w\-]*\.fr|assurance-retraite\.fr)$",
+    re.IGNORECASE,
+)
+
+
 def find_emails(text: str, folded: str) -> Iterable[Entity]:
     for match in EMAIL_RE.finditer(folded):
         start = match.start()
-        if NO_REPLY_RE.match(match.group()):
+        if NO_REPLY_RE.match(match.group()) or DESK_EMAIL_RE.fullmatch(match.group()):
             continue
         spoken_at = SPOKEN_AT_RE.search(match.group())
         if spoken_at and " " not in match.group()[: spoken_at.start()].strip():
@@ -278,7 +290,9 @@ def find_emails(text: str, folded: str) -> Iterable[Entity]:
 # (« Téléphone de l'association : … », « le numéro de la mairie c'est … ») or called its
 # switchboard right after (« 03 88 … , standard public »).
 PUBLIC_LINE_BEFORE_RE = re.compile(
-    r"(?:t[ée]l[ée]phone|t[ée]l\.?|num[ée]ro|ligne|standard)[ \t]+(?:de[ \t]+l'|du|de[ \t]+la|des)"
+    # « merci de mettre à jour la fiche de la permanence, le numéro est désormais le … »
+    r"(?:t[ée]l[ée]phone|t[ée]l\.?|num[ée]ro|ligne|standard|fiche|coordonn[ée]es)[ \t]+"
+    r"(?:de[ \t]+l'|du|de[ \t]+la|des)"
     r"[ \t]*(?:association|centre|mairie|maison|service|agence|accueil|caisse|antenne|point"
     r"|permanence|tribunal|prefecture|ccas|espace|plateforme)\b[^\n]{0,50}$",
     re.IGNORECASE,
@@ -290,10 +304,24 @@ PUBLIC_LINE_AFTER_RE = re.compile(
 )
 
 
+# « Agent : … pour un rendez-vous, appelez le 05 … »: the number the agent tells to call is
+# a desk's.
+AGENT_CALL_LINE_RE = re.compile(
+    r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:"
+    r"[^\n]*(?<![\w])(?:appelez|composez|contactez|joignez|(?:pouvez|devez)[ \t]+(?:appeler"
+    r"|composer|contacter|joindre))(?![\w])[^\n\d]{0,20}$",
+    re.IGNORECASE,
+)
+
+
 def _public_line(folded: str, start: int, end: int) -> bool:
     line_start = folded.rfind("\n", 0, start) + 1
     before = folded[line_start:start]
-    return bool(PUBLIC_LINE_BEFORE_RE.search(before) or PUBLIC_LINE_AFTER_RE.match(folded, end))
+    return bool(
+        PUBLIC_LINE_BEFORE_RE.search(before)
+        or PUBLIC_LINE_AFTER_RE.match(folded, end)
+        or AGENT_CALL_LINE_RE.match(before)
+    )
 
 
 def find_phones(text: str, folded: str) -> Iterable[Entity]:
@@ -529,7 +557,15 @@ IBAN_LENGTHS = {
 }
 
 
+# « F R 7 6 3 0 0 0 … »: an IBAN spelled character by character (on the phone).
+SPELLED_IBAN_RE = re.compile(r"(?<![\w])[a-z][ \t][a-z](?:[ \t][a-z0-9]){13,32}(?![\w])", re.I)
+
+
 def find_ibans(text: str, folded: str) -> Iterable[Entity]:
+    for match in SPELLED_IBAN_RE.finditer(folded):
+        compact, offsets = _compact(folded, match.start(), match.end())
+        if IBAN_LENGTHS.get(compact[:2].upper()) == len(compact) and iban_valid(compact):
+            yield Entity(offsets[0], offsets[-1] + 1, "IBAN")
     for match in IBAN_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
         known = IBAN_LENGTHS.get(compact[:2].upper())

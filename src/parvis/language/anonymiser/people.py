@@ -724,6 +724,7 @@ def find_people(
     found.extend(_given_name_after_spelled_name(tokens))
     found.extend(_listed_with_the_writer(tokens))
     found.extend(_lower_case_surname_hosts(tokens))
+    found.extend(_names_in_frames(tokens))
     found.extend(_coordinated(tokens, found))
     found.extend(_names_completed(tokens, found))
     return found
@@ -2090,7 +2091,7 @@ WORD_FIRST_NAMES = _words(
     jasmine perle aurore sylvestre reine prince princesse cerise prune melodie harmonie
     serenite espoir merveille aube avril noel dieudonne bienvenu pierre claire margot
     hyacinthe marguerite pervenche camelia capucine iris lys ambre ocean soleil etoile
-    sage juste honorine honore fabuleux bijou precieuse
+    sage juste honorine honore fabuleux bijou precieuse seraphin seraphine clarisse
     vital clement martial urbain serge pascal jasmin"""
 )
 
@@ -3427,6 +3428,13 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                     break  # « Son père, Pierre Arrieta, affirme ne pas … »: a verb, no list
             if end < len(tokens) and tokens[end].text == ":":
                 break  # « Nom : Sorbier, prénom : … »: the next label of the form
+            if (
+                tokens[i].key == ","
+                and not tokens.lowercase
+                and not any(t.cap or t.upper for t in tokens.items[start:end])
+                and (tokens[index].cap or tokens[index].upper)
+            ):
+                break  # « M. Ruslan Gadzhiev, réfugié, … »: what a person is, in lower case
             yield _entity(tokens, start, end)
             i = end
 
@@ -5831,3 +5839,143 @@ def _lower_case_surname_hosts(tokens: Tokens) -> Iterable[Entity]:
             following is None or "\n" in following.gap or following.key in HOST_FOLLOWERS
         ):
             yield _entity(tokens, index, index + 1)
+
+
+# --- Sixteenth pass: names in the frames a sentence puts them in ------------------------------
+
+_W = r"[a-zà-ÿ][a-zà-ÿ'\-]+"
+_CAP = r"[A-ZÀ-Þ][a-zà-ÿ'’\-]+|[A-ZÀ-Þ]{2,}"
+_RELATIVE = (
+    r"tante|oncle|soeur|sœur|frere|frère|fille|fils|mere|mère|pere|père|cousine?|niece|nièce"
+    r"|neveu|grand-mere|grand-mère|grand-pere|grand-père|belle-soeur|beau-frere|marraine|parrain"
+)
+_PROFESSION = (
+    r"pharmacienne?|voisine?|boulang\w+|infirmi[eè]re?|kin[eé]|m[eé]decin|docteur|gardienne?"
+    r"|concierge|secr[eé]taire|propri[eé]taire|[eé]ducat\w+|nounou|assistante?[ \t]+sociale?"
+    r"|aide[ \t\-]+(?:a|à)[ \t]+domicile|aide-soignante?|femme[ \t]+de[ \t]+m[eé]nage"
+    r"|conseill\w+|factrice|facteur|auxiliaire\w*|coiffeu\w+|r[eé]f[eé]rente?|tut\w+"
+    r"|curat\w+|patronne?|employeu\w+|logeu\w+|baby-sitter"
+)
+FRAME_RES = (
+    # « j'emploie clarisse pour le ménage », « J'emploie Rui Vaz comme jardinier »
+    re.compile(
+        rf"(?<![\w])(?:j'|j’|j|nous[ \t]+)?(?:emploie|employons|embauche|embauchons)[ \t]+"
+        rf"((?:{_CAP})(?:[ \t]+(?:{_CAP})){{0,2}}|{_W})"
+        r"(?=[ \t]*(?:,|\.|$)|[ \t]+(?:pour|comme|depuis|en|a|à|au|chez|le|la|qui)\b)"
+    ),
+    # « je n'habite plus avec yannis, … », « je vis avec noam depuis »
+    re.compile(
+        r"(?<![\w])(?:habite|habitons|habitais|vis|vit|vivons|vivais|vivait|coloc)[ \t]+"
+        r"(?:plus[ \t]+|encore[ \t]+|toujours[ \t]+)?avec[ \t]+"
+        rf"({_W})(?=[ \t]*[,.;!?)]|[ \t]+(?:et|depuis|qui|mais|car)\b|[ \t]*$)"
+    ),
+    # « ma tante france qui … », « mon frère prosper »: a relative, then a given name that
+    # is a word
+    re.compile(rf"(?<![\w])(?:ma|mon|notre)[ \t]+(?:{_RELATIVE})[ \t]+({_W})(?![\w'\-])"),
+    # « j'ai vu avec olive, la pharmacienne »: who the person is after a comma
+    re.compile(
+        rf"(?<![\w])(?:avec|pour|à|a|chez|par|de)[ \t]+({_W})[ \t]*,[ \t]*(?:la|le|l'|ma|mon)"
+        rf"[ \t]*(?:{_PROFESSION})(?![\w])"
+    ),
+    # « depuis que baptiste a repris le boulot »: the subject of a clause after « que »
+    re.compile(
+        rf"(?<![\w])(?:que|qu'|quand|lorsque|puisque)[ \t]+({_W})[ \t]+(?:a|est|avait|etait"
+        r"|était|va|doit|peut|ne|n')[ \t]+(?!(?:ete|été|pas)(?![\w]))"
+        r"[a-zà-ÿ]+(?:é|e|i|u|is|it|ert|és|ée|ées)(?![\w])"
+    ),
+    # « … super merci blanche » ending a turn: the agent thanked by name
+    re.compile(
+        rf"(?:^|\n)[^\n:]{{1,25}}:[^\n]*(?<![\w])merci[ \t]+(?:bcp[ \t]+|beaucoup[ \t]+)?"
+        rf"({_W})[ \t.!]*(?=\n|$)"
+    ),
+    # « naissance de Modeste le 4 novembre »
+    re.compile(rf"(?<![\w])naissance[ \t]+(?:de|d')[ \t]*({_CAP}|{_W})[ \t]+le[ \t]+\d"),
+    # « chez une amie, Fidèle, au 4 rue … »
+    re.compile(
+        r"(?<![\w])chez[ \t]+(?:une?|ma|mon)[ \t]+(?:amie?|copine|copain|voisine?|cousine?"
+        rf"|connaissance|coll[eè]gue)[ \t]*,[ \t]*({_CAP})[ \t]*,"
+    ),
+    # « Nadia Ionescu-Pop, Ionescu tiret Pop »: a compound name spelled with its hyphen
+    re.compile(rf"(?<![\w])((?:{_CAP})[ \t]+tiret[ \t]+(?:{_CAP}))(?![\w])"),
+    # « maitre ould sidi », « mme ben amor »: a particle in lower case after a civility
+    re.compile(
+        r"(?<![\w])(?:maitre|maître|me|mr|mme|madame|monsieur|docteur|dr)[ \t]+"
+        rf"((?:ould|ben|bent|ibn|abd|ait|aït|el|al|van|von|da|dos)[ \t]+{_W})(?![\w])"
+    ),
+    # « un avis pour A. Nzeyimana »: an initial and a capitalised word no vocabulary knows
+    re.compile(r"(?<![\w.])((?!M\.)[A-Z]\.[ \t]?[A-ZÀ-Þ][a-zà-ÿ'\-]{2,})(?![\w])"),
+    # « BOUADDOU au lieu de BOUADDOUR »: a name in capitals corrected
+    re.compile(r"(?<![\w])([A-Z]{4,})[ \t]+au[ \t]+lieu[ \t]+de[ \t]+([A-Z]{4,})(?![\w])"),
+)
+# The two given names before the twins or the children they are (« pour aimé et victoire
+# (jumeaux nés … », « ezio et lilou, mes enfants »).
+TWO_GIVEN_NAMES_RE = re.compile(
+    rf"(?<![\w])({_W})[ \t]+et[ \t]+({_W})[ \t]*[(,][ \t]*(?:jumea\w*|jumelles|n[eé]e?s?|mes"
+    r"|nos|les[ \t]+enfants|enfants)(?![\w])"
+)
+# « on est 4 : moi, dominique, prosper et modeste »: the people listed with the writer.
+WITH_THE_WRITER_RE = re.compile(
+    rf"(?<![\w])moi[ \t]*,[ \t]*((?:{_W}[ \t]*,[ \t]*){{0,4}}{_W}[ \t]+et[ \t]+{_W})(?![\w])"
+)
+FRAME_NOT_NAMES = _words(
+    """elle lui eux moi toi nous vous mes mon ma sa son ses leur leurs les des une un the tous
+    toutes tout rien personne quelqu'un beaucoup bien encore infiniment pour d'avance"""
+)
+
+
+def _frame_word(tokens: Tokens, word: str, *, places: bool = False) -> bool:
+    """A word in a name's frame that may be the name: capitalised, or in lower case a
+    listed given name, a given name that is a word, or no French word."""
+    key = fold(word).lower()
+    if key in FRAME_NOT_NAMES or len(key) < 3:
+        return False
+    if word[:1].isupper():
+        return True
+    lexicon = tokens.lexicon
+    if key in WORD_FIRST_NAMES or lexicon.is_first_name(word):
+        return True
+    return not lexicon.word_like(word, typos=False) and (places or key not in lexicon.places)
+
+
+def _names_in_frames(tokens: Tokens) -> Iterable[Entity]:
+    """Given names in the frames of a sentence that only a person fills: employed, lived
+    with, a relative's, thanked at the end of a turn, born, hosting, spelled with its
+    hyphen, after a particle, an initial, a corrected name in capitals; two given names
+    before the twins they are; the people listed with the writer."""
+    text = tokens.text
+    lexicon = tokens.lexicon
+    for index, pattern in enumerate(FRAME_RES):
+        for match in pattern.finditer(text):
+            for group in range(1, (pattern.groups or 0) + 1):
+                value = match.group(group)
+                words = value.split()
+                if index == 0 and not words[0][:1].isupper() and not _frame_word(tokens, value):
+                    continue
+                if index in (1, 3, 4, 5) and not _frame_word(tokens, value):
+                    continue
+                if (
+                    index == 2
+                    and fold(value).lower() not in WORD_FIRST_NAMES
+                    and not (lexicon.is_first_name(value))
+                ):
+                    continue
+                if index == 6 and not value[:1].isupper() and not _frame_word(tokens, value):
+                    continue
+                if index == 10 and lexicon.word_like(words[-1].split(".")[-1], typos=False):
+                    continue
+                if index == 11 and any(lexicon.word_like(w, typos=False) for w in match.groups()):
+                    continue
+                yield Entity(match.start(group), match.end(group), "PERSON")
+    for match in TWO_GIVEN_NAMES_RE.finditer(text):
+        if all(
+            fold(w).lower() in WORD_FIRST_NAMES or lexicon.is_first_name(w) for w in match.groups()
+        ):
+            yield Entity(match.start(1), match.end(1), "PERSON")
+            yield Entity(match.start(2), match.end(2), "PERSON")
+    for match in WITH_THE_WRITER_RE.finditer(text):
+        run = match.group(1)
+        words = list(re.finditer(_W, run))
+        names = [w for w in words if w.group() != "et"]
+        if names and all(_frame_word(tokens, w.group()) for w in names):
+            for w in names:
+                yield Entity(match.start(1) + w.start(), match.start(1) + w.end(), "PERSON")

@@ -265,6 +265,39 @@ def _namesake_led(text: str, folded: str, candidate: Entity) -> bool:
     return bool(head and text[candidate.start].islower() and NAMESAKE_RE.search(head.group(0)))
 
 
+# Where a place is named (« je suis arrivée de Jaffna », « né à Hérat », « non au kosovo, à
+# prizren », « Pays de naissance : Pérou ») or what it is in (« Hérat, en Afghanistan »).
+PLACE_BEFORE_RE = re.compile(
+    r"(?:(?<![\w])(?:(?:suis|est|sont|sommes|etes|es|ai|a|avons|ont)[ \t]+(?:arrivee?s?|venue?s?"
+    r"|revenue?s?|rentree?s?|partie?s?|fui|enfuie?s?)|originaires?|(?:je|il|elle|on)[ \t]+"
+    r"vien(?:s|t|nent))[ \t]+(?:de|d'|du|des)"
+    r"|(?<![\w])nee?s?[ \t]+(?:a|au)|(?<![\w])(?:au|en)[ \t]+[a-z][\w\-]+[ \t]*,[ \t]*(?:a|au)"
+    r"|^[ \t>\-•*]*(?:pays|lieu|ville|commune|nationalite)[^\n:]{0,30}:)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+PLACE_AFTER_RE = re.compile(
+    r"[ \t]*,[ \t]*(?:en|au|aux)[ \t]+[A-ZÀ-Þ][a-zà-ÿ]{3,}(?:[ \t]*[.,;\n]|$)"
+)
+
+
+def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
+    """One-word person candidates where a place is named or placed in a country: no
+    one's name (the words no vocabulary knows are often foreign towns)."""
+    if not any(c.label == "PERSON" for c in candidates):
+        return candidates
+    folded = fold(text)
+    return [
+        c
+        for c in candidates
+        if c.label != "PERSON"
+        or " " in text[c.start : c.end].strip()
+        or not (
+            PLACE_BEFORE_RE.search(folded[max(0, c.start - 40) : c.start])
+            or PLACE_AFTER_RE.match(text, c.end)
+        )
+    ]
+
+
 def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
     """Person candidates holding the head noun of an establishment followed by its name
     (« Employeur : Boulangerie du Lavoir »), opened by a place's head noun (« salle
@@ -316,6 +349,16 @@ APPOSED_RELATIVE_AFTER_RE = re.compile(
 )
 
 
+CAPITALISED_WORDS_BEFORE_RE = re.compile(r"(?:[A-ZÀ-Þ][\w'’\-]*[ \t]+){1,2}$")
+
+
+def _capitalised_run_start(text: str, candidate: Entity) -> int:
+    """Where the capitalised words right before a candidate begin (its own start when
+    none)."""
+    run = CAPITALISED_WORDS_BEFORE_RE.search(text[max(0, candidate.start - 60) : candidate.start])
+    return candidate.start - len(run.group()) if run else candidate.start
+
+
 def drop_namesakes(
     text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
 ) -> list[Entity]:
@@ -328,6 +371,9 @@ def drop_namesakes(
         if c.label == "PERSON"
         and (
             NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+            # « la salle Germaine Tillion »: the head noun before the capitalised run that
+            # holds the candidate (found in part: « Tillion »)
+            or NAMESAKE_RE.search(folded[max(0, c.start - 70) : _capitalised_run_start(text, c)])
             or STREET_TITLE_NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
             or JOINED_NAMESAKE_RE.search(folded[max(0, c.start - 50) : c.start])
         )
@@ -407,7 +453,11 @@ DESK_WHERE_RE = re.compile(
     r"(?<![\w])(?:vous[ \t]+etes[ \t]+ou|ou[ \t]+etes-vous|ou[ \t]+vous[ \t]+trouver"
     r"|ou[ \t]+se[ \t]+trouve(?:nt)?[ \t]+(?:vos|votre|le|la|les|l')[ \t]*(?:bureaux?|locaux"
     r"|services?|agence|accueil|permanence|antenne|centre|maison|batiment)"
-    r"|cherche\w*[ \t]+l'adresse[ \t]+(?:pour|de[ \t]+vos|du|de[ \t]+la|de[ \t]+l'|des))(?![\w])",
+    r"|cherche\w*[ \t]+l'adresse[ \t]+(?:pour|de[ \t]+vos|du|de[ \t]+la|de[ \t]+l'|des)"
+    # « pouvez-vous me confirmer l'adresse du centre des finances publiques ? »
+    r"|(?:confirmer|connaitre|savoir|donner|indiquer)[ \t]+l'adresse[ \t]+(?:exacte[ \t]+)?"
+    r"(?:du|de[ \t]+la|de[ \t]+l'|des)[ \t]*(?:centre|service|bureau|agence|accueil|caf|cpam"
+    r"|mairie|antenne|permanence|tresorerie|tribunal|prefecture|maison))(?![\w])",
     re.IGNORECASE,
 )
 # The words that make an address someone's in the sentence before it (« mon », « j'habite »),
@@ -474,6 +524,7 @@ ESTABLISHMENT_LINE_RE = re.compile(
     r"|(?<=nom de l')exploitation)\b[^:\n]{0,30}:",
     re.IGNORECASE,
 )
+ADDRESS_LABEL_RE = re.compile(r"[ \t>\-•*]*adresse[ \t]*:[ \t]*", re.IGNORECASE)
 # The agent's turn in a chat or a transcript (« Agent : … », « Conseillère : … »).
 DESK_AGENT_TURN_RE = re.compile(
     r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:", re.IGNORECASE
@@ -527,6 +578,12 @@ def _public_address(text: str, entity: Entity) -> bool:
         return True
     if _establishment_or_desk_line(text, entity, line_start):
         return True
+    # « Nom de la structure : Maison France services …\nAdresse : 14 place … »: the address
+    # line under a form's line naming an establishment
+    if ADDRESS_LABEL_RE.fullmatch(fold(text[line_start : entity.start])) and line_start:
+        above = text.rfind("\n", 0, line_start - 1) + 1
+        if ESTABLISHMENT_LINE_RE.match(fold(text[above : line_start - 1])):
+            return True
     sentence_start = max(text.rfind(ch, 0, entity.start) for ch in ".!?\n") + 1
     head = text[entity.start : entity.end]
     first_digit = re.search(r"\d", head)
@@ -861,6 +918,21 @@ def with_leading_first_name(
     return out
 
 
+# « la claire-voie du portail »: a word in lower case after an article is a noun.
+ARTICLE_BEFORE_RE = re.compile(r"(?<![\w])(?:le|la|les|un|une|du|des|l')[ \t]*$", re.IGNORECASE)
+
+
+def _not_after_articles(text: str, learned: list[Entity]) -> list[Entity]:
+    return [
+        e
+        for e in learned
+        if not (
+            text[e.start : e.end].islower()
+            and ARTICLE_BEFORE_RE.search(text[max(0, e.start - 12) : e.start])
+        )
+    ]
+
+
 def _joined_to_names(text: str, learned: list[Entity], kept: list[Entity]) -> list[Entity]:
     """A word found by the learned detector right before or after a name of the rules, a
     space or a hyphen apart (« anatole » found, « brissac » learned), makes one name with
@@ -961,7 +1033,7 @@ class Anonymiser:
                 continue
             text = texts[index]
             kept, tokens = detected[index]
-            learned = self._drop_non_people(text, learned)
+            learned = self._drop_non_people(text, _not_after_articles(text, learned))
             if learned:
                 learned = _joined_to_names(text, learned, results[index][1])
                 out[index] = self.finish(text, kept + learned, tokens)
@@ -1024,7 +1096,7 @@ class Anonymiser:
         establishment dropped: the same judgement for the rules' names and the learned
         detector's."""
         kept = drop_businesses(text, drop_namesakes(text, candidates, self.lexicon), self.lexicon)
-        return drop_establishments(text, kept)
+        return drop_places(text, drop_establishments(text, kept))
 
     def finish(self, text: str, kept: list[Entity], tokens: Tokens) -> tuple[str, list[Entity]]:
         """Resolve the candidates, complete and repeat the names found, mask."""
