@@ -2580,6 +2580,20 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         ):
             continue
         end = _closing_value_word(tokens, start, name_run(tokens, start, STRONG), label)
+        if (
+            end == start
+            and start + 1 < len(tokens)
+            and tokens[start].upper
+            and tokens[start].word
+            and not tokens[start].domain
+            and tokens[start + 1].cap
+            and not tokens[start + 1].upper
+            and not tokens[start + 1].common_any
+            and tokens[start + 1].gap == " "
+        ):
+            # « Demandeur : LIN Xiaowei »: a surname in capitals that is also a word, then a
+            # given name no vocabulary knows
+            end = max(start + 2, name_run(tokens, start + 1, STRONG))
         while end > start:
             yield _entity(tokens, start, end)
             start = _next_listed_name(tokens, end)
@@ -3035,8 +3049,16 @@ def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
             return
         if any(t.common_any and not t.known and ANSWER_VERB_RE.search(t.key) for t in piece):
             return  # « attendez », « je cherche », « pardon »: no name given
+        if all(t.key in ANSWER_INTERJECTIONS for t in piece):
+            return  # « ah pardon », « euh bon »: no name either, even a listed surname
     for piece in pieces:
+        if len(piece) == 1 and piece[0].key in BIRTH_MARKERS:
+            continue  # « Nodira Yusupova, née 1.9.1994 »: the birth date follows
         yield Entity(piece[0].start, piece[-1].end, "PERSON")
+
+
+ANSWER_INTERJECTIONS = _words("ah oh eh euh heu bah ben hein bon ok okay pardon voila hum")
+BIRTH_MARKERS = _words("ne nee nes nees né née nés nées")
 
 
 # What a caller says instead of their name: a verb (« attendez », « cherche », « sais »).
@@ -3152,6 +3174,8 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             continue
         if len(words) > 1 and words[0].key in WISH_WORDS:
             continue  # « Joyeux Noël », « Bonnes fêtes »: a wish closing the message
+        if all(t.key in ANSWER_INTERJECTIONS for t in words):
+            continue  # « appelant : ah pardon »: what a caller says, no name
         in_signature = parts is not None and (
             (line_start >= parts.signature.start and parts.signature.end > parts.signature.start)
             or (line_start >= parts.quoted.start and parts.quoted.end > parts.quoted.start)
@@ -5881,7 +5905,7 @@ FRAME_RES = (
     re.compile(
         rf"(?<![\w])(?:que|qu'|quand|lorsque|puisque)[ \t]+({_W})[ \t]+(?:a|est|avait|etait"
         r"|était|va|doit|peut|ne|n')[ \t]+(?!(?:ete|été|pas)(?![\w]))"
-        r"[a-zà-ÿ]+(?:é|e|i|u|is|it|ert|és|ée|ées)(?![\w])"
+        r"[a-zà-ÿ]{2,}(?:é|ée|és|ées|i|is|it|ie|u|ue|ert|er|ir)(?![\w])"
     ),
     # « … super merci blanche » ending a turn: the agent thanked by name
     re.compile(
@@ -5916,6 +5940,12 @@ TWO_GIVEN_NAMES_RE = re.compile(
 # « on est 4 : moi, dominique, prosper et modeste »: the people listed with the writer.
 WITH_THE_WRITER_RE = re.compile(
     rf"(?<![\w])moi[ \t]*,[ \t]*((?:{_W}[ \t]*,[ \t]*){{0,4}}{_W}[ \t]+et[ \t]+{_W})(?![\w])"
+)
+# Given names that are adverbs or adjectives after a relative (« mon fils juste avant »).
+ADVERB_LIKE_GIVEN_NAMES = _words(
+    """juste sage constant modeste parfait fidele prudence patience noel avril grace joie
+    espoir bonheur reine prince innocent vital clement martial urbain precieuse fabuleux
+    bijou soleil ocean etoile lumiere merveille aube desire aime"""
 )
 FRAME_NOT_NAMES = _words(
     """elle lui eux moi toi nous vous mes mon ma sa son ses leur leurs les des une un the tous
@@ -5959,6 +5989,12 @@ def _names_in_frames(tokens: Tokens) -> Iterable[Entity]:
                     and not (lexicon.is_first_name(value))
                 ):
                     continue
+                if (
+                    index == 2
+                    and fold(value).lower() in ADVERB_LIKE_GIVEN_NAMES
+                    and not re.match(r"[ \t]*(?:[,.;!?)]|$|qui\b|et\b)", text[match.end(group) :])
+                ):
+                    continue  # « mon fils juste avant a appelé »: an adverb
                 if index == 6 and not value[:1].isupper() and not _frame_word(tokens, value):
                     continue
                 if index == 10 and lexicon.word_like(words[-1].split(".")[-1], typos=False):

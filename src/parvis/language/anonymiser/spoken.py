@@ -523,7 +523,7 @@ LETTER = (
 _SEP = r"[ \t,.\-]+"
 SPOKEN_PLATE_RE = re.compile(
     rf"(?<![\w])({LETTER}){_SEP}({LETTER}){_SEP}"
-    rf"((?:(?:{NUMBER_WORD}|\d{{1,3}}){_SEP}){{1,4}})"
+    rf"((?:(?:{NUMBER_WORD}|\d{{1,3}}){_SEP}){{1,6}})"
     rf"({LETTER}){_SEP}({LETTER})",
     re.IGNORECASE,
 )

@@ -200,3 +200,69 @@ def test_words_next_to_a_name_stay_words(text, kept):
 
     masked, _ = anonymise(text)
     assert kept in masked, masked
+
+
+# --- names completed or repeated -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Demandeur : WANG Meixiu\nFormation souhaitée : CAP", "WANG Meixiu"),
+        ("Agent : Bonjour, je suis Perle.\nVous : perle c joli ! ma question : le rsa", "perle"),
+        ("Vous : j'étais apprenti chez prosper Kerbiriou le menuisier", "prosper Kerbiriou"),
+        ("A : vous êtes né à Brest\nB : oui, à Brest, Le Gall Jean-Yves", "Le Gall Jean-Yves"),
+    ],
+)
+def test_a_name_is_completed_or_repeated(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_the_agents_name_as_a_word_later_is_kept():
+    text = "Agent : Bonjour, je suis Rose.\nVous : merci pour la rose des vents"
+    from parvis.language.tests.test_anonymiser_second_pass import anonymise
+
+    masked, _ = anonymise(text)
+    assert "la rose des vents" in masked, masked
+
+
+# --- addresses: a residence before its building, a home's town before its street -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Elle habite Les Tilleuls, bât. C, 8 rue du Colonel, 69000 Lyon.",
+            "Les Tilleuls, bât. C, 8 rue du Colonel, 69000 Lyon",
+        ),
+        (
+            "la maison de Valloire, chemin des Granges a été vendue en mai.",
+            "Valloire, chemin des Granges",
+        ),
+    ],
+)
+def test_an_address_in_another_order_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("appelant : j'habite le lieu-dit les Vergnes à Aurillac", "j'habite le "),
+        ("Vous : Sana Idrissi, née 3.4.1990, mail sana.idrissi@gmail.com", ", née "),
+        ("Vous : Sana Idrissi, née 3.4.1990, mail sana.idrissi@gmail.com", ", mail "),
+        ("Employeur : Boulangerie Lune et Miel (gérante Odile Faure)", "Lune et Miel"),
+    ],
+)
+def test_words_around_found_data_stay_words(text, kept):
+    from parvis.language.tests.test_anonymiser_second_pass import anonymise
+
+    masked, _ = anonymise(text)
+    assert kept in masked, masked
+
+
+def test_an_interjection_is_no_name():
+    assert_untouched(
+        "appelant : je cherche la gendarmerie\nconseiller : appelez le 17\nappelant : ah pardon"
+    )
