@@ -247,6 +247,10 @@ def _token(
     word = raw[0].isalpha()
     key = folded[start:end].lower().rstrip(".").replace("’", "'")
     accented = key in PARTICLES and raw.lower().rstrip(".") != key and raw.lower() not in GLUE
+    if not accented and any(ord(c) > 0xFF and c.isalpha() and c not in "œŒŸ" for c in raw):
+        # « Sơn », « Aydın »: letters French never writes make no French word (folded,
+        # « Sơn » would be the possessive « son »)
+        accented = key in GLUE or lexicon.word_like(key, typos=False)
     if accented:
         key = raw.lower().rstrip(".")  # « Lê », « Dô »: a name, not the article « le »
     letters = [c for c in raw if c.isalpha()]
@@ -5930,6 +5934,12 @@ FRAME_RES = (
     re.compile(r"(?<![\w.])((?!M\.)[A-Z]\.[ \t]?[A-ZÀ-Þ][a-zà-ÿ'\-]{2,})(?![\w])"),
     # « BOUADDOU au lieu de BOUADDOUR »: a name in capitals corrected
     re.compile(r"(?<![\w])([A-Z]{4,})[ \t]+au[ \t]+lieu[ \t]+de[ \t]+([A-Z]{4,})(?![\w])"),
+    # « Fils Aram référent : 06 … »: a note's relative, without a determiner, then a name no
+    # vocabulary knows
+    re.compile(
+        r"(?<![\w])(?:Fils|Fille|Fr[eè]re|S[oœ]eur|M[eè]re|P[eè]re|[ÉE]pou(?:se|x)|Conjointe?"
+        rf"|Neveu|Ni[eè]ce)[ \t]+({_CAP})(?![\w'’\-])"
+    ),
 )
 # The two given names before the twins or the children they are (« pour aimé et victoire
 # (jumeaux nés … », « ezio et lilou, mes enfants »).
@@ -5983,6 +5993,10 @@ def _names_in_frames(tokens: Tokens) -> Iterable[Entity]:
                     continue
                 if index in (1, 3, 4, 5) and not _frame_word(tokens, value):
                     continue
+                if index == 4 and not (
+                    lexicon.is_first_name(value) or fold(value).lower() in WORD_FIRST_NAMES
+                ):
+                    continue  # « … dit que maprimerenov va refuser »: a given name only
                 if (
                     index == 2
                     and fold(value).lower() not in WORD_FIRST_NAMES
@@ -6000,6 +6014,10 @@ def _names_in_frames(tokens: Tokens) -> Iterable[Entity]:
                 if index == 10 and lexicon.word_like(words[-1].split(".")[-1], typos=False):
                     continue
                 if index == 11 and any(lexicon.word_like(w, typos=False) for w in match.groups()):
+                    continue
+                if index == 12 and (
+                    lexicon.word_like(value, typos=False) or fold(value).lower() in lexicon.places
+                ):
                     continue
                 yield Entity(match.start(group), match.end(group), "PERSON")
     for match in TWO_GIVEN_NAMES_RE.finditer(text):

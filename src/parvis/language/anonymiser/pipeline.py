@@ -673,6 +673,10 @@ LEADING_ARTICLE_RE = re.compile(r"(?:le|la|les|l')[ \t]*(?=lieu[- ]?dit|hameau|q
 def without_leading_articles(text: str, entities: list[Entity]) -> list[Entity]:
     out = []
     for entity in entities:
+        if entity.label == "ADDRESS" and re.fullmatch(
+            r"[ \t]*(?:le|la|les|l')[ \t]*", text[entity.start : entity.end], re.IGNORECASE
+        ):
+            continue  # the article left of an address cut by the one kept after it
         if entity.label == "ADDRESS":
             article = LEADING_ARTICLE_RE.match(text, entity.start, entity.end)
             if article:

@@ -266,3 +266,33 @@ def test_an_interjection_is_no_name():
     assert_untouched(
         "appelant : je cherche la gendarmerie\nconseiller : appelez le 17\nappelant : ah pardon"
     )
+
+
+def test_a_programme_subject_of_a_clause_is_no_name():
+    assert_untouched("bjr l'artisan dit que maprimerenov va refuser le devis")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Mon bailleur, M. Trần Văn Sơn ne répond plus.", "Trần Văn Sơn"),
+        ("Note : M. Petrossian, 80 ans. Fils Vahan référent : 06 11 22 33 44.", "Vahan"),
+    ],
+)
+def test_a_foreign_spelling_or_a_notes_relative_is_a_name(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_relative_before_a_word_in_a_note_is_kept():
+    assert_untouched("Fils aîné de la famille, rien à signaler.")
+
+
+def test_an_article_left_of_a_spoken_address_is_kept():
+    from parvis.language.tests.test_anonymiser_second_pass import anonymise
+
+    text = (
+        "appelant : j'habite le lieu-dit les Granges à Saint-Martin-de-Belleville, "
+        "soixante-treize quatre cent quarante"
+    )
+    masked, _ = anonymise(text)
+    assert "j'habite le " in masked, masked
