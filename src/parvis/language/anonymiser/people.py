@@ -6028,8 +6028,7 @@ def _names_in_frames(tokens: Tokens) -> Iterable[Entity]:
             yield Entity(match.start(2), match.end(2), "PERSON")
     for match in WITH_THE_WRITER_RE.finditer(text):
         run = match.group(1)
-        words = list(re.finditer(_W, run))
-        names = [w for w in words if w.group() != "et"]
+        names = [w for w in re.finditer(_W, run) if w.group() != "et"]
         if names and all(_frame_word(tokens, w.group()) for w in names):
             for w in names:
                 yield Entity(match.start(1) + w.start(), match.start(1) + w.end(), "PERSON")
