@@ -6011,8 +6011,12 @@ def _names_in_frames(tokens: Tokens) -> Iterable[Entity]:
                     continue  # « mon fils juste avant a appelé »: an adverb
                 if index == 6 and not value[:1].isupper() and not _frame_word(tokens, value):
                     continue
-                if index == 10 and lexicon.word_like(words[-1].split(".")[-1], typos=False):
-                    continue
+                surname = words[-1].split(".")[-1]
+                if index == 10 and (
+                    lexicon.word_like(surname, typos=False)
+                    or fold(surname).lower() in lexicon.places
+                ):
+                    continue  # « N.B. Merci », « J.O. Paris »: a word or a place
                 if index == 11 and any(lexicon.word_like(w, typos=False) for w in match.groups()):
                     continue
                 if index == 12 and (

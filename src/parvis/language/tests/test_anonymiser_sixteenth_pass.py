@@ -296,3 +296,7 @@ def test_an_article_left_of_a_spoken_address_is_kept():
     )
     masked, _ = anonymise(text)
     assert "j'habite le " in masked, masked
+
+
+def test_an_initial_before_a_word_or_a_town_is_kept():
+    assert_untouched("les J.O. Paris 2024 et S. Lyon aussi. N.B. Merci")
