@@ -99,7 +99,8 @@ HOUSE_NUMBER = (
     r"(?:(?:bis|ter)\s+)?)"
 )
 STREET_RE = re.compile(
-    rf"(?<![\w])(?:(n°\s?|numero\s)?({HOUSE_NUMBER})\s*,?\s*(?:(?:euh|heu|ben|bah)\s+)?"
+    # never a date's year read as a house number (« née 1.9.1994, mail … »)
+    rf"(?<![\w])(?:(n°\s?|numero\s)?(?<![./])({HOUSE_NUMBER})\s*,?\s*(?:(?:euh|heu|ben|bah)\s+)?"
     r"(?:de\s+la\s+|du\s+|de\s+l'|de\s+)?)?"
     rf"(?:\b)({STREET_TYPES})(?=[\s,.']|$)",
     re.IGNORECASE,
@@ -719,8 +720,22 @@ def _residence_postcodes(folded: str) -> Iterable[Entity]:
         yield Entity(match.start("address"), match.end("address"), "ADDRESS")
 
 
+# « la maison de Pralognan, chemin des Chalets », « j'habite Saint-Agrève, route du Lac »: a
+# home's town first, then its street without a number.
+HOME_TOWN_THEN_STREET_RE = re.compile(
+    r"(?i:maison|appartement|logement|chalet|terrain|studio|j'habite|habite|habitons|vivons"
+    r"|domicilie\w*)[ \t]+(?:(?i:de|d'|a|à|au)[ \t]*)?"
+    r"((?:Saint|Sainte|St|Ste)?[A-ZÀ-Þ][\w'’\-]+(?:[ \t][A-ZÀ-Þ][\w'’\-]+)?[ \t]*,[ \t]*"
+    r"(?i:chemin|route|rue|impasse|all[ée]e|avenue|lieu[- ]dit|hameau|place|sentier|mont[ée]e)"
+    r"[ \t]+(?:(?i:des|du|de[ \t]+la|de[ \t]+l'|de|d'|la|le|les)[ \t]*)?"
+    r"[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+)?)"
+)
+
+
 def find_addresses(text: str, folded: str) -> Iterable[Entity]:
     found: list[Entity] = []
+    for home in HOME_TOWN_THEN_STREET_RE.finditer(text):
+        found.append(Entity(home.start(1), home.end(1), "ADDRESS"))
     for box in BOX_TOWN_RE.finditer(text):
         if fold(box.group(1)).lower().split()[0] not in NOT_A_CITY | STREET_STOP_WORDS:
             found.append(Entity(box.start(), box.end(1), "ADDRESS"))

@@ -141,6 +141,20 @@ _SPOKEN_YEAR = (
     rf"(?:{_TENS}(?:[\s-]+(?:et[\s-]+)?{_SMALL})*|(?<=mille[\s-]){_SMALL})(?![\w-])"
 )
 _WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+# « le 3 du 7 », « 14 du 5 1963 », « 12 du 12 99 », « le trois du onze quatre-vingt-cinq »:
+# the day, « du », the month's number, a year or none (the loose way a date is said)
+_DAY_WORDS = (
+    r"(?:premier|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze"
+    r"|quinze|seize|dix[\s-](?:sept|huit|neuf)|vingt(?:[\s-](?:et[\s-])?(?:un|deux|trois"
+    r"|quatre|cinq|six|sept|huit|neuf))?|trente(?:[\s-]et[\s-]un)?)"
+)
+_MONTH_NUMBER_WORDS = r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze)"
+_DAY_OF_MONTH = (
+    r"(?:(?:0?[1-9]|[12]\d|3[01])[ \t]+du[ \t]+(?:0?[1-9]|1[0-2])(?:[ \t]+(?:19|20)?\d{2})?"
+    rf"|{_DAY_WORDS}[ \t]+du[ \t]+{_MONTH_NUMBER_WORDS}(?![\w-])"
+    rf"(?:[ \t]+(?:{_YEAR_WORDS}|{_SPOKEN_YEAR}))?)"
+    r"(?![\w/]|[ \t]*(?:mois|courant|ans|h\b|heures?|€|euros?|%))"
+)
 DATE_RE = (
     # the year first (« 1979-07-23 », « 1993 04 30 »), the month and year only (« 07-1969 »,
     # « oct. 1959 »), the weekday before (« samedi 5 mai 1962 »)
@@ -158,6 +172,7 @@ DATE_RE = (
     rf"|(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?(?:\s+(?:(?:19|20)?\d{{2}}|{_YEAR_WORDS}))?"
     rf"|(?:(?:{NUMBER_WORDS})[\s-]+)+(?:{MONTHS})\.?"
     rf"(?:\s+(?:{_YEAR_WORDS}|\d{{4}}|(?:(?:{NUMBER_WORDS})[\s-]*)+))?"
+    rf"|{_DAY_OF_MONTH}"
     rf"|{_NUMBER_WORD_RUN})"
 )  # a year alone (« né en 1985 ») is not a birth date: years are kept
 BIRTH_RE = re.compile(
@@ -183,7 +198,11 @@ BIRTH_ANSWER_RE = re.compile(
 # « je suis né à 97300 ... enfin à Cayenne quoi, le 30 juin 1991 »: born in a place, then the
 # date with its year, whatever is said of the place.
 BORN_AT_THEN_DATE_RE = re.compile(
-    r"(?<![\w])nee?s?[ \t]+(?:a|au|en)[ \t][^\n?!]{1,50}?,?[ \t]+le[ \t]+"
+    r"(?<![\w])nee?s?[ \t]+"
+    # « vous êtes né où\nappelant : à Pointe-Noire au Congo le dix-sept mars … »: the place
+    # and the date answer the question on the next turn
+    r"(?:ou\b[^\n]{0,20}\n(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{0,25}:[ \t]*)?"
+    r"(?:a|au|en)[ \t][^\n?!]{1,50}?,?[ \t]+le[ \t]+"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
@@ -204,6 +223,28 @@ HOUSEHOLD_LINE_RE = re.compile(
 )
 
 
+# « - Léon Marchal, père, 02/09/1987 », « 3. Diallo Awa - 25/07/2012 »: a numbered or dashed
+# line of a list of the household's members (named above it), a name, its place in the
+# household or none, and a full date ending the line: a birth date.
+HOUSEHOLD_DATE_LAST_RE = re.compile(
+    r"^[ \t>]*(?:\d{1,2}[.)]|[-*•])[ \t]+[A-ZÀ-Þ][^\n\d:]{1,60}?[ \t]*[—–\-,;(][ \t]*"
+    r"((?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2])[/.\-](?:19|20)\d{2})[ \t)]*$",
+    re.MULTILINE,
+)
+HOUSEHOLD_HEADING_RE = re.compile(
+    r"foyer|famille|membres|enfants|personnes[ \t]+a[ \t]+charge|ayants?[ \t\-]droits?"
+    r"|composition|beneficiaires",
+    re.IGNORECASE,
+)
+
+
+def _household_dates(folded: str) -> Iterable[Entity]:
+    for match in HOUSEHOLD_DATE_LAST_RE.finditer(folded):
+        above = folded[max(0, match.start() - 300) : match.start()]
+        if HOUSEHOLD_HEADING_RE.search(above):
+            yield Entity(match.start(1), match.end(1), "BIRTHDATE")
+
+
 SPOKEN_AT_RE = re.compile(r"\s(?:arobase|arobas|at)\s", re.IGNORECASE)
 EMAIL_STOP_WORDS = frozenset(
     {"c'est", "cest", "est", "mail", "courriel", "email", "e-mail", "adresse", "mon", "ma"}
@@ -219,10 +260,22 @@ NO_REPLY_RE = re.compile(
 )
 
 
+# A desk's address: a function, no one's name, before an administration's domain
+# (« conciliation.accueil@justice.fr », « contact@caf.fr », « accueil.sip@dgfip.finances.gouv.fr »).
+DESK_EMAIL_RE = re.compile(
+    r"(?:(?:accueil|contact|conciliation|conciliateur|secretariat|courrier|info|infos"
+    r"|service|services|permanence|direction|greffe|sip|sie|standard|juridique|social"
+    r"|usagers?|public|rdv|mediation|mediateur)[.\-_]?)+@"
+    r"(?:[\w\-]+\.)*(?:gouv\.fr|justice\.fr|caf\.fr|ameli\.fr|msa\.fr|urssaf\.fr"
+    r"|francetravail\.fr|ants\.fr|laposte\.fr|carsat[\w\-]*\.fr|assurance-retraite\.fr)$",
+    re.IGNORECASE,
+)
+
+
 def find_emails(text: str, folded: str) -> Iterable[Entity]:
     for match in EMAIL_RE.finditer(folded):
         start = match.start()
-        if NO_REPLY_RE.match(match.group()):
+        if NO_REPLY_RE.match(match.group()) or DESK_EMAIL_RE.fullmatch(match.group()):
             continue
         spoken_at = SPOKEN_AT_RE.search(match.group())
         if spoken_at and " " not in match.group()[: spoken_at.start()].strip():
@@ -237,7 +290,9 @@ def find_emails(text: str, folded: str) -> Iterable[Entity]:
 # (« Téléphone de l'association : … », « le numéro de la mairie c'est … ») or called its
 # switchboard right after (« 03 88 … , standard public »).
 PUBLIC_LINE_BEFORE_RE = re.compile(
-    r"(?:t[ée]l[ée]phone|t[ée]l\.?|num[ée]ro|ligne|standard)[ \t]+(?:de[ \t]+l'|du|de[ \t]+la|des)"
+    # « merci de mettre à jour la fiche de la permanence, le numéro est désormais le … »
+    r"(?:t[ée]l[ée]phone|t[ée]l\.?|num[ée]ro|ligne|standard|fiche|coordonn[ée]es)[ \t]+"
+    r"(?:de[ \t]+l'|du|de[ \t]+la|des)"
     r"[ \t]*(?:association|centre|mairie|maison|service|agence|accueil|caisse|antenne|point"
     r"|permanence|tribunal|prefecture|ccas|espace|plateforme)\b[^\n]{0,50}$",
     re.IGNORECASE,
@@ -249,10 +304,24 @@ PUBLIC_LINE_AFTER_RE = re.compile(
 )
 
 
+# « Agent : … pour un rendez-vous, appelez le 05 … »: the number the agent tells to call is
+# a desk's.
+AGENT_CALL_LINE_RE = re.compile(
+    r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:"
+    r"[^\n]*(?<![\w])(?:appelez|composez|contactez|joignez|(?:pouvez|devez)[ \t]+(?:appeler"
+    r"|composer|contacter|joindre))(?![\w])[^\n\d]{0,20}$",
+    re.IGNORECASE,
+)
+
+
 def _public_line(folded: str, start: int, end: int) -> bool:
     line_start = folded.rfind("\n", 0, start) + 1
     before = folded[line_start:start]
-    return bool(PUBLIC_LINE_BEFORE_RE.search(before) or PUBLIC_LINE_AFTER_RE.match(folded, end))
+    return bool(
+        PUBLIC_LINE_BEFORE_RE.search(before)
+        or PUBLIC_LINE_AFTER_RE.match(folded, end)
+        or AGENT_CALL_LINE_RE.match(before)
+    )
 
 
 def find_phones(text: str, folded: str) -> Iterable[Entity]:
@@ -488,7 +557,15 @@ IBAN_LENGTHS = {
 }
 
 
+# « F R 7 6 3 0 0 0 … »: an IBAN spelled character by character (on the phone).
+SPELLED_IBAN_RE = re.compile(r"(?<![\w])[a-z][ \t][a-z](?:[ \t][a-z0-9]){13,32}(?![\w])", re.I)
+
+
 def find_ibans(text: str, folded: str) -> Iterable[Entity]:
+    for match in SPELLED_IBAN_RE.finditer(folded):
+        compact, offsets = _compact(folded, match.start(), match.end())
+        if IBAN_LENGTHS.get(compact[:2].upper()) == len(compact) and iban_valid(compact):
+            yield Entity(offsets[0], offsets[-1] + 1, "IBAN")
     for match in IBAN_RE.finditer(folded):
         compact, offsets = _compact(folded, match.start(), match.end())
         known = IBAN_LENGTHS.get(compact[:2].upper())
@@ -835,7 +912,7 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
     for pattern in (BIRTH_ANSWER_RE, BORN_AT_THEN_DATE_RE, HOUSEHOLD_LINE_RE):
         for match in pattern.finditer(folded):
             if pattern is BORN_AT_THEN_DATE_RE and not re.search(
-                rf"(?:19|20)\d\d|{_YEAR_WORDS}", match.group(1)
+                rf"(?:19|20)\d\d|{_YEAR_WORDS}|(?<=\s){_SPOKEN_YEAR}$", match.group(1)
             ):
                 continue  # « né à Lyon, le 3 mai j'ai … »: a day alone may be anything
             start, end = _trimmed(folded, match.start(1), match.end(1))
@@ -848,6 +925,10 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
                 yield Entity(*_trimmed(folded, parallel.start(1), parallel.end(1)), "BIRTHDATE")
                 if answer:
                     yield from _named_before(folded, end, parallel.start(1))
+    yield from _household_dates(folded)
+    # « j'ai eu un enfant, nael, le 8/10 »: a day and a month after the child's birth
+    for match in CHILD_HAD_ON_RE.finditer(folded):
+        yield Entity(match.start(1), match.end(1), "BIRTHDATE")
     for match in CHILD_YEARS_BRACKET_RE.finditer(folded):
         for year in re.finditer(r"(?:19|20)\d{2}", match.group(1)):
             yield Entity(match.start(1) + year.start(), match.start(1) + year.end(), "BIRTHDATE")
@@ -909,6 +990,8 @@ BIRTH_ASKED_RE = re.compile(r"naissance|\bnee?\b|\bne\(e\)|\bddn\b", re.IGNORECA
 DATE_AFTER_NAME_RE = re.compile(
     # the year alone too: in a list of children, a year in brackets is a birth year
     r"(?<![\w])[A-ZÀ-Þ][a-zà-ÿ'’\-]{1,30}[ \t]*\("
+    # what the person is, before the date (« (étudiante, 17 janvier 2004) »)
+    r"(?:[a-zà-ÿ'’\- ]{3,25},[ \t]*)?"
     r"((?:\d{1,2}[/.]\d{1,2}[/.]"
     rf"|(?:1er|\d{{1,2}})[ \t]+(?i:{MONTHS})[ \t]+)?(?:19|20)\d{{2}})\)"
 )
@@ -921,6 +1004,12 @@ BIRTH_YEAR_FIELD_RE = re.compile(
 RELATIVES_BEFORE_RE = re.compile(
     r"\b(?:enfants?|fils|filles?|bebes?|petite?s?-(?:fils|filles?)|jumea\w+|jumelles?"
     r"|aine(?:e|s|es)?|cadet(?:te)?s?)\b",
+    re.IGNORECASE,
+)
+CHILD_HAD_ON_RE = re.compile(
+    r"\b(?:eu|accouche\w*|naissance)[ \t]+(?:de[ \t]+)?(?:le|mon|ma|notre|un|une|mon[ \t]+petit"
+    r"|ma[ \t]+petite)[ \t]+(?:bebe|fils|fille|enfant)(?:[ \t,]+[a-z][a-z'\-]+,?)?[ \t]+le[ \t]+"
+    r"((?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|1[0-2]))(?![/.\-]?\d)",
     re.IGNORECASE,
 )
 BIRTHDAY_RE = re.compile(

@@ -48,6 +48,7 @@ DEV_SETS = tuple(
         "dev8.jsonl",
         "dev9.jsonl",
         "dev10.jsonl",
+        "dev11.jsonl",
     )
 )
 GENERATOR_SETS = (CORPUS_DIR / "pii.jsonl", CORPUS_DIR / "pii_contact.jsonl")

@@ -732,6 +732,11 @@ def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[En
         end = _name_tokens(text, folded, position, lexicon, lowercase_ok=lowercase_text)
         if re.match(r"(?i:[dlmnstcj])['’][a-zà-ÿ]", text[position:end]):
             continue  # « merci d'envoyer à… »: a verb, not « N'Diaye »
+        if re.match(
+            r"(?i:de)[ \t]+(?i:me|m'|nous|vous|le|la|les|lui|leur|bien|votre|mon|ma)\b",
+            text[position:end],
+        ):
+            continue  # « MERCI DE ME RAPPELER »: a request in capitals, not « De Me »
         if folded[position:end].split()[:1] and folded[position:end].split()[0].lower() in WISHES:
             continue  # « merci.\n\nBonnes fêtes de Noël »: a wish, not a signature
         if ORGANISATION_SIGNATURE_RE.match(text, position, end) and text[

@@ -247,6 +247,10 @@ def _token(
     word = raw[0].isalpha()
     key = folded[start:end].lower().rstrip(".").replace("’", "'")
     accented = key in PARTICLES and raw.lower().rstrip(".") != key and raw.lower() not in GLUE
+    if not accented and any(ord(c) > 0xFF and c.isalpha() and c not in "œŒŸ" for c in raw):
+        # « Sơn », « Aydın »: letters French never writes make no French word (folded,
+        # « Sơn » would be the possessive « son »)
+        accented = key in GLUE or lexicon.word_like(key, typos=False)
     if accented:
         key = raw.lower().rstrip(".")  # « Lê », « Dô »: a name, not the article « le »
     letters = [c for c in raw if c.isalpha()]
@@ -724,6 +728,7 @@ def find_people(
     found.extend(_given_name_after_spelled_name(tokens))
     found.extend(_listed_with_the_writer(tokens))
     found.extend(_lower_case_surname_hosts(tokens))
+    found.extend(_names_in_frames(tokens))
     found.extend(_coordinated(tokens, found))
     found.extend(_names_completed(tokens, found))
     return found
@@ -2090,7 +2095,7 @@ WORD_FIRST_NAMES = _words(
     jasmine perle aurore sylvestre reine prince princesse cerise prune melodie harmonie
     serenite espoir merveille aube avril noel dieudonne bienvenu pierre claire margot
     hyacinthe marguerite pervenche camelia capucine iris lys ambre ocean soleil etoile
-    sage juste honorine honore fabuleux bijou precieuse
+    sage juste honorine honore fabuleux bijou precieuse seraphin seraphine clarisse
     vital clement martial urbain serge pascal jasmin"""
 )
 
@@ -2579,6 +2584,20 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         ):
             continue
         end = _closing_value_word(tokens, start, name_run(tokens, start, STRONG), label)
+        if (
+            end == start
+            and start + 1 < len(tokens)
+            and tokens[start].upper
+            and tokens[start].word
+            and not tokens[start].domain
+            and tokens[start + 1].cap
+            and not tokens[start + 1].upper
+            and not tokens[start + 1].common_any
+            and tokens[start + 1].gap == " "
+        ):
+            # « Demandeur : LIN Xiaowei »: a surname in capitals that is also a word, then a
+            # given name no vocabulary knows
+            end = max(start + 2, name_run(tokens, start + 1, STRONG))
         while end > start:
             yield _entity(tokens, start, end)
             start = _next_listed_name(tokens, end)
@@ -3034,8 +3053,16 @@ def _answered_names(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
             return
         if any(t.common_any and not t.known and ANSWER_VERB_RE.search(t.key) for t in piece):
             return  # « attendez », « je cherche », « pardon »: no name given
+        if all(t.key in ANSWER_INTERJECTIONS for t in piece):
+            return  # « ah pardon », « euh bon »: no name either, even a listed surname
     for piece in pieces:
+        if len(piece) == 1 and piece[0].key in BIRTH_MARKERS:
+            continue  # « Nodira Yusupova, née 1.9.1994 »: the birth date follows
         yield Entity(piece[0].start, piece[-1].end, "PERSON")
+
+
+ANSWER_INTERJECTIONS = _words("ah oh eh euh heu bah ben hein bon ok okay pardon voila hum")
+BIRTH_MARKERS = _words("ne nee nes nees né née nés nées")
 
 
 # What a caller says instead of their name: a verb (« attendez », « cherche », « sais »).
@@ -3151,6 +3178,8 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
             continue
         if len(words) > 1 and words[0].key in WISH_WORDS:
             continue  # « Joyeux Noël », « Bonnes fêtes »: a wish closing the message
+        if all(t.key in ANSWER_INTERJECTIONS for t in words):
+            continue  # « appelant : ah pardon »: what a caller says, no name
         in_signature = parts is not None and (
             (line_start >= parts.signature.start and parts.signature.end > parts.signature.start)
             or (line_start >= parts.quoted.start and parts.quoted.end > parts.quoted.start)
@@ -3427,6 +3456,13 @@ def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
                     break  # « Son père, Pierre Arrieta, affirme ne pas … »: a verb, no list
             if end < len(tokens) and tokens[end].text == ":":
                 break  # « Nom : Sorbier, prénom : … »: the next label of the form
+            if (
+                tokens[i].key == ","
+                and not tokens.lowercase
+                and not any(t.cap or t.upper for t in tokens.items[start:end])
+                and (tokens[index].cap or tokens[index].upper)
+            ):
+                break  # « M. Ruslan Gadzhiev, réfugié, … »: what a person is, in lower case
             yield _entity(tokens, start, end)
             i = end
 
@@ -5831,3 +5867,172 @@ def _lower_case_surname_hosts(tokens: Tokens) -> Iterable[Entity]:
             following is None or "\n" in following.gap or following.key in HOST_FOLLOWERS
         ):
             yield _entity(tokens, index, index + 1)
+
+
+# --- Sixteenth pass: names in the frames a sentence puts them in ------------------------------
+
+_W = r"[a-zà-ÿ][a-zà-ÿ'\-]+"
+_CAP = r"[A-ZÀ-Þ][a-zà-ÿ'’\-]+|[A-ZÀ-Þ]{2,}"
+_RELATIVE = (
+    r"tante|oncle|soeur|sœur|frere|frère|fille|fils|mere|mère|pere|père|cousine?|niece|nièce"
+    r"|neveu|grand-mere|grand-mère|grand-pere|grand-père|belle-soeur|beau-frere|marraine|parrain"
+)
+_PROFESSION = (
+    r"pharmacienne?|voisine?|boulang\w+|infirmi[eè]re?|kin[eé]|m[eé]decin|docteur|gardienne?"
+    r"|concierge|secr[eé]taire|propri[eé]taire|[eé]ducat\w+|nounou|assistante?[ \t]+sociale?"
+    r"|aide[ \t\-]+(?:a|à)[ \t]+domicile|aide-soignante?|femme[ \t]+de[ \t]+m[eé]nage"
+    r"|conseill\w+|factrice|facteur|auxiliaire\w*|coiffeu\w+|r[eé]f[eé]rente?|tut\w+"
+    r"|curat\w+|patronne?|employeu\w+|logeu\w+|baby-sitter"
+)
+FRAME_RES = (
+    # « j'emploie clarisse pour le ménage », « J'emploie Rui Vaz comme jardinier »
+    re.compile(
+        rf"(?<![\w])(?:j'|j’|j|nous[ \t]+)?(?:emploie|employons|embauche|embauchons)[ \t]+"
+        rf"((?:{_CAP})(?:[ \t]+(?:{_CAP})){{0,2}}|{_W})"
+        r"(?=[ \t]*(?:,|\.|$)|[ \t]+(?:pour|comme|depuis|en|a|à|au|chez|le|la|qui)\b)"
+    ),
+    # « je n'habite plus avec yannis, … », « je vis avec noam depuis »
+    re.compile(
+        r"(?<![\w])(?:habite|habitons|habitais|vis|vit|vivons|vivais|vivait|coloc)[ \t]+"
+        r"(?:plus[ \t]+|encore[ \t]+|toujours[ \t]+)?avec[ \t]+"
+        rf"({_W})(?=[ \t]*[,.;!?)]|[ \t]+(?:et|depuis|qui|mais|car)\b|[ \t]*$)"
+    ),
+    # « ma tante france qui … », « mon frère prosper »: a relative, then a given name that
+    # is a word
+    re.compile(rf"(?<![\w])(?:ma|mon|notre)[ \t]+(?:{_RELATIVE})[ \t]+({_W})(?![\w'\-])"),
+    # « j'ai vu avec olive, la pharmacienne »: who the person is after a comma
+    re.compile(
+        rf"(?<![\w])(?:avec|pour|à|a|chez|par|de)[ \t]+({_W})[ \t]*,[ \t]*(?:la|le|l'|ma|mon)"
+        rf"[ \t]*(?:{_PROFESSION})(?![\w])"
+    ),
+    # « depuis que baptiste a repris le boulot »: the subject of a clause after « que »
+    re.compile(
+        rf"(?<![\w])(?:que|qu'|quand|lorsque|puisque)[ \t]+({_W})[ \t]+(?:a|est|avait|etait"
+        r"|était|va|doit|peut|ne|n')[ \t]+(?!(?:ete|été|pas)(?![\w]))"
+        r"[a-zà-ÿ]{2,}(?:é|ée|és|ées|i|is|it|ie|u|ue|ert|er|ir)(?![\w])"
+    ),
+    # « … super merci blanche » ending a turn: the agent thanked by name
+    re.compile(
+        rf"(?:^|\n)[^\n:]{{1,25}}:[^\n]*(?<![\w])merci[ \t]+(?:bcp[ \t]+|beaucoup[ \t]+)?"
+        rf"({_W})[ \t.!]*(?=\n|$)"
+    ),
+    # « naissance de Modeste le 4 novembre »
+    re.compile(rf"(?<![\w])naissance[ \t]+(?:de|d')[ \t]*({_CAP}|{_W})[ \t]+le[ \t]+\d"),
+    # « chez une amie, Fidèle, au 4 rue … »
+    re.compile(
+        r"(?<![\w])chez[ \t]+(?:une?|ma|mon)[ \t]+(?:amie?|copine|copain|voisine?|cousine?"
+        rf"|connaissance|coll[eè]gue)[ \t]*,[ \t]*({_CAP})[ \t]*,"
+    ),
+    # « Nadia Ionescu-Pop, Ionescu tiret Pop »: a compound name spelled with its hyphen
+    re.compile(rf"(?<![\w])((?:{_CAP})[ \t]+tiret[ \t]+(?:{_CAP}))(?![\w])"),
+    # « maitre ould sidi », « mme ben amor »: a particle in lower case after a civility
+    re.compile(
+        r"(?<![\w])(?:maitre|maître|me|mr|mme|madame|monsieur|docteur|dr)[ \t]+"
+        rf"((?:ould|ben|bent|ibn|abd|ait|aït|el|al|van|von|da|dos)[ \t]+{_W})(?![\w])"
+    ),
+    # « un avis pour A. Nzeyimana »: an initial and a capitalised word no vocabulary knows
+    re.compile(r"(?<![\w.])((?!M\.)[A-Z]\.[ \t]?[A-ZÀ-Þ][a-zà-ÿ'\-]{2,})(?![\w])"),
+    # « BOUADDOU au lieu de BOUADDOUR »: a name in capitals corrected
+    re.compile(r"(?<![\w])([A-Z]{4,})[ \t]+au[ \t]+lieu[ \t]+de[ \t]+([A-Z]{4,})(?![\w])"),
+    # « Fils Aram référent : 06 … »: a note's relative, without a determiner, then a name no
+    # vocabulary knows
+    re.compile(
+        r"(?<![\w])(?:Fils|Fille|Fr[eè]re|S[oœ]eur|M[eè]re|P[eè]re|[ÉE]pou(?:se|x)|Conjointe?"
+        rf"|Neveu|Ni[eè]ce)[ \t]+({_CAP})(?![\w'’\-])"
+    ),
+)
+# The two given names before the twins or the children they are (« pour aimé et victoire
+# (jumeaux nés … », « ezio et lilou, mes enfants »).
+TWO_GIVEN_NAMES_RE = re.compile(
+    rf"(?<![\w])({_W})[ \t]+et[ \t]+({_W})[ \t]*[(,][ \t]*(?:jumea\w*|jumelles|n[eé]e?s?|mes"
+    r"|nos|les[ \t]+enfants|enfants)(?![\w])"
+)
+# « on est 4 : moi, dominique, prosper et modeste »: the people listed with the writer.
+WITH_THE_WRITER_RE = re.compile(
+    rf"(?<![\w])moi[ \t]*,[ \t]*((?:{_W}[ \t]*,[ \t]*){{0,4}}{_W}[ \t]+et[ \t]+{_W})(?![\w])"
+)
+# Given names that are adverbs or adjectives after a relative (« mon fils juste avant »).
+ADVERB_LIKE_GIVEN_NAMES = _words(
+    """juste sage constant modeste parfait fidele prudence patience noel avril grace joie
+    espoir bonheur reine prince innocent vital clement martial urbain precieuse fabuleux
+    bijou soleil ocean etoile lumiere merveille aube desire aime"""
+)
+FRAME_NOT_NAMES = _words(
+    """elle lui eux moi toi nous vous mes mon ma sa son ses leur leurs les des une un the tous
+    toutes tout rien personne quelqu'un beaucoup bien encore infiniment pour d'avance"""
+)
+
+
+def _frame_word(tokens: Tokens, word: str, *, places: bool = False) -> bool:
+    """A word in a name's frame that may be the name: capitalised, or in lower case a
+    listed given name, a given name that is a word, or no French word."""
+    key = fold(word).lower()
+    if key in FRAME_NOT_NAMES or len(key) < 3:
+        return False
+    if word[:1].isupper():
+        return True
+    lexicon = tokens.lexicon
+    if key in WORD_FIRST_NAMES or lexicon.is_first_name(word):
+        return True
+    return not lexicon.word_like(word, typos=False) and (places or key not in lexicon.places)
+
+
+def _names_in_frames(tokens: Tokens) -> Iterable[Entity]:
+    """Given names in the frames of a sentence that only a person fills: employed, lived
+    with, a relative's, thanked at the end of a turn, born, hosting, spelled with its
+    hyphen, after a particle, an initial, a corrected name in capitals; two given names
+    before the twins they are; the people listed with the writer."""
+    text = tokens.text
+    lexicon = tokens.lexicon
+    for index, pattern in enumerate(FRAME_RES):
+        for match in pattern.finditer(text):
+            for group in range(1, (pattern.groups or 0) + 1):
+                value = match.group(group)
+                words = value.split()
+                if index == 0 and not words[0][:1].isupper() and not _frame_word(tokens, value):
+                    continue
+                if index in (1, 3, 4, 5) and not _frame_word(tokens, value):
+                    continue
+                if index == 4 and not (
+                    lexicon.is_first_name(value) or fold(value).lower() in WORD_FIRST_NAMES
+                ):
+                    continue  # « … dit que maprimerenov va refuser »: a given name only
+                if (
+                    index == 2
+                    and fold(value).lower() not in WORD_FIRST_NAMES
+                    and not (lexicon.is_first_name(value))
+                ):
+                    continue
+                if (
+                    index == 2
+                    and fold(value).lower() in ADVERB_LIKE_GIVEN_NAMES
+                    and not re.match(r"[ \t]*(?:[,.;!?)]|$|qui\b|et\b)", text[match.end(group) :])
+                ):
+                    continue  # « mon fils juste avant a appelé »: an adverb
+                if index == 6 and not value[:1].isupper() and not _frame_word(tokens, value):
+                    continue
+                surname = words[-1].split(".")[-1]
+                if index == 10 and (
+                    lexicon.word_like(surname, typos=False)
+                    or fold(surname).lower() in lexicon.places
+                ):
+                    continue  # « N.B. Merci », « J.O. Paris »: a word or a place
+                if index == 11 and any(lexicon.word_like(w, typos=False) for w in match.groups()):
+                    continue
+                if index == 12 and (
+                    lexicon.word_like(value, typos=False) or fold(value).lower() in lexicon.places
+                ):
+                    continue
+                yield Entity(match.start(group), match.end(group), "PERSON")
+    for match in TWO_GIVEN_NAMES_RE.finditer(text):
+        if all(
+            fold(w).lower() in WORD_FIRST_NAMES or lexicon.is_first_name(w) for w in match.groups()
+        ):
+            yield Entity(match.start(1), match.end(1), "PERSON")
+            yield Entity(match.start(2), match.end(2), "PERSON")
+    for match in WITH_THE_WRITER_RE.finditer(text):
+        run = match.group(1)
+        names = [w for w in re.finditer(_W, run) if w.group() != "et"]
+        if names and all(_frame_word(tokens, w.group()) for w in names):
+            for w in names:
+                yield Entity(match.start(1) + w.start(), match.start(1) + w.end(), "PERSON")

@@ -265,6 +265,45 @@ def _namesake_led(text: str, folded: str, candidate: Entity) -> bool:
     return bool(head and text[candidate.start].islower() and NAMESAKE_RE.search(head.group(0)))
 
 
+# Where a place is named (« je suis arrivée de Jaffna », « né à Hérat », « non au kosovo, à
+# prizren », « Pays de naissance : Pérou ») or what it is in (« Hérat, en Afghanistan »).
+PLACE_BEFORE_RE = re.compile(
+    r"(?:(?<![\w])(?:(?:suis|est|sont|sommes|etes|es|ai|a|avons|ont)[ \t]+(?:arrivee?s?|venue?s?"
+    r"|revenue?s?|rentree?s?|partie?s?|fui|enfuie?s?)|originaires?|(?:je|il|elle|on)[ \t]+"
+    r"vien(?:s|t|nent))[ \t]+(?:de|d'|du|des)"
+    r"|(?<![\w])nee?s?[ \t]+(?:a|au)|(?<![\w])(?:au|en)[ \t]+[a-z][\w\-]+[ \t]*,[ \t]*(?:a|au)"
+    r"|^[ \t>\-•*]*(?:pays|lieu|ville|commune|nationalite)[^\n:]{0,30}:)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+PLACE_AFTER_RE = re.compile(
+    r"[ \t]*,[ \t]*(?:en|au|aux)[ \t]+[A-ZÀ-Þ][a-zà-ÿ]{3,}(?:[ \t]*[.,;\n]|$)"
+)
+
+
+def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
+    """One-word person candidates where a place is named or placed in a country: no
+    one's name (the words no vocabulary knows are often foreign towns)."""
+    if not any(c.label == "PERSON" for c in candidates):
+        return candidates
+    folded = fold(text)
+    return [
+        c
+        for c in candidates
+        if c.label != "PERSON"
+        or " " in text[c.start : c.end].strip()
+        or not (
+            PLACE_BEFORE_RE.search(folded[max(0, c.start - 40) : c.start])
+            or PLACE_AFTER_RE.match(text, c.end)
+        )
+    ]
+
+
+JOINED_ESTABLISHMENT_RE = re.compile(
+    ESTABLISHMENT_HEAD_RE.pattern + r"(?:[A-Za-z][\w'\-]*[ \t]+){1,2}(?:et|&)[ \t]+$",
+    re.IGNORECASE,
+)
+
+
 def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
     """Person candidates holding the head noun of an establishment followed by its name
     (« Employeur : Boulangerie du Lavoir »), opened by a place's head noun (« salle
@@ -278,6 +317,8 @@ def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
         if c.label != "PERSON"
         or not (
             ESTABLISHMENT_HEAD_RE.search(folded, c.start, c.end)
+            # « Boulangerie Rose et Pain »: the second word of an establishment's name
+            or JOINED_ESTABLISHMENT_RE.search(folded, max(0, c.start - 60), c.start)
             or VIRTUAL_AGENT_AFTER_RE.match(folded, c.end)
             or _namesake_led(text, folded, c)
         )
@@ -316,6 +357,16 @@ APPOSED_RELATIVE_AFTER_RE = re.compile(
 )
 
 
+CAPITALISED_WORDS_BEFORE_RE = re.compile(r"(?:[A-ZÀ-Þ][\w'’\-]*[ \t]+){1,2}$")
+
+
+def _capitalised_run_start(text: str, candidate: Entity) -> int:
+    """Where the capitalised words right before a candidate begin (its own start when
+    none)."""
+    run = CAPITALISED_WORDS_BEFORE_RE.search(text[max(0, candidate.start - 60) : candidate.start])
+    return candidate.start - len(run.group()) if run else candidate.start
+
+
 def drop_namesakes(
     text: str, candidates: list[Entity], lexicon: NameLexicon | None = None
 ) -> list[Entity]:
@@ -328,6 +379,9 @@ def drop_namesakes(
         if c.label == "PERSON"
         and (
             NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
+            # « la salle Germaine Tillion »: the head noun before the capitalised run that
+            # holds the candidate (found in part: « Tillion »)
+            or NAMESAKE_RE.search(folded[max(0, c.start - 70) : _capitalised_run_start(text, c)])
             or STREET_TITLE_NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
             or JOINED_NAMESAKE_RE.search(folded[max(0, c.start - 50) : c.start])
         )
@@ -407,7 +461,11 @@ DESK_WHERE_RE = re.compile(
     r"(?<![\w])(?:vous[ \t]+etes[ \t]+ou|ou[ \t]+etes-vous|ou[ \t]+vous[ \t]+trouver"
     r"|ou[ \t]+se[ \t]+trouve(?:nt)?[ \t]+(?:vos|votre|le|la|les|l')[ \t]*(?:bureaux?|locaux"
     r"|services?|agence|accueil|permanence|antenne|centre|maison|batiment)"
-    r"|cherche\w*[ \t]+l'adresse[ \t]+(?:pour|de[ \t]+vos|du|de[ \t]+la|de[ \t]+l'|des))(?![\w])",
+    r"|cherche\w*[ \t]+l'adresse[ \t]+(?:pour|de[ \t]+vos|du|de[ \t]+la|de[ \t]+l'|des)"
+    # « pouvez-vous me confirmer l'adresse du centre des finances publiques ? »
+    r"|(?:confirmer|connaitre|savoir|donner|indiquer)[ \t]+l'adresse[ \t]+(?:exacte[ \t]+)?"
+    r"(?:du|de[ \t]+la|de[ \t]+l'|des)[ \t]*(?:centre|service|bureau|agence|accueil|caf|cpam"
+    r"|mairie|antenne|permanence|tresorerie|tribunal|prefecture|maison))(?![\w])",
     re.IGNORECASE,
 )
 # The words that make an address someone's in the sentence before it (« mon », « j'habite »),
@@ -474,6 +532,7 @@ ESTABLISHMENT_LINE_RE = re.compile(
     r"|(?<=nom de l')exploitation)\b[^:\n]{0,30}:",
     re.IGNORECASE,
 )
+ADDRESS_LABEL_RE = re.compile(r"[ \t>\-•*]*adresse[ \t]*:[ \t]*", re.IGNORECASE)
 # The agent's turn in a chat or a transcript (« Agent : … », « Conseillère : … »).
 DESK_AGENT_TURN_RE = re.compile(
     r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:", re.IGNORECASE
@@ -527,6 +586,12 @@ def _public_address(text: str, entity: Entity) -> bool:
         return True
     if _establishment_or_desk_line(text, entity, line_start):
         return True
+    # « Nom de la structure : Maison France services …\nAdresse : 14 place … »: the address
+    # line under a form's line naming an establishment
+    if ADDRESS_LABEL_RE.fullmatch(fold(text[line_start : entity.start])) and line_start:
+        above = text.rfind("\n", 0, line_start - 1) + 1
+        if ESTABLISHMENT_LINE_RE.match(fold(text[above : line_start - 1])):
+            return True
     sentence_start = max(text.rfind(ch, 0, entity.start) for ch in ".!?\n") + 1
     head = text[entity.start : entity.end]
     first_digit = re.search(r"\d", head)
@@ -554,6 +619,70 @@ def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
 CARE_OF_PREFIX_RE = re.compile(
     r"[ \t>]*(?P<care>c/o|chez|aux[ \t]+bons[ \t]+soins[ \t]+de)?[ \t]*[^\n,.:;!?\d]{2,40},[ \t]*"
 )
+
+
+# « Elle habite Les Cerisiers, bât. A, 12 rue … »: a residence's name before its building,
+# after a verb of living, belongs to the address.
+RESIDENCE_BEFORE_BUILDING_RE = re.compile(
+    r"(?:habite|habitons|habitent|domicilie\w*|heberge\w*|vit|vis|vivons|adresse[ \t]*:?)[ \t]+"
+    r"((?:[A-ZÀ-Þ][\w'’\-]*[ \t]+){0,3}[A-ZÀ-Þ][\w'’\-]*)[ \t]*,[ \t]*$",
+    re.IGNORECASE,
+)
+BUILDING_START_RE = re.compile(r"(?:b[aâ]t(?:iment)?\.?|appt|appartement|esc(?:alier)?\.?)\b", re.I)
+
+
+def with_residence_before_building(text: str, entities: list[Entity]) -> list[Entity]:
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS" and BUILDING_START_RE.match(text, entity.start):
+            before = RESIDENCE_BEFORE_BUILDING_RE.search(
+                text, max(0, entity.start - 80), entity.start
+            )
+            if before and before.group(1)[:1].isupper():
+                entity = Entity(before.start(1), entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
+# « oui, à Quimper, Le Floch Yves-Marie »: a capitalised particle after a comma, a colon or
+# a line's start, right before a name found, is the surname's.
+LEADING_PARTICLE_RE = re.compile(
+    r"(?:^|\n|[,:;][ \t]*)[ \t]*((?:Le|La|Du|Van|Von|Da|Di|Del|Della|Dalla|De[ \t]+La)[ \t]+)$"
+)
+
+
+def with_leading_particles(text: str, entities: list[Entity]) -> list[Entity]:
+    out = []
+    for entity in entities:
+        if entity.label == "PERSON" and text[entity.start : entity.start + 1].isupper():
+            particle = LEADING_PARTICLE_RE.search(text, max(0, entity.start - 12), entity.start)
+            if particle and not any(
+                e.start < particle.end(1) and particle.start(1) < e.end
+                for e in entities
+                if e is not entity
+            ):
+                entity = Entity(particle.start(1), entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
+# « j'habite le lieu-dit les Combes »: the article before a place's kind is no part of it.
+LEADING_ARTICLE_RE = re.compile(r"(?:le|la|les|l')[ \t]*(?=lieu[- ]?dit|hameau|quartier)", re.I)
+
+
+def without_leading_articles(text: str, entities: list[Entity]) -> list[Entity]:
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS" and re.fullmatch(
+            r"[ \t]*(?:le|la|les|l')[ \t]*", text[entity.start : entity.end], re.IGNORECASE
+        ):
+            continue  # the article left of an address cut by the one kept after it
+        if entity.label == "ADDRESS":
+            article = LEADING_ARTICLE_RE.match(text, entity.start, entity.end)
+            if article:
+                entity = Entity(article.end(), entity.end, entity.label)
+        out.append(entity)
+    return out
 
 
 def with_care_of_prefixes(text: str, entities: list[Entity]) -> list[Entity]:
@@ -857,8 +986,49 @@ def with_leading_first_name(
                 )
             ):
                 entity = Entity(given.start(1), entity.end, entity.label)
+            lower = LOWER_GIVEN_BEFORE_RE.search(text, max(0, entity.start - 40), entity.start)
+            if (
+                lower
+                and text[entity.start].isupper()
+                and (
+                    lexicon.is_first_name(lower.group(1))
+                    or fold(lower.group(1)).lower() in WORD_FIRST_NAMES
+                )
+                and not any(e is not entity and e.end == lower.end(1) for e in entities)
+            ):
+                # « apprenti chez modeste Granjon »: a given name in lower case, then the
+                # surname found
+                entity = Entity(lower.start(1), entity.end, entity.label)
         out.append(entity)
     return out
+
+
+LOWER_GIVEN_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:chez|avec|pour|par|de|à|a)[ \t]+([a-zà-ÿ][a-zà-ÿ\-]{2,})[ \t]$"
+)
+
+
+# « la claire-voie du portail »: a word in lower case after an article is a noun.
+ARTICLE_BEFORE_RE = re.compile(r"(?<![\w])(?:le|la|les|un|une|du|des|l')[ \t]*$", re.IGNORECASE)
+
+
+# « appelant : ah pardon »: what a speaker says instead of a name.
+INTERJECTIONS = frozenset(
+    "ah oh eh euh heu bah ben hein bon ok okay oui non pardon merci voila voilà hum mmh".split()  # noqa: SIM905
+)
+
+
+def _not_after_articles(text: str, learned: list[Entity]) -> list[Entity]:
+    """The learned names but a word in lower case after an article, or interjections."""
+    return [
+        e
+        for e in learned
+        if not (
+            text[e.start : e.end].islower()
+            and ARTICLE_BEFORE_RE.search(text[max(0, e.start - 12) : e.start])
+        )
+        and not all(w in INTERJECTIONS for w in fold(text[e.start : e.end]).lower().split())
+    ]
 
 
 def _joined_to_names(text: str, learned: list[Entity], kept: list[Entity]) -> list[Entity]:
@@ -876,6 +1046,42 @@ def _joined_to_names(text: str, learned: list[Entity], kept: list[Entity]) -> li
                 end = max(end, person.end)
         joined.append(Entity(start, end, "PERSON"))
     return joined
+
+
+# « Agent : Bonjour, je suis Victoire.\nVous : victoire c un joli prénom »: a given name
+# found, said again in lower case opening a turn or after a greeting or thanks.
+OPENING_A_TURN_RE = re.compile(
+    r"(?:(?:^|\n)[^\n:]{1,25}:[ \t]*|(?<![\w])(?:bonjour|bjr|bonsoir|merci|salut|coucou)[ \t,]+)$",
+    re.IGNORECASE,
+)
+
+
+def repeat_given_names_opening_turns(
+    text: str, entities: list[Entity], lexicon: NameLexicon
+) -> list[Entity]:
+    words = {
+        word
+        for e in entities
+        if e.label == "PERSON"
+        for word in re.findall(r"[^\W\d_]+", text[e.start : e.end])
+    }
+    given = {
+        word
+        for word in words
+        if word.isalpha()
+        and word[:1].isupper()
+        and (lexicon.is_first_name(word) or fold(word).lower() in WORD_FIRST_NAMES)
+    }
+    if not given:
+        return entities
+    added = []
+    for name in given:
+        for match in re.finditer(rf"(?<![\w]){re.escape(name.lower())}(?![\w'’\-])", text):
+            if any(e.start < match.end() and match.start() < e.end for e in entities):
+                continue
+            if OPENING_A_TURN_RE.search(text, max(0, match.start() - 40), match.start()):
+                added.append(Entity(match.start(), match.end(), "PERSON"))
+    return sorted(entities + added, key=lambda e: (e.start, e.end)) if added else entities
 
 
 class Anonymiser:
@@ -961,7 +1167,7 @@ class Anonymiser:
                 continue
             text = texts[index]
             kept, tokens = detected[index]
-            learned = self._drop_non_people(text, learned)
+            learned = self._drop_non_people(text, _not_after_articles(text, learned))
             if learned:
                 learned = _joined_to_names(text, learned, results[index][1])
                 out[index] = self.finish(text, kept + learned, tokens)
@@ -1024,7 +1230,7 @@ class Anonymiser:
         establishment dropped: the same judgement for the rules' names and the learned
         detector's."""
         kept = drop_businesses(text, drop_namesakes(text, candidates, self.lexicon), self.lexicon)
-        return drop_establishments(text, kept)
+        return drop_places(text, drop_establishments(text, kept))
 
     def finish(self, text: str, kept: list[Entity], tokens: Tokens) -> tuple[str, list[Entity]]:
         """Resolve the candidates, complete and repeat the names found, mask."""
@@ -1042,9 +1248,13 @@ class Anonymiser:
                 self.lexicon,
             ),
         )
-        entities = with_leading_initials(text, entities)
+        entities = without_leading_articles(
+            text, with_residence_before_building(text, with_leading_initials(text, entities))
+        )
+        entities = with_leading_particles(text, entities)
         entities = with_town_line_above(text, entities)
         entities = repeat_in_compounds(tokens, entities)
         entities = repeat_capitalised_names(tokens, entities)
         entities = repeat_lowercase_pairs(tokens, entities)
+        entities = repeat_given_names_opening_turns(text, entities, self.lexicon)
         return mask(text, entities), entities

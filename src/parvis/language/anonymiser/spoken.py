@@ -515,13 +515,15 @@ PLATE_TEXT_CONTEXT = re.compile(
 # A letter said by its name on the phone (« bé », « enne », « hache », « double v »), or
 # written alone.
 LETTER = (
-    r"(?:double[ \t]+ve?|i[ \t]+grec|hache|ache|effe|elle|emme|enne|erre|esse|zede|zed"
+    # spelled with a word (« G comme Gaston », « K comme Kilo »)
+    r"(?:[a-z][ \t]+comme[ \t]+[a-z][a-z'\-]+"
+    r"|double[ \t]+ve?|i[ \t]+grec|hache|ache|effe|elle|emme|enne|erre|esse|zede|zed"
     r"|[bcdgptv]e|ef|el|em|en|er|es|cu|ku|ka|ji|ix|[a-z])(?![\w])"
 )
 _SEP = r"[ \t,.\-]+"
 SPOKEN_PLATE_RE = re.compile(
     rf"(?<![\w])({LETTER}){_SEP}({LETTER}){_SEP}"
-    rf"((?:(?:{NUMBER_WORD}|\d{{1,3}}){_SEP}){{1,4}})"
+    rf"((?:(?:{NUMBER_WORD}|\d{{1,3}}){_SEP}){{1,6}})"
     rf"({LETTER}){_SEP}({LETTER})",
     re.IGNORECASE,
 )
@@ -529,6 +531,12 @@ SPOKEN_PLATE_RE = re.compile(
 GLUED_PLATE_RE = re.compile(
     rf"(?<![\w])([A-Z]{{2}})[ \t]+((?:(?:{NUMBER_WORD}|\d{{1,3}})[ \t\-]+){{1,4}})"
     r"([A-Z]{2})(?![\w])"
+)
+# « hg trois cent quarante-sept lm »: the two letters glued in lower case, only where the
+# plate was named or asked for just before.
+GLUED_LOWER_PLATE_RE = re.compile(
+    rf"(?<![\w])([a-z]{{2}})[ \t]+((?:(?:{NUMBER_WORD}|\d{{1,3}})[ \t\-]+){{1,4}})"
+    r"([a-z]{2})(?![\w])"
 )
 # The old format read aloud: « deux mille trois cent quarante-cinq z t vingt-neuf ».
 OLD_SPOKEN_PLATE_RE = re.compile(
@@ -575,6 +583,15 @@ def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
     for match in GLUED_PLATE_RE.finditer(text):
         digits = "".join(read_number_words(_words_of(folded[match.start(2) : match.end(2)])))
         if len(digits) == 3 or (1 <= len(digits) <= 3 and re.search(r"[a-z]", match.group(2))):
+            yield Entity(match.start(), match.end(), "PLATE")
+    for match in GLUED_LOWER_PLATE_RE.finditer(folded):
+        if not text[match.start() : match.start() + 2].islower():
+            continue  # capitals: the rule above
+        before = folded[max(0, match.start() - 90) : match.start()]
+        if not (PLATE_NAMED_BEFORE_RE.search(before[-30:]) or PLATE_ASKED_RE.search(before)):
+            continue
+        digits = "".join(read_number_words(_words_of(match.group(2))))
+        if 1 <= len(digits) <= 3:
             yield Entity(match.start(), match.end(), "PLATE")
     for match in OLD_SPOKEN_PLATE_RE.finditer(folded):
         if not PLATE_NAMED_BEFORE_RE.search(folded[max(0, match.start() - 40) : match.start()]):
