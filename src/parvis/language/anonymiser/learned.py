@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -60,15 +61,15 @@ GENERATOR_WEIGHT = 1.0
 C = 2.0
 
 
-def _stop_words() -> frozenset[str]:
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's French stop words and ours, read when first needed: importing spaCy
+    takes seconds, which every process (a migration, a worker) paid at start-up."""
     from spacy.lang.fr.stop_words import STOP_WORDS
 
     from parvis.language.text import fold
 
     return frozenset(GLUE | {fold(w).lower() for w in STOP_WORDS})
-
-
-STOP_WORDS = _stop_words()
 
 
 # --- Features -----------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def is_candidate(tokens: Tokens, index: int, masked: bool, *, french_words: bool
         token.word
         and not masked
         and len(token.key) >= 2
-        and token.key not in STOP_WORDS
+        and token.key not in stop_words()
         and not token.domain
         and not token.key.startswith(("saint-", "sainte-"))
         and (french_words or not (token.common_any or token.typo or token.place))
@@ -159,7 +160,7 @@ def _class(tokens: Tokens, index: int, person: list[bool], anything: list[bool])
         return "<MASKED>"
     if not token.word:
         return token.text if not token.text.isdigit() else "<NUM>"
-    if token.key in STOP_WORDS or token.common_any or token.domain:
+    if token.key in stop_words() or token.common_any or token.domain:
         return token.key
     if token.known:
         return "<NAME-" + _shape(token.text) + ">"
