@@ -17,6 +17,7 @@ the names found are repeated, so a name found once comes back masked everywhere.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,13 +64,25 @@ C = 2.0
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """spaCy's French stop words and ours, read when first needed: importing spaCy
-    takes seconds, which every process (a migration, a worker) paid at start-up."""
-    from spacy.lang.fr.stop_words import STOP_WORDS
-
+    """spaCy's French stop words and ours, read when first needed. spaCy's list is a
+    module of data only: it is loaded on its own, since importing ``spacy`` for it took
+    three seconds, which every process (a migration, a worker) paid at start-up."""
     from parvis.language.text import fold
 
-    return frozenset(GLUE | {fold(w).lower() for w in STOP_WORDS})
+    return frozenset(GLUE | {fold(w).lower() for w in _spacy_french_stop_words()})
+
+
+def _spacy_french_stop_words() -> set[str]:
+    package = importlib.util.find_spec("spacy")  # located, not imported
+    if package is None or package.origin is None:
+        raise ImportError("spaCy is required (its French stop words)")
+    path = Path(package.origin).parent / "lang" / "fr" / "stop_words.py"
+    spec = importlib.util.spec_from_file_location("parvis_spacy_fr_stop_words", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"spaCy's French stop words are missing ({path})")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return set(module.STOP_WORDS)
 
 
 # --- Features -----------------------------------------------------------------------------
