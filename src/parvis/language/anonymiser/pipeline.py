@@ -280,22 +280,31 @@ PLACE_AFTER_RE = re.compile(
 )
 
 
-def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
-    """One-word person candidates where a place is named or placed in a country: no
-    one's name (the words no vocabulary knows are often foreign towns)."""
+def _drop_persons(
+    text: str, candidates: list[Entity], refused: Callable[[str, Entity], Any]
+) -> list[Entity]:
+    """``candidates`` without the person candidates ``refused(folded text, candidate)``
+    turns down (the text is folded only when there is a person candidate)."""
     if not any(c.label == "PERSON" for c in candidates):
         return candidates
     folded = fold(text)
-    return [
-        c
-        for c in candidates
-        if c.label != "PERSON"
-        or " " in text[c.start : c.end].strip()
-        or not (
-            PLACE_BEFORE_RE.search(folded[max(0, c.start - 40) : c.start])
-            or PLACE_AFTER_RE.match(text, c.end)
-        )
-    ]
+    return [c for c in candidates if c.label != "PERSON" or not refused(folded, c)]
+
+
+def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
+    """One-word person candidates where a place is named or placed in a country: no
+    one's name (the words no vocabulary knows are often foreign towns)."""
+    return _drop_persons(
+        text,
+        candidates,
+        lambda folded, c: (
+            " " not in text[c.start : c.end].strip()
+            and (
+                PLACE_BEFORE_RE.search(folded[max(0, c.start - 40) : c.start])
+                or PLACE_AFTER_RE.match(text, c.end)
+            )
+        ),
+    )
 
 
 JOINED_ESTABLISHMENT_RE = re.compile(
@@ -308,21 +317,17 @@ def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
     """Person candidates holding the head noun of an establishment followed by its name
     (« Employeur : Boulangerie du Lavoir »), opened by a place's head noun (« salle
     Pierre-Loti ») or naming a chatbot (« Alex, votre assistant virtuel ») are dropped."""
-    if not any(c.label == "PERSON" for c in candidates):
-        return candidates
-    folded = fold(text)
-    return [
-        c
-        for c in candidates
-        if c.label != "PERSON"
-        or not (
+    return _drop_persons(
+        text,
+        candidates,
+        lambda folded, c: (
             ESTABLISHMENT_HEAD_RE.search(folded, c.start, c.end)
             # « Boulangerie Rose et Pain »: the second word of an establishment's name
             or JOINED_ESTABLISHMENT_RE.search(folded, max(0, c.start - 60), c.start)
             or VIRTUAL_AGENT_AFTER_RE.match(folded, c.end)
             or _namesake_led(text, folded, c)
-        )
-    ]
+        ),
+    )
 
 
 OWNER_BEFORE_RE = re.compile(
