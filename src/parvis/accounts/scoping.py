@@ -26,7 +26,7 @@ agree. ``holders`` stays territorial (who to alert is decided by grants).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -266,18 +266,23 @@ def forget_grants(principal: Any) -> None:
         del principal._parvis_grants
 
 
-def _scope_q(paths: ScopePaths, grants: Iterable[Grant]) -> Q:
-    org_ids = {g.organisation_id for g in grants if g.organisation_id}
-    service_ids = {g.local_service_id for g in grants if g.local_service_id}
-    site_ids = {g.site_id for g in grants if g.site_id}
-    condition = Q(pk__in=[])
+def _scope_lookups(paths: ScopePaths, grants: Iterable[Grant]) -> Iterator[tuple[str, set[int]]]:
+    """(lookup, ids) for each level the grants hold: the territorial scope is the OR of
+    ``lookup`` in ``ids`` (organisation, local service, site)."""
+    grants = list(grants)
     for ids, lookups in (
-        (org_ids, paths.organisation),
-        (service_ids, paths.local_service),
-        (site_ids, paths.site),
+        ({g.organisation_id for g in grants if g.organisation_id}, paths.organisation),
+        ({g.local_service_id for g in grants if g.local_service_id}, paths.local_service),
+        ({g.site_id for g in grants if g.site_id}, paths.site),
     ):
         for lookup in lookups if ids else ():
-            condition |= Q(**{f"{lookup}__in": ids})
+            yield lookup, ids
+
+
+def _scope_q(paths: ScopePaths, grants: Iterable[Grant]) -> Q:
+    condition = Q(pk__in=[])
+    for lookup, ids in _scope_lookups(paths, grants):
+        condition |= Q(**{f"{lookup}__in": ids})
     return condition
 
 
@@ -338,15 +343,10 @@ def _scope_covers_loaded(obj: models.Model, paths: ScopePaths, grants: list[Gran
     """Whether a grant's territorial scope covers ``obj`` as loaded: the OR of the scope
     query, evaluated in Python on the lookups that need no query. ``False`` means "ask
     the database", not "refused"."""
-    for ids, lookups in (
-        ({g.organisation_id for g in grants if g.organisation_id}, paths.organisation),
-        ({g.local_service_id for g in grants if g.local_service_id}, paths.local_service),
-        ({g.site_id for g in grants if g.site_id}, paths.site),
-    ):
-        for lookup in lookups if ids else ():
-            value = _loaded_value(obj, lookup)
-            if value is not _NOT_LOADED and value in ids:
-                return True
+    for lookup, ids in _scope_lookups(paths, grants):
+        value = _loaded_value(obj, lookup)
+        if value is not _NOT_LOADED and value in ids:
+            return True
     return False
 
 
