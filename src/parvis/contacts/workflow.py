@@ -16,6 +16,7 @@ Deadlines are computed by the ``queue`` move only, once, and never recomputed.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,23 @@ _NOT_CLEANED = [
 
 # The person a lifecycle service found, on the row it locked, to see the conversation.
 _SEEN_BY = "_parvis_seen_by"
+# The column values of a conversation as a lifecycle service read and locked its row.
+_LOADED = "_parvis_loaded"
+
+
+def _column_values(conversation: Conversation) -> dict[str, Any]:
+    values = {}
+    for field in conversation._meta.concrete_fields:
+        value = getattr(conversation, field.attname)
+        # A JSON value may be changed in place: kept as a copy to compare with.
+        values[field.attname] = copy.deepcopy(value) if isinstance(value, dict | list) else value
+    return values
+
+
+def remember_loaded(conversation: Conversation) -> None:
+    """Record a conversation's values as just read under its lock: its move then writes
+    only the columns it changed (``_save``), and validates only those."""
+    setattr(conversation, _LOADED, _column_values(conversation))
 
 
 def remember_seen_by(conversation: Conversation, person: Any) -> None:
@@ -133,8 +151,28 @@ def _reopened(conversation: Conversation, step: Step) -> None:
 
 
 def _save(conversation: Conversation, step: Step) -> None:
-    conversation.full_clean(exclude=_NOT_CLEANED, validate_unique=False, validate_constraints=False)
-    conversation.save()
+    """Validate and save the conversation. One read under its lock (``remember_loaded``)
+    writes only the columns the move changed: a move is a few columns, and cleaning and
+    writing the forty others cost as much as the rest of the move; a concurrent edit of
+    another column (made before the lock was taken, or without it) is not overwritten."""
+    loaded = getattr(conversation, _LOADED, None)
+    if loaded is None or conversation.pk is None:
+        conversation.full_clean(
+            exclude=_NOT_CLEANED, validate_unique=False, validate_constraints=False
+        )
+        conversation.save()
+        return
+    changed = {name for name, value in loaded.items() if getattr(conversation, name) != value}
+    if not changed:
+        return
+    fields = conversation._meta.concrete_fields
+    conversation.full_clean(
+        exclude=[f.name for f in fields if f.attname not in changed or f.name in _NOT_CLEANED],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    conversation.save(update_fields=[f.name for f in fields if f.attname in changed])
+    remember_loaded(conversation)
 
 
 # --- The table ------------------------------------------------------------------------------

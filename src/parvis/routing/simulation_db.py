@@ -30,7 +30,7 @@ from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db.models import Min
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -70,6 +70,11 @@ CHANNEL_LABELS = {
 # The scenario's agents are always at their desk: an offer they let lapse is one whose
 # units another acceptance took in the same instant, not an absence.
 NEVER_AWAY = 1_000_000
+# The earliest trigger and the earliest offer expiry (``DatabaseAdapter.next_due``).
+_NEXT_DUE = (
+    f"SELECT (SELECT MIN(due_at) FROM {Trigger._meta.db_table}), "  # noqa: S608
+    f"(SELECT MIN(offer_expires_at) FROM {Entry._meta.db_table} WHERE state = %s)"
+)
 
 
 def engine_settings() -> override_settings:
@@ -125,6 +130,7 @@ class DatabaseAdapter:
         self.offer_seconds = offer_seconds
         self.organisation_id = 0
         self.queue_ids: dict[int, int] = {}  # scenario queue → contacts.Queue
+        self.queues: dict[int, Queue] = {}
         self.users: dict[int, User] = {}  # scenario agent → user
         self._agent_of: dict[int, int] = {}  # user id → scenario agent
         self.conversation_ids: dict[int, int] = {}  # scenario contact → conversation
@@ -177,19 +183,23 @@ class DatabaseAdapter:
         channel = self._channels.get(entry.units)
         if channel is None:
             raise ValueError(f"no channel takes {entry.units} units (ROUTING_CHANNEL_UNITS)")
-        with self._at(now) as moment:
-            conversation = Conversation.objects.create(
+        with self._at(now) as moment, transaction.atomic():
+            # Opened and queued as an inbound message's new conversation is
+            # (``conversations._new_conversation``): one insert and its log rows, then
+            # ``conversation_created``, which routing follows to place the contact.
+            conversation = Conversation(
                 organisation_id=self.organisation_id,
-                queue_id=self.queue_ids[entry.queue_id],
+                queue=self.queues[entry.queue_id],  # as chosen at arrival: in hand
                 channel_id=channel,
                 reference=f"SIM-{entry.id:07d}",
-                status=Status.NEW,
                 priority_bonus=round(entry.bonus),
                 created_at=moment,
             )
+            lifecycle.open_and_queue(conversation, now=moment)
+            events.conversation_created.send_on_commit(conversation.pk, instance=conversation)
             self.conversation_ids[entry.id] = conversation.pk
             self._contact_of[conversation.pk] = entry.id
-            lifecycle.conversation_queue(conversation=conversation)
+        with self._at(now) as moment:
             return self._decide(moment)
 
     def accept(self, entry_id: int, agent_id: int, now: float) -> tuple[bool, list[Offered]]:
@@ -241,19 +251,21 @@ class DatabaseAdapter:
             return self._decide(moment)
 
     def next_due(self) -> float | None:
-        """The earliest trigger or offer expiry, in simulated seconds (cached until the
-        next call changes the rows)."""
+        """The earliest trigger or offer expiry, in simulated seconds (read at the end of
+        the last call's decisions, or now)."""
         if not self._due_known:
-            times = [
-                Trigger.objects.aggregate(at=Min("due_at"))["at"],
-                Entry.objects.filter(state=EntryState.OFFERED).aggregate(
-                    at=Min("offer_expires_at")
-                )["at"],
-            ]
-            known = [moment for moment in times if moment is not None]
-            self._due = self.seconds(min(known)) if known else None
-            self._due_known = True
+            self._read_due()
         return self._due
+
+    def _read_due(self) -> dt.datetime | None:
+        """Read and keep the earliest offer expiry and trigger (one plain statement:
+        asked after every event of the day, the two ORM aggregates it replaced were a
+        tenth of the day's time); the earliest trigger, as a moment."""
+        ((trigger, expiry),) = engine.fetch_rows(_NEXT_DUE, [EntryState.OFFERED])
+        moments = [engine.aware_moment(m) for m in (trigger, expiry) if m is not None]
+        self._due = self.seconds(min(moments)) if moments else None
+        self._due_known = True
+        return engine.aware_moment(trigger) if trigger is not None else None
 
     # --- Beyond the protocol (tests) ----------------------------------------------------
 
@@ -277,7 +289,8 @@ class DatabaseAdapter:
         left), keeping what each decided."""
         offered: list[Offered] = []
         batch = max(1, settings.ROUTING_BATCH_SIZE)
-        while decided := engine.process_batch(now=moment, limit=batch):
+        while True:
+            decided = engine.process_batch(now=moment, limit=batch)
             for _trigger, outcome in decided:
                 if outcome is None or outcome.agent_id is None:
                     continue
@@ -288,7 +301,14 @@ class DatabaseAdapter:
                         tuple(self._agent_of[user_id] for user_id in agents),
                     )
                 )
-        return offered
+            if len(decided) == batch:
+                continue
+            # A short batch took every trigger due when it began; its decisions may have
+            # queued more, due now. The read that tells is kept for ``next_due`` (nothing
+            # changes the rows before the simulator asks), which spares an empty batch.
+            due = self._read_due()
+            if not decided or due is None or due > moment:
+                return offered
 
     def _assigned_directly(self, entry_id: int, agent_id: int) -> bool:
         """A queue in ``assign`` mode gives the contact without an offer to accept."""
@@ -357,6 +377,7 @@ class DatabaseAdapter:
             )
             for rule in queues
         )
+        self.queues = {rule.id: row for rule, row in zip(queues, rows, strict=True)}
         self.queue_ids = {rule.id: row.pk for rule, row in zip(queues, rows, strict=True)}
         skills = Skill.objects.bulk_create(
             Skill(code=f"{site.slug}-{rule.id}", name=f"Compétence de la file {rule.id}")

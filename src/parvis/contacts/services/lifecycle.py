@@ -23,7 +23,7 @@ from parvis.accounts.services import audit_record
 from parvis.contacts import events, workflow
 from parvis.contacts.errors import ContactError
 from parvis.contacts.models import Conversation, ConversationTransition, Status
-from parvis.core.prepared import prepared_cursor
+from parvis.core.prepared import CompiledGet, prepared_cursor
 from parvis.core.workflow import (
     Step,
     System,
@@ -132,18 +132,24 @@ def open_and_queue(conversation: Conversation, *, now: dt.datetime) -> list[Step
         raise ContactError(error.code, error.message, error.field, status=error.status) from error
 
 
+# Every move's first statement, compiled once (``core.prepared.CompiledGet``).
+_LOCK = CompiledGet(
+    lambda pk: (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("queue", "organisation")
+        .filter(pk=pk)
+    )
+)
+
+
 def _locked(conversation: Conversation, principal: Any) -> Conversation:
     """The conversation read again and locked, then checked against the principal: the
     row the move starts from is the one the scope is checked on."""
-    try:
-        locked = (
-            Conversation.objects.select_for_update(of=("self",))
-            .select_related("queue", "organisation")
-            .get(pk=conversation.pk)
-        )
-    except Conversation.DoesNotExist:
-        raise ContactError("not_found", NOT_FOUND, status=404) from None
+    locked = _LOCK.get(conversation.pk)
+    if locked is None:
+        raise ContactError("not_found", NOT_FOUND, status=404)
     ensure_visible(principal, locked, fresh=True)
+    workflow.remember_loaded(locked)
     return locked
 
 
