@@ -10,12 +10,16 @@ one JSON line that scripts and the benchmarks read.
 throwaway database: a temporary SQLite file, or the PostgreSQL database that
 ``--database-url`` names (created, then dropped; never one that already exists). Django
 reads its database once, at start-up, so the command runs itself again in a child
-process pointed at that database, which migrates it and plays the day.
+process pointed at that database, which migrates it and plays the day. On SQLite the
+first day's freshly migrated database is kept as a template (``var/simulation/``, named
+after a fingerprint of every migration): later days start from a copy of it, and their
+``migrate`` only checks it (13 s of migrations became well under one).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -28,9 +32,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import django
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -41,6 +48,8 @@ from parvis.routing import simulation
 # The child process's private flag and the database it must find itself on.
 CHILD_FLAG = "--database-child"
 CHILD_DATABASE = "PARVIS_SIMULATION_DATABASE"
+# Where the child keeps the migrated SQLite database as a template (none: copied from it).
+CHILD_TEMPLATE = "PARVIS_SIMULATION_TEMPLATE"
 DATABASE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
@@ -233,6 +242,10 @@ class Command(BaseCommand):
         drop it."""
         url = options["database_url"]
         with _throwaway(url) as (database_url, name):
+            template = None if url else _sqlite_template()
+            if template is not None and template.exists():
+                shutil.copyfile(template, name)
+                template = None  # copied: nothing to keep
             command = [
                 sys.executable,
                 "-m",
@@ -257,6 +270,7 @@ class Command(BaseCommand):
                 **os.environ,
                 "DATABASE_URL": database_url,
                 CHILD_DATABASE: name,
+                CHILD_TEMPLATE: str(template or ""),
                 # Nothing of the day leaves the child: no Redis, no broker, no worker.
                 "REDIS_URL": "",
                 "CELERY_BROKER_URL": "memory://",
@@ -283,6 +297,8 @@ class Command(BaseCommand):
             raise CommandError("Refusé : cette base n’est pas la base jetable de la simulation.")
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
+        if template := os.environ.get(CHILD_TEMPLATE):
+            _keep_template(Path(template))
         migrated = time.perf_counter() - started
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -342,6 +358,30 @@ class Command(BaseCommand):
                 "wall_seconds": round(wall, 3),
             }
             self.stdout.write(json.dumps(payload))
+
+
+def _sqlite_template() -> Path:
+    """The migrated SQLite database a day starts from, named after every migration file
+    and Django's version: a new or changed migration names another template."""
+    digest = hashlib.sha256(django.get_version().encode())
+    for app in apps.get_app_configs():
+        for path in sorted((Path(app.path) / "migrations").glob("*.py")):
+            digest.update(f"{app.label}/{path.name}".encode())
+            digest.update(path.read_bytes())
+    return Path(settings.VAR_DIR) / "simulation" / f"template-{digest.hexdigest()[:16]}.sqlite3"
+
+
+def _keep_template(template: Path) -> None:
+    """In the child, just migrated: a copy of its database as the template (written
+    whole, then renamed, so a day never starts from half a copy); older ones removed."""
+    template.parent.mkdir(parents=True, exist_ok=True)
+    partial = template.with_suffix(f".{os.getpid()}.partial")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(partial)])
+    os.replace(partial, template)
+    for old in template.parent.glob("template-*.sqlite3"):
+        if old != template:
+            old.unlink(missing_ok=True)
 
 
 @contextmanager
