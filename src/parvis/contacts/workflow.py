@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import ApiToken
@@ -171,8 +172,25 @@ def _save(conversation: Conversation, step: Step) -> None:
         validate_unique=False,
         validate_constraints=False,
     )
-    conversation.save(update_fields=[f.name for f in fields if f.attname in changed])
+    _update_columns(conversation, [f for f in fields if f.attname in changed])
     remember_loaded(conversation)
+
+
+def _update_columns(conversation: Conversation, fields: list[Any]) -> None:
+    """``save(update_fields=...)`` as one plain statement: the ORM compiled the same
+    update anew at every move. ``Conversation`` has no ``save`` of its own and no
+    ``pre_save`` / ``post_save`` receiver (a test checks it), so nothing is skipped."""
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    values = [
+        field.get_db_prep_save(field.pre_save(conversation, False), connection) for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Conversation._meta.db_table)} SET {assignments} "  # noqa: S608
+            f"WHERE {quote(Conversation._meta.pk.column)} = %s",
+            [*values, conversation.pk],
+        )
 
 
 # --- The table ------------------------------------------------------------------------------

@@ -1517,12 +1517,30 @@ def release_entry_offer(entry: Entry, *, now: dt.datetime, declined_by: int | No
     trigger_add(TriggerKind.CONTACT, entry.pk, due_at=now, now=now)
 
 
+_UNBOOK = f"DELETE FROM {_WORK} WHERE conversation_id = %s RETURNING user_id, units"
+# The units given back, and the agent idle from now if that leaves them with none (the
+# ``CASE`` reads the row as it was: ``used_units - units`` is what it becomes).
+_GIVE_BACK = (
+    f"UPDATE {_STATE} SET used_units = used_units - %s, "
+    "idle_since = CASE WHEN used_units - %s = 0 THEN %s ELSE idle_since END WHERE user_id = %s"
+)
+
+
 def unbook(conversation_id: int, *, now: dt.datetime) -> int | None:
-    """Give back the units of a conversation's work; the agent freed (``None``: none)."""
-    work = AgentWork.objects.filter(conversation_id=conversation_id).first()
-    if work is None:
-        return None
-    work.delete()
-    AgentState.objects.filter(user_id=work.user_id).update(used_units=F("used_units") - work.units)
-    AgentState.objects.filter(user_id=work.user_id, used_units=0).update(idle_since=now)
-    return work.user_id
+    """Give back the units of a conversation's work; the agent freed (``None``: none).
+    Two plain statements (the work deleted and read back, the agent's units given back),
+    once per contact handled."""
+    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
+        work = AgentWork.objects.filter(conversation_id=conversation_id).first()
+        if work is None:
+            return None
+        work.delete()
+        freed = [(work.user_id, work.units)]
+    else:
+        freed = fetch_rows(_UNBOOK, [conversation_id])
+        if not freed:
+            return None
+    ((user_id, units),) = freed
+    with _cursor() as cursor:
+        cursor.execute(_GIVE_BACK, [units, units, _db_time(now), user_id])
+    return int(user_id)

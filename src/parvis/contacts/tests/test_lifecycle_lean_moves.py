@@ -123,3 +123,15 @@ def test_a_changed_column_is_still_validated():
     assert "subject" in str(raised.value)
     conversation.refresh_from_db()
     assert conversation.status == Status.QUEUED
+
+
+def test_a_conversation_has_no_save_of_its_own_nor_save_receivers():
+    """``workflow._update_columns`` writes a move's columns without ``Model.save``: it
+    would skip an override or a receiver added later. Adding one means writing the
+    move through ``save(update_fields=...)`` again."""
+    from django.db import models
+    from django.db.models.signals import post_save, pre_save
+
+    assert Conversation.save is models.Model.save
+    assert not pre_save.has_listeners(Conversation)
+    assert not post_save.has_listeners(Conversation)
