@@ -670,6 +670,7 @@ class _Batch:
     triggers: list[tuple[str, int, float]] = field(default_factory=list)  # kind, id, delay
     decisions: list[Decision] = field(default_factory=list)
     assigned: list[tuple[int, int]] = field(default_factory=list)
+    offered: list[int] = field(default_factory=list)  # conversations offered (not assigned)
     offers: list[tuple[int, list[int]]] = field(default_factory=list)
     # Decisions that left their agent room and nothing in sight: whether work may wait
     # for them is read once for the batch (``_resolve_work_may_wait``); their free units
@@ -956,21 +957,29 @@ def _apply(
         batch.deleted.append(ev.id)
         batch.assigned.append((entry.conversation_id, agent.id))
     else:
-        Entry.objects.filter(pk=ev.id).update(
-            state=EntryState.OFFERED,
-            offered_to_id=None if ring else agent.id,
-            offered_to_all=offered_all,
-            offered_at=now,
-            offer_expires_at=now + dt.timedelta(seconds=view.offer_seconds),
-        )
-        with _applying():
-            lifecycle.conversation_offer(
-                conversation=Conversation(pk=entry.conversation_id), principal=ROUTING
+        with _cursor() as cursor:
+            cursor.execute(
+                _OFFER_ENTRY,
+                [
+                    EntryState.OFFERED,
+                    None if ring else agent.id,
+                    _db_json(offered_all),
+                    _db_time(now),
+                    _db_time(now + dt.timedelta(seconds=view.offer_seconds)),
+                    ev.id,
+                ],
             )
+        batch.offered.append(entry.conversation_id)  # the hub's move, with the batch's
     outcome = Outcome(decision, ev.id, agent.id, tuple(offered_all), room_left)
     if unseen:
         batch.may_wait.append((outcome, free_after, tuple(agent.levels)))
     return outcome
+
+
+_OFFER_ENTRY = (
+    f"UPDATE {_ENTRY} SET state = %s, offered_to_id = %s, offered_to_all = %s, "
+    "offered_at = %s, offer_expires_at = %s WHERE id = %s"
+)
 
 
 def _triggers_insert(batch: _Batch, now: dt.datetime) -> tuple[str, list[Any]]:
@@ -1172,6 +1181,7 @@ def _flush(batch: _Batch, now: dt.datetime) -> None:
         decision.pk = ids[decision.conversation_id]
     with _applying():
         lifecycle.conversations_assign_by_system(batch.assigned, principal=ROUTING, now=now)
+        lifecycle.conversations_offer_by_system(batch.offered, principal=ROUTING, now=now)
     _announce_offers(list(batch.offers))
 
 

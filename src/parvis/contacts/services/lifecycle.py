@@ -180,16 +180,22 @@ def conversation_assign(
     return conversation
 
 
-# What the system's assignment changes (``workflow.LIFECYCLE``'s ``assign`` move and the
-# effects of entering ``assigned``), written by ``conversations_assign_by_system`` as one
-# statement; ``LEAN_ASSIGN_EFFECTS`` says which effects that statement reproduces.
-LEAN_ASSIGN_EFFECTS = (workflow._assigned,)
+# What the system's assignment and offer change (``workflow.LIFECYCLE``'s ``assign`` and
+# ``offer`` moves and the effects of entering their targets), written by
+# ``conversations_assign_by_system`` and ``conversations_offer_by_system`` as one
+# statement; ``LEAN_EFFECTS`` says which effects that statement reproduces.
+LEAN_EFFECTS: dict[str, tuple[Any, ...]] = {"assign": (workflow._assigned,), "offer": ()}
+LEAN_ASSIGN_EFFECTS = LEAN_EFFECTS["assign"]
+
+
+def _lean_move_matches_the_table(move: str) -> bool:
+    rule = workflow.LIFECYCLE.moves[move]
+    effects = (*rule.effects, *workflow.LIFECYCLE.on_enter.get(rule.target, ()))
+    return Status.QUEUED in rule.sources and effects == LEAN_EFFECTS[move]
 
 
 def _lean_assign_matches_the_table() -> bool:
-    move = workflow.LIFECYCLE.moves["assign"]
-    effects = (*move.effects, *workflow.LIFECYCLE.on_enter.get(move.target, ()))
-    return Status.QUEUED in move.sources and effects == LEAN_ASSIGN_EFFECTS
+    return _lean_move_matches_the_table("assign")
 
 
 def conversations_assign_by_system(
@@ -205,9 +211,8 @@ def conversations_assign_by_system(
     transaction; returns the ids moved."""
     if not assignments:
         return []
-    if not is_system(principal, None):
-        raise ContactError("forbidden", "Action réservée au système.", status=403)
-    if not _lean_assign_matches_the_table():
+    _system_only(principal)
+    if not _lean_move_matches_the_table("assign"):
         for conversation_id, agent_id in assignments:
             conversation_assign(
                 conversation=Conversation(pk=conversation_id),
@@ -215,45 +220,101 @@ def conversations_assign_by_system(
                 agent=_user(agent_id),
             )
         return [conversation_id for conversation_id, _ in assignments]
-    moved = _assign_rows(assignments, label=label_of(principal), now=now)
-    if len(moved) != len(assignments):
+    instances = _system_rows(
+        "assign", assignments, target=Status.ASSIGNED, label=label_of(principal), now=now
+    )
+    ids = [conversation_id for conversation_id, _ in assignments]
+    events.conversation_assigned.send_many_on_commit(ids, instances=instances)
+    return ids
+
+
+def conversations_offer_by_system(
+    conversation_ids: Sequence[int], *, principal: System, now: dt.datetime
+) -> list[int]:
+    """queued → offered for several conversations at once (routing's offers of one
+    transaction): ``conversations_assign_by_system``'s twin for the ``offer`` move, one
+    update and one insert of log rows instead of a lock, a save and a log row each;
+    ``conversation_changed`` sent for all at once, as ``conversation_offer`` sends it."""
+    if not conversation_ids:
+        return []
+    _system_only(principal)
+    if not _lean_move_matches_the_table("offer"):
+        for conversation_id in conversation_ids:
+            conversation_offer(conversation=Conversation(pk=conversation_id), principal=principal)
+        return list(conversation_ids)
+    instances = _system_rows(
+        "offer",
+        [(pk, None) for pk in conversation_ids],
+        target=Status.OFFERED,
+        label=label_of(principal),
+        now=now,
+    )
+    ids = list(conversation_ids)
+    events.conversation_changed.send_many_on_commit(ids, instances=instances)
+    return ids
+
+
+def _system_only(principal: Any) -> None:
+    if not is_system(principal, None):
+        raise ContactError("forbidden", "Action réservée au système.", status=403)
+
+
+def _system_rows(
+    move: str,
+    rows: Sequence[tuple[int, int | None]],
+    *,
+    target: str,
+    label: str,
+    now: dt.datetime,
+) -> dict[int, Conversation]:
+    """The update of a lean move by the system and its log rows (``_move_rows``), each
+    conversation as moved (what the events' followers read), or ``ContactError`` when
+    one is no longer queued."""
+    moved = _move_rows(move, rows, target=target, label=label, now=now)
+    if len(moved) != len(rows):
         raise ContactError(
             "transition_not_allowed", "Une conversation n’est plus en file.", "status"
         )
-    agents = dict(assignments)
-    instances = {
+    agents = dict(rows)
+    assigning = move == "assign"
+    return {
         pk: Conversation(
             pk=pk,
             organisation_id=organisation_id,
             reference=reference,
             queue_id=queue_id,
             channel_id=channel_id,
-            status=Status.ASSIGNED,
-            assignee_id=agents[pk],
-            assigned_at=now,
+            status=target,
+            assignee_id=agents[pk] if assigning else None,
+            assigned_at=now if assigning else None,
         )
         for pk, organisation_id, reference, queue_id, channel_id in moved
     }
-    ids = [conversation_id for conversation_id, _ in assignments]
-    events.conversation_assigned.send_many_on_commit(ids, instances=instances)
-    return ids
 
 
-def _assign_rows(
-    assignments: Sequence[tuple[int, int]], *, label: str, now: dt.datetime
+def _move_rows(
+    move: str,
+    rows: Sequence[tuple[int, int | None]],
+    *,
+    target: str,
+    label: str,
+    now: dt.datetime,
 ) -> list[tuple[Any, ...]]:
-    """The update of ``conversations_assign_by_system`` and its log rows: one statement
-    on PostgreSQL (a data-modifying ``WITH``), an update and a bulk insert on SQLite;
-    the rows moved (id, organisation, reference, queue, channel)."""
+    """queued → ``target`` by ``move`` for (conversation, agent) pairs: the update and its
+    log rows, one statement on PostgreSQL (a data-modifying ``WITH``), an update and a
+    bulk insert on SQLite; the rows moved (id, organisation, reference, queue,
+    channel). ``assign`` also sets the assignee and ``assigned_at``."""
     table = Conversation._meta.db_table
     log = ConversationTransition._meta.db_table
     moment = connection.ops.adapt_datetimefield_value(now)
+    assigning = move == "assign"
+    sets = "status = %s, assignee_id = v.agent, assigned_at = %s" if assigning else "status = %s"
     update = (
-        f"UPDATE {table} SET status = %s, assignee_id = v.agent, assigned_at = %s "  # noqa: S608
+        f"UPDATE {table} SET {sets} "  # noqa: S608
         f"FROM v WHERE {table}.id = v.id AND status = %s "
         f"RETURNING {table}.id, organisation_id, reference, queue_id, channel_id"
     )
-    params = [Status.ASSIGNED, moment, Status.QUEUED]
+    params = [target, moment, Status.QUEUED] if assigning else [target, Status.QUEUED]
     with prepared_cursor() as cursor:
         if connection.vendor == "postgresql":
             # Arrays rather than a row of values per conversation: one text whatever the
@@ -263,28 +324,29 @@ def _assign_rows(
                 f"u AS ({update}), "
                 f"t AS (INSERT INTO {log} (conversation_id, from_status, to_status, move, "
                 "actor_id, actor_label, reason_code, note, created_at) "
-                "SELECT u.id, %s, %s, 'assign', NULL, %s, '', '', %s FROM u) SELECT * FROM u",
+                "SELECT u.id, %s, %s, %s, NULL, %s, '', '', %s FROM u) SELECT * FROM u",
                 [
-                    [pk for pk, _ in assignments],
-                    [agent for _, agent in assignments],
+                    [pk for pk, _ in rows],
+                    [agent for _, agent in rows],
                     *params,
                     Status.QUEUED,
-                    Status.ASSIGNED,
+                    target,
+                    move,
                     label,
                     moment,
                 ],
             )
             return cursor.fetchall()
-        rows = ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint))"] * len(assignments))
-        pairs = [value for pair in assignments for value in pair]
-        cursor.execute(f"WITH v(id, agent) AS (VALUES {rows}) {update}", [*pairs, *params])
+        values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint))"] * len(rows))
+        pairs = [value for pair in rows for value in pair]
+        cursor.execute(f"WITH v(id, agent) AS (VALUES {values}) {update}", [*pairs, *params])
         moved = cursor.fetchall()
     ConversationTransition.objects.bulk_create(
         ConversationTransition(
             conversation_id=conversation_id,
             from_status=Status.QUEUED,
-            to_status=Status.ASSIGNED,
-            move="assign",
+            to_status=target,
+            move=move,
             actor_label=label,
             created_at=now,
         )

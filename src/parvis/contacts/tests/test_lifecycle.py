@@ -285,3 +285,66 @@ def test_the_systems_bulk_assignment_refuses_a_conversation_no_longer_queued(que
             [(waiting.pk, agent.pk)], principal=agent, now=dt.datetime.now(dt.UTC)
         )
     assert forbidden.value.status == 403
+
+
+def test_the_systems_offers_in_bulk_are_the_tables_move(queue, django_capture_on_commit_callbacks):
+    """``conversations_offer_by_system`` (routing's offers of a transaction) writes what
+    the move ``offer`` writes, conversation by conversation: the row and the log row;
+    ``conversation_changed`` reaches every subscriber; no webhook event (an offer is
+    routing's own business, as one by one)."""
+    from parvis.contacts.models import WebhookEvent
+    from parvis.contacts.services import lifecycle
+
+    engine = System("routing", "routage")
+    now = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
+    one_by_one, in_bulk, second = (conversation_in(queue) for _ in range(3))
+    seen: list[int] = []
+    events.conversation_changed.subscribe(seen.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            lifecycle.conversation_offer(conversation=one_by_one, principal=engine)
+            one_by_one.transitions.update(created_at=now)
+            moved = lifecycle.conversations_offer_by_system(
+                [in_bulk.pk, second.pk], principal=engine, now=now
+            )
+    finally:
+        events.conversation_changed.unsubscribe(seen.append)
+    assert moved == [in_bulk.pk, second.pk] and seen == [one_by_one.pk, in_bulk.pk, second.pk]
+
+    def facts(pk):
+        row = Conversation.objects.values("status", "assignee_id", "assigned_at").get(pk=pk)
+        log = Conversation.objects.get(pk=pk).transitions.order_by("pk").last()
+        return (
+            row,
+            (
+                log.from_status,
+                log.to_status,
+                log.move,
+                log.actor_id,
+                log.actor_label,
+                log.created_at,
+            ),
+            WebhookEvent.objects.filter(conversation_id=pk).count(),
+        )
+
+    expected = facts(one_by_one.pk)
+    assert expected[0]["status"] == Status.OFFERED
+    assert facts(in_bulk.pk) == expected and facts(second.pk) == expected
+
+
+def test_the_systems_bulk_offer_refuses_a_conversation_no_longer_queued(queue, agent):
+    from parvis.contacts.services import lifecycle
+
+    waiting, resolved = conversation_in(queue), conversation_in(queue, status=Status.RESOLVED)
+    with pytest.raises(ContactError) as refused:
+        lifecycle.conversations_offer_by_system(
+            [waiting.pk, resolved.pk],
+            principal=System("routing", "routage"),
+            now=dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC),
+        )
+    assert refused.value.code == "transition_not_allowed"
+    with pytest.raises(ContactError) as forbidden:
+        lifecycle.conversations_offer_by_system(
+            [waiting.pk], principal=agent, now=dt.datetime.now(dt.UTC)
+        )
+    assert forbidden.value.status == 403
