@@ -230,7 +230,8 @@ def _db_json(value: Any) -> Any:
     return connection.ops.adapt_json_value(value, None)
 
 
-def _json_list(value: Any) -> list[Any]:
+def json_list(value: Any) -> list[Any]:
+    """A JSON list column as a plain statement returns it (SQLite: text)."""
     if isinstance(value, (str, bytes)):
         value = json.loads(value)
     return list(value or [])
@@ -303,7 +304,7 @@ def _waiting(row: tuple[Any, ...]) -> Waiting:
             units=units,
             language=language,
             escalated=bool(escalated),
-            declined=frozenset(_json_list(declined)),
+            declined=frozenset(json_list(declined)),
         ),
         conversation_id,
         arrived_at,

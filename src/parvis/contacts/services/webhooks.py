@@ -91,7 +91,7 @@ def _next_event(
     locking statement would see the snapshot taken before the wait."""
     created = sent_instance(Conversation, conversation_id) if nested else None
     if created is not None and kind == "conversation_created":
-        return _first_event(created), True
+        return _first_event(created), _listening(created.organisation_id)
     listening = OrganisationWebhook.objects.filter(
         organisation_id=OuterRef("organisation_id"), is_active=True
     )
@@ -158,11 +158,22 @@ def _held_event(conversation: Conversation, kind: str, *, sequence: int) -> Webh
 def _first_event(conversation: Conversation) -> WebhookEvent:
     """The creation event of a conversation created by this transaction, from the
     instance its creator holds: nothing to lock (no other transaction sees the row yet)
-    and no number to read (it is the conversation's first event). Its organisation's
-    webhooks are read by the caller (``listening`` is unknown here)."""
+    and no number to read (it is the conversation's first event)."""
     event = _held_event(conversation, "conversation_created", sequence=1)
-    event.save()
+    _insert_events([event])
     return event
+
+
+def _listening(organisation_id: int) -> bool:
+    """Whether the organisation has an active webhook (one plain statement: asked for
+    every new conversation, and most organisations have none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {OrganisationWebhook._meta.db_table} "  # noqa: S608
+            "WHERE organisation_id = %s AND is_active",
+            [organisation_id],
+        )
+        return cursor.fetchone() is not None
 
 
 def webhook_event_record(*, conversation_id: int, kind: str) -> WebhookEvent | None:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from parvis.contacts.models import CitizenRecord, Conversation, PreferredLanguage, Status
@@ -135,12 +136,12 @@ def entry_sync(conversation_id: int, *, now: dt.datetime | None = None) -> None:
         view = engine.policy_of(row["queue_id"])
         if view is None:
             if row["has_entry"]:
-                Entry.objects.filter(conversation_id=conversation_id).delete()
+                _drop_entry(conversation_id)
             return
         _enter(row, view, now=now, has_entry=row["has_entry"])
         return
     if row["has_entry"]:
-        Entry.objects.filter(conversation_id=conversation_id).delete()
+        _drop_entry(conversation_id)
     if status in HANDLED and row["assignee_id"]:
         _book(conversation_id, row, now=now)
         return
@@ -158,7 +159,7 @@ def _enter(
     terms = callback_terms(row["pk"], now=now) if row["callback_requested"] else None
     if terms is not None and not terms.due:
         if has_entry:
-            Entry.objects.filter(conversation_id=row["pk"]).delete()
+            _drop_entry(row["pk"])
         return
     bonus, reasons = bonus_of(row, cap=view.rule.cap)
     language = row["citizen__preferred_language"] or ""
@@ -170,7 +171,7 @@ def _enter(
         entry.state = EntryState.WAITING
     else:
         if has_entry:
-            Entry.objects.filter(conversation_id=row["pk"]).delete()
+            _drop_entry(row["pk"])
         arrived = row["queued_at"] or now
         entry = Entry(conversation_id=row["pk"], queue_id=row["queue_id"], arrived_at=arrived)
     entry.channel = terms.channel if terms is not None else (row["channel_id"] or "")
@@ -194,15 +195,26 @@ def _enter(
         engine.trigger_add(TriggerKind.CONTACT, entry.pk, due_at=due, now=now)
 
 
+_DROP_ENTRY = f"DELETE FROM {Entry._meta.db_table} WHERE conversation_id = %s"  # noqa: S608
+_WORKER = f"SELECT user_id FROM {AgentWork._meta.db_table} WHERE conversation_id = %s"  # noqa: S608
+
+
+def _drop_entry(conversation_id: int) -> None:
+    """The conversation's entry deleted (nothing refers to an entry: one plain statement,
+    as the hub moves a conversation out of its queue at every acceptance)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DROP_ENTRY, [conversation_id])
+
+
 def _book(conversation_id: int, row: dict[str, Any], *, now: dt.datetime) -> None:
     """Held by an agent: their work, once (an offer accepted keeps its booking)."""
     units = engine.units_of(row["channel_id"] or "")
-    work = AgentWork.objects.filter(conversation_id=conversation_id).first()
-    if work is not None and work.user_id == row["assignee_id"]:
+    worker = engine.fetch_rows(_WORKER, [conversation_id])
+    if worker and worker[0][0] == row["assignee_id"]:
         return
-    if work is not None:
+    if worker:
         engine.unbook(conversation_id, now=now)
-        engine.trigger_add(TriggerKind.AGENT, work.user_id, due_at=now, now=now)
+        engine.trigger_add(TriggerKind.AGENT, worker[0][0], due_at=now, now=now)
     AgentState.objects.get_or_create(user_id=row["assignee_id"], defaults={"idle_since": now})
     engine.book(user_id=row["assignee_id"], conversation_id=conversation_id, units=units, now=now)
 

@@ -1,7 +1,7 @@
 """An agent's answer to an offer, and what the sweep does with offers nobody answered.
 
-Accepting is atomic on every database: a conditional ``DELETE`` of the entry (still
-offered, to this agent) and its row count decide, so of two agents of a ring-all offer
+Accepting is atomic on every database: a conditional ``UPDATE`` of the entry (still
+offered, to this agent or to all) and its row count decide, so of two agents of a ring-all offer
 clicking at once one wins and the other hears who did. An offer declined or let lapse
 returns the contact to its queue at its place, and the agent is not offered it again.
 """
@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from parvis.contacts.models import Conversation
@@ -32,29 +31,66 @@ def _offered(conversation: Conversation, user: Any) -> Entry:
     return entry
 
 
+_ENTRY = Entry._meta.db_table
+_OFFER_OF = (
+    f"SELECT id, units, offered_to_id, offered_to_all FROM {_ENTRY} "  # noqa: S608
+    "WHERE conversation_id = %s AND state = %s"
+)
+# The claim: one conditional update, its row count decides (of two agents of a ring-all
+# offer clicking at once, the second finds it already held).
+_CLAIM = (
+    f"UPDATE {_ENTRY} SET offered_to_id = %s, offered_to_all = %s "  # noqa: S608
+    "WHERE id = %s AND state = %s AND (offered_to_id = %s OR offered_to_id IS NULL)"
+)
+_BOOKED = (
+    f"SELECT 1 FROM {AgentWork._meta.db_table} "  # noqa: S608
+    "WHERE conversation_id = %s AND user_id = %s"
+)
+_OFFERS_SEEN = (
+    f"UPDATE {AgentState._meta.db_table} SET missed_offers = 0 "  # noqa: S608
+    "WHERE user_id = %s AND missed_offers <> 0"
+)
+
+
 @transaction.atomic
 def offer_accept(
     *, user: Any, conversation: Conversation, now: dt.datetime | None = None
 ) -> Conversation:
-    """The agent takes the conversation offered to them."""
+    """The agent takes the conversation offered to them. Routing's part is four plain
+    statements (the offer read, claimed, the booking checked, the missed offers
+    cleared): each agent's answer to an offer, the busiest path after the decisions."""
     now = now or timezone.now()
-    entry = _offered(conversation, user)
-    # The claim: one conditional UPDATE, its row count decides (of two agents of a
-    # ring-all offer clicking at once, the second finds it already held).
-    claimed = Entry.objects.filter(
-        Q(offered_to=user) | Q(offered_to__isnull=True), pk=entry.pk, state=EntryState.OFFERED
-    ).update(offered_to=user, offered_to_all=[])
-    if not claimed:
+    offered = engine.fetch_rows(_OFFER_OF, [conversation.pk, EntryState.OFFERED])
+    if not offered:
         raise RoutingError("offer_gone", GONE)
-    if not AgentWork.objects.filter(conversation=conversation, user=user).exists():
+    ((entry_id, units, offered_to_id, offered_to_all),) = offered
+    if offered_to_id != user.pk and user.pk not in engine.json_list(offered_to_all):
+        raise RoutingError("offer_gone", GONE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM,
+            [
+                user.pk,
+                connection.ops.adapt_json_value([], None),
+                entry_id,
+                EntryState.OFFERED,
+                user.pk,
+            ],
+        )
+        if not cursor.rowcount:
+            raise RoutingError("offer_gone", GONE)
+        cursor.execute(_BOOKED, [conversation.pk, user.pk])
+        booked = cursor.fetchone() is not None
+    if not booked:
         # A ring-all offer books its units at acceptance, if they fit.
         state = AgentState.objects.select_for_update().get(user=user)
-        if state.capacity - state.used_units < entry.units:
+        if state.capacity - state.used_units < units:
             raise RoutingError(
                 "capacity", "Votre capacité est atteinte : terminez un contact d’abord."
             )
-        engine.book(user_id=user.pk, conversation_id=conversation.pk, units=entry.units, now=now)
-    AgentState.objects.filter(user=user).update(missed_offers=0)
+        engine.book(user_id=user.pk, conversation_id=conversation.pk, units=units, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(_OFFERS_SEEN, [user.pk])
     return lifecycle.conversation_accept(conversation=conversation, principal=user, agent=user)
 
 
