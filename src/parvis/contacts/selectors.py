@@ -522,8 +522,10 @@ def citizen_records_for(
     typed = (query or "").strip()[:200]
     query = search_key(typed)
     raw = re.sub(r"[\s.\-]", "", typed)
-    if not query:
+    if not typed:
         return records.order_by("-last_contact_at", "-pk")
+    if not query and not raw:
+        return records.none()  # « 😀 », « ??? »: nothing to look for, nothing found
     if "@" in typed:
         digest = contact_digest(ContactKind.EMAIL, typed)
         return records.filter(contact_points__value_digest=digest).distinct()

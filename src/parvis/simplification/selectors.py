@@ -72,7 +72,10 @@ def requests_for_public(
         queryset = queryset.filter(year=year)
     if theme:
         queryset = queryset.filter(theme_id=theme)
-    for word in search_key(q or "").split()[:8]:
+    words = search_key(q or "").split()[:8]
+    if (q or "").strip() and not words:
+        return queryset.none()  # « 😀 », « ??? »: no word to look for, nothing found
+    for word in words:
         queryset = queryset.filter(search_text__contains=word)
     return queryset
 

@@ -484,3 +484,11 @@ def test_a_conversation_reached_through_a_consent_is_in_the_history_not_in_the_w
     QueueMemberFactory(queue=fs_queue, user=caf_agent)
     assert set(selectors.conversations_for_list(caf_agent, queued)) == {own, waiting_at_fs}
     assert {load.queue for load in selectors.queue_loads(caf_agent)} == {own_queue, fs_queue}
+
+
+def test_a_search_with_no_word_finds_nothing_rather_than_every_record(caf):
+    org, _site, agent, _admin = caf
+    _citizen(org, first_name="Élodie", last_name="Lefèvre")
+    for query in ("😀", "???", " . - "):
+        assert not selectors.citizen_records_for(agent, query=query).exists(), query
+    assert selectors.citizen_records_for(agent, query="").exists()

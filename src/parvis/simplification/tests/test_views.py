@@ -40,6 +40,8 @@ def test_list_shows_only_published_requests_with_filters(client):
         "theme=logement": [apl],
         "q=Logément": [apl],
         "q=vitale": [done],
+        "q=%F0%9F%98%80": [],  # an emoji alone: no word to look for, nothing found
+        "q=%3F%3F%3F": [],
         f"annee={apl.year}": [apl, done],
         "statut=deposee": None,
     }
