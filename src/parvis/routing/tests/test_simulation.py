@@ -140,3 +140,33 @@ def test_simulate_load_day_report_in_french():
     assert "Abandons" in text
     assert "occupation des agents" in text
     assert last_json(out)["arrivals"] == 800
+
+
+def test_the_database_day_runs_in_a_child_and_starts_later_days_from_a_template(tmp_path, settings):
+    """``--database``: the child process plays the day on a throwaway SQLite file; the
+    first run keeps its migrated database as a template, the next copies it (its
+    ``migrate`` only checks) and plays the same day."""
+    settings.VAR_DIR = tmp_path
+    runs = []
+    for _ in range(2):
+        out = StringIO()
+        call_command(
+            "simulate_load",
+            "--database",
+            "--contacts",
+            "150",
+            "--agents",
+            "6",
+            "--json",
+            stdout=out,
+        )
+        runs.append(last_json(out))
+        assert "Base de données : SQLite (fichier temporaire)" in out.getvalue()
+    first, second = runs
+    assert first["mode"] == "database_day" and first["arrivals"] == 150
+    assert first["statements"] > 0
+    (template,) = (tmp_path / "simulation").glob("template-*.sqlite3")
+    assert template.stat().st_size > 0
+    assert second["migrate_seconds"] < first["migrate_seconds"]
+    for figure in ("answered", "abandoned", "service_level", "statements"):
+        assert second[figure] == first[figure], figure
