@@ -1,4 +1,5 @@
-"""Back office of the directory (espace agents › annuaire): sites, weekly hours, exceptions;
+"""Back office of the directory (espace agents › annuaire): sites, their contact details,
+weekly hours, exceptions;
 an organisation's self-assessment against the Services Publics+ commitments.
 
 Access rules come from ``accounts.scoping``: a site or an organisation outside the user's
@@ -25,6 +26,7 @@ from parvis.directory import selectors, services
 from parvis.directory.forms import (
     CommitmentAssessmentForm,
     OpeningExceptionForm,
+    SiteDetailsForm,
     WeeklyHoursForm,
 )
 from parvis.directory.hours import opening_schedule, weekly_intervals
@@ -79,6 +81,44 @@ def site_list(request: HttpRequest) -> HttpResponse:
             "manageable": manageable,
             "breadcrumb": breadcrumb(current="Annuaire"),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_details(request: HttpRequest, slug: str) -> HttpResponse:
+    """The site's name, address, phone, e-mail, website and channels
+    (``services.site_update``: the same rules as the API, audited)."""
+    site = _managed_site(request, slug)
+    if request.method == "POST":
+        form = SiteDetailsForm(request.POST)
+        if form.is_valid():
+            changes = form.changes(site)
+            try:
+                if changes:
+                    services.site_update(actor=request.user, site=site, data=changes)
+            except DirectoryError as error:
+                _add_domain_errors(form, error, {field: field for field in form.FIELDS})
+            else:
+                messages.success(
+                    request,
+                    "Les coordonnées du lieu ont été enregistrées."
+                    if changes
+                    else "Aucune modification : les coordonnées sont inchangées.",
+                )
+                return redirect("directory_backoffice:site_details", slug=site.slug)
+    else:
+        form = SiteDetailsForm(initial=SiteDetailsForm.initial_from(site))
+    return render(
+        request,
+        "directory/backoffice/site_details.html",
+        {
+            "title": f"Coordonnées — {site.name}",
+            "site": site,
+            "form": form,
+            "breadcrumb": _breadcrumb("Coordonnées", site),
+        },
+        status=400 if form.errors else 200,
     )
 
 

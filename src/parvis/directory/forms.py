@@ -1,5 +1,5 @@
-"""Forms of the directory: public search, and back-office hours, exceptions and
-self-assessments against the Services Publics+ commitments.
+"""Forms of the directory: public search, and back-office contact details, hours,
+exceptions and self-assessments against the Services Publics+ commitments.
 
 Forms only parse and validate input; the writes and their rules live in ``services``.
 """
@@ -20,6 +20,7 @@ from parvis.directory.hours import Interval
 from parvis.directory.models import (
     ASSESSMENT_TEXT_MAX,
     EVIDENCE_MAX,
+    Channel,
     CommitmentAssessment,
     Organisation,
     Site,
@@ -300,3 +301,74 @@ class CommitmentAssessmentForm(ParvisForm):
         return [
             (self[f"evidence_{row}_label"], self[f"evidence_{row}_url"]) for row in range(shown)
         ]
+
+
+class SiteDetailsForm(ParvisForm):
+    """What a site shows the public beside its hours: its name, where and how to reach it,
+    and the channels it answers on. Its commune, kind and organisation are the platform
+    administrators' (they move it between territories and scopes)."""
+
+    name = forms.CharField(label="Nom du lieu", max_length=200)
+    address = forms.CharField(
+        label="Adresse",
+        required=False,
+        max_length=255,
+        help_text="Numéro et voie, par exemple 12 rue des Lilas.",
+    )
+    postcode = forms.CharField(
+        label="Code postal",
+        required=False,
+        max_length=5,
+        help_text="5 chiffres.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    phone = forms.CharField(
+        label="Téléphone",
+        required=False,
+        max_length=30,
+        help_text="Tel qu’il sera affiché, par exemple 05 56 00 00 00.",
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    email = forms.EmailField(
+        label="Courriel",
+        required=False,
+        error_messages={"invalid": "Saisissez une adresse de courriel valide."},
+    )
+    website = forms.URLField(
+        label="Site internet ou formulaire en ligne",
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text="Adresse complète, par exemple https://www.exemple.fr/contact.",
+        error_messages={"invalid": "Saisissez une adresse internet valide (https://…)."},
+    )
+    channels = forms.ModelMultipleChoiceField(
+        label="Canaux de contact proposés",
+        queryset=Channel.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Chaque canal demande sa coordonnée : une adresse pour l’accueil, un "
+        "numéro pour le téléphone, etc.",
+    )
+
+    FIELDS = ("name", "address", "postcode", "phone", "email", "website", "channels")
+
+    @classmethod
+    def initial_from(cls, site: Site) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            field: getattr(site, field) for field in cls.FIELDS if field != "channels"
+        }
+        initial["channels"] = list(site.channels.all())
+        return initial
+
+    def changes(self, site: Site) -> dict[str, Any]:
+        """The fields whose value differs from the site's (the service writes those)."""
+        data = self.cleaned_data
+        changed = {
+            field: data[field]
+            for field in self.FIELDS
+            if field != "channels" and (data[field] or "") != getattr(site, field)
+        }
+        if {c.pk for c in data["channels"]} != {c.pk for c in site.channels.all()}:
+            changed["channels"] = list(data["channels"])
+        return changed

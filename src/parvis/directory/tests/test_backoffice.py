@@ -211,3 +211,109 @@ def test_exceptions_page_lists_upcoming_holidays(client, admin, site, monkeypatc
 def test_platform_admin_reaches_every_site(client, other_site):
     client.force_login(UserFactory(platform_admin=True))
     assert client.get(_hours_url(other_site)).status_code == 200
+
+
+# --- Contact details ------------------------------------------------------------------------
+
+
+def _details_url(site):
+    return reverse("directory_backoffice:site_details", args=[site.slug])
+
+
+def _details(site, **changes):
+    data = {
+        "name": site.name,
+        "address": site.address,
+        "postcode": site.postcode,
+        "phone": site.phone,
+        "email": site.email,
+        "website": site.website,
+        "channels": [c.pk for c in site.channels.all()],
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def telephone():
+    from parvis.directory.models import Channel
+
+    return Channel.objects.get_or_create(slug="telephone", defaults={"label": "Téléphone"})[0]
+
+
+def test_admin_edits_the_sites_contact_details_post_redirect_get(client, admin, site, telephone):
+    client.force_login(admin)
+    response = client.post(
+        _details_url(site),
+        _details(
+            site,
+            name="Accueil CAF de Bordeaux-Lac",
+            address="12 rue des Lilas",
+            postcode="33300",
+            phone="05 56 00 00 00",
+            channels=[telephone.pk],
+        ),
+    )
+    assert response.status_code == 302 and response["Location"] == _details_url(site)
+    site.refresh_from_db()
+    assert (site.name, site.address, site.postcode, site.phone) == (
+        "Accueil CAF de Bordeaux-Lac",
+        "12 rue des Lilas",
+        "33300",
+        "05 56 00 00 00",
+    )
+    assert list(site.channels.all()) == [telephone]
+    event = AuditEvent.objects.get(action="site.updated")
+    assert event.actor == admin
+    assert set(event.data["fields"]) == {"name", "address", "postcode", "phone", "channels"}
+    page = client.get(response["Location"]).content.decode()
+    assert "Les coordonnées du lieu ont été enregistrées." in page
+    public = client.get(reverse("directory:site_detail", args=[site.slug])).content.decode()
+    assert "05 56 00 00 00" in public
+
+
+def test_saving_unchanged_details_writes_nothing(client, admin, site):
+    client.force_login(admin)
+    response = client.post(_details_url(site), _details(site), follow=True)
+    assert "Aucune modification" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="site.updated").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"postcode": "3300"}, "Le code postal doit comporter 5 chiffres."),
+        ({"email": "accueil@"}, "Saisissez une adresse de courriel valide."),
+        ({"website": "pas une adresse"}, "Saisissez une adresse internet valide"),
+        ({"name": ""}, "Ce champ est obligatoire."),
+        ({"phone": "", "channels": "telephone"}, "demande un numéro de téléphone"),
+    ],
+)
+def test_invalid_details_are_refused_in_french_and_input_is_kept(
+    client, admin, site, telephone, changes, message
+):
+    client.force_login(admin)
+    before = (site.name, site.postcode, site.email, site.website, site.phone)
+    data = _details(site, address="7 place du Marché", **changes)
+    if data["channels"] == "telephone":
+        data["channels"] = [telephone.pk]
+    response = client.post(_details_url(site), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert "Les coordonnées n’ont pas été enregistrées" in html
+    assert 'value="7 place du Marché"' in html
+    site.refresh_from_db()
+    assert (site.name, site.postcode, site.email, site.website, site.phone) == before
+    assert site.address != "7 place du Marché"
+
+
+def test_details_are_scoped_like_the_hours(client, admin, agent, site, other_site):
+    client.force_login(admin)
+    assert client.get(_details_url(other_site)).status_code == 404
+    assert client.post(_details_url(other_site), _details(other_site, name="X")).status_code == 404
+    client.force_login(agent)
+    assert client.get(_details_url(site)).status_code == 403
+    assert client.post(_details_url(site), _details(site, name="Autre nom")).status_code == 403
+    site.refresh_from_db()
+    assert site.name == "Accueil CAF Bordeaux"
