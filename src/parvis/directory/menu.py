@@ -49,7 +49,7 @@ def register_menu() -> None:
     register(
         MenuEntry(
             key="directory.sites",
-            label=_("Horaires des lieux"),
+            label=_("Lieux d’accueil"),
             url_name="directory_backoffice:site_list",
             order=30,
             visible=_views,

@@ -79,7 +79,7 @@ def test_every_backoffice_page_has_the_side_menu_and_the_breadcrumb(world):
     assert {"directory_backoffice:site_list", "backoffice:dashboard"} <= set(walked)
 
 
-TODAY = {"Tableau de bord", "Expériences des usagers", "Horaires des lieux"}
+TODAY = {"Tableau de bord", "Expériences des usagers", "Lieux d’accueil"}
 COUNTER = {"Enregistrer une expérience au guichet"}
 QUALITY = {
     "Réponses en retard",

@@ -172,3 +172,12 @@ def test_admin_edits_hours_in_the_back_office(page, live_server, directory):
     page.get_by_role("link", name="Fermetures et horaires exceptionnels").click()
     expect(page.get_by_role("cell", name="Formation de l’équipe")).to_be_visible()
     assert axe_serious_violations(page) == []
+    page.get_by_role("link", name="Coordonnées", exact=True).click()
+    page.get_by_label("Code postal").fill("974")
+    page.get_by_role("button", name="Enregistrer les coordonnées").click()
+    expect(page.get_by_text("Le code postal doit comporter 5 chiffres.").first).to_be_visible()
+    assert axe_serious_violations(page) == []
+    page.get_by_label("Code postal").fill("97400")
+    page.locator("input[name=phone]").fill("02 62 00 00 00")
+    page.get_by_role("button", name="Enregistrer les coordonnées").click()
+    expect(page.get_by_text("Les coordonnées du lieu ont été enregistrées.")).to_be_visible()
