@@ -678,6 +678,10 @@ VOICE_CONTACT_RETENTION_DAYS = env.int("VOICE_CONTACT_RETENTION_DAYS", default=3
 # empty: SECRET_KEY. Changing it makes the stored ones unrecognisable: votes start afresh.
 # Authors' email digests are keyed by SECRET_KEY, like every app's (core.crypto).
 VOICE_DIGEST_KEY = env.str("VOICE_DIGEST_KEY", default="")
+# Votes « cette réponse vous a-t-elle aidé ? » one connection may give on one answer
+# (different browsers count as different voters; a France Services counter's public
+# computers share one connection).
+VOICE_VOTES_PER_NETWORK = env.int("VOICE_VOTES_PER_NETWORK", default=10)
 # Days a simplification request's original words are kept after publication.
 SIMPLIFICATION_ORIGINAL_RETENTION_DAYS = env.int(
     "SIMPLIFICATION_ORIGINAL_RETENTION_DAYS", default=30

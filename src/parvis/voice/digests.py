@@ -31,3 +31,9 @@ def author_voter_digest(private_token_digest: str | None) -> str:
 
 def voter_digest(*, ip: str, user_agent: str) -> str:
     return _digest("voter", f"{ip}|{user_agent[:300]}")
+
+
+def network_digest(*, ip: str) -> str:
+    """The connection a vote came from, alone: changing browsers (or their announced
+    name) gives another voter digest, not another network (``VOICE_VOTES_PER_NETWORK``)."""
+    return _digest("network", ip)

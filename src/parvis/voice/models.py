@@ -577,6 +577,9 @@ class AnswerFeedback(models.Model):
         verbose_name=_("utile"),
     )
     voter_digest = models.CharField(max_length=64)
+    # The connection's digest (``digests.network_digest``), blank for the author's vote and
+    # the votes stored before it: caps the votes of one connection on one answer.
+    network_digest = models.CharField(max_length=64, blank=True, default="")
     is_author = models.BooleanField(verbose_name=_("donné par l’auteur"), default=False)
     created_at = models.DateTimeField(_("donné le"), auto_now_add=True)
 
@@ -586,6 +589,7 @@ class AnswerFeedback(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["answer", "voter_digest"], name="one_vote_per_voter")
         ]
+        indexes = [models.Index(fields=["answer", "network_digest"], name="voice_feedback_network")]
 
     def __str__(self) -> str:
         return f"{'oui' if self.helpful else 'non'} ({self.answer_id})"

@@ -679,13 +679,17 @@ def answer_feedback(request: HttpRequest, uuid: Any) -> HttpResponse:
         return render(request, "voice/answer_feedback.html", context, status=status)
 
     def vote(data: dict[str, Any]) -> HttpResponse:
-        voter = digests.voter_digest(
-            ip=client_ip(request), user_agent=request.headers.get("User-Agent", "")
-        )
+        ip = client_ip(request)
+        voter = digests.voter_digest(ip=ip, user_agent=request.headers.get("User-Agent", ""))
         try:
-            services.answer_feedback_record(answer=answer, helpful=data["helpful"], voter=voter)
+            services.answer_feedback_record(
+                answer=answer,
+                helpful=data["helpful"],
+                voter=voter,
+                network=digests.network_digest(ip=ip),
+            )
         except VoiceError as error:
-            if error.code != "already_voted":
+            if error.code not in ("already_voted", "network_vote_limit"):
                 raise
             # Not an error for the reader: their first vote counts.
             messages.info(request, error.message, extra_tags=_anchored(FEEDBACK_ANCHOR))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -245,15 +246,38 @@ def _answer_publish(
 
 @transaction.atomic
 def answer_feedback_record(
-    *, answer: PublicAnswer, helpful: bool, voter: str, is_author: bool = False
+    *,
+    answer: PublicAnswer,
+    helpful: bool,
+    voter: str,
+    is_author: bool = False,
+    network: str = "",
 ) -> AnswerFeedback:
-    """« Cette réponse vous a-t-elle aidé ? »: once per voter digest."""
+    """« Cette réponse vous a-t-elle aidé ? »: once per voter digest, and at most
+    ``VOICE_VOTES_PER_NETWORK`` votes from one connection on one answer (a voter digest
+    mixes the address with the browser's name, which anyone can change at will; the cap
+    leaves room for a household or the public computers of a France Services counter)."""
     if answer.status != AnswerStatus.PUBLISHED:
         raise VoiceError("not_published", "Cette réponse n’est pas publiée.", status=404)
+    if (
+        network
+        and AnswerFeedback.objects.filter(answer=answer, network_digest=network).count()
+        >= settings.VOICE_VOTES_PER_NETWORK
+    ):
+        raise VoiceError(
+            "network_vote_limit",
+            "De nombreux avis sur cette réponse viennent déjà de votre connexion : le vôtre "
+            "n’a pas été ajouté.",
+            status=429,
+        )
     try:
         with transaction.atomic():
             feedback = AnswerFeedback.objects.create(
-                answer=answer, helpful=helpful, voter_digest=voter, is_author=is_author
+                answer=answer,
+                helpful=helpful,
+                voter_digest=voter,
+                network_digest=network,
+                is_author=is_author,
             )
     except IntegrityError as exc:
         raise VoiceError(

@@ -254,6 +254,29 @@ def test_feedback_once_per_voter(client, django_capture_on_commit_callbacks):
     assert AnswerFeedback.objects.filter(answer=answer, is_author=True).count() == 1
 
 
+def test_one_connection_cannot_repeat_its_vote_by_changing_browser_name(client, settings):
+    """Another browser on the same connection is another voter, up to
+    ``VOICE_VOTES_PER_NETWORK`` votes on one answer; beyond, the vote is not counted and
+    the reader is told so in one sentence. Another connection still votes."""
+    settings.VOICE_VOTES_PER_NETWORK = 3
+    experience = ExperienceFactory(answered=True)
+    url = reverse("voice:answer_feedback", kwargs={"uuid": experience.uuid})
+    for name in ("Navigateur 1", "Navigateur 2", "Navigateur 3"):
+        assert client.post(url, {"helpful": "oui"}, HTTP_USER_AGENT=name).status_code == 302
+    refused = client.post(url, {"helpful": "oui"}, HTTP_USER_AGENT="Navigateur 4", follow=True)
+    assert refused.status_code == 200
+    vote_block = refused.content.decode().split('id="avis-reponse"', 1)[1]
+    assert "viennent déjà de votre connexion" in vote_block
+    elsewhere = client.post(
+        url, {"helpful": "non"}, HTTP_USER_AGENT="Navigateur 4", REMOTE_ADDR="192.0.2.44"
+    )
+    assert elsewhere.status_code == 302
+    answer = experience.answer
+    answer.refresh_from_db()
+    assert (answer.helpful_yes, answer.helpful_no) == (3, 1)
+    assert AnswerFeedback.objects.filter(answer=answer).exclude(network_digest="").count() == 4
+
+
 def test_feedback_on_unpublished_answer_is_404(client):
     answer = PublicAnswerFactory(status=AnswerStatus.IN_MODERATION)
     url = reverse("voice:answer_feedback", kwargs={"uuid": answer.experience.uuid})
