@@ -11,9 +11,10 @@ throwaway database: a temporary SQLite file, or the PostgreSQL database that
 ``--database-url`` names (created, then dropped; never one that already exists). Django
 reads its database once, at start-up, so the command runs itself again in a child
 process pointed at that database, which migrates it and plays the day. On SQLite the
-first day's freshly migrated database is kept as a template (``var/simulation/``, named
-after a fingerprint of every migration): later days start from a copy of it, and their
-``migrate`` only checks it (13 s of migrations became well under one).
+first day's freshly migrated database is kept as a template (SQLite: a file under
+``var/simulation/``; PostgreSQL: a database ``parvis_simtpl_<fingerprint>``), named after a
+fingerprint of every migration: later days start from a copy of it, and their ``migrate``
+only checks it (14 s of migrations became well under one).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ CHILD_FLAG = "--database-child"
 CHILD_DATABASE = "PARVIS_SIMULATION_DATABASE"
 # Where the child keeps the migrated SQLite database as a template (none: copied from it).
 CHILD_TEMPLATE = "PARVIS_SIMULATION_TEMPLATE"
+# The PostgreSQL templates' names (the prefix, then the migrations' fingerprint).
+PG_TEMPLATE_PREFIX = "parvis_simtpl_"
 DATABASE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
@@ -241,11 +244,7 @@ class Command(BaseCommand):
         """Create the throwaway database, run the day in a child process pointed at it,
         drop it."""
         url = options["database_url"]
-        with _throwaway(url) as (database_url, name):
-            template = None if url else _sqlite_template()
-            if template is not None and template.exists():
-                shutil.copyfile(template, name)
-                template = None  # copied: nothing to keep
+        with _throwaway(url) as (database_url, name, template):
             command = [
                 sys.executable,
                 "-m",
@@ -298,7 +297,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         if template := os.environ.get(CHILD_TEMPLATE):
-            _keep_template(Path(template))
+            _keep_template(template)
         migrated = time.perf_counter() - started
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -360,38 +359,68 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload))
 
 
-def _sqlite_template() -> Path:
-    """The migrated SQLite database a day starts from, named after every migration file
-    and Django's version: a new or changed migration names another template."""
+def _migrations_fingerprint() -> str:
+    """Every migration file and Django's version: a new or changed migration names
+    another template."""
     digest = hashlib.sha256(django.get_version().encode())
     for app in apps.get_app_configs():
         for path in sorted((Path(app.path) / "migrations").glob("*.py")):
             digest.update(f"{app.label}/{path.name}".encode())
             digest.update(path.read_bytes())
-    return Path(settings.VAR_DIR) / "simulation" / f"template-{digest.hexdigest()[:16]}.sqlite3"
+    return digest.hexdigest()[:16]
 
 
-def _keep_template(template: Path) -> None:
-    """In the child, just migrated: a copy of its database as the template (written
-    whole, then renamed, so a day never starts from half a copy); older ones removed."""
-    template.parent.mkdir(parents=True, exist_ok=True)
-    partial = template.with_suffix(f".{os.getpid()}.partial")
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(partial)])
-    os.replace(partial, template)
-    for old in template.parent.glob("template-*.sqlite3"):
-        if old != template:
-            old.unlink(missing_ok=True)
+def _sqlite_template() -> Path:
+    """The migrated SQLite database a day starts from."""
+    return Path(settings.VAR_DIR) / "simulation" / f"template-{_migrations_fingerprint()}.sqlite3"
+
+
+def _keep_template(template: str) -> None:
+    """In the child, just migrated: its database kept as the template (older ones
+    removed). SQLite: a copy written whole, then renamed, so a day never starts from half
+    a copy. PostgreSQL: a database copied from this one (``CREATE DATABASE … TEMPLATE``,
+    which needs it without connection: the child's own is closed first and reopened by
+    the day)."""
+    if connection.vendor != "postgresql":
+        path = Path(template)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM INTO %s", [str(partial)])
+        os.replace(partial, path)
+        for old in path.parent.glob("template-*.sqlite3"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return
+    import psycopg
+
+    source = str(connection.settings_dict["NAME"])
+    connection.close()
+    with psycopg.connect(_maintenance_url(os.environ["DATABASE_URL"]), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{source}"')
+        for (old,) in conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+            [f"{PG_TEMPLATE_PREFIX}%", template],
+        ).fetchall():
+            conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
+
+
+def _maintenance_url(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/postgres", query=""))
 
 
 @contextmanager
-def _throwaway(url: str) -> Iterator[tuple[str, str]]:
-    """A database that exists only for the day: (its URL, its name)."""
+def _throwaway(url: str) -> Iterator[tuple[str, str, str]]:
+    """A database that exists only for the day: (its URL, its name, the template the
+    child should keep: empty when the day starts from an existing one)."""
     if not url:
         folder = tempfile.mkdtemp(prefix="parvis-simulation-")
         path = os.path.join(folder, "simulation.sqlite3")
+        template = _sqlite_template()
+        if template.exists():
+            shutil.copyfile(template, path)
         try:
-            yield f"sqlite:///{path}", path
+            yield f"sqlite:///{path}", path, "" if template.exists() else str(template)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
@@ -403,7 +432,8 @@ def _throwaway(url: str) -> Iterator[tuple[str, str]]:
         )
     import psycopg
 
-    maintenance = urlunsplit(parts._replace(path="/postgres", query=""))
+    maintenance = _maintenance_url(url)
+    kept = f"{PG_TEMPLATE_PREFIX}{_migrations_fingerprint()}"
     with psycopg.connect(maintenance, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists:
@@ -411,9 +441,13 @@ def _throwaway(url: str) -> Iterator[tuple[str, str]]:
                 f"La base {name} existe déjà : la simulation ne prend qu’une base qu’elle crée "
                 "(et supprime ensuite)."
             )
-        conn.execute(f'CREATE DATABASE "{name}"')
+        templated = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [kept]).fetchone()
+        if templated:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{kept}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield url, name
+        yield url, name, "" if templated else kept
     finally:
         with psycopg.connect(maintenance, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
