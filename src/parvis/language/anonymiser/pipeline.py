@@ -93,7 +93,8 @@ NAMESAKE_RE = re.compile(
     r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours"
     # shops, firms and associations named after people or things
     r"|espace|sci|sarl|sas|boulangerie|boucherie|pharmacie|restaurant|cabinet|garage"
-    r"|association|entreprise|societe|boutique|magasin|hotel|auberge|epicerie)"
+    r"|association|entreprise|societe|boutique|magasin|hotel|auberge|epicerie"
+    r"|creperie|conserverie|ifsi|ifas|gaec|earl|scea|taxi)"
     r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l'|la[ \t]+|le[ \t]+|les[ \t]+)?$",
     re.IGNORECASE,
 )
@@ -243,7 +244,9 @@ ESTABLISHMENT_HEAD_RE = re.compile(
     r"|clinique|pharmacie|domaine|chateau|creche|librairie|brasserie|restaurant|pizzeria"
     r"|garage|imprimerie|quincaillerie|jardinerie|pepiniere|scierie|laverie|pressing"
     r"|auto-ecole|supermarche|hypermarche|cabinet|atelier|ateliers|agence|salon|tissages?|filature|distillerie"
-    r"|fonderie|immo|tannerie|verrerie|chaudronnerie|laiterie|minoterie|cidrerie|vannerie)"
+    r"|fonderie|immo|tannerie|verrerie|chaudronnerie|laiterie|minoterie|cidrerie|vannerie"
+    # a crêperie, a cannery, a nursing school, a farm's legal form, a cab (« Taxi Prosper »)
+    r"|creperie|conserverie|ifsi|ifas|gaec|earl|scea|taxi)"
     r"[ \t]+(?=\S)",
     re.IGNORECASE,
 )
@@ -272,7 +275,10 @@ PLACE_BEFORE_RE = re.compile(
     r"|revenue?s?|rentree?s?|partie?s?|fui|enfuie?s?)|originaires?|(?:je|il|elle|on)[ \t]+"
     r"vien(?:s|t|nent))[ \t]+(?:de|d'|du|des)"
     r"|(?<![\w])nee?s?[ \t]+(?:a|au)|(?<![\w])(?:au|en)[ \t]+[a-z][\w\-]+[ \t]*,[ \t]*(?:a|au)"
-    r"|^[ \t>\-•*]*(?:pays|lieu|ville|commune|nationalite)[^\n:]{0,30}:)[ \t]*$",
+    r"|^[ \t>\-•*]*(?:pays|lieu|ville|commune|nationalite)[^\n:]{0,30}:"
+    # « Né le : 07/07/1997\nÀ : Meknès (Maroc) »: a form's place of birth, under the date (not
+    # a transcript's speaker « A : »)
+    r"|(?:nee?|ne\(e\)|naissance)[^\n]*\n[ \t>\-•*]*a[ \t]*:)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 PLACE_AFTER_RE = re.compile(
@@ -291,6 +297,9 @@ def _drop_persons(
     return [c for c in candidates if c.label != "PERSON" or not refused(folded, c)]
 
 
+BRACKETED_AFTER_RE = re.compile(r"[ \t]*\([^()\n]*\)[ \t.]*$")
+
+
 def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
     """One-word person candidates where a place is named or placed in a country: no
     one's name (the words no vocabulary knows are often foreign towns)."""
@@ -298,13 +307,25 @@ def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
         text,
         candidates,
         lambda folded, c: (
-            " " not in text[c.start : c.end].strip()
+            # one word, or one word and its country in brackets (« Meknès (Maroc) »)
+            " " not in BRACKETED_AFTER_RE.sub("", text[c.start : c.end]).strip()
             and (
                 PLACE_BEFORE_RE.search(folded[max(0, c.start - 40) : c.start])
                 or PLACE_AFTER_RE.match(text, c.end)
             )
         ),
     )
+
+
+REFERENCE_DIGITS_AFTER_RE = re.compile(r"[\-/_]\d")
+
+
+def _inside_an_email(text: str, candidate: Entity) -> bool:
+    """« secretariat.college-loti@… » left unmasked (a desk's mailbox): the words of an
+    address are no one's name (the candidate's first word is read in its chunk of text)."""
+    start = max(text.rfind(ch, 0, candidate.start) for ch in ' \t\n<("') + 1
+    ends = [i for i in (text.find(ch, candidate.start) for ch in ' \t\n<>)"') if i >= 0]
+    return "@" in text[start : min(ends, default=len(text))]
 
 
 JOINED_ESTABLISHMENT_RE = re.compile(
@@ -326,6 +347,9 @@ def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
             or JOINED_ESTABLISHMENT_RE.search(folded, max(0, c.start - 60), c.start)
             or VIRTUAL_AGENT_AFTER_RE.match(folded, c.end)
             or _namesake_led(text, folded, c)
+            # « Dossier n° CAF-RDV-2026-99174 »: letters glued to a reference's digits
+            or REFERENCE_DIGITS_AFTER_RE.match(folded, c.end)
+            or _inside_an_email(text, c)
         ),
     )
 
@@ -581,9 +605,16 @@ def _establishment_or_desk_line(text: str, entity: Entity, line_start: int) -> b
     )
 
 
+# « Urssaf, TSA 60012, 93517 Montreuil Cedex »: a TSA (« tri service arrivée ») box is an
+# administration's mail sorting, never a home (unlike a BP, which domiciles people too).
+TSA_RE = re.compile(r"(?<![\w])tsa[ \t]*\d{4,5}(?![\w])", re.IGNORECASE)
+
+
 def _public_address(text: str, entity: Entity) -> bool:
     if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
         return True
+    if TSA_RE.search(text, max(0, entity.start - 20), entity.end):
+        return True  # the box, or the box right before the postcode and town found
     line_start = text.rfind("\n", 0, entity.start) + 1
     if OWN_SEAT_LABEL_RE.fullmatch(fold(text[line_start : entity.start])):
         return False
@@ -1089,6 +1120,23 @@ def repeat_given_names_opening_turns(
     return sorted(entities + added, key=lambda e: (e.start, e.end)) if added else entities
 
 
+# « [Agent] Bonjour, Rose de l'ANTS. », « [Usager] bjr »: a chat's speaker in brackets. The
+# rules know the speaker before a colon (« Agent : »): they read the same label rewritten so,
+# with the text's length and offsets unchanged (the mask is still laid on the text itself).
+BRACKETED_SPEAKER_RE = re.compile(
+    r"^([ \t>]*)\[(agente?|usag[eè]re?|vous|conseill[eè]re?|appelante?|cliente?"
+    r"|op[ée]rat(?:eur|rice)|citoyenne?|assur[ée]e?)\]([ \t])",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def speaker_view(text: str) -> str:
+    """The text with its bracketed speakers written as labels (« [Agent] » → « Agent : »)."""
+    if "[" not in text:
+        return text
+    return BRACKETED_SPEAKER_RE.sub(lambda m: f"{m.group(1)}{m.group(2)} :{m.group(3)}", text)
+
+
 class Anonymiser:
     """Rules plus an optional spaCy pipeline (``ner`` only), a name lexicon and an optional
     learned name detector (``learned.NameDetector``: rules alone when it is ``None``)."""
@@ -1110,6 +1158,7 @@ class Anonymiser:
         return found, needs_ner(tokens, found), tokens
 
     def _rule_candidates(self, text: str) -> tuple[list[Entity], Tokens]:
+        text = speaker_view(text)
         folded = fold(text)
         found: list[Entity] = []
         for rule in RULES:
@@ -1170,13 +1219,34 @@ class Anonymiser:
         for index, learned in enumerate(found):
             if not learned:
                 continue
-            text = texts[index]
             kept, tokens = detected[index]
-            learned = self._drop_non_people(text, _not_after_articles(text, learned))
+            view = tokens.text  # the text as the rules read it (``speaker_view``)
+            learned = self._drop_non_people(view, _not_after_articles(view, learned))
             if learned:
-                learned = _joined_to_names(text, learned, results[index][1])
-                out[index] = self.finish(text, kept + learned, tokens)
+                learned = _joined_to_names(view, learned, results[index][1])
+                out[index] = self._without_non_people(
+                    texts[index],
+                    view,
+                    self.finish(texts[index], kept + learned, tokens),
+                    results[index][1],
+                )
         return out
+
+    def _without_non_people(
+        self, text: str, view: str, result: tuple[str, list[Entity]], rules: list[Entity]
+    ) -> tuple[str, list[Entity]]:
+        """The names a learned word brought, as completed by the rules (« Garnier » learned,
+        « Jeanne Garnier » completed), judged again like the rules' own: « IFSI Jeanne
+        Garnier », « Crêperie Ty Gwenn » are establishments, whichever word was learned."""
+        before = set(rules)
+        added = [e for e in result[1] if e.label == "PERSON" and e not in before]
+        if not added:
+            return result
+        refused = set(added) - set(self._drop_non_people(view, added))
+        if not refused:
+            return result
+        entities = [e for e in result[1] if e not in refused]
+        return mask(text, entities), entities
 
     def detect_many(
         self, texts: Sequence[str], batch_size: int = 64
@@ -1203,7 +1273,7 @@ class Anonymiser:
         if self.nlp is not None and for_ner:
             # spaCy (most of the time spent) reads only the texts where a capitalised or
             # listed word is left unmasked by the rules
-            docs = self.nlp.pipe([texts[i] for i in for_ner], batch_size=batch_size)
+            docs = self.nlp.pipe([all_tokens[i].text for i in for_ner], batch_size=batch_size)
             for index, doc in zip(for_ner, docs, strict=True):
                 for ent in doc.ents:
                     if ent.label_ != "PER":
@@ -1212,7 +1282,7 @@ class Anonymiser:
                         None
                         if index in confirm_only
                         else filter_spacy_person(
-                            texts[index], ent.start_char, ent.end_char, self.lexicon
+                            all_tokens[index].text, ent.start_char, ent.end_char, self.lexicon
                         )
                     )
                     if span:
@@ -1224,7 +1294,8 @@ class Anonymiser:
                         if ent.start_char <= start and end <= ent.end_char
                     )
         detected = []
-        for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
+        for found, tokens in zip(candidates, all_tokens, strict=True):
+            text = tokens.text
             kept = self._drop_non_people(text, found)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
             detected.append((kept, tokens))
@@ -1238,7 +1309,9 @@ class Anonymiser:
         return drop_places(text, drop_establishments(text, kept))
 
     def finish(self, text: str, kept: list[Entity], tokens: Tokens) -> tuple[str, list[Entity]]:
-        """Resolve the candidates, complete and repeat the names found, mask."""
+        """Resolve the candidates, complete and repeat the names found (on the text as the
+        rules read it), mask ``text`` itself."""
+        original, text = text, tokens.text
         entities = with_care_of_prefixes(
             text,
             with_districts(
@@ -1262,4 +1335,4 @@ class Anonymiser:
         entities = repeat_capitalised_names(tokens, entities)
         entities = repeat_lowercase_pairs(tokens, entities)
         entities = repeat_given_names_opening_turns(text, entities, self.lexicon)
-        return mask(text, entities), entities
+        return mask(original, entities), entities

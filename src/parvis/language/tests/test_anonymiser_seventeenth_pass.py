@@ -1,0 +1,145 @@
+"""Anonymisation, issue 12 seventeenth pass: the categories the thirteenth development set
+(``devset/dev13.jsonl``, read after its blind score was recorded) leaks or masks wrongly:
+chats whose speakers are written in brackets (« [Agent] », « [Usager] »); the contact details
+of a desk, a school or an association (a function's mailbox at an institution's domain, a
+notice's number, the agent's « nous » number, a form an organisation fills about itself, a
+TSA box); establishments named after people or things, references glued to digits, a form's
+place of birth; birth dates said as « 8 8 88 », answering « née le ? » or « née quand ? »,
+a year alone under « Date de naissance », twins had on a day.
+
+Every name, number and address below is invented for this file; none comes from a
+development or evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.engine import anonymise
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- speakers in brackets ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("[Agent] Bonjour, Violette de la CAF.\n[Usager] bonjour, ma prime ?", "Violette"),
+        ("[Agent] Bonsoir, Constant du SIP. Que puis-je faire ?\n[Usager] oui", "Constant"),
+        (
+            "[Usager] bjr\n[Agent] Bonjour, Perle de l'ANTS.\n[Usager] bonjour perle, mon permis",
+            "perle",
+        ),
+    ],
+)
+def test_an_agent_greeting_in_a_bracketed_chat_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_bracketed_chat_without_a_name_is_kept():
+    assert_untouched("[Usager] bonjour, page blanche sur le site\n[Agent] Réessayez plus tard.")
+
+
+# --- contact details of desks, schools and associations ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Votre rendez-vous est confirmé jeudi à 10h. Pour annuler : 04 71 22 90 00",
+        "Bonjour,\n\nLa permanence est fermée lundi.\n\nLe service accueil\n"
+        "accueil.mediation@mairie-exemple.fr",
+        "Le collège organise une réunion (contact : parents@college-exemple.fr).",
+        "Bonjour,\n\nÉcrivez-nous à contact@asso-voisins.org.\n\nLe bureau de l'association",
+        "Nom de l'organisme : Centre social des Tilleuls\nTéléphone : 03 21 44 80 10\n"
+        "Courriel : direction@centre-exemple.fr",
+        "Agent : nous répondons plus vite par téléphone, au 09 70 81 12 12.",
+        "L'adresse postale est Caisse nationale, TSA 41217, 75951 Paris Cedex 19.",
+    ],
+)
+def test_a_desks_contact_details_are_kept(text):
+    assert_untouched(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Mon mail perso : contact.noemie.varda@gmail.com", "contact.noemie.varda@gmail.com"),
+        ("Mon cabinet : contact@lebris-avocats.fr", "contact@lebris-avocats.fr"),
+        (
+            "Le 2 mars, Odile Brunet <accueil@mairie-exemple.fr> a écrit :\n> Bonjour",
+            "accueil@mairie-exemple.fr",
+        ),
+        ("Agent : je note votre numéro, le 06 41 28 90 13 ?", "06 41 28 90 13"),
+        (
+            "Nom de l'organisme : Foyer des Acacias\nNom du contact : Sabine Ortiz\n"
+            "Téléphone : 06 12 40 77 31",
+            "06 12 40 77 31",
+        ),
+        ("Adresse : Association Abri, BP 21, 59001 Lille Cedex", "BP 21, 59001 Lille Cedex"),
+    ],
+)
+def test_a_persons_contact_details_stay_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+# --- establishments, references and places -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Employeur : Crêperie Ty Gwenn, à Quimper",
+        "j'ai travaillé à la conserverie Martin de 1980 à 1985",
+        "Organisme : IFSI Jeanne Garnier",
+        "Raison sociale : GAEC de Penhoat",
+        "Nom commercial : Taxi Ange",
+        "Dossier n° MDPH-RDV-2025-44120 en attente.",
+    ],
+)
+def test_establishments_and_references_are_kept(text):
+    assert_untouched(text)
+
+
+def test_a_forms_place_of_birth_is_no_name():
+    masked, _ = anonymise("Né le : 03/03/1990\nÀ : Tétouan (Maroc)")
+    assert "Tétouan" in masked and "03/03/1990" not in masked
+
+
+def test_a_transcripts_speaker_a_is_no_place_of_birth():
+    assert_hidden("B : votre prénom\nA : Marie-Lou\nB : merci", "Marie-Lou")
+
+
+# --- birth dates --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("[Usager] Idriss Kanté\n[Usager] né le 7 7 77", "7 7 77"),
+        ("Agent : Née le ?\nAppelante : Le 4 mars, il y a trois semaines.", "4 mars"),
+        ("Nom : Perrot\nDate de naissance : 1976", "1976"),
+        ("Agent : Il est né quand ?\nAppelant : En 1948, à Oran.", "1948"),
+        ("j'ai eu des jumelles le 3 février, comment je les déclare ?", "3 février"),
+    ],
+)
+def test_a_birth_date_said_loosely_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agent : mes soins ne sont pas remboursés ?\nUsager : la date des soins\nUsager : le 9 mai",
+        "Date de la visite : 1976",
+        "Agent : Vous êtes venu quand ?\nAppelant : En 2019.",
+    ],
+)
+def test_other_dates_are_kept(text):
+    assert_untouched(text)
+
+
+def test_a_job_seekers_identifier_is_no_allocataire_number():
+    assert_untouched(
+        "[Agent] Votre identifiant ?\n[Usager] mon ARE est en retard\n[Usager] 5512093K"
+    )
