@@ -729,6 +729,8 @@ def find_people(
     found.extend(_listed_with_the_writer(tokens))
     found.extend(_lower_case_surname_hosts(tokens))
     found.extend(_names_in_frames(tokens))
+    found.extend(_self_introduced_given_names(tokens, keys))
+    found.extend(_surname_answers(tokens))
     found.extend(_coordinated(tokens, found))
     found.extend(_names_completed(tokens, found))
     return found
@@ -5125,7 +5127,15 @@ def _closing_lowercase_name(tokens: Tokens) -> Iterable[Entity]:
             return
 
 
-AGENT_INTRO_TAILS = (("je", "suis"), ("moi", "c'", "est"), ("moi", "c", "est"), ("ici",))
+AGENT_INTRO_TAILS = (
+    ("je", "suis"),
+    ("moi", "c'", "est"),
+    ("moi", "c", "est"),
+    ("ici",),
+    # « vous êtes en contact avec Fidèle. », « vous êtes en ligne avec Ange »
+    ("en", "contact", "avec"),
+    ("en", "ligne", "avec"),
+)
 AGENT_INTRO_FOLLOWERS = _words(". , ! ? ; votre de du et pour a à je")
 AGENT_TURN_RE = re.compile(
     r"[ \t>]*(?:agent|agente|conseill[eè]re?|operat\w+)\b[ \t]*:?[ \t]*", re.IGNORECASE
@@ -6036,3 +6046,93 @@ def _names_in_frames(tokens: Tokens) -> Iterable[Entity]:
         if names and all(_frame_word(tokens, w.group()) for w in names):
             for w in names:
                 yield Entity(match.start(1) + w.start(), match.start(1) + w.end(), "PERSON")
+
+
+# --- Seventeenth pass --------------------------------------------------------------------------
+
+# What may open the clause a writer introduces themself in: a line's or a turn's start, a
+# punctuation mark, a greeting (« slt\nc wassim », « bjr c'est sorina, la fille de … »).
+INTRO_OPENERS = _words(", . ! ? : ; … bjr bonjour bonsoir slt salut coucou re cc hello")
+# Chat words that are no name, though no dictionary lists them.
+CHAT_NOT_NAMES = _words("mdr lol ptdr svp stp bcp jsp dsl tkt ok okay oklm re moi toi lui")
+
+
+def _opens_a_turn(tokens: Tokens, start: int) -> bool:
+    """The word at ``start`` opens the text, a line or a speaker's turn."""
+    if start == 0 or "\n" in tokens[start].gap:
+        return True
+    line_start = tokens.text.rfind("\n", 0, tokens[start].start) + 1
+    return bool(TURN_LABEL_RE.fullmatch(tokens.text, line_start, tokens[start].start))
+
+
+def _opens_a_clause(tokens: Tokens, start: int) -> bool:
+    previous = tokens[start - 1] if start else None
+    return _opens_a_turn(tokens, start) or (
+        previous is not None and (previous.key in INTRO_OPENERS or previous.text in INTRO_OPENERS)
+    )
+
+
+def _single_introduced_word(token: Token, *, opening: bool, whole_turn: bool) -> bool:
+    """One word the writer introduces themself with: a given name in lower case that is no
+    French word, or a word no vocabulary knows (« wassim »; one letter away from a word only
+    when the introduction opens the message or the turn: « sorina »); a listed given name
+    that is a word but no adjective, alone on its turn (« jsuis moussa »); capitalised, a
+    listed given name, or any noun alone on its turn (« c'est Séraphin »)."""
+    if not _plain_word(token) or token.upper or len(token.key) < 3 or token.place:
+        return False
+    if token.key in CHAT_NOT_NAMES or token.key in MONTH_AND_DAY_WORDS:
+        return False
+    if PARTICIPLE_RE.search(token.text.lower()) or _adjective_like(token):
+        return token.first and not token.common_any
+    if token.cap:
+        return token.first or whole_turn
+    if not token.common_any:
+        return token.first or not token.typo or opening
+    return token.first and whole_turn
+
+
+def _self_introduced_given_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« slt\nc wassim », « jsuis moussa », « bjr c'est sorina, la fille de … », « …, c'est
+    tiphaine, merci »: one given name after « c », « c'est », « je suis » opening a clause,
+    then the end of the turn or a comma: the writer's name, in lower case or not (« je suis
+    perdue », « c'est ok » are words)."""
+    items = tokens.items
+    for index, token in enumerate(items):
+        cue = _cue_before(keys, index, INTRODUCING_TAILS)
+        if cue is None or cue == ("ici",) or not _opens_a_clause(tokens, index - len(cue)):
+            continue
+        following = items[index + 1] if index + 1 < len(items) else None
+        if not (following is None or "\n" in following.gap or following.text in {",", ".", "!"}):
+            continue
+        opening = _opens_a_turn(tokens, index - len(cue)) or (
+            index - len(cue) - 1 >= 0 and items[index - len(cue) - 1].key in GREETINGS
+        )
+        whole_turn = _opens_a_turn(tokens, index - len(cue)) and _turn_ends_at(items, index + 1)
+        if _single_introduced_word(token, opening=opening, whole_turn=whole_turn):
+            yield _entity(tokens, index, index + 1)
+
+
+# « Agent : Nom de naissance ?\nAppelant : Blanc. »: a turn asking for a surname; the next turn,
+# one capitalised word, is it, even a French word.
+SURNAME_ASKED_RE = re.compile(
+    r"(?:^|:)[ \t]*(?:et[ \t]+)?(?:(?:votre|son|sa|le|ton|leur)[ \t]+)?nom(?:[ \t]+(?:de[ \t]+"
+    r"(?:naissance|famille|jeune[ \t]+fille)|d'usage|marital|complet))?[ \t?.]*$",
+    re.IGNORECASE,
+)
+ANSWER_NOT_NAMES = _words("pardon comment quoi attendez pardonnez excusez oui non merci allo")
+
+
+def _surname_answers(tokens: Tokens) -> Iterable[Entity]:
+    items = tokens.items
+    text = tokens.text
+    for index, token in enumerate(items):
+        if not (_plain_word(token) and token.cap) or token.key in ANSWER_NOT_NAMES:
+            continue
+        if not _turn_ends_at(items, index + 1) or token.key in AGENT_GREETING_NOT_NAMES:
+            continue
+        line_start = text.rfind("\n", 0, token.start) + 1
+        label = TURN_LABEL_RE.match(text, line_start) if line_start else None
+        if label is None or label.end() != token.start:
+            continue
+        if SURNAME_ASKED_RE.search(_folded_line_above(text, line_start)):
+            yield _entity(tokens, index, index + 1)

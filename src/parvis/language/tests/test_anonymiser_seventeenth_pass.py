@@ -143,3 +143,54 @@ def test_a_job_seekers_identifier_is_no_allocataire_number():
     assert_untouched(
         "[Agent] Votre identifiant ?\n[Usager] mon ARE est en retard\n[Usager] 5512093K"
     )
+
+
+# --- a writer introducing themself with one word -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("[Usager] cc\n[Usager] c yanis\n[Usager] ma prime est bloquée", "yanis"),
+        ("[Usager] jsuis aboubakar\n[Agent] Bonjour, votre nom complet ?", "aboubakar"),
+        ("c'est loreleï, la voisine de mme Petit, on a un souci de courrier", "loreleï"),
+        ("mon nouveau mail c'est en pièce jointe, c'est maëlys, merci", "maëlys"),
+        ("[Agent] Bonjour, ici Rose.\n[Usager] c'est Céleste\n[Usager] ma carte ?", "Céleste"),
+        ("[Agent] Bonjour, vous êtes en contact avec Prudence.\n[Usager] merci", "Prudence"),
+    ],
+)
+def test_one_word_a_writer_introduces_themself_with_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Usager] c'est ok, merci",
+        "[Usager] je suis perdue\n[Agent] Je vous explique.",
+        "c'est urgent, je n'ai plus rien",
+        "[Usager] jsuis malade\n[Agent] Avez-vous un arrêt ?",
+        "[Usager] c'est clair, merci",
+        "[Usager] c'est Gratuit ?",
+    ],
+)
+def test_words_after_an_introduction_cue_are_kept(text):
+    assert_untouched(text)
+
+
+# --- a surname answering its question ------------------------------------------------------------
+
+
+def test_a_surname_that_is_a_word_answering_its_question_is_masked():
+    assert_hidden("Agent : Nom de naissance ?\nAppelante : Boulanger.\nAgent : Merci.", "Boulanger")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agent : Votre nom ?\nAppelant : Pardon ?\nAgent : Votre nom de famille.",
+        "Agent : Et votre nom ?\nAppelant : Attendez.\nAgent : Je patiente.",
+    ],
+)
+def test_other_answers_to_a_name_question_are_kept(text):
+    assert_untouched(text)
