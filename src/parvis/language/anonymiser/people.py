@@ -731,7 +731,7 @@ def find_people(
     found.extend(_names_in_frames(tokens))
     found.extend(_self_introduced_given_names(tokens, keys))
     found.extend(_surname_answers(tokens))
-    found.extend(_coordinated(tokens, found))
+    found.extend(coordinated(tokens, found))
     found.extend(_names_completed(tokens, found))
     return found
 
@@ -1353,6 +1353,10 @@ def _plain_word(token: Token) -> bool:
         and token.key not in ADDRESS_WORDS
         and not (token.upper and len(token.key) <= 5 and not token.known)
     )
+
+
+# the pipeline's own checks of a word read the same test
+plain_word = _plain_word
 
 
 def _adjective_like(token: Token) -> bool:
@@ -3411,7 +3415,7 @@ def _role_speakers(text: str) -> Iterable[Entity]:
         yield Entity(match.start("name"), match.end("name"), "PERSON")
 
 
-def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
+def coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
     """« mes enfants Lina et Noah », « Lina, Noah et Adam »: names joined to a name; and the
     first name said right after a spelled last name (« D U P O N T Jean »)."""
     ends = {e.end for e in found if e.label == "PERSON"}

@@ -40,11 +40,13 @@ from parvis.language.anonymiser.people import (
     PERSON_LABEL_RE,
     WORD_FIRST_NAMES,
     Tokens,
+    coordinated,
     extend_names,
     find_listed_children,
     find_people,
     needs_ner,
     ner_candidates,
+    plain_word,
     repeat_names,
 )
 from parvis.language.anonymiser.resolution import mask, resolve
@@ -646,14 +648,23 @@ def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
     are dropped."""
     if not any(c.label == "ADDRESS" for c in candidates):
         return candidates
-    return [c for c in candidates if c.label != "ADDRESS" or not _public_address(text, c)]
+    public = [c for c in candidates if c.label == "ADDRESS" and _public_address(text, c)]
+    # the pieces of a desk's address found on their own (« 29000 Quimper ») go with it
+    return [
+        c
+        for c in candidates
+        if c.label != "ADDRESS" or not any(p.start <= c.start and c.end <= p.end for p in public)
+    ]
 
 
 # « Nom Prénom\nc/o Secours catholique, 14 rue … », « …\nterrain familial, chemin … »: on the
 # line under a signature, what comes before the street (a care-of, an association, a site)
 # is part of the writer's address.
 CARE_OF_PREFIX_RE = re.compile(
-    r"[ \t>]*(?P<care>c/o|chez|aux[ \t]+bons[ \t]+soins[ \t]+de)?[ \t]*[^\n,.:;!?\d]{2,40},[ \t]*"
+    r"[ \t>]*(?P<care>c/o|chez|aux[ \t]+bons[ \t]+soins[ \t]+de)?[ \t]*"
+    r"(?:[^\n,.:;!?\d]{2,40},[ \t]*"
+    # « Quinta do Vale, 27 route … » found from « Vale »: the capitalised words before it
+    r"|(?:(?:[A-ZÀ-Þ][\w'’\-]*|d[aeo]s?|de|du|la|le|les)[ \t]+){1,3})"
 )
 
 
@@ -684,6 +695,9 @@ def with_residence_before_building(text: str, entities: list[Entity]) -> list[En
 # a line's start, right before a name found, is the surname's.
 LEADING_PARTICLE_RE = re.compile(
     r"(?:^|\n|[,:;][ \t]*)[ \t]*((?:Le|La|Du|Van|Von|Da|Di|Del|Della|Dalla|De[ \t]+La)[ \t]+)$"
+    # « [Usager] van der Berghe Liesbeth »: a foreign particle in lower case opening a line or a
+    # turn
+    r"|(?:^|\n|:)[ \t]*((?:van[ \t]+der|van[ \t]+den|van|von|da|di|del|dos|das|ben|bin|el)[ \t]+)$"
 )
 
 
@@ -692,12 +706,13 @@ def with_leading_particles(text: str, entities: list[Entity]) -> list[Entity]:
     for entity in entities:
         if entity.label == "PERSON" and text[entity.start : entity.start + 1].isupper():
             particle = LEADING_PARTICLE_RE.search(text, max(0, entity.start - 12), entity.start)
+            group = 1 if particle and particle.group(1) else 2
             if particle and not any(
-                e.start < particle.end(1) and particle.start(1) < e.end
+                e.start < particle.end(group) and particle.start(group) < e.end
                 for e in entities
                 if e is not entity
             ):
-                entity = Entity(particle.start(1), entity.end, entity.label)
+                entity = Entity(particle.start(group), entity.end, entity.label)
         out.append(entity)
     return out
 
@@ -1137,6 +1152,119 @@ def speaker_view(text: str) -> str:
     return BRACKETED_SPEAKER_RE.sub(lambda m: f"{m.group(1)}{m.group(2)} :{m.group(3)}", text)
 
 
+AND_BEFORE_RE = re.compile(r"(?<![\w])et[ \t]+(?:de[ \t]+)?$")
+
+
+def with_coordinated_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« de Noé et Célestine »: the names joined by « et » or a comma to a name found, the
+    rules' judgement (``people._coordinated``) read again once spaCy's and the learned
+    detector's names are in."""
+    text = tokens.text
+    added = [
+        e
+        for e in coordinated(tokens, entities)
+        # joined by « et » only: after a comma, a lower-case word is often the next clause
+        # (« c encore moi Heimana, tjs rien »)
+        if AND_BEFORE_RE.search(text, max(0, e.start - 8), e.start)
+        and not any(o.start < e.end and e.start < o.end for o in entities)
+    ]
+    added.extend(_given_name_pairs(tokens, entities))
+    if not added:
+        return entities
+    unique = {(e.start, e.end): e for e in added}.values()
+    return sorted([*entities, *unique], key=lambda e: (e.start, e.end))
+
+
+def _given_name_pairs(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« la garde de Noé et Célestine. »: one capitalised word inside a sentence, joined by
+    « et » to a given name found alone and ending the clause, is the second given name,
+    even a French word."""
+    starts = {e.end: e for e in entities if e.label == "PERSON"}
+    items = tokens.items
+    out = []
+    for index in range(2, len(items)):
+        token, joiner, before = items[index], items[index - 1], items[index - 2]
+        found = starts.get(before.end)
+        if found is None or found.start != before.start or joiner.key != "et":
+            continue
+        if not (before.cap and token.cap) or before.upper or token.upper:
+            continue
+        if not plain_word(token) or token.place or token.key in NOT_BEFORE_A_NAME:
+            continue
+        after = items[index + 1] if index + 1 < len(items) else None
+        if not (
+            token.text.endswith(".")
+            or after is None
+            or "\n" in after.gap
+            or after.text in {",", ".", ";", "!", "?", ")"}
+        ):
+            continue
+        end = token.end - 1 if token.text.endswith(".") else token.end
+        if not any(e.start < end and token.start < e.end for e in entities):
+            out.append(Entity(token.start, end, "PERSON"))
+    return out
+
+
+def without_names_over_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
+    """An address candidate whose first line is a person candidate, whole (a signature's
+    name above its street: « Mathurin Le Corre\nPors Gwenn, 29770 Plogoff »), starts on the
+    next line: the name stays a name, and is repeated as one."""
+    persons = {(c.start, c.end) for c in candidates if c.label == "PERSON"}
+    if not persons:
+        return candidates
+    out = []
+    for candidate in candidates:
+        if candidate.label == "ADDRESS":
+            first_line_end = text.find("\n", candidate.start, candidate.end)
+            if first_line_end > 0:
+                line = text[candidate.start : first_line_end]
+                stripped = line.rstrip(" \t,")
+                if (candidate.start, candidate.start + len(stripped)) in persons:
+                    candidate = Entity(first_line_end + 1, candidate.end, candidate.label)
+        out.append(candidate)
+    return out
+
+
+# « Adresse : c/o Mme Sow, 6 allée … », « Adresse\nFoyer Adoma, ch. 112, 4 rue … »: what a
+# form's address label holds before the street (a care-of, a hostel, a room) is the address.
+ADDRESS_LABEL_VALUE_RE = re.compile(
+    r"[ \t>\-•*]*(?:nouvelle[ \t]+)?adresse(?:[ \t]+(?:actuelle|postale|de[ \t]+domiciliation"
+    r"|du[ \t]+domicile|personnelle))?[ \t]*(?::[ \t]*|\n[ \t]*$)",
+    re.IGNORECASE,
+)
+
+
+def with_labelled_address_values(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address found after the start of its label's value begins at the value (what
+    stood between, a care-of's name included, is part of it)."""
+    extended: list[tuple[Entity, Entity]] = []
+    for entity in entities:
+        if entity.label != "ADDRESS":
+            continue
+        line_start = text.rfind("\n", 0, entity.start) + 1
+        prefix = text[line_start : entity.start]
+        if not prefix.strip() or len(prefix) > 70:
+            continue
+        label = ADDRESS_LABEL_VALUE_RE.match(prefix)
+        value_start = line_start + label.end() if label else None
+        if label is None and line_start:
+            above_start = text.rfind("\n", 0, line_start - 1) + 1
+            if ADDRESS_LABEL_VALUE_RE.fullmatch(text, above_start, line_start):
+                value_start = line_start + len(prefix) - len(prefix.lstrip(" \t>"))
+        if value_start is not None and value_start < entity.start:
+            extended.append((entity, Entity(value_start, entity.end, entity.label)))
+    if not extended:
+        return entities
+    replaced = dict(extended)
+    out = []
+    for entity in entities:
+        if entity in replaced:
+            out.append(replaced[entity])
+        elif not any(new.start < entity.end and entity.start < old.start for old, new in extended):
+            out.append(entity)
+    return sorted(out, key=lambda e: (e.start, e.end))
+
+
 class Anonymiser:
     """Rules plus an optional spaCy pipeline (``ner`` only), a name lexicon and an optional
     learned name detector (``learned.NameDetector``: rules alone when it is ``None``)."""
@@ -1298,6 +1426,7 @@ class Anonymiser:
             text = tokens.text
             kept = self._drop_non_people(text, found)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
+            kept = without_names_over_addresses(text, kept)
             detected.append((kept, tokens))
         return detected
 
@@ -1330,7 +1459,9 @@ class Anonymiser:
             text, with_residence_before_building(text, with_leading_initials(text, entities))
         )
         entities = with_leading_particles(text, entities)
+        entities = with_coordinated_names(tokens, entities)
         entities = with_town_line_above(text, entities)
+        entities = with_labelled_address_values(text, entities)
         entities = repeat_in_compounds(tokens, entities)
         entities = repeat_capitalised_names(tokens, entities)
         entities = repeat_lowercase_pairs(tokens, entities)

@@ -194,3 +194,49 @@ def test_a_surname_that_is_a_word_answering_its_question_is_masked():
 )
 def test_other_answers_to_a_name_question_are_kept(text):
     assert_untouched(text)
+
+
+# --- addresses under their label, names above them, particles and pairs --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Nom : Kessler\nAdresse : c/o M. Aubry, 9 rue des Forges, 25000 Besançon", "c/o M. Aubry"),
+        (
+            "Demandeur\nLina Haddad\nAdresse\n"
+            "Résidence Horizon, app. 24, 3 rue Vauban, 21000 Dijon",
+            "Résidence Horizon, app. 24",
+        ),
+        (
+            "Bonjour,\n\nVoici mon justificatif.\n\n"
+            "Gwenaël Le Bihan\nKer Anna, 29410 Pleyber-Christ",
+            "Gwenaël Le Bihan",
+        ),
+        (
+            "Le 4 nov. 2026 à 09:12, Gwenaël Le Bihan a écrit :\n> Bonjour\n\nRelance.\n\n"
+            "Gwenaël Le Bihan\nKer Anna, 29410 Pleyber-Christ",
+            "Gwenaël Le Bihan",
+        ),
+        ("[Usager] van den Broek Anneke\n[Agent] Bonjour Madame van den Broek", "van den Broek"),
+        ("je demande la garde de Timéo et Clémence.", "Clémence"),
+        (
+            "Merci,\n\nTiago Lopes Ramos\nCasa do Monte, 14 chemin du Bois, 31620 Fronton",
+            "Casa do Monte",
+        ),
+    ],
+)
+def test_an_address_under_its_label_a_name_above_it_a_particle_or_a_pair_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, la boutique Roux et Fils est fermée le lundi.",
+        "L'atelier du Marché et Compagnie ouvre à 9h.",
+        "Adresse de l'accueil : 3 place de la Mairie, 29000 Quimper",
+    ],
+)
+def test_pairs_and_desk_addresses_are_kept(text):
+    assert_untouched(text)
