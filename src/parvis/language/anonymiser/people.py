@@ -731,6 +731,7 @@ def find_people(
     found.extend(_names_in_frames(tokens))
     found.extend(_self_introduced_given_names(tokens, keys))
     found.extend(_surname_answers(tokens))
+    found.extend(_relatives_in_brackets(tokens))
     found.extend(coordinated(tokens, found))
     found.extend(_names_completed(tokens, found))
     return found
@@ -2501,7 +2502,9 @@ PERSON_LABEL_RE = re.compile(
     # « Caution : », « Famille : », often a body or a description)
     r"|emett\w+|mandant\w*|colocataire\w*|cotitulaire\w*|co-titulaire\w*"
     r"|ayants?[ -]droits?|accompagnant\w*|veu[fv]e?|orphelin\w*|heriti\w+"
-    r"|parrain|marraine|medecin|qui[ \t]+etes)\b",
+    r"|parrain|marraine|medecin|qui[ \t]+etes"
+    # the other side of a dispute (« Partie adverse : Ville Laurent »)
+    r"|partie[ \t]+adverse|adversaire)\b",
     re.IGNORECASE,
 )
 # The parties a form names by their role: a sale, a lease, a lodging, a job at home, a
@@ -2512,7 +2515,7 @@ PARTY_LABEL_RE = re.compile(
     r"\b(?:personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
     r"|associe\w*|aidant\w*|gerant\w*"
     r"|emett\w+|mandant\w*|colocataire\w*|ayants?[ -]droits?|accompagnant\w*|heriti\w+"
-    r"|medecin)\b",
+    r"|medecin|partie[ \t]+adverse|adversaire)\b",
     re.IGNORECASE,
 )
 NOT_PERSON_LABEL_RE = re.compile(
@@ -6140,3 +6143,28 @@ def _surname_answers(tokens: Tokens) -> Iterable[Entity]:
             continue
         if SURNAME_ASKED_RE.search(_folded_line_above(text, line_start)):
             yield _entity(tokens, index, index + 1)
+
+
+# « Membres du foyer : Tiana (fils), Miora (fille) »: a capitalised word, then what the person
+# is to the writer in brackets.
+RELATIVE_IN_BRACKETS_RE = re.compile(
+    r"(?<![\w'’-])([A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+)?)[ \t]*\((?:son|sa|mon|ma)?[ \t]*"
+    r"(?:fils|fille|enfant|fr[eè]re|s[oœ]eur|m[eè]re|p[eè]re|[ée]poux|[ée]pouse|conjointe?|mari"
+    r"|femme|b[ée]b[ée]|neveu|ni[eè]ce|petite?-(?:fils|fille)|beau-fils|belle-fille|compagne"
+    r"|compagnon|a[iî]n[ée]e?|cadette?)(?:[ \t,][^)\n]{0,20})?\)"
+)
+
+
+def _relatives_in_brackets(tokens: Tokens) -> Iterable[Entity]:
+    lexicon = tokens.lexicon
+    for match in RELATIVE_IN_BRACKETS_RE.finditer(tokens.text):
+        words = match.group(1).split()
+        keys = [fold(w).lower() for w in words]
+        if any(k in DOMAIN_WORDS or k in lexicon.places or k in GLUE for k in keys):
+            continue
+        listed = re.search(r"[:,][ \t]*$", tokens.text[max(0, match.start() - 3) : match.start()])
+        if not listed and all(
+            lexicon.word_like(w, typos=False) and not lexicon.is_first_name(w) for w in words
+        ):
+            continue  # « Garde (enfant) »: words, but in a list after a label or a comma
+        yield Entity(match.start(1), match.end(1), "PERSON")

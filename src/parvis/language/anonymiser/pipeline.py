@@ -1265,6 +1265,52 @@ def with_labelled_address_values(text: str, entities: list[Entity]) -> list[Enti
     return sorted(out, key=lambda e: (e.start, e.end))
 
 
+def repeat_names_in_capitals_or_glued(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« Vo Van Hung … écrit "VO VAN HUNG" … "VOVANHUNG" »: a name of two words or more
+    found once comes back in another case, or with its words glued into one."""
+    text = tokens.text
+    names = {
+        tuple(fold(w).lower() for w in re.findall(r"[^\W\d_]+", text[e.start : e.end]))
+        for e in entities
+        if e.label == "PERSON"
+    }
+    names = {n for n in names if len(n) >= 2 and sum(len(w) for w in n) >= 6}
+    if not names:
+        return entities
+    glued = {"".join(n) for n in names}
+    added: list[Entity] = []
+    items = tokens.items
+    for index, token in enumerate(items):
+        if not token.word or any(a.start < token.end and token.start < a.end for a in added):
+            continue
+        if token.key in glued:
+            span = Entity(token.start, token.end, "PERSON")
+        else:
+            span = next(
+                (
+                    Entity(token.start, items[index + len(name) - 1].end, "PERSON")
+                    for name in names
+                    if tuple(t.key for t in items[index : index + len(name)]) == name
+                ),
+                None,
+            )
+        # a span the entities found cover in part only (« VAN HUNG » of « VO VAN HUNG »)
+        if span and not any(
+            (
+                e.start < span.end
+                and span.start < e.end
+                and not (span.start <= e.start and e.end <= span.end)
+            )
+            or (e.start <= span.start and span.end <= e.end)
+            for e in entities
+        ):
+            added.append(span)
+    if not added:
+        return entities
+    kept = [e for e in entities if not any(a.start <= e.start and e.end <= a.end for a in added)]
+    return sorted(kept + added, key=lambda e: (e.start, e.end))
+
+
 class Anonymiser:
     """Rules plus an optional spaCy pipeline (``ner`` only), a name lexicon and an optional
     learned name detector (``learned.NameDetector``: rules alone when it is ``None``)."""
@@ -1466,4 +1512,5 @@ class Anonymiser:
         entities = repeat_capitalised_names(tokens, entities)
         entities = repeat_lowercase_pairs(tokens, entities)
         entities = repeat_given_names_opening_turns(text, entities, self.lexicon)
+        entities = repeat_names_in_capitals_or_glued(tokens, entities)
         return mask(original, entities), entities

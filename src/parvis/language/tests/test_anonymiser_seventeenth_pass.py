@@ -240,3 +240,34 @@ def test_an_address_under_its_label_a_name_above_it_a_particle_or_a_pair_is_mask
 )
 def test_pairs_and_desk_addresses_are_kept(text):
     assert_untouched(text)
+
+
+# --- a party's label, relatives in brackets, names in capitals or glued -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Demandeur : Okafor\nPartie adverse : Lebrun Sylvain\nObjet : loyers", "Lebrun Sylvain"),
+        ("Personnes au foyer : Anja (fille), Rivo (fils)", "Rivo"),
+        (
+            "Ma mère, Tran Thi Hoa, a un nom mal écrit : « TRAN THI HOA » devenu « TRANTHIHOA ».",
+            "TRANTHIHOA",
+        ),
+        ("Ma mère, Tran Thi Hoa, est inscrite comme « TRAN THI HOA ».", "TRAN THI HOA"),
+    ],
+)
+def test_a_party_a_relative_in_brackets_or_a_name_written_again_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Partie adverse : particulier\nObjet : voisinage",
+        "Garde (enfant) : alternée",
+        "Le tableau (fils rouge) est prêt.",
+    ],
+)
+def test_words_in_brackets_or_under_a_partys_label_are_kept(text):
+    assert_untouched(text)
