@@ -125,7 +125,10 @@ PLATE_RE = re.compile(
     rf"([{_PLATE_LETTERS}]{{2}})(?![\w])",
     re.IGNORECASE,
 )
-OLD_PLATE_RE = re.compile(r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|97\d)(?![\w])")
+# never the start of a longer number (« permis 13 AB 44 02 17 »: a licence's digits go on)
+OLD_PLATE_RE = re.compile(
+    r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|97\d)(?![\w])(?![ .\-]?\d)"
+)
 
 _YEAR_WORDS = rf"(?:(?:mille|mil|deux\s+mille|dix[\s-]neuf\s+cent)(?:[\s-]+(?:{NUMBER_WORDS}))*)"
 _NUMBER_WORD_RUN = rf"(?:(?:{NUMBER_WORDS}|zero)(?:[\s-]+|,\s*)){{2,7}}(?:{NUMBER_WORDS}|zero)"
@@ -316,11 +319,33 @@ def find_emails(text: str, folded: str) -> Iterable[Entity]:
             continue
         spoken_at = SPOKEN_AT_RE.search(match.group())
         if spoken_at and " " not in match.group()[: spoken_at.start()].strip():
+            # « ferhat deux mille arobase … »: the digits said before the local part's last
+            for _ in range(4):
+                number = SPOKEN_NUMBER_BEFORE_RE.search(folded, max(0, start - 30), start)
+                if not number:
+                    break
+                start = number.start()
             # « walid jacquet arobase … »: the first name said before the local part
             before = re.search(r"([a-z][a-z'\-]*)[ \t]+$", folded[max(0, start - 30) : start])
             if before and before.group(1).lower() not in EMAIL_STOP_WORDS:
                 start -= len(before.group())
+        if spoken_at:
+            # « ioana point rusu quatre-vingt-dix arobase … »: the words said before, joined by
+            # « point », « tiret » or « underscore »
+            for _ in range(3):
+                joined = SPOKEN_JOIN_BEFORE_RE.search(folded, max(0, start - 40), start)
+                if not joined or joined.group(1).lower() in EMAIL_STOP_WORDS:
+                    break
+                start = joined.start()
         yield Entity(start, match.end(), "EMAIL")
+
+
+SPOKEN_NUMBER_BEFORE_RE = re.compile(rf"(?<![\w'-])(?:{NUMBER_WORDS}|zero)[ \t]+$", re.IGNORECASE)
+SPOKEN_JOIN_BEFORE_RE = re.compile(
+    r"(?<![\w'-])([a-z0-9][a-z0-9'\-]*)[ \t]+(?:point|tiret(?:[ \t]+(?:du[ \t]+)?bas)?|underscore)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
 
 
 # A public line, not a person's phone: announced as a service's or an association's
@@ -958,7 +983,8 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
 
 
 OLD_PLATE_LOWER_RE = re.compile(
-    r"(?<![\w])\d{1,4}[ -]?([a-z]{2,3})[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])", re.IGNORECASE
+    r"(?<![\w])\d{1,4}[ -]?([a-z]{2,3})[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])(?![ .\-]?\d)",
+    re.IGNORECASE,
 )
 # « immatriculée 452 dkz 29 », « Immatriculation (ancien format) : 417 bhx 56 »
 PLATE_NAMED_RE = re.compile(r"(?:immatricul\w*|immat|plaque|plaques)[^\n\d]{0,25}$", re.IGNORECASE)

@@ -12,6 +12,7 @@ from parvis.language.anonymiser.addresses import (
     find_closing_postcodes,
     find_closing_streets,
     find_places_at_towns,
+    find_places_then_postcodes,
     find_town_lines,
     find_town_then_place,
 )
@@ -477,7 +478,7 @@ PERSONAL_ADDRESS_RE = re.compile(
 MEETING_PLACE_RE = re.compile(
     r"(?<![\w])(?:rendez-vous|rdv|convoqu\w*|convocation|permanences?|se[ \t]+tien(?:t|nent)"
     # « la réunion … aura lieu le 13 janvier à 14 h, salle …, 2 rue … »
-    r"|reunions?|(?:a|aura|auront|ont)[ \t]+lieu"
+    r"|reunions?|(?:a|aura|auront|ont)[ \t]+lieu(?![\-]|[ \t]dit)"  # not « à lieu-dit »
     # where someone was sent to (« un agent m'a dit d'aller au 12 rue … »)
     r"|aller[ \t]+(?:au|a|à)|(?:me|se|vous|nous)[ \t]+(?:rendre|presenter)[ \t]+(?:au|a|à)"
     r"|maison[ \t]+(?:des|de[ \t]+la|de[ \t]+l'|du)[ \t]*"
@@ -664,7 +665,9 @@ CARE_OF_PREFIX_RE = re.compile(
     r"[ \t>]*(?P<care>c/o|chez|aux[ \t]+bons[ \t]+soins[ \t]+de)?[ \t]*"
     r"(?:[^\n,.:;!?\d]{2,40},[ \t]*"
     # « Quinta do Vale, 27 route … » found from « Vale »: the capitalised words before it
-    r"|(?:(?:[A-ZÀ-Þ][\w'’\-]*|d[aeo]s?|de|du|la|le|les)[ \t]+){1,3})"
+    r"|(?:(?:[A-ZÀ-Þ][\w'’\-]*|d[aeo]s?|de|du|la|le|les)[ \t]+){1,3}"
+    # « 3 carrièra dels Fargas, … » found from « Fargas »: the number and the street's words
+    r"|\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:[\w'’\-]+[ \t]+){1,3})"
 )
 
 
@@ -1205,15 +1208,34 @@ def _given_name_pairs(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
     return out
 
 
+PREPOSITION_END_RE = re.compile(r"(?:[ \t]+(?:de|du|des|d'|à|a|au))?[ \t,]*$", re.IGNORECASE)
+
+
+def _before_the_address(text: str, person: Entity, addresses: list[Entity]) -> Entity:
+    """« JE SUIS ABDOULKARIM SAÏD DE KAWÉNI 97600 MAMOUDZOU »: a person run into the place
+    an address starts with ends before it (and before « de »)."""
+    for address in addresses:
+        if person.start < address.start < person.end <= address.end:
+            head = text[person.start : address.start]
+            end = person.start + len(head) - len(PREPOSITION_END_RE.search(head).group())
+            if end > person.start:
+                return Entity(person.start, end, person.label)
+    return person
+
+
 def without_names_over_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
     """An address candidate whose first line is a person candidate, whole (a signature's
     name above its street: « Mathurin Le Corre\nPors Gwenn, 29770 Plogoff »), starts on the
-    next line: the name stays a name, and is repeated as one."""
+    next line: the name stays a name, and is repeated as one; a person candidate run into
+    the start of an address ends before it."""
     persons = {(c.start, c.end) for c in candidates if c.label == "PERSON"}
     if not persons:
         return candidates
+    addresses = [c for c in candidates if c.label == "ADDRESS"]
     out = []
     for candidate in candidates:
+        if candidate.label == "PERSON":
+            candidate = _before_the_address(text, candidate, addresses)
         if candidate.label == "ADDRESS":
             first_line_end = text.find("\n", candidate.start, candidate.end)
             if first_line_end > 0:
@@ -1342,6 +1364,7 @@ class Anonymiser:
         found.extend(find_town_then_place(text, folded, self.lexicon.places))
         found.extend(find_closing_streets(text, folded, self.lexicon.places))
         found.extend(find_places_at_towns(text, folded, self.lexicon.places))
+        found.extend(find_places_then_postcodes(text, folded, self.lexicon.places))
         found.extend(
             find_closing_postcodes(
                 text,

@@ -271,3 +271,42 @@ def test_a_party_a_relative_in_brackets_or_a_name_written_again_is_masked(text, 
 )
 def test_words_in_brackets_or_under_a_partys_label_are_kept(text):
     assert_untouched(text)
+
+
+# --- places before their postcode, streets in other languages, spoken e-mails, plates -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("slt c Moinecha, on habite à Tsoundzou 97600 depuis mars", ("Tsoundzou 97600",)),
+        (
+            "BONJOUR JE SUIS HALIMA ATTOUMANI DE PASSAMAINTY 97600 MAMOUDZOU, MON RSA ?",
+            ("HALIMA ATTOUMANI", "PASSAMAINTY 97600 MAMOUDZOU"),
+        ),
+        (
+            "Cordialement,\n\nBernat Castanhièr\n12 carrièra de l'Ort, 31000 Tolosa",
+            ("12 carrièra de l'Ort, 31000 Tolosa",),
+        ),
+        ("Je travaille à lieu-dit Les Bories, 46100 Figeac, c'est chez moi.", ("Les Bories",)),
+        (
+            "Agent : Votre mail ?\n"
+            "Appelante : nadia point ferhat deux mille arobase gmail point com",
+            ("nadia point ferhat",),
+        ),
+    ],
+)
+def test_a_place_before_its_postcode_a_street_or_a_spoken_email_is_masked(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La réunion se tient à Lyon 69003, salle du conseil.",
+        "Agent : Votre numéro de permis ?\nAppelant : 13 AB 44 02 17 je crois.",
+        "Le forum a lieu-dit-on à la mairie.",
+    ],
+)
+def test_a_town_and_its_postcode_or_a_licence_number_is_kept(text):
+    assert_untouched(text)
