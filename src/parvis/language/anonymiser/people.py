@@ -2262,7 +2262,9 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
 
 
 _SPELLING_JOIN = (
-    r"(?:[ \t]*[-.,/–—][ \t]*|[ \t]+(?:(?:apostrophe|tiret|trait[ \t]d'union|espace"
+    # « L E, espace, G O A Z I O U »: the separator said between commas
+    r"(?:[ \t]*,[ \t]*(?:espace|tiret|apostrophe|trait[ \t]d'union)[ \t]*,[ \t]*"
+    r"|[ \t]*[-.,/–—][ \t]*|[ \t]+(?:(?:apostrophe|tiret|trait[ \t]d'union|espace"
     r"|en[ \t]deux[ \t]mots|accent[ \t](?:aigu|grave|circonflexe)|cedille|trema)[ \t]+)?|[ \t]+)"
 )
 _SPELLED_LETTER = r"(?:(?:deux|double)[ \t]+)?[A-Za-z]"

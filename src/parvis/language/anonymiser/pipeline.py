@@ -457,7 +457,8 @@ PUBLIC_BEFORE_RE = re.compile(
 )
 # Living somewhere (« j'habite », « domicilié », « chez moi »), and whose it is.
 _LIVING = (
-    r"j'?habite|habite|habitons|domicili\w*|heberg\w*|demeurant|demenag\w*"
+    # « je dors au CCAS de …, 2 place … »: where one sleeps is where one lives
+    r"j'?habite|habite|habitons|domicili\w*|heberg\w*|demeurant|demenag\w*|dors|dort|dormons"
     r"|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit"
 )
 _POSSESSIVES = r"mon|ma|mes|notre|nos|son|sa|ses|leur"
@@ -1223,6 +1224,39 @@ def _before_the_address(text: str, person: Entity, addresses: list[Entity]) -> E
     return person
 
 
+# « …, 4900-561 Viana do Castelo, Portugal »: a foreign town's particle and the rest of its
+# name, and the country closing the address.
+FOREIGN_TOWN_TAIL_RE = re.compile(
+    r"(?:(?:[ \t]+(?:do|da|dos|das|del|di|della|de|du|la|las|los))+[ \t]+[A-ZÀ-Þ][\w'’\-]+)+"
+    r"|[ \t]*,[ \t]*(?:Portugal|Espagne|Italie|Belgique|Suisse|Allemagne|Luxembourg|Maroc"
+    r"|Alg[ée]rie|Tunisie|S[ée]n[ée]gal|Roumanie|Pologne|Turquie|Pays-Bas|Royaume-Uni)(?![\w])"
+)
+FOREIGN_POSTCODE_RE = re.compile(r"\d{4}-\d{3}|\d{2}-\d{3}|[A-Z]{1,2}\d[\dA-Z]? \d[A-Z]{2}")
+
+
+def with_foreign_town_tails(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address with a foreign postcode (« 4900-561 ») goes on over its town's particle
+    and name and the country after it; what it then covers is part of it."""
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS" and FOREIGN_POSTCODE_RE.search(text, entity.start, entity.end):
+            end = entity.end
+            for _ in range(2):
+                tail = FOREIGN_TOWN_TAIL_RE.match(text, end)
+                if not tail:
+                    break
+                end = tail.end()
+            entity = Entity(entity.start, end, entity.label)
+        out.append(entity)
+    addresses = [e for e in out if e.label == "ADDRESS"]
+    return [
+        e
+        for e in out
+        if e.label == "ADDRESS"
+        or not any(a.start <= e.start and e.end <= a.end + 1 for a in addresses)
+    ]
+
+
 def without_names_over_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
     """An address candidate whose first line is a person candidate, whole (a signature's
     name above its street: « Mathurin Le Corre\nPors Gwenn, 29770 Plogoff »), starts on the
@@ -1331,6 +1365,36 @@ def repeat_names_in_capitals_or_glued(tokens: Tokens, entities: list[Entity]) ->
         return entities
     kept = [e for e in entities if not any(a.start <= e.start and e.end <= a.end for a in added)]
     return sorted(kept + added, key=lambda e: (e.start, e.end))
+
+
+def _foreign_letters(value: str) -> bool:
+    return any(ord(c) > 0xFF and c.isalpha() and c not in "œŒŸ" for c in value)
+
+
+def with_last_given_word(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« ma femme c'est Hoàng Thị Mai »: a name written with letters French never writes,
+    then one capitalised word ending the line or the sentence: the name's last word, even
+    a month or a French word."""
+    items = tokens.items
+    out = []
+    for entity in entities:
+        if entity.label == "PERSON" and _foreign_letters(tokens.text[entity.start : entity.end]):
+            index = next((i for i, t in enumerate(items) if t.start >= entity.end), len(items))
+            word = items[index] if index < len(items) else None
+            after = items[index + 1] if index + 1 < len(items) else None
+            if (
+                word is not None
+                and word.gap == " "
+                and word.cap
+                and not word.upper
+                and word.word
+                and len(word.key) >= 2
+                and (after is None or "\n" in after.gap or after.text in {".", ",", "!", "?"})
+                and not any(e.start < word.end and word.start < e.end for e in entities)
+            ):
+                entity = Entity(entity.start, word.end, entity.label)
+        out.append(entity)
+    return out
 
 
 class Anonymiser:
@@ -1530,10 +1594,12 @@ class Anonymiser:
         entities = with_leading_particles(text, entities)
         entities = with_coordinated_names(tokens, entities)
         entities = with_town_line_above(text, entities)
+        entities = with_foreign_town_tails(text, entities)
         entities = with_labelled_address_values(text, entities)
         entities = repeat_in_compounds(tokens, entities)
         entities = repeat_capitalised_names(tokens, entities)
         entities = repeat_lowercase_pairs(tokens, entities)
         entities = repeat_given_names_opening_turns(text, entities, self.lexicon)
         entities = repeat_names_in_capitals_or_glued(tokens, entities)
+        entities = with_last_given_word(tokens, entities)
         return mask(original, entities), entities

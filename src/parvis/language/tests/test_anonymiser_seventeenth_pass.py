@@ -310,3 +310,51 @@ def test_a_place_before_its_postcode_a_street_or_a_spoken_email_is_masked(text, 
 )
 def test_a_town_and_its_postcode_or_a_licence_number_is_kept(text):
     assert_untouched(text)
+
+
+# --- a spelled separator, a name in letters French never writes ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Agent : Épelez votre nom ?\nAppelant : D A, espace, S I L V A.",
+            "D A, espace, S I L V A",
+        ),
+        ("[Usager] mon mari c'est Phạm Văn Hải\n[Usager] moi Lan", "Phạm Văn Hải"),
+        ("[Usager] ma mère c'est Đỗ Thị Avril\n[Usager] merci", "Đỗ Thị Avril"),
+    ],
+)
+def test_a_spelled_name_or_a_foreign_names_last_word_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_month_after_a_foreign_name_in_a_sentence_is_kept():
+    masked, _ = anonymise("Je suis Nguyễn Văn An et je pars en Mai prochain.")
+    assert "Mai prochain" in masked
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "slt c samir, je dors au CCAS de Lorient, 4 rue Paul Bert, 56100 Lorient",
+            "CCAS de Lorient, 4 rue Paul Bert, 56100 Lorient",
+        ),
+        (
+            "Envoyez le courrier à Rua do Sol 3, 4990-062 Ponte de Lima, Portugal.",
+            "4990-062 Ponte de Lima, Portugal",
+        ),
+        (
+            "Mon adresse : Rua Nova 8, 4700-123 Ponte da Barca, Portugal",
+            "4700-123 Ponte da Barca, Portugal",
+        ),
+    ],
+)
+def test_a_domiciliation_slept_at_or_a_foreign_town_and_country_are_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_the_ccas_address_without_anyone_living_there_is_kept():
+    assert_untouched("Le CCAS de Lorient, 4 rue Paul Bert, 56100 Lorient, ouvre à 9h.")
