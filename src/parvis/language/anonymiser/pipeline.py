@@ -1218,7 +1218,8 @@ def _before_the_address(text: str, person: Entity, addresses: list[Entity]) -> E
     for address in addresses:
         if person.start < address.start < person.end <= address.end:
             head = text[person.start : address.start]
-            end = person.start + len(head) - len(PREPOSITION_END_RE.search(head).group())
+            tail = PREPOSITION_END_RE.search(head)
+            end = person.start + len(head) - (len(tail.group()) if tail else 0)
             if end > person.start:
                 return Entity(person.start, end, person.label)
     return person
@@ -1339,6 +1340,7 @@ def repeat_names_in_capitals_or_glued(tokens: Tokens, entities: list[Entity]) ->
     for index, token in enumerate(items):
         if not token.word or any(a.start < token.end and token.start < a.end for a in added):
             continue
+        span: Entity | None
         if token.key in glued:
             span = Entity(token.start, token.end, "PERSON")
         else:
