@@ -478,8 +478,9 @@ PERSONAL_ADDRESS_RE = re.compile(
 # dates and hours allowed between the cue and the address.
 MEETING_PLACE_RE = re.compile(
     r"(?<![\w])(?:rendez-vous|rdv|convoqu\w*|convocation|permanences?|se[ \t]+tien(?:t|nent)"
-    # « la réunion … aura lieu le 13 janvier à 14 h, salle …, 2 rue … »
-    r"|reunions?|(?:a|aura|auront|ont)[ \t]+lieu(?![\-]|[ \t]dit)"  # not « à lieu-dit »
+    # « la réunion … aura lieu le 13 janvier à 14 h, salle …, 2 rue … », « les ateliers
+    # reprendront en mars, salle Rose-Blanche, 5 allée … »
+    r"|reunions?|ateliers?|(?:a|aura|auront|ont)[ \t]+lieu(?![\-]|[ \t]dit)"  # not « à lieu-dit »
     # where someone was sent to (« un agent m'a dit d'aller au 12 rue … »)
     r"|aller[ \t]+(?:au|a|à)|(?:me|se|vous|nous)[ \t]+(?:rendre|presenter)[ \t]+(?:au|a|à)"
     r"|maison[ \t]+(?:des|de[ \t]+la|de[ \t]+l'|du)[ \t]*"
@@ -614,6 +615,9 @@ def _establishment_or_desk_line(text: str, entity: Entity, line_start: int) -> b
 TSA_RE = re.compile(r"(?<![\w])tsa[ \t]*\d{4,5}(?![\w])", re.IGNORECASE)
 
 
+QUESTION_AFTER_RE = re.compile(r"[ \t]*\?")
+
+
 def _public_address(text: str, entity: Entity) -> bool:
     if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
         return True
@@ -641,7 +645,12 @@ def _public_address(text: str, entity: Entity) -> bool:
     )
     if not PUBLIC_BEFORE_RE.search(before):
         return _meeting_or_desk_address(text, entity, before)
-    return not PERSONAL_ADDRESS_RE.search(fold(text[max(0, entity.start - 120) : entity.start]))
+    window_start = max(0, entity.start - 120)
+    if QUESTION_AFTER_RE.match(text, entity.end):
+        # « Ma mère n'en a pas. Est-ce que l'accueil existe encore au 4 boulevard … ? »: a
+        # question about a desk's address; what makes it someone's is read in the question
+        window_start = max(window_start, sentence_start)
+    return not PERSONAL_ADDRESS_RE.search(fold(text[window_start : entity.start]))
 
 
 def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:

@@ -358,3 +358,24 @@ def test_a_domiciliation_slept_at_or_a_foreign_town_and_country_are_masked(text,
 
 def test_the_ccas_address_without_anyone_living_there_is_kept():
     assert_untouched("Le CCAS de Lorient, 4 rue Paul Bert, 56100 Lorient, ouvre à 9h.")
+
+
+# --- a desk's or a workshop's address ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mon fils n'a pas internet. L'accueil de la CAF est-il toujours au 8 rue Voltaire ?",
+        "Les ateliers reprennent lundi, salle des Tilleuls, 3 allée des Pins.",
+    ],
+)
+def test_a_desk_asked_about_or_a_workshops_room_is_kept(text):
+    assert_untouched(text)
+
+
+def test_a_home_said_in_the_question_stays_masked():
+    assert_hidden(
+        "L'accueil de la CAF peut-il envoyer le courrier à mon adresse, 8 rue Voltaire ?",
+        "8 rue Voltaire",
+    )
