@@ -303,6 +303,17 @@ def _drop_persons(
 BRACKETED_AFTER_RE = re.compile(r"[ \t]*\([^()\n]*\)[ \t.]*$")
 
 
+PLACE_NAME_RUN_RE = re.compile(
+    r"(?:(?:[A-ZÀ-Þ][\w'’\-]*|do|da|dos|das|de|del|di|du|la|los|las)[ \t]+){1,3}$"
+)
+
+
+def _place_run_start(text: str, candidate: Entity) -> int:
+    """Where the capitalised words and particles right before a candidate begin."""
+    run = PLACE_NAME_RUN_RE.search(text, max(0, candidate.start - 60), candidate.start)
+    return run.start() if run else candidate.start
+
+
 def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
     """One-word person candidates where a place is named or placed in a country: no
     one's name (the words no vocabulary knows are often foreign towns)."""
@@ -315,6 +326,8 @@ def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
             and (
                 PLACE_BEFORE_RE.search(folded[max(0, c.start - 40) : c.start])
                 or PLACE_AFTER_RE.match(text, c.end)
+                # « au Portugal, à Viana do Castelo »: the last word of a place's name
+                or PLACE_BEFORE_RE.search(folded[max(0, c.start - 80) : _place_run_start(text, c)])
             )
         ),
     )
@@ -1248,6 +1261,7 @@ def with_foreign_town_tails(text: str, entities: list[Entity]) -> list[Entity]:
     """An address with a foreign postcode (« 4900-561 ») goes on over its town's particle
     and name and the country after it; what it then covers is part of it."""
     out = []
+    town_words: set[str] = set()
     for entity in entities:
         if entity.label == "ADDRESS" and FOREIGN_POSTCODE_RE.search(text, entity.start, entity.end):
             end = entity.end
@@ -1256,6 +1270,7 @@ def with_foreign_town_tails(text: str, entities: list[Entity]) -> list[Entity]:
                 if not tail:
                     break
                 end = tail.end()
+            town_words.update(re.findall(r"[A-ZÀ-Þ][\w'’\-]+", text[entity.end : end]))
             entity = Entity(entity.start, end, entity.label)
         out.append(entity)
     addresses = [e for e in out if e.label == "ADDRESS"]
@@ -1263,7 +1278,11 @@ def with_foreign_town_tails(text: str, entities: list[Entity]) -> list[Entity]:
         e
         for e in out
         if e.label == "ADDRESS"
-        or not any(a.start <= e.start and e.end <= a.end + 1 for a in addresses)
+        or not (
+            any(a.start <= e.start and e.end <= a.end + 1 for a in addresses)
+            # the town's name said elsewhere, repeated as a name before it was known
+            or text[e.start : e.end].strip(" .") in town_words
+        )
     ]
 
 

@@ -379,3 +379,12 @@ def test_a_home_said_in_the_question_stays_masked():
         "L'accueil de la CAF peut-il envoyer le courrier à mon adresse, 8 rue Voltaire ?",
         "8 rue Voltaire",
     )
+
+
+def test_a_foreign_towns_last_word_is_no_name():
+    masked, _ = anonymise(
+        "Je vis désormais en Espagne, à Ponte da Barca. Envoyez le courrier à Rua Nova 8, "
+        "4980-614 Ponte da Barca, Portugal."
+    )
+    assert masked.startswith("Je vis désormais en Espagne, à Ponte da Barca.")
+    assert "Rua Nova" not in masked
