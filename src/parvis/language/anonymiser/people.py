@@ -6100,6 +6100,9 @@ def _single_introduced_word(token: Token, *, opening: bool, whole_turn: bool) ->
     return token.first and whole_turn
 
 
+INTRODUCING_LAST_WORDS = frozenset(cue[-1] for cue in INTRODUCING_TAILS)
+
+
 def _self_introduced_given_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     """« slt\nc wassim », « jsuis moussa », « bjr c'est sorina, la fille de … », « …, c'est
     tiphaine, merci »: one given name after « c », « c'est », « je suis » opening a clause,
@@ -6107,6 +6110,8 @@ def _self_introduced_given_names(tokens: Tokens, keys: list[str]) -> Iterable[En
     perdue », « c'est ok » are words)."""
     items = tokens.items
     for index, token in enumerate(items):
+        if index == 0 or keys[index - 1] not in INTRODUCING_LAST_WORDS or len(token.key) < 3:
+            continue  # (the cues' last words first: this runs on every word of every text)
         cue = _cue_before(keys, index, INTRODUCING_TAILS)
         if cue is None or cue == ("ici",) or not _opens_a_clause(tokens, index - len(cue)):
             continue
@@ -6158,6 +6163,8 @@ RELATIVE_IN_BRACKETS_RE = re.compile(
 
 
 def _relatives_in_brackets(tokens: Tokens) -> Iterable[Entity]:
+    if "(" not in tokens.text:
+        return
     lexicon = tokens.lexicon
     for match in RELATIVE_IN_BRACKETS_RE.finditer(tokens.text):
         words = match.group(1).split()

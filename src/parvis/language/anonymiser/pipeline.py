@@ -1186,6 +1186,8 @@ def with_coordinated_names(tokens: Tokens, entities: list[Entity]) -> list[Entit
     rules' judgement (``people._coordinated``) read again once spaCy's and the learned
     detector's names are in."""
     text = tokens.text
+    if " et " not in text or not any(e.label == "PERSON" for e in entities):
+        return entities
     added = [
         e
         for e in coordinated(tokens, entities)
