@@ -1845,3 +1845,23 @@ def find_closing_postcodes(
             start = house.start(1)  # « 12 ker an dour », not « 3 enfants a nourrir »
     end = match.end(2)
     yield Entity(start, end, "ADDRESS")
+
+
+# « on est à M'tsapéré 97600 maintenant », « JE SUIS X DE KAWÉNI 97600 MAMOUDZOU »: a village
+# or a quarter no list of towns knows, after « à » or « de », then its postcode (and its
+# town): where someone lives (a known town and its postcode alone stays a town).
+PLACE_THEN_POSTCODE_RE = re.compile(
+    r"(?<![\w'’])(?i:a|de|au)[ \t]+((?:[A-Z][\w'’\-]+[ \t]+){1,2}?)((?:0[1-9]|[1-8]\d|9[0-8])\d{3})"
+    r"((?:[ \t]+[A-Z][\w'’\-]+(?:[ \t\-]+[A-Z][\w'’\-]+){0,2})?)(?![\w])"
+)
+
+
+def find_places_then_postcodes(text: str, folded: str, places: frozenset[str]) -> Iterable[Entity]:
+    if not places or not re.search(r"\d{5}", folded):
+        return
+    for match in PLACE_THEN_POSTCODE_RE.finditer(folded):
+        place = match.group(1).strip()
+        if fold(place).lower() in places or fold(place).lower().replace(" ", "-") in places:
+            continue
+        end = match.end(3) if match.group(3) else match.end(2)
+        yield Entity(match.start(1), end, "ADDRESS")

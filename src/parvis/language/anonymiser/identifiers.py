@@ -125,7 +125,10 @@ PLATE_RE = re.compile(
     rf"([{_PLATE_LETTERS}]{{2}})(?![\w])",
     re.IGNORECASE,
 )
-OLD_PLATE_RE = re.compile(r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|97\d)(?![\w])")
+# never the start of a longer number (« permis 13 AB 44 02 17 »: a licence's digits go on)
+OLD_PLATE_RE = re.compile(
+    r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|97\d)(?![\w])(?![ .\-]?\d)"
+)
 
 _YEAR_WORDS = rf"(?:(?:mille|mil|deux\s+mille|dix[\s-]neuf\s+cent)(?:[\s-]+(?:{NUMBER_WORDS}))*)"
 _NUMBER_WORD_RUN = rf"(?:(?:{NUMBER_WORDS}|zero)(?:[\s-]+|,\s*)){{2,7}}(?:{NUMBER_WORDS}|zero)"
@@ -168,6 +171,8 @@ DATE_RE = (
     rf"|{_WEEKDAY}(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?\s+(?:19|20)\d{{2}}"
     r"|\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}"
     r"|\d{1,2}[ ]\d{1,2}[ ](?:19|20)\d{2}"
+    # « né le 8 8 88 »: day, month and a two-digit year set apart by spaces
+    r"|(?:0?[1-9]|[12]\d|3[01])[ ](?:0?[1-9]|1[0-2])[ ]\d{2}(?![ ]?\d)"
     r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}"
     rf"|(?:1er|\d{{1,2}})\s+(?:{MONTHS})\.?(?:\s+(?:(?:19|20)?\d{{2}}|{_YEAR_WORDS}))?"
     rf"|(?:(?:{NUMBER_WORDS})[\s-]+)+(?:{MONTHS})\.?"
@@ -178,8 +183,10 @@ DATE_RE = (
 BIRTH_RE = re.compile(
     r"(?:(?:\bne|\bnee|\bnes|\bnees)(?![\w])|\bne\(e\)|\bne\s?\(e\)|date\s+de\s+naissance|\bddn\b"
     r"|\bd\.d\.n\.?|naissance|\bnaiss\.|anniversaire\s+(?:est|c'est)?)"
-    # in a transcript the answer comes on the next line, after the speaker's name
-    r"[^\n.?!\d]{0,40}?(?:\n(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{0,25}:[^\n\d]{0,12}?)?\s*:?\s*"
+    # in a transcript the answer comes on the next line, after the speaker's name (« Née le
+    # ?\nAppelant : Le 17 novembre »)
+    r"[^\n.?!\d]{0,40}?(?:[ \t]*\??[ \t]*\n(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{0,25}:[^\n\d]{0,12}?)?"
+    r"\s*:?\s*"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )
@@ -272,18 +279,73 @@ DESK_EMAIL_RE = re.compile(
 )
 
 
+# A mailbox named after a function at an institution's domain (« contact@caf-exemple.fr »,
+# « accueil.franceservices@ville-exemple.fr », « secretariat.college-x@ac-exemple.fr »): a
+# desk's, an association's or a school's. A firm's or a professional's (« contact@<name>-
+# avocats.fr ») and one given after a sender's name (« X <accueil@…> a écrit ») stay masked.
+FUNCTION_EMAIL_RE = re.compile(
+    r"(?:accueil|contact|contacts|secretariat|info|infos|information|courrier|direction|service"
+    r"|services|standard|forum|ccas|mairie|bureau|reception|inscriptions?|scolarite|admin"
+    r"|administration|communication|permanence|assistance|usagers|benevoles|parents|familles)"
+    r"(?:[.\-_][\w.\-]*)?@[\w.\-]*(?<![\w])(?:mairie|ville|caf|cpam|msa|ccas|lycee|college|ecole"
+    r"|ac|gouv|franceservices|france-services|departement|region|agglo|metropole|usagers"
+    r"|association|asso|mission-?locale|exemple|example)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+# A forwarded message's header line (« De : », « À : », « Cc : »): its addresses are masked.
+MAIL_HEADER_LINE_RE = re.compile(r"[ \t>]*(?:de|a|cc|cci|from|to)[ \t]*:[^\n]*$", re.IGNORECASE)
+
+
+def _desk_email(folded: str, match: re.Match[str]) -> bool:
+    line_start = folded.rfind("\n", 0, match.start()) + 1
+    return (
+        bool(FUNCTION_EMAIL_RE.match(match.group()))
+        and not folded[max(0, match.start() - 2) : match.start()].strip().endswith("<")
+        and not MAIL_HEADER_LINE_RE.match(folded, line_start, match.start())
+    )
+
+
 def find_emails(text: str, folded: str) -> Iterable[Entity]:
     for match in EMAIL_RE.finditer(folded):
         start = match.start()
-        if NO_REPLY_RE.match(match.group()) or DESK_EMAIL_RE.fullmatch(match.group()):
+        if (
+            NO_REPLY_RE.match(match.group())
+            or DESK_EMAIL_RE.fullmatch(match.group())
+            or _desk_email(folded, match)
+            or organisation_contact(folded, start)
+        ):
             continue
         spoken_at = SPOKEN_AT_RE.search(match.group())
         if spoken_at and " " not in match.group()[: spoken_at.start()].strip():
+            # « ferhat deux mille arobase … »: the digits said before the local part's last
+            for _ in range(4):
+                number = SPOKEN_NUMBER_BEFORE_RE.search(folded, max(0, start - 30), start)
+                if not number:
+                    break
+                start = number.start()
             # « walid jacquet arobase … »: the first name said before the local part
             before = re.search(r"([a-z][a-z'\-]*)[ \t]+$", folded[max(0, start - 30) : start])
             if before and before.group(1).lower() not in EMAIL_STOP_WORDS:
                 start -= len(before.group())
+        if spoken_at:
+            # « ioana point rusu quatre-vingt-dix arobase … »: the words said before, joined by
+            # « point », « tiret » or « underscore »
+            for _ in range(3):
+                joined = SPOKEN_JOIN_BEFORE_RE.search(folded, max(0, start - 40), start)
+                if not joined or joined.group(1).lower() in EMAIL_STOP_WORDS:
+                    break
+                start = joined.start()
         yield Entity(start, match.end(), "EMAIL")
+
+
+SPOKEN_NUMBER_BEFORE_RE = re.compile(rf"(?<![\w'-])(?:{NUMBER_WORDS}|zero)[ \t]+$", re.IGNORECASE)
+SPOKEN_JOIN_BEFORE_RE = re.compile(
+    r"(?<![\w'-])([a-z0-9][a-z0-9'\-]*)[ \t]+(?:point|tiret(?:[ \t]+(?:du[ \t]+)?bas)?|underscore)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
 
 
 # A public line, not a person's phone: announced as a service's or an association's
@@ -314,6 +376,46 @@ AGENT_CALL_LINE_RE = re.compile(
 )
 
 
+# « Pour annuler : 05 … », « pour tout renseignement, appeler le … »: a notice's number,
+# what its sender is called on (no citizen writes their own number so).
+NOTICE_LINE_BEFORE_RE = re.compile(
+    r"(?<![\w])pour[ \t]+(?:annuler|modifier|reporter|d[ée]placer|confirmer|tout[ \t]+"
+    r"renseignement|toute[ \t]+(?:question|information|demande)|nous[ \t]+(?:joindre|contacter"
+    r"|appeler|[ée]crire))\b[^\n\d]{0,30}$",
+    re.IGNORECASE,
+)
+# « Agent : … nous répondons plus vite par téléphone, au 09 … »: the agent giving their
+# service's number (« nous », « notre »), not taking down the caller's (« votre », « rappeler »).
+AGENT_OWN_LINE_RE = re.compile(
+    r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:"
+    r"(?=[^\n]*(?<![\w])(?:nous|notre|nos)(?![\w]))"
+    r"(?![^\n]*(?<![\w])(?:votre|vos|rappel\w*|not[ée]\w*|confirm\w*|c'est[ \t]+bien)(?![\w]))",
+    re.IGNORECASE,
+)
+# A form an organisation fills about itself (« Nom de l'organisme : … », « Nom du service :
+# … », « Nom de l'établissement : … ») with no person's line: its phones and e-mails are the
+# organisation's.
+ORGANISATION_FORM_RE = re.compile(
+    r"^[ \t>\-•*]*nom[ \t]+(?:de[ \t]+l'|de[ \t]+la[ \t]+|du[ \t]+)(?:organisme|service"
+    r"|etablissement|structure|association|entreprise|societe|partenaire|ecole|college|lycee)"
+    r"\b[^:\n]{0,20}:",
+    re.IGNORECASE | re.MULTILINE,
+)
+PERSON_FIELD_RE = re.compile(
+    r"^[ \t>\-•*]*(?:prenoms?|nom(?:[ \t]+(?:de[ \t]+naissance|d'usage|du[ \t]+(?:demandeur"
+    r"|contact|referent|beneficiaire)|et[ \t]+prenom))?|demandeur|beneficiaire|referent"
+    r"|interlocuteur|personne[ \t]+a[ \t]+contacter)[ \t]*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def organisation_contact(folded: str, start: int) -> bool:
+    """A phone or an e-mail on a form an organisation fills about itself."""
+    return bool(ORGANISATION_FORM_RE.search(folded, 0, start)) and not PERSON_FIELD_RE.search(
+        folded
+    )
+
+
 def _public_line(folded: str, start: int, end: int) -> bool:
     line_start = folded.rfind("\n", 0, start) + 1
     before = folded[line_start:start]
@@ -321,6 +423,9 @@ def _public_line(folded: str, start: int, end: int) -> bool:
         PUBLIC_LINE_BEFORE_RE.search(before)
         or PUBLIC_LINE_AFTER_RE.match(folded, end)
         or AGENT_CALL_LINE_RE.match(before)
+        or NOTICE_LINE_BEFORE_RE.search(before)
+        or AGENT_OWN_LINE_RE.match(before)
+        or organisation_contact(folded, start)
     )
 
 
@@ -722,6 +827,16 @@ def _job_seeker_identifier(folded: str, start: int) -> bool:
     return bool(JOB_SEEKER_ID_BEFORE_RE.search(folded[max(0, start - 50) : start]))
 
 
+def _job_seeker_number(folded: str, number: str) -> bool:
+    """Seven digits and a letter in a text about unemployment benefits, not the CAF's: the
+    France Travail identifier (« [Usager] 7741092B » after « votre identifiant ? »)."""
+    return (
+        number[-1:].isalpha()
+        and bool(JOBSEEKER_CONTEXT.search(folded))
+        and not CAF_CONTEXT.search(folded)
+    )
+
+
 # Seven digits closing a message on their own (« … jai les nerfs a fleur de peau. 5395229 »,
 # « … merci.\n12 34 567 »), or under a form's last label (« Réf. : 123 45 67 »): the
 # writer's allocataire number, given as a signature, in any of its written groupings.
@@ -789,7 +904,11 @@ def find_closing_numbers(text: str, folded: str) -> Iterable[Entity]:
     number."""
     match = CLOSING_NUMBER_RE.search(folded)
     cue = match and (match.group(1) or match.group(2))
-    if match and not (cue and OTHER_REFERENCE_RE.search(cue + " ")):
+    if (
+        match
+        and not (cue and OTHER_REFERENCE_RE.search(cue + " "))
+        and not _job_seeker_number(folded, match.group(3))
+    ):
         yield Entity(match.start(3), match.end(3), "CAF_NUMBER")
     yield from _lone_seven(folded)
     # « … je n'ai rien reçu 123 45 67 »: seven digits in groups ending the message after a
@@ -864,7 +983,8 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
 
 
 OLD_PLATE_LOWER_RE = re.compile(
-    r"(?<![\w])\d{1,4}[ -]?([a-z]{2,3})[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])", re.IGNORECASE
+    r"(?<![\w])\d{1,4}[ -]?([a-z]{2,3})[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])(?![ .\-]?\d)",
+    re.IGNORECASE,
 )
 # « immatriculée 452 dkz 29 », « Immatriculation (ancien format) : 417 bhx 56 »
 PLATE_NAMED_RE = re.compile(r"(?:immatricul\w*|immat|plaque|plaques)[^\n\d]{0,25}$", re.IGNORECASE)
@@ -905,6 +1025,9 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
     for match in BORN_DAY_MONTH_RE.finditer(folded):
         yield Entity(match.start(1), match.end(1), "BIRTHDATE")
     for match in BIRTH_YEAR_FIELD_RE.finditer(folded):
+        group = 1 if match.group(1) else 2
+        yield Entity(match.start(group), match.end(group), "BIRTHDATE")
+    for match in BORN_WHEN_YEAR_RE.finditer(folded):
         yield Entity(match.start(1), match.end(1), "BIRTHDATE")
     # « mon fils a 25 ans le 14 avril »: a birthday
     for match in BIRTHDAY_RE.finditer(folded):
@@ -986,7 +1109,13 @@ DATE_LINE_RE = re.compile(
     rf"[ \t]*(?:le[ \t]+)?({DATE_RE})[ \t.]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-BIRTH_ASKED_RE = re.compile(r"naissance|\bnee?\b|\bne\(e\)|\bddn\b", re.IGNORECASE)
+# « né » asked for, folded like the negation « ne » (« mes soins ne sont pas remboursés »):
+# only before what a birth is asked with (« né le ? », « née quand », « né(e) : »)
+BIRTH_ASKED_RE = re.compile(
+    r"naissance|\bddn\b|(?<![\w])(?:nee?s?|ne\(e\))(?=[ \t]*(?:(?:le|la|en|a|au|aux|quand|ou"
+    r"|vers|dans)(?![\w])|[?:(]|$))",
+    re.IGNORECASE | re.MULTILINE,
+)
 DATE_AFTER_NAME_RE = re.compile(
     # the year alone too: in a list of children, a year in brackets is a birth year
     r"(?<![\w])[A-ZÀ-Þ][a-zà-ÿ'’\-]{1,30}[ \t]*\("
@@ -998,8 +1127,18 @@ DATE_AFTER_NAME_RE = re.compile(
 # « Né(e) en : 1938 », « Année de naissance : 1961 »: a form's field that asks for the year.
 BIRTH_YEAR_FIELD_RE = re.compile(
     r"^[ \t>]*(?:nee?s?|ne\(e\)|annee[ \t]+de[ \t]+naissance)(?:[ \t]+en)?[ \t]*:[ \t]*"
-    r"((?:19|20)\d{2})(?![\w/])",
+    r"((?:19|20)\d{2})(?![\w/])"
+    # « Date de naissance : 1983 »: only the year where the form asks for the date
+    r"|^[ \t>]*date[ \t]+de[ \t]+naissance[ \t]*:[ \t]*((?:19|20)\d{2})[ \t.]*$",
     re.IGNORECASE | re.MULTILINE,
+)
+# « Elle est née quand ?\nAppelant : En 1951, à Pointe-Noire. »: the year alone answering when
+# someone was born.
+BORN_WHEN_YEAR_RE = re.compile(
+    r"(?<![\w])(?:nee?s?|ne\(e\))[ \t]+(?:quand|en[ \t]+quelle[ \t]+annee)[ \t]*\?[ \t]*\n"
+    r"(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{0,25}:[ \t]*(?:[^\n\d]{0,15}?[ \t])??(?:en[ \t]+)?"
+    r"((?:19|20)\d{2})(?![\w/])",
+    re.IGNORECASE,
 )
 RELATIVES_BEFORE_RE = re.compile(
     r"\b(?:enfants?|fils|filles?|bebes?|petite?s?-(?:fils|filles?)|jumea\w+|jumelles?"
@@ -1016,8 +1155,9 @@ BIRTHDAY_RE = re.compile(
     r"\b(?:(?:a|aura|fete|fetera|fera|a\s+eu|va\s+avoir|vient\s+d'avoir|aura\s+eu)\s+\d{1,3}\s+ans"
     # « ma femme a accouché le 12 nov »: the day a child was born
     r"|accouch[ée]e?s?|a\s+accouch[ée]e?"
-    # « j'ai eu le bébé le 2 décembre »
-    r"|eu\s+(?:le|mon|ma|notre|un|une|mon\s+petit|ma\s+petite)\s+(?:bebe|fils|fille|enfant))"
+    # « j'ai eu le bébé le 2 décembre », « j'ai eu des jumeaux le 1er décembre »
+    r"|eu\s+(?:le|mon|ma|notre|un|une|mon\s+petit|ma\s+petite)\s+(?:bebe|fils|fille|enfant)"
+    r"|eu\s+(?:des|deux|trois|mes|nos)\s+(?:jumeaux|jumelles|tripl[ée]s|bebes|enfants))"
     rf"\s+le\s+({DATE_RE})(?![\w/])",
     re.IGNORECASE,
 )

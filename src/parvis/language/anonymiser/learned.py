@@ -32,8 +32,11 @@ FORMAT_VERSION = 1
 SEED = 0
 # Only words the model is this sure of are masked: the lowest threshold at which no
 # development set but the eighth (scripts/learned_names_cv.py) falls under 0.98 precision or
-# over 2 % of clean texts masked.
-DEFAULT_THRESHOLD = 0.9
+# over 2 % of clean texts masked. With the twelfth and thirteenth sets trained on (seventeenth
+# pass), 0.9 and 0.92 let the seventh set's fold mask 3.1 % of its clean texts; at 0.93 no
+# fold, the eighth included, masks over 1.8 % or falls under 0.9835 precision, for one leak
+# more over the thirteen folds (93 against 92 at 0.9).
+DEFAULT_THRESHOLD = 0.93
 
 DEVSET_DIR = Path(__file__).resolve().parent.parent / "devset"
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
@@ -51,6 +54,8 @@ DEV_SETS = tuple(
         "dev9.jsonl",
         "dev10.jsonl",
         "dev11.jsonl",
+        "dev12.jsonl",
+        "dev13.jsonl",
     )
 )
 GENERATOR_SETS = (CORPUS_DIR / "pii.jsonl", CORPUS_DIR / "pii_contact.jsonl")

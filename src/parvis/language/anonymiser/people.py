@@ -729,7 +729,10 @@ def find_people(
     found.extend(_listed_with_the_writer(tokens))
     found.extend(_lower_case_surname_hosts(tokens))
     found.extend(_names_in_frames(tokens))
-    found.extend(_coordinated(tokens, found))
+    found.extend(_self_introduced_given_names(tokens, keys))
+    found.extend(_surname_answers(tokens))
+    found.extend(_relatives_in_brackets(tokens))
+    found.extend(coordinated(tokens, found))
     found.extend(_names_completed(tokens, found))
     return found
 
@@ -1351,6 +1354,10 @@ def _plain_word(token: Token) -> bool:
         and token.key not in ADDRESS_WORDS
         and not (token.upper and len(token.key) <= 5 and not token.known)
     )
+
+
+# the pipeline's own checks of a word read the same test
+plain_word = _plain_word
 
 
 def _adjective_like(token: Token) -> bool:
@@ -2255,7 +2262,9 @@ def _shape_is_name(tokens: Tokens, index: int, run: list[Token]) -> bool:
 
 
 _SPELLING_JOIN = (
-    r"(?:[ \t]*[-.,/–—][ \t]*|[ \t]+(?:(?:apostrophe|tiret|trait[ \t]d'union|espace"
+    # « L E, espace, G O A Z I O U »: the separator said between commas
+    r"(?:[ \t]*,[ \t]*(?:espace|tiret|apostrophe|trait[ \t]d'union)[ \t]*,[ \t]*"
+    r"|[ \t]*[-.,/–—][ \t]*|[ \t]+(?:(?:apostrophe|tiret|trait[ \t]d'union|espace"
     r"|en[ \t]deux[ \t]mots|accent[ \t](?:aigu|grave|circonflexe)|cedille|trema)[ \t]+)?|[ \t]+)"
 )
 _SPELLED_LETTER = r"(?:(?:deux|double)[ \t]+)?[A-Za-z]"
@@ -2495,7 +2504,9 @@ PERSON_LABEL_RE = re.compile(
     # « Caution : », « Famille : », often a body or a description)
     r"|emett\w+|mandant\w*|colocataire\w*|cotitulaire\w*|co-titulaire\w*"
     r"|ayants?[ -]droits?|accompagnant\w*|veu[fv]e?|orphelin\w*|heriti\w+"
-    r"|parrain|marraine|medecin|qui[ \t]+etes)\b",
+    r"|parrain|marraine|medecin|qui[ \t]+etes"
+    # the other side of a dispute (« Partie adverse : Ville Laurent »)
+    r"|partie[ \t]+adverse|adversaire)\b",
     re.IGNORECASE,
 )
 # The parties a form names by their role: a sale, a lease, a lodging, a job at home, a
@@ -2506,7 +2517,7 @@ PARTY_LABEL_RE = re.compile(
     r"\b(?:personnes|vendeu\w*|acheteu\w*|bailleu\w*|heberge\w*|salarie\w*|employeur"
     r"|associe\w*|aidant\w*|gerant\w*"
     r"|emett\w+|mandant\w*|colocataire\w*|ayants?[ -]droits?|accompagnant\w*|heriti\w+"
-    r"|medecin)\b",
+    r"|medecin|partie[ \t]+adverse|adversaire)\b",
     re.IGNORECASE,
 )
 NOT_PERSON_LABEL_RE = re.compile(
@@ -3409,7 +3420,7 @@ def _role_speakers(text: str) -> Iterable[Entity]:
         yield Entity(match.start("name"), match.end("name"), "PERSON")
 
 
-def _coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
+def coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
     """« mes enfants Lina et Noah », « Lina, Noah et Adam »: names joined to a name; and the
     first name said right after a spelled last name (« D U P O N T Jean »)."""
     ends = {e.end for e in found if e.label == "PERSON"}
@@ -5125,7 +5136,15 @@ def _closing_lowercase_name(tokens: Tokens) -> Iterable[Entity]:
             return
 
 
-AGENT_INTRO_TAILS = (("je", "suis"), ("moi", "c'", "est"), ("moi", "c", "est"), ("ici",))
+AGENT_INTRO_TAILS = (
+    ("je", "suis"),
+    ("moi", "c'", "est"),
+    ("moi", "c", "est"),
+    ("ici",),
+    # « vous êtes en contact avec Fidèle. », « vous êtes en ligne avec Ange »
+    ("en", "contact", "avec"),
+    ("en", "ligne", "avec"),
+)
 AGENT_INTRO_FOLLOWERS = _words(". , ! ? ; votre de du et pour a à je")
 AGENT_TURN_RE = re.compile(
     r"[ \t>]*(?:agent|agente|conseill[eè]re?|operat\w+)\b[ \t]*:?[ \t]*", re.IGNORECASE
@@ -6036,3 +6055,125 @@ def _names_in_frames(tokens: Tokens) -> Iterable[Entity]:
         if names and all(_frame_word(tokens, w.group()) for w in names):
             for w in names:
                 yield Entity(match.start(1) + w.start(), match.start(1) + w.end(), "PERSON")
+
+
+# --- Seventeenth pass --------------------------------------------------------------------------
+
+# What may open the clause a writer introduces themself in: a line's or a turn's start, a
+# punctuation mark, a greeting (« slt\nc wassim », « bjr c'est sorina, la fille de … »).
+INTRO_OPENERS = _words(", . ! ? : ; … bjr bonjour bonsoir slt salut coucou re cc hello")
+# Chat words that are no name, though no dictionary lists them.
+CHAT_NOT_NAMES = _words("mdr lol ptdr svp stp bcp jsp dsl tkt ok okay oklm re moi toi lui")
+
+
+def _opens_a_turn(tokens: Tokens, start: int) -> bool:
+    """The word at ``start`` opens the text, a line or a speaker's turn."""
+    if start == 0 or "\n" in tokens[start].gap:
+        return True
+    line_start = tokens.text.rfind("\n", 0, tokens[start].start) + 1
+    return bool(TURN_LABEL_RE.fullmatch(tokens.text, line_start, tokens[start].start))
+
+
+def _opens_a_clause(tokens: Tokens, start: int) -> bool:
+    previous = tokens[start - 1] if start else None
+    return _opens_a_turn(tokens, start) or (
+        previous is not None and (previous.key in INTRO_OPENERS or previous.text in INTRO_OPENERS)
+    )
+
+
+def _single_introduced_word(token: Token, *, opening: bool, whole_turn: bool) -> bool:
+    """One word the writer introduces themself with: a given name in lower case that is no
+    French word, or a word no vocabulary knows (« wassim »; one letter away from a word only
+    when the introduction opens the message or the turn: « sorina »); a listed given name
+    that is a word but no adjective, alone on its turn (« jsuis moussa »); capitalised, a
+    listed given name, or any noun alone on its turn (« c'est Séraphin »)."""
+    if not _plain_word(token) or token.upper or len(token.key) < 3 or token.place:
+        return False
+    if token.key in CHAT_NOT_NAMES or token.key in MONTH_AND_DAY_WORDS:
+        return False
+    if PARTICIPLE_RE.search(token.text.lower()) or _adjective_like(token):
+        return token.first and not token.common_any
+    if token.cap:
+        return token.first or whole_turn
+    if not token.common_any:
+        return token.first or not token.typo or opening
+    return token.first and whole_turn
+
+
+INTRODUCING_LAST_WORDS = frozenset(cue[-1] for cue in INTRODUCING_TAILS)
+
+
+def _self_introduced_given_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« slt\nc wassim », « jsuis moussa », « bjr c'est sorina, la fille de … », « …, c'est
+    tiphaine, merci »: one given name after « c », « c'est », « je suis » opening a clause,
+    then the end of the turn or a comma: the writer's name, in lower case or not (« je suis
+    perdue », « c'est ok » are words)."""
+    items = tokens.items
+    for index, token in enumerate(items):
+        if index == 0 or keys[index - 1] not in INTRODUCING_LAST_WORDS or len(token.key) < 3:
+            continue  # (the cues' last words first: this runs on every word of every text)
+        cue = _cue_before(keys, index, INTRODUCING_TAILS)
+        if cue is None or cue == ("ici",) or not _opens_a_clause(tokens, index - len(cue)):
+            continue
+        following = items[index + 1] if index + 1 < len(items) else None
+        if not (following is None or "\n" in following.gap or following.text in {",", ".", "!"}):
+            continue
+        opening = _opens_a_turn(tokens, index - len(cue)) or (
+            index - len(cue) - 1 >= 0 and items[index - len(cue) - 1].key in GREETINGS
+        )
+        whole_turn = _opens_a_turn(tokens, index - len(cue)) and _turn_ends_at(items, index + 1)
+        if _single_introduced_word(token, opening=opening, whole_turn=whole_turn):
+            yield _entity(tokens, index, index + 1)
+
+
+# « Agent : Nom de naissance ?\nAppelant : Blanc. »: a turn asking for a surname; the next turn,
+# one capitalised word, is it, even a French word.
+SURNAME_ASKED_RE = re.compile(
+    r"(?:^|:)[ \t]*(?:et[ \t]+)?(?:(?:votre|son|sa|le|ton|leur)[ \t]+)?nom(?:[ \t]+(?:de[ \t]+"
+    r"(?:naissance|famille|jeune[ \t]+fille)|d'usage|marital|complet))?[ \t?.]*$",
+    re.IGNORECASE,
+)
+ANSWER_NOT_NAMES = _words("pardon comment quoi attendez pardonnez excusez oui non merci allo")
+
+
+def _surname_answers(tokens: Tokens) -> Iterable[Entity]:
+    items = tokens.items
+    text = tokens.text
+    for index, token in enumerate(items):
+        if not (_plain_word(token) and token.cap) or token.key in ANSWER_NOT_NAMES:
+            continue
+        if not _turn_ends_at(items, index + 1) or token.key in AGENT_GREETING_NOT_NAMES:
+            continue
+        line_start = text.rfind("\n", 0, token.start) + 1
+        label = TURN_LABEL_RE.match(text, line_start) if line_start else None
+        if label is None or label.end() != token.start:
+            continue
+        if SURNAME_ASKED_RE.search(_folded_line_above(text, line_start)):
+            yield _entity(tokens, index, index + 1)
+
+
+# « Membres du foyer : Tiana (fils), Miora (fille) »: a capitalised word, then what the person
+# is to the writer in brackets.
+RELATIVE_IN_BRACKETS_RE = re.compile(
+    r"(?<![\w'’-])([A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+)?)[ \t]*\((?:son|sa|mon|ma)?[ \t]*"
+    r"(?:fils|fille|enfant|fr[eè]re|s[oœ]eur|m[eè]re|p[eè]re|[ée]poux|[ée]pouse|conjointe?|mari"
+    r"|femme|b[ée]b[ée]|neveu|ni[eè]ce|petite?-(?:fils|fille)|beau-fils|belle-fille|compagne"
+    r"|compagnon|a[iî]n[ée]e?|cadette?)(?:[ \t,][^)\n]{0,20})?\)"
+)
+
+
+def _relatives_in_brackets(tokens: Tokens) -> Iterable[Entity]:
+    if "(" not in tokens.text:
+        return
+    lexicon = tokens.lexicon
+    for match in RELATIVE_IN_BRACKETS_RE.finditer(tokens.text):
+        words = match.group(1).split()
+        keys = [fold(w).lower() for w in words]
+        if any(k in DOMAIN_WORDS or k in lexicon.places or k in GLUE for k in keys):
+            continue
+        listed = re.search(r"[:,][ \t]*$", tokens.text[max(0, match.start() - 3) : match.start()])
+        if not listed and all(
+            lexicon.word_like(w, typos=False) and not lexicon.is_first_name(w) for w in words
+        ):
+            continue  # « Garde (enfant) »: words, but in a list after a label or a comma
+        yield Entity(match.start(1), match.end(1), "PERSON")

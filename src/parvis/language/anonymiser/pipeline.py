@@ -12,6 +12,7 @@ from parvis.language.anonymiser.addresses import (
     find_closing_postcodes,
     find_closing_streets,
     find_places_at_towns,
+    find_places_then_postcodes,
     find_town_lines,
     find_town_then_place,
 )
@@ -40,11 +41,13 @@ from parvis.language.anonymiser.people import (
     PERSON_LABEL_RE,
     WORD_FIRST_NAMES,
     Tokens,
+    coordinated,
     extend_names,
     find_listed_children,
     find_people,
     needs_ner,
     ner_candidates,
+    plain_word,
     repeat_names,
 )
 from parvis.language.anonymiser.resolution import mask, resolve
@@ -93,7 +96,8 @@ NAMESAKE_RE = re.compile(
     r"|square|parc|jardin|place|rue|avenue|boulevard|allee|quai|impasse|chemin|cours"
     # shops, firms and associations named after people or things
     r"|espace|sci|sarl|sas|boulangerie|boucherie|pharmacie|restaurant|cabinet|garage"
-    r"|association|entreprise|societe|boutique|magasin|hotel|auberge|epicerie)"
+    r"|association|entreprise|societe|boutique|magasin|hotel|auberge|epicerie"
+    r"|creperie|conserverie|ifsi|ifas|gaec|earl|scea|taxi)"
     r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l'|la[ \t]+|le[ \t]+|les[ \t]+)?$",
     re.IGNORECASE,
 )
@@ -243,7 +247,9 @@ ESTABLISHMENT_HEAD_RE = re.compile(
     r"|clinique|pharmacie|domaine|chateau|creche|librairie|brasserie|restaurant|pizzeria"
     r"|garage|imprimerie|quincaillerie|jardinerie|pepiniere|scierie|laverie|pressing"
     r"|auto-ecole|supermarche|hypermarche|cabinet|atelier|ateliers|agence|salon|tissages?|filature|distillerie"
-    r"|fonderie|immo|tannerie|verrerie|chaudronnerie|laiterie|minoterie|cidrerie|vannerie)"
+    r"|fonderie|immo|tannerie|verrerie|chaudronnerie|laiterie|minoterie|cidrerie|vannerie"
+    # a crêperie, a cannery, a nursing school, a farm's legal form, a cab (« Taxi Prosper »)
+    r"|creperie|conserverie|ifsi|ifas|gaec|earl|scea|taxi)"
     r"[ \t]+(?=\S)",
     re.IGNORECASE,
 )
@@ -272,7 +278,10 @@ PLACE_BEFORE_RE = re.compile(
     r"|revenue?s?|rentree?s?|partie?s?|fui|enfuie?s?)|originaires?|(?:je|il|elle|on)[ \t]+"
     r"vien(?:s|t|nent))[ \t]+(?:de|d'|du|des)"
     r"|(?<![\w])nee?s?[ \t]+(?:a|au)|(?<![\w])(?:au|en)[ \t]+[a-z][\w\-]+[ \t]*,[ \t]*(?:a|au)"
-    r"|^[ \t>\-•*]*(?:pays|lieu|ville|commune|nationalite)[^\n:]{0,30}:)[ \t]*$",
+    r"|^[ \t>\-•*]*(?:pays|lieu|ville|commune|nationalite)[^\n:]{0,30}:"
+    # « Né le : 07/07/1997\nÀ : Meknès (Maroc) »: a form's place of birth, under the date (not
+    # a transcript's speaker « A : »)
+    r"|(?:nee?|ne\(e\)|naissance)[^\n]*\n[ \t>\-•*]*a[ \t]*:)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 PLACE_AFTER_RE = re.compile(
@@ -291,6 +300,20 @@ def _drop_persons(
     return [c for c in candidates if c.label != "PERSON" or not refused(folded, c)]
 
 
+BRACKETED_AFTER_RE = re.compile(r"[ \t]*\([^()\n]*\)[ \t.]*$")
+
+
+PLACE_NAME_RUN_RE = re.compile(
+    r"(?:(?:[A-ZÀ-Þ][\w'’\-]*|do|da|dos|das|de|del|di|du|la|los|las)[ \t]+){1,3}$"
+)
+
+
+def _place_run_start(text: str, candidate: Entity) -> int:
+    """Where the capitalised words and particles right before a candidate begin."""
+    run = PLACE_NAME_RUN_RE.search(text, max(0, candidate.start - 60), candidate.start)
+    return run.start() if run else candidate.start
+
+
 def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
     """One-word person candidates where a place is named or placed in a country: no
     one's name (the words no vocabulary knows are often foreign towns)."""
@@ -298,13 +321,27 @@ def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
         text,
         candidates,
         lambda folded, c: (
-            " " not in text[c.start : c.end].strip()
+            # one word, or one word and its country in brackets (« Meknès (Maroc) »)
+            " " not in BRACKETED_AFTER_RE.sub("", text[c.start : c.end]).strip()
             and (
                 PLACE_BEFORE_RE.search(folded[max(0, c.start - 40) : c.start])
                 or PLACE_AFTER_RE.match(text, c.end)
+                # « au Portugal, à Viana do Castelo »: the last word of a place's name
+                or PLACE_BEFORE_RE.search(folded[max(0, c.start - 80) : _place_run_start(text, c)])
             )
         ),
     )
+
+
+REFERENCE_DIGITS_AFTER_RE = re.compile(r"[\-/_]\d")
+
+
+def _inside_an_email(text: str, candidate: Entity) -> bool:
+    """« secretariat.college-loti@… » left unmasked (a desk's mailbox): the words of an
+    address are no one's name (the candidate's first word is read in its chunk of text)."""
+    start = max(text.rfind(ch, 0, candidate.start) for ch in ' \t\n<("') + 1
+    ends = [i for i in (text.find(ch, candidate.start) for ch in ' \t\n<>)"') if i >= 0]
+    return "@" in text[start : min(ends, default=len(text))]
 
 
 JOINED_ESTABLISHMENT_RE = re.compile(
@@ -326,6 +363,9 @@ def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
             or JOINED_ESTABLISHMENT_RE.search(folded, max(0, c.start - 60), c.start)
             or VIRTUAL_AGENT_AFTER_RE.match(folded, c.end)
             or _namesake_led(text, folded, c)
+            # « Dossier n° CAF-RDV-2026-99174 »: letters glued to a reference's digits
+            or REFERENCE_DIGITS_AFTER_RE.match(folded, c.end)
+            or _inside_an_email(text, c)
         ),
     )
 
@@ -430,7 +470,8 @@ PUBLIC_BEFORE_RE = re.compile(
 )
 # Living somewhere (« j'habite », « domicilié », « chez moi »), and whose it is.
 _LIVING = (
-    r"j'?habite|habite|habitons|domicili\w*|heberg\w*|demeurant|demenag\w*"
+    # « je dors au CCAS de …, 2 place … »: where one sleeps is where one lives
+    r"j'?habite|habite|habitons|domicili\w*|heberg\w*|demeurant|demenag\w*|dors|dort|dormons"
     r"|chez[ \t]+(?:moi|nous|lui|elle)|reside\w*|vis|vit"
 )
 _POSSESSIVES = r"mon|ma|mes|notre|nos|son|sa|ses|leur"
@@ -450,8 +491,9 @@ PERSONAL_ADDRESS_RE = re.compile(
 # dates and hours allowed between the cue and the address.
 MEETING_PLACE_RE = re.compile(
     r"(?<![\w])(?:rendez-vous|rdv|convoqu\w*|convocation|permanences?|se[ \t]+tien(?:t|nent)"
-    # « la réunion … aura lieu le 13 janvier à 14 h, salle …, 2 rue … »
-    r"|reunions?|(?:a|aura|auront|ont)[ \t]+lieu"
+    # « la réunion … aura lieu le 13 janvier à 14 h, salle …, 2 rue … », « les ateliers
+    # reprendront en mars, salle Rose-Blanche, 5 allée … »
+    r"|reunions?|ateliers?|(?:a|aura|auront|ont)[ \t]+lieu(?![\-]|[ \t]dit)"  # not « à lieu-dit »
     # where someone was sent to (« un agent m'a dit d'aller au 12 rue … »)
     r"|aller[ \t]+(?:au|a|à)|(?:me|se|vous|nous)[ \t]+(?:rendre|presenter)[ \t]+(?:au|a|à)"
     r"|maison[ \t]+(?:des|de[ \t]+la|de[ \t]+l'|du)[ \t]*"
@@ -581,9 +623,19 @@ def _establishment_or_desk_line(text: str, entity: Entity, line_start: int) -> b
     )
 
 
+# « Urssaf, TSA 60012, 93517 Montreuil Cedex »: a TSA (« tri service arrivée ») box is an
+# administration's mail sorting, never a home (unlike a BP, which domiciles people too).
+TSA_RE = re.compile(r"(?<![\w])tsa[ \t]*\d{4,5}(?![\w])", re.IGNORECASE)
+
+
+QUESTION_AFTER_RE = re.compile(r"[ \t]*\?")
+
+
 def _public_address(text: str, entity: Entity) -> bool:
     if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
         return True
+    if TSA_RE.search(text, max(0, entity.start - 20), entity.end):
+        return True  # the box, or the box right before the postcode and town found
     line_start = text.rfind("\n", 0, entity.start) + 1
     if OWN_SEAT_LABEL_RE.fullmatch(fold(text[line_start : entity.start])):
         return False
@@ -606,7 +658,12 @@ def _public_address(text: str, entity: Entity) -> bool:
     )
     if not PUBLIC_BEFORE_RE.search(before):
         return _meeting_or_desk_address(text, entity, before)
-    return not PERSONAL_ADDRESS_RE.search(fold(text[max(0, entity.start - 120) : entity.start]))
+    window_start = max(0, entity.start - 120)
+    if QUESTION_AFTER_RE.match(text, entity.end):
+        # « Ma mère n'en a pas. Est-ce que l'accueil existe encore au 4 boulevard … ? »: a
+        # question about a desk's address; what makes it someone's is read in the question
+        window_start = max(window_start, sentence_start)
+    return not PERSONAL_ADDRESS_RE.search(fold(text[window_start : entity.start]))
 
 
 def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
@@ -615,14 +672,25 @@ def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
     are dropped."""
     if not any(c.label == "ADDRESS" for c in candidates):
         return candidates
-    return [c for c in candidates if c.label != "ADDRESS" or not _public_address(text, c)]
+    public = [c for c in candidates if c.label == "ADDRESS" and _public_address(text, c)]
+    # the pieces of a desk's address found on their own (« 29000 Quimper ») go with it
+    return [
+        c
+        for c in candidates
+        if c.label != "ADDRESS" or not any(p.start <= c.start and c.end <= p.end for p in public)
+    ]
 
 
 # « Nom Prénom\nc/o Secours catholique, 14 rue … », « …\nterrain familial, chemin … »: on the
 # line under a signature, what comes before the street (a care-of, an association, a site)
 # is part of the writer's address.
 CARE_OF_PREFIX_RE = re.compile(
-    r"[ \t>]*(?P<care>c/o|chez|aux[ \t]+bons[ \t]+soins[ \t]+de)?[ \t]*[^\n,.:;!?\d]{2,40},[ \t]*"
+    r"[ \t>]*(?P<care>c/o|chez|aux[ \t]+bons[ \t]+soins[ \t]+de)?[ \t]*"
+    r"(?:[^\n,.:;!?\d]{2,40},[ \t]*"
+    # « Quinta do Vale, 27 route … » found from « Vale »: the capitalised words before it
+    r"|(?:(?:[A-ZÀ-Þ][\w'’\-]*|d[aeo]s?|de|du|la|le|les)[ \t]+){1,3}"
+    # « 3 carrièra dels Fargas, … » found from « Fargas »: the number and the street's words
+    r"|\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:[\w'’\-]+[ \t]+){1,3})"
 )
 
 
@@ -653,6 +721,9 @@ def with_residence_before_building(text: str, entities: list[Entity]) -> list[En
 # a line's start, right before a name found, is the surname's.
 LEADING_PARTICLE_RE = re.compile(
     r"(?:^|\n|[,:;][ \t]*)[ \t]*((?:Le|La|Du|Van|Von|Da|Di|Del|Della|Dalla|De[ \t]+La)[ \t]+)$"
+    # « [Usager] van der Berghe Liesbeth »: a foreign particle in lower case opening a line or a
+    # turn
+    r"|(?:^|\n|:)[ \t]*((?:van[ \t]+der|van[ \t]+den|van|von|da|di|del|dos|das|ben|bin|el)[ \t]+)$"
 )
 
 
@@ -661,12 +732,13 @@ def with_leading_particles(text: str, entities: list[Entity]) -> list[Entity]:
     for entity in entities:
         if entity.label == "PERSON" and text[entity.start : entity.start + 1].isupper():
             particle = LEADING_PARTICLE_RE.search(text, max(0, entity.start - 12), entity.start)
+            group = 1 if particle and particle.group(1) else 2
             if particle and not any(
-                e.start < particle.end(1) and particle.start(1) < e.end
+                e.start < particle.end(group) and particle.start(group) < e.end
                 for e in entities
                 if e is not entity
             ):
-                entity = Entity(particle.start(1), entity.end, entity.label)
+                entity = Entity(particle.start(group), entity.end, entity.label)
         out.append(entity)
     return out
 
@@ -1089,6 +1161,274 @@ def repeat_given_names_opening_turns(
     return sorted(entities + added, key=lambda e: (e.start, e.end)) if added else entities
 
 
+# « [Agent] Bonjour, Rose de l'ANTS. », « [Usager] bjr »: a chat's speaker in brackets. The
+# rules know the speaker before a colon (« Agent : »): they read the same label rewritten so,
+# with the text's length and offsets unchanged (the mask is still laid on the text itself).
+BRACKETED_SPEAKER_RE = re.compile(
+    r"^([ \t>]*)\[(agente?|usag[eè]re?|vous|conseill[eè]re?|appelante?|cliente?"
+    r"|op[ée]rat(?:eur|rice)|citoyenne?|assur[ée]e?)\]([ \t])",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def speaker_view(text: str) -> str:
+    """The text with its bracketed speakers written as labels (« [Agent] » → « Agent : »)."""
+    if "[" not in text:
+        return text
+    return BRACKETED_SPEAKER_RE.sub(lambda m: f"{m.group(1)}{m.group(2)} :{m.group(3)}", text)
+
+
+AND_BEFORE_RE = re.compile(r"(?<![\w])et[ \t]+(?:de[ \t]+)?$")
+
+
+def with_coordinated_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« de Noé et Célestine »: the names joined by « et » or a comma to a name found, the
+    rules' judgement (``people._coordinated``) read again once spaCy's and the learned
+    detector's names are in."""
+    text = tokens.text
+    if " et " not in text or not any(e.label == "PERSON" for e in entities):
+        return entities
+    added = [
+        e
+        for e in coordinated(tokens, entities)
+        # joined by « et » only: after a comma, a lower-case word is often the next clause
+        # (« c encore moi Heimana, tjs rien »)
+        if AND_BEFORE_RE.search(text, max(0, e.start - 8), e.start)
+        and not any(o.start < e.end and e.start < o.end for o in entities)
+    ]
+    added.extend(_given_name_pairs(tokens, entities))
+    if not added:
+        return entities
+    unique = {(e.start, e.end): e for e in added}.values()
+    return sorted([*entities, *unique], key=lambda e: (e.start, e.end))
+
+
+def _given_name_pairs(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« la garde de Noé et Célestine. »: one capitalised word inside a sentence, joined by
+    « et » to a given name found alone and ending the clause, is the second given name,
+    even a French word."""
+    starts = {e.end: e for e in entities if e.label == "PERSON"}
+    items = tokens.items
+    out = []
+    for index in range(2, len(items)):
+        token, joiner, before = items[index], items[index - 1], items[index - 2]
+        found = starts.get(before.end)
+        if found is None or found.start != before.start or joiner.key != "et":
+            continue
+        if not (before.cap and token.cap) or before.upper or token.upper:
+            continue
+        if not plain_word(token) or token.place or token.key in NOT_BEFORE_A_NAME:
+            continue
+        after = items[index + 1] if index + 1 < len(items) else None
+        if not (
+            token.text.endswith(".")
+            or after is None
+            or "\n" in after.gap
+            or after.text in {",", ".", ";", "!", "?", ")"}
+        ):
+            continue
+        end = token.end - 1 if token.text.endswith(".") else token.end
+        if not any(e.start < end and token.start < e.end for e in entities):
+            out.append(Entity(token.start, end, "PERSON"))
+    return out
+
+
+PREPOSITION_END_RE = re.compile(r"(?:[ \t]+(?:de|du|des|d'|à|a|au))?[ \t,]*$", re.IGNORECASE)
+
+
+def _before_the_address(text: str, person: Entity, addresses: list[Entity]) -> Entity:
+    """« JE SUIS ABDOULKARIM SAÏD DE KAWÉNI 97600 MAMOUDZOU »: a person run into the place
+    an address starts with ends before it (and before « de »)."""
+    for address in addresses:
+        if person.start < address.start < person.end <= address.end:
+            head = text[person.start : address.start]
+            tail = PREPOSITION_END_RE.search(head)
+            end = person.start + len(head) - (len(tail.group()) if tail else 0)
+            if end > person.start:
+                return Entity(person.start, end, person.label)
+    return person
+
+
+# « …, 4900-561 Viana do Castelo, Portugal »: a foreign town's particle and the rest of its
+# name, and the country closing the address.
+FOREIGN_TOWN_TAIL_RE = re.compile(
+    r"(?:(?:[ \t]+(?:do|da|dos|das|del|di|della|de|du|la|las|los))+[ \t]+[A-ZÀ-Þ][\w'’\-]+)+"
+    r"|[ \t]*,[ \t]*(?:Portugal|Espagne|Italie|Belgique|Suisse|Allemagne|Luxembourg|Maroc"
+    r"|Alg[ée]rie|Tunisie|S[ée]n[ée]gal|Roumanie|Pologne|Turquie|Pays-Bas|Royaume-Uni)(?![\w])"
+)
+FOREIGN_POSTCODE_RE = re.compile(r"\d{4}-\d{3}|\d{2}-\d{3}|[A-Z]{1,2}\d[\dA-Z]? \d[A-Z]{2}")
+
+
+def with_foreign_town_tails(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address with a foreign postcode (« 4900-561 ») goes on over its town's particle
+    and name and the country after it; what it then covers is part of it."""
+    out = []
+    town_words: set[str] = set()
+    for entity in entities:
+        if entity.label == "ADDRESS" and FOREIGN_POSTCODE_RE.search(text, entity.start, entity.end):
+            end = entity.end
+            for _ in range(2):
+                tail = FOREIGN_TOWN_TAIL_RE.match(text, end)
+                if not tail:
+                    break
+                end = tail.end()
+            town_words.update(re.findall(r"[A-ZÀ-Þ][\w'’\-]+", text[entity.end : end]))
+            entity = Entity(entity.start, end, entity.label)
+        out.append(entity)
+    addresses = [e for e in out if e.label == "ADDRESS"]
+    return [
+        e
+        for e in out
+        if e.label == "ADDRESS"
+        or not (
+            any(a.start <= e.start and e.end <= a.end + 1 for a in addresses)
+            # the town's name said elsewhere, repeated as a name before it was known
+            or text[e.start : e.end].strip(" .") in town_words
+        )
+    ]
+
+
+def without_names_over_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
+    """An address candidate whose first line is a person candidate, whole (a signature's
+    name above its street: « Mathurin Le Corre\nPors Gwenn, 29770 Plogoff »), starts on the
+    next line: the name stays a name, and is repeated as one; a person candidate run into
+    the start of an address ends before it."""
+    persons = {(c.start, c.end) for c in candidates if c.label == "PERSON"}
+    if not persons:
+        return candidates
+    addresses = [c for c in candidates if c.label == "ADDRESS"]
+    out = []
+    for candidate in candidates:
+        if candidate.label == "PERSON":
+            candidate = _before_the_address(text, candidate, addresses)
+        if candidate.label == "ADDRESS":
+            first_line_end = text.find("\n", candidate.start, candidate.end)
+            if first_line_end > 0:
+                line = text[candidate.start : first_line_end]
+                stripped = line.rstrip(" \t,")
+                if (candidate.start, candidate.start + len(stripped)) in persons:
+                    candidate = Entity(first_line_end + 1, candidate.end, candidate.label)
+        out.append(candidate)
+    return out
+
+
+# « Adresse : c/o Mme Sow, 6 allée … », « Adresse\nFoyer Adoma, ch. 112, 4 rue … »: what a
+# form's address label holds before the street (a care-of, a hostel, a room) is the address.
+ADDRESS_LABEL_VALUE_RE = re.compile(
+    r"[ \t>\-•*]*(?:nouvelle[ \t]+)?adresse(?:[ \t]+(?:actuelle|postale|de[ \t]+domiciliation"
+    r"|du[ \t]+domicile|personnelle))?[ \t]*(?::[ \t]*|\n[ \t]*$)",
+    re.IGNORECASE,
+)
+
+
+def with_labelled_address_values(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address found after the start of its label's value begins at the value (what
+    stood between, a care-of's name included, is part of it)."""
+    extended: list[tuple[Entity, Entity]] = []
+    for entity in entities:
+        if entity.label != "ADDRESS":
+            continue
+        line_start = text.rfind("\n", 0, entity.start) + 1
+        prefix = text[line_start : entity.start]
+        if not prefix.strip() or len(prefix) > 70:
+            continue
+        label = ADDRESS_LABEL_VALUE_RE.match(prefix)
+        value_start = line_start + label.end() if label else None
+        if label is None and line_start:
+            above_start = text.rfind("\n", 0, line_start - 1) + 1
+            if ADDRESS_LABEL_VALUE_RE.fullmatch(text, above_start, line_start):
+                value_start = line_start + len(prefix) - len(prefix.lstrip(" \t>"))
+        if value_start is not None and value_start < entity.start:
+            extended.append((entity, Entity(value_start, entity.end, entity.label)))
+    if not extended:
+        return entities
+    replaced = dict(extended)
+    out = []
+    for entity in entities:
+        if entity in replaced:
+            out.append(replaced[entity])
+        elif not any(new.start < entity.end and entity.start < old.start for old, new in extended):
+            out.append(entity)
+    return sorted(out, key=lambda e: (e.start, e.end))
+
+
+def repeat_names_in_capitals_or_glued(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« Vo Van Hung … écrit "VO VAN HUNG" … "VOVANHUNG" »: a name of two words or more
+    found once comes back in another case, or with its words glued into one."""
+    text = tokens.text
+    names = {
+        tuple(fold(w).lower() for w in re.findall(r"[^\W\d_]+", text[e.start : e.end]))
+        for e in entities
+        if e.label == "PERSON"
+    }
+    names = {n for n in names if len(n) >= 2 and sum(len(w) for w in n) >= 6}
+    if not names:
+        return entities
+    glued = {"".join(n) for n in names}
+    added: list[Entity] = []
+    items = tokens.items
+    for index, token in enumerate(items):
+        if not token.word or any(a.start < token.end and token.start < a.end for a in added):
+            continue
+        span: Entity | None
+        if token.key in glued:
+            span = Entity(token.start, token.end, "PERSON")
+        else:
+            span = next(
+                (
+                    Entity(token.start, items[index + len(name) - 1].end, "PERSON")
+                    for name in names
+                    if tuple(t.key for t in items[index : index + len(name)]) == name
+                ),
+                None,
+            )
+        # a span the entities found cover in part only (« VAN HUNG » of « VO VAN HUNG »)
+        if span and not any(
+            (
+                e.start < span.end
+                and span.start < e.end
+                and not (span.start <= e.start and e.end <= span.end)
+            )
+            or (e.start <= span.start and span.end <= e.end)
+            for e in entities
+        ):
+            added.append(span)
+    if not added:
+        return entities
+    kept = [e for e in entities if not any(a.start <= e.start and e.end <= a.end for a in added)]
+    return sorted(kept + added, key=lambda e: (e.start, e.end))
+
+
+def _foreign_letters(value: str) -> bool:
+    return any(ord(c) > 0xFF and c.isalpha() and c not in "œŒŸ" for c in value)
+
+
+def with_last_given_word(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
+    """« ma femme c'est Hoàng Thị Mai »: a name written with letters French never writes,
+    then one capitalised word ending the line or the sentence: the name's last word, even
+    a month or a French word."""
+    items = tokens.items
+    out = []
+    for entity in entities:
+        if entity.label == "PERSON" and _foreign_letters(tokens.text[entity.start : entity.end]):
+            index = next((i for i, t in enumerate(items) if t.start >= entity.end), len(items))
+            word = items[index] if index < len(items) else None
+            after = items[index + 1] if index + 1 < len(items) else None
+            if (
+                word is not None
+                and word.gap == " "
+                and word.cap
+                and not word.upper
+                and word.word
+                and len(word.key) >= 2
+                and (after is None or "\n" in after.gap or after.text in {".", ",", "!", "?"})
+                and not any(e.start < word.end and word.start < e.end for e in entities)
+            ):
+                entity = Entity(entity.start, word.end, entity.label)
+        out.append(entity)
+    return out
+
+
 class Anonymiser:
     """Rules plus an optional spaCy pipeline (``ner`` only), a name lexicon and an optional
     learned name detector (``learned.NameDetector``: rules alone when it is ``None``)."""
@@ -1110,6 +1450,7 @@ class Anonymiser:
         return found, needs_ner(tokens, found), tokens
 
     def _rule_candidates(self, text: str) -> tuple[list[Entity], Tokens]:
+        text = speaker_view(text)
         folded = fold(text)
         found: list[Entity] = []
         for rule in RULES:
@@ -1119,6 +1460,7 @@ class Anonymiser:
         found.extend(find_town_then_place(text, folded, self.lexicon.places))
         found.extend(find_closing_streets(text, folded, self.lexicon.places))
         found.extend(find_places_at_towns(text, folded, self.lexicon.places))
+        found.extend(find_places_then_postcodes(text, folded, self.lexicon.places))
         found.extend(
             find_closing_postcodes(
                 text,
@@ -1170,13 +1512,34 @@ class Anonymiser:
         for index, learned in enumerate(found):
             if not learned:
                 continue
-            text = texts[index]
             kept, tokens = detected[index]
-            learned = self._drop_non_people(text, _not_after_articles(text, learned))
+            view = tokens.text  # the text as the rules read it (``speaker_view``)
+            learned = self._drop_non_people(view, _not_after_articles(view, learned))
             if learned:
-                learned = _joined_to_names(text, learned, results[index][1])
-                out[index] = self.finish(text, kept + learned, tokens)
+                learned = _joined_to_names(view, learned, results[index][1])
+                out[index] = self._without_non_people(
+                    texts[index],
+                    view,
+                    self.finish(texts[index], kept + learned, tokens),
+                    results[index][1],
+                )
         return out
+
+    def _without_non_people(
+        self, text: str, view: str, result: tuple[str, list[Entity]], rules: list[Entity]
+    ) -> tuple[str, list[Entity]]:
+        """The names a learned word brought, as completed by the rules (« Garnier » learned,
+        « Jeanne Garnier » completed), judged again like the rules' own: « IFSI Jeanne
+        Garnier », « Crêperie Ty Gwenn » are establishments, whichever word was learned."""
+        before = set(rules)
+        added = [e for e in result[1] if e.label == "PERSON" and e not in before]
+        if not added:
+            return result
+        refused = set(added) - set(self._drop_non_people(view, added))
+        if not refused:
+            return result
+        entities = [e for e in result[1] if e not in refused]
+        return mask(text, entities), entities
 
     def detect_many(
         self, texts: Sequence[str], batch_size: int = 64
@@ -1203,7 +1566,7 @@ class Anonymiser:
         if self.nlp is not None and for_ner:
             # spaCy (most of the time spent) reads only the texts where a capitalised or
             # listed word is left unmasked by the rules
-            docs = self.nlp.pipe([texts[i] for i in for_ner], batch_size=batch_size)
+            docs = self.nlp.pipe([all_tokens[i].text for i in for_ner], batch_size=batch_size)
             for index, doc in zip(for_ner, docs, strict=True):
                 for ent in doc.ents:
                     if ent.label_ != "PER":
@@ -1212,7 +1575,7 @@ class Anonymiser:
                         None
                         if index in confirm_only
                         else filter_spacy_person(
-                            texts[index], ent.start_char, ent.end_char, self.lexicon
+                            all_tokens[index].text, ent.start_char, ent.end_char, self.lexicon
                         )
                     )
                     if span:
@@ -1224,9 +1587,11 @@ class Anonymiser:
                         if ent.start_char <= start and end <= ent.end_char
                     )
         detected = []
-        for text, found, tokens in zip(texts, candidates, all_tokens, strict=True):
+        for found, tokens in zip(candidates, all_tokens, strict=True):
+            text = tokens.text
             kept = self._drop_non_people(text, found)
             kept = drop_public_addresses(text, extend_with_town(text, kept, self.lexicon.places))
+            kept = without_names_over_addresses(text, kept)
             detected.append((kept, tokens))
         return detected
 
@@ -1238,7 +1603,9 @@ class Anonymiser:
         return drop_places(text, drop_establishments(text, kept))
 
     def finish(self, text: str, kept: list[Entity], tokens: Tokens) -> tuple[str, list[Entity]]:
-        """Resolve the candidates, complete and repeat the names found, mask."""
+        """Resolve the candidates, complete and repeat the names found (on the text as the
+        rules read it), mask ``text`` itself."""
+        original, text = text, tokens.text
         entities = with_care_of_prefixes(
             text,
             with_districts(
@@ -1257,9 +1624,14 @@ class Anonymiser:
             text, with_residence_before_building(text, with_leading_initials(text, entities))
         )
         entities = with_leading_particles(text, entities)
+        entities = with_coordinated_names(tokens, entities)
         entities = with_town_line_above(text, entities)
+        entities = with_foreign_town_tails(text, entities)
+        entities = with_labelled_address_values(text, entities)
         entities = repeat_in_compounds(tokens, entities)
         entities = repeat_capitalised_names(tokens, entities)
         entities = repeat_lowercase_pairs(tokens, entities)
         entities = repeat_given_names_opening_turns(text, entities, self.lexicon)
-        return mask(text, entities), entities
+        entities = repeat_names_in_capitals_or_glued(tokens, entities)
+        entities = with_last_given_word(tokens, entities)
+        return mask(original, entities), entities
