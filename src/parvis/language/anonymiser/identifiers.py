@@ -281,13 +281,33 @@ DESK_EMAIL_RE = re.compile(
 
 # A mailbox named after a function at an institution's domain (« contact@caf-exemple.fr »,
 # « accueil.franceservices@ville-exemple.fr », « secretariat.college-x@ac-exemple.fr »): a
-# desk's, an association's or a school's. A firm's or a professional's (« contact@<name>-
-# avocats.fr ») and one given after a sender's name (« X <accueil@…> a écrit ») stay masked.
-FUNCTION_EMAIL_RE = re.compile(
+# desk's, an association's or a school's. Every part of its local part names a function or
+# an institution (a part may go on after a hyphen: « college-loti »): « contact.dupont@… »
+# or « info-marie@… » may be a person's and stay masked, as a firm's or a professional's
+# (« contact@<name>-avocats.fr ») and one given after a sender's name (« X <accueil@…> a
+# écrit »). Leaking a person's address costs more than masking a desk's.
+_FUNCTION_PART = (
     r"(?:accueil|contact|contacts|secretariat|info|infos|information|courrier|direction|service"
     r"|services|standard|forum|ccas|mairie|bureau|reception|inscriptions?|scolarite|admin"
-    r"|administration|communication|permanence|assistance|usagers|benevoles|parents|familles)"
-    r"(?:[.\-_][\w.\-]*)?@[\w.\-]*(?<![\w])(?:mairie|ville|caf|cpam|msa|ccas|lycee|college|ecole"
+    r"|administration|communication|permanence|assistance|usagers|benevoles|parents|familles"
+    r"|techniques?|social|sociale|jeunesse|urbanisme|etat-civil|rh|compta|comptabilite|eleves"
+    r"|mediation|solidarites?|logement|emploi|insertion|sante|enfance|education|finances"
+    r"|juridique|numerique|citoyennete|relations?-usagers|secretariat-general)"
+)
+_INSTITUTION_PART = (
+    r"(?:mairie|ville|caf|cpam|msa|ccas|cias|lycee|college|ecole|ac|gouv|franceservices"
+    r"|france-services|fs|departement|region|agglo|metropole|association|asso"
+    r"|mission-?locale|prefecture|crous|urssaf|carsat|cnav)"
+)
+_FUNCTION_LOCAL_PART = (
+    rf"{_FUNCTION_PART}(?:[.\-_](?:{_FUNCTION_PART}|{_INSTITUTION_PART})(?:-[a-z0-9]+)*)*@"
+)
+# On a form an organisation fills about itself, an e-mail is the organisation's only when
+# its local part names a function (« direction@centre-exemple.fr »): « Conseillère :
+# Julie Martin — julie.martin@… » on such a form is a person's.
+FUNCTION_LOCAL_PART_RE = re.compile(_FUNCTION_LOCAL_PART, re.IGNORECASE)
+FUNCTION_EMAIL_RE = re.compile(
+    rf"{_FUNCTION_LOCAL_PART}[\w.\-]*(?<![\w])(?:mairie|ville|caf|cpam|msa|ccas|lycee|college|ecole"
     r"|ac|gouv|franceservices|france-services|departement|region|agglo|metropole|usagers"
     r"|association|asso|mission-?locale|exemple|example)(?![a-z])",
     re.IGNORECASE,
@@ -314,7 +334,10 @@ def find_emails(text: str, folded: str) -> Iterable[Entity]:
             NO_REPLY_RE.match(match.group())
             or DESK_EMAIL_RE.fullmatch(match.group())
             or _desk_email(folded, match)
-            or organisation_contact(folded, start)
+            or (
+                organisation_contact(folded, start)
+                and FUNCTION_LOCAL_PART_RE.match(match.group()) is not None
+            )
         ):
             continue
         spoken_at = SPOKEN_AT_RE.search(match.group())

@@ -18,6 +18,7 @@ from parvis.language.anonymiser.addresses import (
 )
 from parvis.language.anonymiser.base import Entity
 from parvis.language.anonymiser.identifiers import (
+    FUNCTION_LOCAL_PART_RE,
     find_birthdates,
     find_caf_numbers,
     find_cards,
@@ -337,11 +338,15 @@ REFERENCE_DIGITS_AFTER_RE = re.compile(r"[\-/_]\d")
 
 
 def _inside_an_email(text: str, candidate: Entity) -> bool:
-    """« secretariat.college-loti@… » left unmasked (a desk's mailbox): the words of an
-    address are no one's name (the candidate's first word is read in its chunk of text)."""
+    """« secretariat.college-loti@… » left unmasked (a desk's mailbox): the words of a
+    mailbox named after a function are no one's name (the candidate's first word is read
+    in its chunk of text). Any other address's words stay candidates: should the e-mail
+    rule miss the address (spaces around « @ », letters it does not take), its name still
+    gets masked."""
     start = max(text.rfind(ch, 0, candidate.start) for ch in ' \t\n<("') + 1
     ends = [i for i in (text.find(ch, candidate.start) for ch in ' \t\n<>)"') if i >= 0]
-    return "@" in text[start : min(ends, default=len(text))]
+    chunk = text[start : min(ends, default=len(text))]
+    return "@" in chunk and FUNCTION_LOCAL_PART_RE.match(fold(chunk)) is not None
 
 
 JOINED_ESTABLISHMENT_RE = re.compile(

@@ -66,6 +66,20 @@ def test_a_desks_contact_details_are_kept(text):
     [
         ("Mon mail perso : contact.noemie.varda@gmail.com", "contact.noemie.varda@gmail.com"),
         ("Mon cabinet : contact@lebris-avocats.fr", "contact@lebris-avocats.fr"),
+        # A function word does not make a mailbox a desk's when a name goes with it.
+        (
+            "Écrivez à ma référente : contact.yvonne.kerleau@ccas-exemple.fr",
+            "contact.yvonne.kerleau@ccas-exemple.fr",
+        ),
+        ("Mon adresse : info-tanguy@asso-exemple.fr", "info-tanguy@asso-exemple.fr"),
+        # An address the e-mail rule misses (a space before « @ ») keeps its name masked.
+        ("mon mail c'est nolwenn.le-gall @orange.fr merci", "nolwenn"),
+        (
+            "Nom de la structure : France Services du Val\nConseillère : Maëlys Tardieu\n"
+            "Courriel : maelys.tardieu@fs-duval.fr",
+            "maelys.tardieu@fs-duval.fr",
+        ),
+        ("Réponse à accueil_bakary.sow@mairie-exemple.fr", "accueil_bakary.sow@mairie-exemple.fr"),
         (
             "Le 2 mars, Odile Brunet <accueil@mairie-exemple.fr> a écrit :\n> Bonjour",
             "accueil@mairie-exemple.fr",
