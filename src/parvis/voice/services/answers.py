@@ -259,6 +259,10 @@ def answer_feedback_record(
     leaves room for a household or the public computers of a France Services counter)."""
     if answer.status != AnswerStatus.PUBLISHED:
         raise VoiceError("not_published", "Cette réponse n’est pas publiée.", status=404)
+    if network:
+        # The answer's row locked first: two votes from one connection at once are counted
+        # one after the other (the cap holds; on SQLite writes are serialised anyway).
+        PublicAnswer.objects.select_for_update().filter(pk=answer.pk).exists()
     if (
         network
         and AnswerFeedback.objects.filter(answer=answer, network_digest=network).count()
