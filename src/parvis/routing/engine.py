@@ -230,8 +230,7 @@ def _db_json(value: Any) -> Any:
     return connection.ops.adapt_json_value(value, None)
 
 
-def json_list(value: Any) -> list[Any]:
-    """A JSON list column as a plain statement returns it (SQLite: text)."""
+def _json_list(value: Any) -> list[Any]:
     if isinstance(value, (str, bytes)):
         value = json.loads(value)
     return list(value or [])
@@ -304,7 +303,7 @@ def _waiting(row: tuple[Any, ...]) -> Waiting:
             units=units,
             language=language,
             escalated=bool(escalated),
-            declined=frozenset(json_list(declined)),
+            declined=frozenset(_json_list(declined)),
         ),
         conversation_id,
         arrived_at,
@@ -1491,7 +1490,13 @@ def process_due(*, now: dt.datetime | None = None, limit: int = 10_000, batch: i
 
 
 def offered_to(entry: Entry, user_id: int) -> bool:
-    return entry.offered_to_id == user_id or user_id in (entry.offered_to_all or [])
+    return is_offered_to(entry.offered_to_id, entry.offered_to_all, user_id)
+
+
+def is_offered_to(holder_id: int | None, offered_to_all: Any, user_id: int) -> bool:
+    """The offer's rule on its columns as a row holds them (``offered_to_all``: a list, or
+    the JSON text a plain statement returns on SQLite)."""
+    return holder_id == user_id or user_id in _json_list(offered_to_all)
 
 
 def release_entry_offer(entry: Entry, *, now: dt.datetime, declined_by: int | None) -> None:

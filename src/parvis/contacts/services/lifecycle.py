@@ -185,17 +185,12 @@ def conversation_assign(
 # ``conversations_assign_by_system`` and ``conversations_offer_by_system`` as one
 # statement; ``LEAN_EFFECTS`` says which effects that statement reproduces.
 LEAN_EFFECTS: dict[str, tuple[Any, ...]] = {"assign": (workflow._assigned,), "offer": ()}
-LEAN_ASSIGN_EFFECTS = LEAN_EFFECTS["assign"]
 
 
 def _lean_move_matches_the_table(move: str) -> bool:
     rule = workflow.LIFECYCLE.moves[move]
     effects = (*rule.effects, *workflow.LIFECYCLE.on_enter.get(rule.target, ()))
     return Status.QUEUED in rule.sources and effects == LEAN_EFFECTS[move]
-
-
-def _lean_assign_matches_the_table() -> bool:
-    return _lean_move_matches_the_table("assign")
 
 
 def conversations_assign_by_system(

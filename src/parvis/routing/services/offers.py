@@ -64,7 +64,7 @@ def offer_accept(
     if not offered:
         raise RoutingError("offer_gone", GONE)
     ((entry_id, units, offered_to_id, offered_to_all),) = offered
-    if offered_to_id != user.pk and user.pk not in engine.json_list(offered_to_all):
+    if not engine.is_offered_to(offered_to_id, offered_to_all, user.pk):
         raise RoutingError("offer_gone", GONE)
     with connection.cursor() as cursor:
         cursor.execute(
