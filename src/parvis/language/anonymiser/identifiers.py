@@ -302,14 +302,16 @@ _INSTITUTION_PART = (
 _FUNCTION_LOCAL_PART = (
     rf"{_FUNCTION_PART}(?:[.\-_](?:{_FUNCTION_PART}|{_INSTITUTION_PART})(?:-[a-z0-9]+)*)*@"
 )
+# « exemple » is the made-up texts' stand-in for a town or body, so it counts only as the
+# end of a named domain (« centre-exemple.fr »): a bare « rh@exemple.fr » names no institution.
 # On a form an organisation fills about itself, an e-mail is the organisation's only when
 # its local part names a function (« direction@centre-exemple.fr »): « Conseillère :
 # Julie Martin — julie.martin@… » on such a form is a person's.
 FUNCTION_LOCAL_PART_RE = re.compile(_FUNCTION_LOCAL_PART, re.IGNORECASE)
 FUNCTION_EMAIL_RE = re.compile(
-    rf"{_FUNCTION_LOCAL_PART}[\w.\-]*(?<![\w])(?:mairie|ville|caf|cpam|msa|ccas|lycee|college|ecole"
-    r"|ac|gouv|franceservices|france-services|departement|region|agglo|metropole|usagers"
-    r"|association|asso|mission-?locale|exemple|example)(?![a-z])",
+    rf"{_FUNCTION_LOCAL_PART}[\w.\-]*(?:(?<![\w])(?:mairie|ville|caf|cpam|msa|ccas|lycee|college"
+    r"|ecole|ac|gouv|franceservices|france-services|departement|region|agglo|metropole|usagers"
+    r"|association|asso|mission-?locale)|(?<=-)(?:exemple|example))(?![a-z])",
     re.IGNORECASE,
 )
 
