@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from parvis.directory import selectors, services
 from parvis.directory.forms import (
     CommitmentAssessmentForm,
     OpeningExceptionForm,
+    SiteCreateForm,
     SiteDetailsForm,
     WeeklyHoursForm,
 )
@@ -79,8 +81,66 @@ def site_list(request: HttpRequest) -> HttpResponse:
             "title": "Annuaire — lieux d’accueil",
             "page_obj": page,
             "manageable": manageable,
+            "may_create": any(selectors.structures_managed_by(request.user)),
             "breadcrumb": breadcrumb(current="Annuaire"),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_create(request: HttpRequest) -> HttpResponse:
+    """A new site under an organisation or local service the person manages
+    (``services.site_create``: the rules of every site, audited); then its hours."""
+    organisations, local_services = selectors.structures_managed_by(request.user)
+    if not organisations and not local_services:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = SiteCreateForm(
+            request.POST, organisations=organisations, local_services=local_services
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                site = services.site_create(
+                    actor=request.user,
+                    kind=data["kind"],
+                    name=data["name"],
+                    commune=data["commune"],
+                    organisation=data["organisation"],
+                    local_service=data["local_service"],
+                    coverage=data["coverage"],
+                    covered_departements=data["covered_departements"],
+                    address=data["address"],
+                    postcode=data["postcode"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    website=data["website"],
+                    channels=data["channels"],
+                )
+            except DirectoryError as error:
+                _add_domain_errors(form, error, {field: field for field in form.fields})
+            else:
+                messages.success(
+                    request,
+                    f"Le lieu « {site.name} » a été créé. Indiquez maintenant ses horaires "
+                    "habituels : sans eux, sa page publique le dit fermé.",
+                )
+                return redirect("directory_backoffice:site_hours", slug=site.slug)
+    else:
+        form = SiteCreateForm(organisations=organisations, local_services=local_services)
+        if len(organisations) + len(local_services) == 1:
+            only = organisations[0] if organisations else local_services[0]
+            form.initial["structure"] = f"{'o' if organisations else 's'}{only.pk}"
+    return render(
+        request,
+        "directory/backoffice/site_create.html",
+        {
+            "title": "Ajouter un lieu d’accueil",
+            "form": form,
+            "breadcrumb": _breadcrumb("Ajouter un lieu d’accueil"),
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 from parvis.core import french
 from parvis.core.forms import ParvisForm, SearchForm, checked_by
@@ -22,6 +23,7 @@ from parvis.directory.models import (
     EVIDENCE_MAX,
     Channel,
     CommitmentAssessment,
+    LocalService,
     Organisation,
     Site,
 )
@@ -31,6 +33,13 @@ from parvis.directory.services import (
     validate_assessment_text,
     validate_evidence_label,
     validate_evidence_url,
+)
+from parvis.territories.models import Commune, Departement
+from parvis.territories.selectors import (
+    communes_search,
+    is_commune_code,
+    name_key,
+    resolve_commune,
 )
 
 _TIME = r"(\d{1,2})\s*(?:[h:]\s*(\d{2})?)?"
@@ -320,6 +329,7 @@ class SiteDetailsForm(ParvisForm):
         required=False,
         max_length=5,
         help_text="5 chiffres.",
+        validators=[RegexValidator(r"^\d{5}$", "Le code postal doit comporter 5 chiffres.")],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
     phone = forms.CharField(
@@ -372,3 +382,123 @@ class SiteDetailsForm(ParvisForm):
         if {c.pk for c in data["channels"]} != {c.pk for c in site.channels.all()}:
             changed["channels"] = list(data["channels"])
         return changed
+
+
+class SiteCreateForm(SiteDetailsForm):
+    """A new site of a structure the person manages: an organisation (its managers at
+    organisation level) or one of its local services. Its kind follows the structure:
+    a France Services operator opens France Services sites, an administration counters
+    and contact centres. The commune is typed (INSEE code, or name with the postcode
+    when several communes share it): a list of 35,000 communes is no choice."""
+
+    structure = forms.ChoiceField(label="Structure qui gère le lieu")
+    kind = forms.ChoiceField(label="Type de lieu", choices=Site.Kind.choices)
+    commune = forms.CharField(
+        label="Commune",
+        max_length=120,
+        help_text="Nom de la commune ou code INSEE, par exemple Mérignac ou 33281. Si "
+        "plusieurs communes portent ce nom, le code postal ci-dessous les départage.",
+    )
+    coverage = forms.ChoiceField(
+        label="Territoire servi",
+        choices=Site.Coverage.choices,
+        initial=Site.Coverage.LOCAL,
+        help_text="Locale pour un accueil sur place ; un centre de contact peut servir toute "
+        "la France ou des départements listés.",
+    )
+    covered_departements = forms.ModelMultipleChoiceField(
+        label="Départements servis",
+        queryset=Departement.objects.order_by("code"),
+        required=False,
+        help_text="Seulement pour « Départements listés ».",
+    )
+
+    CREATE_FIELDS = ("structure", "kind", "name", "commune", "coverage", "covered_departements")
+    field_order = [*CREATE_FIELDS, *SiteDetailsForm.FIELDS]
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        local_services: list[LocalService],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._structures: dict[str, tuple[Organisation, LocalService | None]] = {
+            f"o{o.pk}": (o, None) for o in organisations
+        }
+        self._structures.update({f"s{s.pk}": (s.organisation, s) for s in local_services})
+        choices: list[Any] = [("", "Choisissez une structure")]
+        if organisations:
+            choices.append(("Organismes", [(f"o{o.pk}", o.name) for o in organisations]))
+        if local_services:
+            choices.append(
+                (
+                    "Services locaux",
+                    [(f"s{s.pk}", s.name) for s in local_services],
+                )
+            )
+        cast(forms.ChoiceField, self.fields["structure"]).choices = choices
+        operators = {
+            o.kind == Organisation.Kind.FRANCE_SERVICES_OPERATOR
+            for o, _ in self._structures.values()
+        }
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (value, label)
+            for value, label in Site.Kind.choices
+            if (value == Site.Kind.FRANCE_SERVICES) in operators
+        ]
+        departements = cast(Any, self.fields["covered_departements"])
+        departements.label_from_instance = lambda d: f"{d.code} — {d.name}"
+
+    def clean_commune(self) -> Commune | str:
+        """Resolved in ``clean`` (the postcode may be needed); kept as typed here."""
+        return str(self.cleaned_data["commune"]).strip()
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        structure = self._structures.get(data.get("structure") or "")
+        if structure is not None:
+            organisation, local_service = structure
+            data["organisation"], data["local_service"] = organisation, local_service
+            operator = organisation.kind == Organisation.Kind.FRANCE_SERVICES_OPERATOR
+            if data.get("kind") and (data["kind"] == Site.Kind.FRANCE_SERVICES) != operator:
+                self.add_error(
+                    "kind",
+                    "Un lieu France Services est ouvert par sa structure porteuse ; une "
+                    "administration ouvre un accueil physique ou un centre de contact."
+                    if not operator
+                    else "Une structure porteuse France Services ouvre des lieux France Services.",
+                )
+        typed = data.get("commune")
+        if typed:
+            data["commune"] = self._commune(typed, data.get("postcode") or "")
+        return data
+
+    def _commune(self, typed: str, postcode: str) -> Commune | None:
+        if is_commune_code(typed):
+            resolved = resolve_commune(typed)
+            if resolved is None:
+                self.add_error("commune", f"Aucune commune n’a le code INSEE {typed}.")
+                return None
+            return resolved[0]
+        found = list(communes_search(q=typed, postcode=postcode or None)[:6])
+        exact = [c for c in found if c.search_key == name_key(typed)]
+        matches = exact or found
+        if not matches:
+            self.add_error(
+                "commune",
+                f"Aucune commune ne correspond à « {typed} »"
+                + (f" avec le code postal {postcode}." if postcode else "."),
+            )
+            return None
+        if len(matches) > 1:
+            listed = " ; ".join(f"{c.name} ({c.code})" for c in matches[:5])
+            self.add_error(
+                "commune",
+                f"Plusieurs communes correspondent : {listed}. Donnez le code postal ou le "
+                "code INSEE.",
+            )
+            return None
+        return matches[0]

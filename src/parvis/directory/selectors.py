@@ -602,6 +602,25 @@ def sites_visible_to(principal: Any, permission: Perm = Perm.VIEW) -> QuerySet[S
     )
 
 
+def structures_managed_by(principal: Any) -> tuple[list[Organisation], list[LocalService]]:
+    """The organisations and local services under which ``principal`` may open a site
+    (``Perm.MANAGE_DIRECTORY`` on them), active ones, in French order. A site-level
+    grant manages its own site only: it opens none."""
+    organisations = visible_to(
+        principal, Organisation.objects.filter(is_active=True), Perm.MANAGE_DIRECTORY
+    ).order_by("sort_key", "pk")
+    local_services = (
+        visible_to(
+            principal,
+            LocalService.objects.filter(is_active=True, organisation__is_active=True),
+            Perm.MANAGE_DIRECTORY,
+        )
+        .select_related("organisation")
+        .order_by("sort_key", "pk")
+    )
+    return list(organisations), list(local_services)
+
+
 def site_exceptions(site: Site, *, since: Any = None) -> QuerySet[OpeningException]:
     queryset = site.opening_exceptions.all()
     if since is not None:

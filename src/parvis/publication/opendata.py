@@ -1470,7 +1470,7 @@ DATASETS: dict[str, Dataset] = {
         "réponse des enquêtes, la version et les paramètres du calcul, la source (calculé "
         "ou déclaré) et le millésime du code officiel géographique. Sous l’effectif minimal "
         "de publication de l’indicateur, la valeur n’est pas publiée (cellules vides) et "
-        "motif_non_publication dit pourquoi ; l’effectif est toujours donné.",
+        "la colonne « motif_non_publication » dit pourquoi ; l’effectif est toujours donné.",
         QUALITY_RESULT_FIELDS,
         quality_result_rows,
         group=QUALITY_GROUP,

@@ -48,6 +48,7 @@ HTML_ROUTES: dict[str, Route] = {
     "directory:site_detail": Route("public", kwargs=_site),
     "directory:organisation_commitments": Route("public", kwargs=_org),
     "directory_backoffice:site_list": Route("login"),
+    "directory_backoffice:site_create": Route("login", agent_status=403),
     "directory_backoffice:site_details": Route("scoped", kwargs=_site, agent_status=403),
     "directory_backoffice:site_hours": Route("scoped", kwargs=_site, agent_status=403),
     "directory_backoffice:site_exceptions": Route("scoped", kwargs=_site, agent_status=403),

@@ -181,3 +181,25 @@ def test_admin_edits_hours_in_the_back_office(page, live_server, directory):
     page.locator("input[name=phone]").fill("02 62 00 00 00")
     page.get_by_role("button", name="Enregistrer les coordonnées").click()
     expect(page.get_by_text("Les coordonnées du lieu ont été enregistrées.")).to_be_visible()
+
+
+def test_admin_opens_a_new_site_then_sets_its_hours(page, live_server, directory):
+    admin = MembershipFactory(organisation=directory["caf"], role=Role.ORGANISATION_ADMIN).user
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Adresse électronique").fill(admin.email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(live_server.url + reverse("directory_backoffice:site_list"))
+    page.get_by_role("link", name="Ajouter un lieu d’accueil").click()
+    assert axe_serious_violations(page) == []
+    page.get_by_label("Structure qui gère le lieu").select_option(label="CAF de La Réunion")
+    page.get_by_label("Nom du lieu").fill("Accueil CAF Saint-Denis Centre")
+    page.locator("input[name=commune]").fill("Saint Denis")
+    page.locator("input[name=postcode]").fill("974")
+    page.get_by_role("button", name="Créer le lieu").click()
+    expect(page.get_by_text("Le code postal doit comporter 5 chiffres.").first).to_be_visible()
+    assert axe_serious_violations(page) == []
+    page.locator("input[name=postcode]").fill("97400")
+    page.get_by_role("button", name="Créer le lieu").click()
+    expect(page.get_by_text("Indiquez maintenant ses horaires habituels")).to_be_visible()
+    assert Site.objects.get(name="Accueil CAF Saint-Denis Centre").commune.code == "97411"
