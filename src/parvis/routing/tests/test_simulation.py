@@ -4,8 +4,10 @@ and the ``simulate_load`` command."""
 from __future__ import annotations
 
 import json
+import os
 import random
 from io import StringIO
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.management import call_command
@@ -170,5 +172,51 @@ def test_the_database_day_runs_in_a_child_and_starts_later_days_from_a_template(
     assert second["migrate_seconds"] < first["migrate_seconds"]
     # The day's figures, not its statement count: process memos expire on the wall clock
     # (a calendar read again, a few statements more or less).
+    for figure in ("answered", "abandoned", "short_abandons", "service_level", "occupancy"):
+        assert second[figure] == first[figure], figure
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the PostgreSQL pass names the server",
+)
+def test_the_postgresql_day_keeps_a_template_database_and_drops_its_own():
+    """``--database-url``: the day's database is created, then dropped; the first day
+    keeps its migrated database as ``parvis_simtpl_<fingerprint>``, which the next day
+    is created from (its ``migrate`` only checks) to play the same day."""
+    import psycopg
+
+    from parvis.routing.management.commands import simulate_load as command
+
+    server = os.environ["DATABASE_URL"]
+    maintenance = command._maintenance_url(server)
+    kept = f"{command.PG_TEMPLATE_PREFIX}{command._migrations_fingerprint()}"
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{kept}"')
+    name = f"parvis_simtest_{os.getpid()}"
+    url = urlunsplit(urlsplit(server)._replace(path=f"/{name}", query=""))
+    runs = []
+    for _ in range(2):
+        out = StringIO()
+        call_command(
+            "simulate_load",
+            "--database",
+            "--database-url",
+            url,
+            "--contacts",
+            "150",
+            "--agents",
+            "6",
+            "--json",
+            stdout=out,
+        )
+        runs.append(last_json(out))
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            databases = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+        assert kept in databases
+        assert name not in databases
+    first, second = runs
+    assert first["mode"] == "database_day" and first["arrivals"] == 150
+    assert second["migrate_seconds"] < first["migrate_seconds"]
     for figure in ("answered", "abandoned", "short_abandons", "service_level", "occupancy"):
         assert second[figure] == first[figure], figure
