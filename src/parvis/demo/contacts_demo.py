@@ -346,32 +346,54 @@ def _answer(conversation: Conversation, person: User) -> None:
     )
 
 
+# Channels on which a citizen waits on the line (their waiting contacts are minutes old).
+LIVE_CHANNELS = frozenset({"chat", "telephone"})
+
+
 def _backdate(conversation_ids: list[int], rng: random.Random) -> None:
-    """Spread the demo conversations over the last two weeks: every time of one
-    conversation (its messages, transitions and call too) moves back by the same delta,
-    then its deadlines are the hub's at its moved arrival (``_redate_deadlines``)."""
+    """Spread the demo conversations over the last two weeks (``shift_conversation``). A chat
+    or a call still waiting for an agent arrived minutes ago (nobody waits days on a line),
+    an e-mail or an SMS still waiting within the last five days: some late, most not."""
+    waiting = dict(
+        Conversation.objects.filter(
+            pk__in=conversation_ids, status__in=(Status.NEW, Status.QUEUED, Status.OFFERED)
+        ).values_list("pk", "channel_id")
+    )
+    for pk in conversation_ids:
+        days, hours = rng.randint(0, 13), rng.randint(0, 6)
+        delta = dt.timedelta(days=days, hours=hours)
+        if waiting.get(pk) in LIVE_CHANNELS:
+            delta = dt.timedelta(minutes=3 + (days * 7 + hours * 5) % 40)
+        elif pk in waiting:
+            delta = dt.timedelta(days=days % 5, hours=hours)
+        if delta:
+            shift_conversation(pk, delta)
+
+
+def shift_conversation(conversation_id: int, delta: dt.timedelta) -> None:
+    """Move every time of one conversation (its messages, transitions and call too) back
+    by ``delta`` (forward when negative), then its deadlines to the hub's at its moved
+    arrival (``_redate_deadlines``). A bulk loader's write, for the demo only."""
     fields = [
         f.name
         for f in Conversation._meta.get_fields()
         if getattr(f, "get_internal_type", lambda: "")() == "DateTimeField"
     ]
-    for pk in conversation_ids:
-        delta = dt.timedelta(days=rng.randint(0, 13), hours=rng.randint(0, 6))
-        if not delta:
-            continue
-        Conversation.objects.filter(pk=pk).update(
-            **{name: F(name) - delta for name in fields if name}
-        )
-        Message.objects.filter(conversation_id=pk).update(created_at=F("created_at") - delta)
-        ConversationTransition.objects.filter(conversation_id=pk).update(
-            created_at=F("created_at") - delta
-        )
-        Call.objects.filter(conversation_id=pk).update(
-            started_at=F("started_at") - delta,
-            answered_at=F("answered_at") - delta,
-            ended_at=F("ended_at") - delta,
-        )
-        _redate_deadlines(pk, delta)
+    Conversation.objects.filter(pk=conversation_id).update(
+        **{name: F(name) - delta for name in fields if name}
+    )
+    Message.objects.filter(conversation_id=conversation_id).update(
+        created_at=F("created_at") - delta
+    )
+    ConversationTransition.objects.filter(conversation_id=conversation_id).update(
+        created_at=F("created_at") - delta
+    )
+    Call.objects.filter(conversation_id=conversation_id).update(
+        started_at=F("started_at") - delta,
+        answered_at=F("answered_at") - delta,
+        ended_at=F("ended_at") - delta,
+    )
+    _redate_deadlines(conversation_id, delta)
 
 
 def _redate_deadlines(conversation_id: int, delta: dt.timedelta) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from parvis.contacts.models import (
     Conversation,
     ConversationTransition,
@@ -15,6 +17,7 @@ from parvis.contacts.models import (
     QueueMember,
     Status,
 )
+from parvis.demo.contacts_demo import LIVE_CHANNELS, shift_conversation
 from parvis.directory.models import Organisation
 from parvis.voice.models import AnswerTemplate
 
@@ -118,8 +121,15 @@ def demo_desk_seed() -> int:
         held = Conversation.objects.filter(
             queue_id=queue_id, status=Status.ASSIGNED, assignee__isnull=False
         ).select_related("assignee")
-        for conversation in held.order_by("pk")[: max(0, WAITING_PER_QUEUE - waiting)]:
+        for index, conversation in enumerate(
+            held.order_by("pk")[: max(0, WAITING_PER_QUEUE - waiting)]
+        ):
             assert conversation.assignee is not None
+            if conversation.channel_id in LIVE_CHANNELS:
+                # A chat or a call put back waits on the line: it arrived minutes ago.
+                arrived = timezone.now() - dt.timedelta(minutes=4 + 9 * index)
+                shift_conversation(conversation.pk, conversation.created_at - arrived)
+                conversation.refresh_from_db()
             taken = conversation.assigned_at or conversation.created_at
             conversation_release(conversation=conversation, principal=conversation.assignee)
             _put_back_when_taken(conversation.pk, taken)

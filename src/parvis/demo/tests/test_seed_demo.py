@@ -108,6 +108,7 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
     _many_services_many_voices()
     _delays_on_time_and_late()
     _queues_have_work_of_every_age()
+    _contacts_wait_as_on_a_real_day()
     _figures_show_at_departement_level(client)
     assert_demo_citizens()  # last: it withdraws a consent and seeds again
 
@@ -243,6 +244,23 @@ def _queues_have_work_of_every_age():
     assert PublicAnswer.objects.filter(status=AnswerStatus.IN_MODERATION).exists()
     assert Experience.objects.filter(status=ExperienceStatus.REJECTED).exists()
     assert Experience.objects.filter(status=ExperienceStatus.WITHDRAWN).exists()
+
+
+def _contacts_wait_as_on_a_real_day():
+    """Chats and calls waiting for an agent arrived minutes ago (nobody waits days on a
+    line); written contacts waiting are of several ages, some of them late."""
+    from parvis.contacts.models import Conversation
+    from parvis.contacts.models import Status as ContactStatus
+
+    now = timezone.now()
+    waiting = Conversation.objects.filter(status=ContactStatus.QUEUED)
+    live = waiting.filter(channel_id__in=("chat", "telephone"))
+    written = waiting.filter(channel_id__in=("courriel", "sms"))
+    assert live.exists() and written.exists()
+    assert all(now - c.created_at < dt.timedelta(hours=1) for c in live)
+    ages = [now - c.created_at for c in written]
+    assert min(ages) < dt.timedelta(days=1) and max(ages) > dt.timedelta(days=2)
+    assert written.filter(first_answer_due_at__lt=now).exists()
 
 
 def _figures_show_at_departement_level(client):
