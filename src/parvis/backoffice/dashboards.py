@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -193,6 +193,8 @@ def answers_panel(user: Any, now: dt.datetime, *, answers: bool, moderates: bool
             "Réponses en retard (échéance dépassée)",
             figures.overdue,
             _url("voice_backoffice:overdue") if answers else unanswered,
+            oldest_days=figures.overdue_oldest_days,
+            lateness=servicelevels.Lateness.LATE if figures.overdue else None,
         )
     )
     # A moderator has it in the moderation panel; a local quality team has no queue.
@@ -292,9 +294,17 @@ def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bo
     waiting = (
         contacts.conversations_for_list(user, contacts.ConversationFilters(takeable=True))
         .order_by()
-        .aggregate(count=Count("pk"), since=Min("queued_at"))
+        .aggregate(
+            count=Count("pk"),
+            since=Min("queued_at"),
+            late=Count(
+                "pk",
+                filter=Q(first_answer_due_at__lt=timezone.now(), first_answered_at__isnull=True),
+            ),
+        )
     )
     since = waiting["since"]
+    late = waiting["late"]
     panel = Panel("contacts", "Contacts des usagers")
     panel.todo.append(
         Todo(
@@ -303,6 +313,14 @@ def contacts_panel(user: Any, organisation: Organisation | None, *, is_agent: bo
             waiting["count"],
             _url("contacts_backoffice:conversation_list", {"statut": "queued", "a_prendre": "1"}),
             oldest_wait=duration_fr(timezone.now() - since) if since else "",
+            lateness=(
+                servicelevels.Lateness.LATE
+                if late
+                else servicelevels.Lateness.ON_TIME
+                if waiting["count"]
+                else None
+            ),
+            detail=f"dont {late} en retard sur l’échéance de première réponse" if late else "",
         )
     )
     from parvis.desk.selectors import has_desk

@@ -529,6 +529,8 @@ class AnswerFigures:
     answered_in_window: int  # …of which answered
     median_working_days: float | None  # publication → answer, answered in the window
     median_n: int
+    # Working days the longest overdue experience has waited since its publication.
+    overdue_oldest_days: int | None = None
 
     @property
     def answer_rate(self) -> float | None:
@@ -621,6 +623,16 @@ def answer_figures(principal: Any, *, now: dt.datetime | None = None) -> AnswerF
     if oldest is not None and oldest.published_at is not None:
         waited = working_days_waited(oldest, since=oldest.published_at, now=now)
         unanswered = Backlog(totals["unanswered"], waited, _answer_lateness(oldest, waited, now))
+    overdue_oldest_days = None
+    if totals["overdue"]:
+        longest = (
+            experiences_for_service(principal, status=S.PUBLISHED)
+            .filter(answer_due_at__lte=now, published_at__isnull=False)
+            .order_by("published_at", "pk")
+            .first()
+        )
+        if longest is not None and longest.published_at is not None:
+            overdue_oldest_days = working_days_waited(longest, since=longest.published_at, now=now)
     answered = (
         scope.filter(published_at__gte=since, answered_at__isnull=False)
         .select_related(None)
@@ -648,6 +660,7 @@ def answer_figures(principal: Any, *, now: dt.datetime | None = None) -> AnswerF
         answered_in_window=totals["answered_in_window"],
         median_working_days=float(statistics.median(delays)) if delays else None,
         median_n=len(delays),
+        overdue_oldest_days=overdue_oldest_days,
     )
 
 

@@ -187,6 +187,9 @@ def test_quality_manager_dashboard_counts_match_the_lists(client, service):
     unanswered = voice.experiences_for_service(quality, status=ExperienceStatus.PUBLISHED)
     assert _todo(html)["answers.unanswered"] == unanswered.count()
     assert "fr-badge--error" in _row(html, "answers.unanswered")
+    # The overdue line says how long its oldest has waited (it said « — »).
+    overdue = _row(html, "answers.overdue")
+    assert "fr-badge--error" in overdue and "jours ouvrés" in overdue
     links = _links(html)
     assert links["answers.unanswered"] == (
         reverse("voice_backoffice:experience_list") + "?statut=published"
@@ -379,10 +382,21 @@ def test_the_contacts_panel_says_how_long_the_oldest_waits_and_links_the_desk(cl
     queue = QueueFactory(site=site, organisation=site.organisation)
     QueueMemberFactory(queue=queue, user=agent)
     now = timezone.now()
-    ConversationFactory(queue=queue, queued_at=now - dt.timedelta(days=13, hours=5, minutes=1))
-    ConversationFactory(queue=queue, queued_at=now - dt.timedelta(minutes=3))
+    ConversationFactory(
+        queue=queue,
+        queued_at=now - dt.timedelta(days=13, hours=5, minutes=1),
+        first_answer_due_at=now - dt.timedelta(days=11),
+    )
+    ConversationFactory(
+        queue=queue,
+        queued_at=now - dt.timedelta(minutes=3),
+        first_answer_due_at=now + dt.timedelta(days=2),
+    )
     html = _dashboard(client, agent)
     assert _todo(html)["contacts.queued"] == 2
-    assert "13\xa0j\xa05\xa0h" in _row(html, "contacts.queued")
+    row = _row(html, "contacts.queued")
+    assert "13\xa0j\xa05\xa0h" in row
+    # How many are past their first answer's deadline, and the line's colour.
+    assert "dont 1 en retard" in row and "fr-badge--error" in row
     assert f'href="{reverse("desk:home")}"' in html and "Ouvrir le poste de travail" in html
     assert "n’est pas encore disponible" not in html
