@@ -34,6 +34,12 @@ def _post(client, **data):
     return client.post(reverse(URL), data)
 
 
+def _create(client, structure, name, **fields):
+    """A counter in Bordeaux (INSEE code 33063), serving its own public, unless told."""
+    data = {"kind": Site.Kind.COUNTER, "commune": "33063", "coverage": Site.Coverage.LOCAL}
+    return _post(client, structure=structure, name=name, **{**data, **fields})
+
+
 def test_an_organisation_admin_opens_a_counter_then_sets_its_hours(client, admin, caf, bordeaux):
     client.force_login(admin)
     listing = client.get(reverse("directory_backoffice:site_list")).content.decode()
@@ -116,13 +122,8 @@ def test_bad_communes_and_postcodes_are_refused_in_french(
 
 def test_the_kind_follows_the_structure(client, admin, caf, bordeaux):
     client.force_login(admin)
-    response = _post(
-        client,
-        structure=f"o{caf.pk}",
-        kind=Site.Kind.FRANCE_SERVICES,
-        name="Espace France Services",
-        commune="33063",
-        coverage=Site.Coverage.LOCAL,
+    response = _create(
+        client, f"o{caf.pk}", "Espace France Services", kind=Site.Kind.FRANCE_SERVICES
     )
     assert response.status_code == 400
     assert "Site.Kind" not in response.content.decode()
@@ -130,13 +131,8 @@ def test_the_kind_follows_the_structure(client, admin, caf, bordeaux):
     operator = OrganisationFactory(operator=True)
     operator_admin = MembershipFactory(organisation=operator, role=Role.ORGANISATION_ADMIN).user
     client.force_login(operator_admin)
-    response = _post(
-        client,
-        structure=f"o{operator.pk}",
-        kind=Site.Kind.FRANCE_SERVICES,
-        name="Espace France Services",
-        commune="33063",
-        coverage=Site.Coverage.LOCAL,
+    response = _create(
+        client, f"o{operator.pk}", "Espace France Services", kind=Site.Kind.FRANCE_SERVICES
     )
     assert response.status_code == 302
     assert Site.objects.get(name="Espace France Services").organisation == operator
@@ -152,24 +148,10 @@ def test_a_local_service_admin_opens_sites_under_their_service_only(client, caf,
     html = client.get(reverse(URL)).content.decode()
     assert "CAF de la Gironde" in html and "CAF de la Moselle" not in html
     for structure in (f"s{other.pk}", f"o{caf.pk}"):
-        response = _post(
-            client,
-            structure=structure,
-            kind=Site.Kind.COUNTER,
-            name="Accueil hors périmètre",
-            commune="33063",
-            coverage=Site.Coverage.LOCAL,
-        )
+        response = _create(client, structure, "Accueil hors périmètre")
         assert response.status_code == 400
         assert not Site.objects.filter(name="Accueil hors périmètre").exists()
-    response = _post(
-        client,
-        structure=f"s{service.pk}",
-        kind=Site.Kind.COUNTER,
-        name="Accueil Mérignac",
-        commune="33063",
-        coverage=Site.Coverage.LOCAL,
-    )
+    response = _create(client, f"s{service.pk}", "Accueil Mérignac")
     site = Site.objects.get(name="Accueil Mérignac")
     assert response.status_code == 302
     assert (site.organisation, site.local_service) == (caf, service)

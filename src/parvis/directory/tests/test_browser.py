@@ -153,12 +153,16 @@ def test_search_works_without_javascript(browser, live_server, directory):
         context.close()
 
 
-def test_admin_edits_hours_in_the_back_office(page, live_server, directory):
-    admin = MembershipFactory(organisation=directory["caf"], role=Role.ORGANISATION_ADMIN).user
+def _log_in(page, live_server, user):
     page.goto(live_server.url + reverse("accounts:login"))
-    page.get_by_label("Adresse électronique").fill(admin.email)
+    page.get_by_label("Adresse électronique").fill(user.email)
     page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def test_admin_edits_hours_in_the_back_office(page, live_server, directory):
+    admin = MembershipFactory(organisation=directory["caf"], role=Role.ORGANISATION_ADMIN).user
+    _log_in(page, live_server, admin)
     page.goto(live_server.url + reverse("directory_backoffice:site_list"))
     assert axe_serious_violations(page) == []
     page.get_by_role("link", name="Horaires d’Accueil CAF Saint-Denis").click()
@@ -185,10 +189,7 @@ def test_admin_edits_hours_in_the_back_office(page, live_server, directory):
 
 def test_admin_opens_a_new_site_then_sets_its_hours(page, live_server, directory):
     admin = MembershipFactory(organisation=directory["caf"], role=Role.ORGANISATION_ADMIN).user
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.get_by_label("Adresse électronique").fill(admin.email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    _log_in(page, live_server, admin)
     page.goto(live_server.url + reverse("directory_backoffice:site_list"))
     page.get_by_role("link", name="Ajouter un lieu d’accueil").click()
     assert axe_serious_violations(page) == []

@@ -144,6 +144,23 @@ def test_simulate_load_day_report_in_french():
     assert last_json(out)["arrivals"] == 800
 
 
+def _small_database_day(*options: str) -> StringIO:
+    """A day of 150 contacts and 6 agents on a throwaway database (``--database``)."""
+    out = StringIO()
+    call_command(
+        "simulate_load",
+        "--database",
+        *options,
+        "--contacts",
+        "150",
+        "--agents",
+        "6",
+        "--json",
+        stdout=out,
+    )
+    return out
+
+
 def test_the_database_day_runs_in_a_child_and_starts_later_days_from_a_template(tmp_path, settings):
     """``--database``: the child process plays the day on a throwaway SQLite file; the
     first run keeps its migrated database as a template, the next copies it (its
@@ -151,17 +168,7 @@ def test_the_database_day_runs_in_a_child_and_starts_later_days_from_a_template(
     settings.VAR_DIR = tmp_path
     runs = []
     for _ in range(2):
-        out = StringIO()
-        call_command(
-            "simulate_load",
-            "--database",
-            "--contacts",
-            "150",
-            "--agents",
-            "6",
-            "--json",
-            stdout=out,
-        )
+        out = _small_database_day()
         runs.append(last_json(out))
         assert "Base de données : SQLite (fichier temporaire)" in out.getvalue()
     first, second = runs
@@ -197,20 +204,7 @@ def test_the_postgresql_day_keeps_a_template_database_and_drops_its_own():
     url = urlunsplit(urlsplit(server)._replace(path=f"/{name}", query=""))
     runs = []
     for _ in range(2):
-        out = StringIO()
-        call_command(
-            "simulate_load",
-            "--database",
-            "--database-url",
-            url,
-            "--contacts",
-            "150",
-            "--agents",
-            "6",
-            "--json",
-            stdout=out,
-        )
-        runs.append(last_json(out))
+        runs.append(last_json(_small_database_day("--database-url", url)))
         with psycopg.connect(maintenance, autocommit=True) as conn:
             databases = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
         assert kept in databases
