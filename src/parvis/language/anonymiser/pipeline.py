@@ -13,6 +13,7 @@ from parvis.language.anonymiser.addresses import (
     find_closing_streets,
     find_places_at_towns,
     find_places_then_postcodes,
+    find_postcode_answers,
     find_town_lines,
     find_town_then_place,
 )
@@ -79,6 +80,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_plates,
     find_birthdates,
     find_addresses,
+    find_postcode_answers,
     find_listed_children,
 )
 
@@ -950,6 +952,36 @@ def with_town_line_above(text: str, entities: list[Entity]) -> list[Entity]:
     return out
 
 
+# « Bâtiment Les Érables », « Quartier Mgombani », « CADA Les Peupliers »: a line that is
+# nothing but a building's, an estate's, a district's or a shelter's name.
+PLACE_LINE_RE = re.compile(
+    r"[ \t>]*(?:b[aâ]t(?:iment)?\.?|r[ée]sidence|quartier|cit[ée]|lotissement|hameau"
+    r"|lieu-dit|lieudit|village|immeuble|tour|cada|huda|chrs|foyer|fjt|terrain)"
+    r"(?:[ \t]+[\w'’\-.]+){1,4}[ \t,]*",
+    re.IGNORECASE,
+)
+
+
+def with_place_line_above(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address opening its line under a line that names only its building, estate,
+    district or shelter (a signature's block) starts at that line: where the writer lives
+    is also where mail reaches them."""
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS" and entity.start and text[entity.start - 1] == "\n":
+            above = text.rfind("\n", 0, entity.start - 1) + 1
+            line = PLACE_LINE_RE.fullmatch(text, above, entity.start - 1)
+            if line and not any(e.end > above and e.start < entity.start for e in entities):
+                start = (
+                    above
+                    + len(text[above : entity.start - 1])
+                    - len(text[above : entity.start - 1].lstrip(" \t>"))
+                )
+                entity = Entity(start, entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
 # « Cordialement, T. Marchal »: a first name's initial before the surname found (not « M. »,
 # a civility).
 LEADING_INITIAL_RE = re.compile(r"(?<![\w.’'])((?:[A-LN-Z]|[A-Z]\.-[A-Z])\.)[ \t]?$")
@@ -1696,6 +1728,7 @@ class Anonymiser:
         entities = with_leading_particles(text, entities)
         entities = with_coordinated_names(tokens, entities)
         entities = with_town_line_above(text, entities)
+        entities = with_place_line_above(text, entities)
         entities = with_foreign_town_tails(text, entities)
         entities = with_labelled_address_values(text, entities)
         entities = repeat_in_compounds(tokens, entities)

@@ -272,3 +272,35 @@ def test_an_agents_capitalised_first_name_before_the_greeting_is_masked(text, se
 
 def test_an_agents_service_before_the_greeting_is_kept():
     assert_untouched("agent Caisse de retraite bonjour\nappelant bonjour")
+
+
+# --- a signature's building line above the street, a postcode given alone --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Bonjour,\n\nMerci de votre aide.\n\nAwa Koné\nRésidence Les Tilleuls\n"
+            "12 avenue de Verdun\n38000 Grenoble\n06 11 22 33 44",
+            "Résidence Les Tilleuls",
+        ),
+        (
+            "Bonjour,\n\nJe reste joignable.\n\nNadia Selmi\nBâtiment Les Mûriers\n"
+            "5 rue Paul Bert\n69003 Lyon",
+            "Bâtiment Les Mûriers",
+        ),
+        (
+            "[08:57] Lucie - France Travail : Bonjour, votre identifiant et votre code postal ?\n"
+            "[08:58] Vous : 5512093K\n[08:58] Vous : 29200\n"
+            "[08:59] Lucie - France Travail : Merci.",
+            "29200",
+        ),
+    ],
+)
+def test_a_building_line_or_a_postcode_answer_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+def test_a_number_answering_another_question_is_kept():
+    assert_untouched("[08:57] Agent : combien vous doit-on ?\n[08:58] Vous : 12000")
