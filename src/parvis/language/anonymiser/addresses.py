@@ -1865,3 +1865,25 @@ def find_places_then_postcodes(text: str, folded: str, places: frozenset[str]) -
             continue
         end = match.end(3) if match.group(3) else match.end(2)
         yield Entity(match.start(1), end, "ADDRESS")
+
+
+# « Agent : votre identifiant et votre code postal ? / Vous : 4821093R / Vous : 35000 »: a
+# caller's line that is nothing but a postcode, under the question asking for it.
+POSTCODE_ASKED_RE = re.compile(r"code[ \t]+postal|cp\b[^\n]*\?", re.IGNORECASE)
+POSTCODE_ANSWER_RE = re.compile(
+    r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:vous|visiteur|visiteuse|usager|usagere|client|cliente"
+    r"|appelant|appelante|citoyen|citoyenne|contribuable|internaute)[ \t]*:[ \t]*"
+    r"((?:0[1-9]|[1-8]\d|9[0-8])\d{3})[ \t.]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def find_postcode_answers(text: str, folded: str) -> Iterable[Entity]:
+    """A postcode given alone as the answer to « code postal ? » asked up to three lines
+    above: where the caller lives, even without the street."""
+    if "\n" not in folded or "postal" not in folded:
+        return
+    for match in POSTCODE_ANSWER_RE.finditer(folded):
+        above = folded[: match.start()].rstrip("\n").split("\n")[-3:]
+        if any("?" in line and POSTCODE_ASKED_RE.search(line) for line in above):
+            yield Entity(match.start(1), match.end(1), "ADDRESS")

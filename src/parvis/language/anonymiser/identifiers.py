@@ -245,11 +245,28 @@ HOUSEHOLD_HEADING_RE = re.compile(
 )
 
 
+# « Usager : M. Karim Benali, 14/02/1981 », « Enfant 2 : Lina Benali, 03/09/2019 »: on the
+# line of a person's label, a full date right after the name (a comma or a dash apart) and
+# closing the value is that person's birth date (an appointment or a letter's date has its
+# own label: « Date : », « RDV : »).
+PERSON_DATE_LINE_RE = re.compile(
+    r"^[ \t>]*(?:usager\w*|demandeu\w+|beneficiaire|allocataire|assure\w*|enfant(?:[ \t]*\d)?"
+    r"|conjoint\w*|epou\w+|concubin\w*|partenaire|pere|mere|fils|fille|titulaire|requerant\w*"
+    r"|defunte?|patiente?|eleve|locataire|mandant\w*|mandataire|personne[ \t]+reçue"
+    r"|personne[ \t]+recue|interesse\w*)[ \t]*:[ \t]*[^\n\d:]{2,60}?[ \t]*[,–\-][ \t]*"
+    r"((?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2])[/.\-](?:19|20)\d{2})"
+    r"[ \t]*(?:$|[,;.)(])",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def _household_dates(folded: str) -> Iterable[Entity]:
     for match in HOUSEHOLD_DATE_LAST_RE.finditer(folded):
         above = folded[max(0, match.start() - 300) : match.start()]
         if HOUSEHOLD_HEADING_RE.search(above):
             yield Entity(match.start(1), match.end(1), "BIRTHDATE")
+    for match in PERSON_DATE_LINE_RE.finditer(folded):
+        yield Entity(match.start(1), match.end(1), "BIRTHDATE")
 
 
 SPOKEN_AT_RE = re.compile(r"\s(?:arobase|arobas|at)\s", re.IGNORECASE)
@@ -386,9 +403,15 @@ PUBLIC_LINE_BEFORE_RE = re.compile(
 )
 PUBLIC_LINE_AFTER_RE = re.compile(
     r"[ \t]*[,(\-–][ \t]*(?:le[ \t]+|du[ \t]+)?(?:standard|accueil[ \t]+t[ée]l[ée]phonique"
-    r"|num[ée]ro[ \t]+(?:vert|unique|national))\b",
+    r"|num[ée]ro[ \t]+(?:vert|unique|national))\b"
+    # « 02 96 … (mairie) »: whose line it is, alone in brackets right after it
+    r"|[ \t]*\([ \t]*(?:la[ \t]+|le[ \t]+|l')?(?:mairie|caf|cpam|msa|ccas|prefecture|tribunal"
+    r"|accueil|standard|agence|antenne|tresorerie|france[ \t]+services|secretariat)[ \t]*\)",
     re.IGNORECASE,
 )
+# « 01 40 00 00 00 »: a round number ending in six zeros is a switchboard's, or made up to
+# stand for one, never a person's line.
+ROUND_NUMBER_RE = re.compile(r"0{6}$")
 
 
 # « Agent : … pour un rendez-vous, appelez le 05 … »: the number the agent tells to call is
@@ -461,6 +484,8 @@ def find_phones(text: str, folded: str) -> Iterable[Entity]:
             continue
         while end > start and folded[end - 1] in _SEPARATOR_CHARS:
             end -= 1
+        if ROUND_NUMBER_RE.search(re.sub(r"\D", "", folded[start:end])):
+            continue
         yield Entity(start, end, "PHONE")
 
 
@@ -964,7 +989,10 @@ def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
 
 
 NOTICE_REFERENCE_RE = re.compile(
-    r"(?:\bavis|reference(?:[ \t]+de[ \t]+l'avis)?)[ \t]*(?:n°|no|:)?[ \t:]*$", re.IGNORECASE
+    r"(?:\bavis|reference(?:[ \t]+de[ \t]+l'avis)?|\bref\.?"
+    # a planning permit's number (« permis de démolir PD 029 168 25 00004 », « PC 069 … »)
+    r"|\b(?:pc|pd|dp|pa)(?=[ \t]*$))[ \t]*(?:n°|no|:)?[ \t:]*$",
+    re.IGNORECASE,
 )
 
 
@@ -999,10 +1027,12 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
     # only right after the word that names it
     for match in OLD_PLATE_LOWER_RE.finditer(folded):
         before = folded[max(0, match.start() - 80) : match.start()]
+        after = folded[match.end() : match.end() + 80]
+        # « la plaque … c l'ancienne 318 bvx 56 »: named earlier in the sentence; « vendu ma
+        # 206 318 bvx 56 … je reçois ses amendes »: or later in it
+        sentence = re.split(r"[.!?\n]", before)[-1] + " " + re.split(r"[.!?\n]", after)[0]
         if PLATE_NAMED_RE.search(before[-40:]) or (
-            # « la plaque … c l'ancienne 318 bvx 56 »: named earlier in the sentence
-            PLATE_CONTEXT.search(re.split(r"[.!?\n]", before)[-1])
-            and match.group(1).lower() not in NOT_PLATE_LETTERS
+            PLATE_CONTEXT.search(sentence) and match.group(1).lower() not in NOT_PLATE_LETTERS
         ):
             yield Entity(match.start(), match.end(), "PLATE")
 

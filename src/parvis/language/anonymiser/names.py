@@ -589,6 +589,19 @@ DOMAIN_WORDS = {
     "ddn",
     "dn",
     "nss",
+    # bodies one is sent to, professions' pension funds, documents and mail written as
+    # initials (« À : Mission locale », « De : AFPA Dunkerque », « la CARPIMKO », « CNI n° … »,
+    # « en LRAR »; not « AR », the Breton article of « Ar Gall »)
+    "mission",
+    "afpa",
+    "cirfa",
+    "cidff",
+    "crous",
+    "carpimko",
+    "cipav",
+    "cnracl",
+    "cni",
+    "lrar",
 }
 
 

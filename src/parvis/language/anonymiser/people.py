@@ -1752,7 +1752,7 @@ def _introduced_name(tokens: Tokens, start: int) -> int:
                 i = j
                 continue
             break
-        if not _intro_word(token, bool(words)):
+        if not _intro_word(token, bool(words)) or (words and _relation_of(tokens, i)):
             break
         words.append(token)
         i += 1
@@ -1767,6 +1767,7 @@ def _introduced_name(tokens: Tokens, start: int) -> int:
             "\n" not in following.gap
             and following.key not in INTRO_BOUNDARY
             and not glued_role  # « bjr cest blanche lassistante sociale de … »
+            and not _relation_of(tokens, end)  # « bjr c tsiry maman de kenzo »
             and not SOMEONE_RIGHT_RE.match(rest)
         ):
             return start
@@ -1781,6 +1782,16 @@ def _introduced_name(tokens: Tokens, start: int) -> int:
         )
         return end if described and not _trade_like(word) else start
     return end if any(t.known or not t.common_any for t in words) else start
+
+
+def _relation_of(tokens: Tokens, index: int) -> bool:
+    """« maman de kenzo », « la fille d'amina »: who the writer is to someone, after their
+    name; a relative's word there ends the name."""
+    return (
+        tokens[index].key in RELATIVES
+        and index + 1 < len(tokens)
+        and tokens[index + 1].key in {"de", "d'", "du", "des"}
+    )
 
 
 def _greeted_word(tokens: Tokens, start: int) -> bool:
@@ -2473,7 +2484,15 @@ NAME_QUESTION_RE = re.compile(
 LINE_PREFIX_RE = re.compile(
     r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:(?:appelant|appelante|usager|usagere|client|cliente"
     r"|allocataire|assure|assuree|interlocuteur|interlocutrice|u|c"
-    r"|citoyen|citoyenne|vous|moi|demandeur|demandeuse|beneficiaire)[ \t]*:[ \t]*)?",
+    r"|citoyen|citoyenne|vous|moi|demandeur|demandeuse|beneficiaire|visiteur|visiteuse"
+    r"|contribuable|internaute)[ \t]*:[ \t]*)?",
+    re.IGNORECASE,
+)
+# A caller's turn of a chat or a call, and nothing else on the line's start.
+CALLER_LABEL_RE = re.compile(
+    r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:appelant|appelante|usager|usagere|client|cliente"
+    r"|allocataire|assure|assuree|citoyen|citoyenne|vous|moi|demandeur|demandeuse"
+    r"|beneficiaire|visiteur|visiteuse|contribuable|internaute)[ \t]*:",
     re.IGNORECASE,
 )
 
@@ -2669,9 +2688,10 @@ QUOTE_START_RE = re.compile(
 )
 SPEAKER_RE = re.compile(
     r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]+){0,2})"
-    r"[ \t]*(?:\([^)\n]{1,30}\)|[-–][ \t]*[\w' ]{2,30})?[ \t]*:(?!\d)",
+    r"[ \t]*(?P<org>\([^)\n]{1,30}\)|[-–][ \t]*[\w' ]{2,30})?[ \t]*:(?!\d)",
     re.MULTILINE,
 )
+TIMESTAMP_RE = re.compile(r"[ \t>]*\[[\d:.,]+\]")
 # Speaker labels that are a role, not a person.
 SPEAKERS = _words(
     """agent agente appelant appelante usager usagere usagère client cliente conseiller
@@ -2679,7 +2699,8 @@ SPEAKERS = _words(
     opérateur opératrice systeme système bot assistant assistante accueil standard
     allocataire assure assuré assuree assurée demandeur demandeuse message objet nom prenom
     prénom adresse tel tél telephone téléphone date email mail courriel de à a cc re tr fwd
-    ps nb pj"""
+    ps nb pj
+    from to sent subject bcc reply-to von an gesendet betreff datum envoye envoyé"""
 )
 
 
@@ -2994,16 +3015,38 @@ def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:
         name = fold(match.group("name"))
         if PERSON_LABEL_RE.search(name) or ROLE_LABEL_RE.fullmatch(name):
             continue  # « Co-titulaire : … », « Retraitée : … »: a form's label, no speaker
-        if all((t.first or t.known) or not (t.common_any or t.typo) for t in run) and any(
-            t.first or not t.common_any for t in run
+        listed = all((t.first or t.known) or not (t.common_any or t.typo) for t in run)
+        if (listed and any(t.first or not t.common_any for t in run)) or (
+            _agent_with_organisation(text, match, run)
         ):
             yield _entity(tokens, index, end)
 
 
+def _agent_with_organisation(text: str, match: re.Match[str], run: list[Token]) -> bool:
+    """« [10:11] Modeste (MSA) : … », « Gaspard - CAF : … »: one capitalised word named with
+    its organisation as a chat's speaker is the agent's first name, even a French word
+    (« Constant », « Juste ») or one the vocabulary lists (« Amandine », « Sixtine »); only on
+    a timestamped turn or a speaker who speaks twice, where a form's « Logement (HLM) : »
+    never stands."""
+    if match.group("org") is None or len(run) != 1 or not _agent_name_word(run[0]):
+        return False
+    token = run[0]
+    if token.key in SPEAKERS or token.key in MONTH_AND_DAY_WORDS or token.key in GREETINGS:
+        return False
+    if TIMESTAMP_RE.match(text, match.start()):
+        return True
+    label = re.escape(text[match.start("name") : match.end()])
+    return len(re.findall(rf"^[ \t>]*{label}", text, re.MULTILINE)) >= 2
+
+
 # The agent's question in a call transcript (« Agent : vous êtes ? »).
 AGENT_QUESTION_RE = re.compile(
-    r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:agent|agente|conseill\w*|operat\w*|accueil|a)[ \t]*:"
-    r"[^\n]*(?:\?|s'il[ \t]+vous[ \t]+pla|svp)",
+    r"[ \t>]*(?:(?:\[[\d:.,]+\][ \t]*)?(?:agent|agente|conseill\w*|operat\w*|accueil|a)"
+    # a chat's timestamped turn of the agent named or of the service (« [10:05] Rémi : »,
+    # « [13:11] Greffe : », « [09:01] Juste (CAF) : »), not the caller's
+    r"|\[[\d:.,]+\][ \t]*(?!(?:appelant|appelante|usager|usagere|client|cliente|citoyen"
+    r"|citoyenne|vous|moi|visiteur|visiteuse|contribuable|internaute)[ \t]*:)"
+    r"[^\n:]{2,40})[ \t]*:[^\n]*(?:\?|s'il[ \t]+vous[ \t]+pla|svp)",
     re.IGNORECASE,
 )
 # The agent's line that is nothing but the name question, without a colon or a question
@@ -3124,6 +3167,53 @@ SHORT_ANSWER_LINE_RE = re.compile(
 )
 
 
+# What ends the name a caller answers with: the words of a sentence, an identifier, a birth.
+ANSWER_STOPS = IDENTIFIER_CUES | BIRTH_MARKERS | _words("ref reference")
+
+
+def _plain_answer(tokens: Tokens, run: list[Token]) -> Iterable[Entity]:
+    """« hamidou sow dossier 2026/1234 », « noa rakoto né le … », « honorine, vous m'avez
+    aidée … »: the words opening an answer to a name question, up to a grammatical word,
+    an identifier's cue, a birth or a number, when each is a listed name or no French word
+    (not even with a typo) and one or more is not capitalised as a sentence would be."""
+    words: list[Token] = []
+    for token in run:
+        if not token.word or token.key in ANSWER_STOPS:
+            break
+        if token.key in GLUE and not (words and token.cap and token.key in PARTICLES):
+            break
+        words.append(token)
+    if not words or len(words) > 4 or (run[len(words) :] and run[len(words)].text == ":"):
+        return
+    if all(
+        (t.first or t.known or not (t.common_any or t.typo))
+        and len(t.key) >= 2
+        and not t.domain
+        and not t.place
+        and t.key not in SMS_WORDS
+        and t.key not in ROLES
+        and t.key not in SPEAKERS
+        and t.key not in ANSWER_INTERJECTIONS
+        for t in words
+    ):
+        yield Entity(words[0].start, words[-1].end, "PERSON")
+
+
+def _answers_after_caller_turns(folded: str, lines: list[tuple[int, int]], number: int) -> bool:
+    """« Agent : le prénom de votre fils ? / Vous : il a 8 ans / Vous : lenny »: a caller's
+    line whose own earlier turns (up to three) follow the agent's name question."""
+    if not number or not CALLER_LABEL_RE.match(folded, lines[number][0]):
+        return False
+    for above in range(number - 1, max(-1, number - 4), -1):
+        line = folded[lines[above][0] : lines[above][1]]
+        if CALLER_LABEL_RE.match(line):
+            continue
+        return above < number - 1 and bool(
+            NAME_QUESTION_RE.search(line) and AGENT_QUESTION_RE.match(line)
+        )
+    return False
+
+
 def _asked_line(folded: str, lines: list[tuple[int, int]], number: int) -> str:
     """The line a caller's line answers: the one above it, or the one above the caller's
     own short answer (« Agent : Votre nom ? / Vous : marronnier / Vous : éloïse
@@ -3174,7 +3264,10 @@ def _name_lines(text: str, folded: str, tokens: Tokens) -> Iterable[Entity]:
         ):
             answered = list(_answered_names(tokens, run))
             # « Morgane Le Goff, née Tanguy. Née le … »: else the answer's first sentence
-            yield from answered or _answered_names(tokens, _first_sentence(run))
+            answered = answered or list(_answered_names(tokens, _first_sentence(run)))
+            yield from answered or _plain_answer(tokens, run)
+        elif run and _answers_after_caller_turns(folded, lines, number):
+            yield from _plain_answer(tokens, run)
         elif run and BARE_NAME_QUESTION_RE.fullmatch(previous_line):
             # « agent et vous êtes / appelant fortuné payet le papa »: the name, then who
             # the caller is
@@ -4417,11 +4510,17 @@ def _agent_name_word(token: Token) -> bool:
 def _agents_own_names(tokens: Tokens) -> Iterable[Entity]:
     """On the agent's turn, the capitalised word the agent introduces themself with
     (« Je suis Romane. », « je suis Fortunée, … ») or gives before their greeting
-    (« MSA, bonjour, Célestine à votre écoute. »), a French word or not."""
+    (« MSA, bonjour, Célestine à votre écoute. », « agent impôts Gaspard bonjour »), a
+    French word or not."""
     text, items = tokens.text, tokens.items
     keys = [t.key for t in items]
     for index, token in enumerate(items):
         if not _agent_name_word(token):
+            continue
+        if index and _agent_introduction(tokens, index):
+            # « conseillère assurance maladie Clarisse bonjour »: a transcript's agent line
+            # without a colon, the capitalised word right before the greeting
+            yield _entity(tokens, index, index + 1)
             continue
         line_start = text.rfind("\n", 0, token.start) + 1
         turn = AGENT_COLON_TURN_RE.match(text, line_start)

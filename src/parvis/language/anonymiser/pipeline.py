@@ -13,6 +13,7 @@ from parvis.language.anonymiser.addresses import (
     find_closing_streets,
     find_places_at_towns,
     find_places_then_postcodes,
+    find_postcode_answers,
     find_town_lines,
     find_town_then_place,
 )
@@ -79,6 +80,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_plates,
     find_birthdates,
     find_addresses,
+    find_postcode_answers,
     find_listed_children,
 )
 
@@ -315,20 +317,69 @@ def _place_run_start(text: str, candidate: Entity) -> int:
     return run.start() if run else candidate.start
 
 
+# Countries (their French names, folded): « né au Sri Lanka », « versée par le Vietnam »,
+# « le Kosovo, je suis … » name no one, whatever the words around them (those that are
+# also given names, « Maurice », « Salvador », « Georgie », « Israël », « Kenya », are left
+# to the rules' other judgements).
+COUNTRIES = frozenset(
+    name.strip()
+    for name in """
+afghanistan, afrique du sud, albanie, algerie, allemagne, andorre, angola, arabie saoudite,
+argentine, armenie, australie, autriche, azerbaidjan, bangladesh, belgique, benin, bielorussie,
+birmanie, bolivie, bosnie, bosnie-herzegovine, botswana, bresil, bulgarie, burkina faso,
+burkina-faso, burundi, cambodge, cameroun, canada, cap-vert, centrafrique, chili, chine, chypre,
+colombie, comores, congo, coree, coree du sud, cote d'ivoire, croatie, cuba, danemark, djibouti,
+egypte, emirats arabes unis, equateur, erythree, espagne, estonie, etats-unis, ethiopie,
+finlande, gabon, gambie, ghana, grece, guatemala, guinee, guinee-bissau,
+guinee equatoriale, haiti, honduras, hongrie, inde, indonesie, irak, iran, irlande, islande,
+italie, jamaique, japon, jordanie, kazakhstan, kirghizistan, kosovo, koweit,
+laos, lettonie, liban, liberia, libye, liechtenstein, lituanie, luxembourg, macedoine,
+madagascar, malaisie, malawi, mali, malte, maroc, mauritanie, mexique, moldavie,
+monaco, mongolie, montenegro, mozambique, namibie, nepal, nicaragua, niger, nigeria, norvege,
+nouvelle-zelande, oman, ouganda, ouzbekistan, pakistan, palestine, panama, paraguay, pays-bas,
+perou, philippines, pologne, portugal, qatar, roumanie, royaume-uni, russie, rwanda,
+senegal, serbie, sierra leone, singapour, slovaquie, slovenie, somalie, soudan, sri lanka,
+suede, suisse, suriname, syrie, tadjikistan, tanzanie, tchad, tchequie, thailande, togo,
+tunisie, turkmenistan, turquie, ukraine, uruguay, venezuela, vietnam, viet nam, yemen, zambie,
+zimbabwe""".replace("\n", " ").split(",")
+)
+
+
+def _country(value: str) -> bool:
+    return BRACKETED_AFTER_RE.sub("", value).strip(" \t.,;").lower() in COUNTRIES
+
+
+COUNTRY_BRACKET_RE = re.compile(r"[ \t]*\(([^()\n]{3,30})\)")
+
+
+def _country_in_brackets_after(folded: str, candidate: Entity) -> bool:
+    """« Belo Horizonte (Brésil) », « Jaffna (Sri Lanka) »: a town placed in its country."""
+    inside = folded[candidate.start : candidate.end]
+    bracket = COUNTRY_BRACKET_RE.search(inside) or COUNTRY_BRACKET_RE.match(folded, candidate.end)
+    return bool(bracket and _country(bracket.group(1)))
+
+
 def drop_places(text: str, candidates: list[Entity]) -> list[Entity]:
-    """One-word person candidates where a place is named or placed in a country: no
-    one's name (the words no vocabulary knows are often foreign towns)."""
+    """Person candidates that are a country, or a town placed in its country in brackets;
+    one-word ones where a place is named or placed in a country: no one's name (the words
+    no vocabulary knows are often foreign towns)."""
     return _drop_persons(
         text,
         candidates,
         lambda folded, c: (
-            # one word, or one word and its country in brackets (« Meknès (Maroc) »)
-            " " not in BRACKETED_AFTER_RE.sub("", text[c.start : c.end]).strip()
-            and (
-                PLACE_BEFORE_RE.search(folded[max(0, c.start - 40) : c.start])
-                or PLACE_AFTER_RE.match(text, c.end)
-                # « au Portugal, à Viana do Castelo »: the last word of a place's name
-                or PLACE_BEFORE_RE.search(folded[max(0, c.start - 80) : _place_run_start(text, c)])
+            _country(folded[c.start : c.end])
+            or _country_in_brackets_after(folded, c)
+            or (
+                # one word, or one word and its country in brackets (« Meknès (Maroc) »)
+                " " not in BRACKETED_AFTER_RE.sub("", text[c.start : c.end]).strip()
+                and (
+                    PLACE_BEFORE_RE.search(folded[max(0, c.start - 40) : c.start])
+                    or PLACE_AFTER_RE.match(text, c.end)
+                    # « au Portugal, à Viana do Castelo »: the last word of a place's name
+                    or PLACE_BEFORE_RE.search(
+                        folded[max(0, c.start - 80) : _place_run_start(text, c)]
+                    )
+                )
             )
         ),
     )
@@ -469,7 +520,11 @@ PUBLIC_BEFORE_RE = re.compile(
     # a public desk in a street (« le bureau de poste de la rue du Moulin », « le bureau
     # au 8 rue … »)
     r"|bureau[ \t]+de[ \t]+poste|(?:le|les|au|aux|du|des)[ \t]+bureaux?|la[ \t]+poste"
-    r"|mediatheque|bibliotheque|piscine)(?![\w])"
+    r"|mediatheque|bibliotheque|piscine"
+    # public bodies one is sent to (« orienté vers la MDPH, 5 rue … », « le CIRFA de Brest,
+    # 8 rue … », « la mission locale, 2 place … »)
+    r"|mdph|cirfa|mission[ \t]+locale|cidff|point[ \t]+justice|maison[ \t]+de[ \t]+justice"
+    r"|orientee?s?[ \t]+vers|redirigee?s?[ \t]+vers)(?![\w])"
     r"[^.!?\n\d]{0,40}$",
     re.IGNORECASE,
 )
@@ -587,7 +642,8 @@ ESTABLISHMENT_LINE_RE = re.compile(
 ADDRESS_LABEL_RE = re.compile(r"[ \t>\-•*]*adresse[ \t]*:[ \t]*", re.IGNORECASE)
 # The agent's turn in a chat or a transcript (« Agent : … », « Conseillère : … »).
 DESK_AGENT_TURN_RE = re.compile(
-    r"[ \t>]*(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:", re.IGNORECASE
+    r"[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?:agent|agente|conseill\w+|operat\w+)\b[^:\n]{0,30}:",
+    re.IGNORECASE,
 )
 # A desk the agent points to (« la mairie de …, ou celle de …, 5 rue … », « une borne à la
 # pharmacie de …, 2 place … », « le service des impôts est désormais 3 boulevard … »).
@@ -621,11 +677,22 @@ def _establishment_or_desk_line(text: str, entity: Entity, line_start: int) -> b
     if ESTABLISHMENT_LINE_RE.match(line):
         return True
     turn = DESK_AGENT_TURN_RE.match(line)
-    return bool(
-        turn
-        and AGENT_DESK_RE.search(line, turn.end())
-        and not AGENT_HOME_RE.search(line, turn.end())
-    )
+    if not turn or AGENT_HOME_RE.search(line, turn.end()):
+        return False
+    if AGENT_DESK_RE.search(line, turn.end()):
+        return True
+    # « Agent : au 12 rue …, à côté de la médiathèque »: the agent placing a desk by a
+    # landmark, said after the address
+    line_end = text.find("\n", entity.end)
+    after = fold(text[entity.end : line_end if line_end >= 0 else len(text)])
+    return bool(LANDMARK_AFTER_RE.match(after))
+
+
+LANDMARK_AFTER_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:juste[ \t]+)?(?:a[ \t]+cote|en[ \t]+face|pres|derriere|a[ \t]+l'angle"
+    r"|au[ \t]+coin)[ \t]+(?:de|du|des|d')",
+    re.IGNORECASE,
+)
 
 
 # « Urssaf, TSA 60012, 93517 Montreuil Cedex »: a TSA (« tri service arrivée ») box is an
@@ -881,6 +948,36 @@ def with_town_line_above(text: str, entities: list[Entity]) -> list[Entity]:
             town = TOWN_LABEL_LINE_RE.fullmatch(text, above, entity.start)
             if town and not any(e.end > above and e.start < entity.start for e in entities):
                 entity = Entity(town.start(1), entity.end, entity.label)
+        out.append(entity)
+    return out
+
+
+# « Bâtiment Les Érables », « Quartier Mgombani », « CADA Les Peupliers »: a line that is
+# nothing but a building's, an estate's, a district's or a shelter's name.
+PLACE_LINE_RE = re.compile(
+    r"[ \t>]*(?:b[aâ]t(?:iment)?\.?|r[ée]sidence|quartier|cit[ée]|lotissement|hameau"
+    r"|lieu-dit|lieudit|village|immeuble|tour|cada|huda|chrs|foyer|fjt|terrain)"
+    r"(?:[ \t]+[\w'’\-.]+){1,4}[ \t,]*",
+    re.IGNORECASE,
+)
+
+
+def with_place_line_above(text: str, entities: list[Entity]) -> list[Entity]:
+    """An address opening its line under a line that names only its building, estate,
+    district or shelter (a signature's block) starts at that line: where the writer lives
+    is also where mail reaches them."""
+    out = []
+    for entity in entities:
+        if entity.label == "ADDRESS" and entity.start and text[entity.start - 1] == "\n":
+            above = text.rfind("\n", 0, entity.start - 1) + 1
+            line = PLACE_LINE_RE.fullmatch(text, above, entity.start - 1)
+            if line and not any(e.end > above and e.start < entity.start for e in entities):
+                start = (
+                    above
+                    + len(text[above : entity.start - 1])
+                    - len(text[above : entity.start - 1].lstrip(" \t>"))
+                )
+                entity = Entity(start, entity.end, entity.label)
         out.append(entity)
     return out
 
@@ -1631,6 +1728,7 @@ class Anonymiser:
         entities = with_leading_particles(text, entities)
         entities = with_coordinated_names(tokens, entities)
         entities = with_town_line_above(text, entities)
+        entities = with_place_line_above(text, entities)
         entities = with_foreign_town_tails(text, entities)
         entities = with_labelled_address_values(text, entities)
         entities = repeat_in_compounds(tokens, entities)

@@ -175,16 +175,19 @@ def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
 
 # A caller who stops to check (« … 22 05 613 attendez vingt-deux zéro cinq six un trois »):
 # when the whole run is no identifier, each side of the pause is read on its own.
-PAUSE_RE = re.compile(r"(?<![\w])(?:attendez|attends|pardon|non|je\s+recommence)(?![\w])")
+PAUSE_RE = re.compile(r"(?<![\w])(?:attendez|attends|pardon|non|je\s+recommence|euh+|heu+)(?![\w])")
 
 
 def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
-    """NIR, allocataire and tax numbers read aloud (or mixed words and digits)."""
+    """NIR, allocataire and tax numbers read aloud (or mixed words and digits), and the
+    same numbers read again in part."""
+    found: list[Entity] = []
+    unread: list[tuple[int, int]] = []  # runs (or parts of a run) no identifier on their own
     for match in SPOKEN_RUN_RE.finditer(folded):
         start, end = _trim(folded, match.start(), match.end())
         entity = _spoken_identifier(folded, start, end)
         if entity is not None:
-            yield entity
+            found.append(entity)
             continue
         position = start
         for pause in [*PAUSE_RE.finditer(folded, start, end), None]:
@@ -194,11 +197,55 @@ def find_spoken_identifiers(text: str, folded: str) -> Iterable[Entity]:
             part = _trim(folded, position, stop)
             entity = _spoken_identifier(folded, *part) if part[1] > part[0] else None
             if entity is not None:
-                yield entity
+                found.append(entity)
+            elif part[1] > part[0]:
+                unread.append(part)
             position = pause.end() if pause else end
-    yield from _keys_answered(folded)
-    yield from _nirs_across_turns(folded)
-    yield from _nirs_in_pieces(folded)
+    found.extend(_keys_answered(folded))
+    found.extend(_nirs_across_turns(folded))
+    found.extend(_nirs_in_pieces(folded))
+    yield from found
+    yield from _read_again(folded, found, unread)
+
+
+# What a reading again opens with: the key named (« clé soixante-treize »).
+KEY_NAMED_RE = re.compile(r"(?:cle|clef)\b", re.IGNORECASE)
+
+
+def _read_again(
+    folded: str, found: list[Entity], unread: list[tuple[int, int]]
+) -> Iterable[Entity]:
+    """« quatre quatre zéro six euh quatre quatre zéro six un trois huit », « je répète la
+    fin zéro zéro neuf clé soixante-treize »: a number read aloud is often started and
+    stopped, corrected or read back in part; a run of three digits or more that is part of
+    an identifier found in the same text (or the key said alone that ends a NIR), or that
+    starts with the same five digits (a misread group), is that identifier too."""
+    known = [
+        (_run_digits(folded, e.start, e.end), e.label)
+        for e in found
+        if e.label in {"NIR", "CAF_NUMBER", "TAX_NUMBER"}
+    ]
+    known = [(digits, label) for digits, label in known if len(digits) >= 5]
+    if not known:
+        return
+    for start, end in unread:
+        if any(e.start < end and start < e.end for e in found):
+            continue
+        digits = _run_digits(folded, start, end)
+        if not digits:
+            continue
+        for identifier, label in known:
+            part = len(digits) >= 3 and digits in identifier
+            key = (
+                label == "NIR"
+                and len(identifier) == 15
+                and KEY_NAMED_RE.match(folded, start) is not None
+                and digits == identifier[-2:]
+            )
+            misread = len(digits) >= 8 and digits[:5] == identifier[:5]
+            if part or key or misread:
+                yield Entity(start, end, label)
+                break
 
 
 # A NIR read in parts, the agent acknowledging each (« usager un quatre-vingt-cinq zéro
@@ -594,12 +641,32 @@ def find_spoken_plates(text: str, folded: str) -> Iterable[Entity]:
         if 1 <= len(digits) <= 3:
             yield Entity(match.start(), match.end(), "PLATE")
     for match in OLD_SPOKEN_PLATE_RE.finditer(folded):
-        if not PLATE_NAMED_BEFORE_RE.search(folded[max(0, match.start() - 40) : match.start()]):
+        # the letters spelled in capitals by whoever wrote the call down (« … Q T M
+        # vingt-neuf »), in a text about a vehicle, or the plate named right before
+        spelled = text[match.start(2) : match.end(4) if match.group(4) else match.end(3)]
+        if not (
+            PLATE_NAMED_BEFORE_RE.search(folded[max(0, match.start() - 40) : match.start()])
+            or (spelled.isupper() and len(re.sub(r"[^A-Z]", "", spelled)) == 3)
+        ):
             continue
         number = "".join(read_number_words(_words_of(match.group(1))))
         department = "".join(read_number_words(_words_of(match.group(5))))
         if 1 <= len(number) <= 4 and 1 <= len(department) <= 3:
             yield Entity(match.start(), match.end(), "PLATE")
+            yield from _plate_start_said_before(folded, match)
+
+
+def _plate_start_said_before(folded: str, plate: re.Match[str]) -> Iterable[Entity]:
+    """« ça commence par sept cent douze euh / … sept cent douze B R K trente-cinq »: the
+    plate's number said alone before the whole plate is read."""
+    said = " ".join(plate.group(1).split()).strip(" ,.-")
+    if len(said) < 6:
+        return
+    pattern = re.compile(
+        r"(?<![\w\-])" + r"[\s,.\-]+".join(map(re.escape, said.split())) + r"(?![\w\-])"
+    )
+    for match in pattern.finditer(folded, max(0, plate.start() - 300), plate.start()):
+        yield Entity(match.start(), match.end(), "PLATE")
 
 
 # The agent's question on the line before the answer: « quelle est l'immatriculation du
