@@ -760,6 +760,10 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
         numbered_street = bool(NUMBERED_STREET_RE.fullmatch(folded, match.end(3), name_end))
         if street.lower() == "r" and number is None:
             continue  # « r » alone is a street only after a house number
+        if street.lower() == "mail" and re.search(
+            r"(?:adresse|par|un|une|le|mon|ton|votre|son)[ \t]+$", folded[: match.start(3)]
+        ):
+            continue  # « l'adresse mail de la CAF », « par mail »: an e-mail, not a mall
         if street.lower() in TITLE_STREET and (
             number is None
             or not text[match.start(3)].isupper()

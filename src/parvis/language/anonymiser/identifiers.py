@@ -309,7 +309,8 @@ _FUNCTION_PART = (
     r"|administration|communication|permanence|assistance|usagers|benevoles|parents|familles"
     r"|techniques?|social|sociale|jeunesse|urbanisme|etat-civil|rh|compta|comptabilite|eleves"
     r"|mediation|solidarites?|logement|emploi|insertion|sante|enfance|education|finances"
-    r"|juridique|numerique|citoyennete|relations?-usagers|secretariat-general)"
+    r"|juridique|numerique|citoyennete|relations?-usagers|secretariat-general"
+    r"|maintenance|travaux|informatique|culture|sports?|proprete|voirie|environnement)"
 )
 _INSTITUTION_PART = (
     r"(?:mairie|ville|caf|cpam|msa|ccas|cias|lycee|college|ecole|ac|gouv|franceservices"
@@ -825,6 +826,10 @@ CAF_BEFORE_NAME_RE = re.compile(
 
 # « dossier 31-207-5586 »: after « dossier » alone, more digits than an allocataire number
 # has (seven, at most eight) make a file's reference.
+# A form's number (« cerfa 15186*03 », « formulaire n° 12345 ») between « dossier » and it.
+FORM_NUMBER_CUE_RE = re.compile(r"\b(?:cerfa|formulaire|imprime)\b", re.IGNORECASE)
+
+
 def _file_reference(cued: str, number: str, digits: str) -> bool:
     return cued.lower().startswith("dossier") and len(digits) > 8
 
@@ -845,6 +850,8 @@ def find_caf_numbers(text: str, folded: str) -> Iterable[Entity]:
         digits = re.sub(r"\D", "", match.group(1))
         if _file_reference(match.group(0), match.group(1), digits):
             continue
+        if FORM_NUMBER_CUE_RE.search(folded, match.start(), match.start(1)):
+            continue  # « le dossier cerfa 15186 »: a form's number
         if len(digits) == 5 and re.match(r"[ \t]+[A-Z]", folded[match.end(1) :]):
             continue  # a postcode and its town
         if 5 <= len(digits) <= 10:

@@ -738,6 +738,8 @@ def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[En
                         end = word_end
             else:
                 end = _name_tokens(text, folded, position, lexicon, lowercase_ok=True)
+            if "\n" in folded[match.start() : position] and re.match(r"[ \t]*:", text[end:]):
+                continue  # « Nom :\nPrénom : »: a form left blank, the next line another label
             if end > position:
                 yield Entity(position, end, "PERSON")
     for match in CLOSING_RE.finditer(folded):

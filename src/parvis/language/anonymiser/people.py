@@ -1546,6 +1546,13 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 continue  # « nom du parent déclarant », « au nom de jeune fille »: a label
             if sequence in {("nee",), ("veuve",)} and "\n" in tokens[start].gap:
                 continue  # « notre fille est née.\nNom du parent »: the sentence ended
+            if (
+                sequence[-1] == ":"
+                and "\n" in tokens[start].gap
+                and start + 1 < len(tokens)
+                and keys[start + 1] == ":"
+            ):
+                continue  # « Nom :\nPrénom : »: a form left blank, the next line another label
             strength = base
             weak = sequence in WEAK_TALK
             if weak:
@@ -2544,7 +2551,10 @@ NOT_PERSON_LABEL_RE = re.compile(
     # commercial : »)
     r"\b(?:motif|objet|sujet|commercial|enseigne|raison[ \t]+sociale"
     r"|commune|ville|organisme|service|entreprise|societe|structure|caisse"
-    r"|fichier|domaine|rue|voie|banque|dossier|produit|logiciel|site)\b",
+    r"|fichier|domaine|rue|voie|banque|dossier|produit|logiciel|site"
+    # a note about the contact (« Commentaire de l'agent : formulaire remis vierge »): free
+    # text, whose first word is not a name because the label names a person
+    r"|commentaires?|notes?|remarques?|observations?)\b",
     re.IGNORECASE,
 )
 

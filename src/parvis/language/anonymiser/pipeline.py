@@ -104,6 +104,14 @@ NAMESAKE_RE = re.compile(
     r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l'|la[ \t]+|le[ \t]+|les[ \t]+)?$",
     re.IGNORECASE,
 )
+# A place's head noun as a form's label (« Salle : Aimé Césaire », « Établissement : Lycée
+# … »): the value is the place's name, after whoever it bears.
+NAMESAKE_LABEL_RE = re.compile(
+    r"(?:^|\n)[ \t>]*(?i:salle|gymnase|lycee|college|ecole|hopital|mediatheque|bibliotheque"
+    r"|batiment|stade|residence|etablissement|espace|amphi\w*|local)[ \t]*:[ \t]*"
+    # the place's name so far: capitalised words and particles (« Olympe de »)
+    r"(?:[A-Z][\w'\-]*[ \t]+(?:(?:de|du|des|la|le)[ \t]+|d')?)*$"
+)
 # The second of two people a street, a school or a room is named after (« rue Pierre et
 # Marie Curie », « école Jules et Jim »).
 JOINED_NAMESAKE_RE = re.compile(
@@ -485,6 +493,7 @@ def drop_namesakes(
             or NAMESAKE_RE.search(folded[max(0, c.start - 70) : _capitalised_run_start(text, c)])
             or STREET_TITLE_NAMESAKE_RE.search(folded[max(0, c.start - 40) : c.start])
             or JOINED_NAMESAKE_RE.search(folded[max(0, c.start - 50) : c.start])
+            or NAMESAKE_LABEL_RE.search(folded[max(0, c.start - 60) : c.start])
         )
         and not (lexicon is not None and _owner(text, folded, c, lexicon))
         and not APPOSED_RELATIVE_AFTER_RE.match(folded, c.end)
