@@ -950,15 +950,12 @@ TOWN_LABEL_LINE_RE = re.compile(
 def with_town_line_above(text: str, entities: list[Entity]) -> list[Entity]:
     """An address opening its line under a label's line that holds only its town starts
     at the town."""
-    out = []
-    for entity in entities:
-        if entity.label == "ADDRESS" and "\n" in text[: entity.start]:
-            above = text.rfind("\n", 0, text.rfind("\n", 0, entity.start)) + 1
-            town = TOWN_LABEL_LINE_RE.fullmatch(text, above, entity.start)
-            if town and not any(e.end > above and e.start < entity.start for e in entities):
-                entity = Entity(town.start(1), entity.end, entity.label)
-        out.append(entity)
-    return out
+
+    def town(above: int, entity: Entity) -> int | None:
+        match = TOWN_LABEL_LINE_RE.fullmatch(text, above, entity.start)
+        return match.start(1) if match else None
+
+    return _starting_on_the_line_above(text, entities, town)
 
 
 # « Bâtiment Les Érables », « Quartier Mgombani », « CADA Les Peupliers »: a line that is
@@ -975,17 +972,31 @@ def with_place_line_above(text: str, entities: list[Entity]) -> list[Entity]:
     """An address opening its line under a line that names only its building, estate,
     district or shelter (a signature's block) starts at that line: where the writer lives
     is also where mail reaches them."""
+
+    def place(above: int, entity: Entity) -> int | None:
+        if text[entity.start - 1] != "\n" or not PLACE_LINE_RE.fullmatch(
+            text, above, entity.start - 1
+        ):
+            return None
+        line = text[above : entity.start - 1]
+        return above + len(line) - len(line.lstrip(" \t>"))
+
+    return _starting_on_the_line_above(text, entities, place)
+
+
+def _starting_on_the_line_above(
+    text: str, entities: list[Entity], start_above: Callable[[int, Entity], int | None]
+) -> list[Entity]:
+    """Each address opening a line moved to start where ``start_above`` says on the line
+    above it (from that line's start), unless another entity already stands between."""
     out = []
     for entity in entities:
-        if entity.label == "ADDRESS" and entity.start and text[entity.start - 1] == "\n":
-            above = text.rfind("\n", 0, entity.start - 1) + 1
-            line = PLACE_LINE_RE.fullmatch(text, above, entity.start - 1)
-            if line and not any(e.end > above and e.start < entity.start for e in entities):
-                start = (
-                    above
-                    + len(text[above : entity.start - 1])
-                    - len(text[above : entity.start - 1].lstrip(" \t>"))
-                )
+        if entity.label == "ADDRESS" and entity.start and "\n" in text[: entity.start]:
+            above = text.rfind("\n", 0, text.rfind("\n", 0, entity.start)) + 1
+            start = start_above(above, entity)
+            if start is not None and not any(
+                e.end > above and e.start < entity.start for e in entities
+            ):
                 entity = Entity(start, entity.end, entity.label)
         out.append(entity)
     return out
