@@ -410,9 +410,6 @@ PUBLIC_LINE_AFTER_RE = re.compile(
     r"|accueil|standard|agence|antenne|tresorerie|france[ \t]+services|secretariat)[ \t]*\)",
     re.IGNORECASE,
 )
-# « 01 40 00 00 00 »: a round number ending in six zeros is a switchboard's, or made up to
-# stand for one, never a person's line.
-ROUND_NUMBER_RE = re.compile(r"0{6}$")
 
 
 # « Agent : … pour un rendez-vous, appelez le 05 … »: the number the agent tells to call is
@@ -485,8 +482,8 @@ def find_phones(text: str, folded: str) -> Iterable[Entity]:
             continue
         while end > start and folded[end - 1] in _SEPARATOR_CHARS:
             end -= 1
-        if ROUND_NUMBER_RE.search(re.sub(r"\D", "", folded[start:end])):
-            continue
+        # A round number (« 05 56 00 00 00 ») is masked like any other: nothing tells a
+        # switchboard's from a person's line written as a placeholder.
         yield Entity(start, end, "PHONE")
 
 
