@@ -30,9 +30,6 @@ from parvis.core.french import duration
 from parvis.core.pagination import paginate
 from parvis.directory import servicelevels
 
-# A chat or phone conversation waits in business time; the others in working days.
-LIVE_CHANNELS = frozenset({"chat", "telephone"})
-
 
 def duration_fr(delta: dt.timedelta) -> str:
     """« 3 min », « 2 h 05 », « 4 j 3 h »: a waiting time read at a glance, never broken

@@ -44,7 +44,7 @@ from parvis.contacts.models import (
     QueueMember,
     Status,
 )
-from parvis.contacts.selectors import visit_motifs_for
+from parvis.contacts.selectors import BUSINESS_TIME_CHANNELS, visit_motifs_for
 from parvis.contacts.services import (
     conversation_assign,
     conversation_resolve,
@@ -346,8 +346,9 @@ def _answer(conversation: Conversation, person: User) -> None:
     )
 
 
-# Channels on which a citizen waits on the line (their waiting contacts are minutes old).
-LIVE_CHANNELS = frozenset({"chat", "telephone"})
+# Channels on which a citizen waits on the line (their waiting contacts are minutes old):
+# the hub's business-time channels.
+LIVE_CHANNELS = BUSINESS_TIME_CHANNELS
 
 
 def _backdate(conversation_ids: list[int], rng: random.Random) -> None:

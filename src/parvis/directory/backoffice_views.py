@@ -129,9 +129,6 @@ def site_create(request: HttpRequest) -> HttpResponse:
                 return redirect("directory_backoffice:site_hours", slug=site.slug)
     else:
         form = SiteCreateForm(organisations=organisations, local_services=local_services)
-        if len(organisations) + len(local_services) == 1:
-            only = organisations[0] if organisations else local_services[0]
-            form.initial["structure"] = f"{'o' if organisations else 's'}{only.pk}"
     return render(
         request,
         "directory/backoffice/site_create.html",

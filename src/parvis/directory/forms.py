@@ -439,6 +439,8 @@ class SiteCreateForm(SiteDetailsForm):
                 )
             )
         cast(forms.ChoiceField, self.fields["structure"]).choices = choices
+        if len(self._structures) == 1:  # the only structure the person manages
+            self.fields["structure"].initial = next(iter(self._structures))
         operators = {
             o.kind == Organisation.Kind.FRANCE_SERVICES_OPERATOR
             for o, _ in self._structures.values()

@@ -625,12 +625,15 @@ def answer_figures(principal: Any, *, now: dt.datetime | None = None) -> AnswerF
         unanswered = Backlog(totals["unanswered"], waited, _answer_lateness(oldest, waited, now))
     overdue_oldest_days = None
     if totals["overdue"]:
-        longest = (
-            experiences_for_service(principal, status=S.PUBLISHED)
-            .filter(answer_due_at__lte=now, published_at__isnull=False)
-            .order_by("published_at", "pk")
-            .first()
-        )
+        # The oldest unanswered, when overdue itself, is the oldest overdue (same order).
+        longest = oldest
+        if longest is None or longest.answer_due_at is None or longest.answer_due_at > now:
+            longest = (
+                experiences_for_service(principal, status=S.PUBLISHED)
+                .filter(answer_due_at__lte=now, published_at__isnull=False)
+                .order_by("published_at", "pk")
+                .first()
+            )
         if longest is not None and longest.published_at is not None:
             overdue_oldest_days = working_days_waited(longest, since=longest.published_at, now=now)
     answered = (
