@@ -73,10 +73,30 @@ def test_small_patterns_bypass_the_store_and_the_compiler_is_restored(tmp_path: 
     assert not list(tmp_path.glob("regex-programs-*"))
 
 
-def test_the_engine_loads_spacy_through_the_store() -> None:
-    """spaCy's French tokenizer regex (about 1.4 M characters) is the one worth storing."""
-    from parvis.language import engine, services
+def test_spacys_french_tokenizer_pattern_round_trips_through_the_store(tmp_path: Path) -> None:
+    """The pattern worth storing: spaCy's French ``TOKEN_MATCH`` (about 1.4 M characters),
+    compiled once, then read back and matching the hyphenated words as spaCy's own."""
+    from spacy.lang.fr.tokenizer_exceptions import TOKEN_MATCH
 
-    engine.rules_anonymiser()
-    (stored,) = services.model_dir().glob("regex-programs-*.json")
-    assert stored.stat().st_size > 100_000
+    spacy_pattern = TOKEN_MATCH.__self__  # type: ignore[attr-defined]
+    assert len(spacy_pattern.pattern) > regex_cache.LARGE_PATTERN
+    words = ["faux-vampire", "saut-de-ski", "entr'abat", "Burn-out", "hip-hop", "maison", "a-b"]
+    for _ in range(2):
+        with regex_cache.reusing_compiled_patterns(tmp_path):
+            compiled = _compiler.compile(spacy_pattern.pattern, 0)
+        assert compiled.flags == spacy_pattern.flags
+        assert [bool(compiled.match(w)) for w in words] == [
+            bool(spacy_pattern.match(w)) for w in words
+        ]
+    assert [bool(compiled.match(w)) for w in words[:5]] == [True] * 5
+
+
+def test_the_engine_loads_spacy_through_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    from parvis.language import engine
+
+    seen: list[object] = []
+    monkeypatch.setattr(spacy, "load", lambda *args, **kwargs: seen.append(_compiler.compile))
+    engine._load_nlp()
+    assert seen and getattr(seen[0], "__self__", None).__class__ is regex_cache.CompiledPatternStore
