@@ -125,9 +125,10 @@ PLATE_RE = re.compile(
     rf"([{_PLATE_LETTERS}]{{2}})(?![\w])",
     re.IGNORECASE,
 )
-# never the start of a longer number (« permis 13 AB 44 02 17 »: a licence's digits go on)
+# never the start of a longer number (« permis 13 AB 44 02 17 »: a licence's digits go on),
+# nor the end of one (« pré-demande 2026-04-17-381-A22 »: a reference's last groups)
 OLD_PLATE_RE = re.compile(
-    r"(?<![\w])\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|97\d)(?![\w])(?![ .\-]?\d)"
+    r"(?<![\w])(?<!\d-)\d{1,4}[ -]?[A-Z]{1,3}[ -]?(?:\d{2}|2A|2B|97\d)(?![\w])(?![ .\-]?\d)"
 )
 
 _YEAR_WORDS = rf"(?:(?:mille|mil|deux\s+mille|dix[\s-]neuf\s+cent)(?:[\s-]+(?:{NUMBER_WORDS}))*)"
@@ -310,7 +311,8 @@ _FUNCTION_PART = (
     r"|techniques?|social|sociale|jeunesse|urbanisme|etat-civil|rh|compta|comptabilite|eleves"
     r"|mediation|solidarites?|logement|emploi|insertion|sante|enfance|education|finances"
     r"|juridique|numerique|citoyennete|relations?-usagers|secretariat-general"
-    r"|maintenance|travaux|informatique|culture|sports?|proprete|voirie|environnement)"
+    r"|maintenance|travaux|informatique|culture|sports?|proprete|voirie|environnement"
+    r"|coordination)"
 )
 _INSTITUTION_PART = (
     r"(?:mairie|ville|caf|cpam|msa|ccas|cias|lycee|college|ecole|ac|gouv|franceservices"
@@ -334,6 +336,16 @@ FUNCTION_EMAIL_RE = re.compile(
 )
 
 
+# A mailbox whose local part names a public desk outright (« etat-civil@<town>.fr »,
+# « franceservices@<town>.fr », « coordination.franceservices@cc-… »): nobody's, whatever
+# the domain (a small town's own, which no list of institutions knows).
+INSTITUTION_MAILBOX_RE = re.compile(
+    rf"(?:{_FUNCTION_PART}[.\-_])*(?:etat-?civil|france-?services|mairie|ccas|cias)"
+    rf"(?:[.\-_](?:{_FUNCTION_PART}|{_INSTITUTION_PART}))*@",
+    re.IGNORECASE,
+)
+
+
 # A forwarded message's header line (« De : », « À : », « Cc : »): its addresses are masked.
 MAIL_HEADER_LINE_RE = re.compile(r"[ \t>]*(?:de|a|cc|cci|from|to)[ \t]*:[^\n]*$", re.IGNORECASE)
 
@@ -341,7 +353,7 @@ MAIL_HEADER_LINE_RE = re.compile(r"[ \t>]*(?:de|a|cc|cci|from|to)[ \t]*:[^\n]*$"
 def _desk_email(folded: str, match: re.Match[str]) -> bool:
     line_start = folded.rfind("\n", 0, match.start()) + 1
     return (
-        bool(FUNCTION_EMAIL_RE.match(match.group()))
+        bool(FUNCTION_EMAIL_RE.match(match.group()) or INSTITUTION_MAILBOX_RE.match(match.group()))
         and not folded[max(0, match.start() - 2) : match.start()].strip().endswith("<")
         and not MAIL_HEADER_LINE_RE.match(folded, line_start, match.start())
     )
@@ -613,12 +625,17 @@ REFERENCE_LABEL_RE = re.compile(
 )
 
 
+# « taxe foncière 2026, avis n° 26 84 … »: a notice's number said in the sentence.
+NOTICE_NUMBER_BEFORE_RE = re.compile(r"\bavis[ \t]*(?:n°|no|numero|:)[ \t:]*$", re.IGNORECASE)
+
+
 def _reference_not_nir(folded: str, entity: Entity) -> bool:
     line_start = folded.rfind("\n", 0, entity.start) + 1
     compact = re.sub(r"[^0-9A-Za-z]", "", folded[entity.start : entity.end])
-    return bool(REFERENCE_LABEL_RE.fullmatch(folded, line_start, entity.start)) and not nir_valid(
-        compact
-    )
+    labelled = REFERENCE_LABEL_RE.fullmatch(
+        folded, line_start, entity.start
+    ) or NOTICE_NUMBER_BEFORE_RE.search(folded, max(line_start, entity.start - 30), entity.start)
+    return bool(labelled) and not nir_valid(compact)
 
 
 def find_nirs(text: str, folded: str) -> Iterable[Entity]:
@@ -1042,7 +1059,7 @@ def find_plates(text: str, folded: str) -> Iterable[Entity]:
 
 
 OLD_PLATE_LOWER_RE = re.compile(
-    r"(?<![\w])\d{1,4}[ -]?([a-z]{2,3})[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])(?![ .\-]?\d)",
+    r"(?<![\w])(?<!\d-)\d{1,4}[ -]?([a-z]{2,3})[ -]?(?:\d{2}|2a|2b|97\d)(?![\w])(?![ .\-]?\d)",
     re.IGNORECASE,
 )
 # « immatriculée 452 dkz 29 », « Immatriculation (ancien format) : 417 bhx 56 »

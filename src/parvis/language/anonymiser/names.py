@@ -54,6 +54,8 @@ NAME_TOKEN_RE = re.compile(
     r"(?:(?i:d'|l'|de\s+la\s+|de\s+|du\s+|des\s+|le\s+|la\s+|van\s+|von\s+|ben\s+|el\s+|al\s+|da\s+|dos\s+|di\s+)?"
     r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'\-]*)"
 )
+# The rest of a label after its first word, up to its colon (« souhaitée : »).
+BLANK_FORM_NEXT_LABEL_RE = re.compile(r"(?:[ \t]+[^\s:]+){0,2}[ \t]*:")
 NOT_NAMES = {
     # words that follow a civility or a trigger without being a name
     # SMS shorthand of grammatical words (« merci pr le rdv », « ds la boite »)
@@ -108,6 +110,11 @@ NOT_NAMES = {
     "son",
     "sa",
     "notre",
+    # a chat's automated speakers (« Chatbot : Bonjour ! »), never a person
+    "chatbot",
+    "bot",
+    "robot",
+    "automate",
     "mes",
     "ses",
     "vous",
@@ -738,8 +745,12 @@ def _names_by_rules(text: str, folded: str, lexicon: NameLexicon) -> Iterable[En
                         end = word_end
             else:
                 end = _name_tokens(text, folded, position, lexicon, lowercase_ok=True)
-            if "\n" in folded[match.start() : position] and re.match(r"[ \t]*:", text[end:]):
-                continue  # « Nom :\nPrénom : »: a form left blank, the next line another label
+            if "\n" in folded[match.start() : position] and BLANK_FORM_NEXT_LABEL_RE.match(
+                text, end
+            ):
+                # « Nom :\nPrénom : », « Prénom :\nFormation souhaitée : »: a form left
+                # blank, the next line another label
+                continue
             if end > position:
                 yield Entity(position, end, "PERSON")
     for match in CLOSING_RE.finditer(folded):

@@ -1116,6 +1116,15 @@ def _after_civilities(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             following = tokens[start]
             if not following.cap and following.common_any and not following.known:
                 continue  # « Madame, Monsieur, trouvé l'accueil … »: the greeting, then words
+        following = tokens[start]
+        if (
+            not following.cap
+            and following.common_any
+            and not following.known
+            and len(following.key) > 6
+            and following.key.endswith("ment")
+        ):
+            continue  # « non madame uniquement pour l'énergie »: an adverb, the sentence goes on
         end = name_run(tokens, start, STRONG)
         if end == start and key in SHORT_CIVILITIES and _civility_name(tokens, start):
             # « c'est mr chabrol qui me livre »: after an abbreviated civility, a word in
@@ -1518,6 +1527,16 @@ def _strong_right(tokens: Tokens, end: int) -> bool:
     return bool(STRONG_VERB_RE.match(rest) or SOMEONE_RIGHT_RE.match(rest))
 
 
+def _opens_a_label(keys: list[str], tokens: Tokens, start: int) -> bool:
+    """The line starting at ``start`` is a form's label: a colon within its first words."""
+    for index in range(start + 1, min(start + 4, len(tokens))):
+        if "\n" in tokens[index].gap:
+            return False
+        if keys[index] == ":":
+            return True
+    return False
+
+
 def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index in range(len(tokens)):
         for sequence, base in SEQUENCES_BY_FIRST.get(keys[index], ()):
@@ -1549,10 +1568,11 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             if (
                 sequence[-1] == ":"
                 and "\n" in tokens[start].gap
-                and start + 1 < len(tokens)
-                and keys[start + 1] == ":"
+                and _opens_a_label(keys, tokens, start)
             ):
-                continue  # « Nom :\nPrénom : »: a form left blank, the next line another label
+                # « Nom :\nPrénom : », « Prénom :\nFormation souhaitée : »: a form left blank,
+                # the next line another label
+                continue
             strength = base
             weak = sequence in WEAK_TALK
             if weak:
@@ -2586,6 +2606,12 @@ KEY_VALUE_NAME_RE = re.compile(
 )
 
 
+# A chat's speaker named by their organisation's acronym (« Agent ANTS », « Conseillère CAF »).
+SPEAKER_OF_ORGANISATION_RE = re.compile(
+    r"(?:\[[\d:.]+\][ \t]*)?(?i:agente?|conseill\w+|operat\w+|chatbot|assistante?)[ \t]+[A-Z]{2,8}"
+)
+
+
 def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
     """« Nom de l'agent : X », « Enfant à charge : Y », « Personne à contacter : Z »."""
     if ":" not in folded and "-" not in folded and "=" not in folded and "–" not in folded:
@@ -2596,8 +2622,13 @@ def _form_lines(folded: str, tokens: Tokens) -> Iterable[Entity]:
         matches.extend(KEY_VALUE_NAME_RE.finditer(folded))
     for match in matches:
         label = match.group("label")
-        if match.re is FORM_LINE_RE and fold(label).strip(" >").lower() in SPEAKERS:
-            continue  # « Agent : Caisse d'allocations… » is a speaker's turn, not a form
+        if match.re is FORM_LINE_RE and (
+            fold(label).strip(" >").lower() in SPEAKERS
+            or SPEAKER_OF_ORGANISATION_RE.fullmatch(label.strip(" >"))
+        ):
+            # « Agent : Caisse d'allocations… », « Agent ANTS : Demandez au vendeur … »: a
+            # speaker's turn, not a form
+            continue
         if (
             not PERSON_LABEL_RE.search(label) and not ROLE_LABEL_RE.fullmatch(label.strip(" >-"))
         ) or NOT_PERSON_LABEL_RE.search(label):

@@ -101,6 +101,11 @@ NAMESAKE_RE = re.compile(
     r"|espace|sci|sarl|sas|boulangerie|boucherie|pharmacie|restaurant|cabinet|garage"
     r"|association|entreprise|societe|boutique|magasin|hotel|auberge|epicerie"
     r"|creperie|conserverie|ifsi|ifas|gaec|earl|scea|taxi)"
+    # what kind of centre or house (« centre hospitalier Simone-Veil », « maison de santé
+    # Rose-Valland », « centre social Nelson-Mandela »)
+    r"(?:[ \t]+(?:hospitali\w+|universitaire|medical\w*|medico-social\w*|social\w*"
+    r"|culturel\w*|municipal\w*|communal\w*|intercommunal\w*|departemental\w*|regional\w*"
+    r"|pluri\w+|sporti\w+|de[ \t]+sante|des[ \t]+sports|de[ \t]+loisirs))?"
     r"[ \t]+(?:de[ \t]+la[ \t]+|du[ \t]+|des[ \t]+|de[ \t]+|d'|l'|la[ \t]+|le[ \t]+|les[ \t]+)?$",
     re.IGNORECASE,
 )
@@ -414,6 +419,31 @@ JOINED_ESTABLISHMENT_RE = re.compile(
 )
 
 
+# The head nouns of an organisation written first in a form's value (« Nom : Agence
+# immobilière du Vieux-Port », « Demandeur : Association des locataires … », « Nom : Collège
+# Louise-Michel »): the form is the organisation's, its value names no one.
+_ORGANISATION_HEADS = (
+    r"(?:agence|association|college|lycee|ecole|maison|pharmacie|cabinet|centre|clinique"
+    r"|societe|entreprise|mairie|syndicat|mutuelle|ehpad|fondation|institut|hopital|creche"
+    r"|cooperative|federation|amicale|collectif|club|comite|foyer|office|etablissements?|ets"
+    r"|communaute|commune|ccas|cias|sarl|sas|sci|eurl|scop|gaec|earl)"
+)
+FORM_VALUE_ORGANISATION_RE = re.compile(rf"{_ORGANISATION_HEADS}[ \t]+\S", re.IGNORECASE)
+FORM_VALUE_BEFORE_RE = re.compile(r"[^\n:]{1,40}:[ \t]*$")
+# « Nom : Agence immobilière du Vieux-Port » above « Adresse : … »: the agency's address.
+ORGANISATION_NAME_LINE_RE = re.compile(
+    rf"[ \t>\-•*]*nom[ \t]*:[ \t]*{_ORGANISATION_HEADS}[ \t]+\S", re.IGNORECASE
+)
+
+
+def _organisation_form_value(folded: str, candidate: Entity) -> bool:
+    line_start = folded.rfind("\n", 0, candidate.start) + 1
+    return bool(
+        FORM_VALUE_ORGANISATION_RE.match(folded, candidate.start)
+        and FORM_VALUE_BEFORE_RE.fullmatch(folded, line_start, candidate.start)
+    )
+
+
 def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
     """Person candidates holding the head noun of an establishment followed by its name
     (« Employeur : Boulangerie du Lavoir »), opened by a place's head noun (« salle
@@ -430,6 +460,7 @@ def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
             # « Dossier n° CAF-RDV-2026-99174 »: letters glued to a reference's digits
             or REFERENCE_DIGITS_AFTER_RE.match(folded, c.end)
             or _inside_an_email(text, c)
+            or _organisation_form_value(folded, c)
         ),
     )
 
@@ -728,7 +759,8 @@ def _public_address(text: str, entity: Entity) -> bool:
     # line under a form's line naming an establishment
     if ADDRESS_LABEL_RE.fullmatch(fold(text[line_start : entity.start])) and line_start:
         above = text.rfind("\n", 0, line_start - 1) + 1
-        if ESTABLISHMENT_LINE_RE.match(fold(text[above : line_start - 1])):
+        line_above = fold(text[above : line_start - 1])
+        if ESTABLISHMENT_LINE_RE.match(line_above) or ORGANISATION_NAME_LINE_RE.match(line_above):
             return True
     sentence_start = max(text.rfind(ch, 0, entity.start) for ch in ".!?\n") + 1
     head = text[entity.start : entity.end]
