@@ -687,7 +687,7 @@ def find_people(
     found.extend(_signed_sentences(tokens))
     found.extend(_before_roles(tokens, keys))
     found.extend(_aged(tokens))
-    found.extend(_role_speakers(text))
+    found.extend(_role_speakers(text, places))
     found.extend(_word_names(tokens))
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
@@ -3538,20 +3538,38 @@ def _aged(tokens: Tokens) -> Iterable[Entity]:
 AGE_PLAIN_AFTER_RE = re.compile(r"[ \t]+\d{1,2}[ \t]*ans\b")
 
 
-# « Conseillère (Julie) : … », « Agent (Karim B.) : … »: the name of a speaker after their role
+# « Conseillère (Julie) : … », « Agent (Karim B.) : … »: the name of a speaker after their
+# role; also after their organisation, as a desk's software writes it (« Agent CAF – Océane : »,
+# « Conseillère ameli (Morgane) : », « Agent impots.gouv (Hippolyte) > »): a name whatever
+# the word (« Fleur », « Aurore »), since nothing else stands there but an organisation.
 ROLE_SPEAKER_RE = re.compile(
-    r"^[ \t>]*(?:\[[\d:.,]+\][ \t]*)?(?i:conseill[eè]re?|agent|agente|op[ée]rat(?:eur|rice)"
-    r"|interlocut(?:eur|rice)|gestionnaire|assistante?|r[ée]f[ée]rente?)[ \t]*\("
-    r"(?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]*\.?){0,2})\)[ \t]*:",
+    r"^[ \t>]*(?:\[[\d:.,h \t]+\][ \t]*)?(?i:conseill[eè]re?|agent|agente|op[ée]rat(?:eur|rice)"
+    r"|interlocut(?:eur|rice)|gestionnaire|assistante?|r[ée]f[ée]rente?|technicien(?:ne)?)"
+    r"(?:[ \t]+[^\n:()–—>]{1,30}?)?[ \t]*"
+    r"(?:\((?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+[A-ZÀ-Þ][\w'’\-]*\.?){0,2})\)"
+    r"|(?:[–—]|(?<=[ \t])-)[ \t]*(?P<dashed>[A-ZÀ-Þ][\w'’\-]+))[ \t]*[:>]",
     re.MULTILINE,
 )
+# What a role's brackets hold besides a name (« Conseiller (CAF) : », « Agent (Accueil) : »).
+NOT_SPEAKER_NAMES = _words("accueil support standard service niveau chatbot bot equipe")
 
 
-def _role_speakers(text: str) -> Iterable[Entity]:
-    if "(" not in text:
+def _role_speakers(text: str, places: frozenset[str]) -> Iterable[Entity]:
+    if "(" not in text and "–" not in text and "—" not in text and " - " not in text:
         return
     for match in ROLE_SPEAKER_RE.finditer(text):
-        yield Entity(match.start("name"), match.end("name"), "PERSON")
+        group = "name" if match.group("name") else "dashed"
+        name = match.group(group)
+        key = fold(name).lower()
+        if (
+            (name.isupper() and len(name) <= 8)  # an organisation's acronym
+            or key in DOMAIN_WORDS
+            or key in NOT_SPEAKER_NAMES
+            or key in SPEAKERS
+            or (group == "dashed" and key in places)  # « Agent CAF - Lyon : », a desk
+        ):
+            continue
+        yield Entity(match.start(group), match.end(group), "PERSON")
 
 
 def coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:

@@ -126,3 +126,34 @@ def test_an_old_plate_is_still_masked():
 
 def test_a_tax_notices_number_in_the_sentence_is_no_nir():
     assert_untouched("Réclamation taxe foncière 2026, avis n° 26 47 019 204 771 12")
+
+
+# --- Leaks of the seventeenth set, by category ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("[14:02] Agent CAF – Perrine : Bonjour, que puis-je pour vous ?", "Perrine"),
+        ("[14:02] Agent CAF – Aurore : Bonjour !\n[14:03] Vous : bonjour", "Aurore"),
+        ("Conseillère ameli (Sixtine) : Votre numéro de sécurité sociale ?", "Sixtine"),
+        ("[08:40] Agent impots.gouv (Anselme) : Bonjour", "Anselme"),
+        ("Conseiller France Travail – Constant : Je regarde votre dossier.", "Constant"),
+        ("Technicienne ANTS (Maëlys) > Votre numéro de pré-demande ?", "Maëlys"),
+    ],
+)
+def test_an_agents_name_in_their_turns_prefix_is_masked_whatever_the_word(text, name):
+    assert_hidden(text, name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Conseiller (CAF) : Bonjour, que puis-je pour vous ?",
+        "Agent (Accueil) : Votre dossier est complet.",
+        "Agent CAF - Lyon : Bonjour.",
+        "Conseillère France Travail – Rennes : Bonjour.",
+    ],
+)
+def test_an_organisation_or_a_desk_in_a_turns_prefix_is_no_name(text):
+    assert_untouched(text)
