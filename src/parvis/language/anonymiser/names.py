@@ -946,3 +946,74 @@ def filter_spacy_person(
         if sentence_start and not lexicon.is_known_name(words[0]):
             return None
     return tokens[0][0], tokens[-1][1]
+
+
+# A form written as a table: a header row of labels separated by « | », « ; » or tabs
+# (« NOM | PRÉNOM | NÉ(E) LE | N° ALLOCATAIRE »), then one row per person with as many cells
+# (« TAUFA | Sione | 12/12/1994 | 5610238 »). A cell under a name's column is a name, one
+# under a birth date's a birth date, whatever its words: the header says what it holds (two
+# of its columns at least: « Nom | Dupont » is a label and its value).
+NAME_COLUMN_RE = re.compile(
+    r"(?:nom(?:[ \t]+(?:de[ \t]+naissance|d'usage|de[ \t]+famille|marital|patronymique))?"
+    r"|prenoms?(?:[ \t]*\(s\))?|nom[ \t]*(?:et|/|-)?[ \t]*prenoms?(?:[ \t]*\(s\))?)",
+    re.IGNORECASE,
+)
+BIRTH_COLUMN_RE = re.compile(
+    r"(?:nee?(?:[ \t]*\(e\))?[ \t]+le|date[ \t]+de[ \t]+naissance|naissance|ddn)", re.IGNORECASE
+)
+TABLE_DATE_RE = re.compile(
+    r"\d{1,2}[ \t]*[/.\-][ \t]*\d{1,2}[ \t]*[/.\-][ \t]*\d{2,4}"
+    r"|\d{1,2}(?:er)?[ \t]+[a-z]+[ \t]+\d{4}",
+    re.IGNORECASE,
+)
+
+
+def _cells(line: str, offset: int, separator: str) -> list[tuple[int, int]]:
+    """The cells of a row as (start, end) in the text, surrounding blanks left out."""
+    cells: list[tuple[int, int]] = []
+    start = 0
+    for part in line.split(separator):
+        stripped = part.strip(" \t")
+        lead = len(part) - len(part.lstrip(" \t"))
+        cells.append((offset + start + lead, offset + start + lead + len(stripped)))
+        start += len(part) + 1
+    return cells
+
+
+def find_table_cells(text: str, folded: str) -> Iterable[Entity]:
+    if "|" not in folded and ";" not in folded and "\t" not in folded:
+        return
+    lines: list[tuple[str, int]] = []
+    offset = 0
+    for line in folded.split("\n"):
+        lines.append((line, offset))
+        offset += len(line) + 1
+    index = 0
+    while index < len(lines):
+        line, offset = lines[index]
+        index += 1
+        separator = next((s for s in ("|", ";", "\t") if line.count(s) >= 1), None)
+        if separator is None:
+            continue
+        header = _cells(line, offset, separator)
+        columns: dict[int, str] = {}
+        for column, (start, end) in enumerate(header):
+            if NAME_COLUMN_RE.fullmatch(folded, start, end):
+                columns[column] = "PERSON"
+            elif BIRTH_COLUMN_RE.fullmatch(folded, start, end):
+                columns[column] = "BIRTHDATE"
+        if "PERSON" not in columns.values() or len(columns) < 2:
+            continue  # « Nom\tCourtois » is a label and its value, no table's header
+        while index < len(lines):
+            row, row_offset = lines[index]
+            cells = _cells(row, row_offset, separator)
+            if len(cells) != len(header):
+                break
+            index += 1
+            for column, label in columns.items():
+                start, end = cells[column]
+                value = folded[start:end]
+                if label == "PERSON" and re.search(r"[a-z]{2}", value, re.IGNORECASE):
+                    yield Entity(start, end, "PERSON")
+                elif label == "BIRTHDATE" and TABLE_DATE_RE.fullmatch(value):
+                    yield Entity(start, end, "BIRTHDATE")

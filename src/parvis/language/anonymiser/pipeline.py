@@ -37,6 +37,7 @@ from parvis.language.anonymiser.names import (
     NameLexicon,
     filter_spacy_person,
     find_names_by_rules,
+    find_table_cells,
 )
 from parvis.language.anonymiser.people import (
     NOT_PERSON_LABEL_RE,
@@ -82,6 +83,7 @@ RULES: Sequence[Callable[[str, str], Iterable[Entity]]] = (
     find_addresses,
     find_postcode_answers,
     find_listed_children,
+    find_table_cells,
 )
 
 

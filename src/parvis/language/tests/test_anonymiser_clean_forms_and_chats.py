@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pytest
 
+from parvis.language.engine import anonymise
 from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
 
 
@@ -157,3 +158,30 @@ def test_an_agents_name_in_their_turns_prefix_is_masked_whatever_the_word(text, 
 )
 def test_an_organisation_or_a_desk_in_a_turns_prefix_is_no_name(text):
     assert_untouched(text)
+
+
+def test_a_form_written_as_a_table_masks_the_cells_under_its_name_and_birth_columns():
+    text = (
+        "NOM | PRÉNOM | NÉ(E) LE | VILLE\n"
+        "FAKAVA | Tevita | 03/05/1991 | Nouméa\n"
+        "FAKAVA | Mele | 21/11/2015 | Nouméa\n"
+        "Message : mise à jour de la composition du foyer"
+    )
+    assert_hidden(text, "FAKAVA", "Tevita", "Mele", "03/05/1991", "21/11/2015")
+    assert "Nouméa" in anonymise(text)[0]
+
+
+def test_a_table_with_semicolons_masks_names_even_when_they_are_words():
+    assert_hidden("Nom ; Prénom ; Lien\nRose ; Blanche ; mère\nRose ; Constant ; fils", "Blanche")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date ; Motif ; Montant\n12/03/2026 ; loyer ; 450 €",
+        "Nom\tCentre social\nPrénom\t(non renseigné)\nObjet\tatelier",
+    ],
+)
+def test_a_table_without_a_name_column_or_a_label_with_its_value_is_no_table(text):
+    _, entities = anonymise(text)
+    assert not [e for e in entities if e.label == "PERSON"], entities
