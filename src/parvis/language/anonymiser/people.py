@@ -688,6 +688,7 @@ def find_people(
     found.extend(_before_roles(tokens, keys))
     found.extend(_aged(tokens))
     found.extend(_role_speakers(text))
+    found.extend(_role_named_speakers(text, tokens))
     found.extend(_word_names(tokens))
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
@@ -3520,6 +3521,52 @@ def _role_speakers(text: str) -> Iterable[Entity]:
     if "(" not in text:
         return
     for match in ROLE_SPEAKER_RE.finditer(text):
+        yield Entity(match.start("name"), match.end("name"), "PERSON")
+
+
+# « [17:20] Agent Romain : … », « 10:41 - Conseillère Aurore : … »: the agent's first name
+# after their role, without brackets, as a chat's speaker.
+ROLE_NAMED_SPEAKER_RE = re.compile(
+    r"^[ \t>]*(?P<time>(?:\[[\d:.,h]+\]|\d{1,2}[:h]\d{2})[ \t]*(?:[-–|][ \t]*)?)?"
+    r"(?i:conseill[eè]re?|agent|agente|op[ée]rat(?:eur|rice)|interlocut(?:eur|rice)"
+    r"|gestionnaire|r[ée]f[ée]rente?)[ \t]+(?P<name>[A-ZÀ-Þ][\w'’\-]+)[ \t]*:(?!\d)",
+    re.MULTILINE,
+)
+# Words that qualify a role and name nobody (« Agent Comptable : », « Conseiller Emploi : »).
+ROLE_QUALIFIERS = _words(
+    """emploi accueil principal principale comptable technique social sociale immobilier
+    immobiliere retraite entreprise entreprises numerique administratif administrative
+    commercial commerciale virtuel virtuelle clientele famille familles insertion
+    logement sante juridique fiscal fiscale handicap jeunesse referent referente
+    chef adjoint adjointe senior junior niveau service public territorial territoriale
+    mutualiste bancaire securite"""
+)
+
+
+def _role_named_speakers(text: str, tokens: Tokens) -> Iterable[Entity]:
+    """« [17:20] Agent Romain : », « 09:05 Conseillère Aurore : »: one capitalised word after
+    the speaker's role names the agent, even a French word (« Constant », « Fortuné »), on a
+    timestamped turn or a speaker who speaks twice; never a word qualifying the role
+    (« Agent Comptable : »), a civility, a month or a greeting."""
+    if ":" not in text:
+        return
+    by_start = {t.start: t for t in tokens.items}
+    for match in ROLE_NAMED_SPEAKER_RE.finditer(text):
+        token = by_start.get(match.start("name"))
+        if token is None or token.end != match.end("name") or not _agent_name_word(token):
+            continue
+        if (
+            token.key in SPEAKERS
+            or token.key in MONTH_AND_DAY_WORDS
+            or token.key in GREETINGS
+            or token.key in ROLE_QUALIFIERS
+            or token.key in CIVILITIES
+        ):
+            continue
+        if match.group("time") is None:
+            label = re.escape(text[match.start() : match.end()].strip(" \t>"))
+            if len(re.findall(rf"^[ \t>]*{label}", text, re.MULTILINE)) < 2:
+                continue
         yield Entity(match.start("name"), match.end("name"), "PERSON")
 
 

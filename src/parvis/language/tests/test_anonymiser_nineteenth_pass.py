@@ -1,0 +1,91 @@
+"""Anonymisation, issue 12 nineteenth pass: the categories the fifteenth and sixteenth
+development sets (``devset/dev15.jsonl``, ``devset/dev16.jsonl``, read after their blind
+scores were recorded) leak: a chat agent named after their role without brackets
+(« Agent Romain : »), a birth date in brackets or after a dash beside the person it is of
+(« ma fille lilou (4/5/2018) », « M. X (03/09/1979) », « Enfant 1 : X – 06/2018 »), …
+
+Every name, number and address below is invented for this file; none comes from a
+development or evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.engine import anonymise
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden
+
+# --- a chat agent named after their role, without brackets -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        (
+            "10:41 - Agent Romain : Bonjour, en quoi puis-je vous aider ?\n"
+            "10:42 - Vous : bjr romain je narrive pas a me connecter\n"
+            "10:42 - Agent Romain : Quel message ?",
+            ("Romain", "romain"),
+        ),
+        (
+            "[17:20] Agent Juste : Bonjour, quel est le souci ?\n"
+            "[17:21] Vous : bjr juste mon voisin fait du bruit",
+            ("Juste", "juste"),
+        ),
+        (
+            "09:05 Conseillère Aurore : Bonjour.\n09:05 Vous : bonjour aurore, jai perdu ma carte",
+            ("Aurore", "aurore"),
+        ),
+        ("11:02 | Conseiller Patience : Bonjour\n11:03 | Vous : merci patience", ("Patience",)),
+        ("Agent Léonce : bonjour\nVous : oui\nAgent Léonce : votre numéro ?", ("Léonce",)),
+    ],
+)
+def test_a_chat_agent_named_after_their_role_is_masked(text, secrets):
+    assert_hidden(text, *secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agent Comptable : le titre est émis\nAgent Comptable : merci de régler",
+        "[10:00] Conseiller Emploi : bonjour",
+    ],
+)
+def test_a_word_qualifying_a_role_names_nobody(text):
+    masked, entities = anonymise(text)
+    assert not [e for e in entities if e.label == "PERSON"], masked
+
+
+# --- a birth date beside the person it is of ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("je vis seule avec ma fille lilou (4/5/2018). c'est urgent", "4/5/2018"),
+        (
+            "Je suis la référente de M. Dorin Vasilescu (03/09/1979), hébergé chez son frère.",
+            "03/09/1979",
+        ),
+        ("Kylian Mabiala, jeune majeur (11/03/2008), sort de l'ASE le 31 décembre.", "11/03/2008"),
+        ("J'accueille l'enfant Nolan Bikindou (avril 2021) placé par l'ASE.", "avril 2021"),
+        ("Enfant 1 : Maelys – 06/2018\nEnfant 2 : Timeo – 02/2021", "02/2021"),
+        ("Enfants : Louna (04/2015), Eden (10/2019)", "10/2019"),
+    ],
+)
+def test_a_date_beside_a_relative_or_a_named_adult_is_a_birth_date(text, secret):
+    masked, entities = anonymise(text)
+    assert any(e.label == "BIRTHDATE" and text[e.start : e.end] == secret for e in entities), masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai vu M. Lemaire (12/11/2026) pour son dossier.",
+        "Rendez-vous avec Mme Lefort (03/12/2025) annulé.",
+        "mes enfants ont eu la grippe (2019) et moi aussi",
+    ],
+)
+def test_an_appointment_or_a_year_alone_is_no_birth_date(text):
+    masked, entities = anonymise(text)
+    assert not [e for e in entities if e.label == "BIRTHDATE"], masked
