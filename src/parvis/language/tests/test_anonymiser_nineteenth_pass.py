@@ -89,3 +89,60 @@ def test_a_date_beside_a_relative_or_a_named_adult_is_a_birth_date(text, secret)
 def test_an_appointment_or_a_year_alone_is_no_birth_date(text):
     masked, entities = anonymise(text)
     assert not [e for e in entities if e.label == "BIRTHDATE"], masked
+
+
+# --- addresses: a street without number before its postcode, building parts around it -------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "je suis maraîcher a chemin des genêts 26110 nyons je comprends pas",
+            "chemin des genêts 26110 nyons",
+        ),
+        (
+            "bjr c Nadège de l'aire d'accueil route de Castelnau 34000 Montpellier, pour le rsa",
+            "aire d'accueil route de Castelnau 34000 Montpellier",
+        ),
+        (
+            "Vous : adresse terrain chemin du lavoir 44000 nantes caravane 7",
+            "terrain chemin du lavoir 44000 nantes caravane 7",
+        ),
+        (
+            "elle habite appartement 4 batiment les lilas cite des roses 13014 marseille",
+            "appartement 4 batiment les lilas cite des roses 13014 marseille",
+        ),
+        (
+            "Il habite foyer Soleil, 9 rue des Tanneurs, 59000 Lille, chambre 112.",
+            "foyer Soleil, 9 rue des Tanneurs, 59000 Lille, chambre 112",
+        ),
+        (
+            "Mme Ribeiro vit seule au rez-de-chaussée, 3 rue du Puits, 26000 Valence ; humide",
+            "rez-de-chaussée, 3 rue du Puits, 26000 Valence",
+        ),
+        (
+            "FJT les Tilleuls chambre 8 5 rue Pasteur 49000 Angers",
+            "FJT les Tilleuls chambre 8 5 rue Pasteur 49000 Angers",
+        ),
+        (
+            "Bien à vous,\nLucien Ngoma\nBât. Les Érables – Appt 12\n7 rue du Colonel Fabien\n21000 Dijon",
+            "Bât. Les Érables – Appt 12\n7 rue du Colonel Fabien\n21000 Dijon",
+        ),
+    ],
+)
+def test_an_address_without_number_or_with_its_building_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nous avons rendez-vous à l'accueil de la CAF, 4 rue des Arts 59000 Lille.",
+        "la CAF de Lille, rue des Arts 59000 Lille, est fermée",
+        "passez au bureau, allée des Tilleuls 35000 Rennes",
+    ],
+)
+def test_a_desks_street_before_its_postcode_is_kept(text):
+    masked, entities = anonymise(text)
+    assert not [e for e in entities if e.label == "ADDRESS"], masked
