@@ -185,7 +185,13 @@ BIRTH_RE = re.compile(
     r"|\bd\.d\.n\.?|naissance|\bnaiss\.|anniversaire\s+(?:est|c'est)?)"
     # in a transcript the answer comes on the next line, after the speaker's name (« Née le
     # ?\nAppelant : Le 17 novembre »)
-    r"[^\n.?!\d]{0,40}?(?:[ \t]*\??[ \t]*\n(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{0,25}:[^\n\d]{0,12}?)?"
+    r"[^\n.?!\d]{0,40}?(?:[ \t]*\??[ \t]*\n"
+    # a chat's time, bracketed or not (« [09:06] », « 09:06 - »)
+    r"(?:(?:\[[\d:.,]+\]|\d{1,2}[:h]\d{2}(?:[ \t]*[-|–])?)[ \t]*)?"
+    # the speaker with a colon, or a transcript's bare label (« agent né le\nappelant sept
+    # juillet … »)
+    r"(?:[^\n:\d]{0,25}:[^\n\d]{0,12}?|[ \t]*(?:appelant\w*|usager\w*|client\w*)(?=[ \t])"
+    r"(?:[ \t]+(?:oui|euh|alors|elle|il|est|nee?|c'est|le))*))?"
     r"\s*:?\s*"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,

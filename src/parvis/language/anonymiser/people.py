@@ -713,6 +713,7 @@ def find_people(
     found.extend(_greeted_or_topic_word_names(tokens, keys))
     found.extend(_closing_lowercase_name(tokens))
     found.extend(_agent_self_introductions(tokens, keys))
+    found.extend(_lower_case_agent_introductions(tokens, keys))
     found.extend(_given_name_answers(tokens))
     found.extend(_names_said_in_parallel(tokens, keys))
     found.extend(_relatives_in_apposition(tokens, keys))
@@ -5335,6 +5336,68 @@ def _agent_self_introductions(tokens: Tokens, keys: list[str]) -> Iterable[Entit
         speaker = AGENT_TURN_RE.match(tokens.text, line_start)
         if speaker and speaker.end() < token.start:
             yield _entity(tokens, index, index + 1)
+
+
+# « agent carsat bonjour je suis sylvain je vous écoute »: what an agent says after their
+# name when they open the call.
+AGENT_SERVICE_PHRASES = (
+    ("je", "vous", "ecoute"),
+    ("a", "votre", "ecoute"),
+    ("que", "puis"),
+    ("en", "quoi"),
+    ("comment", "puis"),
+    ("comment", "je"),
+    ("qu'est-ce", "que"),
+    ("bonjour",),
+)
+LOWER_AGENT_INTRO_TAILS = (("je", "suis"), ("je", "m'", "appelle"), ("moi", "c'", "est"))
+CALLER_WORDS = _words("appelant appelante usager usagere client cliente vous moi")
+
+
+def _lower_case_agent_introductions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« agent carsat bonjour je suis sylvain je vous écoute », « agent caf bonjour je
+    m'appelle fidèle » (the caller's turn next): a transcript in lower case, on the agent's
+    turn that greets, the word after « je suis » / « je m'appelle » is the agent's first
+    name, even a French word, when the service's words or the end of the turn follow."""
+    if not AGENT_TURN_RE.match(tokens.text) and "\nagent" not in tokens.text.lower():
+        return
+    for index, token in enumerate(tokens.items):
+        if token.cap or token.upper or not token.word or len(token.key) < 3:
+            continue
+        if token.key in ROLES or token.key in SERVICE_NOUNS or token.key in GREETINGS:
+            continue
+        if not token.first and (PARTICIPLE_RE.search(token.text.lower()) or _adjective_like(token)):
+            continue
+        tail = _cue_before(keys, index, LOWER_AGENT_INTRO_TAILS)
+        if tail is None:
+            continue
+        line_start = tokens.text.rfind("\n", 0, token.start) + 1
+        speaker = AGENT_TURN_RE.match(tokens.text, line_start)
+        if not speaker or speaker.end() >= token.start:
+            continue
+        cue_start = index - len(tail)
+        if not any(
+            t.key in {"bonjour", "bonsoir"} and t.start >= line_start
+            for t in tokens.items[max(0, cue_start - 8) : cue_start]
+        ):
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        after = index + 1
+        if following is not None and following.key in {",", "."} and "\n" not in following.gap:
+            after += 1
+        if not (
+            following is None
+            or "\n" in following.gap
+            or (after < len(tokens) and "\n" in tokens[after].gap)
+            or (after < len(tokens) and tokens[after].key in CALLER_WORDS)
+            or _cue_after(keys, after, AGENT_SERVICE_PHRASES)
+        ):
+            continue
+        yield _entity(tokens, index, index + 1)
+
+
+def _cue_after(keys: Sequence[str], index: int, cues: Iterable[tuple[str, ...]]) -> bool:
+    return any(tuple(keys[index : index + len(cue)]) == cue for cue in cues)
 
 
 def _capitalised_word_name(token: Token) -> bool:

@@ -126,7 +126,8 @@ def test_an_appointment_or_a_year_alone_is_no_birth_date(text):
             "FJT les Tilleuls chambre 8 5 rue Pasteur 49000 Angers",
         ),
         (
-            "Bien à vous,\nLucien Ngoma\nBât. Les Érables – Appt 12\n7 rue du Colonel Fabien\n21000 Dijon",
+            "Bien à vous,\nLucien Ngoma\nBât. Les Érables – Appt 12\n"
+            "7 rue du Colonel Fabien\n21000 Dijon",
             "Bât. Les Érables – Appt 12\n7 rue du Colonel Fabien\n21000 Dijon",
         ),
     ],
@@ -146,3 +147,70 @@ def test_an_address_without_number_or_with_its_building_is_masked(text, secret):
 def test_a_desks_street_before_its_postcode_is_kept(text):
     masked, entities = anonymise(text)
     assert not [e for e in entities if e.label == "ADDRESS"], masked
+
+
+# --- a transcript's agent introducing themself in lower case -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        (
+            "agent urssaf bonjour je suis gaspard je vous écoute\nappelant oui bonjour",
+            ("gaspard",),
+        ),
+        (
+            "agent caf de la gironde bonjour je m'appelle prudence\n"
+            "appelante bonjour prudence c'est pour mes allocations",
+            ("prudence",),
+        ),
+    ],
+)
+def test_a_lower_case_agent_introducing_themself_is_masked(text, secrets):
+    masked, _ = anonymise(text)
+    assert not any(secret in masked for secret in secrets), masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent bonjour je suis désolée je vous écoute\nappelant oui",
+        "agent caf bonjour je suis ravie de vous aider",
+        "agent bonjour je suis votre conseillère je vous écoute",
+        "agent bonjour je suis disponible que puis-je faire",
+    ],
+)
+def test_what_an_agent_says_of_themself_is_no_name(text):
+    masked, entities = anonymise(text)
+    assert not [e for e in entities if e.label == "PERSON"], masked
+
+
+# --- a birth date answered on the next turn -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "agent bonjour\nappelant c'est pour mon passeport\nagent né le\n"
+            "appelant trois août quatre-vingt-un à bamako",
+            "trois août quatre-vingt-un",
+        ),
+        (
+            "agent et elle est née\nappelant le onze mai cinquante-deux en tunisie",
+            "onze mai cinquante-deux",
+        ),
+        ("09:06 Agent Paul : Votre date de naissance ?\n09:06 Vous : 14/11/1985", "14/11/1985"),
+    ],
+)
+def test_a_birth_date_answering_the_turn_above_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["agent rendez-vous le\nappelant douze mars", "agent vous êtes né où\nappelant à lyon"],
+)
+def test_a_date_answering_another_question_is_kept(text):
+    masked, entities = anonymise(text)
+    assert not [e for e in entities if e.label == "BIRTHDATE"], masked
