@@ -736,7 +736,52 @@ def find_people(
     found.extend(_relatives_in_brackets(tokens))
     found.extend(coordinated(tokens, found))
     found.extend(_names_completed(tokens, found))
+    found.extend(_weekday_surnames(tokens, keys, found))
     return found
+
+
+WEEKDAYS = _words("lundi mardi mercredi jeudi vendredi samedi dimanche")
+NAME_SAYING_CUES = _words("cest c'est appelle nom suis moi")
+WEEKDAY_TIME_WORDS = _words(
+    "dernier prochain matin soir midi apres-midi aprem apres avant prochainement soir-la"
+)
+NAME_LABEL_LINE_RE = re.compile(r"[ \t>]*[^\n:]{0,25}\bnom\b[^\n:]{0,20}:[ \t]*$", re.IGNORECASE)
+
+
+def _weekday_surnames(tokens: Tokens, keys: list[str], found: list[Entity]) -> Iterable[Entity]:
+    """« Gérard Mercredi est décédé », « Nom Prénom : Mercredi Clarisse », « mon nom c'est
+    ghislaine mercredi », « lucas dimanche 06 … »: a weekday as a surname, beside a given
+    name; capitalised inside a sentence (French writes a weekday in lower case), on a name's
+    form line, or in lower case after what says a name or before a phone number."""
+    items = tokens.items
+    people = [e for e in found if e.label == "PERSON"]
+    for index, token in enumerate(items[:-1]):
+        following = items[index + 1]
+        if following.gap != " " or not following.word:
+            continue
+        named = token.first or any(e.start <= token.start and token.end <= e.end for e in people)
+        if following.key in WEEKDAYS and token.word and named:
+            after = items[index + 2] if index + 2 < len(items) else None
+            if token.text.endswith(".") or (
+                after is not None
+                and (after.key in WEEKDAY_TIME_WORDS or re.fullmatch(r"\d{1,2}(?:er)?", after.text))
+                and after.gap == " "
+            ):
+                continue  # « Merci Paul. Lundi … », « appelé Marie Lundi dernier »: a day
+            if token.cap and following.cap and not following.upper and not token.upper:
+                yield Entity(following.start, following.end, "PERSON")
+                continue
+            if token.cap or following.cap:
+                continue
+            said = any(k in NAME_SAYING_CUES for k in keys[max(0, index - 3) : index])
+            closing = after is None or "\n" in after.gap or after.key in {".", "!"}
+            phone = after is not None and re.match(r"(?:\+|0)\d", after.text) is not None
+            if (said and closing) or phone:
+                yield Entity(token.start, following.end, "PERSON")
+        elif token.key in WEEKDAYS and token.cap and following.cap and following.first:
+            line_start = tokens.text.rfind("\n", 0, token.start) + 1
+            if NAME_LABEL_LINE_RE.fullmatch(tokens.text, line_start, token.start):
+                yield Entity(token.start, following.end, "PERSON")
 
 
 # Prepositions and thanks a person's first name follows in lower case (« pour gaspard hier »,
@@ -4327,6 +4372,8 @@ INTRODUCED_FOLLOWERS = _words(
 # the message or follows a greeting (« coucou c'est prune on s'était parlé »; not « la
 # couleur c'est rose on dirait »).
 OPENING_FOLLOWERS = _words("on nous vous")
+# What opens a message before « c'est X » (« cc cest pierre je … », « là c'est marin du … »).
+OPENING_GREETINGS = GREETINGS | _words("cc bsr allo allô re la là oui")
 
 
 def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -4344,7 +4391,7 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         if tail is None:
             continue
         opening = index == len(tail) or (
-            keys[index - len(tail) - 1] in GREETINGS
+            keys[index - len(tail) - 1] in OPENING_GREETINGS
             and _opens_turn(tokens, keys, index - len(tail) - 1)
         )
         cleft = (

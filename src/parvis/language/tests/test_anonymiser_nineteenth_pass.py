@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from parvis.language.engine import anonymise
-from parvis.language.tests.test_anonymiser_second_pass import assert_hidden
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
 
 # --- a chat agent named after their role, without brackets -----------------------------------
 
@@ -214,3 +214,53 @@ def test_a_birth_date_answering_the_turn_above_is_masked(text, secret):
 def test_a_date_answering_another_question_is_kept(text):
     masked, entities = anonymise(text)
     assert not [e for e in entities if e.label == "BIRTHDATE"], masked
+
+
+# --- a listed given name introduced after « cc » or « là » opening an SMS -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("cc cest pierre je peux passer demain ?", "pierre"),
+        ("la cest marin du 2eme jai pas recu mon courrier", "marin"),
+    ],
+)
+def test_a_listed_given_name_introduced_at_an_sms_opening_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize("text", ["la cest pareil pour moi", "cc cest normal je pense"])
+def test_a_description_after_an_sms_opening_is_kept(text):
+    assert_untouched(text)
+
+
+# --- a weekday as a surname ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bonjour mon mari Lucien Mardi est décédé le 3 mai", "Lucien Mardi"),
+        ("je dors dans ma voiture je veux le rsa. kevin samedi 0766112233", "kevin samedi"),
+        ("Nom Prénom : Jeudi Mireille\nNIR : 286087511804204", "Jeudi Mireille"),
+        ("d'accord mon nom c'est josiane vendredi", "josiane vendredi"),
+        ("Compte-rendu : Mme Odile Dimanche attend un courrier.", "Odile Dimanche"),
+    ],
+)
+def test_a_weekday_beside_a_given_name_is_a_surname(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("je vois Paul mardi à la CAF", "mardi"),
+        ("rdv avec lucas dimanche.", "dimanche"),
+        ("Merci Paul. Lundi je passe.", "Lundi"),
+        ("j'ai appelé Marie Lundi dernier", "Lundi"),
+    ],
+)
+def test_a_weekday_after_a_given_name_is_still_a_day(text, day):
+    masked, _ = anonymise(text)
+    assert day in masked, masked
