@@ -737,7 +737,43 @@ def find_people(
     found.extend(coordinated(tokens, found))
     found.extend(_names_completed(tokens, found))
     found.extend(_weekday_surnames(tokens, keys, found))
+    found.extend(_surname_said_around_given_name(tokens))
     return found
+
+
+def _surname_said_around_given_name(tokens: Tokens) -> Iterable[Entity]:
+    """« usager kamara mariam kamara », « paoli marie-dominique paoli », « el amri yasmina el
+    amri »: a caller says the surname, then the given name and the surname again; a word no
+    French vocabulary knows, then one or two words that are a listed given name or no
+    French word, then the same word (its particle said again before it)."""
+    items = tokens.items
+    for index, token in enumerate(items):
+        if not token.word or len(token.key) < 3 or token.common_any:
+            continue
+        if token.domain or token.place or token.key in PARTICLES:
+            continue
+        for width in (1, 2):
+            given = items[index + 1 : index + 1 + width]
+            if len(given) < width or not all(
+                t.word and (t.first or not t.common_any) and t.key != token.key for t in given
+            ):
+                continue
+            later = index + 1 + width
+            if later < len(items) and items[later].key in PARTICLES:
+                later += 1  # « el amri yasmina el amri »
+            if later >= len(items) or items[later].key != token.key:
+                continue
+            if any("\n" in t.gap for t in items[index + 1 : later + 1]):
+                continue
+            start = index
+            if index and items[index - 1].key in PARTICLES and items[index - 1].gap == " ":
+                start = index - 1
+            # each word its own mask, as the names found around it
+            yield Entity(items[start].start, token.end, "PERSON")
+            for word in items[index + 1 : later + 1]:
+                if word.key not in PARTICLES:
+                    yield Entity(word.start, word.end, "PERSON")
+            break
 
 
 WEEKDAYS = _words("lundi mardi mercredi jeudi vendredi samedi dimanche")

@@ -264,3 +264,29 @@ def test_a_weekday_beside_a_given_name_is_a_surname(text, secret):
 def test_a_weekday_after_a_given_name_is_still_a_day(text, day):
     masked, _ = anonymise(text)
     assert day in masked, masked
+
+
+# --- a surname said around the given name --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "agent et vous êtes usager diabaté fatou diabaté agent votre mail",
+            "diabaté fatou diabaté",
+        ),
+        ("agent madame usager santoni marie-claire santoni", "santoni marie-claire santoni"),
+        ("agent son nom usager el idrissi karim el idrissi", "el idrissi karim el idrissi"),
+    ],
+)
+def test_a_surname_said_around_the_given_name_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text", ["usager oui oui oui merci", "agent bon alors bon on regarde le dossier"]
+)
+def test_words_said_twice_are_no_surname(text):
+    masked, entities = anonymise(text)
+    assert not [e for e in entities if e.label == "PERSON"], masked
