@@ -1,8 +1,12 @@
 """Anonymisation, issue 12 nineteenth pass: the categories the fifteenth and sixteenth
 development sets (``devset/dev15.jsonl``, ``devset/dev16.jsonl``, read after their blind
 scores were recorded) leak: a chat agent named after their role without brackets
-(« Agent Romain : »), a birth date in brackets or after a dash beside the person it is of
-(« ma fille lilou (4/5/2018) », « M. X (03/09/1979) », « Enfant 1 : X – 06/2018 »), …
+(« Agent Romain : »); a birth date in brackets or after a dash beside the person it is of
+(« ma fille lilou (4/5/2018) », « M. X (03/09/1979) », « Enfant 1 : X – 06/2018 ») or
+answering « né le » on the next turn; a street without number before its postcode, and the
+building parts around an address; a transcript's agent introducing themself in lower case;
+a listed given name after « cc » opening an SMS; a weekday as a surname; a surname said
+around the given name.
 
 Every name, number and address below is invented for this file; none comes from a
 development or evaluation set.
