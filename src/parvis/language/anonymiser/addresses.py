@@ -302,6 +302,7 @@ COMPLEMENT_RE = re.compile(
     r"\s*[,\-–—]?\s*(?:(?i:n°|b[aâ]t(?:iment)?\.?|bt|appartement|appart\.?|appt?\.?|apt\.?|app\.?"
     r"|esc(?:alier)?\.?|[ée]tage|porte|logement|log\.?|r[ée]sidence|r[ée]s\.|bo[iî]te\s(?:aux\s)?lettres"
     r"|bal|bp|cs|tour|immeuble|entr[ée]e|lot|chambre|emplacement|bloc|studio|esq\.?|dto\.?"
+    r"|caravane|mobil[- ]?home"
     r"|chez\s(?:m\.|mme|mr)?)\s*(?:n°\s?)?[\w\-']{1,20}"
     r"(?:\s(?i:[ée]tage|et\.))?(?:[ \t]+[A-Z][\w\-']*){0,2}"
     r"|\d{1,2}\s?(?i:e|eme|ème|er|ere|ère)\s+(?i:[ée]tage|gauche|droite)"
@@ -793,8 +794,18 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 )
             )
             ambiguous = street.lower() in AMBIGUOUS_STREET_TYPES  # « un mail », « le parc »
+            # « chemin des crêtes 84110 vaison-la-romaine »: a street without number, then its
+            # postcode and its town
+            postcode_after = (
+                not ambiguous
+                and (postal := POSTCODE_CITY_RE.match(folded, name_end)) is not None
+                and postal.group(2) is not None
+                and not NOT_A_POSTCODE_AFTER.match(folded, postal.end(1))
+                and postal.group(2).split()[0].lower() not in STREET_STOP_WORDS
+            )
             if not (
                 numbered_street
+                or postcode_after
                 or (triggered and (capitalised_name or (lowercase_text and not ambiguous)))
                 # « Rua do Carmo 15 »: abroad the number follows the street's name
                 or (
@@ -836,6 +847,9 @@ def find_addresses(text: str, folded: str) -> Iterable[Entity]:
                 tail = re.match(r"\s+([a-z][\w'\-]*)", folded[end:])
                 if tail and tail.group(1).lower() not in STREET_STOP_WORDS:
                     end += tail.end()
+            # « …, 59000 Lille, chambre 308 »: the room or the caravan after the town
+            while (complement := COMPLEMENT_RE.match(text, end)) and complement.end() > end:
+                end = complement.end()
         elif (
             city_comma := (
                 CITY_AFTER_COMMA_RE.match(folded, end)
@@ -1270,14 +1284,19 @@ UNIT_BEFORE_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 PREFIX_COMPLEMENT_RE = re.compile(
-    r"(?:(?<![\w'’])(?:(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
-    r"|porte|logement|log\.?|chambre|emplacement|bloc|studio"
+    r"(?:(?<![\w'’])(?:l['’][ \t]?)?(?:"
+    # « bâtiment les Lilas », « bât. Les Érables »: a building named with its article
+    r"b[aâ]t(?:iment)?\.?[ \t]*(?:les|le|la|l')[ \t']*[\w\-]{2,20}"
+    r"|(?:b[aâ]t(?:iment)?\.?|appartement|appart\.?|appt?\.?|apt\.?|esc(?:alier)?\.?|etage"
+    r"|porte|logement|log\.?|chambre|emplacement|bloc|studio|caravane|mobil[- ]?home"
     r"|chez\s+(?:m\.|mme|mr)?\s*[\w\-]+)\s*(?:n°\s?)?[\w\-]{1,10}"
+    # « au rez-de-chaussée, 6 rue … », « terrain chemin … »: the floor or the plot alone
+    r"|rez[- ]de[- ]chaussee|rdc|terrain"
     # a named building or site before the street (« Foyer Adoma, chambre 17, 12 rue … »,
     # « CHRS L'Escale, 3 rue … », « res les alizes bat b apt 12 … »)
     r"|(?:residence|res\.?|lotissement|lot\.|quartier|cite|immeuble|hameau|domaine|tour|foyer"
     r"|chrs|camping|aire|maison|ferme|(?:les[ \t]+)?jardins|village|mas|bastide|villa|hlm"
-    r"|ehpad|internat)"
+    r"|ehpad|internat|fjt|foyer[ \t]+de[ \t]+jeunes[ \t]+travailleurs)"
     r"(?:[ \t]+[\w'’\-]+){1,5}"
     # « appt 3, 2e étage, 9 rue … »: the floor or the side of the landing
     r"|\d{1,2}[ \t]?(?:e|eme|er|ere)[ \t]+(?:etage|gauche|droite))"

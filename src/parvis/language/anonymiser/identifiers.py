@@ -186,7 +186,13 @@ BIRTH_RE = re.compile(
     r"|\bd\.d\.n\.?|naissance|\bnaiss\.|anniversaire\s+(?:est|c'est)?)"
     # in a transcript the answer comes on the next line, after the speaker's name (« Née le
     # ?\nAppelant : Le 17 novembre »)
-    r"[^\n.?!\d]{0,40}?(?:[ \t]*\??[ \t]*\n(?:\[[\d:.,]+\][ \t]*)?[^\n:\d]{0,25}:[^\n\d]{0,12}?)?"
+    r"[^\n.?!\d]{0,40}?(?:[ \t]*\??[ \t]*\n"
+    # a chat's time, bracketed or not (« [09:06] », « 09:06 - »)
+    r"(?:(?:\[[\d:.,]+\]|\d{1,2}[:h]\d{2}(?:[ \t]*[-|–])?)[ \t]*)?"
+    # the speaker with a colon, or a transcript's bare label (« agent né le\nappelant sept
+    # juillet … »)
+    r"(?:[^\n:\d]{0,25}:[^\n\d]{0,12}?|[ \t]*(?:appelant\w*|usager\w*|client\w*)(?=[ \t])"
+    r"(?:[ \t]+(?:oui|euh|alors|elle|il|est|nee?|c'est|le))*))?"
     r"\s*:?\s*"
     rf"(?<![\w])({DATE_RE})(?![\w/])",
     re.IGNORECASE,
@@ -255,7 +261,7 @@ PERSON_DATE_LINE_RE = re.compile(
     r"|conjoint\w*|epou\w+|concubin\w*|partenaire|pere|mere|fils|fille|titulaire|requerant\w*"
     r"|defunte?|patiente?|eleve|locataire|mandant\w*|mandataire|personne[ \t]+reçue"
     r"|personne[ \t]+recue|interesse\w*)[ \t]*:[ \t]*[^\n\d:]{2,60}?[ \t]*[,–\-][ \t]*"
-    r"((?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2])[/.\-](?:19|20)\d{2})"
+    r"((?:(?:0?[1-9]|[12]\d|3[01])[/.\-])?(?:0?[1-9]|1[0-2])[/.\-](?:19|20)\d{2})"
     r"[ \t]*(?:$|[,;.)(])",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -1093,10 +1099,22 @@ def find_birthdates(text: str, folded: str) -> Iterable[Entity]:
         above = folded[max(0, match.start() - 240) : match.start()].split("\n")[-4:]
         if any(BIRTH_ASKED_RE.search(line) for line in above):
             yield Entity(*_trimmed(folded, match.start(1), match.end(1)), "BIRTHDATE")
-    # « nos enfants Fatou (03/05/2012) et Ibrahim (17/09/2015) »
+    # « nos enfants Fatou (03/05/2012) et Ibrahim (17/09/2015) », « ma fille lina (2/3/2019) »,
+    # « l'enfant Noah Diallo (mai 2020) », « M. Karim Benali (14/02/1981) »
     for match in DATE_AFTER_NAME_RE.finditer(folded):
-        if RELATIVES_BEFORE_RE.search(folded[max(0, match.start() - 80) : match.start()]):
-            yield Entity(match.start(1), match.end(1), "BIRTHDATE")
+        if match.group("day") and match.group("month"):
+            continue
+        dated = match.group("day") or match.group("month")
+        if match.group("name")[0].islower() and not dated:
+            continue  # « … la grippe (2019) »: a year alone needs a capitalised name
+        if match.group("civility") and dated:
+            # an adult named with a civility: a date in brackets after the name is a birth
+            # date when it is far from today (an appointment is this year's or last year's)
+            if int(match.group("year")) <= 2012:
+                yield Entity(match.start("date"), match.end("date"), "BIRTHDATE")
+            continue
+        if RELATIVES_BEFORE_RE.search(folded[max(0, match.start("name") - 80) : match.end("name")]):
+            yield Entity(match.start("date"), match.end("date"), "BIRTHDATE")
     # « elle est née le 3/11 »: a day and a month after « né(e) le »
     for match in BORN_DAY_MONTH_RE.finditer(folded):
         yield Entity(match.start(1), match.end(1), "BIRTHDATE")
@@ -1193,12 +1211,18 @@ BIRTH_ASKED_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 DATE_AFTER_NAME_RE = re.compile(
+    # a civility before the name (« M. Karim Benali (14/02/1981) »)
+    r"(?P<civility>(?<![\w])(?i:m|mme|mr|mlle|monsieur|madame|mademoiselle)\.?[ \t]+"
+    r"(?:[A-ZÀ-Þ][\w'’\-]+[ \t]+){0,2})?"
     # the year alone too: in a list of children, a year in brackets is a birth year
-    r"(?<![\w])[A-ZÀ-Þ][a-zà-ÿ'’\-]{1,30}[ \t]*\("
+    r"(?<![\w])(?P<name>[A-Za-zÀ-ÿ][a-zà-ÿ'’\-]{1,30})[ \t]*\("
     # what the person is, before the date (« (étudiante, 17 janvier 2004) »)
     r"(?:[a-zà-ÿ'’\- ]{3,25},[ \t]*)?"
-    r"((?:\d{1,2}[/.]\d{1,2}[/.]"
-    rf"|(?:1er|\d{{1,2}})[ \t]+(?i:{MONTHS})[ \t]+)?(?:19|20)\d{{2}})\)"
+    r"(?P<date>(?P<day>\d{1,2}[/.]\d{1,2}[/.]|(?:1er|\d{1,2})[ \t]+(?i:"
+    + MONTHS
+    + r")[ \t]+)?(?P<month>(?:0?[1-9]|1[0-2])[/.]|(?i:"
+    + MONTHS
+    + r")[ \t]+)?(?P<year>(?:19|20)\d{2}))\)"
 )
 # « Né(e) en : 1938 », « Année de naissance : 1961 »: a form's field that asks for the year.
 BIRTH_YEAR_FIELD_RE = re.compile(
@@ -1218,6 +1242,7 @@ BORN_WHEN_YEAR_RE = re.compile(
 )
 RELATIVES_BEFORE_RE = re.compile(
     r"\b(?:enfants?|fils|filles?|bebes?|petite?s?-(?:fils|filles?)|jumea\w+|jumelles?"
+    r"|majeure?s?|mineure?s?"
     r"|aine(?:e|s|es)?|cadet(?:te)?s?)\b",
     re.IGNORECASE,
 )

@@ -688,6 +688,7 @@ def find_people(
     found.extend(_before_roles(tokens, keys))
     found.extend(_aged(tokens))
     found.extend(_role_speakers(text, places))
+    found.extend(_role_named_speakers(text, tokens))
     found.extend(_word_names(tokens))
     found.extend(_introduced_word_names(tokens, keys))
     found.extend(_capitalised_word_names(tokens))
@@ -712,6 +713,7 @@ def find_people(
     found.extend(_greeted_or_topic_word_names(tokens, keys))
     found.extend(_closing_lowercase_name(tokens))
     found.extend(_agent_self_introductions(tokens, keys))
+    found.extend(_lower_case_agent_introductions(tokens, keys))
     found.extend(_given_name_answers(tokens))
     found.extend(_names_said_in_parallel(tokens, keys))
     found.extend(_relatives_in_apposition(tokens, keys))
@@ -734,7 +736,88 @@ def find_people(
     found.extend(_relatives_in_brackets(tokens))
     found.extend(coordinated(tokens, found))
     found.extend(_names_completed(tokens, found))
+    found.extend(_weekday_surnames(tokens, keys, found))
+    found.extend(_surname_said_around_given_name(tokens))
     return found
+
+
+def _surname_said_around_given_name(tokens: Tokens) -> Iterable[Entity]:
+    """« usager kamara mariam kamara », « paoli marie-dominique paoli », « el amri yasmina el
+    amri »: a caller says the surname, then the given name and the surname again; a word no
+    French vocabulary knows, then one or two words that are a listed given name or no
+    French word, then the same word (its particle said again before it)."""
+    items = tokens.items
+    for index, token in enumerate(items):
+        if not token.word or len(token.key) < 3 or token.common_any:
+            continue
+        if token.domain or token.place or token.key in PARTICLES:
+            continue
+        for width in (1, 2):
+            given = items[index + 1 : index + 1 + width]
+            if len(given) < width or not all(
+                t.word and (t.first or not t.common_any) and t.key != token.key for t in given
+            ):
+                continue
+            later = index + 1 + width
+            if later < len(items) and items[later].key in PARTICLES:
+                later += 1  # « el amri yasmina el amri »
+            if later >= len(items) or items[later].key != token.key:
+                continue
+            if any("\n" in t.gap for t in items[index + 1 : later + 1]):
+                continue
+            start = index
+            if index and items[index - 1].key in PARTICLES and items[index - 1].gap == " ":
+                start = index - 1
+            # each word its own mask, as the names found around it
+            yield Entity(items[start].start, token.end, "PERSON")
+            for word in items[index + 1 : later + 1]:
+                if word.key not in PARTICLES:
+                    yield Entity(word.start, word.end, "PERSON")
+            break
+
+
+WEEKDAYS = _words("lundi mardi mercredi jeudi vendredi samedi dimanche")
+NAME_SAYING_CUES = _words("cest c'est appelle nom suis moi")
+WEEKDAY_TIME_WORDS = _words(
+    "dernier prochain matin soir midi apres-midi aprem apres avant prochainement soir-la"
+)
+NAME_LABEL_LINE_RE = re.compile(r"[ \t>]*[^\n:]{0,25}\bnom\b[^\n:]{0,20}:[ \t]*$", re.IGNORECASE)
+
+
+def _weekday_surnames(tokens: Tokens, keys: list[str], found: list[Entity]) -> Iterable[Entity]:
+    """« Gérard Mercredi est décédé », « Nom Prénom : Mercredi Clarisse », « mon nom c'est
+    ghislaine mercredi », « lucas dimanche 06 … »: a weekday as a surname, beside a given
+    name; capitalised inside a sentence (French writes a weekday in lower case), on a name's
+    form line, or in lower case after what says a name or before a phone number."""
+    items = tokens.items
+    people = [e for e in found if e.label == "PERSON"]
+    for index, token in enumerate(items[:-1]):
+        following = items[index + 1]
+        if following.gap != " " or not following.word:
+            continue
+        named = token.first or any(e.start <= token.start and token.end <= e.end for e in people)
+        if following.key in WEEKDAYS and token.word and named:
+            after = items[index + 2] if index + 2 < len(items) else None
+            if token.text.endswith(".") or (
+                after is not None
+                and (after.key in WEEKDAY_TIME_WORDS or re.fullmatch(r"\d{1,2}(?:er)?", after.text))
+                and after.gap == " "
+            ):
+                continue  # « Merci Paul. Lundi … », « appelé Marie Lundi dernier »: a day
+            if token.cap and following.cap and not following.upper and not token.upper:
+                yield Entity(following.start, following.end, "PERSON")
+                continue
+            if token.cap or following.cap:
+                continue
+            said = any(k in NAME_SAYING_CUES for k in keys[max(0, index - 3) : index])
+            closing = after is None or "\n" in after.gap or after.key in {".", "!"}
+            phone = after is not None and re.match(r"(?:\+|0)\d", after.text) is not None
+            if (said and closing) or phone:
+                yield Entity(token.start, following.end, "PERSON")
+        elif token.key in WEEKDAYS and token.cap and following.cap and following.first:
+            line_start = tokens.text.rfind("\n", 0, token.start) + 1
+            if NAME_LABEL_LINE_RE.fullmatch(tokens.text, line_start, token.start):
+                yield Entity(token.start, following.end, "PERSON")
 
 
 # Prepositions and thanks a person's first name follows in lower case (« pour gaspard hier »,
@@ -3572,6 +3655,52 @@ def _role_speakers(text: str, places: frozenset[str]) -> Iterable[Entity]:
         yield Entity(match.start(group), match.end(group), "PERSON")
 
 
+# « [17:20] Agent Romain : … », « 10:41 - Conseillère Aurore : … »: the agent's first name
+# after their role, without brackets, as a chat's speaker.
+ROLE_NAMED_SPEAKER_RE = re.compile(
+    r"^[ \t>]*(?P<time>(?:\[[\d:.,h]+\]|\d{1,2}[:h]\d{2})[ \t]*(?:[-–|][ \t]*)?)?"
+    r"(?i:conseill[eè]re?|agent|agente|op[ée]rat(?:eur|rice)|interlocut(?:eur|rice)"
+    r"|gestionnaire|r[ée]f[ée]rente?)[ \t]+(?P<name>[A-ZÀ-Þ][\w'’\-]+)[ \t]*:(?!\d)",
+    re.MULTILINE,
+)
+# Words that qualify a role and name nobody (« Agent Comptable : », « Conseiller Emploi : »).
+ROLE_QUALIFIERS = _words(
+    """emploi accueil principal principale comptable technique social sociale immobilier
+    immobiliere retraite entreprise entreprises numerique administratif administrative
+    commercial commerciale virtuel virtuelle clientele famille familles insertion
+    logement sante juridique fiscal fiscale handicap jeunesse referent referente
+    chef adjoint adjointe senior junior niveau service public territorial territoriale
+    mutualiste bancaire securite"""
+)
+
+
+def _role_named_speakers(text: str, tokens: Tokens) -> Iterable[Entity]:
+    """« [17:20] Agent Romain : », « 09:05 Conseillère Aurore : »: one capitalised word after
+    the speaker's role names the agent, even a French word (« Constant », « Fortuné »), on a
+    timestamped turn or a speaker who speaks twice; never a word qualifying the role
+    (« Agent Comptable : »), a civility, a month or a greeting."""
+    if ":" not in text:
+        return
+    by_start = {t.start: t for t in tokens.items}
+    for match in ROLE_NAMED_SPEAKER_RE.finditer(text):
+        token = by_start.get(match.start("name"))
+        if token is None or token.end != match.end("name") or not _agent_name_word(token):
+            continue
+        if (
+            token.key in SPEAKERS
+            or token.key in MONTH_AND_DAY_WORDS
+            or token.key in GREETINGS
+            or token.key in ROLE_QUALIFIERS
+            or token.key in CIVILITIES
+        ):
+            continue
+        if match.group("time") is None:
+            label = re.escape(text[match.start() : match.end()].strip(" \t>"))
+            if len(re.findall(rf"^[ \t>]*{label}", text, re.MULTILINE)) < 2:
+                continue
+        yield Entity(match.start("name"), match.end("name"), "PERSON")
+
+
 def coordinated(tokens: Tokens, found: list[Entity]) -> Iterable[Entity]:
     """« mes enfants Lina et Noah », « Lina, Noah et Adam »: names joined to a name; and the
     first name said right after a spelled last name (« D U P O N T Jean »)."""
@@ -4328,6 +4457,8 @@ INTRODUCED_FOLLOWERS = _words(
 # the message or follows a greeting (« coucou c'est prune on s'était parlé »; not « la
 # couleur c'est rose on dirait »).
 OPENING_FOLLOWERS = _words("on nous vous")
+# What opens a message before « c'est X » (« cc cest pierre je … », « là c'est marin du … »).
+OPENING_GREETINGS = GREETINGS | _words("cc bsr allo allô re la là oui")
 
 
 def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
@@ -4345,7 +4476,7 @@ def _introduced_word_names(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
         if tail is None:
             continue
         opening = index == len(tail) or (
-            keys[index - len(tail) - 1] in GREETINGS
+            keys[index - len(tail) - 1] in OPENING_GREETINGS
             and _opens_turn(tokens, keys, index - len(tail) - 1)
         )
         cleft = (
@@ -5337,6 +5468,68 @@ def _agent_self_introductions(tokens: Tokens, keys: list[str]) -> Iterable[Entit
         speaker = AGENT_TURN_RE.match(tokens.text, line_start)
         if speaker and speaker.end() < token.start:
             yield _entity(tokens, index, index + 1)
+
+
+# « agent carsat bonjour je suis sylvain je vous écoute »: what an agent says after their
+# name when they open the call.
+AGENT_SERVICE_PHRASES = (
+    ("je", "vous", "ecoute"),
+    ("a", "votre", "ecoute"),
+    ("que", "puis"),
+    ("en", "quoi"),
+    ("comment", "puis"),
+    ("comment", "je"),
+    ("qu'est-ce", "que"),
+    ("bonjour",),
+)
+LOWER_AGENT_INTRO_TAILS = (("je", "suis"), ("je", "m'", "appelle"), ("moi", "c'", "est"))
+CALLER_WORDS = _words("appelant appelante usager usagere client cliente vous moi")
+
+
+def _lower_case_agent_introductions(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
+    """« agent carsat bonjour je suis sylvain je vous écoute », « agent caf bonjour je
+    m'appelle fidèle » (the caller's turn next): a transcript in lower case, on the agent's
+    turn that greets, the word after « je suis » / « je m'appelle » is the agent's first
+    name, even a French word, when the service's words or the end of the turn follow."""
+    if not AGENT_TURN_RE.match(tokens.text) and "\nagent" not in tokens.text.lower():
+        return
+    for index, token in enumerate(tokens.items):
+        if token.cap or token.upper or not token.word or len(token.key) < 3:
+            continue
+        if token.key in ROLES or token.key in SERVICE_NOUNS or token.key in GREETINGS:
+            continue
+        if not token.first and (PARTICIPLE_RE.search(token.text.lower()) or _adjective_like(token)):
+            continue
+        tail = _cue_before(keys, index, LOWER_AGENT_INTRO_TAILS)
+        if tail is None:
+            continue
+        line_start = tokens.text.rfind("\n", 0, token.start) + 1
+        speaker = AGENT_TURN_RE.match(tokens.text, line_start)
+        if not speaker or speaker.end() >= token.start:
+            continue
+        cue_start = index - len(tail)
+        if not any(
+            t.key in {"bonjour", "bonsoir"} and t.start >= line_start
+            for t in tokens.items[max(0, cue_start - 8) : cue_start]
+        ):
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        after = index + 1
+        if following is not None and following.key in {",", "."} and "\n" not in following.gap:
+            after += 1
+        if not (
+            following is None
+            or "\n" in following.gap
+            or (after < len(tokens) and "\n" in tokens[after].gap)
+            or (after < len(tokens) and tokens[after].key in CALLER_WORDS)
+            or _cue_after(keys, after, AGENT_SERVICE_PHRASES)
+        ):
+            continue
+        yield _entity(tokens, index, index + 1)
+
+
+def _cue_after(keys: Sequence[str], index: int, cues: Iterable[tuple[str, ...]]) -> bool:
+    return any(tuple(keys[index : index + len(cue)]) == cue for cue in cues)
 
 
 def _capitalised_word_name(token: Token) -> bool:

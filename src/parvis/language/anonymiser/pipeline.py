@@ -556,7 +556,9 @@ PUBLIC_ADDRESS_LABEL_RE = re.compile(
 # national à Nantes, 107 rue … »: an administration's address given in a sentence.
 PUBLIC_BEFORE_RE = re.compile(
     r"(?<![\w])(?:caf|cpam|msa|carsat|urssaf|ccas|mairie|prefecture|sous-prefecture|tribunal"
-    r"|casier[ \t]+judiciaire|accueil|agence|antenne|france[ \t]+services|france[ \t]+travail"
+    # (« l'aire d'accueil » of travellers is where they live)
+    r"|casier[ \t]+judiciaire|(?<!aire[ \t]d')accueil|agence|antenne|france[ \t]+services"
+    r"|france[ \t]+travail"
     r"|pole[ \t]+emploi|impots|tresorerie|centre[ \t]+des[ \t]+finances|ants|cnav|cnaf"
     r"|consulat|ambassade|commissariat|gendarmerie"
     # a public desk in a street (« le bureau de poste de la rue du Moulin », « le bureau
