@@ -11,7 +11,11 @@ only (and always in a plain ``make test``). For:
   on its connection pool, tests that create a PostgreSQL database in either pass;
 * whole-demo seeds, which the role walk already runs on SQLite.
 
-Each marked test says why beside its mark."""
+Each marked test says why beside its mark.
+
+The other way round, ``sqlite_pass_only`` keeps a test out of the PostgreSQL pass, the
+longer one: for large families of pure tests that touch no database at all (the
+anonymiser's rules on text, marked by path in ``language/tests/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -22,4 +26,9 @@ import pytest
 once = pytest.mark.skipif(
     os.environ.get("PARVIS_CI_PASS") == "sqlite",
     reason="run once in CI, in the PostgreSQL pass",
+)
+
+sqlite_pass_only = pytest.mark.skipif(
+    os.environ.get("PARVIS_CI_PASS") == "postgres",
+    reason="pure test, run once in CI, in the SQLite pass",
 )

@@ -14,6 +14,17 @@ from pathlib import Path
 import pytest
 
 from parvis.directory.services import taxonomy_load
+from parvis.testing.ci import sqlite_pass_only
+
+HERE = Path(__file__).resolve().parent
+# Files of pure functions of text (no database, no settings): once in CI is enough.
+PURE_TEXT_FILES = ("test_anonymiser", "test_registers", "test_regex_cache")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.parent == HERE and item.path.name.startswith(PURE_TEXT_FILES):
+            item.add_marker(sqlite_pass_only)
 
 
 @pytest.fixture
