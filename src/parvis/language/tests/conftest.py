@@ -18,7 +18,14 @@ from parvis.testing.ci import sqlite_pass_only
 
 HERE = Path(__file__).resolve().parent
 # Files of pure functions of text (no database, no settings): once in CI is enough.
-PURE_TEXT_FILES = ("test_anonymiser", "test_registers", "test_regex_cache")
+PURE_TEXT_FILES = (
+    "test_anonymiser",
+    "test_registers",
+    "test_regex_cache",
+    "test_corpus_names",
+    "test_eval_set",
+    "test_evaluation_anonymisation",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
