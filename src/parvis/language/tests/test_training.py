@@ -10,12 +10,13 @@ from parvis.directory.models import Motif, Organisation
 from parvis.language import engine, qualifier, services
 from parvis.language.admin import MotifTrainingStatusAdmin
 from parvis.language.models import MotifTrainingStatus, TrainingExample
-from parvis.testing.ci import once
+from parvis.testing.ci import sqlite_pass_only
 
+# In CI, the marked tests run once, in the SQLite pass: the PostgreSQL pass is the longer one.
 pytestmark = pytest.mark.usefixtures("reference")
 
 
-@once  # reads a corpus file: nothing depends on the database
+@sqlite_pass_only  # reads a corpus file: nothing depends on the database
 def test_corpus_sync_is_idempotent():
     first = services.training_examples_sync_corpus()
     assert first["created"] > 3000 and first["skipped"] == 0
@@ -25,7 +26,7 @@ def test_corpus_sync_is_idempotent():
     assert len(per_motif) == 36 and min(per_motif.values()) >= 50
 
 
-@once  # trains models from the corpus: nothing depends on the database
+@sqlite_pass_only  # trains models from the corpus: nothing depends on the database
 def test_training_is_deterministic():
     pairs = sorted(
         (row["text"], f"{row['organisation']}/{row['motif']}")
@@ -37,7 +38,7 @@ def test_training_is_deterministic():
     assert np.array_equal(one, two)
 
 
-@once  # trains models from the corpus: nothing depends on the database
+@sqlite_pass_only  # trains models from the corpus: nothing depends on the database
 def test_a_new_motif_is_predicted_only_after_retraining(
     isolated_model_dir, small_corpus, admin_client
 ):
@@ -70,7 +71,7 @@ def test_a_new_motif_is_predicted_only_after_retraining(
     assert "réentraînement nécessaire" in response.content.decode()
 
 
-@once  # trains models from the corpus: nothing depends on the database
+@sqlite_pass_only  # trains models from the corpus: nothing depends on the database
 def test_ensure_model_does_not_retrain_a_current_model(isolated_model_dir, small_corpus):
     services.language_model_train()
     assert services.ensure_model()["retrained"] is False
