@@ -54,7 +54,8 @@ NAME_TOKEN_RE = re.compile(
     r"(?:(?i:d'|l'|de\s+la\s+|de\s+|du\s+|des\s+|le\s+|la\s+|van\s+|von\s+|ben\s+|el\s+|al\s+|da\s+|dos\s+|di\s+)?"
     r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'\-]*)"
 )
-# The rest of a label after its first word, up to its colon (« souhaitée : »).
+# The rest of a label after its first word, up to its colon (« souhaitée : »): a form left
+# blank when it opens the line after another label (here and in ``people._after_sequences``).
 BLANK_FORM_NEXT_LABEL_RE = re.compile(r"(?:[ \t]+[^\s:]+){0,2}[ \t]*:")
 NOT_NAMES = {
     # words that follow a civility or a trigger without being a name
@@ -992,7 +993,7 @@ def find_table_cells(text: str, folded: str) -> Iterable[Entity]:
     while index < len(lines):
         line, offset = lines[index]
         index += 1
-        separator = next((s for s in ("|", ";", "\t") if line.count(s) >= 1), None)
+        separator = next((s for s in ("|", ";", "\t") if s in line), None)
         if separator is None:
             continue
         header = _cells(line, offset, separator)

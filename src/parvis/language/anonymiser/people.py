@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from parvis.language.anonymiser.base import Entity
 from parvis.language.anonymiser.names import (
+    BLANK_FORM_NEXT_LABEL_RE,
     DOMAIN_WORDS,
     NOT_NAMES,
     VERB_PRONOUN_RE,
@@ -1610,16 +1611,6 @@ def _strong_right(tokens: Tokens, end: int) -> bool:
     return bool(STRONG_VERB_RE.match(rest) or SOMEONE_RIGHT_RE.match(rest))
 
 
-def _opens_a_label(keys: list[str], tokens: Tokens, start: int) -> bool:
-    """The line starting at ``start`` is a form's label: a colon within its first words."""
-    for index in range(start + 1, min(start + 4, len(tokens))):
-        if "\n" in tokens[index].gap:
-            return False
-        if keys[index] == ":":
-            return True
-    return False
-
-
 def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index in range(len(tokens)):
         for sequence, base in SEQUENCES_BY_FIRST.get(keys[index], ()):
@@ -1651,7 +1642,7 @@ def _after_sequences(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
             if (
                 sequence[-1] == ":"
                 and "\n" in tokens[start].gap
-                and _opens_a_label(keys, tokens, start)
+                and BLANK_FORM_NEXT_LABEL_RE.match(tokens.text, tokens[start].end)
             ):
                 # « Nom :\nPrénom : », « Prénom :\nFormation souhaitée : »: a form left blank,
                 # the next line another label
