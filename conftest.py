@@ -10,6 +10,12 @@ import pytest
 pytest_plugins = ["parvis.testing.browser", "parvis.testing.imap", "parvis.testing.mail"]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from parvis.testing.ci import skip_browser_tests_of_the_other_pass
+
+    skip_browser_tests_of_the_other_pass(config, items)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Each test starts with empty caches (site config, rate-limit counters) and empty
@@ -52,6 +58,29 @@ def _allow_celery_result_joins() -> None:
     from parvis.testing.celery_state import allow_result_joins
 
     allow_result_joins()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):  # type: ignore[no-untyped-def]
+    """Each xdist worker copies the run's migrated template database
+    (``parvis.testing.databases``); one process alone sets up as pytest-django does."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    from parvis.testing.databases import setup_worker_database
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        teardown = setup_worker_database(verbosity)
+        if teardown is None:
+            config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        if teardown is not None:
+            teardown()
+        else:
+            teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,7 +4,10 @@ so the quality indicators (issue 16) have answers to show from the first ``make 
 A bulk loader, like ``voice_demo._backdate``: invitations are written as the service
 would have written them once sent (no SMS or email leaves during the seed), then the
 answers go through ``services.surveys.survey_answer_record``. Deterministic (its own
-seeded random), and idempotent: a conversation already asked is left alone.
+seeded random), and idempotent: a conversation already asked is left alone, and only a
+conversation whose citizen can be reached (a record, a number or address, a chat session)
+is asked. The quality history (``quality_demo``) reaches nobody and brings its own
+questionnaires: a rerun must not ask its contacts a second time.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import datetime as dt
 import random
 
 from django.conf import settings
+from django.db.models import Q
 
 from parvis.contacts import surveys
 from parvis.contacts.models import Conversation, Status, SurveyChannel, SurveyInvitation
@@ -46,6 +50,7 @@ def demo_surveys_seed() -> int:
         Conversation.objects.filter(status__in=(Status.RESOLVED, Status.CLOSED))
         .exclude(outcome__in=surveys.EXCLUDED_OUTCOMES)
         .exclude(survey_invitations__questionnaire=questionnaire.code)
+        .filter(Q(citizen__isnull=False) | Q(contact_point__isnull=False) | ~Q(thread_key=""))
         .select_related("queue")
         .order_by("pk")
     )

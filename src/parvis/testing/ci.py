@@ -15,11 +15,19 @@ Each marked test says why beside its mark.
 
 The other way round, ``sqlite_pass_only`` keeps a test out of the PostgreSQL pass, the
 longer one: for large families of pure tests that touch no database at all (the
-anonymiser's rules on text, marked by path in ``language/tests/conftest.py``)."""
+anonymiser's rules on text, marked by path in ``language/tests/conftest.py``).
+
+Browser tests (``@pytest.mark.browser``, under ``tests/browser/`` and in the apps' own
+``test_browser.py``) run in one pass each (``browser_pass``): a browser test drives the
+same views, forms and services on either database, and those are tested on both by the
+unit suites. The files that need the real-time path through Redis (desk, routing, chat,
+the hub's widgets) run in the PostgreSQL pass, the others in the SQLite pass. A plain
+``make test`` (no ``PARVIS_CI_PASS``) runs them all."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +40,37 @@ sqlite_pass_only = pytest.mark.skipif(
     os.environ.get("PARVIS_CI_PASS") == "postgres",
     reason="pure test, run once in CI, in the SQLite pass",
 )
+
+
+# Browser files of the PostgreSQL + Redis pass, by path from the project's root.
+POSTGRES_BROWSER_FILES = frozenset(
+    f"tests/browser/{name}"
+    for name in (
+        "test_desk.py",
+        "test_routing.py",
+        "test_contacts_chat.py",
+        "test_contacts_survey.py",
+        "test_citizen_records.py",
+        "test_backoffice.py",
+        "test_reports.py",
+    )
+)
+
+
+def browser_pass(path: Path, root: Path) -> str:
+    """The CI pass (``sqlite`` or ``postgres``) a browser test file runs in."""
+    return "postgres" if path.relative_to(root).as_posix() in POSTGRES_BROWSER_FILES else "sqlite"
+
+
+def skip_browser_tests_of_the_other_pass(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a CI pass, skip the browser tests that run in the other one."""
+    ci_pass = os.environ.get("PARVIS_CI_PASS")
+    if not ci_pass:
+        return
+    root = config.rootpath
+    for item in items:
+        if item.get_closest_marker("browser") is None:
+            continue
+        side = browser_pass(item.path, root)
+        if side != ci_pass:
+            item.add_marker(pytest.mark.skip(reason=f"browser test run in the {side} pass of CI"))

@@ -1,10 +1,11 @@
 """French everywhere: no stored code reaches a person, on the demo as each role meets it.
 
-The demo is seeded once; then every demo role lands on its home, opens each entry of its
-side menu and the first detail page each list links to; the public pages are read
-anonymously; a few actions send the emails people receive. ``leaked_codes`` must find
-nothing in any of them (see ``parvis.testing.stored_codes`` for the vocabulary). The
-Django admin speaks French too: app and model names, singular and plural.
+On the demo ``test_seed_demo`` seeds (one seeding for both: it takes minutes), every
+demo role lands on its home, opens each entry of its side menu and the first detail page
+each list links to; the public pages are read anonymously; a few actions send the emails
+people receive. ``leaked_codes`` must find nothing in any of them (see
+``parvis.testing.stored_codes`` for the vocabulary). The Django admin speaks French too:
+app and model names, singular and plural.
 """
 
 from __future__ import annotations
@@ -16,14 +17,11 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from parvis.accounts.models import User
 from parvis.demo.accounts import DEMO_ACCOUNTS, DEMO_CITIZEN
-from parvis.territories.services import territories_load
-from parvis.testing.ci import once
 from parvis.testing.stored_codes import leaked_codes, visible_text, vocabulary
 
 pytestmark = pytest.mark.django_db
@@ -81,11 +79,6 @@ class Walk:
             detail = _first_detail(page, url, set(menu))
             if detail and (who, detail) not in self.seen:
                 self.read(client, detail, who)
-
-
-def _seed() -> None:
-    territories_load()
-    call_command("seed_demo", "--scale", "small")
 
 
 def _public_urls(client: Client) -> list[str]:
@@ -277,13 +270,14 @@ def _check_audit_journal(walk: Walk) -> None:
     assert "Action enregistrée" not in text
 
 
-@once  # seeds the whole demo; the role walk seeds it on SQLite
-def test_no_stored_code_reaches_a_person(django_capture_on_commit_callbacks):
-    _seed()
+def assert_french_everywhere(capture: Any) -> None:
+    """No stored code reaches a person on the seeded demo. Called by
+    ``test_seed_demo.test_small_demo_is_complete_idempotent_and_french_everywhere`` on
+    the demo it seeded (one seeding serves every check: it takes minutes)."""
     walk = Walk()
 
     mail.outbox.clear()
-    tokens = _send_emails(django_capture_on_commit_callbacks)
+    tokens = _send_emails(capture)
     assert len(mail.outbox) >= 6, [m.subject for m in mail.outbox]
     for message in mail.outbox:
         found = leaked_codes(f"{message.subject}\n{message.body}", plain=True, codes=walk.codes)

@@ -14,9 +14,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from parvis.accounts.models import Membership, Role, User
+from parvis.contacts.models import SurveyAnswer, SurveyInvitation
 from parvis.demo import voice_texts
 from parvis.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from parvis.demo.tests.citizens_checks import assert_demo_citizens
+from parvis.demo.tests.citizens_checks import assert_demo_citizens, demo_citizen_rows
+from parvis.demo.tests.test_french_everywhere import assert_french_everywhere
 from parvis.directory import servicelevels
 from parvis.directory.models import LocalService, Site
 from parvis.territories.services import territories_load
@@ -31,25 +33,12 @@ def reference():
 
 
 @once  # seeds the whole demo; the role walk seeds it on SQLite
-def test_small_demo_is_complete_and_idempotent(reference, client):
+def test_small_demo_is_complete_idempotent_and_french_everywhere(
+    reference, client, django_capture_on_commit_callbacks
+):
+    # Two seedings in all (each takes minutes): the checks of the first demo, then what a
+    # rerun must keep or mend, then the checks that the rerun's demo is still whole.
     call_command("seed_demo", "--scale", "small")
-    counts = (
-        LocalService.objects.count(),
-        Site.objects.count(),
-        User.objects.count(),
-        Membership.objects.count(),
-    )
-    summary = io.StringIO()
-    call_command("seed_demo", "--scale", "small", stdout=summary)
-    # The summary is French, row by row: no count is shown by its code.
-    assert "Conversations" in summary.getvalue() and "Comptes" in summary.getvalue()
-    assert not re.search(r"\b[a-z]+_[a-z_]+\b", summary.getvalue())
-    assert counts == (
-        LocalService.objects.count(),
-        Site.objects.count(),
-        User.objects.count(),
-        Membership.objects.count(),
-    )
     assert LocalService.objects.filter(name="CAF de la Gironde").exists()
     reunion = Site.objects.get(slug="accueil-caf-974")
     assert reunion.timezone == "Indian/Reunion"
@@ -78,9 +67,33 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
     )
     assert citizen["Location"] == "/temoigner/mes-experiences/"
     assert Experience.objects.filter(author__email="usager@demo.parvis.fr").count() == 3
-    # a demo seeded before the citizen account existed gets them on the next run
+    citizen_rows = assert_demo_citizens()  # it withdraws a consent
+
+    # The rerun: idempotent, and it mends a demo seeded before the citizen account existed.
     Experience.objects.filter(author__email="usager@demo.parvis.fr").update(author=None)
-    call_command("seed_demo", "--scale", "small")
+    counts = (
+        LocalService.objects.count(),
+        Site.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        SurveyInvitation.objects.count(),
+        SurveyAnswer.objects.count(),
+    )
+    summary = io.StringIO()
+    call_command("seed_demo", "--scale", "small", stdout=summary)
+    # The summary is French, row by row: no count is shown by its code.
+    assert "Conversations" in summary.getvalue() and "Comptes" in summary.getvalue()
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", summary.getvalue())
+    assert counts == (
+        LocalService.objects.count(),
+        Site.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        # The quality history's contacts are not asked a second time.
+        SurveyInvitation.objects.count(),
+        SurveyAnswer.objects.count(),
+    )
+    assert citizen_rows == demo_citizen_rows()
     assert Experience.objects.filter(author__email="usager@demo.parvis.fr").count() == 3
     # Simplification requests in every state, through the services (masked, with their
     # dated public history), created once.
@@ -110,7 +123,8 @@ def test_small_demo_is_complete_and_idempotent(reference, client):
     _queues_have_work_of_every_age()
     _contacts_wait_as_on_a_real_day()
     _figures_show_at_departement_level(client)
-    assert_demo_citizens()  # last: it withdraws a consent and seeds again
+    # Last (it acts as the demo's people do): no stored code reaches a person.
+    assert_french_everywhere(django_capture_on_commit_callbacks)
 
 
 def _dates_are_in_order():
