@@ -23,10 +23,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 ## install: virtual environment, dependencies, migrations, reference data (idempotent)
+# The name detector reads only the development sets: it trains on the second core while
+# the database is migrated and loaded and the qualifier (which reads the database) trains.
 install: $(VENV)/.installed
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_reference
-	$(MANAGE) train_language --if-stale
+	@$(MANAGE) train_language --if-stale --only noms & names=$$!; \
+	$(MANAGE) migrate --noinput && $(MANAGE) load_reference \
+	  && $(MANAGE) train_language --if-stale --only qualification; status=$$?; \
+	wait $$names || status=1; exit $$status
 
 ## run: install, load demo data, start web server + worker + beat, print the URL and logins
 run: install

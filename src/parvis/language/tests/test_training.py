@@ -54,7 +54,12 @@ def test_a_new_motif_is_predicted_only_after_retraining(
     ]
     for text in texts:
         services.training_example_create(motif=motif, text=text, register="courriel")
-    call_command("train_language", "--if-stale")  # trains: no stored model in this directory
+    # Trains (no stored model in this directory); the qualifier only: the name detector,
+    # trained beside it by ``make install``, is left alone (even when missing).
+    (isolated_model_dir / services.NAMES_MODEL_FILENAME).unlink(missing_ok=True)
+    call_command("train_language", "--if-stale", "--only", "qualification")
+    assert (isolated_model_dir / services.MODEL_FILENAME).exists()
+    assert not (isolated_model_dir / services.NAMES_MODEL_FILENAME).exists()
     status = MotifTrainingStatusAdmin(MotifTrainingStatus, None)  # type: ignore[arg-type]
     row = status.get_queryset(None).get(pk=motif.pk)  # type: ignore[arg-type]
     assert status.training_state(row) == "entraîné"

@@ -24,16 +24,27 @@ class Command(BaseCommand):
             action="store_true",
             help="Ne réentraîne que si le modèle stocké manque ou est périmé.",
         )
+        parser.add_argument(
+            "--only",
+            choices=("qualification", "noms"),
+            help=(
+                "N’entraîne que le qualificateur ou que le détecteur de noms (les deux "
+                "peuvent tourner en parallèle ; le détecteur ne lit pas la base)."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        only = options.get("only")
         try:
-            if options["if_stale"]:
-                metadata = services.ensure_model()
-            else:
-                metadata = services.language_model_train()
-            names = _train_names(if_stale=options["if_stale"])
+            if only != "noms":
+                self._qualification(if_stale=options["if_stale"])
+            if only != "qualification":
+                self._names(if_stale=options["if_stale"])
         except services.LanguageError as exc:
             raise CommandError(exc.message, returncode=2) from exc
+
+    def _qualification(self, *, if_stale: bool) -> None:
+        metadata = services.ensure_model() if if_stale else services.language_model_train()
         summary = {
             k: metadata.get(k)
             for k in ("examples", "training_seconds", "trained_at", "corpus_hash", "retrained")
@@ -44,6 +55,9 @@ class Command(BaseCommand):
                 "Modèle de qualification prêt : " + json.dumps(summary, ensure_ascii=False)
             )
         )
+
+    def _names(self, *, if_stale: bool) -> None:
+        names = _train_names(if_stale=if_stale)
         names_summary = {
             k: names.get(k)
             for k in ("words", "names", "training_seconds", "trained_at", "retrained")
