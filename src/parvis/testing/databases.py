@@ -19,6 +19,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 WORKER_SUFFIX = re.compile(r"_gw\d+$")
 
@@ -38,7 +39,7 @@ def _copy_sqlite(template: str, target: str) -> None:
     copy.close()
 
 
-def _copy_postgresql(connection, template: str, target: str) -> None:  # type: ignore[no-untyped-def]
+def _copy_postgresql(connection: Any, template: str, target: str) -> None:
     quote = connection.ops.quote_name
     with connection.creation._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)}")
@@ -52,7 +53,7 @@ def setup_worker_database(verbosity: int) -> Callable[[], None] | None:
     from django.db import connection
 
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    worker_name = connection.creation._get_test_db_name()
+    worker_name: str = connection.creation._get_test_db_name()  # type: ignore[attr-defined]
     if not run or not WORKER_SUFFIX.search(worker_name):
         return None
     sqlite = connection.vendor == "sqlite"
