@@ -71,28 +71,13 @@ def test_small_demo_is_complete_idempotent_and_french_everywhere(
 
     # The rerun: idempotent, and it mends a demo seeded before the citizen account existed.
     Experience.objects.filter(author__email="usager@demo.parvis.fr").update(author=None)
-    counts = (
-        LocalService.objects.count(),
-        Site.objects.count(),
-        User.objects.count(),
-        Membership.objects.count(),
-        SurveyInvitation.objects.count(),
-        SurveyAnswer.objects.count(),
-    )
+    counts = _rows_a_rerun_keeps()
     summary = io.StringIO()
     call_command("seed_demo", "--scale", "small", stdout=summary)
     # The summary is French, row by row: no count is shown by its code.
     assert "Conversations" in summary.getvalue() and "Comptes" in summary.getvalue()
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", summary.getvalue())
-    assert counts == (
-        LocalService.objects.count(),
-        Site.objects.count(),
-        User.objects.count(),
-        Membership.objects.count(),
-        # The quality history's contacts are not asked a second time.
-        SurveyInvitation.objects.count(),
-        SurveyAnswer.objects.count(),
-    )
+    assert counts == _rows_a_rerun_keeps()
     assert citizen_rows == demo_citizen_rows()
     assert Experience.objects.filter(author__email="usager@demo.parvis.fr").count() == 3
     # Simplification requests in every state, through the services (masked, with their
@@ -125,6 +110,19 @@ def test_small_demo_is_complete_idempotent_and_french_everywhere(
     _figures_show_at_departement_level(client)
     # Last (it acts as the demo's people do): no stored code reaches a person.
     assert_french_everywhere(django_capture_on_commit_callbacks)
+
+
+def _rows_a_rerun_keeps() -> tuple[int, ...]:
+    """Rows a rerun of the demo must not add to (the quality history's contacts are not
+    asked a second time either)."""
+    return (
+        LocalService.objects.count(),
+        Site.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        SurveyInvitation.objects.count(),
+        SurveyAnswer.objects.count(),
+    )
 
 
 def _dates_are_in_order():
