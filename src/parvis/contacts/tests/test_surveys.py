@@ -480,11 +480,16 @@ def test_the_demo_answers_surveys_after_resolved_conversations_once() -> None:
     from parvis.demo.surveys_demo import demo_surveys_seed
 
     for slug in ("sms", "courriel", "chat", "guichet", "telephone"):
-        for _ in range(4):
-            ResolvedConversationFactory(channel=channel(slug))
-    ResolvedConversationFactory(outcome=Outcome.SPAM)
+        for number in range(4):
+            ResolvedConversationFactory(channel=channel(slug), thread_key=f"{slug}-{number}")
+    ResolvedConversationFactory(outcome=Outcome.SPAM, thread_key="spam")
+    # A contact of the demo's quality history: nobody to write to (no record, number,
+    # address or chat session), and it brings its own questionnaire or none. A rerun of
+    # the demo asked these a second time.
+    unreachable = ResolvedConversationFactory(channel=channel("telephone"))
     answered = demo_surveys_seed()
     assert 0 < answered < 20 and SurveyInvitation.objects.count() == 20
+    assert not SurveyInvitation.objects.filter(conversation=unreachable).exists()
     assert SurveyInvitation.objects.filter(status=SurveyStatus.ANSWERED).count() == answered
     assert SurveyAnswer.objects.count() == 3 * answered
     assert not SurveyInvitation.objects.filter(outcome=Outcome.SPAM).exists()
