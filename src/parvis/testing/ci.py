@@ -4,8 +4,7 @@
 each pass in ``PARVIS_CI_PASS``. Marked ``once``, a test runs in the PostgreSQL pass
 only (and always in a plain ``make test``). For:
 
-* tests whose outcome cannot depend on the database: a pure engine, a model training
-  that reads a corpus file, settings checked in a subprocess, the OpenAPI document;
+* tests about a document rather than the database (the OpenAPI document);
 * slow sweeps whose database-specific risk is PostgreSQL's: the hostile-input sweep
   (PostgreSQL refuses NUL where SQLite stores it), the API fuzz, real server processes
   on its connection pool, tests that create a PostgreSQL database in either pass;
@@ -14,8 +13,10 @@ only (and always in a plain ``make test``). For:
 Each marked test says why beside its mark.
 
 The other way round, ``sqlite_pass_only`` keeps a test out of the PostgreSQL pass, the
-longer one: for large families of pure tests that touch no database at all (the
-anonymiser's rules on text, marked by path in ``language/tests/conftest.py``).
+longer one: for pure tests whose outcome cannot depend on the database (the anonymiser's
+rules on text, marked by path in ``language/tests/conftest.py``; the model training that
+reads a corpus file; routing's engine and simulator, ``routing.tests.pure``; settings
+read in subprocesses).
 
 Browser tests (``@pytest.mark.browser``, under ``tests/browser/`` and in the apps' own
 ``test_browser.py``) run in one pass each (``browser_pass``): a browser test drives the

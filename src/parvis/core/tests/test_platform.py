@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from parvis.accounts.tests.factories import UserFactory
 from parvis.core.http import client_ip
-from parvis.testing.ci import once
+from parvis.testing.ci import sqlite_pass_only
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def test_production_profile_refuses_to_start_without_secret_and_hosts():
     assert "PARVIS_ENCRYPTION_KEYS" in keyless.stderr
 
 
-@once  # settings checked in a subprocess: no database
+@sqlite_pass_only  # settings checked in a subprocess: no database (the shorter pass)
 def test_production_profile_passes_check_deploy_without_warning():
     result = _run_parvis(
         {
@@ -191,7 +191,7 @@ def test_the_embedded_broker_lives_beside_the_sqlite_database_it_serves(tmp_path
 READ_BROKER_URL = "from parvis import settings; print(settings.CELERY_BROKER_URL)"
 
 
-@once  # settings read in subprocesses: no database
+@sqlite_pass_only  # settings read in subprocesses: no database (the shorter pass)
 def test_the_settings_put_the_broker_beside_the_database_of_database_url(tmp_path):
     def broker_url(**env: str) -> str:
         inherited = {

@@ -1,6 +1,10 @@
-"""Routing tests that need not run in both passes of CI: the pure engine (core, memory,
-Erlang, simulator: no database) and the bounded database day (``parvis.testing.ci``)."""
+"""Routing tests that need not run in both passes of CI (``parvis.testing.ci``): the pure
+engine (core, memory, Erlang, the simulator in memory and on its own SQLite file: no
+test database) runs in the SQLite pass (``pure``), the bounded database day in the
+PostgreSQL pass (``once``)."""
 
-from parvis.testing.ci import once
+from parvis.testing.ci import once, sqlite_pass_only
 
-__all__ = ["once"]
+pure = sqlite_pass_only
+
+__all__ = ["once", "pure"]

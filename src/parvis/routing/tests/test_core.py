@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parvis.routing import core
-from parvis.routing.tests.pure import once
+from parvis.routing.tests.pure import pure
 
-pytestmark = once
+pytestmark = pure
 
 
 def agent(agent_id: int = 1, **kwargs: object) -> core.AgentView:

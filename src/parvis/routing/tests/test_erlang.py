@@ -10,9 +10,9 @@ from fractions import Fraction
 import pytest
 
 from parvis.routing import erlang
-from parvis.routing.tests.pure import once
+from parvis.routing.tests.pure import pure
 
-pytestmark = once
+pytestmark = pure
 
 
 def erlang_c_by_factorials(agents: int, traffic: int) -> float:

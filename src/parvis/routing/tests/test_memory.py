@@ -29,9 +29,9 @@ from parvis.routing.memory import (
     WAITING,
     MemoryRouter,
 )
-from parvis.routing.tests.pure import once
+from parvis.routing.tests.pure import pure
 
-pytestmark = once
+pytestmark = pure
 
 
 def agent(agent_id: int, **kwargs: object) -> core.AgentView:

@@ -13,11 +13,10 @@ import pytest
 from django.core.management import call_command
 
 from parvis.routing import core, simulation
-from parvis.routing.tests.pure import once
-
-pytestmark = once
+from parvis.routing.tests.pure import pure
 
 
+@pure
 def test_mean_service_level_of_twenty_days_is_within_three_points_of_erlang_c():
     # Stationary Poisson, exponential handling, nobody abandons, one FCFS queue, ten
     # identical agents of one contact each, no wrap-up, load 0.8; 5 % warm-up left out.
@@ -36,6 +35,7 @@ def test_mean_service_level_of_twenty_days_is_within_three_points_of_erlang_c():
     assert result.occupancy == pytest.approx(0.8, abs=0.03)
 
 
+@pure
 def test_erlang_days_answer_everyone_and_leave_out_the_warm_up():
     scenario = simulation.erlang_scenario(
         arrivals_per_hour=96.0,
@@ -50,6 +50,7 @@ def test_erlang_days_answer_everyone_and_leave_out_the_warm_up():
     assert report.abandoned == 0
 
 
+@pure
 def test_a_seed_gives_the_same_day():
     scenario = simulation.site_day_scenario(contacts=600, agents=8)
     first = simulation.simulate(scenario, simulation.MemoryAdapter(), random.Random(5))
@@ -57,6 +58,7 @@ def test_a_seed_gives_the_same_day():
     assert first == again
 
 
+@pure
 def test_a_site_day_reports_abandons_waits_and_occupancy():
     scenario = simulation.site_day_scenario(contacts=5000, agents=45)
     report = simulation.simulate(scenario, simulation.MemoryAdapter(), random.Random(1))
@@ -70,6 +72,7 @@ def test_a_site_day_reports_abandons_waits_and_occupancy():
     assert set(report.per_queue) == {1, 2, 3, 4}
 
 
+@pure
 def test_understaffing_shows():
     scenario = simulation.site_day_scenario(contacts=1500, agents=6)
     report = simulation.simulate(scenario, simulation.MemoryAdapter(), random.Random(2))
@@ -82,6 +85,7 @@ def test_understaffing_shows():
     assert report.occupancy > roomy.occupancy
 
 
+@pure
 def test_tiers_and_wrap_up_in_the_loop():
     # Only a level-1 agent: the expert contacts reach them after the tier delay.
     scenario = simulation.Scenario(
@@ -106,6 +110,7 @@ def last_json(out: StringIO) -> dict:
     return json.loads(out.getvalue().strip().splitlines()[-1])
 
 
+@pure
 def test_simulate_load_erlang_json():
     out = StringIO()
     call_command(
@@ -134,6 +139,7 @@ def test_simulate_load_erlang_json():
     assert "Taux de service à 20 s" in out.getvalue()
 
 
+@pure
 def test_simulate_load_day_report_in_french():
     out = StringIO()
     call_command("simulate_load", "--contacts", "800", "--agents", "10", "--json", stdout=out)
@@ -161,6 +167,7 @@ def _small_database_day(*options: str) -> StringIO:
     return out
 
 
+@pure
 def test_the_database_day_runs_in_a_child_and_starts_later_days_from_a_template(tmp_path, settings):
     """``--database``: the child process plays the day on a throwaway SQLite file; the
     first run keeps its migrated database as a template, the next copies it (its
