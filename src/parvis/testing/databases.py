@@ -57,11 +57,12 @@ def setup_worker_database(verbosity: int) -> Callable[[], None] | None:
     if not run or not WORKER_SUFFIX.search(worker_name):
         return None
     sqlite = connection.vendor == "sqlite"
-    template = _template_name(worker_name, sqlite=sqlite, var_dir=Path(settings.VAR_DIR))
-    marker = Path(settings.VAR_DIR) / f"{Path(template).name}.run"
+    var_dir = Path(settings.VAR_DIR)
+    template = _template_name(worker_name, sqlite=sqlite, var_dir=var_dir)
+    marker = var_dir / f"{Path(template).name}.run"
     original_name = connection.settings_dict["NAME"]
-    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
-    with (Path(settings.VAR_DIR) / f"{Path(template).name}.lock").open("w") as lock:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    with (var_dir / f"{Path(template).name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not marker.exists() or marker.read_text() != run:
@@ -73,9 +74,8 @@ def setup_worker_database(verbosity: int) -> Callable[[], None] | None:
                     )
                 finally:
                     test_settings["NAME"] = worker_name
-                connection.close()
                 marker.write_text(run)
-            connection.close()
+            connection.close()  # a PostgreSQL template is copied only with no session on it
             if sqlite:
                 _copy_sqlite(template, worker_name)
             else:
