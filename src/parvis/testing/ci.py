@@ -14,9 +14,12 @@ Each marked test says why beside its mark.
 
 The other way round, ``sqlite_pass_only`` keeps a test out of the PostgreSQL pass, the
 longer one: for pure tests whose outcome cannot depend on the database (the anonymiser's
-rules on text, marked by path in ``language/tests/conftest.py``; the model training that
-reads a corpus file; routing's engine and simulator, ``routing.tests.pure``; settings
-read in subprocesses).
+rules on text and the qualification cases, marked by path in
+``language/tests/conftest.py``; the model training that reads a corpus file; routing's
+engine and simulator, ``routing.tests.pure``; settings read in subprocesses), and for the
+walk of every route's access rules (``test_route_security``: the same ORM filters on
+either database, while the hostile-input sweep and the API fuzz take every route through
+PostgreSQL).
 
 Browser tests (``@pytest.mark.browser``, under ``tests/browser/`` and in the apps' own
 ``test_browser.py``) run in one pass each (``browser_pass``): a browser test drives the

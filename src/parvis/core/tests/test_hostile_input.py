@@ -9,8 +9,9 @@ operation declares), in the fields of the page's POST forms (sent to their actio
 each leaf of the operation's JSON body. A 5xx fails the test, which lists every probe
 that got one.
 
-PostgreSQL refuses NUL in text where SQLite stores it, so the sweep matters most in the
-PostgreSQL pass of CI (it runs in both, nothing skips it). Each probe runs in a savepoint
+PostgreSQL refuses NUL in text where SQLite stores it, so CI runs the sweep in its
+PostgreSQL pass (``once``); every route's access rules are walked in the SQLite pass
+(``test_route_security``). Each probe runs in a savepoint
 rolled back afterwards, with the client's cookies restored and rate-limit counters
 cleared, so every probe meets the same world and a database error cannot poison the next.
 CSRF checks stay on, with a valid token, as a browser's page would send it.

@@ -28,8 +28,12 @@ from parvis.core.tests.route_registry import (
     org_world,
     walk_urls,
 )
+from parvis.testing.ci import sqlite_pass_only
 
-pytestmark = pytest.mark.django_db
+# Scope and role are checked in Python and by the same ORM filters on either database:
+# the SQLite pass walks them; the PostgreSQL pass takes every page and form through the
+# hostile-input sweep and every API operation through the API fuzz (``once``).
+pytestmark = [pytest.mark.django_db, sqlite_pass_only]
 EXCLUDED_PREFIXES = ("admin/", "api/v1/", "static/", "media/")
 
 

@@ -17,9 +17,11 @@ from parvis.directory.services import taxonomy_load
 from parvis.testing.ci import sqlite_pass_only
 
 HERE = Path(__file__).resolve().parent
-# Files of pure functions of text (no database, no settings): once in CI is enough.
+# Files of pure functions of text (no database, no settings), and the qualification
+# cases, which read only the taxonomy from the database: once in CI is enough.
 PURE_TEXT_FILES = (
     "test_anonymiser",
+    "test_qualify",
     "test_registers",
     "test_regex_cache",
     "test_corpus_names",
