@@ -23,6 +23,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from parvis.language import registers
+from parvis.language.alternation import compile_alternations
 from parvis.language.text import fold, normalise
 
 FORMAT_VERSION = 9
@@ -83,7 +84,7 @@ _SHORTHANDS = {
     "ameli": "ameli assurance maladie",
     "pole emploi": "pole emploi france travail",
 }
-_SHORTHAND_RE = re.compile(
+_SHORTHAND_RE = compile_alternations(
     r"\b(" + "|".join(re.escape(k) for k in sorted(_SHORTHANDS, key=len, reverse=True)) + r")\b"
 )
 
@@ -136,7 +137,7 @@ _REQUEST_CUE = re.compile(
 # Where the request starts inside a sentence or a transcript without punctuation (on
 # normalised text, apostrophes as spaces): « suite a mon appel a la MSA, qui m a confirme
 # que..., je voudrais savoir pourquoi la CPAM... » asks from « je voudrais savoir ».
-_REQUEST_START = re.compile(
+_REQUEST_START = compile_alternations(
     r"\b(?:ma (?:question|demande) (?:c est|est|concerne|porte sur|:)|ma question"
     r"|je (?:voudrais|veux|souhaite|souhaiterais|aimerais|cherche a)"
     r" (?:savoir|connaitre|comprendre)"
@@ -232,7 +233,7 @@ ROLES = True
 
 # Farming words: a benefit question from a farmer or a farm worker is the MSA's, whatever
 # benefit it is (issue 12); one token gathers the many words that say so.
-_AGRICULTURE = re.compile(
+_AGRICULTURE = compile_alternations(
     r"\b(?:agricult\w*|agricoles?|exploitant agricole|exploitation agricole|mon exploitation"
     r"|notre exploitation|la ferme|ma ferme|notre ferme|sur la ferme|eleveu(?:r|se)s?|elevages?"
     r"|viticult\w*|viticoles?|vignes?|vigneron\w*|vendang\w*|maraich\w*|arboricult\w*"
@@ -586,6 +587,8 @@ def rank(model: MotifModel, probabilities: np.ndarray, allowed: set[str]) -> lis
     totals = np.where(kept, probabilities, 0.0).sum(axis=1)
     scores = np.where(mask, probabilities, 0.0)
     results: list[list[Ranked]] = []
+    candidate_rank = label_rank[candidates]
+    candidate_org = org_index[candidates]
     for row, total in zip(scores, totals, strict=True):
         if total <= 0 or not len(candidates) or row.sum() <= 0:
             results.append([])
@@ -594,17 +597,16 @@ def rank(model: MotifModel, probabilities: np.ndarray, allowed: set[str]) -> lis
         by_org = np.bincount(org_index, weights=row, minlength=len(org_names))
         # first: the best motif of the organisation with the highest summed score (ties:
         # the higher motif score, then the label); then every other motif by score, label
-        first = candidates[
-            np.lexsort((label_rank[candidates], -row[candidates], -by_org[org_index[candidates]]))[
-                0
-            ]
-        ]
-        rest = candidates[candidates != first]
-        rest = rest[np.lexsort((label_rank[rest], -row[rest]))]
+        candidate_scores = -row[candidates]
+        first = np.lexsort((candidate_rank, candidate_scores, -by_org[candidate_org]))[0]
+        # the others: one sort of the candidates, the first one taken out
+        order = np.lexsort((candidate_rank, candidate_scores)).tolist()
+        order.remove(first)
+        values = row.tolist()  # Python floats, as float(row[i])
         results.append(
             [
-                Ranked(organisation=organisations[i], motif=motifs[i], confidence=float(row[i]))
-                for i in [first, *rest]
+                Ranked(organisations[i], motifs[i], values[i])
+                for i in candidates[[first, *order]].tolist()
             ]
         )
     return results

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from parvis.language import lexicons
+from parvis.language import lexicons, qualifier
 from parvis.language.alternation import alternation, compile_alternations
 
 CASES = [
@@ -65,3 +65,4 @@ def test_capturing_group_around_the_alternation() -> None:
 def test_the_lexicons_and_the_qualifier_use_it() -> None:
     written = "(?:" + "|".join(v for values in lexicons.THEMES.values() for v in values) + ")"
     assert written not in lexicons._THEME_GATE.pattern
+    assert qualifier._AGRICULTURE.pattern.startswith(r"\b(?:a(?:")
