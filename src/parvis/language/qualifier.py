@@ -9,6 +9,7 @@ and typos; training is deterministic (sorted input, lbfgs solver, no random stat
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -355,6 +356,7 @@ class FastFeatures:
         self.char_idf = np.asarray(chars.idf_, dtype=np.float64)
         self.char_ngrams: tuple[int, int] = chars.ngram_range
         self.width = len(self.word_vocabulary)
+        self.idf = np.concatenate([self.word_idf, self.char_idf])  # by column
         self.shape = self.width + len(self.char_vocabulary)
         self._cache: dict[str, list[int]] = {}
 
@@ -381,40 +383,47 @@ class FastFeatures:
         return found
 
     def transform(self, documents: Sequence[str]) -> sparse.csr_matrix:
-        indptr = [0]
-        all_indices: list[np.ndarray] = []
-        all_data: list[np.ndarray] = []
+        """The documents' features: their n-grams' columns gathered in Python, counted and
+        weighted for the whole batch at once (one sort, not one per document)."""
         vocabulary = self.word_vocabulary
+        cache = self._cache
         low, high = self.word_ngrams
+        ids: list[int] = []
+        lengths: list[int] = []
         for document in documents:
             tokens = self.word_pattern.findall(document)
             grams = list(tokens) if low <= 1 else []
             for n in range(max(low, 2), high + 1):
-                grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-            word_ids = [i for i in map(vocabulary.get, grams) if i is not None]
-            char_ids: list[int] = []
+                grams += map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False))
+            found = [i for i in map(vocabulary.get, grams) if i is not None]
             for word in document.split():
-                char_ids += self._word_indices(word)
-            columns, data = self._weights(word_ids, self.word_idf, 0)
-            char_columns, char_data = self._weights(char_ids, self.char_idf, self.width)
-            all_indices += [columns, char_columns]
-            all_data += [data, char_data]
-            indptr.append(indptr[-1] + len(columns) + len(char_columns))
-        indices = np.concatenate(all_indices) if all_indices else np.zeros(0, dtype=np.int64)
-        data = np.concatenate(all_data) if all_data else np.zeros(0)
-        return sparse.csr_matrix(
-            (data, indices, np.asarray(indptr)), shape=(len(documents), self.shape)
-        )
+                indices = cache.get(word)
+                found += indices if indices is not None else self._word_indices(word)
+            ids += found
+            lengths.append(len(found))
+        return self._matrix(ids, lengths)
 
-    @staticmethod
-    def _weights(ids: list[int], idf: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
-        """Sublinear TF times IDF, L2-normalised (each vectoriser is normalised apart)."""
+    def _matrix(self, ids: list[int], lengths: list[int]) -> sparse.csr_matrix:
+        """Sublinear TF times IDF, each document's words and characters L2-normalised apart
+        (as each vectoriser does), in a CSR matrix: rows sorted by column."""
+        rows = len(lengths)
         if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        columns, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
-        weights = (np.log(counts) + 1.0) * idf[columns - offset]
-        weights /= np.sqrt(np.dot(weights, weights))
-        return columns, weights
+            return sparse.csr_matrix(
+                (np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(rows + 1, dtype=np.int64)),
+                shape=(rows, self.shape),
+            )
+        starts = np.repeat(np.arange(rows, dtype=np.int64) * self.shape, lengths)
+        keys, counts = np.unique(starts + np.asarray(ids, dtype=np.int64), return_counts=True)
+        row_of, columns = np.divmod(keys, self.shape)
+        weights = (np.log(counts) + 1.0) * self.idf[columns]
+        part = row_of * 2 + (columns >= self.width)
+        bounds = [0, *(np.flatnonzero(part[1:] != part[:-1]) + 1).tolist(), len(part)]
+        for start, end in itertools.pairwise(bounds):
+            segment = weights[start:end].copy()
+            weights[start:end] = segment / np.sqrt(np.dot(segment, segment))
+        indptr = np.zeros(rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_of, minlength=rows), out=indptr[1:])
+        return sparse.csr_matrix((weights, columns, indptr), shape=(rows, self.shape))
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
