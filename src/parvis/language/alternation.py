@@ -55,6 +55,7 @@ def _first(sequence: list[Item]) -> tuple[set[str] | None, bool]:
     """The characters a match of ``sequence`` can start with (``None``: not enumerable)
     and whether it can match the empty string."""
     chars: set[str] | None = set()
+    first: set[str] | None
     for op, av in sequence:
         if op is c.LITERAL:
             first, nullable = {chr(av)}, False

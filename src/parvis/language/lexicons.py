@@ -822,7 +822,9 @@ def _triggers(patterns: dict[str, re.Pattern[str]], text: str) -> tuple[list[str
     words: list[str] = []
     gate = _GATES.get(id(patterns))
     if gate is None:
-        gate = _GATES[id(patterns)] = _gate(patterns)
+        # patterns not built by _compile: the union of their own sources
+        union = "|".join(f"(?:{p.pattern})" for p in patterns.values())
+        gate = _GATES[id(patterns)] = re.compile(union)
     if not gate.search(text):
         return categories, words
     for category, pattern in patterns.items():
