@@ -596,25 +596,32 @@ def rank(model: MotifModel, probabilities: np.ndarray, allowed: set[str]) -> lis
     totals = np.where(kept, probabilities, 0.0).sum(axis=1)
     scores = np.where(mask, probabilities, 0.0)
     results: list[list[Ranked]] = []
-    candidate_rank = label_rank[candidates]
-    candidate_org = org_index[candidates]
-    for row, total in zip(scores, totals, strict=True):
-        if total <= 0 or not len(candidates) or row.sum() <= 0:
+    if not len(candidates):
+        return [[] for _ in scores]
+    # every row at once: each score a share of its row's total, each organisation's sum
+    # added up label by label (as np.bincount does), both sorts row by row along the last axis
+    answered = (totals > 0) & (scores.sum(axis=1) > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = scores / totals[:, None]
+    by_org = np.zeros((len(scores), len(org_names)))
+    for label, organisation in enumerate(org_index.tolist()):
+        by_org[:, organisation] += shares[:, label]
+    candidate_scores = -shares[:, candidates]
+    candidate_rank = np.broadcast_to(label_rank[candidates], candidate_scores.shape)
+    # first: the best motif of the organisation with the highest summed score (ties: the
+    # higher motif score, then the label); then every other motif by score, label
+    firsts = np.lexsort((candidate_rank, candidate_scores, -by_org[:, org_index[candidates]]))
+    orders = np.lexsort((candidate_rank, candidate_scores))
+    for row, ok, first, order in zip(
+        shares.tolist(), answered.tolist(), firsts[:, 0].tolist(), orders.tolist(), strict=True
+    ):
+        if not ok:
             results.append([])
             continue
-        row = row / total
-        by_org = np.bincount(org_index, weights=row, minlength=len(org_names))
-        # first: the best motif of the organisation with the highest summed score (ties:
-        # the higher motif score, then the label); then every other motif by score, label
-        candidate_scores = -row[candidates]
-        first = np.lexsort((candidate_rank, candidate_scores, -by_org[candidate_org]))[0]
-        # the others: one sort of the candidates, the first one taken out
-        order = np.lexsort((candidate_rank, candidate_scores)).tolist()
-        order.remove(first)
-        values = row.tolist()  # Python floats, as float(row[i])
+        order.remove(first)  # the others: the candidates' order, the first one taken out
         results.append(
             [
-                Ranked(organisations[i], motifs[i], values[i])
+                Ranked(organisations[i], motifs[i], row[i])
                 for i in candidates[[first, *order]].tolist()
             ]
         )

@@ -64,5 +64,5 @@ def test_capturing_group_around_the_alternation() -> None:
 
 def test_the_lexicons_and_the_qualifier_use_it() -> None:
     written = "(?:" + "|".join(v for values in lexicons.THEMES.values() for v in values) + ")"
-    assert written not in lexicons._THEME_GATE.pattern
+    assert not lexicons._THEME_GATE.pattern.startswith(r"(?<![\w])" + written)
     assert qualifier._AGRICULTURE.pattern.startswith(r"\b(?:a(?:")
