@@ -9,6 +9,7 @@ and typos; training is deterministic (sorted input, lbfgs solver, no random stat
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from parvis.language import registers
+from parvis.language.alternation import compile_alternations
 from parvis.language.text import fold, normalise
 
 FORMAT_VERSION = 9
@@ -83,7 +85,7 @@ _SHORTHANDS = {
     "ameli": "ameli assurance maladie",
     "pole emploi": "pole emploi france travail",
 }
-_SHORTHAND_RE = re.compile(
+_SHORTHAND_RE = compile_alternations(
     r"\b(" + "|".join(re.escape(k) for k in sorted(_SHORTHANDS, key=len, reverse=True)) + r")\b"
 )
 
@@ -136,7 +138,7 @@ _REQUEST_CUE = re.compile(
 # Where the request starts inside a sentence or a transcript without punctuation (on
 # normalised text, apostrophes as spaces): « suite a mon appel a la MSA, qui m a confirme
 # que..., je voudrais savoir pourquoi la CPAM... » asks from « je voudrais savoir ».
-_REQUEST_START = re.compile(
+_REQUEST_START = compile_alternations(
     r"\b(?:ma (?:question|demande) (?:c est|est|concerne|porte sur|:)|ma question"
     r"|je (?:voudrais|veux|souhaite|souhaiterais|aimerais|cherche a)"
     r" (?:savoir|connaitre|comprendre)"
@@ -232,7 +234,7 @@ ROLES = True
 
 # Farming words: a benefit question from a farmer or a farm worker is the MSA's, whatever
 # benefit it is (issue 12); one token gathers the many words that say so.
-_AGRICULTURE = re.compile(
+_AGRICULTURE = compile_alternations(
     r"\b(?:agricult\w*|agricoles?|exploitant agricole|exploitation agricole|mon exploitation"
     r"|notre exploitation|la ferme|ma ferme|notre ferme|sur la ferme|eleveu(?:r|se)s?|elevages?"
     r"|viticult\w*|viticoles?|vignes?|vigneron\w*|vendang\w*|maraich\w*|arboricult\w*"
@@ -354,6 +356,7 @@ class FastFeatures:
         self.char_idf = np.asarray(chars.idf_, dtype=np.float64)
         self.char_ngrams: tuple[int, int] = chars.ngram_range
         self.width = len(self.word_vocabulary)
+        self.idf = np.concatenate([self.word_idf, self.char_idf])  # by column
         self.shape = self.width + len(self.char_vocabulary)
         self._cache: dict[str, list[int]] = {}
 
@@ -380,40 +383,47 @@ class FastFeatures:
         return found
 
     def transform(self, documents: Sequence[str]) -> sparse.csr_matrix:
-        indptr = [0]
-        all_indices: list[np.ndarray] = []
-        all_data: list[np.ndarray] = []
+        """The documents' features: their n-grams' columns gathered in Python, counted and
+        weighted for the whole batch at once (one sort, not one per document)."""
         vocabulary = self.word_vocabulary
+        cache = self._cache
         low, high = self.word_ngrams
+        ids: list[int] = []
+        lengths: list[int] = []
         for document in documents:
             tokens = self.word_pattern.findall(document)
             grams = list(tokens) if low <= 1 else []
             for n in range(max(low, 2), high + 1):
-                grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-            word_ids = [i for i in map(vocabulary.get, grams) if i is not None]
-            char_ids: list[int] = []
+                grams += map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False))
+            found = [i for i in map(vocabulary.get, grams) if i is not None]
             for word in document.split():
-                char_ids += self._word_indices(word)
-            columns, data = self._weights(word_ids, self.word_idf, 0)
-            char_columns, char_data = self._weights(char_ids, self.char_idf, self.width)
-            all_indices += [columns, char_columns]
-            all_data += [data, char_data]
-            indptr.append(indptr[-1] + len(columns) + len(char_columns))
-        indices = np.concatenate(all_indices) if all_indices else np.zeros(0, dtype=np.int64)
-        data = np.concatenate(all_data) if all_data else np.zeros(0)
-        return sparse.csr_matrix(
-            (data, indices, np.asarray(indptr)), shape=(len(documents), self.shape)
-        )
+                indices = cache.get(word)
+                found += indices if indices is not None else self._word_indices(word)
+            ids += found
+            lengths.append(len(found))
+        return self._matrix(ids, lengths)
 
-    @staticmethod
-    def _weights(ids: list[int], idf: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
-        """Sublinear TF times IDF, L2-normalised (each vectoriser is normalised apart)."""
+    def _matrix(self, ids: list[int], lengths: list[int]) -> sparse.csr_matrix:
+        """Sublinear TF times IDF, each document's words and characters L2-normalised apart
+        (as each vectoriser does), in a CSR matrix: rows sorted by column."""
+        rows = len(lengths)
         if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        columns, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
-        weights = (np.log(counts) + 1.0) * idf[columns - offset]
-        weights /= np.sqrt(np.dot(weights, weights))
-        return columns, weights
+            return sparse.csr_matrix(
+                (np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(rows + 1, dtype=np.int64)),
+                shape=(rows, self.shape),
+            )
+        starts = np.repeat(np.arange(rows, dtype=np.int64) * self.shape, lengths)
+        keys, counts = np.unique(starts + np.asarray(ids, dtype=np.int64), return_counts=True)
+        row_of, columns = np.divmod(keys, self.shape)
+        weights = (np.log(counts) + 1.0) * self.idf[columns]
+        part = row_of * 2 + (columns >= self.width)
+        bounds = [0, *(np.flatnonzero(part[1:] != part[:-1]) + 1).tolist(), len(part)]
+        for start, end in itertools.pairwise(bounds):
+            segment = weights[start:end].copy()
+            weights[start:end] = segment / np.sqrt(np.dot(segment, segment))
+        indptr = np.zeros(rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_of, minlength=rows), out=indptr[1:])
+        return sparse.csr_matrix((weights, columns, indptr), shape=(rows, self.shape))
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -586,25 +596,33 @@ def rank(model: MotifModel, probabilities: np.ndarray, allowed: set[str]) -> lis
     totals = np.where(kept, probabilities, 0.0).sum(axis=1)
     scores = np.where(mask, probabilities, 0.0)
     results: list[list[Ranked]] = []
-    for row, total in zip(scores, totals, strict=True):
-        if total <= 0 or not len(candidates) or row.sum() <= 0:
+    if not len(candidates):
+        return [[] for _ in scores]
+    # every row at once: each score a share of its row's total, each organisation's sum
+    # added up label by label (as np.bincount does), both sorts row by row along the last axis
+    answered = (totals > 0) & (scores.sum(axis=1) > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = scores / totals[:, None]
+    by_org = np.zeros((len(scores), len(org_names)))
+    for label, organisation in enumerate(org_index.tolist()):
+        by_org[:, organisation] += shares[:, label]
+    candidate_scores = -shares[:, candidates]
+    candidate_rank = np.broadcast_to(label_rank[candidates], candidate_scores.shape)
+    # first: the best motif of the organisation with the highest summed score (ties: the
+    # higher motif score, then the label); then every other motif by score, label
+    firsts = np.lexsort((candidate_rank, candidate_scores, -by_org[:, org_index[candidates]]))
+    orders = np.lexsort((candidate_rank, candidate_scores))
+    for row, ok, first, order in zip(
+        shares.tolist(), answered.tolist(), firsts[:, 0].tolist(), orders.tolist(), strict=True
+    ):
+        if not ok:
             results.append([])
             continue
-        row = row / total
-        by_org = np.bincount(org_index, weights=row, minlength=len(org_names))
-        # first: the best motif of the organisation with the highest summed score (ties:
-        # the higher motif score, then the label); then every other motif by score, label
-        first = candidates[
-            np.lexsort((label_rank[candidates], -row[candidates], -by_org[org_index[candidates]]))[
-                0
-            ]
-        ]
-        rest = candidates[candidates != first]
-        rest = rest[np.lexsort((label_rank[rest], -row[rest]))]
+        order.remove(first)  # the others: the candidates' order, the first one taken out
         results.append(
             [
-                Ranked(organisation=organisations[i], motif=motifs[i], confidence=float(row[i]))
-                for i in [first, *rest]
+                Ranked(organisations[i], motifs[i], row[i])
+                for i in candidates[[first, *order]].tolist()
             ]
         )
     return results

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from parvis.language.anonymiser.base import Entity
 from parvis.language.text import fold
@@ -347,6 +348,8 @@ class NameLexicon:
     _word_like: dict[tuple[str, bool], bool] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # each word's features as ``people.Tokens`` reads them with these places (not its position)
+    tokens_seen: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def word_like(self, word: str, *, typos: bool = True) -> bool:
         """A French word as people type it: in the vocabulary, glued to an elided article or

@@ -21,9 +21,10 @@ Every finder yields ``PERSON`` entities; the resolver merges them with the other
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from parvis.language.anonymiser.base import Entity
 from parvis.language.anonymiser.names import (
@@ -177,9 +178,22 @@ class Tokens:
         self.lexicon = lexicon
         self.items: list[Token] = []
         previous_end = 0
+        # a token's features depend only on its text, its folded text, the lexicon and the
+        # places: computed once per word the lexicon has seen (most words were seen before)
+        seen = lexicon.tokens_seen if places is lexicon.places else {}
         for match in TOKEN_RE.finditer(text):
             for start, end in _split_elision(text, folded, match.start(), match.end(), lexicon):
-                self.items.append(_token(text, folded, start, end, lexicon, places, previous_end))
+                raw = text[start:end]
+                features = seen.get((raw, folded[start:end]))
+                if features is None:
+                    token = _token(text, folded, start, end, lexicon, places, previous_end)
+                    if len(seen) >= _TOKEN_CACHE_LIMIT:
+                        seen.clear()
+                    seen[raw, folded[start:end]] = _features(token)
+                else:  # the fields between the text and the gap (``_features``)
+                    gap = text[previous_end:start]
+                    token = Token(start, end, raw, *features, gap)  # type: ignore[call-arg]
+                self.items.append(token)
                 previous_end = end
         self.lowercase = self._capitals() <= 2
         self.uppercase_share = sum(t.upper for t in self.items if t.word) / max(
@@ -213,6 +227,14 @@ class Tokens:
             previous.text in {".", "!", "?", ":", ">", "-", "–", "«", '"', "(", "…"}
             or "\n" in self.items[index].gap
         )
+
+
+# What :func:`_token` finds of a word but its position: every field of a token between its
+# text and its gap (``Token(start, end, text, *features, gap)`` rebuilds it).
+_FIELDS = [f.name for f in fields(Token)]
+assert (_FIELDS[:3], _FIELDS[-1]) == (["start", "end", "text"], "gap")
+_features = operator.attrgetter(*_FIELDS[3:-1])
+_TOKEN_CACHE_LIMIT = 200_000
 
 
 def _split_elision(
