@@ -1066,7 +1066,7 @@ def _marks(count: int, row: str = "%s") -> str:
 # it once per connection, whatever the batch holds (a text per batch size was converted
 # and prepared again, batch after batch: a tenth of a worker's time).
 _FLUSH = (
-    f"WITH w0 AS (DELETE FROM {_ENTRY} WHERE id = ANY(%s::bigint[])), "
+    "WITH {assign}w0 AS (DELETE FROM " + _ENTRY + " WHERE id = ANY(%s::bigint[])), "
     f"w1 AS (INSERT INTO {_WORK} (conversation_id, user_id, units, since) "
     "SELECT c, u, n, %s FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) AS w(c, u, n)), "
     f"w2 AS (UPDATE {_STATE} SET used_units = {_STATE}.used_units + v.units "
@@ -1107,9 +1107,23 @@ _FLUSH = (
     "%s::double precision[], %s::double precision[]) WITH ORDINALITY AS d(c, q, a, s, w, n) "
     "JOIN jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS j(doc, n) ON j.n = d.n "
     "ORDER BY d.n RETURNING conversation_id, id) "
-    # Decision rows (conversation, id), then the agents given a trigger (NULL, agent).
-    "SELECT conversation_id, id FROM w6 UNION ALL SELECT NULL, object_id FROM w5"
+    # Decision rows (conversation, id), the agents given a trigger (NULL, agent), then
+    # the conversations the hub's assignment moved (NULL, NULL, then ``lean_u``'s row).
+    "SELECT conversation_id, id, NULL::bigint, NULL::bigint, NULL::text, NULL::bigint, "
+    "NULL::text FROM w6 UNION ALL SELECT NULL, object_id, NULL, NULL, NULL, NULL, NULL FROM w5"
+    "{moved}"
 )
+_FLUSH_MOVED = (
+    " UNION ALL SELECT NULL, NULL, id, organisation_id, reference, queue_id, channel_id FROM lean_u"
+)
+
+
+def _flush_sql(assign: str | None) -> str:
+    """``_FLUSH``, with the hub's assignment in it when ``assign`` (its common table
+    expressions, ``lifecycle.assign_by_system_ctes``)."""
+    if assign is None:
+        return _FLUSH.replace("{assign}", "").replace("{moved}", "")
+    return _FLUSH.replace("{assign}", f"{assign}, ").replace("{moved}", _FLUSH_MOVED)
 
 
 def _flush_params(batch: _Batch, now: dt.datetime) -> list[Any]:
@@ -1165,22 +1179,38 @@ def _flush(batch: _Batch, now: dt.datetime) -> None:
             with _cursor() as cursor:
                 cursor.execute(*_triggers_insert(batch, now))
         return
+    # On PostgreSQL the hub's assignment is written by the same statement (unless its
+    # move changed: then by ``conversations_assign_by_system`` after it).
+    assign = lifecycle.assign_by_system_ctes() if postgresql and batch.assigned else None
+    moved: list[tuple[Any, ...]] = []
     with _cursor() as cursor:
         if postgresql:
-            cursor.execute(_FLUSH, _flush_params(batch, now))
+            params = _flush_params(batch, now)
+            if assign is not None:
+                params = [
+                    *lifecycle.assign_by_system_params(batch.assigned, principal=ROUTING, now=now),
+                    *params,
+                ]
+            cursor.execute(_flush_sql(assign), params)
         else:
             _flush_one_by_one(cursor, batch, now)
         # Matched by conversation (one decision each in a batch), not by the order rows
         # come back in.
         rows = cursor.fetchall()
-    ids = {conversation_id: pk for conversation_id, pk in rows if conversation_id is not None}
+    ids = {row[0]: row[1] for row in rows if row[0] is not None}
     if postgresql:
-        agents = {pk for conversation_id, pk in rows if conversation_id is None}
+        agents = {row[1] for row in rows if row[0] is None and row[1] is not None}
         _work_may_wait_for(batch, agents, written=True)
+        moved = [row[2:] for row in rows if row[0] is None and row[1] is None]
     for decision in batch.decisions:
         decision.pk = ids[decision.conversation_id]
     with _applying():
-        lifecycle.conversations_assign_by_system(batch.assigned, principal=ROUTING, now=now)
+        if assign is not None:
+            lifecycle.conversations_assigned_by_system(
+                batch.assigned, moved, principal=ROUTING, now=now
+            )
+        else:
+            lifecycle.conversations_assign_by_system(batch.assigned, principal=ROUTING, now=now)
         lifecycle.conversations_offer_by_system(batch.offered, principal=ROUTING, now=now)
     _announce_offers(list(batch.offers))
 
