@@ -5,6 +5,8 @@ no contact twice, no agent beyond capacity, score order kept."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -226,7 +228,7 @@ def test_contacts_arriving_together_go_each_to_an_agent_read_once(deferred, batc
         sqls = [q["sql"] for q in captured.captured_queries]
         # The candidates come with the triggers taken, in their statement.
         assert not any("SELECT q.n, s.user_id" in sql for sql in sqls)
-        assert any(sql.startswith("WITH t AS (DELETE") and "s.capacity" in sql for sql in sqls)
+        assert any(sql.startswith("WITH due AS ") and "s.capacity" in sql for sql in sqls)
         assert not any(sql.startswith("SELECT s.user_id, s.capacity") for sql in sqls)
 
 
@@ -300,3 +302,30 @@ def test_a_round_robin_contact_is_decided_from_its_batch_statements(deferred):
     # In turn after the last one, wrapping around.
     start = ids.index(chosen[0])
     assert chosen == [ids[(start + n) % 3] for n in range(4)]
+
+
+def test_a_batch_takes_at_most_its_limit_whatever_the_plan(deferred):
+    """On PostgreSQL the take's plan is made once per connection, possibly while the
+    trigger table is empty: the batch still takes ``limit`` triggers at most, the
+    oldest first (a subquery run again for each row of the table took them all)."""
+    from django.db import connection
+
+    from parvis.routing.models import TriggerKind
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Trigger._meta.db_table}")  # empty: the worst plan
+    assert engine.process_batch(now=timezone.now(), limit=4) == []
+    now = timezone.now()
+    Trigger.objects.bulk_create(
+        Trigger(
+            kind=TriggerKind.AGENT,
+            object_id=10_000 + index,
+            due_at=now - dt.timedelta(seconds=60 - index),
+            created_at=now,
+        )
+        for index in range(40)
+    )
+    taken = engine.process_batch(now=now, limit=4)
+    assert [trigger.object_id for trigger, _ in taken] == [10_000, 10_001, 10_002, 10_003]
+    assert Trigger.objects.count() == 36
