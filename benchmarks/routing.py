@@ -31,7 +31,7 @@ wake-up as ``engine.trigger_add`` does:
   ``HOLD_SECONDS`` (the agents' capacity comes back, without a trigger: nothing waits
   in the live queues);
 - agent frees: one piece of a backlog agent's held work ends and their AGENT trigger is
-  queued, in one transaction; the agent takes the best contact of their queues that fits
+  queued, in one statement; the agent takes the best contact of their queues that fits
   the 12 units freed: one decision per trigger (until the morning of 5 December the
   feeder ended all of an agent's work, a call of 100 units, and each trigger made the
   agent refill with about eight emails, one decision each: eight times the rate the
@@ -353,7 +353,7 @@ def _seed() -> dict[str, Any]:
 # --- Feeder (its own process) ---------------------------------------------------------------
 
 END_WORK = """
-WITH done AS (
+WITH {trigger}done AS (
     DELETE FROM routing_agentwork WHERE id IN (
         SELECT id FROM routing_agentwork WHERE {where}
         ORDER BY since LIMIT {limit} FOR UPDATE SKIP LOCKED
@@ -371,12 +371,27 @@ FROM done WHERE c.id = done.conversation_id
 """
 
 
+# With ``trigger``: the agent's trigger (``params["user"]``), due now, queued with it.
+TRIGGER_OF_AGENT = """queued AS (
+    INSERT INTO routing_trigger (kind, object_id, due_at, created_at)
+    VALUES ('agent', %(user)s, %(now)s, %(now)s)
+), """
+
+
 def end_work(
-    cursor: Any, *, now: dt.datetime, where: str, params: dict[str, Any], limit: int
+    cursor: Any,
+    *,
+    now: dt.datetime,
+    where: str,
+    params: dict[str, Any],
+    limit: int,
+    trigger: bool = False,
 ) -> None:
     """Held work ends (the hub's resolve, reduced to routing's rows): conversations
-    resolved, work deleted, units given back."""
-    cursor.execute(END_WORK.format(where=where, limit=limit), {"now": now, **params})
+    resolved, work deleted, units given back; with ``trigger``, the agent's trigger
+    queued by the same statement (``engine.trigger_add``'s row)."""
+    sql = END_WORK.format(where=where, limit=limit, trigger=TRIGGER_OF_AGENT if trigger else "")
+    cursor.execute(sql, {"now": now, **params})
 
 
 ARRIVAL = """
@@ -434,10 +449,9 @@ def _feeder(
 ) -> None:
     setup_django()
     from django.conf import settings
-    from django.db import connection, transaction
 
+    from parvis.core.prepared import prepared_cursor
     from parvis.routing import core, engine
-    from parvis.routing.models import TriggerKind
 
     rng = random.Random(direction)
     live_min = min(seed["live_agents"])
@@ -450,13 +464,16 @@ def _feeder(
         if delay > 0:
             time.sleep(delay)
         at = dt.datetime.fromtimestamp(scheduled, tz=dt.UTC)
+        # Each write is one statement in autocommit, prepared (the feeder shares the
+        # cores with the worker and PostgreSQL: until the morning of 7 December it paid
+        # a BEGIN and a COMMIT round trip around each and had PostgreSQL plan it again).
         if direction == "contact":
             # The conversation was created beforehand (``_arrivals``): what arrives is its
             # entry and its trigger, in one statement, as the hub's entry sync writes them.
             assert arrivals is not None
             queue_id, conversation_id, channel_slug = arrivals[index]
             bonus = settings.ROUTING_CHANNEL_BONUS.get(channel_slug, 0)
-            with transaction.atomic(), connection.cursor() as cursor:
+            with prepared_cursor() as cursor:
                 cursor.execute(
                     ARRIVAL,
                     {
@@ -471,8 +488,8 @@ def _feeder(
                         ),
                     },
                 )
-                transaction.on_commit(engine.wake)
-            with transaction.atomic(), connection.cursor() as cursor:
+            engine.wake()
+            with prepared_cursor() as cursor:
                 end_work(
                     cursor,
                     now=at,
@@ -481,17 +498,18 @@ def _feeder(
                     limit=3,
                 )
         else:
+            # The agent's work ends and their trigger is queued, in one statement.
             user_id = agents[index % len(agents)]
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    end_work(
-                        cursor,
-                        now=at,
-                        where="user_id = %(user)s",
-                        params={"user": user_id},
-                        limit=1,
-                    )
-                engine.trigger_add(TriggerKind.AGENT, user_id, due_at=at, now=at)
+            with prepared_cursor() as cursor:
+                end_work(
+                    cursor,
+                    now=at,
+                    where="user_id = %(user)s",
+                    params={"user": user_id},
+                    limit=1,
+                    trigger=True,
+                )
+            engine.wake()
     done.set()
 
 

@@ -223,6 +223,48 @@ def conversations_assign_by_system(
     return ids
 
 
+def assign_by_system_ctes() -> str | None:
+    """``conversations_assign_by_system``'s writes as the first common table expressions
+    of a caller's statement (PostgreSQL; their parameters: ``assign_by_system_params``):
+    the conversations moved are ``lean_u`` (id, organisation, reference, queue, channel),
+    which the caller returns and hands to ``conversations_assigned_by_system``. Routing
+    writes its decisions and the hub's assignment in one statement, one round trip fewer
+    per decision. ``None`` when the table's move no longer matches the lean one (the
+    caller then calls ``conversations_assign_by_system``)."""
+    if connection.vendor != "postgresql" or not _lean_move_matches_the_table("assign"):
+        return None
+    return _lean_ctes("assign")
+
+
+def assign_by_system_params(
+    assignments: Sequence[tuple[int, int]], *, principal: System, now: dt.datetime
+) -> list[Any]:
+    _system_only(principal)
+    return _lean_params(
+        "assign", assignments, target=Status.ASSIGNED, label=label_of(principal), now=now
+    )
+
+
+def conversations_assigned_by_system(
+    assignments: Sequence[tuple[int, int]],
+    moved: Sequence[tuple[Any, ...]],
+    *,
+    principal: System,
+    now: dt.datetime,
+) -> list[int]:
+    """The end of ``conversations_assign_by_system`` once a caller's statement made its
+    writes (``assign_by_system_ctes``; ``moved``: the rows of ``lean_u``): a
+    conversation no longer queued is a ``ContactError``, ``conversation_assigned`` is
+    sent for all at once."""
+    if not assignments:
+        return []
+    _system_only(principal)
+    instances = _moved_instances("assign", assignments, moved, target=Status.ASSIGNED, now=now)
+    ids = [conversation_id for conversation_id, _ in assignments]
+    events.conversation_assigned.send_many_on_commit(ids, instances=instances)
+    return ids
+
+
 def conversations_offer_by_system(
     conversation_ids: Sequence[int], *, principal: System, now: dt.datetime
 ) -> list[int]:
@@ -266,6 +308,17 @@ def _system_rows(
     conversation as moved (what the events' followers read), or ``ContactError`` when
     one is no longer queued."""
     moved = _move_rows(move, rows, target=target, label=label, now=now)
+    return _moved_instances(move, rows, moved, target=target, now=now)
+
+
+def _moved_instances(
+    move: str,
+    rows: Sequence[tuple[int, int | None]],
+    moved: Sequence[tuple[Any, ...]],
+    *,
+    target: str,
+    now: dt.datetime,
+) -> dict[int, Conversation]:
     if len(moved) != len(rows):
         raise ContactError(
             "transition_not_allowed", "Une conversation n’est plus en file.", "status"
@@ -299,42 +352,21 @@ def _move_rows(
     log rows, one statement on PostgreSQL (a data-modifying ``WITH``), an update and a
     bulk insert on SQLite; the rows moved (id, organisation, reference, queue,
     channel). ``assign`` also sets the assignee and ``assigned_at``."""
-    table = Conversation._meta.db_table
-    log = ConversationTransition._meta.db_table
-    moment = connection.ops.adapt_datetimefield_value(now)
-    assigning = move == "assign"
-    sets = "status = %s, assignee_id = v.agent, assigned_at = %s" if assigning else "status = %s"
-    update = (
-        f"UPDATE {table} SET {sets} "  # noqa: S608
-        f"FROM v WHERE {table}.id = v.id AND status = %s "
-        f"RETURNING {table}.id, organisation_id, reference, queue_id, channel_id"
-    )
-    params = [target, moment, Status.QUEUED] if assigning else [target, Status.QUEUED]
-    with prepared_cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Arrays rather than a row of values per conversation: one text whatever the
-            # number, converted and planned once per connection.
+    if connection.vendor == "postgresql":
+        with prepared_cursor() as cursor:
             cursor.execute(
-                "WITH v(id, agent) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])), "  # noqa: S608
-                f"u AS ({update}), "
-                f"t AS (INSERT INTO {log} (conversation_id, from_status, to_status, move, "
-                "actor_id, actor_label, reason_code, note, created_at) "
-                "SELECT u.id, %s, %s, %s, NULL, %s, '', '', %s FROM u) SELECT * FROM u",
-                [
-                    [pk for pk, _ in rows],
-                    [agent for _, agent in rows],
-                    *params,
-                    Status.QUEUED,
-                    target,
-                    move,
-                    label,
-                    moment,
-                ],
+                f"WITH {_lean_ctes(move)} SELECT * FROM lean_u",  # noqa: S608
+                _lean_params(move, rows, target=target, label=label, now=now),
             )
             return cursor.fetchall()
-        values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint))"] * len(rows))
-        pairs = [value for pair in rows for value in pair]
-        cursor.execute(f"WITH v(id, agent) AS (VALUES {values}) {update}", [*pairs, *params])
+    moment = connection.ops.adapt_datetimefield_value(now)
+    values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint))"] * len(rows))
+    pairs = [value for pair in rows for value in pair]
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"WITH lean_v(id, agent) AS (VALUES {values}) {_lean_update(move)}",
+            [*pairs, *_lean_update_params(move, target=target, moment=moment)],
+        )
         moved = cursor.fetchall()
     ConversationTransition.objects.bulk_create(
         ConversationTransition(
@@ -348,6 +380,61 @@ def _move_rows(
         for conversation_id, *_ in moved
     )
     return moved
+
+
+def _lean_update(move: str) -> str:
+    """The conversations' update of a lean move, from the pairs ``lean_v`` (id, agent);
+    it returns what ``_moved_instances`` reads."""
+    table = Conversation._meta.db_table
+    sets = "status = %s"
+    if move == "assign":
+        sets = "status = %s, assignee_id = lean_v.agent, assigned_at = %s"
+    return (
+        f"UPDATE {table} SET {sets} "  # noqa: S608
+        f"FROM lean_v WHERE {table}.id = lean_v.id AND status = %s "
+        f"RETURNING {table}.id, organisation_id, reference, queue_id, channel_id"
+    )
+
+
+def _lean_update_params(move: str, *, target: str, moment: Any) -> list[Any]:
+    if move == "assign":
+        return [target, moment, Status.QUEUED]
+    return [target, Status.QUEUED]
+
+
+def _lean_ctes(move: str) -> str:
+    """A lean move on PostgreSQL, as common table expressions: the pairs ``lean_v`` from
+    arrays (one text whatever the number of conversations, converted and planned once
+    per connection), the update ``lean_u`` and its log rows ``lean_t``."""
+    log = ConversationTransition._meta.db_table
+    return (
+        "lean_v(id, agent) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])), "  # noqa: S608
+        f"lean_u AS ({_lean_update(move)}), "
+        f"lean_t AS (INSERT INTO {log} (conversation_id, from_status, to_status, move, "
+        "actor_id, actor_label, reason_code, note, created_at) "
+        "SELECT lean_u.id, %s, %s, %s, NULL, %s, '', '', %s FROM lean_u)"
+    )
+
+
+def _lean_params(
+    move: str,
+    rows: Sequence[tuple[int, int | None]],
+    *,
+    target: str,
+    label: str,
+    now: dt.datetime,
+) -> list[Any]:
+    moment = connection.ops.adapt_datetimefield_value(now)
+    return [
+        [pk for pk, _ in rows],
+        [agent for _, agent in rows],
+        *_lean_update_params(move, target=target, moment=moment),
+        Status.QUEUED,
+        target,
+        move,
+        label,
+        moment,
+    ]
 
 
 def _user(user_id: int) -> Any:
