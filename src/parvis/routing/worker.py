@@ -100,8 +100,11 @@ def _sweeps_due_sql() -> str:
         Presence,
         QueuePolicy,
     )
+    from parvis.routing.services.callbacks import PENDING
 
-    statuses = (CallbackStatus.WAITING, CallbackStatus.SCHEDULED, CallbackStatus.DIALLING)
+    # Each sweep's own first read, restated in SQL: ``test_supervision`` checks that each
+    # gate opens when its sweep has work.
+    statuses = (*PENDING, CallbackStatus.DIALLING)  # as ``sweep_callbacks`` reads them
     under_way = ", ".join(f"'{status.value}'" for status in statuses)
     return (
         f"SELECT EXISTS (SELECT 1 FROM {Entry._meta.db_table} WHERE state = "  # noqa: S608

@@ -9,6 +9,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -24,6 +25,7 @@ from parvis.routing.models import (
     AgentState,
     Decision,
     Entry,
+    EntryState,
     Presence,
     QueuePolicy,
     Trigger,
@@ -302,10 +304,58 @@ def test_an_idle_sweep_reads_one_statement_and_writes_nothing(
     from parvis.routing import worker
 
     QueuePolicyFactory()
+    # A worker's connection has swept before: its first prepared statement also set the
+    # session's planner settings once (``prepared_cursor``), whatever test ran before.
+    worker.sweep(now=timezone.now())
     with django_assert_max_num_queries(1) as captured:
         swept = worker.sweep(now=timezone.now())
     assert set(swept.values()) == {0}
     assert not any(q["sql"].startswith(("UPDATE", "INSERT", "DELETE")) for q in captured)
+
+
+def test_each_sweep_gate_opens_when_its_sweep_has_work():
+    """The worker's one statement (``worker._sweeps_due``) restates each sweep's first
+    read: a sweep with work must never be skipped."""
+    from django.utils import timezone
+
+    from parvis.routing import worker
+    from parvis.routing.models import Callback, CallbackStatus
+    from parvis.routing.services.callbacks import PENDING
+
+    now = timezone.now()
+    policy = QueuePolicyFactory()
+    user = agent(policy.queue)
+    conversation = arrive(policy.queue)
+    assert worker._sweeps_due(now) == (False, False, False, False)
+
+    Entry.objects.filter(conversation=conversation).update(
+        state=EntryState.OFFERED, offer_expires_at=now - dt.timedelta(seconds=1)
+    )
+    assert worker._sweeps_due(now)[0]
+    Entry.objects.filter(conversation=conversation).update(state=EntryState.WAITING)
+
+    state = AgentState.objects.get(user=user)
+    state.presence, state.wrap_up_until = Presence.WRAP_UP, now
+    state.save()
+    assert worker._sweeps_due(now)[1]
+    lost = now - dt.timedelta(seconds=settings.ROUTING_AWAY_GRACE_SECONDS)
+    state.presence, state.sockets, state.socket_lost_at = Presence.AVAILABLE, 0, lost
+    state.save()
+    assert worker._sweeps_due(now)[1]
+    state.socket_lost_at = None
+    state.save()
+
+    callback = Callback.objects.create(
+        conversation=conversation, status=CallbackStatus.DIALLING, requested_at=now
+    )
+    for status in (*PENDING, CallbackStatus.DIALLING):
+        Callback.objects.filter(pk=callback.pk).update(status=status)
+        assert worker._sweeps_due(now)[2], status
+    callback.delete()
+
+    policy.overflow_queue = QueueFactory(organisation=policy.queue.organisation)
+    policy.save()
+    assert worker._sweeps_due(now) == (False, False, False, True)
 
 
 def test_the_worker_freezes_what_it_holds_before_its_first_decision():
