@@ -861,6 +861,10 @@ ROUTING_INLINE = env.bool("ROUTING_INLINE", default=TESTING)
 # then holds among unlocked contacts with at most (workers − 1) × batch positions of
 # inversion; 1 restores one decision per transaction.
 ROUTING_BATCH_SIZE = env.int("ROUTING_BATCH_SIZE", default=32)
+# A route worker hands its live updates (desks, wallboards) to a publishing process of
+# its own when the channel layer is Redis's, so its decisions never wait for them
+# (``core.redis_fanout.PublisherProcess``). Off in tests, where workers run in-process.
+ROUTING_PUBLISHER_PROCESS = env.bool("ROUTING_PUBLISHER_PROCESS", default=not TESTING)
 # The routing engine's statements are prepared on PostgreSQL (each planned once per
 # connection, not at every decision). Behind PgBouncer in transaction mode, this needs
 # PgBouncer >= 1.21 with max_prepared_statements set, or false here.

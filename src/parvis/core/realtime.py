@@ -13,7 +13,6 @@ import concurrent.futures
 import datetime as dt
 import os
 import threading
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from parvis.core.models import RealtimeEvent
+from parvis.core.redis_fanout import PublisherProcess, send_all
 
 logger = structlog.get_logger(__name__)
 RELAY_POLL_SECONDS = 0.3
@@ -104,89 +104,30 @@ def publish_in_background(enabled: bool = True) -> bool:
     return previous
 
 
+_process = PublisherProcess()
+
+
+def publish_from_a_process(enabled: bool = True) -> bool:
+    """Hand this process's live updates to a publishing process of its own
+    (``redis_fanout.PublisherProcess``), when the channel layer is Redis's; whether it
+    does now. A routing worker does (``worker.run``): its decisions then never wait for
+    the publishing. ``False`` stops the process, after it sent what it holds."""
+    if not enabled:
+        _process.stop()
+        return False
+    layer: dict[str, Any] = settings.CHANNEL_LAYERS.get("default", {})
+    backend = str(layer.get("BACKEND", ""))
+    if settings.REALTIME_DB_RELAY or backend != "channels_redis.core.RedisChannelLayer":
+        return False
+    if not _process.running:
+        _process.start(backend, dict(layer.get("CONFIG", {})))
+    return True
+
+
 async def _send_all(layer: Any, messages: list[tuple[list[str], dict[str, Any]]]) -> None:
     for groups, message in messages:
         for group in groups:
             await layer.group_send(group, message)
-
-
-# channels-redis's own delivery script (``RedisChannelLayer.group_send``, 4.x): each
-# message joins its channel's sorted set unless the channel is at capacity; here a
-# microsecond apart, so that a channel reads a batch's messages in the batch's order.
-_GROUP_SEND_LUA = """
-    local over_capacity = 0
-    local current_time = tonumber(ARGV[#ARGV - 1])
-    local expiry = ARGV[#ARGV]
-    for i=1,#KEYS do
-        if redis.call('ZCOUNT', KEYS[i], '-inf', '+inf') < tonumber(ARGV[i + #KEYS]) then
-            redis.call('ZADD', KEYS[i], current_time + i / 1000000, ARGV[i])
-            redis.call('EXPIRE', KEYS[i], expiry)
-        else
-            over_capacity = over_capacity + 1
-        end
-    end
-    return over_capacity
-"""
-
-
-async def _send_all_redis(layer: Any, messages: list[tuple[list[str], dict[str, Any]]]) -> None:
-    """``RedisChannelLayer.group_send`` for a batch, in one trip to Redis per shard to
-    read the groups' members and one more where someone listens, instead of two to four
-    trips per group (a routing decision announces to four groups: the trips were a
-    quarter of the worker's CPU, on a thread sharing the GIL with the next decision).
-
-    Same effect as calling ``group_send`` for each group of each message: the groups'
-    expired members are dropped, each member channel receives each message once per
-    group, a channel at capacity skips it. It reads the layer's key layout and
-    serialisation through its own helpers; ``test_realtime_batch`` checks it against
-    real Redis and a real consumer."""
-    cutoff = int(time.time()) - layer.group_expiry
-    groups = list(dict.fromkeys(group for names, _ in messages for group in names))
-    by_shard: dict[int, list[str]] = collections.defaultdict(list)
-    for group in groups:
-        assert layer.require_valid_group_name(group), "Group name not valid"
-        by_shard[layer.consistent_hash(group)].append(group)
-    members: dict[str, list[str]] = {}
-    for index, names in by_shard.items():
-        pipe = layer.connection(index).pipeline(transaction=False)
-        for group in names:
-            key = layer._group_key(group)
-            pipe.zremrangebyscore(key, min=0, max=cutoff)
-            pipe.zrange(key, 0, -1)
-        replies = await pipe.execute()
-        for group, channels in zip(names, replies[1::2], strict=True):
-            members[group] = [channel.decode("utf8") for channel in channels]
-    # (channel key, serialised message, capacity) per shard, in the order group_send would
-    deliveries: dict[int, list[tuple[str, bytes, int]]] = collections.defaultdict(list)
-    for names, message in messages:
-        for group in names:
-            if not members[group]:
-                continue
-            keys_by_shard, message_by_key, capacity_by_key = layer._map_channel_keys_to_connection(
-                members[group], message
-            )
-            for index, keys in keys_by_shard.items():
-                deliveries[index].extend(
-                    (key, message_by_key[key], capacity_by_key[key]) for key in keys
-                )
-    now = time.time()
-    for index, items in deliveries.items():
-        keys = [key for key, _, _ in items]
-        pipe = layer.connection(index).pipeline(transaction=False)
-        for key in dict.fromkeys(keys):
-            pipe.zremrangebyscore(key, min=0, max=int(now) - int(layer.expiry))
-        pipe.eval(
-            _GROUP_SEND_LUA,
-            len(items),
-            *keys,
-            *(payload for _, payload, _ in items),
-            *(capacity for _, _, capacity in items),
-            now,
-            layer.expiry,
-        )
-        over_capacity = (await pipe.execute())[-1]
-        if over_capacity:
-            logger.info("realtime_channels_over_capacity", channels=over_capacity)
 
 
 def publish(group: str, payload: dict[str, Any]) -> None:
@@ -222,7 +163,8 @@ def publish_batch(items: Iterable[tuple[Iterable[str], dict[str, Any]]]) -> None
     messages = [(groups, {"type": "parvis.event", "payload": payload}) for groups, payload in sends]
     try:
         if type(layer).__module__ == "channels_redis.core":
-            _publisher.run(_send_all_redis(layer, messages))
+            if not _process.send(messages):
+                _publisher.run(send_all(layer, messages))
         elif type(layer).__module__.startswith("channels_redis."):
             _publisher.run(_send_all(layer, messages))
         else:

@@ -145,15 +145,19 @@ def run(
     max_decisions: int | None = None,
 ) -> int:
     """Decide until ``stop()``; how many triggers were taken."""
-    from parvis.core.realtime import publish_in_background
+    from parvis.core.realtime import publish_from_a_process, publish_in_background
     from parvis.routing import engine
 
-    # The desks and wallboards hear a batch while the next one is decided.
+    # The desks and wallboards hear a batch while the next one is decided: from a
+    # publishing process of the worker's own with Redis, else from a thread.
     waited = publish_in_background()
+    in_a_process = settings.ROUTING_PUBLISHER_PROCESS and publish_from_a_process()
     _freeze_startup_objects()
     try:
         return _loop(engine, clock=clock, stop=stop, max_decisions=max_decisions)
     finally:
+        if in_a_process:
+            publish_from_a_process(False)
         publish_in_background(waited)
 
 

@@ -1,4 +1,4 @@
-"""A batch of announcements sent to Redis in a few trips (``_send_all_redis``) reaches
+"""A batch of announcements sent to Redis in a few trips (``redis_fanout.send_all``) reaches
 every channel as channels-redis's own ``group_send`` would, message by message, in the
 batch's order, on a real Redis and through the layer's own ``receive``."""
 
@@ -13,7 +13,7 @@ import pytest
 import redis
 from channels_redis.core import RedisChannelLayer
 
-from parvis.core import realtime
+from parvis.core import realtime, redis_fanout
 from parvis.testing.loops import run_in_fresh_loop
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -40,6 +40,13 @@ async def _deliveries(send: Any) -> dict[str, list[int]]:
     """Subscribe channels to the batch's groups, send the batch with ``send``, and read
     what each channel receives."""
     layer = RedisChannelLayer(hosts=[REDIS_URL], prefix=f"test-{uuid.uuid4().hex[:8]}")
+    received = await _deliveries_on(layer, send)
+    await layer.flush()
+    await layer.close_pools()
+    return received
+
+
+async def _deliveries_on(layer: Any, send: Any) -> dict[str, list[int]]:
     desk_agent = await layer.new_channel()  # a desk page: its queue and its own list
     viewer = await layer.new_channel()  # a page open on conversation 7
     supervisor = await layer.new_channel()
@@ -61,14 +68,12 @@ async def _deliveries(send: Any) -> dict[str, list[int]]:
             except TimeoutError:
                 break
             received[name].append(message["n"])
-    await layer.flush()
-    await layer.close_pools()
     return received
 
 
 def test_a_batch_reaches_each_channel_as_group_send_does_in_the_batch_order():
     expected = run_in_fresh_loop(_deliveries, realtime._send_all)
-    batched = run_in_fresh_loop(_deliveries, realtime._send_all_redis)
+    batched = run_in_fresh_loop(_deliveries, redis_fanout.send_all)
     assert expected == {"desk_agent": [1, 1, 2], "viewer": [1], "sup": [1, 2, 3]}
     assert batched == expected
 
@@ -98,4 +103,43 @@ def test_a_batch_stops_at_a_channel_s_capacity_as_group_send_does():
 
     expected = run_in_fresh_loop(scenario, realtime._send_all)
     assert expected == ([0, 1], [0])  # three messages fit, the rest is dropped
-    assert run_in_fresh_loop(scenario, realtime._send_all_redis) == expected
+    assert run_in_fresh_loop(scenario, redis_fanout.send_all) == expected
+
+
+def test_a_publishing_process_delivers_hand_overs_in_order_then_refuses_once_stopped():
+    """``PublisherProcess`` (a route worker's publishing): the batch reaches each channel
+    as from the worker itself, several hand-overs keep their order, and a stopped
+    process refuses hand-overs (the caller then publishes itself)."""
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    process = redis_fanout.PublisherProcess()
+    process.start("channels_redis.core.RedisChannelLayer", {"hosts": [REDIS_URL], "prefix": prefix})
+
+    async def scenario() -> tuple[dict[str, list[int]], list[int]]:
+        layer = RedisChannelLayer(hosts=[REDIS_URL], prefix=prefix)
+        ready = await layer.new_channel()
+        await layer.group_add("ready", ready)
+        assert process.send([(["ready"], {"type": "e", "n": 0})])
+        # A fresh interpreter: its first delivery waits for it to start.
+        await asyncio.wait_for(layer.receive(ready), 30)
+
+        async def send(same_layer: Any, batch: Any) -> None:
+            assert process.send(batch[:2]) and process.send(batch[2:])
+
+        received = await _deliveries_on(layer, send)
+        ordered = await layer.new_channel()
+        await layer.group_add("ordered", ordered)
+        for n in range(5):
+            assert process.send([(["ordered"], {"type": "e", "n": n})])
+        got = [(await asyncio.wait_for(layer.receive(ordered), 10))["n"] for _ in range(5)]
+        await layer.flush()
+        await layer.close_pools()
+        return received, got
+
+    try:
+        received, ordered = run_in_fresh_loop(scenario)
+    finally:
+        process.stop()
+    assert received == {"desk_agent": [1, 1, 2], "viewer": [1], "sup": [1, 2, 3]}
+    assert ordered == [0, 1, 2, 3, 4]
+    assert not process.running
+    assert process.send([(["ready"], {"type": "e", "n": 9})]) is False

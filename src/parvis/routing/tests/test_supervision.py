@@ -371,3 +371,39 @@ def test_the_worker_freezes_what_it_holds_before_its_first_decision():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_the_worker_publishes_from_a_process_of_its_own_only_with_redis(settings, monkeypatch):
+    """With Redis's channel layer, a worker hands its live updates to a publishing
+    process started with it and stopped when it stops (its decisions never wait for the
+    publishing); with the in-memory layer or the database relay, it publishes itself."""
+    from parvis.core import realtime
+    from parvis.routing import worker
+
+    calls: list[tuple[str, ...]] = []
+    monkeypatch.setattr(
+        realtime._process,
+        "start",
+        lambda backend, config: calls.append(("start", backend, config["prefix"])),
+    )
+    monkeypatch.setattr(realtime._process, "stop", lambda: calls.append(("stop",)))
+    settings.ROUTING_PUBLISHER_PROCESS = True
+    settings.REALTIME_DB_RELAY = False
+    redis_layer = {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": ["redis://127.0.0.1:6379/15"], "prefix": "p"},
+    }
+    settings.CHANNEL_LAYERS = {"default": redis_layer}
+    worker.run(stop=lambda: True)
+    assert calls == [("start", "channels_redis.core.RedisChannelLayer", "p"), ("stop",)]
+
+    calls.clear()
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    worker.run(stop=lambda: True)
+    settings.CHANNEL_LAYERS = {"default": redis_layer}
+    settings.REALTIME_DB_RELAY = True
+    worker.run(stop=lambda: True)
+    settings.REALTIME_DB_RELAY = False
+    settings.ROUTING_PUBLISHER_PROCESS = False
+    worker.run(stop=lambda: True)
+    assert calls == []
