@@ -23,6 +23,7 @@ from parvis.contacts.models import (
 from parvis.demo import voice_texts
 from parvis.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from parvis.demo.tests.citizens_checks import assert_demo_citizens
+from parvis.demo.tests.quality_checks import assert_a_year_of_quality_results
 from parvis.demo.tests.test_french_everywhere import assert_french_everywhere
 from parvis.directory import servicelevels
 from parvis.directory.models import LocalService, Site
@@ -73,6 +74,8 @@ def test_small_demo_is_complete_idempotent_and_french_everywhere(
     assert citizen["Location"] == "/temoigner/mes-experiences/"
     assert Experience.objects.filter(author__email="usager@demo.parvis.fr").count() == 3
     assert_demo_citizens()  # it withdraws a consent
+    assert_a_year_of_quality_results(client)
+    client.logout()
 
     # The rerun: idempotent, and it mends a demo seeded before the citizen account existed.
     Experience.objects.filter(author__email="usager@demo.parvis.fr").update(author=None)
