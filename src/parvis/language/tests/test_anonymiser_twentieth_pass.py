@@ -1,0 +1,98 @@
+"""Anonymisation, issue 12 twentieth pass: the categories the independent set still leaks,
+read from its text-free leak profile (never its texts) and rebuilt here from made-up
+cases: an e-mail address written to escape robots (« [at] », « (arobase) », « [dot] », a
+dot with a space, a comma for the dot, a provider without its domain) or a desk's address
+in the previous message an e-mail quotes; a street named after a public building (« rue
+de la Poste », « place de la Mairie ») standing alone as someone's address; a name outside
+every list in a chat or a form.
+
+Every name, number and address below is invented for this file; none comes from a
+development or evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parvis.language.engine import anonymise
+from parvis.language.tests.test_anonymiser_second_pass import assert_hidden, assert_untouched
+
+# --- e-mail addresses written to escape robots ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "mon mail : lucille.perrot [at] gmail [dot] com merci",
+            "lucille.perrot [at] gmail [dot] com",
+        ),
+        ("Contact : gaston.vidal[at]orange[dot]fr", "gaston.vidal[at]orange[dot]fr"),
+        ("écrivez-moi à ines.roussel (arobase) free.fr svp", "ines.roussel (arobase) free.fr"),
+        ("mail: tom.bardin{at}laposte.net", "tom.bardin{at}laposte.net"),
+        ("adresse : yvon.lecoq(a)wanadoo.fr", "yvon.lecoq(a)wanadoo.fr"),
+        ("Mon adresse est noemie.faure@gmail .com, merci", "noemie.faure@gmail .com"),
+        ("courriel : basile.marchal@sfr. fr", "basile.marchal@sfr. fr"),
+        ("mon mail c'est romain.tessier@hotmail,com", "romain.tessier@hotmail,com"),
+        ("vous pouvez m'écrire sur anais.leroux@gmail", "anais.leroux@gmail"),
+        ("> Courriel : aline.morin＠yahoo.fr a été enregistré", "aline.morin＠yahoo.fr"),
+        ("mon adresse : claude.petit@@orange.fr", "claude.petit@@orange.fr"),
+        ("Contact : celia.boyer@asso-quartier.bretagne", "celia.boyer@asso-quartier.bretagne"),
+        ("jules dot garnier at gmail dot com", "jules dot garnier at gmail dot com"),
+        ("c'est sylvie point le gall arobase orange point fr", "sylvie point le gall arobase"),
+        ("mail lina.haddad arrobase gmail point com", "lina.haddad arrobase gmail point com"),
+    ],
+)
+def test_an_email_written_to_escape_robots_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Je lui ai écrit à marc@free. Merci de votre aide.", "Merci"),
+        ("Le rendez-vous est à 10h (a) la CAF, merci.", "la CAF, merci"),
+    ],
+)
+def test_words_around_a_loose_email_stay(text, kept):
+    masked, _ = anonymise(text)
+    assert kept in masked, masked
+
+
+# --- a desk's address in the quoted previous message ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Merci, je vous renvoie le document.\n\n"
+            "Le 3 février 2026 à 09:12, ne-pas-repondre@caf.fr a écrit :\n"
+            "> Votre demande a bien été enregistrée.",
+            "ne-pas-repondre@caf.fr",
+        ),
+        (
+            "Bien reçu.\n\nLe mar. 4 mars 2026 à 16:40, contact@urssaf.fr a écrit :\n"
+            "> Bonjour, merci de compléter votre dossier.",
+            "contact@urssaf.fr",
+        ),
+        (
+            "Voici la pièce.\n\n-----Message d'origine-----\nDe : accueil@mairie-exemple.fr\n"
+            "Objet : dossier\n\nBonjour, il manque une pièce.",
+            "accueil@mairie-exemple.fr",
+        ),
+    ],
+)
+def test_a_desks_address_in_a_quoted_reply_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, j'ai écrit à contact@urssaf.fr sans réponse, que faire ?",
+        "Bonjour,\nles mails de ne-pas-repondre@caf.fr arrivent dans mes spams.\nMerci",
+    ],
+)
+def test_a_desks_address_in_the_writers_own_words_stays(text):
+    assert_untouched(text)
