@@ -96,3 +96,45 @@ def test_a_desks_address_in_a_quoted_reply_is_masked(text, secret):
 )
 def test_a_desks_address_in_the_writers_own_words_stays(text):
     assert_untouched(text)
+
+
+# --- a street named after a public building -------------------------------------------------
+
+_ASK = (
+    "Bonjour,\nJe n'ai pas reçu la réponse à la demande envoyée le mois dernier. "
+    "Pouvez-vous la renvoyer ?\nMerci par avance.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "street",
+    [
+        "rue de la Poste, Libourne",
+        "place de la Mairie, Cestas",
+        "rue de la Réunion, Bègles",
+        "rue des Ateliers, Cenon",
+        "allée de la Piscine, Eysines",
+        "rue du Tribunal, Agen",
+        "rue de la Gendarmerie, Blaye",
+        "place de la mairie, cestas",
+    ],
+)
+def test_a_street_named_after_a_public_building_is_someones_address(street):
+    assert_hidden(_ASK + street, street)
+
+
+def test_a_street_named_after_a_public_building_under_a_signature():
+    text = _ASK + "Cordialement\nAnne Durand\nrue de la Mairie\nPessac"
+    assert_hidden(text, "rue de la Mairie\nPessac")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je suis passée à l'accueil de la CAF, rue de la Poste, Libourne, personne.",
+        "Bonjour, où se trouve votre agence ? Agent : rue de la Mairie, Pessac",
+    ],
+)
+def test_a_desk_in_a_street_named_after_a_public_building_stays(text):
+    masked, entities = anonymise(text)
+    assert not [e for e in entities if e.label == "ADDRESS"], masked
