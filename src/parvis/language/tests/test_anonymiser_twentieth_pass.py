@@ -138,3 +138,40 @@ def test_a_street_named_after_a_public_building_under_a_signature():
 def test_a_desk_in_a_street_named_after_a_public_building_stays(text):
     masked, entities = anonymise(text)
     assert not [e for e in entities if e.label == "ADDRESS"], masked
+
+
+# --- a name closing a chat or a form after a sign-off ---------------------------------------
+
+_CHAT = "Vous : bonjour je n'ai pas reçu mon attestation de droits\nAgent : Je vous l'envoie.\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bonjour je n'arrive pas à télécharger l'attestation merci pour tout Xavéria", "Xavéria"),
+        ("bjr jarrive pas a telecharger lattestation merci pour tout xavéria", "xavéria"),
+        ("je rappelle demain pour le dossier a+ Sitraka", "Sitraka"),
+        ("ok pour le rdv, bonne journée à vous\ntahina rakotobe", "tahina rakotobe"),
+        (_CHAT + "Vous : merci infiniment Divine", "Divine"),
+        ("jai pas recu lattestation\nje vous lenvoie par mail\nmerci infiniment divine", "divine"),
+        ("jai pas recu lattestation\nok super bonne journée\nprudence", "prudence"),
+    ],
+)
+def test_a_name_closing_the_message_after_a_sign_off_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bonjour je n'arrive pas à télécharger l'attestation merci pour tout ptdr",
+        "bonjour je n'arrive pas à télécharger l'attestation merci pour tout mdrr",
+        "bonjour je n'arrive pas à télécharger l'attestation merci d'avance svp",
+        "bonjour je n'arrive pas à télécharger l'attestation merci pour votre retour rapide",
+        "bonjour je n'arrive pas à télécharger l'attestation merci encore doctolib",
+        "jai pas recu lattestation\nok super bonne journée\nparfait",
+    ],
+)
+def test_what_closes_a_message_after_a_sign_off_without_a_name_stays(text):
+    masked, entities = anonymise(text)
+    assert not [e for e in entities if e.label == "PERSON"], masked
