@@ -1347,14 +1347,37 @@ INLINE_ADDRESS_LABEL_RE = re.compile(
 )
 
 
+# What may follow a town's name on an address line: its département, region or country in
+# brackets or after a dash (« Mérignac (Gironde) », « Pau (64) », « Mérignac – Gironde »).
+TOWN_TAIL_RE = re.compile(r"[ \t]*(?:\([^()\n]{1,30}\)|[ \t][–—-][ \t]+[^\n,]{2,30})$")
+
+
 def _town_key(value: str) -> str:
     key = fold(value).lower().strip(" .")
+    key = TOWN_TAIL_RE.sub("", key)
     return re.sub(r"[ \t]+cedex(?:[ \t]*\d{1,2})?$", "", key)
+
+
+TOWN_TAIL_WORDS = frozenset({"france", "centre", "centre-ville", "centre ville"})
+
+
+def _town_in(key: str, places: frozenset[str]) -> bool:
+    """A known town, alone or followed by its département, region or country without
+    brackets, or its centre (« mérignac gironde », « le lamentin martinique », « pau
+    centre »)."""
+    if key in places:
+        return True
+    words = key.split()
+    return any(
+        " ".join(words[:-size]) in places and " ".join(words[-size:]) in places | TOWN_TAIL_WORDS
+        for size in (1, 2)
+        if len(words) > size
+    )
 
 
 def _known_town(value: str, places: frozenset[str]) -> bool:
     key = _town_key(value)
-    return value[:1].isupper() and (key in places or bool(re.match(r"saint?e?-\w", key)))
+    return value[:1].isupper() and (_town_in(key, places) or bool(re.match(r"saint?e?-\w", key)))
 
 
 # An administration's or a desk's place is no one's address (« Maison France Services,
@@ -1488,7 +1511,7 @@ TOWN_THEN_PLACE_RE = re.compile(
 def _town_anycase(value: str, places: frozenset[str], lowercase: bool) -> bool:
     key = _town_key(value)
     keys = {key, key.replace(" ", "-")}
-    return (value[:1].isupper() or lowercase) and any(k in places for k in keys)
+    return (value[:1].isupper() or lowercase) and any(_town_in(k, places) for k in keys)
 
 
 # A home placed by its town then its street, no number and no comma (« la maison à Bidart

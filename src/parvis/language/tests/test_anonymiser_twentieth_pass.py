@@ -175,3 +175,36 @@ def test_a_name_closing_the_message_after_a_sign_off_is_masked(text, secret):
 def test_what_closes_a_message_after_a_sign_off_without_a_name_stays(text):
     masked, entities = anonymise(text)
     assert not [e for e in entities if e.label == "PERSON"], masked
+
+
+# --- a street line whose town carries its département, region, country or centre ----------
+
+_REFUND = (
+    "Bonjour,\nJe n'ai toujours pas reçu le remboursement de mes soins du mois dernier.\n"
+    "Pourriez-vous vérifier mon dossier ?\nMerci d'avance\n"
+)
+
+
+@pytest.mark.parametrize(
+    "street",
+    [
+        "Avenue de la Libération, Mérignac (Gironde)",
+        "avenue de la Libération, Mérignac Gironde",
+        "Chemin des Vignes, Libourne (33)",
+        "Rue des Lilas, Mérignac France",
+        "rue des Lilas, Mérignac – Gironde",
+        "avenue des Pyrénées, Pau (64)",
+        "rue de Paris, Saint-Denis (La Réunion)",
+        "rue Victor Hugo, Le Lamentin Martinique",
+        "avenue du Général Leclerc, Mérignac centre",
+    ],
+)
+def test_a_street_line_with_its_towns_departement_or_country_is_an_address(street):
+    masked, entities = anonymise(_REFUND + street)
+    assert [e.label for e in entities] == ["ADDRESS"], masked
+    assert masked.endswith("[ADRESSE]"), masked
+
+
+def test_a_town_and_its_region_alone_are_no_address():
+    masked, entities = anonymise(_REFUND + "Mérignac (Gironde)")
+    assert "ADDRESS" not in [e.label for e in entities], masked
