@@ -3,8 +3,9 @@ read from its text-free leak profile (never its texts) and rebuilt here from mad
 cases: an e-mail address written to escape robots (« [at] », « (arobase) », « [dot] », a
 dot with a space, a comma for the dot, a provider without its domain) or a desk's address
 in the previous message an e-mail quotes; a street named after a public building (« rue
-de la Poste », « place de la Mairie ») standing alone as someone's address; a name outside
-every list in a chat or a form.
+de la Poste », « place de la Mairie ») standing alone as someone's address; a street line
+whose town carries its département, region or country; a name closing a chat or a message
+after a sign-off (« merci pour tout Xavéria »).
 
 Every name, number and address below is invented for this file; none comes from a
 development or evaluation set.
