@@ -1347,14 +1347,37 @@ INLINE_ADDRESS_LABEL_RE = re.compile(
 )
 
 
+# What may follow a town's name on an address line: its département, region or country in
+# brackets or after a dash (« Mérignac (Gironde) », « Pau (64) », « Mérignac – Gironde »).
+TOWN_TAIL_RE = re.compile(r"[ \t]*(?:\([^()\n]{1,30}\)|[ \t][–—-][ \t]+[^\n,]{2,30})$")
+
+
 def _town_key(value: str) -> str:
     key = fold(value).lower().strip(" .")
+    key = TOWN_TAIL_RE.sub("", key)
     return re.sub(r"[ \t]+cedex(?:[ \t]*\d{1,2})?$", "", key)
+
+
+TOWN_TAIL_WORDS = frozenset({"france", "centre", "centre-ville", "centre ville"})
+
+
+def _town_in(key: str, places: frozenset[str]) -> bool:
+    """A known town, alone or followed by its département, region or country without
+    brackets, or its centre (« mérignac gironde », « le lamentin martinique », « pau
+    centre »)."""
+    if key in places:
+        return True
+    words = key.split()
+    return any(
+        " ".join(words[:-size]) in places and " ".join(words[-size:]) in places | TOWN_TAIL_WORDS
+        for size in (1, 2)
+        if len(words) > size
+    )
 
 
 def _known_town(value: str, places: frozenset[str]) -> bool:
     key = _town_key(value)
-    return value[:1].isupper() and (key in places or bool(re.match(r"saint?e?-\w", key)))
+    return value[:1].isupper() and (_town_in(key, places) or bool(re.match(r"saint?e?-\w", key)))
 
 
 # An administration's or a desk's place is no one's address (« Maison France Services,
@@ -1366,11 +1389,44 @@ PUBLIC_PLACE_RE = re.compile(
 )
 
 
+# The types of a street whose name follows them (read on folded text).
+OWN_NAME_STREET_RE = re.compile(
+    r"(?<![\w])(?:rue|avenue|av|boulevard|bd|allee|chemin|impasse|place|route|quai|cours"
+    r"|square|passage|esplanade|parvis|promenade|ruelle|venelle|sentier|faubourg|chaussee"
+    r"|rond-point|residence|cite|lotissement|hameau|lieu-dit)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+# A desk one goes to, spoken of in the message (« l'accueil est-il ouvert ? », « les horaires
+# de l'agence »): a street named after a public building is then that building's.
+DESK_TALK_RE = re.compile(
+    r"(?<![\w])(?:accueil|agences?|antennes?|permanences?|guichets?|bureaux?|locaux"
+    r"|ouvert\w*|horaires?|se[ \t]+trouve\w*|situee?s?)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def desk_talk(folded: str) -> bool:
+    return DESK_TALK_RE.search(folded) is not None
+
+
+def _public_place(value: str, *, desk_talk: bool = True) -> bool:
+    """A desk named in a place (« Accueil CAF, bâtiment A »). A street named after a public
+    building (« rue de la Poste », « place de la Mairie ») is anyone's unless the message
+    speaks of a desk one goes to (``desk_talk``)."""
+    folded = fold(value).lower()
+    street = OWN_NAME_STREET_RE.search(folded)
+    if street and not desk_talk and not folded[: street.start()].strip(" \t>,"):
+        return False
+    return bool(PUBLIC_PLACE_RE.search(folded))
+
+
 def _town_line_part(part: str, *, signature: bool) -> bool:
     part = part.strip()
     if not part or len(part) > 45 or len(part.split()) > 6:
         return False
-    if PUBLIC_PLACE_RE.search(fold(part).lower()):
+    if _public_place(part):
         return False
     if MONTH_WORD_RE.search(fold(part)) and re.search(r"\d", part):
         return False  # « Nantes, 12 mars »: a date
@@ -1455,7 +1511,7 @@ TOWN_THEN_PLACE_RE = re.compile(
 def _town_anycase(value: str, places: frozenset[str], lowercase: bool) -> bool:
     key = _town_key(value)
     keys = {key, key.replace(" ", "-")}
-    return (value[:1].isupper() or lowercase) and any(k in places for k in keys)
+    return (value[:1].isupper() or lowercase) and any(_town_in(k, places) for k in keys)
 
 
 # A home placed by its town then its street, no number and no comma (« la maison à Bidart
@@ -1660,9 +1716,11 @@ def _town_part(part: str, places: frozenset[str], lowercase: bool) -> bool:
     )
 
 
-def _site_part(part: str, places: frozenset[str], lowercase: bool) -> bool:
+def _site_part(
+    part: str, places: frozenset[str], lowercase: bool, *, desk_talk: bool = True
+) -> bool:
     part = part.strip(" .")
-    if not part or len(part) > 45 or PUBLIC_PLACE_RE.search(fold(part).lower()):
+    if not part or len(part) > 45 or _public_place(part, desk_talk=desk_talk):
         return False
     if LOOSE_STREET_RE.fullmatch(part):
         return True
@@ -1681,15 +1739,21 @@ NOT_A_SITE = frozenset(
 )
 
 
-def _place_and_town(line: str, places: frozenset[str], lowercase: bool) -> bool:
+def _place_and_town(
+    line: str, places: frozenset[str], lowercase: bool, *, desk_talk: bool = True
+) -> bool:
     """« Brest, rue des Lilas », « 29200 Brest, Kerbrat », « Les Hauts de Kerbrat, Brest »: a
     known town (or a postcode and a town) and a place without number, comma apart."""
     parts = line.split(",")
     if len(parts) != 2:
         return False
     first, second = parts
-    return (_town_part(first, places, lowercase) and _site_part(second, places, lowercase)) or (
-        _town_part(second, places, lowercase) and _site_part(first, places, lowercase)
+    return (
+        _town_part(first, places, lowercase)
+        and _site_part(second, places, lowercase, desk_talk=desk_talk)
+    ) or (
+        _town_part(second, places, lowercase)
+        and _site_part(first, places, lowercase, desk_talk=desk_talk)
     )
 
 
@@ -1702,13 +1766,14 @@ def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iter
         return
     lines = [m for m in TOWN_LINE_RE.finditer(text) if m.group(1).strip(" >")]
     lowercase = sum(ch.isupper() for ch in text) <= 2
+    desk = desk_talk(folded)
     if lines:
-        yield from _closing_place(text, lines, places, lowercase)
+        yield from _closing_place(text, lines, places, lowercase, desk)
     if "\n" not in text:
         return
     for index, line in enumerate(lines[-3:], start=max(0, len(lines) - 3)):
         street = BARE_STREET_LINE_RE.fullmatch(line.group(0))
-        if not street or PUBLIC_PLACE_RE.search(fold(line.group(1)).lower()):
+        if not street or _public_place(line.group(1), desk_talk=desk):
             continue
         rest = lines[index + 1 :]
         end = line.end(1)
@@ -1743,7 +1808,7 @@ def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iter
         body_end = parts.body.end
         if (
             line.end(1) <= parts.signature.end
-            and not PUBLIC_PLACE_RE.search(fold(lower.group(1)).lower())
+            and not _public_place(lower.group(1), desk_talk=desk)
             and _town_anycase(lower.group(2).strip(), places, True)
             and (
                 # a street's own type (never a word of a sentence) and its town written
@@ -1762,20 +1827,20 @@ def find_closing_streets(text: str, folded: str, places: frozenset[str]) -> Iter
 
 
 def _closing_place(
-    text: str, lines: list[re.Match[str]], places: frozenset[str], lowercase: bool
+    text: str, lines: list[re.Match[str]], places: frozenset[str], lowercase: bool, desk: bool
 ) -> Iterable[Entity]:
     """A place and its town ending the message: its last line, under the text (« …
     attestation.\nBrest, rue des Lilas »), or its last words after « j'habite », « je suis
     au », « adresse : » (« je suis au Moulin de Kerbrat, Brest »)."""
     last = lines[-1]
     content = last.group(1)
-    if "\n" in text and _place_and_town(content, places, lowercase):
+    if "\n" in text and _place_and_town(content, places, lowercase, desk_talk=desk):
         yield Entity(last.start(1), last.end(1), "ADDRESS")
         return
     label = INLINE_ADDRESS_LABEL_RE.search(content) or re.search(
         r"(?i)adresse[^:\n]{0,20}:[ \t]*", content
     )
-    if label and _place_and_town(content[label.end() :], places, lowercase):
+    if label and _place_and_town(content[label.end() :], places, lowercase, desk_talk=desk):
         # « Mon adresse a changé : Brest, Kerbrat »
         yield Entity(last.start(1) + label.end(), last.end(1), "ADDRESS")
         return
@@ -1791,7 +1856,7 @@ def _closing_place(
         if (
             SITE_RE.fullmatch(site)
             and SITE_BEFORE_RE.search(fold(head[: word.start()]))
-            and _site_part(site, places, lowercase)
+            and _site_part(site, places, lowercase, desk_talk=desk)
         ):
             yield Entity(last.start(1) + word.start(), last.end(1), "ADDRESS")
             return
@@ -1829,7 +1894,7 @@ def find_places_at_towns(text: str, folded: str, places: frozenset[str]) -> Iter
         line_start = folded.rfind("\n", 0, match.start()) + 1
         if not PLACE_AT_TOWN_CUE_RE.search(folded[line_start : match.start()]):
             continue
-        if PUBLIC_PLACE_RE.search(folded[match.start(1) : match.end(1)].lower()):
+        if _public_place(folded[match.start(1) : match.end(1)], desk_talk=desk_talk(folded)):
             continue
         yield Entity(match.start(1), match.end(3) if match.group(3) else match.end(2), "ADDRESS")
 

@@ -598,6 +598,8 @@ TALK_SEQUENCES = (
     ("cher",),
     ("chere",),
     ("merci", "beaucoup"),
+    ("merci", "infiniment"),
+    ("merci", "enormement"),
     ("merci", "bien"),
     ("bravo", "a"),
     ("grace", "a"),
@@ -735,6 +737,7 @@ def find_people(
     found.extend(_word_names_by_more_cues(tokens, keys))
     found.extend(_greeted_or_topic_word_names(tokens, keys))
     found.extend(_closing_lowercase_name(tokens))
+    found.extend(_signed_after_sign_off(tokens))
     found.extend(_agent_self_introductions(tokens, keys))
     found.extend(_lower_case_agent_introductions(tokens, keys))
     found.extend(_given_name_answers(tokens))
@@ -877,7 +880,7 @@ def _person_follows(tokens: Tokens, index: int, *, typo: bool) -> bool:
     if _apposed_relative(tokens, index):
         return True
     previous = tokens[index - 1].key
-    thanked = previous in {"bcp", "beaucoup", "merci"}
+    thanked = previous in {"bcp", "beaucoup", "infiniment", "enormement", "merci"}
     # « vous pouvez demander à fatou\n », « en couple avec djibril »: the last word of the
     # line after someone is talked with or to
     closing = previous in {"avec", "a", "à", "par", "chez"} or (
@@ -5400,7 +5403,11 @@ def _greeted_or_topic_word_names(tokens: Tokens, keys: list[str]) -> Iterable[En
             yield _entity(tokens, index, index + 1)
 
 
-THANKS_TAILS = _words("bcp beaucoup avance d'avance")
+# (« merci infiniment », « bonne journée à vous aussi »: the words that close the thanks or
+# the wish before the name)
+THANKS_TAILS = _words(
+    "bcp beaucoup infiniment enormement encore avance d'avance journee soiree a vous aussi"
+)
 
 
 def _closing_lowercase_name(tokens: Tokens) -> Iterable[Entity]:
@@ -5428,12 +5435,65 @@ def _closing_lowercase_name(tokens: Tokens) -> Iterable[Entity]:
             or t.upper
             or len(t.key) < 3
             or t.domain
-            or t.key in GLUE | SMS_WORDS | CLOSING_WORDS | THANKS_TAILS
+            or t.key in GLUE | SMS_WORDS | CLOSING_WORDS | THANKS_TAILS | LAST_WORDS_NOT_NAMES
             or (t.place and not t.known)
             for t in run
         ):
             continue
         if any(t.first or t.key in WORD_FIRST_NAMES for t in run):
+            yield _entity(tokens, start, end)
+            return
+
+
+# A sign-off and what may follow it before the writer's name closes the message (« merci
+# pour tout », « merci encore pour votre aide », « bonne journée à vous », « a+ », « bisous »),
+# read on the folded text.
+SIGN_OFF_END_RE = re.compile(
+    r"(?<![\w])(?:merci|cordialement|cdlt|cdt|salutations|amicalement|bises|bisous|biz"
+    r"|a\+|@\+|a[ \t]+plus|bye|ciao|tchao|bien[ \t]+a[ \t]+vous"
+    r"|bonne[ \t]+(?:journee|soiree|fin[ \t]+de[ \t]+journee|semaine|continuation))"
+    r"(?:[ \t]*,?[ \t]*(?:pour|tout|encore|infiniment|beaucoup|bcp|d'avance|par|avance|mille"
+    r"|fois|a|vous|votre|aide|retour|reponse|de|et|bonne|journee|soiree))*"
+    r"[ \t]*[,.!]*[ \t]*\n?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+# What follows a sign-off and names nobody: interjections, English thanks, laughter.
+SIGN_OFF_NOT_NAMES = _words(
+    """inchallah inshallah inchalah inch'allah incha'allah wallah wallahi wollah amin amine
+    xoxo xo thx thanks thank you please pls plz lol mdr ptdr hihi haha hehe hahaha bisouus
+    kiss love bye ciao tchao ok okay okk top cool nice yes"""
+)
+REPEATED_LETTERS_RE = re.compile(r"(\w)\1\1|^(?:mdr+|lol+|ptdr+|(?:ha|hi|he)+h?)$")
+
+
+def _signed_after_sign_off(tokens: Tokens) -> Iterable[Entity]:
+    """« merci pour tout xavéria », « a+ Sitraka », « bonne journée à vous\ntahiana
+    rakoto »: one to three words closing the message after a sign-off, each a listed name
+    or no French word (not even with a typo), a place or an administration: the writer's
+    name, whatever its case. A French word there stays the other rules' call."""
+    items = tokens.items
+    end = len(items)
+    while end and not items[end - 1].word and items[end - 1].text in {".", "!"}:
+        end -= 1
+    for size in (3, 2, 1):
+        start = end - size
+        if start < 1:
+            continue
+        run = items[start:end]
+        if any(t.gap not in {" ", ""} for t in run[1:]):
+            continue
+        if not all(
+            _signing_word(t, position)
+            and not t.upper
+            and t.key not in SMS_WORDS | SIGN_OFF_NOT_NAMES
+            and not REPEATED_LETTERS_RE.search(t.key)
+            and (t.first or (t.known and not t.common_any) or not (t.common_any or t.typo))
+            for position, t in enumerate(run)
+        ) or not any(len(t.key) > 3 for t in run):
+            continue
+        if SIGN_OFF_END_RE.search(fold(tokens.text[: run[0].start])):
             yield _entity(tokens, start, end)
             return
 
@@ -6296,7 +6356,8 @@ FRAME_RES = (
     ),
     # « … super merci blanche » ending a turn: the agent thanked by name
     re.compile(
-        rf"(?:^|\n)[^\n:]{{1,25}}:[^\n]*(?<![\w])merci[ \t]+(?:bcp[ \t]+|beaucoup[ \t]+)?"
+        rf"(?:^|\n)[^\n:]{{1,25}}:[^\n]*(?<![\w])merci[ \t]+"
+        r"(?:(?:bcp|beaucoup|infiniment|enormement|encore)[ \t]+)?"
         rf"({_W})[ \t.!]*(?=\n|$)"
     ),
     # « naissance de Modeste le 4 novembre »

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from parvis.language.anonymiser.addresses import (
+    OWN_NAME_STREET_RE,
+    desk_talk,
     extend_with_town,
     find_addresses,
     find_closing_postcodes,
@@ -769,10 +771,14 @@ def _public_address(text: str, entity: Entity) -> bool:
     sentence_start = max(text.rfind(ch, 0, entity.start) for ch in ".!?\n") + 1
     head = text[entity.start : entity.end]
     first_digit = re.search(r"\d", head)
-    before = fold(
-        text[sentence_start : entity.start]
-        + head[: first_digit.start() if first_digit else len(head)]
-    )
+    cut = first_digit.start() if first_digit else len(head)
+    # a street's own name is no desk (« rue de la Poste », « place de la Mairie », « rue de
+    # la Réunion »): what is read of the address stops at its type, unless the message
+    # speaks of a desk one goes to (« l'accueil est-il ouvert ? »)
+    street = OWN_NAME_STREET_RE.search(fold(head), 0, cut)
+    if street and not desk_talk(fold(text)):
+        cut = street.end()
+    before = fold(text[sentence_start : entity.start] + head[:cut])
     if not PUBLIC_BEFORE_RE.search(before):
         return _meeting_or_desk_address(text, entity, before)
     window_start = max(0, entity.start - 120)
