@@ -119,9 +119,7 @@ def publish_from_a_process(enabled: bool = True) -> bool:
     backend = str(layer.get("BACKEND", ""))
     if settings.REALTIME_DB_RELAY or backend != "channels_redis.core.RedisChannelLayer":
         return False
-    if not _process.running:
-        _process.start(backend, dict(layer.get("CONFIG", {})))
-    return True
+    return _process.running or _process.start(backend, dict(layer.get("CONFIG", {})))
 
 
 async def _send_all(layer: Any, messages: list[tuple[list[str], dict[str, Any]]]) -> None:

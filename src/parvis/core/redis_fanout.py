@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import multiprocessing
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -106,8 +111,8 @@ async def send_all(layer: Any, messages: Messages) -> None:
 
 class PublisherProcess:
     """A process of its own that sends a routing worker's live updates: the worker
-    hands each transaction's announcements over a pipe (one pickled list) and goes on
-    deciding.
+    hands each transaction's announcements over a pipe (one pickled list, ``_frame``) and
+    goes on deciding.
 
     A publishing thread in the worker (``realtime.publish_in_background``) holds the
     interpreter's lock while it serialises messages and parses Redis's replies, and the
@@ -116,70 +121,112 @@ class PublisherProcess:
     process added 4–5 ms to the contact direction's decision p99 and about 1 ms to the
     agent direction's. In a process of its own it only shares the cores.
 
+    The process is ``python -m parvis.core.redis_fanout`` reading its standard input (not
+    ``multiprocessing``, whose « spawn » runs the parent's main script again in the child).
     Hand-overs waiting in the pipe are sent together. Best effort, as every live update:
     a hand-over that cannot be written (the process died) is refused (``send`` returns
     False) and the caller publishes itself; pages refetch on every reconnection."""
 
     def __init__(self) -> None:
-        self._sending: Any = None
-        self._process: Any = None
+        self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def running(self) -> bool:
-        return self._sending is not None
+        return self._process is not None
 
-    def start(self, backend: str, config: dict[str, Any]) -> None:
+    def start(self, backend: str, config: dict[str, Any]) -> bool:
         """Start the process for the layer ``backend`` (its class path) built with
-        ``config`` (``CHANNEL_LAYERS["default"]``'s ``BACKEND`` and ``CONFIG``)."""
+        ``config`` (``CHANNEL_LAYERS["default"]``'s ``BACKEND`` and ``CONFIG``); whether
+        it took them."""
         self.stop()
-        context = multiprocessing.get_context("spawn")  # nothing of the worker's state
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(
-            target=serve, args=(receiving, backend, config), name="parvis-realtime", daemon=True
+        self._process = subprocess.Popen(  # noqa: S603 (this interpreter, this module)
+            [sys.executable, "-m", __name__], stdin=subprocess.PIPE
         )
-        process.start()
-        receiving.close()
-        self._sending, self._process = sending, process
+        return self._write((backend, config))
 
     def send(self, messages: Messages) -> bool:
         """Hand ``messages`` over; whether the process took them."""
-        if self._sending is None:
-            return False
-        try:
-            self._sending.send(messages)
-        except (OSError, ValueError):  # the process is gone (broken pipe, closed)
-            logger.warning("realtime_publisher_process_gone")
-            self._close()
-            return False
-        return True
+        return self._process is not None and self._write(messages)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Close the pipe: the process sends what it holds and ends."""
-        process = self._process
-        self._close()
-        if process is not None:
-            process.join(timeout)
-            if process.is_alive():
-                process.terminate()
-                process.join(1)
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            if process.stdin is not None:
+                process.stdin.close()
+        except OSError:  # it was gone already
+            pass
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
-    def _close(self) -> None:
-        if self._sending is not None:
-            self._sending.close()
-        self._sending = self._process = None
+    def _write(self, value: Any) -> bool:
+        assert self._process is not None and self._process.stdin is not None
+        try:
+            self._process.stdin.write(_frame(value))
+            self._process.stdin.flush()
+        except (OSError, ValueError):  # the process is gone (broken pipe, closed)
+            logger.warning("realtime_publisher_process_gone")
+            self.stop(timeout=0.5)
+            return False
+        return True
 
 
-def serve(receiving: Any, backend: str, config: dict[str, Any]) -> None:
-    """The publishing process: send every hand-over until the pipe closes, those
-    waiting together (one fan-out for several transactions)."""
+_HEADER = struct.Struct("!I")
+
+
+def _frame(value: Any) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(data)) + data
+
+
+class _Frames:
+    """The frames a file descriptor receives (length, then pickle): ``next`` waits for
+    one, or with ``block=False`` returns None when none is complete yet. ``EOFError``
+    once the writer closed."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+
+    def next(self, *, block: bool = True) -> Any:
+        while True:
+            if len(self.buffer) >= _HEADER.size:
+                (size,) = _HEADER.unpack_from(self.buffer)
+                end = _HEADER.size + size
+                if len(self.buffer) >= end:
+                    data = bytes(self.buffer[_HEADER.size : end])
+                    del self.buffer[:end]
+                    return pickle.loads(data)  # noqa: S301 (our own worker, over a pipe)
+            if not block and not select.select([self.fd], [], [], 0)[0]:
+                return None
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+
+
+def serve(fd: int) -> None:
+    """The publishing process: the layer named by the first frame, then every
+    hand-over until the pipe closes, those waiting together (one fan-out for several
+    transactions)."""
+    frames = _Frames(fd)
+    try:
+        backend, config = frames.next()
+    except EOFError:
+        return
     layer = import_string(backend)(**config)
     loop = asyncio.new_event_loop()
     while True:
         try:
-            messages = receiving.recv()
-            while receiving.poll():
-                messages.extend(receiving.recv())
-        except (EOFError, OSError):
+            messages = frames.next()
+            while (more := frames.next(block=False)) is not None:
+                messages.extend(more)
+        except EOFError:
             break
         try:
             sending = asyncio.wait_for(send_all(layer, messages), SEND_TIMEOUT_SECONDS)
@@ -188,3 +235,7 @@ def serve(receiving: Any, backend: str, config: dict[str, Any]) -> None:
             logger.warning("realtime_publish_failed", error=type(error).__name__)
     loop.run_until_complete(layer.close_pools())
     loop.close()
+
+
+if __name__ == "__main__":
+    serve(sys.stdin.fileno())

@@ -143,3 +143,14 @@ def test_a_publishing_process_delivers_hand_overs_in_order_then_refuses_once_sto
     assert ordered == [0, 1, 2, 3, 4]
     assert not process.running
     assert process.send([(["ready"], {"type": "e", "n": 9})]) is False
+
+
+def test_a_dead_publishing_process_refuses_hand_overs_so_the_worker_publishes_itself():
+    process = redis_fanout.PublisherProcess()
+    assert process.start("channels_redis.core.RedisChannelLayer", {"hosts": [REDIS_URL]})
+    child = process._process
+    assert child is not None
+    child.kill()
+    child.wait(10)
+    assert process.send([(["g"], {"type": "e", "n": 1})]) is False
+    assert not process.running

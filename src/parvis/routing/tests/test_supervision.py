@@ -384,7 +384,7 @@ def test_the_worker_publishes_from_a_process_of_its_own_only_with_redis(settings
     monkeypatch.setattr(
         realtime._process,
         "start",
-        lambda backend, config: calls.append(("start", backend, config["prefix"])),
+        lambda backend, config: calls.append(("start", backend, config["prefix"])) or True,
     )
     monkeypatch.setattr(realtime._process, "stop", lambda: calls.append(("stop",)))
     settings.ROUTING_PUBLISHER_PROCESS = True
