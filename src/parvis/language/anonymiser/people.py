@@ -846,6 +846,22 @@ def _weekday_surnames(tokens: Tokens, keys: list[str], found: list[Entity]) -> I
             line_start = tokens.text.rfind("\n", 0, token.start) + 1
             if NAME_LABEL_LINE_RE.fullmatch(tokens.text, line_start, token.start):
                 yield Entity(token.start, following.end, "PERSON")
+        elif (
+            following.key in WEEKDAYS
+            and following.cap
+            and not following.upper
+            and token.key in CIVILITIES
+            and token.key != "me"
+        ):
+            # « Bonsoir M. Dimanche, que puis-je … », « Madame Samedi a appelé »: a
+            # weekday after a civility is its surname (never « M. Dupont Lundi »)
+            after = items[index + 2] if index + 2 < len(items) else None
+            if not (
+                after is not None
+                and after.gap == " "
+                and (after.key in WEEKDAY_TIME_WORDS or re.fullmatch(r"\d{1,2}(?:er)?", after.text))
+            ):
+                yield Entity(following.start, following.end, "PERSON")
 
 
 # Prepositions and thanks a person's first name follows in lower case (« pour gaspard hier »,

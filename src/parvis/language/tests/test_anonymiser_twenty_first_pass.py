@@ -137,3 +137,33 @@ def test_a_timetable_with_bars_stays():
     assert_untouched(
         "Horaires :\n08:30 | 12:00 : accueil sans rendez-vous\n14:00 | 17:00 : sur rendez-vous"
     )
+
+
+# --- a weekday as a surname after a civility ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Bonjour M. Mercredi, je vous écoute.", "Mercredi"),
+        ("Madame Samedi a appelé ce matin pour son dossier", "Samedi"),
+        (
+            "[18:30] Vous : bonsoir, j'ai déménagé\n[18:31] Agent CAF : Bonsoir M. Dimanche, "
+            "que puis-je pour vous ?",
+            "Dimanche",
+        ),
+    ],
+)
+def test_a_weekday_after_a_civility_is_a_surname(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rendez-vous à la mairie Lundi 12 à 10h",
+        "la permanence de Mme est le Mardi matin",
+    ],
+)
+def test_a_weekday_as_a_day_stays(text):
+    assert_untouched(text)
