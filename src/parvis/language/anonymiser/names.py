@@ -315,6 +315,39 @@ NOT_NAMES = {
     "stp",
     "svp",
     "mdr",
+    # interjections and English shorthand closing a message (« ok merci inshallah »,
+    # « merci thx », « ok merci hihi »)
+    "inshallah",
+    "inchallah",
+    "inchalah",
+    "wallah",
+    "wallahi",
+    "thx",
+    "pls",
+    "plz",
+    "lol",
+    "ptdr",
+    "hihi",
+    "haha",
+    "hehe",
+    "hahaha",
+    "xoxo",
+    # e-mail providers said without their domain (« mon adresse chez free »)
+    "free",
+    "gmail",
+    "hotmail",
+    "yahoo",
+    "wanadoo",
+    "icloud",
+    "sfr",
+    # months written short in an e-mail client's English header (« Date: Mon, Nov 23, 2026 »);
+    # never « Jan », « May » or « Jun », which are given names
+    "feb",
+    "apr",
+    "aug",
+    "oct",
+    "nov",
+    "dec",
     "tkt",
     "jsp",
     "bjr",
@@ -423,10 +456,29 @@ class NameLexicon:
             )
         if not lowercase_ok:
             return False
-        return self.is_known_name(word) or not self.is_common_word(word)
+        if self.is_known_name(word):
+            return True
+        return not self.is_common_word(word) and not self.glued_article(key)
+
+    def glued_article(self, key: str) -> bool:
+        """« lapl », « lurssaf », « lattestation », « lequipe »: the article glued to a
+        programme, an administration or a paper by a writer who skips the apostrophe. Only
+        those: a common word glued that way is often a surname (« lamour », « lamine »,
+        « lestrade »), and a role (« lagent ») still cues the name after it."""
+        match = GLUED_ARTICLE_RE.fullmatch(key)
+        if match is None:
+            return False
+        return match.group(1) in DOMAIN_WORDS or match.group(1) in GLUED_WORDS
 
 
 ELISION_RE = re.compile(r"^(?:j|m|t|s|n|c|qu|l|jusqu|lorsqu|puisqu)'")
+GLUED_ARTICLE_RE = re.compile(r"l([aeiouyh][a-z]{2,})")
+# The papers and desks a writer glues to « l' » (« lattestation », « lequipe »).
+GLUED_WORDS = frozenset(
+    """attestation attestations equipe accueil agence assurance allocation allocations aide
+    aides avis adresse ordonnance arret echeancier enveloppe imprime inscription
+    indemnisation impot impots""".split()  # noqa: SIM905
+)
 # Words whose form is their lemma (plural in -s/-x): missing from the lemmatizer tables.
 INVARIABLE_WORDS = frozenset(
     """taux jus refus proces progres acces exces abus virus campus relais rabais velours puits
@@ -477,6 +529,8 @@ DOMAIN_WORDS = {
     "dgfip",
     "ameli",
     "cesu",
+    "pajemploi",  # the Urssaf's service for parents employing a childminder
+    "caces",
     "vitale",
     "visale",  # Action Logement's rent guarantee (« Caution : Visale »)
     "franceconnect",

@@ -109,7 +109,7 @@ GLUED_ROLES = _words(
 # Roles after which a lone word is not a name (« mon médecin traitant »).
 ROLE_FOLLOWERS_NOT_NAMES = _words(
     """traitant traitante social sociale sociaux familial familiale de du des d' à a en qui que
-    est et ou ne n' m' me lui elle il nous vous mon ma mes son sa ses"""
+    est et ou ne n' m' me lui elle il nous vous mon ma mes son sa ses via"""
 )
 # Words before a role that make it someone's (« ma conseillère », « l'agent »).
 ROLE_DETERMINERS = _words(
@@ -322,7 +322,9 @@ def _token(
         common=common_any and not known,
         common_any=common_any,
         typo=typo,
-        domain=key in DOMAIN_WORDS or (key in NOT_NAMES and key not in PARTICLES),
+        domain=key in DOMAIN_WORDS
+        or (key in NOT_NAMES and key not in PARTICLES)
+        or (word and raw.islower() and not known and lexicon.glued_article(key)),
         place=place,
         gap=text[previous_end:start],
     )
@@ -844,6 +846,22 @@ def _weekday_surnames(tokens: Tokens, keys: list[str], found: list[Entity]) -> I
             line_start = tokens.text.rfind("\n", 0, token.start) + 1
             if NAME_LABEL_LINE_RE.fullmatch(tokens.text, line_start, token.start):
                 yield Entity(token.start, following.end, "PERSON")
+        elif (
+            following.key in WEEKDAYS
+            and following.cap
+            and not following.upper
+            and token.key in CIVILITIES
+            and token.key != "me"
+        ):
+            # « Bonsoir M. Dimanche, que puis-je … », « Madame Samedi a appelé »: a
+            # weekday after a civility is its surname (never « M. Dupont Lundi »)
+            after = items[index + 2] if index + 2 < len(items) else None
+            if not (
+                after is not None
+                and after.gap == " "
+                and (after.key in WEEKDAY_TIME_WORDS or re.fullmatch(r"\d{1,2}(?:er)?", after.text))
+            ):
+                yield Entity(following.start, following.end, "PERSON")
 
 
 # Prepositions and thanks a person's first name follows in lower case (« pour gaspard hier »,
@@ -3162,6 +3180,13 @@ def _speaker_labels(text: str, tokens: Tokens) -> Iterable[Entity]:
             yield _entity(tokens, index, end)
 
 
+# What follows a service's own name as a chat's speaker (« Greffe – accueil : »), not an
+# organisation after an agent's name.
+DESK_SPEAKER_WORDS = frozenset(
+    "accueil permanence standard secretariat guichet service antenne bureau".split()  # noqa: SIM905
+)
+
+
 def _agent_with_organisation(text: str, match: re.Match[str], run: list[Token]) -> bool:
     """« [10:11] Modeste (MSA) : … », « Gaspard - CAF : … »: one capitalised word named with
     its organisation as a chat's speaker is the agent's first name, even a French word
@@ -3173,6 +3198,12 @@ def _agent_with_organisation(text: str, match: re.Match[str], run: list[Token]) 
     token = run[0]
     if token.key in SPEAKERS or token.key in MONTH_AND_DAY_WORDS or token.key in GREETINGS:
         return False
+    if (
+        fold(match.group("org")).lower().strip(" \t()-–") in DESK_SPEAKER_WORDS
+        and token.common_any
+        and not token.first
+    ):
+        return False  # « Greffe – accueil : », « Conciliateur – permanence : »: a desk
     if TIMESTAMP_RE.match(text, match.start()):
         return True
     label = re.escape(text[match.start("name") : match.end()])

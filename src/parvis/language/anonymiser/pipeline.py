@@ -1259,8 +1259,13 @@ INTERJECTIONS = frozenset(
 )
 
 
+# « merci bon weekend », « bonne fin de semaine »: what one wishes, never whom.
+WISH_BEFORE_RE = re.compile(r"(?<![\w])(?:bon|bons|bonne|bonnes)[ \t]+$", re.IGNORECASE)
+
+
 def _not_after_articles(text: str, learned: list[Entity]) -> list[Entity]:
-    """The learned names but a word in lower case after an article, or interjections."""
+    """The learned names but a word in lower case after an article, interjections, and
+    what follows a wish's « bon » or « bonne »."""
     return [
         e
         for e in learned
@@ -1269,6 +1274,7 @@ def _not_after_articles(text: str, learned: list[Entity]) -> list[Entity]:
             and ARTICLE_BEFORE_RE.search(text[max(0, e.start - 12) : e.start])
         )
         and not all(w in INTERJECTIONS for w in fold(text[e.start : e.end]).lower().split())
+        and not WISH_BEFORE_RE.search(text[max(0, e.start - 12) : e.start])
     ]
 
 
@@ -1335,8 +1341,16 @@ BRACKETED_SPEAKER_RE = re.compile(
 )
 
 
+# « 11:04 | Vous : … »: a chat's time before a bar, read as the bracketed time the rules
+# know (« [11:04] Vous : … », the same length).
+BARRED_TIME_RE = re.compile(r"^([ \t>]*)(\d{1,2}[:h]\d{2}) \| (?=[^\n|]{1,40}:)", re.MULTILINE)
+
+
 def speaker_view(text: str) -> str:
-    """The text with its bracketed speakers written as labels (« [Agent] » → « Agent : »)."""
+    """The text with its bracketed speakers written as labels (« [Agent] » → « Agent : »)
+    and its barred times bracketed (« 11:04 | Vous : » → « [11:04] Vous : »), offsets kept."""
+    if "|" in text:
+        text = BARRED_TIME_RE.sub(lambda m: f"{m.group(1)}[{m.group(2)}] ", text)
     if "[" not in text:
         return text
     return BRACKETED_SPEAKER_RE.sub(lambda m: f"{m.group(1)}{m.group(2)} :{m.group(3)}", text)
