@@ -11,12 +11,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import os
-import pickle
-import select
-import struct
 import subprocess
 import sys
 import time
+from multiprocessing.connection import Connection
 from typing import Any
 
 import structlog
@@ -111,8 +109,8 @@ async def send_all(layer: Any, messages: Messages) -> None:
 
 class PublisherProcess:
     """A process of its own that sends a routing worker's live updates: the worker
-    hands each transaction's announcements over a pipe (one pickled list, ``_frame``) and
-    goes on deciding.
+    hands each transaction's announcements over a pipe (one pickled list, through
+    ``multiprocessing.connection.Connection``) and goes on deciding.
 
     A publishing thread in the worker (``realtime.publish_in_background``) holds the
     interpreter's lock while it serialises messages and parses Redis's replies, and the
@@ -122,13 +120,15 @@ class PublisherProcess:
     agent direction's. In a process of its own it only shares the cores.
 
     The process is ``python -m parvis.core.redis_fanout`` reading its standard input (not
-    ``multiprocessing``, whose « spawn » runs the parent's main script again in the child).
+    a ``multiprocessing.Process``, whose « spawn » runs the parent's main script again in
+    the child).
     Hand-overs waiting in the pipe are sent together. Best effort, as every live update:
     a hand-over that cannot be written (the process died) is refused (``send`` returns
     False) and the caller publishes itself; pages refetch on every reconnection."""
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
+        self._sending: Connection | None = None
 
     @property
     def running(self) -> bool:
@@ -139,9 +139,14 @@ class PublisherProcess:
         ``config`` (``CHANNEL_LAYERS["default"]``'s ``BACKEND`` and ``CONFIG``); whether
         it took them."""
         self.stop()
-        self._process = subprocess.Popen(  # noqa: S603 (this interpreter, this module)
-            [sys.executable, "-m", __name__], stdin=subprocess.PIPE
-        )
+        receiving, sending = os.pipe()
+        try:
+            self._process = subprocess.Popen(  # noqa: S603 (this interpreter, this module)
+                [sys.executable, "-m", __name__], stdin=receiving
+            )
+        finally:
+            os.close(receiving)
+        self._sending = Connection(sending, readable=False)
         return self._write((backend, config))
 
     def send(self, messages: Messages) -> bool:
@@ -151,13 +156,11 @@ class PublisherProcess:
     def stop(self, timeout: float = 5.0) -> None:
         """Close the pipe: the process sends what it holds and ends."""
         process, self._process = self._process, None
+        if self._sending is not None:
+            self._sending.close()
+            self._sending = None
         if process is None:
             return
-        try:
-            if process.stdin is not None:
-                process.stdin.close()
-        except OSError:  # it was gone already
-            pass
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -165,10 +168,9 @@ class PublisherProcess:
             process.wait()
 
     def _write(self, value: Any) -> bool:
-        assert self._process is not None and self._process.stdin is not None
+        assert self._sending is not None
         try:
-            self._process.stdin.write(_frame(value))
-            self._process.stdin.flush()
+            self._sending.send(value)
         except (OSError, ValueError):  # the process is gone (broken pipe, closed)
             logger.warning("realtime_publisher_process_gone")
             self.stop(timeout=0.5)
@@ -176,56 +178,22 @@ class PublisherProcess:
         return True
 
 
-_HEADER = struct.Struct("!I")
-
-
-def _frame(value: Any) -> bytes:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return _HEADER.pack(len(data)) + data
-
-
-class _Frames:
-    """The frames a file descriptor receives (length, then pickle): ``next`` waits for
-    one, or with ``block=False`` returns None when none is complete yet. ``EOFError``
-    once the writer closed."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.buffer = bytearray()
-
-    def next(self, *, block: bool = True) -> Any:
-        while True:
-            if len(self.buffer) >= _HEADER.size:
-                (size,) = _HEADER.unpack_from(self.buffer)
-                end = _HEADER.size + size
-                if len(self.buffer) >= end:
-                    data = bytes(self.buffer[_HEADER.size : end])
-                    del self.buffer[:end]
-                    return pickle.loads(data)  # noqa: S301 (our own worker, over a pipe)
-            if not block and not select.select([self.fd], [], [], 0)[0]:
-                return None
-            chunk = os.read(self.fd, 1 << 16)
-            if not chunk:
-                raise EOFError
-            self.buffer += chunk
-
-
 def serve(fd: int) -> None:
     """The publishing process: the layer named by the first frame, then every
     hand-over until the pipe closes, those waiting together (one fan-out for several
     transactions)."""
-    frames = _Frames(fd)
+    receiving = Connection(fd, writable=False)
     try:
-        backend, config = frames.next()
+        backend, config = receiving.recv()
     except EOFError:
         return
     layer = import_string(backend)(**config)
     loop = asyncio.new_event_loop()
     while True:
         try:
-            messages = frames.next()
-            while (more := frames.next(block=False)) is not None:
-                messages.extend(more)
+            messages = receiving.recv()
+            while receiving.poll():
+                messages.extend(receiving.recv())
         except EOFError:
             break
         try:
