@@ -597,36 +597,64 @@ _TAKE_CTES = (
     "p.round_robin_last, p.skill_id, p.is_paused FROM t CROSS JOIN r "
     f"LEFT JOIN {_ENTRY} e ON t.kind = '{TriggerKind.CONTACT.value}' AND e.id = t.object_id "
     f"AND e.state = '{EntryState.WAITING.value}' "
-    f"LEFT JOIN {_POLICY} p ON p.queue_id = e.queue_id)"
+    f"LEFT JOIN {_POLICY} p ON p.queue_id = e.queue_id), "
+    "c AS (SELECT x.id AS entry_id, s.user_id, s.capacity, s.used_units, "
+    "EXTRACT(EPOCH FROM s.idle_since)::double precision AS idle, COALESCE(a.level, 1) AS level, "
+    f"x.language <> '' AND EXISTS (SELECT 1 FROM {_SKILLED} b JOIN {_SKILL} k "
+    "ON k.id = b.skill_id WHERE b.user_id = s.user_id AND k.language = x.language) AS speaks "
+    f"FROM x JOIN {_MEMBER} m ON m.queue_id = x.queue_id "
+    f"JOIN {_STATE} s ON s.user_id = m.user_id LEFT JOIN {_SKILLED} a "
+    "ON a.user_id = m.user_id AND a.skill_id = x.skill_id "
+    f"WHERE NOT x.is_paused AND s.presence = '{Presence.AVAILABLE.value}' "
+    "AND s.used_units <= s.capacity - x.units)"
 )
 _TAKE_ROWS = (
     "SELECT x.*, NULL::bigint, NULL::bigint, NULL::integer, NULL::integer, "
     "NULL::double precision, NULL::integer, NULL::boolean FROM x "
     "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "NULL, NULL, NULL, NULL, x.id, s.user_id, s.capacity, s.used_units, "
-    "EXTRACT(EPOCH FROM s.idle_since)::double precision, COALESCE(a.level, 1), "
-    f"x.language <> '' AND EXISTS (SELECT 1 FROM {_SKILLED} b JOIN {_SKILL} k "
-    "ON k.id = b.skill_id WHERE b.user_id = s.user_id AND k.language = x.language) "
-    f"FROM x JOIN {_MEMBER} m ON m.queue_id = x.queue_id "
-    f"JOIN {_STATE} s ON s.user_id = m.user_id LEFT JOIN {_SKILLED} a "
-    "ON a.user_id = m.user_id AND a.skill_id = x.skill_id "
-    f"WHERE NOT x.is_paused AND s.presence = '{Presence.AVAILABLE.value}' "
-    "AND s.used_units <= s.capacity - x.units"
+    "NULL, NULL, NULL, NULL, c.* FROM c"
 )
 _TAKE_TRIGGERS = f"WITH {_TAKE_CTES} {_TAKE_ROWS}"
 _TAKE_COLUMNS, _AGENTS_AND_HEADS_COLUMNS = 23, 20
 
+# Each contact's first agent as its queue's strategy would rank them (``core.strategy_key``
+# in SQL: least occupied, best level, round robin after the cursor, else longest idle;
+# ties to the longest idle, then the smallest id), among the members present with room,
+# speaking its language, not having declined it, admitted by an open tier (a tier naming
+# sites or organisations counts as admitting all). A guess: the decision ranks in Python
+# (``_ranking``) and, when its first agent is another, reads them (``_prefetch``).
+_FIRST_GUESS = (
+    "guess AS (SELECT DISTINCT ON (c.entry_id) c.entry_id, c.user_id FROM c "
+    f"JOIN x ON x.id = c.entry_id JOIN {_POLICY} p ON p.queue_id = x.queue_id "
+    f"WHERE p.strategy <> '{core.RING_ALL}' AND (x.language = '' OR c.speaks) "
+    "AND NOT COALESCE(x.declined_by, '[]'::jsonb) @> to_jsonb(c.user_id) "
+    f"AND (NOT EXISTS (SELECT 1 FROM {_TIER} w WHERE w.policy_id = p.id) OR EXISTS ("
+    f"SELECT 1 FROM {_TIER} w WHERE w.policy_id = p.id AND w.min_level <= c.level "
+    "AND (x.escalated OR x.arrived_at + make_interval(secs => w.min_wait_seconds) <= %s))) "
+    "ORDER BY c.entry_id, CASE p.strategy "
+    f"WHEN '{core.LEAST_OCCUPIED}' THEN c.used_units::float8 / NULLIF(c.capacity, 0) "
+    f"WHEN '{core.BEST_SKILL}' THEN -c.level::float8 "
+    f"WHEN '{core.ROUND_ROBIN}' THEN CASE WHEN c.user_id > COALESCE(p.round_robin_last, -1) "
+    "THEN 0 ELSE 1 END ELSE 0 END, "
+    f"CASE WHEN p.strategy = '{core.ROUND_ROBIN}' THEN 0 ELSE c.idle END, c.user_id)"
+)
+
 # Inside a batch, the same statement locks and reads the agents of the agent triggers it
-# takes with the heads of their queues (``_AGENTS_AND_HEADS``): a batch of agent
-# triggers reads one statement, not two. Rows of ``_TAKE_TRIGGERS`` (0, then its
-# columns) and of ``_AGENTS_AND_HEADS`` (1, then its columns after the others').
+# takes, and the first agent guessed for each contact it takes (``_FIRST_GUESS``), with
+# the heads of their queues (``_AGENTS_AND_HEADS``): a batch of agent triggers reads one
+# statement, not two, and so does a batch of contacts whose guesses were right. Rows of
+# ``_TAKE_TRIGGERS`` (0, then its columns), of ``_AGENTS_AND_HEADS`` (1, then its
+# columns after the others') and the guesses (2, the agent).
 _TAKE_TRIGGERS_AND_AGENTS = (
-    f"WITH {_TAKE_CTES}, agent_ids AS (SELECT array_agg(object_id) AS ids FROM t "
-    f"WHERE kind = '{TriggerKind.AGENT.value}'), "
+    f"WITH {_TAKE_CTES}, {_FIRST_GUESS}, agent_ids AS (SELECT array_agg(id) AS ids FROM ("
+    f"SELECT object_id AS id FROM t WHERE kind = '{TriggerKind.AGENT.value}' "
+    "UNION SELECT user_id FROM guess) ids), "
     + _AGENTS_AND_HEADS_CTES.replace("{ids}", "(SELECT ids FROM agent_ids)::bigint[]")
     + f" SELECT 0, taken.*, {', '.join(['NULL'] * _AGENTS_AND_HEADS_COLUMNS)} "
     f"FROM ({_TAKE_ROWS}) taken UNION ALL SELECT 1, "
-    f"{', '.join(['NULL'] * _TAKE_COLUMNS)}, agents.* FROM ({_AGENTS_AND_HEADS_ROWS}) agents"
+    f"{', '.join(['NULL'] * _TAKE_COLUMNS)}, agents.* FROM ({_AGENTS_AND_HEADS_ROWS}) agents "
+    "UNION ALL SELECT 2, user_id, "
+    f"{', '.join(['NULL'] * (_TAKE_COLUMNS - 1 + _AGENTS_AND_HEADS_COLUMNS))} FROM guess"
 )
 
 
@@ -651,16 +679,19 @@ def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
         ]
     batch = _batch.get()
     agents: list[tuple[Any, ...]] = []
+    guessed: list[int] = []
     if batch is None:
         rows = fetch_rows(_TAKE_TRIGGERS.replace("{due}", due.format(key="ctid")), [_db_time(now)])
     else:
         rows = []
         sql = _TAKE_TRIGGERS_AND_AGENTS.replace("{due}", due.format(key="ctid"))
-        for row in fetch_rows(sql, [_db_time(now), now, now + PLACED_SOON]):
+        for row in fetch_rows(sql, [_db_time(now), now, now, now + PLACED_SOON]):
             if row[0] == 0:
                 rows.append(row[1 : _TAKE_COLUMNS + 1])
-            else:
+            elif row[0] == 1:
                 agents.append(row[_TAKE_COLUMNS + 1 :])
+            else:
+                guessed.append(row[1])
     taken: list[tuple[Any, ...]] = []
     candidates: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in rows:
@@ -669,7 +700,7 @@ def take_triggers(now: dt.datetime, limit: int = 1) -> list[Taken]:
         else:
             candidates[row[16]].append(row[17:])
     taken.sort(key=lambda row: (row[3], row[0]))
-    agent_ids = sorted({row[2] for row in taken if row[1] == TriggerKind.AGENT})
+    agent_ids = sorted({row[2] for row in taken if row[1] == TriggerKind.AGENT} | set(guessed))
     if batch is not None and agent_ids:
         _prefetched(batch, agent_ids, agents)
     return [

@@ -276,7 +276,8 @@ def test_a_round_robin_contact_is_decided_from_its_batch_statements(deferred):
     there is the one the decision locks. On PostgreSQL no statement reads the cursor,
     locks an agent or reads heads alone, and whether work may wait for the agent left
     with room is answered inside the batch's writes (no statement of its own), which
-    also make the hub's assignment: four statements."""
+    also make the hub's assignment; the agent ranked first was guessed and locked with
+    the heads by the statement that takes the trigger: three statements."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -295,13 +296,82 @@ def test_a_round_robin_contact_is_decided_from_its_batch_statements(deferred):
             assert not any(sql.startswith("SELECT DISTINCT v.agent") for sql in sqls)
             # The ORM's reads are the caches' (policies, an organisation's slug).
             decision = [s for s in sqls if s not in ("BEGIN", "COMMIT") and s[:8] != 'SELECT "']
-            # The trigger with the candidates, the agent locked with the heads of
-            # their queues, routing's writes with the hub's assignment, its events log.
-            assert len(decision) == 4
+            # The trigger with the candidates and the agent guessed first, locked with
+            # the heads of their queues; routing's writes with the hub's assignment; its
+            # events log.
+            assert len(decision) == 3
     ids = [a.pk for a in agents]
     # In turn after the last one, wrapping around.
     start = ids.index(chosen[0])
     assert chosen == [ids[(start + n) % 3] for n in range(4)]
+
+
+def _decision_statements(captured) -> list[str]:
+    """The statements of a decision besides ``BEGIN``, ``COMMIT`` and the caches' ORM
+    reads (policies, an organisation's slug)."""
+    sqls = [q["sql"] for q in captured.captured_queries]
+    return [s for s in sqls if s not in ("BEGIN", "COMMIT") and s[:8] != 'SELECT "']
+
+
+@pytest.mark.parametrize("strategy", ["longest_idle", "least_occupied", "best_skill"])
+def test_the_take_guesses_the_first_agent_of_each_strategy(deferred, strategy):
+    """The statement that takes a contact's trigger guesses, in SQL, the agent its
+    queue's strategy ranks first and reads them with their heads: when the guess is the
+    Python ranking's first (each strategy here puts a different agent first), the
+    decision reads nothing more (three statements on PostgreSQL)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parvis.routing.tests.factories import SkillFactory
+
+    policy = QueuePolicyFactory(
+        offer_mode=OfferMode.ASSIGN, strategy=strategy, skill=SkillFactory()
+    )
+    now = timezone.now()
+    idle_longest = agent(policy.queue, level=1, idle_since=now - dt.timedelta(hours=2))
+    least_busy = agent(policy.queue, level=1, idle_since=now - dt.timedelta(hours=1))
+    expert = agent(policy.queue, level=3, idle_since=now - dt.timedelta(minutes=30))
+    AgentState.objects.filter(user__in=[idle_longest, expert]).update(used_units=33)
+    expected = {"longest_idle": idle_longest, "least_occupied": least_busy, "best_skill": expert}
+    arrive(policy.queue, channel_slug="courriel")
+
+    with CaptureQueriesContext(connection) as captured:
+        ((_, outcome),) = engine.process_batch(now=timezone.now(), limit=1)
+
+    assert outcome.agent_id == expected[strategy].pk
+    if connection.vendor == "postgresql":
+        assert len(_decision_statements(captured)) == 3
+
+
+def test_a_wrong_guess_reads_the_first_agent_before_deciding(deferred):
+    """The guess takes a tier naming sites as open to all; the ranking does not. The
+    agent guessed (free for longest, at another site) is not the tier's: the decision
+    reads the agent the ranking puts first, with their heads (one statement more), and
+    gives them the contact; the agent guessed gets nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parvis.directory.tests.factories import SiteFactory
+    from parvis.routing.tests.factories import TierFactory
+
+    site = SiteFactory()
+    policy = QueuePolicyFactory(offer_mode=OfferMode.ASSIGN, strategy="longest_idle")
+    TierFactory(policy=policy, position=1, min_level=1, min_wait_seconds=0).sites.add(site)
+    now = timezone.now()
+    elsewhere = agent(policy.queue, idle_since=now - dt.timedelta(hours=2))
+    at_the_site = agent(policy.queue, site=site, idle_since=now - dt.timedelta(hours=1))
+    arrive(policy.queue, channel_slug="courriel")
+
+    with CaptureQueriesContext(connection) as captured:
+        ((_, outcome),) = engine.process_batch(now=timezone.now(), limit=1)
+
+    assert outcome.agent_id == at_the_site.pk
+    assert not AgentWork.objects.filter(user=elsewhere).exists()
+    if connection.vendor == "postgresql":
+        statements = _decision_statements(captured)
+        # The agents' sites and organisations (kept 5 s) aside: the one statement more.
+        assert len([s for s in statements if "m.organisation_id, ls." not in s]) == 4
+        assert sum(s.startswith("WITH s AS (SELECT user_id, presence") for s in statements) == 1
 
 
 def test_a_batch_takes_at_most_its_limit_whatever_the_plan(deferred):
