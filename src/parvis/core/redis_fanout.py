@@ -13,6 +13,7 @@ import collections
 import os
 import subprocess
 import sys
+import threading
 import time
 from multiprocessing.connection import Connection
 from typing import Any
@@ -26,6 +27,9 @@ Messages = list[tuple[list[str], dict[str, Any]]]
 
 # Seconds the publishing process gives Redis for one hand-over before dropping it.
 SEND_TIMEOUT_SECONDS = 2.0
+# Hand-overs the publishing process holds while Redis is slow (the oldest dropped beyond:
+# a few seconds of a busy worker's transactions).
+HELD_HAND_OVERS = 2_000
 
 
 # channels-redis's own delivery script (``RedisChannelLayer.group_send``, 4.x): each
@@ -178,24 +182,67 @@ class PublisherProcess:
         return True
 
 
-def serve(fd: int) -> None:
+class _Inbox:
+    """The hand-overs read from the pipe and not yet sent. A thread of the publishing
+    process reads the pipe all the time, so that the worker's writes never wait for
+    Redis: were Redis to hang, the pipe (64 KiB) would fill in a fraction of a second
+    and the worker's next write, so its decisions, would wait for the send's timeout.
+    Beyond ``held`` hand-overs the oldest are dropped (live updates are best effort;
+    pages refetch on every reconnection)."""
+
+    def __init__(self, held: int) -> None:
+        self._waiting: collections.deque[Messages] = collections.deque(maxlen=held)
+        self._changed = threading.Condition()
+        self._closed = False
+        self.dropped = 0
+
+    def fill_from(self, receiving: Connection) -> None:
+        """Read hand-overs until the pipe closes (the reading thread)."""
+        try:
+            while True:
+                messages = receiving.recv()
+                with self._changed:
+                    if len(self._waiting) == self._waiting.maxlen:
+                        self.dropped += 1
+                    self._waiting.append(messages)
+                    self._changed.notify()
+        except (EOFError, OSError):
+            pass
+        finally:
+            with self._changed:
+                self._closed = True
+                self._changed.notify()
+
+    def take(self) -> Messages | None:
+        """Every hand-over waiting, as one list, once there is one (``None``: the pipe
+        closed and everything was taken)."""
+        with self._changed:
+            while not self._waiting and not self._closed:
+                self._changed.wait()
+            if not self._waiting:
+                return None
+            messages = [message for hand_over in self._waiting for message in hand_over]
+            self._waiting.clear()
+            dropped, self.dropped = self.dropped, 0
+        if dropped:
+            logger.warning("realtime_publisher_dropped", hand_overs=dropped)
+        return messages
+
+
+def serve(fd: int, held: int = HELD_HAND_OVERS) -> None:
     """The publishing process: the layer named by the first frame, then every
     hand-over until the pipe closes, those waiting together (one fan-out for several
-    transactions)."""
+    transactions), the pipe read by a thread of its own (``_Inbox``)."""
     receiving = Connection(fd, writable=False)
     try:
         backend, config = receiving.recv()
     except EOFError:
         return
     layer = import_string(backend)(**config)
+    inbox = _Inbox(held)
+    threading.Thread(target=inbox.fill_from, args=(receiving,), daemon=True).start()
     loop = asyncio.new_event_loop()
-    while True:
-        try:
-            messages = receiving.recv()
-            while receiving.poll():
-                messages.extend(receiving.recv())
-        except EOFError:
-            break
+    while (messages := inbox.take()) is not None:
         try:
             sending = asyncio.wait_for(send_all(layer, messages), SEND_TIMEOUT_SECONDS)
             loop.run_until_complete(sending)

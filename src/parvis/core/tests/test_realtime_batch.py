@@ -154,3 +154,53 @@ def test_a_dead_publishing_process_refuses_hand_overs_so_the_worker_publishes_it
     child.wait(10)
     assert process.send([(["g"], {"type": "e", "n": 1})]) is False
     assert not process.running
+
+
+def test_the_publishing_process_reads_the_pipe_while_redis_hangs():
+    """A Redis that accepts connections and never answers: each fan-out waits for its
+    timeout, yet the worker's hand-overs (several times the pipe's 64 KiB) are all
+    taken at once, because a thread of the process reads the pipe all the time. Before,
+    the pipe filled and each write waited for the process's next timeout (2 s): the
+    worker's decisions waited for Redis."""
+    import socket
+    import time
+
+    hung = socket.socket()
+    hung.bind(("127.0.0.1", 0))
+    hung.listen(16)  # connections complete in the kernel, nothing is ever read
+    port = hung.getsockname()[1]
+    process = redis_fanout.PublisherProcess()
+    process.start(
+        "channels_redis.core.RedisChannelLayer", {"hosts": [f"redis://127.0.0.1:{port}/0"]}
+    )
+    hand_over = [
+        ([f"desk-conversation-{n}"], {"type": "e", "text": f"{n:0>200}"}) for n in range(20)
+    ]  # about 5 KB pickled
+    try:
+        started = time.monotonic()
+        # Bursts of about 100 KB (more than the pipe holds) a tenth of a second apart: the
+        # process starts a fan-out, which hangs, between two bursts.
+        for _ in range(5):
+            for _ in range(20):
+                assert process.send(hand_over)
+            time.sleep(0.1)
+        handed_over_in = time.monotonic() - started
+    finally:
+        process.stop(timeout=0.5)
+        hung.close()
+    # Without the reading thread, each burst waited for a fan-out's timeout (2 s).
+    assert handed_over_in < 2 * redis_fanout.SEND_TIMEOUT_SECONDS
+
+
+def test_the_inbox_drops_the_oldest_hand_overs_beyond_what_it_holds():
+    from multiprocessing import Pipe
+
+    receiving, sending = Pipe(duplex=False)
+    inbox = redis_fanout._Inbox(held=3)
+    for n in range(5):
+        sending.send([(["g"], {"n": n})])
+    sending.close()
+    inbox.fill_from(receiving)  # until the pipe closes
+    assert inbox.dropped == 2
+    assert [message["n"] for _, message in inbox.take() or []] == [2, 3, 4]
+    assert inbox.take() is None  # closed and empty: the process ends
