@@ -190,7 +190,7 @@ def test_switching_changes_what_the_menu_and_the_dashboard_point_at(world, two_o
     members_a = reverse("backoffice:members", kwargs={"slug": world["a"].org.slug})
     members_b = reverse("backoffice:members", kwargs={"slug": world["b"].org.slug})
     html = client.get(dashboard).content.decode()
-    assert "Organisme affiché : Organisme A" in html
+    assert "Organisme affiché\xa0: Organisme A" in html
     assert 'id="organisation-switcher"' in html and "Organisme B</option>" in html
     assert _menu(html)["Membres"] == members_a
 
@@ -198,7 +198,7 @@ def test_switching_changes_what_the_menu_and_the_dashboard_point_at(world, two_o
     assert response.status_code == 302 and response["Location"] == members_a
     assert client.session[SESSION_KEY] == world["b"].org.pk
     html = client.get(dashboard).content.decode()
-    assert "Organisme affiché : Organisme B" in html
+    assert "Organisme affiché\xa0: Organisme B" in html
     assert f'href="{members_b}"' in html and _menu(html)["Membres"] == members_b
     # Never a filter: A's pages stay open, scoping decides.
     assert client.get(members_a).status_code == 200
@@ -238,4 +238,4 @@ def test_one_organisation_no_switcher_and_a_revoked_choice_falls_back(world, two
     _switch(client, world["b"].org.slug)
     Membership.objects.filter(user=two_organisations, organisation=world["b"].org).delete()
     html = client.get(reverse("backoffice:dashboard")).content.decode()
-    assert "Organisme affiché : Organisme A" in html
+    assert "Organisme affiché\xa0: Organisme A" in html

@@ -220,8 +220,8 @@ def test_a_visit_offers_only_counter_outcomes_and_names_what_is_missing(client, 
     html = unescape(empty.content.decode())
     summary = html.split('id="visit-errors"', 1)[1].split("</div>", 1)[0]
     assert "La visite n’a pas été enregistrée" in summary
-    assert "Motif : Choisissez le motif de la visite." in summary
-    assert "Issue : Choisissez l’issue de la visite." in summary
+    assert "Motif\xa0: Choisissez le motif de la visite." in summary
+    assert "Issue\xa0: Choisissez l’issue de la visite." in summary
     assert "Ce champ est obligatoire" not in html
 
 
@@ -274,7 +274,7 @@ def test_an_empty_chat_reply_is_summarised_as_on_the_desk(client, agent, site):
     assert "data-error-summary" in html
     assert "Votre réponse n’a pas été envoyée" in summary
     assert 'href="#id_text"' in summary
-    assert "Votre réponse : Écrivez votre réponse avant de l’envoyer." in summary
+    assert "Votre réponse\xa0: Écrivez votre réponse avant de l’envoyer." in summary
     assert "Ce champ est obligatoire" not in html
     assert not conversation.messages.filter(direction=Direction.OUTBOUND).exists()
 
@@ -323,13 +323,13 @@ def test_invalid_filters_list_nothing_and_say_why(client, site, agent):
     url = reverse("contacts_backoffice:conversation_list")
     assert shown.reference in client.get(url).content.decode()
     for query, error in (
-        ({"organisme": OrganisationFactory().slug}, "Organisme : Cet organisme n’est pas dans"),
-        ({"mois": "2026-13"}, "Mois : Le mois s’écrit AAAA-MM."),
+        ({"organisme": OrganisationFactory().slug}, "Organisme\xa0: Cet organisme n’est pas dans"),
+        ({"mois": "2026-13"}, "Mois\xa0: Le mois s’écrit AAAA-MM."),
     ):
         response = client.get(url, {**query, "lieu": f"site-{site.pk}"})
         page = unescape(response.content.decode())
         assert response.status_code == 200
-        assert "Aucune conversation n’est affichée : certains filtres sont invalides" in page
+        assert "Aucune conversation n’est affichée\xa0: certains filtres sont invalides" in page
         assert error in page and shown.reference not in page
     # The invalid criterion is not carried again by the filters' form.
     assert 'name="mois"' not in page and f'value="site-{site.pk}"' in page

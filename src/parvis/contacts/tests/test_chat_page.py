@@ -60,8 +60,8 @@ def test_the_closed_page_shows_the_hours_and_no_queue_position(endpoint):
     assert 'data-open="false"' in html
     assert "Il ouvre demain à 9\xa0h." in html
     assert "Horaires d’ouverture du chat" in html
-    assert "Aujourd’hui : 9\xa0h à 12\xa0h et 13\xa0h\xa030 à 17\xa0h" in html
-    assert "Samedi 14 mars : Fermé" in html
+    assert "Aujourd’hui\xa0: 9\xa0h à 12\xa0h et 13\xa0h\xa030 à 17\xa0h" in html
+    assert "Samedi 14 mars\xa0: Fermé" in html
     assert "Être rappelé à l’ouverture" in html
     assert "attendent avant vous" not in html
 

@@ -1,38 +1,61 @@
-"""French typography of the templates: a guillemet is held to its text by a no-break
-space (U+00A0), never a plain one, so that « or » never ends up alone at a line end."""
+"""French typography of the templates: no-break spaces before high punctuation and
+inside guillemets, in the text only."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-PARVIS = Path(__file__).resolve().parents[2]  # .../src/parvis
-# A plain space (or a tab) inside guillemets: « text » written with U+0020.
-PLAIN_SPACE = re.compile("\u00ab[ \t]|[ \t]\u00bb")
+import pytest
+
+from parvis.core.typography import NBSP, NNBSP, fix_template, templates
+
+SRC = Path(__file__).resolve().parents[2]
 
 
-def _templates() -> list[Path]:
-    return sorted(
-        path
-        for path in PARVIS.glob("*/templates/**/*")
-        if path.is_file() and path.suffix in {".html", ".txt", ".xml"}
-    )
-
-
-def test_the_templates_hold_guillemets_to_their_text_with_a_no_break_space():
-    templates = _templates()
-    assert len(templates) > 100  # the glob found parvis's templates
-    found = [
-        f"{path.relative_to(PARVIS)}:{number}: {line.strip()[:80]}"
-        for path in templates
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if PLAIN_SPACE.search(line)
+def test_every_template_is_typeset():
+    """A template written with a plain space before « : », « ? »… fails here: run
+    ``python scripts/french_typography.py``."""
+    left = [
+        str(path.relative_to(SRC))
+        for path in templates(SRC)
+        if fix_template(path.read_text(encoding="utf-8")) != path.read_text(encoding="utf-8")
     ]
-    assert not found, "Espace insécable (U+00A0) attendue dans les guillemets :\n" + "\n".join(
-        found
-    )
+    assert len(templates(SRC)) > 150
+    assert left == []
 
 
-def test_the_check_sees_a_plain_space():
-    assert PLAIN_SPACE.search("le bouton « Filtrer »")
-    assert not PLAIN_SPACE.search("le bouton «\u00a0Filtrer\u00a0»")
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("<p>Motif : aide</p>", f"<p>Motif{NBSP}: aide</p>"),
+        (
+            "<p>Vraiment ? Oui ! Non ; peut-être</p>",
+            f"<p>Vraiment{NNBSP}? Oui{NNBSP}! Non{NNBSP}; peut-être</p>",
+        ),
+        (
+            "<p>le jeton « {{ name }} » ?</p>",
+            f"<p>le jeton «{NBSP}{{{{ name }}}}{NBSP}» ?</p>".replace(" ?", f"{NNBSP}?"),
+        ),
+        ("{% if x %} : {{ y }}{% endif %}", f"{{% if x %}}{NBSP}: {{{{ y }}}}{{% endif %}}"),
+        ("<strong>Niveau</strong> : 2", f"<strong>Niveau</strong>{NBSP}: 2"),
+    ],
+)
+def test_the_text_gets_no_break_spaces(source, expected):
+    assert fix_template(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<a href="/x?a=1" title="Fermer : la fenêtre">x</a>',  # attributes are left
+        "<script>const a = b ? c : d;</script>",
+        "<style>a { color : red; }</style>",
+        "{{ value|date:'H : i' }}{% url 'a' x %}{# note : ici #}",
+        "<code>a ? b : c</code><pre>x : y</pre>",
+        "{% comment %}Pourquoi : parce que{% endcomment %}",
+        "<p>Déjà{NBSP}: fait</p>".replace("{NBSP}", NBSP),
+        "<p>10:30 et http://exemple.fr ?a</p>",
+    ],
+)
+def test_what_is_not_text_is_left_alone(source):
+    assert fix_template(source) == source

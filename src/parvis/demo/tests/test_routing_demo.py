@@ -66,4 +66,4 @@ def test_the_referent_is_offered_the_escalated_france_services_chat(client):
     assert escalated.reference in home and "Remontée au niveau 2" in home
     page = client.get(reverse("desk:conversation", args=[escalated.reference])).content.decode()
     assert "Remontée au niveau 2 (Référents des partenaires)" in page
-    assert "Fiche usager : Léa Martin" in page
+    assert "Fiche usager\xa0: Léa Martin" in page

@@ -173,7 +173,7 @@ def test_an_empty_reply_is_an_error_of_the_text_and_a_callback_is_asked_for_apar
     assert empty.status_code == 400
     page = empty.content.decode()
     assert 'id="reply-errors"' in page
-    assert "Votre réponse : Écrivez votre réponse avant de l’envoyer." in page
+    assert "Votre réponse\xa0: Écrivez votre réponse avant de l’envoyer." in page
     refused = client.post(
         reverse("desk:reply", args=[conversation.reference]), {"channel": "telephone", "text": ""}
     )
@@ -368,7 +368,7 @@ def test_the_reply_form_says_why_a_number_cannot_be_texted(client):
     phone_point(conversation, sms_consent=False)
     client.force_login(desk.agent)
     page = client.get(reverse("desk:conversation", args=[conversation.reference]))
-    assert "SMS : Le numéro n’a pas accepté les SMS" in page.content.decode()
+    assert "SMS\xa0: Le numéro n’a pas accepté les SMS" in page.content.decode()
     refused = client.post(
         reverse("desk:reply", args=[conversation.reference]), {"channel": "sms", "text": "Bonjour"}
     )
@@ -377,7 +377,7 @@ def test_the_reply_form_says_why_a_number_cannot_be_texted(client):
 
 
 def test_template_fields_edited_in_the_back_office_rule_the_desk(client):
-    """End to end: a quality manager sets « must be personalised » and « SMS : 2 segments
+    """End to end: a quality manager sets « must be personalised » and « SMS\xa0: 2 segments
     at most » on the back-office form; the desk refuses the template sent unchanged and
     an SMS over the limit, and sends the personalised, short one."""
     from parvis.desk.tests.factories import phone_point
@@ -402,7 +402,7 @@ def test_template_fields_edited_in_the_back_office_rule_the_desk(client):
     model = AnswerTemplate.objects.get(title="Dossier au poste")
     assert model.must_personalise and model.channel_limits == {"sms": {"max_segments": 2}}
     listing = client.get(reverse("voice_backoffice:template_list")).content.decode()
-    assert "SMS : 2 segments au plus" in listing
+    assert "SMS\xa0: 2 segments au plus" in listing
 
     conversation = services.conversation_take(
         principal=desk.agent, conversation=waiting_conversation(desk.queue)
@@ -506,7 +506,7 @@ def test_email_is_not_offered_when_the_send_would_find_no_address(client):
     assert 'name="channel"' not in html
     assert "Aucune réponse écrite n’est possible pour cette conversation." in html
     assert "Demander un rappel" in html
-    assert "Courriel : Aucune adresse électronique de l’usager n’est connue." in html
+    assert "Courriel\xa0: Aucune adresse électronique de l’usager n’est connue." in html
 
 
 def test_the_live_clock_is_given_the_sites_time_zone(client, settings):
@@ -547,4 +547,4 @@ def test_the_citizens_record_is_named_by_the_names_an_agent_typed(client):
     Conversation.objects.filter(pk=conversation.pk).update(citizen=citizen)
     client.force_login(desk.agent)
     html = client.get(reverse("desk:conversation", args=[conversation.reference])).content.decode()
-    assert "Fiche usager : Léa Martin" in html and "sans nom" not in html
+    assert "Fiche usager\xa0: Léa Martin" in html and "sans nom" not in html

@@ -362,7 +362,7 @@ def test_the_public_page_shows_each_commitment_and_the_assessment(client, caf, i
     assert "Préambule" in html and "Engagement n° 8" in html
     assert (
         'class="fr-badge fr-badge--sm fr-badge--success">'
-        '<span class="fr-sr-only">Niveau : </span>Atteint<'
+        '<span class="fr-sr-only">Niveau\xa0: </span>Atteint<'
     ) in html
     assert assessment.text in html
     assert 'href="https://www.caf.fr/resultats"' in html and ">Nos résultats<" in html

@@ -123,7 +123,7 @@ def test_site_detail_lists_upcoming_holidays_and_exceptions(client, france_servi
     )
     url = reverse("directory:site_detail", args=[france_services.slug])
     html = client.get(url).content.decode()
-    assert "Lundi 22 avril 2030</strong> (Lundi de Pâques) :\n              fermé" in html
+    assert "Lundi 22 avril 2030</strong> (Lundi de Pâques)\xa0:\n              fermé" in html
     assert "Mercredi 1er mai 2030</strong> (Fête du Travail)" in html
     assert "ouvert 9\xa0h à 11\xa0h — Permanence" in html
     assert "fermé — Formation de l’équipe" in html
@@ -231,16 +231,18 @@ def test_site_page_shows_each_channel_with_its_detail(client, bordeaux, caf):
         ],
     )
     html = client.get(reverse("directory:site_detail", args=[site.slug])).content.decode()
-    assert "<strong>Accueil physique</strong> : 12 rue du Palais, 33000 Bordeaux" in html
-    assert '<strong>Téléphone</strong> : <a href="tel:0556000000">05 56 00 00 00</a>' in html
-    assert '<strong>Courriel / formulaire</strong> : <a href="https://www.caf.fr/contact"' in html
+    assert "<strong>Accueil physique</strong>\xa0: 12 rue du Palais, 33000 Bordeaux" in html
+    assert '<strong>Téléphone</strong>\xa0: <a href="tel:0556000000">05 56 00 00 00</a>' in html
+    assert (
+        '<strong>Courriel / formulaire</strong>\xa0: <a href="https://www.caf.fr/contact"' in html
+    )
 
 
 def test_a_channel_entered_before_the_rule_says_its_detail_is_missing(client, bordeaux):
     site = SiteFactory(commune=bordeaux)
     site.channels.add(ChannelFactory(slug="telephone", label="Téléphone"))
     html = client.get(reverse("directory:site_detail", args=[site.slug])).content.decode()
-    assert "<strong>Téléphone</strong> : coordonnées non renseignées" in html
+    assert "<strong>Téléphone</strong>\xa0: coordonnées non renseignées" in html
 
 
 def test_site_and_service_pages_link_to_share_and_to_their_experiences(client, bordeaux, caf):

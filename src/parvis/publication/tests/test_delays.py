@@ -151,12 +151,12 @@ def test_an_unanswered_page_says_how_long_the_service_has_been_silent(client, se
     )
 
     html = client.get(reverse("publication:experience_detail", args=[old.uuid])).content.decode()
-    target = "(délai cible : 10\xa0jours ouvrés)"
+    target = "(délai cible\xa0: 10\xa0jours ouvrés)"
     assert f"Sans réponse depuis {silent}\xa0jours ouvrés {target}" in html
     assert '<span class="fr-badge fr-badge--sm fr-badge--error">En retard</span>' in html
 
     html = client.get(reverse("publication:experience_detail", args=[fresh.uuid])).content.decode()
-    assert "Sans réponse depuis 0\xa0jour ouvré (délai cible : 10\xa0jours ouvrés)" in html
+    assert "Sans réponse depuis 0\xa0jour ouvré (délai cible\xa0: 10\xa0jours ouvrés)" in html
     assert "En retard" not in html
 
     # the listing: its filter and its cards

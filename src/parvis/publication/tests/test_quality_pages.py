@@ -102,9 +102,9 @@ def test_the_organisation_page_shows_each_indicator_in_french(client, caf):
     assert "<h1>Caisse d’allocations familiales</h1>" in html
     assert "Résultats d’octobre 2026" in html
     assert "87,4\u202f%" in html and "1\xa0234 cas" in html
-    assert "Cible de l’organisme : 85,0\u202f%" in html and "Cible atteinte" in html
-    assert "Même mois un an plus tôt (octobre 2025) : 80,0\u202f%" in html
-    assert "Tous organismes : 79,1\u202f%" in html
+    assert "Cible de l’organisme\xa0: 85,0\u202f%" in html and "Cible atteinte" in html
+    assert "Même mois un an plus tôt (octobre 2025)\xa0: 80,0\u202f%" in html
+    assert "Tous organismes\xa0: 79,1\u202f%" in html
     assert rate.indicator.definition in html
     assert "Calculé par la plateforme à partir des contacts" in html
     # Indicators without any figure here are named apart, not drawn empty.
@@ -141,8 +141,8 @@ def test_a_sample_indicator_shows_its_interval_and_response_rate(client, caf):
     html = unescape(
         client.get(reverse("publication:quality_organisation", args=["caf"])).content.decode()
     )
-    assert "Intervalle de confiance à 95\u202f% : de 75,8\u202f% à 83,6\u202f%" in html
-    assert "Taux de réponse au questionnaire : 31,2\u202f%" in html
+    assert "Intervalle de confiance à 95\u202f%\xa0: de 75,8\u202f% à 83,6\u202f%" in html
+    assert "Taux de réponse au questionnaire\xa0: 31,2\u202f%" in html
     assert "n’ont pas répondu" in html  # the non-response caveat
 
 
@@ -308,7 +308,7 @@ def test_the_indicator_page_ranks_and_maps(client, caf):
     # The map's table: every département, overseas collectivités included.
     assert "Gironde (33)" in html and "91\u202f%" in html
     assert "Saint-Pierre-et-Miquelon (975)" in html
-    assert "« Donnée insuffisante » : moins de 10 cas sur le mois" in html
+    assert "« Donnée insuffisante »\xa0: moins de 10 cas sur le mois" in html
 
     ranking = reverse("publication:quality_ranking_data", args=[RATE, "csv"])
     rows = list(
@@ -356,7 +356,7 @@ def test_a_france_services_site_as_a_whole_and_per_partner(client, caf):
     assert "80,0\u202f%" in whole and "tous partenaires confondus" in whole
     partner = client.get(url, {"partenaire": "caf"}).content.decode()
     assert "70,0\u202f%" in partner
-    assert "Caisse d’allocations familiales (national) : 90,0\u202f%" in partner
+    assert "Caisse d’allocations familiales (national)\xa0: 90,0\u202f%" in partner
     refused = client.get(url, {"partenaire": "cpam"})
     assert refused.status_code == 400
     assert "n’est pas partenaire de cet espace France Services" in refused.content.decode()
@@ -482,7 +482,7 @@ def test_pages_open_on_the_latest_complete_month_the_current_one_marked(client, 
     assert '<option value="2026-09" selected>septembre 2026 (provisoire)</option>' in indicator
     assert "par département, septembre 2026" in indicator
     index = client.get(reverse("publication:quality_index")).content.decode()
-    assert "Derniers résultats : septembre 2026." in index
+    assert "Derniers résultats\xa0: septembre 2026." in index
 
 
 def test_chart_tables_group_thousands_as_the_rest_of_the_product():

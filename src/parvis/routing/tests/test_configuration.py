@@ -475,13 +475,13 @@ def test_the_settings_page_saves_and_refuses_in_french_with_a_400():
     assert wrong_unit.status_code == 400
     html = wrong_unit.content.decode()
     assert "data-error-summary" in html and "Les réglages n’ont pas été enregistrés" in html
-    assert "Délai visé : Cette file reçoit des appels" in html
+    assert "Délai visé\xa0: Cette file reçoit des appels" in html
     bad_cap = client.post(url, settings_data(policy, bonus_cap=-1))
     assert bad_cap.status_code == 400
-    assert "Plafond des bonus (points) :" in bad_cap.content.decode()
+    assert "Plafond des bonus (points)\xa0:" in bad_cap.content.decode()
     foreign = client.post(url, settings_data(policy, overflow_queue=QueueFactory().pk))
     assert foreign.status_code == 400
-    assert "File de débordement : Sélectionnez un choix valide" in foreign.content.decode()
+    assert "File de débordement\xa0: Sélectionnez un choix valide" in foreign.content.decode()
     assert actions() == ["routing.policy_changed"]
 
 
@@ -496,7 +496,7 @@ def test_an_overflow_cycle_is_refused_on_the_page():
         settings_data(first, overflow_queue=second.queue_id),
     )
     assert response.status_code == 400
-    assert "File de débordement : La file « " in response.content.decode()
+    assert "File de débordement\xa0: La file « " in response.content.decode()
 
 
 def test_tiers_are_added_changed_and_refused_on_the_page():
@@ -530,7 +530,7 @@ def test_tiers_are_added_changed_and_refused_on_the_page():
     assert refused.status_code == 400
     html = refused.content.decode()
     assert "Le palier n’a pas été ajouté" in html
-    assert "Organismes : Sélectionnez un choix valide" in html
+    assert "Organismes\xa0: Sélectionnez un choix valide" in html
 
     update = reverse("routing:tier_update", args=[queue.pk, tier.pk])
     response = client.post(
@@ -558,7 +558,7 @@ def test_tiers_are_added_changed_and_refused_on_the_page():
         == 404
     )
     page = client.get(reverse("routing:queue_settings", args=[queue.pk])).content.decode()
-    assert "Palier 1 : Référents" in page and "Ajouter un palier" in page
+    assert "Palier 1\xa0: Référents" in page and "Ajouter un palier" in page
 
 
 def test_the_skills_page_lists_members_and_sets_levels():
@@ -571,7 +571,7 @@ def test_the_skills_page_lists_members_and_sets_levels():
     url = reverse("routing:queue_skills", args=[queue.pk])
 
     html = client.get(url).content.decode()
-    assert "Prestations familiales : niveau 2 – expert" in html
+    assert "Prestations familiales\xa0: niveau 2 – expert" in html
     assert "Anglais (langue)" in html  # offered as a skill
     assert "gérées par son organisme" in html
     assert leaked_codes(html) == []
@@ -585,7 +585,7 @@ def test_the_skills_page_lists_members_and_sets_levels():
 
     refused = client.post(url, {"user": partner.pk, "skill": english.pk, "level": 1})
     assert refused.status_code == 400
-    assert "Agent : Sélectionnez un choix valide" in refused.content.decode()
+    assert "Agent\xa0: Sélectionnez un choix valide" in refused.content.decode()
     assert not AgentSkill.objects.filter(user=partner).exists()
 
 

@@ -113,12 +113,12 @@ def test_a_refused_decision_reads_as_not_recorded_and_names_the_field(client, mo
     html = client.post(_detail(sensitive), {"action": "publish", "note": ""}).content.decode()
     assert "La publication n’a pas été enregistrée" in html
     assert "a été refusée" not in html
-    assert 'href="#id_note">Raison de la décision</a> : Ce témoignage est signalé' in html
+    assert 'href="#id_note">Raison de la décision</a>\xa0: Ce témoignage est signalé' in html
     html = client.post(_detail(sensitive), {"action": "reject", "note": ""}).content.decode()
     assert "Le refus n’a pas été enregistré" in html
     assert "Ce champ est obligatoire" not in html
     assert (
-        'href="#id_reason_0">Motif de la charte</a> : Choisissez le motif de la charte qui '
+        'href="#id_reason_0">Motif de la charte</a>\xa0: Choisissez le motif de la charte qui '
         "justifie le refus." in html
     )
 

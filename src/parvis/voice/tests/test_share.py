@@ -106,10 +106,10 @@ def test_step_two_errors_are_plain_french_naming_the_field_in_a_summary(client, 
     body = response.content.decode()
     assert "Assurez-vous" not in body and "Ce champ est obligatoire" not in body
     assert (
-        '<a href="#id_title">Titre de votre expérience</a> : '
+        '<a href="#id_title">Titre de votre expérience</a>\xa0: '
         "Le titre est trop court : écrivez au moins 3 caractères." in body
     )
-    assert '<a href="#id_text">Ce qui s’est passé</a> : Racontez ce qui s’est passé.' in body
+    assert '<a href="#id_text">Ce qui s’est passé</a>\xa0: Racontez ce qui s’est passé.' in body
 
 
 def test_step_one_sent_empty_says_what_to_fill_in(client):
