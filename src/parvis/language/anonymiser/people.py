@@ -4311,13 +4311,29 @@ def repeat_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
         and not (items[i + 1].common_any or items[i + 1].typo or items[i + 1].domain)
         and not any(e.start < items[i + 1].end and t.start < e.end for e in entities)
     ]
+    # « Agent Sylvain : … Vous : bjr sylvain je … »: a word found as a capitalised name,
+    # even one the vocabulary holds without listing it as a name (Sylvain, Séraphin),
+    # greeted or thanked in lower case (twenty-second pass)
+    greeted = word_names | {
+        t.key
+        for t in items
+        if t.word
+        and t.cap
+        and not t.upper
+        and len(t.key) >= 3
+        and not (t.place or t.domain)
+        and t.key not in PARTICLES
+        and t.key not in ROLES
+        and t.key not in CIVILITIES
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
     # « Conseiller : je suis Marc Quéré … Vous : bonjour marc »: greeted in lower case
     # (thirteenth pass)
     surnamed += [
         Entity(t.start, t.end, "PERSON")
         for i, t in enumerate(items)
         if i
-        and t.key in word_names
+        and t.key in greeted
         and items[i - 1].key in GREETINGS
         and t.gap == " "
         and not any(e.start < t.end and t.start < e.end for e in entities)
@@ -5482,9 +5498,14 @@ def _closing_lowercase_name(tokens: Tokens) -> Iterable[Entity]:
 SIGN_OFF_END_RE = re.compile(
     r"(?<![\w])(?:merci|cordialement|cdlt|cdt|salutations|amicalement|bises|bisous|biz"
     r"|a\+|@\+|a[ \t]+plus|bye|ciao|tchao|bien[ \t]+a[ \t]+vous"
-    r"|bonne[ \t]+(?:journee|soiree|fin[ \t]+de[ \t]+journee|semaine|continuation))"
+    r"|bonne[ \t]+(?:journee|soiree|fin[ \t]+de[ \t]+journee|semaine|continuation)"
+    # a letter's courtesy sentence (« Je vous remercie par avance. », « Dans l'attente de
+    # votre réponse, », « Je reste disponible pour tout complément. »)
+    r"|je[ \t]+vous[ \t]+remercie|en[ \t]+vous[ \t]+remerciant|dans[ \t]+l'attente"
+    r"|je[ \t]+reste[ \t]+(?:disponible|a[ \t]+votre[ \t]+disposition))"
     r"(?:[ \t]*,?[ \t]*(?:pour|tout|encore|infiniment|beaucoup|bcp|d'avance|par|avance|mille"
-    r"|fois|a|vous|votre|aide|retour|reponse|de|et|bonne|journee|soiree))*"
+    r"|fois|a|vous|votre|aide|retour|reponse|de|et|bonne|journee|soiree|rapide|rapidement"
+    r"|complement|information|informations|question|questions|disposition))*"
     r"[ \t]*[,.!]*[ \t]*\n?[ \t]*$",
     re.IGNORECASE,
 )
@@ -5499,11 +5520,39 @@ SIGN_OFF_NOT_NAMES = _words(
 REPEATED_LETTERS_RE = re.compile(r"(\w)\1\1|^(?:mdr+|lol+|ptdr+|(?:ha|hi|he)+h?)$")
 
 
+# Capitalised words a sign-off may end with that name nobody (« Merci Beaucoup », « Bonne
+# Journée », « À Bientôt », « Merci Madame », « Bon Weekend »).
+SIGN_OFF_CAPITALISED_NOT_NAMES = _words(
+    """beaucoup bcp infiniment encore avance d'avance journee soiree semaine continuation
+    bientot plus vous toi tous tout equipe services service agent agents conseiller
+    conseillere madame monsieur mademoiselle messieurs dames cordialement salutations
+    amicalement bises bisous merci remerciements reponse retour aide dieu bon weekend
+    week-end we courage fetes annee vacances sante attente urgent"""
+)
+
+
+def _capitalised_signing_word(token: Token) -> bool:
+    """A capitalised French word closing the message after a sign-off (« Merci de votre
+    retour rapide Gaspard », « Je vous remercie par avance. Moïse Prairie »): a name, as
+    the vocabulary holds many given names (Gaspard, Moïse, Séraphin) among its words;
+    never a month, a day, a closing's word or a civility."""
+    return (
+        token.cap
+        and not token.upper
+        and token.key not in SIGN_OFF_CAPITALISED_NOT_NAMES
+        and token.key not in MONTH_AND_DAY_WORDS
+        and token.key not in CLOSING_WORDS
+        and token.key not in THANKS_TAILS
+        and not PARTICIPLE_RE.search(token.key)
+    )
+
+
 def _signed_after_sign_off(tokens: Tokens) -> Iterable[Entity]:
     """« merci pour tout xavéria », « a+ Sitraka », « bonne journée à vous\ntahiana
     rakoto »: one to three words closing the message after a sign-off, each a listed name
     or no French word (not even with a typo), a place or an administration: the writer's
-    name, whatever its case. A French word there stays the other rules' call."""
+    name, whatever its case. A French word there is a name only capitalised, every word of
+    the run then capitalised (:func:`_capitalised_signing_word`)."""
     items = tokens.items
     end = len(items)
     while end and not items[end - 1].word and items[end - 1].text in {".", "!"}:
@@ -5520,10 +5569,17 @@ def _signed_after_sign_off(tokens: Tokens) -> Iterable[Entity]:
             and not t.upper
             and t.key not in SMS_WORDS | SIGN_OFF_NOT_NAMES
             and not REPEATED_LETTERS_RE.search(t.key)
-            and (t.first or (t.known and not t.common_any) or not (t.common_any or t.typo))
+            and (
+                t.first
+                or (t.known and not t.common_any)
+                or not (t.common_any or t.typo)
+                or _capitalised_signing_word(t)
+            )
             for position, t in enumerate(run)
         ) or not any(len(t.key) > 3 for t in run):
             continue
+        if any(_capitalised_signing_word(t) for t in run) and not all(t.cap for t in run):
+            continue  # « merci encore Gaspard lemoine »: the relaxed words go capitalised
         if SIGN_OFF_END_RE.search(fold(tokens.text[: run[0].start])):
             yield _entity(tokens, start, end)
             return
