@@ -3860,6 +3860,16 @@ def _coordinated_names(tokens: Tokens, start: int) -> int:
 # --- The rest of a name found in part -------------------------------------------------------
 
 
+# Consonant clusters no French word opens with (« nsimba », « mbarga », « ngoma »,
+# « tshibanda », « dzeko »), read on the folded key.
+NON_FRENCH_ONSET_RE = re.compile(r"(?:n[bcdgjkmstvwz]|m[bgkpv]|ts|dz|kw|zh|kh|tl)[a-z]")
+
+
+# What introduces the writer right before their given name (« je suis », « c'est », « c »,
+# « moi », « ici », « je m'appelle »).
+INTRO_BEFORE_GIVEN_NAME = _words("suis c cest est moi ici appelle")
+
+
 def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     """Whether the word next to a name found in part is the rest of it: a word that is no
     French word (« ibrahima sow », « lê hoàng », « gaëlle n'guessan »), or on the left a
@@ -3869,8 +3879,13 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     if not _plain_word(token) or token.place or len(token.key) < 2:
         return False
     # a word one letter from a French word is still a name when written as names are
-    # (« n'dongo », « lê »: an apostrophe after « n », a letter French words lack)
-    name_spelling = "'" in token.key or fold(token.text) != token.text
+    # (« n'dongo », « lê »: an apostrophe after « n », a letter French words lack; « nsimba »,
+    # « mbarga »: a cluster no French word opens with)
+    name_spelling = (
+        "'" in token.key
+        or fold(token.text) != token.text
+        or bool(NON_FRENCH_ONSET_RE.match(token.key))
+    )
     if not token.common_any and (not token.typo or name_spelling) and (left or len(token.key) >= 3):
         return True
     if left and not token.cap and not tokens[index + 1].cap:
@@ -3884,8 +3899,26 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
             and not _adjective_like(token)
             and not PARTICIPLE_RE.search(token.key)
         )  # « l'employée rosalie hoarau »: the given name between the role and the surname
+        # « je suis gaspard ekwalla », « bjr c dimitri kostopoulos »: the given name between
+        # an introduction and the surname, even a word the vocabulary holds
+        after_intro = (
+            before is not None
+            and before.key in INTRO_BEFORE_GIVEN_NAME
+            and (
+                before.key not in {"suis", "est"}
+                or (index >= 2 and tokens[index - 2].key in {"je", "j", "j'", "c", "c'"})
+            )
+            and len(token.key) >= 3
+            and token.key not in GLUE
+            and token.key not in RELATIVE_STATES
+            and token.key not in TRADES
+            and not token.domain
+            and not _adjective_like(token)
+            and not _trade_like(token)
+            and not PARTICIPLE_RE.search(token.key)
+        )
         return (
-            (token.first or token.key in WORD_FIRST_NAMES or after_role)
+            (token.first or token.key in WORD_FIRST_NAMES or after_role or after_intro)
             and token.key not in MONTH_AND_DAY_WORDS
             and not (
                 before is not None

@@ -151,3 +151,43 @@ def test_an_agents_name_greeted_in_lower_case_is_masked(text, secret):
 def test_a_civility_greeted_beside_an_agents_name_stays(text):
     masked, _ = anonymise(text)
     assert masked.split("\n")[1] == text.split("\n")[1], masked
+
+
+# --- the rest of a lower-case name found in part ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # the given name between an introduction and a surname found, even a French word
+        ("[10:35] Vous : je suis gaspard ekwalla jai recu un refus", "gaspard ekwalla"),
+        ("[17:22] Vous : le patron du garage c dimitri kostopoulos", "dimitri kostopoulos"),
+        ("bonjour c'est séraphin mbarga pour mon dossier apl", "séraphin mbarga"),
+        # a surname after a given name found that opens as no French word does
+        ("au nom de ma mere colombe nsimba alors quelle est decedee", "colombe nsimba"),
+        ("mon voisin rudy ngoma a reçu mon colis", "rudy ngoma"),
+    ],
+)
+def test_the_rest_of_a_lower_case_name_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis allée voir la caf",
+        "bonjour je suis enceinte de 3 mois",
+        "je suis maman solo depuis mars",
+        "je suis infirmière libérale depuis 2019",
+        "je suis bien inscrite",
+        "c'est urgent svp",
+        "je suis perdue avec ce dossier ndlr",
+    ],
+)
+def test_an_introduction_without_a_name_stays(text):
+    assert_untouched(text)
+
+
+def test_laughter_after_a_given_name_stays_unmasked():
+    masked, _ = anonymise("mon fils noah mdr il a perdu sa carte")
+    assert "mdr il a perdu" in masked, masked
