@@ -740,6 +740,7 @@ def find_people(
     found.extend(_greeted_or_topic_word_names(tokens, keys))
     found.extend(_closing_lowercase_name(tokens))
     found.extend(_signed_after_sign_off(tokens))
+    found.extend(_met_with_closing(tokens))
     found.extend(_agent_self_introductions(tokens, keys))
     found.extend(_lower_case_agent_introductions(tokens, keys))
     found.extend(_given_name_answers(tokens))
@@ -5616,6 +5617,50 @@ def _signed_after_sign_off(tokens: Tokens) -> Iterable[Entity]:
         if SIGN_OFF_END_RE.search(fold(tokens.text[: run[0].start])):
             yield _entity(tokens, start, end)
             return
+
+
+# Meeting or talking with someone, a few words before « avec » (« j'ai eu rdv hier avec »,
+# « je vois ça avec », « j'en ai parlé avec »); not living with (« je vis avec chien »).
+MET_WITH_VERBS = _words(
+    """rdv rendez-vous rencontre rencontree parle parler parlee discute discuter echange
+    echanger vu vois voir verrai voit"""
+)
+# A noun without determiner after « avec » that names nobody (« avec plaisir »).
+WITH_NOT_NAMES = _words(
+    """plaisir impatience attention interet soin succes retard regret joie difficulte
+    moderation precaution prudence respect courage patience espoir"""
+)
+
+
+def _met_with_closing(tokens: Tokens) -> Iterable[Entity]:
+    """« ok je vois ça avec gaspard », « j'ai eu rdv hier avec séraphin »: one lower-case
+    word closing the message after « avec » and a verb of meeting or talking a few words
+    before it: whom one met, even a word the vocabulary holds (a noun there would need
+    its determiner); never a pronoun, a place, an administration or « avec plaisir »."""
+    items = tokens.items
+    end = len(items)
+    while end and not items[end - 1].word and items[end - 1].text in {".", "!"}:
+        end -= 1
+    last = end - 1
+    if last < 2 or items[last - 1].key != "avec" or "\n" in items[last].gap:
+        return
+    token = items[last]
+    if (
+        token.cap
+        or not _plain_word(token)
+        or len(token.key) < 3
+        or token.place
+        or token.key in WITH_NOT_NAMES
+        or token.key in MONTH_AND_DAY_WORDS
+        or _adjective_like(token)
+        or PARTICIPLE_RE.search(token.key)
+    ):
+        return
+    clause = items[max(0, last - 6) : last - 1]
+    if any("\n" in t.gap for t in items[max(0, last - 5) : last]):
+        clause = [t for t in clause if t.start > tokens.text.rfind("\n", 0, items[last].start)]
+    if any(t.key in MET_WITH_VERBS for t in clause):
+        yield _entity(tokens, last, last + 1)
 
 
 AGENT_INTRO_TAILS = (

@@ -191,3 +191,47 @@ def test_an_introduction_without_a_name_stays(text):
 def test_laughter_after_a_given_name_stays_unmasked():
     masked, _ = anonymise("mon fils noah mdr il a perdu sa carte")
     assert "mdr il a perdu" in masked, masked
+
+
+# --- whom one met, closing the message after « avec » -------------------------------------
+
+CHAT = (
+    "[10:02] Agent (Léa) : Bonjour, que puis-je pour vous ?\n"
+    "[10:05] Agent (Léa) : Avez-vous déjà contacté quelqu'un ?\n[10:06] Vous : "
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (CHAT + "j'ai eu rdv hier avec séraphin", "séraphin"),
+        (CHAT + "ok je vois ça avec gaspard", "gaspard"),
+        (CHAT + "j'en ai déjà parlé avec dimitri.", "dimitri"),
+        ("j'ai rendez-vous jeudi avec colombe", "colombe"),
+    ],
+)
+def test_whom_one_met_closing_the_message_is_masked(text, secret):
+    assert_hidden(text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai rdv avec madame",
+        "je vis avec maman",
+        "je vis avec lui",
+        "j'ai parlé avec quelqu'un",
+        "je vois ça avec eux",
+        "j'ai rdv demain avec conseiller",
+        "je vois ça avec employeur",
+        "j'en ai parlé avec médecin",
+        "j'ai rdv lundi avec pole emploi",
+        "j'ai parlé avec accueil",
+        "je vois ça avec banque",
+        "je vis avec chien",
+        "j'ai vu ça avec caf",
+        "on se voit avec plaisir",
+    ],
+)
+def test_what_closes_a_message_after_avec_without_a_name_stays(text):
+    assert_untouched(text)
