@@ -740,6 +740,7 @@ def find_people(
     found.extend(_greeted_or_topic_word_names(tokens, keys))
     found.extend(_closing_lowercase_name(tokens))
     found.extend(_signed_after_sign_off(tokens))
+    found.extend(_met_with_closing(tokens))
     found.extend(_agent_self_introductions(tokens, keys))
     found.extend(_lower_case_agent_introductions(tokens, keys))
     found.extend(_given_name_answers(tokens))
@@ -3860,6 +3861,16 @@ def _coordinated_names(tokens: Tokens, start: int) -> int:
 # --- The rest of a name found in part -------------------------------------------------------
 
 
+# Consonant clusters no French word opens with (« nsimba », « mbarga », « ngoma »,
+# « tshibanda », « dzeko »), read on the folded key.
+NON_FRENCH_ONSET_RE = re.compile(r"(?:n[bcdgjkmstvwz]|m[bgkpv]|ts|dz|kw|zh|kh|tl)[a-z]")
+
+
+# What introduces the writer right before their given name (« je suis », « c'est », « c »,
+# « moi », « ici », « je m'appelle »).
+INTRO_BEFORE_GIVEN_NAME = _words("suis c cest est moi ici appelle")
+
+
 def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     """Whether the word next to a name found in part is the rest of it: a word that is no
     French word (« ibrahima sow », « lê hoàng », « gaëlle n'guessan »), or on the left a
@@ -3869,8 +3880,13 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
     if not _plain_word(token) or token.place or len(token.key) < 2:
         return False
     # a word one letter from a French word is still a name when written as names are
-    # (« n'dongo », « lê »: an apostrophe after « n », a letter French words lack)
-    name_spelling = "'" in token.key or fold(token.text) != token.text
+    # (« n'dongo », « lê »: an apostrophe after « n », a letter French words lack; « nsimba »,
+    # « mbarga »: a cluster no French word opens with)
+    name_spelling = (
+        "'" in token.key
+        or fold(token.text) != token.text
+        or bool(NON_FRENCH_ONSET_RE.match(token.key))
+    )
     if not token.common_any and (not token.typo or name_spelling) and (left or len(token.key) >= 3):
         return True
     if left and not token.cap and not tokens[index + 1].cap:
@@ -3884,8 +3900,26 @@ def _name_neighbour(tokens: Tokens, index: int, left: bool) -> bool:
             and not _adjective_like(token)
             and not PARTICIPLE_RE.search(token.key)
         )  # « l'employée rosalie hoarau »: the given name between the role and the surname
+        # « je suis gaspard ekwalla », « bjr c dimitri kostopoulos »: the given name between
+        # an introduction and the surname, even a word the vocabulary holds
+        after_intro = (
+            before is not None
+            and before.key in INTRO_BEFORE_GIVEN_NAME
+            and (
+                before.key not in {"suis", "est"}
+                or (index >= 2 and tokens[index - 2].key in {"je", "j", "j'", "c", "c'"})
+            )
+            and len(token.key) >= 3
+            and token.key not in GLUE
+            and token.key not in RELATIVE_STATES
+            and token.key not in TRADES
+            and not token.domain
+            and not _adjective_like(token)
+            and not _trade_like(token)
+            and not PARTICIPLE_RE.search(token.key)
+        )
         return (
-            (token.first or token.key in WORD_FIRST_NAMES or after_role)
+            (token.first or token.key in WORD_FIRST_NAMES or after_role or after_intro)
             and token.key not in MONTH_AND_DAY_WORDS
             and not (
                 before is not None
@@ -4311,13 +4345,29 @@ def repeat_names(tokens: Tokens, entities: list[Entity]) -> list[Entity]:
         and not (items[i + 1].common_any or items[i + 1].typo or items[i + 1].domain)
         and not any(e.start < items[i + 1].end and t.start < e.end for e in entities)
     ]
+    # « Agent Sylvain : … Vous : bjr sylvain je … »: a word found as a capitalised name,
+    # even one the vocabulary holds without listing it as a name (Sylvain, Séraphin),
+    # greeted or thanked in lower case (twenty-second pass)
+    greeted = word_names | {
+        t.key
+        for t in items
+        if t.word
+        and t.cap
+        and not t.upper
+        and len(t.key) >= 3
+        and not (t.place or t.domain)
+        and t.key not in PARTICLES
+        and t.key not in ROLES
+        and t.key not in CIVILITIES
+        and any(e.start <= t.start and t.end <= e.end for e in people)
+    }
     # « Conseiller : je suis Marc Quéré … Vous : bonjour marc »: greeted in lower case
     # (thirteenth pass)
     surnamed += [
         Entity(t.start, t.end, "PERSON")
         for i, t in enumerate(items)
         if i
-        and t.key in word_names
+        and t.key in greeted
         and items[i - 1].key in GREETINGS
         and t.gap == " "
         and not any(e.start < t.end and t.start < e.end for e in entities)
@@ -5482,9 +5532,14 @@ def _closing_lowercase_name(tokens: Tokens) -> Iterable[Entity]:
 SIGN_OFF_END_RE = re.compile(
     r"(?<![\w])(?:merci|cordialement|cdlt|cdt|salutations|amicalement|bises|bisous|biz"
     r"|a\+|@\+|a[ \t]+plus|bye|ciao|tchao|bien[ \t]+a[ \t]+vous"
-    r"|bonne[ \t]+(?:journee|soiree|fin[ \t]+de[ \t]+journee|semaine|continuation))"
+    r"|bonne[ \t]+(?:journee|soiree|fin[ \t]+de[ \t]+journee|semaine|continuation)"
+    # a letter's courtesy sentence (« Je vous remercie par avance. », « Dans l'attente de
+    # votre réponse, », « Je reste disponible pour tout complément. »)
+    r"|je[ \t]+vous[ \t]+remercie|en[ \t]+vous[ \t]+remerciant|dans[ \t]+l'attente"
+    r"|je[ \t]+reste[ \t]+(?:disponible|a[ \t]+votre[ \t]+disposition))"
     r"(?:[ \t]*,?[ \t]*(?:pour|tout|encore|infiniment|beaucoup|bcp|d'avance|par|avance|mille"
-    r"|fois|a|vous|votre|aide|retour|reponse|de|et|bonne|journee|soiree))*"
+    r"|fois|a|vous|votre|aide|retour|reponse|de|et|bonne|journee|soiree|rapide|rapidement"
+    r"|complement|information|informations|question|questions|disposition))*"
     r"[ \t]*[,.!]*[ \t]*\n?[ \t]*$",
     re.IGNORECASE,
 )
@@ -5499,11 +5554,39 @@ SIGN_OFF_NOT_NAMES = _words(
 REPEATED_LETTERS_RE = re.compile(r"(\w)\1\1|^(?:mdr+|lol+|ptdr+|(?:ha|hi|he)+h?)$")
 
 
+# Capitalised words a sign-off may end with that name nobody (« Merci Beaucoup », « Bonne
+# Journée », « À Bientôt », « Merci Madame », « Bon Weekend »).
+SIGN_OFF_CAPITALISED_NOT_NAMES = _words(
+    """beaucoup bcp infiniment encore avance d'avance journee soiree semaine continuation
+    bientot plus vous toi tous tout equipe services service agent agents conseiller
+    conseillere madame monsieur mademoiselle messieurs dames cordialement salutations
+    amicalement bises bisous merci remerciements reponse retour aide dieu bon weekend
+    week-end we courage fetes annee vacances sante attente urgent"""
+)
+
+
+def _capitalised_signing_word(token: Token) -> bool:
+    """A capitalised French word closing the message after a sign-off (« Merci de votre
+    retour rapide Gaspard », « Je vous remercie par avance. Moïse Prairie »): a name, as
+    the vocabulary holds many given names (Gaspard, Moïse, Séraphin) among its words;
+    never a month, a day, a closing's word or a civility."""
+    return (
+        token.cap
+        and not token.upper
+        and token.key not in SIGN_OFF_CAPITALISED_NOT_NAMES
+        and token.key not in MONTH_AND_DAY_WORDS
+        and token.key not in CLOSING_WORDS
+        and token.key not in THANKS_TAILS
+        and not PARTICIPLE_RE.search(token.key)
+    )
+
+
 def _signed_after_sign_off(tokens: Tokens) -> Iterable[Entity]:
     """« merci pour tout xavéria », « a+ Sitraka », « bonne journée à vous\ntahiana
     rakoto »: one to three words closing the message after a sign-off, each a listed name
     or no French word (not even with a typo), a place or an administration: the writer's
-    name, whatever its case. A French word there stays the other rules' call."""
+    name, whatever its case. A French word there is a name only capitalised, every word of
+    the run then capitalised (:func:`_capitalised_signing_word`)."""
     items = tokens.items
     end = len(items)
     while end and not items[end - 1].word and items[end - 1].text in {".", "!"}:
@@ -5520,13 +5603,64 @@ def _signed_after_sign_off(tokens: Tokens) -> Iterable[Entity]:
             and not t.upper
             and t.key not in SMS_WORDS | SIGN_OFF_NOT_NAMES
             and not REPEATED_LETTERS_RE.search(t.key)
-            and (t.first or (t.known and not t.common_any) or not (t.common_any or t.typo))
+            and (
+                t.first
+                or (t.known and not t.common_any)
+                or not (t.common_any or t.typo)
+                or _capitalised_signing_word(t)
+            )
             for position, t in enumerate(run)
         ) or not any(len(t.key) > 3 for t in run):
             continue
+        if any(_capitalised_signing_word(t) for t in run) and not all(t.cap for t in run):
+            continue  # « merci encore Gaspard lemoine »: the relaxed words go capitalised
         if SIGN_OFF_END_RE.search(fold(tokens.text[: run[0].start])):
             yield _entity(tokens, start, end)
             return
+
+
+# Meeting or talking with someone, a few words before « avec » (« j'ai eu rdv hier avec »,
+# « je vois ça avec », « j'en ai parlé avec »); not living with (« je vis avec chien »).
+MET_WITH_VERBS = _words(
+    """rdv rendez-vous rencontre rencontree parle parler parlee discute discuter echange
+    echanger vu vois voir verrai voit"""
+)
+# A noun without determiner after « avec » that names nobody (« avec plaisir »).
+WITH_NOT_NAMES = _words(
+    """plaisir impatience attention interet soin succes retard regret joie difficulte
+    moderation precaution prudence respect courage patience espoir"""
+)
+
+
+def _met_with_closing(tokens: Tokens) -> Iterable[Entity]:
+    """« ok je vois ça avec gaspard », « j'ai eu rdv hier avec séraphin »: one lower-case
+    word closing the message after « avec » and a verb of meeting or talking a few words
+    before it: whom one met, even a word the vocabulary holds (a noun there would need
+    its determiner); never a pronoun, a place, an administration or « avec plaisir »."""
+    items = tokens.items
+    end = len(items)
+    while end and not items[end - 1].word and items[end - 1].text in {".", "!"}:
+        end -= 1
+    last = end - 1
+    if last < 2 or items[last - 1].key != "avec" or "\n" in items[last].gap:
+        return
+    token = items[last]
+    if (
+        token.cap
+        or not _plain_word(token)
+        or len(token.key) < 3
+        or token.place
+        or token.key in WITH_NOT_NAMES
+        or token.key in MONTH_AND_DAY_WORDS
+        or _adjective_like(token)
+        or PARTICIPLE_RE.search(token.key)
+    ):
+        return
+    clause = items[max(0, last - 6) : last - 1]
+    if any("\n" in t.gap for t in items[max(0, last - 5) : last]):
+        clause = [t for t in clause if t.start > tokens.text.rfind("\n", 0, items[last].start)]
+    if any(t.key in MET_WITH_VERBS for t in clause):
+        yield _entity(tokens, last, last + 1)
 
 
 AGENT_INTRO_TAILS = (

@@ -789,13 +789,65 @@ def _public_address(text: str, entity: Entity) -> bool:
     return not PERSONAL_ADDRESS_RE.search(fold(text[window_start : entity.start]))
 
 
+# What may stand beside a name or a phone on a signature's line (« Mme », « Tél. : »).
+SIGNATURE_LINE_REST_RE = re.compile(
+    r"[\s,.:;/()\-–]*(?:(?:m|mr|mme|mlle|madame|monsieur|tel|tél|telephone|téléphone|mobile"
+    r"|portable|port|mail|e-mail|courriel|famille|et|&)(?![\w])[\s,.:;/()\-–]*)*",
+    re.IGNORECASE,
+)
+
+
+def _covered_line(text: str, start: int, end: int, spans: list[Entity]) -> bool:
+    """The line ``text[start:end]`` holds one of ``spans`` and nothing else but a civility
+    or a contact's label."""
+    inside = [s for s in spans if start <= s.start and s.end <= end]
+    if not inside:
+        return False
+    rest, position = [], start
+    for span in sorted(inside, key=lambda s: s.start):
+        rest.append(text[position : span.start])
+        position = max(position, span.end)
+    rest.append(text[position:end])
+    return all(SIGNATURE_LINE_REST_RE.fullmatch(part) for part in rest)
+
+
+def _signed_home(text: str, entity: Entity, candidates: list[Entity]) -> bool:
+    """A street line right under a name alone on its line, with only a phone or an e-mail
+    address after it to the end (« …\nJeanne Kerbellec\nRue de la Poste, Libourne »): the
+    signer's home, even when the message speaks of a desk, whose name the street bears."""
+    line_start = text.rfind("\n", 0, entity.start) + 1
+    if not line_start or text[line_start : entity.start].strip(" \t>"):
+        return False
+    above_start = text.rfind("\n", 0, line_start - 1) + 1
+    people = [c for c in candidates if c.label == "PERSON"]
+    if not _covered_line(text, above_start, line_start - 1, people):
+        return False
+    contacts = [c for c in candidates if c.label in {"PHONE", "EMAIL"}]
+    position = entity.end
+    line_end = text.find("\n", position)
+    if text[position : len(text) if line_end < 0 else line_end].strip(" \t,.;"):
+        return False
+    while line_end >= 0:
+        start, line_end = line_end + 1, text.find("\n", line_end + 1)
+        end = len(text) if line_end < 0 else line_end
+        if text[start:end].strip() and not _covered_line(text, start, end, contacts):
+            return False
+    return True
+
+
 def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
     """Address candidates under a desk's address label (« Adresse de l'accueil : ») or
     after an administration's name in a sentence, with nothing that makes them someone's,
-    are dropped."""
+    are dropped; never a signer's street line (:func:`_signed_home`)."""
     if not any(c.label == "ADDRESS" for c in candidates):
         return candidates
-    public = [c for c in candidates if c.label == "ADDRESS" and _public_address(text, c)]
+    public = [
+        c
+        for c in candidates
+        if c.label == "ADDRESS"
+        and _public_address(text, c)
+        and not _signed_home(text, c, candidates)
+    ]
     # the pieces of a desk's address found on their own (« 29000 Quimper ») go with it
     return [
         c
