@@ -586,7 +586,9 @@ class _Planner:
                     Outcome.ANSWERED_ON_TIME: (20, window),
                     Outcome.ANSWERED_LATE: (60, window),
                     Outcome.ANSWERED_LONG_AGO: (window + 4, window + 70),  # before the window
-                    Outcome.OVERDUE: (30, 200),  # well past the target
+                    # past the target by one to seven weeks of working days (a target
+                    # of 10 working days: 20 to 60 calendar days unanswered)
+                    Outcome.OVERDUE: (target * 7 // 5 + 6, target * 7 // 5 + 46),
                 }[outcome]
                 published_at = self._moment(
                     today - dt.timedelta(days=rng.randint(low, high)), place
