@@ -105,6 +105,9 @@ def publish_in_background(enabled: bool = True) -> bool:
 
 
 _process = PublisherProcess()
+# channels-redis's layer, whose groups ``redis_fanout`` fans out to itself (its pub/sub
+# layer is sent to through the layer's own ``group_send``).
+REDIS_LAYER = "channels_redis.core.RedisChannelLayer"
 
 
 def publish_from_a_process(enabled: bool = True) -> bool:
@@ -117,7 +120,7 @@ def publish_from_a_process(enabled: bool = True) -> bool:
         return False
     layer: dict[str, Any] = settings.CHANNEL_LAYERS.get("default", {})
     backend = str(layer.get("BACKEND", ""))
-    if settings.REALTIME_DB_RELAY or backend != "channels_redis.core.RedisChannelLayer":
+    if settings.REALTIME_DB_RELAY or backend != REDIS_LAYER:
         return False
     return _process.running or _process.start(backend, dict(layer.get("CONFIG", {})))
 
@@ -160,7 +163,7 @@ def publish_batch(items: Iterable[tuple[Iterable[str], dict[str, Any]]]) -> None
         return
     messages = [(groups, {"type": "parvis.event", "payload": payload}) for groups, payload in sends]
     try:
-        if type(layer).__module__ == "channels_redis.core":
+        if f"{type(layer).__module__}.{type(layer).__qualname__}" == REDIS_LAYER:
             if not _process.send(messages):
                 _publisher.run(send_all(layer, messages))
         elif type(layer).__module__.startswith("channels_redis."):
