@@ -749,8 +749,58 @@ TSA_RE = re.compile(r"(?<![\w])tsa[ \t]*\d{4,5}(?![\w])", re.IGNORECASE)
 QUESTION_AFTER_RE = re.compile(r"[ \t]*\?")
 
 
+# A professional's signature: the line right above an address names a role or an office
+# (« Avocate au barreau de Rennes », « Assistante sociale – CCAS de … », « Agence Immo … »,
+# « L'équipe France Services »): the address under it is the office's, no one's home.
+OFFICE_SIGNATURE_LINE_RE = re.compile(
+    r"[ \t>\-•*]*(?:l'|la[ \t]+|le[ \t]+)?(?:equipe|avocate?s?|notaires?|huissiers?|juristes?"
+    r"|assistante?s?[ \t]+(?:sociale?s?|de[ \t]+service[ \t]+social)|travailleu(?:r|se)s?[ \t]+"
+    r"sociale?s?|gestionnaires?|conseill(?:er|ere)s?|charge(?:e)?s?[ \t]+(?:de|d')"
+    r"|responsables?|directeur|directrice|secretaires?|agents?|agente|mediat(?:eur|rice)"
+    r"|coordinat(?:eur|rice)|referent(?:e)?|cheffe?[ \t]+de|accueil|agence|antenne|cabinet"
+    r"|etude|service|mairie|ccas|cias|udaf|france[ \t]+services|maison[ \t]+france"
+    r"|association|societe|sarl|sas|office|point[ \t]+justice|mission[ \t]+locale"
+    r"|barreau)(?![\w])[^\n\d@]{0,70}$",
+    re.IGNORECASE,
+)
+
+
+def _office_signature(text: str, entity: Entity) -> bool:
+    """An address opening its line, right under a line naming a role or an office, in the
+    message's last lines (a signature): the office's address."""
+    line_start = text.rfind("\n", 0, entity.start) + 1
+    if not line_start or text[line_start : entity.start].strip(" \t>"):
+        return False
+    if text.count("\n", entity.end) > 3:
+        return False
+    above_start = text.rfind("\n", 0, line_start - 1) + 1
+    above = fold(text[above_start : line_start - 1])
+    if "?" in above or not OFFICE_SIGNATURE_LINE_RE.fullmatch(above):
+        return False
+    # a signature is a block of its own (after an empty line, at most five lines long), not
+    # a transcript's or a chat's turns
+    block = text.rfind("\n\n", 0, above_start)
+    return block >= 0 and text.count("\n", block + 2, above_start) <= 4
+
+
+# « le point d'accueil de l'Assurance retraite est désormais situé 12 rue … »: where a desk
+# is now, said of the desk.
+DESK_SITUATED_RE = re.compile(
+    r"(?<![\w])(?:accueil|agence|antenne|permanence|bureaux|locaux|guichet|caf|cpam|msa"
+    r"|carsat|urssaf|ccas|mairie|prefecture|tribunal|tresorerie|france[ \t]+services"
+    r"|france[ \t]+travail|assurance[ \t]+retraite|point[ \t]+justice)(?![\w])[^.!?\n\d]{0,60}"
+    r"(?:(?:est|sont|sera|seront)[ \t]+(?:(?:desormais|maintenant|dorenavant|a[ \t]+present)"
+    r"[ \t]+)?(?:situee?s?|installee?s?|transferee?s?)|(?:est|sont|sera|seront)[ \t]+"
+    r"(?:desormais|dorenavant|a[ \t]+present)|(?:a|ont)[ \t]+demenage|demenagent|demenage)"
+    r"[ \t]+(?:(?:au|a|en|dans)[ \t]+)?$",
+    re.IGNORECASE,
+)
+
+
 def _public_address(text: str, entity: Entity) -> bool:
     if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
+        return True
+    if _office_signature(text, entity):
         return True
     if TSA_RE.search(text, max(0, entity.start - 20), entity.end):
         return True  # the box, or the box right before the postcode and town found
@@ -779,6 +829,9 @@ def _public_address(text: str, entity: Entity) -> bool:
     if street and not desk_talk(fold(text)):
         cut = street.end()
     before = fold(text[sentence_start : entity.start] + head[:cut])
+    situated = DESK_SITUATED_RE.search(fold(text[sentence_start : entity.start]))
+    if situated and not ADDRESS_OWNER_RE.search(fold(text[sentence_start : entity.start])):
+        return True
     if not PUBLIC_BEFORE_RE.search(before):
         return _meeting_or_desk_address(text, entity, before)
     window_start = max(0, entity.start - 120)
@@ -848,11 +901,14 @@ def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
         and _public_address(text, c)
         and not _signed_home(text, c, candidates)
     ]
-    # the pieces of a desk's address found on their own (« 29000 Quimper ») go with it
+    # the pieces of a desk's address found on their own (« 29000 Quimper ») go with it, and
+    # so does a town after an office's postcode read as a name (« 22110 Rostrenen »)
+    office = [p for p in public if _office_signature(text, p)]
     return [
         c
         for c in candidates
-        if c.label != "ADDRESS" or not any(p.start <= c.start and c.end <= p.end for p in public)
+        if (c.label != "ADDRESS" or not any(p.start <= c.start and c.end <= p.end for p in public))
+        and (c.label != "PERSON" or not any(p.start <= c.start and c.end <= p.end for p in office))
     ]
 
 
