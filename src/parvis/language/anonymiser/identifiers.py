@@ -456,6 +456,8 @@ PUBLIC_LINE_BEFORE_RE = re.compile(
 PUBLIC_LINE_AFTER_RE = re.compile(
     r"[ \t]*[,(\-–][ \t]*(?:le[ \t]+|du[ \t]+)?(?:standard|accueil[ \t]+t[ée]l[ée]phonique"
     r"|num[ée]ro[ \t]+(?:vert|unique|national))\b"
+    # « … zéro zéro c'est le standard de la mairie »: said to be a switchboard right after
+    r"|[ \t]*,?[ \t]*c'est[ \t]+(?:le[ \t]+)?standard\b"
     # « 02 96 … (mairie) »: whose line it is, alone in brackets right after it
     r"|[ \t]*\([ \t]*(?:la[ \t]+|le[ \t]+|l')?(?:mairie|caf|cpam|msa|ccas|prefecture|tribunal"
     r"|accueil|standard|agence|antenne|tresorerie|france[ \t]+services|secretariat)[ \t]*\)",
@@ -654,6 +656,8 @@ def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
                 end -= 1
             if re.search(r"(?i)[\s,.\-]et$", folded[match.start() : end]):
                 end -= 3
+            if _public_line(folded, start, end):
+                continue
             yield Entity(start, end, "PHONE")
 
 

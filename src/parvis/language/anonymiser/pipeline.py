@@ -301,7 +301,11 @@ PLACE_BEFORE_RE = re.compile(
     r"|^[ \t>\-•*]*(?:pays|lieu|ville|commune|nationalite)[^\n:]{0,30}:"
     # « Né le : 07/07/1997\nÀ : Meknès (Maroc) »: a form's place of birth, under the date (not
     # a transcript's speaker « A : »)
-    r"|(?:nee?|ne\(e\)|naissance)[^\n]*\n[ \t>\-•*]*a[ \t]*:)[ \t]*$",
+    r"|(?:nee?|ne\(e\)|naissance)[^\n]*\n[ \t>\-•*]*a[ \t]*:"
+    # « la maison France Services de Quintin », « la mairie de Plouha »: a desk's town
+    r"|(?<![\w])(?:france[ \t]+services|mairie|caf|cpam|ccas|msa|prefecture|sous-prefecture"
+    r"|tresorerie|france[ \t]+travail|pole[ \t]+emploi|mission[ \t]+locale|antenne"
+    r"|permanence)[ \t]+(?:de|d'))[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 PLACE_AFTER_RE = re.compile(
@@ -465,7 +469,36 @@ def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
             or REFERENCE_DIGITS_AFTER_RE.match(folded, c.end)
             or _inside_an_email(text, c)
             or _organisation_form_value(folded, c)
+            or _establishment_line_value(folded, c)
+            or DESK_WORD_RE.fullmatch(folded, c.start, c.end)
         ),
+    )
+
+
+# « Accueil France Services – Rennes », « Secrétariat de la mairie »: a desk's own word,
+# capitalised at a signature's start, is no one's name.
+DESK_WORD_RE = re.compile(
+    r"(?:accueil|secretariat|standard|guichet|direction|equipe)[.,]?", re.IGNORECASE
+)
+CIVILITY_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:m|mr|mme|mlle|madame|monsieur|dr|docteure?|me|maitre|pr)\.?[ \t]+$",
+    re.IGNORECASE,
+)
+
+
+def _establishment_line_value(folded: str, candidate: Entity) -> bool:
+    """« Nom de la structure : Épicerie solidaire Le Panier de Rose »: a word of the value
+    of a form's line naming an establishment, unless a civility names a person there
+    (« Cabinet du Dr Martin »)."""
+    line_start = folded.rfind("\n", 0, candidate.start) + 1
+    label = ESTABLISHMENT_LINE_RE.match(folded, line_start)
+    return bool(
+        label
+        and label.end() <= candidate.start
+        and "\n" not in folded[label.end() : candidate.start]
+        and not CIVILITY_BEFORE_RE.search(
+            folded, max(line_start, candidate.start - 12), candidate.start
+        )
     )
 
 
