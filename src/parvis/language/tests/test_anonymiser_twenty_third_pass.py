@@ -91,11 +91,17 @@ def test_a_home_address_stays_masked(text, secret):
 # --- a desk's address « est désormais situé » ----------------------------------------------
 
 
-def test_a_desk_moved_address_is_kept():
-    assert_untouched(
+@pytest.mark.parametrize(
+    "text",
+    [
         "Bonjour,\n\nPour rappel, l'accueil de la CAF est désormais situé 12 rue Rose-Bertin, "
-        "35000 Rennes.\n\nCordialement"
-    )
+        "35000 Rennes.\n\nCordialement",
+        "Bonjour,\n\nPour rappel, le point d'accueil de l'Assurance retraite est désormais situé "
+        "3 rue Rose-Bertin, 35000 Rennes, et non plus place de Bretagne.\n\nCordialement",
+    ],
+)
+def test_a_desk_moved_address_is_kept(text):
+    assert_untouched(text)
 
 
 @pytest.mark.parametrize(
