@@ -1748,6 +1748,45 @@ def with_last_given_word(tokens: Tokens, entities: list[Entity]) -> list[Entity]
     return out
 
 
+# « mon adresse c'est chez Mme Begum, 8 cité … »: the host's name, civility first, masked
+# inside the address.
+HOST_IN_ADDRESS_RE = re.compile(
+    r"(?<![\w])(?i:chez[ \t]+(?:m|mr|mme|mlle|madame|monsieur|mademoiselle)\.?[ \t]+)"
+    r"(?P<name>[A-ZÀ-Þ][\w'’\-]{2,}(?:[ \t]+[A-ZÀ-Þ][\w'’\-]{2,})?)"
+)
+
+
+STREET_OR_PLACE_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:rue|avenue|av|boulevard|bd|place|allee|impasse|chemin|route|quai|square|cite"
+    r"|residence|college|lycee|ecole|salle|centre|hopital|clinique|pharmacie|stade|parc)"
+    r"[ \t.]+(?:(?:de|du|des)[ \t]+)?$",
+    re.IGNORECASE,
+)
+
+
+def repeat_hosts_names(text: str, entities: list[Entity]) -> list[Entity]:
+    """The host's name found inside an address (« chez Mme Begum, 8 cité … ») said again
+    elsewhere, capitalised (« il y a que Begum sur la boîte »), is masked there too."""
+    addresses = [e for e in entities if e.label == "ADDRESS"]
+    if not addresses:
+        return entities
+    words: set[str] = set()
+    for address in addresses:
+        host = HOST_IN_ADDRESS_RE.search(text, address.start, address.end)
+        if host:
+            words.update(host.group("name").split())
+    if not words:
+        return entities
+    out = list(entities)
+    pattern = r"(?<![\w'’\-])(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")(?![\w'’\-])"
+    for match in re.finditer(pattern, text):
+        if STREET_OR_PLACE_BEFORE_RE.search(fold(text[max(0, match.start() - 24) : match.start()])):
+            continue  # « la rue Martin », « le collège Martin »: a namesake
+        if not any(e.start < match.end() and match.start() < e.end for e in out):
+            out.append(Entity(match.start(), match.end(), "PERSON"))
+    return sorted(out, key=lambda e: e.start) if len(out) > len(entities) else entities
+
+
 class Anonymiser:
     """Rules plus an optional spaCy pipeline (``ner`` only), a name lexicon and an optional
     learned name detector (``learned.NameDetector``: rules alone when it is ``None``)."""
@@ -1953,5 +1992,6 @@ class Anonymiser:
         entities = repeat_lowercase_pairs(tokens, entities)
         entities = repeat_given_names_opening_turns(text, entities, self.lexicon)
         entities = repeat_names_in_capitals_or_glued(tokens, entities)
+        entities = repeat_hosts_names(text, entities)
         entities = with_last_given_word(tokens, entities)
         return mask(original, entities), entities

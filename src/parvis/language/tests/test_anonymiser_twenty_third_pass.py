@@ -215,3 +215,35 @@ def test_a_roles_name_after_cest_is_masked(text, secret):
 )
 def test_what_follows_a_role_and_cest_is_kept(text):
     assert_untouched(text)
+
+
+# --- a host's name found inside an address, said again ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Yasmine : mon adresse c'est chez Mme Khatun, 8 cité des Fleurs, 75019 Paris\n"
+            "Conseiller : le nom doit figurer sur la boîte aux lettres.\n"
+            "Yasmine : ah il y a que Khatun dessus",
+            "Khatun",
+        ),
+        (
+            "Adresse : chez M. Kerbellec, 3 rue des Lilas, 35000 Rennes\n"
+            "Objet : le courrier arrive au nom de Kerbellec",
+            "Kerbellec",
+        ),
+    ],
+)
+def test_a_hosts_name_said_again_is_masked(text, secret):
+    masked, _ = anonymise(text)
+    assert secret not in masked, masked  # in the address and on the last line
+
+
+def test_a_street_named_after_the_host_is_kept():
+    assert_kept(
+        "Je suis hébergée chez Mme Martin, 3 rue des Lilas, 35000 Rennes. La rue Martin est à "
+        "côté.",
+        "La rue Martin",
+    )
