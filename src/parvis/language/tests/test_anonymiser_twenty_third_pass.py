@@ -224,15 +224,15 @@ def test_what_follows_a_role_and_cest_is_kept(text):
     ("text", "secret"),
     [
         (
-            "Yasmine : mon adresse c'est chez Mme Khatun, 8 cité des Fleurs, 75019 Paris\n"
+            "Yasmine : mon adresse c'est chez Mme Sultan, 8 cité des Fleurs, 75019 Paris\n"
             "Conseiller : le nom doit figurer sur la boîte aux lettres.\n"
-            "Yasmine : ah il y a que Khatun dessus",
-            "Khatun",
+            "Yasmine : ah il y a que Sultan dessus",
+            "Sultan",
         ),
         (
-            "Adresse : chez M. Kerbellec, 3 rue des Lilas, 35000 Rennes\n"
-            "Objet : le courrier arrive au nom de Kerbellec",
-            "Kerbellec",
+            "Adresse : chez M. Pacha, 3 rue des Lilas, 35000 Rennes\n"
+            "Objet : le courrier arrive au nom de Pacha",
+            "Pacha",
         ),
     ],
 )
