@@ -456,6 +456,8 @@ PUBLIC_LINE_BEFORE_RE = re.compile(
 PUBLIC_LINE_AFTER_RE = re.compile(
     r"[ \t]*[,(\-–][ \t]*(?:le[ \t]+|du[ \t]+)?(?:standard|accueil[ \t]+t[ée]l[ée]phonique"
     r"|num[ée]ro[ \t]+(?:vert|unique|national))\b"
+    # « … zéro zéro c'est le standard de la mairie »: said to be a switchboard right after
+    r"|[ \t]*,?[ \t]*c'est[ \t]+(?:le[ \t]+)?standard\b"
     # « 02 96 … (mairie) »: whose line it is, alone in brackets right after it
     r"|[ \t]*\([ \t]*(?:la[ \t]+|le[ \t]+|l')?(?:mairie|caf|cpam|msa|ccas|prefecture|tribunal"
     r"|accueil|standard|agence|antenne|tresorerie|france[ \t]+services|secretariat)[ \t]*\)",
@@ -526,10 +528,26 @@ def _public_line(folded: str, start: int, end: int) -> bool:
     )
 
 
+# Digit groups right before a phone's shape, in the same run (« référence 2615 0987 6543 21 »).
+DIGIT_GROUPS_BEFORE_RE = re.compile(r"(?:\d+[ .\-]){1,3}$")
+
+
+def _inside_reference(folded: str, start: int) -> bool:
+    """The phone's shape ends a longer run of digits announced as a reference (« référence
+    2615 0987 6543 21 »): the reference's last groups, no one's line."""
+    groups = DIGIT_GROUPS_BEFORE_RE.search(folded, max(0, start - 16), start)
+    if groups is None:
+        return False
+    run = groups.start()
+    return bool(OTHER_REFERENCE_RE.search(folded[max(0, run - 40) : run]))
+
+
 def find_phones(text: str, folded: str) -> Iterable[Entity]:
     for match in PHONE_RE.finditer(folded):
         start, end = match.start(), match.end()
         if _public_line(folded, start, end):
+            continue
+        if _inside_reference(folded, start):
             continue
         while end > start and folded[end - 1] in _SEPARATOR_CHARS:
             end -= 1
@@ -638,6 +656,8 @@ def find_spoken_phones(text: str, folded: str) -> Iterable[Entity]:
                 end -= 1
             if re.search(r"(?i)[\s,.\-]et$", folded[match.start() : end]):
                 end -= 3
+            if _public_line(folded, start, end):
+                continue
             yield Entity(start, end, "PHONE")
 
 
@@ -677,9 +697,16 @@ def _reference_not_nir(folded: str, entity: Entity) -> bool:
     return bool(labelled) and not nir_valid(compact)
 
 
+# « numéro de demande 2026-04-000183947 »: a year and a month opening a number in groups
+# joined by hyphens date a reference; a NIR never opens with a four-digit group.
+DATED_REFERENCE_RE = re.compile(r"(?:19|20)\d\d-[01]\d-")
+
+
 def find_nirs(text: str, folded: str) -> Iterable[Entity]:
     for entity in _find_nirs(text, folded):
         if _reference_not_nir(folded, entity):
+            continue
+        if DATED_REFERENCE_RE.match(folded, entity.start):
             continue
         key = NIR_KEY_AFTER_RE.match(folded, entity.end)
         if key is None:
@@ -808,6 +835,8 @@ def find_cards(text: str, folded: str) -> Iterable[Entity]:
             continue  # a tax number that happens to pass Luhn
         if NOTICE_REFERENCE_RE.search(folded[max(0, match.start() - 30) : match.start()]):
             continue  # « avis de taxe, reference 26 75 1234567 89 »: a notice's reference
+        if DATED_REFERENCE_RE.match(folded, match.start()):
+            continue  # « numéro de demande 2026-04-000183947 »: a dated reference
         if len(compact) in (9, 14) and SIRET_BEFORE_RE.search(
             folded[max(0, match.start() - 60) : match.start()]
         ):
@@ -1051,7 +1080,9 @@ def find_tax_numbers(text: str, folded: str) -> Iterable[Entity]:
 NOTICE_REFERENCE_RE = re.compile(
     r"(?:\bavis|reference(?:[ \t]+de[ \t]+l'avis)?|\bref\.?"
     # a planning permit's number (« permis de démolir PD 029 168 25 00004 », « PC 069 … »)
-    r"|\b(?:pc|pd|dp|pa)(?=[ \t]*$))[ \t]*(?:n°|no|:)?[ \t:]*$",
+    r"|\b(?:pc|pd|dp|pa)(?=[ \t]*$))[ \t]*(?:n°|no|:)?[ \t:]*"
+    # « la référence de l'avis est 26 35 … »
+    r"(?:(?<=[ \t])(?:est|c'est|etait|=)[ \t]*)?$",
     re.IGNORECASE,
 )
 

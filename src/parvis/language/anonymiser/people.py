@@ -1289,6 +1289,37 @@ def _civility_name(tokens: Tokens, index: int) -> bool:
     )
 
 
+# « c'est », as SMS writers spell it (« cest », « c »), between a role and its name.
+COPULA_KEYS = (("c'", "est"), ("cest",), ("c",))
+
+
+def _named_after_copula(tokens: Tokens, keys: list[str], start: int) -> Entity | None:
+    """« ma conseillère cest clemence », « mon référent c'est yannick le goff »: the word
+    after « role c'est », in lower case, a listed first name or no French word, is the
+    role's name (never a pronoun, a determiner, a civility or a place: « c'est elle », « c'est
+    la même », « c'est qui »)."""
+    for copula in COPULA_KEYS:
+        if tuple(keys[start : start + len(copula)]) == copula:
+            break
+    else:
+        return None
+    first = start + len(copula)
+    if first >= len(tokens) or any("\n" in t.gap for t in tokens.items[start : first + 1]):
+        return None
+    token = tokens[first]
+    if (
+        token.cap
+        or token.upper
+        or keys[first] in ROLE_FOLLOWERS_NOT_NAMES
+        or keys[first] in CIVILITIES
+        or keys[first] in ROLE_SKIPPED
+        or token.place
+        or not (token.known or not token.common_any)
+    ):
+        return None
+    return _entity(tokens, first, max(first + 1, name_run(tokens, first, MEDIUM)))
+
+
 def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
     for index, key in enumerate(keys):
         if key not in ROLES or index + 1 >= len(tokens) or tokens[index].text.endswith("."):
@@ -1303,6 +1334,10 @@ def _after_roles(tokens: Tokens, keys: list[str]) -> Iterable[Entity]:
                 and key in RELATIVES
             )
         ):
+            continue
+        named = _named_after_copula(tokens, keys, index + 1)
+        if named is not None:
+            yield named
             continue
         start = index + 1
         # « ma conseillère, Mme X » / « l'assistante sociale X » / « mon fils qui s'appelle X »

@@ -301,7 +301,11 @@ PLACE_BEFORE_RE = re.compile(
     r"|^[ \t>\-•*]*(?:pays|lieu|ville|commune|nationalite)[^\n:]{0,30}:"
     # « Né le : 07/07/1997\nÀ : Meknès (Maroc) »: a form's place of birth, under the date (not
     # a transcript's speaker « A : »)
-    r"|(?:nee?|ne\(e\)|naissance)[^\n]*\n[ \t>\-•*]*a[ \t]*:)[ \t]*$",
+    r"|(?:nee?|ne\(e\)|naissance)[^\n]*\n[ \t>\-•*]*a[ \t]*:"
+    # « la maison France Services de Quintin », « la mairie de Plouha »: a desk's town
+    r"|(?<![\w])(?:france[ \t]+services|mairie|caf|cpam|ccas|msa|prefecture|sous-prefecture"
+    r"|tresorerie|france[ \t]+travail|pole[ \t]+emploi|mission[ \t]+locale|antenne"
+    r"|permanence)[ \t]+(?:de|d'))[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 PLACE_AFTER_RE = re.compile(
@@ -465,7 +469,36 @@ def drop_establishments(text: str, candidates: list[Entity]) -> list[Entity]:
             or REFERENCE_DIGITS_AFTER_RE.match(folded, c.end)
             or _inside_an_email(text, c)
             or _organisation_form_value(folded, c)
+            or _establishment_line_value(folded, c)
+            or DESK_WORD_RE.fullmatch(folded, c.start, c.end)
         ),
+    )
+
+
+# « Accueil France Services – Rennes », « Secrétariat de la mairie »: a desk's own word,
+# capitalised at a signature's start, is no one's name.
+DESK_WORD_RE = re.compile(
+    r"(?:accueil|secretariat|standard|guichet|direction|equipe)[.,]?", re.IGNORECASE
+)
+CIVILITY_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:m|mr|mme|mlle|madame|monsieur|dr|docteure?|me|maitre|pr)\.?[ \t]+$",
+    re.IGNORECASE,
+)
+
+
+def _establishment_line_value(folded: str, candidate: Entity) -> bool:
+    """« Nom de la structure : Épicerie solidaire Le Panier de Rose »: a word of the value
+    of a form's line naming an establishment, unless a civility names a person there
+    (« Cabinet du Dr Martin »)."""
+    line_start = folded.rfind("\n", 0, candidate.start) + 1
+    label = ESTABLISHMENT_LINE_RE.match(folded, line_start)
+    return bool(
+        label
+        and label.end() <= candidate.start
+        and "\n" not in folded[label.end() : candidate.start]
+        and not CIVILITY_BEFORE_RE.search(
+            folded, max(line_start, candidate.start - 12), candidate.start
+        )
     )
 
 
@@ -749,8 +782,58 @@ TSA_RE = re.compile(r"(?<![\w])tsa[ \t]*\d{4,5}(?![\w])", re.IGNORECASE)
 QUESTION_AFTER_RE = re.compile(r"[ \t]*\?")
 
 
+# A professional's signature: the line right above an address names a role or an office
+# (« Avocate au barreau de Rennes », « Assistante sociale – CCAS de … », « Agence Immo … »,
+# « L'équipe France Services »): the address under it is the office's, no one's home.
+OFFICE_SIGNATURE_LINE_RE = re.compile(
+    r"[ \t>\-•*]*(?:l'|la[ \t]+|le[ \t]+)?(?:equipe|avocate?s?|notaires?|huissiers?|juristes?"
+    r"|assistante?s?[ \t]+(?:sociale?s?|de[ \t]+service[ \t]+social)|travailleu(?:r|se)s?[ \t]+"
+    r"sociale?s?|gestionnaires?|conseill(?:er|ere)s?|charge(?:e)?s?[ \t]+(?:de|d')"
+    r"|responsables?|directeur|directrice|secretaires?|agents?|agente|mediat(?:eur|rice)"
+    r"|coordinat(?:eur|rice)|referent(?:e)?|cheffe?[ \t]+de|accueil|agence|antenne|cabinet"
+    r"|etude|service|mairie|ccas|cias|udaf|france[ \t]+services|maison[ \t]+france"
+    r"|association|societe|sarl|sas|office|point[ \t]+justice|mission[ \t]+locale"
+    r"|barreau)(?![\w])[^\n\d@]{0,70}$",
+    re.IGNORECASE,
+)
+
+
+def _office_signature(text: str, entity: Entity) -> bool:
+    """An address opening its line, right under a line naming a role or an office, in the
+    message's last lines (a signature): the office's address."""
+    line_start = text.rfind("\n", 0, entity.start) + 1
+    if not line_start or text[line_start : entity.start].strip(" \t>"):
+        return False
+    if text.count("\n", entity.end) > 3:
+        return False
+    above_start = text.rfind("\n", 0, line_start - 1) + 1
+    above = fold(text[above_start : line_start - 1])
+    if "?" in above or not OFFICE_SIGNATURE_LINE_RE.fullmatch(above):
+        return False
+    # a signature is a block of its own (after an empty line, at most five lines long), not
+    # a transcript's or a chat's turns
+    block = text.rfind("\n\n", 0, above_start)
+    return block >= 0 and text.count("\n", block + 2, above_start) <= 4
+
+
+# « le point d'accueil de l'Assurance retraite est désormais situé 12 rue … »: where a desk
+# is now, said of the desk.
+DESK_SITUATED_RE = re.compile(
+    r"(?<![\w])(?:accueil|agence|antenne|permanence|bureaux|locaux|guichet|caf|cpam|msa"
+    r"|carsat|urssaf|ccas|mairie|prefecture|tribunal|tresorerie|france[ \t]+services"
+    r"|france[ \t]+travail|assurance[ \t]+retraite|point[ \t]+justice)(?![\w])[^.!?\n\d]{0,60}"
+    r"(?:(?:est|sont|sera|seront)[ \t]+(?:(?:desormais|maintenant|dorenavant|a[ \t]+present)"
+    r"[ \t]+)?(?:situee?s?|installee?s?|transferee?s?)|(?:est|sont|sera|seront)[ \t]+"
+    r"(?:desormais|dorenavant|a[ \t]+present)|(?:a|ont)[ \t]+demenage|demenagent|demenage)"
+    r"[ \t]+(?:(?:au|a|en|dans)[ \t]+)?$",
+    re.IGNORECASE,
+)
+
+
 def _public_address(text: str, entity: Entity) -> bool:
     if RESIDENCE_NOTION_RE.match(text, entity.start, entity.end):
+        return True
+    if _office_signature(text, entity):
         return True
     if TSA_RE.search(text, max(0, entity.start - 20), entity.end):
         return True  # the box, or the box right before the postcode and town found
@@ -779,6 +862,9 @@ def _public_address(text: str, entity: Entity) -> bool:
     if street and not desk_talk(fold(text)):
         cut = street.end()
     before = fold(text[sentence_start : entity.start] + head[:cut])
+    situated = DESK_SITUATED_RE.search(fold(text[sentence_start : entity.start]))
+    if situated and not ADDRESS_OWNER_RE.search(fold(text[sentence_start : entity.start])):
+        return True
     if not PUBLIC_BEFORE_RE.search(before):
         return _meeting_or_desk_address(text, entity, before)
     window_start = max(0, entity.start - 120)
@@ -848,11 +934,14 @@ def drop_public_addresses(text: str, candidates: list[Entity]) -> list[Entity]:
         and _public_address(text, c)
         and not _signed_home(text, c, candidates)
     ]
-    # the pieces of a desk's address found on their own (« 29000 Quimper ») go with it
+    # the pieces of a desk's address found on their own (« 29000 Quimper ») go with it, and
+    # so does a town after an office's postcode read as a name (« 22110 Rostrenen »)
+    office = [p for p in public if _office_signature(text, p)]
     return [
         c
         for c in candidates
-        if c.label != "ADDRESS" or not any(p.start <= c.start and c.end <= p.end for p in public)
+        if (c.label != "ADDRESS" or not any(p.start <= c.start and c.end <= p.end for p in public))
+        and (c.label != "PERSON" or not any(p.start <= c.start and c.end <= p.end for p in office))
     ]
 
 
@@ -1659,6 +1748,45 @@ def with_last_given_word(tokens: Tokens, entities: list[Entity]) -> list[Entity]
     return out
 
 
+# « mon adresse c'est chez Mme Begum, 8 cité … »: the host's name, civility first, masked
+# inside the address.
+HOST_IN_ADDRESS_RE = re.compile(
+    r"(?<![\w])(?i:chez[ \t]+(?:m|mr|mme|mlle|madame|monsieur|mademoiselle)\.?[ \t]+)"
+    r"(?P<name>[A-ZÀ-Þ][\w'’\-]{2,}(?:[ \t]+[A-ZÀ-Þ][\w'’\-]{2,})?)"
+)
+
+
+STREET_OR_PLACE_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:rue|avenue|av|boulevard|bd|place|allee|impasse|chemin|route|quai|square|cite"
+    r"|residence|college|lycee|ecole|salle|centre|hopital|clinique|pharmacie|stade|parc)"
+    r"[ \t.]+(?:(?:de|du|des)[ \t]+)?$",
+    re.IGNORECASE,
+)
+
+
+def repeat_hosts_names(text: str, entities: list[Entity]) -> list[Entity]:
+    """The host's name found inside an address (« chez Mme Begum, 8 cité … ») said again
+    elsewhere, capitalised (« il y a que Begum sur la boîte »), is masked there too."""
+    addresses = [e for e in entities if e.label == "ADDRESS"]
+    if not addresses:
+        return entities
+    words: set[str] = set()
+    for address in addresses:
+        host = HOST_IN_ADDRESS_RE.search(text, address.start, address.end)
+        if host:
+            words.update(host.group("name").split())
+    if not words:
+        return entities
+    out = list(entities)
+    pattern = r"(?<![\w'’\-])(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")(?![\w'’\-])"
+    for match in re.finditer(pattern, text):
+        if STREET_OR_PLACE_BEFORE_RE.search(fold(text[max(0, match.start() - 24) : match.start()])):
+            continue  # « la rue Martin », « le collège Martin »: a namesake
+        if not any(e.start < match.end() and match.start() < e.end for e in out):
+            out.append(Entity(match.start(), match.end(), "PERSON"))
+    return sorted(out, key=lambda e: e.start) if len(out) > len(entities) else entities
+
+
 class Anonymiser:
     """Rules plus an optional spaCy pipeline (``ner`` only), a name lexicon and an optional
     learned name detector (``learned.NameDetector``: rules alone when it is ``None``)."""
@@ -1864,5 +1992,6 @@ class Anonymiser:
         entities = repeat_lowercase_pairs(tokens, entities)
         entities = repeat_given_names_opening_turns(text, entities, self.lexicon)
         entities = repeat_names_in_capitals_or_glued(tokens, entities)
+        entities = repeat_hosts_names(text, entities)
         entities = with_last_given_word(tokens, entities)
         return mask(original, entities), entities
