@@ -404,6 +404,18 @@ _OWN_TRIGGER = (
     f"AND t.kind = '{TriggerKind.CONTACT.value}' AND t.due_at <= %s)"
 )
 
+
+def _tier_wait(level: str) -> str:
+    """SQL: the wait, in seconds, from which some tier of the policy ``p`` admits an
+    agent of ``level`` (an SQL expression), as ``core.wait_threshold`` (a tier naming
+    sites or organisations taken as admitting all): 0 in a policy without tiers (open to
+    all at once), NULL when none ever does."""
+    return (
+        "(SELECT CASE WHEN count(*) = 0 THEN 0 ELSE min(t.min_wait_seconds) "
+        f"FILTER (WHERE t.min_level <= {level}) END FROM {_TIER} t WHERE t.policy_id = p.id)"
+    )
+
+
 # The agents of a batch, locked and read with their levels and languages, and the heads
 # of all their queues, in one statement. Rows of three kinds, told apart by which columns
 # are set: an agent's (presence, capacity, units in use, idle since; then one of their
@@ -418,9 +430,7 @@ _AGENTS_AND_HEADS_CTES = (
     f"s AS (SELECT user_id, presence, capacity, used_units, idle_since FROM {_STATE} "
     "WHERE user_id = ANY({ids}) ORDER BY user_id FOR UPDATE SKIP LOCKED), "
     "l AS (SELECT m.user_id, m.queue_id, COALESCE(a.level, 1) AS level, '' AS language, "
-    "p.is_paused AS paused, (SELECT CASE WHEN count(*) = 0 THEN 0 ELSE "
-    "min(t.min_wait_seconds) FILTER (WHERE t.min_level <= COALESCE(a.level, 1)) END "
-    f"FROM {_TIER} t WHERE t.policy_id = p.id) AS wait "
+    f"p.is_paused AS paused, {_tier_wait('COALESCE(a.level, 1)')} AS wait "
     f"FROM {_MEMBER} m JOIN {_POLICY} p ON p.queue_id = m.queue_id "
     f"LEFT JOIN {_SKILLED} a ON a.user_id = m.user_id AND a.skill_id = p.skill_id "
     "WHERE m.user_id = ANY({ids}) "
@@ -626,11 +636,11 @@ _TAKE_COLUMNS, _AGENTS_AND_HEADS_COLUMNS = 23, 20
 _FIRST_GUESS = (
     "guess AS (SELECT DISTINCT ON (c.entry_id) c.entry_id, c.user_id FROM c "
     f"JOIN x ON x.id = c.entry_id JOIN {_POLICY} p ON p.queue_id = x.queue_id "
+    f"CROSS JOIN LATERAL (SELECT {_tier_wait('c.level')} AS wait) w "
     f"WHERE p.strategy <> '{core.RING_ALL}' AND (x.language = '' OR c.speaks) "
     "AND NOT COALESCE(x.declined_by, '[]'::jsonb) @> to_jsonb(c.user_id) "
-    f"AND (NOT EXISTS (SELECT 1 FROM {_TIER} w WHERE w.policy_id = p.id) OR EXISTS ("
-    f"SELECT 1 FROM {_TIER} w WHERE w.policy_id = p.id AND w.min_level <= c.level "
-    "AND (x.escalated OR x.arrived_at + make_interval(secs => w.min_wait_seconds) <= %s))) "
+    "AND w.wait IS NOT NULL "
+    "AND (x.escalated OR x.arrived_at + make_interval(secs => w.wait) <= %s) "
     "ORDER BY c.entry_id, CASE p.strategy "
     f"WHEN '{core.LEAST_OCCUPIED}' THEN c.used_units::float8 / NULLIF(c.capacity, 0) "
     f"WHEN '{core.BEST_SKILL}' THEN -c.level::float8 "

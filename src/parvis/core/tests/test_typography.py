@@ -18,7 +18,7 @@ def test_every_template_is_typeset():
     left = [
         str(path.relative_to(SRC))
         for path in templates(SRC)
-        if fix_template(path.read_text(encoding="utf-8")) != path.read_text(encoding="utf-8")
+        if fix_template(source := path.read_text(encoding="utf-8")) != source
     ]
     assert len(templates(SRC)) > 150
     assert left == []
